@@ -1,0 +1,136 @@
+/** One OHLCV bar at the edges of the system (files, JSON). `time` is epoch milliseconds, UTC. */
+export interface Bar {
+  readonly time: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
+
+/** The numeric columns of a {@link BarSeries}. */
+export type BarColumn = 'time' | 'open' | 'high' | 'low' | 'close' | 'volume';
+
+/** The price and volume columns (every column but `time`). */
+export type PriceField = Exclude<BarColumn, 'time'>;
+
+/** Every column name, in file order. */
+export const BAR_COLUMNS: readonly BarColumn[] = ['time', 'open', 'high', 'low', 'close', 'volume'];
+
+/**
+ * One symbol's bars in columns: `length` bars, each column a `Float64Array` of that length,
+ * sorted by strictly increasing `time` (epoch ms, UTC). About 48 bytes per bar.
+ */
+export interface BarSeries {
+  readonly symbol: string;
+  readonly length: number;
+  readonly time: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+/** Allocates a series of `length` zeroed bars, to be filled column by column. */
+export function allocateBarSeries(symbol: string, length: number): BarSeries {
+  const buffer = new ArrayBuffer(length * 6 * Float64Array.BYTES_PER_ELEMENT);
+  const column = (k: number) => new Float64Array(buffer, k * length * Float64Array.BYTES_PER_ELEMENT, length);
+  return {
+    symbol,
+    length,
+    time: column(0),
+    open: column(1),
+    high: column(2),
+    low: column(3),
+    close: column(4),
+    volume: column(5),
+  };
+}
+
+/** Builds a columnar series from bar objects (already validated and sorted). */
+export function barSeriesFromBars(symbol: string, bars: readonly Bar[]): BarSeries {
+  const series = allocateBarSeries(symbol, bars.length);
+  bars.forEach((bar, i) => {
+    series.time[i] = bar.time;
+    series.open[i] = bar.open;
+    series.high[i] = bar.high;
+    series.low[i] = bar.low;
+    series.close[i] = bar.close;
+    series.volume[i] = bar.volume;
+  });
+  return series;
+}
+
+/** Builds a close-only series: open = high = low = close, volume 0. */
+export function barSeriesFromCloses(symbol: string, times: ArrayLike<number>, closes: ArrayLike<number>): BarSeries {
+  if (times.length !== closes.length) {
+    throw new RangeError(`times (${times.length}) and closes (${closes.length}) differ in length`);
+  }
+  const series = allocateBarSeries(symbol, times.length);
+  for (let i = 0; i < times.length; i++) {
+    const close = closes[i] ?? Number.NaN;
+    series.time[i] = times[i] ?? Number.NaN;
+    series.open[i] = close;
+    series.high[i] = close;
+    series.low[i] = close;
+    series.close[i] = close;
+  }
+  return series;
+}
+
+/** The bar at `index` as an object (allocates; for edges and tests, not hot loops). */
+export function barAt(series: BarSeries, index: number): Bar {
+  if (!Number.isInteger(index) || index < 0 || index >= series.length) {
+    throw new RangeError(`bar index ${index} is outside 0..${series.length - 1} of ${series.symbol}`);
+  }
+  return {
+    time: series.time[index] ?? Number.NaN,
+    open: series.open[index] ?? Number.NaN,
+    high: series.high[index] ?? Number.NaN,
+    low: series.low[index] ?? Number.NaN,
+    close: series.close[index] ?? Number.NaN,
+    volume: series.volume[index] ?? Number.NaN,
+  };
+}
+
+/** Every bar as an object (allocates). */
+export function seriesToBars(series: BarSeries): Bar[] {
+  return Array.from({ length: series.length }, (_, i) => barAt(series, i));
+}
+
+/**
+ * The first `length` bars as zero-copy views of the same memory: what a strategy deciding on bar
+ * `length - 1` may see.
+ */
+export function truncateSeries(series: BarSeries, length: number): BarSeries {
+  const n = Math.max(0, Math.min(series.length, Math.floor(length)));
+  return {
+    symbol: series.symbol,
+    length: n,
+    time: series.time.subarray(0, n),
+    open: series.open.subarray(0, n),
+    high: series.high.subarray(0, n),
+    low: series.low.subarray(0, n),
+    close: series.close.subarray(0, n),
+    volume: series.volume.subarray(0, n),
+  };
+}
+
+/** The bars with `from <= time <= to` (either bound optional), as zero-copy views. */
+export function sliceSeriesByTime(series: BarSeries, from?: number, to?: number): BarSeries {
+  let start = 0;
+  let end = series.length;
+  if (from !== undefined) while (start < end && (series.time[start] ?? 0) < from) start++;
+  if (to !== undefined) while (end > start && (series.time[end - 1] ?? 0) > to) end--;
+  return {
+    symbol: series.symbol,
+    length: end - start,
+    time: series.time.subarray(start, end),
+    open: series.open.subarray(start, end),
+    high: series.high.subarray(start, end),
+    low: series.low.subarray(start, end),
+    close: series.close.subarray(start, end),
+    volume: series.volume.subarray(start, end),
+  };
+}

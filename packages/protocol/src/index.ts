@@ -1,0 +1,62 @@
+export type { Bar, BarColumn, BarSeries, PriceField } from './bars';
+export {
+  BAR_COLUMNS,
+  allocateBarSeries,
+  barAt,
+  barSeriesFromBars,
+  barSeriesFromCloses,
+  seriesToBars,
+  sliceSeriesByTime,
+  truncateSeries,
+} from './bars';
+export type { Timeline } from './timeline';
+export { createTimeline } from './timeline';
+export type {
+  AccountView,
+  EquityPoint,
+  Fill,
+  FillReason,
+  Order,
+  OrderSide,
+  Position,
+  PositionSide,
+  Trade,
+} from './trading';
+export type {
+  AnyStrategy,
+  EntrySignal,
+  ExitSignal,
+  IndicatorColumns,
+  PortfolioContext,
+  PortfolioStrategy,
+  RebalanceRule,
+  Strategy,
+  StrategyContext,
+  TargetWeights,
+} from './strategy';
+export { PRICE_FIELDS, exitRequested, isPortfolioStrategy } from './strategy';
+export { SeriesCursor } from './context';
+export type { StrategyDefinition } from './definition';
+export {
+  BarSchema,
+  EntrySignalSchema,
+  EquityPointSchema,
+  ExitDecisionSchema,
+  RebalanceRuleSchema,
+  TargetWeightsSchema,
+  parseConfig,
+  toConfigIssues,
+} from './schemas';
+export type { ConfigIssue, DataProblem, DataRule, EnsembleErrorCode } from './errors';
+export {
+  ConfigError,
+  DataValidationError,
+  EnsembleError,
+  InvariantError,
+  LookaheadError,
+  StrategyError,
+  StrategyNotFoundError,
+  formatDataProblem,
+} from './errors';
+export type { LogFn, LogRecord, Logger } from './logger';
+export { createMemoryLogger, noopLogger } from './logger';

@@ -1,0 +1,242 @@
+import { truncateSeries } from '../bars';
+import type { BarSeries } from '../bars';
+import { SeriesCursor } from '../context';
+import { LookaheadError } from '../errors';
+import type { AnyStrategy, PortfolioContext, PortfolioStrategy, Strategy, StrategyContext } from '../strategy';
+import { isPortfolioStrategy } from '../strategy';
+import { createTimeline } from '../timeline';
+import type { AccountView, Position } from '../trading';
+
+/** Options of {@link checkLookahead}. */
+export interface LookaheadOptions {
+  /**
+   * How many truncation points to replay (spread evenly over the bars after warm-up, always
+   * including the first and last). Default 40; every bar when the series is shorter.
+   */
+  readonly checkpoints?: number;
+  /** Throw a {@link LookaheadError} on a violation (default true); otherwise only report it. */
+  readonly throwOnViolation?: boolean;
+}
+
+/** A decision that changed when the future was cut off. */
+export interface LookaheadViolation {
+  readonly symbol: string;
+  /** Index of the bar (timeline step for portfolio strategies) whose decision changed. */
+  readonly index: number;
+  readonly time: number;
+  /** Length of the truncated history that changed it. */
+  readonly truncatedAt: number;
+  readonly decision: 'enter' | 'exit-long' | 'exit-short' | 'weights';
+  readonly withFullHistory: string;
+  readonly withTruncatedHistory: string;
+}
+
+/** The outcome of {@link checkLookahead}. */
+export interface LookaheadReport {
+  readonly ok: boolean;
+  /** Number of (truncation, bar) decisions compared. */
+  readonly comparisons: number;
+  readonly violations: readonly LookaheadViolation[];
+}
+
+const account: AccountView = { cash: 100_000, equity: 100_000 };
+
+function describe(run: () => unknown): string {
+  try {
+    return JSON.stringify(run()) ?? 'undefined';
+  } catch (error) {
+    return `threw ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+function syntheticPosition(strategyId: string, series: BarSeries, side: Position['side'], entryIndex: number): Position {
+  return {
+    strategyId,
+    symbol: series.symbol,
+    side,
+    quantity: 1,
+    entryPrice: series.close[entryIndex] ?? 1,
+    entryTime: series.time[entryIndex] ?? 0,
+    entryCommission: 0,
+  };
+}
+
+type Decisions = { enter: string; exitLong: string; exitShort: string }[];
+
+function signalDecisions(strategy: Strategy, series: BarSeries, entryIndex: number): Decisions {
+  const cursor = new SeriesCursor(series, strategy.indicators?.(series) ?? {}, strategy.id);
+  cursor.account = account;
+  const long = syntheticPosition(strategy.id, series, 'long', entryIndex);
+  const short = syntheticPosition(strategy.id, series, 'short', entryIndex);
+  const out: Decisions = [];
+  for (let i = 0; i < series.length; i++) {
+    if (i + 1 < strategy.warmup) {
+      out.push({ enter: '-', exitLong: '-', exitShort: '-' });
+      continue;
+    }
+    cursor.moveTo(i);
+    cursor.position = null;
+    const enter = describe(() => strategy.shouldEnter(cursor));
+    const held = i > entryIndex;
+    cursor.position = long;
+    const exitLong = held ? describe(() => strategy.shouldExit(cursor, long)) : '-';
+    cursor.position = short;
+    const exitShort = held ? describe(() => strategy.shouldExit(cursor, short)) : '-';
+    out.push({ enter, exitLong, exitShort });
+  }
+  return out;
+}
+
+function checkpointsFor(first: number, last: number, count: number): number[] {
+  if (last < first) return [];
+  if (last - first + 1 <= count) return Array.from({ length: last - first + 1 }, (_, k) => first + k);
+  const points = new Set<number>();
+  for (let k = 0; k < count; k++) points.add(Math.round(first + ((last - first) * k) / (count - 1)));
+  return [...points];
+}
+
+function checkSignal(strategy: Strategy, series: BarSeries, checkpoints: number): { comparisons: number; violations: LookaheadViolation[] } {
+  const entryIndex = Math.max(0, strategy.warmup - 1);
+  const full = signalDecisions(strategy, series, entryIndex);
+  const violations: LookaheadViolation[] = [];
+  let comparisons = 0;
+  for (const length of checkpointsFor(Math.max(1, strategy.warmup), series.length - 1, checkpoints)) {
+    const truncated = signalDecisions(strategy, truncateSeries(series, length), entryIndex);
+    for (let i = 0; i < length; i++) {
+      const a = full[i];
+      const b = truncated[i];
+      if (a === undefined || b === undefined) continue;
+      comparisons++;
+      const pairs = [
+        ['enter', a.enter, b.enter],
+        ['exit-long', a.exitLong, b.exitLong],
+        ['exit-short', a.exitShort, b.exitShort],
+      ] as const;
+      for (const [decision, withFull, withTruncated] of pairs) {
+        if (withFull !== withTruncated) {
+          violations.push({
+            symbol: series.symbol,
+            index: i,
+            time: series.time[i] ?? Number.NaN,
+            truncatedAt: length,
+            decision,
+            withFullHistory: withFull,
+            withTruncatedHistory: withTruncated,
+          });
+        }
+      }
+    }
+  }
+  return { comparisons, violations };
+}
+
+function portfolioDecisions(strategy: PortfolioStrategy, series: readonly BarSeries[]): string[] {
+  const timeline = createTimeline(series);
+  const cursors = series.map((s) => new SeriesCursor(s, {}, strategy.id));
+  const symbols = series.map((s) => s.symbol);
+  const out: string[] = [];
+  for (let step = 0; step < timeline.length; step++) {
+    if (step + 1 < strategy.warmup) {
+      out.push('-');
+      continue;
+    }
+    const tradable: string[] = [];
+    const visible = new Map<string, StrategyContext>();
+    series.forEach((s, k) => {
+      const map = timeline.barIndex[k];
+      const cursor = cursors[k];
+      if (map === undefined || cursor === undefined) return;
+      if (map[step] !== -1) tradable.push(s.symbol);
+      let last = -1;
+      for (let t = step; t >= 0 && last === -1; t--) last = map[t] ?? -1;
+      if (last >= 0) visible.set(s.symbol, cursor.moveTo(last));
+    });
+    const context: PortfolioContext = {
+      time: timeline.time[step] ?? Number.NaN,
+      step,
+      symbols,
+      tradable,
+      bars: (symbol) => visible.get(symbol) ?? null,
+      account,
+      positions: new Map(),
+    };
+    out.push(describe(() => strategy.targetWeights(context)));
+  }
+  return out;
+}
+
+function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[], checkpoints: number): { comparisons: number; violations: LookaheadViolation[] } {
+  const timeline = createTimeline(series);
+  const full = portfolioDecisions(strategy, series);
+  const violations: LookaheadViolation[] = [];
+  let comparisons = 0;
+  for (const length of checkpointsFor(Math.max(1, strategy.warmup), timeline.length - 1, checkpoints)) {
+    const cutoff = timeline.time[length - 1] ?? Number.NEGATIVE_INFINITY;
+    const truncated = portfolioDecisions(
+      strategy,
+      series.map((s) => {
+        let n = 0;
+        while (n < s.length && (s.time[n] ?? Number.POSITIVE_INFINITY) <= cutoff) n++;
+        return truncateSeries(s, n);
+      }),
+    );
+    for (let step = 0; step < length; step++) {
+      const a = full[step];
+      const b = truncated[step];
+      if (a === undefined || b === undefined) continue;
+      comparisons++;
+      if (a !== b) {
+        violations.push({
+          symbol: '*',
+          index: step,
+          time: timeline.time[step] ?? Number.NaN,
+          truncatedAt: length,
+          decision: 'weights',
+          withFullHistory: a,
+          withTruncatedHistory: b,
+        });
+      }
+    }
+  }
+  return { comparisons, violations };
+}
+
+/**
+ * Replays `strategy` on truncated copies of `series` and compares every decision made on the
+ * truncated history with the decision for the same bar on the full history. Any difference
+ * means a decision depended on bars after the one being decided (for instance an indicator
+ * computed with a centred or shifted window). Throws a {@link LookaheadError} listing the first
+ * violations unless `throwOnViolation` is false.
+ */
+export function checkLookahead(
+  strategy: AnyStrategy,
+  series: BarSeries | readonly BarSeries[],
+  options: LookaheadOptions = {},
+): LookaheadReport {
+  const list: readonly BarSeries[] = Array.isArray(series) ? series : [series as BarSeries];
+  const checkpoints = Math.max(2, options.checkpoints ?? 40);
+  let comparisons = 0;
+  const violations: LookaheadViolation[] = [];
+  if (isPortfolioStrategy(strategy)) {
+    const result = checkPortfolio(strategy, list, checkpoints);
+    comparisons += result.comparisons;
+    violations.push(...result.violations);
+  } else {
+    for (const s of list) {
+      const result = checkSignal(strategy, s, checkpoints);
+      comparisons += result.comparisons;
+      violations.push(...result.violations);
+    }
+  }
+  if (violations.length > 0 && options.throwOnViolation !== false) {
+    const lines = violations.slice(0, 5).map(
+      (v) =>
+        `${v.symbol} bar ${v.index} (${new Date(v.time).toISOString().slice(0, 10)}) ${v.decision}: ${v.withFullHistory} with the full history, ${v.withTruncatedHistory} with ${v.truncatedAt} bars`,
+    );
+    throw new LookaheadError(
+      strategy.id,
+      `${violations.length} decision(s) changed when later bars were removed:\n  ${lines.join('\n  ')}`,
+    );
+  }
+  return { ok: violations.length === 0, comparisons, violations };
+}

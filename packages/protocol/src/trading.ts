@@ -1,0 +1,92 @@
+/** Direction of a position or trade. */
+export type PositionSide = 'long' | 'short';
+
+/** Direction of an order or fill. */
+export type OrderSide = 'buy' | 'sell';
+
+/** Why an order was placed or a fill happened. */
+export type FillReason =
+  | 'entry'
+  | 'exit'
+  | 'stop-loss'
+  | 'take-profit'
+  | 'rebalance'
+  | 'close-at-end'
+  | 'isolate'
+  | 'risk';
+
+/** An open position: one per (strategy, symbol). Quantity is positive; `side` gives direction. */
+export interface Position {
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly side: PositionSide;
+  readonly quantity: number;
+  /** Average entry price, including slippage. */
+  readonly entryPrice: number;
+  /** Epoch ms of the entry fill. */
+  readonly entryTime: number;
+  /** Commission paid on entry so far. */
+  readonly entryCommission: number;
+  readonly stopLoss?: number;
+  readonly takeProfit?: number;
+}
+
+/** An order as decided by the engine from a signal; filled on a later bar (or the same close). */
+export interface Order {
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly reason: FillReason;
+  /** Epoch ms of the bar that decided the order. */
+  readonly decidedAt: number;
+  /** Quantity, when known at decision time; otherwise resolved at the fill from the sizing rule. */
+  readonly quantity?: number;
+}
+
+/** An executed fill. `price` includes slippage; `commission` is charged on top. */
+export interface Fill {
+  readonly strategyId: string;
+  readonly symbol: string;
+  /** Epoch ms of the bar the fill happened on. */
+  readonly time: number;
+  readonly side: OrderSide;
+  readonly quantity: number;
+  readonly price: number;
+  readonly commission: number;
+  /** Slippage cost in currency (|fill price − reference price| × quantity). */
+  readonly slippage: number;
+  readonly reason: FillReason;
+}
+
+/** A closed round trip. `pnl` is net of both commissions; `returnPct` is pnl / entry value. */
+export interface Trade {
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly side: PositionSide;
+  readonly quantity: number;
+  readonly entryTime: number;
+  readonly entryPrice: number;
+  readonly exitTime: number;
+  readonly exitPrice: number;
+  /** Entry plus exit commission. */
+  readonly commission: number;
+  /** q × (exit − entry) × (+1 long, −1 short) − commission. */
+  readonly pnl: number;
+  /** pnl / (q × entry price), as a fraction. */
+  readonly returnPct: number;
+  readonly barsHeld: number;
+  readonly exitReason: FillReason;
+}
+
+/** One point of an equity curve: total value and cash at the bar's close. */
+export interface EquityPoint {
+  readonly time: number;
+  readonly equity: number;
+  readonly cash: number;
+}
+
+/** What a strategy may read of its account: never a handle that can change it. */
+export interface AccountView {
+  readonly cash: number;
+  readonly equity: number;
+}

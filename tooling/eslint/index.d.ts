@@ -1,0 +1,2 @@
+import type { ConfigArray } from 'typescript-eslint';
+export declare function createConfig(rootDir: string, options?: { browserSafe?: boolean }): ConfigArray;

@@ -1,0 +1,21 @@
+// @ts-check
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Vitest config shared by every package: workspace packages resolve to their TypeScript source
+ * through the `@ensemble/source` export condition, so tests need no build.
+ *
+ * @param {import('vitest/config').ViteUserConfig['test']} [test] extra test options
+ */
+export function createVitestConfig(test = {}) {
+  return defineConfig({
+    resolve: { conditions: ['@ensemble/source', 'module', 'browser', 'development|production'] },
+    ssr: { resolve: { conditions: ['@ensemble/source', 'module', 'node', 'development|production'] } },
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
+      testTimeout: 30_000,
+      ...test,
+    },
+  });
+}
