@@ -13,7 +13,7 @@ export function createVitestConfig(test = {}) {
     ssr: { resolve: { conditions: ['@ensemble/source', 'module', 'node', 'development|production'] } },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
+      typecheck: { enabled: false, include: ['src/**/*.test-d.ts'] },
       testTimeout: 30_000,
       ...test,
     },

@@ -168,6 +168,16 @@ export class StrategyNotFoundError extends EnsembleError {
   }
 }
 
+function describeCause(cause: unknown): string {
+  if (cause === undefined) return 'unknown error';
+  if (typeof cause === 'string') return cause;
+  try {
+    return JSON.stringify(cause);
+  } catch {
+    return 'non-serialisable error value';
+  }
+}
+
 /** A strategy threw while deciding. Names the strategy, the symbol and the bar time. */
 export class StrategyError extends EnsembleError {
   readonly strategyId: string;
@@ -187,7 +197,7 @@ export class StrategyError extends EnsembleError {
       .join(' ');
     const reason =
       details.message ??
-      (details.cause instanceof Error ? details.cause.message : String(details.cause ?? 'unknown error'));
+      (details.cause instanceof Error ? details.cause.message : describeCause(details.cause));
     super('STRATEGY_FAILED', `Strategy "${strategyId}" failed${where === '' ? '' : ` ${where}`}: ${reason}`, {
       cause: details.cause,
     });

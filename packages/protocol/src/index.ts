@@ -13,6 +13,7 @@ export type { Timeline } from './timeline';
 export { createTimeline } from './timeline';
 export type {
   AccountView,
+  EquityCurve,
   EquityPoint,
   Fill,
   FillReason,

@@ -90,3 +90,14 @@ export interface AccountView {
   readonly cash: number;
   readonly equity: number;
 }
+
+/**
+ * An equity curve in columns, one entry per timeline step: total value, cash and the gross
+ * market value of open positions (Σ |quantity × close|) at the close.
+ */
+export interface EquityCurve {
+  readonly time: Float64Array;
+  readonly equity: Float64Array;
+  readonly cash: Float64Array;
+  readonly grossExposure: Float64Array;
+}

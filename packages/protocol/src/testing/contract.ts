@@ -26,7 +26,7 @@ function fingerprint(series: readonly BarSeries[]): number {
   let hash = 0;
   for (const s of series) {
     for (const column of [s.time, s.open, s.high, s.low, s.close, s.volume]) {
-      for (let i = 0; i < column.length; i++) hash = (hash * 31 + (column[i] ?? 0)) % 1_000_000_007;
+      for (const value of column) hash = (hash * 31 + value) % 1_000_000_007;
     }
   }
   return hash;

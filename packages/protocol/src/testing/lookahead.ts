@@ -43,7 +43,8 @@ const account: AccountView = { cash: 100_000, equity: 100_000 };
 
 function describe(run: () => unknown): string {
   try {
-    return JSON.stringify(run()) ?? 'undefined';
+    const value = run();
+    return value === undefined ? 'undefined' : JSON.stringify(value);
   } catch (error) {
     return `threw ${error instanceof Error ? error.message : String(error)}`;
   }
