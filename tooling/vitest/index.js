@@ -1,4 +1,5 @@
 // @ts-check
+import { basename, join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -8,6 +9,15 @@ import { defineConfig } from 'vitest/config';
  * @param {import('vitest/config').ViteUserConfig['test']} [test] extra test options
  */
 export function createVitestConfig(test = {}) {
+  // In CI every package also writes a JSON report, summed into one closing line by .ci/run.
+  const reportDir = process.env.ENSEMBLE_TEST_REPORT_DIR;
+  const reports =
+    reportDir === undefined || reportDir === ''
+      ? {}
+      : {
+          reporters: ['default', 'json'],
+          outputFile: { json: join(reportDir, `${basename(process.cwd())}.json`) },
+        };
   return defineConfig({
     resolve: { conditions: ['@ensemble/source', 'module', 'browser', 'development|production'] },
     ssr: { resolve: { conditions: ['@ensemble/source', 'module', 'node', 'development|production'] } },
@@ -15,6 +25,7 @@ export function createVitestConfig(test = {}) {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       typecheck: { enabled: false, include: ['src/**/*.test-d.ts'] },
       testTimeout: 30_000,
+      ...reports,
       ...test,
     },
   });
