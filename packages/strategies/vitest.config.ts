@@ -1,3 +1,3 @@
 import { createVitestConfig } from '@ensemble/vitest-config';
 
-export default createVitestConfig();
+export default createVitestConfig({ typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] } });

@@ -51,6 +51,13 @@ export function createConfig(rootDir, options = {}) {
           files: ['src/**/*.ts'],
           ignores: ['src/**/*.test.ts', 'src/**/*.test-d.ts'],
           rules: {
+            'no-restricted-globals': [
+              'error',
+              ...['process', 'Buffer', '__dirname', '__filename', 'require', 'global', 'setImmediate'].map((name) => ({
+                name,
+                message: 'This package runs in browsers too: no Node globals outside tests.',
+              })),
+            ],
             'no-restricted-imports': [
               'error',
               {

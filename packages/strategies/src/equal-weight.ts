@@ -1,0 +1,44 @@
+import type { PortfolioContext, PortfolioStrategy, RebalanceRule, TargetWeights } from '@ensemble/protocol';
+import { z } from 'zod';
+import { parseStrategyParams } from './internal/params';
+import { rebalanceParameter, toRebalanceRule } from './internal/rebalance';
+
+/** Parameters of {@link EqualWeightStrategy}. */
+export const EqualWeightSchema = z.strictObject({
+  rebalance: rebalanceParameter,
+});
+
+/** Input accepted by {@link EqualWeightStrategy}; every field has a default. */
+export type EqualWeightConfig = z.input<typeof EqualWeightSchema>;
+
+/**
+ * Equal weight (portfolio kind): on each rebalance, `1 / k` of the sleeve's equity in each of the
+ * `k` symbols tradable at that step. A symbol with no bar at the step gets no weight, so a
+ * symbol whose history starts later (GOOG in 2004) joins at the first rebalance once it has
+ * prices. Rebalances monthly by default; warm-up 1 step.
+ */
+export class EqualWeightStrategy implements PortfolioStrategy {
+  readonly kind = 'portfolio';
+  /** One step: the first bar with prices. */
+  readonly warmup = 1;
+  /** The default schedule, from the `rebalance` parameter. */
+  readonly rebalance: RebalanceRule;
+  /** The parsed parameters, defaults applied. */
+  readonly params: z.output<typeof EqualWeightSchema>;
+
+  constructor(
+    config: EqualWeightConfig = {},
+    readonly id = 'equal-weight',
+  ) {
+    this.params = parseStrategyParams('equal-weight', EqualWeightSchema, config);
+    this.rebalance = toRebalanceRule(this.params.rebalance);
+  }
+
+  /** `1 / k` for each of the `k` tradable symbols; `{}` (all cash) when none is tradable. */
+  targetWeights(context: PortfolioContext): TargetWeights {
+    const weights: Record<string, number> = {};
+    const k = context.tradable.length;
+    for (const symbol of context.tradable) weights[symbol] = 1 / k;
+    return weights;
+  }
+}

@@ -1,0 +1,78 @@
+import type { BarSeries, EntrySignal, IndicatorColumns, Position, Strategy, StrategyContext } from '@ensemble/protocol';
+import { z } from 'zod';
+import { crossover, sma } from './indicators';
+import { ENTER_LONG, ENTER_SHORT, MAX_PERIOD } from './internal/constants';
+import { parseStrategyParams } from './internal/params';
+
+const period = z.number().int().min(1).max(MAX_PERIOD);
+
+/** Parameters of {@link SmaCrossoverStrategy}; `fast` must be less than `slow`. */
+export const SmaCrossoverSchema = z
+  .strictObject({
+    fast: period.default(10).describe('Fast SMA window of closes, in bars; must be less than slow'),
+    slow: period.default(30).describe('Slow SMA window of closes, in bars; must be greater than fast'),
+    allowShort: z
+      .boolean()
+      .default(false)
+      .describe('Also trade the short side: a cross down while flat enters short, the next cross up exits it'),
+  })
+  .superRefine((params, context) => {
+    if (params.fast >= params.slow) {
+      context.addIssue({
+        code: 'custom',
+        path: ['fast'],
+        message: `fast (${params.fast}) must be less than slow (${params.slow}): the fast SMA uses the shorter window`,
+      });
+    }
+  });
+
+/** Input accepted by {@link SmaCrossoverStrategy}; every field has a default. */
+export type SmaCrossoverConfig = z.input<typeof SmaCrossoverSchema>;
+
+/**
+ * SMA crossover momentum on closes. With `d[i] = SMA(fast)[i] - SMA(slow)[i]`, a cross up is
+ * `d[i] > 0` while the **last non-zero** difference before bar i was negative, a cross down the
+ * mirror image; a tie (`d[i] = 0`) never triggers, and `+, 0, -` is a cross down at the `-`.
+ * Enters long on a cross up and exits on a cross down (with `allowShort`, a cross down while flat
+ * enters short and a cross up exits it). Warm-up `slow + 1`: the first cross can be seen at index
+ * `slow`. The crosses are precomputed once per series (`indicators()`), so a decision is O(1).
+ */
+export class SmaCrossoverStrategy implements Strategy {
+  readonly kind = 'signal';
+  /** `slow + 1` bars: one slow SMA value and the one before it to compare with. */
+  readonly warmup: number;
+  /** The parsed parameters, defaults applied. */
+  readonly params: z.output<typeof SmaCrossoverSchema>;
+
+  constructor(
+    config: SmaCrossoverConfig = {},
+    readonly id = 'sma-crossover',
+  ) {
+    this.params = parseStrategyParams('sma-crossover', SmaCrossoverSchema, config);
+    this.warmup = this.params.slow + 1;
+  }
+
+  /**
+   * Columns `fast` and `slow` (the SMAs) and `cross` (+1 cross up, -1 cross down, 0 none, NaN
+   * before index `slow`), each causal.
+   */
+  indicators(series: BarSeries): IndicatorColumns {
+    const fast = sma(series.close, this.params.fast);
+    const slow = sma(series.close, this.params.slow);
+    return { fast, slow, cross: crossover(fast, slow) };
+  }
+
+  /** Long on a cross up; short on a cross down when `allowShort`. */
+  shouldEnter(context: StrategyContext): EntrySignal | null {
+    const cross = context.indicator('cross');
+    if (cross > 0) return ENTER_LONG;
+    if (cross < 0 && this.params.allowShort) return ENTER_SHORT;
+    return null;
+  }
+
+  /** A long exits on a cross down, a short on a cross up. */
+  shouldExit(context: StrategyContext, position: Position): boolean {
+    const cross = context.indicator('cross');
+    return position.side === 'long' ? cross < 0 : cross > 0;
+  }
+}
