@@ -1,1 +1,74 @@
-export {};
+export {
+  ALLOCATION_SCHEMES,
+  AllocationConfigSchema,
+  CALENDAR_PERIODS,
+  DEFAULT_LOOKBACK,
+  DriftBandsSchema,
+  RebalanceConfigSchema,
+  WeightConstraintsSchema,
+} from './allocation/config';
+export type {
+  AllocationConfig,
+  ParsedAllocationConfig,
+  ParsedRebalanceConfig,
+  RebalanceConfig,
+  WeightConstraintsConfig,
+} from './allocation/config';
+export type { ReturnHistory, ReturnHistoryInput, ReturnWindow } from './allocation/return-history';
+export { toReturnHistory, trailingWindow } from './allocation/return-history';
+export type {
+  AllocationContext,
+  AllocationResult,
+  AllocationScheme,
+  AllocationSettings,
+  CustomAllocation,
+  CustomAllocationInput,
+  CustomOptions,
+  PerformanceMetric,
+  PerformanceOptions,
+  WindowOptions,
+} from './allocation/schemes';
+export {
+  DEFAULT_ALLOCATION_PERIODS_PER_YEAR,
+  computeAllocation,
+  customWeights,
+  equalWeights,
+  fixedWeights,
+  inverseVolatilityWeights,
+  performanceWeights,
+  riskParityWeights,
+} from './allocation/schemes';
+export type {
+  RiskParityConvergence,
+  RiskParityMethod,
+  RiskParityOptions,
+  RiskParitySolution,
+} from './allocation/risk-parity';
+export {
+  DEFAULT_RISK_PARITY_MAX_ITERATIONS,
+  DEFAULT_RISK_PARITY_TOLERANCE,
+  riskContributions,
+  solveRiskParity,
+} from './allocation/risk-parity';
+export type { ConstrainedWeights, ConstraintFeasibility, ConstraintStatus } from './allocation/constraints';
+export { applyWeightConstraints, constraintFeasibility } from './allocation/constraints';
+export type { CapitalAllocation, CapitalAllocationSettings } from './allocation/allocate-capital';
+export { allocateCapital } from './allocation/allocate-capital';
+export type {
+  DriftBands,
+  DriftMeasure,
+  RebalanceDecision,
+  RebalancePeriod,
+  RebalanceReason,
+  RebalanceRuleConfig,
+  RebalanceSchedule,
+  RebalanceState,
+} from './allocation/rebalance';
+export { calendarPeriodKey, needsRebalance } from './allocation/rebalance';
+export type { SleeveMatrix, StatisticsOptions } from './allocation/statistics';
+export {
+  correlationMatrix,
+  diversificationRatio,
+  sampleCovariance,
+  sampleVolatilities,
+} from './allocation/statistics';
