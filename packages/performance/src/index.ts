@@ -1,1 +1,28 @@
-export {};
+export type {
+  BenchmarkSeries,
+  DrawdownPeriod,
+  EquitySeries,
+  FillLike,
+  MetricDescription,
+  MetricGroup,
+  MetricName,
+  MetricUnit,
+  PerformanceInput,
+  PerformanceMetrics,
+  PerformanceOptions,
+  PerformanceResult,
+  PeriodReturn,
+  TradeLike,
+} from './types';
+export {
+  PerformanceCalculator,
+  RETURN_STD_NOISE,
+  computeMetrics,
+  returnsFromEquity,
+} from './performance-calculator';
+export { METRIC_DESCRIPTIONS, describeMetric } from './metric-descriptions';
+export { DEFAULT_PERIODS_PER_YEAR, inferPeriodsPerYear, medianSpacingMs } from './periods';
+export type { CalendarPeriod } from './calendar-returns';
+export { calendarReturns } from './calendar-returns';
+export type { DrawdownAnalysis } from './drawdowns';
+export { analyzeDrawdowns, drawdownSeries } from './drawdowns';

@@ -1,0 +1,519 @@
+import { ConfigError, DataValidationError, noopLogger } from '@ensemble/protocol';
+import type { ConfigIssue, DataRule, EquityPoint, Logger } from '@ensemble/protocol';
+import { calendarReturns } from './calendar-returns';
+import { analyzeDrawdowns } from './drawdowns';
+import { orderStatisticInPlace, quantilePosition } from './internal/select';
+import { centralSums, compensatedSum, crossDeviationSum, mean } from './internal/stats';
+import { inferPeriodsPerYear } from './periods';
+import type {
+  BenchmarkSeries,
+  EquitySeries,
+  FillLike,
+  PerformanceInput,
+  PerformanceMetrics,
+  PerformanceOptions,
+  PerformanceResult,
+  TradeLike,
+} from './types';
+
+/**
+ * A per-period standard deviation of returns below this is floating-point noise (returns computed
+ * from prices carry errors of about 1e-16) and counts as zero, so that a steadily compounding
+ * curve has a null Sharpe ratio instead of an astronomically large one.
+ */
+export const RETURN_STD_NOISE = 1e-13;
+
+/** A P&L standard deviation at most this fraction of the largest |P&L| counts as zero (SQN null). */
+const PNL_STD_NOISE = 1e-12;
+
+const DEFAULT_VAR_CONFIDENCE = 0.95;
+
+/** Simple returns `r_t = V_t / V_{t−1} − 1` of an equity curve: `length − 1` of them (NaN where V_{t−1} ≤ 0). */
+export function returnsFromEquity(equity: ArrayLike<number>): Float64Array {
+  const n = Math.max(0, equity.length - 1);
+  const returns = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    const base = equity[t] ?? Number.NaN;
+    returns[t] = base > 0 ? (equity[t + 1] ?? Number.NaN) / base - 1 : Number.NaN;
+  }
+  return returns;
+}
+
+interface Columns {
+  readonly time: ArrayLike<number>;
+  readonly equity: ArrayLike<number>;
+  readonly grossExposure: ArrayLike<number> | undefined;
+}
+
+const isPointArray = (equity: EquitySeries | readonly EquityPoint[]): equity is readonly EquityPoint[] =>
+  Array.isArray(equity);
+
+function toColumns(equity: EquitySeries | readonly EquityPoint[]): Columns {
+  if (!isPointArray(equity)) {
+    return { time: equity.time, equity: equity.equity, grossExposure: equity.grossExposure };
+  }
+  const time = new Float64Array(equity.length);
+  const values = new Float64Array(equity.length);
+  equity.forEach((point, i) => {
+    time[i] = point.time;
+    values[i] = point.equity;
+  });
+  return { time, equity: values, grossExposure: undefined };
+}
+
+function dataError(source: string, field: string, index: number, rule: DataRule, message: string, value?: number) {
+  return new DataValidationError([
+    {
+      file: source,
+      row: index + 1,
+      field,
+      rule,
+      message,
+      ...(value === undefined ? {} : { value: String(value).slice(0, 40) }),
+    },
+  ]);
+}
+
+function checkTime(source: string, time: ArrayLike<number>): void {
+  let previous = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < time.length; i++) {
+    const t = time[i] ?? Number.NaN;
+    if (!Number.isFinite(t)) {
+      throw dataError(source, 'time', i, 'non-finite', `time at index ${i} is not a finite epoch-millisecond timestamp.`, t);
+    }
+    if (t <= previous) {
+      throw dataError(
+        source,
+        'time',
+        i,
+        t === previous ? 'duplicate-date' : 'unsorted-dates',
+        `time at index ${i} (${t}) is not after the previous one (${previous}): timestamps must be strictly increasing.`,
+        t,
+      );
+    }
+    previous = t;
+  }
+}
+
+function checkColumn(source: string, field: string, values: ArrayLike<number>, length: number): void {
+  if (values.length !== length) {
+    throw dataError(
+      source,
+      field,
+      Math.min(values.length, length),
+      'missing-value',
+      `${field} has ${values.length} values but time has ${length}: give one value per timestamp.`,
+    );
+  }
+  for (let i = 0; i < length; i++) {
+    const v = values[i] ?? Number.NaN;
+    if (!Number.isFinite(v)) throw dataError(source, field, i, 'non-finite', `${field} at index ${i} is not a finite number.`, v);
+  }
+}
+
+const benchmarkColumn = (benchmark: BenchmarkSeries): { field: string; values: ArrayLike<number> } =>
+  'values' in benchmark
+    ? { field: 'values', values: benchmark.values }
+    : 'close' in benchmark
+      ? { field: 'close', values: benchmark.close }
+      : { field: 'equity', values: benchmark.equity };
+
+/** Finite numbers pass (−0 becomes 0); NaN, ±Infinity and null become null. */
+const finite = (value: number | null): number | null =>
+  value === null || !Number.isFinite(value) ? null : value === 0 ? 0 : value;
+
+const snapStd = (std: number): number => (std < RETURN_STD_NOISE ? 0 : std);
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+function emptyMetrics(): Writable<PerformanceMetrics> {
+  return {
+    bars: null,
+    startEquity: null,
+    endEquity: null,
+    totalReturn: null,
+    cagr: null,
+    volatility: null,
+    sharpe: null,
+    sortino: null,
+    maxDrawdown: null,
+    maxDrawdownBars: null,
+    maxDrawdownDays: null,
+    longestDrawdownBars: null,
+    longestDrawdownDays: null,
+    calmar: null,
+    bestReturn: null,
+    worstReturn: null,
+    valueAtRisk: null,
+    conditionalValueAtRisk: null,
+    skew: null,
+    kurtosis: null,
+    tradeCount: null,
+    winRate: null,
+    profitFactor: null,
+    expectancy: null,
+    averageWin: null,
+    averageLoss: null,
+    bestTrade: null,
+    worstTrade: null,
+    averageBarsHeld: null,
+    sqn: null,
+    exposure: null,
+    timeInMarket: null,
+    turnover: null,
+    annualTurnover: null,
+    totalCommission: null,
+    totalSlippage: null,
+    totalCosts: null,
+    benchmarkReturn: null,
+    alpha: null,
+    beta: null,
+    correlation: null,
+    trackingError: null,
+    informationRatio: null,
+  };
+}
+
+/**
+ * Computes performance metrics from equity curves, trades and fills with empyrical/quantstats
+ * conventions (see {@link PerformanceMetrics} for each formula). Holds the options, so one
+ * calculator can measure a portfolio and each of its sleeves the same way (same `P`, rf and
+ * benchmark). Pure: no I/O, and the inputs are never modified.
+ */
+export class PerformanceCalculator {
+  /** The given periods per year, or undefined to infer them from each curve's bar spacing. */
+  readonly periodsPerYear: number | undefined;
+  /** Annual risk-free rate, a fraction. */
+  readonly riskFreeRate: number;
+  /** VaR/CVaR confidence level in (0, 1). */
+  readonly varConfidence: number;
+  /** The series the benchmark metrics compare against, if any. */
+  readonly benchmark: BenchmarkSeries | undefined;
+  private readonly logger: Logger;
+
+  /**
+   * Validates `options`: throws a `ConfigError` listing every invalid option, or a
+   * `DataValidationError` naming the column and index of a bad benchmark value or timestamp.
+   */
+  constructor(options: PerformanceOptions = {}) {
+    const issues: ConfigIssue[] = [];
+    const { periodsPerYear, riskFreeRate = 0, varConfidence = DEFAULT_VAR_CONFIDENCE } = options;
+    if (periodsPerYear !== undefined && !(Number.isFinite(periodsPerYear) && periodsPerYear > 0)) {
+      issues.push({ path: 'periodsPerYear', message: `must be a finite number greater than 0 (e.g. 252 for daily bars), got ${periodsPerYear}` });
+    }
+    if (!(Number.isFinite(riskFreeRate) && riskFreeRate > -1)) {
+      issues.push({ path: 'riskFreeRate', message: `must be an annual rate as a finite fraction above -1 (e.g. 0.02 for 2 %), got ${riskFreeRate}` });
+    }
+    if (!(varConfidence > 0 && varConfidence < 1)) {
+      issues.push({ path: 'varConfidence', message: `must be strictly between 0 and 1 (e.g. 0.95), got ${varConfidence}` });
+    }
+    if (issues.length > 0) throw new ConfigError(issues, { source: 'performance options' });
+    if (options.benchmark !== undefined) {
+      const { field, values } = benchmarkColumn(options.benchmark);
+      checkTime('benchmark', options.benchmark.time);
+      checkColumn('benchmark', field, values, options.benchmark.time.length);
+    }
+    this.periodsPerYear = periodsPerYear;
+    this.riskFreeRate = riskFreeRate;
+    this.varConfidence = varConfidence;
+    this.benchmark = options.benchmark;
+    this.logger = (options.logger ?? noopLogger).child({ component: 'performance' });
+  }
+
+  /**
+   * Measures one equity curve (with its trades and fills, if given). Throws a
+   * `DataValidationError` naming the column and index of a non-finite value, a timestamp that is
+   * not strictly increasing, or a column whose length differs from `time`.
+   */
+  compute(input: PerformanceInput): PerformanceResult {
+    const { time, equity, grossExposure } = toColumns(input.equity);
+    checkTime('equity curve', time);
+    checkColumn('equity curve', 'equity', equity, time.length);
+    if (grossExposure !== undefined) checkColumn('equity curve', 'grossExposure', grossExposure, time.length);
+
+    const bars = time.length;
+    const n = Math.max(0, bars - 1);
+    const inferred = this.periodsPerYear === undefined;
+    const P = this.periodsPerYear ?? inferPeriodsPerYear(time);
+    const sqrtP = Math.sqrt(P);
+    const rf = Math.pow(1 + this.riskFreeRate, 1 / P) - 1;
+    const m = emptyMetrics();
+    m.bars = bars;
+
+    const first = equity[0] ?? Number.NaN;
+    const last = equity[bars - 1] ?? Number.NaN;
+    if (bars > 0) {
+      m.startEquity = first;
+      m.endEquity = last;
+    }
+
+    let returnsDefined = n >= 1;
+    for (let t = 0; t < n; t++) {
+      if (!((equity[t] ?? 0) > 0)) {
+        returnsDefined = false;
+        this.logger.warn(
+          { index: t, time: time[t], equity: equity[t] },
+          'equity is not positive: returns after it are undefined, return-based metrics are null',
+        );
+        break;
+      }
+    }
+
+    if (n >= 1 && first > 0) {
+      const growth = last / first;
+      m.totalReturn = growth - 1;
+      m.cagr = growth >= 0 ? Math.pow(growth, P / n) - 1 : null;
+    }
+
+    if (returnsDefined) this.returnMetrics(m, returnsFromEquity(equity), rf, sqrtP);
+
+    const analysis = n >= 1 ? analyzeDrawdowns(time, equity) : null;
+    // A depth can only overflow for a subnormal peak over a negative trough: then it is undefined.
+    const drawdowns = analysis !== null && Number.isFinite(analysis.maxDepth) ? analysis : null;
+    if (drawdowns !== null) {
+      const deepest = drawdowns.top[0];
+      m.maxDrawdown = drawdowns.maxDepth;
+      m.maxDrawdownBars = deepest?.bars ?? 0;
+      m.maxDrawdownDays = deepest?.days ?? 0;
+      m.longestDrawdownBars = drawdowns.longestBars;
+      m.longestDrawdownDays = drawdowns.longestDays;
+      m.calmar = m.cagr !== null && drawdowns.maxDepth < 0 ? m.cagr / -drawdowns.maxDepth : null;
+    }
+
+    if (input.trades !== undefined) tradeMetrics(m, input.trades);
+    if (grossExposure !== undefined && bars > 0) exposureMetrics(m, equity, grossExposure);
+    if (input.fills !== undefined) fillMetrics(m, input.fills, equity, P, n);
+    if (this.benchmark !== undefined) this.benchmarkMetrics(m, time, equity, rf, P);
+
+    for (const key of Object.keys(m) as (keyof PerformanceMetrics)[]) m[key] = finite(m[key]);
+
+    this.logger.debug(
+      { bars, periodsPerYear: P, periodsPerYearInferred: inferred, trades: input.trades?.length, fills: input.fills?.length },
+      'performance metrics computed',
+    );
+    return {
+      periodsPerYear: P,
+      periodsPerYearInferred: inferred,
+      riskFreeRate: this.riskFreeRate,
+      varConfidence: this.varConfidence,
+      start: bars > 0 ? (time[0] ?? null) : null,
+      end: bars > 0 ? (time[bars - 1] ?? null) : null,
+      metrics: m,
+      maxDrawdownPeriod: drawdowns?.top[0] ?? null,
+      drawdowns: drawdowns?.top ?? [],
+      monthlyReturns: calendarReturns(time, equity, 'month'),
+      yearlyReturns: calendarReturns(time, equity, 'year'),
+    };
+  }
+
+  private returnMetrics(m: Writable<PerformanceMetrics>, returns: Float64Array, rf: number, sqrtP: number): void {
+    const n = returns.length;
+    const sums = centralSums(returns);
+    const std = n >= 2 ? snapStd(Math.sqrt(sums.s2 / (n - 1))) : Number.NaN;
+    const excessMean = sums.mean - rf;
+
+    let best = Number.NEGATIVE_INFINITY;
+    let worst = Number.POSITIVE_INFINITY;
+    let downside = 0;
+    for (let t = 0; t < n; t++) {
+      const r = returns[t] ?? 0;
+      if (r > best) best = r;
+      if (r < worst) worst = r;
+      const below = r - rf;
+      if (below < 0) downside += below * below;
+    }
+    const downsideDeviation = Math.sqrt(downside / n);
+
+    if (n >= 2) {
+      m.volatility = std * sqrtP;
+      m.sharpe = std > 0 ? (excessMean / std) * sqrtP : null;
+    }
+    m.sortino = downsideDeviation > 0 ? (excessMean / downsideDeviation) * sqrtP : null;
+    m.bestReturn = best;
+    m.worstReturn = worst;
+    if (n >= 3 && std > 0) {
+      m.skew = (n * sums.s3) / ((n - 1) * (n - 2) * Math.pow(Math.sqrt(sums.s2 / (n - 1)), 3));
+    }
+    if (n >= 4 && std > 0) {
+      m.kurtosis = ((n - 1) / ((n - 2) * (n - 3))) * ((n * (n + 1) * sums.s4) / (sums.s2 * sums.s2) - 3 * (n - 1));
+    }
+
+    // VaR/CVaR: select in place (returns is our own copy); the k + 1 smallest end up first.
+    const position = quantilePosition(n, 1 - this.varConfidence);
+    m.valueAtRisk = orderStatisticInPlace(returns, position);
+    const k = Math.floor(position);
+    m.conditionalValueAtRisk = compensatedSum(returns.subarray(0, k + 1)) / (k + 1);
+  }
+
+  private benchmarkMetrics(
+    m: Writable<PerformanceMetrics>,
+    time: ArrayLike<number>,
+    equity: ArrayLike<number>,
+    rf: number,
+    P: number,
+  ): void {
+    const benchmark = this.benchmark;
+    if (benchmark === undefined) return;
+    const benchmarkTime = benchmark.time;
+    const { values } = benchmarkColumn(benchmark);
+
+    let common = 0;
+    for (let i = 0, j = 0; i < time.length && j < benchmarkTime.length; ) {
+      const a = time[i] ?? 0;
+      const b = benchmarkTime[j] ?? 0;
+      if (a === b) {
+        common++;
+        i++;
+        j++;
+      } else if (a < b) i++;
+      else j++;
+    }
+    if (common < 2) {
+      this.logger.warn({ commonTimestamps: common }, 'benchmark shares fewer than 2 timestamps with the equity curve: benchmark metrics are null');
+      return;
+    }
+    const strategyValues = new Float64Array(common);
+    const benchmarkValues = new Float64Array(common);
+    for (let i = 0, j = 0, k = 0; i < time.length && j < benchmarkTime.length; ) {
+      const a = time[i] ?? 0;
+      const b = benchmarkTime[j] ?? 0;
+      if (a === b) {
+        strategyValues[k] = equity[i] ?? Number.NaN;
+        benchmarkValues[k] = values[j] ?? Number.NaN;
+        k++;
+        i++;
+        j++;
+      } else if (a < b) i++;
+      else j++;
+    }
+
+    const benchmarkFirst = benchmarkValues[0] ?? Number.NaN;
+    if (benchmarkFirst > 0) m.benchmarkReturn = (benchmarkValues[common - 1] ?? Number.NaN) / benchmarkFirst - 1;
+
+    for (let k = 0; k < common - 1; k++) {
+      if (!((strategyValues[k] ?? 0) > 0 && (benchmarkValues[k] ?? 0) > 0)) {
+        this.logger.warn({ index: k }, 'non-positive value in the aligned equity or benchmark: benchmark metrics are null');
+        return;
+      }
+    }
+    const strategyReturns = returnsFromEquity(strategyValues);
+    const benchmarkReturns = returnsFromEquity(benchmarkValues);
+    const n = strategyReturns.length;
+    if (n < 2) return;
+    const sqrtP = Math.sqrt(P);
+
+    const s = centralSums(strategyReturns);
+    const b = centralSums(benchmarkReturns);
+    const covariance = crossDeviationSum(strategyReturns, benchmarkReturns, s.mean, b.mean) / (n - 1);
+    const strategyStd = snapStd(Math.sqrt(s.s2 / (n - 1)));
+    const benchmarkStd = snapStd(Math.sqrt(b.s2 / (n - 1)));
+    if (benchmarkStd > 0) {
+      const beta = covariance / (b.s2 / (n - 1));
+      m.beta = beta;
+      m.alpha = Math.pow(1 + (s.mean - rf) - beta * (b.mean - rf), P) - 1;
+    }
+    if (strategyStd > 0 && benchmarkStd > 0) m.correlation = covariance / strategyStd / benchmarkStd;
+
+    for (let t = 0; t < n; t++) strategyReturns[t] = (strategyReturns[t] ?? 0) - (benchmarkReturns[t] ?? 0);
+    const active = centralSums(strategyReturns);
+    const activeStd = snapStd(Math.sqrt(active.s2 / (n - 1)));
+    m.trackingError = activeStd * sqrtP;
+    m.informationRatio = activeStd > 0 ? (active.mean / activeStd) * sqrtP : null;
+  }
+}
+
+function tradeMetrics(m: Writable<PerformanceMetrics>, trades: readonly TradeLike[]): void {
+  const count = trades.length;
+  m.tradeCount = count;
+  if (count === 0) return;
+  let wins = 0;
+  let losses = 0;
+  let grossProfit = 0;
+  let grossLoss = 0;
+  let best = Number.NEGATIVE_INFINITY;
+  let worst = Number.POSITIVE_INFINITY;
+  let barsHeld = 0;
+  let largest = 0;
+  const pnls = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const trade = trades[i];
+    if (trade === undefined) continue;
+    const pnl = trade.pnl;
+    pnls[i] = pnl;
+    if (pnl > 0) {
+      wins++;
+      grossProfit += pnl;
+    } else if (pnl < 0) {
+      losses++;
+      grossLoss -= pnl;
+    }
+    if (pnl > best) best = pnl;
+    if (pnl < worst) worst = pnl;
+    if (Math.abs(pnl) > largest) largest = Math.abs(pnl);
+    barsHeld += trade.barsHeld;
+  }
+  const sums = centralSums(pnls);
+  m.winRate = wins / count;
+  m.profitFactor = losses > 0 ? grossProfit / grossLoss : null;
+  m.expectancy = sums.mean;
+  m.averageWin = wins > 0 ? grossProfit / wins : null;
+  m.averageLoss = losses > 0 ? -grossLoss / losses : null;
+  m.bestTrade = best;
+  m.worstTrade = worst;
+  m.averageBarsHeld = barsHeld / count;
+  if (count >= 2) {
+    const std = Math.sqrt(sums.s2 / (count - 1));
+    m.sqn = std > PNL_STD_NOISE * largest ? (Math.sqrt(count) * sums.mean) / std : null;
+  }
+}
+
+function exposureMetrics(m: Writable<PerformanceMetrics>, equity: ArrayLike<number>, gross: ArrayLike<number>): void {
+  const bars = equity.length;
+  let ratioSum = 0;
+  let counted = 0;
+  let invested = 0;
+  for (let t = 0; t < bars; t++) {
+    const g = gross[t] ?? 0;
+    const v = equity[t] ?? 0;
+    if (g > 0) invested++;
+    if (v > 0) {
+      ratioSum += Math.abs(g) / v;
+      counted++;
+    }
+  }
+  m.exposure = counted > 0 ? ratioSum / counted : null;
+  m.timeInMarket = invested / bars;
+}
+
+function fillMetrics(
+  m: Writable<PerformanceMetrics>,
+  fills: readonly FillLike[],
+  equity: ArrayLike<number>,
+  P: number,
+  n: number,
+): void {
+  let traded = 0;
+  let commission = 0;
+  let slippage = 0;
+  for (const fill of fills) {
+    traded += Math.abs(fill.quantity * fill.price);
+    commission += fill.commission;
+    slippage += fill.slippage;
+  }
+  m.totalCommission = commission;
+  m.totalSlippage = slippage;
+  m.totalCosts = commission + slippage;
+  const meanEquity = mean(equity);
+  if (meanEquity > 0) {
+    m.turnover = traded / meanEquity;
+    if (n >= 1) m.annualTurnover = (m.turnover * P) / n;
+  }
+}
+
+/**
+ * Computes every metric of {@link PerformanceResult} for one equity curve — shorthand for
+ * `new PerformanceCalculator(options).compute(input)`.
+ */
+export function computeMetrics(input: PerformanceInput, options: PerformanceOptions = {}): PerformanceResult {
+  return new PerformanceCalculator(options).compute(input);
+}

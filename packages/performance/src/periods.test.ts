@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { computeMetrics } from './performance-calculator';
+import { inferPeriodsPerYear, medianSpacingMs } from './periods';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+function businessDays(from: number, count: number): number[] {
+  const out: number[] = [];
+  for (let t = from; out.length < count; t += DAY) {
+    const weekday = new Date(t).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) out.push(t);
+  }
+  return out;
+}
+
+const every = (from: number, step: number, count: number) => Array.from({ length: count }, (_, i) => from + i * step);
+const monthStarts = (count: number, stepMonths = 1) =>
+  Array.from({ length: count }, (_, i) => Date.UTC(2000, i * stepMonths, 1));
+const monthEnds = (count: number) => Array.from({ length: count }, (_, i) => Date.UTC(2000, i + 1, 0));
+
+describe('inferPeriodsPerYear', () => {
+  it('reads business days as 252 (weekend gaps are the minority)', () => {
+    expect(inferPeriodsPerYear(businessDays(Date.UTC(2020, 0, 6), 300))).toBe(252);
+    // Daily data with holidays removed, still 252.
+    const withHolidays = businessDays(Date.UTC(2020, 0, 6), 300).filter((_, i) => i % 20 !== 7);
+    expect(inferPeriodsPerYear(withHolidays)).toBe(252);
+  });
+
+  it('reads calendar days as 252 too (documented: pass 365 for 7-day markets)', () => {
+    expect(inferPeriodsPerYear(every(Date.UTC(2020, 0, 1), DAY, 400))).toBe(252);
+  });
+
+  it('reads weekly, monthly, quarterly and yearly bars', () => {
+    expect(inferPeriodsPerYear(every(Date.UTC(2020, 0, 3), 7 * DAY, 60))).toBe(52);
+    expect(inferPeriodsPerYear(monthStarts(30))).toBe(12);
+    expect(inferPeriodsPerYear(monthEnds(30))).toBe(12);
+    expect(inferPeriodsPerYear(monthStarts(20, 3))).toBe(4);
+    expect(inferPeriodsPerYear(monthStarts(10, 12))).toBe(1);
+  });
+
+  it('scales intraday bars from 6.5-hour sessions × 252', () => {
+    expect(inferPeriodsPerYear(every(0, 60_000, 500))).toBe(252 * 390);
+    expect(inferPeriodsPerYear(every(0, 5 * 60_000, 500))).toBe(252 * 78);
+    expect(inferPeriodsPerYear(every(0, HOUR, 500))).toBe(252 * 6.5);
+    // Minute bars over several sessions: overnight gaps do not move the median.
+    const sessions = [0, 1, 2, 3].flatMap((day) => every(day * DAY + 14.5 * HOUR, 60_000, 390));
+    expect(inferPeriodsPerYear(sessions)).toBe(98_280);
+  });
+
+  it('falls back to 252 with fewer than two timestamps', () => {
+    expect(inferPeriodsPerYear([])).toBe(252);
+    expect(inferPeriodsPerYear([Date.UTC(2020, 0, 1)])).toBe(252);
+  });
+
+  it('uses the median spacing (mean of the middle two when even)', () => {
+    expect(medianSpacingMs([0, 1, 3, 6])).toBe(2);
+    expect(medianSpacingMs([0, 1, 3, 6, 10])).toBe(2.5);
+    expect(medianSpacingMs([0, 10, 11, 12])).toBe(1);
+    expect(medianSpacingMs([5])).toBeNull();
+  });
+});
+
+describe('periodsPerYear in computeMetrics', () => {
+  const time = every(Date.UTC(2020, 0, 3), 7 * DAY, 10);
+  const equity = [100, 101, 99, 102, 104, 103, 105, 107, 106, 108];
+
+  it('is inferred and reported', () => {
+    const result = computeMetrics({ equity: { time, equity } });
+    expect(result.periodsPerYear).toBe(52);
+    expect(result.periodsPerYearInferred).toBe(true);
+  });
+
+  it('an explicit value wins, is reported, and annualises', () => {
+    const weekly = computeMetrics({ equity: { time, equity } });
+    const explicit = computeMetrics({ equity: { time, equity } }, { periodsPerYear: 365 });
+    expect(explicit.periodsPerYear).toBe(365);
+    expect(explicit.periodsPerYearInferred).toBe(false);
+    expect(explicit.metrics.volatility).toBeCloseTo((weekly.metrics.volatility ?? 0) * Math.sqrt(365 / 52), 12);
+    expect(explicit.metrics.cagr).toBeCloseTo(1.08 ** (365 / 9) - 1, 10);
+  });
+});

@@ -1,0 +1,43 @@
+import { selectInPlace, minOfRange } from './internal/select';
+
+const DAY_MS = 86_400_000;
+/** Length of the trading session assumed for intraday bars: 6.5 hours (US equities). */
+const SESSION_MS = 6.5 * 3_600_000;
+
+/** Periods per year assumed when fewer than two timestamps are given. */
+export const DEFAULT_PERIODS_PER_YEAR = 252;
+
+/**
+ * Median spacing of consecutive timestamps, in milliseconds (the mean of the two middle spacings
+ * when their count is even), or null with fewer than two timestamps.
+ */
+export function medianSpacingMs(time: ArrayLike<number>): number | null {
+  const m = time.length - 1;
+  if (m < 1) return null;
+  const spacing = new Float64Array(m);
+  for (let i = 0; i < m; i++) spacing[i] = (time[i + 1] ?? 0) - (time[i] ?? 0);
+  const k = (m - 1) >> 1;
+  selectInPlace(spacing, k);
+  const lower = spacing[k] ?? 0;
+  return m % 2 === 1 ? lower : (lower + minOfRange(spacing, k + 1, m - 1)) / 2;
+}
+
+/**
+ * Periods per year implied by the median spacing `d` of `time` (epoch ms):
+ * `d` < 6.5 h → intraday, `252 × 6.5 h / d` (252 sessions of 6.5 hours, e.g. 98,280 for one-minute
+ * bars, 1,638 for hourly); 6.5 h ≤ `d` < 4 days → 252 (daily business days); 4 ≤ `d` < 20 days → 52
+ * (weekly); 20 ≤ `d` < 60 days → 12 (monthly); 60 ≤ `d` < 200 days → 4 (quarterly); `d` ≥ 200 days
+ * → 1 (yearly). Fewer than two timestamps → 252. Calendar-daily data (crypto, 365 bars a year)
+ * reads as 252: pass `periodsPerYear: 365` explicitly.
+ */
+export function inferPeriodsPerYear(time: ArrayLike<number>): number {
+  const spacing = medianSpacingMs(time);
+  if (spacing === null || !(spacing > 0)) return DEFAULT_PERIODS_PER_YEAR;
+  if (spacing < SESSION_MS) return (252 * SESSION_MS) / spacing;
+  const days = spacing / DAY_MS;
+  if (days < 4) return 252;
+  if (days < 20) return 52;
+  if (days < 60) return 12;
+  if (days < 200) return 4;
+  return 1;
+}
