@@ -1,1 +1,43 @@
-export {};
+export type { AccountFill, AccountOptions, OpenPosition } from './account';
+export { Account } from './account';
+export type { BacktestEngineOptions, BacktestOptions } from './backtest-engine';
+export { BacktestEngine, runBacktest } from './backtest-engine';
+export type { BrokerOptions, BrokerOrder, BrokerStats } from './broker';
+export { Broker } from './broker';
+export type { CommissionModel, SlippageModel } from './costs';
+export {
+  NO_COMMISSION,
+  NO_SLIPPAGE,
+  affordableQuantity,
+  buyCost,
+  commissionFor,
+  roundQuantity,
+  slippedPrice,
+} from './costs';
+export { INVARIANT_TOLERANCE, LedgerAudit } from './invariants';
+export type { BacktestConfig, FillMode, ResolvedBacktestOptions } from './options';
+export {
+  BacktestOptionsSchema,
+  CommissionModelSchema,
+  SizingRuleSchema,
+  SlippageModelSchema,
+  parseBacktestConfig,
+} from './options';
+export type { CalendarPeriod } from './rebalance';
+export { isRebalanceStep, periodKey, targetQuantity } from './rebalance';
+export type {
+  BacktestResult,
+  BacktestResultJson,
+  EquityPointJson,
+  FillJson,
+  OpenPositionJson,
+  OrderStats,
+  StrategySummary,
+  TradeJson,
+} from './result';
+export { isoTimeFormatter, serializeBacktestResult } from './result';
+export type { SizingInput, SizingRule } from './sizing';
+export { DEFAULT_SIZING, entryQuantity } from './sizing';
+export type { OrderExecutor, StrategyRunnerOptions } from './strategy-runner';
+export { StrategyRunner } from './strategy-runner';
+export { mergeTimeline } from './timeline';

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import type { AccountFill } from './account';
+import { Account } from './account';
+import { Broker } from './broker';
+import { createMemoryLogger } from '@ensemble/protocol';
+
+function fill(partial: Partial<AccountFill> & Pick<AccountFill, 'side' | 'quantity' | 'price'>): AccountFill {
+  return { symbolIndex: 0, commission: 0, slippage: 0, time: 0, barIndex: 0, reason: 'entry', ...partial };
+}
+
+describe('Account', () => {
+  it('moves cash by q·p + commission on a buy and q·p − commission on a sell', () => {
+    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 1000 });
+    account.applyFill(fill({ side: 'buy', quantity: 10, price: 50, commission: 2 }));
+    expect(account.cash).toBe(1000 - 500 - 2);
+    account.applyFill(fill({ side: 'sell', quantity: 10, price: 60, commission: 3, reason: 'exit', barIndex: 4 }));
+    expect(account.cash).toBe(498 + 600 - 3);
+    expect(account.totalCommission).toBe(5);
+    expect(account.position(0)).toBeNull();
+    // pnl = 10 × (60 − 50) − (2 + 3) = 95
+    expect(account.trades).toEqual([
+      expect.objectContaining({ side: 'long', quantity: 10, entryPrice: 50, exitPrice: 60, commission: 5, pnl: 95, returnPct: 95 / 500, barsHeld: 4, exitReason: 'exit' }),
+    ]);
+  });
+
+  it('averages the entry price when adding and keeps the first entry time', () => {
+    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 10_000 });
+    account.applyFill(fill({ side: 'buy', quantity: 10, price: 100, commission: 1, time: 1 }));
+    account.applyFill(fill({ side: 'buy', quantity: 30, price: 120, commission: 3, time: 2 }));
+    // (10 × 100 + 30 × 120) / 40 = 4600 / 40 = 115
+    expect(account.position(0)).toEqual(
+      expect.objectContaining({ side: 'long', quantity: 40, entryPrice: 115, entryTime: 1, entryCommission: 4 }),
+    );
+  });
+
+  it('closes a trade for a partial exit with the entry commission pro rata', () => {
+    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 10_000 });
+    account.applyFill(fill({ side: 'buy', quantity: 40, price: 100, commission: 8 }));
+    account.applyFill(fill({ side: 'sell', quantity: 10, price: 110, commission: 1, reason: 'rebalance' }));
+    // closed 10 of 40: entry commission share 8 × 10/40 = 2; pnl = 10 × 10 − (2 + 1) = 97
+    expect(account.trades[0]).toEqual(expect.objectContaining({ quantity: 10, commission: 3, pnl: 97 }));
+    expect(account.position(0)).toEqual(expect.objectContaining({ quantity: 30, entryPrice: 100, entryCommission: 6 }));
+  });
+
+  it('flips a position: closes the old side and opens the rest at the fill price', () => {
+    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 10_000 });
+    account.applyFill(fill({ side: 'buy', quantity: 10, price: 100, commission: 1 }));
+    account.applyFill(fill({ side: 'sell', quantity: 30, price: 90, commission: 3, time: 7, barIndex: 2, stopLoss: 95 }));
+    // closing 10 of the 30 sold carries 3 × 10/30 = 1 of the commission: pnl = 10 × (90 − 100) − (1 + 1) = −102
+    expect(account.trades[0]).toEqual(expect.objectContaining({ side: 'long', quantity: 10, pnl: -102, commission: 2 }));
+    expect(account.position(0)).toEqual(
+      expect.objectContaining({ side: 'short', quantity: 20, entryPrice: 90, entryTime: 7, entryCommission: 2, stopLoss: 95 }),
+    );
+    expect(account.quantity[0]).toBe(-20);
+    // cash: 10 000 − 1001 + (2700 − 3) = 11 696
+    expect(account.cash).toBe(11_696);
+  });
+
+  it('values short positions negatively: equity = cash + Σ q_signed × mark', () => {
+    const account = new Account({ strategyId: 's', symbols: ['A', 'B'], cash: 1000 });
+    account.applyFill(fill({ side: 'sell', quantity: 10, price: 50 }));
+    account.applyFill(fill({ symbolIndex: 1, side: 'buy', quantity: 4, price: 25 }));
+    account.mark(0, 55, 1);
+    account.mark(1, 30, 1);
+    // cash 1000 + 500 − 100 = 1400; positions −550 + 120
+    expect(account.equity()).toBe(1400 - 550 + 120);
+    expect(account.grossExposure()).toBe(550 + 120);
+    const [short] = account.openPositions();
+    // unrealised: 10 × (55 − 50) × −1 − 0 = −50
+    expect(short).toEqual(expect.objectContaining({ symbol: 'A', side: 'short', marketValue: -550, unrealizedPnl: -50, barsHeld: 1 }));
+  });
+
+  it('moves capital with deposit and reports it', () => {
+    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 1000 });
+    account.deposit(-250);
+    expect(account.cash).toBe(750);
+    expect(account.netDeposits).toBe(-250);
+  });
+});
+
+describe('Broker', () => {
+  it('shrinks a buy to what cash affords and logs it', () => {
+    const logger = createMemoryLogger();
+    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 1000 });
+    const broker = new Broker({ commission: { kind: 'fixed', amount: 5 }, logger });
+    const booked = broker.execute(account, { symbolIndex: 0, side: 'buy', quantity: 200, reason: 'entry' }, 11, 0, 0);
+    // (1000 − 5) / 11 = 90.45 → 90 units, cost 995
+    expect(booked?.quantity).toBe(90);
+    expect(account.cash).toBe(5);
+    expect(broker.stats).toEqual({ filled: 1, shrunk: 1, rejected: 0 });
+    expect(logger.records.find((record) => record.fields.event === 'order-shrunk')?.fields).toEqual(
+      expect.objectContaining({ symbol: 'A', requested: 200, filled: 90 }),
+    );
+  });
+
+  it('rejects a buy cash cannot pay a single unit of, and logs it', () => {
+    const logger = createMemoryLogger();
+    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 10 });
+    const broker = new Broker({ logger });
+    expect(broker.execute(account, { symbolIndex: 0, side: 'buy', quantity: 3, reason: 'entry' }, 11, 0, 0)).toBeNull();
+    expect(account.fills).toEqual([]);
+    expect(broker.stats.rejected).toBe(1);
+    expect(logger.records.some((record) => record.fields.event === 'order-rejected' && record.fields.why === 'insufficient-cash')).toBe(true);
+  });
+
+  it('never shrinks the part of a buy that covers a short', () => {
+    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 100 });
+    account.applyFill(fill({ side: 'sell', quantity: 10, price: 10 }));
+    account.deposit(-300); // cash 100 + 100 − 300 = −100: nothing left, yet the short must be coverable
+    const booked = new Broker().execute(account, { symbolIndex: 0, side: 'buy', quantity: 15, reason: 'exit' }, 12, 0, 0);
+    expect(booked?.quantity).toBe(10);
+    expect(account.quantity[0]).toBe(0);
+    expect(account.cash).toBe(-100 - 120);
+  });
+
+  it('records slippage per fill as |fill price − reference| × quantity', () => {
+    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 10_000 });
+    const broker = new Broker({ slippage: { kind: 'bps', bps: 10 } });
+    const booked = broker.execute(account, { symbolIndex: 0, side: 'buy', quantity: 100, reason: 'entry' }, 50, 0, 0);
+    expect(booked?.price).toBeCloseTo(50.05, 12);
+    expect(booked?.slippage).toBeCloseTo(5, 9);
+    expect(account.totalSlippage).toBeCloseTo(5, 9);
+  });
+});

@@ -1,0 +1,204 @@
+import type { AnyStrategy, BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
+import { ConfigError, isPortfolioStrategy, noopLogger, toConfigIssues } from '@ensemble/protocol';
+import { Account } from './account';
+import { Broker } from './broker';
+import { LedgerAudit } from './invariants';
+import type { BacktestConfig, ResolvedBacktestOptions } from './options';
+import { BacktestOptionsSchema, resolveOptions } from './options';
+import type { BacktestResult } from './result';
+import { serializeBacktestResult } from './result';
+import { StrategyRunner } from './strategy-runner';
+import { mergeTimeline } from './timeline';
+
+/** Options of a {@link BacktestEngine}: the serialisable {@link BacktestConfig} plus a logger. */
+export type BacktestEngineOptions = BacktestConfig & {
+  /** Receives structured events (`order-shrunk`, `order-rejected`, `order-dropped`, …); silent by default. */
+  readonly logger?: Logger | undefined;
+};
+
+/** Everything {@link runBacktest} needs: the series, the strategy and the engine options. */
+export type BacktestOptions = BacktestEngineOptions & {
+  /** One or several symbols' bars; several are merged into one timeline. Symbols must be unique. */
+  readonly series: BarSeries | readonly BarSeries[];
+  /** A signal `Strategy` or a `PortfolioStrategy`. */
+  readonly strategy: AnyStrategy;
+};
+
+function seriesList(series: BarSeries | readonly BarSeries[]): readonly BarSeries[] {
+  return Array.isArray(series) ? (series as readonly BarSeries[]) : [series as BarSeries];
+}
+
+function seriesIssues(list: readonly BarSeries[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (list.length === 0) issues.push({ path: 'series', message: 'give at least one series' });
+  const seen = new Set<string>();
+  let bars = 0;
+  list.forEach((series, k) => {
+    if (seen.has(series.symbol)) {
+      issues.push({ path: `series.${k}.symbol`, message: `symbol "${series.symbol}" appears twice; symbols must be unique` });
+    }
+    seen.add(series.symbol);
+    bars += series.length;
+    const time = series.time;
+    for (let i = 0; i < series.length; i++) {
+      const t = time[i] ?? Number.NaN;
+      if (!Number.isFinite(t) || (i > 0 && !(t > (time[i - 1] ?? Number.NaN)))) {
+        issues.push({
+          path: `series.${k}.time.${i}`,
+          message: `times of ${series.symbol} must be finite and strictly increasing (bar ${i} is ${t}); load data through @ensemble/data`,
+        });
+        break;
+      }
+    }
+  });
+  if (list.length > 0 && bars === 0) issues.push({ path: 'series', message: 'every series is empty: give at least one bar' });
+  return issues;
+}
+
+function strategyIssues(strategy: AnyStrategy): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (typeof strategy.id !== 'string' || strategy.id === '') {
+    issues.push({ path: 'strategy.id', message: 'must be a non-empty string' });
+  }
+  if (!Number.isInteger(strategy.warmup) || strategy.warmup < 0) {
+    issues.push({ path: 'strategy.warmup', message: `must be a non-negative integer (got ${String(strategy.warmup)})` });
+  }
+  return issues;
+}
+
+/**
+ * The backtest engine: runs one strategy (signal or portfolio kind) over one or several symbols'
+ * bars and returns a deterministic {@link BacktestResult}. Options are validated once, in the
+ * constructor (a protocol `ConfigError` lists every problem); an engine can run many times.
+ *
+ * Per timeline step, for every symbol with a bar: (1) orders decided on the symbol's previous
+ * bar fill at this open (`next-open`); (2) stop-loss / take-profit inside the bar, a gap through
+ * the level filling at the open, the stop winning when both are inside one bar; (3) positions
+ * are marked at the close; (4) the strategy decides on the close, and with `fill: 'close'` those
+ * orders fill at this close; the equity point is then recorded. See {@link StrategyRunner}.
+ */
+export class BacktestEngine {
+  /** The options every run uses (`rebalance` null = each portfolio strategy's own schedule). */
+  readonly options: ResolvedBacktestOptions;
+  private readonly logger: Logger;
+
+  constructor(options: BacktestEngineOptions = {}) {
+    const { logger, ...config } = options;
+    const parsed = BacktestOptionsSchema.safeParse(config);
+    if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error));
+    this.options = resolveOptions(parsed.data);
+    this.logger = logger ?? noopLogger;
+  }
+
+  /**
+   * Runs `strategy` over `series`. Throws a `ConfigError` for unusable series (none, duplicate
+   * symbols, unsorted times) or strategy fields (id, warm-up), a `StrategyError` (strategy,
+   * symbol, bar time, original error as `cause`) when the strategy throws or returns something
+   * invalid, and an `InvariantError` when `checkInvariants` finds an accounting mismatch.
+   */
+  run(strategy: AnyStrategy, series: BarSeries | readonly BarSeries[]): BacktestResult {
+    const list = seriesList(series);
+    const issues = [...strategyIssues(strategy), ...seriesIssues(list)];
+    if (issues.length > 0) throw new ConfigError(issues);
+    return simulate(strategy, list, this.options, this.logger);
+  }
+}
+
+function simulate(
+  strategy: AnyStrategy,
+  list: readonly BarSeries[],
+  engineOptions: ResolvedBacktestOptions,
+  baseLogger: Logger,
+): BacktestResult {
+  const portfolio = isPortfolioStrategy(strategy);
+  const logger = baseLogger.child({ component: 'engine', strategy: strategy.id });
+  const symbols = list.map((s) => s.symbol);
+  // One series: its own time column is the timeline (shared, not copied); no merge, no index maps.
+  const only = list.length === 1 ? list[0] : undefined;
+  const timeline = only === undefined ? mergeTimeline(list) : null;
+  const time = timeline?.time ?? only?.time ?? new Float64Array(0);
+  const steps = time.length;
+  const account = new Account({ strategyId: strategy.id, symbols, cash: engineOptions.cash });
+  const broker = new Broker({
+    commission: engineOptions.commission,
+    slippage: engineOptions.slippage,
+    fractional: engineOptions.fractional,
+    logger,
+  });
+  const runner = new StrategyRunner({
+    strategy,
+    series: list,
+    time,
+    barIndex: timeline?.barIndex ?? null,
+    account,
+    executor: broker,
+    fill: engineOptions.fill,
+    sizing: engineOptions.sizing,
+    fractional: engineOptions.fractional,
+    closeAtEnd: engineOptions.closeAtEnd,
+    rebalance: engineOptions.rebalance,
+    logger,
+  });
+  const options: ResolvedBacktestOptions = { ...engineOptions, rebalance: runner.rebalanceRule };
+  const audit = options.checkInvariants ? new LedgerAudit(account) : null;
+  const equity = new Float64Array(steps);
+  const cash = new Float64Array(steps);
+  const grossExposure = new Float64Array(steps);
+  logger.info({ event: 'backtest-start', symbols, steps, kind: portfolio ? 'portfolio' : 'signal', fill: options.fill }, 'backtest started');
+
+  for (let t = 0; t < steps; t++) {
+    runner.step(t);
+    // The equity point is the state after everything that happened on the step.
+    const value = runner.revalue();
+    equity[t] = value;
+    cash[t] = account.cash;
+    grossExposure[t] = runner.markedGross;
+    audit?.check(time[t] ?? Number.NaN, value, account.cash);
+  }
+  runner.finish();
+
+  const finalEquity = steps > 0 ? (equity[steps - 1] ?? account.equity()) : account.equity();
+  const result: BacktestResult = {
+    strategy: { id: strategy.id, kind: portfolio ? 'portfolio' : 'signal', warmup: strategy.warmup },
+    symbols,
+    options,
+    bars: steps,
+    startTime: steps > 0 ? (time[0] ?? null) : null,
+    endTime: steps > 0 ? (time[steps - 1] ?? null) : null,
+    initialCash: options.cash,
+    finalCash: account.cash,
+    finalEquity,
+    equity: { time, equity, cash, grossExposure },
+    fills: account.fills,
+    trades: account.trades,
+    openPositions: account.openPositions(),
+    totalCommission: account.totalCommission,
+    totalSlippage: account.totalSlippage,
+    orders: { ...broker.stats, dropped: runner.dropped },
+    rebalances: runner.rebalances,
+  };
+  Object.defineProperty(result, 'toJSON', { value: () => serializeBacktestResult(result), enumerable: false });
+  logger.info(
+    { event: 'backtest-end', finalEquity, fills: account.fills.length, trades: account.trades.length, ...result.orders },
+    'backtest finished',
+  );
+  return result;
+}
+
+/**
+ * Runs one backtest: `runBacktest({ series, strategy, cash, fill, commission, … })`. Invalid
+ * options, series or strategy fields throw one protocol `ConfigError` listing every problem by
+ * path; see {@link BacktestEngine} for the semantics and the other errors.
+ */
+export function runBacktest(options: BacktestOptions): BacktestResult {
+  const { series, strategy, logger, ...config } = options;
+  const list = seriesList(series);
+  const parsed = BacktestOptionsSchema.safeParse(config);
+  const issues = [
+    ...(parsed.success ? [] : toConfigIssues(parsed.error)),
+    ...strategyIssues(strategy),
+    ...seriesIssues(list),
+  ];
+  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
+  return simulate(strategy, list, resolveOptions(parsed.data), logger ?? noopLogger);
+}

@@ -1,0 +1,157 @@
+import type { Fill, FillReason, Logger, OrderSide } from '@ensemble/protocol';
+import { noopLogger } from '@ensemble/protocol';
+import type { Account } from './account';
+import type { CommissionModel, SlippageModel } from './costs';
+import { NO_COMMISSION, NO_SLIPPAGE, affordableQuantity, buyCost, commissionFor, slippedPrice } from './costs';
+import type { OrderExecutor } from './strategy-runner';
+
+/** Options of a {@link Broker}. */
+export interface BrokerOptions {
+  readonly commission?: CommissionModel;
+  readonly slippage?: SlippageModel;
+  /** Allow fractional units when shrinking (otherwise whole units). */
+  readonly fractional?: boolean;
+  /** Receives `order-shrunk` and `order-rejected` warnings and `fill` debug events. */
+  readonly logger?: Logger;
+}
+
+/** An order to execute now: side, units and why. Stops apply to a position the order opens. */
+export interface BrokerOrder {
+  /** Index of the symbol in the account's `symbols`. */
+  readonly symbolIndex: number;
+  readonly side: OrderSide;
+  /** Requested units (> 0; a non-positive quantity is rejected). */
+  readonly quantity: number;
+  readonly reason: FillReason;
+  readonly stopLoss?: number | undefined;
+  readonly takeProfit?: number | undefined;
+}
+
+/** Counters of a {@link Broker}: orders filled, shrunk (filled smaller) and rejected. */
+export interface BrokerStats {
+  readonly filled: number;
+  readonly shrunk: number;
+  readonly rejected: number;
+}
+
+function isoTime(time: number): string {
+  return Number.isFinite(time) ? new Date(time).toISOString() : String(time);
+}
+
+/**
+ * The simulated market: turns an order and a reference price (open, close or stop price) into a
+ * fill with slippage and commission, and books it on an {@link Account}. Cash never goes negative
+ * through a purchase: the part of a buy that opens or adds to a long position shrinks to what
+ * cash affords (logged as `order-shrunk`), and an order left with nothing is rejected (logged as
+ * `order-rejected`). Sells and the part of a buy that covers a short are never shrunk: closing a
+ * position is always possible.
+ */
+export class Broker implements OrderExecutor {
+  /** Commission charged on every fill. */
+  readonly commission: CommissionModel;
+  /** Slippage applied to every fill's reference price. */
+  readonly slippage: SlippageModel;
+  /** Whether shrunk orders keep fractional units. */
+  readonly fractional: boolean;
+  private readonly logger: Logger;
+  private filledCount = 0;
+  private shrunkCount = 0;
+  private rejectedCount = 0;
+
+  constructor(options: BrokerOptions = {}) {
+    this.commission = options.commission ?? NO_COMMISSION;
+    this.slippage = options.slippage ?? NO_SLIPPAGE;
+    this.fractional = options.fractional ?? false;
+    this.logger = options.logger ?? noopLogger;
+  }
+
+  /** Orders filled, shrunk and rejected so far. */
+  get stats(): BrokerStats {
+    return { filled: this.filledCount, shrunk: this.shrunkCount, rejected: this.rejectedCount };
+  }
+
+  /** The fill price of an order of `side` whose reference price is `reference` (slippage applied). */
+  fillPrice(side: OrderSide, reference: number): number {
+    return slippedPrice(this.slippage, side, reference);
+  }
+
+  /**
+   * Executes `order` on `account` at `reference` (before slippage) on the bar at `time` (the
+   * symbol's bar `barIndex`). Returns the booked fill, or null when the order is rejected.
+   */
+  execute(account: Account, order: BrokerOrder, reference: number, time: number, barIndex: number): Fill | null {
+    const symbol = account.symbols[order.symbolIndex] ?? '?';
+    const price = slippedPrice(this.slippage, order.side, reference);
+    let quantity = order.quantity;
+    if (!(quantity > 0) || !(price > 0)) {
+      this.reject(account, order, symbol, time, !(price > 0) ? 'no-price' : 'zero-quantity');
+      return null;
+    }
+    if (order.side === 'buy') {
+      const cash = account.cash;
+      if (buyCost(this.commission, quantity, price) > cash) {
+        const held = account.quantity[order.symbolIndex] ?? 0;
+        const cover = held < 0 ? Math.min(quantity, -held) : 0;
+        const affordable = Math.max(cover, Math.min(quantity, affordableQuantity(cash, price, this.commission, this.fractional)));
+        if (affordable < quantity) {
+          if (!(affordable > 0)) {
+            this.reject(account, order, symbol, time, 'insufficient-cash', cash);
+            return null;
+          }
+          this.shrunkCount++;
+          this.logger.warn(
+            {
+              event: 'order-shrunk',
+              strategy: account.strategyId,
+              symbol,
+              time: isoTime(time),
+              side: order.side,
+              reason: order.reason,
+              requested: quantity,
+              filled: affordable,
+              cash,
+              price,
+            },
+            `order on ${symbol} shrunk from ${quantity} to ${affordable} units: cash ${cash} cannot pay for more`,
+          );
+          quantity = affordable;
+        }
+      }
+    }
+    const commission = commissionFor(this.commission, quantity, price);
+    const fill = account.applyFill({
+      symbolIndex: order.symbolIndex,
+      side: order.side,
+      quantity,
+      price,
+      commission,
+      slippage: Math.abs(price - reference) * quantity,
+      time,
+      barIndex,
+      reason: order.reason,
+      stopLoss: order.stopLoss,
+      takeProfit: order.takeProfit,
+    });
+    this.filledCount++;
+    if (this.logger !== noopLogger) this.logger.debug({ event: 'fill', ...fill, time: isoTime(time) }, `${fill.side} ${fill.quantity} ${symbol} at ${fill.price}`);
+    return fill;
+  }
+
+  private reject(account: Account, order: BrokerOrder, symbol: string, time: number, why: string, cash?: number): void {
+    this.rejectedCount++;
+    this.logger.warn(
+      {
+        event: 'order-rejected',
+        strategy: account.strategyId,
+        symbol,
+        time: isoTime(time),
+        side: order.side,
+        reason: order.reason,
+        requested: order.quantity,
+        why,
+        ...(cash === undefined ? {} : { cash }),
+      },
+      `order on ${symbol} rejected: ${why}`,
+    );
+  }
+}

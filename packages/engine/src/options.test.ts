@@ -1,0 +1,158 @@
+import { ConfigError, InvariantError, StrategyError } from '@ensemble/protocol';
+import type { Strategy } from '@ensemble/protocol';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { day, fixedWeights, flatBars, scripted } from '../test/helpers';
+import { Account } from './account';
+import { BacktestEngine, runBacktest } from './backtest-engine';
+import { LedgerAudit } from './invariants';
+import { BacktestOptionsSchema, parseBacktestConfig } from './options';
+
+const series = flatBars('A', '2024-01-01', [10, 11, 12, 13]);
+
+function catchError(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('BacktestOptionsSchema', () => {
+  it('applies defaults', () => {
+    expect(parseBacktestConfig({})).toEqual(new BacktestEngine().options);
+  });
+
+  it('describes every field, for JSON Schema and --help', () => {
+    const json = z.toJSONSchema(BacktestOptionsSchema, { io: 'input' }) as { properties: Record<string, { description?: string }> };
+    const fields = Object.keys(BacktestOptionsSchema.shape);
+    expect(Object.keys(json.properties).sort()).toEqual([...fields].sort());
+    for (const field of fields) expect(json.properties[field]?.description, field).toBeTruthy();
+  });
+
+  it('lists every problem by path in one ConfigError', () => {
+    const error = catchError(() =>
+      parseBacktestConfig(
+        {
+          cash: -5,
+          fill: 'tomorrow',
+          commission: { kind: 'percent', rate: 2 },
+          slippage: { kind: 'bps', bps: -1 },
+          sizing: { kind: 'percent-of-cash', percent: 0 },
+          comission: 0.001,
+        },
+        'run.json',
+      ),
+    );
+    expect(ConfigError.isInstance(error)).toBe(true);
+    const configError = error as ConfigError;
+    expect(configError.source).toBe('run.json');
+    expect(configError.issues.map((issue) => issue.path).sort()).toEqual(
+      ['', 'cash', 'commission.rate', 'fill', 'sizing.percent', 'slippage.bps'].sort(),
+    );
+    expect(configError.message).toContain('run.json');
+    expect(configError.issues.find((issue) => issue.path === '')?.message).toContain('comission');
+  });
+
+  it('rejects an unknown model kind', () => {
+    const error = catchError(() => parseBacktestConfig({ commission: { kind: 'tiered' } })) as ConfigError;
+    expect(error.issues.map((issue) => issue.path)).toEqual(['commission.kind']);
+  });
+});
+
+describe('runBacktest input errors', () => {
+  it('lists option, strategy and series problems together', () => {
+    const bad = { ...scripted({}), id: '', warmup: -1 };
+    const error = catchError(() =>
+      runBacktest({ series: [series, series], strategy: bad, cash: 0, fill: 'later' as 'close' }),
+    ) as ConfigError;
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect(error.issues.map((issue) => issue.path)).toEqual(['cash', 'fill', 'strategy.id', 'strategy.warmup', 'series.1.symbol']);
+  });
+
+  it('rejects no series, empty series and unsorted times', () => {
+    expect((catchError(() => runBacktest({ series: [], strategy: scripted({}) })) as ConfigError).issues[0]?.path).toBe('series');
+    const empty = flatBars('E', '2024-01-01', []);
+    expect((catchError(() => runBacktest({ series: empty, strategy: scripted({}) })) as ConfigError).issues[0]?.message).toMatch(/empty/);
+    const unsorted = flatBars('U', '2024-01-01', [1, 2, 3]);
+    unsorted.time[2] = unsorted.time[0] ?? 0;
+    expect((catchError(() => runBacktest({ series: unsorted, strategy: scripted({}) })) as ConfigError).issues[0]?.path).toBe('series.0.time.2');
+  });
+
+  it('BacktestEngine validates options in its constructor', () => {
+    expect(ConfigError.isInstance(catchError(() => new BacktestEngine({ cash: Number.NaN })))).toBe(true);
+  });
+});
+
+describe('strategy failures', () => {
+  it('a throwing shouldEnter becomes a StrategyError naming strategy, symbol and bar time', () => {
+    const boom = new Error('division by zero');
+    const strategy: Strategy = {
+      id: 'fragile',
+      warmup: 0,
+      shouldEnter: (context) => {
+        if (context.index === 2) throw boom;
+        return null;
+      },
+      shouldExit: () => false,
+    };
+    const error = catchError(() => runBacktest({ series, strategy })) as StrategyError;
+    expect(StrategyError.isInstance(error)).toBe(true);
+    expect(error.strategyId).toBe('fragile');
+    expect(error.symbol).toBe('A');
+    expect(error.time).toBe(day('2024-01-03'));
+    expect(error.cause).toBe(boom);
+    expect(error.message).toBe('Strategy "fragile" failed on A at 2024-01-03: division by zero');
+  });
+
+  it('a throwing shouldExit and a throwing indicators() are wrapped too', () => {
+    const exitBoom: Strategy = { ...scripted({ enter: { 0: { side: 'long' } } }), id: 'exit-boom', shouldExit: () => { throw new Error('nope'); } };
+    expect((catchError(() => runBacktest({ series, strategy: exitBoom })) as StrategyError).time).toBe(day('2024-01-02'));
+    const indicatorBoom: Strategy = { ...scripted({}), id: 'ind-boom', indicators: () => { throw new Error('bad window'); } };
+    const error = catchError(() => runBacktest({ series, strategy: indicatorBoom })) as StrategyError;
+    expect([error.strategyId, error.symbol, error.time]).toEqual(['ind-boom', 'A', undefined]);
+  });
+
+  it('invalid signals are strategy errors with a message saying what is wrong', () => {
+    const strong = scripted({ enter: { 1: { side: 'long', strength: 2 } } }, { id: 'strong' });
+    expect((catchError(() => runBacktest({ series, strategy: strong })) as StrategyError).message).toMatch(/strength 2.*0\.\.1/);
+    const sideways = scripted({ enter: { 1: { side: 'up' as 'long' } } }, { id: 'sideways' });
+    expect((catchError(() => runBacktest({ series, strategy: sideways })) as StrategyError).message).toMatch(/side "up"/);
+    const badExit: Strategy = { ...scripted({ enter: { 0: { side: 'long' } } }), shouldExit: () => 'yes' as unknown as boolean };
+    expect((catchError(() => runBacktest({ series, strategy: badExit })) as StrategyError).message).toMatch(/shouldExit returned "yes"/);
+  });
+
+  it('a throwing or invalid portfolio strategy becomes a StrategyError with the bar time', () => {
+    const throwing = { ...fixedWeights({}, { kind: 'never' }), targetWeights: () => { throw new Error('singular matrix'); } };
+    const error = catchError(() => runBacktest({ series, strategy: throwing })) as StrategyError;
+    expect([error.strategyId, error.symbol, error.time]).toEqual(['fixed-weights', undefined, day('2024-01-01')]);
+    expect(error.message).toContain('singular matrix');
+    const unknown = fixedWeights({ ZZZ: 1 }, { kind: 'never' });
+    expect((catchError(() => runBacktest({ series, strategy: unknown })) as StrategyError).message).toMatch(/"ZZZ".*not among/);
+    const infinite = fixedWeights({ A: Number.POSITIVE_INFINITY }, { kind: 'never' });
+    expect((catchError(() => runBacktest({ series, strategy: infinite })) as StrategyError).message).toMatch(/finite/);
+  });
+});
+
+describe('LedgerAudit', () => {
+  it('throws an InvariantError when the recorded equity disagrees with cash + positions', () => {
+    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 1000 });
+    account.applyFill({ symbolIndex: 0, side: 'buy', quantity: 10, price: 10, commission: 0, slippage: 0, time: 0, barIndex: 0, reason: 'entry' });
+    account.mark(0, 12, 1);
+    const audit = new LedgerAudit(account);
+    expect(() => { audit.check(0, 1020, 900); }).not.toThrow();
+    const error = catchError(() => { audit.check(day('2024-01-02'), 1020.01, 900); });
+    expect(InvariantError.isInstance(error)).toBe(true);
+    expect((error as InvariantError).time).toBe(day('2024-01-02'));
+  });
+
+  it('throws when cash differs from what the fills give', () => {
+    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 1000 });
+    const audit = new LedgerAudit(account);
+    account.applyFill({ symbolIndex: 0, side: 'buy', quantity: 10, price: 10, commission: 1, slippage: 0, time: 0, barIndex: 0, reason: 'entry' });
+    account.mark(0, 10, 0);
+    expect(() => { audit.check(0, 999, 899); }).not.toThrow();
+    expect(() => { audit.check(0, 1000, 900); }).toThrow(/fills give 899/);
+  });
+});

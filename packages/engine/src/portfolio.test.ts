@@ -1,0 +1,168 @@
+import { createMemoryLogger } from '@ensemble/protocol';
+import type { PortfolioContext, PortfolioStrategy } from '@ensemble/protocol';
+import { describe, expect, it } from 'vitest';
+import { day, fixedWeights, seriesOf } from '../test/helpers';
+import { runBacktest } from './backtest-engine';
+
+/** A close-only series (open = high = low = close) on the given dates. */
+function closes(symbol: string, rows: readonly (readonly [string, number])[]) {
+  return seriesOf(
+    symbol,
+    rows.map(([date, close]) => [date, close, close, close, close] as const),
+  );
+}
+
+const dates = ['2024-01-02', '2024-01-15', '2024-02-01', '2024-02-15', '2024-03-01', '2024-03-15'];
+const A = closes('A', dates.map((date, i) => [date, [100, 110, 120, 90, 100, 105][i] ?? 0] as const));
+const B = closes('B', dates.map((date, i) => [date, [50, 50, 40, 45, 50, 55][i] ?? 0] as const));
+
+describe('a 50/50 portfolio rebalanced monthly at the close, fractional units', () => {
+  const result = runBacktest({
+    series: [A, B],
+    strategy: fixedWeights({ A: 0.5, B: 0.5 }, { kind: 'calendar', period: 'month' }),
+    cash: 10_000,
+    fill: 'close',
+    fractional: true,
+    checkInvariants: true,
+  });
+
+  it('rebalances on the first step and the first step of each month', () => {
+    expect(result.rebalances).toEqual([day('2024-01-02'), day('2024-02-01'), day('2024-03-01')]);
+    expect(result.options.rebalance).toEqual({ kind: 'calendar', period: 'month' });
+  });
+
+  it('trades the difference to the targets, sells first', () => {
+    // 01-02: equity 10 000 → A 5000 / 100 = 50, B 5000 / 50 = 100.
+    // 02-01: equity 50 × 120 + 100 × 40 = 10 000 → A 5000 / 120 = 41.667 (sell 8.333),
+    //        B 5000 / 40 = 125 (buy 25).
+    // 03-01: equity 41.667 × 100 + 125 × 50 = 10 416.667 → A 5208.333 / 100 = 52.083 (buy 10.417),
+    //        B 5208.333 / 50 = 104.167 (sell 20.833), the sale first.
+    const trades = result.fills.map((f) => [f.time, f.symbol, f.side, f.quantity, f.price, f.reason]);
+    const expected = [
+      [day('2024-01-02'), 'A', 'buy', 50, 100, 'rebalance'],
+      [day('2024-01-02'), 'B', 'buy', 100, 50, 'rebalance'],
+      [day('2024-02-01'), 'A', 'sell', 50 - 5000 / 120, 120, 'rebalance'],
+      [day('2024-02-01'), 'B', 'buy', 25, 40, 'rebalance'],
+      [day('2024-03-01'), 'B', 'sell', 125 - 1250 / 12, 50, 'rebalance'],
+      [day('2024-03-01'), 'A', 'buy', 625 / 12 - 5000 / 120, 100, 'rebalance'],
+    ];
+    expect(trades).toHaveLength(expected.length);
+    trades.forEach((row, k) => {
+      const want = expected[k] ?? [];
+      expect(row.slice(0, 3)).toEqual(want.slice(0, 3));
+      expect(row[3]).toBeCloseTo(want[3] as number, 9);
+      expect(row.slice(4)).toEqual(want.slice(4));
+    });
+  });
+
+  it('records equity by hand', () => {
+    // 01-15: 50 × 110 + 100 × 50 = 10 500; 02-15: 41.667 × 90 + 125 × 45 = 3750 + 5625 = 9375
+    // 03-15: (625 / 12) × 105 + (1250 / 12) × 55 = 134 375 / 12 = 11 197.916…
+    const want = [10_000, 10_500, 10_000, 9375, 125_000 / 12, 134_375 / 12];
+    Array.from(result.equity.equity).forEach((value, k) => { expect(value).toBeCloseTo(want[k] ?? Number.NaN, 8); });
+    for (const cash of result.equity.cash) expect(Math.abs(cash)).toBeLessThan(1e-9);
+    expect(result.finalEquity).toBeCloseTo(134_375 / 12, 8);
+    expect(result.openPositions.map((p) => [p.symbol, p.quantity])).toEqual([
+      ['A', expect.closeTo(625 / 12, 9)],
+      ['B', expect.closeTo(1250 / 12, 9)],
+    ]);
+  });
+
+  it('closes partial trades on the sales, with the entry price of the remaining lot', () => {
+    // 02-01 sells 8.333 A bought at 100 for 120: pnl 8.333 × 20 = 166.67
+    expect(result.trades[0]).toEqual(expect.objectContaining({ symbol: 'A', side: 'long', entryPrice: 100, exitPrice: 120 }));
+    expect(result.trades[0]?.pnl).toBeCloseTo((50 - 5000 / 120) * 20, 9);
+  });
+});
+
+describe('portfolio rules', () => {
+  it('trades whole units when not fractional (targets truncated toward zero)', () => {
+    const result = runBacktest({ series: [A, B], strategy: fixedWeights({ A: 0.5, B: 0.5 }, { kind: 'never' }), cash: 10_010, fill: 'close' });
+    // 5005 / 100 = 50.05 → 50; 5005 / 50 = 100.1 → 100
+    expect(result.fills.map((f) => f.quantity)).toEqual([50, 100]);
+    expect(result.finalCash).toBe(10);
+  });
+
+  it('waits for warm-up and honours a run-level rebalance rule over the strategy’s own', () => {
+    const result = runBacktest({
+      series: [A, B],
+      strategy: fixedWeights({ A: 1 }, { kind: 'calendar', period: 'month' }, { warmup: 2 }),
+      rebalance: { kind: 'bars', every: 2 },
+      cash: 10_000,
+      fill: 'close',
+      fractional: true,
+    });
+    // eligible from step 1 (2 steps visible), then every 2 steps: steps 1, 3, 5
+    expect(result.rebalances).toEqual([day('2024-01-15'), day('2024-02-15'), day('2024-03-15')]);
+  });
+
+  it('fills next-open rebalances at the next bar’s open; a symbol without a bar waits for its next bar', () => {
+    const a = seriesOf('A', [
+      ['2024-01-01', 10, 10, 10, 10],
+      ['2024-01-02', 11, 11, 11, 11],
+      ['2024-01-03', 12, 12, 12, 12],
+      ['2024-01-04', 13, 13, 13, 13],
+    ]);
+    const b = seriesOf('B', [
+      ['2024-01-01', 20, 20, 20, 20],
+      ['2024-01-03', 25, 25, 25, 25],
+      ['2024-01-04', 26, 26, 26, 26],
+    ]);
+    const result = runBacktest({ series: [a, b], strategy: fixedWeights({ A: 0.5, B: 0.5 }, { kind: 'never' }), cash: 1000, checkInvariants: true });
+    // decided 01-01 on closes 10 and 20: A 500 / 10 = 50, B 500 / 20 = 25.
+    // A fills 01-02 at 11 (cash 450); B has no bar until 01-03, then 25 × 25 = 625 > 450 → shrinks to 18.
+    expect(result.fills.map((f) => [f.symbol, f.time, f.quantity, f.price])).toEqual([
+      ['A', day('2024-01-02'), 50, 11],
+      ['B', day('2024-01-03'), 18, 25],
+    ]);
+    expect(result.orders.shrunk).toBe(1);
+  });
+
+  it('ignores (and logs) a weight for a symbol that has no bar yet', () => {
+    const late = closes('C', [['2024-02-01', 10], ['2024-02-15', 10], ['2024-03-01', 10]]);
+    const logger = createMemoryLogger();
+    const result = runBacktest({
+      series: [A, late],
+      strategy: fixedWeights({ A: 0.5, C: 0.5 }, { kind: 'calendar', period: 'month' }),
+      cash: 10_000,
+      fill: 'close',
+      fractional: true,
+      logger,
+    });
+    // C is bought on its first bar (02-01), then rebalanced on 03-01; never before it has prices.
+    expect(result.fills.filter((f) => f.symbol === 'C').map((f) => f.time)).toEqual([day('2024-02-01'), day('2024-03-01')]);
+    expect(result.fills.filter((f) => f.symbol === 'A').map((f) => f.time)).toEqual([day('2024-01-02'), day('2024-02-01'), day('2024-03-01')]);
+    expect(logger.records.find((r) => r.fields.event === 'weight-ignored')?.fields).toEqual(
+      expect.objectContaining({ symbol: 'C', why: 'no-price-yet' }),
+    );
+  });
+
+  it('goes short on negative weights and the proceeds fund the longs', () => {
+    const result = runBacktest({ series: [A, B], strategy: fixedWeights({ A: 1, B: -0.5 }, { kind: 'never' }), cash: 10_000, fill: 'close', fractional: true, checkInvariants: true });
+    // sells first: B −5000 / 50 = −100 (cash 15 000), then A 10 000 / 100 = 100 (cash 5000)
+    expect(result.fills.map((f) => [f.symbol, f.side, f.quantity])).toEqual([
+      ['B', 'sell', 100],
+      ['A', 'buy', 100],
+    ]);
+    // last step: 5000 + 100 × 105 − 100 × 55 = 10 000
+    expect(result.finalEquity).toBeCloseTo(10_000, 9);
+  });
+
+  it('shows the strategy its positions, tradable symbols and histories', () => {
+    const seen: string[] = [];
+    const spy: PortfolioStrategy = {
+      kind: 'portfolio',
+      id: 'spy',
+      warmup: 0,
+      rebalance: { kind: 'calendar', period: 'month' },
+      targetWeights: (context: PortfolioContext) => {
+        const history = context.bars('A');
+        seen.push(`${context.step}:${context.tradable.join('')}:${[...context.positions.keys()].join('')}:${history?.length ?? -1}:${context.account.equity}`);
+        return { A: 1 };
+      },
+    };
+    runBacktest({ series: [A, B], strategy: spy, cash: 1000, fill: 'close' });
+    // step 0: no positions, 1 bar of A; step 2 (Feb): holding A (10 units bought at 100), 3 bars, 10 × 120
+    expect(seen).toEqual(['0:AB::1:1000', '2:AB:A:3:1200', '4:AB:A:5:1000']);
+  });
+});

@@ -1,0 +1,165 @@
+import type { EquityCurve, Fill, Trade } from '@ensemble/protocol';
+import type { OpenPosition } from './account';
+import type { ResolvedBacktestOptions } from './options';
+
+/** Counts of what happened to the orders of a run. */
+export interface OrderStats {
+  /** Orders that produced a fill (stops, take-profits and close-at-end included). */
+  readonly filled: number;
+  /** Buys filled smaller than asked because cash could not pay for them (each logged). */
+  readonly shrunk: number;
+  /** Orders that filled nothing: zero size, or no cash at all (each logged). */
+  readonly rejected: number;
+  /**
+   * Orders that never reached a fill: decided on a symbol's last bar with `next-open` fills,
+   * still pending at the end, or replaced by a newer rebalance before their symbol had a bar.
+   */
+  readonly dropped: number;
+}
+
+/** Which strategy a result belongs to. */
+export interface StrategySummary {
+  readonly id: string;
+  readonly kind: 'signal' | 'portfolio';
+  readonly warmup: number;
+}
+
+/**
+ * The outcome of one backtest. Plain data and deterministic: the same inputs give the same
+ * result, and `JSON.stringify(result)` gives the documented JSON form of
+ * {@link serializeBacktestResult} (the result carries a non-enumerable `toJSON`). Times are epoch
+ * ms UTC; money is in the account currency.
+ */
+export interface BacktestResult {
+  readonly strategy: StrategySummary;
+  /** Symbols in the order the series were given. */
+  readonly symbols: readonly string[];
+  /** The options the run used, defaults applied. */
+  readonly options: ResolvedBacktestOptions;
+  /** Number of steps of the merged timeline (= entries of the equity curve). */
+  readonly bars: number;
+  /** Epoch ms of the first and last timeline step, or null for an empty timeline. */
+  readonly startTime: number | null;
+  readonly endTime: number | null;
+  readonly initialCash: number;
+  readonly finalCash: number;
+  /** Equity after the last step: cash + open positions marked at their last close. */
+  readonly finalEquity: number;
+  /**
+   * One entry per timeline step, recorded after everything that happened on the step. With a
+   * single series, `equity.time` is that series' own `time` column (shared, not copied).
+   */
+  readonly equity: EquityCurve;
+  readonly fills: readonly Fill[];
+  /** Closed round trips, in order of closing. */
+  readonly trades: readonly Trade[];
+  /** Positions still open at the end, marked at their symbol's last close. */
+  readonly openPositions: readonly OpenPosition[];
+  /** Σ commission of every fill. */
+  readonly totalCommission: number;
+  /** Σ slippage cost (|fill price − reference price| × quantity) of every fill. */
+  readonly totalSlippage: number;
+  readonly orders: OrderStats;
+  /** Epoch ms of each rebalance decision of a portfolio strategy (empty for signal strategies). */
+  readonly rebalances: readonly number[];
+}
+
+/** One equity curve point in the JSON form. */
+export interface EquityPointJson {
+  /** ISO 8601: `YYYY-MM-DD` when every timeline time is a UTC midnight, the full instant otherwise. */
+  readonly time: string;
+  readonly equity: number;
+  readonly cash: number;
+  readonly grossExposure: number;
+}
+
+/** A fill in the JSON form: `time` as an ISO string. */
+export type FillJson = Omit<Fill, 'time'> & { readonly time: string };
+
+/** A trade in the JSON form: entry and exit times as ISO strings. */
+export type TradeJson = Omit<Trade, 'entryTime' | 'exitTime'> & { readonly entryTime: string; readonly exitTime: string };
+
+/** An open position in the JSON form: `entryTime` as an ISO string. */
+export type OpenPositionJson = Omit<OpenPosition, 'entryTime'> & { readonly entryTime: string };
+
+/** The documented, versioned JSON form of a {@link BacktestResult}. */
+export interface BacktestResultJson {
+  /** Format version of this JSON form. */
+  readonly version: 1;
+  readonly strategy: StrategySummary;
+  readonly symbols: readonly string[];
+  readonly options: ResolvedBacktestOptions;
+  readonly bars: number;
+  readonly startTime: string | null;
+  readonly endTime: string | null;
+  readonly initialCash: number;
+  readonly finalCash: number;
+  readonly finalEquity: number;
+  readonly totalCommission: number;
+  readonly totalSlippage: number;
+  readonly orders: OrderStats;
+  readonly rebalances: readonly string[];
+  readonly equity: readonly EquityPointJson[];
+  readonly fills: readonly FillJson[];
+  readonly trades: readonly TradeJson[];
+  readonly openPositions: readonly OpenPositionJson[];
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A formatter of epoch-ms times for the JSON form: `YYYY-MM-DD` when every time in `times` is a
+ * UTC midnight (daily data), the full ISO instant otherwise.
+ */
+export function isoTimeFormatter(times: ArrayLike<number>): (time: number) => string {
+  let daily = true;
+  for (let i = 0; i < times.length && daily; i++) daily = (times[i] ?? 0) % DAY_MS === 0;
+  return (time) => {
+    if (!Number.isFinite(time)) return String(time);
+    const iso = new Date(time).toISOString();
+    return daily ? iso.slice(0, 10) : iso;
+  };
+}
+
+/**
+ * The JSON form of a result: the equity columns become an array of
+ * `{ time, equity, cash, grossExposure }` and every time an ISO string (see
+ * {@link isoTimeFormatter}). Deterministic: equal results give byte-identical `JSON.stringify`.
+ */
+export function serializeBacktestResult(result: BacktestResult): BacktestResultJson {
+  const curve = result.equity;
+  const format = isoTimeFormatter(curve.time);
+  const equity: EquityPointJson[] = [];
+  for (let i = 0; i < curve.time.length; i++) {
+    equity.push({
+      time: format(curve.time[i] ?? Number.NaN),
+      equity: curve.equity[i] ?? Number.NaN,
+      cash: curve.cash[i] ?? Number.NaN,
+      grossExposure: curve.grossExposure[i] ?? Number.NaN,
+    });
+  }
+  return {
+    version: 1,
+    strategy: result.strategy,
+    symbols: result.symbols,
+    options: result.options,
+    bars: result.bars,
+    startTime: result.startTime === null ? null : format(result.startTime),
+    endTime: result.endTime === null ? null : format(result.endTime),
+    initialCash: result.initialCash,
+    finalCash: result.finalCash,
+    finalEquity: result.finalEquity,
+    totalCommission: result.totalCommission,
+    totalSlippage: result.totalSlippage,
+    orders: result.orders,
+    rebalances: result.rebalances.map(format),
+    equity,
+    fills: result.fills.map((fill) => ({ ...fill, time: format(fill.time) })),
+    trades: result.trades.map((trade) => ({
+      ...trade,
+      entryTime: format(trade.entryTime),
+      exitTime: format(trade.exitTime),
+    })),
+    openPositions: result.openPositions.map((position) => ({ ...position, entryTime: format(position.entryTime) })),
+  };
+}

@@ -1,0 +1,624 @@
+import type {
+  AnyStrategy,
+  BarSeries,
+  EntrySignal,
+  ExitSignal,
+  Fill,
+  FillReason,
+  IndicatorColumns,
+  Logger,
+  OrderSide,
+  PortfolioContext,
+  PortfolioStrategy,
+  Position,
+  RebalanceRule,
+  Strategy,
+  StrategyContext,
+} from '@ensemble/protocol';
+import { StrategyError, isPortfolioStrategy, noopLogger } from '@ensemble/protocol';
+import type { Account } from './account';
+import type { BrokerOrder } from './broker';
+import type { CommissionModel } from './costs';
+import { EngineCursor } from './cursor';
+import type { FillMode } from './options';
+import { isRebalanceStep, targetQuantity } from './rebalance';
+import type { SizingRule } from './sizing';
+import { DEFAULT_SIZING, entryQuantity } from './sizing';
+
+/**
+ * What executes a runner's orders: the engine's `Broker`, or an orchestrator's own executor (for
+ * instance one that crosses the orders of several sleeves). `execute` books the fill on `account`
+ * and returns it, or returns null when the order is rejected.
+ */
+export interface OrderExecutor {
+  /** Used to size entries at the fill (the budget pays the commission too). */
+  readonly commission: CommissionModel;
+  /** The fill price of an order of `side` whose reference price is `reference`. */
+  fillPrice(side: OrderSide, reference: number): number;
+  execute(account: Account, order: BrokerOrder, reference: number, time: number, barIndex: number): Fill | null;
+}
+
+/** Options of a {@link StrategyRunner}. */
+export interface StrategyRunnerOptions {
+  readonly strategy: AnyStrategy;
+  /** The strategy's symbols' bars, in the order of `account.symbols`. */
+  readonly series: readonly BarSeries[];
+  /** Epoch ms of every step of the (shared) timeline. */
+  readonly time: Float64Array;
+  /**
+   * Per series, its bar index at every timeline step (-1: no bar then), e.g. rows of a protocol
+   * `Timeline.barIndex`; null when there is a single series whose bars are the steps.
+   */
+  readonly barIndex: readonly Int32Array[] | null;
+  /** The ledger the runner trades in; its symbols must be the series' symbols, in order. */
+  readonly account: Account;
+  readonly executor: OrderExecutor;
+  /** Default `next-open`. */
+  readonly fill?: FillMode;
+  /** Entry sizing of signal strategies; default `percent-of-cash` 100. */
+  readonly sizing?: SizingRule;
+  /** Default false: whole units. */
+  readonly fractional?: boolean;
+  /** Close each position at its symbol's last close (default false). */
+  readonly closeAtEnd?: boolean;
+  /** Rebalance schedule of a portfolio strategy; default (null or absent) its own. */
+  readonly rebalance?: RebalanceRule | null;
+  readonly logger?: Logger;
+}
+
+/** Differences below this fraction of equity are not traded by a rebalance (floating-point dust). */
+const REBALANCE_DUST = 1e-10;
+
+const NONE = 0;
+const ENTRY = 1;
+const EXIT = 2;
+const ORDER = 3;
+
+function isoTime(time: number): string {
+  return Number.isFinite(time) ? new Date(time).toISOString() : String(time);
+}
+
+/** `JSON.stringify` with its real return type: undefined for undefined, functions and symbols. */
+const stringify: (value: unknown) => string | undefined = JSON.stringify;
+
+function describeValue(value: unknown): string {
+  try {
+    return stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function checkEntrySignal(signal: EntrySignal): void {
+  const side: string = signal.side;
+  if (side !== 'long' && side !== 'short') {
+    throw new TypeError(`shouldEnter returned side ${describeValue(side)}; it must be 'long' or 'short'`);
+  }
+  const { strength, stopLoss, takeProfit } = signal;
+  if (strength !== undefined && !(strength >= 0 && strength <= 1)) {
+    throw new RangeError(`shouldEnter returned strength ${describeValue(strength)}; it must be within 0..1`);
+  }
+  if (stopLoss !== undefined && !(stopLoss > 0 && Number.isFinite(stopLoss))) {
+    throw new RangeError(`shouldEnter returned stopLoss ${describeValue(stopLoss)}; it must be a positive price`);
+  }
+  if (takeProfit !== undefined && !(takeProfit > 0 && Number.isFinite(takeProfit))) {
+    throw new RangeError(`shouldEnter returned takeProfit ${describeValue(takeProfit)}; it must be a positive price`);
+  }
+}
+
+function exitWanted(decision: boolean | ExitSignal): boolean {
+  if (decision === true) return true;
+  if (decision === false) return false;
+  if (typeof decision === 'object' && typeof decision.exit === 'boolean') return decision.exit;
+  throw new TypeError(`shouldExit returned ${describeValue(decision)}; it must be a boolean or { exit: boolean }`);
+}
+
+function indicatorsOf(strategy: Strategy, series: BarSeries): IndicatorColumns {
+  if (strategy.indicators === undefined) return {};
+  try {
+    return strategy.indicators(series);
+  } catch (error) {
+    throw new StrategyError(strategy.id, { symbol: series.symbol, cause: error });
+  }
+}
+
+/** The timeline steps holding each series' last bar, sorted and unique. */
+function endStepsOf(series: readonly BarSeries[], barIndex: readonly Int32Array[] | null): Int32Array {
+  if (barIndex === null) return Int32Array.of((series[0]?.length ?? 0) - 1);
+  const steps = series.map((s, k) => {
+    const map = barIndex[k];
+    if (map === undefined) return -1;
+    let t = map.length - 1;
+    while (t >= 0 && map[t] !== s.length - 1) t--;
+    return t;
+  });
+  return Int32Array.from(new Set(steps)).sort();
+}
+
+/**
+ * Runs one strategy (either kind) over a shared timeline, one step at a time, with the engine's
+ * semantics: the backtest engine is a loop over {@link StrategyRunner.step}, and an orchestrator
+ * can drive several runners (one per sleeve) phase by phase, in the same order:
+ *
+ * 1. {@link StrategyRunner.beginStep} — locate each symbol's bar at the step;
+ * 2. {@link StrategyRunner.fillAtOpen} — orders pending from an earlier bar fill at this open
+ *    (`next-open`): exits and sells first, then entries and buys;
+ * 3. {@link StrategyRunner.applyStops} — stop-loss / take-profit inside the bar (a gap through a
+ *    level fills at the open; the stop wins when both levels are inside one bar);
+ * 4. {@link StrategyRunner.markToMarket} — positions marked at the close, the account valued;
+ * 5. {@link StrategyRunner.decide} — the strategy is asked (signal kind: per symbol with a bar,
+ *    once `index + 1 >= warmup`; portfolio kind: on rebalance steps) and its orders queued;
+ * 6. {@link StrategyRunner.fillAtClose} — with `fill: 'close'`, queued orders fill at this close;
+ * 7. {@link StrategyRunner.endStep} — on a symbol's last bar, next-open orders are dropped and,
+ *    with `closeAtEnd`, its position is closed at that close.
+ *
+ * An order waits for its symbol's next bar: a symbol with no bar at a step is not tradable (no
+ * fill, no stop) and is marked at its last close. Orders never filled are dropped and logged.
+ * Objects are created only when an order is placed or filled: the no-trade path allocates nothing.
+ */
+export class StrategyRunner {
+  /** The strategy being run. */
+  readonly strategy: AnyStrategy;
+  /** The ledger it trades in. */
+  readonly account: Account;
+  /** Its symbols' bars, in the account's symbol order. */
+  readonly series: readonly BarSeries[];
+  /** The rebalance schedule in use (portfolio strategies), or null. */
+  readonly rebalanceRule: RebalanceRule | null;
+  /** Bar index of each symbol at the current step (-1: no bar). Read-only for callers. */
+  readonly index: Int32Array;
+  /** Equity of the account at its latest valuation (cash + Σ quantity × mark). */
+  markedEquity: number;
+  /** Gross exposure of the account at its latest valuation (Σ |quantity × mark|). */
+  markedGross = 0;
+  private readonly portfolio: PortfolioStrategy | null;
+  private readonly signal: Strategy | null;
+  private readonly executor: OrderExecutor;
+  private readonly logger: Logger;
+  private readonly time: Float64Array;
+  private readonly barIndex: readonly Int32Array[] | null;
+  private readonly nextOpen: boolean;
+  private readonly sizing: SizingRule;
+  private readonly fractional: boolean;
+  private readonly closeAtEnd: boolean;
+  private readonly cursors: readonly EngineCursor[];
+  private readonly view = { cash: 0, equity: 0 };
+  private readonly lastIndex: Int32Array;
+  /** Sorted timeline steps on which some symbol has its last bar. */
+  private readonly endSteps: Int32Array;
+  private nextEnd = 0;
+  private readonly pendingKind: Int8Array;
+  private readonly pendingLong: Uint8Array;
+  private readonly pendingStrength: Float64Array;
+  private readonly pendingStop: Float64Array;
+  private readonly pendingTake: Float64Array;
+  private readonly pendingQuantity: Float64Array;
+  private readonly pendingReason: FillReason[];
+  private readonly rebalanceTimes: number[] = [];
+  private readonly indexBySymbol: ReadonlyMap<string, number>;
+  private pendingCount = 0;
+  private droppedCount = 0;
+  private fillsAtValuation = 0;
+  private depositsAtValuation = 0;
+  private lastRebalance = -1;
+  private enabled = true;
+  private currentStep = -1;
+  private currentTime = Number.NaN;
+
+  constructor(options: StrategyRunnerOptions) {
+    const { strategy, series, account } = options;
+    if (series.length !== account.symbols.length || series.some((s, k) => s.symbol !== account.symbols[k])) {
+      throw new RangeError(`the runner's series (${series.map((s) => s.symbol).join(', ')}) must match the account's symbols (${account.symbols.join(', ')})`);
+    }
+    const n = series.length;
+    this.strategy = strategy;
+    this.account = account;
+    this.series = series;
+    this.executor = options.executor;
+    this.logger = options.logger ?? noopLogger;
+    this.time = options.time;
+    this.barIndex = options.barIndex;
+    this.nextOpen = (options.fill ?? 'next-open') === 'next-open';
+    this.sizing = options.sizing ?? DEFAULT_SIZING;
+    this.fractional = options.fractional ?? false;
+    this.closeAtEnd = options.closeAtEnd ?? false;
+    this.portfolio = isPortfolioStrategy(strategy) ? strategy : null;
+    this.signal = isPortfolioStrategy(strategy) ? null : strategy;
+    this.rebalanceRule = this.portfolio === null ? null : (options.rebalance ?? this.portfolio.rebalance);
+    this.cursors = series.map((s) => {
+      const cursor = new EngineCursor(s, this.signal === null ? {} : indicatorsOf(this.signal, s), strategy.id);
+      cursor.account = this.view;
+      return cursor;
+    });
+    this.index = new Int32Array(n).fill(-1);
+    this.lastIndex = Int32Array.from(series, (s) => s.length - 1);
+    this.endSteps = endStepsOf(series, options.barIndex);
+    this.pendingKind = new Int8Array(n);
+    this.pendingLong = new Uint8Array(n);
+    this.pendingStrength = new Float64Array(n);
+    this.pendingStop = new Float64Array(n);
+    this.pendingTake = new Float64Array(n);
+    this.pendingQuantity = new Float64Array(n);
+    this.pendingReason = Array.from({ length: n }, (): FillReason => 'entry');
+    this.indexBySymbol = new Map(series.map((s, k) => [s.symbol, k]));
+    this.markedEquity = account.equity();
+  }
+
+  /** Orders dropped so far (never filled: last bar, end of data, or replaced). */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  /** Epoch ms of every rebalance decision so far (portfolio strategies). */
+  get rebalances(): readonly number[] {
+    return this.rebalanceTimes;
+  }
+
+  /** Whether the strategy is still asked for decisions (see {@link StrategyRunner.disable}). */
+  get active(): boolean {
+    return this.enabled;
+  }
+
+  /** Runs every phase of timeline step `step`, in order. */
+  step(step: number): void {
+    this.beginStep(step);
+    this.fillAtOpen();
+    this.applyStops();
+    this.markToMarket();
+    this.decide();
+    this.fillAtClose();
+    this.endStep();
+  }
+
+  /** Phase 1: points {@link StrategyRunner.index} at each symbol's bar at `step`. */
+  beginStep(step: number): void {
+    this.currentStep = step;
+    this.currentTime = this.time[step] ?? Number.NaN;
+    const index = this.index;
+    const barIndex = this.barIndex;
+    if (barIndex === null) {
+      index[0] = step;
+      return;
+    }
+    for (let k = 0; k < index.length; k++) index[k] = barIndex[k]?.[step] ?? -1;
+  }
+
+  /** Phase 2: fills pending orders of symbols with a bar now at their open (next-open mode only). */
+  fillAtOpen(): void {
+    if (this.nextOpen && this.pendingCount > 0) this.fillPending('open');
+  }
+
+  /** Phase 3: stop-loss and take-profit inside the bar of every open position with a level. */
+  applyStops(): void {
+    const { account, index, series } = this;
+    if (account.exitLevels === 0) return;
+    const stopLoss = account.stopLoss;
+    const takeProfit = account.takeProfit;
+    for (let k = 0; k < index.length; k++) {
+      const held = account.quantity[k] ?? 0;
+      const i = index[k] ?? -1;
+      if (held === 0 || i < 0) continue;
+      const stop = stopLoss[k] ?? Number.NaN;
+      const take = takeProfit[k] ?? Number.NaN;
+      if (Number.isNaN(stop) && Number.isNaN(take)) continue;
+      const s = series[k];
+      if (s === undefined) continue;
+      const open = s.open[i] ?? Number.NaN;
+      let reference = Number.NaN;
+      let reason: FillReason = 'stop-loss';
+      if (held > 0) {
+        if (open <= stop) reference = open;
+        else if (open >= take) {
+          reference = open;
+          reason = 'take-profit';
+        } else if ((s.low[i] ?? Number.NaN) <= stop) reference = stop;
+        else if ((s.high[i] ?? Number.NaN) >= take) {
+          reference = take;
+          reason = 'take-profit';
+        }
+      } else {
+        if (open >= stop) reference = open;
+        else if (open <= take) {
+          reference = open;
+          reason = 'take-profit';
+        } else if ((s.high[i] ?? Number.NaN) >= stop) reference = stop;
+        else if ((s.low[i] ?? Number.NaN) <= take) {
+          reference = take;
+          reason = 'take-profit';
+        }
+      }
+      if (!Number.isNaN(reference)) this.closePosition(k, reference, i, reason);
+    }
+  }
+
+  /** Phase 4: marks every symbol with a bar now at its close, then values the account. */
+  markToMarket(): void {
+    const { account, index, series } = this;
+    for (let k = 0; k < index.length; k++) {
+      const i = index[k] ?? -1;
+      if (i >= 0) account.mark(k, series[k]?.close[i] ?? Number.NaN, i);
+    }
+    this.value();
+  }
+
+  /**
+   * Values the account at its latest marks into {@link StrategyRunner.markedEquity} and
+   * {@link StrategyRunner.markedGross}, unless nothing was booked or deposited since the last
+   * valuation.
+   * Returns the equity.
+   */
+  revalue(): number {
+    const account = this.account;
+    if (account.fills.length !== this.fillsAtValuation || account.netDeposits !== this.depositsAtValuation) this.value();
+    return this.markedEquity;
+  }
+
+  /** Phase 5: asks the strategy (if active) and queues its orders. */
+  decide(): void {
+    if (!this.enabled) return;
+    this.view.cash = this.account.cash;
+    this.view.equity = this.revalue();
+    if (this.signal !== null) this.decideSignals(this.signal);
+    else if (this.portfolio !== null) this.decideRebalance(this.portfolio);
+  }
+
+  /** Phase 6: fills queued orders of symbols with a bar now at their close (close mode only). */
+  fillAtClose(): void {
+    if (!this.nextOpen && this.pendingCount > 0) this.fillPending('close');
+  }
+
+  /** Phase 7: a symbol's last bar: drops its next-open orders and, with closeAtEnd, closes it. */
+  endStep(): void {
+    const step = this.currentStep;
+    while (this.nextEnd < this.endSteps.length && (this.endSteps[this.nextEnd] ?? 0) < step) this.nextEnd++;
+    if (this.endSteps[this.nextEnd] !== step) return;
+    const { index, lastIndex } = this;
+    for (let k = 0; k < index.length; k++) {
+      const i = index[k] ?? -1;
+      if (i < 0 || i !== lastIndex[k]) continue;
+      if (this.nextOpen && this.pendingKind[k] !== NONE) this.drop(k, 'last-bar');
+      if (this.closeAtEnd) this.closePosition(k, this.series[k]?.close[i] ?? Number.NaN, i, 'close-at-end');
+    }
+  }
+
+  /** After the last step: drops (and logs) every order still pending. */
+  finish(): void {
+    for (let k = 0; k < this.pendingKind.length; k++) if (this.pendingKind[k] !== NONE) this.drop(k, 'end-of-data');
+  }
+
+  /**
+   * Queues an order of `quantity` units on symbol `k` (positive buys, negative sells), filled
+   * under the fill rule like the strategy's own orders; it replaces any order pending on `k`.
+   * How an orchestrator moves capital out of a sleeve or enforces a risk limit.
+   */
+  placeOrder(k: number, quantity: number, reason: FillReason): void {
+    if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
+    if (quantity === 0 || !Number.isFinite(quantity)) return;
+    this.pendingKind[k] = ORDER;
+    this.pendingQuantity[k] = quantity;
+    this.pendingReason[k] = reason;
+    this.pendingCount++;
+  }
+
+  /** Queues orders closing every open position (e.g. reason `isolate` or `risk`). */
+  closeOut(reason: FillReason): void {
+    for (let k = 0; k < this.pendingKind.length; k++) {
+      const held = this.account.quantity[k] ?? 0;
+      if (held !== 0) this.placeOrder(k, -held, reason);
+      else if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
+    }
+  }
+
+  /** Stops asking the strategy; pending orders and stops still execute. */
+  disable(): void {
+    this.enabled = false;
+  }
+
+  private value(): void {
+    const { account } = this;
+    const quantity = account.quantity;
+    const mark = account.markPrice;
+    let equity = account.cash;
+    let gross = 0;
+    for (let k = 0; k < quantity.length; k++) {
+      const q = quantity[k] ?? 0;
+      if (q !== 0) {
+        const value = q * (mark[k] ?? 0);
+        equity += value;
+        gross += value < 0 ? -value : value;
+      }
+    }
+    this.markedEquity = equity;
+    this.markedGross = gross;
+    this.fillsAtValuation = account.fills.length;
+    this.depositsAtValuation = account.netDeposits;
+  }
+
+  private decideSignals(strategy: Strategy): void {
+    const { account, index, cursors } = this;
+    const warmup = strategy.warmup;
+    for (let k = 0; k < index.length; k++) {
+      const i = index[k] ?? -1;
+      if (i < 0 || i + 1 < warmup) continue;
+      const cursor = cursors[k];
+      if (cursor === undefined) continue;
+      cursor.moveTo(i);
+      const position = account.position(k);
+      cursor.position = position;
+      try {
+        if (position === null) {
+          const signal = strategy.shouldEnter(cursor);
+          if (signal !== null) {
+            checkEntrySignal(signal);
+            if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
+            this.pendingKind[k] = ENTRY;
+            this.pendingLong[k] = signal.side === 'long' ? 1 : 0;
+            this.pendingStrength[k] = signal.strength ?? 1;
+            this.pendingStop[k] = signal.stopLoss ?? Number.NaN;
+            this.pendingTake[k] = signal.takeProfit ?? Number.NaN;
+            this.pendingReason[k] = 'entry';
+            this.pendingCount++;
+          }
+        } else if (exitWanted(strategy.shouldExit(cursor, position))) {
+          if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
+          this.pendingKind[k] = EXIT;
+          this.pendingReason[k] = 'exit';
+          this.pendingCount++;
+        }
+      } catch (error) {
+        throw new StrategyError(strategy.id, { symbol: cursor.symbol, time: cursor.time, cause: error });
+      }
+    }
+  }
+
+  private decideRebalance(strategy: PortfolioStrategy): void {
+    const step = this.currentStep;
+    const rule = this.rebalanceRule ?? strategy.rebalance;
+    if (step + 1 < strategy.warmup || !isRebalanceStep(rule, this.time, step, this.lastRebalance)) return;
+    this.lastRebalance = step;
+    const { account, series } = this;
+    const time = this.currentTime;
+    const symbols = account.symbols;
+    const tradable: string[] = [];
+    const positions = new Map<string, Position>();
+    for (let k = 0; k < symbols.length; k++) {
+      const symbol = symbols[k] ?? '';
+      if ((this.index[k] ?? -1) >= 0) tradable.push(symbol);
+      const position = account.position(k);
+      if (position !== null) positions.set(symbol, position);
+    }
+    const bars = (symbol: string): StrategyContext | null => {
+      const k = this.indexBySymbol.get(symbol);
+      const cursor = k === undefined ? undefined : this.cursors[k];
+      const i = k === undefined ? -1 : (account.markBar[k] ?? -1);
+      if (k === undefined || cursor === undefined || i < 0) return null;
+      cursor.position = account.position(k);
+      return cursor.moveTo(i);
+    };
+    const context: PortfolioContext = { time, step, symbols, tradable, bars, account: this.view, positions };
+    let weights: Readonly<Record<string, unknown>>;
+    try {
+      const answer: unknown = strategy.targetWeights(context);
+      if (typeof answer !== 'object' || answer === null) {
+        throw new TypeError(`targetWeights returned ${describeValue(answer)}; it must be an object of weights by symbol`);
+      }
+      weights = answer as Readonly<Record<string, unknown>>;
+      for (const [symbol, weight] of Object.entries(weights)) {
+        if (!this.indexBySymbol.has(symbol)) {
+          throw new RangeError(`targetWeights returned a weight for "${symbol}", which is not among the strategy's symbols (${symbols.join(', ')})`);
+        }
+        if (typeof weight !== 'number' || !Number.isFinite(weight)) {
+          throw new RangeError(`targetWeights returned ${describeValue(weight)} for "${symbol}"; weights must be finite numbers`);
+        }
+      }
+    } catch (error) {
+      throw new StrategyError(strategy.id, { time, cause: error });
+    }
+    this.rebalanceTimes.push(time);
+    const equity = this.markedEquity;
+    this.logger.debug({ event: 'rebalance', strategy: strategy.id, time: isoTime(time), equity, weights }, 'rebalance');
+    for (let k = 0; k < series.length; k++) {
+      const symbol = symbols[k] ?? '';
+      const weight = (weights[symbol] as number | undefined) ?? 0;
+      if ((account.markBar[k] ?? -1) < 0) {
+        if (weight !== 0) {
+          this.logger.warn(
+            { event: 'weight-ignored', strategy: strategy.id, symbol, time: isoTime(time), weight, why: 'no-price-yet' },
+            `weight ${weight} for ${symbol} ignored: it has no bar yet`,
+          );
+        }
+        continue;
+      }
+      const price = account.markPrice[k] ?? Number.NaN;
+      const delta = targetQuantity(weight, equity, price, this.fractional) - (account.quantity[k] ?? 0);
+      if (Math.abs(delta * price) <= REBALANCE_DUST * Math.max(1, Math.abs(equity))) {
+        if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
+        continue;
+      }
+      this.placeOrder(k, delta, 'rebalance');
+    }
+  }
+
+  /** Fills pending orders of symbols with a bar now: exits and sells first, so buys can use their cash. */
+  private fillPending(price: 'open' | 'close'): void {
+    const { index, pendingKind, pendingQuantity, series } = this;
+    for (let pass = 0; pass < 2 && this.pendingCount > 0; pass++) {
+      const selling = pass === 0;
+      for (let k = 0; k < index.length; k++) {
+        const i = index[k] ?? -1;
+        const kind = pendingKind[k];
+        if (i < 0 || kind === NONE) continue;
+        const sells = kind === EXIT || (kind === ORDER && (pendingQuantity[k] ?? 0) < 0);
+        if (sells !== selling) continue;
+        pendingKind[k] = NONE;
+        this.pendingCount--;
+        const reference = series[k]?.[price][i] ?? Number.NaN;
+        if (kind === EXIT) this.closePosition(k, reference, i, this.pendingReason[k] ?? 'exit');
+        else if (kind === ENTRY) this.fillEntry(k, reference, i);
+        else {
+          const quantity = pendingQuantity[k] ?? 0;
+          this.executor.execute(
+            this.account,
+            { symbolIndex: k, side: quantity > 0 ? 'buy' : 'sell', quantity: Math.abs(quantity), reason: this.pendingReason[k] ?? 'rebalance' },
+            reference,
+            this.currentTime,
+            i,
+          );
+        }
+      }
+    }
+  }
+
+  private fillEntry(k: number, reference: number, i: number): void {
+    const { account, executor } = this;
+    const side = this.pendingLong[k] === 1 ? 'buy' : 'sell';
+    const price = executor.fillPrice(side, reference);
+    const quantity = entryQuantity(this.sizing, {
+      cash: account.cash,
+      equity: this.sizing.kind === 'percent-of-equity' ? account.equity() : 0,
+      price,
+      commission: executor.commission,
+      strength: this.pendingStrength[k] ?? 1,
+      fractional: this.fractional,
+    });
+    const stop = this.pendingStop[k] ?? Number.NaN;
+    const take = this.pendingTake[k] ?? Number.NaN;
+    executor.execute(
+      account,
+      {
+        symbolIndex: k,
+        side,
+        quantity,
+        reason: 'entry',
+        stopLoss: Number.isNaN(stop) ? undefined : stop,
+        takeProfit: Number.isNaN(take) ? undefined : take,
+      },
+      reference,
+      this.currentTime,
+      i,
+    );
+  }
+
+  private closePosition(k: number, reference: number, i: number, reason: FillReason): void {
+    const held = this.account.quantity[k] ?? 0;
+    if (held === 0) return;
+    this.executor.execute(
+      this.account,
+      { symbolIndex: k, side: held > 0 ? 'sell' : 'buy', quantity: Math.abs(held), reason },
+      reference,
+      this.currentTime,
+      i,
+    );
+  }
+
+  private drop(k: number, why: 'last-bar' | 'end-of-data' | 'replaced'): void {
+    this.pendingKind[k] = NONE;
+    this.pendingCount--;
+    this.droppedCount++;
+    const symbol = this.series[k]?.symbol;
+    this.logger.info(
+      { event: 'order-dropped', strategy: this.strategy.id, symbol, time: isoTime(this.currentTime), why },
+      `order on ${symbol ?? k} dropped: ${why}`,
+    );
+  }
+}
