@@ -1,1 +1,21 @@
-export {};
+export type { DataFormat, DateInput, MarketData, ParseOptions, SelectOptions } from './types';
+export { parseMarketData } from './parse';
+export { loadMarketData, readDataBytes } from './load';
+export {
+  createMarketData,
+  getSeries,
+  resolveDateBound,
+  selectMarketData,
+  selectRange,
+  selectSymbols,
+} from './market-data';
+export { EPOCH_MIN_MAGNITUDE, EPOCH_MS_THRESHOLD, epochToMs, formatDate, formatTime, parseDate } from './dates';
+export { DEFAULT_MAX_PROBLEMS } from './problems';
+export type { DatasetInfo, DatasetName } from './datasets';
+export { datasetUrl, getDatasetInfo, isDatasetName, listDatasets, loadDataset } from './datasets';
+export type { DataGap, Frequency, MarketDataSummary, SeriesSummary } from './inspect';
+export { inferFrequency, inspectMarketData } from './inspect';
+export type { SeededRandom, SyntheticDataOptions } from './synthetic';
+export { createSeededRandom, generateSyntheticCsv, generateSyntheticData } from './synthetic';
+export type { ToCsvOptions } from './to-csv';
+export { toCsv } from './to-csv';

@@ -43,6 +43,7 @@ export type DataRule =
   | 'binary-content'
   | 'unknown-format'
   | 'missing-column'
+  | 'duplicate-column'
   | 'short-row'
   | 'long-row'
   | 'missing-value'

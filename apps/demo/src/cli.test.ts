@@ -1,0 +1,218 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createProgram, main, runProgram } from './cli';
+import { createCapturedIo } from './io';
+
+const fixtures = fileURLToPath(new URL('./__fixtures__/', import.meta.url));
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  const io = createCapturedIo({ cwd: fixtures, env });
+  const code = await main(['node', 'ensemble', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+const versionOf = (relative: string) =>
+  (JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { version: string }).version;
+
+describe('ensemble --help and --version', () => {
+  it('--help lists the commands and exits 0', async () => {
+    const { code, out } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('Usage: ensemble');
+    expect(out).toMatch(/^\s+data\s/m);
+    expect(out).toMatch(/^\s+demo\s/m);
+  });
+
+  it('data inspect --help documents its options', async () => {
+    const { code, out } = await run(['data', 'inspect', '--help']);
+    expect(code).toBe(0);
+    for (const option of ['--format', '--symbol', '--json', '--from', '--to', '--max-problems']) expect(out).toContain(option);
+  });
+
+  it('--version prints the CLI version and every @ensemble package version', async () => {
+    const { code, out } = await run(['--version']);
+    expect(code).toBe(0);
+    expect(out).toContain(`ensemble ${versionOf('../package.json')}\n`);
+    expect(out).toContain(`@ensemble/data ${versionOf('../../../packages/data/package.json')}\n`);
+    expect(out).toContain(`@ensemble/protocol ${versionOf('../../../packages/protocol/package.json')}\n`);
+  });
+
+  it('a usage error exits 2', async () => {
+    const { code, err } = await run(['data', 'inspect', 'sp500', '--bogus']);
+    expect(code).toBe(2);
+    expect(err).toContain("unknown option '--bogus'");
+    expect((await run(['nonsense'])).code).toBe(2);
+    expect((await run(['data', 'inspect'])).code).toBe(2);
+  });
+});
+
+describe('ensemble data inspect on the embedded data sets', () => {
+  it('sp500: one symbol, 5,105 bars, 2000-01-03 → 2020-04-17, the 9/11 gap', async () => {
+    const { code, out, err } = await run(['data', 'inspect', 'sp500']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    // Values from sp500-2000.csv: first close 1455.219971, last close 2874.560059.
+    expect(out).toMatch(/SP500\s+5,105\s+2000-01-03\s+2020-04-17\s+1,455\.22\s+2,874\.56\s+daily\s+0\s+1/);
+    expect(out).toContain('2001-09-10 → 2001-09-17  7 days');
+    expect(out).toContain('BSD-3-Clause');
+  });
+
+  it('dow30 --json: 30 symbols, 2,529 days each, closes from the file', async () => {
+    const { code, out } = await run(['data', 'inspect', 'dow30', '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as {
+      valid: boolean;
+      symbols: string[];
+      bars: number;
+      first: string;
+      last: string;
+      series: { symbol: string; bars: number; firstClose: number; lastClose: number; missingBars: number }[];
+    };
+    expect(report.valid).toBe(true);
+    expect(report.symbols).toHaveLength(30);
+    expect(report.bars).toBe(30 * 2529);
+    expect([report.first, report.last]).toEqual(['1990-12-31', '2001-01-02']);
+    expect(report.series.find((s) => s.symbol === 'IBM')).toMatchObject({ bars: 2529, firstClose: 27.86, lastClose: 84.5, missingBars: 0 });
+  });
+
+  it('stocks5 with repeated --symbol keeps those symbols in that order', async () => {
+    const { code, out } = await run(['data', 'inspect', 'stocks5', '--symbol', 'GOOG', '-s', 'aapl', '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as { symbols: string[]; series: { symbol: string; bars: number; first: string; lastClose: number }[] };
+    expect(report.symbols).toEqual(['GOOG', 'AAPL']);
+    expect(report.series[0]).toMatchObject({ symbol: 'GOOG', bars: 68, first: '2004-08-01', lastClose: 560.19 });
+    expect(report.series[1]).toMatchObject({ symbol: 'AAPL', bars: 123, lastClose: 223.02 });
+  });
+
+  it('--from/--to select a date range', async () => {
+    const { out } = await run(['data', 'inspect', 'stocks5', '--from', '2005-01-01', '--to', '2005-12-31', '--json']);
+    expect((JSON.parse(out) as { bars: number }).bars).toBe(5 * 12);
+  });
+
+  it('an unknown symbol exits 2 listing the available ones', async () => {
+    const { code, err } = await run(['data', 'inspect', 'stocks5', '--symbol', 'TSLA']);
+    expect(code).toBe(2);
+    expect(err).toContain('[unknown-symbol]');
+    expect(err).toContain('available: MSFT, AMZN, IBM, GOOG, AAPL');
+  });
+});
+
+describe('ensemble data inspect on files', () => {
+  it('a valid file: symbols, missing bars and calendar gaps', async () => {
+    // valid-prices.csv: AAA on 01-02, 01-03, 01-13; BBB on 01-02, 01-03, 01-06, 01-13. AAA misses
+    // the 01-06 step; its 01-03 → 01-13 hole is 10 days, over the threshold (max(5, 3 × median
+    // timeline spacing of 3 days) = 9); BBB's longest hole (7 days) is under it. AAA's median
+    // spacing is (1 + 10) / 2 = 5.5 days: weekly.
+    const { code, out } = await run(['data', 'inspect', 'valid-prices.csv']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/AAA\s+3\s+2020-01-02\s+2020-01-13\s+10\.50\s+11\.90\s+weekly\s+1\s+1/);
+    expect(out).toMatch(/BBB\s+4\s+2020-01-02\s+2020-01-13\s+20\.50\s+21\.50\s+daily\s+0\s+0/);
+    expect(out).toContain('AAA  missing bars  2020-01-06 → 2020-01-06  1 timeline step without a bar');
+    expect(out).toContain('AAA  calendar gap  2020-01-03 → 2020-01-13  10 days between bars');
+  });
+
+  it('a broken file exits 2 and lists every problem with line, column and rule, without a stack trace', async () => {
+    const { code, out, err } = await run(['data', 'inspect', 'broken-prices.csv']);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toContain('invalid market data (3 problems)');
+    expect(err).toContain('broken-prices.csv:3  column "high"  [high-below-low]');
+    expect(err).toContain('broken-prices.csv:4  column "close"  [missing-value]');
+    expect(err).toContain('broken-prices.csv:5  column "date"  [duplicate-date]');
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('a broken file with --json prints the problems as JSON and exits 2', async () => {
+    const { code, out } = await run(['data', 'inspect', 'broken-prices.csv', '--json']);
+    expect(code).toBe(2);
+    const report = JSON.parse(out) as { valid: boolean; problems: { row: number; field: string; rule: string }[]; truncated: boolean };
+    expect(report.valid).toBe(false);
+    expect(report.problems.map((p) => [p.row, p.field, p.rule])).toEqual([
+      [3, 'high', 'high-below-low'],
+      [4, 'close', 'missing-value'],
+      [5, 'date', 'duplicate-date'],
+    ]);
+    expect(report.truncated).toBe(false);
+  });
+
+  it('--max-problems limits the list and says there were more', async () => {
+    const { code, err } = await run(['data', 'inspect', 'broken-prices.csv', '--max-problems', '1']);
+    expect(code).toBe(2);
+    expect(err).toContain('invalid market data (1+ problems)');
+    expect(err).toContain('raise --max-problems');
+    expect((await run(['data', 'inspect', 'broken-prices.csv', '--max-problems', 'zero'])).code).toBe(2);
+  });
+
+  it('--format overrides detection', async () => {
+    // As `long` (symbol, date, close) the OHLCV file reads as close-only: open = high = low = close.
+    const { code, out } = await run(['data', 'inspect', 'valid-prices.csv', '--format', 'long', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ format: 'long', symbols: ['AAA', 'BBB'], bars: 7 });
+    const wide = await run(['data', 'inspect', 'valid-prices.csv', '--format', 'wide']);
+    expect(wide.code).toBe(2);
+    expect(wide.err).toContain('valid-prices.csv:2  column "symbol"  [non-numeric]');
+    expect((await run(['data', 'inspect', 'valid-prices.csv', '--format', 'xml'])).code).toBe(2);
+    expect((await run(['data', 'inspect', 'sp500', '--format', 'wide'])).err).toContain('--format');
+  });
+
+  it('an unknown data set name exits 2 with the list of data sets', async () => {
+    const { code, err } = await run(['data', 'inspect', 'nasdaq']);
+    expect(code).toBe(2);
+    expect(err).toContain('"nasdaq" is neither a data set nor a file');
+    expect(err).toContain('sp500, dow30, stocks5');
+  });
+
+  it('a missing file exits 2 naming the path', async () => {
+    const { code, err } = await run(['data', 'inspect', 'no/such/prices.csv']);
+    expect(code).toBe(2);
+    expect(err).toContain('"no/such/prices.csv"');
+    expect(err).toContain(`${fixtures}no/such/prices.csv`);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('--debug and ENSEMBLE_DEBUG=1 add the stack trace', async () => {
+    expect((await run(['--debug', 'data', 'inspect', 'nasdaq'])).err).toMatch(/\n\s+at /);
+    expect((await run(['data', 'inspect', 'nasdaq'], { ENSEMBLE_DEBUG: '1' })).err).toMatch(/\n\s+at /);
+  });
+
+  it('--log-level info writes the loader’s structured events to stderr as JSON lines', async () => {
+    const { code, err } = await run(['--log-level', 'info', 'data', 'inspect', 'valid-prices.csv']);
+    expect(code).toBe(0);
+    const event = JSON.parse(err.trim().split('\n')[0] ?? '{}') as { msg: string; bars: number; symbols: number };
+    expect(event).toMatchObject({ msg: 'market data loaded', bars: 7, symbols: 2 });
+  });
+});
+
+describe('ensemble data list and ensemble demo', () => {
+  it('data list shows the three data sets with their licences', async () => {
+    const { code, out } = await run(['data', 'list']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/sp500\s+1\s+5,105\s+daily/);
+    expect(out).toMatch(/dow30\s+30\s+75,870\s+daily/);
+    expect(out).toContain('GPL-2.0-or-later');
+  });
+
+  it('demo inspects every embedded data set', async () => {
+    const { code, out, err } = await run(['demo']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('sp500 — ');
+    expect(out).toContain('dow30 — ');
+    expect(out).toContain('stocks5 — ');
+    expect(out).toMatch(/GOOG\s+68\s+2004-08-01/);
+  });
+});
+
+describe('error mapping', () => {
+  it('an unexpected error prints one line and exits 1', async () => {
+    const io = createCapturedIo();
+    const program = createProgram(io);
+    program.command('boom').action(() => {
+      throw new TypeError('kaput\nsecond line');
+    });
+    const code = await runProgram(program, ['node', 'ensemble', 'boom'], io);
+    expect(code).toBe(1);
+    expect(io.err()).toBe('error: unexpected failure: kaput (run with --debug for details)\n');
+  });
+});

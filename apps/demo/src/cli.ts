@@ -1,0 +1,56 @@
+import { Command } from 'commander';
+import { registerDataCommand } from './commands/data';
+import { registerDemoCommand } from './commands/demo';
+import { reportError } from './errors';
+import { processIo } from './io';
+import type { CliIo } from './io';
+import { LOG_LEVELS } from './logger';
+import { versionText } from './version';
+import { Option } from 'commander';
+
+/**
+ * Builds the `ensemble` program writing to `io`: global options, help, version and every command.
+ * Commander never exits the process; usage errors surface as `CommanderError`s.
+ */
+export function createProgram(io: CliIo): Command {
+  const program = new Command()
+    .name('ensemble')
+    .description('Backtest trading strategies and orchestrate many of them on one portfolio.')
+    .version(versionText(), '-V, --version', 'print the version of the CLI and of the @ensemble packages')
+    .option('--debug', 'print stack traces of errors (also ENSEMBLE_DEBUG=1)')
+    .addOption(new Option('--log-level <level>', 'level of the JSON logs on stderr').choices(LOG_LEVELS).default('warn'))
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride()
+    .showHelpAfterError('(run `ensemble --help` for usage)');
+  registerDataCommand(program, io);
+  registerDemoCommand(program, io);
+  return program;
+}
+
+/** Parses `argv` (node-style: the first two entries are the runtime and the script) and runs the command; returns the exit code. */
+export async function runProgram(program: Command, argv: readonly string[], io: CliIo): Promise<number> {
+  const debug = argv.includes('--debug') || io.env.ENSEMBLE_DEBUG === '1';
+  try {
+    await program.parseAsync([...argv], { from: 'node' });
+    return 0;
+  } catch (error) {
+    return reportError(error, io, debug);
+  }
+}
+
+/**
+ * Runs the CLI and returns its exit code: 0 success, 1 run failure, 2 bad input (invalid data or
+ * config, unknown names, missing files, usage errors).
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let program: Command;
+  try {
+    program = createProgram(io);
+  } catch (error) {
+    return reportError(error, io, argv.includes('--debug') || io.env.ENSEMBLE_DEBUG === '1');
+  }
+  return runProgram(program, argv, io);
+}

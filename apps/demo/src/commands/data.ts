@@ -1,0 +1,91 @@
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { inspectMarketData, listDatasets } from '@ensemble/data';
+import type { DataFormat } from '@ensemble/data';
+import { DataValidationError } from '@ensemble/protocol';
+import { loadDataSource } from '../data-source';
+import { CliExit, ExitCode } from '../errors';
+import { formatCount, formatTable } from '../format';
+import { inspectionToJson, renderInspection } from '../inspect-report';
+import type { CliIo } from '../io';
+import { createCliLogger } from '../logger';
+import { collect, globalOptions, positiveInteger } from '../options';
+
+interface InspectOptions {
+  readonly format?: DataFormat;
+  readonly symbol: string[];
+  readonly from?: string;
+  readonly to?: string;
+  readonly maxProblems: number;
+  readonly json?: boolean;
+}
+
+/** Registers `ensemble data` with its subcommands `inspect` and `list`. */
+export function registerDataCommand(program: Command, io: CliIo): Command {
+  const data = program.command('data').description('inspect market data files and the embedded data sets');
+
+  data
+    .command('inspect')
+    .description('validate and summarise market data: symbols, date range, bar counts, gaps and every problem')
+    .argument('<source>', 'a CSV or JSON file, or a data set name (see `ensemble data list`)')
+    .addOption(new Option('--format <format>', 'layout of the file instead of detecting it').choices(['ohlcv', 'long', 'wide', 'json']))
+    .option('-s, --symbol <symbol>', 'keep only this symbol (repeatable)', collect, [])
+    .option('--from <date>', 'keep bars on or after this date')
+    .option('--to <date>', 'keep bars on or before this date (a date includes the whole day)')
+    .option('--max-problems <n>', 'list at most this many problems', positiveInteger, 20)
+    .option('--json', 'print the summary (or the problems) as JSON on stdout')
+    .action(async (source: string, options: InspectOptions, command: Command) => {
+      const logger = createCliLogger(io, globalOptions(command).logLevel);
+      try {
+        const { data: loaded, dataset } = await loadDataSource(
+          source,
+          {
+            format: options.format,
+            symbols: options.symbol,
+            from: options.from,
+            to: options.to,
+            maxProblems: options.maxProblems,
+            logger,
+          },
+          io,
+        );
+        const summary = inspectMarketData(loaded);
+        io.stdout.write(options.json === true ? `${JSON.stringify(inspectionToJson(summary, dataset), null, 2)}\n` : renderInspection(summary, dataset));
+      } catch (error) {
+        if (options.json === true && DataValidationError.isInstance(error)) {
+          const report = { valid: false, source, problems: error.problems, truncated: error.truncated };
+          io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+          throw new CliExit(ExitCode.badInput);
+        }
+        throw error;
+      }
+    });
+
+  data
+    .command('list')
+    .description('list the embedded real data sets')
+    .option('--json', 'print the list as JSON')
+    .action((options: { json?: boolean }) => {
+      const datasets = listDatasets();
+      if (options.json === true) {
+        io.stdout.write(`${JSON.stringify(datasets, null, 2)}\n`);
+        return;
+      }
+      const table = formatTable(
+        [
+          { header: 'name' },
+          { header: 'symbols', align: 'right' },
+          { header: 'bars', align: 'right' },
+          { header: 'frequency' },
+          { header: 'from' },
+          { header: 'to' },
+          { header: 'licence' },
+          { header: 'description' },
+        ],
+        datasets.map((d) => [d.name, formatCount(d.symbols.length), formatCount(d.bars), d.frequency, d.from, d.to, d.license, d.description]),
+      );
+      io.stdout.write(`${table}\n\nSources: ${datasets.map((d) => `${d.name}: ${d.source}`).join('; ')}.\n`);
+    });
+
+  return data;
+}

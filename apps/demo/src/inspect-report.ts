@@ -1,0 +1,102 @@
+import { formatDate, formatTime } from '@ensemble/data';
+import type { DataGap, DatasetInfo, MarketDataSummary } from '@ensemble/data';
+import { formatCount, formatPrice, formatTable } from './format';
+
+/** How many gaps per symbol the text report lists before summarising the rest. */
+const GAPS_SHOWN = 10;
+
+const dateOrDash = (time: number | null) => (time === null ? '–' : formatDate(time));
+
+function describeGap(gap: DataGap): string {
+  const range = `${formatDate(gap.from)} → ${formatDate(gap.to)}`;
+  return gap.kind === 'missing-bars'
+    ? `missing bars  ${range}  ${formatCount(gap.bars)} timeline step${gap.bars === 1 ? '' : 's'} without a bar`
+    : `calendar gap  ${range}  ${formatCount(gap.days)} days between bars`;
+}
+
+/** The text report of `ensemble data inspect`: a headline, a per-symbol table and the gaps. */
+export function renderInspection(summary: MarketDataSummary, dataset?: DatasetInfo): string {
+  const lines: string[] = [];
+  lines.push(dataset === undefined ? summary.source : `${dataset.name} — ${dataset.description}`);
+  if (dataset !== undefined) lines.push(`source: ${dataset.source}; licence ${dataset.license}`);
+  const symbols = summary.symbols.length;
+  lines.push(
+    [
+      `format ${summary.format}`,
+      `${formatCount(symbols)} symbol${symbols === 1 ? '' : 's'}`,
+      `${formatCount(summary.bars)} bars`,
+      `${dateOrDash(summary.first)} → ${dateOrDash(summary.last)}`,
+      summary.frequency,
+      `${formatCount(summary.timelineLength)} timeline steps`,
+    ].join(' · '),
+  );
+  lines.push('');
+  lines.push(
+    formatTable(
+      [
+        { header: 'symbol' },
+        { header: 'bars', align: 'right' },
+        { header: 'first' },
+        { header: 'last' },
+        { header: 'first close', align: 'right' },
+        { header: 'last close', align: 'right' },
+        { header: 'frequency' },
+        { header: 'missing bars', align: 'right' },
+        { header: 'long gaps', align: 'right' },
+      ],
+      summary.series.map((s) => [
+        s.symbol,
+        formatCount(s.bars),
+        dateOrDash(s.first),
+        dateOrDash(s.last),
+        formatPrice(s.firstClose),
+        formatPrice(s.lastClose),
+        s.frequency,
+        formatCount(s.missingBars),
+        formatCount(s.gaps.filter((gap) => gap.kind === 'calendar').length),
+      ]),
+    ),
+  );
+  const withGaps = summary.series.filter((s) => s.gaps.length > 0);
+  lines.push('');
+  if (withGaps.length === 0) {
+    lines.push(`gaps: none (no missing bars, no calendar gap over ${formatCount(summary.gapDays)} days)`);
+  } else {
+    lines.push(`gaps (missing bars inside a symbol's range; calendar gaps over ${formatCount(summary.gapDays)} days):`);
+    const width = Math.max(...withGaps.map((s) => s.symbol.length));
+    for (const s of withGaps) {
+      for (const gap of s.gaps.slice(0, GAPS_SHOWN)) lines.push(`  ${s.symbol.padEnd(width)}  ${describeGap(gap)}`);
+      if (s.gaps.length > GAPS_SHOWN) lines.push(`  ${s.symbol.padEnd(width)}  … and ${formatCount(s.gaps.length - GAPS_SHOWN)} more (see --json)`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The `--json` form of an inspection: dates as ISO strings, every gap listed. */
+export function inspectionToJson(summary: MarketDataSummary, dataset?: DatasetInfo): unknown {
+  const date = (time: number | null) => (time === null ? null : formatTime(time));
+  return {
+    valid: true,
+    source: summary.source,
+    ...(dataset === undefined ? {} : { dataset }),
+    format: summary.format,
+    symbols: summary.symbols,
+    bars: summary.bars,
+    timelineLength: summary.timelineLength,
+    first: date(summary.first),
+    last: date(summary.last),
+    frequency: summary.frequency,
+    gapDays: summary.gapDays,
+    series: summary.series.map((s) => ({
+      symbol: s.symbol,
+      bars: s.bars,
+      first: date(s.first),
+      last: date(s.last),
+      firstClose: s.firstClose,
+      lastClose: s.lastClose,
+      frequency: s.frequency,
+      missingBars: s.missingBars,
+      gaps: s.gaps.map((gap) => ({ kind: gap.kind, from: formatTime(gap.from), to: formatTime(gap.to), bars: gap.bars, days: gap.days })),
+    })),
+  };
+}

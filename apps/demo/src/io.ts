@@ -1,0 +1,42 @@
+/** Somewhere text can be written: `process.stdout`, `process.stderr` or a test buffer. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/**
+ * Everything the CLI touches outside itself, injectable so tests run it in-process: the two
+ * output streams, the environment and the working directory that relative paths resolve against.
+ */
+export interface CliIo {
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+/** The real process streams, environment and working directory. */
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/** A {@link CliIo} that keeps what is written, for tests. */
+export interface CapturedIo extends CliIo {
+  /** Everything written to stdout so far. */
+  readonly out: () => string;
+  /** Everything written to stderr so far. */
+  readonly err: () => string;
+}
+
+/** Creates an in-memory {@link CapturedIo}; `env` and `cwd` default to empty and the process's. */
+export function createCapturedIo(options: { env?: Record<string, string | undefined>; cwd?: string } = {}): CapturedIo {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    stdout: { write: (text: string) => out.push(text) },
+    stderr: { write: (text: string) => err.push(text) },
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+}

@@ -1,0 +1,29 @@
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { LOG_LEVELS } from './logger';
+import type { LogLevel } from './logger';
+
+/** Collects a repeatable option's values: `--symbol A --symbol B` → `['A', 'B']`. */
+export function collect(value: string, previous: readonly string[]): string[] {
+  return [...previous, value];
+}
+
+/** Parses a positive integer option value, or fails with a usage error (exit 2). */
+export function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return parsed;
+}
+
+/** The global options every command can read. */
+export interface GlobalOptions {
+  readonly debug?: boolean;
+  readonly logLevel?: LogLevel;
+}
+
+/** The global options (`--debug`, `--log-level`) as seen from `command`. */
+export function globalOptions(command: Command): GlobalOptions {
+  const options = command.optsWithGlobals<{ debug?: boolean; logLevel?: string }>();
+  const level = LOG_LEVELS.find((candidate) => candidate === options.logLevel);
+  return { ...(options.debug === undefined ? {} : { debug: options.debug }), ...(level === undefined ? {} : { logLevel: level }) };
+}

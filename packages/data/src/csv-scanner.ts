@@ -1,0 +1,151 @@
+import { bytesEqual, decodeRange } from './bytes';
+
+/** Byte values the CSV parsers look for. */
+export const COMMA = 44;
+export const NEWLINE = 10;
+export const RETURN = 13;
+export const QUOTE = 34;
+export const SPACE = 32;
+export const TAB = 9;
+
+/**
+ * Walks UTF-8 CSV bytes row by row without allocating: each field is a `[start, end)` byte range
+ * (quotes removed, blanks around the value trimmed, inside quotes too), so numbers and dates parse
+ * in place. Blank lines
+ * are skipped; `line` is the 1-based line where the current row starts. Fields may be quoted
+ * (`"a,b"`, `""` for a quote, line breaks inside quotes); `\n` and `\r\n` both end a row.
+ */
+export class CsvScanner {
+  readonly bytes: Uint8Array;
+  /** Line of the current row (1-based). */
+  line = 0;
+  /** Fields in the current row. */
+  count = 0;
+  starts = new Int32Array(32);
+  ends = new Int32Array(32);
+  /** Per field: 0 plain, 1 quoted, 2 quoted with `""` escapes to undo. */
+  quoted = new Uint8Array(32);
+  /** Byte offset where the next row starts. */
+  position = 0;
+  /** Line number at `position`. */
+  nextLine = 1;
+
+  constructor(bytes: Uint8Array, start = 0) {
+    this.bytes = bytes;
+    this.position = start;
+  }
+
+  /** Moves to the next non-blank row; false at the end of the input. */
+  nextRow(): boolean {
+    const bytes = this.bytes;
+    const length = bytes.length;
+    let p = this.position;
+    for (;;) {
+      let q = p;
+      let c = 0;
+      while (q < length && ((c = bytes[q] ?? 0) === SPACE || c === TAB || c === RETURN)) q++;
+      if (q >= length) {
+        this.position = length;
+        return false;
+      }
+      if (c !== NEWLINE) break;
+      p = q + 1;
+      this.nextLine++;
+    }
+    this.line = this.nextLine;
+    let count = 0;
+    for (;;) {
+      let c = 0;
+      while (p < length && ((c = bytes[p] ?? 0) === SPACE || c === TAB)) p++;
+      if (count === this.starts.length) this.grow();
+      if (p < length && c === QUOTE) {
+        let q = p + 1;
+        let kind = 1;
+        while (q < length) {
+          c = bytes[q] ?? 0;
+          if (c === QUOTE) {
+            if (bytes[q + 1] !== QUOTE) break;
+            kind = 2;
+            q += 2;
+            continue;
+          }
+          if (c === NEWLINE) this.nextLine++;
+          q++;
+        }
+        let start = p + 1;
+        let end = q;
+        while (start < end && ((c = bytes[start] ?? 0) === SPACE || c === TAB || c === RETURN)) start++;
+        while (end > start && ((c = bytes[end - 1] ?? 0) === SPACE || c === TAB || c === RETURN)) end--;
+        this.starts[count] = start;
+        this.ends[count] = end;
+        this.quoted[count] = kind;
+        p = q + 1;
+        while (p < length && (c = bytes[p] ?? 0) !== COMMA && c !== NEWLINE) p++;
+      } else {
+        const start = p;
+        while (p < length && (c = bytes[p] ?? 0) !== COMMA && c !== NEWLINE) p++;
+        let end = p;
+        while (end > start && ((c = bytes[end - 1] ?? 0) === SPACE || c === TAB || c === RETURN)) end--;
+        this.starts[count] = start;
+        this.ends[count] = end;
+        this.quoted[count] = 0;
+      }
+      count++;
+      if (p >= length) {
+        this.position = length;
+        break;
+      }
+      if (bytes[p] === NEWLINE) {
+        this.position = p + 1;
+        this.nextLine++;
+        break;
+      }
+      p++;
+    }
+    this.count = count;
+    return true;
+  }
+
+  /** The text of field `index` of the current row (allocates). */
+  field(index: number): string {
+    if (index >= this.count) return '';
+    const raw = decodeRange(this.bytes, this.starts[index] ?? 0, this.ends[index] ?? 0);
+    return this.quoted[index] === 2 ? raw.replaceAll('""', '"') : raw;
+  }
+
+  /** True when field `index` of the current row holds exactly the UTF-8 bytes `value`, compared in place. */
+  fieldEquals(index: number, value: Uint8Array): boolean {
+    if (this.quoted[index] === 2) return this.field(index) === decodeRange(value, 0, value.length);
+    return bytesEqual(this.bytes, this.starts[index] ?? 0, this.ends[index] ?? 0, value);
+  }
+
+  /** True when field `index` is empty. */
+  isEmpty(index: number): boolean {
+    return this.starts[index] === this.ends[index];
+  }
+
+  private grow(): void {
+    const size = this.starts.length * 2;
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
+    const quoted = new Uint8Array(size);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    quoted.set(this.quoted);
+    this.starts = starts;
+    this.ends = ends;
+    this.quoted = quoted;
+  }
+}
+
+/** Number of rows the input can hold at most (lines after the header), to size columns up front. */
+export function countDataLines(bytes: Uint8Array, start = 0): number {
+  let lines = 0;
+  let index = bytes.indexOf(NEWLINE, start);
+  while (index !== -1) {
+    lines++;
+    index = bytes.indexOf(NEWLINE, index + 1);
+  }
+  if (bytes.length > start && bytes[bytes.length - 1] !== NEWLINE) lines++;
+  return Math.max(0, lines - 1);
+}

@@ -1,0 +1,148 @@
+import type { BarSeries } from '@ensemble/protocol';
+import { DAY_MS } from './dates';
+import type { MarketData } from './types';
+
+/** Bar spacing inferred from the median gap between consecutive bars. */
+export type Frequency = 'intraday' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly' | 'irregular' | 'unknown';
+
+/**
+ * A hole in one symbol's data. `missing-bars`: a run of timeline steps (times at which other
+ * symbols have bars) without a bar for this symbol, between its own first and last bar; `from`
+ * and `to` are the first and last of those steps. `calendar`: two consecutive bars further apart
+ * than the gap threshold; `from` and `to` are the bars around the gap.
+ */
+export interface DataGap {
+  readonly kind: 'missing-bars' | 'calendar';
+  /** Epoch ms (UTC). */
+  readonly from: number;
+  /** Epoch ms (UTC). */
+  readonly to: number;
+  /** Timeline steps without a bar (`missing-bars`), or 0 (`calendar`). */
+  readonly bars: number;
+  /** Calendar days from `from` to `to`. */
+  readonly days: number;
+}
+
+/** One symbol's figures. Times are epoch ms (UTC); values are null when the series is empty. */
+export interface SeriesSummary {
+  readonly symbol: string;
+  readonly bars: number;
+  readonly first: number | null;
+  readonly last: number | null;
+  readonly firstClose: number | null;
+  readonly lastClose: number | null;
+  readonly frequency: Frequency;
+  /** Timeline steps between the symbol's first and last bar where it has no bar. */
+  readonly missingBars: number;
+  readonly gaps: readonly DataGap[];
+}
+
+/** The figures {@link inspectMarketData} reports for a whole data set. */
+export interface MarketDataSummary {
+  readonly source: string;
+  readonly format: MarketData['format'];
+  readonly symbols: readonly string[];
+  /** Bars summed over symbols. */
+  readonly bars: number;
+  /** Steps of the merged timeline. */
+  readonly timelineLength: number;
+  readonly first: number | null;
+  readonly last: number | null;
+  /** Frequency of the merged timeline. */
+  readonly frequency: Frequency;
+  /** Calendar gaps longer than this many days are reported. */
+  readonly gapDays: number;
+  readonly series: readonly SeriesSummary[];
+}
+
+function medianSpacingDays(times: ArrayLike<number>): number | null {
+  if (times.length < 2) return null;
+  const spacing = new Float64Array(times.length - 1);
+  for (let i = 1; i < times.length; i++) spacing[i - 1] = ((times[i] ?? 0) - (times[i - 1] ?? 0)) / DAY_MS;
+  spacing.sort();
+  const middle = spacing.length >> 1;
+  return spacing.length % 2 === 1 ? (spacing[middle] ?? 0) : ((spacing[middle - 1] ?? 0) + (spacing[middle] ?? 0)) / 2;
+}
+
+/**
+ * The bar frequency of sorted epoch-ms times, from the median spacing in days: below 0.9 intraday;
+ * up to 4 daily (business days with weekends); up to 10 weekly; 25–35 monthly; 80–100 quarterly;
+ * 355–375 yearly; else irregular; fewer than two bars unknown.
+ */
+export function inferFrequency(times: ArrayLike<number>): Frequency {
+  const median = medianSpacingDays(times);
+  if (median === null) return 'unknown';
+  if (median < 0.9) return 'intraday';
+  if (median <= 4) return 'daily';
+  if (median <= 10) return 'weekly';
+  if (median >= 25 && median <= 35) return 'monthly';
+  if (median >= 80 && median <= 100) return 'quarterly';
+  if (median >= 355 && median <= 375) return 'yearly';
+  return 'irregular';
+}
+
+function summariseSeries(series: BarSeries, index: Int32Array, timeline: Float64Array, gapDays: number): SeriesSummary {
+  const n = series.length;
+  const gaps: DataGap[] = [];
+  let missingBars = 0;
+  if (n > 0) {
+    const firstStep = index.indexOf(0);
+    const lastStep = index.indexOf(n - 1);
+    let runStart = -1;
+    for (let t = firstStep; t <= lastStep + 1; t++) {
+      const missing = t <= lastStep && index[t] === -1;
+      if (missing) {
+        missingBars++;
+        if (runStart === -1) runStart = t;
+      } else if (runStart !== -1) {
+        const from = timeline[runStart] ?? 0;
+        const to = timeline[t - 1] ?? 0;
+        gaps.push({ kind: 'missing-bars', from, to, bars: t - runStart, days: (to - from) / DAY_MS });
+        runStart = -1;
+      }
+    }
+    for (let i = 1; i < n; i++) {
+      const from = series.time[i - 1] ?? 0;
+      const to = series.time[i] ?? 0;
+      const days = (to - from) / DAY_MS;
+      if (days > gapDays) gaps.push({ kind: 'calendar', from, to, bars: 0, days });
+    }
+    gaps.sort((a, b) => a.from - b.from || a.to - b.to);
+  }
+  return {
+    symbol: series.symbol,
+    bars: n,
+    first: n > 0 ? (series.time[0] ?? null) : null,
+    last: n > 0 ? (series.time[n - 1] ?? null) : null,
+    firstClose: n > 0 ? (series.close[0] ?? null) : null,
+    lastClose: n > 0 ? (series.close[n - 1] ?? null) : null,
+    frequency: inferFrequency(series.time),
+    missingBars,
+    gaps,
+  };
+}
+
+/**
+ * Summarises market data per symbol: bar count, first/last date and close, inferred frequency,
+ * missing bars (timeline steps inside the symbol's own range without a bar) and calendar gaps
+ * longer than `gapDays` (default: 5 days, or 3 median bar spacings when that is longer, so
+ * monthly data is not flagged every month).
+ */
+export function inspectMarketData(data: MarketData, options: { gapDays?: number | undefined } = {}): MarketDataSummary {
+  const { timeline } = data;
+  const spacing = medianSpacingDays(timeline.time);
+  const gapDays = options.gapDays ?? Math.max(5, 3 * (spacing ?? 0));
+  const series = data.series.map((s, k) => summariseSeries(s, timeline.barIndex[k] ?? new Int32Array(0), timeline.time, gapDays));
+  return {
+    source: data.source,
+    format: data.format,
+    symbols: timeline.symbols,
+    bars: series.reduce((total, s) => total + s.bars, 0),
+    timelineLength: timeline.length,
+    first: timeline.length > 0 ? (timeline.time[0] ?? null) : null,
+    last: timeline.length > 0 ? (timeline.time[timeline.length - 1] ?? null) : null,
+    frequency: inferFrequency(timeline.time),
+    gapDays,
+    series,
+  };
+}

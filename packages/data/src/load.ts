@@ -1,0 +1,89 @@
+import { EnsembleError } from '@ensemble/protocol';
+import { parseInput } from './parse';
+import type { MarketData, ParseOptions } from './types';
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}
+
+/**
+ * Reads a file (or a `file:` URL; other URLs are fetched) as bytes. A missing file throws an
+ * `EnsembleError` with code `DATA_NOT_FOUND` naming the path; other read failures `IO_FAILED`.
+ */
+export async function readDataBytes(location: string | URL): Promise<Uint8Array> {
+  if (location instanceof URL && location.protocol !== 'file:') {
+    const response = await fetch(location);
+    if (!response.ok) {
+      throw new EnsembleError('DATA_NOT_FOUND', `Could not fetch market data from ${location.href}: HTTP ${response.status}`);
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  }
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  const url = await import('node:url');
+  const shown = location instanceof URL ? url.fileURLToPath(location) : location;
+  try {
+    const handle = await fs.open(location, 'r');
+    try {
+      // One read into a buffer of the file's size: much faster than readFile's 512 KiB chunks.
+      const { size } = await handle.stat();
+      if (!Number.isFinite(size) || size === 0) return await handle.readFile();
+      const buffer = Buffer.allocUnsafe(size);
+      let filled = 0;
+      while (filled < size) {
+        const { bytesRead } = await handle.read(buffer, filled, size - filled, filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return filled === size ? buffer : buffer.subarray(0, filled);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    const absolute = path.resolve(shown);
+    const where = absolute === shown ? `"${shown}"` : `"${shown}" (${absolute})`;
+    const code = errorCode(error);
+    if (code === 'ENOENT') {
+      throw new EnsembleError('DATA_NOT_FOUND', `Market data file not found: ${where}. Check the path, or use a data set name.`, {
+        cause: error,
+      });
+    }
+    if (code === 'EISDIR') throw new EnsembleError('IO_FAILED', `${where} is a directory; pass a CSV or JSON file.`, { cause: error });
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new EnsembleError('IO_FAILED', `No permission to read ${where}.`, { cause: error });
+    }
+    throw new EnsembleError('IO_FAILED', `Could not read ${where}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Whether `bytes` are valid UTF-8, by Node's fast check; undefined where `node:buffer` is missing. */
+async function isValidUtf8(bytes: Uint8Array): Promise<boolean | undefined> {
+  try {
+    const buffer = await import('node:buffer');
+    return buffer.isUtf8(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads bytes from `location` and parses them like `parseMarketData` (for internal callers that
+ * set the options themselves).
+ */
+export async function loadFrom(location: string | URL, options: ParseOptions): Promise<MarketData> {
+  const bytes = await readDataBytes(location);
+  return parseInput(bytes, options, await isValidUtf8(bytes));
+}
+
+/**
+ * Loads and validates a market data file (Node.js): reads its bytes and parses them as
+ * `parseMarketData` does, with `file` set to the path so problems and `MarketData.source` name
+ * it. See {@link ParseOptions} for the format override, symbol/date selection and the problem
+ * limit.
+ */
+export async function loadMarketData(path: string, options: ParseOptions = {}): Promise<MarketData> {
+  return loadFrom(path, { ...options, file: options.file ?? path });
+}

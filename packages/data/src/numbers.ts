@@ -1,0 +1,72 @@
+import type { DataRule } from '@ensemble/protocol';
+import { decodeRange } from './bytes';
+
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+
+function parseSlow(raw: string): number {
+  return DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+}
+
+/** Parses a decimal number in text (`[+-]digits[.digits][e±digits]`) exactly as `Number()`, or NaN. */
+export function parseNumberText(text: string): number {
+  return parseSlow(text.trim());
+}
+
+/**
+ * Parses the decimal number in the UTF-8 `bytes[start, end)` without allocating:
+ * `[+-]digits[.digits]`, exactly as `Number()` would (an integer mantissa of at most 15
+ * significant digits divided by a power of ten is correctly rounded); exponents and longer
+ * mantissas take a slower exact path. Returns NaN for anything that is not a plain decimal number
+ * (empty, `NaN`, `Infinity`, `0x1F`).
+ */
+export function parseNumberAt(bytes: Uint8Array, start: number, end: number): number {
+  if (start >= end) return Number.NaN;
+  let i = start;
+  let c = bytes[i] ?? 0;
+  let negative = false;
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    i++;
+  }
+  let mantissa = 0;
+  let significant = 0;
+  let fraction = 0;
+  let seenDot = false;
+  let anyDigit = false;
+  for (; i < end; i++) {
+    c = bytes[i] ?? 0;
+    const digit = c - 48;
+    if (digit >= 0 && digit <= 9) {
+      mantissa = mantissa * 10 + digit;
+      if (mantissa !== 0) significant++;
+      if (seenDot) fraction++;
+      anyDigit = true;
+    } else if (c === 46 && !seenDot) {
+      seenDot = true;
+    } else {
+      return parseSlow(decodeRange(bytes, start, end));
+    }
+  }
+  if (!anyDigit) return Number.NaN;
+  if (significant > 15 || fraction > 22) return parseSlow(decodeRange(bytes, start, end));
+  const value = fraction === 0 ? mantissa : mantissa / (POW10[fraction] ?? 1);
+  return negative ? -value : value;
+}
+
+/** Which rule a raw value that did not parse as a finite number breaks. */
+export function classifyBadNumber(raw: string): DataRule {
+  const trimmed = raw.trim();
+  if (trimmed === '') return 'missing-value';
+  if (NON_FINITE.test(trimmed)) return 'non-finite';
+  if (DECIMAL.test(trimmed)) return 'non-finite';
+  return 'non-numeric';
+}
+
+/** A sentence for a raw value that is not a usable number, by rule. */
+export function describeBadNumber(rule: DataRule, raw: string, column: string): string {
+  if (rule === 'missing-value') return `${column} is empty; every row needs a ${column} value`;
+  if (rule === 'non-finite') return `${column} is "${raw}", which is not a finite number`;
+  return `${column} is "${raw}", which is not a number (use a plain decimal such as 101.25)`;
+}

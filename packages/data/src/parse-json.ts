@@ -1,0 +1,216 @@
+import { epochToMs, formatTime, parseDate } from './dates';
+import { classifyBadNumber, describeBadNumber, parseNumberText } from './numbers';
+import type { ProblemCollector } from './problems';
+import { SeriesBuilder } from './series-builder';
+
+const DATE_KEYS = ['date', 'time', 'timestamp', 'datetime'] as const;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function lineOfPosition(text: string, position: number): number {
+  let line = 1;
+  let index = text.indexOf('\n');
+  while (index !== -1 && index < position) {
+    line++;
+    index = text.indexOf('\n', index + 1);
+  }
+  return line;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    const text = JSON.stringify(value) as string | undefined;
+    return text ?? typeof value;
+  } catch {
+    return typeof value;
+  }
+}
+
+/** Reads one array of bar objects into a builder, reporting problems with index + 1 as the row. */
+class JsonBarReader {
+  private readonly problems: ProblemCollector;
+  private readonly prefix: string;
+  private readonly qualify: boolean;
+  private row = 0;
+
+  constructor(problems: ProblemCollector, prefix: string, qualify: boolean) {
+    this.problems = problems;
+    this.prefix = prefix;
+    this.qualify = qualify;
+  }
+
+  private field(index: number, key: string): string {
+    return this.qualify ? `${this.prefix}[${index}].${key}` : key;
+  }
+
+  private add(index: number, key: string, rule: Parameters<ProblemCollector['add']>[0], message: string, value?: unknown): void {
+    this.problems.add(rule, message, {
+      row: this.row,
+      field: this.field(index, key),
+      ...(value === undefined ? {} : { value: describe(value) }),
+    });
+  }
+
+  private number(index: number, key: string, value: unknown, kind: 'price' | 'volume'): number {
+    let parsed = Number.NaN;
+    let raw = '';
+    if (typeof value === 'number') {
+      parsed = value;
+      raw = String(value);
+    } else if (typeof value === 'string') {
+      parsed = parseNumberText(value);
+      raw = value;
+    } else if (value === null || value === undefined) {
+      this.add(index, key, 'missing-value', `${key} is missing; every bar needs a ${key} value`);
+      return Number.NaN;
+    } else {
+      this.add(index, key, 'non-numeric', `${key} is ${describe(value)}, which is not a number`, value);
+      return Number.NaN;
+    }
+    if (kind === 'price' ? parsed > 0 && parsed < Number.POSITIVE_INFINITY : parsed >= 0 && parsed < Number.POSITIVE_INFINITY) {
+      return parsed;
+    }
+    if (Number.isFinite(parsed)) {
+      if (kind === 'price') this.add(index, key, 'non-positive-price', `${key} is ${raw}; prices must be greater than 0`, raw);
+      else this.add(index, key, 'negative-volume', `${key} is ${raw}; volume must not be negative`, raw);
+    } else {
+      const rule = typeof value === 'number' ? 'non-finite' : classifyBadNumber(raw);
+      this.add(index, key, rule, describeBadNumber(rule, raw, key), raw);
+    }
+    return Number.NaN;
+  }
+
+  private date(index: number, bar: Record<string, unknown>): number {
+    const key = DATE_KEYS.find((candidate) => candidate in bar);
+    if (key === undefined) {
+      this.add(index, 'date', 'missing-value', 'the bar has no "date" (or "time") field');
+      return Number.NaN;
+    }
+    const value = bar[key];
+    let time = Number.NaN;
+    if (typeof value === 'string') time = parseDate(value) ?? Number.NaN;
+    else if (typeof value === 'number') time = epochToMs(value);
+    if (Number.isNaN(time)) {
+      this.add(
+        index,
+        key,
+        'bad-date',
+        `${describe(value)} is not a date; use "YYYY-MM-DD", an ISO date-time or epoch seconds/milliseconds (≥ 1e8)`,
+        value,
+      );
+    }
+    return time;
+  }
+
+  read(bars: readonly unknown[], builderFor: (bar: Record<string, unknown>, index: number) => SeriesBuilder | undefined): void {
+    for (let index = 0; index < bars.length && !this.problems.full; index++) {
+      this.row = index + 1;
+      const bar = bars[index];
+      if (!isRecord(bar)) {
+        this.add(index, 'bar', 'bad-json', `element ${index} is ${describe(bar)}, not a bar object`);
+        continue;
+      }
+      const builder = builderFor(bar, index);
+      if (builder === undefined) continue;
+      const time = this.date(index, bar);
+      const closeKey = 'close' in bar || !('price' in bar) ? 'close' : 'price';
+      const closeOnly = !('open' in bar) && !('high' in bar) && !('low' in bar);
+      const open = closeOnly ? 0 : this.number(index, 'open', bar.open, 'price');
+      const high = closeOnly ? 0 : this.number(index, 'high', bar.high, 'price');
+      const low = closeOnly ? 0 : this.number(index, 'low', bar.low, 'price');
+      const close = this.number(index, closeKey, bar[closeKey], 'price');
+      const volume = 'volume' in bar ? this.number(index, 'volume', bar.volume, 'volume') : 0;
+      if (closeOnly) {
+        if (!Number.isNaN(time + close + volume) && this.inOrder(index, builder, time)) {
+          builder.push(time, close, close, close, close, volume, this.row);
+        }
+        continue;
+      }
+      if (Number.isNaN(time + open + high + low + close + volume)) continue;
+      if (high < low) {
+        this.add(index, 'high', 'high-below-low', `high ${high} is below low ${low}`);
+        continue;
+      }
+      let consistent = true;
+      if (open < low || open > high) {
+        this.add(index, 'open', 'open-outside-range', `open ${open} is outside [low ${low}, high ${high}]`);
+        consistent = false;
+      }
+      if (close < low || close > high) {
+        this.add(index, closeKey, 'close-outside-range', `close ${close} is outside [low ${low}, high ${high}]`);
+        consistent = false;
+      }
+      if (consistent && this.inOrder(index, builder, time)) builder.push(time, open, high, low, close, volume, this.row);
+    }
+  }
+
+  private inOrder(index: number, builder: SeriesBuilder, time: number): boolean {
+    if (time > builder.lastTime) return true;
+    const rule = time === builder.lastTime ? 'duplicate-date' : 'unsorted-dates';
+    const message =
+      rule === 'duplicate-date'
+        ? `${builder.symbol} already has a bar on ${formatTime(time)} (element ${builder.lastRow - 1}); remove one of them`
+        : `${formatTime(time)} comes before ${formatTime(builder.lastTime)} (element ${builder.lastRow - 1}) for ${builder.symbol}; sort the bars by date`;
+    this.add(index, 'date', rule, message);
+    return false;
+  }
+}
+
+/**
+ * Parses JSON bars: an array of `{ date|time, open, high, low, close, volume? }` objects (with an
+ * optional `symbol` field per bar; close-only bars `{ date, close }` get open = high = low = close),
+ * or an object `{ SYMBOL: [bars…] }`. Problems name the element (index + 1) and the field.
+ */
+export function parseJsonBars(text: string, problems: ProblemCollector, defaultSymbol: string): SeriesBuilder[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(message);
+    problems.add('bad-json', `the file is not valid JSON: ${message}`, {
+      ...(position?.[1] === undefined ? {} : { row: lineOfPosition(text, Number(position[1])) }),
+    });
+    return [];
+  }
+  const builders: SeriesBuilder[] = [];
+  const bySymbol = new Map<string, SeriesBuilder>();
+  const builderOf = (symbol: string, capacity: number): SeriesBuilder => {
+    let builder = bySymbol.get(symbol);
+    if (builder === undefined) {
+      builder = new SeriesBuilder(symbol, capacity);
+      bySymbol.set(symbol, builder);
+      builders.push(builder);
+    }
+    return builder;
+  };
+  if (Array.isArray(value)) {
+    const reader = new JsonBarReader(problems, defaultSymbol, false);
+    const withSymbols = value.some((bar) => isRecord(bar) && 'symbol' in bar);
+    reader.read(value, (bar, index) => {
+      if (!withSymbols) return builderOf(defaultSymbol, value.length);
+      const symbol = bar.symbol;
+      if (typeof symbol === 'string' && symbol.trim() !== '') return builderOf(symbol.trim(), 256);
+      problems.add('missing-value', 'the bar has no "symbol" although other bars have one', {
+        row: index + 1,
+        field: 'symbol',
+      });
+      return undefined;
+    });
+  } else if (isRecord(value)) {
+    for (const [symbol, bars] of Object.entries(value)) {
+      if (!Array.isArray(bars)) {
+        problems.add('bad-json', `"${symbol}" should hold an array of bars, not ${describe(bars).slice(0, 40)}`, { field: symbol });
+        continue;
+      }
+      const builder = builderOf(symbol, bars.length);
+      new JsonBarReader(problems, symbol, true).read(bars, () => builder);
+    }
+  } else {
+    problems.add('bad-json', 'the JSON must be an array of bars or an object mapping each symbol to an array of bars');
+  }
+  return builders;
+}

@@ -1,0 +1,235 @@
+import { createMemoryLogger, seriesToBars } from '@ensemble/protocol';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { defaultSymbolFor, parseMarketData } from './parse';
+import { generateSyntheticData } from './synthetic';
+import { toCsv } from './to-csv';
+
+const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+
+describe('format detection', () => {
+  it('detects OHLCV, long and wide CSV and JSON', () => {
+    expect(parseMarketData('date,open,high,low,close\n2000-01-03,1,2,1,2\n').format).toBe('ohlcv');
+    expect(parseMarketData('symbol,date,price\nA,2000-01-03,1\n').format).toBe('long');
+    expect(parseMarketData('date,close\n2000-01-03,1\n').format).toBe('long');
+    expect(parseMarketData('date,A,B\n2000-01-03,1,2\n').format).toBe('wide');
+    expect(parseMarketData('[{"date":"2000-01-03","close":1}]').format).toBe('json');
+    expect(parseMarketData('  {"A":[{"date":"2000-01-03","close":1}]}').format).toBe('json');
+  });
+
+  it('honours an explicit format', () => {
+    // "close" as a wide column: one symbol named close.
+    const wide = parseMarketData('date,close\n2000-01-03,1\n', { format: 'wide' });
+    expect(wide.format).toBe('wide');
+    expect(wide.timeline.symbols).toEqual(['close']);
+    // An OHLCV override on a file without OHLC columns reports each missing column.
+    expect(() => parseMarketData('date,price\n2000-01-03,1\n', { format: 'ohlcv' })).toThrow(/"open" column/);
+  });
+});
+
+describe('long OHLCV CSV', () => {
+  const csv = [
+    'Date,Open,High,Low,Close,Adj Close,Volume',
+    '2000-01-03,10,11,9,10.5,10.4,1000',
+    '2000-01-04,10.5,12,10,11.5,11.4,2000',
+  ].join('\r\n');
+
+  it('reads every column, ignores extra ones, accepts CRLF and any header case', () => {
+    const data = parseMarketData(csv, { file: 'data/abc.csv' });
+    expect(data.source).toBe('data/abc.csv');
+    expect(data.timeline.symbols).toEqual(['abc']);
+    const [series] = data.series;
+    expect(series === undefined ? [] : seriesToBars(series)).toEqual([
+      { time: day('2000-01-03'), open: 10, high: 11, low: 9, close: 10.5, volume: 1000 },
+      { time: day('2000-01-04'), open: 10.5, high: 12, low: 10, close: 11.5, volume: 2000 },
+    ]);
+  });
+
+  it('names the single series after options.symbol when given', () => {
+    expect(parseMarketData(csv, { symbol: 'XYZ' }).timeline.symbols).toEqual(['XYZ']);
+  });
+
+  it('volume defaults to 0 without a volume column', () => {
+    const data = parseMarketData('date,open,high,low,close\n2000-01-03,1,2,1,2\n');
+    expect(Array.from(data.series[0]?.volume ?? [])).toEqual([0]);
+  });
+
+  it('splits on a symbol column, symbols in order of first appearance', () => {
+    const data = parseMarketData(
+      'symbol,date,open,high,low,close,volume\nMSFT,2000-01-03,1,2,1,2,5\nAAPL,2000-01-03,3,4,3,4,6\nMSFT,2000-01-04,2,3,2,3,7\n',
+    );
+    expect(data.timeline.symbols).toEqual(['MSFT', 'AAPL']);
+    expect(Array.from(data.series[0]?.close ?? [])).toEqual([2, 3]);
+    expect(Array.from(data.series[1]?.volume ?? [])).toEqual([6]);
+  });
+
+  it('reads quoted fields, a BOM, blank lines and spaces around values', () => {
+    const data = parseMarketData('\uFEFF"date","open","high","low","close"\n\n"2000-01-03", 1 ,"2",1,2\n\n');
+    expect(data.series[0]?.length).toBe(1);
+    expect(data.series[0]?.open[0]).toBe(1);
+    expect(data.series[0]?.high[0]).toBe(2);
+  });
+
+  it('counts lines inside quoted fields, so later problems keep their real line number', () => {
+    try {
+      parseMarketData('symbol,date,open,high,low,close\n"A\nB",2000-01-03,1,2,1,2\nX,2000-01-04,1,2,1,x\n');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as { row?: number }).row).toBe(4);
+    }
+  });
+
+  it('accepts bytes and decodes UTF-8', () => {
+    const bytes = new TextEncoder().encode('date,close\n2000-01-03,1\n');
+    expect(parseMarketData(bytes, { symbol: 'Ä' }).timeline.symbols).toEqual(['Ä']);
+  });
+
+  it('logs one structured event per load when given a logger', () => {
+    const logger = createMemoryLogger();
+    parseMarketData(csv, { logger, file: 'x.csv' });
+    expect(logger.records).toHaveLength(1);
+    expect(logger.records[0]?.fields).toMatchObject({ source: 'x.csv', format: 'ohlcv', symbols: 1, bars: 2 });
+  });
+});
+
+describe('close-only CSV', () => {
+  it('long: open = high = low = close, volume 0; a symbol without rows simply has fewer bars', () => {
+    const data = parseMarketData('symbol,date,price\nA,Jan 1 2000,10\nA,Feb 1 2000,11\nB,Feb 1 2000,20\n');
+    expect(data.format).toBe('long');
+    const [a, b] = data.series;
+    expect(a === undefined ? [] : seriesToBars(a)).toEqual([
+      { time: day('2000-01-01'), open: 10, high: 10, low: 10, close: 10, volume: 0 },
+      { time: day('2000-02-01'), open: 11, high: 11, low: 11, close: 11, volume: 0 },
+    ]);
+    expect(b?.length).toBe(1);
+    expect(data.timeline.barIndex[1] === undefined ? [] : Array.from(data.timeline.barIndex[1])).toEqual([-1, 0]);
+  });
+
+  it('wide: an empty or NA cell means no bar for that symbol on that date, never a forward-filled one', () => {
+    const data = parseMarketData('date,A,B\n2000-01-03,1,10\n2000-01-04,,11\n2000-01-05,3,NA\n2000-01-06,4,13\n');
+    expect(data.timeline.length).toBe(4);
+    const [a, b] = data.series;
+    expect(Array.from(a?.time ?? [])).toEqual([day('2000-01-03'), day('2000-01-05'), day('2000-01-06')]);
+    expect(Array.from(a?.close ?? [])).toEqual([1, 3, 4]);
+    expect(Array.from(b?.close ?? [])).toEqual([10, 11, 13]);
+    expect(Array.from(data.timeline.barIndex[0] ?? [])).toEqual([0, -1, 1, 2]);
+    expect(Array.from(data.timeline.barIndex[1] ?? [])).toEqual([0, 1, -1, 2]);
+    expect(a?.high[1]).toBe(3);
+    expect(a?.volume[1]).toBe(0);
+  });
+
+  it('wide: a first column with an empty name (R row names) is the date', () => {
+    const data = parseMarketData('"","A"\n"2000-01-03",1\n', { format: 'wide' });
+    expect(data.timeline.symbols).toEqual(['A']);
+  });
+});
+
+describe('JSON bars', () => {
+  it('reads an array of bar objects with date or time, epoch numbers included', () => {
+    const data = parseMarketData(
+      JSON.stringify([
+        { date: '2000-01-03', open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 },
+        { time: 946_944_000, open: '1.5', high: 2, low: 1, close: 2 },
+        { time: 947_030_400_000, open: 2, high: 3, low: 2, close: 3 },
+      ]),
+      { symbol: 'X' },
+    );
+    // 946,944,000 s = 2000-01-04 (946,684,800 + 3 × 86,400); 947,030,400,000 ms = 2000-01-05.
+    expect(Array.from(data.series[0]?.time ?? [])).toEqual([day('2000-01-03'), day('2000-01-04'), day('2000-01-05')]);
+    expect(Array.from(data.series[0]?.open ?? [])).toEqual([1, 1.5, 2]);
+    expect(Array.from(data.series[0]?.volume ?? [])).toEqual([10, 0, 0]);
+  });
+
+  it('reads { SYMBOL: [...] } and per-bar symbol fields', () => {
+    const bySymbol = parseMarketData(JSON.stringify({ A: [{ date: '2000-01-03', close: 1 }], B: [{ date: '2000-01-04', price: 2 }] }));
+    expect(bySymbol.timeline.symbols).toEqual(['A', 'B']);
+    expect(bySymbol.series[1]?.open[0]).toBe(2);
+    const tagged = parseMarketData(
+      JSON.stringify([
+        { symbol: 'B', date: '2000-01-03', close: 1 },
+        { symbol: 'A', date: '2000-01-03', close: 2 },
+      ]),
+    );
+    expect(tagged.timeline.symbols).toEqual(['B', 'A']);
+  });
+});
+
+describe('selection options', () => {
+  const csv = 'symbol,date,price\nA,2000-01-03,1\nA,2000-01-04,2\nA,2000-01-05,3\nB,2000-01-04,4\n';
+
+  it('keeps the symbols asked for, in that order', () => {
+    expect(parseMarketData(csv, { symbols: ['B', 'A'] }).timeline.symbols).toEqual(['B', 'A']);
+  });
+
+  it('keeps the date range, inclusive, a date-only `to` covering its day', () => {
+    const data = parseMarketData(csv, { from: '2000-01-04', to: '2000-01-04' });
+    expect(data.series.map((s) => s.length)).toEqual([1, 1]);
+    expect(data.timeline.length).toBe(1);
+  });
+});
+
+describe('defaultSymbolFor', () => {
+  it('uses the file name without directory and extension', () => {
+    expect(defaultSymbolFor('/a/b/sp500-2000.csv')).toBe('sp500-2000');
+    expect(defaultSymbolFor('C:\\data\\AAPL.json')).toBe('AAPL');
+    expect(defaultSymbolFor('.hidden')).toBe('.hidden');
+    expect(defaultSymbolFor(undefined)).toBe('DATA');
+  });
+});
+
+describe('the single-pass path and the general path agree', () => {
+  it('rows written in other ways (quotes, blanks, blank lines, CRLF, exponents, other date forms) give the same bars (property)', () => {
+    const clean = toCsv(generateSyntheticData({ symbols: 2, bars: 40, seed: 11 }), { decimals: 4 });
+    const lines = clean.trimEnd().split('\n');
+    const reference = parseMarketData(clean);
+    const styles = [
+      (line: string) => line.split(',').map((field) => (field.trim().startsWith('"') ? field : `"${field}"`)).join(','),
+      (line: string) => line.split(',').join(' , '),
+      (line: string) => `${line}\r`,
+      (line: string) => line.replace(/,(\d+)\.(\d{4}),/, (_, whole: string, fraction: string) => `,${whole}${fraction}e-4,`),
+      (line: string) => line.replace(/(\d{4})-(\d{2})-(\d{2})/, '$1/$2/$3'),
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: lines.length - 1 }), fc.integer({ min: 0, max: styles.length - 1 }))),
+        fc.uniqueArray(fc.integer({ min: 1, max: lines.length - 1 })),
+        (edits, blankBefore) => {
+        const edited = [...lines];
+        for (const [row, style] of edits) edited[row] = styles[style]!(edited[row]!);
+        for (const row of blankBefore) edited[row] = `\n${edited[row]!}`;
+        const data = parseMarketData(`${edited.join('\n')}\n`);
+        expect(data.series.map((s) => seriesToBars(s))).toEqual(reference.series.map((s) => seriesToBars(s)));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('line numbers stay right across plain rows, blank lines, CRLF and quoted line breaks', () => {
+    const text = [
+      'symbol,date,open,high,low,close', // line 1
+      'A,2000-01-03,1,2,1,2', // 2 (single pass)
+      '', // 3 (blank)
+      'A,2000-01-04,1,2,1,2\r', // 4 (CRLF)
+      '"B',
+      'B",2000-01-03,1,2,1,2', // 5-6 (a quoted line break)
+      'A,2000-01-05,1,2,1,2', // 7
+      'A,2000-01-06,1,2,1,x', // 8: broken
+      '',
+      'A,2000-01-07,1,1,2,2', // 10: broken (high below low)
+    ].join('\n');
+    try {
+      parseMarketData(text);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as { problems: { row: number; rule: string }[] }).problems.map((p) => [p.row, p.rule])).toEqual([
+        [8, 'non-numeric'],
+        [10, 'high-below-low'],
+      ]);
+    }
+  });
+
+  it('problems name the column as the header spells it', () => {
+    expect(() => parseMarketData('Date,Open,High,Low,Close\n2000-01-03,1,x,1,1\n')).toThrow(/column "High"/);
+  });
+});

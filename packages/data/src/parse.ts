@@ -1,0 +1,150 @@
+import { ConfigError, noopLogger } from '@ensemble/protocol';
+import { buildTimeline } from './timeline';
+import { selectMarketData } from './market-data';
+import { parseCsvRows } from './parse-csv';
+import { parseJsonBars } from './parse-json';
+import { decodeAll, encodeText, lineOfOffset } from './bytes';
+import { DEFAULT_MAX_PROBLEMS, ProblemCollector } from './problems';
+import type { SeriesBuilder } from './series-builder';
+import type { DataFormat, MarketData, ParseOptions } from './types';
+
+const FORMATS: readonly DataFormat[] = ['ohlcv', 'long', 'wide', 'json'];
+
+/** The symbol of an unnamed single series: the file name without directory and extension, or `DATA`. */
+export function defaultSymbolFor(file: string | undefined): string {
+  if (file === undefined) return 'DATA';
+  const base = file.split(/[\\/]/).pop() ?? file;
+  const dot = base.lastIndexOf('.');
+  const name = dot > 0 ? base.slice(0, dot) : base;
+  return name === '' ? 'DATA' : name;
+}
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+const NOT_UTF8 = 'the file is not valid UTF-8 text (binary data or another encoding); save it as UTF-8 CSV or JSON';
+const HAS_NUL = 'the file contains NUL bytes: it is binary (compressed? a spreadsheet?), not CSV or JSON text';
+
+/** Reports NUL characters or U+FFFD (what invalid UTF-8 decodes to) in text as `binary-content`. */
+function checkText(text: string, problems: ProblemCollector): boolean {
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) {
+    problems.add('binary-content', HAS_NUL, { row: lineAt(text, nul) });
+    return false;
+  }
+  const replacement = text.indexOf('\uFFFD');
+  if (replacement !== -1) {
+    problems.add('binary-content', NOT_UTF8, { row: lineAt(text, replacement) });
+    return false;
+  }
+  return true;
+}
+
+/** Reports NUL bytes or invalid UTF-8 as `binary-content`; `utf8Valid` skips the UTF-8 check when already known. */
+function checkBytes(bytes: Uint8Array, problems: ProblemCollector, utf8Valid: boolean | undefined): boolean {
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) {
+    problems.add('binary-content', HAS_NUL, { row: lineOfOffset(bytes, nul) });
+    return false;
+  }
+  let valid = utf8Valid;
+  if (valid === undefined) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      valid = true;
+    } catch {
+      valid = false;
+    }
+  }
+  if (valid) return true;
+  const text = decodeAll(bytes);
+  problems.add('binary-content', NOT_UTF8, { row: lineAt(text, Math.max(0, text.indexOf('\uFFFD'))) });
+  return false;
+}
+
+function firstByte(bytes: Uint8Array, start: number): number {
+  for (let i = start; i < bytes.length; i++) {
+    const c = bytes[i] ?? 0;
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return c;
+  }
+  return -1;
+}
+
+function checkOptions(options: ParseOptions): number {
+  const maxProblems = options.maxProblems ?? DEFAULT_MAX_PROBLEMS;
+  if (!Number.isInteger(maxProblems) || maxProblems < 1) {
+    throw new ConfigError([{ path: 'maxProblems', message: `must be a positive integer, got ${maxProblems}` }]);
+  }
+  if (options.format !== undefined && !FORMATS.includes(options.format)) {
+    throw new ConfigError([{ path: 'format', message: `must be one of ${FORMATS.join(', ')}, got "${options.format}"` }]);
+  }
+  return maxProblems;
+}
+
+/**
+ * Parses and validates market data from text or UTF-8 bytes: CSV in the `ohlcv`, `long` or `wide`
+ * layout, or JSON bars; the layout comes from `options.format` or is detected from the header.
+ * Runs in browsers. Throws a `DataValidationError` listing every problem (up to `maxProblems`)
+ * with its file, 1-based line (the header is line 1), column and rule.
+ */
+export function parseMarketData(input: string | Uint8Array, options: ParseOptions = {}): MarketData {
+  return parseInput(input, options, undefined);
+}
+
+/**
+ * {@link parseMarketData} for callers that already know whether the bytes are valid UTF-8
+ * (`utf8Valid`, e.g. from Node's fast `buffer.isUtf8`), sparing a decoding pass.
+ */
+export function parseInput(input: string | Uint8Array, options: ParseOptions, utf8Valid: boolean | undefined): MarketData {
+  const started = Date.now();
+  const maxProblems = checkOptions(options);
+  const file = options.file;
+  const problems = new ProblemCollector(file, maxProblems);
+  const defaultSymbol = options.symbol ?? defaultSymbolFor(file);
+  let bytes: Uint8Array;
+  let readable: boolean;
+  if (typeof input === 'string') {
+    readable = checkText(input, problems);
+    bytes = readable ? encodeText(input) : new Uint8Array(0);
+  } else {
+    bytes = input;
+    readable = checkBytes(bytes, problems, utf8Valid);
+  }
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let format: DataFormat = options.format ?? 'ohlcv';
+  let builders: SeriesBuilder[] = [];
+  if (readable) {
+    const first = firstByte(bytes, start);
+    if (first === -1) {
+      problems.add('empty-file', 'the file is empty; expected a CSV header and rows, or JSON bars');
+    } else if (options.format === 'json' || (options.format === undefined && (first === 91 || first === 123))) {
+      format = 'json';
+      builders = parseJsonBars(decodeAll(bytes.subarray(start)), problems, defaultSymbol);
+    } else {
+      const parsed = parseCsvRows({ bytes, start, problems, defaultSymbol }, options.format);
+      format = parsed.format;
+      builders = parsed.builders;
+    }
+  }
+  if (problems.count === 0 && builders.every((builder) => builder.length === 0)) {
+    problems.add('no-data', 'the file has no bars: a header but no data rows, or only missing values');
+  }
+  problems.throwIfAny();
+  const series = builders.map((builder) => builder.finish());
+  const data: MarketData = { source: file ?? 'input', format, series, timeline: buildTimeline(series) };
+  const selected = selectMarketData(data, options);
+  (options.logger ?? noopLogger).info(
+    {
+      source: selected.source,
+      format,
+      symbols: selected.series.length,
+      bars: selected.series.reduce((total, s) => total + s.length, 0),
+      ms: Date.now() - started,
+    },
+    'market data loaded',
+  );
+  return selected;
+}

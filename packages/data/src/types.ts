@@ -1,0 +1,58 @@
+import type { BarSeries, Logger, Timeline } from '@ensemble/protocol';
+
+/**
+ * A market data layout. `ohlcv`: `date,open,high,low,close[,volume]` with an optional `symbol`
+ * column; `long`: close-only `symbol,date,price` (or `close`; the symbol column is optional);
+ * `wide`: close-only `date,SYM1,SYM2,…`; `json`: an array of bar objects or `{ SYMBOL: [...] }`.
+ */
+export type DataFormat = 'ohlcv' | 'long' | 'wide' | 'json';
+
+/** A date bound: epoch milliseconds (UTC) or a date string in any form {@link parseDate} accepts. */
+export type DateInput = number | string;
+
+/**
+ * Loaded, validated market data: one columnar series per symbol (in the order the symbols first
+ * appear in the source) and their merged timeline (the union of timestamps, with each symbol's
+ * bar index at every step, -1 where it has no bar).
+ */
+export interface MarketData {
+  /** Where the data came from: a file path, a data set name, or `synthetic`. */
+  readonly source: string;
+  /** The layout it was read from; `synthetic` for generated data, `memory` for series built in code. */
+  readonly format: DataFormat | 'synthetic' | 'memory';
+  readonly series: readonly BarSeries[];
+  readonly timeline: Timeline;
+}
+
+/** What to keep of loaded data: a symbol list and an inclusive date range. */
+export interface SelectOptions {
+  /**
+   * Keep only these symbols, in this order; an empty list keeps all. Matching is exact, then
+   * case-insensitive. An unknown symbol is an `unknown-symbol` problem listing the available ones.
+   */
+  readonly symbols?: readonly string[] | undefined;
+  /** Keep bars at or after this time. */
+  readonly from?: DateInput | undefined;
+  /**
+   * Keep bars at or before this time; a date without a time of day (`2005-12-31`) includes that
+   * whole day. A range that leaves no bar at all is a `no-data` problem.
+   */
+  readonly to?: DateInput | undefined;
+}
+
+/** Options of {@link parseMarketData} and {@link loadMarketData}. */
+export interface ParseOptions extends SelectOptions {
+  /** File name used in problem reports and as {@link MarketData.source}; also names a single unnamed series. */
+  readonly file?: string | undefined;
+  /** The layout, instead of detecting it from the header (or the first character for JSON). */
+  readonly format?: DataFormat | undefined;
+  /**
+   * The symbol of a single series read from data without a symbol column; defaults to the file
+   * name without directory and extension, or `DATA` when there is no file name.
+   */
+  readonly symbol?: string | undefined;
+  /** How many problems to collect before giving up (default 20); the error says when there were more. */
+  readonly maxProblems?: number | undefined;
+  /** Receives a structured `info` event per load; silent by default. */
+  readonly logger?: Logger | undefined;
+}

@@ -1,0 +1,239 @@
+import { fileURLToPath } from 'node:url';
+import { DataValidationError, EnsembleError } from '@ensemble/protocol';
+import type { DataProblem, DataRule } from '@ensemble/protocol';
+import { describe, expect, it } from 'vitest';
+import { loadMarketData } from './load';
+import { parseMarketData } from './parse';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
+
+async function problemsOf(name: string, options: { maxProblems?: number } = {}): Promise<DataValidationError> {
+  const error: unknown = await loadMarketData(fixture(name), options).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!DataValidationError.isInstance(error)) throw new Error(`expected a DataValidationError from ${name}, got ${String(error)}`);
+  return error;
+}
+
+function expectProblem(problem: DataProblem | undefined, expected: { file: string; rule: DataRule; row?: number; field?: string }) {
+  expect(problem).toBeDefined();
+  expect(problem?.file).toBe(fixture(expected.file));
+  expect(problem?.rule).toBe(expected.rule);
+  expect(problem?.row).toBe(expected.row);
+  expect(problem?.field).toBe(expected.field);
+  expect(problem?.message.length).toBeGreaterThan(10);
+}
+
+describe('every validation rule, from a broken fixture file', () => {
+  // Each case: fixture name, then the one problem it must produce (line numbers counted in the
+  // fixture by hand; the header is line 1).
+  const cases: { file: string; rule: DataRule; row?: number; field?: string }[] = [
+    { file: 'empty-file.csv', rule: 'empty-file' },
+    { file: 'binary-content.csv', rule: 'binary-content', row: 3 },
+    { file: 'binary-invalid-utf8.csv', rule: 'binary-content', row: 3 },
+    { file: 'missing-column.csv', rule: 'missing-column', row: 1, field: 'low' },
+    { file: 'duplicate-column.csv', rule: 'duplicate-column', row: 1, field: 'AAPL' },
+    { file: 'short-row.csv', rule: 'short-row', row: 3, field: 'close' },
+    { file: 'long-row.csv', rule: 'long-row', row: 3, field: '#7' },
+    { file: 'missing-value.csv', rule: 'missing-value', row: 3, field: 'close' },
+    { file: 'non-numeric.csv', rule: 'non-numeric', row: 3, field: 'high' },
+    { file: 'non-positive-price.csv', rule: 'non-positive-price', row: 3, field: 'low' },
+    { file: 'negative-volume.csv', rule: 'negative-volume', row: 3, field: 'volume' },
+    { file: 'high-below-low.csv', rule: 'high-below-low', row: 3, field: 'high' },
+    { file: 'open-outside-range.csv', rule: 'open-outside-range', row: 3, field: 'open' },
+    { file: 'close-outside-range.csv', rule: 'close-outside-range', row: 3, field: 'close' },
+    { file: 'bad-date.csv', rule: 'bad-date', row: 3, field: 'date' },
+    { file: 'unsorted-dates.csv', rule: 'unsorted-dates', row: 4, field: 'date' },
+    { file: 'duplicate-date.csv', rule: 'duplicate-date', row: 4, field: 'date' },
+    { file: 'no-data.csv', rule: 'no-data' },
+    { file: 'bad-json.json', rule: 'bad-json', row: 3 },
+  ];
+
+  it.each(cases)('$file → $rule', async (expected) => {
+    const error = await problemsOf(expected.file);
+    expect(error.code).toBe('DATA_INVALID');
+    expect(error.problems).toHaveLength(1);
+    expectProblem(error.problems[0], expected);
+    expect(error.file).toBe(fixture(expected.file));
+    expect(error.row).toBe(expected.row);
+    expect(error.field).toBe(expected.field);
+    expect(error.truncated).toBe(false);
+  });
+
+  it('non-finite: NaN and Infinity are both reported, on their own lines and columns', async () => {
+    const error = await problemsOf('non-finite.csv');
+    expect(error.problems).toHaveLength(2);
+    expectProblem(error.problems[0], { file: 'non-finite.csv', rule: 'non-finite', row: 3, field: 'open' });
+    expectProblem(error.problems[1], { file: 'non-finite.csv', rule: 'non-finite', row: 4, field: 'high' });
+    expect(error.problems[0]?.value).toBe('NaN');
+  });
+
+  it('names the offending raw value', async () => {
+    expect((await problemsOf('non-numeric.csv')).problems[0]?.value).toBe('eleven');
+    expect((await problemsOf('bad-date.csv')).problems[0]?.value).toBe('2000-02-30');
+  });
+
+  it('the message lists file:line and column', async () => {
+    const error = await problemsOf('high-below-low.csv');
+    expect(error.message).toContain(`${fixture('high-below-low.csv')}:3 column "high"`);
+  });
+});
+
+describe('collecting several problems', () => {
+  it('lists every problem of a file with several broken rows, in line order', async () => {
+    const error = await problemsOf('many-problems.csv');
+    expect(error.problems.map((p) => [p.row, p.field, p.rule])).toEqual([
+      [3, 'open', 'non-numeric'],
+      [4, 'date', 'bad-date'],
+      [5, 'high', 'high-below-low'],
+      [6, 'close', 'short-row'],
+      [7, 'volume', 'negative-volume'],
+    ]);
+    expect(error.truncated).toBe(false);
+  });
+
+  it('stops at 20 problems by default and says there were more', async () => {
+    // truncated.csv has 30 rows, each with a non-numeric close ("x0" … "x29") on lines 2..31.
+    const error = await problemsOf('truncated.csv');
+    expect(error.problems).toHaveLength(20);
+    expect(error.truncated).toBe(true);
+    expect(error.problems[0]?.row).toBe(2);
+    expect(error.problems[19]?.row).toBe(21);
+    expect(error.message).toContain('20+ problems');
+  });
+
+  it('honours maxProblems', async () => {
+    const error = await problemsOf('truncated.csv', { maxProblems: 3 });
+    expect(error.problems.map((p) => p.row)).toEqual([2, 3, 4]);
+    expect(error.truncated).toBe(true);
+  });
+
+  it('is not truncated when the limit equals the number of problems', async () => {
+    const error = await problemsOf('truncated.csv', { maxProblems: 30 });
+    expect(error.problems).toHaveLength(30);
+    expect(error.truncated).toBe(false);
+  });
+
+  it('rejects a maxProblems that is not a positive integer', () => {
+    expect(() => parseMarketData('date,close\n2000-01-03,1\n', { maxProblems: 0 })).toThrow(/maxProblems/);
+  });
+});
+
+describe('validation in the other layouts', () => {
+  const fail = (text: string | Uint8Array, options: Parameters<typeof parseMarketData>[1] = {}) => {
+    try {
+      parseMarketData(text, { file: 'inline.csv', ...options });
+    } catch (error) {
+      if (DataValidationError.isInstance(error)) return error.problems;
+      throw error;
+    }
+    throw new Error('expected a DataValidationError');
+  };
+
+  it('wide: a bad cell names the symbol column; a short row is reported', () => {
+    const problems = fail('date,AA,BB\n2000-01-03,1,2\n2000-01-04,x,2\n2000-01-05,1\n2000-01-06,1,-2\n');
+    expect(problems.map((p) => [p.row, p.field, p.rule])).toEqual([
+      [3, 'AA', 'non-numeric'],
+      [4, 'BB', 'short-row'],
+      [5, 'BB', 'non-positive-price'],
+    ]);
+  });
+
+  it('wide: unsorted and duplicate dates are checked on the date column', () => {
+    const problems = fail('date,AA\n2000-01-04,1\n2000-01-03,1\n2000-01-04,1\n');
+    expect(problems.map((p) => [p.row, p.field, p.rule])).toEqual([
+      [3, 'date', 'unsorted-dates'],
+      [4, 'date', 'duplicate-date'],
+    ]);
+  });
+
+  it('wide: a column without a name and a file without symbol columns', () => {
+    expect(fail('date,AA,\n2000-01-03,1,2\n').map((p) => [p.field, p.rule])).toEqual([['#3', 'missing-column']]);
+    expect(fail('date\n2000-01-03\n').map((p) => p.rule)).toEqual(['missing-column']);
+  });
+
+  it('long: dates are checked per symbol, so interleaved symbols are fine but a step back is not', () => {
+    const ok = parseMarketData('symbol,date,price\nA,2000-01-03,1\nB,2000-01-03,2\nA,2000-01-04,1\nB,2000-01-04,2\n');
+    expect(ok.series.map((s) => s.length)).toEqual([2, 2]);
+    const problems = fail('symbol,date,price\nA,2000-01-03,1\nB,2000-01-05,2\nB,2000-01-04,2\n');
+    expect(problems.map((p) => [p.row, p.rule])).toEqual([[4, 'unsorted-dates']]);
+    expect(problems[0]?.message).toContain('for B');
+  });
+
+  it('long: an empty symbol, and a missing price column', () => {
+    expect(fail('symbol,date,price\n,2000-01-03,1\n').map((p) => [p.row, p.field, p.rule])).toEqual([[2, 'symbol', 'missing-value']]);
+    expect(fail('symbol,date,value\nA,2000-01-03,1\n', { format: 'long' }).map((p) => [p.field, p.rule])).toEqual([
+      ['price', 'missing-column'],
+    ]);
+  });
+
+  it('ohlcv with a symbol column: order is per symbol', () => {
+    const problems = fail(
+      'symbol,date,open,high,low,close\nA,2000-01-04,1,1,1,1\nB,2000-01-03,1,1,1,1\nA,2000-01-04,1,1,1,1\n',
+    );
+    expect(problems.map((p) => [p.row, p.rule])).toEqual([[4, 'duplicate-date']]);
+  });
+
+  it('json: problems name the element (index + 1) and the field', () => {
+    const problems = fail(
+      JSON.stringify([
+        { date: '2000-01-03', open: 10, high: 11, low: 9, close: 10 },
+        { date: '2000-01-04', open: 10, high: 9, low: 11, close: 10 },
+        { date: 'soon', open: 10, high: 11, low: 9, close: 10 },
+        { date: '2000-01-06', open: 'x', high: 11, low: 9, close: null },
+        { date: '2000-01-07', open: 10, high: 11, low: 9, close: 10, volume: -1 },
+        7,
+      ]),
+      { file: 'inline.json' },
+    );
+    expect(problems.map((p) => [p.row, p.field, p.rule])).toEqual([
+      [2, 'high', 'high-below-low'],
+      [3, 'date', 'bad-date'],
+      [4, 'open', 'non-numeric'],
+      [4, 'close', 'missing-value'],
+      [5, 'volume', 'negative-volume'],
+      [6, 'bar', 'bad-json'],
+    ]);
+  });
+
+  it('json: the object form names the symbol and element in the field', () => {
+    const problems = fail(JSON.stringify({ AAPL: [{ date: '2000-01-03', close: 1 }, { date: '2000-01-03', close: 2 }], MSFT: 3 }));
+    expect(problems.map((p) => [p.row, p.field, p.rule])).toEqual([
+      [2, 'AAPL[1].date', 'duplicate-date'],
+      [undefined, 'MSFT', 'bad-json'],
+    ]);
+  });
+
+  it('json: a top level that is neither an array nor an object', () => {
+    expect(fail('"hello"', { format: 'json' }).map((p) => p.rule)).toEqual(['bad-json']);
+  });
+
+  it('binary content in bytes or text given directly', () => {
+    const bytes = new Uint8Array([...new TextEncoder().encode('date,close\n2000-01-03,1\n2000-01-04,'), 0xff, 0x31, 0x0a]);
+    expect(fail(bytes).map((p) => [p.row, p.rule])).toEqual([[3, 'binary-content']]);
+    expect(fail('date,close\n2000-01-03,\uFFFD\n').map((p) => [p.row, p.rule])).toEqual([[2, 'binary-content']]);
+    expect(fail('date,close\n\n\n2000-01-03,1\u0000\n').map((p) => [p.row, p.rule])).toEqual([[4, 'binary-content']]);
+  });
+
+  it('a whitespace-only file is empty', () => {
+    expect(fail(' \n\n \n').map((p) => p.rule)).toEqual(['empty-file']);
+  });
+});
+
+describe('errors for bad paths', () => {
+  it('a missing file is DATA_NOT_FOUND naming the path', async () => {
+    const error: unknown = await loadMarketData('/nonexistent/prices.csv').catch((caught: unknown) => caught);
+    expect(EnsembleError.isInstance(error)).toBe(true);
+    expect((error as EnsembleError).code).toBe('DATA_NOT_FOUND');
+    expect((error as EnsembleError).message).toContain('/nonexistent/prices.csv');
+  });
+
+  it('a directory is IO_FAILED', async () => {
+    const error: unknown = await loadMarketData(fileURLToPath(new URL('./__fixtures__', import.meta.url))).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as EnsembleError).code).toBe('IO_FAILED');
+    expect((error as EnsembleError).message).toContain('directory');
+  });
+});
