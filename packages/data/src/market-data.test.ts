@@ -1,9 +1,8 @@
-import { ConfigError, DataValidationError, barSeriesFromCloses, createTimeline } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, barSeriesFromCloses } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMarketData, getSeries, resolveDateBound, selectRange, selectSymbols } from './market-data';
 import { parseMarketData } from './parse';
-import { buildTimeline } from './timeline';
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 
@@ -129,23 +128,5 @@ describe('selectRange', () => {
     expect(() => selectRange(data, { from: '2000-01-05', to: '2000-01-04' })).toThrow(/after/);
     expect(() => resolveDateBound(Number.NaN, 'from')).toThrow(ConfigError);
     expect(resolveDateBound('2000-01-04', 'to')).toBe(day('2000-01-05') - 1);
-  });
-});
-
-describe('buildTimeline', () => {
-  it('equals createTimeline for one series (property)', () => {
-    fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: -1000, max: 1000 }), { maxLength: 50 }), (days) => {
-        const times = [...days].sort((a, b) => a - b).map((d) => d * 86_400_000);
-        const series = barSeriesFromCloses('X', times, times.map(() => 1));
-        const fast = buildTimeline([series]);
-        const reference = createTimeline([series]);
-        expect(fast.length).toBe(reference.length);
-        expect(Array.from(fast.time)).toEqual(Array.from(reference.time));
-        expect(fast.symbols).toEqual(reference.symbols);
-        expect(Array.from(fast.barIndex[0] ?? [])).toEqual(Array.from(reference.barIndex[0] ?? []));
-        expect(fast.time).not.toBe(series.time);
-      }),
-    );
   });
 });

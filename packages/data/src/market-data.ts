@@ -1,5 +1,4 @@
-import { ConfigError, DataValidationError, sliceSeriesByTime } from '@ensemble/protocol';
-import { buildTimeline } from './timeline';
+import { ConfigError, DataValidationError, createTimeline, sliceSeriesByTime } from '@ensemble/protocol';
 import type { BarSeries } from '@ensemble/protocol';
 import { DAY_MS, formatTime, isDateOnly, parseDate } from './dates';
 import { ProblemCollector, failWith, makeProblem } from './problems';
@@ -35,7 +34,7 @@ export function createMarketData(
     }
   }
   problems.throwIfAny();
-  return { source, format: options.format ?? 'memory', series, timeline: buildTimeline(series) };
+  return { source, format: options.format ?? 'memory', series, timeline: createTimeline(series) };
 }
 
 function resolveSymbol(data: MarketData, wanted: string): string | undefined {
@@ -81,7 +80,7 @@ export function selectSymbols(data: MarketData, symbols: readonly string[]): Mar
     }
   }
   problems.throwIfAny();
-  return { ...data, series: picked, timeline: buildTimeline(picked) };
+  return { ...data, series: picked, timeline: createTimeline(picked) };
 }
 
 /** Resolves a date bound to epoch ms; a date-only `to` moves to the last millisecond of that day. */
@@ -125,7 +124,7 @@ export function selectRange(data: MarketData, range: { from?: DateInput | undefi
       ),
     ]);
   }
-  return { ...data, series, timeline: buildTimeline(series) };
+  return { ...data, series, timeline: createTimeline(series) };
 }
 
 /** Applies {@link selectSymbols} then {@link selectRange}. */

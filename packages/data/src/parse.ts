@@ -1,5 +1,4 @@
-import { ConfigError, noopLogger } from '@ensemble/protocol';
-import { buildTimeline } from './timeline';
+import { ConfigError, createTimeline, noopLogger } from '@ensemble/protocol';
 import { selectMarketData } from './market-data';
 import { parseCsvRows } from './parse-csv';
 import { parseJsonBars } from './parse-json';
@@ -134,7 +133,7 @@ export function parseInput(input: string | Uint8Array, options: ParseOptions, ut
   }
   problems.throwIfAny();
   const series = builders.map((builder) => builder.finish());
-  const data: MarketData = { source: file ?? 'input', format, series, timeline: buildTimeline(series) };
+  const data: MarketData = { source: file ?? 'input', format, series, timeline: createTimeline(series) };
   const selected = selectMarketData(data, options);
   (options.logger ?? noopLogger).info(
     {

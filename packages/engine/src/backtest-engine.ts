@@ -1,5 +1,5 @@
 import type { AnyStrategy, BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
-import { ConfigError, isPortfolioStrategy, noopLogger, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, createTimeline, isPortfolioStrategy, noopLogger, toConfigIssues } from '@ensemble/protocol';
 import { Account } from './account';
 import { Broker } from './broker';
 import { LedgerAudit } from './invariants';
@@ -8,7 +8,6 @@ import { BacktestOptionsSchema, resolveOptions } from './options';
 import type { BacktestResult } from './result';
 import { serializeBacktestResult } from './result';
 import { StrategyRunner } from './strategy-runner';
-import { mergeTimeline } from './timeline';
 
 /** Options of a {@link BacktestEngine}: the serialisable {@link BacktestConfig} plus a logger. */
 export type BacktestEngineOptions = BacktestConfig & {
@@ -115,7 +114,7 @@ function simulate(
   const symbols = list.map((s) => s.symbol);
   // One series: its own time column is the timeline (shared, not copied); no merge, no index maps.
   const only = list.length === 1 ? list[0] : undefined;
-  const timeline = only === undefined ? mergeTimeline(list) : null;
+  const timeline = only === undefined ? createTimeline(list) : null;
   const time = timeline?.time ?? only?.time ?? new Float64Array(0);
   const steps = time.length;
   const account = new Account({ strategyId: strategy.id, symbols, cash: engineOptions.cash });

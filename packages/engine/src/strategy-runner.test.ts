@@ -1,3 +1,4 @@
+import { createTimeline } from '@ensemble/protocol';
 import type { Fill } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { day, fixedWeights, scripted, seriesOf } from '../test/helpers';
@@ -7,7 +8,6 @@ import type { BrokerOrder } from './broker';
 import { Broker } from './broker';
 import type { OrderExecutor } from './strategy-runner';
 import { StrategyRunner } from './strategy-runner';
-import { mergeTimeline } from './timeline';
 
 const A = seriesOf('A', [
   ['2024-01-01', 10, 10, 10, 10],
@@ -23,7 +23,7 @@ const B = seriesOf('B', [
 ]);
 
 function runnerFor(strategy: Parameters<typeof runBacktest>[0]['strategy'], executor?: OrderExecutor) {
-  const timeline = mergeTimeline([A, B]);
+  const timeline = createTimeline([A, B]);
   const account = new Account({ strategyId: strategy.id, symbols: ['A', 'B'], cash: 1000 });
   const runner = new StrategyRunner({
     strategy,
