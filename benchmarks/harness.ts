@@ -34,16 +34,15 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-function time(fn: () => unknown, repeats: number): { medianMs: number; sink: unknown } {
+async function time(fn: () => unknown, repeats: number): Promise<number> {
   const samples: number[] = [];
-  let sink: unknown = null;
   for (let k = 0; k < repeats; k++) {
     collect();
     const start = performance.now();
-    sink = fn();
+    await fn();
     samples.push(performance.now() - start);
   }
-  return { medianMs: median(samples), sink };
+  return median(samples);
 }
 
 function memoryMb(): number {
@@ -52,31 +51,29 @@ function memoryMb(): number {
 }
 
 /**
- * Times `bench.run` (median of `repeats`, after one warm-up run) and its baseline interleaved in
- * the same process, and measures the memory the run's result holds (heap + array buffers, after
+ * Times `bench.run` (median of `repeats`, after one warm-up run), then its baseline, in the same
+ * process, and measures the memory the run's result holds (heap + array buffers, after
  * a forced GC; run with --expose-gc for it to mean anything).
  */
 export async function measure<TContext>(bench: BenchCase<TContext>, repeats: number): Promise<BenchResult> {
   const context = await bench.setup();
-  bench.run(context);
-  if (bench.baseline) bench.baseline(context);
+  await bench.run(context);
+  if (bench.baseline) await bench.baseline(context);
   collect();
   const before = memoryMb();
-  let retained: unknown = bench.run(context);
+  const retained: unknown[] = [await bench.run(context)];
   collect();
   const peakHeapMb = Math.max(0, memoryMb() - before);
-  retained = null;
-  const runTiming = time(() => bench.run(context), repeats);
-  const baselineTiming = bench.baseline ? time(() => bench.baseline?.(context), repeats) : null;
-  void retained;
-  const baselineMs = baselineTiming?.medianMs ?? null;
+  retained.length = 0;
+  const medianMs = await time(() => bench.run(context), repeats);
+  const baselineMs = bench.baseline ? await time(() => bench.baseline?.(context), repeats) : null;
   return {
     name: bench.name,
     size: bench.size,
-    medianMs: round(runTiming.medianMs),
-    itemsPerSecond: Math.round((bench.size / runTiming.medianMs) * 1000),
+    medianMs: round(medianMs),
+    itemsPerSecond: Math.round((bench.size / medianMs) * 1000),
     baselineMs: baselineMs === null ? null : round(baselineMs),
-    ratioToBaseline: baselineMs === null || baselineMs === 0 ? null : round(runTiming.medianMs / baselineMs),
+    ratioToBaseline: baselineMs === null || baselineMs === 0 ? null : round(medianMs / baselineMs),
     peakHeapMb: round(peakHeapMb),
   };
 }

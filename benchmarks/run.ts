@@ -1,0 +1,47 @@
+/**
+ * `pnpm bench [--quick] [--only NAME]`: runs every benchmark case, prints a table and writes
+ * `benchmarks/results/latest.json` (an array of { name, size, medianMs, itemsPerSecond,
+ * baselineMs, ratioToBaseline, peakHeapMb }). Ratios compare a case with its baseline loop timed
+ * in the same run, so they mean something on any machine; absolute times do not.
+ * `--quick` runs small sizes (a smoke test for CI; nothing is asserted about time).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { csvLoadCase } from './cases/csv';
+import { engineEqualWeight, engineSmaCrossover } from './cases/engine';
+import { metricsCase } from './cases/metrics';
+import type { BenchCase, BenchResult } from './harness';
+import { formatTable, measure } from './harness';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyIndex = args.indexOf('--only');
+const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
+const scale = quick ? 0.01 : 1;
+const repeats = quick ? 2 : 5;
+
+const csv = csvLoadCase(Math.round(1_000_000 * scale));
+const cases: BenchCase<never>[] = [
+  engineSmaCrossover(Math.round(1_000_000 * scale)),
+  engineEqualWeight(100, Math.round(10_000 * scale)),
+  metricsCase(Math.round(1_000_000 * scale)),
+  csv,
+] as unknown as BenchCase<never>[];
+
+const results: BenchResult[] = [];
+try {
+  for (const bench of cases) {
+    if (only !== undefined && !bench.name.startsWith(only)) continue;
+    process.stderr.write(`running ${bench.name} …\n`);
+    results.push(await measure(bench, repeats));
+  }
+} finally {
+  csv.cleanup();
+}
+
+console.log(formatTable(results));
+const out = join(dirname(fileURLToPath(import.meta.url)), 'results', quick ? 'quick.json' : 'latest.json');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote ${out}`);
