@@ -22,6 +22,8 @@ describe('ensemble --help and --version', () => {
     expect(out).toContain('Usage: ensemble');
     expect(out).toMatch(/^\s+data\s/m);
     expect(out).toMatch(/^\s+demo\s/m);
+    expect(out).toMatch(/^\s+backtest \[options\]\s/m);
+    expect(out).toMatch(/^\s+strategies \[options\] \[name\]\s/m);
   });
 
   it('data inspect --help documents its options', async () => {

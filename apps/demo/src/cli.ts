@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { registerBacktestCommand } from './commands/backtest';
 import { registerDataCommand } from './commands/data';
 import { registerDemoCommand } from './commands/demo';
+import { registerStrategiesCommand } from './commands/strategies';
 import { reportError } from './errors';
 import { processIo } from './io';
 import type { CliIo } from './io';
@@ -27,6 +29,8 @@ export function createProgram(io: CliIo): Command {
     .showHelpAfterError('(run `ensemble --help` for usage)');
   registerDataCommand(program, io);
   registerDemoCommand(program, io);
+  registerBacktestCommand(program, io);
+  registerStrategiesCommand(program, io);
   return program;
 }
 

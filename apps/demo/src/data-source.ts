@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData } from '@ensemble/data';
-import type { DataFormat, DatasetInfo, MarketData } from '@ensemble/data';
+import type { DataFormat, DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { ConfigError, EnsembleError } from '@ensemble/protocol';
 import type { Logger } from '@ensemble/protocol';
 import type { CliIo } from './io';
@@ -9,8 +9,9 @@ import type { CliIo } from './io';
 export interface DataSourceOptions {
   readonly format?: DataFormat | undefined;
   readonly symbols?: readonly string[] | undefined;
-  readonly from?: string | undefined;
-  readonly to?: string | undefined;
+  /** Inclusive bounds: a date string (a date-only `to` covers its day) or epoch ms. */
+  readonly from?: DateInput | undefined;
+  readonly to?: DateInput | undefined;
   readonly maxProblems?: number | undefined;
   readonly logger?: Logger | undefined;
 }

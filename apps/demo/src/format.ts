@@ -1,3 +1,5 @@
+import type { MetricUnit } from '@ensemble/performance';
+
 /** How a table column aligns its cells. */
 export type Align = 'left' | 'right';
 
@@ -7,16 +9,29 @@ export interface Column {
   readonly align?: Align;
 }
 
-/** Renders rows as a plain-text table with two spaces between columns and no trailing blanks. */
+// eslint-disable-next-line no-control-regex -- matching ANSI colour escapes is the point
+const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
+
+/** Length of `text` as shown on a terminal: ANSI colour escapes take no room. */
+export function visibleLength(text: string): number {
+  return text.replace(ANSI_ESCAPE, '').length;
+}
+
+/** Pads `text` to `width` visible characters (ANSI escapes ignored), on the right or the left. */
+export function pad(text: string, width: number, align: Align = 'left'): string {
+  const fill = ' '.repeat(Math.max(0, width - visibleLength(text)));
+  return align === 'right' ? fill + text : text + fill;
+}
+
+/**
+ * Renders rows as a plain-text table with two spaces between columns and no trailing blanks.
+ * Widths count visible characters, so cells may be coloured.
+ */
 export function formatTable(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
-  const widths = columns.map((column, k) => Math.max(column.header.length, ...rows.map((row) => (row[k] ?? '').length)));
+  const widths = columns.map((column, k) => Math.max(visibleLength(column.header), ...rows.map((row) => visibleLength(row[k] ?? ''))));
   const line = (cells: readonly string[]) =>
     columns
-      .map((column, k) => {
-        const cell = cells[k] ?? '';
-        const width = widths[k] ?? 0;
-        return column.align === 'right' ? cell.padStart(width) : cell.padEnd(width);
-      })
+      .map((column, k) => pad(cells[k] ?? '', widths[k] ?? 0, column.align))
       .join('  ')
       .trimEnd();
   return [line(columns.map((column) => column.header)), ...rows.map(line)].join('\n');
@@ -33,4 +48,62 @@ export function formatCount(value: number): string {
 /** A price with two decimals and thousands separators, or `–` when there is none. */
 export function formatPrice(value: number | null): string {
   return value === null ? '–' : price.format(value);
+}
+
+/** Shown for a value that cannot be computed (a null metric). */
+export const MISSING = '—';
+
+/**
+ * `value` with exactly `decimals` decimals and `,` thousands separators, independent of the
+ * locale (`-1234.5` → `-1,234.50`); a value that rounds to zero loses its minus sign; a
+ * non-finite value is {@link MISSING}.
+ */
+export function formatNumber(value: number, decimals: number): string {
+  if (!Number.isFinite(value)) return MISSING;
+  const fixed = Math.abs(value).toFixed(decimals);
+  const [whole = '0', fraction] = fixed.split('.');
+  const negative = value < 0 && /[1-9]/.test(fixed);
+  return `${negative ? '-' : ''}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction === undefined ? '' : `.${fraction}`}`;
+}
+
+/** Money: thousands separators and 2 decimals (`1234567.891` → `1,234,567.89`); null → `—`. */
+export function formatMoney(value: number | null): string {
+  return value === null ? MISSING : formatNumber(value, 2);
+}
+
+/** A fraction as a percentage with 2 decimals (`0.12345` → `12.35%`); null → `—`. */
+export function formatPercent(value: number | null, decimals = 2): string {
+  return value === null ? MISSING : `${formatNumber(value * 100, decimals)}%`;
+}
+
+/** A plain ratio with 2 decimals (`1.2345` → `1.23`); null → `—`. */
+export function formatRatio(value: number | null): string {
+  return value === null ? MISSING : formatNumber(value, 2);
+}
+
+/** A quantity: whole units with separators (`1,200`), fractional ones with up to 6 decimals. */
+export function formatQuantity(value: number): string {
+  if (Number.isInteger(value)) return formatNumber(value, 0);
+  return formatNumber(value, 6).replace(/\.?0+$/, '');
+}
+
+/**
+ * A metric value by its unit (`METRIC_DESCRIPTIONS` of `@ensemble/performance`): `percent`
+ * (a fraction) → `12.34%`, `ratio` → `1.23`, `currency` → `1,234.56`, `bars`/`days`/`count` →
+ * whole numbers with separators (one decimal when not whole, e.g. a mean); null → `—`.
+ */
+export function formatMetricValue(value: number | null, unit: MetricUnit): string {
+  if (value === null) return MISSING;
+  switch (unit) {
+    case 'percent':
+      return formatPercent(value);
+    case 'ratio':
+      return formatRatio(value);
+    case 'currency':
+      return formatMoney(value);
+    case 'bars':
+    case 'days':
+    case 'count':
+      return formatNumber(value, Number.isInteger(value) ? 0 : 1);
+  }
 }

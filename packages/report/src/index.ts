@@ -1,1 +1,40 @@
-export {};
+export type {
+  NumberColumn,
+  ReportAttribution,
+  ReportBenchmark,
+  ReportConflict,
+  ReportCorrelation,
+  ReportCrossing,
+  ReportEquity,
+  ReportInput,
+  ReportRebalance,
+  ReportRiskEvent,
+  ReportSleeve,
+} from './report-input';
+export { ReportInputSchema, parseReportInput } from './report-input';
+export type { ResultJson } from './result-json';
+export {
+  RESULT_SCHEMA_VERSION,
+  ResultJsonSchema,
+  parseResultJson,
+  renderJson,
+  resultJsonSchema,
+  resultJsonSchemaText,
+  toResultJson,
+} from './result-json';
+export type { TimeFormat } from './time';
+export { detectTimeFormat, formatTime, parseTime } from './time';
+export type { ReportOptions } from './options';
+export { DEFAULT_MAX_CHART_POINTS, DEFAULT_MAX_MARKDOWN_ROWS, DEFAULT_MAX_TABLE_ROWS } from './options';
+export type { ChartId, ChartOptions, ReportChart } from './charts';
+export { SLEEVE_COLORS, buildCharts, rollingWindow, sleeveColor } from './charts';
+export { downsampleIndices, rebaseBenchmark, rollingSharpe } from './series';
+export { renderSvg } from './svg';
+export { renderMarkdown } from './markdown';
+export type { CsvValue, ReportCsvFiles } from './csv';
+export { csvField, renderCsv, toCsvText } from './csv';
+export { escapeHtml, renderHtml } from './html';
+export { formatMetric } from './format';
+export { writeFileAtomic } from './write';
+export type { ReportTargets, WriteReportOptions, WrittenReportFile } from './report-generator';
+export { ReportGenerator, writeReport } from './report-generator';

@@ -1,0 +1,347 @@
+import type { DatasetInfo, MarketData } from '@ensemble/data';
+import { isoTimeFormatter, serializeBacktestResult } from '@ensemble/engine';
+import type { BacktestResult, BacktestResultJson, OpenPosition, ResolvedBacktestOptions } from '@ensemble/engine';
+import type { PerformanceResult } from '@ensemble/performance';
+import type { RebalanceRule, Trade } from '@ensemble/protocol';
+import type { BacktestPlan } from './backtest-options';
+import { createPalette } from './color';
+import type { Palette } from './color';
+import { formatCount, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable } from './format';
+import { renderMetricGroups } from './metrics-table';
+
+/** Version of the `ensemble backtest --json` format; bumped on any incompatible change. */
+export const BACKTEST_JSON_SCHEMA_VERSION = 1;
+
+/** A finished `ensemble backtest`: what was asked, on which data, and what came out. */
+export interface BacktestRun {
+  readonly plan: BacktestPlan;
+  /** The traded data: the selected symbols and date range. */
+  readonly data: MarketData;
+  /** The embedded data set's description, when the data is one. */
+  readonly dataset: DatasetInfo | undefined;
+  /** The symbol the benchmark metrics compare against, or null. */
+  readonly benchmark: string | null;
+  /** The rebalance schedule a portfolio strategy used (the run's or its own), null for signal strategies. */
+  readonly rebalance: RebalanceRule | null;
+  readonly result: BacktestResult;
+  readonly performance: PerformanceResult;
+}
+
+/** The resolved configuration of a backtest, as written in its JSON result. */
+export interface BacktestConfigJson {
+  readonly data: {
+    /** The `--data` path or `--dataset` name as given. */
+    readonly source: string;
+    /** The embedded data set's name, or null for a file. */
+    readonly dataset: string | null;
+    /** The layout the data was read in (`ohlcv`, `long`, `wide`, `json`). */
+    readonly format: string;
+    /** The traded symbols, in order. */
+    readonly symbols: readonly string[];
+    /** `--from` / `--to` as given, or null. */
+    readonly from: string | null;
+    readonly to: string | null;
+  };
+  readonly strategy: {
+    readonly name: string;
+    readonly kind: 'signal' | 'portfolio';
+    /** Every parameter, defaults applied. */
+    readonly params: Readonly<Record<string, unknown>>;
+  };
+  /** The engine options, every default applied. */
+  readonly options: ResolvedBacktestOptions;
+  readonly metrics: {
+    readonly riskFreeRate: number;
+    /** `--periods-per-year` as given, or null when inferred (the value used is `periodsPerYear` at the top level). */
+    readonly periodsPerYear: number | null;
+    /** The benchmark symbol, or null. */
+    readonly benchmark: string | null;
+  };
+}
+
+/**
+ * The `ensemble backtest --json` document: `schemaVersion`, the resolved `config`, the
+ * `periodsPerYear` used, the engine's serialised result (`serializeBacktestResult` without its
+ * own `version`: times as ISO strings, the equity curve as `{ time, equity, cash, grossExposure }`
+ * points) and `metrics`, the performance package's `PerformanceResult` (its times are epoch ms).
+ */
+export type BacktestJson = Omit<BacktestResultJson, 'version'> & {
+  readonly schemaVersion: typeof BACKTEST_JSON_SCHEMA_VERSION;
+  readonly kind: 'backtest';
+  readonly config: BacktestConfigJson;
+  readonly periodsPerYear: number;
+  readonly metrics: PerformanceResult;
+};
+
+/** The resolved configuration of `run` (see {@link BacktestConfigJson}). */
+export function backtestConfigJson(run: BacktestRun): BacktestConfigJson {
+  const { plan } = run;
+  return {
+    data: {
+      source: plan.source,
+      dataset: run.dataset?.name ?? null,
+      format: run.data.format,
+      symbols: run.result.symbols,
+      from: plan.rangeText.from ?? null,
+      to: plan.rangeText.to ?? null,
+    },
+    strategy: { name: plan.strategy.definition.name, kind: plan.strategy.definition.kind, params: plan.strategy.params },
+    options: plan.engine,
+    metrics: { riskFreeRate: plan.riskFreeRate, periodsPerYear: plan.periodsPerYear ?? null, benchmark: run.benchmark },
+  };
+}
+
+/** The JSON document of `run` (see {@link BacktestJson}); deterministic for equal runs. */
+export function backtestJson(run: BacktestRun): BacktestJson {
+  const { version: _version, equity, fills, trades, openPositions, ...summary } = serializeBacktestResult(run.result);
+  return {
+    schemaVersion: BACKTEST_JSON_SCHEMA_VERSION,
+    kind: 'backtest',
+    config: backtestConfigJson(run),
+    periodsPerYear: run.performance.periodsPerYear,
+    ...summary,
+    metrics: run.performance,
+    trades,
+    openPositions,
+    fills,
+    equity,
+  };
+}
+
+/** A price: 2 decimals with separators, 4 below 1 (`0.1234`). */
+export function formatPriceValue(value: number): string {
+  return formatNumber(value, Math.abs(value) < 1 && value !== 0 ? 4 : 2);
+}
+
+function describeRebalance(rule: RebalanceRule): string {
+  switch (rule.kind) {
+    case 'never':
+      return 'once, on the first eligible bar';
+    case 'bars':
+      return `every ${formatCount(rule.every)} bars`;
+    case 'calendar':
+      return `${rule.period === 'week' ? 'weekly' : `${rule.period}ly`} (first bar of each ${rule.period})`;
+  }
+}
+
+/**
+ * The engine options in words, for run headers: `cash 100,000.00 · fills at the next open ·
+ * 100% of cash per entry · whole units · no commission · no slippage`.
+ */
+export function describeEngineOptions(options: ResolvedBacktestOptions, kind: 'signal' | 'portfolio' = 'signal'): string {
+  const parts = [`cash ${formatMoney(options.cash)}`, options.fill === 'next-open' ? 'fills at the next open' : "fills at the deciding bar's close"];
+  if (kind === 'signal') {
+    const sizing = options.sizing;
+    switch (sizing.kind) {
+      case 'percent-of-cash':
+        parts.push(`${formatNumber(sizing.percent, Number.isInteger(sizing.percent) ? 0 : 2)}% of cash per entry`);
+        break;
+      case 'percent-of-equity':
+        parts.push(`${formatNumber(sizing.percent, Number.isInteger(sizing.percent) ? 0 : 2)}% of equity per entry`);
+        break;
+      case 'fixed-quantity':
+        parts.push(`${formatQuantity(sizing.quantity)} units per entry`);
+        break;
+      case 'fixed-cash':
+        parts.push(`${formatMoney(sizing.amount)} per entry`);
+        break;
+    }
+  }
+  parts.push(options.fractional ? 'fractional units' : 'whole units');
+  const commission = options.commission;
+  const minimum = commission.minimum === undefined ? '' : ` (min ${formatMoney(commission.minimum)})`;
+  switch (commission.kind) {
+    case 'percent':
+      parts.push(commission.rate === 0 && minimum === '' ? 'no commission' : `commission ${formatPercent(commission.rate, commission.rate * 100 >= 0.01 || commission.rate === 0 ? 2 : 4)}${minimum}`);
+      break;
+    case 'per-unit':
+      parts.push(`commission ${formatNumber(commission.amount, 4).replace(/0{1,2}$/, '')}/unit${minimum}`);
+      break;
+    case 'fixed':
+      parts.push(`commission ${formatMoney(commission.amount)}/order${minimum}`);
+      break;
+  }
+  const slippage = options.slippage;
+  if (slippage.kind === 'bps') parts.push(slippage.bps === 0 ? 'no slippage' : `slippage ${formatNumber(slippage.bps, Number.isInteger(slippage.bps) ? 0 : 2)} bps`);
+  else parts.push(`slippage ${formatNumber(slippage.amount, 4).replace(/0{1,2}$/, '')}/unit`);
+  if (options.closeAtEnd) parts.push('positions closed at the end');
+  if (options.checkInvariants) parts.push('invariants checked');
+  return parts.join(' · ');
+}
+
+function formatParams(params: Readonly<Record<string, unknown>>): string {
+  const entries = Object.entries(params).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  return entries.length === 0 ? 'no parameters' : entries.join(' · ');
+}
+
+/** Options of {@link renderTrades} and {@link renderBacktestSummary}. */
+export interface SummaryOptions {
+  readonly palette?: Palette;
+  /** Closed trades to list (`Infinity` = all); default 10. */
+  readonly tradesShown?: number;
+}
+
+/**
+ * The closed trades as a table: number, symbol (by default only when the trades are on several symbols), side, quantity, entry and
+ * exit date and price, net P&L, return, bars held, and the exit reason when not every trade
+ * exited on a signal. Dates are formatted by `format` (ISO dates for daily data).
+ */
+export function renderTrades(
+  trades: readonly Trade[],
+  format: (time: number) => string,
+  palette: Palette = createPalette(false),
+  showSymbol: boolean = new Set(trades.map((trade) => trade.symbol)).size > 1,
+): string {
+  const symbols = showSymbol;
+  const reasons = trades.some((trade) => trade.exitReason !== 'exit');
+  const columns = [
+    { header: '#', align: 'right' as const },
+    ...(symbols ? [{ header: 'symbol' }] : []),
+    { header: 'side' },
+    { header: 'quantity', align: 'right' as const },
+    { header: 'entry' },
+    { header: 'price', align: 'right' as const },
+    { header: 'exit' },
+    { header: 'price', align: 'right' as const },
+    { header: 'P&L', align: 'right' as const },
+    { header: 'return', align: 'right' as const },
+    { header: 'bars', align: 'right' as const },
+    ...(reasons ? [{ header: 'reason' }] : []),
+  ];
+  const rows = trades.map((trade, index) => [
+    String(index + 1),
+    ...(symbols ? [trade.symbol] : []),
+    trade.side,
+    formatQuantity(trade.quantity),
+    format(trade.entryTime),
+    formatPriceValue(trade.entryPrice),
+    format(trade.exitTime),
+    formatPriceValue(trade.exitPrice),
+    palette.signed(trade.pnl, formatMoney(trade.pnl)),
+    palette.signed(trade.returnPct, formatPercent(trade.returnPct)),
+    formatCount(trade.barsHeld),
+    ...(reasons ? [trade.exitReason] : []),
+  ]);
+  return formatTable(columns, rows);
+}
+
+/** Positions still open at the end: symbol, side, quantity, entry, mark, market value, unrealised P&L. */
+export function renderOpenPositions(positions: readonly OpenPosition[], format: (time: number) => string, palette: Palette = createPalette(false)): string {
+  return formatTable(
+    [
+      { header: 'symbol' },
+      { header: 'side' },
+      { header: 'quantity', align: 'right' },
+      { header: 'entry' },
+      { header: 'price', align: 'right' },
+      { header: 'mark', align: 'right' },
+      { header: 'value', align: 'right' },
+      { header: 'unrealised P&L', align: 'right' },
+      { header: 'bars', align: 'right' },
+    ],
+    positions.map((position) => [
+      position.symbol,
+      position.side,
+      formatQuantity(position.quantity),
+      format(position.entryTime),
+      formatPriceValue(position.entryPrice),
+      formatPriceValue(position.markPrice),
+      formatMoney(position.marketValue),
+      palette.signed(position.unrealizedPnl, formatMoney(position.unrealizedPnl)),
+      formatCount(position.barsHeld),
+    ]),
+  );
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line === '' ? line : `  ${line}`))
+    .join('\n');
+}
+
+/**
+ * The human-readable summary of a backtest: a header (strategy and parameters, data, period,
+ * bars, periods per year, engine options, benchmark, order counts), every metric grouped as in
+ * `METRIC_DESCRIPTIONS`, the first `tradesShown` closed trades and the open positions.
+ */
+export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions = {}): string {
+  const palette = options.palette ?? createPalette(false);
+  const shown = options.tradesShown ?? 10;
+  const { result, performance, plan } = run;
+  const definition = plan.strategy.definition;
+  const format = isoTimeFormatter(result.equity.time);
+  const symbols = result.symbols;
+  const lines: string[] = [];
+  const label = (text: string) => palette.dim(text.padEnd(10));
+
+  lines.push(palette.bold(`Backtest: ${definition.name} on ${symbols.join(', ')}${run.dataset === undefined ? '' : ` (${run.dataset.name})`}`));
+  lines.push(`  ${label('strategy')} ${definition.name} (${definition.kind}) · ${formatParams(plan.strategy.params)}`);
+  lines.push(`  ${label('data')} ${run.dataset === undefined ? `${run.data.source} (${run.data.format})` : `${run.dataset.name}: ${run.dataset.description}`}`);
+  const empty = run.data.series.filter((series) => series.length === 0).map((series) => series.symbol);
+  if (empty.length > 0) lines.push(`  ${label('')} no bars in the range: ${empty.join(', ')}`);
+  const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
+  const ppy = `${formatNumber(performance.periodsPerYear, Number.isInteger(performance.periodsPerYear) ? 0 : 2)} periods/year (${performance.periodsPerYearInferred ? 'inferred from the bar spacing' : 'given'})`;
+  lines.push(`  ${label('period')} ${period} · ${formatCount(result.bars)} bars · ${ppy}`);
+  lines.push(`  ${label('engine')} ${describeEngineOptions(plan.engine, definition.kind)}`);
+  if (run.rebalance !== null) lines.push(`  ${label('rebalance')} ${describeRebalance(run.rebalance)}`);
+  const benchmark =
+    run.benchmark === null
+      ? 'none (--benchmark SYMBOL compares with a symbol of the data)'
+      : plan.benchmark.kind === 'auto'
+        ? `${run.benchmark}, buy and hold (the default with one symbol; --benchmark none turns it off)`
+        : `${run.benchmark}, buy and hold`;
+  lines.push(`  ${label('benchmark')} ${benchmark}`);
+  if (plan.riskFreeRate !== 0) lines.push(`  ${label('risk-free')} ${formatPercent(plan.riskFreeRate)} a year`);
+  const orders = result.orders;
+  const logged = orders.shrunk + orders.rejected > 0 ? ' (each shrunk or rejected order is logged with --log-level warn)' : '';
+  lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected · ${formatCount(orders.dropped)} dropped${logged}`);
+  const warmup = result.strategy.warmup;
+  if (result.bars < warmup) {
+    lines.push(palette.yellow(`  note: ${formatCount(result.bars)} bars are fewer than the strategy's warm-up of ${formatCount(warmup)}: it never decided. Widen --from/--to.`));
+  }
+  lines.push('');
+
+  const drawdown = performance.maxDrawdownPeriod;
+  const after =
+    drawdown === null
+      ? {}
+      : {
+          maxDrawdown: [
+            ['  peak', format(drawdown.peak)],
+            ['  trough', format(drawdown.trough)],
+            ['  recovery', drawdown.recovery === null ? 'not yet' : format(drawdown.recovery)],
+          ] as const,
+        };
+  lines.push(
+    renderMetricGroups(performance, {
+      palette,
+      after,
+      ...(run.benchmark === null ? { omit: ['benchmark'] as const } : { titles: { benchmark: `Benchmark (${run.benchmark})` } }),
+    }),
+  );
+  lines.push('');
+
+  const trades = result.trades;
+  const count = Math.min(shown, trades.length);
+  if (trades.length === 0) {
+    lines.push(palette.bold('Trades: none closed'));
+  } else {
+    const which = count === trades.length ? `all ${formatCount(trades.length)}` : `first ${formatCount(count)} of ${formatCount(trades.length)}; --trades all lists every one`;
+    lines.push(palette.bold(`Trades (${which})`));
+    if (count > 0) lines.push(indent(renderTrades(trades.slice(0, count), format, palette, symbols.length > 1)));
+  }
+  lines.push('');
+  if (result.openPositions.length === 0) {
+    lines.push(palette.bold('Open positions: none'));
+  } else {
+    lines.push(palette.bold(`Open positions at the end (${formatCount(result.openPositions.length)}, marked at the last close)`));
+    lines.push(indent(renderOpenPositions(result.openPositions, format, palette)));
+  }
+  lines.push('');
+  const totalReturn = performance.metrics.totalReturn;
+  lines.push(
+    `${palette.bold('Final equity')} ${formatMoney(result.finalEquity)} (${palette.signed(totalReturn, `${totalReturn !== null && totalReturn > 0 ? '+' : ''}${formatPercent(totalReturn)}`)}) · cash ${formatMoney(result.finalCash)} · costs ${formatMoney(result.totalCommission + result.totalSlippage)}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,62 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { StrategyContext, StrategyDefinition } from '@ensemble/protocol';
+import type * as Strategies from '@ensemble/strategies';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../cli';
+import { createCapturedIo } from '../io';
+
+// The sample strategies never throw, so the registry is extended with one that does: `faulty`
+// fails on the 100th bar, as a buggy user strategy would.
+vi.mock('@ensemble/strategies', async (importOriginal) => {
+  const actual = await importOriginal<typeof Strategies>();
+  const faulty: StrategyDefinition = {
+    ...actual.buyAndHoldDefinition,
+    name: 'faulty',
+    create: (_params, id) => ({
+      kind: 'signal',
+      id,
+      warmup: 1,
+      shouldEnter: (context: StrategyContext) => {
+        if (context.index === 99) throw new Error('division by zero in my indicator');
+        return null;
+      },
+      shouldExit: () => false,
+    }),
+  };
+  return { ...actual, getStrategy: (name: string) => (name === 'faulty' ? faulty : actual.getStrategy(name)) };
+});
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-backtest-failure-'));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function run(args: string[]) {
+  const io = createCapturedIo({ cwd: scratch });
+  const code = await main(['node', 'ensemble', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe('ensemble backtest: a run that fails', () => {
+  const files = ['result.json', 'report.html', 'report.md'];
+  const args = ['backtest', '--dataset', 'sp500', '--strategy', 'faulty', '--json', 'result.json', '--html', 'report.html', '--md', 'report.md'];
+
+  it('exits 1 naming the strategy, symbol and bar, without a stack trace, and writes no file', async () => {
+    const { code, out, err } = await run(args);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    // Bar index 99 of sp500-2000.csv is 2000-05-24 (line 101 of the file).
+    expect(err).toBe('error: Strategy "faulty" failed on SP500 at 2000-05-24: division by zero in my indicator\n');
+    for (const file of files) expect(existsSync(path.join(scratch, file))).toBe(false);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+
+  it('--debug adds the stack trace; still no file', async () => {
+    const { code, err } = await run(['--debug', ...args]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/\n\s+at /);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+});

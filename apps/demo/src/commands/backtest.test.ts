@@ -1,0 +1,558 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../cli';
+import { createCapturedIo } from '../io';
+
+const fixtures = fileURLToPath(new URL('../__fixtures__/', import.meta.url));
+const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-backtest-'));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function run(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
+  const io = createCapturedIo({ cwd: options.cwd ?? scratch, env: options.env ?? {} });
+  const code = await main(['node', 'ensemble', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+let outputs = 0;
+/** A fresh path in the scratch directory that does not exist yet. */
+function target(extension = 'json'): string {
+  outputs += 1;
+  return path.join(scratch, `out-${outputs}.${extension}`);
+}
+
+const STACK = /\n\s+at /;
+const ACCEPTANCE = ['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--param', 'fast=10', '--param', 'slow=30', '--cash', '100000', '--sizing', 'percent-of-cash:100', '--fill', 'next-open'];
+
+// ---------------------------------------------------------------------------------------------
+// An independent reference, from the raw CSV (the same bytes as packages/data/datasets):
+// naive SMAs (a fresh sum per bar), crosses by the last-non-zero rule, fills at the next open.
+// ---------------------------------------------------------------------------------------------
+
+interface RawBar {
+  readonly date: string;
+  readonly open: number;
+  readonly close: number;
+}
+
+const raw: RawBar[] = readFileSync(fileURLToPath(new URL('../../../../packages/data/datasets/sp500-2000.csv', import.meta.url)), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => {
+    const [date = '', open = '', , , close = ''] = line.split(',');
+    return { date, open: Number(open), close: Number(close) };
+  });
+const indexOfDate = new Map(raw.map((bar, index) => [bar.date, index]));
+
+function naiveSma(window: number, at: number): number {
+  let sum = 0;
+  for (let k = at - window + 1; k <= at; k++) sum += raw[k]!.close;
+  return sum / window;
+}
+
+/** Bars where SMA(fast) − SMA(slow) changes sign against the last non-zero difference (+1 up, −1 down). */
+function referenceCrosses(fast: number, slow: number): { index: number; direction: 1 | -1 }[] {
+  const crosses: { index: number; direction: 1 | -1 }[] = [];
+  let last = 0;
+  for (let i = slow - 1; i < raw.length; i++) {
+    const difference = naiveSma(fast, i) - naiveSma(slow, i);
+    if (difference === 0) continue;
+    if (last < 0 && difference > 0) crosses.push({ index: i, direction: 1 });
+    if (last > 0 && difference < 0) crosses.push({ index: i, direction: -1 });
+    last = difference;
+  }
+  return crosses;
+}
+
+interface ReferenceTrade {
+  entryDate: string;
+  entryPrice: number;
+  exitDate: string;
+  exitPrice: number;
+  quantity: number;
+  pnl: number;
+  cashAfterEntry: number;
+  cashAfterExit: number;
+  barsHeld: number;
+}
+
+/** Long-only SMA crossover, all cash at the next open, commission `rate` of traded value, whole units. */
+function referenceRun(rate: number): { trades: ReferenceTrade[]; cash: number; open: { quantity: number; entry: number } | null } {
+  let cash = 100_000;
+  let open: { quantity: number; entry: number; index: number; commission: number; cashAfterEntry: number } | null = null;
+  const trades: ReferenceTrade[] = [];
+  for (const { index, direction } of referenceCrosses(10, 30)) {
+    const fill = index + 1;
+    if (fill >= raw.length) break; // decided on the last bar: dropped
+    const price = raw[fill]!.open;
+    if (direction > 0 && open === null) {
+      const quantity = Math.floor(cash / (price * (1 + rate)));
+      const commission = quantity * price * rate;
+      cash -= quantity * price + commission;
+      open = { quantity, entry: price, index: fill, commission, cashAfterEntry: cash };
+    } else if (direction < 0 && open !== null) {
+      const commission = open.quantity * price * rate;
+      cash += open.quantity * price - commission;
+      trades.push({
+        entryDate: raw[open.index]!.date,
+        entryPrice: open.entry,
+        exitDate: raw[fill]!.date,
+        exitPrice: price,
+        quantity: open.quantity,
+        pnl: open.quantity * (price - open.entry) - open.commission - commission,
+        cashAfterEntry: open.cashAfterEntry,
+        cashAfterExit: cash,
+        barsHeld: fill - open.index,
+      });
+      open = null;
+    }
+  }
+  return { trades, cash, open: open === null ? null : { quantity: open.quantity, entry: open.entry } };
+}
+
+interface JsonTrade {
+  entryTime: string;
+  exitTime: string;
+  entryPrice: number;
+  exitPrice: number;
+  quantity: number;
+  side: string;
+  pnl: number;
+  commission: number;
+  barsHeld: number;
+}
+interface JsonFill {
+  time: string;
+  side: 'buy' | 'sell';
+  quantity: number;
+  price: number;
+  commission: number;
+}
+interface BacktestJson {
+  schemaVersion: number;
+  kind: string;
+  config: {
+    data: { source: string; dataset: string | null; symbols: string[]; from: string | null; to: string | null };
+    strategy: { name: string; kind: string; params: Record<string, unknown> };
+    options: { cash: number; fill: string; commission: unknown; sizing: unknown; checkInvariants: boolean; closeAtEnd: boolean };
+    metrics: { riskFreeRate: number; periodsPerYear: number | null; benchmark: string | null };
+  };
+  periodsPerYear: number;
+  bars: number;
+  finalEquity: number;
+  finalCash: number;
+  equity: { time: string; equity: number; cash: number }[];
+  fills: JsonFill[];
+  trades: JsonTrade[];
+  openPositions: { symbol: string; quantity: number; entryTime: string }[];
+  metrics: { periodsPerYear: number; periodsPerYearInferred: boolean; metrics: Record<string, number | null> };
+}
+
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as BacktestJson;
+const cashAt = (json: BacktestJson, date: string) => json.equity.find((point) => point.time === date)?.cash;
+
+/** Checks the JSON's accounting against the raw CSV: cash rebuilt from the fills, equity = cash + units × close, every bar. */
+function expectConsistentAccounting(json: BacktestJson, rate: number) {
+  expect(json.equity).toHaveLength(raw.length);
+  let units = 0;
+  let cash = 100_000;
+  let next = 0;
+  for (const point of json.equity) {
+    for (; next < json.fills.length && json.fills[next]!.time <= point.time; next++) {
+      const fill = json.fills[next]!;
+      expect(fill.commission).toBeCloseTo(fill.quantity * fill.price * rate, 9);
+      units += fill.side === 'buy' ? fill.quantity : -fill.quantity;
+      cash += fill.side === 'buy' ? -(fill.quantity * fill.price + fill.commission) : fill.quantity * fill.price - fill.commission;
+    }
+    const close = raw[indexOfDate.get(point.time)!]!.close;
+    expect(Math.abs(point.cash - cash)).toBeLessThanOrEqual(1e-9 * 100_000);
+    expect(Math.abs(point.equity - (point.cash + units * close))).toBeLessThanOrEqual(1e-9 * point.equity);
+  }
+  expect(next).toBe(json.fills.length);
+}
+
+describe('ensemble backtest: the acceptance run, checked by hand against sp500-2000.csv', () => {
+  // The first three round trips, worked from the CSV (10- and 30-day SMAs of the closes):
+  // 2000-03-15 SMA10 1383.6200 < SMA30 1386.1200; 2000-03-16 SMA10 1391.2910 > SMA30 1387.7650
+  //   → cross up decided at the 03-16 close, bought at the 2000-03-17 open 1458.469971:
+  //   floor(100000 / 1458.469971) = floor(68.56) = 68 units, cash 100000 − 68 × 1458.469971 = 824.041972.
+  // 2000-04-17 SMA10 1467.0520 > SMA30 1459.5327; 2000-04-18 SMA10 1461.7400 < SMA30 1462.3990
+  //   → cross down, sold at the 2000-04-19 open 1441.609985: cash 824.041972 + 68 × 1441.609985
+  //   = 98853.520952; P&L 68 × (1441.609985 − 1458.469971) = −1146.479048.
+  // 2000-06-07 cross up → 2000-06-08 open 1471.359985: floor(98853.520952 / 1471.359985) = 67,
+  //   cash 272.401957; 2000-07-31 cross down → 2000-08-01 open 1430.829956: cash 96138.009009,
+  //   P&L 67 × (1430.829956 − 1471.359985) = −2715.511943.
+  // 2000-08-16 cross up → 2000-08-17 open 1479.849976: floor(96138.009009 / 1479.849976) = 64,
+  //   cash 1427.610545; 2000-09-18 cross down → 2000-09-19 open 1444.51001: cash 93876.251185,
+  //   P&L 64 × (1444.51001 − 1479.849976) = −2261.757824.
+  const byHand = [
+    { entry: '2000-03-17', entryPrice: 1458.469971, exit: '2000-04-19', exitPrice: 1441.609985, quantity: 68, cashAfterEntry: 824.041972, pnl: -1146.479048, cashAfterExit: 98853.520952 },
+    { entry: '2000-06-08', entryPrice: 1471.359985, exit: '2000-08-01', exitPrice: 1430.829956, quantity: 67, cashAfterEntry: 272.401957, pnl: -2715.511943, cashAfterExit: 96138.009009 },
+    { entry: '2000-08-17', entryPrice: 1479.849976, exit: '2000-09-19', exitPrice: 1444.51001, quantity: 64, cashAfterEntry: 1427.610545, pnl: -2261.757824, cashAfterExit: 93876.251185 },
+  ];
+  // With --commission-rate 0.001 (0.1 % of traded value on both sides):
+  // 1: floor(100000 / (1458.469971 × 1.001)) = floor(68.50) = 68; cash 100000 − 99175.958028 × 1.001 = 724.866014;
+  //    sold for 68 × 1441.609985 × 0.999 = 97931.449501 → cash 98656.315515; P&L −1146.479048 − 99.175958 − 98.029479 = −1343.684485.
+  // 2: floor(98656.315515 / (1471.359985 × 1.001)) = floor(66.98) = 66 (one fewer than without costs);
+  //    cash 98656.315515 − 66 × 1471.359985 × 1.001 = 1449.446746; sold → 95789.789065; P&L −2866.526450.
+  // 3: floor(95789.789065 / (1479.849976 × 1.001)) = floor(64.66) = 64; cash 984.680202; sold → 93340.872202; P&L −2448.916863.
+  const byHandWithCommission = [
+    { entry: '2000-03-17', quantity: 68, cashAfterEntry: 724.866014, pnl: -1343.684485, cashAfterExit: 98656.315515 },
+    { entry: '2000-06-08', quantity: 66, cashAfterEntry: 1449.446746, pnl: -2866.52645, cashAfterExit: 95789.789065 },
+    { entry: '2000-08-17', quantity: 64, cashAfterEntry: 984.680202, pnl: -2448.916863, cashAfterExit: 93340.872202 },
+  ];
+
+  it('the naive reference reproduces the hand-worked trades (checks the test’s own oracle)', () => {
+    const reference = referenceRun(0).trades.slice(0, 3);
+    for (const [k, trade] of byHand.entries()) {
+      expect(reference[k]).toMatchObject({ entryDate: trade.entry, entryPrice: trade.entryPrice, exitDate: trade.exit, exitPrice: trade.exitPrice, quantity: trade.quantity });
+      expect(reference[k]!.cashAfterEntry).toBeCloseTo(trade.cashAfterEntry, 6);
+      expect(reference[k]!.pnl).toBeCloseTo(trade.pnl, 6);
+      expect(reference[k]!.cashAfterExit).toBeCloseTo(trade.cashAfterExit, 6);
+    }
+    const withCommission = referenceRun(0.001).trades.slice(0, 3);
+    for (const [k, trade] of byHandWithCommission.entries()) {
+      expect(withCommission[k]).toMatchObject({ entryDate: trade.entry, quantity: trade.quantity });
+      expect(withCommission[k]!.cashAfterEntry).toBeCloseTo(trade.cashAfterEntry, 6);
+      expect(withCommission[k]!.pnl).toBeCloseTo(trade.pnl, 6);
+    }
+  });
+
+  it('no costs: the first trades, the full trade list and equity = cash + positions at every bar', async () => {
+    const file = target();
+    const { code, out, err } = await run([...ACCEPTANCE, '--check-invariants', '--json', file]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const json = readJson(file);
+    for (const [k, trade] of byHand.entries()) {
+      const actual = json.trades[k]!;
+      expect(actual).toMatchObject({ entryTime: trade.entry, entryPrice: trade.entryPrice, exitTime: trade.exit, exitPrice: trade.exitPrice, quantity: trade.quantity, side: 'long', commission: 0 });
+      expect(actual.pnl).toBeCloseTo(trade.pnl, 6);
+      expect(cashAt(json, trade.entry)).toBeCloseTo(trade.cashAfterEntry, 6);
+      expect(cashAt(json, trade.exit)).toBeCloseTo(trade.cashAfterExit, 6);
+    }
+    const reference = referenceRun(0);
+    expect(json.trades.map((t) => [t.entryTime, t.entryPrice, t.exitTime, t.exitPrice, t.quantity, t.barsHeld])).toEqual(
+      reference.trades.map((t) => [t.entryDate, t.entryPrice, t.exitDate, t.exitPrice, t.quantity, t.barsHeld]),
+    );
+    for (const [k, trade] of reference.trades.entries()) expect(json.trades[k]!.pnl).toBeCloseTo(trade.pnl, 6);
+    expect(json.openPositions.map((p) => p.quantity)).toEqual(reference.open === null ? [] : [reference.open.quantity]);
+    const lastClose = raw[raw.length - 1]!.close;
+    const referenceEquity = reference.cash + (reference.open?.quantity ?? 0) * lastClose;
+    expect(json.finalEquity).toBeCloseTo(referenceEquity, 6);
+    expectConsistentAccounting(json, 0);
+
+    // The summary shows the same trades, formatted, and the total return of the reference.
+    expect(out).toMatch(/^\s+1\s+long\s+68\s+2000-03-17\s+1,458\.47\s+2000-04-19\s+1,441\.61\s+-1,146\.48\s+-1\.16%\s+23$/m);
+    expect(out).toMatch(/^\s+2\s+long\s+67\s+2000-06-08\s+1,471\.36\s+2000-08-01\s+1,430\.83\s+-2,715\.51\s+-2\.75%\s+37$/m);
+    expect(out).toMatch(/^\s+3\s+long\s+64\s+2000-08-17\s+1,479\.85\s+2000-09-19\s+1,444\.51\s+-2,261\.76\s+-2\.39%\s+22$/m);
+    expect(out).toContain(`Total return  ${`${((referenceEquity / 100_000 - 1) * 100).toFixed(2)}%`.padStart(10)}`);
+    expect(out).toContain(`Trades (first 10 of ${reference.trades.length}; --trades all lists every one)`);
+    expect(out).toContain(`wrote ${file}`);
+  });
+
+  it('--commission-rate 0.001: the quantities shrink by the commission and the costs are booked', async () => {
+    const file = target();
+    const { code } = await run([...ACCEPTANCE, '--commission-rate', '0.001', '--check-invariants', '--json', file]);
+    expect(code).toBe(0);
+    const json = readJson(file);
+    expect(json.config.options.commission).toEqual({ kind: 'percent', rate: 0.001 });
+    for (const [k, trade] of byHandWithCommission.entries()) {
+      expect(json.trades[k]).toMatchObject({ entryTime: trade.entry, quantity: trade.quantity });
+      expect(json.trades[k]!.pnl).toBeCloseTo(trade.pnl, 6);
+      expect(cashAt(json, trade.entry)).toBeCloseTo(trade.cashAfterEntry, 6);
+      expect(cashAt(json, json.trades[k]!.exitTime)).toBeCloseTo(trade.cashAfterExit, 6);
+    }
+    const reference = referenceRun(0.001);
+    expect(json.trades.map((t) => [t.entryTime, t.exitTime, t.quantity])).toEqual(reference.trades.map((t) => [t.entryDate, t.exitDate, t.quantity]));
+    for (const [k, trade] of reference.trades.entries()) expect(json.trades[k]!.pnl).toBeCloseTo(trade.pnl, 6);
+    expectConsistentAccounting(json, 0.001);
+  });
+
+  it('the JSON result: schema version, resolved config, periods per year, metrics, equity curve', async () => {
+    const file = target();
+    expect((await run([...ACCEPTANCE, '--json', file])).code).toBe(0);
+    const json = readJson(file);
+    expect(json.schemaVersion).toBe(1);
+    expect(json.kind).toBe('backtest');
+    expect(json.config.data).toEqual({ source: 'sp500', dataset: 'sp500', format: 'ohlcv', symbols: ['SP500'], from: null, to: null });
+    expect(json.config.strategy).toEqual({ name: 'sma-crossover', kind: 'signal', params: { fast: 10, slow: 30, allowShort: false } });
+    expect(json.config.options).toMatchObject({ cash: 100_000, fill: 'next-open', sizing: { kind: 'percent-of-cash', percent: 100 }, checkInvariants: false, closeAtEnd: false });
+    expect(json.config.metrics).toEqual({ riskFreeRate: 0, periodsPerYear: null, benchmark: 'SP500' });
+    expect(json.periodsPerYear).toBe(252);
+    expect(json.metrics.periodsPerYearInferred).toBe(true);
+    expect(json.bars).toBe(raw.length);
+    const first = json.equity[0]!;
+    const last = json.equity[json.equity.length - 1]!;
+    expect(first).toMatchObject({ time: '2000-01-03', equity: 100_000, cash: 100_000 });
+    expect(json.metrics.metrics.totalReturn).toBeCloseTo(last.equity / first.equity - 1, 12);
+    expect(json.metrics.metrics.tradeCount).toBe(json.trades.length);
+    // The benchmark is the index itself: its return is last close / first close − 1.
+    expect(json.metrics.metrics.benchmarkReturn).toBeCloseTo(raw[raw.length - 1]!.close / raw[0]!.close - 1, 12);
+  });
+
+  it('every engine flag reaches the engine (first fills worked from the CSV)', async () => {
+    const signal = raw[indexOfDate.get('2000-03-16')!]!; // the first cross up is decided at this close
+    const entry = raw[indexOfDate.get('2000-03-17')!]!.open; // 1458.469971
+    const exit = raw[indexOfDate.get('2000-04-19')!]!.open; // 1441.609985
+    const firstOf = async (...flags: string[]) => {
+      const file = target();
+      const { code, err } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--check-invariants', '--json', file, ...flags]);
+      expect(err).toBe('');
+      expect(code).toBe(0);
+      const json = readJson(file);
+      return { json, fill: json.fills[0]!, trade: json.trades[0]!, cash: cashAt(json, json.fills[0]!.time)! };
+    };
+    // 10 units, 0.50 per unit against us, 5.00 per order: buy at 1458.969971, cash 100000 − 14589.69971 − 5.
+    const fixed = await firstOf('--sizing', 'fixed-quantity:10', '--slippage-fixed', '0.5', '--commission-fixed', '5');
+    expect(fixed.fill).toMatchObject({ time: '2000-03-17', side: 'buy', quantity: 10, commission: 5 });
+    expect(fixed.fill.price).toBeCloseTo(entry + 0.5, 9);
+    expect(fixed.cash).toBeCloseTo(100_000 - 10 * (entry + 0.5) - 5, 6);
+    expect(fixed.trade.pnl).toBeCloseTo(10 * (exit - 0.5 - (entry + 0.5)) - 10, 6);
+    // --fill close: bought at the deciding bar's close, floor(100000 / close) units.
+    const close = await firstOf('--fill', 'close');
+    expect(close.fill).toMatchObject({ time: '2000-03-16', price: signal.close, quantity: Math.floor(100_000 / signal.close) });
+    // --fractional: all the cash, to the unit fraction.
+    const fractional = await firstOf('--fractional');
+    expect(fractional.fill.quantity).toBeCloseTo(100_000 / entry, 9);
+    expect(Math.abs(fractional.cash)).toBeLessThan(1e-6);
+    // percent-of-equity 50 and fixed-cash 10000: floor(50000 / 1458.47) = 34, floor(10000 / 1458.47) = 6.
+    expect((await firstOf('--sizing', 'percent-of-equity:50')).fill.quantity).toBe(34);
+    expect((await firstOf('--sizing', 'fixed-cash:10000')).fill.quantity).toBe(6);
+    // 0.01 per unit with a 2.00 minimum: 68 units cost 0.68, so the minimum applies.
+    const perUnit = await firstOf('--commission-per-unit', '0.01', '--commission-min', '2');
+    expect(perUnit.fill).toMatchObject({ quantity: 68, commission: 2 });
+    expect(perUnit.cash).toBeCloseTo(100_000 - 68 * entry - 2, 6);
+    // 10 bps of slippage: bought at entry × 1.001.
+    expect((await firstOf('--slippage-bps', '10')).fill.price).toBeCloseTo(entry * 1.001, 9);
+    // Metric options are applied and reported.
+    const metrics = await firstOf('--periods-per-year', '250', '--risk-free-rate', '0.02');
+    expect(metrics.json.periodsPerYear).toBe(250);
+    expect(metrics.json.metrics).toMatchObject({ periodsPerYear: 250, periodsPerYearInferred: false, riskFreeRate: 0.02 });
+    expect(metrics.json.config.metrics).toEqual({ riskFreeRate: 0.02, periodsPerYear: 250, benchmark: 'SP500' });
+  });
+
+  it('--json - writes the JSON to stdout and the summary to stderr', async () => {
+    const { code, out, err } = await run([...ACCEPTANCE, '--json', '-', '--trades', '2']);
+    expect(code).toBe(0);
+    const json = JSON.parse(out) as BacktestJson;
+    expect(json.trades[0]).toMatchObject({ entryTime: '2000-03-17', quantity: 68 });
+    expect(err).toContain('Backtest: sma-crossover on SP500 (sp500)');
+    expect(err).toContain('Trades (first 2 of');
+  });
+});
+
+describe('ensemble backtest: the summary', () => {
+  it('has a header, grouped metrics with units, trades and open positions', async () => {
+    const { code, out } = await run([...ACCEPTANCE, '--trades', '3']);
+    expect(code).toBe(0);
+    expect(out).toContain('Backtest: sma-crossover on SP500 (sp500)\n');
+    expect(out).toMatch(/strategy\s+sma-crossover \(signal\) · fast=10 · slow=30 · allowShort=false/);
+    expect(out).toMatch(/period\s+2000-01-03 → 2020-04-17 · 5,105 bars · 252 periods\/year \(inferred from the bar spacing\)/);
+    expect(out).toMatch(/engine\s+cash 100,000\.00 · fills at the next open · 100% of cash per entry · whole units · no commission · no slippage/);
+    expect(out).toMatch(/benchmark\s+SP500, buy and hold \(the default with one symbol/);
+    for (const heading of ['Returns', 'Risk', 'Trades', 'Exposure and costs', 'Benchmark (SP500)']) expect(out).toMatch(new RegExp(`(^|    )${heading.replace(/[()]/g, '\\$&')}( {2,}|$)`, 'm'));
+    expect(out).toMatch(/Start equity\s+100,000\.00/);
+    expect(out).toMatch(/Commission\s+0\.00/);
+    expect(out).toMatch(/Sharpe\s+-?\d+\.\d\d\b/);
+    expect(out).toMatch(/Win rate\s+\d+\.\d\d%/);
+    expect(out).toMatch(/Trades \(first 3 of \d+; --trades all lists every one\)\n\s+#\s+side\s+quantity\s+entry\s+price\s+exit\s+price\s+P&L\s+return\s+bars\n(.*\n){3}\n/);
+    expect(out).toMatch(/Open positions at the end \(1, marked at the last close\)\n\s+symbol\s+side\s+quantity\s+entry\s+price\s+mark\s+value\s+unrealised P&L\s+bars\n\s+SP500\s+long\s+57\s+2020-04-15/);
+    expect(out).toMatch(/^Final equity \d{3},\d{3}\.\d\d \(\+\d+\.\d\d%\)/m);
+    expect(out).not.toContain('\u001b[');
+  });
+
+  it('shows a metric that cannot be computed as —, and hides the benchmark with --benchmark none', async () => {
+    // buy-and-hold never closes a trade: every trade statistic is null.
+    const { code, out } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'buy-and-hold', '--benchmark', 'none']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Win rate\s+—/);
+    expect(out).toMatch(/Profit factor\s+—/);
+    expect(out).not.toContain('Benchmark (');
+    expect(out).toContain('Trades: none closed');
+    expect(out).toMatch(/benchmark\s+none/);
+  });
+
+  it('--trades all lists every trade, --trades 0 none; --close-at-end closes the last position', async () => {
+    const all = await run([...ACCEPTANCE, '--trades', 'all', '--close-at-end']);
+    expect(all.code).toBe(0);
+    const count = referenceRun(0).trades.length + 1;
+    expect(all.out).toContain(`Trades (all ${count})`);
+    expect(all.out).toMatch(new RegExp(`^\\s+${count}\\s+long\\s+57\\s+2020-04-15.*close-at-end$`, 'm'));
+    expect(all.out).toContain('Open positions: none');
+    expect(all.out).toContain('positions closed at the end');
+    const none = await run([...ACCEPTANCE, '--trades', '0']);
+    expect(none.out).toMatch(/Trades \(first 0 of \d+; --trades all lists every one\)\n\nOpen positions/);
+  });
+
+  it('colours only when asked: FORCE_COLOR forces them, NO_COLOR wins', async () => {
+    expect((await run([...ACCEPTANCE, '--trades', '1'], { env: { FORCE_COLOR: '1' } })).out).toContain('\u001b[1mReturns\u001b[22m');
+    expect((await run([...ACCEPTANCE, '--trades', '1'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).out).not.toContain('\u001b[');
+  });
+
+  it('portfolio strategies on several symbols: symbol column, rebalance schedule, no default benchmark', async () => {
+    const file = target();
+    const { code, out, err } = await run(['backtest', '--dataset', 'dow30', '--strategy', 'equal-weight', '--symbol', 'IBM,MSFT', '-s', 'KO', '--rebalance', 'quarter', '--trades', '2', '--json', file]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('Backtest: equal-weight on IBM, MSFT, KO (dow30)');
+    expect(out).toMatch(/rebalance\s+quarterly \(first bar of each quarter\)/);
+    expect(out).toMatch(/benchmark\s+none/);
+    expect(out).toMatch(/#\s+symbol\s+side/);
+    const json = readJson(file);
+    expect(json.config.data.symbols).toEqual(['IBM', 'MSFT', 'KO']);
+    expect(json.config.options).toMatchObject({ rebalance: { kind: 'calendar', period: 'quarter' } });
+    expect(json.openPositions.map((p) => p.symbol).sort()).toEqual(['IBM', 'KO', 'MSFT']);
+    // Orders shrunk to the cash at the open are counted; --log-level warn lists them as JSON lines.
+    expect(out).toMatch(/orders\s+\d+ filled · [1-9]\d* shrunk .*\(each shrunk or rejected order is logged with --log-level warn\)/);
+    const verbose = await run(['--log-level', 'warn', 'backtest', '--dataset', 'dow30', '--strategy', 'equal-weight', '--symbol', 'IBM,MSFT,KO', '--rebalance', 'quarter']);
+    const event = JSON.parse(verbose.err.split('\n')[0] ?? '{}') as { event?: string; strategy?: string };
+    expect(event).toMatchObject({ event: 'order-shrunk', strategy: 'equal-weight' });
+  });
+
+  it('--from/--to select the period; symbols without bars in it are named; --benchmark picks a symbol', async () => {
+    const { code, out } = await run(['backtest', '--dataset', 'stocks5', '--strategy', 'equal-weight', '--from', '2001-01-01', '--to', '2003-12-31', '--benchmark', 'msft']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/period\s+2001-01-01 → 2003-12-01 · 36 bars · 12 periods\/year/);
+    expect(out).toContain('no bars in the range: GOOG');
+    expect(out).toContain('Benchmark (MSFT)');
+  });
+
+  it('--help documents every flag with its default, and examples', async () => {
+    const help = await run(['backtest', '--help']);
+    expect(help.code).toBe(0);
+    const out = help.out.replace(/\s+/g, ' ');
+    const flags = [
+      '--data', '--dataset', '--format', '--strategy', '--param', '--symbol', '--from', '--to', '--cash', '--fill', '--sizing', '--fractional',
+      '--commission-rate', '--commission-per-unit', '--commission-fixed', '--commission-min', '--slippage-bps', '--slippage-fixed',
+      '--close-at-end', '--rebalance', '--check-invariants', '--risk-free-rate', '--periods-per-year', '--benchmark', '--trades', '--json', '--html', '--md',
+    ];
+    for (const flag of flags) expect(out).toContain(flag);
+    for (const fallback of ['(default: 100000)', '(default: next-open)', '(default: percent-of-cash:100)', '(default: 10)', '(default: 0)', "default: the strategy's defaults"]) expect(out).toContain(fallback);
+    expect(out).not.toContain('(default: [])');
+    expect(out).toContain('$ ensemble backtest --dataset sp500 --strategy sma-crossover --param fast=10 --param slow=30');
+  });
+});
+
+describe('ensemble backtest: report files', () => {
+  it('--html and --md write the tearsheet and the Markdown report with the JSON', async () => {
+    const html = target('html');
+    const md = target('md');
+    const json = target('json');
+    const { code, out } = await run([...ACCEPTANCE, '--html', html, '--md', md, '--json', json, '--trades', '0']);
+    expect(code).toBe(0);
+    expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>/i);
+    expect(readFileSync(md, 'utf8')).toContain('# Backtest: sma-crossover on SP500');
+    expect(readJson(json).schemaVersion).toBe(1);
+    for (const file of [html, md, json]) expect(out).toContain(`wrote ${file}`);
+    expect(readdirSync(scratch).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('ensemble backtest: bad input exits 2, says what and where, writes nothing', () => {
+  /** Runs with `--json` into a fresh path and checks exit 2, the messages, no stack, no stdout and no file. */
+  async function expectBadInput(args: string[], ...expected: (string | RegExp)[]) {
+    const file = target();
+    const { code, out, err } = await run([...args, '--json', file], { cwd: fixtures });
+    expect(code).toBe(2);
+    for (const text of expected) {
+      if (typeof text === 'string') expect(err).toContain(text);
+      else expect(err).toMatch(text);
+    }
+    expect(err).not.toMatch(STACK);
+    expect(out).toBe('');
+    expect(existsSync(file)).toBe(false);
+    return err;
+  }
+  const sp500 = ['backtest', '--dataset', 'sp500'];
+
+  it('an unknown strategy lists the available ones and points to `ensemble strategies`', async () => {
+    await expectBadInput([...sp500, '--strategy', 'magic'], '--strategy magic: unknown strategy "magic"', 'buy-and-hold, sma-crossover, rsi-mean-reversion', '`ensemble strategies`');
+    expect((await run(['backtest', '--dataset', 'sp500'])).code).toBe(2); // --strategy is required
+  });
+
+  it('bad --param: not key=value, unknown key, wrong type, out of bounds, a cross-field rule, given twice', async () => {
+    const sma = [...sp500, '--strategy', 'sma-crossover'];
+    await expectBadInput([...sma, '--param', 'fast'], '--param fast: expected key=value, e.g. --param fast=10');
+    await expectBadInput([...sma, '--param', 'speed=3'], '--param speed=3: unknown parameter "speed": sma-crossover takes fast, slow, allowShort');
+    await expectBadInput([...sma, '--param', 'fast=abc'], '--param fast=abc: "abc" is not accepted', '(fast: integer, >= 1 and <= 10000, default 10)');
+    await expectBadInput([...sma, '--param', 'fast=0'], /--param fast=0: .*>=1.*\(fast: integer, >= 1 and <= 10000, default 10\)/);
+    await expectBadInput([...sma, '--param', 'fast=2.5'], /--param fast=2\.5: .*integer/);
+    await expectBadInput([...sma, '--param', 'fast=40'], '--param fast=40: fast (40) must be less than slow (30)');
+    await expectBadInput([...sma, '--param', 'slow=5'], '--param slow=5: fast (10) must be less than slow (5): the fast SMA uses the shorter window (fast is not set, so it is at its default 10)');
+    await expectBadInput([...sma, '--param', 'allowShort=maybe'], '--param allowShort=maybe: "maybe" is not accepted', 'boolean');
+    await expectBadInput([...sma, '--param', 'fast=10', '--param', 'fast=20'], '--param fast=20: fast is already set by --param fast=10');
+    await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--param', 'x=1'], 'buy-and-hold takes no parameters');
+  });
+
+  it('bad numbers, sizing, cost models and choices name the flag and the rule', async () => {
+    const sma = [...sp500, '--strategy', 'sma-crossover'];
+    await expectBadInput([...sma, '--cash', '-5'], '--cash -5: must be greater than 0');
+    await expectBadInput([...sma, '--cash', 'abc'], '--cash abc: expected a number, got "abc"');
+    await expectBadInput([...sma, '--cash', '1,000'], '--cash 1,000: expected a number');
+    await expectBadInput([...sma, '--commission-rate', '2'], '--commission-rate 2: is a fraction: 0.001 means 0.1 %');
+    await expectBadInput([...sma, '--commission-min', '-1'], '--commission-min -1: must be 0 or more');
+    await expectBadInput([...sma, '--commission-rate', '0.001', '--commission-fixed', '1'], '--commission-rate 0.001 --commission-fixed 1: give one commission model');
+    await expectBadInput([...sma, '--slippage-bps', '10', '--slippage-fixed', '0.1'], 'give one slippage model');
+    await expectBadInput([...sma, '--slippage-bps', '20000'], '--slippage-bps 20000: must be below 10 000 bps');
+    await expectBadInput([...sma, '--sizing', 'half'], '--sizing half: expected one of percent-of-cash:P, percent-of-equity:P, fixed-quantity:Q, fixed-cash:C');
+    await expectBadInput([...sma, '--sizing', 'fixed-cash:lots'], '--sizing fixed-cash:lots: "lots" is not a number');
+    await expectBadInput([...sma, '--sizing', 'percent-of-cash:150'], '--sizing percent-of-cash:150: must be at most 100');
+    await expectBadInput([...sma, '--sizing', 'fixed-quantity:0'], '--sizing fixed-quantity:0: must be greater than 0');
+    await expectBadInput([...sp500, '--strategy', 'equal-weight', '--sizing', 'percent-of-cash:50'], 'applies to signal strategies; equal-weight is a portfolio strategy');
+    await expectBadInput([...sma, '--rebalance', 'month'], '--rebalance month: applies to portfolio strategies');
+    await expectBadInput([...sp500, '--strategy', 'equal-weight', '--rebalance', 'fortnight'], '--rebalance fortnight: expected never, week, month, quarter, year');
+    await expectBadInput([...sma, '--risk-free-rate', '5'], '--risk-free-rate 5: must be at most 1');
+    await expectBadInput([...sma, '--periods-per-year', '0'], '--periods-per-year 0: must be greater than 0');
+    await expectBadInput([...sma, '--trades', '-1'], '--trades -1: expected a whole number of rows (0 or more) or "all"');
+    await expectBadInput([...sma, '--fill', 'whenever'], "argument 'whenever' is invalid");
+  });
+
+  it('lists every bad flag at once', async () => {
+    const err = await expectBadInput([...sp500, '--strategy', 'sma-crossover', '--cash', 'abc', '--sizing', 'x', '--param', 'fast=0', '--from', 'yesterday'], 'Invalid configuration in the command-line options:');
+    for (const flag of ['--cash abc', '--sizing x', '--param fast=0', '--from yesterday']) expect(err).toContain(`  - ${flag}: `);
+  });
+
+  it('checks the flags before touching the data: a bad flag wins over a missing file', async () => {
+    const err = await expectBadInput(['backtest', '--data', 'no-such-file.csv', '--strategy', 'sma-crossover', '--cash', 'abc'], '--cash abc');
+    expect(err).not.toContain('no-such-file.csv');
+  });
+
+  it('data source problems: none, both, an unknown data set, --format with a data set, a missing file', async () => {
+    await expectBadInput(['backtest', '--strategy', 'buy-and-hold'], '--data / --dataset: say what to backtest on');
+    await expectBadInput(['backtest', '--data', 'valid-prices.csv', '--dataset', 'sp500', '--strategy', 'buy-and-hold'], 'not both');
+    await expectBadInput(['backtest', '--dataset', 'nasdaq', '--strategy', 'buy-and-hold'], '--dataset nasdaq: unknown data set; the embedded data sets are sp500, dow30, stocks5');
+    await expectBadInput([...sp500, '--format', 'long', '--strategy', 'buy-and-hold'], '--format long: applies to files');
+    await expectBadInput(['backtest', '--data', 'no/such/prices.csv', '--strategy', 'buy-and-hold'], 'Market data file not found: "no/such/prices.csv"');
+  });
+
+  it('a broken data file: every problem with file, line and column', async () => {
+    await expectBadInput(
+      ['backtest', '--data', 'broken-prices.csv', '--strategy', 'buy-and-hold'],
+      'invalid market data (3 problems)',
+      'broken-prices.csv:3  column "high"  [high-below-low]',
+      'broken-prices.csv:4  column "close"  [missing-value]',
+      'broken-prices.csv:5  column "date"  [duplicate-date]',
+    );
+  });
+
+  it('symbols, dates and the benchmark: unknown symbol, --from after --to, an empty range, a bad date', async () => {
+    await expectBadInput(['backtest', '--dataset', 'stocks5', '--strategy', 'buy-and-hold', '--symbol', 'TSLA'], '--symbol TSLA: unknown symbol "TSLA"; available: MSFT, AMZN, IBM, GOOG, AAPL');
+    await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--benchmark', 'NDX'], '--benchmark NDX: ', 'available: SP500');
+    await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--from', '2010-01-01', '--to', '2005-01-01'], '--from 2010-01-01 --to 2005-01-01: --from is after --to');
+    await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--from', '2030-01-01'], '--from 2030-01-01: the date range is empty: no bar between 2030-01-01 and the end; the data covers 2000-01-03 to 2020-04-17');
+    await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--to', '31/12/2005'], '--to 31/12/2005: "31/12/2005" is not a date');
+  });
+
+  it('output paths: a missing directory, stdout for HTML, the same file twice', async () => {
+    await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--md', path.join(scratch, 'missing', 'report.md')], `--md: cannot write ${path.join(scratch, 'missing', 'report.md')}: the directory`, 'does not exist');
+    await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--html', '-'], '--html -: cannot write to stdout');
+    await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--md', 'same.out', '--html', 'same.out'], 'two outputs would write the same file');
+    expect(existsSync(path.join(fixtures, 'same.out'))).toBe(false);
+  });
+});

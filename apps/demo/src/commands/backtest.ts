@@ -1,0 +1,165 @@
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { getSeries, selectSymbols } from '@ensemble/data';
+import type { MarketData } from '@ensemble/data';
+import type { BarSeries, Logger } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, isPortfolioStrategy } from '@ensemble/protocol';
+import { runBacktest } from '@ensemble/engine';
+import { computeMetrics } from '@ensemble/performance';
+import { backtestJsonText, renderBacktestFiles } from '../backtest-files';
+import { DEFAULT_TRADES_SHOWN, planBacktest } from '../backtest-options';
+import type { BacktestFlags, BacktestPlan } from '../backtest-options';
+import { renderBacktestSummary } from '../backtest-report';
+import type { BacktestRun } from '../backtest-report';
+import { paletteFor } from '../color';
+import { loadDataSource } from '../data-source';
+import { COMMAND_LINE, SIZING_FORMS, appendValue } from '../flags';
+import { formatCount } from '../format';
+import type { CliIo } from '../io';
+import { createCliLogger } from '../logger';
+import type { LogLevel } from '../logger';
+import { globalOptions } from '../options';
+import { checkOutputPath, writeFilesAtomic } from '../write-file';
+
+const EXAMPLES = `
+Examples:
+  $ ensemble backtest --dataset sp500 --strategy sma-crossover --param fast=10 --param slow=30
+  $ ensemble backtest --dataset sp500 --strategy sma-crossover --commission-rate 0.001 --json result.json
+  $ ensemble backtest --dataset dow30 --strategy equal-weight --symbol IBM,MSFT,KO --rebalance quarter
+  $ ensemble backtest --data prices.csv --strategy rsi-mean-reversion --from 2010-01-01 --trades all
+  $ ensemble backtest --dataset sp500 --strategy buy-and-hold --json - | jq .metrics.metrics.cagr
+
+Exit codes: 0 success; 1 the run failed (e.g. a strategy threw); 2 bad input (flags, strategy,
+parameters, data) — reported before any data is loaded where possible, with no stack trace
+(--debug adds it). No result file is written unless the whole run succeeds; files are written
+atomically (a temporary file in the same directory, then renamed).
+
+With --json -, the JSON goes to stdout and the summary to stderr.
+Strategies and their parameters: ensemble strategies [NAME].`;
+
+/** A `no-data` problem (nothing between --from and --to) as a problem of those flags; any other error unchanged. */
+function rangeProblem(error: unknown, plan: BacktestPlan): unknown {
+  if (!DataValidationError.isInstance(error) || error.problems.length !== 1 || error.problems[0]?.rule !== 'no-data') return error;
+  const flags = [plan.rangeText.from === undefined ? null : `--from ${plan.rangeText.from}`, plan.rangeText.to === undefined ? null : `--to ${plan.rangeText.to}`];
+  const path = flags.filter((flag) => flag !== null).join(' ');
+  if (path === '') return error;
+  return new ConfigError([{ path, message: `the date range is empty: ${error.problems[0].message}` }], { source: COMMAND_LINE, cause: error });
+}
+
+/**
+ * Loads the data of `plan`, selects the traded symbols and the benchmark, runs the engine and
+ * measures the result. Throws the packages' typed errors (bad data: exit 2; a failed run: exit 1).
+ */
+export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Logger): Promise<BacktestRun> {
+  const { data: loaded, dataset } = await loadDataSource(plan.source, { format: plan.format, from: plan.from, to: plan.to, logger }, io).catch((error: unknown) => {
+    throw rangeProblem(error, plan);
+  });
+  let data: MarketData;
+  try {
+    data = selectSymbols(loaded, plan.symbols);
+  } catch (error) {
+    if (!DataValidationError.isInstance(error) || error.problems.some((problem) => problem.rule !== 'unknown-symbol')) throw error;
+    throw new ConfigError(
+      error.problems.map((problem) => ({ path: `--symbol ${problem.value ?? ''}`, message: problem.message })),
+      { source: COMMAND_LINE },
+    );
+  }
+  let benchmark: BarSeries | undefined;
+  if (plan.benchmark.kind === 'symbol') {
+    try {
+      benchmark = getSeries(loaded, plan.benchmark.symbol);
+    } catch (error) {
+      if (!DataValidationError.isInstance(error)) throw error;
+      throw new ConfigError([{ path: `--benchmark ${plan.benchmark.symbol}`, message: error.problems[0]?.message ?? error.message }], { source: COMMAND_LINE });
+    }
+  } else if (plan.benchmark.kind === 'auto' && data.series.length === 1) {
+    benchmark = data.series[0];
+  }
+  const strategy = plan.strategy.strategy;
+  const { rebalance, ...engine } = plan.engine;
+  const result = runBacktest({ series: data.series, strategy, ...engine, ...(rebalance === null ? {} : { rebalance }), logger });
+  const performance = computeMetrics(
+    { equity: result.equity, trades: result.trades, fills: result.fills },
+    {
+      riskFreeRate: plan.riskFreeRate,
+      ...(plan.periodsPerYear === undefined ? {} : { periodsPerYear: plan.periodsPerYear }),
+      ...(benchmark === undefined ? {} : { benchmark: { time: benchmark.time, close: benchmark.close } }),
+      logger,
+    },
+  );
+  return {
+    plan,
+    data,
+    dataset,
+    benchmark: benchmark?.symbol ?? null,
+    rebalance: isPortfolioStrategy(strategy) ? (rebalance ?? strategy.rebalance) : null,
+    result,
+    performance,
+  };
+}
+
+/**
+ * The log level of a backtest: the `--log-level` given, or `error` when none was given — the
+ * engine's warnings (a shrunk or rejected order) are counted in the summary instead of printed
+ * one by one; `--log-level warn` lists them.
+ */
+function backtestLogLevel(command: Command): LogLevel {
+  const level = globalOptions(command).logLevel ?? 'warn';
+  return command.getOptionValueSourceWithGlobals('logLevel') === 'default' ? 'error' : level;
+}
+
+/**
+ * Registers `ensemble backtest`: one strategy over embedded or file data, a readable summary, and
+ * optionally the JSON result, an HTML tearsheet and a Markdown report.
+ */
+export function registerBacktestCommand(program: Command, io: CliIo): Command {
+  return program
+    .command('backtest')
+    .description('backtest one strategy on a data file or an embedded data set and print its metrics and trades')
+    .option('--data <file>', 'market data file (CSV or JSON); relative to the working directory')
+    .option('--dataset <name>', 'an embedded data set: sp500, dow30 or stocks5 (see `ensemble data list`)')
+    .addOption(new Option('--format <format>', 'layout of the --data file instead of detecting it').choices(['ohlcv', 'long', 'wide', 'json']))
+    .requiredOption('--strategy <name>', 'strategy to run (see `ensemble strategies`)')
+    .option('--param <key=value>', "a strategy parameter, e.g. --param fast=10 (repeatable; default: the strategy's defaults)", appendValue)
+    .option('-s, --symbol <symbol>', 'trade only this symbol (repeatable, or comma-separated; default: every symbol of the data)', appendValue)
+    .option('--from <date>', 'first date of the run, inclusive (YYYY-MM-DD; default: the start of the data)')
+    .option('--to <date>', 'last date of the run, inclusive: a date covers its whole day (default: the end of the data)')
+    .option('--cash <amount>', 'starting cash (default: 100000)')
+    .addOption(new Option('--fill <mode>', "when orders fill: next-open = the next bar's open, close = the deciding bar's close (default: next-open)").choices(['next-open', 'close']))
+    .option('--sizing <kind:value>', `entry size of signal strategies: ${SIZING_FORMS.join(', ')} (default: percent-of-cash:100)`)
+    .option('--fractional', 'allow fractional units (default: whole units, rounded down)')
+    .option('--commission-rate <fraction>', 'commission as a fraction of traded value, 0.001 = 0.1% (default: 0)')
+    .option('--commission-per-unit <amount>', 'commission per unit (share) traded, instead of a rate')
+    .option('--commission-fixed <amount>', 'commission per order, instead of a rate')
+    .option('--commission-min <amount>', 'least commission per fill, with any commission model (default: none)')
+    .option('--slippage-bps <bps>', 'slippage against the trader in basis points of the price (default: 0)')
+    .option('--slippage-fixed <amount>', 'slippage against the trader in currency per unit, instead of bps')
+    .option('--close-at-end', "close positions still open at each symbol's last close (default: leave them open, marked to market)")
+    .option('--rebalance <rule>', "portfolio strategies: never, week, month, quarter, year or a bar count N (default: the strategy's own)")
+    .option('--check-invariants', 'verify equity = cash + positions at every bar (slower; a mismatch fails the run)')
+    .option('--risk-free-rate <fraction>', 'annual risk-free rate for Sharpe, Sortino and alpha, 0.02 = 2% (default: 0)')
+    .option('--periods-per-year <n>', 'return periods per year used to annualise (default: inferred from the bar spacing, 252 for daily bars)')
+    .option('--benchmark <symbol>', 'symbol of the data to compare against (alpha, beta, …), or none (default: the traded symbol when there is one, else none)')
+    .option('--trades <n>', `closed trades to list in the summary, or all (default: ${DEFAULT_TRADES_SHOWN})`)
+    .option('--json <file>', 'write the JSON result (config, equity curve, fills, trades, metrics); - writes it to stdout')
+    .option('--html <file>', 'write a self-contained HTML tearsheet')
+    .option('--md <file>', 'write a Markdown report')
+    .addHelpText('after', EXAMPLES)
+    .action(async (flags: Omit<BacktestFlags, 'param' | 'symbol'> & { param?: string[]; symbol?: string[] }, command: Command) => {
+      const logger = createCliLogger(io, backtestLogLevel(command));
+      const plan = planBacktest({ ...flags, param: flags.param ?? [], symbol: flags.symbol ?? [] }, io.cwd);
+      const { json, html, md } = plan.outputs;
+      if (json !== undefined && json !== '-') await checkOutputPath(json, '--json');
+      if (html !== undefined) await checkOutputPath(html, '--html');
+      if (md !== undefined) await checkOutputPath(md, '--md');
+
+      const run = await executeBacktest(plan, io, logger);
+      const files = await renderBacktestFiles(run, { json: json === '-' ? undefined : json, html, md }, logger);
+      const summarySink = json === '-' ? io.stderr : io.stdout;
+      const summary = renderBacktestSummary(run, { palette: paletteFor(io, summarySink), tradesShown: plan.tradesShown });
+      await writeFilesAtomic(files);
+      if (json === '-') io.stdout.write(backtestJsonText(run));
+      summarySink.write(summary);
+      for (const file of files) summarySink.write(`wrote ${file.path} (${formatCount(Buffer.byteLength(file.content, 'utf8'))} bytes)\n`);
+    });
+}

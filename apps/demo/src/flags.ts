@@ -1,0 +1,280 @@
+import { resolveDateBound } from '@ensemble/data';
+import type { SizingRule } from '@ensemble/engine';
+import { ConfigError } from '@ensemble/protocol';
+import type { AnyStrategy, ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
+import { coerceParameterStrings, describeParameters, getStrategy, listStrategies } from '@ensemble/strategies';
+
+/** Where problems with command-line flags are reported from (the `source` of their `ConfigError`). */
+export const COMMAND_LINE = 'the command-line options';
+
+/**
+ * Collects problems with command-line flags, each as `{ path: '--flag value', message }`, so that
+ * every bad flag is reported at once; {@link FlagProblems.throwIfAny} throws them as one protocol
+ * `ConfigError` (exit code 2).
+ */
+export class FlagProblems {
+  readonly #issues: ConfigIssue[] = [];
+
+  /** Records that `flag` (the flag as typed, e.g. `--cash -5`) breaks a rule. */
+  add(flag: string, message: string): void {
+    this.#issues.push({ path: flag, message });
+  }
+
+  /** The problems recorded so far. */
+  get issues(): readonly ConfigIssue[] {
+    return this.#issues;
+  }
+
+  /** Throws a `ConfigError` listing every recorded problem, if there is any. */
+  throwIfAny(): void {
+    if (this.#issues.length > 0) throw new ConfigError(this.#issues, { source: COMMAND_LINE });
+  }
+}
+
+/**
+ * Collects a repeatable option's values without a default list (so `--help` shows none):
+ * `--param a=1 --param b=2` → `['a=1', 'b=2']`; absent → `undefined`.
+ */
+export function appendValue(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** A flag as the user typed it, for messages: `--cash -5`, `--param fast=40`. */
+export function flagText(flag: string, value: string): string {
+  return `${flag} ${value}`;
+}
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Parses a plain decimal number (`100000`, `0.001`, `-2.5`, `1e6`): anything else — empty text,
+ * `abc`, `1,000`, `0x10`, `Infinity` — is null.
+ */
+export function parseNumber(text: string): number | null {
+  const trimmed = text.trim();
+  if (!NUMBER.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return Number.isFinite(value) ? value : null;
+}
+
+/** Rules a numeric flag can impose beyond being a number. */
+export interface NumberRule {
+  /** Inclusive lower bound. */
+  readonly min?: number;
+  /** Exclusive lower bound. */
+  readonly above?: number;
+  /** Inclusive upper bound. */
+  readonly max?: number;
+  readonly integer?: boolean;
+}
+
+function ruleBroken(value: number, rule: NumberRule): string | null {
+  if (rule.integer === true && !Number.isInteger(value)) return 'must be a whole number';
+  if (rule.min !== undefined && value < rule.min) return `must be ${rule.min} or more`;
+  if (rule.above !== undefined && value <= rule.above) return `must be greater than ${rule.above}`;
+  if (rule.max !== undefined && value > rule.max) return `must be at most ${rule.max}`;
+  return null;
+}
+
+/**
+ * Reads the number of a flag (`undefined` when the flag was not given); a value that is not a
+ * number, or breaks `rule`, is recorded in `problems` and gives `undefined`.
+ */
+export function numberFlag(problems: FlagProblems, flag: string, text: string | undefined, rule: NumberRule = {}): number | undefined {
+  if (text === undefined) return undefined;
+  const value = parseNumber(text);
+  if (value === null) {
+    problems.add(flagText(flag, text), `expected a number, got "${text}"`);
+    return undefined;
+  }
+  const broken = ruleBroken(value, rule);
+  if (broken !== null) {
+    problems.add(flagText(flag, text), broken);
+    return undefined;
+  }
+  return value;
+}
+
+/**
+ * Reads a date flag (`--from`, `--to`) to epoch ms UTC: `YYYY-MM-DD`, an ISO date-time, a month
+ * name form or epoch ms, as `@ensemble/data` parses dates. A date-only `--to` covers that whole
+ * day (its last millisecond). An unreadable date is recorded in `problems`.
+ */
+export function dateFlag(problems: FlagProblems, flag: '--from' | '--to', text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return resolveDateBound(text, flag === '--from' ? 'from' : 'to');
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    problems.add(flagText(flag, text), `"${text}" is not a date; use YYYY-MM-DD (e.g. 2005-01-31), an ISO date-time or epoch milliseconds`);
+    return undefined;
+  }
+}
+
+/**
+ * Reads `--from` and `--to` together; records `--from` after `--to` as a problem. Returns the
+ * bounds in epoch ms (either may be undefined).
+ */
+export function dateRangeFlags(
+  problems: FlagProblems,
+  from: string | undefined,
+  to: string | undefined,
+): { readonly from: number | undefined; readonly to: number | undefined } {
+  const start = dateFlag(problems, '--from', from);
+  const end = dateFlag(problems, '--to', to);
+  if (start !== undefined && end !== undefined && start > end) {
+    problems.add(`--from ${from ?? ''} --to ${to ?? ''}`, '--from is after --to: the date range is empty; swap them');
+    return { from: undefined, to: undefined };
+  }
+  return { from: start, to: end };
+}
+
+/** The forms `--sizing` accepts, for messages and help. */
+export const SIZING_FORMS = ['percent-of-cash:P', 'percent-of-equity:P', 'fixed-quantity:Q', 'fixed-cash:C'] as const;
+
+/**
+ * Parses `--sizing KIND:VALUE` into the engine's sizing rule: `percent-of-cash:P` and
+ * `percent-of-equity:P` (0 < P ≤ 100), `fixed-quantity:Q` (units), `fixed-cash:C` (currency,
+ * commission included). Records a problem and returns undefined for anything else; the bounds
+ * are the engine's (`SizingRuleSchema`) and are checked when the engine options are parsed.
+ */
+export function sizingFlag(problems: FlagProblems, text: string | undefined): SizingRule | undefined {
+  if (text === undefined) return undefined;
+  const match = /^\s*([a-z-]+)\s*:\s*(.*?)\s*$/.exec(text);
+  const kind = match?.[1];
+  const amount = match?.[2] === undefined ? null : parseNumber(match[2]);
+  const forms = `expected one of ${SIZING_FORMS.join(', ')} (e.g. --sizing percent-of-cash:100)`;
+  if (kind === undefined || !['percent-of-cash', 'percent-of-equity', 'fixed-quantity', 'fixed-cash'].includes(kind)) {
+    problems.add(flagText('--sizing', text), forms);
+    return undefined;
+  }
+  if (amount === null) {
+    problems.add(flagText('--sizing', text), `"${match?.[2] ?? ''}" is not a number; ${forms}`);
+    return undefined;
+  }
+  switch (kind) {
+    case 'percent-of-cash':
+      return { kind: 'percent-of-cash', percent: amount };
+    case 'percent-of-equity':
+      return { kind: 'percent-of-equity', percent: amount };
+    case 'fixed-quantity':
+      return { kind: 'fixed-quantity', quantity: amount };
+    default:
+      return { kind: 'fixed-cash', amount };
+  }
+}
+
+/**
+ * Reads a "how many rows" flag such as `--trades`: a whole number ≥ 0, or `all` (returned as
+ * `Infinity`). Records a problem and returns `fallback` otherwise.
+ */
+export function countOrAllFlag(problems: FlagProblems, flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (text.trim().toLowerCase() === 'all') return Number.POSITIVE_INFINITY;
+  const value = parseNumber(text);
+  if (value === null || !Number.isInteger(value) || value < 0) {
+    problems.add(flagText(flag, text), 'expected a whole number of rows (0 or more) or "all"');
+    return fallback;
+  }
+  return value;
+}
+
+/** `--param key=value` flags split into a record, before typing. */
+export interface RawParams {
+  /** The value text by key. */
+  readonly values: Readonly<Record<string, string>>;
+  /** The flag as typed, by key, for messages. */
+  readonly flags: Readonly<Record<string, string>>;
+}
+
+/**
+ * Splits repeated `--param key=value` flags. A flag without `=` or with an empty key, and a key
+ * given twice, are recorded as problems.
+ */
+export function splitParamFlags(problems: FlagProblems, params: readonly string[]): RawParams {
+  const values: Record<string, string> = {};
+  const flags: Record<string, string> = {};
+  for (const param of params) {
+    const separator = param.indexOf('=');
+    const key = separator < 0 ? '' : param.slice(0, separator).trim();
+    if (key === '') {
+      problems.add(flagText('--param', param), 'expected key=value, e.g. --param fast=10');
+      continue;
+    }
+    if (Object.hasOwn(values, key)) {
+      problems.add(flagText('--param', param), `${key} is already set by ${flags[key] ?? ''}; give each parameter once`);
+      continue;
+    }
+    values[key] = param.slice(separator + 1).trim();
+    flags[key] = flagText('--param', param);
+  }
+  return { values, flags };
+}
+
+/** A strategy built from `--strategy` and `--param` flags. */
+export interface StrategyFromFlags {
+  readonly definition: StrategyDefinition;
+  readonly strategy: AnyStrategy;
+  /** Every parameter with defaults applied (the schema's output), for headers and result files. */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+function describeRule(definition: StrategyDefinition, key: string): string {
+  const parameter = describeParameters(definition).find((candidate) => candidate.name === key);
+  if (parameter === undefined) return '';
+  const parts = [parameter.type, parameter.bounds, parameter.default === undefined ? null : `default ${JSON.stringify(parameter.default)}`];
+  return ` (${key}: ${parts.filter((part) => part !== null).join(', ')})`;
+}
+
+/**
+ * Looks up strategy `name` and builds it from `--param` flags, typing each value by the
+ * parameter's schema (`coerceParameterStrings`) and validating with it. Every problem — an
+ * unknown strategy (with the available names), an unknown key, a wrong type, a bound or a
+ * cross-field rule — is recorded against the flag that caused it, e.g.
+ * `--param fast=40: fast (40) must be less than slow (30)`. Returns undefined after a problem.
+ */
+export function strategyFromFlags(problems: FlagProblems, name: string, params: readonly string[]): StrategyFromFlags | undefined {
+  let definition: StrategyDefinition;
+  try {
+    definition = getStrategy(name);
+  } catch {
+    const available = listStrategies()
+      .map((candidate) => candidate.name)
+      .join(', ');
+    problems.add(flagText('--strategy', name), `unknown strategy "${name}"; available: ${available}. Run \`ensemble strategies\` to see them with their parameters`);
+    return undefined;
+  }
+  const before = problems.issues.length;
+  const raw = splitParamFlags(problems, params);
+  if (problems.issues.length > before) return undefined;
+  const typed = coerceParameterStrings(definition, raw.values);
+  const parsed = definition.schema.safeParse(typed);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [String(issue.path[0] ?? '')];
+      for (const key of keys) {
+        const flag = raw.flags[key];
+        if (issue.code === 'unrecognized_keys') {
+          const known = describeParameters(definition).map((parameter) => parameter.name);
+          problems.add(
+            flag ?? `--param ${key}`,
+            `unknown parameter "${key}": ${definition.name} takes ${known.length === 0 ? 'no parameters' : known.join(', ')} (see \`ensemble strategies ${definition.name}\`)`,
+          );
+        } else if (flag === undefined) {
+          // A cross-field rule broken through a default (`--param slow=5` against the default fast=10).
+          const given = Object.values(raw.flags);
+          const fallback = describeParameters(definition).find((parameter) => parameter.name === key)?.default;
+          const note = fallback === undefined ? `${key} is not set` : `${key} is not set, so it is at its default ${JSON.stringify(fallback)}`;
+          problems.add(given.length === 0 ? `--param ${key}` : given.join(' '), `${issue.message} (${note})`);
+        } else {
+          const value = raw.values[key] ?? '';
+          const wrongType = issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value';
+          problems.add(flag, `${wrongType ? `"${value}" is not accepted: ${issue.message}` : issue.message}${describeRule(definition, key)}`);
+        }
+      }
+    }
+    return undefined;
+  }
+  const output = parsed.data as Record<string, unknown>;
+  return { definition, strategy: definition.create(output, definition.name), params: output };
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MISSING,
+  formatMetricValue,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatQuantity,
+  formatRatio,
+  formatTable,
+  pad,
+  visibleLength,
+} from './format';
+
+const green = (text: string) => `\u001b[32m${text}\u001b[39m`;
+
+describe('number formatting', () => {
+  it('formatNumber: fixed decimals, thousands separators, no minus on a rounded zero', () => {
+    expect(formatNumber(1234567.891, 2)).toBe('1,234,567.89');
+    expect(formatNumber(-1234.5, 2)).toBe('-1,234.50');
+    expect(formatNumber(999, 0)).toBe('999');
+    expect(formatNumber(1000, 0)).toBe('1,000');
+    expect(formatNumber(-0.004, 2)).toBe('0.00');
+    expect(formatNumber(0.5, 0)).toBe('1');
+    expect(formatNumber(Number.NaN, 2)).toBe(MISSING);
+    expect(formatNumber(Number.POSITIVE_INFINITY, 2)).toBe(MISSING);
+  });
+
+  it('formatNumber agrees with toFixed once the separators are removed (seeded sweep over magnitudes and signs)', () => {
+    let state = 12345;
+    const random = () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    for (let k = 0; k < 2000; k++) {
+      const value = (random() - 0.5) * 10 ** Math.floor(random() * 12);
+      const decimals = Math.floor(random() * 5);
+      const text = formatNumber(value, decimals);
+      expect(text).toMatch(/^-?\d{1,3}(,\d{3})*(\.\d+)?$/);
+      const plain = Math.abs(value).toFixed(decimals);
+      const negative = value < 0 && /[1-9]/.test(plain);
+      expect(text.replace(/,/g, '')).toBe(`${negative ? '-' : ''}${plain}`);
+    }
+  });
+
+  it('money, percent, ratio, quantity; null is —', () => {
+    expect(formatMoney(164421.015164)).toBe('164,421.02');
+    expect(formatMoney(null)).toBe('—');
+    expect(formatPercent(0.6442)).toBe('64.42%');
+    expect(formatPercent(-0.29391)).toBe('-29.39%');
+    expect(formatPercent(0.001, 4)).toBe('0.1000%');
+    expect(formatPercent(null)).toBe('—');
+    expect(formatRatio(1.2345)).toBe('1.23');
+    expect(formatRatio(-0.005)).toBe('-0.01');
+    expect(formatRatio(null)).toBe('—');
+    expect(formatQuantity(68)).toBe('68');
+    expect(formatQuantity(12345)).toBe('12,345');
+    expect(formatQuantity(0.5)).toBe('0.5');
+    expect(formatQuantity(1.23456789)).toBe('1.234568');
+  });
+
+  it('formatMetricValue formats by unit', () => {
+    expect(formatMetricValue(0.0249, 'percent')).toBe('2.49%');
+    expect(formatMetricValue(0.2812, 'ratio')).toBe('0.28');
+    expect(formatMetricValue(-2510.514, 'currency')).toBe('-2,510.51');
+    expect(formatMetricValue(5105, 'bars')).toBe('5,105');
+    expect(formatMetricValue(36.04, 'bars')).toBe('36.0');
+    expect(formatMetricValue(2497, 'days')).toBe('2,497');
+    expect(formatMetricValue(87, 'count')).toBe('87');
+    for (const unit of ['percent', 'ratio', 'currency', 'bars', 'days', 'count'] as const) expect(formatMetricValue(null, unit)).toBe('—');
+  });
+});
+
+describe('tables with colours', () => {
+  it('visibleLength and pad ignore ANSI escapes', () => {
+    expect(visibleLength(green('ab'))).toBe(2);
+    expect(pad(green('ab'), 4)).toBe(`${green('ab')}  `);
+    expect(pad('ab', 4, 'right')).toBe('  ab');
+    expect(pad('abcdef', 4)).toBe('abcdef');
+  });
+
+  it('formatTable aligns coloured cells by their visible width', () => {
+    const table = formatTable(
+      [{ header: 'name' }, { header: 'P&L', align: 'right' }],
+      [
+        ['a', green('1.00')],
+        ['longer', '-12.50'],
+      ],
+    );
+    expect(table.replaceAll(green('1.00'), '1.00')).toBe(['name       P&L', 'a         1.00', 'longer  -12.50'].join('\n'));
+  });
+});

@@ -1,0 +1,109 @@
+import type { LoggerInterface } from 'vega';
+import { compile } from 'vega-lite';
+import { describe, expect, it } from 'vitest';
+import { buildRandomWalkRun } from './__fixtures__/random-walk-run';
+import { buildSmallRun } from './__fixtures__/small-run';
+import { buildCharts, sleeveColor } from './charts';
+import type { ChartOptions, ReportChart } from './charts';
+import { normalizeSvg, renderSvg } from './svg';
+
+const options: ChartOptions = { width: 900, maxPoints: 5000, timeFormat: 'date' };
+
+function compileWarnings(chart: ReportChart): string[] {
+  const messages: string[] = [];
+  const logger: LoggerInterface = {
+    level(this: LoggerInterface) {
+      return this;
+    },
+    error: (...args: readonly unknown[]) => (messages.push(`error: ${args.map(String).join(' ')}`), logger),
+    warn: (...args: readonly unknown[]) => (messages.push(`warn: ${args.map(String).join(' ')}`), logger),
+    info: () => logger,
+    debug: () => logger,
+  };
+  compile(chart.spec, { logger });
+  return messages;
+}
+
+interface Layer {
+  data?: { values: Record<string, unknown>[] };
+  layer?: Layer[];
+  encoding?: Record<string, { scale?: { range?: string[] } }>;
+  params?: unknown[];
+}
+
+function layers(spec: Layer): Layer[] {
+  return [spec, ...(spec.layer ?? []).flatMap(layers)];
+}
+
+describe('buildCharts', () => {
+  it('builds every chart for an orchestrated run, and vega-lite compiles each without a warning', () => {
+    const charts = buildCharts(buildRandomWalkRun({ bars: 800 }), options);
+    expect(charts.map((chart) => chart.id)).toEqual([
+      'equity',
+      'drawdown',
+      'sleeve-equity',
+      'weights',
+      'monthly-returns',
+      'rolling-sharpe',
+      'contribution',
+      'attribution',
+      'correlation',
+    ]);
+    for (const chart of [...charts, ...buildCharts(buildSmallRun(), { ...options, interactive: false })]) {
+      expect(compileWarnings(chart), chart.id).toEqual([]);
+    }
+  });
+
+  it('leaves out the sleeve charts for a single strategy and the charts without data', () => {
+    const input = buildSmallRun();
+    const single = { ...input, sleeves: input.sleeves.slice(0, 1), attribution: undefined, correlation: undefined };
+    // Eight bars hold no 126-bar rolling window.
+    expect(buildCharts(single, options).map((chart) => chart.id)).toEqual(['equity', 'drawdown', 'monthly-returns']);
+    expect(buildCharts({ ...single, sleeves: [] }, options).map((chart) => chart.id)).toEqual(['equity', 'drawdown', 'monthly-returns']);
+  });
+
+  it('downsamples long curves for drawing, with a small hover data set', () => {
+    const charts = buildCharts(buildRandomWalkRun({ bars: 12_000, tradesPerSleeve: 5 }), options);
+    const equity = charts.find((chart) => chart.id === 'equity');
+    if (equity === undefined) throw new Error('no equity chart');
+    const [main, ...rest] = layers(equity.spec as Layer);
+    const rows = main?.data?.values ?? [];
+    const portfolioRows = rows.filter((row) => row.k === 'portfolio');
+    expect(portfolioRows.length).toBeLessThanOrEqual(5000);
+    expect(portfolioRows.length).toBeGreaterThan(4000);
+    const hover = rest.find((layer) => layer.params !== undefined);
+    expect(hover?.data?.values.length).toBe(400);
+  });
+
+  it('gives each sleeve the same colour in every chart', () => {
+    const charts = buildCharts(buildRandomWalkRun({ bars: 300 }), options);
+    for (const id of ['sleeve-equity', 'weights', 'contribution', 'attribution'] as const) {
+      const chart = charts.find((entry) => entry.id === id);
+      const ranges = layers(chart?.spec as Layer).flatMap((layer) => (layer.encoding?.color?.scale?.range ? [layer.encoding.color.scale.range] : []));
+      expect(ranges.length, id).toBeGreaterThan(0);
+      for (const range of ranges) expect(range.slice(0, 3), id).toEqual([0, 1, 2].map(sleeveColor));
+    }
+  });
+});
+
+describe('renderSvg', () => {
+  it('gives the same bytes for the same spec, with ids renumbered under the prefix', async () => {
+    // The contribution chart clips its bars, so its SVG holds clip-path ids.
+    const chart = buildCharts(buildSmallRun(), { ...options, interactive: false }).find((entry) => entry.id === 'contribution');
+    if (chart === undefined) throw new Error('no chart');
+    const first = await renderSvg(chart.spec, 'a');
+    const second = await renderSvg(chart.spec, 'a');
+    expect(second).toBe(first);
+    const ids = [...first.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) expect(id).toMatch(/^a-\d+$/);
+    for (const [, reference] of first.matchAll(/url\(#([^)]+)\)/g)) expect(ids).toContain(reference);
+  });
+
+  it('normalizeSvg renames ids and their references and rounds coordinates', () => {
+    const svg = '<svg><defs><clipPath id="clip7"><path d="M0.123456,1.5L2.999999,3"/></clipPath></defs><g clip-path="url(#clip7)" transform="translate(10.33333,4)"><text>1.23456</text></g></svg>';
+    expect(normalizeSvg(svg, 'x')).toBe(
+      '<svg><defs><clipPath id="x-1"><path d="M0.12,1.5L3,3"/></clipPath></defs><g clip-path="url(#x-1)" transform="translate(10.33,4)"><text>1.23456</text></g></svg>',
+    );
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { buildSmallRun } from './__fixtures__/small-run';
+import { csvField, renderCsv, toCsvText } from './csv';
+
+/** A small RFC 4180 reader, to check that what we write reads back cell for cell. */
+function readCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charAt(i);
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  return rows;
+}
+
+describe('CSV', () => {
+  it('quotes fields that need it and leaves the rest alone', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField(' padded')).toBe('" padded"');
+    expect(csvField(0.1 + 0.2)).toBe('0.30000000000000004');
+    expect(csvField(-0)).toBe('0');
+    expect(csvField(Number.NaN)).toBe('');
+    expect(csvField(null)).toBe('');
+  });
+
+  it('round-trips awkward text through a CSV reader', () => {
+    const cells = ['a,b', 'say "hi"', 'two\r\nlines', '', 'x'];
+    const text = toCsvText(['one', 'two', 'three', 'four', 'five'], [cells]);
+    expect(readCsv(text)).toEqual([['one', 'two', 'three', 'four', 'five'], cells]);
+  });
+
+  it('exports equity with sleeve columns, trades, fills and weights', () => {
+    const files = renderCsv(buildSmallRun());
+    expect(Object.keys(files)).toEqual(['equity.csv', 'trades.csv', 'fills.csv', 'weights.csv']);
+    const equity = readCsv(files['equity.csv']);
+    expect(equity[0]).toEqual(['time', 'equity', 'cash', 'equity_momentum', 'equity_carry']);
+    expect(equity[1]).toEqual(['2024-01-29', '10000', '10000', '5000', '5000']);
+    expect(equity).toHaveLength(9);
+    const trades = readCsv(files['trades.csv']);
+    expect(trades[0]?.[0]).toBe('strategy_id');
+    expect(trades[1]?.slice(0, 3)).toEqual(['carry', 'TLT, "long bond"', 'short']);
+    expect(files['trades.csv']).toContain('"TLT, ""long bond"""');
+    expect(readCsv(files['fills.csv'])).toHaveLength(5);
+    const weights = readCsv(files['weights.csv'] ?? '');
+    expect(weights[0]).toEqual(['time', 'momentum', 'carry']);
+    expect(Number(weights[8]?.[1]) + Number(weights[8]?.[2])).toBeCloseTo(1, 12);
+  });
+
+  it('leaves a sleeve cell empty where the sleeve has no bar, and writes no weights without sleeves', () => {
+    const input = buildSmallRun();
+    const [first, second] = input.sleeves;
+    if (first === undefined || second === undefined) throw new Error('fixture has two sleeves');
+    const late = { ...second, equity: { time: second.equity.time.slice(2), equity: second.equity.equity.slice(2), cash: second.equity.cash.slice(2) } };
+    const equity = readCsv(renderCsv({ ...input, sleeves: [first, late] })['equity.csv']);
+    expect(equity[1]?.[4]).toBe('');
+    expect(equity[3]?.[4]).toBe('5040');
+    const single = renderCsv({ ...input, sleeves: [], attribution: undefined });
+    expect(single['weights.csv']).toBeUndefined();
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { formatCount, formatCurrency, formatMetric, formatNumber, formatPercent, formatPrice, formatQuantity, MISSING } from './format';
+
+describe('number formatting', () => {
+  it('groups thousands and fixes decimals without the locale', () => {
+    expect(formatNumber(1234567.891, 2)).toBe('1,234,567.89');
+    expect(formatNumber(-1234.5, 1)).toBe('-1,234.5');
+    expect(formatNumber(999.999, 2)).toBe('1,000.00');
+    expect(formatNumber(-0.001, 2)).toBe('0.00');
+    expect(formatNumber(12, 0)).toBe('12');
+    expect(formatNumber(Number.NaN, 2)).toBe(MISSING);
+  });
+
+  it('formats by metric unit, with a dash for null', () => {
+    expect(formatMetric(0.123456, 'percent')).toBe('12.35%');
+    expect(formatMetric(-0.3, 'percent')).toBe('-30.00%');
+    expect(formatMetric(1.23456, 'ratio')).toBe('1.23');
+    expect(formatMetric(0.98765, 'ratio', 'beta')).toBe('0.988');
+    expect(formatMetric(1234567.891, 'currency')).toBe('1,234,567.89');
+    expect(formatMetric(2520, 'bars')).toBe('2,520');
+    expect(formatMetric(12.5, 'days')).toBe('12.5');
+    expect(formatMetric(null, 'percent')).toBe(MISSING);
+    expect(formatPercent(undefined)).toBe(MISSING);
+    expect(formatCurrency(null)).toBe(MISSING);
+    expect(formatCount(null)).toBe(MISSING);
+  });
+
+  it('formats prices and quantities', () => {
+    expect(formatPrice(1234.5)).toBe('1,234.50');
+    expect(formatPrice(0.12345)).toBe('0.1235');
+    expect(formatQuantity(1500)).toBe('1,500');
+    expect(formatQuantity(0.125)).toBe('0.125');
+    expect(formatQuantity(2.5)).toBe('2.5');
+  });
+});

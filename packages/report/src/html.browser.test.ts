@@ -1,0 +1,193 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRandomWalkRun } from './__fixtures__/random-walk-run';
+import { buildSmallRun } from './__fixtures__/small-run';
+import type { ReportInput } from './report-input';
+import { writeReport } from './report-generator';
+
+/** Debian's Chromium, as CI installs it (`apt-get install chromium`); ENSEMBLE_CHROMIUM overrides the path. */
+const CHROMIUM = process.env.ENSEMBLE_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
+const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
+const available = existsSync(CHROMIUM);
+
+if (!available) {
+  if (process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false') {
+    it('has Chromium for the browser test (CI never skips it)', () => {
+      throw new Error(`Chromium was not found at ${CHROMIUM}. CI must install it first (apt-get install -y chromium), or set ENSEMBLE_CHROMIUM to its path.`);
+    });
+  } else {
+    console.warn(
+      `\n⚠ Skipping the HTML report browser test: Chromium was not found at ${CHROMIUM}.\n  Install it (apt-get install -y chromium) or set ENSEMBLE_CHROMIUM to run it; CI always runs it.\n`,
+    );
+  }
+}
+
+interface OpenedReport {
+  readonly page: Page;
+  readonly consoleErrors: string[];
+  readonly consoleWarnings: string[];
+  readonly requests: string[];
+  readonly url: string;
+}
+
+describe.runIf(available)('HTML report in Chromium', () => {
+  let browser: Browser;
+  let directory: string;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    directory = await mkdtemp(join(tmpdir(), 'ensemble-report-browser-'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  async function open(input: ReportInput, name: string, options: { maxTableRows?: number } = {}): Promise<OpenedReport> {
+    const path = join(directory, `${name}.html`);
+    await writeReport({ html: path }, input, options);
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const consoleErrors: string[] = [];
+    const consoleWarnings: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+      if (message.type() === 'warning') consoleWarnings.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    page.on('request', (request) => requests.push(request.url()));
+    const url = pathToFileURL(path).href;
+    await page.goto(url);
+    await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 90_000 });
+    return { page, consoleErrors, consoleWarnings, requests, url };
+  }
+
+  async function chartSizes(page: Page): Promise<{ id: string | null; rendered: string | null; width: number; height: number; marks: number }[]> {
+    const elements = page.locator('[data-chart]');
+    const sizes = [];
+    for (let i = 0; i < (await elements.count()); i++) {
+      const element = elements.nth(i);
+      const graphic = element.locator('svg, canvas').first();
+      const box = await graphic.boundingBox();
+      sizes.push({
+        id: await element.getAttribute('data-chart'),
+        rendered: await element.getAttribute('data-rendered'),
+        width: box?.width ?? 0,
+        height: box?.height ?? 0,
+        marks: await graphic.locator('path, rect, line, text').count(),
+      });
+    }
+    return sizes;
+  }
+
+  it('renders an orchestrated report offline: every chart drawn, no error, no request, working controls', async () => {
+    const input = buildRandomWalkRun({ bars: 2500, sleeves: 3 });
+    const report = await open(input, 'report', { maxTableRows: 100 });
+    const { page } = report;
+
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'report-top.png') });
+
+    const charts = await chartSizes(page);
+    expect(charts.map((chart) => chart.id)).toEqual([
+      'equity',
+      'drawdown',
+      'monthly-returns',
+      'rolling-sharpe',
+      'sleeve-equity',
+      'weights',
+      'contribution',
+      'correlation',
+      'attribution',
+    ]);
+    for (const chart of charts) {
+      const id = chart.id ?? '';
+      expect(chart.rendered, id).toBe('true');
+      expect(chart.width, id).toBeGreaterThan(100);
+      expect(chart.height, id).toBeGreaterThan(50);
+      expect(chart.marks, id).toBeGreaterThan(5);
+    }
+
+    // Log scale: vega labels its axes for screen readers with the scale type.
+    const equityAxis = async () => /Y-axis titled 'Equity' for a (\w+) scale/.exec(await page.locator('[data-chart="equity"] svg').innerHTML())?.[1] ?? null;
+    expect(await equityAxis()).toBe('linear');
+    await page.click('#log-scale');
+    await page.waitForSelector('[data-chart="equity"][data-scale="log"][data-rendered="true"]');
+    expect(await equityAxis()).toBe('log');
+    await page.click('#log-scale');
+    await page.waitForSelector('[data-chart="equity"][data-scale="linear"][data-rendered="true"]');
+    expect(await equityAxis()).toBe('linear');
+
+    // Trades: capped at 100 of 120 rows with a note; clicking P&L sorts by it, largest first, then smallest first.
+    const trades = page.locator('[data-table="trades"]');
+    expect(await trades.locator('tbody tr').count()).toBe(100);
+    expect(await trades.locator('.note').textContent()).toBe('120 trades · showing the first 100; the JSON and CSV exports hold every row');
+    const pnl = trades.locator('th', { hasText: 'P&L' });
+    const firstPnl = async () => Number((await trades.locator('tbody tr:first-child td:nth-child(9)').textContent())?.replace(/,/g, ''));
+    const sortedPnl = input.portfolio.trades.map((trade) => trade.pnl).sort((a, b) => a - b);
+    await pnl.click();
+    expect(await pnl.getAttribute('aria-sort')).toBe('descending');
+    expect(await firstPnl()).toBeCloseTo(sortedPnl[sortedPnl.length - 1] ?? Number.NaN, 2);
+    await pnl.click();
+    expect(await pnl.getAttribute('aria-sort')).toBe('ascending');
+    expect(await firstPnl()).toBeCloseTo(sortedPnl[0] ?? Number.NaN, 2);
+
+    // Conflicts: the filter box keeps the rows that mention the text.
+    const conflicts = page.locator('[data-table="conflicts"]');
+    const iwm = input.conflicts.filter((conflict) => conflict.symbol === 'IWM').length;
+    expect(iwm).toBeGreaterThan(0);
+    await conflicts.locator('input[type="search"]').fill('iwm');
+    expect(await conflicts.locator('tbody tr').count()).toBe(iwm);
+    expect(await conflicts.locator('.note').textContent()).toBe(`${iwm} of ${input.conflicts.length} conflicts match`);
+    for (const symbol of await conflicts.locator('tbody tr td:nth-child(2)').allTextContents()) expect(symbol).toBe('IWM');
+    await conflicts.locator('input[type="search"]').fill('');
+    expect(await conflicts.locator('tbody tr').count()).toBe(input.conflicts.length);
+    const rebalances = page.locator('[data-table="rebalances"]');
+    await rebalances.locator('input[type="search"]').fill('2013-');
+    expect(await rebalances.locator('tbody tr').count()).toBe(12);
+
+    await rebalances.locator('input[type="search"]').fill('');
+    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+    await writeReport({ html: join(ARTIFACTS, 'report.html') }, input);
+
+    expect(report.consoleErrors).toEqual([]);
+    expect(report.consoleWarnings).toEqual([]);
+    expect(report.requests).toEqual([report.url]);
+    await page.close();
+  }, 180_000);
+
+  it('renders a single-strategy report with the sleeve sections left out', async () => {
+    const input = buildSmallRun();
+    const report = await open(
+      { ...input, sleeves: [], attribution: undefined, correlation: undefined, diversificationRatio: undefined, crossing: undefined, conflicts: [], rebalances: [] },
+      'single',
+    );
+    const charts = await chartSizes(report.page);
+    expect(charts.map((chart) => chart.id)).toEqual(['equity', 'drawdown', 'monthly-returns']);
+    for (const chart of charts) {
+      expect(chart.rendered, chart.id ?? '').toBe('true');
+      expect(chart.marks, chart.id ?? '').toBeGreaterThan(5);
+    }
+    expect(await report.page.locator('#sleeves').count()).toBe(0);
+    expect(await report.page.locator('[data-table="trades"] tbody tr').count()).toBe(2);
+    expect(report.consoleErrors).toEqual([]);
+    expect(report.requests).toEqual([report.url]);
+    await report.page.close();
+  }, 120_000);
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { buildRandomWalkRun } from './__fixtures__/random-walk-run';
+import { buildSmallRun } from './__fixtures__/small-run';
+import { escapeHtml, renderHtml } from './html';
+import type { ReportInput } from './report-input';
+
+function embeddedData(html: string): { charts: Record<string, unknown>; tables: Record<string, { rows: unknown[][] }>; maxTableRows: number } {
+  const match = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
+  if (match?.[1] === undefined) throw new Error('no embedded data');
+  return JSON.parse(match[1]) as ReturnType<typeof embeddedData>;
+}
+
+describe('renderHtml', () => {
+  it('is one self-contained file: libraries inlined, nothing loaded from elsewhere', () => {
+    const html = renderHtml(buildSmallRun());
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    // The markup outside the inlined scripts loads nothing: no src, link, image, import or font.
+    const markup = html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '<script></script>');
+    expect(markup.length).toBeLessThan(60_000);
+    for (const pattern of [/<script[^>]+src=/i, /<link\b/i, /<img\b/i, /<iframe\b/i, /@import/i, /@font-face/i, /url\(/i, /https?:\/\//i]) {
+      expect(markup.search(pattern), String(pattern)).toBe(-1);
+    }
+    expect(html.includes('sourceMappingURL')).toBe(false);
+    expect((html.match(/<script>/g) ?? []).length).toBe(4);
+    for (const library of ['vega 6.4.0', 'vega-lite 6.4.0', 'vega-embed 7.3.0']) expect(html.includes(`/* ${library} (BSD-3-Clause) */`), library).toBe(true);
+    expect(markup.includes('@media print')).toBe(true);
+  });
+
+  it('embeds every chart spec and the interactive tables as JSON', () => {
+    const data = embeddedData(renderHtml(buildSmallRun()));
+    expect(Object.keys(data.charts)).toEqual(['equity', 'drawdown', 'sleeve-equity', 'weights', 'monthly-returns', 'contribution', 'attribution', 'correlation']);
+    expect(Object.keys(data.tables)).toEqual(['trades', 'rebalances', 'conflicts', 'risk']);
+    expect(data.tables.trades?.rows).toHaveLength(2);
+    expect(data.maxTableRows).toBe(2000);
+    const html = renderHtml(buildSmallRun());
+    for (const id of Object.keys(data.charts)) expect(html.includes(`data-chart="${id}"`), id).toBe(true);
+  });
+
+  it('escapes text so that no input can close a script or inject markup', () => {
+    const input: ReportInput = { ...buildSmallRun(), title: 'Evil </script><script>alert(1)</script> & co', config: { note: '</script><b>x</b>' } };
+    const html = renderHtml(input);
+    expect(html.includes('<title>Evil &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</title>')).toBe(true);
+    expect(html.includes('<script>alert(1)</script>')).toBe(false);
+    expect(html.includes('<b>x</b>')).toBe(false);
+    expect(embeddedData(html)).toBeDefined();
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+
+  it('shows the headline numbers in the header', () => {
+    const html = renderHtml(buildSmallRun());
+    // Total return 10,500 / 10,000 − 1 = 5.00 %; end equity 10,500 (whole currency units from 10,000 up).
+    expect(html.includes('data-card="Total return"><div class="label">Total return</div><div class="value">5.00%</div>')).toBe(true);
+    expect(html.includes('data-card="End equity"><div class="label">End equity</div><div class="value">10,500</div>')).toBe(true);
+    for (const label of ['CAGR', 'Sharpe', 'Max drawdown']) expect(html.includes(`data-card="${label}"`), label).toBe(true);
+  });
+
+  it('hides what has no data: a single strategy without logs has no sleeve section, tables or toggle for negative equity', () => {
+    const input = buildSmallRun();
+    const single: ReportInput = {
+      ...input,
+      benchmark: undefined,
+      sleeves: [],
+      attribution: undefined,
+      correlation: undefined,
+      diversificationRatio: undefined,
+      rebalances: [],
+      conflicts: [],
+      risk: [],
+      crossing: undefined,
+      portfolio: { ...input.portfolio, trades: [], fills: [] },
+    };
+    const html = renderHtml(single);
+    for (const id of ['sleeves', 'trades', 'rebalances', 'conflicts', 'risk']) expect(html.includes(`<section id="${id}"`), id).toBe(false);
+    for (const id of ['performance', 'metrics', 'drawdowns', 'config']) expect(html.includes(`<section id="${id}"`), id).toBe(true);
+    expect(Object.keys(embeddedData(html).charts)).toEqual(['equity', 'drawdown', 'monthly-returns']);
+    expect(html.includes('id="log-scale"')).toBe(true);
+    const negative = renderHtml({ ...single, portfolio: { ...single.portfolio, equity: { ...single.portfolio.equity, equity: single.portfolio.equity.equity.map((v, i) => (i === 3 ? -1 : v)) } } });
+    expect(negative.includes('id="log-scale"')).toBe(false);
+  });
+
+  it('is deterministic and stays compact for a long run', () => {
+    const input = buildRandomWalkRun({ bars: 6000, tradesPerSleeve: 20 });
+    const html = renderHtml(input);
+    expect(renderHtml(input) === html).toBe(true);
+    // The libraries are about 0.83 MB; chart data of 6,000 bars × 3 sleeves is downsampled.
+    expect(html.length).toBeLessThan(3_000_000);
+  });
+});

@@ -1,0 +1,431 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { EnsembleError } from '@ensemble/protocol';
+import { buildCharts, PORTFOLIO_COLOR, sleeveColor } from './charts';
+import type { ChartId, ReportChart } from './charts';
+import { formatCount, formatCurrency, formatMetric, formatNumber, formatPercent } from './format';
+import { CLIENT_SCRIPT } from './html-client';
+import { STYLE } from './html-style';
+import { resolveOptions } from './options';
+import type { ReportOptions, ResolvedReportOptions } from './options';
+import { parseReportInput } from './report-input';
+import type { ReportInput } from './report-input';
+import { formatConflictInputs, formatWeights, GROUP_TITLES, headline, lastValue, metricRows, metricsColumns, formatSpan } from './sections';
+import { detectTimeFormat, formatTime } from './time';
+import type { TimeFormat } from './time';
+
+/** Escapes text for HTML content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** JSON safe inside a `<script>` element: `<` is written `\u003c`, so no `</script>` can close it early. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** A library inlined into the page: its name, version and minified source. */
+interface InlineLibrary {
+  readonly name: string;
+  readonly version: string;
+  readonly source: string;
+}
+
+let libraries: readonly InlineLibrary[] | undefined;
+
+/**
+ * The minified browser builds of vega, vega-lite and vega-embed, read once from the installed
+ * packages (their `build/*.min.js`, found next to each package's entry point). Source-map comments
+ * are removed so that the page never asks for another file.
+ */
+function inlineLibraries(): readonly InlineLibrary[] {
+  if (libraries !== undefined) return libraries;
+  const require = createRequire(import.meta.url);
+  const load = (name: string, file: string): InlineLibrary => {
+    let entry: string;
+    try {
+      entry = require.resolve(name);
+    } catch (error) {
+      throw new EnsembleError('IO_FAILED', `Cannot find the "${name}" package to inline into the HTML report; install @ensemble/report's dependencies.`, { cause: error });
+    }
+    const buildDir = dirname(entry);
+    const path = join(buildDir, file);
+    try {
+      const source = readFileSync(path, 'utf8')
+        .replace(/\/\/# sourceMappingURL=\S*\s*$/gm, '')
+        .replace(/<\/script/gi, '<\\/script');
+      const manifest = JSON.parse(readFileSync(join(buildDir, '..', 'package.json'), 'utf8')) as { version?: unknown };
+      return { name, version: typeof manifest.version === 'string' ? manifest.version : 'unknown', source };
+    } catch (error) {
+      throw new EnsembleError('IO_FAILED', `Cannot read ${path} to inline ${name} into the HTML report: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  };
+  libraries = [load('vega', 'vega.min.js'), load('vega-lite', 'vega-lite.min.js'), load('vega-embed', 'vega-embed.min.js')];
+  return libraries;
+}
+
+/** Chart width before the page fits each chart to its element (a wide panel on a laptop screen). */
+const HTML_CHART_WIDTH = 1150;
+
+type ColumnType = 'text' | 'sleeve' | 'time' | 'int' | 'qty' | 'price' | 'money' | 'pct';
+
+interface TableColumn {
+  readonly label: string;
+  readonly type: ColumnType;
+  readonly signed?: boolean;
+  readonly wrap?: boolean;
+}
+
+interface InteractiveTable {
+  readonly columns: readonly TableColumn[];
+  readonly rows: readonly (readonly (string | number | null)[])[];
+  readonly sortable: boolean;
+  readonly noun: string;
+}
+
+const NUMERIC_TYPES = new Set<ColumnType>(['int', 'qty', 'price', 'money', 'pct']);
+
+function interactiveTable(id: string, table: InteractiveTable, filterable: boolean, placeholder: string): string {
+  const head = table.columns
+    .map((column) => `<th scope="col"${NUMERIC_TYPES.has(column.type) ? ' class="num"' : ''}>${escapeHtml(column.label)}</th>`)
+    .join('');
+  const search = filterable
+    ? `<input type="search" placeholder="${escapeHtml(placeholder)}" aria-label="${escapeHtml(placeholder)}">`
+    : '<span></span>';
+  return `<div class="panel" data-table="${id}">
+<div class="table-tools">${search}<span class="note"></span></div>
+<div class="table-wrap scroll"><table><thead><tr>${head}</tr></thead><tbody></tbody></table></div>
+<noscript><p class="note">Turn on JavaScript to see this table; the JSON and CSV exports hold the same rows.</p></noscript>
+</div>`;
+}
+
+function chartPanel(chart: ReportChart, options: { wide?: boolean; toggle?: string; extra?: string; center?: boolean }): string {
+  return `<figure class="panel${options.wide === true ? ' wide' : ''}" id="figure-${chart.id}">
+<div class="panel-head"><h3>${escapeHtml(chart.title)}</h3>${options.toggle ?? ''}</div>
+<div class="chart${options.center === true ? ' center' : ''}" data-chart="${chart.id}"${chart.id === 'equity' ? ' data-scale="linear"' : ''} role="img" aria-label="${escapeHtml(chart.title)}: ${escapeHtml(chart.caption)}"></div>
+<figcaption class="caption">${escapeHtml(chart.caption)}</figcaption>${options.extra ?? ''}
+</figure>`;
+}
+
+function swatch(color: string): string {
+  return `<span class="swatch" style="background:${color}"></span>`;
+}
+
+function toneClass(value: number | null): string {
+  if (value === null || value === 0) return 'num';
+  return value > 0 ? 'num pos' : 'num neg';
+}
+
+function metricsTable(input: ReportInput): string {
+  const columns = metricsColumns(input);
+  const head = columns
+    .map((column) => `<th scope="col" class="num">${column.sleeveIndex === null ? swatch(PORTFOLIO_COLOR) : swatch(sleeveColor(column.sleeveIndex))}${escapeHtml(column.label)}</th>`)
+    .join('');
+  const body = metricRows(columns)
+    .map(
+      (group) =>
+        `<tr class="group"><td colspan="${columns.length + 1}">${escapeHtml(GROUP_TITLES[group.group])}</td></tr>` +
+        group.rows
+          .map(
+            (row) =>
+              `<tr><td class="metric-name" title="${escapeHtml(row.metric.description)}">${escapeHtml(row.metric.label)}</td>${row.cells
+                .map((text) => `<td class="num">${escapeHtml(text)}</td>`)
+                .join('')}</tr>`,
+          )
+          .join(''),
+    )
+    .join('');
+  return `<div class="panel"><div class="table-wrap"><table class="metrics"><thead><tr><th scope="col">Metric</th>${head}</tr></thead><tbody>${body}</tbody></table></div>
+<p class="caption">Hover a metric's name for its definition. A dash marks a value that cannot be computed.</p></div>`;
+}
+
+function sleevesTable(input: ReportInput, footer: string): string {
+  const rows = input.sleeves
+    .map((sleeve, index) => {
+      const m = sleeve.metrics.metrics;
+      return `<tr><td>${swatch(sleeveColor(index))}${escapeHtml(sleeve.id)}</td><td>${escapeHtml(sleeve.strategy)}</td><td class="symbols">${escapeHtml(sleeve.symbols.join(', '))}</td><td class="num">${formatPercent(lastValue(sleeve.weight))}</td><td class="${toneClass(sleeve.contribution)}">${formatPercent(
+        sleeve.contribution,
+      )}</td><td class="${toneClass(m.totalReturn)}">${formatPercent(m.totalReturn)}</td><td class="num">${formatMetric(m.sharpe, 'ratio')}</td><td class="num">${formatPercent(
+        m.maxDrawdown,
+      )}</td><td class="num">${formatCount(sleeve.trades.length)}</td><td>${
+        sleeve.error === undefined ? 'active' : `<span title="${escapeHtml(sleeve.error)}">isolated</span>`
+      }</td></tr>`;
+    })
+    .join('');
+  return `<div class="panel"><div class="table-wrap"><table><thead><tr><th scope="col">Sleeve</th><th scope="col">Strategy</th><th scope="col">Symbols</th><th scope="col" class="num">Final weight</th><th scope="col" class="num">Contribution</th><th scope="col" class="num">Total return</th><th scope="col" class="num">Sharpe</th><th scope="col" class="num">Max drawdown</th><th scope="col" class="num">Trades</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table></div>${footer}</div>`;
+}
+
+function drawdownsTable(input: ReportInput, timeFormat: TimeFormat): string {
+  const rows = input.portfolio.metrics.drawdowns
+    .map(
+      (period, index) =>
+        `<tr><td class="num">${index + 1}</td><td>${formatTime(period.peak, timeFormat)}</td><td>${formatTime(period.trough, timeFormat)}</td><td>${
+          period.recovery === null ? 'not recovered' : formatTime(period.recovery, timeFormat)
+        }</td><td class="num neg">${formatPercent(period.depth)}</td><td class="num">${formatCount(period.bars)}</td><td class="num">${formatCount(
+          Math.round(period.days),
+        )}</td></tr>`,
+    )
+    .join('');
+  return `<div class="panel"><div class="table-wrap"><table><thead><tr><th scope="col" class="num">#</th><th scope="col">Peak</th><th scope="col">Trough</th><th scope="col">Recovery</th><th scope="col" class="num">Depth</th><th scope="col" class="num">Bars</th><th scope="col" class="num">Days</th></tr></thead><tbody>${rows}</tbody></table></div></div>`;
+}
+
+function turnover(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>): number {
+  const ids = new Set([...Object.keys(before), ...Object.keys(after)]);
+  let sum = 0;
+  for (const id of ids) sum += Math.abs((after[id] ?? 0) - (before[id] ?? 0));
+  return sum / 2;
+}
+
+function tables(input: ReportInput): Record<string, InteractiveTable> {
+  const result: Record<string, InteractiveTable> = {};
+  if (input.portfolio.trades.length > 0) {
+    result.trades = {
+      noun: 'trades',
+      sortable: true,
+      columns: [
+        { label: 'Sleeve', type: 'sleeve' },
+        { label: 'Symbol', type: 'text' },
+        { label: 'Side', type: 'text' },
+        { label: 'Quantity', type: 'qty' },
+        { label: 'Entry', type: 'time' },
+        { label: 'Entry price', type: 'price' },
+        { label: 'Exit', type: 'time' },
+        { label: 'Exit price', type: 'price' },
+        { label: 'P&L', type: 'money', signed: true },
+        { label: 'Return', type: 'pct', signed: true },
+        { label: 'Bars', type: 'int' },
+        { label: 'Exit reason', type: 'text' },
+      ],
+      rows: input.portfolio.trades.map((trade) => [
+        trade.strategyId,
+        trade.symbol,
+        trade.side,
+        trade.quantity,
+        trade.entryTime,
+        trade.entryPrice,
+        trade.exitTime,
+        trade.exitPrice,
+        trade.pnl,
+        trade.returnPct,
+        trade.barsHeld,
+        trade.exitReason,
+      ]),
+    };
+  }
+  if (input.rebalances.length > 0) {
+    result.rebalances = {
+      noun: 'rebalances',
+      sortable: true,
+      columns: [
+        { label: 'Time', type: 'time' },
+        { label: 'Reason', type: 'text' },
+        { label: 'Traded', type: 'pct' },
+        { label: 'Weights before', type: 'text', wrap: true },
+        { label: 'Weights after', type: 'text', wrap: true },
+      ],
+      rows: input.rebalances.map((event) => [
+        event.time,
+        event.reason,
+        turnover(event.weightsBefore, event.weightsAfter),
+        formatWeights(event.weightsBefore),
+        formatWeights(event.weightsAfter),
+      ]),
+    };
+  }
+  if (input.conflicts.length > 0) {
+    result.conflicts = {
+      noun: 'conflicts',
+      sortable: true,
+      columns: [
+        { label: 'Time', type: 'time' },
+        { label: 'Symbol', type: 'text' },
+        { label: 'Policy', type: 'text' },
+        { label: 'Signals', type: 'text', wrap: true },
+        { label: 'Outcome', type: 'text' },
+      ],
+      rows: input.conflicts.map((event) => [event.time, event.symbol, event.policy, formatConflictInputs(event.inputs), event.outcome]),
+    };
+  }
+  if (input.risk.length > 0) {
+    result.risk = {
+      noun: 'risk events',
+      sortable: true,
+      columns: [
+        { label: 'Time', type: 'time' },
+        { label: 'Kind', type: 'text' },
+        { label: 'Detail', type: 'text', wrap: true },
+      ],
+      rows: input.risk.map((event) => [event.time, event.kind, event.detail]),
+    };
+  }
+  return result;
+}
+
+function masthead(input: ReportInput, timeFormat: TimeFormat): string {
+  const time = input.portfolio.equity.time;
+  const start = time[0] ?? 0;
+  const end = time[time.length - 1] ?? 0;
+  const facts = [
+    `${formatTime(start, timeFormat)} → ${formatTime(end, timeFormat)}`,
+    formatSpan(start, end),
+    `${formatCount(time.length)} bars`,
+  ];
+  if (input.sleeves.length === 1) facts.push(`strategy ${input.sleeves[0]?.strategy ?? ''}`);
+  if (input.sleeves.length > 1) facts.push(`${input.sleeves.length} sleeves`);
+  if (input.benchmark !== undefined) facts.push(`benchmark ${input.benchmark.name}`);
+  if (input.generatedAt !== undefined) facts.push(`generated ${input.generatedAt}`);
+  const metrics = input.portfolio.metrics.metrics;
+  const subs: Record<string, string> = {};
+  if (metrics.benchmarkReturn !== null && input.benchmark !== undefined) subs['Total return'] = `${input.benchmark.name} ${formatPercent(metrics.benchmarkReturn)}`;
+  if (metrics.sortino !== null) subs.Sharpe = `Sortino ${formatMetric(metrics.sortino, 'ratio')}`;
+  if (metrics.maxDrawdownDays !== null) subs['Max drawdown'] = `${formatCount(Math.round(metrics.maxDrawdownDays))} days peak to recovery`;
+  if (metrics.calmar !== null) subs.CAGR = `Calmar ${formatMetric(metrics.calmar, 'ratio')}`;
+  if (metrics.startEquity !== null) subs['End equity'] = `from ${formatCurrency(metrics.startEquity)}`;
+  if (metrics.valueAtRisk !== null) subs.Volatility = `VaR ${formatPercent(metrics.valueAtRisk)} per bar`;
+  const cards = headline(input.portfolio.metrics)
+    .map(
+      (card) =>
+        `<div class="card ${card.tone}" data-card="${escapeHtml(card.label)}"><div class="label">${escapeHtml(card.label)}</div><div class="value">${escapeHtml(card.value)}</div>${
+          subs[card.label] === undefined ? '' : `<div class="sub">${escapeHtml(subs[card.label] ?? '')}</div>`
+        }</div>`,
+    )
+    .join('');
+  return `<header class="masthead"><div class="wrap">
+<div class="brand">Ensemble · ${input.sleeves.length > 1 ? 'orchestrated portfolio' : 'backtest'} report</div>
+<h1>${escapeHtml(input.title)}</h1>
+${input.subtitle === undefined ? '' : `<p class="subtitle">${escapeHtml(input.subtitle)}</p>`}
+<p class="facts">${facts.map((fact) => `<span>${escapeHtml(fact)}</span>`).join('')}</p>
+<div class="cards">${cards}</div>
+</div></header>`;
+}
+
+/**
+ * Renders the HTML tearsheet: one self-contained file (vega, vega-lite and vega-embed inlined,
+ * data embedded as JSON, system fonts, no external request) with the charts of the report, the
+ * metrics of the portfolio and sleeves side by side, top drawdowns, a sortable and filterable trade
+ * list, the rebalance, conflict and risk logs, and the configuration. Curves longer than
+ * `maxChartPoints` are downsampled for drawing only; tables show up to `maxTableRows` rows at a
+ * time. Validates `input` first (a `ConfigError` lists every problem).
+ */
+export function renderHtml(input: ReportInput, options: ReportOptions = {}): string {
+  return htmlReport(parseReportInput(input), resolveOptions(options));
+}
+
+/** {@link renderHtml} for an input already validated and options already resolved. */
+export function htmlReport(report: ReportInput, resolved: ResolvedReportOptions): string {
+  const timeFormat = detectTimeFormat(report);
+  const charts = buildCharts(report, { width: HTML_CHART_WIDTH, maxPoints: resolved.maxChartPoints, timeFormat });
+  const chart = new Map<ChartId, ReportChart>(charts.map((entry) => [entry.id, entry]));
+  const interactive = tables(report);
+  resolved.logger.debug(
+    { charts: charts.map((entry) => entry.id), points: report.portfolio.equity.time.length, maxChartPoints: resolved.maxChartPoints },
+    'building HTML report',
+  );
+
+  const nav: [string, string][] = [['performance', 'Performance']];
+  const sections: string[] = [];
+  const panel = (id: ChartId, options: Parameters<typeof chartPanel>[1] = {}) => {
+    const entry = chart.get(id);
+    return entry === undefined ? '' : chartPanel(entry, options);
+  };
+
+  const isolated = report.sleeves.filter((sleeve) => sleeve.error !== undefined);
+  const callouts = isolated
+    .map((sleeve) => `<div class="callout"><strong>Isolated:</strong> sleeve <code>${escapeHtml(sleeve.id)}</code> (${escapeHtml(sleeve.strategy)}) failed and was closed out — ${escapeHtml(sleeve.error ?? '')}</div>`)
+    .join('');
+
+  const logToggle = Array.from(report.portfolio.equity.equity).every((value) => value > 0)
+    ? '<label class="toggle"><input type="checkbox" id="log-scale"> Log scale</label>'
+    : '';
+  sections.push(`<section id="performance"><h2>Performance</h2><div class="grid">
+${panel('equity', { wide: true, toggle: logToggle })}
+${panel('drawdown', { wide: true })}
+${panel('monthly-returns')}
+${panel('rolling-sharpe')}
+</div></section>`);
+
+  if (report.sleeves.length > 0) {
+    nav.push(['sleeves', 'Sleeves']);
+    const crossing =
+      report.crossing === undefined
+        ? ''
+        : `<div class="stat-row"><span>Internal crossing saved <strong>${formatCurrency(report.crossing.savedTurnover)}</strong> of turnover</span><span><strong>${formatCurrency(
+            report.crossing.savedCommission,
+          )}</strong> of commission</span></div>`;
+    const ratio =
+      report.diversificationRatio === undefined || report.diversificationRatio === null
+        ? ''
+        : `<div class="stat-row"><span>Diversification ratio <strong>${formatNumber(report.diversificationRatio, 2)}</strong> (Σ wᵢσᵢ / σ of the portfolio)</span></div>`;
+    sections.push(`<section id="sleeves"><h2>Sleeves</h2>${sleevesTable(report, crossing)}
+<div class="grid" style="margin-top:16px">
+${panel('sleeve-equity')}
+${panel('weights')}
+${panel('contribution')}
+${panel('correlation', { center: true, extra: ratio })}
+${panel('attribution', { wide: true })}
+</div></section>`);
+  }
+
+  nav.push(['metrics', 'Metrics']);
+  sections.push(`<section id="metrics"><h2>Metrics</h2>${metricsTable(report)}</section>`);
+
+  if (report.portfolio.metrics.drawdowns.length > 0) {
+    nav.push(['drawdowns', 'Drawdowns']);
+    sections.push(`<section id="drawdowns"><h2>Top drawdowns</h2>${drawdownsTable(report, timeFormat)}</section>`);
+  }
+  const logs: [string, string, string][] = [
+    ['trades', 'Trades', 'Filter trades (sleeve, symbol, reason…)'],
+    ['rebalances', 'Rebalances', 'Filter rebalances'],
+    ['conflicts', 'Conflicts', 'Filter conflicts (symbol, policy, sleeve…)'],
+    ['risk', 'Risk events', 'Filter risk events'],
+  ];
+  for (const [id, title, placeholder] of logs) {
+    const table = interactive[id];
+    if (table === undefined) continue;
+    nav.push([id, title]);
+    sections.push(`<section id="${id}"><h2>${title}</h2>${interactiveTable(id, table, true, placeholder)}</section>`);
+  }
+  nav.push(['config', 'Configuration']);
+  sections.push(`<section id="config"><h2>Configuration</h2><div class="panel"><details><summary>Resolved run configuration (JSON)</summary><pre>${escapeHtml(
+    JSON.stringify(report.config ?? null, null, 2),
+  )}</pre></details></div></section>`);
+
+  const data = {
+    timeFormat,
+    maxTableRows: resolved.maxTableRows,
+    charts: Object.fromEntries(charts.map((entry) => [entry.id, entry.spec])),
+    tables: interactive,
+    sleeveColors: Object.fromEntries(report.sleeves.map((sleeve, index) => [sleeve.id, sleeveColor(index)])),
+  };
+  const scripts = inlineLibraries()
+    .map((library) => `<script>/* ${library.name} ${library.version} (BSD-3-Clause) */\n${library.source}</script>`)
+    .join('\n');
+  const footer = `Generated by Ensemble (@ensemble/report)${report.generatedAt === undefined ? '' : ` at ${escapeHtml(report.generatedAt)}`}. Charts by ${inlineLibraries()
+    .map((library) => `${library.name} ${library.version}`)
+    .join(', ')}. Times are UTC. Past performance, simulated or not, does not predict future results.`;
+
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="@ensemble/report">
+<title>${escapeHtml(report.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${masthead(report, timeFormat)}
+<nav class="toc" aria-label="Sections"><div class="wrap">${nav.map(([id, title]) => `<a href="#${id}">${escapeHtml(title)}</a>`).join('')}</div></nav>
+<main class="wrap">
+${callouts}
+${sections.join('\n')}
+</main>
+<footer><div class="wrap">${footer}</div></footer>
+<script type="application/json" id="report-data">${scriptJson(data)}</script>
+${scripts}
+<script>${CLIENT_SCRIPT}</script>
+</body>
+</html>
+`;
+}

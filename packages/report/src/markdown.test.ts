@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { buildSmallRun } from './__fixtures__/small-run';
+import { renderMarkdown } from './markdown';
+import type { ReportInput } from './report-input';
+
+/** Checks that every tag in `svg` is closed in order (a small well-formedness check). */
+function assertBalanced(svg: string): void {
+  const stack: string[] = [];
+  for (const match of svg.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
+    const [, closing, name, selfClosing] = match;
+    if (name === undefined) continue;
+    if (closing === '/') expect(stack.pop()).toBe(name);
+    else if (selfClosing !== '/') stack.push(name);
+  }
+  expect(stack).toEqual([]);
+}
+
+function bare(input: ReportInput): ReportInput {
+  return {
+    ...input,
+    benchmark: undefined,
+    sleeves: [],
+    attribution: undefined,
+    correlation: undefined,
+    diversificationRatio: undefined,
+    rebalances: [],
+    conflicts: [],
+    risk: [],
+    crossing: undefined,
+  };
+}
+
+describe('renderMarkdown', () => {
+  it('writes the whole small report (snapshot, charts off)', async () => {
+    expect(await renderMarkdown(buildSmallRun(), { markdownCharts: false })).toMatchSnapshot();
+  });
+
+  it('holds the metrics table with portfolio and sleeve columns, formatted by unit', async () => {
+    const markdown = await renderMarkdown(buildSmallRun(), { markdownCharts: false });
+    expect(markdown).toContain('| Metric | Portfolio | momentum | carry |');
+    // Total return: 10,500 / 10,000 − 1 = 5.00 %; momentum 5,400 / 5,000 − 1 = 8.00 %; carry 2.00 %.
+    expect(markdown).toContain('| Total return | 5.00% | 8.00% | 2.00% |');
+    expect(markdown).toContain('| End equity | 10,500.00 | 5,400.00 | 5,100.00 |');
+    expect(markdown).toContain('| Total return | CAGR | Sharpe | Max drawdown | Volatility | End equity |');
+    // Pipes in text are escaped inside tables, and the subtitle stays as is.
+    expect(markdown).toContain('long \\| kept');
+    expect(markdown).toContain('Hand-made fixture | eight daily bars');
+    // The config holds ``` so the fence is longer.
+    expect(markdown).toContain('````json');
+  });
+
+  it('draws the charts as well-formed inline SVG, the same bytes every time', async () => {
+    const first = await renderMarkdown(buildSmallRun());
+    const svgs = first.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    // Equity, underwater, allocation and contribution.
+    expect(svgs).toHaveLength(4);
+    for (const svg of svgs) {
+      expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      expect(svg).toMatch(/<path/);
+      assertBalanced(svg);
+    }
+    expect(await renderMarkdown(buildSmallRun())).toBe(first);
+  });
+
+  it('leaves out sections without data (a single strategy with no logs)', async () => {
+    const markdown = await renderMarkdown(bare(buildSmallRun()));
+    for (const heading of ['## Sleeves', '## Rebalances', '## Conflicts', '## Risk events', '## Internal crossing', '## Diversification', '## Contribution by period', '### Allocation', '### Return contribution']) {
+      expect(markdown).not.toContain(heading);
+    }
+    for (const heading of ['## Metrics', '## Top drawdowns', '## Monthly returns', '## Configuration', '### Equity', '### Underwater']) {
+      expect(markdown).toContain(heading);
+    }
+    expect(markdown).toContain('| Metric | Portfolio |\n');
+    expect(markdown).not.toContain('Benchmark: S&P 500');
+  });
+
+  it('lists the first N events with a count', async () => {
+    const input = buildSmallRun();
+    const event = input.rebalances[0];
+    if (event === undefined) throw new Error('fixture has a rebalance');
+    const rebalances = Array.from({ length: 25 }, (_, i) => ({ ...event, time: event.time + i * 86_400_000 }));
+    const markdown = await renderMarkdown({ ...input, rebalances }, { markdownCharts: false, maxMarkdownRows: 5 });
+    expect(markdown).toContain('25 rebalances. Showing the first 5 of 25 rebalances.');
+    const section = markdown.slice(markdown.indexOf('## Rebalances'), markdown.indexOf('## Conflicts'));
+    expect(section.match(/^\| 2024-/gm)).toHaveLength(5);
+  });
+
+  it('rejects bad options with a ConfigError', async () => {
+    await expect(renderMarkdown(buildSmallRun(), { maxChartPoints: 3 })).rejects.toThrow(/maxChartPoints/);
+  });
+});

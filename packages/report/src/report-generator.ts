@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import { csvReport } from './csv';
+import type { ReportCsvFiles } from './csv';
+import { htmlReport } from './html';
+import { markdownReport } from './markdown';
+import { resolveOptions } from './options';
+import type { ReportOptions, ResolvedReportOptions } from './options';
+import { parseReportInput } from './report-input';
+import type { ReportInput } from './report-input';
+import { jsonReport, toResultJson } from './result-json';
+import type { ResultJson } from './result-json';
+import { writeFileAtomic } from './write';
+
+/** Where {@link ReportGenerator.write} puts each output; every one is optional. */
+export interface ReportTargets {
+  /** Path of the HTML tearsheet, e.g. `out/report.html`. */
+  readonly html?: string | undefined;
+  /** Path of the JSON result. */
+  readonly json?: string | undefined;
+  /** Path of the Markdown report. */
+  readonly md?: string | undefined;
+  /** Directory for the CSV exports (`equity.csv`, `trades.csv`, `fills.csv`, `weights.csv`). */
+  readonly csvDir?: string | undefined;
+}
+
+/** Options of {@link writeReport} and {@link ReportGenerator.write}. */
+export interface WriteReportOptions {
+  /** Create missing directories (like `mkdir -p`). Default false: a missing directory is an `IO_FAILED` error. */
+  readonly createDirectories?: boolean;
+}
+
+/** One file written by {@link ReportGenerator.write}. */
+export interface WrittenReportFile {
+  readonly kind: 'html' | 'json' | 'md' | 'csv';
+  readonly path: string;
+  /** Size in bytes (UTF-8). */
+  readonly bytes: number;
+}
+
+/**
+ * Turns one backtest or orchestrator result ({@link ReportInput}) into reports: the versioned JSON
+ * result, Markdown with inline SVG charts, CSV exports and a self-contained HTML tearsheet. The
+ * input is validated once, in the constructor (a `ConfigError` lists every problem); every output
+ * is deterministic: the same input and options give the same bytes.
+ */
+export class ReportGenerator {
+  /** The validated input. */
+  readonly input: ReportInput;
+  readonly #options: ResolvedReportOptions;
+
+  constructor(input: ReportInput, options: ReportOptions = {}) {
+    this.#options = resolveOptions(options);
+    this.input = parseReportInput(input);
+  }
+
+  /** The result in the JSON format, as an object (times as ISO strings). */
+  toResultJson(): ResultJson {
+    return toResultJson(this.input);
+  }
+
+  /** The JSON result as text. */
+  json(): string {
+    return jsonReport(this.input);
+  }
+
+  /** The Markdown report (charts rendered to SVG in Node, hence async). */
+  markdown(): Promise<string> {
+    return markdownReport(this.input, this.#options);
+  }
+
+  /** The self-contained HTML tearsheet. */
+  html(): string {
+    return htmlReport(this.input, this.#options);
+  }
+
+  /** The CSV exports by file name. */
+  csv(): ReportCsvFiles {
+    return csvReport(this.input);
+  }
+
+  /**
+   * Renders the requested outputs, then writes each file atomically (temporary file + rename).
+   * Everything is rendered before the first write, so a rendering error writes nothing. Throws an
+   * `EnsembleError` with code `IO_FAILED` naming the path when a file cannot be written.
+   */
+  async write(targets: ReportTargets, options: WriteReportOptions = {}): Promise<WrittenReportFile[]> {
+    const files: { kind: WrittenReportFile['kind']; path: string; content: string }[] = [];
+    if (targets.html !== undefined) files.push({ kind: 'html', path: targets.html, content: this.html() });
+    if (targets.json !== undefined) files.push({ kind: 'json', path: targets.json, content: this.json() });
+    if (targets.md !== undefined) files.push({ kind: 'md', path: targets.md, content: await this.markdown() });
+    if (targets.csvDir !== undefined) {
+      const directory = targets.csvDir;
+      const csv: Readonly<Record<string, string | undefined>> = { ...this.csv() };
+      for (const [name, content] of Object.entries(csv)) {
+        if (content !== undefined) files.push({ kind: 'csv', path: join(directory, name), content });
+      }
+    }
+    const written: WrittenReportFile[] = [];
+    for (const file of files) {
+      await writeFileAtomic(file.path, file.content, { createDirectory: options.createDirectories === true });
+      const bytes = Buffer.byteLength(file.content, 'utf8');
+      this.#options.logger.info({ kind: file.kind, path: file.path, bytes }, 'wrote report file');
+      written.push({ kind: file.kind, path: file.path, bytes });
+    }
+    return written;
+  }
+}
+
+/**
+ * Validates `input` and writes the requested reports (see {@link ReportGenerator.write}); returns
+ * the files written with their sizes.
+ */
+export async function writeReport(
+  targets: ReportTargets,
+  input: ReportInput,
+  options: ReportOptions & WriteReportOptions = {},
+): Promise<WrittenReportFile[]> {
+  const { createDirectories, ...reportOptions } = options;
+  return new ReportGenerator(input, reportOptions).write(targets, createDirectories === undefined ? {} : { createDirectories });
+}

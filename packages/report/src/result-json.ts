@@ -1,0 +1,324 @@
+import type { DrawdownPeriod, PerformanceResult, PeriodReturn } from '@ensemble/performance';
+import { ConfigError, toConfigIssues } from '@ensemble/protocol';
+import type { Fill, Trade } from '@ensemble/protocol';
+import { z } from 'zod';
+import type { NumberColumn, ReportEquity, ReportInput } from './report-input';
+import { parseReportInput } from './report-input';
+import { buildSchemas } from './schema-parts';
+import { detectTimeFormat, formatTime, parseTime } from './time';
+import type { TimeFormat } from './time';
+
+/**
+ * Version of the JSON result format written by {@link toResultJson}. It changes only on a
+ * breaking change (a field removed, renamed, retyped or given a new meaning); new fields may
+ * appear within a version, and readers should ignore fields they do not know.
+ */
+export const RESULT_SCHEMA_VERSION = 1;
+
+const isoTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\.\d{3}Z)?$/)
+  .describe('UTC time: `YYYY-MM-DD` when timeFormat is `date`, `YYYY-MM-DDTHH:mm:ss.sssZ` when it is `datetime`.');
+
+const jsonParts = buildSchemas({
+  time: isoTime,
+  nullableTime: isoTime.nullable(),
+  timeColumn: z.array(isoTime),
+  column: z.array(z.number()),
+  named: true,
+});
+
+/**
+ * The zod schema of the JSON result format (version {@link RESULT_SCHEMA_VERSION}): the run's
+ * configuration, the portfolio and every sleeve with equity curves, metrics, trades and fills,
+ * weights over time, attribution, correlation, and the rebalance, conflict and risk logs. Times
+ * are ISO strings in UTC; absent parts are `null`.
+ */
+export const ResultJsonSchema = z
+  .object({
+    schemaVersion: z.literal(RESULT_SCHEMA_VERSION).describe('Version of this format; changes only on breaking changes.'),
+    title: z.string(),
+    subtitle: z.string().nullable(),
+    generatedAt: z.string().nullable().describe('When the report was generated (ISO 8601), or null for reproducible output.'),
+    timeFormat: z
+      .enum(['date', 'datetime'])
+      .describe('`date` when every time is a UTC midnight (daily bars) and written `YYYY-MM-DD`; `datetime` otherwise.'),
+    periodsPerYear: z.number().positive().describe('Return periods per year used to annualise.'),
+    config: z.unknown().describe('The resolved run configuration, as given.'),
+    portfolio: z.object({
+      equity: jsonParts.equity,
+      metrics: jsonParts.metrics,
+      trades: z.array(jsonParts.trade),
+      fills: z.array(jsonParts.fill),
+    }),
+    benchmark: jsonParts.benchmark.nullable(),
+    sleeves: z.array(
+      jsonParts.sleeve.extend({
+        error: z.string().nullable().describe('Error message when the strategy failed and its sleeve was isolated; null otherwise.'),
+      }),
+    ),
+    attribution: jsonParts.attribution.nullable(),
+    correlation: jsonParts.correlation.nullable(),
+    diversificationRatio: z.number().nullable().describe('Σ wᵢσᵢ / σ_portfolio, or null.'),
+    rebalances: z.array(jsonParts.rebalance),
+    conflicts: z.array(jsonParts.conflict),
+    risk: z.array(jsonParts.risk),
+    crossing: jsonParts.crossing.nullable(),
+  })
+  .describe('Ensemble backtest or orchestrator result.');
+
+/** A result in the JSON format: what `JSON.parse` gives back for a file written by the report. */
+export type ResultJson = z.infer<typeof ResultJsonSchema>;
+
+/** The JSON Schema (draft 2020-12) of the result format, generated from {@link ResultJsonSchema}. */
+export function resultJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(ResultJsonSchema, { target: 'draft-2020-12' });
+  return { ...schema, title: `Ensemble result, schema version ${RESULT_SCHEMA_VERSION}` };
+}
+
+/** {@link resultJsonSchema} as the text of `schema/result.schema.json`: two-space indented, final newline. */
+export function resultJsonSchemaText(): string {
+  return `${JSON.stringify(resultJsonSchema(), null, 2)}\n`;
+}
+
+type TimeMapper<TIn, TOut> = (time: TIn) => TOut;
+
+function mapTrade<TIn, TOut>(trade: Omit<Trade, 'entryTime' | 'exitTime'> & { entryTime: TIn; exitTime: TIn }, time: TimeMapper<TIn, TOut>) {
+  return {
+    strategyId: trade.strategyId,
+    symbol: trade.symbol,
+    side: trade.side,
+    quantity: trade.quantity,
+    entryTime: time(trade.entryTime),
+    entryPrice: trade.entryPrice,
+    exitTime: time(trade.exitTime),
+    exitPrice: trade.exitPrice,
+    commission: trade.commission,
+    pnl: trade.pnl,
+    returnPct: trade.returnPct,
+    barsHeld: trade.barsHeld,
+    exitReason: trade.exitReason,
+  };
+}
+
+function mapFill<TIn, TOut>(fill: Omit<Fill, 'time'> & { time: TIn }, time: TimeMapper<TIn, TOut>) {
+  return {
+    strategyId: fill.strategyId,
+    symbol: fill.symbol,
+    time: time(fill.time),
+    side: fill.side,
+    quantity: fill.quantity,
+    price: fill.price,
+    commission: fill.commission,
+    slippage: fill.slippage,
+    reason: fill.reason,
+  };
+}
+
+type DrawdownWith<T> = Omit<DrawdownPeriod, 'peak' | 'trough' | 'recovery'> & { peak: T; trough: T; recovery: T | null };
+type PeriodWith<T> = Omit<PeriodReturn, 'start' | 'end'> & { start: T; end: T };
+type MetricsWith<T> = Omit<PerformanceResult, 'start' | 'end' | 'maxDrawdownPeriod' | 'drawdowns' | 'monthlyReturns' | 'yearlyReturns'> & {
+  start: T | null;
+  end: T | null;
+  maxDrawdownPeriod: DrawdownWith<T> | null;
+  drawdowns: readonly DrawdownWith<T>[];
+  monthlyReturns: readonly PeriodWith<T>[];
+  yearlyReturns: readonly PeriodWith<T>[];
+};
+
+function mapDrawdown<TIn, TOut>(period: DrawdownWith<TIn>, time: TimeMapper<TIn, TOut>): DrawdownWith<TOut> {
+  return {
+    peak: time(period.peak),
+    trough: time(period.trough),
+    recovery: period.recovery === null ? null : time(period.recovery),
+    peakIndex: period.peakIndex,
+    troughIndex: period.troughIndex,
+    recoveryIndex: period.recoveryIndex,
+    depth: period.depth,
+    bars: period.bars,
+    days: period.days,
+  };
+}
+
+function mapPeriod<TIn, TOut>(period: PeriodWith<TIn>, time: TimeMapper<TIn, TOut>): PeriodWith<TOut> {
+  return {
+    label: period.label,
+    year: period.year,
+    month: period.month,
+    start: time(period.start),
+    end: time(period.end),
+    bars: period.bars,
+    return: period.return,
+  };
+}
+
+function mapMetrics<TIn, TOut>(result: MetricsWith<TIn>, time: TimeMapper<TIn, TOut>): MetricsWith<TOut> {
+  return {
+    periodsPerYear: result.periodsPerYear,
+    periodsPerYearInferred: result.periodsPerYearInferred,
+    riskFreeRate: result.riskFreeRate,
+    varConfidence: result.varConfidence,
+    start: result.start === null ? null : time(result.start),
+    end: result.end === null ? null : time(result.end),
+    metrics: { ...result.metrics },
+    maxDrawdownPeriod: result.maxDrawdownPeriod === null ? null : mapDrawdown(result.maxDrawdownPeriod, time),
+    drawdowns: result.drawdowns.map((period) => mapDrawdown(period, time)),
+    monthlyReturns: result.monthlyReturns.map((period) => mapPeriod(period, time)),
+    yearlyReturns: result.yearlyReturns.map((period) => mapPeriod(period, time)),
+  };
+}
+
+function columnToArray(column: NumberColumn): number[] {
+  return Array.from(column);
+}
+
+function equityToJson(equity: ReportEquity, time: TimeMapper<number, string>) {
+  return {
+    time: Array.from(equity.time, time),
+    equity: columnToArray(equity.equity),
+    cash: columnToArray(equity.cash),
+  };
+}
+
+/**
+ * Converts a report input to the JSON result format: times become ISO strings (see
+ * {@link TimeFormat}), columns plain arrays, absent parts `null`. Pure; the same input gives the
+ * same object.
+ */
+export function toResultJson(input: ReportInput, timeFormat: TimeFormat = detectTimeFormat(input)): ResultJson {
+  const time = (value: number) => formatTime(value, timeFormat);
+  const result: ResultJson = {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    title: input.title,
+    subtitle: input.subtitle ?? null,
+    generatedAt: input.generatedAt ?? null,
+    timeFormat,
+    periodsPerYear: input.periodsPerYear,
+    config: input.config ?? null,
+    portfolio: {
+      equity: equityToJson(input.portfolio.equity, time),
+      metrics: mapMetrics(input.portfolio.metrics, time) as ResultJson['portfolio']['metrics'],
+      trades: input.portfolio.trades.map((trade) => mapTrade(trade, time)),
+      fills: input.portfolio.fills.map((fill) => mapFill(fill, time)),
+    },
+    benchmark:
+      input.benchmark === undefined
+        ? null
+        : { name: input.benchmark.name, time: Array.from(input.benchmark.time, time), value: columnToArray(input.benchmark.value) },
+    sleeves: input.sleeves.map((sleeve) => ({
+      id: sleeve.id,
+      strategy: sleeve.strategy,
+      symbols: [...sleeve.symbols],
+      equity: equityToJson(sleeve.equity, time),
+      weight: columnToArray(sleeve.weight),
+      metrics: mapMetrics(sleeve.metrics, time) as ResultJson['portfolio']['metrics'],
+      trades: sleeve.trades.map((trade) => mapTrade(trade, time)),
+      fills: sleeve.fills.map((fill) => mapFill(fill, time)),
+      contribution: sleeve.contribution,
+      error: sleeve.error ?? null,
+    })),
+    attribution:
+      input.attribution === undefined
+        ? null
+        : { periods: input.attribution.periods.map((period) => ({ label: period.label, bySleeve: { ...period.bySleeve } })) },
+    correlation:
+      input.correlation === undefined
+        ? null
+        : { ids: [...input.correlation.ids], matrix: input.correlation.matrix.map((row) => [...row]) },
+    diversificationRatio: input.diversificationRatio ?? null,
+    rebalances: input.rebalances.map((event) => ({
+      time: time(event.time),
+      reason: event.reason,
+      weightsBefore: { ...event.weightsBefore },
+      weightsAfter: { ...event.weightsAfter },
+    })),
+    conflicts: input.conflicts.map((event) => ({
+      time: time(event.time),
+      symbol: event.symbol,
+      policy: event.policy,
+      inputs: event.inputs.map((entry) => ({ strategyId: entry.strategyId, signal: entry.signal })),
+      outcome: event.outcome,
+    })),
+    risk: input.risk.map((event) => ({ time: time(event.time), kind: event.kind, detail: event.detail })),
+    crossing:
+      input.crossing === undefined
+        ? null
+        : { savedTurnover: input.crossing.savedTurnover, savedCommission: input.crossing.savedCommission },
+  };
+  return result;
+}
+
+/**
+ * The JSON result as text: compact, with a final newline; deterministic for a given input.
+ * Validates `input` first (a `ConfigError` lists every problem).
+ */
+export function renderJson(input: ReportInput): string {
+  return jsonReport(parseReportInput(input));
+}
+
+/** {@link renderJson} for an input already validated. */
+export function jsonReport(report: ReportInput): string {
+  return `${JSON.stringify(toResultJson(report))}\n`;
+}
+
+/**
+ * Reads a JSON result (text or parsed value) back into a {@link ReportInput}, so a saved result
+ * can be reported again: validates it against {@link ResultJsonSchema}, then converts ISO times to
+ * epoch ms. Throws the protocol's `ConfigError` listing every problem by path (with `source` named),
+ * including a `schemaVersion` this version cannot read.
+ */
+export function parseResultJson(value: unknown, source = 'result JSON'): ReportInput {
+  let data = value;
+  if (typeof value === 'string') {
+    try {
+      data = JSON.parse(value) as unknown;
+    } catch (error) {
+      throw new ConfigError([{ path: '', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }], { source, cause: error });
+    }
+  }
+  const parsed = ResultJsonSchema.safeParse(data);
+  if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error), { source });
+  const json = parsed.data;
+  const time = parseTime;
+  const equity = (curve: ResultJson['portfolio']['equity']): ReportEquity => ({
+    time: curve.time.map(time),
+    equity: curve.equity,
+    cash: curve.cash,
+  });
+  const input = {
+    title: json.title,
+    ...(json.subtitle === null ? {} : { subtitle: json.subtitle }),
+    ...(json.generatedAt === null ? {} : { generatedAt: json.generatedAt }),
+    config: json.config,
+    periodsPerYear: json.periodsPerYear,
+    portfolio: {
+      equity: equity(json.portfolio.equity),
+      metrics: mapMetrics(json.portfolio.metrics, time),
+      trades: json.portfolio.trades.map((trade) => mapTrade(trade, time)),
+      fills: json.portfolio.fills.map((fill) => mapFill(fill, time)),
+    },
+    ...(json.benchmark === null
+      ? {}
+      : { benchmark: { name: json.benchmark.name, time: json.benchmark.time.map(time), value: json.benchmark.value } }),
+    sleeves: json.sleeves.map((sleeve) => ({
+      id: sleeve.id,
+      strategy: sleeve.strategy,
+      symbols: sleeve.symbols,
+      equity: equity(sleeve.equity),
+      weight: sleeve.weight,
+      metrics: mapMetrics(sleeve.metrics, time),
+      trades: sleeve.trades.map((trade) => mapTrade(trade, time)),
+      fills: sleeve.fills.map((fill) => mapFill(fill, time)),
+      contribution: sleeve.contribution,
+      ...(sleeve.error === null ? {} : { error: sleeve.error }),
+    })),
+    ...(json.attribution === null ? {} : { attribution: json.attribution }),
+    ...(json.correlation === null ? {} : { correlation: json.correlation }),
+    diversificationRatio: json.diversificationRatio,
+    rebalances: json.rebalances.map((event) => ({ ...event, time: time(event.time) })),
+    conflicts: json.conflicts.map((event) => ({ ...event, time: time(event.time) })),
+    risk: json.risk.map((event) => ({ ...event, time: time(event.time) })),
+    ...(json.crossing === null ? {} : { crossing: json.crossing }),
+  };
+  return parseReportInput(input, source);
+}

@@ -1,0 +1,111 @@
+import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
+import type { MetricDescription, MetricGroup, PerformanceResult } from '@ensemble/performance';
+import { formatMetric, formatNumber, formatPercent } from './format';
+import type { ReportInput } from './report-input';
+
+/** Titles of the metric groups, in display order. */
+export const GROUP_TITLES: Readonly<Record<MetricGroup, string>> = {
+  returns: 'Returns',
+  risk: 'Risk',
+  trades: 'Trades',
+  exposure: 'Exposure and costs',
+  benchmark: 'Benchmark',
+};
+
+/** A column of the metrics table: a label and a performance result. */
+export interface MetricsColumn {
+  readonly label: string;
+  readonly result: PerformanceResult;
+  /** Index of the sleeve (for its colour), or null for the portfolio. */
+  readonly sleeveIndex: number | null;
+}
+
+/** The columns of the side-by-side metrics table: the portfolio, then each sleeve when there are two or more. */
+export function metricsColumns(input: ReportInput): MetricsColumn[] {
+  const columns: MetricsColumn[] = [{ label: 'Portfolio', result: input.portfolio.metrics, sleeveIndex: null }];
+  if (input.sleeves.length >= 2) {
+    input.sleeves.forEach((sleeve, index) => {
+      columns.push({ label: sleeve.id, result: sleeve.metrics, sleeveIndex: index });
+    });
+  }
+  return columns;
+}
+
+/** Metric rows grouped by section, without the rows where every column is null. */
+export function metricRows(columns: readonly MetricsColumn[]): { group: MetricGroup; rows: { metric: MetricDescription; cells: string[] }[] }[] {
+  const groups = Object.keys(GROUP_TITLES) as MetricGroup[];
+  return groups
+    .map((group) => ({
+      group,
+      rows: METRIC_DESCRIPTIONS.filter((metric) => metric.group === group)
+        .filter((metric) => columns.some((column) => column.result.metrics[metric.name] !== null))
+        .map((metric) => ({
+          metric,
+          cells: columns.map((column) => formatMetric(column.result.metrics[metric.name], metric.unit, metric.name)),
+        })),
+    }))
+    .filter((group) => group.rows.length > 0);
+}
+
+/** The headline numbers of the report header, formatted. */
+export function headline(result: PerformanceResult): { label: string; value: string; tone: 'positive' | 'negative' | 'neutral' }[] {
+  const m = result.metrics;
+  const tone = (value: number | null) => (value === null || value === 0 ? 'neutral' : value > 0 ? 'positive' : 'negative');
+  return [
+    { label: 'Total return', value: formatPercent(m.totalReturn), tone: tone(m.totalReturn) },
+    { label: 'CAGR', value: formatPercent(m.cagr), tone: tone(m.cagr) },
+    { label: 'Sharpe', value: formatMetric(m.sharpe, 'ratio'), tone: tone(m.sharpe) },
+    { label: 'Max drawdown', value: formatPercent(m.maxDrawdown), tone: m.maxDrawdown === null || m.maxDrawdown === 0 ? 'neutral' : 'negative' },
+    { label: 'Volatility', value: formatPercent(m.volatility), tone: 'neutral' },
+    {
+      label: 'End equity',
+      value: m.endEquity === null ? formatMetric(null, 'currency') : formatNumber(m.endEquity, Math.abs(m.endEquity) >= 10_000 ? 0 : 2),
+      tone: 'neutral',
+    },
+  ];
+}
+
+/** `name 25.0% · other 75.0%`: weights by sleeve id, in the order given. */
+export function formatWeights(weights: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(weights);
+  if (entries.length === 0) return '—';
+  return entries.map(([id, weight]) => `${id} ${formatPercent(weight, 1)}`).join(' · ');
+}
+
+/** `a: long · b: exit`: the inputs of a conflict. */
+export function formatConflictInputs(inputs: readonly { strategyId: string; signal: string }[]): string {
+  return inputs.map((entry) => `${entry.strategyId}: ${entry.signal}`).join(' · ');
+}
+
+/** Months of the monthly-returns table. */
+export const MONTH_LABELS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/** The monthly returns as a years × months grid plus the year's compounded return; cells formatted. */
+export function monthlyGrid(result: PerformanceResult): { year: number; months: string[]; total: string }[] {
+  const years = new Map<number, { months: string[]; total: string }>();
+  const row = (year: number) => {
+    let entry = years.get(year);
+    if (entry === undefined) {
+      entry = { months: MONTH_LABELS.map(() => ''), total: '' };
+      years.set(year, entry);
+    }
+    return entry;
+  };
+  for (const period of result.monthlyReturns) {
+    if (period.month !== null) row(period.year).months[period.month - 1] = formatPercent(period.return);
+  }
+  for (const period of result.yearlyReturns) row(period.year).total = formatPercent(period.return);
+  return [...years.entries()].sort(([a], [b]) => a - b).map(([year, entry]) => ({ year, ...entry }));
+}
+
+/** The last value of a column, or null when empty. */
+export function lastValue(column: ArrayLike<number>): number | null {
+  return column.length === 0 ? null : (column[column.length - 1] ?? null);
+}
+
+/** The span between two epoch-ms times: `12.5 years`, or `9 days` under 90 days. */
+export function formatSpan(start: number, end: number): string {
+  const days = (end - start) / 86_400_000;
+  if (days < 90) return `${formatNumber(days, Number.isInteger(days) ? 0 : 1)} ${days === 1 ? 'day' : 'days'}`;
+  return `${formatNumber(days / 365.25, 1)} years`;
+}

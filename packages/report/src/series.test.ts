@@ -1,0 +1,96 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { downsampleIndices, rebaseBenchmark, rollingSharpe } from './series';
+
+describe('downsampleIndices', () => {
+  it('keeps a short curve whole', () => {
+    expect(downsampleIndices([3, 1, 2], 10)).toEqual([0, 1, 2]);
+  });
+
+  it('keeps first, last, the global extremes and every bucket extreme, within the budget', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 2, maxLength: 3000 }),
+        fc.integer({ min: 10, max: 400 }),
+        (values, maxPoints) => {
+          const indices = downsampleIndices(values, maxPoints);
+          expect(indices.length).toBeLessThanOrEqual(maxPoints);
+          expect(indices[0]).toBe(0);
+          expect(indices[indices.length - 1]).toBe(values.length - 1);
+          for (let k = 1; k < indices.length; k++) expect(indices[k]).toBeGreaterThan(indices[k - 1] ?? -1);
+          const kept = indices.map((i) => values[i] ?? Number.NaN);
+          expect(Math.min(...kept)).toBe(Math.min(...values));
+          expect(Math.max(...kept)).toBe(Math.max(...values));
+        },
+      ),
+    );
+  });
+
+  it('on a long curve keeps one low and one high per bucket', () => {
+    // 1,000 points, budget 10 → 4 buckets of ~250 inner points: each keeps its low and high.
+    const values = Array.from({ length: 1000 }, (_, i) => Math.sin(i / 20));
+    const indices = downsampleIndices(values, 10);
+    expect(indices.length).toBe(10);
+  });
+});
+
+/** Rolling Sharpe by the definition, window by window (a second, independent formula). */
+function naiveRollingSharpe(equity: number[], window: number, periodsPerYear: number, riskFreeRate: number): (number | null)[] {
+  const rf = (1 + riskFreeRate) ** (1 / periodsPerYear) - 1;
+  return equity.map((_, t) => {
+    if (t < window) return null;
+    const excess: number[] = [];
+    for (let k = t - window + 1; k <= t; k++) excess.push((equity[k] ?? 0) / (equity[k - 1] ?? 1) - 1 - rf);
+    const mean = excess.reduce((s, x) => s + x, 0) / window;
+    const variance = excess.reduce((s, x) => s + (x - mean) ** 2, 0) / (window - 1);
+    return variance > 0 ? (mean / Math.sqrt(variance)) * Math.sqrt(periodsPerYear) : null;
+  });
+}
+
+describe('rollingSharpe', () => {
+  it('matches a hand-worked window', () => {
+    // Equity 100 → 110 → 99 → 108.9: returns 0.1, −0.1, 0.1. Window 2, P = 4, rf = 0.
+    // t = 2: returns (0.1, −0.1): mean 0, Sharpe 0.
+    // t = 3: returns (−0.1, 0.1): mean 0, Sharpe 0.
+    // With equity 100 → 110 → 121 → 121: t = 2 has zero dispersion (null); t = 3: returns (0.1, 0):
+    // mean 0.05, std √((0.05² + 0.05²)/1) = 0.0707107, Sharpe 0.05 / 0.0707107 · 2 = 1.41421.
+    const flat = rollingSharpe([100, 110, 99, 108.9], 2, 4);
+    expect(flat[2]).toBeCloseTo(0, 12);
+    expect(flat[3]).toBeCloseTo(0, 12);
+    const growth = rollingSharpe([100, 110, 121, 121], 2, 4);
+    expect(Number.isNaN(growth[0] ?? 0)).toBe(true);
+    expect(Number.isNaN(growth[2] ?? 0)).toBe(true);
+    expect(growth[3]).toBeCloseTo(Math.SQRT2, 6);
+  });
+
+  it('equals the window-by-window definition on random curves', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { minLength: 3, maxLength: 400 }),
+        fc.integer({ min: 2, max: 40 }),
+        fc.double({ min: 0, max: 0.05, noNaN: true }),
+        (returns, window, riskFreeRate) => {
+          const equity = [100];
+          for (const r of returns) equity.push((equity[equity.length - 1] ?? 100) * (1 + r));
+          const fast = rollingSharpe(equity, window, 252, riskFreeRate);
+          const slow = naiveRollingSharpe(equity, window, 252, riskFreeRate);
+          slow.forEach((expected, t) => {
+            const actual = fast[t] ?? Number.NaN;
+            // Windows of (numerically) identical returns have no meaningful Sharpe ratio.
+            if (expected === null || Math.abs(expected) > 1e4) return;
+            expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(expected)));
+          });
+        },
+      ),
+    );
+  });
+});
+
+describe('rebaseBenchmark', () => {
+  it('keeps the overlap and scales the first overlapping value to the starting equity', () => {
+    // Portfolio from t=2 to t=4 starting at 1,000; benchmark 50, 40, 80, 60, 90 at t=1..5:
+    // overlap t=2..4 with 40, 80, 60 → ×25 → 1,000, 2,000, 1,500.
+    expect(rebaseBenchmark([2, 3, 4], 1000, [1, 2, 3, 4, 5], [50, 40, 80, 60, 90])).toEqual({ time: [2, 3, 4], value: [1000, 2000, 1500] });
+    expect(rebaseBenchmark([2, 3], 1000, [5, 6], [1, 2])).toEqual({ time: [], value: [] });
+  });
+});

@@ -1,0 +1,101 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMemoryLogger, EnsembleError } from '@ensemble/protocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildSmallRun } from './__fixtures__/small-run';
+import { ReportGenerator, writeReport } from './report-generator';
+import { writeFileAtomic } from './write';
+
+let directory: string;
+
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'ensemble-report-'));
+});
+
+afterEach(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+async function expectIoError(promise: Promise<unknown>, path: string): Promise<void> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(EnsembleError.isInstance(error)).toBe(true);
+    expect((error as EnsembleError).code).toBe('IO_FAILED');
+    expect((error as EnsembleError).message).toContain(path);
+    return;
+  }
+  throw new Error('expected an IO_FAILED error');
+}
+
+describe('writeFileAtomic', () => {
+  it('replaces a file whole and leaves no temporary file', async () => {
+    const path = join(directory, 'report.json');
+    await writeFile(path, 'old');
+    await writeFileAtomic(path, 'new content');
+    expect(await readFile(path, 'utf8')).toBe('new content');
+    expect(await readdir(directory)).toEqual(['report.json']);
+  });
+
+  it('fails with IO_FAILED naming the path when the directory is missing, and writes nothing', async () => {
+    const path = join(directory, 'missing', 'report.html');
+    await expectIoError(writeFileAtomic(path, 'x'), path);
+    expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('removes its temporary file when the rename fails', async () => {
+    // A directory stands where the file should go: the temporary file is written, the rename fails.
+    const path = join(directory, 'report.md');
+    await mkdir(path);
+    await expectIoError(writeFileAtomic(path, 'x'), path);
+    expect(await readdir(directory)).toEqual(['report.md']);
+    expect(await readdir(path)).toEqual([]);
+  });
+
+  it('creates missing directories when asked', async () => {
+    const path = join(directory, 'a', 'b', 'report.json');
+    await writeFileAtomic(path, '{}', { createDirectory: true });
+    expect(await readFile(path, 'utf8')).toBe('{}');
+  });
+});
+
+describe('writeReport', () => {
+  it('writes every requested output, logs each file and returns their sizes', async () => {
+    const logger = createMemoryLogger();
+    const targets = {
+      html: join(directory, 'report.html'),
+      json: join(directory, 'report.json'),
+      md: join(directory, 'report.md'),
+      csvDir: join(directory, 'csv'),
+    };
+    const written = await writeReport(targets, buildSmallRun(), { logger, createDirectories: true, markdownCharts: false });
+    expect(written.map((file) => [file.kind, file.path])).toEqual([
+      ['html', targets.html],
+      ['json', targets.json],
+      ['md', targets.md],
+      ['csv', join(targets.csvDir, 'equity.csv')],
+      ['csv', join(targets.csvDir, 'trades.csv')],
+      ['csv', join(targets.csvDir, 'fills.csv')],
+      ['csv', join(targets.csvDir, 'weights.csv')],
+    ]);
+    for (const file of written) expect((await readFile(file.path)).byteLength).toBe(file.bytes);
+    expect((await readdir(directory)).sort()).toEqual(['csv', 'report.html', 'report.json', 'report.md']);
+    expect(logger.records.filter((record) => record.message === 'wrote report file')).toHaveLength(7);
+    const generator = new ReportGenerator(buildSmallRun());
+    expect(await readFile(targets.json, 'utf8')).toBe(generator.json());
+  });
+
+  it('renders before writing: invalid input writes nothing', async () => {
+    const input = buildSmallRun();
+    const broken = { ...input, sleeves: [{ ...input.sleeves[0], weight: [1] }] } as unknown as typeof input;
+    await expect(writeReport({ json: join(directory, 'report.json') }, broken)).rejects.toThrow(/sleeves\.0\.weight/);
+    expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('a missing directory is an IO_FAILED error unless directories may be created', async () => {
+    const path = join(directory, 'nope', 'report.json');
+    await expectIoError(writeReport({ json: path }, buildSmallRun()), path);
+    expect(await readdir(directory)).toEqual([]);
+  });
+});
