@@ -72,3 +72,58 @@ export {
   sampleCovariance,
   sampleVolatilities,
 } from './allocation/statistics';
+export type {
+  CapitalMode,
+  ConflictPolicy,
+  ErrorPolicy,
+  ParseRunConfigOptions,
+  RunConfig,
+  RunConfigInput,
+  StrategyEntry,
+  StrategyRegistry,
+} from './config';
+export {
+  CAPITAL_MODES,
+  CONFLICT_POLICIES,
+  DataSourceSchema,
+  ERROR_POLICIES,
+  RiskLimitsSchema,
+  RunConfigSchema,
+  StrategyEntrySchema,
+  checkRunData,
+  parseRunConfig,
+  runConfigJsonSchema,
+  runSymbols,
+  toRebalanceRule,
+} from './config';
+export type { ConflictInput, ConflictOutcome } from './conflicts';
+export { resolveConflict } from './conflicts';
+export type { Attribution, AttributionInput, AttributionPeriod } from './attribution';
+export { computeAttribution } from './attribution';
+export type {
+  AttributionPeriodJson,
+  ConflictEvent,
+  ConflictEventInput,
+  CrossingSummary,
+  DrawdownPeriodJson,
+  IsolatedEvent,
+  OrchestratorFillJson,
+  OrchestratorOrderStats,
+  OrchestratorResult,
+  OrchestratorResultJson,
+  OrchestratorTradeJson,
+  PerformanceResultJson,
+  PeriodReturnJson,
+  PortfolioCurve,
+  PortfolioPointJson,
+  RebalanceEvent,
+  RiskEvent,
+  RiskEventKind,
+  SleeveCorrelation,
+  SleevePointJson,
+  SleeveResult,
+  SleeveResultJson,
+} from './result';
+export { serializeOrchestratorResult } from './result';
+export type { OrchestratorOptions } from './orchestrator';
+export { StrategyOrchestrator, runOrchestrator } from './orchestrator';

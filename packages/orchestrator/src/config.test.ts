@@ -1,0 +1,201 @@
+import { ConfigError } from '@ensemble/protocol';
+import { describe, expect, it } from 'vitest';
+import { testRegistry, walkSeries } from '../test/helpers';
+import { checkRunData, parseRunConfig, runConfigJsonSchema, runSymbols } from './config';
+
+function issuesOf(input: unknown): { path: string; message: string }[] {
+  try {
+    parseRunConfig(input, { source: 'run.json', registry: testRegistry });
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return [...error.issues];
+    throw error;
+  }
+  return [];
+}
+
+describe('parseRunConfig', () => {
+  it('applies every default', () => {
+    const config = parseRunConfig(
+      { data: { dataset: 'sp500' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['SP500'] }] },
+      { registry: testRegistry },
+    );
+    expect(config).toMatchObject({
+      cash: 100_000,
+      fill: 'next-open',
+      fractional: false,
+      mode: 'sleeves',
+      crossing: true,
+      conflictPolicy: 'net',
+      errorPolicy: 'fail',
+      commission: { kind: 'percent', rate: 0 },
+      slippage: { kind: 'bps', bps: 0 },
+      sizing: { kind: 'percent-of-cash', percent: 100 },
+      allocation: { scheme: 'equal', lookback: 63, cashBuffer: 0, leverage: 1, minWeight: 0 },
+      rebalance: { schedule: 'month' },
+      risk: {},
+      riskFreeRate: 0,
+    });
+    expect(config.strategies[0]).toEqual({ id: 'a', strategy: 'buy-and-hold', params: {}, symbols: ['SP500'], priority: 0 });
+  });
+
+  it('lists every problem by path, schema and cross-field checks together, naming the source', () => {
+    let caught: unknown;
+    try {
+      parseRunConfig(
+        {
+          data: { dataset: 'sp500', file: 'x.csv' },
+          cash: -5,
+          fill: 'tomorrow',
+          allocation: { scheme: 'fixed' },
+          strategies: [
+            { id: 'a', strategy: 'sma-crossover', params: { fast: 50, slow: 20 }, symbols: ['SP500'], weight: 0.5 },
+            { id: 'a', strategy: 'buy-and-hold', symbols: ['SP500', 'SP500'] },
+            { id: 'c', strategy: 'no-such-thing', symbols: ['SP500'], weight: 0.2 },
+            { id: 'd', strategy: 'sma-crossover', params: { fats: 3 }, symbols: ['SP500'], weight: 0.1, rebalance: 'month' },
+          ],
+        },
+        { source: 'run.json', registry: testRegistry },
+      );
+    } catch (error) {
+      caught = error;
+    }
+    expect(ConfigError.isInstance(caught)).toBe(true);
+    const error = caught as ConfigError;
+    expect(error.source).toBe('run.json');
+    expect(error.message).toMatch(/^Invalid configuration in run\.json:/);
+    const paths = error.issues.map((issue) => issue.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'data',
+        'cash',
+        'fill',
+        'strategies.0.params.fast',
+        'strategies.1.id',
+        'strategies.1.symbols.1',
+        'strategies.1.weight',
+        'strategies.2.strategy',
+        'strategies.3.params.fats',
+        'strategies.3.rebalance',
+      ]),
+    );
+    expect(error.issues.find((issue) => issue.path === 'strategies.1.id')?.message).toContain('duplicate id "a" (strategies.0 has it too)');
+    expect(error.issues.find((issue) => issue.path === 'strategies.2.strategy')?.message).toMatch(/unknown strategy "no-such-thing"; available: buy-and-hold, sma-crossover/);
+    expect(error.issues.find((issue) => issue.path === 'strategies.3.params.fats')?.message).toContain('unknown parameter "fats"');
+  });
+
+  it('requires fixed weights to sum to at most leverage − cashBuffer, and says so', () => {
+    const issues = issuesOf({
+      data: { dataset: 'stocks5' },
+      allocation: { scheme: 'fixed', cashBuffer: 0.1 },
+      strategies: [
+        { id: 'a', strategy: 'buy-and-hold', symbols: ['AAPL'], weight: 0.6 },
+        { id: 'b', strategy: 'buy-and-hold', symbols: ['IBM'], weight: 0.4 },
+      ],
+    });
+    expect(issues).toEqual([
+      {
+        path: 'strategies',
+        message: 'the fixed weights sum to 1, above leverage − cashBuffer = 0.9; lower them (what they leave below 0.9 stays in cash) or raise allocation.leverage',
+      },
+    ]);
+    expect(
+      issuesOf({
+        data: { dataset: 'stocks5' },
+        allocation: { scheme: 'fixed', cashBuffer: 0.1, leverage: 1.5 },
+        strategies: [
+          { id: 'a', strategy: 'buy-and-hold', symbols: ['AAPL'], weight: 0.6 },
+          { id: 'b', strategy: 'buy-and-hold', symbols: ['IBM'], weight: 0.4 },
+        ],
+      }),
+    ).toEqual([]);
+  });
+
+  it('rejects portfolio strategies in shared mode, infeasible minimum weights and unknown keys', () => {
+    const issues = issuesOf({
+      data: { dataset: 'stocks5' },
+      mode: 'shared',
+      allocation: { minWeight: 0.6 },
+      risk: { maxDrawdown: { limit: 1.5 } },
+      extra: true,
+      strategies: [
+        { id: 'a', strategy: 'equal-weight', symbols: ['AAPL', 'IBM'] },
+        { id: 'b', strategy: 'buy-and-hold', symbols: ['IBM'], sizing: { kind: 'percent-of-cash', percent: 50 } },
+      ],
+    });
+    const paths = issues.map((issue) => issue.path);
+    expect(paths).toEqual(expect.arrayContaining(['', 'risk.maxDrawdown.limit', 'strategies.0.strategy', 'allocation.minWeight']));
+    expect(issues.find((issue) => issue.path === 'strategies.0.strategy')?.message).toContain('shared mode merges per-symbol signals of signal strategies only');
+  });
+});
+
+describe('data checks and helpers', () => {
+  const config = parseRunConfig(
+    {
+      data: { dataset: 'dow30' },
+      benchmark: 'DIA',
+      strategies: [
+        { id: 'a', strategy: 'buy-and-hold', symbols: ['IBM', 'KO'] },
+        { id: 'b', strategy: 'buy-and-hold', symbols: ['KO', 'MSFT'] },
+      ],
+    },
+    { registry: testRegistry },
+  );
+
+  it('runSymbols lists what to load, in first-use order, benchmark last', () => {
+    expect(runSymbols(config)).toEqual(['IBM', 'KO', 'MSFT', 'DIA']);
+  });
+
+  it('checkRunData names each missing symbol by path', () => {
+    let caught: unknown;
+    try {
+      checkRunData(config, [walkSeries('IBM', 5, 1), walkSeries('KO', 5, 2)], 'run.json');
+    } catch (error) {
+      caught = error;
+    }
+    expect(ConfigError.isInstance(caught)).toBe(true);
+    expect((caught as ConfigError).issues).toEqual([
+      { path: 'strategies.1.symbols.1', message: 'symbol "MSFT" is not in the data (available: IBM, KO)' },
+      { path: 'benchmark', message: 'benchmark symbol "DIA" is not in the data (available: IBM, KO)' },
+    ]);
+  });
+});
+
+describe('runConfigJsonSchema', () => {
+  const schema = runConfigJsonSchema();
+
+  it('is a draft 2020-12 object schema with the config fields', () => {
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema.type).toBe('object');
+    expect(schema.required).toEqual(['data', 'strategies']);
+    expect(Object.keys(schema.properties as object)).toEqual(
+      expect.arrayContaining(['data', 'cash', 'commission', 'slippage', 'fill', 'mode', 'allocation', 'rebalance', 'conflictPolicy', 'errorPolicy', 'risk', 'strategies']),
+    );
+  });
+
+  it('describes every property', () => {
+    const undocumented: string[] = [];
+    const visit = (node: unknown, path: string): void => {
+      if (typeof node !== 'object' || node === null) return;
+      const record = node as Record<string, unknown>;
+      const properties = record.properties as Record<string, Record<string, unknown>> | undefined;
+      if (properties !== undefined) {
+        for (const [key, child] of Object.entries(properties)) {
+          const described = typeof child.description === 'string' || (Array.isArray(child.anyOf) && typeof (child.anyOf[0] as Record<string, unknown> | undefined)?.description === 'string');
+          if (!described && key !== 'kind') undocumented.push(`${path}.${key}`);
+          visit(child, `${path}.${key}`);
+        }
+      }
+      for (const key of ['items', 'anyOf', 'oneOf', 'allOf']) {
+        const value = record[key];
+        if (Array.isArray(value)) {
+          value.forEach((item, i) => {
+            visit(item, `${path}.${key}.${i}`);
+          });
+        }
+        else visit(value, `${path}.${key}`);
+      }
+    };
+    visit(schema, '');
+    expect(undocumented).toEqual([]);
+  });
+});

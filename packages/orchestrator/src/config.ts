@@ -1,0 +1,428 @@
+import { CommissionModelSchema, SizingRuleSchema, SlippageModelSchema } from '@ensemble/engine';
+import type { BarSeries, ConfigIssue, RebalanceRule, StrategyDefinition } from '@ensemble/protocol';
+import { ConfigError, toConfigIssues } from '@ensemble/protocol';
+import { z } from 'zod';
+import { AllocationConfigSchema, CALENDAR_PERIODS, RebalanceConfigSchema } from './allocation/config';
+import { constraintFeasibility } from './allocation/constraints';
+
+/**
+ * The strategies a run config can name: registry name → definition. `strategyRegistry` from
+ * `@ensemble/strategies` is one; add your own definitions to it (`{ ...strategyRegistry, mine }`).
+ */
+export type StrategyRegistry = Readonly<Record<string, StrategyDefinition>>;
+
+/** Capital modes: `sleeves` (a virtual sub-account per strategy) or `shared` (one account, conflicts resolved per symbol). */
+export const CAPITAL_MODES = ['sleeves', 'shared'] as const;
+
+/** Conflict policies of the shared mode. */
+export const CONFLICT_POLICIES = ['net', 'priority', 'vote', 'veto', 'first'] as const;
+
+/** Error policies: `isolate` a failing strategy's sleeve, or `fail` the run. */
+export const ERROR_POLICIES = ['isolate', 'fail'] as const;
+
+/** A capital mode. */
+export type CapitalMode = (typeof CAPITAL_MODES)[number];
+
+/** A conflict policy of the shared mode. */
+export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
+
+/** An error policy. */
+export type ErrorPolicy = (typeof ERROR_POLICIES)[number];
+
+const dateBound = z
+  .union([z.string().min(1), z.number()])
+  .optional();
+
+/** Where the bars come from. The orchestrator only describes data; the caller (the CLI) loads it. */
+export const DataSourceSchema = z
+  .strictObject({
+    dataset: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('An embedded data set of @ensemble/data: "sp500", "dow30" or "stocks5". Give this or "file"'),
+    file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('A CSV or JSON file of bars, relative to the config file. Give this or "dataset"'),
+    format: z
+      .enum(['ohlcv', 'long', 'wide', 'json'])
+      .optional()
+      .describe('Layout of "file" (default: detected from its header): ohlcv, long (symbol,date,price), wide (date,SYM1,…) or json'),
+    symbols: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Symbols to load (default: every symbol the strategies and the benchmark use)'),
+    from: dateBound.describe('First date to keep, e.g. "2005-01-01" (inclusive; default: the first bar)'),
+    to: dateBound.describe('Last date to keep, e.g. "2009-12-31" (inclusive, whole day; default: the last bar)'),
+  })
+  .superRefine((value, context) => {
+    if ((value.dataset === undefined) === (value.file === undefined)) {
+      context.addIssue({ code: 'custom', path: [], message: 'give exactly one of "dataset" (an embedded data set) and "file" (a path)' });
+    }
+    if (value.format !== undefined && value.file === undefined) {
+      context.addIssue({ code: 'custom', path: ['format'], message: '"format" applies to "file" only; embedded data sets know their layout' });
+    }
+  })
+  .describe('The market data of the run');
+
+const scheduleSchema = z.union([
+  z.enum(['never', ...CALENDAR_PERIODS]),
+  z.strictObject({
+    everyBars: z.number().int().min(1).describe('Rebalance every this many bars since the last rebalance'),
+  }),
+]);
+
+/** One strategy instance of a run: a sleeve in `sleeves` mode, a voter in `shared` mode. */
+export const StrategyEntrySchema = z
+  .strictObject({
+    id: z
+      .string()
+      .min(1)
+      .regex(/^[^\s]+$/, { message: 'must not contain spaces' })
+      .describe('Unique id of this strategy instance in the run, e.g. "momentum-fast"; written on its fills and trades'),
+    strategy: z.string().min(1).describe('Registry name of the strategy, e.g. "sma-crossover" (`ensemble strategies` lists them)'),
+    params: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe("The strategy's parameters, validated by its schema (`ensemble strategies` lists them). Default: all defaults"),
+    symbols: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('Symbols this strategy trades; each must be in the data'),
+    weight: z
+      .number()
+      .min(0)
+      .optional()
+      .describe(
+        'Fraction of portfolio equity for this strategy with allocation "fixed" (0.6 = 60%); with the other schemes, the warm-up weights when every strategy has one',
+      ),
+    priority: z
+      .number()
+      .int()
+      .default(0)
+      .describe('Shared mode, policy "priority": the highest priority with a non-flat signal wins (ties: the earlier strategy in this list). Default 0'),
+    rebalance: scheduleSchema
+      .optional()
+      .describe(
+        "Portfolio strategies only: the sleeve's own rebalance schedule, overriding the strategy's: \"never\" (first bar only), \"week\", \"month\", \"quarter\", \"year\" or { \"everyBars\": N }",
+      ),
+    sizing: SizingRuleSchema.optional().describe('Entry sizing of this (signal) strategy, overriding the run\'s "sizing"'),
+  })
+  .describe('A strategy instance');
+
+/** Risk limits of the whole portfolio, checked at every bar's close. */
+export const RiskLimitsSchema = z
+  .strictObject({
+    maxGrossExposure: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Cap on Σ |position value| / portfolio equity (1 = 100%); breaches are trimmed pro rata across every position'),
+    maxNetExposure: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Cap on |Σ signed position value| / portfolio equity; breaches trim the positions on the dominant side pro rata'),
+    maxSymbolExposure: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Cap on |net position value of one symbol across strategies| / portfolio equity; breaches trim that symbol pro rata'),
+    maxDrawdown: z
+      .strictObject({
+        limit: z.number().gt(0).lt(1).describe('Portfolio drawdown from its high-water mark that trips the stop, e.g. 0.2 = 20%'),
+        action: z
+          .enum(['flatten', 'scale-down'])
+          .default('flatten')
+          .describe('"flatten": close every position and stop trading; "scale-down": cut every position by "scale" once. Default "flatten"'),
+        scale: z
+          .number()
+          .gt(0)
+          .lt(1)
+          .default(0.5)
+          .describe('With "scale-down": positions are multiplied by this factor (0.5 halves them). Default 0.5'),
+      })
+      .optional()
+      .describe('Portfolio drawdown stop'),
+  })
+  .describe('Risk limits; every breach is logged and listed in the result');
+
+/**
+ * The run config of `ensemble run` and of {@link StrategyOrchestrator}: data, cash, costs, fill
+ * rule, capital mode, allocation, rebalancing, conflict and error policies, risk limits and the
+ * strategy list. Every field is described and defaulted (strict objects: unknown keys are
+ * errors). Parse with {@link parseRunConfig}, which adds the checks that need the strategy registry.
+ */
+export const RunConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Optional URL or path of this JSON Schema, for editors'),
+    name: z.string().optional().describe('A title for the run, shown in reports'),
+    data: DataSourceSchema,
+    cash: z.number().positive().default(100_000).describe('Starting cash of the portfolio, in currency. Default 100000'),
+    commission: CommissionModelSchema.default({ kind: 'percent', rate: 0 }),
+    slippage: SlippageModelSchema.default({ kind: 'bps', bps: 0 }),
+    sizing: SizingRuleSchema.default({ kind: 'percent-of-cash', percent: 100 }),
+    fill: z
+      .enum(['next-open', 'close'])
+      .default('next-open')
+      .describe('"next-open": orders decided on a bar fill at the next bar\'s open; "close": at the deciding bar\'s close. Default "next-open"'),
+    fractional: z.boolean().default(false).describe('Allow fractional units (default: whole units, rounded down)'),
+    closeAtEnd: z.boolean().default(false).describe("Close positions still open at each symbol's last close. Default false"),
+    mode: z
+      .enum(CAPITAL_MODES)
+      .default('sleeves')
+      .describe('"sleeves": each strategy trades its own virtual sub-account; "shared": one account, per-symbol signals merged by "conflictPolicy". Default "sleeves"'),
+    crossing: z
+      .boolean()
+      .default(true)
+      .describe('Sleeves mode: cross opposite orders of different sleeves on one symbol and bar internally (only the net reaches the market). Default true'),
+    allocation: AllocationConfigSchema.prefault({}),
+    rebalance: RebalanceConfigSchema.prefault({}),
+    conflictPolicy: z
+      .enum(CONFLICT_POLICIES)
+      .default('net')
+      .describe('Shared mode: "net" (weighted sum), "priority", "vote" (majority; ties flat), "veto" (any flat wins) or "first" (earliest standing signal). Default "net"'),
+    errorPolicy: z
+      .enum(ERROR_POLICIES)
+      .default('fail')
+      .describe('When a strategy throws: "isolate" (close its sleeve out at the next fill, disable it, go on) or "fail" (stop the run). Default "fail"'),
+    risk: RiskLimitsSchema.prefault({}),
+    benchmark: z.string().min(1).optional().describe('Symbol of the data to compare the portfolio with (alpha, beta, …); it need not be traded'),
+    riskFreeRate: z.number().gt(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, a fraction. Default 0'),
+    periodsPerYear: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Return periods per year used to annualise (default: inferred from the bar spacing: 252 daily, 52 weekly, 12 monthly)'),
+    checkInvariants: z
+      .boolean()
+      .default(false)
+      .describe('Audit every sleeve (equity = cash + positions, ledger rebuilt from fills) and Σ sleeves = portfolio at every bar; slower'),
+    strategies: z.array(StrategyEntrySchema).min(1).describe('The strategy instances of the run (at least one)'),
+  })
+  .describe('Ensemble orchestrator run configuration');
+
+/** A run config as written in a file (defaults not yet applied). */
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+
+/** A run config after {@link parseRunConfig}: every default applied. */
+export type RunConfig = z.output<typeof RunConfigSchema>;
+
+/** One strategy entry of a parsed {@link RunConfig}. */
+export type StrategyEntry = RunConfig['strategies'][number];
+
+/** Options of {@link parseRunConfig}. */
+export interface ParseRunConfigOptions {
+  /** The file or flag the config came from, named in errors. */
+  readonly source?: string | undefined;
+  /** The strategies the config may name; their parameter schemas validate `params`. */
+  readonly registry: StrategyRegistry;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function paramIssues(definition: StrategyDefinition, params: unknown, path: string): ConfigIssue[] {
+  const result = definition.schema.safeParse(params ?? {});
+  if (result.success) return [];
+  const schema = definition.schema;
+  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  const accepted = known.length === 0 ? 'no parameters' : `only ${known.join(', ')}`;
+  const issues: ConfigIssue[] = [];
+  for (const issue of result.error.issues) {
+    const at = [path, ...issue.path.map((part) => String(part))].join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        issues.push({ path: `${at}.${key}`, message: `unknown parameter "${key}": ${definition.name} takes ${accepted}` });
+      }
+    } else {
+      issues.push({ path: at, message: issue.message });
+    }
+  }
+  return issues;
+}
+
+/**
+ * The checks zod cannot make alone, run on the raw input so that they are reported together with
+ * the schema's issues: unique ids, known strategy names, parameters valid for each strategy,
+ * `rebalance` only on portfolio strategies, shared mode only with signal strategies, fixed weights
+ * present and summing to at most `leverage − cashBuffer`, feasible weight constraints.
+ */
+function crossFieldIssues(input: unknown, registry: StrategyRegistry): ConfigIssue[] {
+  if (!isRecord(input)) return [];
+  const issues: ConfigIssue[] = [];
+  const strategies = Array.isArray(input.strategies) ? (input.strategies as unknown[]) : [];
+  const allocation = isRecord(input.allocation) ? input.allocation : {};
+  const scheme = typeof allocation.scheme === 'string' ? allocation.scheme : 'equal';
+  const cashBuffer = typeof allocation.cashBuffer === 'number' ? allocation.cashBuffer : 0;
+  const leverage = typeof allocation.leverage === 'number' ? allocation.leverage : 1;
+  const mode = typeof input.mode === 'string' ? input.mode : 'sleeves';
+  const names = Object.keys(registry);
+  const firstById = new Map<string, number>();
+  let weightSum = 0;
+  let missingWeights = 0;
+  strategies.forEach((entry, index) => {
+    if (!isRecord(entry)) return;
+    const at = `strategies.${index}`;
+    if (typeof entry.id === 'string') {
+      const first = firstById.get(entry.id);
+      if (first === undefined) firstById.set(entry.id, index);
+      else issues.push({ path: `${at}.id`, message: `duplicate id "${entry.id}" (strategies.${first} has it too); ids must be unique` });
+    }
+    if (Array.isArray(entry.symbols)) {
+      const seen = new Set<unknown>();
+      (entry.symbols as unknown[]).forEach((symbol, k) => {
+        if (seen.has(symbol)) issues.push({ path: `${at}.symbols.${k}`, message: `symbol ${JSON.stringify(symbol)} is listed twice` });
+        seen.add(symbol);
+      });
+    }
+    if (typeof entry.weight === 'number' && Number.isFinite(entry.weight)) weightSum += entry.weight;
+    else if (entry.weight === undefined) missingWeights++;
+    if (typeof entry.strategy !== 'string') return;
+    const definition = Object.hasOwn(registry, entry.strategy) ? registry[entry.strategy] : undefined;
+    if (definition === undefined) {
+      issues.push({
+        path: `${at}.strategy`,
+        message: `unknown strategy "${entry.strategy}"; available: ${names.join(', ')} (\`ensemble strategies\` lists them with their parameters)`,
+      });
+      return;
+    }
+    if (entry.params === undefined || isRecord(entry.params)) issues.push(...paramIssues(definition, entry.params, `${at}.params`));
+    if (entry.rebalance !== undefined && definition.kind !== 'portfolio') {
+      issues.push({
+        path: `${at}.rebalance`,
+        message: `"${definition.name}" is a signal strategy: it has no rebalance schedule (only portfolio strategies such as equal-weight do); remove "rebalance"`,
+      });
+    }
+    if (entry.sizing !== undefined && definition.kind === 'portfolio') {
+      issues.push({
+        path: `${at}.sizing`,
+        message: `"${definition.name}" is a portfolio strategy: it sizes by target weights, not by "sizing"; remove it`,
+      });
+    }
+    if (mode === 'shared' && definition.kind === 'portfolio') {
+      issues.push({
+        path: `${at}.strategy`,
+        message: `"${definition.name}" is a portfolio strategy; shared mode merges per-symbol signals of signal strategies only. Use mode "sleeves" for it`,
+      });
+    }
+  });
+  if (scheme === 'fixed' && strategies.length > 0) {
+    if (missingWeights > 0) {
+      strategies.forEach((entry, index) => {
+        if (isRecord(entry) && entry.weight === undefined) {
+          issues.push({ path: `strategies.${index}.weight`, message: 'allocation "fixed" needs a weight on every strategy; add "weight" (a fraction of equity, e.g. 0.5)' });
+        }
+      });
+    } else {
+      const target = leverage - cashBuffer;
+      if (weightSum > target * (1 + 1e-12)) {
+        issues.push({
+          path: 'strategies',
+          message: `the fixed weights sum to ${weightSum}, above leverage − cashBuffer = ${target}; lower them (what they leave below ${target} stays in cash) or raise allocation.leverage`,
+        });
+      } else if (!(weightSum > 0)) {
+        issues.push({ path: 'strategies', message: 'the fixed weights are all 0; give at least one strategy a positive weight' });
+      }
+    }
+  }
+  const constraints = {
+    ...(typeof allocation.minWeight === 'number' ? { minWeight: allocation.minWeight } : {}),
+    ...(typeof allocation.maxWeight === 'number' ? { maxWeight: allocation.maxWeight } : {}),
+    cashBuffer,
+    leverage,
+  };
+  if (strategies.length > 0 && scheme !== 'fixed') {
+    try {
+      if (constraintFeasibility(strategies.length, constraints).status === 'min-infeasible') {
+        issues.push({
+          path: 'allocation.minWeight',
+          message: `${strategies.length} strategies × minWeight ${String(constraints.minWeight)} exceed leverage − cashBuffer = ${leverage - cashBuffer}; lower minWeight`,
+        });
+      }
+    } catch {
+      // Invalid constraint values are reported by the schema itself.
+    }
+  }
+  if (scheme === 'fixed') {
+    const minWeight = constraints.minWeight ?? 0;
+    const maxWeight = constraints.maxWeight ?? Number.POSITIVE_INFINITY;
+    strategies.forEach((entry, index) => {
+      if (!isRecord(entry) || typeof entry.weight !== 'number') return;
+      if (entry.weight < minWeight || entry.weight > maxWeight) {
+        issues.push({
+          path: `strategies.${index}.weight`,
+          message: `weight ${entry.weight} is outside allocation.minWeight..maxWeight (${minWeight}..${maxWeight})`,
+        });
+      }
+    });
+  }
+  return issues;
+}
+
+/**
+ * Parses a run config from outside (a JSON file, an object): the schema's defaults and rules plus
+ * the checks that need the strategy registry (unique ids, known strategies, parameters valid for
+ * each, fixed weights present and summing to at most `leverage − cashBuffer`, …). Throws one
+ * protocol `ConfigError` listing every problem by path (`strategies.2.params.fast`), naming
+ * `source`, before any work starts.
+ */
+export function parseRunConfig(input: unknown, options: ParseRunConfigOptions): RunConfig {
+  const parsed = RunConfigSchema.safeParse(input);
+  const issues = [...(parsed.success ? [] : toConfigIssues(parsed.error)), ...crossFieldIssues(input, options.registry)];
+  if (!parsed.success || issues.length > 0) {
+    throw new ConfigError(issues, options.source === undefined ? undefined : { source: options.source });
+  }
+  return parsed.data;
+}
+
+/**
+ * The symbols a run needs, in first-use order: every strategy's symbols, then the benchmark.
+ * What a caller loads when `data.symbols` is not given.
+ */
+export function runSymbols(config: Pick<RunConfig, 'strategies' | 'benchmark'>): string[] {
+  const symbols = new Set<string>();
+  for (const entry of config.strategies) for (const symbol of entry.symbols) symbols.add(symbol);
+  if (config.benchmark !== undefined) symbols.add(config.benchmark);
+  return [...symbols];
+}
+
+/**
+ * Checks loaded data against a parsed config: every strategy symbol and the benchmark must have a
+ * series. Throws a `ConfigError` naming each missing symbol by path (`strategies.1.symbols.0`)
+ * with the symbols available.
+ */
+export function checkRunData(config: Pick<RunConfig, 'strategies' | 'benchmark'>, series: readonly BarSeries[], source?: string): void {
+  const available = new Set(series.map((s) => s.symbol));
+  const list = [...available].join(', ') || 'none';
+  const issues: ConfigIssue[] = [];
+  config.strategies.forEach((entry, index) => {
+    entry.symbols.forEach((symbol, k) => {
+      if (!available.has(symbol)) {
+        issues.push({ path: `strategies.${index}.symbols.${k}`, message: `symbol "${symbol}" is not in the data (available: ${list})` });
+      }
+    });
+  });
+  if (config.benchmark !== undefined && !available.has(config.benchmark)) {
+    issues.push({ path: 'benchmark', message: `benchmark symbol "${config.benchmark}" is not in the data (available: ${list})` });
+  }
+  if (issues.length > 0) throw new ConfigError(issues, source === undefined ? undefined : { source });
+}
+
+/** The protocol's rebalance rule for a strategy entry's `rebalance` schedule. */
+export function toRebalanceRule(schedule: NonNullable<StrategyEntry['rebalance']>): RebalanceRule {
+  if (typeof schedule === 'object') return { kind: 'bars', every: schedule.everyBars };
+  if (schedule === 'never') return { kind: 'never' };
+  return { kind: 'calendar', period: schedule };
+}
+
+/**
+ * The JSON Schema (draft 2020-12) of the run config as written in a file (defaults make fields
+ * optional), generated from {@link RunConfigSchema}: what `ensemble schema` prints.
+ */
+export function runConfigJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(RunConfigSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+}

@@ -1,0 +1,167 @@
+import type { Logger } from '@ensemble/protocol';
+import { allocateCapital } from '../allocation/allocate-capital';
+import { applyWeightConstraints } from '../allocation/constraints';
+import { calendarPeriodKey, needsRebalance } from '../allocation/rebalance';
+import type { RebalanceDecision } from '../allocation/rebalance';
+import type { ConstraintStatus } from '../allocation/constraints';
+import type { RiskParityConvergence } from '../allocation/risk-parity';
+import type { AllocationScheme, CustomAllocation } from '../allocation/schemes';
+import type { RunConfig } from '../config';
+
+/** Target weights of one allocation, with what the scheme reported. */
+export interface AllocationOutcome {
+  /** One weight per sleeve (0 for inactive sleeves), fractions of portfolio equity. */
+  readonly weights: Float64Array;
+  readonly warmup: boolean;
+  readonly status: ConstraintStatus;
+  readonly convergence: RiskParityConvergence | null;
+}
+
+/**
+ * Computes target weights across sleeves from their return history up to the previous bar and
+ * decides, allocation-free on ordinary bars, whether a rebalance is due.
+ *
+ * `fixed`: the configured weights as given (validated by the config: each within min/max, summing
+ * to at most leverage − cashBuffer; the rest stays in the reserve); an isolated sleeve's weight is
+ * not given to the others. Other schemes: `allocateCapital` over the active sleeves only (its
+ * warm-up rule: until `minHistory` returns exist, the fixed weights when every strategy has one,
+ * equal weights otherwise), then the constraints.
+ */
+export class Allocator {
+  /** The scheme in use (`custom` when a function was given). */
+  readonly scheme: AllocationScheme;
+  /** The latest target weights (initially the start allocation). */
+  targets: Float64Array;
+  private readonly config: RunConfig;
+  private readonly ids: readonly string[];
+  private readonly fixed: Float64Array | null;
+  private readonly custom: CustomAllocation | undefined;
+  private readonly periodsPerYear: number;
+  private readonly logger: Logger;
+  private previousKey = Number.NaN;
+  /** The last `equal` outcome and the active sleeves it was for: equal weights change only when a sleeve is isolated. */
+  private equalCache: { readonly key: string; readonly outcome: AllocationOutcome } | null = null;
+
+  constructor(config: RunConfig, custom: CustomAllocation | undefined, periodsPerYear: number, logger: Logger) {
+    this.config = config;
+    this.ids = config.strategies.map((entry) => entry.id);
+    const weights = config.strategies.map((entry) => entry.weight);
+    this.fixed = weights.every((weight) => weight !== undefined) ? Float64Array.from(weights) : null;
+    this.custom = custom;
+    this.scheme = custom === undefined ? config.allocation.scheme : 'custom';
+    this.periodsPerYear = periodsPerYear;
+    this.logger = logger;
+    this.targets = new Float64Array(this.ids.length);
+  }
+
+  /** Whether the scheme reads the sleeves' returns (every scheme but `equal` and `fixed`). */
+  get needsReturns(): boolean {
+    return this.scheme !== 'equal' && this.scheme !== 'fixed';
+  }
+
+  /**
+   * Target weights from `returns` (one column per sleeve, the first `length` entries valid; null
+   * columns are allowed when the scheme reads no returns) at bar `time`.
+   */
+  compute(returns: readonly (Float64Array | null)[], length: number, active: readonly boolean[], time: number): AllocationOutcome {
+    const n = this.ids.length;
+    const weights = new Float64Array(n);
+    const indices: number[] = [];
+    for (let i = 0; i < n; i++) if (active[i] === true) indices.push(i);
+    if (indices.length === 0) return { weights, warmup: false, status: 'capped', convergence: null };
+    if (this.scheme === 'fixed' && this.fixed !== null) {
+      for (const i of indices) weights[i] = this.fixed[i] ?? 0;
+      return { weights, warmup: false, status: 'ok', convergence: null };
+    }
+    const allocation = this.config.allocation;
+    if (this.scheme === 'equal') {
+      const key = indices.join(',');
+      const cached = this.equalCache;
+      if (cached?.key === key) {
+        weights.set(cached.outcome.weights);
+        return { ...cached.outcome, weights };
+      }
+      const constrained = applyWeightConstraints(new Float64Array(indices.length).fill(1 / indices.length), {
+        minWeight: allocation.minWeight,
+        ...(allocation.maxWeight === undefined ? {} : { maxWeight: allocation.maxWeight }),
+        cashBuffer: allocation.cashBuffer,
+        leverage: allocation.leverage,
+      });
+      indices.forEach((i, a) => {
+        weights[i] = constrained.weights[a] ?? 0;
+      });
+      const outcome: AllocationOutcome = { weights, warmup: false, status: constrained.status, convergence: null };
+      this.equalCache = { key, outcome: { ...outcome, weights: Float64Array.from(weights) } };
+      return outcome;
+    }
+    const fixed = this.fixed;
+    const { allocation: raw, constrained } = allocateCapital(
+      { returns: indices.map((i) => returns[i] ?? new Float64Array(length)), length },
+      { ...allocation, scheme: this.scheme },
+      {
+        fixedWeights: fixed === null ? undefined : indices.map((i) => fixed[i] ?? 0),
+        custom: this.custom,
+        periodsPerYear: this.periodsPerYear,
+        sleeveIds: indices.map((i) => this.ids[i] ?? ''),
+        time,
+      },
+    );
+    indices.forEach((i, a) => {
+      weights[i] = constrained.weights[a] ?? 0;
+    });
+    if (raw.convergence !== null && !raw.convergence.converged) {
+      this.logger.warn(
+        { event: 'risk-parity-not-converged', time: new Date(time).toISOString(), ...raw.convergence },
+        'risk parity did not converge; using its last iterate',
+      );
+    }
+    return { weights, warmup: raw.warmup, status: constrained.status, convergence: raw.convergence };
+  }
+
+  /** Whether drift bands are configured. */
+  get hasDrift(): boolean {
+    return this.config.rebalance.drift !== undefined;
+  }
+
+  /**
+   * True when the schedule fires at `step` (never at step 0: the start allocation covers it).
+   * Call it on every step in order: calendar schedules remember the previous step's period.
+   */
+  scheduleFires(time: Float64Array, step: number): boolean {
+    const schedule = this.config.rebalance.schedule;
+    if (schedule === 'never') return false;
+    if (typeof schedule === 'object') return step > 0 && step % schedule.everyBars === 0;
+    const key = calendarPeriodKey(time[step] ?? 0, schedule);
+    const previous = this.previousKey;
+    this.previousKey = key;
+    return step > 0 && key !== previous;
+  }
+
+  /** True when a drift band is breached by `actual` against the current targets. */
+  driftFires(actual: Float64Array): boolean {
+    const drift = this.config.rebalance.drift;
+    if (drift === undefined) return false;
+    const targets = this.targets;
+    for (let i = 0; i < actual.length; i++) {
+      const a = actual[i] ?? 0;
+      const t = targets[i] ?? 0;
+      if (drift.absolute !== undefined && Math.abs(a - t) > drift.absolute) return true;
+      if (drift.relative !== undefined) {
+        const ratio = t === 0 ? (a === 0 ? 0 : Number.POSITIVE_INFINITY) : Math.abs(a / t - 1);
+        if (ratio > drift.relative) return true;
+      }
+    }
+    return false;
+  }
+
+  /** The full decision (reasons, drift) for the logs, once a quick check said a rebalance is due. */
+  decision(time: Float64Array, step: number, actual: Float64Array): RebalanceDecision {
+    return needsRebalance(this.config.rebalance, {
+      step,
+      time: time[step] ?? 0,
+      previousTime: time[step - 1],
+      actualWeights: actual,
+      targetWeights: this.targets,
+    });
+  }
+}

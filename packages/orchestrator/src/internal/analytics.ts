@@ -1,0 +1,130 @@
+import type { SleeveMatrix } from '../allocation/statistics';
+import { correlationMatrix, sampleCovariance, sampleVolatilities } from '../allocation/statistics';
+
+/** What the run loop keeps of a sleeve: its equity after every step and its transfers (sparse). */
+export interface SleeveRecord {
+  /** Capital before the first step. */
+  readonly initialCash: number;
+  /** Equity after every step. */
+  readonly equity: Float64Array;
+  /** Steps on which cash was moved in or out, ascending, and the amounts (negative: out). */
+  readonly transferSteps: readonly number[];
+  readonly transferAmounts: readonly number[];
+}
+
+/**
+ * Defines `key` on `target` as an enumerable getter that computes its value on first access and
+ * keeps it: derived analytics cost nothing until read (or serialised).
+ */
+export function lazy<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
+  let done = false;
+  let value: T[K];
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: false,
+    get: () => {
+      if (!done) {
+        value = compute();
+        done = true;
+      }
+      return value;
+    },
+  });
+}
+
+/** Per-step P&L excluding transfers: `E_t − E_{t−1} − transfers_t`, with `E_{−1}` the initial capital. */
+export function sleevePnl(record: SleeveRecord): Float64Array {
+  const { equity, transferSteps, transferAmounts } = record;
+  const pnl = new Float64Array(equity.length);
+  let previous = record.initialCash;
+  let next = 0;
+  for (let t = 0; t < equity.length; t++) {
+    let transfer = 0;
+    if (transferSteps[next] === t) transfer = transferAmounts[next++] ?? 0;
+    const value = equity[t] ?? 0;
+    pnl[t] = value - previous - transfer;
+    previous = value;
+  }
+  return pnl;
+}
+
+/** Per-step returns excluding transfers: `(E_t − transfers_t) / E_{t−1} − 1`, NaN when `E_{t−1} ≤ 0`. */
+export function sleeveReturns(record: SleeveRecord): Float64Array {
+  const { equity, transferSteps, transferAmounts } = record;
+  const returns = new Float64Array(equity.length);
+  let previous = record.initialCash;
+  let next = 0;
+  for (let t = 0; t < equity.length; t++) {
+    let transfer = 0;
+    if (transferSteps[next] === t) transfer = transferAmounts[next++] ?? 0;
+    const value = equity[t] ?? 0;
+    returns[t] = previous > 0 ? (value - transfer) / previous - 1 : Number.NaN;
+    previous = value;
+  }
+  return returns;
+}
+
+/** The sleeves' sample covariance, correlation and volatilities (per bar, ddof 1) over the whole run. */
+export interface SleeveStatistics {
+  readonly covariance: SleeveMatrix;
+  readonly correlation: SleeveMatrix;
+  readonly volatilities: (number | null)[];
+}
+
+/** σ at or below this is floating-point noise (the allocation layer's threshold). */
+const NOISE = 1e-13;
+
+/**
+ * Covariance, correlation and volatilities of the sleeves' returns, equal to the allocation
+ * layer's `sampleCovariance`, `correlationMatrix` and `sampleVolatilities` over every bar. When
+ * every return is finite it makes one pass for the means and one for all pairs at once (the same
+ * sums in the same order as theirs); otherwise it calls them (pairwise deletion).
+ */
+export function sleeveStatistics(returns: readonly Float64Array[]): SleeveStatistics {
+  const n = returns.length;
+  const length = returns[0]?.length ?? 0;
+  let finite = true;
+  for (const column of returns) {
+    for (const value of column) {
+      if (!Number.isFinite(value)) {
+        finite = false;
+        break;
+      }
+    }
+    if (!finite) break;
+  }
+  if (!finite || length < 2) {
+    const history = { returns, length };
+    return { covariance: sampleCovariance(history), correlation: correlationMatrix(history), volatilities: sampleVolatilities(history) };
+  }
+  const means = returns.map((column) => {
+    let sum = 0;
+    for (const value of column) sum += value;
+    return sum / length;
+  });
+  const sums = new Float64Array(n * n);
+  const centred = new Float64Array(n);
+  for (let t = 0; t < length; t++) {
+    for (let i = 0; i < n; i++) centred[i] = (returns[i]?.[t] ?? 0) - (means[i] ?? 0);
+    for (let i = 0; i < n; i++) {
+      const a = centred[i] ?? 0;
+      for (let j = i; j < n; j++) sums[i * n + j] = (sums[i * n + j] ?? 0) + a * (centred[j] ?? 0);
+    }
+  }
+  const covariance: SleeveMatrix = Array.from({ length: n }, () => new Array<number | null>(n).fill(null));
+  const correlation: SleeveMatrix = Array.from({ length: n }, () => new Array<number | null>(n).fill(null));
+  const std = Array.from({ length: n }, (_, i) => Math.sqrt((sums[i * n + i] ?? 0) / (length - 1)));
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const value = (sums[i * n + j] ?? 0) / (length - 1);
+      (covariance[i] ?? [])[j] = value;
+      (covariance[j] ?? [])[i] = value;
+      const si = std[i] ?? 0;
+      const sj = std[j] ?? 0;
+      const rho = si > NOISE && sj > NOISE ? (i === j ? 1 : Math.max(-1, Math.min(1, value / (si * sj)))) : null;
+      (correlation[i] ?? [])[j] = rho;
+      (correlation[j] ?? [])[i] = rho;
+    }
+  }
+  return { covariance, correlation, volatilities: std };
+}

@@ -1,0 +1,211 @@
+import type { Account, StrategyRunner } from '@ensemble/engine';
+import type { FillReason, Logger } from '@ensemble/protocol';
+import type { RunConfig } from '../config';
+import type { RiskEvent, RiskEventKind } from '../result';
+
+/** An account the risk manager may trim: its runner and the run-wide index of each of its symbols. */
+export interface PositionBook {
+  readonly id: string;
+  readonly runner: StrategyRunner;
+  readonly account: Account;
+  readonly globalIndex: Int32Array;
+}
+
+/** Breaches are ignored below this relative excess, so that rounding does not trim. */
+const TOLERANCE = 1e-9;
+
+function isoDate(time: number): string {
+  return Number.isFinite(time) ? new Date(time).toISOString().slice(0, 10) : String(time);
+}
+
+/**
+ * The orders the orchestrator itself places on one step (rebalance sales, risk trims), kept so
+ * that two reductions of one position on one step combine into the larger one instead of the
+ * later replacing the earlier.
+ */
+export class OrchestratorOrders {
+  private readonly placed = new Map<StrategyRunner, Map<number, number>>();
+
+  /** Forgets the orders of the previous step. */
+  clear(): void {
+    if (this.placed.size > 0) this.placed.clear();
+  }
+
+  /**
+   * Queues a reduction of `units` (> 0) of the position on symbol `k` of `book`, filled under the
+   * run's fill rule; with an earlier reduction on this step, the larger one stands.
+   */
+  reduce(book: PositionBook, k: number, units: number, reason: FillReason): void {
+    const held = book.account.quantity[k] ?? 0;
+    if (held === 0 || !(units > 0)) return;
+    let byIndex = this.placed.get(book.runner);
+    if (byIndex === undefined) {
+      byIndex = new Map();
+      this.placed.set(book.runner, byIndex);
+    }
+    const previous = byIndex.get(k) ?? 0;
+    const reduction = Math.min(Math.abs(held), Math.max(previous, units));
+    if (reduction === previous) return;
+    byIndex.set(k, reduction);
+    book.runner.placeOrder(k, held > 0 ? -reduction : reduction, reason);
+  }
+}
+
+/** Units to sell or cover so that a position of `held` units keeps `factor` of itself (whole units unless fractional). */
+export function reductionFor(held: number, factor: number, fractional: boolean): number {
+  const size = Math.abs(held);
+  const keep = factor <= 0 ? 0 : size * factor;
+  const reduction = size - (fractional ? keep : Math.floor(keep));
+  return Math.min(size, Math.max(0, reduction));
+}
+
+/**
+ * Portfolio risk limits, checked at each bar's close after the marks: exposure caps trim positions
+ * pro rata (orders filled under the run's fill rule), the drawdown stop flattens and halts or
+ * scales down once. Every breach is recorded and logged.
+ */
+export class RiskManager {
+  /** Every breach so far. */
+  readonly events: RiskEvent[] = [];
+  private readonly limits: RunConfig['risk'];
+  private readonly fractional: boolean;
+  private readonly logger: Logger;
+  private readonly net: Float64Array;
+  private peak = Number.NEGATIVE_INFINITY;
+  private tripped = false;
+  /** True once a `flatten` drawdown stop fired: no more trading. */
+  halted = false;
+
+  constructor(limits: RunConfig['risk'], symbolCount: number, fractional: boolean, logger: Logger) {
+    this.limits = limits;
+    this.fractional = fractional;
+    this.logger = logger;
+    this.net = new Float64Array(symbolCount);
+  }
+
+  /** Whether any limit is set (otherwise the checks are skipped entirely). */
+  get enabled(): boolean {
+    const { maxGrossExposure, maxNetExposure, maxSymbolExposure, maxDrawdown } = this.limits;
+    return maxGrossExposure !== undefined || maxNetExposure !== undefined || maxSymbolExposure !== undefined || maxDrawdown !== undefined;
+  }
+
+  /**
+   * The drawdown stop at portfolio equity `equity`: returns `flatten` or `scale-down` when it
+   * fires (the caller acts), null otherwise. Fires at most once.
+   */
+  checkDrawdown(time: number, equity: number, books: readonly PositionBook[], orders: OrchestratorOrders): 'flatten' | 'scale-down' | null {
+    const stop = this.limits.maxDrawdown;
+    if (equity > this.peak) this.peak = equity;
+    if (stop === undefined || this.tripped || !(this.peak > 0)) return null;
+    const drawdown = equity / this.peak - 1;
+    if (!(drawdown <= -stop.limit)) return null;
+    this.tripped = true;
+    if (stop.action === 'flatten') {
+      this.halted = true;
+      for (const book of books) {
+        book.runner.closeOut('risk');
+        book.runner.disable();
+      }
+      this.record(time, 'drawdown', null, -drawdown, stop.limit, 'flatten', 0, `portfolio drawdown ${(-drawdown * 100).toFixed(2)}% reached the ${(stop.limit * 100).toFixed(2)}% stop on ${isoDate(time)}: every position closed, trading halted`);
+      return 'flatten';
+    }
+    for (const book of books) {
+      const quantity = book.account.quantity;
+      for (let k = 0; k < quantity.length; k++) {
+        const held = quantity[k] ?? 0;
+        if (held !== 0) orders.reduce(book, k, reductionFor(held, stop.scale, this.fractional), 'risk');
+      }
+    }
+    this.record(time, 'drawdown', null, -drawdown, stop.limit, 'scale-down', stop.scale, `portfolio drawdown ${(-drawdown * 100).toFixed(2)}% reached the ${(stop.limit * 100).toFixed(2)}% stop on ${isoDate(time)}: every position scaled by ${stop.scale}`);
+    return 'scale-down';
+  }
+
+  /** Exposure caps at portfolio equity `equity`: trims what breaches them. */
+  checkExposure(time: number, equity: number, books: readonly PositionBook[], orders: OrchestratorOrders): void {
+    const { maxGrossExposure, maxNetExposure, maxSymbolExposure } = this.limits;
+    if ((maxGrossExposure === undefined && maxNetExposure === undefined && maxSymbolExposure === undefined) || !(equity > 0)) return;
+    const net = this.net;
+    net.fill(0);
+    for (const book of books) {
+      const { quantity, markPrice } = book.account;
+      for (let k = 0; k < quantity.length; k++) {
+        const held = quantity[k] ?? 0;
+        if (held !== 0) {
+          const g = book.globalIndex[k] ?? -1;
+          if (g >= 0) net[g] = (net[g] ?? 0) + held * (markPrice[k] ?? 0);
+        }
+      }
+    }
+    let gross = 0;
+    let total = 0;
+    for (const value of net) {
+      gross += Math.abs(value);
+      total += value;
+    }
+    if (maxSymbolExposure !== undefined) {
+      for (let g = 0; g < net.length; g++) {
+        const value = net[g] ?? 0;
+        const share = Math.abs(value) / equity;
+        if (share > maxSymbolExposure * (1 + TOLERANCE)) {
+          const factor = maxSymbolExposure / share;
+          const direction = Math.sign(value);
+          let symbol = '';
+          for (const book of books) {
+            const quantity = book.account.quantity;
+            for (let k = 0; k < quantity.length; k++) {
+              const held = quantity[k] ?? 0;
+              if (book.globalIndex[k] === g && Math.sign(held) === direction) {
+                symbol = book.account.symbols[k] ?? symbol;
+                orders.reduce(book, k, reductionFor(held, factor, this.fractional), 'risk');
+              }
+            }
+          }
+          this.record(time, 'symbol-exposure', symbol, share, maxSymbolExposure, 'trim', factor, `${symbol} exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxSymbolExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: its positions trimmed to ${(factor * 100).toFixed(2)}%`);
+        }
+      }
+    }
+    if (maxGrossExposure !== undefined && gross / equity > maxGrossExposure * (1 + TOLERANCE)) {
+      const share = gross / equity;
+      const factor = maxGrossExposure / share;
+      this.trimAll(books, orders, factor, 0);
+      this.record(time, 'gross-exposure', null, share, maxGrossExposure, 'trim', factor, `gross exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxGrossExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: every position trimmed to ${(factor * 100).toFixed(2)}%`);
+    }
+    if (maxNetExposure !== undefined && Math.abs(total) / equity > maxNetExposure * (1 + TOLERANCE)) {
+      const share = Math.abs(total) / equity;
+      const direction = Math.sign(total);
+      let dominant = 0;
+      for (const value of net) if (Math.sign(value) === direction) dominant += Math.abs(value);
+      const excess = Math.abs(total) - maxNetExposure * equity;
+      const factor = dominant > 0 ? Math.max(0, (dominant - excess) / dominant) : 0;
+      this.trimAll(books, orders, factor, direction);
+      this.record(time, 'net-exposure', null, share, maxNetExposure, 'trim', factor, `net exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxNetExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: ${direction > 0 ? 'long' : 'short'} positions trimmed to ${(factor * 100).toFixed(2)}%`);
+    }
+  }
+
+  private trimAll(books: readonly PositionBook[], orders: OrchestratorOrders, factor: number, direction: number): void {
+    for (const book of books) {
+      const quantity = book.account.quantity;
+      for (let k = 0; k < quantity.length; k++) {
+        const held = quantity[k] ?? 0;
+        if (held !== 0 && (direction === 0 || Math.sign(held) === direction)) {
+          orders.reduce(book, k, reductionFor(held, factor, this.fractional), 'risk');
+        }
+      }
+    }
+  }
+
+  private record(
+    time: number,
+    kind: RiskEventKind,
+    symbol: string | null,
+    value: number,
+    limit: number,
+    action: RiskEvent['action'],
+    factor: number,
+    detail: string,
+  ): void {
+    const event: RiskEvent = { time, kind, symbol, value, limit, action, factor, detail };
+    this.events.push(event);
+    this.logger.warn({ event: 'risk-breach', ...event, time: isoDate(time) }, detail);
+  }
+}

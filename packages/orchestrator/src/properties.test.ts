@@ -1,0 +1,371 @@
+import type { CommissionModel, SizingRule, SlippageModel } from '@ensemble/engine';
+import { runBacktest } from '@ensemble/engine';
+import type { BarSeries } from '@ensemble/protocol';
+import { barSeriesFromBars, createTimeline, seriesToBars } from '@ensemble/protocol';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { prng, testRegistry, walkSeries } from '../test/helpers';
+import type { RunConfigInput } from './config';
+import { runOrchestrator } from './orchestrator';
+import type { OrchestratorResult } from './result';
+
+/** 1–3 symbols of 20–70 seeded bars; symbols after the first miss some dates. */
+const seriesSet = fc
+  .record({
+    count: fc.integer({ min: 1, max: 3 }),
+    length: fc.integer({ min: 20, max: 70 }),
+    seed: fc.integer({ min: 1, max: 1_000_000 }),
+    volatility: fc.double({ min: 0.005, max: 0.05, noNaN: true }),
+    gaps: fc.double({ min: 0, max: 0.3, noNaN: true }),
+  })
+  .map(({ count, length, seed, volatility, gaps }): BarSeries[] =>
+    Array.from({ length: count }, (_, k) => {
+      const full = walkSeries(`S${k}`, length, seed + k * 7919, volatility, 20 + 40 * k);
+      if (k === 0 || gaps === 0) return full;
+      const random = prng(seed * 31 + k);
+      const kept = seriesToBars(full).filter(() => random() >= gaps);
+      return barSeriesFromBars(full.symbol, kept.length > 0 ? kept : seriesToBars(full).slice(0, 1));
+    }),
+  );
+
+const commission: fc.Arbitrary<CommissionModel> = fc.oneof(
+  fc.record({ kind: fc.constant('percent' as const), rate: fc.double({ min: 0, max: 0.01, noNaN: true }) }),
+  fc.record({ kind: fc.constant('per-unit' as const), amount: fc.double({ min: 0, max: 0.05, noNaN: true }) }),
+  fc.record({ kind: fc.constant('fixed' as const), amount: fc.double({ min: 0, max: 3, noNaN: true }) }),
+  fc.record({
+    kind: fc.constant('percent' as const),
+    rate: fc.double({ min: 0, max: 0.01, noNaN: true }),
+    minimum: fc.double({ min: 0, max: 2, noNaN: true }),
+  }),
+);
+
+const slippage: fc.Arbitrary<SlippageModel> = fc.oneof(
+  fc.record({ kind: fc.constant('bps' as const), bps: fc.double({ min: 0, max: 50, noNaN: true }) }),
+  fc.record({ kind: fc.constant('fixed' as const), amount: fc.double({ min: 0, max: 0.2, noNaN: true }) }),
+);
+
+const sizing: fc.Arbitrary<SizingRule> = fc.oneof(
+  fc.record({ kind: fc.constant('percent-of-cash' as const), percent: fc.double({ min: 5, max: 100, noNaN: true }) }),
+  fc.record({ kind: fc.constant('percent-of-equity' as const), percent: fc.double({ min: 5, max: 100, noNaN: true }) }),
+  fc.record({ kind: fc.constant('fixed-quantity' as const), quantity: fc.double({ min: 0.5, max: 200, noNaN: true }) }),
+  fc.record({ kind: fc.constant('fixed-cash' as const), amount: fc.double({ min: 100, max: 30_000, noNaN: true }) }),
+);
+
+const randomParams = fc.record({
+  seed: fc.integer({ min: 1, max: 100_000 }),
+  enter: fc.double({ min: 0.05, max: 0.6, noNaN: true }),
+  exit: fc.double({ min: 0.05, max: 0.6, noNaN: true }),
+  short: fc.double({ min: 0, max: 0.6, noNaN: true }),
+  strength: fc.boolean(),
+});
+
+const schedule = fc.oneof(
+  fc.constantFrom('never' as const, 'week' as const, 'month' as const),
+  fc.record({ everyBars: fc.integer({ min: 1, max: 15 }) }),
+);
+
+/** Portfolio equity rebuilt from the fills alone: starting cash + every fill's cash flow + Σ net position × last close. */
+function rebuiltEquity(result: OrchestratorResult, series: readonly BarSeries[]): Float64Array {
+  const used = result.symbols.map((symbol) => series.find((s) => s.symbol === symbol));
+  const timeline = createTimeline(used.filter((s): s is BarSeries => s !== undefined));
+  const fills = [...result.portfolio.fills];
+  const held = new Float64Array(used.length);
+  const mark = new Float64Array(used.length);
+  const out = new Float64Array(timeline.length);
+  let cash = result.initialCash;
+  let next = 0;
+  for (let t = 0; t < timeline.length; t++) {
+    const time = timeline.time[t] ?? 0;
+    for (; next < fills.length && (fills[next]?.time ?? Infinity) <= time; next++) {
+      const fill = fills[next];
+      if (fill === undefined) continue;
+      const g = result.symbols.indexOf(fill.symbol);
+      const value = fill.quantity * fill.price;
+      cash += fill.side === 'buy' ? -(value + fill.commission) : value - fill.commission;
+      held[g] = (held[g] ?? 0) + (fill.side === 'buy' ? fill.quantity : -fill.quantity);
+    }
+    let equity = cash;
+    used.forEach((s, g) => {
+      const i = timeline.barIndex[g]?.[t] ?? -1;
+      if (i >= 0) mark[g] = s?.close[i] ?? 0;
+      equity += (held[g] ?? 0) * (mark[g] ?? 0);
+    });
+    out[t] = equity;
+  }
+  return out;
+}
+
+function closeTo(actual: number, expected: number, scale: number): boolean {
+  return Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(scale));
+}
+
+describe('orchestrator invariants (fast-check)', () => {
+  it('Σ sleeve equity + reserve = portfolio equity = the portfolio rebuilt from fills, at every bar', () => {
+    fc.assert(
+      fc.property(
+        seriesSet,
+        fc.array(fc.record({ params: randomParams, symbols: fc.integer({ min: 1, max: 7 }) }), { minLength: 1, maxLength: 4 }),
+        fc.record({
+          fill: fc.constantFrom('next-open' as const, 'close' as const),
+          commission,
+          slippage,
+          fractional: fc.boolean(),
+          scheme: fc.constantFrom('equal' as const, 'inverse-volatility' as const, 'risk-parity' as const, 'performance' as const),
+          schedule,
+          cashBuffer: fc.double({ min: 0, max: 0.3, noNaN: true }),
+          drift: fc.option(fc.double({ min: 0.01, max: 0.2, noNaN: true }), { nil: undefined }),
+        }),
+        (series, sleeves, options) => {
+          const symbols = series.map((s) => s.symbol);
+          const config: RunConfigInput = {
+            data: { dataset: 'test' },
+            fill: options.fill,
+            commission: options.commission,
+            slippage: options.slippage,
+            fractional: options.fractional,
+            allocation: { scheme: options.scheme, lookback: 5, cashBuffer: options.cashBuffer },
+            rebalance: { schedule: options.schedule, ...(options.drift === undefined ? {} : { drift: { absolute: options.drift } }) },
+            checkInvariants: true,
+            strategies: sleeves.map((sleeve, i) => ({
+              id: `s${i}`,
+              strategy: 'random-signal',
+              params: sleeve.params,
+              symbols: symbols.filter((_, k) => (sleeve.symbols & (1 << k)) !== 0).concat(symbols.filter((_, k) => (sleeve.symbols & (1 << k)) !== 0).length === 0 ? [symbols[0] ?? 'S0'] : []),
+            })),
+          };
+          const result = runOrchestrator(config, series, { registry: testRegistry });
+          const rebuilt = rebuiltEquity(result, series);
+          const curve = result.portfolio.equity;
+          for (let t = 0; t < result.bars; t++) {
+            let sum = curve.reserve[t] ?? 0;
+            for (const sleeve of result.sleeves) sum += sleeve.equity.equity[t] ?? 0;
+            const equity = curve.equity[t] ?? Number.NaN;
+            const scale = Math.max(Math.abs(equity), curve.grossExposure[t] ?? 0, result.initialCash);
+            if (!closeTo(sum, equity, scale) || !closeTo(rebuilt[t] ?? Number.NaN, equity, scale)) return false;
+          }
+          const { total } = result.attribution;
+          return total.residual === null || Math.abs(total.residual) < 1e-9;
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('one strategy at weight 1 reproduces runBacktest exactly (fills, trades, equity curve)', () => {
+    fc.assert(
+      fc.property(
+        seriesSet,
+        fc.oneof(
+          randomParams.map((params) => ({ strategy: 'random-signal', params })),
+          fc.record({ fast: fc.integer({ min: 2, max: 5 }), slow: fc.integer({ min: 6, max: 12 }), allowShort: fc.boolean() }).map((params) => ({ strategy: 'sma-crossover', params })),
+          fc.constantFrom('week' as const, 'month' as const, 3).map((rebalance) => ({ strategy: 'equal-weight', params: { rebalance } })),
+        ),
+        fc.record({
+          cash: fc.double({ min: 1_000, max: 1_000_000, noNaN: true }),
+          fill: fc.constantFrom('next-open' as const, 'close' as const),
+          commission,
+          slippage,
+          sizing,
+          fractional: fc.boolean(),
+          closeAtEnd: fc.boolean(),
+          schedule,
+        }),
+        (series, chosen, options) => {
+          const definition = testRegistry[chosen.strategy];
+          if (definition === undefined) throw new Error(`no ${chosen.strategy}`);
+          const engine = runBacktest({
+            series,
+            strategy: definition.create(definition.schema.parse(chosen.params), 'solo'),
+            cash: options.cash,
+            fill: options.fill,
+            commission: options.commission,
+            slippage: options.slippage,
+            sizing: options.sizing,
+            fractional: options.fractional,
+            closeAtEnd: options.closeAtEnd,
+          });
+          const result = runOrchestrator(
+            {
+              data: { dataset: 'test' },
+              cash: options.cash,
+              fill: options.fill,
+              commission: options.commission,
+              slippage: options.slippage,
+              sizing: options.sizing,
+              fractional: options.fractional,
+              closeAtEnd: options.closeAtEnd,
+              rebalance: { schedule: options.schedule },
+              strategies: [{ id: 'solo', strategy: chosen.strategy, params: chosen.params, symbols: series.map((s) => s.symbol) }],
+            },
+            series,
+            { registry: testRegistry },
+          );
+          const sleeve = result.sleeves[0];
+          expect(sleeve?.fills).toEqual(engine.fills);
+          expect(sleeve?.trades).toEqual(engine.trades);
+          expect(sleeve?.equity.equity).toEqual(engine.equity.equity);
+          expect(sleeve?.equity.cash).toEqual(engine.equity.cash);
+          expect(result.portfolio.equity.equity).toEqual(engine.equity.equity);
+          expect(sleeve?.openPositions).toEqual(engine.openPositions);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('k identical sleeves at equal weights with fractional units add up to one sleeve', () => {
+    fc.assert(
+      fc.property(
+        seriesSet,
+        randomParams,
+        fc.integer({ min: 2, max: 4 }),
+        fc.record({
+          fill: fc.constantFrom('next-open' as const, 'close' as const),
+          rate: fc.double({ min: 0, max: 0.005, noNaN: true }),
+          bps: fc.double({ min: 0, max: 30, noNaN: true }),
+          sizing: fc.oneof(
+            fc.record({ kind: fc.constant('percent-of-cash' as const), percent: fc.double({ min: 5, max: 100, noNaN: true }) }),
+            fc.record({ kind: fc.constant('percent-of-equity' as const), percent: fc.double({ min: 5, max: 100, noNaN: true }) }),
+          ),
+        }),
+        (series, params, k, options) => {
+          const base = {
+            data: { dataset: 'test' },
+            fill: options.fill,
+            commission: { kind: 'percent' as const, rate: options.rate },
+            slippage: { kind: 'bps' as const, bps: options.bps },
+            sizing: options.sizing,
+            fractional: true,
+            rebalance: { schedule: 'month' as const },
+          };
+          const symbols = series.map((s) => s.symbol);
+          const one = runOrchestrator({ ...base, strategies: [{ id: 'one', strategy: 'random-signal', params, symbols }] }, series, { registry: testRegistry });
+          const many = runOrchestrator(
+            { ...base, strategies: Array.from({ length: k }, (_, i) => ({ id: `copy${i}`, strategy: 'random-signal', params, symbols })) },
+            series,
+            { registry: testRegistry },
+          );
+          for (let t = 0; t < one.bars; t++) {
+            const single = one.portfolio.equity.equity[t] ?? Number.NaN;
+            let sum = 0;
+            for (const sleeve of many.sleeves) {
+              sum += sleeve.equity.equity[t] ?? 0;
+              if (!closeTo((sleeve.equity.equity[t] ?? 0) * k, single, single * 10)) return false;
+            }
+            if (!closeTo(sum, single, single * 10) || !closeTo(many.portfolio.equity.equity[t] ?? 0, single, single * 10)) return false;
+          }
+          return many.sleeves.every((sleeve) => sleeve.fills.length === one.sleeves[0]?.fills.length) && many.crossing.crossings === 0;
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('internal crossing changes no position and no P&L before costs: only costs, and only downwards', () => {
+    fc.assert(
+      fc.property(
+        seriesSet,
+        fc.array(randomParams, { minLength: 2, maxLength: 4 }),
+        fc.record({
+          fill: fc.constantFrom('next-open' as const, 'close' as const),
+          commission,
+          slippage,
+          quantity: fc.integer({ min: 1, max: 20 }),
+          fractional: fc.boolean(),
+        }),
+        (series, sleeves, options) => {
+          const config = (crossing: boolean): RunConfigInput => ({
+            data: { dataset: 'test' },
+            fill: options.fill,
+            commission: options.commission,
+            slippage: options.slippage,
+            fractional: options.fractional,
+            sizing: { kind: 'fixed-quantity', quantity: options.quantity },
+            crossing,
+            rebalance: { schedule: 'never' },
+            strategies: sleeves.map((params, i) => ({ id: `s${i}`, strategy: 'random-signal', params: { ...params, short: 0.5 }, symbols: series.map((s) => s.symbol) })),
+          });
+          const crossed = runOrchestrator(config(true), series, { registry: testRegistry });
+          const alone = runOrchestrator(config(false), series, { registry: testRegistry });
+          for (let s = 0; s < sleeves.length; s++) {
+            const a = crossed.sleeves[s];
+            const b = alone.sleeves[s];
+            if (a?.fills.length !== b?.fills.length || a === undefined || b === undefined) return false;
+            let savedSoFar = 0;
+            let next = 0;
+            for (let t = 0; t < crossed.bars; t++) {
+              const time = crossed.portfolio.equity.time[t] ?? 0;
+              for (; next < a.fills.length && (a.fills[next]?.time ?? Infinity) <= time; next++) {
+                const x = a.fills[next];
+                const y = b.fills[next];
+                if (x === undefined || y === undefined) return false;
+                if (x.side !== y.side || x.quantity !== y.quantity || x.time !== y.time || x.reason !== y.reason) return false;
+                const costX = x.commission + x.slippage;
+                const costY = y.commission + y.slippage;
+                if (costX > costY * (1 + 1e-12) + 1e-12) return false;
+                savedSoFar += costY - costX;
+              }
+              const difference = (a.equity.equity[t] ?? 0) - (b.equity.equity[t] ?? 0);
+              if (!closeTo(difference, savedSoFar, a.equity.equity[t] ?? 0)) return false;
+            }
+          }
+          return crossed.crossing.savedCommission >= -1e-9 && crossed.crossing.savedSlippage >= -1e-9;
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('target weights respect min/max, sum to at most leverage − cashBuffer, and sleeves get exactly them', () => {
+    fc.assert(
+      fc.property(
+        seriesSet,
+        fc.array(randomParams, { minLength: 2, maxLength: 5 }),
+        fc.record({
+          scheme: fc.constantFrom('equal' as const, 'inverse-volatility' as const, 'risk-parity' as const, 'performance' as const),
+          minWeight: fc.double({ min: 0, max: 0.15, noNaN: true }),
+          maxWeight: fc.option(fc.double({ min: 0.2, max: 0.9, noNaN: true }), { nil: undefined }),
+          cashBuffer: fc.double({ min: 0, max: 0.3, noNaN: true }),
+          leverage: fc.double({ min: 1, max: 2, noNaN: true }),
+          schedule: fc.record({ everyBars: fc.integer({ min: 2, max: 10 }) }),
+        }),
+        (series, sleeves, options) => {
+          const result = runOrchestrator(
+            {
+              data: { dataset: 'test' },
+              fractional: true,
+              allocation: {
+                scheme: options.scheme,
+                lookback: 6,
+                minWeight: options.minWeight,
+                cashBuffer: options.cashBuffer,
+                leverage: options.leverage,
+                ...(options.maxWeight === undefined ? {} : { maxWeight: options.maxWeight }),
+              },
+              rebalance: { schedule: options.schedule },
+              strategies: sleeves.map((params, i) => ({ id: `s${i}`, strategy: 'random-signal', params, symbols: [series[i % series.length]?.symbol ?? 'S0'] })),
+            },
+            series,
+            { registry: testRegistry },
+          );
+          const target = options.leverage - options.cashBuffer;
+          for (const event of result.rebalances) {
+            const weights = Object.values(event.targetWeights);
+            const sum = weights.reduce((a, b) => a + b, 0);
+            if (sum > target * (1 + 1e-12)) return false;
+            if (event.constraintStatus === 'ok' && Math.abs(sum - target) > 1e-9) return false;
+            for (const weight of weights) {
+              if (weight < options.minWeight - 1e-12) return false;
+              if (options.maxWeight !== undefined && weight > options.maxWeight + 1e-12) return false;
+            }
+            for (const [id, weight] of Object.entries(event.weightsAfter)) {
+              if (Math.abs(weight - (event.targetWeights[id] ?? Number.NaN)) > 1e-9) return false;
+            }
+          }
+          return true;
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -1,0 +1,467 @@
+import type { OpenPosition, OpenPositionJson } from '@ensemble/engine';
+import { isoTimeFormatter } from '@ensemble/engine';
+import type { DrawdownPeriod, PerformanceResult, PeriodReturn } from '@ensemble/performance';
+import type { EquityCurve, Fill, Trade } from '@ensemble/protocol';
+import type { RebalanceReason } from './allocation/rebalance';
+import type { ConstraintStatus } from './allocation/constraints';
+import type { RiskParityConvergence } from './allocation/risk-parity';
+import type { AllocationScheme } from './allocation/schemes';
+import type { CapitalMode, ConflictPolicy, RunConfig } from './config';
+import type { Attribution } from './attribution';
+
+/** The portfolio's equity curve: the protocol columns plus the reserve and the net exposure, one entry per step. */
+export interface PortfolioCurve extends EquityCurve {
+  /**
+   * Cash held by the orchestrator outside every sleeve (cash buffer, weight left unallocated,
+   * negative when leverage lends the sleeves more than the portfolio holds), currency. Always 0
+   * in shared mode.
+   */
+  readonly reserve: Float64Array;
+  /** Σ over symbols of the net position value across sleeves (signed), currency. */
+  readonly netExposure: Float64Array;
+}
+
+/** Counts of what happened to orders over the whole run. */
+export interface OrchestratorOrderStats {
+  readonly filled: number;
+  readonly shrunk: number;
+  readonly rejected: number;
+  readonly dropped: number;
+}
+
+/**
+ * One strategy instance's outcome: its sleeve (sleeves mode) or its shadow sleeve (shared mode,
+ * `shadow: true`: the strategy trading its own signals on its share of capital, alone, so that
+ * per-strategy figures exist; the portfolio did not hold these positions).
+ */
+export interface SleeveResult {
+  readonly id: string;
+  /** Registry name of the strategy. */
+  readonly strategy: string;
+  readonly kind: 'signal' | 'portfolio';
+  readonly symbols: readonly string[];
+  /** True in shared mode: the figures are those of a shadow sleeve. */
+  readonly shadow: boolean;
+  /** Capital at the start, currency. */
+  readonly initialCash: number;
+  readonly finalCash: number;
+  readonly finalEquity: number;
+  /** Net cash moved into the sleeve by rebalances (negative: out), currency. */
+  readonly netTransfers: number;
+  /** The sleeve's equity, cash and gross exposure at every step. */
+  readonly equity: EquityCurve;
+  /** Sleeve equity / portfolio equity at every step. */
+  readonly weight: Float64Array;
+  /** Per-step return excluding transfers: `(E_t − transfers_t) / E_{t−1} − 1`; NaN when `E_{t−1} ≤ 0`. */
+  readonly returns: Float64Array;
+  /** Per-step contribution to the portfolio return: sleeve P&L of the step / portfolio equity before it. */
+  readonly contribution: Float64Array;
+  readonly fills: readonly Fill[];
+  readonly trades: readonly Trade[];
+  readonly openPositions: readonly OpenPosition[];
+  readonly totalCommission: number;
+  readonly totalSlippage: number;
+  /** Orders of the sleeve's runner that never reached a fill. */
+  readonly droppedOrders: number;
+  /** Epoch ms of the sleeve's own portfolio-strategy rebalances (empty for signal strategies). */
+  readonly rebalances: readonly number[];
+  readonly metrics: PerformanceResult;
+  /** True when the strategy failed and the sleeve was isolated. */
+  readonly isolated: boolean;
+  /** The failure message when isolated, else null. */
+  readonly error: string | null;
+}
+
+/** How a rebalance between sleeves went. Weights are fractions of portfolio equity, by sleeve id. */
+export interface RebalanceEvent {
+  /** Epoch ms of the bar. */
+  readonly time: number;
+  /** The first rule that fired: `initial`, `schedule`, `drift-absolute` or `drift-relative`. */
+  readonly reason: RebalanceReason;
+  /** Every rule that fired. */
+  readonly reasons: readonly RebalanceReason[];
+  /** Actual weights before the move. */
+  readonly weightsBefore: Readonly<Record<string, number>>;
+  /** Target weights (after constraints). */
+  readonly targetWeights: Readonly<Record<string, number>>;
+  /** Actual weights after the move (= targets in sleeves mode; unchanged in shared mode, where no cash moves). */
+  readonly weightsAfter: Readonly<Record<string, number>>;
+  /** Cash moved into each sleeve (negative: out), currency. */
+  readonly transfers: Readonly<Record<string, number>>;
+  /** Units queued for sale per sleeve and symbol, to fund a transfer the sleeve's cash did not cover. */
+  readonly sales: readonly { readonly strategyId: string; readonly symbol: string; readonly quantity: number }[];
+  /** The allocation scheme and what it reported. */
+  readonly scheme: AllocationScheme;
+  /** True when the scheme's warm-up rule gave the weights. */
+  readonly warmup: boolean;
+  /** How the weight constraints resolved (`ok`, `capped`, `min-infeasible`); `ok` for fixed weights. */
+  readonly constraintStatus: ConstraintStatus;
+  /** Risk-parity convergence, or null. */
+  readonly convergence: RiskParityConvergence | null;
+}
+
+/** One strategy's wish in a conflict. */
+export interface ConflictEventInput {
+  readonly strategyId: string;
+  readonly direction: 'long' | 'short' | 'flat';
+  readonly strength: number;
+}
+
+/** Signals of several strategies on one symbol and bar that disagreed, and how the policy resolved them (shared mode). */
+export interface ConflictEvent {
+  /** Epoch ms of the bar. */
+  readonly time: number;
+  readonly symbol: string;
+  readonly policy: ConflictPolicy;
+  readonly inputs: readonly ConflictEventInput[];
+  readonly outcome: {
+    readonly direction: 'long' | 'short' | 'flat';
+    /** Signed target exposure of the symbol's slot, −1..1. */
+    readonly target: number;
+    /** The winning strategy (`priority`, `first`), or null. */
+    readonly winner: string | null;
+  };
+}
+
+/** Kinds of risk events. */
+export type RiskEventKind = 'gross-exposure' | 'net-exposure' | 'symbol-exposure' | 'drawdown';
+
+/** A risk-limit breach and what was done about it. */
+export interface RiskEvent {
+  /** Epoch ms of the bar. */
+  readonly time: number;
+  readonly kind: RiskEventKind;
+  /** The symbol, for `symbol-exposure`; null otherwise. */
+  readonly symbol: string | null;
+  /** The measured value: exposure / equity, or the drawdown as a positive fraction. */
+  readonly value: number;
+  readonly limit: number;
+  /** `trim` (positions cut pro rata), `flatten` (everything closed, trading halted) or `scale-down`. */
+  readonly action: 'trim' | 'flatten' | 'scale-down';
+  /** Fraction of the positions kept (0 when flattened). */
+  readonly factor: number;
+  /** A sentence for humans. */
+  readonly detail: string;
+}
+
+/** A strategy that failed under `errorPolicy: 'isolate'`. */
+export interface IsolatedEvent {
+  readonly strategyId: string;
+  /** The symbol being decided, or null (portfolio strategies, failures at start). */
+  readonly symbol: string | null;
+  /** Epoch ms of the bar being decided. */
+  readonly time: number;
+  readonly message: string;
+}
+
+/** What internal crossing of opposite sleeve orders saved (sleeves mode). */
+export interface CrossingSummary {
+  readonly enabled: boolean;
+  /** Units matched between sleeves instead of going to the market. */
+  readonly crossedQuantity: number;
+  /** Traded value kept off the market, currency. */
+  readonly savedTurnover: number;
+  /** Commission not paid, currency. */
+  readonly savedCommission: number;
+  /** Slippage not paid, currency. */
+  readonly savedSlippage: number;
+  /** Symbol-bars with a crossing. */
+  readonly crossings: number;
+}
+
+/** The sleeve return correlation matrix: `matrix[i][j]` for `ids[i]` and `ids[j]`, null where undefined. */
+export interface SleeveCorrelation {
+  readonly ids: readonly string[];
+  readonly matrix: readonly (readonly (number | null)[])[];
+}
+
+/**
+ * The outcome of an orchestrator run: plain data, deterministic (same inputs, byte-identical
+ * `JSON.stringify`), times in epoch ms UTC, money in the run's currency, fractions as fractions.
+ * `JSON.stringify(result)` gives {@link serializeOrchestratorResult}'s form (ISO dates).
+ */
+export interface OrchestratorResult {
+  /** The run config with every default applied. */
+  readonly config: RunConfig;
+  readonly runId: string;
+  readonly mode: CapitalMode;
+  /** The allocation scheme used (`custom` when a function was passed). */
+  readonly allocationScheme: AllocationScheme;
+  /** Symbols of the merged timeline, in first-use order. */
+  readonly symbols: readonly string[];
+  /** Steps of the merged timeline. */
+  readonly bars: number;
+  readonly startTime: number | null;
+  readonly endTime: number | null;
+  /** Return periods per year used for every metric. */
+  readonly periodsPerYear: number;
+  readonly initialCash: number;
+  readonly finalCash: number;
+  readonly finalEquity: number;
+  readonly portfolio: {
+    readonly equity: PortfolioCurve;
+    readonly metrics: PerformanceResult;
+    /** Every sleeve's fills (shared mode: the shared account's), by time then sleeve order. */
+    readonly fills: readonly Fill[];
+    readonly trades: readonly Trade[];
+    readonly openPositions: readonly OpenPosition[];
+    readonly totalCommission: number;
+    readonly totalSlippage: number;
+    readonly orders: OrchestratorOrderStats;
+  };
+  readonly sleeves: readonly SleeveResult[];
+  readonly attribution: Attribution;
+  readonly correlation: SleeveCorrelation;
+  /** `Σ w̄ᵢσᵢ / √(w̄ᵀΣw̄)` with the sleeves' mean weights over the run; null when it cannot be computed. */
+  readonly diversificationRatio: number | null;
+  readonly rebalances: readonly RebalanceEvent[];
+  readonly conflicts: readonly ConflictEvent[];
+  readonly risk: readonly RiskEvent[];
+  readonly isolated: readonly IsolatedEvent[];
+  readonly crossing: CrossingSummary;
+  /** When and why trading stopped before the end (drawdown stop), or null. */
+  readonly halted: { readonly time: number; readonly reason: 'drawdown' } | null;
+}
+
+/** A fill in JSON: ISO time. */
+export type OrchestratorFillJson = Omit<Fill, 'time'> & { readonly time: string };
+/** A trade in JSON: ISO times. */
+export type OrchestratorTradeJson = Omit<Trade, 'entryTime' | 'exitTime'> & { readonly entryTime: string; readonly exitTime: string };
+/** A drawdown episode in JSON: ISO times. */
+export type DrawdownPeriodJson = Omit<DrawdownPeriod, 'peak' | 'trough' | 'recovery'> & {
+  readonly peak: string;
+  readonly trough: string;
+  readonly recovery: string | null;
+};
+/** A calendar period return in JSON: ISO times. */
+export type PeriodReturnJson = Omit<PeriodReturn, 'start' | 'end'> & { readonly start: string; readonly end: string };
+/** Metrics in JSON: ISO times. */
+export type PerformanceResultJson = Omit<PerformanceResult, 'start' | 'end' | 'maxDrawdownPeriod' | 'drawdowns' | 'monthlyReturns' | 'yearlyReturns'> & {
+  readonly start: string | null;
+  readonly end: string | null;
+  readonly maxDrawdownPeriod: DrawdownPeriodJson | null;
+  readonly drawdowns: readonly DrawdownPeriodJson[];
+  readonly monthlyReturns: readonly PeriodReturnJson[];
+  readonly yearlyReturns: readonly PeriodReturnJson[];
+};
+
+/** One point of the portfolio curve in JSON. */
+export interface PortfolioPointJson {
+  readonly time: string;
+  readonly equity: number;
+  readonly cash: number;
+  readonly reserve: number;
+  readonly grossExposure: number;
+  readonly netExposure: number;
+}
+
+/** One point of a sleeve curve in JSON; `return` is null where undefined. */
+export interface SleevePointJson {
+  readonly time: string;
+  readonly equity: number;
+  readonly cash: number;
+  readonly grossExposure: number;
+  readonly weight: number;
+  readonly return: number | null;
+  readonly contribution: number;
+}
+
+/** A sleeve in JSON. */
+export type SleeveResultJson = Omit<SleeveResult, 'equity' | 'weight' | 'returns' | 'contribution' | 'fills' | 'trades' | 'openPositions' | 'rebalances' | 'metrics'> & {
+  readonly equity: readonly SleevePointJson[];
+  readonly fills: readonly OrchestratorFillJson[];
+  readonly trades: readonly OrchestratorTradeJson[];
+  readonly openPositions: readonly OpenPositionJson[];
+  readonly rebalances: readonly string[];
+  readonly metrics: PerformanceResultJson;
+};
+
+/** The documented, versioned JSON form of an {@link OrchestratorResult}. */
+export interface OrchestratorResultJson {
+  /** Format version of this JSON form. */
+  readonly version: 1;
+  readonly kind: 'orchestrator';
+  readonly config: RunConfig;
+  readonly runId: string;
+  readonly mode: CapitalMode;
+  readonly allocationScheme: AllocationScheme;
+  readonly symbols: readonly string[];
+  readonly bars: number;
+  readonly startTime: string | null;
+  readonly endTime: string | null;
+  readonly periodsPerYear: number;
+  readonly initialCash: number;
+  readonly finalCash: number;
+  readonly finalEquity: number;
+  readonly portfolio: {
+    readonly equity: readonly PortfolioPointJson[];
+    readonly metrics: PerformanceResultJson;
+    readonly fills: readonly OrchestratorFillJson[];
+    readonly trades: readonly OrchestratorTradeJson[];
+    readonly openPositions: readonly OpenPositionJson[];
+    readonly totalCommission: number;
+    readonly totalSlippage: number;
+    readonly orders: OrchestratorOrderStats;
+  };
+  readonly sleeves: readonly SleeveResultJson[];
+  readonly attribution: {
+    readonly total: AttributionPeriodJson;
+    readonly monthly: readonly AttributionPeriodJson[];
+    readonly yearly: readonly AttributionPeriodJson[];
+  };
+  readonly correlation: SleeveCorrelation;
+  readonly diversificationRatio: number | null;
+  readonly rebalances: readonly (Omit<RebalanceEvent, 'time'> & { readonly time: string })[];
+  readonly conflicts: readonly (Omit<ConflictEvent, 'time'> & { readonly time: string })[];
+  readonly risk: readonly (Omit<RiskEvent, 'time'> & { readonly time: string })[];
+  readonly isolated: readonly (Omit<IsolatedEvent, 'time'> & { readonly time: string })[];
+  readonly crossing: CrossingSummary;
+  readonly halted: { readonly time: string; readonly reason: 'drawdown' } | null;
+}
+
+/** An attribution period in JSON: ISO times. */
+export interface AttributionPeriodJson {
+  readonly label: string;
+  readonly start: string;
+  readonly end: string;
+  readonly bars: number;
+  readonly portfolioReturn: number | null;
+  readonly bySleeve: Readonly<Record<string, number>>;
+  readonly residual: number | null;
+}
+
+type Format = (time: number) => string;
+
+function fillJson(fill: Fill, format: Format): OrchestratorFillJson {
+  return { ...fill, time: format(fill.time) };
+}
+
+function tradeJson(trade: Trade, format: Format): OrchestratorTradeJson {
+  return { ...trade, entryTime: format(trade.entryTime), exitTime: format(trade.exitTime) };
+}
+
+function drawdownJson(period: DrawdownPeriod, format: Format): DrawdownPeriodJson {
+  return { ...period, peak: format(period.peak), trough: format(period.trough), recovery: period.recovery === null ? null : format(period.recovery) };
+}
+
+function periodJson(period: PeriodReturn, format: Format): PeriodReturnJson {
+  return { ...period, start: format(period.start), end: format(period.end) };
+}
+
+function metricsJson(result: PerformanceResult, format: Format): PerformanceResultJson {
+  return {
+    ...result,
+    start: result.start === null ? null : format(result.start),
+    end: result.end === null ? null : format(result.end),
+    maxDrawdownPeriod: result.maxDrawdownPeriod === null ? null : drawdownJson(result.maxDrawdownPeriod, format),
+    drawdowns: result.drawdowns.map((period) => drawdownJson(period, format)),
+    monthlyReturns: result.monthlyReturns.map((period) => periodJson(period, format)),
+    yearlyReturns: result.yearlyReturns.map((period) => periodJson(period, format)),
+  };
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+/**
+ * The JSON form of a result (version 1): curves become arrays of points, every time an ISO
+ * string (`YYYY-MM-DD` when every bar is a UTC midnight, the full instant otherwise), undefined
+ * returns `null`. Deterministic: equal results give byte-identical `JSON.stringify`.
+ */
+export function serializeOrchestratorResult(result: OrchestratorResult): OrchestratorResultJson {
+  const curve = result.portfolio.equity;
+  const format = isoTimeFormatter(curve.time);
+  const equity: PortfolioPointJson[] = [];
+  for (let t = 0; t < curve.time.length; t++) {
+    equity.push({
+      time: format(curve.time[t] ?? Number.NaN),
+      equity: curve.equity[t] ?? Number.NaN,
+      cash: curve.cash[t] ?? Number.NaN,
+      reserve: curve.reserve[t] ?? Number.NaN,
+      grossExposure: curve.grossExposure[t] ?? Number.NaN,
+      netExposure: curve.netExposure[t] ?? Number.NaN,
+    });
+  }
+  const sleeves = result.sleeves.map((sleeve): SleeveResultJson => {
+    const points: SleevePointJson[] = [];
+    for (let t = 0; t < sleeve.equity.time.length; t++) {
+      points.push({
+        time: format(sleeve.equity.time[t] ?? Number.NaN),
+        equity: sleeve.equity.equity[t] ?? Number.NaN,
+        cash: sleeve.equity.cash[t] ?? Number.NaN,
+        grossExposure: sleeve.equity.grossExposure[t] ?? Number.NaN,
+        weight: sleeve.weight[t] ?? Number.NaN,
+        return: finiteOrNull(sleeve.returns[t] ?? Number.NaN),
+        contribution: sleeve.contribution[t] ?? Number.NaN,
+      });
+    }
+    return {
+      id: sleeve.id,
+      strategy: sleeve.strategy,
+      kind: sleeve.kind,
+      symbols: sleeve.symbols,
+      shadow: sleeve.shadow,
+      initialCash: sleeve.initialCash,
+      finalCash: sleeve.finalCash,
+      finalEquity: sleeve.finalEquity,
+      netTransfers: sleeve.netTransfers,
+      totalCommission: sleeve.totalCommission,
+      totalSlippage: sleeve.totalSlippage,
+      droppedOrders: sleeve.droppedOrders,
+      isolated: sleeve.isolated,
+      error: sleeve.error,
+      equity: points,
+      fills: sleeve.fills.map((fill) => fillJson(fill, format)),
+      trades: sleeve.trades.map((trade) => tradeJson(trade, format)),
+      openPositions: sleeve.openPositions.map((position) => ({ ...position, entryTime: format(position.entryTime) })),
+      rebalances: sleeve.rebalances.map(format),
+      metrics: metricsJson(sleeve.metrics, format),
+    };
+  });
+  const attribution = (period: Attribution['total']): AttributionPeriodJson => ({
+    ...period,
+    start: format(period.start),
+    end: format(period.end),
+  });
+  return {
+    version: 1,
+    kind: 'orchestrator',
+    config: result.config,
+    runId: result.runId,
+    mode: result.mode,
+    allocationScheme: result.allocationScheme,
+    symbols: result.symbols,
+    bars: result.bars,
+    startTime: result.startTime === null ? null : format(result.startTime),
+    endTime: result.endTime === null ? null : format(result.endTime),
+    periodsPerYear: result.periodsPerYear,
+    initialCash: result.initialCash,
+    finalCash: result.finalCash,
+    finalEquity: result.finalEquity,
+    portfolio: {
+      equity,
+      metrics: metricsJson(result.portfolio.metrics, format),
+      fills: result.portfolio.fills.map((fill) => fillJson(fill, format)),
+      trades: result.portfolio.trades.map((trade) => tradeJson(trade, format)),
+      openPositions: result.portfolio.openPositions.map((position) => ({ ...position, entryTime: format(position.entryTime) })),
+      totalCommission: result.portfolio.totalCommission,
+      totalSlippage: result.portfolio.totalSlippage,
+      orders: result.portfolio.orders,
+    },
+    sleeves,
+    attribution: {
+      total: attribution(result.attribution.total),
+      monthly: result.attribution.monthly.map(attribution),
+      yearly: result.attribution.yearly.map(attribution),
+    },
+    correlation: result.correlation,
+    diversificationRatio: result.diversificationRatio,
+    rebalances: result.rebalances.map((event) => ({ ...event, time: format(event.time) })),
+    conflicts: result.conflicts.map((event) => ({ ...event, time: format(event.time) })),
+    risk: result.risk.map((event) => ({ ...event, time: format(event.time) })),
+    isolated: result.isolated.map((event) => ({ ...event, time: format(event.time) })),
+    crossing: result.crossing,
+    halted: result.halted === null ? null : { time: format(result.halted.time), reason: result.halted.reason },
+  };
+}

@@ -1,0 +1,225 @@
+import { barSeriesFromCloses, createMemoryLogger } from '@ensemble/protocol';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { testRegistry, walkSeries } from '../test/helpers';
+import { correlationMatrix, sampleCovariance, sampleVolatilities } from './allocation/statistics';
+import { sleeveStatistics } from './internal/analytics';
+import { runOrchestrator } from './orchestrator';
+
+const UP = walkSeries('UP', 120, 3, 0.01, 50);
+const DOWN = walkSeries('DN', 120, 4, 0.03, 80);
+/** Falls 0.5% a bar (open = previous close): a short on it makes money every bar. */
+const FALL = barSeriesFromCloses(
+  'FALL',
+  Array.from({ length: 120 }, (_, i) => Date.UTC(2020, 0, 1) + i * 86_400_000),
+  Array.from({ length: 120 }, (_, i) => 100 * 0.995 ** i),
+);
+
+describe('cash transfers between sleeves', () => {
+  it('a fully invested giver borrows until its pro-rata sale fills at the next open, then is back near zero cash', () => {
+    const logger = createMemoryLogger();
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        allocation: { scheme: 'fixed' },
+        rebalance: { schedule: 'month' },
+        checkInvariants: true,
+        strategies: [
+          { id: 'a', strategy: 'buy-and-hold', symbols: ['UP'], weight: 0.5 },
+          { id: 'b', strategy: 'buy-and-hold', symbols: ['DN'], weight: 0.5 },
+        ],
+      },
+      [UP, DOWN],
+      { registry: testRegistry, logger },
+    );
+    const withSales = result.rebalances.filter((event) => event.sales.length > 0);
+    expect(withSales.length).toBeGreaterThan(0);
+    for (const event of withSales) {
+      const step = result.portfolio.equity.time.indexOf(event.time);
+      for (const sale of event.sales) {
+        const s = result.sleeves.findIndex((sleeve) => sleeve.id === sale.strategyId);
+        const sleeve = result.sleeves[s];
+        // The transfer is booked at the rebalance close: the giver's equity is its target at once…
+        expect(sleeve?.weight[step]).toBeCloseTo(event.targetWeights[sale.strategyId] ?? Number.NaN, 9);
+        expect(event.transfers[sale.strategyId]).toBeLessThan(0);
+        // …its cash is negative until the sale fills at the next open (whole units, rounded up)…
+        expect(sleeve?.equity.cash[step]).toBeLessThan(0);
+        const fill = sleeve?.fills.find((candidate) => candidate.time === result.portfolio.equity.time[step + 1] && candidate.reason === 'rebalance');
+        expect(fill).toMatchObject({ side: 'sell', quantity: sale.quantity, symbol: sale.symbol });
+        // …and then back to about zero (the open differs from the close the sale was sized at).
+        const cash = sleeve?.equity.cash[step + 1] ?? Number.NaN;
+        expect(Math.abs(cash)).toBeLessThan(0.02 * (sleeve?.equity.equity[step + 1] ?? 0));
+      }
+    }
+    expect(logger.records.some((record) => record.fields.event === 'transfer-sale')).toBe(true);
+    // Transfers are not performance: the receiver's return on a transfer bar excludes the cash it got.
+    const b = result.sleeves[1];
+    const step = result.portfolio.equity.time.indexOf(withSales[0]?.time ?? 0);
+    const transfer = withSales[0]?.transfers.b ?? 0;
+    const previous = b?.equity.equity[step - 1] ?? Number.NaN;
+    expect(b?.returns[step]).toBeCloseTo(((b?.equity.equity[step] ?? 0) - transfer) / previous - 1, 12);
+  });
+
+  it('a giver holding a short scales every position down instead of levering up', () => {
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        fractional: true,
+        allocation: { scheme: 'fixed' },
+        rebalance: { schedule: 'month' },
+        checkInvariants: true,
+        strategies: [
+          { id: 'short', strategy: 'scripted', params: { enterAt: [0], side: 'short' }, symbols: ['FALL'], weight: 0.5 },
+          { id: 'long', strategy: 'buy-and-hold', symbols: ['UP'], weight: 0.5 },
+        ],
+      },
+      [UP, FALL],
+      { registry: testRegistry },
+    );
+    const short = result.sleeves[0];
+    const gives = result.rebalances.filter((event) => (event.transfers.short ?? 0) < 0);
+    expect(gives.length).toBeGreaterThan(0);
+    for (const event of gives) {
+      const step = result.portfolio.equity.time.indexOf(event.time);
+      const before = short?.equity.equity[step - 1] ?? Number.NaN;
+      const sale = event.sales.find((candidate) => candidate.strategyId === 'short');
+      expect(sale?.quantity).toBeLessThan(0); // a cover
+      const next = step + 1;
+      // Exposure over equity stays what it was before the transfer (up to one bar's move).
+      const ratioBefore = (short?.equity.grossExposure[step - 1] ?? 0) / before;
+      const ratioAfter = (short?.equity.grossExposure[next] ?? 0) / (short?.equity.equity[next] ?? 1);
+      expect(ratioAfter).toBeCloseTo(ratioBefore, 1);
+    }
+    expect(Math.min(...Array.from(short?.equity.equity ?? []))).toBeGreaterThan(0);
+  });
+
+  it('drift bands trigger rebalances between scheduled dates, and say so', () => {
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        fractional: true,
+        rebalance: { schedule: 'never', drift: { absolute: 0.02 } },
+        strategies: [
+          { id: 'a', strategy: 'buy-and-hold', symbols: ['UP'] },
+          { id: 'b', strategy: 'buy-and-hold', symbols: ['DN'] },
+        ],
+      },
+      [UP, DOWN],
+      { registry: testRegistry },
+    );
+    const drifts = result.rebalances.slice(1);
+    expect(drifts.length).toBeGreaterThan(0);
+    for (const event of drifts) {
+      expect(event.reason).toBe('drift-absolute');
+      expect(Math.abs((event.weightsBefore.a ?? 0) - 0.5)).toBeGreaterThan(0.02);
+    }
+  });
+
+  it('shared mode isolates a failing voter and takes it out of the votes', () => {
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        mode: 'shared',
+        conflictPolicy: 'veto',
+        errorPolicy: 'isolate',
+        fractional: true,
+        rebalance: { schedule: 'never' },
+        strategies: [
+          { id: 'steady', strategy: 'buy-and-hold', symbols: ['UP'] },
+          { id: 'fragile', strategy: 'throwing', params: { at: 10 }, symbols: ['UP'] },
+        ],
+      },
+      [UP],
+      { registry: testRegistry },
+    );
+    expect(result.isolated.map((event) => [event.strategyId, event.symbol, event.time])).toEqual([['fragile', 'UP', UP.time[10]]]);
+    // Both long from bar 0: the shared account holds UP; after the isolation "steady" alone decides.
+    expect(result.portfolio.openPositions.map((position) => position.symbol)).toEqual(['UP']);
+    expect(result.sleeves[1]?.fills.at(-1)?.reason).toBe('isolate');
+  });
+});
+
+describe('allocation hooks', () => {
+  it('a custom allocation function replaces the scheme and sees returns up to the previous bar only', () => {
+    const seen: { length: number; time: number | undefined; ids: readonly string[] | undefined }[] = [];
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        fractional: true,
+        allocation: { lookback: 5, minHistory: 0, cashBuffer: 0.2 },
+        rebalance: { schedule: { everyBars: 30 } },
+        strategies: [
+          { id: 'a', strategy: 'buy-and-hold', symbols: ['UP'] },
+          { id: 'b', strategy: 'buy-and-hold', symbols: ['DN'] },
+        ],
+      },
+      [UP, DOWN],
+      {
+        registry: testRegistry,
+        allocate: ({ history, time, sleeveIds }) => {
+          seen.push({ length: history.length, time, ids: sleeveIds });
+          for (const column of history.returns) expect(column.length).toBe(history.length);
+          return [3, 1];
+        },
+      },
+    );
+    expect(result.allocationScheme).toBe('custom');
+    // Bar 0 (initial) sees no returns; bar 30 sees returns of bars 0..29, etc.
+    expect(seen.map((call) => call.length)).toEqual([0, 30, 60, 90]);
+    expect(seen[1]?.time).toBe(UP.time[30]);
+    expect(seen[1]?.ids).toEqual(['a', 'b']);
+    // 3 : 1 scaled to 1 − cashBuffer = 0.8: 0.6 and 0.2; the reserve holds the rest.
+    for (const event of result.rebalances) {
+      expect(event.targetWeights.a).toBeCloseTo(0.6, 15);
+      expect(event.targetWeights.b).toBeCloseTo(0.2, 15);
+    }
+    expect(result.portfolio.equity.reserve[0]).toBeCloseTo(20_000, 6);
+  });
+
+  it("a sleeve's own rebalance schedule overrides its portfolio strategy's", () => {
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        fractional: true,
+        fill: 'close',
+        rebalance: { schedule: 'never' },
+        strategies: [
+          { id: 'monthly', strategy: 'equal-weight', params: { rebalance: 'month' }, symbols: ['UP', 'DN'] },
+          { id: 'weekly', strategy: 'equal-weight', params: { rebalance: 'month' }, symbols: ['UP', 'DN'], rebalance: 'week' },
+        ],
+      },
+      [UP, DOWN],
+      { registry: testRegistry },
+    );
+    const months = new Set(result.sleeves[0]?.rebalances.map((time) => new Date(time).getUTCMonth()));
+    expect(result.sleeves[0]?.rebalances).toHaveLength(months.size);
+    expect(result.sleeves[1]?.rebalances.length).toBeGreaterThan(3 * months.size);
+    for (const time of result.sleeves[1]?.rebalances.slice(1) ?? []) expect(new Date(time).getUTCDay()).toBe(1);
+  });
+});
+
+describe('sleeve statistics', () => {
+  it('match the allocation layer exactly when every return is finite', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 2, max: 40 }),
+        fc.integer({ min: 1, max: 10_000 }),
+        (n, length, seed) => {
+          const columns = Array.from({ length: n }, (_, i) => {
+            const series = walkSeries(`R${i}`, length + 1, seed + i);
+            return Float64Array.from({ length }, (_, t) => (series.close[t + 1] ?? 0) / (series.close[t] ?? 1) - 1);
+          });
+          const history = { returns: columns, length };
+          const statistics = sleeveStatistics(columns);
+          expect(statistics.covariance).toEqual(sampleCovariance(history));
+          expect(statistics.correlation).toEqual(correlationMatrix(history));
+          expect(statistics.volatilities).toEqual(sampleVolatilities(history));
+        },
+      ),
+      { numRuns: 50 },
+    );
+    const withGap = [Float64Array.of(0.01, Number.NaN, 0.02, -0.01), Float64Array.of(0.02, 0.01, -0.01, 0)];
+    expect(sleeveStatistics(withGap).correlation).toEqual(correlationMatrix({ returns: withGap, length: 4 }));
+  });
+});
