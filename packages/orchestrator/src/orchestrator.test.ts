@@ -346,6 +346,16 @@ describe('logging and results', () => {
   };
   const data: BarSeries[] = [WALK, walkSeries('V', 60, 11)];
 
+  it('reports progress in about a hundred steps, ending at the total', () => {
+    const calls: [number, number][] = [];
+    const result = runOrchestrator(config, data, { registry: testRegistry, onProgress: (done, total) => calls.push([done, total]) });
+    const steps = result.portfolio.equity.time.length;
+    expect(calls.at(-1)).toEqual([steps, steps]);
+    expect(calls.length).toBeGreaterThan(1);
+    expect(calls.length).toBeLessThanOrEqual(101);
+    for (let k = 1; k < calls.length; k++) expect(calls[k]?.[0]).toBeGreaterThan(calls[k - 1]?.[0] ?? 0);
+  });
+
   it('logs through child loggers per component, run and strategy', () => {
     const logger = createMemoryLogger();
     const result = runOrchestrator(config, data, { registry: testRegistry, logger, runId: 'test-run' });

@@ -53,6 +53,11 @@ export interface OrchestratorOptions {
   readonly allocate?: CustomAllocation | undefined;
   /** The file the config came from, named in errors. */
   readonly source?: string | undefined;
+  /**
+   * Called with (steps done, total steps) about a hundred times during a run and once at the end,
+   * e.g. to drive a progress bar. It must not throw.
+   */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 /** Steps recorded in the row-major block before it is copied into the columns. */
@@ -241,11 +246,13 @@ class Orchestration {
   private block = new Float64Array(0);
   private blockRows = 0;
   private blockStart = 0;
+  private readonly onProgress: ((done: number, total: number) => void) | undefined;
 
   constructor(config: RunConfig, registry: StrategyRegistry, series: readonly BarSeries[], options: OrchestratorOptions) {
     this.config = config;
     this.runId = options.runId ?? `run-${hash(JSON.stringify(config))}`;
     this.logger = (options.logger ?? noopLogger).child({ component: 'orchestrator', runId: this.runId });
+    this.onProgress = options.onProgress;
     this.nextOpen = config.fill === 'next-open';
 
     const symbols: string[] = [];
@@ -442,7 +449,17 @@ class Orchestration {
     );
     this.allocateInitial();
     const steps = this.steps;
-    for (let t = 0; t < steps; t++) this.step(t);
+    const onProgress = this.onProgress;
+    if (onProgress === undefined) {
+      for (let t = 0; t < steps; t++) this.step(t);
+    } else {
+      const every = Math.max(1, Math.ceil(steps / 100));
+      for (let t = 0; t < steps; t++) {
+        this.step(t);
+        if ((t + 1) % every === 0 && t + 1 < steps) onProgress(t + 1, steps);
+      }
+      onProgress(steps, steps);
+    }
     this.flush();
     for (const sleeve of sleeves) sleeve.runner.finish();
     this.shared?.runner.finish();
