@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { csvLoadCase } from './cases/csv';
 import { engineEqualWeight, engineSmaCrossover } from './cases/engine';
 import { metricsCase } from './cases/metrics';
+import { orchestratorFiftyStrategies, orchestratorTenSleeves } from './cases/orchestrator';
 import type { BenchCase, BenchResult } from './harness';
 import { formatTable, measure } from './harness';
 
@@ -27,6 +28,8 @@ const cases: BenchCase<never>[] = [
   engineEqualWeight(100, Math.round(10_000 * scale)),
   metricsCase(Math.round(1_000_000 * scale)),
   csv,
+  orchestratorTenSleeves(Math.round(1_000_000 * scale)),
+  orchestratorFiftyStrategies(Math.round(5_000 * scale)),
 ] as unknown as BenchCase<never>[];
 
 const results: BenchResult[] = [];
