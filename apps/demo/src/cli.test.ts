@@ -186,23 +186,13 @@ describe('ensemble data inspect on files', () => {
   });
 });
 
-describe('ensemble data list and ensemble demo', () => {
+describe('ensemble data list', () => {
   it('data list shows the three data sets with their licences', async () => {
     const { code, out } = await run(['data', 'list']);
     expect(code).toBe(0);
     expect(out).toMatch(/sp500\s+1\s+5,105\s+daily/);
     expect(out).toMatch(/dow30\s+30\s+75,870\s+daily/);
     expect(out).toContain('GPL-2.0-or-later');
-  });
-
-  it('demo inspects every embedded data set', async () => {
-    const { code, out, err } = await run(['demo']);
-    expect(err).toBe('');
-    expect(code).toBe(0);
-    expect(out).toContain('sp500 — ');
-    expect(out).toContain('dow30 — ');
-    expect(out).toContain('stocks5 — ');
-    expect(out).toMatch(/GOOG\s+68\s+2004-08-01/);
   });
 });
 

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { registerBacktestCommand } from './commands/backtest';
 import { registerDataCommand } from './commands/data';
 import { registerDemoCommand } from './commands/demo';
+import { registerRunCommand } from './commands/run';
+import { registerSchemaCommand } from './commands/schema';
 import { registerStrategiesCommand } from './commands/strategies';
 import { reportError } from './errors';
 import { processIo } from './io';
@@ -20,7 +22,8 @@ export function createProgram(io: CliIo): Command {
     .description('Backtest trading strategies and orchestrate many of them on one portfolio.')
     .version(versionText(), '-V, --version', 'print the version of the CLI and of the @ensemble packages')
     .option('--debug', 'print stack traces of errors (also ENSEMBLE_DEBUG=1)')
-    .addOption(new Option('--log-level <level>', 'level of the JSON logs on stderr').choices(LOG_LEVELS).default('warn'))
+    .addOption(new Option('--log-level <level>', 'level of the logs on stderr').choices(LOG_LEVELS).default('warn'))
+    .option('--log-json', 'write logs as JSON lines even on a terminal (they are readable lines there otherwise)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
@@ -30,6 +33,8 @@ export function createProgram(io: CliIo): Command {
   registerDataCommand(program, io);
   registerDemoCommand(program, io);
   registerBacktestCommand(program, io);
+  registerRunCommand(program, io);
+  registerSchemaCommand(program, io);
   registerStrategiesCommand(program, io);
   return program;
 }

@@ -19,11 +19,17 @@ export function positiveInteger(value: string): number {
 export interface GlobalOptions {
   readonly debug?: boolean;
   readonly logLevel?: LogLevel;
+  /** `--log-json`: JSON log lines even on a terminal. */
+  readonly logJson?: boolean;
 }
 
-/** The global options (`--debug`, `--log-level`) as seen from `command`. */
+/** The global options (`--debug`, `--log-level`, `--log-json`) as seen from `command`. */
 export function globalOptions(command: Command): GlobalOptions {
-  const options = command.optsWithGlobals<{ debug?: boolean; logLevel?: string }>();
+  const options = command.optsWithGlobals<{ debug?: boolean; logLevel?: string; logJson?: boolean }>();
   const level = LOG_LEVELS.find((candidate) => candidate === options.logLevel);
-  return { ...(options.debug === undefined ? {} : { debug: options.debug }), ...(level === undefined ? {} : { logLevel: level }) };
+  return {
+    ...(options.debug === undefined ? {} : { debug: options.debug }),
+    ...(level === undefined ? {} : { logLevel: level }),
+    ...(options.logJson === undefined ? {} : { logJson: options.logJson }),
+  };
 }

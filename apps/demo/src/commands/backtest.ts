@@ -146,7 +146,7 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
     .option('--md <file>', 'write a Markdown report')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: Omit<BacktestFlags, 'param' | 'symbol'> & { param?: string[]; symbol?: string[] }, command: Command) => {
-      const logger = createCliLogger(io, backtestLogLevel(command));
+      const logger = createCliLogger(io, backtestLogLevel(command), { json: globalOptions(command).logJson === true });
       const plan = planBacktest({ ...flags, param: flags.param ?? [], symbol: flags.symbol ?? [] }, io.cwd);
       const { json, html, md } = plan.outputs;
       if (json !== undefined && json !== '-') await checkOutputPath(json, '--json');

@@ -1,25 +1,118 @@
+import path from 'node:path';
 import type { Command } from 'commander';
-import { getDatasetInfo, inspectMarketData, listDatasets, loadDataset } from '@ensemble/data';
-import { renderInspection } from '../inspect-report';
+import { paletteFor } from '../color';
+import { DEMO_RUNS } from '../demo/demo-configs';
+import type { DemoRun } from '../demo/demo-configs';
+import { formatCount } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
+import type { LogLevel } from '../logger';
 import { globalOptions } from '../options';
+import { writeRunOutputs } from '../run-files';
+import type { WrittenRunFile } from '../run-files';
+import { executeRun, parseRunConfigInput, runBenchmark } from '../run-pipeline';
+import { createProgressReporter, progressWanted } from '../run-progress';
+import { orchestratorReportInput } from '../run-report';
+import { renderRunSummary } from '../run-summary';
+
+/** Where `ensemble demo` writes its reports unless `--out` says otherwise. */
+export const DEFAULT_DEMO_OUT = path.join('out', 'demo');
+
+const DETAILS = `
+What it does:
+  1. Four sample strategies (buy-and-hold, SMA crossover 50/200, RSI mean reversion, Donchian
+     breakout) as sleeves of one portfolio on the S&P 500 index, 2000–2020: capital split by the
+     inverse volatility of the sleeves' returns and rebalanced monthly (and when a weight drifts
+     10 points), 0.05% commission and 2 bps slippage, opposite orders crossed internally.
+     Writes DIR/report.html, DIR/report.json and DIR/report.md.
+  2. Four strategies across the Dow 30 stocks, 1991–2000 (two bt-style portfolios and two signal
+     strategies), risk-parity allocation rebalanced quarterly or on a 5-point drift, with a
+     per-symbol exposure cap. Writes DIR/dow30.html, .json and .md.
+Everything runs on the real data embedded in @ensemble/data. Each run's config is the same JSON
+\`ensemble run --config\` reads (see examples/).
+
+Examples:
+  $ ensemble demo
+  $ ensemble demo --out /tmp/ensemble-demo --log-level info
+  $ ensemble demo --log-level info --log-json 2> events.jsonl`;
+
+/** Flags of `ensemble demo`. */
+interface DemoFlags {
+  readonly out: string;
+  readonly progress: boolean;
+}
 
 /**
- * Registers `ensemble demo`: loads and validates every embedded real data set and prints its
- * summary table (symbols, range, bars, gaps).
+ * The demo logs nothing unless `--log-level` is given: the summaries count what the events say
+ * (rebalances, shrunk orders, crossings), and `--log-level info` shows every decision.
+ */
+function demoLogLevel(command: Command): LogLevel {
+  const level = globalOptions(command).logLevel ?? 'warn';
+  return command.getOptionValueSourceWithGlobals('logLevel') === 'default' ? 'silent' : level;
+}
+
+/** Runs one demo configuration end to end and returns the summary text and the files written. */
+async function runDemo(
+  run: DemoRun,
+  out: string,
+  io: CliIo,
+  options: { readonly level: LogLevel; readonly json: boolean; readonly progress: boolean },
+): Promise<{ summary: string; files: WrittenRunFile[] }> {
+  const logger = createCliLogger(io, options.level, { json: options.json }).child({ demo: run.name });
+  const source = `demo:${run.name}`;
+  const config = parseRunConfigInput(run.config, source);
+  const progress = createProgressReporter(io.stderr, {
+    enabled: progressWanted(io, { progress: options.progress, logLevel: options.level }),
+    label: run.name.padEnd(6),
+  });
+  let outcome;
+  try {
+    outcome = await executeRun(config, { source, logger, onProgress: progress.onProgress });
+  } finally {
+    progress.stop();
+  }
+  const { result } = outcome;
+  const reportInput = orchestratorReportInput(result, {
+    title: run.title,
+    subtitle: run.subtitle,
+    config: run.config,
+    benchmark: runBenchmark(result, outcome.data),
+  });
+  const target = (extension: string) => path.join(out, `${run.name}.${extension}`);
+  const files = await writeRunOutputs({ json: target('json'), md: target('md'), html: target('html') }, result, reportInput, {
+    createDirectories: true,
+    logger,
+  });
+  return { summary: renderRunSummary(result, paletteFor(io, io.stdout), { source: `${run.title} (${source})` }), files };
+}
+
+/**
+ * Registers `ensemble demo`: the orchestrator showcase on the embedded real data — summary tables
+ * in the terminal, and an HTML tearsheet, a JSON result and a Markdown report per run.
  */
 export function registerDemoCommand(program: Command, io: CliIo): Command {
   return program
     .command('demo')
-    .description('run on the embedded real data: load, validate and summarise every data set')
-    .action(async (_options: unknown, command: Command) => {
-      const logger = createCliLogger(io, globalOptions(command).logLevel);
-      const datasets = listDatasets();
-      io.stdout.write(`Ensemble demo: the ${datasets.length} embedded real data sets, loaded and validated.\n`);
-      for (const info of datasets) {
-        const data = await loadDataset(info.name, { logger });
-        io.stdout.write(`\n${renderInspection(inspectMarketData(data), getDatasetInfo(info.name))}`);
+    .description('orchestrate the sample strategies on embedded real data; print summaries, write HTML/JSON/Markdown reports')
+    .option('-o, --out <dir>', 'directory for the reports (created if missing)', DEFAULT_DEMO_OUT)
+    .option('--no-progress', 'do not draw progress bars (they are drawn only when stderr is a terminal)')
+    .addHelpText('after', DETAILS)
+    .action(async (flags: DemoFlags, command: Command) => {
+      const out = path.resolve(io.cwd, flags.out);
+      const options = { level: demoLogLevel(command), json: globalOptions(command).logJson === true, progress: flags.progress };
+      const palette = paletteFor(io, io.stdout);
+      io.stdout.write(`${palette.bold('Ensemble demo')}: several strategies sharing one portfolio, on real market data.\n`);
+      const written: WrittenRunFile[] = [];
+      for (const run of DEMO_RUNS) {
+        const { summary, files } = await runDemo(run, out, io, options);
+        io.stdout.write(`\n${summary}`);
+        written.push(...files);
       }
+      io.stdout.write(`\n${palette.bold('Reports')}\n`);
+      for (const file of written) {
+        io.stdout.write(`  ${path.relative(io.cwd, file.path) || file.path}  (${formatCount(file.bytes)} bytes)\n`);
+      }
+      const flagship = written.find((file) => file.kind === 'html');
+      if (flagship !== undefined) io.stdout.write(`\nOpen ${path.relative(io.cwd, flagship.path)} in a browser to see the tearsheet.\n`);
     });
 }

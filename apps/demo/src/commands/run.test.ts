@@ -1,0 +1,311 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { OrchestratorResultJson } from '@ensemble/orchestrator';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../cli';
+import { createCapturedIo } from '../io';
+
+const repository = fileURLToPath(new URL('../../../../', import.meta.url));
+const examples = path.join(repository, 'examples');
+const exampleFiles = readdirSync(examples)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
+const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-run-'));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function run(args: string[], options: { cwd?: string } = {}) {
+  const io = createCapturedIo({ cwd: options.cwd ?? repository, env: {} });
+  const code = await main(['node', 'ensemble', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+/** A fresh empty directory under the scratch directory. */
+let directories = 0;
+function freshDirectory(): string {
+  directories += 1;
+  const directory = path.join(scratch, `case-${directories}`);
+  mkdirSync(directory);
+  return directory;
+}
+
+function writeConfig(directory: string, config: unknown, name = 'run.json'): string {
+  const file = path.join(directory, name);
+  writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config, null, 2));
+  return file;
+}
+
+const STACK = /\n\s+at /;
+
+describe('ensemble run: every example config', () => {
+  it('has examples to run', () => {
+    expect(exampleFiles.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(exampleFiles)('%s runs (exit 0), names every sleeve, and --json keeps Σ sleeves + reserve = portfolio', async (file) => {
+    const config = JSON.parse(readFileSync(path.join(examples, file), 'utf8')) as { strategies: { id: string }[]; mode?: string };
+    const directory = freshDirectory();
+    const json = path.join(directory, 'result.json');
+    const { code, out, err } = await run(['run', '--config', `examples/${file}`, '--json', json]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain(`config     examples/${file}`);
+    for (const { id } of config.strategies) expect(out).toMatch(new RegExp(`^\\s+(?:strategies)?\\s+${id}\\s`, 'm'));
+    expect(out).toMatch(/^Final equity /m);
+    expect(out).toContain(`wrote ${json} (`);
+
+    const result = JSON.parse(readFileSync(json, 'utf8')) as OrchestratorResultJson;
+    expect(result.version).toBe(1);
+    expect(result.kind).toBe('orchestrator');
+    expect(result.sleeves.map((sleeve) => sleeve.id)).toEqual(config.strategies.map((entry) => entry.id));
+    expect(result.portfolio.equity).toHaveLength(result.bars);
+    expect(result.finalEquity).toBe(result.portfolio.equity.at(-1)?.equity);
+    if (config.mode === 'shared') {
+      // Shared mode: the sleeves are shadows (each strategy alone on its share), not parts of the account.
+      expect(result.sleeves.every((sleeve) => sleeve.shadow)).toBe(true);
+      expect(result.conflicts.length).toBeGreaterThan(0);
+      return;
+    }
+    let checked = 0;
+    result.portfolio.equity.forEach((point, t) => {
+      const sum = result.sleeves.reduce((total, sleeve) => total + (sleeve.equity[t]?.equity ?? Number.NaN), 0) + point.reserve;
+      expect(sleeve0Time(result, t)).toBe(point.time);
+      expect(Math.abs(sum - point.equity)).toBeLessThanOrEqual(1e-9 * Math.abs(point.equity));
+      checked += 1;
+    });
+    expect(checked).toBe(result.bars);
+  });
+});
+
+function sleeve0Time(result: OrchestratorResultJson, t: number): string | undefined {
+  return result.sleeves[0]?.equity[t]?.time;
+}
+
+describe('ensemble run: the bt-style 60/40 example', () => {
+  // Hand check of the first quarterly rebalance, from the raw stocks5 file (long layout,
+  // symbol,date,price). Each sleeve is equal weight among its names that have prices (GOOG has
+  // none before 2004-08, so "value" holds IBM and AMZN), rebalanced at each monthly close with
+  // fractional units and no costs: over a month its equity grows by the mean of its names'
+  // price relatives. Tech starts with 60,000 and value with 40,000 on 2000-01-01; on 2000-04-01
+  // (the first bar of Q2) the parent compares their weights with 60/40 after the marks.
+  const prices = new Map<string, Map<string, number>>();
+  for (const line of readFileSync(path.join(repository, 'packages/data/datasets/stocks.csv'), 'utf8').trim().split('\n').slice(1)) {
+    const [symbol = '', date = '', price = ''] = line.split(',');
+    if (!prices.has(symbol)) prices.set(symbol, new Map());
+    prices.get(symbol)?.set(date, Number(price));
+  }
+  const months = ['Jan 1 2000', 'Feb 1 2000', 'Mar 1 2000', 'Apr 1 2000'];
+  const grow = (cash: number, symbols: string[]) => {
+    let equity = cash;
+    for (let m = 1; m < months.length; m++) {
+      const relatives = symbols.map((symbol) => (prices.get(symbol)?.get(months[m] ?? '') ?? Number.NaN) / (prices.get(symbol)?.get(months[m - 1] ?? '') ?? Number.NaN));
+      equity *= relatives.reduce((sum, value) => sum + value, 0) / symbols.length;
+    }
+    return equity;
+  };
+  const tech = grow(60_000, ['AAPL', 'MSFT']);
+  const value = grow(40_000, ['IBM', 'AMZN']);
+  const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;
+
+  it('prints the first quarterly rebalance with the weights before and after', async () => {
+    const { code, out } = await run(['run', '--config', 'examples/stocks5-60-40.json']);
+    expect(code).toBe(0);
+    // tech ≈ 56,392.40 and value ≈ 37,200.71: weights 60.25% / 39.75%, moved back to 60/40.
+    expect(percent(tech / (tech + value))).toBe('60.25%');
+    const row = new RegExp(
+      `^\\s+2000-04-01\\s+quarter\\s+${percent(tech / (tech + value)).replace('.', '\\.')} → 60\\.00%\\s+${percent(value / (tech + value)).replace('.', '\\.')} → 40\\.00%\\s+([\\d,.]+)$`,
+      'm',
+    );
+    const match = row.exec(out);
+    expect(match).not.toBeNull();
+    // Cash moved into value: 40% of the portfolio minus what value holds.
+    const moved = 0.4 * (tech + value) - value;
+    expect(match?.[1]).toBe(moved.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+    expect(out).toMatch(/^\s+2000-01-01\s+initial\s+0\.00% → 60\.00%\s+0\.00% → 40\.00%\s+100,000\.00$/m);
+    expect(out).toContain('allocation fixed weights: tech 60%, value 40%');
+    expect(out).toContain('rebalance  quarterly (the first bar, then the first bar of each quarter)');
+    expect(out).toMatch(/Rebalances \(first 5 of \d+; --json lists every one\)/);
+  });
+
+  it('the metrics table shows the portfolio and each sleeve side by side, and contributions add up to the return', async () => {
+    const json = path.join(freshDirectory(), 'result.json');
+    const { code, out } = await run(['run', '--config', 'examples/stocks5-60-40.json', '--json', json]);
+    expect(code).toBe(0);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as OrchestratorResultJson;
+    expect(out).toMatch(/^\s+metric\s+portfolio\s+tech\s+value$/m);
+    const pct = (value: number | null) => (value === null ? '—' : `${(value * 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}%`);
+    const totals = [result.portfolio.metrics.metrics.totalReturn, ...result.sleeves.map((sleeve) => sleeve.metrics.metrics.totalReturn)];
+    expect(out).toMatch(new RegExp(`^\\s+Total return\\s+${totals.map((total) => pct(total).replace(/[.]/g, '\\.')).join('\\s+')}$`, 'm'));
+    const last = result.sleeves.map((sleeve) => sleeve.equity.at(-1)?.weight ?? Number.NaN);
+    expect(out).toMatch(new RegExp(`^\\s+Final weight\\s+100\\.00%\\s+${last.map((weight) => pct(weight).replace(/[.]/g, '\\.')).join('\\s+')}$`, 'm'));
+    const contributions = result.sleeves.map((sleeve) => result.attribution.total.bySleeve[sleeve.id] ?? Number.NaN);
+    const sum = contributions.reduce((total, value) => total + value, 0);
+    expect(Math.abs(sum - (result.portfolio.metrics.metrics.totalReturn ?? Number.NaN))).toBeLessThan(1e-9);
+    expect(out).toMatch(new RegExp(`^\\s+Contribution\\s+\\+${pct(sum).replace(/[.]/g, '\\.')}\\s+\\+${pct(contributions[0] ?? 0).replace(/[.]/g, '\\.')}\\s+\\+${pct(contributions[1] ?? 0).replace(/[.]/g, '\\.')}$`, 'm'));
+  });
+});
+
+describe('ensemble run: reports', () => {
+  it('--md and --html write the Markdown report and the HTML tearsheet with every sleeve', async () => {
+    const directory = freshDirectory();
+    const { code, out, err } = await run(['run', '--config', path.join(examples, 'sp500-two-sleeves.json'), '--md', 'report.md', '--html', 'report.html'], { cwd: directory });
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^wrote report\.md \([\d,]+ bytes\)$/m);
+    expect(out).toMatch(/^wrote report\.html \([\d,]+ bytes\)$/m);
+    const html = readFileSync(path.join(directory, 'report.html'), 'utf8');
+    expect(html.startsWith('<!doctype html>') || html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html.includes('<svg') || html.includes('vega')).toBe(true);
+    for (const id of ['trend', 'dip-buyer']) expect(html).toContain(id);
+    expect(html).toContain('SP500 buy and hold');
+    const md = readFileSync(path.join(directory, 'report.md'), 'utf8');
+    expect(md).toContain('# Two strategies on the S&P 500, one sleeve each');
+    expect(md).toMatch(/^\| Metric \| Portfolio \| trend \| dip-buyer \|$/m);
+    expect(md).toContain('<svg');
+    expect(readdirSync(directory).sort()).toEqual(['report.html', 'report.md']);
+  });
+
+  it('--json - writes the JSON to stdout and the summary to stderr', async () => {
+    const { code, out, err } = await run(['run', '--config', 'examples/stocks5-equal-weight.json', '--json', '-']);
+    expect(code).toBe(0);
+    const result = JSON.parse(out) as OrchestratorResultJson;
+    expect(result.kind).toBe('orchestrator');
+    expect(result.portfolio.equity[0]?.time).toBe('2000-01-01');
+    expect(err).toContain('Run: bt-style equal weight of the five stocks5 names');
+    expect(err).not.toContain('wrote');
+  });
+
+  it('a relative data.file is read from the config file\'s directory', async () => {
+    const directory = freshDirectory();
+    mkdirSync(path.join(directory, 'configs'));
+    writeFileSync(path.join(directory, 'configs', 'prices.csv'), readFileSync(fileURLToPath(new URL('../__fixtures__/valid-prices.csv', import.meta.url))));
+    writeConfig(path.join(directory, 'configs'), {
+      name: 'From a file',
+      data: { file: 'prices.csv' },
+      allocation: { scheme: 'equal' },
+      strategies: [
+        { id: 'hold-a', strategy: 'buy-and-hold', symbols: ['AAA'] },
+        { id: 'hold-b', strategy: 'buy-and-hold', symbols: ['BBB'] },
+      ],
+    });
+    const { code, out, err } = await run(['run', '--config', 'configs/run.json'], { cwd: directory });
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('data       prices.csv · 2 symbols traded');
+    expect(out).toContain('2020-01-02 → 2020-01-13 · 4 bars');
+  });
+});
+
+describe('ensemble run: bad input exits 2 before any work, naming what and where', () => {
+  it('an invalid config lists every problem by path and writes nothing', async () => {
+    const directory = freshDirectory();
+    writeConfig(directory, {
+      data: { dataset: 'stocks5' },
+      allocation: { scheme: 'fixed' },
+      colour: 'blue',
+      strategies: [
+        { id: 'a', strategy: 'sma-crossover', params: { fast: 50, slow: 20 }, symbols: ['AAPL'], weight: 0.7 },
+        { id: 'b', strategy: 'moon-phase', symbols: ['MSFT'], weight: 0.5 },
+      ],
+    });
+    const { code, out, err } = await run(['run', '--config', 'run.json', '--json', 'result.json', '--md', 'report.md', '--html', 'report.html'], { cwd: directory });
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toMatch(/^error: Invalid configuration in run\.json:$/m);
+    expect(err).toMatch(/^ {2}- colour: unknown key "colour"/m);
+    expect(err).toMatch(/^ {2}- strategies\.0\.params\.fast: fast \(50\) must be less than slow \(20\)/m);
+    expect(err).toMatch(/^ {2}- strategies\.1\.strategy: unknown strategy "moon-phase"; available: .*sma-crossover/m);
+    expect(err).toMatch(/^ {2}- strategies: the fixed weights sum to 1\.2, above leverage − cashBuffer = 1/m);
+    expect(err).not.toMatch(STACK);
+    expect(readdirSync(directory)).toEqual(['run.json']);
+  });
+
+  it('invalid JSON names the file, line and column', async () => {
+    const directory = freshDirectory();
+    writeConfig(directory, '{\n  "data": { "dataset": "sp500" },\n  "strategies": [\n    { "id": "a", "strategy": "buy-and-hold" "symbols": ["SP500"] }\n  ]\n}\n', 'broken.json');
+    const { code, out, err } = await run(['run', '--config', 'broken.json', '--json', 'result.json'], { cwd: directory });
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    // Line 4: `    { "id": "a", "strategy": "buy-and-hold" "symbols": …`; the stray `"` is its 45th character.
+    expect(err).toContain('error: Invalid configuration in broken.json:\n  - line 4, column 45: not valid JSON: expected "," or "}" after the property value but found """');
+    expect(err).toContain('4 |     { "id": "a", "strategy": "buy-and-hold" "symbols": ["SP500"] }');
+    expect(err).not.toMatch(STACK);
+    expect(readdirSync(directory)).toEqual(['broken.json']);
+  });
+
+  it('a missing config file', async () => {
+    const { code, err } = await run(['run', '--config', 'examples/nope.json']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/^error: Cannot read the run config "examples\/nope\.json": no such file \(looked for .*examples\/nope\.json\)/);
+    expect(err).not.toMatch(STACK);
+  });
+
+  it('an unknown data set, an unreadable date and a missing data file are config problems', async () => {
+    const directory = freshDirectory();
+    writeConfig(directory, { data: { dataset: 'nasdaq', from: '2001-13-45' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['X'] }] });
+    const first = await run(['run', '--config', 'run.json'], { cwd: directory });
+    expect(first.code).toBe(2);
+    expect(first.err).toContain('  - data.dataset: unknown data set "nasdaq"; the embedded data sets are sp500, dow30, stocks5');
+    expect(first.err).toContain('  - data.from: "2001-13-45" is not a date');
+    writeConfig(directory, { data: { file: 'missing.csv' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['X'] }] });
+    const second = await run(['run', '--config', 'run.json'], { cwd: directory });
+    expect(second.code).toBe(2);
+    expect(second.err).toContain(`  - data.file: file not found: "missing.csv" (looked for ${path.join(directory, 'missing.csv')}`);
+  });
+
+  it('an unknown symbol is named by its path in the config, with the symbols available', async () => {
+    const directory = freshDirectory();
+    writeConfig(directory, {
+      data: { dataset: 'stocks5' },
+      strategies: [
+        { id: 'a', strategy: 'buy-and-hold', symbols: ['AAPL'] },
+        { id: 'b', strategy: 'buy-and-hold', symbols: ['MSFT', 'TSLA'] },
+      ],
+    });
+    const { code, out, err } = await run(['run', '--config', 'run.json'], { cwd: directory });
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toMatch(/^ {2}- strategies\.1\.symbols\.1: .*TSLA.*MSFT, AMZN, IBM, GOOG, AAPL/m);
+    expect(err).not.toMatch(STACK);
+  });
+
+  it('an output directory that does not exist is reported before the run', async () => {
+    const { code, err } = await run(['run', '--config', 'examples/stocks5-equal-weight.json', '--html', path.join(scratch, 'no-such-dir', 'report.html')]);
+    expect(code).toBe(2);
+    expect(err).toContain('--html: cannot write');
+    expect(existsSync(path.join(scratch, 'no-such-dir'))).toBe(false);
+  });
+
+  it('--config is required', async () => {
+    const { code, err } = await run(['run']);
+    expect(code).toBe(2);
+    expect(err).toContain("required option '-c, --config <file>' not specified");
+  });
+});
+
+describe('ensemble run: logs', () => {
+  it('are off by default; --log-level info writes the orchestrator\'s structured events as JSON lines on stderr', async () => {
+    const quiet = await run(['run', '--config', 'examples/stocks5-60-40.json']);
+    expect(quiet.err).toBe('');
+    const { code, out, err } = await run(['run', '--config', 'examples/stocks5-60-40.json', '--log-level', 'info']);
+    expect(code).toBe(0);
+    expect(out).toContain('Run: bt-style 60/40');
+    const events = err
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event?: string; component?: string; level: number });
+    expect(events.map((event) => event.event)).toEqual(expect.arrayContaining(['orchestrator-start', 'rebalance', 'orchestrator-end']));
+    expect(events.every((event) => event.level >= 30)).toBe(true);
+  });
+});
+
+describe('ensemble run --help', () => {
+  it('documents the flags and the exit codes', async () => {
+    const { code, out } = await run(['run', '--help']);
+    expect(code).toBe(0);
+    for (const flag of ['--config', '--json', '--md', '--html', '--no-progress', 'Exit codes']) expect(out).toContain(flag);
+  });
+});

@@ -1,0 +1,108 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { paletteFor } from '../color';
+import { formatCount } from '../format';
+import type { CliIo } from '../io';
+import { createCliLogger } from '../logger';
+import type { LogLevel } from '../logger';
+import { globalOptions } from '../options';
+import { runJsonText, writeRunOutputs } from '../run-files';
+import { executeRun, loadRunConfigFile, runBenchmark } from '../run-pipeline';
+import type { RunOutcome } from '../run-pipeline';
+import { createProgressReporter, progressWanted } from '../run-progress';
+import { orchestratorReportInput } from '../run-report';
+import { renderRunSummary } from '../run-summary';
+import { checkOutputPath } from '../write-file';
+
+const EXAMPLES = `
+Examples:
+  $ ensemble run --config examples/sp500-two-sleeves.json
+  $ ensemble run --config examples/dow30-inverse-vol.json --html report.html --md report.md
+  $ ensemble run --config examples/stocks5-60-40.json --json result.json
+  $ ensemble run --config examples/dow30-shared-vote.json --json - | jq .attribution.total
+  $ ensemble schema --out run-config.schema.json
+
+The config is JSON (\`ensemble schema\` prints its JSON Schema; examples/ has one per feature).
+A relative data.file is relative to the config file's directory.
+
+Exit codes: 0 success; 1 the run failed (e.g. a strategy threw under errorPolicy "fail"); 2 bad
+input — invalid JSON (line and column), an invalid config (every problem listed by path), an
+unknown data set or symbol, a missing file — reported before any data is loaded where possible,
+with no stack trace (--debug adds it). No output file is written unless the whole run succeeds;
+files are written atomically (a temporary file in the same directory, then renamed).
+
+With --json -, the JSON goes to stdout and the summary to stderr. A progress bar is drawn on
+stderr while the orchestrator runs, only when stderr is a terminal (--no-progress turns it off).`;
+
+/** Flags of `ensemble run`. */
+interface RunFlags {
+  readonly config: string;
+  readonly json?: string;
+  readonly md?: string;
+  readonly html?: string;
+  readonly progress: boolean;
+}
+
+/**
+ * The log level of a run: the `--log-level` given, or `silent` when none was given — the summary
+ * counts what the events would say (shrunk and rejected orders, risk breaches, isolated
+ * strategies) and a failure is reported as one line, so by default stderr stays clean.
+ */
+function runLogLevel(command: Command): LogLevel {
+  const level = globalOptions(command).logLevel ?? 'warn';
+  return command.getOptionValueSourceWithGlobals('logLevel') === 'default' ? 'silent' : level;
+}
+
+/** The report title and subtitle of a run. */
+function reportTitles(outcome: RunOutcome, source: string): { title: string; subtitle: string } {
+  const { result, dataset } = outcome;
+  const data = dataset === undefined ? outcome.data.source : `${dataset.name}: ${dataset.description}`;
+  return {
+    title: result.config.name ?? `Orchestrator run: ${path.basename(source)}`,
+    subtitle: `${data} · ${result.mode} mode · ${result.allocationScheme} allocation`,
+  };
+}
+
+/**
+ * Registers `ensemble run`: an orchestrator run from a JSON config — a summary, and optionally
+ * the JSON result, a Markdown report and an HTML tearsheet.
+ */
+export function registerRunCommand(program: Command, io: CliIo): Command {
+  return program
+    .command('run')
+    .description('orchestrate several strategies on one portfolio from a JSON run config; print a summary, write JSON/Markdown/HTML')
+    .requiredOption('-c, --config <file>', 'the run config (JSON; see `ensemble schema` and examples/*.json)')
+    .option('--json <file>', 'write the JSON result (serializeOrchestratorResult, version 1); - writes it to stdout')
+    .option('--md <file>', 'write a Markdown report')
+    .option('--html <file>', 'write a self-contained HTML tearsheet')
+    .option('--no-progress', 'do not draw the progress bar (it is drawn only when stderr is a terminal)')
+    .addHelpText('after', EXAMPLES)
+    .action(async (flags: RunFlags, command: Command) => {
+      const level = runLogLevel(command);
+      const logger = createCliLogger(io, level, { json: globalOptions(command).logJson === true });
+      const loaded = await loadRunConfigFile(flags.config, { cwd: io.cwd });
+      const target = (file: string | undefined) => (file === undefined || file === '-' ? file : path.resolve(io.cwd, file));
+      const json = target(flags.json);
+      const md = target(flags.md);
+      const html = target(flags.html);
+      if (json !== undefined && json !== '-') await checkOutputPath(json, '--json');
+      if (md !== undefined) await checkOutputPath(md, '--md');
+      if (html !== undefined) await checkOutputPath(html, '--html');
+
+      const progress = createProgressReporter(io.stderr, { enabled: progressWanted(io, { progress: flags.progress, logLevel: level }), label: 'run' });
+      let outcome: RunOutcome;
+      try {
+        outcome = await executeRun(loaded.config, { source: loaded.source, configDir: loaded.configDir, logger, onProgress: progress.onProgress });
+      } finally {
+        progress.stop();
+      }
+      const { result } = outcome;
+      const reportInput = orchestratorReportInput(result, { ...reportTitles(outcome, loaded.source), benchmark: runBenchmark(result, outcome.data) });
+      const summarySink = json === '-' ? io.stderr : io.stdout;
+      const summary = renderRunSummary(result, paletteFor(io, summarySink), { source: loaded.source });
+      const written = await writeRunOutputs({ json: json === '-' ? undefined : json, md, html }, result, reportInput, { logger });
+      if (json === '-') io.stdout.write(runJsonText(result));
+      summarySink.write(summary);
+      for (const file of written) summarySink.write(`wrote ${flags[file.kind] ?? file.path} (${formatCount(file.bytes)} bytes)\n`);
+    });
+}

@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../cli';
+import { createCapturedIo } from '../io';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-schema-'));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function run(args: string[]) {
+  const io = createCapturedIo({ cwd: scratch });
+  const code = await main(['node', 'ensemble', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+interface JsonSchema {
+  $schema?: string;
+  type?: string;
+  description?: string;
+  properties?: Record<string, JsonSchema & { items?: JsonSchema; default?: unknown }>;
+  required?: string[];
+  additionalProperties?: unknown;
+}
+
+describe('ensemble schema', () => {
+  it('prints the run config JSON Schema, pretty-printed, with every field described', async () => {
+    const { code, out, err } = await run(['schema']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out.endsWith('}\n')).toBe(true);
+    expect(out).toMatch(/^\{\n {2}"\$schema": /);
+    const schema = JSON.parse(out) as JsonSchema;
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema.type).toBe('object');
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toEqual(expect.arrayContaining(['data', 'strategies']));
+    const properties = schema.properties ?? {};
+    expect(Object.keys(properties)).toEqual(
+      expect.arrayContaining(['data', 'cash', 'mode', 'allocation', 'rebalance', 'conflictPolicy', 'errorPolicy', 'risk', 'strategies']),
+    );
+    expect(properties.strategies?.type).toBe('array');
+    expect(properties.cash?.default).toBe(100_000);
+    for (const [name, property] of Object.entries(properties)) expect(property.description, name).toMatch(/\w/);
+  });
+
+  it('--out writes the same text to a file, atomically', async () => {
+    const printed = (await run(['schema'])).out;
+    const { code, out } = await run(['schema', '--out', 'run-config.schema.json']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^wrote run-config\.schema\.json \([\d,]+ bytes\)\n$/);
+    expect(readFileSync(path.join(scratch, 'run-config.schema.json'), 'utf8')).toBe(printed);
+    expect(readdirSync(scratch)).toEqual(['run-config.schema.json']);
+  });
+
+  it('--out into a missing directory exits 2', async () => {
+    const { code, err } = await run(['schema', '--out', 'nowhere/schema.json']);
+    expect(code).toBe(2);
+    expect(err).toContain('--out: cannot write');
+  });
+});

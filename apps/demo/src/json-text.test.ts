@@ -1,0 +1,85 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { createSeededRandom } from '@ensemble/data';
+import { ConfigError } from '@ensemble/protocol';
+import { describe, expect, it } from 'vitest';
+import { findJsonSyntaxProblem, parseJsonText, textPosition } from './json-text';
+
+const examples = new URL('../../../examples/', import.meta.url);
+const texts = readdirSync(examples)
+  .filter((file) => file.endsWith('.json'))
+  .map((file) => readFileSync(new URL(file, examples), 'utf8'));
+
+function issueOf(text: string): string {
+  try {
+    parseJsonText(text, 'run.json');
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return `${error.issues[0]?.path ?? ''}: ${error.issues[0]?.message.split('\n')[0] ?? ''}`;
+    throw error;
+  }
+  return 'valid';
+}
+
+describe('textPosition', () => {
+  it('counts 1-based lines and columns over \\n, \\r\\n and \\r', () => {
+    expect(textPosition('abc', 0)).toEqual({ line: 1, column: 1 });
+    expect(textPosition('abc', 2)).toEqual({ line: 1, column: 3 });
+    expect(textPosition('a\nbc', 3)).toEqual({ line: 2, column: 2 });
+    expect(textPosition('a\r\nbc', 4)).toEqual({ line: 2, column: 2 });
+    expect(textPosition('a\rb\nc', 4)).toEqual({ line: 3, column: 1 });
+  });
+});
+
+describe('parseJsonText', () => {
+  it('parses valid JSON, with or without a byte order mark', () => {
+    expect(parseJsonText('{"a": [1, 2.5e3, "x"]}', 'x.json')).toEqual({ a: [1, 2500, 'x'] });
+    expect(parseJsonText('\uFEFF{"a": null}', 'x.json')).toEqual({ a: null });
+  });
+
+  it('names the line, column and what was expected (positions worked by hand)', () => {
+    // `{"a": 1,}`: the `}` after the comma is character 9 of line 1.
+    expect(issueOf('{"a": 1,}')).toBe('line 1, column 9: not valid JSON: a trailing comma before "}" is not allowed in JSON; remove the last ","');
+    // Line 3 is `  "b": 2`, a property after `"a": 1` without a comma: its `"` is column 3.
+    expect(issueOf('{\n  "a": 1\n  "b": 2\n}')).toBe('line 3, column 3: not valid JSON: expected "," or "}" after the property value but found """');
+    expect(issueOf('{"a": tru}')).toBe('line 1, column 7: not valid JSON: unexpected word "tru": JSON values are objects, arrays, strings in double quotes, numbers, true, false or null');
+    expect(issueOf("{'a': 1}")).toBe('line 1, column 2: not valid JSON: expected a property name in double quotes but found a single quote: JSON strings and names need double quotes');
+    expect(issueOf('{"a": 1} // note')).toBe('line 1, column 10: not valid JSON: unexpected text after the end of the JSON value');
+    expect(issueOf('{\n  // a comment\n  "a": 1\n}')).toBe('line 2, column 3: not valid JSON: expected a property name in double quotes but found a comment ("/"): comments are not allowed in JSON');
+    expect(issueOf('{"a": 01}')).toMatch(/^line 1, column 7: not valid JSON: invalid number/);
+    expect(issueOf('{"a": "x\ny"}')).toMatch(/^line 1, column 9: not valid JSON: a line break or control character inside a string/);
+    expect(issueOf('{"a": "open')).toBe('line 1, column 7: not valid JSON: the string is never closed: a double quote is missing');
+    expect(issueOf('')).toBe('line 1, column 1: not valid JSON: expected a value (an object, array, string, number, true, false or null) but found the end of the file');
+    expect(issueOf('[1, 2')).toBe('line 1, column 6: not valid JSON: expected "," or "]" after the array element but found the end of the file');
+  });
+
+  it('shows the offending line with a caret under the column', () => {
+    expect(() => parseJsonText('{\n  "a": 1\n  "b": 2\n}', 'run.json')).toThrow('\n      3 |   "b": 2\n        |   ^');
+  });
+
+  it('agrees with JSON.parse on thousands of mutated example configs (seeded), and never throws itself', () => {
+    const random = createSeededRandom(20_240_611);
+    const alphabet = ['{', '}', '[', ']', ',', ':', '"', '\\', ' ', '\n', '0', '1', '-', '.', 'e', 't', 'n', 'x', '/', "'"];
+    let invalid = 0;
+    for (let round = 0; round < 3000; round++) {
+      const base = texts[round % texts.length] ?? '{}';
+      let text = base;
+      const edits = 1 + Math.floor(random.next() * 3);
+      for (let e = 0; e < edits; e++) {
+        const at = Math.floor(random.next() * (text.length + 1));
+        const kind = Math.floor(random.next() * 3);
+        const char = alphabet[Math.floor(random.next() * alphabet.length)] ?? ' ';
+        text = kind === 0 ? text.slice(0, at) + text.slice(at + 1) : kind === 1 ? text.slice(0, at) + char + text.slice(at) : text.slice(0, at) + char + text.slice(at + 1);
+      }
+      let valid = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        valid = false;
+        invalid += 1;
+      }
+      const problem = findJsonSyntaxProblem(text);
+      expect(problem === null, text).toBe(valid);
+      if (problem !== null) expect(problem.offset).toBeLessThanOrEqual(text.length);
+    }
+    expect(invalid).toBeGreaterThan(1000);
+  });
+});

@@ -1,0 +1,225 @@
+import { ConfigError } from '@ensemble/protocol';
+
+/** Where a JSON text breaks the grammar: a 0-based character offset and what was expected there. */
+export interface JsonSyntaxProblem {
+  readonly offset: number;
+  readonly message: string;
+}
+
+/** A 1-based line and column (in UTF-16 code units) of a text. */
+export interface TextPosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** The 1-based line and column of `offset` in `text`; `\n`, `\r\n` and `\r` end lines. */
+export function textPosition(text: string, offset: number): TextPosition {
+  let line = 1;
+  let start = 0;
+  const end = Math.min(Math.max(0, offset), text.length);
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line += 1;
+      start = i + 1;
+    }
+  }
+  return { line, column: end - start + 1 };
+}
+
+class JsonScanner {
+  private offset = 0;
+
+  constructor(private readonly text: string) {}
+
+  /** The first syntax problem of the text, or null when it is valid JSON. */
+  scan(): JsonSyntaxProblem | null {
+    try {
+      this.whitespace();
+      this.value();
+      this.whitespace();
+      if (this.offset < this.text.length) this.fail('unexpected text after the end of the JSON value');
+      return null;
+    } catch (error) {
+      if (error instanceof ScanError) return { offset: error.offset, message: error.message };
+      throw error;
+    }
+  }
+
+  private fail(message: string, offset = this.offset): never {
+    throw new ScanError(offset, message);
+  }
+
+  private peek(): string {
+    return this.text.charAt(this.offset);
+  }
+
+  private describe(): string {
+    if (this.offset >= this.text.length) return 'the end of the file';
+    const char = this.peek();
+    if (char === '/') return 'a comment ("/"): comments are not allowed in JSON';
+    if (char === "'") return "a single quote: JSON strings and names need double quotes";
+    return `"${char}"`;
+  }
+
+  private whitespace(): void {
+    while (this.offset < this.text.length) {
+      const char = this.peek();
+      if (char !== ' ' && char !== '\t' && char !== '\n' && char !== '\r') return;
+      this.offset += 1;
+    }
+  }
+
+  private value(): void {
+    const char = this.peek();
+    if (char === '{') this.object();
+    else if (char === '[') this.array();
+    else if (char === '"') this.string();
+    else if (char === '-' || (char >= '0' && char <= '9')) this.number();
+    else if (/[a-zA-Z]/.test(char)) this.literal();
+    else this.fail(`expected a value (an object, array, string, number, true, false or null) but found ${this.describe()}`);
+  }
+
+  private object(): void {
+    this.offset += 1;
+    this.whitespace();
+    if (this.peek() === '}') {
+      this.offset += 1;
+      return;
+    }
+    for (;;) {
+      this.whitespace();
+      if (this.peek() === '}') this.fail('a trailing comma before "}" is not allowed in JSON; remove the last ","');
+      if (this.peek() !== '"') this.fail(`expected a property name in double quotes but found ${this.describe()}`);
+      this.string();
+      this.whitespace();
+      if (this.peek() !== ':') this.fail(`expected ":" after the property name but found ${this.describe()}`);
+      this.offset += 1;
+      this.whitespace();
+      this.value();
+      this.whitespace();
+      const next = this.peek();
+      if (next === ',') {
+        this.offset += 1;
+        continue;
+      }
+      if (next === '}') {
+        this.offset += 1;
+        return;
+      }
+      this.fail(`expected "," or "}" after the property value but found ${this.describe()}`);
+    }
+  }
+
+  private array(): void {
+    this.offset += 1;
+    this.whitespace();
+    if (this.peek() === ']') {
+      this.offset += 1;
+      return;
+    }
+    for (;;) {
+      this.whitespace();
+      if (this.peek() === ']') this.fail('a trailing comma before "]" is not allowed in JSON; remove the last ","');
+      this.value();
+      this.whitespace();
+      const next = this.peek();
+      if (next === ',') {
+        this.offset += 1;
+        continue;
+      }
+      if (next === ']') {
+        this.offset += 1;
+        return;
+      }
+      this.fail(`expected "," or "]" after the array element but found ${this.describe()}`);
+    }
+  }
+
+  private string(): void {
+    const start = this.offset;
+    this.offset += 1;
+    while (this.offset < this.text.length) {
+      const char = this.peek();
+      const code = char.charCodeAt(0);
+      if (char === '"') {
+        this.offset += 1;
+        return;
+      }
+      if (code < 0x20) this.fail('a line break or control character inside a string; escape it (e.g. \\n) or close the string');
+      if (char === '\\') {
+        const escape = this.text.charAt(this.offset + 1);
+        if (escape === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(this.text.slice(this.offset + 2, this.offset + 6))) this.fail('"\\u" must be followed by four hex digits');
+          this.offset += 6;
+          continue;
+        }
+        if (!'"\\/bfnrt'.includes(escape) || escape === '') this.fail(`invalid escape "\\${escape}" in a string`);
+        this.offset += 2;
+        continue;
+      }
+      this.offset += 1;
+    }
+    this.fail('the string is never closed: a double quote is missing', start);
+  }
+
+  private number(): void {
+    const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.text.slice(this.offset, this.offset + 400));
+    const after = this.text.charAt(this.offset + (match?.[0].length ?? 0));
+    if (match === null || /[\d.eE+-]/.test(after)) {
+      this.fail('invalid number: JSON numbers look like 12, -0.5 or 1e6 (no leading zeros, "+", "." at either end, NaN or Infinity)');
+    }
+    this.offset += match[0].length;
+  }
+
+  private literal(): void {
+    const word = /^[a-zA-Z_$][\w$]*/.exec(this.text.slice(this.offset, this.offset + 64))?.[0] ?? '';
+    if (word === 'true' || word === 'false' || word === 'null') {
+      this.offset += word.length;
+      return;
+    }
+    this.fail(`unexpected word "${word}": JSON values are objects, arrays, strings in double quotes, numbers, true, false or null`);
+  }
+}
+
+class ScanError extends Error {
+  constructor(
+    readonly offset: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The first JSON syntax problem of `text` (offset and a sentence), or null when `text` is valid JSON. */
+export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | null {
+  return new JsonScanner(text).scan();
+}
+
+function snippet(text: string, position: TextPosition): string {
+  const lineText = text.split(/\r\n|\r|\n/)[position.line - 1] ?? '';
+  const gutter = String(position.line);
+  const shown = lineText.length > 120 ? `${lineText.slice(0, 120)}…` : lineText;
+  const caret = position.column - 1 <= 120 ? `\n      ${' '.repeat(gutter.length)} | ${' '.repeat(position.column - 1)}^` : '';
+  return `\n      ${gutter} | ${shown}${caret}`;
+}
+
+/**
+ * Parses JSON text from a file (a UTF-8 byte order mark is allowed). Invalid JSON throws a
+ * protocol `ConfigError` naming `source`, the line and the column, with what was expected and the
+ * offending line: `line 5, column 3: expected "," or "}" after the property value but found """`.
+ */
+export function parseJsonText(text: string, source: string): unknown {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch (error) {
+    const problem = findJsonSyntaxProblem(body);
+    if (problem === null) {
+      throw new ConfigError([{ path: '', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }], { source, cause: error });
+    }
+    const position = textPosition(body, problem.offset);
+    const where = `line ${position.line}, column ${position.column}`;
+    throw new ConfigError([{ path: where, message: `not valid JSON: ${problem.message}${snippet(body, position)}` }], { source, cause: error });
+  }
+}

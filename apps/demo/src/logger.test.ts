@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { createCapturedIo } from './io';
+import { createCliLogger } from './logger';
+
+describe('createCliLogger', () => {
+  it('writes JSON lines when stderr is not a terminal', () => {
+    const io = createCapturedIo();
+    createCliLogger(io, 'info').child({ component: 'orchestrator' }).info({ event: 'rebalance' }, 'rebalanced');
+    const line = JSON.parse(io.err()) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 30, app: 'ensemble', component: 'orchestrator', event: 'rebalance', msg: 'rebalanced' });
+  });
+
+  it('writes readable lines on a terminal, and JSON with --log-json', () => {
+    const lines: string[] = [];
+    const io = { ...createCapturedIo({ env: { NO_COLOR: '1' } }), stderr: { isTTY: true, write: (text: string) => lines.push(text) } };
+    createCliLogger(io, 'info').warn({ event: 'order-shrunk', quantity: 3 }, 'order shrunk');
+    expect(lines.join('')).toMatch(/WARN: order shrunk\n\s+event: "order-shrunk"\n\s+quantity: 3/);
+    lines.length = 0;
+    createCliLogger(io, 'info', { json: true }).warn({ event: 'order-shrunk' }, 'order shrunk');
+    expect(JSON.parse(lines.join(''))).toMatchObject({ level: 40, event: 'order-shrunk' });
+  });
+
+  it('respects the level', () => {
+    const io = createCapturedIo();
+    createCliLogger(io, 'warn').info('quiet');
+    expect(io.err()).toBe('');
+  });
+});

@@ -1,0 +1,286 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData, resolveDateBound } from '@ensemble/data';
+import type { DatasetInfo, DateInput, MarketData } from '@ensemble/data';
+import { parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestrator';
+import type { OrchestratorResult, RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
+import { ConfigError, DataValidationError, EnsembleError } from '@ensemble/protocol';
+import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
+import { strategyRegistry } from '@ensemble/strategies';
+import { parseJsonText } from './json-text';
+
+/** A run config read from a file: parsed and validated, with where it came from. */
+export interface LoadedRunConfig {
+  readonly config: RunConfig;
+  /** The path as given, named in error messages (e.g. `examples/dow30-inverse-vol.json`). */
+  readonly source: string;
+  /** Absolute directory of the config file: `data.file` is relative to it. */
+  readonly configDir: string;
+}
+
+/** Options of {@link loadRunConfigFile} and {@link parseRunConfigText}. */
+export interface RunConfigOptions {
+  /** Directory a relative config path resolves against (default: the process's working directory). */
+  readonly cwd?: string | undefined;
+  /** The strategies a config may name (default: `strategyRegistry` of `@ensemble/strategies`). */
+  readonly registry?: StrategyRegistry | undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function datasetNames(): string {
+  return listDatasets()
+    .map((dataset) => dataset.name)
+    .join(', ');
+}
+
+/** A date bound of `data` resolved to epoch ms, or an issue at `data.<bound>`; undefined when absent or not a string/number (the schema reports those). */
+function boundIssue(value: unknown, bound: 'from' | 'to', issues: ConfigIssue[]): number | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  if (typeof value === 'string' && value === '') return undefined;
+  try {
+    return resolveDateBound(value, bound);
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    issues.push({
+      path: `data.${bound}`,
+      message: `${JSON.stringify(value)} is not a date; use YYYY-MM-DD (e.g. "2005-01-31"), an ISO date-time or epoch milliseconds`,
+    });
+    return undefined;
+  }
+}
+
+/**
+ * The checks of a raw run config's `data` that need no file: a known data set name and readable,
+ * ordered `from`/`to` dates. Run with the schema so that one error lists every problem.
+ */
+function dataIssues(input: unknown): ConfigIssue[] {
+  if (!isRecord(input) || !isRecord(input.data)) return [];
+  const data = input.data;
+  const issues: ConfigIssue[] = [];
+  if (typeof data.dataset === 'string' && data.dataset !== '' && !isDatasetName(data.dataset)) {
+    issues.push({ path: 'data.dataset', message: `unknown data set "${data.dataset}"; the embedded data sets are ${datasetNames()} (\`ensemble data list\` describes them)` });
+  }
+  const from = boundIssue(data.from, 'from', issues);
+  const to = boundIssue(data.to, 'to', issues);
+  if (from !== undefined && to !== undefined && from > to) {
+    issues.push({ path: 'data.to', message: `"to" (${String(data.to)}) is before "from" (${String(data.from)}): the date range is empty; swap them` });
+  }
+  return issues;
+}
+
+async function dataFileIssues(input: unknown, configDir: string): Promise<ConfigIssue[]> {
+  if (!isRecord(input) || !isRecord(input.data) || typeof input.data.file !== 'string' || input.data.file === '') return [];
+  const file = input.data.file;
+  const absolute = path.resolve(configDir, file);
+  const found = await stat(absolute).catch(() => null);
+  if (found === null) return [{ path: 'data.file', message: `file not found: "${file}" (looked for ${absolute}; a relative path is relative to the config file's directory)` }];
+  if (!found.isFile()) return [{ path: 'data.file', message: `"${file}" is not a file (${absolute})` }];
+  return [];
+}
+
+/**
+ * zod reports unknown keys once per object, at the object's path (`(root): Unrecognized key:
+ * "colour"`); name each key by its own path instead, which says where to look.
+ */
+function namedUnknownKeys(issue: ConfigIssue): ConfigIssue[] {
+  const match = /^Unrecognized keys?: (.+)$/.exec(issue.message);
+  const keys = match?.[1] === undefined ? [] : [...match[1].matchAll(/"([^"]*)"/g)].map((found) => found[1] ?? '');
+  if (keys.length === 0) return [issue];
+  return keys.map((key) => ({
+    path: issue.path === '' ? key : `${issue.path}.${key}`,
+    message: `unknown key "${key}" (check its spelling; \`ensemble schema\` lists every field)`,
+  }));
+}
+
+/**
+ * Validates a raw run config (already parsed from JSON) with the orchestrator's `parseRunConfig`
+ * plus `extra` issues, so that one `ConfigError` lists every problem by path.
+ */
+function validateRunConfig(input: unknown, source: string, registry: StrategyRegistry, extra: readonly ConfigIssue[]): RunConfig {
+  let config: RunConfig;
+  try {
+    config = parseRunConfig(input, { source, registry });
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    throw new ConfigError([...error.issues.flatMap(namedUnknownKeys), ...extra], { source, cause: error });
+  }
+  if (extra.length > 0) throw new ConfigError(extra, { source });
+  return config;
+}
+
+/**
+ * Parses the text of a run config: JSON (a syntax error names the line and column), then the
+ * orchestrator's schema and registry checks and the data checks that need no file (a known data
+ * set, readable `from`/`to`). Throws one protocol `ConfigError` listing every problem by path.
+ */
+export function parseRunConfigText(text: string, source: string, options: Pick<RunConfigOptions, 'registry'> = {}): RunConfig {
+  return parseRunConfigInput(parseJsonText(text, source), source, options);
+}
+
+/**
+ * Validates a run config given as a value (e.g. a `RunConfigInput` built in code): the
+ * orchestrator's schema and registry checks plus a known data set and readable, ordered
+ * `from`/`to`. Throws one protocol `ConfigError` naming `source` and listing every problem by path.
+ */
+export function parseRunConfigInput(input: unknown, source: string, options: Pick<RunConfigOptions, 'registry'> = {}): RunConfig {
+  return validateRunConfig(input, source, options.registry ?? strategyRegistry, dataIssues(input));
+}
+
+/**
+ * Reads and validates a run config file before any data is loaded: a missing or unreadable file
+ * is an `IO_FAILED` error naming the path; invalid JSON a `ConfigError` naming the line and
+ * column; an invalid config one `ConfigError` listing every problem by path (schema, strategy
+ * names and parameters, weights, an unknown data set, unreadable dates, a missing `data.file`).
+ * All of these are bad input (CLI exit code 2).
+ */
+export async function loadRunConfigFile(file: string, options: RunConfigOptions = {}): Promise<LoadedRunConfig> {
+  const absolute = path.resolve(options.cwd ?? process.cwd(), file);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const why =
+      code === 'ENOENT'
+        ? `no such file (looked for ${absolute}). Check the path; example configs are in the repository's examples/ directory`
+        : code === 'EISDIR'
+          ? 'it is a directory; give the path of a JSON file'
+          : error instanceof Error
+            ? error.message
+            : String(error);
+    throw new EnsembleError('IO_FAILED', `Cannot read the run config "${file}": ${why}.`, { cause: error });
+  }
+  const configDir = path.dirname(absolute);
+  const input = parseJsonText(text, file);
+  const issues = [...dataIssues(input), ...(await dataFileIssues(input, configDir))];
+  const config = validateRunConfig(input, file, options.registry ?? strategyRegistry, issues);
+  return { config, source: file, configDir };
+}
+
+/** Options of {@link executeRun}. */
+export interface ExecuteRunOptions {
+  /** Where the config came from (a file path), named in errors. */
+  readonly source?: string | undefined;
+  /** Directory that a relative `data.file` resolves against: the config file's directory (default: the working directory). */
+  readonly configDir?: string | undefined;
+  /** Receives the data loader's and the orchestrator's structured events; silent by default. */
+  readonly logger?: Logger | undefined;
+  /** Called with (steps done, total steps) about a hundred times while the orchestrator runs, e.g. for a progress bar. */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
+  /** The strategies the config may name (default: `strategyRegistry` of `@ensemble/strategies`). */
+  readonly registry?: StrategyRegistry | undefined;
+}
+
+/** A finished orchestrator run and the data it ran on. */
+export interface RunOutcome {
+  readonly result: OrchestratorResult;
+  /** The loaded data: the symbols of `data.symbols` (or every symbol the run uses) over `from`..`to`. */
+  readonly data: MarketData;
+  /** The embedded data set's description, when the data is one. */
+  readonly dataset: DatasetInfo | undefined;
+}
+
+/** The config paths that name `symbol`: in `data.symbols` when given, else in the strategies and the benchmark. */
+function symbolPaths(config: RunConfig, symbol: string): string[] {
+  const paths: string[] = [];
+  if (config.data.symbols !== undefined) {
+    config.data.symbols.forEach((candidate, k) => {
+      if (candidate === symbol) paths.push(`data.symbols.${k}`);
+    });
+    return paths;
+  }
+  config.strategies.forEach((entry, i) => {
+    entry.symbols.forEach((candidate, k) => {
+      if (candidate === symbol) paths.push(`strategies.${i}.symbols.${k}`);
+    });
+  });
+  if (config.benchmark === symbol) paths.push('benchmark');
+  return paths;
+}
+
+/** A loader error as a problem of the config where one is to blame (unknown symbol, empty date range, missing file); others unchanged. */
+function loadProblem(error: unknown, config: RunConfig, source: string | undefined): unknown {
+  const options = source === undefined ? { cause: error } : { source, cause: error };
+  if (DataValidationError.isInstance(error) && error.problems.length > 0) {
+    if (error.problems.every((problem) => problem.rule === 'unknown-symbol')) {
+      const issues = error.problems.flatMap((problem) => {
+        const symbol = problem.value ?? '';
+        const paths = symbolPaths(config, symbol);
+        return (paths.length === 0 ? ['data'] : paths).map((at) => ({ path: at, message: problem.message }));
+      });
+      return new ConfigError(issues, options);
+    }
+    if (error.problems.length === 1 && error.problems[0]?.rule === 'no-data' && (config.data.from !== undefined || config.data.to !== undefined)) {
+      const at = config.data.from === undefined ? 'data.to' : 'data.from';
+      return new ConfigError([{ path: at, message: `the date range is empty: ${error.problems[0].message}` }], options);
+    }
+  }
+  if (EnsembleError.isInstance(error) && error.code === 'DATA_NOT_FOUND') {
+    const at = config.data.dataset === undefined ? 'data.file' : 'data.dataset';
+    return new ConfigError([{ path: at, message: error.message }], options);
+  }
+  if (ConfigError.isInstance(error) && error.source === undefined) {
+    // The data package names a bad bound `from`/`to`; in a run config they live under `data`.
+    return new ConfigError(
+      error.issues.map((issue) => ({ ...issue, path: issue.path === 'from' || issue.path === 'to' ? `data.${issue.path}` : issue.path })),
+      options,
+    );
+  }
+  return error;
+}
+
+/** The data source of `config`: the embedded data set, or `data.file` resolved against `configDir`. */
+async function loadRunData(config: RunConfig, options: ExecuteRunOptions): Promise<{ data: MarketData; dataset: DatasetInfo | undefined }> {
+  const { dataset, file, format, from, to } = config.data;
+  const selection: { symbols: string[]; from: DateInput | undefined; to: DateInput | undefined; logger: Logger | undefined } = {
+    symbols: config.data.symbols ?? runSymbols(config),
+    from,
+    to,
+    logger: options.logger,
+  };
+  if (dataset !== undefined) {
+    if (!isDatasetName(dataset)) {
+      throw new ConfigError([{ path: 'data.dataset', message: `unknown data set "${dataset}"; the embedded data sets are ${datasetNames()}` }], options.source === undefined ? {} : { source: options.source });
+    }
+    return { data: await loadDataset(dataset, selection), dataset: getDatasetInfo(dataset) };
+  }
+  const given = file ?? '';
+  const absolute = path.resolve(options.configDir ?? process.cwd(), given);
+  // Problems name the file as seen from where the config was given, e.g. `examples/prices.csv`.
+  const shown = options.source === undefined || path.isAbsolute(given) ? given : path.join(path.dirname(options.source), given);
+  return { data: await loadMarketData(absolute, { ...selection, file: shown, format }), dataset: undefined };
+}
+
+/**
+ * Loads the data of a parsed run config — the embedded `data.dataset` or `data.file` (relative to
+ * `configDir`, by default the working directory) with `data.symbols` (default: every symbol the strategies and the benchmark use)
+ * over `from`..`to` — and runs the orchestrator on it with the registry (default
+ * `strategyRegistry`). Data problems a config causes (an unknown symbol, an empty range, a missing
+ * file) are thrown as a `ConfigError` naming the config path; bad rows as the data package's
+ * `DataValidationError`; a strategy that throws under `errorPolicy: 'fail'` as a `StrategyError`
+ * naming strategy, symbol and date.
+ */
+export async function executeRun(config: RunConfig, options: ExecuteRunOptions): Promise<RunOutcome> {
+  let loaded: { data: MarketData; dataset: DatasetInfo | undefined };
+  try {
+    loaded = await loadRunData(config, options);
+  } catch (error) {
+    throw loadProblem(error, config, options.source);
+  }
+  const result = runOrchestrator(config, loaded.data.series, {
+    registry: options.registry ?? strategyRegistry,
+    logger: options.logger,
+    source: options.source,
+    onProgress: options.onProgress,
+  });
+  return { result, data: loaded.data, dataset: loaded.dataset };
+}
+
+/** The benchmark series of a run (the config's `benchmark` symbol in the loaded data), or undefined when the config names none. */
+export function runBenchmark(result: OrchestratorResult, data: MarketData): BarSeries | undefined {
+  const symbol = result.config.benchmark;
+  return symbol === undefined ? undefined : data.series.find((series) => series.symbol === symbol);
+}

@@ -1,0 +1,326 @@
+import { getDatasetInfo, isDatasetName } from '@ensemble/data';
+import { isoTimeFormatter } from '@ensemble/engine';
+import type { OrchestratorResult, RebalanceEvent, RunConfig } from '@ensemble/orchestrator';
+import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
+import type { MetricName, PerformanceResult } from '@ensemble/performance';
+import { describeEngineOptions } from './backtest-report';
+import { createPalette } from './color';
+import type { Palette } from './color';
+import { MISSING, formatCount, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
+import { formatMetric } from './metrics-table';
+import { conflictOutcomeText, conflictSignalText, rebalanceReasonText, scheduleText } from './run-report';
+
+/** Options of {@link renderRunSummary}. */
+export interface RunSummaryOptions {
+  /** The config file, shown in the header. */
+  readonly source?: string | undefined;
+  /** Rebalances listed (default 5). */
+  readonly rebalancesShown?: number | undefined;
+  /** Conflicts and risk events listed, each (default 3). */
+  readonly eventsShown?: number | undefined;
+}
+
+/** The metrics of the summary's comparison table, in order. */
+export const RUN_SUMMARY_METRICS: readonly MetricName[] = ['totalReturn', 'cagr', 'sharpe', 'maxDrawdown', 'volatility', 'tradeCount'];
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
+/** A fraction as a compact percentage: `0.6` → `60%`, `0.025` → `2.5%`. */
+function shortPercent(value: number): string {
+  return `${formatNumber(value * 100, 2).replace(/\.?0+$/, '')}%`;
+}
+
+function signedPercent(value: number | null, palette: Palette): string {
+  if (value === null || !Number.isFinite(value)) return palette.dim(MISSING);
+  return palette.signed(value, `${value > 0 ? '+' : ''}${formatPercent(value)}`);
+}
+
+function describeData(config: RunConfig, result: OrchestratorResult): string {
+  const { dataset, file, format, from, to } = config.data;
+  const where =
+    dataset !== undefined ? (isDatasetName(dataset) ? `${dataset}: ${getDatasetInfo(dataset).description}` : dataset) : `${file ?? ''}${format === undefined ? '' : ` (${format})`}`;
+  const range = from === undefined && to === undefined ? '' : ` · range ${from === undefined ? 'start' : String(from)} → ${to === undefined ? 'end' : String(to)}`;
+  return `${where}${range} · ${plural(result.symbols.length, 'symbol')} traded`;
+}
+
+function describeMode(result: OrchestratorResult): string {
+  const config = result.config;
+  if (result.mode === 'shared') {
+    return `shared: one account, the strategies' signals merged per symbol by the "${config.conflictPolicy}" policy; per-strategy columns are shadow sleeves (each strategy alone on its share of capital)`;
+  }
+  return `sleeves: one virtual sub-account per strategy${config.crossing ? '; opposite orders of different sleeves crossed internally' : '; no internal crossing'}`;
+}
+
+function describeAllocation(result: OrchestratorResult): string {
+  const config = result.config;
+  const allocation = config.allocation;
+  const window = `over ${formatCount(allocation.lookback)} bars`;
+  const warmup = `equal weights until ${formatCount(allocation.minHistory ?? allocation.lookback)} sleeve returns exist`;
+  const parts: string[] = [];
+  switch (result.allocationScheme) {
+    case 'fixed':
+      parts.push(`fixed weights: ${config.strategies.map((entry) => `${entry.id} ${shortPercent(entry.weight ?? 0)}`).join(', ')}`);
+      break;
+    case 'equal':
+      parts.push('equal weights');
+      break;
+    case 'inverse-volatility':
+      parts.push(`inverse volatility of sleeve returns ${window} (${warmup})`);
+      break;
+    case 'risk-parity':
+      parts.push(`risk parity (equal risk contribution) ${window} (${warmup})`);
+      break;
+    case 'performance':
+      parts.push(`performance: trailing ${allocation.metric} ${window}, floor ${formatNumber(allocation.floor, 2)} (${warmup})`);
+      break;
+    case 'custom':
+      parts.push('a custom allocation function');
+      break;
+  }
+  if (allocation.minWeight > 0) parts.push(`min weight ${shortPercent(allocation.minWeight)}`);
+  if (allocation.maxWeight !== undefined) parts.push(`max weight ${shortPercent(allocation.maxWeight)}`);
+  if (allocation.cashBuffer > 0) parts.push(`cash buffer ${shortPercent(allocation.cashBuffer)}`);
+  if (allocation.leverage !== 1) parts.push(`leverage cap ${formatNumber(allocation.leverage, 2)}×`);
+  return parts.join(' · ');
+}
+
+function describeRebalance(config: RunConfig): string {
+  const { schedule, drift } = config.rebalance;
+  const scheduled =
+    typeof schedule === 'object'
+      ? `every ${plural(schedule.everyBars, 'bar')}`
+      : schedule === 'never'
+        ? 'never on a schedule (the first bar allocates)'
+        : `${schedule === 'week' ? 'weekly' : `${schedule}ly`} (the first bar, then the first bar of each ${schedule})`;
+  const bands: string[] = [];
+  if (drift?.absolute !== undefined) bands.push(`a weight drifts more than ${formatNumber(drift.absolute * 100, 2)} points from its target`);
+  if (drift?.relative !== undefined) bands.push(`a weight is off its target by more than ${shortPercent(drift.relative)} of it`);
+  return bands.length === 0 ? scheduled : `${scheduled}, or when ${bands.join(' or ')}`;
+}
+
+function describeRisk(config: RunConfig): string {
+  const risk = config.risk;
+  const parts: string[] = [];
+  if (risk.maxGrossExposure !== undefined) parts.push(`gross exposure ≤ ${shortPercent(risk.maxGrossExposure)}`);
+  if (risk.maxNetExposure !== undefined) parts.push(`net exposure ≤ ${shortPercent(risk.maxNetExposure)}`);
+  if (risk.maxSymbolExposure !== undefined) parts.push(`per-symbol exposure ≤ ${shortPercent(risk.maxSymbolExposure)}`);
+  if (risk.maxDrawdown !== undefined) {
+    const stop = risk.maxDrawdown;
+    parts.push(
+      `drawdown stop at ${shortPercent(stop.limit)}: ${stop.action === 'flatten' ? 'flatten and halt' : `scale positions to ${shortPercent(stop.scale)}`}`,
+    );
+  }
+  return parts.length === 0 ? 'no limits' : parts.join(' · ');
+}
+
+/** An entry sizing rule in words: `20% of equity per entry`. */
+function describeSizing(sizing: NonNullable<RunConfig['strategies'][number]['sizing']>): string {
+  switch (sizing.kind) {
+    case 'percent-of-cash':
+      return `${shortPercent(sizing.percent / 100)} of cash per entry`;
+    case 'percent-of-equity':
+      return `${shortPercent(sizing.percent / 100)} of equity per entry`;
+    case 'fixed-quantity':
+      return `${formatNumber(sizing.quantity, Number.isInteger(sizing.quantity) ? 0 : 4)} units per entry`;
+    case 'fixed-cash':
+      return `${formatMoney(sizing.amount)} per entry`;
+  }
+}
+
+function formatParams(params: Readonly<Record<string, unknown>>): string {
+  const entries = Object.entries(params).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  return entries.length === 0 ? 'default parameters' : entries.join(' · ');
+}
+
+function strategyLines(result: OrchestratorResult, label: (text: string) => string): string[] {
+  const width = Math.max(...result.sleeves.map((sleeve) => sleeve.id.length));
+  return result.config.strategies.map((entry, i) => {
+    const sleeve = result.sleeves[i];
+    const kind = sleeve?.kind ?? 'signal';
+    const extras = [formatParams(entry.params)];
+    if (entry.rebalance !== undefined) extras.push(`own rebalance ${scheduleText(entry.rebalance)}`);
+    if (entry.sizing !== undefined) extras.push(describeSizing(entry.sizing));
+    if (result.mode === 'shared' && result.config.conflictPolicy === 'priority') extras.push(`priority ${String(entry.priority)}`);
+    return `  ${label(i === 0 ? 'strategies' : '')} ${entry.id.padEnd(width)}  ${entry.strategy} (${kind}) on ${entry.symbols.join(', ')} · ${extras.join(' · ')}`;
+  });
+}
+
+function comparisonTable(result: OrchestratorResult, palette: Palette): string {
+  const columns: { name: string; metrics: PerformanceResult }[] = [
+    { name: 'portfolio', metrics: result.portfolio.metrics },
+    ...result.sleeves.map((sleeve) => ({ name: sleeve.isolated ? `${sleeve.id} (isolated)` : sleeve.id, metrics: sleeve.metrics })),
+  ];
+  const rows: string[][] = [];
+  for (const name of RUN_SUMMARY_METRICS) {
+    const description = METRIC_DESCRIPTIONS.find((candidate) => candidate.name === name);
+    if (description === undefined) continue;
+    rows.push([description.label, ...columns.map((column) => formatMetric(column.metrics, description, palette))]);
+  }
+  const last = (values: Float64Array) => values[values.length - 1] ?? Number.NaN;
+  const weights = result.sleeves.map((sleeve) => last(sleeve.weight));
+  const invested = weights.reduce((sum, weight) => sum + weight, 0);
+  rows.push(['Final weight', formatPercent(Number.isFinite(invested) ? invested : null), ...weights.map((weight) => formatPercent(Number.isFinite(weight) ? weight : null))]);
+  // The portfolio's column is its return over the run: in sleeves mode the sleeves' contributions add up to it.
+  const contributions = result.sleeves.map((sleeve) => result.attribution.total.bySleeve[sleeve.id] ?? null);
+  rows.push(['Contribution', signedPercent(result.attribution.total.portfolioReturn, palette), ...contributions.map((value) => signedPercent(value, palette))]);
+  return formatTable([{ header: 'metric' }, ...columns.map((column) => ({ header: column.name, align: 'right' as const }))], rows);
+}
+
+function eventsLine(result: OrchestratorResult, palette: Palette): string {
+  const parts = [
+    plural(result.rebalances.length, 'rebalance'),
+    plural(result.conflicts.length, 'conflict'),
+    plural(result.risk.length, 'risk event'),
+    plural(result.isolated.length, 'isolated strategy', 'isolated strategies'),
+  ];
+  const crossing = result.crossing;
+  let crossed: string;
+  if (!crossing.enabled) crossed = result.mode === 'shared' ? 'crossing n/a in shared mode' : 'crossing off';
+  else if (crossing.crossings === 0) crossed = 'crossing saved nothing (no opposite orders met)';
+  else {
+    crossed = `crossing saved ${formatMoney(crossing.savedCommission)} commission and ${formatMoney(crossing.savedSlippage)} slippage on ${formatMoney(crossing.savedTurnover)} turnover (${plural(crossing.crossings, 'crossing')})`;
+  }
+  return `${palette.bold('Events')}  ${parts.join(' · ')} · ${crossed}`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line === '' ? line : `  ${line}`))
+    .join('\n');
+}
+
+function moved(event: RebalanceEvent): number {
+  return Object.values(event.transfers).reduce((total, amount) => total + Math.max(0, amount), 0);
+}
+
+function rebalanceTable(result: OrchestratorResult, events: readonly RebalanceEvent[], format: (time: number) => string): string {
+  const ids = result.sleeves.map((sleeve) => sleeve.id);
+  // Shared mode moves no cash: a rebalance only sets the weights of the "net" policy.
+  const shared = result.mode === 'shared';
+  const weight = (weights: Readonly<Record<string, number>>, id: string) => {
+    const value = weights[id];
+    return value === undefined ? MISSING : formatPercent(value);
+  };
+  return formatTable(
+    [
+      { header: 'date' },
+      { header: 'reason' },
+      ...ids.map((id) => ({ header: shared ? `${id} weight → target` : `${id} before → after`, align: 'right' as const })),
+      ...(shared ? [] : [{ header: 'cash moved in', align: 'right' as const }]),
+    ],
+    events.map((event) => [
+      format(event.time),
+      rebalanceReasonText(event, result.config),
+      ...ids.map((id) => `${weight(event.weightsBefore, id)} → ${weight(shared ? event.targetWeights : event.weightsAfter, id)}`),
+      ...(shared ? [] : [formatMoney(moved(event))]),
+    ]),
+  );
+}
+
+function shownOf(count: number, total: number, what: string): string {
+  return count === total ? `all ${formatCount(total)}` : `first ${formatCount(count)} of ${formatCount(total)}; --json lists every ${what}`;
+}
+
+/**
+ * The human-readable summary of an orchestrator run: a header (config, data, period, bars, mode,
+ * allocation scheme, rebalance rule, engine options, risk limits, error policy, benchmark and the
+ * strategies), a metrics table with the portfolio and every sleeve side by side (total return,
+ * CAGR, Sharpe, max drawdown, volatility, trades, final weight, contribution to the portfolio
+ * return), the counts of rebalances, conflicts, risk events and isolated strategies with what
+ * crossing saved, the first rebalances (date, reason, each sleeve's weight before → after, cash
+ * moved), the first conflicts and risk events, and the final equity.
+ */
+export function renderRunSummary(result: OrchestratorResult, palette: Palette = createPalette(false), options: RunSummaryOptions = {}): string {
+  const config = result.config;
+  const format = isoTimeFormatter(result.portfolio.equity.time);
+  const label = (text: string) => palette.dim(text.padEnd(10));
+  const lines: string[] = [];
+
+  lines.push(palette.bold(`Run: ${config.name ?? `${plural(result.sleeves.length, 'strategy', 'strategies')} on one portfolio`}`));
+  if (options.source !== undefined) lines.push(`  ${label('config')} ${options.source}`);
+  lines.push(`  ${label('data')} ${describeData(config, result)}`);
+  const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
+  const ppy = `${formatNumber(result.periodsPerYear, Number.isInteger(result.periodsPerYear) ? 0 : 2)} periods/year (${config.periodsPerYear === undefined ? 'inferred from the bar spacing' : 'given'})`;
+  lines.push(`  ${label('period')} ${period} · ${formatCount(result.bars)} bars · ${ppy}`);
+  lines.push(`  ${label('mode')} ${describeMode(result)}`);
+  lines.push(`  ${label('allocation')} ${describeAllocation(result)}`);
+  lines.push(`  ${label('rebalance')} ${describeRebalance(config)}`);
+  const signal = result.sleeves.some((sleeve) => sleeve.kind === 'signal');
+  lines.push(
+    `  ${label('engine')} ${describeEngineOptions({ cash: config.cash, fill: config.fill, commission: config.commission, slippage: config.slippage, sizing: config.sizing, fractional: config.fractional, closeAtEnd: config.closeAtEnd, rebalance: null, checkInvariants: config.checkInvariants }, signal ? 'signal' : 'portfolio')}`,
+  );
+  lines.push(`  ${label('risk')} ${describeRisk(config)}`);
+  lines.push(
+    `  ${label('errors')} ${config.errorPolicy === 'isolate' ? "isolate: a strategy that throws has its sleeve closed out and the run goes on" : 'fail: a strategy that throws stops the run'}`,
+  );
+  if (config.benchmark !== undefined) {
+    lines.push(`  ${label('benchmark')} ${config.benchmark} buy and hold: ${signedPercent(result.portfolio.metrics.metrics.benchmarkReturn, palette)} over the run`);
+  }
+  const orders = result.portfolio.orders;
+  const logged = orders.shrunk + orders.rejected + orders.dropped > 0 ? ' (--log-level warn logs each shrunk or rejected order, info each dropped one)' : '';
+  lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected · ${formatCount(orders.dropped)} dropped${logged}`);
+  lines.push(...strategyLines(result, label));
+  lines.push('');
+
+  lines.push(palette.bold(result.mode === 'shared' ? 'Metrics (strategy columns: shadow sleeves)' : 'Metrics'));
+  lines.push(indent(comparisonTable(result, palette)));
+  lines.push('');
+
+  lines.push(eventsLine(result, palette));
+  const residual = result.attribution.total.residual;
+  if (result.mode === 'shared' && residual !== null) {
+    const sum = Object.values(result.attribution.total.bySleeve).reduce((total, value) => total + value, 0);
+    lines.push(
+      `  the shadow sleeves' contributions sum to ${signedPercent(sum, palette)}; after conflict resolution the portfolio made ${signedPercent(result.attribution.total.portfolioReturn, palette)} (attribution residual ${signedPercent(residual, palette)})`,
+    );
+  }
+  if (result.halted !== null) lines.push(palette.yellow(`  trading halted on ${format(result.halted.time)} by the drawdown stop`));
+  for (const event of result.isolated) {
+    // The orchestrator's message usually names the strategy, symbol and date already.
+    const where = `${event.strategyId}${event.symbol === null ? '' : ` on ${event.symbol}`} at ${format(event.time)}: `;
+    lines.push(palette.yellow(`  isolated: ${event.message.includes(`"${event.strategyId}"`) ? '' : where}${event.message}`));
+  }
+  lines.push('');
+
+  const rebalancesShown = Math.min(options.rebalancesShown ?? 5, result.rebalances.length);
+  if (result.rebalances.length > 0 && rebalancesShown > 0) {
+    lines.push(palette.bold(`Rebalances (${shownOf(rebalancesShown, result.rebalances.length, 'one')})`));
+    lines.push(indent(rebalanceTable(result, result.rebalances.slice(0, rebalancesShown), format)));
+    lines.push('');
+  }
+  const eventsShown = options.eventsShown ?? 3;
+  const conflictsShown = Math.min(eventsShown, result.conflicts.length);
+  if (conflictsShown > 0) {
+    lines.push(palette.bold(`Conflicts (${shownOf(conflictsShown, result.conflicts.length, 'one')})`));
+    const table = formatTable(
+      [{ header: 'date' }, { header: 'symbol' }, { header: 'signals' }, { header: 'outcome' }],
+      result.conflicts.slice(0, conflictsShown).map((event) => [
+        format(event.time),
+        event.symbol,
+        event.inputs.map((input) => `${input.strategyId} ${conflictSignalText(input)}`).join(', '),
+        `${event.policy}: ${conflictOutcomeText(event.outcome)}`,
+      ]),
+    );
+    lines.push(indent(table), '');
+  }
+  const riskShown = Math.min(eventsShown, result.risk.length);
+  if (riskShown > 0) {
+    lines.push(palette.bold(`Risk events (${shownOf(riskShown, result.risk.length, 'one')})`));
+    const table = formatTable(
+      [{ header: 'date' }, { header: 'kind' }, { header: 'action' }, { header: 'detail' }],
+      result.risk.slice(0, riskShown).map((event) => [format(event.time), event.kind, event.action, event.detail]),
+    );
+    lines.push(indent(table), '');
+  }
+
+  const totalReturn = result.portfolio.metrics.metrics.totalReturn;
+  const costs = result.portfolio.totalCommission + result.portfolio.totalSlippage;
+  const ratio = result.diversificationRatio === null ? MISSING : formatRatio(result.diversificationRatio);
+  lines.push(
+    `${palette.bold('Final equity')} ${formatMoney(result.finalEquity)} (${signedPercent(totalReturn, palette)}) · cash ${formatMoney(result.finalCash)} · costs ${formatMoney(costs)} · diversification ratio ${ratio}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
