@@ -61,7 +61,7 @@ describe('internal crossing (sleeves mode)', () => {
     // Buyer's cash: 50,000 − (100 × 50.02 + 2.002) = 44,995.998.
     expect(buyer?.equity.cash[2]).toBeCloseTo(44_995.998, 9);
     const crossed = logger.records.find((record) => record.fields.event === 'orders-crossed');
-    expect(crossed?.fields).toMatchObject({ symbol: 'X', bought: 100, sold: 60, crossed: 60, net: 40, netSide: 'buy', component: 'broker' });
+    expect(crossed?.fields).toMatchObject({ symbol: 'X', bought: 100, sold: 60, crossed: 60, net: 40, netSide: 'buy', component: 'orchestrator', module: 'broker' });
   });
 
   it('changes only costs, never positions, compared with trading alone', () => {

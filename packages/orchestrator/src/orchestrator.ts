@@ -318,7 +318,7 @@ class Orchestration {
       slippage: config.slippage,
       fractional: config.fractional,
       sleeves: bindings,
-      logger: this.logger.child({ component: 'broker' }),
+      logger: this.logger.child({ module: 'broker' }),
     });
     this.auditSeen = new Int32Array(config.strategies.length);
 
@@ -396,7 +396,7 @@ class Orchestration {
         commission: config.commission,
         slippage: config.slippage,
         fractional: config.fractional,
-        logger: this.logger.child({ component: 'broker', account: 'shared' }),
+        logger: this.logger.child({ module: 'broker', account: 'shared' }),
       });
       const runner = new StrategyRunner({
         strategy: new InertStrategy('shared'),
