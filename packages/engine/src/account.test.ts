@@ -103,6 +103,37 @@ describe('Broker', () => {
     expect(logger.records.some((record) => record.fields.event === 'order-rejected' && record.fields.why === 'insufficient-cash')).toBe(true);
   });
 
+  it('leaves cash dust behind an all-the-cash buy: 16 276.569929547655 / 99.455… overshoots by one ulp', () => {
+    // The exact quotient costs more than the cash by 1.8e-12, so affordableQuantity steps down
+    // and the fill leaves 1.27e-11 of cash: 0 in exact arithmetic, positive in floating point.
+    const account = new Account({ strategyId: 's', symbols: ['A', 'B'], cash: 16_276.569929547655 });
+    new Broker({ fractional: true }).execute(account, { symbolIndex: 0, side: 'buy', quantity: 1e6, reason: 'entry' }, 99.45511121930598, 0, 0);
+    expect(account.cash).toBeGreaterThan(0);
+    expect(account.cash).toBeLessThan(1e-10);
+  });
+
+  it('rejects an entry that only cash dust could pay for, instead of opening a 1e-13-unit position', () => {
+    const logger = createMemoryLogger();
+    const account = new Account({ strategyId: 's', symbols: ['A', 'B'], cash: 16_276.569929547655 });
+    const broker = new Broker({ fractional: true, logger });
+    broker.execute(account, { symbolIndex: 0, side: 'buy', quantity: 1e6, reason: 'entry' }, 99.45511121930598, 0, 0);
+    account.mark(0, 99.45511121930598, 0);
+    // Shrunk to the dust (≈ 2e-13 units of B) it would be 1e-15 of equity: rejected, nothing booked.
+    expect(broker.execute(account, { symbolIndex: 1, side: 'buy', quantity: 100, reason: 'entry' }, 58.9286008029652, 1, 1)).toBeNull();
+    // Sized from the dust (percent-of-cash 100 of 1.27e-11): rejected too.
+    expect(broker.execute(account, { symbolIndex: 1, side: 'buy', quantity: account.cash / 58.9286008029652, reason: 'entry' }, 58.9286008029652, 1, 1)).toBeNull();
+    expect(account.fills).toHaveLength(1);
+    expect(account.position(1)).toBeNull();
+    expect(broker.stats).toEqual({ filled: 1, shrunk: 1, rejected: 2 });
+    expect(logger.records.filter((record) => record.fields.event === 'order-rejected').map((record) => record.fields.why)).toEqual(['insufficient-cash', 'zero-quantity']);
+  });
+
+  it('still fills a small entry that is money, not dust: 1 currency unit of a 10 000 account', () => {
+    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 10_000 });
+    const booked = new Broker({ fractional: true }).execute(account, { symbolIndex: 0, side: 'buy', quantity: 0.01, reason: 'entry' }, 100, 0, 0);
+    expect(booked?.quantity).toBe(0.01);
+  });
+
   it('never shrinks the part of a buy that covers a short', () => {
     const account = new Account({ strategyId: 's', symbols: ['A'], cash: 100 });
     account.applyFill(fill({ side: 'sell', quantity: 10, price: 10 }));

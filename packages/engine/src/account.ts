@@ -77,7 +77,10 @@ export class Account {
   readonly fills: Fill[] = [];
   /** Every closed round trip, in order of closing. */
   readonly trades: Trade[] = [];
-  private cashBalance: number;
+  // Money fields start as a double (NaN until the constructor sets them), not `undefined` or a
+  // small integer: V8 then keeps each one as an unboxed double for the life of the object, so
+  // reading cash on every bar costs a load and changing it allocates nothing.
+  private cashBalance = Number.NaN;
   private levels = 0;
   private commissionPaid = 0;
   private slippagePaid = 0;

@@ -2,7 +2,7 @@ import type { Fill, FillReason, Logger, OrderSide } from '@ensemble/protocol';
 import { noopLogger } from '@ensemble/protocol';
 import type { Account } from './account';
 import type { CommissionModel, SlippageModel } from './costs';
-import { NO_COMMISSION, NO_SLIPPAGE, affordableQuantity, buyCost, commissionFor, slippedPrice } from './costs';
+import { NO_COMMISSION, NO_SLIPPAGE, affordableQuantity, buyCost, commissionFor, isDust, slippedPrice } from './costs';
 import type { OrderExecutor } from './strategy-runner';
 
 /** Options of a {@link Broker}. */
@@ -83,7 +83,7 @@ export class Broker implements OrderExecutor {
     const symbol = account.symbols[order.symbolIndex] ?? '?';
     const price = slippedPrice(this.slippage, order.side, reference);
     let quantity = order.quantity;
-    if (!(quantity > 0) || !(price > 0)) {
+    if (!(quantity > 0) || !(price > 0) || (order.reason === 'entry' && isDust(quantity * price, account.equity()))) {
       this.reject(account, order, symbol, time, !(price > 0) ? 'no-price' : 'zero-quantity');
       return null;
     }
@@ -92,28 +92,32 @@ export class Broker implements OrderExecutor {
       if (buyCost(this.commission, quantity, price) > cash) {
         const held = account.quantity[order.symbolIndex] ?? 0;
         const cover = held < 0 ? Math.min(quantity, -held) : 0;
-        const affordable = Math.max(cover, Math.min(quantity, affordableQuantity(cash, price, this.commission, this.fractional)));
+        let affordable = Math.max(cover, Math.min(quantity, affordableQuantity(cash, price, this.commission, this.fractional)));
+        // What a few ulps of cash left by an earlier "all the cash" buy afford is not a position.
+        if (affordable > cover && isDust((affordable - cover) * price, account.equity())) affordable = cover;
         if (affordable < quantity) {
           if (!(affordable > 0)) {
             this.reject(account, order, symbol, time, 'insufficient-cash', cash);
             return null;
           }
           this.shrunkCount++;
-          this.logger.warn(
-            {
-              event: 'order-shrunk',
-              strategy: account.strategyId,
-              symbol,
-              time: isoTime(time),
-              side: order.side,
-              reason: order.reason,
-              requested: quantity,
-              filled: affordable,
-              cash,
-              price,
-            },
-            `order on ${symbol} shrunk from ${quantity} to ${affordable} units: cash ${cash} cannot pay for more`,
-          );
+          if (this.logger !== noopLogger) {
+            this.logger.warn(
+              {
+                event: 'order-shrunk',
+                strategy: account.strategyId,
+                symbol,
+                time: isoTime(time),
+                side: order.side,
+                reason: order.reason,
+                requested: quantity,
+                filled: affordable,
+                cash,
+                price,
+              },
+              `order on ${symbol} shrunk from ${quantity} to ${affordable} units: cash ${cash} cannot pay for more`,
+            );
+          }
           quantity = affordable;
         }
       }
@@ -139,6 +143,8 @@ export class Broker implements OrderExecutor {
 
   private reject(account: Account, order: BrokerOrder, symbol: string, time: number, why: string, cash?: number): void {
     this.rejectedCount++;
+    // Formatting the event (an ISO date, an object) costs more than the rejection itself.
+    if (this.logger === noopLogger) return;
     this.logger.warn(
       {
         event: 'order-rejected',

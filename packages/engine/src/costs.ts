@@ -62,6 +62,22 @@ export function slippedPrice(model: SlippageModel, side: OrderSide, reference: n
   }
 }
 
+/**
+ * Fraction of an account's equity at or below which the value of an order (or of the part of it
+ * that opens or adds to a position) is floating-point dust, not money: 1e-10.
+ */
+export const DUST_FRACTION = 1e-10;
+
+/**
+ * True when `value` (currency) is floating-point dust for an account worth `equity`:
+ * `|value| ≤ DUST_FRACTION × max(1, |equity|)`. A buy shrunk to "all the cash" can leave a few
+ * ulps of cash behind; an entry sized from or shrunk to that residue is dust, and the broker
+ * rejects it instead of opening a position of 1e-13 units.
+ */
+export function isDust(value: number, equity: number): boolean {
+  return Math.abs(value) <= DUST_FRACTION * Math.max(1, Math.abs(equity));
+}
+
 /** Rounds a quantity down to whole units unless `fractional`; never below 0. */
 export function roundQuantity(quantity: number, fractional: boolean): number {
   if (!(quantity > 0)) return 0;

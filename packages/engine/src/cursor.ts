@@ -22,9 +22,10 @@ export class EngineCursor extends SeriesCursor {
     if (ago >= 0) {
       const names = this.names;
       for (let j = 0; j < names.length; j++) {
-        if (names[j] === name) {
+        const column = this.columns[j];
+        if (names[j] === name && column !== undefined) {
           const i = this.index - ago;
-          return i >= 0 ? (this.columns[j]?.[i] ?? Number.NaN) : Number.NaN;
+          return i >= 0 ? (column[i] ?? Number.NaN) : Number.NaN;
         }
       }
     }

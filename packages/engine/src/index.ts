@@ -6,11 +6,13 @@ export type { BrokerOptions, BrokerOrder, BrokerStats } from './broker';
 export { Broker } from './broker';
 export type { CommissionModel, SlippageModel } from './costs';
 export {
+  DUST_FRACTION,
   NO_COMMISSION,
   NO_SLIPPAGE,
   affordableQuantity,
   buyCost,
   commissionFor,
+  isDust,
   roundQuantity,
   slippedPrice,
 } from './costs';

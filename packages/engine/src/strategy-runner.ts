@@ -113,6 +113,11 @@ function exitWanted(decision: boolean | ExitSignal): boolean {
   throw new TypeError(`shouldExit returned ${describeValue(decision)}; it must be a boolean or { exit: boolean }`);
 }
 
+/** The error a signal strategy's failure on the cursor's bar is reported as. */
+function strategyFailure(strategy: Strategy, cursor: EngineCursor, cause: unknown): StrategyError {
+  return new StrategyError(strategy.id, { symbol: cursor.symbol, time: cursor.time, cause });
+}
+
 function indicatorsOf(strategy: Strategy, series: BarSeries): IndicatorColumns {
   if (strategy.indicators === undefined) return {};
   try {
@@ -167,10 +172,12 @@ export class StrategyRunner {
   readonly rebalanceRule: RebalanceRule | null;
   /** Bar index of each symbol at the current step (-1: no bar). Read-only for callers. */
   readonly index: Int32Array;
+  // The numbers written on every step start as doubles (NaN until the constructor sets them), not
+  // `undefined` or a small integer: V8 then stores them unboxed, and a write allocates nothing.
   /** Equity of the account at its latest valuation (cash + Σ quantity × mark). */
-  markedEquity: number;
+  markedEquity = Number.NaN;
   /** Gross exposure of the account at its latest valuation (Σ |quantity × mark|). */
-  markedGross = 0;
+  markedGross = Number.NaN;
   private readonly portfolio: PortfolioStrategy | null;
   private readonly signal: Strategy | null;
   private readonly executor: OrderExecutor;
@@ -182,7 +189,7 @@ export class StrategyRunner {
   private readonly fractional: boolean;
   private readonly closeAtEnd: boolean;
   private readonly cursors: readonly EngineCursor[];
-  private readonly view = { cash: 0, equity: 0 };
+  private readonly view = { cash: Number.NaN, equity: Number.NaN };
   private readonly lastIndex: Int32Array;
   /** Sorted timeline steps on which some symbol has its last bar. */
   private readonly endSteps: Int32Array;
@@ -203,7 +210,6 @@ export class StrategyRunner {
   private lastRebalance = -1;
   private enabled = true;
   private currentStep = -1;
-  private currentTime = Number.NaN;
 
   constructor(options: StrategyRunnerOptions) {
     const { strategy, series, account } = options;
@@ -242,6 +248,7 @@ export class StrategyRunner {
     this.pendingReason = Array.from({ length: n }, (): FillReason => 'entry');
     this.indexBySymbol = new Map(series.map((s, k) => [s.symbol, k]));
     this.markedEquity = account.equity();
+    this.markedGross = 0;
   }
 
   /** Orders dropped so far (never filled: last bar, end of data, or replaced). */
@@ -270,10 +277,14 @@ export class StrategyRunner {
     this.endStep();
   }
 
+  /** Epoch ms of the current step (NaN before the first). */
+  private get currentTime(): number {
+    return this.time[this.currentStep] ?? Number.NaN;
+  }
+
   /** Phase 1: points {@link StrategyRunner.index} at each symbol's bar at `step`. */
   beginStep(step: number): void {
     this.currentStep = step;
-    this.currentTime = this.time[step] ?? Number.NaN;
     const index = this.index;
     const barIndex = this.barIndex;
     if (barIndex === null) {
@@ -290,8 +301,95 @@ export class StrategyRunner {
 
   /** Phase 3: stop-loss and take-profit inside the bar of every open position with a level. */
   applyStops(): void {
+    if (this.account.exitLevels !== 0) this.triggerExitLevels();
+  }
+
+  /** Phase 4: marks every symbol with a bar now at its close, then values the account. */
+  markToMarket(): void {
     const { account, index, series } = this;
-    if (account.exitLevels === 0) return;
+    for (let k = 0; k < index.length; k++) {
+      const i = index[k] ?? -1;
+      const s = series[k];
+      if (i >= 0 && s !== undefined) account.mark(k, s.close[i] ?? Number.NaN, i);
+    }
+    this.value();
+  }
+
+  /**
+   * Values the account at its latest marks into {@link StrategyRunner.markedEquity} and
+   * {@link StrategyRunner.markedGross}, unless nothing was booked or deposited since the last
+   * valuation.
+   * Returns the equity.
+   */
+  revalue(): number {
+    const account = this.account;
+    if (account.fills.length !== this.fillsAtValuation || account.netDeposits !== this.depositsAtValuation) this.value();
+    return this.markedEquity;
+  }
+
+  /** Phase 5: asks the strategy (if active) and queues its orders. */
+  decide(): void {
+    if (!this.enabled) return;
+    this.view.cash = this.account.cash;
+    this.view.equity = this.revalue();
+    if (this.signal !== null) this.decideSignals(this.signal);
+    else if (this.portfolio !== null) this.decideRebalance(this.portfolio);
+  }
+
+  /** Phase 6: fills queued orders of symbols with a bar now at their close (close mode only). */
+  fillAtClose(): void {
+    if (!this.nextOpen && this.pendingCount > 0) this.fillPending('close');
+  }
+
+  /** Phase 7: a symbol's last bar: drops its next-open orders and, with closeAtEnd, closes it. */
+  endStep(): void {
+    const step = this.currentStep;
+    const endSteps = this.endSteps;
+    while (this.nextEnd < endSteps.length && (endSteps[this.nextEnd] ?? 0) < step) this.nextEnd++;
+    if (endSteps[this.nextEnd] === step) this.endLastBars();
+  }
+
+  /** After the last step: drops (and logs) every order still pending. */
+  finish(): void {
+    for (let k = 0; k < this.pendingKind.length; k++) if (this.pendingKind[k] !== NONE) this.drop(k, 'end-of-data');
+  }
+
+  /**
+   * Queues an order of `quantity` units on symbol `k` (positive buys, negative sells), filled
+   * under the fill rule like the strategy's own orders; it replaces any order pending on `k`.
+   * How an orchestrator moves capital out of a sleeve or enforces a risk limit.
+   */
+  placeOrder(k: number, quantity: number, reason: FillReason): void {
+    if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
+    if (quantity === 0 || !Number.isFinite(quantity)) return;
+    this.pendingKind[k] = ORDER;
+    this.pendingQuantity[k] = quantity;
+    this.pendingReason[k] = reason;
+    this.pendingCount++;
+  }
+
+  /** Queues orders closing every open position (e.g. reason `isolate` or `risk`). */
+  closeOut(reason: FillReason): void {
+    for (let k = 0; k < this.pendingKind.length; k++) {
+      const held = this.account.quantity[k] ?? 0;
+      if (held !== 0) this.placeOrder(k, -held, reason);
+      else if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
+    }
+  }
+
+  /** Stops asking the strategy; pending orders and stops still execute. */
+  disable(): void {
+    this.enabled = false;
+  }
+
+  /*
+   * The phases above run on every step, so they only test whether there is anything to do; the
+   * work itself (stops, fills, queued orders, last bars) lives in the methods below. That keeps
+   * the code run on every step small enough for the JIT to inline into `step`.
+   */
+
+  private triggerExitLevels(): void {
+    const { account, index, series } = this;
     const stopLoss = account.stopLoss;
     const takeProfit = account.takeProfit;
     for (let k = 0; k < index.length; k++) {
@@ -331,47 +429,7 @@ export class StrategyRunner {
     }
   }
 
-  /** Phase 4: marks every symbol with a bar now at its close, then values the account. */
-  markToMarket(): void {
-    const { account, index, series } = this;
-    for (let k = 0; k < index.length; k++) {
-      const i = index[k] ?? -1;
-      if (i >= 0) account.mark(k, series[k]?.close[i] ?? Number.NaN, i);
-    }
-    this.value();
-  }
-
-  /**
-   * Values the account at its latest marks into {@link StrategyRunner.markedEquity} and
-   * {@link StrategyRunner.markedGross}, unless nothing was booked or deposited since the last
-   * valuation.
-   * Returns the equity.
-   */
-  revalue(): number {
-    const account = this.account;
-    if (account.fills.length !== this.fillsAtValuation || account.netDeposits !== this.depositsAtValuation) this.value();
-    return this.markedEquity;
-  }
-
-  /** Phase 5: asks the strategy (if active) and queues its orders. */
-  decide(): void {
-    if (!this.enabled) return;
-    this.view.cash = this.account.cash;
-    this.view.equity = this.revalue();
-    if (this.signal !== null) this.decideSignals(this.signal);
-    else if (this.portfolio !== null) this.decideRebalance(this.portfolio);
-  }
-
-  /** Phase 6: fills queued orders of symbols with a bar now at their close (close mode only). */
-  fillAtClose(): void {
-    if (!this.nextOpen && this.pendingCount > 0) this.fillPending('close');
-  }
-
-  /** Phase 7: a symbol's last bar: drops its next-open orders and, with closeAtEnd, closes it. */
-  endStep(): void {
-    const step = this.currentStep;
-    while (this.nextEnd < this.endSteps.length && (this.endSteps[this.nextEnd] ?? 0) < step) this.nextEnd++;
-    if (this.endSteps[this.nextEnd] !== step) return;
+  private endLastBars(): void {
     const { index, lastIndex } = this;
     for (let k = 0; k < index.length; k++) {
       const i = index[k] ?? -1;
@@ -379,39 +437,6 @@ export class StrategyRunner {
       if (this.nextOpen && this.pendingKind[k] !== NONE) this.drop(k, 'last-bar');
       if (this.closeAtEnd) this.closePosition(k, this.series[k]?.close[i] ?? Number.NaN, i, 'close-at-end');
     }
-  }
-
-  /** After the last step: drops (and logs) every order still pending. */
-  finish(): void {
-    for (let k = 0; k < this.pendingKind.length; k++) if (this.pendingKind[k] !== NONE) this.drop(k, 'end-of-data');
-  }
-
-  /**
-   * Queues an order of `quantity` units on symbol `k` (positive buys, negative sells), filled
-   * under the fill rule like the strategy's own orders; it replaces any order pending on `k`.
-   * How an orchestrator moves capital out of a sleeve or enforces a risk limit.
-   */
-  placeOrder(k: number, quantity: number, reason: FillReason): void {
-    if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
-    if (quantity === 0 || !Number.isFinite(quantity)) return;
-    this.pendingKind[k] = ORDER;
-    this.pendingQuantity[k] = quantity;
-    this.pendingReason[k] = reason;
-    this.pendingCount++;
-  }
-
-  /** Queues orders closing every open position (e.g. reason `isolate` or `risk`). */
-  closeOut(reason: FillReason): void {
-    for (let k = 0; k < this.pendingKind.length; k++) {
-      const held = this.account.quantity[k] ?? 0;
-      if (held !== 0) this.placeOrder(k, -held, reason);
-      else if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
-    }
-  }
-
-  /** Stops asking the strategy; pending orders and stops still execute. */
-  disable(): void {
-    this.enabled = false;
   }
 
   private value(): void {
@@ -439,36 +464,40 @@ export class StrategyRunner {
     const warmup = strategy.warmup;
     for (let k = 0; k < index.length; k++) {
       const i = index[k] ?? -1;
-      if (i < 0 || i + 1 < warmup) continue;
       const cursor = cursors[k];
-      if (cursor === undefined) continue;
-      cursor.moveTo(i);
+      if (i < 0 || i + 1 < warmup || cursor === undefined) continue;
       const position = account.position(k);
-      cursor.position = position;
+      cursor.moveTo(i).position = position;
       try {
         if (position === null) {
           const signal = strategy.shouldEnter(cursor);
-          if (signal !== null) {
-            checkEntrySignal(signal);
-            if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
-            this.pendingKind[k] = ENTRY;
-            this.pendingLong[k] = signal.side === 'long' ? 1 : 0;
-            this.pendingStrength[k] = signal.strength ?? 1;
-            this.pendingStop[k] = signal.stopLoss ?? Number.NaN;
-            this.pendingTake[k] = signal.takeProfit ?? Number.NaN;
-            this.pendingReason[k] = 'entry';
-            this.pendingCount++;
-          }
+          if (signal !== null) this.queueEntry(k, signal);
         } else if (exitWanted(strategy.shouldExit(cursor, position))) {
-          if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
-          this.pendingKind[k] = EXIT;
-          this.pendingReason[k] = 'exit';
-          this.pendingCount++;
+          this.queueExit(k);
         }
       } catch (error) {
-        throw new StrategyError(strategy.id, { symbol: cursor.symbol, time: cursor.time, cause: error });
+        throw strategyFailure(strategy, cursor, error);
       }
     }
+  }
+
+  private queueEntry(k: number, signal: EntrySignal): void {
+    checkEntrySignal(signal);
+    if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
+    this.pendingKind[k] = ENTRY;
+    this.pendingLong[k] = signal.side === 'long' ? 1 : 0;
+    this.pendingStrength[k] = signal.strength ?? 1;
+    this.pendingStop[k] = signal.stopLoss ?? Number.NaN;
+    this.pendingTake[k] = signal.takeProfit ?? Number.NaN;
+    this.pendingReason[k] = 'entry';
+    this.pendingCount++;
+  }
+
+  private queueExit(k: number): void {
+    if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
+    this.pendingKind[k] = EXIT;
+    this.pendingReason[k] = 'exit';
+    this.pendingCount++;
   }
 
   private decideRebalance(strategy: PortfolioStrategy): void {

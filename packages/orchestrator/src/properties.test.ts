@@ -1,7 +1,7 @@
 import type { CommissionModel, SizingRule, SlippageModel } from '@ensemble/engine';
 import { runBacktest } from '@ensemble/engine';
 import type { BarSeries } from '@ensemble/protocol';
-import { barSeriesFromBars, createTimeline, seriesToBars } from '@ensemble/protocol';
+import { ConfigError, barSeriesFromBars, createTimeline, seriesToBars } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { prng, testRegistry, walkSeries } from '../test/helpers';
@@ -330,25 +330,32 @@ describe('orchestrator invariants (fast-check)', () => {
           schedule: fc.record({ everyBars: fc.integer({ min: 2, max: 10 }) }),
         }),
         (series, sleeves, options) => {
-          const result = runOrchestrator(
-            {
-              data: { dataset: 'test' },
-              fractional: true,
-              allocation: {
-                scheme: options.scheme,
-                lookback: 6,
-                minWeight: options.minWeight,
-                cashBuffer: options.cashBuffer,
-                leverage: options.leverage,
-                ...(options.maxWeight === undefined ? {} : { maxWeight: options.maxWeight }),
-              },
-              rebalance: { schedule: options.schedule },
-              strategies: sleeves.map((params, i) => ({ id: `s${i}`, strategy: 'random-signal', params, symbols: [series[i % series.length]?.symbol ?? 'S0'] })),
+          const config: RunConfigInput = {
+            data: { dataset: 'test' },
+            fractional: true,
+            allocation: {
+              scheme: options.scheme,
+              lookback: 6,
+              minWeight: options.minWeight,
+              cashBuffer: options.cashBuffer,
+              leverage: options.leverage,
+              ...(options.maxWeight === undefined ? {} : { maxWeight: options.maxWeight }),
             },
-            series,
-            { registry: testRegistry },
-          );
+            rebalance: { schedule: options.schedule },
+            strategies: sleeves.map((params, i) => ({ id: `s${i}`, strategy: 'random-signal', params, symbols: [series[i % series.length]?.symbol ?? 'S0'] })),
+          };
           const target = options.leverage - options.cashBuffer;
+          if (sleeves.length * options.minWeight > target * (1 + 1e-12)) {
+            // n × minWeight above the target cannot hold (e.g. 5 × 0.14 > 1 − 0.3): the config is
+            // rejected before the run, naming allocation.minWeight.
+            try {
+              runOrchestrator(config, series, { registry: testRegistry });
+              return false;
+            } catch (error) {
+              return ConfigError.isInstance(error) && error.issues.some((issue) => issue.path === 'allocation.minWeight');
+            }
+          }
+          const result = runOrchestrator(config, series, { registry: testRegistry });
           for (const event of result.rebalances) {
             const weights = Object.values(event.targetWeights);
             const sum = weights.reduce((a, b) => a + b, 0);

@@ -1,5 +1,5 @@
 import type { Account, BrokerOrder, CommissionModel, OrderExecutor, SizingRule, SlippageModel } from '@ensemble/engine';
-import { Broker, affordableQuantity, buyCost, commissionFor, entryQuantity, slippedPrice } from '@ensemble/engine';
+import { Broker, affordableQuantity, buyCost, commissionFor, entryQuantity, isDust, slippedPrice } from '@ensemble/engine';
 import type { Fill, FillReason, Logger, OrderSide } from '@ensemble/protocol';
 import { noopLogger } from '@ensemble/protocol';
 
@@ -75,7 +75,8 @@ function isoTime(time: number): string {
  * 1. **Sizing as if alone.** Each sleeve's orders are replayed in the order its runner gave
  *    them (sells and exits first, then entries and buys) against its own cash, exactly as the
  *    `Broker` would book them: entries sized by the sleeve's rule at the standalone fill price
- *    (slippage applied), buys shrunk to what cash affords, empty orders rejected.
+ *    (slippage applied), buys shrunk to what cash affords, empty orders and entries worth only
+ *    cash dust (`isDust`) rejected.
  * 2. **Crossing.** Per symbol, opposite quantities of different sleeves are matched: the matched
  *    side fills at the reference price with no slippage and no commission; only the net quantity
  *    goes to the market, at the slipped price, paying commission on the net; that slippage and
@@ -185,21 +186,21 @@ export class SleeveExecutor implements OrderExecutor {
       }
       const k = order.symbolIndex;
       const price = slippedPrice(this.slippage, order.side, order.reference);
+      // As Account.equity() would value the sleeve after the fills planned so far.
+      const equityNow = (): number => {
+        let equity = cash;
+        const mark = account.markPrice;
+        for (let j = 0; j < held.length; j++) {
+          const q = held[j] ?? 0;
+          if (q !== 0) equity += q * (mark[j] ?? 0);
+        }
+        return equity;
+      };
       let quantity = order.quantity;
       if (order.reason === 'entry') {
-        let equity = 0;
-        if (sleeve.sizing.kind === 'percent-of-equity') {
-          // As Account.equity() would value it after the fills booked so far.
-          equity = cash;
-          const mark = account.markPrice;
-          for (let j = 0; j < held.length; j++) {
-            const q = held[j] ?? 0;
-            if (q !== 0) equity += q * (mark[j] ?? 0);
-          }
-        }
         quantity = entryQuantity(sleeve.sizing, {
           cash,
-          equity,
+          equity: sleeve.sizing.kind === 'percent-of-equity' ? equityNow() : 0,
           price,
           commission: this.commission,
           strength: sleeve.strength[k] ?? 1,
@@ -207,14 +208,16 @@ export class SleeveExecutor implements OrderExecutor {
         });
       }
       const symbol = account.symbols[k] ?? '?';
-      if (!(quantity > 0) || !(price > 0)) {
+      if (!(quantity > 0) || !(price > 0) || (order.reason === 'entry' && isDust(quantity * price, equityNow()))) {
         this.reject(sleeve, order, quantity, symbol, !(price > 0) ? 'no-price' : 'zero-quantity');
         continue;
       }
       if (order.side === 'buy' && buyCost(this.commission, quantity, price) > cash) {
         const position = held[k] ?? 0;
         const cover = position < 0 ? Math.min(quantity, -position) : 0;
-        const affordable = Math.max(cover, Math.min(quantity, affordableQuantity(cash, price, this.commission, this.fractional)));
+        let affordable = Math.max(cover, Math.min(quantity, affordableQuantity(cash, price, this.commission, this.fractional)));
+        // As the engine's broker: what a few ulps of cash left by an earlier buy afford is not a position.
+        if (affordable > cover && isDust((affordable - cover) * price, equityNow())) affordable = cover;
         if (affordable < quantity) {
           if (!(affordable > 0)) {
             this.reject(sleeve, order, quantity, symbol, 'insufficient-cash', cash);
