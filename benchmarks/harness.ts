@@ -34,15 +34,18 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-async function time(fn: () => unknown, repeats: number): Promise<number> {
-  const samples: number[] = [];
-  for (let k = 0; k < repeats; k++) {
-    collect();
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
-  }
-  return median(samples);
+/** A full GC, then a macrotask for array buffers freed by it to be released (their sweeping is lazy). */
+async function settle(): Promise<void> {
+  collect();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  collect();
+}
+
+async function sample(fn: () => unknown): Promise<number> {
+  collect();
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
 }
 
 function memoryMb(): number {
@@ -51,22 +54,35 @@ function memoryMb(): number {
 }
 
 /**
- * Times `bench.run` (median of `repeats`, after one warm-up run), then its baseline, in the same
- * process, and measures the memory the run's result holds (heap + array buffers, after
- * a forced GC; run with --expose-gc for it to mean anything).
+ * Times `bench.run` (median of `repeats`, after one warm-up run) and its baseline in the same
+ * process, their samples interleaved so that a change in the machine's speed while it runs
+ * (another process, the CPU's clock) affects both alike; every sample starts after a full GC.
+ * `onSamples` receives every sample (ms). Also measures the memory the run's result holds (heap +
+ * array buffers, after a forced GC; run with --expose-gc for it to mean anything).
  */
-export async function measure<TContext>(bench: BenchCase<TContext>, repeats: number): Promise<BenchResult> {
+export async function measure<TContext>(
+  bench: BenchCase<TContext>,
+  repeats: number,
+  onSamples?: (runs: readonly number[], baselines: readonly number[]) => void,
+): Promise<BenchResult> {
   const context = await bench.setup();
   await bench.run(context);
   if (bench.baseline) await bench.baseline(context);
-  collect();
+  await settle();
   const before = memoryMb();
   const retained: unknown[] = [await bench.run(context)];
-  collect();
+  await settle();
   const peakHeapMb = Math.max(0, memoryMb() - before);
   retained.length = 0;
-  const medianMs = await time(() => bench.run(context), repeats);
-  const baselineMs = bench.baseline ? await time(() => bench.baseline?.(context), repeats) : null;
+  const runs: number[] = [];
+  const baselines: number[] = [];
+  for (let k = 0; k < repeats; k++) {
+    runs.push(await sample(() => bench.run(context)));
+    if (bench.baseline) baselines.push(await sample(() => bench.baseline?.(context)));
+  }
+  onSamples?.(runs, baselines);
+  const medianMs = median(runs);
+  const baselineMs = bench.baseline ? median(baselines) : null;
   return {
     name: bench.name,
     size: bench.size,

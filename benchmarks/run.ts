@@ -1,9 +1,10 @@
 /**
- * `pnpm bench [--quick] [--only NAME]`: runs every benchmark case, prints a table and writes
+ * `pnpm bench [--quick] [--only NAME] [--samples]`: runs every benchmark case, prints a table and writes
  * `benchmarks/results/latest.json` (an array of { name, size, medianMs, itemsPerSecond,
  * baselineMs, ratioToBaseline, peakHeapMb }). Ratios compare a case with its baseline loop timed
  * in the same run, so they mean something on any machine; absolute times do not.
- * `--quick` runs small sizes (a smoke test for CI; nothing is asserted about time).
+ * `--quick` runs small sizes (a smoke test for CI; nothing is asserted about time); `--samples`
+ * also prints every timed sample, to see how much a machine's speed varies.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,8 +20,10 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
+const showSamples = args.includes('--samples');
+const format = (samples: readonly number[]) => samples.map((ms) => ms.toFixed(1)).join(' ');
 const scale = quick ? 0.01 : 1;
-const repeats = quick ? 2 : 5;
+const repeats = quick ? 2 : 9;
 
 const csv = csvLoadCase(Math.round(1_000_000 * scale));
 const cases: BenchCase<never>[] = [
@@ -37,7 +40,13 @@ try {
   for (const bench of cases) {
     if (only !== undefined && !bench.name.startsWith(only)) continue;
     process.stderr.write(`running ${bench.name} …\n`);
-    results.push(await measure(bench, repeats));
+    results.push(
+      await measure(bench, repeats, (runs, baselines) => {
+        if (!showSamples) return;
+        process.stderr.write(`  run ms: ${format(runs)}\n`);
+        if (baselines.length > 0) process.stderr.write(`  baseline ms: ${format(baselines)}\n`);
+      }),
+    );
   }
 } finally {
   csv.cleanup();

@@ -1,5 +1,5 @@
-import type { AnyStrategy, BarSeries, ConfigIssue, EquityCurve, Logger } from '@ensemble/protocol';
-import { ConfigError, createTimeline, isPortfolioStrategy, noopLogger, toConfigIssues } from '@ensemble/protocol';
+import type { AnyStrategy, BarSeries, ConfigIssue, EquityCurve, Logger, Strategy } from '@ensemble/protocol';
+import { ConfigError, barSeriesFromCloses, createTimeline, isPortfolioStrategy, noopLogger, toConfigIssues } from '@ensemble/protocol';
 import { Account } from './account';
 import { Broker } from './broker';
 import { LedgerAudit } from './invariants';
@@ -125,6 +125,13 @@ function runSteps(
   const equity = new Float64Array(steps);
   const cash = new Float64Array(steps);
   const grossExposure = new Float64Array(steps);
+  if (runner.singleSeries) {
+    const check = audit === null ? null : (at: number, value: number, held: number) => {
+      audit.check(at, value, held);
+    };
+    runner.runSingleSeries(equity, cash, grossExposure, check);
+    return { equity, cash, grossExposure };
+  }
   for (let t = 0; t < steps; t++) {
     runner.step(t);
     const value = runner.revalue();
@@ -136,20 +143,23 @@ function runSteps(
   return { equity, cash, grossExposure };
 }
 
-function simulate(
-  strategy: AnyStrategy,
-  list: readonly BarSeries[],
-  engineOptions: ResolvedBacktestOptions,
-  baseLogger: Logger,
-): BacktestResult {
-  const portfolio = isPortfolioStrategy(strategy);
+/** The objects of one backtest, built by {@link prepare}. */
+interface Simulation {
+  readonly time: Float64Array;
+  readonly account: Account;
+  readonly broker: Broker;
+  readonly runner: StrategyRunner;
+  readonly options: ResolvedBacktestOptions;
+  readonly logger: Logger;
+}
+
+function prepare(strategy: AnyStrategy, list: readonly BarSeries[], engineOptions: ResolvedBacktestOptions, baseLogger: Logger): Simulation {
   const logger = baseLogger.child({ component: 'engine', strategy: strategy.id });
   const symbols = list.map((s) => s.symbol);
   // One series: its own time column is the timeline (shared, not copied); no merge, no index maps.
   const only = list.length === 1 ? list[0] : undefined;
   const timeline = only === undefined ? createTimeline(list) : null;
   const time = timeline?.time ?? only?.time ?? new Float64Array(0);
-  const steps = time.length;
   const account = new Account({ strategyId: strategy.id, symbols, cash: engineOptions.cash });
   const broker = new Broker({
     commission: engineOptions.commission,
@@ -171,7 +181,48 @@ function simulate(
     rebalance: engineOptions.rebalance,
     logger,
   });
-  const options: ResolvedBacktestOptions = { ...engineOptions, rebalance: runner.rebalanceRule };
+  return { time, account, broker, runner, options: { ...engineOptions, rebalance: runner.rebalanceRule }, logger };
+}
+
+/*
+ * V8 keeps a function's optimised code only while the hidden classes it was specialised for are
+ * alive, and a class's hidden class lives only as long as some instance of it does. Between two
+ * backtests every engine object can be collected; the engine's hot loop would then be thrown away
+ * and the next run would start again in the interpreter (on a million bars, about 40% of its
+ * time). A tiny backtest, run once and kept for the life of the module, keeps those classes alive.
+ */
+let shapeAnchor: Simulation | null = null;
+
+// Enters on every bar it is flat and exits on the next: the anchor also books fills, positions and
+// trades, whose classes the hot loop is specialised for as well.
+const ANCHOR_STRATEGY: Strategy = {
+  kind: 'signal',
+  id: 'engine-shape-anchor',
+  warmup: 1,
+  shouldEnter: () => ({ side: 'long' }),
+  shouldExit: () => true,
+};
+
+function anchorShapes(): void {
+  if (shapeAnchor !== null) return;
+  const day = 86_400_000;
+  const series = barSeriesFromCloses('ANCHOR', [0, day, 2 * day, 3 * day, 4 * day], [1, 1, 1, 1, 1]);
+  const simulation = prepare(ANCHOR_STRATEGY, [series], resolveOptions(BacktestOptionsSchema.parse({ cash: 10 })), noopLogger);
+  runSteps(simulation.runner, simulation.account, simulation.time, null);
+  shapeAnchor = simulation;
+}
+
+function simulate(
+  strategy: AnyStrategy,
+  list: readonly BarSeries[],
+  engineOptions: ResolvedBacktestOptions,
+  baseLogger: Logger,
+): BacktestResult {
+  anchorShapes();
+  const portfolio = isPortfolioStrategy(strategy);
+  const symbols = list.map((s) => s.symbol);
+  const { time, account, broker, runner, options, logger } = prepare(strategy, list, engineOptions, baseLogger);
+  const steps = time.length;
   const audit = options.checkInvariants ? new LedgerAudit(account) : null;
   logger.info({ event: 'backtest-start', symbols, steps, kind: portfolio ? 'portfolio' : 'signal', fill: options.fill }, 'backtest started');
   const { equity, cash, grossExposure } = runSteps(runner, account, time, audit);

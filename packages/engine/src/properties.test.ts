@@ -1,13 +1,17 @@
-import type { BarSeries, PortfolioStrategy, RebalanceRule } from '@ensemble/protocol';
+import type { BarSeries, PortfolioStrategy, RebalanceRule, Strategy } from '@ensemble/protocol';
 import { barSeriesFromBars, seriesToBars } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gbmSeries, prng, randomSignals } from '../test/helpers';
+import { Account } from './account';
 import { runBacktest } from './backtest-engine';
 import type { BacktestOptions } from './backtest-engine';
+import { Broker } from './broker';
 import type { CommissionModel, SlippageModel } from './costs';
+import { parseBacktestConfig } from './options';
 import type { BacktestResult } from './result';
 import type { SizingRule } from './sizing';
+import { StrategyRunner } from './strategy-runner';
 
 /** 1–3 symbols of 15–70 seeded GBM bars; symbols after the first miss some dates. */
 const seriesSet = fc
@@ -195,6 +199,100 @@ describe('accounting properties of signal strategies', () => {
         expect(second).toBe(first);
       }),
       { numRuns: 40 },
+    );
+  });
+});
+
+/**
+ * A signal strategy that records what it is shown on every call (bar, time, account view,
+ * position) and otherwise decides like `randomSignals`, with a warm-up of `warmup` bars.
+ */
+function recordingSignals(setup: SignalSetup, warmup: number, seen: unknown[]): Strategy {
+  const inner = randomSignals(setup.strategySeed, {
+    long: setup.sides !== 'short',
+    short: setup.sides !== 'long',
+    stops: setup.stops,
+    strength: setup.strength,
+  });
+  return {
+    id: inner.id,
+    warmup,
+    shouldEnter: (context) => {
+      seen.push(['enter', context.index, context.time, context.account.cash, context.account.equity]);
+      return inner.shouldEnter(context);
+    },
+    shouldExit: (context, position) => {
+      seen.push(['exit', context.index, context.time, context.account.cash, context.account.equity, position]);
+      return inner.shouldExit(context, position);
+    },
+  };
+}
+
+/**
+ * The general path of the engine, driven by hand on one series: `step(t)` then `revalue()` per
+ * step, as for a merged timeline of several symbols.
+ */
+function runGeneralPath(strategy: Strategy, series: BarSeries, config: SignalSetup['options']) {
+  const options = parseBacktestConfig({ cash: 10_000, ...config });
+  const account = new Account({ strategyId: strategy.id, symbols: [series.symbol], cash: options.cash });
+  const broker = new Broker({ commission: options.commission, slippage: options.slippage, fractional: options.fractional });
+  const runner = new StrategyRunner({
+    strategy,
+    series: [series],
+    time: series.time,
+    barIndex: null,
+    account,
+    executor: broker,
+    fill: options.fill,
+    sizing: options.sizing,
+    fractional: options.fractional,
+    closeAtEnd: options.closeAtEnd,
+  });
+  const equity = new Float64Array(series.length);
+  const cash = new Float64Array(series.length);
+  const grossExposure = new Float64Array(series.length);
+  for (let t = 0; t < series.length; t++) {
+    runner.step(t);
+    equity[t] = runner.revalue();
+    cash[t] = account.cash;
+    grossExposure[t] = runner.markedGross;
+  }
+  runner.finish();
+  return {
+    equity: { time: series.time, equity, cash, grossExposure },
+    fills: account.fills,
+    trades: account.trades,
+    openPositions: account.openPositions(),
+    finalCash: account.cash,
+    orders: { ...broker.stats, dropped: runner.dropped },
+  };
+}
+
+describe('the single-series fast path', () => {
+  it('gives exactly the results of the general step-by-step path, and shows the strategy the same', () => {
+    fc.assert(
+      fc.property(signalSetup, fc.integer({ min: 1, max: 8 }), fc.boolean(), (setup, warmup, checkInvariants) => {
+        const series = setup.series[0];
+        if (series === undefined) return;
+        const seenFast: unknown[] = [];
+        const seenGeneral: unknown[] = [];
+        const fast = runBacktest({
+          series,
+          strategy: recordingSignals(setup, warmup, seenFast),
+          cash: 10_000,
+          checkInvariants,
+          ...setup.options,
+        });
+        const general = runGeneralPath(recordingSignals(setup, warmup, seenGeneral), series, setup.options);
+        expect(seenFast).toEqual(seenGeneral);
+        expect(fast.equity).toEqual(general.equity);
+        expect(fast.fills).toEqual(general.fills);
+        expect(fast.trades).toEqual(general.trades);
+        expect(fast.openPositions).toEqual(general.openPositions);
+        expect(fast.finalCash).toBe(general.finalCash);
+        expect(fast.orders).toEqual(general.orders);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -277,6 +277,103 @@ export class StrategyRunner {
     this.endStep();
   }
 
+  /**
+   * Whether {@link StrategyRunner.runSingleSeries} may run this runner: a signal strategy on one
+   * series whose bars are the timeline's steps.
+   */
+  get singleSeries(): boolean {
+    return this.signal !== null && this.barIndex === null && this.series.length === 1;
+  }
+
+  /**
+   * Runs every step of a single-series signal strategy (see {@link StrategyRunner.singleSeries})
+   * and writes each step's equity point (equity, cash and gross exposure after everything that
+   * happened on it) into the given columns, calling `check` (if any) with it. The phases of
+   * {@link StrategyRunner.step} fused into one loop with the one-symbol loops unrolled: the same
+   * results as `step(t)` then `revalue()` for every step, bit for bit, without the calls and the
+   * per-symbol bookkeeping a multi-symbol timeline needs.
+   *
+   * The bar index and the account's mark are only read by fills, stops, the last bar and the
+   * check, so they are brought up to date just before one of those runs (and after the loop)
+   * rather than on every bar: at the open, positions are still marked at the previous close.
+   */
+  runSingleSeries(
+    equityOut: Float64Array,
+    cashOut: Float64Array,
+    grossOut: Float64Array,
+    check: ((time: number, equity: number, cash: number) => void) | null,
+  ): void {
+    const strategy = this.signal;
+    const series = this.series[0];
+    const cursor = this.cursors[0];
+    if (!this.singleSeries || strategy === null || series === undefined || cursor === undefined) {
+      throw new RangeError('runSingleSeries needs a signal strategy on a single series whose bars are the steps');
+    }
+    const { account, index, nextOpen, time, view } = this;
+    const close = series.close;
+    const quantity = account.quantity;
+    const steps = Math.min(time.length, equityOut.length, series.length);
+    const last = series.length - 1;
+    // The first index at which the strategy is asked: index + 1 >= warmup.
+    const firstDecision = strategy.warmup - 1;
+    for (let t = 0; t < steps; t++) {
+      this.currentStep = t;
+      if ((nextOpen && this.pendingCount > 0) || account.exitLevels !== 0) {
+        index[0] = t;
+        if (t > 0) account.mark(0, close[t - 1] ?? Number.NaN, t - 1);
+        if (nextOpen && this.pendingCount > 0) this.fillPending('open');
+        if (account.exitLevels !== 0) this.triggerExitLevels();
+      }
+      const price = close[t] ?? Number.NaN;
+      if (this.enabled && t >= firstDecision) {
+        const held = quantity[0] ?? 0;
+        const cash = account.cash;
+        view.cash = cash;
+        view.equity = held !== 0 ? cash + held * price : cash;
+        const position = account.position(0);
+        cursor.moveTo(t).position = position;
+        try {
+          if (position === null) {
+            const signal = strategy.shouldEnter(cursor);
+            if (signal !== null) this.queueEntry(0, signal);
+          } else if (exitWanted(strategy.shouldExit(cursor, position))) {
+            this.queueExit(0);
+          }
+        } catch (error) {
+          throw strategyFailure(strategy, cursor, error);
+        }
+      }
+      if ((!nextOpen && this.pendingCount > 0) || t === last) {
+        index[0] = t;
+        account.mark(0, price, t);
+        if (!nextOpen && this.pendingCount > 0) this.fillPending('close');
+        if (t === last) this.endLastBars();
+      }
+      const held = quantity[0] ?? 0;
+      const cash = account.cash;
+      let equity = cash;
+      let gross = 0;
+      if (held !== 0) {
+        const value = held * price;
+        equity += value;
+        gross = value < 0 ? -value : value;
+      }
+      equityOut[t] = equity;
+      cashOut[t] = cash;
+      grossOut[t] = gross;
+      if (check !== null) {
+        index[0] = t;
+        account.mark(0, price, t);
+        check(time[t] ?? Number.NaN, equity, cash);
+      }
+    }
+    if (steps > 0) {
+      index[0] = steps - 1;
+      account.mark(0, close[steps - 1] ?? Number.NaN, steps - 1);
+    }
+    this.value();
+  }
+
   /** Epoch ms of the current step (NaN before the first). */
   private get currentTime(): number {
     return this.time[this.currentStep] ?? Number.NaN;

@@ -62,6 +62,17 @@ interface PlannedFill {
   readonly barIndex: number;
 }
 
+/** What Account.equity() would value `account` at with `cash` and `held` (the fills planned so far). */
+function valueAfter(account: Account, cash: number, held: Float64Array): number {
+  let equity = cash;
+  const mark = account.markPrice;
+  for (let j = 0; j < held.length; j++) {
+    const q = held[j] ?? 0;
+    if (q !== 0) equity += q * (mark[j] ?? 0);
+  }
+  return equity;
+}
+
 function isoTime(time: number): string {
   return Number.isFinite(time) ? new Date(time).toISOString() : String(time);
 }
@@ -186,21 +197,11 @@ export class SleeveExecutor implements OrderExecutor {
       }
       const k = order.symbolIndex;
       const price = slippedPrice(this.slippage, order.side, order.reference);
-      // As Account.equity() would value the sleeve after the fills planned so far.
-      const equityNow = (): number => {
-        let equity = cash;
-        const mark = account.markPrice;
-        for (let j = 0; j < held.length; j++) {
-          const q = held[j] ?? 0;
-          if (q !== 0) equity += q * (mark[j] ?? 0);
-        }
-        return equity;
-      };
       let quantity = order.quantity;
       if (order.reason === 'entry') {
         quantity = entryQuantity(sleeve.sizing, {
           cash,
-          equity: sleeve.sizing.kind === 'percent-of-equity' ? equityNow() : 0,
+          equity: sleeve.sizing.kind === 'percent-of-equity' ? valueAfter(account, cash, held) : 0,
           price,
           commission: this.commission,
           strength: sleeve.strength[k] ?? 1,
@@ -208,7 +209,7 @@ export class SleeveExecutor implements OrderExecutor {
         });
       }
       const symbol = account.symbols[k] ?? '?';
-      if (!(quantity > 0) || !(price > 0) || (order.reason === 'entry' && isDust(quantity * price, equityNow()))) {
+      if (!(quantity > 0) || !(price > 0) || (order.reason === 'entry' && isDust(quantity * price, valueAfter(account, cash, held)))) {
         this.reject(sleeve, order, quantity, symbol, !(price > 0) ? 'no-price' : 'zero-quantity');
         continue;
       }
@@ -217,28 +218,31 @@ export class SleeveExecutor implements OrderExecutor {
         const cover = position < 0 ? Math.min(quantity, -position) : 0;
         let affordable = Math.max(cover, Math.min(quantity, affordableQuantity(cash, price, this.commission, this.fractional)));
         // As the engine's broker: what a few ulps of cash left by an earlier buy afford is not a position.
-        if (affordable > cover && isDust((affordable - cover) * price, equityNow())) affordable = cover;
+        if (affordable > cover && isDust((affordable - cover) * price, valueAfter(account, cash, held))) affordable = cover;
         if (affordable < quantity) {
           if (!(affordable > 0)) {
             this.reject(sleeve, order, quantity, symbol, 'insufficient-cash', cash);
             continue;
           }
           this.shrunkCount++;
-          sleeve.logger.warn(
-            {
-              event: 'order-shrunk',
-              strategy: sleeve.id,
-              symbol,
-              time: isoTime(order.time),
-              side: order.side,
-              reason: order.reason,
-              requested: quantity,
-              filled: affordable,
-              cash,
-              price,
-            },
-            `order on ${symbol} shrunk from ${quantity} to ${affordable} units: cash ${cash} cannot pay for more`,
-          );
+          // Formatting an event (an ISO date, an object) costs more than the order itself.
+          if (sleeve.logger !== noopLogger) {
+            sleeve.logger.warn(
+              {
+                event: 'order-shrunk',
+                strategy: sleeve.id,
+                symbol,
+                time: isoTime(order.time),
+                side: order.side,
+                reason: order.reason,
+                requested: quantity,
+                filled: affordable,
+                cash,
+                price,
+              },
+              `order on ${symbol} shrunk from ${quantity} to ${affordable} units: cash ${cash} cannot pay for more`,
+            );
+          }
           quantity = affordable;
         }
       }
@@ -324,7 +328,7 @@ export class SleeveExecutor implements OrderExecutor {
       totals.savedSlippage += aloneSlippage - perUnitSlippage * net;
       totals.crossings++;
       const first = fills[0];
-      if (first !== undefined) {
+      if (first !== undefined && this.logger !== noopLogger) {
         const symbol = this.sleeves[first.sleeve]?.account.symbols[first.symbolIndex] ?? '?';
         this.logger.info(
           {
@@ -371,6 +375,7 @@ export class SleeveExecutor implements OrderExecutor {
 
   private reject(sleeve: SleeveBinding, order: QueuedOrder, requested: number, symbol: string, why: string, cash?: number): void {
     this.rejectedCount++;
+    if (sleeve.logger === noopLogger) return;
     sleeve.logger.warn(
       {
         event: 'order-rejected',
