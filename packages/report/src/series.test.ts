@@ -63,6 +63,25 @@ describe('rollingSharpe', () => {
     expect(growth[3]).toBeCloseTo(Math.SQRT2, 6);
   });
 
+  it('computes windows of returns at the level of rounding noise exactly', () => {
+    // Found by the property below: once a return of ~1e-8 has left the window, the running sums
+    // hold only its rounding residue, about as large as what the window now holds (returns of
+    // ~1e-16 that still differ). Such windows must still give the two-pass figure.
+    const cases: [number[], number][] = [
+      [[0, -1.0536712002906514e-8, -5.551115123125784e-17, 0, 0, 0], 2],
+      [[0, 2.107342422785763e-8, 0, 0, 1.1102230246251568e-16, 0], 4],
+    ];
+    for (const [returns, window] of cases) {
+      const equity = [100];
+      for (const r of returns) equity.push((equity[equity.length - 1] ?? 100) * (1 + r));
+      const fast = rollingSharpe(equity, window, 252);
+      naiveRollingSharpe(equity, window, 252, 0).forEach((expected, t) => {
+        if (expected === null) expect(Number.isNaN(fast[t] ?? 0), `bar ${t}`).toBe(true);
+        else expect(Math.abs((fast[t] ?? Number.NaN) - expected), `bar ${t}: ${fast[t]} vs ${expected}`).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(expected)));
+      });
+    }
+  });
+
   it('equals the window-by-window definition on random curves', () => {
     fc.assert(
       fc.property(

@@ -58,9 +58,13 @@ export function rollingSharpe(
   const rf = (1 + riskFreeRate) ** (1 / periodsPerYear) - 1;
   const scale = Math.sqrt(periodsPerYear);
   // Running sums over the window, recomputed from scratch every `window` bars to bound drift.
+  // Their rounding error is a few ulps of the largest sum of squares they held since (`peak`): a
+  // window whose dispersion is not well above that (returns at the level of rounding noise after
+  // a large one left the window) is recomputed exactly, in two passes.
   let sum = 0;
   let squares = 0;
   let invalid = 0;
+  let peak = 0;
   const add = (k: number, sign: 1 | -1) => {
     const x = (returns[k] ?? Number.NaN) - rf;
     if (Number.isFinite(x)) {
@@ -75,16 +79,31 @@ export function rollingSharpe(
       sum = 0;
       squares = 0;
       invalid = 0;
+      peak = 0;
       for (let k = t - window + 1; k < t; k++) add(k, 1);
     } else if (t > window) {
       add(t - window, -1);
     }
     add(t, 1);
+    if (squares > peak) peak = squares;
     if (t < window || invalid > 0) continue;
-    const mean = sum / window;
-    const variance = (squares - sum * mean) / (window - 1);
-    const std = Math.sqrt(Math.max(variance, 0));
-    if (std > 1e-7 * Math.sqrt(squares / window)) out[t] = (mean / std) * scale;
+    let mean = sum / window;
+    let deviations = squares - sum * mean;
+    let level = squares;
+    if (!(deviations > 1e-6 * peak)) {
+      mean = 0;
+      for (let k = t - window + 1; k <= t; k++) mean += (returns[k] ?? Number.NaN) - rf;
+      mean /= window;
+      deviations = 0;
+      level = 0;
+      for (let k = t - window + 1; k <= t; k++) {
+        const x = (returns[k] ?? Number.NaN) - rf;
+        deviations += (x - mean) * (x - mean);
+        level += x * x;
+      }
+    }
+    const std = Math.sqrt(Math.max(deviations / (window - 1), 0));
+    if (std > 1e-7 * Math.sqrt(level / window)) out[t] = (mean / std) * scale;
   }
   return out;
 }
