@@ -62,11 +62,14 @@ interface PlannedFill {
   readonly barIndex: number;
 }
 
-/** What Account.equity() would value `account` at with `cash` and `held` (the fills planned so far). */
+/**
+ * What Account.equity() would value `account` at with `cash` and `held` (its quantities after the
+ * fills planned so far, in the first `account.symbols.length` slots).
+ */
 function valueAfter(account: Account, cash: number, held: Float64Array): number {
   let equity = cash;
   const mark = account.markPrice;
-  for (let j = 0; j < held.length; j++) {
+  for (let j = 0; j < mark.length; j++) {
     const q = held[j] ?? 0;
     if (q !== 0) equity += q * (mark[j] ?? 0);
   }
@@ -109,6 +112,8 @@ export class SleeveExecutor implements OrderExecutor {
   private readonly sleeveOf = new Map<Account, number>();
   private readonly logger: Logger;
   private readonly queue: QueuedOrder[] = [];
+  /** Scratch for {@link SleeveExecutor.plan}: a sleeve's quantities as its planned fills change them. */
+  private readonly held: Float64Array;
   private collecting = false;
   private shrunkCount = 0;
   private rejectedCount = 0;
@@ -128,6 +133,7 @@ export class SleeveExecutor implements OrderExecutor {
     this.logger = options.logger;
     this.broker = new Broker({ commission: options.commission, slippage: options.slippage, fractional: options.fractional, logger: options.logger });
     options.sleeves.forEach((sleeve, s) => this.sleeveOf.set(sleeve.account, s));
+    this.held = new Float64Array(options.sleeves.reduce((most, sleeve) => Math.max(most, sleeve.account.symbols.length), 0));
   }
 
   /** Orders filled, shrunk and rejected so far, over every sleeve. */
@@ -185,7 +191,9 @@ export class SleeveExecutor implements OrderExecutor {
     const planned: PlannedFill[] = [];
     let current = -1;
     let cash = 0;
-    let held: Float64Array = new Float64Array(0);
+    // One scratch column for every sleeve's turn (re-read from its account when its turn starts):
+    // a typed array allocated per order cost more than the rest of planning it.
+    const held = this.held;
     for (const order of queue) {
       const sleeve = this.sleeves[order.sleeve];
       if (sleeve === undefined) continue;
@@ -193,7 +201,7 @@ export class SleeveExecutor implements OrderExecutor {
       if (order.sleeve !== current) {
         current = order.sleeve;
         cash = account.cash;
-        held = account.quantity.slice();
+        held.set(account.quantity);
       }
       const k = order.symbolIndex;
       const price = slippedPrice(this.slippage, order.side, order.reference);
