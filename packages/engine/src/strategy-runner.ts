@@ -474,6 +474,20 @@ export class StrategyRunner {
     }
   }
 
+  /**
+   * Whether the strategy, a portfolio strategy still asked for decisions, rebalances at timeline
+   * step `step` (its warm-up done and its schedule due; asked before its decision at that step):
+   * an orchestrator checks it before queueing orders that the strategy's own would replace.
+   */
+  rebalancesAt(step: number): boolean {
+    return this.enabled && this.portfolio !== null && this.rebalanceDue(this.portfolio, step);
+  }
+
+  private rebalanceDue(strategy: PortfolioStrategy, step: number): boolean {
+    const rule = this.rebalanceRule ?? strategy.rebalance;
+    return step + 1 >= strategy.warmup && isRebalanceStep(rule, this.time, step, this.lastRebalance);
+  }
+
   /** Stops asking the strategy; pending orders and stops still execute. */
   disable(): void {
     this.enabled = false;
@@ -599,8 +613,7 @@ export class StrategyRunner {
 
   private decideRebalance(strategy: PortfolioStrategy): void {
     const step = this.currentStep;
-    const rule = this.rebalanceRule ?? strategy.rebalance;
-    if (step + 1 < strategy.warmup || !isRebalanceStep(rule, this.time, step, this.lastRebalance)) return;
+    if (!this.rebalanceDue(strategy, step)) return;
     this.lastRebalance = step;
     const { account, series } = this;
     const time = this.currentTime;

@@ -673,7 +673,16 @@ class Orchestration {
         this.reserve -= delta;
         transfers[sleeve.index] = delta;
         if (delta < 0) {
-          if (this.holdsShort(sleeve.account)) this.scaleDown(sleeve, current > 0 ? Math.max(0, target / current) : 0, sales, time);
+          if (sleeve.runner.rebalancesAt(t)) {
+            // Its own rebalance on this bar sizes every position to its new equity, and its orders
+            // would replace (drop) any sale queued here: it funds the transfer itself.
+            if (this.holdsShort(sleeve.account) || sleeve.account.cash < 0) {
+              sleeve.logger.info(
+                { event: 'transfer-funded-by-rebalance', strategy: sleeve.entry.id, time: isoTime(time), cash: sleeve.account.cash },
+                `sleeve ${sleeve.entry.id} rebalances on this bar: its own orders fund the transfer`,
+              );
+            }
+          } else if (this.holdsShort(sleeve.account)) this.scaleDown(sleeve, current > 0 ? Math.max(0, target / current) : 0, sales, time);
           else if (sleeve.account.cash < 0) this.raiseCash(sleeve, -sleeve.account.cash, sales, time);
         }
       }

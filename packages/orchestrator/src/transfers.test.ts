@@ -60,6 +60,41 @@ describe('cash transfers between sleeves', () => {
     expect(b?.returns[step]).toBeCloseTo(((b?.equity.equity[step] ?? 0) - transfer) / previous - 1, 12);
   });
 
+  it('a portfolio sleeve that rebalances on the transfer bar funds it with its own orders: no sale is queued, nothing is dropped', () => {
+    // Both sleeves rebalance monthly, on the same bars as the portfolio; equal-weight over UP and
+    // DN is always invested, so every transfer out leaves it with negative cash until it trades.
+    const logger = createMemoryLogger();
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        allocation: { scheme: 'fixed' },
+        rebalance: { schedule: 'month' },
+        checkInvariants: true,
+        strategies: [
+          { id: 'ew', strategy: 'equal-weight', params: { rebalance: 'month' }, symbols: ['UP', 'DN'], weight: 0.5 },
+          { id: 'hold', strategy: 'buy-and-hold', symbols: ['UP'], weight: 0.5 },
+        ],
+      },
+      [UP, DOWN],
+      { registry: testRegistry, logger },
+    );
+    const gives = result.rebalances.filter((event) => (event.transfers.ew ?? 0) < 0);
+    expect(gives.length).toBeGreaterThan(0);
+    const times = result.portfolio.equity.time;
+    const ew = result.sleeves[0];
+    for (const event of gives) {
+      expect(event.sales.filter((sale) => sale.strategyId === 'ew')).toEqual([]);
+      const step = times.indexOf(event.time);
+      // Its own rebalance orders fill at the next open and bring its cash back to about zero.
+      const next = (ew?.fills ?? []).filter((fill) => fill.time === times[step + 1] && fill.reason === 'rebalance');
+      expect(next.length).toBeGreaterThan(0);
+      expect(Math.abs(ew?.equity.cash[step + 1] ?? Number.NaN)).toBeLessThan(0.02 * (ew?.equity.equity[step + 1] ?? 0));
+    }
+    const replaced = logger.records.filter((record) => record.fields.event === 'order-dropped' && record.fields.why === 'replaced');
+    expect(replaced).toEqual([]);
+    expect(logger.records.some((record) => record.fields.event === 'transfer-funded-by-rebalance' && record.fields.strategy === 'ew')).toBe(true);
+  });
+
   it('a giver holding a short scales every position down instead of levering up', () => {
     const result = runOrchestrator(
       {
