@@ -81,18 +81,11 @@ async function dataFileIssues(input: unknown, configDir: string): Promise<Config
   return [];
 }
 
-/**
- * zod reports unknown keys once per object, at the object's path (`(root): Unrecognized key:
- * "colour"`); name each key by its own path instead, which says where to look.
- */
-function namedUnknownKeys(issue: ConfigIssue): ConfigIssue[] {
-  const match = /^Unrecognized keys?: (.+)$/.exec(issue.message);
-  const keys = match?.[1] === undefined ? [] : [...match[1].matchAll(/"([^"]*)"/g)].map((found) => found[1] ?? '');
-  if (keys.length === 0) return [issue];
-  return keys.map((key) => ({
-    path: issue.path === '' ? key : `${issue.path}.${key}`,
-    message: `unknown key "${key}" (check its spelling; \`ensemble schema\` lists every field)`,
-  }));
+/** An unknown key (named at its own path by the protocol) also says where the fields are listed. */
+function withSchemaHint(issue: ConfigIssue): ConfigIssue {
+  const match = /^unknown key "(.*)" \(check its spelling\)$/.exec(issue.message);
+  if (match === null) return issue;
+  return { path: issue.path, message: `unknown key "${match[1] ?? ''}" (check its spelling; \`ensemble schema\` lists every field)` };
 }
 
 /**
@@ -105,7 +98,7 @@ function validateRunConfig(input: unknown, source: string, registry: StrategyReg
     config = parseRunConfig(input, { source, registry });
   } catch (error) {
     if (!ConfigError.isInstance(error)) throw error;
-    throw new ConfigError([...error.issues.flatMap(namedUnknownKeys), ...extra], { source, cause: error });
+    throw new ConfigError([...error.issues.map(withSchemaHint), ...extra], { source, cause: error });
   }
   if (extra.length > 0) throw new ConfigError(extra, { source });
   return config;

@@ -49,10 +49,10 @@ describe('BacktestOptionsSchema', () => {
     const configError = error as ConfigError;
     expect(configError.source).toBe('run.json');
     expect(configError.issues.map((issue) => issue.path).sort()).toEqual(
-      ['', 'cash', 'commission.rate', 'fill', 'sizing.percent', 'slippage.bps'].sort(),
+      ['comission', 'cash', 'commission.rate', 'fill', 'sizing.percent', 'slippage.bps'].sort(),
     );
     expect(configError.message).toContain('run.json');
-    expect(configError.issues.find((issue) => issue.path === '')?.message).toContain('comission');
+    expect(configError.issues.find((issue) => issue.path === 'comission')?.message).toBe('unknown key "comission" (check its spelling)');
   });
 
   it('rejects an unknown model kind', () => {

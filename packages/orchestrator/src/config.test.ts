@@ -123,7 +123,8 @@ describe('parseRunConfig', () => {
       ],
     });
     const paths = issues.map((issue) => issue.path);
-    expect(paths).toEqual(expect.arrayContaining(['', 'risk.maxDrawdown.limit', 'strategies.0.strategy', 'allocation.minWeight']));
+    expect(paths).toEqual(expect.arrayContaining(['extra', 'risk.maxDrawdown.limit', 'strategies.0.strategy', 'allocation.minWeight']));
+    expect(issues.find((issue) => issue.path === 'extra')?.message).toBe('unknown key "extra" (check its spelling)');
     expect(issues.find((issue) => issue.path === 'strategies.0.strategy')?.message).toContain('shared mode merges per-symbol signals of signal strategies only');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from './errors';
-import { BarSchema, EntrySignalSchema, RebalanceRuleSchema, parseConfig } from './schemas';
+import { BarSchema, EntrySignalSchema, RebalanceRuleSchema, parseConfig, toConfigIssues } from './schemas';
 
 describe('schemas', () => {
   it('accepts a consistent bar and defaults volume to 0', () => {
@@ -43,5 +43,17 @@ describe('schemas', () => {
       expect(issues).toEqual(['cash', 'strategies.1.id']);
       expect((error as ConfigError).message).toContain('in run.json');
     }
+  });
+
+  it('names every unknown key of a strict object at its own path', () => {
+    const schema = z.strictObject({ cash: z.number(), data: z.strictObject({ dataset: z.string() }) });
+    const result = schema.safeParse({ cash: 1, cahs: 2, data: { dataset: 'x', fiel: 'a.csv', form: 'csv' } });
+    expect(result.success).toBe(false);
+    const issues = result.error === undefined ? [] : toConfigIssues(result.error);
+    expect([...issues].sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: 'cahs', message: 'unknown key "cahs" (check its spelling)' },
+      { path: 'data.fiel', message: 'unknown key "fiel" (check its spelling)' },
+      { path: 'data.form', message: 'unknown key "form" (check its spelling)' },
+    ]);
   });
 });

@@ -55,10 +55,14 @@ export const EquityPointSchema = z.object({ time: finite, equity: finite, cash: 
 
 /** Turns zod issues into {@link ConfigIssue}s with dotted paths (`strategies.1.params.fast`). */
 export function toConfigIssues(error: z.ZodError): ConfigIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map((part) => String(part)).join('.'),
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue): ConfigIssue[] => {
+    const path = issue.path.map((part) => String(part)).join('.');
+    // zod reports the unknown keys of an object once, at the object; name each at its own path.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: path === '' ? key : `${path}.${key}`, message: `unknown key "${key}" (check its spelling)` }));
+    }
+    return [{ path, message: issue.message }];
+  });
 }
 
 /**

@@ -89,7 +89,7 @@ describe('config schemas', () => {
     }
     expect(ConfigError.isInstance(error)).toBe(true);
     const paths = (error as ConfigError).issues.map((issue) => issue.path).sort();
-    expect(paths).toEqual(['', 'cashBuffer', 'floor', 'leverage', 'lookback', 'scheme']);
+    expect(paths).toEqual(['cashBuffer', 'extra', 'floor', 'leverage', 'lookback', 'scheme']);
     expect((error as ConfigError).message).toMatch(/Invalid configuration in run\.json/);
   });
 
