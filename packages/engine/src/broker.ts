@@ -25,6 +25,11 @@ export interface BrokerOrder {
   readonly reason: FillReason;
   readonly stopLoss?: number | undefined;
   readonly takeProfit?: number | undefined;
+  /**
+   * An entry's signal strength (0..1) that `quantity` was sized with: for an executor that sizes
+   * entries again when it settles them (the orchestrator's, after earlier fills moved the cash).
+   */
+  readonly strength?: number | undefined;
 }
 
 /** Counters of a {@link Broker}: orders filled, shrunk (filled smaller) and rejected. */

@@ -731,6 +731,7 @@ export class StrategyRunner {
         reason: 'entry',
         stopLoss: Number.isNaN(stop) ? undefined : stop,
         takeProfit: Number.isNaN(take) ? undefined : take,
+        strength: this.pendingStrength[k] ?? 1,
       },
       reference,
       this.currentTime,

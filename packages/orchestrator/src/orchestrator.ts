@@ -348,7 +348,6 @@ class Orchestration {
       account: accounts[i] ?? new Account({ strategyId: entry.id, symbols: entry.symbols, cash: 0 }),
       logger: sleeveLoggers[i] ?? this.logger,
       sizing: entry.sizing ?? config.sizing,
-      strength: probes[i]?.strength ?? new Float64Array(entry.symbols.length),
       globalIndex: globalIndices[i] ?? new Int32Array(0),
       crossing: !shared && config.crossing && Array.from(globalIndices[i] ?? [], (g) => traders[g] ?? 0).some((count) => count > 1),
     }));
@@ -378,7 +377,9 @@ class Orchestration {
       const kind = failure === null && isPortfolioStrategy(strategy) ? 'portfolio' : (definition?.kind ?? 'signal');
       const runnerFor = (instance: AnyStrategy) =>
         new StrategyRunner({
-          strategy: isPortfolioStrategy(instance) ? instance : new ProbedStrategy(instance, probe),
+          // Shared mode merges what each strategy wants per symbol, which a probe records; in
+          // sleeves mode a strategy runs as it is (entry strengths reach the executor on the order).
+          strategy: isPortfolioStrategy(instance) || !shared ? instance : new ProbedStrategy(instance, probe),
           series: entry.symbols.map((symbol) => bySymbol.get(symbol) ?? this.missing(symbol)),
           time: this.time,
           barIndex: Array.from(binding.globalIndex, (g) => this.timeline.barIndex[g] ?? new Int32Array(this.steps).fill(-1)),

@@ -151,6 +151,51 @@ describe('orchestrator invariants (fast-check)', () => {
     );
   });
 
+  it('without costs, crossed sleeves fill exactly what each strategy fills alone, entry strengths included', () => {
+    fc.assert(
+      fc.property(
+        seriesSet,
+        fc.tuple(randomParams, randomParams),
+        fc.record({ fill: fc.constantFrom('next-open' as const, 'close' as const), sizing, fractional: fc.boolean() }),
+        (series, [first, second], options) => {
+          const symbols = series.map((s) => s.symbol);
+          const params = [
+            { ...first, strength: true },
+            { ...second, seed: second.seed + 1, strength: true },
+          ];
+          const result = runOrchestrator(
+            {
+              data: { dataset: 'test' },
+              cash: 200_000,
+              fill: options.fill,
+              sizing: options.sizing,
+              fractional: options.fractional,
+              allocation: { scheme: 'fixed' },
+              rebalance: { schedule: 'never' },
+              strategies: params.map((p, i) => ({ id: `s${i}`, strategy: 'random-signal', params: p, symbols, weight: 0.5 })),
+            },
+            series,
+            { registry: testRegistry },
+          );
+          const definition = testRegistry['random-signal'];
+          if (definition === undefined) throw new Error('no random-signal');
+          params.forEach((p, i) => {
+            const alone = runBacktest({
+              series,
+              strategy: definition.create(definition.schema.parse(p), `s${i}`),
+              cash: 100_000,
+              fill: options.fill,
+              sizing: options.sizing,
+              fractional: options.fractional,
+            });
+            expect(result.sleeves[i]?.fills).toEqual(alone.fills);
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('one strategy at weight 1 reproduces runBacktest exactly (fills, trades, equity curve)', () => {
     fc.assert(
       fc.property(

@@ -63,10 +63,10 @@ function exitWanted(decision: boolean | ExitSignal): boolean {
 }
 
 /**
- * A signal strategy seen through a {@link SignalProbe}: answers exactly what the wrapped strategy
- * answers (same id, warm-up and indicators) and records its entry strengths — what the
- * orchestrator needs to size entries at a crossed fill — and, when tracking, its desired
- * direction per symbol (shared mode). Errors propagate unchanged.
+ * A signal strategy seen through a {@link SignalProbe}, in shared mode: answers exactly what the
+ * wrapped strategy answers (same id, warm-up and indicators) and records its entry strengths and,
+ * when tracking, its desired direction per symbol, which the conflict policy merges. Errors
+ * propagate unchanged. (Sleeves mode runs strategies unwrapped.)
  */
 export class ProbedStrategy implements Strategy {
   readonly kind = 'signal';

@@ -10,8 +10,6 @@ export interface SleeveBinding {
   readonly logger: Logger;
   /** Entry sizing of the sleeve's signal strategy. */
   readonly sizing: SizingRule;
-  /** Strength of the latest entry signal per symbol of the sleeve. */
-  readonly strength: Float64Array;
   /** Index of each sleeve symbol in the run's symbol list. */
   readonly globalIndex: Int32Array;
   /** True when orders of this sleeve are collected and crossed; false: booked at once. */
@@ -40,6 +38,8 @@ interface QueuedOrder {
   readonly reason: FillReason;
   readonly stopLoss: number | undefined;
   readonly takeProfit: number | undefined;
+  /** An entry's signal strength, 0..1. */
+  readonly strength: number;
   readonly reference: number;
   readonly time: number;
   readonly barIndex: number;
@@ -163,6 +163,7 @@ export class SleeveExecutor implements OrderExecutor {
       reason: order.reason,
       stopLoss: order.stopLoss,
       takeProfit: order.takeProfit,
+      strength: order.strength ?? 1,
       reference,
       time,
       barIndex,
@@ -212,7 +213,7 @@ export class SleeveExecutor implements OrderExecutor {
           equity: sleeve.sizing.kind === 'percent-of-equity' ? valueAfter(account, cash, held) : 0,
           price,
           commission: this.commission,
-          strength: sleeve.strength[k] ?? 1,
+          strength: order.strength,
           fractional: this.fractional,
         });
       }
