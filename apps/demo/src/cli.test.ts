@@ -208,3 +208,57 @@ describe('error mapping', () => {
     expect(io.err()).toBe('error: unexpected failure: kaput (run with --debug for details)\n');
   });
 });
+
+/** The keys of a JSON object text at its top level, in order, duplicates kept (JSON.parse drops them). */
+function topLevelKeys(line: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < line.length && line[j] !== '"') j += line[j] === '\\' ? 2 : 1;
+      if (depth === 1 && expectKey) keys.push(line.slice(i + 1, j));
+      expectKey = false;
+      i = j;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      expectKey = c === '{' && depth === 1;
+    } else if (c === '}' || c === ']') {
+      depth--;
+    } else if (c === ',' && depth === 1) {
+      expectKey = true;
+    }
+  }
+  return keys;
+}
+
+describe('structured logs', () => {
+  const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
+
+  it('topLevelKeys sees a repeated key that JSON.parse would hide', () => {
+    expect(topLevelKeys('{"a":1,"b":{"a":2},"c":[{"a":3}],"a":"x,\\"a\\":"}')).toEqual(['a', 'b', 'c', 'a']);
+  });
+
+  it.each([
+    ['backtest', ['backtest', '--dataset', 'stocks5', '--strategy', 'equal-weight', '--commission-rate', '0.001']],
+    ['backtest, shorts filled at the close', ['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--param', 'allowShort=true', '--fill', 'close']],
+    ['run', ['run', '--config', `${examples}dow30-inverse-vol.json`, '--no-progress']],
+    ['run, shared mode', ['run', '--config', `${examples}dow30-shared-vote.json`, '--no-progress']],
+  ])('%s: no JSON log line holds a key twice (events keep their own time and strategy)', async (_name, args) => {
+    const { code, err } = await run(['--log-level', 'debug', '--log-json', ...args]);
+    expect(code).toBe(0);
+    const lines = err.split('\n').filter((line) => line.startsWith('{'));
+    expect(lines.length).toBeGreaterThan(10);
+    for (const line of lines) {
+      const keys = topLevelKeys(line);
+      expect(new Set(keys).size, line.slice(0, 300)).toBe(keys.length);
+    }
+    const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    // Every event about a strategy's orders names the strategy, by a binding or a field.
+    for (const event of events.filter((e) => ['order-shrunk', 'order-rejected', 'order-dropped'].includes(String(e.event)))) {
+      expect(typeof event.strategy, JSON.stringify(event)).toBe('string');
+    }
+  });
+});

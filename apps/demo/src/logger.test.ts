@@ -16,8 +16,22 @@ describe('createCliLogger', () => {
     createCliLogger(io, 'info').warn({ event: 'order-shrunk', quantity: 3 }, 'order shrunk');
     expect(lines.join('')).toMatch(/WARN: order shrunk\n\s+event: "order-shrunk"\n\s+quantity: 3/);
     lines.length = 0;
+    createCliLogger(io, 'info').warn({ event: 'order-shrunk', time: '2020-01-02T00:00:00.000Z' }, 'order shrunk');
+    expect(lines.join('')).toMatch(/^\[\d\d:\d\d:\d\d\] WARN: bar 2020-01-02T00:00:00\.000Z: order shrunk\n/);
+    lines.length = 0;
     createCliLogger(io, 'info', { json: true }).warn({ event: 'order-shrunk' }, 'order shrunk');
     expect(JSON.parse(lines.join(''))).toMatchObject({ level: 40, event: 'order-shrunk' });
+  });
+
+  it('keeps an event\'s own time and strategy: each key appears once in a JSON line', () => {
+    const io = createCapturedIo();
+    createCliLogger(io, 'info').child({ component: 'engine' }).info({ event: 'order-dropped', strategy: 's', time: '2020-01-02T00:00:00.000Z' }, 'dropped');
+    const text = io.err();
+    expect(text.match(/"time":/g)).toHaveLength(1);
+    expect(text.match(/"strategy":/g)).toHaveLength(1);
+    const line = JSON.parse(text) as Record<string, unknown>;
+    expect(line).toMatchObject({ time: '2020-01-02T00:00:00.000Z', strategy: 's', component: 'engine' });
+    expect(typeof line.loggedAt).toBe('number');
   });
 
   it('respects the level', () => {

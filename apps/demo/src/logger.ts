@@ -26,11 +26,20 @@ function isTerminal(sink: TextSink): boolean {
  */
 export function createCliLogger(io: CliIo, level: LogLevel = 'warn', options: CliLoggerOptions = {}): Logger {
   const json = options.json === true || !isTerminal(io.stderr);
-  if (json) return pino({ level, base: { app: 'ensemble' } }, { write: (line: string) => io.stderr.write(line) });
+  // Events carry `time`, the bar they are about (an ISO date); the wall-clock moment of logging
+  // goes under its own key instead of pino's `time`, so a JSON line never holds `time` twice.
+  const settings = { level, base: { app: 'ensemble' }, timestamp: () => `,"${LOGGED_AT}":${Date.now()}` };
+  if (json) return pino(settings, { write: (line: string) => io.stderr.write(line) });
   const prettify = prettyFactory({
     colorize: io.env.NO_COLOR === undefined,
+    timestampKey: LOGGED_AT,
     translateTime: 'SYS:HH:MM:ss',
+    // pino-pretty never lists a `time` field; an event's bar time leads its message instead.
+    messageFormat: '{if time}bar {time}: {end}{msg}',
     ignore: 'pid,hostname,app',
   });
-  return pino({ level, base: { app: 'ensemble' } }, { write: (line: string) => io.stderr.write(prettify(line)) });
+  return pino(settings, { write: (line: string) => io.stderr.write(prettify(line)) });
 }
+
+/** The key of the wall-clock time (epoch ms) in every JSON log line. */
+export const LOGGED_AT = 'loggedAt';

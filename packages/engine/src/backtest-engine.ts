@@ -165,7 +165,9 @@ function prepare(strategy: AnyStrategy, list: readonly BarSeries[], engineOption
     commission: engineOptions.commission,
     slippage: engineOptions.slippage,
     fractional: engineOptions.fractional,
-    logger,
+    // The broker's events name their strategy (an orchestrator's broker serves several), so its
+    // logger is not bound to one: a JSON line would otherwise hold the key twice.
+    logger: baseLogger.child({ component: 'engine', module: 'broker' }),
   });
   const runner = new StrategyRunner({
     strategy,

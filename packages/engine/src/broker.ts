@@ -43,6 +43,32 @@ function isoTime(time: number): string {
   return Number.isFinite(time) ? new Date(time).toISOString() : String(time);
 }
 
+/** What an `order-shrunk` event says: a buy filled smaller than asked because cash ran short. */
+export interface ShrunkOrder {
+  readonly strategy: string;
+  readonly symbol: string;
+  /** Epoch ms of the fill (logged as an ISO date). */
+  readonly time: number;
+  readonly side: OrderSide;
+  readonly reason: FillReason;
+  readonly requested: number;
+  readonly filled: number;
+  readonly cash: number;
+  readonly price: number;
+}
+
+/**
+ * Logs an `order-shrunk` warning; with the silent logger it returns at once, since formatting the
+ * event (an ISO date, an object) costs more than the order itself. Shared with the orchestrator.
+ */
+export function logOrderShrunk(logger: Logger, order: ShrunkOrder): void {
+  if (logger === noopLogger) return;
+  logger.warn(
+    { event: 'order-shrunk', ...order, time: isoTime(order.time) },
+    `order on ${order.symbol} shrunk from ${order.requested} to ${order.filled} units: cash ${order.cash} cannot pay for more`,
+  );
+}
+
 /**
  * The simulated market: turns an order and a reference price (open, close or stop price) into a
  * fill with slippage and commission, and books it on an {@link Account}. Cash never goes negative
@@ -106,23 +132,17 @@ export class Broker implements OrderExecutor {
             return null;
           }
           this.shrunkCount++;
-          if (this.logger !== noopLogger) {
-            this.logger.warn(
-              {
-                event: 'order-shrunk',
-                strategy: account.strategyId,
-                symbol,
-                time: isoTime(time),
-                side: order.side,
-                reason: order.reason,
-                requested: quantity,
-                filled: affordable,
-                cash,
-                price,
-              },
-              `order on ${symbol} shrunk from ${quantity} to ${affordable} units: cash ${cash} cannot pay for more`,
-            );
-          }
+          logOrderShrunk(this.logger, {
+            strategy: account.strategyId,
+            symbol,
+            time,
+            side: order.side,
+            reason: order.reason,
+            requested: quantity,
+            filled: affordable,
+            cash,
+            price,
+          });
           quantity = affordable;
         }
       }

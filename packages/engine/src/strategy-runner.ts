@@ -63,6 +63,10 @@ export interface StrategyRunnerOptions {
   readonly closeAtEnd?: boolean;
   /** Rebalance schedule of a portfolio strategy; default (null or absent) its own. */
   readonly rebalance?: RebalanceRule | null;
+  /**
+   * Receives the runner's events (`order-dropped`, `rebalance`, `weight-ignored`), which do not
+   * repeat the strategy: bind it, `logger.child({ strategy: id })`, as the engine and orchestrator do.
+   */
   readonly logger?: Logger;
 }
 
@@ -655,14 +659,14 @@ export class StrategyRunner {
     }
     this.rebalanceTimes.push(time);
     const equity = this.markedEquity;
-    this.logger.debug({ event: 'rebalance', strategy: strategy.id, time: isoTime(time), equity, weights }, 'rebalance');
+    this.logger.debug({ event: 'rebalance', time: isoTime(time), equity, weights }, 'rebalance');
     for (let k = 0; k < series.length; k++) {
       const symbol = symbols[k] ?? '';
       const weight = (weights[symbol] as number | undefined) ?? 0;
       if ((account.markBar[k] ?? -1) < 0) {
         if (weight !== 0) {
           this.logger.warn(
-            { event: 'weight-ignored', strategy: strategy.id, symbol, time: isoTime(time), weight, why: 'no-price-yet' },
+            { event: 'weight-ignored', symbol, time: isoTime(time), weight, why: 'no-price-yet' },
             `weight ${weight} for ${symbol} ignored: it has no bar yet`,
           );
         }
@@ -757,7 +761,7 @@ export class StrategyRunner {
     this.droppedCount++;
     const symbol = this.series[k]?.symbol;
     this.logger.info(
-      { event: 'order-dropped', strategy: this.strategy.id, symbol, time: isoTime(this.currentTime), why },
+      { event: 'order-dropped', symbol, time: isoTime(this.currentTime), why },
       `order on ${symbol ?? k} dropped: ${why}`,
     );
   }

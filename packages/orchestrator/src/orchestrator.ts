@@ -340,6 +340,7 @@ class Orchestration {
       }
     }
     const accounts = config.strategies.map((entry) => new Account({ strategyId: entry.id, symbols: entry.symbols, cash: 0 }));
+    // A child logger per strategy: the events logged through it do not repeat the strategy.
     const sleeveLoggers = config.strategies.map((entry) => this.logger.child({ strategy: entry.id }));
     const probes = config.strategies.map((entry) => new SignalProbe(entry.symbols, shared));
     const globalIndices = config.strategies.map((entry) => Int32Array.from(entry.symbols, (symbol) => symbolIndex.get(symbol) ?? -1));
@@ -679,7 +680,7 @@ class Orchestration {
             // would replace (drop) any sale queued here: it funds the transfer itself.
             if (this.holdsShort(sleeve.account) || sleeve.account.cash < 0) {
               sleeve.logger.info(
-                { event: 'transfer-funded-by-rebalance', strategy: sleeve.entry.id, time: isoTime(time), cash: sleeve.account.cash },
+                { event: 'transfer-funded-by-rebalance', time: isoTime(time), cash: sleeve.account.cash },
                 `sleeve ${sleeve.entry.id} rebalances on this bar: its own orders fund the transfer`,
               );
             }
@@ -759,7 +760,7 @@ class Orchestration {
       sales.push({ strategyId: sleeve.entry.id, symbol: symbols[k] ?? '?', quantity: held > 0 ? units : -units });
     }
     sleeve.logger.info(
-      { event: 'transfer-scale-down', strategy: sleeve.entry.id, time: isoTime(time), factor },
+      { event: 'transfer-scale-down', time: isoTime(time), factor },
       `sleeve ${sleeve.entry.id} holds a short: every position scaled by ${factor} to fund its transfer`,
     );
   }
@@ -783,7 +784,7 @@ class Orchestration {
     }
     if (!(proceeds > 0)) {
       sleeve.logger.warn(
-        { event: 'transfer-unfunded', strategy: sleeve.entry.id, time: isoTime(time), shortfall },
+        { event: 'transfer-unfunded', time: isoTime(time), shortfall },
         `sleeve ${sleeve.entry.id} gave ${shortfall} more than its cash and holds no long position to sell; its cash stays negative`,
       );
       return;
@@ -799,7 +800,7 @@ class Orchestration {
       sales.push({ strategyId: sleeve.entry.id, symbol: symbols[k] ?? '?', quantity: units });
     }
     sleeve.logger.info(
-      { event: 'transfer-sale', strategy: sleeve.entry.id, time: isoTime(time), shortfall, fraction },
+      { event: 'transfer-sale', time: isoTime(time), shortfall, fraction },
       `sleeve ${sleeve.entry.id} sells ${(fraction * 100).toFixed(2)}% of its long positions to fund its transfer`,
     );
   }
@@ -812,7 +813,7 @@ class Orchestration {
     const symbol = strategyError.symbol ?? null;
     const at = strategyError.time ?? time;
     if (this.config.errorPolicy === 'fail') {
-      sleeve.logger.error({ event: 'strategy-failed', err: strategyError, strategy: sleeve.entry.id, symbol, time: isoTime(at) }, strategyError.message);
+      sleeve.logger.error({ event: 'strategy-failed', err: strategyError, symbol, time: isoTime(at) }, strategyError.message);
       throw strategyError;
     }
     this.isolated.push({ strategyId: sleeve.entry.id, symbol, time: at, message: strategyError.message });
@@ -823,7 +824,7 @@ class Orchestration {
     const probe = sleeve.probe;
     for (let k = 0; k < probe.direction.length; k++) probe.want(k, 0, 0);
     sleeve.logger.error(
-      { event: 'strategy-isolated', err: strategyError, strategy: sleeve.entry.id, symbol, time: isoTime(at), step },
+      { event: 'strategy-isolated', err: strategyError, symbol, time: isoTime(at), step },
       `strategy ${sleeve.entry.id} isolated: ${strategyError.message}`,
     );
   }

@@ -1,5 +1,5 @@
 import type { Account, BrokerOrder, CommissionModel, OrderExecutor, SizingRule, SlippageModel } from '@ensemble/engine';
-import { Broker, affordableQuantity, buyCost, commissionFor, entryQuantity, isDust, slippedPrice } from '@ensemble/engine';
+import { Broker, affordableQuantity, buyCost, commissionFor, entryQuantity, isDust, logOrderShrunk, slippedPrice } from '@ensemble/engine';
 import type { Fill, FillReason, Logger, OrderSide } from '@ensemble/protocol';
 import { noopLogger } from '@ensemble/protocol';
 
@@ -234,24 +234,17 @@ export class SleeveExecutor implements OrderExecutor {
             continue;
           }
           this.shrunkCount++;
-          // Formatting an event (an ISO date, an object) costs more than the order itself.
-          if (sleeve.logger !== noopLogger) {
-            sleeve.logger.warn(
-              {
-                event: 'order-shrunk',
-                strategy: sleeve.id,
-                symbol,
-                time: isoTime(order.time),
-                side: order.side,
-                reason: order.reason,
-                requested: quantity,
-                filled: affordable,
-                cash,
-                price,
-              },
-              `order on ${symbol} shrunk from ${quantity} to ${affordable} units: cash ${cash} cannot pay for more`,
-            );
-          }
+          logOrderShrunk(this.logger, {
+            strategy: sleeve.id,
+            symbol,
+            time: order.time,
+            side: order.side,
+            reason: order.reason,
+            requested: quantity,
+            filled: affordable,
+            cash,
+            price,
+          });
           quantity = affordable;
         }
       }
@@ -384,8 +377,8 @@ export class SleeveExecutor implements OrderExecutor {
 
   private reject(sleeve: SleeveBinding, order: QueuedOrder, requested: number, symbol: string, why: string, cash?: number): void {
     this.rejectedCount++;
-    if (sleeve.logger === noopLogger) return;
-    sleeve.logger.warn(
+    if (this.logger === noopLogger) return;
+    this.logger.warn(
       {
         event: 'order-rejected',
         strategy: sleeve.id,
