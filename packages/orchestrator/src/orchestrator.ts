@@ -1,14 +1,12 @@
 import type { SizingRule } from '@ensemble/engine';
 import { Account, Broker, LedgerAudit, StrategyRunner, commissionFor, slippedPrice, targetQuantity } from '@ensemble/engine';
 import { PerformanceCalculator, inferPeriodsPerYear } from '@ensemble/performance';
-import { z } from 'zod';
 import type { PerformanceResult } from '@ensemble/performance';
 import type { AnyStrategy, BarSeries, ConfigIssue, Fill, Logger, Timeline, Trade } from '@ensemble/protocol';
 import {
   ConfigError,
   InvariantError,
   StrategyError,
-  barSeriesFromCloses,
   createTimeline,
   isPortfolioStrategy,
   noopLogger,
@@ -201,45 +199,8 @@ export class StrategyOrchestrator {
    */
   run(series: readonly BarSeries[]): OrchestratorResult {
     checkRunData(this.config, series, this.options.source);
-    anchorShapes();
     return new Orchestration(this.config, this.registry, series, this.options).run();
   }
-}
-
-/*
- * V8 keeps a function's optimised code only while the hidden classes it was specialised for are
- * alive, and a class's hidden class lives only as long as some instance of it does. Between two
- * runs every object of a run can be collected; the orchestrator's step loop would then be thrown
- * away and the next run would start again in the interpreter. A tiny run of two trading sleeves,
- * run once and kept for the life of the module, keeps those classes alive (the engine's too).
- */
-let shapeAnchor: Orchestration | null = null;
-
-const ANCHOR_REGISTRY: StrategyRegistry = {
-  anchor: {
-    name: 'anchor',
-    kind: 'signal',
-    description: 'Enters on every bar it is flat and exits on the next.',
-    schema: z.object({}),
-    create: (_params, id) => ({ kind: 'signal', id, warmup: 1, shouldEnter: () => ({ side: 'long' }), shouldExit: () => true }),
-  },
-};
-
-function anchorShapes(): void {
-  if (shapeAnchor !== null) return;
-  const day = 86_400_000;
-  const series = barSeriesFromCloses('ANCHOR', [0, 1, 2, 3, 4, 5].map((d) => d * day), [10, 11, 10, 11, 10, 11]);
-  const config = parseRunConfig(
-    {
-      data: { dataset: 'anchor' },
-      cash: 1000,
-      strategies: ['a', 'b'].map((id) => ({ id, strategy: 'anchor', symbols: ['ANCHOR'] })),
-    },
-    { registry: ANCHOR_REGISTRY },
-  );
-  const orchestration = new Orchestration(config, ANCHOR_REGISTRY, [series], {});
-  orchestration.run();
-  shapeAnchor = orchestration;
 }
 
 /** Parses `config`, then runs it over `series`: `new StrategyOrchestrator(config, options).run(series)`. */
