@@ -34,6 +34,16 @@ describe('createCliLogger', () => {
     expect(typeof line.loggedAt).toBe('number');
   });
 
+  it('logs an error with its own message and its cause nested, not appended', () => {
+    const io = createCapturedIo();
+    const cause = new Error('bad window');
+    const err = new Error('Strategy "x" failed on SP500 at 2020-01-02: bad window', { cause });
+    createCliLogger(io, 'info').error({ event: 'strategy-failed', err }, err.message);
+    const line = JSON.parse(io.err()) as { err: { message: string; cause: { message: string } } };
+    expect(line.err.message).toBe('Strategy "x" failed on SP500 at 2020-01-02: bad window');
+    expect(line.err.cause.message).toBe('bad window');
+  });
+
   it('respects the level', () => {
     const io = createCapturedIo();
     createCliLogger(io, 'warn').info('quiet');

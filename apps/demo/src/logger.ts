@@ -28,7 +28,15 @@ export function createCliLogger(io: CliIo, level: LogLevel = 'warn', options: Cl
   const json = options.json === true || !isTerminal(io.stderr);
   // Events carry `time`, the bar they are about (an ISO date); the wall-clock moment of logging
   // goes under its own key instead of pino's `time`, so a JSON line never holds `time` twice.
-  const settings = { level, base: { app: 'ensemble' }, timestamp: () => `,"${LOGGED_AT}":${Date.now()}` };
+  const settings = {
+    level,
+    base: { app: 'ensemble' },
+    timestamp: () => `,"${LOGGED_AT}":${Date.now()}`,
+    // pino's default `err` serializer appends each cause's message to the error's own, which
+    // already states its cause (`Strategy "x" failed …: bad window: bad window`); keep the
+    // message as it is and the cause as a nested error.
+    serializers: { err: pino.stdSerializers.errWithCause },
+  };
   if (json) return pino(settings, { write: (line: string) => io.stderr.write(line) });
   const prettify = prettyFactory({
     colorize: io.env.NO_COLOR === undefined,
