@@ -50,6 +50,9 @@ describe('parseRunConfigText and parseRunConfigInput', () => {
     expect(issues(() => parseRunConfigInput(input, 'demo')).map((issue) => issue.path).sort()).toEqual(
       ['data.colour', 'data.dataset', 'data.to', 'extra', 'strategies.0.size'].sort(),
     );
+    expect(issues(() => parseRunConfigInput(input, 'demo')).find((issue) => issue.path === 'data.colour')?.message).toBe(
+      'unknown key "colour" (check its spelling; `ensemble schema` lists every field)',
+    );
   });
 });
 

@@ -69,6 +69,31 @@ export function logOrderShrunk(logger: Logger, order: ShrunkOrder): void {
   );
 }
 
+/** What an `order-rejected` event says: an order that could not fill at all, and why. */
+export interface RejectedOrder {
+  readonly strategy: string;
+  readonly symbol: string;
+  /** Epoch ms of the bar it was to fill on (logged as an ISO date). */
+  readonly time: number;
+  readonly side: OrderSide;
+  readonly reason: FillReason;
+  readonly requested: number;
+  /** `no-price`, `zero-quantity` or `insufficient-cash`. */
+  readonly why: string;
+  /** The cash there was, when cash was the reason. */
+  readonly cash?: number | undefined;
+}
+
+/** Logs an `order-rejected` warning (returning at once with the silent logger, as {@link logOrderShrunk}). */
+export function logOrderRejected(logger: Logger, order: RejectedOrder): void {
+  if (logger === noopLogger) return;
+  const { cash, ...fields } = order;
+  logger.warn(
+    { event: 'order-rejected', ...fields, time: isoTime(order.time), ...(cash === undefined ? {} : { cash }) },
+    `order on ${order.symbol} rejected: ${order.why}`,
+  );
+}
+
 /**
  * The simulated market: turns an order and a reference price (open, close or stop price) into a
  * fill with slippage and commission, and books it on an {@link Account}. Cash never goes negative
@@ -168,21 +193,15 @@ export class Broker implements OrderExecutor {
 
   private reject(account: Account, order: BrokerOrder, symbol: string, time: number, why: string, cash?: number): void {
     this.rejectedCount++;
-    // Formatting the event (an ISO date, an object) costs more than the rejection itself.
-    if (this.logger === noopLogger) return;
-    this.logger.warn(
-      {
-        event: 'order-rejected',
-        strategy: account.strategyId,
-        symbol,
-        time: isoTime(time),
-        side: order.side,
-        reason: order.reason,
-        requested: order.quantity,
-        why,
-        ...(cash === undefined ? {} : { cash }),
-      },
-      `order on ${symbol} rejected: ${why}`,
-    );
+    logOrderRejected(this.logger, {
+      strategy: account.strategyId,
+      symbol,
+      time,
+      side: order.side,
+      reason: order.reason,
+      requested: order.quantity,
+      why,
+      cash,
+    });
   }
 }

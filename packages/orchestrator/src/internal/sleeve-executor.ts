@@ -1,5 +1,5 @@
 import type { Account, BrokerOrder, CommissionModel, OrderExecutor, SizingRule, SlippageModel } from '@ensemble/engine';
-import { Broker, affordableQuantity, buyCost, commissionFor, entryQuantity, isDust, logOrderShrunk, slippedPrice } from '@ensemble/engine';
+import { Broker, affordableQuantity, buyCost, commissionFor, entryQuantity, isDust, logOrderRejected, logOrderShrunk, slippedPrice } from '@ensemble/engine';
 import type { Fill, FillReason, Logger, OrderSide } from '@ensemble/protocol';
 import { noopLogger } from '@ensemble/protocol';
 
@@ -377,20 +377,6 @@ export class SleeveExecutor implements OrderExecutor {
 
   private reject(sleeve: SleeveBinding, order: QueuedOrder, requested: number, symbol: string, why: string, cash?: number): void {
     this.rejectedCount++;
-    if (this.logger === noopLogger) return;
-    this.logger.warn(
-      {
-        event: 'order-rejected',
-        strategy: sleeve.id,
-        symbol,
-        time: isoTime(order.time),
-        side: order.side,
-        reason: order.reason,
-        requested,
-        why,
-        ...(cash === undefined ? {} : { cash }),
-      },
-      `order on ${symbol} rejected: ${why}`,
-    );
+    logOrderRejected(this.logger, { strategy: sleeve.id, symbol, time: order.time, side: order.side, reason: order.reason, requested, why, cash });
   }
 }
