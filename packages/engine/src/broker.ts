@@ -43,15 +43,19 @@ function isoTime(time: number): string {
   return Number.isFinite(time) ? new Date(time).toISOString() : String(time);
 }
 
-/** What an `order-shrunk` event says: a buy filled smaller than asked because cash ran short. */
-export interface ShrunkOrder {
+/** The fields every order event (`order-shrunk`, `order-rejected`) starts with. */
+export interface OrderEvent {
   readonly strategy: string;
   readonly symbol: string;
-  /** Epoch ms of the fill (logged as an ISO date). */
+  /** Epoch ms of the bar the order was to fill on (logged as an ISO date). */
   readonly time: number;
   readonly side: OrderSide;
   readonly reason: FillReason;
   readonly requested: number;
+}
+
+/** What an `order-shrunk` event says: a buy filled smaller than asked because cash ran short. */
+export interface ShrunkOrder extends OrderEvent {
   readonly filled: number;
   readonly cash: number;
   readonly price: number;
@@ -70,14 +74,7 @@ export function logOrderShrunk(logger: Logger, order: ShrunkOrder): void {
 }
 
 /** What an `order-rejected` event says: an order that could not fill at all, and why. */
-export interface RejectedOrder {
-  readonly strategy: string;
-  readonly symbol: string;
-  /** Epoch ms of the bar it was to fill on (logged as an ISO date). */
-  readonly time: number;
-  readonly side: OrderSide;
-  readonly reason: FillReason;
-  readonly requested: number;
+export interface RejectedOrder extends OrderEvent {
   /** `no-price`, `zero-quantity` or `insufficient-cash`. */
   readonly why: string;
   /** The cash there was, when cash was the reason. */
