@@ -1,5 +1,6 @@
 // @ts-check
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -24,7 +25,12 @@ export function createVitestConfig(test = {}) {
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       typecheck: { enabled: false, include: ['src/**/*.test-d.ts'] },
-      testTimeout: 30_000,
+      // Properties run from a fixed seed (see fast-check-setup.js); a failure prints the seed
+      // and path, and `ENSEMBLE_FC_SEED=<seed> pnpm test` replays it.
+      setupFiles: [fileURLToPath(new URL('./fast-check-setup.js', import.meta.url))],
+      // Timeouts catch a hang, not a slow machine: the suite must pass with both cores busy.
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
       ...reports,
       ...test,
     },

@@ -21,6 +21,15 @@ describe('resolveConflict', () => {
     expect(resolveConflict('net', [input('a', 1, { weight: 0 }), input('b', -1, { weight: 0 })]).target).toBe(0);
   });
 
+  it('net: wishes that cancel on paper are flat, whatever the rounding (regression)', () => {
+    // 0.1 + 0.2 − 0.3 is 5.55e-17 in floating point; in either order of the inputs it is flat.
+    const wishes = [input('a', 1, { weight: 0.1 }), input('b', 1, { weight: 0.2 }), input('c', -1, { weight: 0.3 })];
+    expect(resolveConflict('net', wishes).target).toBe(0);
+    expect(resolveConflict('net', [...wishes].reverse()).target).toBe(0);
+    // A real net of 1e-9 still counts.
+    expect(resolveConflict('net', [input('a', 1, { strength: 0.5 + 1e-9 }), input('b', -1, { strength: 0.5 })]).target).toBeCloseTo(5e-10, 15);
+  });
+
   it('priority: the highest priority among non-flat wishes, ties to the earlier input', () => {
     expect(resolveConflict('priority', [input('a', 1, { priority: 1 }), input('b', -1, { priority: 3, strength: 0.4 }), input('c', 0, { priority: 9 })])).toEqual({ target: -0.4, winner: 'b' });
     expect(resolveConflict('priority', [input('a', 1, { priority: 2 }), input('b', -1, { priority: 2 })])).toEqual({ target: 1, winner: 'a' });

@@ -29,10 +29,17 @@ export interface ConflictOutcome {
 const FLAT: ConflictOutcome = { target: 0, winner: null };
 
 /**
+ * A `net` target within this of 0 is flat: weights such as 0.1 + 0.2 against 0.3 cancel on paper
+ * but leave ±5.6e-17 in floating point, which must not open a position in either direction.
+ */
+export const NET_FLAT_TOLERANCE = 1e-12;
+
+/**
  * Resolves the wishes of several strategies on one symbol into one signed target (shared mode):
  *
  * - `net`: `Σ wᵢ·dᵢ·sᵢ / Σ wᵢ` — the allocation-weighted sum of directions × strengths (equal
- *   weights if all are 0); flat strategies dilute it.
+ *   weights if all are 0); flat strategies dilute it. A net within {@link NET_FLAT_TOLERANCE} of 0
+ *   is flat (0), so wishes that cancel on paper cancel whatever the rounding.
  * - `priority`: the highest-priority strategy with a non-flat wish wins (ties: the earlier input).
  * - `vote`: the direction (long, short or flat) with strictly the most votes wins, sized by its
  *   voters' mean strength; a tie for the most votes is flat.
@@ -50,6 +57,7 @@ export function resolveConflict(policy: ConflictPolicy, inputs: readonly Conflic
       let sum = 0;
       for (const input of inputs) sum += (equal ? 1 : input.weight) * input.direction * input.strength;
       const target = sum / (equal ? inputs.length : weights);
+      if (Math.abs(target) <= NET_FLAT_TOLERANCE) return FLAT;
       return { target: Math.max(-1, Math.min(1, target)), winner: null };
     }
     case 'priority': {

@@ -49,6 +49,32 @@ describe('analyzeDrawdowns', () => {
     expect(long?.longestDays).toBe(4);
   });
 
+  it('treats depths equal but for rounding as a tie, whatever the scale (regression)', () => {
+    // Returns 1.9 %, −33.2 %, 16.9 %, 29.4 %, −33.2 % from 1000: two episodes of depth −0.332 on
+    // paper (1019 → 680.692 → recovery at 1029.6838…; then → 687.8288…, open), 3 bars and 1 bar.
+    // Rounding made the later one a few ulps deeper at one scale and not at another, so the
+    // deepest episode's length flipped from 2 to 1 bar when the curve was scaled by 0.001.
+    const returns = [0.019, -0.332, 0.169, 0.294, -0.332];
+    const base = [1000];
+    for (const r of returns) base.push((base[base.length - 1] ?? 0) * (1 + r));
+    for (const scale of [1, 0.001, 3, 0.007, 123.456]) {
+      const curve = base.map((value) => value * scale);
+      const result = analyzeDrawdowns(days(curve.length), curve);
+      expect(result?.top.map((p) => [p.peakIndex, p.troughIndex, p.recoveryIndex])).toEqual([
+        [1, 2, 4],
+        [4, 5, null],
+      ]);
+      expect(result?.maxDepth).toBe(result?.top[0]?.depth);
+      expect(Math.abs((result?.maxDepth ?? 0) + 0.332)).toBeLessThan(1e-12);
+      expect(computeMetrics({ equity: { time: days(curve.length), equity: curve } }).metrics.maxDrawdownBars).toBe(3);
+    }
+  });
+
+  it('ranks a depth deeper by more than the tie tolerance first', () => {
+    const result = analyzeDrawdowns(days(5), [100, 90, 100, 90 - 1e-6, 100]);
+    expect(result?.top.map((p) => p.peakIndex)).toEqual([2, 0]);
+  });
+
   it('is null for an empty curve or a non-positive start', () => {
     expect(analyzeDrawdowns([], [])).toBeNull();
     expect(analyzeDrawdowns([0, 1], [0, 1])).toBeNull();

@@ -3,6 +3,22 @@ import type { DrawdownPeriod } from './types';
 const DAY_MS = 86_400_000;
 
 /**
+ * Two drawdowns whose trough-to-peak ratios `V_trough / V_peak` differ by less than this,
+ * relative to the larger ratio, are a tie, and the earlier episode ranks first. The ratios are
+ * quotients of products of many returns, so two episodes that are equally deep on paper differ
+ * in their last bits, and which one those bits favour changes when the curve is scaled or summed
+ * in another order. Rounding noise on curves of millions of bars stays below 1e-12; a real
+ * difference is far above 1e-10. Comparing ratios relatively (not depths absolutely) keeps
+ * near-total losses apart: −99.99999996 % and −99.99999986 % are not a tie.
+ */
+export const DRAWDOWN_TIE_TOLERANCE = 1e-10;
+
+/** True when trough/peak ratio `a` ranks before ratio `b`: deeper by more than the tie tolerance. */
+function deeper(a: number, b: number): boolean {
+  return a < b - DRAWDOWN_TIE_TOLERANCE * Math.max(a, b);
+}
+
+/**
  * The underwater curve `D_t = V_t / max_{s≤t} V_s − 1` of an equity curve (0 at a new high,
  * negative below it); NaN where the high-water mark is not positive.
  */
@@ -19,9 +35,15 @@ export function drawdownSeries(equity: ArrayLike<number>): Float64Array {
 
 /** What {@link analyzeDrawdowns} finds. */
 export interface DrawdownAnalysis {
-  /** Depth of the deepest episode (a negative fraction), 0 when the curve never falls. */
+  /**
+   * Depth of the deepest episode (a negative fraction), 0 when the curve never falls. Among
+   * episodes tied within {@link DRAWDOWN_TIE_TOLERANCE}, the earliest one's depth.
+   */
   readonly maxDepth: number;
-  /** The deepest episodes, deepest first; ties keep the earlier episode first. */
+  /**
+   * The deepest episodes, deepest first; episodes whose depths tie within
+   * {@link DRAWDOWN_TIE_TOLERANCE} keep the earlier episode first.
+   */
   readonly top: DrawdownPeriod[];
   /** Bars and calendar days of the longest episode (the earlier one on ties), 0 without one. */
   readonly longestBars: number;
@@ -47,11 +69,11 @@ export function analyzeDrawdowns(
   const topPeak = new Int32Array(topCount);
   const topTrough = new Int32Array(topCount);
   const topRecovery = new Int32Array(topCount);
-  const topDepth = new Float64Array(topCount);
+  const topRatio = new Float64Array(topCount);
   let topSize = 0;
   let longestBars = 0;
   let longestDays = 0;
-  let maxDepth = 0;
+  let maxRatio = 1;
 
   let peakIndex = 0;
   let peakValue = first;
@@ -60,28 +82,28 @@ export function analyzeDrawdowns(
   let troughValue = first;
 
   const close = (recoveryIndex: number) => {
-    const depth = troughValue / peakValue - 1;
+    const ratio = troughValue / peakValue;
     const endIndex = recoveryIndex >= 0 ? recoveryIndex : length - 1;
     const bars = endIndex - peakIndex;
-    if (depth < maxDepth) maxDepth = depth;
+    if (deeper(ratio, maxRatio) || (maxRatio === 1 && ratio < 1)) maxRatio = ratio;
     if (bars > longestBars) {
       longestBars = bars;
       longestDays = ((time[endIndex] ?? 0) - (time[peakIndex] ?? 0)) / DAY_MS;
     }
     if (topCount === 0) return;
-    if (topSize === topCount && !(depth < (topDepth[topSize - 1] ?? 0))) return;
+    if (topSize === topCount && !deeper(ratio, topRatio[topSize - 1] ?? 1)) return;
     let slot = topSize < topCount ? topSize++ : topSize - 1;
-    while (slot > 0 && depth < (topDepth[slot - 1] ?? 0)) {
+    while (slot > 0 && deeper(ratio, topRatio[slot - 1] ?? 1)) {
       topPeak[slot] = topPeak[slot - 1] ?? 0;
       topTrough[slot] = topTrough[slot - 1] ?? 0;
       topRecovery[slot] = topRecovery[slot - 1] ?? 0;
-      topDepth[slot] = topDepth[slot - 1] ?? 0;
+      topRatio[slot] = topRatio[slot - 1] ?? 1;
       slot--;
     }
     topPeak[slot] = peakIndex;
     topTrough[slot] = troughIndex;
     topRecovery[slot] = recoveryIndex;
-    topDepth[slot] = depth;
+    topRatio[slot] = ratio;
   };
 
   for (let t = 1; t < length; t++) {
@@ -103,6 +125,8 @@ export function analyzeDrawdowns(
     }
   }
   if (inDrawdown) close(-1);
+  // Near-ties can chain (a ~ b ~ c, a !~ c): the ranked list decides, so both name one episode.
+  if (topSize > 0) maxRatio = topRatio[0] ?? maxRatio;
 
   const top: DrawdownPeriod[] = [];
   for (let k = 0; k < topSize; k++) {
@@ -118,10 +142,10 @@ export function analyzeDrawdowns(
       peakIndex: peak,
       troughIndex: trough,
       recoveryIndex: recovery >= 0 ? recovery : null,
-      depth: topDepth[k] ?? Number.NaN,
+      depth: (topRatio[k] ?? Number.NaN) - 1,
       bars: end - peak,
       days: ((time[end] ?? Number.NaN) - peakTime) / DAY_MS,
     });
   }
-  return { maxDepth, top, longestBars, longestDays };
+  return { maxDepth: maxRatio - 1, top, longestBars, longestDays };
 }

@@ -52,7 +52,7 @@ describe.runIf(available)('HTML report in Chromium', () => {
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     directory = await mkdtemp(join(tmpdir(), 'ensemble-report-browser-'));
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await browser.close();
@@ -73,8 +73,10 @@ describe.runIf(available)('HTML report in Chromium', () => {
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     page.on('request', (request) => requests.push(request.url()));
     const url = pathToFileURL(path).href;
+    // Generous: a page of charts renders in about a second here, but CI may share its cores.
+    page.setDefaultTimeout(120_000);
     await page.goto(url);
-    await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 90_000 });
+    await page.waitForSelector('body[data-charts-ready="true"]');
     return { page, consoleErrors, consoleWarnings, requests, url };
   }
 
@@ -170,7 +172,7 @@ describe.runIf(available)('HTML report in Chromium', () => {
     expect(report.consoleWarnings).toEqual([]);
     expect(report.requests).toEqual([report.url]);
     await page.close();
-  }, 180_000);
+  }, 300_000);
 
   it('renders a single-strategy report with the sleeve sections left out', async () => {
     const input = buildSmallRun();
@@ -189,5 +191,5 @@ describe.runIf(available)('HTML report in Chromium', () => {
     expect(report.consoleErrors).toEqual([]);
     expect(report.requests).toEqual([report.url]);
     await report.page.close();
-  }, 120_000);
+  }, 300_000);
 });

@@ -44,7 +44,7 @@ describe.runIf(available)('the demo reports in Chromium', () => {
     const code = await main(['node', 'ensemble', 'demo', '--out', out], io);
     expect(code, io.err()).toBe(0);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await browser.close();
@@ -62,8 +62,10 @@ describe.runIf(available)('the demo reports in Chromium', () => {
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('request', (request) => requests.push(request.url()));
     const url = pathToFileURL(path).href;
+    // Generous: a page of charts renders in about a second here, but CI may share its cores.
+    page.setDefaultTimeout(120_000);
     await page.goto(url);
-    await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 90_000 });
+    await page.waitForSelector('body[data-charts-ready="true"]');
 
     const charts = page.locator('[data-chart]');
     const count = await charts.count();
@@ -88,5 +90,5 @@ describe.runIf(available)('the demo reports in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, `demo-${name}-top.png`) });
     await page.screenshot({ path: join(ARTIFACTS, `demo-${name}.png`), fullPage: true });
     await page.close();
-  }, 120_000);
+  }, 240_000);
 });
