@@ -97,7 +97,7 @@ export {
   toRebalanceRule,
 } from './config';
 export type { ConflictInput, ConflictOutcome } from './conflicts';
-export { resolveConflict } from './conflicts';
+export { NET_FLAT_TOLERANCE, resolveConflict } from './conflicts';
 export type { Attribution, AttributionInput, AttributionPeriod } from './attribution';
 export { computeAttribution } from './attribution';
 export type {

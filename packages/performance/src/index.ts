@@ -25,4 +25,4 @@ export { DEFAULT_PERIODS_PER_YEAR, inferPeriodsPerYear, medianSpacingMs } from '
 export type { CalendarPeriod } from './calendar-returns';
 export { calendarReturns } from './calendar-returns';
 export type { DrawdownAnalysis } from './drawdowns';
-export { analyzeDrawdowns, drawdownSeries } from './drawdowns';
+export { DRAWDOWN_TIE_TOLERANCE, analyzeDrawdowns, drawdownSeries } from './drawdowns';
