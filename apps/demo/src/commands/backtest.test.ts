@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -554,5 +554,13 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--html', '-'], '--html -: cannot write to stdout');
     await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--md', 'same.out', '--html', 'same.out'], 'two outputs would write the same file');
     expect(existsSync(path.join(fixtures, 'same.out'))).toBe(false);
+  });
+
+  it('the same file through a symbolic link to its directory', async () => {
+    const directory = mkdtempSync(path.join(scratch, 'real-'));
+    const link = `${directory}-link`;
+    symlinkSync(directory, link);
+    await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--md', path.join(directory, 'report.md'), '--html', path.join(link, 'report.md')], `--html ${path.join(link, 'report.md')} --md ${path.join(directory, 'report.md')}: two outputs would write the same file (${path.join(directory, 'report.md')}); give each its own path`);
+    expect(readdirSync(directory)).toEqual([]);
   });
 });

@@ -19,7 +19,8 @@ import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
 import type { LogLevel } from '../logger';
 import { globalOptions } from '../options';
-import { checkOutputPath, writeFilesAtomic } from '../write-file';
+import { checkOutputTargets } from '../output-targets';
+import { writeFilesAtomic } from '../write-file';
 
 const EXAMPLES = `
 Examples:
@@ -149,9 +150,7 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
       const logger = createCliLogger(io, backtestLogLevel(command), { json: globalOptions(command).logJson === true });
       const plan = planBacktest({ ...flags, param: flags.param ?? [], symbol: flags.symbol ?? [] }, io.cwd);
       const { json, html, md } = plan.outputs;
-      if (json !== undefined && json !== '-') await checkOutputPath(json, '--json');
-      if (html !== undefined) await checkOutputPath(html, '--html');
-      if (md !== undefined) await checkOutputPath(md, '--md');
+      await checkOutputTargets(plan.targets);
 
       const run = await executeBacktest(plan, io, logger);
       const files = await renderBacktestFiles(run, { json: json === '-' ? undefined : json, html, md }, logger);

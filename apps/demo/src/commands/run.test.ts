@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -277,6 +277,29 @@ describe('ensemble run: bad input exits 2 before any work, naming what and where
     expect(code).toBe(2);
     expect(err).toContain('--html: cannot write');
     expect(existsSync(path.join(scratch, 'no-such-dir'))).toBe(false);
+  });
+
+  it('two outputs naming one file exit 2 naming every flag, and write nothing', async () => {
+    const directory = freshDirectory();
+    const config = path.join(repository, 'examples', 'stocks5-equal-weight.json');
+    const same = await run(['run', '--config', config, '--json', 'same.json', '--html', 'same.json', '--md', './same.json'], { cwd: directory });
+    expect(same.code).toBe(2);
+    expect(same.err).toContain('--json same.json --md ./same.json --html same.json: two outputs would write the same file; give each its own path');
+    expect(same.out).toBe('');
+    expect(readdirSync(directory)).toEqual([]);
+
+    // The same directory through a symbolic link.
+    symlinkSync(directory, path.join(scratch, `link-${path.basename(directory)}`));
+    const linked = path.join(scratch, `link-${path.basename(directory)}`, 'result.json');
+    const viaLink = await run(['run', '--config', config, '--json', path.join(directory, 'result.json'), '--md', linked]);
+    expect(viaLink.code).toBe(2);
+    expect(viaLink.err).toContain(`--md ${linked}: two outputs would write the same file`);
+    expect(readdirSync(directory)).toEqual([]);
+
+    const stdoutMd = await run(['run', '--config', config, '--md', '-'], { cwd: directory });
+    expect(stdoutMd.code).toBe(2);
+    expect(stdoutMd.err).toContain('--md -: cannot write to stdout; give a file name (only --json accepts -)');
+    expect(readdirSync(directory)).toEqual([]);
   });
 
   it('--config is required', async () => {

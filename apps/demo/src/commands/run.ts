@@ -12,7 +12,8 @@ import type { RunOutcome } from '../run-pipeline';
 import { createProgressReporter, progressWanted } from '../run-progress';
 import { orchestratorReportInput } from '../run-report';
 import { renderRunSummary } from '../run-summary';
-import { checkOutputPath } from '../write-file';
+import { FlagProblems } from '../flags';
+import { checkOutputTargets, resolveOutputFlags } from '../output-targets';
 
 const EXAMPLES = `
 Examples:
@@ -81,13 +82,22 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
       const level = runLogLevel(command);
       const logger = createCliLogger(io, level, { json: globalOptions(command).logJson === true });
       const loaded = await loadRunConfigFile(flags.config, { cwd: io.cwd });
-      const target = (file: string | undefined) => (file === undefined || file === '-' ? file : path.resolve(io.cwd, file));
-      const json = target(flags.json);
-      const md = target(flags.md);
-      const html = target(flags.html);
-      if (json !== undefined && json !== '-') await checkOutputPath(json, '--json');
-      if (md !== undefined) await checkOutputPath(md, '--md');
-      if (html !== undefined) await checkOutputPath(html, '--html');
+      const problems = new FlagProblems();
+      const targets = resolveOutputFlags(
+        problems,
+        [
+          { flag: '--json', value: flags.json, stdout: true },
+          { flag: '--md', value: flags.md },
+          { flag: '--html', value: flags.html },
+        ],
+        io.cwd,
+      );
+      problems.throwIfAny();
+      await checkOutputTargets(targets);
+      const target = (flag: string) => targets.find((entry) => entry.flag === flag)?.path;
+      const json = target('--json');
+      const md = target('--md');
+      const html = target('--html');
 
       const progress = createProgressReporter(io.stderr, { enabled: progressWanted(io, { progress: flags.progress, logLevel: level }), label: 'run' });
       let outcome: RunOutcome;
