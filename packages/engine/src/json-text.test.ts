@@ -80,6 +80,21 @@ describe('jsonTextChunks', () => {
     expect(JsonRows.from([3, 4], (value, index) => value * 10 + index).toArray()).toEqual([30, 41]);
   });
 
+  it('JsonRows across batches: elements with toJSON (given their index), nested rows, holes and skipped values', () => {
+    const element = (index: number): unknown => {
+      if (index % 97 === 5) return { toJSON: (key: string) => ({ key, toJSON: () => 'left alone' }) };
+      if (index % 89 === 3) return new JsonRows(3, (inner) => ({ inner, of: index }));
+      if (index % 83 === 1) return { toJSON: (key: string) => `key ${key}` };
+      if (index % 79 === 2) return undefined;
+      if (index % 73 === 4) return [index, { deep: [index, null] }];
+      return { index, time: new Date(Date.UTC(2020, 0, 1) + index * 60_000), value: index / 7, nothing: undefined };
+    };
+    for (const length of [0, 1, 255, 256, 257, 700]) {
+      const document = { before: 1, rows: new JsonRows(length, element), nested: { deeper: [new JsonRows(length, element)] }, after: [2] };
+      for (const indent of INDENTS) expect(streamed(document, indent, 100)).toBe(JSON.stringify(document, null, indent));
+    }
+  });
+
   it('yields chunks of at least chunkSize characters but the last', () => {
     const value = Array.from({ length: 1000 }, (_, i) => ({ i, text: 'x'.repeat(i % 17) }));
     const chunks = [...jsonTextChunks(value, { chunkSize: 1000 })];

@@ -1,9 +1,11 @@
 /**
  * A long JSON array whose elements are built one at a time, when they are written: `at(i)` makes
- * element `i`. {@link jsonTextChunks} writes it element by element without ever holding the array;
- * `JSON.stringify` sees it through `toJSON` as the array of every element, so both give the same
- * text. Used by the result serialisers for curves, fills and trades, whose arrays of objects can be
- * larger than the memory or the longest string a JavaScript engine allows.
+ * element `i`. {@link jsonTextChunks} writes it a few hundred elements at a time without ever
+ * holding the array; `JSON.stringify` sees it through `toJSON` as the array of every element, so
+ * both give the same text. Used by the result serialisers for curves, fills, trades and events,
+ * whose arrays of objects can be larger than the memory or the longest string a JavaScript engine
+ * allows. Elements should be small (a point, a fill): each batch of them is written by one
+ * `JSON.stringify` call, so rows nested inside an element are made whole.
  */
 export class JsonRows<T> {
   /** Number of elements. */
@@ -100,7 +102,17 @@ interface ArrayFrame {
   readonly read: (index: number) => unknown;
   readonly length: number;
   readonly indent: string;
+  /** Whether the elements are written in batches by `JSON.stringify` (the elements of a {@link JsonRows}). */
+  readonly batched: boolean;
   index: number;
+}
+
+/** Elements of a {@link JsonRows} given to one `JSON.stringify` call. */
+const ROW_BATCH = 256;
+
+/** Whether `JSON.stringify` would call a `toJSON` of `value` itself (so it must be resolved with its own key, one at a time). */
+function hasToJson(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function';
 }
 
 interface ObjectFrame {
@@ -115,11 +127,12 @@ interface ObjectFrame {
 /**
  * The JSON text of `value` in chunks of about `chunkSize` characters: exactly what
  * `JSON.stringify(value, null, indent)` returns, joined (nothing for a value it leaves out, such as
- * `undefined`), but written piece by piece, with {@link JsonRows} element by element, so the text —
- * and the arrays of a {@link JsonRows} — never exist whole in memory. Same rules as
- * `JSON.stringify`: `toJSON` (with the key), non-finite numbers as `null`, `-0` as `0`, `undefined`,
- * functions and symbols left out of objects and `null` in arrays, lone surrogates escaped; a
- * circular structure throws a `TypeError`. No replacer.
+ * `undefined`), but made piece by piece as the chunks are read — objects and arrays member by
+ * member, {@link JsonRows} in batches of 256 elements — so neither the text nor the arrays of a
+ * {@link JsonRows} ever exist whole in memory. Same rules as `JSON.stringify`: `toJSON` (with the
+ * key), non-finite numbers as `null`, `-0` as `0`, `undefined`, functions and symbols left out of
+ * objects and `null` in arrays, lone surrogates escaped; a circular structure throws a `TypeError`.
+ * No replacer.
  */
 export function* jsonTextChunks(value: unknown, options: JsonTextOptions = {}): Generator<string, void, undefined> {
   const gap = gapOf(options.indent);
@@ -146,7 +159,15 @@ export function* jsonTextChunks(value: unknown, options: JsonTextOptions = {}): 
       }
       text += '[';
       open.add(resolved);
-      stack.push({ kind: 'array', value: resolved, read: rows === null ? (index) => array[index] : (index) => rows.at(index), length, indent, index: 0 });
+      stack.push({
+        kind: 'array',
+        value: resolved,
+        read: rows === null ? (index) => array[index] : (index) => rows.at(index),
+        length,
+        indent,
+        batched: rows !== null,
+        index: 0,
+      });
       return;
     }
     open.add(resolved);
@@ -164,12 +185,39 @@ export function* jsonTextChunks(value: unknown, options: JsonTextOptions = {}): 
         text += gap === '' ? ']' : `\n${frame.indent}]`;
         open.delete(frame.value);
         stack.pop();
-      } else {
+      } else if (!frame.batched) {
         const index = frame.index++;
         const element = resolve(frame.read(index), String(index));
         if (index > 0) text += ',';
         if (gap !== '') text += `\n${inner}`;
         write(isSkipped(element) ? null : element, inner);
+      } else {
+        // The elements of JsonRows are small: a batch of them is one native JSON.stringify call,
+        // its brackets dropped and its lines indented to this depth. An element JSON.stringify
+        // would treat differently alone (a `toJSON` left after resolving, or rows) ends the batch.
+        const start = frame.index;
+        const batch: unknown[] = [];
+        let alone: { readonly value: unknown } | null = null;
+        while (frame.index < frame.length && batch.length < ROW_BATCH) {
+          const index = frame.index++;
+          const element = resolve(frame.read(index), String(index));
+          if (hasToJson(element) || element instanceof JsonRows) {
+            alone = { value: element };
+            break;
+          }
+          batch.push(element);
+        }
+        if (batch.length > 0) {
+          if (start > 0) text += ',';
+          const json = JSON.stringify(batch, null, gap);
+          if (gap === '') text += json.slice(1, -1);
+          else text += frame.indent === '' ? json.slice(1, -2) : json.slice(1, -2).replaceAll('\n', `\n${frame.indent}`);
+        }
+        if (alone !== null) {
+          if (start + batch.length > 0) text += ',';
+          if (gap !== '') text += `\n${inner}`;
+          write(alone.value, inner);
+        }
       }
     } else {
       let element: unknown;
