@@ -6,7 +6,7 @@ import type { BarSeries, Logger } from '@ensemble/protocol';
 import { ConfigError, DataValidationError, isPortfolioStrategy } from '@ensemble/protocol';
 import { runBacktest } from '@ensemble/engine';
 import { computeMetrics } from '@ensemble/performance';
-import { backtestJsonText, renderBacktestFiles } from '../backtest-files';
+import { backtestJsonChunks, renderBacktestFiles } from '../backtest-files';
 import { DEFAULT_TRADES_SHOWN, planBacktest } from '../backtest-options';
 import type { BacktestFlags, BacktestPlan } from '../backtest-options';
 import { renderBacktestSummary } from '../backtest-report';
@@ -20,7 +20,7 @@ import { createCliLogger } from '../logger';
 import type { LogLevel } from '../logger';
 import { globalOptions } from '../options';
 import { checkOutputTargets } from '../output-targets';
-import { writeFilesAtomic } from '../write-file';
+import { writeChunks, writeFilesAtomic } from '../write-file';
 
 const EXAMPLES = `
 Examples:
@@ -156,9 +156,9 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
       const files = await renderBacktestFiles(run, { json: json === '-' ? undefined : json, html, md }, logger);
       const summarySink = json === '-' ? io.stderr : io.stdout;
       const summary = renderBacktestSummary(run, { palette: paletteFor(io, summarySink), tradesShown: plan.tradesShown });
-      await writeFilesAtomic(files);
-      if (json === '-') io.stdout.write(backtestJsonText(run));
+      const written = await writeFilesAtomic(files);
+      if (json === '-') await writeChunks(io.stdout, backtestJsonChunks(run));
       summarySink.write(summary);
-      for (const file of files) summarySink.write(`wrote ${file.path} (${formatCount(Buffer.byteLength(file.content, 'utf8'))} bytes)\n`);
+      for (const file of written) summarySink.write(`wrote ${file.path} (${formatCount(file.bytes)} bytes)\n`);
     });
 }

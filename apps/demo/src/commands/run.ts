@@ -6,7 +6,7 @@ import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
 import type { LogLevel } from '../logger';
 import { globalOptions } from '../options';
-import { runJsonText, writeRunOutputs } from '../run-files';
+import { runJsonChunks, writeRunOutputs } from '../run-files';
 import { executeRun, loadRunConfigFile, runBenchmark } from '../run-pipeline';
 import type { RunOutcome } from '../run-pipeline';
 import { createProgressReporter, progressWanted } from '../run-progress';
@@ -14,6 +14,7 @@ import { orchestratorReportInput } from '../run-report';
 import { renderRunSummary } from '../run-summary';
 import { FlagProblems } from '../flags';
 import { checkOutputTargets, resolveOutputFlags } from '../output-targets';
+import { writeChunks } from '../write-file';
 
 const EXAMPLES = `
 Examples:
@@ -111,7 +112,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
       const summarySink = json === '-' ? io.stderr : io.stdout;
       const summary = renderRunSummary(result, paletteFor(io, summarySink), { source: loaded.source });
       const written = await writeRunOutputs({ json: json === '-' ? undefined : json, md, html }, result, reportInput, { logger });
-      if (json === '-') io.stdout.write(runJsonText(result));
+      if (json === '-') await writeChunks(io.stdout, runJsonChunks(result));
       summarySink.write(summary);
       for (const file of written) summarySink.write(`wrote ${flags[file.kind] ?? file.path} (${formatCount(file.bytes)} bytes)\n`);
     });
