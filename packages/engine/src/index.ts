@@ -1,6 +1,6 @@
 export type { AccountFill, AccountOptions, OpenPosition } from './account';
 export { Account } from './account';
-export type { BacktestEngineOptions, BacktestOptions } from './backtest-engine';
+export type { BacktestEngineOptions, BacktestOptions, BacktestProgress } from './backtest-engine';
 export { BacktestEngine, runBacktest } from './backtest-engine';
 export type { BrokerOptions, BrokerOrder, BrokerStats, OrderEvent, RejectedOrder, ShrunkOrder } from './broker';
 export { Broker, logOrderRejected, logOrderShrunk } from './broker';
