@@ -564,3 +564,37 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     expect(readdirSync(directory)).toEqual([]);
   });
 });
+
+describe('ensemble backtest: progress', () => {
+  const data = ['backtest', '--data', path.join(fixtures, 'valid-prices.csv'), '--symbol', 'AAA', '--strategy', 'buy-and-hold'];
+
+  it('a pipe gets nothing but the results: no progress on a non-terminal stderr', async () => {
+    const json = target();
+    const { code, out, err } = await run([...data, '--json', json, '--md', target('md')]);
+    expect(code).toBe(0);
+    expect(err).toBe('');
+    expect(out).toContain('Final equity');
+    expect(out).toContain(`wrote ${json}`);
+    const piped = await run([...data, '--json', '-']);
+    expect(JSON.parse(piped.out)).toMatchObject({ kind: 'backtest' });
+    expect(piped.err).toContain('Final equity');
+    expect(piped.err).not.toMatch(/load|\[█|░/);
+  });
+
+  it('a terminal stderr shows the loading, the run and the writing, each cleared when done; --no-progress none', async () => {
+    const terminal = { isTTY: true, columns: 120, rows: 30, written: [] as string[], write(text: string) { this.written.push(text); return true; }, on: () => undefined };
+    const io = { ...createCapturedIo({ cwd: scratch, env: {} }), stderr: terminal };
+    const json = target();
+    expect(await main(['node', 'ensemble', ...data, '--json', json], io)).toBe(0);
+    const drawn = terminal.written.join('');
+    expect(drawn).toMatch(/load {2}\[█+\] 100% \| 0\.0\/0\.0 MB/);
+    expect(drawn).toMatch(/run {3}\[[█░]+\] \d+% \| \d\/3 bars \| ETA /);
+    expect(drawn).toMatch(/write 0\.0 MB/);
+    expect(terminal.written.at(-1)).toBe('\u001b[2K');
+    expect(io.out()).toContain('Final equity');
+
+    terminal.written.length = 0;
+    expect(await main(['node', 'ensemble', ...data, '--json', target(), '--no-progress'], io)).toBe(0);
+    expect(terminal.written).toEqual([]);
+  });
+});

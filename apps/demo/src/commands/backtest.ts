@@ -19,6 +19,8 @@ import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
 import type { LogLevel } from '../logger';
 import { globalOptions } from '../options';
+import { NO_PROGRESS, countOnly, progressPhases, progressWanted, withProgress } from '../progress';
+import type { ProgressPhases } from '../progress';
 import { checkOutputTargets } from '../output-targets';
 import { writeChunks, writeFilesAtomic } from '../write-file';
 
@@ -35,7 +37,9 @@ parameters, data) — reported before any data is loaded where possible, with no
 (--debug adds it). No result file is written unless the whole run succeeds; files are written
 atomically (a temporary file in the same directory, then renamed).
 
-With --json -, the JSON goes to stdout and the summary to stderr.
+With --json -, the JSON goes to stdout and the summary to stderr. When stderr is a terminal, the
+loading (MB), the run (bars, time left) and the writing (MB) show their progress on it
+(--no-progress turns it off); in a pipe nothing but the summary is written.
 Strategies and their parameters: ensemble strategies [NAME].`;
 
 /** A `no-data` problem (nothing between --from and --to) as a problem of those flags; any other error unchanged. */
@@ -49,10 +53,13 @@ function rangeProblem(error: unknown, plan: BacktestPlan): unknown {
 
 /**
  * Loads the data of `plan`, selects the traded symbols and the benchmark, runs the engine and
- * measures the result. Throws the packages' typed errors (bad data: exit 2; a failed run: exit 1).
+ * measures the result, showing the loading and running on `phases` (nothing by default). Throws
+ * the packages' typed errors (bad data: exit 2; a failed run: exit 1).
  */
-export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Logger): Promise<BacktestRun> {
-  const { data: loaded, dataset } = await loadDataSource(plan.source, { format: plan.format, from: plan.from, to: plan.to, logger }, io).catch((error: unknown) => {
+export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Logger, phases: ProgressPhases = NO_PROGRESS): Promise<BacktestRun> {
+  const { data: loaded, dataset } = await withProgress(phases, 'load ', 'bytes', (onProgress) =>
+    loadDataSource(plan.source, { format: plan.format, from: plan.from, to: plan.to, logger, onProgress }, io),
+  ).catch((error: unknown) => {
     throw rangeProblem(error, plan);
   });
   let data: MarketData;
@@ -78,7 +85,9 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
   }
   const strategy = plan.strategy.strategy;
   const { rebalance, ...engine } = plan.engine;
-  const result = runBacktest({ series: data.series, strategy, ...engine, ...(rebalance === null ? {} : { rebalance }), logger });
+  const result = await withProgress(phases, 'run  ', 'bars', (onProgress) =>
+    runBacktest({ series: data.series, strategy, ...engine, ...(rebalance === null ? {} : { rebalance }), logger, onProgress }),
+  );
   const performance = computeMetrics(
     { equity: result.equity, trades: result.trades, fills: result.fills },
     {
@@ -145,19 +154,22 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
     .option('--json <file>', 'write the JSON result (config, equity curve, fills, trades, metrics); - writes it to stdout')
     .option('--html <file>', 'write a self-contained HTML tearsheet')
     .option('--md <file>', 'write a Markdown report')
+    .option('--no-progress', 'do not show progress (it is shown only when stderr is a terminal)')
     .addHelpText('after', EXAMPLES)
-    .action(async (flags: Omit<BacktestFlags, 'param' | 'symbol'> & { param?: string[]; symbol?: string[] }, command: Command) => {
-      const logger = createCliLogger(io, backtestLogLevel(command), { json: globalOptions(command).logJson === true });
+    .action(async (flags: Omit<BacktestFlags, 'param' | 'symbol'> & { param?: string[]; symbol?: string[]; progress: boolean }, command: Command) => {
+      const level = backtestLogLevel(command);
+      const logger = createCliLogger(io, level, { json: globalOptions(command).logJson === true });
       const plan = planBacktest({ ...flags, param: flags.param ?? [], symbol: flags.symbol ?? [] }, io.cwd);
       const { json, html, md } = plan.outputs;
       await checkOutputTargets(plan.targets);
+      const phases = progressPhases(io.stderr, progressWanted(io, { progress: flags.progress, logLevel: level }));
 
-      const run = await executeBacktest(plan, io, logger);
+      const run = await executeBacktest(plan, io, logger, phases);
       const files = await renderBacktestFiles(run, { json: json === '-' ? undefined : json, html, md }, logger);
       const summarySink = json === '-' ? io.stderr : io.stdout;
       const summary = renderBacktestSummary(run, { palette: paletteFor(io, summarySink), tradesShown: plan.tradesShown });
-      const written = await writeFilesAtomic(files);
-      if (json === '-') await writeChunks(io.stdout, backtestJsonChunks(run));
+      const written = await withProgress(phases, 'write', 'bytes', (onProgress) => writeFilesAtomic(files, { onProgress: countOnly(onProgress) }));
+      if (json === '-') await withProgress(phases, 'write', 'bytes', (onProgress) => writeChunks(io.stdout, backtestJsonChunks(run), countOnly(onProgress)));
       summarySink.write(summary);
       for (const file of written) summarySink.write(`wrote ${file.path} (${formatCount(file.bytes)} bytes)\n`);
     });

@@ -309,6 +309,33 @@ describe('ensemble run: bad input exits 2 before any work, naming what and where
   });
 });
 
+describe('ensemble run: progress', () => {
+  it('a terminal stderr shows the loading of a data file, the run and the writing; a pipe nothing', async () => {
+    const directory = freshDirectory();
+    writeFileSync(path.join(directory, 'prices.csv'), readFileSync(fileURLToPath(new URL('../__fixtures__/valid-prices.csv', import.meta.url))));
+    writeConfig(directory, {
+      data: { file: 'prices.csv' },
+      strategies: [
+        { id: 'hold-a', strategy: 'buy-and-hold', symbols: ['AAA'] },
+        { id: 'hold-b', strategy: 'buy-and-hold', symbols: ['BBB'] },
+      ],
+    });
+    const terminal = { isTTY: true, columns: 120, rows: 30, written: [] as string[], write(text: string) { this.written.push(text); return true; }, on: () => undefined };
+    const io = { ...createCapturedIo({ cwd: directory, env: {} }), stderr: terminal };
+    expect(await main(['node', 'ensemble', 'run', '--config', 'run.json', '--json', 'result.json'], io)).toBe(0);
+    const drawn = terminal.written.join('');
+    expect(drawn).toMatch(/load {2}\[█+\] 100% \| 0\.0\/0\.0 MB/);
+    expect(drawn).toMatch(/run {3}\[[█░]+\] \d+% \| \d\/4 bars \| ETA /);
+    expect(drawn).toMatch(/write 0\.0 MB/);
+    expect(terminal.written.at(-1)).toBe('\u001b[2K');
+    expect(io.out()).toContain('wrote result.json');
+
+    const piped = await run(['run', '--config', 'run.json', '--json', 'again.json'], { cwd: directory });
+    expect(piped.code).toBe(0);
+    expect(piped.err).toBe('');
+  });
+});
+
 describe('ensemble run: logs', () => {
   it('are off by default; --log-level info writes the orchestrator\'s structured events as JSON lines on stderr', async () => {
     const quiet = await run(['run', '--config', 'examples/stocks5-60-40.json']);
