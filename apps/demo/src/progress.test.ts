@@ -3,17 +3,17 @@ import { createCapturedIo } from './io';
 import type { CliIo } from './io';
 import { countOnly, createProgressReporter, progressLine, progressPhases, progressWanted, secondsLeft, withProgress } from './progress';
 
-/** A stand-in terminal: `isTTY`, a width, and everything written kept. */
+/** A stand-in terminal: a captured stderr that claims to be one, and every write kept. */
 function fakeTerminal() {
-  const written: string[] = [];
-  return { isTTY: true, columns: 100, rows: 30, write: (text: string) => written.push(text), on: () => undefined, written };
+  const io = createCapturedIo({ terminal: true });
+  return { stream: io.stderr, written: io.errWrites };
 }
 
 describe('progressWanted', () => {
   it('only on a terminal stderr, with progress on and no info/debug logs sharing it', () => {
     const pipe = createCapturedIo();
     expect(progressWanted(pipe, { progress: true })).toBe(false);
-    const tty: CliIo = { ...pipe, stderr: fakeTerminal() };
+    const tty: CliIo = { ...pipe, stderr: fakeTerminal().stream };
     expect(progressWanted(tty, { progress: true })).toBe(true);
     expect(progressWanted(tty, { progress: true, logLevel: 'silent' })).toBe(true);
     expect(progressWanted(tty, { progress: false })).toBe(false);
@@ -54,31 +54,31 @@ describe('progressLine', () => {
 describe('createProgressReporter', () => {
   it('disabled: no callback, nothing written', () => {
     const terminal = fakeTerminal();
-    const reporter = createProgressReporter(terminal, { enabled: false, label: 'run' });
+    const reporter = createProgressReporter(terminal.stream, { enabled: false, label: 'run' });
     expect(reporter.onProgress).toBeUndefined();
     reporter.stop();
-    expect(terminal.written).toEqual([]);
+    expect(terminal.written()).toEqual([]);
   });
 
   it('enabled: draws the bar from the first update and stops once', () => {
     const terminal = fakeTerminal();
-    const reporter = createProgressReporter(terminal, { enabled: true, label: 'run' });
+    const reporter = createProgressReporter(terminal.stream, { enabled: true, label: 'run' });
     reporter.onProgress?.(50, 200);
-    const drawn = terminal.written.join('');
+    const drawn = terminal.written().join('');
     expect(drawn).toContain('run [');
     expect(drawn).toContain('25% | 50/200 bars');
     reporter.stop();
     reporter.stop();
-    const after = terminal.written.length;
+    const after = terminal.written().length;
     reporter.onProgress?.(200, 200);
-    expect(terminal.written).toHaveLength(after);
+    expect(terminal.written()).toHaveLength(after);
   });
 
   it('bytes without a total: the amount written so far', () => {
     const terminal = fakeTerminal();
-    const reporter = createProgressReporter(terminal, { enabled: true, label: 'write', unit: 'bytes' });
+    const reporter = createProgressReporter(terminal.stream, { enabled: true, label: 'write', unit: 'bytes' });
     countOnly(reporter.onProgress)?.(1_500_000);
-    expect(terminal.written.join('')).toContain('write 1.5 MB');
+    expect(terminal.written().join('')).toContain('write 1.5 MB');
     reporter.stop();
   });
 });
@@ -86,20 +86,20 @@ describe('createProgressReporter', () => {
 describe('withProgress', () => {
   it('hands the phase its callback and stops the display when the work ends or fails', async () => {
     const terminal = fakeTerminal();
-    const phases = progressPhases(terminal, true);
+    const phases = progressPhases(terminal.stream, true);
     await expect(
       withProgress(phases, 'load ', 'bytes', (onProgress) => {
         onProgress?.(10_000_000, 40_000_000);
         throw new Error('bad row');
       }),
     ).rejects.toThrow('bad row');
-    const drawn = terminal.written.join('');
+    const drawn = terminal.written().join('');
     expect(drawn).toContain('load  [');
     expect(drawn).toContain('25% | 10.0/40.0 MB');
     // Stopped: the cursor is shown again and the line cleared.
     const stoppedAt = drawn.lastIndexOf('10.0/40.0 MB');
     expect(drawn.slice(stoppedAt)).toContain('\u001b[?25h');
-    expect(terminal.written.at(-1)).toBe('\u001b[2K');
-    expect(await withProgress(progressPhases(terminal, false), 'run  ', 'bars', (onProgress) => onProgress)).toBeUndefined();
+    expect(terminal.written().at(-1)).toBe('\u001b[2K');
+    expect(await withProgress(progressPhases(terminal.stream, false), 'run  ', 'bars', (onProgress) => onProgress)).toBeUndefined();
   });
 });

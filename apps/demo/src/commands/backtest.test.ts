@@ -582,19 +582,17 @@ describe('ensemble backtest: progress', () => {
   });
 
   it('a terminal stderr shows the loading, the run and the writing, each cleared when done; --no-progress none', async () => {
-    const terminal = { isTTY: true, columns: 120, rows: 30, written: [] as string[], write(text: string) { this.written.push(text); return true; }, on: () => undefined };
-    const io = { ...createCapturedIo({ cwd: scratch, env: {} }), stderr: terminal };
-    const json = target();
-    expect(await main(['node', 'ensemble', ...data, '--json', json], io)).toBe(0);
-    const drawn = terminal.written.join('');
+    const io = createCapturedIo({ cwd: scratch, terminal: true });
+    expect(await main(['node', 'ensemble', ...data, '--json', target()], io)).toBe(0);
+    const drawn = io.err();
     expect(drawn).toMatch(/load {2}\[█+\] 100% \| 0\.0\/0\.0 MB/);
     expect(drawn).toMatch(/run {3}\[[█░]+\] \d+% \| \d\/3 bars \| ETA /);
     expect(drawn).toMatch(/write 0\.0 MB/);
-    expect(terminal.written.at(-1)).toBe('\u001b[2K');
+    expect(io.errWrites().at(-1)).toBe('\u001b[2K');
     expect(io.out()).toContain('Final equity');
 
-    terminal.written.length = 0;
-    expect(await main(['node', 'ensemble', ...data, '--json', target(), '--no-progress'], io)).toBe(0);
-    expect(terminal.written).toEqual([]);
+    const quiet = createCapturedIo({ cwd: scratch, terminal: true });
+    expect(await main(['node', 'ensemble', ...data, '--json', target(), '--no-progress'], quiet)).toBe(0);
+    expect(quiet.err()).toBe('');
   });
 });

@@ -91,17 +91,13 @@ async function interruptWhileWriting(signal: 'SIGINT' | 'SIGTERM') {
 }
 
 describe('an interrupt while the result is written', () => {
-  it('SIGINT: exits 130 and leaves no temporary file', async () => {
-    const { directory, frozenWith, outcome } = await interruptWhileWriting('SIGINT');
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s: exits %i and leaves no temporary file', async (signal, code) => {
+    const { directory, frozenWith, outcome } = await interruptWhileWriting(signal);
     expect(frozenWith).toHaveLength(1);
-    expect(outcome).toEqual({ code: 130, signal: null });
-    expect(temporaryFiles(directory)).toEqual([]);
-  }, 120_000);
-
-  it('SIGTERM: exits 143 and leaves no temporary file', async () => {
-    const { directory, frozenWith, outcome } = await interruptWhileWriting('SIGTERM');
-    expect(frozenWith).toHaveLength(1);
-    expect(outcome).toEqual({ code: 143, signal: null });
+    expect(outcome).toEqual({ code, signal: null });
     expect(temporaryFiles(directory)).toEqual([]);
   }, 120_000);
 });

@@ -320,14 +320,13 @@ describe('ensemble run: progress', () => {
         { id: 'hold-b', strategy: 'buy-and-hold', symbols: ['BBB'] },
       ],
     });
-    const terminal = { isTTY: true, columns: 120, rows: 30, written: [] as string[], write(text: string) { this.written.push(text); return true; }, on: () => undefined };
-    const io = { ...createCapturedIo({ cwd: directory, env: {} }), stderr: terminal };
+    const io = createCapturedIo({ cwd: directory, terminal: true });
     expect(await main(['node', 'ensemble', 'run', '--config', 'run.json', '--json', 'result.json'], io)).toBe(0);
-    const drawn = terminal.written.join('');
+    const drawn = io.err();
     expect(drawn).toMatch(/load {2}\[█+\] 100% \| 0\.0\/0\.0 MB/);
     expect(drawn).toMatch(/run {3}\[[█░]+\] \d+% \| \d\/4 bars \| ETA /);
     expect(drawn).toMatch(/write 0\.0 MB/);
-    expect(terminal.written.at(-1)).toBe('\u001b[2K');
+    expect(io.errWrites().at(-1)).toBe('\u001b[2K');
     expect(io.out()).toContain('wrote result.json');
 
     const piped = await run(['run', '--config', 'run.json', '--json', 'again.json'], { cwd: directory });
