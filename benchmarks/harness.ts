@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 /** One benchmark case: `run` is timed; `baseline`, if given, is timed in the same process. */
@@ -19,7 +23,14 @@ export interface BenchResult {
   readonly itemsPerSecond: number;
   readonly baselineMs: number | null;
   readonly ratioToBaseline: number | null;
-  readonly peakHeapMb: number;
+  /** Memory (V8 heap + array buffers) the result of an in-process case holds; null for a child-process case. */
+  readonly peakHeapMb: number | null;
+  /** A child-process case: the peak resident memory of the measured command, and of its baseline. */
+  readonly peakRssMb: number | null;
+  readonly baselineRssMb: number | null;
+  /** A child-process case: its memory goal in words, and whether this run met it. */
+  readonly goal: string | null;
+  readonly goalMet: boolean | null;
 }
 
 declare const gc: (() => void) | undefined;
@@ -91,16 +102,121 @@ export async function measure<TContext>(
     baselineMs: baselineMs === null ? null : round(baselineMs),
     ratioToBaseline: baselineMs === null || baselineMs === 0 ? null : round(medianMs / baselineMs),
     peakHeapMb: round(peakHeapMb),
+    peakRssMb: null,
+    baselineRssMb: null,
+    goal: null,
+    goalMet: null,
   };
+}
+
+/** One run of a child process: its wall time, peak resident memory (whole process) and exit code. */
+export interface ProcessSample {
+  readonly ms: number;
+  readonly peakRssMb: number;
+  readonly exitCode: number | null;
+}
+
+const CHILD_RSS = new URL('./child-rss.ts', import.meta.url).pathname;
+
+/**
+ * Runs `node [--conditions=@ensemble/source --import tsx] …args` and returns its time and peak RSS,
+ * as the child reports it on exit (`process.resourceUsage().maxRSS`, written by `child-rss.ts`,
+ * preloaded): portable, and exact even when the peak comes just before the exit. Its stdout and
+ * stderr are discarded; a failing exit code is returned, not thrown.
+ */
+export async function sampleProcess(args: readonly string[], options: { readonly cwd?: string } = {}): Promise<ProcessSample> {
+  const directory = mkdtempSync(join(tmpdir(), 'ensemble-bench-rss-'));
+  const report = join(directory, 'rss');
+  try {
+    const start = performance.now();
+    const exitCode = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--conditions=@ensemble/source', '--import', 'tsx', '--import', CHILD_RSS, ...args], {
+        cwd: options.cwd,
+        env: { ...process.env, ENSEMBLE_BENCH_RSS_FILE: report },
+        stdio: 'ignore',
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        resolve(code);
+      });
+    });
+    const ms = performance.now() - start;
+    // A child that died of a signal (e.g. out of memory) wrote nothing: its peak is unknown.
+    const kilobytes = existsSync(report) ? Number(readFileSync(report, 'utf8')) : Number.NaN;
+    return { ms, peakRssMb: kilobytes / 1024, exitCode };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/** A memory goal of a child-process case: peak RSS at most `maxMb`, and/or at most `maxRatio` × the baseline's. */
+export interface MemoryGoal {
+  readonly maxMb?: number;
+  readonly maxRatio?: number;
+}
+
+/** A benchmark case run as a child process (the CLI), measured for its peak memory against a goal. */
+export interface MemoryCase<TContext> {
+  readonly name: string;
+  /** Items processed by one run (bars), for throughput. */
+  readonly size: number;
+  readonly goal: MemoryGoal;
+  /** Builds the inputs once (e.g. a data file); not measured. */
+  setup(): TContext | Promise<TContext>;
+  /** The measured command. */
+  run(context: TContext): Promise<ProcessSample>;
+  /** The same work without what is measured (e.g. without `--json`), for the ratio goal. */
+  baseline?(context: TContext): Promise<ProcessSample>;
+  /** Removes what `setup` made. */
+  cleanup(): void;
+}
+
+function describeGoal(goal: MemoryGoal): string {
+  const parts = [goal.maxMb === undefined ? null : `peak RSS < ${goal.maxMb} MB`, goal.maxRatio === undefined ? null : `≤ ${goal.maxRatio}× baseline RSS`];
+  return parts.filter((part) => part !== null).join(', ');
+}
+
+/**
+ * Runs a child-process case once (and its baseline once): memory, unlike time, hardly varies
+ * between runs of the same input. A command that fails counts as missing its goal.
+ */
+export async function measureMemory<TContext>(bench: MemoryCase<TContext>): Promise<BenchResult> {
+  const context = await bench.setup();
+  try {
+    const run = await bench.run(context);
+    const baseline = bench.baseline ? await bench.baseline(context) : null;
+    const rssRatio = baseline === null ? null : run.peakRssMb / baseline.peakRssMb;
+    const goalMet =
+      run.exitCode === 0 &&
+      (baseline === null || baseline.exitCode === 0) &&
+      (bench.goal.maxMb === undefined || run.peakRssMb < bench.goal.maxMb) &&
+      (bench.goal.maxRatio === undefined || (rssRatio !== null && rssRatio <= bench.goal.maxRatio));
+    return {
+      name: bench.name,
+      size: bench.size,
+      medianMs: round(run.ms),
+      itemsPerSecond: Math.round((bench.size / run.ms) * 1000),
+      baselineMs: baseline === null ? null : round(baseline.ms),
+      ratioToBaseline: baseline === null ? null : round(run.ms / baseline.ms),
+      peakHeapMb: null,
+      peakRssMb: round(run.peakRssMb),
+      baselineRssMb: baseline === null ? null : round(baseline.peakRssMb),
+      goal: describeGoal(bench.goal),
+      goalMet,
+    };
+  } finally {
+    bench.cleanup();
+  }
 }
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-/** A plain-text table of results. */
+/** A plain-text table of results, then one line per memory goal. */
 export function formatTable(results: readonly BenchResult[]): string {
-  const header = ['case', 'size', 'median ms', 'items/s', 'baseline ms', '× baseline', 'heap MB'];
+  const header = ['case', 'size', 'median ms', 'items/s', 'baseline ms', '× baseline', 'heap MB', 'RSS MB', 'baseline RSS MB'];
+  const mb = (value: number | null) => (value === null ? '—' : value.toFixed(1));
   const rows = results.map((r) => [
     r.name,
     r.size.toLocaleString('en-US'),
@@ -108,10 +224,18 @@ export function formatTable(results: readonly BenchResult[]): string {
     r.itemsPerSecond.toLocaleString('en-US'),
     r.baselineMs === null ? '—' : r.baselineMs.toFixed(1),
     r.ratioToBaseline === null ? '—' : r.ratioToBaseline.toFixed(2),
-    r.peakHeapMb.toFixed(1),
+    mb(r.peakHeapMb),
+    mb(r.peakRssMb),
+    mb(r.baselineRssMb),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
-  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  const goals = results
+    .filter((r) => r.goal !== null)
+    .map((r) => {
+      const ratio = r.peakRssMb !== null && r.baselineRssMb !== null ? ` (${(r.peakRssMb / r.baselineRssMb).toFixed(2)}× baseline RSS)` : '';
+      return `${r.goalMet === true ? 'met   ' : 'MISSED'}  ${r.name}: ${r.goal ?? ''} — peak RSS ${mb(r.peakRssMb)} MB${ratio}`;
+    });
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line), ...(goals.length > 0 ? ['', ...goals] : [])].join('\n');
 }

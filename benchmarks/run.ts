@@ -1,20 +1,23 @@
 /**
  * `pnpm bench [--quick] [--only NAME] [--samples]`: runs every benchmark case, prints a table and writes
  * `benchmarks/results/latest.json` (an array of { name, size, medianMs, itemsPerSecond,
- * baselineMs, ratioToBaseline, peakHeapMb }). Ratios compare a case with its baseline loop timed
- * in the same run, so they mean something on any machine; absolute times do not.
+ * baselineMs, ratioToBaseline, peakHeapMb, peakRssMb, baselineRssMb, goal, goalMet }). Ratios
+ * compare a case with its baseline loop timed in the same run, so they mean something on any
+ * machine; absolute times do not. The `cli-*` cases run the CLI as a child process and check its
+ * peak memory against a goal.
  * `--quick` runs small sizes (a smoke test for CI; nothing is asserted about time); `--samples`
  * also prints every timed sample, to see how much a machine's speed varies.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliBacktestJson, cliRunJson } from './cases/cli';
 import { csvLoadCase } from './cases/csv';
 import { engineEqualWeight, engineSmaCrossover } from './cases/engine';
 import { metricsCase } from './cases/metrics';
 import { orchestratorFiftyStrategies, orchestratorTenSleeves } from './cases/orchestrator';
-import type { BenchCase, BenchResult } from './harness';
-import { formatTable, measure } from './harness';
+import type { BenchCase, BenchResult, MemoryCase } from './harness';
+import { formatTable, measure, measureMemory } from './harness';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -34,6 +37,8 @@ const cases: BenchCase<never>[] = [
   orchestratorTenSleeves(Math.round(1_000_000 * scale)),
   orchestratorFiftyStrategies(Math.round(5_000 * scale)),
 ] as unknown as BenchCase<never>[];
+// The CLI as a child process, for its peak memory (each run once: memory hardly varies).
+const memoryCases: MemoryCase<never>[] = [cliBacktestJson(Math.round(4_500_000 * scale)), cliRunJson(Math.round(400_000 * scale))] as unknown as MemoryCase<never>[];
 
 const results: BenchResult[] = [];
 try {
@@ -47,6 +52,11 @@ try {
         if (baselines.length > 0) process.stderr.write(`  baseline ms: ${format(baselines)}\n`);
       }),
     );
+  }
+  for (const bench of memoryCases) {
+    if (only !== undefined && !bench.name.startsWith(only)) continue;
+    process.stderr.write(`running ${bench.name} …\n`);
+    results.push(await measureMemory(bench));
   }
 } finally {
   csv.cleanup();

@@ -1,7 +1,8 @@
 import { ReportGenerator } from '@ensemble/report';
 import type { ReportInput } from '@ensemble/report';
 import type { Logger } from '@ensemble/protocol';
-import { backtestConfigJson, backtestJson } from './backtest-report';
+import { jsonTextChunks } from '@ensemble/engine';
+import { backtestConfigJson, backtestJsonRows } from './backtest-report';
 import type { BacktestRun } from './backtest-report';
 import type { OutputFile } from './write-file';
 
@@ -28,14 +29,20 @@ export function backtestReportInput(run: BacktestRun): ReportInput {
   };
 }
 
-/** JSON text of a run, as `--json` writes it: two-space indented, with a final newline. */
-export function backtestJsonText(run: BacktestRun): string {
-  return `${JSON.stringify(backtestJson(run), null, 2)}\n`;
+/**
+ * The JSON text of a run as `--json` writes it — `JSON.stringify(backtestJson(run), null, 2)` and a
+ * final newline — in chunks made as they are read (`jsonTextChunks` of `@ensemble/engine`), so a
+ * long run is never held as one string or as an array of point objects.
+ */
+export function* backtestJsonChunks(run: BacktestRun): Generator<string, void, undefined> {
+  yield* jsonTextChunks(backtestJsonRows(run), { indent: 2 });
+  yield '\n';
 }
 
 /**
- * Renders every requested result file of a run — JSON, and the HTML tearsheet and Markdown report
- * of `@ensemble/report` — without writing anything, so a rendering failure leaves no file.
+ * Renders every requested result file of a run without writing anything: the HTML tearsheet and
+ * Markdown report of `@ensemble/report` in memory (so a rendering failure leaves no file), and the
+ * JSON as {@link backtestJsonChunks}, made while it is written.
  */
 export async function renderBacktestFiles(
   run: BacktestRun,
@@ -43,7 +50,7 @@ export async function renderBacktestFiles(
   logger?: Logger,
 ): Promise<OutputFile[]> {
   const files: OutputFile[] = [];
-  if (targets.json !== undefined) files.push({ path: targets.json, content: backtestJsonText(run) });
+  if (targets.json !== undefined) files.push({ path: targets.json, content: backtestJsonChunks(run) });
   if (targets.html !== undefined || targets.md !== undefined) {
     const generator = new ReportGenerator(backtestReportInput(run), logger === undefined ? {} : { logger });
     if (targets.html !== undefined) files.push({ path: targets.html, content: generator.html() });

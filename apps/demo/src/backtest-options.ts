@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { isDatasetName, listDatasets } from '@ensemble/data';
 import type { DataFormat } from '@ensemble/data';
 import { parseBacktestConfig } from '@ensemble/engine';
@@ -7,6 +6,8 @@ import { ConfigError } from '@ensemble/protocol';
 import type { RebalanceRule } from '@ensemble/protocol';
 import { FlagProblems, countOrAllFlag, dateRangeFlags, flagText, numberFlag, parseNumber, sizingFlag, strategyFromFlags } from './flags';
 import type { StrategyFromFlags } from './flags';
+import { resolveOutputFlags } from './output-targets';
+import type { OutputTarget } from './output-targets';
 
 /** The options of `ensemble backtest` as commander hands them over: strings, unparsed. */
 export interface BacktestFlags {
@@ -77,6 +78,8 @@ export interface BacktestPlan {
   /** Closed trades to list in the summary (`Infinity` = all). */
   readonly tradesShown: number;
   readonly outputs: BacktestOutputs;
+  /** The same outputs as flags with their typed values, for `checkOutputTargets`. */
+  readonly targets: readonly OutputTarget[];
 }
 
 /** Trades listed in the summary unless `--trades` says otherwise. */
@@ -198,20 +201,6 @@ function splitSymbols(values: readonly string[]): string[] {
   return values.flatMap((value) => value.split(',')).map((symbol) => symbol.trim()).filter((symbol) => symbol !== '');
 }
 
-function outputPath(problems: FlagProblems, flag: string, value: string | undefined, cwd: string, allowStdout: boolean): string | undefined {
-  if (value === undefined) return undefined;
-  if (value === '-') {
-    if (allowStdout) return '-';
-    problems.add(flagText(flag, value), `cannot write to stdout; give a file name (only --json accepts -)`);
-    return undefined;
-  }
-  if (value.trim() === '') {
-    problems.add(`${flag} ""`, 'give a file name');
-    return undefined;
-  }
-  return path.resolve(cwd, value);
-}
-
 /**
  * Validates every flag of `ensemble backtest` and resolves them into a {@link BacktestPlan}:
  * data source, strategy and parameters, engine options (parsed with the engine's own schema),
@@ -254,21 +243,17 @@ export function planBacktest(flags: BacktestFlags, cwd: string): BacktestPlan {
     else benchmark = value.toLowerCase() === 'none' ? { kind: 'none' } : { kind: 'symbol', symbol: value };
   }
 
-  const outputs: BacktestOutputs = {
-    json: outputPath(problems, '--json', flags.json, cwd, true),
-    html: outputPath(problems, '--html', flags.html, cwd, false),
-    md: outputPath(problems, '--md', flags.md, cwd, false),
-  };
-  const named = (['json', 'html', 'md'] as const).filter((key) => outputs[key] !== undefined && outputs[key] !== '-');
-  for (let i = 0; i < named.length; i++) {
-    for (let j = i + 1; j < named.length; j++) {
-      const a = named[i];
-      const b = named[j];
-      if (a !== undefined && b !== undefined && outputs[a] === outputs[b]) {
-        problems.add(`--${a} ${flags[a] ?? ''} --${b} ${flags[b] ?? ''}`, 'two outputs would write the same file; give each its own path');
-      }
-    }
-  }
+  const targets = resolveOutputFlags(
+    problems,
+    [
+      { flag: '--json', value: flags.json, stdout: true },
+      { flag: '--html', value: flags.html },
+      { flag: '--md', value: flags.md },
+    ],
+    cwd,
+  );
+  const target = (flag: string) => targets.find((entry) => entry.flag === flag)?.path;
+  const outputs: BacktestOutputs = { json: target('--json'), html: target('--html'), md: target('--md') };
 
   problems.throwIfAny();
   if (strategy === undefined || engine === undefined) throw new ConfigError([{ path: '--strategy', message: 'could not be resolved' }]);
@@ -287,5 +272,6 @@ export function planBacktest(flags: BacktestFlags, cwd: string): BacktestPlan {
     benchmark,
     tradesShown,
     outputs,
+    targets,
   };
 }

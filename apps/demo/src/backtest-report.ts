@@ -1,6 +1,6 @@
 import type { DatasetInfo, MarketData } from '@ensemble/data';
-import { isoTimeFormatter, serializeBacktestResult } from '@ensemble/engine';
-import type { BacktestResult, BacktestResultJson, OpenPosition, ResolvedBacktestOptions } from '@ensemble/engine';
+import { backtestResultJsonRows, isoTimeFormatter, serializeBacktestResult } from '@ensemble/engine';
+import type { BacktestResult, BacktestResultJson, OpenPosition, ResolvedBacktestOptions, WithJsonRows } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
 import type { RebalanceRule, Trade } from '@ensemble/protocol';
 import type { BacktestPlan } from './backtest-options';
@@ -91,9 +91,9 @@ export function backtestConfigJson(run: BacktestRun): BacktestConfigJson {
   };
 }
 
-/** The JSON document of `run` (see {@link BacktestJson}); deterministic for equal runs. */
-export function backtestJson(run: BacktestRun): BacktestJson {
-  const { version: _version, equity, fills, trades, openPositions, ...summary } = serializeBacktestResult(run.result);
+/** The document of `run` around the engine's JSON form of its result (plain arrays or lazy rows). */
+function backtestDocument(run: BacktestRun, form: WithJsonRows<BacktestResultJson>): WithJsonRows<BacktestJson> {
+  const { version: _version, equity, fills, trades, openPositions, ...summary } = form;
   return {
     schemaVersion: BACKTEST_JSON_SCHEMA_VERSION,
     kind: 'backtest',
@@ -106,6 +106,21 @@ export function backtestJson(run: BacktestRun): BacktestJson {
     fills,
     equity,
   };
+}
+
+/** The JSON document of `run` (see {@link BacktestJson}); deterministic for equal runs. */
+export function backtestJson(run: BacktestRun): BacktestJson {
+  // Around the engine's plain form, the document has no JsonRows: it is a BacktestJson.
+  return backtestDocument(run, serializeBacktestResult(run.result)) as BacktestJson;
+}
+
+/**
+ * {@link backtestJson} with the equity curve, fills, trades and rebalances as lazy `JsonRows`
+ * (`backtestResultJsonRows` of `@ensemble/engine`), for `jsonTextChunks`: the same text, without
+ * the run's points as objects in memory.
+ */
+export function backtestJsonRows(run: BacktestRun): WithJsonRows<BacktestJson> {
+  return backtestDocument(run, backtestResultJsonRows(run.result));
 }
 
 /** A price: 2 decimals with separators, 4 below 1 (`0.1234`). */

@@ -14,6 +14,8 @@ export interface DataSourceOptions {
   readonly to?: DateInput | undefined;
   readonly maxProblems?: number | undefined;
   readonly logger?: Logger | undefined;
+  /** Receives (bytes parsed, file size) while a data file is parsed (not for the small embedded data sets). */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 /** Loaded data and, for an embedded data set, its description. */
@@ -56,7 +58,7 @@ export async function loadDataSource(source: string, options: DataSourceOptions,
     }
   }
   try {
-    const data = await loadMarketData(absolute, { ...selection, file: source, format: options.format, maxProblems: options.maxProblems });
+    const data = await loadMarketData(absolute, { ...selection, file: source, format: options.format, maxProblems: options.maxProblems, onProgress: options.onProgress });
     return { data, dataset: undefined };
   } catch (error) {
     if (EnsembleError.isInstance(error) && error.code === 'DATA_NOT_FOUND') {

@@ -25,18 +25,27 @@ export interface CapturedIo extends CliIo {
   readonly out: () => string;
   /** Everything written to stderr so far. */
   readonly err: () => string;
+  /** Each write to stderr so far, in order. */
+  readonly errWrites: () => readonly string[];
 }
 
-/** Creates an in-memory {@link CapturedIo}; `env` and `cwd` default to empty and the process's. */
-export function createCapturedIo(options: { env?: Record<string, string | undefined>; cwd?: string } = {}): CapturedIo {
+/**
+ * Creates an in-memory {@link CapturedIo}; `env` and `cwd` default to empty and the process's.
+ * With `terminal: true` its stderr claims to be a terminal (`isTTY`, 120 × 30), so what the CLI
+ * draws only on a terminal (progress) is drawn and kept.
+ */
+export function createCapturedIo(options: { env?: Record<string, string | undefined>; cwd?: string; terminal?: boolean } = {}): CapturedIo {
   const out: string[] = [];
   const err: string[] = [];
+  const plain: TextSink = { write: (text: string) => err.push(text) };
+  const terminal = { ...plain, isTTY: true, columns: 120, rows: 30, on: () => terminal };
   return {
     stdout: { write: (text: string) => out.push(text) },
-    stderr: { write: (text: string) => err.push(text) },
+    stderr: options.terminal === true ? terminal : plain,
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
     out: () => out.join(''),
     err: () => err.join(''),
+    errWrites: () => [...err],
   };
 }

@@ -2,9 +2,11 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serializeOrchestratorResult } from '@ensemble/orchestrator';
+import type { OrchestratorResult } from '@ensemble/orchestrator';
 import { EnsembleError } from '@ensemble/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJsonText, writeRunOutputs } from './run-files';
+import { runJsonChunks, writeRunOutputs } from './run-files';
 import { executeRun, loadRunConfigFile } from './run-pipeline';
 import type { RunOutcome } from './run-pipeline';
 import { orchestratorReportInput } from './run-report';
@@ -14,6 +16,11 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-run-files-'));
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
+
+/** What `--json` wrote before it streamed: the whole text from `JSON.stringify`, and a newline. */
+function stringified(result: OrchestratorResult): string {
+  return `${JSON.stringify(serializeOrchestratorResult(result))}\n`;
+}
 
 let outcome: RunOutcome;
 beforeAll(async () => {
@@ -29,7 +36,7 @@ describe('writeRunOutputs', () => {
     const written = await writeRunOutputs(targets, outcome.result, input, { createDirectories: true });
     expect(written.map((file) => file.kind)).toEqual(['json', 'md', 'html']);
     for (const file of written) expect(statSync(file.path).size).toBe(file.bytes);
-    expect(readFileSync(targets.json, 'utf8')).toBe(runJsonText(outcome.result));
+    expect(readFileSync(targets.json, 'utf8')).toBe(stringified(outcome.result));
     expect(readFileSync(targets.md, 'utf8')).toContain('# 60/40');
     expect(readFileSync(targets.html, 'utf8')).toContain('tech');
     expect(readdirSync(directory).sort()).toEqual(['run.html', 'run.json', 'run.md']);
@@ -38,8 +45,8 @@ describe('writeRunOutputs', () => {
   it('running the same config again gives the same JSON bytes', async () => {
     const loaded = await loadRunConfigFile('examples/stocks5-60-40.json', { cwd: repository });
     const again = await executeRun(loaded.config, { source: loaded.source, configDir: loaded.configDir });
-    const text = runJsonText(again.result);
-    expect(text).toBe(runJsonText(outcome.result));
+    const text = [...runJsonChunks(again.result)].join('');
+    expect(text).toBe(stringified(outcome.result));
     expect(text.endsWith('}\n')).toBe(true);
     expect(text.split('\n')).toHaveLength(2);
   });

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { serializeOrchestratorResult } from '@ensemble/orchestrator';
+import { jsonTextChunks } from '@ensemble/engine';
+import { orchestratorResultJsonRows } from '@ensemble/orchestrator';
 import type { OrchestratorResult } from '@ensemble/orchestrator';
 import { EnsembleError } from '@ensemble/protocol';
 import type { Logger } from '@ensemble/protocol';
@@ -11,7 +12,7 @@ import type { OutputFile } from './write-file';
 
 /** Where {@link writeRunOutputs} puts each output; every one is optional. */
 export interface RunOutputTargets {
-  /** The versioned JSON result (`serializeOrchestratorResult`). */
+  /** The versioned JSON result (`serializeOrchestratorResult` of `@ensemble/orchestrator`). */
   readonly json?: string | undefined;
   /** The Markdown report of `@ensemble/report`. */
   readonly md?: string | undefined;
@@ -25,6 +26,8 @@ export interface WriteRunOutputsOptions {
   readonly createDirectories?: boolean | undefined;
   /** Receives the report generator's debug events. */
   readonly logger?: Logger | undefined;
+  /** Called with the bytes written so far while the files are written. */
+  readonly onProgress?: ((bytes: number) => void) | undefined;
 }
 
 /** One file written by {@link writeRunOutputs}. */
@@ -36,17 +39,20 @@ export interface WrittenRunFile {
 }
 
 /**
- * The JSON text of a run: `serializeOrchestratorResult(result)` (`version: 1`, `kind:
- * "orchestrator"`, ISO dates), compact, with a final newline. Deterministic: the same run gives
- * the same bytes.
+ * The JSON text of a run — `JSON.stringify(serializeOrchestratorResult(result))` (`version: 1`,
+ * `kind: "orchestrator"`, ISO dates), compact, with a final newline — in chunks made as they are
+ * read (`jsonTextChunks` of `orchestratorResultJsonRows`), so a long run is never held as one
+ * string or as arrays of point objects. Deterministic: the same run gives the same bytes.
  */
-export function runJsonText(result: OrchestratorResult): string {
-  return `${JSON.stringify(serializeOrchestratorResult(result))}\n`;
+export function* runJsonChunks(result: OrchestratorResult): Generator<string, void, undefined> {
+  yield* jsonTextChunks(orchestratorResultJsonRows(result));
+  yield '\n';
 }
 
 /**
- * Renders the requested outputs of a run in memory — the JSON result, and the Markdown report and
- * HTML tearsheet from `reportInput` (validated by `@ensemble/report`) — without writing anything.
+ * Renders the requested outputs of a run without writing anything: the Markdown report and HTML
+ * tearsheet from `reportInput` (validated by `@ensemble/report`) in memory, and the JSON result as
+ * {@link runJsonChunks}, made while it is written.
  */
 export async function renderRunOutputs(
   targets: RunOutputTargets,
@@ -55,7 +61,7 @@ export async function renderRunOutputs(
   options: Pick<WriteRunOutputsOptions, 'logger'> = {},
 ): Promise<(OutputFile & { readonly kind: WrittenRunFile['kind'] })[]> {
   const files: (OutputFile & { kind: WrittenRunFile['kind'] })[] = [];
-  if (targets.json !== undefined) files.push({ kind: 'json', path: targets.json, content: runJsonText(result) });
+  if (targets.json !== undefined) files.push({ kind: 'json', path: targets.json, content: runJsonChunks(result) });
   if (targets.md !== undefined || targets.html !== undefined) {
     const generator = new ReportGenerator(reportInput, options.logger === undefined ? {} : { logger: options.logger });
     if (targets.md !== undefined) files.push({ kind: 'md', path: targets.md, content: await generator.markdown() });
@@ -86,6 +92,6 @@ export async function writeRunOutputs(
       }
     }
   }
-  await writeFilesAtomic(files);
-  return files.map((file) => ({ kind: file.kind, path: file.path, bytes: Buffer.byteLength(file.content, 'utf8') }));
+  const written = await writeFilesAtomic(files, { onProgress: options.onProgress });
+  return files.map((file, i) => ({ kind: file.kind, path: file.path, bytes: written[i]?.bytes ?? 0 }));
 }

@@ -163,6 +163,8 @@ export interface ExecuteRunOptions {
   readonly logger?: Logger | undefined;
   /** Called with (steps done, total steps) about a hundred times while the orchestrator runs, e.g. for a progress bar. */
   readonly onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Called with (bytes parsed, file size) while a `data.file` is parsed (not for the embedded data sets). */
+  readonly onLoadProgress?: ((done: number, total: number) => void) | undefined;
   /** The strategies the config may name (default: `strategyRegistry` of `@ensemble/strategies`). */
   readonly registry?: StrategyRegistry | undefined;
 }
@@ -244,7 +246,7 @@ async function loadRunData(config: RunConfig, options: ExecuteRunOptions): Promi
   const absolute = path.resolve(options.configDir ?? process.cwd(), given);
   // Problems name the file as seen from where the config was given, e.g. `examples/prices.csv`.
   const shown = options.source === undefined || path.isAbsolute(given) ? given : path.join(path.dirname(options.source), given);
-  return { data: await loadMarketData(absolute, { ...selection, file: shown, format }), dataset: undefined };
+  return { data: await loadMarketData(absolute, { ...selection, file: shown, format, onProgress: options.onLoadProgress }), dataset: undefined };
 }
 
 /**

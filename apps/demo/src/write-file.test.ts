@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, EnsembleError } from '@ensemble/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkOutputPath, writeFileAtomic, writeFilesAtomic } from './write-file';
+import { trackedTemporaryFiles } from './temporary-files';
+import { checkOutputPath, writeChunks, writeFileAtomic, writeFilesAtomic } from './write-file';
 
 const root = mkdtempSync(path.join(tmpdir(), 'ensemble-write-'));
 afterAll(() => {
@@ -58,6 +59,89 @@ describe('atomic writes', () => {
     ]);
     expect(readdirSync(directory).sort()).toEqual(['a.txt', 'b.txt']);
     expect(readFileSync(path.join(directory, 'b.txt'), 'utf8')).toBe('B');
+  });
+});
+
+describe('chunked content', () => {
+  it('writes the chunks in order, returns each size in bytes and reports the bytes written so far', async () => {
+    const directory = freshDirectory();
+    const progress: number[] = [];
+    const written = await writeFilesAtomic(
+      [
+        { path: path.join(directory, 'a.json'), content: ['{"a":', '"ü"', '}\n'] },
+        { path: path.join(directory, 'b.txt'), content: 'plain' },
+      ],
+      { onProgress: (bytes) => progress.push(bytes) },
+    );
+    expect(readFileSync(path.join(directory, 'a.json'), 'utf8')).toBe('{"a":"ü"}\n');
+    expect(written).toEqual([
+      { path: path.join(directory, 'a.json'), bytes: 11 },
+      { path: path.join(directory, 'b.txt'), bytes: 5 },
+    ]);
+    expect(progress).toEqual([5, 9, 11, 16]);
+  });
+
+  it('while a file is written its temporary file is registered for removal on SIGINT/SIGTERM, and only then', async () => {
+    const directory = freshDirectory();
+    const listeners = () => [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const before = listeners();
+    let during: { files: readonly string[]; listeners: number[] } | undefined;
+    function* content() {
+      yield 'first ';
+      during = { files: trackedTemporaryFiles(), listeners: listeners() };
+      yield 'second';
+    }
+    await writeFileAtomic(path.join(directory, 'out.txt'), content());
+    expect(during?.files).toHaveLength(1);
+    expect(path.dirname(during?.files[0] ?? '')).toBe(directory);
+    expect(path.basename(during?.files[0] ?? '')).toMatch(/^\.out\.txt\.\d+\.[0-9a-f]{12}\.tmp$/);
+    expect(during?.listeners).toEqual(before.map((count) => count + 1));
+    expect(trackedTemporaryFiles()).toEqual([]);
+    expect(listeners()).toEqual(before);
+    expect(readFileSync(path.join(directory, 'out.txt'), 'utf8')).toBe('first second');
+  });
+
+  it('content that fails while it is written: its own error, every temporary file removed, no target touched', async () => {
+    const directory = freshDirectory();
+    writeFileSync(path.join(directory, 'keep.json'), 'old');
+    const thrown = new TypeError('Converting circular structure to JSON');
+    function* broken() {
+      yield '{"partial":';
+      throw thrown;
+    }
+    const error = await failure(writeFilesAtomic([
+      { path: path.join(directory, 'first.md'), content: 'fine' },
+      { path: path.join(directory, 'keep.json'), content: broken() },
+    ]));
+    expect(error).toBe(thrown);
+    expect(readdirSync(directory)).toEqual(['keep.json']);
+    expect(readFileSync(path.join(directory, 'keep.json'), 'utf8')).toBe('old');
+    expect(trackedTemporaryFiles()).toEqual([]);
+  });
+});
+
+describe('writeChunks', () => {
+  it('waits for drain whenever the sink says its buffer is full, and counts the bytes', async () => {
+    const received: string[] = [];
+    let waiting: (() => void) | undefined;
+    const sink = {
+      write: (text: string) => {
+        received.push(text);
+        return received.length % 2 === 0;
+      },
+      once: (_event: 'drain', listener: () => void) => {
+        waiting = listener;
+      },
+    };
+    const done = writeChunks(sink, ['a', 'bb', 'ccc']);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The first write filled the buffer: nothing more until drain.
+    expect(received).toEqual(['a']);
+    waiting?.();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(received).toEqual(['a', 'bb', 'ccc']);
+    waiting?.();
+    await expect(done).resolves.toBe(6);
   });
 });
 

@@ -8,6 +8,9 @@ export const QUOTE = 34;
 export const SPACE = 32;
 export const TAB = 9;
 
+/** Rows between two progress reports of a {@link CsvScanner}. */
+export const PROGRESS_ROWS = 65_536;
+
 /**
  * Walks UTF-8 CSV bytes row by row without allocating: each field is a `[start, end)` byte range
  * (quotes removed, blanks around the value trimmed, inside quotes too), so numbers and dates parse
@@ -29,14 +32,30 @@ export class CsvScanner {
   position = 0;
   /** Line number at `position`. */
   nextLine = 1;
+  private readonly onProgress: ((bytesDone: number, bytesTotal: number) => void) | undefined;
+  private rowsToProgress = PROGRESS_ROWS;
 
-  constructor(bytes: Uint8Array, start = 0) {
+  /** `onProgress` is called with (bytes scanned, total bytes) every {@link PROGRESS_ROWS} rows. */
+  constructor(bytes: Uint8Array, start = 0, onProgress?: (bytesDone: number, bytesTotal: number) => void) {
     this.bytes = bytes;
     this.position = start;
+    this.onProgress = onProgress;
+  }
+
+  /**
+   * Counts a row about to be read (by {@link CsvScanner.nextRow} or a parser's fast path that
+   * moves `position` itself) and reports the progress every {@link PROGRESS_ROWS} rows.
+   */
+  countRow(): void {
+    if (this.onProgress !== undefined && --this.rowsToProgress === 0) {
+      this.rowsToProgress = PROGRESS_ROWS;
+      this.onProgress(this.position, this.bytes.length);
+    }
   }
 
   /** Moves to the next non-blank row; false at the end of the input. */
   nextRow(): boolean {
+    this.countRow();
     const bytes = this.bytes;
     const length = bytes.length;
     let p = this.position;

@@ -20,6 +20,8 @@ export interface CsvInput {
   readonly start: number;
   readonly problems: ProblemCollector;
   readonly defaultSymbol: string;
+  /** Receives (bytes scanned, total bytes) now and then while rows are read. */
+  readonly onProgress?: ((bytesDone: number, bytesTotal: number) => void) | undefined;
 }
 
 /** The CSV layout a header suggests: OHLC columns → `ohlcv`; a symbol or price column → `long`; else `wide`. */
@@ -415,7 +417,10 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   const single = symbol === -1 ? new SeriesBuilder(input.defaultSymbol, rows) : undefined;
   const fast = new OhlcvFastPath(scanner, columns, names.length, single, table);
   for (;;) {
-    if (fast.tryRow()) continue;
+    if (fast.tryRow()) {
+      scanner.countRow();
+      continue;
+    }
     if (!scanner.nextRow()) break;
     if (!reader.checkWidth()) {
       if (problems.full) break;
@@ -552,7 +557,7 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
 
 /** Parses CSV bytes in the given layout (or the one its header suggests) into per-symbol builders. */
 export function parseCsvRows(input: CsvInput, format: Exclude<DataFormat, 'json'> | undefined): { format: Exclude<DataFormat, 'json'>; builders: SeriesBuilder[] } {
-  const scanner = new CsvScanner(input.bytes, input.start);
+  const scanner = new CsvScanner(input.bytes, input.start, input.onProgress);
   if (!scanner.nextRow()) {
     input.problems.add('empty-file', 'the file is empty; expected a header line and data rows');
     return { format: format ?? 'ohlcv', builders: [] };

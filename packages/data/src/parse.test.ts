@@ -233,3 +233,41 @@ describe('the single-pass path and the general path agree', () => {
     expect(() => parseMarketData('Date,Open,High,Low,Close\n2000-01-03,1,x,1,1\n')).toThrow(/column "High"/);
   });
 });
+
+describe('onProgress', () => {
+  it.each([
+    ['shortest numbers (the general row path)', undefined],
+    ['6 decimals (the fast OHLCV path)', 6],
+  ])('reports the bytes scanned every 65,536 rows and once at the end, and changes nothing: %s', (_, decimals) => {
+    const rows = 65_536 * 2 + 100;
+    const text = toCsv(generateSyntheticData({ bars: rows, seed: 4 }), { decimals });
+    const bytes = new TextEncoder().encode(text);
+    const calls: [number, number][] = [];
+    const data = parseMarketData(bytes, { onProgress: (done, total) => calls.push([done, total]) });
+    expect(calls.map(([, total]) => total)).toEqual([bytes.length, bytes.length, bytes.length]);
+    // Each report comes between two rows: at the start of a line, 65,536 lines after the last one.
+    const linesBefore = (offset: number) => {
+      let lines = 0;
+      for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) lines++;
+      return lines;
+    };
+    for (const [k, [done]] of calls.slice(0, 2).entries()) {
+      expect(text[done - 1]).toBe('\n');
+      expect(Math.abs(linesBefore(done) - (k + 1) * 65_536)).toBeLessThanOrEqual(1);
+    }
+    expect(calls[2]?.[0]).toBe(bytes.length);
+    const plain = parseMarketData(bytes).series[0];
+    const watched = data.series[0];
+    expect(watched?.length).toBe(rows);
+    const bytesOf = (column: Float64Array | undefined) => (column === undefined ? Buffer.alloc(0) : Buffer.from(column.buffer, column.byteOffset, column.byteLength));
+    for (const column of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) {
+      expect(bytesOf(watched?.[column]).equals(bytesOf(plain?.[column]))).toBe(true);
+    }
+  });
+
+  it('JSON: once, at the end', () => {
+    const calls: number[] = [];
+    parseMarketData('[{"date":"2000-01-03","close":1}]', { onProgress: (done) => calls.push(done) });
+    expect(calls).toEqual([33]);
+  });
+});

@@ -123,7 +123,7 @@ export function parseInput(input: string | Uint8Array, options: ParseOptions, ut
       format = 'json';
       builders = parseJsonBars(decodeAll(bytes.subarray(start)), problems, defaultSymbol);
     } else {
-      const parsed = parseCsvRows({ bytes, start, problems, defaultSymbol }, options.format);
+      const parsed = parseCsvRows({ bytes, start, problems, defaultSymbol, onProgress: options.onProgress }, options.format);
       format = parsed.format;
       builders = parsed.builders;
     }
@@ -131,6 +131,7 @@ export function parseInput(input: string | Uint8Array, options: ParseOptions, ut
   if (problems.count === 0 && builders.every((builder) => builder.length === 0)) {
     problems.add('no-data', 'the file has no bars: a header but no data rows, or only missing values');
   }
+  options.onProgress?.(bytes.length, bytes.length);
   problems.throwIfAny();
   const series = builders.map((builder) => builder.finish());
   const data: MarketData = { source: file ?? 'input', format, series, timeline: createTimeline(series) };

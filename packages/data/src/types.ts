@@ -55,4 +55,9 @@ export interface ParseOptions extends SelectOptions {
   readonly maxProblems?: number | undefined;
   /** Receives a structured `info` event per load; silent by default. */
   readonly logger?: Logger | undefined;
+  /**
+   * Called with (bytes read, total bytes) while CSV rows are parsed — every 65,536 rows — and once
+   * when parsing ends (JSON: only then), e.g. for a progress bar. Synchronous, between rows.
+   */
+  readonly onProgress?: ((bytesDone: number, bytesTotal: number) => void) | undefined;
 }

@@ -1,7 +1,7 @@
 import { createMemoryLogger } from '@ensemble/protocol';
 import type { BarSeries, EntrySignal } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
-import { day, flatBars, scripted, seriesOf } from '../test/helpers';
+import { day, fixedWeights, flatBars, gbmSeries, randomSignals, scripted, seriesOf } from '../test/helpers';
 import { BacktestEngine, runBacktest } from './backtest-engine';
 import type { BacktestOptions } from './backtest-engine';
 
@@ -498,5 +498,35 @@ describe('flat prices', () => {
     const result = runBacktest({ series, strategy: scripted({ enter: { 0: long, 3: { side: 'short' } }, exit: [1, 4] }), cash: 777, checkInvariants: true });
     expect(new Set(result.equity.equity)).toEqual(new Set([777]));
     expect(result.trades.map((t) => t.side)).toEqual(['long', 'short']);
+  });
+});
+
+describe('onProgress', () => {
+  const single = gbmSeries('P', 1_050, 3);
+  const other = gbmSeries('Q', 1_000, 4);
+  const cases: [string, Omit<BacktestOptions, 'onProgress'>][] = [
+    ['one series (the fused loop)', { series: single, strategy: randomSignals(2, { stops: true }) }],
+    ['one series with invariant checks', { series: single, strategy: randomSignals(2, { stops: true }), checkInvariants: true }],
+    ['several series (the stepped loop)', { series: [single, other], strategy: randomSignals(5) }],
+    ['a portfolio strategy', { series: [single, other], strategy: fixedWeights({ P: 0.5, Q: 0.5 }, { kind: 'bars', every: 10 }) }],
+  ];
+
+  it.each(cases)('%s: about a hundred increasing reports ending with (total, total), and the same result', (_, options) => {
+    const calls: [number, number][] = [];
+    const watched = runBacktest({ ...options, onProgress: (done, total) => calls.push([done, total]) });
+    const plain = runBacktest(options);
+    const steps = watched.equity.time.length;
+    const every = Math.ceil(steps / 100);
+    expect(calls).toEqual([...Array.from({ length: Math.ceil(steps / every) - 1 }, (_, k): [number, number] => [(k + 1) * every, steps]), [steps, steps]]);
+    expect(watched.equity).toEqual(plain.equity);
+    expect(watched.fills).toEqual(plain.fills);
+    expect(watched.fills.length).toBeGreaterThan(0);
+  });
+
+  it('BacktestEngine takes it too: a 3-bar run reports every bar', () => {
+    const calls: [number, number][] = [];
+    const engine = new BacktestEngine({ onProgress: (done, total) => calls.push([done, total]) });
+    engine.run(scripted({}), flatBars('A', '2024-01-01', [1, 2, 3]));
+    expect(calls).toEqual([[1, 3], [2, 3], [3, 3]]);
   });
 });

@@ -1,6 +1,6 @@
 export type { AccountFill, AccountOptions, OpenPosition } from './account';
 export { Account } from './account';
-export type { BacktestEngineOptions, BacktestOptions } from './backtest-engine';
+export type { BacktestEngineOptions, BacktestOptions, BacktestProgress } from './backtest-engine';
 export { BacktestEngine, runBacktest } from './backtest-engine';
 export type { BrokerOptions, BrokerOrder, BrokerStats, OrderEvent, RejectedOrder, ShrunkOrder } from './broker';
 export { Broker, logOrderRejected, logOrderShrunk } from './broker';
@@ -30,6 +30,7 @@ export { isRebalanceStep, periodKey, targetQuantity } from './rebalance';
 export type {
   BacktestResult,
   BacktestResultJson,
+  BacktestResultJsonRows,
   EquityPointJson,
   FillJson,
   OpenPositionJson,
@@ -37,7 +38,9 @@ export type {
   StrategySummary,
   TradeJson,
 } from './result';
-export { isoTimeFormatter, serializeBacktestResult } from './result';
+export { backtestResultJsonRows, isoTimeFormatter, serializeBacktestResult } from './result';
+export type { JsonListMaker, JsonTextOptions, WithJsonRows } from './json-text';
+export { JsonRows, jsonArrays, jsonRows, jsonTextChunks } from './json-text';
 export type { SizingInput, SizingRule } from './sizing';
 export { DEFAULT_SIZING, entryQuantity } from './sizing';
 export type { OrderExecutor, StrategyRunnerOptions } from './strategy-runner';

@@ -1,8 +1,9 @@
 import { barSeriesFromCloses } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
-import { flatBars, scripted } from '../test/helpers';
+import { fixedWeights, flatBars, gbmSeries, randomSignals, scripted } from '../test/helpers';
 import { runBacktest } from './backtest-engine';
-import { isoTimeFormatter, serializeBacktestResult } from './result';
+import { JsonRows, jsonTextChunks } from './json-text';
+import { backtestResultJsonRows, isoTimeFormatter, serializeBacktestResult } from './result';
 
 describe('serializeBacktestResult', () => {
   const series = flatBars('A', '2024-01-01', [10, 11, 12, 13]);
@@ -35,5 +36,37 @@ describe('serializeBacktestResult', () => {
     const json = serializeBacktestResult(runBacktest({ series: hourly, strategy: scripted({}) }));
     expect(json.equity.map((p) => p.time)).toEqual(['2024-01-01T09:00:00.000Z', '2024-01-01T10:00:00.000Z']);
     expect(isoTimeFormatter([0])(86_400_000)).toBe('1970-01-02');
+  });
+});
+
+describe('backtestResultJsonRows', () => {
+  const results = [
+    runBacktest({ series: flatBars('A', '2024-01-01', [10, 11, 12, 13]), strategy: scripted({ enter: { 0: { side: 'long' } }, exit: [1] }), cash: 100 }),
+    runBacktest({
+      series: [gbmSeries('X', 400, 1), gbmSeries('Y', 300, 2, { spacing: 3_600_000 })],
+      strategy: randomSignals(7, { long: true, short: true, stops: true, strength: true }),
+      commission: { kind: 'percent', rate: 0.001 },
+      fractional: true,
+    }),
+    runBacktest({
+      series: [gbmSeries('X', 300, 3), gbmSeries('Y', 300, 4)],
+      strategy: fixedWeights({ X: 0.6, Y: 0.4 }, { kind: 'bars', every: 20 }),
+      closeAtEnd: true,
+    }),
+    runBacktest({ series: gbmSeries('E', 1, 5), strategy: scripted({}) }),
+  ];
+
+  it('streams the same text as JSON.stringify of serializeBacktestResult, compact and indented', () => {
+    for (const result of results) {
+      const rows = backtestResultJsonRows(result);
+      expect(rows.equity).toBeInstanceOf(JsonRows);
+      for (const indent of [undefined, 2]) {
+        const expected = JSON.stringify(serializeBacktestResult(result), null, indent);
+        expect([...jsonTextChunks(rows, { indent, chunkSize: 512 })].join('')).toBe(expected);
+        expect(JSON.stringify(rows, null, indent)).toBe(expected);
+      }
+    }
+    expect(results[1]?.fills.length).toBeGreaterThan(20);
+    expect(results[2]?.rebalances.length).toBeGreaterThan(5);
   });
 });

@@ -1,6 +1,8 @@
 import type { EquityCurve, Fill, Trade } from '@ensemble/protocol';
 import type { OpenPosition } from './account';
 import type { ResolvedBacktestOptions } from './options';
+import { jsonArrays, jsonRows } from './json-text';
+import type { JsonListMaker, WithJsonRows } from './json-text';
 
 /** Counts of what happened to the orders of a run. */
 export interface OrderStats {
@@ -121,23 +123,12 @@ export function isoTimeFormatter(times: ArrayLike<number>): (time: number) => st
   };
 }
 
-/**
- * The JSON form of a result: the equity columns become an array of
- * `{ time, equity, cash, grossExposure }` and every time an ISO string (see
- * {@link isoTimeFormatter}). Deterministic: equal results give byte-identical `JSON.stringify`.
- */
-export function serializeBacktestResult(result: BacktestResult): BacktestResultJson {
+/** {@link BacktestResultJson} with its long arrays (equity, rebalances, fills, trades, open positions) as lazy `JsonRows`. */
+export type BacktestResultJsonRows = WithJsonRows<BacktestResultJson>;
+
+function backtestJsonForm(result: BacktestResult, list: JsonListMaker): BacktestResultJsonRows {
   const curve = result.equity;
   const format = isoTimeFormatter(curve.time);
-  const equity: EquityPointJson[] = [];
-  for (let i = 0; i < curve.time.length; i++) {
-    equity.push({
-      time: format(curve.time[i] ?? Number.NaN),
-      equity: curve.equity[i] ?? Number.NaN,
-      cash: curve.cash[i] ?? Number.NaN,
-      grossExposure: curve.grossExposure[i] ?? Number.NaN,
-    });
-  }
   return {
     version: 1,
     strategy: result.strategy,
@@ -152,14 +143,39 @@ export function serializeBacktestResult(result: BacktestResult): BacktestResultJ
     totalCommission: result.totalCommission,
     totalSlippage: result.totalSlippage,
     orders: result.orders,
-    rebalances: result.rebalances.map(format),
-    equity,
-    fills: result.fills.map((fill) => ({ ...fill, time: format(fill.time) })),
-    trades: result.trades.map((trade) => ({
+    rebalances: list(result.rebalances, format),
+    equity: list(curve.time, (time, i): EquityPointJson => ({
+      time: format(time),
+      equity: curve.equity[i] ?? Number.NaN,
+      cash: curve.cash[i] ?? Number.NaN,
+      grossExposure: curve.grossExposure[i] ?? Number.NaN,
+    })),
+    fills: list(result.fills, (fill) => ({ ...fill, time: format(fill.time) })),
+    trades: list(result.trades, (trade) => ({
       ...trade,
       entryTime: format(trade.entryTime),
       exitTime: format(trade.exitTime),
     })),
-    openPositions: result.openPositions.map((position) => ({ ...position, entryTime: format(position.entryTime) })),
+    openPositions: list(result.openPositions, (position) => ({ ...position, entryTime: format(position.entryTime) })),
   };
+}
+
+/**
+ * The JSON form of a result: the equity columns become an array of
+ * `{ time, equity, cash, grossExposure }` and every time an ISO string (see
+ * {@link isoTimeFormatter}). Deterministic: equal results give byte-identical `JSON.stringify`.
+ */
+export function serializeBacktestResult(result: BacktestResult): BacktestResultJson {
+  // Built with plain arrays, the form has no JsonRows: it is a BacktestResultJson.
+  return backtestJsonForm(result, jsonArrays) as BacktestResultJson;
+}
+
+/**
+ * {@link serializeBacktestResult} with the long arrays as `JsonRows`, each element made when
+ * it is written: `jsonTextChunks(backtestResultJsonRows(result))` writes the same text as
+ * `JSON.stringify(serializeBacktestResult(result))` (so does `JSON.stringify` of this form) without
+ * holding the points, fills and trades of a long run as objects, or the text as one string.
+ */
+export function backtestResultJsonRows(result: BacktestResult): BacktestResultJsonRows {
+  return backtestJsonForm(result, jsonRows);
 }

@@ -1,9 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { loadDataset } from '@ensemble/data';
+import { jsonTextChunks } from '@ensemble/engine';
 import { strategyRegistry } from '@ensemble/strategies';
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig, runSymbols } from './config';
 import { runOrchestrator } from './orchestrator';
+import { orchestratorResultJsonRows, serializeOrchestratorResult } from './result';
 
 const directory = new URL('../../../examples/', import.meta.url);
 const files = readdirSync(directory).filter((file) => file.endsWith('.json')).sort();
@@ -30,6 +32,8 @@ describe('examples/*.json', () => {
     if (config.mode === 'shared') expect(result.conflicts.length).toBeGreaterThan(0);
     const { total } = result.attribution;
     expect(total.residual === null ? 0 : Math.abs(total.residual)).toBeLessThan(config.mode === 'shared' ? Number.POSITIVE_INFINITY : 1e-9);
-    expect(() => JSON.stringify(result)).not.toThrow();
+    const text = JSON.stringify(serializeOrchestratorResult(result));
+    expect(JSON.stringify(result)).toBe(text);
+    expect([...jsonTextChunks(orchestratorResultJsonRows(result), { chunkSize: 4096 })].join('')).toBe(text);
   });
 });

@@ -111,6 +111,7 @@ export type {
   OrchestratorOrderStats,
   OrchestratorResult,
   OrchestratorResultJson,
+  OrchestratorResultJsonRows,
   OrchestratorTradeJson,
   PerformanceResultJson,
   PeriodReturnJson,
@@ -124,6 +125,6 @@ export type {
   SleeveResult,
   SleeveResultJson,
 } from './result';
-export { serializeOrchestratorResult } from './result';
+export { orchestratorResultJsonRows, serializeOrchestratorResult } from './result';
 export type { OrchestratorOptions } from './orchestrator';
 export { StrategyOrchestrator, runOrchestrator } from './orchestrator';

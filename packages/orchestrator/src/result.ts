@@ -1,5 +1,6 @@
 import type { OpenPosition, OpenPositionJson } from '@ensemble/engine';
-import { isoTimeFormatter } from '@ensemble/engine';
+import { isoTimeFormatter, jsonArrays, jsonRows } from '@ensemble/engine';
+import type { JsonListMaker, WithJsonRows } from '@ensemble/engine';
 import type { DrawdownPeriod, PerformanceResult, PeriodReturn } from '@ensemble/performance';
 import type { EquityCurve, Fill, Trade } from '@ensemble/protocol';
 import type { RebalanceReason } from './allocation/rebalance';
@@ -348,15 +349,15 @@ function periodJson(period: PeriodReturn, format: Format): PeriodReturnJson {
   return { ...period, start: format(period.start), end: format(period.end) };
 }
 
-function metricsJson(result: PerformanceResult, format: Format): PerformanceResultJson {
+function metricsJson(result: PerformanceResult, format: Format, list: JsonListMaker): WithJsonRows<PerformanceResultJson> {
   return {
     ...result,
     start: result.start === null ? null : format(result.start),
     end: result.end === null ? null : format(result.end),
     maxDrawdownPeriod: result.maxDrawdownPeriod === null ? null : drawdownJson(result.maxDrawdownPeriod, format),
-    drawdowns: result.drawdowns.map((period) => drawdownJson(period, format)),
-    monthlyReturns: result.monthlyReturns.map((period) => periodJson(period, format)),
-    yearlyReturns: result.yearlyReturns.map((period) => periodJson(period, format)),
+    drawdowns: list(result.drawdowns, (period) => drawdownJson(period, format)),
+    monthlyReturns: list(result.monthlyReturns, (period) => periodJson(period, format)),
+    yearlyReturns: list(result.yearlyReturns, (period) => periodJson(period, format)),
   };
 }
 
@@ -364,61 +365,44 @@ function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-/**
- * The JSON form of a result (version 1): curves become arrays of points, every time an ISO
- * string (`YYYY-MM-DD` when every bar is a UTC midnight, the full instant otherwise), undefined
- * returns `null`. Deterministic: equal results give byte-identical `JSON.stringify`.
- */
-export function serializeOrchestratorResult(result: OrchestratorResult): OrchestratorResultJson {
-  const curve = result.portfolio.equity;
-  const format = isoTimeFormatter(curve.time);
-  const equity: PortfolioPointJson[] = [];
-  for (let t = 0; t < curve.time.length; t++) {
-    equity.push({
-      time: format(curve.time[t] ?? Number.NaN),
+function sleeveJson(sleeve: SleeveResult, format: Format, list: JsonListMaker): WithJsonRows<SleeveResultJson> {
+  const curve = sleeve.equity;
+  return {
+    id: sleeve.id,
+    strategy: sleeve.strategy,
+    kind: sleeve.kind,
+    symbols: sleeve.symbols,
+    shadow: sleeve.shadow,
+    initialCash: sleeve.initialCash,
+    finalCash: sleeve.finalCash,
+    finalEquity: sleeve.finalEquity,
+    netTransfers: sleeve.netTransfers,
+    totalCommission: sleeve.totalCommission,
+    totalSlippage: sleeve.totalSlippage,
+    droppedOrders: sleeve.droppedOrders,
+    isolated: sleeve.isolated,
+    error: sleeve.error,
+    equity: list(curve.time, (time, t): SleevePointJson => ({
+      time: format(time),
       equity: curve.equity[t] ?? Number.NaN,
       cash: curve.cash[t] ?? Number.NaN,
-      reserve: curve.reserve[t] ?? Number.NaN,
       grossExposure: curve.grossExposure[t] ?? Number.NaN,
-      netExposure: curve.netExposure[t] ?? Number.NaN,
-    });
-  }
-  const sleeves = result.sleeves.map((sleeve): SleeveResultJson => {
-    const points: SleevePointJson[] = [];
-    for (let t = 0; t < sleeve.equity.time.length; t++) {
-      points.push({
-        time: format(sleeve.equity.time[t] ?? Number.NaN),
-        equity: sleeve.equity.equity[t] ?? Number.NaN,
-        cash: sleeve.equity.cash[t] ?? Number.NaN,
-        grossExposure: sleeve.equity.grossExposure[t] ?? Number.NaN,
-        weight: sleeve.weight[t] ?? Number.NaN,
-        return: finiteOrNull(sleeve.returns[t] ?? Number.NaN),
-        contribution: sleeve.contribution[t] ?? Number.NaN,
-      });
-    }
-    return {
-      id: sleeve.id,
-      strategy: sleeve.strategy,
-      kind: sleeve.kind,
-      symbols: sleeve.symbols,
-      shadow: sleeve.shadow,
-      initialCash: sleeve.initialCash,
-      finalCash: sleeve.finalCash,
-      finalEquity: sleeve.finalEquity,
-      netTransfers: sleeve.netTransfers,
-      totalCommission: sleeve.totalCommission,
-      totalSlippage: sleeve.totalSlippage,
-      droppedOrders: sleeve.droppedOrders,
-      isolated: sleeve.isolated,
-      error: sleeve.error,
-      equity: points,
-      fills: sleeve.fills.map((fill) => fillJson(fill, format)),
-      trades: sleeve.trades.map((trade) => tradeJson(trade, format)),
-      openPositions: sleeve.openPositions.map((position) => ({ ...position, entryTime: format(position.entryTime) })),
-      rebalances: sleeve.rebalances.map(format),
-      metrics: metricsJson(sleeve.metrics, format),
-    };
-  });
+      weight: sleeve.weight[t] ?? Number.NaN,
+      return: finiteOrNull(sleeve.returns[t] ?? Number.NaN),
+      contribution: sleeve.contribution[t] ?? Number.NaN,
+    })),
+    fills: list(sleeve.fills, (fill) => fillJson(fill, format)),
+    trades: list(sleeve.trades, (trade) => tradeJson(trade, format)),
+    openPositions: list(sleeve.openPositions, (position) => ({ ...position, entryTime: format(position.entryTime) })),
+    rebalances: list(sleeve.rebalances, format),
+    metrics: metricsJson(sleeve.metrics, format, list),
+  };
+}
+
+/** The JSON form of `result` with its lists made by `list`: plain arrays, or lazy rows to stream. */
+function orchestratorJsonForm(result: OrchestratorResult, list: JsonListMaker): OrchestratorResultJsonRows {
+  const curve = result.portfolio.equity;
+  const format = isoTimeFormatter(curve.time);
   const attribution = (period: Attribution['total']): AttributionPeriodJson => ({
     ...period,
     start: format(period.start),
@@ -440,28 +424,58 @@ export function serializeOrchestratorResult(result: OrchestratorResult): Orchest
     finalCash: result.finalCash,
     finalEquity: result.finalEquity,
     portfolio: {
-      equity,
-      metrics: metricsJson(result.portfolio.metrics, format),
-      fills: result.portfolio.fills.map((fill) => fillJson(fill, format)),
-      trades: result.portfolio.trades.map((trade) => tradeJson(trade, format)),
-      openPositions: result.portfolio.openPositions.map((position) => ({ ...position, entryTime: format(position.entryTime) })),
+      equity: list(curve.time, (time, t): PortfolioPointJson => ({
+        time: format(time),
+        equity: curve.equity[t] ?? Number.NaN,
+        cash: curve.cash[t] ?? Number.NaN,
+        reserve: curve.reserve[t] ?? Number.NaN,
+        grossExposure: curve.grossExposure[t] ?? Number.NaN,
+        netExposure: curve.netExposure[t] ?? Number.NaN,
+      })),
+      metrics: metricsJson(result.portfolio.metrics, format, list),
+      fills: list(result.portfolio.fills, (fill) => fillJson(fill, format)),
+      trades: list(result.portfolio.trades, (trade) => tradeJson(trade, format)),
+      openPositions: list(result.portfolio.openPositions, (position) => ({ ...position, entryTime: format(position.entryTime) })),
       totalCommission: result.portfolio.totalCommission,
       totalSlippage: result.portfolio.totalSlippage,
       orders: result.portfolio.orders,
     },
-    sleeves,
+    sleeves: result.sleeves.map((sleeve) => sleeveJson(sleeve, format, list)),
     attribution: {
       total: attribution(result.attribution.total),
-      monthly: result.attribution.monthly.map(attribution),
-      yearly: result.attribution.yearly.map(attribution),
+      monthly: list(result.attribution.monthly, attribution),
+      yearly: list(result.attribution.yearly, attribution),
     },
     correlation: result.correlation,
     diversificationRatio: result.diversificationRatio,
-    rebalances: result.rebalances.map((event) => ({ ...event, time: format(event.time) })),
-    conflicts: result.conflicts.map((event) => ({ ...event, time: format(event.time) })),
-    risk: result.risk.map((event) => ({ ...event, time: format(event.time) })),
-    isolated: result.isolated.map((event) => ({ ...event, time: format(event.time) })),
+    rebalances: list(result.rebalances, (event) => ({ ...event, time: format(event.time) })),
+    conflicts: list(result.conflicts, (event) => ({ ...event, time: format(event.time) })),
+    risk: list(result.risk, (event) => ({ ...event, time: format(event.time) })),
+    isolated: list(result.isolated, (event) => ({ ...event, time: format(event.time) })),
     crossing: result.crossing,
     halted: result.halted === null ? null : { time: format(result.halted.time), reason: result.halted.reason },
   };
+}
+
+/**
+ * The JSON form of a result (version 1): curves become arrays of points, every time an ISO
+ * string (`YYYY-MM-DD` when every bar is a UTC midnight, the full instant otherwise), undefined
+ * returns `null`. Deterministic: equal results give byte-identical `JSON.stringify`.
+ */
+export function serializeOrchestratorResult(result: OrchestratorResult): OrchestratorResultJson {
+  // Built with plain arrays, the form has no JsonRows: it is an OrchestratorResultJson.
+  return orchestratorJsonForm(result, jsonArrays) as OrchestratorResultJson;
+}
+
+/** {@link OrchestratorResultJson} with every list (curves, fills, trades, events) as lazy `JsonRows`. */
+export type OrchestratorResultJsonRows = WithJsonRows<OrchestratorResultJson>;
+
+/**
+ * {@link serializeOrchestratorResult} with every list as a lazy `JsonRows` of `@ensemble/engine`,
+ * each element made when it is written: `jsonTextChunks(orchestratorResultJsonRows(result))` writes
+ * the same text as `JSON.stringify(serializeOrchestratorResult(result))` without holding every
+ * point of every sleeve as an object, or the text as one string.
+ */
+export function orchestratorResultJsonRows(result: OrchestratorResult): OrchestratorResultJsonRows {
+  return orchestratorJsonForm(result, jsonRows);
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -554,5 +554,45 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--html', '-'], '--html -: cannot write to stdout');
     await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--md', 'same.out', '--html', 'same.out'], 'two outputs would write the same file');
     expect(existsSync(path.join(fixtures, 'same.out'))).toBe(false);
+  });
+
+  it('the same file through a symbolic link to its directory', async () => {
+    const directory = mkdtempSync(path.join(scratch, 'real-'));
+    const link = `${directory}-link`;
+    symlinkSync(directory, link);
+    await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--md', path.join(directory, 'report.md'), '--html', path.join(link, 'report.md')], `--html ${path.join(link, 'report.md')} --md ${path.join(directory, 'report.md')}: two outputs would write the same file (${path.join(directory, 'report.md')}); give each its own path`);
+    expect(readdirSync(directory)).toEqual([]);
+  });
+});
+
+describe('ensemble backtest: progress', () => {
+  const data = ['backtest', '--data', path.join(fixtures, 'valid-prices.csv'), '--symbol', 'AAA', '--strategy', 'buy-and-hold'];
+
+  it('a pipe gets nothing but the results: no progress on a non-terminal stderr', async () => {
+    const json = target();
+    const { code, out, err } = await run([...data, '--json', json, '--md', target('md')]);
+    expect(code).toBe(0);
+    expect(err).toBe('');
+    expect(out).toContain('Final equity');
+    expect(out).toContain(`wrote ${json}`);
+    const piped = await run([...data, '--json', '-']);
+    expect(JSON.parse(piped.out)).toMatchObject({ kind: 'backtest' });
+    expect(piped.err).toContain('Final equity');
+    expect(piped.err).not.toMatch(/load|\[█|░/);
+  });
+
+  it('a terminal stderr shows the loading, the run and the writing, each cleared when done; --no-progress none', async () => {
+    const io = createCapturedIo({ cwd: scratch, terminal: true });
+    expect(await main(['node', 'ensemble', ...data, '--json', target()], io)).toBe(0);
+    const drawn = io.err();
+    expect(drawn).toMatch(/load {2}\[█+\] 100% \| 0\.0\/0\.0 MB/);
+    expect(drawn).toMatch(/run {3}\[[█░]+\] \d+% \| \d\/3 bars \| ETA /);
+    expect(drawn).toMatch(/write 0\.0 MB/);
+    expect(io.errWrites().at(-1)).toBe('\u001b[2K');
+    expect(io.out()).toContain('Final equity');
+
+    const quiet = createCapturedIo({ cwd: scratch, terminal: true });
+    expect(await main(['node', 'ensemble', ...data, '--json', target(), '--no-progress'], quiet)).toBe(0);
+    expect(quiet.err()).toBe('');
   });
 });

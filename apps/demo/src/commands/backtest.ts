@@ -6,7 +6,7 @@ import type { BarSeries, Logger } from '@ensemble/protocol';
 import { ConfigError, DataValidationError, isPortfolioStrategy } from '@ensemble/protocol';
 import { runBacktest } from '@ensemble/engine';
 import { computeMetrics } from '@ensemble/performance';
-import { backtestJsonText, renderBacktestFiles } from '../backtest-files';
+import { backtestJsonChunks, renderBacktestFiles } from '../backtest-files';
 import { DEFAULT_TRADES_SHOWN, planBacktest } from '../backtest-options';
 import type { BacktestFlags, BacktestPlan } from '../backtest-options';
 import { renderBacktestSummary } from '../backtest-report';
@@ -19,7 +19,10 @@ import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
 import type { LogLevel } from '../logger';
 import { globalOptions } from '../options';
-import { checkOutputPath, writeFilesAtomic } from '../write-file';
+import { NO_PROGRESS, countOnly, progressPhases, progressWanted, withProgress } from '../progress';
+import type { ProgressPhases } from '../progress';
+import { checkOutputTargets } from '../output-targets';
+import { writeChunks, writeFilesAtomic } from '../write-file';
 
 const EXAMPLES = `
 Examples:
@@ -34,7 +37,9 @@ parameters, data) — reported before any data is loaded where possible, with no
 (--debug adds it). No result file is written unless the whole run succeeds; files are written
 atomically (a temporary file in the same directory, then renamed).
 
-With --json -, the JSON goes to stdout and the summary to stderr.
+With --json -, the JSON goes to stdout and the summary to stderr. When stderr is a terminal, the
+loading (MB), the run (bars, time left) and the writing (MB) show their progress on it
+(--no-progress turns it off); in a pipe nothing but the summary is written.
 Strategies and their parameters: ensemble strategies [NAME].`;
 
 /** A `no-data` problem (nothing between --from and --to) as a problem of those flags; any other error unchanged. */
@@ -48,10 +53,13 @@ function rangeProblem(error: unknown, plan: BacktestPlan): unknown {
 
 /**
  * Loads the data of `plan`, selects the traded symbols and the benchmark, runs the engine and
- * measures the result. Throws the packages' typed errors (bad data: exit 2; a failed run: exit 1).
+ * measures the result, showing the loading and running on `phases` (nothing by default). Throws
+ * the packages' typed errors (bad data: exit 2; a failed run: exit 1).
  */
-export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Logger): Promise<BacktestRun> {
-  const { data: loaded, dataset } = await loadDataSource(plan.source, { format: plan.format, from: plan.from, to: plan.to, logger }, io).catch((error: unknown) => {
+export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Logger, phases: ProgressPhases = NO_PROGRESS): Promise<BacktestRun> {
+  const { data: loaded, dataset } = await withProgress(phases, 'load ', 'bytes', (onProgress) =>
+    loadDataSource(plan.source, { format: plan.format, from: plan.from, to: plan.to, logger, onProgress }, io),
+  ).catch((error: unknown) => {
     throw rangeProblem(error, plan);
   });
   let data: MarketData;
@@ -77,7 +85,9 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
   }
   const strategy = plan.strategy.strategy;
   const { rebalance, ...engine } = plan.engine;
-  const result = runBacktest({ series: data.series, strategy, ...engine, ...(rebalance === null ? {} : { rebalance }), logger });
+  const result = await withProgress(phases, 'run  ', 'bars', (onProgress) =>
+    runBacktest({ series: data.series, strategy, ...engine, ...(rebalance === null ? {} : { rebalance }), logger, onProgress }),
+  );
   const performance = computeMetrics(
     { equity: result.equity, trades: result.trades, fills: result.fills },
     {
@@ -144,22 +154,23 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
     .option('--json <file>', 'write the JSON result (config, equity curve, fills, trades, metrics); - writes it to stdout')
     .option('--html <file>', 'write a self-contained HTML tearsheet')
     .option('--md <file>', 'write a Markdown report')
+    .option('--no-progress', 'do not show progress (it is shown only when stderr is a terminal)')
     .addHelpText('after', EXAMPLES)
-    .action(async (flags: Omit<BacktestFlags, 'param' | 'symbol'> & { param?: string[]; symbol?: string[] }, command: Command) => {
-      const logger = createCliLogger(io, backtestLogLevel(command), { json: globalOptions(command).logJson === true });
+    .action(async (flags: Omit<BacktestFlags, 'param' | 'symbol'> & { param?: string[]; symbol?: string[]; progress: boolean }, command: Command) => {
+      const level = backtestLogLevel(command);
+      const logger = createCliLogger(io, level, { json: globalOptions(command).logJson === true });
       const plan = planBacktest({ ...flags, param: flags.param ?? [], symbol: flags.symbol ?? [] }, io.cwd);
       const { json, html, md } = plan.outputs;
-      if (json !== undefined && json !== '-') await checkOutputPath(json, '--json');
-      if (html !== undefined) await checkOutputPath(html, '--html');
-      if (md !== undefined) await checkOutputPath(md, '--md');
+      await checkOutputTargets(plan.targets);
+      const phases = progressPhases(io.stderr, progressWanted(io, { progress: flags.progress, logLevel: level }));
 
-      const run = await executeBacktest(plan, io, logger);
+      const run = await executeBacktest(plan, io, logger, phases);
       const files = await renderBacktestFiles(run, { json: json === '-' ? undefined : json, html, md }, logger);
       const summarySink = json === '-' ? io.stderr : io.stdout;
       const summary = renderBacktestSummary(run, { palette: paletteFor(io, summarySink), tradesShown: plan.tradesShown });
-      await writeFilesAtomic(files);
-      if (json === '-') io.stdout.write(backtestJsonText(run));
+      const written = await withProgress(phases, 'write', 'bytes', (onProgress) => writeFilesAtomic(files, { onProgress: countOnly(onProgress) }));
+      if (json === '-') await withProgress(phases, 'write', 'bytes', (onProgress) => writeChunks(io.stdout, backtestJsonChunks(run), countOnly(onProgress)));
       summarySink.write(summary);
-      for (const file of files) summarySink.write(`wrote ${file.path} (${formatCount(Buffer.byteLength(file.content, 'utf8'))} bytes)\n`);
+      for (const file of written) summarySink.write(`wrote ${file.path} (${formatCount(file.bytes)} bytes)\n`);
     });
 }

@@ -11,7 +11,7 @@ import { globalOptions } from '../options';
 import { writeRunOutputs } from '../run-files';
 import type { WrittenRunFile } from '../run-files';
 import { executeRun, parseRunConfigInput, runBenchmark } from '../run-pipeline';
-import { createProgressReporter, progressWanted } from '../run-progress';
+import { countOnly, progressPhases, progressWanted, withProgress } from '../progress';
 import { orchestratorReportInput } from '../run-report';
 import { renderRunSummary } from '../run-summary';
 
@@ -61,16 +61,8 @@ async function runDemo(
   const logger = createCliLogger(io, options.level, { json: options.json }).child({ demo: run.name });
   const source = `demo:${run.name}`;
   const config = parseRunConfigInput(run.config, source);
-  const progress = createProgressReporter(io.stderr, {
-    enabled: progressWanted(io, { progress: options.progress, logLevel: options.level }),
-    label: run.name.padEnd(6),
-  });
-  let outcome;
-  try {
-    outcome = await executeRun(config, { source, logger, onProgress: progress.onProgress });
-  } finally {
-    progress.stop();
-  }
+  const phases = progressPhases(io.stderr, progressWanted(io, { progress: options.progress, logLevel: options.level }));
+  const outcome = await withProgress(phases, run.name.padEnd(6), 'bars', (onProgress) => executeRun(config, { source, logger, onProgress }));
   const { result } = outcome;
   const reportInput = orchestratorReportInput(result, {
     title: run.title,
@@ -79,10 +71,13 @@ async function runDemo(
     benchmark: runBenchmark(result, outcome.data),
   });
   const target = (extension: string) => path.join(out, `${run.name}.${extension}`);
-  const files = await writeRunOutputs({ json: target('json'), md: target('md'), html: target('html') }, result, reportInput, {
-    createDirectories: true,
-    logger,
-  });
+  const files = await withProgress(phases, 'write ', 'bytes', (onProgress) =>
+    writeRunOutputs({ json: target('json'), md: target('md'), html: target('html') }, result, reportInput, {
+      createDirectories: true,
+      logger,
+      onProgress: countOnly(onProgress),
+    }),
+  );
   return { summary: renderRunSummary(result, paletteFor(io, io.stdout), { source: `${run.title} (${source})` }), files };
 }
 

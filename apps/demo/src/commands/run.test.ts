@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -279,10 +279,59 @@ describe('ensemble run: bad input exits 2 before any work, naming what and where
     expect(existsSync(path.join(scratch, 'no-such-dir'))).toBe(false);
   });
 
+  it('two outputs naming one file exit 2 naming every flag, and write nothing', async () => {
+    const directory = freshDirectory();
+    const config = path.join(repository, 'examples', 'stocks5-equal-weight.json');
+    const same = await run(['run', '--config', config, '--json', 'same.json', '--html', 'same.json', '--md', './same.json'], { cwd: directory });
+    expect(same.code).toBe(2);
+    expect(same.err).toContain('--json same.json --md ./same.json --html same.json: two outputs would write the same file; give each its own path');
+    expect(same.out).toBe('');
+    expect(readdirSync(directory)).toEqual([]);
+
+    // The same directory through a symbolic link.
+    symlinkSync(directory, path.join(scratch, `link-${path.basename(directory)}`));
+    const linked = path.join(scratch, `link-${path.basename(directory)}`, 'result.json');
+    const viaLink = await run(['run', '--config', config, '--json', path.join(directory, 'result.json'), '--md', linked]);
+    expect(viaLink.code).toBe(2);
+    expect(viaLink.err).toContain(`--md ${linked}: two outputs would write the same file`);
+    expect(readdirSync(directory)).toEqual([]);
+
+    const stdoutMd = await run(['run', '--config', config, '--md', '-'], { cwd: directory });
+    expect(stdoutMd.code).toBe(2);
+    expect(stdoutMd.err).toContain('--md -: cannot write to stdout; give a file name (only --json accepts -)');
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
   it('--config is required', async () => {
     const { code, err } = await run(['run']);
     expect(code).toBe(2);
     expect(err).toContain("required option '-c, --config <file>' not specified");
+  });
+});
+
+describe('ensemble run: progress', () => {
+  it('a terminal stderr shows the loading of a data file, the run and the writing; a pipe nothing', async () => {
+    const directory = freshDirectory();
+    writeFileSync(path.join(directory, 'prices.csv'), readFileSync(fileURLToPath(new URL('../__fixtures__/valid-prices.csv', import.meta.url))));
+    writeConfig(directory, {
+      data: { file: 'prices.csv' },
+      strategies: [
+        { id: 'hold-a', strategy: 'buy-and-hold', symbols: ['AAA'] },
+        { id: 'hold-b', strategy: 'buy-and-hold', symbols: ['BBB'] },
+      ],
+    });
+    const io = createCapturedIo({ cwd: directory, terminal: true });
+    expect(await main(['node', 'ensemble', 'run', '--config', 'run.json', '--json', 'result.json'], io)).toBe(0);
+    const drawn = io.err();
+    expect(drawn).toMatch(/load {2}\[█+\] 100% \| 0\.0\/0\.0 MB/);
+    expect(drawn).toMatch(/run {3}\[[█░]+\] \d+% \| \d\/4 bars \| ETA /);
+    expect(drawn).toMatch(/write 0\.0 MB/);
+    expect(io.errWrites().at(-1)).toBe('\u001b[2K');
+    expect(io.out()).toContain('wrote result.json');
+
+    const piped = await run(['run', '--config', 'run.json', '--json', 'again.json'], { cwd: directory });
+    expect(piped.code).toBe(0);
+    expect(piped.err).toBe('');
   });
 });
 

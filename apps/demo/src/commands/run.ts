@@ -6,13 +6,15 @@ import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
 import type { LogLevel } from '../logger';
 import { globalOptions } from '../options';
-import { runJsonText, writeRunOutputs } from '../run-files';
+import { runJsonChunks, writeRunOutputs } from '../run-files';
 import { executeRun, loadRunConfigFile, runBenchmark } from '../run-pipeline';
 import type { RunOutcome } from '../run-pipeline';
-import { createProgressReporter, progressWanted } from '../run-progress';
+import { countOnly, progressPhases, progressWanted, withProgress } from '../progress';
 import { orchestratorReportInput } from '../run-report';
 import { renderRunSummary } from '../run-summary';
-import { checkOutputPath } from '../write-file';
+import { FlagProblems } from '../flags';
+import { checkOutputTargets, resolveOutputFlags } from '../output-targets';
+import { writeChunks } from '../write-file';
 
 const EXAMPLES = `
 Examples:
@@ -31,8 +33,9 @@ unknown data set or symbol, a missing file — reported before any data is loade
 with no stack trace (--debug adds it). No output file is written unless the whole run succeeds;
 files are written atomically (a temporary file in the same directory, then renamed).
 
-With --json -, the JSON goes to stdout and the summary to stderr. A progress bar is drawn on
-stderr while the orchestrator runs, only when stderr is a terminal (--no-progress turns it off).`;
+With --json -, the JSON goes to stdout and the summary to stderr. When stderr is a terminal, the
+loading of a data file (MB), the run (bars, time left) and the writing (MB) show their progress
+on it (--no-progress turns it off); in a pipe nothing but the summary is written.`;
 
 /** Flags of `ensemble run`. */
 interface RunFlags {
@@ -75,33 +78,59 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
     .option('--json <file>', 'write the JSON result (serializeOrchestratorResult, version 1); - writes it to stdout')
     .option('--md <file>', 'write a Markdown report')
     .option('--html <file>', 'write a self-contained HTML tearsheet')
-    .option('--no-progress', 'do not draw the progress bar (it is drawn only when stderr is a terminal)')
+    .option('--no-progress', 'do not show progress (it is shown only when stderr is a terminal)')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: RunFlags, command: Command) => {
       const level = runLogLevel(command);
       const logger = createCliLogger(io, level, { json: globalOptions(command).logJson === true });
       const loaded = await loadRunConfigFile(flags.config, { cwd: io.cwd });
-      const target = (file: string | undefined) => (file === undefined || file === '-' ? file : path.resolve(io.cwd, file));
-      const json = target(flags.json);
-      const md = target(flags.md);
-      const html = target(flags.html);
-      if (json !== undefined && json !== '-') await checkOutputPath(json, '--json');
-      if (md !== undefined) await checkOutputPath(md, '--md');
-      if (html !== undefined) await checkOutputPath(html, '--html');
+      const problems = new FlagProblems();
+      const targets = resolveOutputFlags(
+        problems,
+        [
+          { flag: '--json', value: flags.json, stdout: true },
+          { flag: '--md', value: flags.md },
+          { flag: '--html', value: flags.html },
+        ],
+        io.cwd,
+      );
+      problems.throwIfAny();
+      await checkOutputTargets(targets);
+      const target = (flag: string) => targets.find((entry) => entry.flag === flag)?.path;
+      const json = target('--json');
+      const md = target('--md');
+      const html = target('--html');
 
-      const progress = createProgressReporter(io.stderr, { enabled: progressWanted(io, { progress: flags.progress, logLevel: level }), label: 'run' });
+      const phases = progressPhases(io.stderr, progressWanted(io, { progress: flags.progress, logLevel: level }));
+      // Loading, then running: two phases of one call, each drawn while it lasts.
+      const loading = phases('load ', 'bytes');
+      const running = phases('run  ', 'bars');
       let outcome: RunOutcome;
       try {
-        outcome = await executeRun(loaded.config, { source: loaded.source, configDir: loaded.configDir, logger, onProgress: progress.onProgress });
+        outcome = await executeRun(loaded.config, {
+          source: loaded.source,
+          configDir: loaded.configDir,
+          logger,
+          onLoadProgress: loading.onProgress,
+          onProgress:
+            running.onProgress &&
+            ((done, total) => {
+              loading.stop();
+              running.onProgress?.(done, total);
+            }),
+        });
       } finally {
-        progress.stop();
+        loading.stop();
+        running.stop();
       }
       const { result } = outcome;
       const reportInput = orchestratorReportInput(result, { ...reportTitles(outcome, loaded.source), benchmark: runBenchmark(result, outcome.data) });
       const summarySink = json === '-' ? io.stderr : io.stdout;
       const summary = renderRunSummary(result, paletteFor(io, summarySink), { source: loaded.source });
-      const written = await writeRunOutputs({ json: json === '-' ? undefined : json, md, html }, result, reportInput, { logger });
-      if (json === '-') io.stdout.write(runJsonText(result));
+      const written = await withProgress(phases, 'write', 'bytes', (onProgress) =>
+        writeRunOutputs({ json: json === '-' ? undefined : json, md, html }, result, reportInput, { logger, onProgress: countOnly(onProgress) }),
+      );
+      if (json === '-') await withProgress(phases, 'write', 'bytes', (onProgress) => writeChunks(io.stdout, runJsonChunks(result), countOnly(onProgress)));
       summarySink.write(summary);
       for (const file of written) summarySink.write(`wrote ${flags[file.kind] ?? file.path} (${formatCount(file.bytes)} bytes)\n`);
     });

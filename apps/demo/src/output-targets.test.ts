@@ -1,0 +1,118 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '@ensemble/protocol';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FlagProblems } from './flags';
+import { checkOutputTargets, sameFileMessage, resolveOutputFlags } from './output-targets';
+import type { OutputFlag } from './output-targets';
+
+const root = mkdtempSync(path.join(tmpdir(), 'ensemble-targets-'));
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+function resolve(flags: readonly OutputFlag[], cwd = root) {
+  const problems = new FlagProblems();
+  const targets = resolveOutputFlags(problems, flags, cwd);
+  return { targets, issues: problems.issues };
+}
+
+async function issuesOf(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => null,
+    (failure: unknown) => failure,
+  );
+  if (!ConfigError.isInstance(error)) throw new Error(`expected a ConfigError, got ${String(error)}`);
+  return error.issues;
+}
+
+describe('resolveOutputFlags', () => {
+  it('resolves paths against cwd, keeps - where stdout is allowed, and skips absent flags', () => {
+    const { targets, issues } = resolve([
+      { flag: '--json', value: '-', stdout: true },
+      { flag: '--md', value: 'out/report.md' },
+      { flag: '--html', value: undefined },
+    ]);
+    expect(issues).toEqual([]);
+    expect(targets).toEqual([
+      { flag: '--json', typed: '-', path: '-' },
+      { flag: '--md', typed: 'out/report.md', path: path.join(root, 'out', 'report.md') },
+    ]);
+  });
+
+  it('two spellings of one path are one file: one problem naming every flag that writes it', () => {
+    expect(resolve([
+      { flag: '--json', value: 'same.json', stdout: true },
+      { flag: '--md', value: './same.json' },
+      { flag: '--html', value: `../${path.basename(root)}/same.json` },
+    ]).issues).toEqual([{ path: `--json same.json --md ./same.json --html ../${path.basename(root)}/same.json`, message: sameFileMessage() }]);
+    expect(resolve([
+      { flag: '--json', value: 'a.json' },
+      { flag: '--md', value: 'a.json' },
+      { flag: '--html', value: 'b.html' },
+    ]).issues).toEqual([{ path: '--json a.json --md a.json', message: sameFileMessage() }]);
+  });
+
+  it('rejects - where stdout is not allowed, and an empty name', () => {
+    expect(resolve([
+      { flag: '--json', value: '-', stdout: true },
+      { flag: '--md', value: '-' },
+      { flag: '--html', value: ' ' },
+    ]).issues).toEqual([
+      { path: '--md -', message: 'cannot write to stdout; give a file name (only --json accepts -)' },
+      { path: '--html ""', message: 'give a file name' },
+    ]);
+  });
+});
+
+describe('checkOutputTargets', () => {
+  it('accepts distinct files and stdout', async () => {
+    const { targets } = resolve([
+      { flag: '--json', value: '-', stdout: true },
+      { flag: '--md', value: 'a.md' },
+      { flag: '--html', value: 'a.html' },
+    ]);
+    await expect(checkOutputTargets(targets)).resolves.toBeUndefined();
+  });
+
+  it('finds one file reached through a symbolic link to its directory', async () => {
+    const real = path.join(root, 'real');
+    mkdirSync(real);
+    symlinkSync(real, path.join(root, 'link'));
+    const { targets, issues } = resolve([
+      { flag: '--json', value: 'real/result.json' },
+      { flag: '--html', value: 'link/result.json' },
+    ]);
+    expect(issues).toEqual([]);
+    expect(await issuesOf(checkOutputTargets(targets))).toEqual([
+      { path: '--json real/result.json --html link/result.json', message: sameFileMessage(path.join(real, 'result.json')) },
+    ]);
+    // The same through an existing file.
+    writeFileSync(path.join(real, 'result.json'), '{}');
+    expect(await issuesOf(checkOutputTargets(targets))).toHaveLength(1);
+  });
+
+  it('a symbolic link as target is replaced by the file written, so it is not the file it points to', async () => {
+    const directory = path.join(root, 'links');
+    mkdirSync(directory);
+    writeFileSync(path.join(directory, 'report.md'), '');
+    symlinkSync(path.join(directory, 'report.md'), path.join(directory, 'alias.md'));
+    const { targets } = resolve([
+      { flag: '--md', value: 'links/report.md' },
+      { flag: '--html', value: 'links/alias.md' },
+    ]);
+    await expect(checkOutputTargets(targets)).resolves.toBeUndefined();
+  });
+
+  it('lists every directory problem and every duplicate in one error', async () => {
+    const targets = [
+      { flag: '--json', typed: 'missing/a.json', path: path.join(root, 'missing', 'a.json') },
+      { flag: '--md', typed: 'x.md', path: path.join(root, 'real', 'x.md') },
+      { flag: '--html', typed: 'link/x.md', path: path.join(root, 'link', 'x.md') },
+    ];
+    const issues = await issuesOf(checkOutputTargets(targets));
+    expect(issues.map((issue) => issue.path)).toEqual(['--json', '--md x.md --html link/x.md']);
+    expect(issues[0]?.message).toContain('does not exist; create it first');
+  });
+});

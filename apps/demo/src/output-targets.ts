@@ -1,0 +1,104 @@
+import { lstat, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError } from '@ensemble/protocol';
+import type { ConfigIssue } from '@ensemble/protocol';
+import { COMMAND_LINE, flagText } from './flags';
+import type { FlagProblems } from './flags';
+import { checkOutputPath } from './write-file';
+
+/** An output flag as commander hands it over: its name, the value typed (undefined when absent), and whether `-` (stdout) is allowed. */
+export interface OutputFlag {
+  readonly flag: string;
+  readonly value: string | undefined;
+  readonly stdout?: boolean | undefined;
+}
+
+/** An output flag resolved: the flag, the value as typed, and the absolute path (or `-` for stdout). */
+export interface OutputTarget {
+  readonly flag: string;
+  readonly typed: string;
+  readonly path: string;
+}
+
+/** The message of an output written twice; `file` names it when the flags spell it differently. */
+export function sameFileMessage(file?: string): string {
+  return `two outputs would write the same file${file === undefined ? '' : ` (${file})`}; give each its own path`;
+}
+
+/**
+ * Resolves output flags against `cwd` (`path.resolve`, so `./a.json` and `a.json` are one path),
+ * recording in `problems` an empty value, `-` where stdout is not allowed, and two flags that name
+ * the same path (one problem per file, naming every flag that writes it). Returns the targets given,
+ * in the order of `flags`; flags absent or invalid are left out.
+ */
+export function resolveOutputFlags(problems: FlagProblems, flags: readonly OutputFlag[], cwd: string): OutputTarget[] {
+  const targets: OutputTarget[] = [];
+  for (const { flag, value, stdout } of flags) {
+    if (value === undefined) continue;
+    if (value === '-') {
+      if (stdout === true) targets.push({ flag, typed: value, path: '-' });
+      else problems.add(flagText(flag, value), `cannot write to stdout; give a file name (only ${flags.filter((entry) => entry.stdout === true).map((entry) => entry.flag).join(', ') || 'no output'} accepts -)`);
+      continue;
+    }
+    if (value.trim() === '') {
+      problems.add(`${flag} ""`, 'give a file name');
+      continue;
+    }
+    targets.push({ flag, typed: value, path: path.resolve(cwd, value) });
+  }
+  for (const issue of sameFileIssues(targets, (target) => target.path)) problems.add(issue.path, issue.message);
+  return targets;
+}
+
+/** One issue per file that several targets (stdout aside) would write, by `key`: the flags as typed, and {@link sameFileMessage}. */
+function sameFileIssues(targets: readonly OutputTarget[], key: (target: OutputTarget) => string, shown?: (file: string) => string): ConfigIssue[] {
+  const groups = new Map<string, OutputTarget[]>();
+  for (const target of targets) {
+    if (target.path === '-') continue;
+    const file = key(target);
+    groups.set(file, [...(groups.get(file) ?? []), target]);
+  }
+  const issues: ConfigIssue[] = [];
+  for (const [file, group] of groups) {
+    if (group.length < 2) continue;
+    issues.push({ path: group.map((target) => flagText(target.flag, target.typed)).join(' '), message: sameFileMessage(shown?.(file)) });
+  }
+  return issues;
+}
+
+/**
+ * The file a target's path ends up as, for comparing two targets: the real path of its directory
+ * (symbolic links resolved) and its name; for an existing file that is not a symbolic link, its own
+ * real path (which also spells the name as the file system stores it). A symbolic link as target is
+ * replaced by the file written, so it counts as its own file, not as the file it points to.
+ */
+async function canonicalFile(target: string): Promise<string> {
+  const entry = await lstat(target).catch(() => null);
+  if (entry !== null && !entry.isSymbolicLink()) return realpath(target).catch(() => target);
+  const directory = await realpath(path.dirname(target)).catch(() => path.dirname(target));
+  return path.join(directory, path.basename(target));
+}
+
+/**
+ * Checks, before any work starts, every output of a command that writes several: each one's
+ * directory exists and is writable and the target is not a directory ({@link checkOutputPath}), and
+ * no two name the same file — also through a symbolic link to a directory or another spelling of an
+ * existing file's name. Throws one `ConfigError` (exit 2) listing every problem, duplicates named by
+ * every flag involved. Stdout (`-`) is skipped.
+ */
+export async function checkOutputTargets(targets: readonly OutputTarget[]): Promise<void> {
+  const files = targets.filter((target) => target.path !== '-');
+  const issues: ConfigIssue[] = [];
+  for (const target of files) {
+    try {
+      await checkOutputPath(target.path, target.flag);
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  const canonical = new Map<OutputTarget, string>();
+  for (const target of files) canonical.set(target, await canonicalFile(target.path));
+  issues.push(...sameFileIssues(files, (target) => canonical.get(target) ?? target.path, (file) => file));
+  if (issues.length > 0) throw new ConfigError(issues, { source: COMMAND_LINE });
+}

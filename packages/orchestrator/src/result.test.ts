@@ -1,0 +1,51 @@
+import { JsonRows, jsonTextChunks } from '@ensemble/engine';
+import { describe, expect, it } from 'vitest';
+import { seriesOf, testRegistry, walkSeries } from '../test/helpers';
+import { runOrchestrator } from './orchestrator';
+import type { OrchestratorResult } from './result';
+import { orchestratorResultJsonRows, serializeOrchestratorResult } from './result';
+
+/** The streamed text of `orchestratorResultJsonRows` is `JSON.stringify` of `serializeOrchestratorResult`, compact and indented. */
+function expectSameText(result: OrchestratorResult): void {
+  const rows = orchestratorResultJsonRows(result);
+  expect(rows.portfolio.equity).toBeInstanceOf(JsonRows);
+  for (const indent of [undefined, 2]) {
+    const expected = JSON.stringify(serializeOrchestratorResult(result), null, indent);
+    expect([...jsonTextChunks(rows, { indent, chunkSize: 4096 })].join('')).toBe(expected);
+    expect(JSON.stringify(rows, null, indent)).toBe(expected);
+  }
+}
+
+describe('orchestratorResultJsonRows (the examples are checked in examples.test.ts)', () => {
+  it('with an isolated strategy and a drawdown halt', () => {
+    const walk = walkSeries('W', 60, 7);
+    expectSameText(
+      runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          errorPolicy: 'isolate',
+          fractional: true,
+          rebalance: { schedule: 'month' },
+          strategies: [
+            { id: 'good', strategy: 'buy-and-hold', symbols: ['W'] },
+            { id: 'bad', strategy: 'throwing', params: { at: 5 }, symbols: ['W'] },
+          ],
+        },
+        [walk],
+        { registry: testRegistry },
+      ),
+    );
+    const closes = Array.from({ length: 30 }, (_, i) => 100 * 0.98 ** i);
+    const falling = seriesOf(
+      'F',
+      closes.map((close, i) => [new Date(Date.UTC(2021, 0, 1) + i * 86_400_000).toISOString().slice(0, 10), close, close, close, close] as const),
+    );
+    const halted = runOrchestrator(
+      { data: { dataset: 'test' }, fractional: true, rebalance: { schedule: 'never' }, risk: { maxDrawdown: { limit: 0.1 } }, strategies: [{ id: 'long', strategy: 'buy-and-hold', symbols: ['F'] }] },
+      [falling],
+      { registry: testRegistry },
+    );
+    expect(halted.halted).not.toBeNull();
+    expectSameText(halted);
+  });
+});
