@@ -1,3 +1,4 @@
+import { MAX_QUANTITY } from '@ensemble/protocol';
 import type { OrderSide } from '@ensemble/protocol';
 
 /**
@@ -89,18 +90,17 @@ export function buyCost(commission: CommissionModel, quantity: number, price: nu
   return quantity * price + commissionFor(commission, quantity, price);
 }
 
+/** True when a buy of `quantity` at `price` costs at most `budget` (cost is non-decreasing in q). */
+function fits(budget: number, price: number, commission: CommissionModel, quantity: number): boolean {
+  return buyCost(commission, quantity, price) <= budget;
+}
+
 /**
- * The largest quantity whose cost q × p + commission(q) fits in `budget` (currency), whole units
- * unless `fractional`. With a percent commission this is `budget / (price × (1 + rate))`, floored:
- * the engine's `percent-of-cash` formula. Returns 0 when nothing fits.
+ * The real-number solution of q × p + commission(q) = budget (within a few ulps; ≤ 0 or NaN when
+ * nothing fits): `budget / (p × (1 + rate))`, `budget / (p + amount)` or `(budget − amount) / p`,
+ * and `(budget − minimum) / p` where the minimum binds.
  */
-export function affordableQuantity(
-  budget: number,
-  price: number,
-  commission: CommissionModel,
-  fractional: boolean,
-): number {
-  if (!(budget > 0) || !(price > 0)) return 0;
+function estimateQuantity(budget: number, price: number, commission: CommissionModel): number {
   let quantity: number;
   switch (commission.kind) {
     case 'percent':
@@ -118,10 +118,117 @@ export function affordableQuantity(
     // The minimum binds: the commission is a constant `minimum` at this size.
     quantity = (budget - minimum) / price;
   }
-  quantity = roundQuantity(quantity, fractional);
-  // Guard against the last bits of floating-point rounding: never exceed the budget.
-  while (quantity > 0 && buyCost(commission, quantity, price) > budget) {
-    quantity = fractional ? quantity - quantity * 4 * Number.EPSILON : quantity - 1;
+  return quantity;
+}
+
+/** Bound on the probes of each search below; far above what any finite input needs (about 100). */
+const MAX_PROBES = 256;
+
+/**
+ * The largest whole q ≤ `MAX_QUANTITY` that fits, searched from `guess` (a whole number): a gallop
+ * away from the guess with doubling steps until the answer is bracketed, then bisection. From a
+ * good guess that is two cost evaluations; never more than a few hundred, whatever the magnitudes.
+ */
+function largestWhole(budget: number, price: number, commission: CommissionModel, guess: number): number {
+  // Invariant: `low` fits (0 always does: a buy of nothing costs nothing), `high` does not, or is
+  // MAX_QUANTITY + 1 (= 2^53, exact) when everything up to the cap fits.
+  let low = 0;
+  let high = MAX_QUANTITY + 1;
+  let step = Math.max(1, Math.ceil(guess * 16 * Number.EPSILON));
+  if (fits(budget, price, commission, guess)) {
+    low = guess;
+    for (let probes = 0; probes < MAX_PROBES && low < MAX_QUANTITY; probes++) {
+      const probe = Math.min(low + step, MAX_QUANTITY);
+      if (!fits(budget, price, commission, probe)) {
+        high = probe;
+        break;
+      }
+      low = probe;
+      step *= 2;
+    }
+  } else {
+    high = guess;
+    for (let probes = 0; probes < MAX_PROBES && high > 0; probes++) {
+      const probe = Math.max(high - step, 0);
+      if (fits(budget, price, commission, probe)) {
+        low = probe;
+        break;
+      }
+      high = probe;
+      step *= 2;
+    }
   }
-  return quantity > 0 ? quantity : 0;
+  for (let probes = 0; probes < MAX_PROBES && high - low > 1; probes++) {
+    const middle = low + Math.floor((high - low) / 2);
+    if (fits(budget, price, commission, middle)) low = middle;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Relative precision of a fractional quantity: the answer is within 4 ulps of the largest that fits. */
+const FRACTION_PRECISION = 4 * Number.EPSILON;
+
+/**
+ * The largest fractional q ≤ `MAX_QUANTITY` that fits, to {@link FRACTION_PRECISION}: a gallop
+ * from `guess` (> 0) with relative steps doubling from 4 ulps until the answer is bracketed, then
+ * bisection until q × (1 + 4ε) no longer fits. 0 when not even half the guess fits (what would fit
+ * is floating-point dust).
+ */
+function largestFraction(budget: number, price: number, commission: CommissionModel, guess: number): number {
+  let low = 0;
+  let high = Number.POSITIVE_INFINITY;
+  let step = FRACTION_PRECISION;
+  if (fits(budget, price, commission, guess)) {
+    low = guess;
+    for (let probes = 0; probes < MAX_PROBES; probes++) {
+      if (low >= MAX_QUANTITY) return MAX_QUANTITY;
+      const probe = Math.min(low * (1 + step), MAX_QUANTITY);
+      if (!fits(budget, price, commission, probe)) {
+        high = probe;
+        break;
+      }
+      low = probe;
+      step *= 2;
+    }
+  } else {
+    high = guess;
+    for (;;) {
+      if (step > 0.5) return 0;
+      const probe = high * (1 - step);
+      if (fits(budget, price, commission, probe)) {
+        low = probe;
+        break;
+      }
+      high = probe;
+      step *= 2;
+    }
+  }
+  for (let probes = 0; probes < MAX_PROBES && low * (1 + FRACTION_PRECISION) < high; probes++) {
+    const middle = low + (high - low) / 2;
+    if (fits(budget, price, commission, middle)) low = middle;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * The largest quantity whose cost q × p + commission(q) fits in `budget` (currency), whole units
+ * unless `fractional`, at most `MAX_QUANTITY` (2^53 − 1) units; 0 when nothing fits. With a
+ * percent commission this is `budget / (price × (1 + rate))`, floored: the engine's
+ * `percent-of-cash` formula. Closed form, then corrected against the cost as the broker computes
+ * it (a bounded search from that estimate, usually one or two evaluations), so the result never
+ * exceeds the budget and is maximal: one more unit (or 4 ulps more, fractional) would.
+ */
+export function affordableQuantity(
+  budget: number,
+  price: number,
+  commission: CommissionModel,
+  fractional: boolean,
+): number {
+  if (!(budget > 0) || !(price > 0)) return 0;
+  const estimate = estimateQuantity(budget, price, commission);
+  const guess = estimate > 0 ? Math.min(estimate, MAX_QUANTITY) : 0;
+  if (fractional) return guess > 0 ? largestFraction(budget, price, commission, guess) : 0;
+  return largestWhole(budget, price, commission, Math.floor(guess));
 }
