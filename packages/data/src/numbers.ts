@@ -1,3 +1,4 @@
+import { MAX_PRICE, MAX_VOLUME, quoteValue } from '@ensemble/protocol';
 import type { DataRule } from '@ensemble/protocol';
 import { decodeRange } from './bytes';
 
@@ -64,9 +65,32 @@ export function classifyBadNumber(raw: string): DataRule {
   return 'non-numeric';
 }
 
-/** A sentence for a raw value that is not a usable number, by rule. */
+/** A sentence for a raw value that is not a usable number, by rule (the value echoed safely). */
 export function describeBadNumber(rule: DataRule, raw: string, column: string): string {
   if (rule === 'missing-value') return `${column} is empty; every row needs a ${column} value`;
-  if (rule === 'non-finite') return `${column} is "${raw}", which is not a finite number`;
-  return `${column} is "${raw}", which is not a number (use a plain decimal such as 101.25)`;
+  if (rule === 'non-finite') return `${column} is ${quoteValue(raw)}, which is not a finite number`;
+  return `${column} is ${quoteValue(raw)}, which is not a number (use a plain decimal such as 101.25)`;
+}
+
+/**
+ * The rule a parsed price or volume breaks, or null when it is usable: a price is finite, > 0 and
+ * at most `MAX_PRICE` (1e12); a volume is finite, ≥ 0 and at most `MAX_VOLUME` (1e18).
+ */
+export function valueRule(value: number, kind: 'price' | 'volume'): DataRule | null {
+  if (kind === 'price' ? value > 0 && value <= MAX_PRICE : value >= 0 && value <= MAX_VOLUME) return null;
+  if (!Number.isFinite(value)) return 'non-finite';
+  if (kind === 'price') return value > MAX_PRICE ? 'too-large' : 'non-positive-price';
+  return value > MAX_VOLUME ? 'too-large' : 'negative-volume';
+}
+
+/** A sentence for a parsed, finite price or volume that breaks `rule` (from {@link valueRule}). */
+export function describeBadValue(rule: DataRule, raw: string, column: string, kind: 'price' | 'volume'): string {
+  if (rule === 'too-large') {
+    return kind === 'price'
+      ? `${column} is ${quoteValue(raw)}; prices are at most 1e12 per unit (larger ones overflow position values)`
+      : `${column} is ${quoteValue(raw)}; volumes are at most 1e18 a bar`;
+  }
+  return kind === 'price'
+    ? `${column} is ${quoteValue(raw)}; prices must be greater than 0`
+    : `${column} is ${quoteValue(raw)}; volume must not be negative`;
 }
