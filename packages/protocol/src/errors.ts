@@ -159,7 +159,9 @@ export class ConfigError extends EnsembleError {
 
   constructor(issues: readonly ConfigIssue[], options?: { source?: string; cause?: unknown }) {
     const source = options?.source;
-    const lines = limitLines(issues, (issue) => `  - ${issue.path === '' ? '(root)' : echoValue(issue.path, MAX_LINE_LENGTH)}: ${echoValue(issue.message, MAX_LINE_LENGTH)}`);
+    const lines = limitLines(issues, (issue) =>
+      echoValue(`  - ${issue.path === '' ? '(root)' : echoValue(issue.path)}: ${issue.message}`, MAX_LINE_LENGTH),
+    );
     super(
       'CONFIG_INVALID',
       [`Invalid configuration${source === undefined ? '' : ` in ${echoValue(source, MAX_LINE_LENGTH)}`}:`, ...lines].join('\n'),
