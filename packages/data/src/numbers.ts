@@ -1,18 +1,13 @@
-import { MAX_PRICE, MAX_VOLUME, quoteValue } from '@ensemble/protocol';
+import { DECIMAL_PATTERN, MAX_PRICE, MAX_VOLUME, parseDecimal, quoteValue } from '@ensemble/protocol';
 import type { DataRule } from '@ensemble/protocol';
 import { decodeRange } from './bytes';
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
-
-function parseSlow(raw: string): number {
-  return DECIMAL.test(raw) ? Number(raw) : Number.NaN;
-}
 
 /** Parses a decimal number in text (`[+-]digits[.digits][e±digits]`) exactly as `Number()`, or NaN. */
 export function parseNumberText(text: string): number {
-  return parseSlow(text.trim());
+  return parseDecimal(text.trim());
 }
 
 /**
@@ -47,11 +42,11 @@ export function parseNumberAt(bytes: Uint8Array, start: number, end: number): nu
     } else if (c === 46 && !seenDot) {
       seenDot = true;
     } else {
-      return parseSlow(decodeRange(bytes, start, end));
+      return parseDecimal(decodeRange(bytes, start, end));
     }
   }
   if (!anyDigit) return Number.NaN;
-  if (significant > 15 || fraction > 22) return parseSlow(decodeRange(bytes, start, end));
+  if (significant > 15 || fraction > 22) return parseDecimal(decodeRange(bytes, start, end));
   const value = fraction === 0 ? mantissa : mantissa / (POW10[fraction] ?? 1);
   return negative ? -value : value;
 }
@@ -61,7 +56,7 @@ export function classifyBadNumber(raw: string): DataRule {
   const trimmed = raw.trim();
   if (trimmed === '') return 'missing-value';
   if (NON_FINITE.test(trimmed)) return 'non-finite';
-  if (DECIMAL.test(trimmed)) return 'non-finite';
+  if (DECIMAL_PATTERN.test(trimmed)) return 'non-finite';
   return 'non-numeric';
 }
 

@@ -302,6 +302,12 @@ describe('limits on values and symbols', () => {
     expect(digits.message).toContain('(5,000,000 chars)');
   });
 
+  // Regression: the number pattern backtracked quadratically; this cell took hours.
+  it('a cell of a million digits ending in a letter is refused at once', () => {
+    const error = parseError(`date,close\n2020-01-02,${'9'.repeat(1_000_000)}x\n`);
+    expect(error.problems.map((p) => p.rule)).toEqual(['non-numeric']);
+  });
+
   it('symbols with control characters or over 64 characters are refused where they first appear', () => {
     const long = parseError(`symbol,date,close\nA,2020-01-02,1\n${'S'.repeat(65)},2020-01-02,1\n`);
     expect(long.problems.map((p) => [p.row, p.field, p.rule])).toEqual([[3, 'symbol', 'bad-symbol']]);

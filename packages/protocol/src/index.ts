@@ -72,6 +72,7 @@ export {
   quoteValue,
   safeMessage,
 } from './echo';
+export { DECIMAL_PATTERN, parseDecimal } from './decimal';
 export {
   MAX_AMOUNT,
   MAX_PRICE,
