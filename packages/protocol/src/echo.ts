@@ -127,11 +127,17 @@ export function listValues(values: readonly string[], options: { readonly maxIte
 
 /**
  * The first `maxLines` (default {@link MAX_LISTED_PROBLEMS}) of `items` formatted as lines by
- * `format` (only those are formatted), and a last line `  - … and N more` counting the rest.
+ * `format` (only those are formatted), and a last line `… and N more` (after `prefix`, default
+ * `  - `) counting the rest.
  */
-export function limitLines<TItem>(items: readonly TItem[], format: (item: TItem) => string, maxLines: number = MAX_LISTED_PROBLEMS): string[] {
+export function limitLines<TItem>(
+  items: readonly TItem[],
+  format: (item: TItem) => string,
+  options: { readonly maxLines?: number; readonly prefix?: string } = {},
+): string[] {
+  const maxLines = options.maxLines ?? MAX_LISTED_PROBLEMS;
   const lines = items.slice(0, maxLines).map(format);
-  if (items.length > maxLines) lines.push(`  - … and ${groupDigits(items.length - maxLines)} more`);
+  if (items.length > maxLines) lines.push(`${options.prefix ?? '  - '}… and ${groupDigits(items.length - maxLines)} more`);
   return lines;
 }
 

@@ -159,9 +159,9 @@ export class ConfigError extends EnsembleError {
 
   constructor(issues: readonly ConfigIssue[], options?: { source?: string; cause?: unknown }) {
     const source = options?.source;
-    const lines = limitLines(issues, (issue) =>
-      echoValue(`  - ${issue.path === '' ? '(root)' : echoValue(issue.path)}: ${issue.message}`, MAX_LINE_LENGTH),
-    );
+    // A message may span lines (a JSON error quotes the line with a caret under the column); the
+    // base class escapes every other control character and bounds each line.
+    const lines = limitLines(issues, (issue) => `  - ${issue.path === '' ? '(root)' : echoValue(issue.path)}: ${issue.message}`);
     super(
       'CONFIG_INVALID',
       [`Invalid configuration${source === undefined ? '' : ` in ${echoValue(source, MAX_LINE_LENGTH)}`}:`, ...lines].join('\n'),
