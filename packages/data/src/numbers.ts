@@ -68,17 +68,19 @@ export function describeBadNumber(rule: DataRule, raw: string, column: string): 
 }
 
 /**
- * The rule a parsed price or volume breaks, or null when it is usable: a price is finite, > 0 and
- * at most `MAX_PRICE` (1e12); a volume is finite, ≥ 0 and at most `MAX_VOLUME` (1e18).
+ * The rule a parsed price or volume breaks, or null when it is usable: a price is > 0 and at most
+ * `MAX_PRICE` (1e12); a volume is ≥ 0 and at most `MAX_VOLUME` (1e18). A decimal beyond the range
+ * of doubles (±Infinity) is too large or not positive like any other; NaN (no number) is
+ * `non-finite` here, and its text tells the caller more (`classifyBadNumber`).
  */
 export function valueRule(value: number, kind: 'price' | 'volume'): DataRule | null {
   if (kind === 'price' ? value > 0 && value <= MAX_PRICE : value >= 0 && value <= MAX_VOLUME) return null;
-  if (!Number.isFinite(value)) return 'non-finite';
+  if (Number.isNaN(value)) return 'non-finite';
   if (kind === 'price') return value > MAX_PRICE ? 'too-large' : 'non-positive-price';
   return value > MAX_VOLUME ? 'too-large' : 'negative-volume';
 }
 
-/** A sentence for a parsed, finite price or volume that breaks `rule` (from {@link valueRule}). */
+/** A sentence for a parsed price or volume (not NaN) that breaks `rule` (from {@link valueRule}). */
 export function describeBadValue(rule: DataRule, raw: string, column: string, kind: 'price' | 'volume'): string {
   if (rule === 'too-large') {
     return kind === 'price'

@@ -129,7 +129,7 @@ class RowReader {
     if (rule === null) return value;
     const raw = scanner.field(column);
     const where = { row: scanner.line, field: this.names[column], value: raw };
-    if (Number.isFinite(value)) {
+    if (!Number.isNaN(value)) {
       this.problems.add(rule, describeBadValue(rule, raw, label, kind), where);
     } else {
       rule = classifyBadNumber(raw);

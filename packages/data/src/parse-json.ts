@@ -73,7 +73,7 @@ class JsonBarReader {
     }
     const broken = valueRule(parsed, kind);
     if (broken === null) return parsed;
-    if (Number.isFinite(parsed)) {
+    if (!Number.isNaN(parsed)) {
       this.add(index, key, broken, describeBadValue(broken, raw, key, kind), raw);
     } else {
       const rule = typeof value === 'number' ? 'non-finite' : classifyBadNumber(raw);

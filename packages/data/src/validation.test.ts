@@ -300,6 +300,8 @@ describe('limits on values and symbols', () => {
     const digits = parseError(`date,close\n2020-01-02,${'9'.repeat(5_000_000)}\n`);
     expect(digits.message.length).toBeLessThan(1000);
     expect(digits.message).toContain('(5,000,000 chars)');
+    // A decimal beyond the range of doubles is a value too large, like 1e13.
+    expect(digits.problems.map((p) => p.rule)).toEqual(['too-large']);
   });
 
   // Regression: the number pattern backtracked quadratically; this cell took hours.
