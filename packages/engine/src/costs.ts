@@ -121,69 +121,30 @@ function estimateQuantity(budget: number, price: number, commission: CommissionM
   return quantity;
 }
 
-/** Bound on the probes of each search below; far above what any finite input needs (about 100). */
+/** Bound on the probes of each phase of the search; far above what any finite input needs (about 100). */
 const MAX_PROBES = 256;
-
-/**
- * The largest whole q ≤ `MAX_QUANTITY` that fits, searched from `guess` (a whole number): a gallop
- * away from the guess with doubling steps until the answer is bracketed, then bisection. From a
- * good guess that is two cost evaluations; never more than a few hundred, whatever the magnitudes.
- */
-function largestWhole(budget: number, price: number, commission: CommissionModel, guess: number): number {
-  // Invariant: `low` fits (0 always does: a buy of nothing costs nothing), `high` does not, or is
-  // MAX_QUANTITY + 1 (= 2^53, exact) when everything up to the cap fits.
-  let low = 0;
-  let high = MAX_QUANTITY + 1;
-  let step = Math.max(1, Math.ceil(guess * 16 * Number.EPSILON));
-  if (fits(budget, price, commission, guess)) {
-    low = guess;
-    for (let probes = 0; probes < MAX_PROBES && low < MAX_QUANTITY; probes++) {
-      const probe = Math.min(low + step, MAX_QUANTITY);
-      if (!fits(budget, price, commission, probe)) {
-        high = probe;
-        break;
-      }
-      low = probe;
-      step *= 2;
-    }
-  } else {
-    high = guess;
-    for (let probes = 0; probes < MAX_PROBES && high > 0; probes++) {
-      const probe = Math.max(high - step, 0);
-      if (fits(budget, price, commission, probe)) {
-        low = probe;
-        break;
-      }
-      high = probe;
-      step *= 2;
-    }
-  }
-  for (let probes = 0; probes < MAX_PROBES && high - low > 1; probes++) {
-    const middle = low + Math.floor((high - low) / 2);
-    if (fits(budget, price, commission, middle)) low = middle;
-    else high = middle;
-  }
-  return low;
-}
 
 /** Relative precision of a fractional quantity: the answer is within 4 ulps of the largest that fits. */
 const FRACTION_PRECISION = 4 * Number.EPSILON;
 
 /**
- * The largest fractional q ≤ `MAX_QUANTITY` that fits, to {@link FRACTION_PRECISION}: a gallop
- * from `guess` (> 0) with relative steps doubling from 4 ulps until the answer is bracketed, then
- * bisection until q × (1 + 4ε) no longer fits. 0 when not even half the guess fits (what would fit
- * is floating-point dust).
+ * The largest q ≤ `MAX_QUANTITY` that fits — a whole number, or with `fractional` a double to
+ * {@link FRACTION_PRECISION} — searched from `guess` (a whole number unless `fractional`): a
+ * gallop away from the guess with doubling steps (of units, or of 4 ulps) until the answer is
+ * bracketed, then bisection until one more unit, or q × (1 + 4ε), no longer fits. From a good
+ * guess that is two cost evaluations; never more than a few hundred, whatever the magnitudes.
+ * Fractional: 0 when not even half the guess fits (what would fit is floating-point dust).
  */
-function largestFraction(budget: number, price: number, commission: CommissionModel, guess: number): number {
+function largestFitting(budget: number, price: number, commission: CommissionModel, guess: number, fractional: boolean): number {
+  // Invariant: `low` fits (0 always does: a buy of nothing costs nothing); `high` does not, or is
+  // past the cap (2^53, exact, for whole units) when nothing above `low` was seen to fail.
   let low = 0;
-  let high = Number.POSITIVE_INFINITY;
-  let step = FRACTION_PRECISION;
+  let high = fractional ? Number.POSITIVE_INFINITY : MAX_QUANTITY + 1;
+  let step = fractional ? FRACTION_PRECISION : Math.max(1, Math.ceil(guess * 16 * Number.EPSILON));
   if (fits(budget, price, commission, guess)) {
     low = guess;
-    for (let probes = 0; probes < MAX_PROBES; probes++) {
-      if (low >= MAX_QUANTITY) return MAX_QUANTITY;
-      const probe = Math.min(low * (1 + step), MAX_QUANTITY);
+    for (let probes = 0; probes < MAX_PROBES && low < MAX_QUANTITY; probes++) {
+      const probe = Math.min(fractional ? low * (1 + step) : low + step, MAX_QUANTITY);
       if (!fits(budget, price, commission, probe)) {
         high = probe;
         break;
@@ -191,11 +152,12 @@ function largestFraction(budget: number, price: number, commission: CommissionMo
       low = probe;
       step *= 2;
     }
+    if (low >= MAX_QUANTITY) return MAX_QUANTITY;
   } else {
     high = guess;
-    for (;;) {
-      if (step > 0.5) return 0;
-      const probe = high * (1 - step);
+    for (let probes = 0; probes < MAX_PROBES && high > 0; probes++) {
+      if (fractional && step > 0.5) return 0;
+      const probe = fractional ? high * (1 - step) : Math.max(high - step, 0);
       if (fits(budget, price, commission, probe)) {
         low = probe;
         break;
@@ -204,8 +166,8 @@ function largestFraction(budget: number, price: number, commission: CommissionMo
       step *= 2;
     }
   }
-  for (let probes = 0; probes < MAX_PROBES && low * (1 + FRACTION_PRECISION) < high; probes++) {
-    const middle = low + (high - low) / 2;
+  for (let probes = 0; probes < MAX_PROBES && (fractional ? low * (1 + FRACTION_PRECISION) < high : high - low > 1); probes++) {
+    const middle = fractional ? low + (high - low) / 2 : low + Math.floor((high - low) / 2);
     if (fits(budget, price, commission, middle)) low = middle;
     else high = middle;
   }
@@ -229,6 +191,6 @@ export function affordableQuantity(
   if (!(budget > 0) || !(price > 0)) return 0;
   const estimate = estimateQuantity(budget, price, commission);
   const guess = estimate > 0 ? Math.min(estimate, MAX_QUANTITY) : 0;
-  if (fractional) return guess > 0 ? largestFraction(budget, price, commission, guess) : 0;
-  return largestWhole(budget, price, commission, Math.floor(guess));
+  if (fractional) return guess > 0 ? largestFitting(budget, price, commission, guess, true) : 0;
+  return largestFitting(budget, price, commission, Math.floor(guess), false);
 }
