@@ -2,7 +2,7 @@ import { isDatasetName, listDatasets } from '@ensemble/data';
 import type { DataFormat } from '@ensemble/data';
 import { parseBacktestConfig } from '@ensemble/engine';
 import type { BacktestConfig, CommissionModel, FillMode, ResolvedBacktestOptions, SlippageModel } from '@ensemble/engine';
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError, echoValue, quoteValue } from '@ensemble/protocol';
 import type { RebalanceRule } from '@ensemble/protocol';
 import { FlagProblems, countOrAllFlag, dateRangeFlags, flagText, numberFlag, parseNumber, sizingFlag, strategyFromFlags } from './flags';
 import type { StrategyFromFlags } from './flags';
@@ -120,7 +120,7 @@ function commissionFromFlags(problems: FlagProblems, flags: BacktestFlags, origi
 function slippageFromFlags(problems: FlagProblems, flags: BacktestFlags, origins: Origins): SlippageModel | undefined {
   if (flags.slippageBps !== undefined && flags.slippageFixed !== undefined) {
     problems.add(
-      `--slippage-bps ${flags.slippageBps} --slippage-fixed ${flags.slippageFixed}`,
+      `${flagText('--slippage-bps', flags.slippageBps)} ${flagText('--slippage-fixed', flags.slippageFixed)}`,
       'give one slippage model: --slippage-bps (a fraction of the price) or --slippage-fixed (currency per unit)',
     );
     return undefined;
@@ -166,10 +166,10 @@ function engineFromFlags(problems: FlagProblems, flags: BacktestFlags, kind: 'si
   const rebalance = rebalanceFlag(problems, flags.rebalance);
   if (flags.rebalance !== undefined) origins.set('rebalance', flagText('--rebalance', flags.rebalance));
   if (kind === 'portfolio' && flags.sizing !== undefined) {
-    problems.add(flagText('--sizing', flags.sizing), `applies to signal strategies; ${flags.strategy} is a portfolio strategy, sized by its target weights`);
+    problems.add(flagText('--sizing', flags.sizing), `applies to signal strategies; ${echoValue(flags.strategy)} is a portfolio strategy, sized by its target weights`);
   }
   if (kind === 'signal' && flags.rebalance !== undefined) {
-    problems.add(flagText('--rebalance', flags.rebalance), `applies to portfolio strategies; ${flags.strategy} is a signal strategy`);
+    problems.add(flagText('--rebalance', flags.rebalance), `applies to portfolio strategies; ${echoValue(flags.strategy)} is a signal strategy`);
   }
   if (problems.issues.length > before) return undefined;
   const config: BacktestConfig = {
@@ -215,12 +215,12 @@ export function planBacktest(flags: BacktestFlags, cwd: string): BacktestPlan {
   let source = '';
   let sourceFlag: BacktestPlan['sourceFlag'] = '--data';
   if (flags.data !== undefined && flags.dataset !== undefined) {
-    problems.add(`--data ${flags.data} --dataset ${flags.dataset}`, 'give either --data FILE or --dataset NAME, not both');
+    problems.add(`${flagText('--data', flags.data)} ${flagText('--dataset', flags.dataset)}`, 'give either --data FILE or --dataset NAME, not both');
   } else if (flags.dataset !== undefined) {
     source = flags.dataset;
     sourceFlag = '--dataset';
     if (!isDatasetName(flags.dataset)) problems.add(flagText('--dataset', flags.dataset), `unknown data set; the embedded data sets are ${datasets} (see \`ensemble data list\`)`);
-    if (flags.format !== undefined) problems.add(flagText('--format', flags.format), `applies to files (--data); the data set "${flags.dataset}" has a known layout`);
+    if (flags.format !== undefined) problems.add(flagText('--format', flags.format), `applies to files (--data); the data set ${quoteValue(flags.dataset)} has a known layout`);
   } else if (flags.data !== undefined) {
     source = flags.data;
     if (flags.data.trim() === '') problems.add('--data ""', 'give the path of a CSV or JSON file');

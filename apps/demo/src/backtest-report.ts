@@ -2,6 +2,7 @@ import type { DatasetInfo, MarketData } from '@ensemble/data';
 import { backtestResultJsonRows, isoTimeFormatter, serializeBacktestResult } from '@ensemble/engine';
 import type { BacktestResult, BacktestResultJson, OpenPosition, ResolvedBacktestOptions, WithJsonRows } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
+import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { RebalanceRule, Trade } from '@ensemble/protocol';
 import type { BacktestPlan } from './backtest-options';
 import { createPalette } from './color';
@@ -184,9 +185,10 @@ export function describeEngineOptions(options: ResolvedBacktestOptions, kind: 's
   return parts.join(' · ');
 }
 
-function formatParams(params: Readonly<Record<string, unknown>>): string {
-  const entries = Object.entries(params).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  return entries.length === 0 ? 'no parameters' : entries.join(' · ');
+/** Strategy parameters as `key=value · key=value` (each made safe to print), or `none` when there are none. */
+export function formatParams(params: Readonly<Record<string, unknown>>, none = 'no parameters'): string {
+  const entries = Object.entries(params).map(([key, value]) => `${echoValue(key)}=${echoValue(typeof value === 'string' ? value : JSON.stringify(value))}`);
+  return entries.length === 0 ? none : entries.join(' · ');
 }
 
 /** Options of {@link renderTrades} and {@link renderBacktestSummary}. */
@@ -225,7 +227,7 @@ export function renderTrades(
   ];
   const rows = trades.map((trade, index) => [
     String(index + 1),
-    ...(symbols ? [trade.symbol] : []),
+    ...(symbols ? [echoValue(trade.symbol)] : []),
     trade.side,
     formatQuantity(trade.quantity),
     format(trade.entryTime),
@@ -255,7 +257,7 @@ export function renderOpenPositions(positions: readonly OpenPosition[], format: 
       { header: 'bars', align: 'right' },
     ],
     positions.map((position) => [
-      position.symbol,
+      echoValue(position.symbol),
       position.side,
       formatQuantity(position.quantity),
       format(position.entryTime),
@@ -290,10 +292,10 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const lines: string[] = [];
   const label = (text: string) => palette.dim(text.padEnd(10));
 
-  lines.push(palette.bold(`Backtest: ${definition.name} on ${symbols.join(', ')}${run.dataset === undefined ? '' : ` (${run.dataset.name})`}`));
+  lines.push(palette.bold(`Backtest: ${definition.name} on ${symbols.map((symbol) => echoValue(symbol)).join(', ')}${run.dataset === undefined ? '' : ` (${run.dataset.name})`}`));
   lines.push(`  ${label('strategy')} ${definition.name} (${definition.kind}) · ${formatParams(plan.strategy.params)}`);
-  lines.push(`  ${label('data')} ${run.dataset === undefined ? `${run.data.source} (${run.data.format})` : `${run.dataset.name}: ${run.dataset.description}`}`);
-  const empty = run.data.series.filter((series) => series.length === 0).map((series) => series.symbol);
+  lines.push(`  ${label('data')} ${run.dataset === undefined ? `${echoValue(run.data.source, MAX_LINE_LENGTH)} (${run.data.format})` : `${run.dataset.name}: ${run.dataset.description}`}`);
+  const empty = run.data.series.filter((series) => series.length === 0).map((series) => echoValue(series.symbol));
   if (empty.length > 0) lines.push(`  ${label('')} no bars in the range: ${empty.join(', ')}`);
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
   const ppy = `${formatNumber(performance.periodsPerYear, Number.isInteger(performance.periodsPerYear) ? 0 : 2)} periods/year (${performance.periodsPerYearInferred ? 'inferred from the bar spacing' : 'given'})`;
@@ -304,8 +306,8 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
     run.benchmark === null
       ? 'none (--benchmark SYMBOL compares with a symbol of the data)'
       : plan.benchmark.kind === 'auto'
-        ? `${run.benchmark}, buy and hold (the default with one symbol; --benchmark none turns it off)`
-        : `${run.benchmark}, buy and hold`;
+        ? `${echoValue(run.benchmark)}, buy and hold (the default with one symbol; --benchmark none turns it off)`
+        : `${echoValue(run.benchmark)}, buy and hold`;
   lines.push(`  ${label('benchmark')} ${benchmark}`);
   if (plan.riskFreeRate !== 0) lines.push(`  ${label('risk-free')} ${formatPercent(plan.riskFreeRate)} a year`);
   const orders = result.orders;

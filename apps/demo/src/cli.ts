@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { safeMessage } from '@ensemble/protocol';
 import { registerBacktestCommand } from './commands/backtest';
 import { registerDataCommand } from './commands/data';
 import { registerDemoCommand } from './commands/demo';
@@ -27,6 +28,10 @@ export function createProgram(io: CliIo): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // Usage errors repeat what was typed (`unknown option '…'`): escaped and bounded like every echo.
+      outputError: (text, write) => {
+        write(safeMessage(text));
+      },
     })
     .exitOverride()
     .showHelpAfterError('(run `ensemble --help` for usage)');

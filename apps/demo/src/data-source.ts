@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData } from '@ensemble/data';
 import type { DataFormat, DatasetInfo, DateInput, MarketData } from '@ensemble/data';
-import { ConfigError, EnsembleError } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue } from '@ensemble/protocol';
 import type { Logger } from '@ensemble/protocol';
 import type { CliIo } from './io';
 
@@ -43,7 +43,7 @@ export async function loadDataSource(source: string, options: DataSourceOptions,
   const selection = { symbols: options.symbols, from: options.from, to: options.to, logger: options.logger };
   if (isDatasetName(source)) {
     if (options.format !== undefined) {
-      throw new ConfigError([{ path: '--format', message: `applies to files; the data set "${source}" has a known layout` }]);
+      throw new ConfigError([{ path: '--format', message: `applies to files; the data set ${quoteValue(source)} has a known layout` }]);
     }
     return { data: await loadDataset(source, selection), dataset: getDatasetInfo(source) };
   }
@@ -53,7 +53,7 @@ export async function loadDataSource(source: string, options: DataSourceOptions,
     if (!existsSync(absolute)) {
       throw new EnsembleError(
         'DATA_NOT_FOUND',
-        `"${source}" is neither a data set nor a file. Data sets: ${datasetList()}. Or give the path of a CSV or JSON file.`,
+        `${quoteValue(source, MAX_LINE_LENGTH)} is neither a data set nor a file. Data sets: ${datasetList()}. Or give the path of a CSV or JSON file.`,
       );
     }
   }
@@ -64,7 +64,7 @@ export async function loadDataSource(source: string, options: DataSourceOptions,
     if (EnsembleError.isInstance(error) && error.code === 'DATA_NOT_FOUND') {
       throw new EnsembleError(
         'DATA_NOT_FOUND',
-        `Market data file not found: "${source}" (looked for ${absolute}). Check the path, or use a data set name: ${datasetList()}.`,
+        `Market data file not found: ${quoteValue(source, MAX_LINE_LENGTH)} (looked for ${echoValue(absolute, MAX_LINE_LENGTH)}). Check the path, or use a data set name: ${datasetList()}.`,
         { cause: error },
       );
     }

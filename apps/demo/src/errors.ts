@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { DataValidationError, EnsembleError } from '@ensemble/protocol';
+import { DataValidationError, EnsembleError, MAX_LINE_LENGTH, echoValue, limitLines, quoteValue, safeMessage } from '@ensemble/protocol';
 import type { DataProblem, EnsembleErrorCode } from '@ensemble/protocol';
 import type { CliIo } from './io';
 
@@ -29,24 +29,30 @@ const BAD_INPUT_CODES: ReadonlySet<EnsembleErrorCode> = new Set([
   'IO_FAILED',
 ]);
 
-/** One problem as `file:line  column  rule  message`. */
+/** One problem as `file:line  column  rule  message`, every part made safe to print. */
 export function formatProblemLine(problem: DataProblem): string {
-  const where = problem.file === undefined ? (problem.row === undefined ? '' : `line ${problem.row}`) : problem.row === undefined ? problem.file : `${problem.file}:${problem.row}`;
-  const column = problem.field === undefined ? '' : `column "${problem.field}"`;
-  return [where, column, `[${problem.rule}]`, problem.message].filter((part) => part !== '').join('  ');
+  const file = problem.file === undefined ? undefined : echoValue(problem.file, MAX_LINE_LENGTH);
+  const where = file === undefined ? (problem.row === undefined ? '' : `line ${problem.row}`) : problem.row === undefined ? file : `${file}:${problem.row}`;
+  const column = problem.field === undefined ? '' : `column ${quoteValue(problem.field)}`;
+  const line = [where, column, `[${problem.rule}]`, problem.message].filter((part) => part !== '').join('  ');
+  return echoValue(line, MAX_LINE_LENGTH);
 }
 
-/** Every problem of a data validation error, one per line, with a header. */
+/**
+ * The problems of a data validation error, one per line, with a header: at most 20
+ * (`MAX_LISTED_PROBLEMS`), then a line counting the rest, so that one error fits on a screen.
+ */
 export function formatDataValidationError(error: DataValidationError): string {
   const count = `${error.problems.length}${error.truncated ? '+' : ''}`;
-  const lines = [`error: invalid market data (${count} problem${error.problems.length === 1 && !error.truncated ? '' : 's'}):`];
-  for (const problem of error.problems) lines.push(`  ${formatProblemLine(problem)}`);
+  const subject = echoValue(error.subject);
+  const lines = [`error: invalid ${subject} (${count} problem${error.problems.length === 1 && !error.truncated ? '' : 's'}):`];
+  lines.push(...limitLines(error.problems, (problem) => `  ${formatProblemLine(problem)}`, { prefix: '  ' }));
   if (error.truncated) lines.push('  … more problems not listed; raise --max-problems to see them');
   return `${lines.join('\n')}\n`;
 }
 
 function stackOf(error: unknown): string {
-  return error instanceof Error && error.stack !== undefined ? `${error.stack}\n` : '';
+  return error instanceof Error && error.stack !== undefined ? `${safeMessage(error.stack)}\n` : '';
 }
 
 /**
@@ -64,12 +70,13 @@ export function reportError(error: unknown, io: CliIo, debug: boolean): number {
     return ExitCode.badInput;
   }
   if (EnsembleError.isInstance(error)) {
-    io.stderr.write(`error: ${error.message}\n`);
+    io.stderr.write(`error: ${safeMessage(error.message)}\n`);
     if (debug) io.stderr.write(stackOf(error));
     return BAD_INPUT_CODES.has(error.code) ? ExitCode.badInput : ExitCode.failure;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`error: unexpected failure: ${message.split('\n')[0] ?? ''}${debug ? '' : ' (run with --debug for details)'}\n`);
+  const first = message.split('\n', 1)[0] ?? '';
+  io.stderr.write(`error: unexpected failure: ${echoValue(first, MAX_LINE_LENGTH)}${debug ? '' : ' (run with --debug for details)'}\n`);
   if (debug) io.stderr.write(stackOf(error));
   return ExitCode.failure;
 }

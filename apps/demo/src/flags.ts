@@ -1,6 +1,6 @@
 import { resolveDateBound } from '@ensemble/data';
 import type { SizingRule } from '@ensemble/engine';
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError, echoValue, listValues, parseDecimal, quoteValue } from '@ensemble/protocol';
 import type { AnyStrategy, ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
 import { coerceParameterStrings, describeParameters, getStrategy, listStrategies } from '@ensemble/strategies';
 
@@ -39,21 +39,20 @@ export function appendValue(value: string, previous: readonly string[] | undefin
   return [...(previous ?? []), value];
 }
 
-/** A flag as the user typed it, for messages: `--cash -5`, `--param fast=40`. */
+/**
+ * A flag as the user typed it, for messages: `--cash -5`, `--param fast=40`; the value is made
+ * safe to print (control characters escaped, cut after 80 characters with its length).
+ */
 export function flagText(flag: string, value: string): string {
-  return `${flag} ${value}`;
+  return `${flag} ${echoValue(value)}`;
 }
-
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * Parses a plain decimal number (`100000`, `0.001`, `-2.5`, `1e6`): anything else — empty text,
- * `abc`, `1,000`, `0x10`, `Infinity` — is null.
+ * `abc`, `1,000`, `0x10`, `Infinity`, a decimal beyond the range of doubles — is null.
  */
 export function parseNumber(text: string): number | null {
-  const trimmed = text.trim();
-  if (!NUMBER.test(trimmed)) return null;
-  const value = Number(trimmed);
+  const value = parseDecimal(text.trim());
   return Number.isFinite(value) ? value : null;
 }
 
@@ -84,7 +83,8 @@ export function numberFlag(problems: FlagProblems, flag: string, text: string | 
   if (text === undefined) return undefined;
   const value = parseNumber(text);
   if (value === null) {
-    problems.add(flagText(flag, text), `expected a number, got "${text}"`);
+    const beyond = Math.abs(parseDecimal(text.trim())) === Number.POSITIVE_INFINITY;
+    problems.add(flagText(flag, text), beyond ? `${quoteValue(text)} is beyond the range of numbers (about ±1.8e308)` : `expected a number, got ${quoteValue(text)}`);
     return undefined;
   }
   const broken = ruleBroken(value, rule);
@@ -106,7 +106,7 @@ export function dateFlag(problems: FlagProblems, flag: '--from' | '--to', text: 
     return resolveDateBound(text, flag === '--from' ? 'from' : 'to');
   } catch (error) {
     if (!ConfigError.isInstance(error)) throw error;
-    problems.add(flagText(flag, text), `"${text}" is not a date; use YYYY-MM-DD (e.g. 2005-01-31), an ISO date-time or epoch milliseconds`);
+    problems.add(flagText(flag, text), `${quoteValue(text)} is not a date; use YYYY-MM-DD (e.g. 2005-01-31), an ISO date-time or epoch milliseconds`);
     return undefined;
   }
 }
@@ -123,7 +123,7 @@ export function dateRangeFlags(
   const start = dateFlag(problems, '--from', from);
   const end = dateFlag(problems, '--to', to);
   if (start !== undefined && end !== undefined && start > end) {
-    problems.add(`--from ${from ?? ''} --to ${to ?? ''}`, '--from is after --to: the date range is empty; swap them');
+    problems.add(`${flagText('--from', from ?? '')} ${flagText('--to', to ?? '')}`, '--from is after --to: the date range is empty; swap them');
     return { from: undefined, to: undefined };
   }
   return { from: start, to: end };
@@ -140,16 +140,17 @@ export const SIZING_FORMS = ['percent-of-cash:P', 'percent-of-equity:P', 'fixed-
  */
 export function sizingFlag(problems: FlagProblems, text: string | undefined): SizingRule | undefined {
   if (text === undefined) return undefined;
-  const match = /^\s*([a-z-]+)\s*:\s*(.*?)\s*$/.exec(text);
-  const kind = match?.[1];
-  const amount = match?.[2] === undefined ? null : parseNumber(match[2]);
+  const colon = text.indexOf(':');
+  const kind = colon < 0 ? undefined : text.slice(0, colon).trim();
+  const amountText = text.slice(colon + 1).trim();
+  const amount = parseNumber(amountText);
   const forms = `expected one of ${SIZING_FORMS.join(', ')} (e.g. --sizing percent-of-cash:100)`;
   if (kind === undefined || !['percent-of-cash', 'percent-of-equity', 'fixed-quantity', 'fixed-cash'].includes(kind)) {
     problems.add(flagText('--sizing', text), forms);
     return undefined;
   }
   if (amount === null) {
-    problems.add(flagText('--sizing', text), `"${match?.[2] ?? ''}" is not a number; ${forms}`);
+    problems.add(flagText('--sizing', text), `${quoteValue(amountText)} is not a number; ${forms}`);
     return undefined;
   }
   switch (kind) {
@@ -202,7 +203,7 @@ export function splitParamFlags(problems: FlagProblems, params: readonly string[
       continue;
     }
     if (Object.hasOwn(values, key)) {
-      problems.add(flagText('--param', param), `${key} is already set by ${flags[key] ?? ''}; give each parameter once`);
+      problems.add(flagText('--param', param), `${echoValue(key)} is already set by ${flags[key] ?? ''}; give each parameter once`);
       continue;
     }
     values[key] = param.slice(separator + 1).trim();
@@ -238,10 +239,8 @@ export function strategyFromFlags(problems: FlagProblems, name: string, params: 
   try {
     definition = getStrategy(name);
   } catch {
-    const available = listStrategies()
-      .map((candidate) => candidate.name)
-      .join(', ');
-    problems.add(flagText('--strategy', name), `unknown strategy "${name}"; available: ${available}. Run \`ensemble strategies\` to see them with their parameters`);
+    const available = listValues(listStrategies().map((candidate) => candidate.name));
+    problems.add(flagText('--strategy', name), `unknown strategy ${quoteValue(name)}; available: ${available}. Run \`ensemble strategies\` to see them with their parameters`);
     return undefined;
   }
   const before = problems.issues.length;
@@ -257,19 +256,19 @@ export function strategyFromFlags(problems: FlagProblems, name: string, params: 
         if (issue.code === 'unrecognized_keys') {
           const known = describeParameters(definition).map((parameter) => parameter.name);
           problems.add(
-            flag ?? `--param ${key}`,
-            `unknown parameter "${key}": ${definition.name} takes ${known.length === 0 ? 'no parameters' : known.join(', ')} (see \`ensemble strategies ${definition.name}\`)`,
+            flag ?? flagText('--param', key),
+            `unknown parameter ${quoteValue(key)}: ${definition.name} takes ${known.length === 0 ? 'no parameters' : known.join(', ')} (see \`ensemble strategies ${definition.name}\`)`,
           );
         } else if (flag === undefined) {
           // A cross-field rule broken through a default (`--param slow=5` against the default fast=10).
           const given = Object.values(raw.flags);
           const fallback = describeParameters(definition).find((parameter) => parameter.name === key)?.default;
           const note = fallback === undefined ? `${key} is not set` : `${key} is not set, so it is at its default ${JSON.stringify(fallback)}`;
-          problems.add(given.length === 0 ? `--param ${key}` : given.join(' '), `${issue.message} (${note})`);
+          problems.add(given.length === 0 ? flagText('--param', key) : given.join(' '), `${issue.message} (${note})`);
         } else {
           const value = raw.values[key] ?? '';
           const wrongType = issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value';
-          problems.add(flag, `${wrongType ? `"${value}" is not accepted: ${issue.message}` : issue.message}${describeRule(definition, key)}`);
+          problems.add(flag, `${wrongType ? `${quoteValue(value)} is not accepted: ${issue.message}` : issue.message}${describeRule(definition, key)}`);
         }
       }
     }

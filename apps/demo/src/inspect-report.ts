@@ -1,5 +1,6 @@
 import { formatDate, formatTime } from '@ensemble/data';
 import type { DataGap, DatasetInfo, MarketDataSummary } from '@ensemble/data';
+import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import { formatCount, formatPrice, formatTable } from './format';
 
 /** How many gaps per symbol the text report lists before summarising the rest. */
@@ -17,7 +18,7 @@ function describeGap(gap: DataGap): string {
 /** The text report of `ensemble data inspect`: a headline, a per-symbol table and the gaps. */
 export function renderInspection(summary: MarketDataSummary, dataset?: DatasetInfo): string {
   const lines: string[] = [];
-  lines.push(dataset === undefined ? summary.source : `${dataset.name} — ${dataset.description}`);
+  lines.push(dataset === undefined ? echoValue(summary.source, MAX_LINE_LENGTH) : `${dataset.name} — ${dataset.description}`);
   if (dataset !== undefined) lines.push(`source: ${dataset.source}; licence ${dataset.license}`);
   const symbols = summary.symbols.length;
   lines.push(

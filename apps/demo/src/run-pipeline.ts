@@ -4,7 +4,7 @@ import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketDat
 import type { DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestrator';
 import type { OrchestratorResult, RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
-import { ConfigError, DataValidationError, EnsembleError } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue } from '@ensemble/protocol';
 import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { parseJsonText } from './json-text';
@@ -46,7 +46,7 @@ function boundIssue(value: unknown, bound: 'from' | 'to', issues: ConfigIssue[])
     if (!ConfigError.isInstance(error)) throw error;
     issues.push({
       path: `data.${bound}`,
-      message: `${JSON.stringify(value)} is not a date; use YYYY-MM-DD (e.g. "2005-01-31"), an ISO date-time or epoch milliseconds`,
+      message: `${quoteValue(String(value))} is not a date; use YYYY-MM-DD (e.g. "2005-01-31"), an ISO date-time or epoch milliseconds`,
     });
     return undefined;
   }
@@ -61,12 +61,12 @@ function dataIssues(input: unknown): ConfigIssue[] {
   const data = input.data;
   const issues: ConfigIssue[] = [];
   if (typeof data.dataset === 'string' && data.dataset !== '' && !isDatasetName(data.dataset)) {
-    issues.push({ path: 'data.dataset', message: `unknown data set "${data.dataset}"; the embedded data sets are ${datasetNames()} (\`ensemble data list\` describes them)` });
+    issues.push({ path: 'data.dataset', message: `unknown data set ${quoteValue(data.dataset)}; the embedded data sets are ${datasetNames()} (\`ensemble data list\` describes them)` });
   }
   const from = boundIssue(data.from, 'from', issues);
   const to = boundIssue(data.to, 'to', issues);
   if (from !== undefined && to !== undefined && from > to) {
-    issues.push({ path: 'data.to', message: `"to" (${String(data.to)}) is before "from" (${String(data.from)}): the date range is empty; swap them` });
+    issues.push({ path: 'data.to', message: `"to" (${echoValue(String(data.to))}) is before "from" (${echoValue(String(data.from))}): the date range is empty; swap them` });
   }
   return issues;
 }
@@ -76,16 +76,18 @@ async function dataFileIssues(input: unknown, configDir: string): Promise<Config
   const file = input.data.file;
   const absolute = path.resolve(configDir, file);
   const found = await stat(absolute).catch(() => null);
-  if (found === null) return [{ path: 'data.file', message: `file not found: "${file}" (looked for ${absolute}; a relative path is relative to the config file's directory)` }];
-  if (!found.isFile()) return [{ path: 'data.file', message: `"${file}" is not a file (${absolute})` }];
+  const shown = quoteValue(file, MAX_LINE_LENGTH);
+  const where = echoValue(absolute, MAX_LINE_LENGTH);
+  if (found === null) return [{ path: 'data.file', message: `file not found: ${shown} (looked for ${where}; a relative path is relative to the config file's directory)` }];
+  if (!found.isFile()) return [{ path: 'data.file', message: `${shown} is not a file (${where})` }];
   return [];
 }
 
 /** An unknown key (named at its own path by the protocol) also says where the fields are listed. */
 function withSchemaHint(issue: ConfigIssue): ConfigIssue {
-  const match = /^unknown key "(.*)" \(check its spelling\)$/.exec(issue.message);
+  const match = /^unknown key (.*) \(check its spelling\)$/.exec(issue.message);
   if (match === null) return issue;
-  return { path: issue.path, message: `unknown key "${match[1] ?? ''}" (check its spelling; \`ensemble schema\` lists every field)` };
+  return { path: issue.path, message: `unknown key ${match[1] ?? ''} (check its spelling; \`ensemble schema\` lists every field)` };
 }
 
 /**
@@ -138,13 +140,13 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
     const code = (error as { code?: unknown } | null)?.code;
     const why =
       code === 'ENOENT'
-        ? `no such file (looked for ${absolute}). Check the path; example configs are in the repository's examples/ directory`
+        ? `no such file (looked for ${echoValue(absolute, MAX_LINE_LENGTH)}). Check the path; example configs are in the repository's examples/ directory`
         : code === 'EISDIR'
           ? 'it is a directory; give the path of a JSON file'
           : error instanceof Error
             ? error.message
             : String(error);
-    throw new EnsembleError('IO_FAILED', `Cannot read the run config "${file}": ${why}.`, { cause: error });
+    throw new EnsembleError('IO_FAILED', `Cannot read the run config ${quoteValue(file, MAX_LINE_LENGTH)}: ${why}.`, { cause: error });
   }
   const configDir = path.dirname(absolute);
   const input = parseJsonText(text, file);
@@ -238,7 +240,7 @@ async function loadRunData(config: RunConfig, options: ExecuteRunOptions): Promi
   };
   if (dataset !== undefined) {
     if (!isDatasetName(dataset)) {
-      throw new ConfigError([{ path: 'data.dataset', message: `unknown data set "${dataset}"; the embedded data sets are ${datasetNames()}` }], options.source === undefined ? {} : { source: options.source });
+      throw new ConfigError([{ path: 'data.dataset', message: `unknown data set ${quoteValue(dataset)}; the embedded data sets are ${datasetNames()}` }], options.source === undefined ? {} : { source: options.source });
     }
     return { data: await loadDataset(dataset, selection), dataset: getDatasetInfo(dataset) };
   }

@@ -2,8 +2,9 @@ import { getDatasetInfo, isDatasetName } from '@ensemble/data';
 import { isoTimeFormatter } from '@ensemble/engine';
 import type { OrchestratorResult, RebalanceEvent, RunConfig } from '@ensemble/orchestrator';
 import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
+import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { MetricName, PerformanceResult } from '@ensemble/performance';
-import { describeEngineOptions } from './backtest-report';
+import { describeEngineOptions, formatParams } from './backtest-report';
 import { createPalette } from './color';
 import type { Palette } from './color';
 import { MISSING, formatCount, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
@@ -40,8 +41,12 @@ function signedPercent(value: number | null, palette: Palette): string {
 function describeData(config: RunConfig, result: OrchestratorResult): string {
   const { dataset, file, format, from, to } = config.data;
   const where =
-    dataset !== undefined ? (isDatasetName(dataset) ? `${dataset}: ${getDatasetInfo(dataset).description}` : dataset) : `${file ?? ''}${format === undefined ? '' : ` (${format})`}`;
-  const range = from === undefined && to === undefined ? '' : ` · range ${from === undefined ? 'start' : String(from)} → ${to === undefined ? 'end' : String(to)}`;
+    dataset !== undefined
+      ? isDatasetName(dataset)
+        ? `${dataset}: ${getDatasetInfo(dataset).description}`
+        : echoValue(dataset)
+      : `${echoValue(file ?? '', MAX_LINE_LENGTH)}${format === undefined ? '' : ` (${format})`}`;
+  const range = from === undefined && to === undefined ? '' : ` · range ${from === undefined ? 'start' : echoValue(String(from))} → ${to === undefined ? 'end' : echoValue(String(to))}`;
   return `${where}${range} · ${plural(result.symbols.length, 'symbol')} traded`;
 }
 
@@ -61,7 +66,7 @@ function describeAllocation(result: OrchestratorResult): string {
   const parts: string[] = [];
   switch (result.allocationScheme) {
     case 'fixed':
-      parts.push(`fixed weights: ${config.strategies.map((entry) => `${entry.id} ${shortPercent(entry.weight ?? 0)}`).join(', ')}`);
+      parts.push(`fixed weights: ${config.strategies.map((entry) => `${echoValue(entry.id)} ${shortPercent(entry.weight ?? 0)}`).join(', ')}`);
       break;
     case 'equal':
       parts.push('equal weights');
@@ -129,28 +134,23 @@ function describeSizing(sizing: NonNullable<RunConfig['strategies'][number]['siz
   }
 }
 
-function formatParams(params: Readonly<Record<string, unknown>>): string {
-  const entries = Object.entries(params).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  return entries.length === 0 ? 'default parameters' : entries.join(' · ');
-}
-
 function strategyLines(result: OrchestratorResult, label: (text: string) => string): string[] {
-  const width = Math.max(...result.sleeves.map((sleeve) => sleeve.id.length));
+  const width = Math.max(...result.sleeves.map((sleeve) => echoValue(sleeve.id).length));
   return result.config.strategies.map((entry, i) => {
     const sleeve = result.sleeves[i];
     const kind = sleeve?.kind ?? 'signal';
-    const extras = [formatParams(entry.params)];
+    const extras = [formatParams(entry.params, 'default parameters')];
     if (entry.rebalance !== undefined) extras.push(`own rebalance ${scheduleText(entry.rebalance)}`);
     if (entry.sizing !== undefined) extras.push(describeSizing(entry.sizing));
     if (result.mode === 'shared' && result.config.conflictPolicy === 'priority') extras.push(`priority ${String(entry.priority)}`);
-    return `  ${label(i === 0 ? 'strategies' : '')} ${entry.id.padEnd(width)}  ${entry.strategy} (${kind}) on ${entry.symbols.join(', ')} · ${extras.join(' · ')}`;
+    return `  ${label(i === 0 ? 'strategies' : '')} ${echoValue(entry.id).padEnd(width)}  ${echoValue(entry.strategy)} (${kind}) on ${entry.symbols.map((symbol) => echoValue(symbol)).join(', ')} · ${extras.join(' · ')}`;
   });
 }
 
 function comparisonTable(result: OrchestratorResult, palette: Palette): string {
   const columns: { name: string; metrics: PerformanceResult }[] = [
     { name: 'portfolio', metrics: result.portfolio.metrics },
-    ...result.sleeves.map((sleeve) => ({ name: sleeve.isolated ? `${sleeve.id} (isolated)` : sleeve.id, metrics: sleeve.metrics })),
+    ...result.sleeves.map((sleeve) => ({ name: sleeve.isolated ? `${echoValue(sleeve.id)} (isolated)` : echoValue(sleeve.id), metrics: sleeve.metrics })),
   ];
   const rows: string[][] = [];
   for (const name of RUN_SUMMARY_METRICS) {
@@ -208,7 +208,7 @@ function rebalanceTable(result: OrchestratorResult, events: readonly RebalanceEv
     [
       { header: 'date' },
       { header: 'reason' },
-      ...ids.map((id) => ({ header: shared ? `${id} weight → target` : `${id} before → after`, align: 'right' as const })),
+      ...ids.map((id) => ({ header: shared ? `${echoValue(id)} weight → target` : `${echoValue(id)} before → after`, align: 'right' as const })),
       ...(shared ? [] : [{ header: 'cash moved in', align: 'right' as const }]),
     ],
     events.map((event) => [
@@ -239,8 +239,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   const label = (text: string) => palette.dim(text.padEnd(10));
   const lines: string[] = [];
 
-  lines.push(palette.bold(`Run: ${config.name ?? `${plural(result.sleeves.length, 'strategy', 'strategies')} on one portfolio`}`));
-  if (options.source !== undefined) lines.push(`  ${label('config')} ${options.source}`);
+  lines.push(palette.bold(`Run: ${config.name === undefined ? `${plural(result.sleeves.length, 'strategy', 'strategies')} on one portfolio` : echoValue(config.name)}`));
+  if (options.source !== undefined) lines.push(`  ${label('config')} ${echoValue(options.source, MAX_LINE_LENGTH)}`);
   lines.push(`  ${label('data')} ${describeData(config, result)}`);
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
   const ppy = `${formatNumber(result.periodsPerYear, Number.isInteger(result.periodsPerYear) ? 0 : 2)} periods/year (${config.periodsPerYear === undefined ? 'inferred from the bar spacing' : 'given'})`;
@@ -257,7 +257,7 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
     `  ${label('errors')} ${config.errorPolicy === 'isolate' ? "isolate: a strategy that throws has its sleeve closed out and the run goes on" : 'fail: a strategy that throws stops the run'}`,
   );
   if (config.benchmark !== undefined) {
-    lines.push(`  ${label('benchmark')} ${config.benchmark} buy and hold: ${signedPercent(result.portfolio.metrics.metrics.benchmarkReturn, palette)} over the run`);
+    lines.push(`  ${label('benchmark')} ${echoValue(config.benchmark)} buy and hold: ${signedPercent(result.portfolio.metrics.metrics.benchmarkReturn, palette)} over the run`);
   }
   const orders = result.portfolio.orders;
   const logged = orders.shrunk + orders.rejected + orders.dropped > 0 ? ' (--log-level warn logs each shrunk or rejected order, info each dropped one)' : '';
@@ -280,8 +280,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   if (result.halted !== null) lines.push(palette.yellow(`  trading halted on ${format(result.halted.time)} by the drawdown stop`));
   for (const event of result.isolated) {
     // The orchestrator's message usually names the strategy, symbol and date already.
-    const where = `${event.strategyId}${event.symbol === null ? '' : ` on ${event.symbol}`} at ${format(event.time)}: `;
-    lines.push(palette.yellow(`  isolated: ${event.message.includes(`"${event.strategyId}"`) ? '' : where}${event.message}`));
+    const where = `${echoValue(event.strategyId)}${event.symbol === null ? '' : ` on ${echoValue(event.symbol)}`} at ${format(event.time)}: `;
+    lines.push(palette.yellow(`  isolated: ${event.message.includes(`"${event.strategyId}"`) ? '' : where}${echoValue(event.message, MAX_LINE_LENGTH)}`));
   }
   lines.push('');
 
@@ -299,8 +299,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
       [{ header: 'date' }, { header: 'symbol' }, { header: 'signals' }, { header: 'outcome' }],
       result.conflicts.slice(0, conflictsShown).map((event) => [
         format(event.time),
-        event.symbol,
-        event.inputs.map((input) => `${input.strategyId} ${conflictSignalText(input)}`).join(', '),
+        echoValue(event.symbol),
+        event.inputs.map((input) => `${echoValue(input.strategyId)} ${conflictSignalText(input)}`).join(', '),
         `${event.policy}: ${conflictOutcomeText(event.outcome)}`,
       ]),
     );
@@ -311,7 +311,7 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
     lines.push(palette.bold(`Risk events (${shownOf(riskShown, result.risk.length, 'one')})`));
     const table = formatTable(
       [{ header: 'date' }, { header: 'kind' }, { header: 'action' }, { header: 'detail' }],
-      result.risk.slice(0, riskShown).map((event) => [format(event.time), event.kind, event.action, event.detail]),
+      result.risk.slice(0, riskShown).map((event) => [format(event.time), event.kind, event.action, echoValue(event.detail, MAX_LINE_LENGTH)]),
     );
     lines.push(indent(table), '');
   }

@@ -1,4 +1,4 @@
-import { EnsembleError } from '@ensemble/protocol';
+import { EnsembleError, quoteValue } from '@ensemble/protocol';
 import type { Frequency } from './inspect';
 import { loadFrom } from './load';
 import type { DataFormat, MarketData, SelectOptions } from './types';
@@ -92,7 +92,7 @@ export function getDatasetInfo(name: string): DatasetInfo {
   if (info === undefined) {
     throw new EnsembleError(
       'DATA_NOT_FOUND',
-      `Unknown data set "${name}". Available data sets: ${DATASETS.map((dataset) => dataset.name).join(', ')}.`,
+      `Unknown data set ${quoteValue(name)}. Available data sets: ${DATASETS.map((dataset) => dataset.name).join(', ')}.`,
     );
   }
   return info;

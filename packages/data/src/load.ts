@@ -1,4 +1,4 @@
-import { EnsembleError } from '@ensemble/protocol';
+import { EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue } from '@ensemble/protocol';
 import { parseInput } from './parse';
 import type { MarketData, ParseOptions } from './types';
 
@@ -42,7 +42,7 @@ export async function readDataBytes(location: string | URL): Promise<Uint8Array>
     }
   } catch (error) {
     const absolute = path.resolve(shown);
-    const where = absolute === shown ? `"${shown}"` : `"${shown}" (${absolute})`;
+    const where = absolute === shown ? quoteValue(shown, MAX_LINE_LENGTH) : `${quoteValue(shown, MAX_LINE_LENGTH)} (${echoValue(absolute, MAX_LINE_LENGTH)})`;
     const code = errorCode(error);
     if (code === 'ENOENT') {
       throw new EnsembleError('DATA_NOT_FOUND', `Market data file not found: ${where}. Check the path, or use a data set name.`, {

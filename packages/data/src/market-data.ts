@@ -1,4 +1,4 @@
-import { ConfigError, DataValidationError, createTimeline, sliceSeriesByTime } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, createTimeline, echoValue, listValues, quoteValue, sliceSeriesByTime } from '@ensemble/protocol';
 import type { BarSeries } from '@ensemble/protocol';
 import { DAY_MS, formatTime, isDateOnly, parseDate } from './dates';
 import { ProblemCollector, failWith, makeProblem } from './problems';
@@ -18,7 +18,7 @@ export function createMarketData(
   const problems = new ProblemCollector(source, 20);
   const seen = new Set<string>();
   for (const s of series) {
-    if (seen.has(s.symbol)) problems.add('duplicate-column', `symbol "${s.symbol}" appears in two series; symbols must be unique`, { field: s.symbol });
+    if (seen.has(s.symbol)) problems.add('duplicate-column', `symbol ${quoteValue(s.symbol)} appears in two series; symbols must be unique`, { field: s.symbol });
     seen.add(s.symbol);
     for (let i = 1; i < s.length; i++) {
       const previous = s.time[i - 1] ?? 0;
@@ -26,7 +26,7 @@ export function createMarketData(
       if (!(current > previous)) {
         problems.add(
           current === previous ? 'duplicate-date' : 'unsorted-dates',
-          `${s.symbol} bar ${i} at ${formatTime(current)} does not come after bar ${i - 1} at ${formatTime(previous)}`,
+          `${echoValue(s.symbol)} bar ${i} at ${formatTime(current)} does not come after bar ${i - 1} at ${formatTime(previous)}`,
           { row: i + 1, field: s.symbol },
         );
         break;
@@ -46,7 +46,7 @@ function resolveSymbol(data: MarketData, wanted: string): string | undefined {
 }
 
 function unknownSymbolMessage(data: MarketData, symbol: string): string {
-  return `unknown symbol "${symbol}"; available: ${data.timeline.symbols.join(', ')}`;
+  return `unknown symbol ${quoteValue(symbol)}; available: ${listValues(data.timeline.symbols)}`;
 }
 
 /**
@@ -92,7 +92,7 @@ export function resolveDateBound(input: DateInput, bound: 'from' | 'to'): number
   const time = parseDate(input);
   if (time === null) {
     throw new ConfigError([
-      { path: bound, message: `"${input}" is not a date; use YYYY-MM-DD, an ISO date-time or epoch milliseconds` },
+      { path: bound, message: `${quoteValue(input)} is not a date; use YYYY-MM-DD, an ISO date-time or epoch milliseconds` },
     ]);
   }
   return bound === 'to' && isDateOnly(input) ? time + DAY_MS - 1 : time;

@@ -1,17 +1,13 @@
+import { DECIMAL_PATTERN, MAX_PRICE, MAX_VOLUME, parseDecimal, quoteValue } from '@ensemble/protocol';
 import type { DataRule } from '@ensemble/protocol';
 import { decodeRange } from './bytes';
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
-
-function parseSlow(raw: string): number {
-  return DECIMAL.test(raw) ? Number(raw) : Number.NaN;
-}
 
 /** Parses a decimal number in text (`[+-]digits[.digits][e±digits]`) exactly as `Number()`, or NaN. */
 export function parseNumberText(text: string): number {
-  return parseSlow(text.trim());
+  return parseDecimal(text.trim());
 }
 
 /**
@@ -46,11 +42,11 @@ export function parseNumberAt(bytes: Uint8Array, start: number, end: number): nu
     } else if (c === 46 && !seenDot) {
       seenDot = true;
     } else {
-      return parseSlow(decodeRange(bytes, start, end));
+      return parseDecimal(decodeRange(bytes, start, end));
     }
   }
   if (!anyDigit) return Number.NaN;
-  if (significant > 15 || fraction > 22) return parseSlow(decodeRange(bytes, start, end));
+  if (significant > 15 || fraction > 22) return parseDecimal(decodeRange(bytes, start, end));
   const value = fraction === 0 ? mantissa : mantissa / (POW10[fraction] ?? 1);
   return negative ? -value : value;
 }
@@ -60,13 +56,38 @@ export function classifyBadNumber(raw: string): DataRule {
   const trimmed = raw.trim();
   if (trimmed === '') return 'missing-value';
   if (NON_FINITE.test(trimmed)) return 'non-finite';
-  if (DECIMAL.test(trimmed)) return 'non-finite';
+  if (DECIMAL_PATTERN.test(trimmed)) return 'non-finite';
   return 'non-numeric';
 }
 
-/** A sentence for a raw value that is not a usable number, by rule. */
+/** A sentence for a raw value that is not a usable number, by rule (the value echoed safely). */
 export function describeBadNumber(rule: DataRule, raw: string, column: string): string {
   if (rule === 'missing-value') return `${column} is empty; every row needs a ${column} value`;
-  if (rule === 'non-finite') return `${column} is "${raw}", which is not a finite number`;
-  return `${column} is "${raw}", which is not a number (use a plain decimal such as 101.25)`;
+  if (rule === 'non-finite') return `${column} is ${quoteValue(raw)}, which is not a finite number`;
+  return `${column} is ${quoteValue(raw)}, which is not a number (use a plain decimal such as 101.25)`;
+}
+
+/**
+ * The rule a parsed price or volume breaks, or null when it is usable: a price is > 0 and at most
+ * `MAX_PRICE` (1e12); a volume is ≥ 0 and at most `MAX_VOLUME` (1e18). A decimal beyond the range
+ * of doubles (±Infinity) is too large or not positive like any other; NaN (no number) is
+ * `non-finite` here, and its text tells the caller more (`classifyBadNumber`).
+ */
+export function valueRule(value: number, kind: 'price' | 'volume'): DataRule | null {
+  if (kind === 'price' ? value > 0 && value <= MAX_PRICE : value >= 0 && value <= MAX_VOLUME) return null;
+  if (Number.isNaN(value)) return 'non-finite';
+  if (kind === 'price') return value > MAX_PRICE ? 'too-large' : 'non-positive-price';
+  return value > MAX_VOLUME ? 'too-large' : 'negative-volume';
+}
+
+/** A sentence for a parsed price or volume (not NaN) that breaks `rule` (from {@link valueRule}). */
+export function describeBadValue(rule: DataRule, raw: string, column: string, kind: 'price' | 'volume'): string {
+  if (rule === 'too-large') {
+    return kind === 'price'
+      ? `${column} is ${quoteValue(raw)}; prices are at most 1e12 per unit (larger ones overflow position values)`
+      : `${column} is ${quoteValue(raw)}; volumes are at most 1e18 a bar`;
+  }
+  return kind === 'price'
+    ? `${column} is ${quoteValue(raw)}; prices must be greater than 0`
+    : `${column} is ${quoteValue(raw)}; volume must not be negative`;
 }

@@ -1,7 +1,8 @@
+import { MAX_PRICE, MAX_VOLUME, echoValue, listValues, quoteValue, symbolProblem } from '@ensemble/protocol';
 import { bytesEqual, decodeRange } from './bytes';
 import { COMMA, CsvScanner, NEWLINE, RETURN, countDataLines } from './csv-scanner';
 import { civilToMs, formatTime, parseDateAt } from './dates';
-import { classifyBadNumber, describeBadNumber, parseNumberAt } from './numbers';
+import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberAt, valueRule } from './numbers';
 import type { ProblemCollector } from './problems';
 import { SeriesBuilder } from './series-builder';
 import type { DataFormat } from './types';
@@ -62,7 +63,7 @@ function requireColumn(
     const alternatives = candidates.length > 1 ? ` (or ${candidates.slice(1).map((c) => `"${c}"`).join(', ')})` : '';
     problems.add(
       'missing-column',
-      `the ${format} header needs a "${name}" column${alternatives}; it has: ${names.join(', ')}`,
+      `the ${format} header needs a "${name}" column${alternatives}; it has: ${listValues(names, { quoted: true })}`,
       { row: 1, field: name },
     );
   }
@@ -87,7 +88,7 @@ class RowReader {
     const width = this.names.length;
     if (count === width) return true;
     if (count < width) {
-      this.problems.add('short-row', `the row has ${count} fields but the header has ${width}; "${this.names[count] ?? ''}" and later columns are missing`, {
+      this.problems.add('short-row', `the row has ${count} fields but the header has ${width}; ${quoteValue(this.names[count] ?? '')} and later columns are missing`, {
         row: line,
         field: this.names[count],
       });
@@ -113,40 +114,28 @@ class RowReader {
     return length === 0 || (length === 2 && bytes[start] === 78 && bytes[start + 1] === 65);
   }
 
-  /** A price (finite, > 0), or NaN after reporting why not. */
+  /** A price (finite, > 0, at most `MAX_PRICE`), or NaN after reporting why not. */
   price(column: number, label = this.names[column] ?? 'price'): number {
-    const scanner = this.scanner;
-    const value = parseNumberAt(scanner.bytes, scanner.starts[column] ?? 0, scanner.ends[column] ?? 0);
-    if (value > 0 && value < Number.POSITIVE_INFINITY) return value;
-    const raw = scanner.field(column);
-    if (Number.isFinite(value)) {
-      this.problems.add('non-positive-price', `${label} is ${raw}; prices must be greater than 0`, {
-        row: scanner.line,
-        field: this.names[column],
-        value: raw,
-      });
-    } else {
-      const rule = classifyBadNumber(raw);
-      this.problems.add(rule, describeBadNumber(rule, raw, label), { row: scanner.line, field: this.names[column], value: raw });
-    }
-    return Number.NaN;
+    return this.number(column, label, 'price');
   }
 
-  /** A volume (finite, ≥ 0), or NaN after reporting why not. */
+  /** A volume (finite, ≥ 0, at most `MAX_VOLUME`), or NaN after reporting why not. */
   volume(column: number): number {
+    return this.number(column, 'volume', 'volume');
+  }
+
+  private number(column: number, label: string, kind: 'price' | 'volume'): number {
     const scanner = this.scanner;
     const value = parseNumberAt(scanner.bytes, scanner.starts[column] ?? 0, scanner.ends[column] ?? 0);
-    if (value >= 0 && value < Number.POSITIVE_INFINITY) return value;
+    let rule = valueRule(value, kind);
+    if (rule === null) return value;
     const raw = scanner.field(column);
-    if (Number.isFinite(value)) {
-      this.problems.add('negative-volume', `volume is ${raw}; volume must not be negative`, {
-        row: scanner.line,
-        field: this.names[column],
-        value: raw,
-      });
+    const where = { row: scanner.line, field: this.names[column], value: raw };
+    if (!Number.isNaN(value)) {
+      this.problems.add(rule, describeBadValue(rule, raw, label, kind), where);
     } else {
-      const rule = classifyBadNumber(raw);
-      this.problems.add(rule, describeBadNumber(rule, raw, 'volume'), { row: scanner.line, field: this.names[column], value: raw });
+      rule = classifyBadNumber(raw);
+      this.problems.add(rule, describeBadNumber(rule, raw, label), where);
     }
     return Number.NaN;
   }
@@ -163,7 +152,7 @@ class RowReader {
     } else {
       this.problems.add(
         'bad-date',
-        `"${raw}" is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds`,
+        `${quoteValue(raw)} is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds`,
         { row: scanner.line, field, value: raw },
       );
     }
@@ -179,7 +168,7 @@ class RowReader {
     const line = this.scanner.line;
     const field = this.names[column];
     const value = this.scanner.field(column);
-    const of = symbol === undefined ? '' : ` for ${symbol}`;
+    const of = symbol === undefined ? '' : ` for ${echoValue(symbol)}`;
     if (time === builder.lastTime) {
       this.problems.add('duplicate-date', `line ${builder.lastRow} already has ${formatTime(time)}${of}; remove one of the two rows`, {
         row: line,
@@ -228,29 +217,36 @@ interface OhlcvColumns {
 
 /**
  * Per-symbol builders: keeps the current one while consecutive rows repeat a symbol (compared in
- * place, no allocation), and creates builders in order of first appearance.
+ * place, no allocation), and creates builders in order of first appearance. A new symbol that is
+ * not usable (see `symbolProblem`: too long, control characters) is reported at its first line.
  */
 class SymbolTable {
   readonly builders: SeriesBuilder[] = [];
   private readonly bySymbol = new Map<string, SeriesBuilder>();
   private current: SeriesBuilder | undefined;
   private readonly capacity: number;
+  private readonly problems: ProblemCollector;
+  private readonly field: string | undefined;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, problems: ProblemCollector, field: string | undefined) {
     this.capacity = capacity;
+    this.problems = problems;
+    this.field = field;
   }
 
-  /** The builder of the symbol in `bytes[start, end)`. */
-  get(bytes: Uint8Array, start: number, end: number): SeriesBuilder {
+  /** The builder of the symbol in `bytes[start, end)`, read on line `row`. */
+  get(bytes: Uint8Array, start: number, end: number, row: number): SeriesBuilder {
     const current = this.current;
     if (current !== undefined && bytesEqual(bytes, start, end, current.symbolBytes)) return current;
-    return this.named(decodeRange(bytes, start, end));
+    return this.named(decodeRange(bytes, start, end), row);
   }
 
-  /** The builder of `symbol`, created on first use. */
-  named(symbol: string): SeriesBuilder {
+  /** The builder of `symbol`, created on first use (line `row`). */
+  named(symbol: string, row: number): SeriesBuilder {
     let builder = this.bySymbol.get(symbol);
     if (builder === undefined) {
+      const problem = symbolProblem(symbol);
+      if (problem !== null) this.problems.add('bad-symbol', `the symbol ${quoteValue(symbol)} ${problem}`, { row, field: this.field, value: symbol });
       builder = new SeriesBuilder(symbol, this.capacity);
       this.bySymbol.set(symbol, builder);
       this.builders.push(builder);
@@ -343,7 +339,7 @@ class OhlcvFastPath {
         }
         if (role === ROLE_SYMBOL) {
           if (p === start || bytes[start] === 32 || bytes[p - 1] === 32) return false;
-          builder = this.table.get(bytes, start, p);
+          builder = this.table.get(bytes, start, p, scanner.nextLine);
         }
       } else {
         let c = bytes[p] ?? 0;
@@ -390,7 +386,9 @@ class OhlcvFastPath {
     const low = values[ROLE_LOW] ?? 0;
     const close = values[ROLE_CLOSE] ?? 0;
     const volume = values[ROLE_VOLUME];
-    if (!(low > 0 && high >= low && open >= low && open <= high && close >= low && close <= high && volume >= 0)) return false;
+    if (!(low > 0 && high >= low && high <= MAX_PRICE && open >= low && open <= high && close >= low && close <= high && volume >= 0 && volume <= MAX_VOLUME)) {
+      return false;
+    }
     if (!(time > builder.lastTime)) return false;
     const line = scanner.nextLine;
     builder.push(time, open, high, low, close, volume, line);
@@ -413,7 +411,7 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   const columns: OhlcvColumns = { symbol, date, open, high, low, close, volume };
   const reader = new RowReader(scanner, display, problems);
   const rows = countDataLines(input.bytes, input.start);
-  const table = new SymbolTable(symbol === -1 ? rows : 256);
+  const table = new SymbolTable(symbol === -1 ? rows : 256, problems, display[symbol]);
   const single = symbol === -1 ? new SeriesBuilder(input.defaultSymbol, rows) : undefined;
   const fast = new OhlcvFastPath(scanner, columns, names.length, single, table);
   for (;;) {
@@ -432,7 +430,7 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
         if (problems.full) break;
         continue;
       }
-      builder = table.named(scanner.field(symbol));
+      builder = table.named(scanner.field(symbol), scanner.line);
     }
     const time = reader.date(date);
     const o = reader.price(open);
@@ -461,7 +459,7 @@ function parseLongRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   if (problems.count > 0) return [];
   const reader = new RowReader(scanner, display, problems);
   const rows = countDataLines(input.bytes, input.start);
-  const table = new SymbolTable(symbol === -1 ? rows : 256);
+  const table = new SymbolTable(symbol === -1 ? rows : 256, problems, display[symbol]);
   const single = symbol === -1 ? new SeriesBuilder(input.defaultSymbol, rows) : undefined;
   while (scanner.nextRow()) {
     if (!reader.checkWidth()) {
@@ -474,7 +472,7 @@ function parseLongRows(input: CsvInput, scanner: CsvScanner, names: readonly str
         if (problems.full) break;
         continue;
       }
-      builder = table.named(scanner.field(symbol));
+      builder = table.named(scanner.field(symbol), scanner.line);
     }
     const time = reader.date(date);
     if (reader.isMissing(price)) continue;
@@ -493,7 +491,7 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   let date = findColumn(names, DATE_COLUMNS, problems);
   if (date === -1 && names[0] === '') date = 0;
   if (date === -1) {
-    problems.add('missing-column', `the wide header needs a "date" column followed by one column per symbol; it has: ${names.join(', ')}`, {
+    problems.add('missing-column', `the wide header needs a "date" column followed by one column per symbol; it has: ${listValues(names, { quoted: true })}`, {
       row: 1,
       field: 'date',
     });
@@ -515,10 +513,15 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
     }
     const earlier = seen.get(symbol);
     if (earlier !== undefined) {
-      problems.add('duplicate-column', `symbol "${symbol}" has two columns (${earlier + 1} and ${column + 1}); keep one`, {
+      problems.add('duplicate-column', `symbol ${quoteValue(symbol)} has two columns (${earlier + 1} and ${column + 1}); keep one`, {
         row: 1,
         field: symbol,
       });
+      continue;
+    }
+    const problem = symbolProblem(symbol);
+    if (problem !== null) {
+      problems.add('bad-symbol', `the symbol ${quoteValue(symbol)} ${problem}`, { row: 1, field: `#${column + 1}`, value: symbol });
       continue;
     }
     seen.set(symbol, column);

@@ -1,5 +1,6 @@
+import { echoValue, quoteValue, symbolProblem } from '@ensemble/protocol';
 import { epochToMs, formatTime, parseDate } from './dates';
-import { classifyBadNumber, describeBadNumber, parseNumberText } from './numbers';
+import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberText, valueRule } from './numbers';
 import type { ProblemCollector } from './problems';
 import { SeriesBuilder } from './series-builder';
 
@@ -67,15 +68,13 @@ class JsonBarReader {
       this.add(index, key, 'missing-value', `${key} is missing; every bar needs a ${key} value`);
       return Number.NaN;
     } else {
-      this.add(index, key, 'non-numeric', `${key} is ${describe(value)}, which is not a number`, value);
+      this.add(index, key, 'non-numeric', `${key} is ${quoteValue(describe(value))}, which is not a number`, value);
       return Number.NaN;
     }
-    if (kind === 'price' ? parsed > 0 && parsed < Number.POSITIVE_INFINITY : parsed >= 0 && parsed < Number.POSITIVE_INFINITY) {
-      return parsed;
-    }
-    if (Number.isFinite(parsed)) {
-      if (kind === 'price') this.add(index, key, 'non-positive-price', `${key} is ${raw}; prices must be greater than 0`, raw);
-      else this.add(index, key, 'negative-volume', `${key} is ${raw}; volume must not be negative`, raw);
+    const broken = valueRule(parsed, kind);
+    if (broken === null) return parsed;
+    if (!Number.isNaN(parsed)) {
+      this.add(index, key, broken, describeBadValue(broken, raw, key, kind), raw);
     } else {
       const rule = typeof value === 'number' ? 'non-finite' : classifyBadNumber(raw);
       this.add(index, key, rule, describeBadNumber(rule, raw, key), raw);
@@ -98,7 +97,7 @@ class JsonBarReader {
         index,
         key,
         'bad-date',
-        `${describe(value)} is not a date; use "YYYY-MM-DD", an ISO date-time or epoch seconds/milliseconds (≥ 1e8)`,
+        `${quoteValue(describe(value))} is not a date; use "YYYY-MM-DD", an ISO date-time or epoch seconds/milliseconds (≥ 1e8)`,
         value,
       );
     }
@@ -110,7 +109,7 @@ class JsonBarReader {
       this.row = index + 1;
       const bar = bars[index];
       if (!isRecord(bar)) {
-        this.add(index, 'bar', 'bad-json', `element ${index} is ${describe(bar)}, not a bar object`);
+        this.add(index, 'bar', 'bad-json', `element ${index} is ${quoteValue(describe(bar))}, not a bar object`);
         continue;
       }
       const builder = builderFor(bar, index);
@@ -152,8 +151,8 @@ class JsonBarReader {
     const rule = time === builder.lastTime ? 'duplicate-date' : 'unsorted-dates';
     const message =
       rule === 'duplicate-date'
-        ? `${builder.symbol} already has a bar on ${formatTime(time)} (element ${builder.lastRow - 1}); remove one of them`
-        : `${formatTime(time)} comes before ${formatTime(builder.lastTime)} (element ${builder.lastRow - 1}) for ${builder.symbol}; sort the bars by date`;
+        ? `${echoValue(builder.symbol)} already has a bar on ${formatTime(time)} (element ${builder.lastRow - 1}); remove one of them`
+        : `${formatTime(time)} comes before ${formatTime(builder.lastTime)} (element ${builder.lastRow - 1}) for ${echoValue(builder.symbol)}; sort the bars by date`;
     this.add(index, 'date', rule, message);
     return false;
   }
@@ -178,9 +177,11 @@ export function parseJsonBars(text: string, problems: ProblemCollector, defaultS
   }
   const builders: SeriesBuilder[] = [];
   const bySymbol = new Map<string, SeriesBuilder>();
-  const builderOf = (symbol: string, capacity: number): SeriesBuilder => {
+  const builderOf = (symbol: string, capacity: number, row?: number): SeriesBuilder => {
     let builder = bySymbol.get(symbol);
     if (builder === undefined) {
+      const problem = symbolProblem(symbol);
+      if (problem !== null) problems.add('bad-symbol', `the symbol ${quoteValue(symbol)} ${problem}`, { row, field: 'symbol', value: symbol });
       builder = new SeriesBuilder(symbol, capacity);
       bySymbol.set(symbol, builder);
       builders.push(builder);
@@ -193,7 +194,7 @@ export function parseJsonBars(text: string, problems: ProblemCollector, defaultS
     reader.read(value, (bar, index) => {
       if (!withSymbols) return builderOf(defaultSymbol, value.length);
       const symbol = bar.symbol;
-      if (typeof symbol === 'string' && symbol.trim() !== '') return builderOf(symbol.trim(), 256);
+      if (typeof symbol === 'string' && symbol.trim() !== '') return builderOf(symbol.trim(), 256, index + 1);
       problems.add('missing-value', 'the bar has no "symbol" although other bars have one', {
         row: index + 1,
         field: 'symbol',
@@ -203,7 +204,7 @@ export function parseJsonBars(text: string, problems: ProblemCollector, defaultS
   } else if (isRecord(value)) {
     for (const [symbol, bars] of Object.entries(value)) {
       if (!Array.isArray(bars)) {
-        problems.add('bad-json', `"${symbol}" should hold an array of bars, not ${describe(bars).slice(0, 40)}`, { field: symbol });
+        problems.add('bad-json', `${quoteValue(symbol)} should hold an array of bars, not ${quoteValue(describe(bars), 40)}`, { field: symbol });
         continue;
       }
       const builder = builderOf(symbol, bars.length);

@@ -72,7 +72,8 @@ describe('long OHLCV CSV', () => {
 
   it('counts lines inside quoted fields, so later problems keep their real line number', () => {
     try {
-      parseMarketData('symbol,date,open,high,low,close\n"A\nB",2000-01-03,1,2,1,2\nX,2000-01-04,1,2,1,x\n');
+      // (The line break sits in an ignored column: a symbol holding one is itself a problem.)
+      parseMarketData('symbol,date,open,high,low,close,note\nA,2000-01-03,1,2,1,2,"two\nlines"\nX,2000-01-04,1,2,1,x,\n');
       expect.unreachable();
     } catch (error) {
       expect((error as { row?: number }).row).toBe(4);
@@ -207,16 +208,16 @@ describe('the single-pass path and the general path agree', () => {
 
   it('line numbers stay right across plain rows, blank lines, CRLF and quoted line breaks', () => {
     const text = [
-      'symbol,date,open,high,low,close', // line 1
-      'A,2000-01-03,1,2,1,2', // 2 (single pass)
+      'symbol,date,open,high,low,close,note', // line 1
+      'A,2000-01-03,1,2,1,2,', // 2 (single pass)
       '', // 3 (blank)
-      'A,2000-01-04,1,2,1,2\r', // 4 (CRLF)
-      '"B',
-      'B",2000-01-03,1,2,1,2', // 5-6 (a quoted line break)
-      'A,2000-01-05,1,2,1,2', // 7
-      'A,2000-01-06,1,2,1,x', // 8: broken
+      'A,2000-01-04,1,2,1,2,\r', // 4 (CRLF)
+      'B,2000-01-03,1,2,1,2,"two',
+      'lines"', // 5-6 (a quoted line break)
+      'A,2000-01-05,1,2,1,2,', // 7
+      'A,2000-01-06,1,2,1,x,', // 8: broken
       '',
-      'A,2000-01-07,1,1,2,2', // 10: broken (high below low)
+      'A,2000-01-07,1,1,2,2,', // 10: broken (high below low)
     ].join('\n');
     try {
       parseMarketData(text);

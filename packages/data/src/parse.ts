@@ -1,4 +1,4 @@
-import { ConfigError, createTimeline, noopLogger } from '@ensemble/protocol';
+import { ConfigError, createTimeline, noopLogger, quoteValue, symbolProblem } from '@ensemble/protocol';
 import { selectMarketData } from './market-data';
 import { parseCsvRows } from './parse-csv';
 import { parseJsonBars } from './parse-json';
@@ -9,13 +9,16 @@ import type { DataFormat, MarketData, ParseOptions } from './types';
 
 const FORMATS: readonly DataFormat[] = ['ohlcv', 'long', 'wide', 'json'];
 
-/** The symbol of an unnamed single series: the file name without directory and extension, or `DATA`. */
+/**
+ * The symbol of an unnamed single series: the file name without directory and extension, or `DATA`
+ * when there is none or it is no usable symbol (over 64 characters, control characters).
+ */
 export function defaultSymbolFor(file: string | undefined): string {
   if (file === undefined) return 'DATA';
   const base = file.split(/[\\/]/).pop() ?? file;
   const dot = base.lastIndexOf('.');
   const name = dot > 0 ? base.slice(0, dot) : base;
-  return name === '' ? 'DATA' : name;
+  return symbolProblem(name) === null ? name : 'DATA';
 }
 
 function lineAt(text: string, index: number): number {
@@ -78,8 +81,10 @@ function checkOptions(options: ParseOptions): number {
     throw new ConfigError([{ path: 'maxProblems', message: `must be a positive integer, got ${maxProblems}` }]);
   }
   if (options.format !== undefined && !FORMATS.includes(options.format)) {
-    throw new ConfigError([{ path: 'format', message: `must be one of ${FORMATS.join(', ')}, got "${options.format}"` }]);
+    throw new ConfigError([{ path: 'format', message: `must be one of ${FORMATS.join(', ')}, got ${quoteValue(options.format)}` }]);
   }
+  const symbolIssue = options.symbol === undefined ? null : symbolProblem(options.symbol);
+  if (symbolIssue !== null) throw new ConfigError([{ path: 'symbol', message: `the symbol ${quoteValue(options.symbol ?? '')} ${symbolIssue}` }]);
   return maxProblems;
 }
 

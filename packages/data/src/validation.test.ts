@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { DataValidationError, EnsembleError } from '@ensemble/protocol';
+import { DataValidationError, EnsembleError, MAX_PRICE, MAX_VOLUME } from '@ensemble/protocol';
 import type { DataProblem, DataRule } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { loadMarketData } from './load';
@@ -48,6 +48,8 @@ describe('every validation rule, from a broken fixture file', () => {
     { file: 'duplicate-date.csv', rule: 'duplicate-date', row: 4, field: 'date' },
     { file: 'no-data.csv', rule: 'no-data' },
     { file: 'bad-json.json', rule: 'bad-json', row: 3 },
+    { file: 'too-large.csv', rule: 'too-large', row: 3, field: 'high' },
+    { file: 'bad-symbol.csv', rule: 'bad-symbol', row: 4, field: 'symbol' },
   ];
 
   it.each(cases)('$file → $rule', async (expected) => {
@@ -235,5 +237,93 @@ describe('errors for bad paths', () => {
     );
     expect((error as EnsembleError).code).toBe('IO_FAILED');
     expect((error as EnsembleError).message).toContain('directory');
+  });
+});
+
+// eslint-disable-next-line no-control-regex -- the tests look for raw control characters
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+function parseError(text: string, options: { file?: string; maxProblems?: number } = {}): DataValidationError {
+  try {
+    parseMarketData(text, options);
+  } catch (error) {
+    if (DataValidationError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a DataValidationError');
+}
+
+describe('limits on values and symbols', () => {
+  // Regression: a row of 1e308 was accepted, and the run then failed with "invalid market data …
+  // equity curve:53 column "grossExposure" [non-finite]", naming a file that does not exist.
+  it('a row of 1e308 is refused at its line, every column named, rule too-large', () => {
+    const error = parseError('date,open,high,low,close,volume\n2020-01-02,1,1,1,1,1\n2020-01-03,1e308,1e308,1e308,1e308,1e308\n', { file: 'big.csv' });
+    expect(error.problems.map((p) => [p.row, p.field, p.rule])).toEqual([
+      [3, 'open', 'too-large'],
+      [3, 'high', 'too-large'],
+      [3, 'low', 'too-large'],
+      [3, 'close', 'too-large'],
+      [3, 'volume', 'too-large'],
+    ]);
+    expect(error.message).toContain('big.csv:3 column "open": open is "1e308"; prices are at most 1e12 per unit');
+    expect(error.message).not.toContain('equity curve');
+  });
+
+  it('the bounds themselves pass, on the single-pass path and the general one', () => {
+    const data = parseMarketData(`date,open,high,low,close,volume\n2020-01-02,1,${MAX_PRICE},1,1,${MAX_VOLUME}\n2020-01-03,1,1e12,1,1,1e18\n`);
+    expect(Array.from(data.series[0]?.high ?? [])).toEqual([MAX_PRICE, MAX_PRICE]);
+    expect(Array.from(data.series[0]?.volume ?? [])).toEqual([MAX_VOLUME, MAX_VOLUME]);
+    const json = parseMarketData(JSON.stringify([{ date: '2020-01-02', close: MAX_PRICE, volume: MAX_VOLUME }]));
+    expect([json.series[0]?.close[0], json.series[0]?.volume[0]]).toEqual([MAX_PRICE, MAX_VOLUME]);
+  });
+
+  it('JSON prices and volumes over the bounds are refused too', () => {
+    const error = parseError(JSON.stringify([{ date: '2020-01-02', close: 1e13 }, { date: '2020-01-03', close: 1, volume: 1e19 }]));
+    expect(error.problems.map((p) => [p.row, p.field, p.rule])).toEqual([
+      [1, 'close', 'too-large'],
+      [2, 'volume', 'too-large'],
+    ]);
+  });
+
+  // Regression: the raw cell reached the terminal and set its title, cleared the screen.
+  it('a volume cell of escape sequences is echoed escaped', () => {
+    const error = parseError('date,open,high,low,close,volume\n2020-01-02,1,1,1,1,"\u001b]0;PWNED\u0007\u001b[2J\u001b[31mRED"\n', { file: 'v.csv' });
+    expect(RAW_CONTROL.test(error.message)).toBe(false);
+    expect(error.message).toContain('volume is "\\x1b]0;PWNED\\x07\\x1b[2J\\x1b[31mRED", which is not a number');
+  });
+
+  // Regression: a 1 MB header gave a 1 MB message, a 5,000,000-digit number a 5 MB one.
+  it('a 1 MB header and a 5,000,000-digit number give messages of a few hundred characters', () => {
+    const header = parseError(`${'x'.repeat(1_048_576)}\n2020-01-02,1\n`);
+    expect(header.message.length).toBeLessThan(1000);
+    expect(header.message).toContain('(1,048,576 chars)');
+    const digits = parseError(`date,close\n2020-01-02,${'9'.repeat(5_000_000)}\n`);
+    expect(digits.message.length).toBeLessThan(1000);
+    expect(digits.message).toContain('(5,000,000 chars)');
+    // A decimal beyond the range of doubles is a value too large, like 1e13.
+    expect(digits.problems.map((p) => p.rule)).toEqual(['too-large']);
+  });
+
+  // Regression: the number pattern backtracked quadratically; this cell took hours.
+  it('a cell of a million digits ending in a letter is refused at once', () => {
+    const error = parseError(`date,close\n2020-01-02,${'9'.repeat(1_000_000)}x\n`);
+    expect(error.problems.map((p) => p.rule)).toEqual(['non-numeric']);
+  });
+
+  it('symbols with control characters or over 64 characters are refused where they first appear', () => {
+    const long = parseError(`symbol,date,close\nA,2020-01-02,1\n${'S'.repeat(65)},2020-01-02,1\n`);
+    expect(long.problems.map((p) => [p.row, p.field, p.rule])).toEqual([[3, 'symbol', 'bad-symbol']]);
+    expect(long.message).toContain('is 65 characters long');
+    const wide = parseError('date,AAA,B\u001b[2J\n2020-01-02,1,2\n');
+    expect(wide.problems.map((p) => [p.row, p.field, p.rule])).toEqual([[1, '#3', 'bad-symbol']]);
+    expect(RAW_CONTROL.test(wide.message)).toBe(false);
+    const json = parseError(JSON.stringify([{ symbol: 'A\u0000', date: '2020-01-02', close: 1 }]));
+    expect(json.problems.map((p) => [p.row, p.field, p.rule])).toEqual([[1, 'symbol', 'bad-symbol']]);
+  });
+
+  it('a file name that is no usable symbol names its series DATA', () => {
+    expect(parseMarketData('date,close\n2020-01-02,1\n', { file: `dir/${'n'.repeat(70)}.csv` }).timeline.symbols).toEqual(['DATA']);
+    expect(parseMarketData('date,close\n2020-01-02,1\n', { file: 'dir/a\u001b[2J.csv' }).timeline.symbols).toEqual(['DATA']);
+    expect(parseMarketData('date,close\n2020-01-02,1\n', { file: 'dir/spx.csv' }).timeline.symbols).toEqual(['spx']);
   });
 });

@@ -1,6 +1,7 @@
 import type { AnyStrategy, BarSeries, ConfigIssue, EquityCurve, Logger, Strategy } from '@ensemble/protocol';
-import { ConfigError, barSeriesFromCloses, createTimeline, isPortfolioStrategy, noopLogger, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, barSeriesFromCloses, createTimeline, isPortfolioStrategy, noopLogger, quoteValue, toConfigIssues } from '@ensemble/protocol';
 import { Account } from './account';
+import { checkFiniteRun } from './finite-run';
 import { Broker } from './broker';
 import { LedgerAudit } from './invariants';
 import type { BacktestConfig, ResolvedBacktestOptions } from './options';
@@ -111,7 +112,8 @@ export class BacktestEngine {
    * Runs `strategy` over `series`. Throws a `ConfigError` for unusable series (none, duplicate
    * symbols, unsorted times) or strategy fields (id, warm-up), a `StrategyError` (strategy,
    * symbol, bar time, original error as `cause`) when the strategy throws or returns something
-   * invalid, and an `InvariantError` when `checkInvariants` finds an accounting mismatch.
+   * invalid, an `InvariantError` when `checkInvariants` finds an accounting mismatch, and a
+   * `RunError` naming the bar when equity, cash or exposure overflowed (inputs beyond the limits).
    */
   run(strategy: AnyStrategy, series: BarSeries | readonly BarSeries[]): BacktestResult {
     const list = seriesList(series);
@@ -256,6 +258,7 @@ function simulate(
   logger.info({ event: 'backtest-start', symbols, steps, kind: portfolio ? 'portfolio' : 'signal', fill: options.fill }, 'backtest started');
   const { equity, cash, grossExposure } = runSteps(runner, account, time, audit, onProgress);
   runner.finish();
+  checkFiniteRun({ label: `strategy ${quoteValue(strategy.id)}`, strategyId: strategy.id }, time, { cash, 'gross exposure': grossExposure, equity });
 
   const finalEquity = steps > 0 ? (equity[steps - 1] ?? account.equity()) : account.equity();
   const result: BacktestResult = {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { MAX_QUANTITY } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import type { CommissionModel } from './costs';
 import { affordableQuantity, buyCost, commissionFor, roundQuantity, slippedPrice } from './costs';
@@ -92,6 +93,47 @@ describe('affordableQuantity', () => {
           }
         },
       ),
+      { numRuns: 100 },
+    );
+  });
+
+  // Regression: floor(1e19 / 16.77) is above 2^53 and costs more than 1e19; the old correction
+  // stepped q − 1, which no longer changes q up there, and `backtest --cash 1e19` never returned.
+  it('returns at once where q − 1 = q (budgets of 1e19 and 1.8e308)', () => {
+    const none: CommissionModel = { kind: 'percent', rate: 0 };
+    expect(Math.floor(1e19 / 16.77) * 16.77).toBeGreaterThan(1e19);
+    expect(affordableQuantity(1e19, 16.77, none, false)).toBe(MAX_QUANTITY);
+    expect(affordableQuantity(Number.MAX_VALUE, 1.04, none, false)).toBe(MAX_QUANTITY);
+    expect(affordableQuantity(1e300, 1.14, none, true)).toBe(MAX_QUANTITY);
+    // Below the cap the answer is exact: 2^52 units at 2 cost 2^53.
+    expect(affordableQuantity(2 ** 53, 2, none, false)).toBe(2 ** 52);
+  });
+
+  it('property: over every magnitude and commission model, never over budget and maximal', () => {
+    // Log-uniform magnitudes: a mantissa in [1, 10) times 10^k.
+    const magnitude = (lowest: number, highest: number) =>
+      fc.tuple(fc.double({ min: 1, max: 10, maxExcluded: true, noNaN: true }), fc.integer({ min: lowest, max: highest })).map(([m, k]) => m * 10 ** k);
+    const minimum = fc.option(magnitude(-4, 13), { nil: undefined });
+    const commission: fc.Arbitrary<CommissionModel> = fc.oneof(
+      fc.record({ kind: fc.constant('percent' as const), rate: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })), minimum }),
+      fc.record({ kind: fc.constant('per-unit' as const), amount: fc.oneof(fc.constant(0), magnitude(-6, 6)), minimum }),
+      fc.record({ kind: fc.constant('fixed' as const), amount: fc.oneof(fc.constant(0), magnitude(-4, 13)), minimum }),
+    );
+    fc.assert(
+      fc.property(magnitude(-2, 20), magnitude(-8, 15), commission, fc.boolean(), (budget, price, model, fractional) => {
+        const q = affordableQuantity(budget, price, model, fractional);
+        expect(q).toBeGreaterThanOrEqual(0);
+        expect(q).toBeLessThanOrEqual(MAX_QUANTITY);
+        expect(buyCost(model, q, price)).toBeLessThanOrEqual(budget);
+        if (q === MAX_QUANTITY) return;
+        if (!fractional) {
+          expect(Number.isInteger(q)).toBe(true);
+          expect(buyCost(model, q + 1, price)).toBeGreaterThan(budget);
+        } else if (q > 0) {
+          expect(buyCost(model, q * (1 + 4 * Number.EPSILON), price)).toBeGreaterThan(budget);
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -1,3 +1,4 @@
+import { MAX_QUANTITY } from '@ensemble/protocol';
 import type { OrderSide } from '@ensemble/protocol';
 
 /**
@@ -89,18 +90,17 @@ export function buyCost(commission: CommissionModel, quantity: number, price: nu
   return quantity * price + commissionFor(commission, quantity, price);
 }
 
+/** True when a buy of `quantity` at `price` costs at most `budget` (cost is non-decreasing in q). */
+function fits(budget: number, price: number, commission: CommissionModel, quantity: number): boolean {
+  return buyCost(commission, quantity, price) <= budget;
+}
+
 /**
- * The largest quantity whose cost q × p + commission(q) fits in `budget` (currency), whole units
- * unless `fractional`. With a percent commission this is `budget / (price × (1 + rate))`, floored:
- * the engine's `percent-of-cash` formula. Returns 0 when nothing fits.
+ * The real-number solution of q × p + commission(q) = budget (within a few ulps; ≤ 0 or NaN when
+ * nothing fits): `budget / (p × (1 + rate))`, `budget / (p + amount)` or `(budget − amount) / p`,
+ * and `(budget − minimum) / p` where the minimum binds.
  */
-export function affordableQuantity(
-  budget: number,
-  price: number,
-  commission: CommissionModel,
-  fractional: boolean,
-): number {
-  if (!(budget > 0) || !(price > 0)) return 0;
+function estimateQuantity(budget: number, price: number, commission: CommissionModel): number {
   let quantity: number;
   switch (commission.kind) {
     case 'percent':
@@ -118,10 +118,79 @@ export function affordableQuantity(
     // The minimum binds: the commission is a constant `minimum` at this size.
     quantity = (budget - minimum) / price;
   }
-  quantity = roundQuantity(quantity, fractional);
-  // Guard against the last bits of floating-point rounding: never exceed the budget.
-  while (quantity > 0 && buyCost(commission, quantity, price) > budget) {
-    quantity = fractional ? quantity - quantity * 4 * Number.EPSILON : quantity - 1;
+  return quantity;
+}
+
+/** Bound on the probes of each phase of the search; far above what any finite input needs (about 100). */
+const MAX_PROBES = 256;
+
+/** Relative precision of a fractional quantity: the answer is within 4 ulps of the largest that fits. */
+const FRACTION_PRECISION = 4 * Number.EPSILON;
+
+/**
+ * The largest q ≤ `MAX_QUANTITY` that fits — a whole number, or with `fractional` a double to
+ * {@link FRACTION_PRECISION} — searched from `guess` (a whole number unless `fractional`): a
+ * gallop away from the guess with doubling steps (of units, or of 4 ulps) until the answer is
+ * bracketed, then bisection until one more unit, or q × (1 + 4ε), no longer fits. From a good
+ * guess that is two cost evaluations; never more than a few hundred, whatever the magnitudes.
+ * Fractional: 0 when not even half the guess fits (what would fit is floating-point dust).
+ */
+function largestFitting(budget: number, price: number, commission: CommissionModel, guess: number, fractional: boolean): number {
+  // Invariant: `low` fits (0 always does: a buy of nothing costs nothing); `high` does not, or is
+  // past the cap (2^53, exact, for whole units) when nothing above `low` was seen to fail.
+  let low = 0;
+  let high = fractional ? Number.POSITIVE_INFINITY : MAX_QUANTITY + 1;
+  let step = fractional ? FRACTION_PRECISION : Math.max(1, Math.ceil(guess * 16 * Number.EPSILON));
+  if (fits(budget, price, commission, guess)) {
+    low = guess;
+    for (let probes = 0; probes < MAX_PROBES && low < MAX_QUANTITY; probes++) {
+      const probe = Math.min(fractional ? low * (1 + step) : low + step, MAX_QUANTITY);
+      if (!fits(budget, price, commission, probe)) {
+        high = probe;
+        break;
+      }
+      low = probe;
+      step *= 2;
+    }
+    if (low >= MAX_QUANTITY) return MAX_QUANTITY;
+  } else {
+    high = guess;
+    for (let probes = 0; probes < MAX_PROBES && high > 0; probes++) {
+      if (fractional && step > 0.5) return 0;
+      const probe = fractional ? high * (1 - step) : Math.max(high - step, 0);
+      if (fits(budget, price, commission, probe)) {
+        low = probe;
+        break;
+      }
+      high = probe;
+      step *= 2;
+    }
   }
-  return quantity > 0 ? quantity : 0;
+  for (let probes = 0; probes < MAX_PROBES && (fractional ? low * (1 + FRACTION_PRECISION) < high : high - low > 1); probes++) {
+    const middle = fractional ? low + (high - low) / 2 : low + Math.floor((high - low) / 2);
+    if (fits(budget, price, commission, middle)) low = middle;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * The largest quantity whose cost q × p + commission(q) fits in `budget` (currency), whole units
+ * unless `fractional`, at most `MAX_QUANTITY` (2^53 − 1) units; 0 when nothing fits. With a
+ * percent commission this is `budget / (price × (1 + rate))`, floored: the engine's
+ * `percent-of-cash` formula. Closed form, then corrected against the cost as the broker computes
+ * it (a bounded search from that estimate, usually one or two evaluations), so the result never
+ * exceeds the budget and is maximal: one more unit (or 4 ulps more, fractional) would.
+ */
+export function affordableQuantity(
+  budget: number,
+  price: number,
+  commission: CommissionModel,
+  fractional: boolean,
+): number {
+  if (!(budget > 0) || !(price > 0)) return 0;
+  const estimate = estimateQuantity(budget, price, commission);
+  const guess = estimate > 0 ? Math.min(estimate, MAX_QUANTITY) : 0;
+  if (fractional) return guess > 0 ? largestFitting(budget, price, commission, guess, true) : 0;
+  return largestFitting(budget, price, commission, Math.floor(guess), false);
 }

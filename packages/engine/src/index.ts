@@ -16,6 +16,7 @@ export {
   roundQuantity,
   slippedPrice,
 } from './costs';
+export { checkFiniteRun } from './finite-run';
 export { INVARIANT_TOLERANCE, LedgerAudit } from './invariants';
 export type { BacktestConfig, FillMode, ResolvedBacktestOptions } from './options';
 export {
@@ -23,6 +24,7 @@ export {
   CommissionModelSchema,
   SizingRuleSchema,
   SlippageModelSchema,
+  StartingCashSchema,
   parseBacktestConfig,
 } from './options';
 export type { CalendarPeriod } from './rebalance';

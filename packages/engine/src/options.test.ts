@@ -1,4 +1,4 @@
-import { ConfigError, InvariantError, StrategyError } from '@ensemble/protocol';
+import { ConfigError, InvariantError, MAX_AMOUNT, MAX_QUANTITY, RunError, StrategyError } from '@ensemble/protocol';
 import type { Strategy } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -53,6 +53,24 @@ describe('BacktestOptionsSchema', () => {
     );
     expect(configError.message).toContain('run.json');
     expect(configError.issues.find((issue) => issue.path === 'comission')?.message).toBe('unknown key "comission" (check its spelling)');
+  });
+
+  // Regression: cash of 1e19 made sizing loop for ever and cash of 1e300 overflowed into an error
+  // blaming an "equity curve" file; amounts beyond the limits are now refused by name.
+  it('refuses amounts and quantities that cannot be counted to the cent, naming each field', () => {
+    const paths = (input: unknown) => (catchError(() => parseBacktestConfig(input)) as ConfigError).issues.map((issue) => issue.path);
+    expect(paths({ cash: 1e19 })).toEqual(['cash']);
+    expect(paths({ cash: Number.MAX_VALUE })).toEqual(['cash']);
+    expect(paths({ sizing: { kind: 'fixed-quantity', quantity: 1e308 } })).toEqual(['sizing.quantity']);
+    expect(paths({ sizing: { kind: 'fixed-cash', amount: 1e14 } })).toEqual(['sizing.amount']);
+    expect(paths({ commission: { kind: 'fixed', amount: 1e14, minimum: 1e14 } }).sort()).toEqual(['commission.amount', 'commission.minimum']);
+    expect(paths({ commission: { kind: 'per-unit', amount: 1e13 } })).toEqual(['commission.amount']);
+    expect(paths({ slippage: { kind: 'fixed', amount: 1e13 } })).toEqual(['slippage.amount']);
+    const error = catchError(() => parseBacktestConfig({ cash: 1e19 })) as ConfigError;
+    expect(error.issues[0]?.message).toContain('at most 1e13');
+    // The limits themselves are accepted.
+    expect(parseBacktestConfig({ cash: MAX_AMOUNT, sizing: { kind: 'fixed-quantity', quantity: MAX_QUANTITY } }).cash).toBe(MAX_AMOUNT);
+    expect(ConfigError.isInstance(catchError(() => new BacktestEngine({ cash: 1e19 })))).toBe(true);
   });
 
   it('rejects an unknown model kind', () => {
@@ -132,6 +150,21 @@ describe('strategy failures', () => {
     expect((catchError(() => runBacktest({ series, strategy: unknown })) as StrategyError).message).toMatch(/"ZZZ".*not among/);
     const infinite = fixedWeights({ A: Number.POSITIVE_INFINITY }, { kind: 'never' });
     expect((catchError(() => runBacktest({ series, strategy: infinite })) as StrategyError).message).toMatch(/finite/);
+  });
+});
+
+describe('overflow', () => {
+  // A series built by hand (not through @ensemble/data, which caps prices at 1e12) whose price
+  // jumps from 1 to 1e300: 1e13 units bought at 1 are worth 1e313 = Infinity at the next mark.
+  it('is a RunError naming the strategy, what overflowed and the bar, never "market data"', () => {
+    const jump = flatBars('J', '2024-01-01', [1, 1, 1e300, 1e300]);
+    const strategy = scripted({ enter: { 0: { side: 'long' } } }, { id: 'jumper' });
+    const error = catchError(() => runBacktest({ series: jump, strategy, cash: 1e13 })) as RunError;
+    expect(RunError.isInstance(error)).toBe(true);
+    expect(error.code).toBe('RUN_FAILED');
+    expect([error.strategyId, error.time, error.what]).toEqual(['jumper', day('2024-01-03'), 'gross exposure']);
+    expect(error.message).toMatch(/^The gross exposure of strategy "jumper" is Infinity at 2024-01-03 \(bar 3\): the simulation overflowed/);
+    expect(error.message).not.toMatch(/market data:/i);
   });
 });
 

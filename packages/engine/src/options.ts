@@ -1,12 +1,29 @@
 import type { RebalanceRule } from '@ensemble/protocol';
-import { RebalanceRuleSchema, parseConfig } from '@ensemble/protocol';
+import { MAX_AMOUNT, MAX_PRICE, MAX_QUANTITY, RebalanceRuleSchema, parseConfig } from '@ensemble/protocol';
 import { z } from 'zod';
 import type { CommissionModel, SlippageModel } from './costs';
 import type { SizingRule } from './sizing';
 
 const nonNegative = z.number().min(0, { message: 'must be 0 or more' });
 const positive = z.number().positive({ message: 'must be greater than 0' });
-const minimum = nonNegative
+
+/** Currency per order or account (cash, `fixed-cash`, fixed commission, minimum): at most `MAX_AMOUNT`. */
+const amountLimit = {
+  message: 'must be at most 1e13 (ten trillion): the largest amount counted to the cent with room to grow',
+} as const;
+/** Currency per unit (per-unit commission, fixed slippage): at most `MAX_PRICE`. */
+const perUnitLimit = { message: 'must be at most 1e12 per unit, the largest price market data may hold' } as const;
+/** Units (`fixed-quantity`): at most `MAX_QUANTITY`. */
+const quantityLimit = {
+  message: 'must be at most 9007199254740991 (2^53 − 1), the largest whole number of units a double counts exactly',
+} as const;
+
+/** Currency amount of one order or account, ≥ 0 and at most `MAX_AMOUNT`. */
+const amount = nonNegative.max(MAX_AMOUNT, amountLimit);
+/** Currency per unit, ≥ 0 and at most `MAX_PRICE`. */
+const perUnit = nonNegative.max(MAX_PRICE, perUnitLimit);
+
+const minimum = amount
   .optional()
   .describe('Least commission any fill pays, in currency (a fill of 0 units pays nothing)');
 
@@ -20,12 +37,12 @@ export const CommissionModelSchema = z
     }),
     z.strictObject({
       kind: z.literal('per-unit').describe('A fixed amount per unit (share, contract, coin) traded'),
-      amount: nonNegative.describe('Currency per unit traded'),
+      amount: perUnit.describe('Currency per unit traded (at most 1e12)'),
       minimum,
     }),
     z.strictObject({
       kind: z.literal('fixed').describe('A fixed amount per order'),
-      amount: nonNegative.describe('Currency per order (per fill)'),
+      amount: amount.describe('Currency per order (per fill; at most 1e13)'),
       minimum,
     }),
   ])
@@ -40,10 +57,16 @@ export const SlippageModelSchema = z
     }),
     z.strictObject({
       kind: z.literal('fixed').describe('A fixed amount per unit'),
-      amount: nonNegative.describe('Currency per unit against the trader'),
+      amount: perUnit.describe('Currency per unit against the trader (at most 1e12)'),
     }),
   ])
   .describe('Slippage against the trader on every fill: buys pay more, sells receive less');
+
+/**
+ * Starting cash from outside (engine options, run configs): greater than 0 and at most
+ * `MAX_AMOUNT` (1e13), so that every cent of it is a distinct double.
+ */
+export const StartingCashSchema = positive.max(MAX_AMOUNT, amountLimit).describe('Starting cash, in currency (at most 1e13)');
 
 /** A sizing rule from outside (config, CLI): see {@link SizingRule}. */
 export const SizingRuleSchema = z
@@ -58,11 +81,13 @@ export const SizingRuleSchema = z
     }),
     z.strictObject({
       kind: z.literal('fixed-quantity').describe('A fixed number of units'),
-      quantity: positive.describe('Units per entry (rounded down to whole units unless fractional)'),
+      quantity: positive
+        .max(MAX_QUANTITY, quantityLimit)
+        .describe('Units per entry (rounded down to whole units unless fractional; at most 2^53 − 1)'),
     }),
     z.strictObject({
       kind: z.literal('fixed-cash').describe('A fixed amount of currency, commission included'),
-      amount: positive.describe('Currency per entry'),
+      amount: positive.max(MAX_AMOUNT, amountLimit).describe('Currency per entry (at most 1e13)'),
     }),
   ])
   .describe("Entry size of signal strategies, resolved at the fill and scaled by the signal's strength");
@@ -77,7 +102,7 @@ export type FillMode = 'next-open' | 'close';
  */
 export const BacktestOptionsSchema = z
   .strictObject({
-    cash: positive.default(100_000).describe('Starting cash, in currency'),
+    cash: StartingCashSchema.default(100_000),
     fill: z
       .enum(['next-open', 'close'])
       .default('next-open')

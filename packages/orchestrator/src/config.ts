@@ -1,6 +1,14 @@
-import { CommissionModelSchema, SizingRuleSchema, SlippageModelSchema } from '@ensemble/engine';
+import { CommissionModelSchema, SizingRuleSchema, SlippageModelSchema, StartingCashSchema } from '@ensemble/engine';
 import type { BarSeries, ConfigIssue, RebalanceRule, StrategyDefinition } from '@ensemble/protocol';
-import { ConfigError, toConfigIssues } from '@ensemble/protocol';
+import {
+  ConfigError,
+  MAX_SYMBOL_LENGTH,
+  STRATEGY_ID_PATTERN,
+  STRATEGY_ID_RULE,
+  listValues,
+  quoteValue,
+  toConfigIssues,
+} from '@ensemble/protocol';
 import { z } from 'zod';
 import { AllocationConfigSchema, CALENDAR_PERIODS, RebalanceConfigSchema } from './allocation/config';
 import { constraintFeasibility } from './allocation/constraints';
@@ -29,6 +37,12 @@ export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
 /** An error policy. */
 export type ErrorPolicy = (typeof ERROR_POLICIES)[number];
 
+/** A symbol as a config names it: 1–64 characters (what market data may hold). */
+const symbolSchema = z
+  .string()
+  .min(1)
+  .max(MAX_SYMBOL_LENGTH, { message: `must be at most ${MAX_SYMBOL_LENGTH} characters, the longest symbol market data may hold` });
+
 const dateBound = z
   .union([z.string().min(1), z.number()])
   .optional();
@@ -51,7 +65,7 @@ export const DataSourceSchema = z
       .optional()
       .describe('Layout of "file" (default: detected from its header): ohlcv, long (symbol,date,price), wide (date,SYM1,…) or json'),
     symbols: z
-      .array(z.string().min(1))
+      .array(symbolSchema)
       .optional()
       .describe('Symbols to load (default: every symbol the strategies and the benchmark use)'),
     from: dateBound.describe('First date to keep, e.g. "2005-01-01" (inclusive; default: the first bar)'),
@@ -79,16 +93,17 @@ export const StrategyEntrySchema = z
   .strictObject({
     id: z
       .string()
-      .min(1)
-      .regex(/^[^\s]+$/, { message: 'must not contain spaces' })
-      .describe('Unique id of this strategy instance in the run, e.g. "momentum-fast"; written on its fills and trades'),
+      .regex(STRATEGY_ID_PATTERN, { message: STRATEGY_ID_RULE })
+      .describe(
+        'Unique id of this strategy instance in the run, e.g. "momentum-fast": 1–64 letters, digits, ".", "_" or "-", starting with a letter or a digit; written on its fills and trades',
+      ),
     strategy: z.string().min(1).describe('Registry name of the strategy, e.g. "sma-crossover" (`ensemble strategies` lists them)'),
     params: z
       .record(z.string(), z.unknown())
       .default({})
       .describe("The strategy's parameters, validated by its schema (`ensemble strategies` lists them). Default: all defaults"),
     symbols: z
-      .array(z.string().min(1))
+      .array(symbolSchema)
       .min(1)
       .describe('Symbols this strategy trades; each must be in the data'),
     weight: z
@@ -160,7 +175,7 @@ export const RunConfigSchema = z
     $schema: z.string().optional().describe('Optional URL or path of this JSON Schema, for editors'),
     name: z.string().optional().describe('A title for the run, shown in reports'),
     data: DataSourceSchema,
-    cash: z.number().positive().default(100_000).describe('Starting cash of the portfolio, in currency. Default 100000'),
+    cash: StartingCashSchema.default(100_000).describe('Starting cash of the portfolio, in currency (at most 1e13). Default 100000'),
     commission: CommissionModelSchema.default({ kind: 'percent', rate: 0 }),
     slippage: SlippageModelSchema.default({ kind: 'bps', bps: 0 }),
     sizing: SizingRuleSchema.default({ kind: 'percent-of-cash', percent: 100 }),
@@ -189,7 +204,7 @@ export const RunConfigSchema = z
       .default('fail')
       .describe('When a strategy throws: "isolate" (close its sleeve out at the next fill, disable it, go on) or "fail" (stop the run). Default "fail"'),
     risk: RiskLimitsSchema.prefault({}),
-    benchmark: z.string().min(1).optional().describe('Symbol of the data to compare the portfolio with (alpha, beta, …); it need not be traded'),
+    benchmark: symbolSchema.optional().describe('Symbol of the data to compare the portfolio with (alpha, beta, …); it need not be traded'),
     riskFreeRate: z.number().gt(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, a fraction. Default 0'),
     periodsPerYear: z
       .number()
@@ -236,7 +251,7 @@ function paramIssues(definition: StrategyDefinition, params: unknown, path: stri
     const at = [path, ...issue.path.map((part) => String(part))].join('.');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        issues.push({ path: `${at}.${key}`, message: `unknown parameter "${key}": ${definition.name} takes ${accepted}` });
+        issues.push({ path: `${at}.${key}`, message: `unknown parameter ${quoteValue(key)}: ${definition.name} takes ${accepted}` });
       }
     } else {
       issues.push({ path: at, message: issue.message });
@@ -270,12 +285,12 @@ function crossFieldIssues(input: unknown, registry: StrategyRegistry): ConfigIss
     if (typeof entry.id === 'string') {
       const first = firstById.get(entry.id);
       if (first === undefined) firstById.set(entry.id, index);
-      else issues.push({ path: `${at}.id`, message: `duplicate id "${entry.id}" (strategies.${first} has it too); ids must be unique` });
+      else issues.push({ path: `${at}.id`, message: `duplicate id ${quoteValue(entry.id)} (strategies.${first} has it too); ids must be unique` });
     }
     if (Array.isArray(entry.symbols)) {
       const seen = new Set<unknown>();
       (entry.symbols as unknown[]).forEach((symbol, k) => {
-        if (seen.has(symbol)) issues.push({ path: `${at}.symbols.${k}`, message: `symbol ${JSON.stringify(symbol)} is listed twice` });
+        if (seen.has(symbol)) issues.push({ path: `${at}.symbols.${k}`, message: `symbol ${quoteValue(String(symbol))} is listed twice` });
         seen.add(symbol);
       });
     }
@@ -286,7 +301,7 @@ function crossFieldIssues(input: unknown, registry: StrategyRegistry): ConfigIss
     if (definition === undefined) {
       issues.push({
         path: `${at}.strategy`,
-        message: `unknown strategy "${entry.strategy}"; available: ${names.join(', ')} (\`ensemble strategies\` lists them with their parameters)`,
+        message: `unknown strategy ${quoteValue(entry.strategy)}; available: ${listValues(names)} (\`ensemble strategies\` lists them with their parameters)`,
       });
       return;
     }
@@ -397,17 +412,17 @@ export function runSymbols(config: Pick<RunConfig, 'strategies' | 'benchmark'>):
  */
 export function checkRunData(config: Pick<RunConfig, 'strategies' | 'benchmark'>, series: readonly BarSeries[], source?: string): void {
   const available = new Set(series.map((s) => s.symbol));
-  const list = [...available].join(', ') || 'none';
+  const list = available.size === 0 ? 'none' : listValues([...available]);
   const issues: ConfigIssue[] = [];
   config.strategies.forEach((entry, index) => {
     entry.symbols.forEach((symbol, k) => {
       if (!available.has(symbol)) {
-        issues.push({ path: `strategies.${index}.symbols.${k}`, message: `symbol "${symbol}" is not in the data (available: ${list})` });
+        issues.push({ path: `strategies.${index}.symbols.${k}`, message: `symbol ${quoteValue(symbol)} is not in the data (available: ${list})` });
       }
     });
   });
   if (config.benchmark !== undefined && !available.has(config.benchmark)) {
-    issues.push({ path: 'benchmark', message: `benchmark symbol "${config.benchmark}" is not in the data (available: ${list})` });
+    issues.push({ path: 'benchmark', message: `benchmark symbol ${quoteValue(config.benchmark)} is not in the data (available: ${list})` });
   }
   if (issues.length > 0) throw new ConfigError(issues, source === undefined ? undefined : { source });
 }

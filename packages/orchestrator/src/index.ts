@@ -4,6 +4,7 @@ export {
   CALENDAR_PERIODS,
   DEFAULT_LOOKBACK,
   DriftBandsSchema,
+  MAX_LEVERAGE,
   RebalanceConfigSchema,
   WeightConstraintsSchema,
 } from './allocation/config';

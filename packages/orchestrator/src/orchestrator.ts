@@ -21,6 +21,7 @@ import type { ConflictInput } from './conflicts';
 import { Allocator } from './internal/allocator';
 import { lazy, sleevePnl, sleeveReturns, sleeveStatistics } from './internal/analytics';
 import type { SleeveStatistics } from './internal/analytics';
+import { checkFiniteOrchestration } from './internal/finite';
 import { InertStrategy, ProbedStrategy, SignalProbe } from './internal/probe';
 import { OrchestratorOrders, RiskManager, reductionFor } from './internal/risk';
 import type { PositionBook } from './internal/risk';
@@ -465,6 +466,7 @@ class Orchestration {
     this.flush();
     for (const sleeve of sleeves) sleeve.runner.finish();
     this.shared?.runner.finish();
+    checkFiniteOrchestration(this.time, sleeves, { equity: this.portfolioEquity, cash: this.portfolioCash, gross: this.portfolioGross });
     const result = this.result();
     this.logger.info(
       { event: 'orchestrator-end', finalEquity: result.finalEquity, rebalances: result.rebalances.length, isolated: result.isolated.length, riskEvents: result.risk.length, crossings: result.crossing.crossings },

@@ -416,6 +416,9 @@ describe('inputs', () => {
       expect(DataValidationError.isInstance(error)).toBe(true);
       const problem = (error as DataValidationError).problems[0];
       expect(problem).toMatchObject({ file: 'equity curve', field: 'time', row: 3, rule: 'unsorted-dates' });
+      // An equity curve is not market data: the error says what it validated.
+      expect((error as DataValidationError).subject).toBe('equity curve');
+      expect((error as Error).message).toMatch(/^Invalid equity curve:/);
     }
     expect(attempt([1, 2, 2], [1, 1, 1])).toThrow(/strictly increasing/);
     expect(attempt([1, 2, 3], [1, Number.NaN, 1])).toThrow(/equity at index 1 is not a finite number/);

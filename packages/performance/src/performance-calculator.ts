@@ -71,7 +71,7 @@ function dataError(source: string, field: string, index: number, rule: DataRule,
       message,
       ...(value === undefined ? {} : { value: String(value).slice(0, 40) }),
     },
-  ]);
+  ], { subject: source });
 }
 
 function checkTime(source: string, time: ArrayLike<number>): void {

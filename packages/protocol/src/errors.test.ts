@@ -3,10 +3,16 @@ import {
   ConfigError,
   DataValidationError,
   EnsembleError,
+  LookaheadError,
+  RunError,
   StrategyError,
   StrategyNotFoundError,
   formatDataProblem,
 } from './errors';
+
+// eslint-disable-next-line no-control-regex -- the tests look for raw control characters
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+const ESCAPES = '\u001b]0;PWNED\u0007\u001b[2J\u001b[31mRED\u0000';
 
 describe('EnsembleError', () => {
   it('is recognised by its brand, also when created by another copy of the package', () => {
@@ -55,6 +61,29 @@ describe('DataValidationError', () => {
     expect(error.message).toContain('more problems not listed');
   });
 
+  it('lists at most 20 problems, counts the rest, and escapes what it echoes', () => {
+    const problems = Array.from({ length: 500 }, (_, i) => ({
+      file: `prices\u001b[2J.csv`,
+      row: i + 2,
+      field: ESCAPES,
+      rule: 'non-numeric' as const,
+      message: `volume is ${ESCAPES}`,
+    }));
+    const error = new DataValidationError(problems);
+    const lines = error.message.split('\n');
+    expect(lines).toHaveLength(1 + 20 + 1);
+    expect(lines[21]).toBe('  - … and 480 more');
+    expect(RAW_CONTROL.test(error.message)).toBe(false);
+    expect(error.message).toContain('prices\\x1b[2J.csv:2 column "\\x1b]0;PWNED\\x07');
+    expect(error.problems).toHaveLength(500);
+  });
+
+  it('names its subject when it is not market data', () => {
+    const error = new DataValidationError([{ file: 'equity curve', row: 2, rule: 'non-finite', message: 'x' }], { subject: 'equity curve' });
+    expect(error.message.startsWith('Invalid equity curve:')).toBe(true);
+    expect(error.subject).toBe('equity curve');
+  });
+
   it('formats problems without a file', () => {
     expect(formatDataProblem({ rule: 'empty-file', message: 'no rows' })).toBe('no rows');
     expect(formatDataProblem({ row: 2, field: 'date', rule: 'bad-date', message: 'x' })).toBe('row 2 column "date": x');
@@ -75,6 +104,24 @@ describe('ConfigError', () => {
     );
     expect(ConfigError.isInstance(error)).toBe(true);
   });
+
+  it('lists at most 20 issues, keeps all of them in issues, and stays small whatever it echoes', () => {
+    const huge = 'k'.repeat(1_048_576);
+    const issues = Array.from({ length: 1000 }, (_, i) => ({ path: `data.${huge}${i}`, message: `unknown key "${huge}"` }));
+    const error = new ConfigError(issues, { source: `run\u001b[2J.json` });
+    expect(error.issues).toHaveLength(1000);
+    const lines = error.message.split('\n');
+    expect(lines).toHaveLength(1 + 20 + 1);
+    expect(lines[0]).toBe('Invalid configuration in run\\x1b[2J.json:');
+    expect(lines[21]).toBe('  - … and 980 more');
+    expect(error.message.length).toBeLessThan(21 * 520);
+  });
+
+  it('escapes control characters in paths and messages', () => {
+    const error = new ConfigError([{ path: `strategies.0.params.a\u0000b`, message: `unknown parameter ${ESCAPES}` }]);
+    expect(RAW_CONTROL.test(error.message)).toBe(false);
+    expect(error.message).toContain('strategies.0.params.a\\x00b: unknown parameter \\x1b]0;PWNED\\x07');
+  });
 });
 
 describe('StrategyError', () => {
@@ -91,6 +138,14 @@ describe('StrategyError', () => {
     expect(StrategyError.isInstance(error)).toBe(true);
   });
 
+  it('quotes an id with control characters or a huge id safely, and survives a time that is no date', () => {
+    const error = new StrategyError(`bad\u001b[2J\u0000id${'x'.repeat(1_000_000)}`, { symbol: `SP\u001b[31m`, time: 1e300, message: ESCAPES });
+    expect(RAW_CONTROL.test(error.message)).toBe(false);
+    expect(error.message).toMatch(/^Strategy "bad\\x1b\[2J\\x00idx+…" \(1,000,010 chars\) failed on SP\\x1b\[31m at 1e\+300: \\x1b\]0;PWNED/);
+    expect(error.message.length).toBeLessThan(500);
+    expect(new LookaheadError('a\u001bb', 'read bar 3').message).toBe('Strategy "a\\x1bb" looks ahead: read bar 3');
+  });
+
   it('describes a thrown non-error value', () => {
     expect(new StrategyError('s', { cause: { reason: 'x' } }).message).toBe('Strategy "s" failed: {"reason":"x"}');
   });
@@ -101,5 +156,22 @@ describe('StrategyNotFoundError', () => {
     const error = new StrategyNotFoundError('sma', ['buy-and-hold', 'sma-crossover']);
     expect(error.message).toContain('Unknown strategy "sma"');
     expect(error.message).toContain('buy-and-hold, sma-crossover');
+  });
+
+  it('echoes an unknown name safely', () => {
+    const error = new StrategyNotFoundError(`sma\u001b[2J${'y'.repeat(100_000)}`, ['buy-and-hold']);
+    expect(RAW_CONTROL.test(error.message)).toBe(false);
+    expect(error.message).toContain('Unknown strategy "sma\\x1b[2Jyyy');
+    expect(error.message).toContain('(100,007 chars)');
+  });
+});
+
+describe('RunError', () => {
+  it('names what failed, the strategy and the bar, with its own code', () => {
+    const error = new RunError('equity of "a" is not finite', { what: 'equity', strategyId: 'a', time: 0 });
+    expect(error.code).toBe('RUN_FAILED');
+    expect([error.what, error.strategyId, error.time]).toEqual(['equity', 'a', 0]);
+    expect(RunError.isInstance(error)).toBe(true);
+    expect(StrategyError.isInstance(error)).toBe(false);
   });
 });

@@ -1,3 +1,5 @@
+import { MAX_LINE_LENGTH, echoValue, limitLines, listValues, quoteValue, safeMessage } from './echo';
+
 const errorBrand = Symbol.for('ensemble.error');
 
 /** Machine-readable error codes of every {@link EnsembleError}. */
@@ -7,6 +9,7 @@ export type EnsembleErrorCode =
   | 'CONFIG_INVALID'
   | 'STRATEGY_NOT_FOUND'
   | 'STRATEGY_FAILED'
+  | 'RUN_FAILED'
   | 'LOOKAHEAD'
   | 'INVARIANT_VIOLATED'
   | 'IO_FAILED';
@@ -14,7 +17,8 @@ export type EnsembleErrorCode =
 /**
  * Base class of every error Ensemble throws on purpose. Check with
  * `EnsembleError.isInstance(error)` rather than `instanceof`: the brand survives two installed
- * copies of the package.
+ * copies of the package. The message is safe to print: control characters are escaped and it is
+ * bounded in line length and line count (see {@link safeMessage}).
  */
 export class EnsembleError extends Error {
   readonly [errorBrand] = true;
@@ -22,7 +26,7 @@ export class EnsembleError extends Error {
   readonly code: EnsembleErrorCode;
 
   constructor(code: EnsembleErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(safeMessage(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'EnsembleError';
     this.code = code;
   }
@@ -59,6 +63,8 @@ export type DataRule =
   | 'duplicate-date'
   | 'bad-json'
   | 'unknown-symbol'
+  | 'too-large'
+  | 'bad-symbol'
   | 'no-data';
 
 /** One problem found in market data: where it is, which rule it breaks, and how to fix it. */
@@ -72,22 +78,30 @@ export interface DataProblem {
   readonly rule: DataRule;
   /** A sentence saying what is wrong and what to do. */
   readonly message: string;
-  /** The offending raw value, truncated to 40 characters. */
+  /** The offending raw value, truncated to 40 characters (printed only through `echoValue`). */
   readonly value?: string;
 }
 
-/** Formats a problem as `file:row column "field": message`. */
+/**
+ * Formats a problem as `file:row column "field": message`, every part made safe to print (control
+ * characters escaped, the field name and the line bounded).
+ */
 export function formatDataProblem(problem: DataProblem): string {
   const parts: string[] = [];
-  if (problem.file !== undefined) parts.push(problem.row === undefined ? problem.file : `${problem.file}:${problem.row}`);
-  else if (problem.row !== undefined) parts.push(`row ${problem.row}`);
-  if (problem.field !== undefined) parts.push(`column "${problem.field}"`);
-  return parts.length === 0 ? problem.message : `${parts.join(' ')}: ${problem.message}`;
+  if (problem.file !== undefined) {
+    const file = echoValue(problem.file, MAX_LINE_LENGTH);
+    parts.push(problem.row === undefined ? file : `${file}:${problem.row}`);
+  } else if (problem.row !== undefined) parts.push(`row ${problem.row}`);
+  if (problem.field !== undefined) parts.push(`column ${quoteValue(problem.field)}`);
+  const line = parts.length === 0 ? problem.message : `${parts.join(' ')}: ${problem.message}`;
+  return echoValue(line, MAX_LINE_LENGTH);
 }
 
 /**
- * Market data failed validation. `problems` lists every problem found (up to the loader's
- * limit); `file`, `row` and `field` repeat the first one.
+ * Data failed validation: market data by default, or what `subject` names (an equity curve, a
+ * benchmark). `problems` lists every problem found (up to the loader's limit); `file`, `row` and
+ * `field` repeat the first one. The message lists the first 20 (`MAX_LISTED_PROBLEMS`) and
+ * counts the rest.
  */
 export class DataValidationError extends EnsembleError {
   readonly file: string | undefined;
@@ -96,22 +110,30 @@ export class DataValidationError extends EnsembleError {
   readonly problems: readonly DataProblem[];
   /** True when more problems existed than were collected. */
   readonly truncated: boolean;
+  /** What was validated: `market data` unless told otherwise. */
+  readonly subject: string;
 
-  constructor(problems: readonly DataProblem[], options?: { truncated?: boolean; cause?: unknown }) {
+  constructor(problems: readonly DataProblem[], options?: { truncated?: boolean; cause?: unknown; subject?: string }) {
     const first = problems[0];
     const truncated = options?.truncated ?? false;
-    const lines = problems.map((problem) => `  - ${formatDataProblem(problem)}`);
+    const subject = options?.subject ?? 'market data';
+    const lines = limitLines(problems, (problem) => `  - ${formatDataProblem(problem)}`);
     const header =
       problems.length === 1
-        ? 'Invalid market data:'
-        : `Invalid market data: ${problems.length}${truncated ? '+' : ''} problems`;
-    super('DATA_INVALID', [header, ...lines, ...(truncated ? ['  - … more problems not listed'] : [])].join('\n'), options);
+        ? `Invalid ${subject}:`
+        : `Invalid ${subject}: ${problems.length}${truncated ? '+' : ''} problems`;
+    super(
+      'DATA_INVALID',
+      [header, ...lines, ...(truncated ? ['  - … more problems not listed'] : [])].join('\n'),
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'DataValidationError';
     this.file = first?.file;
     this.row = first?.row;
     this.field = first?.field;
     this.problems = problems;
     this.truncated = truncated;
+    this.subject = subject;
   }
 
   static override isInstance(error: unknown): error is DataValidationError {
@@ -125,7 +147,11 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
-/** A configuration (run config, CLI flags, strategy parameters) is invalid. Lists every issue. */
+/**
+ * A configuration (run config, CLI flags, strategy parameters) is invalid. `issues` holds every
+ * issue; the message lists the first 20 (`MAX_LISTED_PROBLEMS`; paths and messages made safe
+ * to print) and counts the rest.
+ */
 export class ConfigError extends EnsembleError {
   readonly issues: readonly ConfigIssue[];
   /** The file or flag the configuration came from, if any. */
@@ -133,10 +159,12 @@ export class ConfigError extends EnsembleError {
 
   constructor(issues: readonly ConfigIssue[], options?: { source?: string; cause?: unknown }) {
     const source = options?.source;
-    const lines = issues.map((issue) => `  - ${issue.path === '' ? '(root)' : issue.path}: ${issue.message}`);
+    // A message may span lines (a JSON error quotes the line with a caret under the column); the
+    // base class escapes every other control character and bounds each line.
+    const lines = limitLines(issues, (issue) => `  - ${issue.path === '' ? '(root)' : echoValue(issue.path)}: ${issue.message}`);
     super(
       'CONFIG_INVALID',
-      [`Invalid configuration${source === undefined ? '' : ` in ${source}`}:`, ...lines].join('\n'),
+      [`Invalid configuration${source === undefined ? '' : ` in ${echoValue(source, MAX_LINE_LENGTH)}`}:`, ...lines].join('\n'),
       options,
     );
     this.name = 'ConfigError';
@@ -157,7 +185,7 @@ export class StrategyNotFoundError extends EnsembleError {
   constructor(strategyName: string, available: readonly string[]) {
     super(
       'STRATEGY_NOT_FOUND',
-      `Unknown strategy "${strategyName}". Available: ${available.join(', ')}. Run \`ensemble strategies\` to list them with their parameters.`,
+      `Unknown strategy ${quoteValue(strategyName)}. Available: ${listValues(available)}. Run \`ensemble strategies\` to list them with their parameters.`,
     );
     this.name = 'StrategyNotFoundError';
     this.strategyName = strategyName;
@@ -179,6 +207,12 @@ function describeCause(cause: unknown): string {
   }
 }
 
+/** `YYYY-MM-DD` of an epoch-ms time, or the number itself when it is no date (never throws). */
+function isoDay(time: number): string {
+  const date = new Date(time);
+  return Number.isNaN(date.getTime()) ? String(time) : date.toISOString().slice(0, 10);
+}
+
 /** A strategy threw while deciding. Names the strategy, the symbol and the bar time. */
 export class StrategyError extends EnsembleError {
   readonly strategyId: string;
@@ -191,15 +225,15 @@ export class StrategyError extends EnsembleError {
     details: { symbol?: string; time?: number; cause?: unknown; message?: string },
   ) {
     const where = [
-      details.symbol === undefined ? undefined : `on ${details.symbol}`,
-      details.time === undefined ? undefined : `at ${new Date(details.time).toISOString().slice(0, 10)}`,
+      details.symbol === undefined ? undefined : `on ${echoValue(details.symbol)}`,
+      details.time === undefined ? undefined : `at ${isoDay(details.time)}`,
     ]
       .filter((part) => part !== undefined)
       .join(' ');
     const reason =
       details.message ??
       (details.cause instanceof Error ? details.cause.message : describeCause(details.cause));
-    super('STRATEGY_FAILED', `Strategy "${strategyId}" failed${where === '' ? '' : ` ${where}`}: ${reason}`, {
+    super('STRATEGY_FAILED', `Strategy ${quoteValue(strategyId)} failed${where === '' ? '' : ` ${where}`}: ${reason}`, {
       cause: details.cause,
     });
     this.name = 'StrategyError';
@@ -218,7 +252,7 @@ export class LookaheadError extends EnsembleError {
   readonly strategyId: string;
 
   constructor(strategyId: string, message: string) {
-    super('LOOKAHEAD', `Strategy "${strategyId}" looks ahead: ${message}`);
+    super('LOOKAHEAD', `Strategy ${quoteValue(strategyId)} looks ahead: ${message}`);
     this.name = 'LookaheadError';
     this.strategyId = strategyId;
   }
@@ -240,5 +274,31 @@ export class InvariantError extends EnsembleError {
 
   static override isInstance(error: unknown): error is InvariantError {
     return EnsembleError.isInstance(error) && error.name === 'InvariantError';
+  }
+}
+
+/**
+ * A run failed in the engine or the orchestrator, not in a strategy's code: a value the
+ * simulation computed (equity, cash, exposure) is not a finite number — an overflow of inputs
+ * beyond the documented limits, e.g. prices near 1e308 in series built without `@ensemble/data`.
+ * Names what overflowed (`what`), the strategy or sleeve, and the bar.
+ */
+export class RunError extends EnsembleError {
+  /** What went wrong, e.g. `equity`, `cash`, `gross exposure`. */
+  readonly what: string;
+  readonly strategyId: string | undefined;
+  /** Epoch milliseconds of the bar, if known. */
+  readonly time: number | undefined;
+
+  constructor(message: string, details: { what: string; strategyId?: string; time?: number; cause?: unknown }) {
+    super('RUN_FAILED', message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'RunError';
+    this.what = details.what;
+    this.strategyId = details.strategyId;
+    this.time = details.time;
+  }
+
+  static override isInstance(error: unknown): error is RunError {
+    return EnsembleError.isInstance(error) && error.name === 'RunError';
   }
 }

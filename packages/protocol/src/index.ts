@@ -55,9 +55,33 @@ export {
   EnsembleError,
   InvariantError,
   LookaheadError,
+  RunError,
   StrategyError,
   StrategyNotFoundError,
   formatDataProblem,
 } from './errors';
+export {
+  MAX_ECHO_LENGTH,
+  MAX_LINE_LENGTH,
+  MAX_LISTED_PROBLEMS,
+  MAX_MESSAGE_LINES,
+  echoValue,
+  hasControlCharacters,
+  limitLines,
+  listValues,
+  quoteValue,
+  safeMessage,
+} from './echo';
+export { DECIMAL_PATTERN, parseDecimal } from './decimal';
+export {
+  MAX_AMOUNT,
+  MAX_PRICE,
+  MAX_QUANTITY,
+  MAX_SYMBOL_LENGTH,
+  MAX_VOLUME,
+  STRATEGY_ID_PATTERN,
+  STRATEGY_ID_RULE,
+  symbolProblem,
+} from './limits';
 export type { LogFn, LogRecord, Logger } from './logger';
 export { createMemoryLogger, noopLogger } from './logger';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quoteValue } from './echo';
 import { ConfigError } from './errors';
 import type { ConfigIssue } from './errors';
 
@@ -59,7 +60,7 @@ export function toConfigIssues(error: z.ZodError): ConfigIssue[] {
     const path = issue.path.map((part) => String(part)).join('.');
     // zod reports the unknown keys of an object once, at the object; name each at its own path.
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: path === '' ? key : `${path}.${key}`, message: `unknown key "${key}" (check its spelling)` }));
+      return issue.keys.map((key) => ({ path: path === '' ? key : `${path}.${key}`, message: `unknown key ${quoteValue(key)} (check its spelling)` }));
     }
     return [{ path, message: issue.message }];
   });

@@ -1,3 +1,4 @@
+import { DECIMAL_PATTERN } from '@ensemble/protocol';
 import type { StrategyDefinition } from '@ensemble/protocol';
 import { z } from 'zod';
 
@@ -97,8 +98,6 @@ export function describeParameters(definition: StrategyDefinition): ParameterDes
   });
 }
 
-const numberPattern = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
 /**
  * Turns `key=value` strings (CLI `--param fast=10`) into typed values by each parameter's schema
  * type: a numeric string becomes a number where the parameter accepts numbers, `true`/`false`
@@ -116,7 +115,7 @@ export function coerceParameterStrings(
     const property = Object.hasOwn(properties, key) ? properties[key] : undefined;
     const types = isSchema(property) ? acceptedTypes(property) : new Set<string>();
     const text = raw.trim();
-    if ((types.has('number') || types.has('integer')) && numberPattern.test(text)) out[key] = Number(text);
+    if ((types.has('number') || types.has('integer')) && DECIMAL_PATTERN.test(text)) out[key] = Number(text);
     else if (types.has('boolean') && (text === 'true' || text === 'false')) out[key] = text === 'true';
     else out[key] = raw;
   }

@@ -13,7 +13,7 @@ import { renderBacktestSummary } from '../backtest-report';
 import type { BacktestRun } from '../backtest-report';
 import { paletteFor } from '../color';
 import { loadDataSource } from '../data-source';
-import { COMMAND_LINE, SIZING_FORMS, appendValue } from '../flags';
+import { COMMAND_LINE, SIZING_FORMS, appendValue, flagText } from '../flags';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
@@ -45,7 +45,7 @@ Strategies and their parameters: ensemble strategies [NAME].`;
 /** A `no-data` problem (nothing between --from and --to) as a problem of those flags; any other error unchanged. */
 function rangeProblem(error: unknown, plan: BacktestPlan): unknown {
   if (!DataValidationError.isInstance(error) || error.problems.length !== 1 || error.problems[0]?.rule !== 'no-data') return error;
-  const flags = [plan.rangeText.from === undefined ? null : `--from ${plan.rangeText.from}`, plan.rangeText.to === undefined ? null : `--to ${plan.rangeText.to}`];
+  const flags = [plan.rangeText.from === undefined ? null : flagText('--from', plan.rangeText.from), plan.rangeText.to === undefined ? null : flagText('--to', plan.rangeText.to)];
   const path = flags.filter((flag) => flag !== null).join(' ');
   if (path === '') return error;
   return new ConfigError([{ path, message: `the date range is empty: ${error.problems[0].message}` }], { source: COMMAND_LINE, cause: error });
@@ -68,7 +68,7 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
   } catch (error) {
     if (!DataValidationError.isInstance(error) || error.problems.some((problem) => problem.rule !== 'unknown-symbol')) throw error;
     throw new ConfigError(
-      error.problems.map((problem) => ({ path: `--symbol ${problem.value ?? ''}`, message: problem.message })),
+      error.problems.map((problem) => ({ path: flagText('--symbol', problem.value ?? ''), message: problem.message })),
       { source: COMMAND_LINE },
     );
   }
@@ -78,7 +78,7 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
       benchmark = getSeries(loaded, plan.benchmark.symbol);
     } catch (error) {
       if (!DataValidationError.isInstance(error)) throw error;
-      throw new ConfigError([{ path: `--benchmark ${plan.benchmark.symbol}`, message: error.problems[0]?.message ?? error.message }], { source: COMMAND_LINE });
+      throw new ConfigError([{ path: flagText('--benchmark', plan.benchmark.symbol), message: error.problems[0]?.message ?? error.message }], { source: COMMAND_LINE });
     }
   } else if (plan.benchmark.kind === 'auto' && data.series.length === 1) {
     benchmark = data.series[0];

@@ -16,6 +16,9 @@ interface ConstraintFields {
   readonly leverage: number;
 }
 
+/** Largest `leverage` (sum of sleeve weights) a config may ask for: 100. */
+export const MAX_LEVERAGE = 100;
+
 const constraintShape = {
   minWeight: z
     .number()
@@ -38,9 +41,10 @@ const constraintShape = {
   leverage: z
     .number()
     .min(1)
+    .max(MAX_LEVERAGE, { message: `must be at most ${MAX_LEVERAGE} (${MAX_LEVERAGE}× the equity): more takes sleeve amounts beyond what is counted to the cent` })
     .default(1)
     .describe(
-      'Cap on the sum of sleeve weights (1 = fully invested, no leverage). Weights are scaled to sum to leverage − cashBuffer. Default 1',
+      'Cap on the sum of sleeve weights (1 = fully invested, no leverage; at most 100). Weights are scaled to sum to leverage − cashBuffer. Default 1',
     ),
 };
 

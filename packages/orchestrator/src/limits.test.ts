@@ -1,0 +1,94 @@
+import { ConfigError, RunError } from '@ensemble/protocol';
+import { describe, expect, it } from 'vitest';
+import { seriesOf, testRegistry } from '../test/helpers';
+import { parseRunConfig } from './config';
+import { runOrchestrator } from './orchestrator';
+
+// eslint-disable-next-line no-control-regex -- the tests look for raw control characters
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+function configError(input: unknown): ConfigError {
+  try {
+    parseRunConfig(input, { source: 'run.json', registry: testRegistry });
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const base = { data: { dataset: 'sp500' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['SP500'] }] };
+
+describe('run config limits', () => {
+  // Regression: cash 1.8e308 made sizing loop for ever; cash 1e300 overflowed into an error that
+  // blamed an "equity curve" file.
+  it('cash beyond 1e13 is refused at "cash"', () => {
+    for (const cash of [Number.MAX_VALUE, 1e300, 1e19, 1.0000000000001e13]) {
+      const error = configError({ ...base, cash });
+      expect(error.issues.map((issue) => issue.path)).toEqual(['cash']);
+      expect(error.issues[0]?.message).toContain('at most 1e13');
+    }
+    expect(parseRunConfig({ ...base, cash: 1e13 }, { registry: testRegistry }).cash).toBe(1e13);
+  });
+
+  it('sizing beyond the limits is refused at its path, for the run and for one strategy', () => {
+    const strategy = { id: 'a', strategy: 'buy-and-hold', symbols: ['SP500'], sizing: { kind: 'fixed-cash', amount: 1e14 } };
+    const error = configError({ ...base, sizing: { kind: 'fixed-quantity', quantity: 1e308 }, strategies: [strategy] });
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual(['sizing.quantity', 'strategies.0.sizing.amount']);
+  });
+
+  // A leverage of 1e300 multiplied the sleeves' cash into Infinity, blamed on prices and cash.
+  it('leverage beyond 100 is refused at allocation.leverage', () => {
+    expect(configError({ ...base, allocation: { leverage: 1e300 } }).issues.map((issue) => issue.path)).toEqual(['allocation.leverage']);
+    expect(parseRunConfig({ ...base, allocation: { leverage: 100 } }, { registry: testRegistry }).allocation.leverage).toBe(100);
+  });
+
+  it('a strategy id with ESC or NUL, or of 1 MB, is refused at strategies.N.id without echoing it', () => {
+    const ids = ['a\u001b[2J\u001b]0;PWNED\u0007', 'b\u0000c', 'x'.repeat(1_048_576), 'with space', '-leading', ''];
+    const error = configError({ ...base, strategies: ids.map((id) => ({ id, strategy: 'buy-and-hold', symbols: ['SP500'] })) });
+    expect(error.issues.map((issue) => issue.path)).toEqual(ids.map((_, i) => `strategies.${i}.id`));
+    expect(error.issues[0]?.message).toContain('1–64 letters, digits');
+    expect(RAW_CONTROL.test(error.message)).toBe(false);
+    expect(error.message.length).toBeLessThan(2000);
+  });
+
+  it('echoes unknown names, keys and symbols escaped and bounded', () => {
+    const error = configError({
+      ...base,
+      ['k\u001b[2J'.repeat(1000)]: 1,
+      strategies: [
+        { id: 'a', strategy: `nope\u001b[31m${'z'.repeat(100_000)}`, symbols: ['SP500'] },
+        { id: 'b', strategy: 'buy-and-hold', symbols: ['SP500', 'SP500'] },
+        { id: 'b', strategy: 'buy-and-hold', symbols: ['S\u001bP'.repeat(30)] },
+      ],
+    });
+    expect(RAW_CONTROL.test(error.message)).toBe(false);
+    expect(error.message.length).toBeLessThan(3000);
+    expect(error.message).toContain('unknown strategy "nope\\x1b[31mzzz');
+    expect(error.message).toContain('(100,009 chars)');
+    expect(error.message).toContain('duplicate id "b"');
+    expect(error.issues.map((issue) => issue.path)).toContain('strategies.2.symbols.0');
+  });
+});
+
+describe('overflow in a run', () => {
+  // Series built by hand, past the data loaders' limits: 1e13 units bought at 1, marked at 1e300.
+  it('is a RunError naming the sleeve, what overflowed and the bar', () => {
+    const jump = seriesOf('J', [
+      ['2024-01-01', 1, 1, 1, 1],
+      ['2024-01-02', 1, 1, 1, 1],
+      ['2024-01-03', 1e300, 1e300, 1e300, 1e300],
+    ]);
+    const config = { data: { dataset: 'memory' }, cash: 1e13, strategies: [{ id: 'hold', strategy: 'buy-and-hold', symbols: ['J'] }] };
+    let caught: unknown;
+    try {
+      runOrchestrator(config, [jump], { registry: testRegistry });
+    } catch (error) {
+      caught = error;
+    }
+    expect(RunError.isInstance(caught)).toBe(true);
+    const error = caught as RunError;
+    expect([error.strategyId, error.what]).toEqual(['hold', 'gross exposure']);
+    expect(error.message).toMatch(/^The gross exposure of sleeve "hold" is Infinity at 2024-01-03 \(bar 3\): the simulation overflowed/);
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_AMOUNT, MAX_QUANTITY, STRATEGY_ID_PATTERN, symbolProblem } from './limits';
+
+describe('limits', () => {
+  it('keeps currency amounts exact to the cent: below 2^46 the spacing of doubles is under 0.01', () => {
+    // The gap between MAX_AMOUNT and the next double, from its exponent: 2^(43 − 52) ≈ 0.00195.
+    expect(2 ** Math.floor(Math.log2(MAX_AMOUNT)) * Number.EPSILON).toBeLessThan(0.01);
+    expect(MAX_AMOUNT).toBeLessThan(2 ** 46);
+    expect(MAX_QUANTITY + 1).not.toBe(MAX_QUANTITY);
+    expect(MAX_QUANTITY + 1).toBe(2 ** 53);
+  });
+
+  it('accepts ids of letters, digits, ".", "_" and "-", 1–64 characters, starting with a letter or digit', () => {
+    for (const id of ['a', 'momentum-fast', 'sma_50.200', 'A1', 'x'.repeat(64)]) expect(STRATEGY_ID_PATTERN.test(id)).toBe(true);
+    for (const id of ['', '-a', '.a', 'a b', 'a/b', 'a\u001b[2J', 'a\u0000', 'x'.repeat(65), 'é']) expect(STRATEGY_ID_PATTERN.test(id)).toBe(false);
+  });
+
+  it('accepts printable symbols up to 64 characters and names what is wrong with others', () => {
+    expect(symbolProblem('BRK.B')).toBeNull();
+    expect(symbolProblem('S&P 500')).toBeNull();
+    expect(symbolProblem('^GSPC')).toBeNull();
+    expect(symbolProblem('')).toContain('empty');
+    expect(symbolProblem('x'.repeat(65))).toContain('65 characters');
+    expect(symbolProblem('AB\u001b[2J')).toContain('control characters');
+    expect(symbolProblem('A\u202eB')).toContain('control characters');
+  });
+});

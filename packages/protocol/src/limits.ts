@@ -1,0 +1,48 @@
+import { hasControlCharacters } from './echo';
+
+/**
+ * Largest currency amount an input may give — starting cash, a `fixed-cash` entry size, commission
+ * amounts and minimums, fixed slippage: 1e13 (ten trillion). A double resolves cents exactly only
+ * below 2^46 ≈ 7.0e13; 1e13 leaves room for a run to grow sevenfold before it loses them.
+ */
+export const MAX_AMOUNT = 1e13;
+
+/**
+ * Largest quantity an input may give (`fixed-quantity` sizing), and the most units the engine
+ * sizes any order to: 2^53 − 1 (`Number.MAX_SAFE_INTEGER`), the largest whole number a double
+ * counts exactly (above it, q + 1 = q).
+ */
+export const MAX_QUANTITY = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Largest price market data may hold: 1e12 per unit. Prices keep a resolution of 1e-4 there, and
+ * a position of {@link MAX_QUANTITY} units is worth at most about 9e27, far from overflow.
+ */
+export const MAX_PRICE = 1e12;
+
+/** Largest volume market data may hold: 1e18 units a bar (summed over 1e7 bars still about 1e25). */
+export const MAX_VOLUME = 1e18;
+
+/** Longest symbol market data or a config may name: 64 characters. */
+export const MAX_SYMBOL_LENGTH = 64;
+
+/**
+ * The form of a strategy id in a run config: 1–64 letters, digits, `.`, `_` or `-`, starting with
+ * a letter or a digit (`momentum-fast`, `sma_50.200`). Ids are printed in summaries, log lines and
+ * reports, so they hold nothing a terminal would act on.
+ */
+export const STRATEGY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** What {@link STRATEGY_ID_PATTERN} asks for, for messages. */
+export const STRATEGY_ID_RULE = 'must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or a digit (e.g. "momentum-fast")';
+
+/**
+ * Why `symbol` is not usable as a symbol, or null when it is: a symbol has 1–64 characters, no
+ * control characters (ESC, NUL, newlines, bidirectional overrides: see {@link hasControlCharacters}).
+ */
+export function symbolProblem(symbol: string): string | null {
+  if (symbol.length === 0) return 'is empty; give every series a symbol';
+  if (symbol.length > MAX_SYMBOL_LENGTH) return `is ${symbol.length} characters long; a symbol has at most ${MAX_SYMBOL_LENGTH}`;
+  if (hasControlCharacters(symbol)) return 'holds control characters (such as ESC or NUL); a symbol is printable text';
+  return null;
+}
