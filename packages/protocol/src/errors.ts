@@ -161,7 +161,7 @@ export class ConfigError extends EnsembleError {
     const source = options?.source;
     // A message may span lines (a JSON error quotes the line with a caret under the column); the
     // base class escapes every other control character and bounds each line.
-    const lines = limitLines(issues, (issue) => `  - ${issue.path === '' ? '(root)' : echoValue(issue.path)}: ${issue.message}`);
+    const lines = limitLines(issues, (issue) => `  - ${issue.path === '' ? '(root)' : echoValue(issue.path, MAX_LINE_LENGTH)}: ${issue.message}`);
     super(
       'CONFIG_INVALID',
       [`Invalid configuration${source === undefined ? '' : ` in ${echoValue(source, MAX_LINE_LENGTH)}`}:`, ...lines].join('\n'),

@@ -15,7 +15,7 @@ const BARS = 400_000;
 
 /** Writes a CSV of BARS one-minute bars (the data package's generator, re-timed, and its CSV writer) in blocks. */
 async function writeMinuteCsv(file: string): Promise<void> {
-  const [series] = generateSyntheticData({ bars: BARS, seed: 9, volatility: 0.02 }).series;
+  const [series] = generateSyntheticData({ bars: BARS, seed: 9, volatility: 0.02, drift: 0.0002 }).series;
   if (series === undefined) throw new Error('no series generated');
   const start = Date.UTC(2020, 0, 2, 14, 30);
   for (let i = 0; i < BARS; i++) series.time[i] = start + i * 60_000;
