@@ -3,86 +3,245 @@ import { LookaheadError } from './errors';
 import type { IndicatorColumns, StrategyContext } from './strategy';
 import type { AccountView, Position } from './trading';
 
-const emptyAccount: AccountView = { cash: 0, equity: 0 };
+const EMPTY = new Float64Array(0);
+
+// The only writers of the private state below, set by the classes' static blocks: module-private,
+// so nothing a strategy can reach from a context moves it or changes what it shows.
+let writeAccount: (view: AccountReading, cash: number, equity: number) => void;
+let writeBar: (context: BarContext, index: number) => void;
+let writePosition: (context: BarContext, position: Position | null) => void;
+
+/** An {@link AccountView} with getters only: a strategy reads it, only its cursor changes it. */
+class AccountReading implements AccountView {
+  // Doubles from the start (NaN, then the constructor's 0): V8 stores them unboxed.
+  #cash = Number.NaN;
+  #equity = Number.NaN;
+
+  constructor() {
+    this.#cash = 0;
+    this.#equity = 0;
+  }
+
+  get cash(): number {
+    return this.#cash;
+  }
+
+  get equity(): number {
+    return this.#equity;
+  }
+
+  toJSON(): AccountView {
+    return { cash: this.#cash, equity: this.#equity };
+  }
+
+  static {
+    writeAccount = (view, cash, equity) => {
+      view.#cash = cash;
+      view.#equity = equity;
+    };
+  }
+}
 
 /**
- * A reusable {@link StrategyContext} over one series: move it with {@link SeriesCursor.moveTo}
- * instead of allocating a context per bar. Engines set `account` and `position` before asking.
+ * The {@link StrategyContext} a strategy is handed: every field private, no way to move it, and
+ * no reference to the series beyond what its accessors show. `indicator(name)`, the hottest call
+ * of a typical strategy, avoids a keyed lookup: the column last asked for is remembered (a
+ * strategy mostly reads the same one bar after bar; a string literal compares by pointer), any
+ * other is found by a short scan of the declared names.
  */
-export class SeriesCursor implements StrategyContext {
-  index = -1;
-  time = Number.NaN;
-  account: AccountView = emptyAccount;
-  position: Position | null = null;
+class BarContext implements StrategyContext {
+  readonly #strategyId: string;
+  readonly #symbol: string;
+  readonly #time: Float64Array;
+  readonly #open: Float64Array;
+  readonly #high: Float64Array;
+  readonly #low: Float64Array;
+  readonly #close: Float64Array;
+  readonly #volume: Float64Array;
+  readonly #names: readonly string[];
+  readonly #columns: readonly Float64Array[];
+  readonly #account: AccountReading;
+  #index = -1;
+  #position: Position | null = null;
+  // The indicator column last found, by name (null until one is: no name matches it, not even '').
+  #lastName: string | null = null;
+  #lastColumn: Float64Array = EMPTY;
 
-  constructor(
-    readonly series: BarSeries,
-    readonly indicators: IndicatorColumns = {},
-    readonly strategyId = 'strategy',
-  ) {}
+  constructor(series: BarSeries, indicators: IndicatorColumns, strategyId: string, account: AccountReading) {
+    this.#strategyId = strategyId;
+    this.#account = account;
+    this.#symbol = series.symbol;
+    this.#time = series.time;
+    this.#open = series.open;
+    this.#high = series.high;
+    this.#low = series.low;
+    this.#close = series.close;
+    this.#volume = series.volume;
+    this.#names = Object.keys(indicators);
+    this.#columns = this.#names.map((name) => indicators[name] ?? EMPTY);
+  }
 
   get symbol(): string {
-    return this.series.symbol;
+    return this.#symbol;
+  }
+
+  get index(): number {
+    return this.#index;
+  }
+
+  get time(): number {
+    return this.#time[this.#index] ?? Number.NaN;
   }
 
   get length(): number {
-    return this.index + 1;
+    return this.#index + 1;
   }
 
-  /** Points the cursor at bar `index`. */
-  moveTo(index: number): this {
-    this.index = index;
-    this.time = this.series.time[index] ?? Number.NaN;
-    return this;
+  get account(): AccountView {
+    return this.#account;
   }
 
-  private at(column: Float64Array, ago: number): number {
+  get position(): Position | null {
+    return this.#position;
+  }
+
+  #at(column: Float64Array, ago: number): number {
     if (ago < 0) {
-      throw new LookaheadError(this.strategyId, `asked for a bar ${-ago} ahead of ${this.symbol} bar ${this.index}`);
+      throw new LookaheadError(this.#strategyId, `asked for a bar ${-ago} ahead of ${this.#symbol} bar ${this.#index}`);
     }
-    const i = this.index - ago;
+    const i = this.#index - ago;
     return i >= 0 ? (column[i] ?? Number.NaN) : Number.NaN;
   }
 
   open(ago = 0): number {
-    return this.at(this.series.open, ago);
+    return this.#at(this.#open, ago);
   }
 
   high(ago = 0): number {
-    return this.at(this.series.high, ago);
+    return this.#at(this.#high, ago);
   }
 
   low(ago = 0): number {
-    return this.at(this.series.low, ago);
+    return this.#at(this.#low, ago);
   }
 
   close(ago = 0): number {
-    return this.at(this.series.close, ago);
+    return this.#at(this.#close, ago);
   }
 
   volume(ago = 0): number {
-    return this.at(this.series.volume, ago);
+    return this.#at(this.#volume, ago);
   }
 
-  private column(name: string): Float64Array {
-    const column = this.indicators[name];
-    if (column === undefined) {
+  #column(name: string): Float64Array {
+    if (name === this.#lastName) return this.#lastColumn;
+    const names = this.#names;
+    let j = 0;
+    while (j < names.length && names[j] !== name) j++;
+    const found = this.#columns[j];
+    if (found === undefined) {
       throw new RangeError(
-        `Strategy "${this.strategyId}" reads indicator "${name}" but its indicators() returned only: ${Object.keys(this.indicators).join(', ') || 'none'}`,
+        `Strategy "${this.#strategyId}" reads indicator "${name}" but its indicators() returned only: ${names.join(', ') || 'none'}`,
       );
     }
-    return column;
+    this.#lastName = name;
+    this.#lastColumn = found;
+    return found;
   }
 
   indicator(name: string, ago = 0): number {
-    return this.at(this.column(name), ago);
+    return this.#at(this.#column(name), ago);
   }
 
   history(column: BarColumn): Float64Array {
-    return this.series[column].subarray(0, this.index + 1);
+    return this.#series(column).subarray(0, this.#index + 1);
   }
 
   indicatorHistory(name: string): Float64Array {
-    return this.column(name).subarray(0, this.index + 1);
+    return this.#column(name).subarray(0, this.#index + 1);
+  }
+
+  #series(column: BarColumn): Float64Array {
+    switch (column) {
+      case 'time':
+        return this.#time;
+      case 'open':
+        return this.#open;
+      case 'high':
+        return this.#high;
+      case 'low':
+        return this.#low;
+      case 'close':
+        return this.#close;
+      case 'volume':
+        return this.#volume;
+    }
+  }
+
+  static {
+    writeBar = (context, index) => {
+      context.#index = index;
+    };
+    writePosition = (context, position) => {
+      context.#position = position;
+    };
+  }
+}
+
+/**
+ * What an engine holds to show a strategy one series bar by bar: a {@link StrategyContext}
+ * (`context`, created once) that the cursor moves with {@link SeriesCursor.moveTo} instead of
+ * allocating a context per bar. Strategies are handed `context` only: it has no `moveTo`, no
+ * `series` and no writable field, so a strategy can neither move itself ahead nor reach the bars
+ * after the current one through it. (A `history()` view's `buffer` still spans the whole column:
+ * the residual risk, which `checkLookahead` detects by replaying on truncated copies.)
+ */
+export class SeriesCursor {
+  /** The context handed to the strategy: always the same object. */
+  readonly context: StrategyContext;
+  /** Id of the strategy the context is for (named in its errors). */
+  readonly strategyId: string;
+  readonly #context: BarContext;
+  readonly #account = new AccountReading();
+
+  /**
+   * @param series the bars; the cursor keeps its columns, never a copy.
+   * @param indicators the strategy's indicator columns (see `computeIndicators`), aligned with the bars.
+   */
+  constructor(series: BarSeries, indicators: IndicatorColumns = {}, strategyId = 'strategy') {
+    this.#context = new BarContext(series, indicators, strategyId, this.#account);
+    this.context = this.#context;
+    this.strategyId = strategyId;
+  }
+
+  /** The series' symbol. */
+  get symbol(): string {
+    return this.#context.symbol;
+  }
+
+  /** The bar the context is at (-1 before the first move). */
+  get index(): number {
+    return this.#context.index;
+  }
+
+  /** Epoch ms of that bar (NaN before the first move). */
+  get time(): number {
+    return this.#context.time;
+  }
+
+  /** Points the context at bar `index` and returns it. */
+  moveTo(index: number): StrategyContext {
+    writeBar(this.#context, index);
+    return this.#context;
+  }
+
+  /** Sets the position the context shows (pass a frozen snapshot: the strategy sees that object). */
+  setPosition(position: Position | null): void {
+    writePosition(this.#context, position);
+  }
+
+  /** Sets the account values the context shows (its `account` object is read-only to strategies). */
+  setAccount(cash: number, equity: number): void {
+    writeAccount(this.#account, cash, equity);
   }
 }

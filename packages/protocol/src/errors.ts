@@ -1,3 +1,5 @@
+import { formatValue } from './format-value';
+
 const errorBrand = Symbol.for('ensemble.error');
 
 /** Machine-readable error codes of every {@link EnsembleError}. */
@@ -172,11 +174,7 @@ export class StrategyNotFoundError extends EnsembleError {
 function describeCause(cause: unknown): string {
   if (cause === undefined) return 'unknown error';
   if (typeof cause === 'string') return cause;
-  try {
-    return JSON.stringify(cause);
-  } catch {
-    return 'non-serialisable error value';
-  }
+  return formatValue(cause);
 }
 
 /** A strategy threw while deciding. Names the strategy, the symbol and the bar time. */
