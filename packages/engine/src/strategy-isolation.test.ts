@@ -1,7 +1,7 @@
 import type { BarSeries, EntrySignal, Position, Strategy, StrategyContext } from '@ensemble/protocol';
 import { StrategyError } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
-import { day, fixedWeights, gbmSeries } from '../test/helpers';
+import { catchError, day, fixedWeights, gbmSeries } from '../test/helpers';
 import { runBacktest } from './backtest-engine';
 import type { BacktestOptions } from './backtest-engine';
 
@@ -17,15 +17,6 @@ const paths: readonly [string, () => BarSeries[]][] = [
   ['one series (fused loop)', () => [gbmSeries('A', 120, 11)]],
   ['two series (step loop)', () => [gbmSeries('A', 120, 11), gbmSeries('B', 120, 12, { start: 50 })]],
 ];
-
-function catchError(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 function strategyError(run: () => unknown): StrategyError {
   const error = catchError(run);
