@@ -5,40 +5,35 @@ import type { AccountView, Position } from './trading';
 
 const EMPTY = new Float64Array(0);
 
-// The only writers of the private state below, set by the classes' static blocks: module-private,
-// so nothing a strategy can reach from a context moves it or changes what it shows.
-let writeAccount: (view: AccountReading, cash: number, equity: number) => void;
-let writeBar: (context: BarContext, index: number) => void;
-let writePosition: (context: BarContext, position: Position | null) => void;
+/**
+ * The state behind one context: written by its {@link SeriesCursor}, read by the context and its
+ * account view, both of which keep it in a private field, so a strategy never reaches it.
+ */
+interface CursorState {
+  index: number;
+  position: Position | null;
+  cash: number;
+  equity: number;
+}
 
 /** An {@link AccountView} with getters only: a strategy reads it, only its cursor changes it. */
 class AccountReading implements AccountView {
-  // Doubles from the start (NaN, then the constructor's 0): V8 stores them unboxed.
-  #cash = Number.NaN;
-  #equity = Number.NaN;
+  readonly #state: CursorState;
 
-  constructor() {
-    this.#cash = 0;
-    this.#equity = 0;
+  constructor(state: CursorState) {
+    this.#state = state;
   }
 
   get cash(): number {
-    return this.#cash;
+    return this.#state.cash;
   }
 
   get equity(): number {
-    return this.#equity;
+    return this.#state.equity;
   }
 
   toJSON(): AccountView {
-    return { cash: this.#cash, equity: this.#equity };
-  }
-
-  static {
-    writeAccount = (view, cash, equity) => {
-      view.#cash = cash;
-      view.#equity = equity;
-    };
+    return { cash: this.#state.cash, equity: this.#state.equity };
   }
 }
 
@@ -60,16 +55,16 @@ class BarContext implements StrategyContext {
   readonly #volume: Float64Array;
   readonly #names: readonly string[];
   readonly #columns: readonly Float64Array[];
+  readonly #state: CursorState;
   readonly #account: AccountReading;
-  #index = -1;
-  #position: Position | null = null;
   // The indicator column last found, by name (null until one is: no name matches it, not even '').
   #lastName: string | null = null;
   #lastColumn: Float64Array = EMPTY;
 
-  constructor(series: BarSeries, indicators: IndicatorColumns, strategyId: string, account: AccountReading) {
+  constructor(series: BarSeries, indicators: IndicatorColumns, strategyId: string, state: CursorState) {
     this.#strategyId = strategyId;
-    this.#account = account;
+    this.#state = state;
+    this.#account = new AccountReading(state);
     this.#symbol = series.symbol;
     this.#time = series.time;
     this.#open = series.open;
@@ -86,15 +81,15 @@ class BarContext implements StrategyContext {
   }
 
   get index(): number {
-    return this.#index;
+    return this.#state.index;
   }
 
   get time(): number {
-    return this.#time[this.#index] ?? Number.NaN;
+    return this.#time[this.#state.index] ?? Number.NaN;
   }
 
   get length(): number {
-    return this.#index + 1;
+    return this.#state.index + 1;
   }
 
   get account(): AccountView {
@@ -102,14 +97,15 @@ class BarContext implements StrategyContext {
   }
 
   get position(): Position | null {
-    return this.#position;
+    return this.#state.position;
   }
 
   #at(column: Float64Array, ago: number): number {
+    const index = this.#state.index;
     if (ago < 0) {
-      throw new LookaheadError(this.#strategyId, `asked for a bar ${-ago} ahead of ${this.#symbol} bar ${this.#index}`);
+      throw new LookaheadError(this.#strategyId, `asked for a bar ${-ago} ahead of ${this.#symbol} bar ${index}`);
     }
-    const i = this.#index - ago;
+    const i = index - ago;
     return i >= 0 ? (column[i] ?? Number.NaN) : Number.NaN;
   }
 
@@ -154,11 +150,11 @@ class BarContext implements StrategyContext {
   }
 
   history(column: BarColumn): Float64Array {
-    return this.#series(column).subarray(0, this.#index + 1);
+    return this.#series(column).subarray(0, this.#state.index + 1);
   }
 
   indicatorHistory(name: string): Float64Array {
-    return this.#column(name).subarray(0, this.#index + 1);
+    return this.#column(name).subarray(0, this.#state.index + 1);
   }
 
   #series(column: BarColumn): Float64Array {
@@ -177,21 +173,12 @@ class BarContext implements StrategyContext {
         return this.#volume;
     }
   }
-
-  static {
-    writeBar = (context, index) => {
-      context.#index = index;
-    };
-    writePosition = (context, position) => {
-      context.#position = position;
-    };
-  }
 }
 
 /**
  * What an engine holds to show a strategy one series bar by bar: a {@link StrategyContext}
  * (`context`, created once) that the cursor moves with {@link SeriesCursor.moveTo} instead of
- * allocating a context per bar. Strategies are handed `context` only: it has no `moveTo`, no
+ * allocating a context per bar; moving it and setting its position and account are plain stores. Strategies are handed `context` only: it has no `moveTo`, no
  * `series` and no writable field, so a strategy can neither move itself ahead nor reach the bars
  * after the current one through it. (A `history()` view's `buffer` still spans the whole column:
  * the residual risk, which `checkLookahead` detects by replaying on truncated copies.)
@@ -202,14 +189,17 @@ export class SeriesCursor {
   /** Id of the strategy the context is for (named in its errors). */
   readonly strategyId: string;
   readonly #context: BarContext;
-  readonly #account = new AccountReading();
+  // Cash and equity start as doubles (NaN, then 0): V8 then stores them unboxed.
+  readonly #state: CursorState = { index: -1, position: null, cash: Number.NaN, equity: Number.NaN };
 
   /**
    * @param series the bars; the cursor keeps its columns, never a copy.
    * @param indicators the strategy's indicator columns (see `computeIndicators`), aligned with the bars.
    */
   constructor(series: BarSeries, indicators: IndicatorColumns = {}, strategyId = 'strategy') {
-    this.#context = new BarContext(series, indicators, strategyId, this.#account);
+    this.#state.cash = 0;
+    this.#state.equity = 0;
+    this.#context = new BarContext(series, indicators, strategyId, this.#state);
     this.context = this.#context;
     this.strategyId = strategyId;
   }
@@ -231,17 +221,19 @@ export class SeriesCursor {
 
   /** Points the context at bar `index` and returns it. */
   moveTo(index: number): StrategyContext {
-    writeBar(this.#context, index);
+    this.#state.index = index;
     return this.#context;
   }
 
   /** Sets the position the context shows (pass a frozen snapshot: the strategy sees that object). */
   setPosition(position: Position | null): void {
-    writePosition(this.#context, position);
+    this.#state.position = position;
   }
 
   /** Sets the account values the context shows (its `account` object is read-only to strategies). */
   setAccount(cash: number, equity: number): void {
-    writeAccount(this.#account, cash, equity);
+    const state = this.#state;
+    state.cash = cash;
+    state.equity = equity;
   }
 }
