@@ -178,10 +178,11 @@ class BarContext implements StrategyContext {
 /**
  * What an engine holds to show a strategy one series bar by bar: a {@link StrategyContext}
  * (`context`, created once) that the cursor moves with {@link SeriesCursor.moveTo} instead of
- * allocating a context per bar; moving it and setting its position and account are plain stores. Strategies are handed `context` only: it has no `moveTo`, no
- * `series` and no writable field, so a strategy can neither move itself ahead nor reach the bars
- * after the current one through it. (A `history()` view's `buffer` still spans the whole column:
- * the residual risk, which `checkLookahead` detects by replaying on truncated copies.)
+ * allocating a context per bar (moving it and setting its position and account are plain
+ * stores). Strategies are handed `context` only: it has no `moveTo`, no `series` and no writable
+ * field, so a strategy can neither move itself ahead nor reach the bars after the current one
+ * through it. (A `history()` view's `buffer` still spans the whole column: the residual risk,
+ * which `checkLookahead` detects by replaying on truncated copies.)
  */
 export class SeriesCursor {
   /** The context handed to the strategy: always the same object. */
