@@ -95,7 +95,7 @@ export class Account {
   constructor(options: AccountOptions) {
     const n = options.symbols.length;
     this.strategyId = options.strategyId;
-    this.symbols = [...options.symbols];
+    this.symbols = Object.freeze([...options.symbols]);
     this.initialCash = options.cash;
     this.cashBalance = options.cash;
     this.quantity = new Float64Array(n);
@@ -141,7 +141,11 @@ export class Account {
     return this.indexBySymbol.get(symbol) ?? -1;
   }
 
-  /** The open position on symbol `k`, or null when flat (the same object until the next fill). */
+  /**
+   * The open position on symbol `k`, or null when flat: a frozen snapshot, created when a fill or
+   * a change of exit levels changes the position (the same object until then), so it can be
+   * handed to a strategy as it is — its fields are copies, never the ledger.
+   */
   position(k: number): Position | null {
     return this.positions[k] ?? null;
   }
@@ -321,6 +325,6 @@ export class Account {
     if (!Number.isNaN(stopLoss)) position.stopLoss = stopLoss;
     if (!Number.isNaN(takeProfit)) position.takeProfit = takeProfit;
     if (position.stopLoss !== undefined || position.takeProfit !== undefined) this.levels++;
-    this.positions[k] = position;
+    this.positions[k] = Object.freeze(position);
   }
 }

@@ -1,5 +1,5 @@
 import type { AnyStrategy, BarSeries, ConfigIssue, EquityCurve, Logger, Strategy } from '@ensemble/protocol';
-import { ConfigError, barSeriesFromCloses, createTimeline, isPortfolioStrategy, noopLogger, quoteValue, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, SeriesSeal, barSeriesFromCloses, createTimeline, isPortfolioStrategy, noopLogger, quoteValue, toConfigIssues } from '@ensemble/protocol';
 import { Account } from './account';
 import { checkFiniteRun } from './finite-run';
 import { Broker } from './broker';
@@ -112,8 +112,9 @@ export class BacktestEngine {
    * Runs `strategy` over `series`. Throws a `ConfigError` for unusable series (none, duplicate
    * symbols, unsorted times) or strategy fields (id, warm-up), a `StrategyError` (strategy,
    * symbol, bar time, original error as `cause`) when the strategy throws or returns something
-   * invalid, an `InvariantError` when `checkInvariants` finds an accounting mismatch, and a
-   * `RunError` naming the bar when equity, cash or exposure overflowed (inputs beyond the limits).
+   * invalid — or, with `checkInvariants`, wrote to the input series — an `InvariantError` when
+   * `checkInvariants` finds an accounting mismatch, and a `RunError` naming the bar when equity,
+   * cash or exposure overflowed (inputs beyond the limits).
    */
   run(strategy: AnyStrategy, series: BarSeries | readonly BarSeries[]): BacktestResult {
     const list = seriesList(series);
@@ -252,12 +253,15 @@ function simulate(
   anchorShapes();
   const portfolio = isPortfolioStrategy(strategy);
   const symbols = list.map((s) => s.symbol);
+  // A copy of the input taken before the strategy sees it, to prove afterwards it wrote nothing.
+  const seal = engineOptions.checkInvariants ? new SeriesSeal(list) : null;
   const { time, account, broker, runner, options, logger } = prepare(strategy, list, engineOptions, baseLogger);
   const steps = time.length;
   const audit = options.checkInvariants ? new LedgerAudit(account) : null;
   logger.info({ event: 'backtest-start', symbols, steps, kind: portfolio ? 'portfolio' : 'signal', fill: options.fill }, 'backtest started');
   const { equity, cash, grossExposure } = runSteps(runner, account, time, audit, onProgress);
   runner.finish();
+  seal?.verify(() => strategy.id);
   checkFiniteRun({ label: `strategy ${quoteValue(strategy.id)}`, strategyId: strategy.id }, time, { cash, 'gross exposure': grossExposure, equity });
 
   const finalEquity = steps > 0 ? (equity[steps - 1] ?? account.equity()) : account.equity();

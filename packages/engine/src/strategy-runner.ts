@@ -5,7 +5,6 @@ import type {
   ExitSignal,
   Fill,
   FillReason,
-  IndicatorColumns,
   Logger,
   OrderSide,
   PortfolioContext,
@@ -15,11 +14,10 @@ import type {
   Strategy,
   StrategyContext,
 } from '@ensemble/protocol';
-import { StrategyError, isPortfolioStrategy, noopLogger } from '@ensemble/protocol';
+import { SeriesCursor, StrategyError, computeIndicators, formatValue, isPortfolioStrategy, noopLogger } from '@ensemble/protocol';
 import type { Account } from './account';
 import type { BrokerOrder } from './broker';
 import type { CommissionModel } from './costs';
-import { EngineCursor } from './cursor';
 import type { FillMode } from './options';
 import { isRebalanceStep, targetQuantity } from './rebalance';
 import type { SizingRule } from './sizing';
@@ -82,31 +80,28 @@ function isoTime(time: number): string {
   return Number.isFinite(time) ? new Date(time).toISOString() : String(time);
 }
 
-/** `JSON.stringify` with its real return type: undefined for undefined, functions and symbols. */
-const stringify: (value: unknown) => string | undefined = JSON.stringify;
-
-function describeValue(value: unknown): string {
-  try {
-    return stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+/** A value with its type when a number is expected: `"0.5" (a string)`, `NaN`. */
+function describeNumber(value: unknown): string {
+  return typeof value === 'number' ? formatValue(value) : `${formatValue(value)} (a ${value === null ? 'null' : typeof value})`;
 }
 
-function checkEntrySignal(signal: EntrySignal): void {
-  const side: string = signal.side;
+/** Throws when `signal` is not a valid {@link EntrySignal}, naming the bad field and what it must be. */
+function checkEntrySignal(signal: unknown): asserts signal is EntrySignal {
+  if (typeof signal !== 'object' || signal === null) {
+    throw new TypeError(`shouldEnter returned ${formatValue(signal)}; it must return null or { side: 'long' | 'short', strength?, stopLoss?, takeProfit? }`);
+  }
+  const { side, strength, stopLoss, takeProfit } = signal as Record<string, unknown>;
   if (side !== 'long' && side !== 'short') {
-    throw new TypeError(`shouldEnter returned side ${describeValue(side)}; it must be 'long' or 'short'`);
+    throw new TypeError(`shouldEnter returned side ${formatValue(side)}; it must be 'long' or 'short'`);
   }
-  const { strength, stopLoss, takeProfit } = signal;
-  if (strength !== undefined && !(strength >= 0 && strength <= 1)) {
-    throw new RangeError(`shouldEnter returned strength ${describeValue(strength)}; it must be within 0..1`);
+  if (strength !== undefined && !(typeof strength === 'number' && strength >= 0 && strength <= 1)) {
+    throw new RangeError(`shouldEnter returned strength ${describeNumber(strength)}; it must be a number within 0..1`);
   }
-  if (stopLoss !== undefined && !(stopLoss > 0 && Number.isFinite(stopLoss))) {
-    throw new RangeError(`shouldEnter returned stopLoss ${describeValue(stopLoss)}; it must be a positive price`);
+  if (stopLoss !== undefined && !(typeof stopLoss === 'number' && stopLoss > 0 && Number.isFinite(stopLoss))) {
+    throw new RangeError(`shouldEnter returned stopLoss ${describeNumber(stopLoss)}; it must be a positive finite price`);
   }
-  if (takeProfit !== undefined && !(takeProfit > 0 && Number.isFinite(takeProfit))) {
-    throw new RangeError(`shouldEnter returned takeProfit ${describeValue(takeProfit)}; it must be a positive price`);
+  if (takeProfit !== undefined && !(typeof takeProfit === 'number' && takeProfit > 0 && Number.isFinite(takeProfit))) {
+    throw new RangeError(`shouldEnter returned takeProfit ${describeNumber(takeProfit)}; it must be a positive finite price`);
   }
 }
 
@@ -114,21 +109,12 @@ function exitWanted(decision: boolean | ExitSignal): boolean {
   if (decision === true) return true;
   if (decision === false) return false;
   if (typeof decision === 'object' && typeof decision.exit === 'boolean') return decision.exit;
-  throw new TypeError(`shouldExit returned ${describeValue(decision)}; it must be a boolean or { exit: boolean }`);
+  throw new TypeError(`shouldExit returned ${formatValue(decision)}; it must be a boolean or { exit: boolean }`);
 }
 
 /** The error a signal strategy's failure on the cursor's bar is reported as. */
-function strategyFailure(strategy: Strategy, cursor: EngineCursor, cause: unknown): StrategyError {
+function strategyFailure(strategy: Strategy, cursor: SeriesCursor, cause: unknown): StrategyError {
   return new StrategyError(strategy.id, { symbol: cursor.symbol, time: cursor.time, cause });
-}
-
-function indicatorsOf(strategy: Strategy, series: BarSeries): IndicatorColumns {
-  if (strategy.indicators === undefined) return {};
-  try {
-    return strategy.indicators(series);
-  } catch (error) {
-    throw new StrategyError(strategy.id, { symbol: series.symbol, cause: error });
-  }
 }
 
 /** The timeline steps holding each series' last bar, sorted and unique. */
@@ -192,8 +178,10 @@ export class StrategyRunner {
   private readonly sizing: SizingRule;
   private readonly fractional: boolean;
   private readonly closeAtEnd: boolean;
-  private readonly cursors: readonly EngineCursor[];
-  private readonly view = { cash: Number.NaN, equity: Number.NaN };
+  private readonly cursors: readonly SeriesCursor[];
+  /** The cash and equity strategies are shown, set before they are asked. */
+  private viewCash = Number.NaN;
+  private viewEquity = Number.NaN;
   private readonly lastIndex: Int32Array;
   /** Sorted timeline steps on which some symbol has its last bar. */
   private readonly endSteps: Int32Array;
@@ -235,11 +223,8 @@ export class StrategyRunner {
     this.portfolio = isPortfolioStrategy(strategy) ? strategy : null;
     this.signal = isPortfolioStrategy(strategy) ? null : strategy;
     this.rebalanceRule = this.portfolio === null ? null : (options.rebalance ?? this.portfolio.rebalance);
-    this.cursors = series.map((s) => {
-      const cursor = new EngineCursor(s, this.signal === null ? {} : indicatorsOf(this.signal, s), strategy.id);
-      cursor.account = this.view;
-      return cursor;
-    });
+    const signal = this.signal;
+    this.cursors = series.map((s) => new SeriesCursor(s, signal === null ? {} : computeIndicators(signal, s), strategy.id));
     this.index = new Int32Array(n).fill(-1);
     this.lastIndex = Int32Array.from(series, (s) => s.length - 1);
     this.endSteps = endStepsOf(series, options.barIndex);
@@ -313,7 +298,7 @@ export class StrategyRunner {
     if (!this.singleSeries || strategy === null || series === undefined || cursor === undefined) {
       throw new RangeError('runSingleSeries needs a signal strategy on a single series whose bars are the steps');
     }
-    const { account, index, nextOpen, time, view } = this;
+    const { account, index, nextOpen, time } = this;
     const close = series.close;
     const quantity = account.quantity;
     const steps = Math.min(time.length, equityOut.length, series.length);
@@ -332,15 +317,15 @@ export class StrategyRunner {
       if (this.enabled && t >= firstDecision) {
         const held = quantity[0] ?? 0;
         const cash = account.cash;
-        view.cash = cash;
-        view.equity = held !== 0 ? cash + held * price : cash;
+        cursor.setAccount(cash, held !== 0 ? cash + held * price : cash);
         const position = account.position(0);
-        cursor.moveTo(t).position = position;
+        cursor.setPosition(position);
+        const context = cursor.moveTo(t);
         try {
           if (position === null) {
-            const signal = strategy.shouldEnter(cursor);
+            const signal = strategy.shouldEnter(context);
             if (signal !== null) this.queueEntry(0, signal);
-          } else if (exitWanted(strategy.shouldExit(cursor, position))) {
+          } else if (exitWanted(strategy.shouldExit(context, position))) {
             this.queueExit(0);
           }
         } catch (error) {
@@ -431,8 +416,8 @@ export class StrategyRunner {
   /** Phase 5: asks the strategy (if active) and queues its orders. */
   decide(): void {
     if (!this.enabled) return;
-    this.view.cash = this.account.cash;
-    this.view.equity = this.revalue();
+    this.viewCash = this.account.cash;
+    this.viewEquity = this.revalue();
     if (this.signal !== null) this.decideSignals(this.signal);
     else if (this.portfolio !== null) this.decideRebalance(this.portfolio);
   }
@@ -575,19 +560,21 @@ export class StrategyRunner {
   }
 
   private decideSignals(strategy: Strategy): void {
-    const { account, index, cursors } = this;
+    const { account, index, cursors, viewCash, viewEquity } = this;
     const warmup = strategy.warmup;
     for (let k = 0; k < index.length; k++) {
       const i = index[k] ?? -1;
       const cursor = cursors[k];
       if (i < 0 || i + 1 < warmup || cursor === undefined) continue;
       const position = account.position(k);
-      cursor.moveTo(i).position = position;
+      cursor.setAccount(viewCash, viewEquity);
+      cursor.setPosition(position);
+      const context = cursor.moveTo(i);
       try {
         if (position === null) {
-          const signal = strategy.shouldEnter(cursor);
+          const signal = strategy.shouldEnter(context);
           if (signal !== null) this.queueEntry(k, signal);
-        } else if (exitWanted(strategy.shouldExit(cursor, position))) {
+        } else if (exitWanted(strategy.shouldExit(context, position))) {
           this.queueExit(k);
         }
       } catch (error) {
@@ -635,15 +622,17 @@ export class StrategyRunner {
       const cursor = k === undefined ? undefined : this.cursors[k];
       const i = k === undefined ? -1 : (account.markBar[k] ?? -1);
       if (k === undefined || cursor === undefined || i < 0) return null;
-      cursor.position = account.position(k);
+      cursor.setAccount(this.viewCash, this.viewEquity);
+      cursor.setPosition(account.position(k));
       return cursor.moveTo(i);
     };
-    const context: PortfolioContext = { time, step, symbols, tradable, bars, account: this.view, positions };
+    const view = Object.freeze({ cash: this.viewCash, equity: this.viewEquity });
+    const context: PortfolioContext = Object.freeze({ time, step, symbols, tradable, bars, account: view, positions });
     let weights: Readonly<Record<string, unknown>>;
     try {
       const answer: unknown = strategy.targetWeights(context);
       if (typeof answer !== 'object' || answer === null) {
-        throw new TypeError(`targetWeights returned ${describeValue(answer)}; it must be an object of weights by symbol`);
+        throw new TypeError(`targetWeights returned ${formatValue(answer)}; it must be an object of weights by symbol`);
       }
       weights = answer as Readonly<Record<string, unknown>>;
       for (const [symbol, weight] of Object.entries(weights)) {
@@ -651,7 +640,7 @@ export class StrategyRunner {
           throw new RangeError(`targetWeights returned a weight for "${symbol}", which is not among the strategy's symbols (${symbols.join(', ')})`);
         }
         if (typeof weight !== 'number' || !Number.isFinite(weight)) {
-          throw new RangeError(`targetWeights returned ${describeValue(weight)} for "${symbol}"; weights must be finite numbers`);
+          throw new RangeError(`targetWeights returned ${formatValue(weight)} for "${symbol}"; weights must be finite numbers`);
         }
       }
     } catch (error) {

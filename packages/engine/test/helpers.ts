@@ -154,3 +154,13 @@ export function fixedWeights(weights: TargetWeights, rebalance: RebalanceRule, o
     targetWeights: () => weights,
   };
 }
+
+/** What `run` throws (a test fails if it throws nothing). */
+export function catchError(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}

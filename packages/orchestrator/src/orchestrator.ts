@@ -6,6 +6,7 @@ import type { AnyStrategy, BarSeries, ConfigIssue, Fill, Logger, Timeline, Trade
 import {
   ConfigError,
   InvariantError,
+  SeriesSeal,
   StrategyError,
   createTimeline,
   isPortfolioStrategy,
@@ -248,6 +249,8 @@ class Orchestration {
   private blockRows = 0;
   private blockStart = 0;
   private readonly onProgress: ((done: number, total: number) => void) | undefined;
+  /** With `checkInvariants`: a copy of the strategies' series, to prove after the run that none wrote to them. */
+  private readonly seal: SeriesSeal | null;
 
   constructor(config: RunConfig, registry: StrategyRegistry, series: readonly BarSeries[], options: OrchestratorOptions) {
     this.config = config;
@@ -272,6 +275,7 @@ class Orchestration {
     const used = symbols.map((symbol) => bySymbol.get(symbol)).filter((s): s is BarSeries => s !== undefined);
     const issues = seriesIssues(used);
     if (issues.length > 0) throw new ConfigError(issues, options.source === undefined ? undefined : { source: options.source });
+    this.seal = config.checkInvariants ? new SeriesSeal(used) : null;
     this.timeline = createTimeline(used);
     this.time = this.timeline.time;
     this.steps = this.timeline.length;
@@ -466,6 +470,7 @@ class Orchestration {
     this.flush();
     for (const sleeve of sleeves) sleeve.runner.finish();
     this.shared?.runner.finish();
+    this.seal?.verify((symbol) => config.strategies.filter((entry) => entry.symbols.includes(symbol)).map((entry) => entry.id).join(' or '));
     checkFiniteOrchestration(this.time, sleeves, { equity: this.portfolioEquity, cash: this.portfolioCash, gross: this.portfolioGross });
     const result = this.result();
     this.logger.info(

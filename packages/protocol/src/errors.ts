@@ -1,4 +1,5 @@
 import { MAX_LINE_LENGTH, echoValue, limitLines, listValues, quoteValue, safeMessage } from './echo';
+import { formatValue } from './format-value';
 
 const errorBrand = Symbol.for('ensemble.error');
 
@@ -200,11 +201,7 @@ export class StrategyNotFoundError extends EnsembleError {
 function describeCause(cause: unknown): string {
   if (cause === undefined) return 'unknown error';
   if (typeof cause === 'string') return cause;
-  try {
-    return JSON.stringify(cause);
-  } catch {
-    return 'non-serialisable error value';
-  }
+  return formatValue(cause);
 }
 
 /** `YYYY-MM-DD` of an epoch-ms time, or the number itself when it is no date (never throws). */

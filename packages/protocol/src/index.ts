@@ -37,6 +37,10 @@ export type {
 } from './strategy';
 export { PRICE_FIELDS, exitRequested, isPortfolioStrategy } from './strategy';
 export { SeriesCursor } from './context';
+export { computeIndicators } from './indicators';
+export type { SeriesChange } from './series-seal';
+export { SeriesSeal } from './series-seal';
+export { formatValue } from './format-value';
 export type { StrategyDefinition } from './definition';
 export {
   BarSchema,

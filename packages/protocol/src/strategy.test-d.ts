@@ -28,6 +28,7 @@ test('a definition types its parameters from its schema', () => {
 
 test('the context cannot be written to and exposes no future', () => {
   expectTypeOf<StrategyContext>().not.toHaveProperty('series');
+  expectTypeOf<StrategyContext>().not.toHaveProperty('moveTo');
   expectTypeOf<StrategyContext['index']>().toEqualTypeOf<number>();
 });
 

@@ -24,7 +24,8 @@ export type IndicatorColumns = Readonly<Record<string, Float64Array>>;
 /**
  * What a signal strategy sees when deciding on bar `index` of `symbol`. Accessors take `ago`
  * (0 = the current bar, 1 = the previous one, …) and return `NaN` before the first bar; a
- * negative `ago` — the future — throws. History views end at the current bar.
+ * negative `ago` — the future — throws. History views end at the current bar. Read-only: the
+ * engine's context has getters only, `account` cannot be written and `position` is frozen.
  */
 export interface StrategyContext {
   readonly symbol: string;
@@ -41,7 +42,11 @@ export interface StrategyContext {
   volume(ago?: number): number;
   /** A precomputed indicator `ago` bars back; throws if the strategy declared no such indicator. */
   indicator(name: string, ago?: number): number;
-  /** Zero-copy view of a column from the first bar up to and including the current one. */
+  /**
+   * Zero-copy view of a column from the first bar up to and including the current one. Its
+   * `buffer` spans the whole column: reading past the view is look-ahead (`checkLookahead` reports
+   * it) and writing through it changes the data (`checkInvariants` and `checkLookahead` fail).
+   */
   history(column: BarColumn): Float64Array;
   /** Zero-copy view of an indicator up to and including the current bar. */
   indicatorHistory(name: string): Float64Array;
@@ -62,9 +67,11 @@ export interface Strategy {
   /** Bars of history needed: the engine first asks when `warmup` bars are visible. */
   readonly warmup: number;
   /**
-   * Optional indicators, computed once per series on the full history. The engine and the
-   * look-ahead checker only ever show them up to the current bar; an indicator at bar i must
-   * depend on bars 0..i alone (`checkLookahead` verifies this).
+   * Optional indicators, computed once per series on the full history: an object of
+   * `Float64Array` columns with one value per bar (`{}` for none). `series` is a copy, so writing
+   * it changes nothing. The engine and the look-ahead checker only ever show them up to the
+   * current bar; an indicator at bar i must depend on bars 0..i alone (`checkLookahead` verifies
+   * this).
    */
   indicators?(series: BarSeries): IndicatorColumns;
   /** Open a position on this bar's close? Called only when the strategy is flat on the symbol. */

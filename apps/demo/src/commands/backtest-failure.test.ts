@@ -8,7 +8,8 @@ import { main } from '../cli';
 import { createCapturedIo } from '../io';
 
 // The sample strategies never throw, so the registry is extended with one that does: `faulty`
-// fails on the 100th bar, as a buggy user strategy would.
+// fails on the 100th bar, as a buggy user strategy would; and with one that cheats: `tamper`
+// writes the open of bar 51 through the buffer behind a history view on bar 10.
 vi.mock('@ensemble/strategies', async (importOriginal) => {
   const actual = await importOriginal<typeof Strategies>();
   const faulty: StrategyDefinition = {
@@ -25,7 +26,25 @@ vi.mock('@ensemble/strategies', async (importOriginal) => {
       shouldExit: () => false,
     }),
   };
-  return { ...actual, getStrategy: (name: string) => (name === 'faulty' ? faulty : actual.getStrategy(name)) };
+  const tamper: StrategyDefinition = {
+    ...actual.buyAndHoldDefinition,
+    name: 'tamper',
+    create: (_params, id) => ({
+      kind: 'signal',
+      id,
+      warmup: 1,
+      shouldEnter: (context: StrategyContext) => {
+        if (context.index === 10) {
+          const view = context.history('open');
+          new Float64Array(view.buffer, view.byteOffset)[51] = 1;
+        }
+        return context.index === 50 ? { side: 'long' } : null;
+      },
+      shouldExit: () => false,
+    }),
+  };
+  const extra: Record<string, StrategyDefinition> = { faulty, tamper };
+  return { ...actual, getStrategy: (name: string) => extra[name] ?? actual.getStrategy(name) };
 });
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-backtest-failure-'));
@@ -57,6 +76,19 @@ describe('ensemble backtest: a run that fails', () => {
     const { code, err } = await run(['--debug', ...args]);
     expect(code).toBe(1);
     expect(err).toMatch(/\n\s+at /);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+});
+
+describe('ensemble backtest --check-invariants: a strategy that writes the data', () => {
+  it('exits 1 naming the strategy and the changed bar, and writes no file', async () => {
+    const { code, out, err } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'tamper', '--check-invariants', '--json', 'result.json']);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    // Bar 51 of sp500-2000.csv is line 53: 2000-03-16, open 1392.150024.
+    expect(err).toBe(
+      'error: Strategy "tamper" failed on SP500: changed its input data: open[51] of SP500 was 1392.150024 and is now 1. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer\n',
+    );
     expect(readdirSync(scratch)).toEqual([]);
   });
 });

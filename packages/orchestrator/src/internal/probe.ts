@@ -81,7 +81,8 @@ export class ProbedStrategy implements Strategy {
     this.probe = probe;
     this.id = inner.id;
     this.warmup = inner.warmup;
-    if (inner.indicators !== undefined) this.indicators = (series) => inner.indicators?.(series) ?? {};
+    // Passed on as they are: the engine validates what they return and names the strategy.
+    if (inner.indicators !== undefined) this.indicators = inner.indicators.bind(inner);
   }
 
   shouldEnter(context: StrategyContext): EntrySignal | null {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BarSeries } from '../bars';
-import type { SeriesCursor } from '../context';
-import { LookaheadError } from '../errors';
-import type { PortfolioStrategy, Strategy } from '../strategy';
+import { LookaheadError, StrategyError } from '../errors';
+import type { PortfolioStrategy, Strategy, StrategyContext } from '../strategy';
 import { zigzagSeries } from './fixtures.test-helpers';
 import { checkLookahead } from './lookahead';
 
@@ -35,6 +34,12 @@ const peeking: Strategy = {
 };
 
 const series = zigzagSeries('ZZ', 120);
+
+/** The close after the current bar, read through the buffer behind a history view (look-ahead). */
+function nextClose(context: StrategyContext): number | undefined {
+  const view = context.history('close');
+  return new Float64Array(view.buffer, view.byteOffset)[context.index + 1];
+}
 
 describe('checkLookahead', () => {
   it('passes an honest strategy and counts its comparisons', () => {
@@ -93,16 +98,16 @@ describe('checkLookahead', () => {
     expect(checkLookahead(momentum, [series, zigzagSeries('YY', 100, 11)]).ok).toBe(true);
   });
 
-  it('catches a portfolio strategy that reads past its views', () => {
+  it('catches a portfolio strategy that reads past its views through their buffer', () => {
     const cheat: PortfolioStrategy = {
       ...momentum,
       id: 'cheat',
       targetWeights: (context) => {
         const scores = context.tradable.map((symbol) => {
-          const cursor = context.bars(symbol) as SeriesCursor | null;
-          if (cursor === null) return 0;
-          const next = cursor.series.close[cursor.index + 1];
-          return next === undefined ? 0 : next / cursor.close() - 1;
+          const bars = context.bars(symbol);
+          if (bars === null) return 0;
+          const next = nextClose(bars);
+          return next === undefined ? 0 : next / bars.close() - 1;
         });
         const best = context.tradable[scores.indexOf(Math.max(...scores))];
         return best === undefined ? {} : { [best]: 1 };
@@ -111,5 +116,85 @@ describe('checkLookahead', () => {
     const report = checkLookahead(cheat, [series, zigzagSeries('YY', 100, 11)], { throwOnViolation: false });
     expect(report.ok).toBe(false);
     expect(report.violations[0]?.decision).toBe('weights');
+  });
+
+  it('catches a strategy that reads the next bar through the buffer of a history view', () => {
+    const bufferPeek: Strategy = {
+      id: 'buffer-peek',
+      warmup: 1,
+      shouldEnter: (context) => {
+        const next = nextClose(context);
+        return next !== undefined && next > context.close() ? { side: 'long' } : null;
+      },
+      shouldExit: (context) => {
+        const next = nextClose(context);
+        return next !== undefined && next < context.close();
+      },
+    };
+    const report = checkLookahead(bufferPeek, series, { throwOnViolation: false });
+    expect(report.ok).toBe(false);
+    expect(report.violations.some((v) => v.decision === 'enter')).toBe(true);
+    expect(report.violations.every((v) => v.index === v.truncatedAt - 1)).toBe(true);
+    expect(() => checkLookahead(bufferPeek, series)).toThrow(/buffer-peek.*decision\(s\) changed/s);
+  });
+
+  it('shows strategies a context with no way to move ahead or reach the series', () => {
+    const seen: unknown[] = [];
+    const probe: Strategy = {
+      id: 'probe',
+      warmup: 1,
+      shouldEnter: (context) => {
+        const loose = context as unknown as Record<string, unknown>;
+        seen.push([typeof loose.moveTo, typeof loose.series]);
+        return null;
+      },
+      shouldExit: () => false,
+    };
+    checkLookahead(probe, zigzagSeries('Q', 10), { checkpoints: 2 });
+    expect(new Set(seen.map((entry) => JSON.stringify(entry)))).toEqual(new Set([JSON.stringify(['undefined', 'undefined'])]));
+  });
+
+  it('fails with a StrategyError naming the strategy when it writes to the series', () => {
+    const data = zigzagSeries('W', 80);
+    const openAt51 = data.open[51];
+    const writer: Strategy = {
+      id: 'writer',
+      warmup: 1,
+      shouldEnter: (context) => {
+        const view = context.history('open');
+        new Float64Array(view.buffer, view.byteOffset)[51] = 1;
+        return null;
+      },
+      shouldExit: () => false,
+    };
+    let thrown: unknown = null;
+    try {
+      checkLookahead(writer, data, { throwOnViolation: false });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(StrategyError.isInstance(thrown)).toBe(true);
+    expect((thrown as StrategyError).strategyId).toBe('writer');
+    expect((thrown as StrategyError).message).toContain(`changed its input data: open[51] of W was ${String(openAt51)} and is now 1`);
+  });
+
+  it('reports indicators() that return null as a StrategyError naming the strategy', () => {
+    const broken = { ...honest, id: 'null-indicators', indicators: () => null } as unknown as Strategy;
+    expect(() => checkLookahead(broken, series)).toThrow(StrategyError);
+    expect(() => checkLookahead(broken, series)).toThrow('Strategy "null-indicators" failed on ZZ: indicators() returned null');
+  });
+
+  it('keeps NaN apart from null in the decisions it compares', () => {
+    const nanThenNull: Strategy = {
+      id: 'nan-strength',
+      warmup: 1,
+      // NaN strength with the full history, null strength once the data is cut: JSON would print both as null.
+      shouldEnter: (context) => ({ side: 'long', strength: nextClose(context) === undefined ? (null as unknown as number) : Number.NaN }),
+      shouldExit: () => false,
+    };
+    const report = checkLookahead(nanThenNull, series, { throwOnViolation: false });
+    expect(report.ok).toBe(false);
+    expect(report.violations[0]?.withFullHistory).toBe('{"side":"long","strength":NaN}');
+    expect(report.violations[0]?.withTruncatedHistory).toBe('{"side":"long","strength":null}');
   });
 });

@@ -1,7 +1,9 @@
-import { truncateSeries } from '../bars';
 import type { BarSeries } from '../bars';
 import { SeriesCursor } from '../context';
 import { LookaheadError } from '../errors';
+import { formatValue } from '../format-value';
+import { computeIndicators } from '../indicators';
+import { SeriesSeal } from '../series-seal';
 import type { AnyStrategy, PortfolioContext, PortfolioStrategy, Strategy, StrategyContext } from '../strategy';
 import { isPortfolioStrategy } from '../strategy';
 import { createTimeline } from '../timeline';
@@ -39,19 +41,47 @@ export interface LookaheadReport {
   readonly violations: readonly LookaheadViolation[];
 }
 
-const account: AccountView = { cash: 100_000, equity: 100_000 };
+const CASH = 100_000;
+const account: AccountView = Object.freeze({ cash: CASH, equity: CASH });
 
+/** A non-finite number as JSON cannot write it: a marked string, unquoted again below. */
+function markNonFinite(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? `\u0000${String(value)}` : value;
+}
+
+/** A decision as comparable text: JSON, but NaN and ±Infinity kept apart from null. */
 function describe(run: () => unknown): string {
   try {
     const value = run();
-    return value === undefined ? 'undefined' : JSON.stringify(value);
+    if (value === undefined) return 'undefined';
+    const text = JSON.stringify(value, markNonFinite) as string | undefined;
+    return text === undefined ? formatValue(value) : text.replace(/"\\u0000(NaN|-?Infinity)"/g, '$1');
   } catch (error) {
     return `threw ${error instanceof Error ? error.message : String(error)}`;
   }
 }
 
-function syntheticPosition(strategyId: string, series: BarSeries, side: Position['side'], entryIndex: number): Position {
+/**
+ * The first `length` bars of `series` as fresh columns, each with a buffer of its own: what a
+ * decision on bar `length - 1` may see, with nothing after it reachable by any path (a view's
+ * `buffer` included).
+ */
+function truncatedCopy(series: BarSeries, length: number): BarSeries {
+  const n = Math.max(0, Math.min(series.length, Math.floor(length)));
   return {
+    symbol: series.symbol,
+    length: n,
+    time: series.time.slice(0, n),
+    open: series.open.slice(0, n),
+    high: series.high.slice(0, n),
+    low: series.low.slice(0, n),
+    close: series.close.slice(0, n),
+    volume: series.volume.slice(0, n),
+  };
+}
+
+function syntheticPosition(strategyId: string, series: BarSeries, side: Position['side'], entryIndex: number): Position {
+  return Object.freeze({
     strategyId,
     symbol: series.symbol,
     side,
@@ -59,14 +89,15 @@ function syntheticPosition(strategyId: string, series: BarSeries, side: Position
     entryPrice: series.close[entryIndex] ?? 1,
     entryTime: series.time[entryIndex] ?? 0,
     entryCommission: 0,
-  };
+  });
 }
 
 type Decisions = { enter: string; exitLong: string; exitShort: string }[];
 
 function signalDecisions(strategy: Strategy, series: BarSeries, entryIndex: number): Decisions {
-  const cursor = new SeriesCursor(series, strategy.indicators?.(series) ?? {}, strategy.id);
-  cursor.account = account;
+  const cursor = new SeriesCursor(series, computeIndicators(strategy, series), strategy.id);
+  cursor.setAccount(CASH, CASH);
+  const context = cursor.context;
   const long = syntheticPosition(strategy.id, series, 'long', entryIndex);
   const short = syntheticPosition(strategy.id, series, 'short', entryIndex);
   const out: Decisions = [];
@@ -76,13 +107,13 @@ function signalDecisions(strategy: Strategy, series: BarSeries, entryIndex: numb
       continue;
     }
     cursor.moveTo(i);
-    cursor.position = null;
-    const enter = describe(() => strategy.shouldEnter(cursor));
+    cursor.setPosition(null);
+    const enter = describe(() => strategy.shouldEnter(context));
     const held = i > entryIndex;
-    cursor.position = long;
-    const exitLong = held ? describe(() => strategy.shouldExit(cursor, long)) : '-';
-    cursor.position = short;
-    const exitShort = held ? describe(() => strategy.shouldExit(cursor, short)) : '-';
+    cursor.setPosition(long);
+    const exitLong = held ? describe(() => strategy.shouldExit(context, long)) : '-';
+    cursor.setPosition(short);
+    const exitShort = held ? describe(() => strategy.shouldExit(context, short)) : '-';
     out.push({ enter, exitLong, exitShort });
   }
   return out;
@@ -102,7 +133,7 @@ function checkSignal(strategy: Strategy, series: BarSeries, checkpoints: number)
   const violations: LookaheadViolation[] = [];
   let comparisons = 0;
   for (const length of checkpointsFor(Math.max(1, strategy.warmup), series.length - 1, checkpoints)) {
-    const truncated = signalDecisions(strategy, truncateSeries(series, length), entryIndex);
+    const truncated = signalDecisions(strategy, truncatedCopy(series, length), entryIndex);
     for (let i = 0; i < length; i++) {
       const a = full[i];
       const b = truncated[i];
@@ -178,7 +209,7 @@ function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[
       series.map((s) => {
         let n = 0;
         while (n < s.length && (s.time[n] ?? Number.POSITIVE_INFINITY) <= cutoff) n++;
-        return truncateSeries(s, n);
+        return truncatedCopy(s, n);
       }),
     );
     for (let step = 0; step < length; step++) {
@@ -206,8 +237,10 @@ function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[
  * Replays `strategy` on truncated copies of `series` and compares every decision made on the
  * truncated history with the decision for the same bar on the full history. Any difference
  * means a decision depended on bars after the one being decided (for instance an indicator
- * computed with a centred or shifted window). Throws a {@link LookaheadError} listing the first
- * violations unless `throwOnViolation` is false.
+ * computed with a centred or shifted window, or a read through a `history()` view's `buffer`:
+ * the copies are fresh arrays, so nothing after the cut is reachable by any path). Throws a
+ * {@link LookaheadError} listing the first violations unless `throwOnViolation` is false, and —
+ * always — a `StrategyError` if the strategy wrote to `series` (checked bit for bit).
  */
 export function checkLookahead(
   strategy: AnyStrategy,
@@ -216,6 +249,7 @@ export function checkLookahead(
 ): LookaheadReport {
   const list: readonly BarSeries[] = Array.isArray(series) ? series : [series as BarSeries];
   const checkpoints = Math.max(2, options.checkpoints ?? 40);
+  const seal = new SeriesSeal(list);
   let comparisons = 0;
   const violations: LookaheadViolation[] = [];
   if (isPortfolioStrategy(strategy)) {
@@ -229,6 +263,7 @@ export function checkLookahead(
       violations.push(...result.violations);
     }
   }
+  seal.verify(() => strategy.id);
   if (violations.length > 0 && options.throwOnViolation !== false) {
     const lines = violations.slice(0, 5).map(
       (v) =>

@@ -1,5 +1,5 @@
 import { SeriesCursor, createTimeline } from '@ensemble/protocol';
-import type { BarSeries, PortfolioContext } from '@ensemble/protocol';
+import type { BarSeries, PortfolioContext, StrategyContext } from '@ensemble/protocol';
 
 /**
  * The context a portfolio strategy sees at timeline step `step` of `series` (merged timeline):
@@ -9,7 +9,7 @@ import type { BarSeries, PortfolioContext } from '@ensemble/protocol';
 export function portfolioContextAt(series: readonly BarSeries[], step: number): PortfolioContext {
   const timeline = createTimeline(series);
   const tradable: string[] = [];
-  const visible = new Map<string, SeriesCursor>();
+  const visible = new Map<string, StrategyContext>();
   series.forEach((s, k) => {
     const map = timeline.barIndex[k] ?? new Int32Array(0);
     if ((map[step] ?? -1) >= 0) tradable.push(s.symbol);

@@ -1,4 +1,4 @@
-import { SeriesCursor, exitRequested } from '@ensemble/protocol';
+import { SeriesCursor, computeIndicators, exitRequested } from '@ensemble/protocol';
 import type { BarSeries, Position, PositionSide, Strategy } from '@ensemble/protocol';
 
 /** A round trip found by {@link replay}: bar indices of the deciding bars. */
@@ -14,16 +14,16 @@ export interface ReplayTrade {
  * trips. Test helper: no prices, sizes or costs.
  */
 export function replay(strategy: Strategy, series: BarSeries): ReplayTrade[] {
-  const cursor = new SeriesCursor(series, strategy.indicators?.(series) ?? {}, strategy.id);
-  cursor.account = { cash: 100_000, equity: 100_000 };
+  const cursor = new SeriesCursor(series, computeIndicators(strategy, series), strategy.id);
+  cursor.setAccount(100_000, 100_000);
   const trades: ReplayTrade[] = [];
   let position: Position | null = null;
   let entry = -1;
   for (let i = Math.max(0, strategy.warmup - 1); i < series.length; i++) {
-    cursor.moveTo(i);
-    cursor.position = position;
+    const context = cursor.moveTo(i);
+    cursor.setPosition(position);
     if (position === null) {
-      const signal = strategy.shouldEnter(cursor);
+      const signal = strategy.shouldEnter(context);
       if (signal !== null) {
         entry = i;
         position = {
@@ -36,7 +36,7 @@ export function replay(strategy: Strategy, series: BarSeries): ReplayTrade[] {
           entryCommission: 0,
         };
       }
-    } else if (exitRequested(strategy.shouldExit(cursor, position))) {
+    } else if (exitRequested(strategy.shouldExit(context, position))) {
       trades.push({ side: position.side, entry, exit: i });
       position = null;
     }
@@ -47,13 +47,13 @@ export function replay(strategy: Strategy, series: BarSeries): ReplayTrade[] {
 
 /** The strategy's entry decision at bar `index` when flat. */
 export function enterAt(strategy: Strategy, series: BarSeries, index: number): ReturnType<Strategy['shouldEnter']> {
-  const cursor = new SeriesCursor(series, strategy.indicators?.(series) ?? {}, strategy.id).moveTo(index);
-  return strategy.shouldEnter(cursor);
+  const context = new SeriesCursor(series, computeIndicators(strategy, series), strategy.id).moveTo(index);
+  return strategy.shouldEnter(context);
 }
 
 /** The strategy's exit decision at bar `index` for a position of `side` entered at bar 0. */
 export function exitAt(strategy: Strategy, series: BarSeries, index: number, side: PositionSide): boolean {
-  const cursor = new SeriesCursor(series, strategy.indicators?.(series) ?? {}, strategy.id).moveTo(index);
+  const cursor = new SeriesCursor(series, computeIndicators(strategy, series), strategy.id);
   const position: Position = {
     strategyId: strategy.id,
     symbol: series.symbol,
@@ -63,6 +63,6 @@ export function exitAt(strategy: Strategy, series: BarSeries, index: number, sid
     entryTime: series.time[0] ?? 0,
     entryCommission: 0,
   };
-  cursor.position = position;
-  return exitRequested(strategy.shouldExit(cursor, position));
+  cursor.setPosition(position);
+  return exitRequested(strategy.shouldExit(cursor.moveTo(index), position));
 }

@@ -1,0 +1,176 @@
+import type { BarSeries, EntrySignal, Position, Strategy, StrategyContext } from '@ensemble/protocol';
+import { StrategyError } from '@ensemble/protocol';
+import { describe, expect, it } from 'vitest';
+import { catchError, day, fixedWeights, gbmSeries } from '../test/helpers';
+import { runBacktest } from './backtest-engine';
+import type { BacktestOptions } from './backtest-engine';
+
+/*
+ * A strategy can neither cheat (read the future), nor corrupt the books (write the data, its
+ * position or its account), nor fail anonymously. Every case runs on one series (the engine's
+ * fused single-series loop) and on two (the general step-by-step loop).
+ */
+
+const A = gbmSeries('A', 120, 11);
+const B = gbmSeries('B', 120, 12, { start: 50 });
+const paths: readonly [string, () => BarSeries[]][] = [
+  ['one series (fused loop)', () => [gbmSeries('A', 120, 11)]],
+  ['two series (step loop)', () => [gbmSeries('A', 120, 11), gbmSeries('B', 120, 12, { start: 50 })]],
+];
+
+function strategyError(run: () => unknown): StrategyError {
+  const error = catchError(run);
+  if (!StrategyError.isInstance(error)) throw error;
+  return error;
+}
+
+/** Enters long on A at bar 50 (filled at the open of bar 51) and holds; `hook` runs on every decision. */
+function holder(id: string, hook: (context: StrategyContext, position: Position | null) => void = () => undefined): Strategy {
+  return {
+    id,
+    warmup: 1,
+    shouldEnter: (context) => {
+      hook(context, null);
+      return context.symbol === 'A' && context.index === 50 ? { side: 'long' } : null;
+    },
+    shouldExit: (context, position) => {
+      hook(context, position);
+      return false;
+    },
+  };
+}
+
+function run(strategy: Strategy, series: BarSeries[], options: Partial<BacktestOptions> = {}) {
+  return runBacktest({ series, strategy, cash: 100_000, ...options });
+}
+
+describe.each(paths)('a strategy cannot cheat, on %s', (_name, data) => {
+  it('is handed a context with no moveTo, no series and nothing writable', () => {
+    const seen = new Set<string>();
+    run(
+      holder('inspector', (context) => {
+        const loose = context as unknown as Record<string, unknown>;
+        seen.add(`${typeof loose.moveTo}/${typeof loose.series}/${Object.keys(context).length}`);
+        expect(() => {
+          loose.index = context.index + 1;
+        }).toThrow(TypeError);
+      }),
+      data(),
+    );
+    expect([...seen]).toEqual(['undefined/undefined/0']);
+  });
+
+  it('cannot write the data unnoticed: with checkInvariants a write to open[51] fails the run naming the strategy', () => {
+    const series = data();
+    const a = series[0];
+    if (a === undefined) throw new Error('no series');
+    const open51 = a.open[51] ?? Number.NaN;
+    const writer = holder('open-writer', (context) => {
+      if (context.symbol === 'A' && context.index === 10) {
+        const view = context.history('open');
+        new Float64Array(view.buffer, view.byteOffset)[51] = 1;
+      }
+    });
+    const error = strategyError(() => run(writer, series, { checkInvariants: true }));
+    expect(error.strategyId).toBe('open-writer');
+    expect(error.symbol).toBe('A');
+    expect(error.message).toBe(
+      `Strategy "open-writer" failed on A: changed its input data: open[51] of A was ${String(open51)} and is now 1. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer`,
+    );
+  });
+
+  it('cannot change the series others see from indicators(): it gets a copy', () => {
+    const series = data();
+    const before = series.map((s) => Array.from(s.close));
+    const filler: Strategy = { ...holder('filler'), indicators: (s) => ({ filled: s.close.fill(42) }) };
+    const filled = run(filler, series, { checkInvariants: true });
+    expect(series.map((s) => Array.from(s.close))).toEqual(before);
+    // The strategy's own copy was filled; the engine traded on the real prices.
+    expect(JSON.stringify(filled)).toBe(JSON.stringify(run({ ...holder('filler') }, data(), { checkInvariants: true })));
+  });
+
+  it('cannot rewrite its position or account: p.quantity = 1e9 changes nothing', () => {
+    const tamper = (context: StrategyContext, position: Position | null) => {
+      if (position === null) return;
+      try {
+        (position as { quantity: number }).quantity = 1e9;
+      } catch {
+        // a frozen snapshot: strict-mode code gets a TypeError, which this strategy ignores
+      }
+      try {
+        (context.account as { cash: number }).cash = 1e12;
+      } catch {
+        // read-only
+      }
+    };
+    const honest = run(holder('p'), data(), { checkInvariants: true });
+    const tampered = run(holder('p', tamper), data(), { checkInvariants: true });
+    expect(JSON.stringify(tampered)).toBe(JSON.stringify(honest));
+    const held = honest.openPositions[0];
+    expect(held?.quantity).toBeGreaterThan(0);
+    expect(held?.quantity).toBeLessThan(1e9);
+    expect(honest.finalEquity).toBeCloseTo(honest.finalCash + honest.openPositions.reduce((sum, p) => sum + p.marketValue, 0), 6);
+  });
+
+  it('fails with a StrategyError naming it when it writes to its position without catching', () => {
+    const error = strategyError(() =>
+      run(
+        holder('writer', (_context, position) => {
+          if (position !== null) (position as { quantity: number }).quantity = 1e9;
+        }),
+        data(),
+      ),
+    );
+    expect([error.strategyId, error.symbol]).toEqual(['writer', 'A']);
+    expect(error.cause).toBeInstanceOf(TypeError);
+  });
+
+  it('names itself and the symbol when indicators() returns null', () => {
+    const nothing = { ...holder('no-indicators'), indicators: () => null } as unknown as Strategy;
+    const error = strategyError(() => run(nothing, data()));
+    expect([error.strategyId, error.symbol]).toEqual(['no-indicators', 'A']);
+    expect(error.message).toMatch(/^Strategy "no-indicators" failed on A: indicators\(\) returned null; it must return an object of Float64Array columns with one value per bar \(120\)/);
+  });
+
+  const badSignals: readonly [string, unknown, RegExp][] = [
+    ['a string strength', { side: 'long', strength: '0.5' }, /shouldEnter returned strength "0\.5" \(a string\); it must be a number within 0\.\.1$/],
+    ['a NaN strength', { side: 'long', strength: Number.NaN }, /shouldEnter returned strength NaN; it must be a number within 0\.\.1$/],
+    ['a string stop-loss', { side: 'long', stopLoss: '90' }, /shouldEnter returned stopLoss "90" \(a string\); it must be a positive finite price$/],
+    ['an infinite take-profit', { side: 'long', takeProfit: Number.POSITIVE_INFINITY }, /shouldEnter returned takeProfit Infinity; it must be a positive finite price$/],
+    ['a number instead of a signal', 1, /shouldEnter returned 1; it must return null or \{ side: 'long' \| 'short', strength\?, stopLoss\?, takeProfit\? \}$/],
+  ];
+  it.each(badSignals)('rejects %s, naming strategy, symbol, bar time and the field', (_label, signal, message) => {
+    const strategy: Strategy = {
+      id: 'sloppy',
+      warmup: 1,
+      shouldEnter: (context) => (context.symbol === 'A' && context.index === 3 ? (signal as EntrySignal) : null),
+      shouldExit: () => false,
+    };
+    const error = strategyError(() => run(strategy, data()));
+    expect([error.strategyId, error.symbol, error.time]).toEqual(['sloppy', 'A', A.time[3]]);
+    expect(error.message).toMatch(/^Strategy "sloppy" failed on A at 2020-01-04: /);
+    expect(error.message).toMatch(message);
+  });
+});
+
+describe('a portfolio strategy cannot corrupt the books', () => {
+  it('is given frozen symbols, positions and account, and a context without moveTo', () => {
+    const strategy = fixedWeights({ A: 0.5, B: 0.5 }, { kind: 'bars', every: 5 }, { id: 'vandal' });
+    const checks: boolean[] = [];
+    const vandal = {
+      ...strategy,
+      targetWeights: (context: Parameters<typeof strategy.targetWeights>[0]) => {
+        checks.push(Object.isFrozen(context.symbols), Object.isFrozen(context.account), Object.isFrozen(context));
+        for (const position of context.positions.values()) checks.push(Object.isFrozen(position));
+        const bars = context.bars('A') as unknown as Record<string, unknown> | null;
+        checks.push(bars !== null && bars.moveTo === undefined && bars.series === undefined);
+        return strategy.targetWeights(context);
+      },
+    };
+    const result = runBacktest({ series: [A, B], strategy: vandal, cash: 100_000, checkInvariants: true });
+    expect(result.rebalances.length).toBeGreaterThan(10);
+    expect(checks.length).toBeGreaterThan(result.rebalances.length * 4);
+    expect(checks.every(Boolean)).toBe(true);
+    expect(result.startTime).toBe(day('2020-01-01'));
+  });
+});

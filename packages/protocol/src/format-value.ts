@@ -1,0 +1,56 @@
+const MAX_DEPTH = 3;
+const MAX_ENTRIES = 12;
+
+function formatAt(value: unknown, depth: number, seen: Set<object>): string {
+  switch (typeof value) {
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'string':
+      return JSON.stringify(value);
+    case 'bigint':
+      return `${value.toString()}n`;
+    case 'boolean':
+    case 'undefined':
+    case 'symbol':
+      return String(value);
+    case 'function':
+      return 'a function';
+    case 'object':
+      break;
+  }
+  if (value === null) return 'null';
+  if (ArrayBuffer.isView(value)) {
+    const length = 'length' in value && typeof value.length === 'number' ? value.length : value.byteLength;
+    return `${value.constructor.name}(${length})`;
+  }
+  if (seen.has(value)) return '[circular]';
+  if (depth >= MAX_DEPTH) return Array.isArray(value) ? '[…]' : '{…}';
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) {
+      const items = value.slice(0, MAX_ENTRIES).map((item: unknown) => formatAt(item, depth + 1, seen));
+      if (value.length > MAX_ENTRIES) items.push('…');
+      return `[${items.join(',')}]`;
+    }
+    if (value instanceof Error) return `${value.name}: ${value.message}`;
+    const entries = Object.entries(value);
+    const shown = entries.slice(0, MAX_ENTRIES).map(([key, item]) => `${JSON.stringify(key)}:${formatAt(item, depth + 1, seen)}`);
+    if (entries.length > MAX_ENTRIES) shown.push('…');
+    return `{${shown.join(',')}}`;
+  } catch {
+    return 'an unprintable value';
+  } finally {
+    seen.delete(value);
+  }
+}
+
+/**
+ * A value as error messages echo it: JSON, except that `NaN`, `Infinity`, `-Infinity`, `-0` and
+ * `undefined` print as themselves (JSON would print `null` or drop them), a function as
+ * `a function`, a typed array as its type and length (`Float64Array(250)`), an error as its name
+ * and message; strings stay quoted (so `"0.5"` is told apart from `0.5`), and nesting deeper
+ * than 3 levels or lists longer than 12 entries are cut short.
+ */
+export function formatValue(value: unknown): string {
+  return formatAt(value, 0, new Set());
+}

@@ -1,0 +1,66 @@
+import type { BarColumn, BarSeries } from './bars';
+import { BAR_COLUMNS } from './bars';
+import { StrategyError } from './errors';
+import { formatValue } from './format-value';
+import type { IndicatorColumns, Strategy } from './strategy';
+
+/**
+ * `series` with each column copied the first time it is read (a fresh `Float64Array`, its own
+ * buffer): what `indicators()` is given, so that its writes reach nobody and its views reach no
+ * further than the copy. Columns it never reads are never copied.
+ */
+function columnCopies(series: BarSeries): BarSeries {
+  const copies = new Map<BarColumn, Float64Array>();
+  const properties: PropertyDescriptorMap = {};
+  for (const name of BAR_COLUMNS) {
+    properties[name] = {
+      enumerable: true,
+      get: () => {
+        let copy = copies.get(name);
+        if (copy === undefined) {
+          copy = series[name].slice(0, series.length);
+          copies.set(name, copy);
+        }
+        return copy;
+      },
+    };
+  }
+  return Object.freeze(Object.defineProperties({ symbol: series.symbol, length: series.length }, properties)) as BarSeries;
+}
+
+/** What is wrong with `value` as the indicators of a series of `length` bars, or null. */
+function indicatorsProblem(value: unknown, length: number): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
+    return `returned ${formatValue(value)}`;
+  }
+  for (const [name, column] of Object.entries(value)) {
+    if (!(column instanceof Float64Array)) return `returned ${formatValue(column)} as "${name}"`;
+    if (column.length !== length) return `returned "${name}" with ${column.length} values for ${length} bars`;
+  }
+  return null;
+}
+
+/**
+ * A signal strategy's indicator columns on `series`, computed the way every engine must: its
+ * `indicators()` (if any) receives a copy of the columns it reads, so writing to them cannot
+ * change the series the engine and other strategies see. A throw, or a return that is not an
+ * object of `Float64Array` columns of the series' length, becomes a {@link StrategyError} naming
+ * the strategy and the symbol (the throw as its `cause`).
+ */
+export function computeIndicators(strategy: Strategy, series: BarSeries): IndicatorColumns {
+  if (strategy.indicators === undefined) return {};
+  let value: unknown;
+  try {
+    value = strategy.indicators(columnCopies(series));
+  } catch (error) {
+    throw new StrategyError(strategy.id, { symbol: series.symbol, cause: error, message: `indicators() threw: ${error instanceof Error ? error.message : formatValue(error)}` });
+  }
+  const problem = indicatorsProblem(value, series.length);
+  if (problem !== null) {
+    throw new StrategyError(strategy.id, {
+      symbol: series.symbol,
+      message: `indicators() ${problem}; it must return an object of Float64Array columns with one value per bar (${series.length}), e.g. { sma: new Float64Array(series.length) }, or {} for none`,
+    });
+  }
+  return value as IndicatorColumns;
+}
