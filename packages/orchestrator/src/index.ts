@@ -81,6 +81,7 @@ export type {
   RunConfigInput,
   StrategyEntry,
   StrategyRegistry,
+  TransferMode,
 } from './config';
 export {
   CAPITAL_MODES,
@@ -90,6 +91,7 @@ export {
   RiskLimitsSchema,
   RunConfigSchema,
   StrategyEntrySchema,
+  TRANSFER_MODES,
   checkRunData,
   parseRunConfig,
   runConfigJsonSchema,
@@ -118,6 +120,7 @@ export type {
   PortfolioPointJson,
   RebalanceEvent,
   RiskEvent,
+  TransferOrder,
   RiskEventKind,
   SleeveCorrelation,
   SleevePointJson,
