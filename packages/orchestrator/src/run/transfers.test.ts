@@ -319,17 +319,19 @@ function runBoth(
     return { ...sleeve, id: `s${i}`, symbols: symbols.length > 0 ? symbols : [series[0]?.symbol ?? 'S0'] };
   });
   const total = entries.reduce((sum, entry) => sum + entry.weight, 0);
-  const commission = { kind: 'percent' as const, rate: costs.rate };
-  const slippage = { kind: 'bps' as const, bps: costs.bps };
+  // What the orchestrated run and each engine run share.
+  const engine = {
+    cash: costs.cash,
+    fill: 'close' as const,
+    fractional: costs.fractional,
+    commission: { kind: 'percent' as const, rate: costs.rate },
+    slippage: { kind: 'bps' as const, bps: costs.bps },
+    sizing: rule,
+  };
   const result = runOrchestrator(
     {
       data: { dataset: 'test' },
-      cash: costs.cash,
-      fill: 'close',
-      fractional: costs.fractional,
-      commission,
-      slippage,
-      sizing: rule,
+      ...engine,
       crossing: costs.crossing,
       allocation: { scheme: options.scheme, lookback: 5 },
       rebalance: { schedule: options.schedule, ...(options.drift === undefined ? {} : { drift: { absolute: options.drift } }) },
@@ -351,12 +353,7 @@ function runBoth(
     return runBacktest({
       series: entry.symbols.map((symbol) => series.find((s) => s.symbol === symbol) ?? walkSeries(symbol, 1, 1)),
       strategy: definition.create(definition.schema.parse(entry.chosen.params), entry.id),
-      cash: costs.cash,
-      fill: 'close',
-      fractional: costs.fractional,
-      commission,
-      slippage,
-      sizing: rule,
+      ...engine,
     });
   });
   return { result, alone };
