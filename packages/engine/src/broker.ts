@@ -39,6 +39,21 @@ export interface BrokerStats {
   readonly rejected: number;
 }
 
+/**
+ * Relative shortfall (of the requested quantity) up to which a buy that cash cannot quite pay for
+ * is floating-point dust: it fills at what cash affords, silently, and is not counted as shrunk.
+ */
+export const SHRINK_TOLERANCE = 1e-9;
+
+/**
+ * True when a buy of `requested` units shrunk to `affordable` (> 0) misses only floating-point dust:
+ * `requested − affordable ≤ SHRINK_TOLERANCE × requested` (a cost 1 ulp above the cash, e.g.
+ * 26.512020587291147 units shrunk to 26.512020587291126). Shared by every executor of orders.
+ */
+export function isDustShortfall(requested: number, affordable: number): boolean {
+  return requested - affordable <= SHRINK_TOLERANCE * requested;
+}
+
 function isoTime(time: number): string {
   return Number.isFinite(time) ? new Date(time).toISOString() : String(time);
 }
@@ -95,7 +110,8 @@ export function logOrderRejected(logger: Logger, order: RejectedOrder): void {
  * The simulated market: turns an order and a reference price (open, close or stop price) into a
  * fill with slippage and commission, and books it on an {@link Account}. Cash never goes negative
  * through a purchase: the part of a buy that opens or adds to a long position shrinks to what
- * cash affords (logged as `order-shrunk`), and an order left with nothing is rejected (logged as
+ * cash affords (logged as `order-shrunk`, unless the shortfall is floating-point dust:
+ * {@link isDustShortfall}), and an order left with nothing is rejected (logged as
  * `order-rejected`). Sells and the part of a buy that covers a short are never shrunk: closing a
  * position is always possible.
  */
@@ -153,18 +169,20 @@ export class Broker implements OrderExecutor {
             this.reject(account, order, symbol, time, 'insufficient-cash', cash);
             return null;
           }
-          this.shrunkCount++;
-          logOrderShrunk(this.logger, {
-            strategy: account.strategyId,
-            symbol,
-            time,
-            side: order.side,
-            reason: order.reason,
-            requested: quantity,
-            filled: affordable,
-            cash,
-            price,
-          });
+          if (!isDustShortfall(quantity, affordable)) {
+            this.shrunkCount++;
+            logOrderShrunk(this.logger, {
+              strategy: account.strategyId,
+              symbol,
+              time,
+              side: order.side,
+              reason: order.reason,
+              requested: quantity,
+              filled: affordable,
+              cash,
+              price,
+            });
+          }
           quantity = affordable;
         }
       }

@@ -3,7 +3,7 @@ export { Account } from './account';
 export type { BacktestEngineOptions, BacktestOptions, BacktestProgress } from './backtest-engine';
 export { BacktestEngine, runBacktest } from './backtest-engine';
 export type { BrokerOptions, BrokerOrder, BrokerStats, OrderEvent, RejectedOrder, ShrunkOrder } from './broker';
-export { Broker, logOrderRejected, logOrderShrunk } from './broker';
+export { Broker, SHRINK_TOLERANCE, isDustShortfall, logOrderRejected, logOrderShrunk } from './broker';
 export type { CommissionModel, SlippageModel } from './costs';
 export {
   DUST_FRACTION,

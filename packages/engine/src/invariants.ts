@@ -16,14 +16,17 @@ function iso(time: number): string {
  * An independent audit of an {@link Account}: it rebuilds cash and quantities from the fills
  * alone (plus deposits) and, at every call of {@link LedgerAudit.check}, verifies that the
  * recorded equity equals cash + Σ position market value and equals the rebuilt ledger, to 1e-9
- * relative (of the largest of |equity|, |cash|, gross exposure and 1). Throws a protocol
- * `InvariantError` naming the bar on the first mismatch.
+ * relative of the largest amount the ledger has handled so far (|equity|, |cash|, gross
+ * exposure, a fill's value, 1): the rebuilt sums carry the rounding of every amount added, so an
+ * account emptied by a withdrawal (an orchestrator sleeve at weight 0) is checked at the scale it
+ * had, not at its 0. Throws a protocol `InvariantError` naming the bar on the first mismatch.
  */
 export class LedgerAudit {
   private readonly account: Account;
   private readonly quantity: Float64Array;
   private fillFlows = 0;
   private seen = 0;
+  private magnitude = 1;
 
   constructor(account: Account) {
     this.account = account;
@@ -39,6 +42,7 @@ export class LedgerAudit {
       if (fill === undefined) continue;
       const k = account.symbolIndex(fill.symbol);
       const value = fill.quantity * fill.price;
+      this.magnitude = Math.max(this.magnitude, value, Math.abs(this.fillFlows));
       if (fill.side === 'buy') {
         this.fillFlows -= value + fill.commission;
         this.quantity[k] = (this.quantity[k] ?? 0) + fill.quantity;
@@ -65,7 +69,8 @@ export class LedgerAudit {
       }
     }
     const ledgerCash = account.initialCash + account.netDeposits + this.fillFlows;
-    const scale = Math.max(1, Math.abs(equity), Math.abs(cash), gross, Math.abs(ledgerCash));
+    const scale = Math.max(this.magnitude, Math.abs(equity), Math.abs(cash), gross, Math.abs(ledgerCash), Math.abs(account.initialCash));
+    this.magnitude = scale;
     if (!Number.isFinite(equity) || !Number.isFinite(cash)) {
       throw new InvariantError(`Equity (${equity}) or cash (${cash}) of ${account.strategyId} is not finite at ${iso(time)}`, { time });
     }

@@ -454,6 +454,11 @@ export class StrategyRunner {
     this.pendingCount++;
   }
 
+  /** Whether an order (the strategy's or a placed one) is waiting to fill on symbol `k`. */
+  hasPendingOrder(k: number): boolean {
+    return (this.pendingKind[k] ?? NONE) !== NONE;
+  }
+
   /** Queues orders closing every open position (e.g. reason `isolate` or `risk`). */
   closeOut(reason: FillReason): void {
     for (let k = 0; k < this.pendingKind.length; k++) {
@@ -671,17 +676,21 @@ export class StrategyRunner {
     }
   }
 
-  /** Fills pending orders of symbols with a bar now: exits and sells first, so buys can use their cash. */
+  /**
+   * Fills pending orders of symbols with a bar now in three passes: exits and sells first, so that
+   * buys can use their cash; then buys placed with {@link StrategyRunner.placeOrder} (a portfolio
+   * strategy's, or an orchestrator's capital transfer sized against this cash); then entries,
+   * sized by the cash those leave.
+   */
   private fillPending(price: 'open' | 'close'): void {
     const { index, pendingKind, pendingQuantity, series } = this;
-    for (let pass = 0; pass < 2 && this.pendingCount > 0; pass++) {
-      const selling = pass === 0;
+    for (let pass = 0; pass < 3 && this.pendingCount > 0; pass++) {
       for (let k = 0; k < index.length; k++) {
         const i = index[k] ?? -1;
         const kind = pendingKind[k];
         if (i < 0 || kind === NONE) continue;
-        const sells = kind === EXIT || (kind === ORDER && (pendingQuantity[k] ?? 0) < 0);
-        if (sells !== selling) continue;
+        const group = kind === EXIT || (kind === ORDER && (pendingQuantity[k] ?? 0) < 0) ? 0 : kind === ORDER ? 1 : 2;
+        if (group !== pass) continue;
         pendingKind[k] = NONE;
         this.pendingCount--;
         const reference = series[k]?.[price][i] ?? Number.NaN;

@@ -139,6 +139,13 @@ describe('bt-style 60/40 of two equal-weight sleeves (children monthly, parent q
     expect(times.every((month) => month % 3 === 0)).toBe(true);
   });
 
+  it('counts no floating-point dust as a shrunk order', () => {
+    // Each child sizes its buys to exactly its cash; 104 of them cost an ulp or so more than the
+    // cash (e.g. 26.512020587291147 AMZN at 67 against 1776.3053793485053) and were reported as
+    // shrunk to 26.512020587291126. Every buy here is affordable in exact arithmetic.
+    expect(result.portfolio.orders).toMatchObject({ shrunk: 0, rejected: 0 });
+  });
+
   it('lets GOOG into the second sleeve only from Aug 2004', () => {
     const goog = result.sleeves[1]?.fills.filter((fill) => fill.symbol === 'GOOG') ?? [];
     expect(goog[0]?.time).toBe(day('2004-08-01'));

@@ -25,6 +25,7 @@ describe('parseRunConfig', () => {
       fractional: false,
       mode: 'sleeves',
       crossing: true,
+      transfers: 'pro-rata',
       conflictPolicy: 'net',
       errorPolicy: 'fail',
       commission: { kind: 'percent', rate: 0 },
@@ -36,6 +37,18 @@ describe('parseRunConfig', () => {
       riskFreeRate: 0,
     });
     expect(config.strategies[0]).toEqual({ id: 'a', strategy: 'buy-and-hold', params: {}, symbols: ['SP500'], priority: 0 });
+  });
+
+  it('takes transfers "pro-rata" or "cash" and names anything else by path', () => {
+    const base = { data: { dataset: 'sp500' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['SP500'] }] };
+    expect(parseRunConfig({ ...base, transfers: 'cash' }, { registry: testRegistry }).transfers).toBe('cash');
+    const issues = issuesOf({ ...base, transfers: 'proportional' });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.path).toBe('transfers');
+    expect(issues[0]?.message).toMatch(/pro-rata.*cash/);
+    const schema = runConfigJsonSchema() as { properties: Record<string, { enum?: unknown; default?: unknown; description?: string }> };
+    expect(schema.properties.transfers).toMatchObject({ enum: ['pro-rata', 'cash'], default: 'pro-rata' });
+    expect(schema.properties.transfers?.description).toMatch(/exposure-to-equity/);
   });
 
   it('lists every problem by path, schema and cross-field checks together, naming the source', () => {

@@ -28,6 +28,12 @@ export const CONFLICT_POLICIES = ['net', 'priority', 'vote', 'veto', 'first'] as
 /** Error policies: `isolate` a failing strategy's sleeve, or `fail` the run. */
 export const ERROR_POLICIES = ['isolate', 'fail'] as const;
 
+/**
+ * How a rebalance moves capital into or out of a sleeve: `pro-rata` scales its whole book (every
+ * position and its cash) by target / current equity; `cash` moves cash only.
+ */
+export const TRANSFER_MODES = ['pro-rata', 'cash'] as const;
+
 /** A capital mode. */
 export type CapitalMode = (typeof CAPITAL_MODES)[number];
 
@@ -42,6 +48,9 @@ const symbolSchema = z
   .string()
   .min(1)
   .max(MAX_SYMBOL_LENGTH, { message: `must be at most ${MAX_SYMBOL_LENGTH} characters, the longest symbol market data may hold` });
+
+/** How a rebalance moves capital into or out of a sleeve (see {@link TRANSFER_MODES}). */
+export type TransferMode = (typeof TRANSFER_MODES)[number];
 
 const dateBound = z
   .union([z.string().min(1), z.number()])
@@ -195,6 +204,12 @@ export const RunConfigSchema = z
       .describe('Sleeves mode: cross opposite orders of different sleeves on one symbol and bar internally (only the net reaches the market). Default true'),
     allocation: AllocationConfigSchema.prefault({}),
     rebalance: RebalanceConfigSchema.prefault({}),
+    transfers: z
+      .enum(TRANSFER_MODES)
+      .default('pro-rata')
+      .describe(
+        'Sleeves mode: how a rebalance moves capital into or out of a sleeve. "pro-rata" (bt\'s allocate) scales every position of the sleeve and its cash by target / current equity, so its exposure-to-equity ratio and its returns stay those of the strategy alone; "cash" only moves cash (the sleeve\'s strategy invests it on its next entry, or it sells what the cash cannot cover), trading less but leaving capital idle. Default "pro-rata"',
+      ),
     conflictPolicy: z
       .enum(CONFLICT_POLICIES)
       .default('net')

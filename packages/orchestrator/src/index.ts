@@ -82,6 +82,7 @@ export type {
   RunConfigInput,
   StrategyEntry,
   StrategyRegistry,
+  TransferMode,
 } from './config';
 export {
   CAPITAL_MODES,
@@ -91,6 +92,7 @@ export {
   RiskLimitsSchema,
   RunConfigSchema,
   StrategyEntrySchema,
+  TRANSFER_MODES,
   checkRunData,
   parseRunConfig,
   runConfigJsonSchema,
@@ -120,6 +122,7 @@ export type {
   PortfolioPointJson,
   RebalanceEvent,
   RiskEvent,
+  TransferOrder,
   RiskEventKind,
   SleeveCorrelation,
   SleevePointJson,

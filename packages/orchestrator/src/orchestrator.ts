@@ -1,5 +1,5 @@
 import type { SizingRule } from '@ensemble/engine';
-import { Account, Broker, LedgerAudit, StrategyRunner, commissionFor, slippedPrice, targetQuantity } from '@ensemble/engine';
+import { Account, Broker, LedgerAudit, StrategyRunner, targetQuantity } from '@ensemble/engine';
 import { PerformanceCalculator, inferPeriodsPerYear } from '@ensemble/performance';
 import type { PerformanceResult } from '@ensemble/performance';
 import type { AnyStrategy, BarSeries, ConfigIssue, Fill, Logger, Timeline, Trade } from '@ensemble/protocol';
@@ -24,7 +24,7 @@ import { lazy, sleevePnl, sleeveReturns, sleeveStatistics } from './internal/ana
 import type { SleeveStatistics } from './internal/analytics';
 import { checkFiniteOrchestration } from './internal/finite';
 import { InertStrategy, ProbedStrategy, SignalProbe } from './internal/probe';
-import { OrchestratorOrders, RiskManager, reductionFor } from './internal/risk';
+import { OrchestratorOrders, RiskManager } from './internal/risk';
 import type { PositionBook } from './internal/risk';
 import { SleeveExecutor } from './internal/sleeve-executor';
 import type { SleeveBinding } from './internal/sleeve-executor';
@@ -36,6 +36,8 @@ import type {
   SleeveResult,
 } from './result';
 import { serializeOrchestratorResult } from './result';
+import { CapitalTransfers } from './run/transfers';
+import type { QueuedTransferOrders } from './run/transfers';
 
 /** Options of a {@link StrategyOrchestrator}: what a run needs besides its serialisable config. */
 export interface OrchestratorOptions {
@@ -160,8 +162,9 @@ interface SharedBook {
  * **Sleeves mode** (default): one `StrategyRunner` and `Account` (a sleeve) per strategy, stepped
  * phase by phase in ARCHITECTURE's order. Per step: (1) orders fill at the open (`next-open`), the
  * opposite orders of different sleeves on one symbol crossed internally; (2) stops; (3) marks;
- * (4) the drawdown stop; (5) on rebalance steps the orchestrator moves cash between sleeves
- * (target sleeve equity = weight × portfolio equity); (6) exposure caps; (7) each sleeve decides
+ * (4) the drawdown stop; (5) on rebalance steps the orchestrator moves capital between sleeves
+ * (target sleeve equity = weight × portfolio equity), scaling each sleeve's book pro rata
+ * (`run/transfers.ts`); (6) exposure caps; (7) each sleeve decides
  * (a portfolio strategy rebalancing on the same bar does so with its new equity); (8) `close`
  * fills; (9) end-of-data handling; (10) the equity points. See the package README for crossing,
  * transfers, attribution, error policy and risk limits.
@@ -226,6 +229,7 @@ class Orchestration {
   private readonly shared: SharedBook | null;
   private readonly risk: RiskManager;
   private readonly orders = new OrchestratorOrders();
+  private readonly transfers: CapitalTransfers;
   private readonly books: readonly PositionBook[];
   private readonly nextOpen: boolean;
   private readonly scratch: Float64Array;
@@ -286,6 +290,13 @@ class Orchestration {
     this.periodsPerYear = config.periodsPerYear ?? inferPeriodsPerYear(this.time);
     this.allocator = new Allocator(config, options.allocate, this.periodsPerYear, this.logger);
     this.risk = new RiskManager(config.risk, symbols.length, config.fractional, this.logger);
+    this.transfers = new CapitalTransfers({
+      mode: config.transfers,
+      commission: config.commission,
+      slippage: config.slippage,
+      fractional: config.fractional,
+      orders: this.orders,
+    });
     this.scratch = new Float64Array(symbols.length);
     this.actual = new Float64Array(config.strategies.length);
     const steps = this.steps;
@@ -513,6 +524,7 @@ class Orchestration {
       targetWeights: record(ids, outcome.weights),
       weightsAfter: record(ids, outcome.weights),
       transfers: record(ids, transfers),
+      orders: [],
       sales: [],
       scheme: this.allocator.scheme,
       warmup: outcome.warmup,
@@ -612,7 +624,7 @@ class Orchestration {
     return total;
   }
 
-  /** Moves cash between sleeves to the new target weights (sleeves mode) or updates the voting weights (shared mode). */
+  /** Moves capital between sleeves to the new target weights (sleeves mode) or updates the voting weights (shared mode). */
   private rebalance(t: number, equity: number): void {
     const { allocator, sleeves, config } = this;
     this.flush();
@@ -629,7 +641,7 @@ class Orchestration {
     const previous = allocator.targets;
     allocator.targets = outcome.weights;
     const transfers = new Float64Array(sleeves.length);
-    const sales: { strategyId: string; symbol: string; quantity: number }[] = [];
+    const queued: QueuedTransferOrders = { orders: [], sales: [] };
     const after = Float64Array.from(before);
     if (this.shared === null) {
       for (const sleeve of sleeves) {
@@ -637,24 +649,11 @@ class Orchestration {
         const target = (outcome.weights[sleeve.index] ?? 0) * equity;
         const delta = target - current;
         if (Math.abs(delta) <= DUST * Math.max(1, Math.abs(equity))) continue;
-        sleeve.account.deposit(delta);
+        this.transfers.move(sleeve, current, target, t, time, queued);
         sleeve.stepTransfer += delta;
         sleeve.netTransfers += delta;
         this.reserve -= delta;
         transfers[sleeve.index] = delta;
-        if (delta < 0) {
-          if (sleeve.runner.rebalancesAt(t)) {
-            // Its own rebalance on this bar sizes every position to its new equity, and its orders
-            // would replace (drop) any sale queued here: it funds the transfer itself.
-            if (this.holdsShort(sleeve.account) || sleeve.account.cash < 0) {
-              sleeve.logger.info(
-                { event: 'transfer-funded-by-rebalance', time: isoTime(time), cash: sleeve.account.cash },
-                `sleeve ${sleeve.entry.id} rebalances on this bar: its own orders fund the transfer`,
-              );
-            }
-          } else if (this.holdsShort(sleeve.account)) this.scaleDown(sleeve, current > 0 ? Math.max(0, target / current) : 0, sales, time);
-          else if (sleeve.account.cash < 0) this.raiseCash(sleeve, -sleeve.account.cash, sales, time);
-        }
       }
       for (const sleeve of sleeves) {
         const value = sleeve.runner.revalue();
@@ -672,7 +671,8 @@ class Orchestration {
       targetWeights: record(ids, outcome.weights),
       weightsAfter: record(ids, after),
       transfers: record(ids, transfers),
-      sales,
+      orders: queued.orders,
+      sales: queued.sales,
       scheme: allocator.scheme,
       warmup: outcome.warmup,
       constraintStatus: outcome.status,
@@ -695,7 +695,7 @@ class Orchestration {
         targetWeights: event.targetWeights,
         weightsAfter: event.weightsAfter,
         transfers: event.transfers,
-        sales,
+        orders: queued.orders,
         reserve: this.reserve,
         drift: decision.drift,
       },
@@ -704,73 +704,6 @@ class Orchestration {
     if (this.shared !== null && config.conflictPolicy === 'net' && changed) {
       for (const sleeve of sleeves) sleeve.probe.changed.fill(1);
     }
-  }
-
-  private holdsShort(account: Account): boolean {
-    for (const held of account.quantity) if (held < 0) return true;
-    return false;
-  }
-
-  /**
-   * A giver holding a short position: its cash is partly short-sale proceeds, so paying the
-   * transfer from cash alone would lever it up. Every position is cut to `factor` = new equity /
-   * old equity instead (sells of longs, covers of shorts, under the fill rule), which keeps its
-   * exposure-to-equity ratio and brings its cash back to `factor` × its cash before the transfer.
-   */
-  private scaleDown(sleeve: Sleeve, factor: number, sales: { strategyId: string; symbol: string; quantity: number }[], time: number): void {
-    const { quantity, symbols } = sleeve.account;
-    for (let k = 0; k < quantity.length; k++) {
-      const held = quantity[k] ?? 0;
-      if (held === 0) continue;
-      const units = reductionFor(held, factor, this.config.fractional);
-      if (!(units > 0)) continue;
-      this.orders.reduce(sleeve.book, k, units, 'rebalance');
-      sales.push({ strategyId: sleeve.entry.id, symbol: symbols[k] ?? '?', quantity: held > 0 ? units : -units });
-    }
-    sleeve.logger.info(
-      { event: 'transfer-scale-down', time: isoTime(time), factor },
-      `sleeve ${sleeve.entry.id} holds a short: every position scaled by ${factor} to fund its transfer`,
-    );
-  }
-
-  /**
-   * A sleeve whose transfer out exceeded its cash holds negative cash (borrowed from the
-   * portfolio until its sale fills): queue sales of a share of each long position, sized at the
-   * latest close net of slippage and commission, that bring its cash back to zero.
-   */
-  private raiseCash(sleeve: Sleeve, shortfall: number, sales: { strategyId: string; symbol: string; quantity: number }[], time: number): void {
-    const { account } = sleeve;
-    const { quantity, markPrice, symbols } = account;
-    let proceeds = 0;
-    for (let k = 0; k < quantity.length; k++) {
-      const held = quantity[k] ?? 0;
-      const mark = markPrice[k] ?? 0;
-      if (held <= 0 || !(mark > 0)) continue;
-      const price = slippedPrice(this.config.slippage, 'sell', mark);
-      const perUnit = price - commissionFor(this.config.commission, held, price) / held;
-      if (perUnit > 0) proceeds += held * perUnit;
-    }
-    if (!(proceeds > 0)) {
-      sleeve.logger.warn(
-        { event: 'transfer-unfunded', time: isoTime(time), shortfall },
-        `sleeve ${sleeve.entry.id} gave ${shortfall} more than its cash and holds no long position to sell; its cash stays negative`,
-      );
-      return;
-    }
-    const fraction = Math.min(1, shortfall / proceeds);
-    for (let k = 0; k < quantity.length; k++) {
-      const held = quantity[k] ?? 0;
-      if (held <= 0 || !((markPrice[k] ?? 0) > 0)) continue;
-      const exact = held * fraction;
-      const units = this.config.fractional ? exact : Math.min(held, Math.ceil(exact - 1e-9));
-      if (!(units > 0)) continue;
-      this.orders.reduce(sleeve.book, k, units, 'rebalance');
-      sales.push({ strategyId: sleeve.entry.id, symbol: symbols[k] ?? '?', quantity: units });
-    }
-    sleeve.logger.info(
-      { event: 'transfer-sale', time: isoTime(time), shortfall, fraction },
-      `sleeve ${sleeve.entry.id} sells ${(fraction * 100).toFixed(2)}% of its long positions to fund its transfer`,
-    );
   }
 
   /** A strategy threw (or could not start): isolate its sleeve, or fail the run. */

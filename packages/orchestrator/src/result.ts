@@ -73,6 +73,14 @@ export interface SleeveResult {
   readonly error: string | null;
 }
 
+/** An order queued by a capital transfer: units of one symbol in one sleeve. */
+export interface TransferOrder {
+  readonly strategyId: string;
+  readonly symbol: string;
+  /** Signed units: in `orders` + buy, − sell; in `sales` units reduced, + a long sold, − a short covered. */
+  readonly quantity: number;
+}
+
 /** How a rebalance between sleeves went. Weights are fractions of portfolio equity, by sleeve id. */
 export interface RebalanceEvent {
   /** Epoch ms of the bar. */
@@ -89,8 +97,14 @@ export interface RebalanceEvent {
   readonly weightsAfter: Readonly<Record<string, number>>;
   /** Cash moved into each sleeve (negative: out), currency. */
   readonly transfers: Readonly<Record<string, number>>;
-  /** Units queued for sale per sleeve and symbol, to fund a transfer the sleeve's cash did not cover. */
-  readonly sales: readonly { readonly strategyId: string; readonly symbol: string; readonly quantity: number }[];
+  /**
+   * Every order the transfers queued, per sleeve and symbol (+ buy, − sell), sized at the
+   * rebalance close and filled under the run's fill rule: with `transfers: "pro-rata"` the
+   * scaling of each sleeve's positions; with `"cash"` the sales that fund a transfer out.
+   */
+  readonly orders: readonly TransferOrder[];
+  /** The orders of `orders` that reduce a position, in units reduced (+ a long sold, − a short covered). */
+  readonly sales: readonly TransferOrder[];
   /** The allocation scheme and what it reported. */
   readonly scheme: AllocationScheme;
   /** True when the scheme's warm-up rule gave the weights. */

@@ -16,11 +16,12 @@ const FALL = barSeriesFromCloses(
 );
 
 describe('cash transfers between sleeves', () => {
-  it('a fully invested giver borrows until its pro-rata sale fills at the next open, then is back near zero cash', () => {
+  it('transfers: "cash": a fully invested giver borrows until its sale fills at the next open, then is back near zero cash', () => {
     const logger = createMemoryLogger();
     const result = runOrchestrator(
       {
         data: { dataset: 'test' },
+        transfers: 'cash',
         allocation: { scheme: 'fixed' },
         rebalance: { schedule: 'month' },
         checkInvariants: true,

@@ -19,11 +19,13 @@ function isoDate(time: number): string {
 }
 
 /**
- * The orders the orchestrator itself places on one step (rebalance sales, risk trims), kept so
+ * The orders the orchestrator itself places on one step (transfer orders, risk trims), kept so
  * that two reductions of one position on one step combine into the larger one instead of the
- * later replacing the earlier.
+ * later replacing the earlier, and so that a reduction (a risk trim) always wins over an increase
+ * (a transfer into the sleeve) of the same position.
  */
 export class OrchestratorOrders {
+  /** Per runner and symbol: units of the reduction placed on this step (> 0), or −units of the increase. */
   private readonly placed = new Map<StrategyRunner, Map<number, number>>();
 
   /** Forgets the orders of the previous step. */
@@ -31,23 +33,50 @@ export class OrchestratorOrders {
     if (this.placed.size > 0) this.placed.clear();
   }
 
-  /**
-   * Queues a reduction of `units` (> 0) of the position on symbol `k` of `book`, filled under the
-   * run's fill rule; with an earlier reduction on this step, the larger one stands.
-   */
-  reduce(book: PositionBook, k: number, units: number, reason: FillReason): void {
-    const held = book.account.quantity[k] ?? 0;
-    if (held === 0 || !(units > 0)) return;
+  private placedOn(book: PositionBook): Map<number, number> {
     let byIndex = this.placed.get(book.runner);
     if (byIndex === undefined) {
       byIndex = new Map();
       this.placed.set(book.runner, byIndex);
     }
-    const previous = byIndex.get(k) ?? 0;
+    return byIndex;
+  }
+
+  /**
+   * Queues a reduction of `units` (> 0) of the position on symbol `k` of `book`, filled under the
+   * run's fill rule; with an earlier reduction on this step, the larger one stands; an earlier
+   * increase is replaced. Returns the units of the reduction now queued (0: none).
+   */
+  reduce(book: PositionBook, k: number, units: number, reason: FillReason): number {
+    const held = book.account.quantity[k] ?? 0;
+    if (held === 0 || !(units > 0)) return 0;
+    const byIndex = this.placedOn(book);
+    const previous = Math.max(0, byIndex.get(k) ?? 0);
     const reduction = Math.min(Math.abs(held), Math.max(previous, units));
-    if (reduction === previous) return;
+    if (reduction === previous) return previous;
     byIndex.set(k, reduction);
     book.runner.placeOrder(k, held > 0 ? -reduction : reduction, reason);
+    return reduction;
+  }
+
+  /** Whether an order of the orchestrator on symbol `k` of `book` was placed on this step. */
+  has(book: PositionBook, k: number): boolean {
+    return this.placed.get(book.runner)?.has(k) === true;
+  }
+
+  /**
+   * Queues an increase of `units` (> 0) of the position on symbol `k` of `book` (a buy of a long,
+   * a sale of a short), filled under the run's fill rule, unless an order of the orchestrator on
+   * that position was placed on this step already. Returns whether it was placed.
+   */
+  increase(book: PositionBook, k: number, units: number, reason: FillReason): boolean {
+    const held = book.account.quantity[k] ?? 0;
+    if (held === 0 || !(units > 0)) return false;
+    const byIndex = this.placedOn(book);
+    if (byIndex.has(k)) return false;
+    byIndex.set(k, -units);
+    book.runner.placeOrder(k, held > 0 ? units : -units, reason);
+    return true;
   }
 }
 

@@ -1,5 +1,16 @@
 import type { Account, BrokerOrder, CommissionModel, OrderExecutor, SizingRule, SlippageModel } from '@ensemble/engine';
-import { Broker, affordableQuantity, buyCost, commissionFor, entryQuantity, isDust, logOrderRejected, logOrderShrunk, slippedPrice } from '@ensemble/engine';
+import {
+  Broker,
+  affordableQuantity,
+  buyCost,
+  commissionFor,
+  entryQuantity,
+  isDust,
+  isDustShortfall,
+  logOrderRejected,
+  logOrderShrunk,
+  slippedPrice,
+} from '@ensemble/engine';
 import type { Fill, FillReason, Logger, OrderSide } from '@ensemble/protocol';
 import { noopLogger } from '@ensemble/protocol';
 
@@ -89,8 +100,9 @@ function isoTime(time: number): string {
  * 1. **Sizing as if alone.** Each sleeve's orders are replayed in the order its runner gave
  *    them (sells and exits first, then entries and buys) against its own cash, exactly as the
  *    `Broker` would book them: entries sized by the sleeve's rule at the standalone fill price
- *    (slippage applied), buys shrunk to what cash affords, empty orders and entries worth only
- *    cash dust (`isDust`) rejected.
+ *    (slippage applied), buys shrunk to what cash affords (silently when the shortfall is
+ *    floating-point dust, `isDustShortfall`), empty orders and entries worth only cash dust
+ *    (`isDust`) rejected.
  * 2. **Crossing.** Per symbol, opposite quantities of different sleeves are matched: the matched
  *    side fills at the reference price with no slippage and no commission; only the net quantity
  *    goes to the market, at the slipped price, paying commission on the net; that slippage and
@@ -233,18 +245,20 @@ export class SleeveExecutor implements OrderExecutor {
             this.reject(sleeve, order, quantity, symbol, 'insufficient-cash', cash);
             continue;
           }
-          this.shrunkCount++;
-          logOrderShrunk(this.logger, {
-            strategy: sleeve.id,
-            symbol,
-            time: order.time,
-            side: order.side,
-            reason: order.reason,
-            requested: quantity,
-            filled: affordable,
-            cash,
-            price,
-          });
+          if (!isDustShortfall(quantity, affordable)) {
+            this.shrunkCount++;
+            logOrderShrunk(this.logger, {
+              strategy: sleeve.id,
+              symbol,
+              time: order.time,
+              side: order.side,
+              reason: order.reason,
+              requested: quantity,
+              filled: affordable,
+              cash,
+              price,
+            });
+          }
           quantity = affordable;
         }
       }

@@ -1,0 +1,374 @@
+import type { CommissionModel, SlippageModel } from '@ensemble/engine';
+import { affordableQuantity, commissionFor, isDust, slippedPrice } from '@ensemble/engine';
+import type { Logger } from '@ensemble/protocol';
+import type { TransferMode } from '../config';
+import type { OrchestratorOrders, PositionBook } from '../internal/risk';
+import { reductionFor } from '../internal/risk';
+import type { TransferOrder } from '../result';
+
+/** A sleeve as a transfer sees it: its book (id, account, runner) and its logger. */
+export interface TransferSleeve {
+  readonly book: PositionBook;
+  readonly logger: Logger;
+}
+
+/** The orders the transfers of one rebalance queued, as its `RebalanceEvent` lists them. */
+export interface QueuedTransferOrders {
+  /** Signed units, + buy, − sell. */
+  readonly orders: TransferOrder[];
+  /** The reducing orders, in units reduced: + a long sold, − a short covered. */
+  readonly sales: TransferOrder[];
+}
+
+/** What a pro-rata transfer remembers of a sleeve for the next one. */
+interface ExactBook {
+  /** Units per symbol the last transfer wanted, unrounded and after costs (NaN: none). */
+  readonly exact: Float64Array;
+  /** The sleeve's fill count then: a later fill of its own on a symbol supersedes the memory. */
+  fills: number;
+  /** The sleeve's own rebalance count then (portfolio strategies): a later one supersedes it all. */
+  rebalances: number;
+}
+
+/** Options of {@link CapitalTransfers}: the run's transfer mode and costs. */
+export interface CapitalTransfersOptions {
+  readonly mode: TransferMode;
+  readonly commission: CommissionModel;
+  readonly slippage: SlippageModel;
+  readonly fractional: boolean;
+  /** The orchestrator's own orders of the step, shared with the risk manager. */
+  readonly orders: OrchestratorOrders;
+}
+
+function isoTime(time: number): string {
+  return Number.isFinite(time) ? new Date(time).toISOString() : String(time);
+}
+
+/**
+ * Units of a long to sell at `price` (after slippage) for proceeds net of commission of at least
+ * `amount`: `amount / (price × (1 − rate))` with a percent commission, `amount / (price − per
+ * unit)`, `(amount + fee) / price` with a fixed one, `(amount + minimum) / price` where the minimum
+ * binds; whole units rounded up unless `fractional`. Infinity when no quantity raises it (a
+ * commission that takes the whole price).
+ */
+export function unitsRaising(amount: number, price: number, commission: CommissionModel, fractional: boolean): number {
+  if (!(amount > 0)) return 0;
+  const proceeds = (units: number) => units * price - commissionFor(commission, units, price);
+  let units: number;
+  switch (commission.kind) {
+    case 'percent':
+      units = amount / (price * (1 - commission.rate));
+      break;
+    case 'per-unit':
+      units = amount / (price - commission.amount);
+      break;
+    case 'fixed':
+      units = (amount + commission.amount) / price;
+      break;
+  }
+  const minimum = commission.minimum;
+  if (minimum !== undefined && units > 0 && commissionFor({ ...commission, minimum: undefined }, units, price) < minimum) {
+    // The minimum binds: the commission is a constant `minimum` at this size.
+    units = (amount + minimum) / price;
+  }
+  if (!(units > 0) || !Number.isFinite(units) || !(proceeds(units + 1) > proceeds(units))) return Number.POSITIVE_INFINITY;
+  units = fractional ? units : Math.ceil(units - 1e-9);
+  // The last bits of floating-point rounding (the closed form is within a few ulps): never raise less than asked.
+  for (let step = 0; step < 8 && proceeds(units) < amount; step++) units = fractional ? units + units * 4 * Number.EPSILON : units + 1;
+  return units;
+}
+
+/**
+ * Moves capital into and out of sleeves on a rebalance (sleeves mode). The cash moves at the
+ * rebalance close, through the reserve; what the sleeve holds follows by the run's mode:
+ *
+ * - **`pro-rata`** (bt's `allocate`): every position is scaled by `f = target / current` —
+ *   longs bought or sold, shorts extended or covered — with orders sized at this close and filled
+ *   under the run's fill rule (crossed with other sleeves' opposite orders, paying costs), so the
+ *   sleeve's cash ends at `f` times what it was and its exposure-to-equity ratio is unchanged.
+ *   The costs of those orders (commission and slippage at this close) come out of the whole
+ *   book: every position keeps `1 − costs / target` of its scaled size, so the ratio holds after
+ *   costs too. Whole units are rounded to the nearest, a purchase never spends more than the cash
+ *   (sales first) and a giver's long sales round up where its cash would otherwise end below zero.
+ *   The unrounded sizes are remembered: the next transfer scales those, not the rounded holdings,
+ *   unless something else traded the position in between, so rounding never piles up.
+ * - **`cash`**: only cash moves. A giver whose cash goes negative sells the same fraction of every
+ *   long to bring it back to zero; a giver holding a short is scaled down instead.
+ *
+ * Either way a sleeve whose portfolio strategy rebalances on this bar gets no order: its own
+ * orders, sized to its new equity, replace any placed here. Nor does a position with an order
+ * already waiting (the strategy's; a risk trim of this step stands against a purchase, and the
+ * larger of two reductions wins).
+ */
+export class CapitalTransfers {
+  private readonly options: CapitalTransfersOptions;
+  /** Per sleeve (its runner), what the last pro-rata transfer wanted it to hold. */
+  private readonly memory = new Map<PositionBook['runner'], ExactBook>();
+
+  constructor(options: CapitalTransfersOptions) {
+    this.options = options;
+  }
+
+  /**
+   * Moves `target − current` (negative: out) into `sleeve`, worth `current` at this close, at
+   * timeline step `step` (time `time`), and queues its orders, recorded in `queued`.
+   */
+  move(sleeve: TransferSleeve, current: number, target: number, step: number, time: number, queued: QueuedTransferOrders): void {
+    const { account, runner, id } = sleeve.book;
+    const amount = target - current;
+    account.deposit(amount);
+    const proRata = this.options.mode === 'pro-rata';
+    if (runner.rebalancesAt(step)) {
+      const wouldTrade = proRata ? holds(account.quantity, 0) : amount < 0 && (holds(account.quantity, -1) || account.cash < 0);
+      if (wouldTrade) {
+        sleeve.logger.info(
+          { event: 'transfer-funded-by-rebalance', time: isoTime(time), amount, cash: account.cash },
+          `sleeve ${id} rebalances on this bar: its own orders, sized to its new equity, carry the transfer`,
+        );
+      }
+      return;
+    }
+    if (proRata) this.scale(sleeve, current, target, time, queued);
+    else if (amount < 0 && holds(account.quantity, -1)) this.scaleDown(sleeve, current > 0 ? Math.max(0, target / current) : 0, time, queued);
+    else if (amount < 0 && account.cash < 0) this.raiseCash(sleeve, -account.cash, time, queued);
+  }
+
+  /**
+   * `pro-rata`: every position of the sleeve scaled by `target / current`, the costs of doing so
+   * spread over the whole book, whole units rounded to the nearest (see the class).
+   */
+  private scale(sleeve: TransferSleeve, current: number, target: number, time: number, queued: QueuedTransferOrders): void {
+    const { book, logger } = sleeve;
+    const { account, runner, id } = book;
+    const { commission, slippage, fractional, orders } = this.options;
+    if (!(current > 0)) {
+      if (holds(account.quantity, 0)) {
+        logger.warn(
+          { event: 'transfer-unscaled', time: isoTime(time), equity: current, amount: target - current },
+          `sleeve ${id} is worth ${current}: its positions cannot be scaled, the transfer moved cash only`,
+        );
+      }
+      return;
+    }
+    const factor = Math.max(0, target / current);
+    const amount = target - current;
+    const { quantity, markPrice, symbols } = account;
+    const memory = this.memoryOf(book);
+    const n = quantity.length;
+    // 1. The units each position should hold, before costs: what the rule wanted last time (when
+    //    nothing else traded it since) or what it holds, times the factor.
+    const ideal = new Float64Array(n).fill(Number.NaN);
+    let costs = 0;
+    let waiting = 0;
+    let unscalable = 0;
+    for (let k = 0; k < n; k++) {
+      const held = quantity[k] ?? 0;
+      const mark = markPrice[k] ?? 0;
+      if (held === 0 || !(mark > 0)) continue;
+      if (!orders.has(book, k) && runner.hasPendingOrder(k)) {
+        waiting++;
+        continue;
+      }
+      const units = this.baseUnits(book, memory, k, held) * factor;
+      // A book worth next to nothing against its positions cannot be scaled to a real target.
+      if (!(Math.abs(units - held) <= Number.MAX_SAFE_INTEGER)) {
+        unscalable++;
+        continue;
+      }
+      ideal[k] = units;
+      const delta = Math.abs(units - held);
+      const price = slippedPrice(slippage, units > held ? 'buy' : 'sell', mark);
+      costs += commissionFor(commission, delta, price) + Math.abs(price - mark) * delta;
+    }
+    // 2. The costs come out of the whole book, pro rata: every position keeps `keep` of its ideal.
+    const keep = Math.max(0, 1 - costs / target);
+    // 3. Sales first (their cash pays for the purchases), then purchases, never beyond the cash.
+    let cash = account.cash;
+    const planned = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const units = ideal[k] ?? Number.NaN;
+      const held = quantity[k] ?? 0;
+      if (Number.isNaN(units) || !(units * keep < held)) continue;
+      const sold = Math.min(held > 0 ? held : Number.POSITIVE_INFINITY, nearestUnits(held - units * keep, fractional));
+      planned[k] = -sold;
+      cash += this.proceeds(sold, markPrice[k] ?? 0);
+    }
+    if (!fractional && cash < 0) cash = this.coverShortfall(account, planned, cash);
+    for (let k = 0; k < n; k++) {
+      const units = ideal[k] ?? Number.NaN;
+      const held = quantity[k] ?? 0;
+      if (Number.isNaN(units) || !(units * keep > held)) continue;
+      const price = slippedPrice(slippage, 'buy', markPrice[k] ?? 0);
+      let bought = nearestUnits(units * keep - held, fractional);
+      if (held > 0) bought = Math.min(bought, affordableQuantity(cash, price, commission, fractional));
+      planned[k] = bought;
+      cash -= bought * price + commissionFor(commission, bought, price);
+    }
+    // 4. Queue them; remember the exact units for the next transfer.
+    let count = 0;
+    for (let k = 0; k < n; k++) {
+      const units = ideal[k] ?? Number.NaN;
+      memory.exact[k] = Number.isNaN(units) ? Number.NaN : units * keep;
+      const order = planned[k] ?? 0;
+      const held = quantity[k] ?? 0;
+      if (order === 0 || isDust(order * (markPrice[k] ?? 0), current)) continue;
+      const symbol = symbols[k] ?? '?';
+      const size = Math.abs(order);
+      if (Math.sign(order) === Math.sign(held)) {
+        if (!orders.increase(book, k, size, 'rebalance')) continue;
+        queued.orders.push({ strategyId: id, symbol, quantity: order });
+      } else {
+        const reduced = orders.reduce(book, k, size, 'rebalance');
+        if (!(reduced > 0)) continue;
+        this.record(queued, id, symbol, held, reduced);
+      }
+      count++;
+    }
+    memory.fills = account.fills.length;
+    memory.rebalances = runner.rebalances.length;
+    if (unscalable > 0) {
+      logger.warn(
+        { event: 'transfer-unscaled', time: isoTime(time), equity: current, amount, factor, positions: unscalable },
+        `sleeve ${id} is worth ${current}, too little to scale ${unscalable} of its positions by ${factor}: they stay as they are, the transfer moved cash for them`,
+      );
+    }
+    if (count > 0 || waiting > 0) {
+      logger.info(
+        { event: 'transfer-scale', time: isoTime(time), factor, amount, costs, orders: count, waiting },
+        `sleeve ${id} scaled by ${factor}: ${count} order(s) queued${waiting > 0 ? `, ${waiting} position(s) with an order already waiting left as they are` : ''}`,
+      );
+    }
+  }
+
+  /**
+   * The units position `k` is scaled from: the exact units the last transfer wanted, unless
+   * something else traded the position since (a fill of the strategy's own, a stop, a risk trim,
+   * a portfolio rebalance of the sleeve) — then what it holds. Rounding to whole units and what a
+   * purchase could not afford therefore do not pile up from one transfer to the next.
+   */
+  private baseUnits(book: PositionBook, memory: ExactBook, k: number, held: number): number {
+    const exact = memory.exact[k] ?? Number.NaN;
+    if (Number.isNaN(exact) || Math.sign(exact) !== Math.sign(held) || book.runner.rebalances.length !== memory.rebalances) return held;
+    const { fills, symbols } = book.account;
+    const symbol = symbols[k];
+    for (let i = memory.fills; i < fills.length; i++) {
+      const fill = fills[i];
+      if (fill !== undefined && fill.symbol === symbol && fill.reason !== 'rebalance') return held;
+    }
+    return exact;
+  }
+
+  private memoryOf(book: PositionBook): ExactBook {
+    let memory = this.memory.get(book.runner);
+    if (memory === undefined) {
+      memory = { exact: new Float64Array(book.account.symbols.length).fill(Number.NaN), fills: 0, rebalances: 0 };
+      this.memory.set(book.runner, memory);
+    }
+    return memory;
+  }
+
+  /** Cash a sale of `units` at `mark` brings in, net of slippage and commission. */
+  private proceeds(units: number, mark: number): number {
+    const price = slippedPrice(this.options.slippage, 'sell', mark);
+    return units * price - commissionFor(this.options.commission, units, price);
+  }
+
+  /**
+   * Whole units: sales rounded to the nearest unit may leave a giver's cash below zero at this
+   * close; sell more of its long positions, one position after the other, until it is not.
+   * Returns the cash then.
+   */
+  private coverShortfall(account: PositionBook['account'], planned: Float64Array, cash: number): number {
+    let left = cash;
+    for (let k = 0; k < planned.length && left < 0; k++) {
+      const held = account.quantity[k] ?? 0;
+      const sold = -(planned[k] ?? 0);
+      if (held <= 0 || !(sold > 0)) continue;
+      const mark = account.markPrice[k] ?? 0;
+      const price = slippedPrice(this.options.slippage, 'sell', mark);
+      const needed = unitsRaising(this.proceeds(sold, mark) - left, price, this.options.commission, false);
+      const total = Math.min(held, Number.isFinite(needed) ? needed : held);
+      if (!(total > sold)) continue;
+      left += this.proceeds(total, mark) - this.proceeds(sold, mark);
+      planned[k] = -total;
+    }
+    return left;
+  }
+
+  /**
+   * `cash`, a giver holding a short: its cash is partly short-sale proceeds, so paying the transfer
+   * from cash alone would lever it up. Every position is cut to `factor` = new equity / old equity
+   * instead (sells of longs, covers of shorts, under the fill rule).
+   */
+  private scaleDown(sleeve: TransferSleeve, factor: number, time: number, queued: QueuedTransferOrders): void {
+    const { book, logger } = sleeve;
+    const { quantity, symbols } = book.account;
+    for (let k = 0; k < quantity.length; k++) {
+      const held = quantity[k] ?? 0;
+      if (held === 0) continue;
+      const reduced = this.options.orders.reduce(book, k, reductionFor(held, factor, this.options.fractional), 'rebalance');
+      if (reduced > 0) this.record(queued, book.id, symbols[k] ?? '?', held, reduced);
+    }
+    logger.info(
+      { event: 'transfer-scale-down', time: isoTime(time), factor },
+      `sleeve ${book.id} holds a short: every position scaled by ${factor} to fund its transfer`,
+    );
+  }
+
+  /**
+   * `cash`, a giver whose transfer exceeded its cash (borrowed from the portfolio until its sale
+   * fills): sales of a share of each long position, sized at the latest close net of slippage and
+   * commission, that bring its cash back to zero.
+   */
+  private raiseCash(sleeve: TransferSleeve, shortfall: number, time: number, queued: QueuedTransferOrders): void {
+    const { book, logger } = sleeve;
+    const { commission, slippage, fractional } = this.options;
+    const { quantity, markPrice, symbols } = book.account;
+    let proceeds = 0;
+    for (let k = 0; k < quantity.length; k++) {
+      const held = quantity[k] ?? 0;
+      const mark = markPrice[k] ?? 0;
+      if (held <= 0 || !(mark > 0)) continue;
+      const price = slippedPrice(slippage, 'sell', mark);
+      const perUnit = price - commissionFor(commission, held, price) / held;
+      if (perUnit > 0) proceeds += held * perUnit;
+    }
+    if (!(proceeds > 0)) {
+      logger.warn(
+        { event: 'transfer-unfunded', time: isoTime(time), shortfall },
+        `sleeve ${book.id} gave ${shortfall} more than its cash and holds no long position to sell; its cash stays negative`,
+      );
+      return;
+    }
+    const fraction = Math.min(1, shortfall / proceeds);
+    for (let k = 0; k < quantity.length; k++) {
+      const held = quantity[k] ?? 0;
+      if (held <= 0 || !((markPrice[k] ?? 0) > 0)) continue;
+      const exact = held * fraction;
+      const units = fractional ? exact : Math.min(held, Math.ceil(exact - 1e-9));
+      const reduced = this.options.orders.reduce(book, k, units, 'rebalance');
+      if (reduced > 0) this.record(queued, book.id, symbols[k] ?? '?', held, reduced);
+    }
+    logger.info(
+      { event: 'transfer-sale', time: isoTime(time), shortfall, fraction },
+      `sleeve ${book.id} sells ${(fraction * 100).toFixed(2)}% of its long positions to fund its transfer`,
+    );
+  }
+
+  private record(queued: QueuedTransferOrders, strategyId: string, symbol: string, held: number, reduced: number): void {
+    queued.orders.push({ strategyId, symbol, quantity: held > 0 ? -reduced : reduced });
+    queued.sales.push({ strategyId, symbol, quantity: held > 0 ? reduced : -reduced });
+  }
+}
+
+/** `units` (≥ 0) to the nearest whole unit, unless fractional. */
+function nearestUnits(units: number, fractional: boolean): number {
+  if (!(units > 0)) return 0;
+  return fractional ? units : Math.round(units);
+}
+
+/** Whether `quantity` holds a position: any (`side` 0), or a short (`side` −1). */
+function holds(quantity: Float64Array, side: 0 | -1): boolean {
+  for (const held of quantity) if (side === 0 ? held !== 0 : held < 0) return true;
+  return false;
+}
