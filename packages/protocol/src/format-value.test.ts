@@ -34,4 +34,9 @@ describe('formatValue', () => {
     expect(formatValue({ a: { b: { c: { d: 1 } } } })).toBe('{"a":{"b":{"c":{…}}}}');
     expect(formatValue(Array.from({ length: 20 }, (_, i) => i))).toBe('[0,1,2,3,4,5,6,7,8,9,10,11,…]');
   });
+  it('escapes and bounds the strings it echoes, keys included', () => {
+    expect(formatValue('\u001b[2J')).toBe('"\\x1b[2J"');
+    const long = 'x'.repeat(1_000_000);
+    expect(formatValue({ [long]: long }).length).toBeLessThan(300);
+  });
 });

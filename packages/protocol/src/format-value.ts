@@ -1,3 +1,5 @@
+import { quoteValue } from './echo';
+
 const MAX_DEPTH = 3;
 const MAX_ENTRIES = 12;
 
@@ -6,7 +8,7 @@ function formatAt(value: unknown, depth: number, seen: Set<object>): string {
     case 'number':
       return Object.is(value, -0) ? '-0' : String(value);
     case 'string':
-      return JSON.stringify(value);
+      return quoteValue(value);
     case 'bigint':
       return `${value.toString()}n`;
     case 'boolean':
@@ -34,7 +36,7 @@ function formatAt(value: unknown, depth: number, seen: Set<object>): string {
     }
     if (value instanceof Error) return `${value.name}: ${value.message}`;
     const entries = Object.entries(value);
-    const shown = entries.slice(0, MAX_ENTRIES).map(([key, item]) => `${JSON.stringify(key)}:${formatAt(item, depth + 1, seen)}`);
+    const shown = entries.slice(0, MAX_ENTRIES).map(([key, item]) => `${quoteValue(key)}:${formatAt(item, depth + 1, seen)}`);
     if (entries.length > MAX_ENTRIES) shown.push('…');
     return `{${shown.join(',')}}`;
   } catch {
@@ -48,7 +50,8 @@ function formatAt(value: unknown, depth: number, seen: Set<object>): string {
  * A value as error messages echo it: JSON, except that `NaN`, `Infinity`, `-Infinity`, `-0` and
  * `undefined` print as themselves (JSON would print `null` or drop them), a function as
  * `a function`, a typed array as its type and length (`Float64Array(250)`), an error as its name
- * and message; strings stay quoted (so `"0.5"` is told apart from `0.5`), and nesting deeper
+ * and message; strings stay quoted (so `"0.5"` is told apart from `0.5`) and pass through
+ * `quoteValue` (control characters escaped, cut at 80 characters), and nesting deeper
  * than 3 levels or lists longer than 12 entries are cut short.
  */
 export function formatValue(value: unknown): string {
