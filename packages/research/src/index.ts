@@ -1,0 +1,9 @@
+export { normalCdf, normalDensity, normalQuantile } from './statistics/normal-distribution';
+export type { ReturnMoments } from './statistics/return-moments';
+export { perPeriodSharpe, returnMoments } from './statistics/return-moments';
+export type { SharpeEstimate } from './statistics/probabilistic-sharpe-ratio';
+export { probabilisticSharpeRatio } from './statistics/probabilistic-sharpe-ratio';
+export type { TrialSharpeSpread } from './statistics/expected-max-sharpe';
+export { EULER_MASCHERONI, expectedMaxSharpe } from './statistics/expected-max-sharpe';
+export type { DeflatedSharpeInput, DeflatedSharpeResult } from './statistics/deflated-sharpe-ratio';
+export { deflatedSharpeRatio } from './statistics/deflated-sharpe-ratio';

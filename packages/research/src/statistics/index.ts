@@ -1,0 +1,9 @@
+export { normalCdf, normalDensity, normalQuantile } from './normal-distribution';
+export type { ReturnMoments } from './return-moments';
+export { perPeriodSharpe, returnMoments } from './return-moments';
+export type { SharpeEstimate } from './probabilistic-sharpe-ratio';
+export { probabilisticSharpeRatio } from './probabilistic-sharpe-ratio';
+export type { TrialSharpeSpread } from './expected-max-sharpe';
+export { EULER_MASCHERONI, expectedMaxSharpe } from './expected-max-sharpe';
+export type { DeflatedSharpeInput, DeflatedSharpeResult } from './deflated-sharpe-ratio';
+export { deflatedSharpeRatio } from './deflated-sharpe-ratio';
