@@ -7,3 +7,11 @@ export type { TrialSharpeSpread } from './statistics/expected-max-sharpe';
 export { EULER_MASCHERONI, expectedMaxSharpe } from './statistics/expected-max-sharpe';
 export type { DeflatedSharpeInput, DeflatedSharpeResult } from './statistics/deflated-sharpe-ratio';
 export { deflatedSharpeRatio } from './statistics/deflated-sharpe-ratio';
+export type {
+  BacktestOverfittingOptions,
+  BacktestOverfittingResult,
+  LogitCount,
+  OverfittingMetric,
+} from './statistics/backtest-overfitting';
+export { probabilityOfBacktestOverfitting } from './statistics/backtest-overfitting';
+export { PBO_TIE_TOLERANCE } from './statistics/relative-rank';

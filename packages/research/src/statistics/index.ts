@@ -7,3 +7,11 @@ export type { TrialSharpeSpread } from './expected-max-sharpe';
 export { EULER_MASCHERONI, expectedMaxSharpe } from './expected-max-sharpe';
 export type { DeflatedSharpeInput, DeflatedSharpeResult } from './deflated-sharpe-ratio';
 export { deflatedSharpeRatio } from './deflated-sharpe-ratio';
+export type {
+  BacktestOverfittingOptions,
+  BacktestOverfittingResult,
+  LogitCount,
+  OverfittingMetric,
+} from './backtest-overfitting';
+export { probabilityOfBacktestOverfitting } from './backtest-overfitting';
+export { PBO_TIE_TOLERANCE } from './relative-rank';
