@@ -15,3 +15,14 @@ export type {
 } from './statistics/backtest-overfitting';
 export { probabilityOfBacktestOverfitting } from './statistics/backtest-overfitting';
 export { PBO_TIE_TOLERANCE } from './statistics/relative-rank';
+export type {
+  DimensionOptions,
+  EvaluatedPoint,
+  ParameterStabilityOptions,
+  ParameterStabilityResult,
+  ParameterValue,
+  ResolvedDimension,
+  StabilityNeighbour,
+  StabilityPoint,
+} from './statistics/parameter-stability';
+export { parameterStability } from './statistics/parameter-stability';

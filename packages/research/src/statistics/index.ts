@@ -15,3 +15,14 @@ export type {
 } from './backtest-overfitting';
 export { probabilityOfBacktestOverfitting } from './backtest-overfitting';
 export { PBO_TIE_TOLERANCE } from './relative-rank';
+export type {
+  DimensionOptions,
+  EvaluatedPoint,
+  ParameterStabilityOptions,
+  ParameterStabilityResult,
+  ParameterValue,
+  ResolvedDimension,
+  StabilityNeighbour,
+  StabilityPoint,
+} from './parameter-stability';
+export { parameterStability } from './parameter-stability';
