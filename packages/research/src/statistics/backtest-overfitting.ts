@@ -218,30 +218,32 @@ const orNull = (value: number): number | null => (Number.isFinite(value) ? value
 
 /** Least-squares fit of y on x over the pairs where both are finite. */
 function degradationFit(x: readonly (number | null)[], y: readonly (number | null)[]) {
-  let count = 0;
-  let meanX = 0;
-  let meanY = 0;
+  const xs: number[] = [];
+  const ys: number[] = [];
   for (const [i, xi] of x.entries()) {
     const yi = y[i] ?? null;
-    if (xi === null || yi === null || !Number.isFinite(xi) || !Number.isFinite(yi)) continue;
-    count++;
-    meanX += (xi - meanX) / count;
-    meanY += (yi - meanY) / count;
+    if (xi !== null && yi !== null && Number.isFinite(xi) && Number.isFinite(yi)) {
+      xs.push(xi);
+      ys.push(yi);
+    }
   }
+  const count = xs.length;
+  const meanX = xs.reduce((sum, v) => sum + v, 0) / count;
+  const meanY = ys.reduce((sum, v) => sum + v, 0) / count;
   let sxx = 0;
   let sxy = 0;
   let syy = 0;
   let scale = 0;
-  for (const [i, xi] of x.entries()) {
-    const yi = y[i] ?? null;
-    if (xi === null || yi === null || !Number.isFinite(xi) || !Number.isFinite(yi)) continue;
-    sxx += (xi - meanX) ** 2;
-    sxy += (xi - meanX) * (yi - meanY);
-    syy += (yi - meanY) ** 2;
+  for (const [i, xi] of xs.entries()) {
+    const dx = xi - meanX;
+    const dy = (ys[i] ?? 0) - meanY;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
     scale = Math.max(scale, Math.abs(xi));
   }
   // In-sample values that differ only by rounding have no spread to fit a slope on.
-  if (count < 2 || Math.sqrt(sxx / count) <= 1e-12 * scale || sxx === 0) return { slope: null, intercept: null, rSquared: null };
+  if (count < 2 || sxx === 0 || Math.sqrt(sxx / count) <= 1e-12 * scale) return { slope: null, intercept: null, rSquared: null };
   const slope = sxy / sxx;
   return { slope, intercept: meanY - slope * meanX, rSquared: syy === 0 ? null : (sxy * sxy) / (sxx * syy) };
 }
