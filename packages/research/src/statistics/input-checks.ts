@@ -1,0 +1,58 @@
+import type { ConfigIssue, DataRule } from '@ensemble/protocol';
+import { ConfigError, DataValidationError } from '@ensemble/protocol';
+
+/** A `DataValidationError` about value `index` of the input `field` (row = index + 1). */
+export function inputError(field: string, index: number, rule: DataRule, message: string, value?: unknown): DataValidationError {
+  return new DataValidationError([
+    {
+      field,
+      row: index + 1,
+      rule,
+      message,
+      ...(value === undefined ? {} : { value: describe(value).slice(0, 40) }),
+    },
+  ]);
+}
+
+/** Throws a `DataValidationError` naming the first value of `values` that is not a finite number. */
+export function checkFinite(field: string, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw inputError(field, i, 'non-finite', `${field}[${i}] is ${String(value)}: every value must be a finite number.`, value);
+    }
+  }
+}
+
+/** Collects option problems and throws them together as one `ConfigError`. */
+export class IssueList {
+  private readonly issues: ConfigIssue[] = [];
+
+  constructor(private readonly source: string) {}
+
+  /** Records a problem with option `path`. */
+  add(path: string, message: string): void {
+    this.issues.push({ path, message });
+  }
+
+  /** Throws a `ConfigError` listing every recorded problem, if there is any. */
+  throwIfAny(): void {
+    if (this.issues.length > 0) throw new ConfigError(this.issues, { source: this.source });
+  }
+}
+
+/** True for a finite integer at least `min`. */
+export const isIntegerAtLeast = (value: unknown, min: number): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min;
+
+/** A value as a message shows it: numbers as `String` does (NaN, Infinity), anything else as JSON. */
+export function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  try {
+    // JSON.stringify gives undefined for undefined and functions, whatever its type says.
+    const text = JSON.stringify(value) as string | undefined;
+    return text ?? typeof value;
+  } catch {
+    return typeof value;
+  }
+}
