@@ -1,8 +1,8 @@
-import { ReportGenerator } from '@ensemble/report';
 import type { ReportInput } from '@ensemble/report';
 import type { Logger } from '@ensemble/protocol';
 import { jsonTextChunks } from '@ensemble/engine';
 import { backtestConfigJson, backtestJsonRows } from './backtest-report';
+import { reportOfRun } from './report-of-run';
 import type { BacktestRun } from './backtest-report';
 import type { OutputFile } from './write-file';
 
@@ -52,7 +52,7 @@ export async function renderBacktestFiles(
   const files: OutputFile[] = [];
   if (targets.json !== undefined) files.push({ path: targets.json, content: backtestJsonChunks(run) });
   if (targets.html !== undefined || targets.md !== undefined) {
-    const generator = new ReportGenerator(backtestReportInput(run), logger === undefined ? {} : { logger });
+    const generator = reportOfRun(backtestReportInput(run), logger);
     if (targets.html !== undefined) files.push({ path: targets.html, content: generator.html() });
     if (targets.md !== undefined) files.push({ path: targets.md, content: await generator.markdown() });
   }

@@ -5,8 +5,8 @@ import { orchestratorResultJsonRows } from '@ensemble/orchestrator';
 import type { OrchestratorResult } from '@ensemble/orchestrator';
 import { EnsembleError } from '@ensemble/protocol';
 import type { Logger } from '@ensemble/protocol';
-import { ReportGenerator } from '@ensemble/report';
 import type { ReportInput } from '@ensemble/report';
+import { reportOfRun } from './report-of-run';
 import { writeFilesAtomic } from './write-file';
 import type { OutputFile } from './write-file';
 
@@ -63,7 +63,7 @@ export async function renderRunOutputs(
   const files: (OutputFile & { kind: WrittenRunFile['kind'] })[] = [];
   if (targets.json !== undefined) files.push({ kind: 'json', path: targets.json, content: runJsonChunks(result) });
   if (targets.md !== undefined || targets.html !== undefined) {
-    const generator = new ReportGenerator(reportInput, options.logger === undefined ? {} : { logger: options.logger });
+    const generator = reportOfRun(reportInput, options.logger);
     if (targets.md !== undefined) files.push({ kind: 'md', path: targets.md, content: await generator.markdown() });
     if (targets.html !== undefined) files.push({ kind: 'html', path: targets.html, content: generator.html() });
   }

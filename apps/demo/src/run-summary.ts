@@ -272,7 +272,7 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   lines.push(eventsLine(result, palette));
   const residual = result.attribution.total.residual;
   if (result.mode === 'shared' && residual !== null) {
-    const sum = Object.values(result.attribution.total.bySleeve).reduce((total, value) => total + value, 0);
+    const sum = Object.values(result.attribution.total.bySleeve).reduce<number>((total, value) => total + (value ?? Number.NaN), 0);
     lines.push(
       `  the shadow sleeves' contributions sum to ${signedPercent(sum, palette)}; after conflict resolution the portfolio made ${signedPercent(result.attribution.total.portfolioReturn, palette)} (attribution residual ${signedPercent(residual, palette)})`,
     );

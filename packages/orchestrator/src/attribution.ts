@@ -11,11 +11,15 @@ export interface AttributionPeriod {
   readonly bars: number;
   /** `E_end / E_before − 1`; null when `E_before ≤ 0`. */
   readonly portfolioReturn: number | null;
-  /** Per sleeve id: its P&L over the period (transfers excluded) / `E_before`, a fraction. */
-  readonly bySleeve: Readonly<Record<string, number>>;
+  /**
+   * Per sleeve id: its P&L over the period (transfers excluded) / `E_before`, a fraction; null when
+   * it cannot be computed (`E_before ≤ 0`, or a P&L that is not a finite number).
+   */
+  readonly bySleeve: Readonly<Record<string, number | null>>;
   /**
    * `portfolioReturn − Σ bySleeve`: 0 up to rounding in sleeves mode (the reserve earns nothing);
    * in shared mode, what conflict resolution added to (or took from) the shadow sleeves' P&L.
+   * Null when the portfolio return or any sleeve's contribution is null.
    */
   readonly residual: number | null;
 }
@@ -50,16 +54,16 @@ function labelOf(time: number, period: 'month' | 'year'): string {
 function periodOf(input: AttributionInput, label: string, first: number, last: number): AttributionPeriod {
   const before = first === 0 ? input.initialEquity : (input.equity[first - 1] ?? Number.NaN);
   const end = input.equity[last] ?? Number.NaN;
-  const bySleeve: Record<string, number> = {};
-  let sum = 0;
+  const bySleeve: Record<string, number | null> = {};
+  let sum: number | null = 0;
   for (const sleeve of input.sleeves) {
     let pnl = 0;
     for (let t = first; t <= last; t++) pnl += sleeve.pnl[t] ?? 0;
-    const contribution = before > 0 ? pnl / before : Number.NaN;
+    const contribution = before > 0 && Number.isFinite(pnl) ? pnl / before : null;
     bySleeve[sleeve.id] = contribution;
-    sum += contribution;
+    sum = sum === null || contribution === null ? null : sum + contribution;
   }
-  const portfolioReturn = before > 0 ? end / before - 1 : null;
+  const portfolioReturn = before > 0 && Number.isFinite(end) ? end / before - 1 : null;
   return {
     label,
     start: input.time[first] ?? Number.NaN,
@@ -67,7 +71,7 @@ function periodOf(input: AttributionInput, label: string, first: number, last: n
     bars: last - first + 1,
     portfolioReturn,
     bySleeve,
-    residual: portfolioReturn === null ? null : portfolioReturn - sum,
+    residual: portfolioReturn === null || sum === null ? null : portfolioReturn - sum,
   };
 }
 

@@ -341,7 +341,7 @@ export interface AttributionPeriodJson {
   readonly end: string;
   readonly bars: number;
   readonly portfolioReturn: number | null;
-  readonly bySleeve: Readonly<Record<string, number>>;
+  readonly bySleeve: Readonly<Record<string, number | null>>;
   readonly residual: number | null;
 }
 

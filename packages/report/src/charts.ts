@@ -596,6 +596,7 @@ function attributionChart(input: ReportInput, options: ChartOptions): ReportChar
   const rows: { p: string; k: string; id: string; c: number; o: number }[] = [];
   for (const period of periods) {
     for (const [id, c] of Object.entries(period.bySleeve)) {
+      if (c === null) continue;
       const i = index.get(id) ?? 0;
       rows.push({ p: period.label, k: sleeveKey(i), id, c, o: i });
     }

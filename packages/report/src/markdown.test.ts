@@ -74,6 +74,18 @@ describe('renderMarkdown', () => {
     expect(markdown).not.toContain('Benchmark: S&P 500');
   });
 
+  it('shows a contribution that could not be computed as missing, and its period total too', async () => {
+    const input = buildSmallRun();
+    const withNull: ReportInput = {
+      ...input,
+      attribution: { periods: [{ label: '2024-01', bySleeve: { momentum: null, carry: 0.004 } }, { label: '2024-02', bySleeve: { momentum: 0.035, carry: 0.006 } }] },
+    };
+    const text = await renderMarkdown(withNull, { charts: false });
+    const row = text.split('\n').find((line) => line.startsWith('| 2024-01 '));
+    expect(row).toBe('| 2024-01 | — | 0.40% | — |');
+    expect(text).toContain('| 2024-02 | 3.50% | 0.60% | 4.10% |');
+  });
+
   it('lists the first N events with a count', async () => {
     const input = buildSmallRun();
     const event = input.rebalances[0];

@@ -128,8 +128,8 @@ function attributionSection(input: ReportInput): string {
   const ids = input.sleeves.map((sleeve) => sleeve.id);
   const rows = periods.map((period) => {
     const values = ids.map((id) => period.bySleeve[id]);
-    const total = values.reduce<number>((sum, value) => sum + (value ?? 0), 0);
-    return [period.label, ...values.map((value) => (value === undefined ? MISSING : formatPercent(value))), formatPercent(total)];
+    const total = values.some((value) => value === null) ? null : values.reduce<number>((sum, value) => sum + (value ?? 0), 0);
+    return [period.label, ...values.map((value) => (value === undefined || value === null ? MISSING : formatPercent(value))), total === null ? MISSING : formatPercent(total)];
   });
   return `## Contribution by period\n\nEach sleeve's contribution to the portfolio return of the period.\n\n${table(
     ['Period', ...ids, 'Total'],

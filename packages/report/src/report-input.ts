@@ -50,8 +50,11 @@ export interface ReportAttribution {
   readonly periods: readonly {
     /** Period label, e.g. `2020` or `2020-03`. */
     readonly label: string;
-    /** Contribution of each sleeve id to the portfolio return of the period, a fraction. */
-    readonly bySleeve: Readonly<Record<string, number>>;
+    /**
+     * Contribution of each sleeve id to the portfolio return of the period, a fraction; null where
+     * it cannot be computed (the portfolio had no positive equity at the start of the period).
+     */
+    readonly bySleeve: Readonly<Record<string, number | null>>;
   }[];
 }
 

@@ -158,7 +158,9 @@ export function buildSchemas<TTime extends z.ZodType, TTimeColumn extends z.ZodT
         periods: z.array(
           z.object({
             label: z.string().describe('Period label, e.g. `2020` or `2020-03`.'),
-            bySleeve: z.record(z.string(), z.number()).describe('Contribution of each sleeve id to the portfolio return of the period, a fraction.'),
+            bySleeve: z
+              .record(z.string(), z.number().nullable())
+              .describe('Contribution of each sleeve id to the portfolio return of the period, a fraction; null where it cannot be computed (no positive portfolio equity at the start of the period).'),
           }),
         ),
       })
