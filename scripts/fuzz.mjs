@@ -5,13 +5,13 @@
 // with `ENSEMBLE_FC_SEED` set; 10 rounds make 10× the runs of `pnpm test`. A failure prints the
 // seed and the command that replays it; make the counterexample a named regression test.
 //
-//   node scripts/fuzz.mjs [--rounds N] [--seconds S]
+//   node scripts/fuzz.mjs [--rounds N] [--seconds S] [--findings FILE]
 //
 // Stops after N rounds (default 10) or when S seconds (default 600) have passed, whichever comes
 // first; a round still running at the deadline is stopped. Exits 1 on any failure.
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -28,6 +28,9 @@ function option(name, fallback) {
 }
 
 const rounds = option('--rounds', 10);
+const findingsIndex = process.argv.indexOf('--findings');
+/** With `--findings FILE`, each failure's replay line is also appended to FILE. */
+const findingsFile = findingsIndex < 0 ? undefined : process.argv[findingsIndex + 1];
 const seconds = option('--seconds', 600);
 const deadline = Date.now() + seconds * 1000;
 
@@ -54,6 +57,7 @@ for (const group of ['packages', 'apps']) {
 }
 
 function run(dir, files, seed) {
+  if (Date.now() >= deadline) return Promise.resolve({ code: null, signal: 'deadline', output: '' });
   return new Promise((resolve) => {
     const child = spawn(join(dir, 'node_modules', '.bin', 'vitest'), ['run', ...files], {
       cwd: dir,
@@ -63,10 +67,15 @@ function run(dir, files, seed) {
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGTERM'), Math.max(1000, deadline - Date.now()));
+    // vitest exits with a code of its own when it is sent SIGTERM: remember that we stopped it.
+    let stopped = false;
+    const timer = setTimeout(() => {
+      stopped = true;
+      child.kill('SIGTERM');
+    }, deadline - Date.now());
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, output });
+      resolve({ code, signal: stopped ? 'deadline' : signal, output });
     });
   });
 }
@@ -89,8 +98,10 @@ for (let round = 1; round <= rounds && Date.now() < deadline; round++) {
     }
     if (code !== 0) {
       failures++;
+      const finding = `fuzz: FAILED in ${where} with seed ${seed}; replay: (cd ${where} && ENSEMBLE_FC_SEED=${seed} npx vitest run ${files.join(' ')})`;
       console.log(output);
-      console.log(`fuzz: FAILED in ${where} with seed ${seed}; replay: (cd ${where} && ENSEMBLE_FC_SEED=${seed} npx vitest run ${files.join(' ')})`);
+      console.log(finding);
+      if (findingsFile !== undefined) appendFileSync(findingsFile, `${finding}\n`);
     }
   }
   if (stopped) break;
