@@ -1,4 +1,4 @@
-import { CommissionModelSchema, SizingRuleSchema, SlippageModelSchema, StartingCashSchema } from '@ensemble/engine';
+import { BacktestOptionsSchema, SizingRuleSchema } from '@ensemble/engine';
 import type { BarSeries, ConfigIssue, RebalanceRule, StrategyDefinition } from '@ensemble/protocol';
 import {
   ConfigError,
@@ -173,65 +173,98 @@ export const RiskLimitsSchema = z
   })
   .describe('Risk limits; every breach is logged and listed in the result');
 
-/**
- * The run config of `ensemble run` and of {@link StrategyOrchestrator}: data, cash, costs, fill
- * rule, capital mode, allocation, rebalancing, conflict and error policies, risk limits and the
- * strategy list. Every field is described and defaulted (strict objects: unknown keys are
- * errors). Parse with {@link parseRunConfig}, which adds the checks that need the strategy registry.
- */
-export const RunConfigSchema = z
+/** The engine options a run shares with a single backtest: the engine's schemas and defaults. */
+const engineOptions = BacktestOptionsSchema.pick({
+  cash: true,
+  commission: true,
+  slippage: true,
+  sizing: true,
+  fill: true,
+  fractional: true,
+  closeAtEnd: true,
+  checkInvariants: true,
+}).shape;
+
+/** The fields every run config has, whatever its capital mode. */
+const commonFields = {
+  $schema: z.string().optional().describe('Optional URL or path of this JSON Schema, for editors'),
+  name: z.string().optional().describe('A title for the run, shown in reports'),
+  data: DataSourceSchema,
+  ...engineOptions,
+  cash: engineOptions.cash.describe('Starting cash of the portfolio, in currency (at most 1e13). Default 100000'),
+  allocation: AllocationConfigSchema.prefault({}),
+  rebalance: RebalanceConfigSchema.prefault({}),
+  errorPolicy: z
+    .enum(ERROR_POLICIES)
+    .default('fail')
+    .describe('When a strategy throws: "isolate" (close its sleeve out at the next fill, disable it, go on) or "fail" (stop the run). Default "fail"'),
+  risk: RiskLimitsSchema.prefault({}),
+  benchmark: symbolSchema.optional().describe('Symbol of the data to compare the portfolio with (alpha, beta, …); it need not be traded'),
+  riskFreeRate: z.number().gt(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, a fraction. Default 0'),
+  periodsPerYear: z
+    .number()
+    .positive()
+    .optional()
+    .describe('Return periods per year used to annualise (default: inferred from the bar spacing: 252 daily, 52 weekly, 12 monthly)'),
+  checkInvariants: engineOptions.checkInvariants.describe(
+    'Audit every sleeve (equity = cash + positions, ledger rebuilt from fills) and Σ sleeves = portfolio at every bar; slower',
+  ),
+  strategies: z.array(StrategyEntrySchema).min(1).describe('The strategy instances of the run (at least one)'),
+};
+
+/** A run config in `sleeves` mode (the default): a virtual sub-account per strategy. */
+export const SleevesRunConfigSchema = z
   .strictObject({
-    $schema: z.string().optional().describe('Optional URL or path of this JSON Schema, for editors'),
-    name: z.string().optional().describe('A title for the run, shown in reports'),
-    data: DataSourceSchema,
-    cash: StartingCashSchema.default(100_000).describe('Starting cash of the portfolio, in currency (at most 1e13). Default 100000'),
-    commission: CommissionModelSchema.default({ kind: 'percent', rate: 0 }),
-    slippage: SlippageModelSchema.default({ kind: 'bps', bps: 0 }),
-    sizing: SizingRuleSchema.default({ kind: 'percent-of-cash', percent: 100 }),
-    fill: z
-      .enum(['next-open', 'close'])
-      .default('next-open')
-      .describe('"next-open": orders decided on a bar fill at the next bar\'s open; "close": at the deciding bar\'s close. Default "next-open"'),
-    fractional: z.boolean().default(false).describe('Allow fractional units (default: whole units, rounded down)'),
-    closeAtEnd: z.boolean().default(false).describe("Close positions still open at each symbol's last close. Default false"),
+    ...commonFields,
     mode: z
-      .enum(CAPITAL_MODES)
+      .literal('sleeves')
       .default('sleeves')
       .describe('"sleeves": each strategy trades its own virtual sub-account; "shared": one account, per-symbol signals merged by "conflictPolicy". Default "sleeves"'),
     crossing: z
       .boolean()
       .default(true)
       .describe('Sleeves mode: cross opposite orders of different sleeves on one symbol and bar internally (only the net reaches the market). Default true'),
-    allocation: AllocationConfigSchema.prefault({}),
-    rebalance: RebalanceConfigSchema.prefault({}),
     transfers: z
       .enum(TRANSFER_MODES)
       .default('pro-rata')
       .describe(
         'Sleeves mode: how a rebalance moves capital into or out of a sleeve. "pro-rata" (bt\'s allocate) scales every position of the sleeve and its cash by target / current equity, so its exposure-to-equity ratio and its returns stay those of the strategy alone; "cash" only moves cash (the sleeve\'s strategy invests it on its next entry, or it sells what the cash cannot cover), trading less but leaving capital idle. Default "pro-rata"',
       ),
+  })
+  .describe('Ensemble orchestrator run configuration, sleeves mode');
+
+/** A run config in `shared` mode: one account, the strategies' signals merged per symbol. */
+export const SharedRunConfigSchema = z
+  .strictObject({
+    ...commonFields,
+    mode: z
+      .literal('shared')
+      .describe('"shared": one account, per-symbol signals merged by "conflictPolicy"; "sleeves" (the default): each strategy trades its own virtual sub-account'),
     conflictPolicy: z
       .enum(CONFLICT_POLICIES)
       .default('net')
       .describe('Shared mode: "net" (weighted sum), "priority", "vote" (majority; ties flat), "veto" (any flat wins) or "first" (earliest standing signal). Default "net"'),
-    errorPolicy: z
-      .enum(ERROR_POLICIES)
-      .default('fail')
-      .describe('When a strategy throws: "isolate" (close its sleeve out at the next fill, disable it, go on) or "fail" (stop the run). Default "fail"'),
-    risk: RiskLimitsSchema.prefault({}),
-    benchmark: symbolSchema.optional().describe('Symbol of the data to compare the portfolio with (alpha, beta, …); it need not be traded'),
-    riskFreeRate: z.number().gt(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, a fraction. Default 0'),
-    periodsPerYear: z
-      .number()
-      .positive()
-      .optional()
-      .describe('Return periods per year used to annualise (default: inferred from the bar spacing: 252 daily, 52 weekly, 12 monthly)'),
-    checkInvariants: z
-      .boolean()
-      .default(false)
-      .describe('Audit every sleeve (equity = cash + positions, ledger rebuilt from fills) and Σ sleeves = portfolio at every bar; slower'),
-    strategies: z.array(StrategyEntrySchema).min(1).describe('The strategy instances of the run (at least one)'),
   })
+  .describe('Ensemble orchestrator run configuration, shared mode');
+
+/** The fields that apply to one capital mode only, and that mode. */
+const MODE_ONLY_FIELDS: Readonly<Record<string, CapitalMode>> = {
+  crossing: 'sleeves',
+  transfers: 'sleeves',
+  conflictPolicy: 'shared',
+};
+
+/**
+ * The run config of `ensemble run` and of {@link StrategyOrchestrator}: data, cash, costs, fill
+ * rule, capital mode, allocation, rebalancing, conflict and error policies, risk limits and the
+ * strategy list; a union by `mode`, so that the fields of one mode only (`crossing`, `transfers`:
+ * sleeves; `conflictPolicy`: shared) are errors in the other. Every field is described and
+ * defaulted (strict objects: unknown keys are errors); the engine's options (cash, costs, sizing,
+ * fill, fractional, closeAtEnd, checkInvariants) are the engine's schemas. Parse with
+ * {@link parseRunConfig}, which adds the checks that need the strategy registry.
+ */
+export const RunConfigSchema = z
+  .discriminatedUnion('mode', [SleevesRunConfigSchema, SharedRunConfigSchema])
   .describe('Ensemble orchestrator run configuration');
 
 /** A run config as written in a file (defaults not yet applied). */
@@ -394,6 +427,31 @@ function crossFieldIssues(input: unknown, registry: StrategyRegistry): ConfigIss
 }
 
 /**
+ * The fields of one capital mode given in a config of the other (`conflictPolicy` with mode
+ * "sleeves"), each named with the mode it applies to. The schema reports them as unknown keys;
+ * these issues replace that report. An unknown mode is named here too (the schema can only say
+ * that no branch of the union matches).
+ */
+function misplacedModeFields(input: unknown): ConfigIssue[] {
+  if (!isRecord(input)) return [];
+  const mode = input.mode ?? 'sleeves';
+  if (mode !== 'sleeves' && mode !== 'shared') {
+    const given = typeof mode === 'string' ? quoteValue(mode) : JSON.stringify(mode);
+    return [{ path: 'mode', message: `must be "sleeves" or "shared", got ${given}` }];
+  }
+  const issues: ConfigIssue[] = [];
+  for (const [field, applies] of Object.entries(MODE_ONLY_FIELDS)) {
+    if (applies !== mode && Object.hasOwn(input, field)) {
+      issues.push({
+        path: field,
+        message: `applies to mode "${applies}" only, and this config's mode is "${mode}"${input.mode === undefined ? ' (the default)' : ''}: remove "${field}" or set "mode": "${applies}"`,
+      });
+    }
+  }
+  return issues;
+}
+
+/**
  * Parses a run config from outside (a JSON file, an object): the schema's defaults and rules plus
  * the checks that need the strategy registry (unique ids, known strategies, parameters valid for
  * each, fixed weights present and summing to at most `leverage − cashBuffer`, …). Throws one
@@ -402,7 +460,9 @@ function crossFieldIssues(input: unknown, registry: StrategyRegistry): ConfigIss
  */
 export function parseRunConfig(input: unknown, options: ParseRunConfigOptions): RunConfig {
   const parsed = RunConfigSchema.safeParse(input);
-  const issues = [...(parsed.success ? [] : toConfigIssues(parsed.error)), ...crossFieldIssues(input, options.registry)];
+  const misplaced = misplacedModeFields(input);
+  const schemaIssues = parsed.success ? [] : toConfigIssues(parsed.error).filter((issue) => !misplaced.some((field) => field.path === issue.path));
+  const issues = [...misplaced, ...schemaIssues, ...crossFieldIssues(input, options.registry)];
   if (!parsed.success || issues.length > 0) {
     throw new ConfigError(issues, options.source === undefined ? undefined : { source: options.source });
   }

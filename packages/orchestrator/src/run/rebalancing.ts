@@ -21,10 +21,9 @@ function record(ids: readonly string[], values: ArrayLike<number>): Record<strin
 export interface RebalancingOptions {
   readonly config: RunConfig;
   readonly sleeves: readonly Sleeve[];
-  /** True in shared mode: sleeves are shadows, so a rebalance moves no capital, it only changes the voting weights. */
-  readonly shadows: boolean;
   readonly allocator: Allocator;
-  readonly transfers: CapitalTransfers;
+  /** Sleeves mode's transfers; null in shared mode, where sleeves are shadows and a rebalance only changes the voting weights. */
+  readonly transfers: CapitalTransfers | null;
   readonly time: Float64Array;
   readonly logger: Logger;
 }
@@ -70,7 +69,7 @@ export class Rebalancing {
       sleeve.runner.revalue();
       funded += amount;
     }
-    this.reserve = this.options.shadows ? 0 : config.cash - funded;
+    this.reserve = this.options.transfers === null ? 0 : config.cash - funded;
     const ids = this.ids;
     const event: RebalanceEvent = {
       time: time0,
@@ -116,13 +115,14 @@ export class Rebalancing {
     const transfers = new Float64Array(sleeves.length);
     const queued: QueuedTransferOrders = { orders: [], sales: [] };
     const after = Float64Array.from(before);
-    if (!this.options.shadows) {
+    const capital = this.options.transfers;
+    if (capital !== null) {
       for (const sleeve of sleeves) {
         const current = sleeve.runner.markedEquity;
         const target = (outcome.weights[sleeve.index] ?? 0) * equity;
         const delta = target - current;
         if (Math.abs(delta) <= DUST * Math.max(1, Math.abs(equity))) continue;
-        this.options.transfers.move(sleeve, current, target, t, time, queued);
+        capital.move(sleeve, current, target, t, time, queued);
         sleeve.stepTransfer += delta;
         sleeve.netTransfers += delta;
         this.reserve -= delta;

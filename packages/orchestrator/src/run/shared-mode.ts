@@ -94,8 +94,9 @@ export class SharedVoting {
     }
   }
 
-  /** After target weights changed under policy `net`: every standing wish is re-weighed at the next step. */
-  reweighAll(): void {
+  /** After the target weights changed: under policy `net` (weights weigh the votes) every standing wish is re-weighed at the next step. */
+  reweighAfterNewWeights(): void {
+    if (this.options.policy !== 'net') return;
     for (const sleeve of this.options.sleeves) sleeve.probe.changed.fill(1);
   }
 }

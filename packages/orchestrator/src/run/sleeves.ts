@@ -97,7 +97,7 @@ export function createSleeves(setup: SleeveSetup): SleeveSet {
       logger: logger.child({ strategy: entry.id }),
       sizing: entry.sizing ?? config.sizing,
       globalIndex,
-      crossing: !shared && config.crossing && Array.from(globalIndex, (g) => traders[g] ?? 0).some((count) => count > 1),
+      crossing: config.mode === 'sleeves' && config.crossing && Array.from(globalIndex, (g) => traders[g] ?? 0).some((count) => count > 1),
     };
   });
   const executor = new SleeveExecutor({

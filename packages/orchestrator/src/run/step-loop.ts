@@ -76,13 +76,6 @@ export class Orchestration {
     this.periodsPerYear = config.periodsPerYear ?? inferPeriodsPerYear(this.time);
     this.allocator = new Allocator(config, options.allocate, this.periodsPerYear, this.logger);
     this.risk = new RiskManager(config.risk, symbolCount, config.fractional, this.logger);
-    const transfers = new CapitalTransfers({
-      mode: config.transfers,
-      commission: config.commission,
-      slippage: config.slippage,
-      fractional: config.fractional,
-      orders: this.orders,
-    });
     this.actual = new Float64Array(config.strategies.length);
     const { sleeves, executor } = createSleeves({
       config,
@@ -96,6 +89,7 @@ export class Orchestration {
     });
     this.sleeves = sleeves;
     this.executor = executor;
+    let transfers: CapitalTransfers | null = null;
     if (config.mode === 'shared') {
       const shared = createSharedBook(config, universe, sleeves, this.logger);
       this.shared = shared;
@@ -114,12 +108,18 @@ export class Orchestration {
     } else {
       this.shared = null;
       this.voting = null;
+      transfers = new CapitalTransfers({
+        mode: config.transfers,
+        commission: config.commission,
+        slippage: config.slippage,
+        fractional: config.fractional,
+        orders: this.orders,
+      });
       this.books = sleeves.map((sleeve) => sleeve.book);
     }
     this.rebalancing = new Rebalancing({
       config,
       sleeves,
-      shadows: this.shared !== null,
       allocator: this.allocator,
       transfers,
       time: this.time,
@@ -278,7 +278,7 @@ export class Orchestration {
   private rebalance(t: number, equity: number): void {
     this.recorder.flush();
     const changed = this.rebalancing.rebalance(t, equity, this.actual);
-    if (this.voting !== null && this.config.conflictPolicy === 'net' && changed) this.voting.reweighAll();
+    if (this.voting !== null && changed) this.voting.reweighAfterNewWeights();
   }
 
   /** A strategy threw (or could not start): isolate its sleeve, or fail the run. */
