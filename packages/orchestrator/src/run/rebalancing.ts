@@ -1,4 +1,6 @@
 import type { Logger } from '@ensemble/protocol';
+import { InvariantError } from '@ensemble/protocol';
+import type { RebalanceDecision } from '../allocation/rebalance';
 import type { RunConfig } from '../config';
 import type { Allocator } from '../internal/allocator';
 import { isoTime } from '../internal/iso-time';
@@ -94,16 +96,15 @@ export class Rebalancing {
   }
 
   /**
-   * Rebalances at step `t` with portfolio `equity` and the sleeves' `actual` weights: new target
-   * weights, and in sleeves mode the capital moved between sleeves. Returns whether the target
-   * weights changed.
+   * Rebalances at step `t` (for the rules in `decision`) with portfolio `equity` and the sleeves'
+   * `actual` weights: new target weights, and in sleeves mode the capital moved between sleeves.
+   * Returns whether the target weights changed.
    */
-  rebalance(t: number, equity: number, actual: Float64Array): boolean {
+  rebalance(t: number, equity: number, actual: Float64Array, decision: RebalanceDecision): boolean {
     const { allocator, sleeves } = this.options;
     const time = this.options.time[t] ?? Number.NaN;
     const ids = this.ids;
     const before = Float64Array.from(actual);
-    const decision = allocator.decision(this.options.time, t, before);
     const outcome = allocator.compute(
       sleeves.map((sleeve) => sleeve.returns),
       t,
@@ -135,7 +136,8 @@ export class Rebalancing {
     }
     let changed = false;
     for (let i = 0; i < sleeves.length; i++) if (Math.abs((previous[i] ?? 0) - (outcome.weights[i] ?? 0)) > 1e-12) changed = true;
-    const reason = decision.reason ?? 'schedule';
+    const reason = decision.reason;
+    if (reason === null) throw new InvariantError(`rebalance at step ${t} without a reason: the caller must pass the rules that fired`, { time });
     const event: RebalanceEvent = {
       time,
       reason,

@@ -1,5 +1,6 @@
 import { targetQuantity } from '@ensemble/engine';
 import type { Logger } from '@ensemble/protocol';
+import { InvariantError } from '@ensemble/protocol';
 import type { ConflictPolicy } from '../config';
 import { resolveConflict } from '../conflicts';
 import type { ConflictInput } from '../conflicts';
@@ -65,7 +66,8 @@ export class SharedVoting {
         });
       }
       const outcome = resolveConflict(policy, inputs);
-      const symbol = symbols[g] ?? '?';
+      const symbol = symbols[g];
+      if (symbol === undefined) throw new InvariantError(`shared mode votes on symbol ${g}, but the run has ${symbolCount} symbols`);
       const time = this.options.time[t] ?? Number.NaN;
       const directions = new Set(inputs.map((input) => input.direction));
       if (directions.size > 1) {

@@ -131,7 +131,7 @@ export function createSleeves(setup: SleeveSetup): SleeveSet {
         strategy: isPortfolioStrategy(instance) || !shared ? instance : new ProbedStrategy(instance, probe),
         series: entry.symbols.map((symbol) => universe.series[universe.globalIndexOf(symbol)] ?? missingSeries(symbol)),
         time,
-        barIndex: Array.from(binding.globalIndex, (g) => timeline.barIndex[g] ?? new Int32Array(steps).fill(-1)),
+        barIndex: Array.from(binding.globalIndex, (g) => timeline.barIndex[g] ?? missingSeries(universe.symbols[g] ?? `#${g}`)),
         account: binding.account,
         executor,
         fill: config.fill,

@@ -2,7 +2,8 @@ import { inferPeriodsPerYear } from '@ensemble/performance';
 import type { BarSeries, Logger } from '@ensemble/protocol';
 import { SeriesSeal, noopLogger } from '@ensemble/protocol';
 import type { RunConfig, StrategyRegistry } from '../config';
-import { Allocator } from '../internal/allocator';
+import type { RebalanceDecision } from '../allocation/rebalance';
+import { Allocator, SCHEDULE } from '../internal/allocator';
 import { checkFiniteOrchestration } from '../internal/finite';
 import { OrchestratorOrders, RiskManager } from '../internal/risk';
 import type { PositionBook } from '../internal/risk';
@@ -263,7 +264,8 @@ export class Orchestration {
       const actual = this.actual;
       const total = this.shared === null ? equity : this.shadowEquity();
       for (const sleeve of sleeves) actual[sleeve.index] = total !== 0 ? sleeve.runner.markedEquity / total : 0;
-      if (scheduled || allocator.driftFires(actual)) this.rebalance(t, equity);
+      const fired = (scheduled ? SCHEDULE : 0) | (drift ? allocator.driftBreaches(actual) : 0);
+      if (fired !== 0) this.rebalance(t, equity, allocator.decision(fired, actual, drift));
     }
     if (riskEnabled) risk.checkExposure(time, this.portfolioValue(), this.books, this.orders);
   }
@@ -275,9 +277,9 @@ export class Orchestration {
   }
 
   /** A rebalance at step `t`: the records so far are flushed (data-driven schemes read the returns). */
-  private rebalance(t: number, equity: number): void {
+  private rebalance(t: number, equity: number, decision: RebalanceDecision): void {
     this.recorder.flush();
-    const changed = this.rebalancing.rebalance(t, equity, this.actual);
+    const changed = this.rebalancing.rebalance(t, equity, this.actual, decision);
     if (this.voting !== null && changed) this.voting.reweighAfterNewWeights();
   }
 
