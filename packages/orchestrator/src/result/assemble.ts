@@ -16,7 +16,7 @@ import type {
   RiskEvent,
   SleeveResult,
 } from '../result';
-import { serializeOrchestratorResult } from '../result';
+import { serializeOrchestratorResult } from './json';
 import type { PortfolioColumns } from '../run/recorder';
 import type { SharedBook, Sleeve } from '../run/sleeves';
 import { sleeveMetrics } from './sleeve-metrics';
