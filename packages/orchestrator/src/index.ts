@@ -91,6 +91,8 @@ export {
   ERROR_POLICIES,
   RiskLimitsSchema,
   RunConfigSchema,
+  SharedRunConfigSchema,
+  SleevesRunConfigSchema,
   StrategyEntrySchema,
   TRANSFER_MODES,
   checkRunData,
