@@ -52,7 +52,7 @@ function describeData(config: RunConfig, result: OrchestratorResult): string {
 
 function describeMode(result: OrchestratorResult): string {
   const config = result.config;
-  if (result.mode === 'shared') {
+  if (config.mode === 'shared') {
     return `shared: one account, the strategies' signals merged per symbol by the "${config.conflictPolicy}" policy; per-strategy columns are shadow sleeves (each strategy alone on its share of capital)`;
   }
   return `sleeves: one virtual sub-account per strategy${config.crossing ? '; opposite orders of different sleeves crossed internally' : '; no internal crossing'}`;
@@ -142,7 +142,7 @@ function strategyLines(result: OrchestratorResult, label: (text: string) => stri
     const extras = [formatParams(entry.params, 'default parameters')];
     if (entry.rebalance !== undefined) extras.push(`own rebalance ${scheduleText(entry.rebalance)}`);
     if (entry.sizing !== undefined) extras.push(describeSizing(entry.sizing));
-    if (result.mode === 'shared' && result.config.conflictPolicy === 'priority') extras.push(`priority ${String(entry.priority)}`);
+    if (result.config.mode === 'shared' && result.config.conflictPolicy === 'priority') extras.push(`priority ${String(entry.priority)}`);
     return `  ${label(i === 0 ? 'strategies' : '')} ${echoValue(entry.id).padEnd(width)}  ${echoValue(entry.strategy)} (${kind}) on ${entry.symbols.map((symbol) => echoValue(symbol)).join(', ')} · ${extras.join(' · ')}`;
   });
 }

@@ -26,7 +26,6 @@ describe('parseRunConfig', () => {
       mode: 'sleeves',
       crossing: true,
       transfers: 'pro-rata',
-      conflictPolicy: 'net',
       errorPolicy: 'fail',
       commission: { kind: 'percent', rate: 0 },
       slippage: { kind: 'bps', bps: 0 },
@@ -37,18 +36,49 @@ describe('parseRunConfig', () => {
       riskFreeRate: 0,
     });
     expect(config.strategies[0]).toEqual({ id: 'a', strategy: 'buy-and-hold', params: {}, symbols: ['SP500'], priority: 0 });
+    expect(config).not.toHaveProperty('conflictPolicy');
+    const shared = parseRunConfig(
+      { data: { dataset: 'sp500' }, mode: 'shared', strategies: [{ id: 'a', strategy: 'sma-crossover', symbols: ['SP500'] }] },
+      { registry: testRegistry },
+    );
+    expect(shared).toMatchObject({ mode: 'shared', conflictPolicy: 'net', cash: 100_000, fill: 'next-open' });
+    expect(shared).not.toHaveProperty('crossing');
+    expect(shared).not.toHaveProperty('transfers');
+  });
+
+  it('names a field of one capital mode given in the other, with the mode it applies to', () => {
+    const base = { data: { dataset: 'sp500' }, strategies: [{ id: 'a', strategy: 'sma-crossover', symbols: ['SP500'] }] };
+    expect(issuesOf({ ...base, conflictPolicy: 'vote' })).toEqual([
+      { path: 'conflictPolicy', message: 'applies to mode "shared" only, and this config\'s mode is "sleeves" (the default): remove "conflictPolicy" or set "mode": "shared"' },
+    ]);
+    expect(issuesOf({ ...base, mode: 'sleeves', conflictPolicy: 'vote' })).toEqual([
+      { path: 'conflictPolicy', message: 'applies to mode "shared" only, and this config\'s mode is "sleeves": remove "conflictPolicy" or set "mode": "shared"' },
+    ]);
+    const shared = issuesOf({ ...base, mode: 'shared', crossing: false, transfers: 'cash' });
+    expect(shared.map((issue) => issue.path)).toEqual(['crossing', 'transfers']);
+    expect(shared[0]?.message).toMatch(/^applies to mode "sleeves" only.*remove "crossing" or set "mode": "sleeves"$/);
+    let caught: unknown;
+    try {
+      parseRunConfig({ ...base, conflictPolicy: 'vote' }, { source: 'run.json', registry: testRegistry });
+    } catch (error) {
+      caught = error;
+    }
+    expect(ConfigError.isInstance(caught) ? caught.message : '').toContain('conflictPolicy: applies to mode "shared"');
+    expect(issuesOf({ ...base, mode: 'joint' })).toEqual([{ path: 'mode', message: 'must be "sleeves" or "shared", got "joint"' }]);
   });
 
   it('takes transfers "pro-rata" or "cash" and names anything else by path', () => {
     const base = { data: { dataset: 'sp500' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['SP500'] }] };
-    expect(parseRunConfig({ ...base, transfers: 'cash' }, { registry: testRegistry }).transfers).toBe('cash');
+    const parsed = parseRunConfig({ ...base, transfers: 'cash' }, { registry: testRegistry });
+    expect(parsed.mode === 'sleeves' ? parsed.transfers : null).toBe('cash');
     const issues = issuesOf({ ...base, transfers: 'proportional' });
     expect(issues).toHaveLength(1);
     expect(issues[0]?.path).toBe('transfers');
     expect(issues[0]?.message).toMatch(/pro-rata.*cash/);
-    const schema = runConfigJsonSchema() as { properties: Record<string, { enum?: unknown; default?: unknown; description?: string }> };
-    expect(schema.properties.transfers).toMatchObject({ enum: ['pro-rata', 'cash'], default: 'pro-rata' });
-    expect(schema.properties.transfers?.description).toMatch(/exposure-to-equity/);
+    const schema = runConfigJsonSchema() as { oneOf: { properties: Record<string, { enum?: unknown; default?: unknown; description?: string }> }[] };
+    const sleeves = schema.oneOf[0];
+    expect(sleeves?.properties.transfers).toMatchObject({ enum: ['pro-rata', 'cash'], default: 'pro-rata' });
+    expect(sleeves?.properties.transfers?.description).toMatch(/exposure-to-equity/);
   });
 
   it('lists every problem by path, schema and cross-field checks together, naming the source', () => {
@@ -177,13 +207,25 @@ describe('data checks and helpers', () => {
 describe('runConfigJsonSchema', () => {
   const schema = runConfigJsonSchema();
 
-  it('is a draft 2020-12 object schema with the config fields', () => {
+  it('is a draft 2020-12 schema: one strict object per capital mode, each with its own fields', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(schema.type).toBe('object');
-    expect(schema.required).toEqual(['data', 'strategies']);
-    expect(Object.keys(schema.properties as object)).toEqual(
-      expect.arrayContaining(['data', 'cash', 'commission', 'slippage', 'fill', 'mode', 'allocation', 'rebalance', 'conflictPolicy', 'errorPolicy', 'risk', 'strategies']),
-    );
+    const branches = schema.oneOf as { type: string; required: string[]; additionalProperties: unknown; properties: Record<string, { const?: unknown; default?: unknown }> }[];
+    expect(branches).toHaveLength(2);
+    const [sleeves, shared] = branches;
+    const common = ['data', 'cash', 'commission', 'slippage', 'fill', 'mode', 'allocation', 'rebalance', 'errorPolicy', 'risk', 'strategies'];
+    for (const branch of branches) {
+      expect(branch.type).toBe('object');
+      expect(branch.additionalProperties).toBe(false);
+      expect(Object.keys(branch.properties)).toEqual(expect.arrayContaining(common));
+    }
+    expect(sleeves?.required).toEqual(['data', 'strategies']);
+    expect(sleeves?.properties.mode).toMatchObject({ const: 'sleeves', default: 'sleeves' });
+    expect(Object.keys(sleeves?.properties ?? {})).toEqual(expect.arrayContaining(['crossing', 'transfers']));
+    expect(sleeves?.properties).not.toHaveProperty('conflictPolicy');
+    expect(shared?.required).toEqual(['data', 'strategies', 'mode']);
+    expect(shared?.properties.mode).toMatchObject({ const: 'shared' });
+    expect(Object.keys(shared?.properties ?? {})).toContain('conflictPolicy');
+    expect(shared?.properties).not.toHaveProperty('crossing');
   });
 
   it('describes every property', () => {

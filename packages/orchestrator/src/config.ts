@@ -1,4 +1,4 @@
-import { CommissionModelSchema, SizingRuleSchema, SlippageModelSchema, StartingCashSchema } from '@ensemble/engine';
+import { BacktestOptionsSchema, SizingRuleSchema } from '@ensemble/engine';
 import type { BarSeries, ConfigIssue, RebalanceRule, StrategyDefinition } from '@ensemble/protocol';
 import {
   ConfigError,
@@ -11,7 +11,7 @@ import {
 } from '@ensemble/protocol';
 import { z } from 'zod';
 import { AllocationConfigSchema, CALENDAR_PERIODS, RebalanceConfigSchema } from './allocation/config';
-import { constraintFeasibility } from './allocation/constraints';
+import { crossFieldIssues, misplacedModeFields } from './config-checks';
 
 /**
  * The strategies a run config can name: registry name → definition. `strategyRegistry` from
@@ -173,65 +173,91 @@ export const RiskLimitsSchema = z
   })
   .describe('Risk limits; every breach is logged and listed in the result');
 
-/**
- * The run config of `ensemble run` and of {@link StrategyOrchestrator}: data, cash, costs, fill
- * rule, capital mode, allocation, rebalancing, conflict and error policies, risk limits and the
- * strategy list. Every field is described and defaulted (strict objects: unknown keys are
- * errors). Parse with {@link parseRunConfig}, which adds the checks that need the strategy registry.
- */
-export const RunConfigSchema = z
+/** The engine options a run shares with a single backtest: the engine's schemas and defaults. */
+const engineOptions = BacktestOptionsSchema.pick({
+  cash: true,
+  commission: true,
+  slippage: true,
+  sizing: true,
+  fill: true,
+  fractional: true,
+  closeAtEnd: true,
+  checkInvariants: true,
+}).shape;
+
+/** The fields every run config has, whatever its capital mode. */
+const commonFields = {
+  $schema: z.string().optional().describe('Optional URL or path of this JSON Schema, for editors'),
+  name: z.string().optional().describe('A title for the run, shown in reports'),
+  data: DataSourceSchema,
+  ...engineOptions,
+  cash: engineOptions.cash.describe('Starting cash of the portfolio, in currency (at most 1e13). Default 100000'),
+  allocation: AllocationConfigSchema.prefault({}),
+  rebalance: RebalanceConfigSchema.prefault({}),
+  errorPolicy: z
+    .enum(ERROR_POLICIES)
+    .default('fail')
+    .describe('When a strategy throws: "isolate" (close its sleeve out at the next fill, disable it, go on) or "fail" (stop the run). Default "fail"'),
+  risk: RiskLimitsSchema.prefault({}),
+  benchmark: symbolSchema.optional().describe('Symbol of the data to compare the portfolio with (alpha, beta, …); it need not be traded'),
+  riskFreeRate: z.number().gt(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, a fraction. Default 0'),
+  periodsPerYear: z
+    .number()
+    .positive()
+    .optional()
+    .describe('Return periods per year used to annualise (default: inferred from the bar spacing: 252 daily, 52 weekly, 12 monthly)'),
+  checkInvariants: engineOptions.checkInvariants.describe(
+    'Audit every sleeve (equity = cash + positions, ledger rebuilt from fills) and Σ sleeves = portfolio at every bar; slower',
+  ),
+  strategies: z.array(StrategyEntrySchema).min(1).describe('The strategy instances of the run (at least one)'),
+};
+
+/** A run config in `sleeves` mode (the default): a virtual sub-account per strategy. */
+export const SleevesRunConfigSchema = z
   .strictObject({
-    $schema: z.string().optional().describe('Optional URL or path of this JSON Schema, for editors'),
-    name: z.string().optional().describe('A title for the run, shown in reports'),
-    data: DataSourceSchema,
-    cash: StartingCashSchema.default(100_000).describe('Starting cash of the portfolio, in currency (at most 1e13). Default 100000'),
-    commission: CommissionModelSchema.default({ kind: 'percent', rate: 0 }),
-    slippage: SlippageModelSchema.default({ kind: 'bps', bps: 0 }),
-    sizing: SizingRuleSchema.default({ kind: 'percent-of-cash', percent: 100 }),
-    fill: z
-      .enum(['next-open', 'close'])
-      .default('next-open')
-      .describe('"next-open": orders decided on a bar fill at the next bar\'s open; "close": at the deciding bar\'s close. Default "next-open"'),
-    fractional: z.boolean().default(false).describe('Allow fractional units (default: whole units, rounded down)'),
-    closeAtEnd: z.boolean().default(false).describe("Close positions still open at each symbol's last close. Default false"),
+    ...commonFields,
     mode: z
-      .enum(CAPITAL_MODES)
+      .literal('sleeves')
       .default('sleeves')
       .describe('"sleeves": each strategy trades its own virtual sub-account; "shared": one account, per-symbol signals merged by "conflictPolicy". Default "sleeves"'),
     crossing: z
       .boolean()
       .default(true)
       .describe('Sleeves mode: cross opposite orders of different sleeves on one symbol and bar internally (only the net reaches the market). Default true'),
-    allocation: AllocationConfigSchema.prefault({}),
-    rebalance: RebalanceConfigSchema.prefault({}),
     transfers: z
       .enum(TRANSFER_MODES)
       .default('pro-rata')
       .describe(
         'Sleeves mode: how a rebalance moves capital into or out of a sleeve. "pro-rata" (bt\'s allocate) scales every position of the sleeve and its cash by target / current equity, so its exposure-to-equity ratio and its returns stay those of the strategy alone; "cash" only moves cash (the sleeve\'s strategy invests it on its next entry, or it sells what the cash cannot cover), trading less but leaving capital idle. Default "pro-rata"',
       ),
+  })
+  .describe('Ensemble orchestrator run configuration, sleeves mode');
+
+/** A run config in `shared` mode: one account, the strategies' signals merged per symbol. */
+export const SharedRunConfigSchema = z
+  .strictObject({
+    ...commonFields,
+    mode: z
+      .literal('shared')
+      .describe('"shared": one account, per-symbol signals merged by "conflictPolicy"; "sleeves" (the default): each strategy trades its own virtual sub-account'),
     conflictPolicy: z
       .enum(CONFLICT_POLICIES)
       .default('net')
       .describe('Shared mode: "net" (weighted sum), "priority", "vote" (majority; ties flat), "veto" (any flat wins) or "first" (earliest standing signal). Default "net"'),
-    errorPolicy: z
-      .enum(ERROR_POLICIES)
-      .default('fail')
-      .describe('When a strategy throws: "isolate" (close its sleeve out at the next fill, disable it, go on) or "fail" (stop the run). Default "fail"'),
-    risk: RiskLimitsSchema.prefault({}),
-    benchmark: symbolSchema.optional().describe('Symbol of the data to compare the portfolio with (alpha, beta, …); it need not be traded'),
-    riskFreeRate: z.number().gt(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, a fraction. Default 0'),
-    periodsPerYear: z
-      .number()
-      .positive()
-      .optional()
-      .describe('Return periods per year used to annualise (default: inferred from the bar spacing: 252 daily, 52 weekly, 12 monthly)'),
-    checkInvariants: z
-      .boolean()
-      .default(false)
-      .describe('Audit every sleeve (equity = cash + positions, ledger rebuilt from fills) and Σ sleeves = portfolio at every bar; slower'),
-    strategies: z.array(StrategyEntrySchema).min(1).describe('The strategy instances of the run (at least one)'),
   })
+  .describe('Ensemble orchestrator run configuration, shared mode');
+
+/**
+ * The run config of `ensemble run` and of {@link StrategyOrchestrator}: data, cash, costs, fill
+ * rule, capital mode, allocation, rebalancing, conflict and error policies, risk limits and the
+ * strategy list; a union by `mode`, so that the fields of one mode only (`crossing`, `transfers`:
+ * sleeves; `conflictPolicy`: shared) are errors in the other. Every field is described and
+ * defaulted (strict objects: unknown keys are errors); the engine's options (cash, costs, sizing,
+ * fill, fractional, closeAtEnd, checkInvariants) are the engine's schemas. Parse with
+ * {@link parseRunConfig}, which adds the checks that need the strategy registry.
+ */
+export const RunConfigSchema = z
+  .discriminatedUnion('mode', [SleevesRunConfigSchema, SharedRunConfigSchema])
   .describe('Ensemble orchestrator run configuration');
 
 /** A run config as written in a file (defaults not yet applied). */
@@ -251,148 +277,6 @@ export interface ParseRunConfigOptions {
   readonly registry: StrategyRegistry;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function paramIssues(definition: StrategyDefinition, params: unknown, path: string): ConfigIssue[] {
-  const result = definition.schema.safeParse(params ?? {});
-  if (result.success) return [];
-  const schema = definition.schema;
-  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
-  const accepted = known.length === 0 ? 'no parameters' : `only ${known.join(', ')}`;
-  const issues: ConfigIssue[] = [];
-  for (const issue of result.error.issues) {
-    const at = [path, ...issue.path.map((part) => String(part))].join('.');
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        issues.push({ path: `${at}.${key}`, message: `unknown parameter ${quoteValue(key)}: ${definition.name} takes ${accepted}` });
-      }
-    } else {
-      issues.push({ path: at, message: issue.message });
-    }
-  }
-  return issues;
-}
-
-/**
- * The checks zod cannot make alone, run on the raw input so that they are reported together with
- * the schema's issues: unique ids, known strategy names, parameters valid for each strategy,
- * `rebalance` only on portfolio strategies, shared mode only with signal strategies, fixed weights
- * present and summing to at most `leverage − cashBuffer`, feasible weight constraints.
- */
-function crossFieldIssues(input: unknown, registry: StrategyRegistry): ConfigIssue[] {
-  if (!isRecord(input)) return [];
-  const issues: ConfigIssue[] = [];
-  const strategies = Array.isArray(input.strategies) ? (input.strategies as unknown[]) : [];
-  const allocation = isRecord(input.allocation) ? input.allocation : {};
-  const scheme = typeof allocation.scheme === 'string' ? allocation.scheme : 'equal';
-  const cashBuffer = typeof allocation.cashBuffer === 'number' ? allocation.cashBuffer : 0;
-  const leverage = typeof allocation.leverage === 'number' ? allocation.leverage : 1;
-  const mode = typeof input.mode === 'string' ? input.mode : 'sleeves';
-  const names = Object.keys(registry);
-  const firstById = new Map<string, number>();
-  let weightSum = 0;
-  let missingWeights = 0;
-  strategies.forEach((entry, index) => {
-    if (!isRecord(entry)) return;
-    const at = `strategies.${index}`;
-    if (typeof entry.id === 'string') {
-      const first = firstById.get(entry.id);
-      if (first === undefined) firstById.set(entry.id, index);
-      else issues.push({ path: `${at}.id`, message: `duplicate id ${quoteValue(entry.id)} (strategies.${first} has it too); ids must be unique` });
-    }
-    if (Array.isArray(entry.symbols)) {
-      const seen = new Set<unknown>();
-      (entry.symbols as unknown[]).forEach((symbol, k) => {
-        if (seen.has(symbol)) issues.push({ path: `${at}.symbols.${k}`, message: `symbol ${quoteValue(String(symbol))} is listed twice` });
-        seen.add(symbol);
-      });
-    }
-    if (typeof entry.weight === 'number' && Number.isFinite(entry.weight)) weightSum += entry.weight;
-    else if (entry.weight === undefined) missingWeights++;
-    if (typeof entry.strategy !== 'string') return;
-    const definition = Object.hasOwn(registry, entry.strategy) ? registry[entry.strategy] : undefined;
-    if (definition === undefined) {
-      issues.push({
-        path: `${at}.strategy`,
-        message: `unknown strategy ${quoteValue(entry.strategy)}; available: ${listValues(names)} (\`ensemble strategies\` lists them with their parameters)`,
-      });
-      return;
-    }
-    if (entry.params === undefined || isRecord(entry.params)) issues.push(...paramIssues(definition, entry.params, `${at}.params`));
-    if (entry.rebalance !== undefined && definition.kind !== 'portfolio') {
-      issues.push({
-        path: `${at}.rebalance`,
-        message: `"${definition.name}" is a signal strategy: it has no rebalance schedule (only portfolio strategies such as equal-weight do); remove "rebalance"`,
-      });
-    }
-    if (entry.sizing !== undefined && definition.kind === 'portfolio') {
-      issues.push({
-        path: `${at}.sizing`,
-        message: `"${definition.name}" is a portfolio strategy: it sizes by target weights, not by "sizing"; remove it`,
-      });
-    }
-    if (mode === 'shared' && definition.kind === 'portfolio') {
-      issues.push({
-        path: `${at}.strategy`,
-        message: `"${definition.name}" is a portfolio strategy; shared mode merges per-symbol signals of signal strategies only. Use mode "sleeves" for it`,
-      });
-    }
-  });
-  if (scheme === 'fixed' && strategies.length > 0) {
-    if (missingWeights > 0) {
-      strategies.forEach((entry, index) => {
-        if (isRecord(entry) && entry.weight === undefined) {
-          issues.push({ path: `strategies.${index}.weight`, message: 'allocation "fixed" needs a weight on every strategy; add "weight" (a fraction of equity, e.g. 0.5)' });
-        }
-      });
-    } else {
-      const target = leverage - cashBuffer;
-      if (weightSum > target * (1 + 1e-12)) {
-        issues.push({
-          path: 'strategies',
-          message: `the fixed weights sum to ${weightSum}, above leverage − cashBuffer = ${target}; lower them (what they leave below ${target} stays in cash) or raise allocation.leverage`,
-        });
-      } else if (!(weightSum > 0)) {
-        issues.push({ path: 'strategies', message: 'the fixed weights are all 0; give at least one strategy a positive weight' });
-      }
-    }
-  }
-  const constraints = {
-    ...(typeof allocation.minWeight === 'number' ? { minWeight: allocation.minWeight } : {}),
-    ...(typeof allocation.maxWeight === 'number' ? { maxWeight: allocation.maxWeight } : {}),
-    cashBuffer,
-    leverage,
-  };
-  if (strategies.length > 0 && scheme !== 'fixed') {
-    try {
-      if (constraintFeasibility(strategies.length, constraints).status === 'min-infeasible') {
-        issues.push({
-          path: 'allocation.minWeight',
-          message: `${strategies.length} strategies × minWeight ${String(constraints.minWeight)} exceed leverage − cashBuffer = ${leverage - cashBuffer}; lower minWeight`,
-        });
-      }
-    } catch {
-      // Invalid constraint values are reported by the schema itself.
-    }
-  }
-  if (scheme === 'fixed') {
-    const minWeight = constraints.minWeight ?? 0;
-    const maxWeight = constraints.maxWeight ?? Number.POSITIVE_INFINITY;
-    strategies.forEach((entry, index) => {
-      if (!isRecord(entry) || typeof entry.weight !== 'number') return;
-      if (entry.weight < minWeight || entry.weight > maxWeight) {
-        issues.push({
-          path: `strategies.${index}.weight`,
-          message: `weight ${entry.weight} is outside allocation.minWeight..maxWeight (${minWeight}..${maxWeight})`,
-        });
-      }
-    });
-  }
-  return issues;
-}
-
 /**
  * Parses a run config from outside (a JSON file, an object): the schema's defaults and rules plus
  * the checks that need the strategy registry (unique ids, known strategies, parameters valid for
@@ -402,7 +286,9 @@ function crossFieldIssues(input: unknown, registry: StrategyRegistry): ConfigIss
  */
 export function parseRunConfig(input: unknown, options: ParseRunConfigOptions): RunConfig {
   const parsed = RunConfigSchema.safeParse(input);
-  const issues = [...(parsed.success ? [] : toConfigIssues(parsed.error)), ...crossFieldIssues(input, options.registry)];
+  const misplaced = misplacedModeFields(input);
+  const schemaIssues = parsed.success ? [] : toConfigIssues(parsed.error).filter((issue) => !misplaced.some((field) => field.path === issue.path));
+  const issues = [...misplaced, ...schemaIssues, ...crossFieldIssues(input, options.registry)];
   if (!parsed.success || issues.length > 0) {
     throw new ConfigError(issues, options.source === undefined ? undefined : { source: options.source });
   }

@@ -5,7 +5,7 @@ import { strategyRegistry } from '@ensemble/strategies';
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig, runSymbols } from './config';
 import { runOrchestrator } from './orchestrator';
-import { orchestratorResultJsonRows, serializeOrchestratorResult } from './result';
+import { orchestratorResultJsonRows, serializeOrchestratorResult } from './result/json';
 
 const directory = new URL('../../../examples/', import.meta.url);
 const files = readdirSync(directory).filter((file) => file.endsWith('.json')).sort();

@@ -91,6 +91,8 @@ export {
   ERROR_POLICIES,
   RiskLimitsSchema,
   RunConfigSchema,
+  SharedRunConfigSchema,
+  SleevesRunConfigSchema,
   StrategyEntrySchema,
   TRANSFER_MODES,
   checkRunData,
@@ -104,31 +106,33 @@ export { NET_FLAT_TOLERANCE, resolveConflict } from './conflicts';
 export type { Attribution, AttributionInput, AttributionPeriod } from './attribution';
 export { computeAttribution } from './attribution';
 export type {
-  AttributionPeriodJson,
   ConflictEvent,
   ConflictEventInput,
   CrossingSummary,
-  DrawdownPeriodJson,
   IsolatedEvent,
-  OrchestratorFillJson,
   OrchestratorOrderStats,
   OrchestratorResult,
-  OrchestratorResultJson,
-  OrchestratorResultJsonRows,
-  OrchestratorTradeJson,
-  PerformanceResultJson,
-  PeriodReturnJson,
   PortfolioCurve,
-  PortfolioPointJson,
   RebalanceEvent,
   RiskEvent,
   TransferOrder,
   RiskEventKind,
   SleeveCorrelation,
-  SleevePointJson,
   SleeveResult,
-  SleeveResultJson,
 } from './result';
-export { orchestratorResultJsonRows, serializeOrchestratorResult } from './result';
+export type {
+  AttributionPeriodJson,
+  DrawdownPeriodJson,
+  OrchestratorFillJson,
+  OrchestratorResultJson,
+  OrchestratorResultJsonRows,
+  OrchestratorTradeJson,
+  PerformanceResultJson,
+  PeriodReturnJson,
+  PortfolioPointJson,
+  SleevePointJson,
+  SleeveResultJson,
+} from './result/json';
+export { orchestratorResultJsonRows, serializeOrchestratorResult } from './result/json';
 export type { OrchestratorOptions } from './orchestrator';
 export { StrategyOrchestrator, runOrchestrator } from './orchestrator';

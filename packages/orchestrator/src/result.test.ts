@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { seriesOf, testRegistry, walkSeries } from '../test/helpers';
 import { runOrchestrator } from './orchestrator';
 import type { OrchestratorResult } from './result';
-import { orchestratorResultJsonRows, serializeOrchestratorResult } from './result';
+import { orchestratorResultJsonRows, serializeOrchestratorResult } from './result/json';
 
 /** The streamed text of `orchestratorResultJsonRows` is `JSON.stringify` of `serializeOrchestratorResult`, compact and indented. */
 function expectSameText(result: OrchestratorResult): void {

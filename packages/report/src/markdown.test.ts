@@ -80,7 +80,7 @@ describe('renderMarkdown', () => {
       ...input,
       attribution: { periods: [{ label: '2024-01', bySleeve: { momentum: null, carry: 0.004 } }, { label: '2024-02', bySleeve: { momentum: 0.035, carry: 0.006 } }] },
     };
-    const text = await renderMarkdown(withNull, { charts: false });
+    const text = await renderMarkdown(withNull, { markdownCharts: false });
     const row = text.split('\n').find((line) => line.startsWith('| 2024-01 '));
     expect(row).toBe('| 2024-01 | — | 0.40% | — |');
     expect(text).toContain('| 2024-02 | 3.50% | 0.60% | 4.10% |');

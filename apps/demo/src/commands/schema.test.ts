@@ -20,7 +20,8 @@ interface JsonSchema {
   $schema?: string;
   type?: string;
   description?: string;
-  properties?: Record<string, JsonSchema & { items?: JsonSchema; default?: unknown }>;
+  properties?: Record<string, JsonSchema & { items?: JsonSchema; default?: unknown; const?: unknown }>;
+  oneOf?: JsonSchema[];
   required?: string[];
   additionalProperties?: unknown;
 }
@@ -34,16 +35,22 @@ describe('ensemble schema', () => {
     expect(out).toMatch(/^\{\n {2}"\$schema": /);
     const schema = JSON.parse(out) as JsonSchema;
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(schema.type).toBe('object');
-    expect(schema.additionalProperties).toBe(false);
-    expect(schema.required).toEqual(expect.arrayContaining(['data', 'strategies']));
-    const properties = schema.properties ?? {};
-    expect(Object.keys(properties)).toEqual(
-      expect.arrayContaining(['data', 'cash', 'mode', 'allocation', 'rebalance', 'conflictPolicy', 'errorPolicy', 'risk', 'strategies']),
-    );
-    expect(properties.strategies?.type).toBe('array');
-    expect(properties.cash?.default).toBe(100_000);
-    for (const [name, property] of Object.entries(properties)) expect(property.description, name).toMatch(/\w/);
+    // One strict object per capital mode: a field of one mode is an error in the other.
+    const branches = schema.oneOf ?? [];
+    expect(branches.map((branch) => branch.properties?.mode?.const)).toEqual(['sleeves', 'shared']);
+    for (const branch of branches) {
+      expect(branch.type).toBe('object');
+      expect(branch.additionalProperties).toBe(false);
+      expect(branch.required).toEqual(expect.arrayContaining(['data', 'strategies']));
+      const properties = branch.properties ?? {};
+      expect(Object.keys(properties)).toEqual(expect.arrayContaining(['data', 'cash', 'mode', 'allocation', 'rebalance', 'errorPolicy', 'risk', 'strategies']));
+      expect(properties.strategies?.type).toBe('array');
+      expect(properties.cash?.default).toBe(100_000);
+      for (const [name, property] of Object.entries(properties)) expect(property.description, name).toMatch(/\w/);
+    }
+    expect(Object.keys(branches[0]?.properties ?? {})).toContain('crossing');
+    expect(Object.keys(branches[1]?.properties ?? {})).toContain('conflictPolicy');
+    expect(branches[0]?.properties).not.toHaveProperty('conflictPolicy');
   });
 
   it('--out writes the same text to a file, atomically', async () => {

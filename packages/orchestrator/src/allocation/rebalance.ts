@@ -113,7 +113,11 @@ function scheduleFires(schedule: RebalanceSchedule, state: RebalanceState): bool
   return calendarPeriodKey(state.time, schedule) !== calendarPeriodKey(previous, schedule);
 }
 
-function measureDrift(actual: ArrayLike<number>, target: ArrayLike<number>): DriftMeasure {
+/**
+ * The largest drifts between `actual` and `target` weights (one per sleeve) and the sleeves that
+ * have them; throws `ConfigError` when their lengths differ.
+ */
+export function measureDrift(actual: ArrayLike<number>, target: ArrayLike<number>): DriftMeasure {
   if (actual.length !== target.length) {
     invalid('actualWeights', `has ${actual.length} weights but targetWeights has ${target.length}; give one per sleeve`);
   }

@@ -1,12 +1,19 @@
 import type { Logger } from '@ensemble/protocol';
+import { InvariantError } from '@ensemble/protocol';
 import { allocateCapital } from '../allocation/allocate-capital';
-import { applyWeightConstraints } from '../allocation/constraints';
-import { calendarPeriodKey, needsRebalance } from '../allocation/rebalance';
-import type { RebalanceDecision } from '../allocation/rebalance';
+import { calendarPeriodKey, measureDrift } from '../allocation/rebalance';
+import type { RebalanceDecision, RebalanceReason } from '../allocation/rebalance';
 import type { ConstraintStatus } from '../allocation/constraints';
 import type { RiskParityConvergence } from '../allocation/risk-parity';
 import type { AllocationScheme, CustomAllocation } from '../allocation/schemes';
 import type { RunConfig } from '../config';
+
+/** Rule bit of {@link Allocator.decision}: the schedule fired. */
+export const SCHEDULE = 1;
+/** Rule bit: an absolute drift band was breached. */
+export const DRIFT_ABSOLUTE = 2;
+/** Rule bit: a relative drift band was breached. */
+export const DRIFT_RELATIVE = 4;
 
 /** Target weights of one allocation, with what the scheme reported. */
 export interface AllocationOutcome {
@@ -21,11 +28,16 @@ export interface AllocationOutcome {
  * Computes target weights across sleeves from their return history up to the previous bar and
  * decides, allocation-free on ordinary bars, whether a rebalance is due.
  *
- * `fixed`: the configured weights as given (validated by the config: each within min/max, summing
- * to at most leverage − cashBuffer; the rest stays in the reserve); an isolated sleeve's weight is
- * not given to the others. Other schemes: `allocateCapital` over the active sleeves only (its
- * warm-up rule: until `minHistory` returns exist, the fixed weights when every strategy has one,
- * equal weights otherwise), then the constraints.
+ * Every scheme's weights come from `allocateCapital` (the one dispatcher over the schemes, then the
+ * constraints) over the active sleeves only (its warm-up rule: until `minHistory` returns exist,
+ * the fixed weights when every strategy has one, equal weights otherwise) — except `fixed`, whose
+ * weights the orchestrator uses as given: the config has validated them (each within min/max,
+ * summing to at most leverage − cashBuffer), the rest stays in the reserve, and an isolated
+ * sleeve's weight is not given to the others (`allocateCapital` would rescale them to the target).
+ *
+ * Whether a rebalance is due is decided once per bar, here: the schedule ({@link scheduleFires})
+ * and the drift bands ({@link driftBreaches}) give the rules that fired, and {@link decision}
+ * turns them into the event's reasons without deciding again.
  */
 export class Allocator {
   /** The scheme in use (`custom` when a function was given). */
@@ -39,8 +51,6 @@ export class Allocator {
   private readonly periodsPerYear: number;
   private readonly logger: Logger;
   private previousKey = Number.NaN;
-  /** The last `equal` outcome and the active sleeves it was for: equal weights change only when a sleeve is isolated. */
-  private equalCache: { readonly key: string; readonly outcome: AllocationOutcome } | null = null;
 
   constructor(config: RunConfig, custom: CustomAllocation | undefined, periodsPerYear: number, logger: Logger) {
     this.config = config;
@@ -74,26 +84,6 @@ export class Allocator {
       return { weights, warmup: false, status: 'ok', convergence: null };
     }
     const allocation = this.config.allocation;
-    if (this.scheme === 'equal') {
-      const key = indices.join(',');
-      const cached = this.equalCache;
-      if (cached?.key === key) {
-        weights.set(cached.outcome.weights);
-        return { ...cached.outcome, weights };
-      }
-      const constrained = applyWeightConstraints(new Float64Array(indices.length).fill(1 / indices.length), {
-        minWeight: allocation.minWeight,
-        ...(allocation.maxWeight === undefined ? {} : { maxWeight: allocation.maxWeight }),
-        cashBuffer: allocation.cashBuffer,
-        leverage: allocation.leverage,
-      });
-      indices.forEach((i, a) => {
-        weights[i] = constrained.weights[a] ?? 0;
-      });
-      const outcome: AllocationOutcome = { weights, warmup: false, status: constrained.status, convergence: null };
-      this.equalCache = { key, outcome: { ...outcome, weights: Float64Array.from(weights) } };
-      return outcome;
-    }
     const fixed = this.fixed;
     const { allocation: raw, constrained } = allocateCapital(
       { returns: indices.map((i) => returns[i] ?? new Float64Array(length)), length },
@@ -137,31 +127,39 @@ export class Allocator {
     return step > 0 && key !== previous;
   }
 
-  /** True when a drift band is breached by `actual` against the current targets. */
-  driftFires(actual: Float64Array): boolean {
+  /**
+   * The drift bands `actual` breaches against the current targets, as {@link DRIFT_ABSOLUTE} and
+   * {@link DRIFT_RELATIVE} bits (0: none, or no bands). Allocation-free: it runs on every bar.
+   */
+  driftBreaches(actual: Float64Array): number {
     const drift = this.config.rebalance.drift;
-    if (drift === undefined) return false;
+    if (drift === undefined) return 0;
     const targets = this.targets;
+    let fired = 0;
     for (let i = 0; i < actual.length; i++) {
       const a = actual[i] ?? 0;
       const t = targets[i] ?? 0;
-      if (drift.absolute !== undefined && Math.abs(a - t) > drift.absolute) return true;
+      if (drift.absolute !== undefined && Math.abs(a - t) > drift.absolute) fired |= DRIFT_ABSOLUTE;
       if (drift.relative !== undefined) {
         const ratio = t === 0 ? (a === 0 ? 0 : Number.POSITIVE_INFINITY) : Math.abs(a / t - 1);
-        if (ratio > drift.relative) return true;
+        if (ratio > drift.relative) fired |= DRIFT_RELATIVE;
       }
     }
-    return false;
+    return fired;
   }
 
-  /** The full decision (reasons, drift) for the logs, once a quick check said a rebalance is due. */
-  decision(time: Float64Array, step: number, actual: Float64Array): RebalanceDecision {
-    return needsRebalance(this.config.rebalance, {
-      step,
-      time: time[step] ?? 0,
-      previousTime: time[step - 1],
-      actualWeights: actual,
-      targetWeights: this.targets,
-    });
+  /**
+   * The decision for the event and the logs from the rules that `fired` ({@link SCHEDULE},
+   * {@link DRIFT_ABSOLUTE}, {@link DRIFT_RELATIVE} bits), with the drift of `actual` against the
+   * current targets measured when drift bands are checked (`withDrift`).
+   */
+  decision(fired: number, actual: Float64Array, withDrift: boolean): RebalanceDecision {
+    const reasons: RebalanceReason[] = [];
+    if ((fired & SCHEDULE) !== 0) reasons.push('schedule');
+    if ((fired & DRIFT_ABSOLUTE) !== 0) reasons.push('drift-absolute');
+    if ((fired & DRIFT_RELATIVE) !== 0) reasons.push('drift-relative');
+    const reason = reasons[0];
+    if (reason === undefined) throw new InvariantError('a rebalance was started although no rule fired');
+    return { rebalance: true, reason, reasons, drift: withDrift && this.hasDrift ? measureDrift(actual, this.targets) : null };
   }
 }

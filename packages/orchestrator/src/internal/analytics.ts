@@ -12,26 +12,6 @@ export interface SleeveRecord {
   readonly transferAmounts: readonly number[];
 }
 
-/**
- * Defines `key` on `target` as an enumerable getter that computes its value on first access and
- * keeps it: derived analytics cost nothing until read (or serialised).
- */
-export function lazy<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
-  let done = false;
-  let value: T[K];
-  Object.defineProperty(target, key, {
-    enumerable: true,
-    configurable: false,
-    get: () => {
-      if (!done) {
-        value = compute();
-        done = true;
-      }
-      return value;
-    },
-  });
-}
-
 /** Per-step P&L excluding transfers: `E_t − E_{t−1} − transfers_t`, with `E_{−1}` the initial capital. */
 export function sleevePnl(record: SleeveRecord): Float64Array {
   const { equity, transferSteps, transferAmounts } = record;

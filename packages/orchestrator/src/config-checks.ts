@@ -1,0 +1,180 @@
+import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
+import { listValues, quoteValue } from '@ensemble/protocol';
+import { z } from 'zod';
+import { constraintFeasibility } from './allocation/constraints';
+import type { CapitalMode, StrategyRegistry } from './config';
+
+/** The fields that apply to one capital mode only, and that mode. */
+const MODE_ONLY_FIELDS: Readonly<Record<string, CapitalMode>> = {
+  crossing: 'sleeves',
+  transfers: 'sleeves',
+  conflictPolicy: 'shared',
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function paramIssues(definition: StrategyDefinition, params: unknown, path: string): ConfigIssue[] {
+  const result = definition.schema.safeParse(params ?? {});
+  if (result.success) return [];
+  const schema = definition.schema;
+  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  const accepted = known.length === 0 ? 'no parameters' : `only ${known.join(', ')}`;
+  const issues: ConfigIssue[] = [];
+  for (const issue of result.error.issues) {
+    const at = [path, ...issue.path.map((part) => String(part))].join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        issues.push({ path: `${at}.${key}`, message: `unknown parameter ${quoteValue(key)}: ${definition.name} takes ${accepted}` });
+      }
+    } else {
+      issues.push({ path: at, message: issue.message });
+    }
+  }
+  return issues;
+}
+
+/**
+ * The checks zod cannot make alone, run on the raw input so that they are reported together with
+ * the schema's issues: unique ids, known strategy names, parameters valid for each strategy,
+ * `rebalance` only on portfolio strategies, shared mode only with signal strategies, fixed weights
+ * present and summing to at most `leverage − cashBuffer`, feasible weight constraints.
+ */
+export function crossFieldIssues(input: unknown, registry: StrategyRegistry): ConfigIssue[] {
+  if (!isRecord(input)) return [];
+  const issues: ConfigIssue[] = [];
+  const strategies = Array.isArray(input.strategies) ? (input.strategies as unknown[]) : [];
+  const allocation = isRecord(input.allocation) ? input.allocation : {};
+  const scheme = typeof allocation.scheme === 'string' ? allocation.scheme : 'equal';
+  const cashBuffer = typeof allocation.cashBuffer === 'number' ? allocation.cashBuffer : 0;
+  const leverage = typeof allocation.leverage === 'number' ? allocation.leverage : 1;
+  const mode = typeof input.mode === 'string' ? input.mode : 'sleeves';
+  const names = Object.keys(registry);
+  const firstById = new Map<string, number>();
+  let weightSum = 0;
+  let missingWeights = 0;
+  strategies.forEach((entry, index) => {
+    if (!isRecord(entry)) return;
+    const at = `strategies.${index}`;
+    if (typeof entry.id === 'string') {
+      const first = firstById.get(entry.id);
+      if (first === undefined) firstById.set(entry.id, index);
+      else issues.push({ path: `${at}.id`, message: `duplicate id ${quoteValue(entry.id)} (strategies.${first} has it too); ids must be unique` });
+    }
+    if (Array.isArray(entry.symbols)) {
+      const seen = new Set<unknown>();
+      (entry.symbols as unknown[]).forEach((symbol, k) => {
+        if (seen.has(symbol)) issues.push({ path: `${at}.symbols.${k}`, message: `symbol ${quoteValue(String(symbol))} is listed twice` });
+        seen.add(symbol);
+      });
+    }
+    if (typeof entry.weight === 'number' && Number.isFinite(entry.weight)) weightSum += entry.weight;
+    else if (entry.weight === undefined) missingWeights++;
+    if (typeof entry.strategy !== 'string') return;
+    const definition = Object.hasOwn(registry, entry.strategy) ? registry[entry.strategy] : undefined;
+    if (definition === undefined) {
+      issues.push({
+        path: `${at}.strategy`,
+        message: `unknown strategy ${quoteValue(entry.strategy)}; available: ${listValues(names)} (\`ensemble strategies\` lists them with their parameters)`,
+      });
+      return;
+    }
+    if (entry.params === undefined || isRecord(entry.params)) issues.push(...paramIssues(definition, entry.params, `${at}.params`));
+    if (entry.rebalance !== undefined && definition.kind !== 'portfolio') {
+      issues.push({
+        path: `${at}.rebalance`,
+        message: `"${definition.name}" is a signal strategy: it has no rebalance schedule (only portfolio strategies such as equal-weight do); remove "rebalance"`,
+      });
+    }
+    if (entry.sizing !== undefined && definition.kind === 'portfolio') {
+      issues.push({
+        path: `${at}.sizing`,
+        message: `"${definition.name}" is a portfolio strategy: it sizes by target weights, not by "sizing"; remove it`,
+      });
+    }
+    if (mode === 'shared' && definition.kind === 'portfolio') {
+      issues.push({
+        path: `${at}.strategy`,
+        message: `"${definition.name}" is a portfolio strategy; shared mode merges per-symbol signals of signal strategies only. Use mode "sleeves" for it`,
+      });
+    }
+  });
+  if (scheme === 'fixed' && strategies.length > 0) {
+    if (missingWeights > 0) {
+      strategies.forEach((entry, index) => {
+        if (isRecord(entry) && entry.weight === undefined) {
+          issues.push({ path: `strategies.${index}.weight`, message: 'allocation "fixed" needs a weight on every strategy; add "weight" (a fraction of equity, e.g. 0.5)' });
+        }
+      });
+    } else {
+      const target = leverage - cashBuffer;
+      if (weightSum > target * (1 + 1e-12)) {
+        issues.push({
+          path: 'strategies',
+          message: `the fixed weights sum to ${weightSum}, above leverage − cashBuffer = ${target}; lower them (what they leave below ${target} stays in cash) or raise allocation.leverage`,
+        });
+      } else if (!(weightSum > 0)) {
+        issues.push({ path: 'strategies', message: 'the fixed weights are all 0; give at least one strategy a positive weight' });
+      }
+    }
+  }
+  const constraints = {
+    ...(typeof allocation.minWeight === 'number' ? { minWeight: allocation.minWeight } : {}),
+    ...(typeof allocation.maxWeight === 'number' ? { maxWeight: allocation.maxWeight } : {}),
+    cashBuffer,
+    leverage,
+  };
+  if (strategies.length > 0 && scheme !== 'fixed') {
+    try {
+      if (constraintFeasibility(strategies.length, constraints).status === 'min-infeasible') {
+        issues.push({
+          path: 'allocation.minWeight',
+          message: `${strategies.length} strategies × minWeight ${String(constraints.minWeight)} exceed leverage − cashBuffer = ${leverage - cashBuffer}; lower minWeight`,
+        });
+      }
+    } catch {
+      // Invalid constraint values are reported by the schema itself.
+    }
+  }
+  if (scheme === 'fixed') {
+    const minWeight = constraints.minWeight ?? 0;
+    const maxWeight = constraints.maxWeight ?? Number.POSITIVE_INFINITY;
+    strategies.forEach((entry, index) => {
+      if (!isRecord(entry) || typeof entry.weight !== 'number') return;
+      if (entry.weight < minWeight || entry.weight > maxWeight) {
+        issues.push({
+          path: `strategies.${index}.weight`,
+          message: `weight ${entry.weight} is outside allocation.minWeight..maxWeight (${minWeight}..${maxWeight})`,
+        });
+      }
+    });
+  }
+  return issues;
+}
+
+/**
+ * The fields of one capital mode given in a config of the other (`conflictPolicy` with mode
+ * "sleeves"), each named with the mode it applies to. The schema reports them as unknown keys;
+ * these issues replace that report. An unknown mode is named here too (the schema can only say
+ * that no branch of the union matches).
+ */
+export function misplacedModeFields(input: unknown): ConfigIssue[] {
+  if (!isRecord(input)) return [];
+  const mode = input.mode ?? 'sleeves';
+  if (mode !== 'sleeves' && mode !== 'shared') {
+    const given = typeof mode === 'string' ? quoteValue(mode) : JSON.stringify(mode);
+    return [{ path: 'mode', message: `must be "sleeves" or "shared", got ${given}` }];
+  }
+  const issues: ConfigIssue[] = [];
+  for (const [field, applies] of Object.entries(MODE_ONLY_FIELDS)) {
+    if (applies !== mode && Object.hasOwn(input, field)) {
+      issues.push({
+        path: field,
+        message: `applies to mode "${applies}" only, and this config's mode is "${mode}"${input.mode === undefined ? ' (the default)' : ''}: remove "${field}" or set "mode": "${applies}"`,
+      });
+    }
+  }
+  return issues;
+}
+

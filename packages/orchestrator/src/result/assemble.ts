@@ -1,0 +1,244 @@
+import type { BarSeries, Fill, Trade } from '@ensemble/protocol';
+import { PerformanceCalculator } from '@ensemble/performance';
+import type { AllocationScheme } from '../allocation/schemes';
+import { diversificationRatio } from '../allocation/statistics';
+import { computeAttribution } from '../attribution';
+import type { RunConfig } from '../config';
+import { sleevePnl, sleeveReturns, sleeveStatistics } from '../internal/analytics';
+import type { SleeveStatistics } from '../internal/analytics';
+import type { CrossingTotals } from '../internal/sleeve-executor';
+import type {
+  ConflictEvent,
+  IsolatedEvent,
+  OrchestratorOrderStats,
+  OrchestratorResult,
+  RebalanceEvent,
+  RiskEvent,
+  SleeveResult,
+} from '../result';
+import { serializeOrchestratorResult } from './json';
+import type { PortfolioColumns } from '../run/recorder';
+import type { SharedBook, Sleeve } from '../run/sleeves';
+import { sleeveMetrics } from './sleeve-metrics';
+
+/** Everything a finished run recorded, from which {@link assembleResult} builds the result. */
+export interface RunRecords {
+  readonly config: RunConfig;
+  readonly runId: string;
+  readonly symbols: readonly string[];
+  readonly seriesBySymbol: ReadonlyMap<string, BarSeries>;
+  readonly time: Float64Array;
+  readonly periodsPerYear: number;
+  readonly allocationScheme: AllocationScheme;
+  readonly sleeves: readonly Sleeve[];
+  readonly shared: SharedBook | null;
+  readonly portfolio: PortfolioColumns;
+  /** Order counts of the sleeves' executor (sleeves mode; shared mode counts its broker's). */
+  readonly executorStats: { readonly filled: number; readonly shrunk: number; readonly rejected: number };
+  readonly crossing: CrossingTotals;
+  readonly rebalances: readonly RebalanceEvent[];
+  readonly conflicts: readonly ConflictEvent[];
+  readonly risk: readonly RiskEvent[];
+  readonly isolated: readonly IsolatedEvent[];
+  readonly halted: { readonly time: number; readonly reason: 'drawdown' } | null;
+}
+
+/** `compute`, run on the first call only; later calls return its value. */
+function once<T>(compute: () => T): () => T {
+  let cell: { readonly value: T } | null = null;
+  return () => (cell ??= { value: compute() }).value;
+}
+
+function byTime<T>(items: readonly T[], time: (item: T) => number): T[] {
+  return [...items].sort((a, b) => time(a) - time(b));
+}
+
+/**
+ * The result. The run's records (equity curves, fills, trades, logs) are plain values; the
+ * analytics derived from them — metrics, weights, returns and contributions over time,
+ * attribution, correlation, diversification ratio — are enumerable getters computed on first
+ * access and then kept, so a run costs no more than its simulation until they are read (or
+ * serialised).
+ */
+export function assembleResult(records: RunRecords): OrchestratorResult {
+  const { config, sleeves, shared, time, portfolio: columns } = records;
+  const steps = time.length;
+  const calculator = once(() => {
+    const benchmark = config.benchmark === undefined ? undefined : records.seriesBySymbol.get(config.benchmark);
+    return new PerformanceCalculator({
+      periodsPerYear: records.periodsPerYear,
+      riskFreeRate: config.riskFreeRate,
+      ...(benchmark === undefined ? {} : { benchmark: { time: benchmark.time, close: benchmark.close } }),
+    });
+  });
+  const ids = sleeves.map((sleeve) => sleeve.entry.id);
+  const portfolioEquity = columns.equity;
+  const weightBase = once((): Float64Array => {
+    if (shared === null) return portfolioEquity;
+    const totals = new Float64Array(steps);
+    for (const sleeve of sleeves) for (let t = 0; t < steps; t++) totals[t] = (totals[t] ?? 0) + (sleeve.equity[t] ?? 0);
+    return totals;
+  });
+  const returnsOf = sleeves.map((sleeve) => {
+    const kept = sleeve.returns;
+    return kept === null ? once(() => sleeveReturns(sleeve)) : () => kept;
+  });
+  const sleeveResults = sleeves.map((sleeve, i): SleeveResult => {
+    const { account, runner } = sleeve;
+    const returns = returnsOf[i] ?? once(() => sleeveReturns(sleeve));
+    const weight = once(() => {
+      const base = weightBase();
+      const values = new Float64Array(steps);
+      for (let t = 0; t < steps; t++) {
+        const total = base[t] ?? 0;
+        values[t] = total !== 0 ? (sleeve.equity[t] ?? 0) / total : Number.NaN;
+      }
+      return values;
+    });
+    const contribution = once(() => {
+      const pnl = sleevePnl(sleeve);
+      for (let t = 0; t < steps; t++) {
+        const before = t === 0 ? config.cash : (portfolioEquity[t - 1] ?? Number.NaN);
+        pnl[t] = before > 0 ? (pnl[t] ?? 0) / before : Number.NaN;
+      }
+      return pnl;
+    });
+    const metrics = once(() => sleeveMetrics(calculator(), time, sleeve, returns()));
+    return {
+      id: sleeve.entry.id,
+      strategy: sleeve.entry.strategy,
+      kind: sleeve.kind,
+      symbols: sleeve.entry.symbols,
+      shadow: shared !== null,
+      initialCash: sleeve.initialCash,
+      finalCash: account.cash,
+      finalEquity: steps > 0 ? (sleeve.equity[steps - 1] ?? Number.NaN) : sleeve.initialCash,
+      netTransfers: sleeve.netTransfers,
+      equity: { time, equity: sleeve.equity, cash: sleeve.cash, grossExposure: sleeve.gross },
+      fills: account.fills,
+      trades: account.trades,
+      openPositions: account.openPositions(),
+      totalCommission: account.totalCommission,
+      totalSlippage: account.totalSlippage,
+      droppedOrders: runner.dropped,
+      rebalances: runner.rebalances,
+      isolated: !sleeve.active,
+      error: sleeve.error,
+      get weight() {
+        return weight();
+      },
+      get returns() {
+        return returns();
+      },
+      get contribution() {
+        return contribution();
+      },
+      get metrics() {
+        return metrics();
+      },
+    };
+  });
+  let fills: Fill[];
+  let trades: Trade[];
+  let openPositions: SleeveResult['openPositions'];
+  let totalCommission = 0;
+  let totalSlippage = 0;
+  let dropped = 0;
+  let stats = records.executorStats;
+  if (shared === null) {
+    fills = byTime(sleeves.flatMap((sleeve) => sleeve.account.fills), (fill) => fill.time);
+    trades = byTime(sleeves.flatMap((sleeve) => sleeve.account.trades), (trade) => trade.exitTime);
+    openPositions = sleeveResults.flatMap((sleeve) => sleeve.openPositions);
+    for (const sleeve of sleeveResults) {
+      totalCommission += sleeve.totalCommission;
+      totalSlippage += sleeve.totalSlippage;
+      dropped += sleeve.droppedOrders;
+    }
+  } else {
+    fills = [...shared.account.fills];
+    trades = [...shared.account.trades];
+    openPositions = shared.account.openPositions();
+    totalCommission = shared.account.totalCommission;
+    totalSlippage = shared.account.totalSlippage;
+    dropped = shared.runner.dropped;
+    stats = shared.broker.stats;
+  }
+  const portfolioCurve = {
+    time,
+    equity: portfolioEquity,
+    cash: columns.cash,
+    grossExposure: columns.gross,
+    reserve: columns.reserve,
+    netExposure: columns.net,
+  };
+  const orders: OrchestratorOrderStats = { ...stats, dropped };
+  const portfolioMetrics = once(() => calculator().compute({ equity: portfolioCurve, trades, fills }));
+  const statistics = once((): SleeveStatistics => sleeveStatistics(returnsOf.map((returns) => returns())));
+  const attribution = once(() =>
+    computeAttribution({
+      time,
+      equity: portfolioEquity,
+      initialEquity: config.cash,
+      sleeves: sleeves.map((sleeve) => ({ id: sleeve.entry.id, pnl: sleevePnl(sleeve) })),
+    }),
+  );
+  const correlation = once(() => ({ ids, matrix: statistics().correlation }));
+  const ratio = once(() => {
+    const base = weightBase();
+    const mean = new Float64Array(sleeves.length);
+    for (const [i, sleeve] of sleeves.entries()) {
+      let sum = 0;
+      for (let t = 0; t < steps; t++) {
+        const total = base[t] ?? 0;
+        if (total !== 0) sum += (sleeve.equity[t] ?? 0) / total;
+      }
+      mean[i] = steps > 0 ? sum / steps : 0;
+    }
+    const { volatilities, covariance } = statistics();
+    return diversificationRatio(mean, volatilities, covariance);
+  });
+  const result: OrchestratorResult = {
+    config,
+    runId: records.runId,
+    mode: config.mode,
+    allocationScheme: records.allocationScheme,
+    symbols: records.symbols,
+    bars: steps,
+    startTime: steps > 0 ? (time[0] ?? null) : null,
+    endTime: steps > 0 ? (time[steps - 1] ?? null) : null,
+    periodsPerYear: records.periodsPerYear,
+    initialCash: config.cash,
+    finalCash: steps > 0 ? (columns.cash[steps - 1] ?? Number.NaN) : config.cash,
+    finalEquity: steps > 0 ? (portfolioEquity[steps - 1] ?? Number.NaN) : config.cash,
+    portfolio: {
+      equity: portfolioCurve,
+      fills,
+      trades,
+      openPositions,
+      totalCommission,
+      totalSlippage,
+      orders,
+      get metrics() {
+        return portfolioMetrics();
+      },
+    },
+    sleeves: sleeveResults,
+    rebalances: records.rebalances,
+    conflicts: records.conflicts,
+    risk: records.risk,
+    isolated: records.isolated,
+    crossing: { enabled: config.mode === 'sleeves' && config.crossing, ...records.crossing },
+    halted: records.halted,
+    get attribution() {
+      return attribution();
+    },
+    get correlation() {
+      return correlation();
+    },
+    get diversificationRatio() {
+      return ratio();
+    },
+  };
+  Object.defineProperty(result, 'toJSON', { value: () => serializeOrchestratorResult(result), enumerable: false });
+  return result;
+}

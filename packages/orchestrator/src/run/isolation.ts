@@ -1,0 +1,41 @@
+import { StrategyError } from '@ensemble/protocol';
+import type { ErrorPolicy } from '../config';
+import { isoTime } from '../internal/iso-time';
+import type { IsolatedEvent } from '../result';
+import type { Sleeve } from './sleeves';
+
+/**
+ * A strategy threw (or could not start) at bar `time` (`step`: null before the first bar). With
+ * `errorPolicy: 'fail'` rethrows it as a `StrategyError` naming the strategy (and symbol and time
+ * when known); with `'isolate'` closes the sleeve out at its next fill, disables it, withdraws its
+ * votes (shared mode) and appends an {@link IsolatedEvent} to `isolated`.
+ */
+export function isolateSleeve(
+  sleeve: Sleeve,
+  error: unknown,
+  time: number,
+  step: number | null,
+  errorPolicy: ErrorPolicy,
+  isolated: IsolatedEvent[],
+): void {
+  const strategyError = StrategyError.isInstance(error)
+    ? error
+    : new StrategyError(sleeve.entry.id, { ...(Number.isFinite(time) ? { time } : {}), cause: error });
+  const symbol = strategyError.symbol ?? null;
+  const at = strategyError.time ?? time;
+  if (errorPolicy === 'fail') {
+    sleeve.logger.error({ event: 'strategy-failed', err: strategyError, symbol, time: isoTime(at) }, strategyError.message);
+    throw strategyError;
+  }
+  isolated.push({ strategyId: sleeve.entry.id, symbol, time: at, message: strategyError.message });
+  sleeve.active = false;
+  sleeve.error = strategyError.message;
+  sleeve.runner.closeOut('isolate');
+  sleeve.runner.disable();
+  const probe = sleeve.probe;
+  for (let k = 0; k < probe.direction.length; k++) probe.want(k, 0, 0);
+  sleeve.logger.error(
+    { event: 'strategy-isolated', err: strategyError, symbol, time: isoTime(at), step },
+    `strategy ${sleeve.entry.id} isolated: ${strategyError.message}`,
+  );
+}

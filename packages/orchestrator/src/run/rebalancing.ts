@@ -1,0 +1,182 @@
+import type { Logger } from '@ensemble/protocol';
+import { InvariantError } from '@ensemble/protocol';
+import type { RebalanceDecision } from '../allocation/rebalance';
+import type { RunConfig } from '../config';
+import type { Allocator } from '../internal/allocator';
+import { isoTime } from '../internal/iso-time';
+import type { RebalanceEvent } from '../result';
+import type { Sleeve } from './sleeves';
+import type { CapitalTransfers, QueuedTransferOrders } from './transfers';
+
+/** Relative size below which a cash transfer is floating-point dust. */
+const DUST = 1e-9;
+
+function record(ids: readonly string[], values: ArrayLike<number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  ids.forEach((id, i) => {
+    out[id] = values[i] ?? Number.NaN;
+  });
+  return out;
+}
+
+/** What {@link Rebalancing} works with. */
+export interface RebalancingOptions {
+  readonly config: RunConfig;
+  readonly sleeves: readonly Sleeve[];
+  readonly allocator: Allocator;
+  /** Sleeves mode's transfers; null in shared mode, where sleeves are shadows and a rebalance only changes the voting weights. */
+  readonly transfers: CapitalTransfers | null;
+  readonly time: Float64Array;
+  readonly logger: Logger;
+}
+
+/**
+ * Capital between the sleeves: the start allocation, then each rebalance — new target weights
+ * from the allocator, and in sleeves mode the transfers that bring each sleeve's equity to
+ * weight × portfolio equity (what happens inside a sleeve is `run/transfers.ts`). Keeps the
+ * portfolio's reserve (cash no sleeve holds) and a {@link RebalanceEvent} per rebalance.
+ */
+export class Rebalancing {
+  /** Every rebalance so far, the start allocation first. */
+  readonly events: RebalanceEvent[] = [];
+  /** Cash held by no sleeve (sleeves mode; 0 in shared mode), currency. */
+  reserve = 0;
+  private readonly options: RebalancingOptions;
+  private readonly ids: readonly string[];
+
+  constructor(options: RebalancingOptions) {
+    this.options = options;
+    this.ids = options.sleeves.map((sleeve) => sleeve.entry.id);
+  }
+
+  /** The start allocation: weights from an empty history (the warm-up rule), funded before the first bar. */
+  allocateInitial(): void {
+    const { config, sleeves, allocator } = this.options;
+    const time0 = this.options.time[0] ?? Number.NaN;
+    const outcome = allocator.compute(
+      sleeves.map((sleeve) => sleeve.returns),
+      0,
+      sleeves.map((sleeve) => sleeve.active),
+      time0,
+    );
+    allocator.targets = outcome.weights;
+    let funded = 0;
+    const transfers = new Float64Array(sleeves.length);
+    for (const sleeve of sleeves) {
+      const amount = (outcome.weights[sleeve.index] ?? 0) * config.cash;
+      sleeve.initialCash = amount;
+      sleeve.lastEquity = amount;
+      transfers[sleeve.index] = amount;
+      if (amount !== 0) sleeve.account.deposit(amount);
+      sleeve.runner.revalue();
+      funded += amount;
+    }
+    this.reserve = this.options.transfers === null ? 0 : config.cash - funded;
+    const ids = this.ids;
+    const event: RebalanceEvent = {
+      time: time0,
+      reason: 'initial',
+      reasons: ['initial'],
+      weightsBefore: record(ids, new Float64Array(ids.length)),
+      targetWeights: record(ids, outcome.weights),
+      weightsAfter: record(ids, outcome.weights),
+      transfers: record(ids, transfers),
+      orders: [],
+      sales: [],
+      scheme: allocator.scheme,
+      warmup: outcome.warmup,
+      constraintStatus: outcome.status,
+      convergence: outcome.convergence,
+    };
+    this.events.push(event);
+    this.options.logger.info(
+      { event: 'rebalance', time: isoTime(time0), reason: 'initial', weightsAfter: event.weightsAfter, transfers: event.transfers, scheme: event.scheme, warmup: event.warmup, reserve: this.reserve },
+      'initial allocation',
+    );
+  }
+
+  /**
+   * Rebalances at step `t` (for the rules in `decision`) with portfolio `equity` and the sleeves'
+   * `actual` weights: new target weights, and in sleeves mode the capital moved between sleeves.
+   * Returns whether the target weights changed.
+   */
+  rebalance(t: number, equity: number, actual: Float64Array, decision: RebalanceDecision): boolean {
+    const { allocator, sleeves } = this.options;
+    const time = this.options.time[t] ?? Number.NaN;
+    const ids = this.ids;
+    const before = Float64Array.from(actual);
+    const outcome = allocator.compute(
+      sleeves.map((sleeve) => sleeve.returns),
+      t,
+      sleeves.map((sleeve) => sleeve.active),
+      time,
+    );
+    const previous = allocator.targets;
+    allocator.targets = outcome.weights;
+    const transfers = new Float64Array(sleeves.length);
+    const queued: QueuedTransferOrders = { orders: [], sales: [] };
+    const after = Float64Array.from(before);
+    const capital = this.options.transfers;
+    if (capital !== null) {
+      for (const sleeve of sleeves) {
+        const current = sleeve.runner.markedEquity;
+        const target = (outcome.weights[sleeve.index] ?? 0) * equity;
+        const delta = target - current;
+        if (Math.abs(delta) <= DUST * Math.max(1, Math.abs(equity))) continue;
+        capital.move(sleeve, current, target, t, time, queued);
+        sleeve.stepTransfer += delta;
+        sleeve.netTransfers += delta;
+        this.reserve -= delta;
+        transfers[sleeve.index] = delta;
+      }
+      for (const sleeve of sleeves) {
+        const value = sleeve.runner.revalue();
+        after[sleeve.index] = equity !== 0 ? value / equity : 0;
+      }
+    }
+    let changed = false;
+    for (let i = 0; i < sleeves.length; i++) if (Math.abs((previous[i] ?? 0) - (outcome.weights[i] ?? 0)) > 1e-12) changed = true;
+    const reason = decision.reason;
+    if (reason === null) throw new InvariantError(`rebalance at step ${t} without a reason: the caller must pass the rules that fired`, { time });
+    const event: RebalanceEvent = {
+      time,
+      reason,
+      reasons: decision.reasons.length > 0 ? decision.reasons : [reason],
+      weightsBefore: record(ids, before),
+      targetWeights: record(ids, outcome.weights),
+      weightsAfter: record(ids, after),
+      transfers: record(ids, transfers),
+      orders: queued.orders,
+      sales: queued.sales,
+      scheme: allocator.scheme,
+      warmup: outcome.warmup,
+      constraintStatus: outcome.status,
+      convergence: outcome.convergence,
+    };
+    this.events.push(event);
+    const logger = this.options.logger;
+    if (changed) {
+      logger.info(
+        { event: 'allocation-changed', time: isoTime(time), scheme: allocator.scheme, before: record(ids, previous), after: event.targetWeights, warmup: outcome.warmup, status: outcome.status },
+        'target weights changed',
+      );
+    }
+    logger.info(
+      {
+        event: 'rebalance',
+        time: isoTime(time),
+        reason,
+        reasons: event.reasons,
+        weightsBefore: event.weightsBefore,
+        targetWeights: event.targetWeights,
+        weightsAfter: event.weightsAfter,
+        transfers: event.transfers,
+        orders: queued.orders,
+        reserve: this.reserve,
+        drift: decision.drift,
+      },
+      `rebalance (${reason})`,
+    );
+    return changed;
+  }
+}

@@ -1,0 +1,290 @@
+import { inferPeriodsPerYear } from '@ensemble/performance';
+import type { BarSeries, Logger } from '@ensemble/protocol';
+import { SeriesSeal, noopLogger } from '@ensemble/protocol';
+import type { RunConfig, StrategyRegistry } from '../config';
+import type { RebalanceDecision } from '../allocation/rebalance';
+import { Allocator, SCHEDULE } from '../internal/allocator';
+import { checkFiniteOrchestration } from '../internal/finite';
+import { OrchestratorOrders, RiskManager } from '../internal/risk';
+import type { PositionBook } from '../internal/risk';
+import type { SleeveExecutor } from '../internal/sleeve-executor';
+import type { OrchestratorOptions } from '../orchestrator';
+import type { IsolatedEvent, OrchestratorResult } from '../result';
+import { assembleResult } from '../result/assemble';
+import { isolateSleeve } from './isolation';
+import { Rebalancing } from './rebalancing';
+import { RunRecorder } from './recorder';
+import { SharedVoting } from './shared-mode';
+import { createSharedBook, createSleeves } from './sleeves';
+import type { SharedBook, Sleeve } from './sleeves';
+import { CapitalTransfers } from './transfers';
+import { createUniverse } from './universe';
+import type { Universe } from './universe';
+
+/** FNV-1a of a string, as 8 hex digits. */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/**
+ * One run of a parsed config over loaded data: sets the rooms up (universe, sleeves, shared
+ * account, allocation, transfers, risk, recorder), then steps every bar of the merged timeline
+ * in ARCHITECTURE's phase order and hands the records to the result assembly.
+ */
+export class Orchestration {
+  private readonly config: RunConfig;
+  private readonly logger: Logger;
+  private readonly runId: string;
+  private readonly universe: Universe;
+  private readonly time: Float64Array;
+  private readonly steps: number;
+  private readonly periodsPerYear: number;
+  private readonly allocator: Allocator;
+  private readonly executor: SleeveExecutor;
+  private readonly sleeves: Sleeve[];
+  private readonly shared: SharedBook | null;
+  private readonly voting: SharedVoting | null;
+  private readonly risk: RiskManager;
+  private readonly orders = new OrchestratorOrders();
+  private readonly rebalancing: Rebalancing;
+  private readonly recorder: RunRecorder;
+  private readonly books: readonly PositionBook[];
+  private readonly nextOpen: boolean;
+  private readonly actual: Float64Array;
+  private readonly isolated: IsolatedEvent[] = [];
+  private halted: { time: number; reason: 'drawdown' } | null = null;
+  private readonly onProgress: ((done: number, total: number) => void) | undefined;
+  /** With `checkInvariants`: a copy of the strategies' series, to prove after the run that none wrote to them. */
+  private readonly seal: SeriesSeal | null;
+
+  constructor(config: RunConfig, registry: StrategyRegistry, series: readonly BarSeries[], options: OrchestratorOptions) {
+    this.config = config;
+    this.runId = options.runId ?? `run-${hash(JSON.stringify(config))}`;
+    this.logger = (options.logger ?? noopLogger).child({ component: 'orchestrator', runId: this.runId });
+    this.onProgress = options.onProgress;
+    this.nextOpen = config.fill === 'next-open';
+    const universe = createUniverse(config, series, options.source);
+    this.universe = universe;
+    this.seal = config.checkInvariants ? new SeriesSeal(universe.series) : null;
+    this.time = universe.timeline.time;
+    this.steps = universe.timeline.length;
+    const symbolCount = universe.symbols.length;
+    this.periodsPerYear = config.periodsPerYear ?? inferPeriodsPerYear(this.time);
+    this.allocator = new Allocator(config, options.allocate, this.periodsPerYear, this.logger);
+    this.risk = new RiskManager(config.risk, symbolCount, config.fractional, this.logger);
+    this.actual = new Float64Array(config.strategies.length);
+    const { sleeves, executor } = createSleeves({
+      config,
+      registry,
+      universe,
+      logger: this.logger,
+      keepReturns: this.allocator.needsReturns,
+      onFailure: (sleeve, error) => {
+        this.fail(sleeve, error, this.time[0] ?? Number.NaN, null);
+      },
+    });
+    this.sleeves = sleeves;
+    this.executor = executor;
+    let transfers: CapitalTransfers | null = null;
+    if (config.mode === 'shared') {
+      const shared = createSharedBook(config, universe, sleeves, this.logger);
+      this.shared = shared;
+      this.books = [shared.book];
+      const allocator = this.allocator;
+      this.voting = new SharedVoting({
+        shared,
+        sleeves,
+        symbols: universe.symbols,
+        time: this.time,
+        policy: config.conflictPolicy,
+        fractional: config.fractional,
+        weights: () => allocator.targets,
+        logger: this.logger,
+      });
+    } else {
+      this.shared = null;
+      this.voting = null;
+      transfers = new CapitalTransfers({
+        mode: config.transfers,
+        commission: config.commission,
+        slippage: config.slippage,
+        fractional: config.fractional,
+        orders: this.orders,
+      });
+      this.books = sleeves.map((sleeve) => sleeve.book);
+    }
+    this.rebalancing = new Rebalancing({
+      config,
+      sleeves,
+      allocator: this.allocator,
+      transfers,
+      time: this.time,
+      logger: this.logger,
+    });
+    this.recorder = new RunRecorder({
+      sleeves,
+      shared: this.shared,
+      time: this.time,
+      symbolCount,
+      cash: config.cash,
+      checkInvariants: config.checkInvariants,
+    });
+  }
+
+  /** Runs every step, checks the records (sealed series, finite values) and assembles the result. */
+  run(): OrchestratorResult {
+    const { config, sleeves, recorder } = this;
+    const symbols = this.universe.symbols;
+    this.logger.info(
+      { event: 'orchestrator-start', mode: config.mode, sleeves: sleeves.map((sleeve) => sleeve.entry.id), symbols, steps: this.steps, fill: config.fill },
+      `orchestrator started: ${sleeves.length} strategies, ${symbols.length} symbols, ${this.steps} bars`,
+    );
+    this.rebalancing.allocateInitial();
+    const steps = this.steps;
+    const onProgress = this.onProgress;
+    if (onProgress === undefined) {
+      for (let t = 0; t < steps; t++) this.step(t);
+    } else {
+      const every = Math.max(1, Math.ceil(steps / 100));
+      for (let t = 0; t < steps; t++) {
+        this.step(t);
+        if ((t + 1) % every === 0 && t + 1 < steps) onProgress(t + 1, steps);
+      }
+      onProgress(steps, steps);
+    }
+    recorder.flush();
+    for (const sleeve of sleeves) sleeve.runner.finish();
+    this.shared?.runner.finish();
+    this.seal?.verify((symbol) => config.strategies.filter((entry) => entry.symbols.includes(symbol)).map((entry) => entry.id).join(' or '));
+    const portfolio = recorder.portfolio;
+    checkFiniteOrchestration(this.time, sleeves, { equity: portfolio.equity, cash: portfolio.cash, gross: portfolio.gross });
+    const result = assembleResult({
+      config,
+      runId: this.runId,
+      symbols,
+      seriesBySymbol: this.universe.seriesBySymbol,
+      time: this.time,
+      periodsPerYear: this.periodsPerYear,
+      allocationScheme: this.allocator.scheme,
+      sleeves,
+      shared: this.shared,
+      portfolio,
+      executorStats: this.executor.stats,
+      crossing: this.executor.totals,
+      rebalances: this.rebalancing.events,
+      conflicts: this.voting?.conflicts ?? [],
+      risk: this.risk.events,
+      isolated: this.isolated,
+      halted: this.halted,
+    });
+    this.logger.info(
+      { event: 'orchestrator-end', finalEquity: result.finalEquity, rebalances: result.rebalances.length, isolated: result.isolated.length, riskEvents: result.risk.length, crossings: result.crossing.crossings },
+      'orchestrator finished',
+    );
+    return result;
+  }
+
+  private step(t: number): void {
+    const { sleeves, shared, executor } = this;
+    this.orders.clear();
+    for (const sleeve of sleeves) sleeve.runner.beginStep(t);
+    shared?.runner.beginStep(t);
+    if (this.nextOpen) {
+      executor.begin();
+      for (const sleeve of sleeves) sleeve.runner.fillAtOpen();
+      executor.settle();
+      shared?.runner.fillAtOpen();
+    }
+    for (const sleeve of sleeves) sleeve.runner.applyStops();
+    shared?.runner.applyStops();
+    for (const sleeve of sleeves) sleeve.runner.markToMarket();
+    shared?.runner.markToMarket();
+
+    if (this.halted === null) this.manage(t);
+    for (const sleeve of sleeves) {
+      if (!sleeve.runner.active) continue;
+      sleeve.probe.step = t;
+      try {
+        sleeve.runner.decide();
+      } catch (error) {
+        this.fail(sleeve, error, this.time[t] ?? Number.NaN, t);
+      }
+    }
+    if (this.voting !== null && this.halted === null) this.voting.resolve(t);
+
+    if (!this.nextOpen) {
+      executor.begin();
+      for (const sleeve of sleeves) sleeve.runner.fillAtClose();
+      executor.settle();
+      shared?.runner.fillAtClose();
+    }
+    for (const sleeve of sleeves) sleeve.runner.endStep();
+    shared?.runner.endStep();
+    this.recorder.record(t, this.rebalancing.reserve);
+  }
+
+  /** Portfolio equity at the latest marks: Σ sleeves + reserve, or the shared account. */
+  private portfolioValue(): number {
+    if (this.shared !== null) return this.shared.runner.revalue();
+    let equity = this.rebalancing.reserve;
+    for (const sleeve of this.sleeves) equity += sleeve.runner.revalue();
+    return equity;
+  }
+
+  /** After the marks: the drawdown stop, a rebalance if due, the exposure caps. */
+  private manage(t: number): void {
+    const { allocator, risk, sleeves } = this;
+    const time = this.time[t] ?? Number.NaN;
+    const riskEnabled = risk.enabled;
+    const scheduled = allocator.scheduleFires(this.time, t);
+    // Shadow sleeves are never rebalanced, so drift bands would fire forever: shared mode follows the schedule only.
+    const drift = t > 0 && this.shared === null && allocator.hasDrift;
+    if (!riskEnabled && !scheduled && !drift) return;
+    const equity = this.portfolioValue();
+    if (riskEnabled) {
+      const action = risk.checkDrawdown(time, equity, this.books, this.orders);
+      if (action === 'flatten') {
+        this.halted = { time, reason: 'drawdown' };
+        // The risk manager closed out its books (the sleeves, or the shared account); shadows stop too.
+        if (this.shared !== null) {
+          for (const sleeve of sleeves) {
+            sleeve.runner.closeOut('risk');
+            sleeve.runner.disable();
+          }
+        }
+        return;
+      }
+    }
+    if (scheduled || drift) {
+      const actual = this.actual;
+      const total = this.shared === null ? equity : this.shadowEquity();
+      for (const sleeve of sleeves) actual[sleeve.index] = total !== 0 ? sleeve.runner.markedEquity / total : 0;
+      const fired = (scheduled ? SCHEDULE : 0) | (drift ? allocator.driftBreaches(actual) : 0);
+      if (fired !== 0) this.rebalance(t, equity, allocator.decision(fired, actual, drift));
+    }
+    if (riskEnabled) risk.checkExposure(time, this.portfolioValue(), this.books, this.orders);
+  }
+
+  private shadowEquity(): number {
+    let total = 0;
+    for (const sleeve of this.sleeves) total += sleeve.runner.markedEquity;
+    return total;
+  }
+
+  /** A rebalance at step `t`: the records so far are flushed (data-driven schemes read the returns). */
+  private rebalance(t: number, equity: number, decision: RebalanceDecision): void {
+    this.recorder.flush();
+    const changed = this.rebalancing.rebalance(t, equity, this.actual, decision);
+    if (this.voting !== null && changed) this.voting.reweighAfterNewWeights();
+  }
+
+  /** A strategy threw (or could not start): isolate its sleeve, or fail the run. */
+  private fail(sleeve: Sleeve, error: unknown, time: number, step: number | null): void {
+    isolateSleeve(sleeve, error, time, step, this.config.errorPolicy, this.isolated);
+  }
+}
