@@ -10,6 +10,7 @@ import {
   StrategyError,
   createTimeline,
   isPortfolioStrategy,
+  isoTime,
   noopLogger,
 } from '@ensemble/protocol';
 import type { CustomAllocation } from './allocation/schemes';
@@ -69,10 +70,6 @@ const BLOCK_ROWS = 512;
 
 /** Relative size below which a cash transfer or a shared-mode adjustment is floating-point dust. */
 const DUST = 1e-9;
-
-function isoTime(time: number): string {
-  return Number.isFinite(time) ? new Date(time).toISOString() : String(time);
-}
 
 /** FNV-1a of a string, as 8 hex digits. */
 function hash(text: string): string {

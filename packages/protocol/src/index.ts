@@ -41,6 +41,7 @@ export { computeIndicators } from './indicators';
 export type { SeriesChange } from './series-seal';
 export { SeriesSeal } from './series-seal';
 export { formatValue } from './format-value';
+export { isoTime } from './time';
 export type { StrategyDefinition } from './definition';
 export {
   BarSchema,
