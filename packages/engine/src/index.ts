@@ -29,8 +29,7 @@ export {
   StartingCashSchema,
   parseBacktestConfig,
 } from './options';
-export type { CalendarPeriod } from './rebalance';
-export { isRebalanceStep, periodKey, targetQuantity } from './rebalance';
+export { isRebalanceStep, targetQuantity } from './rebalance';
 export type {
   BacktestResult,
   BacktestResultJson,

@@ -2,7 +2,6 @@ import type {
   AnyStrategy,
   BarSeries,
   EntrySignal,
-  ExitSignal,
   FillReason,
   Logger,
   PortfolioContext,
@@ -12,7 +11,16 @@ import type {
   Strategy,
   StrategyContext,
 } from '@ensemble/protocol';
-import { SeriesCursor, StrategyError, computeIndicators, formatValue, isPortfolioStrategy, isoTime, noopLogger } from '@ensemble/protocol';
+import {
+  SeriesCursor,
+  StrategyError,
+  computeIndicators,
+  exitRequested,
+  formatValue,
+  isPortfolioStrategy,
+  isoTime,
+  noopLogger,
+} from '@ensemble/protocol';
 import type { Account } from './account';
 import type { OrderExecutor } from './execution';
 import type { FillMode } from './options';
@@ -83,13 +91,6 @@ function checkEntrySignal(signal: unknown): asserts signal is EntrySignal {
   if (takeProfit !== undefined && !(typeof takeProfit === 'number' && takeProfit > 0 && Number.isFinite(takeProfit))) {
     throw new RangeError(`shouldEnter returned takeProfit ${describeNumber(takeProfit)}; it must be a positive finite price`);
   }
-}
-
-function exitWanted(decision: boolean | ExitSignal): boolean {
-  if (decision === true) return true;
-  if (decision === false) return false;
-  if (typeof decision === 'object' && typeof decision.exit === 'boolean') return decision.exit;
-  throw new TypeError(`shouldExit returned ${formatValue(decision)}; it must be a boolean or { exit: boolean }`);
 }
 
 /** The error a signal strategy's failure on the cursor's bar is reported as. */
@@ -305,7 +306,7 @@ export class StrategyRunner {
           if (position === null) {
             const signal = strategy.shouldEnter(context);
             if (signal !== null) this.queueEntry(0, signal);
-          } else if (exitWanted(strategy.shouldExit(context, position))) {
+          } else if (exitRequested(strategy.shouldExit(context, position))) {
             this.queueExit(0);
           }
         } catch (error) {
@@ -559,7 +560,7 @@ export class StrategyRunner {
         if (position === null) {
           const signal = strategy.shouldEnter(context);
           if (signal !== null) this.queueEntry(k, signal);
-        } else if (exitWanted(strategy.shouldExit(context, position))) {
+        } else if (exitRequested(strategy.shouldExit(context, position))) {
           this.queueExit(k);
         }
       } catch (error) {

@@ -1,7 +1,8 @@
 import { ConfigError } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calendarPeriodKey, needsRebalance } from './rebalance';
+import { calendarPeriodKey } from '@ensemble/protocol';
+import { needsRebalance } from './rebalance';
 import type { RebalanceRuleConfig, RebalanceState } from './rebalance';
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);

@@ -1,7 +1,8 @@
 import type { Logger } from '@ensemble/protocol';
 import { allocateCapital } from '../allocation/allocate-capital';
 import { applyWeightConstraints } from '../allocation/constraints';
-import { calendarPeriodKey, needsRebalance } from '../allocation/rebalance';
+import { calendarPeriodKey } from '@ensemble/protocol';
+import { needsRebalance } from '../allocation/rebalance';
 import type { RebalanceDecision } from '../allocation/rebalance';
 import type { ConstraintStatus } from '../allocation/constraints';
 import type { RiskParityConvergence } from '../allocation/risk-parity';
