@@ -2,7 +2,7 @@ import type { SizingRule } from '@ensemble/engine';
 import { Account, Broker, LedgerAudit, StrategyRunner, targetQuantity } from '@ensemble/engine';
 import { PerformanceCalculator, inferPeriodsPerYear } from '@ensemble/performance';
 import type { PerformanceResult } from '@ensemble/performance';
-import type { AnyStrategy, BarSeries, ConfigIssue, Fill, Logger, Timeline, Trade } from '@ensemble/protocol';
+import type { AnyStrategy, BarSeries, Fill, Logger, Timeline, Trade } from '@ensemble/protocol';
 import {
   ConfigError,
   InvariantError,
@@ -12,6 +12,7 @@ import {
   isPortfolioStrategy,
   isoTime,
   noopLogger,
+  seriesTimeIssue,
 } from '@ensemble/protocol';
 import type { CustomAllocation } from './allocation/schemes';
 import { diversificationRatio } from './allocation/statistics';
@@ -91,24 +92,6 @@ function record(ids: readonly string[], values: ArrayLike<number>): Record<strin
 
 function byTime<T>(items: readonly T[], time: (item: T) => number): T[] {
   return [...items].sort((a, b) => time(a) - time(b));
-}
-
-function seriesIssues(list: readonly BarSeries[]): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  list.forEach((series, k) => {
-    const time = series.time;
-    for (let i = 0; i < series.length; i++) {
-      const t = time[i] ?? Number.NaN;
-      if (!Number.isFinite(t) || (i > 0 && !(t > (time[i - 1] ?? Number.NaN)))) {
-        issues.push({
-          path: `series.${k}.time.${i}`,
-          message: `times of ${series.symbol} must be finite and strictly increasing (bar ${i} is ${t}); load data through @ensemble/data`,
-        });
-        break;
-      }
-    }
-  });
-  return issues;
 }
 
 /** A strategy instance inside a run: its account, runner, probe and per-step records. */
@@ -274,7 +257,7 @@ class Orchestration {
     for (const s of series) if (!bySymbol.has(s.symbol)) bySymbol.set(s.symbol, s);
     this.seriesBySymbol = bySymbol;
     const used = symbols.map((symbol) => bySymbol.get(symbol)).filter((s): s is BarSeries => s !== undefined);
-    const issues = seriesIssues(used);
+    const issues = used.flatMap((series, k) => seriesTimeIssue(series, k) ?? []);
     if (issues.length > 0) throw new ConfigError(issues, options.source === undefined ? undefined : { source: options.source });
     this.seal = config.checkInvariants ? new SeriesSeal(used) : null;
     this.timeline = createTimeline(used);

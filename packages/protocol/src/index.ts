@@ -5,6 +5,7 @@ export {
   barAt,
   barSeriesFromBars,
   barSeriesFromCloses,
+  seriesTimeIssue,
   seriesToBars,
   sliceSeriesByTime,
   truncateSeries,
