@@ -35,6 +35,7 @@ export type { CsvValue, ReportCsvFiles } from './csv';
 export { csvField, renderCsv, toCsvText } from './csv';
 export { escapeHtml, renderHtml } from './html';
 export { formatMetric } from './format';
-export { writeFileAtomic } from './write';
+export type { OutputContent, OutputFile, TemporaryFileRegistry, WriteFilesOptions, WrittenFile } from './write';
+export { writeFileAtomic, writeFilesAtomic } from './write';
 export type { ReportTargets, WriteReportOptions, WrittenReportFile } from './report-generator';
 export { ReportGenerator, writeReport } from './report-generator';
