@@ -28,7 +28,7 @@ export type { ReportOptions } from './options';
 export { DEFAULT_MAX_CHART_POINTS, DEFAULT_MAX_MARKDOWN_ROWS, DEFAULT_MAX_TABLE_ROWS } from './options';
 export type { ChartId, ChartOptions, ReportChart } from './charts';
 export { SLEEVE_COLORS, buildCharts, rollingWindow, sleeveColor } from './charts';
-export { downsampleIndices, rebaseBenchmark, rollingSharpe } from './series';
+export { downsampleIndices, rebaseBenchmark } from './series';
 export { renderSvg } from './svg';
 export { renderMarkdown } from './markdown';
 export type { CsvValue, ReportCsvFiles } from './csv';
