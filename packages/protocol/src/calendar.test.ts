@@ -26,6 +26,10 @@ describe('calendarPeriodKey', () => {
     expect(calendarPeriodKey(day('2024-01-14'), 'week')).not.toBe(calendarPeriodKey(day('2024-01-15'), 'week'));
     // Within a day, the time of day does not matter.
     expect(calendarPeriodKey(day('2024-01-08') + 23 * 3_600_000, 'week')).toBe(calendarPeriodKey(day('2024-01-08'), 'week'));
+    // Before 1970 too: 1969-12-28 was a Sunday, 1969-12-29 a Monday, 1970-01-04 a Sunday.
+    expect(calendarPeriodKey(day('1969-12-28'), 'week')).not.toBe(calendarPeriodKey(day('1969-12-29'), 'week'));
+    expect(calendarPeriodKey(day('1969-12-29'), 'week')).toBe(calendarPeriodKey(day('1970-01-04'), 'week'));
+    expect(calendarPeriodKey(day('1970-01-04'), 'week')).not.toBe(calendarPeriodKey(day('1970-01-05'), 'week'));
   });
 
   it('puts the last day of a month and the first of the next in different months', () => {
@@ -33,6 +37,42 @@ describe('calendarPeriodKey', () => {
     expect(calendarPeriodKey(day('2024-03-31'), 'quarter')).not.toBe(calendarPeriodKey(day('2024-04-01'), 'quarter'));
     expect(calendarPeriodKey(day('2024-04-01'), 'quarter')).toBe(calendarPeriodKey(day('2024-06-30'), 'quarter'));
     expect(calendarPeriodKey(day('2023-12-31'), 'year')).not.toBe(calendarPeriodKey(day('2024-01-01'), 'year'));
+  });
+
+  it('puts the first and last millisecond of leap-day months and century years in their months', () => {
+    for (const [iso, month] of [
+      ['2024-02-29T23:59:59.999Z', 1],
+      ['2024-03-01T00:00:00.000Z', 2],
+      ['1900-02-28T23:59:59.999Z', 1],
+      ['1900-03-01T00:00:00.000Z', 2],
+      ['2000-02-29T12:00:00.000Z', 1],
+      ['1969-12-31T23:59:59.999Z', 11],
+    ] as const) {
+      expect(calendarPeriodKey(Date.parse(iso), 'month') % 12).toBe(month);
+    }
+  });
+
+  it('calendar keys change exactly when the UTC month changes (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: day('1950-01-01'), max: day('2100-01-01') }),
+        fc.integer({ min: 1, max: 40 * 86_400_000 }),
+        (t, gap) => {
+          const a = new Date(t);
+          const b = new Date(t + gap);
+          const sameMonth = a.getUTCFullYear() === b.getUTCFullYear() && a.getUTCMonth() === b.getUTCMonth();
+          expect(calendarPeriodKey(t, 'month') === calendarPeriodKey(t + gap, 'month')).toBe(sameMonth);
+          const sameYear = a.getUTCFullYear() === b.getUTCFullYear();
+          expect(calendarPeriodKey(t, 'year') === calendarPeriodKey(t + gap, 'year')).toBe(sameYear);
+          const sameQuarter = sameYear && Math.floor(a.getUTCMonth() / 3) === Math.floor(b.getUTCMonth() / 3);
+          expect(calendarPeriodKey(t, 'quarter') === calendarPeriodKey(t + gap, 'quarter')).toBe(sameQuarter);
+          // Same ISO week: the Mondays on or before both days coincide.
+          const monday = (date: Date) => Math.floor(date.getTime() / 86_400_000) - ((date.getUTCDay() + 6) % 7);
+          expect(calendarPeriodKey(t, 'week') === calendarPeriodKey(t + gap, 'week')).toBe(monday(a) === monday(b));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
