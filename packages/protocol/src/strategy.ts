@@ -133,7 +133,7 @@ export function isPortfolioStrategy(strategy: AnyStrategy): strategy is Portfoli
 export function exitRequested(decision: boolean | ExitSignal): boolean {
   if (decision === true) return true;
   if (decision === false) return false;
-  if (typeof decision === 'object' && typeof decision.exit === 'boolean') return decision.exit;
+  if (typeof decision === 'object' && (decision as ExitSignal | null) !== null && typeof decision.exit === 'boolean') return decision.exit;
   throw new TypeError(`shouldExit returned ${formatValue(decision)}; it must be a boolean or { exit: boolean }`);
 }
 
