@@ -1,7 +1,6 @@
+import { DAY_MS, daysFromCivil, monthIndexOfDay } from '@ensemble/protocol';
 import { decodeRange, encodeText } from './bytes';
 
-/** One day in milliseconds. */
-export const DAY_MS = 86_400_000;
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const MONTHS: Readonly<Record<string, number>> = {
   jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6,
@@ -24,16 +23,6 @@ function isLeap(year: number): boolean {
 
 function daysInMonth(year: number, month: number): number {
   return month === 2 && isLeap(year) ? 29 : (MONTH_DAYS[month - 1] ?? 0);
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
 }
 
 /** Midnight UTC of a calendar date in epoch ms, or NaN when the date does not exist. */
@@ -225,18 +214,13 @@ export function formatTime(time: number): string {
 
 const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 
-/** Formats days since 1970-01-01 as `YYYY-MM-DD` (H. Hinnant's civil_from_days; years 0–9999). */
+/** Formats days since 1970-01-01 as `YYYY-MM-DD` (years 0–9999; allocation-free but for the string). */
 export function formatDay(days: number): string {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const monthIndex = monthIndexOfDay(days);
+  const year = Math.floor(monthIndex / 12);
+  const month = monthIndex - year * 12 + 1;
   if (year < 0 || year > 9999) return formatDate(days * DAY_MS);
+  const day = days - daysFromCivil(year, month, 1) + 1;
   return `${String(year).padStart(4, '0')}-${TWO_DIGITS[month] ?? ''}-${TWO_DIGITS[day] ?? ''}`;
 }
 

@@ -1,5 +1,5 @@
 import type { BarSeries } from '@ensemble/protocol';
-import { DAY_MS } from './dates';
+import { DAY_MS } from '@ensemble/protocol';
 import type { MarketData } from './types';
 
 /** Bar spacing inferred from the median gap between consecutive bars. */

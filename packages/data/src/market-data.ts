@@ -1,6 +1,7 @@
 import { ConfigError, DataValidationError, createTimeline, echoValue, listValues, quoteValue, sliceSeriesByTime } from '@ensemble/protocol';
 import type { BarSeries } from '@ensemble/protocol';
-import { DAY_MS, formatTime, isDateOnly, parseDate } from './dates';
+import { DAY_MS } from '@ensemble/protocol';
+import { formatTime, isDateOnly, parseDate } from './dates';
 import { ProblemCollector, failWith, makeProblem } from './problems';
 import type { DateInput, MarketData, SelectOptions } from './types';
 

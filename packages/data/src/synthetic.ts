@@ -1,7 +1,8 @@
 import { ConfigError, allocateBarSeries, parseConfig, truncateSeries } from '@ensemble/protocol';
 import type { BarSeries } from '@ensemble/protocol';
 import { z } from 'zod';
-import { DAY_MS, parseDate } from './dates';
+import { DAY_MS } from '@ensemble/protocol';
+import { parseDate } from './dates';
 import { createMarketData } from './market-data';
 import { toCsv } from './to-csv';
 import type { MarketData } from './types';

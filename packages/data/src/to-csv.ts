@@ -1,5 +1,6 @@
 import type { BarSeries } from '@ensemble/protocol';
-import { DAY_MS, formatDay, formatTime } from './dates';
+import { DAY_MS } from '@ensemble/protocol';
+import { formatDay, formatTime } from './dates';
 import type { MarketData } from './types';
 
 /** Options of {@link toCsv}. */

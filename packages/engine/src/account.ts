@@ -1,4 +1,5 @@
 import type { Fill, FillReason, OrderSide, Position, PositionSide, Trade } from '@ensemble/protocol';
+import { bookEquity } from './admit-order';
 
 /** An open position marked to market: the protocol {@link Position} plus its current value. */
 export interface OpenPosition extends Position {
@@ -158,14 +159,7 @@ export class Account {
 
   /** Cash plus Σ quantity × mark price: the account's value at its latest marks. */
   equity(): number {
-    let equity = this.cashBalance;
-    const quantity = this.quantity;
-    const mark = this.markPrice;
-    for (let k = 0; k < quantity.length; k++) {
-      const q = quantity[k] ?? 0;
-      if (q !== 0) equity += q * (mark[k] ?? 0);
-    }
-    return equity;
+    return bookEquity(this);
   }
 
   /** Σ |quantity × mark price|: the gross market value of open positions. */

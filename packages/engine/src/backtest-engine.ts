@@ -1,5 +1,5 @@
 import type { AnyStrategy, BarSeries, ConfigIssue, EquityCurve, Logger, Strategy } from '@ensemble/protocol';
-import { ConfigError, SeriesSeal, barSeriesFromCloses, createTimeline, isPortfolioStrategy, noopLogger, quoteValue, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, SeriesSeal, barSeriesFromCloses, createTimeline, isPortfolioStrategy, noopLogger, quoteValue, seriesTimeIssue, toConfigIssues } from '@ensemble/protocol';
 import { Account } from './account';
 import { checkFiniteRun } from './finite-run';
 import { Broker } from './broker';
@@ -37,17 +37,6 @@ function seriesList(series: BarSeries | readonly BarSeries[]): readonly BarSerie
   return Array.isArray(series) ? (series as readonly BarSeries[]) : [series as BarSeries];
 }
 
-/** The first of the `length` bars whose time is not finite or not after the previous one, or -1. */
-function firstUnorderedBar(time: Float64Array, length: number): number {
-  let previous = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < length; i++) {
-    const t = time[i] ?? Number.NaN;
-    if (!Number.isFinite(t) || !(t > previous)) return i;
-    previous = t;
-  }
-  return -1;
-}
-
 function seriesIssues(list: readonly BarSeries[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   if (list.length === 0) issues.push({ path: 'series', message: 'give at least one series' });
@@ -59,13 +48,8 @@ function seriesIssues(list: readonly BarSeries[]): ConfigIssue[] {
     }
     seen.add(series.symbol);
     bars += series.length;
-    const i = firstUnorderedBar(series.time, series.length);
-    if (i >= 0) {
-      issues.push({
-        path: `series.${k}.time.${i}`,
-        message: `times of ${series.symbol} must be finite and strictly increasing (bar ${i} is ${series.time[i] ?? Number.NaN}); load data through @ensemble/data`,
-      });
-    }
+    const issue = seriesTimeIssue(series, k);
+    if (issue !== null) issues.push(issue);
   });
   if (list.length > 0 && bars === 0) issues.push({ path: 'series', message: 'every series is empty: give at least one bar' });
   return issues;

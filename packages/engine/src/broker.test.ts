@@ -1,7 +1,8 @@
 import { createMemoryLogger } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { Account } from './account';
-import { Broker, SHRINK_TOLERANCE, isDustShortfall } from './broker';
+import { Broker } from './broker';
+import { SHRINK_TOLERANCE, isDustShortfall } from './execution';
 
 // From `ensemble run --config examples/stocks5-60-40.json` (2000-03-01, sleeve "value"): a
 // rebalance buy of 26.512020587291147 AMZN at 67 costs 1776.305379348507, one ulp above the cash

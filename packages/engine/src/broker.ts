@@ -1,9 +1,11 @@
-import type { Fill, FillReason, Logger, OrderSide } from '@ensemble/protocol';
+import type { Fill, Logger, OrderSide } from '@ensemble/protocol';
 import { noopLogger } from '@ensemble/protocol';
 import type { Account } from './account';
+import { admitOrder } from './admit-order';
 import type { CommissionModel, SlippageModel } from './costs';
-import { NO_COMMISSION, NO_SLIPPAGE, affordableQuantity, buyCost, commissionFor, isDust, slippedPrice } from './costs';
-import type { OrderExecutor } from './strategy-runner';
+import { NO_COMMISSION, NO_SLIPPAGE, slippedPrice } from './costs';
+import type { OrderExecutor, OrderRequest, RejectReason } from './execution';
+import { logFill, logOrderRejected, logOrderShrunk } from './execution';
 
 /** Options of a {@link Broker}. */
 export interface BrokerOptions {
@@ -15,23 +17,6 @@ export interface BrokerOptions {
   readonly logger?: Logger;
 }
 
-/** An order to execute now: side, units and why. Stops apply to a position the order opens. */
-export interface BrokerOrder {
-  /** Index of the symbol in the account's `symbols`. */
-  readonly symbolIndex: number;
-  readonly side: OrderSide;
-  /** Requested units (> 0; a non-positive quantity is rejected). */
-  readonly quantity: number;
-  readonly reason: FillReason;
-  readonly stopLoss?: number | undefined;
-  readonly takeProfit?: number | undefined;
-  /**
-   * An entry's signal strength (0..1) that `quantity` was sized with: for an executor that sizes
-   * entries again when it settles them (the orchestrator's, after earlier fills moved the cash).
-   */
-  readonly strength?: number | undefined;
-}
-
 /** Counters of a {@link Broker}: orders filled, shrunk (filled smaller) and rejected. */
 export interface BrokerStats {
   readonly filled: number;
@@ -40,80 +25,13 @@ export interface BrokerStats {
 }
 
 /**
- * Relative shortfall (of the requested quantity) up to which a buy that cash cannot quite pay for
- * is floating-point dust: it fills at what cash affords, silently, and is not counted as shrunk.
- */
-export const SHRINK_TOLERANCE = 1e-9;
-
-/**
- * True when a buy of `requested` units shrunk to `affordable` (> 0) misses only floating-point dust:
- * `requested − affordable ≤ SHRINK_TOLERANCE × requested` (a cost 1 ulp above the cash, e.g.
- * 26.512020587291147 units shrunk to 26.512020587291126). Shared by every executor of orders.
- */
-export function isDustShortfall(requested: number, affordable: number): boolean {
-  return requested - affordable <= SHRINK_TOLERANCE * requested;
-}
-
-function isoTime(time: number): string {
-  return Number.isFinite(time) ? new Date(time).toISOString() : String(time);
-}
-
-/** The fields every order event (`order-shrunk`, `order-rejected`) starts with. */
-export interface OrderEvent {
-  readonly strategy: string;
-  readonly symbol: string;
-  /** Epoch ms of the bar the order was to fill on (logged as an ISO date). */
-  readonly time: number;
-  readonly side: OrderSide;
-  readonly reason: FillReason;
-  readonly requested: number;
-}
-
-/** What an `order-shrunk` event says: a buy filled smaller than asked because cash ran short. */
-export interface ShrunkOrder extends OrderEvent {
-  readonly filled: number;
-  readonly cash: number;
-  readonly price: number;
-}
-
-/**
- * Logs an `order-shrunk` warning; with the silent logger it returns at once, since formatting the
- * event (an ISO date, an object) costs more than the order itself. Shared with the orchestrator.
- */
-export function logOrderShrunk(logger: Logger, order: ShrunkOrder): void {
-  if (logger === noopLogger) return;
-  logger.warn(
-    { event: 'order-shrunk', ...order, time: isoTime(order.time) },
-    `order on ${order.symbol} shrunk from ${order.requested} to ${order.filled} units: cash ${order.cash} cannot pay for more`,
-  );
-}
-
-/** What an `order-rejected` event says: an order that could not fill at all, and why. */
-export interface RejectedOrder extends OrderEvent {
-  /** `no-price`, `zero-quantity` or `insufficient-cash`. */
-  readonly why: string;
-  /** The cash there was, when cash was the reason. */
-  readonly cash?: number | undefined;
-}
-
-/** Logs an `order-rejected` warning (returning at once with the silent logger, as {@link logOrderShrunk}). */
-export function logOrderRejected(logger: Logger, order: RejectedOrder): void {
-  if (logger === noopLogger) return;
-  const { cash, ...fields } = order;
-  logger.warn(
-    { event: 'order-rejected', ...fields, time: isoTime(order.time), ...(cash === undefined ? {} : { cash }) },
-    `order on ${order.symbol} rejected: ${order.why}`,
-  );
-}
-
-/**
  * The simulated market: turns an order and a reference price (open, close or stop price) into a
  * fill with slippage and commission, and books it on an {@link Account}. Cash never goes negative
  * through a purchase: the part of a buy that opens or adds to a long position shrinks to what
- * cash affords (logged as `order-shrunk`, unless the shortfall is floating-point dust:
- * {@link isDustShortfall}), and an order left with nothing is rejected (logged as
- * `order-rejected`). Sells and the part of a buy that covers a short are never shrunk: closing a
- * position is always possible.
+ * cash affords (logged as `order-shrunk`, unless the shortfall is floating-point dust), and an
+ * order left with nothing is rejected (logged as `order-rejected`): the rule of `admitOrder`, which
+ * the orchestrator's executor shares. Sells and the part of a buy that covers a short are never
+ * shrunk: closing a position is always possible.
  */
 export class Broker implements OrderExecutor {
   /** Commission charged on every fill. */
@@ -146,55 +64,36 @@ export class Broker implements OrderExecutor {
 
   /**
    * Executes `order` on `account` at `reference` (before slippage) on the bar at `time` (the
-   * symbol's bar `barIndex`). Returns the booked fill, or null when the order is rejected.
+   * symbol's bar `barIndex`), admitted by `admitOrder`. Returns the booked fill, or null when the
+   * order is rejected.
    */
-  execute(account: Account, order: BrokerOrder, reference: number, time: number, barIndex: number): Fill | null {
-    const symbol = account.symbols[order.symbolIndex] ?? '?';
-    const price = slippedPrice(this.slippage, order.side, reference);
-    let quantity = order.quantity;
-    if (!(quantity > 0) || !(price > 0) || (order.reason === 'entry' && isDust(quantity * price, account.equity()))) {
-      this.reject(account, order, symbol, time, !(price > 0) ? 'no-price' : 'zero-quantity');
+  execute(account: Account, order: OrderRequest, reference: number, time: number, barIndex: number): Fill | null {
+    const admission = admitOrder(order, reference, account, this);
+    if (admission.kind === 'reject') {
+      this.reject(account, order, time, admission.requested, admission.why, admission.cash);
       return null;
     }
-    if (order.side === 'buy') {
-      const cash = account.cash;
-      if (buyCost(this.commission, quantity, price) > cash) {
-        const held = account.quantity[order.symbolIndex] ?? 0;
-        const cover = held < 0 ? Math.min(quantity, -held) : 0;
-        let affordable = Math.max(cover, Math.min(quantity, affordableQuantity(cash, price, this.commission, this.fractional)));
-        // What a few ulps of cash left by an earlier "all the cash" buy afford is not a position.
-        if (affordable > cover && isDust((affordable - cover) * price, account.equity())) affordable = cover;
-        if (affordable < quantity) {
-          if (!(affordable > 0)) {
-            this.reject(account, order, symbol, time, 'insufficient-cash', cash);
-            return null;
-          }
-          if (!isDustShortfall(quantity, affordable)) {
-            this.shrunkCount++;
-            logOrderShrunk(this.logger, {
-              strategy: account.strategyId,
-              symbol,
-              time,
-              side: order.side,
-              reason: order.reason,
-              requested: quantity,
-              filled: affordable,
-              cash,
-              price,
-            });
-          }
-          quantity = affordable;
-        }
-      }
+    if (admission.shrunk) {
+      this.shrunkCount++;
+      logOrderShrunk(this.logger, {
+        strategy: account.strategyId,
+        symbol: account.symbols[order.symbolIndex] ?? '?',
+        time,
+        side: order.side,
+        reason: order.reason,
+        requested: admission.requested,
+        filled: admission.quantity,
+        cash: account.cash,
+        price: admission.price,
+      });
     }
-    const commission = commissionFor(this.commission, quantity, price);
     const fill = account.applyFill({
       symbolIndex: order.symbolIndex,
       side: order.side,
-      quantity,
-      price,
-      commission,
-      slippage: Math.abs(price - reference) * quantity,
+      quantity: admission.quantity,
+      price: admission.price,
+      commission: admission.commission,
+      slippage: admission.slippage,
       time,
       barIndex,
       reason: order.reason,
@@ -202,19 +101,19 @@ export class Broker implements OrderExecutor {
       takeProfit: order.takeProfit,
     });
     this.filledCount++;
-    if (this.logger !== noopLogger) this.logger.debug({ event: 'fill', ...fill, time: isoTime(time) }, `${fill.side} ${fill.quantity} ${symbol} at ${fill.price}`);
+    logFill(this.logger, fill);
     return fill;
   }
 
-  private reject(account: Account, order: BrokerOrder, symbol: string, time: number, why: string, cash?: number): void {
+  private reject(account: Account, order: OrderRequest, time: number, requested: number, why: RejectReason, cash: number | undefined): void {
     this.rejectedCount++;
     logOrderRejected(this.logger, {
       strategy: account.strategyId,
-      symbol,
+      symbol: account.symbols[order.symbolIndex] ?? '?',
       time,
       side: order.side,
       reason: order.reason,
-      requested: order.quantity,
+      requested,
       why,
       cash,
     });

@@ -2,8 +2,10 @@ export type { AccountFill, AccountOptions, OpenPosition } from './account';
 export { Account } from './account';
 export type { BacktestEngineOptions, BacktestOptions, BacktestProgress } from './backtest-engine';
 export { BacktestEngine, runBacktest } from './backtest-engine';
-export type { BrokerOptions, BrokerOrder, BrokerStats, OrderEvent, RejectedOrder, ShrunkOrder } from './broker';
-export { Broker, SHRINK_TOLERANCE, isDustShortfall, logOrderRejected, logOrderShrunk } from './broker';
+export type { BrokerOptions, BrokerStats } from './broker';
+export { Broker } from './broker';
+export type { EntrySizing, OrderEvent, OrderExecutor, OrderRequest, RejectReason, RejectedOrder, ShrunkOrder } from './execution';
+export { SHRINK_TOLERANCE, isDustShortfall, logOrderRejected, logOrderShrunk } from './execution';
 export type { CommissionModel, SlippageModel } from './costs';
 export {
   DUST_FRACTION,
@@ -27,8 +29,7 @@ export {
   StartingCashSchema,
   parseBacktestConfig,
 } from './options';
-export type { CalendarPeriod } from './rebalance';
-export { isRebalanceStep, periodKey, targetQuantity } from './rebalance';
+export { isRebalanceStep, targetQuantity } from './rebalance';
 export type {
   BacktestResult,
   BacktestResultJson,
@@ -45,6 +46,6 @@ export type { JsonListMaker, JsonTextOptions, WithJsonRows } from './json-text';
 export { JsonRows, jsonArrays, jsonRows, jsonTextChunks } from './json-text';
 export type { SizingInput, SizingRule } from './sizing';
 export { DEFAULT_SIZING, entryQuantity } from './sizing';
-export type { OrderExecutor, StrategyRunnerOptions } from './strategy-runner';
+export type { StrategyRunnerOptions } from './strategy-runner';
 export { StrategyRunner } from './strategy-runner';
 export { mergeTimeline } from './timeline';

@@ -1,39 +1,6 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { day } from '../test/helpers';
-import { isRebalanceStep, periodKey, targetQuantity } from './rebalance';
-
-describe('periodKey', () => {
-  it('matches the UTC calendar of Date for any time between 1800 and 2200', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(1800, 0, 1), max: Date.UTC(2200, 0, 1) }), (time) => {
-        const date = new Date(time);
-        const year = date.getUTCFullYear();
-        const month = date.getUTCMonth();
-        expect(periodKey('month', time)).toBe(year * 12 + month);
-        expect(periodKey('quarter', time)).toBe(year * 4 + Math.floor(month / 3));
-        expect(periodKey('year', time)).toBe(year);
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  it('starts weeks on Monday (ISO weeks)', () => {
-    // 2024-01-07 is a Sunday, 2024-01-08 a Monday, 2024-01-14 the next Sunday.
-    expect(periodKey('week', day('2024-01-07'))).not.toBe(periodKey('week', day('2024-01-08')));
-    expect(periodKey('week', day('2024-01-08'))).toBe(periodKey('week', day('2024-01-14')));
-    expect(periodKey('week', day('2024-01-14'))).not.toBe(periodKey('week', day('2024-01-15')));
-    // Within a day, the time of day does not matter.
-    expect(periodKey('week', day('2024-01-08') + 23 * 3_600_000)).toBe(periodKey('week', day('2024-01-08')));
-  });
-
-  it('puts the last day of a month and the first of the next in different months', () => {
-    expect(periodKey('month', day('2024-02-29'))).not.toBe(periodKey('month', day('2024-03-01')));
-    expect(periodKey('quarter', day('2024-03-31'))).not.toBe(periodKey('quarter', day('2024-04-01')));
-    expect(periodKey('quarter', day('2024-04-01'))).toBe(periodKey('quarter', day('2024-06-30')));
-    expect(periodKey('year', day('2023-12-31'))).not.toBe(periodKey('year', day('2024-01-01')));
-  });
-});
+import { isRebalanceStep, targetQuantity } from './rebalance';
 
 describe('isRebalanceStep', () => {
   const dates = ['2024-01-30', '2024-01-31', '2024-02-01', '2024-02-02', '2024-03-28', '2024-04-01', '2024-04-02', '2025-01-02'];

@@ -4,9 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { day, fixedWeights, scripted, seriesOf } from '../test/helpers';
 import { Account } from './account';
 import { runBacktest } from './backtest-engine';
-import type { BrokerOrder } from './broker';
 import { Broker } from './broker';
-import type { OrderExecutor } from './strategy-runner';
+import type { OrderExecutor, OrderRequest } from './execution';
 import { StrategyRunner } from './strategy-runner';
 
 const A = seriesOf('A', [
@@ -88,10 +87,8 @@ describe('StrategyRunner', () => {
     const seen: string[] = [];
     const broker = new Broker();
     const executor: OrderExecutor = {
-      commission: broker.commission,
-      fillPrice: (side, reference) => broker.fillPrice(side, reference),
-      execute: (account, order: BrokerOrder, reference, time, barIndex): Fill | null => {
-        seen.push(`${order.side} ${order.quantity} ${account.symbols[order.symbolIndex] ?? '?'} @${reference} ${order.reason}`);
+      execute: (account, order: OrderRequest, reference, time, barIndex): Fill | null => {
+        seen.push(`${order.side} ${typeof order.quantity === 'number' ? order.quantity : 'sized'} ${account.symbols[order.symbolIndex] ?? '?'} @${reference} ${order.reason}`);
         return broker.execute(account, order, reference, time, barIndex);
       },
     };

@@ -2,11 +2,8 @@ import type {
   AnyStrategy,
   BarSeries,
   EntrySignal,
-  ExitSignal,
-  Fill,
   FillReason,
   Logger,
-  OrderSide,
   PortfolioContext,
   PortfolioStrategy,
   Position,
@@ -14,27 +11,22 @@ import type {
   Strategy,
   StrategyContext,
 } from '@ensemble/protocol';
-import { SeriesCursor, StrategyError, computeIndicators, formatValue, isPortfolioStrategy, noopLogger } from '@ensemble/protocol';
+import {
+  SeriesCursor,
+  StrategyError,
+  computeIndicators,
+  exitRequested,
+  formatValue,
+  isPortfolioStrategy,
+  isoTime,
+  noopLogger,
+} from '@ensemble/protocol';
 import type { Account } from './account';
-import type { BrokerOrder } from './broker';
-import type { CommissionModel } from './costs';
+import type { OrderExecutor } from './execution';
 import type { FillMode } from './options';
 import { isRebalanceStep, targetQuantity } from './rebalance';
 import type { SizingRule } from './sizing';
-import { DEFAULT_SIZING, entryQuantity } from './sizing';
-
-/**
- * What executes a runner's orders: the engine's `Broker`, or an orchestrator's own executor (for
- * instance one that crosses the orders of several sleeves). `execute` books the fill on `account`
- * and returns it, or returns null when the order is rejected.
- */
-export interface OrderExecutor {
-  /** Used to size entries at the fill (the budget pays the commission too). */
-  readonly commission: CommissionModel;
-  /** The fill price of an order of `side` whose reference price is `reference`. */
-  fillPrice(side: OrderSide, reference: number): number;
-  execute(account: Account, order: BrokerOrder, reference: number, time: number, barIndex: number): Fill | null;
-}
+import { DEFAULT_SIZING } from './sizing';
 
 /** Options of a {@link StrategyRunner}. */
 export interface StrategyRunnerOptions {
@@ -76,10 +68,6 @@ const ENTRY = 1;
 const EXIT = 2;
 const ORDER = 3;
 
-function isoTime(time: number): string {
-  return Number.isFinite(time) ? new Date(time).toISOString() : String(time);
-}
-
 /** A value with its type when a number is expected: `"0.5" (a string)`, `NaN`. */
 function describeNumber(value: unknown): string {
   return typeof value === 'number' ? formatValue(value) : `${formatValue(value)} (a ${value === null ? 'null' : typeof value})`;
@@ -103,13 +91,6 @@ function checkEntrySignal(signal: unknown): asserts signal is EntrySignal {
   if (takeProfit !== undefined && !(typeof takeProfit === 'number' && takeProfit > 0 && Number.isFinite(takeProfit))) {
     throw new RangeError(`shouldEnter returned takeProfit ${describeNumber(takeProfit)}; it must be a positive finite price`);
   }
-}
-
-function exitWanted(decision: boolean | ExitSignal): boolean {
-  if (decision === true) return true;
-  if (decision === false) return false;
-  if (typeof decision === 'object' && typeof decision.exit === 'boolean') return decision.exit;
-  throw new TypeError(`shouldExit returned ${formatValue(decision)}; it must be a boolean or { exit: boolean }`);
 }
 
 /** The error a signal strategy's failure on the cursor's bar is reported as. */
@@ -325,7 +306,7 @@ export class StrategyRunner {
           if (position === null) {
             const signal = strategy.shouldEnter(context);
             if (signal !== null) this.queueEntry(0, signal);
-          } else if (exitWanted(strategy.shouldExit(context, position))) {
+          } else if (exitRequested(strategy.shouldExit(context, position))) {
             this.queueExit(0);
           }
         } catch (error) {
@@ -579,7 +560,7 @@ export class StrategyRunner {
         if (position === null) {
           const signal = strategy.shouldEnter(context);
           if (signal !== null) this.queueEntry(k, signal);
-        } else if (exitWanted(strategy.shouldExit(context, position))) {
+        } else if (exitRequested(strategy.shouldExit(context, position))) {
           this.queueExit(k);
         }
       } catch (error) {
@@ -711,29 +692,17 @@ export class StrategyRunner {
   }
 
   private fillEntry(k: number, reference: number, i: number): void {
-    const { account, executor } = this;
-    const side = this.pendingLong[k] === 1 ? 'buy' : 'sell';
-    const price = executor.fillPrice(side, reference);
-    const quantity = entryQuantity(this.sizing, {
-      cash: account.cash,
-      equity: this.sizing.kind === 'percent-of-equity' ? account.equity() : 0,
-      price,
-      commission: executor.commission,
-      strength: this.pendingStrength[k] ?? 1,
-      fractional: this.fractional,
-    });
     const stop = this.pendingStop[k] ?? Number.NaN;
     const take = this.pendingTake[k] ?? Number.NaN;
-    executor.execute(
-      account,
+    this.executor.execute(
+      this.account,
       {
         symbolIndex: k,
-        side,
-        quantity,
+        side: this.pendingLong[k] === 1 ? 'buy' : 'sell',
+        quantity: { rule: this.sizing, strength: this.pendingStrength[k] ?? 1 },
         reason: 'entry',
         stopLoss: Number.isNaN(stop) ? undefined : stop,
         takeProfit: Number.isNaN(take) ? undefined : take,
-        strength: this.pendingStrength[k] ?? 1,
       },
       reference,
       this.currentTime,

@@ -1,4 +1,4 @@
-import { calendarPeriodKey } from './allocation/rebalance';
+import { calendarPeriodKey } from '@ensemble/protocol';
 
 /** Each sleeve's contribution to the portfolio return over one period. */
 export interface AttributionPeriod {

@@ -65,7 +65,7 @@ export type {
   RebalanceSchedule,
   RebalanceState,
 } from './allocation/rebalance';
-export { calendarPeriodKey, needsRebalance } from './allocation/rebalance';
+export { needsRebalance } from './allocation/rebalance';
 export type { SleeveMatrix, StatisticsOptions } from './allocation/statistics';
 export {
   correlationMatrix,

@@ -1,8 +1,9 @@
-import { monthIndexOf, monthStartMs } from './internal/civil';
+import type { CalendarPeriod } from '@ensemble/protocol';
+import { monthIndexOf, monthStartMs } from '@ensemble/protocol';
 import type { PeriodReturn } from './types';
 
-/** A calendar period for {@link calendarReturns}. */
-export type CalendarPeriod = 'month' | 'year';
+/** The calendar periods {@link calendarReturns} compounds over: the protocol's months and years. */
+export type CalendarReturnPeriod = Extract<CalendarPeriod, 'month' | 'year'>;
 
 /**
  * Compounded returns per calendar month or year in UTC: for each period holding returns
@@ -14,7 +15,7 @@ export type CalendarPeriod = 'month' | 'year';
 export function calendarReturns(
   time: ArrayLike<number>,
   equity: ArrayLike<number>,
-  period: CalendarPeriod,
+  period: CalendarReturnPeriod,
 ): PeriodReturn[] {
   const rows: PeriodReturn[] = [];
   const length = Math.min(time.length, equity.length);
@@ -39,7 +40,7 @@ export function calendarReturns(
 function periodRow(
   time: ArrayLike<number>,
   equity: ArrayLike<number>,
-  period: CalendarPeriod,
+  period: CalendarReturnPeriod,
   monthIndex: number,
   firstIndex: number,
   lastIndex: number,

@@ -22,7 +22,8 @@ export {
 } from './performance-calculator';
 export { METRIC_DESCRIPTIONS, describeMetric } from './metric-descriptions';
 export { DEFAULT_PERIODS_PER_YEAR, inferPeriodsPerYear, medianSpacingMs } from './periods';
-export type { CalendarPeriod } from './calendar-returns';
+export type { CalendarReturnPeriod } from './calendar-returns';
 export { calendarReturns } from './calendar-returns';
+export { rollingSharpe } from './rolling-sharpe';
 export type { DrawdownAnalysis } from './drawdowns';
 export { DRAWDOWN_TIE_TOLERANCE, analyzeDrawdowns, drawdownSeries } from './drawdowns';

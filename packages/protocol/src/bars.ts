@@ -1,3 +1,5 @@
+import type { ConfigIssue } from './errors';
+
 /** One OHLCV bar at the edges of the system (files, JSON). `time` is epoch milliseconds, UTC. */
 export interface Bar {
   readonly time: number;
@@ -133,4 +135,25 @@ export function sliceSeriesByTime(series: BarSeries, from?: number, to?: number)
     close: series.close.subarray(start, end),
     volume: series.volume.subarray(start, end),
   };
+}
+
+/**
+ * The issue of series `k` of a run's series list when one of its times is not finite or not after
+ * the previous one (the first such bar, at path `series.k.time.i`), or null when its times are in
+ * order. Data loaded through `@ensemble/data` never has one.
+ */
+export function seriesTimeIssue(series: BarSeries, k: number): ConfigIssue | null {
+  const time = series.time;
+  let previous = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < series.length; i++) {
+    const t = time[i] ?? Number.NaN;
+    if (!Number.isFinite(t) || !(t > previous)) {
+      return {
+        path: `series.${k}.time.${i}`,
+        message: `times of ${series.symbol} must be finite and strictly increasing (bar ${i} is ${t}); load data through @ensemble/data`,
+      };
+    }
+    previous = t;
+  }
+  return null;
 }

@@ -5,6 +5,7 @@ export {
   barAt,
   barSeriesFromBars,
   barSeriesFromCloses,
+  seriesTimeIssue,
   seriesToBars,
   sliceSeriesByTime,
   truncateSeries,
@@ -41,6 +42,9 @@ export { computeIndicators } from './indicators';
 export type { SeriesChange } from './series-seal';
 export { SeriesSeal } from './series-seal';
 export { formatValue } from './format-value';
+export type { CalendarPeriod } from './calendar';
+export { DAY_MS, calendarPeriodKey, daysFromCivil, monthIndexOf, monthIndexOfDay, monthStartMs } from './calendar';
+export { isoTime } from './time';
 export type { StrategyDefinition } from './definition';
 export {
   BarSchema,

@@ -1,5 +1,6 @@
 import type { BarColumn, BarSeries, PriceField } from './bars';
 import type { AccountView, Position, PositionSide } from './trading';
+import { formatValue } from './format-value';
 
 /** A request to open a position. Sizing is resolved by the engine at the fill. */
 export interface EntrySignal {
@@ -125,9 +126,15 @@ export function isPortfolioStrategy(strategy: AnyStrategy): strategy is Portfoli
   return strategy.kind === 'portfolio';
 }
 
-/** Normalises the return of `shouldExit`. */
+/**
+ * Normalises the return of `shouldExit`: `true`/`false` or `{ exit }`. Anything else (a strategy
+ * written without the types) throws a `TypeError` saying what was returned and what is allowed.
+ */
 export function exitRequested(decision: boolean | ExitSignal): boolean {
-  return typeof decision === 'boolean' ? decision : decision.exit;
+  if (decision === true) return true;
+  if (decision === false) return false;
+  if (typeof decision === 'object' && (decision as ExitSignal | null) !== null && typeof decision.exit === 'boolean') return decision.exit;
+  throw new TypeError(`shouldExit returned ${formatValue(decision)}; it must be a boolean or { exit: boolean }`);
 }
 
 /** A strategy's price fields, for iteration. */

@@ -1,8 +1,8 @@
-import { drawdownSeries } from '@ensemble/performance';
+import { drawdownSeries, rollingSharpe } from '@ensemble/performance';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportInput } from './report-input';
 import { formatNumber } from './format';
-import { downsampleIndices, rebaseBenchmark, rollingSharpe } from './series';
+import { downsampleIndices, rebaseBenchmark } from './series';
 import type { TimeFormat } from './time';
 
 /** Colour of the portfolio in every chart. */

@@ -97,8 +97,7 @@ export class ReportGenerator {
     }
     const written: WrittenReportFile[] = [];
     for (const file of files) {
-      await writeFileAtomic(file.path, file.content, { createDirectory: options.createDirectories === true });
-      const bytes = Buffer.byteLength(file.content, 'utf8');
+      const { bytes } = await writeFileAtomic(file.path, file.content, { createDirectories: options.createDirectories === true });
       this.#options.logger.info({ kind: file.kind, path: file.path, bytes }, 'wrote report file');
       written.push({ kind: file.kind, path: file.path, bytes });
     }

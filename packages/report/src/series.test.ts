@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { downsampleIndices, rebaseBenchmark, rollingSharpe } from './series';
+import { downsampleIndices, rebaseBenchmark } from './series';
 
 describe('downsampleIndices', () => {
   it('keeps a short curve whole', () => {
@@ -31,77 +31,6 @@ describe('downsampleIndices', () => {
     const values = Array.from({ length: 1000 }, (_, i) => Math.sin(i / 20));
     const indices = downsampleIndices(values, 10);
     expect(indices.length).toBe(10);
-  });
-});
-
-/** Rolling Sharpe by the definition, window by window (a second, independent formula). */
-function naiveRollingSharpe(equity: number[], window: number, periodsPerYear: number, riskFreeRate: number): (number | null)[] {
-  const rf = (1 + riskFreeRate) ** (1 / periodsPerYear) - 1;
-  return equity.map((_, t) => {
-    if (t < window) return null;
-    const excess: number[] = [];
-    for (let k = t - window + 1; k <= t; k++) excess.push((equity[k] ?? 0) / (equity[k - 1] ?? 1) - 1 - rf);
-    const mean = excess.reduce((s, x) => s + x, 0) / window;
-    const variance = excess.reduce((s, x) => s + (x - mean) ** 2, 0) / (window - 1);
-    return variance > 0 ? (mean / Math.sqrt(variance)) * Math.sqrt(periodsPerYear) : null;
-  });
-}
-
-describe('rollingSharpe', () => {
-  it('matches a hand-worked window', () => {
-    // Equity 100 → 110 → 99 → 108.9: returns 0.1, −0.1, 0.1. Window 2, P = 4, rf = 0.
-    // t = 2: returns (0.1, −0.1): mean 0, Sharpe 0.
-    // t = 3: returns (−0.1, 0.1): mean 0, Sharpe 0.
-    // With equity 100 → 110 → 121 → 121: t = 2 has zero dispersion (null); t = 3: returns (0.1, 0):
-    // mean 0.05, std √((0.05² + 0.05²)/1) = 0.0707107, Sharpe 0.05 / 0.0707107 · 2 = 1.41421.
-    const flat = rollingSharpe([100, 110, 99, 108.9], 2, 4);
-    expect(flat[2]).toBeCloseTo(0, 12);
-    expect(flat[3]).toBeCloseTo(0, 12);
-    const growth = rollingSharpe([100, 110, 121, 121], 2, 4);
-    expect(Number.isNaN(growth[0] ?? 0)).toBe(true);
-    expect(Number.isNaN(growth[2] ?? 0)).toBe(true);
-    expect(growth[3]).toBeCloseTo(Math.SQRT2, 6);
-  });
-
-  it('computes windows of returns at the level of rounding noise exactly', () => {
-    // Found by the property below: once a return of ~1e-8 has left the window, the running sums
-    // hold only its rounding residue, about as large as what the window now holds (returns of
-    // ~1e-16 that still differ). Such windows must still give the two-pass figure.
-    const cases: [number[], number][] = [
-      [[0, -1.0536712002906514e-8, -5.551115123125784e-17, 0, 0, 0], 2],
-      [[0, 2.107342422785763e-8, 0, 0, 1.1102230246251568e-16, 0], 4],
-    ];
-    for (const [returns, window] of cases) {
-      const equity = [100];
-      for (const r of returns) equity.push((equity[equity.length - 1] ?? 100) * (1 + r));
-      const fast = rollingSharpe(equity, window, 252);
-      naiveRollingSharpe(equity, window, 252, 0).forEach((expected, t) => {
-        if (expected === null) expect(Number.isNaN(fast[t] ?? 0), `bar ${t}`).toBe(true);
-        else expect(Math.abs((fast[t] ?? Number.NaN) - expected), `bar ${t}: ${fast[t]} vs ${expected}`).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(expected)));
-      });
-    }
-  });
-
-  it('equals the window-by-window definition on random curves', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { minLength: 3, maxLength: 400 }),
-        fc.integer({ min: 2, max: 40 }),
-        fc.double({ min: 0, max: 0.05, noNaN: true }),
-        (returns, window, riskFreeRate) => {
-          const equity = [100];
-          for (const r of returns) equity.push((equity[equity.length - 1] ?? 100) * (1 + r));
-          const fast = rollingSharpe(equity, window, 252, riskFreeRate);
-          const slow = naiveRollingSharpe(equity, window, 252, riskFreeRate);
-          slow.forEach((expected, t) => {
-            const actual = fast[t] ?? Number.NaN;
-            // Windows of (numerically) identical returns have no meaningful Sharpe ratio.
-            if (expected === null || Math.abs(expected) > 1e4) return;
-            expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(expected)));
-          });
-        },
-      ),
-    );
   });
 });
 

@@ -55,7 +55,7 @@ describe('writeFileAtomic', () => {
 
   it('creates missing directories when asked', async () => {
     const path = join(directory, 'a', 'b', 'report.json');
-    await writeFileAtomic(path, '{}', { createDirectory: true });
+    await writeFileAtomic(path, '{}', { createDirectories: true });
     expect(await readFile(path, 'utf8')).toBe('{}');
   });
 });

@@ -1,7 +1,45 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { EnsembleError } from '@ensemble/protocol';
+
+/** What a file holds: UTF-8 text, bytes, or text in chunks (e.g. from `jsonTextChunks`), read once while it is written. */
+export type OutputContent = string | Uint8Array | Iterable<string>;
+
+/** A file to write: an absolute (or cwd-relative) path and its content. */
+export interface OutputFile {
+  readonly path: string;
+  readonly content: OutputContent;
+}
+
+/** A file written: its path and size in bytes. */
+export interface WrittenFile {
+  readonly path: string;
+  readonly bytes: number;
+}
+
+/**
+ * Where temporary files are registered while they exist, e.g. a CLI's list that an interrupt
+ * handler removes before the process exits. `track` is called before a temporary file is created,
+ * `release` once it is renamed or removed.
+ */
+export interface TemporaryFileRegistry {
+  track(file: string): void;
+  release(file: string): void;
+}
+
+/** Options of {@link writeFilesAtomic} and {@link writeFileAtomic}. */
+export interface WriteFilesOptions {
+  /** Called with the bytes written so far (all files together) after each chunk, e.g. for a progress display. */
+  readonly onProgress?: ((bytes: number) => void) | undefined;
+  /** Create missing directories of the targets (default false: a missing directory is an `IO_FAILED` error). */
+  readonly createDirectories?: boolean | undefined;
+  /** Registers the temporary files while they exist (default: none). */
+  readonly temporaryFiles?: TemporaryFileRegistry | undefined;
+}
+
+const NO_REGISTRY: TemporaryFileRegistry = { track: () => undefined, release: () => undefined };
 
 function describe(error: unknown, directory: string): string {
   const code = (error as { code?: unknown } | null)?.code;
@@ -11,33 +49,123 @@ function describe(error: unknown, directory: string): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/**
- * Writes `data` to `path` atomically: into a temporary file in the same directory (flushed to
- * disk), then renamed over `path`, so a reader sees the old file or the whole new one, never a
- * part. On failure the temporary file is removed and an `EnsembleError` with code `IO_FAILED`
- * naming `path` is thrown. The directory must exist unless `createDirectory` is true.
- */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { createDirectory?: boolean } = {}): Promise<void> {
-  const directory = dirname(path);
-  const temporary = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let created = false;
-  try {
-    if (options.createDirectory === true) await mkdir(directory, { recursive: true });
-    const handle = await open(temporary, 'wx');
-    created = true;
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    if (created) await rm(temporary, { force: true }).catch(() => undefined);
-    throw new EnsembleError(
-      'IO_FAILED',
-      `Could not write ${path}: ${describe(error, directory)}.`,
-      { cause: error },
-    );
+function ioFailed(target: string, error: unknown): EnsembleError {
+  return new EnsembleError('IO_FAILED', `Could not write ${target}: ${describe(error, dirname(target))}.`, { cause: error });
+}
+
+function temporaryPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** An error of the file system (not of the content being written), to report as `IO_FAILED`. */
+class FileSystemFailure extends Error {
+  constructor(readonly error: unknown) {
+    super(error instanceof Error ? error.message : String(error), { cause: error });
   }
+}
+
+async function fileSystem<T>(operation: Promise<T>): Promise<T> {
+  return operation.catch((error: unknown) => {
+    throw new FileSystemFailure(error);
+  });
+}
+
+/** Writes `content` chunk by chunk, each write awaited (so the text is never held whole), and returns the bytes written. */
+async function writeContent(handle: FileHandle, content: OutputContent, written: (bytes: number) => void): Promise<number> {
+  let total = 0;
+  const chunks: Iterable<string | Uint8Array> = typeof content === 'string' || content instanceof Uint8Array ? [content] : content;
+  for (const chunk of chunks) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    for (let offset = 0; offset < buffer.length; ) {
+      const { bytesWritten } = await fileSystem(handle.write(buffer, offset, buffer.length - offset));
+      offset += bytesWritten;
+    }
+    total += buffer.length;
+    written(buffer.length);
+  }
+  return total;
+}
+
+/**
+ * Writes `content` to a new temporary file next to `target` (registered while it exists, flushed
+ * to disk) and returns its path and size. On failure the temporary file is removed; a file system
+ * error becomes `IO_FAILED` naming `target`, an error of the content (its chunks failed to render)
+ * is thrown as it is.
+ */
+async function writeTemporary(
+  target: string,
+  content: OutputContent,
+  written: (bytes: number) => void,
+  options: WriteFilesOptions,
+  registry: TemporaryFileRegistry,
+): Promise<{ temporary: string; bytes: number }> {
+  const temporary = temporaryPathFor(target);
+  registry.track(temporary);
+  let handle: FileHandle | undefined;
+  try {
+    if (options.createDirectories === true) await fileSystem(mkdir(dirname(target), { recursive: true }));
+    handle = await fileSystem(open(temporary, 'wx'));
+    const bytes = await writeContent(handle, content, written);
+    await fileSystem(handle.sync());
+    const closing = handle;
+    handle = undefined;
+    await fileSystem(closing.close());
+    return { temporary, bytes };
+  } catch (failure) {
+    await handle?.close().catch(() => undefined);
+    await rm(temporary, { force: true });
+    registry.release(temporary);
+    if (!(failure instanceof FileSystemFailure)) throw failure;
+    throw ioFailed(target, failure.error);
+  }
+}
+
+/**
+ * Writes several files all-or-nothing as far as the file system allows: every file is first
+ * written to a temporary file in its target's directory (chunk by chunk, flushed to disk); only
+ * when all of them are written are they renamed over their targets. A failure removes the
+ * temporary files (an interrupt too, when `temporaryFiles` registers them with a handler that
+ * does); a file system failure throws an `EnsembleError` with code `IO_FAILED` naming the path. So
+ * a reader never sees a partial file and, if anything fails before the renames, no target is
+ * touched. Returns each file's path and size in bytes, in the order given.
+ */
+export async function writeFilesAtomic(files: readonly OutputFile[], options: WriteFilesOptions = {}): Promise<WrittenFile[]> {
+  const registry = options.temporaryFiles ?? NO_REGISTRY;
+  const pending: { temporary: string; target: string }[] = [];
+  const sizes: WrittenFile[] = [];
+  let bytesSoFar = 0;
+  const written = (bytes: number) => {
+    bytesSoFar += bytes;
+    options.onProgress?.(bytesSoFar);
+  };
+  try {
+    for (const file of files) {
+      const { temporary, bytes } = await writeTemporary(file.path, file.content, written, options, registry);
+      pending.push({ temporary, target: file.path });
+      sizes.push({ path: file.path, bytes });
+    }
+    for (let next = pending[0]; next !== undefined; next = pending[0]) {
+      try {
+        await rename(next.temporary, next.target);
+      } catch (error) {
+        throw ioFailed(next.target, error);
+      }
+      registry.release(next.temporary);
+      pending.shift();
+    }
+    return sizes;
+  } finally {
+    await Promise.all(pending.map(({ temporary }) => rm(temporary, { force: true })));
+    for (const { temporary } of pending) registry.release(temporary);
+  }
+}
+
+/**
+ * Writes one file atomically: into a temporary file in the same directory (flushed to disk), then
+ * renamed over `target`, so a reader sees the old file or the whole new one, never a part. See
+ * {@link writeFilesAtomic}; returns the path and size in bytes.
+ */
+export async function writeFileAtomic(target: string, content: OutputContent, options: WriteFilesOptions = {}): Promise<WrittenFile> {
+  const [written] = await writeFilesAtomic([{ path: target, content }], options);
+  return written ?? { path: target, bytes: 0 };
 }

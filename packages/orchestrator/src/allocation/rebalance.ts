@@ -1,4 +1,4 @@
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError, calendarPeriodKey } from '@ensemble/protocol';
 import type { CALENDAR_PERIODS } from './config';
 
 /** A calendar period of a rebalance schedule, in UTC (weeks start on Monday, as ISO 8601). */
@@ -58,41 +58,6 @@ export interface RebalanceDecision {
   readonly reasons: readonly RebalanceReason[];
   /** Drift measured on this bar; `null` without drift bands or on the first bar. */
   readonly drift: DriftMeasure | null;
-}
-
-const DAY_MS = 86_400_000;
-
-/** `year × 12 + month (0–11)` of a UTC day count since 1970-01-01 (H. Hinnant's civil_from_days). */
-function monthIndex(days: number): number {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
-  );
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const shifted = Math.floor((5 * dayOfYear + 2) / 153); // 0 = March … 11 = February
-  const month = shifted < 10 ? shifted + 2 : shifted - 10;
-  return (yearOfEra + era * 400 + (month <= 1 ? 1 : 0)) * 12 + month;
-}
-
-/**
- * An integer identifying the UTC calendar period that contains `time` (epoch ms): two times are
- * in the same period exactly when their keys are equal. Weeks run Monday to Sunday.
- */
-export function calendarPeriodKey(time: number, period: RebalancePeriod): number {
-  const days = Math.floor(time / DAY_MS);
-  switch (period) {
-    case 'week':
-      // 1970-01-01 was a Thursday: shifting by 3 days makes Monday the first day of each week.
-      return Math.floor((days + 3) / 7);
-    case 'month':
-      return monthIndex(days);
-    case 'quarter':
-      return Math.floor(monthIndex(days) / 3);
-    case 'year':
-      return Math.floor(monthIndex(days) / 12);
-  }
 }
 
 function invalid(path: string, message: string): never {

@@ -80,25 +80,33 @@ export function sampleVolatilities(input: ReturnHistoryInput, options?: Statisti
   });
 }
 
-/**
- * Sample covariance matrix (ddof 1) of per-bar sleeve returns, each pair over the bars of the
- * window where both returns are finite (pairwise deletion); `null` for a pair with fewer than two
- * such bars. With missing values the matrix need not be positive semi-definite.
- */
-export function sampleCovariance(input: ReturnHistoryInput, options?: StatisticsOptions): SleeveMatrix {
+/** The symmetric matrix of `value(moments of sleeves i and j over the window, i, j)` for i ≤ j. */
+function pairMatrix(
+  input: ReturnHistoryInput,
+  options: StatisticsOptions | undefined,
+  value: (moments: PairMoments, i: number, j: number) => number | null,
+): SleeveMatrix {
   const history = toReturnHistory(input);
   const { start, end } = resolveWindow(history, options);
   const n = history.returns.length;
   const matrix: SleeveMatrix = Array.from({ length: n }, () => new Array<number | null>(n).fill(null));
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
-      const moments = pairMoments(history.returns[i] ?? [], history.returns[j] ?? [], start, end);
-      const value = moments.count < 2 ? null : moments.covariance;
-      (matrix[i] ?? [])[j] = value;
-      (matrix[j] ?? [])[i] = value;
+      const entry = value(pairMoments(history.returns[i] ?? [], history.returns[j] ?? [], start, end), i, j);
+      (matrix[i] ?? [])[j] = entry;
+      (matrix[j] ?? [])[i] = entry;
     }
   }
   return matrix;
+}
+
+/**
+ * Sample covariance matrix (ddof 1) of per-bar sleeve returns, each pair over the bars of the
+ * window where both returns are finite (pairwise deletion); `null` for a pair with fewer than two
+ * such bars. With missing values the matrix need not be positive semi-definite.
+ */
+export function sampleCovariance(input: ReturnHistoryInput, options?: StatisticsOptions): SleeveMatrix {
+  return pairMatrix(input, options, (moments) => (moments.count < 2 ? null : moments.covariance));
 }
 
 /**
@@ -108,22 +116,13 @@ export function sampleCovariance(input: ReturnHistoryInput, options?: Statistics
  * diagonal is 1 wherever the sleeve's own volatility is defined. Values are clamped to [−1, 1].
  */
 export function correlationMatrix(input: ReturnHistoryInput, options?: StatisticsOptions): SleeveMatrix {
-  const history = toReturnHistory(input);
-  const { start, end } = resolveWindow(history, options);
-  const n = history.returns.length;
-  const matrix: SleeveMatrix = Array.from({ length: n }, () => new Array<number | null>(n).fill(null));
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      const moments = pairMoments(history.returns[i] ?? [], history.returns[j] ?? [], start, end);
-      let value: number | null = null;
-      if (moments.count >= 2 && moments.stdX > VOLATILITY_NOISE && moments.stdY > VOLATILITY_NOISE) {
-        value = i === j ? 1 : Math.max(-1, Math.min(1, moments.covariance / (moments.stdX * moments.stdY)));
-      }
-      (matrix[i] ?? [])[j] = value;
-      (matrix[j] ?? [])[i] = value;
-    }
-  }
-  return matrix;
+  return pairMatrix(input, options, (moments, i, j) =>
+    moments.count >= 2 && moments.stdX > VOLATILITY_NOISE && moments.stdY > VOLATILITY_NOISE
+      ? i === j
+        ? 1
+        : Math.max(-1, Math.min(1, moments.covariance / (moments.stdX * moments.stdY)))
+      : null,
+  );
 }
 
 /**

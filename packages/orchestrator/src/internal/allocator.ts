@@ -1,7 +1,7 @@
 import type { Logger } from '@ensemble/protocol';
-import { InvariantError } from '@ensemble/protocol';
+import { InvariantError, calendarPeriodKey } from '@ensemble/protocol';
 import { allocateCapital } from '../allocation/allocate-capital';
-import { calendarPeriodKey, measureDrift } from '../allocation/rebalance';
+import { measureDrift } from '../allocation/rebalance';
 import type { RebalanceDecision, RebalanceReason } from '../allocation/rebalance';
 import type { ConstraintStatus } from '../allocation/constraints';
 import type { RiskParityConvergence } from '../allocation/risk-parity';

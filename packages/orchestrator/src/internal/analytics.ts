@@ -12,36 +12,33 @@ export interface SleeveRecord {
   readonly transferAmounts: readonly number[];
 }
 
-/** Per-step P&L excluding transfers: `E_t − E_{t−1} − transfers_t`, with `E_{−1}` the initial capital. */
-export function sleevePnl(record: SleeveRecord): Float64Array {
+/**
+ * `step(value, previous, transfer)` at every step of a sleeve: its equity then, before (the initial
+ * capital at step 0) and the cash moved in (+) or out (−) on that step.
+ */
+function perStep(record: SleeveRecord, step: (value: number, previous: number, transfer: number) => number): Float64Array {
   const { equity, transferSteps, transferAmounts } = record;
-  const pnl = new Float64Array(equity.length);
+  const out = new Float64Array(equity.length);
   let previous = record.initialCash;
   let next = 0;
   for (let t = 0; t < equity.length; t++) {
     let transfer = 0;
     if (transferSteps[next] === t) transfer = transferAmounts[next++] ?? 0;
     const value = equity[t] ?? 0;
-    pnl[t] = value - previous - transfer;
+    out[t] = step(value, previous, transfer);
     previous = value;
   }
-  return pnl;
+  return out;
+}
+
+/** Per-step P&L excluding transfers: `E_t − E_{t−1} − transfers_t`, with `E_{−1}` the initial capital. */
+export function sleevePnl(record: SleeveRecord): Float64Array {
+  return perStep(record, (value, previous, transfer) => value - previous - transfer);
 }
 
 /** Per-step returns excluding transfers: `(E_t − transfers_t) / E_{t−1} − 1`, NaN when `E_{t−1} ≤ 0`. */
 export function sleeveReturns(record: SleeveRecord): Float64Array {
-  const { equity, transferSteps, transferAmounts } = record;
-  const returns = new Float64Array(equity.length);
-  let previous = record.initialCash;
-  let next = 0;
-  for (let t = 0; t < equity.length; t++) {
-    let transfer = 0;
-    if (transferSteps[next] === t) transfer = transferAmounts[next++] ?? 0;
-    const value = equity[t] ?? 0;
-    returns[t] = previous > 0 ? (value - transfer) / previous - 1 : Number.NaN;
-    previous = value;
-  }
-  return returns;
+  return perStep(record, (value, previous, transfer) => (previous > 0 ? (value - transfer) / previous - 1 : Number.NaN));
 }
 
 /** The sleeves' sample covariance, correlation and volatilities (per bar, ddof 1) over the whole run. */

@@ -7,6 +7,7 @@ import type {
   Strategy,
   StrategyContext,
 } from '@ensemble/protocol';
+import { exitRequested } from '@ensemble/protocol';
 
 /**
  * What a {@link ProbedStrategy} records per symbol of its sleeve (indexed like the sleeve's
@@ -57,11 +58,6 @@ export class SignalProbe {
   }
 }
 
-function exitWanted(decision: boolean | ExitSignal): boolean {
-  if (typeof decision === 'boolean') return decision;
-  return typeof decision === 'object' && decision.exit;
-}
-
 /**
  * A signal strategy seen through a {@link SignalProbe}, in shared mode: answers exactly what the
  * wrapped strategy answers (same id, warm-up and indicators) and records its entry strengths and,
@@ -108,7 +104,7 @@ export class ProbedStrategy implements Strategy {
     if (probe.trackDirections) {
       const k = probe.indexOf(context.symbol);
       if (k >= 0) {
-        if (exitWanted(decision)) probe.want(k, 0, 0);
+        if (exitRequested(decision)) probe.want(k, 0, 0);
         else probe.want(k, position.side === 'short' ? -1 : 1, probe.strength[k] ?? 1);
       }
     }

@@ -1,25 +1,17 @@
-import type { Account, BrokerOrder, CommissionModel, OrderExecutor, SizingRule, SlippageModel } from '@ensemble/engine';
-import {
-  Broker,
-  affordableQuantity,
-  buyCost,
-  commissionFor,
-  entryQuantity,
-  isDust,
-  isDustShortfall,
-  logOrderRejected,
-  logOrderShrunk,
-  slippedPrice,
-} from '@ensemble/engine';
+import type { Account, CommissionModel, OrderExecutor, OrderRequest, SizingRule, SlippageModel } from '@ensemble/engine';
+import { Broker, commissionFor, logOrderRejected, logOrderShrunk, slippedPrice } from '@ensemble/engine';
+import type { RejectReason } from '@ensemble/engine';
+import type { BookState } from '@ensemble/engine/internal';
+import { admitOrder, logFill } from '@ensemble/engine/internal';
 import type { Fill, FillReason, Logger, OrderSide } from '@ensemble/protocol';
-import { noopLogger } from '@ensemble/protocol';
+import { isoTime, noopLogger } from '@ensemble/protocol';
 
 /** What the executor needs to know of a sleeve. */
 export interface SleeveBinding {
   readonly id: string;
   readonly account: Account;
   readonly logger: Logger;
-  /** Entry sizing of the sleeve's signal strategy. */
+  /** Entry sizing of the sleeve's signal strategy (its runner's; entries reach the executor sized by it). */
   readonly sizing: SizingRule;
   /** Index of each sleeve symbol in the run's symbol list. */
   readonly globalIndex: Int32Array;
@@ -43,17 +35,29 @@ export interface CrossingTotals {
 
 interface QueuedOrder {
   readonly sleeve: number;
-  readonly symbolIndex: number;
-  readonly side: OrderSide;
-  readonly quantity: number;
-  readonly reason: FillReason;
-  readonly stopLoss: number | undefined;
-  readonly takeProfit: number | undefined;
-  /** An entry's signal strength, 0..1. */
-  readonly strength: number;
+  readonly order: OrderRequest;
   readonly reference: number;
   readonly time: number;
   readonly barIndex: number;
+}
+
+/** A sleeve's book as the fills planned so far leave it: what its next order is admitted against. */
+class PlannedBook implements BookState {
+  cash = 0;
+  /** The sleeve's quantities (in its first `markPrice.length` slots), one column for every sleeve. */
+  readonly quantity: Float64Array;
+  markPrice: Float64Array = new Float64Array(0);
+
+  constructor(size: number) {
+    this.quantity = new Float64Array(size);
+  }
+
+  /** Starts from `account` as it stands. */
+  reset(account: Account): void {
+    this.cash = account.cash;
+    this.quantity.set(account.quantity);
+    this.markPrice = account.markPrice;
+  }
 }
 
 interface PlannedFill {
@@ -74,24 +78,6 @@ interface PlannedFill {
 }
 
 /**
- * What Account.equity() would value `account` at with `cash` and `held` (its quantities after the
- * fills planned so far, in the first `account.symbols.length` slots).
- */
-function valueAfter(account: Account, cash: number, held: Float64Array): number {
-  let equity = cash;
-  const mark = account.markPrice;
-  for (let j = 0; j < mark.length; j++) {
-    const q = held[j] ?? 0;
-    if (q !== 0) equity += q * (mark[j] ?? 0);
-  }
-  return equity;
-}
-
-function isoTime(time: number): string {
-  return Number.isFinite(time) ? new Date(time).toISOString() : String(time);
-}
-
-/**
  * The orchestrator's `OrderExecutor` for sleeves. Outside a collection window (stops,
  * close-at-end) and for sleeves that share no symbol it is the engine's `Broker`. Inside a fill
  * phase ({@link SleeveExecutor.begin} … {@link SleeveExecutor.settle}) the orders of crossing
@@ -99,10 +85,9 @@ function isoTime(time: number): string {
  *
  * 1. **Sizing as if alone.** Each sleeve's orders are replayed in the order its runner gave
  *    them (sells and exits first, then entries and buys) against its own cash, exactly as the
- *    `Broker` would book them: entries sized by the sleeve's rule at the standalone fill price
- *    (slippage applied), buys shrunk to what cash affords (silently when the shortfall is
- *    floating-point dust, `isDustShortfall`), empty orders and entries worth only cash dust
- *    (`isDust`) rejected.
+ *    `Broker` would book them: admitted by the engine's `admitOrder` against the sleeve's cash and
+ *    quantities as its earlier planned fills leave them (entries sized at the standalone fill
+ *    price, buys shrunk to what cash affords, empty and dust orders rejected).
  * 2. **Crossing.** Per symbol, opposite quantities of different sleeves are matched: the matched
  *    side fills at the reference price with no slippage and no commission; only the net quantity
  *    goes to the market, at the slipped price, paying commission on the net; that slippage and
@@ -124,8 +109,8 @@ export class SleeveExecutor implements OrderExecutor {
   private readonly sleeveOf = new Map<Account, number>();
   private readonly logger: Logger;
   private readonly queue: QueuedOrder[] = [];
-  /** Scratch for {@link SleeveExecutor.plan}: a sleeve's quantities as its planned fills change them. */
-  private readonly held: Float64Array;
+  /** Scratch for {@link SleeveExecutor.plan}: a sleeve's book as its planned fills change it. */
+  private readonly planBook: PlannedBook;
   private collecting = false;
   private shrunkCount = 0;
   private rejectedCount = 0;
@@ -145,7 +130,7 @@ export class SleeveExecutor implements OrderExecutor {
     this.logger = options.logger;
     this.broker = new Broker({ commission: options.commission, slippage: options.slippage, fractional: options.fractional, logger: options.logger });
     options.sleeves.forEach((sleeve, s) => this.sleeveOf.set(sleeve.account, s));
-    this.held = new Float64Array(options.sleeves.reduce((most, sleeve) => Math.max(most, sleeve.account.symbols.length), 0));
+    this.planBook = new PlannedBook(options.sleeves.reduce((most, sleeve) => Math.max(most, sleeve.account.symbols.length), 0));
   }
 
   /** Orders filled, shrunk and rejected so far, over every sleeve. */
@@ -158,28 +143,12 @@ export class SleeveExecutor implements OrderExecutor {
     };
   }
 
-  fillPrice(side: OrderSide, reference: number): number {
-    return slippedPrice(this.slippage, side, reference);
-  }
-
-  execute(account: Account, order: BrokerOrder, reference: number, time: number, barIndex: number): Fill | null {
+  execute(account: Account, order: OrderRequest, reference: number, time: number, barIndex: number): Fill | null {
     const s = this.sleeveOf.get(account);
     if (!this.collecting || s === undefined || this.sleeves[s]?.crossing !== true) {
       return this.broker.execute(account, order, reference, time, barIndex);
     }
-    this.queue.push({
-      sleeve: s,
-      symbolIndex: order.symbolIndex,
-      side: order.side,
-      quantity: order.quantity,
-      reason: order.reason,
-      stopLoss: order.stopLoss,
-      takeProfit: order.takeProfit,
-      strength: order.strength ?? 1,
-      reference,
-      time,
-      barIndex,
-    });
+    this.queue.push({ sleeve: s, order, reference, time, barIndex });
     return null;
   }
 
@@ -203,83 +172,56 @@ export class SleeveExecutor implements OrderExecutor {
   private plan(queue: readonly QueuedOrder[]): PlannedFill[] {
     const planned: PlannedFill[] = [];
     let current = -1;
-    let cash = 0;
-    // One scratch column for every sleeve's turn (re-read from its account when its turn starts):
+    // One scratch book for every sleeve's turn (re-read from its account when its turn starts):
     // a typed array allocated per order cost more than the rest of planning it.
-    const held = this.held;
-    for (const order of queue) {
-      const sleeve = this.sleeves[order.sleeve];
+    const book = this.planBook;
+    for (const queued of queue) {
+      const sleeve = this.sleeves[queued.sleeve];
       if (sleeve === undefined) continue;
       const account = sleeve.account;
-      if (order.sleeve !== current) {
-        current = order.sleeve;
-        cash = account.cash;
-        held.set(account.quantity);
+      if (queued.sleeve !== current) {
+        current = queued.sleeve;
+        book.reset(account);
       }
+      const { order } = queued;
       const k = order.symbolIndex;
-      const price = slippedPrice(this.slippage, order.side, order.reference);
-      let quantity = order.quantity;
-      if (order.reason === 'entry') {
-        quantity = entryQuantity(sleeve.sizing, {
-          cash,
-          equity: sleeve.sizing.kind === 'percent-of-equity' ? valueAfter(account, cash, held) : 0,
-          price,
-          commission: this.commission,
-          strength: order.strength,
-          fractional: this.fractional,
-        });
-      }
-      const symbol = account.symbols[k] ?? '?';
-      if (!(quantity > 0) || !(price > 0) || (order.reason === 'entry' && isDust(quantity * price, valueAfter(account, cash, held)))) {
-        this.reject(sleeve, order, quantity, symbol, !(price > 0) ? 'no-price' : 'zero-quantity');
+      const admission = admitOrder(order, queued.reference, book, this);
+      if (admission.kind === 'reject') {
+        this.reject(sleeve, queued, admission.requested, admission.why, admission.cash);
         continue;
       }
-      if (order.side === 'buy' && buyCost(this.commission, quantity, price) > cash) {
-        const position = held[k] ?? 0;
-        const cover = position < 0 ? Math.min(quantity, -position) : 0;
-        let affordable = Math.max(cover, Math.min(quantity, affordableQuantity(cash, price, this.commission, this.fractional)));
-        // As the engine's broker: what a few ulps of cash left by an earlier buy afford is not a position.
-        if (affordable > cover && isDust((affordable - cover) * price, valueAfter(account, cash, held))) affordable = cover;
-        if (affordable < quantity) {
-          if (!(affordable > 0)) {
-            this.reject(sleeve, order, quantity, symbol, 'insufficient-cash', cash);
-            continue;
-          }
-          if (!isDustShortfall(quantity, affordable)) {
-            this.shrunkCount++;
-            logOrderShrunk(this.logger, {
-              strategy: sleeve.id,
-              symbol,
-              time: order.time,
-              side: order.side,
-              reason: order.reason,
-              requested: quantity,
-              filled: affordable,
-              cash,
-              price,
-            });
-          }
-          quantity = affordable;
-        }
+      const { quantity, price, commission } = admission;
+      if (admission.shrunk) {
+        this.shrunkCount++;
+        logOrderShrunk(this.logger, {
+          strategy: sleeve.id,
+          symbol: account.symbols[k] ?? '?',
+          time: queued.time,
+          side: order.side,
+          reason: order.reason,
+          requested: admission.requested,
+          filled: quantity,
+          cash: book.cash,
+          price,
+        });
       }
-      const commission = commissionFor(this.commission, quantity, price);
-      cash += order.side === 'buy' ? -(quantity * price + commission) : quantity * price - commission;
-      held[k] = (held[k] ?? 0) + (order.side === 'buy' ? quantity : -quantity);
+      book.cash += order.side === 'buy' ? -(quantity * price + commission) : quantity * price - commission;
+      book.quantity[k] = (book.quantity[k] ?? 0) + (order.side === 'buy' ? quantity : -quantity);
       planned.push({
-        sleeve: order.sleeve,
+        sleeve: queued.sleeve,
         symbolIndex: k,
         global: sleeve.globalIndex[k] ?? -1,
         side: order.side,
         quantity,
-        reference: order.reference,
+        reference: queued.reference,
         price,
         commission,
-        slippage: Math.abs(price - order.reference) * quantity,
+        slippage: admission.slippage,
         reason: order.reason,
         stopLoss: order.stopLoss,
         takeProfit: order.takeProfit,
-        time: order.time,
-        barIndex: order.barIndex,
+        time: queued.time,
+        barIndex: queued.barIndex,
       });
     }
     return planned;
@@ -384,13 +326,13 @@ export class SleeveExecutor implements OrderExecutor {
       takeProfit: fill.takeProfit,
     });
     this.filledCount++;
-    if (sleeve.logger !== noopLogger) {
-      sleeve.logger.debug({ event: 'fill', ...booked, time: isoTime(fill.time) }, `${booked.side} ${booked.quantity} ${booked.symbol} at ${booked.price}`);
-    }
+    logFill(sleeve.logger, booked);
   }
 
-  private reject(sleeve: SleeveBinding, order: QueuedOrder, requested: number, symbol: string, why: string, cash?: number): void {
+  private reject(sleeve: SleeveBinding, queued: QueuedOrder, requested: number, why: RejectReason, cash: number | undefined): void {
     this.rejectedCount++;
-    logOrderRejected(this.logger, { strategy: sleeve.id, symbol, time: order.time, side: order.side, reason: order.reason, requested, why, cash });
+    const { order } = queued;
+    const symbol = sleeve.account.symbols[order.symbolIndex] ?? '?';
+    logOrderRejected(this.logger, { strategy: sleeve.id, symbol, time: queued.time, side: order.side, reason: order.reason, requested, why, cash });
   }
 }

@@ -1,6 +1,5 @@
-import { StrategyError } from '@ensemble/protocol';
+import { StrategyError, isoTime } from '@ensemble/protocol';
 import type { ErrorPolicy } from '../config';
-import { isoTime } from '../internal/iso-time';
 import type { IsolatedEvent } from '../result';
 import type { Sleeve } from './sleeves';
 

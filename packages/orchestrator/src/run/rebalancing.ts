@@ -1,9 +1,8 @@
 import type { Logger } from '@ensemble/protocol';
-import { InvariantError } from '@ensemble/protocol';
+import { InvariantError, isoTime } from '@ensemble/protocol';
 import type { RebalanceDecision } from '../allocation/rebalance';
 import type { RunConfig } from '../config';
 import type { Allocator } from '../internal/allocator';
-import { isoTime } from '../internal/iso-time';
 import type { RebalanceEvent } from '../result';
 import type { Sleeve } from './sleeves';
 import type { CapitalTransfers, QueuedTransferOrders } from './transfers';

@@ -1,5 +1,4 @@
-import { InvariantError } from '@ensemble/protocol';
-import { isoTime } from '../internal/iso-time';
+import { InvariantError, isoTime } from '@ensemble/protocol';
 import type { SharedBook, Sleeve } from './sleeves';
 
 /** Steps recorded in the row-major block before it is copied into the columns. */

@@ -1,10 +1,9 @@
 import { targetQuantity } from '@ensemble/engine';
 import type { Logger } from '@ensemble/protocol';
-import { InvariantError } from '@ensemble/protocol';
+import { InvariantError, isoTime } from '@ensemble/protocol';
 import type { ConflictPolicy } from '../config';
 import { resolveConflict } from '../conflicts';
 import type { ConflictInput } from '../conflicts';
-import { isoTime } from '../internal/iso-time';
 import type { ConflictEvent } from '../result';
 import type { SharedBook, Sleeve } from './sleeves';
 

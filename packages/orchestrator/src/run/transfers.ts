@@ -1,6 +1,8 @@
 import type { CommissionModel, SlippageModel } from '@ensemble/engine';
 import { affordableQuantity, commissionFor, isDust, slippedPrice } from '@ensemble/engine';
 import type { Logger } from '@ensemble/protocol';
+import { isoTime } from '@ensemble/protocol';
+import { saleProceeds } from '@ensemble/engine/internal';
 import type { TransferMode } from '../config';
 import type { OrchestratorOrders, PositionBook } from '../internal/risk';
 import { reductionFor } from '../internal/risk';
@@ -38,10 +40,6 @@ export interface CapitalTransfersOptions {
   readonly fractional: boolean;
   /** The orchestrator's own orders of the step, shared with the risk manager. */
   readonly orders: OrchestratorOrders;
-}
-
-function isoTime(time: number): string {
-  return Number.isFinite(time) ? new Date(time).toISOString() : String(time);
 }
 
 /**
@@ -269,8 +267,7 @@ export class CapitalTransfers {
 
   /** Cash a sale of `units` at `mark` brings in, net of slippage and commission. */
   private proceeds(units: number, mark: number): number {
-    const price = slippedPrice(this.options.slippage, 'sell', mark);
-    return units * price - commissionFor(this.options.commission, units, price);
+    return saleProceeds(this.options, units, mark);
   }
 
   /**

@@ -1,5 +1,5 @@
-import type { BarSeries, ConfigIssue, Timeline } from '@ensemble/protocol';
-import { ConfigError, InvariantError, createTimeline } from '@ensemble/protocol';
+import type { BarSeries, Timeline } from '@ensemble/protocol';
+import { ConfigError, InvariantError, createTimeline, seriesTimeIssue } from '@ensemble/protocol';
 import type { RunConfig } from '../config';
 
 /**
@@ -14,24 +14,6 @@ export interface Universe {
   readonly timeline: Timeline;
   /** The index of `symbol` in `symbols`; throws an `InvariantError` for a symbol no strategy trades. */
   globalIndexOf(symbol: string): number;
-}
-
-function seriesIssues(list: readonly BarSeries[]): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  list.forEach((series, k) => {
-    const time = series.time;
-    for (let i = 0; i < series.length; i++) {
-      const t = time[i] ?? Number.NaN;
-      if (!Number.isFinite(t) || (i > 0 && !(t > (time[i - 1] ?? Number.NaN)))) {
-        issues.push({
-          path: `series.${k}.time.${i}`,
-          message: `times of ${series.symbol} must be finite and strictly increasing (bar ${i} is ${t}); load data through @ensemble/data`,
-        });
-        break;
-      }
-    }
-  });
-  return issues;
 }
 
 /**
@@ -57,7 +39,7 @@ export function createUniverse(config: RunConfig, series: readonly BarSeries[], 
     if (found === undefined) throw new ConfigError([{ path: 'data', message: `symbol "${symbol}" is not in the data` }]);
     return found;
   });
-  const issues = seriesIssues(used);
+  const issues = used.flatMap((series, k) => seriesTimeIssue(series, k) ?? []);
   if (issues.length > 0) throw new ConfigError(issues, source === undefined ? undefined : { source });
   const timeline = createTimeline(used);
   if (timeline.length === 0) {

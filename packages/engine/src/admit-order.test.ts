@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { Account } from './account';
+import type { BookState, ExecutionCosts } from './admit-order';
+import { admitOrder, bookEquity, saleProceeds } from './admit-order';
+import { NO_COMMISSION, NO_SLIPPAGE } from './costs';
+
+const PERCENT: ExecutionCosts = { commission: { kind: 'percent', rate: 0.001 }, slippage: NO_SLIPPAGE, fractional: false };
+
+function book(cash: number, quantity: number[] = [0], markPrice: number[] = [100]): BookState {
+  return { cash, quantity: Float64Array.from(quantity), markPrice: Float64Array.from(markPrice) };
+}
+
+describe('admitOrder', () => {
+  it('shrinks a buy to what cash affords, commission included', () => {
+    // 1000 / (100 × 1.001) = 9.99…: 9 whole units, commission 9 × 100 × 0.001 = 0.9.
+    const admission = admitOrder({ symbolIndex: 0, side: 'buy', quantity: 20, reason: 'rebalance' }, 100, book(1000), PERCENT);
+    expect(admission).toEqual({ kind: 'fill', quantity: 9, price: 100, commission: 0.9, slippage: 0, requested: 20, shrunk: true });
+  });
+
+  it('never shrinks a sell or the cover of a short', () => {
+    const sell = admitOrder({ symbolIndex: 0, side: 'sell', quantity: 50, reason: 'exit' }, 100, book(0, [50]), PERCENT);
+    expect(sell).toMatchObject({ kind: 'fill', quantity: 50, shrunk: false });
+    // Short 5, no cash: the 5 that cover fill, the 3 that would open a long do not.
+    const cover = admitOrder({ symbolIndex: 0, side: 'buy', quantity: 8, reason: 'rebalance' }, 100, book(0, [-5]), PERCENT);
+    expect(cover).toMatchObject({ kind: 'fill', quantity: 5, shrunk: true });
+  });
+
+  it('rejects an order it cannot fill, saying why', () => {
+    const order = { symbolIndex: 0, side: 'buy', quantity: 1, reason: 'rebalance' } as const;
+    expect(admitOrder(order, Number.NaN, book(1000), PERCENT)).toEqual({ kind: 'reject', why: 'no-price', requested: 1, cash: undefined });
+    expect(admitOrder({ ...order, quantity: 0 }, 100, book(1000), PERCENT)).toMatchObject({ kind: 'reject', why: 'zero-quantity' });
+    expect(admitOrder(order, 100, book(50), PERCENT)).toEqual({ kind: 'reject', why: 'insufficient-cash', requested: 1, cash: 50 });
+  });
+
+  it('sizes an entry at the slipped price against the book', () => {
+    // 10 bps on 100: 100.1. Half the cash at strength 0.5: 2500 / 100.1 = 24.97…: 24 units.
+    const costs: ExecutionCosts = { commission: NO_COMMISSION, slippage: { kind: 'bps', bps: 10 }, fractional: false };
+    const rule = { kind: 'percent-of-cash', percent: 50 } as const;
+    const admission = admitOrder({ symbolIndex: 0, side: 'buy', quantity: { rule, strength: 0.5 }, reason: 'entry' }, 100, book(10_000), costs);
+    expect(admission).toMatchObject({ kind: 'fill', quantity: 24, requested: 24, shrunk: false });
+    if (admission.kind === 'fill') {
+      expect(admission.price).toBeCloseTo(100.1, 12);
+      expect(admission.slippage).toBeCloseTo(24 * 0.1, 10);
+    }
+    // Percent of equity: cash 1000 + 10 units marked at 100 = 2000; all of it at 100: 20 units, shrunk to the 10 cash pays.
+    const equity = admitOrder(
+      { symbolIndex: 0, side: 'buy', quantity: { rule: { kind: 'percent-of-equity', percent: 100 }, strength: 1 }, reason: 'entry' },
+      100,
+      book(1000, [10]),
+      { ...costs, slippage: NO_SLIPPAGE },
+    );
+    expect(equity).toMatchObject({ kind: 'fill', quantity: 10, requested: 20, shrunk: true });
+  });
+
+  it('rejects an entry worth only floating-point dust of the equity', () => {
+    const admission = admitOrder({ symbolIndex: 0, side: 'buy', quantity: 1e-13, reason: 'entry' }, 100, book(1e6), { ...PERCENT, fractional: true });
+    expect(admission).toMatchObject({ kind: 'reject', why: 'zero-quantity' });
+  });
+});
+
+describe('bookEquity and saleProceeds', () => {
+  it('values a book as an Account values itself', () => {
+    const account = new Account({ strategyId: 's', symbols: ['A', 'B'], cash: 1000 });
+    account.mark(0, 10, 0);
+    account.mark(1, 20, 0);
+    account.applyFill({ symbolIndex: 0, side: 'buy', quantity: 30, price: 10, commission: 1, slippage: 0, time: 0, barIndex: 0, reason: 'rebalance' });
+    // 1000 − 300 − 1 + 30 × 10 = 999.
+    expect(bookEquity(account)).toBe(999);
+    expect(account.equity()).toBe(999);
+  });
+
+  it('nets slippage and commission off a sale', () => {
+    // 10 units at 50 less 20 bps: 49.9; 499 − 0.1% of 499 = 498.501.
+    expect(saleProceeds({ commission: { kind: 'percent', rate: 0.001 }, slippage: { kind: 'bps', bps: 20 } }, 10, 50)).toBeCloseTo(498.501, 9);
+  });
+});

@@ -1,0 +1,7 @@
+/**
+ * `@ensemble/engine/internal`: the engine's execution internals that another executor of orders
+ * (the orchestrator's) builds on. Not part of the stable API: it may change in any minor release.
+ */
+export type { Admission, AdmittedFill, BookState, ExecutionCosts, RejectedAdmission } from './admit-order';
+export { admitOrder, bookEquity, saleProceeds } from './admit-order';
+export { logFill } from './execution';

@@ -1,0 +1,71 @@
+import { returnsFromEquity } from './performance-calculator';
+
+/**
+ * Rolling annualised Sharpe ratio over the last `window` returns, at each bar:
+ * `mean(r − rf) / std(r − rf, ddof=1) · √P` with the per-period `rf = (1 + rfAnnual)^(1/P) − 1`
+ * (the convention of `sharpe`). NaN until `window` returns exist, where a return in
+ * the window is undefined, or where the window has (numerically) zero dispersion.
+ */
+export function rollingSharpe(
+  equity: ArrayLike<number>,
+  window: number,
+  periodsPerYear: number,
+  riskFreeRate = 0,
+): Float64Array {
+  const length = equity.length;
+  const out = new Float64Array(length).fill(Number.NaN);
+  if (window < 2) return out;
+  // returns[k − 1] is the return at bar k (k ≥ 1 below).
+  const returns = returnsFromEquity(equity);
+  const rf = (1 + riskFreeRate) ** (1 / periodsPerYear) - 1;
+  const scale = Math.sqrt(periodsPerYear);
+  // Running sums over the window, recomputed from scratch every `window` bars to bound drift.
+  // Their rounding error is a few ulps of the largest sum of squares they held since (`peak`): a
+  // window whose dispersion is not well above that (returns at the level of rounding noise after
+  // a large one left the window) is recomputed exactly, in two passes.
+  let sum = 0;
+  let squares = 0;
+  let invalid = 0;
+  let peak = 0;
+  const add = (k: number, sign: 1 | -1) => {
+    const x = (returns[k - 1] ?? Number.NaN) - rf;
+    if (Number.isFinite(x)) {
+      sum += sign * x;
+      squares += sign * x * x;
+    } else {
+      invalid += sign;
+    }
+  };
+  for (let t = 1; t < length; t++) {
+    if ((t - 1) % window === 0 && t > window) {
+      sum = 0;
+      squares = 0;
+      invalid = 0;
+      peak = 0;
+      for (let k = t - window + 1; k < t; k++) add(k, 1);
+    } else if (t > window) {
+      add(t - window, -1);
+    }
+    add(t, 1);
+    if (squares > peak) peak = squares;
+    if (t < window || invalid > 0) continue;
+    let mean = sum / window;
+    let deviations = squares - sum * mean;
+    let level = squares;
+    if (!(deviations > 1e-6 * peak)) {
+      mean = 0;
+      for (let k = t - window + 1; k <= t; k++) mean += (returns[k - 1] ?? Number.NaN) - rf;
+      mean /= window;
+      deviations = 0;
+      level = 0;
+      for (let k = t - window + 1; k <= t; k++) {
+        const x = (returns[k - 1] ?? Number.NaN) - rf;
+        deviations += (x - mean) * (x - mean);
+        level += x * x;
+      }
+    }
+    const std = Math.sqrt(Math.max(deviations / (window - 1), 0));
+    if (std > 1e-7 * Math.sqrt(level / window)) out[t] = (mean / std) * scale;
+  }
+  return out;
+}
