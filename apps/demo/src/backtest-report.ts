@@ -293,7 +293,11 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const label = (text: string) => palette.dim(text.padEnd(10));
 
   lines.push(palette.bold(`Backtest: ${definition.name} on ${symbols.map((symbol) => echoValue(symbol)).join(', ')}${run.dataset === undefined ? '' : ` (${run.dataset.name})`}`));
-  lines.push(`  ${label('strategy')} ${definition.name} (${definition.kind}) · ${formatParams(plan.strategy.params)}`);
+  // A portfolio strategy's `rebalance` parameter may be overridden by --rebalance: the rebalance
+  // line below states the rule in force, so the strategy line leaves the parameter out.
+  const { rebalance: _rebalance, ...otherParams } = plan.strategy.params;
+  const shownParams = run.rebalance === null ? plan.strategy.params : otherParams;
+  lines.push(`  ${label('strategy')} ${definition.name} (${definition.kind}) · ${formatParams(shownParams)}`);
   lines.push(`  ${label('data')} ${run.dataset === undefined ? `${echoValue(run.data.source, MAX_LINE_LENGTH)} (${run.data.format})` : `${run.dataset.name}: ${run.dataset.description}`}`);
   const empty = run.data.series.filter((series) => series.length === 0).map((series) => echoValue(series.symbol));
   if (empty.length > 0) lines.push(`  ${label('')} no bars in the range: ${empty.join(', ')}`);

@@ -26,6 +26,13 @@ describe('ensemble --help and --version', () => {
     expect(out).toMatch(/^\s+strategies \[options\] \[name\]\s/m);
   });
 
+  it('--help states the log level each command really uses without --log-level', async () => {
+    const { out } = await run(['--help']);
+    const help = out.replace(/\s+/g, ' ');
+    expect(help).not.toContain('(default: "warn")');
+    expect(help).toContain('default: run and demo log nothing and backtest only errors');
+  });
+
   it('data inspect --help documents its options', async () => {
     const { code, out } = await run(['data', 'inspect', '--help']);
     expect(code).toBe(0);

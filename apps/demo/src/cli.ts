@@ -23,7 +23,12 @@ export function createProgram(io: CliIo): Command {
     .description('Backtest trading strategies and orchestrate many of them on one portfolio.')
     .version(versionText(), '-V, --version', 'print the version of the CLI and of the @ensemble packages')
     .option('--debug', 'print stack traces of errors (also ENSEMBLE_DEBUG=1)')
-    .addOption(new Option('--log-level <level>', 'level of the logs on stderr').choices(LOG_LEVELS).default('warn'))
+    .addOption(
+      new Option(
+        '--log-level <level>',
+        'level of the logs on stderr (default: run and demo log nothing and backtest only errors, as their summaries count the events; data logs warnings)',
+      ).choices(LOG_LEVELS),
+    )
     .option('--log-json', 'write logs as JSON lines even on a terminal (they are readable lines there otherwise)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),

@@ -395,6 +395,15 @@ describe('ensemble backtest: the summary', () => {
     expect((await run([...ACCEPTANCE, '--trades', '1'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).out).not.toContain('\u001b[');
   });
 
+  it('prints the rebalance rule in force once, not the strategy parameter it overrides', async () => {
+    const { code, out } = await run(['backtest', '--dataset', 'dow30', '--strategy', 'equal-weight', '--symbol', 'IBM,MSFT,KO', '--rebalance', 'quarter']);
+    expect(code).toBe(0);
+    const strategyLine = out.split('\n').find((line) => line.trimStart().startsWith('strategy'));
+    expect(strategyLine).toBeDefined();
+    expect(strategyLine).not.toContain('rebalance=');
+    expect(out).toMatch(/rebalance\s+quarterly/);
+  });
+
   it('portfolio strategies on several symbols: symbol column, rebalance schedule, no default benchmark', async () => {
     const file = target();
     const { code, out, err } = await run(['backtest', '--dataset', 'dow30', '--strategy', 'equal-weight', '--symbol', 'IBM,MSFT', '-s', 'KO', '--rebalance', 'quarter', '--trades', '2', '--json', file]);

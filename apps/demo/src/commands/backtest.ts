@@ -114,8 +114,7 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
  * one by one; `--log-level warn` lists them.
  */
 function backtestLogLevel(command: Command): LogLevel {
-  const level = globalOptions(command).logLevel ?? 'warn';
-  return command.getOptionValueSourceWithGlobals('logLevel') === 'default' ? 'error' : level;
+  return globalOptions(command).logLevel ?? 'error';
 }
 
 /**

@@ -35,7 +35,7 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
     .option('--max-problems <n>', 'list at most this many problems', positiveInteger, 20)
     .option('--json', 'print the summary (or the problems) as JSON on stdout')
     .action(async (source: string, options: InspectOptions, command: Command) => {
-      const logger = createCliLogger(io, globalOptions(command).logLevel, { json: globalOptions(command).logJson === true });
+      const logger = createCliLogger(io, globalOptions(command).logLevel ?? 'warn', { json: globalOptions(command).logJson === true });
       try {
         const { data: loaded, dataset } = await loadDataSource(
           source,

@@ -47,8 +47,7 @@ interface DemoFlags {
  * (rebalances, shrunk orders, crossings), and `--log-level info` shows every decision.
  */
 function demoLogLevel(command: Command): LogLevel {
-  const level = globalOptions(command).logLevel ?? 'warn';
-  return command.getOptionValueSourceWithGlobals('logLevel') === 'default' ? 'silent' : level;
+  return globalOptions(command).logLevel ?? 'silent';
 }
 
 /** Runs one demo configuration end to end and returns the summary text and the files written. */

@@ -52,8 +52,7 @@ interface RunFlags {
  * strategies) and a failure is reported as one line, so by default stderr stays clean.
  */
 function runLogLevel(command: Command): LogLevel {
-  const level = globalOptions(command).logLevel ?? 'warn';
-  return command.getOptionValueSourceWithGlobals('logLevel') === 'default' ? 'silent' : level;
+  return globalOptions(command).logLevel ?? 'silent';
 }
 
 /** The report title and subtitle of a run. */
