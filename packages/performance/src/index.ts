@@ -25,5 +25,7 @@ export { DEFAULT_PERIODS_PER_YEAR, inferPeriodsPerYear, medianSpacingMs } from '
 export type { CalendarReturnPeriod } from './calendar-returns';
 export { calendarReturns } from './calendar-returns';
 export { rollingSharpe } from './rolling-sharpe';
+export type { CentralSums } from './internal/stats';
+export { centralSums } from './internal/stats';
 export type { DrawdownAnalysis } from './drawdowns';
 export { DRAWDOWN_TIE_TOLERANCE, analyzeDrawdowns, drawdownSeries } from './drawdowns';

@@ -1,3 +1,4 @@
+import { centralSums } from '@ensemble/performance';
 import { checkFinite } from './input-checks';
 import { sharpeFromSums } from './sharpe-ratio';
 
@@ -19,7 +20,7 @@ export interface ReturnMoments {
 
 /**
  * Mean, standard deviation, per-period Sharpe ratio, skewness and kurtosis of per-period
- * `returns` (two passes around the mean). The skewness and kurtosis are the plain (biased)
+ * `returns` (`centralSums` of `@ensemble/performance`: two passes around the compensated mean). The skewness and kurtosis are the plain (biased)
  * sample moments the probabilistic Sharpe ratio is derived with — unlike `@ensemble/performance`'s
  * bias-corrected `skew` and excess `kurtosis` metrics. Throws a `DataValidationError` naming the
  * first non-finite return.
@@ -28,19 +29,7 @@ export function returnMoments(returns: ArrayLike<number>): ReturnMoments {
   checkFinite('returns', returns);
   const n = returns.length;
   if (n === 0) return { observations: 0, mean: null, std: null, sharpe: null, skewness: null, kurtosis: null };
-  let total = 0;
-  for (let i = 0; i < n; i++) total += returns[i] ?? 0;
-  const mean = total / n;
-  let s2 = 0;
-  let s3 = 0;
-  let s4 = 0;
-  for (let i = 0; i < n; i++) {
-    const d = (returns[i] ?? 0) - mean;
-    const d2 = d * d;
-    s2 += d2;
-    s3 += d2 * d;
-    s4 += d2 * d2;
-  }
+  const { mean, s2, s3, s4 } = centralSums(returns);
   const sharpe = sharpeFromSums(n, mean, s2);
   if (Number.isNaN(sharpe)) return { observations: n, mean, std: null, sharpe: null, skewness: null, kurtosis: null };
   const m2 = s2 / n;
