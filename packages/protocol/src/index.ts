@@ -46,6 +46,10 @@ export type { CalendarPeriod } from './calendar';
 export { DAY_MS, calendarPeriodKey, daysFromCivil, monthIndexOf, monthIndexOfDay, monthStartMs } from './calendar';
 export { isoTime } from './time';
 export type { StrategyDefinition } from './definition';
+export type { StrategyOfKind, StrategySpec } from './define-strategy';
+export { STRATEGY_NAME_PATTERN, STRATEGY_NAME_RULE, defineStrategy, strategyDefinitionIssues } from './define-strategy';
+export { strategyDefinitionsFromModule } from './strategy-module';
+export { buildStrategy, parseStrategyParams, strategyParamIssues } from './strategy-params';
 export {
   BarSchema,
   EntrySignalSchema,
