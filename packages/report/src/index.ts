@@ -40,3 +40,8 @@ export type { OutputContent, OutputFile, TemporaryFileRegistry, WriteFilesOption
 export { writeFileAtomic, writeFilesAtomic } from './write';
 export type { ReportTargets, WriteReportOptions, WrittenReportFile } from './report-generator';
 export { ReportGenerator, writeReport } from './report-generator';
+export type { ResearchReportInput, ResearchTrial, ResearchWindow } from './research/research-input';
+export { ResearchReportInputSchema, parseResearchReportInput } from './research/research-input';
+export { renderResearchHtml } from './research/research-html';
+export type { StatisticReading } from './research/readings';
+export { DSR_CONFIDENCE, EFFICIENCY_ROBUST, PBO_HIGH, PBO_LOW, STABILITY_PLATEAU, STABILITY_SPIKE, statisticReadings } from './research/readings';

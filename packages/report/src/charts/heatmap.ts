@@ -14,8 +14,15 @@ export interface HeatmapLayersOptions {
   /** The d3 format of the value printed in each cell, and its font size. */
   readonly textFormat: string;
   readonly fontSize: number;
-  /** Cells whose absolute value exceeds this print their value in white (dark backgrounds). */
+  /** Cells whose value is farther than this from `center` print it in white (dark backgrounds). */
   readonly lightTextAbove: number;
+  /** The value of the scale's lightest colour; default 0. */
+  readonly center?: number;
+}
+
+/** The vega expression of a cell's distance from `center`. */
+function distance(field: string, center: number): string {
+  return center === 0 ? `abs(datum.${field})` : `abs(datum.${field} - (${center}))`;
 }
 
 /**
@@ -35,7 +42,7 @@ export function heatmapLayers(options: HeatmapLayersOptions): object[] {
       mark: { type: 'text', fontSize: options.fontSize },
       encoding: {
         text: { field: options.field, type: 'quantitative', format: options.textFormat },
-        color: { condition: { test: `abs(datum.${options.field}) > ${options.lightTextAbove}`, value: '#ffffff' }, value: '#1f2933' },
+        color: { condition: { test: `${distance(options.field, options.center ?? 0)} > ${options.lightTextAbove}`, value: '#ffffff' }, value: '#1f2933' },
       },
     },
   ];

@@ -5,7 +5,7 @@ import { escapeHtml } from './page';
 export const HTML_CHART_WIDTH = 1150;
 
 /** How a table column's cells are shown and sorted. */
-export type ColumnType = 'text' | 'sleeve' | 'time' | 'int' | 'qty' | 'price' | 'money' | 'pct';
+export type ColumnType = 'text' | 'sleeve' | 'time' | 'int' | 'qty' | 'price' | 'money' | 'pct' | 'ratio';
 
 /** A column of an interactive table. */
 export interface TableColumn {
@@ -23,7 +23,7 @@ export interface InteractiveTable {
   readonly noun: string;
 }
 
-const NUMERIC_TYPES = new Set<ColumnType>(['int', 'qty', 'price', 'money', 'pct']);
+const NUMERIC_TYPES = new Set<ColumnType>(['int', 'qty', 'price', 'money', 'pct', 'ratio']);
 
 /** The panel of an interactive table: a filter box (when `filterable`) and an empty table the page fills. */
 export function interactiveTable(id: string, table: InteractiveTable, filterable: boolean, placeholder: string): string {
@@ -41,7 +41,7 @@ export function interactiveTable(id: string, table: InteractiveTable, filterable
 }
 
 /** A figure holding `chart` (drawn by the page script), its title and caption. */
-export function chartPanel(chart: ReportChart, options: { wide?: boolean; toggle?: string; extra?: string; center?: boolean }): string {
+export function chartPanel(chart: Pick<ReportChart, 'title' | 'caption'> & { readonly id: string }, options: { wide?: boolean; toggle?: string; extra?: string; center?: boolean }): string {
   return `<figure class="panel${options.wide === true ? ' wide' : ''}" id="figure-${chart.id}">
 <div class="panel-head"><h3>${escapeHtml(chart.title)}</h3>${options.toggle ?? ''}</div>
 <div class="chart${options.center === true ? ' center' : ''}" data-chart="${chart.id}"${chart.id === 'equity' ? ' data-scale="linear"' : ''} role="img" aria-label="${escapeHtml(chart.title)}: ${escapeHtml(chart.caption)}"></div>
