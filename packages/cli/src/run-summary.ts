@@ -9,7 +9,7 @@ import { createPalette } from './color';
 import type { Palette } from './color';
 import { MISSING, formatCount, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
 import { formatMetric } from './metrics-table';
-import { conflictOutcomeText, conflictSignalText, rebalanceReasonText, scheduleText } from './run-report';
+import { conflictOutcomeText, conflictSignalText, rebalanceReasonText, scheduleText } from '@ensemble/report';
 
 /** Options of {@link renderRunSummary}. */
 export interface RunSummaryOptions {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { orchestratorReportInput } from '@ensemble/report';
 import { paletteFor } from '../color';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
@@ -10,7 +11,6 @@ import { runJsonChunks, writeRunOutputs } from '../run-files';
 import { executeRun, loadRunConfigFile, runBenchmark } from '../run-pipeline';
 import type { RunOutcome } from '../run-pipeline';
 import { countOnly, progressPhases, progressWanted, withProgress } from '../progress';
-import { orchestratorReportInput } from '../run-report';
 import { renderRunSummary } from '../run-summary';
 import { FlagProblems } from '../flags';
 import { checkOutputTargets, resolveOutputFlags } from '../output-targets';
