@@ -273,7 +273,7 @@ export function jsonReport(report: ReportInput): string {
  */
 export function reportInputFromResultJson(data: unknown, source: string): ReportInput {
   const parsed = ResultJsonSchema.safeParse(data);
-  if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error), { source });
+  if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error, { input: data, schema: ResultJsonSchema }), { source });
   const json = parsed.data;
   const time = parseTime;
   const equity = (curve: ResultJson['portfolio']['equity']): ReportEquity => ({
