@@ -6,7 +6,6 @@ import {
   executeRun,
   formatCount,
   globalOptions,
-  orchestratorReportInput,
   paletteFor,
   parseRunConfigInput,
   processIo,
@@ -19,6 +18,7 @@ import {
   writeRunOutputs,
 } from '@ensemble/cli';
 import type { CliIo, LogLevel, WrittenRunFile } from '@ensemble/cli';
+import { orchestratorReportInput } from '@ensemble/report';
 import type { Command } from 'commander';
 import { DEMO_RUNS } from './demo-configs';
 import type { DemoRun } from './demo-configs';

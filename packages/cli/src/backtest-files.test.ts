@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSeededRandom } from '@ensemble/data';
 import { noopLogger } from '@ensemble/protocol';
+import { ReportGenerator, parseResultJson } from '@ensemble/report';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backtestJsonChunks, renderBacktestFiles } from './backtest-files';
 import { planBacktest } from './backtest-options';
@@ -50,5 +51,21 @@ describe('backtest --json text', () => {
     expect(written?.bytes).toBe(Buffer.byteLength(expected));
     expect([...backtestJsonChunks(run)].join('')).toBe(expected);
     expect(run.result.fills.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the files of ensemble backtest and run, read back by @ensemble/report', () => {
+  it('backtest --json read by parseResultJson gives the report --html and --md wrote (no benchmark: the JSON holds none)', async () => {
+    const flags = { dataset: 'sp500', strategy: 'sma-crossover', param: ['fast=10', 'slow=30'], symbol: [], benchmark: 'none', commissionRate: '0.001' };
+    const plan = planBacktest({ ...flags, json: 'again.json', html: 'again.html', md: 'again.md' }, scratch);
+    const run = await executeBacktest(plan, createCapturedIo({ cwd: scratch }), noopLogger);
+    await writeFilesAtomic(await renderBacktestFiles(run, plan.outputs));
+    const input = parseResultJson(readFileSync(path.join(scratch, 'again.json'), 'utf8'), 'again.json', {
+      subtitle: 'sp500: S&P 500 index, daily OHLCV (the adjclose column is ignored)',
+    });
+    expect(input.title).toBe('Backtest: sma-crossover on SP500');
+    const report = new ReportGenerator(input);
+    expect(report.html()).toBe(readFileSync(path.join(scratch, 'again.html'), 'utf8'));
+    expect(await report.markdown()).toBe(readFileSync(path.join(scratch, 'again.md'), 'utf8'));
   });
 });

@@ -1,3 +1,4 @@
+import { backtestReportInput } from '@ensemble/report';
 import type { ReportInput } from '@ensemble/report';
 import type { Logger } from '@ensemble/protocol';
 import { jsonTextChunks } from '@ensemble/engine';
@@ -6,27 +7,21 @@ import { reportOfRun } from './report-of-run';
 import type { BacktestRun } from './backtest-report';
 import type { OutputFile } from './write-file';
 
-/** The `@ensemble/report` input of a single-strategy backtest: the run as a portfolio without sleeves. */
-export function backtestReportInput(run: BacktestRun): ReportInput {
+/**
+ * The `@ensemble/report` input of an `ensemble backtest` run: `backtestReportInput` of the report
+ * package with the CLI's title and subtitle, its resolved configuration, the metrics it computed
+ * and the benchmark's closes.
+ */
+export function backtestRunReportInput(run: BacktestRun): ReportInput {
   const { result, performance, plan } = run;
   const benchmark = run.benchmark === null ? undefined : run.data.series.find((series) => series.symbol === run.benchmark);
-  return {
+  return backtestReportInput(result, {
     title: `Backtest: ${plan.strategy.definition.name} on ${result.symbols.join(', ')}`,
     subtitle: run.dataset === undefined ? run.data.source : `${run.dataset.name}: ${run.dataset.description}`,
     config: backtestConfigJson(run),
-    periodsPerYear: performance.periodsPerYear,
-    portfolio: {
-      equity: { time: result.equity.time, equity: result.equity.equity, cash: result.equity.cash },
-      metrics: performance,
-      trades: result.trades,
-      fills: result.fills,
-    },
-    benchmark: benchmark === undefined ? undefined : { name: `${benchmark.symbol} buy and hold`, time: benchmark.time, value: benchmark.close },
-    sleeves: [],
-    rebalances: [],
-    conflicts: [],
-    risk: [],
-  };
+    metrics: performance,
+    benchmark,
+  });
 }
 
 /**
@@ -52,7 +47,7 @@ export async function renderBacktestFiles(
   const files: OutputFile[] = [];
   if (targets.json !== undefined) files.push({ path: targets.json, content: backtestJsonChunks(run) });
   if (targets.html !== undefined || targets.md !== undefined) {
-    const generator = reportOfRun(backtestReportInput(run), logger);
+    const generator = reportOfRun(backtestRunReportInput(run), logger);
     if (targets.html !== undefined) files.push({ path: targets.html, content: generator.html() });
     if (targets.md !== undefined) files.push({ path: targets.md, content: await generator.markdown() });
   }

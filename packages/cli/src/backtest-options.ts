@@ -8,12 +8,15 @@ import { FlagProblems, countOrAllFlag, dateRangeFlags, flagText, numberFlag, par
 import type { StrategyFromFlags } from './flags';
 import { resolveOutputFlags } from './output-targets';
 import type { OutputTarget } from './output-targets';
+import { strayArgumentProblems } from './stray-arguments';
 
 /** The options of `ensemble backtest` as commander hands them over: strings, unparsed. */
 export interface BacktestFlags {
   readonly data?: string | undefined;
   readonly dataset?: string | undefined;
   readonly format?: DataFormat | undefined;
+  readonly adjust?: boolean | undefined;
+  readonly sort?: boolean | undefined;
   readonly strategy: string;
   readonly param: readonly string[];
   readonly symbol: readonly string[];
@@ -39,6 +42,8 @@ export interface BacktestFlags {
   readonly json?: string | undefined;
   readonly html?: string | undefined;
   readonly md?: string | undefined;
+  /** Words of the command line the parser could not place (unknown flags, stray values), and the flags it knows, for suggestions. */
+  readonly unplaced?: { readonly words: readonly string[]; readonly knownFlags: readonly string[] } | undefined;
 }
 
 /**
@@ -60,6 +65,10 @@ export interface BacktestPlan {
   readonly source: string;
   readonly sourceFlag: '--data' | '--dataset';
   readonly format: DataFormat | undefined;
+  /** `--adjust`: prices scaled by the data's adjusted close. */
+  readonly adjust: boolean;
+  /** `--sort`: rows sorted by date. */
+  readonly sort: boolean;
   /** Symbols to trade, in order; empty = every symbol of the data. */
   readonly symbols: readonly string[];
   /** Inclusive bounds in epoch ms UTC (a date-only `--to` covers its whole day). */
@@ -228,7 +237,16 @@ export function planBacktest(flags: BacktestFlags, cwd: string): BacktestPlan {
     problems.add('--data / --dataset', `say what to backtest on: --data FILE (CSV or JSON) or --dataset NAME (${datasets})`);
   }
 
-  const strategy = strategyFromFlags(problems, flags.strategy, flags.param);
+  const unplaced = flags.unplaced;
+  const explained =
+    unplaced === undefined || unplaced.words.length === 0
+      ? new Set<string>()
+      : strayArgumentProblems(problems, unplaced.words, flags.param, { command: 'ensemble backtest', knownFlags: unplaced.knownFlags, strategy: flags.strategy });
+  const strategy = strategyFromFlags(
+    problems,
+    flags.strategy,
+    flags.param.filter((param) => !explained.has(param)),
+  );
   const engine = engineFromFlags(problems, flags, strategy?.definition.kind);
   const range = dateRangeFlags(problems, flags.from, flags.to);
   const riskFreeRate = numberFlag(problems, '--risk-free-rate', flags.riskFreeRate, { above: -1, max: 1 }) ?? 0;
@@ -261,6 +279,8 @@ export function planBacktest(flags: BacktestFlags, cwd: string): BacktestPlan {
     source,
     sourceFlag,
     format: flags.format,
+    adjust: flags.adjust === true,
+    sort: flags.sort === true,
     symbols,
     from: range.from,
     to: range.to,

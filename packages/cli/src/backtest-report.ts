@@ -6,6 +6,7 @@ import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { RebalanceRule, Trade } from '@ensemble/protocol';
 import type { BacktestPlan } from './backtest-options';
 import { createPalette } from './color';
+import { loadNotes } from './data-source';
 import type { Palette } from './color';
 import { formatCount, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable } from './format';
 import { renderMetricGroups } from './metrics-table';
@@ -299,6 +300,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const shownParams = run.rebalance === null ? plan.strategy.params : otherParams;
   lines.push(`  ${label('strategy')} ${definition.name} (${definition.kind}) · ${formatParams(shownParams)}`);
   lines.push(`  ${label('data')} ${run.dataset === undefined ? `${echoValue(run.data.source, MAX_LINE_LENGTH)} (${run.data.format})` : `${run.dataset.name}: ${run.dataset.description}`}`);
+  for (const note of loadNotes(run.data, run.dataset, { requested: plan.adjust || plan.sort, advice: 'flag' })) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);
   const empty = run.data.series.filter((series) => series.length === 0).map((series) => echoValue(series.symbol));
   if (empty.length > 0) lines.push(`  ${label('')} no bars in the range: ${empty.join(', ')}`);
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;

@@ -13,6 +13,10 @@ export interface DataSourceOptions {
   readonly from?: DateInput | undefined;
   readonly to?: DateInput | undefined;
   readonly maxProblems?: number | undefined;
+  /** Scale open, high, low and close by the adjusted close column (`--adjust`). */
+  readonly adjust?: boolean | undefined;
+  /** Sort rows by date instead of requiring them in order (`--sort`). */
+  readonly sort?: boolean | undefined;
   readonly logger?: Logger | undefined;
   /** Receives (bytes parsed, file size) while a data file is parsed (not for the small embedded data sets). */
   readonly onProgress?: ((done: number, total: number) => void) | undefined;
@@ -40,7 +44,7 @@ function datasetList(): string {
  * sets; a missing file fails naming the path (both `DATA_NOT_FOUND`, exit 2).
  */
 export async function loadDataSource(source: string, options: DataSourceOptions, io: CliIo): Promise<LoadedData> {
-  const selection = { symbols: options.symbols, from: options.from, to: options.to, logger: options.logger };
+  const selection = { symbols: options.symbols, from: options.from, to: options.to, logger: options.logger, adjust: options.adjust, sort: options.sort };
   if (isDatasetName(source)) {
     if (options.format !== undefined) {
       throw new ConfigError([{ path: '--format', message: `applies to files; the data set ${quoteValue(source)} has a known layout` }]);
@@ -70,4 +74,17 @@ export async function loadDataSource(source: string, options: DataSourceOptions,
     }
     throw error;
   }
+}
+
+/**
+ * What a load did that the data does not show (`MarketData.notes` of `@ensemble/data`: an ignored
+ * `Adj Close` column, prices adjusted, rows sorted), for a summary. Of a file always; of an
+ * embedded data set only when `--adjust` or `--sort` was asked for, since its description already
+ * says which column it ignores. The advice is worded for where the option is given: a flag
+ * (`run with --adjust`) or a run config (`set "adjust": true in data`).
+ */
+export function loadNotes(data: MarketData, dataset: DatasetInfo | undefined, options: { readonly requested: boolean; readonly advice: 'flag' | 'config' }): string[] {
+  if (dataset !== undefined && !options.requested) return [];
+  const advice = options.advice === 'flag' ? 'run with --adjust' : 'set "adjust": true in data';
+  return (data.notes ?? []).map((note) => note.replace('load with adjust: true', advice));
 }

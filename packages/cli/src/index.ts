@@ -18,7 +18,5 @@ export type { ExecuteRunOptions, LoadedRunConfig, RunConfigOptions, RunOutcome }
 export { executeRun, loadRunConfigFile, parseRunConfigInput, parseRunConfigText, runBenchmark } from './run-pipeline';
 export type { RunOutputTargets, WriteRunOutputsOptions, WrittenRunFile } from './run-files';
 export { renderRunOutputs, runJsonChunks, writeRunOutputs } from './run-files';
-export type { RunReportOptions } from './run-report';
-export { orchestratorReportInput } from './run-report';
 export type { RunSummaryOptions } from './run-summary';
 export { renderRunSummary } from './run-summary';

@@ -16,7 +16,7 @@ function describeGap(gap: DataGap): string {
 }
 
 /** The text report of `ensemble data inspect`: a headline, a per-symbol table and the gaps. */
-export function renderInspection(summary: MarketDataSummary, dataset?: DatasetInfo): string {
+export function renderInspection(summary: MarketDataSummary, dataset?: DatasetInfo, notes: readonly string[] = []): string {
   const lines: string[] = [];
   lines.push(dataset === undefined ? echoValue(summary.source, MAX_LINE_LENGTH) : `${dataset.name} — ${dataset.description}`);
   if (dataset !== undefined) lines.push(`source: ${dataset.source}; licence ${dataset.license}`);
@@ -31,6 +31,7 @@ export function renderInspection(summary: MarketDataSummary, dataset?: DatasetIn
       `${formatCount(summary.timelineLength)} timeline steps`,
     ].join(' · '),
   );
+  for (const note of notes) lines.push(`note: ${echoValue(note, MAX_LINE_LENGTH)}`);
   lines.push('');
   lines.push(
     formatTable(
@@ -74,7 +75,7 @@ export function renderInspection(summary: MarketDataSummary, dataset?: DatasetIn
 }
 
 /** The `--json` form of an inspection: dates as ISO strings, every gap listed. */
-export function inspectionToJson(summary: MarketDataSummary, dataset?: DatasetInfo): unknown {
+export function inspectionToJson(summary: MarketDataSummary, dataset?: DatasetInfo, notes: readonly string[] = []): unknown {
   const date = (time: number | null) => (time === null ? null : formatTime(time));
   return {
     valid: true,
@@ -88,6 +89,7 @@ export function inspectionToJson(summary: MarketDataSummary, dataset?: DatasetIn
     last: date(summary.last),
     frequency: summary.frequency,
     gapDays: summary.gapDays,
+    ...(notes.length === 0 ? {} : { notes }),
     series: summary.series.map((s) => ({
       symbol: s.symbol,
       bars: s.bars,

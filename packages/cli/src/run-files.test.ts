@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJsonChunks, writeRunOutputs } from './run-files';
 import { executeRun, loadRunConfigFile } from './run-pipeline';
 import type { RunOutcome } from './run-pipeline';
-import { orchestratorReportInput } from './run-report';
+import { orchestratorReportInput } from '@ensemble/report';
 
 const repository = fileURLToPath(new URL('../../../', import.meta.url));
 const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-run-files-'));

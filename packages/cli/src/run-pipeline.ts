@@ -231,11 +231,20 @@ function loadProblem(error: unknown, config: RunConfig, source: string | undefin
 
 /** The data source of `config`: the embedded data set, or `data.file` resolved against `configDir`. */
 async function loadRunData(config: RunConfig, options: ExecuteRunOptions): Promise<{ data: MarketData; dataset: DatasetInfo | undefined }> {
-  const { dataset, file, format, from, to } = config.data;
-  const selection: { symbols: string[]; from: DateInput | undefined; to: DateInput | undefined; logger: Logger | undefined } = {
+  const { dataset, file, format, from, to, adjust, sort } = config.data;
+  const selection: {
+    symbols: string[];
+    from: DateInput | undefined;
+    to: DateInput | undefined;
+    adjust: boolean | undefined;
+    sort: boolean | undefined;
+    logger: Logger | undefined;
+  } = {
     symbols: config.data.symbols ?? runSymbols(config),
     from,
     to,
+    adjust,
+    sort,
     logger: options.logger,
   };
   if (dataset !== undefined) {

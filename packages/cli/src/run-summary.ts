@@ -9,12 +9,14 @@ import { createPalette } from './color';
 import type { Palette } from './color';
 import { MISSING, formatCount, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
 import { formatMetric } from './metrics-table';
-import { conflictOutcomeText, conflictSignalText, rebalanceReasonText, scheduleText } from './run-report';
+import { conflictOutcomeText, conflictSignalText, rebalanceReasonText, scheduleText } from '@ensemble/report';
 
 /** Options of {@link renderRunSummary}. */
 export interface RunSummaryOptions {
   /** The config file, shown in the header. */
   readonly source?: string | undefined;
+  /** What loading the data did that the data does not show (an ignored `Adj Close`, adjusted prices), one line each under the data. */
+  readonly notes?: readonly string[] | undefined;
   /** Rebalances listed (default 5). */
   readonly rebalancesShown?: number | undefined;
   /** Conflicts and risk events listed, each (default 3). */
@@ -242,6 +244,7 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   lines.push(palette.bold(`Run: ${config.name === undefined ? `${plural(result.sleeves.length, 'strategy', 'strategies')} on one portfolio` : echoValue(config.name)}`));
   if (options.source !== undefined) lines.push(`  ${label('config')} ${echoValue(options.source, MAX_LINE_LENGTH)}`);
   lines.push(`  ${label('data')} ${describeData(config, result)}`);
+  for (const note of options.notes ?? []) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
   const ppy = `${formatNumber(result.periodsPerYear, Number.isInteger(result.periodsPerYear) ? 0 : 2)} periods/year (${config.periodsPerYear === undefined ? 'inferred from the bar spacing' : 'given'})`;
   lines.push(`  ${label('period')} ${period} · ${formatCount(result.bars)} bars · ${ppy}`);

@@ -73,6 +73,14 @@ export const DataSourceSchema = z
       .enum(['ohlcv', 'long', 'wide', 'json'])
       .optional()
       .describe('Layout of "file" (default: detected from its header): ohlcv, long (symbol,date,price), wide (date,SYM1,…) or json'),
+    adjust: z
+      .boolean()
+      .optional()
+      .describe('Scale open, high, low and close by the adjusted close column (Yahoo Finance\'s "Adj Close") / close, row by row (default: false, prices as traded; the summary notes an ignored adjusted close)'),
+    sort: z
+      .boolean()
+      .optional()
+      .describe('Sort the rows by date, e.g. a newest-first download (default: false, rows must be in date order)'),
     symbols: z
       .array(symbolSchema)
       .optional()

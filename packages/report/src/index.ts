@@ -16,12 +16,24 @@ export type { ResultJson } from './result-json';
 export {
   RESULT_SCHEMA_VERSION,
   ResultJsonSchema,
-  parseResultJson,
   renderJson,
   resultJsonSchema,
   resultJsonSchemaText,
   toResultJson,
 } from './result-json';
+export type { ReadResultOptions, ResultJsonKind } from './read-result';
+export { parseResultJson, readResultFile, resultJsonKind } from './read-result';
+export type {
+  ConflictOutcomeSource,
+  ConflictSignalSource,
+  OrchestratorRebalanceSource,
+  OrchestratorReportSource,
+  RebalanceSchedule,
+  RunReportOptions,
+} from './from-orchestrator';
+export { conflictOutcomeText, conflictSignalText, orchestratorReportInput, rebalanceReasonText, scheduleText } from './from-orchestrator';
+export type { BacktestReportOptions, BacktestReportSource } from './from-backtest';
+export { backtestReportInput } from './from-backtest';
 export type { TimeFormat } from './time';
 export { detectTimeFormat, formatTime, parseTime } from './time';
 export type { ReportOptions } from './options';

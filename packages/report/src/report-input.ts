@@ -176,7 +176,8 @@ function columnSchema(kind: 'time' | 'value') {
     });
 }
 
-const inputParts = buildSchemas({
+/** The report input's schema parts (epoch-ms times). */
+export const inputParts = buildSchemas({
   time: z.number().min(MIN_TIME).max(MAX_TIME).describe('Epoch milliseconds, UTC.'),
   nullableTime: z.number().min(MIN_TIME).max(MAX_TIME).nullable(),
   timeColumn: columnSchema('time'),

@@ -5,9 +5,9 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { buildRandomWalkRun } from './__fixtures__/random-walk-run';
 import { buildSmallRun } from './__fixtures__/small-run';
+import { parseResultJson } from './read-result';
 import type { ReportInput } from './report-input';
 import {
-  parseResultJson,
   RESULT_SCHEMA_VERSION,
   renderJson,
   resultJsonSchema,

@@ -15,12 +15,14 @@ import type { TimeFormat } from './time';
  */
 export const RESULT_SCHEMA_VERSION = 1;
 
-const isoTime = z
+/** An ISO time of the JSON forms: `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm:ss.sssZ`. */
+export const isoTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\.\d{3}Z)?$/)
   .describe('UTC time: `YYYY-MM-DD` when timeFormat is `date`, `YYYY-MM-DDTHH:mm:ss.sssZ` when it is `datetime`.');
 
-const jsonParts = buildSchemas({
+/** The report's schema parts with ISO times (also the shapes of metrics, trades and fills in the engine's and orchestrator's JSON). */
+export const jsonParts = buildSchemas({
   time: isoTime,
   nullableTime: isoTime.nullable(),
   timeColumn: z.array(isoTime),
@@ -83,7 +85,8 @@ export function resultJsonSchemaText(): string {
 
 type TimeMapper<TIn, TOut> = (time: TIn) => TOut;
 
-function mapTrade<TIn, TOut>(trade: Omit<Trade, 'entryTime' | 'exitTime'> & { entryTime: TIn; exitTime: TIn }, time: TimeMapper<TIn, TOut>) {
+/** Maps the times of a trade (epoch ms ↔ ISO). */
+export function mapTrade<TIn, TOut>(trade: Omit<Trade, 'entryTime' | 'exitTime'> & { entryTime: TIn; exitTime: TIn }, time: TimeMapper<TIn, TOut>) {
   return {
     strategyId: trade.strategyId,
     symbol: trade.symbol,
@@ -101,7 +104,8 @@ function mapTrade<TIn, TOut>(trade: Omit<Trade, 'entryTime' | 'exitTime'> & { en
   };
 }
 
-function mapFill<TIn, TOut>(fill: Omit<Fill, 'time'> & { time: TIn }, time: TimeMapper<TIn, TOut>) {
+/** Maps the times of a fill (epoch ms ↔ ISO). */
+export function mapFill<TIn, TOut>(fill: Omit<Fill, 'time'> & { time: TIn }, time: TimeMapper<TIn, TOut>) {
   return {
     strategyId: fill.strategyId,
     symbol: fill.symbol,
@@ -152,7 +156,8 @@ function mapPeriod<TIn, TOut>(period: PeriodWith<TIn>, time: TimeMapper<TIn, TOu
   };
 }
 
-function mapMetrics<TIn, TOut>(result: MetricsWith<TIn>, time: TimeMapper<TIn, TOut>): MetricsWith<TOut> {
+/** Maps the times of a metrics (epoch ms ↔ ISO). */
+export function mapMetrics<TIn, TOut>(result: MetricsWith<TIn>, time: TimeMapper<TIn, TOut>): MetricsWith<TOut> {
   return {
     periodsPerYear: result.periodsPerYear,
     periodsPerYearInferred: result.periodsPerYearInferred,
@@ -262,20 +267,11 @@ export function jsonReport(report: ReportInput): string {
 }
 
 /**
- * Reads a JSON result (text or parsed value) back into a {@link ReportInput}, so a saved result
- * can be reported again: validates it against {@link ResultJsonSchema}, then converts ISO times to
- * epoch ms. Throws the protocol's `ConfigError` listing every problem by path (with `source` named),
- * including a `schemaVersion` this version cannot read.
+ * The report's own JSON result (already parsed from text) back into a {@link ReportInput}:
+ * validated against {@link ResultJsonSchema}, ISO times converted to epoch ms. Throws the
+ * protocol's `ConfigError` listing every problem by path, with `source` named.
  */
-export function parseResultJson(value: unknown, source = 'result JSON'): ReportInput {
-  let data = value;
-  if (typeof value === 'string') {
-    try {
-      data = JSON.parse(value) as unknown;
-    } catch (error) {
-      throw new ConfigError([{ path: '', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }], { source, cause: error });
-    }
-  }
+export function reportInputFromResultJson(data: unknown, source: string): ReportInput {
   const parsed = ResultJsonSchema.safeParse(data);
   if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error, { input: data, schema: ResultJsonSchema }), { source });
   const json = parsed.data;

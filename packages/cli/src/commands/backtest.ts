@@ -58,7 +58,7 @@ function rangeProblem(error: unknown, plan: BacktestPlan): unknown {
  */
 export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Logger, phases: ProgressPhases = NO_PROGRESS): Promise<BacktestRun> {
   const { data: loaded, dataset } = await withProgress(phases, 'load ', 'bytes', (onProgress) =>
-    loadDataSource(plan.source, { format: plan.format, from: plan.from, to: plan.to, logger, onProgress }, io),
+    loadDataSource(plan.source, { format: plan.format, adjust: plan.adjust, sort: plan.sort, from: plan.from, to: plan.to, logger, onProgress }, io),
   ).catch((error: unknown) => {
     throw rangeProblem(error, plan);
   });
@@ -128,6 +128,8 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
     .option('--data <file>', 'market data file (CSV or JSON); relative to the working directory')
     .option('--dataset <name>', 'an embedded data set: sp500, dow30 or stocks5 (see `ensemble data list`)')
     .addOption(new Option('--format <format>', 'layout of the --data file instead of detecting it').choices(['ohlcv', 'long', 'wide', 'json']))
+    .option('--adjust', "scale open, high, low and close by the data's adjusted close (Yahoo Finance's Adj Close) / close, row by row (default: prices as traded)")
+    .option('--sort', 'sort the rows by date, e.g. a newest-first download (default: rows must be in date order)')
     .requiredOption('--strategy <name>', 'strategy to run (see `ensemble strategies`)')
     .option('--param <key=value>', "a strategy parameter, e.g. --param fast=10 (repeatable; default: the strategy's defaults)", appendValue)
     .option('-s, --symbol <symbol>', 'trade only this symbol (repeatable, or comma-separated; default: every symbol of the data)', appendValue)
@@ -154,11 +156,17 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
     .option('--html <file>', 'write a self-contained HTML tearsheet')
     .option('--md <file>', 'write a Markdown report')
     .option('--no-progress', 'do not show progress (it is shown only when stderr is a terminal)')
+    // Unknown flags and stray words reach the action (`command.args`), which says what to type
+    // instead (`--fast 10` → `--param fast=10`) among every other flag problem.
+    .allowUnknownOption()
+    .allowExcessArguments()
     .addHelpText('after', EXAMPLES)
-    .action(async (flags: Omit<BacktestFlags, 'param' | 'symbol'> & { param?: string[]; symbol?: string[]; progress: boolean }, command: Command) => {
+    .action(async (flags: Omit<BacktestFlags, 'param' | 'symbol' | 'unplaced'> & { param?: string[]; symbol?: string[]; progress: boolean }, command: Command) => {
       const level = backtestLogLevel(command);
       const logger = createCliLogger(io, level, { json: globalOptions(command).logJson === true });
-      const plan = planBacktest({ ...flags, param: flags.param ?? [], symbol: flags.symbol ?? [] }, io.cwd);
+      const knownFlags = [...command.options, ...(command.parent?.options ?? [])].flatMap((option) => (option.long === undefined ? [] : [option.long]));
+      const unplaced = { words: command.args, knownFlags };
+      const plan = planBacktest({ ...flags, param: flags.param ?? [], symbol: flags.symbol ?? [], unplaced }, io.cwd);
       const { json, html, md } = plan.outputs;
       await checkOutputTargets(plan.targets);
       const phases = progressPhases(io.stderr, progressWanted(io, { progress: flags.progress, logLevel: level }));

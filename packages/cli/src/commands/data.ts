@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { inspectMarketData, listDatasets } from '@ensemble/data';
 import type { DataFormat } from '@ensemble/data';
 import { DataValidationError } from '@ensemble/protocol';
-import { loadDataSource } from '../data-source';
+import { loadDataSource, loadNotes } from '../data-source';
 import { CliExit, ExitCode } from '../errors';
 import { formatCount, formatTable } from '../format';
 import { inspectionToJson, renderInspection } from '../inspect-report';
@@ -18,6 +18,8 @@ interface InspectOptions {
   readonly to?: string;
   readonly maxProblems: number;
   readonly json?: boolean;
+  readonly adjust?: boolean;
+  readonly sort?: boolean;
 }
 
 /** Registers `ensemble data` with its subcommands `inspect` and `list`. */
@@ -29,6 +31,8 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
     .description('validate and summarise market data: symbols, date range, bar counts, gaps and every problem')
     .argument('<source>', 'a CSV or JSON file, or a data set name (see `ensemble data list`)')
     .addOption(new Option('--format <format>', 'layout of the file instead of detecting it').choices(['ohlcv', 'long', 'wide', 'json']))
+    .option('--adjust', "scale open, high, low and close by the adjusted close (Yahoo Finance's Adj Close) / close, row by row")
+    .option('--sort', 'sort the rows by date, e.g. a newest-first download (default: rows must be in date order)')
     .option('-s, --symbol <symbol>', 'keep only this symbol (repeatable)', collect, [])
     .option('--from <date>', 'keep bars on or after this date')
     .option('--to <date>', 'keep bars on or before this date (a date includes the whole day)')
@@ -45,12 +49,15 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
             from: options.from,
             to: options.to,
             maxProblems: options.maxProblems,
+            adjust: options.adjust,
+            sort: options.sort,
             logger,
           },
           io,
         );
         const summary = inspectMarketData(loaded);
-        io.stdout.write(options.json === true ? `${JSON.stringify(inspectionToJson(summary, dataset), null, 2)}\n` : renderInspection(summary, dataset));
+        const notes = loadNotes(loaded, dataset, { requested: options.adjust === true || options.sort === true, advice: 'flag' });
+        io.stdout.write(options.json === true ? `${JSON.stringify(inspectionToJson(summary, dataset, notes), null, 2)}\n` : renderInspection(summary, dataset, notes));
       } catch (error) {
         if (options.json === true && DataValidationError.isInstance(error)) {
           const report = { valid: false, source, problems: error.problems, truncated: error.truncated };

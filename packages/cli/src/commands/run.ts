@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { orchestratorReportInput } from '@ensemble/report';
 import { paletteFor } from '../color';
+import { loadNotes } from '../data-source';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
@@ -10,7 +12,6 @@ import { runJsonChunks, writeRunOutputs } from '../run-files';
 import { executeRun, loadRunConfigFile, runBenchmark } from '../run-pipeline';
 import type { RunOutcome } from '../run-pipeline';
 import { countOnly, progressPhases, progressWanted, withProgress } from '../progress';
-import { orchestratorReportInput } from '../run-report';
 import { renderRunSummary } from '../run-summary';
 import { FlagProblems } from '../flags';
 import { checkOutputTargets, resolveOutputFlags } from '../output-targets';
@@ -125,7 +126,8 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
       const { result } = outcome;
       const reportInput = orchestratorReportInput(result, { ...reportTitles(outcome, loaded.source), benchmark: runBenchmark(result, outcome.data) });
       const summarySink = json === '-' ? io.stderr : io.stdout;
-      const summary = renderRunSummary(result, paletteFor(io, summarySink), { source: loaded.source });
+      const notes = loadNotes(outcome.data, outcome.dataset, { requested: loaded.config.data.adjust === true || loaded.config.data.sort === true, advice: 'config' });
+      const summary = renderRunSummary(result, paletteFor(io, summarySink), { source: loaded.source, notes });
       const written = await withProgress(phases, 'write', 'bytes', (onProgress) =>
         writeRunOutputs({ json: json === '-' ? undefined : json, md, html }, result, reportInput, { logger, onProgress: countOnly(onProgress) }),
       );

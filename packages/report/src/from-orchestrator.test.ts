@@ -1,17 +1,13 @@
-import { fileURLToPath } from 'node:url';
-import type { RebalanceEvent, RunConfig } from '@ensemble/orchestrator';
-import { parseReportInput } from '@ensemble/report';
-import { describe, expect, it } from 'vitest';
-import { executeRun, loadRunConfigFile, runBenchmark } from './run-pipeline';
-import type { RunOutcome } from './run-pipeline';
-import { conflictOutcomeText, conflictSignalText, orchestratorReportInput, rebalanceReasonText } from './run-report';
+import type { OrchestratorResult, RebalanceEvent, RunConfig } from '@ensemble/orchestrator';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { conflictOutcomeText, conflictSignalText, orchestratorReportInput, rebalanceReasonText } from './from-orchestrator';
+import type { OrchestratorReportSource } from './from-orchestrator';
+import { runExample } from './__fixtures__/example-run';
+import { parseReportInput } from './report-input';
 
-const repository = fileURLToPath(new URL('../../../', import.meta.url));
-
-async function runExample(file: string): Promise<RunOutcome> {
-  const loaded = await loadRunConfigFile(`examples/${file}`, { cwd: repository });
-  return executeRun(loaded.config, { source: loaded.source, configDir: loaded.configDir });
-}
+it('an OrchestratorResult is an OrchestratorReportSource', () => {
+  expectTypeOf<OrchestratorResult>().toExtend<OrchestratorReportSource>();
+});
 
 describe('conflict and rebalance texts', () => {
   it('signals as direction and strength, outcomes with the winner', () => {
@@ -34,8 +30,8 @@ describe('conflict and rebalance texts', () => {
 
 describe('orchestratorReportInput', () => {
   it('sleeves mode with a benchmark: a valid report input carrying every part of the run', async () => {
-    const { result, data } = await runExample('sp500-two-sleeves.json');
-    const benchmark = runBenchmark(result, data);
+    const { result, series } = await runExample('sp500-two-sleeves.json');
+    const benchmark = series.find((candidate) => candidate.symbol === result.config.benchmark);
     expect(benchmark?.symbol).toBe('SP500');
     const input = parseReportInput(orchestratorReportInput(result, { title: 'Two sleeves', subtitle: 'sp500', benchmark }));
     expect(input.title).toBe('Two sleeves');

@@ -1,6 +1,84 @@
-import type { ConflictEvent, OrchestratorResult, RebalanceEvent, RunConfig } from '@ensemble/orchestrator';
-import type { BarSeries } from '@ensemble/protocol';
-import type { ReportConflict, ReportInput, ReportRebalance, ReportSleeve } from '@ensemble/report';
+import type { PerformanceResult } from '@ensemble/performance';
+import type { BarSeries, Fill, Trade } from '@ensemble/protocol';
+import type { NumberColumn, ReportConflict, ReportInput, ReportRebalance, ReportSleeve } from './report-input';
+
+/** A rebalance schedule of a run config: a calendar period, `never`, or every N bars. */
+export type RebalanceSchedule = string | { readonly everyBars: number };
+
+/** What a report draws of a rebalance (the orchestrator's `RebalanceEvent` has these fields). */
+export interface OrchestratorRebalanceSource {
+  readonly time: number;
+  readonly reason: string;
+  readonly reasons: readonly string[];
+  readonly warmup: boolean;
+  readonly weightsBefore: Readonly<Record<string, number>>;
+  readonly weightsAfter: Readonly<Record<string, number>>;
+}
+
+/** One strategy's wish in a conflict (the orchestrator's `ConflictEventInput`). */
+export interface ConflictSignalSource {
+  readonly strategyId: string;
+  readonly direction: string;
+  readonly strength: number;
+}
+
+/** A conflict's resolution (the orchestrator's `ConflictEvent['outcome']`). */
+export interface ConflictOutcomeSource {
+  readonly direction: string;
+  /** Signed target exposure, −1..1. */
+  readonly target: number;
+  readonly winner: string | null;
+}
+
+/** An equity curve as columns. */
+interface EquitySource {
+  readonly time: NumberColumn;
+  readonly equity: NumberColumn;
+  readonly cash: NumberColumn;
+}
+
+/**
+ * The parts of an orchestrator run a report shows: an `OrchestratorResult` of
+ * `@ensemble/orchestrator` is one, and so is what {@link parseResultJson} reads back from the
+ * orchestrator's JSON result (`serializeOrchestratorResult`). Times are epoch ms.
+ */
+export interface OrchestratorReportSource {
+  readonly config: { readonly rebalance: { readonly schedule: RebalanceSchedule } };
+  readonly periodsPerYear: number;
+  readonly portfolio: {
+    readonly equity: EquitySource;
+    readonly metrics: PerformanceResult;
+    readonly trades: readonly Trade[];
+    readonly fills: readonly Fill[];
+  };
+  readonly sleeves: readonly {
+    readonly id: string;
+    readonly strategy: string;
+    readonly symbols: readonly string[];
+    readonly equity: EquitySource;
+    readonly weight: NumberColumn;
+    readonly metrics: PerformanceResult;
+    readonly trades: readonly Trade[];
+    readonly fills: readonly Fill[];
+    readonly error: string | null;
+  }[];
+  readonly attribution: {
+    readonly total: { readonly bySleeve: Readonly<Record<string, number | null>> };
+    readonly monthly: readonly { readonly label: string; readonly bySleeve: Readonly<Record<string, number | null>> }[];
+  };
+  readonly correlation: { readonly ids: readonly string[]; readonly matrix: readonly (readonly (number | null)[])[] };
+  readonly diversificationRatio: number | null;
+  readonly rebalances: readonly OrchestratorRebalanceSource[];
+  readonly conflicts: readonly {
+    readonly time: number;
+    readonly symbol: string;
+    readonly policy: string;
+    readonly inputs: readonly ConflictSignalSource[];
+    readonly outcome: ConflictOutcomeSource;
+  }[];
+  readonly risk: readonly { readonly time: number; readonly kind: string; readonly detail: string }[];
+  readonly crossing: { readonly enabled: boolean; readonly savedTurnover: number; readonly savedCommission: number };
+}
 
 /** Options of {@link orchestratorReportInput}. */
 export interface RunReportOptions {
@@ -11,7 +89,7 @@ export interface RunReportOptions {
   /** The configuration shown in the report (JSON-serialisable); default: the run's resolved config. */
   readonly config?: unknown;
   /** The benchmark to draw against the portfolio: its closes, labelled `<symbol> buy and hold`. */
-  readonly benchmark?: BarSeries | undefined;
+  readonly benchmark?: Pick<BarSeries, 'symbol' | 'length' | 'time' | 'close'> | undefined;
   /** ISO timestamp shown as the generation time; omit it for byte-identical reports. */
   readonly generatedAt?: string | undefined;
 }
@@ -22,18 +100,18 @@ function strength(value: number): string {
 }
 
 /** One strategy's wish in a conflict as text: `long 0.50`, `short 1.00` or `flat`. */
-export function conflictSignalText(input: ConflictEvent['inputs'][number]): string {
+export function conflictSignalText(input: ConflictSignalSource): string {
   return input.direction === 'flat' ? 'flat' : `${input.direction} ${strength(input.strength)}`;
 }
 
 /** A conflict's outcome as text: `long 0.50` (the signed target's size), `flat`, plus the winner for `priority` and `first`. */
-export function conflictOutcomeText(outcome: ConflictEvent['outcome']): string {
+export function conflictOutcomeText(outcome: ConflictOutcomeSource): string {
   const decision = outcome.direction === 'flat' ? 'flat' : `${outcome.direction} ${strength(Math.abs(outcome.target))}`;
   return outcome.winner === null ? decision : `${decision} (${outcome.winner} wins)`;
 }
 
 /** The orchestrator's rebalance schedule in words: `month`, `quarter`, `every 20 bars`, `never`. */
-export function scheduleText(schedule: RunConfig['rebalance']['schedule']): string {
+export function scheduleText(schedule: RebalanceSchedule): string {
   return typeof schedule === 'object' ? `every ${schedule.everyBars} bars` : schedule;
 }
 
@@ -42,12 +120,12 @@ export function scheduleText(schedule: RunConfig['rebalance']['schedule']): stri
  * `drift-absolute` or `drift-relative`, joined with ` + ` when several rules fired, and
  * `(warm-up weights)` while the allocation scheme lacked history.
  */
-export function rebalanceReasonText(event: RebalanceEvent, config: RunConfig): string {
+export function rebalanceReasonText(event: Pick<OrchestratorRebalanceSource, 'reason' | 'reasons' | 'warmup'>, config: OrchestratorReportSource['config']): string {
   const reasons = (event.reasons.length === 0 ? [event.reason] : event.reasons).map((reason) => (reason === 'schedule' ? scheduleText(config.rebalance.schedule) : reason));
   return `${reasons.join(' + ')}${event.warmup && event.reason !== 'initial' ? ' (warm-up weights)' : ''}`;
 }
 
-function conflictInput(event: ConflictEvent): ReportConflict {
+function conflictInput(event: OrchestratorReportSource['conflicts'][number]): ReportConflict {
   return {
     time: event.time,
     symbol: event.symbol,
@@ -57,19 +135,20 @@ function conflictInput(event: ConflictEvent): ReportConflict {
   };
 }
 
-function rebalanceInput(event: RebalanceEvent, config: RunConfig): ReportRebalance {
+function rebalanceInput(event: OrchestratorRebalanceSource, config: OrchestratorReportSource['config']): ReportRebalance {
   return { time: event.time, reason: rebalanceReasonText(event, config), weightsBefore: event.weightsBefore, weightsAfter: event.weightsAfter };
 }
 
 /**
- * The `@ensemble/report` input of an orchestrator run: the portfolio's equity, metrics, trades and
+ * The report input of an orchestrator run (an `OrchestratorResult`, or the same read back from its
+ * JSON): the portfolio's equity, metrics, trades and
  * fills; the benchmark's closes (if given); every sleeve with its equity, weight over time,
  * metrics, trades, fills, total contribution (`attribution.total.bySleeve`) and, when it was
  * isolated, its error; the monthly attribution; the sleeve correlation matrix and diversification
  * ratio; the rebalances (reasons as text), conflicts (signals as text, e.g. `long 0.50`), risk
  * events and, with crossing on, what crossing saved. Columns are passed as they are (not copied).
  */
-export function orchestratorReportInput(result: OrchestratorResult, options: RunReportOptions): ReportInput {
+export function orchestratorReportInput(result: OrchestratorReportSource, options: RunReportOptions): ReportInput {
   const total = result.attribution.total.bySleeve;
   const sleeves: ReportSleeve[] = result.sleeves.map((sleeve) => ({
     id: sleeve.id,

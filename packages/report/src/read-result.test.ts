@@ -1,0 +1,117 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadDataset } from '@ensemble/data';
+import { runBacktest, serializeBacktestResult } from '@ensemble/engine';
+import { serializeOrchestratorResult } from '@ensemble/orchestrator';
+import { computeMetrics } from '@ensemble/performance';
+import { ConfigError } from '@ensemble/protocol';
+import { SmaCrossoverStrategy } from '@ensemble/strategies';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runExample } from './__fixtures__/example-run';
+import { buildSmallRun } from './__fixtures__/small-run';
+import { ReportGenerator, backtestReportInput, orchestratorReportInput, parseResultJson, readResultFile, renderJson, resultJsonKind, toResultJson } from './index';
+
+function problems(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('an orchestrator run: its JSON file into every report format through the public API', () => {
+  let directory: string;
+  let file: string;
+  let run: Awaited<ReturnType<typeof runExample>>;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'ensemble-report-read-'));
+    run = await runExample('sp500-two-sleeves.json');
+    file = join(directory, 'run.json');
+    await writeFile(file, `${JSON.stringify(serializeOrchestratorResult(run.result))}\n`);
+  });
+
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('is told apart by its shape', async () => {
+    const { readFile } = await import('node:fs/promises');
+    expect(resultJsonKind(JSON.parse(await readFile(file, 'utf8')))).toBe('orchestrator');
+  });
+
+  it('readResultFile → ReportGenerator: the HTML, Markdown, CSV and JSON of the result object (without the benchmark series the JSON lacks)', async () => {
+    const options = { title: 'Two sleeves', subtitle: 'sp500' };
+    const fromFile = new ReportGenerator(await readResultFile(file, options));
+    const fromObject = new ReportGenerator(orchestratorReportInput(run.result, options));
+    expect(fromFile.input.sleeves.map((sleeve) => sleeve.id)).toEqual(['trend', 'dip-buyer']);
+    expect(fromFile.toResultJson()).toEqual(fromObject.toResultJson());
+    const html = fromFile.html();
+    expect(html).toBe(fromObject.html());
+    expect(html).toContain('<title>Two sleeves');
+    expect(await fromFile.markdown()).toBe(await fromObject.markdown());
+    expect(fromFile.csv()).toEqual(fromObject.csv());
+  });
+
+  it('titles come from the config by default: its name, the data, the mode and the scheme', async () => {
+    const input = await readResultFile(file);
+    expect(input.title).toBe(run.result.config.name);
+    expect(input.subtitle).toBe(`sp500 · sleeves mode · ${run.result.allocationScheme} allocation`);
+    expect(input.config).toEqual(JSON.parse(JSON.stringify(run.result.config)));
+  });
+
+  it('a version this release cannot read, or a missing part, is a ConfigError naming the file and the path', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    const future = problems(() => parseResultJson({ ...json, version: 2 }, 'future.json'));
+    expect(future.source).toBe('future.json');
+    expect(future.issues.map((issue) => issue.path)).toEqual(['version']);
+    const broken = problems(() => parseResultJson({ ...json, sleeves: [{ id: 'x' }] }, 'broken.json'));
+    expect(broken.issues.map((issue) => issue.path)).toContain('sleeves.0.equity');
+  });
+
+  it('an unreadable file is IO_FAILED naming the path', async () => {
+    await expect(readResultFile(join(directory, 'missing.json'))).rejects.toMatchObject({ code: 'IO_FAILED', message: expect.stringContaining('missing.json') as unknown });
+  });
+});
+
+describe('a backtest: the engine result, as an object or as its JSON', () => {
+  it('backtestReportInput computes the metrics when none are given; the engine JSON reads back to the same report', async () => {
+    const data = await loadDataset('sp500', { from: '2005-01-01', to: '2012-12-31' });
+    const result = runBacktest({ series: data.series, strategy: new SmaCrossoverStrategy({ fast: 20, slow: 100 }), commission: { kind: 'percent', rate: 0.001 } });
+    const metrics = computeMetrics({ equity: result.equity, trades: result.trades, fills: result.fills });
+    const input = backtestReportInput(result);
+    expect(input.title).toBe('Backtest: sma-crossover on SP500');
+    expect(input.portfolio.metrics).toEqual(metrics);
+    expect(input.periodsPerYear).toBe(252);
+    expect(input.sleeves).toEqual([]);
+    const json = JSON.stringify(serializeBacktestResult(result));
+    expect(resultJsonKind(JSON.parse(json))).toBe('engine');
+    const read = parseResultJson(json, 'engine.json');
+    expect(toResultJson(read)).toEqual(toResultJson(input));
+    expect(new ReportGenerator(read).html()).toBe(new ReportGenerator(input).html());
+  });
+});
+
+describe('parseResultJson tells the forms apart', () => {
+  it("reads the report's own JSON result back byte for byte, as before", () => {
+    const text = renderJson(buildSmallRun());
+    expect(resultJsonKind(JSON.parse(text))).toBe('report');
+    expect(renderJson(parseResultJson(text))).toBe(text);
+  });
+
+  it('anything else is one ConfigError that names what it found and the forms it reads', () => {
+    const other = problems(() => parseResultJson({ hello: 'world' }, 'other.json'));
+    expect(other.source).toBe('other.json');
+    expect(other.issues).toHaveLength(1);
+    expect(other.issues[0]?.message).toMatch(/^not an Ensemble result \(an object of another shape\): expected the report's JSON result/);
+    expect(other.issues[0]?.message).toContain('"kind": "orchestrator"');
+    expect(other.issues[0]?.message).toContain('"kind": "backtest"');
+    expect(problems(() => parseResultJson({ kind: 'sweep' })).issues[0]?.message).toMatch(/^not an Ensemble result \("kind" is "sweep"\)/);
+    expect(problems(() => parseResultJson('[1, 2]')).issues[0]?.message).toMatch(/^not an Ensemble result \(a JSON array\)/);
+    expect(problems(() => parseResultJson({ kind: '\u001b[2J' })).issues[0]?.message).toContain('"\\x1b[2J"');
+  });
+});

@@ -1,0 +1,251 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigError, EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue, toConfigIssues } from '@ensemble/protocol';
+import { z } from 'zod';
+import { backtestReportInput } from './from-backtest';
+import type { BacktestReportSource } from './from-backtest';
+import { orchestratorReportInput } from './from-orchestrator';
+import type { OrchestratorReportSource } from './from-orchestrator';
+import { inputParts, parseReportInput } from './report-input';
+import type { ReportInput } from './report-input';
+import { isoTime, jsonParts, mapFill, mapMetrics, mapTrade, reportInputFromResultJson } from './result-json';
+import { parseTime } from './time';
+
+/** The JSON forms {@link parseResultJson} reads, told apart by their shape. */
+export type ResultJsonKind = 'report' | 'orchestrator' | 'backtest' | 'engine';
+
+/** Options of {@link parseResultJson} and {@link readResultFile}: what to show above a report of an orchestrator or backtest result. */
+export interface ReadResultOptions {
+  /** Default: the run config's `name`, or `Backtest: <strategy> on <symbols>`. */
+  readonly title?: string | undefined;
+  /** Default: the data and (for a run) the mode and allocation scheme. */
+  readonly subtitle?: string | undefined;
+  readonly generatedAt?: string | undefined;
+}
+
+const point = z.object({ time: isoTime, equity: z.number(), cash: z.number(), grossExposure: z.number().optional() });
+const bySleeve = z.record(z.string(), z.number().nullable());
+const weights = z.record(z.string(), z.number());
+const dataSection = z.looseObject({ dataset: z.string().optional(), file: z.string().optional(), source: z.string().optional() }).optional();
+
+/** What a report reads of the orchestrator's JSON result (`version: 1`, `kind: "orchestrator"`); other fields are ignored. */
+const OrchestratorJsonSchema = z.object({
+  version: z.literal(1),
+  kind: z.literal('orchestrator'),
+  config: z.looseObject({
+    name: z.string().optional(),
+    data: dataSection,
+    rebalance: z.looseObject({ schedule: z.union([z.string(), z.object({ everyBars: z.number() })]) }),
+  }),
+  mode: z.string(),
+  allocationScheme: z.string(),
+  periodsPerYear: z.number(),
+  portfolio: z.object({ equity: z.array(point), metrics: jsonParts.metrics, trades: z.array(jsonParts.trade), fills: z.array(jsonParts.fill) }),
+  sleeves: z.array(
+    z.object({
+      id: z.string(),
+      strategy: z.string(),
+      symbols: z.array(z.string()),
+      equity: z.array(point.extend({ weight: z.number() })),
+      metrics: jsonParts.metrics,
+      trades: z.array(jsonParts.trade),
+      fills: z.array(jsonParts.fill),
+      error: z.string().nullable(),
+    }),
+  ),
+  attribution: z.object({ total: z.object({ bySleeve }), monthly: z.array(z.object({ label: z.string(), bySleeve })) }),
+  correlation: z.object({ ids: z.array(z.string()), matrix: z.array(z.array(z.number().nullable())) }),
+  diversificationRatio: z.number().nullable(),
+  rebalances: z.array(z.object({ time: isoTime, reason: z.string(), reasons: z.array(z.string()), warmup: z.boolean(), weightsBefore: weights, weightsAfter: weights })),
+  conflicts: z.array(
+    z.object({
+      time: isoTime,
+      symbol: z.string(),
+      policy: z.string(),
+      inputs: z.array(z.object({ strategyId: z.string(), direction: z.string(), strength: z.number() })),
+      outcome: z.object({ direction: z.string(), target: z.number(), winner: z.string().nullable() }),
+    }),
+  ),
+  risk: z.array(z.object({ time: isoTime, kind: z.string(), detail: z.string() })),
+  crossing: z.object({ enabled: z.boolean(), savedTurnover: z.number(), savedCommission: z.number() }),
+});
+
+/** The engine's JSON result (`serializeBacktestResult`, `version: 1`): what a report reads of it. */
+const EngineJsonSchema = z.object({
+  version: z.literal(1),
+  strategy: z.looseObject({ id: z.string() }),
+  symbols: z.array(z.string()),
+  options: z.unknown(),
+  equity: z.array(point),
+  trades: z.array(jsonParts.trade),
+  fills: z.array(jsonParts.fill),
+});
+
+/** `ensemble backtest --json` (`schemaVersion: 1`, `kind: "backtest"`): the engine's form plus the config and metrics (epoch-ms times). */
+const BacktestJsonSchema = EngineJsonSchema.omit({ version: true }).extend({
+  schemaVersion: z.literal(1),
+  kind: z.literal('backtest'),
+  config: z.looseObject({ strategy: z.looseObject({ name: z.string() }), data: dataSection }),
+  metrics: inputParts.metrics,
+});
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Which JSON form `data` is, by its shape: `kind: "orchestrator"` or `"backtest"`, the report's
+ * own form (`schemaVersion` and `title`, no `kind`), or the engine's (`version`, `strategy` and
+ * `equity`, no `kind`); null for anything else.
+ */
+export function resultJsonKind(data: unknown): ResultJsonKind | null {
+  if (!isRecord(data)) return null;
+  if (data.kind === 'orchestrator') return 'orchestrator';
+  if (data.kind === 'backtest') return 'backtest';
+  if (data.kind !== undefined) return null;
+  if ('schemaVersion' in data && 'title' in data) return 'report';
+  if ('version' in data && 'strategy' in data && 'equity' in data) return 'engine';
+  return null;
+}
+
+function parsed<T extends z.ZodType>(schema: T, data: unknown, source: string): z.infer<T> {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new ConfigError(toConfigIssues(result.error), { source });
+  return result.data;
+}
+
+/** Columns of a JSON curve, times as epoch ms; the gross exposure too when every point has it (the exposure metrics need it). */
+function columns(points: readonly z.infer<typeof point>[]): { time: number[]; equity: number[]; cash: number[]; grossExposure?: number[] } {
+  const curve = { time: points.map((entry) => parseTime(entry.time)), equity: points.map((entry) => entry.equity), cash: points.map((entry) => entry.cash) };
+  const exposure = points.map((entry) => entry.grossExposure);
+  return exposure.every((value) => value !== undefined) ? { ...curve, grossExposure: exposure } : curve;
+}
+
+/** The `config` of a JSON result as written (key order kept for the report's configuration section). */
+function configAsWritten(data: unknown): unknown {
+  return isRecord(data) ? data.config : undefined;
+}
+
+function dataName(data: z.infer<typeof dataSection>): string | undefined {
+  return data?.dataset ?? data?.file ?? data?.source;
+}
+
+function orchestratorInput(data: unknown, source: string, options: ReadResultOptions): ReportInput {
+  const json = parsed(OrchestratorJsonSchema, data, source);
+  const run: OrchestratorReportSource = {
+    config: json.config,
+    periodsPerYear: json.periodsPerYear,
+    portfolio: {
+      equity: columns(json.portfolio.equity),
+      metrics: mapMetrics(json.portfolio.metrics, parseTime),
+      trades: json.portfolio.trades.map((trade) => mapTrade(trade, parseTime)),
+      fills: json.portfolio.fills.map((fill) => mapFill(fill, parseTime)),
+    },
+    sleeves: json.sleeves.map((sleeve) => ({
+      ...sleeve,
+      equity: columns(sleeve.equity),
+      weight: sleeve.equity.map((entry) => entry.weight),
+      metrics: mapMetrics(sleeve.metrics, parseTime),
+      trades: sleeve.trades.map((trade) => mapTrade(trade, parseTime)),
+      fills: sleeve.fills.map((fill) => mapFill(fill, parseTime)),
+    })),
+    attribution: json.attribution,
+    correlation: json.correlation,
+    diversificationRatio: json.diversificationRatio,
+    rebalances: json.rebalances.map((event) => ({ ...event, time: parseTime(event.time) })),
+    conflicts: json.conflicts.map((event) => ({ ...event, time: parseTime(event.time) })),
+    risk: json.risk.map((event) => ({ ...event, time: parseTime(event.time) })),
+    crossing: json.crossing,
+  };
+  const described = [dataName(json.config.data), `${json.mode} mode`, `${json.allocationScheme} allocation`].filter((part) => part !== undefined);
+  return orchestratorReportInput(run, {
+    title: options.title ?? json.config.name ?? 'Orchestrator run',
+    config: configAsWritten(data),
+    subtitle: options.subtitle ?? described.join(' · '),
+    generatedAt: options.generatedAt,
+  });
+}
+
+function backtestInput(data: unknown, kind: 'backtest' | 'engine', source: string, options: ReadResultOptions): ReportInput {
+  const json = kind === 'backtest' ? parsed(BacktestJsonSchema, data, source) : parsed(EngineJsonSchema, data, source);
+  const run: BacktestReportSource = {
+    strategy: json.strategy,
+    symbols: json.symbols,
+    options: json.options,
+    equity: columns(json.equity),
+    trades: json.trades.map((trade) => mapTrade(trade, parseTime)),
+    fills: json.fills.map((fill) => mapFill(fill, parseTime)),
+  };
+  const cli = 'kind' in json ? json : undefined;
+  const subtitle = options.subtitle ?? dataName(cli?.config.data);
+  return backtestReportInput(run, {
+    title: options.title ?? (cli === undefined ? undefined : `Backtest: ${cli.config.strategy.name} on ${json.symbols.join(', ')}`),
+    subtitle,
+    generatedAt: options.generatedAt,
+    ...(cli === undefined ? {} : { config: configAsWritten(data), metrics: cli.metrics }),
+  });
+}
+
+/**
+ * Reads any Ensemble result JSON (text or parsed value) into a {@link ReportInput}, so that every
+ * report format can be made from it: the report's own JSON result (`toResultJson`; read back
+ * byte-exact), the orchestrator's (`serializeOrchestratorResult`, `ensemble run --json`), a
+ * backtest's (`ensemble backtest --json`) or the engine's (`serializeBacktestResult`; metrics
+ * computed). The form is told by its shape ({@link resultJsonKind}); anything else, invalid
+ * JSON, or a form with missing or mistyped fields throws the protocol's `ConfigError` naming
+ * `source` and listing every problem by path, including a version this release cannot read.
+ * A result read from JSON has no benchmark series (the JSON holds only its metrics).
+ */
+export function parseResultJson(value: unknown, source = 'result JSON', options: ReadResultOptions = {}): ReportInput {
+  let data = value;
+  if (typeof value === 'string') {
+    try {
+      data = JSON.parse(value) as unknown;
+    } catch (error) {
+      throw new ConfigError([{ path: '', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }], { source, cause: error });
+    }
+  }
+  const kind = resultJsonKind(data);
+  switch (kind) {
+    case 'report': {
+      const input = reportInputFromResultJson(data, source);
+      return options.title === undefined && options.subtitle === undefined && options.generatedAt === undefined
+        ? input
+        : parseReportInput({ ...input, ...dropUndefined(options) }, source);
+    }
+    case 'orchestrator':
+      return parseReportInput(orchestratorInput(data, source, options), source);
+    case 'backtest':
+    case 'engine':
+      return parseReportInput(backtestInput(data, kind, source, options), source);
+    case null: {
+      const found = isRecord(data) && typeof data.kind === 'string' ? `"kind" is ${quoteValue(data.kind)}` : isRecord(data) ? 'an object of another shape' : `a JSON ${Array.isArray(data) ? 'array' : data === null ? 'null' : typeof data}`;
+      throw new ConfigError(
+        [
+          {
+            path: '',
+            message: `not an Ensemble result (${found}): expected the report's JSON result ("schemaVersion" and "title"), an orchestrator result ("kind": "orchestrator", from \`ensemble run --json\`), a backtest result ("kind": "backtest", from \`ensemble backtest --json\`) or the engine's ("version", "strategy" and "equity")`,
+          },
+        ],
+        { source },
+      );
+    }
+  }
+}
+
+function dropUndefined(options: ReadResultOptions): Partial<Pick<ReportInput, 'title' | 'subtitle' | 'generatedAt'>> {
+  return Object.fromEntries(Object.entries(options).filter(([, entry]) => entry !== undefined));
+}
+
+/**
+ * Reads a result JSON file (any form {@link parseResultJson} reads) into a {@link ReportInput}.
+ * A file that cannot be read is an `EnsembleError` with code `IO_FAILED` naming the path.
+ */
+export async function readResultFile(path: string, options: ReadResultOptions = {}): Promise<ReportInput> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new EnsembleError('IO_FAILED', `Cannot read the result file ${quoteValue(path, MAX_LINE_LENGTH)}: ${echoValue(error instanceof Error ? error.message : String(error), MAX_LINE_LENGTH)}.`, { cause: error });
+  }
+  return parseResultJson(text, path, options);
+}
