@@ -58,8 +58,10 @@ export {
   RebalanceRuleSchema,
   TargetWeightsSchema,
   parseConfig,
-  toConfigIssues,
 } from './schemas';
+export { toConfigIssues } from './config-issues';
+export type { ConfigIssueContext } from './config-issues';
+export { closestMatch, editDistance } from './suggest';
 export type { ConfigIssue, DataProblem, DataRule, EnsembleErrorCode } from './errors';
 export {
   ConfigError,
