@@ -146,6 +146,12 @@ describe('dow30 lives in @ensemble/data-dow30', () => {
     }
   });
 
+  it('describes dow30 exactly as @ensemble/data-dow30 does (the metadata lives in both)', () => {
+    const { url, ...info } = dow30Dataset;
+    expect(url.href.endsWith('/datasets/dowjones30.csv')).toBe(true);
+    expect(getDatasetInfo('dow30')).toEqual({ ...info, package: '@ensemble/data-dow30' });
+  });
+
   it('loads by name when the package is installed, and from its entry, identically', async () => {
     const byName = await loadDataset('dow30', { symbols: ['IBM'] });
     const byEntry = await loadDataset(dow30Dataset, { symbols: ['IBM'] });

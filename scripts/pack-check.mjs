@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// What a user installing from npm gets: packs every published package with `pnpm pack`, checks
+// each tarball with publint --strict and attw (ESM-only profile), installs the tarballs — not the
+// workspace — into a fresh npm project outside the repository, and runs a consumer script there:
+// a custom strategy with defineStrategy, a backtest on a built-in data set, an orchestrated run
+// with the custom strategy as a sleeve beside a built-in one, an HTML report, the test kit without
+// a test runner. When a published @ensemble/cli is among the packages, `npx ensemble` runs too.
+// Run after `pnpm build` (it packs dist/). Exit 1 on the first failure, naming the step.
+//
+//   node scripts/pack-check.mjs [--keep]     (--keep leaves the temporary directory for a look)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const keep = process.argv.includes('--keep');
+const PNPM = ['-y', 'pnpm@10.34.9'];
+const started = Date.now();
+const work = mkdtempSync(join(tmpdir(), 'ensemble-pack-check-'));
+const tarballs = join(work, 'tarballs');
+const consumer = join(work, 'consumer');
+mkdirSync(tarballs);
+mkdirSync(consumer);
+
+function seconds() {
+  return `${((Date.now() - started) / 1000).toFixed(1)} s`;
+}
+
+function fail(step, detail) {
+  process.stderr.write(`\npack-check FAILED at: ${step}\n${detail}\n(temporary files kept in ${work})\n`);
+  process.exit(1);
+}
+
+/** Runs a command; on failure prints its output and stops. Returns stdout. */
+function run(step, command, args, options = {}) {
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
+  if (result.error !== undefined || result.status !== 0) {
+    fail(step, `$ ${command} ${args.join(' ')}\n${result.stdout ?? ''}${result.stderr ?? ''}${result.error?.message ?? ''}`);
+  }
+  return result.stdout;
+}
+
+// Binaries of the root devDependencies (publint, attw), without going through a package manager.
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+const packages = readdirSync(join(root, 'packages'))
+  .sort()
+  .map((name) => ({ dir: join(root, 'packages', name), manifestPath: join(root, 'packages', name, 'package.json') }))
+  .filter(({ manifestPath }) => existsSync(manifestPath))
+  .map((entry) => ({ ...entry, manifest: JSON.parse(readFileSync(entry.manifestPath, 'utf8')) }))
+  .filter(({ manifest }) => manifest.private !== true);
+
+console.log(`pack-check: ${packages.length} published packages; working in ${work}`);
+
+console.log('== README links');
+run('README link check', process.execPath, [join(root, 'scripts', 'check-readme-links.mjs')], { stdio: 'inherit' });
+
+console.log('== pnpm pack, publint --strict, attw --profile esm-only');
+const packed = [];
+for (const { dir, manifest } of packages) {
+  const shown = relative(root, dir);
+  if (!existsSync(join(dir, 'dist'))) fail(`pack ${manifest.name}`, `${shown}/dist is missing: run \`npx -y pnpm@10.34.9 build\` first`);
+  const before = new Set(readdirSync(tarballs));
+  run(`pnpm pack ${manifest.name}`, 'npx', [...PNPM, 'pack', '--pack-destination', tarballs], { cwd: dir });
+  const file = readdirSync(tarballs).find((name) => !before.has(name));
+  if (file === undefined) fail(`pnpm pack ${manifest.name}`, 'no tarball was written');
+  const tgz = join(tarballs, file);
+  run(`publint ${manifest.name}`, bin('publint'), [tgz, '--strict']);
+  // The ESM-only profile leaves out the node10 and node16-from-CJS resolutions: these packages
+  // have no CommonJS build on purpose (see docs/DECISIONS.md).
+  run(`attw ${manifest.name}`, bin('attw'), [tgz, '--profile', 'esm-only', '--format', 'table-flipped']);
+  packed.push({ name: manifest.name, tgz, bin: manifest.bin });
+  console.log(`  ${manifest.name.padEnd(24)} ${file} (${(statSync(tgz).size / 1024).toFixed(0)} KiB) · publint ok · attw ok   [${seconds()}]`);
+}
+
+console.log('== fresh npm project outside the repository: npm install of the tarballs');
+const catalog = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8');
+const zodVersion = /^\s*zod:\s*(\S+)/m.exec(catalog)?.[1] ?? '^4.0.0';
+writeFileSync(join(consumer, 'package.json'), `${JSON.stringify({ name: 'ensemble-pack-consumer', private: true, type: 'module' }, null, 2)}\n`);
+run('npm install', 'npm', ['install', '--no-audit', '--no-fund', '--loglevel', 'error', `zod@${zodVersion}`, ...packed.map(({ tgz }) => tgz)], { cwd: consumer });
+const installed = readdirSync(join(consumer, 'node_modules', '@ensemble')).sort();
+console.log(`  installed @ensemble/${installed.join(', @ensemble/')} and zod@${zodVersion} (vitest not installed)   [${seconds()}]`);
+
+console.log('== consumer script (plain ESM .mjs)');
+writeFileSync(join(consumer, 'consumer.mjs'), readFileSync(join(root, 'scripts', 'pack-check-consumer.mjs'), 'utf8'));
+run('consumer script', process.execPath, ['consumer.mjs'], { cwd: consumer, stdio: 'inherit' });
+console.log(`  consumer script passed   [${seconds()}]`);
+
+const cli = packed.find(({ bin: bins }) => bins !== undefined && (typeof bins === 'string' || 'ensemble' in bins));
+if (cli === undefined) {
+  console.log('== the ensemble CLI: no published package with an `ensemble` bin yet, skipped');
+} else {
+  console.log(`== the ensemble CLI from ${cli.name}`);
+  const help = run('npx ensemble --help', 'npx', ['--no-install', 'ensemble', '--help'], { cwd: consumer });
+  if (!/backtest/.test(help)) fail('npx ensemble --help', `the help does not list the backtest command:\n${help}`);
+  const backtest = run('npx ensemble backtest', 'npx', ['--no-install', 'ensemble', 'backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover'], { cwd: consumer });
+  if (!/sma-crossover/.test(backtest)) fail('npx ensemble backtest', `the summary does not name the strategy:\n${backtest}`);
+  console.log(`  npx ensemble --help and npx ensemble backtest --dataset sp500 --strategy sma-crossover passed   [${seconds()}]`);
+}
+
+if (keep) console.log(`(kept ${work})`);
+else rmSync(work, { recursive: true, force: true });
+console.log(`pack-check: all ${packed.length} packages packed, linted and used from a fresh install in ${seconds()}`);
