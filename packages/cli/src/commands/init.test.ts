@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +8,9 @@ import { main } from '../cli';
 import { TEMPLATE_DEPENDENCY_VERSIONS } from '../init/templates';
 import { createCapturedIo } from '../io';
 import { spawnCli } from '../testing/spawn-cli';
+import { installedPackageDirectory, linkWorkspacePackages } from '../testing/workspace-links';
 
 const repository = fileURLToPath(new URL('../../../../', import.meta.url));
-const require = createRequire(import.meta.url);
 // Outside the workspace: the generated files must run as generated, with nothing installed.
 const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-init-'));
 afterAll(() => {
@@ -26,14 +25,9 @@ async function init(args: string[], cwd: string) {
   return { code, out: io.out(), err: io.err() };
 }
 
-/** A package's directory as installed for the CLI (pnpm's real path). */
-function packageDirectory(name: string): string {
-  return realpathSync(path.dirname(require.resolve(`${name}/package.json`)));
-}
-
 /** Runs vitest (the workspace's) on `root` with `config`; resolves with its exit code and output. */
 function runVitest(root: string, config: string): Promise<{ code: number | null; output: string }> {
-  const vitest = path.join(packageDirectory('vitest'), 'vitest.mjs');
+  const vitest = path.join(installedPackageDirectory('vitest'), 'vitest.mjs');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [vitest, 'run', '--root', root, '--config', config], { cwd: root, env: { ...process.env, NO_COLOR: '1', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -102,10 +96,7 @@ describe('ensemble init', () => {
 
   it('the generated test passes under vitest, its dependencies installed from the workspace', async () => {
     // `npm install` of the generated package.json, with this workspace's packages: links in node_modules.
-    const modules = path.join(project, 'node_modules');
-    mkdirSync(path.join(modules, '@ensemble'), { recursive: true });
-    for (const name of ['cli', 'data', 'protocol']) symlinkSync(path.join(repository, 'packages', name), path.join(modules, '@ensemble', name), 'dir');
-    for (const name of ['zod', 'vitest']) symlinkSync(packageDirectory(name), path.join(modules, name), 'dir');
+    linkWorkspacePackages(project, ['@ensemble/cli', '@ensemble/data', '@ensemble/protocol', 'zod', 'vitest']);
     // Unbuilt workspace packages resolve to their TypeScript source through the `@ensemble/source`
     // condition, as in the workspace's own vitest config; the generated project has none of its own.
     const config = path.join(scratch, 'vitest.source.config.mjs');

@@ -7,7 +7,7 @@ import { paletteFor } from '../color';
 import type { Palette } from '../color';
 import { MISSING, formatTable } from '../format';
 import type { CliIo } from '../io';
-import { loadStrategyModule, looksLikeStrategyPath, pickDefinition, splitStrategyPath } from '../strategy-modules';
+import { loadStrategyModule, looksLikeStrategyPath, pickDefinition, registryWithModules, splitStrategyPath } from '../strategy-modules';
 
 /** A strategy as `ensemble strategies --json` prints it. */
 export interface StrategyListing {
@@ -71,6 +71,7 @@ Set a parameter in a backtest with --param, e.g.:
         definitions = name === undefined ? listStrategies() : [getStrategy(name)];
       } else {
         const loaded = await loadStrategyModule(file.file, { cwd: io.cwd });
+        registryWithModules([loaded]);
         definitions = file.name === undefined ? loaded.definitions : [pickDefinition(loaded, file.name, 'strategies [name]')];
       }
       const listings = definitions.map(strategyListing);
