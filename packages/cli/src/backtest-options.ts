@@ -3,12 +3,13 @@ import type { DataFormat } from '@ensemble/data';
 import { parseBacktestConfig } from '@ensemble/engine';
 import type { BacktestConfig, CommissionModel, FillMode, ResolvedBacktestOptions, SlippageModel } from '@ensemble/engine';
 import { ConfigError, echoValue, quoteValue } from '@ensemble/protocol';
-import type { RebalanceRule } from '@ensemble/protocol';
+import type { RebalanceRule, StrategyDefinition } from '@ensemble/protocol';
 import { FlagProblems, countOrAllFlag, dateRangeFlags, flagText, numberFlag, parseNumber, sizingFlag, strategyFromFlags } from './flags';
 import type { StrategyFromFlags } from './flags';
 import { resolveOutputFlags } from './output-targets';
 import type { OutputTarget } from './output-targets';
 import { strayArgumentProblems } from './stray-arguments';
+import type { StrategyModuleRef } from './strategy-modules';
 
 /** The options of `ensemble backtest` as commander hands them over: strings, unparsed. */
 export interface BacktestFlags {
@@ -77,6 +78,8 @@ export interface BacktestPlan {
   /** `--from` and `--to` as typed, for the result file. */
   readonly rangeText: { readonly from: string | undefined; readonly to: string | undefined };
   readonly strategy: StrategyFromFlags;
+  /** The file the strategy was loaded from (`--strategy ./file.ts`), or undefined for a built-in. */
+  readonly strategyModule: StrategyModuleRef | undefined;
   /** The engine options, every default applied. */
   readonly engine: ResolvedBacktestOptions;
   /** Annual risk-free rate, a fraction. */
@@ -210,13 +213,20 @@ function splitSymbols(values: readonly string[]): string[] {
   return values.flatMap((value) => value.split(',')).map((symbol) => symbol.trim()).filter((symbol) => symbol !== '');
 }
 
+/** A strategy `--strategy` named by path, already loaded: its definition and where it came from. */
+export interface StrategyFromFile {
+  readonly definition: StrategyDefinition;
+  readonly module: StrategyModuleRef;
+}
+
 /**
  * Validates every flag of `ensemble backtest` and resolves them into a {@link BacktestPlan}:
  * data source, strategy and parameters, engine options (parsed with the engine's own schema),
- * metric options, date range and output paths (relative to `cwd`). Nothing is read or run. Throws
- * one protocol `ConfigError` listing every problem, each named by the flag as typed.
+ * metric options, date range and output paths (relative to `cwd`). Nothing is read or run
+ * (`fromFile` is the strategy file `--strategy` named, loaded beforehand). Throws one protocol
+ * `ConfigError` listing every problem, each named by the flag as typed.
  */
-export function planBacktest(flags: BacktestFlags, cwd: string): BacktestPlan {
+export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: StrategyFromFile): BacktestPlan {
   const problems = new FlagProblems();
   const datasets = listDatasets()
     .map((dataset) => dataset.name)
@@ -246,6 +256,7 @@ export function planBacktest(flags: BacktestFlags, cwd: string): BacktestPlan {
     problems,
     flags.strategy,
     flags.param.filter((param) => !explained.has(param)),
+    fromFile?.definition,
   );
   const engine = engineFromFlags(problems, flags, strategy?.definition.kind);
   const range = dateRangeFlags(problems, flags.from, flags.to);
@@ -286,6 +297,7 @@ export function planBacktest(flags: BacktestFlags, cwd: string): BacktestPlan {
     to: range.to,
     rangeText: { from: flags.from, to: flags.to },
     strategy,
+    strategyModule: fromFile?.module,
     engine,
     riskFreeRate,
     periodsPerYear,

@@ -10,6 +10,7 @@ import { loadNotes } from './data-source';
 import type { Palette } from './color';
 import { formatCount, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable } from './format';
 import { renderMetricGroups } from './metrics-table';
+import type { StrategyModuleRef } from './strategy-modules';
 
 /** Version of the `ensemble backtest --json` format; bumped on any incompatible change. */
 export const BACKTEST_JSON_SCHEMA_VERSION = 1;
@@ -49,6 +50,8 @@ export interface BacktestConfigJson {
     readonly kind: 'signal' | 'portfolio';
     /** Every parameter, defaults applied. */
     readonly params: Readonly<Record<string, unknown>>;
+    /** The file the strategy was loaded from and its SHA-256 (`--strategy ./file.ts`); absent for a built-in. */
+    readonly module?: StrategyModuleRef;
   };
   /** The engine options, every default applied. */
   readonly options: ResolvedBacktestOptions;
@@ -87,7 +90,12 @@ export function backtestConfigJson(run: BacktestRun): BacktestConfigJson {
       from: plan.rangeText.from ?? null,
       to: plan.rangeText.to ?? null,
     },
-    strategy: { name: plan.strategy.definition.name, kind: plan.strategy.definition.kind, params: plan.strategy.params },
+    strategy: {
+      name: plan.strategy.definition.name,
+      kind: plan.strategy.definition.kind,
+      params: plan.strategy.params,
+      ...(plan.strategyModule === undefined ? {} : { module: plan.strategyModule }),
+    },
     options: plan.engine,
     metrics: { riskFreeRate: plan.riskFreeRate, periodsPerYear: plan.periodsPerYear ?? null, benchmark: run.benchmark },
   };
@@ -298,7 +306,8 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   // line below states the rule in force, so the strategy line leaves the parameter out.
   const { rebalance: _rebalance, ...otherParams } = plan.strategy.params;
   const shownParams = run.rebalance === null ? plan.strategy.params : otherParams;
-  lines.push(`  ${label('strategy')} ${definition.name} (${definition.kind}) · ${formatParams(shownParams)}`);
+  const origin = plan.strategyModule === undefined ? '' : ` · from ${echoValue(plan.strategyModule.path)}`;
+  lines.push(`  ${label('strategy')} ${definition.name} (${definition.kind}) · ${formatParams(shownParams)}${origin}`);
   lines.push(`  ${label('data')} ${run.dataset === undefined ? `${echoValue(run.data.source, MAX_LINE_LENGTH)} (${run.data.format})` : `${run.dataset.name}: ${run.dataset.description}`}`);
   for (const note of loadNotes(run.data, run.dataset, { requested: plan.adjust || plan.sort, advice: 'flag' })) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);
   const empty = run.data.series.filter((series) => series.length === 0).map((series) => echoValue(series.symbol));

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { safeMessage } from '@ensemble/protocol';
 import { registerBacktestCommand } from './commands/backtest';
 import { registerDataCommand } from './commands/data';
+import { registerInitCommand } from './commands/init';
 import { registerRunCommand } from './commands/run';
 import { registerSchemaCommand } from './commands/schema';
 import { registerStrategiesCommand } from './commands/strategies';
@@ -67,6 +68,7 @@ export function createProgram(io: CliIo): Command {
   registerRunCommand(program, io);
   registerSchemaCommand(program, io);
   registerStrategiesCommand(program, io);
+  registerInitCommand(program, io);
   return program;
 }
 

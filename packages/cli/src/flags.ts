@@ -234,10 +234,10 @@ function describeRule(definition: StrategyDefinition, key: string): string {
  * cross-field rule — is recorded against the flag that caused it, e.g.
  * `--param fast=40: fast (40) must be less than slow (30)`. Returns undefined after a problem.
  */
-export function strategyFromFlags(problems: FlagProblems, name: string, params: readonly string[]): StrategyFromFlags | undefined {
+export function strategyFromFlags(problems: FlagProblems, name: string, params: readonly string[], fromFile?: StrategyDefinition): StrategyFromFlags | undefined {
   let definition: StrategyDefinition;
   try {
-    definition = getStrategy(name);
+    definition = fromFile ?? getStrategy(name);
   } catch {
     const available = listValues(listStrategies().map((candidate) => candidate.name));
     problems.add(flagText('--strategy', name), `unknown strategy ${quoteValue(name)}; available: ${available}. Run \`ensemble strategies\` to see them with their parameters`);

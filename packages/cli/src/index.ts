@@ -20,3 +20,9 @@ export type { RunOutputTargets, WriteRunOutputsOptions, WrittenRunFile } from '.
 export { renderRunOutputs, runJsonChunks, writeRunOutputs } from './run-files';
 export type { RunSummaryOptions } from './run-summary';
 export { renderRunSummary } from './run-summary';
+export type { LoadedStrategyModule, StrategyModuleRef } from './strategy-modules';
+export { STRATEGY_MODULE_EXTENSIONS, loadStrategyModule, looksLikeStrategyPath, registryWithModules, strategyModuleRef } from './strategy-modules';
+export type { RunConfigWithModules } from './run-config-modules';
+export { loadRunConfigModules } from './run-config-modules';
+export type { InitFile } from './commands/init';
+export { initFiles, writeInitFiles } from './commands/init';

@@ -8,14 +8,17 @@ import { ConfigError, DataValidationError, EnsembleError, MAX_LINE_LENGTH, echoV
 import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { parseJsonText } from './json-text';
+import { loadRunConfigModules } from './run-config-modules';
 
 /** A run config read from a file: parsed and validated, with where it came from. */
 export interface LoadedRunConfig {
   readonly config: RunConfig;
   /** The path as given, named in error messages (e.g. `examples/dow30-inverse-vol.json`). */
   readonly source: string;
-  /** Absolute directory of the config file: `data.file` is relative to it. */
+  /** Absolute directory of the config file: `data.file` and strategy files are relative to it. */
   readonly configDir: string;
+  /** The strategies the config may name: the built-ins plus those of the strategy files it names. */
+  readonly registry: StrategyRegistry;
 }
 
 /** Options of {@link loadRunConfigFile} and {@link parseRunConfigText}. */
@@ -129,7 +132,10 @@ export function parseRunConfigInput(input: unknown, source: string, options: Pic
  * is an `IO_FAILED` error naming the path; invalid JSON a `ConfigError` naming the line and
  * column; an invalid config one `ConfigError` listing every problem by path (schema, strategy
  * names and parameters, weights, an unknown data set, unreadable dates, a missing `data.file`).
- * All of these are bad input (CLI exit code 2).
+ * Strategy files the config names (`"strategy": "./strategies/momentum.ts"`, relative to the
+ * config file) are imported once each and their definitions join the registry; the returned
+ * config names them by definition name and records `module: { path, sha256 }`. All of these are
+ * bad input (CLI exit code 2).
  */
 export async function loadRunConfigFile(file: string, options: RunConfigOptions = {}): Promise<LoadedRunConfig> {
   const absolute = path.resolve(options.cwd ?? process.cwd(), file);
@@ -149,10 +155,10 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
     throw new EnsembleError('IO_FAILED', `Cannot read the run config ${quoteValue(file, MAX_LINE_LENGTH)}: ${why}.`, { cause: error });
   }
   const configDir = path.dirname(absolute);
-  const input = parseJsonText(text, file);
+  const { input, registry } = await loadRunConfigModules(parseJsonText(text, file), configDir, file, options.registry);
   const issues = [...dataIssues(input), ...(await dataFileIssues(input, configDir))];
-  const config = validateRunConfig(input, file, options.registry ?? strategyRegistry, issues);
-  return { config, source: file, configDir };
+  const config = validateRunConfig(input, file, registry, issues);
+  return { config, source: file, configDir, registry };
 }
 
 /** Options of {@link executeRun}. */

@@ -144,6 +144,7 @@ function strategyLines(result: OrchestratorResult, label: (text: string) => stri
     const extras = [formatParams(entry.params, 'default parameters')];
     if (entry.rebalance !== undefined) extras.push(`own rebalance ${scheduleText(entry.rebalance)}`);
     if (entry.sizing !== undefined) extras.push(describeSizing(entry.sizing));
+    if (entry.module !== undefined) extras.push(`from ${echoValue(entry.module.path)}`);
     if (result.config.mode === 'shared' && result.config.conflictPolicy === 'priority') extras.push(`priority ${String(entry.priority)}`);
     return `  ${label(i === 0 ? 'strategies' : '')} ${echoValue(entry.id).padEnd(width)}  ${echoValue(entry.strategy)} (${kind}) on ${entry.symbols.map((symbol) => echoValue(symbol)).join(', ')} · ${extras.join(' · ')}`;
   });

@@ -21,3 +21,8 @@ export function versionText(): string {
   }
   return lines.join('\n');
 }
+
+/** The CLI's own version (that of `@ensemble/cli`). */
+export function cliVersion(): string {
+  return readPackage('../package.json').version;
+}

@@ -114,7 +114,24 @@ export const StrategyEntrySchema = z
       .describe(
         'Unique id of this strategy instance in the run, e.g. "momentum-fast": 1–64 letters, digits, ".", "_" or "-", starting with a letter or a digit; written on its fills and trades',
       ),
-    strategy: z.string().min(1).describe('Registry name of the strategy, e.g. "sma-crossover" (`ensemble strategies` lists them)'),
+    strategy: z
+      .string()
+      .min(1)
+      .describe(
+        'Registry name of the strategy, e.g. "sma-crossover" (`ensemble strategies` lists them); with `ensemble run`, also the path of a strategy file relative to the config file, e.g. "./strategies/momentum.ts"',
+      ),
+    module: z
+      .strictObject({
+        path: z.string().min(1).describe('The strategy file as the config named it (relative to the config file)'),
+        sha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lower-case hexadecimal digits (a SHA-256)' })
+          .describe("SHA-256 of the file's bytes, lower-case hex"),
+      })
+      .optional()
+      .describe(
+        'The file the strategy was loaded from and its SHA-256: recorded by `ensemble run` when "strategy" names a file; given with a strategy name, `ensemble run` loads that file and checks that it is unchanged',
+      ),
     params: z
       .record(z.string(), z.unknown())
       .default({})

@@ -22,6 +22,7 @@ import { globalOptions } from '../options';
 import { NO_PROGRESS, countOnly, progressPhases, progressWanted, withProgress } from '../progress';
 import type { ProgressPhases } from '../progress';
 import { checkOutputTargets } from '../output-targets';
+import { strategyFromFile } from '../strategy-modules';
 import { writeChunks, writeFilesAtomic } from '../write-file';
 
 const EXAMPLES = `
@@ -31,6 +32,7 @@ Examples:
   $ ensemble backtest --dataset dow30 --strategy equal-weight --symbol IBM,MSFT,KO --rebalance quarter
   $ ensemble backtest --data prices.csv --strategy rsi-mean-reversion --from 2010-01-01 --trades all
   $ ensemble backtest --dataset sp500 --strategy buy-and-hold --json - | jq .metrics.metrics.cagr
+  $ ensemble backtest --dataset sp500 --strategy ./strategies/my-strategy.ts --param period=100
 
 Exit codes: 0 success; 1 the run failed (e.g. a strategy threw); 2 bad input (flags, strategy,
 parameters, data) — reported before any data is loaded where possible, with no stack trace
@@ -130,7 +132,7 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
     .addOption(new Option('--format <format>', 'layout of the --data file instead of detecting it').choices(['ohlcv', 'long', 'wide', 'json']))
     .option('--adjust', "scale open, high, low and close by the data's adjusted close (Yahoo Finance's Adj Close) / close, row by row (default: prices as traded)")
     .option('--sort', 'sort the rows by date, e.g. a newest-first download (default: rows must be in date order)')
-    .requiredOption('--strategy <name>', 'strategy to run (see `ensemble strategies`)')
+    .requiredOption('--strategy <name>', 'strategy to run (see `ensemble strategies`), or a strategy file: ./my-strategy.ts (.ts, .mts, .js, .mjs; file.ts#name picks one of several)')
     .option('--param <key=value>', "a strategy parameter, e.g. --param fast=10 (repeatable; default: the strategy's defaults)", appendValue)
     .option('-s, --symbol <symbol>', 'trade only this symbol (repeatable, or comma-separated; default: every symbol of the data)', appendValue)
     .option('--from <date>', 'first date of the run, inclusive (YYYY-MM-DD; default: the start of the data)')
@@ -166,7 +168,8 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
       const logger = createCliLogger(io, level, { json: globalOptions(command).logJson === true });
       const knownFlags = [...command.options, ...(command.parent?.options ?? [])].flatMap((option) => (option.long === undefined ? [] : [option.long]));
       const unplaced = { words: command.args, knownFlags };
-      const plan = planBacktest({ ...flags, param: flags.param ?? [], symbol: flags.symbol ?? [], unplaced }, io.cwd);
+      const fromFile = await strategyFromFile(flags.strategy, io.cwd);
+      const plan = planBacktest({ ...flags, param: flags.param ?? [], symbol: flags.symbol ?? [], unplaced }, io.cwd, fromFile);
       const { json, html, md } = plan.outputs;
       await checkOutputTargets(plan.targets);
       const phases = progressPhases(io.stderr, progressWanted(io, { progress: flags.progress, logLevel: level }));

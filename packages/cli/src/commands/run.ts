@@ -26,7 +26,8 @@ Examples:
   $ ensemble schema --out run-config.schema.json
 
 The config is JSON (\`ensemble schema\` prints its JSON Schema; examples/ has one per feature).
-A relative data.file is relative to the config file's directory.
+A relative data.file is relative to the config file's directory, and so is a strategy file:
+"strategy": "./strategies/momentum.ts" runs the strategy that file defines.
 
 Exit codes: 0 success; 1 the run failed (e.g. a strategy threw under errorPolicy "fail"); 2 bad
 input — invalid JSON (line and column), an invalid config (every problem listed by path), an
@@ -110,6 +111,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
         outcome = await executeRun(loaded.config, {
           source: loaded.source,
           configDir: loaded.configDir,
+          registry: loaded.registry,
           logger,
           onLoadProgress: loading.onProgress,
           onProgress:

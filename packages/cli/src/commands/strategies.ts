@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { echoValue } from '@ensemble/protocol';
 import type { StrategyDefinition } from '@ensemble/protocol';
 import { describeParameters, getStrategy, listStrategies } from '@ensemble/strategies';
 import type { ParameterDescription } from '@ensemble/strategies';
@@ -6,6 +7,7 @@ import { paletteFor } from '../color';
 import type { Palette } from '../color';
 import { MISSING, formatTable } from '../format';
 import type { CliIo } from '../io';
+import { loadStrategyModule, looksLikeStrategyPath, pickDefinition, registryWithModules, splitStrategyPath } from '../strategy-modules';
 
 /** A strategy as `ensemble strategies --json` prints it. */
 export interface StrategyListing {
@@ -48,7 +50,7 @@ export function registerStrategiesCommand(program: Command, io: CliIo): Command 
   return program
     .command('strategies')
     .description('list the strategies with their parameters (name, type, default, bounds)')
-    .argument('[name]', 'show only this strategy')
+    .argument('[name]', 'show only this strategy, or the strategies of a file: ./my-strategy.ts')
     .option('--json', 'print the list (or the one strategy) as JSON')
     .addHelpText(
       'after',
@@ -57,23 +59,33 @@ Examples:
   $ ensemble strategies
   $ ensemble strategies sma-crossover
   $ ensemble strategies --json
+  $ ensemble strategies ./strategies/my-strategy.ts
 
 Set a parameter in a backtest with --param, e.g.:
   $ ensemble backtest --dataset sp500 --strategy sma-crossover --param fast=20 --param slow=50`,
     )
-    .action((name: string | undefined, options: { json?: boolean }) => {
-      const definitions = name === undefined ? listStrategies() : [getStrategy(name)];
+    .action(async (name: string | undefined, options: { json?: boolean }) => {
+      const file = name !== undefined && looksLikeStrategyPath(name) ? splitStrategyPath(name) : undefined;
+      let definitions: readonly StrategyDefinition[];
+      if (file === undefined) {
+        definitions = name === undefined ? listStrategies() : [getStrategy(name)];
+      } else {
+        const loaded = await loadStrategyModule(file.file, { cwd: io.cwd });
+        registryWithModules([loaded]);
+        definitions = file.name === undefined ? loaded.definitions : [pickDefinition(loaded, file.name, 'strategies [name]')];
+      }
       const listings = definitions.map(strategyListing);
+      const single = name !== undefined && listings.length === 1;
       if (options.json === true) {
-        io.stdout.write(`${JSON.stringify(name === undefined ? listings : listings[0], null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify(single ? listings[0] : listings, null, 2)}\n`);
         return;
       }
       const palette = paletteFor(io, io.stdout);
       const blocks = listings.map((listing) => renderStrategy(listing, palette));
-      const footer =
-        name === undefined
-          ? `${listings.length} strategies. Run one: ensemble backtest --dataset sp500 --strategy NAME [--param key=value]...`
-          : `Run it: ensemble backtest --dataset ${listings[0]?.kind === 'portfolio' ? 'dow30' : 'sp500'} --strategy ${listings[0]?.name ?? ''} [--param key=value]...`;
+      const strategyArgument = (listing: StrategyListing | undefined) => (file === undefined ? (listing?.name ?? '') : listings.length === 1 ? (name ?? '') : `${file.file}#${listing?.name ?? ''}`);
+      const footer = !single
+        ? `${listings.length} strategies${file === undefined ? '' : ` in ${echoValue(file.file)}`}. Run one: ensemble backtest --dataset sp500 --strategy ${file === undefined ? 'NAME' : strategyArgument(listings[0])} [--param key=value]...`
+        : `Run it: ensemble backtest --dataset ${listings[0]?.kind === 'portfolio' ? 'dow30' : 'sp500'} --strategy ${echoValue(strategyArgument(listings[0]))} [--param key=value]...`;
       io.stdout.write(`${blocks.join('\n\n')}\n\n${footer}\n`);
     });
 }

@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../cli';
+import { TEMPLATE_DEPENDENCY_VERSIONS } from '../init/templates';
+import { createCapturedIo } from '../io';
+import { spawnCli } from '../testing/spawn-cli';
+import { installedPackageDirectory, linkWorkspacePackages } from '../testing/workspace-links';
+
+const repository = fileURLToPath(new URL('../../../../', import.meta.url));
+// Outside the workspace: the generated files must run as generated, with nothing installed.
+const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-init-'));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const GENERATED = ['strategies/my-strategy.ts', 'strategies/my-strategy.test.ts', 'run.json', 'package.json', 'README.md'];
+
+async function init(args: string[], cwd: string) {
+  const io = createCapturedIo({ cwd, env: {} });
+  const code = await main(['node', 'ensemble', 'init', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+/** Runs vitest (the workspace's) on `root` with `config`; resolves with its exit code and output. */
+function runVitest(root: string, config: string): Promise<{ code: number | null; output: string }> {
+  const vitest = path.join(installedPackageDirectory('vitest'), 'vitest.mjs');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [vitest, 'run', '--root', root, '--config', config], { cwd: root, env: { ...process.env, NO_COLOR: '1', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('ensemble init', () => {
+  const project = path.join(scratch, 'project');
+
+  it('writes the five files, and the run config runs as generated (the real CLI, nothing installed)', async () => {
+    const { code, out, err } = await init(['project'], scratch);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    for (const file of GENERATED) expect(existsSync(path.join(project, file)), file).toBe(true);
+    expect(out).toContain('ensemble run --config project/run.json');
+
+    const run = await spawnCli(['run', '--config', path.join(project, 'run.json'), '--json', 'result.json', '--html', 'report.html'], { cwd: scratch });
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/mine\s+my-strategy \(signal\) on SP500 · period=100 · margin=0\.01 · from \.\/strategies\/my-strategy\.ts/);
+    expect(run.out).toMatch(/trend\s+sma-crossover \(signal\) on SP500/);
+    const result = JSON.parse(readFileSync(path.join(scratch, 'result.json'), 'utf8')) as { config: { strategies: { strategy: string }[] }; sleeves: { id: string }[] };
+    expect(result.config.strategies.map((entry) => entry.strategy)).toEqual(['my-strategy', 'sma-crossover']);
+    expect(readFileSync(path.join(scratch, 'report.html'), 'utf8')).toContain('my-strategy');
+  });
+
+  it('ensemble strategies describes the generated strategy', async () => {
+    const { code, out } = await spawnCli(['strategies', path.join(project, 'strategies/my-strategy.ts')], { cwd: scratch });
+    expect(code).toBe(0);
+    expect(out).toMatch(/^my-strategy {2}\(signal\)$/m);
+    expect(out).toMatch(/period\s+integer\s+100\s+>= 2 and <= 500\s+Moving-average window of closes, in bars/);
+    expect(out).toMatch(/margin\s+number\s+0\.01\s+>= 0 and <= 0\.2\s+How far above the average/);
+  });
+
+  it('refuses to overwrite, naming every file that exists, and --force overwrites', async () => {
+    writeFileSync(path.join(project, 'README.md'), 'mine\n');
+    const refused = await init(['project'], scratch);
+    expect(refused.code).toBe(2);
+    for (const file of GENERATED) expect(refused.err).toContain(`${path.join(project, file)}: exists`);
+    expect(readFileSync(path.join(project, 'README.md'), 'utf8')).toBe('mine\n');
+    const forced = await init(['project', '--force'], scratch);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(path.join(project, 'README.md'), 'utf8')).toContain('# My Ensemble strategies');
+  });
+
+  it('writes into the current directory by default', async () => {
+    const here = path.join(scratch, 'here');
+    mkdirSync(here);
+    expect((await init([], here)).code).toBe(0);
+    for (const file of GENERATED) expect(existsSync(path.join(here, file)), file).toBe(true);
+  });
+
+  it('depends on the zod and vitest versions the repository pins', () => {
+    const workspace = readFileSync(path.join(repository, 'pnpm-workspace.yaml'), 'utf8');
+    for (const [name, version] of Object.entries(TEMPLATE_DEPENDENCY_VERSIONS)) expect(workspace).toContain(`\n  ${name}: ${version}\n`);
+    const manifest = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+    expect(Object.keys(manifest.scripts)).toEqual(expect.arrayContaining(['test', 'run']));
+    expect(Object.keys(manifest.dependencies)).toEqual(['@ensemble/cli', '@ensemble/data', '@ensemble/protocol', 'zod']);
+  });
+
+  it('the generated test passes under vitest, its dependencies installed from the workspace', async () => {
+    // `npm install` of the generated package.json, with this workspace's packages: links in node_modules.
+    linkWorkspacePackages(project, ['@ensemble/cli', '@ensemble/data', '@ensemble/protocol', 'zod', 'vitest']);
+    // Unbuilt workspace packages resolve to their TypeScript source through the `@ensemble/source`
+    // condition, as in the workspace's own vitest config; the generated project has none of its own.
+    const config = path.join(scratch, 'vitest.source.config.mjs');
+    const conditions = ['@ensemble/source', 'module', 'node', 'development|production'];
+    writeFileSync(config, `export default ${JSON.stringify({ resolve: { conditions }, ssr: { resolve: { conditions } }, test: { testTimeout: 120_000 } })};\n`);
+    const { code, output } = await runVitest(project, config);
+    expect(output).toMatch(/Tests\s+\d+ passed \(\d+\)/);
+    expect(output).toContain('strategies/my-strategy.test.ts');
+    expect(code, output).toBe(0);
+  });
+});

@@ -1,0 +1,103 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError, MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
+import { COMMAND_LINE } from '../flags';
+import {
+  README_TEMPLATE,
+  RUN_CONFIG_TEMPLATE,
+  STRATEGY_TEMPLATE,
+  STRATEGY_TEST_TEMPLATE,
+  TEMPLATE_DEPENDENCY_VERSIONS,
+  packageJsonTemplate,
+} from '../init/templates';
+import type { CliIo } from '../io';
+import { cliVersion } from '../version';
+
+/** One file `ensemble init` writes: its path relative to the project directory and its text. */
+export interface InitFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * The files of a new strategy project, relative to its directory: `strategies/my-strategy.ts`,
+ * `strategies/my-strategy.test.ts`, `run.json`, `package.json` (depending on `@ensemble/*` at
+ * `ensembleVersion`) and `README.md`.
+ */
+export function initFiles(ensembleVersion: string): InitFile[] {
+  return [
+    { path: 'strategies/my-strategy.ts', content: STRATEGY_TEMPLATE },
+    { path: 'strategies/my-strategy.test.ts', content: STRATEGY_TEST_TEMPLATE },
+    { path: 'run.json', content: RUN_CONFIG_TEMPLATE },
+    { path: 'package.json', content: packageJsonTemplate({ ensemble: ensembleVersion, ...TEMPLATE_DEPENDENCY_VERSIONS }) },
+    { path: 'README.md', content: README_TEMPLATE },
+  ];
+}
+
+/**
+ * Writes {@link initFiles} into `directory` (created when missing). Without `force` nothing is
+ * written when any of the files exists: a `ConfigError` names every one (exit 2). Returns the
+ * absolute paths written.
+ */
+export async function writeInitFiles(directory: string, options: { readonly force?: boolean } = {}): Promise<string[]> {
+  const files = initFiles(cliVersion());
+  const absolute = files.map((file) => path.join(directory, file.path));
+  if (options.force !== true) {
+    const existing = (await Promise.all(absolute.map(async (file) => ((await stat(file).catch(() => null)) === null ? null : file)))).filter((file) => file !== null);
+    if (existing.length > 0) {
+      throw new ConfigError(
+        existing.map((file) => ({ path: echoValue(file, MAX_LINE_LENGTH), message: 'exists: ensemble init does not overwrite files; choose another directory, or add --force to overwrite' })),
+        { source: COMMAND_LINE },
+      );
+    }
+  }
+  for (const [k, file] of files.entries()) {
+    const target = absolute[k] ?? path.join(directory, file.path);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, file.content);
+  }
+  return absolute;
+}
+
+/**
+ * Registers `ensemble init [dir]`: scaffolds a strategy project — a strategy, its contract tests,
+ * an orchestrated run that uses it, a package.json and a README — refusing to overwrite files
+ * unless `--force`.
+ */
+export function registerInitCommand(program: Command, io: CliIo): Command {
+  return program
+    .command('init')
+    .description('start a strategy project: a strategy file, its tests, a run config using it, package.json and README')
+    .argument('[dir]', 'directory to write into, created when missing (default: the current directory)')
+    .option('--force', 'overwrite files that exist')
+    .addHelpText(
+      'after',
+      `
+Writes strategies/my-strategy.ts, strategies/my-strategy.test.ts, run.json, package.json and
+README.md. Exits 2 without writing anything when one of them exists (--force overwrites).
+
+Examples:
+  $ ensemble init my-strategies
+  $ ensemble run --config my-strategies/run.json --html report.html
+  $ ensemble backtest --dataset sp500 --strategy my-strategies/strategies/my-strategy.ts`,
+    )
+    .action(async (dir: string | undefined, options: { force?: boolean }) => {
+      const directory = path.resolve(io.cwd, dir ?? '.');
+      const written = await writeInitFiles(directory, { force: options.force === true });
+      const shown = dir ?? '.';
+      const shownPath = (file: string) => (path.relative(io.cwd, file).startsWith('..') ? file : path.relative(io.cwd, file));
+      const lines = written.map((file) => `wrote ${echoValue(shownPath(file), MAX_LINE_LENGTH)}`);
+      const config = echoValue(path.join(shown, 'run.json'), MAX_LINE_LENGTH);
+      const strategy = echoValue(path.join(shown, 'strategies', 'my-strategy.ts'), MAX_LINE_LENGTH);
+      lines.push(
+        '',
+        'Next:',
+        `  ensemble run --config ${config} --html report.html`,
+        `  ensemble backtest --dataset sp500 --strategy ${strategy}`,
+        `  ensemble strategies ${strategy}`,
+        `  cd ${echoValue(shown, MAX_LINE_LENGTH)} && npm install && npm test   (see its README.md)`,
+      );
+      io.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { looksLikeStrategyPath, splitStrategyPath } from './strategy-modules';
+import { spawnCli } from './testing/spawn-cli';
+
+// Outside the workspace, so that `@ensemble/protocol` and `zod` resolve only through the CLI's fallback.
+const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-modules-'));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const STACK = /\n\s+at /;
+
+/** A signal strategy file: long after `lookback` up-closes; `extra` is appended to the module body. */
+function strategySource(name: string, extra = ''): string {
+  return `import { defineStrategy } from '@ensemble/protocol';
+import { z } from 'zod';
+${extra}
+export default defineStrategy({
+  name: '${name}',
+  kind: 'signal',
+  description: 'Long after the close rises over the close of lookback bars ago.',
+  params: z.strictObject({ lookback: z.number().int().min(1).max(50).default(3).describe('Bars back to compare the close with') }),
+  create: ({ lookback }) => ({
+    warmup: lookback + 1,
+    shouldEnter: (ctx) => (ctx.close() > ctx.close(lookback) ? { side: 'long' as const } : null),
+    shouldExit: (ctx) => ctx.close() < ctx.close(lookback),
+  }),
+});
+`;
+}
+
+let cases = 0;
+/** A fresh directory holding `files` (relative path → text); `module: true` adds a package.json with "type": "module". */
+function project(files: Record<string, string>, options: { module?: boolean } = {}): string {
+  cases += 1;
+  const directory = path.join(scratch, `case-${cases}`);
+  mkdirSync(directory);
+  if (options.module !== false) writeFileSync(path.join(directory, 'package.json'), '{ "type": "module" }\n');
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(directory, name)), { recursive: true });
+    writeFileSync(path.join(directory, name), text);
+  }
+  return directory;
+}
+
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('looksLikeStrategyPath', () => {
+  it.each(['./my-strategy.ts', '../s/x.mjs', '/abs/x.js', 'strategies/x.mts', 'x.cjs', 'C:\\s\\x.ts', './x.ts#two-up'])('%s is a path', (value) => {
+    expect(looksLikeStrategyPath(value)).toBe(true);
+  });
+  it.each(['sma-crossover', 'buy-and-hold', 'two-up-closes', 'ts'])('%s is a registry name', (value) => {
+    expect(looksLikeStrategyPath(value)).toBe(false);
+  });
+  it('splits file#name only when the part after # is a registry name', () => {
+    expect(splitStrategyPath('./a.ts#close-up')).toEqual({ file: './a.ts', name: 'close-up' });
+    expect(splitStrategyPath('./a#b/c.ts')).toEqual({ file: './a#b/c.ts', name: undefined });
+  });
+});
+
+describe('ensemble backtest --strategy FILE', () => {
+  it('runs a TypeScript strategy file, names it by its definition and records path and sha256 in the JSON config', async () => {
+    const directory = project({ 'strategies/up-closes.ts': strategySource('up-closes') });
+    const { code, out, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './strategies/up-closes.ts', '--param', 'lookback=5', '--json', 'result.json'], { cwd: directory });
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('Backtest: up-closes on SP500');
+    expect(out).toContain('up-closes (signal) · lookback=5 · from ./strategies/up-closes.ts');
+    const json = JSON.parse(readFileSync(path.join(directory, 'result.json'), 'utf8')) as { config: { strategy: unknown } };
+    expect(json.config.strategy).toEqual({
+      name: 'up-closes',
+      kind: 'signal',
+      params: { lookback: 5 },
+      module: { path: './strategies/up-closes.ts', sha256: sha256(path.join(directory, 'strategies/up-closes.ts')) },
+    });
+  });
+
+  it('loads a .ts file that Node treats as CommonJS (no "type": "module") and a plain .mjs file', async () => {
+    const javascript = strategySource('up-closes-js').replace("{ side: 'long' as const }", "{ side: 'long' }");
+    const directory = project({ 'cjs.ts': strategySource('up-closes-cjs'), 'plain.mjs': javascript }, { module: false });
+    const typescript = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', 'cjs.ts'], { cwd: directory });
+    expect(typescript.err).toBe('');
+    expect(typescript.out).toContain('Backtest: up-closes-cjs on SP500');
+    const plain = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './plain.mjs'], { cwd: directory });
+    expect(plain.err).toBe('');
+    expect(plain.out).toContain('Backtest: up-closes-js on SP500');
+  });
+
+  it('exits 2 naming a missing file', async () => {
+    const directory = project({});
+    const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './nope.ts'], { cwd: directory });
+    expect(code).toBe(2);
+    expect(err).toContain('strategy file ./nope.ts');
+    expect(err).toContain(`file not found (looked for ${path.join(directory, 'nope.ts')})`);
+    expect(err).not.toMatch(STACK);
+  });
+
+  it('exits 2 with the message of a file that throws while it is imported, without a stack', async () => {
+    const directory = project({ 'broken.ts': strategySource('broken', "throw new Error('API key missing: set MY_KEY');") });
+    const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './broken.ts'], { cwd: directory });
+    expect(code).toBe(2);
+    expect(err).toContain('strategy file ./broken.ts');
+    expect(err).toContain('importing it failed');
+    expect(err).toContain('API key missing: set MY_KEY');
+    expect(err).not.toMatch(STACK);
+  });
+
+  it('exits 2 naming the file and what to export when it exports no definition', async () => {
+    const directory = project({ 'empty.ts': 'export const answer = 42;\n' });
+    const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './empty.ts'], { cwd: directory });
+    expect(code).toBe(2);
+    expect(err).toContain('strategy file ./empty.ts');
+    expect(err).toContain('export default defineStrategy');
+  });
+
+  it('exits 2 naming both when a file defines a built-in name', async () => {
+    const directory = project({ 'clash.ts': strategySource('sma-crossover') });
+    const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './clash.ts'], { cwd: directory });
+    expect(code).toBe(2);
+    expect(err).toContain('strategy file ./clash.ts');
+    expect(err).toContain('the name of the built-in strategy "sma-crossover"');
+  });
+});
+
+describe('ensemble strategies FILE', () => {
+  it('describes the parameters of a file like a built-in', async () => {
+    const directory = project({ 'up.ts': strategySource('up-closes') });
+    const { code, out } = await spawnCli(['strategies', './up.ts'], { cwd: directory });
+    expect(code).toBe(0);
+    expect(out).toMatch(/^up-closes {2}\(signal\)$/m);
+    expect(out).toMatch(/lookback\s+integer\s+3\s+>= 1 and <= 50\s+Bars back to compare the close with/);
+    expect(out).toContain('Run it: ensemble backtest --dataset sp500 --strategy ./up.ts');
+  });
+});
+
+describe('ensemble run with strategy files', () => {
+  const config = (strategies: unknown[]) => JSON.stringify({ data: { dataset: 'sp500' }, strategies });
+
+  it('resolves paths against the config file, loads each file once and records { path, sha256 } in the result', async () => {
+    const marker = path.join(scratch, 'imports.log');
+    const counted = strategySource('up-closes', `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(marker)}, 'imported\\n');`);
+    const directory = project({
+      'runs/strategies/up.ts': counted,
+      'runs/run.json': config([
+        { id: 'fast', strategy: './strategies/up.ts', params: { lookback: 2 }, symbols: ['SP500'] },
+        { id: 'slow', strategy: './strategies/up.ts', params: { lookback: 10 }, symbols: ['SP500'] },
+        { id: 'trend', strategy: 'sma-crossover', symbols: ['SP500'] },
+      ]),
+    });
+    const { code, out, err } = await spawnCli(['run', '--config', 'runs/run.json', '--json', 'result.json'], { cwd: directory });
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(readFileSync(marker, 'utf8')).toBe('imported\n');
+    expect(out).toMatch(/fast\s+up-closes \(signal\) on SP500 · lookback=2 · from \.\/strategies\/up\.ts/);
+    const json = JSON.parse(readFileSync(path.join(directory, 'result.json'), 'utf8')) as { config: { strategies: { strategy: string; module?: unknown }[] } };
+    const module = { path: './strategies/up.ts', sha256: sha256(path.join(directory, 'runs/strategies/up.ts')) };
+    expect(json.config.strategies.map((entry) => [entry.strategy, entry.module])).toEqual([
+      ['up-closes', module],
+      ['up-closes', module],
+      ['sma-crossover', undefined],
+    ]);
+
+    // The recorded config runs again beside the file, and refuses a file that has changed since.
+    writeFileSync(path.join(directory, 'runs/again.json'), JSON.stringify(json.config));
+    const again = await spawnCli(['run', '--config', 'runs/again.json'], { cwd: directory });
+    expect(again.err).toBe('');
+    expect(again.code).toBe(0);
+    writeFileSync(path.join(directory, 'runs/strategies/up.ts'), `${counted}\n// changed\n`);
+    const changed = await spawnCli(['run', '--config', 'runs/again.json'], { cwd: directory });
+    expect(changed.code).toBe(2);
+    expect(changed.err).toContain('strategies.0.module.sha256');
+    expect(changed.err).toContain('has changed since this config recorded it');
+  });
+
+  it('exits 2 naming the config path and the file when a strategy file is missing', async () => {
+    const directory = project({ 'run.json': config([{ id: 'a', strategy: './gone.ts', symbols: ['SP500'] }]) });
+    const { code, err } = await spawnCli(['run', '--config', 'run.json'], { cwd: directory });
+    expect(code).toBe(2);
+    expect(err).toContain('Invalid configuration in run.json');
+    expect(err).toContain('strategies.0.strategy: strategy file ./gone.ts: file not found');
+    expect(err).not.toMatch(STACK);
+  });
+});

@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import Module, { createRequire, register } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import { ConfigError, MAX_LINE_LENGTH, STRATEGY_NAME_PATTERN, echoValue, limitLines, listValues, quoteValue, strategyDefinitionsFromModule } from '@ensemble/protocol';
+import type { StrategyDefinition } from '@ensemble/protocol';
+import type { StrategyRegistry } from '@ensemble/orchestrator';
+import { strategyRegistry } from '@ensemble/strategies';
+import { COMMAND_LINE, flagText } from './flags';
+
+/**
+ * Where a strategy came from when it was loaded from a file: the path as it was given (on the
+ * command line, relative to the working directory; in a run config, relative to the config file)
+ * and the SHA-256 of the file's bytes, lower-case hex. Recorded in every result's JSON `config`,
+ * so that a later run (a research or queue job) can name the exact code it ran.
+ */
+export interface StrategyModuleRef {
+  readonly path: string;
+  readonly sha256: string;
+}
+
+/** A strategy file, imported and checked: where it is, its reference and the definitions it exports. */
+export interface LoadedStrategyModule {
+  readonly ref: StrategyModuleRef;
+  /** The file's absolute path. */
+  readonly absolute: string;
+  readonly definitions: readonly StrategyDefinition[];
+}
+
+/** File extensions a strategy module may have: TypeScript loads without a build step. */
+export const STRATEGY_MODULE_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+
+/**
+ * True when `value` (a `--strategy` or a run config's `strategy`) names a file rather than a
+ * registry name: it starts with `.` or `/` (or a Windows drive), or ends in a JavaScript or
+ * TypeScript extension ({@link STRATEGY_MODULE_EXTENSIONS}). Registry names are kebab-case and
+ * never look like this.
+ */
+export function looksLikeStrategyPath(value: string): boolean {
+  const { file } = splitStrategyPath(value);
+  return /^(?:\.|\/|[A-Za-z]:[\\/])/.test(file) || STRATEGY_MODULE_EXTENSIONS.some((extension) => file.endsWith(extension));
+}
+
+/**
+ * Splits `file#name` (the strategy `name` of a file that exports several) into its parts; a `#`
+ * not followed by a registry name is part of the path.
+ */
+export function splitStrategyPath(value: string): { readonly file: string; readonly name: string | undefined } {
+  const at = value.lastIndexOf('#');
+  const name = at < 0 ? '' : value.slice(at + 1);
+  return at > 0 && STRATEGY_NAME_PATTERN.test(name) ? { file: value.slice(0, at), name } : { file: value, name: undefined };
+}
+
+/** The SHA-256 of `bytes`, lower-case hex. */
+function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * The {@link StrategyModuleRef} of a strategy file: `file` as given and the SHA-256 of its bytes
+ * (read from `file` resolved against `cwd`, default the working directory). Rejects as `readFile`
+ * does when the file cannot be read.
+ */
+export async function strategyModuleRef(file: string, options: { readonly cwd?: string } = {}): Promise<StrategyModuleRef> {
+  const bytes = await readFile(path.resolve(options.cwd ?? process.cwd(), file));
+  return { path: file, sha256: sha256Of(bytes) };
+}
+
+/**
+ * A resolve hook (a module of its own, loaded by `module.register`): a bare import of
+ * `@ensemble/*` or `zod` that the strategy file's own directory cannot resolve is resolved from
+ * the CLI's installation, so that a strategy file runs before its folder has `node_modules`.
+ */
+const FALLBACK_HOOK = `
+const fallback = ${JSON.stringify(import.meta.url)};
+const shared = /^(?:@ensemble\\/[^/]+|zod)(?:\\/.*)?$/;
+export async function resolve(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (error) {
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !shared.test(specifier) || context.parentURL === fallback) throw error;
+    return next(specifier, { ...context, parentURL: fallback });
+  }
+}
+`;
+
+const SHARED_PACKAGE = /^(?:@ensemble\/[^/]+|zod)(?:\/.*)?$/;
+
+type ResolveFilename = (request: string, parent: unknown, ...rest: unknown[]) => string;
+
+let fallbackRegistered = false;
+
+/**
+ * Installs the fallback resolution for both module systems: the ESM resolve hook above, and for a
+ * `.ts`/`.js` file that Node treats as CommonJS (no `"type": "module"` above it), the same
+ * fallback around CommonJS resolution.
+ */
+function registerFallbackResolution(): void {
+  if (fallbackRegistered) return;
+  register(`data:text/javascript,${encodeURIComponent(FALLBACK_HOOK)}`);
+  const cli = createRequire(import.meta.url);
+  const commonJs = Module as unknown as { _resolveFilename: ResolveFilename };
+  const original = commonJs._resolveFilename;
+  commonJs._resolveFilename = function resolveFilename(this: unknown, request, parent, ...rest) {
+    try {
+      return original.call(this, request, parent, ...rest);
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code !== 'MODULE_NOT_FOUND' || !SHARED_PACKAGE.test(request)) throw error;
+      return cli.resolve(request);
+    }
+  };
+  fallbackRegistered = true;
+}
+
+/** The first lines of what an import threw, without the stack: what the file's author needs to see. */
+function importFailure(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text.split('\n').filter((line) => line.trim() !== '' && !/^\s+at /.test(line));
+  return limitLines(lines.slice(0, 8), (line) => echoValue(line, MAX_LINE_LENGTH)).join('\n    ');
+}
+
+/**
+ * The ES module a namespace stands for: a TypeScript file Node treats as CommonJS (no
+ * `"type": "module"` above it) is compiled to CommonJS with an `__esModule` marker, and importing
+ * it gives `{ default: module.exports }`; its own exports are those of `module.exports`.
+ */
+function esModuleOf(namespace: unknown): unknown {
+  if (typeof namespace !== 'object' || namespace === null) return namespace;
+  const inner = (namespace as { default?: unknown }).default;
+  return typeof inner === 'object' && inner !== null && (inner as { __esModule?: unknown }).__esModule === true ? inner : namespace;
+}
+
+/**
+ * Imports a strategy file — TypeScript (through tsx, no build step) or JavaScript — and returns
+ * the definitions it exports (`strategyDefinitionsFromModule` of `@ensemble/protocol`), with its
+ * {@link StrategyModuleRef}. `file` is resolved against `cwd`. A missing file, a file that throws
+ * while it is imported (its message, without the stack) or one that exports no definition is a
+ * `ConfigError` whose source names the file and which says what it should export (exit 2).
+ * `@ensemble/*` and `zod` resolve from the file's folder first, then from the CLI's installation.
+ */
+export async function loadStrategyModule(file: string, options: { readonly cwd: string }): Promise<LoadedStrategyModule> {
+  const absolute = path.resolve(options.cwd, file);
+  const source = `strategy file ${echoValue(file, MAX_LINE_LENGTH)}`;
+  const found = await stat(absolute).catch(() => null);
+  if (!found?.isFile()) {
+    const why = found === null ? `file not found (looked for ${echoValue(absolute, MAX_LINE_LENGTH)})` : `${echoValue(absolute, MAX_LINE_LENGTH)} is not a file`;
+    throw new ConfigError([{ path: '', message: `${why}; give the path of a .ts or .js file that does \`export default defineStrategy({...})\`` }], { source });
+  }
+  const bytes = await readFile(absolute);
+  registerFallbackResolution();
+  let namespace: unknown;
+  try {
+    namespace = await tsImport(pathToFileURL(absolute).href, import.meta.url);
+  } catch (error) {
+    throw new ConfigError([{ path: '', message: `importing it failed:\n    ${importFailure(error)}\n  fix the file; it must \`export default defineStrategy({...})\` with defineStrategy from @ensemble/protocol` }], { source, cause: error });
+  }
+  const definitions = strategyDefinitionsFromModule(esModuleOf(namespace), file);
+  return { ref: { path: file, sha256: sha256Of(bytes) }, absolute, definitions };
+}
+
+/**
+ * The one definition a `--strategy` or `strategy` value names in a loaded file: its only one, or
+ * the one named after `#`. Throws a `ConfigError` at `at` otherwise.
+ */
+export function pickDefinition(loaded: LoadedStrategyModule, name: string | undefined, at: string): StrategyDefinition {
+  const names = loaded.definitions.map((definition) => definition.name);
+  if (name !== undefined) {
+    const chosen = loaded.definitions.find((definition) => definition.name === name);
+    if (chosen !== undefined) return chosen;
+    throw new ConfigError([{ path: at, message: `${echoValue(loaded.ref.path)} defines no strategy ${quoteValue(name)}; it defines ${listValues(names)}` }], { source: COMMAND_LINE });
+  }
+  const [only, ...others] = loaded.definitions;
+  if (only !== undefined && others.length === 0) return only;
+  throw new ConfigError([{ path: at, message: `${echoValue(loaded.ref.path)} defines several strategies (${listValues(names)}); name one after "#", e.g. ${echoValue(`${loaded.ref.path}#${names[0] ?? ''}`)}` }]);
+}
+
+/**
+ * The built-in registry plus the definitions of `modules`. A file's definition named like a
+ * built-in strategy, or like a definition of another file, is a `ConfigError` naming both.
+ */
+export function registryWithModules(modules: readonly LoadedStrategyModule[], builtIns: StrategyRegistry = strategyRegistry): StrategyRegistry {
+  const registry: Record<string, StrategyDefinition> = { ...builtIns };
+  const origin = new Map<string, string>();
+  for (const loaded of modules) {
+    for (const definition of loaded.definitions) {
+      const other = origin.get(definition.name);
+      if (other === loaded.ref.path) continue;
+      if (other !== undefined || definition.name in builtIns) {
+        const clash = other === undefined ? `the built-in strategy ${quoteValue(definition.name)}` : `the strategy ${quoteValue(definition.name)} of ${echoValue(other)}`;
+        throw new ConfigError([{ path: 'name', message: `defines ${quoteValue(definition.name)}, the name of ${clash}; give it another name` }], { source: `strategy file ${echoValue(loaded.ref.path)}` });
+      }
+      origin.set(definition.name, loaded.ref.path);
+      registry[definition.name] = definition;
+    }
+  }
+  return registry;
+}
+
+/**
+ * The strategy file `--strategy` names, loaded (relative to `cwd`), or undefined when the value is
+ * a registry name ({@link looksLikeStrategyPath}). A problem with the file is a `ConfigError`
+ * naming it (exit 2).
+ */
+export async function strategyFromFile(value: string, cwd: string): Promise<{ definition: StrategyDefinition; module: StrategyModuleRef } | undefined> {
+  if (!looksLikeStrategyPath(value)) return undefined;
+  const { file, name } = splitStrategyPath(value);
+  const loaded = await loadStrategyModule(file, { cwd });
+  const definition = pickDefinition(loaded, name, flagText('--strategy', value));
+  registryWithModules([loaded]);
+  return { definition, module: loaded.ref };
+}
