@@ -7,7 +7,7 @@ import { orchestratorReportInput } from './from-orchestrator';
 import type { OrchestratorReportSource } from './from-orchestrator';
 import { inputParts, parseReportInput } from './report-input';
 import type { ReportInput } from './report-input';
-import { isoTime, jsonParts, mapFill, mapMetrics, mapTrade, reportInputFromResultJson } from './result-json';
+import { isoTime, jsonParts, mapFill, mapRecords, mapTrade, reportInputFromResultJson } from './result-json';
 import { parseTime } from './time';
 
 /** The JSON forms {@link parseResultJson} reads, told apart by their shape. */
@@ -134,19 +134,12 @@ function orchestratorInput(data: unknown, source: string, options: ReadResultOpt
   const run: OrchestratorReportSource = {
     config: json.config,
     periodsPerYear: json.periodsPerYear,
-    portfolio: {
-      equity: columns(json.portfolio.equity),
-      metrics: mapMetrics(json.portfolio.metrics, parseTime),
-      trades: json.portfolio.trades.map((trade) => mapTrade(trade, parseTime)),
-      fills: json.portfolio.fills.map((fill) => mapFill(fill, parseTime)),
-    },
+    portfolio: { equity: columns(json.portfolio.equity), ...mapRecords(json.portfolio, parseTime) },
     sleeves: json.sleeves.map((sleeve) => ({
       ...sleeve,
       equity: columns(sleeve.equity),
       weight: sleeve.equity.map((entry) => entry.weight),
-      metrics: mapMetrics(sleeve.metrics, parseTime),
-      trades: sleeve.trades.map((trade) => mapTrade(trade, parseTime)),
-      fills: sleeve.fills.map((fill) => mapFill(fill, parseTime)),
+      ...mapRecords(sleeve, parseTime),
     })),
     attribution: json.attribution,
     correlation: json.correlation,

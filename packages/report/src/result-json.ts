@@ -157,7 +157,7 @@ function mapPeriod<TIn, TOut>(period: PeriodWith<TIn>, time: TimeMapper<TIn, TOu
 }
 
 /** Maps the times of a metrics (epoch ms ↔ ISO). */
-export function mapMetrics<TIn, TOut>(result: MetricsWith<TIn>, time: TimeMapper<TIn, TOut>): MetricsWith<TOut> {
+function mapMetrics<TIn, TOut>(result: MetricsWith<TIn>, time: TimeMapper<TIn, TOut>): MetricsWith<TOut> {
   return {
     periodsPerYear: result.periodsPerYear,
     periodsPerYearInferred: result.periodsPerYearInferred,
@@ -170,6 +170,18 @@ export function mapMetrics<TIn, TOut>(result: MetricsWith<TIn>, time: TimeMapper
     drawdowns: result.drawdowns.map((period) => mapDrawdown(period, time)),
     monthlyReturns: result.monthlyReturns.map((period) => mapPeriod(period, time)),
     yearlyReturns: result.yearlyReturns.map((period) => mapPeriod(period, time)),
+  };
+}
+
+type TradeWith<T> = Omit<Trade, 'entryTime' | 'exitTime'> & { entryTime: T; exitTime: T };
+type FillWith<T> = Omit<Fill, 'time'> & { time: T };
+
+/** The metrics, trades and fills of a portfolio or a sleeve with their times mapped (ISO → epoch ms when read back). */
+export function mapRecords<TIn, TOut>(part: { readonly metrics: MetricsWith<TIn>; readonly trades: readonly TradeWith<TIn>[]; readonly fills: readonly FillWith<TIn>[] }, time: TimeMapper<TIn, TOut>) {
+  return {
+    metrics: mapMetrics(part.metrics, time),
+    trades: part.trades.map((trade) => mapTrade(trade, time)),
+    fills: part.fills.map((fill) => mapFill(fill, time)),
   };
 }
 
@@ -287,12 +299,7 @@ export function reportInputFromResultJson(data: unknown, source: string): Report
     ...(json.generatedAt === null ? {} : { generatedAt: json.generatedAt }),
     config: json.config,
     periodsPerYear: json.periodsPerYear,
-    portfolio: {
-      equity: equity(json.portfolio.equity),
-      metrics: mapMetrics(json.portfolio.metrics, time),
-      trades: json.portfolio.trades.map((trade) => mapTrade(trade, time)),
-      fills: json.portfolio.fills.map((fill) => mapFill(fill, time)),
-    },
+    portfolio: { equity: equity(json.portfolio.equity), ...mapRecords(json.portfolio, time) },
     ...(json.benchmark === null
       ? {}
       : { benchmark: { name: json.benchmark.name, time: json.benchmark.time.map(time), value: json.benchmark.value } }),
@@ -302,9 +309,7 @@ export function reportInputFromResultJson(data: unknown, source: string): Report
       symbols: sleeve.symbols,
       equity: equity(sleeve.equity),
       weight: sleeve.weight,
-      metrics: mapMetrics(sleeve.metrics, time),
-      trades: sleeve.trades.map((trade) => mapTrade(trade, time)),
-      fills: sleeve.fills.map((fill) => mapFill(fill, time)),
+      ...mapRecords(sleeve, time),
       contribution: sleeve.contribution,
       ...(sleeve.error === null ? {} : { error: sleeve.error }),
     })),
