@@ -8,7 +8,7 @@
 // Run after `pnpm build` (it packs dist/). Exit 1 on the first failure, naming the step.
 //
 //   node scripts/pack-check.mjs [--keep]     (--keep leaves the temporary directory for a look)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -57,23 +57,44 @@ console.log(`pack-check: ${packages.length} published packages; working in ${wor
 console.log('== README links');
 run('README link check', process.execPath, [join(root, 'scripts', 'check-readme-links.mjs')], { stdio: 'inherit' });
 
-console.log('== pnpm pack, publint --strict, attw --profile esm-only');
-const packed = [];
+console.log('== pnpm pack (one recursive call), then publint --strict and attw --profile esm-only on each tarball');
 for (const { dir, manifest } of packages) {
-  const shown = relative(root, dir);
-  if (!existsSync(join(dir, 'dist'))) fail(`pack ${manifest.name}`, `${shown}/dist is missing: run \`npx -y pnpm@10.34.9 build\` first`);
-  const before = new Set(readdirSync(tarballs));
-  run(`pnpm pack ${manifest.name}`, 'npx', [...PNPM, 'pack', '--pack-destination', tarballs], { cwd: dir });
-  const file = readdirSync(tarballs).find((name) => !before.has(name));
-  if (file === undefined) fail(`pnpm pack ${manifest.name}`, 'no tarball was written');
-  const tgz = join(tarballs, file);
-  run(`publint ${manifest.name}`, bin('publint'), [tgz, '--strict']);
-  // The ESM-only profile leaves out the node10 and node16-from-CJS resolutions: these packages
-  // have no CommonJS build on purpose (see docs/DECISIONS.md).
-  run(`attw ${manifest.name}`, bin('attw'), [tgz, '--profile', 'esm-only', '--format', 'table-flipped']);
-  packed.push({ name: manifest.name, tgz, bin: manifest.bin });
-  console.log(`  ${manifest.name.padEnd(24)} ${file} (${(statSync(tgz).size / 1024).toFixed(0)} KiB) · publint ok · attw ok   [${seconds()}]`);
+  if (!existsSync(join(dir, 'dist'))) fail(`pack ${manifest.name}`, `${relative(root, dir)}/dist is missing: run \`npx -y pnpm@10.34.9 build\` first`);
 }
+run('pnpm pack', 'npx', [...PNPM, '-r', ...packages.flatMap(({ manifest }) => ['--filter', manifest.name]), 'pack', '--pack-destination', tarballs], { cwd: root });
+const packed = packages.map(({ manifest }) => {
+  const file = `${manifest.name.replace(/^@/, '').replace('/', '-')}-${manifest.version}.tgz`;
+  if (!existsSync(join(tarballs, file))) fail(`pnpm pack ${manifest.name}`, `no ${file} in ${tarballs}: ${readdirSync(tarballs).join(', ')}`);
+  return { name: manifest.name, tgz: join(tarballs, file), file, bin: manifest.bin };
+});
+console.log(`  packed ${packed.length} tarballs   [${seconds()}]`);
+
+/** Runs a command without blocking; resolves with its exit status and output. */
+function runAsync(command, args) {
+  return new Promise((done) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', (error) => done({ status: -1, output: `${output}${error.message}` }));
+    child.on('close', (status) => done({ status, output }));
+  });
+}
+
+// Two at a time: the checks are independent, and CI machines have at least two cores.
+const queue = [...packed];
+async function worker() {
+  for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+    const publint = await runAsync(bin('publint'), [item.tgz, '--strict']);
+    if (publint.status !== 0) fail(`publint ${item.name}`, publint.output);
+    // The ESM-only profile leaves out the node10 and node16-from-CJS resolutions: these packages
+    // have no CommonJS build on purpose (see docs/DECISIONS.md).
+    const attw = await runAsync(bin('attw'), [item.tgz, '--profile', 'esm-only', '--format', 'table-flipped']);
+    if (attw.status !== 0) fail(`attw ${item.name}`, attw.output);
+    console.log(`  ${item.name.padEnd(24)} ${item.file} (${(statSync(item.tgz).size / 1024).toFixed(0)} KiB) · publint ok · attw ok   [${seconds()}]`);
+  }
+}
+await Promise.all([worker(), worker()]);
 
 console.log('== fresh npm project outside the repository: npm install of the tarballs');
 const catalog = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8');
@@ -97,7 +118,9 @@ if (cli === undefined) {
   if (!/backtest/.test(help)) fail('npx ensemble --help', `the help does not list the backtest command:\n${help}`);
   const backtest = run('npx ensemble backtest', 'npx', ['--no-install', 'ensemble', 'backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover'], { cwd: consumer });
   if (!/sma-crossover/.test(backtest)) fail('npx ensemble backtest', `the summary does not name the strategy:\n${backtest}`);
-  console.log(`  npx ensemble --help and npx ensemble backtest --dataset sp500 --strategy sma-crossover passed   [${seconds()}]`);
+  const dow = run('npx ensemble backtest --dataset dow30', 'npx', ['--no-install', 'ensemble', 'backtest', '--dataset', 'dow30', '--strategy', 'equal-weight', '--symbol', 'IBM,KO'], { cwd: consumer });
+  if (!/dow30/.test(dow)) fail('npx ensemble backtest --dataset dow30', `the summary does not name the data set:\n${dow}`);
+  console.log(`  npx ensemble --help, backtest --dataset sp500 --strategy sma-crossover and --dataset dow30 (from @ensemble/data-dow30) passed   [${seconds()}]`);
 }
 
 if (keep) console.log(`(kept ${work})`);
