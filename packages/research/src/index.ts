@@ -31,6 +31,14 @@ export { MINIMISED_METRICS, OBJECTIVE_METRICS, compareByObjective, nearestMetric
 export { MAX_RANGE_VALUES, rangeValues } from './sweep/parameter-values';
 export type { SweepParameter, SweepSpec, SweepSpecInput } from './sweep/sweep-spec';
 export { SweepParameterSchema, SweepSamplingSchema, SweepSpecSchema, sweepSpecJsonSchema } from './sweep/sweep-spec';
+export type { SweepCounts, SweepResult, SweepRow, RunSweepOptions } from './sweep/run-sweep';
+export { rankResults, runSweep } from './sweep/run-sweep';
+export type { SweepPbo, SweepStatistics, Trial } from './sweep/sweep-statistics';
+export { sweepStatistics } from './sweep/sweep-statistics';
+export type { SweepOutputOptions } from './sweep/sweep-outputs';
+export { SWEEP_OUTPUT_FILES, relocateConfig, sweepOutputFiles, sweepResultsCsv, writeSweepOutputs } from './sweep/sweep-outputs';
+export type { SweepDirectoryOptions, SweepDirectoryOutcome } from './sweep/sweep-directory';
+export { JOURNAL_FILE, runSweepToDirectory } from './sweep/sweep-directory';
 export type { BaseConfig, PlanSweepOptions, PlannedParameter, SweepPlan } from './sweep/sweep-plan';
 export { MAX_COMBINATIONS, combinationValues, loadBaseConfig, planSweep, planSweepFile, sampleIndices } from './sweep/sweep-plan';
 export {

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { createSeededRandom } from '@ensemble/data';
-import { parseRunConfig } from '@ensemble/orchestrator';
-import type { StrategyRegistry } from '@ensemble/orchestrator';
+import { checkRunData, parseRunConfig } from '@ensemble/orchestrator';
+import type { RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
 import { ConfigError, quoteValue, toConfigIssues } from '@ensemble/protocol';
-import type { ConfigIssue } from '@ensemble/protocol';
+import type { BarSeries, ConfigIssue } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { parseBacktestRunConfig } from '../job/backtest-config';
 import type { DataRef, JobWindow, ParameterValue, ResearchJob } from '../job/research-job';
-import { dataRefOf } from '../job/resolvers';
+import { createLocalResolvers, dataRefOf } from '../job/resolvers';
 import type { DataSourceInput } from '../job/resolvers';
 import { readJsonFile } from '../json-file';
 import { compileConstraint } from './constraint';
@@ -75,6 +75,27 @@ function fail(issues: readonly ConfigIssue[], source: string | undefined): never
   throw new ConfigError(issues, source === undefined ? undefined : { source });
 }
 
+/** The symbols a base config names that its data lacks, by path (what would fail every job). */
+function missingSymbols(kind: 'backtest' | 'run', config: Record<string, unknown>, available: readonly string[]): ConfigIssue[] {
+  if (kind === 'run') {
+    try {
+      checkRunData(config as Pick<RunConfig, 'strategies' | 'benchmark'>, available.map((symbol) => ({ symbol }) as BarSeries));
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      return [...error.issues];
+    }
+    return [];
+  }
+  const list = available.map((symbol) => quoteValue(symbol)).join(', ');
+  const named: [string, unknown][] = [
+    ...(Array.isArray(config.symbols) ? config.symbols.map((symbol, k): [string, unknown] => [`symbols.${String(k)}`, symbol]) : []),
+    ['benchmark', config.benchmark],
+  ];
+  return named
+    .filter(([, symbol]) => typeof symbol === 'string' && !available.includes(symbol))
+    .map(([path, symbol]) => ({ path, message: `symbol ${quoteValue(String(symbol))} is not in the data (available: ${list})` }));
+}
+
 /** The base config of a spec: read (a path relative to `baseDir`), validated, its data file made absolute and hashed. */
 export async function loadBaseConfig(
   kind: 'backtest' | 'run',
@@ -104,6 +125,9 @@ export async function loadBaseConfig(
     const at = data?.file === undefined ? 'data.dataset' : 'data.file';
     fail([prefix({ path: at, message: `cannot read the data: ${error instanceof Error ? error.message : String(error)}` })], source);
   }
+  const loaded = await createLocalResolvers().marketData(ref);
+  const missing = missingSymbols(kind, resolved, loaded.series.map((series) => series.symbol));
+  if (missing.length > 0) fail(missing.map(prefix), source);
   // Jobs carry the parsed config: every default spelled out, so any field can be varied.
   return { kind, config: resolved, data: ref };
 }
