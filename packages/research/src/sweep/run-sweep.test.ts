@@ -9,7 +9,8 @@ import { createInProcessExecutor } from '../executor/in-process-executor';
 import { createLocalExecutor } from '../executor/local-executor';
 import type { LocalExecutor } from '../executor/local-executor';
 import { perPeriodSharpe } from '../statistics/return-moments';
-import { JOURNAL_FILE, runSweepToDirectory } from './sweep-directory';
+import { JOURNAL_FILE } from '../executor/journal';
+import { runSweepToDirectory } from './sweep-directory';
 import { SWEEP_OUTPUT_FILES } from './sweep-outputs';
 import { planSweepFile } from './sweep-plan';
 

@@ -1,18 +1,12 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { WrittenFile } from '@ensemble/report';
-import { EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
 import type { JobExecutor } from '../job/research-job';
-import { openJournal } from '../executor/journal';
+import { withDirectoryJournal } from '../executor/journal';
 import type { ResearchProgress } from '../executor/run-jobs';
 import { runSweep } from './run-sweep';
 import type { SweepResult } from './run-sweep';
 import { writeSweepOutputs } from './sweep-outputs';
 import type { SweepOutputOptions } from './sweep-outputs';
 import type { SweepPlan } from './sweep-plan';
-
-/** The journal's file name in a research output directory. */
-export const JOURNAL_FILE = 'journal.jsonl';
 
 /** Options of {@link runSweepToDirectory}. */
 export interface SweepDirectoryOptions extends SweepOutputOptions {
@@ -35,18 +29,9 @@ export interface SweepDirectoryOutcome {
  * none (its journal keeps what finished, for `resume`).
  */
 export async function runSweepToDirectory(plan: SweepPlan, executor: JobExecutor, outDir: string, options: SweepDirectoryOptions = {}): Promise<SweepDirectoryOutcome> {
-  try {
-    await mkdir(outDir, { recursive: true });
-  } catch (error) {
-    throw new EnsembleError('IO_FAILED', `Cannot create the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}.`, { cause: error });
-  }
-  const journal = await openJournal(join(outDir, JOURNAL_FILE), plan.sweepId, { resume: options.resume === true });
-  let result: SweepResult;
-  try {
-    result = await runSweep(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal });
-  } finally {
-    journal.close();
-  }
+  const result = await withDirectoryJournal(outDir, plan.sweepId, options.resume === true, (journal) =>
+    runSweep(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal }),
+  );
   if (result.aborted) return { result, files: [] };
   return { result, files: await writeSweepOutputs(result, outDir, options) };
 }
