@@ -7,7 +7,7 @@ import type { BarSeries } from '@ensemble/protocol';
 import type { MemoryCase } from '../harness';
 import { sampleProcess } from '../harness';
 
-const CLI = fileURLToPath(new URL('../../apps/demo/src/bin.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../packages/cli/src/bin.ts', import.meta.url));
 const MINUTE = 60_000;
 
 interface CsvData {

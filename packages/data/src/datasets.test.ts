@@ -1,6 +1,10 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dow30Dataset } from '@ensemble/data-dow30';
 import { EnsembleError } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
-import { getDatasetInfo, isDatasetName, listDatasets, loadDataset } from './datasets';
+import type { PackageImporter } from './datasets';
+import { datasetUrl, getDatasetInfo, isDatasetName, listDatasets, loadDataset } from './datasets';
 import { formatDate } from './dates';
 import { getSeries } from './market-data';
 
@@ -129,5 +133,35 @@ describe('the data set registry', () => {
     expect(() => getDatasetInfo('x')).toThrow(/Unknown data set "x"/);
     expect(isDatasetName('dow30')).toBe(true);
     expect(isDatasetName('dow')).toBe(false);
+  });
+});
+
+describe('dow30 lives in @ensemble/data-dow30', () => {
+  it('this MIT package ships only permissively licensed data; dow30 names its own package', () => {
+    const shipped = readdirSync(fileURLToPath(new URL('../datasets', import.meta.url))).filter((file) => file.endsWith('.csv'));
+    expect(shipped.sort()).toEqual(['sp500-2000.csv', 'stocks.csv']);
+    for (const info of listDatasets()) {
+      if (info.license.startsWith('GPL')) expect(info.package, info.name).toBe('@ensemble/data-dow30');
+      else expect(shipped, info.name).toContain(info.file);
+    }
+  });
+
+  it('loads by name when the package is installed, and from its entry, identically', async () => {
+    const byName = await loadDataset('dow30', { symbols: ['IBM'] });
+    const byEntry = await loadDataset(dow30Dataset, { symbols: ['IBM'] });
+    expect(byEntry.source).toBe('dow30');
+    expect(byEntry.series).toEqual(byName.series);
+  });
+
+  it('without the package, says which package to install and why', async () => {
+    const missing: PackageImporter = () =>
+      Promise.reject(Object.assign(new Error("Cannot find package '@ensemble/data-dow30' imported from datasets.js"), { code: 'ERR_MODULE_NOT_FOUND' }));
+    const error: unknown = await datasetUrl('dow30', missing).catch((caught: unknown) => caught);
+    expect(EnsembleError.isInstance(error) && error.code).toBe('DATA_NOT_FOUND');
+    expect((error as Error).message).toBe(
+      'Data set "dow30" is in its own package, @ensemble/data-dow30, because its data is GPL-2.0-or-later (this package is MIT): install it (npm install @ensemble/data-dow30) to load it by name.',
+    );
+    const broken: PackageImporter = () => Promise.reject(new TypeError('something else'));
+    await expect(datasetUrl('dow30', broken)).rejects.toThrow('something else');
   });
 });

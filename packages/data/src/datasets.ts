@@ -1,7 +1,7 @@
 import { EnsembleError, quoteValue } from '@ensemble/protocol';
 import type { Frequency } from './inspect';
 import { loadFrom } from './load';
-import type { DataFormat, MarketData, SelectOptions } from './types';
+import type { DataFormat, MarketData, ParseOptions, SelectOptions } from './types';
 import type { Logger } from '@ensemble/protocol';
 
 /** Names of the embedded real data sets. */
@@ -27,12 +27,35 @@ export interface DatasetInfo {
   readonly source: string;
   /** SPDX licence identifier of the data. */
   readonly license: string;
+  /**
+   * The npm package that ships the file when this one does not: `@ensemble/data-dow30` for
+   * `dow30`, whose GPL-2.0-or-later data stays out of this MIT package. `loadDataset` imports
+   * it when it is installed.
+   */
+  readonly package?: string;
+}
+
+/**
+ * A data set that lives outside this package, handed to {@link loadDataset} directly: what it
+ * holds and where its file is. `dow30Dataset` of `@ensemble/data-dow30` is one.
+ */
+export interface DatasetEntry {
+  /** Its name, used as {@link MarketData.source}. */
+  readonly name: string;
+  /** File name, named in problem reports. */
+  readonly file: string;
+  readonly format: DataFormat;
+  /** Symbols in file order; a single-series `ohlcv` file gets the first as its symbol. */
+  readonly symbols: readonly string[];
+  /** Where the file is (a `file:` URL in Node.js, another URL is fetched). */
+  readonly url: URL;
 }
 
 const DOW30 = [
   'AA', 'AXP', 'T', 'BA', 'CAT', 'C', 'KO', 'DD', 'EK', 'XOM', 'GE', 'GM', 'HWP', 'HD', 'HON',
   'INTC', 'IBM', 'IP', 'JPM', 'JNJ', 'MCD', 'MRK', 'MSFT', 'MMM', 'MO', 'PG', 'SBC', 'UTX', 'WMT', 'DIS',
 ];
+const DOW30_PACKAGE = '@ensemble/data-dow30';
 
 const DATASETS: readonly DatasetInfo[] = [
   {
@@ -60,6 +83,7 @@ const DATASETS: readonly DatasetInfo[] = [
     bars: 2529 * 30,
     source: 'R package fBasics 4021.93, data set DowJones30 (exported with write.csv)',
     license: 'GPL-2.0-or-later',
+    package: DOW30_PACKAGE,
   },
   {
     name: 'stocks5',
@@ -98,33 +122,69 @@ export function getDatasetInfo(name: string): DatasetInfo {
   return info;
 }
 
-/** Where the file of data set `name` lives (a `file:` URL in Node.js, an asset URL in a bundle). */
-export function datasetUrl(name: DatasetName): URL {
+function isModuleNotFound(error: unknown, specifier: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : '';
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(specifier);
+}
+
+/** How a data set's own package is imported; a parameter so that tests can stand in for it. */
+export type PackageImporter = (name: DatasetName) => Promise<{ readonly dow30Dataset?: { readonly url: URL } }>;
+
+const importPackage: PackageImporter = async (name) => {
+  switch (name) {
+    case 'dow30':
+      return import('@ensemble/data-dow30');
+    case 'sp500':
+    case 'stocks5':
+      return {};
+  }
+};
+
+/**
+ * Where the file of data set `name` lives (a `file:` URL in Node.js, an asset URL in a bundle).
+ * `dow30` is in `@ensemble/data-dow30`: when that package is not installed this throws an
+ * `EnsembleError` with code `DATA_NOT_FOUND` saying to install it.
+ */
+export async function datasetUrl(name: DatasetName, importer: PackageImporter = importPackage): Promise<URL> {
   switch (name) {
     case 'sp500':
       return new URL('../datasets/sp500-2000.csv', import.meta.url);
-    case 'dow30':
-      return new URL('../datasets/dowjones30.csv', import.meta.url);
     case 'stocks5':
       return new URL('../datasets/stocks.csv', import.meta.url);
+    case 'dow30':
+      try {
+        const entry = (await importer(name)).dow30Dataset;
+        if (entry !== undefined) return entry.url;
+      } catch (error) {
+        if (!isModuleNotFound(error, DOW30_PACKAGE)) throw error;
+      }
+      throw new EnsembleError(
+        'DATA_NOT_FOUND',
+        `Data set "dow30" is in its own package, ${DOW30_PACKAGE}, because its data is GPL-2.0-or-later (this package is MIT): install it (npm install ${DOW30_PACKAGE}) to load it by name.`,
+      );
   }
 }
 
 /**
- * Loads an embedded real data set by name (`sp500`, `dow30`, `stocks5`; see {@link listDatasets})
- * as validated {@link MarketData} whose `source` is the name. Options select symbols and a date
- * range. An unknown name throws an `EnsembleError` with code `DATA_NOT_FOUND` listing the names.
+ * Loads a data set as validated {@link MarketData} whose `source` is its name: an embedded one
+ * by name (`sp500`, `stocks5`, and `dow30` when `@ensemble/data-dow30` is installed; see
+ * {@link listDatasets}), or a {@link DatasetEntry} such as `dow30Dataset` of
+ * `@ensemble/data-dow30`. Options select symbols and a date range and pass `sort`/`adjust`. An
+ * unknown name throws an `EnsembleError` with code `DATA_NOT_FOUND` listing the names.
  */
 export async function loadDataset(
-  name: string,
-  options: SelectOptions & { readonly logger?: Logger | undefined } = {},
+  dataset: string | DatasetEntry,
+  options: SelectOptions & Pick<ParseOptions, 'adjust' | 'sort'> & { readonly logger?: Logger | undefined } = {},
 ): Promise<MarketData> {
-  const info = getDatasetInfo(name);
-  const data = await loadFrom(datasetUrl(info.name), {
+  const entry: DatasetEntry =
+    typeof dataset === 'string' ? { ...getDatasetInfo(dataset), url: await datasetUrl(getDatasetInfo(dataset).name) } : dataset;
+  const data = await loadFrom(entry.url, {
     ...options,
-    file: info.file,
-    format: info.format,
-    ...(info.format === 'ohlcv' ? { symbol: info.symbols[0] } : {}),
+    file: entry.file,
+    format: entry.format,
+    ...(entry.format === 'ohlcv' ? { symbol: entry.symbols[0] } : {}),
   });
-  return { ...data, source: info.name };
+  return { ...data, source: entry.name };
 }

@@ -11,7 +11,7 @@ export {
 } from './market-data';
 export { EPOCH_MIN_MAGNITUDE, EPOCH_MS_THRESHOLD, epochToMs, formatDate, formatTime, parseDate } from './dates';
 export { DEFAULT_MAX_PROBLEMS } from './problems';
-export type { DatasetInfo, DatasetName } from './datasets';
+export type { DatasetEntry, DatasetInfo, DatasetName, PackageImporter } from './datasets';
 export { datasetUrl, getDatasetInfo, isDatasetName, listDatasets, loadDataset } from './datasets';
 export type { DataGap, Frequency, MarketDataSummary, SeriesSummary } from './inspect';
 export { inferFrequency, inspectMarketData } from './inspect';

@@ -13,6 +13,8 @@ export const DATE_COLUMNS: readonly string[] = ['date', 'time', 'timestamp', 'da
 export const SYMBOL_COLUMNS: readonly string[] = ['symbol', 'ticker'];
 /** Header names accepted for the price of a long close-only file. */
 export const PRICE_COLUMNS: readonly string[] = ['price', 'close'];
+/** Header names of an adjusted close (Yahoo Finance's `Adj Close`), lower-cased. */
+export const ADJ_CLOSE_COLUMNS: readonly string[] = ['adj close', 'adjclose', 'adj_close', 'adjusted close', 'adjusted_close'];
 
 /** What every CSV parser needs: the UTF-8 bytes, where problems go and the name of an unnamed series. */
 export interface CsvInput {
@@ -23,6 +25,12 @@ export interface CsvInput {
   readonly defaultSymbol: string;
   /** Receives (bytes scanned, total bytes) now and then while rows are read. */
   readonly onProgress?: ((bytesDone: number, bytesTotal: number) => void) | undefined;
+  /** Accept rows in any date order (builders are `unordered`, sorted afterwards). */
+  readonly sort?: boolean | undefined;
+  /** Scale open, high, low and close by adjusted close / close, row by row (OHLCV only). */
+  readonly adjust?: boolean | undefined;
+  /** What the parser did that the data does not show (columns ignored, prices adjusted). */
+  readonly notes: string[];
 }
 
 /** The CSV layout a header suggests: OHLC columns → `ohlcv`; a symbol or price column → `long`; else `wide`. */
@@ -227,11 +235,13 @@ class SymbolTable {
   private readonly capacity: number;
   private readonly problems: ProblemCollector;
   private readonly field: string | undefined;
+  private readonly unordered: boolean;
 
-  constructor(capacity: number, problems: ProblemCollector, field: string | undefined) {
+  constructor(capacity: number, problems: ProblemCollector, field: string | undefined, unordered = false) {
     this.capacity = capacity;
     this.problems = problems;
     this.field = field;
+    this.unordered = unordered;
   }
 
   /** The builder of the symbol in `bytes[start, end)`, read on line `row`. */
@@ -247,13 +257,28 @@ class SymbolTable {
     if (builder === undefined) {
       const problem = symbolProblem(symbol);
       if (problem !== null) this.problems.add('bad-symbol', `the symbol ${quoteValue(symbol)} ${problem}`, { row, field: this.field, value: symbol });
-      builder = new SeriesBuilder(symbol, this.capacity);
+      builder = new SeriesBuilder(symbol, this.capacity, this.unordered);
       this.bySymbol.set(symbol, builder);
       this.builders.push(builder);
     }
     this.current = builder;
     return builder;
   }
+}
+
+/**
+ * Notes the header columns a layout does not read (`used` holds the read ones, -1 for absent), so
+ * that a loader never drops data silently; an unread adjusted close (`adjClose`) says how to use it.
+ */
+function noteIgnored(input: CsvInput, display: readonly string[], used: readonly number[], adjClose: number): void {
+  display.forEach((name, column) => {
+    if (used.includes(column)) return;
+    input.notes.push(
+      column === adjClose
+        ? `column ${quoteValue(name)} ignored: prices are as traded, not adjusted for splits and dividends; load with adjust: true to scale open, high, low and close by ${quoteValue(name)} / close`
+        : `column ${quoteValue(name === '' ? `#${column + 1}` : name)} ignored: it is not one of the columns this layout reads`,
+    );
+  });
 }
 
 function missingSymbol(reader: RowReader, scanner: CsvScanner, problems: ProblemCollector, column: number, names: readonly string[]): boolean {
@@ -407,15 +432,27 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   const low = requireColumn(names, ['low'], problems, 'OHLCV');
   const close = requireColumn(names, ['close'], problems, 'OHLCV');
   const volume = findColumn(names, ['volume'], problems);
+  const adjClose = findColumn(names, ADJ_CLOSE_COLUMNS, problems);
+  const adjust = input.adjust === true;
+  if (adjust && adjClose === -1) {
+    problems.add('missing-column', `adjust needs an adjusted close column ("Adj Close", "adjclose" or "adj_close"); the header has: ${listValues(display, { quoted: true })}`, {
+      row: 1,
+      field: 'adj close',
+    });
+  }
   if (problems.count > 0) return [];
+  noteIgnored(input, display, [symbol, date, open, high, low, close, volume, adjust ? adjClose : -1], adjust ? -1 : adjClose);
+  if (adjust) input.notes.push(`open, high, low and close scaled by ${quoteValue(display[adjClose] ?? '')} / close, row by row (volume unchanged)`);
   const columns: OhlcvColumns = { symbol, date, open, high, low, close, volume };
   const reader = new RowReader(scanner, display, problems);
   const rows = countDataLines(input.bytes, input.start);
-  const table = new SymbolTable(symbol === -1 ? rows : 256, problems, display[symbol]);
-  const single = symbol === -1 ? new SeriesBuilder(input.defaultSymbol, rows) : undefined;
-  const fast = new OhlcvFastPath(scanner, columns, names.length, single, table);
+  const unordered = input.sort === true;
+  const table = new SymbolTable(symbol === -1 ? rows : 256, problems, display[symbol], unordered);
+  const single = symbol === -1 ? new SeriesBuilder(input.defaultSymbol, rows, unordered) : undefined;
+  // The fast path reads no adjusted close: an adjusting load takes the general path for every row.
+  const fast = adjust ? undefined : new OhlcvFastPath(scanner, columns, names.length, single, table);
   for (;;) {
-    if (fast.tryRow()) {
+    if (fast?.tryRow() === true) {
       scanner.countRow();
       continue;
     }
@@ -438,7 +475,8 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
     const l = reader.price(low);
     const c = reader.price(close);
     const v = volume === -1 ? 0 : reader.volume(volume);
-    if (Number.isNaN(time + o + h + l + c + v) || !reader.ohlcConsistent(o, h, l, c, columns)) {
+    const a = adjust ? reader.price(adjClose) : c;
+    if (Number.isNaN(time + o + h + l + c + v + a) || !reader.ohlcConsistent(o, h, l, c, columns)) {
       if (problems.full) break;
       continue;
     }
@@ -446,7 +484,9 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
       if (problems.full) break;
       continue;
     }
-    builder.push(time, o, h, l, c, v, scanner.line);
+    // Scaling all four prices by one positive factor keeps low <= open, close <= high.
+    const factor = adjust ? a / c : 1;
+    builder.push(time, o * factor, h * factor, l * factor, c * factor, v, scanner.line);
   }
   return single === undefined ? table.builders : [single];
 }
@@ -457,10 +497,12 @@ function parseLongRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   const date = requireColumn(names, DATE_COLUMNS, problems, 'long close-only');
   const price = requireColumn(names, PRICE_COLUMNS, problems, 'long close-only');
   if (problems.count > 0) return [];
+  noteIgnored(input, display, [symbol, date, price], findColumn(names, ADJ_CLOSE_COLUMNS, problems));
   const reader = new RowReader(scanner, display, problems);
   const rows = countDataLines(input.bytes, input.start);
-  const table = new SymbolTable(symbol === -1 ? rows : 256, problems, display[symbol]);
-  const single = symbol === -1 ? new SeriesBuilder(input.defaultSymbol, rows) : undefined;
+  const unordered = input.sort === true;
+  const table = new SymbolTable(symbol === -1 ? rows : 256, problems, display[symbol], unordered);
+  const single = symbol === -1 ? new SeriesBuilder(input.defaultSymbol, rows, unordered) : undefined;
   while (scanner.nextRow()) {
     if (!reader.checkWidth()) {
       if (problems.full) break;
@@ -526,7 +568,7 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
     }
     seen.set(symbol, column);
     symbolColumns.push(column);
-    builders.push(new SeriesBuilder(symbol, rows));
+    builders.push(new SeriesBuilder(symbol, rows, input.sort === true));
   }
   if (symbolColumns.length === 0 && problems.count === 0) {
     problems.add('missing-column', 'the wide header has a date column but no symbol columns', { row: 1, field: names[date] });
@@ -535,7 +577,7 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   const header = scanner.count;
   const displayNames = Array.from({ length: header }, (_, i) => (i === date ? (names[i] ?? 'date') : scanner.field(i).trim()));
   const reader = new RowReader(scanner, displayNames, problems);
-  const dates = new SeriesBuilder('date', 0);
+  const dates = new SeriesBuilder('date', 0, input.sort === true);
   while (scanner.nextRow()) {
     if (!reader.checkWidth()) {
       if (problems.full) break;
@@ -543,10 +585,7 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
     }
     const time = reader.date(date);
     const ordered = !Number.isNaN(time) && reader.inOrder(dates, time, date, undefined);
-    if (ordered) {
-      dates.lastTime = time;
-      dates.lastRow = scanner.line;
-    }
+    if (ordered) dates.markRow(time, scanner.line);
     for (let k = 0; k < symbolColumns.length; k++) {
       const column = symbolColumns[k] ?? 0;
       if (reader.isMissing(column)) continue;
@@ -568,6 +607,10 @@ export function parseCsvRows(input: CsvInput, format: Exclude<DataFormat, 'json'
   const names = headerNames(scanner);
   const display = Array.from({ length: scanner.count }, (_, i) => scanner.field(i).trim());
   const resolved = format ?? detectCsvFormat(names);
+  if (input.adjust === true && resolved !== 'ohlcv') {
+    input.problems.add('missing-column', `adjust applies to OHLCV files with an adjusted close column; this is a ${resolved} close-only file`, { row: 1 });
+    return { format: resolved, builders: [] };
+  }
   switch (resolved) {
     case 'ohlcv':
       return { format: resolved, builders: parseOhlcvRows(input, scanner, names, display) };

@@ -162,8 +162,9 @@ class JsonBarReader {
  * Parses JSON bars: an array of `{ date|time, open, high, low, close, volume? }` objects (with an
  * optional `symbol` field per bar; close-only bars `{ date, close }` get open = high = low = close),
  * or an object `{ SYMBOL: [bars…] }`. Problems name the element (index + 1) and the field.
+ * `unordered` builders accept bars in any date order (the loaders' `sort` option).
  */
-export function parseJsonBars(text: string, problems: ProblemCollector, defaultSymbol: string): SeriesBuilder[] {
+export function parseJsonBars(text: string, problems: ProblemCollector, defaultSymbol: string, unordered = false): SeriesBuilder[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -182,7 +183,7 @@ export function parseJsonBars(text: string, problems: ProblemCollector, defaultS
     if (builder === undefined) {
       const problem = symbolProblem(symbol);
       if (problem !== null) problems.add('bad-symbol', `the symbol ${quoteValue(symbol)} ${problem}`, { row, field: 'symbol', value: symbol });
-      builder = new SeriesBuilder(symbol, capacity);
+      builder = new SeriesBuilder(symbol, capacity, unordered);
       bySymbol.set(symbol, builder);
       builders.push(builder);
     }

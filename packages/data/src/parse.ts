@@ -1,10 +1,11 @@
-import { ConfigError, createTimeline, noopLogger, quoteValue, symbolProblem } from '@ensemble/protocol';
+import { ConfigError, createTimeline, echoValue, noopLogger, quoteValue, symbolProblem } from '@ensemble/protocol';
 import { selectMarketData } from './market-data';
 import { parseCsvRows } from './parse-csv';
 import { parseJsonBars } from './parse-json';
 import { decodeAll, encodeText, lineOfOffset } from './bytes';
 import { DEFAULT_MAX_PROBLEMS, ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
+import { formatTime } from './dates';
 import type { DataFormat, MarketData, ParseOptions } from './types';
 
 const FORMATS: readonly DataFormat[] = ['ohlcv', 'long', 'wide', 'json'];
@@ -88,6 +89,77 @@ function checkOptions(options: ParseOptions): number {
   return maxProblems;
 }
 
+interface Parsed {
+  readonly format: DataFormat;
+  readonly builders: SeriesBuilder[];
+  readonly notes: string[];
+}
+
+/** Parses readable bytes as JSON or CSV (detected or as `options.format`) into per-symbol builders. */
+function parseBuilders(bytes: Uint8Array, start: number, options: ParseOptions, problems: ProblemCollector, defaultSymbol: string, sort: boolean): Parsed {
+  const notes: string[] = [];
+  const first = firstByte(bytes, start);
+  if (first === -1) {
+    problems.add('empty-file', 'the file is empty; expected a CSV header and rows, or JSON bars');
+    return { format: options.format ?? 'ohlcv', builders: [], notes };
+  }
+  if (options.format === 'json' || (options.format === undefined && (first === 91 || first === 123))) {
+    if (options.adjust === true) {
+      problems.add('missing-column', 'adjust applies to OHLCV CSV files with an adjusted close column (Yahoo Finance\'s "Adj Close"), not to JSON');
+      return { format: 'json', builders: [], notes };
+    }
+    return { format: 'json', builders: parseJsonBars(decodeAll(bytes.subarray(start)), problems, defaultSymbol, sort), notes };
+  }
+  const input = { bytes, start, problems, defaultSymbol, onProgress: options.onProgress, sort, adjust: options.adjust, notes };
+  const { format, builders } = parseCsvRows(input, options.format);
+  return { format, builders, notes };
+}
+
+/** Puts unordered builders in date order and reports every date two rows of one symbol share. */
+function sortBuilders(builders: readonly SeriesBuilder[], problems: ProblemCollector, format: DataFormat): void {
+  const unit = format === 'json' ? 'elements' : 'lines';
+  for (const builder of builders) {
+    for (const duplicate of builder.sortByTime().duplicates) {
+      problems.add(
+        'duplicate-date',
+        `${formatTime(duplicate.time)} appears twice for ${echoValue(builder.symbol)} (${unit} ${duplicate.firstRow} and ${duplicate.secondRow}); remove one of the two`,
+        { row: duplicate.secondRow, field: 'date' },
+      );
+    }
+  }
+}
+
+/**
+ * When data that failed with more than one `unsorted-dates` problem is entirely newest first (every symbol's rows in
+ * strictly descending date order, and nothing else wrong), one problem that says so, in a
+ * collector; otherwise null (the precise per-row problems stand). Parses the bytes a second time,
+ * unordered: only a load that fails pays for it.
+ */
+function newestFirst(bytes: Uint8Array, start: number, options: ParseOptions, defaultSymbol: string): ProblemCollector | null {
+  const again = new ProblemCollector(options.file, 1);
+  const { format, builders } = parseBuilders(bytes, start, { ...options, onProgress: undefined }, again, defaultSymbol, true);
+  if (again.count > 0 || builders.length === 0) return null;
+  let rows = 0;
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const builder of builders) {
+    const { descending, duplicates } = builder.sortByTime();
+    if (builder.length > 1 && !descending) return null;
+    if (duplicates.length > 0) return null;
+    const series = builder.finish();
+    rows += series.length;
+    from = Math.min(from, series.time[0] ?? from);
+    to = Math.max(to, series.time[series.length - 1] ?? to);
+  }
+  const found = new ProblemCollector(options.file, 1);
+  found.add(
+    'unsorted-dates',
+    `the rows are newest first: all ${rows.toLocaleString('en-US')} dates descend from ${formatTime(to)} to ${formatTime(from)}${builders.length > 1 ? ' within every symbol' : ''}. Reverse the file (oldest first), or load it with sort: true (--sort on the command line) to sort the rows by date`,
+    format === 'json' ? { field: 'date' } : { row: 3, field: 'date' },
+  );
+  return found;
+}
+
 /**
  * Parses and validates market data from text or UTF-8 bytes: CSV in the `ohlcv`, `long` or `wide`
  * layout, or JSON bars; the layout comes from `options.format` or is detected from the header.
@@ -118,28 +190,25 @@ export function parseInput(input: string | Uint8Array, options: ParseOptions, ut
     readable = checkBytes(bytes, problems, utf8Valid);
   }
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  let format: DataFormat = options.format ?? 'ohlcv';
-  let builders: SeriesBuilder[] = [];
-  if (readable) {
-    const first = firstByte(bytes, start);
-    if (first === -1) {
-      problems.add('empty-file', 'the file is empty; expected a CSV header and rows, or JSON bars');
-    } else if (options.format === 'json' || (options.format === undefined && (first === 91 || first === 123))) {
-      format = 'json';
-      builders = parseJsonBars(decodeAll(bytes.subarray(start)), problems, defaultSymbol);
-    } else {
-      const parsed = parseCsvRows({ bytes, start, problems, defaultSymbol, onProgress: options.onProgress }, options.format);
-      format = parsed.format;
-      builders = parsed.builders;
-    }
-  }
+  const sort = options.sort === true;
+  let parsed: Parsed = { format: options.format ?? 'ohlcv', builders: [], notes: [] };
+  if (readable) parsed = parseBuilders(bytes, start, options, problems, defaultSymbol, sort);
+  const { format, builders } = parsed;
   if (problems.count === 0 && builders.every((builder) => builder.length === 0)) {
     problems.add('no-data', 'the file has no bars: a header but no data rows, or only missing values');
   }
   options.onProgress?.(bytes.length, bytes.length);
+  if (sort) sortBuilders(builders, problems, format);
+  else if (problems.problems.filter((problem) => problem.rule === 'unsorted-dates').length > 1) newestFirst(bytes, start, options, defaultSymbol)?.throwIfAny();
   problems.throwIfAny();
   const series = builders.map((builder) => builder.finish());
-  const data: MarketData = { source: file ?? 'input', format, series, timeline: createTimeline(series) };
+  const data: MarketData = {
+    source: file ?? 'input',
+    format,
+    series,
+    timeline: createTimeline(series),
+    ...(parsed.notes.length === 0 ? {} : { notes: parsed.notes }),
+  };
   const selected = selectMarketData(data, options);
   (options.logger ?? noopLogger).info(
     {

@@ -22,6 +22,12 @@ export interface MarketData {
   readonly format: DataFormat | 'synthetic' | 'memory';
   readonly series: readonly BarSeries[];
   readonly timeline: Timeline;
+  /**
+   * What the loader did that the data does not show, one sentence each, for the user to see: a
+   * column it ignored (an `Adj Close` says how to use it), prices it adjusted, rows it sorted.
+   * Absent or empty when there is nothing to say.
+   */
+  readonly notes?: readonly string[];
 }
 
 /** What to keep of loaded data: a symbol list and an inclusive date range. */
@@ -51,6 +57,19 @@ export interface ParseOptions extends SelectOptions {
    * name without directory and extension, or `DATA` when there is no file name.
    */
   readonly symbol?: string | undefined;
+  /**
+   * Sort the rows by date (ascending, stable) instead of requiring them in order; two rows of one
+   * symbol with the same date are still a `duplicate-date` problem. Without it, a file that is
+   * entirely newest first is one `unsorted-dates` problem that says so.
+   */
+  readonly sort?: boolean | undefined;
+  /**
+   * Adjust OHLCV prices with the file's adjusted close column (Yahoo Finance's `Adj Close`): open,
+   * high, low and close are each multiplied by `adjClose / close` of their row; volume is kept.
+   * The adjusted close must be a valid price (finite, > 0). Without it the column is ignored and
+   * `MarketData.notes` says so.
+   */
+  readonly adjust?: boolean | undefined;
   /** How many problems to collect before giving up (default 20); the error says when there were more. */
   readonly maxProblems?: number | undefined;
   /** Receives a structured `info` event per load; silent by default. */

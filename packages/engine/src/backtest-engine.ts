@@ -86,7 +86,7 @@ export class BacktestEngine {
   constructor(options: BacktestEngineOptions = {}) {
     const { logger, onProgress, ...config } = options;
     const parsed = BacktestOptionsSchema.safeParse(config);
-    if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error));
+    if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error, { input: config, schema: BacktestOptionsSchema }));
     this.options = resolveOptions(parsed.data);
     this.logger = logger ?? noopLogger;
     this.onProgress = onProgress;
@@ -286,7 +286,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const list = seriesList(series);
   const parsed = BacktestOptionsSchema.safeParse(config);
   const issues = [
-    ...(parsed.success ? [] : toConfigIssues(parsed.error)),
+    ...(parsed.success ? [] : toConfigIssues(parsed.error, { input: config, schema: BacktestOptionsSchema })),
     ...strategyIssues(strategy),
     ...seriesIssues(list),
   ];

@@ -52,7 +52,7 @@ describe('BacktestOptionsSchema', () => {
       ['comission', 'cash', 'commission.rate', 'fill', 'sizing.percent', 'slippage.bps'].sort(),
     );
     expect(configError.message).toContain('run.json');
-    expect(configError.issues.find((issue) => issue.path === 'comission')?.message).toBe('unknown key "comission" (check its spelling)');
+    expect(configError.issues.find((issue) => issue.path === 'comission')?.message).toBe('unknown key "comission" — did you mean "commission"?');
   });
 
   // Regression: cash of 1e19 made sizing loop for ever and cash of 1e300 overflowed into an error

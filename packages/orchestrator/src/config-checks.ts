@@ -1,5 +1,5 @@
 import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
-import { listValues, quoteValue } from '@ensemble/protocol';
+import { closestMatch, listValues, quoteValue } from '@ensemble/protocol';
 import { z } from 'zod';
 import { constraintFeasibility } from './allocation/constraints';
 import type { CapitalMode, StrategyRegistry } from './config';
@@ -26,7 +26,9 @@ function paramIssues(definition: StrategyDefinition, params: unknown, path: stri
     const at = [path, ...issue.path.map((part) => String(part))].join('.');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        issues.push({ path: `${at}.${key}`, message: `unknown parameter ${quoteValue(key)}: ${definition.name} takes ${accepted}` });
+        const match = closestMatch(key, known);
+        const hint = match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`;
+        issues.push({ path: `${at}.${key}`, message: `unknown parameter ${quoteValue(key)}${hint}: ${definition.name} takes ${accepted}` });
       }
     } else {
       issues.push({ path: at, message: issue.message });
@@ -74,9 +76,10 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
     if (typeof entry.strategy !== 'string') return;
     const definition = Object.hasOwn(registry, entry.strategy) ? registry[entry.strategy] : undefined;
     if (definition === undefined) {
+      const match = closestMatch(entry.strategy, names);
       issues.push({
         path: `${at}.strategy`,
-        message: `unknown strategy ${quoteValue(entry.strategy)}; available: ${listValues(names)} (\`ensemble strategies\` lists them with their parameters)`,
+        message: `unknown strategy ${quoteValue(entry.strategy)}${match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`}; available: ${listValues(names)} (\`ensemble strategies\` lists them with their parameters)`,
       });
       return;
     }

@@ -123,7 +123,10 @@ describe('parseRunConfig', () => {
     );
     expect(error.issues.find((issue) => issue.path === 'strategies.1.id')?.message).toContain('duplicate id "a" (strategies.0 has it too)');
     expect(error.issues.find((issue) => issue.path === 'strategies.2.strategy')?.message).toMatch(/unknown strategy "no-such-thing"; available: buy-and-hold, sma-crossover/);
-    expect(error.issues.find((issue) => issue.path === 'strategies.3.params.fats')?.message).toContain('unknown parameter "fats"');
+    expect(issuesOf({ data: { dataset: 'sp500' }, strategies: [{ id: 'a', strategy: 'sma-crossovr', symbols: ['SP500'] }] })[0]?.message).toMatch(
+      /^unknown strategy "sma-crossovr" — did you mean "sma-crossover"\?; available: /,
+    );
+    expect(error.issues.find((issue) => issue.path === 'strategies.3.params.fats')?.message).toContain('unknown parameter "fats" — did you mean "fast"?');
   });
 
   it('requires fixed weights to sum to at most leverage − cashBuffer, and says so', () => {

@@ -287,7 +287,7 @@ export interface ParseRunConfigOptions {
 export function parseRunConfig(input: unknown, options: ParseRunConfigOptions): RunConfig {
   const parsed = RunConfigSchema.safeParse(input);
   const misplaced = misplacedModeFields(input);
-  const schemaIssues = parsed.success ? [] : toConfigIssues(parsed.error).filter((issue) => !misplaced.some((field) => field.path === issue.path));
+  const schemaIssues = parsed.success ? [] : toConfigIssues(parsed.error, { input, schema: RunConfigSchema }).filter((issue) => !misplaced.some((field) => field.path === issue.path));
   const issues = [...misplaced, ...schemaIssues, ...crossFieldIssues(input, options.registry)];
   if (!parsed.success || issues.length > 0) {
     throw new ConfigError(issues, options.source === undefined ? undefined : { source: options.source });

@@ -46,6 +46,10 @@ export type { CalendarPeriod } from './calendar';
 export { DAY_MS, calendarPeriodKey, daysFromCivil, monthIndexOf, monthIndexOfDay, monthStartMs } from './calendar';
 export { isoTime } from './time';
 export type { StrategyDefinition } from './definition';
+export type { StrategyOfKind, StrategySpec } from './define-strategy';
+export { STRATEGY_NAME_PATTERN, STRATEGY_NAME_RULE, defineStrategy, strategyDefinitionIssues } from './define-strategy';
+export { strategyDefinitionsFromModule } from './strategy-module';
+export { buildStrategy, parseStrategyParams, strategyParamIssues } from './strategy-params';
 export {
   BarSchema,
   EntrySignalSchema,
@@ -54,8 +58,10 @@ export {
   RebalanceRuleSchema,
   TargetWeightsSchema,
   parseConfig,
-  toConfigIssues,
 } from './schemas';
+export { toConfigIssues } from './config-issues';
+export type { ConfigIssueContext } from './config-issues';
+export { closestMatch, editDistance } from './suggest';
 export type { ConfigIssue, DataProblem, DataRule, EnsembleErrorCode } from './errors';
 export {
   ConfigError,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from './errors';
-import { BarSchema, EntrySignalSchema, RebalanceRuleSchema, parseConfig, toConfigIssues } from './schemas';
+import { toConfigIssues } from './config-issues';
+import { BarSchema, EntrySignalSchema, RebalanceRuleSchema, parseConfig } from './schemas';
 
 describe('schemas', () => {
   it('accepts a consistent bar and defaults volume to 0', () => {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { quoteValue } from './echo';
+import { toConfigIssues } from './config-issues';
 import { ConfigError } from './errors';
-import type { ConfigIssue } from './errors';
 
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 const positivePrice = finite.refine((value) => value > 0, { message: 'must be greater than 0' });
@@ -54,18 +53,6 @@ export const RebalanceRuleSchema = z.discriminatedUnion('kind', [
 /** An equity curve point. */
 export const EquityPointSchema = z.object({ time: finite, equity: finite, cash: finite });
 
-/** Turns zod issues into {@link ConfigIssue}s with dotted paths (`strategies.1.params.fast`). */
-export function toConfigIssues(error: z.ZodError): ConfigIssue[] {
-  return error.issues.flatMap((issue): ConfigIssue[] => {
-    const path = issue.path.map((part) => String(part)).join('.');
-    // zod reports the unknown keys of an object once, at the object; name each at its own path.
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: path === '' ? key : `${path}.${key}`, message: `unknown key ${quoteValue(key)} (check its spelling)` }));
-    }
-    return [{ path, message: issue.message }];
-  });
-}
-
 /**
  * Parses `input` with `schema`, throwing a {@link ConfigError} that lists every issue (with the
  * `source` file or flag named) instead of zod's own error.
@@ -73,5 +60,5 @@ export function toConfigIssues(error: z.ZodError): ConfigIssue[] {
 export function parseConfig<TSchema extends z.ZodType>(schema: TSchema, input: unknown, source?: string): z.output<TSchema> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new ConfigError(toConfigIssues(result.error), source === undefined ? undefined : { source });
+  throw new ConfigError(toConfigIssues(result.error, { input, schema }), source === undefined ? undefined : { source });
 }

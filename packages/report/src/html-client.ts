@@ -24,7 +24,7 @@ export const CLIENT_SCRIPT = String.raw`
   }
 
   function isNumeric(type) {
-    return type === 'int' || type === 'qty' || type === 'price' || type === 'money' || type === 'pct';
+    return type === 'int' || type === 'qty' || type === 'price' || type === 'money' || type === 'pct' || type === 'ratio';
   }
 
   function formatCell(value, type) {
@@ -36,6 +36,7 @@ export const CLIENT_SCRIPT = String.raw`
       case 'price': return numberFormat(Math.abs(value) < 1 && value !== 0 ? 4 : 2).format(value);
       case 'money': return numberFormat(2).format(value);
       case 'pct': return numberFormat(2).format(value * 100) + '%';
+      case 'ratio': return numberFormat(3).format(value);
       default: return String(value);
     }
   }

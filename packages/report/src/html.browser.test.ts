@@ -10,6 +10,9 @@ import { buildRandomWalkRun } from './__fixtures__/random-walk-run';
 import { buildSmallRun } from './__fixtures__/small-run';
 import type { ReportInput } from './report-input';
 import { writeReport } from './report-generator';
+import { buildResearchRun } from './__fixtures__/research-run';
+import { renderResearchHtml } from './research/research-html';
+import { writeFile } from 'node:fs/promises';
 
 /** Debian's Chromium, as CI installs it (`apt-get install chromium`); ENSEMBLE_CHROMIUM overrides the path. */
 const CHROMIUM = process.env.ENSEMBLE_CHROMIUM ?? '/usr/bin/chromium';
@@ -62,6 +65,10 @@ describe.runIf(available)('HTML report in Chromium', () => {
   async function open(input: ReportInput, name: string, options: { maxTableRows?: number } = {}): Promise<OpenedReport> {
     const path = join(directory, `${name}.html`);
     await writeReport({ html: path }, input, options);
+    return openFile(path);
+  }
+
+  async function openFile(path: string): Promise<OpenedReport> {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     const consoleErrors: string[] = [];
     const consoleWarnings: string[] = [];
@@ -191,5 +198,44 @@ describe.runIf(available)('HTML report in Chromium', () => {
     expect(report.consoleErrors).toEqual([]);
     expect(report.requests).toEqual([report.url]);
     await report.page.close();
+  }, 300_000);
+
+  it('renders the research report offline: heatmaps, distribution, walk-forward, sortable trials', async () => {
+    const input = buildResearchRun({ walkForward: true });
+    const path = join(directory, 'research.html');
+    await writeFile(path, renderResearchHtml(input));
+    const report = await openFile(path);
+    const { page } = report;
+    const charts = await chartSizes(page);
+    expect(charts.map((chart) => chart.id)).toEqual(['distribution', 'logits', 'heatmap-0', 'heatmap-1', 'heatmap-2', 'walk-forward-equity', 'in-out']);
+    for (const chart of charts) {
+      const id = chart.id ?? '';
+      expect(chart.rendered, id).toBe('true');
+      expect(chart.width, id).toBeGreaterThan(100);
+      expect(chart.height, id).toBeGreaterThan(50);
+      expect(chart.marks, id).toBeGreaterThan(5);
+    }
+    // Trials: ranked best first; sorting by the objective ascending puts the worst finished trial first.
+    const trials = page.locator('[data-table="trials"]');
+    expect(await trials.locator('tbody tr').count()).toBe(input.trials.length);
+    const objectives = input.trials.flatMap((trial) => (trial.objective === null ? [] : [trial.objective])).sort((a, b) => a - b);
+    const firstObjective = async () => Number(await trials.locator('tbody tr:first-child td:nth-child(6)').textContent());
+    expect(await firstObjective()).toBeCloseTo(objectives[objectives.length - 1] ?? Number.NaN, 3);
+    const header = trials.locator('th', { hasText: 'objective' });
+    await header.click();
+    await header.click();
+    expect(await header.getAttribute('aria-sort')).toBe('ascending');
+    expect(await firstObjective()).toBeCloseTo(objectives[0] ?? Number.NaN, 3);
+    await trials.locator('input[type="search"]').fill('failed');
+    expect(await trials.locator('tbody tr').count()).toBe(1);
+    await trials.locator('input[type="search"]').fill('');
+    expect(await page.locator('[data-table="windows"] tbody tr').count()).toBe(3);
+
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'research-report.png'), fullPage: true });
+    expect(report.consoleErrors).toEqual([]);
+    expect(report.consoleWarnings).toEqual([]);
+    expect(report.requests).toEqual([report.url]);
+    await page.close();
   }, 300_000);
 });

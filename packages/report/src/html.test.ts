@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildRandomWalkRun } from './__fixtures__/random-walk-run';
 import { buildSmallRun } from './__fixtures__/small-run';
-import { escapeHtml, renderHtml } from './html';
+import { escapeHtml } from './html/page';
+import { renderHtml } from './html/tearsheet';
 import type { ReportInput } from './report-input';
 
 function embeddedData(html: string): { charts: Record<string, unknown>; tables: Record<string, { rows: unknown[][] }>; maxTableRows: number } {

@@ -1,5 +1,5 @@
-import { buildCharts } from './charts';
-import type { ChartId } from './charts';
+import { buildCharts } from './charts/index';
+import type { ChartId } from './charts/index';
 import { formatCount, formatCurrency, formatMetric, formatNumber, formatPercent, MISSING } from './format';
 import { resolveOptions } from './options';
 import type { ReportOptions, ResolvedReportOptions } from './options';

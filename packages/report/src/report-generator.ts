@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { csvReport } from './csv';
 import type { ReportCsvFiles } from './csv';
-import { htmlReport } from './html';
+import { htmlReport } from './html/tearsheet';
 import { markdownReport } from './markdown';
 import { resolveOptions } from './options';
 import type { ReportOptions, ResolvedReportOptions } from './options';

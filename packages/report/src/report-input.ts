@@ -271,6 +271,6 @@ const _parsedIsInput: (value: z.output<typeof ReportInputSchema>) => ReportInput
 export function parseReportInput(input: unknown, source = 'report input'): ReportInput {
   const result = ReportInputSchema.safeParse(input);
   if (result.success) return result.data;
-  const issues: ConfigIssue[] = toConfigIssues(result.error);
+  const issues: ConfigIssue[] = toConfigIssues(result.error, { input, schema: ReportInputSchema });
   throw new ConfigError(issues, { source });
 }

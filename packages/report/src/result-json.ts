@@ -277,7 +277,7 @@ export function parseResultJson(value: unknown, source = 'result JSON'): ReportI
     }
   }
   const parsed = ResultJsonSchema.safeParse(data);
-  if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error), { source });
+  if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error, { input: data, schema: ResultJsonSchema }), { source });
   const json = parsed.data;
   const time = parseTime;
   const equity = (curve: ResultJson['portfolio']['equity']): ReportEquity => ({

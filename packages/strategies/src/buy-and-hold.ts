@@ -1,4 +1,5 @@
 import type { EntrySignal, Strategy, StrategyContext } from '@ensemble/protocol';
+import { defineStrategy } from '@ensemble/protocol';
 import { z } from 'zod';
 import { ENTER_LONG } from './internal/constants';
 import { parseStrategyParams } from './internal/params';
@@ -37,3 +38,12 @@ export class BuyAndHoldStrategy implements Strategy {
     return false;
   }
 }
+
+/** Registry entry of {@link BuyAndHoldStrategy}: what `ensemble strategies` lists and run configs name. */
+export const buyAndHoldDefinition = defineStrategy({
+  name: 'buy-and-hold',
+  kind: 'signal',
+  description: 'Enter long on the first bar and never exit: the benchmark.',
+  params: BuyAndHoldSchema,
+  create: (params, id) => new BuyAndHoldStrategy(params, id),
+});

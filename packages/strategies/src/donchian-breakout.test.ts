@@ -1,5 +1,6 @@
 import { barSeriesFromBars } from '@ensemble/protocol';
-import { checkLookahead, testStrategyContract } from '@ensemble/protocol/testing';
+import { checkLookahead } from '@ensemble/protocol/testing';
+import { testStrategyContract } from '@ensemble/protocol/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { enterAt, exitAt, replay } from './__fixtures__/replay';
 import { sp500Series } from './__fixtures__/series';

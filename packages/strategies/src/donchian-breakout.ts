@@ -1,4 +1,5 @@
 import type { BarSeries, EntrySignal, IndicatorColumns, Position, Strategy, StrategyContext } from '@ensemble/protocol';
+import { defineStrategy } from '@ensemble/protocol';
 import { z } from 'zod';
 import { rollingMax, rollingMin } from './indicators';
 import { ENTER_LONG, MAX_PERIOD } from './internal/constants';
@@ -72,3 +73,12 @@ export class DonchianBreakoutStrategy implements Strategy {
       : context.close() > context.indicator('exitUpper');
   }
 }
+
+/** Registry entry of {@link DonchianBreakoutStrategy}: what `ensemble strategies` lists and run configs name. */
+export const donchianBreakoutDefinition = defineStrategy({
+  name: 'donchian-breakout',
+  kind: 'signal',
+  description: 'Breakout: long when the close beats the highest high of the previous N bars, out below the lowest low of the previous M.',
+  params: DonchianBreakoutSchema,
+  create: (params, id) => new DonchianBreakoutStrategy(params, id),
+});

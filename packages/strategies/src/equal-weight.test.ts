@@ -1,4 +1,5 @@
-import { checkLookahead, testStrategyContract } from '@ensemble/protocol/testing';
+import { checkLookahead } from '@ensemble/protocol/testing';
+import { testStrategyContract } from '@ensemble/protocol/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { portfolioContextAt, stepAt } from './__fixtures__/portfolio';
 import { stocksSeries } from './__fixtures__/series';

@@ -1,4 +1,5 @@
 import type { PortfolioContext, PortfolioStrategy, RebalanceRule, TargetWeights } from '@ensemble/protocol';
+import { defineStrategy } from '@ensemble/protocol';
 import { z } from 'zod';
 import { parseStrategyParams } from './internal/params';
 import { rebalanceParameter, toRebalanceRule } from './internal/rebalance';
@@ -42,3 +43,12 @@ export class EqualWeightStrategy implements PortfolioStrategy {
     return weights;
   }
 }
+
+/** Registry entry of {@link EqualWeightStrategy}: what `ensemble strategies` lists and run configs name. */
+export const equalWeightDefinition = defineStrategy({
+  name: 'equal-weight',
+  kind: 'portfolio',
+  description: 'Allocation: equal weights over the symbols tradable at each rebalance (monthly by default).',
+  params: EqualWeightSchema,
+  create: (params, id) => new EqualWeightStrategy(params, id),
+});

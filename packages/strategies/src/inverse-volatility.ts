@@ -1,4 +1,5 @@
 import type { PortfolioContext, PortfolioStrategy, RebalanceRule, TargetWeights } from '@ensemble/protocol';
+import { defineStrategy } from '@ensemble/protocol';
 import { z } from 'zod';
 import { MAX_PERIOD } from './internal/constants';
 import { parseStrategyParams } from './internal/params';
@@ -92,3 +93,12 @@ export class InverseVolatilityStrategy implements PortfolioStrategy {
     return weights;
   }
 }
+
+/** Registry entry of {@link InverseVolatilityStrategy}: what `ensemble strategies` lists and run configs name. */
+export const inverseVolatilityDefinition = defineStrategy({
+  name: 'inverse-volatility',
+  kind: 'portfolio',
+  description: 'Allocation: weights proportional to 1/volatility of each symbol\'s recent daily returns (monthly by default).',
+  params: InverseVolatilitySchema,
+  create: (params, id) => new InverseVolatilityStrategy(params, id),
+});

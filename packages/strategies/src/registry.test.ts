@@ -1,4 +1,6 @@
-import { ConfigError, StrategyNotFoundError, isPortfolioStrategy } from '@ensemble/protocol';
+import { ConfigError, StrategyNotFoundError, defineStrategy, isPortfolioStrategy } from '@ensemble/protocol';
+import { z } from 'zod';
+import { sma } from './indicators';
 import { describe, expect, it } from 'vitest';
 import { coerceParameterStrings, describeParameters } from './describe-parameters';
 import { EqualWeightStrategy } from './equal-weight';
@@ -122,5 +124,46 @@ describe('coerceParameterStrings', () => {
     expect(coerceParameterStrings(ew, { rebalance: '21' })).toEqual({ rebalance: 21 });
     expect(coerceParameterStrings(ew, { rebalance: 'quarter' })).toEqual({ rebalance: 'quarter' });
     expect(() => createStrategy('sma-crossover', coerceParameterStrings(sma, { fast: 'ten' }))).toThrow(/params\.fast/);
+  });
+});
+
+describe('a strategy from defineStrategy', () => {
+  const mine = defineStrategy({
+    name: 'close-over-sma',
+    kind: 'signal',
+    description: 'Long while the close is above its SMA.',
+    params: z.strictObject({ period: z.number().int().min(2).max(500).default(20).describe('SMA window of closes, in bars') }),
+    create: ({ period }) => ({
+      warmup: period,
+      indicators: (series) => ({ sma: sma(series.close, period) }),
+      shouldEnter: (ctx) => (ctx.close() > ctx.indicator('sma') ? { side: 'long' } : null),
+      shouldExit: (ctx) => ctx.close() < ctx.indicator('sma'),
+    }),
+  });
+
+  it('is described and coerced like a built-in', () => {
+    expect(describeParameters(mine)).toEqual([
+      {
+        name: 'period',
+        type: 'integer',
+        required: false,
+        default: 20,
+        minimum: 2,
+        exclusiveMinimum: null,
+        maximum: 500,
+        exclusiveMaximum: null,
+        values: null,
+        bounds: '>= 2 and <= 500',
+        description: 'SMA window of closes, in bars',
+      },
+    ]);
+    expect(coerceParameterStrings(mine, { period: '30' })).toEqual({ period: 30 });
+  });
+
+  it('every built-in is itself a defineStrategy definition (frozen, same shape)', () => {
+    for (const definition of listStrategies()) {
+      expect(Object.isFrozen(definition)).toBe(true);
+      expect(Object.keys(definition)).toEqual(Object.keys(mine));
+    }
   });
 });

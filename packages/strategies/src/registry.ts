@@ -1,66 +1,11 @@
-import { StrategyNotFoundError } from '@ensemble/protocol';
+import { StrategyNotFoundError, buildStrategy } from '@ensemble/protocol';
 import type { AnyStrategy, StrategyDefinition } from '@ensemble/protocol';
-import { BuyAndHoldSchema, BuyAndHoldStrategy } from './buy-and-hold';
-import { DonchianBreakoutSchema, DonchianBreakoutStrategy } from './donchian-breakout';
-import { EqualWeightSchema, EqualWeightStrategy } from './equal-weight';
-import { InverseVolatilitySchema, InverseVolatilityStrategy } from './inverse-volatility';
-import { parseStrategyParams } from './internal/params';
-import { RsiMeanReversionSchema, RsiMeanReversionStrategy } from './rsi-mean-reversion';
-import { SmaCrossoverSchema, SmaCrossoverStrategy } from './sma-crossover';
-
-/** Registry entry of {@link BuyAndHoldStrategy}. */
-export const buyAndHoldDefinition: StrategyDefinition<typeof BuyAndHoldSchema> = {
-  name: 'buy-and-hold',
-  kind: 'signal',
-  description: 'Enter long on the first bar and never exit: the benchmark.',
-  schema: BuyAndHoldSchema,
-  create: (params, id) => new BuyAndHoldStrategy(params, id),
-};
-
-/** Registry entry of {@link SmaCrossoverStrategy}. */
-export const smaCrossoverDefinition: StrategyDefinition<typeof SmaCrossoverSchema> = {
-  name: 'sma-crossover',
-  kind: 'signal',
-  description: 'Momentum: long when the fast SMA of closes crosses above the slow one, out when it crosses below.',
-  schema: SmaCrossoverSchema,
-  create: (params, id) => new SmaCrossoverStrategy(params, id),
-};
-
-/** Registry entry of {@link RsiMeanReversionStrategy}. */
-export const rsiMeanReversionDefinition: StrategyDefinition<typeof RsiMeanReversionSchema> = {
-  name: 'rsi-mean-reversion',
-  kind: 'signal',
-  description: "Mean reversion: long while Wilder's RSI is below oversold, out once it rises above overbought.",
-  schema: RsiMeanReversionSchema,
-  create: (params, id) => new RsiMeanReversionStrategy(params, id),
-};
-
-/** Registry entry of {@link DonchianBreakoutStrategy}. */
-export const donchianBreakoutDefinition: StrategyDefinition<typeof DonchianBreakoutSchema> = {
-  name: 'donchian-breakout',
-  kind: 'signal',
-  description: 'Breakout: long when the close beats the highest high of the previous N bars, out below the lowest low of the previous M.',
-  schema: DonchianBreakoutSchema,
-  create: (params, id) => new DonchianBreakoutStrategy(params, id),
-};
-
-/** Registry entry of {@link EqualWeightStrategy}. */
-export const equalWeightDefinition: StrategyDefinition<typeof EqualWeightSchema> = {
-  name: 'equal-weight',
-  kind: 'portfolio',
-  description: 'Allocation: equal weights over the symbols tradable at each rebalance (monthly by default).',
-  schema: EqualWeightSchema,
-  create: (params, id) => new EqualWeightStrategy(params, id),
-};
-
-/** Registry entry of {@link InverseVolatilityStrategy}. */
-export const inverseVolatilityDefinition: StrategyDefinition<typeof InverseVolatilitySchema> = {
-  name: 'inverse-volatility',
-  kind: 'portfolio',
-  description: 'Allocation: weights proportional to 1/volatility of each symbol\'s recent daily returns (monthly by default).',
-  schema: InverseVolatilitySchema,
-  create: (params, id) => new InverseVolatilityStrategy(params, id),
-};
+import { buyAndHoldDefinition } from './buy-and-hold';
+import { donchianBreakoutDefinition } from './donchian-breakout';
+import { equalWeightDefinition } from './equal-weight';
+import { inverseVolatilityDefinition } from './inverse-volatility';
+import { rsiMeanReversionDefinition } from './rsi-mean-reversion';
+import { smaCrossoverDefinition } from './sma-crossover';
 
 /** Every sample strategy by registry name, in listing order. */
 export const strategyRegistry = Object.freeze({
@@ -99,6 +44,5 @@ export function getStrategy(name: string): StrategyDefinition {
  * keys included). `id` defaults to the registry name.
  */
 export function createStrategy(name: string, params?: unknown, id: string = name): AnyStrategy {
-  const definition = getStrategy(name);
-  return definition.create(parseStrategyParams(definition.name, definition.schema, params), id);
+  return buildStrategy(getStrategy(name), params, id);
 }

@@ -1,4 +1,5 @@
 import type { BarSeries, EntrySignal, IndicatorColumns, Position, Strategy, StrategyContext } from '@ensemble/protocol';
+import { defineStrategy } from '@ensemble/protocol';
 import { z } from 'zod';
 import { rsi } from './indicators';
 import { ENTER_LONG, MAX_PERIOD } from './internal/constants';
@@ -70,3 +71,12 @@ export class RsiMeanReversionStrategy implements Strategy {
     return position.side === 'long' ? value > this.params.overbought : value < this.params.oversold;
   }
 }
+
+/** Registry entry of {@link RsiMeanReversionStrategy}: what `ensemble strategies` lists and run configs name. */
+export const rsiMeanReversionDefinition = defineStrategy({
+  name: 'rsi-mean-reversion',
+  kind: 'signal',
+  description: "Mean reversion: long while Wilder's RSI is below oversold, out once it rises above overbought.",
+  params: RsiMeanReversionSchema,
+  create: (params, id) => new RsiMeanReversionStrategy(params, id),
+});

@@ -1,6 +1,7 @@
 import { ConfigError, LookaheadError } from '@ensemble/protocol';
 import type { BarSeries, IndicatorColumns } from '@ensemble/protocol';
-import { checkLookahead, testStrategyContract } from '@ensemble/protocol/testing';
+import { checkLookahead } from '@ensemble/protocol/testing';
+import { testStrategyContract } from '@ensemble/protocol/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { enterAt, exitAt, replay } from './__fixtures__/replay';
 import { sp500Series } from './__fixtures__/series';

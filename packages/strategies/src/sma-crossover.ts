@@ -1,4 +1,5 @@
 import type { BarSeries, EntrySignal, IndicatorColumns, Position, Strategy, StrategyContext } from '@ensemble/protocol';
+import { defineStrategy } from '@ensemble/protocol';
 import { z } from 'zod';
 import { crossover, sma } from './indicators';
 import { ENTER_LONG, ENTER_SHORT, MAX_PERIOD } from './internal/constants';
@@ -76,3 +77,12 @@ export class SmaCrossoverStrategy implements Strategy {
     return position.side === 'long' ? cross < 0 : cross > 0;
   }
 }
+
+/** Registry entry of {@link SmaCrossoverStrategy}: what `ensemble strategies` lists and run configs name. */
+export const smaCrossoverDefinition = defineStrategy({
+  name: 'sma-crossover',
+  kind: 'signal',
+  description: 'Momentum: long when the fast SMA of closes crosses above the slow one, out when it crosses below.',
+  params: SmaCrossoverSchema,
+  create: (params, id) => new SmaCrossoverStrategy(params, id),
+});

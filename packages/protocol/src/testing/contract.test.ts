@@ -1,7 +1,9 @@
+import { describe, expect, it } from 'vitest';
 import type { BarSeries } from '../bars';
 import type { PortfolioStrategy, Strategy } from '../strategy';
 import { zigzagSeries } from './fixtures.test-helpers';
-import { testStrategyContract } from './contract';
+import { checkStrategyContract } from './contract';
+import { testStrategyContract } from './vitest';
 
 function sma(values: Float64Array, period: number): Float64Array {
   const out = new Float64Array(values.length).fill(Number.NaN);
@@ -33,3 +35,42 @@ const equal: PortfolioStrategy = {
 
 testStrategyContract({ create: () => trend, series: [zigzagSeries('A', 90), zigzagSeries('B', 60, 5)] });
 testStrategyContract({ name: 'equal weight', create: () => equal, series: [zigzagSeries('A', 90), zigzagSeries('B', 60, 5)] });
+
+describe('checkStrategyContract (no test runner)', () => {
+  const series = [zigzagSeries('A', 90), zigzagSeries('B', 60, 5)];
+
+  it('passes a sound strategy with every check run', () => {
+    const report = checkStrategyContract({ create: () => trend, series });
+    expect(report).toEqual({ name: 'trend', checks: 6, failures: [] });
+  });
+
+  it('reports a strategy that reads the next bar, naming the check and the decision', () => {
+    const peeker: Strategy = {
+      id: 'peeker',
+      warmup: 2,
+      shouldEnter: (context) => (context.history('close').buffer.byteLength > 0 && new Float64Array(context.history('close').buffer)[context.index + 1]! > context.close() ? { side: 'long' } : null),
+      shouldExit: () => true,
+    };
+    const report = checkStrategyContract({ create: () => peeker, series });
+    expect(report.failures.map((failure) => failure.title)).toEqual(['does not look ahead']);
+    expect(report.failures[0]?.message).toMatch(/decision\(s\) depend on later bars; the first, enter at [AB] bar \d+/);
+  });
+
+  it('reports a strategy that writes its input and one whose signal breaks the schema', () => {
+    const writer: Strategy = {
+      id: 'writer',
+      warmup: 1,
+      shouldEnter: (context) => {
+        context.history('close')[context.index] = -7;
+        return null;
+      },
+      shouldExit: () => false,
+    };
+    const failures = checkStrategyContract({ create: () => writer, series: [zigzagSeries('A', 30)] }).failures;
+    expect(failures.find((failure) => failure.title === 'does not mutate the input series')?.message).toMatch(/^changed close\[0\] of A from \d+(\.\d+)? to -7 while deciding$/);
+    const bad: Strategy = { id: 'bad', warmup: 1, shouldEnter: () => ({ side: 'long', strength: 2 }), shouldExit: () => false };
+    const schema = checkStrategyContract({ create: () => bad, series: [zigzagSeries('A', 30)] }).failures;
+    expect(schema.map((failure) => failure.title)).toEqual(['returns decisions that match the protocol schemas']);
+    expect(schema[0]?.message).toMatch(/^decision at A bar 0: entry signal \{"side":"long","strength":2\} does not match the protocol at strength/);
+  });
+});

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import type { BarSeries } from '../bars';
 import { SeriesCursor } from '../context';
 import { computeIndicators } from '../indicators';
 import { EntrySignalSchema, ExitDecisionSchema, TargetWeightsSchema } from '../schemas';
+import { formatValue } from '../format-value';
 import { SeriesSeal } from '../series-seal';
 import type { AnyStrategy, PortfolioContext, StrategyContext } from '../strategy';
 import { isPortfolioStrategy } from '../strategy';
@@ -10,9 +11,9 @@ import { createTimeline } from '../timeline';
 import type { Position } from '../trading';
 import { checkLookahead } from './lookahead';
 
-/** Options of {@link testStrategyContract}. */
+/** Options of {@link checkStrategyContract} (and of `testStrategyContract` in `@ensemble/protocol/testing/vitest`). */
 export interface StrategyContractOptions {
-  /** Test suite title (default: the strategy id). */
+  /** Title of the check or test suite (default: the strategy id). */
   readonly name?: string;
   /** Builds a fresh instance; called several times. */
   readonly create: () => AnyStrategy;
@@ -95,63 +96,168 @@ function runDecisions(strategy: AnyStrategy, series: readonly BarSeries[]): Deci
   return decisions;
 }
 
+/** One check of the strategy contract: `run()` returns null when it passes, else what failed. */
+export interface StrategyContractCheck {
+  /** What the check asserts, e.g. `does not look ahead`. */
+  readonly title: string;
+  run(): string | null;
+}
+
+/** The outcome of {@link checkStrategyContract}: every failed check with its message. */
+export interface StrategyContractReport {
+  /** The suite title: `options.name` or the strategy id. */
+  readonly name: string;
+  /** How many checks ran. */
+  readonly checks: number;
+  readonly failures: readonly { readonly title: string; readonly message: string }[];
+}
+
+function schemaProblem(schema: z.ZodType, value: unknown, what: string): string | null {
+  const result = schema.safeParse(value);
+  if (result.success) return null;
+  const issue = result.error.issues[0];
+  const at = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.map(String).join('.')}`;
+  return `${what} ${formatValue(value)} does not match the protocol${at}: ${issue?.message ?? 'invalid'}`;
+}
+
+function decisionProblem(strategy: AnyStrategy, decision: Decision, options: StrategyContractOptions): string | null {
+  const where = `decision at ${decision.symbol} bar ${decision.index}:`;
+  if (isPortfolioStrategy(strategy)) {
+    const problem = schemaProblem(TargetWeightsSchema, decision.value, `${where} weights`);
+    if (problem !== null) return problem;
+    const weights = TargetWeightsSchema.parse(decision.value);
+    const gross = Object.values(weights).reduce((sum, w) => sum + Math.abs(w), 0);
+    const limit = options.maxGrossWeight ?? 1;
+    if (gross > limit + 1e-9) return `${where} gross weight ${gross} exceeds ${limit} (option maxGrossWeight)`;
+    const unknown = Object.keys(weights).find((symbol) => !options.series.some((s) => s.symbol === symbol));
+    return unknown === undefined ? null : `${where} weight for ${formatValue(unknown)}, which is not one of the series' symbols`;
+  }
+  const value = decision.value;
+  if (typeof value === 'boolean' || (typeof value === 'object' && value !== null && 'exit' in value)) {
+    return schemaProblem(ExitDecisionSchema, value, `${where} exit decision`);
+  }
+  return value === null ? null : schemaProblem(EntrySignalSchema, value, `${where} entry signal`);
+}
+
 /**
- * Registers a vitest suite every strategy must pass: a valid id and warm-up, deterministic
- * decisions, signals and weights that match the protocol's schemas, no mutation of the input
- * series, at least one decision made, and no look-ahead (see `checkLookahead`).
+ * The checks every strategy must pass, without a test runner: a valid id and warm-up, enough
+ * data given, deterministic decisions (across instances too), signals and weights that match the
+ * protocol's schemas, no mutation of the input series, at least one decision made, and no
+ * look-ahead (see {@link checkLookahead}). Each check's `run()` returns null or what failed.
  */
-export function testStrategyContract(options: StrategyContractOptions): void {
+export function strategyContractChecks(options: StrategyContractOptions): readonly StrategyContractCheck[] {
   const probe = options.create();
-  describe(`strategy contract: ${options.name ?? probe.id}`, () => {
-    it('has a non-empty id and a non-negative integer warm-up', () => {
-      const strategy = options.create();
-      expect(typeof strategy.id).toBe('string');
-      expect(strategy.id.length).toBeGreaterThan(0);
-      expect(Number.isInteger(strategy.warmup)).toBe(true);
-      expect(strategy.warmup).toBeGreaterThanOrEqual(0);
-    });
-
-    it('is given enough data by the test', () => {
-      for (const s of options.series) expect(s.length).toBeGreaterThanOrEqual(probe.warmup + 2);
-    });
-
-    it('decides the same way twice and across instances', () => {
-      const first = runDecisions(options.create(), options.series);
-      const second = runDecisions(options.create(), options.series);
-      expect(second).toEqual(first);
-      expect(first.length).toBeGreaterThan(0);
-    });
-
-    it('returns decisions that match the protocol schemas', () => {
-      const strategy = options.create();
-      for (const decision of runDecisions(strategy, options.series)) {
-        if (isPortfolioStrategy(strategy)) {
-          const weights = TargetWeightsSchema.parse(decision.value);
-          const gross = Object.values(weights).reduce((sum, w) => sum + Math.abs(w), 0);
-          expect(gross).toBeLessThanOrEqual((options.maxGrossWeight ?? 1) + 1e-9);
-          for (const symbol of Object.keys(weights)) {
-            expect(options.series.some((s) => s.symbol === symbol)).toBe(true);
+  // Every check runs on its own copy of the series as given, so a strategy that writes its input
+  // in one check cannot hide the write from another (or change the caller's data).
+  const pristine = options.series.map(copySeries);
+  const fresh = (): BarSeries[] => pristine.map(copySeries);
+  return [
+    {
+      title: 'has a non-empty id and a non-negative integer warm-up',
+      run: () => {
+        const strategy = options.create();
+        if (typeof strategy.id !== 'string' || strategy.id.length === 0) return `id ${formatValue(strategy.id)} must be a non-empty string`;
+        if (!Number.isInteger(strategy.warmup) || strategy.warmup < 0) return `warmup ${formatValue(strategy.warmup)} must be a non-negative integer`;
+        return null;
+      },
+    },
+    {
+      title: 'is given enough data by the test',
+      run: () => {
+        const short = options.series.find((s) => s.length < probe.warmup + 2);
+        return short === undefined ? null : `series ${formatValue(short.symbol)} has ${short.length} bars; give at least warmup + 2 = ${probe.warmup + 2}`;
+      },
+    },
+    {
+      title: 'decides the same way twice and across instances',
+      run: () => {
+        const first = runDecisions(options.create(), fresh());
+        const second = runDecisions(options.create(), fresh());
+        if (first.length === 0) return 'made no decision at all: the series are shorter than the warm-up';
+        if (second.length !== first.length) return `made ${first.length} decisions the first time and ${second.length} the second`;
+        for (let k = 0; k < first.length; k++) {
+          const a = first[k];
+          const b = second[k];
+          if (a === undefined || b === undefined) continue;
+          if (a.symbol !== b.symbol || a.index !== b.index || !sameValue(a.value, b.value)) {
+            return `decision at ${a.symbol} bar ${a.index} was ${formatValue(a.value)}, then ${formatValue(b.value)} on a second run`;
           }
-        } else if (typeof decision.value === 'boolean' || (typeof decision.value === 'object' && decision.value !== null && 'exit' in decision.value)) {
-          ExitDecisionSchema.parse(decision.value);
-        } else if (decision.value !== null) {
-          EntrySignalSchema.parse(decision.value);
         }
-      }
-    });
+        return null;
+      },
+    },
+    {
+      title: 'returns decisions that match the protocol schemas',
+      run: () => {
+        const strategy = options.create();
+        for (const decision of runDecisions(strategy, fresh())) {
+          const problem = decisionProblem(strategy, decision, options);
+          if (problem !== null) return problem;
+        }
+        return null;
+      },
+    },
+    {
+      title: 'does not mutate the input series',
+      run: () => {
+        const series = fresh();
+        const seal = new SeriesSeal(series);
+        runDecisions(options.create(), series);
+        const change = seal.firstChange();
+        if (change === null) return null;
+        return `changed ${change.column}[${change.index}] of ${change.symbol} from ${formatValue(change.before)} to ${formatValue(change.after)} while deciding`;
+      },
+    },
+    {
+      title: 'does not look ahead',
+      run: () => {
+        const report = checkLookahead(options.create(), fresh(), {
+          checkpoints: options.lookaheadCheckpoints ?? 40,
+          throwOnViolation: false,
+        });
+        const first = report.violations[0];
+        if (first !== undefined) {
+          return `${report.violations.length} decision(s) depend on later bars; the first, ${first.decision} at ${first.symbol} bar ${first.index}, was ${first.withFullHistory} with the full history and ${first.withTruncatedHistory} with ${first.truncatedAt} bars`;
+        }
+        return report.comparisons > 0 ? null : 'no decision was compared: give longer series';
+      },
+    },
+  ];
+}
 
-    it('does not mutate the input series', () => {
-      const seal = new SeriesSeal(options.series);
-      runDecisions(options.create(), options.series);
-      expect(seal.firstChange()).toBeNull();
-    });
+function copySeries(series: BarSeries): BarSeries {
+  return {
+    symbol: series.symbol,
+    length: series.length,
+    time: series.time.slice(),
+    open: series.open.slice(),
+    high: series.high.slice(),
+    low: series.low.slice(),
+    close: series.close.slice(),
+    volume: series.volume.slice(),
+  };
+}
 
-    it('does not look ahead', () => {
-      const report = checkLookahead(options.create(), options.series, {
-        checkpoints: options.lookaheadCheckpoints ?? 40,
-      });
-      expect(report.violations).toEqual([]);
-      expect(report.comparisons).toBeGreaterThan(0);
-    });
-  });
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b) && formatValue(a) === formatValue(b);
+}
+
+/**
+ * Runs every check of {@link strategyContractChecks} and reports the failures; no test runner
+ * needed (call it from a script, or assert `failures` is empty in any runner). For vitest,
+ * `testStrategyContract` from `@ensemble/protocol/testing/vitest` registers one test per check.
+ */
+export function checkStrategyContract(options: StrategyContractOptions): StrategyContractReport {
+  const checks = strategyContractChecks(options);
+  const failures: { title: string; message: string }[] = [];
+  for (const check of checks) {
+    let message: string | null;
+    try {
+      message = check.run();
+    } catch (error) {
+      message = `threw ${error instanceof Error ? `${error.name}: ${error.message}` : formatValue(error)}`;
+    }
+    if (message !== null) failures.push({ title: check.title, message });
+  }
+  return { name: options.name ?? options.create().id, checks: checks.length, failures };
 }

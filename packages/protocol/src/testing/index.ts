@@ -1,4 +1,4 @@
 export type { LookaheadOptions, LookaheadReport, LookaheadViolation } from './lookahead';
 export { checkLookahead } from './lookahead';
-export type { StrategyContractOptions } from './contract';
-export { testStrategyContract } from './contract';
+export type { StrategyContractCheck, StrategyContractOptions, StrategyContractReport } from './contract';
+export { checkStrategyContract, strategyContractChecks } from './contract';

@@ -1,21 +1,29 @@
 import path from 'node:path';
+import {
+  countOnly,
+  createBaseProgram,
+  createCliLogger,
+  executeRun,
+  formatCount,
+  globalOptions,
+  orchestratorReportInput,
+  paletteFor,
+  parseRunConfigInput,
+  processIo,
+  progressPhases,
+  progressWanted,
+  renderRunSummary,
+  runBenchmark,
+  runProgram,
+  withProgress,
+  writeRunOutputs,
+} from '@ensemble/cli';
+import type { CliIo, LogLevel, WrittenRunFile } from '@ensemble/cli';
 import type { Command } from 'commander';
-import { paletteFor } from '../color';
-import { DEMO_RUNS } from '../demo/demo-configs';
-import type { DemoRun } from '../demo/demo-configs';
-import { formatCount } from '../format';
-import type { CliIo } from '../io';
-import { createCliLogger } from '../logger';
-import type { LogLevel } from '../logger';
-import { globalOptions } from '../options';
-import { writeRunOutputs } from '../run-files';
-import type { WrittenRunFile } from '../run-files';
-import { executeRun, parseRunConfigInput, runBenchmark } from '../run-pipeline';
-import { countOnly, progressPhases, progressWanted, withProgress } from '../progress';
-import { orchestratorReportInput } from '../run-report';
-import { renderRunSummary } from '../run-summary';
+import { DEMO_RUNS } from './demo-configs';
+import type { DemoRun } from './demo-configs';
 
-/** Where `ensemble demo` writes its reports unless `--out` says otherwise. */
+/** Where the demo writes its reports unless `--out` says otherwise. */
 export const DEFAULT_DEMO_OUT = path.join('out', 'demo');
 
 const DETAILS = `
@@ -32,22 +40,14 @@ Everything runs on the real data embedded in @ensemble/data. Each run's config i
 \`ensemble run --config\` reads (see examples/).
 
 Examples:
-  $ ensemble demo
-  $ ensemble demo --out /tmp/ensemble-demo --log-level info
-  $ ensemble demo --log-level info --log-json 2> events.jsonl`;
+  $ pnpm demo
+  $ pnpm demo --out /tmp/ensemble-demo --log-level info
+  $ pnpm demo --log-level info --log-json 2> events.jsonl`;
 
-/** Flags of `ensemble demo`. */
+/** Flags of the demo. */
 interface DemoFlags {
   readonly out: string;
   readonly progress: boolean;
-}
-
-/**
- * The demo logs nothing unless `--log-level` is given: the summaries count what the events say
- * (rebalances, shrunk orders, crossings), and `--log-level info` shows every decision.
- */
-function demoLogLevel(command: Command): LogLevel {
-  return globalOptions(command).logLevel ?? 'silent';
 }
 
 /** Runs one demo configuration end to end and returns the summary text and the files written. */
@@ -81,19 +81,24 @@ async function runDemo(
 }
 
 /**
- * Registers `ensemble demo`: the orchestrator showcase on the embedded real data — summary tables
- * in the terminal, and an HTML tearsheet, a JSON result and a Markdown report per run.
+ * The demo as a program: the orchestrator showcase on the embedded real data — summary tables in
+ * the terminal, and an HTML tearsheet, a JSON result and a Markdown report per run. It has the
+ * `ensemble` CLI's global options (`--log-level`, `--log-json`, `--debug`) and logs nothing unless
+ * `--log-level` is given: the summaries count what the events say.
  */
-export function registerDemoCommand(program: Command, io: CliIo): Command {
-  return program
-    .command('demo')
-    .description('orchestrate the sample strategies on embedded real data; print summaries, write HTML/JSON/Markdown reports')
+export function createDemoProgram(io: CliIo): Command {
+  return createBaseProgram(io, {
+    name: 'demo',
+    description: 'Orchestrate the sample strategies on embedded real data; print summaries, write HTML/JSON/Markdown reports.',
+    logLevelDefault: 'nothing is logged, as the summaries count the events',
+  })
     .option('-o, --out <dir>', 'directory for the reports (created if missing)', DEFAULT_DEMO_OUT)
     .option('--no-progress', 'do not draw progress bars (they are drawn only when stderr is a terminal)')
     .addHelpText('after', DETAILS)
     .action(async (flags: DemoFlags, command: Command) => {
       const out = path.resolve(io.cwd, flags.out);
-      const options = { level: demoLogLevel(command), json: globalOptions(command).logJson === true, progress: flags.progress };
+      const global = globalOptions(command);
+      const options = { level: global.logLevel ?? 'silent', json: global.logJson === true, progress: flags.progress };
       const palette = paletteFor(io, io.stdout);
       io.stdout.write(`${palette.bold('Ensemble demo')}: several strategies sharing one portfolio, on real market data.\n`);
       const written: WrittenRunFile[] = [];
@@ -109,4 +114,9 @@ export function registerDemoCommand(program: Command, io: CliIo): Command {
       const flagship = written.find((file) => file.kind === 'html');
       if (flagship !== undefined) io.stdout.write(`\nOpen ${path.relative(io.cwd, flagship.path)} in a browser to see the tearsheet.\n`);
     });
+}
+
+/** Runs the demo with `argv` (node-style: runtime, script, then the flags) and returns its exit code (0, 1 or 2 as the CLI's). */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  return runProgram(createDemoProgram(io), argv, io);
 }

@@ -6,8 +6,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../cli';
-import { createCapturedIo } from '../io';
+import { main } from './demo';
+import { createCapturedIo } from '@ensemble/cli';
 
 /** Debian's Chromium, as CI installs it (`apt-get install chromium`); ENSEMBLE_CHROMIUM overrides the path. */
 const CHROMIUM = process.env.ENSEMBLE_CHROMIUM ?? '/usr/bin/chromium';
@@ -20,7 +20,7 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-sync',
 ];
-const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/', import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
 const available = existsSync(CHROMIUM);
 const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 
@@ -41,7 +41,7 @@ describe.runIf(available)('the demo reports in Chromium', () => {
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'ensemble-demo-browser-'));
     const io = createCapturedIo({ cwd: out });
-    const code = await main(['node', 'ensemble', 'demo', '--out', out], io);
+    const code = await main(['node', 'demo', '--out', out], io);
     expect(code, io.err()).toBe(0);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 300_000);

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../cli';
-import { createCapturedIo } from '../io';
+import { main } from './demo';
+import { createCapturedIo } from '@ensemble/cli';
 
 interface PointJson {
   readonly time: string;
@@ -20,7 +20,7 @@ interface RunJson {
   readonly sleeves: readonly { readonly id: string; readonly equity: readonly PointJson[] }[];
 }
 
-describe('ensemble demo', () => {
+describe('the demo', () => {
   let out: string;
   let stdout: string;
   let stderr: string;
@@ -29,7 +29,7 @@ describe('ensemble demo', () => {
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'ensemble-demo-'));
     const io = createCapturedIo({ cwd: out });
-    code = await main(['node', 'ensemble', 'demo', '--out', join(out, 'reports')], io);
+    code = await main(['node', 'demo', '--out', join(out, 'reports')], io);
     stdout = io.out();
     stderr = io.err();
   }, 120_000);
@@ -78,7 +78,7 @@ describe('ensemble demo', () => {
   it('is deterministic: a second run writes the same JSON', async () => {
     const again = await mkdtemp(join(tmpdir(), 'ensemble-demo-again-'));
     try {
-      expect(await main(['node', 'ensemble', 'demo', '--out', again], createCapturedIo({ cwd: again }))).toBe(0);
+      expect(await main(['node', 'demo', '--out', again], createCapturedIo({ cwd: again }))).toBe(0);
       expect(await readFile(join(again, 'dow30.json'), 'utf8')).toBe(await readFile(join(out, 'reports', 'dow30.json'), 'utf8'));
     } finally {
       await rm(again, { recursive: true, force: true });

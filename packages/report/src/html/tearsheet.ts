@@ -1,121 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { EnsembleError } from '@ensemble/protocol';
-import { buildCharts, PORTFOLIO_COLOR, sleeveColor } from './charts';
-import type { ChartId, ReportChart } from './charts';
-import { formatCount, formatCurrency, formatMetric, formatNumber, formatPercent } from './format';
-import { CLIENT_SCRIPT } from './html-client';
-import { STYLE } from './html-style';
-import { resolveOptions } from './options';
-import type { ReportOptions, ResolvedReportOptions } from './options';
-import { parseReportInput } from './report-input';
-import type { ReportInput } from './report-input';
-import { formatConflictInputs, formatWeights, GROUP_TITLES, headline, lastValue, metricRows, metricsColumns, formatSpan } from './sections';
-import { detectTimeFormat, formatTime } from './time';
-import type { TimeFormat } from './time';
-
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
-/** JSON safe inside a `<script>` element: `<` is written `\u003c`, so no `</script>` can close it early. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-/** A library inlined into the page: its name, version and minified source. */
-interface InlineLibrary {
-  readonly name: string;
-  readonly version: string;
-  readonly source: string;
-}
-
-let libraries: readonly InlineLibrary[] | undefined;
-
-/**
- * The minified browser builds of vega, vega-lite and vega-embed, read once from the installed
- * packages (their `build/*.min.js`, found next to each package's entry point). Source-map comments
- * are removed so that the page never asks for another file.
- */
-function inlineLibraries(): readonly InlineLibrary[] {
-  if (libraries !== undefined) return libraries;
-  const require = createRequire(import.meta.url);
-  const load = (name: string, file: string): InlineLibrary => {
-    let entry: string;
-    try {
-      entry = require.resolve(name);
-    } catch (error) {
-      throw new EnsembleError('IO_FAILED', `Cannot find the "${name}" package to inline into the HTML report; install @ensemble/report's dependencies.`, { cause: error });
-    }
-    const buildDir = dirname(entry);
-    const path = join(buildDir, file);
-    try {
-      const source = readFileSync(path, 'utf8')
-        .replace(/\/\/# sourceMappingURL=\S*\s*$/gm, '')
-        .replace(/<\/script/gi, '<\\/script');
-      const manifest = JSON.parse(readFileSync(join(buildDir, '..', 'package.json'), 'utf8')) as { version?: unknown };
-      return { name, version: typeof manifest.version === 'string' ? manifest.version : 'unknown', source };
-    } catch (error) {
-      throw new EnsembleError('IO_FAILED', `Cannot read ${path} to inline ${name} into the HTML report: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
-  };
-  libraries = [load('vega', 'vega.min.js'), load('vega-lite', 'vega-lite.min.js'), load('vega-embed', 'vega-embed.min.js')];
-  return libraries;
-}
-
-/** Chart width before the page fits each chart to its element (a wide panel on a laptop screen). */
-const HTML_CHART_WIDTH = 1150;
-
-type ColumnType = 'text' | 'sleeve' | 'time' | 'int' | 'qty' | 'price' | 'money' | 'pct';
-
-interface TableColumn {
-  readonly label: string;
-  readonly type: ColumnType;
-  readonly signed?: boolean;
-  readonly wrap?: boolean;
-}
-
-interface InteractiveTable {
-  readonly columns: readonly TableColumn[];
-  readonly rows: readonly (readonly (string | number | null)[])[];
-  readonly sortable: boolean;
-  readonly noun: string;
-}
-
-const NUMERIC_TYPES = new Set<ColumnType>(['int', 'qty', 'price', 'money', 'pct']);
-
-function interactiveTable(id: string, table: InteractiveTable, filterable: boolean, placeholder: string): string {
-  const head = table.columns
-    .map((column) => `<th scope="col"${NUMERIC_TYPES.has(column.type) ? ' class="num"' : ''}>${escapeHtml(column.label)}</th>`)
-    .join('');
-  const search = filterable
-    ? `<input type="search" placeholder="${escapeHtml(placeholder)}" aria-label="${escapeHtml(placeholder)}">`
-    : '<span></span>';
-  return `<div class="panel" data-table="${id}">
-<div class="table-tools">${search}<span class="note"></span></div>
-<div class="table-wrap scroll"><table><thead><tr>${head}</tr></thead><tbody></tbody></table></div>
-<noscript><p class="note">Turn on JavaScript to see this table; the JSON and CSV exports hold the same rows.</p></noscript>
-</div>`;
-}
-
-function chartPanel(chart: ReportChart, options: { wide?: boolean; toggle?: string; extra?: string; center?: boolean }): string {
-  return `<figure class="panel${options.wide === true ? ' wide' : ''}" id="figure-${chart.id}">
-<div class="panel-head"><h3>${escapeHtml(chart.title)}</h3>${options.toggle ?? ''}</div>
-<div class="chart${options.center === true ? ' center' : ''}" data-chart="${chart.id}"${chart.id === 'equity' ? ' data-scale="linear"' : ''} role="img" aria-label="${escapeHtml(chart.title)}: ${escapeHtml(chart.caption)}"></div>
-<figcaption class="caption">${escapeHtml(chart.caption)}</figcaption>${options.extra ?? ''}
-</figure>`;
-}
-
-function swatch(color: string): string {
-  return `<span class="swatch" style="background:${color}"></span>`;
-}
-
-function toneClass(value: number | null): string {
-  if (value === null || value === 0) return 'num';
-  return value > 0 ? 'num pos' : 'num neg';
-}
+import { buildCharts, PORTFOLIO_COLOR, sleeveColor } from '../charts/index';
+import type { ChartId, ReportChart } from '../charts/index';
+import { formatCount, formatCurrency, formatMetric, formatNumber, formatPercent } from '../format';
+import { resolveOptions } from '../options';
+import type { ReportOptions, ResolvedReportOptions } from '../options';
+import { parseReportInput } from '../report-input';
+import type { ReportInput } from '../report-input';
+import { formatConflictInputs, formatWeights, GROUP_TITLES, headline, lastValue, metricRows, metricsColumns, formatSpan } from '../sections';
+import { detectTimeFormat, formatTime } from '../time';
+import type { TimeFormat } from '../time';
+import { escapeHtml, htmlPage } from './page';
+import { HTML_CHART_WIDTH, chartPanel, interactiveTable, swatch, toneClass } from './parts';
+import type { InteractiveTable } from './parts';
 
 function metricsTable(input: ReportInput): string {
   const columns = metricsColumns(input);
@@ -398,34 +293,12 @@ ${panel('attribution', { wide: true })}
     tables: interactive,
     sleeveColors: Object.fromEntries(report.sleeves.map((sleeve, index) => [sleeve.id, sleeveColor(index)])),
   };
-  const scripts = inlineLibraries()
-    .map((library) => `<script>/* ${library.name} ${library.version} (BSD-3-Clause) */\n${library.source}</script>`)
-    .join('\n');
-  const footer = `Generated by Ensemble (@ensemble/report)${report.generatedAt === undefined ? '' : ` at ${escapeHtml(report.generatedAt)}`}. Charts by ${inlineLibraries()
-    .map((library) => `${library.name} ${library.version}`)
-    .join(', ')}. Times are UTC. Past performance, simulated or not, does not predict future results.`;
-
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="@ensemble/report">
-<title>${escapeHtml(report.title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-${masthead(report, timeFormat)}
-<nav class="toc" aria-label="Sections"><div class="wrap">${nav.map(([id, title]) => `<a href="#${id}">${escapeHtml(title)}</a>`).join('')}</div></nav>
-<main class="wrap">
-${callouts}
-${sections.join('\n')}
-</main>
-<footer><div class="wrap">${footer}</div></footer>
-<script type="application/json" id="report-data">${scriptJson(data)}</script>
-${scripts}
-<script>${CLIENT_SCRIPT}</script>
-</body>
-</html>
-`;
+  return htmlPage({
+    title: report.title,
+    masthead: masthead(report, timeFormat),
+    nav,
+    main: [callouts, ...sections],
+    ...(report.generatedAt === undefined ? {} : { generatedAt: report.generatedAt }),
+    data,
+  });
 }

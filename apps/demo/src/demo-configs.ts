@@ -90,5 +90,5 @@ export const DOW30_MULTI_ASSET: DemoRun = {
   },
 };
 
-/** Every run of `ensemble demo`, flagship first. */
+/** Every run of the demo, flagship first. */
 export const DEMO_RUNS: readonly DemoRun[] = [SP500_FOUR_SLEEVES, DOW30_MULTI_ASSET];

@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { safeMessage } from '@ensemble/protocol';
 import { registerBacktestCommand } from './commands/backtest';
 import { registerDataCommand } from './commands/data';
-import { registerDemoCommand } from './commands/demo';
 import { registerRunCommand } from './commands/run';
 import { registerSchemaCommand } from './commands/schema';
 import { registerStrategiesCommand } from './commands/strategies';
@@ -13,20 +12,31 @@ import { LOG_LEVELS } from './logger';
 import { versionText } from './version';
 import { Option } from 'commander';
 
+/** Name and description of a program made by {@link createBaseProgram}. */
+export interface BaseProgramOptions {
+  /** The command name shown in usage lines and help, e.g. `ensemble`. */
+  readonly name: string;
+  readonly description: string;
+  /** What `--log-level` logs when it is not given, for the help (e.g. `run logs nothing`). */
+  readonly logLevelDefault: string;
+}
+
 /**
- * Builds the `ensemble` program writing to `io`: global options, help, version and every command.
- * Commander never exits the process; usage errors surface as `CommanderError`s.
+ * A commander program writing to `io` with the CLI's global options (`--debug`, `--log-level`,
+ * `--log-json`, `-V, --version`), its escaping of usage errors and no process exit of its own
+ * (usage errors surface as `CommanderError`s for {@link runProgram}). {@link createProgram}
+ * adds the `ensemble` commands to one; another program (the repository's demo) adds its own.
  */
-export function createProgram(io: CliIo): Command {
-  const program = new Command()
-    .name('ensemble')
-    .description('Backtest trading strategies and orchestrate many of them on one portfolio.')
+export function createBaseProgram(io: CliIo, options: BaseProgramOptions): Command {
+  return new Command()
+    .name(options.name)
+    .description(options.description)
     .version(versionText(), '-V, --version', 'print the version of the CLI and of the @ensemble packages')
     .option('--debug', 'print stack traces of errors (also ENSEMBLE_DEBUG=1)')
     .addOption(
       new Option(
         '--log-level <level>',
-        'level of the logs on stderr (default: run and demo log nothing and backtest only errors, as their summaries count the events; data logs warnings)',
+        `level of the logs on stderr (default: ${options.logLevelDefault})`,
       ).choices(LOG_LEVELS),
     )
     .option('--log-json', 'write logs as JSON lines even on a terminal (they are readable lines there otherwise)')
@@ -39,9 +49,20 @@ export function createProgram(io: CliIo): Command {
       },
     })
     .exitOverride()
-    .showHelpAfterError('(run `ensemble --help` for usage)');
+    .showHelpAfterError(`(run \`${options.name} --help\` for usage)`);
+}
+
+/**
+ * Builds the `ensemble` program writing to `io`: global options, help, version and every command.
+ * Commander never exits the process; usage errors surface as `CommanderError`s.
+ */
+export function createProgram(io: CliIo): Command {
+  const program = createBaseProgram(io, {
+    name: 'ensemble',
+    description: 'Backtest trading strategies and orchestrate many of them on one portfolio.',
+    logLevelDefault: 'run logs nothing and backtest only errors, as their summaries count the events; data logs warnings',
+  });
   registerDataCommand(program, io);
-  registerDemoCommand(program, io);
   registerBacktestCommand(program, io);
   registerRunCommand(program, io);
   registerSchemaCommand(program, io);

@@ -1,11 +1,11 @@
 import type { LoggerInterface } from 'vega';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
-import { buildRandomWalkRun } from './__fixtures__/random-walk-run';
-import { buildSmallRun } from './__fixtures__/small-run';
-import { buildCharts, sleeveColor } from './charts';
-import type { ChartOptions, ReportChart } from './charts';
-import { normalizeSvg, renderSvg } from './svg';
+import { buildRandomWalkRun } from '../__fixtures__/random-walk-run';
+import { buildSmallRun } from '../__fixtures__/small-run';
+import { buildCharts, sleeveColor } from './index';
+import type { ChartOptions, ReportChart } from './index';
+import { normalizeSvg, renderSvg } from '../svg';
 
 const options: ChartOptions = { width: 900, maxPoints: 5000, timeFormat: 'date' };
 

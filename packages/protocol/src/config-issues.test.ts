@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { toConfigIssues } from './config-issues';
+import type { ConfigIssueContext } from './config-issues';
+
+// A schema shaped like a run config: an enum-or-object schedule, a discriminated allocation with
+// a default, described fields, strict objects.
+const schema = z.strictObject({
+  rebalance: z
+    .strictObject({
+      schedule: z.union([z.enum(['never', 'week', 'month', 'quarter', 'year']), z.strictObject({ everyBars: z.number().int() })]),
+    })
+    .optional(),
+  allocation: z
+    .discriminatedUnion('scheme', [
+      z.strictObject({ scheme: z.literal('equal') }),
+      z.strictObject({ scheme: z.literal('inverse-volatility'), lookback: z.number().int().optional() }),
+      z.strictObject({ scheme: z.literal('fixed') }),
+    ])
+    .prefault({ scheme: 'equal' }),
+  fill: z.enum(['close', 'next-open']).optional(),
+  strategies: z.array(
+    z.strictObject({
+      id: z.string(),
+      symbols: z.array(z.string()).min(1).describe('Symbols this strategy trades, e.g. ["SPY"]'),
+    }),
+  ),
+});
+
+function messages(input: unknown, context: ConfigIssueContext = { input, schema }): Record<string, string> {
+  const result = schema.safeParse(input);
+  if (result.success) throw new Error('expected the input to be rejected');
+  return Object.fromEntries(toConfigIssues(result.error, context).map((issue) => [issue.path, issue.message]));
+}
+
+const strategies = [{ id: 'a', symbols: ['SPY'] }];
+
+describe('toConfigIssues', () => {
+  it('lists the allowed values of a mistyped enum inside a union and the nearest one', () => {
+    expect(messages({ rebalance: { schedule: 'monthly' }, strategies })).toEqual({
+      'rebalance.schedule': '"monthly" is not one of never, week, month, quarter, year (or an object { "everyBars": … }) — did you mean "month"?',
+    });
+  });
+
+  it('lists a plain enum\'s values and suggests nothing when nothing is close', () => {
+    expect(messages({ fill: 'tomorrow', strategies })).toEqual({ fill: '"tomorrow" is not one of close, next-open' });
+    expect(messages({ fill: 'nextopen', strategies })).toEqual({ fill: '"nextopen" is not one of close, next-open — did you mean "next-open"?' });
+  });
+
+  it('shows the expected object shape when a string stands where an object belongs', () => {
+    expect(messages({ allocation: 'inverse-volatility', strategies })).toEqual({
+      allocation: 'expected an object, got the string "inverse-volatility"; write { "scheme": "inverse-volatility", … } (its other fields beside "scheme")',
+    });
+    expect(messages({ allocation: 7, strategies })).toEqual({
+      allocation: 'expected an object, got the number 7; write { "scheme": …, … } with "scheme" one of equal, inverse-volatility, fixed',
+    });
+  });
+
+  it('places a string on the enum field of a plain object that holds it', () => {
+    const plain = z.strictObject({ allocation: z.strictObject({ scheme: z.enum(['equal', 'inverse-volatility']), lookback: z.number().optional() }) });
+    const input = { allocation: 'inverse-volatility' };
+    const result = plain.safeParse(input);
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      expect(toConfigIssues(result.error, { input, schema: plain })).toEqual([
+        { path: 'allocation', message: 'expected an object, got the string "inverse-volatility"; write { "scheme": "inverse-volatility", … } (fields: scheme, lookback)' },
+      ]);
+    }
+  });
+
+  it('names a mistyped discriminator value and the nearest scheme', () => {
+    expect(messages({ allocation: { scheme: 'inverse-vol' }, strategies })).toEqual({
+      'allocation.scheme': '"inverse-vol" is not one of equal, inverse-volatility, fixed — did you mean "inverse-volatility"?',
+    });
+    expect(messages({ allocation: {}, strategies })).toEqual({ 'allocation.scheme': 'required: one of equal, inverse-volatility, fixed' });
+  });
+
+  it('says a missing field is required and what it holds', () => {
+    expect(messages({ strategies: [{ id: 'a' }] })).toEqual({ 'strategies.0.symbols': 'required: Symbols this strategy trades, e.g. ["SPY"]' });
+    expect(messages({})).toEqual({ strategies: 'required (array)' });
+  });
+
+  it('suggests the nearest known key for an unknown one, also inside a discriminated union', () => {
+    expect(messages({ rebalanse: { schedule: 'month' }, strategies })).toEqual({ rebalanse: 'unknown key "rebalanse" — did you mean "rebalance"?' });
+    expect(messages({ allocation: { scheme: 'inverse-volatility', lookbak: 3 }, strategies })).toEqual({
+      'allocation.lookbak': 'unknown key "lookbak" — did you mean "lookback"?',
+    });
+    expect(messages({ zzz: 1, strategies })).toEqual({ zzz: 'unknown key "zzz" (check its spelling)' });
+  });
+
+  it('says what was given when the type is wrong', () => {
+    expect(messages({ strategies: 'SPY' })).toEqual({ strategies: 'expected an array, got the string "SPY"' });
+  });
+
+  it('echoes user values safely', () => {
+    expect(messages({ fill: '\u001b[31mred', strategies }).fill).toBe('"\\x1b[31mred" is not one of close, next-open');
+  });
+
+  it('falls back to zod\'s messages without the input', () => {
+    const result = schema.safeParse({ fill: 'x', strategies });
+    expect(result.success).toBe(false);
+    if (!result.success) expect(toConfigIssues(result.error)[0]?.message).toMatch(/^Invalid option/);
+  });
+});

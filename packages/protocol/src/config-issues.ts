@@ -1,0 +1,220 @@
+import type { z } from 'zod';
+import { quoteValue } from './echo';
+import type { ConfigIssue } from './errors';
+import { closestMatch } from './suggest';
+
+/** What {@link toConfigIssues} may consult to explain an issue: the parsed input and its schema. */
+export interface ConfigIssueContext {
+  /** The value that was parsed: shows what the user wrote at an issue's path. */
+  readonly input?: unknown;
+  /** The schema it was parsed with: gives allowed keys, expected shapes and field descriptions. */
+  readonly schema?: z.ZodType;
+}
+
+/** The parts of a zod schema's definition this module reads (zod's `_zod.def`). */
+interface SchemaDefinition {
+  readonly type: string;
+  readonly shape?: Readonly<Record<string, unknown>>;
+  readonly element?: unknown;
+  readonly valueType?: unknown;
+  readonly innerType?: unknown;
+  readonly in?: unknown;
+  readonly options?: readonly unknown[];
+  readonly discriminator?: string;
+  readonly values?: readonly unknown[];
+  readonly entries?: Readonly<Record<string, unknown>>;
+  readonly getter?: () => unknown;
+}
+
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional', 'success']);
+
+function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null;
+}
+
+function definitionOf(schema: unknown): SchemaDefinition | undefined {
+  if (!isRecord(schema) || !isRecord(schema._zod) || !isRecord(schema._zod.def)) return undefined;
+  const definition = schema._zod.def;
+  return typeof definition.type === 'string' ? (definition as unknown as SchemaDefinition) : undefined;
+}
+
+/** The values an enum or literal schema allows (none for other schemas). */
+function allowedValues(schema: unknown): readonly unknown[] {
+  const definition = core(schema)?.definition;
+  if (definition?.entries !== undefined) return Object.values(definition.entries);
+  return definition?.values ?? [];
+}
+
+/** The description of `schema` or of any wrapper around its core (`.describe()` may sit on either). */
+function descriptionOf(schema: unknown): string | undefined {
+  let current = schema;
+  for (let depth = 0; depth < 16 && current !== undefined; depth++) {
+    if (isRecord(current) && typeof current.description === 'string') return current.description;
+    const definition = definitionOf(current);
+    if (definition === undefined || !WRAPPERS.has(definition.type)) return undefined;
+    current = definition.innerType;
+  }
+  return undefined;
+}
+
+/** `schema` without optional/default/pipe/lazy wrappers. */
+function core(schema: unknown): { readonly schema: unknown; readonly definition: SchemaDefinition } | undefined {
+  let current = schema;
+  for (let depth = 0; depth < 16; depth++) {
+    const definition = definitionOf(current);
+    if (definition === undefined) return undefined;
+    if (WRAPPERS.has(definition.type)) current = definition.innerType;
+    else if (definition.type === 'pipe') current = definition.in;
+    else if (definition.type === 'lazy' && definition.getter !== undefined) current = definition.getter();
+    else return { schema: current, definition };
+  }
+  return undefined;
+}
+
+/** The option of a union that `value` selects: by discriminator when there is one, else the first object option with `key`. */
+function unionOption(definition: SchemaDefinition, value: unknown, key: string | number | undefined): unknown {
+  const options = definition.options ?? [];
+  if (definition.discriminator !== undefined && isRecord(value)) {
+    const wanted = value[definition.discriminator];
+    const chosen = options.find((option) => {
+      return allowedValues(core(option)?.definition.shape?.[definition.discriminator ?? '']).includes(wanted);
+    });
+    if (chosen !== undefined) return chosen;
+  }
+  if (key === undefined) return undefined;
+  return options.find((option) => {
+    const found = core(option);
+    return found?.definition.shape !== undefined && typeof key === 'string' && key in found.definition.shape;
+  });
+}
+
+/** The schema and input value at `path`, as far as both can be followed. */
+function locate(context: ConfigIssueContext, path: readonly PropertyKey[]): { schema: unknown; value: unknown } {
+  let schema: unknown = context.schema;
+  let value: unknown = context.input;
+  for (const part of path) {
+    const key = typeof part === 'symbol' ? undefined : part;
+    let found = core(schema);
+    if (found?.definition.type === 'union') found = core(unionOption(found.definition, value, key));
+    const definition = found?.definition;
+    if (definition?.type === 'object' && typeof key === 'string') schema = definition.shape?.[key];
+    else if (definition?.type === 'array') schema = definition.element;
+    else if (definition?.type === 'record') schema = definition.valueType;
+    else schema = undefined;
+    value = isRecord(value) && key !== undefined ? (value as Record<string | number, unknown>)[key] : undefined;
+  }
+  return { schema, value };
+}
+
+/** `the string "x"`, `the number 3`, `an array`, `null`: what the user wrote, for "got …". */
+function describeInput(value: unknown): string {
+  if (typeof value === 'string') return `the string ${quoteValue(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `the ${typeof value} ${String(value)}`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/** The allowed values as text; an `undefined` (a field that may be left out) is not a value one writes. */
+function valueNames(allowed: readonly unknown[]): string[] {
+  return allowed.filter((item) => item !== undefined).map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
+}
+
+/** `"x" is not one of a, b, c — did you mean "b"?` (or `expected one of …, got …` for a non-string). */
+function notOneOf(value: unknown, allowed: readonly unknown[], alternative?: string): string {
+  const names = valueNames(allowed);
+  const list = `${names.join(', ')}${alternative === undefined ? '' : ` (or ${alternative})`}`;
+  if (typeof value !== 'string') return `expected one of ${list}, got ${describeInput(value)}`;
+  const match = closestMatch(value, names);
+  return `${quoteValue(value)} is not one of ${list}${match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`}`;
+}
+
+/** `{ "scheme": "inverse-volatility", … }`-style hint of the object shape `schema` expects. */
+function objectShape(schema: unknown, value: unknown): string | undefined {
+  const found = core(schema);
+  if (found === undefined) return undefined;
+  const { definition } = found;
+  if (definition.type === 'union' && definition.discriminator !== undefined) {
+    const key = definition.discriminator;
+    const values = (definition.options ?? []).flatMap((option) => allowedValues(core(option)?.definition.shape?.[key]));
+    const named = typeof value === 'string' ? values.find((item) => item === value) ?? closestMatch(value, values.filter((item): item is string => typeof item === 'string')) : undefined;
+    if (named !== undefined) return `write { "${key}": ${JSON.stringify(named)}, … } (its other fields beside "${key}")`;
+    return `write { "${key}": …, … } with "${key}" one of ${valueNames(values).join(', ')}`;
+  }
+  if (definition.type === 'object' && definition.shape !== undefined) {
+    const fields = `fields: ${Object.keys(definition.shape).join(', ')}`;
+    // A string that is a value of one of the object's enum fields was meant for that field.
+    if (typeof value === 'string') {
+      for (const [key, field] of Object.entries(definition.shape)) {
+        if (allowedValues(field).includes(value)) return `write { "${key}": ${JSON.stringify(value)}, … } (${fields})`;
+      }
+    }
+    return fields;
+  }
+  return undefined;
+}
+
+/** The message for one issue, explained with the input and schema when they are known. */
+function explain(issue: z.core.$ZodIssue, context: ConfigIssueContext): string {
+  const { schema, value } = locate(context, issue.path);
+  const known = context.input !== undefined;
+  if (issue.code === 'invalid_value' && known) return notOneOf(value, issue.values);
+  if (issue.code === 'invalid_union') {
+    const options = 'options' in issue && Array.isArray(issue.options) ? (issue.options as unknown[]) : undefined;
+    if (options !== undefined && known) {
+      return value === undefined ? `required: one of ${valueNames(options).join(', ')}` : notOneOf(value, options);
+    }
+    const enumBranch = issue.errors.flat().find((inner) => inner.path.length === 0 && inner.code === 'invalid_value');
+    if (enumBranch?.code === 'invalid_value' && known) {
+      const objectBranch = issue.errors.flat().some((inner) => inner.path.length === 0 && inner.code === 'invalid_type' && inner.expected === 'object');
+      const alternative = objectBranch ? objectAlternative(schema) : undefined;
+      return value === undefined ? `required: one of ${valueNames(enumBranch.values).join(', ')}` : notOneOf(value, enumBranch.values, alternative);
+    }
+    return issue.message;
+  }
+  if (issue.code === 'invalid_type' && known) {
+    const description = descriptionOf(schema);
+    if (value === undefined) return description === undefined ? `required (${issue.expected})` : `required: ${description}`;
+    if (issue.expected === 'object') {
+      const shape = objectShape(schema, value);
+      return `expected an object, got ${describeInput(value)}${shape === undefined ? '' : `; ${shape}`}`;
+    }
+    return `expected ${issue.expected === 'array' ? 'an array' : `a ${issue.expected}`}, got ${describeInput(value)}`;
+  }
+  return issue.message;
+}
+
+/** `an object { "everyBars": … }`: the object branch of a union, by its keys. */
+function objectAlternative(schema: unknown): string {
+  const found = core(schema);
+  const objectOption = (found?.definition.options ?? []).map((option) => core(option)).find((option) => option?.definition.type === 'object');
+  const keys = Object.keys(objectOption?.definition.shape ?? {});
+  return keys.length === 0 ? 'an object' : `an object { ${keys.map((key) => `"${key}": …`).join(', ')} }`;
+}
+
+/**
+ * Turns zod issues into {@link ConfigIssue}s with dotted paths (`strategies.1.params.fast`).
+ * Given the parsed `input` and its `schema`, messages say what was written and what is allowed:
+ * `"monthly" is not one of never, week, month, quarter, year — did you mean "month"?`, an object
+ * expected where a string was given shows the object's shape, a missing field says it is required
+ * and what it holds, an unknown key suggests the nearest known one.
+ */
+export function toConfigIssues(error: z.ZodError, context: ConfigIssueContext = {}): ConfigIssue[] {
+  return error.issues.flatMap((issue): ConfigIssue[] => {
+    const path = issue.path.map((part) => String(part)).join('.');
+    // zod reports the unknown keys of an object once, at the object; name each at its own path.
+    if (issue.code === 'unrecognized_keys') {
+      const { schema, value } = locate(context, issue.path);
+      let found = core(schema);
+      if (found?.definition.type === 'union') found = core(unionOption(found.definition, value, undefined));
+      const shape = found?.definition.shape;
+      const knownKeys = shape === undefined ? [] : Object.keys(shape);
+      return issue.keys.map((key) => {
+        const match = closestMatch(key, knownKeys);
+        const hint = match === undefined ? '(check its spelling)' : `— did you mean ${quoteValue(match)}?`;
+        return { path: path === '' ? key : `${path}.${key}`, message: `unknown key ${quoteValue(key)} ${hint}` };
+      });
+    }
+    return [{ path, message: explain(issue, context) }];
+  });
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { barSeriesFromCloses } from './bars';
+import { STRATEGY_NAME_PATTERN, defineStrategy } from './define-strategy';
+import { ConfigError, StrategyError } from './errors';
+import { STRATEGY_ID_PATTERN } from './limits';
+import type { Strategy } from './strategy';
+import { buildStrategy } from './strategy-params';
+import { checkStrategyContract } from './testing/contract';
+
+const TwoUpParams = z.strictObject({
+  run: z.number().int().min(1).max(20).default(2).describe('Up-closes in a row before entering'),
+});
+
+const twoUpCloses = defineStrategy({
+  name: 'two-up-closes',
+  kind: 'signal',
+  description: 'Buy after `run` up-closes in a row; sell on the first down-close.',
+  params: TwoUpParams,
+  create: ({ run }) => ({
+    warmup: run + 1,
+    shouldEnter: (ctx) => {
+      for (let ago = 0; ago < run; ago++) if (!(ctx.close(ago) > ctx.close(ago + 1))) return null;
+      return { side: 'long' };
+    },
+    shouldExit: (ctx) => ctx.close() < ctx.close(1),
+  }),
+});
+
+function configIssues(run: () => unknown): { source: string | undefined; paths: string[]; message: string } {
+  try {
+    run();
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    return { source: error.source, paths: error.issues.map((issue) => issue.path), message: error.message };
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('defineStrategy', () => {
+  it('returns a definition shaped like the built-ins: name, kind, description, schema, create', () => {
+    expect(twoUpCloses.name).toBe('two-up-closes');
+    expect(twoUpCloses.kind).toBe('signal');
+    expect(twoUpCloses.schema).toBe(TwoUpParams);
+    expect(Object.isFrozen(twoUpCloses)).toBe(true);
+  });
+
+  it('defaults, validates and builds with the id of the run', () => {
+    const strategy = buildStrategy(twoUpCloses, undefined, 'mine') as Strategy;
+    expect(strategy.id).toBe('mine');
+    expect(strategy.warmup).toBe(3);
+    expect((buildStrategy(twoUpCloses, { run: 4 }) as Strategy).warmup).toBe(5);
+    expect(buildStrategy(twoUpCloses).id).toBe('two-up-closes');
+    const bad = configIssues(() => buildStrategy(twoUpCloses, { run: 0, speed: 1 }));
+    expect(bad.paths).toEqual(['params.run', 'params.speed']);
+    expect(bad.message).toContain('unknown parameter "speed": two-up-closes takes only run');
+  });
+
+  it('builds instances that pass the strategy contract', () => {
+    const closes = [10, 11, 12, 11, 12, 13, 14, 13, 12, 13, 14, 15, 14, 15, 16, 17, 16, 15];
+    const series = [barSeriesFromCloses('X', closes.map((_close, i) => Date.UTC(2020, 0, 1 + i)), closes)];
+    const report = checkStrategyContract({ create: () => buildStrategy(twoUpCloses, {}, 'two'), series });
+    expect(report.failures).toEqual([]);
+  });
+
+  it('names each bad field of the spec in one ConfigError', () => {
+    const bad = configIssues(() =>
+      defineStrategy({ name: 'Two Up', kind: 'both' as 'signal', description: '', params: z.number() as unknown as typeof TwoUpParams, create: 3 as unknown as () => Strategy }),
+    );
+    expect(bad.source).toBe('strategy definition "Two Up"');
+    expect(bad.paths).toEqual(['name', 'kind', 'description', 'params', 'create']);
+    expect(bad.message).toContain('name "Two Up" must be 1–64 lower-case letters');
+    expect(bad.message).toContain('kind is "both": it must be "signal"');
+    const missing = configIssues(() => defineStrategy({ name: 'x' } as unknown as Parameters<typeof defineStrategy>[0]));
+    expect(missing.paths).toEqual(['kind', 'description', 'params', 'create']);
+    expect(missing.message).toContain('kind is missing');
+  });
+
+  it('accepts kebab-case names only, each also a valid strategy id', () => {
+    for (const name of ['a', 'sma-crossover', 'rsi-2', '60-40', 'x'.repeat(64)]) {
+      expect(STRATEGY_NAME_PATTERN.test(name), name).toBe(true);
+      expect(STRATEGY_ID_PATTERN.test(name), name).toBe(true);
+    }
+    for (const name of ['', 'Sma', 'a--b', '-a', 'a-', 'a_b', 'a.b', 'a b', 'x'.repeat(65)]) expect(STRATEGY_NAME_PATTERN.test(name), name).toBe(false);
+  });
+
+  it('checks what create returns: the declared kind, its functions, and the id', () => {
+    const portfolio = defineStrategy({
+      name: 'wrong-kind',
+      kind: 'portfolio',
+      description: 'Declares portfolio, returns a signal strategy.',
+      params: z.strictObject({}),
+      create: () => ({ warmup: 1, shouldEnter: () => null, shouldExit: () => false }) as never,
+    });
+    expect(() => buildStrategy(portfolio, {}, 'p1')).toThrow(StrategyError);
+    expect(() => buildStrategy(portfolio, {}, 'p1')).toThrow('Strategy "p1" failed: the definition is of kind "portfolio" but create returned a strategy without kind: "portfolio" (strategy "wrong-kind")');
+    const fixedId = defineStrategy({
+      name: 'fixed-id',
+      kind: 'signal',
+      description: 'Hard-codes its id.',
+      params: z.strictObject({}),
+      create: () => ({ id: 'always', warmup: 1, shouldEnter: () => null, shouldExit: () => false }),
+    });
+    expect(() => buildStrategy(fixedId, {}, 'sleeve-2')).toThrow('returned a strategy with id "always"');
+    const noExit = defineStrategy({
+      name: 'no-exit',
+      kind: 'signal',
+      description: 'Forgets shouldExit.',
+      params: z.strictObject({}),
+      create: () => ({ warmup: 1, shouldEnter: () => null }) as never,
+    });
+    expect(() => buildStrategy(noExit)).toThrow('without shouldEnter(context) and shouldExit(context, position) functions');
+  });
+
+  it('keeps a class instance whose id is the run id as it is', () => {
+    class Holder implements Strategy {
+      readonly warmup = 1;
+      constructor(readonly id: string) {}
+      shouldEnter() {
+        return { side: 'long' as const };
+      }
+      shouldExit() {
+        return false;
+      }
+    }
+    const definition = defineStrategy({ name: 'holder', kind: 'signal', description: 'Holds.', params: z.strictObject({}), create: (_params, id) => new Holder(id) });
+    const instance = buildStrategy(definition, {}, 'h');
+    expect(instance).toBeInstanceOf(Holder);
+    expect(instance.id).toBe('h');
+  });
+});

@@ -1,0 +1,145 @@
+import type { z } from 'zod';
+import type { StrategyDefinition } from './definition';
+import { quoteValue, hasControlCharacters } from './echo';
+import type { ConfigIssue } from './errors';
+import { ConfigError, StrategyError } from './errors';
+import { formatValue } from './format-value';
+import type { AnyStrategy, PortfolioStrategy, Strategy } from './strategy';
+
+/**
+ * The form of a strategy's registry name: lower-case kebab-case, 1–64 characters (`sma-crossover`,
+ * `two-up-closes`). A name is typed on the command line (`--strategy`), written in run configs and
+ * used as the default strategy id, so it also satisfies `STRATEGY_ID_PATTERN`.
+ */
+export const STRATEGY_NAME_PATTERN = /^(?=.{1,64}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** What {@link STRATEGY_NAME_PATTERN} asks for, for messages. */
+export const STRATEGY_NAME_RULE = 'must be 1–64 lower-case letters and digits in words joined by single "-" (e.g. "two-up-closes")';
+
+/** A strategy instance of kind `TKind`, its `id` optional (it defaults to the id the run gives). */
+export type StrategyOfKind<TKind extends 'signal' | 'portfolio'> = TKind extends 'portfolio'
+  ? Omit<PortfolioStrategy, 'id'> & { readonly id?: string }
+  : Omit<Strategy, 'id'> & { readonly id?: string };
+
+/** What {@link defineStrategy} takes. */
+export interface StrategySpec<TParams extends z.ZodObject, TKind extends 'signal' | 'portfolio'> {
+  /** Registry name, kebab-case ({@link STRATEGY_NAME_PATTERN}): what `--strategy` and run configs name. */
+  readonly name: string;
+  /** `signal` (a `Strategy`: enter/exit per symbol) or `portfolio` (a `PortfolioStrategy`: target weights). */
+  readonly kind: TKind;
+  /** One sentence, printed by `ensemble strategies`. */
+  readonly description: string;
+  /**
+   * The parameters as a zod object schema: give every field a `.default()` and a `.describe()`
+   * (listed by `ensemble strategies`), and bounds (`.min()`, `.max()`) where they apply. Use
+   * `z.strictObject` so that a misspelt parameter is an error.
+   */
+  readonly params: TParams;
+  /**
+   * Builds an instance from parsed parameters (defaults applied). `id` is the instance's id in
+   * the run (a config entry's id, or the strategy name): return a strategy without an `id` and it
+   * gets this one, or set `id` to it (a class taking `id` in its constructor).
+   */
+  create(params: z.output<TParams>, id: string): StrategyOfKind<TKind>;
+}
+
+const STRATEGY_KINDS: readonly string[] = ['signal', 'portfolio'];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** True for a zod object schema, also when it comes from another installed copy of zod. */
+function isZodObject(value: unknown): value is z.ZodObject {
+  if (!isRecord(value) || typeof value.safeParse !== 'function') return false;
+  const internals = value._zod;
+  return isRecord(internals) && isRecord(internals.def) && internals.def.type === 'object';
+}
+
+/**
+ * Every problem of a strategy definition (or of a `defineStrategy` spec when `paramsField` is
+ * `params`), each at its field; empty when it is usable.
+ */
+export function strategyDefinitionIssues(value: unknown, paramsField: 'params' | 'schema' = 'schema'): ConfigIssue[] {
+  if (!isRecord(value)) {
+    return [{ path: '', message: `a strategy definition must be an object with name, kind, description, ${paramsField} and create; got ${formatValue(value)}` }];
+  }
+  const issues: ConfigIssue[] = [];
+  const { name, kind, description, create } = value;
+  const params = value[paramsField];
+  if (typeof name !== 'string') issues.push({ path: 'name', message: `name is ${name === undefined ? 'missing' : formatValue(name)}: give the registry name as a string, e.g. "two-up-closes"` });
+  else if (!STRATEGY_NAME_PATTERN.test(name)) issues.push({ path: 'name', message: `name ${quoteValue(name)} ${STRATEGY_NAME_RULE}` });
+  if (typeof kind !== 'string' || !STRATEGY_KINDS.includes(kind)) {
+    issues.push({ path: 'kind', message: `kind is ${kind === undefined ? 'missing' : formatValue(kind)}: it must be "signal" (enter/exit per symbol) or "portfolio" (target weights)` });
+  }
+  if (typeof description !== 'string' || description.trim() === '' || hasControlCharacters(description)) {
+    issues.push({ path: 'description', message: 'description must be one sentence of text (no control characters): `ensemble strategies` prints it' });
+  }
+  if (!isZodObject(params)) {
+    issues.push({ path: paramsField, message: `${paramsField} must be a zod object schema, e.g. z.strictObject({ period: z.number().int().min(1).default(14).describe('…') }); for no parameters z.strictObject({})` });
+  }
+  if (typeof create !== 'function') issues.push({ path: 'create', message: `create must be a function (params, id) => strategy; got ${formatValue(create)}` });
+  return issues;
+}
+
+function whoseDefinition(value: unknown): string {
+  const name = isRecord(value) ? value.name : undefined;
+  return typeof name === 'string' ? `strategy definition ${quoteValue(name)}` : 'a strategy definition';
+}
+
+/** Why `strategy` (returned by a definition of kind `kind`) is not usable, or null. */
+function instanceProblem(strategy: unknown, kind: 'signal' | 'portfolio'): string | null {
+  if (!isRecord(strategy)) return `create returned ${formatValue(strategy)}, not a strategy object`;
+  const warmup = strategy.warmup;
+  if (typeof warmup !== 'number' || !Number.isInteger(warmup) || warmup < 0) return `create returned a strategy whose warmup is ${formatValue(warmup)}; it must be a whole number of bars >= 0`;
+  if (kind === 'portfolio') {
+    if (strategy.kind !== 'portfolio') return 'the definition is of kind "portfolio" but create returned a strategy without kind: "portfolio"';
+    if (typeof strategy.targetWeights !== 'function') return 'create returned a portfolio strategy without a targetWeights(context) function';
+    if (!isRecord(strategy.rebalance)) return 'create returned a portfolio strategy without a rebalance rule (e.g. { kind: "calendar", period: "month" })';
+    return null;
+  }
+  if (strategy.kind !== undefined && strategy.kind !== 'signal') return `the definition is of kind "signal" but create returned a strategy of kind ${formatValue(strategy.kind)}`;
+  if (typeof strategy.shouldEnter !== 'function' || typeof strategy.shouldExit !== 'function') return 'create returned a signal strategy without shouldEnter(context) and shouldExit(context, position) functions';
+  return null;
+}
+
+/** A plain object (a literal), whose own properties can be copied without losing behaviour. */
+function isPlainObject(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * Declares a strategy the way the built-in ones are declared: a registry name, a kind, one
+ * sentence, a zod object schema of parameters and a factory. The result is a
+ * {@link StrategyDefinition} that registries, run configs (`registry`), `describeParameters` and
+ * the `ensemble` CLI accept exactly like a built-in. The spec is checked at once: a bad name,
+ * a missing or unknown kind, params that are not a zod object or a create that is not a function
+ * throw a {@link ConfigError} naming the field. The instance `create` returns is checked when it
+ * is built (a `StrategyError` naming the id says what is missing); one without an `id` gets the
+ * run's id.
+ */
+export function defineStrategy<TParams extends z.ZodObject, TKind extends 'signal' | 'portfolio'>(
+  spec: StrategySpec<TParams, TKind>,
+): StrategyDefinition<TParams> {
+  const issues = strategyDefinitionIssues(spec, 'params');
+  if (issues.length > 0) throw new ConfigError(issues, { source: whoseDefinition(spec) });
+  const { name, kind, description, params } = spec;
+  return Object.freeze({
+    name,
+    kind,
+    description,
+    schema: params,
+    create: (parsed: z.output<TParams>, id: string): AnyStrategy => {
+      const strategy: unknown = spec.create(parsed, id);
+      const problem = instanceProblem(strategy, kind);
+      if (problem !== null) throw new StrategyError(id, { message: `${problem} (strategy ${quoteValue(name)})` });
+      const instance = strategy as StrategyOfKind<TKind>;
+      if (instance.id === id) return instance as AnyStrategy;
+      if (instance.id === undefined && isPlainObject(instance)) return { ...instance, id };
+      throw new StrategyError(id, {
+        message: `create of strategy ${quoteValue(name)} returned a strategy with id ${formatValue(instance.id)}; leave id out of an object literal, or set it to the id argument create receives`,
+      });
+    },
+  });
+}

@@ -1,0 +1,70 @@
+import type { StrategyDefinition } from './definition';
+import { strategyDefinitionIssues } from './define-strategy';
+import { echoValue, listValues } from './echo';
+import type { ConfigIssue } from './errors';
+import { ConfigError } from './errors';
+
+const HOW = 'a strategy file must `export default defineStrategy({ name, kind, description, params, create })` (or an array of such definitions), with defineStrategy from @ensemble/protocol';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function looksLikeDefinition(value: unknown): boolean {
+  return isRecord(value) && ('create' in value || 'schema' in value || 'params' in value) && 'name' in value;
+}
+
+/** The definitions `value` holds (one, or an array), with the issues of each at `path`. */
+function definitionsAt(value: unknown, path: string, issues: ConfigIssue[]): StrategyDefinition[] {
+  const entries = Array.isArray(value) ? (value as unknown[]) : [value];
+  if (entries.length === 0) issues.push({ path, message: `is an empty array: ${HOW}` });
+  const definitions: StrategyDefinition[] = [];
+  entries.forEach((entry, index) => {
+    const at = Array.isArray(value) ? `${path}.${index}` : path;
+    if (isRecord(entry) && 'params' in entry && !('schema' in entry)) {
+      issues.push({ path: at, message: `is a plain spec, not a definition: wrap it in defineStrategy({...}) (${HOW})` });
+      return;
+    }
+    const problems = strategyDefinitionIssues(entry, 'schema');
+    for (const problem of problems) issues.push({ path: problem.path === '' ? at : `${at}.${problem.path}`, message: problem.message });
+    if (problems.length === 0) definitions.push(entry as StrategyDefinition);
+  });
+  return definitions;
+}
+
+/**
+ * The strategy definitions a loaded module exports — what the CLI does with a strategy file once
+ * it has imported it. Accepted shapes: a `default` export that is a definition (from
+ * `defineStrategy`) or an array of them; without a default export, exactly one named export that
+ * is a definition or an array of them. Anything else throws a {@link ConfigError} whose source is
+ * `file` and which says what the file should export; two definitions of one name are an error too.
+ */
+export function strategyDefinitionsFromModule(moduleNamespace: unknown, file: string): StrategyDefinition[] {
+  const source = `strategy file ${echoValue(file)}`;
+  if (!isRecord(moduleNamespace)) throw new ConfigError([{ path: '', message: `is not a module: ${HOW}` }], { source });
+  const issues: ConfigIssue[] = [];
+  let definitions: StrategyDefinition[];
+  if (moduleNamespace.default !== undefined) {
+    definitions = definitionsAt(moduleNamespace.default, 'default', issues);
+  } else {
+    const named = Object.keys(moduleNamespace).filter((key) => {
+      const value = moduleNamespace[key];
+      return looksLikeDefinition(value) || (Array.isArray(value) && value.length > 0 && value.every(looksLikeDefinition));
+    });
+    const only = named[0];
+    if (named.length === 1 && only !== undefined) {
+      definitions = definitionsAt(moduleNamespace[only], only, issues);
+    } else {
+      const exported = Object.keys(moduleNamespace);
+      const found = named.length > 1 ? `several exports look like definitions (${listValues(named)}); export one default` : `it has no default export${exported.length === 0 ? ' and no named export' : ` (named exports: ${listValues(exported)})`}`;
+      throw new ConfigError([{ path: '', message: `${found}: ${HOW}` }], { source });
+    }
+  }
+  const seen = new Set<string>();
+  for (const definition of definitions) {
+    if (seen.has(definition.name)) issues.push({ path: '', message: `defines strategy "${definition.name}" twice: give each definition its own name` });
+    seen.add(definition.name);
+  }
+  if (issues.length > 0) throw new ConfigError(issues, { source });
+  return definitions;
+}

@@ -1,0 +1,145 @@
+import { drawdownSeries, rollingSharpe } from '@ensemble/performance';
+import type { TopLevelSpec } from 'vega-lite';
+import type { ReportInput } from '../report-input';
+import { rebaseBenchmark, downsampleIndices } from '../series';
+import { heatmapLayers } from './heatmap';
+import { BENCHMARK_COLOR, DRAWDOWN_COLOR, MONTH_NAMES, PORTFOLIO_COLOR, base, pick, round } from './theme';
+import { hoverLayers, multiLine, timeAxis } from './time-series';
+import type { Line } from './time-series';
+import type { ChartOptions, ReportChart } from './types';
+
+export function equityChart(input: ReportInput, options: ChartOptions): ReportChart {
+  const { time, equity } = input.portfolio.equity;
+  const lines: Line[] = [{ key: 'portfolio', label: 'Portfolio', color: PORTFOLIO_COLOR, time, value: equity }];
+  let caption = 'Portfolio equity (currency).';
+  if (input.benchmark !== undefined) {
+    const rebased = rebaseBenchmark(time, equity[0] ?? Number.NaN, input.benchmark.time, input.benchmark.value);
+    if (rebased.time.length > 0) {
+      lines.push({ key: 'benchmark', label: input.benchmark.name, color: BENCHMARK_COLOR, time: rebased.time, value: rebased.value });
+      caption = `Portfolio equity against ${input.benchmark.name}, rebased to the same starting value.`;
+    }
+  }
+  return {
+    id: 'equity',
+    title: 'Equity',
+    caption,
+    spec: multiLine(options, lines, 300, { title: 'Equity', format: ',.0f', zero: false }),
+  };
+}
+
+export function drawdownChart(input: ReportInput, options: ChartOptions): ReportChart {
+  const { time, equity } = input.portfolio.equity;
+  const drawdown = drawdownSeries(equity);
+  const indices = downsampleIndices(drawdown, options.maxPoints);
+  const values = indices
+    .map((i) => ({ t: time[i] ?? Number.NaN, v: drawdown[i] ?? Number.NaN }))
+    .filter((row) => Number.isFinite(row.v))
+    .map((row) => ({ t: row.t, v: round(row.v, 5) }));
+  return {
+    id: 'drawdown',
+    title: 'Underwater',
+    caption: 'Drawdown from the running peak: V_t / max(V_s, s ≤ t) − 1.',
+    spec: {
+      ...base(options, 170, 72),
+      data: { values },
+      encoding: { x: timeAxis(options) },
+      layer: [
+        {
+          mark: { type: 'area', color: DRAWDOWN_COLOR, opacity: 0.28, line: { color: DRAWDOWN_COLOR, strokeWidth: 1 } },
+          encoding: {
+            y: { field: 'v', type: 'quantitative', title: 'Drawdown', axis: { format: '.0%', tickCount: 5 }, scale: { domainMax: 0 } },
+          },
+        },
+        ...hoverLayers(options, [{ key: 'v', label: 'Drawdown', format: '.2%', time, value: drawdown }]),
+      ],
+    } as TopLevelSpec,
+  };
+}
+
+export function monthlyReturnsChart(input: ReportInput, options: ChartOptions): ReportChart | null {
+  const { monthlyReturns, yearlyReturns } = input.portfolio.metrics;
+  const rows: { year: string; month: string; r: number }[] = [];
+  let extreme = 0.01;
+  for (const period of monthlyReturns) {
+    if (period.return === null || period.month === null) continue;
+    rows.push({ year: String(period.year), month: MONTH_NAMES[period.month - 1] ?? '', r: period.return });
+    extreme = Math.max(extreme, Math.abs(period.return));
+  }
+  if (rows.length === 0) return null;
+  for (const period of yearlyReturns) {
+    if (period.return !== null) rows.push({ year: String(period.year), month: 'Year', r: period.return });
+  }
+  const years = [...new Set(rows.map((row) => row.year))];
+  return {
+    id: 'monthly-returns',
+    title: 'Monthly returns',
+    caption: 'Compounded return of each calendar month (UTC) and of each year; colours saturate at the largest monthly move.',
+    spec: {
+      ...base(options, Math.max(60, years.length * 20), 48),
+      data: { values: rows },
+      encoding: {
+        x: { field: 'month', type: 'ordinal', sort: [...MONTH_NAMES, 'Year'], title: null, axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false } },
+        y: { field: 'year', type: 'ordinal', sort: years, title: null, axis: { domain: false, ticks: false } },
+      },
+      layer: heatmapLayers({
+        field: 'r',
+        scale: { scheme: 'redyellowgreen', domain: [-extreme, extreme], domainMid: 0, clamp: true },
+        legend: null,
+        tooltip: [
+          { field: 'year', type: 'ordinal', title: 'Year' },
+          { field: 'month', type: 'ordinal', title: 'Month' },
+          { field: 'r', type: 'quantitative', title: 'Return', format: '.2%' },
+        ],
+        gap: 1.5,
+        cornerRadius: 2,
+        textFormat: '.1%',
+        fontSize: 10,
+        lightTextAbove: round(extreme * 0.6, 6),
+      }),
+    } as TopLevelSpec,
+  };
+}
+
+/** Bars of the rolling window used by the rolling Sharpe chart: half a year, at least 2. */
+export function rollingWindow(periodsPerYear: number): number {
+  return Math.max(2, Math.round(periodsPerYear / 2));
+}
+
+export function rollingSharpeChart(input: ReportInput, options: ChartOptions): ReportChart | null {
+  const { time, equity } = input.portfolio.equity;
+  const window = rollingWindow(input.periodsPerYear);
+  const sharpe = rollingSharpe(equity, window, input.periodsPerYear, input.portfolio.metrics.riskFreeRate);
+  const defined: number[] = [];
+  for (let i = 0; i < sharpe.length; i++) if (Number.isFinite(sharpe[i])) defined.push(i);
+  if (defined.length < 2) return null;
+  const definedValues = pick(sharpe, defined);
+  const definedTimes = pick(time, defined);
+  const kept = downsampleIndices(definedValues, options.maxPoints).map((j) => defined[j] ?? 0);
+  const values = kept.map((i) => ({ t: time[i] ?? Number.NaN, v: round(sharpe[i] ?? Number.NaN, 4) }));
+  return {
+    id: 'rolling-sharpe',
+    title: 'Rolling Sharpe (6 months)',
+    caption: `Annualised Sharpe ratio over the last ${window} bars (half a year at ${input.periodsPerYear} periods per year).`,
+    spec: {
+      ...base(options, 200, 64),
+      layer: [
+        {
+          data: { values },
+          encoding: { x: timeAxis(options) },
+          layer: [
+            {
+              mark: { type: 'line', color: PORTFOLIO_COLOR, strokeWidth: 1.4 },
+              encoding: { y: { field: 'v', type: 'quantitative', title: 'Sharpe', axis: { format: '.1f', tickCount: 6 } } },
+            },
+            ...hoverLayers(options, [{ key: 'v', label: 'Sharpe', format: '.2f', time: definedTimes, value: definedValues }]),
+          ],
+        },
+        {
+          data: { values: [{ zero: 0 }] },
+          mark: { type: 'rule', color: '#9aa5b1', strokeDash: [4, 3] },
+          encoding: { y: { field: 'zero', type: 'quantitative' } },
+        },
+      ],
+    } as TopLevelSpec,
+  };
+}

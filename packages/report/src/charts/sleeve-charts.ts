@@ -1,0 +1,207 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { ReportInput } from '../report-input';
+import { downsampleIndices } from '../series';
+import { heatmapLayers } from './heatmap';
+import { UNALLOCATED_COLOR, axisReserve, base, round, sleeveColor } from './theme';
+import { hoverLayers, labelExpression, multiLine, timeAxis } from './time-series';
+import type { Line } from './time-series';
+import type { ChartOptions, ReportChart } from './types';
+
+function sleeveKey(index: number): string {
+  return `s${index}`;
+}
+
+export function sleeveEquityChart(input: ReportInput, options: ChartOptions): ReportChart {
+  const lines: Line[] = input.sleeves.map((sleeve, index) => ({
+    key: sleeveKey(index),
+    label: sleeve.id,
+    color: sleeveColor(index),
+    time: sleeve.equity.time,
+    value: sleeve.equity.equity,
+  }));
+  return {
+    id: 'sleeve-equity',
+    title: 'Sleeve equity',
+    caption: 'Equity of each sleeve (currency), including the capital moved by rebalancing.',
+    spec: multiLine(options, lines, 260, { title: 'Equity', format: ',.0f', zero: false }),
+  };
+}
+
+export function weightsChart(input: ReportInput, options: ChartOptions): ReportChart {
+  const { time, equity } = input.portfolio.equity;
+  // Weights move slowly between rebalances: a fifth of the point budget draws them faithfully.
+  const indices = downsampleIndices(equity, Math.max(10, Math.floor(options.maxPoints / 5)));
+  const unallocated = new Float64Array(time.length);
+  for (let i = 0; i < time.length; i++) {
+    let sum = 0;
+    for (const sleeve of input.sleeves) sum += sleeve.weight[i] ?? 0;
+    unallocated[i] = Math.max(0, 1 - sum);
+  }
+  const unallocatedShown = indices.some((i) => (unallocated[i] ?? 0) > 1e-4);
+  const rows = indices.map((i) => {
+    const row: Record<string, number> = { t: time[i] ?? Number.NaN };
+    input.sleeves.forEach((sleeve, index) => {
+      row[sleeveKey(index)] = round(sleeve.weight[i] ?? 0, 5);
+    });
+    if (unallocatedShown) row.unallocated = round(unallocated[i] ?? 0, 5);
+    return row;
+  });
+  const keys = input.sleeves.map((_, index) => sleeveKey(index));
+  const labels = input.sleeves.map((sleeve) => sleeve.id);
+  const colors = input.sleeves.map((_, index) => sleeveColor(index));
+  if (unallocatedShown) {
+    keys.push('unallocated');
+    labels.push('Unallocated');
+    colors.push(UNALLOCATED_COLOR);
+  }
+  const lines = keys.map((key, index) => ({ key, label: labels[index] ?? key, color: colors[index] ?? '#999', time: [], value: [] }));
+  return {
+    id: 'weights',
+    title: 'Allocation',
+    caption: 'Weight of each sleeve in the portfolio (sleeve equity / portfolio equity), stacked.',
+    spec: {
+      ...base(options, 240, 72),
+      data: { values: rows },
+      encoding: { x: timeAxis(options) },
+      layer: [
+        {
+          transform: [
+            { fold: keys, as: ['k', 'w'] },
+            { calculate: `indexof(${JSON.stringify(keys)}, datum.k)`, as: 'o' },
+          ],
+          mark: { type: 'area', interpolate: 'linear', opacity: 0.9 },
+          encoding: {
+            y: { field: 'w', type: 'quantitative', stack: 'zero', title: 'Weight', axis: { format: '.0%', tickCount: 5 } },
+            color: { field: 'k', type: 'nominal', scale: { domain: keys, range: colors }, legend: { labelExpr: labelExpression(lines) } },
+            order: { field: 'o', type: 'quantitative' },
+          },
+        },
+        ...hoverLayers(options, [
+          ...input.sleeves.map((sleeve, index) => ({ key: sleeveKey(index), label: sleeve.id, format: '.1%', time, value: sleeve.weight })),
+          ...(unallocatedShown ? [{ key: 'unallocated', label: 'Unallocated', format: '.1%', time, value: unallocated }] : []),
+        ]),
+      ],
+    } as TopLevelSpec,
+  };
+}
+
+export function correlationChart(input: ReportInput, options: ChartOptions): ReportChart | null {
+  const correlation = input.correlation;
+  if (correlation === undefined || correlation.ids.length < 2) return null;
+  const rows: { a: string; b: string; c: number | null }[] = [];
+  correlation.ids.forEach((a, i) => {
+    correlation.ids.forEach((b, j) => {
+      rows.push({ a, b, c: correlation.matrix[i]?.[j] ?? null });
+    });
+  });
+  const size = Math.min(420, Math.max(160, correlation.ids.length * 56));
+  return {
+    id: 'correlation',
+    title: 'Sleeve correlation',
+    caption: 'Pearson correlation of sleeve returns.',
+    spec: {
+      ...base({ ...options, width: size }, size, 0, true),
+      data: { values: rows },
+      encoding: {
+        x: { field: 'b', type: 'nominal', sort: [...correlation.ids], title: null, axis: { labelAngle: -30, domain: false, ticks: false } },
+        y: { field: 'a', type: 'nominal', sort: [...correlation.ids], title: null, axis: { domain: false, ticks: false } },
+      },
+      layer: heatmapLayers({
+        field: 'c',
+        scale: { scheme: 'blueorange', domain: [-1, 1] },
+        legend: { orient: 'right', title: null, gradientLength: Math.max(80, size - 40), format: '.1f' },
+        tooltip: [
+          { field: 'a', type: 'nominal', title: 'Sleeve' },
+          { field: 'b', type: 'nominal', title: 'Sleeve' },
+          { field: 'c', type: 'quantitative', title: 'Correlation', format: '.3f' },
+        ],
+        gap: 2,
+        cornerRadius: 3,
+        textFormat: '.2f',
+        fontSize: 11,
+        lightTextAbove: 0.6,
+      }),
+    } as TopLevelSpec,
+  };
+}
+
+export function contributionChart(input: ReportInput, options: ChartOptions): ReportChart {
+  const rows = input.sleeves.map((sleeve, index) => ({ id: sleeve.id, c: sleeve.contribution, k: sleeveKey(index) }));
+  const ids = input.sleeves.map((sleeve) => sleeve.id);
+  // Room on both sides for the value labels.
+  const low = Math.min(0, ...rows.map((row) => row.c));
+  const high = Math.max(0, ...rows.map((row) => row.c));
+  const pad = Math.max(high - low, 1e-4) * 0.22;
+  const domain = [low < 0 ? low - pad : 0, high > 0 ? high + pad : 0];
+  return {
+    id: 'contribution',
+    title: 'Return contribution',
+    caption: 'Each sleeve’s contribution to the portfolio’s total return (percentage points).',
+    spec: {
+      ...base(options, Math.max(150, rows.length * 34), Math.min(200, axisReserve(ids.reduce((a, b) => (b.length > a.length ? b : a), '')) - 10)),
+      data: { values: rows },
+      encoding: {
+        y: { field: 'id', type: 'nominal', sort: ids, title: null, axis: { domain: false, ticks: false, labelLimit: 160 } },
+        x: { field: 'c', type: 'quantitative', title: 'Contribution', scale: { domain, nice: false }, axis: { format: '.0%', tickCount: 6 } },
+      },
+      layer: [
+        {
+          mark: { type: 'bar', cornerRadius: 2, height: { band: 0.7 } },
+          encoding: {
+            color: { field: 'k', type: 'nominal', scale: { domain: rows.map((row) => row.k), range: rows.map((_, index) => sleeveColor(index)) }, legend: null },
+            tooltip: [
+              { field: 'id', type: 'nominal', title: 'Sleeve' },
+              { field: 'c', type: 'quantitative', title: 'Contribution', format: '.2%' },
+            ],
+          },
+        },
+        {
+          mark: { type: 'text', align: { expr: "datum.c < 0 ? 'right' : 'left'" }, dx: { expr: 'datum.c < 0 ? -4 : 4' }, fontSize: 11, color: '#323f4b' },
+          encoding: { text: { field: 'c', type: 'quantitative', format: '.2%' } },
+        },
+        {
+          data: { values: [{ zero: 0 }] },
+          mark: { type: 'rule', color: '#7b8794' },
+          encoding: { x: { field: 'zero', type: 'quantitative' }, y: null },
+        },
+      ],
+    } as TopLevelSpec,
+  };
+}
+
+export function attributionChart(input: ReportInput, options: ChartOptions): ReportChart | null {
+  const periods = input.attribution?.periods ?? [];
+  if (periods.length === 0) return null;
+  const index = new Map(input.sleeves.map((sleeve, i) => [sleeve.id, i]));
+  const rows: { p: string; k: string; id: string; c: number; o: number }[] = [];
+  for (const period of periods) {
+    for (const [id, c] of Object.entries(period.bySleeve)) {
+      if (c === null) continue;
+      const i = index.get(id) ?? 0;
+      rows.push({ p: period.label, k: sleeveKey(i), id, c, o: i });
+    }
+  }
+  const keys = input.sleeves.map((_, i) => sleeveKey(i));
+  const lines = input.sleeves.map((sleeve, i) => ({ key: sleeveKey(i), label: sleeve.id, color: sleeveColor(i), time: [], value: [] }));
+  return {
+    id: 'attribution',
+    title: 'Contribution by period',
+    caption: 'Each sleeve’s contribution to the portfolio return of each period, stacked (negative below zero).',
+    spec: {
+      ...base(options, 240, 72),
+      data: { values: rows },
+      mark: { type: 'bar' },
+      encoding: {
+        x: { field: 'p', type: 'ordinal', sort: periods.map((period) => period.label), title: null, axis: { labelAngle: periods.length > 12 ? -45 : 0, labelOverlap: true } },
+        y: { field: 'c', type: 'quantitative', stack: 'zero', title: 'Contribution', axis: { format: '.0%', tickCount: 6 } },
+        color: { field: 'k', type: 'nominal', scale: { domain: keys, range: keys.map((_, i) => sleeveColor(i)) }, legend: { labelExpr: labelExpression(lines) } },
+        order: { field: 'o', type: 'quantitative' },
+        tooltip: [
+          { field: 'p', type: 'ordinal', title: 'Period' },
+          { field: 'id', type: 'nominal', title: 'Sleeve' },
+          { field: 'c', type: 'quantitative', title: 'Contribution', format: '.2%' },
+        ],
+      },
+    } as TopLevelSpec,
+  };
+}

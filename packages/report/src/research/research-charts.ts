@@ -1,0 +1,283 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { heatmapLayers } from '../charts/heatmap';
+import { PORTFOLIO_COLOR, axisReserve, base, round } from '../charts/theme';
+import { multiLine, timeAxis } from '../charts/time-series';
+import type { ChartOptions } from '../charts/types';
+import { formatNumber } from '../format';
+import type { ResearchReportInput, ResearchTrial } from './research-input';
+
+/** A chart of the research report: an id (a safe identifier), a title, a caption and its spec. */
+export interface ResearchChart {
+  readonly id: string;
+  readonly title: string;
+  readonly caption: string;
+  readonly spec: TopLevelSpec;
+}
+
+/** Most parameter pairs drawn as heatmaps (the first parameters' pairs, in spec order): 6. */
+export const MAX_HEATMAPS = 6;
+
+type ParameterValue = ResearchTrial['parameters'][string];
+
+/** `a` better than `b` under the objective's direction. */
+function better(a: number, b: number, direction: ResearchReportInput['objective']['direction']): boolean {
+  return direction === 'maximize' ? a > b : a < b;
+}
+
+/** Trials with an objective value. */
+function scored(input: ResearchReportInput): (ResearchTrial & { objective: number })[] {
+  return input.trials.filter((trial): trial is ResearchTrial & { objective: number } => trial.objective !== null);
+}
+
+/** The label of a parameter value on an axis. */
+function label(value: ParameterValue | undefined): string {
+  return value === undefined ? '' : String(value);
+}
+
+/** A colour scale for objective values from `low` to `high`: red is worse, green better, yellow between (at 0 when the range spans it). */
+function objectiveScale(low: number, high: number, direction: ResearchReportInput['objective']['direction']) {
+  const center = low < 0 && high > 0 ? 0 : (low + high) / 2;
+  const half = Math.max(high - center, center - low, 1e-12);
+  return {
+    scale: { scheme: 'redyellowgreen', domain: [center - half, center + half], domainMid: center, reverse: direction === 'minimize', clamp: true },
+    center,
+    lightTextAbove: round(half * 0.6, 6),
+  };
+}
+
+/** The d3 format of objective values of this magnitude. */
+function objectiveFormat(values: readonly number[]): string {
+  const largest = values.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
+  return largest >= 100 ? ',.0f' : largest >= 1 ? '.2f' : '.3f';
+}
+
+/**
+ * A heatmap of the objective over two parameters: each cell holds the best objective among the
+ * trials with those two values (the other parameters free), as backtesting.py's heatmap does.
+ */
+function pairHeatmap(input: ResearchReportInput, options: ChartOptions, x: ResearchReportInput['parameters'][number], y: ResearchReportInput['parameters'][number], id: string): ResearchChart {
+  const best = new Map<string, { x: string; y: string; v: number; n: number }>();
+  for (const trial of scored(input)) {
+    const cx = label(trial.parameters[x.name]);
+    const cy = label(trial.parameters[y.name]);
+    const key = JSON.stringify([cx, cy]);
+    const cell = best.get(key);
+    if (cell === undefined) best.set(key, { x: cx, y: cy, v: trial.objective, n: 1 });
+    else best.set(key, { ...cell, v: better(trial.objective, cell.v, input.objective.direction) ? trial.objective : cell.v, n: cell.n + 1 });
+  }
+  const rows = [...best.values()].map((cell) => ({ ...cell, v: round(cell.v, 6) }));
+  const values = rows.map((row) => row.v);
+  const { scale, center, lightTextAbove } = objectiveScale(Math.min(...values), Math.max(...values), input.objective.direction);
+  const xs = x.values.map(label);
+  const ys = [...y.values.map(label)].reverse();
+  const cell = Math.max(14, Math.min(44, Math.floor((options.width - 120) / Math.max(1, xs.length))));
+  const format = objectiveFormat(values);
+  return {
+    id,
+    title: `${input.objective.metric} by ${x.name} and ${y.name}`,
+    caption: `Best ${input.objective.metric} (${input.objective.direction === 'maximize' ? 'highest' : 'lowest'}) over the other parameters for each pair of values; green is better.`,
+    spec: {
+      ...base({ ...options, width: cell * xs.length + 120 }, Math.max(60, cell * ys.length), 0, true),
+      data: { values: rows },
+      encoding: {
+        x: { field: 'x', type: 'ordinal', sort: xs, title: x.name, axis: { labelAngle: 0, domain: false, ticks: false, labelOverlap: true } },
+        y: { field: 'y', type: 'ordinal', sort: ys, title: y.name, axis: { domain: false, ticks: false } },
+      },
+      layer: heatmapLayers({
+        field: 'v',
+        scale,
+        legend: { orient: 'right', title: null, format },
+        tooltip: [
+          { field: 'x', type: 'ordinal', title: x.name },
+          { field: 'y', type: 'ordinal', title: y.name },
+          { field: 'v', type: 'quantitative', title: input.objective.metric, format: '.4f' },
+          { field: 'n', type: 'quantitative', title: 'Trials' },
+        ],
+        gap: 1,
+        cornerRadius: 2,
+        textFormat: format,
+        fontSize: cell >= 36 ? 10 : 0,
+        lightTextAbove,
+        center,
+      }),
+    } as TopLevelSpec,
+  };
+}
+
+/** The objective against the one parameter that varies: the best objective at each value. */
+function profileChart(input: ResearchReportInput, options: ChartOptions, parameter: ResearchReportInput['parameters'][number]): ResearchChart {
+  const best = new Map<string, number>();
+  for (const trial of scored(input)) {
+    const key = label(trial.parameters[parameter.name]);
+    const current = best.get(key);
+    if (current === undefined || better(trial.objective, current, input.objective.direction)) best.set(key, trial.objective);
+  }
+  const order = parameter.values.map(label);
+  const rows = order.filter((key) => best.has(key)).map((key) => ({ x: key, v: round(best.get(key) ?? Number.NaN, 6) }));
+  const format = objectiveFormat(rows.map((row) => row.v));
+  return {
+    id: 'profile',
+    title: `${input.objective.metric} by ${parameter.name}`,
+    caption: `Best ${input.objective.metric} at each value of ${parameter.name}.`,
+    spec: {
+      ...base(options, 220, axisReserve(formatNumber(Math.max(...rows.map((row) => Math.abs(row.v))), 2))),
+      data: { values: rows },
+      mark: { type: 'line', point: true, color: PORTFOLIO_COLOR },
+      encoding: {
+        x: { field: 'x', type: 'ordinal', sort: order, title: parameter.name, axis: { labelAngle: 0, labelOverlap: true } },
+        y: { field: 'v', type: 'quantitative', title: input.objective.metric, axis: { format } },
+        tooltip: [
+          { field: 'x', type: 'ordinal', title: parameter.name },
+          { field: 'v', type: 'quantitative', title: input.objective.metric, format: '.4f' },
+        ],
+      },
+    } as TopLevelSpec,
+  };
+}
+
+/** Heatmaps of the objective over pairs of varied parameters, or its profile when one parameter varies. */
+export function objectiveCharts(input: ResearchReportInput, options: ChartOptions): ResearchChart[] {
+  if (scored(input).length === 0) return [];
+  const varied = input.parameters.filter((parameter) => new Set(parameter.values.map(label)).size >= 2);
+  const first = varied[0];
+  if (first === undefined) return [];
+  if (varied.length === 1) return [profileChart(input, options, first)];
+  const charts: ResearchChart[] = [];
+  for (let i = 0; i < varied.length && charts.length < MAX_HEATMAPS; i++) {
+    for (let j = i + 1; j < varied.length && charts.length < MAX_HEATMAPS; j++) {
+      const x = varied[j];
+      const y = varied[i];
+      if (x !== undefined && y !== undefined) charts.push(pairHeatmap(input, options, x, y, `heatmap-${charts.length}`));
+    }
+  }
+  return charts;
+}
+
+/** How the objective spreads over the trials, with the selected trial marked. */
+export function distributionChart(input: ResearchReportInput, options: ChartOptions): ResearchChart | null {
+  const trials = scored(input);
+  if (trials.length < 2) return null;
+  const rows = trials.map((trial) => ({ v: round(trial.objective, 6) }));
+  const selected = trials.find((trial) => trial.rank === 1);
+  const format = objectiveFormat(rows.map((row) => row.v));
+  return {
+    id: 'distribution',
+    title: `Distribution of ${input.objective.metric}`,
+    caption: `${input.objective.metric} across ${trials.length} trials; the line marks the selected trial. A selected value far out in the tail of a wide distribution is what luck looks like.`,
+    spec: {
+      ...base(options, 200, 56),
+      layer: [
+        {
+          data: { values: rows },
+          mark: { type: 'bar', color: '#9aa5b1', cornerRadiusTopLeft: 2, cornerRadiusTopRight: 2 },
+          encoding: {
+            x: { field: 'v', type: 'quantitative', bin: { maxbins: 30 }, title: input.objective.metric, axis: { format } },
+            y: { aggregate: 'count', type: 'quantitative', title: 'Trials' },
+          },
+        },
+        ...(selected === undefined
+          ? []
+          : [
+              {
+                data: { values: [{ v: round(selected.objective, 6) }] },
+                mark: { type: 'rule', color: PORTFOLIO_COLOR, strokeWidth: 2 },
+                encoding: { x: { field: 'v', type: 'quantitative' }, tooltip: [{ field: 'v', type: 'quantitative', title: 'Selected', format: '.4f' }] },
+              },
+            ]),
+      ],
+    } as TopLevelSpec,
+  };
+}
+
+/** The PBO's logit distribution: splits whose in-sample best ranked below the median out of sample fall left of 0. */
+export function logitChart(input: ResearchReportInput, options: ChartOptions): ResearchChart | null {
+  const pbo = input.statistics.pbo;
+  if (pbo === null || pbo.logitDistribution.length === 0) return null;
+  const rows = pbo.logitDistribution.map((entry) => ({ l: round(entry.logit, 6), c: entry.count, overfit: entry.logit <= 0 ? 'yes' : 'no' }));
+  return {
+    id: 'logits',
+    title: 'Out-of-sample rank of the in-sample best',
+    caption: `Logit of the in-sample best trial's relative rank out of sample, over ${pbo.splits} CSCV splits of ${pbo.blocks} blocks. Mass at or left of 0 (red) is the probability of backtest overfitting.`,
+    spec: {
+      ...base(options, 200, 56),
+      data: { values: rows },
+      mark: { type: 'bar', width: { band: 0.9 } },
+      encoding: {
+        x: { field: 'l', type: 'quantitative', bin: { maxbins: 30 }, title: 'logit(relative rank)' },
+        y: { field: 'c', aggregate: 'sum', type: 'quantitative', title: 'Splits' },
+        color: { field: 'overfit', type: 'nominal', scale: { domain: ['yes', 'no'], range: ['#c2410c', '#59a14f'] }, legend: null },
+      },
+    } as TopLevelSpec,
+  };
+}
+
+/** The stitched out-of-sample equity of a walk-forward, test windows shaded in turn. */
+export function walkForwardEquityChart(input: ResearchReportInput, options: ChartOptions): ResearchChart | null {
+  const walk = input.walkForward;
+  if (walk === undefined || walk.equity.time.length < 2) return null;
+  const windows = walk.windows.map((window) => ({ s: window.testStart, e: window.testEnd, w: window.index + 1, shade: window.index % 2 }));
+  const shading = {
+    data: { values: windows },
+    mark: { type: 'rect', opacity: 0.08, color: PORTFOLIO_COLOR },
+    encoding: {
+      x: { ...timeAxis(options), field: 's' },
+      x2: { field: 'e' },
+      opacity: { field: 'shade', type: 'quantitative', scale: { domain: [0, 1], range: [0.03, 0.1] }, legend: null },
+      tooltip: [{ field: 'w', type: 'quantitative', title: 'Window' }],
+    },
+  };
+  return {
+    id: 'walk-forward-equity',
+    title: 'Out-of-sample equity',
+    caption: 'Equity of the test windows stitched together, each window run with the parameters chosen on the train window before it and the capital carried over; shaded bands are the test windows.',
+    spec: multiLine(
+      options,
+      [{ key: 'oos', label: 'Out of sample', color: PORTFOLIO_COLOR, time: walk.equity.time, value: walk.equity.equity }],
+      280,
+      { title: 'Equity', format: ',.0f', zero: false },
+      [shading],
+    ),
+  };
+}
+
+/** In-sample against out-of-sample objective, one point per walk-forward window, with the diagonal. */
+export function inOutScatterChart(input: ResearchReportInput, options: ChartOptions): ResearchChart | null {
+  const walk = input.walkForward;
+  if (walk === undefined) return null;
+  const rows = walk.windows
+    .filter((window) => window.inSample !== null && window.outOfSample !== null)
+    .map((window) => ({ w: window.index + 1, is: round(window.inSample ?? 0, 6), oos: round(window.outOfSample ?? 0, 6), p: JSON.stringify(window.parameters ?? {}) }));
+  if (rows.length === 0) return null;
+  const all = rows.flatMap((row) => [row.is, row.oos]);
+  const low = Math.min(...all);
+  const high = Math.max(...all);
+  return {
+    id: 'in-out',
+    title: 'In-sample vs out-of-sample',
+    caption: `${input.objective.metric} of each window's chosen combination on its train window (x) and its test window (y). Points below the diagonal did worse out of sample.`,
+    spec: {
+      ...base({ ...options, width: 420 }, 320, 0, true),
+      layer: [
+        {
+          data: { values: [{ a: low, b: low }, { a: high, b: high }] },
+          mark: { type: 'line', color: '#9aa5b1', strokeDash: [4, 3] },
+          encoding: { x: { field: 'a', type: 'quantitative' }, y: { field: 'b', type: 'quantitative' } },
+        },
+        {
+          data: { values: rows },
+          mark: { type: 'circle', size: 70, color: PORTFOLIO_COLOR, opacity: 0.85 },
+          encoding: {
+            x: { field: 'is', type: 'quantitative', title: `In-sample ${input.objective.metric}`, scale: { zero: false } },
+            y: { field: 'oos', type: 'quantitative', title: `Out-of-sample ${input.objective.metric}`, scale: { zero: false } },
+            tooltip: [
+              { field: 'w', type: 'quantitative', title: 'Window' },
+              { field: 'is', type: 'quantitative', title: 'In sample', format: '.4f' },
+              { field: 'oos', type: 'quantitative', title: 'Out of sample', format: '.4f' },
+              { field: 'p', type: 'nominal', title: 'Parameters' },
+            ],
+          },
+        },
+      ],
+    } as TopLevelSpec,
+  };
+}

@@ -1,0 +1,131 @@
+import { ConfigError } from '@ensemble/protocol';
+import { compile } from 'vega-lite';
+import { describe, expect, it } from 'vitest';
+import { buildResearchRun, fixtureObjective } from '../__fixtures__/research-run';
+import { distributionChart, inOutScatterChart, logitChart, objectiveCharts, walkForwardEquityChart } from './research-charts';
+import { renderResearchHtml } from './research-html';
+import { parseResearchReportInput } from './research-input';
+import { statisticReadings } from './readings';
+
+const options = { width: 900, maxPoints: 5000, timeFormat: 'date' as const };
+
+function rowsOf(spec: unknown): Record<string, unknown>[] {
+  const data = (spec as { data?: { values?: Record<string, unknown>[] } }).data;
+  return data?.values ?? [];
+}
+
+describe('research charts', () => {
+  it('draws one heatmap per pair of varied parameters, each cell the best objective over the free parameter', () => {
+    const input = buildResearchRun();
+    const charts = objectiveCharts(input, options);
+    expect(charts.map((chart) => chart.title)).toEqual(['sharpe by slow and fast', 'sharpe by stop and fast', 'sharpe by stop and slow']);
+    const rows = rowsOf(charts[0]?.spec);
+    expect(rows).toHaveLength(12);
+    // By enumeration: the best over stop of each (fast, slow) cell; (20, 200) has only stop 0.02 (the 0.05 trial failed).
+    for (const fast of [5, 10, 20]) {
+      for (const slow of [50, 100, 150, 200]) {
+        const stops = fast === 20 && slow === 200 ? [0.02] : [0.02, 0.05];
+        const expected = Math.max(...stops.map((stop) => fixtureObjective(fast, slow, stop)));
+        const cell = rows.find((row) => row.x === String(slow) && row.y === String(fast));
+        expect(cell?.v).toBeCloseTo(expected, 5);
+        expect(cell?.n).toBe(stops.length);
+      }
+    }
+  });
+
+  it('takes the lowest value per cell when the objective is minimised, and reverses the colours', () => {
+    const input = { ...buildResearchRun(), objective: { metric: 'maxDrawdown', direction: 'minimize' as const } };
+    const chart = objectiveCharts(input, options)[0];
+    const cell = rowsOf(chart?.spec).find((row) => row.x === '100' && row.y === '10');
+    expect(cell?.v).toBeCloseTo(Math.min(fixtureObjective(10, 100, 0.02), fixtureObjective(10, 100, 0.05)), 5);
+    expect(JSON.stringify(chart?.spec)).toContain('"reverse":true');
+  });
+
+  it('draws a profile instead of a heatmap when one parameter varies', () => {
+    const base = buildResearchRun();
+    const input = {
+      ...base,
+      parameters: [{ name: 'fast', values: [5, 10, 20] }],
+      trials: base.trials.filter((trial) => trial.parameters.slow === 100 && trial.parameters.stop === 0.05).map((trial) => ({ ...trial, parameters: { fast: trial.parameters.fast ?? 0 } })),
+    };
+    const charts = objectiveCharts(input, options);
+    expect(charts.map((chart) => chart.id)).toEqual(['profile']);
+    expect(rowsOf(charts[0]?.spec).map((row) => row.x)).toEqual(['5', '10', '20']);
+  });
+
+  it('compiles every chart without vega-lite warnings', () => {
+    const input = buildResearchRun({ walkForward: true });
+    const charts = [
+      ...objectiveCharts(input, options),
+      distributionChart(input, options),
+      logitChart(input, options),
+      walkForwardEquityChart(input, options),
+      inOutScatterChart(input, options),
+    ];
+    for (const chart of charts) {
+      if (chart === null) throw new Error('a chart of the walk-forward input is missing');
+      const warnings: string[] = [];
+      const logger = { level: () => logger, error: () => logger, warn: (...args: unknown[]) => (warnings.push(args.join(' ')), logger), info: () => logger, debug: () => logger };
+      compile(chart.spec, { logger });
+      expect(warnings, chart.id).toEqual([]);
+    }
+  });
+
+  it('marks the selected trial and leaves out charts without data', () => {
+    const input = buildResearchRun();
+    const best = Math.max(...input.trials.flatMap((trial) => (trial.objective === null ? [] : [trial.objective])));
+    expect(JSON.stringify(distributionChart(input, options)?.spec)).toContain(`"v":${Number(best.toPrecision(6))}`);
+    expect(walkForwardEquityChart(input, options)).toBeNull();
+    expect(inOutScatterChart(input, options)).toBeNull();
+    expect(logitChart({ ...input, statistics: { ...input.statistics, pbo: null } }, options)).toBeNull();
+  });
+});
+
+describe('statistic readings', () => {
+  it('reads each statistic against its threshold', () => {
+    const input = buildResearchRun({ walkForward: true });
+    const readings = statisticReadings(input);
+    expect(readings.map((reading) => [reading.label, reading.value, reading.tone])).toEqual([
+      ['Deflated Sharpe', '0.620', 'negative'],
+      ['PBO', '25.00%', 'neutral'],
+      ['Stability', '0.86', 'positive'],
+      ['WF efficiency', '0.55', 'positive'],
+    ]);
+    expect(readings[0]?.reading).toContain('it may be luck');
+    expect(readings[1]?.reading).toContain('moderate');
+    const strong = statisticReadings({
+      ...input,
+      statistics: { ...input.statistics, deflatedSharpe: { ...input.statistics.deflatedSharpe!, dsr: 0.97 }, pbo: { ...input.statistics.pbo!, pbo: 0.6 }, stability: null },
+    });
+    expect(strong.map((reading) => reading.tone)).toEqual(['positive', 'negative', 'neutral', 'positive']);
+    expect(strong[1]?.reading).toContain('likely overfit');
+    expect(strong[2]?.reading).toMatch(/^Not computed/);
+  });
+});
+
+describe('renderResearchHtml', () => {
+  it('renders one self-contained page with every section, user text escaped', () => {
+    const html = renderResearchHtml(buildResearchRun({ walkForward: true }));
+    expect(html).toContain('<title>SMA crossover on the S&amp;P 500 &lt;sweep&gt;</title>');
+    for (const id of ['statistics', 'landscape', 'walk-forward', 'trials', 'config']) expect(html).toContain(`<section id="${id}">`);
+    expect(html).not.toContain('<boom>');
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html.match(/(?:src|href)="https?:/g)).toBeNull();
+  });
+
+  it('rejects a bad input, naming each problem by path', () => {
+    const input = buildResearchRun();
+    const bad = { ...input, objective: { metric: 'sharpe', direction: 'up' }, trials: [{ ...input.trials[0], status: 'done' }] };
+    try {
+      parseResearchReportInput(bad, 'sweep.json');
+      expect.unreachable();
+    } catch (error) {
+      expect(ConfigError.isInstance(error)).toBe(true);
+      if (ConfigError.isInstance(error)) {
+        expect(error.issues.map((issue) => issue.path)).toEqual(['objective.direction', 'trials.0.status']);
+        expect(error.message).toContain('sweep.json');
+        expect(error.issues[0]?.message).toBe('"up" is not one of maximize, minimize');
+      }
+    }
+  });
+});
