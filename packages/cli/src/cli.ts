@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { safeMessage } from '@ensemble/protocol';
 import { registerBacktestCommand } from './commands/backtest';
 import { registerDataCommand } from './commands/data';
+import { registerSweepCommand, registerWalkForwardCommand } from './commands/research';
 import { registerRunCommand } from './commands/run';
 import { registerSchemaCommand } from './commands/schema';
 import { registerStrategiesCommand } from './commands/strategies';
@@ -65,6 +66,8 @@ export function createProgram(io: CliIo): Command {
   registerDataCommand(program, io);
   registerBacktestCommand(program, io);
   registerRunCommand(program, io);
+  registerSweepCommand(program, io);
+  registerWalkForwardCommand(program, io);
   registerSchemaCommand(program, io);
   registerStrategiesCommand(program, io);
   return program;

@@ -23,7 +23,7 @@ export interface DataSourceInput {
 }
 
 async function bytesOf(ref: Pick<DataRef, 'name' | 'file'>): Promise<Uint8Array> {
-  if (ref.name !== undefined) return readDataBytes(datasetUrl(getDatasetInfo(ref.name).name));
+  if (ref.name !== undefined) return readDataBytes(await datasetUrl(getDatasetInfo(ref.name).name));
   return readDataBytes(ref.file ?? '');
 }
 
