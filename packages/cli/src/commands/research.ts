@@ -72,15 +72,34 @@ function researchProgress(io: CliIo, flags: ResearchFlags, label: string): { onP
   };
 }
 
+const TEMPORARY_FILES = { track: trackTemporaryFile, release: releaseTemporaryFile };
+
+/** What a research run into a directory gives: its result and the files written (none when stopped). */
+interface DirectoryOutcome<TResult> {
+  readonly result: TResult;
+  readonly files: readonly WrittenFile[];
+}
+
+/** What the CLI passes to a research run: resume, progress, the stop signal, the temporary-file registry. */
+interface DirectoryRunOptions {
+  readonly resume: boolean;
+  readonly onProgress: (progress: ResearchProgress) => void;
+  readonly signal: AbortSignal;
+  readonly temporaryFiles: typeof TEMPORARY_FILES;
+}
+
 /**
- * Runs `work` with a worker pool and Ctrl-C handling: SIGINT aborts the run (finished jobs stay in
- * the journal) and the command exits 130; the pool is closed in every case.
+ * Runs a research command on a worker pool with progress and Ctrl-C handling: SIGINT aborts the
+ * run (finished jobs stay in the journal) and the command exits 130; the pool is closed in every
+ * case. A finished run prints its summary and the files written.
  */
-async function withPool<TResult extends { readonly aborted: boolean }>(
+async function runResearch<TResult extends { readonly aborted: boolean }>(
   io: CliIo,
   flags: ResearchFlags,
-  work: (executor: LocalExecutor, signal: AbortSignal) => Promise<TResult>,
-): Promise<TResult> {
+  label: string,
+  run: (executor: LocalExecutor, options: DirectoryRunOptions) => Promise<DirectoryOutcome<TResult>>,
+  render: (result: TResult) => string,
+): Promise<void> {
   const executor = createLocalExecutor({
     ...(flags.workers === undefined ? {} : { workers: parseWorkers(flags.workers) }),
     ...(flags.jobTimeout === undefined ? {} : { jobTimeoutMs: parseDuration(flags.jobTimeout, '--job-timeout') }),
@@ -89,24 +108,22 @@ async function withPool<TResult extends { readonly aborted: boolean }>(
   const onInterrupt = (): void => {
     controller.abort();
   };
+  const progress = researchProgress(io, flags, label);
   process.once('SIGINT', onInterrupt);
+  let outcome: DirectoryOutcome<TResult>;
   try {
-    const result = await work(executor, controller.signal);
-    if (result.aborted) {
-      io.stderr.write(`interrupted: the finished jobs are kept in ${path.join(flags.out, 'journal.jsonl')}; run the same command with --resume to go on\n`);
-      throw new CliExit(INTERRUPTED);
-    }
-    return result;
+    outcome = await run(executor, { resume: flags.resume === true, onProgress: progress.onProgress, signal: controller.signal, temporaryFiles: TEMPORARY_FILES });
   } finally {
+    progress.stop();
     process.off('SIGINT', onInterrupt);
     await executor.close();
   }
-}
-
-const TEMPORARY_FILES = { track: trackTemporaryFile, release: releaseTemporaryFile };
-
-function writtenLines(files: readonly WrittenFile[], out: string, io: CliIo): void {
-  for (const file of files) io.stdout.write(`wrote ${path.join(out, path.basename(file.path))} (${formatCount(file.bytes)} bytes)\n`);
+  if (outcome.result.aborted) {
+    io.stderr.write(`interrupted: the finished jobs are kept in ${path.join(flags.out, 'journal.jsonl')}; run the same command with --resume to go on\n`);
+    throw new CliExit(INTERRUPTED);
+  }
+  io.stdout.write(render(outcome.result));
+  for (const file of outcome.files) io.stdout.write(`wrote ${path.join(flags.out, path.basename(file.path))} (${formatCount(file.bytes)} bytes)\n`);
 }
 
 function value(x: number | null | undefined, digits = 4): string {
@@ -183,22 +200,7 @@ ratio, PBO, parameter stability).
 `,
   ).action(async (flags: ResearchFlags) => {
     const plan = await planSweepFile(path.resolve(io.cwd, flags.spec));
-    const progress = researchProgress(io, flags, 'sweep ');
-    const outcome = await withPool(io, flags, async (executor, signal) => {
-      try {
-        const run = await runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), {
-          resume: flags.resume === true,
-          onProgress: progress.onProgress,
-          signal,
-          temporaryFiles: TEMPORARY_FILES,
-        });
-        return { ...run, aborted: run.result.aborted };
-      } finally {
-        progress.stop();
-      }
-    });
-    io.stdout.write(renderSweepSummary(outcome.result));
-    writtenLines(outcome.files, flags.out, io);
+    await runResearch(io, flags, 'sweep ', (executor, options) => runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderSweepSummary);
   });
 }
 
@@ -219,21 +221,6 @@ walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.
 `,
   ).action(async (flags: ResearchFlags) => {
     const plan = await planWalkForwardFile(path.resolve(io.cwd, flags.spec));
-    const progress = researchProgress(io, flags, 'walk-forward ');
-    const outcome = await withPool(io, flags, async (executor, signal) => {
-      try {
-        const run = await runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), {
-          resume: flags.resume === true,
-          onProgress: progress.onProgress,
-          signal,
-          temporaryFiles: TEMPORARY_FILES,
-        });
-        return { ...run, aborted: run.result.aborted };
-      } finally {
-        progress.stop();
-      }
-    });
-    io.stdout.write(renderWalkForwardSummary(outcome.result));
-    writtenLines(outcome.files, flags.out, io);
+    await runResearch(io, flags, 'walk-forward ', (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary);
   });
 }

@@ -11,6 +11,7 @@ import { strategyRegistry } from '@ensemble/strategies';
 import { parseBacktestRunConfig } from './backtest-config';
 import type { DataRef, JobWindow, ResearchJob, ResearchJobResult, StrategyModuleRef } from './research-job';
 import { researchJobSchema } from './research-job';
+import { firstAtOrAfter } from '../walk-forward/windows';
 import { holdUntil, registryHeldUntil } from './trade-window';
 
 /**
@@ -102,18 +103,6 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
     benchmark,
     metrics: () => computeMetrics({ equity: result.equity, trades: result.trades, fills: result.fills }, options).metrics,
   };
-}
-
-/** First index of `time` at or after `start` (binary search on the sorted column). */
-function firstAtOrAfter(time: ArrayLike<number>, start: number): number {
-  let low = 0;
-  let high = time.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((time[middle] ?? Number.POSITIVE_INFINITY) < start) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /** The result of a finished run: its metrics and returns, over the window's measured bars when it has one. */

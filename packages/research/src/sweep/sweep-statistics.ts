@@ -3,23 +3,16 @@ import type { ParameterValue, ResearchJobResult } from '../job/research-job';
 import { deflatedSharpeRatio } from '../statistics/deflated-sharpe-ratio';
 import type { DeflatedSharpeResult } from '../statistics/deflated-sharpe-ratio';
 import { probabilityOfBacktestOverfitting } from '../statistics/backtest-overfitting';
-import type { LogitCount } from '../statistics/backtest-overfitting';
+import type { BacktestOverfittingResult } from '../statistics/backtest-overfitting';
 import { parameterStability } from '../statistics/parameter-stability';
 import type { ParameterStabilityResult } from '../statistics/parameter-stability';
 import { perPeriodSharpe } from '../statistics/return-moments';
 import type { ObjectiveDirection } from './objective';
 
 /** The PBO of a sweep, without the per-split arrays (a summary, not the whole CSCV). */
-export interface SweepPbo {
-  readonly pbo: number;
-  readonly probabilityOfLoss: number;
-  readonly trials: number;
-  readonly observations: number;
-  readonly blocks: number;
-  readonly splits: number;
-  readonly logitDistribution: readonly LogitCount[];
-  readonly degradation: { readonly slope: number | null; readonly intercept: number | null; readonly rSquared: number | null };
-}
+export type SweepPbo = Pick<BacktestOverfittingResult, 'pbo' | 'probabilityOfLoss' | 'trials' | 'observations' | 'blocks' | 'splits' | 'logitDistribution'> & {
+  readonly degradation: Pick<BacktestOverfittingResult['degradation'], 'slope' | 'intercept' | 'rSquared'>;
+};
 
 /** The overfitting statistics of a sweep; a statistic that cannot be computed is null, with the reason in `notes`. */
 export interface SweepStatistics {

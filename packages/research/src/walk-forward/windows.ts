@@ -52,8 +52,8 @@ export function addMonths(time: number, months: number): number {
   return Math.min(monthStartMs(month + months) + offset, monthStartMs(month + months + 1) - 1);
 }
 
-/** First index of sorted `time` at or after `at`. */
-function firstAtOrAfter(time: ArrayLike<number>, at: number): number {
+/** First index of sorted `time` at or after `at` (binary search; `time.length` when none is). */
+export function firstAtOrAfter(time: ArrayLike<number>, at: number): number {
   let low = 0;
   let high = time.length;
   while (low < high) {
