@@ -16,6 +16,7 @@ import { csvLoadCase } from './cases/csv';
 import { engineEqualWeight, engineSmaCrossover } from './cases/engine';
 import { metricsCase } from './cases/metrics';
 import { orchestratorFiftyStrategies, orchestratorTenSleeves } from './cases/orchestrator';
+import { sweepOneWorker, sweepOverhead, sweepTwoWorkers, walkForwardCase } from './cases/research';
 import type { BenchCase, BenchResult, MemoryCase } from './harness';
 import { formatTable, measure, measureMemory } from './harness';
 
@@ -37,6 +38,10 @@ const cases: BenchCase<never>[] = [
   orchestratorTenSleeves(Math.round(1_000_000 * scale)),
   orchestratorFiftyStrategies(Math.round(5_000 * scale)),
 ] as unknown as BenchCase<never>[];
+// Research on worker threads: their pools are closed at the end. The walk-forward is timed once.
+const poolCases = [sweepTwoWorkers(Math.round(200 * Math.max(scale, 0.1))), sweepOneWorker(Math.round(200 * Math.max(scale, 0.1))), sweepOverhead(Math.round(1000 * Math.max(scale, 0.1)))];
+const walkForward = walkForwardCase(Math.round(100 * Math.max(scale, 0.1)));
+cases.push(...(poolCases as unknown as BenchCase<never>[]));
 // The CLI as a child process, for its peak memory (each run once: memory hardly varies).
 const memoryCases: MemoryCase<never>[] = [cliBacktestJson(Math.round(4_500_000 * scale)), cliRunJson(Math.round(400_000 * scale))] as unknown as MemoryCase<never>[];
 
@@ -53,6 +58,10 @@ try {
       }),
     );
   }
+  if (only === undefined || walkForward.name.startsWith(only)) {
+    process.stderr.write(`running ${walkForward.name} (once) …\n`);
+    results.push(await measure(walkForward, 1));
+  }
   for (const bench of memoryCases) {
     if (only !== undefined && !bench.name.startsWith(only)) continue;
     process.stderr.write(`running ${bench.name} …\n`);
@@ -60,6 +69,7 @@ try {
   }
 } finally {
   csv.cleanup();
+  await Promise.all([...poolCases, walkForward].map((bench) => bench.cleanup()));
 }
 
 console.log(formatTable(results));

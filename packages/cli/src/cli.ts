@@ -3,6 +3,7 @@ import { safeMessage } from '@ensemble/protocol';
 import { registerBacktestCommand } from './commands/backtest';
 import { registerDataCommand } from './commands/data';
 import { registerInitCommand } from './commands/init';
+import { registerSweepCommand, registerWalkForwardCommand } from './commands/research';
 import { registerRunCommand } from './commands/run';
 import { registerSchemaCommand } from './commands/schema';
 import { registerStrategiesCommand } from './commands/strategies';
@@ -66,6 +67,8 @@ export function createProgram(io: CliIo): Command {
   registerDataCommand(program, io);
   registerBacktestCommand(program, io);
   registerRunCommand(program, io);
+  registerSweepCommand(program, io);
+  registerWalkForwardCommand(program, io);
   registerSchemaCommand(program, io);
   registerStrategiesCommand(program, io);
   registerInitCommand(program, io);

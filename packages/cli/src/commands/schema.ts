@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runConfigJsonSchema } from '@ensemble/orchestrator';
+import { ConfigError, quoteValue } from '@ensemble/protocol';
+import { sweepSpecJsonSchema, walkForwardSpecJsonSchema } from '@ensemble/research';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
 import { checkOutputPath, writeFileAtomic } from '../write-file';
@@ -8,6 +10,17 @@ import { checkOutputPath, writeFileAtomic } from '../write-file';
 /** The JSON Schema of the run config as `ensemble schema` prints it: two-space indented, with a final newline. */
 export function runConfigSchemaText(): string {
   return `${JSON.stringify(runConfigJsonSchema(), null, 2)}\n`;
+}
+
+/** The schemas `ensemble schema [kind]` prints, by kind. */
+const SCHEMAS = { run: runConfigJsonSchema, sweep: sweepSpecJsonSchema, 'walk-forward': walkForwardSpecJsonSchema } as const;
+
+/** The JSON Schema of `kind` (`run`, `sweep` or `walk-forward`), two-space indented with a final newline. */
+export function schemaText(kind: string): string {
+  if (!Object.hasOwn(SCHEMAS, kind)) {
+    throw new ConfigError([{ path: 'kind', message: `unknown schema ${quoteValue(kind)}; the schemas are run, sweep and walk-forward` }]);
+  }
+  return `${JSON.stringify(SCHEMAS[kind as keyof typeof SCHEMAS](), null, 2)}\n`;
 }
 
 /**
@@ -18,7 +31,8 @@ export function runConfigSchemaText(): string {
 export function registerSchemaCommand(program: Command, io: CliIo): Command {
   return program
     .command('schema')
-    .description('print the JSON Schema of the run config of `ensemble run` (every field described)')
+    .argument('[kind]', 'run (default): the run config of `ensemble run`; sweep: the spec of `ensemble sweep`; walk-forward: the spec of `ensemble walk-forward`', 'run')
+    .description('print the JSON Schema of the run config of `ensemble run`, or of a sweep or walk-forward spec (every field described)')
     .option('-o, --out <file>', 'write the schema to this file instead of stdout')
     .addHelpText(
       'after',
@@ -26,12 +40,13 @@ export function registerSchemaCommand(program: Command, io: CliIo): Command {
 Examples:
   $ ensemble schema > run-config.schema.json
   $ ensemble schema --out run-config.schema.json
+  $ ensemble schema sweep > sweep.schema.json
 
 Point an editor at it for completion and checks: "$schema": "./run-config.schema.json" at the top
 of a run config.`,
     )
-    .action(async (flags: { out?: string }) => {
-      const text = runConfigSchemaText();
+    .action(async (kind: string, flags: { out?: string }) => {
+      const text = kind === 'run' ? runConfigSchemaText() : schemaText(kind);
       if (flags.out === undefined) {
         io.stdout.write(text);
         return;

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
+const app = fileURLToPath(new URL('../../', import.meta.url));
+const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-research-'));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+interface Outcome {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real CLI from the package directory (where tsx resolves); paths go in absolute. `onStart` gets the child (e.g. to interrupt it). */
+function cli(args: readonly string[], onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--conditions=@ensemble/source', '--import', 'tsx', bin, ...args], { cwd: app });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+    onStart?.(child);
+  });
+}
+
+const runConfig = {
+  data: { dataset: 'sp500', from: '2012-01-01', to: '2016-12-31' },
+  strategies: [
+    { id: 'trend', strategy: 'sma-crossover', params: { fast: 10, slow: 50 }, symbols: ['SP500'] },
+    { id: 'hold', strategy: 'buy-and-hold', symbols: ['SP500'] },
+  ],
+};
+
+function writeSpec(name: string, spec: unknown): string {
+  const file = path.join(scratch, name);
+  writeFileSync(file, JSON.stringify(spec));
+  return file;
+}
+
+const at = (name: string): string => path.join(scratch, name);
+
+describe('ensemble sweep', () => {
+  it('runs a sweep on worker threads and writes a best config that `ensemble run` reproduces', async () => {
+    writeFileSync(path.join(scratch, 'run.json'), JSON.stringify(runConfig));
+    writeSpec('sweep.json', { config: 'run.json', parameters: [{ path: 'strategies.trend.params.fast', range: { start: 5, stop: 20, step: 5 } }], objective: 'sharpe' });
+    const sweep = await cli(['sweep', '--spec', at('sweep.json'), '--out', at('out'), '--workers', '2', '--job-timeout', '60s', '--no-progress']);
+    expect(sweep.stderr).toBe('');
+    expect(sweep.code).toBe(0);
+    expect(sweep.stdout).toContain('4 run: 4 ok, 0 failed, 0 timed out');
+    expect(sweep.stdout).toContain(`wrote ${at('out/best-config.json')}`);
+    const rows = (JSON.parse(readFileSync(path.join(scratch, 'out', 'results.json'), 'utf8')) as { rows: { rank: number; objective: number }[] }).rows;
+    const run = await cli(['run', '--config', at('out/best-config.json'), '--json', '-']);
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as { portfolio: { metrics: { metrics: { sharpe: number } } } }).portfolio.metrics.metrics.sharpe).toBe(rows[0]?.objective);
+  });
+
+  it('exits 2 naming the bad field of a spec, and prints the spec\'s schema', async () => {
+    writeSpec('bad.json', { config: runConfig, parameters: [{ path: 'strategies.trend.params.fast', range: { start: 5, stop: 20, step: 0 } }] });
+    const bad = await cli(['sweep', '--spec', at('bad.json'), '--out', at('bad-out')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('parameters.0.range.step: must be > 0');
+    const workers = await cli(['sweep', '--spec', at('bad.json'), '--out', at('bad-out'), '--workers', 'two']);
+    expect(workers.code).toBe(2);
+    const schema = await cli(['schema', 'sweep']);
+    expect(schema.code).toBe(0);
+    expect((JSON.parse(schema.stdout) as { properties: Record<string, unknown> }).properties).toHaveProperty('parameters');
+  });
+
+  it('Ctrl-C exits 130 keeping the journal, and --resume finishes without redoing the finished jobs', async () => {
+    writeSpec('long.json', {
+      config: { ...runConfig, data: { dataset: 'sp500' } },
+      parameters: [
+        { path: 'strategies.trend.params.fast', range: { start: 5, stop: 100, step: 5 } },
+        { path: 'strategies.trend.params.slow', values: [120, 200] },
+      ],
+    });
+    const journal = path.join(scratch, 'long-out', 'journal.jsonl');
+    const lines = (): number => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter((line) => line !== '').length : 0);
+    const interrupted = await cli(['sweep', '--spec', at('long.json'), '--out', at('long-out'), '--workers', '1', '--no-progress'], (child) => {
+      const timer = setInterval(() => {
+        if (lines() >= 3) {
+          clearInterval(timer);
+          child.kill('SIGINT');
+        }
+      }, 20);
+    });
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.stderr).toContain('--resume');
+    const kept = lines() - 1;
+    expect(kept).toBeGreaterThanOrEqual(2);
+    expect(kept).toBeLessThan(40);
+    expect(existsSync(path.join(scratch, 'long-out', 'results.json'))).toBe(false);
+    const resumed = await cli(['sweep', '--spec', at('long.json'), '--out', at('long-out'), '--workers', '2', '--resume', '--no-progress']);
+    expect(resumed.code).toBe(0);
+    expect(lines() - 1).toBe(40); // each job once: the resumed run appended only the missing ones
+    expect((JSON.parse(readFileSync(path.join(scratch, 'long-out', 'results.json'), 'utf8')) as { rows: unknown[] }).rows).toHaveLength(40);
+  });
+});
