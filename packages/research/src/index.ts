@@ -83,3 +83,5 @@ export type {
   StabilityPoint,
   TrialSharpeSpread,
 } from './statistics/index';
+export type { ResearchReportOptions } from './report/research-report-input';
+export { sweepReportInput, walkForwardReportInput } from './report/research-report-input';

@@ -54,12 +54,19 @@ describe('ensemble sweep', () => {
   it('runs a sweep on worker threads and writes a best config that `ensemble run` reproduces', async () => {
     writeFileSync(path.join(scratch, 'run.json'), JSON.stringify(runConfig));
     writeSpec('sweep.json', { config: 'run.json', parameters: [{ path: 'strategies.trend.params.fast', range: { start: 5, stop: 20, step: 5 } }], objective: 'sharpe' });
-    const sweep = await cli(['sweep', '--spec', at('sweep.json'), '--out', at('out'), '--workers', '2', '--job-timeout', '60s', '--no-progress']);
+    const sweep = await cli(['sweep', '--spec', at('sweep.json'), '--out', at('out'), '--workers', '2', '--job-timeout', '60s', '--no-progress', '--html', at('report.html')]);
     expect(sweep.stderr).toBe('');
     expect(sweep.code).toBe(0);
     expect(sweep.stdout).toContain('4 run: 4 ok, 0 failed, 0 timed out');
     expect(sweep.stdout).toContain(`wrote ${at('out/best-config.json')}`);
     const rows = (JSON.parse(readFileSync(path.join(scratch, 'out', 'results.json'), 'utf8')) as { rows: { rank: number; objective: number }[] }).rows;
+    // The research report: one page holding the trials (the spec's four) and the spec itself.
+    expect(sweep.stdout).toContain(`wrote ${at('report.html')}`);
+    const html = readFileSync(at('report.html'), 'utf8');
+    expect(html).toContain('<title>Sweep of fast</title>');
+    expect(html).toContain('"noun":"trials"');
+    expect(html.match(/"rows":\[\[1,/g)?.length).toBe(1);
+    expect(html).toContain('strategies.trend.params.fast');
     const run = await cli(['run', '--config', at('out/best-config.json'), '--json', '-']);
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { portfolio: { metrics: { metrics: { sharpe: number } } } }).portfolio.metrics.metrics.sharpe).toBe(rows[0]?.objective);

@@ -1,15 +1,20 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, quoteValue } from '@ensemble/protocol';
+import { readFile } from 'node:fs/promises';
 import {
   createLocalExecutor,
   planSweepFile,
   planWalkForwardFile,
   runSweepToDirectory,
   runWalkForwardToDirectory,
+  sweepReportInput,
+  walkForwardReportInput,
 } from '@ensemble/research';
+import type { ResearchReportOptions } from '@ensemble/research';
 import type { LocalExecutor, ResearchProgress, SweepResult, WalkForwardResult } from '@ensemble/research';
-import type { WrittenFile } from '@ensemble/report';
+import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
+import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
 import { CliExit } from '../errors';
 import { formatCount, formatNumber } from '../format';
 import type { CliIo } from '../io';
@@ -26,6 +31,7 @@ interface ResearchFlags {
   readonly workers?: string;
   readonly jobTimeout?: string;
   readonly resume?: boolean;
+  readonly html?: string;
   readonly progress: boolean;
 }
 
@@ -99,6 +105,7 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   label: string,
   run: (executor: LocalExecutor, options: DirectoryRunOptions) => Promise<DirectoryOutcome<TResult>>,
   render: (result: TResult) => string,
+  report: (result: TResult, options: ResearchReportOptions) => ResearchReportInput,
 ): Promise<void> {
   const executor = createLocalExecutor({
     ...(flags.workers === undefined ? {} : { workers: parseWorkers(flags.workers) }),
@@ -124,6 +131,12 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   }
   io.stdout.write(render(outcome.result));
   for (const file of outcome.files) io.stdout.write(`wrote ${path.join(flags.out, path.basename(file.path))} (${formatCount(file.bytes)} bytes)\n`);
+  if (flags.html !== undefined) {
+    const spec: unknown = JSON.parse(await readFile(path.resolve(io.cwd, flags.spec), 'utf8'));
+    const html = renderResearchHtml(report(outcome.result, { spec }));
+    const [written] = await writeFilesAtomic([{ path: path.resolve(io.cwd, flags.html), content: html }], { createDirectories: true, temporaryFiles: TEMPORARY_FILES });
+    if (written !== undefined) io.stdout.write(`wrote ${flags.html} (${formatCount(written.bytes)} bytes): the research report\n`);
+  }
 }
 
 function value(x: number | null | undefined, digits = 4): string {
@@ -177,6 +190,7 @@ function researchCommand(program: Command, name: string, description: string, ex
     .option('-w, --workers <n>', 'worker threads (default: every core)')
     .option('--job-timeout <duration>', 'stop a job after this long, e.g. 30s or 2m (default: no limit)')
     .option('--resume', 'continue the run recorded in OUT/journal.jsonl instead of starting over')
+    .option('--html <file>', 'also write the research report: one self-contained HTML page (statistics with readings, heatmaps, trials)')
     .option('--no-progress', 'do not show progress on stderr')
     .addHelpText('after', `${examples}${COMMON_HELP}`);
 }
@@ -192,6 +206,7 @@ Examples:
   $ ensemble sweep --spec sweep.json --out out/sweep
   $ ensemble sweep --spec sweep.json --out out/sweep --workers 2 --job-timeout 30s
   $ ensemble sweep --spec sweep.json --out out/sweep --resume
+  $ ensemble sweep --spec sweep.json --out out/sweep --html out/sweep/report.html
   $ ensemble schema sweep > sweep.schema.json
 
 Writes results.json and results.csv (every combination, ranked by the objective), best-config.json
@@ -200,7 +215,7 @@ ratio, PBO, parameter stability).
 `,
   ).action(async (flags: ResearchFlags) => {
     const plan = await planSweepFile(path.resolve(io.cwd, flags.spec));
-    await runResearch(io, flags, 'sweep ', (executor, options) => runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderSweepSummary);
+    await runResearch(io, flags, 'sweep ', (executor, options) => runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderSweepSummary, sweepReportInput);
   });
 }
 
@@ -214,6 +229,7 @@ export function registerWalkForwardCommand(program: Command, io: CliIo): Command
 Examples:
   $ ensemble walk-forward --spec wf.json --out out/wf
   $ ensemble walk-forward --spec wf.json --out out/wf --workers 2 --resume
+  $ ensemble walk-forward --spec wf.json --out out/wf --html out/wf/report.html
   $ ensemble schema walk-forward > wf.schema.json
 
 Writes walk-forward.json (every window: chosen parameters, in- and out-of-sample metrics,
@@ -221,6 +237,6 @@ walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.
 `,
   ).action(async (flags: ResearchFlags) => {
     const plan = await planWalkForwardFile(path.resolve(io.cwd, flags.spec));
-    await runResearch(io, flags, 'walk-forward ', (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary);
+    await runResearch(io, flags, 'walk-forward ', (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput);
   });
 }

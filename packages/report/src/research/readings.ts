@@ -28,7 +28,11 @@ export const EFFICIENCY_ROBUST = 0.5;
 export function statisticReadings(input: ResearchReportInput): StatisticReading[] {
   const { deflatedSharpe, pbo, stability } = input.statistics;
   const readings: StatisticReading[] = [];
-  if (deflatedSharpe?.dsr === null || deflatedSharpe === null) {
+  // A walk-forward is judged by its efficiency; the sweep statistics are shown only when given.
+  const sweepStatistics = input.walkForward === undefined || deflatedSharpe !== null || pbo !== null || stability !== null;
+  if (!sweepStatistics) {
+    /* only the efficiency below */
+  } else if (deflatedSharpe?.dsr === null || deflatedSharpe === null) {
     readings.push({ label: 'Deflated Sharpe', value: '—', tone: 'neutral', reading: 'Not computed: the selected trial has no Sharpe ratio (too few or flat returns).' });
   } else {
     const skill = deflatedSharpe.dsr >= DSR_CONFIDENCE;
@@ -41,7 +45,9 @@ export function statisticReadings(input: ResearchReportInput): StatisticReading[
         : `Only ${formatPercent(deflatedSharpe.dsr)} probability that the selected Sharpe beats the best of ${deflatedSharpe.trials} skill-less trials (needs ${formatPercent(DSR_CONFIDENCE)}): it may be luck.`,
     });
   }
-  if (pbo === null) {
+  if (!sweepStatistics) {
+    /* only the efficiency below */
+  } else if (pbo === null) {
     readings.push({ label: 'PBO', value: '—', tone: 'neutral', reading: 'Not computed: it needs at least two finished trials with returns over the same periods.' });
   } else {
     const level = pbo.pbo <= PBO_LOW ? 'low' : pbo.pbo > PBO_HIGH ? 'high: the selection is likely overfit' : 'moderate';
@@ -52,7 +58,9 @@ export function statisticReadings(input: ResearchReportInput): StatisticReading[
       reading: `In ${formatPercent(pbo.pbo)} of ${pbo.splits} splits the in-sample best ranked at or below the median out of sample — ${level}.`,
     });
   }
-  if (stability?.stability === null || stability === null) {
+  if (!sweepStatistics) {
+    /* only the efficiency below */
+  } else if (stability?.stability === null || stability === null) {
     readings.push({ label: 'Stability', value: '—', tone: 'neutral', reading: 'Not computed: the best trial has no evaluated neighbour on the grid.' });
   } else {
     const score = stability.stability;

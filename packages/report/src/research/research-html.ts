@@ -104,8 +104,18 @@ function masthead(input: ResearchReportInput): string {
   }
   if (input.walkForward !== undefined) facts.push(`${input.walkForward.windows.length} walk-forward windows`);
   if (input.generatedAt !== undefined) facts.push(`generated ${input.generatedAt}`);
+  const outOfSample = input.walkForward?.metrics[input.objective.metric];
+  const lead =
+    input.walkForward === undefined
+      ? null
+      : {
+          label: `Out-of-sample ${input.objective.metric}`,
+          value: outOfSample === undefined || outOfSample === null ? '—' : formatNumber(outOfSample, 3),
+          tone: 'neutral',
+          sub: `stitched over ${input.walkForward.windows.length} test windows`,
+        };
   const cards = [
-    {
+    lead ?? {
       label: `Best ${input.objective.metric}`,
       value: best?.objective === undefined || best.objective === null ? '—' : formatNumber(best.objective, 3),
       tone: 'neutral',
@@ -156,7 +166,8 @@ export function renderResearchHtml(input: ResearchReportInput, options: ReportOp
     return chartPanel(chart, { wide, center: chart.id.startsWith('heatmap') || chart.id === 'in-out' });
   };
   const nav: [string, string][] = [['statistics', 'Overfitting']];
-  const sections: string[] = [`<section id="statistics"><h2>How likely is the best result luck?</h2>${statisticsPanel(report)}
+  const heading = report.walkForward !== undefined && report.statistics.deflatedSharpe === null && report.statistics.pbo === null ? "How well did it hold out of sample?" : "How likely is the best result luck?";
+  const sections: string[] = [`<section id="statistics"><h2>${heading}</h2>${statisticsPanel(report)}
 <div class="grid" style="margin-top:16px">
 ${panel(distributionChart(report, chartOptions))}
 ${panel(logitChart(report, chartOptions))}

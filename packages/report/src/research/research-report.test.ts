@@ -103,6 +103,15 @@ describe('statistic readings', () => {
   });
 });
 
+describe('statistic readings of a walk-forward', () => {
+  it('shows only the efficiency when the sweep statistics are not given', () => {
+    const input = buildResearchRun({ walkForward: true });
+    const readings = statisticReadings({ ...input, statistics: { deflatedSharpe: null, pbo: null, stability: null, notes: [] } });
+    expect(readings.map((reading) => reading.label)).toEqual(['WF efficiency']);
+    expect(statisticReadings({ ...buildResearchRun(), statistics: { deflatedSharpe: null, pbo: null, stability: null, notes: [] } }).map((reading) => reading.value)).toEqual(['—', '—', '—']);
+  });
+});
+
 describe('renderResearchHtml', () => {
   it('renders one self-contained page with every section, user text escaped', () => {
     const html = renderResearchHtml(buildResearchRun({ walkForward: true }));

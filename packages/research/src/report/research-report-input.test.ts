@@ -1,0 +1,57 @@
+import { parseResearchReportInput, renderResearchHtml } from '@ensemble/report';
+import { describe, expect, it } from 'vitest';
+import { createInProcessExecutor } from '../executor/in-process-executor';
+import { runSweep } from '../sweep/run-sweep';
+import { planSweep } from '../sweep/sweep-plan';
+import { runWalkForward } from '../walk-forward/run-walk-forward';
+import { planWalkForward } from '../walk-forward/walk-forward-plan';
+import { sweepReportInput, walkForwardReportInput } from './research-report-input';
+
+const config = { data: { dataset: 'sp500', from: '2006-01-01', to: '2011-12-31' }, strategy: 'sma-crossover', params: { fast: 10, slow: 50 } };
+const parameters = [
+  { path: 'params.fast', values: [5, 10, 20] },
+  { path: 'params.slow', values: [50, 100] },
+];
+
+describe('research report inputs', () => {
+  it('turns a sweep into a valid report input: every row, its rank and objective, the statistics', async () => {
+    const plan = await planSweep({ kind: 'backtest', config, parameters, objective: 'maxDrawdownBars' });
+    const result = await runSweep(plan, createInProcessExecutor());
+    const input = parseResearchReportInput(sweepReportInput(result, { spec: { note: 'as written' } }));
+    expect(input.objective).toEqual({ metric: 'maxDrawdownBars', direction: 'minimize' });
+    expect(input.parameters).toEqual([
+      { name: 'fast', values: [5, 10, 20] },
+      { name: 'slow', values: [50, 100] },
+    ]);
+    expect(input.trials).toHaveLength(6);
+    for (const row of result.rows) {
+      const trial = input.trials.find((candidate) => candidate.index === row.index);
+      expect(trial?.rank).toBe(row.rank);
+      expect(trial?.objective).toBe(row.objective);
+      expect(trial?.parameters).toEqual(row.parameters);
+      expect(trial?.metrics?.sharpe).toBe(row.metrics?.sharpe);
+    }
+    expect(input.statistics.deflatedSharpe?.dsr).toBe(result.statistics.deflatedSharpe?.dsr);
+    expect(input.statistics.pbo?.pbo ?? null).toBe(result.statistics.pbo?.pbo ?? null);
+    expect(input.config).toEqual({ note: 'as written' });
+    expect(renderResearchHtml(input)).toContain('<section id="landscape">');
+  });
+
+  it('turns a walk-forward into windows, the stitched curve and its efficiency', async () => {
+    const plan = await planWalkForward({ kind: 'backtest', config: { ...config, data: { ...config.data, from: '2005-01-01' } }, parameters, objective: 'sharpe', windows: { train: '2y', test: '1y' } });
+    const result = await runWalkForward(plan, createInProcessExecutor());
+    const input = parseResearchReportInput(walkForwardReportInput(result));
+    const walk = input.walkForward;
+    expect(walk?.windows).toHaveLength(result.steps.length);
+    result.steps.forEach((step, k) => {
+      const window = walk?.windows[k];
+      expect(window?.testStart).toBe(step.test.start);
+      expect(window?.inSample).toBe(step.objective);
+      expect(window?.outOfSample).toBe(step.outOfSample?.sharpe ?? null);
+      expect(window?.parameters).toEqual(step.chosen?.parameters ?? null);
+    });
+    expect(walk?.equity.equity).toEqual(result.outOfSample.equity);
+    expect(walk?.efficiency).toBe(result.efficiency);
+    expect(input.statistics.notes[0]).toContain('walk-forward is judged by its out-of-sample curve');
+  });
+});

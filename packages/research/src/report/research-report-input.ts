@@ -1,0 +1,151 @@
+import type { PerformanceMetrics } from '@ensemble/performance';
+import type { ResearchReportInput } from '@ensemble/report';
+import type { Objective } from '../sweep/objective';
+import type { SweepResult } from '../sweep/run-sweep';
+import type { WalkForwardResult } from '../walk-forward/run-walk-forward';
+
+/** Options of the report inputs: the page's title and subtitle, and the spec to show. */
+export interface ResearchReportOptions {
+  readonly title?: string;
+  readonly subtitle?: string;
+  /** The research spec as the user wrote it, shown in the report's last section. */
+  readonly spec?: unknown;
+}
+
+function reportObjective(objective: Objective): ResearchReportInput['objective'] {
+  return { metric: objective.metric, direction: objective.direction === 'max' ? 'maximize' : 'minimize' };
+}
+
+/** The numeric metrics of a result (the report shows numbers; anything else is left out). */
+function numericMetrics(metrics: PerformanceMetrics | null): Record<string, number | null> | null {
+  if (metrics === null) return null;
+  const numbers: Record<string, number | null> = {};
+  for (const name of Object.keys(metrics)) {
+    const value: unknown = Reflect.get(metrics, name);
+    if (value === null || (typeof value === 'number' && Number.isFinite(value))) numbers[name] = value;
+  }
+  return numbers;
+}
+
+function parameterList(parameters: SweepResult['parameters']): ResearchReportInput['parameters'] {
+  return parameters.map((parameter) => ({ name: parameter.name, values: [...parameter.values] }));
+}
+
+/**
+ * The research report's input for a finished sweep (`renderResearchHtml` of `@ensemble/report`):
+ * every finished combination with its rank, parameters, objective and metrics, the counts, and
+ * the overfitting statistics.
+ */
+export function sweepReportInput(result: SweepResult, options: ResearchReportOptions = {}): ResearchReportInput {
+  const { deflatedSharpe, pbo, stability, notes } = result.statistics;
+  return {
+    title: options.title ?? `Sweep of ${result.parameters.map((parameter) => parameter.name).join(', ')}`,
+    subtitle: options.subtitle ?? `${result.counts.planned} combinations of a ${result.kind === 'run' ? 'run' : 'backtest'} config, ranked by ${result.objective.metric}`,
+    objective: reportObjective(result.objective),
+    parameters: parameterList(result.parameters),
+    trials: result.rows.map((row) => ({
+      index: row.index,
+      rank: row.rank,
+      parameters: { ...row.parameters },
+      status: row.status,
+      objective: row.objective !== null && Number.isFinite(row.objective) ? row.objective : null,
+      metrics: numericMetrics(row.metrics),
+      ...(row.error === null ? {} : { error: row.error.message }),
+    })),
+    counts: { planned: result.counts.planned, skipped: result.counts.skipped, failed: result.counts.failed, timedOut: result.counts.timedOut },
+    statistics: {
+      deflatedSharpe:
+        deflatedSharpe === null
+          ? null
+          : {
+              dsr: deflatedSharpe.dsr,
+              psr: deflatedSharpe.psr,
+              sharpe: deflatedSharpe.sharpe,
+              expectedMaxSharpe: deflatedSharpe.expectedMaxSharpe,
+              trials: deflatedSharpe.trials,
+              observations: deflatedSharpe.observations,
+            },
+      pbo:
+        pbo === null
+          ? null
+          : {
+              pbo: pbo.pbo,
+              probabilityOfLoss: pbo.probabilityOfLoss,
+              blocks: pbo.blocks,
+              splits: pbo.splits,
+              logitDistribution: pbo.logitDistribution.filter((entry) => Number.isFinite(entry.logit)).map((entry) => ({ logit: entry.logit, count: entry.count })),
+            },
+      stability:
+        stability === null
+          ? null
+          : { stability: stability.stability, meanNeighbourObjective: stability.meanNeighbourObjective, evaluatedNeighbours: stability.evaluatedNeighbours },
+      notes: [...notes],
+    },
+    ...(options.spec === undefined ? {} : { config: options.spec }),
+  };
+}
+
+/**
+ * The research report's input for a finished walk-forward: each window's chosen parameters with
+ * its in-sample objective and the same metric out of sample, the stitched out-of-sample curve and
+ * its metrics, and the efficiency. Its trials are the windows' choices; the sweep statistics
+ * (DSR, PBO, stability) belong to a single sweep and are left out, with a note.
+ */
+export function walkForwardReportInput(result: WalkForwardResult, options: ResearchReportOptions = {}): ResearchReportInput {
+  const metric = result.objective.metric;
+  const outOfSampleObjective = (metrics: PerformanceMetrics | null): number | null => {
+    const value = metrics === null ? null : metrics[metric];
+    return typeof value === 'number' && Number.isFinite(value) ? value : null;
+  };
+  const windows = result.steps.map((step) => ({
+    index: step.index,
+    trainStart: step.train.start,
+    trainEnd: step.train.end,
+    testStart: step.test.start,
+    testEnd: step.test.end,
+    parameters: step.chosen === null ? null : { ...step.chosen.parameters },
+    inSample: step.objective !== null && Number.isFinite(step.objective) ? step.objective : null,
+    outOfSample: outOfSampleObjective(step.outOfSample),
+    efficiency: step.efficiency,
+  }));
+  const input: ResearchReportInput = {
+    title: options.title ?? `Walk-forward of ${result.parameters.map((parameter) => parameter.name).join(', ')}`,
+    subtitle: options.subtitle ?? `${result.steps.length} ${result.mode} windows, chosen by ${metric}`,
+    objective: reportObjective(result.objective),
+    parameters: parameterList(result.parameters),
+    trials: result.steps.flatMap((step) =>
+      step.chosen === null
+        ? []
+        : [
+            {
+              index: step.index,
+              rank: null,
+              parameters: { ...step.chosen.parameters },
+              status: step.status === 'no-choice' ? 'failed' : step.status,
+              objective: outOfSampleObjective(step.outOfSample),
+              metrics: numericMetrics(step.outOfSample),
+              ...(step.error === null ? {} : { error: step.error.message }),
+            },
+          ],
+    ),
+    statistics: {
+      deflatedSharpe: null,
+      pbo: null,
+      stability: null,
+      notes: ['The deflated Sharpe ratio, PBO and parameter stability judge one sweep; a walk-forward is judged by its out-of-sample curve and efficiency. Each window\'s trials are "Trials" here: its chosen parameters with their out-of-sample objective.'],
+    },
+    ...(options.spec === undefined ? {} : { config: options.spec }),
+  };
+  if (windows.length === 0) return input;
+  const [first, ...rest] = windows;
+  if (first === undefined) return input;
+  return {
+    ...input,
+    walkForward: {
+      windows: [first, ...rest],
+      equity: { time: [...result.outOfSample.time], equity: [...result.outOfSample.equity] },
+      efficiency: result.efficiency,
+      metrics: numericMetrics(result.metrics) ?? {},
+    },
+  };
+}
