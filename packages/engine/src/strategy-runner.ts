@@ -183,6 +183,11 @@ export class StrategyRunner {
   private lastRebalance = -1;
   private enabled = true;
   private currentStep = -1;
+  /** A signal strategy on one symbol: the per-step phases take their one-symbol paths. */
+  private readonly lone: boolean;
+  /** That symbol's closes, and its bar index at every step (null: the bars are the steps). */
+  private readonly loneClose: Float64Array;
+  private readonly loneBars: Int32Array | null;
 
   constructor(options: StrategyRunnerOptions) {
     const { strategy, series, account } = options;
@@ -217,6 +222,9 @@ export class StrategyRunner {
     this.pendingQuantity = new Float64Array(n);
     this.pendingReason = Array.from({ length: n }, (): FillReason => 'entry');
     this.indexBySymbol = new Map(series.map((s, k) => [s.symbol, k]));
+    this.lone = this.signal !== null && n === 1;
+    this.loneClose = series[0]?.close ?? new Float64Array(0);
+    this.loneBars = options.barIndex?.[0] ?? null;
     this.markedEquity = account.equity();
     this.markedGross = 0;
   }
@@ -358,7 +366,36 @@ export class StrategyRunner {
       index[0] = step;
       return;
     }
+    const loneBars = this.loneBars;
+    if (this.lone && loneBars !== null) {
+      index[0] = loneBars[step] ?? -1;
+      return;
+    }
     for (let k = 0; k < index.length; k++) index[k] = barIndex[k]?.[step] ?? -1;
+  }
+
+  /** Orders waiting to fill (the strategy's and placed ones). */
+  get pendingOrders(): number {
+    return this.pendingCount;
+  }
+
+  /**
+   * Phases 1, 3 and 4 in one call, for a step whose open fills (phase 2) are done or not due:
+   * how an orchestrator steps the sleeves with nothing to fill at the open, in the order the
+   * phases would log. With one symbol the mark and the valuation are unrolled (bit for bit
+   * {@link StrategyRunner.markToMarket}).
+   */
+  markStep(step: number): void {
+    this.beginStep(step);
+    const account = this.account;
+    if (account.exitLevels !== 0) this.triggerExitLevels();
+    if (!this.lone) {
+      this.markToMarket();
+      return;
+    }
+    const i = this.index[0] ?? -1;
+    if (i >= 0) account.mark(0, this.loneClose[i] ?? Number.NaN, i);
+    this.valueLone();
   }
 
   /** Phase 2: fills pending orders of symbols with a bar now at their open (next-open mode only). */
@@ -399,8 +436,10 @@ export class StrategyRunner {
     if (!this.enabled) return;
     this.viewCash = this.account.cash;
     this.viewEquity = this.revalue();
-    if (this.signal !== null) this.decideSignals(this.signal);
-    else if (this.portfolio !== null) this.decideRebalance(this.portfolio);
+    if (this.signal !== null) {
+      if (this.lone) this.decideSignal(this.signal, 0);
+      else this.decideSignals(this.signal);
+    } else if (this.portfolio !== null) this.decideRebalance(this.portfolio);
   }
 
   /** Phase 6: fills queued orders of symbols with a bar now at their close (close mode only). */
@@ -525,6 +564,23 @@ export class StrategyRunner {
     }
   }
 
+  /** {@link StrategyRunner.value} unrolled for one symbol (the same operations in the same order). */
+  private valueLone(): void {
+    const account = this.account;
+    const q = account.quantity[0] ?? 0;
+    let equity = account.cash;
+    let gross = 0;
+    if (q !== 0) {
+      const value = q * (account.markPrice[0] ?? 0);
+      equity += value;
+      gross += value < 0 ? -value : value;
+    }
+    this.markedEquity = equity;
+    this.markedGross = gross;
+    this.fillsAtValuation = account.fills.length;
+    this.depositsAtValuation = account.netDeposits;
+  }
+
   private value(): void {
     const { account } = this;
     const quantity = account.quantity;
@@ -546,26 +602,27 @@ export class StrategyRunner {
   }
 
   private decideSignals(strategy: Strategy): void {
-    const { account, index, cursors, viewCash, viewEquity } = this;
-    const warmup = strategy.warmup;
-    for (let k = 0; k < index.length; k++) {
-      const i = index[k] ?? -1;
-      const cursor = cursors[k];
-      if (i < 0 || i + 1 < warmup || cursor === undefined) continue;
-      const position = account.position(k);
-      cursor.setAccount(viewCash, viewEquity);
-      cursor.setPosition(position);
-      const context = cursor.moveTo(i);
-      try {
-        if (position === null) {
-          const signal = strategy.shouldEnter(context);
-          if (signal !== null) this.queueEntry(k, signal);
-        } else if (exitRequested(strategy.shouldExit(context, position))) {
-          this.queueExit(k);
-        }
-      } catch (error) {
-        throw strategyFailure(strategy, cursor, error);
+    for (let k = 0; k < this.index.length; k++) this.decideSignal(strategy, k);
+  }
+
+  /** Asks a signal strategy about symbol `k` (if it has a bar and is warmed up) and queues its order. */
+  private decideSignal(strategy: Strategy, k: number): void {
+    const i = this.index[k] ?? -1;
+    const cursor = this.cursors[k];
+    if (i < 0 || i + 1 < strategy.warmup || cursor === undefined) return;
+    const position = this.account.position(k);
+    cursor.setAccount(this.viewCash, this.viewEquity);
+    cursor.setPosition(position);
+    const context = cursor.moveTo(i);
+    try {
+      if (position === null) {
+        const signal = strategy.shouldEnter(context);
+        if (signal !== null) this.queueEntry(k, signal);
+      } else if (exitRequested(strategy.shouldExit(context, position))) {
+        this.queueExit(k);
       }
+    } catch (error) {
+      throw strategyFailure(strategy, cursor, error);
     }
   }
 

@@ -31,6 +31,22 @@ function hash(text: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
+/** Marks the steps at which some series has its last bar. */
+function lastBarSteps(barIndex: readonly Int32Array[], series: readonly BarSeries[], steps: number): Uint8Array {
+  const marks = new Uint8Array(steps);
+  series.forEach((s, g) => {
+    const bars = barIndex[g];
+    if (bars === undefined) return;
+    for (let t = steps - 1; t >= 0; t--) {
+      if (bars[t] === s.length - 1) {
+        marks[t] = 1;
+        return;
+      }
+    }
+  });
+  return marks;
+}
+
 /**
  * One run of a parsed config over loaded data: sets the rooms up (universe, sleeves, shared
  * account, allocation, transfers, risk, recorder), then steps every bar of the merged timeline
@@ -56,6 +72,8 @@ export class Orchestration {
   private readonly books: readonly PositionBook[];
   private readonly nextOpen: boolean;
   private readonly actual: Float64Array;
+  /** 1 at the steps holding some symbol's last bar (where runners drop or close out), else 0. */
+  private readonly endStep: Uint8Array;
   private readonly isolated: IsolatedEvent[] = [];
   private halted: { time: number; reason: 'drawdown' } | null = null;
   private readonly onProgress: ((done: number, total: number) => void) | undefined;
@@ -73,6 +91,7 @@ export class Orchestration {
     this.seal = config.checkInvariants ? new SeriesSeal(universe.series) : null;
     this.time = universe.timeline.time;
     this.steps = universe.timeline.length;
+    this.endStep = lastBarSteps(universe.timeline.barIndex, universe.series, this.steps);
     const symbolCount = universe.symbols.length;
     this.periodsPerYear = config.periodsPerYear ?? inferPeriodsPerYear(this.time);
     this.allocator = new Allocator(config, options.allocate, this.periodsPerYear, this.logger);
@@ -157,7 +176,6 @@ export class Orchestration {
       }
       onProgress(steps, steps);
     }
-    recorder.flush();
     for (const sleeve of sleeves) sleeve.runner.finish();
     this.shared?.runner.finish();
     this.seal?.verify((symbol) => config.strategies.filter((entry) => entry.symbols.includes(symbol)).map((entry) => entry.id).join(' or '));
@@ -190,6 +208,75 @@ export class Orchestration {
   }
 
   private step(t: number): void {
+    if (this.shared === null) this.sleevesStep(t);
+    else this.sharedStep(t);
+  }
+
+  /**
+   * A step of sleeves mode, in the phase order of {@link Orchestration.sharedStep}, with the
+   * sleeves' phases fused where sleeves do not interact: only sleeves with orders waiting enter the
+   * open fill window (crossed together, before anything else happens on the step); then each
+   * sleeve is stopped, marked, valued, asked and recorded in one pass — unless a rebalance or a
+   * risk check needs every sleeve marked first, the close fills cross the sleeves' new orders, or
+   * a symbol ends on the step, which split the pass at those phases. Within a pass a sleeve's
+   * events are logged before the next sleeve's.
+   */
+  private sleevesStep(t: number): void {
+    const { sleeves, executor, recorder, nextOpen } = this;
+    this.orders.clear();
+    if (nextOpen) {
+      executor.begin();
+      for (const sleeve of sleeves) {
+        const runner = sleeve.runner;
+        if (runner.pendingOrders > 0) {
+          runner.beginStep(t);
+          runner.fillAtOpen();
+        }
+      }
+      executor.settle();
+    }
+    const scheduled = this.halted === null && this.allocator.scheduleFires(this.time, t);
+    const managed = this.halted === null && (scheduled || this.risk.enabled || (t > 0 && this.allocator.hasDrift));
+    const fused = nextOpen && this.endStep[t] === 0;
+    if (managed) {
+      for (const sleeve of sleeves) sleeve.runner.markStep(t);
+      this.manage(t, scheduled);
+    }
+    if (fused) {
+      recorder.beginRow(this.rebalancing.reserve);
+      for (const sleeve of sleeves) {
+        if (!managed) sleeve.runner.markStep(t);
+        this.decide(sleeve, t);
+        recorder.recordSleeve(sleeve, t);
+      }
+      recorder.endRow(t);
+      return;
+    }
+    for (const sleeve of sleeves) {
+      if (!managed) sleeve.runner.markStep(t);
+      this.decide(sleeve, t);
+    }
+    if (!nextOpen) {
+      executor.begin();
+      for (const sleeve of sleeves) sleeve.runner.fillAtClose();
+      executor.settle();
+    }
+    if (this.endStep[t] !== 0) for (const sleeve of sleeves) sleeve.runner.endStep();
+    recorder.record(t, this.rebalancing.reserve);
+  }
+
+  /** A sleeve's decision at step `t` (a strategy that throws is isolated, or fails the run). */
+  private decide(sleeve: Sleeve, t: number): void {
+    if (!sleeve.runner.active) return;
+    try {
+      sleeve.runner.decide();
+    } catch (error) {
+      this.fail(sleeve, error, this.time[t] ?? Number.NaN, t);
+    }
+  }
+
+  /** A step of shared mode: every phase for every shadow sleeve, then for the shared account. */
+  private sharedStep(t: number): void {
     const { sleeves, shared, executor } = this;
     this.orders.clear();
     for (const sleeve of sleeves) sleeve.runner.beginStep(t);
@@ -205,15 +292,10 @@ export class Orchestration {
     for (const sleeve of sleeves) sleeve.runner.markToMarket();
     shared?.runner.markToMarket();
 
-    if (this.halted === null) this.manage(t);
+    if (this.halted === null) this.manage(t, this.allocator.scheduleFires(this.time, t));
     for (const sleeve of sleeves) {
-      if (!sleeve.runner.active) continue;
       sleeve.probe.step = t;
-      try {
-        sleeve.runner.decide();
-      } catch (error) {
-        this.fail(sleeve, error, this.time[t] ?? Number.NaN, t);
-      }
+      this.decide(sleeve, t);
     }
     if (this.voting !== null && this.halted === null) this.voting.resolve(t);
 
@@ -236,12 +318,11 @@ export class Orchestration {
     return equity;
   }
 
-  /** After the marks: the drawdown stop, a rebalance if due, the exposure caps. */
-  private manage(t: number): void {
+  /** After the marks: the drawdown stop, a rebalance if due (`scheduled`: the schedule fired), the exposure caps. */
+  private manage(t: number, scheduled: boolean): void {
     const { allocator, risk, sleeves } = this;
     const time = this.time[t] ?? Number.NaN;
     const riskEnabled = risk.enabled;
-    const scheduled = allocator.scheduleFires(this.time, t);
     // Shadow sleeves are never rebalanced, so drift bands would fire forever: shared mode follows the schedule only.
     const drift = t > 0 && this.shared === null && allocator.hasDrift;
     if (!riskEnabled && !scheduled && !drift) return;
@@ -276,9 +357,8 @@ export class Orchestration {
     return total;
   }
 
-  /** A rebalance at step `t`: the records so far are flushed (data-driven schemes read the returns). */
+  /** A rebalance at step `t` (data-driven schemes read the returns recorded up to step `t − 1`). */
   private rebalance(t: number, equity: number, decision: RebalanceDecision): void {
-    this.recorder.flush();
     const changed = this.rebalancing.rebalance(t, equity, this.actual, decision);
     if (this.voting !== null && changed) this.voting.reweighAfterNewWeights();
   }
