@@ -3,6 +3,7 @@ import type {
   BarSeries,
   EntrySignal,
   FillReason,
+  IndicatorColumns,
   Logger,
   PortfolioContext,
   PortfolioStrategy,
@@ -53,6 +54,12 @@ export interface StrategyRunnerOptions {
   readonly closeAtEnd?: boolean;
   /** Rebalance schedule of a portfolio strategy; default (null or absent) its own. */
   readonly rebalance?: RebalanceRule | null;
+  /**
+   * A signal strategy's indicator columns on each series, as `computeIndicators` gives them
+   * (default, or null: computed here). Strategies only read them, so runners of the same strategy and
+   * parameters on the same series may share one set.
+   */
+  readonly indicators?: readonly IndicatorColumns[] | null;
   /**
    * Receives the runner's events (`order-dropped`, `rebalance`, `weight-ignored`), which do not
    * repeat the strategy: bind it, `logger.child({ strategy: id })`, as the engine and orchestrator do.
@@ -210,7 +217,8 @@ export class StrategyRunner {
     this.signal = isPortfolioStrategy(strategy) ? null : strategy;
     this.rebalanceRule = this.portfolio === null ? null : (options.rebalance ?? this.portfolio.rebalance);
     const signal = this.signal;
-    this.cursors = series.map((s) => new SeriesCursor(s, signal === null ? {} : computeIndicators(signal, s), strategy.id));
+    const indicators = options.indicators;
+    this.cursors = series.map((s, k) => new SeriesCursor(s, signal === null ? {} : (indicators?.[k] ?? computeIndicators(signal, s)), strategy.id));
     this.index = new Int32Array(n).fill(-1);
     this.lastIndex = Int32Array.from(series, (s) => s.length - 1);
     this.endSteps = endStepsOf(series, options.barIndex);
@@ -691,7 +699,7 @@ export class StrategyRunner {
     }
     this.rebalanceTimes.push(time);
     const equity = this.markedEquity;
-    this.logger.debug({ event: 'rebalance', time: isoTime(time), equity, weights }, 'rebalance');
+    if (this.logger !== noopLogger) this.logger.debug({ event: 'rebalance', time: isoTime(time), equity, weights }, 'rebalance');
     for (let k = 0; k < series.length; k++) {
       const symbol = symbols[k] ?? '';
       const weight = (weights[symbol] as number | undefined) ?? 0;
@@ -783,6 +791,7 @@ export class StrategyRunner {
     this.pendingKind[k] = NONE;
     this.pendingCount--;
     this.droppedCount++;
+    if (this.logger === noopLogger) return;
     const symbol = this.series[k]?.symbol;
     this.logger.info(
       { event: 'order-dropped', symbol, time: isoTime(this.currentTime), why },
