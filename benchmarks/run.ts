@@ -15,7 +15,7 @@ import { cliBacktestJson, cliRunJson } from './cases/cli';
 import { csvLoadCase } from './cases/csv';
 import { engineEqualWeight, engineSmaCrossover } from './cases/engine';
 import { metricsCase } from './cases/metrics';
-import { orchestratorFiftyStrategies, orchestratorTenSleeves } from './cases/orchestrator';
+import { orchestratorFiftyStrategies, orchestratorTenSleeves, orchestratorThousandSleeves, orchestratorThousandSleevesMemory } from './cases/orchestrator';
 import type { BenchCase, BenchResult, MemoryCase } from './harness';
 import { formatTable, measure, measureMemory } from './harness';
 
@@ -36,9 +36,14 @@ const cases: BenchCase<never>[] = [
   csv,
   orchestratorTenSleeves(Math.round(1_000_000 * scale)),
   orchestratorFiftyStrategies(Math.round(5_000 * scale)),
+  orchestratorThousandSleeves(Math.round(2_520 * Math.sqrt(scale))),
 ] as unknown as BenchCase<never>[];
 // The CLI as a child process, for its peak memory (each run once: memory hardly varies).
-const memoryCases: MemoryCase<never>[] = [cliBacktestJson(Math.round(4_500_000 * scale)), cliRunJson(Math.round(400_000 * scale))] as unknown as MemoryCase<never>[];
+const memoryCases: MemoryCase<never>[] = [
+  cliBacktestJson(Math.round(4_500_000 * scale)),
+  cliRunJson(Math.round(400_000 * scale)),
+  orchestratorThousandSleevesMemory(Math.round(2_520 * Math.sqrt(scale))),
+] as unknown as MemoryCase<never>[];
 
 const results: BenchResult[] = [];
 try {

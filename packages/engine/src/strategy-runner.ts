@@ -360,6 +360,75 @@ export class StrategyRunner {
     this.value();
   }
 
+  /** Whether the runner runs a signal strategy on one symbol (what {@link StrategyRunner.runOneSymbol} needs). */
+  get oneSymbolSignal(): boolean {
+    return this.lone;
+  }
+
+  /**
+   * Runs timeline steps `from` … `to − 1` of a signal strategy on one symbol (see
+   * {@link StrategyRunner.oneSymbolSignal}) in one loop — per step {@link StrategyRunner.markStep},
+   * {@link StrategyRunner.decide} and the valuation, bit for bit — and writes each step's equity,
+   * cash and signed position value (quantity × mark) into the given columns at the step's index.
+   * Stops before the first step at whose open a pending order would fill and returns it (the
+   * caller fills it, e.g. in a window crossing several runners' orders, then calls again from that
+   * step); returns `to` when every step ran. For `next-open` fills, on steps that hold no last bar
+   * of the symbol (the caller runs those phase by phase).
+   */
+  runOneSymbol(from: number, to: number, equityOut: Float64Array, cashOut: Float64Array, valueOut: Float64Array): number {
+    const strategy = this.signal;
+    const cursor = this.cursors[0];
+    if (!this.lone || !this.nextOpen || strategy === null || cursor === undefined) {
+      throw new RangeError('runOneSymbol needs a signal strategy on one symbol, filled at the next open');
+    }
+    const { account, index, loneClose: close, loneBars: bars } = this;
+    const quantity = account.quantity;
+    const markPrice = account.markPrice;
+    const warmup = strategy.warmup;
+    for (let t = from; t < to; t++) {
+      const i = bars === null ? t : (bars[t] ?? -1);
+      if (i >= 0 && this.pendingCount > 0) return t;
+      this.currentStep = t;
+      index[0] = i;
+      if (account.exitLevels !== 0) this.triggerExitLevels();
+      if (i >= 0) account.mark(0, close[i] ?? Number.NaN, i);
+      const held = quantity[0] ?? 0;
+      const cash = account.cash;
+      let equity = cash;
+      let value = 0;
+      if (held !== 0) {
+        value = held * (markPrice[0] ?? 0);
+        equity += value;
+      }
+      this.markedEquity = equity;
+      this.markedGross = 0 + Math.abs(value);
+      this.fillsAtValuation = account.fills.length;
+      this.depositsAtValuation = account.netDeposits;
+      if (this.enabled && i >= 0 && i + 1 >= warmup) {
+        this.viewCash = cash;
+        this.viewEquity = equity;
+        const position = account.position(0);
+        cursor.setAccount(cash, equity);
+        cursor.setPosition(position);
+        const context = cursor.moveTo(i);
+        try {
+          if (position === null) {
+            const signal = strategy.shouldEnter(context);
+            if (signal !== null) this.queueEntry(0, signal);
+          } else if (exitRequested(strategy.shouldExit(context, position))) {
+            this.queueExit(0);
+          }
+        } catch (error) {
+          throw strategyFailure(strategy, cursor, error);
+        }
+      }
+      equityOut[t] = equity;
+      cashOut[t] = cash;
+      valueOut[t] = value;
+    }
+    return to;
+  }
+
   /** Epoch ms of the current step (NaN before the first). */
   private get currentTime(): number {
     return this.time[this.currentStep] ?? Number.NaN;

@@ -43,6 +43,7 @@ export class RunRecorder {
   private rowReserve = Number.NaN;
   private rowTotal = Number.NaN;
   private rowCash = Number.NaN;
+  private blockScratch = new Float64Array(0);
 
   constructor(options: RunRecorderOptions) {
     this.options = options;
@@ -145,6 +146,67 @@ export class RunRecorder {
     portfolio.reserve[t] = this.rowReserve;
     portfolio.gross[t] = gross;
     portfolio.net[t] = net;
+  }
+
+  /**
+   * Completes steps `from` … `to − 1` that the sleeves ran on their own (see `run/sleeve-blocks.ts`):
+   * each sleeve wrote its equity and cash and, in its gross column, its signed position value; this
+   * turns those into gross exposures, the sleeves' returns and the portfolio's rows, summing in the
+   * same order as {@link RunRecorder.record} (so bit for bit the same values). Sleeves mode, every
+   * sleeve on one symbol, no transfer and the same `reserve` on every step of the range.
+   */
+  completeBlock(from: number, to: number, reserve: number): void {
+    const { sleeves } = this.options;
+    const { portfolio } = this;
+    const width = this.scratch.length;
+    const values = this.blockValues(width * (to - from));
+    for (let t = from; t < to; t++) {
+      portfolio.equity[t] = reserve;
+      portfolio.cash[t] = reserve;
+      portfolio.reserve[t] = reserve;
+    }
+    for (const sleeve of sleeves) {
+      const { equity, cash, gross, returns } = sleeve;
+      const g = sleeve.globalIndex[0] ?? 0;
+      let previous = sleeve.lastEquity;
+      for (let t = from; t < to; t++) {
+        const value = equity[t] ?? Number.NaN;
+        portfolio.equity[t] = (portfolio.equity[t] ?? 0) + value;
+        portfolio.cash[t] = (portfolio.cash[t] ?? 0) + (cash[t] ?? 0);
+        if (returns !== null) {
+          returns[t] = previous > 0 ? value / previous - 1 : Number.NaN;
+          previous = value;
+        }
+        const exposure = gross[t] ?? 0;
+        gross[t] = 0 + Math.abs(exposure);
+        if (exposure !== 0) {
+          const at = (t - from) * width + g;
+          values[at] = (values[at] ?? 0) + exposure;
+        }
+      }
+      if (returns !== null) sleeve.lastEquity = previous;
+    }
+    for (let t = from; t < to; t++) {
+      let grossTotal = 0;
+      let net = 0;
+      const row = (t - from) * width;
+      for (let g = 0; g < width; g++) {
+        const value = values[row + g] ?? 0;
+        if (value !== 0) {
+          grossTotal += value < 0 ? -value : value;
+          net += value;
+          values[row + g] = 0;
+        }
+      }
+      portfolio.gross[t] = grossTotal;
+      portfolio.net[t] = net;
+    }
+  }
+
+  /** Zeroed scratch of at least `size` values (per step and symbol) for {@link RunRecorder.completeBlock}. */
+  private blockValues(size: number): Float64Array {
+    if (this.blockScratch.length < size) this.blockScratch = new Float64Array(size);
+    return this.blockScratch;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { inferPeriodsPerYear } from '@ensemble/performance';
 import type { BarSeries, Logger } from '@ensemble/protocol';
-import { SeriesSeal, noopLogger } from '@ensemble/protocol';
+import { SeriesSeal, StrategyError, noopLogger } from '@ensemble/protocol';
 import type { RunConfig, StrategyRegistry } from '../config';
 import type { RebalanceDecision } from '../allocation/rebalance';
 import { Allocator, SCHEDULE } from '../internal/allocator';
@@ -14,6 +14,7 @@ import { assembleResult } from '../result/assemble';
 import { isolateSleeve } from './isolation';
 import { Rebalancing } from './rebalancing';
 import { RunRecorder } from './recorder';
+import { SleeveBlocks, sleeveBlocksApply } from './sleeve-blocks';
 import { SharedVoting } from './shared-mode';
 import { createSharedBook, createSleeves } from './sleeves';
 import type { SharedBook, Sleeve } from './sleeves';
@@ -54,6 +55,11 @@ function lastBarSteps(barIndex: readonly Int32Array[], series: readonly BarSerie
  */
 export class Orchestration {
   private readonly config: RunConfig;
+  private readonly registry: StrategyRegistry;
+  private readonly series: readonly BarSeries[];
+  private readonly options: OrchestratorOptions;
+  /** Sleeve-by-sleeve stepping, when it applies (see the constructor). */
+  private readonly blocks: SleeveBlocks | null;
   private readonly logger: Logger;
   private readonly runId: string;
   private readonly universe: Universe;
@@ -80,8 +86,15 @@ export class Orchestration {
   /** With `checkInvariants`: a copy of the strategies' series, to prove after the run that none wrote to them. */
   private readonly seal: SeriesSeal | null;
 
-  constructor(config: RunConfig, registry: StrategyRegistry, series: readonly BarSeries[], options: OrchestratorOptions) {
+  /**
+   * `blocks`: step the sleeves sleeve by sleeve where that gives the same results (see
+   * `run/sleeve-blocks.ts`); false runs every step bar by bar.
+   */
+  constructor(config: RunConfig, registry: StrategyRegistry, series: readonly BarSeries[], options: OrchestratorOptions, blocks = true) {
     this.config = config;
+    this.registry = registry;
+    this.series = series;
+    this.options = options;
     this.runId = options.runId ?? `run-${hash(JSON.stringify(config))}`;
     this.logger = (options.logger ?? noopLogger).child({ component: 'orchestrator', runId: this.runId });
     this.onProgress = options.onProgress;
@@ -153,6 +166,10 @@ export class Orchestration {
       cash: config.cash,
       checkInvariants: config.checkInvariants,
     });
+    this.blocks =
+      blocks && sleeveBlocksApply(config, sleeves, this.logger, this.risk.enabled, this.onProgress !== undefined)
+        ? new SleeveBlocks(sleeves, this.executor, this.recorder)
+        : null;
   }
 
   /** Runs every step, checks the records (sealed series, finite values) and assembles the result. */
@@ -166,7 +183,15 @@ export class Orchestration {
     this.rebalancing.allocateInitial();
     const steps = this.steps;
     const onProgress = this.onProgress;
-    if (onProgress === undefined) {
+    if (this.blocks !== null) {
+      try {
+        this.runBlocks(this.blocks);
+      } catch (error) {
+        if (!StrategyError.isInstance(error)) throw error;
+        // A strategy threw: run again bar by bar, where the error policy acts in the order of the bars.
+        return new Orchestration(this.config, this.registry, this.series, this.options, false).run();
+      }
+    } else if (onProgress === undefined) {
       for (let t = 0; t < steps; t++) this.step(t);
     } else {
       const every = Math.max(1, Math.ceil(steps / 100));
@@ -208,8 +233,31 @@ export class Orchestration {
   }
 
   private step(t: number): void {
-    if (this.shared === null) this.sleevesStep(t);
+    if (this.shared === null) this.sleevesStep(t, this.halted === null && this.allocator.scheduleFires(this.time, t));
     else this.sharedStep(t);
+  }
+
+  /**
+   * Every step, sleeve by sleeve between the steps that tie sleeves together (rebalances and last
+   * bars, run bar by bar): see `run/sleeve-blocks.ts` for when this applies and why the results
+   * are the same.
+   */
+  private runBlocks(blocks: SleeveBlocks): void {
+    const { steps, endStep } = this;
+    const scheduled = new Uint8Array(steps);
+    for (let t = 0; t < steps; t++) scheduled[t] = this.allocator.scheduleFires(this.time, t) ? 1 : 0;
+    let t = 0;
+    while (t < steps) {
+      if (scheduled[t] === 1 || endStep[t] === 1) {
+        this.sleevesStep(t, scheduled[t] === 1);
+        t++;
+        continue;
+      }
+      let end = t + 1;
+      while (end < steps && scheduled[end] === 0 && endStep[end] === 0) end++;
+      blocks.run(t, end, this.rebalancing.reserve);
+      t = end;
+    }
   }
 
   /**
@@ -221,7 +269,7 @@ export class Orchestration {
    * a symbol ends on the step, which split the pass at those phases. Within a pass a sleeve's
    * events are logged before the next sleeve's.
    */
-  private sleevesStep(t: number): void {
+  private sleevesStep(t: number, scheduled: boolean): void {
     const { sleeves, executor, recorder, nextOpen } = this;
     this.orders.clear();
     if (nextOpen) {
@@ -235,7 +283,6 @@ export class Orchestration {
       }
       executor.settle();
     }
-    const scheduled = this.halted === null && this.allocator.scheduleFires(this.time, t);
     const managed = this.halted === null && (scheduled || this.risk.enabled || (t > 0 && this.allocator.hasDrift));
     const fused = nextOpen && this.endStep[t] === 0;
     if (managed) {
