@@ -60,7 +60,7 @@ function parseWeightConstraints(constraints: WeightConstraintsConfig) {
 }
 
 /** {@link WeightConstraintsSchema} applied to `constraints`, remembered for the next call with the same ones. */
-function parseConstraints(constraints: WeightConstraintsConfig): ReturnType<typeof parseWeightConstraints> {
+export function parseConstraints(constraints: WeightConstraintsConfig): ReturnType<typeof parseWeightConstraints> {
   const text = JSON.stringify(constraints);
   if (lastParsed?.text === text) return lastParsed.parsed;
   const parsed = parseWeightConstraints(constraints);
