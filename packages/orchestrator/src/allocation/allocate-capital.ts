@@ -3,8 +3,9 @@ import type { ConfigIssue } from '@ensemble/protocol';
 import { applyWeightConstraints, parseConstraints } from './constraints';
 import type { ConstrainedWeights } from './constraints';
 import type { ReturnHistoryInput } from './return-history';
-import { computeAllocation } from './schemes';
-import type { AllocationContext, AllocationResult, AllocationSettings } from './schemes';
+import { computeAllocation } from './compute-allocation';
+import type { AllocationContext, AllocationSettings } from './compute-allocation';
+import type { AllocationResult } from './schemes';
 
 /** Settings of {@link allocateCapital}: the scheme's and the constraints' (a parsed `AllocationConfigSchema` fits). */
 export interface CapitalAllocationSettings extends AllocationSettings {

@@ -19,7 +19,7 @@ import { SharedVoting } from './shared-mode';
 import { createSharedBook, createSleeves } from './sleeves';
 import type { SharedBook, Sleeve } from './sleeves';
 import { CapitalTransfers } from './transfers';
-import { createUniverse } from './universe';
+import { createUniverse, lastBarSteps } from './universe';
 import type { Universe } from './universe';
 
 /** FNV-1a of a string, as 8 hex digits. */
@@ -30,22 +30,6 @@ function hash(text: string): string {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h.toString(16).padStart(8, '0');
-}
-
-/** Marks the steps at which some series has its last bar. */
-function lastBarSteps(barIndex: readonly Int32Array[], series: readonly BarSeries[], steps: number): Uint8Array {
-  const marks = new Uint8Array(steps);
-  series.forEach((s, g) => {
-    const bars = barIndex[g];
-    if (bars === undefined) return;
-    for (let t = steps - 1; t >= 0; t--) {
-      if (bars[t] === s.length - 1) {
-        marks[t] = 1;
-        return;
-      }
-    }
-  });
-  return marks;
 }
 
 /**
@@ -78,7 +62,7 @@ export class Orchestration {
   private readonly books: readonly PositionBook[];
   private readonly nextOpen: boolean;
   private readonly actual: Float64Array;
-  /** 1 at the steps holding some symbol's last bar (where runners drop or close out), else 0. */
+  /** 1 at the steps holding some symbol's last bar, else 0. */
   private readonly endStep: Uint8Array;
   private readonly isolated: IsolatedEvent[] = [];
   private halted: { time: number; reason: 'drawdown' } | null = null;
@@ -172,7 +156,7 @@ export class Orchestration {
         : null;
   }
 
-  /** Runs every step, checks the records (sealed series, finite values) and assembles the result. */
+  /** Runs every step, checks the records and assembles the result. */
   run(): OrchestratorResult {
     const { config, sleeves, recorder } = this;
     const symbols = this.universe.symbols;
@@ -239,8 +223,7 @@ export class Orchestration {
 
   /**
    * Every step, sleeve by sleeve between the steps that tie sleeves together (rebalances and last
-   * bars, run bar by bar): see `run/sleeve-blocks.ts` for when this applies and why the results
-   * are the same.
+   * bars, run bar by bar): see `run/sleeve-blocks.ts` for when this applies and why it is exact.
    */
   private runBlocks(blocks: SleeveBlocks): void {
     const { steps, endStep } = this;
