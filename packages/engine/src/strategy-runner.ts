@@ -314,20 +314,7 @@ export class StrategyRunner {
       if (this.enabled && t >= firstDecision) {
         const held = quantity[0] ?? 0;
         const cash = account.cash;
-        cursor.setAccount(cash, held !== 0 ? cash + held * price : cash);
-        const position = account.position(0);
-        cursor.setPosition(position);
-        const context = cursor.moveTo(t);
-        try {
-          if (position === null) {
-            const signal = strategy.shouldEnter(context);
-            if (signal !== null) this.queueEntry(0, signal);
-          } else if (exitRequested(strategy.shouldExit(context, position))) {
-            this.queueExit(0);
-          }
-        } catch (error) {
-          throw strategyFailure(strategy, cursor, error);
-        }
+        this.ask(strategy, cursor, 0, t, cash, held !== 0 ? cash + held * price : cash);
       }
       if ((!nextOpen && this.pendingCount > 0) || t === last) {
         index[0] = t;
@@ -407,20 +394,7 @@ export class StrategyRunner {
       if (this.enabled && i >= 0 && i + 1 >= warmup) {
         this.viewCash = cash;
         this.viewEquity = equity;
-        const position = account.position(0);
-        cursor.setAccount(cash, equity);
-        cursor.setPosition(position);
-        const context = cursor.moveTo(i);
-        try {
-          if (position === null) {
-            const signal = strategy.shouldEnter(context);
-            if (signal !== null) this.queueEntry(0, signal);
-          } else if (exitRequested(strategy.shouldExit(context, position))) {
-            this.queueExit(0);
-          }
-        } catch (error) {
-          throw strategyFailure(strategy, cursor, error);
-        }
+        this.ask(strategy, cursor, 0, i, cash, equity);
       }
       equityOut[t] = equity;
       cashOut[t] = cash;
@@ -687,8 +661,17 @@ export class StrategyRunner {
     const i = this.index[k] ?? -1;
     const cursor = this.cursors[k];
     if (i < 0 || i + 1 < strategy.warmup || cursor === undefined) return;
+    this.ask(strategy, cursor, k, i, this.viewCash, this.viewEquity);
+  }
+
+  /**
+   * Asks a signal strategy about symbol `k` on its bar `i`, showing it `cash` and `equity`: whether
+   * to enter (when flat) or exit (when holding), and queues the order. A throw becomes a
+   * `StrategyError` naming the strategy, symbol and bar time.
+   */
+  private ask(strategy: Strategy, cursor: SeriesCursor, k: number, i: number, cash: number, equity: number): void {
     const position = this.account.position(k);
-    cursor.setAccount(this.viewCash, this.viewEquity);
+    cursor.setAccount(cash, equity);
     cursor.setPosition(position);
     const context = cursor.moveTo(i);
     try {
