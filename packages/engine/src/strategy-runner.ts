@@ -433,7 +433,7 @@ export class StrategyRunner {
   /**
    * Phases 1, 3 and 4 in one call, for a step whose open fills (phase 2) are done or not due:
    * how an orchestrator steps the sleeves with nothing to fill at the open, in the order the
-   * phases would log. With one symbol the mark and the valuation are unrolled (bit for bit
+   * phases would log. With one symbol the mark is unrolled (bit for bit
    * {@link StrategyRunner.markToMarket}).
    */
   markStep(step: number): void {
@@ -446,7 +446,7 @@ export class StrategyRunner {
     }
     const i = this.index[0] ?? -1;
     if (i >= 0) account.mark(0, this.loneClose[i] ?? Number.NaN, i);
-    this.valueLone();
+    this.value();
   }
 
   /** Phase 2: fills pending orders of symbols with a bar now at their open (next-open mode only). */
@@ -613,23 +613,6 @@ export class StrategyRunner {
       if (this.nextOpen && this.pendingKind[k] !== NONE) this.drop(k, 'last-bar');
       if (this.closeAtEnd) this.closePosition(k, this.series[k]?.close[i] ?? Number.NaN, i, 'close-at-end');
     }
-  }
-
-  /** {@link StrategyRunner.value} unrolled for one symbol (the same operations in the same order). */
-  private valueLone(): void {
-    const account = this.account;
-    const q = account.quantity[0] ?? 0;
-    let equity = account.cash;
-    let gross = 0;
-    if (q !== 0) {
-      const value = q * (account.markPrice[0] ?? 0);
-      equity += value;
-      gross += value < 0 ? -value : value;
-    }
-    this.markedEquity = equity;
-    this.markedGross = gross;
-    this.fillsAtValuation = account.fills.length;
-    this.depositsAtValuation = account.netDeposits;
   }
 
   private value(): void {
