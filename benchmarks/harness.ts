@@ -149,10 +149,14 @@ export async function sampleProcess(args: readonly string[], options: { readonly
   }
 }
 
-/** A memory goal of a child-process case: peak RSS at most `maxMb`, and/or at most `maxRatio` × the baseline's. */
+/**
+ * A memory goal of a child-process case: peak RSS at most `maxMb`, and/or at most `maxRatio` × the
+ * baseline's, and/or at most `maxOverBaselineMb` above the baseline's.
+ */
 export interface MemoryGoal {
   readonly maxMb?: number;
   readonly maxRatio?: number;
+  readonly maxOverBaselineMb?: number;
 }
 
 /** A benchmark case run as a child process (the CLI), measured for its peak memory against a goal. */
@@ -172,7 +176,11 @@ export interface MemoryCase<TContext> {
 }
 
 function describeGoal(goal: MemoryGoal): string {
-  const parts = [goal.maxMb === undefined ? null : `peak RSS < ${goal.maxMb} MB`, goal.maxRatio === undefined ? null : `≤ ${goal.maxRatio}× baseline RSS`];
+  const parts = [
+    goal.maxMb === undefined ? null : `peak RSS < ${goal.maxMb} MB`,
+    goal.maxRatio === undefined ? null : `≤ ${goal.maxRatio}× baseline RSS`,
+    goal.maxOverBaselineMb === undefined ? null : `≤ ${goal.maxOverBaselineMb.toFixed(1)} MB over baseline RSS`,
+  ];
   return parts.filter((part) => part !== null).join(', ');
 }
 
@@ -190,7 +198,8 @@ export async function measureMemory<TContext>(bench: MemoryCase<TContext>): Prom
       run.exitCode === 0 &&
       (baseline === null || baseline.exitCode === 0) &&
       (bench.goal.maxMb === undefined || run.peakRssMb < bench.goal.maxMb) &&
-      (bench.goal.maxRatio === undefined || (rssRatio !== null && rssRatio <= bench.goal.maxRatio));
+      (bench.goal.maxRatio === undefined || (rssRatio !== null && rssRatio <= bench.goal.maxRatio)) &&
+      (bench.goal.maxOverBaselineMb === undefined || (baseline !== null && run.peakRssMb - baseline.peakRssMb <= bench.goal.maxOverBaselineMb));
     return {
       name: bench.name,
       size: bench.size,
@@ -234,7 +243,10 @@ export function formatTable(results: readonly BenchResult[]): string {
   const goals = results
     .filter((r) => r.goal !== null)
     .map((r) => {
-      const ratio = r.peakRssMb !== null && r.baselineRssMb !== null ? ` (${(r.peakRssMb / r.baselineRssMb).toFixed(2)}× baseline RSS)` : '';
+      const ratio =
+        r.peakRssMb !== null && r.baselineRssMb !== null
+          ? ` (${(r.peakRssMb / r.baselineRssMb).toFixed(2)}× baseline RSS, ${(r.peakRssMb - r.baselineRssMb).toFixed(1)} MB over it)`
+          : '';
       return `${r.goalMet === true ? 'met   ' : 'MISSED'}  ${r.name}: ${r.goal ?? ''} — peak RSS ${mb(r.peakRssMb)} MB${ratio}`;
     });
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line), ...(goals.length > 0 ? ['', ...goals] : [])].join('\n');

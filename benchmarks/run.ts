@@ -15,7 +15,7 @@ import { cliBacktestJson, cliRunJson } from './cases/cli';
 import { csvLoadCase } from './cases/csv';
 import { engineEqualWeight, engineSmaCrossover } from './cases/engine';
 import { metricsCase } from './cases/metrics';
-import { orchestratorFiftyStrategies, orchestratorTenSleeves } from './cases/orchestrator';
+import { orchestratorFiftyStrategies, orchestratorTenSleeves, orchestratorThousandSleeves, orchestratorThousandSleevesMemory } from './cases/orchestrator';
 import { sweepOneWorker, sweepOverhead, sweepTwoWorkers, walkForwardCase } from './cases/research';
 import type { BenchCase, BenchResult, MemoryCase } from './harness';
 import { formatTable, measure, measureMemory } from './harness';
@@ -37,13 +37,18 @@ const cases: BenchCase<never>[] = [
   csv,
   orchestratorTenSleeves(Math.round(1_000_000 * scale)),
   orchestratorFiftyStrategies(Math.round(5_000 * scale)),
+  orchestratorThousandSleeves(Math.round(2_520 * Math.sqrt(scale))),
 ] as unknown as BenchCase<never>[];
 // Research on worker threads: their pools are closed at the end. The walk-forward is timed once.
 const poolCases = [sweepTwoWorkers(Math.round(200 * Math.max(scale, 0.1))), sweepOneWorker(Math.round(200 * Math.max(scale, 0.1))), sweepOverhead(Math.round(1000 * Math.max(scale, 0.1)))];
 const walkForward = walkForwardCase(Math.round(100 * Math.max(scale, 0.1)));
 cases.push(...(poolCases as unknown as BenchCase<never>[]));
 // The CLI as a child process, for its peak memory (each run once: memory hardly varies).
-const memoryCases: MemoryCase<never>[] = [cliBacktestJson(Math.round(4_500_000 * scale)), cliRunJson(Math.round(400_000 * scale))] as unknown as MemoryCase<never>[];
+const memoryCases: MemoryCase<never>[] = [
+  cliBacktestJson(Math.round(4_500_000 * scale)),
+  cliRunJson(Math.round(400_000 * scale)),
+  orchestratorThousandSleevesMemory(Math.round(2_520 * Math.sqrt(scale))),
+] as unknown as MemoryCase<never>[];
 
 const results: BenchResult[] = [];
 try {

@@ -1,9 +1,12 @@
 import { generateSyntheticData } from '@ensemble/data';
 import { runBacktest } from '@ensemble/engine';
+import { fileURLToPath } from 'node:url';
 import { runOrchestrator } from '@ensemble/orchestrator';
+import type { RunConfigInput } from '@ensemble/orchestrator';
 import type { BarSeries } from '@ensemble/protocol';
 import { createStrategy, strategyRegistry } from '@ensemble/strategies';
-import type { BenchCase } from '../harness';
+import type { BenchCase, MemoryCase } from '../harness';
+import { sampleProcess } from '../harness';
 
 interface Context {
   readonly series: readonly BarSeries[];
@@ -68,5 +71,93 @@ export function orchestratorFiftyStrategies(bars: number): BenchCase<Context> {
         { registry: strategyRegistry },
       );
     },
+  };
+}
+
+/** The sleeves of `orchestrator-1000-sleeves`: per symbol, ten of the four signal strategies with their own parameters. */
+function thousandSleeveEntries(symbols: readonly string[], sleeves: number): { id: string; strategy: string; params: Record<string, number>; symbols: string[] }[] {
+  return Array.from({ length: sleeves }, (_, i) => {
+    const symbol = symbols[i % symbols.length] ?? '';
+    const j = Math.floor(i / symbols.length);
+    const kinds = [
+      { strategy: 'sma-crossover', params: { fast: 5 + j, slow: 30 + 5 * j } },
+      { strategy: 'rsi-mean-reversion', params: { period: 7 + j } },
+      { strategy: 'donchian-breakout', params: { entry: 10 + 2 * j, exit: 5 + j } },
+      { strategy: 'buy-and-hold', params: {} },
+    ];
+    const kind = kinds[(i + j) % kinds.length] ?? { strategy: 'buy-and-hold', params: {} };
+    return { id: `s${i}`, ...kind, symbols: [symbol] };
+  });
+}
+
+/**
+ * The run config of `orchestrator-1000-sleeves`: `sleeves` one-symbol signal sleeves over the
+ * given symbols, inverse-volatility allocation (63-bar lookback) rebalanced monthly, 0.1% commission.
+ */
+export function thousandSleeveConfig(series: readonly BarSeries[], sleeves: number): RunConfigInput {
+  return {
+    data: { dataset: 'synthetic' },
+    cash: 10_000_000,
+    commission: { kind: 'percent', rate: 0.001 },
+    allocation: { scheme: 'inverse-volatility', lookback: 63 },
+    rebalance: { schedule: 'month' },
+    strategies: thousandSleeveEntries(
+      series.map((s) => s.symbol),
+      sleeves,
+    ),
+  };
+}
+
+/**
+ * `orchestrator-1000-sleeves`: 1,000 one-symbol signal sleeves (sma-crossover, rsi-mean-reversion,
+ * donchian-breakout, buy-and-hold with varied parameters) over 100 synthetic symbols × `bars`
+ * daily bars, inverse-volatility allocation rebalanced monthly, 0.1% commission; baseline: the
+ * same 1,000 strategies as 1,000 separate engine runs (each with a thousandth of the cash and the
+ * same commission). Goal: ratio ≤ 1.5.
+ */
+export function orchestratorThousandSleeves(bars: number, sleeves = 1_000, symbols = 100): BenchCase<Context> {
+  return {
+    name: bars >= 2_520 ? 'orchestrator-1000-sleeves' : `orchestrator-1000-sleeves-${bars}`,
+    size: bars * sleeves,
+    setup: () => ({ series: generateSyntheticData({ bars, symbols, seed: 11 }).series }),
+    run: ({ series }) => runOrchestrator(thousandSleeveConfig(series, sleeves), series, { registry: strategyRegistry }),
+    baseline: ({ series }) => {
+      const bySymbol = new Map(series.map((s) => [s.symbol, s]));
+      return thousandSleeveEntries(
+        series.map((s) => s.symbol),
+        sleeves,
+      ).map((entry) =>
+        runBacktest({
+          series: [bySymbol.get(entry.symbols[0] ?? '') ?? missing(entry.symbols[0])],
+          strategy: createStrategy(entry.strategy, entry.params, entry.id),
+          cash: 10_000_000 / sleeves,
+          commission: { kind: 'percent', rate: 0.001 },
+        }),
+      );
+    },
+  };
+}
+
+function missing(symbol: string | undefined): never {
+  throw new Error(`no series for ${symbol ?? '?'}`);
+}
+
+const CHILD = fileURLToPath(new URL('../orchestrator-child.ts', import.meta.url));
+
+/**
+ * `orchestrator-1000-sleeves-rss`: the peak resident memory of a child process that generates the
+ * 100 × `bars` series and runs the 1,000-sleeve orchestration once (keeping its result), against
+ * the same child stopped before the run. Goal: the difference ≤ 64 bytes per sleeve-bar.
+ */
+export function orchestratorThousandSleevesMemory(bars: number, sleeves = 1_000): MemoryCase<null> {
+  const sleeveBars = bars * sleeves;
+  return {
+    name: bars >= 2_520 ? 'orchestrator-1000-sleeves-rss' : `orchestrator-1000-sleeves-rss-${bars}`,
+    size: sleeveBars,
+    goal: { maxOverBaselineMb: (64 * sleeveBars) / 1_048_576 },
+    setup: () => null,
+    run: () => sampleProcess([CHILD, 'run', String(bars), String(sleeves)]),
+    baseline: () => sampleProcess([CHILD, 'setup', String(bars), String(sleeves)]),
+    cleanup: () => undefined,
   };
 }

@@ -42,7 +42,7 @@ export type {
   TradeJson,
 } from './result';
 export { backtestResultJsonRows, isoTimeFormatter, serializeBacktestResult } from './result';
-export type { JsonListMaker, JsonTextOptions, WithJsonRows } from './json-text';
+export type { JsonArrayMaker, JsonListMaker, JsonTextOptions, WithJsonRows } from './json-text';
 export { JsonRows, jsonArrays, jsonRows, jsonTextChunks } from './json-text';
 export type { SizingInput, SizingRule } from './sizing';
 export { DEFAULT_SIZING, entryQuantity } from './sizing';

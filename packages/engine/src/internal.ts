@@ -5,3 +5,4 @@
 export type { Admission, AdmittedFill, BookState, ExecutionCosts, RejectedAdmission } from './admit-order';
 export { admitOrder, bookEquity, saleProceeds } from './admit-order';
 export { logFill } from './execution';
+export { fillJson, openPositionJson, tradeJson } from './result';

@@ -50,8 +50,11 @@ export type WithJsonRows<T> = T extends readonly (infer TItem)[]
 /** Makes the list of a JSON form: a plain array, or lazy {@link JsonRows}; what a serialiser is given to build either form. */
 export type JsonListMaker = <TSource, TRow>(source: ArrayLike<TSource>, map: (item: TSource, index: number) => TRow) => readonly TRow[] | JsonRows<TRow>;
 
+/** A {@link JsonListMaker} that makes plain arrays only: a JSON form built with it has no `JsonRows`. */
+export type JsonArrayMaker = <TSource, TRow>(source: ArrayLike<TSource>, map: (item: TSource, index: number) => TRow) => readonly TRow[];
+
 /** Builds plain arrays: the JSON form in memory. */
-export const jsonArrays: JsonListMaker = (source, map) => Array.from(source, map);
+export const jsonArrays: JsonArrayMaker = (source, map) => Array.from(source, map);
 
 /** Builds {@link JsonRows}: the JSON form to stream with {@link jsonTextChunks}. */
 export const jsonRows: JsonListMaker = (source, map) => JsonRows.from(source, map);

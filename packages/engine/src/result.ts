@@ -2,7 +2,7 @@ import type { EquityCurve, Fill, Trade } from '@ensemble/protocol';
 import type { OpenPosition } from './account';
 import type { ResolvedBacktestOptions } from './options';
 import { jsonArrays, jsonRows } from './json-text';
-import type { JsonListMaker, WithJsonRows } from './json-text';
+import type { JsonArrayMaker, JsonListMaker, WithJsonRows } from './json-text';
 
 /** Counts of what happened to the orders of a run. */
 export interface OrderStats {
@@ -126,6 +126,24 @@ export function isoTimeFormatter(times: ArrayLike<number>): (time: number) => st
 /** {@link BacktestResultJson} with its long arrays (equity, rebalances, fills, trades, open positions) as lazy `JsonRows`. */
 export type BacktestResultJsonRows = WithJsonRows<BacktestResultJson>;
 
+/** A fill in its JSON form, times written by `format`. */
+export function fillJson(fill: Fill, format: (time: number) => string): FillJson {
+  return { ...fill, time: format(fill.time) };
+}
+
+/** A trade in its JSON form, times written by `format`. */
+export function tradeJson(trade: Trade, format: (time: number) => string): TradeJson {
+  return { ...trade, entryTime: format(trade.entryTime), exitTime: format(trade.exitTime) };
+}
+
+/** An open position in its JSON form, times written by `format`. */
+export function openPositionJson(position: OpenPosition, format: (time: number) => string): OpenPositionJson {
+  return { ...position, entryTime: format(position.entryTime) };
+}
+
+// With plain arrays (`jsonArrays`) the form has no JsonRows: the first signature says so.
+function backtestJsonForm(result: BacktestResult, list: JsonArrayMaker): BacktestResultJson;
+function backtestJsonForm(result: BacktestResult, list: JsonListMaker): BacktestResultJsonRows;
 function backtestJsonForm(result: BacktestResult, list: JsonListMaker): BacktestResultJsonRows {
   const curve = result.equity;
   const format = isoTimeFormatter(curve.time);
@@ -150,13 +168,9 @@ function backtestJsonForm(result: BacktestResult, list: JsonListMaker): Backtest
       cash: curve.cash[i] ?? Number.NaN,
       grossExposure: curve.grossExposure[i] ?? Number.NaN,
     })),
-    fills: list(result.fills, (fill) => ({ ...fill, time: format(fill.time) })),
-    trades: list(result.trades, (trade) => ({
-      ...trade,
-      entryTime: format(trade.entryTime),
-      exitTime: format(trade.exitTime),
-    })),
-    openPositions: list(result.openPositions, (position) => ({ ...position, entryTime: format(position.entryTime) })),
+    fills: list(result.fills, (fill) => fillJson(fill, format)),
+    trades: list(result.trades, (trade) => tradeJson(trade, format)),
+    openPositions: list(result.openPositions, (position) => openPositionJson(position, format)),
   };
 }
 
@@ -166,8 +180,7 @@ function backtestJsonForm(result: BacktestResult, list: JsonListMaker): Backtest
  * {@link isoTimeFormatter}). Deterministic: equal results give byte-identical `JSON.stringify`.
  */
 export function serializeBacktestResult(result: BacktestResult): BacktestResultJson {
-  // Built with plain arrays, the form has no JsonRows: it is a BacktestResultJson.
-  return backtestJsonForm(result, jsonArrays) as BacktestResultJson;
+  return backtestJsonForm(result, jsonArrays);
 }
 
 /**

@@ -3,6 +3,7 @@ import type {
   BarSeries,
   EntrySignal,
   FillReason,
+  IndicatorColumns,
   Logger,
   PortfolioContext,
   PortfolioStrategy,
@@ -53,6 +54,12 @@ export interface StrategyRunnerOptions {
   readonly closeAtEnd?: boolean;
   /** Rebalance schedule of a portfolio strategy; default (null or absent) its own. */
   readonly rebalance?: RebalanceRule | null;
+  /**
+   * A signal strategy's indicator columns on each series, as `computeIndicators` gives them
+   * (default, or null: computed here). Strategies only read them, so runners of the same strategy and
+   * parameters on the same series may share one set.
+   */
+  readonly indicators?: readonly IndicatorColumns[] | null;
   /**
    * Receives the runner's events (`order-dropped`, `rebalance`, `weight-ignored`), which do not
    * repeat the strategy: bind it, `logger.child({ strategy: id })`, as the engine and orchestrator do.
@@ -183,6 +190,11 @@ export class StrategyRunner {
   private lastRebalance = -1;
   private enabled = true;
   private currentStep = -1;
+  /** A signal strategy on one symbol: the per-step phases take their one-symbol paths. */
+  private readonly lone: boolean;
+  /** That symbol's closes, and its bar index at every step (null: the bars are the steps). */
+  private readonly loneClose: Float64Array;
+  private readonly loneBars: Int32Array | null;
 
   constructor(options: StrategyRunnerOptions) {
     const { strategy, series, account } = options;
@@ -205,7 +217,8 @@ export class StrategyRunner {
     this.signal = isPortfolioStrategy(strategy) ? null : strategy;
     this.rebalanceRule = this.portfolio === null ? null : (options.rebalance ?? this.portfolio.rebalance);
     const signal = this.signal;
-    this.cursors = series.map((s) => new SeriesCursor(s, signal === null ? {} : computeIndicators(signal, s), strategy.id));
+    const indicators = options.indicators;
+    this.cursors = series.map((s, k) => new SeriesCursor(s, signal === null ? {} : (indicators?.[k] ?? computeIndicators(signal, s)), strategy.id));
     this.index = new Int32Array(n).fill(-1);
     this.lastIndex = Int32Array.from(series, (s) => s.length - 1);
     this.endSteps = endStepsOf(series, options.barIndex);
@@ -217,6 +230,9 @@ export class StrategyRunner {
     this.pendingQuantity = new Float64Array(n);
     this.pendingReason = Array.from({ length: n }, (): FillReason => 'entry');
     this.indexBySymbol = new Map(series.map((s, k) => [s.symbol, k]));
+    this.lone = this.signal !== null && n === 1;
+    this.loneClose = series[0]?.close ?? new Float64Array(0);
+    this.loneBars = options.barIndex?.[0] ?? null;
     this.markedEquity = account.equity();
     this.markedGross = 0;
   }
@@ -298,20 +314,7 @@ export class StrategyRunner {
       if (this.enabled && t >= firstDecision) {
         const held = quantity[0] ?? 0;
         const cash = account.cash;
-        cursor.setAccount(cash, held !== 0 ? cash + held * price : cash);
-        const position = account.position(0);
-        cursor.setPosition(position);
-        const context = cursor.moveTo(t);
-        try {
-          if (position === null) {
-            const signal = strategy.shouldEnter(context);
-            if (signal !== null) this.queueEntry(0, signal);
-          } else if (exitRequested(strategy.shouldExit(context, position))) {
-            this.queueExit(0);
-          }
-        } catch (error) {
-          throw strategyFailure(strategy, cursor, error);
-        }
+        this.ask(strategy, cursor, 0, t, cash, held !== 0 ? cash + held * price : cash);
       }
       if ((!nextOpen && this.pendingCount > 0) || t === last) {
         index[0] = t;
@@ -344,6 +347,62 @@ export class StrategyRunner {
     this.value();
   }
 
+  /** Whether the runner runs a signal strategy on one symbol (what {@link StrategyRunner.runOneSymbol} needs). */
+  get oneSymbolSignal(): boolean {
+    return this.lone;
+  }
+
+  /**
+   * Runs timeline steps `from` … `to − 1` of a signal strategy on one symbol (see
+   * {@link StrategyRunner.oneSymbolSignal}) in one loop — per step {@link StrategyRunner.markStep},
+   * {@link StrategyRunner.decide} and the valuation, bit for bit — and writes each step's equity,
+   * cash and signed position value (quantity × mark) into the given columns at the step's index.
+   * Stops before the first step at whose open a pending order would fill and returns it (the
+   * caller fills it, e.g. in a window crossing several runners' orders, then calls again from that
+   * step); returns `to` when every step ran. For `next-open` fills, on steps that hold no last bar
+   * of the symbol (the caller runs those phase by phase).
+   */
+  runOneSymbol(from: number, to: number, equityOut: Float64Array, cashOut: Float64Array, valueOut: Float64Array): number {
+    const strategy = this.signal;
+    const cursor = this.cursors[0];
+    if (!this.lone || !this.nextOpen || strategy === null || cursor === undefined) {
+      throw new RangeError('runOneSymbol needs a signal strategy on one symbol, filled at the next open');
+    }
+    const { account, index, loneClose: close, loneBars: bars } = this;
+    const quantity = account.quantity;
+    const markPrice = account.markPrice;
+    const warmup = strategy.warmup;
+    for (let t = from; t < to; t++) {
+      const i = bars === null ? t : (bars[t] ?? -1);
+      if (i >= 0 && this.pendingCount > 0) return t;
+      this.currentStep = t;
+      index[0] = i;
+      if (account.exitLevels !== 0) this.triggerExitLevels();
+      if (i >= 0) account.mark(0, close[i] ?? Number.NaN, i);
+      const held = quantity[0] ?? 0;
+      const cash = account.cash;
+      let equity = cash;
+      let value = 0;
+      if (held !== 0) {
+        value = held * (markPrice[0] ?? 0);
+        equity += value;
+      }
+      this.markedEquity = equity;
+      this.markedGross = 0 + Math.abs(value);
+      this.fillsAtValuation = account.fills.length;
+      this.depositsAtValuation = account.netDeposits;
+      if (this.enabled && i >= 0 && i + 1 >= warmup) {
+        this.viewCash = cash;
+        this.viewEquity = equity;
+        this.ask(strategy, cursor, 0, i, cash, equity);
+      }
+      equityOut[t] = equity;
+      cashOut[t] = cash;
+      valueOut[t] = value;
+    }
+    return to;
+  }
+
   /** Epoch ms of the current step (NaN before the first). */
   private get currentTime(): number {
     return this.time[this.currentStep] ?? Number.NaN;
@@ -358,7 +417,36 @@ export class StrategyRunner {
       index[0] = step;
       return;
     }
+    const loneBars = this.loneBars;
+    if (this.lone && loneBars !== null) {
+      index[0] = loneBars[step] ?? -1;
+      return;
+    }
     for (let k = 0; k < index.length; k++) index[k] = barIndex[k]?.[step] ?? -1;
+  }
+
+  /** Orders waiting to fill (the strategy's and placed ones). */
+  get pendingOrders(): number {
+    return this.pendingCount;
+  }
+
+  /**
+   * Phases 1, 3 and 4 in one call, for a step whose open fills (phase 2) are done or not due:
+   * how an orchestrator steps the sleeves with nothing to fill at the open, in the order the
+   * phases would log. With one symbol the mark is unrolled (bit for bit
+   * {@link StrategyRunner.markToMarket}).
+   */
+  markStep(step: number): void {
+    this.beginStep(step);
+    const account = this.account;
+    if (account.exitLevels !== 0) this.triggerExitLevels();
+    if (!this.lone) {
+      this.markToMarket();
+      return;
+    }
+    const i = this.index[0] ?? -1;
+    if (i >= 0) account.mark(0, this.loneClose[i] ?? Number.NaN, i);
+    this.value();
   }
 
   /** Phase 2: fills pending orders of symbols with a bar now at their open (next-open mode only). */
@@ -399,8 +487,10 @@ export class StrategyRunner {
     if (!this.enabled) return;
     this.viewCash = this.account.cash;
     this.viewEquity = this.revalue();
-    if (this.signal !== null) this.decideSignals(this.signal);
-    else if (this.portfolio !== null) this.decideRebalance(this.portfolio);
+    if (this.signal !== null) {
+      if (this.lone) this.decideSignal(this.signal, 0);
+      else this.decideSignals(this.signal);
+    } else if (this.portfolio !== null) this.decideRebalance(this.portfolio);
   }
 
   /** Phase 6: fills queued orders of symbols with a bar now at their close (close mode only). */
@@ -546,26 +636,36 @@ export class StrategyRunner {
   }
 
   private decideSignals(strategy: Strategy): void {
-    const { account, index, cursors, viewCash, viewEquity } = this;
-    const warmup = strategy.warmup;
-    for (let k = 0; k < index.length; k++) {
-      const i = index[k] ?? -1;
-      const cursor = cursors[k];
-      if (i < 0 || i + 1 < warmup || cursor === undefined) continue;
-      const position = account.position(k);
-      cursor.setAccount(viewCash, viewEquity);
-      cursor.setPosition(position);
-      const context = cursor.moveTo(i);
-      try {
-        if (position === null) {
-          const signal = strategy.shouldEnter(context);
-          if (signal !== null) this.queueEntry(k, signal);
-        } else if (exitRequested(strategy.shouldExit(context, position))) {
-          this.queueExit(k);
-        }
-      } catch (error) {
-        throw strategyFailure(strategy, cursor, error);
+    for (let k = 0; k < this.index.length; k++) this.decideSignal(strategy, k);
+  }
+
+  /** Asks a signal strategy about symbol `k` (if it has a bar and is warmed up) and queues its order. */
+  private decideSignal(strategy: Strategy, k: number): void {
+    const i = this.index[k] ?? -1;
+    const cursor = this.cursors[k];
+    if (i < 0 || i + 1 < strategy.warmup || cursor === undefined) return;
+    this.ask(strategy, cursor, k, i, this.viewCash, this.viewEquity);
+  }
+
+  /**
+   * Asks a signal strategy about symbol `k` on its bar `i`, showing it `cash` and `equity`: whether
+   * to enter (when flat) or exit (when holding), and queues the order. A throw becomes a
+   * `StrategyError` naming the strategy, symbol and bar time.
+   */
+  private ask(strategy: Strategy, cursor: SeriesCursor, k: number, i: number, cash: number, equity: number): void {
+    const position = this.account.position(k);
+    cursor.setAccount(cash, equity);
+    cursor.setPosition(position);
+    const context = cursor.moveTo(i);
+    try {
+      if (position === null) {
+        const signal = strategy.shouldEnter(context);
+        if (signal !== null) this.queueEntry(k, signal);
+      } else if (exitRequested(strategy.shouldExit(context, position))) {
+        this.queueExit(k);
       }
+    } catch (error) {
+      throw strategyFailure(strategy, cursor, error);
     }
   }
 
@@ -634,7 +734,7 @@ export class StrategyRunner {
     }
     this.rebalanceTimes.push(time);
     const equity = this.markedEquity;
-    this.logger.debug({ event: 'rebalance', time: isoTime(time), equity, weights }, 'rebalance');
+    if (this.logger !== noopLogger) this.logger.debug({ event: 'rebalance', time: isoTime(time), equity, weights }, 'rebalance');
     for (let k = 0; k < series.length; k++) {
       const symbol = symbols[k] ?? '';
       const weight = (weights[symbol] as number | undefined) ?? 0;
@@ -726,6 +826,7 @@ export class StrategyRunner {
     this.pendingKind[k] = NONE;
     this.pendingCount--;
     this.droppedCount++;
+    if (this.logger === noopLogger) return;
     const symbol = this.series[k]?.symbol;
     this.logger.info(
       { event: 'order-dropped', symbol, time: isoTime(this.currentTime), why },

@@ -18,10 +18,8 @@ export type {
 export type { ReturnHistory, ReturnHistoryInput, ReturnWindow } from './allocation/return-history';
 export { toReturnHistory, trailingWindow } from './allocation/return-history';
 export type {
-  AllocationContext,
   AllocationResult,
   AllocationScheme,
-  AllocationSettings,
   CustomAllocation,
   CustomAllocationInput,
   CustomOptions,
@@ -29,9 +27,10 @@ export type {
   PerformanceOptions,
   WindowOptions,
 } from './allocation/schemes';
+export { computeAllocation } from './allocation/compute-allocation';
+export type { AllocationContext, AllocationSettings } from './allocation/compute-allocation';
 export {
   DEFAULT_ALLOCATION_PERIODS_PER_YEAR,
-  computeAllocation,
   customWeights,
   equalWeights,
   fixedWeights,

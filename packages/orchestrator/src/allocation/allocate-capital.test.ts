@@ -20,8 +20,17 @@ describe('allocateCapital', () => {
     expect(constrained).toMatchObject({ status: 'ok', atMax: [0] });
   });
 
-  it('normalises fixed weights to the leverage target', () => {
-    const { constrained } = allocateCapital([[], []], { scheme: 'fixed', leverage: 2 }, { fixedWeights: [3, 1] });
-    expect(Array.from(constrained.weights)).toEqual([1.5, 0.5]);
+  it('takes fixed weights as targets as given: what they leave below the target stays uninvested', () => {
+    // Target leverage − cashBuffer = 2 − 0.1 = 1.9; the weights sum to 0.8, so 1.1 is not invested.
+    const { allocation, constrained } = allocateCapital([[], []], { scheme: 'fixed', leverage: 2, cashBuffer: 0.1 }, { fixedWeights: [0.6, 0.2] });
+    expect(Array.from(constrained.weights)).toEqual([0.6, 0.2]);
+    expect(constrained).toMatchObject({ target: 1.9, status: 'ok' });
+    expect(constrained.sum).toBeCloseTo(0.8, 15);
+    expect(Array.from(allocation.weights)).toEqual([0.6, 0.2]);
+  });
+
+  it('rejects fixed weights outside min/max weight or summing above the target, naming them', () => {
+    expect(() => allocateCapital([[], []], { scheme: 'fixed', leverage: 2 }, { fixedWeights: [3, 1] })).toThrow(/sum to 4, above leverage − cashBuffer = 2/);
+    expect(() => allocateCapital([[], []], { scheme: 'fixed', maxWeight: 0.5 }, { fixedWeights: [0.6, 0.2] })).toThrow(/weights\.0.*outside minWeight\.\.maxWeight \(0\.\.0\.5\)/s);
   });
 });

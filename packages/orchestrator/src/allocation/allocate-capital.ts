@@ -1,8 +1,11 @@
-import { applyWeightConstraints } from './constraints';
+import { ConfigError } from '@ensemble/protocol';
+import type { ConfigIssue } from '@ensemble/protocol';
+import { applyWeightConstraints, parseConstraints } from './constraints';
 import type { ConstrainedWeights } from './constraints';
 import type { ReturnHistoryInput } from './return-history';
-import { computeAllocation } from './schemes';
-import type { AllocationContext, AllocationResult, AllocationSettings } from './schemes';
+import { computeAllocation } from './compute-allocation';
+import type { AllocationContext, AllocationSettings } from './compute-allocation';
+import type { AllocationResult } from './schemes';
 
 /** Settings of {@link allocateCapital}: the scheme's and the constraints' (a parsed `AllocationConfigSchema` fits). */
 export interface CapitalAllocationSettings extends AllocationSettings {
@@ -19,21 +22,54 @@ export interface CapitalAllocation {
 }
 
 /**
- * Target weights for a rebalance in one call: {@link computeAllocation} on the sleeves' returns
- * up to the previous bar, then `applyWeightConstraints` with the config's min/max weight, cash
- * buffer and leverage. `constrained.weights` are fractions of portfolio equity.
+ * Target weights for a rebalance in one call, the one place where a scheme's weights become
+ * targets: {@link computeAllocation} on the sleeves' returns up to the previous bar, then
+ * `applyWeightConstraints` with the config's min/max weight, cash buffer and leverage (weights
+ * scaled to `leverage − cashBuffer`). `fixed` weights are targets as given instead: each must be
+ * finite, ≥ 0 and within min/max weight, and together at most `leverage − cashBuffer`; what they
+ * leave below it is not invested (status `ok`). `constrained.weights` are fractions of portfolio
+ * equity. Throws `ConfigError` for fixed weights that break those rules.
  */
 export function allocateCapital(
   input: ReturnHistoryInput,
   settings: CapitalAllocationSettings,
   context: AllocationContext = {},
 ): CapitalAllocation {
-  const allocation = computeAllocation(input, settings, context);
-  const constrained = applyWeightConstraints(allocation.weights, {
+  const constraints = {
     ...(settings.minWeight === undefined ? {} : { minWeight: settings.minWeight }),
     ...(settings.maxWeight === undefined ? {} : { maxWeight: settings.maxWeight }),
     ...(settings.cashBuffer === undefined ? {} : { cashBuffer: settings.cashBuffer }),
     ...(settings.leverage === undefined ? {} : { leverage: settings.leverage }),
+  };
+  if (settings.scheme === 'fixed' && context.fixedWeights !== undefined) return fixedAllocation(context.fixedWeights, constraints);
+  const allocation = computeAllocation(input, settings, context);
+  return { allocation, constrained: applyWeightConstraints(allocation.weights, constraints) };
+}
+
+/** `fixed`: the weights as given, checked against the constraints (see {@link allocateCapital}). */
+function fixedAllocation(given: ArrayLike<number>, constraints: Parameters<typeof parseConstraints>[0]): CapitalAllocation {
+  const { minWeight, maxWeight, leverage, cashBuffer } = parseConstraints(constraints);
+  const target = leverage - cashBuffer;
+  const weights = Float64Array.from(given);
+  const issues: ConfigIssue[] = [];
+  const atMin: number[] = [];
+  const atMax: number[] = [];
+  let sum = 0;
+  weights.forEach((weight, i) => {
+    if (!(Number.isFinite(weight) && weight >= 0)) issues.push({ path: `weights.${i}`, message: `must be a finite number ≥ 0, got ${weight}` });
+    else if (weight < minWeight || (maxWeight !== undefined && weight > maxWeight)) {
+      issues.push({ path: `weights.${i}`, message: `weight ${weight} is outside minWeight..maxWeight (${minWeight}..${maxWeight ?? target})` });
+    }
+    if (weight === minWeight && minWeight > 0) atMin.push(i);
+    if (weight === maxWeight) atMax.push(i);
+    sum += weight;
   });
-  return { allocation, constrained };
+  if (issues.length === 0 && sum > target * (1 + 1e-12)) {
+    issues.push({ path: 'weights', message: `the fixed weights sum to ${sum}, above leverage − cashBuffer = ${target}; lower them or raise leverage` });
+  }
+  if (issues.length > 0) throw new ConfigError(issues, { source: 'fixed weights' });
+  return {
+    allocation: { scheme: 'fixed', weights: Float64Array.from(weights), warmup: false, window: 0, estimates: null, unestimated: [], convergence: null },
+    constrained: { weights, target, sum, status: 'ok', atMin, atMax },
+  };
 }

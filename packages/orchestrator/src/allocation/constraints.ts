@@ -52,6 +52,22 @@ export function constraintFeasibility(sleeveCount: number, constraints: WeightCo
   return { target, investable: target, status: 'ok' };
 }
 
+/** The last constraints parsed, by their JSON text: a run applies the same ones at every rebalance. */
+let lastParsed: { readonly text: string; readonly parsed: ReturnType<typeof parseWeightConstraints> } | null = null;
+
+function parseWeightConstraints(constraints: WeightConstraintsConfig) {
+  return parseConfig(WeightConstraintsSchema, constraints, 'weight constraints');
+}
+
+/** {@link WeightConstraintsSchema} applied to `constraints`, remembered for the next call with the same ones. */
+export function parseConstraints(constraints: WeightConstraintsConfig): ReturnType<typeof parseWeightConstraints> {
+  const text = JSON.stringify(constraints);
+  if (lastParsed?.text === text) return lastParsed.parsed;
+  const parsed = parseWeightConstraints(constraints);
+  lastParsed = { text, parsed };
+  return parsed;
+}
+
 function validateWeights(weights: ArrayLike<number>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   let sum = 0;
@@ -84,7 +100,7 @@ const clip = (value: number, low: number, high: number) => (value < low ? low : 
  * for invalid constraints or weights that are negative, not finite or all zero.
  */
 export function applyWeightConstraints(weights: ArrayLike<number>, constraints: WeightConstraintsConfig = {}): ConstrainedWeights {
-  const parsed = parseConfig(WeightConstraintsSchema, constraints, 'weight constraints');
+  const parsed = parseConstraints(constraints);
   const issues = validateWeights(weights);
   if (issues.length > 0) throw new ConfigError(issues, { source: 'applyWeightConstraints' });
   const n = weights.length;

@@ -1,8 +1,8 @@
 import { ConfigError } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { computeAllocation } from './compute-allocation';
 import {
-  computeAllocation,
   customWeights,
   equalWeights,
   fixedWeights,

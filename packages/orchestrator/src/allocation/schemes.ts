@@ -1,7 +1,6 @@
 import { ConfigError } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 import type { ALLOCATION_SCHEMES } from './config';
-import { DEFAULT_LOOKBACK } from './config';
 import { VOLATILITY_NOISE, allFinite, mean, sampleStd, windowCovariance } from './internal/moments';
 import { toReturnHistory, trailingWindow } from './return-history';
 import type { ReturnHistory, ReturnHistoryInput, ReturnWindow } from './return-history';
@@ -127,7 +126,8 @@ function weightIssues(weights: ArrayLike<number>, sleeveCount: number, path: str
   return issues;
 }
 
-function result(
+/** An {@link AllocationResult} of `scheme` with `weights` (the other fields defaulted). */
+export function schemeResult(
   scheme: AllocationScheme,
   weights: Float64Array,
   extra: Partial<Omit<AllocationResult, 'scheme' | 'weights'>> = {},
@@ -180,7 +180,7 @@ function prepare(
   const window = trailingWindow(history, lookback);
   if (history.length >= minHistory) return { history, window, warmup: null };
   const fallback = options.warmupWeights === undefined ? equalWeights(n) : Float64Array.from(options.warmupWeights);
-  return { history, window, warmup: result(scheme, fallback, { warmup: true }) };
+  return { history, window, warmup: schemeResult(scheme, fallback, { warmup: true }) };
 }
 
 /** Per-sleeve σ over the window, or null when a return is not finite or there are fewer than 2. */
@@ -217,7 +217,7 @@ export function inverseVolatilityWeights(input: ReturnHistoryInput, options: Win
   sigmas.forEach((sigma, i) => {
     weights[i] = usable(sigma) ? (estimatedShare * (1 / sigma)) / inverseSum : 1 / n;
   });
-  return result('inverse-volatility', weights, { window: window.end - window.start, estimates: sigmas, unestimated });
+  return schemeResult('inverse-volatility', weights, { window: window.end - window.start, estimates: sigmas, unestimated });
 }
 
 /**
@@ -239,7 +239,7 @@ export function riskParityWeights(input: ReturnHistoryInput, options: WindowOpti
   sigmas.forEach((sigma, i) => (usable(sigma) ? estimated : unestimated).push(i));
   const weights = new Float64Array(n).fill(1 / n);
   const extra = { window: window.end - window.start, estimates: sigmas, unestimated };
-  if (estimated.length < 2) return result('risk-parity', weights, extra);
+  if (estimated.length < 2) return schemeResult('risk-parity', weights, extra);
 
   const k = estimated.length;
   const flat = windowCovariance(history.returns, estimated, window.start, window.end);
@@ -250,7 +250,7 @@ export function riskParityWeights(input: ReturnHistoryInput, options: WindowOpti
     weights[sleeve] = share * (solution.weights[a] ?? 0);
   });
   const { method, iterations, maxDeviation, converged } = solution;
-  return result('risk-parity', weights, { ...extra, convergence: { method, iterations, maxDeviation, converged } });
+  return schemeResult('risk-parity', weights, { ...extra, convergence: { method, iterations, maxDeviation, converged } });
 }
 
 /**
@@ -299,7 +299,7 @@ export function performanceWeights(input: ReturnHistoryInput, options: Performan
   }
   if (aboveFloor) for (let i = 0; i < n; i++) weights[i] = (weights[i] ?? 0) / sum;
   else weights.fill(1 / n);
-  return result('performance', weights, { window: end - start, estimates: scores, unestimated });
+  return schemeResult('performance', weights, { window: end - start, estimates: scores, unestimated });
 }
 
 /**
@@ -331,90 +331,5 @@ export function customWeights(allocate: CustomAllocation, input: ReturnHistoryIn
   const weights = output as ArrayLike<number>;
   const issues = weightIssues(weights, n, 'weights');
   if (issues.length > 0) fail(issues, 'custom allocation function');
-  return result('custom', Float64Array.from(weights), { window: window.end - window.start });
-}
-
-/**
- * The allocation settings {@link computeAllocation} reads: a parsed `AllocationConfigSchema`
- * fits, and `scheme` may also be `custom`.
- */
-export interface AllocationSettings {
-  readonly scheme: AllocationScheme;
-  /** Default 63. */
-  readonly lookback?: number | undefined;
-  /** Default: lookback. */
-  readonly minHistory?: number | undefined;
-  /** Default `sharpe`. */
-  readonly metric?: PerformanceMetric | undefined;
-  /** Default 0. */
-  readonly floor?: number | undefined;
-}
-
-/** What {@link computeAllocation} needs besides the config: the run's facts and functions. */
-export interface AllocationContext {
-  /**
-   * The strategies' configured weights, in sleeve order: the weights of `fixed`, and the warm-up
-   * weights of the data-driven schemes when given (equal weights otherwise).
-   */
-  readonly fixedWeights?: ArrayLike<number> | undefined;
-  /** The function of the `custom` scheme. */
-  readonly custom?: CustomAllocation | undefined;
-  /** Periods per year of the run, for the Sharpe score. Default 252. */
-  readonly periodsPerYear?: number | undefined;
-  /** Solver options of `risk-parity`. */
-  readonly riskParity?: RiskParityOptions | undefined;
-  /** Passed to a custom function. */
-  readonly sleeveIds?: readonly string[] | undefined;
-  /** Passed to a custom function: epoch ms of the bar being allocated. */
-  readonly time?: number | undefined;
-}
-
-/**
- * Raw target weights for the configured scheme from the sleeves' returns up to the previous bar
- * (one dispatcher over {@link equalWeights}, {@link fixedWeights}, {@link inverseVolatilityWeights},
- * {@link riskParityWeights}, {@link performanceWeights} and {@link customWeights}). Throws
- * `ConfigError` when `fixed` lacks `context.fixedWeights` or `custom` lacks `context.custom`.
- */
-export function computeAllocation(
-  input: ReturnHistoryInput,
-  settings: AllocationSettings,
-  context: AllocationContext = {},
-): AllocationResult {
-  const history = toReturnHistory(input);
-  const n = history.returns.length;
-  const window: WindowOptions = {
-    lookback: settings.lookback ?? DEFAULT_LOOKBACK,
-    minHistory: settings.minHistory,
-    warmupWeights: context.fixedWeights,
-  };
-  switch (settings.scheme) {
-    case 'equal':
-      return result('equal', equalWeights(n));
-    case 'fixed': {
-      if (context.fixedWeights === undefined) {
-        fail(
-          [{ path: 'strategies', message: 'allocation scheme "fixed" needs a weight for every strategy; set "weight" on each one' }],
-          'allocation',
-        );
-      }
-      return result('fixed', fixedWeights(context.fixedWeights, n));
-    }
-    case 'inverse-volatility':
-      return inverseVolatilityWeights(history, window);
-    case 'risk-parity':
-      return riskParityWeights(history, { ...window, ...context.riskParity });
-    case 'performance':
-      return performanceWeights(history, {
-        ...window,
-        metric: settings.metric ?? 'sharpe',
-        floor: settings.floor ?? 0,
-        periodsPerYear: context.periodsPerYear ?? DEFAULT_ALLOCATION_PERIODS_PER_YEAR,
-      });
-    case 'custom': {
-      if (context.custom === undefined) {
-        fail([{ path: 'scheme', message: 'scheme "custom" needs a function: pass context.custom' }], 'allocation');
-      }
-      return customWeights(context.custom, history, { ...window, sleeveIds: context.sleeveIds, time: context.time });
-    }
-  }
+  return schemeResult('custom', Float64Array.from(weights), { window: window.end - window.start });
 }

@@ -30,10 +30,9 @@ export interface AllocationOutcome {
  *
  * Every scheme's weights come from `allocateCapital` (the one dispatcher over the schemes, then the
  * constraints) over the active sleeves only (its warm-up rule: until `minHistory` returns exist,
- * the fixed weights when every strategy has one, equal weights otherwise) — except `fixed`, whose
- * weights the orchestrator uses as given: the config has validated them (each within min/max,
- * summing to at most leverage − cashBuffer), the rest stays in the reserve, and an isolated
- * sleeve's weight is not given to the others (`allocateCapital` would rescale them to the target).
+ * the fixed weights when every strategy has one, equal weights otherwise). `fixed` weights are
+ * targets as given there: the rest stays in the reserve, and an isolated sleeve's weight is not
+ * given to the others.
  *
  * Whether a rebalance is due is decided once per bar, here: the schedule ({@link scheduleFires})
  * and the drift bands ({@link driftBreaches}) give the rules that fired, and {@link decision}
@@ -79,10 +78,6 @@ export class Allocator {
     const indices: number[] = [];
     for (let i = 0; i < n; i++) if (active[i] === true) indices.push(i);
     if (indices.length === 0) return { weights, warmup: false, status: 'capped', convergence: null };
-    if (this.scheme === 'fixed' && this.fixed !== null) {
-      for (const i of indices) weights[i] = this.fixed[i] ?? 0;
-      return { weights, warmup: false, status: 'ok', convergence: null };
-    }
     const allocation = this.config.allocation;
     const fixed = this.fixed;
     const { allocation: raw, constrained } = allocateCapital(

@@ -49,12 +49,56 @@ function once<T>(compute: () => T): () => T {
   return () => (cell ??= { value: compute() }).value;
 }
 
-function byTime<T>(items: readonly T[], time: (item: T) => number): T[] {
-  return [...items].sort((a, b) => time(a) - time(b));
+/** Whether `items` are in non-decreasing `time` order. */
+function sortedByTime<T>(items: readonly T[], time: (item: T) => number): boolean {
+  for (let i = 1; i < items.length; i++) if (!(time(items[i - 1] as T) <= time(items[i] as T))) return false;
+  return true;
+}
+
+/** Merges two lists sorted by `time`, the first's items first on equal times. */
+function mergeTwo<T>(left: readonly T[], right: readonly T[], time: (item: T) => number): T[] {
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) {
+    const a = left[i] as T;
+    const b = right[j] as T;
+    if (time(b) < time(a)) {
+      out.push(b);
+      j++;
+    } else {
+      out.push(a);
+      i++;
+    }
+  }
+  while (i < left.length) out.push(left[i++] as T);
+  while (j < right.length) out.push(right[j++] as T);
+  return out;
 }
 
 /**
- * The result. The run's records (equity curves, fills, trades, logs) are plain values; the
+ * Every list's items in time order, ties in list order: a stable sort of their concatenation by
+ * `time`, done as a merge (each sleeve books its fills and trades in time order already).
+ */
+function byTime<T>(lists: readonly (readonly T[])[], time: (item: T) => number): T[] {
+  if (!lists.every((list) => sortedByTime(list, time))) return lists.flat().sort((a, b) => time(a) - time(b));
+  let level: (readonly T[])[] = [...lists];
+  if (level.length === 0) return [];
+  while (level.length > 1) {
+    const next: (readonly T[])[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const left = level[i] ?? [];
+      const right = level[i + 1];
+      next.push(right === undefined ? left : mergeTwo(left, right, time));
+    }
+    level = next;
+  }
+  return [...(level[0] ?? [])];
+}
+
+/**
+ * The result. The run's records (equity curves, each sleeve's fills and trades, logs) are plain
+ * values; the portfolio's fills and trades (every sleeve's, merged in time order) and the
  * analytics derived from them — metrics, weights, returns and contributions over time,
  * attribution, correlation, diversification ratio — are enumerable getters computed on first
  * access and then kept, so a run costs no more than its simulation until they are read (or
@@ -138,16 +182,16 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
       },
     };
   });
-  let fills: Fill[];
-  let trades: Trade[];
+  let fills: () => Fill[];
+  let trades: () => Trade[];
   let openPositions: SleeveResult['openPositions'];
   let totalCommission = 0;
   let totalSlippage = 0;
   let dropped = 0;
   let stats = records.executorStats;
   if (shared === null) {
-    fills = byTime(sleeves.flatMap((sleeve) => sleeve.account.fills), (fill) => fill.time);
-    trades = byTime(sleeves.flatMap((sleeve) => sleeve.account.trades), (trade) => trade.exitTime);
+    fills = once(() => byTime(sleeves.map((sleeve) => sleeve.account.fills), (fill) => fill.time));
+    trades = once(() => byTime(sleeves.map((sleeve) => sleeve.account.trades), (trade) => trade.exitTime));
     openPositions = sleeveResults.flatMap((sleeve) => sleeve.openPositions);
     for (const sleeve of sleeveResults) {
       totalCommission += sleeve.totalCommission;
@@ -155,8 +199,10 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
       dropped += sleeve.droppedOrders;
     }
   } else {
-    fills = [...shared.account.fills];
-    trades = [...shared.account.trades];
+    const sharedFills = [...shared.account.fills];
+    const sharedTrades = [...shared.account.trades];
+    fills = () => sharedFills;
+    trades = () => sharedTrades;
     openPositions = shared.account.openPositions();
     totalCommission = shared.account.totalCommission;
     totalSlippage = shared.account.totalSlippage;
@@ -172,7 +218,7 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
     netExposure: columns.net,
   };
   const orders: OrchestratorOrderStats = { ...stats, dropped };
-  const portfolioMetrics = once(() => calculator().compute({ equity: portfolioCurve, trades, fills }));
+  const portfolioMetrics = once(() => calculator().compute({ equity: portfolioCurve, trades: trades(), fills: fills() }));
   const statistics = once((): SleeveStatistics => sleeveStatistics(returnsOf.map((returns) => returns())));
   const attribution = once(() =>
     computeAttribution({
@@ -212,8 +258,12 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
     finalEquity: steps > 0 ? (portfolioEquity[steps - 1] ?? Number.NaN) : config.cash,
     portfolio: {
       equity: portfolioCurve,
-      fills,
-      trades,
+      get fills() {
+        return fills();
+      },
+      get trades() {
+        return trades();
+      },
       openPositions,
       totalCommission,
       totalSlippage,

@@ -1,8 +1,7 @@
-import type { OpenPositionJson } from '@ensemble/engine';
+import type { FillJson, JsonArrayMaker, JsonListMaker, OpenPositionJson, TradeJson, WithJsonRows } from '@ensemble/engine';
 import { isoTimeFormatter, jsonArrays, jsonRows } from '@ensemble/engine';
-import type { JsonListMaker, WithJsonRows } from '@ensemble/engine';
+import { fillJson, openPositionJson, tradeJson } from '@ensemble/engine/internal';
 import type { DrawdownPeriod, PerformanceResult, PeriodReturn } from '@ensemble/performance';
-import type { Fill, Trade } from '@ensemble/protocol';
 import type { Attribution } from '../attribution';
 import type { AllocationScheme } from '../allocation/schemes';
 import type { CapitalMode, RunConfig } from '../config';
@@ -18,10 +17,10 @@ import type {
   SleeveResult,
 } from '../result';
 
-/** A fill in JSON: ISO time. */
-export type OrchestratorFillJson = Omit<Fill, 'time'> & { readonly time: string };
-/** A trade in JSON: ISO times. */
-export type OrchestratorTradeJson = Omit<Trade, 'entryTime' | 'exitTime'> & { readonly entryTime: string; readonly exitTime: string };
+/** A fill in JSON: ISO time (the engine's `FillJson`). */
+export type OrchestratorFillJson = FillJson;
+/** A trade in JSON: ISO times (the engine's `TradeJson`). */
+export type OrchestratorTradeJson = TradeJson;
 /** A drawdown episode in JSON: ISO times. */
 export type DrawdownPeriodJson = Omit<DrawdownPeriod, 'peak' | 'trough' | 'recovery'> & {
   readonly peak: string;
@@ -127,14 +126,6 @@ export interface AttributionPeriodJson {
 
 type Format = (time: number) => string;
 
-function fillJson(fill: Fill, format: Format): OrchestratorFillJson {
-  return { ...fill, time: format(fill.time) };
-}
-
-function tradeJson(trade: Trade, format: Format): OrchestratorTradeJson {
-  return { ...trade, entryTime: format(trade.entryTime), exitTime: format(trade.exitTime) };
-}
-
 function drawdownJson(period: DrawdownPeriod, format: Format): DrawdownPeriodJson {
   return { ...period, peak: format(period.peak), trough: format(period.trough), recovery: period.recovery === null ? null : format(period.recovery) };
 }
@@ -187,13 +178,15 @@ function sleeveJson(sleeve: SleeveResult, format: Format, list: JsonListMaker): 
     })),
     fills: list(sleeve.fills, (fill) => fillJson(fill, format)),
     trades: list(sleeve.trades, (trade) => tradeJson(trade, format)),
-    openPositions: list(sleeve.openPositions, (position) => ({ ...position, entryTime: format(position.entryTime) })),
+    openPositions: list(sleeve.openPositions, (position) => openPositionJson(position, format)),
     rebalances: list(sleeve.rebalances, format),
     metrics: metricsJson(sleeve.metrics, format, list),
   };
 }
 
-/** The JSON form of `result` with its lists made by `list`: plain arrays, or lazy rows to stream. */
+/** The JSON form of `result` with its lists made by `list`: plain arrays (`jsonArrays`, no JsonRows), or lazy rows to stream. */
+function orchestratorJsonForm(result: OrchestratorResult, list: JsonArrayMaker): OrchestratorResultJson;
+function orchestratorJsonForm(result: OrchestratorResult, list: JsonListMaker): OrchestratorResultJsonRows;
 function orchestratorJsonForm(result: OrchestratorResult, list: JsonListMaker): OrchestratorResultJsonRows {
   const curve = result.portfolio.equity;
   const format = isoTimeFormatter(curve.time);
@@ -229,7 +222,7 @@ function orchestratorJsonForm(result: OrchestratorResult, list: JsonListMaker): 
       metrics: metricsJson(result.portfolio.metrics, format, list),
       fills: list(result.portfolio.fills, (fill) => fillJson(fill, format)),
       trades: list(result.portfolio.trades, (trade) => tradeJson(trade, format)),
-      openPositions: list(result.portfolio.openPositions, (position) => ({ ...position, entryTime: format(position.entryTime) })),
+      openPositions: list(result.portfolio.openPositions, (position) => openPositionJson(position, format)),
       totalCommission: result.portfolio.totalCommission,
       totalSlippage: result.portfolio.totalSlippage,
       orders: result.portfolio.orders,
@@ -257,8 +250,7 @@ function orchestratorJsonForm(result: OrchestratorResult, list: JsonListMaker): 
  * returns `null`. Deterministic: equal results give byte-identical `JSON.stringify`.
  */
 export function serializeOrchestratorResult(result: OrchestratorResult): OrchestratorResultJson {
-  // Built with plain arrays, the form has no JsonRows: it is an OrchestratorResultJson.
-  return orchestratorJsonForm(result, jsonArrays) as OrchestratorResultJson;
+  return orchestratorJsonForm(result, jsonArrays);
 }
 
 /** {@link OrchestratorResultJson} with every list (curves, fills, trades, events) as lazy `JsonRows`. */

@@ -1,9 +1,6 @@
 import { InvariantError, isoTime } from '@ensemble/protocol';
 import type { SharedBook, Sleeve } from './sleeves';
 
-/** Steps recorded in the row-major block before it is copied into the columns. */
-const BLOCK_ROWS = 512;
-
 /** The portfolio's recorded columns, one value per step. */
 export interface PortfolioColumns {
   readonly equity: Float64Array;
@@ -29,22 +26,24 @@ export interface RunRecorderOptions {
  * Records the state after every step: each sleeve's equity, cash, gross exposure (and, for
  * data-driven schemes, its return excluding transfers) and the portfolio's equity, cash, reserve,
  * gross and net exposure; with `checkInvariants` it audits each sleeve's ledger and the portfolio.
- * Values go to a small row-major block (one row per step) that is copied into the columns every
- * {@link BLOCK_ROWS} steps, so that the hot loop writes one memory stream instead of one per column.
+ * A step is recorded as a row: {@link RunRecorder.beginRow}, {@link RunRecorder.recordSleeve} for
+ * every sleeve in order (a step loop may do it in the same pass as the sleeves' decisions), then
+ * {@link RunRecorder.endRow}; {@link RunRecorder.record} does all three. Values go straight into
+ * preallocated columns: nothing is allocated per step.
  */
 export class RunRecorder {
-  /** The portfolio's columns (complete after the last {@link flush}). */
+  /** The portfolio's columns. */
   readonly portfolio: PortfolioColumns;
   private readonly options: RunRecorderOptions;
+  /** Σ over sleeves of each symbol's position value in the current row (sleeves mode). */
   private readonly scratch: Float64Array;
-  /** The recorded columns, in the order of a block row: per sleeve equity, cash, gross (, returns), then the portfolio's five. */
-  private readonly columns: Float64Array[] = [];
-  private readonly blockWidth: number;
-  private readonly block: Float64Array;
-  private blockRows = 0;
-  private blockStart = 0;
   private auditCash: number;
   private readonly auditSeen: Int32Array;
+  // Row accumulators: doubles from the start (see the engine's runner), so writes allocate nothing.
+  private rowReserve = Number.NaN;
+  private rowTotal = Number.NaN;
+  private rowCash = Number.NaN;
+  private blockScratch = new Float64Array(0);
 
   constructor(options: RunRecorderOptions) {
     this.options = options;
@@ -59,45 +58,64 @@ export class RunRecorder {
     this.scratch = new Float64Array(options.symbolCount);
     this.auditCash = options.cash;
     this.auditSeen = new Int32Array(options.sleeves.length);
-    for (const sleeve of options.sleeves) {
-      this.columns.push(sleeve.equity, sleeve.cash, sleeve.gross);
-      if (sleeve.returns !== null) this.columns.push(sleeve.returns);
-    }
-    const { equity, cash, reserve, gross, net } = this.portfolio;
-    this.columns.push(equity, cash, reserve, gross, net);
-    this.blockWidth = this.columns.length;
-    this.block = new Float64Array(BLOCK_ROWS * this.blockWidth);
   }
 
   /** Records the state after step `t`, with `reserve` the portfolio's unallocated cash (sleeves mode). */
   record(t: number, reserve: number): void {
-    const { sleeves, shared } = this.options;
-    const { scratch, block } = this;
-    const time = this.options.time[t] ?? Number.NaN;
-    let at = this.blockRows * this.blockWidth;
-    let total = reserve;
-    let cash = reserve;
-    for (const sleeve of sleeves) {
-      const value = sleeve.runner.revalue();
-      const transfer = sleeve.stepTransfer;
-      if (transfer !== 0) {
-        sleeve.stepTransfer = 0;
-        sleeve.transferSteps.push(t);
-        sleeve.transferAmounts.push(transfer);
-      }
-      const sleeveCash = sleeve.account.cash;
-      block[at++] = value;
-      block[at++] = sleeveCash;
-      block[at++] = sleeve.runner.markedGross;
-      if (sleeve.returns !== null) {
-        const previous = sleeve.lastEquity;
-        block[at++] = previous > 0 ? (value - transfer) / previous - 1 : Number.NaN;
-        sleeve.lastEquity = value;
-      }
-      total += value;
-      cash += sleeveCash;
-      sleeve.audit?.check(time, value, sleeveCash);
+    this.beginRow(reserve);
+    for (const sleeve of this.options.sleeves) this.recordSleeve(sleeve, t);
+    this.endRow(t);
+  }
+
+  /** Starts the row of a step, with `reserve` the portfolio's unallocated cash (sleeves mode). */
+  beginRow(reserve: number): void {
+    this.rowReserve = reserve;
+    this.rowTotal = reserve;
+    this.rowCash = reserve;
+  }
+
+  /** Records `sleeve` after step `t` (every sleeve, in order, between beginRow and endRow). */
+  recordSleeve(sleeve: Sleeve, t: number): void {
+    const value = sleeve.runner.revalue();
+    const transfer = sleeve.stepTransfer;
+    if (transfer !== 0) {
+      sleeve.stepTransfer = 0;
+      sleeve.transferSteps.push(t);
+      sleeve.transferAmounts.push(transfer);
     }
+    const account = sleeve.account;
+    const sleeveCash = account.cash;
+    sleeve.equity[t] = value;
+    sleeve.cash[t] = sleeveCash;
+    sleeve.gross[t] = sleeve.runner.markedGross;
+    const returns = sleeve.returns;
+    if (returns !== null) {
+      const previous = sleeve.lastEquity;
+      returns[t] = previous > 0 ? (value - transfer) / previous - 1 : Number.NaN;
+      sleeve.lastEquity = value;
+    }
+    this.rowTotal += value;
+    this.rowCash += sleeveCash;
+    if (sleeve.audit !== null) sleeve.audit.check(this.options.time[t] ?? Number.NaN, value, sleeveCash);
+    if (this.options.shared !== null) return;
+    const { quantity, markPrice } = account;
+    const scratch = this.scratch;
+    const globalIndex = sleeve.globalIndex;
+    for (let k = 0; k < quantity.length; k++) {
+      const held = quantity[k] ?? 0;
+      if (held !== 0) {
+        const g = globalIndex[k] ?? 0;
+        scratch[g] = (scratch[g] ?? 0) + held * (markPrice[k] ?? 0);
+      }
+    }
+  }
+
+  /** Ends the row of step `t`: the portfolio's columns (and, with checkInvariants, its audit). */
+  endRow(t: number): void {
+    const { shared } = this.options;
+    const time = this.options.time[t] ?? Number.NaN;
+    let total = this.rowTotal;
+    let cash = this.rowCash;
     let gross = 0;
     let net = 0;
     if (shared !== null) {
@@ -111,44 +129,84 @@ export class RunRecorder {
       }
       shared.audit?.check(time, total, cash);
     } else {
-      scratch.fill(0);
-      for (const sleeve of sleeves) {
-        const { quantity, markPrice } = sleeve.account;
-        for (let k = 0; k < quantity.length; k++) {
-          const held = quantity[k] ?? 0;
-          if (held !== 0) {
-            const g = sleeve.globalIndex[k] ?? 0;
-            scratch[g] = (scratch[g] ?? 0) + held * (markPrice[k] ?? 0);
-          }
+      const scratch = this.scratch;
+      for (let g = 0; g < scratch.length; g++) {
+        const value = scratch[g] ?? 0;
+        if (value !== 0) {
+          gross += value < 0 ? -value : value;
+          net += value;
+          scratch[g] = 0;
         }
-      }
-      for (const value of scratch) {
-        gross += value < 0 ? -value : value;
-        net += value;
       }
       if (this.options.checkInvariants) this.auditPortfolio(time, total, net, gross);
     }
-    block[at++] = total;
-    block[at++] = cash;
-    block[at++] = reserve;
-    block[at++] = gross;
-    block[at] = net;
-    if (++this.blockRows === BLOCK_ROWS) this.flush();
+    const { portfolio } = this;
+    portfolio.equity[t] = total;
+    portfolio.cash[t] = cash;
+    portfolio.reserve[t] = this.rowReserve;
+    portfolio.gross[t] = gross;
+    portfolio.net[t] = net;
   }
 
-  /** Copies the recorded rows of the block into their columns: call it before reading them. */
-  flush(): void {
-    const { block, blockWidth, columns } = this;
-    const rows = this.blockRows;
-    if (rows === 0) return;
-    const start = this.blockStart;
-    for (let c = 0; c < columns.length; c++) {
-      const column = columns[c];
-      if (column === undefined) continue;
-      for (let r = 0, i = c; r < rows; r++, i += blockWidth) column[start + r] = block[i] ?? 0;
+  /**
+   * Completes steps `from` … `to − 1` that the sleeves ran on their own (see `run/sleeve-blocks.ts`):
+   * each sleeve wrote its equity and cash and, in its gross column, its signed position value; this
+   * turns those into gross exposures, the sleeves' returns and the portfolio's rows, summing in the
+   * same order as {@link RunRecorder.record} (so bit for bit the same values). Sleeves mode, every
+   * sleeve on one symbol, no transfer and the same `reserve` on every step of the range.
+   */
+  completeBlock(from: number, to: number, reserve: number): void {
+    const { sleeves } = this.options;
+    const { portfolio } = this;
+    const width = this.scratch.length;
+    const values = this.blockValues(width * (to - from));
+    for (let t = from; t < to; t++) {
+      portfolio.equity[t] = reserve;
+      portfolio.cash[t] = reserve;
+      portfolio.reserve[t] = reserve;
     }
-    this.blockStart = start + rows;
-    this.blockRows = 0;
+    for (const sleeve of sleeves) {
+      const { equity, cash, gross, returns } = sleeve;
+      const g = sleeve.globalIndex[0] ?? 0;
+      let previous = sleeve.lastEquity;
+      for (let t = from; t < to; t++) {
+        const value = equity[t] ?? Number.NaN;
+        portfolio.equity[t] = (portfolio.equity[t] ?? 0) + value;
+        portfolio.cash[t] = (portfolio.cash[t] ?? 0) + (cash[t] ?? 0);
+        if (returns !== null) {
+          returns[t] = previous > 0 ? value / previous - 1 : Number.NaN;
+          previous = value;
+        }
+        const exposure = gross[t] ?? 0;
+        gross[t] = 0 + Math.abs(exposure);
+        if (exposure !== 0) {
+          const at = (t - from) * width + g;
+          values[at] = (values[at] ?? 0) + exposure;
+        }
+      }
+      if (returns !== null) sleeve.lastEquity = previous;
+    }
+    for (let t = from; t < to; t++) {
+      let grossTotal = 0;
+      let net = 0;
+      const row = (t - from) * width;
+      for (let g = 0; g < width; g++) {
+        const value = values[row + g] ?? 0;
+        if (value !== 0) {
+          grossTotal += value < 0 ? -value : value;
+          net += value;
+          values[row + g] = 0;
+        }
+      }
+      portfolio.gross[t] = grossTotal;
+      portfolio.net[t] = net;
+    }
+  }
+
+  /** Zeroed scratch of at least `size` values (per step and symbol) for {@link RunRecorder.completeBlock}. */
+  private blockValues(size: number): Float64Array {
+    if (this.blockScratch.length < size) this.blockScratch = new Float64Array(size);
+    return this.blockScratch;
   }
 
   /**

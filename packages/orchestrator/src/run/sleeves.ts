@@ -1,7 +1,7 @@
 import type { SizingRule } from '@ensemble/engine';
 import { Account, Broker, LedgerAudit, StrategyRunner } from '@ensemble/engine';
-import type { AnyStrategy, Logger } from '@ensemble/protocol';
-import { InvariantError, isPortfolioStrategy } from '@ensemble/protocol';
+import type { AnyStrategy, IndicatorColumns, Logger } from '@ensemble/protocol';
+import { InvariantError, computeIndicators, isPortfolioStrategy } from '@ensemble/protocol';
 import type { RunConfig, StrategyEntry, StrategyRegistry } from '../config';
 import { toRebalanceRule } from '../config';
 import { InertStrategy, ProbedStrategy, SignalProbe } from '../internal/probe';
@@ -108,6 +108,8 @@ export function createSleeves(setup: SleeveSetup): SleeveSet {
     logger: logger.child({ module: 'broker' }),
   });
 
+  // Indicator columns by strategy, parameters and symbol: computed once, read by every sleeve that runs them.
+  const indicatorCache = new Map<string, IndicatorColumns>();
   const sleeves: Sleeve[] = [];
   config.strategies.forEach((entry, i) => {
     const binding = bindings[i];
@@ -116,16 +118,32 @@ export function createSleeves(setup: SleeveSetup): SleeveSet {
     const definition = registry[entry.strategy];
     let strategy: AnyStrategy = new InertStrategy(entry.id);
     let failure: unknown = null;
+    let parameters = '';
     if (definition !== undefined) {
       try {
-        strategy = definition.create(definition.schema.parse(entry.params), entry.id);
+        const parsed: unknown = definition.schema.parse(entry.params);
+        parameters = JSON.stringify(parsed);
+        strategy = definition.create(parsed, entry.id);
       } catch (error) {
         failure = error;
       }
     }
+    const indicatorsOf = (instance: AnyStrategy): IndicatorColumns[] | null => {
+      if (isPortfolioStrategy(instance) || definition === undefined || instance instanceof InertStrategy) return null;
+      return entry.symbols.map((symbol) => {
+        const key = `${entry.strategy}\u0000${parameters}\u0000${symbol}`;
+        let columns = indicatorCache.get(key);
+        if (columns === undefined) {
+          columns = computeIndicators(instance, universe.series[universe.globalIndexOf(symbol)] ?? missingSeries(symbol));
+          indicatorCache.set(key, columns);
+        }
+        return columns;
+      });
+    };
     const kind = failure === null && isPortfolioStrategy(strategy) ? 'portfolio' : (definition?.kind ?? 'signal');
     const runnerFor = (instance: AnyStrategy) =>
       new StrategyRunner({
+        indicators: indicatorsOf(instance),
         // Shared mode merges what each strategy wants per symbol, which a probe records; in
         // sleeves mode a strategy runs as it is (entry strengths reach the executor on the order).
         strategy: isPortfolioStrategy(instance) || !shared ? instance : new ProbedStrategy(instance, probe),

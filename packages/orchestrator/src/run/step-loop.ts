@@ -1,6 +1,6 @@
 import { inferPeriodsPerYear } from '@ensemble/performance';
 import type { BarSeries, Logger } from '@ensemble/protocol';
-import { SeriesSeal, noopLogger } from '@ensemble/protocol';
+import { SeriesSeal, StrategyError, noopLogger } from '@ensemble/protocol';
 import type { RunConfig, StrategyRegistry } from '../config';
 import type { RebalanceDecision } from '../allocation/rebalance';
 import { Allocator, SCHEDULE } from '../internal/allocator';
@@ -14,11 +14,12 @@ import { assembleResult } from '../result/assemble';
 import { isolateSleeve } from './isolation';
 import { Rebalancing } from './rebalancing';
 import { RunRecorder } from './recorder';
+import { SleeveBlocks, sleeveBlocksApply } from './sleeve-blocks';
 import { SharedVoting } from './shared-mode';
 import { createSharedBook, createSleeves } from './sleeves';
 import type { SharedBook, Sleeve } from './sleeves';
 import { CapitalTransfers } from './transfers';
-import { createUniverse } from './universe';
+import { createUniverse, lastBarSteps } from './universe';
 import type { Universe } from './universe';
 
 /** FNV-1a of a string, as 8 hex digits. */
@@ -38,6 +39,11 @@ function hash(text: string): string {
  */
 export class Orchestration {
   private readonly config: RunConfig;
+  private readonly registry: StrategyRegistry;
+  private readonly series: readonly BarSeries[];
+  private readonly options: OrchestratorOptions;
+  /** Sleeve-by-sleeve stepping, when it applies (see the constructor). */
+  private readonly blocks: SleeveBlocks | null;
   private readonly logger: Logger;
   private readonly runId: string;
   private readonly universe: Universe;
@@ -56,14 +62,23 @@ export class Orchestration {
   private readonly books: readonly PositionBook[];
   private readonly nextOpen: boolean;
   private readonly actual: Float64Array;
+  /** 1 at the steps holding some symbol's last bar, else 0. */
+  private readonly endStep: Uint8Array;
   private readonly isolated: IsolatedEvent[] = [];
   private halted: { time: number; reason: 'drawdown' } | null = null;
   private readonly onProgress: ((done: number, total: number) => void) | undefined;
   /** With `checkInvariants`: a copy of the strategies' series, to prove after the run that none wrote to them. */
   private readonly seal: SeriesSeal | null;
 
-  constructor(config: RunConfig, registry: StrategyRegistry, series: readonly BarSeries[], options: OrchestratorOptions) {
+  /**
+   * `blocks`: step the sleeves sleeve by sleeve where that gives the same results (see
+   * `run/sleeve-blocks.ts`); false runs every step bar by bar.
+   */
+  constructor(config: RunConfig, registry: StrategyRegistry, series: readonly BarSeries[], options: OrchestratorOptions, blocks = true) {
     this.config = config;
+    this.registry = registry;
+    this.series = series;
+    this.options = options;
     this.runId = options.runId ?? `run-${hash(JSON.stringify(config))}`;
     this.logger = (options.logger ?? noopLogger).child({ component: 'orchestrator', runId: this.runId });
     this.onProgress = options.onProgress;
@@ -73,6 +88,7 @@ export class Orchestration {
     this.seal = config.checkInvariants ? new SeriesSeal(universe.series) : null;
     this.time = universe.timeline.time;
     this.steps = universe.timeline.length;
+    this.endStep = lastBarSteps(universe.timeline.barIndex, universe.series, this.steps);
     const symbolCount = universe.symbols.length;
     this.periodsPerYear = config.periodsPerYear ?? inferPeriodsPerYear(this.time);
     this.allocator = new Allocator(config, options.allocate, this.periodsPerYear, this.logger);
@@ -134,9 +150,13 @@ export class Orchestration {
       cash: config.cash,
       checkInvariants: config.checkInvariants,
     });
+    this.blocks =
+      blocks && sleeveBlocksApply(config, sleeves, this.logger, this.risk.enabled, this.onProgress !== undefined)
+        ? new SleeveBlocks(sleeves, this.executor, this.recorder)
+        : null;
   }
 
-  /** Runs every step, checks the records (sealed series, finite values) and assembles the result. */
+  /** Runs every step, checks the records and assembles the result. */
   run(): OrchestratorResult {
     const { config, sleeves, recorder } = this;
     const symbols = this.universe.symbols;
@@ -147,7 +167,15 @@ export class Orchestration {
     this.rebalancing.allocateInitial();
     const steps = this.steps;
     const onProgress = this.onProgress;
-    if (onProgress === undefined) {
+    if (this.blocks !== null) {
+      try {
+        this.runBlocks(this.blocks);
+      } catch (error) {
+        if (!StrategyError.isInstance(error)) throw error;
+        // A strategy threw: run again bar by bar, where the error policy acts in the order of the bars.
+        return new Orchestration(this.config, this.registry, this.series, this.options, false).run();
+      }
+    } else if (onProgress === undefined) {
       for (let t = 0; t < steps; t++) this.step(t);
     } else {
       const every = Math.max(1, Math.ceil(steps / 100));
@@ -157,7 +185,6 @@ export class Orchestration {
       }
       onProgress(steps, steps);
     }
-    recorder.flush();
     for (const sleeve of sleeves) sleeve.runner.finish();
     this.shared?.runner.finish();
     this.seal?.verify((symbol) => config.strategies.filter((entry) => entry.symbols.includes(symbol)).map((entry) => entry.id).join(' or '));
@@ -190,6 +217,96 @@ export class Orchestration {
   }
 
   private step(t: number): void {
+    if (this.shared === null) this.sleevesStep(t, this.halted === null && this.allocator.scheduleFires(this.time, t));
+    else this.sharedStep(t);
+  }
+
+  /**
+   * Every step, sleeve by sleeve between the steps that tie sleeves together (rebalances and last
+   * bars, run bar by bar): see `run/sleeve-blocks.ts` for when this applies and why it is exact.
+   */
+  private runBlocks(blocks: SleeveBlocks): void {
+    const { steps, endStep } = this;
+    const scheduled = new Uint8Array(steps);
+    for (let t = 0; t < steps; t++) scheduled[t] = this.allocator.scheduleFires(this.time, t) ? 1 : 0;
+    let t = 0;
+    while (t < steps) {
+      if (scheduled[t] === 1 || endStep[t] === 1) {
+        this.sleevesStep(t, scheduled[t] === 1);
+        t++;
+        continue;
+      }
+      let end = t + 1;
+      while (end < steps && scheduled[end] === 0 && endStep[end] === 0) end++;
+      blocks.run(t, end, this.rebalancing.reserve);
+      t = end;
+    }
+  }
+
+  /**
+   * A step of sleeves mode, in the phase order of {@link Orchestration.sharedStep}, with the
+   * sleeves' phases fused where sleeves do not interact: only sleeves with orders waiting enter the
+   * open fill window (crossed together, before anything else happens on the step); then each
+   * sleeve is stopped, marked, valued, asked and recorded in one pass — unless a rebalance or a
+   * risk check needs every sleeve marked first, the close fills cross the sleeves' new orders, or
+   * a symbol ends on the step, which split the pass at those phases. Within a pass a sleeve's
+   * events are logged before the next sleeve's.
+   */
+  private sleevesStep(t: number, scheduled: boolean): void {
+    const { sleeves, executor, recorder, nextOpen } = this;
+    this.orders.clear();
+    if (nextOpen) {
+      executor.begin();
+      for (const sleeve of sleeves) {
+        const runner = sleeve.runner;
+        if (runner.pendingOrders > 0) {
+          runner.beginStep(t);
+          runner.fillAtOpen();
+        }
+      }
+      executor.settle();
+    }
+    const managed = this.halted === null && (scheduled || this.risk.enabled || (t > 0 && this.allocator.hasDrift));
+    const fused = nextOpen && this.endStep[t] === 0;
+    if (managed) {
+      for (const sleeve of sleeves) sleeve.runner.markStep(t);
+      this.manage(t, scheduled);
+    }
+    if (fused) {
+      recorder.beginRow(this.rebalancing.reserve);
+      for (const sleeve of sleeves) {
+        if (!managed) sleeve.runner.markStep(t);
+        this.decide(sleeve, t);
+        recorder.recordSleeve(sleeve, t);
+      }
+      recorder.endRow(t);
+      return;
+    }
+    for (const sleeve of sleeves) {
+      if (!managed) sleeve.runner.markStep(t);
+      this.decide(sleeve, t);
+    }
+    if (!nextOpen) {
+      executor.begin();
+      for (const sleeve of sleeves) sleeve.runner.fillAtClose();
+      executor.settle();
+    }
+    if (this.endStep[t] !== 0) for (const sleeve of sleeves) sleeve.runner.endStep();
+    recorder.record(t, this.rebalancing.reserve);
+  }
+
+  /** A sleeve's decision at step `t` (a strategy that throws is isolated, or fails the run). */
+  private decide(sleeve: Sleeve, t: number): void {
+    if (!sleeve.runner.active) return;
+    try {
+      sleeve.runner.decide();
+    } catch (error) {
+      this.fail(sleeve, error, this.time[t] ?? Number.NaN, t);
+    }
+  }
+
+  /** A step of shared mode: every phase for every shadow sleeve, then for the shared account. */
+  private sharedStep(t: number): void {
     const { sleeves, shared, executor } = this;
     this.orders.clear();
     for (const sleeve of sleeves) sleeve.runner.beginStep(t);
@@ -205,15 +322,10 @@ export class Orchestration {
     for (const sleeve of sleeves) sleeve.runner.markToMarket();
     shared?.runner.markToMarket();
 
-    if (this.halted === null) this.manage(t);
+    if (this.halted === null) this.manage(t, this.allocator.scheduleFires(this.time, t));
     for (const sleeve of sleeves) {
-      if (!sleeve.runner.active) continue;
       sleeve.probe.step = t;
-      try {
-        sleeve.runner.decide();
-      } catch (error) {
-        this.fail(sleeve, error, this.time[t] ?? Number.NaN, t);
-      }
+      this.decide(sleeve, t);
     }
     if (this.voting !== null && this.halted === null) this.voting.resolve(t);
 
@@ -236,12 +348,11 @@ export class Orchestration {
     return equity;
   }
 
-  /** After the marks: the drawdown stop, a rebalance if due, the exposure caps. */
-  private manage(t: number): void {
+  /** After the marks: the drawdown stop, a rebalance if due (`scheduled`: the schedule fired), the exposure caps. */
+  private manage(t: number, scheduled: boolean): void {
     const { allocator, risk, sleeves } = this;
     const time = this.time[t] ?? Number.NaN;
     const riskEnabled = risk.enabled;
-    const scheduled = allocator.scheduleFires(this.time, t);
     // Shadow sleeves are never rebalanced, so drift bands would fire forever: shared mode follows the schedule only.
     const drift = t > 0 && this.shared === null && allocator.hasDrift;
     if (!riskEnabled && !scheduled && !drift) return;
@@ -276,9 +387,8 @@ export class Orchestration {
     return total;
   }
 
-  /** A rebalance at step `t`: the records so far are flushed (data-driven schemes read the returns). */
+  /** A rebalance at step `t` (data-driven schemes read the returns recorded up to step `t − 1`). */
   private rebalance(t: number, equity: number, decision: RebalanceDecision): void {
-    this.recorder.flush();
     const changed = this.rebalancing.rebalance(t, equity, this.actual, decision);
     if (this.voting !== null && changed) this.voting.reweighAfterNewWeights();
   }

@@ -1,7 +1,7 @@
 import type { CommissionModel, SlippageModel } from '@ensemble/engine';
 import { affordableQuantity, commissionFor, isDust, slippedPrice } from '@ensemble/engine';
 import type { Logger } from '@ensemble/protocol';
-import { isoTime } from '@ensemble/protocol';
+import { isoTime, noopLogger } from '@ensemble/protocol';
 import { saleProceeds } from '@ensemble/engine/internal';
 import type { TransferMode } from '../config';
 import type { OrchestratorOrders, PositionBook } from '../internal/risk';
@@ -230,7 +230,7 @@ export class CapitalTransfers {
         `sleeve ${id} is worth ${current}, too little to scale ${unscalable} of its positions by ${factor}: they stay as they are, the transfer moved cash for them`,
       );
     }
-    if (count > 0 || waiting > 0) {
+    if ((count > 0 || waiting > 0) && logger !== noopLogger) {
       logger.info(
         { event: 'transfer-scale', time: isoTime(time), factor, amount, costs, orders: count, waiting },
         `sleeve ${id} scaled by ${factor}: ${count} order(s) queued${waiting > 0 ? `, ${waiting} position(s) with an order already waiting left as they are` : ''}`,

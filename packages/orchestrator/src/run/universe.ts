@@ -58,3 +58,19 @@ export function createUniverse(config: RunConfig, series: readonly BarSeries[], 
     },
   };
 }
+
+/** 1 at the timeline steps at which some of `series` has its last bar (`barIndex`: the timeline's), else 0. */
+export function lastBarSteps(barIndex: readonly Int32Array[], series: readonly BarSeries[], steps: number): Uint8Array {
+  const marks = new Uint8Array(steps);
+  series.forEach((s, g) => {
+    const bars = barIndex[g];
+    if (bars === undefined) return;
+    for (let t = steps - 1; t >= 0; t--) {
+      if (bars[t] === s.length - 1) {
+        marks[t] = 1;
+        return;
+      }
+    }
+  });
+  return marks;
+}
