@@ -39,16 +39,16 @@ export class RedisLink {
    * Connects and waits until Redis is ready, at most `connectTimeoutMs`; then a
    * {@link QueueConnectionError} (`connect`) naming the redacted URL and the last error. Commands
    * fail at once while the connection is down (no offline queue), so callers retry them within
-   * their own deadline instead of hanging.
+   * their own deadline instead of hanging — unless `waitOut` (a worker): then commands wait for
+   * the reconnection, however long it takes.
    */
-  static async open(settings: RedisUrlSettings, options: { connectTimeoutMs?: number; lostTimeoutMs?: number } = {}): Promise<RedisLink> {
+  static async open(settings: RedisUrlSettings, options: { connectTimeoutMs?: number; lostTimeoutMs?: number; waitOut?: boolean } = {}): Promise<RedisLink> {
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const redis = new Redis({
       ...toRedisOptions(settings),
       connectTimeout: Math.min(5_000, connectTimeoutMs),
       lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
+      ...(options.waitOut === true ? { maxRetriesPerRequest: null } : { enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
     });
     const link = new RedisLink(redis, settings, options.lostTimeoutMs ?? DEFAULT_LOST_TIMEOUT_MS);
     await link.waitReady(connectTimeoutMs, 'connect');

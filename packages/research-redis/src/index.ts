@@ -6,3 +6,10 @@ export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_LOST_TIMEOUT_MS, RedisLink } from '
 export type { SweepKeys } from './keys';
 export { DEFAULT_PREFIX, QUEUE_NAME_PATTERN, checkQueueName, jobIdOf, sweepKeys, sweepRegistryKey } from './keys';
 export { DatasetCache, DatasetFetchError, sha256Hex, storeDataset } from './dataset-store';
+export type { JobEnvelope } from './job-envelope';
+export { JOB_FORMAT, envelopeOf, jobEnvelopeSchema, jobsFingerprint } from './job-envelope';
+export type { QueuedDataset, SweepCoordinatorOptions, SweepProgress } from './sweep-coordinator';
+export { DEFAULT_ATTEMPTS, indexOfJobId, runSweepOnQueue } from './sweep-coordinator';
+export type { QueueWorker, QueueWorkerOptions, WorkerJobContext } from './sweep-worker';
+export { startQueueWorker } from './sweep-worker';
+export { readDoneIndexes, readResults, storeResultOnce } from './result-store';

@@ -1,4 +1,5 @@
 import { ConfigError, quoteValue } from '@ensemble/protocol';
+import type { RedisOptions as BullRedisOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 
 /** What a `redis://` or `rediss://` URL says, the password kept out of every printable form. */
@@ -97,7 +98,7 @@ export function parseRedisUrl(url: string, source = 'url'): RedisUrlSettings {
  * doubling, at most 2 s between attempts, forever — callers that must give up keep their own
  * deadline), a 5 s connect timeout, and TLS with the host as server name for `rediss://`.
  */
-export function toRedisOptions(settings: RedisUrlSettings): RedisOptions {
+export function toRedisOptions(settings: RedisUrlSettings): RedisOptions & BullRedisOptions {
   return {
     host: settings.host,
     port: settings.port,

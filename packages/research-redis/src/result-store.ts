@@ -1,0 +1,35 @@
+import type { Redis } from 'ioredis';
+import type { SweepKeys } from './keys';
+
+// One atomic step, so a result is stored and announced together or not at all: a worker killed
+// between the two could otherwise store a result nobody is told about, and its retry would find
+// the index taken. A second store of an index (a job retried after a stall that had in fact
+// finished) changes nothing and counts nothing.
+const STORE_ONCE = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+  redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+  return 1
+end
+return 0`;
+
+/**
+ * Stores the result of combination `index` unless one is stored already, appends the index to the
+ * sweep's `done` list and counts it for `workerId` — atomically. True when this call stored it.
+ */
+export async function storeResultOnce(redis: Redis, keys: SweepKeys, index: number, resultJson: string, workerId: string): Promise<boolean> {
+  const stored = await redis.eval(STORE_ONCE, 3, keys.results, keys.done, keys.workers, String(index), resultJson, workerId);
+  return stored === 1;
+}
+
+/** The indexes announced in the `done` list from position `from` on (each index appears once). */
+export async function readDoneIndexes(redis: Redis, keys: SweepKeys, from: number): Promise<number[]> {
+  const items = await redis.lrange(keys.done, from, -1);
+  return items.map(Number);
+}
+
+/** The stored result JSON of each index (null where none is stored). */
+export async function readResults(redis: Redis, keys: SweepKeys, indexes: readonly number[]): Promise<(string | null)[]> {
+  if (indexes.length === 0) return [];
+  return redis.hmget(keys.results, ...indexes.map(String));
+}
