@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // The package root and `./statistics` are the same module until the Node-only parts arrive.
-  entry: { 'statistics/index': 'src/statistics/index.ts' },
+  // The root (Node: worker pools, files), the browser-safe statistics, and the worker threads' entry.
+  entry: { index: 'src/index.ts', 'statistics/index': 'src/statistics/index.ts', 'job-worker': 'src/executor/job-worker.ts' },
   format: ['esm'],
   dts: true,
   sourcemap: true,

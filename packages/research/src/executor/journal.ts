@@ -1,0 +1,97 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
+import type { ResearchJobResult } from '../job/research-job';
+
+/** The first line of a journal: which plan its results belong to. */
+interface JournalHeader {
+  readonly journal: 'ensemble-research';
+  readonly version: 1;
+  readonly planId: string;
+}
+
+/**
+ * An append-only record of finished jobs, JSON lines: a header naming the plan's id, then one
+ * result per line, each written with one `write` call as it arrives (so a killed process loses at
+ * most the line being written; a torn last line is ignored on reading).
+ */
+export interface Journal {
+  /** The results already in the journal, by job index (empty for a new one). */
+  readonly finished: ReadonlyMap<number, ResearchJobResult>;
+  append(result: ResearchJobResult): void;
+  close(): void;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseLines(text: string, file: string, planId: string): Map<number, ResearchJobResult> {
+  const lines = text.split('\n');
+  let header: unknown;
+  try {
+    header = JSON.parse(lines[0] ?? '');
+  } catch {
+    header = null;
+  }
+  if (!isRecord(header) || header.journal !== 'ensemble-research') {
+    throw new EnsembleError('IO_FAILED', `${quoteValue(file, MAX_LINE_LENGTH)} is not a research journal; remove it or choose another output directory.`);
+  }
+  if (header.planId !== planId) {
+    throw new ConfigError([
+      {
+        path: 'resume',
+        message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} belongs to another plan (${quoteValue(String(header.planId))}, this one is ${quoteValue(planId)}): the spec, its config or its data changed since it was written. Run without resume to start over, or restore what changed`,
+      },
+    ]);
+  }
+  const finished = new Map<number, ResearchJobResult>();
+  for (const line of lines.slice(1)) {
+    if (line.trim() === '') continue;
+    try {
+      const result = JSON.parse(line) as ResearchJobResult;
+      if (typeof result.index === 'number') finished.set(result.index, result);
+    } catch {
+      // A line torn by a kill mid-write: that job runs again.
+    }
+  }
+  return finished;
+}
+
+/**
+ * Opens the journal `file` of the plan `planId`. With `resume`, an existing journal's results are
+ * kept (one of another plan is refused with a `ConfigError`: the spec changed) and new ones are
+ * appended; without it, the file is started anew.
+ */
+export async function openJournal(file: string, planId: string, options: { resume: boolean }): Promise<Journal> {
+  let finished = new Map<number, ResearchJobResult>();
+  if (options.resume) {
+    const text = await readFile(file, 'utf8').catch((error: unknown) => {
+      if ((error as { code?: unknown } | null)?.code === 'ENOENT') return null;
+      throw new EnsembleError('IO_FAILED', `Cannot read the journal ${quoteValue(file, MAX_LINE_LENGTH)}.`, { cause: error });
+    });
+    if (text !== null) finished = parseLines(text, file, planId);
+  }
+  let descriptor: number;
+  try {
+    descriptor = openSync(file, options.resume && finished.size > 0 ? 'a' : 'w');
+  } catch (error) {
+    throw new EnsembleError('IO_FAILED', `Cannot write the journal ${quoteValue(file, MAX_LINE_LENGTH)}.`, { cause: error });
+  }
+  if (!(options.resume && finished.size > 0)) {
+    const header: JournalHeader = { journal: 'ensemble-research', version: 1, planId };
+    writeSync(descriptor, `${JSON.stringify(header)}\n`);
+  }
+  let open = true;
+  return {
+    finished,
+    append(result: ResearchJobResult): void {
+      if (open) writeSync(descriptor, `${JSON.stringify(result)}\n`);
+    },
+    close(): void {
+      if (!open) return;
+      open = false;
+      closeSync(descriptor);
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ResearchJob, ResearchJobResult } from '../job/research-job';
+import { createLocalResolvers, dataRefOf, sha256Hex } from '../job/resolvers';
+import { runResearchJob } from '../job/run-research-job';
+import { createLocalExecutor } from './local-executor';
+import type { LocalExecutor } from './local-executor';
+
+const hangingModule = fileURLToPath(new URL('./__fixtures__/hanging-strategy.ts', import.meta.url));
+const executors: LocalExecutor[] = [];
+
+afterAll(async () => {
+  await Promise.all(executors.map((executor) => executor.close()));
+});
+
+async function jobs(count: number, hangAt: readonly number[] = []): Promise<ResearchJob[]> {
+  const ref = await dataRefOf({ dataset: 'sp500' }, '.');
+  const module = { path: hangingModule, sha256: sha256Hex(await readFile(hangingModule)) };
+  return Array.from({ length: count }, (_, index): ResearchJob => {
+    const hang = hangAt.includes(index);
+    return {
+      version: 1,
+      kind: 'backtest',
+      index,
+      parameters: { fast: 5 + index },
+      config: hang
+        ? { data: { dataset: 'sp500', from: '2015-01-01' }, strategy: 'hang' }
+        : { data: { dataset: 'sp500', from: '2015-01-01', to: '2016-12-31' }, strategy: 'sma-crossover', params: { fast: 5 + index, slow: 60 } },
+      data: [ref],
+      strategyModules: hang ? [module] : [],
+      window: null,
+    };
+  });
+}
+
+async function collect(executor: LocalExecutor, list: readonly ResearchJob[], signal?: AbortSignal, onEach?: (result: ResearchJobResult) => void): Promise<ResearchJobResult[]> {
+  const results: ResearchJobResult[] = [];
+  await executor.run(list, {
+    onResult: (result) => {
+      results.push(result);
+      onEach?.(result);
+    },
+    ...(signal === undefined ? {} : { signal }),
+  });
+  return results.sort((a, b) => a.index - b.index);
+}
+
+describe('createLocalExecutor', () => {
+  it('runs every job on worker threads with the results of an in-process run', async () => {
+    const executor = createLocalExecutor({ workers: 2 });
+    executors.push(executor);
+    const list = await jobs(6);
+    const results = await collect(executor, list);
+    const resolvers = createLocalResolvers();
+    const expected = await Promise.all(list.map((job) => runResearchJob(job, resolvers)));
+    expect(results).toEqual(expected);
+    expect(results.every((result) => result.status === 'ok')).toBe(true);
+  });
+
+  it('stops a job that hangs in a real worker thread, records it timed-out, replaces the thread and goes on', async () => {
+    const executor = createLocalExecutor({ workers: 2, jobTimeoutMs: 10_000 });
+    executors.push(executor);
+    await collect(executor, await jobs(2)); // both threads started and their data loaded
+    const results = await collect(executor, await jobs(5, [1]));
+    expect(results.map((result) => result.status)).toEqual(['ok', 'timed-out', 'ok', 'ok', 'ok']);
+    expect(results[1]?.error?.code).toBe('JOB_TIMED_OUT');
+    expect(results[1]?.error?.message).toContain('10000 ms');
+    // The pool still has two working threads.
+    const after = await collect(executor, await jobs(4));
+    expect(after.map((result) => result.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+  });
+
+  it('abort stops the running jobs, starts no more, resolves and keeps what finished', async () => {
+    const executor = createLocalExecutor({ workers: 2 });
+    executors.push(executor);
+    const controller = new AbortController();
+    const results = await collect(executor, await jobs(6, [1, 2, 3, 4, 5]), controller.signal, (result) => {
+      if (result.index === 0) controller.abort();
+    });
+    expect(results.map((result) => result.index)).toEqual([0]);
+    const after = await collect(executor, await jobs(2));
+    expect(after.map((result) => result.status)).toEqual(['ok', 'ok']);
+  });
+
+  it('rejects bad options by name', () => {
+    expect(() => createLocalExecutor({ workers: 0 })).toThrow(/workers: must be a whole number ≥ 1/);
+    expect(() => createLocalExecutor({ jobTimeoutMs: 0 })).toThrow(/jobTimeoutMs: must be > 0/);
+  });
+});

@@ -1,0 +1,65 @@
+import type { JobExecutor, ResearchJob, ResearchJobResult } from '../job/research-job';
+import type { Journal } from './journal';
+
+/** Where a run of jobs stands: done of total (jobs resumed from a journal count as done), the rate and an estimate of the rest. */
+export interface ResearchProgress {
+  readonly done: number;
+  readonly total: number;
+  /** Jobs finished per second in this session (resumed ones excluded), or null before the first. */
+  readonly rate: number | null;
+  /** Estimated ms until the last job finishes at this rate, or null without a rate. */
+  readonly etaMs: number | null;
+}
+
+/** Options of {@link runJobs}. */
+export interface RunJobsOptions {
+  /** Records each finished job and knows the ones a previous session finished (those are not run again). */
+  readonly journal?: Journal | undefined;
+  /** Called after every finished job. */
+  readonly onProgress?: ((progress: ResearchProgress) => void) | undefined;
+  /** Stops the run; what finished is kept (and journalled). */
+  readonly signal?: AbortSignal | undefined;
+  /** The clock, ms (default `performance.now`); for tests. */
+  readonly now?: (() => number) | undefined;
+}
+
+/** The outcome of {@link runJobs}: results by index, and whether the run was stopped before the end. */
+export interface JobsOutcome {
+  readonly results: ReadonlyMap<number, ResearchJobResult>;
+  readonly aborted: boolean;
+}
+
+/**
+ * Runs `jobs` on `executor`, skipping the ones the journal has, journalling each new result as it
+ * arrives and reporting progress. Resolves when every job has a result or the signal aborted.
+ */
+export async function runJobs(jobs: readonly ResearchJob[], executor: JobExecutor, options: RunJobsOptions = {}): Promise<JobsOutcome> {
+  const results = new Map<number, ResearchJobResult>();
+  const wanted = new Set(jobs.map((job) => job.index));
+  for (const [index, result] of options.journal?.finished ?? []) if (wanted.has(index)) results.set(index, result);
+  const pending = jobs.filter((job) => !results.has(job.index));
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const resumed = results.size;
+  const total = jobs.length;
+  const report = (): void => {
+    if (options.onProgress === undefined) return;
+    const fresh = results.size - resumed;
+    const elapsed = (now() - started) / 1000;
+    const rate = fresh > 0 && elapsed > 0 ? fresh / elapsed : null;
+    options.onProgress({ done: results.size, total, rate, etaMs: rate === null ? null : ((total - results.size) / rate) * 1000 });
+  };
+  report();
+  if (pending.length > 0 && options.signal?.aborted !== true) {
+    await executor.run(pending, {
+      onResult: (result) => {
+        if (!wanted.has(result.index) || results.has(result.index)) return;
+        results.set(result.index, result);
+        options.journal?.append(result);
+        report();
+      },
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  }
+  return { results, aborted: results.size < total };
+}

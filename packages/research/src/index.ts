@@ -1,0 +1,67 @@
+export type {
+  DataRef,
+  JobExecutor,
+  JobExecutorRunOptions,
+  JobWindow,
+  ParameterValue,
+  ResearchJob,
+  ResearchJobResult,
+  ResearchJobStatus,
+  StrategyModuleRef,
+} from './job/research-job';
+export { DataRefSchema, JobWindowSchema, ParameterValueSchema, StrategyModuleRefSchema, researchJobSchema } from './job/research-job';
+export type { BacktestRunConfig, BacktestRunConfigInput } from './job/backtest-config';
+export { BacktestRunConfigSchema, parseBacktestRunConfig } from './job/backtest-config';
+export type { ResearchResolvers } from './job/run-research-job';
+export { failedResult, runResearchJob } from './job/run-research-job';
+export type { DataSourceInput } from './job/resolvers';
+export { createLocalResolvers, dataRefOf, loadStrategyModules, sha256Hex } from './job/resolvers';
+export { holdUntil, registryHeldUntil } from './job/trade-window';
+export type { LocalExecutor, LocalExecutorOptions } from './executor/local-executor';
+export { createLocalExecutor } from './executor/local-executor';
+export { createInProcessExecutor } from './executor/in-process-executor';
+export type { Journal } from './executor/journal';
+export { openJournal } from './executor/journal';
+export type { JobsOutcome, ResearchProgress, RunJobsOptions } from './executor/run-jobs';
+export { runJobs } from './executor/run-jobs';
+export type { Constraint } from './sweep/constraint';
+export { compileConstraint } from './sweep/constraint';
+export type { Objective, ObjectiveDirection } from './sweep/objective';
+export { MINIMISED_METRICS, OBJECTIVE_METRICS, compareByObjective, nearestMetric, objectiveValue, resolveObjective } from './sweep/objective';
+export { MAX_RANGE_VALUES, rangeValues } from './sweep/parameter-values';
+export type { SweepParameter, SweepSpec, SweepSpecInput } from './sweep/sweep-spec';
+export { SweepParameterSchema, SweepSamplingSchema, SweepSpecSchema, sweepSpecJsonSchema } from './sweep/sweep-spec';
+export type { BaseConfig, PlanSweepOptions, PlannedParameter, SweepPlan } from './sweep/sweep-plan';
+export { MAX_COMBINATIONS, combinationValues, loadBaseConfig, planSweep, planSweepFile, sampleIndices } from './sweep/sweep-plan';
+export {
+  EULER_MASCHERONI,
+  PBO_TIE_TOLERANCE,
+  deflatedSharpeRatio,
+  expectedMaxSharpe,
+  normalCdf,
+  normalDensity,
+  normalQuantile,
+  parameterStability,
+  perPeriodSharpe,
+  probabilisticSharpeRatio,
+  probabilityOfBacktestOverfitting,
+  returnMoments,
+} from './statistics/index';
+export type {
+  BacktestOverfittingOptions,
+  BacktestOverfittingResult,
+  DeflatedSharpeInput,
+  DeflatedSharpeResult,
+  DimensionOptions,
+  EvaluatedPoint,
+  LogitCount,
+  OverfittingMetric,
+  ParameterStabilityOptions,
+  ParameterStabilityResult,
+  ResolvedDimension,
+  ReturnMoments,
+  SharpeEstimate,
+  StabilityNeighbour,
+  StabilityPoint,
+  TrialSharpeSpread,
+} from './statistics/index';

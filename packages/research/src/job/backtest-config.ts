@@ -1,0 +1,59 @@
+import { BacktestOptionsSchema } from '@ensemble/engine';
+import { DataSourceSchema } from '@ensemble/orchestrator';
+import type { StrategyRegistry } from '@ensemble/orchestrator';
+import { ConfigError, MAX_SYMBOL_LENGTH, listValues, quoteValue, toConfigIssues } from '@ensemble/protocol';
+import type { ConfigIssue } from '@ensemble/protocol';
+import { z } from 'zod';
+
+/**
+ * A single-strategy backtest as JSON, the research counterpart of `ensemble backtest`: the data
+ * (the run config's `data`), one registered strategy with its parameters and symbols, the engine
+ * options, and the metric options. Sweeps address its parameters as `params.<name>`.
+ */
+export const BacktestRunConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Optional URL or path of this JSON Schema, for editors'),
+    name: z.string().optional().describe('A title for the backtest'),
+    data: DataSourceSchema,
+    strategy: z.string().min(1).describe('Registry name of the strategy, e.g. "sma-crossover"'),
+    params: z.record(z.string(), z.unknown()).default({}).describe("The strategy's parameters, validated by its schema"),
+    symbols: z
+      .array(z.string().min(1).max(MAX_SYMBOL_LENGTH))
+      .min(1)
+      .optional()
+      .describe('Symbols to trade (default: every symbol of the data)'),
+    benchmark: z.string().min(1).max(MAX_SYMBOL_LENGTH).optional().describe('Symbol of the data to compare with (alpha, beta, …)'),
+    riskFreeRate: z.number().gt(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, a fraction. Default 0'),
+    periodsPerYear: z.number().positive().optional().describe('Return periods per year (default: inferred from the bar spacing)'),
+    ...BacktestOptionsSchema.shape,
+  })
+  .describe('Ensemble single-strategy backtest configuration');
+
+/** A backtest config as written (defaults not applied). */
+export type BacktestRunConfigInput = z.input<typeof BacktestRunConfigSchema>;
+
+/** A backtest config after {@link parseBacktestRunConfig}. */
+export type BacktestRunConfig = z.output<typeof BacktestRunConfigSchema>;
+
+/**
+ * Parses a backtest config: the schema, a known strategy and parameters valid for it. Throws one
+ * `ConfigError` listing every problem by path (`params.fast`), naming `source`.
+ */
+export function parseBacktestRunConfig(input: unknown, registry: StrategyRegistry, source?: string): BacktestRunConfig {
+  const parsed = BacktestRunConfigSchema.safeParse(input);
+  const issues: ConfigIssue[] = parsed.success ? [] : toConfigIssues(parsed.error);
+  if (parsed.success) {
+    const definition = registry[parsed.data.strategy];
+    if (definition === undefined) {
+      issues.push({
+        path: 'strategy',
+        message: `unknown strategy ${quoteValue(parsed.data.strategy)}; known: ${listValues(Object.keys(registry))}`,
+      });
+    } else {
+      const params = definition.schema.safeParse(parsed.data.params);
+      if (!params.success) issues.push(...toConfigIssues(params.error).map((issue) => ({ ...issue, path: issue.path === '' ? 'params' : `params.${issue.path}` })));
+    }
+  }
+  if (!parsed.success || issues.length > 0) throw new ConfigError(issues, source === undefined ? undefined : { source });
+  return parsed.data;
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { loadDataset, selectMarketData } from '@ensemble/data';
+import { runBacktest } from '@ensemble/engine';
+import { parseRunConfig, runOrchestrator } from '@ensemble/orchestrator';
+import { computeMetrics, returnsFromEquity } from '@ensemble/performance';
+import { strategyRegistry, SmaCrossoverStrategy } from '@ensemble/strategies';
+import type { ResearchJob } from './research-job';
+import { researchJobSchema } from './research-job';
+import { createLocalResolvers } from './resolvers';
+import { runResearchJob } from './run-research-job';
+
+const resolvers = createLocalResolvers();
+const sp500 = { name: 'sp500', sha256: '' };
+
+async function sp500Ref(): Promise<{ name: string; sha256: string }> {
+  if (sp500.sha256 === '') {
+    const { dataRefOf } = await import('./resolvers');
+    sp500.sha256 = (await dataRefOf({ dataset: 'sp500' }, '.')).sha256;
+  }
+  return sp500;
+}
+
+async function job(overrides: Partial<ResearchJob>): Promise<ResearchJob> {
+  return {
+    version: 1,
+    kind: 'backtest',
+    index: 3,
+    parameters: { fast: 10 },
+    config: { data: { dataset: 'sp500', from: '2010-01-01', to: '2014-12-31' }, strategy: 'sma-crossover', params: { fast: 10, slow: 40 }, commission: { kind: 'percent', rate: 0.001 } },
+    data: [await sp500Ref()],
+    strategyModules: [],
+    window: null,
+    ...overrides,
+  };
+}
+
+describe('runResearchJob', () => {
+  it('a backtest job gives the metrics and returns of the same backtest run directly', async () => {
+    const research = await runResearchJob(await job({}), resolvers);
+    const data = await loadDataset('sp500', { from: '2010-01-01', to: '2014-12-31' });
+    const direct = runBacktest({ series: data.series, strategy: new SmaCrossoverStrategy({ fast: 10, slow: 40 }), commission: { kind: 'percent', rate: 0.001 } });
+    const series = data.series[0];
+    if (series === undefined) throw new Error('no series');
+    const metrics = computeMetrics({ equity: direct.equity, trades: direct.trades, fills: direct.fills }, { benchmark: { time: series.time, close: series.close } });
+    expect(research.status).toBe('ok');
+    expect(research.index).toBe(3);
+    expect(research.metrics).toEqual(metrics.metrics);
+    expect(research.periodReturns).toEqual(Array.from(returnsFromEquity(direct.equity.equity)));
+    expect(research.metrics?.tradeCount).toBeGreaterThan(5);
+  });
+
+  it('a run job gives the orchestrator run\'s portfolio metrics', async () => {
+    const config = {
+      data: { dataset: 'sp500', from: '2012-01-01' },
+      strategies: [
+        { id: 'trend', strategy: 'sma-crossover', params: { fast: 20, slow: 80 }, symbols: ['SP500'] },
+        { id: 'hold', strategy: 'buy-and-hold', symbols: ['SP500'] },
+      ],
+    };
+    const research = await runResearchJob(await job({ kind: 'run', config }), resolvers);
+    const data = await loadDataset('sp500', { from: '2012-01-01' });
+    const direct = runOrchestrator(parseRunConfig(config, { registry: strategyRegistry }), data.series, { registry: strategyRegistry });
+    expect(research.status).toBe('ok');
+    expect(research.metrics).toEqual(direct.portfolio.metrics.metrics);
+  });
+
+  it('records a bad config or a bad job as failed, with the error, and never throws', async () => {
+    const bad = await runResearchJob(await job({ config: { data: { dataset: 'sp500' }, strategy: 'sma-crossover', params: { fast: -1 } } }), resolvers);
+    expect(bad.status).toBe('failed');
+    expect(bad.error?.code).toBe('CONFIG_INVALID');
+    expect(bad.error?.message).toContain('params.fast');
+    const malformed = await runResearchJob({ index: 9, kind: 'nope' }, resolvers);
+    expect(malformed).toMatchObject({ index: 9, status: 'failed', metrics: null, periodReturns: [] });
+    const changed = await runResearchJob(await job({ data: [{ name: 'sp500', sha256: '0'.repeat(64) }] }), resolvers);
+    expect(changed.error?.code).toBe('DATA_INVALID');
+    expect(changed.error?.message).toContain('changed since the research was planned');
+  });
+
+  it('a window job warms up on earlier bars, enters nothing before its start and measures from it', async () => {
+    const start = Date.UTC(2013, 0, 2);
+    const end = Date.UTC(2013, 11, 31);
+    const windowed = await runResearchJob(await job({ window: { warmupStart: Date.UTC(2012, 0, 1), start, end } }), resolvers);
+    expect(windowed.status).toBe('ok');
+    const curve = windowed.curve;
+    if (curve === undefined) throw new Error('no curve');
+    expect(curve.time[0]).toBeGreaterThanOrEqual(start);
+    expect(curve.time.at(-1)).toBeLessThanOrEqual(end);
+    expect(curve.equity[0]).toBe(100000);
+    expect(windowed.periodReturns).toHaveLength(curve.time.length - 1);
+    // Warmed up: with slow = 40 the first decision can come on the window's first bars, unlike a cold start.
+    const cold = await runResearchJob(await job({ window: { start, end } }), resolvers);
+    expect(cold.curve?.time[0]).toBe(curve.time[0]);
+    expect(windowed.metrics?.tradeCount).toBeGreaterThanOrEqual(cold.metrics?.tradeCount ?? 0);
+  });
+
+  it('a window job ignores every bar after its end (no look-ahead)', async () => {
+    const window = { warmupStart: Date.UTC(2011, 0, 1), start: Date.UTC(2012, 0, 1), end: Date.UTC(2012, 11, 31) };
+    const full = await runResearchJob(await job({ config: { data: { dataset: 'sp500' }, strategy: 'sma-crossover', params: { fast: 10, slow: 40 } }, window }), resolvers);
+    const cut = await runResearchJob(await job({ config: { data: { dataset: 'sp500', to: '2012-12-31' }, strategy: 'sma-crossover', params: { fast: 10, slow: 40 } }, window }), resolvers);
+    expect(full).toEqual(cut);
+    const data = selectMarketData(await loadDataset('sp500'), { from: window.start, to: window.end });
+    expect(full.curve?.time).toEqual(Array.from(data.series[0]?.time ?? []));
+  });
+
+  it('jobs are plain JSON that the schema accepts', async () => {
+    const value = await job({});
+    expect(researchJobSchema.parse(JSON.parse(JSON.stringify(value)))).toEqual(value);
+  });
+});

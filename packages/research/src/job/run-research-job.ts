@@ -1,0 +1,170 @@
+import type { MarketData } from '@ensemble/data';
+import { selectMarketData } from '@ensemble/data';
+import { runBacktest } from '@ensemble/engine';
+import { parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestrator';
+import type { StrategyRegistry } from '@ensemble/orchestrator';
+import { computeMetrics, inferPeriodsPerYear, returnsFromEquity } from '@ensemble/performance';
+import type { FillLike, PerformanceMetrics, TradeLike } from '@ensemble/performance';
+import { EnsembleError, safeMessage } from '@ensemble/protocol';
+import type { BarSeries } from '@ensemble/protocol';
+import { strategyRegistry } from '@ensemble/strategies';
+import { parseBacktestRunConfig } from './backtest-config';
+import type { DataRef, JobWindow, ResearchJob, ResearchJobResult, StrategyModuleRef } from './research-job';
+import { researchJobSchema } from './research-job';
+import { holdUntil, registryHeldUntil } from './trade-window';
+
+/**
+ * What a job needs from where it runs: market data by content (a worker keeps one copy per
+ * digest) and, for jobs naming strategy modules, the registry they extend.
+ */
+export interface ResearchResolvers {
+  /** The whole data set or file a reference names (every symbol, every bar). */
+  marketData(ref: DataRef): Promise<MarketData>;
+  /** The strategy registry with the modules' strategies added (default: the sample strategies; modules then fail the job). */
+  registry?(modules: readonly StrategyModuleRef[]): Promise<StrategyRegistry>;
+}
+
+/** A run's record before measuring: its equity curve, trades, fills and metric options. */
+interface RunRecord {
+  readonly time: ArrayLike<number>;
+  readonly equity: ArrayLike<number>;
+  readonly trades: readonly TradeLike[];
+  readonly fills: readonly FillLike[];
+  readonly periodsPerYear: number;
+  readonly riskFreeRate: number;
+  readonly benchmark: BarSeries | undefined;
+  /** The run's own metrics of its whole curve (what `ensemble run` / `backtest` print). */
+  readonly metrics: () => PerformanceMetrics;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The data a config selects (`data.symbols`, `data.from`, `data.to`), narrowed to the job's window. */
+function selectData(all: MarketData, data: unknown, symbols: readonly string[] | undefined, window: JobWindow | null): MarketData {
+  const source = isRecord(data) ? data : {};
+  const from = typeof source.from === 'string' || typeof source.from === 'number' ? source.from : undefined;
+  const to = typeof source.to === 'string' || typeof source.to === 'number' ? source.to : undefined;
+  const selected = selectMarketData(all, { symbols, from, to });
+  if (window === null) return selected;
+  return selectMarketData(selected, { from: window.warmupStart ?? window.start, to: window.end });
+}
+
+function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistry): RunRecord {
+  const window = job.window;
+  if (job.kind === 'run') {
+    const config = parseRunConfig(job.config, { registry });
+    const symbols = config.data.symbols ?? runSymbols(config);
+    const selected = selectData(data, job.config.data, symbols, window);
+    const held = window === null ? registry : registryHeldUntil(registry, window.start);
+    const result = runOrchestrator(config, selected.series, { registry: held });
+    const benchmark = config.benchmark === undefined ? undefined : selected.series.find((series) => series.symbol === config.benchmark);
+    return {
+      time: result.portfolio.equity.time,
+      equity: result.portfolio.equity.equity,
+      trades: result.portfolio.trades,
+      fills: result.portfolio.fills,
+      periodsPerYear: result.periodsPerYear,
+      riskFreeRate: config.riskFreeRate,
+      benchmark,
+      metrics: () => result.portfolio.metrics.metrics,
+    };
+  }
+  const config = parseBacktestRunConfig(job.config, registry);
+  const definition = registry[config.strategy];
+  if (definition === undefined) throw new EnsembleError('STRATEGY_NOT_FOUND', `Strategy ${config.strategy} is not registered.`);
+  const created = definition.create(definition.schema.parse(config.params), definition.name);
+  const strategy = window === null ? created : holdUntil(created, window.start);
+  const selected = selectData(data, job.config.data, config.symbols ?? config.data.symbols, window);
+  const { cash, fill, commission, slippage, sizing, fractional, closeAtEnd, rebalance, checkInvariants } = config;
+  const engine = { cash, fill, commission, slippage, sizing, fractional, closeAtEnd, checkInvariants, ...(rebalance === undefined ? {} : { rebalance }) };
+  const result = runBacktest({ series: selected.series, strategy, ...engine });
+  const benchmark =
+    config.benchmark === undefined
+      ? selected.series.length === 1
+        ? selected.series[0]
+        : undefined
+      : (selectData(data, job.config.data, [config.benchmark], window).series[0] ?? undefined);
+  const time = result.equity.time;
+  const options = {
+    riskFreeRate: config.riskFreeRate,
+    ...(config.periodsPerYear === undefined ? {} : { periodsPerYear: config.periodsPerYear }),
+    ...(benchmark === undefined ? {} : { benchmark: { time: benchmark.time, close: benchmark.close } }),
+  };
+  return {
+    time,
+    equity: result.equity.equity,
+    trades: result.trades,
+    fills: result.fills,
+    periodsPerYear: config.periodsPerYear ?? inferPeriodsPerYear(time),
+    riskFreeRate: config.riskFreeRate,
+    benchmark,
+    metrics: () => computeMetrics({ equity: result.equity, trades: result.trades, fills: result.fills }, options).metrics,
+  };
+}
+
+/** First index of `time` at or after `start` (binary search on the sorted column). */
+function firstAtOrAfter(time: ArrayLike<number>, start: number): number {
+  let low = 0;
+  let high = time.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((time[middle] ?? Number.POSITIVE_INFINITY) < start) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The result of a finished run: its metrics and returns, over the window's measured bars when it has one. */
+function measure(index: number, record: RunRecord, window: JobWindow | null): ResearchJobResult {
+  if (window === null) {
+    return { index, status: 'ok', metrics: record.metrics(), periodReturns: Array.from(returnsFromEquity(record.equity)) };
+  }
+  const first = firstAtOrAfter(record.time, window.start);
+  const time = Array.from(record.time).slice(first);
+  const equity = Array.from(record.equity).slice(first);
+  const metrics = computeMetrics(
+    { equity: { time, equity }, trades: record.trades, fills: record.fills },
+    {
+      periodsPerYear: record.periodsPerYear,
+      riskFreeRate: record.riskFreeRate,
+      ...(record.benchmark === undefined ? {} : { benchmark: { time: record.benchmark.time, close: record.benchmark.close } }),
+    },
+  ).metrics;
+  return { index, status: 'ok', metrics, periodReturns: Array.from(returnsFromEquity(equity)), curve: { time, equity } };
+}
+
+/** A failed job's result: the error's code (an `EnsembleError`'s, else `RUN_FAILED`) and its safe message. */
+export function failedResult(index: number, error: unknown, status: 'failed' | 'timed-out' = 'failed'): ResearchJobResult {
+  const code = EnsembleError.isInstance(error) ? error.code : 'RUN_FAILED';
+  const message = safeMessage(error instanceof Error ? error.message : String(error));
+  return { index, status, metrics: null, periodReturns: [], error: { code, message } };
+}
+
+/**
+ * Runs one research job: validates it, gets its data from `resolvers`, runs the backtest or the
+ * orchestrator on the selected symbols and dates (the window's warm-up bars included, no entry
+ * before its start), and measures the result. Deterministic: the same job and data give the same
+ * result. Never throws for a bad config or a failing run: the result says `failed` with the
+ * error's code and message.
+ */
+export async function runResearchJob(job: unknown, resolvers: ResearchResolvers): Promise<ResearchJobResult> {
+  const index = isRecord(job) && typeof job.index === 'number' ? job.index : -1;
+  try {
+    const parsed = researchJobSchema.parse(job);
+    const ref = parsed.data[0];
+    if (ref === undefined) throw new EnsembleError('CONFIG_INVALID', 'The job names no data.');
+    const data = await resolvers.marketData(ref);
+    let registry: StrategyRegistry = strategyRegistry;
+    if (parsed.strategyModules.length > 0) {
+      if (resolvers.registry === undefined) {
+        throw new EnsembleError('CONFIG_INVALID', 'The job names strategy modules, but this worker was given no way to load them.');
+      }
+      registry = await resolvers.registry(parsed.strategyModules);
+    }
+    return measure(parsed.index, runRecord(parsed, data, registry), parsed.window);
+  } catch (error) {
+    return failedResult(index, error);
+  }
+}

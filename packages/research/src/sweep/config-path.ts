@@ -1,0 +1,56 @@
+import { quoteValue } from '@ensemble/protocol';
+import type { ParameterValue } from '../job/research-job';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The container a path segment steps into: in an array of objects with ids (a run config's
+ * `strategies`), a segment names an entry by `id`; in other arrays it is an index; in objects a key.
+ */
+function step(container: unknown, segment: string): unknown {
+  if (Array.isArray(container)) {
+    const entries: readonly unknown[] = container;
+    const byId = entries.find((entry) => isRecord(entry) && entry.id === segment);
+    if (byId !== undefined) return byId;
+    return /^\d+$/.test(segment) ? entries[Number(segment)] : undefined;
+  }
+  return isRecord(container) ? container[segment] : undefined;
+}
+
+/**
+ * Why `path` (dot-separated, e.g. `strategies.trend.params.fast`) cannot be set in `config`, or
+ * null when it can: every segment but the last must lead to an existing object (strategy entries
+ * by id); the last may be new (a parameter left at its default).
+ */
+export function configPathProblem(config: unknown, path: string): string | null {
+  const segments = path.split('.');
+  if (segments.some((segment) => segment === '')) return `${quoteValue(path)} is not a dot-separated path such as "strategies.trend.params.fast"`;
+  let container = config;
+  for (let k = 0; k < segments.length - 1; k++) {
+    const segment = segments[k] ?? '';
+    const next = step(container, segment);
+    if (typeof next !== 'object' || next === null) {
+      const at = segments.slice(0, k + 1).join('.');
+      const hint = Array.isArray(container) ? ' (strategies are addressed by their id)' : '';
+      return `${quoteValue(at)} is not an object of the base config${hint}`;
+    }
+    container = next;
+  }
+  return Array.isArray(container) && !/^\d+$/.test(segments.at(-1) ?? '') ? `${quoteValue(path)} ends inside a list; give an index or an id` : null;
+}
+
+/** A deep copy of `config` (plain JSON) with each `[path, value]` set; every path must pass {@link configPathProblem}. */
+export function withConfigValues<TConfig>(config: TConfig, assignments: readonly (readonly [string, ParameterValue])[]): TConfig {
+  const copy = structuredClone(config);
+  for (const [path, value] of assignments) {
+    const segments = path.split('.');
+    let container: unknown = copy;
+    for (const segment of segments.slice(0, -1)) container = step(container, segment);
+    const last = segments.at(-1) ?? '';
+    if (Array.isArray(container)) container[Number(last)] = value;
+    else if (isRecord(container)) container[last] = value;
+  }
+  return copy;
+}

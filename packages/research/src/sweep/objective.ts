@@ -1,0 +1,107 @@
+import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
+import type { MetricName, PerformanceMetrics } from '@ensemble/performance';
+import { quoteValue } from '@ensemble/protocol';
+import type { ConfigIssue } from '@ensemble/protocol';
+
+/** Whether a larger or a smaller objective is better. */
+export type ObjectiveDirection = 'max' | 'min';
+
+/** The metric a sweep ranks by and its direction. */
+export interface Objective {
+  readonly metric: MetricName;
+  readonly direction: ObjectiveDirection;
+}
+
+/**
+ * Metrics where smaller is better, so an objective on them is minimised by default: volatility,
+ * drawdown lengths, excess kurtosis, turnover, costs and tracking error. Every other metric is
+ * maximised — `maxDrawdown` too: it is negative (−0.2 is a 20% drawdown), so maximising it makes the
+ * drawdown shallower.
+ */
+export const MINIMISED_METRICS: readonly MetricName[] = [
+  'volatility',
+  'maxDrawdownBars',
+  'maxDrawdownDays',
+  'longestDrawdownBars',
+  'longestDrawdownDays',
+  'kurtosis',
+  'turnover',
+  'annualTurnover',
+  'totalCommission',
+  'totalSlippage',
+  'totalCosts',
+  'trackingError',
+];
+
+/** Every metric name an objective may use, in the performance package's order. */
+export const OBJECTIVE_METRICS: readonly MetricName[] = METRIC_DESCRIPTIONS.map((description) => description.name);
+
+/** Edit distance of two strings, case-insensitive (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+  const left = a.toLowerCase();
+  const right = b.toLowerCase();
+  let previous = Array.from({ length: right.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= left.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= right.length; j++) {
+      const cost = left[i - 1] === right[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[right.length] ?? 0;
+}
+
+/** The metric name nearest `name` (fewest edits; ties: the earlier in the list). */
+export function nearestMetric(name: string): MetricName {
+  let best: MetricName = 'sharpe';
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of OBJECTIVE_METRICS) {
+    const distance = editDistance(name, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** True when `name` is a metric of the performance package. */
+export function isMetricName(name: string): name is MetricName {
+  return (OBJECTIVE_METRICS as readonly string[]).includes(name);
+}
+
+/**
+ * The objective of `metric` with `direction` (default: {@link MINIMISED_METRICS} minimised, every
+ * other metric maximised), or an issue at `path` naming the nearest metric for a typo.
+ */
+export function resolveObjective(metric: string, direction: ObjectiveDirection | undefined, path: string, issues: ConfigIssue[]): Objective {
+  if (!isMetricName(metric)) {
+    issues.push({ path, message: `unknown metric ${quoteValue(metric)}; did you mean ${quoteValue(nearestMetric(metric))}? (the metrics: ${OBJECTIVE_METRICS.join(', ')})` });
+    return { metric: 'sharpe', direction: 'max' };
+  }
+  return { metric, direction: direction ?? (MINIMISED_METRICS.includes(metric) ? 'min' : 'max') };
+}
+
+/** The objective value of a metrics record: a finite number, or null (missing, null or not finite). */
+export function objectiveValue(metrics: PerformanceMetrics | null, objective: Objective): number | null {
+  const value = metrics?.[objective.metric] ?? null;
+  return value !== null && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * Orders two entries by objective, best first: a larger value first when maximising, a smaller
+ * one when minimising; entries without a value last; ties (and two without) by index.
+ */
+export function compareByObjective(
+  a: { readonly index: number; readonly objective: number | null },
+  b: { readonly index: number; readonly objective: number | null },
+  direction: ObjectiveDirection,
+): number {
+  if (a.objective !== b.objective) {
+    if (a.objective === null) return 1;
+    if (b.objective === null) return -1;
+    return direction === 'max' ? b.objective - a.objective : a.objective - b.objective;
+  }
+  return a.index - b.index;
+}

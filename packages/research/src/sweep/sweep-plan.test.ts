@@ -1,0 +1,111 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@ensemble/protocol';
+import { planSweep, planSweepFile, sampleIndices } from './sweep-plan';
+
+const runConfig = {
+  data: { dataset: 'sp500', from: '2015-01-01' },
+  cash: 100000,
+  strategies: [
+    { id: 'trend', strategy: 'sma-crossover', params: { fast: 10, slow: 50 }, symbols: ['SP500'] },
+    { id: 'dip', strategy: 'rsi-mean-reversion', symbols: ['SP500'] },
+  ],
+};
+
+async function issuesOf(promise: Promise<unknown>): Promise<string[]> {
+  try {
+    await promise;
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
+  }
+  return [];
+}
+
+describe('planSweep', () => {
+  it('expands the grid, skips what the constraints reject and addresses strategies by id', async () => {
+    const plan = await planSweep({
+      config: runConfig,
+      parameters: [
+        { path: 'strategies.trend.params.fast', range: { start: 10, stop: 50, step: 10 } },
+        { path: 'strategies.trend.params.slow', values: [20, 40, 60] },
+      ],
+      constraints: ['fast < slow'],
+    });
+    // fast ∈ {10..50}, slow ∈ {20, 40, 60}: fast < slow holds for 3 + 2 + 2 + 1 + 1 = 9 of 15 (by hand).
+    expect(plan.gridSize).toBe(15);
+    expect(plan.skipped).toBe(6);
+    expect(plan.jobs.map((job) => job.index)).toEqual([0, 1, 2, 4, 5, 7, 8, 11, 14]); // index = 3·i(fast) + j(slow)
+    const job = plan.jobs[3];
+    expect(job?.parameters).toEqual({ fast: 20, slow: 40 });
+    const strategies = job?.config.strategies as { id: string; params: Record<string, number> }[];
+    expect(strategies[0]?.params).toEqual({ fast: 20, slow: 40 });
+    expect(strategies[1]).toMatchObject(runConfig.strategies[1] ?? {});
+    expect(job?.data[0]?.name).toBe('sp500');
+    expect(job?.data[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(plan.objective).toEqual({ metric: 'sharpe', direction: 'max' });
+  });
+
+  it('names every problem of a bad spec by path', async () => {
+    const issues = await issuesOf(
+      planSweep({
+        config: runConfig,
+        parameters: [
+          { path: 'strategies.trend.params.fast', values: [5, 10] },
+          { path: 'strategies.nope.params.slow', values: [1] },
+          { path: 'commission.rate', range: { start: 0, stop: 0.01, step: 0 } },
+        ],
+        objective: 'sharp',
+      }),
+    );
+    expect(issues).toEqual([
+      'parameters.1.path: "strategies.nope" is not an object of the base config (strategies are addressed by their id)',
+      'parameters.2.range.step: must be > 0',
+      expect.stringMatching(/^objective: unknown metric "sharp"; did you mean "sharpe"\?/),
+    ]);
+    expect(await issuesOf(planSweep({ config: runConfig, parameters: [] }))).toEqual(['parameters: Too small: expected array to have >=1 items']);
+    expect(await issuesOf(planSweep({ config: { ...runConfig, cash: -1 }, parameters: [{ path: 'cash', values: [1] }] }))).toEqual([
+      expect.stringMatching(/^config\.cash: /),
+    ]);
+  });
+
+  it('samples a seeded subset of the admissible combinations', async () => {
+    const spec = {
+      config: runConfig,
+      parameters: [
+        { path: 'strategies.trend.params.fast', range: { start: 5, stop: 50, step: 5 } },
+        { path: 'strategies.trend.params.slow', range: { start: 20, stop: 200, step: 20 } },
+      ],
+      constraints: ['fast < slow'],
+      sampling: { random: { count: 12, seed: 7 } },
+    };
+    const first = await planSweep(spec);
+    const again = await planSweep(spec);
+    expect(first.jobs.map((job) => job.index)).toEqual(again.jobs.map((job) => job.index));
+    expect(first.jobs).toHaveLength(12);
+    expect(first.jobs.every((job) => Number(job.parameters.fast) < Number(job.parameters.slow))).toBe(true);
+    expect(first.notSampled + first.skipped + 12).toBe(first.gridSize);
+    expect(first.sweepId).toBe(again.sweepId);
+    const other = await planSweep({ ...spec, sampling: { random: { count: 12, seed: 8 } } });
+    expect(other.sweepId).not.toBe(first.sweepId);
+  });
+
+  it('draws distinct indices uniformly enough', () => {
+    const counts = new Array<number>(10).fill(0);
+    for (let seed = 1; seed <= 2000; seed++) for (const index of sampleIndices([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 3, seed)) counts[index] = (counts[index] ?? 0) + 1;
+    // Each index is drawn with probability 3/10: 600 of 2000, binomial std ≈ 20.5.
+    for (const count of counts) expect(Math.abs(count - 600)).toBeLessThan(100);
+  });
+
+  it('reads the base config relative to the spec file and makes its data file absolute', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sweep-plan-'));
+    await writeFile(join(dir, 'prices.csv'), 'date,open,high,low,close,volume\n2020-01-01,1,1,1,1,0\n2020-01-02,1,1,1,1,0\n');
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ ...runConfig, data: { file: 'prices.csv' }, strategies: [{ id: 'trend', strategy: 'sma-crossover', symbols: ['PRICES'] }] }));
+    await writeFile(join(dir, 'sweep.json'), JSON.stringify({ config: 'run.json', parameters: [{ path: 'strategies.trend.params.fast', values: [2, 3] }] }));
+    const plan = await planSweepFile(join(dir, 'sweep.json'));
+    expect((plan.jobs[0]?.config.data as { file: string }).file).toBe(join(dir, 'prices.csv'));
+    expect(plan.jobs[0]?.data[0]?.file).toBe(join(dir, 'prices.csv'));
+  });
+});

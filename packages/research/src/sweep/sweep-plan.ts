@@ -1,0 +1,246 @@
+import { createHash } from 'node:crypto';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { createSeededRandom } from '@ensemble/data';
+import { parseRunConfig } from '@ensemble/orchestrator';
+import type { StrategyRegistry } from '@ensemble/orchestrator';
+import { ConfigError, quoteValue, toConfigIssues } from '@ensemble/protocol';
+import type { ConfigIssue } from '@ensemble/protocol';
+import { strategyRegistry } from '@ensemble/strategies';
+import { parseBacktestRunConfig } from '../job/backtest-config';
+import type { DataRef, JobWindow, ParameterValue, ResearchJob } from '../job/research-job';
+import { dataRefOf } from '../job/resolvers';
+import type { DataSourceInput } from '../job/resolvers';
+import { readJsonFile } from '../json-file';
+import { compileConstraint } from './constraint';
+import type { Constraint } from './constraint';
+import { configPathProblem, withConfigValues } from './config-path';
+import { resolveObjective } from './objective';
+import type { Objective } from './objective';
+import { listValues, rangeValues } from './parameter-values';
+import { SweepSpecSchema } from './sweep-spec';
+import type { SweepSpec } from './sweep-spec';
+
+/** At most this many grid combinations (before constraints and sampling). */
+export const MAX_COMBINATIONS = 1_000_000;
+
+/** A varied parameter after expansion: its name, its config path and its values in order. */
+export interface PlannedParameter {
+  readonly name: string;
+  readonly path: string;
+  readonly values: readonly ParameterValue[];
+}
+
+/** A base config after validation: the parsed config (defaults applied, data path absolute) and its data by content. */
+export interface BaseConfig {
+  readonly kind: 'backtest' | 'run';
+  readonly config: Record<string, unknown>;
+  readonly data: DataRef;
+}
+
+/** A planned sweep: every job to run, with what the outputs need to describe it. */
+export interface SweepPlan {
+  /** SHA-256 of the plan (jobs and objective): the journal's key. */
+  readonly sweepId: string;
+  readonly kind: 'backtest' | 'run';
+  readonly parameters: readonly PlannedParameter[];
+  readonly objective: Objective;
+  readonly pboBlocks: number;
+  /** Combinations of the full grid. */
+  readonly gridSize: number;
+  /** Grid combinations a constraint rejected. */
+  readonly skipped: number;
+  /** Admissible combinations random sampling left out (0 without sampling). */
+  readonly notSampled: number;
+  /** One job per combination to run, ordered by index (the combination's position in the grid). */
+  readonly jobs: readonly ResearchJob[];
+}
+
+/** Options of {@link planSweep}. */
+export interface PlanSweepOptions {
+  /** Directory a relative `config` path resolves against: the spec file's (default: the working directory). */
+  readonly baseDir?: string | undefined;
+  /** The spec's file, named in errors. */
+  readonly source?: string | undefined;
+  /** The strategies configs may name (default: the sample strategies). */
+  readonly registry?: StrategyRegistry | undefined;
+  /** A window every job measures (walk-forward), default none. */
+  readonly window?: JobWindow | null | undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fail(issues: readonly ConfigIssue[], source: string | undefined): never {
+  throw new ConfigError(issues, source === undefined ? undefined : { source });
+}
+
+/** The base config of a spec: read (a path relative to `baseDir`), validated, its data file made absolute and hashed. */
+export async function loadBaseConfig(
+  kind: 'backtest' | 'run',
+  config: string | Record<string, unknown>,
+  options: { baseDir: string; source: string | undefined; registry: StrategyRegistry },
+): Promise<BaseConfig> {
+  const file = typeof config === 'string' ? resolve(options.baseDir, config) : undefined;
+  const raw = file === undefined ? config : await readJsonFile(file, 'base config');
+  const source = file ?? options.source;
+  const prefix = (issue: ConfigIssue): ConfigIssue => (file === undefined ? { ...issue, path: issue.path === '' ? 'config' : `config.${issue.path}` } : issue);
+  if (!isRecord(raw)) fail([prefix({ path: '', message: 'must be a JSON object' })], source);
+  const configDir = file === undefined ? options.baseDir : dirname(file);
+  const given = isRecord(raw.data) ? (raw.data as DataSourceInput & Record<string, unknown>) : undefined;
+  const data = given?.file === undefined || isAbsolute(given.file) ? given : { ...given, file: resolve(configDir, given.file) };
+  const absolute = data === undefined ? raw : { ...raw, data };
+  let resolved: Record<string, unknown> = absolute;
+  try {
+    resolved = kind === 'run' ? parseRunConfig(absolute, { registry: options.registry }) : parseBacktestRunConfig(absolute, options.registry);
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    fail(error.issues.map(prefix), source);
+  }
+  let ref: DataRef;
+  try {
+    ref = await dataRefOf(data ?? {}, configDir);
+  } catch (error) {
+    const at = data?.file === undefined ? 'data.dataset' : 'data.file';
+    fail([prefix({ path: at, message: `cannot read the data: ${error instanceof Error ? error.message : String(error)}` })], source);
+  }
+  // Jobs carry the parsed config: every default spelled out, so any field can be varied.
+  return { kind, config: resolved, data: ref };
+}
+
+/** The parameters of a spec, expanded and checked against the base config. */
+function planParameters(spec: SweepSpec, config: Record<string, unknown>, issues: ConfigIssue[]): PlannedParameter[] {
+  const planned = spec.parameters.map((parameter, k): PlannedParameter => {
+    const at = `parameters.${String(k)}`;
+    const problem = configPathProblem(config, parameter.path);
+    if (problem !== null) issues.push({ path: `${at}.path`, message: problem });
+    const values = 'values' in parameter ? listValues(parameter.values, `${at}.values`, issues) : rangeValues(parameter.range, `${at}.range`, issues);
+    return { name: parameter.name ?? parameter.path.split('.').at(-1) ?? parameter.path, path: parameter.path, values };
+  });
+  planned.forEach((parameter, k) => {
+    const first = planned.findIndex((other) => other.name === parameter.name);
+    if (first !== k) issues.push({ path: `parameters.${String(k)}.name`, message: `the name ${quoteValue(parameter.name)} is taken by parameters.${String(first)}; give one of them a "name"` });
+    const samePath = planned.findIndex((other) => other.path === parameter.path);
+    if (samePath !== k) issues.push({ path: `parameters.${String(k)}.path`, message: `parameters.${String(samePath)} varies the same path` });
+  });
+  return planned;
+}
+
+/** The values of grid combination `index` (mixed radix, the last parameter fastest). */
+export function combinationValues(parameters: readonly PlannedParameter[], index: number): ParameterValue[] {
+  const values: ParameterValue[] = new Array<ParameterValue>(parameters.length);
+  let rest = index;
+  for (let k = parameters.length - 1; k >= 0; k--) {
+    const options = parameters[k]?.values ?? [];
+    values[k] = options[rest % options.length] ?? 0;
+    rest = Math.floor(rest / options.length);
+  }
+  return values;
+}
+
+/** Indices of the admissible combinations: every constraint holds (names and paths both bound). */
+function admissible(parameters: readonly PlannedParameter[], constraints: readonly Constraint[], gridSize: number): number[] {
+  const kept: number[] = [];
+  const bound = new Map<string, ParameterValue>();
+  for (let index = 0; index < gridSize; index++) {
+    const values = combinationValues(parameters, index);
+    parameters.forEach((parameter, k) => {
+      bound.set(parameter.name, values[k] ?? 0);
+      bound.set(parameter.path, values[k] ?? 0);
+    });
+    if (constraints.every((constraint) => constraint(bound))) kept.push(index);
+  }
+  return kept;
+}
+
+/** `count` of `indices` drawn without replacement by a seeded partial Fisher–Yates shuffle, in ascending order. */
+export function sampleIndices(indices: readonly number[], count: number, seed: number): number[] {
+  const pool = [...indices];
+  const random = createSeededRandom(seed);
+  const take = Math.min(count, pool.length);
+  for (let i = 0; i < take; i++) {
+    const j = i + Math.floor(random.next() * (pool.length - i));
+    const swap = pool[i] ?? 0;
+    pool[i] = pool[j] ?? 0;
+    pool[j] = swap;
+  }
+  return pool.slice(0, take).sort((a, b) => a - b);
+}
+
+/** SHA-256 of a JSON value's text, hex. */
+export function jsonDigest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+/** The jobs of `combinations` over `base`, each with its parameters applied. */
+export function jobsOf(base: BaseConfig, parameters: readonly PlannedParameter[], combinations: readonly number[], window: JobWindow | null): ResearchJob[] {
+  return combinations.map((index): ResearchJob => {
+    const values = combinationValues(parameters, index);
+    const config = withConfigValues(
+      base.config,
+      parameters.map((parameter, k) => [parameter.path, values[k] ?? 0] as const),
+    );
+    return {
+      version: 1,
+      kind: base.kind,
+      index,
+      parameters: Object.fromEntries(parameters.map((parameter, k) => [parameter.name, values[k] ?? 0])),
+      config,
+      data: [base.data],
+      strategyModules: [],
+      window,
+    };
+  });
+}
+
+/**
+ * Plans a sweep from a spec (already parsed from JSON): validates it (every problem by path, e.g.
+ * `parameters.2.range.step: must be > 0`, in one `ConfigError`), loads and validates the base
+ * config, expands the grid, applies the constraints (rejected combinations are counted), samples,
+ * and builds one job per combination. Bad input throws; nothing runs.
+ */
+export async function planSweep(input: unknown, options: PlanSweepOptions = {}): Promise<SweepPlan> {
+  const source = options.source;
+  const parsed = SweepSpecSchema.safeParse(input);
+  if (!parsed.success) fail(toConfigIssues(parsed.error), source);
+  const spec = parsed.data;
+  const registry = options.registry ?? strategyRegistry;
+  const base = await loadBaseConfig(spec.kind, spec.config, { baseDir: options.baseDir ?? process.cwd(), source, registry });
+  const issues: ConfigIssue[] = [];
+  const parameters = planParameters(spec, base.config, issues);
+  const objective = resolveObjective(spec.objective, spec.direction, 'objective', issues);
+  if (spec.pboBlocks % 2 !== 0) issues.push({ path: 'pboBlocks', message: 'must be even' });
+  const gridSize = parameters.reduce((size, parameter) => size * parameter.values.length, 1);
+  if (gridSize > MAX_COMBINATIONS) issues.push({ path: 'parameters', message: `the grid has ${gridSize.toLocaleString('en-US')} combinations, more than ${MAX_COMBINATIONS.toLocaleString('en-US')}; use fewer values or "sampling"` });
+  if (issues.length > 0) fail(issues, source);
+  const known = parameters.flatMap((parameter) => [parameter.name, parameter.path]);
+  const constraints = spec.constraints.map((text, k) => compileConstraint(text, known, `constraints.${String(k)}`));
+  let kept: number[];
+  try {
+    kept = admissible(parameters, constraints, gridSize);
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    fail(error.issues, source);
+  }
+  const combinations = spec.sampling === undefined ? kept : sampleIndices(kept, spec.sampling.random.count, spec.sampling.random.seed);
+  if (combinations.length === 0) fail([{ path: 'constraints', message: `no combination of the ${gridSize.toLocaleString('en-US')} satisfies every constraint` }], source);
+  const jobs = jobsOf(base, parameters, combinations, options.window ?? null);
+  const sweepId = jsonDigest({ version: 1, objective, pboBlocks: spec.pboBlocks, jobs });
+  return {
+    sweepId,
+    kind: spec.kind,
+    parameters,
+    objective,
+    pboBlocks: spec.pboBlocks,
+    gridSize,
+    skipped: gridSize - kept.length,
+    notSampled: kept.length - combinations.length,
+    jobs,
+  };
+}
+
+/** Reads a sweep spec file and plans it: the base config path and data files resolve against the spec's directory. */
+export async function planSweepFile(file: string, options: Omit<PlanSweepOptions, 'baseDir' | 'source'> = {}): Promise<SweepPlan> {
+  const absolute = resolve(file);
+  return planSweep(await readJsonFile(absolute, 'sweep spec'), { ...options, baseDir: dirname(absolute), source: file });
+}
