@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatasetCache, DatasetFetchError, sha256Hex, storeDataset } from './dataset-store';
+import { sha256Hex } from '@ensemble/research';
+import { DatasetCache, DatasetFetchError, storeDataset } from './dataset-store';
 import { sweepKeys } from './keys';
 import { startRedisServer, type TestRedisServer } from './testing/redis-server';
 
@@ -42,44 +43,53 @@ describe('storeDataset and DatasetCache', () => {
     expect((await redis.getBuffer(keys.dataset(ABC_SHA256)))?.toString()).toBe('abc');
   });
 
-  it('fetches once, then serves from memory; concurrent gets share the fetch', async () => {
+  it('writes a dataset to disk once under its hash and original name; concurrent requests share the fetch', async () => {
     await storeDataset(redis, keys, bytes);
-    const cache = new DatasetCache();
-    const [a, b] = await Promise.all([cache.get(redis, keys, ABC_SHA256), cache.get(redis, keys, ABC_SHA256)]);
-    expect(a.toString()).toBe('abc');
-    expect(b.toString()).toBe('abc');
-    await cache.get(redis, keys, ABC_SHA256);
-    expect(cache.fetches).toBe(1);
+    const directory = mkdtempSync(join(tmpdir(), 'ensemble-cache-'));
+    try {
+      const cache = new DatasetCache(directory);
+      const [a, b] = await Promise.all([cache.file(redis, keys, ABC_SHA256, 'prices.csv'), cache.file(redis, keys, ABC_SHA256, 'prices.csv')]);
+      expect(a).toBe(join(directory, ABC_SHA256, 'prices.csv'));
+      expect(b).toBe(a);
+      expect(readFileSync(a, 'utf8')).toBe('abc');
+      await cache.file(redis, keys, ABC_SHA256, 'prices.csv');
+      expect(cache.fetches).toBe(1);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('refuses bytes that do not hash to the reference, and a missing dataset', async () => {
-    const other = sweepKeys('test', 'data-2');
-    await redis.set(other.dataset(ABC_SHA256), 'abd');
-    const corrupt = await rejection(new DatasetCache().get(redis, other, ABC_SHA256));
-    expect(DatasetFetchError.isInstance(corrupt) && corrupt.code).toBe('DATA_INVALID');
-    const missing = await rejection(new DatasetCache().get(redis, other, 'f'.repeat(64)));
-    expect(DatasetFetchError.isInstance(missing) && missing.code).toBe('DATA_NOT_FOUND');
-    expect((missing as Error).message).toContain('data-2');
+    const directory = mkdtempSync(join(tmpdir(), 'ensemble-cache-'));
+    try {
+      const other = sweepKeys('test', 'data-2');
+      await redis.set(other.dataset(ABC_SHA256), 'abd');
+      const corrupt = await rejection(new DatasetCache(directory).file(redis, other, ABC_SHA256, 'a.csv'));
+      expect(DatasetFetchError.isInstance(corrupt) && corrupt.code).toBe('DATA_INVALID');
+      const missing = await rejection(new DatasetCache(directory).file(redis, other, 'f'.repeat(64), 'a.csv'));
+      expect(DatasetFetchError.isInstance(missing) && missing.code).toBe('DATA_NOT_FOUND');
+      expect((missing as Error).message).toContain('data-2');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
-  it('keeps datasets on disk by hash and fetches again when the file no longer hashes right', async () => {
+  it('reuses a file on disk that hashes right, and fetches again one that does not', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'ensemble-cache-'));
     try {
       const own = sweepKeys('test', 'data-3');
       await storeDataset(redis, own, bytes);
-      const first = new DatasetCache({ cacheDir: directory });
-      await first.get(redis, own, ABC_SHA256);
-      expect(readFileSync(join(directory, ABC_SHA256), 'utf8')).toBe('abc');
+      const path = await new DatasetCache(directory).file(redis, own, ABC_SHA256, 'x.csv');
       await redis.del(own.dataset(ABC_SHA256));
-      const second = new DatasetCache({ cacheDir: directory });
-      expect((await second.get(redis, own, ABC_SHA256)).toString()).toBe('abc');
+      const second = new DatasetCache(directory);
+      expect(await second.file(redis, own, ABC_SHA256, 'x.csv')).toBe(path);
       expect(second.fetches).toBe(0);
-      writeFileSync(join(directory, ABC_SHA256), 'tampered');
+      writeFileSync(path, 'tampered');
       await storeDataset(redis, own, bytes);
-      const third = new DatasetCache({ cacheDir: directory });
-      expect((await third.get(redis, own, ABC_SHA256)).toString()).toBe('abc');
+      const third = new DatasetCache(directory);
+      await third.file(redis, own, ABC_SHA256, 'x.csv');
       expect(third.fetches).toBe(1);
-      expect(readFileSync(join(directory, ABC_SHA256), 'utf8')).toBe('abc');
+      expect(readFileSync(path, 'utf8')).toBe('abc');
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

@@ -1,16 +1,11 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { EnsembleError } from '@ensemble/protocol';
+import { sha256Hex } from '@ensemble/research';
 import type { Redis } from 'ioredis';
 import type { SweepKeys } from './keys';
 
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
-
-/** The SHA-256 of `bytes`, lowercase hex. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /**
  * A dataset a job refers to is not in Redis (the sweep was cleaned, or the coordinator never
@@ -48,50 +43,53 @@ export async function storeDataset(redis: Redis, keys: SweepKeys, bytes: Uint8Ar
 }
 
 /**
- * A worker's datasets by content: fetched from Redis on first use, checked against their hash,
- * kept in memory (and, with `cacheDir`, in `<cacheDir>/<sha256>` — a file there that no longer
- * hashes right is fetched again). Concurrent requests for one hash share one fetch.
+ * A worker's datasets by content, as files: each is fetched from Redis on first use, checked
+ * against its hash and written to `<directory>/<sha256>/<name>` (the original file name is kept, as
+ * loaders read a symbol from it), where the worker's threads read it (and keep it parsed, by hash).
+ * A file already there is used when it still hashes right, else fetched again; concurrent requests
+ * for one hash share one fetch.
  */
 export class DatasetCache {
-  private readonly memory = new Map<string, Promise<Buffer>>();
-  private readonly cacheDir: string | undefined;
-  /** How many datasets were fetched from Redis (not served from memory or disk). */
+  private readonly files = new Map<string, Promise<string>>();
+  private readonly directory: string;
+  /** How many datasets were fetched from Redis (not found on disk). */
   fetches = 0;
 
-  constructor(options: { cacheDir?: string } = {}) {
-    this.cacheDir = options.cacheDir;
+  constructor(directory: string) {
+    this.directory = directory;
   }
 
-  /** The bytes of dataset `sha256` of the sweep; a {@link DatasetFetchError} when absent or altered. */
-  get(redis: Redis, keys: SweepKeys, sha256: string): Promise<Buffer> {
+  /**
+   * The local path of dataset `sha256` of the sweep, named `name`; a {@link DatasetFetchError}
+   * when Redis does not hold it or holds other bytes.
+   */
+  file(redis: Redis, keys: SweepKeys, sha256: string, name: string): Promise<string> {
     if (!SHA256_PATTERN.test(sha256)) return Promise.reject(new DatasetFetchError('missing', { sha256: 'a malformed hash', sweepId: keys.sweepId }));
-    let entry = this.memory.get(sha256);
+    const key = `${sha256}/${name}`;
+    let entry = this.files.get(key);
     if (entry === undefined) {
-      entry = this.load(redis, keys, sha256);
-      this.memory.set(sha256, entry);
+      entry = this.load(redis, keys, sha256, name);
+      this.files.set(key, entry);
       // A failed fetch is not remembered: the next job tries again.
-      entry.catch(() => this.memory.delete(sha256));
+      entry.catch(() => this.files.delete(key));
     }
     return entry;
   }
 
-  private async load(redis: Redis, keys: SweepKeys, sha256: string): Promise<Buffer> {
-    const file = this.cacheDir === undefined ? undefined : join(this.cacheDir, sha256);
-    if (file !== undefined) {
-      const cached = await readFile(file).catch(() => null);
-      if (cached !== null && sha256Hex(cached) === sha256) return cached;
-    }
+  private async load(redis: Redis, keys: SweepKeys, sha256: string, name: string): Promise<string> {
+    const directory = join(this.directory, sha256);
+    const file = join(directory, basename(name) === '' ? 'data' : basename(name));
+    const cached = await readFile(file).catch(() => null);
+    if (cached !== null && sha256Hex(cached) === sha256) return file;
     const bytes = await redis.getBuffer(keys.dataset(sha256));
     this.fetches++;
     if (bytes === null) throw new DatasetFetchError('missing', { sha256, sweepId: keys.sweepId });
     const actual = sha256Hex(bytes);
     if (actual !== sha256) throw new DatasetFetchError('corrupt', { sha256, sweepId: keys.sweepId, actual });
-    if (file !== undefined && this.cacheDir !== undefined) {
-      await mkdir(this.cacheDir, { recursive: true });
-      const temporary = `${file}.${process.pid}.tmp`;
-      await writeFile(temporary, bytes);
-      await rename(temporary, file);
-    }
-    return bytes;
+    await mkdir(directory, { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, bytes);
+    await rename(temporary, file);
+    return file;
   }
 }

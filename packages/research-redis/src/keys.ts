@@ -30,7 +30,7 @@ export interface SweepKeys {
   readonly results: string;
   /** List: combination indexes in the order their results were stored (each once). */
   readonly done: string;
-  /** Hash: worker id → number of jobs it finished for this sweep. */
+  /** Hash: `<worker id>:count|first|last` → results it stored for this sweep, and when (ms). */
   readonly workers: string;
   /** The dataset stored under its SHA-256 (hex). */
   dataset(sha256: string): string;

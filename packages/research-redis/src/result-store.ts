@@ -8,14 +8,19 @@ import type { SweepKeys } from './keys';
 const STORE_ONCE = `
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
   redis.call('RPUSH', KEYS[2], ARGV[1])
-  redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+  local now = redis.call('TIME')
+  local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  redis.call('HINCRBY', KEYS[3], ARGV[3] .. ':count', 1)
+  redis.call('HSETNX', KEYS[3], ARGV[3] .. ':first', ms)
+  redis.call('HSET', KEYS[3], ARGV[3] .. ':last', ms)
   return 1
 end
 return 0`;
 
 /**
  * Stores the result of combination `index` unless one is stored already, appends the index to the
- * sweep's `done` list and counts it for `workerId` — atomically. True when this call stored it.
+ * sweep's `done` list and counts it for `workerId` (`<id>:count`, and the Redis server's time of its
+ * `<id>:first` and `<id>:last` result, in ms) — atomically. True when this call stored it.
  */
 export async function storeResultOnce(redis: Redis, keys: SweepKeys, index: number, resultJson: string, workerId: string): Promise<boolean> {
   const stored = await redis.eval(STORE_ONCE, 3, keys.results, keys.done, keys.workers, String(index), resultJson, workerId);

@@ -65,7 +65,8 @@ const CHECK_EVERY_MS = 1_000;
  * already stored (a resumed sweep) are handed over first; jobs without one are enqueued
  * (idempotently: a job id exists once). A Redis restart that lost the sweep's keys re-seeds them.
  * Fails with a `QueueConnectionError` when Redis cannot be reached at start or stays away longer
- * than `lostTimeoutMs`; an aborted `signal` rejects with its reason and leaves the sweep in Redis.
+ * than `lostTimeoutMs`. An aborted `signal` makes it resolve with the results so far handed over;
+ * the sweep stays in Redis (its workers go on), to be resumed or cleaned.
  */
 export async function runSweepOnQueue<TJob, TResult>(
   jobs: readonly TJob[],
@@ -78,7 +79,8 @@ export async function runSweepOnQueue<TJob, TResult>(
   const entries = jobs.map((job) => ({ index: options.indexOf(job), job }));
   const pending = new Set(entries.map((entry) => entry.index));
   if (pending.size !== entries.length) throw new ConfigError([{ path: 'jobs', message: 'two jobs have the same combination index' }]);
-  handlers.signal?.throwIfAborted();
+  const aborted = (): boolean => handlers.signal?.aborted === true;
+  if (aborted()) return;
   const link = await RedisLink.open(settings, {
     ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
     ...(options.lostTimeoutMs === undefined ? {} : { lostTimeoutMs: options.lostTimeoutMs }),
@@ -165,8 +167,7 @@ export async function runSweepOnQueue<TJob, TResult>(
 
   try {
     let lastCheck = 0;
-    while (pending.size > 0) {
-      handlers.signal?.throwIfAborted();
+    while (pending.size > 0 && !aborted()) {
       link.assertAlive();
       let fresh = 0;
       try {

@@ -1,8 +1,8 @@
 import { ConfigError, createMemoryLogger } from '@ensemble/protocol';
+import { sha256Hex } from '@ensemble/research';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processToyJob, toyCoordinator, toyJobSchema, toyJobs, type ToyJob, type ToyResult } from '../test/toy-jobs';
-import { sha256Hex } from './dataset-store';
 import { QueueConnectionError } from './errors';
 import { runSweepOnQueue } from './sweep-coordinator';
 import { startQueueWorker, type QueueWorker } from './sweep-worker';

@@ -1,4 +1,6 @@
-import { hostname } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { noopLogger, type Logger } from '@ensemble/protocol';
 import { UnrecoverableError, Worker, type Job, type RedisOptions as BullRedisOptions } from 'bullmq';
 import { DatasetCache } from './dataset-store';
@@ -14,8 +16,8 @@ import { sleep } from './timing';
 export interface WorkerJobContext {
   readonly sweepId: string;
   readonly index: number;
-  /** The dataset with this SHA-256, fetched once per worker and checked against the hash. */
-  dataset(sha256: string): Promise<Buffer>;
+  /** The local file of the dataset with this SHA-256 (named `name`), fetched once per worker and checked against the hash. */
+  datasetFile(sha256: string, name: string): Promise<string>;
 }
 
 /** Options of {@link startQueueWorker}. */
@@ -28,7 +30,7 @@ export interface QueueWorkerOptions<TJob, TResult> {
   readonly concurrency?: number;
   /** This worker's name in status reports (default `<host>:<pid>`). */
   readonly workerId?: string;
-  /** Keep fetched datasets in this directory too, by hash. */
+  /** Keep fetched datasets in this directory, by hash, across runs (default: a temporary directory removed at close). */
   readonly cacheDir?: string;
   /** Checks a job read from the queue; throwing fails the job for good (it is never retried). */
   parseJob(data: unknown): TJob;
@@ -76,8 +78,24 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
   const redisOptions: BullRedisOptions = { ...toRedisOptions(settings), maxRetriesPerRequest: null };
   const link = await RedisLink.open(settings, { waitOut: true, ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }) });
   const redis = link.redis;
+  const stop = new AbortController();
+  const connection = { lost: false };
+  redis.on('error', (error: Error) => {
+    logger.debug({ reason: redactSecrets(error.message, settings) }, 'redis connection error');
+  });
+  redis.on('close', () => {
+    if (connection.lost || stop.signal.aborted) return;
+    connection.lost = true;
+    logger.warn({ url: settings.redacted }, 'lost the connection to Redis; reconnecting');
+  });
+  redis.on('ready', () => {
+    if (!connection.lost) return;
+    connection.lost = false;
+    logger.info({ url: settings.redacted }, 'reconnected to Redis');
+  });
   const slots = new Slots(options.concurrency ?? 1);
-  const datasets = new DatasetCache(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
+  const temporary = options.cacheDir === undefined ? await mkdtemp(join(tmpdir(), 'ensemble-worker-')) : undefined;
+  const datasets = new DatasetCache(options.cacheDir ?? temporary ?? '');
   const workers = new Map<string, Worker>();
   let completed = 0;
 
@@ -98,14 +116,13 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     const index = envelope.data.index;
     const release = await slots.acquire();
     try {
-      const result = await options.process(parsed, { sweepId: keys.sweepId, index, dataset: (sha256) => datasets.get(redis, keys, sha256) });
+      const result = await options.process(parsed, { sweepId: keys.sweepId, index, datasetFile: (sha256, name) => datasets.file(redis, keys, sha256, name) });
       if (await storeResultOnce(redis, keys, index, JSON.stringify(result), id)) completed++;
     } finally {
       release();
     }
   };
 
-  const stop = new AbortController();
   const attach = (sweepId: string): void => {
     const keys = sweepKeys(prefix, sweepId);
     const worker = new Worker(keys.queueName, (job: Job) => processor(job, keys), {
@@ -128,8 +145,16 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
   };
 
   const discover = async (): Promise<void> => {
-    const sweeps = await redis.zrange(sweepRegistryKey(prefix), 0, -1);
+    const sweeps = new Set(await redis.zrange(sweepRegistryKey(prefix), 0, -1));
     for (const sweepId of sweeps) if (!workers.has(sweepId) && !stop.signal.aborted) attach(sweepId);
+    // A sweep gone from the registry (cleaned, or lost with a Redis restart until its coordinator
+    // stores it again): stop taking its jobs; the running ones finish in the background.
+    for (const [sweepId, worker] of workers) {
+      if (sweeps.has(sweepId)) continue;
+      workers.delete(sweepId);
+      worker.close().catch(() => undefined);
+      logger.info({ sweepId }, 'left sweep');
+    }
   };
 
   const loop = (async () => {
@@ -162,6 +187,7 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
       }
       await link.close();
       await settlesWithin(loop, 2_000);
+      if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
     },
   };
 }

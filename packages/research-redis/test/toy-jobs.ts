@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import type { WorkerJobContext } from '../src/sweep-worker';
@@ -37,6 +38,6 @@ export async function processToyJob(job: ToyJob, context: WorkerJobContext, call
   if (job.pauseMs !== undefined) await new Promise((resolve) => setTimeout(resolve, job.pauseMs));
   if (job.fail === 'always') throw new Error(`toy job ${job.index} fails every time`);
   if (job.fail === 'unrecoverable') throw new UnrecoverableError(`toy job ${job.index} cannot run here`);
-  const datasetLength = job.dataset === undefined ? undefined : (await context.dataset(job.dataset)).length;
+  const datasetLength = job.dataset === undefined ? undefined : (await readFile(await context.datasetFile(job.dataset, 'toy.csv'))).length;
   return { index: job.index, status: 'ok', square: job.n * job.n, ...(datasetLength === undefined ? {} : { datasetLength }) };
 }
