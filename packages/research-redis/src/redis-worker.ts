@@ -25,6 +25,8 @@ export interface RedisWorkerOptions {
   readonly lockDurationMs?: number;
   /** How often to look for jobs of lost workers, ms (default 15 s). */
   readonly stalledIntervalMs?: number;
+  /** How often to look for new sweeps, ms (default 1 s). */
+  readonly discoveryIntervalMs?: number;
   /** How long `close` waits for running jobs, ms (default 30 s). */
   readonly closeTimeoutMs?: number;
   /** How long to wait for Redis at start, ms (default 10 s). */
