@@ -21,7 +21,7 @@ export type { LocalExecutor, LocalExecutorOptions } from './executor/local-execu
 export { createLocalExecutor } from './executor/local-executor';
 export { createInProcessExecutor } from './executor/in-process-executor';
 export type { Journal } from './executor/journal';
-export { openJournal } from './executor/journal';
+export { JOURNAL_FILE, openJournal, withDirectoryJournal } from './executor/journal';
 export type { JobsOutcome, ResearchProgress, RunJobsOptions } from './executor/run-jobs';
 export { runJobs } from './executor/run-jobs';
 export type { Constraint } from './sweep/constraint';
@@ -31,8 +31,26 @@ export { MINIMISED_METRICS, OBJECTIVE_METRICS, compareByObjective, nearestMetric
 export { MAX_RANGE_VALUES, rangeValues } from './sweep/parameter-values';
 export type { SweepParameter, SweepSpec, SweepSpecInput } from './sweep/sweep-spec';
 export { SweepParameterSchema, SweepSamplingSchema, SweepSpecSchema, sweepSpecJsonSchema } from './sweep/sweep-spec';
-export type { BaseConfig, PlanSweepOptions, PlannedParameter, SweepPlan } from './sweep/sweep-plan';
-export { MAX_COMBINATIONS, combinationValues, loadBaseConfig, planSweep, planSweepFile, sampleIndices } from './sweep/sweep-plan';
+export type { SweepCounts, SweepResult, SweepRow, RunSweepOptions } from './sweep/run-sweep';
+export { rankResults, runSweep } from './sweep/run-sweep';
+export type { SweepPbo, SweepStatistics, Trial } from './sweep/sweep-statistics';
+export { sweepStatistics } from './sweep/sweep-statistics';
+export type { SweepOutputOptions } from './sweep/sweep-outputs';
+export { SWEEP_OUTPUT_FILES, relocateConfig, sweepOutputFiles, sweepResultsCsv, writeSweepOutputs } from './sweep/sweep-outputs';
+export type { SweepDirectoryOptions, SweepDirectoryOutcome } from './sweep/sweep-directory';
+export { runSweepToDirectory } from './sweep/sweep-directory';
+export type { WalkForwardWindow, WindowLength, WindowMode, WindowSpan } from './walk-forward/windows';
+export { addMonths, parseWindowLength, walkForwardWindows } from './walk-forward/windows';
+export type { WalkForwardSpec, WalkForwardSpecInput } from './walk-forward/walk-forward-spec';
+export { WalkForwardSpecSchema, walkForwardSpecJsonSchema } from './walk-forward/walk-forward-spec';
+export type { WalkForwardPlan } from './walk-forward/walk-forward-plan';
+export { planWalkForward, planWalkForwardFile } from './walk-forward/walk-forward-plan';
+export type { RunWalkForwardOptions, WalkForwardResult, WalkForwardStep } from './walk-forward/run-walk-forward';
+export { runWalkForward } from './walk-forward/run-walk-forward';
+export type { WalkForwardDirectoryOutcome } from './walk-forward/walk-forward-outputs';
+export { WALK_FORWARD_OUTPUT_FILES, runWalkForwardToDirectory, walkForwardOutputFiles, walkForwardWindowsCsv } from './walk-forward/walk-forward-outputs';
+export type { BaseConfig, GridPlan, GridSpec, PlanSweepOptions, PlannedParameter, SweepPlan } from './sweep/sweep-plan';
+export { MAX_COMBINATIONS, combinationValues, loadBaseConfig, planGrid, planSweep, planSweepFile, sampleIndices } from './sweep/sweep-plan';
 export {
   EULER_MASCHERONI,
   PBO_TIE_TOLERANCE,

@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
 import type { ResearchJobResult } from '../job/research-job';
 
@@ -94,4 +95,25 @@ export async function openJournal(file: string, planId: string, options: { resum
       closeSync(descriptor);
     },
   };
+}
+
+/** The journal's file name in a research output directory. */
+export const JOURNAL_FILE = 'journal.jsonl';
+
+/**
+ * Creates the output directory `outDir` and opens its journal (`journal.jsonl`) for the plan
+ * `planId`, then runs `work` with it and closes it, whatever happens.
+ */
+export async function withDirectoryJournal<TResult>(outDir: string, planId: string, resume: boolean, work: (journal: Journal) => Promise<TResult>): Promise<TResult> {
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (error) {
+    throw new EnsembleError('IO_FAILED', `Cannot create the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}.`, { cause: error });
+  }
+  const journal = await openJournal(join(outDir, JOURNAL_FILE), planId, { resume });
+  try {
+    return await work(journal);
+  } finally {
+    journal.close();
+  }
 }

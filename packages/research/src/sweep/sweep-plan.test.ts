@@ -71,6 +71,20 @@ describe('planSweep', () => {
     ]);
   });
 
+  it('refuses a base config whose symbols are not in its data, before any job runs', async () => {
+    const issues = await issuesOf(
+      planSweep({
+        config: { ...runConfig, strategies: [{ id: 'trend', strategy: 'sma-crossover', symbols: ['SPX'] }] },
+        parameters: [{ path: 'strategies.trend.params.fast', values: [5] }],
+      }),
+    );
+    expect(issues).toEqual(['config.strategies.0.symbols.0: symbol "SPX" is not in the data (available: SP500)']);
+    const backtest = await issuesOf(
+      planSweep({ kind: 'backtest', config: { data: { dataset: 'sp500' }, strategy: 'sma-crossover', benchmark: 'SPX' }, parameters: [{ path: 'params.fast', values: [5] }] }),
+    );
+    expect(backtest).toEqual(['config.benchmark: symbol "SPX" is not in the data (available: "SP500")']);
+  });
+
   it('samples a seeded subset of the admissible combinations', async () => {
     const spec = {
       config: runConfig,
@@ -102,7 +116,7 @@ describe('planSweep', () => {
   it('reads the base config relative to the spec file and makes its data file absolute', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sweep-plan-'));
     await writeFile(join(dir, 'prices.csv'), 'date,open,high,low,close,volume\n2020-01-01,1,1,1,1,0\n2020-01-02,1,1,1,1,0\n');
-    await writeFile(join(dir, 'run.json'), JSON.stringify({ ...runConfig, data: { file: 'prices.csv' }, strategies: [{ id: 'trend', strategy: 'sma-crossover', symbols: ['PRICES'] }] }));
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ ...runConfig, data: { file: 'prices.csv' }, strategies: [{ id: 'trend', strategy: 'sma-crossover', symbols: ['prices'] }] }));
     await writeFile(join(dir, 'sweep.json'), JSON.stringify({ config: 'run.json', parameters: [{ path: 'strategies.trend.params.fast', values: [2, 3] }] }));
     const plan = await planSweepFile(join(dir, 'sweep.json'));
     expect((plan.jobs[0]?.config.data as { file: string }).file).toBe(join(dir, 'prices.csv'));

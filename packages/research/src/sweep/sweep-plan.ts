@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { createSeededRandom } from '@ensemble/data';
-import { parseRunConfig } from '@ensemble/orchestrator';
-import type { StrategyRegistry } from '@ensemble/orchestrator';
+import { checkRunData, parseRunConfig } from '@ensemble/orchestrator';
+import type { RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
 import { ConfigError, quoteValue, toConfigIssues } from '@ensemble/protocol';
-import type { ConfigIssue } from '@ensemble/protocol';
+import type { BarSeries, ConfigIssue } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { parseBacktestRunConfig } from '../job/backtest-config';
 import type { DataRef, JobWindow, ParameterValue, ResearchJob } from '../job/research-job';
-import { dataRefOf } from '../job/resolvers';
+import { createLocalResolvers, dataRefOf } from '../job/resolvers';
 import type { DataSourceInput } from '../job/resolvers';
 import { readJsonFile } from '../json-file';
 import { compileConstraint } from './constraint';
@@ -75,6 +75,27 @@ function fail(issues: readonly ConfigIssue[], source: string | undefined): never
   throw new ConfigError(issues, source === undefined ? undefined : { source });
 }
 
+/** The symbols a base config names that its data lacks, by path (what would fail every job). */
+function missingSymbols(kind: 'backtest' | 'run', config: Record<string, unknown>, available: readonly string[]): ConfigIssue[] {
+  if (kind === 'run') {
+    try {
+      checkRunData(config as Pick<RunConfig, 'strategies' | 'benchmark'>, available.map((symbol) => ({ symbol }) as BarSeries));
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      return [...error.issues];
+    }
+    return [];
+  }
+  const list = available.map((symbol) => quoteValue(symbol)).join(', ');
+  const named: [string, unknown][] = [
+    ...(Array.isArray(config.symbols) ? config.symbols.map((symbol, k): [string, unknown] => [`symbols.${String(k)}`, symbol]) : []),
+    ['benchmark', config.benchmark],
+  ];
+  return named
+    .filter(([, symbol]) => typeof symbol === 'string' && !available.includes(symbol))
+    .map(([path, symbol]) => ({ path, message: `symbol ${quoteValue(String(symbol))} is not in the data (available: ${list})` }));
+}
+
 /** The base config of a spec: read (a path relative to `baseDir`), validated, its data file made absolute and hashed. */
 export async function loadBaseConfig(
   kind: 'backtest' | 'run',
@@ -104,12 +125,15 @@ export async function loadBaseConfig(
     const at = data?.file === undefined ? 'data.dataset' : 'data.file';
     fail([prefix({ path: at, message: `cannot read the data: ${error instanceof Error ? error.message : String(error)}` })], source);
   }
+  const loaded = await createLocalResolvers().marketData(ref);
+  const missing = missingSymbols(kind, resolved, loaded.series.map((series) => series.symbol));
+  if (missing.length > 0) fail(missing.map(prefix), source);
   // Jobs carry the parsed config: every default spelled out, so any field can be varied.
   return { kind, config: resolved, data: ref };
 }
 
 /** The parameters of a spec, expanded and checked against the base config. */
-function planParameters(spec: SweepSpec, config: Record<string, unknown>, issues: ConfigIssue[]): PlannedParameter[] {
+function planParameters(spec: Pick<SweepSpec, 'parameters'>, config: Record<string, unknown>, issues: ConfigIssue[]): PlannedParameter[] {
   const planned = spec.parameters.map((parameter, k): PlannedParameter => {
     const at = `parameters.${String(k)}`;
     const problem = configPathProblem(config, parameter.path);
@@ -193,23 +217,34 @@ export function jobsOf(base: BaseConfig, parameters: readonly PlannedParameter[]
   });
 }
 
+/** What a sweep and a walk-forward both plan: the grid of a spec over its base config. */
+export type GridSpec = Pick<SweepSpec, 'kind' | 'config' | 'parameters' | 'constraints' | 'sampling' | 'objective' | 'direction'>;
+
+/** A planned grid: the base config, the parameters, the objective and the combinations to run. */
+export interface GridPlan {
+  readonly base: BaseConfig;
+  readonly parameters: readonly PlannedParameter[];
+  readonly objective: Objective;
+  readonly gridSize: number;
+  readonly skipped: number;
+  readonly notSampled: number;
+  /** Grid indices to run, ascending. */
+  readonly combinations: readonly number[];
+}
+
 /**
- * Plans a sweep from a spec (already parsed from JSON): validates it (every problem by path, e.g.
- * `parameters.2.range.step: must be > 0`, in one `ConfigError`), loads and validates the base
- * config, expands the grid, applies the constraints (rejected combinations are counted), samples,
- * and builds one job per combination. Bad input throws; nothing runs.
+ * Plans the grid of a parsed spec: loads and validates the base config, expands the parameters,
+ * resolves the objective, applies the constraints and sampling. `extraIssues` (checks of fields
+ * only the caller knows) join the same `ConfigError`.
  */
-export async function planSweep(input: unknown, options: PlanSweepOptions = {}): Promise<SweepPlan> {
+export async function planGrid(spec: GridSpec, options: PlanSweepOptions, extraIssues: readonly ConfigIssue[] = []): Promise<GridPlan> {
   const source = options.source;
-  const parsed = SweepSpecSchema.safeParse(input);
-  if (!parsed.success) fail(toConfigIssues(parsed.error), source);
-  const spec = parsed.data;
   const registry = options.registry ?? strategyRegistry;
   const base = await loadBaseConfig(spec.kind, spec.config, { baseDir: options.baseDir ?? process.cwd(), source, registry });
   const issues: ConfigIssue[] = [];
   const parameters = planParameters(spec, base.config, issues);
   const objective = resolveObjective(spec.objective, spec.direction, 'objective', issues);
-  if (spec.pboBlocks % 2 !== 0) issues.push({ path: 'pboBlocks', message: 'must be even' });
+  issues.push(...extraIssues);
   const gridSize = parameters.reduce((size, parameter) => size * parameter.values.length, 1);
   if (gridSize > MAX_COMBINATIONS) issues.push({ path: 'parameters', message: `the grid has ${gridSize.toLocaleString('en-US')} combinations, more than ${MAX_COMBINATIONS.toLocaleString('en-US')}; use fewer values or "sampling"` });
   if (issues.length > 0) fail(issues, source);
@@ -224,17 +259,36 @@ export async function planSweep(input: unknown, options: PlanSweepOptions = {}):
   }
   const combinations = spec.sampling === undefined ? kept : sampleIndices(kept, spec.sampling.random.count, spec.sampling.random.seed);
   if (combinations.length === 0) fail([{ path: 'constraints', message: `no combination of the ${gridSize.toLocaleString('en-US')} satisfies every constraint` }], source);
-  const jobs = jobsOf(base, parameters, combinations, options.window ?? null);
-  const sweepId = jsonDigest({ version: 1, objective, pboBlocks: spec.pboBlocks, jobs });
+  return { base, parameters, objective, gridSize, skipped: gridSize - kept.length, notSampled: kept.length - combinations.length, combinations };
+}
+
+/** A spec parsed by `schema`, or a `ConfigError` listing every problem by path. */
+export function parseSpec<TSpec>(schema: { safeParse(input: unknown): { success: true; data: TSpec } | { success: false; error: Parameters<typeof toConfigIssues>[0] } }, input: unknown, source: string | undefined): TSpec {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) fail(toConfigIssues(parsed.error), source);
+  return parsed.data;
+}
+
+/**
+ * Plans a sweep from a spec (already parsed from JSON): validates it (every problem by path, e.g.
+ * `parameters.2.range.step: must be > 0`, in one `ConfigError`), loads and validates the base
+ * config, expands the grid, applies the constraints (rejected combinations are counted), samples,
+ * and builds one job per combination. Bad input throws; nothing runs.
+ */
+export async function planSweep(input: unknown, options: PlanSweepOptions = {}): Promise<SweepPlan> {
+  const spec = parseSpec(SweepSpecSchema, input, options.source);
+  const grid = await planGrid(spec, options, spec.pboBlocks % 2 === 0 ? [] : [{ path: 'pboBlocks', message: 'must be even' }]);
+  const jobs = jobsOf(grid.base, grid.parameters, grid.combinations, options.window ?? null);
+  const sweepId = jsonDigest({ version: 1, objective: grid.objective, pboBlocks: spec.pboBlocks, jobs });
   return {
     sweepId,
     kind: spec.kind,
-    parameters,
-    objective,
+    parameters: grid.parameters,
+    objective: grid.objective,
     pboBlocks: spec.pboBlocks,
-    gridSize,
-    skipped: gridSize - kept.length,
-    notSampled: kept.length - combinations.length,
+    gridSize: grid.gridSize,
+    skipped: grid.skipped,
+    notSampled: grid.notSampled,
     jobs,
   };
 }

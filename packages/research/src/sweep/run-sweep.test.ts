@@ -1,0 +1,102 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadDataset, loadMarketData, toCsv } from '@ensemble/data';
+import { parseRunConfig, runOrchestrator } from '@ensemble/orchestrator';
+import { strategyRegistry } from '@ensemble/strategies';
+import { createInProcessExecutor } from '../executor/in-process-executor';
+import { createLocalExecutor } from '../executor/local-executor';
+import type { LocalExecutor } from '../executor/local-executor';
+import { perPeriodSharpe } from '../statistics/return-moments';
+import { JOURNAL_FILE } from '../executor/journal';
+import { runSweepToDirectory } from './sweep-directory';
+import { SWEEP_OUTPUT_FILES } from './sweep-outputs';
+import { planSweepFile } from './sweep-plan';
+
+const executors: LocalExecutor[] = [];
+afterAll(async () => {
+  await Promise.all(executors.map((executor) => executor.close()));
+});
+
+/** A spec directory: S&P 500 2008–2013 as a CSV, a two-sleeve run config and a sweep over the trend sleeve. */
+async function specDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sweep-'));
+  const data = await loadDataset('sp500', { from: '2008-01-01', to: '2013-12-31' });
+  await writeFile(join(dir, 'prices.csv'), toCsv(data));
+  const run = {
+    data: { file: 'prices.csv' },
+    commission: { kind: 'percent', rate: 0.0005 },
+    allocation: { scheme: 'equal' },
+    rebalance: { schedule: 'quarter' },
+    strategies: [
+      { id: 'trend', strategy: 'sma-crossover', params: { fast: 10, slow: 50 }, symbols: ['prices'] },
+      { id: 'hold', strategy: 'buy-and-hold', symbols: ['prices'] },
+    ],
+  };
+  await writeFile(join(dir, 'run.json'), JSON.stringify(run));
+  const spec = {
+    config: 'run.json',
+    parameters: [
+      { path: 'strategies.trend.params.fast', values: [-5, 5, 10, 20] },
+      { path: 'strategies.trend.params.slow', range: { start: 30, stop: 90, step: 30 } },
+    ],
+    constraints: ['fast < slow'],
+    objective: 'sharpe',
+    pboBlocks: 4,
+  };
+  await writeFile(join(dir, 'sweep.json'), JSON.stringify(spec));
+  return dir;
+}
+
+describe('runSweepToDirectory', () => {
+  it('ranks every combination, records failures and writes the same bytes with 1 and 2 workers', async () => {
+    const dir = await specDir();
+    const plan = await planSweepFile(join(dir, 'sweep.json'));
+    expect(plan.jobs).toHaveLength(12); // fast < slow holds for every pair: 4 × 3, none skipped
+    const one = createLocalExecutor({ workers: 1 });
+    const two = createLocalExecutor({ workers: 2 });
+    executors.push(one, two);
+    const first = await runSweepToDirectory(plan, one, join(dir, 'out-1'));
+    await runSweepToDirectory(plan, two, join(dir, 'out-2'));
+    for (const name of SWEEP_OUTPUT_FILES) {
+      expect(await readFile(join(dir, 'out-2', name), 'utf8')).toBe(await readFile(join(dir, 'out-1', name), 'utf8'));
+    }
+    const result = first.result;
+    expect(result.counts).toMatchObject({ grid: 12, skipped: 0, planned: 12, ok: 9, failed: 3, timedOut: 0, notRun: 0 });
+    const failed = result.rows.filter((row) => row.status === 'failed');
+    expect(failed.map((row) => row.index)).toEqual([0, 1, 2]);
+    expect(failed[0]?.error?.code).toBe('CONFIG_INVALID');
+    expect(failed.every((row) => row.rank === null)).toBe(true);
+    const ranked = result.rows.filter((row) => row.rank !== null);
+    expect(ranked.map((row) => row.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (let k = 1; k < ranked.length; k++) expect(ranked[k - 1]?.objective ?? 0).toBeGreaterThanOrEqual(ranked[k]?.objective ?? 0);
+    const csv = (await readFile(join(dir, 'out-1', 'results.csv'), 'utf8')).trim().split('\n');
+    expect(csv).toHaveLength(13);
+    expect(csv[0]?.startsWith('rank,index,status,fast,slow,objective,bars,')).toBe(true);
+    const summary = JSON.parse(await readFile(join(dir, 'out-1', 'summary.json'), 'utf8')) as { statistics: { deflatedSharpe: { trials: number } | null; pbo: { splits: number } | null; stability: unknown } };
+    expect(summary.statistics.deflatedSharpe?.trials).toBe(9);
+    expect(summary.statistics.pbo?.splits).toBe(6); // C(4, 2)
+    expect(summary.statistics.stability).not.toBeNull();
+    expect(await readFile(join(dir, 'out-1', JOURNAL_FILE), 'utf8')).toContain(plan.sweepId);
+  });
+
+  it('best-config.json, run as a config, reproduces the best combination\'s metrics', async () => {
+    const dir = await specDir();
+    const plan = await planSweepFile(join(dir, 'sweep.json'));
+    const out = join(dir, 'out');
+    const { result } = await runSweepToDirectory(plan, createInProcessExecutor(), out);
+    const file = join(out, 'best-config.json');
+    const config = parseRunConfig(JSON.parse(await readFile(file, 'utf8')), { registry: strategyRegistry });
+    // As `ensemble run` does: the data file is relative to the config file's directory.
+    const data = await loadMarketData(resolve(dirname(file), config.data.file ?? ''));
+    const run = runOrchestrator(config, data.series, { registry: strategyRegistry });
+    expect(result.best?.metrics).toEqual(run.portfolio.metrics.metrics);
+    expect(result.best?.objective).toBe(run.portfolio.metrics.metrics.sharpe);
+    // The objective is the annualised Sharpe ratio: the per-period one times √P, recomputed from the curve.
+    const equity = run.portfolio.equity.equity;
+    const returns: number[] = [];
+    for (let t = 1; t < equity.length; t++) returns.push((equity[t] ?? 0) / (equity[t - 1] ?? 0) - 1);
+    expect(result.best?.objective).toBeCloseTo((perPeriodSharpe(returns) ?? 0) * Math.sqrt(run.periodsPerYear), 10);
+  });
+});

@@ -1,0 +1,135 @@
+import type { PerformanceMetrics } from '@ensemble/performance';
+import type { JobExecutor, ParameterValue, ResearchJobResult, ResearchJobStatus } from '../job/research-job';
+import type { Journal } from '../executor/journal';
+import { runJobs } from '../executor/run-jobs';
+import type { ResearchProgress } from '../executor/run-jobs';
+import { compareByObjective, objectiveValue } from './objective';
+import type { Objective } from './objective';
+import type { PlannedParameter, SweepPlan } from './sweep-plan';
+import { sweepStatistics } from './sweep-statistics';
+import type { SweepStatistics, Trial } from './sweep-statistics';
+
+/** One combination of a sweep's outcome. */
+export interface SweepRow {
+  /** 1 = best by the objective; null for a combination without an objective value (failed, or a metric that cannot be computed). */
+  readonly rank: number | null;
+  readonly index: number;
+  readonly parameters: Readonly<Record<string, ParameterValue>>;
+  readonly status: ResearchJobStatus;
+  readonly objective: number | null;
+  readonly metrics: PerformanceMetrics | null;
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+/** Counts of a sweep's combinations. */
+export interface SweepCounts {
+  readonly grid: number;
+  /** Rejected by a constraint. */
+  readonly skipped: number;
+  /** Admissible but not drawn by random sampling. */
+  readonly notSampled: number;
+  /** Planned to run. */
+  readonly planned: number;
+  readonly ok: number;
+  readonly failed: number;
+  readonly timedOut: number;
+  /** Not run because the sweep was stopped. */
+  readonly notRun: number;
+}
+
+/** A sweep's outcome: every combination ranked, the best one's config, and the overfitting statistics. */
+export interface SweepResult {
+  readonly sweepId: string;
+  readonly kind: 'backtest' | 'run';
+  readonly objective: Objective;
+  readonly parameters: readonly PlannedParameter[];
+  readonly counts: SweepCounts;
+  /** True when the sweep was stopped before every job finished (the rows are what finished). */
+  readonly aborted: boolean;
+  /** Finished combinations: ranked ones best first, then the rest by index. */
+  readonly rows: readonly SweepRow[];
+  readonly best: SweepRow | null;
+  /** The best combination's resolved config: run it to reproduce its metrics. */
+  readonly bestConfig: Record<string, unknown> | null;
+  readonly statistics: SweepStatistics;
+}
+
+/** Options of {@link runSweep}. */
+export interface RunSweepOptions {
+  readonly journal?: Journal | undefined;
+  readonly onProgress?: ((progress: ResearchProgress) => void) | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The grid of each parameter for the stability score: numbers ascending, other values as listed. */
+function dimensionsOf(parameters: readonly PlannedParameter[]): Record<string, readonly ParameterValue[]> {
+  return Object.fromEntries(
+    parameters.map((parameter) => {
+      const numeric = parameter.values.every((value) => typeof value === 'number');
+      return [parameter.name, numeric ? [...parameter.values].sort((a, b) => a - b) : parameter.values];
+    }),
+  );
+}
+
+/** Ranks finished results by the objective: best first, ties by index; rows without a value after, by index. */
+export function rankResults(plan: Pick<SweepPlan, 'jobs' | 'objective'>, results: ReadonlyMap<number, ResearchJobResult>): SweepRow[] {
+  const entries = plan.jobs.flatMap((job) => {
+    const result = results.get(job.index);
+    if (result === undefined) return [];
+    const objective = result.status === 'ok' ? objectiveValue(result.metrics, plan.objective) : null;
+    return [{ job, result, index: job.index, objective }];
+  });
+  entries.sort((a, b) => compareByObjective(a, b, plan.objective.direction));
+  let rank = 0;
+  return entries.map(({ job, result, objective }) => ({
+    rank: objective === null ? null : ++rank,
+    index: job.index,
+    parameters: job.parameters,
+    status: result.status,
+    objective,
+    metrics: result.metrics,
+    error: result.error ?? null,
+  }));
+}
+
+/**
+ * Runs a planned sweep on `executor` (jobs a journal already has are not run again), ranks the
+ * combinations by the objective (ties by index), and computes the overfitting statistics of the
+ * finished ones. Combinations that failed or timed out are kept with their error. Stopped by
+ * `signal`, it returns what finished (`aborted: true`).
+ */
+export async function runSweep(plan: SweepPlan, executor: JobExecutor, options: RunSweepOptions = {}): Promise<SweepResult> {
+  const outcome = await runJobs(plan.jobs, executor, options);
+  const rows = rankResults(plan, outcome.results);
+  const best = rows[0]?.rank === 1 ? rows[0] : null;
+  const trials: Trial[] = plan.jobs.flatMap((job) => {
+    const result = outcome.results.get(job.index);
+    if (result === undefined) return [];
+    return [{ index: job.index, parameters: job.parameters, objective: result.status === 'ok' ? objectiveValue(result.metrics, plan.objective) : null, result }];
+  });
+  const selected = best === null ? null : (trials.find((trial) => trial.index === best.index) ?? null);
+  const statistics = sweepStatistics(trials, selected, { blocks: plan.pboBlocks, direction: plan.objective.direction, dimensions: dimensionsOf(plan.parameters) });
+  const statuses = [...outcome.results.values()].map((result) => result.status);
+  const count = (status: ResearchJobStatus): number => statuses.filter((candidate) => candidate === status).length;
+  return {
+    sweepId: plan.sweepId,
+    kind: plan.kind,
+    objective: plan.objective,
+    parameters: plan.parameters,
+    counts: {
+      grid: plan.gridSize,
+      skipped: plan.skipped,
+      notSampled: plan.notSampled,
+      planned: plan.jobs.length,
+      ok: count('ok'),
+      failed: count('failed'),
+      timedOut: count('timed-out'),
+      notRun: plan.jobs.length - outcome.results.size,
+    },
+    aborted: outcome.aborted,
+    rows,
+    best,
+    bestConfig: best === null ? null : (plan.jobs.find((job) => job.index === best.index)?.config ?? null),
+    statistics,
+  };
+}

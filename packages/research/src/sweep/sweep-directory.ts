@@ -1,0 +1,37 @@
+import type { WrittenFile } from '@ensemble/report';
+import type { JobExecutor } from '../job/research-job';
+import { withDirectoryJournal } from '../executor/journal';
+import type { ResearchProgress } from '../executor/run-jobs';
+import { runSweep } from './run-sweep';
+import type { SweepResult } from './run-sweep';
+import { writeSweepOutputs } from './sweep-outputs';
+import type { SweepOutputOptions } from './sweep-outputs';
+import type { SweepPlan } from './sweep-plan';
+
+/** Options of {@link runSweepToDirectory}. */
+export interface SweepDirectoryOptions extends SweepOutputOptions {
+  /** Continue the sweep the directory's journal recorded (refused if the plan changed) instead of starting over. */
+  readonly resume?: boolean | undefined;
+  readonly onProgress?: ((progress: ResearchProgress) => void) | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A sweep run into a directory: its result, and the files written (none when it was stopped). */
+export interface SweepDirectoryOutcome {
+  readonly result: SweepResult;
+  readonly files: readonly WrittenFile[];
+}
+
+/**
+ * Runs a planned sweep into `outDir`: every finished job is journalled in `outDir/journal.jsonl`
+ * (JSON lines, keyed by the plan's id) as it arrives; with `resume` the journal's jobs are not run
+ * again. When every job has finished, the outputs are written atomically; a stopped sweep writes
+ * none (its journal keeps what finished, for `resume`).
+ */
+export async function runSweepToDirectory(plan: SweepPlan, executor: JobExecutor, outDir: string, options: SweepDirectoryOptions = {}): Promise<SweepDirectoryOutcome> {
+  const result = await withDirectoryJournal(outDir, plan.sweepId, options.resume === true, (journal) =>
+    runSweep(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal }),
+  );
+  if (result.aborted) return { result, files: [] };
+  return { result, files: await writeSweepOutputs(result, outDir, options) };
+}

@@ -1,0 +1,71 @@
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { toCsvText, writeFilesAtomic } from '@ensemble/report';
+import type { CsvValue, OutputFile, TemporaryFileRegistry, WrittenFile } from '@ensemble/report';
+import { OBJECTIVE_METRICS } from './objective';
+import type { SweepResult } from './run-sweep';
+
+/** The files a sweep writes to its output directory. */
+export const SWEEP_OUTPUT_FILES = ['results.json', 'results.csv', 'best-config.json', 'summary.json'] as const;
+
+/** Options of {@link writeSweepOutputs}. */
+export interface SweepOutputOptions {
+  /** Registers the temporary files while they exist (e.g. for a CLI's interrupt cleanup). */
+  readonly temporaryFiles?: TemporaryFileRegistry | undefined;
+}
+
+function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `config` with an absolute `data.file` made relative to `outDir`, where the config is written (a run config's files are relative to it). */
+export function relocateConfig(config: Record<string, unknown>, outDir: string): Record<string, unknown> {
+  const data = config.data;
+  if (!isRecord(data) || typeof data.file !== 'string' || !isAbsolute(data.file)) return config;
+  return { ...config, data: { ...data, file: relative(resolve(outDir), data.file) } };
+}
+
+/** The CSV of every combination, one line each: rank, index, status, the parameters, the objective, every metric, the error (its lines joined). */
+export function sweepResultsCsv(result: SweepResult): string {
+  const names = result.parameters.map((parameter) => parameter.name);
+  const header = ['rank', 'index', 'status', ...names, 'objective', ...OBJECTIVE_METRICS, 'errorCode', 'error'];
+  const rows = result.rows.map((row): CsvValue[] => [
+    row.rank,
+    row.index,
+    row.status,
+    ...names.map((name) => {
+      const value = row.parameters[name];
+      return typeof value === 'boolean' ? String(value) : value;
+    }),
+    row.objective,
+    ...OBJECTIVE_METRICS.map((metric) => row.metrics?.[metric] ?? null),
+    row.error?.code ?? null,
+    row.error === null ? null : row.error.message.split('\n').map((line) => line.trim()).join(' '),
+  ]);
+  return toCsvText(header, rows);
+}
+
+/**
+ * The output files of a sweep in `outDir`: `results.json` and `results.csv` (every finished
+ * combination, ranked), `best-config.json` (the best combination's config, runnable as it is:
+ * a data file is relative to the output directory) and `summary.json` (counts, the best
+ * combination, the overfitting statistics). The same result gives the same bytes.
+ */
+export function sweepOutputFiles(result: SweepResult, outDir: string): OutputFile[] {
+  const { sweepId, kind, objective, parameters, counts, aborted } = result;
+  const best = result.best === null ? null : { index: result.best.index, parameters: result.best.parameters, objective: result.best.objective, metrics: result.best.metrics };
+  return [
+    { path: join(outDir, 'results.json'), content: jsonText({ version: 1, sweepId, kind, objective, parameters, counts, aborted, rows: result.rows }) },
+    { path: join(outDir, 'results.csv'), content: sweepResultsCsv(result) },
+    { path: join(outDir, 'best-config.json'), content: jsonText(result.bestConfig === null ? null : relocateConfig(result.bestConfig, outDir)) },
+    { path: join(outDir, 'summary.json'), content: jsonText({ version: 1, sweepId, kind, objective, counts, aborted, best, statistics: result.statistics }) },
+  ];
+}
+
+/** Writes {@link sweepOutputFiles} atomically (all renamed into place once every one is complete), creating `outDir`. */
+export function writeSweepOutputs(result: SweepResult, outDir: string, options: SweepOutputOptions = {}): Promise<WrittenFile[]> {
+  return writeFilesAtomic(sweepOutputFiles(result, outDir), { createDirectories: true, ...(options.temporaryFiles === undefined ? {} : { temporaryFiles: options.temporaryFiles }) });
+}

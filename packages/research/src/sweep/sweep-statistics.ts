@@ -1,0 +1,107 @@
+import { DataValidationError, EnsembleError } from '@ensemble/protocol';
+import type { ParameterValue, ResearchJobResult } from '../job/research-job';
+import { deflatedSharpeRatio } from '../statistics/deflated-sharpe-ratio';
+import type { DeflatedSharpeResult } from '../statistics/deflated-sharpe-ratio';
+import { probabilityOfBacktestOverfitting } from '../statistics/backtest-overfitting';
+import type { LogitCount } from '../statistics/backtest-overfitting';
+import { parameterStability } from '../statistics/parameter-stability';
+import type { ParameterStabilityResult } from '../statistics/parameter-stability';
+import { perPeriodSharpe } from '../statistics/return-moments';
+import type { ObjectiveDirection } from './objective';
+
+/** The PBO of a sweep, without the per-split arrays (a summary, not the whole CSCV). */
+export interface SweepPbo {
+  readonly pbo: number;
+  readonly probabilityOfLoss: number;
+  readonly trials: number;
+  readonly observations: number;
+  readonly blocks: number;
+  readonly splits: number;
+  readonly logitDistribution: readonly LogitCount[];
+  readonly degradation: { readonly slope: number | null; readonly intercept: number | null; readonly rSquared: number | null };
+}
+
+/** The overfitting statistics of a sweep; a statistic that cannot be computed is null, with the reason in `notes`. */
+export interface SweepStatistics {
+  /** Deflated Sharpe ratio of the selected combination against every finished trial's Sharpe ratio. */
+  readonly deflatedSharpe: DeflatedSharpeResult | null;
+  readonly pbo: SweepPbo | null;
+  readonly stability: ParameterStabilityResult | null;
+  readonly notes: readonly string[];
+}
+
+/** One finished trial: its parameters, objective and result. */
+export interface Trial {
+  readonly index: number;
+  readonly parameters: Readonly<Record<string, ParameterValue>>;
+  readonly objective: number | null;
+  readonly result: ResearchJobResult;
+}
+
+function reason(error: unknown): string {
+  if (EnsembleError.isInstance(error)) return error.message.split('\n').join(' ');
+  throw error;
+}
+
+/**
+ * The overfitting statistics of a sweep's trials (finished jobs, in index order) with `selected`
+ * the best: the DSR of the selected trial's returns (trials without a Sharpe ratio count as 0), the
+ * PBO by CSCV on the per-period Sharpe ratio with `blocks` blocks (every trial's returns over the
+ * same periods), and the parameter stability of the objective over the grid `dimensions`.
+ */
+export function sweepStatistics(
+  trials: readonly Trial[],
+  selected: Trial | null,
+  options: { readonly blocks: number; readonly direction: ObjectiveDirection; readonly dimensions: Readonly<Record<string, readonly ParameterValue[]>> },
+): SweepStatistics {
+  const notes: string[] = [];
+  const finished = trials.filter((trial) => trial.result.status === 'ok');
+  let deflatedSharpe: DeflatedSharpeResult | null = null;
+  if (selected === null) notes.push('deflatedSharpe: no combination has an objective value');
+  else {
+    try {
+      deflatedSharpe = deflatedSharpeRatio({
+        returns: selected.result.periodReturns,
+        trialSharpes: finished.map((trial) => perPeriodSharpe(trial.result.periodReturns) ?? 0),
+      });
+    } catch (error) {
+      notes.push(`deflatedSharpe: ${reason(error)}`);
+    }
+  }
+  let pbo: SweepPbo | null = null;
+  const lengths = new Set(finished.map((trial) => trial.result.periodReturns.length));
+  if (finished.length < 2) notes.push('pbo: needs at least 2 finished combinations');
+  else if (lengths.size !== 1) notes.push('pbo: the combinations have return series of different lengths');
+  else {
+    try {
+      const full = probabilityOfBacktestOverfitting(
+        finished.map((trial) => trial.result.periodReturns),
+        { blocks: options.blocks },
+      );
+      const { slope, intercept, rSquared } = full.degradation;
+      pbo = {
+        pbo: full.pbo,
+        probabilityOfLoss: full.probabilityOfLoss,
+        trials: full.trials,
+        observations: full.observations,
+        blocks: full.blocks,
+        splits: full.splits,
+        logitDistribution: full.logitDistribution,
+        degradation: { slope, intercept, rSquared },
+      };
+    } catch (error) {
+      if (!DataValidationError.isInstance(error) && !EnsembleError.isInstance(error)) throw error;
+      notes.push(`pbo: ${reason(error)}`);
+    }
+  }
+  let stability: ParameterStabilityResult | null = null;
+  try {
+    stability = parameterStability(
+      trials.map((trial) => ({ params: trial.parameters, objective: trial.objective })),
+      { direction: options.direction, dimensions: Object.fromEntries(Object.entries(options.dimensions).map(([name, values]) => [name, { values }])) },
+    );
+  } catch (error) {
+    notes.push(`stability: ${reason(error)}`);
+  }
+  return { deflatedSharpe, pbo, stability, notes };
+}

@@ -1,0 +1,109 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createInProcessExecutor } from '../executor/in-process-executor';
+import { createLocalResolvers } from '../job/resolvers';
+import { runResearchJob } from '../job/run-research-job';
+import { runWalkForward } from './run-walk-forward';
+import type { WalkForwardResult } from './run-walk-forward';
+import { WALK_FORWARD_OUTPUT_FILES, runWalkForwardToDirectory } from './walk-forward-outputs';
+import { planWalkForward } from './walk-forward-plan';
+
+const spec = (to: string) => ({
+  kind: 'backtest',
+  config: { data: { dataset: 'sp500', from: '2005-01-01', to }, strategy: 'sma-crossover', params: { fast: 10, slow: 50 }, commission: { kind: 'percent', rate: 0.0005 } },
+  parameters: [
+    { path: 'params.fast', values: [10, 20] },
+    { path: 'params.slow', values: [50, 100] },
+  ],
+  objective: 'sharpe',
+  windows: { train: '2y', test: '1y' },
+});
+
+async function walkForward(to: string): Promise<WalkForwardResult> {
+  const plan = await planWalkForward(spec(to));
+  return runWalkForward(plan, createInProcessExecutor());
+}
+
+describe('runWalkForward', () => {
+  it('chooses each train window\'s best combination, runs it on the next test window and carries the capital over', async () => {
+    const plan = await planWalkForward(spec('2012-12-31'));
+    // 2005-01-03 … 2012-12-31, train 2 years then test 1 year, sliding by a year: tests start 2007 … 2012.
+    expect(plan.windows.map((window) => new Date(window.test.start).getUTCFullYear())).toEqual([2007, 2008, 2009, 2010, 2011, 2012]);
+    const result = await runWalkForward(plan, createInProcessExecutor());
+    expect(result.steps).toHaveLength(6);
+    const resolvers = createLocalResolvers();
+    let previousEnd = 100000;
+    for (const step of result.steps) {
+      // The choice, recomputed from the train jobs alone: the highest Sharpe ratio, ties to the lower index.
+      const trainJobs = plan.trainJobs.filter((job) => Math.floor(job.index / plan.gridSize) === step.index);
+      const trained = await Promise.all(trainJobs.map((job) => runResearchJob(job, resolvers)));
+      const best = trained.reduce((a, b) => ((b.metrics?.sharpe ?? -Infinity) > (a.metrics?.sharpe ?? -Infinity) ? b : a));
+      expect(step.chosen?.combination).toBe(best.index - step.index * plan.gridSize);
+      expect(step.inSample).toEqual(best.metrics);
+      expect(step.startEquity).toBe(previousEnd);
+      expect(step.outOfSample?.startEquity).toBe(previousEnd);
+      previousEnd = step.outOfSample?.endEquity ?? Number.NaN;
+      const expected = step.inSample !== null && step.outOfSample !== null && (step.inSample.cagr ?? 0) > 0 ? (step.outOfSample.cagr ?? 0) / (step.inSample.cagr ?? 1) : null;
+      expect(step.efficiency).toBe(expected);
+    }
+    // The stitched curve: every test window's bars in order, from the first test start to the last test end.
+    const { time, equity } = result.outOfSample;
+    expect(time[0]).toBe(plan.windows[0]?.test.start);
+    expect(time.at(-1)).toBe(plan.windows.at(-1)?.test.end);
+    expect(time.length).toBe(plan.windows.reduce((sum, window) => sum + window.test.bars, 0));
+    for (let t = 1; t < time.length; t++) expect(time[t] ?? 0).toBeGreaterThan(time[t - 1] ?? 0);
+    expect(result.metrics?.endEquity).toBe(equity.at(-1));
+    expect(result.metrics?.startEquity).toBe(100000);
+  });
+
+  it('is free of look-ahead: bars after a test window change neither its choice nor its result', async () => {
+    const full = await walkForward('2012-12-31');
+    const cut = await walkForward('2009-12-31'); // ends with the test window of 2009
+    expect(cut.steps).toHaveLength(3);
+    expect(full.steps.slice(0, 3)).toEqual(cut.steps);
+    expect(full.outOfSample.equity.slice(0, cut.outOfSample.equity.length)).toEqual(cut.outOfSample.equity);
+  });
+
+  it('chooses sleeve parameters and the allocation scheme together at the orchestrator level', async () => {
+    const plan = await planWalkForward({
+      config: {
+        data: { dataset: 'sp500', from: '2010-01-01', to: '2014-12-31' },
+        rebalance: { schedule: 'month' },
+        strategies: [
+          { id: 'trend', strategy: 'sma-crossover', params: { fast: 10, slow: 60 }, symbols: ['SP500'] },
+          { id: 'dip', strategy: 'rsi-mean-reversion', symbols: ['SP500'] },
+          { id: 'hold', strategy: 'buy-and-hold', symbols: ['SP500'] },
+        ],
+      },
+      parameters: [
+        { path: 'allocation.scheme', values: ['equal', 'inverse-volatility'] },
+        { path: 'strategies.trend.params.fast', values: [10, 30] },
+      ],
+      windows: { train: 500, test: 250 },
+    });
+    const result = await runWalkForward(plan, createInProcessExecutor());
+    // 2010–2014 holds 1,258 bars: tests at bars 500–749, 750–999, 1000–1249 and 1250–1257.
+    expect(result.steps.map((step) => [step.train.bars, step.test.bars, step.status])).toEqual([
+      [500, 250, 'ok'],
+      [500, 250, 'ok'],
+      [500, 250, 'ok'],
+      [500, 8, 'ok'],
+    ]);
+    for (const step of result.steps) expect(['equal', 'inverse-volatility']).toContain(step.chosen?.parameters.scheme);
+    expect(result.steps[1]?.startEquity).toBe(result.steps[0]?.outOfSample?.endEquity);
+  });
+
+  it('writes its outputs into a directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'walk-forward-'));
+    const plan = await planWalkForward(spec('2009-12-31'));
+    const { files, result } = await runWalkForwardToDirectory(plan, createInProcessExecutor(), dir);
+    expect(files.map((file) => file.path)).toEqual(WALK_FORWARD_OUTPUT_FILES.map((name) => join(dir, name)));
+    const csv = (await readFile(join(dir, 'oos-equity.csv'), 'utf8')).trim().split('\n');
+    expect(csv).toHaveLength(result.outOfSample.time.length + 1);
+    const windows = (await readFile(join(dir, 'windows.csv'), 'utf8')).trim().split('\n');
+    expect(windows[0]).toBe('window,trainStart,trainEnd,testStart,testEnd,status,fast,slow,objective,inSampleCagr,outOfSampleCagr,outOfSampleReturn,efficiency,startEquity');
+    expect(windows).toHaveLength(4);
+  });
+});

@@ -1,0 +1,157 @@
+import { computeMetrics } from '@ensemble/performance';
+import type { PerformanceMetrics } from '@ensemble/performance';
+import type { Journal } from '../executor/journal';
+import { runJobs } from '../executor/run-jobs';
+import type { ResearchProgress } from '../executor/run-jobs';
+import type { JobExecutor, ParameterValue, ResearchJob, ResearchJobResult } from '../job/research-job';
+import { rankResults } from '../sweep/run-sweep';
+import { combinationValues } from '../sweep/sweep-plan';
+import { withConfigValues } from '../sweep/config-path';
+import type { WalkForwardPlan } from './walk-forward-plan';
+import type { WindowSpan } from './windows';
+
+/** One walk-forward step's outcome. */
+export interface WalkForwardStep {
+  readonly index: number;
+  readonly train: WindowSpan;
+  readonly test: WindowSpan;
+  /** The combination chosen on the train window (grid index and parameters), or null when none had an objective value. */
+  readonly chosen: { readonly combination: number; readonly parameters: Readonly<Record<string, ParameterValue>> } | null;
+  /** The chosen combination's objective on the train window. */
+  readonly objective: number | null;
+  readonly inSample: PerformanceMetrics | null;
+  readonly outOfSample: PerformanceMetrics | null;
+  /** Equity the test window started with (the previous test window's final equity). */
+  readonly startEquity: number;
+  /** Out-of-sample CAGR / in-sample CAGR; null unless both exist and the in-sample one is > 0. */
+  readonly efficiency: number | null;
+  readonly status: 'ok' | 'failed' | 'timed-out' | 'no-choice';
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+/** A walk-forward's outcome: every step, the stitched out-of-sample curve and its metrics. */
+export interface WalkForwardResult {
+  readonly planId: string;
+  readonly kind: 'backtest' | 'run';
+  readonly objective: WalkForwardPlan['objective'];
+  readonly mode: WalkForwardPlan['mode'];
+  readonly parameters: WalkForwardPlan['parameters'];
+  readonly aborted: boolean;
+  readonly steps: readonly WalkForwardStep[];
+  /** The test windows' equity curves end to end, each starting with the previous one's final equity. */
+  readonly outOfSample: { readonly time: readonly number[]; readonly equity: readonly number[] };
+  /** Metrics of the stitched curve (trade metrics are null: trades are not carried across windows). */
+  readonly metrics: PerformanceMetrics | null;
+  /** Stitched out-of-sample CAGR / the mean in-sample CAGR of the steps; null unless that mean is > 0. */
+  readonly efficiency: number | null;
+}
+
+/** Options of {@link runWalkForward}. */
+export interface RunWalkForwardOptions {
+  readonly journal?: Journal | undefined;
+  readonly onProgress?: ((progress: ResearchProgress) => void) | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+function efficiencyOf(outOfSample: number | null | undefined, inSample: number | null | undefined): number | null {
+  if (outOfSample === null || outOfSample === undefined || inSample === null || inSample === undefined || !(inSample > 0)) return null;
+  return outOfSample / inSample;
+}
+
+/** The test job of step `k`: the chosen combination's config with `cash` = the capital carried over, warmed up on the train window. */
+function testJob(plan: WalkForwardPlan, k: number, combination: number, capital: number): ResearchJob {
+  const window = plan.windows[k];
+  if (window === undefined) throw new RangeError(`no window ${String(k)}`);
+  const values = combinationValues(plan.parameters, combination);
+  const config = withConfigValues(plan.base.config, [...plan.parameters.map((parameter, i) => [parameter.path, values[i] ?? 0] as const), ['cash', capital] as const]);
+  return {
+    version: 1,
+    kind: plan.kind,
+    index: plan.windows.length * plan.gridSize + k,
+    parameters: Object.fromEntries(plan.parameters.map((parameter, i) => [parameter.name, values[i] ?? 0])),
+    config,
+    data: [plan.base.data],
+    strategyModules: [],
+    window: { warmupStart: window.train.start, start: window.test.start, end: window.test.end },
+  };
+}
+
+/**
+ * Runs a planned walk-forward: every train job of every window on `executor` (in one batch, so all
+ * cores work), then, window by window, the train window's best combination by the objective (ties:
+ * the lowest grid index) on the test window — warmed up on the train bars, no entry before the test
+ * window's start, starting with the previous test window's final equity (the base config's cash for
+ * the first). Selection only ever sees train results, and a train job only the train window's bars.
+ */
+export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecutor, options: RunWalkForwardOptions = {}): Promise<WalkForwardResult> {
+  const total = plan.trainJobs.length + plan.windows.length;
+  let offset = 0;
+  const progress = (p: ResearchProgress): void => options.onProgress?.({ ...p, done: p.done + offset, total });
+  const run = (jobs: readonly ResearchJob[]) => runJobs(jobs, executor, { journal: options.journal, signal: options.signal, onProgress: progress });
+  const train = await run(plan.trainJobs);
+  let aborted = train.aborted;
+  offset = plan.trainJobs.length;
+  const steps: WalkForwardStep[] = [];
+  const time: number[] = [];
+  const equity: number[] = [];
+  let capital = Number(plan.base.config.cash);
+  for (const window of plan.windows) {
+    if (aborted) break;
+    const k = window.index;
+    const ranked = rankResults(
+      { jobs: plan.trainJobs.filter((job) => Math.floor(job.index / plan.gridSize) === k), objective: plan.objective },
+      train.results,
+    );
+    const best = ranked[0]?.rank === 1 ? ranked[0] : null;
+    const base = { index: k, train: window.train, test: window.test, startEquity: capital };
+    if (best === null) {
+      steps.push({ ...base, chosen: null, objective: null, inSample: null, outOfSample: null, efficiency: null, status: 'no-choice', error: null });
+      offset++;
+      continue;
+    }
+    const combination = best.index - k * plan.gridSize;
+    const outcome = await run([testJob(plan, k, combination, capital)]);
+    const result: ResearchJobResult | undefined = outcome.results.get(plan.windows.length * plan.gridSize + k);
+    offset++;
+    if (result === undefined) {
+      aborted = true;
+      break;
+    }
+    const curve = result.curve;
+    if (result.status === 'ok' && curve !== undefined) {
+      time.push(...curve.time);
+      equity.push(...curve.equity);
+      capital = curve.equity.at(-1) ?? capital;
+    }
+    steps.push({
+      ...base,
+      chosen: { combination, parameters: best.parameters },
+      objective: best.objective,
+      inSample: best.metrics,
+      outOfSample: result.metrics,
+      efficiency: efficiencyOf(result.metrics?.cagr, best.metrics?.cagr),
+      status: result.status,
+      error: result.error ?? null,
+    });
+  }
+  const config = plan.base.config;
+  const periodsPerYear = typeof config.periodsPerYear === 'number' ? config.periodsPerYear : undefined;
+  const metrics =
+    time.length === 0
+      ? null
+      : computeMetrics({ equity: { time, equity } }, { riskFreeRate: typeof config.riskFreeRate === 'number' ? config.riskFreeRate : 0, ...(periodsPerYear === undefined ? {} : { periodsPerYear }) }).metrics;
+  const inSampleCagrs = steps.flatMap((step) => (step.inSample?.cagr === null || step.inSample?.cagr === undefined ? [] : [step.inSample.cagr]));
+  const meanInSample = inSampleCagrs.length === 0 ? null : inSampleCagrs.reduce((sum, value) => sum + value, 0) / inSampleCagrs.length;
+  return {
+    planId: plan.planId,
+    kind: plan.kind,
+    objective: plan.objective,
+    mode: plan.mode,
+    parameters: plan.parameters,
+    aborted,
+    steps,
+    outOfSample: { time, equity },
+    metrics,
+    efficiency: efficiencyOf(metrics?.cagr, meanInSample),
+  };
+}

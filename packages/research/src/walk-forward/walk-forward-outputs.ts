@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { isoTime } from '@ensemble/protocol';
+import { toCsvText, writeFilesAtomic } from '@ensemble/report';
+import type { CsvValue, OutputFile, WrittenFile } from '@ensemble/report';
+import type { JobExecutor } from '../job/research-job';
+import { withDirectoryJournal } from '../executor/journal';
+import type { SweepDirectoryOptions } from '../sweep/sweep-directory';
+import { runWalkForward } from './run-walk-forward';
+import type { WalkForwardResult } from './run-walk-forward';
+import type { WalkForwardPlan } from './walk-forward-plan';
+
+/** The files a walk-forward writes to its output directory. */
+export const WALK_FORWARD_OUTPUT_FILES = ['walk-forward.json', 'windows.csv', 'oos-equity.csv'] as const;
+
+/** One line per step: its windows (ISO dates), the chosen parameters, in- and out-of-sample figures. */
+export function walkForwardWindowsCsv(result: WalkForwardResult): string {
+  const names = result.parameters.map((parameter) => parameter.name);
+  const header = ['window', 'trainStart', 'trainEnd', 'testStart', 'testEnd', 'status', ...names, 'objective', 'inSampleCagr', 'outOfSampleCagr', 'outOfSampleReturn', 'efficiency', 'startEquity'];
+  const rows = result.steps.map((step): CsvValue[] => [
+    step.index,
+    isoTime(step.train.start),
+    isoTime(step.train.end),
+    isoTime(step.test.start),
+    isoTime(step.test.end),
+    step.status,
+    ...names.map((name) => {
+      const value = step.chosen?.parameters[name];
+      return typeof value === 'boolean' ? String(value) : value;
+    }),
+    step.objective,
+    step.inSample?.cagr ?? null,
+    step.outOfSample?.cagr ?? null,
+    step.outOfSample?.totalReturn ?? null,
+    step.efficiency,
+    step.startEquity,
+  ]);
+  return toCsvText(header, rows);
+}
+
+/** The output files of a walk-forward in `outDir`: `walk-forward.json`, `windows.csv`, `oos-equity.csv` (date, equity). */
+export function walkForwardOutputFiles(result: WalkForwardResult, outDir: string): OutputFile[] {
+  const { outOfSample, ...rest } = result;
+  return [
+    { path: join(outDir, 'walk-forward.json'), content: `${JSON.stringify({ version: 1, ...rest }, null, 2)}\n` },
+    { path: join(outDir, 'windows.csv'), content: walkForwardWindowsCsv(result) },
+    { path: join(outDir, 'oos-equity.csv'), content: toCsvText(['time', 'equity'], outOfSample.time.map((time, t) => [isoTime(time), outOfSample.equity[t] ?? null])) },
+  ];
+}
+
+/** A walk-forward run into a directory: its result, and the files written (none when it was stopped). */
+export interface WalkForwardDirectoryOutcome {
+  readonly result: WalkForwardResult;
+  readonly files: readonly WrittenFile[];
+}
+
+/**
+ * Runs a planned walk-forward into `outDir`, journalling every finished job (`resume` skips the
+ * journalled ones), and writes its outputs atomically once it has finished; a stopped one writes none.
+ */
+export async function runWalkForwardToDirectory(plan: WalkForwardPlan, executor: JobExecutor, outDir: string, options: SweepDirectoryOptions = {}): Promise<WalkForwardDirectoryOutcome> {
+  const result = await withDirectoryJournal(outDir, plan.planId, options.resume === true, (journal) =>
+    runWalkForward(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal }),
+  );
+  if (result.aborted) return { result, files: [] };
+  const files = await writeFilesAtomic(walkForwardOutputFiles(result, outDir), {
+    createDirectories: true,
+    ...(options.temporaryFiles === undefined ? {} : { temporaryFiles: options.temporaryFiles }),
+  });
+  return { result, files };
+}

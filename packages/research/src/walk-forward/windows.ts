@@ -1,0 +1,113 @@
+import { monthIndexOf, monthStartMs } from '@ensemble/protocol';
+import type { ConfigIssue } from '@ensemble/protocol';
+
+/** A window length: a number of bars, or calendar months (`"6m"`) or years (`"3y"`). */
+export type WindowLength = number | string;
+
+/** How windows move: `rolling` (the train window slides by the test length) or `anchored` (it starts at the first bar and grows). */
+export type WindowMode = 'rolling' | 'anchored';
+
+/** Bars of a window: epoch ms of the first and the last (inclusive) and how many. */
+export interface WindowSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly bars: number;
+}
+
+/** One walk-forward step: a train window and the test window that follows it. */
+export interface WalkForwardWindow {
+  readonly index: number;
+  readonly train: WindowSpan;
+  readonly test: WindowSpan;
+}
+
+/** A length parsed: bars, or months. */
+type ParsedLength = { readonly unit: 'bars'; readonly count: number } | { readonly unit: 'months'; readonly count: number };
+
+const CALENDAR = /^([1-9]\d{0,3})(m|y)$/;
+
+/** A window length as bars or months, or an issue at `path`. */
+export function parseWindowLength(length: WindowLength, path: string, issues: ConfigIssue[]): ParsedLength | null {
+  if (typeof length === 'number') {
+    if (Number.isInteger(length) && length >= 1) return { unit: 'bars', count: length };
+    issues.push({ path, message: 'a number of bars must be a whole number ≥ 1' });
+    return null;
+  }
+  const match = CALENDAR.exec(length);
+  if (match === null) {
+    issues.push({ path, message: 'must be a number of bars (e.g. 60) or calendar months or years (e.g. "6m", "3y")' });
+    return null;
+  }
+  const count = Number(match[1]);
+  return { unit: 'months', count: match[2] === 'y' ? count * 12 : count };
+}
+
+/**
+ * Epoch ms `months` calendar months after `time` (UTC), the day of the month kept, or the last
+ * instant of a shorter target month (31 January + 1 month = the end of February).
+ */
+export function addMonths(time: number, months: number): number {
+  const month = monthIndexOf(time);
+  const offset = time - monthStartMs(month);
+  return Math.min(monthStartMs(month + months) + offset, monthStartMs(month + months + 1) - 1);
+}
+
+/** First index of sorted `time` at or after `at`. */
+function firstAtOrAfter(time: ArrayLike<number>, at: number): number {
+  let low = 0;
+  let high = time.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((time[middle] ?? Number.POSITIVE_INFINITY) < at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function span(time: ArrayLike<number>, from: number, to: number): WindowSpan {
+  return { start: time[from] ?? Number.NaN, end: time[to - 1] ?? Number.NaN, bars: to - from };
+}
+
+/**
+ * The walk-forward windows over the sorted bar times `time`: train then test, the next step
+ * moved on by the test length, until no test bar is left (the last test window may be short).
+ * Lengths in bars count bars; in months, calendar months from the first bar (UTC). A train
+ * window needs 2 bars or more; steps whose test window holds no bar (a gap in the data) are left
+ * out. Train and test must use the same unit.
+ */
+export function walkForwardWindows(
+  time: ArrayLike<number>,
+  options: { readonly train: WindowLength; readonly test: WindowLength; readonly mode: WindowMode },
+  issues: ConfigIssue[],
+): WalkForwardWindow[] {
+  const train = parseWindowLength(options.train, 'windows.train', issues);
+  const test = parseWindowLength(options.test, 'windows.test', issues);
+  if (train === null || test === null) return [];
+  if (train.unit !== test.unit) {
+    issues.push({ path: 'windows.test', message: `must be in the same unit as "train" (${train.unit === 'bars' ? 'bars' : 'months or years'})` });
+    return [];
+  }
+  const n = time.length;
+  const bounds: [number, number, number][] = [];
+  if (train.unit === 'bars') {
+    for (let step = 0; step * test.count + train.count < n; step++) {
+      const trainEnd = step * test.count + train.count;
+      bounds.push([options.mode === 'rolling' ? step * test.count : 0, trainEnd, Math.min(trainEnd + test.count, n)]);
+    }
+  } else {
+    const first = time[0] ?? 0;
+    const last = time[n - 1] ?? 0;
+    for (let step = 0; addMonths(first, step * test.count + train.count) <= last; step++) {
+      const trainStart = options.mode === 'rolling' ? firstAtOrAfter(time, addMonths(first, step * test.count)) : 0;
+      const trainEnd = firstAtOrAfter(time, addMonths(first, step * test.count + train.count));
+      bounds.push([trainStart, trainEnd, firstAtOrAfter(time, addMonths(first, (step + 1) * test.count + train.count))]);
+    }
+  }
+  const windows = bounds
+    .filter(([trainStart, trainEnd, testEnd]) => trainEnd - trainStart >= 2 && testEnd > trainEnd)
+    .map(([trainStart, trainEnd, testEnd], index) => ({ index, train: span(time, trainStart, trainEnd), test: span(time, trainEnd, testEnd) }));
+  if (windows.length === 0) {
+    issues.push({ path: 'windows', message: `the data's ${n.toLocaleString('en-US')} bars hold no train window followed by a test bar; use shorter windows` });
+  }
+  return windows;
+}
