@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticCsv } from '@ensemble/data';
-import { dataRefOf, type DataRef, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
+import { readFile, writeFile } from 'node:fs/promises';
+import { loadDataset, toCsv } from '@ensemble/data';
+import { SWEEP_OUTPUT_FILES, createLocalExecutor, dataRefOf, planSweepFile, runSweepToDirectory, type DataRef, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisExecutor } from '../src/redis-executor';
@@ -49,7 +51,57 @@ function indexesOnce(results: readonly ResearchJobResult[], count: number): void
   expect(results.map((r) => r.error?.message ?? r.status)).toEqual(results.map(() => 'ok'));
 }
 
+/** A sweep spec over a two-sleeve run config on S&P 500 2008–2013 as a CSV file: 8 combinations. */
+async function sweepSpec(): Promise<string> {
+  const data = await loadDataset('sp500', { from: '2008-01-01', to: '2013-12-31' });
+  await writeFile(join(directory, 'prices.csv'), toCsv(data));
+  const run = {
+    data: { file: 'prices.csv' },
+    commission: { kind: 'percent', rate: 0.0005 },
+    allocation: { scheme: 'equal' },
+    rebalance: { schedule: 'quarter' },
+    strategies: [
+      { id: 'trend', strategy: 'sma-crossover', params: { fast: 10, slow: 50 }, symbols: ['prices'] },
+      { id: 'hold', strategy: 'buy-and-hold', symbols: ['prices'] },
+    ],
+  };
+  await writeFile(join(directory, 'run.json'), JSON.stringify(run));
+  const spec = {
+    config: 'run.json',
+    parameters: [
+      { path: 'strategies.trend.params.fast', values: [5, 10, 20, 40] },
+      { path: 'strategies.trend.params.slow', values: [60, 120] },
+    ],
+    objective: 'sharpe',
+    pboBlocks: 4,
+  };
+  const file = join(directory, 'sweep.json');
+  await writeFile(file, JSON.stringify(spec));
+  return file;
+}
+
 describe('research jobs on worker processes through Redis', () => {
+  it('a sweep on two worker processes writes the same output files, byte for byte, as on one local thread', async () => {
+    const plan = await planSweepFile(await sweepSpec());
+    expect(plan.jobs).toHaveLength(8);
+    const local = createLocalExecutor({ workers: 1 });
+    try {
+      await runSweepToDirectory(plan, local, join(directory, 'out-local'));
+    } finally {
+      await local.close();
+    }
+    const pair = await workers(2, 'sweep');
+    const outcome = await runSweepToDirectory(plan, createRedisExecutor({ url: server.url, prefix: 'sweep', sweepId: plan.sweepId }), join(directory, 'out-queue'));
+    expect(outcome.result.counts).toMatchObject({ planned: 8, ok: 8, failed: 0, timedOut: 0, notRun: 0 });
+    expect(outcome.result.rows.map((row) => row.status)).toEqual(Array.from({ length: 8 }, () => 'ok'));
+    for (const name of SWEEP_OUTPUT_FILES) {
+      expect(await readFile(join(directory, 'out-queue', name), 'utf8'), name).toBe(await readFile(join(directory, 'out-local', name), 'utf8'));
+    }
+    const [status] = await sweepStatus({ url: server.url, prefix: 'sweep' }, plan.sweepId);
+    expect(status?.workers.reduce((sum, w) => sum + w.completed, 0)).toBe(8);
+    await Promise.all(pair.map((child) => stopWorker(child)));
+  });
+
   it('two workers give byte for byte the results of a local one-thread run (data file sent through Redis)', async () => {
     const jobs = smaJobs(file, 10, fileConfig);
     const expected = await localRun(jobs);
