@@ -16,6 +16,7 @@ import { csvLoadCase } from './cases/csv';
 import { engineEqualWeight, engineSmaCrossover } from './cases/engine';
 import { metricsCase } from './cases/metrics';
 import { orchestratorFiftyStrategies, orchestratorTenSleeves } from './cases/orchestrator';
+import { queueOverheadCase, queueScalingCase, queueSkipReason } from './cases/queue';
 import type { BenchCase, BenchResult, MemoryCase } from './harness';
 import { formatTable, measure, measureMemory } from './harness';
 
@@ -40,6 +41,12 @@ const cases: BenchCase<never>[] = [
 // The CLI as a child process, for its peak memory (each run once: memory hardly varies).
 const memoryCases: MemoryCase<never>[] = [cliBacktestJson(Math.round(4_500_000 * scale)), cliRunJson(Math.round(400_000 * scale))] as unknown as MemoryCase<never>[];
 
+// Research jobs through a real Redis (redis-server on loopback); skipped with a message on a
+// machine without redis-server, never in CI.
+const queueSkip = queueSkipReason();
+if (queueSkip !== null && process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false') throw new Error(queueSkip);
+const queueCases = queueSkip === null ? [queueOverheadCase(quick ? 20 : 200, quick ? 2_000 : 5_000), queueScalingCase(quick ? 8 : 24, quick ? 20_000 : 100_000)] : [];
+
 const results: BenchResult[] = [];
 try {
   for (const bench of cases) {
@@ -52,6 +59,21 @@ try {
         if (baselines.length > 0) process.stderr.write(`  baseline ms: ${format(baselines)}\n`);
       }),
     );
+  }
+  if (queueSkip !== null && (only === undefined || 'queue'.startsWith(only) || only.startsWith('queue'))) process.stderr.write(`${queueSkip}\n`);
+  for (const bench of queueCases) {
+    if (only !== undefined && !bench.name.startsWith(only)) continue;
+    process.stderr.write(`running ${bench.name} …\n`);
+    try {
+      const result = await measure(bench as unknown as BenchCase<never>, repeats, (runs, baselines) => {
+        if (!showSamples) return;
+        process.stderr.write(`  run ms: ${format(runs)}\n  baseline ms: ${format(baselines)}\n`);
+      });
+      const { goal, met } = bench.goal(result);
+      results.push({ ...result, goal, goalMet: met });
+    } finally {
+      await bench.cleanup();
+    }
   }
   for (const bench of memoryCases) {
     if (only !== undefined && !bench.name.startsWith(only)) continue;

@@ -43,6 +43,11 @@ export function sweepRegistryKey(prefix: string): string {
   return `${prefix}:sweeps`;
 }
 
+/** The channel a coordinator announces a new (or re-stored) sweep on, so workers join at once. */
+export function sweepChannel(prefix: string): string {
+  return `${prefix}:sweeps:announce`;
+}
+
 /** The keys of sweep `sweepId` under `prefix` (both checked against {@link QUEUE_NAME_PATTERN}). */
 export function sweepKeys(prefix: string, sweepId: string): SweepKeys {
   checkQueueName(prefix, 'prefix');

@@ -18,6 +18,8 @@ export interface RedisExecutorOptions {
   readonly connectTimeoutMs?: number;
   /** How long a lost connection is tolerated before the run fails (default 30 s). */
   readonly lostTimeoutMs?: number;
+  /** How often the results list is read while nothing new arrives, ms (default 25). */
+  readonly pollIntervalMs?: number;
   /** Called about once a second with the queue's counts. */
   readonly onProgress?: (progress: SweepProgress) => void;
   readonly logger?: Logger;

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { RedisLink } from './connection';
 import { storeDataset } from './dataset-store';
 import { envelopeOf, jobsFingerprint } from './job-envelope';
-import { DEFAULT_PREFIX, jobIdOf, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
+import { DEFAULT_PREFIX, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { readDoneIndexes, readResults, storeResultOnce } from './result-store';
 import { parseRedisUrl } from './redis-url';
 import { isConnectionError, sleep } from './timing';
@@ -112,6 +112,7 @@ export async function runSweepOnQueue<TJob, TResult>(
       await redis.hset(keys.meta, { fingerprint, total: entries.length, attempts, created: Date.now() });
       await redis.zadd(sweepRegistryKey(keys.prefix), 'NX', Date.now(), keys.sweepId);
     }
+    await redis.publish(sweepChannel(keys.prefix), keys.sweepId);
     await collect();
     const missing = entries.filter((entry) => pending.has(entry.index));
     for (let start = 0; start < missing.length; start += ENQUEUE_CHUNK) {

@@ -143,3 +143,24 @@ describe('Redis going away mid-sweep', () => {
     }
   });
 });
+
+describe('an ACL user limited to the prefix', () => {
+  it('runs a sweep with ~acl:* &acl:* +@all -@admin, as the README advises', async () => {
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(server.url);
+    try {
+      await admin.call('ACL', 'SETUSER', 'sweeper', 'on', '>sweeper-pw', '~acl:*', '&acl:*', '+@all', '-@admin');
+    } finally {
+      admin.disconnect();
+    }
+    const url = `redis://sweeper:sweeper-pw@127.0.0.1:${server.port}`;
+    const worker = await startQueueWorker({ url, prefix: 'acl', parseJob: (data) => toyJobSchema.parse(data), process: (job, context) => processToyJob(job, context), ...fast });
+    try {
+      const results: ToyResult[] = [];
+      await runSweepOnQueue(toyJobs(3), { url, prefix: 'acl', sweepId: 'acl-1', ...toyCoordinator }, { onResult: (result) => results.push(result) });
+      expect(byIndex(results).map((r) => r.square)).toEqual([0.25, 2.25, 6.25]);
+    } finally {
+      await worker.close();
+    }
+  });
+});

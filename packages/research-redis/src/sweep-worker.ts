@@ -6,7 +6,7 @@ import { UnrecoverableError, Worker, type Job, type RedisOptions as BullRedisOpt
 import { DatasetCache } from './dataset-store';
 import { RedisLink } from './connection';
 import { jobEnvelopeSchema } from './job-envelope';
-import { DEFAULT_PREFIX, jobIdOf, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
+import { DEFAULT_PREFIX, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { storeResultOnce } from './result-store';
 import { parseRedisUrl, redactSecrets, toRedisOptions } from './redis-url';
 import { Slots } from './slots';
@@ -128,7 +128,9 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     const worker = new Worker(keys.queueName, (job: Job) => processor(job, keys), {
       connection: redisOptions,
       prefix,
-      concurrency: options.concurrency ?? 1,
+      // One job more than the slots: the next job is fetched while the current ones run, so a
+      // thread never waits for a round trip to Redis (the extra job waits for a slot, locked).
+      concurrency: (options.concurrency ?? 1) + 1,
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.stalledIntervalMs ?? 15_000,
       maxStalledCount: options.maxStalledCount ?? 1,
@@ -145,10 +147,18 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
   };
 
   const discover = async (): Promise<void> => {
-    const sweeps = new Set(await redis.zrange(sweepRegistryKey(prefix), 0, -1));
+    const registered = await redis.zrange(sweepRegistryKey(prefix), 0, -1);
+    // Finished sweeps (every result stored) stay registered for status and cleanup, but hold no
+    // work: no queue worker (and no connections) for them.
+    const progress = await Promise.all(registered.map(async (sweepId) => {
+      const keys = sweepKeys(prefix, sweepId);
+      const [total, done] = await Promise.all([redis.hget(keys.meta, 'total'), redis.llen(keys.done)]);
+      return total === null || done < Number(total) ? sweepId : null;
+    }));
+    const sweeps = new Set(progress.filter((sweepId) => sweepId !== null));
     for (const sweepId of sweeps) if (!workers.has(sweepId) && !stop.signal.aborted) attach(sweepId);
-    // A sweep gone from the registry (cleaned, or lost with a Redis restart until its coordinator
-    // stores it again): stop taking its jobs; the running ones finish in the background.
+    // A sweep finished or gone from the registry (cleaned, or lost with a Redis restart until its
+    // coordinator stores it again): stop taking its jobs; the running ones finish in the background.
     for (const [sweepId, worker] of workers) {
       if (sweeps.has(sweepId)) continue;
       workers.delete(sweepId);
@@ -167,6 +177,13 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
       await sleep(options.discoveryIntervalMs ?? 1_000, stop.signal);
     }
   })();
+  // Coordinators announce new sweeps: join them at once rather than at the next look.
+  const subscriber = redis.duplicate();
+  subscriber.on('error', () => undefined);
+  subscriber.on('message', () => {
+    discover().catch(() => undefined);
+  });
+  await subscriber.subscribe(sweepChannel(prefix)).catch(() => undefined);
   await discover().catch(() => undefined);
   logger.info({ url: settings.redacted, concurrency: options.concurrency ?? 1 }, 'worker started');
 
@@ -185,6 +202,7 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
         await settlesWithin(Promise.all([...workers.values()].map((worker) => worker.disconnect())), 2_000);
         await settlesWithin(graceful, 2_000);
       }
+      subscriber.disconnect();
       await link.close();
       await settlesWithin(loop, 2_000);
       if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
