@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { rejectionOf } from '../test/helpers';
 import { RedisLink } from './connection';
 import { QueueConnectionError } from './errors';
 import { parseRedisUrl } from './redis-url';
 import { freePort, startRedisServer } from './testing/redis-server';
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('RedisLink', () => {
   it('fails with a QueueConnectionError (connect) when nobody listens on the port, password redacted', async () => {
     const port = await freePort();
-    const error = await rejection(RedisLink.open(parseRedisUrl(`redis://ops:hunter2@127.0.0.1:${port}/0`), { connectTimeoutMs: 800 }));
+    const error = await rejectionOf(RedisLink.open(parseRedisUrl(`redis://ops:hunter2@127.0.0.1:${port}/0`), { connectTimeoutMs: 800 }));
     expect(QueueConnectionError.isInstance(error)).toBe(true);
     const connectionError = error as QueueConnectionError;
     expect(connectionError.phase).toBe('connect');
@@ -30,7 +22,7 @@ describe('RedisLink', () => {
   it('a wrong password fails without repeating it', async () => {
     const server = await startRedisServer({ password: 'right-one' });
     try {
-      const error = await rejection(RedisLink.open(parseRedisUrl(`redis://:wrong-one@127.0.0.1:${server.port}`), { connectTimeoutMs: 800 }));
+      const error = await rejectionOf(RedisLink.open(parseRedisUrl(`redis://:wrong-one@127.0.0.1:${server.port}`), { connectTimeoutMs: 800 }));
       expect(QueueConnectionError.isInstance(error)).toBe(true);
       const message = (error as Error).message;
       expect(message).toMatch(/WRONGPASS|invalid password|NOAUTH/i);

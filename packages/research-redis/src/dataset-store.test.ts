@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejectionOf, withDirectory } from '../test/helpers';
 import { sha256Hex } from '@ensemble/research';
 import { DatasetCache, DatasetFetchError, storeDataset } from './dataset-store';
 import { sweepKeys } from './keys';
@@ -22,15 +22,6 @@ afterAll(async () => {
   await server.close();
 });
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('storeDataset and DatasetCache', () => {
   const keys = sweepKeys('test', 'data-1');
   const bytes = new TextEncoder().encode('abc');
@@ -45,8 +36,7 @@ describe('storeDataset and DatasetCache', () => {
 
   it('writes a dataset to disk once under its hash and original name; concurrent requests share the fetch', async () => {
     await storeDataset(redis, keys, bytes);
-    const directory = mkdtempSync(join(tmpdir(), 'ensemble-cache-'));
-    try {
+    await withDirectory(async (directory) => {
       const cache = new DatasetCache(directory);
       const [a, b] = await Promise.all([cache.file(redis, keys, ABC_SHA256, 'prices.csv'), cache.file(redis, keys, ABC_SHA256, 'prices.csv')]);
       expect(a).toBe(join(directory, ABC_SHA256, 'prices.csv'));
@@ -54,29 +44,23 @@ describe('storeDataset and DatasetCache', () => {
       expect(readFileSync(a, 'utf8')).toBe('abc');
       await cache.file(redis, keys, ABC_SHA256, 'prices.csv');
       expect(cache.fetches).toBe(1);
-    } finally {
-      rmSync(directory, { recursive: true, force: true });
-    }
+    });
   });
 
   it('refuses bytes that do not hash to the reference, and a missing dataset', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'ensemble-cache-'));
-    try {
+    await withDirectory(async (directory) => {
       const other = sweepKeys('test', 'data-2');
       await redis.set(other.dataset(ABC_SHA256), 'abd');
-      const corrupt = await rejection(new DatasetCache(directory).file(redis, other, ABC_SHA256, 'a.csv'));
+      const corrupt = await rejectionOf(new DatasetCache(directory).file(redis, other, ABC_SHA256, 'a.csv'));
       expect(DatasetFetchError.isInstance(corrupt) && corrupt.code).toBe('DATA_INVALID');
-      const missing = await rejection(new DatasetCache(directory).file(redis, other, 'f'.repeat(64), 'a.csv'));
+      const missing = await rejectionOf(new DatasetCache(directory).file(redis, other, 'f'.repeat(64), 'a.csv'));
       expect(DatasetFetchError.isInstance(missing) && missing.code).toBe('DATA_NOT_FOUND');
       expect((missing as Error).message).toContain('data-2');
-    } finally {
-      rmSync(directory, { recursive: true, force: true });
-    }
+    });
   });
 
   it('reuses a file on disk that hashes right, and fetches again one that does not', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'ensemble-cache-'));
-    try {
+    await withDirectory(async (directory) => {
       const own = sweepKeys('test', 'data-3');
       await storeDataset(redis, own, bytes);
       const path = await new DatasetCache(directory).file(redis, own, ABC_SHA256, 'x.csv');
@@ -90,8 +74,6 @@ describe('storeDataset and DatasetCache', () => {
       await third.file(redis, own, ABC_SHA256, 'x.csv');
       expect(third.fetches).toBe(1);
       expect(readFileSync(path, 'utf8')).toBe('abc');
-    } finally {
-      rmSync(directory, { recursive: true, force: true });
-    }
+    });
   });
 });

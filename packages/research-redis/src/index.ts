@@ -12,7 +12,8 @@ export type { QueuedDataset, SweepCoordinatorOptions, SweepProgress } from './sw
 export { DEFAULT_ATTEMPTS, indexOfJobId, runSweepOnQueue } from './sweep-coordinator';
 export type { QueueWorker, QueueWorkerOptions, WorkerJobContext } from './sweep-worker';
 export { startQueueWorker } from './sweep-worker';
-export { readDoneIndexes, readResults, storeResultOnce } from './result-store';
+export type { StoredResult } from './result-store';
+export { jsonResult, readDoneIndexes, readResults, storeResultOnce } from './result-store';
 export type { QueueAddress, SweepStatus, WorkerThroughput } from './sweep-status';
 export { cleanSweep, sweepStatus, workerThroughput } from './sweep-status';
 export type { RedisExecutorOptions } from './redis-executor';
@@ -20,4 +21,4 @@ export { createRedisExecutor, queuedDatasets } from './redis-executor';
 export type { RedisWorkerOptions } from './redis-worker';
 export { startRedisWorker } from './redis-worker';
 export { StrategyModuleError, localStrategyModule } from './strategy-modules';
-export { parseStoredResult, queueFailedResult } from './research-result';
+export { encodeResult, parseStoredResult, queueFailedResult } from './research-result';

@@ -28,6 +28,8 @@ export interface SweepKeys {
   readonly meta: string;
   /** Hash: combination index → result JSON, each written once (HSETNX). */
   readonly results: string;
+  /** Hash: combination index → the binary part of its result (raw doubles), when it has one. */
+  readonly binaryResults: string;
   /** List: combination indexes in the order their results were stored (each once). */
   readonly done: string;
   /** Hash: `<worker id>:count|first|last` → results it stored for this sweep, and when (ms). */
@@ -60,6 +62,7 @@ export function sweepKeys(prefix: string, sweepId: string): SweepKeys {
     queueName,
     meta: `${own}:meta`,
     results: `${own}:results`,
+    binaryResults: `${own}:binary`,
     done: `${own}:done`,
     workers: `${own}:workers`,
     dataset: (sha256) => `${own}:data:${sha256}`,

@@ -1,29 +1,15 @@
 import { readDataBytes } from '@ensemble/data';
-import { EnsembleError, MAX_LINE_LENGTH, type Logger, quoteValue } from '@ensemble/protocol';
-import { sha256Hex, type JobExecutor, type ResearchJob } from '@ensemble/research';
-import { parseStoredResult, queueFailedResult } from './research-result';
-import { runSweepOnQueue, type QueuedDataset, type SweepProgress } from './sweep-coordinator';
+import { EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
+import { sha256Hex, type JobExecutor, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
+import { encodeResult, parseStoredResult, queueFailedResult } from './research-result';
+import { runSweepOnQueue, type QueuedDataset, type SweepCoordinatorOptions } from './sweep-coordinator';
 
-/** Options of {@link createRedisExecutor}. */
-export interface RedisExecutorOptions {
-  /** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS); printed only redacted. */
-  readonly url: string;
-  /** Namespace of every key (default `ensemble`); workers must use the same. */
-  readonly prefix?: string;
-  /** The sweep's id; running a sweep id again resumes it (the same jobs are required). */
-  readonly sweepId: string;
-  /** Attempts per job before it fails for good (default 3). */
-  readonly attempts?: number;
-  /** How long to wait for Redis at start (default 10 s). */
-  readonly connectTimeoutMs?: number;
-  /** How long a lost connection is tolerated before the run fails (default 30 s). */
-  readonly lostTimeoutMs?: number;
-  /** How often the results list is read while nothing new arrives, ms (default 25). */
-  readonly pollIntervalMs?: number;
-  /** Called about once a second with the queue's counts. */
-  readonly onProgress?: (progress: SweepProgress) => void;
-  readonly logger?: Logger;
-}
+/**
+ * Options of {@link createRedisExecutor}: the coordinator's (`url`, `sweepId`, `prefix`,
+ * `attempts`, `connectTimeoutMs`, `lostTimeoutMs`, `pollIntervalMs`, `onProgress`, `logger`;
+ * see {@link SweepCoordinatorOptions}).
+ */
+export type RedisExecutorOptions = Omit<SweepCoordinatorOptions<ResearchJob, ResearchJobResult>, 'indexOf' | 'parseResult' | 'encodeResult' | 'failedResult' | 'datasets'>;
 
 /**
  * The data files the jobs read, by content, for the workers: each file is read once and must still
@@ -62,6 +48,7 @@ export function createRedisExecutor(options: RedisExecutorOptions): JobExecutor 
           ...options,
           indexOf: (job: ResearchJob) => job.index,
           parseResult: parseStoredResult,
+          encodeResult,
           failedResult: queueFailedResult,
           datasets: queuedDatasets(jobs),
         },

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { type Logger } from '@ensemble/protocol';
 import { createLocalExecutor, failedResult, researchJobSchema, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { UnrecoverableError } from 'bullmq';
+import { encodeResult } from './research-result';
 import { localStrategyModule, StrategyModuleError } from './strategy-modules';
 import { startQueueWorker, type QueueWorker, type WorkerJobContext } from './sweep-worker';
 
@@ -58,6 +59,7 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Que
     const worker = await startQueueWorker<ResearchJob, ResearchJobResult>({
       ...options,
       parseJob: (data) => researchJobSchema.parse(data),
+      encodeResult,
       async process(job, context) {
         let local: ResearchJob;
         try {

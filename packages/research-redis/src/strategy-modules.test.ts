@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rejectionOf } from '../test/helpers';
 import { StrategyModuleError, localStrategyModule } from './strategy-modules';
 
 const directory = mkdtempSync(join(tmpdir(), 'ensemble-strategies-'));
@@ -15,13 +16,9 @@ const ABC = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
 const OTHER = '0'.repeat(64);
 
 async function failure(promise: Promise<unknown>): Promise<StrategyModuleError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (StrategyModuleError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a StrategyModuleError');
+  const error = await rejectionOf(promise);
+  if (StrategyModuleError.isInstance(error)) return error;
+  throw error;
 }
 
 describe('localStrategyModule', () => {

@@ -4,7 +4,7 @@ import { RedisLink } from './connection';
 import { storeDataset } from './dataset-store';
 import { envelopeOf, jobsFingerprint } from './job-envelope';
 import { DEFAULT_PREFIX, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
-import { readDoneIndexes, readResults, storeResultOnce } from './result-store';
+import { jsonResult, readDoneIndexes, readResults, storeResultOnce, type StoredResult } from './result-store';
 import { parseRedisUrl } from './redis-url';
 import { isConnectionError, sleep } from './timing';
 
@@ -36,8 +36,10 @@ export interface SweepCoordinatorOptions<TJob, TResult> {
   readonly sweepId: string;
   /** The combination index of a job (unique within the sweep). */
   indexOf(job: TJob): number;
-  /** Checks a result JSON read back from Redis (it was written by a worker) for `index`. */
-  parseResult(json: string, index: number): TResult;
+  /** Checks a result read back from Redis (it was written by a worker) for `index`. */
+  parseResult(stored: StoredResult, index: number): TResult;
+  /** How a result is stored (default: JSON only); the workers' must match. */
+  readonly encodeResult?: (result: TResult) => StoredResult;
   /** The result of a job that failed for good (its attempts spent, or stalled too often). */
   failedResult(index: number, error: { readonly code: string; readonly message: string }): TResult;
   /** Datasets to store before enqueueing. */
@@ -133,11 +135,11 @@ export async function runSweepOnQueue<TJob, TResult>(
     const fresh = await readDoneIndexes(link.redis, keys, cursor);
     cursor += fresh.length;
     const wanted = fresh.filter((index) => pending.has(index));
-    const texts = await readResults(link.redis, keys, wanted);
+    const stored = await readResults(link.redis, keys, wanted);
     wanted.forEach((index, k) => {
-      const text = texts[k];
-      if (text === null || text === undefined || !pending.delete(index)) return;
-      handlers.onResult(options.parseResult(text, index));
+      const result = stored[k];
+      if (result === null || result === undefined || !pending.delete(index)) return;
+      handlers.onResult(options.parseResult(result, index));
     });
     return fresh.length;
   };
@@ -149,7 +151,7 @@ export async function runSweepOnQueue<TJob, TResult>(
       if (index === null || !pending.has(index)) continue;
       const reason = job.failedReason === '' ? 'failed' : job.failedReason;
       const result = options.failedResult(index, { code: 'JOB_FAILED', message: `${reason} (after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'})` });
-      await storeResultOnce(link.redis, keys, index, JSON.stringify(result), 'coordinator');
+      await storeResultOnce(link.redis, keys, index, (options.encodeResult ?? jsonResult)(result), 'coordinator');
     }
   };
 

@@ -7,7 +7,7 @@ import { DatasetCache } from './dataset-store';
 import { RedisLink } from './connection';
 import { jobEnvelopeSchema } from './job-envelope';
 import { DEFAULT_PREFIX, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
-import { storeResultOnce } from './result-store';
+import { jsonResult, storeResultOnce, type StoredResult } from './result-store';
 import { parseRedisUrl, redactSecrets, toRedisOptions } from './redis-url';
 import { Slots } from './slots';
 import { sleep } from './timing';
@@ -34,6 +34,8 @@ export interface QueueWorkerOptions<TJob, TResult> {
   readonly cacheDir?: string;
   /** Checks a job read from the queue; throwing fails the job for good (it is never retried). */
   parseJob(data: unknown): TJob;
+  /** How a result is stored (default: JSON only); the coordinator's must match. */
+  readonly encodeResult?: (result: TResult) => StoredResult;
   /** Runs a job. An {@link UnrecoverableError} fails it for good; other errors are retried. */
   process(job: TJob, context: WorkerJobContext): Promise<TResult>;
   /** How long a job's lock lasts without renewal: a worker silent this long lost its job (default 30 s). */
@@ -117,7 +119,7 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     const release = await slots.acquire();
     try {
       const result = await options.process(parsed, { sweepId: keys.sweepId, index, datasetFile: (sha256, name) => datasets.file(redis, keys, sha256, name) });
-      if (await storeResultOnce(redis, keys, index, JSON.stringify(result), id)) completed++;
+      if (await storeResultOnce(redis, keys, index, (options.encodeResult ?? jsonResult)(result), id)) completed++;
     } finally {
       release();
     }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
+import type { StoredResult } from '../src/result-store';
 import type { WorkerJobContext } from '../src/sweep-worker';
 
 /** A job for the queue's own tests: square `n`, optionally after a pause or by failing. */
@@ -28,7 +29,7 @@ export function toyJobs(count: number, extra: Partial<ToyJob> = {}): ToyJob[] {
 /** Coordinator callbacks for toy jobs. */
 export const toyCoordinator = {
   indexOf: (job: ToyJob) => job.index,
-  parseResult: (json: string): ToyResult => JSON.parse(json) as ToyResult,
+  parseResult: (stored: StoredResult): ToyResult => JSON.parse(stored.json) as ToyResult,
   failedResult: (index: number, error: { code: string; message: string }): ToyResult => ({ index, status: 'failed', error }),
 };
 
