@@ -7,7 +7,7 @@ export type { SweepKeys } from './keys';
 export { DEFAULT_PREFIX, QUEUE_NAME_PATTERN, checkQueueName, jobIdOf, sweepKeys, sweepRegistryKey } from './keys';
 export { DatasetCache, DatasetFetchError, storeDataset } from './dataset-store';
 export type { JobEnvelope } from './job-envelope';
-export { JOB_FORMAT, envelopeOf, jobEnvelopeSchema, jobsFingerprint } from './job-envelope';
+export { JOB_FORMAT, envelopeOf, jobEnvelopeSchema, jobFingerprint } from './job-envelope';
 export type { QueuedDataset, SweepCoordinatorOptions, SweepProgress } from './sweep-coordinator';
 export { DEFAULT_ATTEMPTS, indexOfJobId, runSweepOnQueue } from './sweep-coordinator';
 export type { QueueWorker, QueueWorkerOptions, WorkerJobContext } from './sweep-worker';

@@ -26,11 +26,10 @@ export function envelopeOf(sweepId: string, index: number, job: unknown): JobEnv
 }
 
 /**
- * A fingerprint of a sweep's jobs (SHA-256 over their JSON in index order): a resumed sweep must
- * be the same jobs, or its stored results would be mixed with other ones.
+ * A job's fingerprint (SHA-256 of its JSON): stored per combination index, so a sweep resumed, or
+ * grown by a later batch (walk-forward runs its test jobs after its train jobs), is refused when
+ * an index would name another job — its stored result would be another job's.
  */
-export function jobsFingerprint(jobs: readonly { readonly index: number; readonly job: unknown }[]): string {
-  const hash = createHash('sha256');
-  for (const entry of [...jobs].sort((a, b) => a.index - b.index)) hash.update(`${entry.index}\n${JSON.stringify(entry.job)}\n`);
-  return hash.digest('hex');
+export function jobFingerprint(job: unknown): string {
+  return createHash('sha256').update(JSON.stringify(job)).digest('hex');
 }

@@ -24,10 +24,12 @@ export interface SweepKeys {
   readonly sweepId: string;
   /** The BullMQ queue name of the sweep. */
   readonly queueName: string;
-  /** Hash: the sweep's meta data (`jobs` count, `created` time, `attempts`). */
+  /** Hash: the sweep's meta data (`total` jobs, `created` time, `attempts`). */
   readonly meta: string;
   /** Hash: combination index → result JSON, each written once (HSETNX). */
   readonly results: string;
+  /** Hash: combination index → the fingerprint of its job (its count is the sweep's total). */
+  readonly fingerprints: string;
   /** Hash: combination index → the binary part of its result (raw doubles), when it has one. */
   readonly binaryResults: string;
   /** List: combination indexes in the order their results were stored (each once). */
@@ -63,6 +65,7 @@ export function sweepKeys(prefix: string, sweepId: string): SweepKeys {
     meta: `${own}:meta`,
     results: `${own}:results`,
     binaryResults: `${own}:binary`,
+    fingerprints: `${own}:jobs`,
     done: `${own}:done`,
     workers: `${own}:workers`,
     dataset: (sha256) => `${own}:data:${sha256}`,

@@ -2,7 +2,7 @@ import { ConfigError, noopLogger, type Logger } from '@ensemble/protocol';
 import { Queue } from 'bullmq';
 import { RedisLink } from './connection';
 import { storeDataset } from './dataset-store';
-import { envelopeOf, jobsFingerprint } from './job-envelope';
+import { envelopeOf, jobFingerprint } from './job-envelope';
 import { DEFAULT_PREFIX, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { jsonResult, readDoneIndexes, readResults, storeResultOnce, type StoredResult } from './result-store';
 import { parseRedisUrl } from './redis-url';
@@ -65,7 +65,9 @@ const CHECK_EVERY_MS = 1_000;
  * Runs `jobs` through the sweep's Redis queue and hands every result to `onResult` exactly once
  * per combination index, whichever worker produced it and however often its job ran. Results
  * already stored (a resumed sweep) are handed over first; jobs without one are enqueued
- * (idempotently: a job id exists once). A Redis restart that lost the sweep's keys re-seeds them.
+ * (idempotently: a job id exists once). Several runs may share a sweep id with new combination
+ * indexes (walk-forward's train jobs, then each test job); an index that would name another job
+ * than the one stored is refused. A Redis restart that lost the sweep's keys re-seeds them.
  * Fails with a `QueueConnectionError` when Redis cannot be reached at start or stays away longer
  * than `lostTimeoutMs`. An aborted `signal` makes it resolve with the results so far handed over;
  * the sweep stays in Redis (its workers go on), to be resumed or cleaned.
@@ -89,7 +91,7 @@ export async function runSweepOnQueue<TJob, TResult>(
   });
   const queue = new Queue(keys.queueName, { connection: link.redis, prefix: keys.prefix, skipWaitingForReady: true });
   queue.on('error', () => undefined); // the link reports connection trouble
-  const fingerprint = jobsFingerprint(entries);
+  const fingerprints = entries.map((entry) => jobFingerprint(entry.job));
   const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
   let cursor = 0;
   // After a reconnect, check that the server still holds the sweep (a restart without
@@ -101,19 +103,24 @@ export async function runSweepOnQueue<TJob, TResult>(
 
   const seed = async (): Promise<void> => {
     const redis = link.redis;
-    const existing = await redis.hget(keys.meta, 'fingerprint');
-    if (existing !== null && existing !== fingerprint) {
-      throw new ConfigError([{ path: 'sweepId', message: `sweep ${keys.sweepId} in Redis holds other jobs (another spec or data); resume it with the same spec, or choose a new sweep id, or clean it first` }]);
-    }
-    if (existing === null) {
+    const existing = (await redis.exists(keys.meta)) === 1;
+    if (!existing) {
       if (cursor > 0) logger.warn({ delivered: entries.length - pending.size }, 'the sweep is gone from Redis (restarted without persistence?): storing it again');
       cursor = 0;
-      for (const dataset of options.datasets ?? []) {
-        if ((await redis.exists(keys.dataset(dataset.sha256))) === 0) await storeDataset(redis, keys, await dataset.load());
-      }
-      await redis.hset(keys.meta, { fingerprint, total: entries.length, attempts, created: Date.now() });
-      await redis.zadd(sweepRegistryKey(keys.prefix), 'NX', Date.now(), keys.sweepId);
     }
+    const stored = await redis.hmget(keys.fingerprints, ...entries.map((entry) => String(entry.index)));
+    const clash = entries.findIndex((entry, k) => stored[k] !== null && stored[k] !== fingerprints[k]);
+    if (clash >= 0) {
+      throw new ConfigError([{ path: 'sweepId', message: `sweep ${keys.sweepId} in Redis holds another job under combination ${entries[clash]?.index ?? clash} (another spec or data); resume it with the same spec, or choose a new sweep id, or clean it first` }]);
+    }
+    for (const dataset of options.datasets ?? []) {
+      if ((await redis.exists(keys.dataset(dataset.sha256))) === 0) await storeDataset(redis, keys, await dataset.load());
+    }
+    const fresh = entries.flatMap((entry, k) => (stored[k] === null ? [String(entry.index), fingerprints[k] ?? ''] : []));
+    if (fresh.length > 0) await redis.hset(keys.fingerprints, ...fresh);
+    await redis.hset(keys.meta, { total: await redis.hlen(keys.fingerprints), attempts });
+    await redis.hsetnx(keys.meta, 'created', Date.now());
+    await redis.zadd(sweepRegistryKey(keys.prefix), 'NX', Date.now(), keys.sweepId);
     await redis.publish(sweepChannel(keys.prefix), keys.sweepId);
     await collect();
     const missing = entries.filter((entry) => pending.has(entry.index));

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processToyJob, toyCoordinator, toyJobSchema, toyJobs, type ToyJob, type ToyResult } from '../test/toy-jobs';
 import { QueueConnectionError } from './errors';
 import { runSweepOnQueue } from './sweep-coordinator';
+import { sweepStatus } from './sweep-status';
 import { startQueueWorker, type QueueWorker } from './sweep-worker';
 import { freePort, startRedisServer, type TestRedisServer } from './testing/redis-server';
 
@@ -58,11 +59,15 @@ describe('runSweepOnQueue with queue workers', () => {
     expect([...calls.values()].reduce((a, b) => a + b, 0)).toBe(5);
   });
 
-  it('refuses to resume a sweep id with other jobs', async () => {
+  it('refuses to resume a sweep id whose combination would name another job, and grows by new indexes', async () => {
     await withWorkers(1, new Map(), () => collect(toyJobs(2), 'mixed'));
-    const error = await collect(toyJobs(3), 'mixed').catch((error: unknown) => error);
+    const error = await collect(toyJobs(3).map((job) => ({ ...job, n: job.n + 1 })), 'mixed').catch((error: unknown) => error);
     expect(ConfigError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain('holds other jobs');
+    expect((error as Error).message).toContain('holds another job under combination 0');
+    const grown = await withWorkers(1, new Map(), () => collect([{ index: 2, n: 4 }], 'mixed'));
+    expect(grown.map((r) => r.square)).toEqual([16]);
+    const [status] = await sweepStatus({ url: server.url, prefix: 'q' }, 'mixed');
+    expect(status).toMatchObject({ total: 3, done: 3 });
   });
 
   it('a job that fails every time is tried `attempts` times, then delivered as failed with its error', async () => {

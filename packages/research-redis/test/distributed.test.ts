@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { generateSyntheticCsv } from '@ensemble/data';
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadDataset, toCsv } from '@ensemble/data';
-import { SWEEP_OUTPUT_FILES, createLocalExecutor, dataRefOf, planSweepFile, runSweepToDirectory, type DataRef, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
+import { SWEEP_OUTPUT_FILES, WALK_FORWARD_OUTPUT_FILES, createLocalExecutor, dataRefOf, planSweepFile, planWalkForward, runSweepToDirectory, runWalkForwardToDirectory, type DataRef, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisExecutor } from '../src/redis-executor';
@@ -114,6 +114,34 @@ describe('research jobs on worker processes through Redis', () => {
     expect(status?.done).toBe(10);
     expect(status?.workers.reduce((sum, w) => sum + w.completed, 0)).toBe(10);
     await Promise.all(pair.map((child) => stopWorker(child)));
+  });
+
+  it('a walk-forward (train jobs, then one test job per window, all under one sweep id) writes the same files as locally', async () => {
+    const plan = await planWalkForward({
+      kind: 'backtest',
+      config: { data: { dataset: 'sp500', from: '2005-01-01', to: '2009-12-31' }, strategy: 'sma-crossover', params: { fast: 10, slow: 50 }, commission: { kind: 'percent', rate: 0.0005 } },
+      parameters: [
+        { path: 'params.fast', values: [10, 20] },
+        { path: 'params.slow', values: [50, 100] },
+      ],
+      objective: 'sharpe',
+      windows: { train: '2y', test: '1y' },
+    });
+    const local = createLocalExecutor({ workers: 1 });
+    try {
+      await runWalkForwardToDirectory(plan, local, join(directory, 'wf-local'));
+    } finally {
+      await local.close();
+    }
+    const [worker] = await workers(1, 'walk');
+    if (worker === undefined) throw new Error('no worker');
+    await runWalkForwardToDirectory(plan, createRedisExecutor({ url: server.url, prefix: 'walk', sweepId: plan.planId }), join(directory, 'wf-queue'));
+    for (const name of WALK_FORWARD_OUTPUT_FILES) {
+      expect(await readFile(join(directory, 'wf-queue', name), 'utf8'), name).toBe(await readFile(join(directory, 'wf-local', name), 'utf8'));
+    }
+    const [status] = await sweepStatus({ url: server.url, prefix: 'walk' }, plan.planId);
+    expect(status?.total).toBe(plan.trainJobs.length + plan.windows.length);
+    await stopWorker(worker);
   });
 
   it('a worker killed with SIGKILL mid-job: its job runs again elsewhere, counted once, same output', async () => {
