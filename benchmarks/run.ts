@@ -17,6 +17,7 @@ import { engineEqualWeight, engineSmaCrossover } from './cases/engine';
 import { metricsCase } from './cases/metrics';
 import { orchestratorFiftyStrategies, orchestratorTenSleeves, orchestratorThousandSleeves, orchestratorThousandSleevesMemory } from './cases/orchestrator';
 import { sweepOneWorker, sweepOverhead, sweepTwoWorkers, walkForwardCase } from './cases/research';
+import { queueOverheadCase, queueScalingCase, queueSkipReason } from './cases/queue';
 import type { BenchCase, BenchResult, MemoryCase } from './harness';
 import { formatTable, measure, measureMemory } from './harness';
 
@@ -50,6 +51,12 @@ const memoryCases: MemoryCase<never>[] = [
   orchestratorThousandSleevesMemory(Math.round(2_520 * Math.sqrt(scale))),
 ] as unknown as MemoryCase<never>[];
 
+// Research jobs through a real Redis (redis-server on loopback); skipped with a message on a
+// machine without redis-server, never in CI.
+const queueSkip = queueSkipReason();
+if (queueSkip !== null && process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false') throw new Error(queueSkip);
+const queueCases = queueSkip === null ? [queueOverheadCase(quick ? 20 : 200, quick ? 2_000 : 5_000), queueScalingCase(quick ? 8 : 24, quick ? 20_000 : 100_000)] : [];
+
 const results: BenchResult[] = [];
 try {
   for (const bench of cases) {
@@ -66,6 +73,21 @@ try {
   if (only === undefined || walkForward.name.startsWith(only)) {
     process.stderr.write(`running ${walkForward.name} (once) …\n`);
     results.push(await measure(walkForward, 1));
+  }
+  if (queueSkip !== null && (only === undefined || 'queue'.startsWith(only) || only.startsWith('queue'))) process.stderr.write(`${queueSkip}\n`);
+  for (const bench of queueCases) {
+    if (only !== undefined && !bench.name.startsWith(only)) continue;
+    process.stderr.write(`running ${bench.name} …\n`);
+    try {
+      const result = await measure(bench as unknown as BenchCase<never>, repeats, (runs, baselines) => {
+        if (!showSamples) return;
+        process.stderr.write(`  run ms: ${format(runs)}\n  baseline ms: ${format(baselines)}\n`);
+      });
+      const { goal, met } = bench.goal(result);
+      results.push({ ...result, goal, goalMet: met });
+    } finally {
+      await bench.cleanup();
+    }
   }
   for (const bench of memoryCases) {
     if (only !== undefined && !bench.name.startsWith(only)) continue;

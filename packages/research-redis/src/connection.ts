@@ -1,0 +1,104 @@
+import { Redis } from 'ioredis';
+import { QueueConnectionError } from './errors';
+import { redactSecrets, toRedisOptions, type RedisUrlSettings } from './redis-url';
+
+/** How long a start waits for Redis before it fails, by default. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** How long a coordinator tolerates a lost connection before it fails, by default. */
+export const DEFAULT_LOST_TIMEOUT_MS = 30_000;
+
+/**
+ * A Redis connection and how long it has been down. ioredis reconnects on its own (capped
+ * exponential backoff); {@link RedisLink.assertAlive} turns an outage longer than `lostTimeoutMs`
+ * into a {@link QueueConnectionError}. Every error message it keeps is redacted.
+ */
+export class RedisLink {
+  readonly redis: Redis;
+  readonly settings: RedisUrlSettings;
+  private readonly lostTimeoutMs: number;
+  private downSince: number | null = null;
+  private lastError = 'no answer';
+
+  private constructor(redis: Redis, settings: RedisUrlSettings, lostTimeoutMs: number) {
+    this.redis = redis;
+    this.settings = settings;
+    this.lostTimeoutMs = lostTimeoutMs;
+    // A listener must exist, or ioredis prints every error to the console itself.
+    redis.on('error', (error: Error) => {
+      this.lastError = redactSecrets(error.message, settings);
+    });
+    redis.on('close', () => {
+      this.downSince ??= Date.now();
+    });
+    redis.on('ready', () => {
+      this.downSince = null;
+    });
+  }
+
+  /**
+   * Connects and waits until Redis is ready, at most `connectTimeoutMs`; then a
+   * {@link QueueConnectionError} (`connect`) naming the redacted URL and the last error. Commands
+   * fail at once while the connection is down (no offline queue), so callers retry them within
+   * their own deadline instead of hanging — unless `waitOut` (a worker): then commands wait for
+   * the reconnection, however long it takes.
+   */
+  static async open(settings: RedisUrlSettings, options: { connectTimeoutMs?: number; lostTimeoutMs?: number; waitOut?: boolean } = {}): Promise<RedisLink> {
+    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const redis = new Redis({
+      ...toRedisOptions(settings),
+      connectTimeout: Math.min(5_000, connectTimeoutMs),
+      lazyConnect: true,
+      ...(options.waitOut === true ? { maxRetriesPerRequest: null } : { enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
+    });
+    const link = new RedisLink(redis, settings, options.lostTimeoutMs ?? DEFAULT_LOST_TIMEOUT_MS);
+    await link.waitReady(connectTimeoutMs, 'connect');
+    return link;
+  }
+
+  /** True while the connection is up. */
+  get ready(): boolean {
+    return this.redis.status === 'ready';
+  }
+
+  /** Throws a {@link QueueConnectionError} (`lost`) once the connection has been down too long. */
+  assertAlive(): void {
+    if (this.downSince === null || this.ready) return;
+    const down = Date.now() - this.downSince;
+    if (down > this.lostTimeoutMs) throw this.error('lost', down);
+  }
+
+  /** The error for an outage of `waitedMs`, with the last (redacted) reason. */
+  error(phase: 'connect' | 'lost', waitedMs: number): QueueConnectionError {
+    return new QueueConnectionError({ url: this.settings.redacted, phase, waitedMs, reason: this.lastError });
+  }
+
+  private async waitReady(timeoutMs: number, phase: 'connect' | 'lost'): Promise<void> {
+    if (this.ready) return;
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    let onReady: (() => void) | undefined;
+    const ready = new Promise<boolean>((resolve) => {
+      onReady = () => {
+        resolve(true);
+      };
+      this.redis.once('ready', onReady);
+      timer = setTimeout(() => {
+        resolve(false);
+      }, timeoutMs);
+    });
+    if (this.redis.status === 'wait') this.redis.connect().catch(() => undefined);
+    const ok = await ready;
+    clearTimeout(timer);
+    if (onReady !== undefined) this.redis.off('ready', onReady);
+    if (!ok) {
+      this.redis.disconnect();
+      throw this.error(phase, Date.now() - started);
+    }
+  }
+
+  /** Closes the connection (QUIT when up, else a plain disconnect). */
+  async close(): Promise<void> {
+    if (this.ready) await this.redis.quit().catch(() => undefined);
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,79 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejectionOf, withDirectory } from '../test/helpers';
+import { sha256Hex } from '@ensemble/research';
+import { DatasetCache, DatasetFetchError, storeDataset } from './dataset-store';
+import { sweepKeys } from './keys';
+import { startRedisServer, type TestRedisServer } from './testing/redis-server';
+
+// SHA-256("abc"), FIPS 180-2 appendix B.1.
+const ABC_SHA256 = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
+
+let server: TestRedisServer;
+let redis: Redis;
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = new Redis(server.url);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server.close();
+});
+
+describe('storeDataset and DatasetCache', () => {
+  const keys = sweepKeys('test', 'data-1');
+  const bytes = new TextEncoder().encode('abc');
+
+  it('stores a dataset once under its SHA-256', async () => {
+    expect(sha256Hex(bytes)).toBe(ABC_SHA256);
+    expect(await storeDataset(redis, keys, bytes)).toBe(ABC_SHA256);
+    await storeDataset(redis, keys, bytes);
+    expect(await redis.keys('test:*:data:*')).toEqual([`test:sweep-data-1:ensemble:data:${ABC_SHA256}`]);
+    expect((await redis.getBuffer(keys.dataset(ABC_SHA256)))?.toString()).toBe('abc');
+  });
+
+  it('writes a dataset to disk once under its hash and original name; concurrent requests share the fetch', async () => {
+    await storeDataset(redis, keys, bytes);
+    await withDirectory(async (directory) => {
+      const cache = new DatasetCache(directory);
+      const [a, b] = await Promise.all([cache.file(redis, keys, ABC_SHA256, 'prices.csv'), cache.file(redis, keys, ABC_SHA256, 'prices.csv')]);
+      expect(a).toBe(join(directory, ABC_SHA256, 'prices.csv'));
+      expect(b).toBe(a);
+      expect(readFileSync(a, 'utf8')).toBe('abc');
+      await cache.file(redis, keys, ABC_SHA256, 'prices.csv');
+      expect(cache.fetches).toBe(1);
+    });
+  });
+
+  it('refuses bytes that do not hash to the reference, and a missing dataset', async () => {
+    await withDirectory(async (directory) => {
+      const other = sweepKeys('test', 'data-2');
+      await redis.set(other.dataset(ABC_SHA256), 'abd');
+      const corrupt = await rejectionOf(new DatasetCache(directory).file(redis, other, ABC_SHA256, 'a.csv'));
+      expect(DatasetFetchError.isInstance(corrupt) && corrupt.code).toBe('DATA_INVALID');
+      const missing = await rejectionOf(new DatasetCache(directory).file(redis, other, 'f'.repeat(64), 'a.csv'));
+      expect(DatasetFetchError.isInstance(missing) && missing.code).toBe('DATA_NOT_FOUND');
+      expect((missing as Error).message).toContain('data-2');
+    });
+  });
+
+  it('reuses a file on disk that hashes right, and fetches again one that does not', async () => {
+    await withDirectory(async (directory) => {
+      const own = sweepKeys('test', 'data-3');
+      await storeDataset(redis, own, bytes);
+      const path = await new DatasetCache(directory).file(redis, own, ABC_SHA256, 'x.csv');
+      await redis.del(own.dataset(ABC_SHA256));
+      const second = new DatasetCache(directory);
+      expect(await second.file(redis, own, ABC_SHA256, 'x.csv')).toBe(path);
+      expect(second.fetches).toBe(0);
+      writeFileSync(path, 'tampered');
+      await storeDataset(redis, own, bytes);
+      const third = new DatasetCache(directory);
+      await third.file(redis, own, ABC_SHA256, 'x.csv');
+      expect(third.fetches).toBe(1);
+      expect(readFileSync(path, 'utf8')).toBe('abc');
+    });
+  });
+});

@@ -1,0 +1,95 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { EnsembleError } from '@ensemble/protocol';
+import { sha256Hex } from '@ensemble/research';
+import type { Redis } from 'ioredis';
+import type { SweepKeys } from './keys';
+
+const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+
+/**
+ * A dataset a job refers to is not in Redis (the sweep was cleaned, or the coordinator never
+ * stored it), or its bytes there do not hash to the reference. `DATA_NOT_FOUND` / `DATA_INVALID`.
+ */
+export class DatasetFetchError extends EnsembleError {
+  readonly sha256: string;
+  readonly sweepId: string;
+
+  constructor(kind: 'missing' | 'corrupt', details: { sha256: string; sweepId: string; actual?: string }) {
+    super(
+      kind === 'missing' ? 'DATA_NOT_FOUND' : 'DATA_INVALID',
+      kind === 'missing'
+        ? `Dataset ${details.sha256} of sweep ${details.sweepId} is not in Redis: the sweep was cleaned or its coordinator never stored it; restart the sweep from its coordinator.`
+        : `Dataset ${details.sha256} of sweep ${details.sweepId} in Redis hashes to ${details.actual ?? '?'}: it was altered; clean the sweep and run it again.`,
+    );
+    this.name = 'DatasetFetchError';
+    this.sha256 = details.sha256;
+    this.sweepId = details.sweepId;
+  }
+
+  static override isInstance(error: unknown): error is DatasetFetchError {
+    return EnsembleError.isInstance(error) && error.name === 'DatasetFetchError';
+  }
+}
+
+/**
+ * Stores `bytes` under their SHA-256 in the sweep's keys, once (SET NX: a second store of the same
+ * content writes nothing). Returns the hash.
+ */
+export async function storeDataset(redis: Redis, keys: SweepKeys, bytes: Uint8Array): Promise<string> {
+  const sha256 = sha256Hex(bytes);
+  await redis.set(keys.dataset(sha256), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'NX');
+  return sha256;
+}
+
+/**
+ * A worker's datasets by content, as files: each is fetched from Redis on first use, checked
+ * against its hash and written to `<directory>/<sha256>/<name>` (the original file name is kept, as
+ * loaders read a symbol from it), where the worker's threads read it (and keep it parsed, by hash).
+ * A file already there is used when it still hashes right, else fetched again; concurrent requests
+ * for one hash share one fetch.
+ */
+export class DatasetCache {
+  private readonly files = new Map<string, Promise<string>>();
+  private readonly directory: string;
+  /** How many datasets were fetched from Redis (not found on disk). */
+  fetches = 0;
+
+  constructor(directory: string) {
+    this.directory = directory;
+  }
+
+  /**
+   * The local path of dataset `sha256` of the sweep, named `name`; a {@link DatasetFetchError}
+   * when Redis does not hold it or holds other bytes.
+   */
+  file(redis: Redis, keys: SweepKeys, sha256: string, name: string): Promise<string> {
+    if (!SHA256_PATTERN.test(sha256)) return Promise.reject(new DatasetFetchError('missing', { sha256: 'a malformed hash', sweepId: keys.sweepId }));
+    const key = `${sha256}/${name}`;
+    let entry = this.files.get(key);
+    if (entry === undefined) {
+      entry = this.load(redis, keys, sha256, name);
+      this.files.set(key, entry);
+      // A failed fetch is not remembered: the next job tries again.
+      entry.catch(() => this.files.delete(key));
+    }
+    return entry;
+  }
+
+  private async load(redis: Redis, keys: SweepKeys, sha256: string, name: string): Promise<string> {
+    const directory = join(this.directory, sha256);
+    const file = join(directory, basename(name) === '' ? 'data' : basename(name));
+    const cached = await readFile(file).catch(() => null);
+    if (cached !== null && sha256Hex(cached) === sha256) return file;
+    const bytes = await redis.getBuffer(keys.dataset(sha256));
+    this.fetches++;
+    if (bytes === null) throw new DatasetFetchError('missing', { sha256, sweepId: keys.sweepId });
+    const actual = sha256Hex(bytes);
+    if (actual !== sha256) throw new DatasetFetchError('corrupt', { sha256, sweepId: keys.sweepId, actual });
+    await mkdir(directory, { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, bytes);
+    await rename(temporary, file);
+    return file;
+  }
+}

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { QUEUE_NAME_PATTERN } from './keys';
+
+/** The format tag of every job this package puts on a queue. */
+export const JOB_FORMAT = 'ensemble-research-job';
+
+/**
+ * What a queued job's data is: the sweep, the combination index and the job itself (plain JSON,
+ * parsed by the worker's own schema — nothing read from the queue is ever evaluated as code).
+ */
+export const jobEnvelopeSchema = z.strictObject({
+  format: z.literal(JOB_FORMAT),
+  version: z.literal(1),
+  sweepId: z.string().regex(QUEUE_NAME_PATTERN),
+  index: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  job: z.unknown(),
+});
+
+/** A queued job's data. */
+export type JobEnvelope = z.infer<typeof jobEnvelopeSchema>;
+
+/** The envelope of one job. */
+export function envelopeOf(sweepId: string, index: number, job: unknown): JobEnvelope {
+  return { format: JOB_FORMAT, version: 1, sweepId, index, job };
+}
+
+/**
+ * A job's fingerprint (SHA-256 of its JSON): stored per combination index, so a sweep resumed, or
+ * grown by a later batch (walk-forward runs its test jobs after its train jobs), is refused when
+ * an index would name another job — its stored result would be another job's.
+ */
+export function jobFingerprint(job: unknown): string {
+  return createHash('sha256').update(JSON.stringify(job)).digest('hex');
+}

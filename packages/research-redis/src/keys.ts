@@ -1,0 +1,79 @@
+import { ConfigError, quoteValue } from '@ensemble/protocol';
+
+/** Sweep ids and key prefixes: 1–64 letters, digits, `.`, `_` or `-`, starting with a letter or digit. */
+export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** The key prefix when none is given. */
+export const DEFAULT_PREFIX = 'ensemble';
+
+/** Throws a `ConfigError` naming `field` unless `value` matches {@link QUEUE_NAME_PATTERN}. */
+export function checkQueueName(value: string, field: string): string {
+  if (!QUEUE_NAME_PATTERN.test(value)) {
+    throw new ConfigError([{ path: field, message: `${quoteValue(value)} is not a valid name: use 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit` }]);
+  }
+  return value;
+}
+
+/**
+ * Every Redis key of one sweep. The sweep's BullMQ queue is named `sweep-<id>` under `prefix`
+ * (its keys `<prefix>:sweep-<id>:…`); Ensemble's own keys of the sweep live under
+ * `<prefix>:sweep-<id>:ensemble:…`, a colon after `ensemble`, so no BullMQ job id (which cannot
+ * contain a colon) collides with them.
+ */
+export interface SweepKeys {
+  readonly prefix: string;
+  readonly sweepId: string;
+  /** The BullMQ queue name of the sweep. */
+  readonly queueName: string;
+  /** Hash: the sweep's meta data (`total` jobs, `created` time, `attempts`). */
+  readonly meta: string;
+  /** Hash: combination index → result JSON, each written once (HSETNX). */
+  readonly results: string;
+  /** Hash: combination index → the fingerprint of its job (its count is the sweep's total). */
+  readonly fingerprints: string;
+  /** Hash: combination index → the binary part of its result (raw doubles), when it has one. */
+  readonly binaryResults: string;
+  /** List: combination indexes in the order their results were stored (each once). */
+  readonly done: string;
+  /** Hash: `<worker id>:count|first|last` → results it stored for this sweep, and when (ms). */
+  readonly workers: string;
+  /** The dataset stored under its SHA-256 (hex). */
+  dataset(sha256: string): string;
+  /** A pattern matching every Ensemble key of the sweep (for cleanup). */
+  readonly ownPattern: string;
+}
+
+/** The key of the registry of sweeps (sorted set: sweep id, scored by its creation time). */
+export function sweepRegistryKey(prefix: string): string {
+  return `${prefix}:sweeps`;
+}
+
+/** The channel a coordinator announces a new (or re-stored) sweep on, so workers join at once. */
+export function sweepChannel(prefix: string): string {
+  return `${prefix}:sweeps:announce`;
+}
+
+/** The keys of sweep `sweepId` under `prefix` (both checked against {@link QUEUE_NAME_PATTERN}). */
+export function sweepKeys(prefix: string, sweepId: string): SweepKeys {
+  checkQueueName(prefix, 'prefix');
+  checkQueueName(sweepId, 'sweepId');
+  const queueName = `sweep-${sweepId}`;
+  const own = `${prefix}:${queueName}:ensemble`;
+  return {
+    prefix,
+    sweepId,
+    queueName,
+    meta: `${own}:meta`,
+    results: `${own}:results`,
+    binaryResults: `${own}:binary`,
+    fingerprints: `${own}:jobs`,
+    done: `${own}:done`,
+    workers: `${own}:workers`,
+    dataset: (sha256) => `${own}:data:${sha256}`,
+    ownPattern: `${own}:*`,
+  };
+}
+
+/** The BullMQ job id of a combination: `<sweepId>-<index>` (re-adding it is a no-op). */
+export function jobIdOf(sweepId: string, index: number): string {
+  return `${sweepId}-${index}`;
+}

@@ -1,0 +1,59 @@
+import { readDataBytes } from '@ensemble/data';
+import { EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
+import { sha256Hex, type JobExecutor, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
+import { encodeResult, parseStoredResult, queueFailedResult } from './research-result';
+import { runSweepOnQueue, type QueuedDataset, type SweepCoordinatorOptions } from './sweep-coordinator';
+
+/**
+ * Options of {@link createRedisExecutor}: the coordinator's (`url`, `sweepId`, `prefix`,
+ * `attempts`, `connectTimeoutMs`, `lostTimeoutMs`, `pollIntervalMs`, `onProgress`, `logger`;
+ * see {@link SweepCoordinatorOptions}).
+ */
+export type RedisExecutorOptions = Omit<SweepCoordinatorOptions<ResearchJob, ResearchJobResult>, 'indexOf' | 'parseResult' | 'encodeResult' | 'failedResult' | 'datasets'>;
+
+/**
+ * The data files the jobs read, by content, for the workers: each file is read once and must still
+ * hash to its reference. Embedded data sets (`name`) are not stored: every worker has them, and
+ * its loader checks their hash.
+ */
+export function queuedDatasets(jobs: readonly ResearchJob[]): QueuedDataset[] {
+  const files = new Map<string, string>();
+  for (const job of jobs) for (const ref of job.data) if (ref.file !== undefined) files.set(ref.sha256, ref.file);
+  return [...files].map(([sha256, file]) => ({
+    sha256,
+    async load() {
+      const bytes = await readDataBytes(file);
+      if (sha256Hex(bytes) !== sha256) {
+        throw new EnsembleError('DATA_INVALID', `The data ${quoteValue(file, MAX_LINE_LENGTH)} changed since the research was planned (its SHA-256 differs); plan it again.`);
+      }
+      return bytes;
+    },
+  }));
+}
+
+/**
+ * A `JobExecutor` that runs research jobs on every worker attached to one Redis: the jobs are
+ * enqueued as `<sweepId>-<index>` (so enqueueing again is a no-op), their data files stored once
+ * by SHA-256, and each result handed to `onResult` exactly once per combination index — a job
+ * retried after a stalled worker is not counted twice. Running the same sweep id again (a
+ * coordinator restarted) hands over the results already in Redis and waits for the rest. Redis
+ * unreachable at start, or away longer than `lostTimeoutMs`, rejects with a `QueueConnectionError`.
+ */
+export function createRedisExecutor(options: RedisExecutorOptions): JobExecutor {
+  return {
+    run(jobs, runOptions) {
+      return runSweepOnQueue(
+        jobs,
+        {
+          ...options,
+          indexOf: (job: ResearchJob) => job.index,
+          parseResult: parseStoredResult,
+          encodeResult,
+          failedResult: queueFailedResult,
+          datasets: queuedDatasets(jobs),
+        },
+        { onResult: (result) => { runOptions.onResult(result); }, ...(runOptions.signal === undefined ? {} : { signal: runOptions.signal }) },
+      );
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dataRefOf, sha256Hex, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturesDir, slowJobs, smaJobs } from '../test/distributed';
+import { createRedisExecutor } from './redis-executor';
+import { startRedisWorker } from './redis-worker';
+import { startRedisServer, type TestRedisServer } from './testing/redis-server';
+
+let server: TestRedisServer;
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function run(jobs: readonly ResearchJob[], sweepId: string, worker: Parameters<typeof startRedisWorker>[0]): Promise<ResearchJobResult[]> {
+  const started = await startRedisWorker({ ...worker, discoveryIntervalMs: 100 });
+  try {
+    const results: ResearchJobResult[] = [];
+    await createRedisExecutor({ url: server.url, sweepId, attempts: 2 }).run(jobs, { onResult: (result) => results.push(result) });
+    return results.sort((a, b) => a.index - b.index);
+  } finally {
+    await started.close();
+  }
+}
+
+describe('startRedisWorker', () => {
+  it('fails, without retrying, a job whose strategy module is not in its strategies directory with that hash', async () => {
+    const sp500 = await dataRefOf({ dataset: 'sp500' }, '.');
+    const slow = slowJobs(sp500, 1, 0, { data: { dataset: 'sp500', from: '2019-01-01' } })[0];
+    if (slow === undefined) throw new Error('no job');
+    const changed = { ...slow, index: 1, strategyModules: [{ path: '/p/slow-strategy.ts', sha256: '0'.repeat(64) }] };
+    const results = await run([{ ...slow, index: 0 }, changed], 'modules', { url: server.url, strategiesDir: fixturesDir });
+    expect(results[0]?.status).toBe('ok');
+    expect(results[1]?.status).toBe('failed');
+    expect(results[1]?.error?.message).toContain(`The job needs the strategy module "slow-strategy.ts" with SHA-256 ${'0'.repeat(64)}`);
+    expect(results[1]?.error?.message).toContain(`has SHA-256 ${sha256Hex(readFileSync(fileURLToPath(new URL('../test/fixtures/slow-strategy.ts', import.meta.url))))}`);
+    expect(results[1]?.error?.message).toContain('(after 1 attempt)');
+  });
+
+  it('a job over the time limit is reported timed-out and the next job runs on a fresh thread', async () => {
+    const sp500 = await dataRefOf({ dataset: 'sp500' }, '.');
+    const slow = slowJobs(sp500, 1, 60_000, { data: { dataset: 'sp500', from: '2019-01-01' } })[0];
+    const quick = smaJobs(sp500, 2, { data: { dataset: 'sp500', from: '2019-01-01' } })[1];
+    if (slow === undefined || quick === undefined) throw new Error('no job');
+    const results = await run([{ ...slow, index: 0 }, quick], 'timeout', { url: server.url, strategiesDir: fixturesDir, jobTimeoutMs: 20_000 });
+    expect(results.map((r) => r.status)).toEqual(['timed-out', 'ok']);
+    expect(results[0]?.error?.code).toBe('JOB_TIMED_OUT');
+  });
+});

@@ -1,0 +1,95 @@
+import { basename } from 'node:path';
+import { type Logger } from '@ensemble/protocol';
+import { createLocalExecutor, failedResult, researchJobSchema, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
+import { UnrecoverableError } from 'bullmq';
+import { encodeResult } from './research-result';
+import { localStrategyModule, StrategyModuleError } from './strategy-modules';
+import { startQueueWorker, type QueueWorker, type WorkerJobContext } from './sweep-worker';
+
+/** Options of {@link startRedisWorker}. */
+export interface RedisWorkerOptions {
+  /** `redis://…` or `rediss://…`; printed only redacted. */
+  readonly url: string;
+  /** Namespace of every key (default `ensemble`); the coordinators' prefix. */
+  readonly prefix?: string;
+  /** Jobs run at once, each on its own worker thread (default 1). */
+  readonly concurrency?: number;
+  /** Where the strategy modules this worker may run live (default: built-in strategies only). */
+  readonly strategiesDir?: string;
+  /** Keep fetched data files here, by hash, across runs (default: a temporary directory). */
+  readonly cacheDir?: string;
+  /** A job running longer is stopped, its thread replaced, and reported `timed-out` (default: no limit). */
+  readonly jobTimeoutMs?: number;
+  /** This worker's name in status reports (default `<host>:<pid>`). */
+  readonly workerId?: string;
+  /** Lock duration in ms: a worker silent this long (killed, frozen) loses its jobs to others (default 30 s). */
+  readonly lockDurationMs?: number;
+  /** How often to look for jobs of lost workers, ms (default 15 s). */
+  readonly stalledIntervalMs?: number;
+  /** How often to look for new sweeps, ms (default 1 s). */
+  readonly discoveryIntervalMs?: number;
+  /** How long `close` waits for running jobs, ms (default 30 s). */
+  readonly closeTimeoutMs?: number;
+  /** How long to wait for Redis at start, ms (default 10 s). */
+  readonly connectTimeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+/** A job with its data files and strategy modules pointing at this worker's own copies. */
+async function localJob(job: ResearchJob, context: WorkerJobContext, strategiesDir: string | undefined): Promise<ResearchJob> {
+  const data = await Promise.all(
+    job.data.map(async (ref) => (ref.file === undefined ? ref : { ...ref, file: await context.datasetFile(ref.sha256, basename(ref.file)) })),
+  );
+  const strategyModules = await Promise.all(job.strategyModules.map((ref) => localStrategyModule(ref, strategiesDir)));
+  return { ...job, data, strategyModules };
+}
+
+/**
+ * Starts a worker process's part of a distributed sweep: it takes research jobs from every sweep
+ * under `prefix` and runs them on its own pool of `concurrency` worker threads (the research
+ * package's local executor). Every payload is checked with `researchJobSchema` (a malformed one
+ * fails for good, logged, never run); data files come from Redis by hash; strategy modules only
+ * from `strategiesDir` with the planned SHA-256 (otherwise the job fails naming the file and hash);
+ * nothing read from the queue is evaluated as code. A job over `jobTimeoutMs` is reported
+ * `timed-out` and its thread replaced.
+ */
+export async function startRedisWorker(options: RedisWorkerOptions): Promise<QueueWorker> {
+  const executor = createLocalExecutor({ workers: options.concurrency ?? 1, jobTimeoutMs: options.jobTimeoutMs });
+  try {
+    const worker = await startQueueWorker<ResearchJob, ResearchJobResult>({
+      ...options,
+      parseJob: (data) => researchJobSchema.parse(data),
+      encodeResult,
+      async process(job, context) {
+        let local: ResearchJob;
+        try {
+          local = await localJob(job, context, options.strategiesDir);
+        } catch (error) {
+          // The same answer on every attempt: not worth retrying.
+          if (StrategyModuleError.isInstance(error)) throw new UnrecoverableError(error.message);
+          throw error;
+        }
+        let result: ResearchJobResult | undefined;
+        await executor.run([local], {
+          onResult: (value) => {
+            result = value;
+          },
+        });
+        return result ?? failedResult(job.index, new Error('the worker thread gave no result'));
+      },
+    });
+    return {
+      id: worker.id,
+      get completed() {
+        return worker.completed;
+      },
+      async close() {
+        await worker.close();
+        await executor.close();
+      },
+    };
+  } catch (error) {
+    await executor.close();
+    throw error;
+  }
+}

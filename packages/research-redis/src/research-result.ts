@@ -1,0 +1,53 @@
+import { EnsembleError } from '@ensemble/protocol';
+import { failedResult, type ResearchJobResult } from '@ensemble/research';
+import { z } from 'zod';
+import type { StoredResult } from './result-store';
+
+// What a worker wrote back: checked for its shape before it is handed on (the metrics object is
+// the performance package's, passed through as written).
+const resultSchema = z.object({
+  index: z.number().int().min(0),
+  status: z.enum(['ok', 'failed', 'timed-out']),
+  metrics: z.record(z.string(), z.unknown()).nullable(),
+  periodReturns: z.array(z.never()).length(0),
+  curve: z.object({ time: z.array(z.number()), equity: z.array(z.number().nullable()) }).optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+
+/**
+ * A research result as stored: its period returns as raw little-endian doubles (the binary part),
+ * the rest as JSON. A run's returns are most of its result; as raw doubles they cost no text
+ * conversion and keep every bit (-0, NaN), as the local executor's structured clone does.
+ */
+export function encodeResult(result: ResearchJobResult): StoredResult {
+  const returns = result.periodReturns;
+  const binary = Buffer.allocUnsafe(returns.length * 8);
+  for (let i = 0; i < returns.length; i++) binary.writeDoubleLE(returns[i] ?? Number.NaN, i * 8);
+  return { json: JSON.stringify({ ...result, periodReturns: [] }), binary };
+}
+
+/**
+ * A result read from Redis for combination `index`: parsed and checked, or an `EnsembleError`
+ * (`RUN_FAILED`) naming the index when it is no result of this job.
+ */
+export function parseStoredResult(stored: StoredResult, index: number): ResearchJobResult {
+  const invalid = (): EnsembleError =>
+    new EnsembleError('RUN_FAILED', `The result of combination ${index} in Redis is not a research job result of that combination; clean the sweep and run it again.`);
+  let value: unknown;
+  try {
+    value = JSON.parse(stored.json);
+  } catch {
+    throw invalid();
+  }
+  const parsed = resultSchema.safeParse(value);
+  const binary = stored.binary;
+  if (!parsed.success || parsed.data.index !== index || (binary !== null && binary.length % 8 !== 0)) throw invalid();
+  const periodReturns = new Array<number>(binary === null ? 0 : binary.length / 8);
+  for (let i = 0; i < periodReturns.length; i++) periodReturns[i] = binary?.readDoubleLE(i * 8) ?? Number.NaN;
+  return { ...(value as ResearchJobResult), periodReturns };
+}
+
+/** The result of a job that failed for good on the queue, with the queue's code and message. */
+export function queueFailedResult(index: number, error: { readonly code: string; readonly message: string }): ResearchJobResult {
+  return { ...failedResult(index, new Error(error.message)), error: { code: error.code, message: error.message } };
+}

@@ -1,0 +1,57 @@
+import type { Redis } from 'ioredis';
+import type { SweepKeys } from './keys';
+
+// One atomic step, so a result is stored and announced together or not at all: a worker killed
+// between the two could otherwise store a result nobody is told about, and its retry would find
+// the index taken. A second store of an index (a job retried after a stall that had in fact
+// finished) changes nothing and counts nothing.
+const STORE_ONCE = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], ARGV[1], ARGV[4]) end
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+  local now = redis.call('TIME')
+  local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  redis.call('HINCRBY', KEYS[3], ARGV[3] .. ':count', 1)
+  redis.call('HSETNX', KEYS[3], ARGV[3] .. ':first', ms)
+  redis.call('HSET', KEYS[3], ARGV[3] .. ':last', ms)
+  return 1
+end
+return 0`;
+
+/**
+ * A result as stored: JSON, and optionally a binary part kept beside it (long numeric columns as
+ * raw doubles: no text conversion either way, and every bit kept, -0 and NaN included).
+ */
+export interface StoredResult {
+  readonly json: string;
+  readonly binary: Buffer | null;
+}
+
+/**
+ * Stores the result of combination `index` unless one is stored already, appends the index to the
+ * sweep's `done` list and counts it for `workerId` (`<id>:count`, and the Redis server's time of its
+ * `<id>:first` and `<id>:last` result, in ms) — atomically. True when this call stored it.
+ */
+export async function storeResultOnce(redis: Redis, keys: SweepKeys, index: number, result: StoredResult, workerId: string): Promise<boolean> {
+  const stored = await redis.eval(STORE_ONCE, 4, keys.results, keys.done, keys.workers, keys.binaryResults, String(index), result.json, workerId, result.binary ?? '');
+  return stored === 1;
+}
+
+/** The indexes announced in the `done` list from position `from` on (each index appears once). */
+export async function readDoneIndexes(redis: Redis, keys: SweepKeys, from: number): Promise<number[]> {
+  const items = await redis.lrange(keys.done, from, -1);
+  return items.map(Number);
+}
+
+/** The stored result of each index (null where none is stored). */
+export async function readResults(redis: Redis, keys: SweepKeys, indexes: readonly number[]): Promise<(StoredResult | null)[]> {
+  if (indexes.length === 0) return [];
+  const fields = indexes.map(String);
+  const [texts, binaries] = await Promise.all([redis.hmget(keys.results, ...fields), redis.hmgetBuffer(keys.binaryResults, ...fields)]);
+  return texts.map((json, k) => (json === null ? null : { json, binary: binaries[k] ?? null }));
+}
+
+/** A result stored as JSON only. */
+export function jsonResult(result: unknown): StoredResult {
+  return { json: JSON.stringify(result), binary: null };
+}

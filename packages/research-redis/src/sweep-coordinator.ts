@@ -1,0 +1,210 @@
+import { ConfigError, noopLogger, type Logger } from '@ensemble/protocol';
+import { Queue } from 'bullmq';
+import { RedisLink } from './connection';
+import { storeDataset } from './dataset-store';
+import { envelopeOf, jobFingerprint } from './job-envelope';
+import { DEFAULT_PREFIX, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
+import { jsonResult, readDoneIndexes, readResults, storeResultOnce, type StoredResult } from './result-store';
+import { parseRedisUrl } from './redis-url';
+import { isConnectionError, sleep } from './timing';
+
+/** A dataset the jobs refer to by content, stored once in Redis for the workers. */
+export interface QueuedDataset {
+  readonly sha256: string;
+  /** Reads its bytes (called only when Redis does not hold them yet). */
+  load(): Promise<Uint8Array>;
+}
+
+/** Where a sweep stands, reported about once a second while the coordinator waits. */
+export interface SweepProgress {
+  readonly sweepId: string;
+  readonly total: number;
+  /** Results received (finished or finally failed jobs). */
+  readonly done: number;
+  readonly waiting: number;
+  readonly active: number;
+  readonly failed: number;
+}
+
+/** Options of {@link runSweepOnQueue}. */
+export interface SweepCoordinatorOptions<TJob, TResult> {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://…`; printed only redacted. */
+  readonly url: string;
+  /** Namespace of every key (default `ensemble`). */
+  readonly prefix?: string;
+  /** The sweep's id: jobs are `<sweepId>-<index>`; running the same id again resumes it. */
+  readonly sweepId: string;
+  /** The combination index of a job (unique within the sweep). */
+  indexOf(job: TJob): number;
+  /** Checks a result read back from Redis (it was written by a worker) for `index`. */
+  parseResult(stored: StoredResult, index: number): TResult;
+  /** How a result is stored (default: JSON only); the workers' must match. */
+  readonly encodeResult?: (result: TResult) => StoredResult;
+  /** The result of a job that failed for good (its attempts spent, or stalled too often). */
+  failedResult(index: number, error: { readonly code: string; readonly message: string }): TResult;
+  /** Datasets to store before enqueueing. */
+  readonly datasets?: readonly QueuedDataset[];
+  /** Attempts per job before it fails for good (default 3). */
+  readonly attempts?: number;
+  /** How long to wait for Redis at start (default 10 s). */
+  readonly connectTimeoutMs?: number;
+  /** How long a lost connection is tolerated before the run fails (default 30 s). */
+  readonly lostTimeoutMs?: number;
+  /** How often the results list is read while nothing new arrives (default 25 ms). */
+  readonly pollIntervalMs?: number;
+  readonly onProgress?: (progress: SweepProgress) => void;
+  readonly logger?: Logger;
+}
+
+/** Attempts per job when none are given. */
+export const DEFAULT_ATTEMPTS = 3;
+const ENQUEUE_CHUNK = 500;
+const CHECK_EVERY_MS = 1_000;
+
+/**
+ * Runs `jobs` through the sweep's Redis queue and hands every result to `onResult` exactly once
+ * per combination index, whichever worker produced it and however often its job ran. Results
+ * already stored (a resumed sweep) are handed over first; jobs without one are enqueued
+ * (idempotently: a job id exists once). Several runs may share a sweep id with new combination
+ * indexes (walk-forward's train jobs, then each test job); an index that would name another job
+ * than the one stored is refused. A Redis restart that lost the sweep's keys re-seeds them.
+ * Fails with a `QueueConnectionError` when Redis cannot be reached at start or stays away longer
+ * than `lostTimeoutMs`. An aborted `signal` makes it resolve with the results so far handed over;
+ * the sweep stays in Redis (its workers go on), to be resumed or cleaned.
+ */
+export async function runSweepOnQueue<TJob, TResult>(
+  jobs: readonly TJob[],
+  options: SweepCoordinatorOptions<TJob, TResult>,
+  handlers: { onResult(result: TResult): void; signal?: AbortSignal },
+): Promise<void> {
+  const settings = parseRedisUrl(options.url);
+  const keys = sweepKeys(options.prefix ?? DEFAULT_PREFIX, options.sweepId);
+  const logger = (options.logger ?? noopLogger).child({ component: 'queue-coordinator', sweepId: keys.sweepId });
+  const entries = jobs.map((job) => ({ index: options.indexOf(job), job }));
+  const pending = new Set(entries.map((entry) => entry.index));
+  if (pending.size !== entries.length) throw new ConfigError([{ path: 'jobs', message: 'two jobs have the same combination index' }]);
+  const aborted = (): boolean => handlers.signal?.aborted === true;
+  if (aborted()) return;
+  const link = await RedisLink.open(settings, {
+    ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+    ...(options.lostTimeoutMs === undefined ? {} : { lostTimeoutMs: options.lostTimeoutMs }),
+  });
+  const queue = new Queue(keys.queueName, { connection: link.redis, prefix: keys.prefix, skipWaitingForReady: true });
+  queue.on('error', () => undefined); // the link reports connection trouble
+  const fingerprints = entries.map((entry) => jobFingerprint(entry.job));
+  const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
+  let cursor = 0;
+  // After a reconnect, check that the server still holds the sweep (a restart without
+  // persistence loses it).
+  const state = { seeded: false };
+  link.redis.on('ready', () => {
+    state.seeded = false;
+  });
+
+  const seed = async (): Promise<void> => {
+    const redis = link.redis;
+    const existing = (await redis.exists(keys.meta)) === 1;
+    if (!existing) {
+      if (cursor > 0) logger.warn({ delivered: entries.length - pending.size }, 'the sweep is gone from Redis (restarted without persistence?): storing it again');
+      cursor = 0;
+    }
+    const stored = await redis.hmget(keys.fingerprints, ...entries.map((entry) => String(entry.index)));
+    const clash = entries.findIndex((entry, k) => stored[k] !== null && stored[k] !== fingerprints[k]);
+    if (clash >= 0) {
+      throw new ConfigError([{ path: 'sweepId', message: `sweep ${keys.sweepId} in Redis holds another job under combination ${entries[clash]?.index ?? clash} (another spec or data); resume it with the same spec, or choose a new sweep id, or clean it first` }]);
+    }
+    for (const dataset of options.datasets ?? []) {
+      if ((await redis.exists(keys.dataset(dataset.sha256))) === 0) await storeDataset(redis, keys, await dataset.load());
+    }
+    const fresh = entries.flatMap((entry, k) => (stored[k] === null ? [String(entry.index), fingerprints[k] ?? ''] : []));
+    if (fresh.length > 0) await redis.hset(keys.fingerprints, ...fresh);
+    await redis.hset(keys.meta, { total: await redis.hlen(keys.fingerprints), attempts });
+    await redis.hsetnx(keys.meta, 'created', Date.now());
+    await redis.zadd(sweepRegistryKey(keys.prefix), 'NX', Date.now(), keys.sweepId);
+    await redis.publish(sweepChannel(keys.prefix), keys.sweepId);
+    await collect();
+    const missing = entries.filter((entry) => pending.has(entry.index));
+    for (let start = 0; start < missing.length; start += ENQUEUE_CHUNK) {
+      await queue.addBulk(
+        missing.slice(start, start + ENQUEUE_CHUNK).map((entry) => ({
+          name: 'research-job',
+          data: envelopeOf(keys.sweepId, entry.index, entry.job),
+          opts: { jobId: jobIdOf(keys.sweepId, entry.index), attempts, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: true, removeOnFail: false },
+        })),
+      );
+    }
+    state.seeded = true;
+    logger.info({ total: entries.length, enqueued: missing.length }, 'sweep enqueued');
+  };
+
+  /** Reads newly announced results and delivers those still pending; returns how many were new. */
+  const collect = async (): Promise<number> => {
+    const fresh = await readDoneIndexes(link.redis, keys, cursor);
+    cursor += fresh.length;
+    const wanted = fresh.filter((index) => pending.has(index));
+    const stored = await readResults(link.redis, keys, wanted);
+    wanted.forEach((index, k) => {
+      const result = stored[k];
+      if (result === null || result === undefined || !pending.delete(index)) return;
+      handlers.onResult(options.parseResult(result, index));
+    });
+    return fresh.length;
+  };
+
+  /** Jobs that failed for good become failed results (through the same store-once path). */
+  const settleFailed = async (): Promise<void> => {
+    for (const job of await queue.getFailed(0, -1)) {
+      const index = indexOfJobId(keys, job.id);
+      if (index === null || !pending.has(index)) continue;
+      const reason = job.failedReason === '' ? 'failed' : job.failedReason;
+      const result = options.failedResult(index, { code: 'JOB_FAILED', message: `${reason} (after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'})` });
+      await storeResultOnce(link.redis, keys, index, (options.encodeResult ?? jsonResult)(result), 'coordinator');
+    }
+  };
+
+  const report = async (): Promise<void> => {
+    if (options.onProgress === undefined) return;
+    const counts = await queue.getJobCounts('waiting', 'active', 'failed', 'delayed', 'prioritized');
+    options.onProgress({
+      sweepId: keys.sweepId,
+      total: entries.length,
+      done: entries.length - pending.size,
+      waiting: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
+      active: counts.active ?? 0,
+      failed: counts.failed ?? 0,
+    });
+  };
+
+  try {
+    let lastCheck = 0;
+    while (pending.size > 0 && !aborted()) {
+      link.assertAlive();
+      let fresh = 0;
+      try {
+        if (!state.seeded) await seed();
+        fresh = await collect();
+        if (Date.now() - lastCheck >= CHECK_EVERY_MS && pending.size > 0) {
+          lastCheck = Date.now();
+          await settleFailed();
+          await report();
+        }
+      } catch (error) {
+        if (!isConnectionError(error, link)) throw error;
+      }
+      if (fresh === 0 && pending.size > 0) await sleep(options.pollIntervalMs ?? 25, handlers.signal);
+    }
+    if (options.onProgress !== undefined) await report().catch(() => undefined);
+    logger.info({ total: entries.length }, 'sweep finished');
+  } finally {
+    await queue.close().catch(() => undefined);
+    await link.close();
+  }
+}
+
+/** The combination index of job id `<sweepId>-<index>` of this sweep, or null for another id. */
+export function indexOfJobId(keys: SweepKeys, jobId: string | undefined): number | null {
+  const head = `${keys.sweepId}-`;
+  if (jobId?.startsWith(head) !== true) return null;
+  const tail = jobId.slice(head.length);
+  return /^(0|[1-9]\d{0,15})$/.test(tail) ? Number(tail) : null;
+}

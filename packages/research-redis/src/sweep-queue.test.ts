@@ -1,0 +1,171 @@
+import { ConfigError, createMemoryLogger } from '@ensemble/protocol';
+import { sha256Hex } from '@ensemble/research';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processToyJob, toyCoordinator, toyJobSchema, toyJobs, type ToyJob, type ToyResult } from '../test/toy-jobs';
+import { QueueConnectionError } from './errors';
+import { runSweepOnQueue } from './sweep-coordinator';
+import { sweepStatus } from './sweep-status';
+import { startQueueWorker, type QueueWorker } from './sweep-worker';
+import { freePort, startRedisServer, type TestRedisServer } from './testing/redis-server';
+
+let server: TestRedisServer;
+beforeAll(async () => {
+  server = await startRedisServer({ password: 'queue-pw' });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const fast = { lockDurationMs: 2_000, stalledIntervalMs: 1_000, discoveryIntervalMs: 100, closeTimeoutMs: 3_000 };
+
+async function withWorkers<T>(count: number, calls: Map<number, number>, body: (workers: QueueWorker[]) => Promise<T>, prefix = 'q'): Promise<T> {
+  const workers = await Promise.all(
+    Array.from({ length: count }, (_, k) =>
+      startQueueWorker({ url: server.url, prefix, workerId: `w${k}`, concurrency: 2, parseJob: (data) => toyJobSchema.parse(data), process: (job, context) => processToyJob(job, context, calls), ...fast }),
+    ),
+  );
+  try {
+    return await body(workers);
+  } finally {
+    await Promise.all(workers.map((worker) => worker.close()));
+  }
+}
+
+async function collect(jobs: readonly ToyJob[], sweepId: string, extra: Partial<Parameters<typeof runSweepOnQueue<ToyJob, ToyResult>>[1]> = {}, prefix = 'q'): Promise<ToyResult[]> {
+  const results: ToyResult[] = [];
+  await runSweepOnQueue(jobs, { url: server.url, prefix, sweepId, ...toyCoordinator, ...extra }, { onResult: (result) => results.push(result) });
+  return results;
+}
+
+function byIndex(results: readonly ToyResult[]): ToyResult[] {
+  return [...results].sort((a, b) => a.index - b.index);
+}
+
+describe('runSweepOnQueue with queue workers', () => {
+  it('two workers share a sweep: every index once, the squares computed by hand', async () => {
+    const calls = new Map<number, number>();
+    const results = await withWorkers(2, calls, () => collect(toyJobs(40), 'share'));
+    expect(results).toHaveLength(40);
+    expect(byIndex(results).map((r) => r.square)).toEqual(Array.from({ length: 40 }, (_, i) => (i + 0.5) ** 2));
+    expect(new Set(results.map((r) => r.index)).size).toBe(40);
+  });
+
+  it('a finished sweep resumed hands over the stored results without running anything', async () => {
+    const calls = new Map<number, number>();
+    await withWorkers(1, calls, () => collect(toyJobs(5), 'again'));
+    const resumed = await collect(toyJobs(5), 'again');
+    expect(byIndex(resumed).map((r) => r.index)).toEqual([0, 1, 2, 3, 4]);
+    expect([...calls.values()].reduce((a, b) => a + b, 0)).toBe(5);
+  });
+
+  it('refuses to resume a sweep id whose combination would name another job, and grows by new indexes', async () => {
+    await withWorkers(1, new Map(), () => collect(toyJobs(2), 'mixed'));
+    const error = await collect(toyJobs(3).map((job) => ({ ...job, n: job.n + 1 })), 'mixed').catch((error: unknown) => error);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('holds another job under combination 0');
+    const grown = await withWorkers(1, new Map(), () => collect([{ index: 2, n: 4 }], 'mixed'));
+    expect(grown.map((r) => r.square)).toEqual([16]);
+    const [status] = await sweepStatus({ url: server.url, prefix: 'q' }, 'mixed');
+    expect(status).toMatchObject({ total: 3, done: 3 });
+  });
+
+  it('a job that fails every time is tried `attempts` times, then delivered as failed with its error', async () => {
+    const calls = new Map<number, number>();
+    const jobs = [...toyJobs(2), { index: 2, n: 1, fail: 'always' as const }, { index: 3, n: 1, fail: 'unrecoverable' as const }];
+    const results = byIndex(await withWorkers(1, calls, () => collect(jobs, 'failing', { attempts: 2 })));
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'failed', 'failed']);
+    expect(results[2]?.error?.message).toBe('toy job 2 fails every time (after 2 attempts)');
+    expect(results[3]?.error?.message).toBe('toy job 3 cannot run here (after 1 attempt)');
+    expect(calls.get(2)).toBe(2);
+    expect(calls.get(3)).toBe(1);
+  });
+
+  it('a malformed payload in the sweep queue is rejected, logged and failed, never run', async () => {
+    const queue = new Queue('sweep-forged', { connection: { host: '127.0.0.1', port: server.port, password: 'queue-pw' }, prefix: 'q' });
+    await queue.add('research-job', { format: 'ensemble-research-job', version: 1, sweepId: 'forged', index: 0, job: { code: 'process.exit(1)' } }, { jobId: 'forged-0' });
+    await queue.close();
+    const calls = new Map<number, number>();
+    const logger = createMemoryLogger();
+    const workers = [await startQueueWorker({ url: server.url, prefix: 'q', logger, parseJob: (data) => toyJobSchema.parse(data), process: (job, context) => processToyJob(job, context, calls), ...fast })];
+    try {
+      const results = byIndex(await collect(toyJobs(2), 'forged'));
+      expect(results[0]?.status).toBe('failed');
+      expect(results[0]?.error?.message).toMatch(/^invalid research job: /);
+      expect(results[1]?.square).toBe(2.25);
+      expect(calls.has(0)).toBe(false);
+      expect(logger.records.some((record) => record.message === 'rejected an invalid research job')).toBe(true);
+    } finally {
+      await Promise.all(workers.map((worker) => worker.close()));
+    }
+  });
+
+  it('stores each dataset once; workers fetch it by hash', async () => {
+    const bytes = new TextEncoder().encode('time,open,high,low,close,volume\n');
+    const sha256 = sha256Hex(bytes);
+    let loads = 0;
+    const datasets = [{ sha256, load: () => { loads++; return Promise.resolve(bytes); } }];
+    const results = await withWorkers(1, new Map(), () => collect(toyJobs(3, { dataset: sha256 }), 'data', { datasets }));
+    expect(results.map((r) => r.datasetLength)).toEqual([bytes.length, bytes.length, bytes.length]);
+    expect(loads).toBe(1);
+  });
+
+  it('fails with a QueueConnectionError when nobody listens, without the password', async () => {
+    const port = await freePort();
+    const error = await runSweepOnQueue(toyJobs(1), { url: `redis://:queue-pw@127.0.0.1:${port}`, sweepId: 'x', connectTimeoutMs: 500, ...toyCoordinator }, { onResult: () => undefined }).catch((error: unknown) => error);
+    expect(QueueConnectionError.isInstance(error) && error.phase).toBe('connect');
+    expect((error as Error).message).not.toContain('queue-pw');
+  });
+});
+
+describe('Redis going away mid-sweep', () => {
+  it('stopped and restarted (losing its data): the sweep is stored again and finishes, each index once', async () => {
+    const calls = new Map<number, number>();
+    const jobs = toyJobs(12, { pauseMs: 150 });
+    const results = await withWorkers(2, calls, async () => {
+      const run = collect(jobs, 'restart', { lostTimeoutMs: 60_000 });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await server.restart();
+      return run;
+    });
+    expect(byIndex(results).map((r) => r.index)).toEqual(jobs.map((job) => job.index));
+    expect(byIndex(results).map((r) => r.square)).toEqual(jobs.map((job) => job.n * job.n));
+  });
+
+  it('stopped for longer than allowed: a QueueConnectionError (lost) instead of a hang', async () => {
+    const jobs = toyJobs(4, { pauseMs: 2_000 });
+    try {
+      const error = await withWorkers(1, new Map(), async () => {
+        const run = collect(jobs, 'lost', { lostTimeoutMs: 800 }).catch((error: unknown) => error);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await server.stop();
+        return run;
+      });
+      expect(QueueConnectionError.isInstance(error) && error.phase).toBe('lost');
+      expect((error as Error).message).not.toContain('queue-pw');
+    } finally {
+      await server.restart();
+    }
+  });
+});
+
+describe('an ACL user limited to the prefix', () => {
+  it('runs a sweep with ~acl:* &acl:* +@all -@admin, as the README advises', async () => {
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(server.url);
+    try {
+      await admin.call('ACL', 'SETUSER', 'sweeper', 'on', '>sweeper-pw', '~acl:*', '&acl:*', '+@all', '-@admin');
+    } finally {
+      admin.disconnect();
+    }
+    const url = `redis://sweeper:sweeper-pw@127.0.0.1:${server.port}`;
+    const worker = await startQueueWorker({ url, prefix: 'acl', parseJob: (data) => toyJobSchema.parse(data), process: (job, context) => processToyJob(job, context), ...fast });
+    try {
+      const results: ToyResult[] = [];
+      await runSweepOnQueue(toyJobs(3), { url, prefix: 'acl', sweepId: 'acl-1', ...toyCoordinator }, { onResult: (result) => results.push(result) });
+      expect(byIndex(results).map((r) => r.square)).toEqual([0.25, 2.25, 6.25]);
+    } finally {
+      await worker.close();
+    }
+  });
+});

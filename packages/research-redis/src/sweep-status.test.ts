@@ -1,0 +1,62 @@
+import { ConfigError } from '@ensemble/protocol';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processToyJob, toyCoordinator, toyJobSchema, toyJobs } from '../test/toy-jobs';
+import { runSweepOnQueue } from './sweep-coordinator';
+import { cleanSweep, sweepStatus, workerThroughput } from './sweep-status';
+import { startQueueWorker } from './sweep-worker';
+import { startRedisServer, type TestRedisServer } from './testing/redis-server';
+
+let server: TestRedisServer;
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe('workerThroughput', () => {
+  it('counts results per minute between the first and the last', () => {
+    // w1: 5 results over 2 minutes → 4 intervals / 2 min = 2 per minute; w2: one result, no rate.
+    expect(workerThroughput({ 'host:1:count': '5', 'host:1:first': '1000', 'host:1:last': '121000', 'w2:count': '1', 'w2:first': '5', 'w2:last': '5' })).toEqual([
+      { workerId: 'host:1', completed: 5, perMinute: 2, lastAt: 121_000 },
+      { workerId: 'w2', completed: 1, perMinute: null, lastAt: 5 },
+    ]);
+  });
+});
+
+describe('sweepStatus and cleanSweep', () => {
+  it('reports a finished sweep, refuses an unfinished one, and removes every key of a finished one', async () => {
+    const worker = await startQueueWorker({ url: server.url, prefix: 's', workerId: 'solo', parseJob: (data) => toyJobSchema.parse(data), process: (job, context) => processToyJob(job, context), discoveryIntervalMs: 100 });
+    try {
+      await runSweepOnQueue(toyJobs(3), { url: server.url, prefix: 's', sweepId: 'done', ...toyCoordinator }, { onResult: () => undefined });
+    } finally {
+      await worker.close();
+    }
+    // An unfinished sweep: enqueued, nobody works on it (its coordinator gave up at once).
+    const stop = new AbortController();
+    const run = runSweepOnQueue(toyJobs(2), { url: server.url, prefix: 's', sweepId: 'open', ...toyCoordinator }, { onResult: () => undefined, signal: stop.signal });
+    const redis = new Redis(server.url);
+    try {
+      for (let i = 0; i < 100 && (await redis.zscore('s:sweeps', 'open')) === null; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      stop.abort();
+      await run;
+      const [done] = await sweepStatus({ url: server.url, prefix: 's' }, 'done');
+      expect(done).toMatchObject({ sweepId: 'done', total: 3, done: 3, waiting: 0, active: 0, failed: 0, etaMs: null });
+      expect(done?.workers.map((w) => [w.workerId, w.completed])).toEqual([['solo', 3]]);
+      const all = await sweepStatus({ url: server.url, prefix: 's' });
+      expect(all.map((s) => [s.sweepId, s.done, s.waiting])).toEqual([['done', 3, 0], ['open', 0, 2]]);
+
+      const refused = await cleanSweep({ url: server.url, prefix: 's' }, 'open').catch((error: unknown) => error);
+      expect(ConfigError.isInstance(refused) && refused.message).toContain('not finished (0 of 2 results)');
+      expect(await cleanSweep({ url: server.url, prefix: 's' }, 'done')).toBeGreaterThan(0);
+      expect((await redis.keys('s:sweep-done:*')).sort()).toEqual([]);
+      expect(await cleanSweep({ url: server.url, prefix: 's' }, 'open', { force: true })).toBeGreaterThan(0);
+      expect(await redis.keys('s:*')).toEqual([]);
+      const unknown = await sweepStatus({ url: server.url, prefix: 's' }, 'done').catch((error: unknown) => error);
+      expect(ConfigError.isInstance(unknown) && unknown.message).toContain('no sweep done in Redis');
+    } finally {
+      redis.disconnect();
+    }
+  });
+});

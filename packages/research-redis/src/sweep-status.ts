@@ -1,0 +1,160 @@
+import { ConfigError } from '@ensemble/protocol';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { RedisLink } from './connection';
+import { DEFAULT_PREFIX, sweepKeys, sweepRegistryKey } from './keys';
+import { parseRedisUrl } from './redis-url';
+
+/** One worker's share of a sweep. */
+export interface WorkerThroughput {
+  readonly workerId: string;
+  /** Results it stored (each combination counted once, whoever stored it). */
+  readonly completed: number;
+  /** Results per minute between its first and last one; null before its second. */
+  readonly perMinute: number | null;
+  /** When it stored its last result (epoch ms, the Redis server's clock). */
+  readonly lastAt: number;
+}
+
+/** Where a sweep stands. */
+export interface SweepStatus {
+  readonly sweepId: string;
+  /** When its coordinator first stored it (epoch ms). */
+  readonly created: number | null;
+  /** Jobs in the sweep. */
+  readonly total: number;
+  /** Results stored (finished jobs, and failed ones once their coordinator recorded them). */
+  readonly done: number;
+  readonly waiting: number;
+  readonly active: number;
+  /** Jobs that failed for good. */
+  readonly failed: number;
+  readonly workers: readonly WorkerThroughput[];
+  /** The rest at the workers' summed rate, ms; null without a rate or when done. */
+  readonly etaMs: number | null;
+}
+
+/** Where to find the sweeps. */
+export interface QueueAddress {
+  /** `redis://…` or `rediss://…`; printed only redacted. */
+  readonly url: string;
+  /** Namespace of every key (default `ensemble`). */
+  readonly prefix?: string;
+  /** How long to wait for Redis (default 10 s). */
+  readonly connectTimeoutMs?: number;
+}
+
+async function withLink<T>(address: QueueAddress, body: (redis: Redis, prefix: string) => Promise<T>): Promise<T> {
+  const prefix = address.prefix ?? DEFAULT_PREFIX;
+  const link = await RedisLink.open(parseRedisUrl(address.url), address.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: address.connectTimeoutMs });
+  try {
+    return await body(link.redis, prefix);
+  } finally {
+    await link.close();
+  }
+}
+
+/** The throughput of each worker from the sweep's `workers` hash, busiest first. */
+export function workerThroughput(fields: Record<string, string>): WorkerThroughput[] {
+  const byWorker = new Map<string, { count: number; first: number; last: number }>();
+  for (const [field, value] of Object.entries(fields)) {
+    const cut = field.lastIndexOf(':');
+    const id = field.slice(0, cut);
+    const entry = byWorker.get(id) ?? { count: 0, first: 0, last: 0 };
+    const what = field.slice(cut + 1);
+    if (what === 'count' || what === 'first' || what === 'last') entry[what] = Number(value);
+    byWorker.set(id, entry);
+  }
+  return [...byWorker]
+    .map(([workerId, entry]) => ({
+      workerId,
+      completed: entry.count,
+      perMinute: entry.count >= 2 && entry.last > entry.first ? ((entry.count - 1) * 60_000) / (entry.last - entry.first) : null,
+      lastAt: entry.last,
+    }))
+    .sort((a, b) => b.completed - a.completed || a.workerId.localeCompare(b.workerId));
+}
+
+async function statusOf(redis: Redis, prefix: string, sweepId: string): Promise<SweepStatus> {
+  const keys = sweepKeys(prefix, sweepId);
+  const queue = new Queue(keys.queueName, { connection: redis, prefix, skipWaitingForReady: true });
+  try {
+    const [meta, done, workerFields, counts] = await Promise.all([
+      redis.hgetall(keys.meta),
+      redis.llen(keys.done),
+      redis.hgetall(keys.workers),
+      queue.getJobCounts('waiting', 'active', 'failed', 'delayed', 'prioritized'),
+    ]);
+    const total = Number(meta.total ?? 0);
+    const workers = workerThroughput(workerFields);
+    const rate = workers.reduce((sum, worker) => sum + (worker.perMinute ?? 0), 0);
+    const remaining = Math.max(total - done, 0);
+    return {
+      sweepId,
+      created: meta.created === undefined ? null : Number(meta.created),
+      total,
+      done,
+      waiting: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
+      active: counts.active ?? 0,
+      failed: counts.failed ?? 0,
+      workers,
+      etaMs: remaining === 0 || rate === 0 ? null : (remaining / rate) * 60_000,
+    };
+  } finally {
+    await queue.close();
+  }
+}
+
+/**
+ * The status of one sweep, or of every sweep under the prefix (oldest first): counts of jobs
+ * waiting, active, done and failed, each worker's throughput and an estimate of the time left.
+ * An unknown sweep id is a `ConfigError` naming it.
+ */
+export async function sweepStatus(address: QueueAddress, sweepId?: string): Promise<SweepStatus[]> {
+  return withLink(address, async (redis, prefix) => {
+    const known = await redis.zrange(sweepRegistryKey(prefix), 0, -1);
+    if (sweepId !== undefined) {
+      sweepKeys(prefix, sweepId);
+      if (!known.includes(sweepId)) throw unknownSweep(sweepId, known);
+      return [await statusOf(redis, prefix, sweepId)];
+    }
+    return Promise.all(known.map((id) => statusOf(redis, prefix, id)));
+  });
+}
+
+function unknownSweep(sweepId: string, known: readonly string[]): ConfigError {
+  const list = known.length === 0 ? 'there is none' : `known: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}`;
+  return new ConfigError([{ path: 'sweepId', message: `no sweep ${sweepId} in Redis under this prefix (${list})` }]);
+}
+
+/**
+ * Removes every key of a sweep — its queue, results, datasets and counts — and its registry entry.
+ * A sweep whose jobs are not all done is refused unless `force` (its workers would lose them).
+ * Returns how many keys were removed.
+ */
+export async function cleanSweep(address: QueueAddress, sweepId: string, options: { readonly force?: boolean } = {}): Promise<number> {
+  return withLink(address, async (redis, prefix) => {
+    const keys = sweepKeys(prefix, sweepId);
+    const known = await redis.zrange(sweepRegistryKey(prefix), 0, -1);
+    if (!known.includes(sweepId)) throw unknownSweep(sweepId, known);
+    const status = await statusOf(redis, prefix, sweepId);
+    if (options.force !== true && status.done < status.total) {
+      throw new ConfigError([{ path: 'sweepId', message: `sweep ${sweepId} is not finished (${status.done} of ${status.total} results); resume it, or clean it with force` }]);
+    }
+    const queue = new Queue(keys.queueName, { connection: redis, prefix, skipWaitingForReady: true });
+    try {
+      await queue.obliterate({ force: true });
+    } finally {
+      await queue.close();
+    }
+    let removed = 0;
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', keys.ownPattern, 'COUNT', 500);
+      cursor = next;
+      if (found.length > 0) removed += await redis.del(...found);
+    } while (cursor !== '0');
+    await redis.zrem(sweepRegistryKey(prefix), sweepId);
+    return removed;
+  });
+}

@@ -1,0 +1,218 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { noopLogger, type Logger } from '@ensemble/protocol';
+import { UnrecoverableError, Worker, type Job, type RedisOptions as BullRedisOptions } from 'bullmq';
+import { DatasetCache } from './dataset-store';
+import { RedisLink } from './connection';
+import { jobEnvelopeSchema } from './job-envelope';
+import { DEFAULT_PREFIX, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
+import { jsonResult, storeResultOnce, type StoredResult } from './result-store';
+import { parseRedisUrl, redactSecrets, toRedisOptions } from './redis-url';
+import { Slots } from './slots';
+import { sleep } from './timing';
+
+/** What a job's processing may use besides the job itself. */
+export interface WorkerJobContext {
+  readonly sweepId: string;
+  readonly index: number;
+  /** The local file of the dataset with this SHA-256 (named `name`), fetched once per worker and checked against the hash. */
+  datasetFile(sha256: string, name: string): Promise<string>;
+}
+
+/** Options of {@link startQueueWorker}. */
+export interface QueueWorkerOptions<TJob, TResult> {
+  /** `redis://…` or `rediss://…`; printed only redacted. */
+  readonly url: string;
+  /** Namespace of every key (default `ensemble`); the coordinators' prefix. */
+  readonly prefix?: string;
+  /** Jobs run at once by this worker, over all sweeps (default 1). */
+  readonly concurrency?: number;
+  /** This worker's name in status reports (default `<host>:<pid>`). */
+  readonly workerId?: string;
+  /** Keep fetched datasets in this directory, by hash, across runs (default: a temporary directory removed at close). */
+  readonly cacheDir?: string;
+  /** Checks a job read from the queue; throwing fails the job for good (it is never retried). */
+  parseJob(data: unknown): TJob;
+  /** How a result is stored (default: JSON only); the coordinator's must match. */
+  readonly encodeResult?: (result: TResult) => StoredResult;
+  /** Runs a job. An {@link UnrecoverableError} fails it for good; other errors are retried. */
+  process(job: TJob, context: WorkerJobContext): Promise<TResult>;
+  /** How long a job's lock lasts without renewal: a worker silent this long lost its job (default 30 s). */
+  readonly lockDurationMs?: number;
+  /** How often workers look for jobs whose lock expired (default 15 s). */
+  readonly stalledIntervalMs?: number;
+  /** Times a job may stall before it fails for good (default 1). */
+  readonly maxStalledCount?: number;
+  /** How often the worker looks for new or finished sweeps (default 1 s). */
+  readonly discoveryIntervalMs?: number;
+  /** How long {@link QueueWorker.close} waits for running jobs before it drops them (default 30 s). */
+  readonly closeTimeoutMs?: number;
+  /** How long to wait for Redis at start (default 10 s); later outages are waited out. */
+  readonly connectTimeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+/** A running worker. */
+export interface QueueWorker {
+  readonly id: string;
+  /** Jobs whose result this worker stored. */
+  readonly completed: number;
+  /**
+   * Stops taking jobs, waits for the running ones (at most `closeTimeoutMs`; then they are dropped
+   * and their jobs, their locks expiring, go to another worker), closes the connections.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a worker: it follows the registry of sweeps under `prefix`, takes their jobs (at most
+ * `concurrency` at a time over all sweeps), checks every payload (a malformed or foreign one is
+ * failed for good and logged, never run), runs it with `process` and stores the result once per
+ * combination index. Redis unreachable at start is a `QueueConnectionError`; a connection lost
+ * later is retried with backoff until it comes back.
+ */
+export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOptions<TJob, TResult>): Promise<QueueWorker> {
+  const settings = parseRedisUrl(options.url);
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const id = options.workerId ?? `${hostname()}:${process.pid}`;
+  const logger = (options.logger ?? noopLogger).child({ component: 'queue-worker', workerId: id });
+  const redisOptions: BullRedisOptions = { ...toRedisOptions(settings), maxRetriesPerRequest: null };
+  const link = await RedisLink.open(settings, { waitOut: true, ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }) });
+  const redis = link.redis;
+  const stop = new AbortController();
+  const connection = { lost: false };
+  redis.on('error', (error: Error) => {
+    logger.debug({ reason: redactSecrets(error.message, settings) }, 'redis connection error');
+  });
+  redis.on('close', () => {
+    if (connection.lost || stop.signal.aborted) return;
+    connection.lost = true;
+    logger.warn({ url: settings.redacted }, 'lost the connection to Redis; reconnecting');
+  });
+  redis.on('ready', () => {
+    if (!connection.lost) return;
+    connection.lost = false;
+    logger.info({ url: settings.redacted }, 'reconnected to Redis');
+  });
+  const slots = new Slots(options.concurrency ?? 1);
+  const temporary = options.cacheDir === undefined ? await mkdtemp(join(tmpdir(), 'ensemble-worker-')) : undefined;
+  const datasets = new DatasetCache(options.cacheDir ?? temporary ?? '');
+  const workers = new Map<string, Worker>();
+  let completed = 0;
+
+  const processor = async (job: Job, keys: SweepKeys): Promise<void> => {
+    const envelope = jobEnvelopeSchema.safeParse(job.data);
+    if (!envelope.success || envelope.data.sweepId !== keys.sweepId || job.id !== jobIdOf(keys.sweepId, envelope.data.index)) {
+      logger.error({ jobId: job.id, sweepId: keys.sweepId }, 'rejected a malformed or foreign job payload');
+      throw new UnrecoverableError('malformed or foreign job payload: not an Ensemble research job of this sweep');
+    }
+    let parsed: TJob;
+    try {
+      parsed = options.parseJob(envelope.data.job);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.error({ jobId: job.id, reason }, 'rejected an invalid research job');
+      throw new UnrecoverableError(`invalid research job: ${reason}`);
+    }
+    const index = envelope.data.index;
+    const release = await slots.acquire();
+    try {
+      const result = await options.process(parsed, { sweepId: keys.sweepId, index, datasetFile: (sha256, name) => datasets.file(redis, keys, sha256, name) });
+      if (await storeResultOnce(redis, keys, index, (options.encodeResult ?? jsonResult)(result), id)) completed++;
+    } finally {
+      release();
+    }
+  };
+
+  const attach = (sweepId: string): void => {
+    const keys = sweepKeys(prefix, sweepId);
+    const worker = new Worker(keys.queueName, (job: Job) => processor(job, keys), {
+      connection: redisOptions,
+      prefix,
+      // One job more than the slots: the next job is fetched while the current ones run, so a
+      // thread never waits for a round trip to Redis (the extra job waits for a slot, locked).
+      concurrency: (options.concurrency ?? 1) + 1,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 15_000,
+      maxStalledCount: options.maxStalledCount ?? 1,
+      name: id,
+    });
+    worker.on('error', (error) => {
+      logger.debug({ sweepId, reason: redactSecrets(error.message, settings) }, 'queue worker error');
+    });
+    worker.on('failed', (job, error) => {
+      logger.warn({ sweepId, jobId: job?.id, attempt: job?.attemptsMade, reason: redactSecrets(error.message, settings) }, 'job failed');
+    });
+    workers.set(sweepId, worker);
+    logger.info({ sweepId }, 'joined sweep');
+  };
+
+  const discover = async (): Promise<void> => {
+    const registered = await redis.zrange(sweepRegistryKey(prefix), 0, -1);
+    // Finished sweeps (every result stored) stay registered for status and cleanup, but hold no
+    // work: no queue worker (and no connections) for them.
+    const progress = await Promise.all(registered.map(async (sweepId) => {
+      const keys = sweepKeys(prefix, sweepId);
+      const [total, done] = await Promise.all([redis.hget(keys.meta, 'total'), redis.llen(keys.done)]);
+      return total === null || done < Number(total) ? sweepId : null;
+    }));
+    const sweeps = new Set(progress.filter((sweepId) => sweepId !== null));
+    for (const sweepId of sweeps) if (!workers.has(sweepId) && !stop.signal.aborted) attach(sweepId);
+    // A sweep finished or gone from the registry (cleaned, or lost with a Redis restart until its
+    // coordinator stores it again): stop taking its jobs; the running ones finish in the background.
+    for (const [sweepId, worker] of workers) {
+      if (sweeps.has(sweepId)) continue;
+      workers.delete(sweepId);
+      worker.close().catch(() => undefined);
+      logger.info({ sweepId }, 'left sweep');
+    }
+  };
+
+  const loop = (async () => {
+    while (!stop.signal.aborted) {
+      try {
+        await discover();
+      } catch (error) {
+        logger.debug({ reason: redactSecrets(error instanceof Error ? error.message : String(error), settings) }, 'sweep discovery failed; retrying');
+      }
+      await sleep(options.discoveryIntervalMs ?? 1_000, stop.signal);
+    }
+  })();
+  // Coordinators announce new sweeps: join them at once rather than at the next look.
+  const subscriber = redis.duplicate();
+  subscriber.on('error', () => undefined);
+  subscriber.on('message', () => {
+    discover().catch(() => undefined);
+  });
+  await subscriber.subscribe(sweepChannel(prefix)).catch(() => undefined);
+  await discover().catch(() => undefined);
+  logger.info({ url: settings.redacted, concurrency: options.concurrency ?? 1 }, 'worker started');
+
+  return {
+    id,
+    get completed() {
+      return completed;
+    },
+    async close() {
+      stop.abort();
+      const closeTimeoutMs = options.closeTimeoutMs ?? 30_000;
+      const graceful = Promise.all([...workers.values()].map((worker) => worker.close()));
+      if (!(await settlesWithin(graceful, closeTimeoutMs))) {
+        // Redis is away or a job hangs: cut the connections so the pending commands fail.
+        logger.warn({ closeTimeoutMs }, 'running jobs did not finish in time: dropped');
+        await settlesWithin(Promise.all([...workers.values()].map((worker) => worker.disconnect())), 2_000);
+        await settlesWithin(graceful, 2_000);
+      }
+      subscriber.disconnect();
+      await link.close();
+      await settlesWithin(loop, 2_000);
+      if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
+    },
+  };
+}
+
+/** True when `promise` settles within `ms` (its outcome is ignored), false when the time runs out. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return Promise.race([promise.then(() => true, () => true), sleep(ms).then(() => false)]);
+}

@@ -1,0 +1,29 @@
+import type { RedisLink } from './connection';
+
+/** Resolves after `ms`, or at once when `signal` aborts (the caller checks the signal). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+const CONNECTION_WORDS = /Connection is closed|Stream isn't writeable|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|max retries per request|LOADING/i;
+
+/**
+ * True when `error` comes from a connection that dropped (the link is down, or the message says
+ * so) rather than from a command Redis refused: such errors are retried until the link's deadline.
+ */
+export function isConnectionError(error: unknown, link: RedisLink): boolean {
+  if (!link.ready) return true;
+  return error instanceof Error && CONNECTION_WORDS.test(error.message);
+}

@@ -1,0 +1,3 @@
+import { createVitestConfig } from '@ensemble/vitest-config';
+
+export default createVitestConfig();
