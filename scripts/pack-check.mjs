@@ -121,6 +121,29 @@ if (cli === undefined) {
   const dow = run('npx ensemble backtest --dataset dow30', 'npx', ['--no-install', 'ensemble', 'backtest', '--dataset', 'dow30', '--strategy', 'equal-weight', '--symbol', 'IBM,KO'], { cwd: consumer });
   if (!/dow30/.test(dow)) fail('npx ensemble backtest --dataset dow30', `the summary does not name the data set:\n${dow}`);
   console.log(`  npx ensemble --help, backtest --dataset sp500 --strategy sma-crossover and --dataset dow30 (from @ensemble/data-dow30) passed   [${seconds()}]`);
+
+  // A user's own TypeScript strategy, from the scaffold: alone, as a sleeve next to a built-in, in a report.
+  run('npx ensemble init', 'npx', ['--no-install', 'ensemble', 'init', 'project'], { cwd: consumer });
+  const own = run('npx ensemble backtest --strategy ./project/strategies/my-strategy.ts', 'npx', ['--no-install', 'ensemble', 'backtest', '--dataset', 'sp500', '--strategy', './project/strategies/my-strategy.ts'], { cwd: consumer });
+  if (!/my-strategy/.test(own)) fail('npx ensemble backtest --strategy FILE', `the summary does not name the file's strategy:\n${own}`);
+  run('npx ensemble run --config project/run.json --html', 'npx', ['--no-install', 'ensemble', 'run', '--config', 'project/run.json', '--html', 'project/report.html'], { cwd: consumer });
+  const tearsheet = readFileSync(join(consumer, 'project', 'report.html'), 'utf8');
+  if (tearsheet.length < 100_000 || !tearsheet.includes('my-strategy')) fail('npx ensemble run --html', 'the tearsheet is missing or does not show the strategy file\'s sleeve');
+  console.log(`  npx ensemble init, a TypeScript strategy file backtested alone and run as a sleeve beside sma-crossover, its tearsheet written   [${seconds()}]`);
+
+  // Research from the tarballs: the worker threads start from the installed package's dist.
+  writeFileSync(
+    join(consumer, 'sweep.json'),
+    JSON.stringify({
+      kind: 'backtest',
+      config: { data: { dataset: 'sp500', from: '2010-01-01', to: '2014-12-31' }, strategy: 'sma-crossover', params: { fast: 10, slow: 50 } },
+      parameters: [{ path: 'params.fast', values: [5, 10] }, { path: 'params.slow', values: [50, 100] }],
+      objective: 'sharpe',
+    }),
+  );
+  const sweep = run('npx ensemble sweep', 'npx', ['--no-install', 'ensemble', 'sweep', '--spec', 'sweep.json', '--out', 'sweep-out', '--workers', '2', '--no-progress', '--html', 'sweep-out/report.html'], { cwd: consumer });
+  if (!/4 run: 4 ok/.test(sweep) || !existsSync(join(consumer, 'sweep-out', 'report.html'))) fail('npx ensemble sweep', `the sweep did not run its 4 combinations or write its report:\n${sweep}`);
+  console.log(`  npx ensemble sweep on 2 worker threads with its research report   [${seconds()}]`);
 }
 
 if (keep) console.log(`(kept ${work})`);
