@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { freePort, startRedisServer } from '@ensemble/research-redis/testing';
 import type { TestRedisServer } from '@ensemble/research-redis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../cli';
+import { createCapturedIo } from '../io';
+import { renderSweepStatus } from './queue';
 
 const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
 const app = fileURLToPath(new URL('../../', import.meta.url));
@@ -107,4 +110,52 @@ describe('ensemble sweep --queue, ensemble worker, ensemble queue', () => {
     expect(outcome.stderr).toContain('127.0.0.1');
     expect(`${outcome.stdout}${outcome.stderr}`).not.toContain('secret');
   }, 60_000);
+});
+
+/** Runs the CLI in this process (no Redis is reached by these cases). */
+async function inProcess(args: readonly string[]) {
+  const io = createCapturedIo({ cwd: scratch });
+  const code = await main(['node', 'ensemble', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe('queue flags and help', () => {
+  it('documents every queue command with examples', async () => {
+    for (const command of [['worker'], ['queue', 'status'], ['queue', 'clean'], ['sweep'], ['walk-forward']]) {
+      const help = await inProcess([...command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.out).toContain('--queue <redis-url>');
+      expect(help.out).toContain('--queue-prefix <prefix>');
+      expect(help.out).toContain('Examples:');
+      expect(help.out).toMatch(/^ {2}\$ ensemble .*--queue rediss?:\/\//m);
+    }
+  });
+
+  it('refuses --workers and --job-timeout with --queue, and a bad URL, with exit 2 and the password hidden', async () => {
+    const workers = await inProcess(['sweep', '--spec', at('sweep.json'), '--out', at('x'), '--queue', 'redis://127.0.0.1:1/0', '--workers', '2']);
+    expect(workers.code).toBe(2);
+    expect(workers.err).toContain('--workers has no effect with --queue');
+    const timeout = await inProcess(['sweep', '--spec', at('sweep.json'), '--out', at('x'), '--queue', 'redis://127.0.0.1:1/0', '--job-timeout', '5s']);
+    expect(timeout.code).toBe(2);
+    expect(timeout.err).toContain('--job-timeout has no effect with --queue');
+    const url = await inProcess(['queue', 'status', '--queue', 'http://:hunter2@127.0.0.1:1/0']);
+    expect(url.code).toBe(2);
+    expect(url.err).toContain('--queue');
+    expect(url.err).not.toContain('hunter2');
+    const concurrency = await inProcess(['worker', '--queue', 'redis://127.0.0.1:1/0', '--concurrency', 'two']);
+    expect(concurrency.code).toBe(2);
+    expect(concurrency.err).toContain('--concurrency');
+  });
+
+  it('renders a status: counts, time left at the workers\' rate, each worker', () => {
+    const text = renderSweepStatus([
+      { sweepId: 'abc', created: Date.UTC(2026, 0, 2), total: 10, done: 4, waiting: 5, active: 1, failed: 0, etaMs: 90_000, workers: [{ workerId: 'a:1', completed: 4, perMinute: 4, lastAt: Date.UTC(2026, 0, 2, 0, 1) }] },
+    ]);
+    expect(text).toBe(
+      'sweep abc · created 2026-01-02T00:00:00.000Z · 90 s left\n' +
+        '  jobs 10: 4 done · 5 waiting · 1 active · 0 failed\n' +
+        '  worker a:1: 4 done · 4.0 jobs/min · last 2026-01-02T00:01:00.000Z\n',
+    );
+    expect(renderSweepStatus([])).toBe('no sweeps in Redis under this prefix\n');
+  });
 });
