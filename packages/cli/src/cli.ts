@@ -3,6 +3,7 @@ import { safeMessage } from '@ensemble/protocol';
 import { registerBacktestCommand } from './commands/backtest';
 import { registerDataCommand } from './commands/data';
 import { registerInitCommand } from './commands/init';
+import { registerQueueCommand, registerWorkerCommand } from './commands/queue';
 import { registerSweepCommand, registerWalkForwardCommand } from './commands/research';
 import { registerRunCommand } from './commands/run';
 import { registerSchemaCommand } from './commands/schema';
@@ -69,6 +70,8 @@ export function createProgram(io: CliIo): Command {
   registerRunCommand(program, io);
   registerSweepCommand(program, io);
   registerWalkForwardCommand(program, io);
+  registerWorkerCommand(program, io);
+  registerQueueCommand(program, io);
   registerSchemaCommand(program, io);
   registerStrategiesCommand(program, io);
   registerInitCommand(program, io);

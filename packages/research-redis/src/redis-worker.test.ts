@@ -27,6 +27,13 @@ async function run(jobs: readonly ResearchJob[], sweepId: string, worker: Parame
 }
 
 describe('startRedisWorker', () => {
+  it('close leaves no timer behind, so the process can exit at once (the close-timeout timer was kept alive for 30 s)', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const worker = await startRedisWorker({ url: server.url, discoveryIntervalMs: 100 });
+    await worker.close();
+    expect(timers()).toBe(0);
+  });
+
   it('fails, without retrying, a job whose strategy module is not in its strategies directory with that hash', async () => {
     const sp500 = await dataRefOf({ dataset: 'sp500' }, '.');
     const slow = slowJobs(sp500, 1, 0, { data: { dataset: 'sp500', from: '2019-01-01' } })[0];

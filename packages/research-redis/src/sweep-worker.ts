@@ -212,7 +212,15 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
   };
 }
 
-/** True when `promise` settles within `ms` (its outcome is ignored), false when the time runs out. */
+/**
+ * True when `promise` settles within `ms` (its outcome is ignored), false when the time runs out.
+ * The timer is cleared once the promise settles: left running it would keep the process alive.
+ */
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return Promise.race([promise.then(() => true, () => true), sleep(ms).then(() => false)]);
+  const settled = new AbortController();
+  try {
+    return await Promise.race([promise.then(() => true, () => true), sleep(ms, settled.signal).then(() => false)]);
+  } finally {
+    settled.abort();
+  }
 }

@@ -12,7 +12,7 @@ import {
   walkForwardReportInput,
 } from '@ensemble/research';
 import type { ResearchReportOptions } from '@ensemble/research';
-import type { LocalExecutor, ResearchProgress, SweepResult, WalkForwardResult } from '@ensemble/research';
+import type { JobExecutor, ResearchProgress, SweepResult, WalkForwardResult } from '@ensemble/research';
 import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
 import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
 import { CliExit } from '../errors';
@@ -20,12 +20,14 @@ import { formatCount, formatNumber } from '../format';
 import type { CliIo } from '../io';
 import { progressPhases, progressWanted } from '../progress';
 import { releaseTemporaryFile, trackTemporaryFile } from '../temporary-files';
+import { addQueueOptions, queueExecutor } from './queue';
+import type { ClosableExecutor, QueueFlags } from './queue';
 
 /** Exit code of a research command stopped by Ctrl-C (128 + SIGINT): what finished is in the journal. */
 const INTERRUPTED = 130;
 
 /** Flags of `ensemble sweep` and `ensemble walk-forward`. */
-interface ResearchFlags {
+interface ResearchFlags extends QueueFlags {
   readonly spec: string;
   readonly out: string;
   readonly workers?: string;
@@ -94,8 +96,17 @@ interface DirectoryRunOptions {
   readonly temporaryFiles: typeof TEMPORARY_FILES;
 }
 
+/** The executor of a research command: the Redis queue with `--queue`, else a local worker pool. */
+function researchExecutor(flags: ResearchFlags, researchId: string): ClosableExecutor {
+  if (flags.queue !== undefined) return queueExecutor({ ...flags, queue: flags.queue }, researchId);
+  return createLocalExecutor({
+    ...(flags.workers === undefined ? {} : { workers: parseWorkers(flags.workers) }),
+    ...(flags.jobTimeout === undefined ? {} : { jobTimeoutMs: parseDuration(flags.jobTimeout, '--job-timeout') }),
+  });
+}
+
 /**
- * Runs a research command on a worker pool with progress and Ctrl-C handling: SIGINT aborts the
+ * Runs a research command on a worker pool (or the Redis queue, under `researchId`) with progress and Ctrl-C handling: SIGINT aborts the
  * run (finished jobs stay in the journal) and the command exits 130; the pool is closed in every
  * case. A finished run prints its summary and the files written.
  */
@@ -103,14 +114,12 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   io: CliIo,
   flags: ResearchFlags,
   label: string,
-  run: (executor: LocalExecutor, options: DirectoryRunOptions) => Promise<DirectoryOutcome<TResult>>,
+  researchId: string,
+  run: (executor: JobExecutor, options: DirectoryRunOptions) => Promise<DirectoryOutcome<TResult>>,
   render: (result: TResult) => string,
   report: (result: TResult, options: ResearchReportOptions) => ResearchReportInput,
 ): Promise<void> {
-  const executor = createLocalExecutor({
-    ...(flags.workers === undefined ? {} : { workers: parseWorkers(flags.workers) }),
-    ...(flags.jobTimeout === undefined ? {} : { jobTimeoutMs: parseDuration(flags.jobTimeout, '--job-timeout') }),
-  });
+  const executor = researchExecutor(flags, researchId);
   const controller = new AbortController();
   const onInterrupt = (): void => {
     controller.abort();
@@ -181,8 +190,17 @@ changed spec is refused). The outputs are written atomically once every job has 
 Exit codes: 0 success; 1 failure; 2 bad input (an invalid spec or config, named by path); 130
 interrupted (the journal keeps the finished jobs).`;
 
+const QUEUE_HELP = `
+
+With --queue the jobs go to a Redis queue and \`ensemble worker\`s (on any machine) run them; the
+outputs are the same, byte for byte, as a local run. The queue's sweep id is the plan's id, so the
+same command again (with --resume after Ctrl-C) reattaches to the sweep already in Redis and waits
+only for what is missing; the workers go on meanwhile. --workers and --job-timeout are the
+workers' (\`ensemble worker --concurrency --job-timeout\`). A Redis that cannot be reached fails
+with exit 1 after --queue-timeout; the password is never printed.`;
+
 function researchCommand(program: Command, name: string, description: string, examples: string): Command {
-  return program
+  const command = program
     .command(name)
     .description(description)
     .requiredOption('-s, --spec <file>', 'the spec (JSON; `ensemble schema ' + name + '` prints its JSON Schema)')
@@ -191,8 +209,9 @@ function researchCommand(program: Command, name: string, description: string, ex
     .option('--job-timeout <duration>', 'stop a job after this long, e.g. 30s or 2m (default: no limit)')
     .option('--resume', 'continue the run recorded in OUT/journal.jsonl instead of starting over')
     .option('--html <file>', 'also write the research report: one self-contained HTML page (statistics with readings, heatmaps, trials)')
-    .option('--no-progress', 'do not show progress on stderr')
-    .addHelpText('after', `${examples}${COMMON_HELP}`);
+    .option('--no-progress', 'do not show progress on stderr');
+  return addQueueOptions(command, 'optional', 'run the jobs on `ensemble worker`s through this Redis instead of local threads: redis://[user:password@]host[:port][/db] or rediss://…')
+    .addHelpText('after', `${examples}${COMMON_HELP}${QUEUE_HELP}`);
 }
 
 /** Registers `ensemble sweep`: a parameter sweep from a spec, on worker threads, into a directory. */
@@ -207,6 +226,7 @@ Examples:
   $ ensemble sweep --spec sweep.json --out out/sweep --workers 2 --job-timeout 30s
   $ ensemble sweep --spec sweep.json --out out/sweep --resume
   $ ensemble sweep --spec sweep.json --out out/sweep --html out/sweep/report.html
+  $ ensemble sweep --spec sweep.json --out out/sweep --queue redis://:secret@10.0.0.5:6379/0
   $ ensemble schema sweep > sweep.schema.json
 
 Writes results.json and results.csv (every combination, ranked by the objective), best-config.json
@@ -215,7 +235,7 @@ ratio, PBO, parameter stability).
 `,
   ).action(async (flags: ResearchFlags) => {
     const plan = await planSweepFile(path.resolve(io.cwd, flags.spec));
-    await runResearch(io, flags, 'sweep ', (executor, options) => runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderSweepSummary, sweepReportInput);
+    await runResearch(io, flags, 'sweep ', plan.sweepId, (executor, options) => runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderSweepSummary, sweepReportInput);
   });
 }
 
@@ -230,6 +250,7 @@ Examples:
   $ ensemble walk-forward --spec wf.json --out out/wf
   $ ensemble walk-forward --spec wf.json --out out/wf --workers 2 --resume
   $ ensemble walk-forward --spec wf.json --out out/wf --html out/wf/report.html
+  $ ensemble walk-forward --spec wf.json --out out/wf --queue redis://:secret@10.0.0.5:6379/0
   $ ensemble schema walk-forward > wf.schema.json
 
 Writes walk-forward.json (every window: chosen parameters, in- and out-of-sample metrics,
@@ -237,6 +258,6 @@ walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.
 `,
   ).action(async (flags: ResearchFlags) => {
     const plan = await planWalkForwardFile(path.resolve(io.cwd, flags.spec));
-    await runResearch(io, flags, 'walk-forward ', (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput);
+    await runResearch(io, flags, 'walk-forward ', plan.planId, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput);
   });
 }

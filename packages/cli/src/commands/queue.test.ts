@@ -1,0 +1,161 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startRedisServer } from '@ensemble/research-redis/testing';
+import type { TestRedisServer } from '@ensemble/research-redis/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../cli';
+import { createCapturedIo } from '../io';
+import { renderSweepStatus } from './queue';
+
+const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
+const app = fileURLToPath(new URL('../../', import.meta.url));
+const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-queue-'));
+const at = (name: string): string => path.join(scratch, name);
+
+interface Outcome {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Every wait on a child is bounded: past this the child is killed and the test fails on its exit code. */
+const CHILD_LIMIT_MS = 60_000;
+
+/** Starts the real CLI from the package directory (where tsx resolves); resolves when it exits, killing it after `limitMs`. */
+function cli(args: readonly string[], limitMs = CHILD_LIMIT_MS, onStart?: (child: ChildProcess) => void): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--conditions=@ensemble/source', '--import', 'tsx', bin, ...args], { cwd: app, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    const limit = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      resolve({ code, stdout, stderr });
+    });
+    onStart?.(child);
+  });
+}
+
+const spec = {
+  config: {
+    data: { dataset: 'sp500', from: '2012-01-01', to: '2014-12-31' },
+    strategies: [{ id: 'trend', strategy: 'sma-crossover', params: { fast: 10, slow: 50 }, symbols: ['SP500'] }],
+  },
+  parameters: [{ path: 'strategies.trend.params.fast', values: [5, 10, 20] }],
+  objective: 'sharpe',
+};
+
+let server: TestRedisServer;
+beforeAll(async () => {
+  writeFileSync(at('sweep.json'), JSON.stringify(spec));
+  server = await startRedisServer();
+}, 30_000);
+afterAll(async () => {
+  await server.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('ensemble sweep --queue, ensemble worker, ensemble queue', () => {
+  it('a worker and a coordinator write the same results.json as a local sweep; status reports it, clean removes it', async () => {
+    const local = await cli(['sweep', '--spec', at('sweep.json'), '--out', at('local'), '--workers', '1', '--no-progress']);
+    expect(local.code).toBe(0);
+
+    let worker: ChildProcess | undefined;
+    const workerDone = cli(['worker', '--queue', server.url, '--concurrency', '2', '--cache-dir', at('cache'), '--log-level', 'warn'], 3 * CHILD_LIMIT_MS, (child) => {
+      worker = child;
+    });
+    try {
+      const queued = await cli(['sweep', '--spec', at('sweep.json'), '--out', at('queued'), '--queue', server.url, '--no-progress', '--queue-timeout', '5s']);
+      expect(queued.stderr).toBe('');
+      expect(queued.code).toBe(0);
+      expect(queued.stdout).toContain('3 run: 3 ok, 0 failed, 0 timed out');
+      expect(readFileSync(at('queued/results.json'), 'utf8')).toBe(readFileSync(at('local/results.json'), 'utf8'));
+      expect(readFileSync(at('queued/best-config.json'), 'utf8')).toBe(readFileSync(at('local/best-config.json'), 'utf8'));
+    } finally {
+      worker?.kill('SIGINT');
+    }
+    const stopped = await workerDone;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(/stopped: 3 jobs done/);
+
+    const { sweepId } = JSON.parse(readFileSync(at('queued/results.json'), 'utf8')) as { sweepId: string };
+    const status = await cli(['queue', 'status', '--queue', server.url, sweepId, '--json']);
+    expect(status.code).toBe(0);
+    const [entry] = JSON.parse(status.stdout) as { sweepId: string; total: number; done: number; failed: number; workers: { completed: number }[] }[];
+    expect(entry).toMatchObject({ sweepId, total: 3, done: 3, failed: 0 });
+    expect(entry?.workers.reduce((sum, one) => sum + one.completed, 0)).toBe(3);
+    const readable = await cli(['queue', 'status', '--queue', server.url]);
+    expect(readable.stdout).toContain(`sweep ${sweepId}`);
+    expect(readable.stdout).toContain('3 done');
+
+    const clean = await cli(['queue', 'clean', '--queue', server.url, sweepId]);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(new RegExp(`removed sweep ${sweepId}: [1-9]\\d* keys`));
+    const gone = await cli(['queue', 'status', '--queue', server.url, sweepId]);
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toContain(`no sweep ${sweepId}`);
+  }, 240_000);
+
+  it('exits 1 without printing the password when Redis cannot be reached', async () => {
+    const port = await freePort();
+    const outcome = await cli(['sweep', '--spec', at('sweep.json'), '--out', at('unreachable'), '--queue', `redis://:secret@127.0.0.1:${String(port)}/0`, '--queue-timeout', '2s', '--no-progress'], 30_000);
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toContain('127.0.0.1');
+    expect(`${outcome.stdout}${outcome.stderr}`).not.toContain('secret');
+  }, 60_000);
+});
+
+/** Runs the CLI in this process (no Redis is reached by these cases). */
+async function inProcess(args: readonly string[]) {
+  const io = createCapturedIo({ cwd: scratch });
+  const code = await main(['node', 'ensemble', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe('queue flags and help', () => {
+  it('documents every queue command with examples', async () => {
+    for (const command of [['worker'], ['queue', 'status'], ['queue', 'clean'], ['sweep'], ['walk-forward']]) {
+      const help = await inProcess([...command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.out).toContain('--queue <redis-url>');
+      expect(help.out).toContain('--queue-prefix <prefix>');
+      expect(help.out).toContain('Examples:');
+      expect(help.out).toMatch(/^ {2}\$ ensemble .*--queue rediss?:\/\//m);
+    }
+  });
+
+  it('refuses --workers and --job-timeout with --queue, and a bad URL, with exit 2 and the password hidden', async () => {
+    const workers = await inProcess(['sweep', '--spec', at('sweep.json'), '--out', at('x'), '--queue', 'redis://127.0.0.1:1/0', '--workers', '2']);
+    expect(workers.code).toBe(2);
+    expect(workers.err).toContain('--workers has no effect with --queue');
+    const timeout = await inProcess(['sweep', '--spec', at('sweep.json'), '--out', at('x'), '--queue', 'redis://127.0.0.1:1/0', '--job-timeout', '5s']);
+    expect(timeout.code).toBe(2);
+    expect(timeout.err).toContain('--job-timeout has no effect with --queue');
+    const url = await inProcess(['queue', 'status', '--queue', 'http://:hunter2@127.0.0.1:1/0']);
+    expect(url.code).toBe(2);
+    expect(url.err).toContain('--queue');
+    expect(url.err).not.toContain('hunter2');
+    const concurrency = await inProcess(['worker', '--queue', 'redis://127.0.0.1:1/0', '--concurrency', 'two']);
+    expect(concurrency.code).toBe(2);
+    expect(concurrency.err).toContain('--concurrency');
+  });
+
+  it('renders a status: counts, time left at the workers\' rate, each worker', () => {
+    const text = renderSweepStatus([
+      { sweepId: 'abc', created: Date.UTC(2026, 0, 2), total: 10, done: 4, waiting: 5, active: 1, failed: 0, etaMs: 90_000, workers: [{ workerId: 'a:1', completed: 4, perMinute: 4, lastAt: Date.UTC(2026, 0, 2, 0, 1) }] },
+    ]);
+    expect(text).toBe(
+      'sweep abc · created 2026-01-02T00:00:00.000Z · 90 s left\n' +
+        '  jobs 10: 4 done · 5 waiting · 1 active · 0 failed\n' +
+        '  worker a:1: 4 done · 4.0 jobs/min · last 2026-01-02T00:01:00.000Z\n',
+    );
+    expect(renderSweepStatus([])).toBe('no sweeps in Redis under this prefix\n');
+  });
+});

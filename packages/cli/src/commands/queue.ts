@@ -1,0 +1,203 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError, echoValue, quoteValue } from '@ensemble/protocol';
+import type { JobExecutor } from '@ensemble/research';
+import { cleanSweep, createRedisExecutor, parseRedisUrl, redactRedisUrl, startRedisWorker, sweepStatus } from '@ensemble/research-redis';
+import type { QueueAddress, SweepStatus } from '@ensemble/research-redis';
+import { CliExit } from '../errors';
+import { formatCount, formatNumber } from '../format';
+import type { CliIo } from '../io';
+import { createCliLogger } from '../logger';
+import { globalOptions } from '../options';
+import { parseDuration, parseWorkers } from './research';
+
+/** Flags naming the Redis queue: `--queue`, `--queue-prefix`, `--queue-timeout`. */
+export interface QueueFlags {
+  readonly queue?: string;
+  readonly queuePrefix?: string;
+  readonly queueTimeout?: string;
+}
+
+/** Adds `--queue` (required or not), `--queue-prefix` and `--queue-timeout` to a command. */
+export function addQueueOptions(command: Command, queue: 'required' | 'optional', queueHelp: string): Command {
+  const url = '--queue <redis-url>';
+  return (queue === 'required' ? command.requiredOption(url, queueHelp) : command.option(url, queueHelp))
+    .option('--queue-prefix <prefix>', 'namespace of every Redis key; coordinator and workers must use the same (default: ensemble)')
+    .option('--queue-timeout <duration>', 'how long to wait for Redis at start, e.g. 5s (default: 10s)');
+}
+
+/** Where the queue is, from the flags: the URL checked (a bad one is a `ConfigError` naming `--queue`). */
+export function queueAddress(flags: QueueFlags & { readonly queue: string }): QueueAddress {
+  parseRedisUrl(flags.queue, '--queue');
+  return {
+    url: flags.queue,
+    ...(flags.queuePrefix === undefined ? {} : { prefix: flags.queuePrefix }),
+    ...(flags.queueTimeout === undefined ? {} : { connectTimeoutMs: parseDuration(flags.queueTimeout, '--queue-timeout') }),
+  };
+}
+
+/** An executor the CLI closes after the run. */
+export type ClosableExecutor = JobExecutor & { close(): Promise<void> };
+
+/**
+ * The executor of `ensemble sweep --queue` and `ensemble walk-forward --queue`: the jobs go to
+ * Redis under `researchId` (the plan's id, so running the same spec again reattaches to the sweep
+ * already there). `--workers` and `--job-timeout` belong to the workers and are refused here.
+ */
+export function queueExecutor(flags: QueueFlags & { readonly queue: string; readonly workers?: string; readonly jobTimeout?: string }, researchId: string): ClosableExecutor {
+  for (const [flag, value] of [['--workers', flags.workers], ['--job-timeout', flags.jobTimeout]] as const) {
+    if (value !== undefined) throw new ConfigError([{ path: flag, message: `${flag} has no effect with --queue: the workers run the jobs; give --concurrency or --job-timeout to each \`ensemble worker\`` }]);
+  }
+  const address = queueAddress(flags);
+  const executor = createRedisExecutor({ ...address, sweepId: researchId });
+  return { run: (jobs, options) => executor.run(jobs, options), close: () => Promise.resolve() };
+}
+
+/** Flags of `ensemble worker`. */
+interface WorkerFlags extends QueueFlags {
+  readonly queue: string;
+  readonly concurrency?: string;
+  readonly strategiesDir?: string;
+  readonly cacheDir?: string;
+  readonly jobTimeout?: string;
+}
+
+/** Waits for SIGINT or SIGTERM; reports `onTick` once a second meanwhile. */
+function untilSignal(onTick: () => void): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const timer = setInterval(onTick, 1_000);
+    const stop = (signal: NodeJS.Signals): void => {
+      clearInterval(timer);
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGTERM', onTerminate);
+      resolve(signal);
+    };
+    const onInterrupt = (): void => {
+      stop('SIGINT');
+    };
+    const onTerminate = (): void => {
+      stop('SIGTERM');
+    };
+    process.once('SIGINT', onInterrupt);
+    process.once('SIGTERM', onTerminate);
+  });
+}
+
+/** Registers `ensemble worker`: takes research jobs from Redis until SIGINT or SIGTERM. */
+export function registerWorkerCommand(program: Command, io: CliIo): Command {
+  const command = program.command('worker').description('take research jobs (sweeps, walk-forwards) from a Redis queue and run them on this machine until stopped');
+  return addQueueOptions(command, 'required', 'the Redis to take jobs from: redis://[user:password@]host[:port][/db], or rediss://… for TLS')
+    .option('-c, --concurrency <n>', 'jobs at once, each on its own worker thread (default: 1)')
+    .option('--strategies-dir <dir>', 'the only directory strategy modules are loaded from (default: built-in strategies only)')
+    .option('--cache-dir <dir>', 'keep data files fetched from Redis here, by hash, across runs (default: a temporary directory)')
+    .option('--job-timeout <duration>', 'stop a job after this long and report it timed out, e.g. 30s or 2m (default: no limit)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ensemble worker --queue redis://:secret@10.0.0.5:6379/0 --concurrency 4
+  $ ENSEMBLE_QUEUE=redis://ensemble:secret@10.0.0.5:6379/0; ensemble worker --queue "$ENSEMBLE_QUEUE" --strategies-dir ./strategies --cache-dir ~/.cache/ensemble
+  $ ensemble worker --queue rediss://ensemble:secret@redis.internal:6380/0 --queue-prefix team-a
+
+The worker follows every sweep under the prefix, runs their jobs and stores the results; start as
+many as you like, on as many machines, before or after the coordinator (\`ensemble sweep --queue\`).
+It logs on stderr (sweeps joined and left, failures; --log-level to change) and counts the jobs
+it finished. Ctrl-C or SIGTERM stops it cleanly: running jobs finish (at most 30 s, then they go
+back to the queue for another worker). The password is never printed.
+
+Exit codes: 130 after SIGINT, 143 after SIGTERM (a clean stop); 1 Redis unreachable at start; 2 bad input.`,
+    )
+    .action(async (flags: WorkerFlags, self: Command) => {
+      const address = queueAddress(flags);
+      const options = globalOptions(self);
+      const logger = createCliLogger(io, options.logLevel ?? 'info', { json: options.logJson === true });
+      const worker = await startRedisWorker({
+        ...address,
+        logger,
+        ...(flags.concurrency === undefined ? {} : { concurrency: parseConcurrency(flags.concurrency) }),
+        ...(flags.strategiesDir === undefined ? {} : { strategiesDir: path.resolve(io.cwd, flags.strategiesDir) }),
+        ...(flags.cacheDir === undefined ? {} : { cacheDir: path.resolve(io.cwd, flags.cacheDir) }),
+        ...(flags.jobTimeout === undefined ? {} : { jobTimeoutMs: parseDuration(flags.jobTimeout, '--job-timeout') }),
+      });
+      io.stderr.write(`worker ${echoValue(worker.id)} taking jobs from ${echoValue(redactRedisUrl(flags.queue))}; Ctrl-C to stop\n`);
+      let reported = 0;
+      const report = (): void => {
+        if (worker.completed === reported) return;
+        reported = worker.completed;
+        io.stderr.write(`worker ${echoValue(worker.id)}: ${formatCount(reported)} job${reported === 1 ? '' : 's'} done\n`);
+      };
+      const signal = await untilSignal(report);
+      io.stderr.write(`${signal}: stopping (waiting for the running jobs)\n`);
+      await worker.close();
+      io.stderr.write(`worker ${echoValue(worker.id)} stopped: ${formatCount(worker.completed)} job${worker.completed === 1 ? '' : 's'} done\n`);
+      throw new CliExit(signal === 'SIGINT' ? 130 : 143);
+    });
+}
+
+function parseConcurrency(text: string): number {
+  try {
+    return parseWorkers(text);
+  } catch {
+    throw new ConfigError([{ path: '--concurrency', message: `${quoteValue(text)} is not a number of jobs at once; use a whole number ≥ 1` }]);
+  }
+}
+
+function minutes(ms: number | null): string {
+  if (ms === null) return '—';
+  const seconds = Math.round(ms / 1000);
+  return seconds < 120 ? `${formatCount(seconds)} s` : `${formatNumber(seconds / 60, 1)} min`;
+}
+
+/** Where the sweeps stand, for people: one block per sweep with its counts, ETA and workers. */
+export function renderSweepStatus(statuses: readonly SweepStatus[]): string {
+  if (statuses.length === 0) return 'no sweeps in Redis under this prefix\n';
+  const lines: string[] = [];
+  for (const status of statuses) {
+    const created = status.created === null ? '' : ` · created ${new Date(status.created).toISOString()}`;
+    const state = status.done >= status.total ? 'finished' : `${minutes(status.etaMs)} left`;
+    lines.push(
+      `sweep ${status.sweepId}${created} · ${state}`,
+      `  jobs ${formatCount(status.total)}: ${formatCount(status.done)} done · ${formatCount(status.waiting)} waiting · ${formatCount(status.active)} active · ${formatCount(status.failed)} failed`,
+      ...status.workers.map((worker) => `  worker ${echoValue(worker.workerId)}: ${formatCount(worker.completed)} done · ${worker.perMinute === null ? '—' : formatNumber(worker.perMinute, 1)} jobs/min · last ${new Date(worker.lastAt).toISOString()}`),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Registers `ensemble queue status` and `ensemble queue clean`. */
+export function registerQueueCommand(program: Command, io: CliIo): Command {
+  const queue = program.command('queue').description('see and clean the sweeps in a Redis research queue');
+  addQueueOptions(queue.command('status').description('jobs waiting, active, done and failed, per-worker throughput and time left, of one sweep or of all').argument('[sweep-id]', 'one sweep (default: every sweep under the prefix)'), 'required', 'the Redis holding the sweeps')
+    .option('--json', 'print the status as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ensemble queue status --queue redis://:secret@10.0.0.5:6379/0
+  $ ensemble queue status --queue redis://:secret@10.0.0.5:6379/0 3f9c0a1b2c3d --json
+
+A sweep's id is its plan's id (results.json's sweepId; a walk-forward's planId).
+Exit codes: 0 success; 1 Redis unreachable; 2 bad input (an unknown sweep id, a bad URL).`,
+    )
+    .action(async (sweepId: string | undefined, flags: QueueFlags & { readonly queue: string; readonly json?: boolean }) => {
+      const statuses = await sweepStatus(queueAddress(flags), sweepId);
+      io.stdout.write(flags.json === true ? `${JSON.stringify(statuses, null, 2)}\n` : renderSweepStatus(statuses));
+    });
+  addQueueOptions(queue.command('clean').description("remove a finished sweep's keys from Redis: its queue, results, data files and counts").argument('<sweep-id>', 'the sweep to remove'), 'required', 'the Redis holding the sweep')
+    .option('--force', 'also remove a sweep that is not finished (its workers lose its jobs)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ensemble queue clean --queue redis://:secret@10.0.0.5:6379/0 3f9c0a1b2c3d
+  $ ensemble queue clean --queue redis://:secret@10.0.0.5:6379/0 3f9c0a1b2c3d --force
+
+An unfinished sweep is refused without --force. Exit codes: 0 success; 1 Redis unreachable; 2 bad
+input (an unknown or unfinished sweep, a bad URL).`,
+    )
+    .action(async (sweepId: string, flags: QueueFlags & { readonly queue: string; readonly force?: boolean }) => {
+      const removed = await cleanSweep(queueAddress(flags), sweepId, { force: flags.force === true });
+      io.stdout.write(`removed sweep ${echoValue(sweepId)}: ${formatCount(removed)} key${removed === 1 ? '' : 's'} (queue, results, data files, counts) and its registry entry\n`);
+    });
+  return queue;
+}
