@@ -1,4 +1,4 @@
-import { quoteValue } from '@ensemble/protocol';
+import { closestMatch, quoteValue } from '@ensemble/protocol';
 import type { ParameterValue } from '../job/research-job';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -53,4 +53,31 @@ export function withConfigValues<TConfig>(config: TConfig, assignments: readonly
     else if (isRecord(container)) container[last] = value;
   }
   return copy;
+}
+
+/** The parameter names a strategy's schema declares (a zod object's keys), or null when it is not an object schema. */
+function declaredParameters(schema: unknown): string[] | null {
+  if (typeof schema !== 'object' || schema === null || !('shape' in schema)) return null;
+  const shape: unknown = schema.shape;
+  return typeof shape === 'object' && shape !== null ? Object.keys(shape) : null;
+}
+
+/**
+ * Why a path ending in `params.<name>` names no parameter of the strategy it addresses (the entry,
+ * or the root of a backtest config, whose `strategy` is a name of `strategies`), or null: a
+ * mistyped parameter would make every combination's config invalid, so it is a spec error.
+ */
+export function strategyParameterProblem(config: unknown, path: string, strategies: Readonly<Record<string, { readonly schema: unknown }>>): string | null {
+  const segments = path.split('.');
+  const name = segments.at(-1) ?? '';
+  if (segments.length < 2 || segments.at(-2) !== 'params') return null;
+  let owner = config;
+  for (const segment of segments.slice(0, -2)) owner = step(owner, segment);
+  const strategy = isRecord(owner) ? owner.strategy : undefined;
+  if (typeof strategy !== 'string' || !Object.hasOwn(strategies, strategy)) return null;
+  const known = declaredParameters(strategies[strategy]?.schema);
+  if (known === null || known.includes(name)) return null;
+  const match = closestMatch(name, known);
+  const takes = known.length === 0 ? 'no parameters' : `only ${known.join(', ')}`;
+  return `${quoteValue(name)} is not a parameter of ${strategy}${match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`} (it takes ${takes})`;
 }

@@ -85,6 +85,23 @@ describe('planSweep', () => {
     expect(backtest).toEqual(['config.benchmark: symbol "SPX" is not in the data (available: "SP500")']);
   });
 
+  it('refuses a parameter path naming no parameter of its strategy, with the nearest one', async () => {
+    const issues = await issuesOf(
+      planSweep({
+        config: runConfig,
+        parameters: [
+          { path: 'strategies.trend.params.fats', values: [5, 10] },
+          { path: 'strategies.dip.params.period', values: [7, 14] },
+        ],
+      }),
+    );
+    expect(issues).toEqual([
+      'parameters.0.path: "fats" is not a parameter of sma-crossover — did you mean "fast"? (it takes only fast, slow, allowShort)',
+    ]);
+    const backtest = await issuesOf(planSweep({ kind: 'backtest', config: { data: { dataset: 'sp500' }, strategy: 'sma-crossover' }, parameters: [{ path: 'params.slwo', values: [50] }] }));
+    expect(backtest).toEqual(['parameters.0.path: "slwo" is not a parameter of sma-crossover — did you mean "slow"? (it takes only fast, slow, allowShort)']);
+  });
+
   it('samples a seeded subset of the admissible combinations', async () => {
     const spec = {
       config: runConfig,

@@ -13,7 +13,7 @@ import type { DataSourceInput } from '../job/resolvers';
 import { readJsonFile } from '../json-file';
 import { compileConstraint } from './constraint';
 import type { Constraint } from './constraint';
-import { configPathProblem, withConfigValues } from './config-path';
+import { configPathProblem, strategyParameterProblem, withConfigValues } from './config-path';
 import { resolveObjective } from './objective';
 import type { Objective } from './objective';
 import { listValues, rangeValues } from './parameter-values';
@@ -133,10 +133,10 @@ export async function loadBaseConfig(
 }
 
 /** The parameters of a spec, expanded and checked against the base config. */
-function planParameters(spec: Pick<SweepSpec, 'parameters'>, config: Record<string, unknown>, issues: ConfigIssue[]): PlannedParameter[] {
+function planParameters(spec: Pick<SweepSpec, 'parameters'>, config: Record<string, unknown>, issues: ConfigIssue[], registry: StrategyRegistry): PlannedParameter[] {
   const planned = spec.parameters.map((parameter, k): PlannedParameter => {
     const at = `parameters.${String(k)}`;
-    const problem = configPathProblem(config, parameter.path);
+    const problem = configPathProblem(config, parameter.path) ?? strategyParameterProblem(config, parameter.path, registry);
     if (problem !== null) issues.push({ path: `${at}.path`, message: problem });
     const values = 'values' in parameter ? listValues(parameter.values, `${at}.values`, issues) : rangeValues(parameter.range, `${at}.range`, issues);
     return { name: parameter.name ?? parameter.path.split('.').at(-1) ?? parameter.path, path: parameter.path, values };
@@ -242,7 +242,7 @@ export async function planGrid(spec: GridSpec, options: PlanSweepOptions, extraI
   const registry = options.registry ?? strategyRegistry;
   const base = await loadBaseConfig(spec.kind, spec.config, { baseDir: options.baseDir ?? process.cwd(), source, registry });
   const issues: ConfigIssue[] = [];
-  const parameters = planParameters(spec, base.config, issues);
+  const parameters = planParameters(spec, base.config, issues, registry);
   const objective = resolveObjective(spec.objective, spec.direction, 'objective', issues);
   issues.push(...extraIssues);
   const gridSize = parameters.reduce((size, parameter) => size * parameter.values.length, 1);
