@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup';
+import { createLibraryConfig } from '@ensemble/tsup-config';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/bin.ts'],
-  format: ['esm'],
-  dts: { entry: 'src/index.ts' },
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-});
+export default createLibraryConfig(['src/index.ts', 'src/bin.ts'], { dts: { entry: 'src/index.ts' } });

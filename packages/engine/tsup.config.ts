@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup';
+import { createLibraryConfig } from '@ensemble/tsup-config';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/internal.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-});
+export default createLibraryConfig(['src/index.ts', 'src/internal.ts']);

@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup';
+import { createLibraryConfig } from '@ensemble/tsup-config';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-});
+export default createLibraryConfig({ index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' });

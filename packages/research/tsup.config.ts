@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { createLibraryConfig } from '@ensemble/tsup-config';
 
-export default defineConfig({
-  // The root (Node: worker pools, files), the browser-safe statistics, and the worker threads' entry.
-  entry: { index: 'src/index.ts', 'statistics/index': 'src/statistics/index.ts', 'job-worker': 'src/executor/job-worker.ts' },
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-});
+// The root (Node: worker pools, files), the browser-safe statistics, and the worker threads' entry.
+export default createLibraryConfig({ index: 'src/index.ts', 'statistics/index': 'src/statistics/index.ts', 'job-worker': 'src/executor/job-worker.ts' });
