@@ -11,44 +11,61 @@ export function parseNumberText(text: string): number {
 }
 
 /**
- * Parses the decimal number in the UTF-8 `bytes[start, end)` without allocating:
- * `[+-]digits[.digits]`, exactly as `Number()` would (an integer mantissa of at most 15
- * significant digits divided by a power of ten is correctly rounded); exponents and longer
- * mantissas take a slower exact path. Returns NaN for anything that is not a plain decimal number
- * (empty, `NaN`, `Infinity`, `0x1F`).
+ * Reads plain decimals (`[+-]digits[.digits]`) from UTF-8 bytes without allocating, exactly as
+ * `Number()` would: an integer mantissa of at most 15 significant digits divided by a power of ten
+ * is correctly rounded. One scanner serves any number of reads; `value` holds the last one.
+ */
+export class DecimalScanner {
+  /** The value of the last successful {@link DecimalScanner.scan}. */
+  value = 0;
+
+  /**
+   * Reads the decimal starting at `bytes[start]`, up to `end` or the first byte that cannot
+   * continue it. Returns the position after it, or -1 when there is no exact fast reading: no
+   * digit, more than 15 significant or 22 fraction digits (the caller takes a slower exact path).
+   */
+  scan(bytes: Uint8Array, start: number, end: number): number {
+    let p = start;
+    let c = bytes[p] ?? 0;
+    const negative = c === 45;
+    if (negative || c === 43) p++;
+    let mantissa = 0;
+    let significant = 0;
+    let fraction = 0;
+    let seenDot = false;
+    let anyDigit = false;
+    for (; p < end; p++) {
+      c = bytes[p] ?? 0;
+      const digit = c - 48;
+      if (digit >= 0 && digit <= 9) {
+        mantissa = mantissa * 10 + digit;
+        if (mantissa !== 0) significant++;
+        if (seenDot) fraction++;
+        anyDigit = true;
+      } else if (c === 46 && !seenDot) {
+        seenDot = true;
+      } else {
+        break;
+      }
+    }
+    if (!anyDigit || significant > 15 || fraction > 22) return -1;
+    const value = fraction === 0 ? mantissa : mantissa / (POW10[fraction] ?? 1);
+    this.value = negative ? -value : value;
+    return p;
+  }
+}
+
+const decimals = new DecimalScanner();
+
+/**
+ * Parses the decimal number in the UTF-8 `bytes[start, end)` without allocating (see
+ * {@link DecimalScanner}); exponents and longer mantissas take a slower exact path. Returns NaN
+ * for anything that is not a plain decimal number (empty, `NaN`, `Infinity`, `0x1F`).
  */
 export function parseNumberAt(bytes: Uint8Array, start: number, end: number): number {
   if (start >= end) return Number.NaN;
-  let i = start;
-  let c = bytes[i] ?? 0;
-  let negative = false;
-  if (c === 45 || c === 43) {
-    negative = c === 45;
-    i++;
-  }
-  let mantissa = 0;
-  let significant = 0;
-  let fraction = 0;
-  let seenDot = false;
-  let anyDigit = false;
-  for (; i < end; i++) {
-    c = bytes[i] ?? 0;
-    const digit = c - 48;
-    if (digit >= 0 && digit <= 9) {
-      mantissa = mantissa * 10 + digit;
-      if (mantissa !== 0) significant++;
-      if (seenDot) fraction++;
-      anyDigit = true;
-    } else if (c === 46 && !seenDot) {
-      seenDot = true;
-    } else {
-      return parseDecimal(decodeRange(bytes, start, end));
-    }
-  }
-  if (!anyDigit) return Number.NaN;
-  if (significant > 15 || fraction > 22) return parseDecimal(decodeRange(bytes, start, end));
-  const value = fraction === 0 ? mantissa : mantissa / (POW10[fraction] ?? 1);
-  return negative ? -value : value;
+  if (decimals.scan(bytes, start, end) === end) return decimals.value;
+  return parseDecimal(decodeRange(bytes, start, end));
 }
 
 /** Which rule a raw value that did not parse as a finite number breaks. */

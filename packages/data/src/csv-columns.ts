@@ -1,0 +1,74 @@
+import { listValues, quoteValue } from '@ensemble/protocol';
+import type { CsvScanner } from './csv-scanner';
+import type { ProblemCollector } from './problems';
+import type { DataFormat } from './types';
+
+/** Header names accepted for the date column, in order of preference. */
+export const DATE_COLUMNS: readonly string[] = ['date', 'time', 'timestamp', 'datetime'];
+/** Header names accepted for the symbol column. */
+export const SYMBOL_COLUMNS: readonly string[] = ['symbol', 'ticker'];
+/** Header names accepted for the price of a long close-only file. */
+export const PRICE_COLUMNS: readonly string[] = ['price', 'close'];
+/** Header names of an adjusted close (Yahoo Finance's `Adj Close`), lower-cased. */
+export const ADJ_CLOSE_COLUMNS: readonly string[] = ['adj close', 'adjclose', 'adj_close', 'adjusted close', 'adjusted_close'];
+
+/** The CSV layout a header suggests: OHLC columns → `ohlcv`; a symbol or price column → `long`; else `wide`. */
+export function detectCsvFormat(names: readonly string[]): Exclude<DataFormat, 'json'> {
+  const has = (name: string) => names.includes(name);
+  if (has('open') || has('high') || has('low')) return 'ohlcv';
+  if (SYMBOL_COLUMNS.some(has) || PRICE_COLUMNS.some(has)) return 'long';
+  return 'wide';
+}
+
+/** Lower-cased, trimmed header names. */
+export function headerNames(scanner: CsvScanner): string[] {
+  return Array.from({ length: scanner.count }, (_, i) => scanner.field(i).trim().toLowerCase());
+}
+
+/** Index of the first of `candidates` in `names` (-1 if none); a candidate found twice is a problem. */
+export function findColumn(names: readonly string[], candidates: readonly string[], problems: ProblemCollector): number {
+  for (const candidate of candidates) {
+    const index = names.indexOf(candidate);
+    if (index === -1) continue;
+    if (names.includes(candidate, index + 1)) {
+      problems.add('duplicate-column', `the header has two "${candidate}" columns; keep one`, { row: 1, field: candidate });
+    }
+    return index;
+  }
+  return -1;
+}
+
+/** Like {@link findColumn}, and a missing column is a problem naming the alternatives and the header. */
+export function requireColumn(
+  names: readonly string[],
+  candidates: readonly string[],
+  problems: ProblemCollector,
+  format: string,
+): number {
+  const index = findColumn(names, candidates, problems);
+  const [name = ''] = candidates;
+  if (index === -1) {
+    const alternatives = candidates.length > 1 ? ` (or ${candidates.slice(1).map((c) => `"${c}"`).join(', ')})` : '';
+    problems.add(
+      'missing-column',
+      `the ${format} header needs a "${name}" column${alternatives}; it has: ${listValues(names, { quoted: true })}`,
+      { row: 1, field: name },
+    );
+  }
+  return index;
+}
+
+/**
+ * Notes the header columns a layout does not read (`used` holds the read ones, -1 for absent) in `notes`,
+ * so that a loader never drops data silently; an unread adjusted close (`adjClose`) says how to use it.
+ */
+export function noteIgnored(notes: string[], display: readonly string[], used: readonly number[], adjClose: number): void {
+  display.forEach((name, column) => {
+    if (used.includes(column)) return;
+    notes.push(
+      column === adjClose
+        ? `column ${quoteValue(name)} ignored: prices are as traded, not adjusted for splits and dividends; load with adjust: true to scale open, high, low and close by ${quoteValue(name)} / close`
+        : `column ${quoteValue(name === '' ? `#${column + 1}` : name)} ignored: it is not one of the columns this layout reads`,
+    );
+  });
+}

@@ -1,0 +1,123 @@
+import { MAX_PRICE, MAX_VOLUME } from '@ensemble/protocol';
+import type { OhlcvColumns } from './csv-row-reader';
+import { COMMA, NEWLINE, RETURN } from './csv-scanner';
+import type { CsvScanner } from './csv-scanner';
+import type { SymbolTable } from './csv-symbol-table';
+import { civilToMs } from './dates';
+import { DecimalScanner } from './numbers';
+import type { SeriesBuilder } from './series-builder';
+
+const ROLE_IGNORE = 0;
+const ROLE_DATE = 1;
+const ROLE_OPEN = 2;
+const ROLE_HIGH = 3;
+const ROLE_LOW = 4;
+const ROLE_CLOSE = 5;
+const ROLE_VOLUME = 6;
+const ROLE_SYMBOL = 7;
+
+/**
+ * The single-pass path for plain OHLCV rows (unquoted fields, `YYYY-MM-DD` dates, plain decimal
+ * numbers, valid values, dates in order): each byte is read once and the bar appended. Anything
+ * else — quotes, other date forms, exponents, blanks, a rule broken — returns false with the
+ * scanner untouched, and the row takes the general path, which reports problems precisely.
+ */
+export class OhlcvFastPath {
+  private readonly scanner: CsvScanner;
+  private readonly roles: Int8Array;
+  private readonly single: SeriesBuilder | undefined;
+  private readonly table: SymbolTable;
+  private readonly values = new Float64Array(8);
+  private readonly decimals = new DecimalScanner();
+
+  constructor(scanner: CsvScanner, columns: OhlcvColumns, width: number, single: SeriesBuilder | undefined, table: SymbolTable) {
+    this.scanner = scanner;
+    this.single = single;
+    this.table = table;
+    const roles = new Int8Array(width).fill(ROLE_IGNORE);
+    roles[columns.date] = ROLE_DATE;
+    roles[columns.open] = ROLE_OPEN;
+    roles[columns.high] = ROLE_HIGH;
+    roles[columns.low] = ROLE_LOW;
+    roles[columns.close] = ROLE_CLOSE;
+    if (columns.volume !== -1) roles[columns.volume] = ROLE_VOLUME;
+    if (columns.symbol !== -1) roles[columns.symbol] = ROLE_SYMBOL;
+    this.roles = roles;
+  }
+
+  /** Reads and appends the row at the scanner's position; false when it needs the general path. */
+  tryRow(): boolean {
+    const scanner = this.scanner;
+    const bytes = scanner.bytes;
+    const length = bytes.length;
+    const roles = this.roles;
+    const values = this.values;
+    const decimals = this.decimals;
+    const width = roles.length;
+    let p = scanner.position;
+    let builder = this.single;
+    values[ROLE_VOLUME] = 0;
+    for (let column = 0; column < width; column++) {
+      const role = roles[column] ?? ROLE_IGNORE;
+      if (role === ROLE_DATE) {
+        if (p + 10 > length || bytes[p + 4] !== 45 || bytes[p + 7] !== 45) return false;
+        let year = 0;
+        let month = 0;
+        let day = 0;
+        for (let i = 0; i < 10; i++) {
+          if (i === 4 || i === 7) continue;
+          const digit = (bytes[p + i] ?? 0) - 48;
+          if (!(digit >= 0 && digit <= 9)) return false;
+          if (i < 4) year = year * 10 + digit;
+          else if (i < 7) month = month * 10 + digit;
+          else day = day * 10 + digit;
+        }
+        const time = civilToMs(year, month, day);
+        if (Number.isNaN(time)) return false;
+        values[ROLE_DATE] = time;
+        p += 10;
+      } else if (role === ROLE_IGNORE || role === ROLE_SYMBOL) {
+        const start = p;
+        let c = 0;
+        while (p < length && (c = bytes[p] ?? 0) !== COMMA && c !== NEWLINE && c !== RETURN) {
+          if (c === 34) return false;
+          p++;
+        }
+        if (role === ROLE_SYMBOL) {
+          if (p === start || bytes[start] === 32 || bytes[p - 1] === 32) return false;
+          builder = this.table.get(bytes, start, p, scanner.nextLine);
+        }
+      } else {
+        p = decimals.scan(bytes, p, length);
+        if (p === -1) return false;
+        values[role] = decimals.value;
+      }
+      if (column < width - 1) {
+        if (bytes[p] !== COMMA) return false;
+        p++;
+      } else {
+        if (bytes[p] === RETURN) p++;
+        if (p < length) {
+          if (bytes[p] !== NEWLINE) return false;
+          p++;
+        }
+      }
+    }
+    if (builder === undefined) return false;
+    const time = values[ROLE_DATE] ?? 0;
+    const open = values[ROLE_OPEN] ?? 0;
+    const high = values[ROLE_HIGH] ?? 0;
+    const low = values[ROLE_LOW] ?? 0;
+    const close = values[ROLE_CLOSE] ?? 0;
+    const volume = values[ROLE_VOLUME];
+    if (!(low > 0 && high >= low && high <= MAX_PRICE && open >= low && open <= high && close >= low && close <= high && volume >= 0 && volume <= MAX_VOLUME)) {
+      return false;
+    }
+    if (!(time > builder.lastTime)) return false;
+    const line = scanner.nextLine;
+    builder.push(time, open, high, low, close, volume, line);
+    scanner.position = p;
+    scanner.nextLine = line + 1;
+    return true;
+  }
+}

@@ -1,0 +1,155 @@
+import { echoValue, quoteValue } from '@ensemble/protocol';
+import type { CsvScanner } from './csv-scanner';
+import { formatTime, parseDateAt } from './dates';
+import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberAt, valueRule } from './numbers';
+import type { ProblemCollector } from './problems';
+import type { SeriesBuilder } from './series-builder';
+
+/** Reads typed values from the current row, reporting every problem with its line and column. */
+export class RowReader {
+  private readonly scanner: CsvScanner;
+  private readonly names: readonly string[];
+  private readonly problems: ProblemCollector;
+
+  constructor(scanner: CsvScanner, names: readonly string[], problems: ProblemCollector) {
+    this.scanner = scanner;
+    this.names = names;
+    this.problems = problems;
+  }
+
+  /** True when the row has exactly as many fields as the header; reports short and long rows. */
+  checkWidth(): boolean {
+    const { count, line } = this.scanner;
+    const width = this.names.length;
+    if (count === width) return true;
+    if (count < width) {
+      this.problems.add('short-row', `the row has ${count} fields but the header has ${width}; ${quoteValue(this.names[count] ?? '')} and later columns are missing`, {
+        row: line,
+        field: this.names[count],
+      });
+    } else {
+      this.problems.add('long-row', `the row has ${count} fields but the header has ${width}; remove the extra fields or add a header for them`, {
+        row: line,
+        field: `#${width + 1}`,
+        value: this.scanner.field(width),
+      });
+    }
+    return false;
+  }
+
+  /** True (after reporting it) when the symbol cell of the row is empty. */
+  symbolMissing(column: number): boolean {
+    if (!this.scanner.isEmpty(column)) return false;
+    this.problems.add('missing-value', 'the symbol is empty; every row needs a symbol', { row: this.scanner.line, field: this.names[column] });
+    return true;
+  }
+
+  /** A close-only cell that means "no bar": empty or `NA`. */
+  isMissing(column: number): boolean {
+    const { starts, ends, bytes } = this.scanner;
+    const start = starts[column] ?? 0;
+    const length = (ends[column] ?? 0) - start;
+    return length === 0 || (length === 2 && bytes[start] === 78 && bytes[start + 1] === 65);
+  }
+
+  /** A price (finite, > 0, at most `MAX_PRICE`), or NaN after reporting why not. */
+  price(column: number, label = this.names[column] ?? 'price'): number {
+    return this.number(column, label, 'price');
+  }
+
+  /** A volume (finite, ≥ 0, at most `MAX_VOLUME`), or NaN after reporting why not. */
+  volume(column: number): number {
+    return this.number(column, 'volume', 'volume');
+  }
+
+  private number(column: number, label: string, kind: 'price' | 'volume'): number {
+    const scanner = this.scanner;
+    const value = parseNumberAt(scanner.bytes, scanner.starts[column] ?? 0, scanner.ends[column] ?? 0);
+    let rule = valueRule(value, kind);
+    if (rule === null) return value;
+    const raw = scanner.field(column);
+    const where = { row: scanner.line, field: this.names[column], value: raw };
+    if (!Number.isNaN(value)) {
+      this.problems.add(rule, describeBadValue(rule, raw, label, kind), where);
+    } else {
+      rule = classifyBadNumber(raw);
+      this.problems.add(rule, describeBadNumber(rule, raw, label), where);
+    }
+    return Number.NaN;
+  }
+
+  /** A date as epoch ms, or NaN after reporting why not. */
+  date(column: number): number {
+    const scanner = this.scanner;
+    const time = parseDateAt(scanner.bytes, scanner.starts[column] ?? 0, scanner.ends[column] ?? 0);
+    if (!Number.isNaN(time)) return time;
+    const raw = scanner.field(column);
+    const field = this.names[column];
+    if (raw.trim() === '') {
+      this.problems.add('missing-value', 'the date is empty; every row needs a date', { row: scanner.line, field });
+    } else {
+      this.problems.add(
+        'bad-date',
+        `${quoteValue(raw)} is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds`,
+        { row: scanner.line, field, value: raw },
+      );
+    }
+    return Number.NaN;
+  }
+
+  /**
+   * True when `time` comes after the builder's last bar; reports duplicates and unsorted dates.
+   * `symbol` names the series when dates are checked per symbol.
+   */
+  inOrder(builder: SeriesBuilder, time: number, column: number, symbol: string | undefined): boolean {
+    if (time > builder.lastTime) return true;
+    const line = this.scanner.line;
+    const field = this.names[column];
+    const value = this.scanner.field(column);
+    const of = symbol === undefined ? '' : ` for ${echoValue(symbol)}`;
+    if (time === builder.lastTime) {
+      this.problems.add('duplicate-date', `line ${builder.lastRow} already has ${formatTime(time)}${of}; remove one of the two rows`, {
+        row: line,
+        field,
+        value,
+      });
+    } else {
+      this.problems.add(
+        'unsorted-dates',
+        `${formatTime(time)} comes before ${formatTime(builder.lastTime)} on line ${builder.lastRow}${of}; sort the rows by date`,
+        { row: line, field, value },
+      );
+    }
+    return false;
+  }
+
+  /** Checks high ≥ low and open, close within [low, high]; reports each broken rule. */
+  ohlcConsistent(open: number, high: number, low: number, close: number, columns: OhlcvColumns): boolean {
+    const row = this.scanner.line;
+    if (high < low) {
+      this.problems.add('high-below-low', `high ${high} is below low ${low}`, { row, field: this.names[columns.high] });
+      return false;
+    }
+    let ok = true;
+    if (open < low || open > high) {
+      this.problems.add('open-outside-range', `open ${open} is outside [low ${low}, high ${high}]`, { row, field: this.names[columns.open] });
+      ok = false;
+    }
+    if (close < low || close > high) {
+      this.problems.add('close-outside-range', `close ${close} is outside [low ${low}, high ${high}]`, { row, field: this.names[columns.close] });
+      ok = false;
+    }
+    return ok;
+  }
+}
+
+/** Column indexes of an OHLCV layout (-1 for an absent symbol or volume column). */
+export interface OhlcvColumns {
+  readonly symbol: number;
+  readonly date: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
