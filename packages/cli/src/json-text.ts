@@ -81,15 +81,7 @@ class JsonScanner {
   }
 
   private object(): void {
-    this.offset += 1;
-    this.whitespace();
-    if (this.peek() === '}') {
-      this.offset += 1;
-      return;
-    }
-    for (;;) {
-      this.whitespace();
-      if (this.peek() === '}') this.fail('a trailing comma before "}" is not allowed in JSON; remove the last ","');
+    this.sequence('}', 'the property value', () => {
       if (this.peek() !== '"') this.fail(`expected a property name in double quotes but found ${this.describe()}`);
       this.string();
       this.whitespace();
@@ -97,42 +89,38 @@ class JsonScanner {
       this.offset += 1;
       this.whitespace();
       this.value();
-      this.whitespace();
-      const next = this.peek();
-      if (next === ',') {
-        this.offset += 1;
-        continue;
-      }
-      if (next === '}') {
-        this.offset += 1;
-        return;
-      }
-      this.fail(`expected "," or "}" after the property value but found ${this.describe()}`);
-    }
+    });
   }
 
   private array(): void {
+    this.sequence(']', 'the array element', () => {
+      this.value();
+    });
+  }
+
+  /** The members of an object or array after its opening bracket, up to and including `close`. */
+  private sequence(close: '}' | ']', member: string, readMember: () => void): void {
     this.offset += 1;
     this.whitespace();
-    if (this.peek() === ']') {
+    if (this.peek() === close) {
       this.offset += 1;
       return;
     }
     for (;;) {
       this.whitespace();
-      if (this.peek() === ']') this.fail('a trailing comma before "]" is not allowed in JSON; remove the last ","');
-      this.value();
+      if (this.peek() === close) this.fail(`a trailing comma before "${close}" is not allowed in JSON; remove the last ","`);
+      readMember();
       this.whitespace();
       const next = this.peek();
       if (next === ',') {
         this.offset += 1;
         continue;
       }
-      if (next === ']') {
+      if (next === close) {
         this.offset += 1;
         return;
       }
-      this.fail(`expected "," or "]" after the array element but found ${this.describe()}`);
+      this.fail(`expected "," or "${close}" after ${member} but found ${this.describe()}`);
     }
   }
 
