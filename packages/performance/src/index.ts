@@ -26,7 +26,7 @@ export type { CalendarReturnPeriod } from './calendar-returns';
 export { calendarReturns } from './calendar-returns';
 export { rollingSharpe } from './rolling-sharpe';
 export type { Turnover } from './time-weighted';
-export { timeWeightedIndex, turnoverOf } from './time-weighted';
+export { timeWeightedIndex, turnoverOf, weightTurnover } from './time-weighted';
 export type { CentralSums } from './internal/stats';
 export { centralSums } from './internal/stats';
 export type { DrawdownAnalysis } from './drawdowns';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeWeightedIndex, turnoverOf } from './time-weighted';
+import { timeWeightedIndex, turnoverOf, weightTurnover } from './time-weighted';
 
 describe('timeWeightedIndex', () => {
   it('compounds the returns from the start level, skipping returns that are not finite', () => {
@@ -30,5 +30,15 @@ describe('turnoverOf', () => {
     expect(turnoverOf([{ quantity: 1, price: 1, commission: 0, slippage: 0 }], [0, 0], 252)).toEqual({ turnover: null, annualTurnover: null });
     expect(turnoverOf([], [], 252)).toEqual({ turnover: null, annualTurnover: null });
     expect(turnoverOf([{ quantity: 2, price: 5, commission: 0, slippage: 0 }], [100], 252)).toEqual({ turnover: 0.1, annualTurnover: null });
+  });
+});
+
+describe('weightTurnover', () => {
+  it('is half the summed absolute weight changes over the keys of either side', () => {
+    // By hand: |0.3 − 0.5| + |0.5 − 0.5| + |0.2 − 0| = 0.4; one-way 0.2.
+    expect(weightTurnover({ a: 0.5, b: 0.5 }, { a: 0.3, b: 0.5, c: 0.2 })).toBeCloseTo(0.2, 15);
+    // Everything sold to buy something else: (1 + 1) / 2 = 1.
+    expect(weightTurnover({ a: 1 }, { b: 1 })).toBe(1);
+    expect(weightTurnover({}, {})).toBe(0);
   });
 });

@@ -42,3 +42,14 @@ export function turnoverOf(fills: readonly FillLike[], equity: Float64Array | re
   const annualTurnover = turnover !== null && points > 1 ? (turnover * periodsPerYear) / (points - 1) : null;
   return { turnover, annualTurnover };
 }
+
+/**
+ * One-way turnover of a change of weights: `½ · Σ |afterᵢ − beforeᵢ|` over every key of either
+ * (a key missing on one side weighs 0 there). Moving 10% of a book from one sleeve to another is
+ * 0.1; selling everything to buy something else is 1.
+ */
+export function weightTurnover(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>): number {
+  let sum = 0;
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) sum += Math.abs((after[key] ?? 0) - (before[key] ?? 0));
+  return sum / 2;
+}

@@ -1,3 +1,4 @@
+import { weightTurnover } from '@ensemble/performance';
 import { buildCharts, PORTFOLIO_COLOR, sleeveColor } from '../charts/index';
 import type { ChartId, ReportChart } from '../charts/index';
 import { formatCount, formatCurrency, formatMetric, formatNumber, formatPercent } from '../format';
@@ -65,13 +66,6 @@ function drawdownsTable(input: ReportInput, timeFormat: TimeFormat): string {
   return `<div class="panel"><div class="table-wrap"><table><thead><tr><th scope="col" class="num">#</th><th scope="col">Peak</th><th scope="col">Trough</th><th scope="col">Recovery</th><th scope="col" class="num">Depth</th><th scope="col" class="num">Bars</th><th scope="col" class="num">Days</th></tr></thead><tbody>${rows}</tbody></table></div></div>`;
 }
 
-function turnover(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>): number {
-  const ids = new Set([...Object.keys(before), ...Object.keys(after)]);
-  let sum = 0;
-  for (const id of ids) sum += Math.abs((after[id] ?? 0) - (before[id] ?? 0));
-  return sum / 2;
-}
-
 function tables(input: ReportInput): Record<string, InteractiveTable> {
   const result: Record<string, InteractiveTable> = {};
   if (input.portfolio.trades.length > 0) {
@@ -122,7 +116,7 @@ function tables(input: ReportInput): Record<string, InteractiveTable> {
       rows: input.rebalances.map((event) => [
         event.time,
         event.reason,
-        turnover(event.weightsBefore, event.weightsAfter),
+        weightTurnover(event.weightsBefore, event.weightsAfter),
         formatWeights(event.weightsBefore),
         formatWeights(event.weightsAfter),
       ]),
