@@ -55,6 +55,23 @@ describe('ensemble --help and --version', () => {
     expect((await run(['nonsense'])).code).toBe(2);
     expect((await run(['data', 'inspect'])).code).toBe(2);
   });
+
+  it('reports a mistyped flag as unknown, with the nearest flag, before a mandatory flag it hides', async () => {
+    // `--confg` is not `--config`: the typo is the problem, not a missing --config.
+    const typo = await run(['run', '--confg', 'x.json']);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain("unknown option '--confg'");
+    expect(typo.err).toContain('--config');
+    expect(typo.err).not.toContain('required option');
+    const sweep = await run(['sweep', '--spc', 'x.json', '--out', 'o']);
+    expect(sweep.err).toContain("unknown option '--spc'");
+    const queue = await run(['queue', 'status', '--queu', 'redis://127.0.0.1:1']);
+    expect(queue.err).toContain("unknown option '--queu'");
+    // A flag that is really missing is still named.
+    const missing = await run(['run']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain("required option '-c, --config <file>' not specified");
+  });
 });
 
 describe('ensemble data inspect on the embedded data sets', () => {

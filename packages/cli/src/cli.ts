@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { safeMessage } from '@ensemble/protocol';
 import { registerBacktestCommand } from './commands/backtest';
 import { registerDataCommand } from './commands/data';
@@ -12,8 +12,8 @@ import { reportError } from './errors';
 import { processIo } from './io';
 import type { CliIo } from './io';
 import { LOG_LEVELS } from './logger';
+import { reportUnknownFlagsFirst } from './required-options';
 import { versionText } from './version';
-import { Option } from 'commander';
 
 /** Name and description of a program made by {@link createBaseProgram}. */
 export interface BaseProgramOptions {
@@ -75,6 +75,7 @@ export function createProgram(io: CliIo): Command {
   registerSchemaCommand(program, io);
   registerStrategiesCommand(program, io);
   registerInitCommand(program, io);
+  reportUnknownFlagsFirst(program);
   return program;
 }
 
