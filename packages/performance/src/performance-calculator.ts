@@ -1,19 +1,19 @@
-import { ConfigError, DataValidationError, noopLogger } from '@ensemble/protocol';
-import type { ConfigIssue, DataRule, EquityPoint, Logger } from '@ensemble/protocol';
+import { ConfigError, noopLogger } from '@ensemble/protocol';
+import type { ConfigIssue, Logger } from '@ensemble/protocol';
+import { exposureMetrics, fillMetrics, tradeMetrics } from './book-metrics';
+import type { Writable } from './book-metrics';
 import { calendarReturns } from './calendar-returns';
 import { analyzeDrawdowns } from './drawdowns';
+import { benchmarkColumn, checkColumn, checkTime, toColumns } from './internal/input-checks';
 import { orderStatisticInPlace, quantilePosition } from './internal/select';
-import { centralSums, compensatedSum, crossDeviationSum, mean } from './internal/stats';
+import { centralSums, compensatedSum, crossDeviationSum } from './internal/stats';
 import { inferPeriodsPerYear } from './periods';
 import type {
   BenchmarkSeries,
-  EquitySeries,
-  FillLike,
   PerformanceInput,
   PerformanceMetrics,
   PerformanceOptions,
   PerformanceResult,
-  TradeLike,
 } from './types';
 
 /**
@@ -22,9 +22,6 @@ import type {
  * curve has a null Sharpe ratio instead of an astronomically large one.
  */
 export const RETURN_STD_NOISE = 1e-13;
-
-/** A P&L standard deviation at most this fraction of the largest |P&L| counts as zero (SQN null). */
-const PNL_STD_NOISE = 1e-12;
 
 const DEFAULT_VAR_CONFIDENCE = 0.95;
 
@@ -39,92 +36,11 @@ export function returnsFromEquity(equity: ArrayLike<number>): Float64Array {
   return returns;
 }
 
-interface Columns {
-  readonly time: ArrayLike<number>;
-  readonly equity: ArrayLike<number>;
-  readonly grossExposure: ArrayLike<number> | undefined;
-}
-
-const isPointArray = (equity: EquitySeries | readonly EquityPoint[]): equity is readonly EquityPoint[] =>
-  Array.isArray(equity);
-
-function toColumns(equity: EquitySeries | readonly EquityPoint[]): Columns {
-  if (!isPointArray(equity)) {
-    return { time: equity.time, equity: equity.equity, grossExposure: equity.grossExposure };
-  }
-  const time = new Float64Array(equity.length);
-  const values = new Float64Array(equity.length);
-  equity.forEach((point, i) => {
-    time[i] = point.time;
-    values[i] = point.equity;
-  });
-  return { time, equity: values, grossExposure: undefined };
-}
-
-function dataError(source: string, field: string, index: number, rule: DataRule, message: string, value?: number) {
-  return new DataValidationError([
-    {
-      file: source,
-      row: index + 1,
-      field,
-      rule,
-      message,
-      ...(value === undefined ? {} : { value: String(value).slice(0, 40) }),
-    },
-  ], { subject: source });
-}
-
-function checkTime(source: string, time: ArrayLike<number>): void {
-  let previous = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < time.length; i++) {
-    const t = time[i] ?? Number.NaN;
-    if (!Number.isFinite(t)) {
-      throw dataError(source, 'time', i, 'non-finite', `time at index ${i} is not a finite epoch-millisecond timestamp.`, t);
-    }
-    if (t <= previous) {
-      throw dataError(
-        source,
-        'time',
-        i,
-        t === previous ? 'duplicate-date' : 'unsorted-dates',
-        `time at index ${i} (${t}) is not after the previous one (${previous}): timestamps must be strictly increasing.`,
-        t,
-      );
-    }
-    previous = t;
-  }
-}
-
-function checkColumn(source: string, field: string, values: ArrayLike<number>, length: number): void {
-  if (values.length !== length) {
-    throw dataError(
-      source,
-      field,
-      Math.min(values.length, length),
-      'missing-value',
-      `${field} has ${values.length} values but time has ${length}: give one value per timestamp.`,
-    );
-  }
-  for (let i = 0; i < length; i++) {
-    const v = values[i] ?? Number.NaN;
-    if (!Number.isFinite(v)) throw dataError(source, field, i, 'non-finite', `${field} at index ${i} is not a finite number.`, v);
-  }
-}
-
-const benchmarkColumn = (benchmark: BenchmarkSeries): { field: string; values: ArrayLike<number> } =>
-  'values' in benchmark
-    ? { field: 'values', values: benchmark.values }
-    : 'close' in benchmark
-      ? { field: 'close', values: benchmark.close }
-      : { field: 'equity', values: benchmark.equity };
-
 /** Finite numbers pass (−0 becomes 0); NaN, ±Infinity and null become null. */
 const finite = (value: number | null): number | null =>
   value === null || !Number.isFinite(value) ? null : value === 0 ? 0 : value;
 
 const snapStd = (std: number): number => (std < RETURN_STD_NOISE ? 0 : std);
-
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 function emptyMetrics(): Writable<PerformanceMetrics> {
   return {
@@ -282,7 +198,7 @@ export class PerformanceCalculator {
 
     if (input.trades !== undefined) tradeMetrics(m, input.trades);
     if (grossExposure !== undefined && bars > 0) exposureMetrics(m, equity, grossExposure);
-    if (input.fills !== undefined) fillMetrics(m, input.fills, equity, P, n);
+    if (input.fills !== undefined) fillMetrics(m, input.fills, equity, P);
     if (this.benchmark !== undefined) this.benchmarkMetrics(m, time, equity, rf, P);
 
     for (const key of Object.keys(m) as (keyof PerformanceMetrics)[]) m[key] = finite(m[key]);
@@ -419,94 +335,6 @@ export class PerformanceCalculator {
     const activeStd = snapStd(Math.sqrt(active.s2 / (n - 1)));
     m.trackingError = activeStd * sqrtP;
     m.informationRatio = activeStd > 0 ? (active.mean / activeStd) * sqrtP : null;
-  }
-}
-
-function tradeMetrics(m: Writable<PerformanceMetrics>, trades: readonly TradeLike[]): void {
-  const count = trades.length;
-  m.tradeCount = count;
-  if (count === 0) return;
-  let wins = 0;
-  let losses = 0;
-  let grossProfit = 0;
-  let grossLoss = 0;
-  let best = Number.NEGATIVE_INFINITY;
-  let worst = Number.POSITIVE_INFINITY;
-  let barsHeld = 0;
-  let largest = 0;
-  const pnls = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    const trade = trades[i];
-    if (trade === undefined) continue;
-    const pnl = trade.pnl;
-    pnls[i] = pnl;
-    if (pnl > 0) {
-      wins++;
-      grossProfit += pnl;
-    } else if (pnl < 0) {
-      losses++;
-      grossLoss -= pnl;
-    }
-    if (pnl > best) best = pnl;
-    if (pnl < worst) worst = pnl;
-    if (Math.abs(pnl) > largest) largest = Math.abs(pnl);
-    barsHeld += trade.barsHeld;
-  }
-  const sums = centralSums(pnls);
-  m.winRate = wins / count;
-  m.profitFactor = losses > 0 ? grossProfit / grossLoss : null;
-  m.expectancy = sums.mean;
-  m.averageWin = wins > 0 ? grossProfit / wins : null;
-  m.averageLoss = losses > 0 ? -grossLoss / losses : null;
-  m.bestTrade = best;
-  m.worstTrade = worst;
-  m.averageBarsHeld = barsHeld / count;
-  if (count >= 2) {
-    const std = Math.sqrt(sums.s2 / (count - 1));
-    m.sqn = std > PNL_STD_NOISE * largest ? (Math.sqrt(count) * sums.mean) / std : null;
-  }
-}
-
-function exposureMetrics(m: Writable<PerformanceMetrics>, equity: ArrayLike<number>, gross: ArrayLike<number>): void {
-  const bars = equity.length;
-  let ratioSum = 0;
-  let counted = 0;
-  let invested = 0;
-  for (let t = 0; t < bars; t++) {
-    const g = gross[t] ?? 0;
-    const v = equity[t] ?? 0;
-    if (g > 0) invested++;
-    if (v > 0) {
-      ratioSum += Math.abs(g) / v;
-      counted++;
-    }
-  }
-  m.exposure = counted > 0 ? ratioSum / counted : null;
-  m.timeInMarket = invested / bars;
-}
-
-function fillMetrics(
-  m: Writable<PerformanceMetrics>,
-  fills: readonly FillLike[],
-  equity: ArrayLike<number>,
-  P: number,
-  n: number,
-): void {
-  let traded = 0;
-  let commission = 0;
-  let slippage = 0;
-  for (const fill of fills) {
-    traded += Math.abs(fill.quantity * fill.price);
-    commission += fill.commission;
-    slippage += fill.slippage;
-  }
-  m.totalCommission = commission;
-  m.totalSlippage = slippage;
-  m.totalCosts = commission + slippage;
-  const meanEquity = mean(equity);
-  if (meanEquity > 0) {
-    m.turnover = traded / meanEquity;
-    if (n >= 1) m.annualTurnover = (m.turnover * P) / n;
   }
 }
 

@@ -1,3 +1,4 @@
+import { mean } from './internal/stats';
 import type { FillLike } from './types';
 
 /**
@@ -31,13 +32,11 @@ export interface Turnover {
  * the `turnover` and `annualTurnover` metrics, for a curve (e.g. a time-weighted index) whose
  * level is not the book's actual equity.
  */
-export function turnoverOf(fills: readonly FillLike[], equity: Float64Array | readonly number[], periodsPerYear: number): Turnover {
+export function turnoverOf(fills: readonly FillLike[], equity: ArrayLike<number>, periodsPerYear: number): Turnover {
   let traded = 0;
   for (const fill of fills) traded += Math.abs(fill.quantity * fill.price);
-  let sum = 0;
-  for (const value of equity) sum += value;
   const points = equity.length;
-  const meanEquity = points > 0 ? sum / points : 0;
+  const meanEquity = points > 0 ? mean(equity) : 0;
   const turnover = meanEquity > 0 ? traded / meanEquity : null;
   const annualTurnover = turnover !== null && points > 1 ? (turnover * periodsPerYear) / (points - 1) : null;
   return { turnover, annualTurnover };
