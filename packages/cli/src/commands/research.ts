@@ -20,6 +20,8 @@ import { formatCount, formatNumber } from '../format';
 import type { CliIo } from '../io';
 import { progressPhases, progressWanted } from '../progress';
 import { releaseTemporaryFile, trackTemporaryFile } from '../temporary-files';
+import { researchWorkerUrl } from '../research-worker-url';
+import { importStrategyDefinitions } from '../strategy-modules';
 import { addQueueOptions, queueExecutor } from './queue';
 import type { ClosableExecutor, QueueFlags } from './queue';
 
@@ -100,6 +102,7 @@ interface DirectoryRunOptions {
 function researchExecutor(flags: ResearchFlags, researchId: string): ClosableExecutor {
   if (flags.queue !== undefined) return queueExecutor({ ...flags, queue: flags.queue }, researchId);
   return createLocalExecutor({
+    workerUrl: researchWorkerUrl(),
     ...(flags.workers === undefined ? {} : { workers: parseWorkers(flags.workers) }),
     ...(flags.jobTimeout === undefined ? {} : { jobTimeoutMs: parseDuration(flags.jobTimeout, '--job-timeout') }),
   });
@@ -234,7 +237,7 @@ Writes results.json and results.csv (every combination, ranked by the objective)
 ratio, PBO, parameter stability).
 `,
   ).action(async (flags: ResearchFlags) => {
-    const plan = await planSweepFile(path.resolve(io.cwd, flags.spec));
+    const plan = await planSweepFile(path.resolve(io.cwd, flags.spec), { importer: importStrategyDefinitions });
     await runResearch(io, flags, 'sweep ', plan.sweepId, (executor, options) => runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderSweepSummary, sweepReportInput);
   });
 }
@@ -257,7 +260,7 @@ Writes walk-forward.json (every window: chosen parameters, in- and out-of-sample
 walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.csv.
 `,
   ).action(async (flags: ResearchFlags) => {
-    const plan = await planWalkForwardFile(path.resolve(io.cwd, flags.spec));
+    const plan = await planWalkForwardFile(path.resolve(io.cwd, flags.spec), { importer: importStrategyDefinitions });
     await runResearch(io, flags, 'walk-forward ', plan.planId, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput);
   });
 }
