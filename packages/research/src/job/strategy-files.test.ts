@@ -64,7 +64,7 @@ describe('a base config naming a strategy file', () => {
     const missing = { ...runConfig, strategies: [{ ...runConfig.strategies[0], strategy: './nowhere.ts' }, runConfig.strategies[1]] };
     const issues = await issuesOf(planSweep({ config: missing, parameters: [{ path: 'strategies.mine.params.period', values: [5] }] }, { baseDir: fixtures }));
     expect(issues).toHaveLength(1);
-    expect(issues).toEqual([`config.strategies.0.strategy: strategy file ./nowhere.ts: file not found, looked for ${join(fixtures, 'nowhere.ts')}; give the path of a .ts or .js strategy file, relative to the config`]);
+    expect(issues).toEqual([`config.strategies.0.strategy: strategy file ./nowhere.ts: file not found, looked for ${join(fixtures, 'nowhere.ts')}; give the path of a .ts or .js strategy file`]);
     const stale = { ...runConfig, strategies: [{ ...runConfig.strategies[0], strategy: 'above-average', module: { path: './above-average.ts', sha256: '0'.repeat(64) } }, runConfig.strategies[1]] };
     const changed = await issuesOf(planSweep({ config: stale, parameters: [{ path: 'strategies.mine.params.period', values: [5] }] }, { baseDir: fixtures }));
     expect(changed).toEqual([`config.strategies.0.module.path: strategy file ./above-average.ts has changed since this config recorded it: its SHA-256 is now ${digest ?? ''}, not "${'0'.repeat(64)}"`]);

@@ -72,7 +72,7 @@ async function loadFile(absolute: string, importer: StrategyFileImporter): Promi
   const bytes = await readFile(absolute).catch((error: unknown) => {
     const code = (error as { code?: unknown } | null)?.code;
     const why = code === 'ENOENT' ? 'file not found' : `cannot read it (${typeof code === 'string' ? code : 'unknown error'})`;
-    throw new ConfigError([{ path: '', message: `${why}, looked for ${echoValue(absolute)}; give the path of a .ts or .js strategy file, relative to the config` }], { source: `strategy file ${echoValue(absolute)}` });
+    throw new ConfigError([{ path: '', message: `${why}, looked for ${echoValue(absolute)}; give the path of a .ts or .js strategy file` }], { source: `strategy file ${echoValue(absolute)}` });
   });
   return { absolute, sha256: sha256Hex(bytes), definitions: await importer(absolute) };
 }
