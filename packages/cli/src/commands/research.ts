@@ -278,6 +278,20 @@ Examples:
   $ ensemble sweep --spec sweep.json --out out/sweep --queue redis://:secret@10.0.0.5:6379/0
   $ ensemble schema sweep > sweep.schema.json
 
+Without a spec file, flags build the spec of one config (validated alike; --spec excludes them):
+  $ ensemble sweep --config run.json --vary strategies.trend.params.fast=5:50:5 \\
+      --vary allocation.scheme=equal,inverse-volatility --constraint 'fast < slow' \\
+      --objective sharpe --sample 50 --seed 7 --out out/sweep
+  $ ensemble sweep --strategy sma-crossover --data sp500 --vary fast=5:50:5 --vary slow=50,100,200 \\
+      --constraint 'fast < slow' --out out/sweep
+  $ ensemble sweep --strategy ./strategies/mine.ts --data prices.csv --vary period=10:100:10 \\
+      --objective maxDrawdown --out out/mine
+
+--vary PATH=START:STOP:STEP is a range (STOP included), PATH=V1,V2,… a list; a backtest's own
+parameters go by name (fast), everything else by its config path (commission.rate). A strategy
+file (in the config or --strategy) is hashed into every job and loaded once per worker thread;
+\`ensemble worker --strategies-dir\` runs it only from its own copy with the same SHA-256.
+
 Writes results.json and results.csv (every combination, ranked by the objective), best-config.json
 (runnable: ensemble run --config out/sweep/best-config.json) and summary.json (deflated Sharpe
 ratio, PBO, parameter stability).
@@ -303,6 +317,12 @@ Examples:
   $ ensemble walk-forward --spec wf.json --out out/wf --html out/wf/report.html
   $ ensemble walk-forward --spec wf.json --out out/wf --queue redis://:secret@10.0.0.5:6379/0
   $ ensemble schema walk-forward > wf.schema.json
+
+Without a spec file, flags build the spec of one config (the sweep's flags, plus the windows):
+  $ ensemble walk-forward --config run.json --vary strategies.trend.params.fast=10,20,50 \\
+      --vary allocation.scheme=equal,inverse-volatility --train 3y --test 1y --out out/wf
+  $ ensemble walk-forward --strategy ./strategies/mine.ts --data prices.csv --vary period=10:100:10 \\
+      --train 750 --test 250 --anchored --out out/wf
 
 Writes walk-forward.json (every window: chosen parameters, in- and out-of-sample metrics,
 walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.csv.
