@@ -132,7 +132,7 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
   if (flags.minimize === true && flags.maximize === true) problems.add('--minimize', 'give --minimize or --maximize, not both');
   const count = wholeNumber(problems, '--sample', flags.sample);
   const seed = wholeNumber(problems, '--seed', flags.seed);
-  if (seed !== undefined && count === undefined) problems.add(flagText('--seed', flags.seed ?? ''), 'goes with --sample N (the number of combinations to draw)');
+  if (flags.seed !== undefined && flags.sample === undefined) problems.add(flagText('--seed', flags.seed ?? ''), 'goes with --sample N (the number of combinations to draw)');
   const pboBlocks = wholeNumber(problems, '--pbo-blocks', flags.pboBlocks);
   const spec: Record<string, unknown> = {
     kind: backtest ? 'backtest' : 'run',
