@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,43 +6,24 @@ import { startRedisServer } from '@ensemble/research-redis/testing';
 import type { TestRedisServer } from '@ensemble/research-redis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeResearchProject } from '../testing/research-project';
-import { tsxLoader } from '../testing/spawn-cli';
+import { startCli } from '../testing/spawn-cli';
+import type { CliOutcome } from '../testing/spawn-cli';
 
-const bin = new URL('../bin.ts', import.meta.url).pathname;
 // A user's project outside this repository: their CSV and TypeScript strategy file, no node_modules.
 const project = mkdtempSync(path.join(tmpdir(), 'ensemble-queue-files-'));
 const at = (name: string): string => path.join(project, name);
 const read = (name: string): string => readFileSync(at(name), 'utf8');
 
-interface Outcome {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Every wait on a child is bounded: past this the child is killed and the test fails on its exit code. */
 const CHILD_LIMIT_MS = 90_000;
 
-/** Starts the real CLI from source in the project; resolves when it exits, killing it after `limitMs`. */
-function cli(args: readonly string[], limitMs = CHILD_LIMIT_MS, onStart?: (child: ChildProcess) => void): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@ensemble/source', '--import', tsxLoader, bin, ...args], { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    const limit = setTimeout(() => child.kill('SIGKILL'), limitMs);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(limit);
-      resolve({ code, stdout, stderr });
-    });
-    onStart?.(child);
-  });
+/** The real CLI, every wait bounded (see `startCli`). */
+function cli(args: readonly string[], limitMs = CHILD_LIMIT_MS, onStart?: (child: ChildProcess) => void): Promise<CliOutcome> {
+  return startCli(args, { cwd: project, limitMs, ...(onStart === undefined ? {} : { onStart }) });
 }
 
 /** Runs `ensemble worker` with `strategiesDir` while `work` runs, then stops it with Ctrl-C. */
-async function withWorker(prefix: string, strategiesDir: string, work: () => Promise<void>): Promise<Outcome> {
+async function withWorker(prefix: string, strategiesDir: string, work: () => Promise<void>): Promise<CliOutcome> {
   let worker: ChildProcess | undefined;
   const done = cli(['worker', '--queue', server.url, '--queue-prefix', prefix, '--strategies-dir', strategiesDir, '--cache-dir', at(`cache-${prefix}`), '--log-level', 'warn'], 3 * CHILD_LIMIT_MS, (child) => {
     worker = child;

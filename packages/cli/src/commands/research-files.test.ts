@@ -34,7 +34,7 @@ describe('research on a user\'s CSV with a user\'s strategy file', () => {
     // The flags build the spec of sweep.json: the same plan, the same bytes whatever the workers.
     for (const file of OUTPUTS) expect(read(`two/${file}`), file).toBe(read(`one/${file}`));
     const best = JSON.parse(read('one/best-config.json')) as { strategies: { strategy: string; module?: { path: string } }[] };
-    expect(best.strategies[0]).toMatchObject({ strategy: 'mine', module: { path: '../mine.ts' } });
+    expect(best.strategies[0]).toMatchObject({ strategy: 'my-strategy', module: { path: '../mine.ts' } });
     const rows = (JSON.parse(read('one/results.json')) as { rows: { objective: number }[] }).rows;
     const run = await spawnCli(['run', '--config', at('one/best-config.json'), '--json', '-'], { cwd: project });
     expect(run.code).toBe(0);
@@ -72,7 +72,7 @@ describe('research on a user\'s CSV with a user\'s strategy file', () => {
     expect(missing.err).toContain(`file not found, looked for ${at('gone.ts')}`);
     const flags = await spawnCli(['sweep', '--strategy', './mine.ts', '--data', 'prices.csv', '--vary', 'perod=5', '--vary', 'margin=0:0.1:0', '--out', 'bad'], { cwd: project });
     expect(flags.code).toBe(2);
-    expect(flags.err).toContain('--vary perod=5: "perod" is not a parameter of mine — did you mean "period"?');
+    expect(flags.err).toContain('--vary perod=5: "perod" is not a parameter of my-strategy — did you mean "period"?');
     expect(flags.err).toContain('--vary margin=0:0.1:0: must be > 0');
     const both = await spawnCli(['sweep', '--spec', 'sweep.json', '--vary', 'period=5', '--out', 'both'], { cwd: project });
     expect(both.code).toBe(2);

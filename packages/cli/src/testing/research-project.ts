@@ -1,10 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { STRATEGY_TEMPLATE } from '../init/templates';
+
+/** The strategy `ensemble init` writes ("my-strategy": period, margin), logging each import. */
+const MINE = STRATEGY_TEMPLATE.replace(
+  "import { defineStrategy } from '@ensemble/protocol';",
+  "import { appendFileSync } from 'node:fs';\nimport { defineStrategy } from '@ensemble/protocol';\n\nappendFileSync(new URL('./imports.log', import.meta.url), 'imported\\n');",
+);
 
 /**
  * A user's research project in `directory`, without `node_modules`: `prices.csv` (one symbol,
  * ABC, 400 weekdays from 2015-01-01 on a smooth deterministic path), `mine.ts` (a TypeScript
- * strategy file, "mine", long above its moving average; each import appends a line to
+ * strategy file: the one `ensemble init` writes, "my-strategy"; each import appends a line to
  * `imports.log` beside it) and `run.json` (mine and buy-and-hold on ABC).
  */
 export function writeResearchProject(directory: string): void {
@@ -29,33 +36,3 @@ export function writeResearchProject(directory: string): void {
     }),
   );
 }
-
-const MINE = `import { appendFileSync } from 'node:fs';
-import { defineStrategy } from '@ensemble/protocol';
-import { z } from 'zod';
-
-appendFileSync(new URL('./imports.log', import.meta.url), 'imported\\n');
-
-function sma(values: Float64Array, period: number): Float64Array {
-  const out = new Float64Array(values.length).fill(Number.NaN);
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    sum += (values[i] ?? 0) - (i >= period ? (values[i - period] ?? 0) : 0);
-    if (i >= period - 1) out[i] = sum / period;
-  }
-  return out;
-}
-
-export default defineStrategy({
-  name: 'mine',
-  kind: 'signal',
-  description: 'Long while the close is above its moving average by a margin; out below it.',
-  params: z.strictObject({ period: z.number().int().min(2).default(20), margin: z.number().min(0).default(0) }),
-  create: ({ period, margin }) => ({
-    warmup: period,
-    indicators: (series) => ({ sma: sma(series.close, period) }),
-    shouldEnter: (ctx) => (ctx.close() > ctx.indicator('sma') * (1 + margin) ? { side: 'long' } : null),
-    shouldExit: (ctx) => ctx.close() < ctx.indicator('sma'),
-  }),
-});
-`;
