@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@ensemble/protocol';
+import { issuesOf } from '../testing/config-issues';
 import { createInProcessExecutor } from '../executor/in-process-executor';
 import { runSweepToDirectory } from '../sweep/sweep-directory';
 import { planSweep } from '../sweep/sweep-plan';
@@ -23,16 +23,6 @@ const runConfig = {
     { id: 'hold', strategy: 'buy-and-hold', symbols: ['SP500'] },
   ],
 };
-
-async function issuesOf(promise: Promise<unknown>): Promise<string[]> {
-  try {
-    await promise;
-  } catch (error) {
-    if (!ConfigError.isInstance(error)) throw error;
-    return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-  }
-  return [];
-}
 
 describe('a base config naming a strategy file', () => {
   it('hashes the file into every job, names its definition, and runs it', async () => {
