@@ -1,3 +1,7 @@
 import { createConfig } from '@ensemble/eslint-config';
 
-export default createConfig(import.meta.dirname);
+export default [
+  ...createConfig(import.meta.dirname),
+  // The research worker's plain-JS entry for runs from source (it registers tsx, so it cannot be TypeScript).
+  { ignores: ['src/research-worker-source.mjs'] },
+];

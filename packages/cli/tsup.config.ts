@@ -1,3 +1,3 @@
 import { createLibraryConfig } from '@ensemble/tsup-config';
 
-export default createLibraryConfig(['src/index.ts', 'src/bin.ts'], { dts: { entry: 'src/index.ts' } });
+export default createLibraryConfig(['src/index.ts', 'src/bin.ts', 'src/research-worker.ts'], { dts: { entry: 'src/index.ts' } });

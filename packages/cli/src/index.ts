@@ -21,7 +21,7 @@ export { renderRunOutputs, runJsonChunks, writeRunOutputs } from './run-files';
 export type { RunSummaryOptions } from './run-summary';
 export { renderRunSummary } from './run-summary';
 export type { LoadedStrategyModule, StrategyModuleRef } from './strategy-modules';
-export { STRATEGY_MODULE_EXTENSIONS, loadStrategyModule, looksLikeStrategyPath, registryWithModules, strategyModuleRef } from './strategy-modules';
+export { STRATEGY_MODULE_EXTENSIONS, importStrategyDefinitions, loadStrategyModule, looksLikeStrategyPath, registryWithModules, strategyModuleRef } from './strategy-modules';
 export type { RunConfigWithModules } from './run-config-modules';
 export { loadRunConfigModules } from './run-config-modules';
 export type { InitFile } from './commands/init';

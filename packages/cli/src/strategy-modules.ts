@@ -4,7 +4,9 @@ import Module, { createRequire, register } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import { ConfigError, MAX_LINE_LENGTH, STRATEGY_NAME_PATTERN, echoValue, limitLines, listValues, quoteValue, strategyDefinitionsFromModule } from '@ensemble/protocol';
+import { ConfigError, MAX_LINE_LENGTH, echoValue, limitLines, listValues, looksLikeStrategyPath, quoteValue, splitStrategyPath, strategyDefinitionsFromModule } from '@ensemble/protocol';
+
+export { STRATEGY_MODULE_EXTENSIONS, looksLikeStrategyPath, splitStrategyPath } from '@ensemble/protocol';
 import type { StrategyDefinition } from '@ensemble/protocol';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { strategyRegistry } from '@ensemble/strategies';
@@ -27,30 +29,6 @@ export interface LoadedStrategyModule {
   /** The file's absolute path. */
   readonly absolute: string;
   readonly definitions: readonly StrategyDefinition[];
-}
-
-/** File extensions a strategy module may have: TypeScript loads without a build step. */
-export const STRATEGY_MODULE_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
-
-/**
- * True when `value` (a `--strategy` or a run config's `strategy`) names a file rather than a
- * registry name: it starts with `.` or `/` (or a Windows drive), or ends in a JavaScript or
- * TypeScript extension ({@link STRATEGY_MODULE_EXTENSIONS}). Registry names are kebab-case and
- * never look like this.
- */
-export function looksLikeStrategyPath(value: string): boolean {
-  const { file } = splitStrategyPath(value);
-  return /^(?:\.|\/|[A-Za-z]:[\\/])/.test(file) || STRATEGY_MODULE_EXTENSIONS.some((extension) => file.endsWith(extension));
-}
-
-/**
- * Splits `file#name` (the strategy `name` of a file that exports several) into its parts; a `#`
- * not followed by a registry name is part of the path.
- */
-export function splitStrategyPath(value: string): { readonly file: string; readonly name: string | undefined } {
-  const at = value.lastIndexOf('#');
-  const name = at < 0 ? '' : value.slice(at + 1);
-  return at > 0 && STRATEGY_NAME_PATTERN.test(name) ? { file: value.slice(0, at), name } : { file: value, name: undefined };
 }
 
 /** The SHA-256 of `bytes`, lower-case hex. */
@@ -158,6 +136,14 @@ export async function loadStrategyModule(file: string, options: { readonly cwd: 
   }
   const definitions = strategyDefinitionsFromModule(esModuleOf(namespace), file);
   return { ref: { path: file, sha256: sha256Of(bytes) }, absolute, definitions };
+}
+
+/**
+ * The strategy definitions of a file (an absolute path), imported as {@link loadStrategyModule}
+ * does: the importer the CLI gives the research planner and its worker threads.
+ */
+export async function importStrategyDefinitions(file: string): Promise<readonly StrategyDefinition[]> {
+  return (await loadStrategyModule(file, { cwd: path.dirname(file) })).definitions;
 }
 
 /**

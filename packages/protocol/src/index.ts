@@ -48,7 +48,7 @@ export { isoTime } from './time';
 export type { StrategyDefinition } from './definition';
 export type { StrategyOfKind, StrategySpec } from './define-strategy';
 export { STRATEGY_NAME_PATTERN, STRATEGY_NAME_RULE, defineStrategy, strategyDefinitionIssues } from './define-strategy';
-export { strategyDefinitionsFromModule } from './strategy-module';
+export { STRATEGY_MODULE_EXTENSIONS, looksLikeStrategyPath, splitStrategyPath, strategyDefinitionsFromModule } from './strategy-module';
 export { buildStrategy, parseStrategyParams, strategyParamIssues } from './strategy-params';
 export {
   BarSchema,

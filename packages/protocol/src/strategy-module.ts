@@ -1,5 +1,5 @@
 import type { StrategyDefinition } from './definition';
-import { strategyDefinitionIssues } from './define-strategy';
+import { STRATEGY_NAME_PATTERN, strategyDefinitionIssues } from './define-strategy';
 import { echoValue, listValues } from './echo';
 import type { ConfigIssue } from './errors';
 import { ConfigError } from './errors';
@@ -67,4 +67,28 @@ export function strategyDefinitionsFromModule(moduleNamespace: unknown, file: st
   }
   if (issues.length > 0) throw new ConfigError(issues, { source });
   return definitions;
+}
+
+/** File extensions a strategy module may have: TypeScript loads without a build step. */
+export const STRATEGY_MODULE_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+
+/**
+ * True when `value` (a `--strategy` or a run config's `strategy`) names a file rather than a
+ * registry name: it starts with `.` or `/` (or a Windows drive), or ends in a JavaScript or
+ * TypeScript extension ({@link STRATEGY_MODULE_EXTENSIONS}). Registry names are kebab-case and
+ * never look like this.
+ */
+export function looksLikeStrategyPath(value: string): boolean {
+  const { file } = splitStrategyPath(value);
+  return /^(?:\.|\/|[A-Za-z]:[\\/])/.test(file) || STRATEGY_MODULE_EXTENSIONS.some((extension) => file.endsWith(extension));
+}
+
+/**
+ * Splits `file#name` (the strategy `name` of a file that exports several) into its parts; a `#`
+ * not followed by a registry name is part of the path.
+ */
+export function splitStrategyPath(value: string): { readonly file: string; readonly name: string | undefined } {
+  const at = value.lastIndexOf('#');
+  const name = at < 0 ? '' : value.slice(at + 1);
+  return at > 0 && STRATEGY_NAME_PATTERN.test(name) ? { file: value.slice(0, at), name } : { file: value, name: undefined };
 }

@@ -16,6 +16,12 @@ export interface RedisWorkerOptions {
   readonly concurrency?: number;
   /** Where the strategy modules this worker may run live (default: built-in strategies only). */
   readonly strategiesDir?: string;
+  /**
+   * The worker-thread module that runs each job (a file URL, see `createLocalExecutor`'s
+   * `workerUrl`), e.g. one whose resolvers import TypeScript strategy files. Default: the research
+   * package's worker.
+   */
+  readonly workerUrl?: URL;
   /** Keep fetched data files here, by hash, across runs (default: a temporary directory). */
   readonly cacheDir?: string;
   /** A job running longer is stopped, its thread replaced, and reported `timed-out` (default: no limit). */
@@ -54,7 +60,7 @@ async function localJob(job: ResearchJob, context: WorkerJobContext, strategiesD
  * `timed-out` and its thread replaced.
  */
 export async function startRedisWorker(options: RedisWorkerOptions): Promise<QueueWorker> {
-  const executor = createLocalExecutor({ workers: options.concurrency ?? 1, jobTimeoutMs: options.jobTimeoutMs });
+  const executor = createLocalExecutor({ workers: options.concurrency ?? 1, jobTimeoutMs: options.jobTimeoutMs, workerUrl: options.workerUrl });
   try {
     const worker = await startQueueWorker<ResearchJob, ResearchJobResult>({
       ...options,

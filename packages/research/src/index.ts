@@ -14,7 +14,9 @@ export type { BacktestRunConfig, BacktestRunConfigInput } from './job/backtest-c
 export { BacktestRunConfigSchema, parseBacktestRunConfig } from './job/backtest-config';
 export type { ResearchResolvers } from './job/run-research-job';
 export { failedResult, runResearchJob } from './job/run-research-job';
-export type { DataSourceInput } from './job/resolvers';
+export type { DataSourceInput, LocalResolversOptions } from './job/resolvers';
+export type { ConfigStrategyFiles, StrategyFileImporter } from './job/strategy-files';
+export { importStrategyFile, loadConfigStrategyFiles } from './job/strategy-files';
 export { createLocalResolvers, dataRefOf, loadStrategyModules, sha256Hex } from './job/resolvers';
 export { holdUntil, registryHeldUntil } from './job/trade-window';
 export type { LocalExecutor, LocalExecutorOptions } from './executor/local-executor';

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,38 +8,20 @@ import type { TestRedisServer } from '@ensemble/research-redis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli';
 import { createCapturedIo } from '../io';
+import { startCli } from '../testing/spawn-cli';
+import type { CliOutcome } from '../testing/spawn-cli';
 import { renderSweepStatus } from './queue';
 
-const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
 const app = fileURLToPath(new URL('../../', import.meta.url));
 const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-queue-'));
 const at = (name: string): string => path.join(scratch, name);
 
-interface Outcome {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Every wait on a child is bounded: past this the child is killed and the test fails on its exit code. */
 const CHILD_LIMIT_MS = 60_000;
 
-/** Starts the real CLI from the package directory (where tsx resolves); resolves when it exits, killing it after `limitMs`. */
-function cli(args: readonly string[], limitMs = CHILD_LIMIT_MS, onStart?: (child: ChildProcess) => void): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@ensemble/source', '--import', 'tsx', bin, ...args], { cwd: app, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    const limit = setTimeout(() => child.kill('SIGKILL'), limitMs);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(limit);
-      resolve({ code, stdout, stderr });
-    });
-    onStart?.(child);
-  });
+/** The real CLI, every wait bounded (see `startCli`). */
+function cli(args: readonly string[], limitMs = CHILD_LIMIT_MS, onStart?: (child: ChildProcess) => void): Promise<CliOutcome> {
+  return startCli(args, { cwd: app, limitMs, ...(onStart === undefined ? {} : { onStart }) });
 }
 
 const spec = {

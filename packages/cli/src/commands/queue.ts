@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, echoValue, quoteValue } from '@ensemble/protocol';
 import type { JobExecutor } from '@ensemble/research';
+import { researchWorkerUrl } from '../research-worker-url';
 import { cleanSweep, createRedisExecutor, parseRedisUrl, redactRedisUrl, startRedisWorker, sweepStatus } from '@ensemble/research-redis';
 import type { QueueAddress, SweepStatus } from '@ensemble/research-redis';
 import { CliExit } from '../errors';
@@ -114,6 +115,7 @@ Exit codes: 130 after SIGINT, 143 after SIGTERM (a clean stop); 1 Redis unreacha
       const worker = await startRedisWorker({
         ...address,
         logger,
+        workerUrl: researchWorkerUrl(),
         ...(flags.concurrency === undefined ? {} : { concurrency: parseConcurrency(flags.concurrency) }),
         ...(flags.strategiesDir === undefined ? {} : { strategiesDir: path.resolve(io.cwd, flags.strategiesDir) }),
         ...(flags.cacheDir === undefined ? {} : { cacheDir: path.resolve(io.cwd, flags.cacheDir) }),

@@ -4,22 +4,29 @@ import { ConfigError, quoteValue } from '@ensemble/protocol';
 import { readFile } from 'node:fs/promises';
 import {
   createLocalExecutor,
+  planSweep,
   planSweepFile,
+  planWalkForward,
   planWalkForwardFile,
   runSweepToDirectory,
   runWalkForwardToDirectory,
   sweepReportInput,
   walkForwardReportInput,
 } from '@ensemble/research';
-import type { ResearchReportOptions } from '@ensemble/research';
+import type { PlanSweepOptions, ResearchReportOptions, StrategyFileImporter } from '@ensemble/research';
 import type { JobExecutor, ResearchProgress, SweepResult, WalkForwardResult } from '@ensemble/research';
 import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
 import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
 import { CliExit } from '../errors';
+import { COMMAND_LINE, appendValue, flagText } from '../flags';
+import { shortcutFlagsGiven, shortcutSpec } from '../research-shortcut';
+import type { ResearchShortcutFlags } from '../research-shortcut';
 import { formatCount, formatNumber } from '../format';
 import type { CliIo } from '../io';
 import { progressPhases, progressWanted } from '../progress';
 import { releaseTemporaryFile, trackTemporaryFile } from '../temporary-files';
+import { researchWorkerUrl } from '../research-worker-url';
+import { importStrategyDefinitions } from '../strategy-modules';
 import { addQueueOptions, queueExecutor } from './queue';
 import type { ClosableExecutor, QueueFlags } from './queue';
 
@@ -27,8 +34,8 @@ import type { ClosableExecutor, QueueFlags } from './queue';
 const INTERRUPTED = 130;
 
 /** Flags of `ensemble sweep` and `ensemble walk-forward`. */
-interface ResearchFlags extends QueueFlags {
-  readonly spec: string;
+interface ResearchFlags extends QueueFlags, ResearchShortcutFlags {
+  readonly spec?: string;
   readonly out: string;
   readonly workers?: string;
   readonly jobTimeout?: string;
@@ -100,6 +107,7 @@ interface DirectoryRunOptions {
 function researchExecutor(flags: ResearchFlags, researchId: string): ClosableExecutor {
   if (flags.queue !== undefined) return queueExecutor({ ...flags, queue: flags.queue }, researchId);
   return createLocalExecutor({
+    workerUrl: researchWorkerUrl(),
     ...(flags.workers === undefined ? {} : { workers: parseWorkers(flags.workers) }),
     ...(flags.jobTimeout === undefined ? {} : { jobTimeoutMs: parseDuration(flags.jobTimeout, '--job-timeout') }),
   });
@@ -114,7 +122,7 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   io: CliIo,
   flags: ResearchFlags,
   label: string,
-  researchId: string,
+  { researchId, spec }: { readonly researchId: string; readonly spec: unknown },
   run: (executor: JobExecutor, options: DirectoryRunOptions) => Promise<DirectoryOutcome<TResult>>,
   render: (result: TResult) => string,
   report: (result: TResult, options: ResearchReportOptions) => ResearchReportInput,
@@ -141,7 +149,6 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   io.stdout.write(render(outcome.result));
   for (const file of outcome.files) io.stdout.write(`wrote ${path.join(flags.out, path.basename(file.path))} (${formatCount(file.bytes)} bytes)\n`);
   if (flags.html !== undefined) {
-    const spec: unknown = JSON.parse(await readFile(path.resolve(io.cwd, flags.spec), 'utf8'));
     const html = renderResearchHtml(report(outcome.result, { spec }));
     const [written] = await writeFilesAtomic([{ path: path.resolve(io.cwd, flags.html), content: html }], { createDirectories: true, temporaryFiles: TEMPORARY_FILES });
     if (written !== undefined) io.stdout.write(`wrote ${flags.html} (${formatCount(written.bytes)} bytes): the research report\n`);
@@ -199,12 +206,54 @@ only for what is missing; the workers go on meanwhile. --workers and --job-timeo
 workers' (\`ensemble worker --concurrency --job-timeout\`). A Redis that cannot be reached fails
 with exit 1 after --queue-timeout; the password is never printed.`;
 
+/**
+ * The plan of a research command and the spec it came from: `--spec FILE`, or the spec the
+ * shortcut flags build (validated alike; problems named by flag). The two ways are exclusive.
+ */
+async function researchPlan<TPlan>(
+  io: CliIo,
+  flags: ResearchFlags,
+  command: 'sweep' | 'walk-forward',
+  plan: { file(file: string, options: { importer: StrategyFileImporter }): Promise<TPlan>; spec(spec: unknown, options: PlanSweepOptions): Promise<TPlan> },
+): Promise<{ plan: TPlan; spec: unknown }> {
+  const shortcut = shortcutFlagsGiven(flags);
+  if (flags.spec !== undefined) {
+    if (shortcut.length > 0) {
+      throw new ConfigError([{ path: flagText('--spec', flags.spec), message: `give the whole spec in the file, or build it with flags (${shortcut.join(', ')}), not both` }], { source: COMMAND_LINE });
+    }
+    const file = path.resolve(io.cwd, flags.spec);
+    const planned = await plan.file(file, { importer: importStrategyDefinitions });
+    return { plan: planned, spec: JSON.parse(await readFile(file, 'utf8')) as unknown };
+  }
+  if (shortcut.length === 0) {
+    throw new ConfigError([{ path: '--spec', message: `give a spec file (--spec ${command}.json) or build one with flags, e.g. --config run.json --vary strategies.trend.params.fast=5:50:5` }], { source: COMMAND_LINE });
+  }
+  const built = shortcutSpec(flags, command);
+  try {
+    return { plan: await plan.spec(built.spec, { baseDir: io.cwd, source: COMMAND_LINE, importer: importStrategyDefinitions }), spec: built.spec };
+  } catch (error) {
+    throw built.rename(error);
+  }
+}
+
 function researchCommand(program: Command, name: string, description: string, examples: string): Command {
   const command = program
     .command(name)
     .description(description)
-    .requiredOption('-s, --spec <file>', 'the spec (JSON; `ensemble schema ' + name + '` prints its JSON Schema)')
+    .option('-s, --spec <file>', 'the spec (JSON; `ensemble schema ' + name + '` prints its JSON Schema); or build it with the flags below')
     .requiredOption('-o, --out <dir>', 'the output directory (created if missing)')
+    .option('-c, --config <file>', 'shortcut: the base run config (as `ensemble run` reads)')
+    .option('--strategy <name|file>', 'shortcut: a backtest base, one strategy (registry name or .ts/.js file), with --data')
+    .option('--data <dataset|file>', 'shortcut: the backtest base\'s data, an embedded data set or a CSV/JSON file')
+    .option('--from <date>', 'shortcut: first date of the backtest base\'s data')
+    .option('--to <date>', 'shortcut: last date of the backtest base\'s data')
+    .option('--vary <path=values>', 'shortcut, repeatable: a parameter to vary, PATH=START:STOP:STEP or PATH=V1,V2,… (a backtest\'s own parameters by name: fast=5:50:5)', appendValue)
+    .option('--objective <metric>', 'shortcut: the metric to rank by (default sharpe)')
+    .option('--minimize', 'shortcut: the lower the objective the better')
+    .option('--maximize', 'shortcut: the higher the objective the better')
+    .option('--constraint <expression>', "shortcut, repeatable: combinations must satisfy it, e.g. 'fast < slow'", appendValue)
+    .option('--sample <n>', 'shortcut: draw N combinations at random (seeded) instead of the whole grid')
+    .option('--seed <n>', 'shortcut: the seed of --sample (default 1)')
     .option('-w, --workers <n>', 'worker threads (default: every core)')
     .option('--job-timeout <duration>', 'stop a job after this long, e.g. 30s or 2m (default: no limit)')
     .option('--resume', 'continue the run recorded in OUT/journal.jsonl instead of starting over')
@@ -229,14 +278,30 @@ Examples:
   $ ensemble sweep --spec sweep.json --out out/sweep --queue redis://:secret@10.0.0.5:6379/0
   $ ensemble schema sweep > sweep.schema.json
 
+Without a spec file, flags build the spec of one config (validated alike; --spec excludes them):
+  $ ensemble sweep --config run.json --vary strategies.trend.params.fast=5:50:5 \\
+      --vary allocation.scheme=equal,inverse-volatility --constraint 'fast < slow' \\
+      --objective sharpe --sample 50 --seed 7 --out out/sweep
+  $ ensemble sweep --strategy sma-crossover --data sp500 --vary fast=5:50:5 --vary slow=50,100,200 \\
+      --constraint 'fast < slow' --out out/sweep
+  $ ensemble sweep --strategy ./strategies/mine.ts --data prices.csv --vary period=10:100:10 \\
+      --objective maxDrawdown --out out/mine
+
+--vary PATH=START:STOP:STEP is a range (STOP included), PATH=V1,V2,… a list; a backtest's own
+parameters go by name (fast), everything else by its config path (commission.rate). A strategy
+file (in the config or --strategy) is hashed into every job and loaded once per worker thread;
+\`ensemble worker --strategies-dir\` runs it only from its own copy with the same SHA-256.
+
 Writes results.json and results.csv (every combination, ranked by the objective), best-config.json
 (runnable: ensemble run --config out/sweep/best-config.json) and summary.json (deflated Sharpe
 ratio, PBO, parameter stability).
 `,
-  ).action(async (flags: ResearchFlags) => {
-    const plan = await planSweepFile(path.resolve(io.cwd, flags.spec));
-    await runResearch(io, flags, 'sweep ', plan.sweepId, (executor, options) => runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderSweepSummary, sweepReportInput);
-  });
+  )
+    .option('--pbo-blocks <n>', 'shortcut: blocks of the PBO\'s cross-validation, even, 2–20 (default 16)')
+    .action(async (flags: ResearchFlags) => {
+      const { plan, spec } = await researchPlan(io, flags, 'sweep', { file: planSweepFile, spec: planSweep });
+      await runResearch(io, flags, 'sweep ', { researchId: plan.sweepId, spec }, (executor, options) => runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderSweepSummary, sweepReportInput);
+    });
 }
 
 /** Registers `ensemble walk-forward`: a walk-forward analysis from a spec, on worker threads, into a directory. */
@@ -253,11 +318,21 @@ Examples:
   $ ensemble walk-forward --spec wf.json --out out/wf --queue redis://:secret@10.0.0.5:6379/0
   $ ensemble schema walk-forward > wf.schema.json
 
+Without a spec file, flags build the spec of one config (the sweep's flags, plus the windows):
+  $ ensemble walk-forward --config run.json --vary strategies.trend.params.fast=10,20,50 \\
+      --vary allocation.scheme=equal,inverse-volatility --train 3y --test 1y --out out/wf
+  $ ensemble walk-forward --strategy ./strategies/mine.ts --data prices.csv --vary period=10:100:10 \\
+      --train 750 --test 250 --anchored --out out/wf
+
 Writes walk-forward.json (every window: chosen parameters, in- and out-of-sample metrics,
 walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.csv.
 `,
-  ).action(async (flags: ResearchFlags) => {
-    const plan = await planWalkForwardFile(path.resolve(io.cwd, flags.spec));
-    await runResearch(io, flags, 'walk-forward ', plan.planId, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput);
-  });
+  )
+    .option('--train <length>', 'shortcut: train window, bars (750) or calendar months or years (36m, 3y)')
+    .option('--test <length>', 'shortcut: test window, in the unit of --train (250, 1y)')
+    .option('--anchored', 'shortcut: anchored windows (the train window starts at the first bar) instead of rolling')
+    .action(async (flags: ResearchFlags) => {
+      const { plan, spec } = await researchPlan(io, flags, 'walk-forward', { file: planWalkForwardFile, spec: planWalkForward });
+      await runResearch(io, flags, 'walk-forward ', { researchId: plan.planId, spec }, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput);
+    });
 }

@@ -42,7 +42,7 @@ function parseLines(text: string, file: string, planId: string): Map<number, Res
     throw new ConfigError([
       {
         path: 'resume',
-        message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} belongs to another plan (${quoteValue(String(header.planId))}, this one is ${quoteValue(planId)}): the spec, its config or its data changed since it was written. Run without resume to start over, or restore what changed`,
+        message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} belongs to another plan (${quoteValue(String(header.planId))}, this one is ${quoteValue(planId)}): the spec, its config, its data or its strategy files changed since it was written. Run without resume to start over, or restore what changed`,
       },
     ]);
   }

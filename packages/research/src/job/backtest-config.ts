@@ -15,7 +15,17 @@ export const BacktestRunConfigSchema = z
     $schema: z.string().optional().describe('Optional URL or path of this JSON Schema, for editors'),
     name: z.string().optional().describe('A title for the backtest'),
     data: DataSourceSchema,
-    strategy: z.string().min(1).describe('Registry name of the strategy, e.g. "sma-crossover"'),
+    strategy: z
+      .string()
+      .min(1)
+      .describe('Registry name of the strategy, e.g. "sma-crossover"; in a sweep or walk-forward spec also the path of a strategy file relative to the config, e.g. "./mine.ts"'),
+    module: z
+      .strictObject({
+        path: z.string().min(1).describe('The strategy file (absolute, or relative to the config file)'),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lower-case hexadecimal digits (a SHA-256)' }).describe("SHA-256 of the file's bytes"),
+      })
+      .optional()
+      .describe('The file "strategy" was loaded from and its SHA-256 (recorded by the planner; checked when the config is loaded again)'),
     params: z.record(z.string(), z.unknown()).default({}).describe("The strategy's parameters, validated by its schema"),
     symbols: z
       .array(z.string().min(1).max(MAX_SYMBOL_LENGTH))

@@ -1,19 +1,17 @@
-import { createHash } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { datasetUrl, getDatasetInfo, parseMarketData, readDataBytes } from '@ensemble/data';
 import type { MarketData } from '@ensemble/data';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
 import type { StrategyDefinition } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
+import { sha256Hex } from './content-hash';
 import type { ResearchResolvers } from './run-research-job';
 import type { DataRef, StrategyModuleRef } from './research-job';
+import { importStrategyFile } from './strategy-files';
+import type { StrategyFileImporter } from './strategy-files';
 
-/** The SHA-256 of `bytes`, 64 lowercase hex digits. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+export { sha256Hex } from './content-hash';
 
 /** Where a config's data comes from: an embedded data set, or a file relative to `baseDir`. */
 export interface DataSourceInput {
@@ -41,23 +39,16 @@ export async function dataRefOf(source: DataSourceInput, baseDir: string): Promi
   return source.format === undefined ? ref : { ...ref, format: source.format };
 }
 
-function isDefinition(value: unknown): value is StrategyDefinition {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<Record<keyof StrategyDefinition, unknown>>;
-  return (
-    typeof candidate.name === 'string' &&
-    (candidate.kind === 'signal' || candidate.kind === 'portfolio') &&
-    typeof candidate.create === 'function' &&
-    typeof candidate.schema === 'object'
-  );
-}
-
 /**
  * Loads strategy modules into a registry: each file's SHA-256 must match its reference (a changed
- * file is refused), and every export that is a `StrategyDefinition` is added by its name to
- * `base` (default: the sample strategies).
+ * file is refused), and every definition it exports (through `importer`, default
+ * {@link importStrategyFile}) is added by its name to `base` (default: the sample strategies).
  */
-export async function loadStrategyModules(modules: readonly StrategyModuleRef[], base: StrategyRegistry = strategyRegistry): Promise<StrategyRegistry> {
+export async function loadStrategyModules(
+  modules: readonly StrategyModuleRef[],
+  base: StrategyRegistry = strategyRegistry,
+  importer: StrategyFileImporter = importStrategyFile,
+): Promise<StrategyRegistry> {
   const registry: Record<string, StrategyDefinition> = { ...base };
   for (const module of modules) {
     const digest = sha256Hex(await readDataBytes(module.path));
@@ -66,18 +57,23 @@ export async function loadStrategyModules(modules: readonly StrategyModuleRef[],
         { path: 'strategyModules', message: `${quoteValue(module.path, MAX_LINE_LENGTH)} changed since the research was planned (its SHA-256 differs); plan it again` },
       ]);
     }
-    const exports = (await import(pathToFileURL(module.path).href)) as Record<string, unknown>;
-    for (const value of Object.values(exports)) if (isDefinition(value)) registry[value.name] = value;
+    for (const definition of await importer(module.path)) registry[definition.name] = definition;
   }
   return registry;
+}
+
+/** Options of {@link createLocalResolvers}. */
+export interface LocalResolversOptions {
+  /** How strategy files are imported (default {@link importStrategyFile}: Node's `import()`). */
+  readonly importer?: StrategyFileImporter | undefined;
 }
 
 /**
  * Resolvers for {@link runResearchJob} on this machine: market data is read, checked against its
  * SHA-256 and parsed once per digest (every symbol, every bar) and kept for later jobs; strategy
- * modules are loaded once per set of references.
+ * modules are loaded once per set of references (so once per worker thread for a whole sweep).
  */
-export function createLocalResolvers(): ResearchResolvers {
+export function createLocalResolvers(options: LocalResolversOptions = {}): ResearchResolvers {
   const data = new Map<string, Promise<MarketData>>();
   const registries = new Map<string, Promise<StrategyRegistry>>();
   return {
@@ -104,7 +100,7 @@ export function createLocalResolvers(): ResearchResolvers {
       const key = modules.map((module) => `${module.sha256}:${module.path}`).join('\n');
       const cached = registries.get(key);
       if (cached !== undefined) return cached;
-      const loading = loadStrategyModules(modules);
+      const loading = loadStrategyModules(modules, strategyRegistry, options.importer);
       registries.set(key, loading);
       return loading;
     },

@@ -21,11 +21,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `config` with an absolute `data.file` made relative to `outDir`, where the config is written (a run config's files are relative to it). */
+/** `module` with an absolute `path` made relative to `outDir`. */
+function relocateModule(entry: unknown, outDir: string): unknown {
+  if (!isRecord(entry) || !isRecord(entry.module) || typeof entry.module.path !== 'string' || !isAbsolute(entry.module.path)) return entry;
+  return { ...entry, module: { ...entry.module, path: relative(resolve(outDir), entry.module.path) } };
+}
+
+/**
+ * `config` with an absolute `data.file` and absolute strategy file paths (`module.path` of a
+ * backtest config or of a run config's strategies) made relative to `outDir`, where the config is
+ * written (a run config's files are relative to it).
+ */
 export function relocateConfig(config: Record<string, unknown>, outDir: string): Record<string, unknown> {
   const data = config.data;
-  if (!isRecord(data) || typeof data.file !== 'string' || !isAbsolute(data.file)) return config;
-  return { ...config, data: { ...data, file: relative(resolve(outDir), data.file) } };
+  const withData = !isRecord(data) || typeof data.file !== 'string' || !isAbsolute(data.file) ? config : { ...config, data: { ...data, file: relative(resolve(outDir), data.file) } };
+  const withModule = relocateModule(withData, outDir) as Record<string, unknown>;
+  return Array.isArray(withModule.strategies) ? { ...withModule, strategies: withModule.strategies.map((entry) => relocateModule(entry, outDir)) } : withModule;
 }
 
 /** The CSV of every combination, one line each: rank, index, status, the parameters, the objective, every metric, the error (its lines joined). */

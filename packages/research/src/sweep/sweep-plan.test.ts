@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@ensemble/protocol';
+import { issuesOf } from '../testing/config-issues';
 import { planSweep, planSweepFile, sampleIndices } from './sweep-plan';
 
 const runConfig = {
@@ -13,16 +13,6 @@ const runConfig = {
     { id: 'dip', strategy: 'rsi-mean-reversion', symbols: ['SP500'] },
   ],
 };
-
-async function issuesOf(promise: Promise<unknown>): Promise<string[]> {
-  try {
-    await promise;
-  } catch (error) {
-    if (!ConfigError.isInstance(error)) throw error;
-    return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-  }
-  return [];
-}
 
 describe('planSweep', () => {
   it('expands the grid, skips what the constraints reject and addresses strategies by id', async () => {

@@ -7,9 +7,11 @@ import { ConfigError, quoteValue, toConfigIssues } from '@ensemble/protocol';
 import type { BarSeries, ConfigIssue } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { parseBacktestRunConfig } from '../job/backtest-config';
-import type { DataRef, JobWindow, ParameterValue, ResearchJob } from '../job/research-job';
+import type { DataRef, JobWindow, ParameterValue, ResearchJob, StrategyModuleRef } from '../job/research-job';
 import { createLocalResolvers, dataRefOf } from '../job/resolvers';
 import type { DataSourceInput } from '../job/resolvers';
+import { loadConfigStrategyFiles } from '../job/strategy-files';
+import type { StrategyFileImporter } from '../job/strategy-files';
 import { readJsonFile } from '../json-file';
 import { compileConstraint } from './constraint';
 import type { Constraint } from './constraint';
@@ -30,11 +32,16 @@ export interface PlannedParameter {
   readonly values: readonly ParameterValue[];
 }
 
-/** A base config after validation: the parsed config (defaults applied, data path absolute) and its data by content. */
+/**
+ * A base config after validation: the parsed config (defaults applied, data and strategy file
+ * paths absolute), its data by content, and the strategy files it names by content (every job
+ * carries them).
+ */
 export interface BaseConfig {
   readonly kind: 'backtest' | 'run';
   readonly config: Record<string, unknown>;
   readonly data: DataRef;
+  readonly modules: readonly StrategyModuleRef[];
 }
 
 /** A planned sweep: every job to run, with what the outputs need to describe it. */
@@ -61,8 +68,10 @@ export interface PlanSweepOptions {
   readonly baseDir?: string | undefined;
   /** The spec's file, named in errors. */
   readonly source?: string | undefined;
-  /** The strategies configs may name (default: the sample strategies). */
+  /** The strategies configs may name (default: the sample strategies); strategy files the base config names are added. */
   readonly registry?: StrategyRegistry | undefined;
+  /** How the strategy files a base config names are imported (default: Node's `import()`; the CLI imports TypeScript through tsx). */
+  readonly importer?: StrategyFileImporter | undefined;
   /** A window every job measures (walk-forward), default none. */
   readonly window?: JobWindow | null | undefined;
 }
@@ -96,12 +105,16 @@ function missingSymbols(kind: 'backtest' | 'run', config: Record<string, unknown
     .map(([path, symbol]) => ({ path, message: `symbol ${quoteValue(String(symbol))} is not in the data (available: ${list})` }));
 }
 
-/** The base config of a spec: read (a path relative to `baseDir`), validated, its data file made absolute and hashed. */
+/**
+ * The base config of a spec: read (a path relative to `baseDir`), its strategy files loaded and
+ * hashed, validated, its data file made absolute and hashed. Also returns the registry with the
+ * files' strategies.
+ */
 export async function loadBaseConfig(
   kind: 'backtest' | 'run',
   config: string | Record<string, unknown>,
-  options: { baseDir: string; source: string | undefined; registry: StrategyRegistry },
-): Promise<BaseConfig> {
+  options: { baseDir: string; source: string | undefined; registry: StrategyRegistry; importer?: StrategyFileImporter | undefined },
+): Promise<BaseConfig & { readonly registry: StrategyRegistry }> {
   const file = typeof config === 'string' ? resolve(options.baseDir, config) : undefined;
   const raw = file === undefined ? config : await readJsonFile(file, 'base config');
   const source = file ?? options.source;
@@ -110,10 +123,13 @@ export async function loadBaseConfig(
   const configDir = file === undefined ? options.baseDir : dirname(file);
   const given = isRecord(raw.data) ? (raw.data as DataSourceInput & Record<string, unknown>) : undefined;
   const data = given?.file === undefined || isAbsolute(given.file) ? given : { ...given, file: resolve(configDir, given.file) };
-  const absolute = data === undefined ? raw : { ...raw, data };
+  let absolute = data === undefined ? raw : { ...raw, data };
+  let registry = options.registry;
+  let modules: readonly StrategyModuleRef[] = [];
   let resolved: Record<string, unknown> = absolute;
   try {
-    resolved = kind === 'run' ? parseRunConfig(absolute, { registry: options.registry }) : parseBacktestRunConfig(absolute, options.registry);
+    ({ config: absolute, registry, modules } = await loadConfigStrategyFiles(kind, absolute, { configDir, builtIns: options.registry, importer: options.importer }));
+    resolved = kind === 'run' ? parseRunConfig(absolute, { registry }) : parseBacktestRunConfig(absolute, registry);
   } catch (error) {
     if (!ConfigError.isInstance(error)) throw error;
     fail(error.issues.map(prefix), source);
@@ -129,7 +145,7 @@ export async function loadBaseConfig(
   const missing = missingSymbols(kind, resolved, loaded.series.map((series) => series.symbol));
   if (missing.length > 0) fail(missing.map(prefix), source);
   // Jobs carry the parsed config: every default spelled out, so any field can be varied.
-  return { kind, config: resolved, data: ref };
+  return { kind, config: resolved, data: ref, modules, registry };
 }
 
 /** The parameters of a spec, expanded and checked against the base config. */
@@ -211,7 +227,7 @@ export function jobsOf(base: BaseConfig, parameters: readonly PlannedParameter[]
       parameters: Object.fromEntries(parameters.map((parameter, k) => [parameter.name, values[k] ?? 0])),
       config,
       data: [base.data],
-      strategyModules: [],
+      strategyModules: [...base.modules],
       window,
     };
   });
@@ -240,9 +256,9 @@ export interface GridPlan {
 export async function planGrid(spec: GridSpec, options: PlanSweepOptions, extraIssues: readonly ConfigIssue[] = []): Promise<GridPlan> {
   const source = options.source;
   const registry = options.registry ?? strategyRegistry;
-  const base = await loadBaseConfig(spec.kind, spec.config, { baseDir: options.baseDir ?? process.cwd(), source, registry });
+  const { registry: withFiles, ...base } = await loadBaseConfig(spec.kind, spec.config, { baseDir: options.baseDir ?? process.cwd(), source, registry, importer: options.importer });
   const issues: ConfigIssue[] = [];
-  const parameters = planParameters(spec, base.config, issues, registry);
+  const parameters = planParameters(spec, base.config, issues, withFiles);
   const objective = resolveObjective(spec.objective, spec.direction, 'objective', issues);
   issues.push(...extraIssues);
   const gridSize = parameters.reduce((size, parameter) => size * parameter.values.length, 1);

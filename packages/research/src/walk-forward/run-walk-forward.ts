@@ -71,7 +71,7 @@ function testJob(plan: WalkForwardPlan, k: number, combination: number, capital:
     parameters: Object.fromEntries(plan.parameters.map((parameter, i) => [parameter.name, values[i] ?? 0])),
     config,
     data: [plan.base.data],
-    strategyModules: [],
+    strategyModules: [...plan.base.modules],
     window: { warmupStart: window.train.start, start: window.test.start, end: window.test.end },
   };
 }

@@ -1,0 +1,92 @@
+import type { ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startRedisServer } from '@ensemble/research-redis/testing';
+import type { TestRedisServer } from '@ensemble/research-redis/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeResearchProject } from '../testing/research-project';
+import { startCli } from '../testing/spawn-cli';
+import type { CliOutcome } from '../testing/spawn-cli';
+
+// A user's project outside this repository: their CSV and TypeScript strategy file, no node_modules.
+const project = mkdtempSync(path.join(tmpdir(), 'ensemble-queue-files-'));
+const at = (name: string): string => path.join(project, name);
+const read = (name: string): string => readFileSync(at(name), 'utf8');
+
+/** Every wait on a child is bounded: past this the child is killed and the test fails on its exit code. */
+const CHILD_LIMIT_MS = 90_000;
+
+/** The real CLI, every wait bounded (see `startCli`). */
+function cli(args: readonly string[], limitMs = CHILD_LIMIT_MS, onStart?: (child: ChildProcess) => void): Promise<CliOutcome> {
+  return startCli(args, { cwd: project, limitMs, ...(onStart === undefined ? {} : { onStart }) });
+}
+
+/** Runs `ensemble worker` with `strategiesDir` while `work` runs, then stops it with Ctrl-C. */
+async function withWorker(prefix: string, strategiesDir: string, work: () => Promise<void>): Promise<CliOutcome> {
+  let worker: ChildProcess | undefined;
+  const done = cli(['worker', '--queue', server.url, '--queue-prefix', prefix, '--strategies-dir', strategiesDir, '--cache-dir', at(`cache-${prefix}`), '--log-level', 'warn'], 3 * CHILD_LIMIT_MS, (child) => {
+    worker = child;
+  });
+  try {
+    await work();
+  } finally {
+    worker?.kill('SIGINT');
+  }
+  return done;
+}
+
+const SWEEP = ['sweep', '--config', 'run.json', '--vary', 'strategies.mine.params.period=5,10', '--no-progress'];
+
+let server: TestRedisServer;
+beforeAll(async () => {
+  writeResearchProject(project);
+  mkdirSync(at('workers'));
+  copyFileSync(at('mine.ts'), at('workers/mine.ts'));
+  mkdirSync(at('empty'));
+  mkdirSync(at('stale'));
+  writeFileSync(at('stale/mine.ts'), `${read('mine.ts')}// another version\n`);
+  server = await startRedisServer();
+}, 30_000);
+afterAll(async () => {
+  await server.close();
+  rmSync(project, { recursive: true, force: true });
+});
+
+describe('a user\'s strategy file through Redis and `ensemble worker --strategies-dir`', () => {
+  it('runs on a worker holding the same file, byte for byte as a local run', async () => {
+    const local = await cli([...SWEEP, '--out', 'local', '--workers', '1']);
+    expect(local.code).toBe(0);
+    const stopped = await withWorker('same', at('workers'), async () => {
+      const queued = await cli([...SWEEP, '--out', 'queued', '--queue', server.url, '--queue-prefix', 'same', '--queue-timeout', '5s']);
+      expect(queued.stderr).toBe('');
+      expect(queued.code).toBe(0);
+      expect(queued.stdout).toContain('2 run: 2 ok, 0 failed, 0 timed out');
+    });
+    expect(stopped.code).toBe(130);
+    for (const file of ['results.json', 'results.csv', 'best-config.json', 'summary.json']) expect(read(`queued/${file}`), file).toBe(read(`local/${file}`));
+  }, 300_000);
+
+  it('fails the jobs on a worker whose copy differs or is missing, naming the file and the expected hash', async () => {
+    const digest = (JSON.parse(read('local/best-config.json')) as { strategies: { module: { sha256: string } }[] }).strategies[0]?.module.sha256 ?? '';
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    const cases = [
+      { prefix: 'stale', directory: at('stale'), says: 'copy the version the sweep was planned with' },
+      { prefix: 'missing', directory: at('empty'), says: `which is not in this worker's strategies directory "${at('empty')}": copy it there` },
+    ];
+    for (const { prefix, directory, says } of cases) {
+      await withWorker(prefix, directory, async () => {
+        const queued = await cli([...SWEEP, '--out', `${prefix}-out`, '--queue', server.url, '--queue-prefix', prefix, '--queue-timeout', '5s']);
+        expect(queued.code).toBe(0);
+        expect(queued.stdout).toContain('2 run: 0 ok, 2 failed, 0 timed out');
+      });
+      const rows = (JSON.parse(read(`${prefix}-out/results.json`)) as { rows: { status: string; error: { code: string; message: string } | null }[] }).rows;
+      for (const row of rows) {
+        expect(row.status).toBe('failed');
+        expect(row.error?.code).toBe('JOB_FAILED');
+        expect(row.error?.message).toContain(`The job needs the strategy module "mine.ts" with SHA-256 ${digest}`);
+        expect(row.error?.message).toContain(says);
+      }
+    }
+  }, 300_000);
+});

@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeResearchProject } from '../testing/research-project';
+import { spawnCli } from '../testing/spawn-cli';
+
+// A user's project outside this repository (no node_modules): their CSV and their TypeScript strategy file.
+const project = mkdtempSync(path.join(tmpdir(), 'ensemble-research-files-'));
+writeResearchProject(project);
+afterAll(() => {
+  rmSync(project, { recursive: true, force: true });
+});
+
+const at = (name: string): string => path.join(project, name);
+const read = (name: string): string => readFileSync(at(name), 'utf8');
+const importCount = (): number => read('imports.log').split('\n').filter((line) => line !== '').length;
+const OUTPUTS = ['results.json', 'results.csv', 'best-config.json', 'summary.json'];
+const VARY = ['--vary', 'strategies.mine.params.period=5:10:5', '--vary', 'allocation.scheme=equal,inverse-volatility'];
+
+describe('research on a user\'s CSV with a user\'s strategy file', () => {
+  it('sweeps it on 1 and 2 worker threads byte for byte, loading the file once per thread, and best-config.json reproduces its metrics', async () => {
+    writeFileSync(at('sweep.json'), JSON.stringify({ config: 'run.json', parameters: [{ path: 'strategies.mine.params.period', range: { start: 5, stop: 10, step: 5 } }, { path: 'allocation.scheme', values: ['equal', 'inverse-volatility'] }] }));
+    writeFileSync(at('imports.log'), '');
+    const two = await spawnCli(['sweep', '--config', 'run.json', ...VARY, '--out', 'two', '--workers', '2', '--no-progress'], { cwd: project });
+    expect(two.err).toBe('');
+    expect(two.code).toBe(0);
+    expect(two.out).toContain('4 run: 4 ok, 0 failed, 0 timed out');
+    // Once by the planner, then at most once per worker thread — not once per job (4 jobs).
+    expect(importCount()).toBeGreaterThanOrEqual(2);
+    expect(importCount()).toBeLessThanOrEqual(3);
+    const one = await spawnCli(['sweep', '--spec', 'sweep.json', '--out', 'one', '--workers', '1', '--no-progress'], { cwd: project });
+    expect(one.code).toBe(0);
+    // The flags build the spec of sweep.json: the same plan, the same bytes whatever the workers.
+    for (const file of OUTPUTS) expect(read(`two/${file}`), file).toBe(read(`one/${file}`));
+    const best = JSON.parse(read('one/best-config.json')) as { strategies: { strategy: string; module?: { path: string } }[] };
+    expect(best.strategies[0]).toMatchObject({ strategy: 'my-strategy', module: { path: '../mine.ts' } });
+    const rows = (JSON.parse(read('one/results.json')) as { rows: { objective: number }[] }).rows;
+    const run = await spawnCli(['run', '--config', at('one/best-config.json'), '--json', '-'], { cwd: project });
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.out) as { portfolio: { metrics: { metrics: { sharpe: number } } } }).portfolio.metrics.metrics.sharpe).toBe(rows[0]?.objective);
+  });
+
+  it('walks it forward from flags, a backtest base on the strategy file and the CSV', async () => {
+    const wf = await spawnCli(['walk-forward', '--strategy', './mine.ts', '--data', 'prices.csv', '--vary', 'period=5,20', '--train', '9m', '--test', '3m', '--out', 'wf', '--workers', '2', '--no-progress'], { cwd: project });
+    expect(wf.err).toBe('');
+    expect(wf.code).toBe(0);
+    const result = JSON.parse(read('wf/walk-forward.json')) as { kind: string; steps: { status: string; chosen: { parameters: { period: number } } | null }[] };
+    expect(result.kind).toBe('backtest');
+    expect(result.steps.length).toBeGreaterThanOrEqual(2);
+    for (const step of result.steps) expect(step.status).toBe('ok');
+  });
+
+  it('refuses to resume a sweep whose strategy file changed since its journal was started', async () => {
+    const first = await spawnCli(['sweep', '--config', 'run.json', '--vary', 'strategies.mine.params.period=5,10', '--out', 'resume', '--workers', '1', '--no-progress'], { cwd: project });
+    expect(first.code).toBe(0);
+    appendFileSync(at('mine.ts'), '// edited\n');
+    const resumed = await spawnCli(['sweep', '--config', 'run.json', '--vary', 'strategies.mine.params.period=5,10', '--out', 'resume', '--workers', '1', '--resume', '--no-progress'], { cwd: project });
+    expect(resumed.code).toBe(2);
+    expect(resumed.err).toContain('belongs to another plan');
+    expect(resumed.err).toContain('strategy files changed');
+  });
+
+  it('exits 2 naming a strategy file that throws, a missing one, and a bad flag', async () => {
+    writeFileSync(at('broken.ts'), "throw new Error('broken on purpose');\n");
+    const broken = await spawnCli(['sweep', '--strategy', './broken.ts', '--data', 'prices.csv', '--vary', 'period=5,10', '--out', 'broken'], { cwd: project });
+    expect(broken.code).toBe(2);
+    expect(broken.err).toContain('--strategy ./broken.ts: strategy file ./broken.ts');
+    expect(broken.err).toContain('broken on purpose');
+    const missing = await spawnCli(['sweep', '--strategy', './gone.ts', '--data', 'prices.csv', '--vary', 'period=5', '--out', 'gone'], { cwd: project });
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain(`file not found, looked for ${at('gone.ts')}`);
+    const flags = await spawnCli(['sweep', '--strategy', './mine.ts', '--data', 'prices.csv', '--vary', 'perod=5', '--vary', 'margin=0:0.1:0', '--out', 'bad'], { cwd: project });
+    expect(flags.code).toBe(2);
+    expect(flags.err).toContain('--vary perod=5: "perod" is not a parameter of my-strategy — did you mean "period"?');
+    expect(flags.err).toContain('--vary margin=0:0.1:0: must be > 0');
+    const both = await spawnCli(['sweep', '--spec', 'sweep.json', '--vary', 'period=5', '--out', 'both'], { cwd: project });
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('--spec sweep.json: give the whole spec in the file, or build it with flags (--vary), not both');
+  });
+});

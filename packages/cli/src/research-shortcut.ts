@@ -1,0 +1,177 @@
+import { isDatasetName } from '@ensemble/data';
+import { ConfigError } from '@ensemble/protocol';
+import type { ConfigIssue } from '@ensemble/protocol';
+import { BacktestRunConfigSchema } from '@ensemble/research';
+import { COMMAND_LINE, FlagProblems, flagText, parseNumber } from './flags';
+
+/** The flags that build a sweep or walk-forward spec on the command line instead of `--spec`. */
+export interface ResearchShortcutFlags {
+  readonly config?: string;
+  readonly strategy?: string;
+  readonly data?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly vary?: readonly string[];
+  readonly objective?: string;
+  readonly minimize?: boolean;
+  readonly maximize?: boolean;
+  readonly constraint?: readonly string[];
+  readonly sample?: string;
+  readonly seed?: string;
+  readonly pboBlocks?: string;
+  readonly train?: string;
+  readonly test?: string;
+  readonly anchored?: boolean;
+}
+
+/** Every shortcut flag as typed, by its key in {@link ResearchShortcutFlags}. */
+const SHORTCUT_FLAGS: Record<keyof ResearchShortcutFlags, string> = {
+  config: '--config',
+  strategy: '--strategy',
+  data: '--data',
+  from: '--from',
+  to: '--to',
+  vary: '--vary',
+  objective: '--objective',
+  minimize: '--minimize',
+  maximize: '--maximize',
+  constraint: '--constraint',
+  sample: '--sample',
+  seed: '--seed',
+  pboBlocks: '--pbo-blocks',
+  train: '--train',
+  test: '--test',
+  anchored: '--anchored',
+};
+
+/** The shortcut flags given, as typed (e.g. `['--config', '--vary']`). */
+export function shortcutFlagsGiven(flags: ResearchShortcutFlags): string[] {
+  return (Object.keys(SHORTCUT_FLAGS) as (keyof ResearchShortcutFlags)[]).filter((key) => flags[key] !== undefined && flags[key] !== false).map((key) => SHORTCUT_FLAGS[key]);
+}
+
+const VARY_FORM = 'write PATH=START:STOP:STEP (a range) or PATH=V1,V2,… (a list), e.g. strategies.trend.params.fast=5:50:5 or allocation.scheme=equal,inverse-volatility';
+
+/** A value of a `--vary` list: `true`/`false`, a number, or the text itself. */
+function listItem(text: string): number | string | boolean {
+  if (text === 'true' || text === 'false') return text === 'true';
+  return parseNumber(text) ?? text;
+}
+
+/**
+ * One `--vary` as a spec parameter: `path=start:stop:step` is a range, `path=a,b,c` a list. For a
+ * backtest base (`--strategy`), a bare name that is not a field of the backtest config is one of
+ * the strategy's parameters: `fast=5:50:5` is `params.fast`.
+ */
+function varyParameter(text: string, backtest: boolean, problems: FlagProblems): Record<string, unknown> {
+  const at = text.indexOf('=');
+  const path = at < 0 ? '' : text.slice(0, at).trim();
+  const values = at < 0 ? '' : text.slice(at + 1).trim();
+  if (path === '' || values === '') {
+    problems.add(flagText('--vary', text), VARY_FORM);
+    return { path: text, values: [0] };
+  }
+  const full = backtest && !path.includes('.') && !(path in BacktestRunConfigSchema.shape) ? `params.${path}` : path;
+  const range = values.split(':');
+  if (range.length === 3) {
+    const [start, stop, step] = range.map((part) => parseNumber(part));
+    if (start === null || stop === null || step === null || start === undefined || stop === undefined || step === undefined) {
+      problems.add(flagText('--vary', text), `a range is three numbers START:STOP:STEP, e.g. ${path}=5:50:5`);
+      return { path: full, values: [0] };
+    }
+    return { path: full, range: { start, stop, step } };
+  }
+  return { path: full, values: values.split(',').map((item) => listItem(item.trim())) };
+}
+
+/** A whole number flag (`--sample`, `--seed`, `--pbo-blocks`), or a problem. */
+function wholeNumber(problems: FlagProblems, flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = parseNumber(text);
+  if (value === null || !Number.isInteger(value)) problems.add(flagText(flag, text), 'must be a whole number');
+  return value ?? undefined;
+}
+
+/** A window length: bars (`250`) or calendar months or years (`6m`, `3y`). */
+function windowLength(text: string): number | string {
+  return /^\d+$/.test(text.trim()) ? Number(text) : text.trim();
+}
+
+/** A spec built from flags, and how to name each of its paths as the flag that gave it. */
+export interface ShortcutSpec {
+  readonly spec: Record<string, unknown>;
+  /** The spec's problems renamed to the flags that gave them (`parameters.0.range.step` → `--vary fast=5:50:0`). */
+  rename(error: unknown): unknown;
+}
+
+/**
+ * Builds the spec `--spec` would name from the shortcut flags of `ensemble sweep` or
+ * `walk-forward`: the base (`--config FILE`, a run config; or `--strategy NAME|FILE --data
+ * DATASET|FILE [--from --to]`, a backtest config), `--vary` (repeatable), `--objective` with
+ * `--minimize`/`--maximize`, `--constraint` (repeatable), `--sample` with `--seed`, `--pbo-blocks`
+ * (sweep), `--train`/`--test`/`--anchored` (walk-forward). The spec is then validated by the same
+ * schema as a file's; a bad flag is a `ConfigError` naming it and what to write (exit 2).
+ */
+export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'walk-forward'): ShortcutSpec {
+  const problems = new FlagProblems();
+  const backtest = flags.config === undefined;
+  let config: string | Record<string, unknown> = flags.config ?? {};
+  if (flags.config !== undefined) {
+    for (const key of ['strategy', 'data', 'from', 'to'] as const) {
+      const value = flags[key];
+      if (value !== undefined) problems.add(flagText(SHORTCUT_FLAGS[key], value), `goes with --strategy and --data (a backtest base), not with --config: put it in the run config instead`);
+    }
+  } else if (flags.strategy === undefined || flags.data === undefined) {
+    problems.add(flags.strategy === undefined ? '--strategy' : '--data', 'the base of the research is missing: give --config run.json, or --strategy NAME|FILE and --data DATASET|FILE (or a whole spec with --spec)');
+  } else {
+    const data = isDatasetName(flags.data) ? { dataset: flags.data } : { file: flags.data };
+    config = { data: { ...data, ...(flags.from === undefined ? {} : { from: flags.from }), ...(flags.to === undefined ? {} : { to: flags.to }) }, strategy: flags.strategy };
+  }
+  const vary = flags.vary ?? [];
+  if (vary.length === 0) problems.add('--vary', `at least one is needed: ${VARY_FORM}`);
+  const parameters = vary.map((text) => varyParameter(text, backtest, problems));
+  if (flags.minimize === true && flags.maximize === true) problems.add('--minimize', 'give --minimize or --maximize, not both');
+  const count = wholeNumber(problems, '--sample', flags.sample);
+  const seed = wholeNumber(problems, '--seed', flags.seed);
+  if (flags.seed !== undefined && flags.sample === undefined) problems.add(flagText('--seed', flags.seed ?? ''), 'goes with --sample N (the number of combinations to draw)');
+  const pboBlocks = wholeNumber(problems, '--pbo-blocks', flags.pboBlocks);
+  const spec: Record<string, unknown> = {
+    kind: backtest ? 'backtest' : 'run',
+    config,
+    parameters,
+    constraints: [...(flags.constraint ?? [])],
+    ...(flags.objective === undefined ? {} : { objective: flags.objective }),
+    ...(flags.minimize === true ? { direction: 'min' } : flags.maximize === true ? { direction: 'max' } : {}),
+    ...(count === undefined ? {} : { sampling: { random: { count, ...(seed === undefined ? {} : { seed }) } } }),
+  };
+  if (command === 'sweep') {
+    for (const key of ['train', 'test', 'anchored'] as const) if (flags[key] !== undefined && flags[key] !== false) problems.add(SHORTCUT_FLAGS[key], 'is a walk-forward flag: use `ensemble walk-forward`');
+    if (pboBlocks !== undefined) spec.pboBlocks = pboBlocks;
+  } else {
+    if (flags.pboBlocks !== undefined) problems.add('--pbo-blocks', 'is a sweep flag: use `ensemble sweep`');
+    if (flags.train === undefined || flags.test === undefined) problems.add(flags.train === undefined ? '--train' : '--test', 'a walk-forward needs both window lengths, in bars or calendar units: e.g. --train 3y --test 1y, or --train 750 --test 250');
+    spec.windows = { mode: flags.anchored === true ? 'anchored' : 'rolling', train: windowLength(flags.train ?? ''), test: windowLength(flags.test ?? '') };
+  }
+  problems.throwIfAny();
+  const flagOf = (path: string): string => {
+    const [head, second] = path.split('.');
+    if (head === 'parameters' && second !== undefined) return flagText('--vary', vary[Number(second)] ?? '');
+    if (head === 'objective' || head === 'direction') return flagText('--objective', flags.objective ?? 'sharpe');
+    if (head === 'constraints') return second === undefined ? '--constraint' : flagText('--constraint', flags.constraint?.[Number(second)] ?? '');
+    if (head === 'sampling') return flagText('--sample', flags.sample ?? '');
+    if (head === 'pboBlocks') return flagText('--pbo-blocks', flags.pboBlocks ?? '');
+    if (head === 'windows') return second === 'test' ? flagText('--test', flags.test ?? '') : second === 'train' ? flagText('--train', flags.train ?? '') : '--train';
+    if (head === 'config' && backtest) return second === 'data' ? flagText('--data', flags.data ?? '') : flagText('--strategy', flags.strategy ?? '');
+    return path;
+  };
+  return {
+    spec,
+    rename: (error) => {
+      if (!ConfigError.isInstance(error) || error.source !== COMMAND_LINE) return error;
+      const issues = error.issues.map((issue): ConfigIssue => {
+        const flag = flagOf(issue.path);
+        return { path: flag, message: flag === issue.path ? issue.message : `${issue.message} (at ${issue.path} of the spec)` };
+      });
+      return new ConfigError(issues, { source: COMMAND_LINE, cause: error });
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { STRATEGY_TEMPLATE } from '../init/templates';
+
+/** The strategy `ensemble init` writes ("my-strategy": period, margin), logging each import. */
+const MINE = STRATEGY_TEMPLATE.replace(
+  "import { defineStrategy } from '@ensemble/protocol';",
+  "import { appendFileSync } from 'node:fs';\nimport { defineStrategy } from '@ensemble/protocol';\n\nappendFileSync(new URL('./imports.log', import.meta.url), 'imported\\n');",
+);
+
+/**
+ * A user's research project in `directory`, without `node_modules`: `prices.csv` (one symbol,
+ * ABC, 400 weekdays from 2015-01-01 on a smooth deterministic path), `mine.ts` (a TypeScript
+ * strategy file: the one `ensemble init` writes, "my-strategy"; each import appends a line to
+ * `imports.log` beside it) and `run.json` (mine and buy-and-hold on ABC).
+ */
+export function writeResearchProject(directory: string): void {
+  const rows = ['symbol,date,open,high,low,close,volume'];
+  const day = new Date(Date.UTC(2015, 0, 1));
+  for (let n = 0; n < 400; day.setUTCDate(day.getUTCDate() + 1)) {
+    if (day.getUTCDay() === 0 || day.getUTCDay() === 6) continue;
+    const price = 100 + 10 * Math.sin(n / 17) + n * 0.03 + 3 * Math.sin(n / 5.3);
+    rows.push(`ABC,${day.toISOString().slice(0, 10)},${price.toFixed(2)},${(price + 1).toFixed(2)},${(price - 1).toFixed(2)},${(price + 0.2).toFixed(2)},1000`);
+    n++;
+  }
+  writeFileSync(path.join(directory, 'prices.csv'), `${rows.join('\n')}\n`);
+  writeFileSync(path.join(directory, 'mine.ts'), MINE);
+  writeFileSync(
+    path.join(directory, 'run.json'),
+    JSON.stringify({
+      data: { file: 'prices.csv' },
+      strategies: [
+        { id: 'mine', strategy: './mine.ts', params: { period: 10 }, symbols: ['ABC'] },
+        { id: 'hold', strategy: 'buy-and-hold', symbols: ['ABC'] },
+      ],
+    }),
+  );
+}

@@ -1,0 +1,82 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { issuesOf } from '../testing/config-issues';
+import { createInProcessExecutor } from '../executor/in-process-executor';
+import { runSweepToDirectory } from '../sweep/sweep-directory';
+import { planSweep } from '../sweep/sweep-plan';
+import { runWalkForward } from '../walk-forward/run-walk-forward';
+import { planWalkForward } from '../walk-forward/walk-forward-plan';
+
+const fixtures = fileURLToPath(new URL('./__fixtures__/', import.meta.url));
+const strategyFile = join(fixtures, 'rising-close.ts');
+/** The file's SHA-256 by the system's sha256sum, not by the code under test. */
+const digest = execFileSync('sha256sum', [strategyFile], { encoding: 'utf8' }).split(' ')[0];
+
+const runConfig = {
+  data: { dataset: 'sp500', from: '2014-01-01', to: '2016-12-31' },
+  strategies: [
+    { id: 'mine', strategy: './rising-close.ts', params: { threshold: 0.005 }, symbols: ['SP500'] },
+    { id: 'hold', strategy: 'buy-and-hold', symbols: ['SP500'] },
+  ],
+};
+
+describe('a base config naming a strategy file', () => {
+  it('hashes the file into every job, names its definition, and runs it', async () => {
+    const plan = await planSweep({ config: runConfig, parameters: [{ path: 'strategies.mine.params.threshold', values: [0, 0.01] }] }, { baseDir: fixtures });
+    expect(plan.jobs).toHaveLength(2);
+    for (const job of plan.jobs) {
+      expect(job.strategyModules).toEqual([{ path: strategyFile, sha256: digest }]);
+      expect((job.config.strategies as { strategy: string; module?: unknown }[])[0]).toMatchObject({ strategy: 'rising-close', module: { path: strategyFile, sha256: digest } });
+    }
+    const out = await mkdtemp(join(tmpdir(), 'ensemble-files-'));
+    const { result } = await runSweepToDirectory(plan, createInProcessExecutor(), out);
+    expect(result.rows.map((row) => row.status)).toEqual(['ok', 'ok']);
+    expect(result.rows[0]?.objective).not.toBe(result.rows[1]?.objective);
+    // best-config.json names the file relative to the output directory, with its digest.
+    const best = JSON.parse(await readFile(join(out, 'best-config.json'), 'utf8')) as { strategies: { module?: { path: string; sha256: string } }[] };
+    const module = best.strategies[0]?.module;
+    expect(module?.sha256).toBe(digest);
+    expect(join(out, module?.path ?? '')).toBe(strategyFile);
+  });
+
+  it('validates a file strategy\'s parameters like a built-in\'s, with the nearest name', async () => {
+    const issues = await issuesOf(planSweep({ config: runConfig, parameters: [{ path: 'strategies.mine.params.treshold', values: [0] }] }, { baseDir: fixtures }));
+    expect(issues).toEqual(['parameters.0.path: "treshold" is not a parameter of rising-close — did you mean "threshold"? (it takes only threshold)']);
+    const values = await issuesOf(planSweep({ config: runConfig, parameters: [{ path: 'strategies.mine.params.threshold', values: [-1] }] }, { baseDir: fixtures }));
+    expect(values).toEqual([]); // a bad value fails its combination, as for a built-in strategy
+  });
+
+  it('refuses a missing file or a recorded digest the file no longer has, naming the file', async () => {
+    const missing = { ...runConfig, strategies: [{ ...runConfig.strategies[0], strategy: './nowhere.ts' }, runConfig.strategies[1]] };
+    const issues = await issuesOf(planSweep({ config: missing, parameters: [{ path: 'strategies.mine.params.threshold', values: [0] }] }, { baseDir: fixtures }));
+    expect(issues).toHaveLength(1);
+    expect(issues).toEqual([`config.strategies.0.strategy: strategy file ./nowhere.ts: file not found, looked for ${join(fixtures, 'nowhere.ts')}; give the path of a .ts or .js strategy file`]);
+    const stale = { ...runConfig, strategies: [{ ...runConfig.strategies[0], strategy: 'rising-close', module: { path: './rising-close.ts', sha256: '0'.repeat(64) } }, runConfig.strategies[1]] };
+    const changed = await issuesOf(planSweep({ config: stale, parameters: [{ path: 'strategies.mine.params.threshold', values: [0] }] }, { baseDir: fixtures }));
+    expect(changed).toEqual([`config.strategies.0.module.path: strategy file ./rising-close.ts has changed since this config recorded it: its SHA-256 is now ${digest ?? ''}, not "${'0'.repeat(64)}"`]);
+  });
+
+  it('works for a backtest config and a walk-forward, whose test jobs carry the file too', async () => {
+    const backtest = { data: { dataset: 'sp500', from: '2014-01-01', to: '2016-12-31' }, strategy: './rising-close.ts' };
+    const plan = await planWalkForward(
+      { kind: 'backtest', config: backtest, parameters: [{ path: 'params.threshold', values: [0, 0.01] }], windows: { mode: 'rolling', train: '1y', test: '1y' } },
+      { baseDir: fixtures },
+    );
+    expect(plan.trainJobs.every((job) => job.strategyModules.length === 1 && job.strategyModules[0]?.sha256 === digest)).toBe(true);
+    const seen: unknown[] = [];
+    const executor = createInProcessExecutor();
+    const result = await runWalkForward(plan, {
+      run: (jobs, options) => {
+        seen.push(...jobs.map((job) => job.strategyModules));
+        return executor.run(jobs, options);
+      },
+    });
+    expect(result.steps.map((step) => step.status)).toEqual(['ok', 'ok']);
+    expect(seen.every((modules) => JSON.stringify(modules) === JSON.stringify([{ path: strategyFile, sha256: digest }]))).toBe(true);
+    expect(seen.length).toBe(plan.trainJobs.length + 2);
+  });
+});

@@ -1,0 +1,158 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { StrategyRegistry } from '@ensemble/orchestrator';
+import { ConfigError, echoValue, listValues, looksLikeStrategyPath, quoteValue, splitStrategyPath, strategyDefinitionsFromModule } from '@ensemble/protocol';
+import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
+import { sha256Hex } from './content-hash';
+import type { StrategyModuleRef } from './research-job';
+
+/**
+ * Imports one strategy file (an absolute path) and returns the strategy definitions it exports.
+ * A file that is missing, fails to import or exports no definition throws a `ConfigError` whose
+ * source names the file.
+ */
+export type StrategyFileImporter = (file: string) => Promise<readonly StrategyDefinition[]>;
+
+/**
+ * The default {@link StrategyFileImporter}: Node's `import()` and `strategyDefinitionsFromModule`
+ * of `@ensemble/protocol`. JavaScript files always; TypeScript files when the process has a
+ * TypeScript loader (`node --import tsx`, as the `ensemble` CLI does in its own way).
+ */
+export async function importStrategyFile(file: string): Promise<readonly StrategyDefinition[]> {
+  let namespace: unknown;
+  try {
+    namespace = await import(pathToFileURL(file).href);
+  } catch (error) {
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    throw new ConfigError([{ path: '', message: `importing it failed: ${echoValue(message)}` }], { source: `strategy file ${echoValue(file)}`, cause: error });
+  }
+  return strategyDefinitionsFromModule(namespace, file);
+}
+
+/** A config with its strategy files loaded: entries name definitions, the registry holds them. */
+export interface ConfigStrategyFiles {
+  /** The config with each file reference rewritten to `strategy: <definition name>`, `module: { path (absolute), sha256 }`. */
+  readonly config: Record<string, unknown>;
+  /** `builtIns` plus the files' definitions. */
+  readonly registry: StrategyRegistry;
+  /** Every distinct file, absolute, with its SHA-256, in first-use order: what jobs carry. */
+  readonly modules: readonly StrategyModuleRef[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A file a strategy reference names: `strategy: "./x.ts[#name]"`, or a strategy name with a recorded `module`. */
+interface FileReference {
+  readonly file: string;
+  readonly name: string | undefined;
+  readonly sha256: string | undefined;
+  /** Config path of the reference, for errors. */
+  readonly at: string;
+}
+
+function fileReference(entry: Record<string, unknown>, at: string): FileReference | undefined {
+  if (typeof entry.strategy !== 'string') return undefined;
+  if (looksLikeStrategyPath(entry.strategy)) return { ...splitStrategyPath(entry.strategy), sha256: undefined, at: `${at}strategy` };
+  const recorded = entry.module;
+  if (!isRecord(recorded) || typeof recorded.path !== 'string' || recorded.path === '') return undefined;
+  return { file: recorded.path, name: entry.strategy, sha256: typeof recorded.sha256 === 'string' ? recorded.sha256 : undefined, at: `${at}module.path` };
+}
+
+/** A file's definitions and digest, loaded once per absolute path. */
+interface LoadedFile {
+  readonly absolute: string;
+  readonly sha256: string;
+  readonly definitions: readonly StrategyDefinition[];
+}
+
+async function loadFile(absolute: string, importer: StrategyFileImporter): Promise<LoadedFile> {
+  const bytes = await readFile(absolute).catch((error: unknown) => {
+    const code = (error as { code?: unknown } | null)?.code;
+    const why = code === 'ENOENT' ? 'file not found' : `cannot read it (${typeof code === 'string' ? code : 'unknown error'})`;
+    throw new ConfigError([{ path: '', message: `${why}, looked for ${echoValue(absolute)}; give the path of a .ts or .js strategy file` }], { source: `strategy file ${echoValue(absolute)}` });
+  });
+  return { absolute, sha256: sha256Hex(bytes), definitions: await importer(absolute) };
+}
+
+/** The definition a reference picks in its file: the only one, or the one named after `#` (or recorded). */
+function pick(loaded: LoadedFile, reference: FileReference): StrategyDefinition | string {
+  const names = loaded.definitions.map((definition) => definition.name);
+  if (reference.name !== undefined) {
+    return loaded.definitions.find((definition) => definition.name === reference.name) ?? `defines no strategy ${quoteValue(reference.name)}; it defines ${listValues(names)}`;
+  }
+  const [only, ...others] = loaded.definitions;
+  if (only !== undefined && others.length === 0) return only;
+  return `defines several strategies (${listValues(names)}); name one after "#", e.g. ${echoValue(`${reference.file}#${names[0] ?? ''}`)}`;
+}
+
+/**
+ * Loads the strategy files a raw config names — a run config's `strategies[].strategy` or a
+ * backtest config's `strategy` that is a path (`"./strategies/mine.ts"`, `"./many.ts#name"`,
+ * relative to `configDir`), or a strategy name with a recorded `module: { path, sha256 }` — each
+ * distinct file once through `importer`, hashed (SHA-256). Returns the config with each reference
+ * rewritten to the definition's name and its `module` (absolute path, digest), the registry with
+ * the definitions added to `builtIns`, and the files as job references. Problems (a missing file,
+ * one that throws on import or exports no definition, a recorded digest the file no longer has, a
+ * `#name` it lacks, a name taken by a built-in or another file) are one `ConfigError` by config path.
+ */
+export async function loadConfigStrategyFiles(
+  kind: 'backtest' | 'run',
+  input: Record<string, unknown>,
+  options: { readonly configDir: string; readonly builtIns: StrategyRegistry; readonly importer?: StrategyFileImporter | undefined },
+): Promise<ConfigStrategyFiles> {
+  const entries: [Record<string, unknown>, string][] =
+    kind === 'backtest' ? [[input, '']] : Array.isArray(input.strategies) ? input.strategies.map((entry, k): [Record<string, unknown>, string] => [isRecord(entry) ? entry : {}, `strategies.${String(k)}.`]) : [];
+  const references = entries.map(([entry, at]) => fileReference(entry, at));
+  if (references.every((reference) => reference === undefined)) return { config: input, registry: options.builtIns, modules: [] };
+
+  const importer = options.importer ?? importStrategyFile;
+  const loads = new Map<string, Promise<LoadedFile>>();
+  const issues: ConfigIssue[] = [];
+  const registry: Record<string, StrategyDefinition> = { ...options.builtIns };
+  const origin = new Map<string, string>();
+  const modules: StrategyModuleRef[] = [];
+  const rewritten = entries.map(([entry]) => entry);
+  for (const [k, reference] of references.entries()) {
+    if (reference === undefined) continue;
+    const absolute = resolve(options.configDir, reference.file);
+    const file = `strategy file ${echoValue(reference.file)}`;
+    let load = loads.get(absolute);
+    if (load === undefined) {
+      load = loadFile(absolute, importer);
+      loads.set(absolute, load);
+    }
+    let loaded: LoadedFile;
+    try {
+      loaded = await load;
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      issues.push(...error.issues.map((issue) => ({ path: reference.at, message: `${file}${issue.path === '' ? '' : ` (${issue.path})`}: ${issue.message}` })));
+      continue;
+    }
+    if (reference.sha256 !== undefined && reference.sha256 !== loaded.sha256) {
+      issues.push({ path: reference.at, message: `${file} has changed since this config recorded it: its SHA-256 is now ${loaded.sha256}, not ${quoteValue(reference.sha256)}` });
+      continue;
+    }
+    const definition = pick(loaded, reference);
+    if (typeof definition === 'string') {
+      issues.push({ path: reference.at, message: `${file} ${definition}` });
+      continue;
+    }
+    const other = origin.get(definition.name);
+    if ((other !== undefined && other !== absolute) || (other === undefined && definition.name in options.builtIns)) {
+      issues.push({ path: reference.at, message: `${file} defines ${quoteValue(definition.name)}, the name of ${other === undefined ? 'a built-in strategy' : `a strategy of ${echoValue(other)}`}; give it another name` });
+      continue;
+    }
+    origin.set(definition.name, absolute);
+    registry[definition.name] = definition;
+    if (!modules.some((module) => module.path === absolute)) modules.push({ path: absolute, sha256: loaded.sha256 });
+    const [entry] = entries[k] ?? [{}];
+    rewritten[k] = { ...entry, strategy: definition.name, module: { path: absolute, sha256: loaded.sha256 } };
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  const config = kind === 'backtest' ? (rewritten[0] ?? input) : { ...input, strategies: rewritten };
+  return { config, registry, modules };
+}
