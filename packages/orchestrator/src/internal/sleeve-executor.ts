@@ -255,6 +255,7 @@ export class SleeveExecutor implements OrderExecutor {
       const marketCommission = net > 0 ? commissionFor(this.commission, net, marketPrice) : 0;
       let aloneCommission = 0;
       let aloneSlippage = 0;
+      const logged = this.logger !== noopLogger;
       const details: { strategy: string; side: OrderSide; quantity: number; price: number; commission: number }[] = [];
       for (const fill of fills) {
         aloneCommission += fill.commission;
@@ -270,7 +271,7 @@ export class SleeveExecutor implements OrderExecutor {
           fill.slippage = 0;
           fill.commission = 0;
         }
-        details.push({
+        if (logged) details.push({
           strategy: this.sleeves[fill.sleeve]?.id ?? '?',
           side: fill.side,
           quantity: fill.quantity,
@@ -286,7 +287,7 @@ export class SleeveExecutor implements OrderExecutor {
       totals.savedSlippage += aloneSlippage - perUnitSlippage * net;
       totals.crossings++;
       const first = fills[0];
-      if (first !== undefined && this.logger !== noopLogger) {
+      if (first !== undefined && logged) {
         const symbol = this.sleeves[first.sleeve]?.account.symbols[first.symbolIndex] ?? '?';
         this.logger.info(
           {

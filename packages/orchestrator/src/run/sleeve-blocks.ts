@@ -45,12 +45,15 @@ export class SleeveBlocks {
   /** Per sleeve, the next sleeve waiting on the same step (-1: none). */
   private readonly next: Int32Array;
   private head = new Int32Array(0);
+  /** Scratch: the sleeves of one step's open window. */
+  private readonly waiting: Int32Array;
 
   constructor(sleeves: readonly Sleeve[], executor: SleeveExecutor, recorder: RunRecorder) {
     this.sleeves = sleeves;
     this.executor = executor;
     this.recorder = recorder;
     this.next = new Int32Array(sleeves.length).fill(-1);
+    this.waiting = new Int32Array(sleeves.length);
   }
 
   /** Runs steps `from` … `to − 1` (none a rebalance, a risk check or a last bar), with `reserve` unchanged. */
@@ -75,13 +78,12 @@ export class SleeveBlocks {
     sleeves.forEach((sleeve, s) => {
       wait(s, sleeve.runner.runOneSymbol(from, to, sleeve.equity, sleeve.cash, sleeve.gross));
     });
-    const waiting: number[] = [];
     for (let step = from; step < to; step++) {
-      waiting.length = 0;
-      for (let s = head[step - from] ?? -1; s >= 0; s = next[s] ?? -1) waiting.push(s);
-      if (waiting.length === 0) continue;
-      // The open window of this step, in sleeve order as bar by bar.
-      waiting.sort((a, b) => a - b);
+      let count = 0;
+      for (let s = head[step - from] ?? -1; s >= 0; s = next[s] ?? -1) this.waiting[count++] = s;
+      if (count === 0) continue;
+      // The open window of this step, in sleeve order as bar by bar (a typed array sorts numerically).
+      const waiting = this.waiting.subarray(0, count).sort();
       executor.begin();
       for (const s of waiting) {
         const runner = sleeves[s]?.runner;
