@@ -91,4 +91,20 @@ describe('overflow in a run', () => {
     expect([error.strategyId, error.what]).toEqual(['hold', 'gross exposure']);
     expect(error.message).toMatch(/^The gross exposure of sleeve "hold" is Infinity at 2024-01-03 \(bar 3\): the simulation overflowed/);
   });
+
+  // Bar 3 is not a last bar here, so it is recorded by the sleeve-by-sleeve block (whose
+  // finiteness tally decides whether the columns are checked), not bar by bar.
+  it('is found in the steps a sleeve ran on its own', () => {
+    const jump = seriesOf('J', [
+      ['2024-01-01', 1, 1, 1, 1],
+      ['2024-01-02', 1, 1, 1, 1],
+      ['2024-01-03', 1e300, 1e300, 1e300, 1e300],
+      ['2024-01-04', 1, 1, 1, 1],
+      ['2024-01-05', 1, 1, 1, 1],
+    ]);
+    const config = { data: { dataset: 'memory' }, cash: 1e13, strategies: [{ id: 'hold', strategy: 'buy-and-hold', symbols: ['J'] }] };
+    expect(() => runOrchestrator(config, [jump], { registry: testRegistry })).toThrow(
+      /^The gross exposure of sleeve "hold" is Infinity at 2024-01-03 \(bar 3\): the simulation overflowed/,
+    );
+  });
 });
