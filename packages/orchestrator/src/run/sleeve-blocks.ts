@@ -84,13 +84,16 @@ export class SleeveBlocks {
       if (count === 0) continue;
       // The open window of this step, in sleeve order as bar by bar (a typed array sorts numerically).
       const waiting = this.waiting.subarray(0, count).sort();
-      executor.begin();
+      // A sleeve alone in the window (one symbol: one order) has nothing to cross: the executor
+      // books its order at once, with the same admission and fill the window would give it.
+      const window = count > 1;
+      if (window) executor.begin();
       for (const s of waiting) {
         const runner = sleeves[s]?.runner;
         runner?.beginStep(step);
         runner?.fillAtOpen();
       }
-      executor.settle();
+      if (window) executor.settle();
       for (const s of waiting) {
         const sleeve = sleeves[s];
         if (sleeve === undefined) continue;
