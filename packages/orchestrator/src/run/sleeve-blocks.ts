@@ -78,23 +78,28 @@ export class SleeveBlocks {
     sleeves.forEach((sleeve, s) => {
       wait(s, sleeve.runner.runOneSymbol(from, to, sleeve.equity, sleeve.cash, sleeve.gross));
     });
+    const waiting = this.waiting;
     for (let step = from; step < to; step++) {
       let count = 0;
-      for (let s = head[step - from] ?? -1; s >= 0; s = next[s] ?? -1) this.waiting[count++] = s;
+      for (let s = head[step - from] ?? -1; s >= 0; s = next[s] ?? -1) waiting[count++] = s;
       if (count === 0) continue;
-      // The open window of this step, in sleeve order as bar by bar (a typed array sorts numerically).
-      const waiting = this.waiting.subarray(0, count).sort();
       // A sleeve alone in the window (one symbol: one order) has nothing to cross: the executor
       // books its order at once, with the same admission and fill the window would give it.
+      // Several: the open window of this step, in sleeve order as bar by bar (sorted in place;
+      // a typed array sorts numerically).
       const window = count > 1;
-      if (window) executor.begin();
-      for (const s of waiting) {
-        const runner = sleeves[s]?.runner;
+      if (window) {
+        waiting.subarray(0, count).sort();
+        executor.begin();
+      }
+      for (let w = 0; w < count; w++) {
+        const runner = sleeves[waiting[w] ?? -1]?.runner;
         runner?.beginStep(step);
         runner?.fillAtOpen();
       }
       if (window) executor.settle();
-      for (const s of waiting) {
+      for (let w = 0; w < count; w++) {
+        const s = waiting[w] ?? -1;
         const sleeve = sleeves[s];
         if (sleeve === undefined) continue;
         const at = sleeve.runner.runOneSymbol(step, to, sleeve.equity, sleeve.cash, sleeve.gross);
