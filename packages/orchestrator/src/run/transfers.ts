@@ -122,7 +122,7 @@ export class CapitalTransfers {
     const proRata = this.options.mode === 'pro-rata';
     if (runner.rebalancesAt(step)) {
       const wouldTrade = proRata ? holds(account.quantity, 0) : amount < 0 && (holds(account.quantity, -1) || account.cash < 0);
-      if (wouldTrade) {
+      if (wouldTrade && sleeve.logger !== noopLogger) {
         sleeve.logger.info(
           { event: 'transfer-funded-by-rebalance', time: isoTime(time), amount, cash: account.cash },
           `sleeve ${id} rebalances on this bar: its own orders, sized to its new equity, carry the transfer`,
@@ -314,6 +314,7 @@ export class CapitalTransfers {
       const reduced = this.options.orders.reduce(book, k, reductionFor(held, factor, this.options.fractional), 'rebalance');
       if (reduced > 0) this.record(queued, book.id, symbols[k] ?? '?', held, reduced);
     }
+    if (logger === noopLogger) return;
     logger.info(
       { event: 'transfer-scale-down', time: isoTime(time), factor },
       `sleeve ${book.id} holds a short: every position scaled by ${factor} to fund its transfer`,
@@ -354,6 +355,7 @@ export class CapitalTransfers {
       const reduced = this.options.orders.reduce(book, k, units, 'rebalance');
       if (reduced > 0) this.record(queued, book.id, symbols[k] ?? '?', held, reduced);
     }
+    if (logger === noopLogger) return;
     logger.info(
       { event: 'transfer-sale', time: isoTime(time), shortfall, fraction },
       `sleeve ${book.id} sells ${(fraction * 100).toFixed(2)}% of its long positions to fund its transfer`,
