@@ -73,22 +73,39 @@ describe('run config limits', () => {
 
 describe('overflow in a run', () => {
   // Series built by hand, past the data loaders' limits: 1e13 units bought at 1, marked at 1e300.
+  const jumpBars: [string, number, number, number, number][] = [
+    ['2024-01-01', 1, 1, 1, 1],
+    ['2024-01-02', 1, 1, 1, 1],
+    ['2024-01-03', 1e300, 1e300, 1e300, 1e300],
+  ];
+  const overflowMessage = /^The gross exposure of sleeve "hold" is Infinity at 2024-01-03 \(bar 3\): the simulation overflowed/;
+  const holdJ = (bars: [string, number, number, number, number][]) =>
+    runOrchestrator(
+      { data: { dataset: 'memory' }, cash: 1e13, strategies: [{ id: 'hold', strategy: 'buy-and-hold', symbols: ['J'] }] },
+      [seriesOf('J', bars)],
+      { registry: testRegistry },
+    );
+
   it('is a RunError naming the sleeve, what overflowed and the bar', () => {
-    const jump = seriesOf('J', [
-      ['2024-01-01', 1, 1, 1, 1],
-      ['2024-01-02', 1, 1, 1, 1],
-      ['2024-01-03', 1e300, 1e300, 1e300, 1e300],
-    ]);
-    const config = { data: { dataset: 'memory' }, cash: 1e13, strategies: [{ id: 'hold', strategy: 'buy-and-hold', symbols: ['J'] }] };
     let caught: unknown;
     try {
-      runOrchestrator(config, [jump], { registry: testRegistry });
+      holdJ(jumpBars);
     } catch (error) {
       caught = error;
     }
     expect(RunError.isInstance(caught)).toBe(true);
     const error = caught as RunError;
     expect([error.strategyId, error.what]).toEqual(['hold', 'gross exposure']);
-    expect(error.message).toMatch(/^The gross exposure of sleeve "hold" is Infinity at 2024-01-03 \(bar 3\): the simulation overflowed/);
+    expect(error.message).toMatch(overflowMessage);
+  });
+
+  // Bar 3 is not a last bar here, so it is recorded by the sleeve-by-sleeve block (whose
+  // finiteness tally decides whether the columns are checked), not bar by bar.
+  it('is found in the steps a sleeve ran on its own', () => {
+    const later: [string, number, number, number, number][] = [
+      ['2024-01-04', 1, 1, 1, 1],
+      ['2024-01-05', 1, 1, 1, 1],
+    ];
+    expect(() => holdJ([...jumpBars, ...later])).toThrow(overflowMessage);
   });
 });

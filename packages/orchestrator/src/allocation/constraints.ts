@@ -127,12 +127,18 @@ export function applyWeightConstraints(weights: ArrayLike<number>, constraints: 
   if (ceiling <= target) {
     scale = Number.POSITIVE_INFINITY;
   } else {
-    const breakpoints: number[] = [];
-    for (let i = 0; i < n; i++) {
+    let positive = 0;
+    for (let i = 0; i < n; i++) if ((raw[i] ?? 0) > 0) positive++;
+    const breakpoints = new Float64Array(2 * positive);
+    for (let i = 0, b = 0; i < n; i++) {
       const r = raw[i] ?? 0;
-      if (r > 0) breakpoints.push(low / r, high / r);
+      if (r > 0) {
+        breakpoints[b++] = low / r;
+        breakpoints[b++] = high / r;
+      }
     }
-    breakpoints.sort((a, b) => a - b);
+    // A typed array sorts numerically without a comparator (the values are ≥ 0, none NaN).
+    breakpoints.sort();
     const total = (lambda: number) => {
       let sum = 0;
       for (let i = 0; i < n; i++) sum += clip(lambda * (raw[i] ?? 0), low, high);

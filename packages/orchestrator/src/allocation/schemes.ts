@@ -183,12 +183,24 @@ function prepare(
   return { history, window, warmup: schemeResult(scheme, fallback, { warmup: true }) };
 }
 
-/** Per-sleeve σ over the window, or null when a return is not finite or there are fewer than 2. */
+/**
+ * Per-sleeve σ over the window, or null when a return is not finite or there are fewer than 2.
+ * One pass sums the window (as `mean` does) and tallies `v × 0`, which is NaN as soon as a value
+ * is not finite (what `allFinite` tells), then `sampleStd` makes the second.
+ */
 function windowVolatilities(history: ReturnHistory, window: ReturnWindow): (number | null)[] {
   const { start, end } = window;
   return history.returns.map((column) => {
-    if (end - start < 2 || !allFinite(column, start, end)) return null;
-    return sampleStd(column, start, end, mean(column, start, end));
+    if (end - start < 2) return null;
+    let sum = 0;
+    let finite = 0;
+    for (let t = start; t < end; t++) {
+      const value = column[t] ?? Number.NaN;
+      sum += value;
+      finite += value * 0;
+    }
+    if (finite !== 0) return null;
+    return sampleStd(column, start, end, sum / (end - start));
   });
 }
 

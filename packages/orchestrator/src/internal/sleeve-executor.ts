@@ -1,9 +1,9 @@
-import type { Account, CommissionModel, OrderExecutor, OrderRequest, SizingRule, SlippageModel } from '@ensemble/engine';
+import type { Account, AccountFill, CommissionModel, OrderExecutor, OrderRequest, SizingRule, SlippageModel } from '@ensemble/engine';
 import { Broker, commissionFor, logOrderRejected, logOrderShrunk, slippedPrice } from '@ensemble/engine';
 import type { RejectReason } from '@ensemble/engine';
 import type { BookState } from '@ensemble/engine/internal';
 import { admitOrder, logFill } from '@ensemble/engine/internal';
-import type { Fill, FillReason, Logger, OrderSide } from '@ensemble/protocol';
+import type { Fill, Logger, OrderSide } from '@ensemble/protocol';
 import { isoTime, noopLogger } from '@ensemble/protocol';
 
 /** What the executor needs to know of a sleeve. */
@@ -60,21 +60,16 @@ class PlannedBook implements BookState {
   }
 }
 
-interface PlannedFill {
+/** A fill planned in a window: the account fill it books (prices and costs set by crossing), its sleeve and symbol. */
+interface PlannedFill extends AccountFill {
   readonly sleeve: number;
-  readonly symbolIndex: number;
+  /** The symbol's index in the run's symbol list (what crossing matches on). */
   readonly global: number;
-  readonly side: OrderSide;
-  readonly quantity: number;
+  /** The fill's reference price before slippage. */
   readonly reference: number;
   price: number;
   commission: number;
   slippage: number;
-  readonly reason: FillReason;
-  readonly stopLoss: number | undefined;
-  readonly takeProfit: number | undefined;
-  readonly time: number;
-  readonly barIndex: number;
 }
 
 /**
@@ -255,6 +250,7 @@ export class SleeveExecutor implements OrderExecutor {
       const marketCommission = net > 0 ? commissionFor(this.commission, net, marketPrice) : 0;
       let aloneCommission = 0;
       let aloneSlippage = 0;
+      const logged = this.logger !== noopLogger;
       const details: { strategy: string; side: OrderSide; quantity: number; price: number; commission: number }[] = [];
       for (const fill of fills) {
         aloneCommission += fill.commission;
@@ -270,7 +266,7 @@ export class SleeveExecutor implements OrderExecutor {
           fill.slippage = 0;
           fill.commission = 0;
         }
-        details.push({
+        if (logged) details.push({
           strategy: this.sleeves[fill.sleeve]?.id ?? '?',
           side: fill.side,
           quantity: fill.quantity,
@@ -286,7 +282,7 @@ export class SleeveExecutor implements OrderExecutor {
       totals.savedSlippage += aloneSlippage - perUnitSlippage * net;
       totals.crossings++;
       const first = fills[0];
-      if (first !== undefined && this.logger !== noopLogger) {
+      if (first !== undefined && logged) {
         const symbol = this.sleeves[first.sleeve]?.account.symbols[first.symbolIndex] ?? '?';
         this.logger.info(
           {
@@ -312,19 +308,8 @@ export class SleeveExecutor implements OrderExecutor {
   private book(fill: PlannedFill): void {
     const sleeve = this.sleeves[fill.sleeve];
     if (sleeve === undefined) return;
-    const booked = sleeve.account.applyFill({
-      symbolIndex: fill.symbolIndex,
-      side: fill.side,
-      quantity: fill.quantity,
-      price: fill.price,
-      commission: fill.commission,
-      slippage: fill.slippage,
-      time: fill.time,
-      barIndex: fill.barIndex,
-      reason: fill.reason,
-      stopLoss: fill.stopLoss,
-      takeProfit: fill.takeProfit,
-    });
+    // A planned fill is an `AccountFill` (the account copies what it keeps).
+    const booked = sleeve.account.applyFill(fill);
     this.filledCount++;
     logFill(sleeve.logger, booked);
   }

@@ -1,5 +1,5 @@
 import type { Logger } from '@ensemble/protocol';
-import { InvariantError, isoTime } from '@ensemble/protocol';
+import { InvariantError, isoTime, noopLogger } from '@ensemble/protocol';
 import type { RebalanceDecision } from '../allocation/rebalance';
 import type { RunConfig } from '../config';
 import type { Allocator } from '../internal/allocator';
@@ -154,6 +154,8 @@ export class Rebalancing {
     };
     this.events.push(event);
     const logger = this.options.logger;
+    // A silent logger gets no event built (the weights as records are 1,000 keys with 1,000 sleeves).
+    if (logger === noopLogger) return changed;
     if (changed) {
       logger.info(
         { event: 'allocation-changed', time: isoTime(time), scheme: allocator.scheme, before: record(ids, previous), after: event.targetWeights, warmup: outcome.warmup, status: outcome.status },

@@ -44,6 +44,12 @@ export class RunRecorder {
   private rowTotal = Number.NaN;
   private rowCash = Number.NaN;
   private blockScratch = new Float64Array(0);
+  /**
+   * Σ v × 0 over every value recorded (sleeves' and portfolio's equity, cash, exposures): 0 while
+   * all are finite, NaN once one is not — so the run's finiteness check reads the columns again
+   * only when it will find something.
+   */
+  private finiteSum = 0;
 
   constructor(options: RunRecorderOptions) {
     this.options = options;
@@ -58,6 +64,11 @@ export class RunRecorder {
     this.scratch = new Float64Array(options.symbolCount);
     this.auditCash = options.cash;
     this.auditSeen = new Int32Array(options.sleeves.length);
+  }
+
+  /** False when some recorded value is not finite (NaN or ±Infinity); the columns then say where. */
+  get allFinite(): boolean {
+    return this.finiteSum === 0;
   }
 
   /** Records the state after step `t`, with `reserve` the portfolio's unallocated cash (sleeves mode). */
@@ -85,9 +96,11 @@ export class RunRecorder {
     }
     const account = sleeve.account;
     const sleeveCash = account.cash;
+    const sleeveGross = sleeve.runner.markedGross;
     sleeve.equity[t] = value;
     sleeve.cash[t] = sleeveCash;
-    sleeve.gross[t] = sleeve.runner.markedGross;
+    sleeve.gross[t] = sleeveGross;
+    this.finiteSum += value * 0 + sleeveCash * 0 + sleeveGross * 0;
     const returns = sleeve.returns;
     if (returns !== null) {
       const previous = sleeve.lastEquity;
@@ -146,6 +159,7 @@ export class RunRecorder {
     portfolio.reserve[t] = this.rowReserve;
     portfolio.gross[t] = gross;
     portfolio.net[t] = net;
+    this.finiteSum += total * 0 + cash * 0 + gross * 0;
   }
 
   /**
@@ -165,20 +179,23 @@ export class RunRecorder {
       portfolio.cash[t] = reserve;
       portfolio.reserve[t] = reserve;
     }
+    let finite = this.finiteSum;
     for (const sleeve of sleeves) {
       const { equity, cash, gross, returns } = sleeve;
       const g = sleeve.globalIndex[0] ?? 0;
       let previous = sleeve.lastEquity;
       for (let t = from; t < to; t++) {
         const value = equity[t] ?? Number.NaN;
+        const sleeveCash = cash[t] ?? Number.NaN;
         portfolio.equity[t] = (portfolio.equity[t] ?? 0) + value;
-        portfolio.cash[t] = (portfolio.cash[t] ?? 0) + (cash[t] ?? 0);
+        portfolio.cash[t] = (portfolio.cash[t] ?? 0) + sleeveCash;
         if (returns !== null) {
           returns[t] = previous > 0 ? value / previous - 1 : Number.NaN;
           previous = value;
         }
         const exposure = gross[t] ?? 0;
         gross[t] = 0 + Math.abs(exposure);
+        finite += value * 0 + sleeveCash * 0 + exposure * 0;
         if (exposure !== 0) {
           const at = (t - from) * width + g;
           values[at] = (values[at] ?? 0) + exposure;
@@ -200,7 +217,9 @@ export class RunRecorder {
       }
       portfolio.gross[t] = grossTotal;
       portfolio.net[t] = net;
+      finite += (portfolio.equity[t] ?? 0) * 0 + (portfolio.cash[t] ?? 0) * 0 + grossTotal * 0;
     }
+    this.finiteSum = finite;
   }
 
   /** Zeroed scratch of at least `size` values (per step and symbol) for {@link RunRecorder.completeBlock}. */

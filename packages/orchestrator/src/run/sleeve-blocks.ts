@@ -45,12 +45,15 @@ export class SleeveBlocks {
   /** Per sleeve, the next sleeve waiting on the same step (-1: none). */
   private readonly next: Int32Array;
   private head = new Int32Array(0);
+  /** Scratch: the sleeves of one step's open window. */
+  private readonly waiting: Int32Array;
 
   constructor(sleeves: readonly Sleeve[], executor: SleeveExecutor, recorder: RunRecorder) {
     this.sleeves = sleeves;
     this.executor = executor;
     this.recorder = recorder;
     this.next = new Int32Array(sleeves.length).fill(-1);
+    this.waiting = new Int32Array(sleeves.length);
   }
 
   /** Runs steps `from` … `to − 1` (none a rebalance, a risk check or a last bar), with `reserve` unchanged. */
@@ -75,21 +78,28 @@ export class SleeveBlocks {
     sleeves.forEach((sleeve, s) => {
       wait(s, sleeve.runner.runOneSymbol(from, to, sleeve.equity, sleeve.cash, sleeve.gross));
     });
-    const waiting: number[] = [];
+    const waiting = this.waiting;
     for (let step = from; step < to; step++) {
-      waiting.length = 0;
-      for (let s = head[step - from] ?? -1; s >= 0; s = next[s] ?? -1) waiting.push(s);
-      if (waiting.length === 0) continue;
-      // The open window of this step, in sleeve order as bar by bar.
-      waiting.sort((a, b) => a - b);
-      executor.begin();
-      for (const s of waiting) {
-        const runner = sleeves[s]?.runner;
+      let count = 0;
+      for (let s = head[step - from] ?? -1; s >= 0; s = next[s] ?? -1) waiting[count++] = s;
+      if (count === 0) continue;
+      // A sleeve alone in the window (one symbol: one order) has nothing to cross: the executor
+      // books its order at once, with the same admission and fill the window would give it.
+      // Several: the open window of this step, in sleeve order as bar by bar (sorted in place;
+      // a typed array sorts numerically).
+      const window = count > 1;
+      if (window) {
+        waiting.subarray(0, count).sort();
+        executor.begin();
+      }
+      for (let w = 0; w < count; w++) {
+        const runner = sleeves[waiting[w] ?? -1]?.runner;
         runner?.beginStep(step);
         runner?.fillAtOpen();
       }
-      executor.settle();
-      for (const s of waiting) {
+      if (window) executor.settle();
+      for (let w = 0; w < count; w++) {
+        const s = waiting[w] ?? -1;
         const sleeve = sleeves[s];
         if (sleeve === undefined) continue;
         const at = sleeve.runner.runOneSymbol(step, to, sleeve.equity, sleeve.cash, sleeve.gross);

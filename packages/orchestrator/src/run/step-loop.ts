@@ -189,7 +189,8 @@ export class Orchestration {
     this.shared?.runner.finish();
     this.seal?.verify((symbol) => config.strategies.filter((entry) => entry.symbols.includes(symbol)).map((entry) => entry.id).join(' or '));
     const portfolio = recorder.portfolio;
-    checkFiniteOrchestration(this.time, sleeves, { equity: portfolio.equity, cash: portfolio.cash, gross: portfolio.gross });
+    // The recorder summed v × 0 over every value it recorded: the columns are read again only to say where one is not finite.
+    if (!recorder.allFinite) checkFiniteOrchestration(this.time, sleeves, { equity: portfolio.equity, cash: portfolio.cash, gross: portfolio.gross });
     const result = assembleResult({
       config,
       runId: this.runId,

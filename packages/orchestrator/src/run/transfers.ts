@@ -102,6 +102,10 @@ export class CapitalTransfers {
   private readonly options: CapitalTransfersOptions;
   /** Per sleeve (its runner), what the last pro-rata transfer wanted it to hold. */
   private readonly memory = new Map<PositionBook['runner'], ExactBook>();
+  /** Scratch of {@link CapitalTransfers.scale}, per symbol of the sleeve: the units wanted before costs (NaN: left alone). */
+  private ideal = new Float64Array(0);
+  /** Scratch of {@link CapitalTransfers.scale}, per symbol of the sleeve: the signed order. */
+  private planned = new Float64Array(0);
 
   constructor(options: CapitalTransfersOptions) {
     this.options = options;
@@ -118,7 +122,7 @@ export class CapitalTransfers {
     const proRata = this.options.mode === 'pro-rata';
     if (runner.rebalancesAt(step)) {
       const wouldTrade = proRata ? holds(account.quantity, 0) : amount < 0 && (holds(account.quantity, -1) || account.cash < 0);
-      if (wouldTrade) {
+      if (wouldTrade && sleeve.logger !== noopLogger) {
         sleeve.logger.info(
           { event: 'transfer-funded-by-rebalance', time: isoTime(time), amount, cash: account.cash },
           `sleeve ${id} rebalances on this bar: its own orders, sized to its new equity, carry the transfer`,
@@ -155,7 +159,11 @@ export class CapitalTransfers {
     const n = quantity.length;
     // 1. The units each position should hold, before costs: what the rule wanted last time (when
     //    nothing else traded it since) or what it holds, times the factor.
-    const ideal = new Float64Array(n).fill(Number.NaN);
+    if (this.ideal.length < n) {
+      this.ideal = new Float64Array(n);
+      this.planned = new Float64Array(n);
+    }
+    const ideal = this.ideal.fill(Number.NaN, 0, n);
     let costs = 0;
     let waiting = 0;
     let unscalable = 0;
@@ -182,7 +190,7 @@ export class CapitalTransfers {
     const keep = Math.max(0, 1 - costs / target);
     // 3. Sales first (their cash pays for the purchases), then purchases, never beyond the cash.
     let cash = account.cash;
-    const planned = new Float64Array(n);
+    const planned = this.planned.fill(0, 0, n);
     for (let k = 0; k < n; k++) {
       const units = ideal[k] ?? Number.NaN;
       const held = quantity[k] ?? 0;
@@ -191,7 +199,7 @@ export class CapitalTransfers {
       planned[k] = -sold;
       cash += this.proceeds(sold, markPrice[k] ?? 0);
     }
-    if (!fractional && cash < 0) cash = this.coverShortfall(account, planned, cash);
+    if (!fractional && cash < 0) cash = this.coverShortfall(account, planned, n, cash);
     for (let k = 0; k < n; k++) {
       const units = ideal[k] ?? Number.NaN;
       const held = quantity[k] ?? 0;
@@ -272,12 +280,12 @@ export class CapitalTransfers {
 
   /**
    * Whole units: sales rounded to the nearest unit may leave a giver's cash below zero at this
-   * close; sell more of its long positions, one position after the other, until it is not.
-   * Returns the cash then.
+   * close; sell more of its long positions (the first `n` entries of `planned`), one position
+   * after the other, until it is not. Returns the cash then.
    */
-  private coverShortfall(account: PositionBook['account'], planned: Float64Array, cash: number): number {
+  private coverShortfall(account: PositionBook['account'], planned: Float64Array, n: number, cash: number): number {
     let left = cash;
-    for (let k = 0; k < planned.length && left < 0; k++) {
+    for (let k = 0; k < n && left < 0; k++) {
       const held = account.quantity[k] ?? 0;
       const sold = -(planned[k] ?? 0);
       if (held <= 0 || !(sold > 0)) continue;
@@ -306,6 +314,7 @@ export class CapitalTransfers {
       const reduced = this.options.orders.reduce(book, k, reductionFor(held, factor, this.options.fractional), 'rebalance');
       if (reduced > 0) this.record(queued, book.id, symbols[k] ?? '?', held, reduced);
     }
+    if (logger === noopLogger) return;
     logger.info(
       { event: 'transfer-scale-down', time: isoTime(time), factor },
       `sleeve ${book.id} holds a short: every position scaled by ${factor} to fund its transfer`,
@@ -346,6 +355,7 @@ export class CapitalTransfers {
       const reduced = this.options.orders.reduce(book, k, units, 'rebalance');
       if (reduced > 0) this.record(queued, book.id, symbols[k] ?? '?', held, reduced);
     }
+    if (logger === noopLogger) return;
     logger.info(
       { event: 'transfer-sale', time: isoTime(time), shortfall, fraction },
       `sleeve ${book.id} sells ${(fraction * 100).toFixed(2)}% of its long positions to fund its transfer`,
