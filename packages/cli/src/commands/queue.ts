@@ -9,7 +9,7 @@ import { formatCount, formatNumber } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
 import { globalOptions } from '../options';
-import { parseDuration, parseWorkers } from './research';
+import { parseDuration, parseWorkers } from '../research-options';
 
 /** Flags naming the Redis queue: `--queue`, `--queue-prefix`, `--queue-timeout`. */
 export interface QueueFlags {
