@@ -60,6 +60,7 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Que
       ...options,
       parseJob: (data) => researchJobSchema.parse(data),
       encodeResult,
+      outcomeOf: (result) => result.status,
       async process(job, context) {
         let local: ResearchJob;
         try {
