@@ -38,6 +38,36 @@ function recordingLogger(lines: Record<string, unknown>[], bindings: Record<stri
 }
 
 describe('startRedisWorker', () => {
+  it('close leaves no timer behind, so the process can exit at once (the close-timeout timer was kept alive for 30 s)', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const worker = await startRedisWorker({ url: server.url, discoveryIntervalMs: 100 });
+    await worker.close();
+    expect(timers()).toBe(0);
+  });
+
+  it('fails, without retrying, a job whose strategy module is not in its strategies directory with that hash', async () => {
+    const sp500 = await dataRefOf({ dataset: 'sp500' }, '.');
+    const slow = slowJobs(sp500, 1, 0, { data: { dataset: 'sp500', from: '2019-01-01' } })[0];
+    if (slow === undefined) throw new Error('no job');
+    const changed = { ...slow, index: 1, strategyModules: [{ path: '/p/slow-strategy.ts', sha256: '0'.repeat(64) }] };
+    const results = await run([{ ...slow, index: 0 }, changed], 'modules', { url: server.url, strategiesDir: fixturesDir });
+    expect(results[0]?.status).toBe('ok');
+    expect(results[1]?.status).toBe('failed');
+    expect(results[1]?.error?.message).toContain(`The job needs the strategy module "slow-strategy.ts" with SHA-256 ${'0'.repeat(64)}`);
+    expect(results[1]?.error?.message).toContain(`has SHA-256 ${sha256Hex(readFileSync(fileURLToPath(new URL('../test/fixtures/slow-strategy.ts', import.meta.url))))}`);
+    expect(results[1]?.error?.message).toContain('(after 1 attempt)');
+  });
+
+  it('a job over the time limit is reported timed-out and the next job runs on a fresh thread', async () => {
+    const sp500 = await dataRefOf({ dataset: 'sp500' }, '.');
+    const slow = slowJobs(sp500, 1, 60_000, { data: { dataset: 'sp500', from: '2019-01-01' } })[0];
+    const quick = smaJobs(sp500, 2, { data: { dataset: 'sp500', from: '2019-01-01' } })[1];
+    if (slow === undefined || quick === undefined) throw new Error('no job');
+    const results = await run([{ ...slow, index: 0 }, quick], 'timeout', { url: server.url, strategiesDir: fixturesDir, jobTimeoutMs: 20_000 });
+    expect(results.map((r) => r.status)).toEqual(['timed-out', 'ok']);
+    expect(results[0]?.error?.code).toBe('JOB_TIMED_OUT');
+  });
+
   it('logs each job it takes and finishes: job id, sweep id, combination, attempt, wait, duration and outcome, never the password', async () => {
     const password = 'log-secret-7f3a';
     const secured = await startRedisServer({ password });
@@ -72,35 +102,5 @@ describe('startRedisWorker', () => {
     } finally {
       await secured.close();
     }
-  });
-
-  it('close leaves no timer behind, so the process can exit at once (the close-timeout timer was kept alive for 30 s)', async () => {
-    const timers = (): number => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
-    const worker = await startRedisWorker({ url: server.url, discoveryIntervalMs: 100 });
-    await worker.close();
-    expect(timers()).toBe(0);
-  });
-
-  it('fails, without retrying, a job whose strategy module is not in its strategies directory with that hash', async () => {
-    const sp500 = await dataRefOf({ dataset: 'sp500' }, '.');
-    const slow = slowJobs(sp500, 1, 0, { data: { dataset: 'sp500', from: '2019-01-01' } })[0];
-    if (slow === undefined) throw new Error('no job');
-    const changed = { ...slow, index: 1, strategyModules: [{ path: '/p/slow-strategy.ts', sha256: '0'.repeat(64) }] };
-    const results = await run([{ ...slow, index: 0 }, changed], 'modules', { url: server.url, strategiesDir: fixturesDir });
-    expect(results[0]?.status).toBe('ok');
-    expect(results[1]?.status).toBe('failed');
-    expect(results[1]?.error?.message).toContain(`The job needs the strategy module "slow-strategy.ts" with SHA-256 ${'0'.repeat(64)}`);
-    expect(results[1]?.error?.message).toContain(`has SHA-256 ${sha256Hex(readFileSync(fileURLToPath(new URL('../test/fixtures/slow-strategy.ts', import.meta.url))))}`);
-    expect(results[1]?.error?.message).toContain('(after 1 attempt)');
-  });
-
-  it('a job over the time limit is reported timed-out and the next job runs on a fresh thread', async () => {
-    const sp500 = await dataRefOf({ dataset: 'sp500' }, '.');
-    const slow = slowJobs(sp500, 1, 60_000, { data: { dataset: 'sp500', from: '2019-01-01' } })[0];
-    const quick = smaJobs(sp500, 2, { data: { dataset: 'sp500', from: '2019-01-01' } })[1];
-    if (slow === undefined || quick === undefined) throw new Error('no job');
-    const results = await run([{ ...slow, index: 0 }, quick], 'timeout', { url: server.url, strategiesDir: fixturesDir, jobTimeoutMs: 20_000 });
-    expect(results.map((r) => r.status)).toEqual(['timed-out', 'ok']);
-    expect(results[0]?.error?.code).toBe('JOB_TIMED_OUT');
   });
 });

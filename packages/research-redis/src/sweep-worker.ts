@@ -127,6 +127,8 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     const timing = (): { waitedMs: number; durationMs: number } => ({ waitedMs: Math.round(started - taken), durationMs: Math.round(performance.now() - started) });
     try {
       const result = await options.process(parsed, { sweepId: keys.sweepId, index, datasetFile: (sha256, name) => datasets.file(redis, keys, sha256, name) });
+      // The slot is free once the job ran: the next job starts while this result travels to Redis.
+      release();
       const counted = await storeResultOnce(redis, keys, index, (options.encodeResult ?? jsonResult)(result), id);
       if (counted) completed++;
       // `counted: false`: another worker stored this combination first (a retry after a stall).

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { JobExecutorRunOptions, ResearchJob, ResearchJobResult } from '../job/research-job';
+import type { ResearchJob, ResearchJobResult } from '../job/research-job';
 import { failedResult } from '../job/run-research-job';
-import { fromWire, type WireResult } from './wire-result';
+import { toTyped, type TypedJobResult } from './typed-result';
 
 /** Options of {@link JobThreadPool}. */
 export interface JobThreadPoolOptions {
@@ -17,9 +17,15 @@ export interface JobThreadPoolOptions {
   readonly execArgv?: readonly string[] | undefined;
 }
 
+/** Options of {@link JobThreadPool.run}: where results go (with their columns as typed arrays), and what stops the run. */
+export interface TypedRunOptions {
+  onResult(result: TypedJobResult): void;
+  readonly signal?: AbortSignal | undefined;
+}
+
 /** One call of {@link JobThreadPool.run}: its callbacks and how many of its jobs are still open. */
 interface RunState {
-  readonly onResult: (result: ResearchJobResult) => void;
+  readonly onResult: (result: TypedJobResult) => void;
   open: number;
   stopped: boolean;
   readonly settle: (error?: unknown) => void;
@@ -72,7 +78,7 @@ export class JobThreadPool {
   }
 
   /** Runs `jobs` (see `JobExecutor.run`): each result reported once, in any order. */
-  run(jobs: readonly ResearchJob[], options: JobExecutorRunOptions): Promise<void> {
+  run(jobs: readonly ResearchJob[], options: TypedRunOptions): Promise<void> {
     if (this.closed) return Promise.reject(new Error('This executor is closed.'));
     const signal = options.signal;
     if (jobs.length === 0 || signal?.aborted === true) return Promise.resolve();
@@ -123,7 +129,7 @@ export class JobThreadPool {
       ...(this.options.execArgv === undefined ? {} : { execArgv: [...this.options.execArgv] }),
     });
     const thread: JobThread = { worker, assigned: [], timer: undefined, error: undefined };
-    worker.on('message', (wire: WireResult) => {
+    worker.on('message', (wire: TypedJobResult) => {
       this.finished(thread, wire);
     });
     worker.on('error', (error: unknown) => {
@@ -151,12 +157,12 @@ export class JobThreadPool {
     this.slots[slot] = restart && !this.closed ? this.spawn() : null;
   }
 
-  private finished(thread: JobThread, wire: WireResult): void {
+  private finished(thread: JobThread, wire: TypedJobResult): void {
     const entry = thread.assigned.shift();
     if (thread.timer !== undefined) clearTimeout(thread.timer);
     thread.timer = undefined;
     this.armTimer(thread);
-    if (entry !== undefined) this.report(entry, fromWire(wire));
+    if (entry !== undefined) this.report(entry, wire);
     this.dispatch();
   }
 
@@ -169,7 +175,7 @@ export class JobThreadPool {
     this.replace(thread, false);
     if (running !== undefined) {
       const error = thread.error ?? new Error(`the worker thread stopped (exit code ${String(code)})`);
-      this.report(running, failedResult(running.job.index, error));
+      this.report(running, toTyped(failedResult(running.job.index, error)).wire);
     }
     this.dispatch();
   }
@@ -179,7 +185,7 @@ export class JobThreadPool {
     thread.assigned.length = 0;
     this.requeue(ahead);
     this.replace(thread, true);
-    if (running !== undefined) this.report(running, timedOut(running.job.index, timeoutMs));
+    if (running !== undefined) this.report(running, toTyped(timedOut(running.job.index, timeoutMs)).wire);
     this.dispatch();
   }
 
@@ -204,7 +210,7 @@ export class JobThreadPool {
     run.settle(error);
   }
 
-  private report(entry: Entry, result: ResearchJobResult): void {
+  private report(entry: Entry, result: TypedJobResult): void {
     const run = entry.run;
     if (run.stopped) return;
     try {

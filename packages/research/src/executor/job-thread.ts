@@ -4,7 +4,7 @@
 // ends, so the thread goes from one job to the next without waiting for the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ResearchJobResult } from '../job/research-job';
-import { toWire } from './wire-result';
+import { toTyped } from './typed-result';
 
 type RunJob = (job: unknown) => Promise<ResearchJobResult>;
 
@@ -19,7 +19,7 @@ let running = false;
 async function drain(): Promise<void> {
   running = true;
   for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
-    const { wire, transfer } = toWire(await runJob(job));
+    const { wire, transfer } = toTyped(await runJob(job));
     port?.postMessage(wire, transfer);
   }
   running = false;
