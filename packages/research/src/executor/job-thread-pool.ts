@@ -168,24 +168,21 @@ export class JobThreadPool {
 
   /** A thread that ended by itself (an uncaught error in the worker module): its running job fails. */
   private died(thread: JobThread, code: number): void {
-    const [running, ...ahead] = thread.assigned;
-    thread.assigned.length = 0;
-    this.requeue(ahead);
     // Started again only for work in hand: a thread that fails at start must not loop.
-    this.replace(thread, false);
-    if (running !== undefined) {
-      const error = thread.error ?? new Error(`the worker thread stopped (exit code ${String(code)})`);
-      this.report(running, toTyped(failedResult(running.job.index, error)).wire);
-    }
-    this.dispatch();
+    this.lose(thread, false, (index) => failedResult(index, thread.error ?? new Error(`the worker thread stopped (exit code ${String(code)})`)));
   }
 
   private expired(thread: JobThread, timeoutMs: number): void {
+    this.lose(thread, true, (index) => timedOut(index, timeoutMs));
+  }
+
+  /** A thread gone or stopped: its running job reports `outcome`, the jobs waiting in it go back to the front of the queue. */
+  private lose(thread: JobThread, restart: boolean, outcome: (index: number) => ResearchJobResult): void {
     const [running, ...ahead] = thread.assigned;
     thread.assigned.length = 0;
     this.requeue(ahead);
-    this.replace(thread, true);
-    if (running !== undefined) this.report(running, toTyped(timedOut(running.job.index, timeoutMs)).wire);
+    this.replace(thread, restart);
+    if (running !== undefined) this.report(running, toTyped(outcome(running.job.index)).wire);
     this.dispatch();
   }
 
