@@ -1,5 +1,5 @@
 import { EnsembleError } from '@ensemble/protocol';
-import { failedResult, type ResearchJobResult, type TypedJobResult } from '@ensemble/research';
+import { bytesToDoubles, doublesToBytes, failedResult, type ResearchJobResult, type TypedJobResult } from '@ensemble/research';
 import { z } from 'zod';
 import type { StoredResult } from './result-store';
 
@@ -23,29 +23,11 @@ export function encodeResult(result: ResearchJobResult | TypedJobResult): Stored
   const { curve } = result;
   // A typed result's curve goes into the JSON as plain arrays (a typed array would become an object).
   const plainCurve = curve === undefined || Array.isArray(curve.time) ? {} : { curve: { time: Array.from(curve.time), equity: Array.from(curve.equity) } };
-  return { json: JSON.stringify({ ...result, periodReturns: [], ...plainCurve }), binary: doublesToBytes(result.periodReturns) };
+  return { json: JSON.stringify({ ...result, periodReturns: [], ...plainCurve }), binary: asBuffer(doublesToBytes(result.periodReturns)) };
 }
 
-/** Whether this machine stores doubles little-endian (then a `Float64Array`'s bytes are the stored form as they are). */
-const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
-
-/** `values` as raw little-endian doubles: a typed array's own bytes, or one block copy, on a little-endian machine; not a call per value. */
-function doublesToBytes(values: ArrayLike<number>): Buffer {
-  const doubles = values instanceof Float64Array ? values : new Float64Array(values);
-  if (LITTLE_ENDIAN) return Buffer.from(doubles.buffer, doubles.byteOffset, doubles.byteLength);
-  const bytes = Buffer.allocUnsafe(doubles.length * 8);
-  for (let i = 0; i < doubles.length; i++) bytes.writeDoubleLE(doubles[i] ?? Number.NaN, i * 8);
-  return bytes;
-}
-
-/** Raw little-endian doubles (a multiple of 8 bytes) as numbers: copied once into an aligned block, then read by index. */
-function bytesToDoubles(bytes: Buffer): number[] {
-  const doubles = new Float64Array(bytes.length / 8);
-  if (LITTLE_ENDIAN) new Uint8Array(doubles.buffer).set(bytes);
-  else for (let i = 0; i < doubles.length; i++) doubles[i] = bytes.readDoubleLE(i * 8);
-  const values = new Array<number>(doubles.length);
-  for (let i = 0; i < doubles.length; i++) values[i] = doubles[i] ?? Number.NaN;
-  return values;
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**

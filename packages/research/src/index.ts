@@ -87,3 +87,4 @@ export type {
 } from './statistics/index';
 export type { ResearchReportOptions } from './report/research-report-input';
 export { sweepReportInput, walkForwardReportInput } from './report/research-report-input';
+export { bytesToDoubles, doublesToBytes } from './job/raw-doubles';
