@@ -58,10 +58,10 @@ function timedOut(index: number, timeoutMs: number): ResearchJobResult {
 }
 
 /**
- * Worker threads that each run the jobs they are sent one after another. Every thread is kept one
- * job ahead while there is work enough for all (its next job waits in the thread, so it never sits
- * idle waiting for the main thread to hand it one); near the end jobs go only to idle threads, so
- * no thread holds two while another has none. A job's timeout counts from its start — for a job
+ * Worker threads that each run the jobs they are sent one after another. Every thread is kept up
+ * to {@link JOBS_AHEAD} jobs ahead while there is work enough for all (its next job waits in the
+ * thread, so it never sits idle waiting for the main thread to hand it one); near the end jobs go
+ * only to idle threads, so no thread holds two while another has none. A job's timeout counts from its start — for a job
  * sent ahead, from the moment the pool learns that the job before it finished. A timed-out job
  * terminates its thread (the only way to stop a strategy stuck in a loop); the jobs sent ahead to
  * it go back to the front of the queue, and a new thread takes its place.
