@@ -7,7 +7,7 @@ const nodeGlobals = ['process', 'Buffer', '__dirname', '__filename', 'require', 
 export default [
   ...createConfig(import.meta.dirname),
   // The worker's plain-JS entry for runs from source (it registers tsx, so it cannot be TypeScript).
-  { ignores: ['src/executor/job-worker-source.mjs'] },
+  { ignores: ['src/executor/job-thread-source.mjs'] },
   {
     files: ['src/statistics/**/*.ts'],
     ignores: ['src/**/*.test.ts', 'src/**/*.test-d.ts'],

@@ -1,5 +1,7 @@
+import { createHook } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from '@ensemble/protocol';
 import { dataRefOf, sha256Hex, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesDir, slowJobs, smaJobs } from '../test/distributed';
@@ -26,12 +28,37 @@ async function run(jobs: readonly ResearchJob[], sweepId: string, worker: Parame
   }
 }
 
+/** A logger keeping every event with its bindings, as a JSON-lines logger would write it. */
+function recordingLogger(lines: Record<string, unknown>[], bindings: Record<string, unknown> = {}): Logger {
+  const log =
+    (level: string) =>
+    (fields: object | string, message?: string): void => {
+      lines.push(typeof fields === 'string' ? { level, ...bindings, msg: fields } : { level, ...bindings, ...fields, msg: message });
+    };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: (more) => recordingLogger(lines, { ...bindings, ...more }) };
+}
+
 describe('startRedisWorker', () => {
   it('close leaves no timer behind, so the process can exit at once (the close-timeout timer was kept alive for 30 s)', async () => {
-    const timers = (): number => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
-    const worker = await startRedisWorker({ url: server.url, discoveryIntervalMs: 100 });
-    await worker.close();
-    expect(timers()).toBe(0);
+    // The timers created from here on that are still pending after close: vitest's own (its task
+    // updates, the test's time limit) are created before the test's body and do not count.
+    const pending = new Set<number>();
+    const hook = createHook({
+      init(id, type) {
+        if (type === 'Timeout') pending.add(id);
+      },
+      destroy(id) {
+        pending.delete(id);
+      },
+    }).enable();
+    try {
+      const worker = await startRedisWorker({ url: server.url, discoveryIntervalMs: 100 });
+      await worker.close();
+      await new Promise((resolve) => setImmediate(resolve)); // destroy hooks of cleared timers are emitted asynchronously
+    } finally {
+      hook.disable();
+    }
+    expect(pending.size).toBe(0);
   });
 
   it('fails, without retrying, a job whose strategy module is not in its strategies directory with that hash', async () => {
@@ -55,5 +82,41 @@ describe('startRedisWorker', () => {
     const results = await run([{ ...slow, index: 0 }, quick], 'timeout', { url: server.url, strategiesDir: fixturesDir, jobTimeoutMs: 20_000 });
     expect(results.map((r) => r.status)).toEqual(['timed-out', 'ok']);
     expect(results[0]?.error?.code).toBe('JOB_TIMED_OUT');
+  });
+
+  it('logs each job it takes and finishes: job id, sweep id, combination, attempt, wait, duration and outcome, never the password', async () => {
+    const password = 'log-secret-7f3a';
+    const secured = await startRedisServer({ password });
+    try {
+      const sp500 = await dataRefOf({ dataset: 'sp500' }, '.');
+      const [first, second] = smaJobs(sp500, 2, { data: { dataset: 'sp500', from: '2019-01-01' } });
+      if (first === undefined || second === undefined) throw new Error('no job');
+      const broken = { ...second, config: { ...second.config, strategy: 'no-such-strategy' } };
+      const lines: Record<string, unknown>[] = [];
+      const worker = await startRedisWorker({ url: secured.url, discoveryIntervalMs: 100, workerId: 'logged', logger: recordingLogger(lines) });
+      try {
+        await createRedisExecutor({ url: secured.url, sweepId: 'logged', attempts: 1 }).run([first, broken], { onResult: () => undefined });
+      } finally {
+        await worker.close();
+      }
+      const about = (msg: string): Record<string, unknown>[] => lines.filter((line) => line.msg === msg).sort((a, b) => Number(a.index) - Number(b.index));
+      expect(about('job taken')).toEqual([
+        { level: 'info', component: 'queue-worker', workerId: 'logged', jobId: 'logged-0', sweepId: 'logged', index: 0, attempt: 1, msg: 'job taken' },
+        { level: 'info', component: 'queue-worker', workerId: 'logged', jobId: 'logged-1', sweepId: 'logged', index: 1, attempt: 1, msg: 'job taken' },
+      ]);
+      const finished = about('job finished');
+      expect(finished.map(({ jobId, index, attempt, outcome, counted }) => ({ jobId, index, attempt, outcome, counted }))).toEqual([
+        { jobId: 'logged-0', index: 0, attempt: 1, outcome: 'ok', counted: true },
+        { jobId: 'logged-1', index: 1, attempt: 1, outcome: 'failed', counted: true },
+      ]);
+      for (const line of finished) {
+        expect(line.durationMs).toEqual(expect.any(Number));
+        expect(line.waitedMs).toEqual(expect.any(Number));
+      }
+      expect(secured.url).toContain(password);
+      expect(JSON.stringify(lines)).not.toContain(password);
+    } finally {
+      await secured.close();
+    }
   });
 });

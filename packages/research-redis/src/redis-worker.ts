@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { type Logger } from '@ensemble/protocol';
-import { createLocalExecutor, failedResult, researchJobSchema, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
+import { createLocalExecutor, failedResult, researchJobSchema, type ResearchJob, type ResearchJobResult, type TypedJobResult } from '@ensemble/research';
 import { UnrecoverableError } from 'bullmq';
 import { encodeResult } from './research-result';
 import { localStrategyModule, StrategyModuleError } from './strategy-modules';
@@ -62,10 +62,11 @@ async function localJob(job: ResearchJob, context: WorkerJobContext, strategiesD
 export async function startRedisWorker(options: RedisWorkerOptions): Promise<QueueWorker> {
   const executor = createLocalExecutor({ workers: options.concurrency ?? 1, jobTimeoutMs: options.jobTimeoutMs, workerUrl: options.workerUrl });
   try {
-    const worker = await startQueueWorker<ResearchJob, ResearchJobResult>({
+    const worker = await startQueueWorker<ResearchJob, ResearchJobResult | TypedJobResult>({
       ...options,
       parseJob: (data) => researchJobSchema.parse(data),
       encodeResult,
+      outcomeOf: (result) => result.status,
       async process(job, context) {
         let local: ResearchJob;
         try {
@@ -75,8 +76,9 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Que
           if (StrategyModuleError.isInstance(error)) throw new UnrecoverableError(error.message);
           throw error;
         }
-        let result: ResearchJobResult | undefined;
-        await executor.run([local], {
+        // Typed: the period returns stay in the block they crossed from the thread in, and are stored as its bytes.
+        let result: TypedJobResult | undefined;
+        await executor.runTyped([local], {
           onResult: (value) => {
             result = value;
           },

@@ -1,4 +1,4 @@
-import type { ResearchJobResult } from '@ensemble/research';
+import type { ResearchJobResult, TypedJobResult } from '@ensemble/research';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeResult, parseStoredResult, queueFailedResult } from './research-result';
@@ -17,6 +17,38 @@ describe('encodeResult and parseStoredResult', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('stores a typed result (columns as Float64Arrays, from the local executor\'s runTyped) exactly as its plain form', () => {
+    const plain: ResearchJobResult = {
+      index: 5,
+      status: 'ok',
+      metrics: null,
+      periodReturns: [0.5, -0, Number.NaN],
+      curve: { time: [1, 2, 3, 4], equity: [100, 150, 150, Number.NaN] },
+      error: { code: 'X', message: 'kept in place' },
+    };
+    const typed: TypedJobResult = {
+      ...plain,
+      periodReturns: new Float64Array(plain.periodReturns),
+      curve: { time: new Float64Array([1, 2, 3, 4]), equity: new Float64Array([100, 150, 150, Number.NaN]) },
+    };
+    const fromPlain = encodeResult(plain);
+    const fromTyped = encodeResult(typed);
+    expect(fromTyped.json).toBe(fromPlain.json);
+    expect(fromTyped.binary?.equals(fromPlain.binary ?? Buffer.alloc(0))).toBe(true);
+    expect(parseStoredResult(fromTyped, 5)).toEqual(structuredClone({ ...plain, curve: { time: [1, 2, 3, 4], equity: [100, 150, 150, null] } }));
+  });
+
+  it('reads the raw doubles from a buffer at any byte offset (Redis replies are slices of a larger buffer)', () => {
+    const stored = encodeResult({ index: 2, status: 'ok', metrics: null, periodReturns: [0.25, -0, -1e-310, Number.MAX_VALUE] });
+    const binary = stored.binary ?? Buffer.alloc(0);
+    const shifted = Buffer.concat([Buffer.from([1, 2, 3]), binary]).subarray(3);
+    expect(shifted.byteOffset % 8).not.toBe(0);
+    const back = parseStoredResult({ json: stored.json, binary: shifted }, 2);
+    expect(back.periodReturns).toEqual([0.25, -0, -1e-310, Number.MAX_VALUE]);
+    expect(Object.is(back.periodReturns[1], -0)).toBe(true);
+    expect(binary.toString('hex').slice(0, 16)).toBe('000000000000d03f'); // 0.25, little-endian
   });
 
   it('refuses a result of another index or shape, and an odd-sized binary part', () => {

@@ -1,5 +1,5 @@
 import { EnsembleError } from '@ensemble/protocol';
-import { failedResult, type ResearchJobResult } from '@ensemble/research';
+import { bytesToDoubles, doublesToBytes, failedResult, type ResearchJobResult, type TypedJobResult } from '@ensemble/research';
 import { z } from 'zod';
 import type { StoredResult } from './result-store';
 
@@ -15,15 +15,19 @@ const resultSchema = z.object({
 });
 
 /**
- * A research result as stored: its period returns as raw little-endian doubles (the binary part),
- * the rest as JSON. A run's returns are most of its result; as raw doubles they cost no text
+ * A research result (plain, or typed as the local executor's `runTyped` gives it) as stored: its
+ * period returns as raw little-endian doubles (the binary part), the rest as JSON. A run's returns are most of its result; as raw doubles they cost no text
  * conversion and keep every bit (-0, NaN), as the local executor's structured clone does.
  */
-export function encodeResult(result: ResearchJobResult): StoredResult {
-  const returns = result.periodReturns;
-  const binary = Buffer.allocUnsafe(returns.length * 8);
-  for (let i = 0; i < returns.length; i++) binary.writeDoubleLE(returns[i] ?? Number.NaN, i * 8);
-  return { json: JSON.stringify({ ...result, periodReturns: [] }), binary };
+export function encodeResult(result: ResearchJobResult | TypedJobResult): StoredResult {
+  const { curve } = result;
+  // A typed result's curve goes into the JSON as plain arrays (a typed array would become an object).
+  const plainCurve = curve === undefined || Array.isArray(curve.time) ? {} : { curve: { time: Array.from(curve.time), equity: Array.from(curve.equity) } };
+  return { json: JSON.stringify({ ...result, periodReturns: [], ...plainCurve }), binary: asBuffer(doublesToBytes(result.periodReturns)) };
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
@@ -42,9 +46,7 @@ export function parseStoredResult(stored: StoredResult, index: number): Research
   const parsed = resultSchema.safeParse(value);
   const binary = stored.binary;
   if (!parsed.success || parsed.data.index !== index || (binary !== null && binary.length % 8 !== 0)) throw invalid();
-  const periodReturns = new Array<number>(binary === null ? 0 : binary.length / 8);
-  for (let i = 0; i < periodReturns.length; i++) periodReturns[i] = binary?.readDoubleLE(i * 8) ?? Number.NaN;
-  return { ...(value as ResearchJobResult), periodReturns };
+  return { ...(value as ResearchJobResult), periodReturns: binary === null ? [] : bytesToDoubles(binary) };
 }
 
 /** The result of a job that failed for good on the queue, with the queue's code and message. */

@@ -38,6 +38,8 @@ export interface QueueWorkerOptions<TJob, TResult> {
   readonly encodeResult?: (result: TResult) => StoredResult;
   /** Runs a job. An {@link UnrecoverableError} fails it for good; other errors are retried. */
   process(job: TJob, context: WorkerJobContext): Promise<TResult>;
+  /** How a finished job's result reads in the log's `outcome` (default `done`), e.g. a research result's status. */
+  readonly outcomeOf?: (result: TResult) => string;
   /** How long a job's lock lasts without renewal: a worker silent this long lost its job (default 30 s). */
   readonly lockDurationMs?: number;
   /** How often workers look for jobs whose lock expired (default 15 s). */
@@ -116,10 +118,25 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
       throw new UnrecoverableError(`invalid research job: ${reason}`);
     }
     const index = envelope.data.index;
+    // What every line about this job says: the job, its sweep, its combination and which attempt.
+    const about = { jobId: job.id, sweepId: keys.sweepId, index, attempt: job.attemptsMade + 1 };
+    const taken = performance.now();
+    logger.info(about, 'job taken');
     const release = await slots.acquire();
+    const started = performance.now();
+    const timing = (): { waitedMs: number; durationMs: number } => ({ waitedMs: Math.round(started - taken), durationMs: Math.round(performance.now() - started) });
     try {
       const result = await options.process(parsed, { sweepId: keys.sweepId, index, datasetFile: (sha256, name) => datasets.file(redis, keys, sha256, name) });
-      if (await storeResultOnce(redis, keys, index, (options.encodeResult ?? jsonResult)(result), id)) completed++;
+      // The slot is free once the job ran: the next job starts while this result travels to Redis.
+      release();
+      const counted = await storeResultOnce(redis, keys, index, (options.encodeResult ?? jsonResult)(result), id);
+      if (counted) completed++;
+      // `counted: false`: another worker stored this combination first (a retry after a stall).
+      logger.info({ ...about, ...timing(), outcome: options.outcomeOf?.(result) ?? 'done', counted }, 'job finished');
+    } catch (error) {
+      const reason = redactSecrets(error instanceof Error ? error.message : String(error), settings);
+      logger.warn({ ...about, ...timing(), outcome: error instanceof UnrecoverableError ? 'rejected' : 'error', reason }, 'job finished');
+      throw error;
     } finally {
       release();
     }

@@ -20,6 +20,8 @@ export { importStrategyFile, loadConfigStrategyFiles } from './job/strategy-file
 export { createLocalResolvers, dataRefOf, loadStrategyModules, sha256Hex } from './job/resolvers';
 export { holdUntil, registryHeldUntil } from './job/trade-window';
 export type { LocalExecutor, LocalExecutorOptions } from './executor/local-executor';
+export type { TypedRunOptions } from './executor/job-thread-pool';
+export type { TypedJobResult } from './executor/typed-result';
 export { createLocalExecutor } from './executor/local-executor';
 export { createInProcessExecutor } from './executor/in-process-executor';
 export type { Journal } from './executor/journal';
@@ -87,3 +89,4 @@ export type {
 } from './statistics/index';
 export type { ResearchReportOptions } from './report/research-report-input';
 export { sweepReportInput, walkForwardReportInput } from './report/research-report-input';
+export { bytesToDoubles, doublesToBytes } from './job/raw-doubles';

@@ -49,7 +49,7 @@ describe('ensemble sweep --queue, ensemble worker, ensemble queue', () => {
     expect(local.code).toBe(0);
 
     let worker: ChildProcess | undefined;
-    const workerDone = cli(['worker', '--queue', server.url, '--concurrency', '2', '--cache-dir', at('cache'), '--log-level', 'warn'], 3 * CHILD_LIMIT_MS, (child) => {
+    const workerDone = cli(['worker', '--queue', server.url, '--concurrency', '2', '--cache-dir', at('cache'), '--log-level', 'info', '--log-json'], 3 * CHILD_LIMIT_MS, (child) => {
       worker = child;
     });
     try {
@@ -65,6 +65,17 @@ describe('ensemble sweep --queue, ensemble worker, ensemble queue', () => {
     const stopped = await workerDone;
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).toMatch(/stopped: 3 jobs done/);
+    // One JSON line per job finished: which job, sweep, combination and attempt, how long, the outcome.
+    const finished = stopped.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.msg === 'job finished');
+    expect(finished.map((line) => line.index).sort()).toEqual([0, 1, 2]);
+    for (const line of finished) {
+      expect(line).toMatchObject({ level: 30, component: 'queue-worker', attempt: 1, outcome: 'ok', counted: true, durationMs: expect.any(Number) });
+      expect(line.jobId).toBe(`${String(line.sweepId)}-${String(line.index)}`);
+    }
 
     const { sweepId } = JSON.parse(readFileSync(at('queued/results.json'), 'utf8')) as { sweepId: string };
     const status = await cli(['queue', 'status', '--queue', server.url, sweepId, '--json']);

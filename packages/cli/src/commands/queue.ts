@@ -10,7 +10,7 @@ import { formatCount, formatNumber } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
 import { globalOptions } from '../options';
-import { parseDuration, parseWorkers } from './research';
+import { parseDuration, parseWorkers } from '../research-options';
 
 /** Flags naming the Redis queue: `--queue`, `--queue-prefix`, `--queue-timeout`. */
 export interface QueueFlags {
@@ -63,12 +63,10 @@ interface WorkerFlags extends QueueFlags {
   readonly jobTimeout?: string;
 }
 
-/** Waits for SIGINT or SIGTERM; reports `onTick` once a second meanwhile. */
-function untilSignal(onTick: () => void): Promise<NodeJS.Signals> {
+/** Waits for SIGINT or SIGTERM. */
+function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    const timer = setInterval(onTick, 1_000);
     const stop = (signal: NodeJS.Signals): void => {
-      clearInterval(timer);
       process.off('SIGINT', onInterrupt);
       process.off('SIGTERM', onTerminate);
       resolve(signal);
@@ -102,8 +100,9 @@ Examples:
 
 The worker follows every sweep under the prefix, runs their jobs and stores the results; start as
 many as you like, on as many machines, before or after the coordinator (\`ensemble sweep --queue\`).
-It logs on stderr (sweeps joined and left, failures; --log-level to change) and counts the jobs
-it finished. Ctrl-C or SIGTERM stops it cleanly: running jobs finish (at most 30 s, then they go
+It logs on stderr (--log-level to change, --log-json for JSON lines): a line for each job it
+takes and finishes (job id, sweep id, combination index, attempt, time waited and taken, outcome),
+sweeps joined and left, failures. Ctrl-C or SIGTERM stops it cleanly: running jobs finish (at most 30 s, then they go
 back to the queue for another worker). The password is never printed.
 
 Exit codes: 130 after SIGINT, 143 after SIGTERM (a clean stop); 1 Redis unreachable at start; 2 bad input.`,
@@ -122,13 +121,7 @@ Exit codes: 130 after SIGINT, 143 after SIGTERM (a clean stop); 1 Redis unreacha
         ...(flags.jobTimeout === undefined ? {} : { jobTimeoutMs: parseDuration(flags.jobTimeout, '--job-timeout') }),
       });
       io.stderr.write(`worker ${echoValue(worker.id)} taking jobs from ${echoValue(redactRedisUrl(flags.queue))}; Ctrl-C to stop\n`);
-      let reported = 0;
-      const report = (): void => {
-        if (worker.completed === reported) return;
-        reported = worker.completed;
-        io.stderr.write(`worker ${echoValue(worker.id)}: ${formatCount(reported)} job${reported === 1 ? '' : 's'} done\n`);
-      };
-      const signal = await untilSignal(report);
+      const signal = await untilSignal();
       io.stderr.write(`${signal}: stopping (waiting for the running jobs)\n`);
       await worker.close();
       io.stderr.write(`worker ${echoValue(worker.id)} stopped: ${formatCount(worker.completed)} job${worker.completed === 1 ? '' : 's'} done\n`);

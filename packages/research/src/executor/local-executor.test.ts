@@ -71,6 +71,17 @@ describe('createLocalExecutor', () => {
     expect(after.map((result) => result.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
   });
 
+  it('runs the jobs sent ahead to a thread whose job timed out on its replacement, each reported once', async () => {
+    const executor = createLocalExecutor({ workers: 1, jobTimeoutMs: 5_000 });
+    executors.push(executor);
+    await collect(executor, await jobs(1)); // the thread started and its data loaded
+    const reported: number[] = [];
+    // One thread: jobs 1 and 2 wait in it behind the hanging job 0 when its time runs out.
+    const results = await collect(executor, await jobs(4, [0]), undefined, (result) => reported.push(result.index));
+    expect(results.map((result) => result.status)).toEqual(['timed-out', 'ok', 'ok', 'ok']);
+    expect(reported.sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
+  });
+
   it('abort stops the running jobs, starts no more, resolves and keeps what finished', async () => {
     const executor = createLocalExecutor({ workers: 2 });
     executors.push(executor);

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError } from '@ensemble/protocol';
-import Tinypool from 'tinypool';
-import type { JobExecutor, JobExecutorRunOptions, ResearchJob, ResearchJobResult } from '../job/research-job';
-import { failedResult } from '../job/run-research-job';
+import type { JobExecutor, JobExecutorRunOptions, ResearchJob } from '../job/research-job';
+import { JobThreadPool, type TypedRunOptions } from './job-thread-pool';
+import { fromTyped } from './typed-result';
 
 /** Options of {@link createLocalExecutor}. */
 export interface LocalExecutorOptions {
@@ -11,8 +11,9 @@ export interface LocalExecutorOptions {
   /** A job running longer than this, in ms, is stopped (its thread terminated and replaced) and recorded `timed-out`. Default: no limit. */
   readonly jobTimeoutMs?: number | undefined;
   /**
-   * The worker module (a file URL): its default export runs one job. Default: this package's
-   * worker, which runs {@link runResearchJob} with one set of local resolvers per thread.
+   * The worker module (a file URL): its export `runJobInWorker(job)` runs one job in a thread.
+   * Default: this package's worker, which runs `runResearchJob` with one set of local resolvers per
+   * thread.
    */
   readonly workerUrl?: URL | undefined;
 }
@@ -21,6 +22,12 @@ export interface LocalExecutorOptions {
 export interface LocalExecutor extends JobExecutor {
   /** Threads of the pool. */
   readonly workers: number;
+  /**
+   * `run`, with each result's columns (`periodReturns`, `curve`) left in the `Float64Array`s they
+   * crossed from the thread in, not copied into plain arrays: for a caller that passes them on as
+   * bytes (the Redis worker stores them so).
+   */
+  runTyped(jobs: readonly ResearchJob[], options: TypedRunOptions): Promise<void>;
   /** Terminates the threads; the executor cannot run jobs afterwards. */
   close(): Promise<void>;
 }
@@ -29,22 +36,18 @@ export interface LocalExecutor extends JobExecutor {
 const fromSource = import.meta.url.endsWith('.ts');
 
 function defaultWorker(): URL {
-  return new URL(fromSource ? './job-worker-source.mjs' : './job-worker.js', import.meta.url);
-}
-
-/** A job that ran out of time: `timed-out`, with how long it was given. */
-function timedOut(index: number, timeoutMs: number): ResearchJobResult {
-  const result = failedResult(index, new Error(`the job ran longer than ${String(timeoutMs)} ms; its worker thread was stopped`), 'timed-out');
-  return { ...result, error: { code: 'JOB_TIMED_OUT', message: result.error?.message ?? '' } };
+  return new URL(fromSource ? './job-worker.ts' : './job-worker.js', import.meta.url);
 }
 
 /**
- * A {@link JobExecutor} on `workers` worker threads (tinypool). At most one job runs per thread at
- * a time, so a job's timeout counts from its start, not from its wait in the queue; a job that
- * exceeds `jobTimeoutMs` — a strategy in an endless loop included — has its thread terminated and
- * replaced, is reported `timed-out`, and the rest go on. A job whose thread dies is reported
- * `failed`. Aborting `signal` starts no further job, stops the running ones (terminating their
- * threads) and resolves `run`; they do not report.
+ * A {@link JobExecutor} on `workers` worker threads, each loading its data once and running the
+ * jobs it is sent one after another; every thread is kept one job ahead while there is work for
+ * all, so it goes from job to job without waiting for this thread. Results cross as typed arrays
+ * (one block per column, not an element-by-element clone). A job's timeout counts from its start,
+ * not from its wait in the queue; a job that exceeds `jobTimeoutMs` — a strategy in an endless
+ * loop included — has its thread terminated and replaced, is reported `timed-out`, and the rest go
+ * on. A job whose thread dies is reported `failed`. Aborting `signal` starts no further job, stops
+ * the running ones (terminating their threads) and resolves `run`; they do not report.
  */
 export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalExecutor {
   const workers = options.workers ?? availableParallelism();
@@ -54,61 +57,32 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
     ...(timeoutMs === undefined || timeoutMs > 0 ? [] : [{ path: 'jobTimeoutMs', message: 'must be > 0' }]),
   ];
   if (issues.length > 0) throw new ConfigError(issues);
-  const pool = new Tinypool({
-    filename: (options.workerUrl ?? defaultWorker()).href,
-    minThreads: workers,
-    maxThreads: workers,
-    name: 'runJobInWorker',
-    ...(fromSource ? { execArgv: ['--conditions=@ensemble/source'] } : {}),
+  const pool = new JobThreadPool({
+    threads: workers,
+    jobTimeoutMs: timeoutMs,
+    entryUrl: new URL(fromSource ? './job-thread-source.mjs' : './job-thread.js', import.meta.url),
+    moduleUrl: options.workerUrl ?? defaultWorker(),
+    execArgv: fromSource ? ['--conditions=@ensemble/source'] : undefined,
   });
   let closed = false;
-
-  const runOne = async (job: ResearchJob, outer: AbortSignal | undefined, report: (result: ResearchJobResult) => void): Promise<void> => {
-    const stop = new AbortController();
-    const state = { expired: false };
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            state.expired = true;
-            stop.abort();
-          }, timeoutMs);
-    const onOuterAbort = (): void => {
-      stop.abort();
-    };
-    outer?.addEventListener('abort', onOuterAbort, { once: true });
-    try {
-      report((await pool.run(job, { signal: stop.signal })) as ResearchJobResult);
-    } catch (error) {
-      if (state.expired) report(timedOut(job.index, timeoutMs ?? 0));
-      else if (outer?.aborted !== true) report(failedResult(job.index, error));
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      outer?.removeEventListener('abort', onOuterAbort);
-    }
-  };
-
   return {
     workers,
-    async run(jobs: readonly ResearchJob[], runOptions: JobExecutorRunOptions): Promise<void> {
-      if (closed) throw new Error('This executor is closed.');
-      const signal = runOptions.signal;
-      const onResult = (result: ResearchJobResult): void => {
-        runOptions.onResult(result);
-      };
-      let next = 0;
-      const lane = async (): Promise<void> => {
-        while (next < jobs.length && signal?.aborted !== true) {
-          const job = jobs[next++];
-          if (job !== undefined) await runOne(job, signal, onResult);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, lane));
+    run(jobs: readonly ResearchJob[], runOptions: JobExecutorRunOptions): Promise<void> {
+      return this.runTyped(jobs, {
+        onResult: (result) => {
+          runOptions.onResult(fromTyped(result));
+        },
+        signal: runOptions.signal,
+      });
+    },
+    runTyped(jobs: readonly ResearchJob[], runOptions: TypedRunOptions): Promise<void> {
+      if (closed) return Promise.reject(new Error('This executor is closed.'));
+      return pool.run(jobs, runOptions);
     },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      await pool.destroy();
+      await pool.close();
     },
   };
 }

@@ -12,6 +12,7 @@ import { parseBacktestRunConfig } from './backtest-config';
 import type { DataRef, JobWindow, ResearchJob, ResearchJobResult, StrategyModuleRef } from './research-job';
 import { researchJobSchema } from './research-job';
 import { firstAtOrAfter } from '../walk-forward/windows';
+import { plainArray } from './plain-array';
 import { holdUntil, registryHeldUntil } from './trade-window';
 
 /**
@@ -108,11 +109,11 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
 /** The result of a finished run: its metrics and returns, over the window's measured bars when it has one. */
 function measure(index: number, record: RunRecord, window: JobWindow | null): ResearchJobResult {
   if (window === null) {
-    return { index, status: 'ok', metrics: record.metrics(), periodReturns: Array.from(returnsFromEquity(record.equity)) };
+    return { index, status: 'ok', metrics: record.metrics(), periodReturns: plainArray(returnsFromEquity(record.equity)) };
   }
   const first = firstAtOrAfter(record.time, window.start);
-  const time = Array.from(record.time).slice(first);
-  const equity = Array.from(record.equity).slice(first);
+  const time = plainArray(record.time, first);
+  const equity = plainArray(record.equity, first);
   const metrics = computeMetrics(
     { equity: { time, equity }, trades: record.trades, fills: record.fills },
     {
@@ -121,7 +122,7 @@ function measure(index: number, record: RunRecord, window: JobWindow | null): Re
       ...(record.benchmark === undefined ? {} : { benchmark: { time: record.benchmark.time, close: record.benchmark.close } }),
     },
   ).metrics;
-  return { index, status: 'ok', metrics, periodReturns: Array.from(returnsFromEquity(equity)), curve: { time, equity } };
+  return { index, status: 'ok', metrics, periodReturns: plainArray(returnsFromEquity(equity)), curve: { time, equity } };
 }
 
 /** A failed job's result: the error's code (an `EnsembleError`'s, else `RUN_FAILED`) and its safe message. */

@@ -1,0 +1,35 @@
+import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ResearchJobResult } from '../job/research-job';
+import { openJournal } from './journal';
+
+describe('openJournal', () => {
+  it('gives back on resume every bit of the period returns it journalled (-0, NaN), not their JSON form', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'journal.jsonl');
+    const result: ResearchJobResult = { index: 3, status: 'ok', metrics: null, periodReturns: [0.1, -0, Number.NaN, -1.5e-300], error: { code: 'X', message: 'kept' } };
+    const journal = await openJournal(file, 'plan-a', { resume: false });
+    journal.append(result);
+    journal.close();
+    const back = (await openJournal(file, 'plan-a', { resume: true })).finished.get(3);
+    expect(back).toEqual(result);
+    expect(Object.is(back?.periodReturns[1], -0)).toBe(true);
+    expect(Number.isNaN(back?.periodReturns[2])).toBe(true);
+    expect(Object.keys(back ?? {})).toEqual(Object.keys(result));
+  });
+
+  it('writes a long column of returns as base64 of raw doubles, and still reads lines with a JSON array', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'journal.jsonl');
+    const periodReturns = Array.from({ length: 5_000 }, (_, i) => Math.sin(i) / 100);
+    const journal = await openJournal(file, 'plan-b', { resume: false });
+    journal.append({ index: 0, status: 'ok', metrics: null, periodReturns });
+    journal.close();
+    const text = await readFile(file, 'utf8');
+    expect(text.length).toBeLessThan(5_000 * 8 * 1.4 + 500); // base64: 4 characters per 3 bytes
+    await appendFile(file, `${JSON.stringify({ index: 1, status: 'ok', metrics: null, periodReturns: [0.5, -0.25] })}\n`);
+    const finished = (await openJournal(file, 'plan-b', { resume: true })).finished;
+    expect(finished.get(0)?.periodReturns).toEqual(periodReturns);
+    expect(finished.get(1)?.periodReturns).toEqual([0.5, -0.25]);
+  });
+});
