@@ -1,7 +1,9 @@
-// The worker thread's entry when the package runs from its TypeScript source (this repository's
+// The thread's task module when the package runs from its TypeScript source (this repository's
 // tests, benchmarks and CLI): tsx compiles the thread's code on the fly. The published package
-// starts dist/job-thread.js instead.
+// gives tinypool dist/job-thread.js instead.
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./job-thread.ts');
+const thread = await import('./job-thread.ts');
+
+export const runTypedJob = thread.runTypedJob;

@@ -1,31 +1,25 @@
-// A worker thread of the local executor's pool. It imports the worker module the pool names (its
-// `runJobInWorker` runs one job) and runs the jobs it is sent one after another, in the order they
-// arrive, posting each result as it finishes. The pool sends the next job before the current one
-// ends, so the thread goes from one job to the next without waiting for the main thread.
-import { parentPort, workerData } from 'node:worker_threads';
+// The task module of the local executor's tinypool threads. It imports the worker module the
+// executor names (its `runJobInWorker` runs one job) once per thread, and hands each result back
+// with its long columns as `Float64Array`s whose buffers tinypool transfers (one block each, not
+// an element-by-element clone).
+import Tinypool, { kTransferable, kValue, markMovable } from 'tinypool';
 import type { ResearchJobResult } from '../job/research-job';
 import { toTyped } from './typed-result';
 
 type RunJob = (job: unknown) => Promise<ResearchJobResult>;
 
-const port = parentPort;
-if (port === null) throw new Error('job-thread runs in a worker thread of the local executor only.');
-const { moduleUrl } = workerData as { moduleUrl: string };
+const { moduleUrl } = Tinypool.workerData as { moduleUrl: string };
 const runJob = ((await import(moduleUrl)) as { runJobInWorker: RunJob }).runJobInWorker;
 
-const queue: unknown[] = [];
-let running = false;
-
-async function drain(): Promise<void> {
-  running = true;
-  for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
-    const { wire, transfer } = toTyped(await runJob(job));
-    port?.postMessage(wire, transfer);
-  }
-  running = false;
+/**
+ * Runs one job in this thread: the result (`wire`) crosses to the pool with its columns
+ * transferred, with how long the job ran here (`ms`, the pool's measure of whether sending jobs
+ * ahead pays).
+ */
+export async function runTypedJob(job: unknown): Promise<object> {
+  const started = performance.now();
+  const { wire, transfer } = toTyped(await runJob(job));
+  const moved = { [kTransferable]: transfer, [kValue]: { wire, ms: performance.now() - started } };
+  markMovable(moved);
+  return moved;
 }
-
-port.on('message', (job: unknown) => {
-  queue.push(job);
-  if (!running) void drain();
-});

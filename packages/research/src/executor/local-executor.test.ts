@@ -71,7 +71,7 @@ describe('createLocalExecutor', () => {
     expect(after.map((result) => result.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
   });
 
-  it('runs the jobs sent ahead to a thread whose job timed out on its replacement, each reported once', async () => {
+  it('with one thread, runs the jobs queued behind a job that timed out on its replacement, each reported once', async () => {
     const executor = createLocalExecutor({ workers: 1, jobTimeoutMs: 5_000 });
     executors.push(executor);
     await collect(executor, await jobs(1)); // the thread started and its data loaded
@@ -92,6 +92,24 @@ describe('createLocalExecutor', () => {
     expect(results.map((result) => result.index)).toEqual([0]);
     const after = await collect(executor, await jobs(2));
     expect(after.map((result) => result.status)).toEqual(['ok', 'ok']);
+  });
+
+  it('aborting one run stops its threads and sends the jobs another run had on them again, each reported once', async () => {
+    const executor = createLocalExecutor({ workers: 2 });
+    executors.push(executor);
+    await collect(executor, await jobs(4)); // threads started, data loaded, jobs known to be short
+    const controller = new AbortController();
+    // Run A: every job hangs (no timeout); run B shares the threads with it.
+    const hanging = collect(executor, await jobs(3, [0, 1, 2]), controller.signal);
+    const reported: number[] = [];
+    const other = collect(executor, await jobs(8), undefined, (result) => reported.push(result.index));
+    setTimeout(() => {
+      controller.abort();
+    }, 3_000);
+    expect(await hanging).toEqual([]);
+    const results = await other;
+    expect(results.map((result) => result.status)).toEqual(Array.from({ length: 8 }, () => 'ok'));
+    expect(reported.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('rejects bad options by name', () => {

@@ -1,8 +1,10 @@
 import { availableParallelism } from 'node:os';
+import Tinypool from 'tinypool';
 import { ConfigError } from '@ensemble/protocol';
-import type { JobExecutor, JobExecutorRunOptions, ResearchJob } from '../job/research-job';
-import { JobThreadPool, type TypedRunOptions } from './job-thread-pool';
-import { fromTyped } from './typed-result';
+import type { JobExecutor, JobExecutorRunOptions, ResearchJob, ResearchJobResult } from '../job/research-job';
+import { failedResult } from '../job/run-research-job';
+import { fromTyped, toTyped } from './typed-result';
+import type { TypedJobResult } from './typed-result';
 
 /** Options of {@link createLocalExecutor}. */
 export interface LocalExecutorOptions {
@@ -16,6 +18,12 @@ export interface LocalExecutorOptions {
    * thread.
    */
   readonly workerUrl?: URL | undefined;
+}
+
+/** Options of {@link LocalExecutor.runTyped}: where results go (with their columns as typed arrays), and what stops the run. */
+export interface TypedRunOptions {
+  onResult(result: TypedJobResult): void;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** A {@link JobExecutor} on a pool of worker threads of this process; `close` ends the threads. */
@@ -36,18 +44,73 @@ export interface LocalExecutor extends JobExecutor {
 const fromSource = import.meta.url.endsWith('.ts');
 
 function defaultWorker(): URL {
+  // From source, the thread's task module has registered tsx already.
   return new URL(fromSource ? './job-worker.ts' : './job-worker.js', import.meta.url);
 }
 
 /**
- * A {@link JobExecutor} on `workers` worker threads, each loading its data once and running the
- * jobs it is sent one after another; every thread is kept one job ahead while there is work for
- * all, so it goes from job to job without waiting for this thread. Results cross as typed arrays
- * (one block per column, not an element-by-element clone). A job's timeout counts from its start,
- * not from its wait in the queue; a job that exceeds `jobTimeoutMs` — a strategy in an endless
- * loop included — has its thread terminated and replaced, is reported `timed-out`, and the rest go
- * on. A job whose thread dies is reported `failed`. Aborting `signal` starts no further job, stops
- * the running ones (terminating their threads) and resolves `run`; they do not report.
+ * Jobs a busy thread holds besides the running one while there is work for every thread (without
+ * a job timeout): the next job waits in the thread, so it goes from job to job without waiting for
+ * this thread; the second covers this thread being late (a loaded machine wakes it milliseconds
+ * late).
+ */
+const JOBS_AHEAD = 2;
+
+/** How many times a job is sent again after its thread died under it (it may only have waited there). */
+const RETRIES_AFTER_THREAD_DEATH = 1;
+
+/** A job that ran out of time: `timed-out`, with how long it was given. */
+function timedOut(index: number, timeoutMs: number): ResearchJobResult {
+  const result = failedResult(index, new Error(`the job ran longer than ${String(timeoutMs)} ms; its worker thread was stopped`), 'timed-out');
+  return { ...result, error: { code: 'JOB_TIMED_OUT', message: result.error?.message ?? '' } };
+}
+
+/**
+ * Jobs are sent ahead only while they are short: a thread then waits for this thread between jobs
+ * for a noticeable share of its time, while a long job makes that wait negligible and a job sent
+ * ahead could leave another thread idle at the end of a run.
+ */
+const SEND_AHEAD_BELOW_MS = 20;
+
+/** What a thread hands back: the result and how long the job ran there. */
+interface ThreadAnswer {
+  readonly wire: TypedJobResult;
+  readonly ms: number;
+}
+
+/** One call of `run`: its callbacks, its queue and how many of its jobs are still open. */
+interface RunState {
+  readonly jobs: readonly ResearchJob[];
+  readonly signal: AbortSignal | undefined;
+  /** Jobs taken back from a thread that is gone, sent before the rest. */
+  readonly requeued: ResearchJob[];
+  readonly onResult: (result: TypedJobResult) => void;
+  next: number;
+  inFlight: number;
+  open: number;
+  stopped: boolean;
+  readonly retries: Map<number, number>;
+  readonly settle: (error?: unknown) => void;
+}
+
+/**
+ * A {@link JobExecutor} on `workers` tinypool threads, each loading its data once and running the
+ * jobs it is sent one after another. Results cross as typed arrays (one transferred block per
+ * column, not an element-by-element clone).
+ *
+ * Without a job timeout, while jobs are short (under {@link SEND_AHEAD_BELOW_MS} on average) every
+ * thread is kept up to {@link JOBS_AHEAD} jobs ahead (tinypool's `concurrentTasksPerWorker`), so
+ * it goes from job to job without waiting for this thread; longer jobs go only to idle threads,
+ * where the wait is negligible and no job waits in one thread while another has none. Aborting `signal` then starts no
+ * further job and replaces the pool (terminating its threads, the running jobs included); `run`
+ * resolves with what finished. A job whose thread died (not a failing strategy: that is a `failed`
+ * result from the thread) is sent once more, since it may only have waited in that thread; a
+ * second death reports it `failed`.
+ *
+ * With `jobTimeoutMs`, a job is sent only to an idle thread (tinypool starts an abortable task only
+ * there), so its timeout counts from its start, not from a wait; a job that exceeds it — a
+ * strategy in an endless loop included — has its thread terminated and replaced, is reported
+ * `timed-out`, and the rest go on. Aborting `signal` stops the running jobs the same way.
  */
 export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalExecutor {
   const workers = options.workers ?? availableParallelism();
@@ -57,32 +120,163 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
     ...(timeoutMs === undefined || timeoutMs > 0 ? [] : [{ path: 'jobTimeoutMs', message: 'must be > 0' }]),
   ];
   if (issues.length > 0) throw new ConfigError(issues);
-  const pool = new JobThreadPool({
-    threads: workers,
-    jobTimeoutMs: timeoutMs,
-    entryUrl: new URL(fromSource ? './job-thread-source.mjs' : './job-thread.js', import.meta.url),
-    moduleUrl: options.workerUrl ?? defaultWorker(),
-    execArgv: fromSource ? ['--conditions=@ensemble/source'] : undefined,
-  });
+  const ahead = timeoutMs === undefined ? JOBS_AHEAD : 0;
+  const createPool = (): Tinypool =>
+    new Tinypool({
+      filename: new URL(fromSource ? './job-thread-source.mjs' : './job-thread.js', import.meta.url).href,
+      name: 'runTypedJob',
+      minThreads: workers,
+      maxThreads: workers,
+      concurrentTasksPerWorker: 1 + ahead,
+      workerData: { moduleUrl: (options.workerUrl ?? defaultWorker()).href },
+      ...(fromSource ? { execArgv: ['--conditions=@ensemble/source'] } : {}),
+    });
+  let pool = createPool();
   let closed = false;
+  const runs = new Set<RunState>();
+  let inFlight = 0;
+  // Unknown until a job has run: nothing is sent ahead before.
+  let meanJobMs = Number.POSITIVE_INFINITY;
+
+  const finish = (run: RunState, error?: unknown): void => {
+    if (run.stopped) return;
+    run.stopped = true;
+    runs.delete(run);
+    run.settle(error);
+  };
+
+  const report = (run: RunState, result: TypedJobResult): void => {
+    if (run.stopped) return;
+    try {
+      run.onResult(result);
+    } catch (error) {
+      // The caller's callback failed (a journal that cannot be written): the run fails with it.
+      finish(run, error);
+      return;
+    }
+    run.open--;
+    if (run.open === 0) finish(run);
+  };
+
+  /** Sends one job of `run` to `target` and reports what becomes of it. */
+  const send = (run: RunState, job: ResearchJob, target: Tinypool): void => {
+    run.inFlight++;
+    inFlight++;
+    const stop = timeoutMs === undefined ? undefined : new AbortController();
+    const state = { expired: false };
+    const timer =
+      stop === undefined
+        ? undefined
+        : setTimeout(() => {
+            state.expired = true;
+            stop.abort();
+          }, timeoutMs);
+    const onAbort = (): void => stop?.abort();
+    run.signal?.addEventListener('abort', onAbort, { once: true });
+    target
+      .run(job, stop === undefined ? {} : { signal: stop.signal })
+      .then(
+        (answer: ThreadAnswer) => {
+          // A moving mean of the last few jobs' durations decides whether jobs are sent ahead.
+          meanJobMs = Number.isFinite(meanJobMs) ? 0.8 * meanJobMs + 0.2 * answer.ms : answer.ms;
+          report(run, answer.wire);
+        },
+        (error: unknown) => {
+          if (run.stopped) return;
+          const retried = run.retries.get(job.index) ?? 0;
+          if (state.expired) {
+            report(run, toTyped(timedOut(job.index, timeoutMs ?? 0)).wire);
+          } else if (target !== pool && !closed) {
+            // The pool was replaced under it (another run aborted): it runs again on the new one.
+            run.requeued.push(job);
+          } else if (stop === undefined && retried < RETRIES_AFTER_THREAD_DEATH) {
+            run.retries.set(job.index, retried + 1);
+            run.requeued.push(job);
+          } else {
+            report(run, toTyped(failedResult(job.index, error)).wire);
+          }
+        },
+      )
+      .finally(() => {
+        if (timer !== undefined) clearTimeout(timer);
+        run.signal?.removeEventListener('abort', onAbort);
+        run.inFlight--;
+        inFlight--;
+        dispatch();
+      });
+  };
+
+  /** Sends queued jobs: one to every idle thread, then up to `ahead` more per thread while every thread has work. */
+  const dispatch = (): void => {
+    if (closed) return;
+    for (const run of runs) {
+      while (!run.stopped && waiting(run) > 0) {
+        const limit = meanJobMs < SEND_AHEAD_BELOW_MS ? workers * (1 + ahead) : workers;
+        if (inFlight >= limit) return;
+        const job = run.requeued.shift() ?? run.jobs[run.next++];
+        if (job !== undefined) send(run, job, pool);
+      }
+    }
+  };
+
+  const waiting = (run: RunState): number => run.requeued.length + run.jobs.length - run.next;
+
+  const runTyped = (jobs: readonly ResearchJob[], runOptions: TypedRunOptions): Promise<void> => {
+    if (closed) return Promise.reject(new Error('This executor is closed.'));
+    const signal = runOptions.signal;
+    if (jobs.length === 0 || signal?.aborted === true) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const run: RunState = {
+        jobs,
+        signal,
+        requeued: [],
+        onResult: (result) => {
+          runOptions.onResult(result);
+        },
+        next: 0,
+        inFlight: 0,
+        open: jobs.length,
+        stopped: false,
+        retries: new Map(),
+        settle: (error?: unknown) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (error === undefined) resolve();
+          else reject(error instanceof Error ? error : new Error('the run failed', { cause: error }));
+        },
+      };
+      const onAbort = (): void => {
+        const running = run.inFlight > 0;
+        finish(run);
+        // Without timeouts the jobs carry no abort signal: the threads running them are stopped by
+        // replacing the pool; other runs' jobs on the old pool are sent again to the new one.
+        if (timeoutMs === undefined && running) {
+          const old = pool;
+          pool = createPool();
+          void old.destroy();
+        }
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      runs.add(run);
+      dispatch();
+    });
+  };
+
   return {
     workers,
     run(jobs: readonly ResearchJob[], runOptions: JobExecutorRunOptions): Promise<void> {
-      return this.runTyped(jobs, {
+      return runTyped(jobs, {
         onResult: (result) => {
           runOptions.onResult(fromTyped(result));
         },
         signal: runOptions.signal,
       });
     },
-    runTyped(jobs: readonly ResearchJob[], runOptions: TypedRunOptions): Promise<void> {
-      if (closed) return Promise.reject(new Error('This executor is closed.'));
-      return pool.run(jobs, runOptions);
-    },
+    runTyped,
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      await pool.close();
+      for (const run of [...runs]) finish(run);
+      await pool.destroy();
     },
   };
 }
