@@ -170,17 +170,26 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
       const unplaced = { words: command.args, knownFlags };
       const fromFile = await strategyFromFile(flags.strategy, io.cwd);
       const plan = planBacktest({ ...flags, param: flags.param ?? [], symbol: flags.symbol ?? [], unplaced }, io.cwd, fromFile);
-      const { json, html, md } = plan.outputs;
       await checkOutputTargets(plan.targets);
       const phases = progressPhases(io.stderr, progressWanted(io, { progress: flags.progress, logLevel: level }));
 
-      const run = await executeBacktest(plan, io, logger, phases);
-      const files = await renderBacktestFiles(run, { json: json === '-' ? undefined : json, html, md }, logger);
-      const summarySink = json === '-' ? io.stderr : io.stdout;
-      const summary = renderBacktestSummary(run, { palette: paletteFor(io, summarySink), tradesShown: plan.tradesShown });
-      const written = await withProgress(phases, 'write', 'bytes', (onProgress) => writeFilesAtomic(files, { onProgress: countOnly(onProgress) }));
-      if (json === '-') await withProgress(phases, 'write', 'bytes', (onProgress) => writeChunks(io.stdout, backtestJsonChunks(run), countOnly(onProgress)));
-      summarySink.write(summary);
-      for (const file of written) summarySink.write(`wrote ${file.path} (${formatCount(file.bytes)} bytes)\n`);
+      await runAndReportBacktest(plan, io, logger, phases);
     });
+}
+
+/**
+ * Runs a planned backtest and reports it: the summary (on stderr when the JSON goes to stdout),
+ * then the result files the plan names, written atomically. `ensemble backtest` and `ensemble run`
+ * of a backtest config end here.
+ */
+export async function runAndReportBacktest(plan: BacktestPlan, io: CliIo, logger: Logger, phases: ProgressPhases): Promise<void> {
+  const { json, html, md } = plan.outputs;
+  const run = await executeBacktest(plan, io, logger, phases);
+  const files = await renderBacktestFiles(run, { json: json === '-' ? undefined : json, html, md }, logger);
+  const summarySink = json === '-' ? io.stderr : io.stdout;
+  const summary = renderBacktestSummary(run, { palette: paletteFor(io, summarySink), tradesShown: plan.tradesShown });
+  const written = await withProgress(phases, 'write', 'bytes', (onProgress) => writeFilesAtomic(files, { onProgress: countOnly(onProgress) }));
+  if (json === '-') await withProgress(phases, 'write', 'bytes', (onProgress) => writeChunks(io.stdout, backtestJsonChunks(run), countOnly(onProgress)));
+  summarySink.write(summary);
+  for (const file of written) summarySink.write(`wrote ${file.path} (${formatCount(file.bytes)} bytes)\n`);
 }

@@ -41,6 +41,21 @@ describe('research on a user\'s CSV with a user\'s strategy file', () => {
     expect((JSON.parse(run.out) as { portfolio: { metrics: { metrics: { sharpe: number } } } }).portfolio.metrics.metrics.sharpe).toBe(rows[0]?.objective);
   });
 
+  it('sweeps a backtest of it from flags, and `ensemble run` of best-config.json (a backtest config) reproduces the winner', async () => {
+    const sweep = await spawnCli(['sweep', '--strategy', './mine.ts', '--data', 'prices.csv', '--vary', 'period=5,20', '--out', 'bt', '--workers', '1', '--no-progress'], { cwd: project });
+    expect(sweep.err).toBe('');
+    expect(sweep.code).toBe(0);
+    const best = JSON.parse(read('bt/best-config.json')) as { strategy: string; module: { path: string } };
+    expect(best).toMatchObject({ strategy: 'my-strategy', module: { path: '../mine.ts' } });
+    const winner = (JSON.parse(read('bt/results.json')) as { rows: { objective: number; metrics: { totalReturn: number } }[] }).rows[0];
+    const run = await spawnCli(['run', '--config', at('bt/best-config.json'), '--json', '-'], { cwd: project });
+    expect(run.err).toContain('Backtest: my-strategy');
+    expect(run.code).toBe(0);
+    const metrics = (JSON.parse(run.out) as { metrics: { metrics: { sharpe: number; totalReturn: number } } }).metrics.metrics;
+    expect(metrics.sharpe).toBe(winner?.objective);
+    expect(metrics.totalReturn).toBe(winner?.metrics.totalReturn);
+  });
+
   it('walks it forward from flags, a backtest base on the strategy file and the CSV', async () => {
     const wf = await spawnCli(['walk-forward', '--strategy', './mine.ts', '--data', 'prices.csv', '--vary', 'period=5,20', '--train', '9m', '--test', '3m', '--out', 'wf', '--workers', '2', '--no-progress'], { cwd: project });
     expect(wf.err).toBe('');

@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { orchestratorReportInput } from '@ensemble/report';
+import { isBacktestConfig, planBacktestConfig } from '../backtest-config';
 import { paletteFor } from '../color';
 import { loadNotes } from '../data-source';
 import { formatCount } from '../format';
@@ -16,6 +18,7 @@ import { renderRunSummary } from '../run-summary';
 import { FlagProblems } from '../flags';
 import { checkOutputTargets, resolveOutputFlags } from '../output-targets';
 import { writeChunks } from '../write-file';
+import { runAndReportBacktest } from './backtest';
 
 const EXAMPLES = `
 Examples:
@@ -23,11 +26,14 @@ Examples:
   $ ensemble run --config examples/dow30-inverse-vol.json --html report.html --md report.md
   $ ensemble run --config examples/stocks5-60-40.json --json result.json
   $ ensemble run --config examples/dow30-shared-vote.json --json - | jq .attribution.total
+  $ ensemble run --config out/sweep/best-config.json
   $ ensemble schema --out run-config.schema.json
 
 The config is JSON (\`ensemble schema\` prints its JSON Schema; examples/ has one per feature).
 A relative data.file is relative to the config file's directory, and so is a strategy file:
-"strategy": "./strategies/momentum.ts" runs the strategy that file defines.
+"strategy": "./strategies/momentum.ts" runs the strategy that file defines. A single-strategy
+backtest config (\`"strategy"\` at the top, no \`"strategies"\` — the best-config.json of a sweep
+over a backtest) runs as \`ensemble backtest\` runs one, and reproduces the sweep's metrics.
 
 Exit codes: 0 success; 1 the run failed (e.g. a strategy threw under errorPolicy "fail"); 2 bad
 input — invalid JSON (line and column), an invalid config (every problem listed by path), an
@@ -57,6 +63,22 @@ function runLogLevel(command: Command): LogLevel {
   return globalOptions(command).logLevel ?? 'silent';
 }
 
+/**
+ * The config file's content when it is a single-strategy backtest config, with its directory;
+ * undefined for anything else, a file that cannot be read or JSON that does not parse included
+ * (the run config loader reports those).
+ */
+async function readBacktestConfig(file: string, cwd: string): Promise<{ input: Record<string, unknown>; configDir: string } | undefined> {
+  const absolute = path.resolve(cwd, file);
+  let input: unknown;
+  try {
+    input = JSON.parse(await readFile(absolute, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  return isBacktestConfig(input) ? { input, configDir: path.dirname(absolute) } : undefined;
+}
+
 /** The report title and subtitle of a run. */
 function reportTitles(outcome: RunOutcome, source: string): { title: string; subtitle: string } {
   const { result, dataset } = outcome;
@@ -84,7 +106,6 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
     .action(async (flags: RunFlags, command: Command) => {
       const level = runLogLevel(command);
       const logger = createCliLogger(io, level, { json: globalOptions(command).logJson === true });
-      const loaded = await loadRunConfigFile(flags.config, { cwd: io.cwd });
       const problems = new FlagProblems();
       const targets = resolveOutputFlags(
         problems,
@@ -101,8 +122,18 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
       const json = target('--json');
       const md = target('--md');
       const html = target('--html');
-
       const phases = progressPhases(io.stderr, progressWanted(io, { progress: flags.progress, logLevel: level }));
+
+      // A single-strategy backtest config (a sweep's best-config.json over a backtest) runs as
+      // `ensemble backtest` would run it.
+      const backtest = await readBacktestConfig(flags.config, io.cwd);
+      if (backtest !== undefined) {
+        const plan = await planBacktestConfig(backtest.input, flags.config, backtest.configDir, { json, md, html }, targets);
+        await runAndReportBacktest(plan, io, createCliLogger(io, globalOptions(command).logLevel ?? 'error', { json: globalOptions(command).logJson === true }), phases);
+        return;
+      }
+      const loaded = await loadRunConfigFile(flags.config, { cwd: io.cwd });
+
       // Loading, then running: two phases of one call, each drawn while it lasts.
       const loading = phases('load ', 'bytes');
       const running = phases('run  ', 'bars');
