@@ -171,24 +171,23 @@ export class RunRecorder {
    */
   completeBlock(from: number, to: number, reserve: number): void {
     const { sleeves } = this.options;
-    const { portfolio } = this;
+    // The portfolio's columns as locals: the loops below then keep them in registers.
+    const { equity: rowEquity, cash: rowCash, reserve: rowReserve, gross: rowGross, net: rowNet } = this.portfolio;
     const width = this.scratch.length;
     const values = this.blockValues(width * (to - from));
-    for (let t = from; t < to; t++) {
-      portfolio.equity[t] = reserve;
-      portfolio.cash[t] = reserve;
-      portfolio.reserve[t] = reserve;
-    }
+    rowEquity.fill(reserve, from, to);
+    rowCash.fill(reserve, from, to);
+    rowReserve.fill(reserve, from, to);
     let finite = this.finiteSum;
     for (const sleeve of sleeves) {
       const { equity, cash, gross, returns } = sleeve;
-      const g = sleeve.globalIndex[0] ?? 0;
+      const offset = (sleeve.globalIndex[0] ?? 0) - from * width;
       let previous = sleeve.lastEquity;
       for (let t = from; t < to; t++) {
         const value = equity[t] ?? Number.NaN;
         const sleeveCash = cash[t] ?? Number.NaN;
-        portfolio.equity[t] = (portfolio.equity[t] ?? 0) + value;
-        portfolio.cash[t] = (portfolio.cash[t] ?? 0) + sleeveCash;
+        rowEquity[t] = (rowEquity[t] ?? 0) + value;
+        rowCash[t] = (rowCash[t] ?? 0) + sleeveCash;
         if (returns !== null) {
           returns[t] = previous > 0 ? value / previous - 1 : Number.NaN;
           previous = value;
@@ -197,16 +196,15 @@ export class RunRecorder {
         gross[t] = 0 + Math.abs(exposure);
         finite += value * 0 + sleeveCash * 0 + exposure * 0;
         if (exposure !== 0) {
-          const at = (t - from) * width + g;
+          const at = t * width + offset;
           values[at] = (values[at] ?? 0) + exposure;
         }
       }
       if (returns !== null) sleeve.lastEquity = previous;
     }
-    for (let t = from; t < to; t++) {
+    for (let t = from, row = 0; t < to; t++, row += width) {
       let grossTotal = 0;
       let net = 0;
-      const row = (t - from) * width;
       for (let g = 0; g < width; g++) {
         const value = values[row + g] ?? 0;
         if (value !== 0) {
@@ -215,9 +213,9 @@ export class RunRecorder {
           values[row + g] = 0;
         }
       }
-      portfolio.gross[t] = grossTotal;
-      portfolio.net[t] = net;
-      finite += (portfolio.equity[t] ?? 0) * 0 + (portfolio.cash[t] ?? 0) * 0 + grossTotal * 0;
+      rowGross[t] = grossTotal;
+      rowNet[t] = net;
+      finite += (rowEquity[t] ?? 0) * 0 + (rowCash[t] ?? 0) * 0 + grossTotal * 0;
     }
     this.finiteSum = finite;
   }
