@@ -4,7 +4,9 @@
 // workspace — into a fresh npm project outside the repository, and runs a consumer script there:
 // a custom strategy with defineStrategy, a backtest on a built-in data set, an orchestrated run
 // with the custom strategy as a sleeve beside a built-in one, an HTML report, the test kit without
-// a test runner. When a published @ensemble/cli is among the packages, `npx ensemble` runs too.
+// a test runner. When a published @ensemble/cli is among the packages, `npx ensemble` runs too,
+// on built-in strategies and on the scaffold's own TypeScript strategy file (backtest, run, sweep and
+// walk-forward on worker threads).
 // Run after `pnpm build` (it packs dist/). Exit 1 on the first failure, naming the step.
 //
 //   node scripts/pack-check.mjs [--keep]     (--keep leaves the temporary directory for a look)
@@ -144,6 +146,26 @@ if (cli === undefined) {
   const sweep = run('npx ensemble sweep', 'npx', ['--no-install', 'ensemble', 'sweep', '--spec', 'sweep.json', '--out', 'sweep-out', '--workers', '2', '--no-progress', '--html', 'sweep-out/report.html'], { cwd: consumer });
   if (!/4 run: 4 ok/.test(sweep) || !existsSync(join(consumer, 'sweep-out', 'report.html'))) fail('npx ensemble sweep', `the sweep did not run its 4 combinations or write its report:\n${sweep}`);
   console.log(`  npx ensemble sweep on 2 worker threads with its research report   [${seconds()}]`);
+
+  // The scaffold's TypeScript strategy file swept and walked forward on worker threads: each thread
+  // imports the user's file from the installed package's dist, not from this repository's sources.
+  const ownSweep = run(
+    'npx ensemble sweep --strategy FILE',
+    'npx',
+    ['--no-install', 'ensemble', 'sweep', '--strategy', './project/strategies/my-strategy.ts', '--data', 'sp500', '--vary', 'period=50:150:50', '--workers', '2', '--no-progress', '--out', 'own-sweep'],
+    { cwd: consumer },
+  );
+  if (!/3 run: 3 ok/.test(ownSweep) || !existsSync(join(consumer, 'own-sweep', 'best-config.json'))) {
+    fail('npx ensemble sweep --strategy FILE', `the sweep of the strategy file did not run its 3 combinations:\n${ownSweep}`);
+  }
+  const ownWalk = run(
+    'npx ensemble walk-forward --config FILE',
+    'npx',
+    ['--no-install', 'ensemble', 'walk-forward', '--config', 'project/run.json', '--vary', 'allocation.scheme=equal,inverse-volatility', '--train', '3y', '--test', '1y', '--workers', '2', '--no-progress', '--out', 'own-walk'],
+    { cwd: consumer },
+  );
+  if (!/out of sample: total return/.test(ownWalk) || !existsSync(join(consumer, 'own-walk', 'oos-equity.csv'))) fail('npx ensemble walk-forward --config FILE', `the walk-forward of the scaffold's run did not finish:\n${ownWalk}`);
+  console.log(`  npx ensemble sweep of the scaffold's strategy file and walk-forward of its run config, on 2 worker threads   [${seconds()}]`);
 }
 
 if (keep) console.log(`(kept ${work})`);
