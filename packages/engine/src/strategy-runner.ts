@@ -1,4 +1,3 @@
-import { NONE } from './runner-book';
 import { StepRunner } from './step-runner';
 
 /**
@@ -6,9 +5,8 @@ import { StepRunner } from './step-runner';
  * step through the phases of {@link StepRunner} (the backtest engine's loop, an orchestrator's
  * phase-by-phase stepping of its sleeves), or, where no other party needs to act between steps,
  * through fused loops that give the same results bit for bit: a whole single-series run
- * ({@link StrategyRunner.runSingleSeries}), or the steps of a strategy up to its next open fill
- * ({@link StrategyRunner.runOneSymbol} for a signal strategy on one symbol,
- * {@link StrategyRunner.runSteps} for any).
+ * ({@link StrategyRunner.runSingleSeries}) or the steps of a one-symbol signal strategy up to its
+ * next open fill ({@link StrategyRunner.runOneSymbol}).
  */
 export class StrategyRunner extends StepRunner {
   /**
@@ -151,52 +149,4 @@ export class StrategyRunner extends StepRunner {
     return to;
   }
 
-  /**
-   * Runs timeline steps `from` … `to − 1` of a strategy of either kind on any number of symbols,
-   * filled at the next open, without the caller between steps: per step
-   * {@link StepRunner.markStep} then {@link StepRunner.decide}, exactly the calls an orchestrator
-   * stepping its sleeves bar by bar makes. Writes each step's equity, cash and gross exposure into
-   * the given columns at the step's index, and each symbol's signed position value
-   * (quantity × mark, 0 when flat) into `valuesOut` at `(t − valuesFrom) × symbols + k`. Stops
-   * before the first step at whose open a pending order would fill (some symbol with an order has
-   * a bar there) and returns it (the caller fills it, e.g. in a window crossing several runners'
-   * orders, then calls again from that step); returns `to` when every step ran. For steps that
-   * hold no last bar of the strategy's symbols (the caller runs those phase by phase).
-   */
-  runSteps(
-    from: number,
-    to: number,
-    columns: { readonly equity: Float64Array; readonly cash: Float64Array; readonly gross: Float64Array },
-    valuesOut: Float64Array,
-    valuesFrom: number,
-  ): number {
-    if (!this.nextOpen) throw new RangeError('runSteps needs orders filled at the next open');
-    const { account, index } = this;
-    const { equity, cash, gross } = columns;
-    const quantity = account.quantity;
-    const markPrice = account.markPrice;
-    const n = index.length;
-    for (let t = from, row = (from - valuesFrom) * n; t < to; t++, row += n) {
-      if (this.pendingCount > 0 && this.fillsAtOpen(t)) return t;
-      this.markStep(t);
-      this.decide();
-      for (let k = 0; k < n; k++) {
-        const held = quantity[k] ?? 0;
-        valuesOut[row + k] = held !== 0 ? held * (markPrice[k] ?? 0) : 0;
-      }
-      equity[t] = this.markedEquity;
-      cash[t] = account.cash;
-      gross[t] = this.markedGross;
-    }
-    return to;
-  }
-
-  /** Whether an order pending on some symbol fills at the open of step `t` (the symbol has a bar then). */
-  private fillsAtOpen(t: number): boolean {
-    const { pendingKind, barIndex } = this;
-    for (let k = 0; k < pendingKind.length; k++) {
-      if (pendingKind[k] !== NONE && (barIndex === null || (barIndex[k]?.[t] ?? -1) >= 0)) return true;
-    }
-    return false;
-  }
 }

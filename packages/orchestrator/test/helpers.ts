@@ -70,42 +70,26 @@ const RandomSignalSchema = z.strictObject({
   exit: z.number().min(0).max(1).default(0.2),
   short: z.number().min(0).max(1).default(0),
   strength: z.boolean().default(false),
-  /** With a value above 0, entries carry a stop-loss this fraction of the close away from it. */
-  stop: z.number().min(0).max(0.5).default(0),
-  /**
-   * Draw from one generator advanced on every question instead of hashing (seed, symbol, bar): the
-   * answers then depend on the order in which the strategy is asked about its symbols and bars.
-   */
-  sequence: z.boolean().default(false),
 });
 
 /** Enters and exits at random, but deterministically from (seed, symbol, bar): stateless. */
 class RandomSignalStrategy implements Strategy {
   readonly warmup = 1;
 
-  private readonly draws: () => number;
-
   constructor(
     private readonly params: z.output<typeof RandomSignalSchema>,
     readonly id: string,
-  ) {
-    this.draws = prng(params.seed);
-  }
-
-  private draw(context: StrategyContext, salt: number): number {
-    return this.params.sequence ? this.draws() : unit(this.params.seed, context.symbol, context.index, salt);
-  }
+  ) {}
 
   shouldEnter(context: StrategyContext): EntrySignal | null {
-    const { enter, short, strength, stop } = this.params;
-    if (this.draw(context, 1) >= enter) return null;
-    const side = this.draw(context, 2) < short ? 'short' : 'long';
-    const signal: EntrySignal = strength ? { side, strength: 0.25 + 0.75 * this.draw(context, 3) } : { side };
-    return stop > 0 ? { ...signal, stopLoss: context.close() * (side === 'long' ? 1 - stop : 1 + stop) } : signal;
+    const { seed, enter, short, strength } = this.params;
+    if (unit(seed, context.symbol, context.index, 1) >= enter) return null;
+    const side = unit(seed, context.symbol, context.index, 2) < short ? 'short' : 'long';
+    return strength ? { side, strength: 0.25 + 0.75 * unit(seed, context.symbol, context.index, 3) } : { side };
   }
 
   shouldExit(context: StrategyContext): boolean {
-    return this.draw(context, 4) < this.params.exit;
+    return unit(this.params.seed, context.symbol, context.index, 4) < this.params.exit;
   }
 }
 

@@ -164,31 +164,22 @@ export class RunRecorder {
 
   /**
    * Completes steps `from` … `to − 1` that the sleeves ran on their own (see `run/sleeve-blocks.ts`):
-   * each sleeve wrote its equity and cash and, when `values` holds null for it (a one-symbol
-   * signal sleeve), its signed position value in its gross column, else its gross exposure there
-   * and each symbol's signed position value in `values` (step-major from `from`); this turns those
-   * into gross exposures, the sleeves' returns and the portfolio's rows, summing in the same order
-   * as {@link RunRecorder.record} (so bit for bit the same values). Sleeves mode, no transfer and
-   * the same `reserve` on every step of the range.
+   * each sleeve wrote its equity and cash and, in its gross column, its signed position value; this
+   * turns those into gross exposures, the sleeves' returns and the portfolio's rows, summing in the
+   * same order as {@link RunRecorder.record} (so bit for bit the same values). Sleeves mode, every
+   * sleeve on one symbol, no transfer and the same `reserve` on every step of the range.
    */
-  completeBlock(from: number, to: number, reserve: number, values: readonly (Float64Array | null)[]): void {
+  completeBlock(from: number, to: number, reserve: number): void {
     const { sleeves } = this.options;
     // The portfolio's columns as locals: the loops below then keep them in registers.
     const { equity: rowEquity, cash: rowCash, reserve: rowReserve, gross: rowGross, net: rowNet } = this.portfolio;
     const width = this.scratch.length;
-    const rows = this.blockValues(width * (to - from));
+    const values = this.blockValues(width * (to - from));
     rowEquity.fill(reserve, from, to);
     rowCash.fill(reserve, from, to);
     rowReserve.fill(reserve, from, to);
     let finite = this.finiteSum;
-    for (let s = 0; s < sleeves.length; s++) {
-      const sleeve = sleeves[s];
-      if (sleeve === undefined) continue;
-      const own = values[s] ?? null;
-      if (own !== null) {
-        finite = this.completeSleeve(sleeve, own, from, to, rows, finite);
-        continue;
-      }
+    for (const sleeve of sleeves) {
       const { equity, cash, gross, returns } = sleeve;
       const offset = (sleeve.globalIndex[0] ?? 0) - from * width;
       let previous = sleeve.lastEquity;
@@ -206,7 +197,7 @@ export class RunRecorder {
         finite += value * 0 + sleeveCash * 0 + exposure * 0;
         if (exposure !== 0) {
           const at = t * width + offset;
-          rows[at] = (rows[at] ?? 0) + exposure;
+          values[at] = (values[at] ?? 0) + exposure;
         }
       }
       if (returns !== null) sleeve.lastEquity = previous;
@@ -215,11 +206,11 @@ export class RunRecorder {
       let grossTotal = 0;
       let net = 0;
       for (let g = 0; g < width; g++) {
-        const value = rows[row + g] ?? 0;
+        const value = values[row + g] ?? 0;
         if (value !== 0) {
           grossTotal += value < 0 ? -value : value;
           net += value;
-          rows[row + g] = 0;
+          values[row + g] = 0;
         }
       }
       rowGross[t] = grossTotal;
@@ -227,41 +218,6 @@ export class RunRecorder {
       finite += (rowEquity[t] ?? 0) * 0 + (rowCash[t] ?? 0) * 0 + grossTotal * 0;
     }
     this.finiteSum = finite;
-  }
-
-  /**
-   * {@link RunRecorder.completeBlock} for a sleeve that wrote its gross exposure and its symbols'
-   * position values (`values`, step-major from `from`): its returns, its part of the portfolio's
-   * equity and cash, and its position values added into `rows` per step and run symbol, in the
-   * order {@link RunRecorder.recordSleeve} adds them. Returns `finite` with the sleeve's values tallied.
-   */
-  private completeSleeve(sleeve: Sleeve, values: Float64Array, from: number, to: number, rows: Float64Array, finite: number): number {
-    const { equity: rowEquity, cash: rowCash } = this.portfolio;
-    const { equity, cash, gross, returns, globalIndex } = sleeve;
-    const width = this.scratch.length;
-    const symbols = globalIndex.length;
-    let tally = finite;
-    let previous = sleeve.lastEquity;
-    for (let t = from, row = 0, at = 0; t < to; t++, row += width, at += symbols) {
-      const value = equity[t] ?? Number.NaN;
-      const sleeveCash = cash[t] ?? Number.NaN;
-      rowEquity[t] = (rowEquity[t] ?? 0) + value;
-      rowCash[t] = (rowCash[t] ?? 0) + sleeveCash;
-      if (returns !== null) {
-        returns[t] = previous > 0 ? value / previous - 1 : Number.NaN;
-        previous = value;
-      }
-      tally += value * 0 + sleeveCash * 0 + (gross[t] ?? 0) * 0;
-      for (let k = 0; k < symbols; k++) {
-        const exposure = values[at + k] ?? 0;
-        if (exposure !== 0) {
-          const g = row + (globalIndex[k] ?? 0);
-          rows[g] = (rows[g] ?? 0) + exposure;
-        }
-      }
-    }
-    if (returns !== null) sleeve.lastEquity = previous;
-    return tally;
   }
 
   /** Zeroed scratch of at least `size` values (per step and symbol) for {@link RunRecorder.completeBlock}. */

@@ -49,51 +49,6 @@ const settings = fc.record({
   transfers: fc.constantFrom('pro-rata' as const, 'cash' as const),
 });
 
-/**
- * 2–4 symbols of 40–90 seeded bars; every symbol after the first may start later (up to 25 bars)
- * and miss some dates.
- */
-const staggeredSeries = fc
-  .record({
-    count: fc.integer({ min: 2, max: 4 }),
-    length: fc.integer({ min: 40, max: 90 }),
-    seed: fc.integer({ min: 1, max: 1_000_000 }),
-    gaps: fc.double({ min: 0, max: 0.2, noNaN: true }),
-    late: fc.array(fc.integer({ min: 0, max: 25 }), { minLength: 3, maxLength: 3 }),
-  })
-  .map(({ count, length, seed, gaps, late }): BarSeries[] =>
-    Array.from({ length: count }, (_, k) => {
-      const full = walkSeries(`S${k}`, length, seed + k * 7919, 0.03, 20 + 40 * k);
-      if (k === 0) return full;
-      const random = prng(seed * 31 + k);
-      const kept = seriesToBars(full)
-        .slice(late[k - 1] ?? 0)
-        .filter(() => random() >= gaps);
-      return barSeriesFromBars(full.symbol, kept.length > 0 ? kept : seriesToBars(full).slice(-1));
-    }),
-  );
-
-/**
- * Sleeves on several symbols (each a random order of distinct symbols): the seeded random signal
- * strategy (some with stops, some short, some sized by strength, some whose answers depend on the
- * order they are asked in) or the equal-weight portfolio strategy on its own schedule.
- */
-const multiSleeves = fc.array(
-  fc.record({
-    symbols: fc.shuffledSubarray([0, 1, 2, 3], { minLength: 1, maxLength: 4 }),
-    portfolio: fc.boolean(),
-    seed: fc.integer({ min: 1, max: 1_000 }),
-    enter: fc.double({ min: 0.05, max: 0.6, noNaN: true }),
-    exit: fc.double({ min: 0.05, max: 0.6, noNaN: true }),
-    short: fc.constantFrom(0, 0.3),
-    strength: fc.boolean(),
-    stop: fc.constantFrom(0, 0.01, 0.03),
-    sequence: fc.boolean(),
-    every: fc.integer({ min: 3, max: 15 }),
-  }),
-  { minLength: 1, maxLength: 6 },
-);
-
 function run(config: RunConfigInput, series: readonly BarSeries[], blocks: boolean): string {
   const parsed = parseRunConfig(config, { registry: testRegistry });
   return JSON.stringify(serializeOrchestratorResult(new Orchestration(parsed, testRegistry, series, { registry: testRegistry }, blocks).run()));
@@ -124,38 +79,6 @@ describe('sleeve-by-sleeve blocks', () => {
         expect(run(config, series, true)).toBe(run(config, series, false));
       }),
       { numRuns: 60 },
-    );
-  });
-
-  it('give the same result, bit for bit, as bar by bar for sleeves on several symbols (either kind, staggered starts, stops)', () => {
-    fc.assert(
-      fc.property(staggeredSeries, multiSleeves, settings, (series, entries, options) => {
-        const config: RunConfigInput = {
-          data: { dataset: 'test' },
-          cash: 100_000,
-          commission: { kind: 'percent', rate: options.rate },
-          slippage: { kind: 'bps', bps: options.bps },
-          fractional: options.fractional,
-          crossing: options.crossing,
-          closeAtEnd: options.closeAtEnd,
-          transfers: options.transfers,
-          allocation: { scheme: options.scheme, lookback: 10 },
-          rebalance: { schedule: options.schedule },
-          strategies: entries.map((entry, i) => {
-            const symbols = [...new Set(entry.symbols.map((k) => series[Math.min(k, series.length - 1)]?.symbol ?? 'S0'))];
-            return entry.portfolio
-              ? { id: `s${i}`, strategy: 'equal-weight', params: { rebalance: entry.every }, symbols }
-              : {
-                  id: `s${i}`,
-                  strategy: 'random-signal',
-                  params: { seed: entry.seed, enter: entry.enter, exit: entry.exit, short: entry.short, strength: entry.strength, stop: entry.stop, sequence: entry.sequence },
-                  symbols,
-                };
-          }),
-        };
-        expect(run(config, series, true)).toBe(run(config, series, false));
-      }),
-      { numRuns: 80 },
     );
   });
 

@@ -10,11 +10,11 @@ const MAX_BLOCK = 4096;
 
 /**
  * Whether a run can step its sleeves one after the other over blocks of bars (sleeve-major)
- * instead of bar by bar: sleeves mode with `next-open` fills, no risk limits, drift bands,
- * invariant audit or progress callback, and nobody listening to the events (their order would
- * differ). Sleeves of either strategy kind, on any number of symbols.
+ * instead of bar by bar: sleeves mode with `next-open` fills, every sleeve a signal strategy on
+ * one symbol, no risk limits, drift bands, invariant audit or progress callback, and nobody
+ * listening to the events (their order would differ).
  */
-export function sleeveBlocksApply(config: RunConfig, logger: Logger, riskEnabled: boolean, progress: boolean): boolean {
+export function sleeveBlocksApply(config: RunConfig, sleeves: readonly Sleeve[], logger: Logger, riskEnabled: boolean, progress: boolean): boolean {
   return (
     config.mode === 'sleeves' &&
     config.fill === 'next-open' &&
@@ -22,15 +22,15 @@ export function sleeveBlocksApply(config: RunConfig, logger: Logger, riskEnabled
     !riskEnabled &&
     !progress &&
     config.rebalance.drift === undefined &&
-    logger === noopLogger
+    logger === noopLogger &&
+    sleeves.every((sleeve) => sleeve.runner.oneSymbolSignal)
   );
 }
 
 /**
  * Runs the steps between two rebalances (or last bars) sleeve by sleeve: each sleeve's runner
- * goes through the steps in one loop (`StrategyRunner.runOneSymbol` for a signal strategy on one
- * symbol, `StrategyRunner.runSteps` otherwise) and stops where an order of it would fill at the
- * open; the earliest such step is filled for every sleeve stopped there in
+ * goes through the steps in one loop (`StrategyRunner.runOneSymbol`) and stops where an order of
+ * it would fill at the open; the earliest such step is filled for every sleeve stopped there in
  * one crossing window — exactly the sleeves that step's open window holds when every sleeve is
  * stepped bar by bar, since the others have no order waiting then — and they go on. Nothing else
  * ties sleeves together on those steps, so every sleeve sees the same fills, prices and costs as
@@ -47,12 +47,6 @@ export class SleeveBlocks {
   private head = new Int32Array(0);
   /** Scratch: the sleeves of one step's open window. */
   private readonly waiting: Int32Array;
-  /**
-   * Per sleeve not on the one-symbol path, its symbols' signed position values at every step of
-   * the block (step-major: `(t − from) × symbols + k`), which the recorder adds into the
-   * portfolio's rows; null for one-symbol signal sleeves, whose gross column holds that value.
-   */
-  private readonly values: (Float64Array | null)[];
 
   constructor(sleeves: readonly Sleeve[], executor: SleeveExecutor, recorder: RunRecorder) {
     this.sleeves = sleeves;
@@ -60,7 +54,6 @@ export class SleeveBlocks {
     this.recorder = recorder;
     this.next = new Int32Array(sleeves.length).fill(-1);
     this.waiting = new Int32Array(sleeves.length);
-    this.values = sleeves.map((sleeve) => (sleeve.runner.oneSymbolSignal ? null : new Float64Array(0)));
   }
 
   /** Runs steps `from` … `to − 1` (none a rebalance, a risk check or a last bar), with `reserve` unchanged. */
@@ -68,7 +61,7 @@ export class SleeveBlocks {
     for (let start = from; start < to; start += MAX_BLOCK) {
       const end = Math.min(to, start + MAX_BLOCK);
       this.runBlock(start, end);
-      this.recorder.completeBlock(start, end, reserve, this.values);
+      this.recorder.completeBlock(start, end, reserve);
     }
   }
 
@@ -82,27 +75,19 @@ export class SleeveBlocks {
       next[s] = head[at - from] ?? -1;
       head[at - from] = s;
     };
-    const values = this.values;
-    for (let s = 0; s < sleeves.length; s++) {
-      const sleeve = sleeves[s];
-      const own = values[s];
-      if (own === undefined || sleeve === undefined) continue;
-      if (own !== null) {
-        const size = sleeve.globalIndex.length * (to - from);
-        if (own.length < size) values[s] = new Float64Array(size);
-      }
-      wait(s, this.runSleeve(s, from, from, to));
-    }
+    sleeves.forEach((sleeve, s) => {
+      wait(s, sleeve.runner.runOneSymbol(from, to, sleeve.equity, sleeve.cash, sleeve.gross));
+    });
     const waiting = this.waiting;
     for (let step = from; step < to; step++) {
       let count = 0;
       for (let s = head[step - from] ?? -1; s >= 0; s = next[s] ?? -1) waiting[count++] = s;
       if (count === 0) continue;
-      // A sleeve alone in the window with one order has nothing to cross: the executor books it
-      // at once, with the same admission and fill the window would give it. Several sleeves, or
-      // orders: the open window of this step, in sleeve order as bar by bar (sorted in place; a
-      // typed array sorts numerically).
-      const window = count > 1 || (sleeves[waiting[0] ?? -1]?.runner.pendingOrders ?? 0) > 1;
+      // A sleeve alone in the window (one symbol: one order) has nothing to cross: the executor
+      // books its order at once, with the same admission and fill the window would give it.
+      // Several: the open window of this step, in sleeve order as bar by bar (sorted in place;
+      // a typed array sorts numerically).
+      const window = count > 1;
       if (window) {
         waiting.subarray(0, count).sort();
         executor.begin();
@@ -117,23 +102,11 @@ export class SleeveBlocks {
         const s = waiting[w] ?? -1;
         const sleeve = sleeves[s];
         if (sleeve === undefined) continue;
-        const at = this.runSleeve(s, from, step, to);
+        const at = sleeve.runner.runOneSymbol(step, to, sleeve.equity, sleeve.cash, sleeve.gross);
         if (at === step) throw new InvariantError(`sleeve "${sleeve.entry.id}" still has an order to fill at step ${step} after its open fills`);
         wait(s, at);
       }
     }
-  }
-
-  /**
-   * Runs sleeve `s` from step `at` until an order of it fills at an open (returned) or `to`, in
-   * the block that starts at step `from`.
-   */
-  private runSleeve(s: number, from: number, at: number, to: number): number {
-    const sleeve = this.sleeves[s];
-    const own = this.values[s];
-    if (sleeve === undefined || own === undefined) throw new InvariantError(`sleeve #${s} is not in the run`);
-    if (own === null) return sleeve.runner.runOneSymbol(at, to, sleeve.equity, sleeve.cash, sleeve.gross);
-    return sleeve.runner.runSteps(at, to, sleeve, own, from);
   }
 
   /** The per-step list heads of a block of `length` steps, all empty. */

@@ -151,7 +151,7 @@ export class Orchestration {
       checkInvariants: config.checkInvariants,
     });
     this.blocks =
-      blocks && sleeveBlocksApply(config, this.logger, this.risk.enabled, this.onProgress !== undefined)
+      blocks && sleeveBlocksApply(config, sleeves, this.logger, this.risk.enabled, this.onProgress !== undefined)
         ? new SleeveBlocks(sleeves, this.executor, this.recorder)
         : null;
   }
