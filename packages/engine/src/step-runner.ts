@@ -1,5 +1,5 @@
 import type { PortfolioContext, PortfolioStrategy, Position, SeriesCursor, Strategy, StrategyContext } from '@ensemble/protocol';
-import { StrategyError, exitRequested, formatValue, isoTime, noopLogger } from '@ensemble/protocol';
+import { StrategyError, calendarPeriodKey, exitRequested, formatValue, isoTime, noopLogger } from '@ensemble/protocol';
 import { isRebalanceStep, targetQuantity } from './rebalance';
 import { NONE, RunnerBook } from './runner-book';
 
@@ -33,6 +33,9 @@ function strategyFailure(strategy: Strategy, cursor: SeriesCursor, cause: unknow
  * Objects are created only when an order is placed or filled: the no-trade path allocates nothing.
  */
 export abstract class StepRunner extends RunnerBook {
+  /** With a calendar rebalance rule, the period key of the last rebalance's time (NaN before it). */
+  private lastRebalanceKey = Number.NaN;
+
   /** Runs every phase of timeline step `step`, in order. */
   step(step: number): void {
     this.beginStep(step);
@@ -136,8 +139,11 @@ export abstract class StepRunner extends RunnerBook {
   }
 
   protected rebalanceDue(strategy: PortfolioStrategy, step: number): boolean {
+    if (step + 1 < strategy.warmup) return false;
     const rule = this.rebalanceRule ?? strategy.rebalance;
-    return step + 1 >= strategy.warmup && isRebalanceStep(rule, this.time, step, this.lastRebalance);
+    if (rule.kind !== 'calendar' || this.lastRebalance < 0) return isRebalanceStep(rule, this.time, step, this.lastRebalance);
+    // isRebalanceStep's test, with the last rebalance's period computed once rather than on every step.
+    return calendarPeriodKey(this.time[step] ?? Number.NaN, rule.period) !== this.lastRebalanceKey;
   }
 
   /*
@@ -185,6 +191,8 @@ export abstract class StepRunner extends RunnerBook {
     const step = this.currentStep;
     if (!this.rebalanceDue(strategy, step)) return;
     this.lastRebalance = step;
+    const rule = this.rebalanceRule ?? strategy.rebalance;
+    this.lastRebalanceKey = rule.kind === 'calendar' ? calendarPeriodKey(this.time[step] ?? Number.NaN, rule.period) : Number.NaN;
     const { account, series } = this;
     const time = this.currentTime;
     const symbols = account.symbols;
