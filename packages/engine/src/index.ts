@@ -46,6 +46,6 @@ export type { JsonArrayMaker, JsonListMaker, JsonTextOptions, WithJsonRows } fro
 export { JsonRows, jsonArrays, jsonRows, jsonTextChunks } from './json-text';
 export type { SizingInput, SizingRule } from './sizing';
 export { DEFAULT_SIZING, entryQuantity } from './sizing';
-export type { StrategyRunnerOptions } from './strategy-runner';
+export type { StrategyRunnerOptions } from './runner-options';
 export { StrategyRunner } from './strategy-runner';
 export { mergeTimeline } from './timeline';

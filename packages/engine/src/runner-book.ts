@@ -1,0 +1,375 @@
+import type { AnyStrategy, BarSeries, EntrySignal, FillReason, Logger, PortfolioStrategy, RebalanceRule, Strategy } from '@ensemble/protocol';
+import { SeriesCursor, computeIndicators, isPortfolioStrategy, isoTime, noopLogger } from '@ensemble/protocol';
+import type { Account } from './account';
+import { checkEntrySignal } from './entry-signal';
+import type { OrderExecutor } from './execution';
+import type { StrategyRunnerOptions } from './runner-options';
+import type { SizingRule } from './sizing';
+import { DEFAULT_SIZING } from './sizing';
+
+/** Kinds of the order pending on a symbol: none, the strategy's entry or exit, or a placed order. */
+export const NONE = 0;
+export const ENTRY = 1;
+export const EXIT = 2;
+export const ORDER = 3;
+
+/** The timeline steps holding each series' last bar, sorted and unique. */
+function endStepsOf(series: readonly BarSeries[], barIndex: readonly Int32Array[] | null): Int32Array {
+  if (barIndex === null) return Int32Array.of((series[0]?.length ?? 0) - 1);
+  const steps = series.map((s, k) => {
+    const map = barIndex[k];
+    if (map === undefined) return -1;
+    let t = map.length - 1;
+    while (t >= 0 && map[t] !== s.length - 1) t--;
+    return t;
+  });
+  return Int32Array.from(new Set(steps)).sort();
+}
+
+/**
+ * What a {@link StrategyRunner} holds and how its orders execute: the strategy, its account and
+ * series, the order pending on each symbol, and the fills of those orders (at the open or the
+ * close, stops and take-profits inside a bar, last bars). The step phases build on it
+ * (`step-runner.ts`), the fused loops on those (`strategy-runner.ts`).
+ */
+export abstract class RunnerBook {
+  /** The strategy being run. */
+  readonly strategy: AnyStrategy;
+  /** The ledger it trades in. */
+  readonly account: Account;
+  /** Its symbols' bars, in the account's symbol order. */
+  readonly series: readonly BarSeries[];
+  /** The rebalance schedule in use (portfolio strategies), or null. */
+  readonly rebalanceRule: RebalanceRule | null;
+  /** Bar index of each symbol at the current step (-1: no bar). Read-only for callers. */
+  readonly index: Int32Array;
+  // The numbers written on every step start as doubles (NaN until the constructor sets them), not
+  // `undefined` or a small integer: V8 then stores them unboxed, and a write allocates nothing.
+  /** Equity of the account at its latest valuation (cash + Σ quantity × mark). */
+  markedEquity = Number.NaN;
+  /** Gross exposure of the account at its latest valuation (Σ |quantity × mark|). */
+  markedGross = Number.NaN;
+  protected readonly portfolio: PortfolioStrategy | null;
+  protected readonly signal: Strategy | null;
+  protected readonly executor: OrderExecutor;
+  protected readonly logger: Logger;
+  protected readonly time: Float64Array;
+  protected readonly barIndex: readonly Int32Array[] | null;
+  protected readonly nextOpen: boolean;
+  protected readonly sizing: SizingRule;
+  protected readonly fractional: boolean;
+  protected readonly closeAtEnd: boolean;
+  protected readonly cursors: readonly SeriesCursor[];
+  /** The cash and equity strategies are shown, set before they are asked. */
+  protected viewCash = Number.NaN;
+  protected viewEquity = Number.NaN;
+  protected readonly lastIndex: Int32Array;
+  /** Sorted timeline steps on which some symbol has its last bar. */
+  protected readonly endSteps: Int32Array;
+  protected nextEnd = 0;
+  protected readonly pendingKind: Int8Array;
+  protected readonly pendingLong: Uint8Array;
+  protected readonly pendingStrength: Float64Array;
+  protected readonly pendingStop: Float64Array;
+  protected readonly pendingTake: Float64Array;
+  protected readonly pendingQuantity: Float64Array;
+  protected readonly pendingReason: FillReason[];
+  protected readonly rebalanceTimes: number[] = [];
+  protected readonly indexBySymbol: ReadonlyMap<string, number>;
+  protected pendingCount = 0;
+  protected droppedCount = 0;
+  protected fillsAtValuation = 0;
+  protected depositsAtValuation = 0;
+  protected lastRebalance = -1;
+  protected enabled = true;
+  protected currentStep = -1;
+  /** A signal strategy on one symbol: the per-step phases take their one-symbol paths. */
+  protected readonly lone: boolean;
+  /** That symbol's closes, and its bar index at every step (null: the bars are the steps). */
+  protected readonly loneClose: Float64Array;
+  protected readonly loneBars: Int32Array | null;
+
+  constructor(options: StrategyRunnerOptions) {
+    const { strategy, series, account } = options;
+    if (series.length !== account.symbols.length || series.some((s, k) => s.symbol !== account.symbols[k])) {
+      throw new RangeError(`the runner's series (${series.map((s) => s.symbol).join(', ')}) must match the account's symbols (${account.symbols.join(', ')})`);
+    }
+    const n = series.length;
+    this.strategy = strategy;
+    this.account = account;
+    this.series = series;
+    this.executor = options.executor;
+    this.logger = options.logger ?? noopLogger;
+    this.time = options.time;
+    this.barIndex = options.barIndex;
+    this.nextOpen = (options.fill ?? 'next-open') === 'next-open';
+    this.sizing = options.sizing ?? DEFAULT_SIZING;
+    this.fractional = options.fractional ?? false;
+    this.closeAtEnd = options.closeAtEnd ?? false;
+    this.portfolio = isPortfolioStrategy(strategy) ? strategy : null;
+    this.signal = isPortfolioStrategy(strategy) ? null : strategy;
+    this.rebalanceRule = this.portfolio === null ? null : (options.rebalance ?? this.portfolio.rebalance);
+    const signal = this.signal;
+    const indicators = options.indicators;
+    this.cursors = series.map((s, k) => new SeriesCursor(s, signal === null ? {} : (indicators?.[k] ?? computeIndicators(signal, s)), strategy.id));
+    this.index = new Int32Array(n).fill(-1);
+    this.lastIndex = Int32Array.from(series, (s) => s.length - 1);
+    this.endSteps = endStepsOf(series, options.barIndex);
+    this.pendingKind = new Int8Array(n);
+    this.pendingLong = new Uint8Array(n);
+    this.pendingStrength = new Float64Array(n);
+    this.pendingStop = new Float64Array(n);
+    this.pendingTake = new Float64Array(n);
+    this.pendingQuantity = new Float64Array(n);
+    this.pendingReason = Array.from({ length: n }, (): FillReason => 'entry');
+    this.indexBySymbol = new Map(series.map((s, k) => [s.symbol, k]));
+    this.lone = this.signal !== null && n === 1;
+    this.loneClose = series[0]?.close ?? new Float64Array(0);
+    this.loneBars = options.barIndex?.[0] ?? null;
+    this.markedEquity = account.equity();
+    this.markedGross = 0;
+  }
+
+  /** Orders dropped so far (never filled: last bar, end of data, or replaced). */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  /** Epoch ms of every rebalance decision so far (portfolio strategies). */
+  get rebalances(): readonly number[] {
+    return this.rebalanceTimes;
+  }
+
+  /** Whether the strategy is still asked for decisions (see {@link StrategyRunner.disable}). */
+  get active(): boolean {
+    return this.enabled;
+  }
+
+
+  /** Orders waiting to fill (the strategy's and placed ones). */
+  get pendingOrders(): number {
+    return this.pendingCount;
+  }
+
+  /** Epoch ms of the current step (NaN before the first). */
+  protected get currentTime(): number {
+    return this.time[this.currentStep] ?? Number.NaN;
+  }
+
+  /**
+   * Values the account at its latest marks into {@link StrategyRunner.markedEquity} and
+   * {@link StrategyRunner.markedGross}, unless nothing was booked or deposited since the last
+   * valuation.
+   * Returns the equity.
+   */
+  revalue(): number {
+    const account = this.account;
+    if (account.fills.length !== this.fillsAtValuation || account.netDeposits !== this.depositsAtValuation) this.value();
+    return this.markedEquity;
+  }
+
+  /** After the last step: drops (and logs) every order still pending. */
+  finish(): void {
+    for (let k = 0; k < this.pendingKind.length; k++) if (this.pendingKind[k] !== NONE) this.drop(k, 'end-of-data');
+  }
+
+  /**
+   * Queues an order of `quantity` units on symbol `k` (positive buys, negative sells), filled
+   * under the fill rule like the strategy's own orders; it replaces any order pending on `k`.
+   * How an orchestrator moves capital out of a sleeve or enforces a risk limit.
+   */
+  placeOrder(k: number, quantity: number, reason: FillReason): void {
+    if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
+    if (quantity === 0 || !Number.isFinite(quantity)) return;
+    this.pendingKind[k] = ORDER;
+    this.pendingQuantity[k] = quantity;
+    this.pendingReason[k] = reason;
+    this.pendingCount++;
+  }
+
+  /** Whether an order (the strategy's or a placed one) is waiting to fill on symbol `k`. */
+  hasPendingOrder(k: number): boolean {
+    return (this.pendingKind[k] ?? NONE) !== NONE;
+  }
+
+  /** Queues orders closing every open position (e.g. reason `isolate` or `risk`). */
+  closeOut(reason: FillReason): void {
+    for (let k = 0; k < this.pendingKind.length; k++) {
+      const held = this.account.quantity[k] ?? 0;
+      if (held !== 0) this.placeOrder(k, -held, reason);
+      else if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
+    }
+  }
+
+  /** Stops asking the strategy; pending orders and stops still execute. */
+  disable(): void {
+    this.enabled = false;
+  }
+
+  protected triggerExitLevels(): void {
+    const { account, index, series } = this;
+    const stopLoss = account.stopLoss;
+    const takeProfit = account.takeProfit;
+    for (let k = 0; k < index.length; k++) {
+      const held = account.quantity[k] ?? 0;
+      const i = index[k] ?? -1;
+      if (held === 0 || i < 0) continue;
+      const stop = stopLoss[k] ?? Number.NaN;
+      const take = takeProfit[k] ?? Number.NaN;
+      if (Number.isNaN(stop) && Number.isNaN(take)) continue;
+      const s = series[k];
+      if (s === undefined) continue;
+      const open = s.open[i] ?? Number.NaN;
+      let reference = Number.NaN;
+      let reason: FillReason = 'stop-loss';
+      if (held > 0) {
+        if (open <= stop) reference = open;
+        else if (open >= take) {
+          reference = open;
+          reason = 'take-profit';
+        } else if ((s.low[i] ?? Number.NaN) <= stop) reference = stop;
+        else if ((s.high[i] ?? Number.NaN) >= take) {
+          reference = take;
+          reason = 'take-profit';
+        }
+      } else {
+        if (open >= stop) reference = open;
+        else if (open <= take) {
+          reference = open;
+          reason = 'take-profit';
+        } else if ((s.high[i] ?? Number.NaN) >= stop) reference = stop;
+        else if ((s.low[i] ?? Number.NaN) <= take) {
+          reference = take;
+          reason = 'take-profit';
+        }
+      }
+      if (!Number.isNaN(reference)) this.closePosition(k, reference, i, reason);
+    }
+  }
+
+  protected endLastBars(): void {
+    const { index, lastIndex } = this;
+    for (let k = 0; k < index.length; k++) {
+      const i = index[k] ?? -1;
+      if (i < 0 || i !== lastIndex[k]) continue;
+      if (this.nextOpen && this.pendingKind[k] !== NONE) this.drop(k, 'last-bar');
+      if (this.closeAtEnd) this.closePosition(k, this.series[k]?.close[i] ?? Number.NaN, i, 'close-at-end');
+    }
+  }
+
+  protected value(): void {
+    const { account } = this;
+    const quantity = account.quantity;
+    const mark = account.markPrice;
+    let equity = account.cash;
+    let gross = 0;
+    for (let k = 0; k < quantity.length; k++) {
+      const q = quantity[k] ?? 0;
+      if (q !== 0) {
+        const value = q * (mark[k] ?? 0);
+        equity += value;
+        gross += value < 0 ? -value : value;
+      }
+    }
+    this.markedEquity = equity;
+    this.markedGross = gross;
+    this.fillsAtValuation = account.fills.length;
+    this.depositsAtValuation = account.netDeposits;
+  }
+
+  protected queueEntry(k: number, signal: EntrySignal): void {
+    checkEntrySignal(signal);
+    if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
+    this.pendingKind[k] = ENTRY;
+    this.pendingLong[k] = signal.side === 'long' ? 1 : 0;
+    this.pendingStrength[k] = signal.strength ?? 1;
+    this.pendingStop[k] = signal.stopLoss ?? Number.NaN;
+    this.pendingTake[k] = signal.takeProfit ?? Number.NaN;
+    this.pendingReason[k] = 'entry';
+    this.pendingCount++;
+  }
+
+  protected queueExit(k: number): void {
+    if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
+    this.pendingKind[k] = EXIT;
+    this.pendingReason[k] = 'exit';
+    this.pendingCount++;
+  }
+
+  /**
+   * Fills pending orders of symbols with a bar now in three passes: exits and sells first, so that
+   * buys can use their cash; then buys placed with {@link StrategyRunner.placeOrder} (a portfolio
+   * strategy's, or an orchestrator's capital transfer sized against this cash); then entries,
+   * sized by the cash those leave.
+   */
+  protected fillPending(price: 'open' | 'close'): void {
+    const { index, pendingKind, pendingQuantity, series } = this;
+    for (let pass = 0; pass < 3 && this.pendingCount > 0; pass++) {
+      for (let k = 0; k < index.length; k++) {
+        const i = index[k] ?? -1;
+        const kind = pendingKind[k];
+        if (i < 0 || kind === NONE) continue;
+        const group = kind === EXIT || (kind === ORDER && (pendingQuantity[k] ?? 0) < 0) ? 0 : kind === ORDER ? 1 : 2;
+        if (group !== pass) continue;
+        pendingKind[k] = NONE;
+        this.pendingCount--;
+        const reference = series[k]?.[price][i] ?? Number.NaN;
+        if (kind === EXIT) this.closePosition(k, reference, i, this.pendingReason[k] ?? 'exit');
+        else if (kind === ENTRY) this.fillEntry(k, reference, i);
+        else {
+          const quantity = pendingQuantity[k] ?? 0;
+          this.executor.execute(
+            this.account,
+            { symbolIndex: k, side: quantity > 0 ? 'buy' : 'sell', quantity: Math.abs(quantity), reason: this.pendingReason[k] ?? 'rebalance' },
+            reference,
+            this.currentTime,
+            i,
+          );
+        }
+      }
+    }
+  }
+
+  protected fillEntry(k: number, reference: number, i: number): void {
+    const stop = this.pendingStop[k] ?? Number.NaN;
+    const take = this.pendingTake[k] ?? Number.NaN;
+    this.executor.execute(
+      this.account,
+      {
+        symbolIndex: k,
+        side: this.pendingLong[k] === 1 ? 'buy' : 'sell',
+        quantity: { rule: this.sizing, strength: this.pendingStrength[k] ?? 1 },
+        reason: 'entry',
+        stopLoss: Number.isNaN(stop) ? undefined : stop,
+        takeProfit: Number.isNaN(take) ? undefined : take,
+      },
+      reference,
+      this.currentTime,
+      i,
+    );
+  }
+
+  protected closePosition(k: number, reference: number, i: number, reason: FillReason): void {
+    const held = this.account.quantity[k] ?? 0;
+    if (held === 0) return;
+    this.executor.execute(
+      this.account,
+      { symbolIndex: k, side: held > 0 ? 'sell' : 'buy', quantity: Math.abs(held), reason },
+      reference,
+      this.currentTime,
+      i,
+    );
+  }
+
+  protected drop(k: number, why: 'last-bar' | 'end-of-data' | 'replaced'): void {
+    this.pendingKind[k] = NONE;
+    this.pendingCount--;
+    this.droppedCount++;
+    if (this.logger === noopLogger) return;
+    const symbol = this.series[k]?.symbol;
+    this.logger.info(
+      { event: 'order-dropped', symbol, time: isoTime(this.currentTime), why },
+      `order on ${symbol ?? k} dropped: ${why}`,
+    );
+  }
+}

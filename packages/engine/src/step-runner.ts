@@ -1,0 +1,260 @@
+import type { PortfolioContext, PortfolioStrategy, Position, SeriesCursor, Strategy, StrategyContext } from '@ensemble/protocol';
+import { StrategyError, calendarPeriodKey, exitRequested, formatValue, isoTime, noopLogger } from '@ensemble/protocol';
+import { isRebalanceStep, targetQuantity } from './rebalance';
+import { NONE, RunnerBook } from './runner-book';
+
+/** Differences below this fraction of equity are not traded by a rebalance (floating-point dust). */
+const REBALANCE_DUST = 1e-10;
+
+/** The error a signal strategy's failure on the cursor's bar is reported as. */
+function strategyFailure(strategy: Strategy, cursor: SeriesCursor, cause: unknown): StrategyError {
+  return new StrategyError(strategy.id, { symbol: cursor.symbol, time: cursor.time, cause });
+}
+
+/**
+ * Runs one strategy (either kind) over a shared timeline, one step at a time, with the engine's
+ * semantics: the backtest engine is a loop over {@link StepRunner.step}, and an orchestrator
+ * can drive several runners (one per sleeve) phase by phase, in the same order:
+ *
+ * 1. {@link StepRunner.beginStep} — locate each symbol's bar at the step;
+ * 2. {@link StepRunner.fillAtOpen} — orders pending from an earlier bar fill at this open
+ *    (`next-open`): exits and sells first, then entries and buys;
+ * 3. {@link StepRunner.applyStops} — stop-loss / take-profit inside the bar (a gap through a
+ *    level fills at the open; the stop wins when both levels are inside one bar);
+ * 4. {@link StepRunner.markToMarket} — positions marked at the close, the account valued;
+ * 5. {@link StepRunner.decide} — the strategy is asked (signal kind: per symbol with a bar,
+ *    once `index + 1 >= warmup`; portfolio kind: on rebalance steps) and its orders queued;
+ * 6. {@link StepRunner.fillAtClose} — with `fill: 'close'`, queued orders fill at this close;
+ * 7. {@link StepRunner.endStep} — on a symbol's last bar, next-open orders are dropped and,
+ *    with `closeAtEnd`, its position is closed at that close.
+ *
+ * An order waits for its symbol's next bar: a symbol with no bar at a step is not tradable (no
+ * fill, no stop) and is marked at its last close. Orders never filled are dropped and logged.
+ * Objects are created only when an order is placed or filled: the no-trade path allocates nothing.
+ */
+export abstract class StepRunner extends RunnerBook {
+  /** With a calendar rebalance rule, the period key of the last rebalance's time (NaN before it). */
+  private lastRebalanceKey = Number.NaN;
+
+  /** Runs every phase of timeline step `step`, in order. */
+  step(step: number): void {
+    this.beginStep(step);
+    this.fillAtOpen();
+    this.applyStops();
+    this.markToMarket();
+    this.decide();
+    this.fillAtClose();
+    this.endStep();
+  }
+
+  /** Phase 1: points {@link StrategyRunner.index} at each symbol's bar at `step`. */
+  beginStep(step: number): void {
+    this.currentStep = step;
+    const index = this.index;
+    const barIndex = this.barIndex;
+    if (barIndex === null) {
+      index[0] = step;
+      return;
+    }
+    const loneBars = this.loneBars;
+    if (this.lone && loneBars !== null) {
+      index[0] = loneBars[step] ?? -1;
+      return;
+    }
+    for (let k = 0; k < index.length; k++) index[k] = barIndex[k]?.[step] ?? -1;
+  }
+
+
+  /**
+   * Phases 1, 3 and 4 in one call, for a step whose open fills (phase 2) are done or not due:
+   * how an orchestrator steps the sleeves with nothing to fill at the open, in the order the
+   * phases would log. With one symbol the mark is unrolled (bit for bit
+   * {@link StrategyRunner.markToMarket}).
+   */
+  markStep(step: number): void {
+    this.beginStep(step);
+    const account = this.account;
+    if (account.exitLevels !== 0) this.triggerExitLevels();
+    if (!this.lone) {
+      this.markToMarket();
+      return;
+    }
+    const i = this.index[0] ?? -1;
+    if (i >= 0) account.mark(0, this.loneClose[i] ?? Number.NaN, i);
+    this.value();
+  }
+
+  /** Phase 2: fills pending orders of symbols with a bar now at their open (next-open mode only). */
+  fillAtOpen(): void {
+    if (this.nextOpen && this.pendingCount > 0) this.fillPending('open');
+  }
+
+  /** Phase 3: stop-loss and take-profit inside the bar of every open position with a level. */
+  applyStops(): void {
+    if (this.account.exitLevels !== 0) this.triggerExitLevels();
+  }
+
+  /** Phase 4: marks every symbol with a bar now at its close, then values the account. */
+  markToMarket(): void {
+    const { account, index, series } = this;
+    for (let k = 0; k < index.length; k++) {
+      const i = index[k] ?? -1;
+      const s = series[k];
+      if (i >= 0 && s !== undefined) account.mark(k, s.close[i] ?? Number.NaN, i);
+    }
+    this.value();
+  }
+
+  /** Phase 5: asks the strategy (if active) and queues its orders. */
+  decide(): void {
+    if (!this.enabled) return;
+    this.viewCash = this.account.cash;
+    this.viewEquity = this.revalue();
+    if (this.signal !== null) {
+      if (this.lone) this.decideSignal(this.signal, 0);
+      else this.decideSignals(this.signal);
+    } else if (this.portfolio !== null) this.decideRebalance(this.portfolio);
+  }
+
+  /** Phase 6: fills queued orders of symbols with a bar now at their close (close mode only). */
+  fillAtClose(): void {
+    if (!this.nextOpen && this.pendingCount > 0) this.fillPending('close');
+  }
+
+  /** Phase 7: a symbol's last bar: drops its next-open orders and, with closeAtEnd, closes it. */
+  endStep(): void {
+    const step = this.currentStep;
+    const endSteps = this.endSteps;
+    while (this.nextEnd < endSteps.length && (endSteps[this.nextEnd] ?? 0) < step) this.nextEnd++;
+    if (endSteps[this.nextEnd] === step) this.endLastBars();
+  }
+
+  /**
+   * Whether the strategy, a portfolio strategy still asked for decisions, rebalances at timeline
+   * step `step` (its warm-up done and its schedule due; asked before its decision at that step):
+   * an orchestrator checks it before queueing orders that the strategy's own would replace.
+   */
+  rebalancesAt(step: number): boolean {
+    return this.enabled && this.portfolio !== null && this.rebalanceDue(this.portfolio, step);
+  }
+
+  protected rebalanceDue(strategy: PortfolioStrategy, step: number): boolean {
+    if (step + 1 < strategy.warmup) return false;
+    const rule = this.rebalanceRule ?? strategy.rebalance;
+    if (rule.kind !== 'calendar' || this.lastRebalance < 0) return isRebalanceStep(rule, this.time, step, this.lastRebalance);
+    // isRebalanceStep's test, with the last rebalance's period computed once rather than on every step.
+    return calendarPeriodKey(this.time[step] ?? Number.NaN, rule.period) !== this.lastRebalanceKey;
+  }
+
+  /*
+   * The phases above run on every step, so they only test whether there is anything to do; the
+   * work itself (stops, fills, queued orders, last bars) lives in the methods below and in
+   * {@link RunnerBook}. That keeps the code run on every step small enough for the JIT to inline
+   * into `step`.
+   */
+
+  protected decideSignals(strategy: Strategy): void {
+    for (let k = 0; k < this.index.length; k++) this.decideSignal(strategy, k);
+  }
+
+  /** Asks a signal strategy about symbol `k` (if it has a bar and is warmed up) and queues its order. */
+  protected decideSignal(strategy: Strategy, k: number): void {
+    const i = this.index[k] ?? -1;
+    const cursor = this.cursors[k];
+    if (i < 0 || i + 1 < strategy.warmup || cursor === undefined) return;
+    this.ask(strategy, cursor, k, i, this.viewCash, this.viewEquity);
+  }
+
+  /**
+   * Asks a signal strategy about symbol `k` on its bar `i`, showing it `cash` and `equity`: whether
+   * to enter (when flat) or exit (when holding), and queues the order. A throw becomes a
+   * `StrategyError` naming the strategy, symbol and bar time.
+   */
+  protected ask(strategy: Strategy, cursor: SeriesCursor, k: number, i: number, cash: number, equity: number): void {
+    const position = this.account.position(k);
+    cursor.setAccount(cash, equity);
+    cursor.setPosition(position);
+    const context = cursor.moveTo(i);
+    try {
+      if (position === null) {
+        const signal = strategy.shouldEnter(context);
+        if (signal !== null) this.queueEntry(k, signal);
+      } else if (exitRequested(strategy.shouldExit(context, position))) {
+        this.queueExit(k);
+      }
+    } catch (error) {
+      throw strategyFailure(strategy, cursor, error);
+    }
+  }
+
+  private decideRebalance(strategy: PortfolioStrategy): void {
+    const step = this.currentStep;
+    if (!this.rebalanceDue(strategy, step)) return;
+    this.lastRebalance = step;
+    const rule = this.rebalanceRule ?? strategy.rebalance;
+    this.lastRebalanceKey = rule.kind === 'calendar' ? calendarPeriodKey(this.time[step] ?? Number.NaN, rule.period) : Number.NaN;
+    const { account, series } = this;
+    const time = this.currentTime;
+    const symbols = account.symbols;
+    const tradable: string[] = [];
+    const positions = new Map<string, Position>();
+    for (let k = 0; k < symbols.length; k++) {
+      const symbol = symbols[k] ?? '';
+      if ((this.index[k] ?? -1) >= 0) tradable.push(symbol);
+      const position = account.position(k);
+      if (position !== null) positions.set(symbol, position);
+    }
+    const bars = (symbol: string): StrategyContext | null => {
+      const k = this.indexBySymbol.get(symbol);
+      const cursor = k === undefined ? undefined : this.cursors[k];
+      const i = k === undefined ? -1 : (account.markBar[k] ?? -1);
+      if (k === undefined || cursor === undefined || i < 0) return null;
+      cursor.setAccount(this.viewCash, this.viewEquity);
+      cursor.setPosition(account.position(k));
+      return cursor.moveTo(i);
+    };
+    const view = Object.freeze({ cash: this.viewCash, equity: this.viewEquity });
+    const context: PortfolioContext = Object.freeze({ time, step, symbols, tradable, bars, account: view, positions });
+    let weights: Readonly<Record<string, unknown>>;
+    try {
+      const answer: unknown = strategy.targetWeights(context);
+      if (typeof answer !== 'object' || answer === null) {
+        throw new TypeError(`targetWeights returned ${formatValue(answer)}; it must be an object of weights by symbol`);
+      }
+      weights = answer as Readonly<Record<string, unknown>>;
+      for (const [symbol, weight] of Object.entries(weights)) {
+        if (!this.indexBySymbol.has(symbol)) {
+          throw new RangeError(`targetWeights returned a weight for "${symbol}", which is not among the strategy's symbols (${symbols.join(', ')})`);
+        }
+        if (typeof weight !== 'number' || !Number.isFinite(weight)) {
+          throw new RangeError(`targetWeights returned ${formatValue(weight)} for "${symbol}"; weights must be finite numbers`);
+        }
+      }
+    } catch (error) {
+      throw new StrategyError(strategy.id, { time, cause: error });
+    }
+    this.rebalanceTimes.push(time);
+    const equity = this.markedEquity;
+    if (this.logger !== noopLogger) this.logger.debug({ event: 'rebalance', time: isoTime(time), equity, weights }, 'rebalance');
+    for (let k = 0; k < series.length; k++) {
+      const symbol = symbols[k] ?? '';
+      const weight = (weights[symbol] as number | undefined) ?? 0;
+      if ((account.markBar[k] ?? -1) < 0) {
+        if (weight !== 0) {
+          this.logger.warn(
+            { event: 'weight-ignored', symbol, time: isoTime(time), weight, why: 'no-price-yet' },
+            `weight ${weight} for ${symbol} ignored: it has no bar yet`,
+          );
+        }
+        continue;
+      }
+      const price = account.markPrice[k] ?? Number.NaN;
+      const delta = targetQuantity(weight, equity, price, this.fractional) - (account.quantity[k] ?? 0);
+      if (Math.abs(delta * price) <= REBALANCE_DUST * Math.max(1, Math.abs(equity))) {
+        if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
+        continue;
+      }
+      this.placeOrder(k, delta, 'rebalance');
+    }
+  }
+}
