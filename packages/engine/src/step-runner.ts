@@ -162,17 +162,19 @@ export abstract class StepRunner extends RunnerBook {
     const i = this.index[k] ?? -1;
     const cursor = this.cursors[k];
     if (i < 0 || i + 1 < strategy.warmup || cursor === undefined) return;
-    this.ask(strategy, cursor, k, i, this.viewCash, this.viewEquity);
+    this.ask(strategy, cursor, k, i);
   }
 
   /**
-   * Asks a signal strategy about symbol `k` on its bar `i`, showing it `cash` and `equity`: whether
-   * to enter (when flat) or exit (when holding), and queues the order. A throw becomes a
-   * `StrategyError` naming the strategy, symbol and bar time.
+   * Asks a signal strategy about symbol `k` on its bar `i`, showing it the cash and equity of
+   * `viewCash` and `viewEquity`: whether to enter (when flat) or exit (when holding), and queues
+   * the order. A throw becomes a `StrategyError` naming the strategy, symbol and bar time. The
+   * account values are read from those fields rather than passed: a double passed to a call the
+   * JIT does not inline (strategies differ from sleeve to sleeve) is boxed, an allocation per bar.
    */
-  protected ask(strategy: Strategy, cursor: SeriesCursor, k: number, i: number, cash: number, equity: number): void {
+  protected ask(strategy: Strategy, cursor: SeriesCursor, k: number, i: number): void {
     const position = this.account.position(k);
-    cursor.setAccount(cash, equity);
+    cursor.setAccount(this.viewCash, this.viewEquity);
     cursor.setPosition(position);
     const context = cursor.moveTo(i);
     try {

@@ -60,7 +60,9 @@ export class StrategyRunner extends StepRunner {
       if (this.enabled && t >= firstDecision) {
         const held = quantity[0] ?? 0;
         const cash = account.cash;
-        this.ask(strategy, cursor, 0, t, cash, held !== 0 ? cash + held * price : cash);
+        this.viewCash = cash;
+        this.viewEquity = held !== 0 ? cash + held * price : cash;
+        this.ask(strategy, cursor, 0, t);
       }
       if ((!nextOpen && this.pendingCount > 0) || t === last) {
         index[0] = t;
@@ -140,7 +142,7 @@ export class StrategyRunner extends StepRunner {
       if (this.enabled && i >= 0 && i + 1 >= warmup) {
         this.viewCash = cash;
         this.viewEquity = equity;
-        this.ask(strategy, cursor, 0, i, cash, equity);
+        this.ask(strategy, cursor, 0, i);
       }
       equityOut[t] = equity;
       cashOut[t] = cash;
