@@ -60,8 +60,8 @@ function strategyIssues(strategy: AnyStrategy): ConfigIssue[] {
   if (typeof strategy.id !== 'string' || strategy.id === '') {
     issues.push({ path: 'strategy.id', message: 'must be a non-empty string' });
   }
-  if (!Number.isInteger(strategy.warmup) || strategy.warmup < 0) {
-    issues.push({ path: 'strategy.warmup', message: `must be a non-negative integer (got ${String(strategy.warmup)})` });
+  if (!Number.isSafeInteger(strategy.warmup) || strategy.warmup < 0) {
+    issues.push({ path: 'strategy.warmup', message: `must be a whole number of bars from 0 to ${String(Number.MAX_SAFE_INTEGER)} (got ${String(strategy.warmup)})` });
   }
   return issues;
 }

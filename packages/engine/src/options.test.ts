@@ -89,6 +89,13 @@ describe('runBacktest input errors', () => {
     expect(error.issues.map((issue) => issue.path)).toEqual(['cash', 'fill', 'strategy.id', 'strategy.warmup', 'series.1.symbol']);
   });
 
+  it('rejects a warm-up beyond the safe integers (a class instance not built by defineStrategy)', () => {
+    const huge = { ...scripted({}), warmup: 1e308 };
+    const error = catchError(() => runBacktest({ series, strategy: huge })) as ConfigError;
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect(error.issues).toEqual([{ path: 'strategy.warmup', message: 'must be a whole number of bars from 0 to 9007199254740991 (got 1e+308)' }]);
+  });
+
   it('rejects no series, empty series and unsorted times', () => {
     expect((catchError(() => runBacktest({ series: [], strategy: scripted({}) })) as ConfigError).issues[0]?.path).toBe('series');
     const empty = flatBars('E', '2024-01-01', []);
