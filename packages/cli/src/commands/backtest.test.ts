@@ -432,6 +432,13 @@ describe('ensemble backtest: the summary', () => {
     expect(out).toContain('Benchmark (MSFT)');
   });
 
+  it('counts one bar in the singular, in the period line and the warm-up note', async () => {
+    const { code, out } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--from', '2020-04-17']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/period\s+2020-04-17 → 2020-04-17 · 1 bar · 252 periods\/year/);
+    expect(out).toContain("note: 1 bar is fewer than the strategy's warm-up of 31: it never decided.");
+  });
+
   it('--help documents every flag with its default, and examples', async () => {
     const help = await run(['backtest', '--help']);
     expect(help.code).toBe(0);
