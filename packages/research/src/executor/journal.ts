@@ -119,6 +119,16 @@ export async function openJournal(file: string, planId: string, options: { resum
   };
 }
 
+/** Why `mkdir -p` failed, in words: a file in the way, no permission, or the system's message. */
+function directoryFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const remedy = 'give the path of a directory (it is created if missing)';
+  if (code === 'EEXIST') return `it is a file, not a directory; ${remedy}`;
+  if (code === 'ENOTDIR') return `a part of the path is a file, not a directory; ${remedy}`;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied; choose a directory you can write to';
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The journal's file name in a research output directory. */
 export const JOURNAL_FILE = 'journal.jsonl';
 
@@ -130,7 +140,7 @@ export async function withDirectoryJournal<TResult>(outDir: string, planId: stri
   try {
     await mkdir(outDir, { recursive: true });
   } catch (error) {
-    throw new EnsembleError('IO_FAILED', `Cannot create the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}.`, { cause: error });
+    throw new EnsembleError('IO_FAILED', `Cannot create the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}: ${directoryFailure(error)}.`, { cause: error });
   }
   const journal = await openJournal(join(outDir, JOURNAL_FILE), planId, { resume });
   try {
