@@ -2,6 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
+import { directoryCreationProblem } from '@ensemble/report';
 import { bytesToDoubles, doublesToBytes } from '../job/raw-doubles';
 import type { ResearchJobResult } from '../job/research-job';
 
@@ -121,11 +122,9 @@ export async function openJournal(file: string, planId: string, options: { resum
 
 /** Why `mkdir -p` failed, in words: a file in the way, no permission, or the system's message. */
 function directoryFailure(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  const remedy = 'give the path of a directory (it is created if missing)';
-  if (code === 'EEXIST') return `it is a file, not a directory; ${remedy}`;
-  if (code === 'ENOTDIR') return `a part of the path is a file, not a directory; ${remedy}`;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied; choose a directory you can write to';
+  const problem = directoryCreationProblem(error);
+  if (problem === 'permission denied') return `${problem}; choose a directory you can write to`;
+  if (problem !== null) return `${problem === 'is a file, not a directory' ? 'it is a file, not a directory' : problem}; give the path of a directory (it is created if missing)`;
   return error instanceof Error ? error.message : String(error);
 }
 
