@@ -5,7 +5,7 @@ import { checkFiniteRun } from './finite-run';
 import { Broker } from './broker';
 import { LedgerAudit } from './invariants';
 import type { BacktestConfig, ResolvedBacktestOptions } from './options';
-import { BacktestOptionsSchema, resolveOptions } from './options';
+import { BacktestOptionsSchema, resolveOptions, wholeUnitSizingProblem } from './options';
 import type { BacktestResult } from './result';
 import { serializeBacktestResult } from './result';
 import { StrategyRunner } from './strategy-runner';
@@ -88,6 +88,8 @@ export class BacktestEngine {
     const parsed = BacktestOptionsSchema.safeParse(config);
     if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error, { input: config, schema: BacktestOptionsSchema }));
     this.options = resolveOptions(parsed.data);
+    const sizingProblem = wholeUnitSizingProblem(this.options.sizing, this.options.fractional);
+    if (sizingProblem !== null) throw new ConfigError([{ path: 'sizing.quantity', message: sizingProblem }]);
     this.logger = logger ?? noopLogger;
     this.onProgress = onProgress;
   }

@@ -73,6 +73,18 @@ describe('BacktestOptionsSchema', () => {
     expect(ConfigError.isInstance(catchError(() => new BacktestEngine({ cash: 1e19 })))).toBe(true);
   });
 
+  it('refuses a fixed quantity below one whole unit unless fractional: every entry would round to 0', () => {
+    const message = '0.5 units round down to 0 whole units, so every entry would be rejected; give at least 1 unit, or allow fractional units';
+    const parsed = catchError(() => parseBacktestConfig({ sizing: { kind: 'fixed-quantity', quantity: 0.5 } }, 'cfg.json')) as ConfigError;
+    expect(ConfigError.isInstance(parsed)).toBe(true);
+    expect(parsed.issues).toEqual([{ path: 'sizing.quantity', message }]);
+    expect(parsed.source).toBe('cfg.json');
+    const constructed = catchError(() => new BacktestEngine({ sizing: { kind: 'fixed-quantity', quantity: 0.5 } })) as ConfigError;
+    expect(constructed.issues).toEqual([{ path: 'sizing.quantity', message }]);
+    expect(parseBacktestConfig({ sizing: { kind: 'fixed-quantity', quantity: 0.5 }, fractional: true }).sizing).toEqual({ kind: 'fixed-quantity', quantity: 0.5 });
+    expect(parseBacktestConfig({ sizing: { kind: 'fixed-quantity', quantity: 1.5 } }).sizing).toEqual({ kind: 'fixed-quantity', quantity: 1.5 });
+  });
+
   it('rejects an unknown model kind', () => {
     const error = catchError(() => parseBacktestConfig({ commission: { kind: 'tiered' } })) as ConfigError;
     expect(error.issues.map((issue) => issue.path)).toEqual(['commission.kind']);

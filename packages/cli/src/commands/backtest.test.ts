@@ -487,6 +487,12 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
   }
   const sp500 = ['backtest', '--dataset', 'sp500'];
 
+  it('--sizing fixed-quantity below one unit without --fractional is named by its flag', async () => {
+    const { code, err } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--sizing', 'fixed-quantity:0.5']);
+    expect(code).toBe(2);
+    expect(err).toContain('--sizing fixed-quantity:0.5: 0.5 units round down to 0 whole units, so every entry would be rejected; give at least 1 unit, or allow fractional units');
+  });
+
   it('an unknown strategy lists the available ones and points to `ensemble strategies`', async () => {
     await expectBadInput([...sp500, '--strategy', 'magic'], '--strategy magic: unknown strategy "magic"', 'buy-and-hold, sma-crossover, rsi-mean-reversion', '`ensemble strategies`');
     expect((await run(['backtest', '--dataset', 'sp500'])).code).toBe(2); // --strategy is required
