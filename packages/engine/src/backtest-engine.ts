@@ -44,7 +44,7 @@ function seriesIssues(list: readonly BarSeries[]): ConfigIssue[] {
   let bars = 0;
   list.forEach((series, k) => {
     if (seen.has(series.symbol)) {
-      issues.push({ path: `series.${k}.symbol`, message: `symbol "${series.symbol}" appears twice; symbols must be unique` });
+      issues.push({ path: `series.${k}.symbol`, message: `symbol ${quoteValue(series.symbol)} appears twice; symbols must be unique` });
     }
     seen.add(series.symbol);
     bars += series.length;

@@ -1,4 +1,4 @@
-import { ConfigError, InvariantError, MAX_AMOUNT, MAX_QUANTITY, RunError, StrategyError } from '@ensemble/protocol';
+import { ConfigError, InvariantError, MAX_AMOUNT, MAX_QUANTITY, RunError, StrategyError, quoteValue } from '@ensemble/protocol';
 import type { Strategy } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -106,6 +106,13 @@ describe('runBacktest input errors', () => {
     const error = catchError(() => runBacktest({ series, strategy: huge })) as ConfigError;
     expect(ConfigError.isInstance(error)).toBe(true);
     expect(error.issues).toEqual([{ path: 'strategy.warmup', message: 'must be a whole number of bars from 0 to 9007199254740991 (got 1e+308)' }]);
+  });
+
+  it('echoes a duplicated symbol escaped and cut, as every value in a message is', () => {
+    const long = flatBars('y'.repeat(200), '2024-01-01', [10, 11]);
+    const error = catchError(() => runBacktest({ series: [long, long], strategy: scripted({}) })) as ConfigError;
+    expect(quoteValue('y'.repeat(200))).toMatch(/^"y+…" \(200 chars\)$/);
+    expect(error.issues).toEqual([{ path: 'series.1.symbol', message: `symbol ${quoteValue('y'.repeat(200))} appears twice; symbols must be unique` }]);
   });
 
   it('rejects no series, empty series and unsorted times', () => {
