@@ -1,6 +1,6 @@
 import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
 import { wholeUnitSizingProblem } from '@ensemble/engine';
-import { closestMatch, listValues, quoteValue } from '@ensemble/protocol';
+import { closestMatch, listValues, quoteValue, tightestBoundIssues } from '@ensemble/protocol';
 import { z } from 'zod';
 import { constraintFeasibility } from './allocation/constraints';
 import type { CapitalMode, StrategyRegistry } from './config';
@@ -23,7 +23,7 @@ function paramIssues(definition: StrategyDefinition, params: unknown, path: stri
   const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
   const accepted = known.length === 0 ? 'no parameters' : `only ${known.join(', ')}`;
   const issues: ConfigIssue[] = [];
-  for (const issue of result.error.issues) {
+  for (const issue of tightestBoundIssues(result.error.issues)) {
     const at = [path, ...issue.path.map((part) => String(part))].join('.');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {

@@ -487,6 +487,13 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
   }
   const sp500 = ['backtest', '--dataset', 'sp500'];
 
+  it('--param beyond a bound names the tightest bound only, not also the integer limit', async () => {
+    const { code, err } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--param', 'fast=1e308']);
+    expect(code).toBe(2);
+    expect(err).toContain('--param fast=1e308: Too big: expected number to be <=10000');
+    expect(err).not.toContain('9007199254740991');
+  });
+
   it('--sizing fixed-quantity below one unit without --fractional is named by its flag', async () => {
     const { code, err } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--sizing', 'fixed-quantity:0.5']);
     expect(code).toBe(2);
