@@ -83,7 +83,7 @@ function checkBytes(bytes: Uint8Array, problems: ProblemCollector, utf8Valid: bo
  * file with a single LF keeps its bytes: CRLF is read as it stands).
  */
 function withLineFeeds(bytes: Uint8Array): Uint8Array {
-  if (bytes.indexOf(10) !== -1 || bytes.indexOf(13) === -1) return bytes;
+  if (bytes.includes(10) || !bytes.includes(13)) return bytes;
   const copy = bytes.slice();
   for (let i = copy.indexOf(13); i !== -1; i = copy.indexOf(13, i + 1)) copy[i] = 10;
   return copy;
