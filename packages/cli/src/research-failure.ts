@@ -2,8 +2,8 @@ import { RunError } from '@ensemble/protocol';
 import type { ParameterValue, SweepResult, WalkForwardResult } from '@ensemble/research';
 import { formatCount, formatCounted } from './format';
 
-/** `fast=10 slow=50`: the parameters of a combination, as the summaries print them. */
-function parameterText(parameters: Readonly<Record<string, ParameterValue>>): string {
+/** `fast=10 slow=50`: the parameters of a combination, as the research summaries print them. */
+export function parameterText(parameters: Readonly<Record<string, ParameterValue>>): string {
   return Object.entries(parameters)
     .map(([name, value]) => `${name}=${String(value)}`)
     .join(' ');

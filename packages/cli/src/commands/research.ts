@@ -25,7 +25,7 @@ import type { ResearchShortcutFlags } from '../research-shortcut';
 import { formatCount, formatNumber } from '../format';
 import type { CliIo } from '../io';
 import { progressPhases, progressWanted } from '../progress';
-import { sweepFailure, walkForwardFailure } from '../research-failure';
+import { parameterText, sweepFailure, walkForwardFailure } from '../research-failure';
 import { parseDuration, parseWorkers } from '../research-options';
 import { releaseTemporaryFile, trackTemporaryFile } from '../temporary-files';
 import { researchWorkerUrl } from '../research-worker-url';
@@ -158,7 +158,7 @@ export function renderSweepSummary(result: SweepResult): string {
     `Sweep ${result.sweepId.slice(0, 12)} · objective ${objective.metric} (${objective.direction === 'max' ? 'maximised' : 'minimised'})`,
     `  combinations ${formatCount(counts.grid)} in the grid · ${formatCount(counts.skipped)} skipped by constraints · ${formatCount(counts.notSampled)} not sampled · ${formatCount(counts.planned)} run: ${formatCount(counts.ok)} ok, ${formatCount(counts.failed)} failed, ${formatCount(counts.timedOut)} timed out`,
     '  best',
-    ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${Object.entries(row.parameters).map(([name, v]) => `${name}=${String(v)}`).join(' ')}  ${objective.metric} ${value(row.objective)}`),
+    ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${parameterText(row.parameters)}  ${objective.metric} ${value(row.objective)}`),
     `  deflated Sharpe ratio ${value(statistics.deflatedSharpe?.dsr, 3)} · PBO ${value(statistics.pbo?.pbo, 3)} · parameter stability ${value(statistics.stability?.stability, 3)}`,
     ...statistics.notes.map((note) => `  note: ${note}`),
   ];
@@ -172,7 +172,7 @@ export function renderWalkForwardSummary(result: WalkForwardResult): string {
     `Walk-forward ${result.planId.slice(0, 12)} · ${result.mode} windows · objective ${result.objective.metric}`,
     ...result.steps.map(
       (step) =>
-        `  ${String(step.index).padStart(2)}  train ${day(step.train.start)}→${day(step.train.end)}  test ${day(step.test.start)}→${day(step.test.end)}  ${step.chosen === null ? step.status : Object.entries(step.chosen.parameters).map(([name, v]) => `${name}=${String(v)}`).join(' ')}  IS CAGR ${value(step.inSample?.cagr)}  OOS CAGR ${value(step.outOfSample?.cagr)}  WFE ${value(step.efficiency, 2)}`,
+        `  ${String(step.index).padStart(2)}  train ${day(step.train.start)}→${day(step.train.end)}  test ${day(step.test.start)}→${day(step.test.end)}  ${step.chosen === null ? step.status : parameterText(step.chosen.parameters)}  IS CAGR ${value(step.inSample?.cagr)}  OOS CAGR ${value(step.outOfSample?.cagr)}  WFE ${value(step.efficiency, 2)}`,
     ),
     `  out of sample: total return ${value(result.metrics?.totalReturn)} · CAGR ${value(result.metrics?.cagr)} · Sharpe ${value(result.metrics?.sharpe, 2)} · max drawdown ${value(result.metrics?.maxDrawdown)} · efficiency ${value(result.efficiency, 2)}`,
   ];
