@@ -8,7 +8,7 @@ import type { BacktestPlan } from './backtest-options';
 import { createPalette } from './color';
 import { loadNotes } from './data-source';
 import type { Palette } from './color';
-import { formatCount, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable } from './format';
+import { formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable } from './format';
 import { renderMetricGroups } from './metrics-table';
 import type { StrategyModuleRef } from './strategy-modules';
 
@@ -143,7 +143,7 @@ function describeRebalance(rule: RebalanceRule): string {
     case 'never':
       return 'once, on the first eligible bar';
     case 'bars':
-      return `every ${formatCount(rule.every)} bars`;
+      return `every ${formatCounted(rule.every, 'bar')}`;
     case 'calendar':
       return `${rule.period === 'week' ? 'weekly' : `${rule.period}ly`} (first bar of each ${rule.period})`;
   }
@@ -314,7 +314,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   if (empty.length > 0) lines.push(`  ${label('')} no bars in the range: ${empty.join(', ')}`);
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
   const ppy = `${formatNumber(performance.periodsPerYear, Number.isInteger(performance.periodsPerYear) ? 0 : 2)} periods/year (${performance.periodsPerYearInferred ? 'inferred from the bar spacing' : 'given'})`;
-  lines.push(`  ${label('period')} ${period} · ${formatCount(result.bars)} bars · ${ppy}`);
+  lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
   lines.push(`  ${label('engine')} ${describeEngineOptions(plan.engine, definition.kind)}`);
   if (run.rebalance !== null) lines.push(`  ${label('rebalance')} ${describeRebalance(run.rebalance)}`);
   const benchmark =
@@ -330,7 +330,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected · ${formatCount(orders.dropped)} dropped${logged}`);
   const warmup = result.strategy.warmup;
   if (result.bars < warmup) {
-    lines.push(palette.yellow(`  note: ${formatCount(result.bars)} bars are fewer than the strategy's warm-up of ${formatCount(warmup)}: it never decided. Widen --from/--to.`));
+    lines.push(palette.yellow(`  note: ${formatCounted(result.bars, 'bar')} ${result.bars === 1 ? 'is' : 'are'} fewer than the strategy's warm-up of ${formatCount(warmup)}: it never decided. Widen --from/--to.`));
   }
   lines.push('');
 

@@ -1,6 +1,6 @@
 import { resolveDateBound } from '@ensemble/data';
 import type { SizingRule } from '@ensemble/engine';
-import { ConfigError, echoValue, listValues, parseDecimal, quoteValue } from '@ensemble/protocol';
+import { ConfigError, echoValue, listValues, parseDecimal, quoteValue, tightestBoundIssues } from '@ensemble/protocol';
 import type { AnyStrategy, ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
 import { coerceParameterStrings, describeParameters, getStrategy, listStrategies } from '@ensemble/strategies';
 
@@ -249,7 +249,7 @@ export function strategyFromFlags(problems: FlagProblems, name: string, params: 
   const typed = coerceParameterStrings(definition, raw.values);
   const parsed = definition.schema.safeParse(typed);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    for (const issue of tightestBoundIssues(parsed.error.issues)) {
       const keys = issue.code === 'unrecognized_keys' ? issue.keys : [String(issue.path[0] ?? '')];
       for (const key of keys) {
         const flag = raw.flags[key];

@@ -45,6 +45,11 @@ export function formatCount(value: number): string {
   return integer.format(value);
 }
 
+/** A count with its noun, singular for exactly one: `1 bar`, `5,105 bars`, `2 strategies` (`many` given). */
+export function formatCounted(count: number, one: string, many = `${one}s`): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
 /** A price with two decimals and thousands separators, or `–` when there is none. */
 export function formatPrice(value: number | null): string {
   return value === null ? '–' : price.format(value);

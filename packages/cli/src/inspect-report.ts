@@ -1,7 +1,7 @@
 import { formatDate, formatTime } from '@ensemble/data';
 import type { DataGap, DatasetInfo, MarketDataSummary } from '@ensemble/data';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
-import { formatCount, formatPrice, formatTable } from './format';
+import { formatCount, formatCounted, formatPrice, formatTable } from './format';
 
 /** How many gaps per symbol the text report lists before summarising the rest. */
 const GAPS_SHOWN = 10;
@@ -11,7 +11,7 @@ const dateOrDash = (time: number | null) => (time === null ? '–' : formatDate(
 function describeGap(gap: DataGap): string {
   const range = `${formatDate(gap.from)} → ${formatDate(gap.to)}`;
   return gap.kind === 'missing-bars'
-    ? `missing bars  ${range}  ${formatCount(gap.bars)} timeline step${gap.bars === 1 ? '' : 's'} without a bar`
+    ? `missing bars  ${range}  ${formatCounted(gap.bars, 'timeline step')} without a bar`
     : `calendar gap  ${range}  ${formatCount(gap.days)} days between bars`;
 }
 
@@ -24,8 +24,8 @@ export function renderInspection(summary: MarketDataSummary, dataset?: DatasetIn
   lines.push(
     [
       `format ${summary.format}`,
-      `${formatCount(symbols)} symbol${symbols === 1 ? '' : 's'}`,
-      `${formatCount(summary.bars)} bars`,
+      formatCounted(symbols, 'symbol'),
+      formatCounted(summary.bars, 'bar'),
       `${dateOrDash(summary.first)} → ${dateOrDash(summary.last)}`,
       summary.frequency,
       `${formatCount(summary.timelineLength)} timeline steps`,

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
+import { quoteValue } from '@ensemble/protocol';
 import { LOG_LEVELS } from './logger';
 import type { LogLevel } from './logger';
 
@@ -11,7 +12,7 @@ export function collect(value: string, previous: readonly string[]): string[] {
 /** Parses a positive integer option value, or fails with a usage error (exit 2). */
 export function positiveInteger(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`expected a positive integer, got ${quoteValue(value)}`);
   return parsed;
 }
 

@@ -7,7 +7,7 @@ import type { MetricName, PerformanceResult } from '@ensemble/performance';
 import { describeEngineOptions, formatParams } from './backtest-report';
 import { createPalette } from './color';
 import type { Palette } from './color';
-import { MISSING, formatCount, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
+import { MISSING, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
 import { formatMetric } from './metrics-table';
 import { conflictOutcomeText, conflictSignalText, rebalanceReasonText, scheduleText } from '@ensemble/report';
 
@@ -25,10 +25,6 @@ export interface RunSummaryOptions {
 
 /** The metrics of the summary's comparison table, in order. */
 export const RUN_SUMMARY_METRICS: readonly MetricName[] = ['totalReturn', 'cagr', 'sharpe', 'maxDrawdown', 'volatility', 'tradeCount'];
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${formatCount(count)} ${count === 1 ? one : many}`;
-}
 
 /** A fraction as a compact percentage: `0.6` → `60%`, `0.025` → `2.5%`. */
 function shortPercent(value: number): string {
@@ -49,7 +45,7 @@ function describeData(config: RunConfig, result: OrchestratorResult): string {
         : echoValue(dataset)
       : `${echoValue(file ?? '', MAX_LINE_LENGTH)}${format === undefined ? '' : ` (${format})`}`;
   const range = from === undefined && to === undefined ? '' : ` · range ${from === undefined ? 'start' : echoValue(String(from))} → ${to === undefined ? 'end' : echoValue(String(to))}`;
-  return `${where}${range} · ${plural(result.symbols.length, 'symbol')} traded`;
+  return `${where}${range} · ${formatCounted(result.symbols.length, 'symbol')} traded`;
 }
 
 function describeMode(result: OrchestratorResult): string {
@@ -97,7 +93,7 @@ function describeRebalance(config: RunConfig): string {
   const { schedule, drift } = config.rebalance;
   const scheduled =
     typeof schedule === 'object'
-      ? `every ${plural(schedule.everyBars, 'bar')}`
+      ? `every ${formatCounted(schedule.everyBars, 'bar')}`
       : schedule === 'never'
         ? 'never on a schedule (the first bar allocates)'
         : `${schedule === 'week' ? 'weekly' : `${schedule}ly`} (the first bar, then the first bar of each ${schedule})`;
@@ -173,17 +169,17 @@ function comparisonTable(result: OrchestratorResult, palette: Palette): string {
 
 function eventsLine(result: OrchestratorResult, palette: Palette): string {
   const parts = [
-    plural(result.rebalances.length, 'rebalance'),
-    plural(result.conflicts.length, 'conflict'),
-    plural(result.risk.length, 'risk event'),
-    plural(result.isolated.length, 'isolated strategy', 'isolated strategies'),
+    formatCounted(result.rebalances.length, 'rebalance'),
+    formatCounted(result.conflicts.length, 'conflict'),
+    formatCounted(result.risk.length, 'risk event'),
+    formatCounted(result.isolated.length, 'isolated strategy', 'isolated strategies'),
   ];
   const crossing = result.crossing;
   let crossed: string;
   if (!crossing.enabled) crossed = result.mode === 'shared' ? 'crossing n/a in shared mode' : 'crossing off';
   else if (crossing.crossings === 0) crossed = 'crossing saved nothing (no opposite orders met)';
   else {
-    crossed = `crossing saved ${formatMoney(crossing.savedCommission)} commission and ${formatMoney(crossing.savedSlippage)} slippage on ${formatMoney(crossing.savedTurnover)} turnover (${plural(crossing.crossings, 'crossing')})`;
+    crossed = `crossing saved ${formatMoney(crossing.savedCommission)} commission and ${formatMoney(crossing.savedSlippage)} slippage on ${formatMoney(crossing.savedTurnover)} turnover (${formatCounted(crossing.crossings, 'crossing')})`;
   }
   return `${palette.bold('Events')}  ${parts.join(' · ')} · ${crossed}`;
 }
@@ -242,13 +238,13 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   const label = (text: string) => palette.dim(text.padEnd(10));
   const lines: string[] = [];
 
-  lines.push(palette.bold(`Run: ${config.name === undefined ? `${plural(result.sleeves.length, 'strategy', 'strategies')} on one portfolio` : echoValue(config.name)}`));
+  lines.push(palette.bold(`Run: ${config.name === undefined ? `${formatCounted(result.sleeves.length, 'strategy', 'strategies')} on one portfolio` : echoValue(config.name)}`));
   if (options.source !== undefined) lines.push(`  ${label('config')} ${echoValue(options.source, MAX_LINE_LENGTH)}`);
   lines.push(`  ${label('data')} ${describeData(config, result)}`);
   for (const note of options.notes ?? []) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
   const ppy = `${formatNumber(result.periodsPerYear, Number.isInteger(result.periodsPerYear) ? 0 : 2)} periods/year (${config.periodsPerYear === undefined ? 'inferred from the bar spacing' : 'given'})`;
-  lines.push(`  ${label('period')} ${period} · ${formatCount(result.bars)} bars · ${ppy}`);
+  lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
   lines.push(`  ${label('mode')} ${describeMode(result)}`);
   lines.push(`  ${label('allocation')} ${describeAllocation(result)}`);
   lines.push(`  ${label('rebalance')} ${describeRebalance(config)}`);

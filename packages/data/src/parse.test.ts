@@ -45,6 +45,14 @@ describe('long OHLCV CSV', () => {
     ]);
   });
 
+  it('reads a file whose lines end in CR alone (an old Mac export), with the same line numbers', () => {
+    const data = parseMarketData(csv.split('\r\n').join('\r'), { file: 'data/abc.csv' });
+    expect(data.series.map((series) => seriesToBars(series))).toEqual(parseMarketData(csv, { file: 'data/abc.csv' }).series.map((series) => seriesToBars(series)));
+    expect(data.series[0]?.length).toBe(2);
+    const bad = `${csv.split('\r\n').join('\r')}\r2000-01-05,10,9,11,10,10,1`;
+    expect(() => parseMarketData(bad, { file: 'abc.csv' })).toThrow(/abc\.csv:4 column "High": high 9 is below low 11/);
+  });
+
   it('names the single series after options.symbol when given', () => {
     expect(parseMarketData(csv, { symbol: 'XYZ' }).timeline.symbols).toEqual(['XYZ']);
   });

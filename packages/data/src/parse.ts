@@ -46,8 +46,17 @@ function checkText(text: string, problems: ProblemCollector): boolean {
   return true;
 }
 
-/** Reports NUL bytes or invalid UTF-8 as `binary-content`; `utf8Valid` skips the UTF-8 check when already known. */
+const UTF16 = 'the file is UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8; save it as UTF-8 CSV or JSON';
+
+/**
+ * Reports UTF-16 text (its byte-order mark), NUL bytes or invalid UTF-8 as `binary-content`;
+ * `utf8Valid` skips the UTF-8 check when already known.
+ */
 function checkBytes(bytes: Uint8Array, problems: ProblemCollector, utf8Valid: boolean | undefined): boolean {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    problems.add('binary-content', UTF16, { row: 1 });
+    return false;
+  }
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
     problems.add('binary-content', HAS_NUL, { row: lineOfOffset(bytes, nul) });
@@ -66,6 +75,18 @@ function checkBytes(bytes: Uint8Array, problems: ProblemCollector, utf8Valid: bo
   const text = decodeAll(bytes);
   problems.add('binary-content', NOT_UTF8, { row: lineAt(text, Math.max(0, text.indexOf('\uFFFD'))) });
   return false;
+}
+
+/**
+ * Text whose lines end in a carriage return alone (classic Mac OS, some spreadsheet exports) with
+ * each CR turned into LF — one line each, so line numbers stay right; any other text as it is (a
+ * file with a single LF keeps its bytes: CRLF is read as it stands).
+ */
+function withLineFeeds(bytes: Uint8Array): Uint8Array {
+  if (bytes.includes(10) || !bytes.includes(13)) return bytes;
+  const copy = bytes.slice();
+  for (let i = copy.indexOf(13); i !== -1; i = copy.indexOf(13, i + 1)) copy[i] = 10;
+  return copy;
 }
 
 function firstByte(bytes: Uint8Array, start: number): number {
@@ -189,6 +210,7 @@ export function parseInput(input: string | Uint8Array, options: ParseOptions, ut
     bytes = input;
     readable = checkBytes(bytes, problems, utf8Valid);
   }
+  if (readable) bytes = withLineFeeds(bytes);
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const sort = options.sort === true;
   let parsed: Parsed = { format: options.format ?? 'ohlcv', builders: [], notes: [] };

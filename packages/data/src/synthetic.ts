@@ -1,4 +1,4 @@
-import { ConfigError, allocateBarSeries, parseConfig, truncateSeries } from '@ensemble/protocol';
+import { ConfigError, allocateBarSeries, parseConfig, quoteValue, truncateSeries } from '@ensemble/protocol';
 import type { BarSeries } from '@ensemble/protocol';
 import { z } from 'zod';
 import { DAY_MS } from '@ensemble/protocol';
@@ -129,7 +129,7 @@ export function generateSyntheticData(options: SyntheticDataOptions = {}): Marke
   const parsed = parseConfig(SyntheticOptionsSchema, withoutUndefined(options), 'synthetic data options');
   const start = typeof parsed.start === 'number' ? parsed.start : parseDate(parsed.start);
   if (start === null) {
-    throw new ConfigError([{ path: 'start', message: `"${String(parsed.start)}" is not a date; use YYYY-MM-DD` }], {
+    throw new ConfigError([{ path: 'start', message: `${quoteValue(String(parsed.start))} is not a date; use YYYY-MM-DD` }], {
       source: 'synthetic data options',
     });
   }

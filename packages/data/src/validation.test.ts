@@ -218,6 +218,17 @@ describe('validation in the other layouts', () => {
     expect(fail('date,close\n\n\n2000-01-03,1\u0000\n').map((p) => [p.row, p.rule])).toEqual([[4, 'binary-content']]);
   });
 
+  it('UTF-16 text (a spreadsheet\'s "Unicode text" export) is named as such, with what to do', () => {
+    const text = 'date,close\n2000-01-03,1\n';
+    const littleEndian = new Uint8Array([0xff, 0xfe, ...Array.from(text).flatMap((character) => [character.charCodeAt(0), 0])]);
+    const bigEndian = new Uint8Array([0xfe, 0xff, ...Array.from(text).flatMap((character) => [0, character.charCodeAt(0)])]);
+    for (const bytes of [littleEndian, bigEndian]) {
+      const problems = fail(bytes);
+      expect(problems.map((p) => [p.row, p.rule])).toEqual([[1, 'binary-content']]);
+      expect(problems[0]?.message).toBe('the file is UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8; save it as UTF-8 CSV or JSON');
+    }
+  });
+
   it('a whitespace-only file is empty', () => {
     expect(fail(' \n\n \n').map((p) => p.rule)).toEqual(['empty-file']);
   });

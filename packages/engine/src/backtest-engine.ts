@@ -5,7 +5,7 @@ import { checkFiniteRun } from './finite-run';
 import { Broker } from './broker';
 import { LedgerAudit } from './invariants';
 import type { BacktestConfig, ResolvedBacktestOptions } from './options';
-import { BacktestOptionsSchema, resolveOptions } from './options';
+import { BacktestOptionsSchema, resolveOptions, wholeUnitSizingProblem } from './options';
 import type { BacktestResult } from './result';
 import { serializeBacktestResult } from './result';
 import { StrategyRunner } from './strategy-runner';
@@ -44,7 +44,7 @@ function seriesIssues(list: readonly BarSeries[]): ConfigIssue[] {
   let bars = 0;
   list.forEach((series, k) => {
     if (seen.has(series.symbol)) {
-      issues.push({ path: `series.${k}.symbol`, message: `symbol "${series.symbol}" appears twice; symbols must be unique` });
+      issues.push({ path: `series.${k}.symbol`, message: `symbol ${quoteValue(series.symbol)} appears twice; symbols must be unique` });
     }
     seen.add(series.symbol);
     bars += series.length;
@@ -60,8 +60,8 @@ function strategyIssues(strategy: AnyStrategy): ConfigIssue[] {
   if (typeof strategy.id !== 'string' || strategy.id === '') {
     issues.push({ path: 'strategy.id', message: 'must be a non-empty string' });
   }
-  if (!Number.isInteger(strategy.warmup) || strategy.warmup < 0) {
-    issues.push({ path: 'strategy.warmup', message: `must be a non-negative integer (got ${String(strategy.warmup)})` });
+  if (!Number.isSafeInteger(strategy.warmup) || strategy.warmup < 0) {
+    issues.push({ path: 'strategy.warmup', message: `must be a whole number of bars from 0 to ${String(Number.MAX_SAFE_INTEGER)} (got ${String(strategy.warmup)})` });
   }
   return issues;
 }
@@ -88,6 +88,8 @@ export class BacktestEngine {
     const parsed = BacktestOptionsSchema.safeParse(config);
     if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error, { input: config, schema: BacktestOptionsSchema }));
     this.options = resolveOptions(parsed.data);
+    const sizingProblem = wholeUnitSizingProblem(this.options.sizing, this.options.fractional);
+    if (sizingProblem !== null) throw new ConfigError([{ path: 'sizing.quantity', message: sizingProblem }]);
     this.logger = logger ?? noopLogger;
     this.onProgress = onProgress;
   }

@@ -28,6 +28,7 @@ export {
   SlippageModelSchema,
   StartingCashSchema,
   parseBacktestConfig,
+  wholeUnitSizingProblem,
 } from './options';
 export { isRebalanceStep, targetQuantity } from './rebalance';
 export type {

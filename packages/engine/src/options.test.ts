@@ -1,4 +1,4 @@
-import { ConfigError, InvariantError, MAX_AMOUNT, MAX_QUANTITY, RunError, StrategyError } from '@ensemble/protocol';
+import { ConfigError, InvariantError, MAX_AMOUNT, MAX_QUANTITY, RunError, StrategyError, quoteValue } from '@ensemble/protocol';
 import type { Strategy } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -73,6 +73,18 @@ describe('BacktestOptionsSchema', () => {
     expect(ConfigError.isInstance(catchError(() => new BacktestEngine({ cash: 1e19 })))).toBe(true);
   });
 
+  it('refuses a fixed quantity below one whole unit unless fractional: every entry would round to 0', () => {
+    const message = '0.5 units round down to 0 whole units, so every entry would be rejected; give at least 1 unit, or allow fractional units';
+    const parsed = catchError(() => parseBacktestConfig({ sizing: { kind: 'fixed-quantity', quantity: 0.5 } }, 'cfg.json')) as ConfigError;
+    expect(ConfigError.isInstance(parsed)).toBe(true);
+    expect(parsed.issues).toEqual([{ path: 'sizing.quantity', message }]);
+    expect(parsed.source).toBe('cfg.json');
+    const constructed = catchError(() => new BacktestEngine({ sizing: { kind: 'fixed-quantity', quantity: 0.5 } })) as ConfigError;
+    expect(constructed.issues).toEqual([{ path: 'sizing.quantity', message }]);
+    expect(parseBacktestConfig({ sizing: { kind: 'fixed-quantity', quantity: 0.5 }, fractional: true }).sizing).toEqual({ kind: 'fixed-quantity', quantity: 0.5 });
+    expect(parseBacktestConfig({ sizing: { kind: 'fixed-quantity', quantity: 1.5 } }).sizing).toEqual({ kind: 'fixed-quantity', quantity: 1.5 });
+  });
+
   it('rejects an unknown model kind', () => {
     const error = catchError(() => parseBacktestConfig({ commission: { kind: 'tiered' } })) as ConfigError;
     expect(error.issues.map((issue) => issue.path)).toEqual(['commission.kind']);
@@ -87,6 +99,20 @@ describe('runBacktest input errors', () => {
     ) as ConfigError;
     expect(ConfigError.isInstance(error)).toBe(true);
     expect(error.issues.map((issue) => issue.path)).toEqual(['cash', 'fill', 'strategy.id', 'strategy.warmup', 'series.1.symbol']);
+  });
+
+  it('rejects a warm-up beyond the safe integers (a class instance not built by defineStrategy)', () => {
+    const huge = { ...scripted({}), warmup: 1e308 };
+    const error = catchError(() => runBacktest({ series, strategy: huge })) as ConfigError;
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect(error.issues).toEqual([{ path: 'strategy.warmup', message: 'must be a whole number of bars from 0 to 9007199254740991 (got 1e+308)' }]);
+  });
+
+  it('echoes a duplicated symbol escaped and cut, as every value in a message is', () => {
+    const long = flatBars('y'.repeat(200), '2024-01-01', [10, 11]);
+    const error = catchError(() => runBacktest({ series: [long, long], strategy: scripted({}) })) as ConfigError;
+    expect(quoteValue('y'.repeat(200))).toMatch(/^"y+…" \(200 chars\)$/);
+    expect(error.issues).toEqual([{ path: 'series.1.symbol', message: `symbol ${quoteValue('y'.repeat(200))} appears twice; symbols must be unique` }]);
   });
 
   it('rejects no series, empty series and unsorted times', () => {

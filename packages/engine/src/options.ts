@@ -1,5 +1,5 @@
 import type { RebalanceRule } from '@ensemble/protocol';
-import { MAX_AMOUNT, MAX_PRICE, MAX_QUANTITY, RebalanceRuleSchema, parseConfig } from '@ensemble/protocol';
+import { ConfigError, MAX_AMOUNT, MAX_PRICE, MAX_QUANTITY, RebalanceRuleSchema, parseConfig } from '@ensemble/protocol';
 import { z } from 'zod';
 import type { CommissionModel, SlippageModel } from './costs';
 import type { SizingRule } from './sizing';
@@ -148,7 +148,22 @@ export interface ResolvedBacktestOptions {
  * every problem by path (naming `source`, e.g. a file or flag, when given).
  */
 export function parseBacktestConfig(input: unknown, source?: string): ResolvedBacktestOptions {
-  return resolveOptions(parseConfig(BacktestOptionsSchema, input, source));
+  const options = resolveOptions(parseConfig(BacktestOptionsSchema, input, source));
+  const problem = wholeUnitSizingProblem(options.sizing, options.fractional);
+  if (problem !== null) throw new ConfigError([{ path: 'sizing.quantity', message: problem }], source === undefined ? {} : { source });
+  return options;
+}
+
+/**
+ * Why `sizing` cannot open a position in whole units (`fractional` not true), or null: a
+ * `fixed-quantity` below one unit rounds down to 0, so every entry would be rejected. Takes raw
+ * input too (run configs check their fields before parsing); anything else is null.
+ */
+export function wholeUnitSizingProblem(sizing: unknown, fractional: unknown): string | null {
+  if (fractional === true || typeof sizing !== 'object' || sizing === null) return null;
+  const { kind, quantity } = sizing as { readonly kind?: unknown; readonly quantity?: unknown };
+  if (kind !== 'fixed-quantity' || typeof quantity !== 'number' || !(quantity > 0 && quantity < 1)) return null;
+  return `${String(quantity)} units round down to 0 whole units, so every entry would be rejected; give at least 1 unit, or allow fractional units`;
 }
 
 /** Parsed options in a fixed key order (stable JSON), `rebalance` null when not given. */

@@ -8,7 +8,7 @@ import { runBacktest } from './backtest-engine';
 import type { BacktestOptions } from './backtest-engine';
 import { Broker } from './broker';
 import type { CommissionModel, SlippageModel } from './costs';
-import { parseBacktestConfig } from './options';
+import { parseBacktestConfig, wholeUnitSizingProblem } from './options';
 import type { BacktestResult } from './result';
 import type { SizingRule } from './sizing';
 import { StrategyRunner } from './strategy-runner';
@@ -51,14 +51,19 @@ const sizing: fc.Arbitrary<SizingRule> = fc.oneof(
   fc.record({ kind: fc.constant('fixed-cash' as const), amount: fc.double({ min: 100, max: 30_000, noNaN: true }) }),
 );
 
-const engineOptions = fc.record({
-  fill: fc.constantFrom('next-open' as const, 'close' as const),
-  commission,
-  slippage,
-  sizing,
-  fractional: fc.boolean(),
-  closeAtEnd: fc.boolean(),
-});
+// A fixed quantity below one unit in whole units is refused as bad input (every entry would round
+// to 0), so it is no configuration to run; rejections of entries sized to 0 stay reachable through
+// the signal's strength.
+const engineOptions = fc
+  .record({
+    fill: fc.constantFrom('next-open' as const, 'close' as const),
+    commission,
+    slippage,
+    sizing,
+    fractional: fc.boolean(),
+    closeAtEnd: fc.boolean(),
+  })
+  .filter((options) => wholeUnitSizingProblem(options.sizing, options.fractional) === null);
 
 const signalSetup = fc.record({
   series: seriesSet,

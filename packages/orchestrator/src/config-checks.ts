@@ -1,5 +1,6 @@
 import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
-import { closestMatch, listValues, quoteValue } from '@ensemble/protocol';
+import { wholeUnitSizingProblem } from '@ensemble/engine';
+import { closestMatch, listValues, quoteValue, tightestBoundIssues } from '@ensemble/protocol';
 import { z } from 'zod';
 import { constraintFeasibility } from './allocation/constraints';
 import type { CapitalMode, StrategyRegistry } from './config';
@@ -22,7 +23,7 @@ function paramIssues(definition: StrategyDefinition, params: unknown, path: stri
   const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
   const accepted = known.length === 0 ? 'no parameters' : `only ${known.join(', ')}`;
   const issues: ConfigIssue[] = [];
-  for (const issue of result.error.issues) {
+  for (const issue of tightestBoundIssues(result.error.issues)) {
     const at = [path, ...issue.path.map((part) => String(part))].join('.');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
@@ -56,9 +57,13 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
   const firstById = new Map<string, number>();
   let weightSum = 0;
   let missingWeights = 0;
+  const runSizing = wholeUnitSizingProblem(input.sizing, input.fractional);
+  if (runSizing !== null) issues.push({ path: 'sizing.quantity', message: runSizing });
   strategies.forEach((entry, index) => {
     if (!isRecord(entry)) return;
     const at = `strategies.${index}`;
+    const entrySizing = wholeUnitSizingProblem(entry.sizing, input.fractional);
+    if (entrySizing !== null) issues.push({ path: `${at}.sizing.quantity`, message: entrySizing });
     if (typeof entry.id === 'string') {
       const first = firstById.get(entry.id);
       if (first === undefined) firstById.set(entry.id, index);

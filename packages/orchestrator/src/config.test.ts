@@ -129,6 +129,22 @@ describe('parseRunConfig', () => {
     expect(error.issues.find((issue) => issue.path === 'strategies.3.params.fats')?.message).toContain('unknown parameter "fats" — did you mean "fast"?');
   });
 
+  it('refuses a fixed quantity below one whole unit, run-wide or per strategy, unless fractional', () => {
+    const config = {
+      data: { dataset: 'stocks5' },
+      sizing: { kind: 'fixed-quantity', quantity: 0.5 },
+      strategies: [
+        { id: 'a', strategy: 'buy-and-hold', symbols: ['AAPL'] },
+        { id: 'b', strategy: 'buy-and-hold', symbols: ['IBM'], sizing: { kind: 'fixed-quantity', quantity: 0.25 } },
+      ],
+    };
+    expect(issuesOf(config)).toEqual([
+      { path: 'sizing.quantity', message: '0.5 units round down to 0 whole units, so every entry would be rejected; give at least 1 unit, or allow fractional units' },
+      { path: 'strategies.1.sizing.quantity', message: '0.25 units round down to 0 whole units, so every entry would be rejected; give at least 1 unit, or allow fractional units' },
+    ]);
+    expect(issuesOf({ ...config, fractional: true })).toEqual([]);
+  });
+
   it('requires fixed weights to sum to at most leverage − cashBuffer, and says so', () => {
     const issues = issuesOf({
       data: { dataset: 'stocks5' },

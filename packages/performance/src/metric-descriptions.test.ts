@@ -1,4 +1,4 @@
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError, quoteValue } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { METRIC_DESCRIPTIONS, describeMetric } from './metric-descriptions';
 import { computeMetrics } from './performance-calculator';
@@ -26,5 +26,9 @@ describe('METRIC_DESCRIPTIONS', () => {
     expect(describeMetric('sharpe')).toMatchObject({ label: 'Sharpe', unit: 'ratio' });
     expect(describeMetric('maxDrawdown').unit).toBe('percent');
     expect(() => describeMetric('nope' as MetricName)).toThrow(ConfigError);
+    // A name from outside is echoed escaped and cut, as every value in a message is.
+    const name = `\u001b[2J${'x'.repeat(200)}`;
+    expect(quoteValue(name)).toMatch(/^"\\x1b\[2Jx+…" \(204 chars\)$/);
+    expect(() => describeMetric(name as MetricName)).toThrow(`unknown metric ${quoteValue(name)}; known metrics:`);
   });
 });

@@ -1,4 +1,4 @@
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError, quoteValue } from '@ensemble/protocol';
 import type { MetricDescription, MetricName } from './types';
 
 /**
@@ -59,7 +59,7 @@ export function describeMetric(name: MetricName): MetricDescription {
   const description = byName.get(name);
   if (description === undefined) {
     throw new ConfigError([
-      { path: 'name', message: `unknown metric "${name}"; known metrics: ${[...byName.keys()].join(', ')}` },
+      { path: 'name', message: `unknown metric ${quoteValue(name)}; known metrics: ${[...byName.keys()].join(', ')}` },
     ]);
   }
   return description;

@@ -36,6 +36,19 @@ function messages(input: unknown, context: ConfigIssueContext = { input, schema 
 const strategies = [{ id: 'a', symbols: ['SPY'] }];
 
 describe('toConfigIssues', () => {
+  it('reports only the tightest bound a number breaks, not also the integer\'s own limit', () => {
+    const bounded = z.strictObject({ fast: z.number().int().min(1).max(10_000), slow: z.number().int().min(5).max(500) });
+    const result = bounded.safeParse({ fast: 1e308, slow: -1e308 });
+    if (result.success) throw new Error('expected the input to be rejected');
+    // zod reports fast against 2^53 − 1 and 10000, slow against −(2^53 − 1) and 5.
+    expect(result.error.issues.map((issue) => issue.code)).toEqual(['too_big', 'too_big', 'too_small', 'too_small']);
+    expect(toConfigIssues(result.error)).toEqual([
+      { path: 'fast', message: 'Too big: expected number to be <=10000' },
+      { path: 'slow', message: 'Too small: expected number to be >=5' },
+    ]);
+  });
+
+
   it('lists the allowed values of a mistyped enum inside a union and the nearest one', () => {
     expect(messages({ rebalance: { schedule: 'monthly' }, strategies })).toEqual({
       'rebalance.schedule': '"monthly" is not one of never, week, month, quarter, year (or an object { "everyBars": … }) — did you mean "month"?',

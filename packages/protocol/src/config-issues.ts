@@ -192,6 +192,32 @@ function objectAlternative(schema: unknown): string {
   return keys.length === 0 ? 'an object' : `an object { ${keys.map((key) => `"${key}": …`).join(', ')} }`;
 }
 
+/** The bound of a `too_big` / `too_small` issue as a number, or null for any other issue. */
+function boundOf(issue: z.core.$ZodIssue): number | null {
+  if (issue.code === 'too_big') return Number(issue.maximum);
+  if (issue.code === 'too_small') return Number(issue.minimum);
+  return null;
+}
+
+/**
+ * The issues without those a tighter bound at the same path already reports: `z.number().int()
+ * .max(10000)` given 1e308 breaks both the integer's own limit (2^53 − 1) and 10000, and only
+ * "at most 10000" helps. Of several `too_big` issues at one path the smallest maximum stays, of
+ * several `too_small` the largest minimum; every other issue is kept, in order.
+ */
+export function tightestBoundIssues<TIssue extends z.core.$ZodIssue>(issues: readonly TIssue[]): TIssue[] {
+  return issues.filter((issue) => {
+    const bound = boundOf(issue);
+    if (bound === null) return true;
+    const key = issue.path.map((part) => String(part)).join('.');
+    return !issues.some((other) => {
+      if (other === issue || other.code !== issue.code || other.path.map((part) => String(part)).join('.') !== key) return false;
+      const otherBound = boundOf(other);
+      return otherBound !== null && (issue.code === 'too_big' ? otherBound < bound : otherBound > bound);
+    });
+  });
+}
+
 /**
  * Turns zod issues into {@link ConfigIssue}s with dotted paths (`strategies.1.params.fast`).
  * Given the parsed `input` and its `schema`, messages say what was written and what is allowed:
@@ -200,7 +226,7 @@ function objectAlternative(schema: unknown): string {
  * and what it holds, an unknown key suggests the nearest known one.
  */
 export function toConfigIssues(error: z.ZodError, context: ConfigIssueContext = {}): ConfigIssue[] {
-  return error.issues.flatMap((issue): ConfigIssue[] => {
+  return tightestBoundIssues(error.issues).flatMap((issue): ConfigIssue[] => {
     const path = issue.path.map((part) => String(part)).join('.');
     // zod reports the unknown keys of an object once, at the object; name each at its own path.
     if (issue.code === 'unrecognized_keys') {

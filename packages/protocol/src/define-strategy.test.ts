@@ -112,6 +112,63 @@ describe('defineStrategy', () => {
     expect(() => buildStrategy(noExit)).toThrow('without shouldEnter(context) and shouldExit(context, position) functions');
   });
 
+  it('turns an error thrown by create into a StrategyError naming the id and the definition', () => {
+    const throwing = defineStrategy({
+      name: 'throws-in-create',
+      kind: 'signal',
+      description: 'Its factory throws.',
+      params: z.strictObject({}),
+      create: () => {
+        throw new Error('no such lookback');
+      },
+    });
+    let thrown: unknown;
+    try {
+      buildStrategy(throwing, {}, 'sleeve-1');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(StrategyError.isInstance(thrown)).toBe(true);
+    const error = thrown as StrategyError;
+    expect(error.strategyId).toBe('sleeve-1');
+    expect(error.message).toBe('Strategy "sleeve-1" failed: create of strategy "throws-in-create" threw: no such lookback');
+    expect((error.cause as Error).message).toBe('no such lookback');
+    const throwsString = defineStrategy({
+      name: 'throws-string',
+      kind: 'signal',
+      description: 'Its factory throws a string.',
+      params: z.strictObject({}),
+      create: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- what a careless strategy file does
+        throw 'bad\u001b[2J';
+      },
+    });
+    expect(() => buildStrategy(throwsString)).toThrow('Strategy "throws-string" failed: create of strategy "throws-string" threw: bad\\x1b[2J');
+    // An error of the project's own (e.g. a ConfigError from a nested parameter check) passes unchanged.
+    const configFailure = new ConfigError([{ path: 'params.n', message: 'too big' }]);
+    const rethrows = defineStrategy({
+      name: 'rethrows',
+      kind: 'signal',
+      description: 'Its factory throws a ConfigError.',
+      params: z.strictObject({}),
+      create: () => {
+        throw configFailure;
+      },
+    });
+    expect(() => buildStrategy(rethrows)).toThrow(configFailure);
+  });
+
+  it('refuses a warm-up that is no safe integer, so no message prints a 300-digit bar count', () => {
+    const huge = defineStrategy({
+      name: 'huge-warmup',
+      kind: 'signal',
+      description: 'Asks for 1e308 bars.',
+      params: z.strictObject({}),
+      create: () => ({ warmup: 1e308, shouldEnter: () => null, shouldExit: () => false }),
+    });
+    expect(() => buildStrategy(huge)).toThrow('Strategy "huge-warmup" failed: create returned a strategy whose warmup is 1e+308; it must be a whole number of bars from 0 to 9007199254740991 (strategy "huge-warmup")');
+  });
+
   it('keeps a class instance whose id is the run id as it is', () => {
     class Holder implements Strategy {
       readonly warmup = 1;

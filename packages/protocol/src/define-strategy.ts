@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { StrategyDefinition } from './definition';
-import { quoteValue, hasControlCharacters } from './echo';
+import { echoValue, quoteValue, hasControlCharacters } from './echo';
 import type { ConfigIssue } from './errors';
-import { ConfigError, StrategyError } from './errors';
+import { ConfigError, EnsembleError, StrategyError } from './errors';
 import { formatValue } from './format-value';
 import type { AnyStrategy, PortfolioStrategy, Strategy } from './strategy';
 
@@ -91,7 +91,9 @@ function whoseDefinition(value: unknown): string {
 function instanceProblem(strategy: unknown, kind: 'signal' | 'portfolio'): string | null {
   if (!isRecord(strategy)) return `create returned ${formatValue(strategy)}, not a strategy object`;
   const warmup = strategy.warmup;
-  if (typeof warmup !== 'number' || !Number.isInteger(warmup) || warmup < 0) return `create returned a strategy whose warmup is ${formatValue(warmup)}; it must be a whole number of bars >= 0`;
+  if (typeof warmup !== 'number' || !Number.isSafeInteger(warmup) || warmup < 0) {
+    return `create returned a strategy whose warmup is ${formatValue(warmup)}; it must be a whole number of bars from 0 to ${String(Number.MAX_SAFE_INTEGER)}`;
+  }
   if (kind === 'portfolio') {
     if (strategy.kind !== 'portfolio') return 'the definition is of kind "portfolio" but create returned a strategy without kind: "portfolio"';
     if (typeof strategy.targetWeights !== 'function') return 'create returned a portfolio strategy without a targetWeights(context) function';
@@ -101,6 +103,25 @@ function instanceProblem(strategy: unknown, kind: 'signal' | 'portfolio'): strin
   if (strategy.kind !== undefined && strategy.kind !== 'signal') return `the definition is of kind "signal" but create returned a strategy of kind ${formatValue(strategy.kind)}`;
   if (typeof strategy.shouldEnter !== 'function' || typeof strategy.shouldExit !== 'function') return 'create returned a signal strategy without shouldEnter(context) and shouldExit(context, position) functions';
   return null;
+}
+
+/**
+ * What `spec.create` returns; an error it throws becomes a {@link StrategyError} naming the id and
+ * the definition (the project's own errors, e.g. a nested `ConfigError`, pass unchanged), so a
+ * factory that throws fails like a strategy that throws while deciding, not as an unexpected error.
+ */
+function createInstance<TParams extends z.ZodObject, TKind extends 'signal' | 'portfolio'>(
+  spec: StrategySpec<TParams, TKind>,
+  parsed: z.output<TParams>,
+  id: string,
+): unknown {
+  try {
+    return spec.create(parsed, id);
+  } catch (error) {
+    if (EnsembleError.isInstance(error)) throw error;
+    const reason = error instanceof Error ? error.message : typeof error === 'string' ? echoValue(error) : formatValue(error);
+    throw new StrategyError(id, { cause: error, message: `create of strategy ${quoteValue(spec.name)} threw: ${reason}` });
+  }
 }
 
 /** A plain object (a literal), whose own properties can be copied without losing behaviour. */
@@ -131,7 +152,7 @@ export function defineStrategy<TParams extends z.ZodObject, TKind extends 'signa
     description,
     schema: params,
     create: (parsed: z.output<TParams>, id: string): AnyStrategy => {
-      const strategy: unknown = spec.create(parsed, id);
+      const strategy = createInstance(spec, parsed, id);
       const problem = instanceProblem(strategy, kind);
       if (problem !== null) throw new StrategyError(id, { message: `${problem} (strategy ${quoteValue(name)})` });
       const instance = strategy as StrategyOfKind<TKind>;

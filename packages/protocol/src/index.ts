@@ -59,7 +59,7 @@ export {
   TargetWeightsSchema,
   parseConfig,
 } from './schemas';
-export { toConfigIssues } from './config-issues';
+export { tightestBoundIssues, toConfigIssues } from './config-issues';
 export type { ConfigIssueContext } from './config-issues';
 export { closestMatch, editDistance } from './suggest';
 export type { ConfigIssue, DataProblem, DataRule, EnsembleErrorCode } from './errors';

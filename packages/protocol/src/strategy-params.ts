@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { StrategyDefinition } from './definition';
+import { tightestBoundIssues } from './config-issues';
 import { quoteValue } from './echo';
 import type { ConfigIssue } from './errors';
 import { ConfigError } from './errors';
@@ -26,7 +27,7 @@ export function strategyParamIssues(
   const known = parameterNames(definition.schema);
   const accepted = known.length === 0 ? 'no parameters' : `only ${known.join(', ')}`;
   const issues: ConfigIssue[] = [];
-  for (const issue of result.error.issues) {
+  for (const issue of tightestBoundIssues(result.error.issues)) {
     const at = [path, ...issue.path.map((part) => String(part))].join('.');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) issues.push({ path: `${at}.${key}`, message: `unknown parameter ${quoteValue(key)}: ${definition.name} takes ${accepted}` });

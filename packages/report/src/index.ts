@@ -49,7 +49,7 @@ export { escapeHtml } from './html/page';
 export { renderHtml } from './html/tearsheet';
 export { formatMetric } from './format';
 export type { OutputContent, OutputFile, TemporaryFileRegistry, WriteFilesOptions, WrittenFile } from './write';
-export { writeFileAtomic, writeFilesAtomic } from './write';
+export { directoryCreationProblem, writeFileAtomic, writeFilesAtomic } from './write';
 export type { ReportTargets, WriteReportOptions, WrittenReportFile } from './report-generator';
 export { ReportGenerator, writeReport } from './report-generator';
 export type { ResearchReportInput, ResearchTrial, ResearchWindow } from './research/research-input';

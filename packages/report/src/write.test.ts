@@ -5,7 +5,7 @@ import { createMemoryLogger, EnsembleError } from '@ensemble/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { ReportGenerator, writeReport } from './report-generator';
-import { writeFileAtomic } from './write';
+import { directoryCreationProblem, writeFileAtomic } from './write';
 
 let directory: string;
 
@@ -97,5 +97,20 @@ describe('writeReport', () => {
     const path = join(directory, 'nope', 'report.json');
     await expectIoError(writeReport({ json: path }, buildSmallRun()), path);
     expect(await readdir(directory)).toEqual([]);
+  });
+});
+
+describe('directoryCreationProblem', () => {
+  it('names a file in the way, a file on the path, and missing permission; null otherwise', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'ensemble-mkdir-'));
+    const file = join(base, 'file');
+    await writeFile(file, 'x');
+    const failure = (path: string): Promise<unknown> => mkdir(path, { recursive: true }).then(() => null, (error: unknown) => error);
+    expect(directoryCreationProblem(await failure(file))).toBe('is a file, not a directory');
+    expect(directoryCreationProblem(await failure(join(file, 'below')))).toBe('a part of the path is a file, not a directory');
+    expect(directoryCreationProblem(Object.assign(new Error('denied'), { code: 'EACCES' }))).toBe('permission denied');
+    expect(directoryCreationProblem(new Error('disk on fire'))).toBeNull();
+    expect(directoryCreationProblem(null)).toBeNull();
+    await rm(base, { recursive: true, force: true });
   });
 });

@@ -29,6 +29,19 @@ export interface TemporaryFileRegistry {
   release(file: string): void;
 }
 
+/**
+ * Why creating a directory (`mkdir -p`) failed, in words, for the errors a user can fix: a file
+ * where the directory should be (`EEXIST`), a file on its path (`ENOTDIR`), or no permission
+ * (`EACCES`, `EPERM`); null for any other error.
+ */
+export function directoryCreationProblem(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EEXIST') return 'is a file, not a directory';
+  if (code === 'ENOTDIR') return 'a part of the path is a file, not a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return null;
+}
+
 /** Options of {@link writeFilesAtomic} and {@link writeFileAtomic}. */
 export interface WriteFilesOptions {
   /** Called with the bytes written so far (all files together) after each chunk, e.g. for a progress display. */

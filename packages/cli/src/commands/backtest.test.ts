@@ -432,6 +432,13 @@ describe('ensemble backtest: the summary', () => {
     expect(out).toContain('Benchmark (MSFT)');
   });
 
+  it('counts one bar in the singular, in the period line and the warm-up note', async () => {
+    const { code, out } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--from', '2020-04-17']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/period\s+2020-04-17 → 2020-04-17 · 1 bar · 252 periods\/year/);
+    expect(out).toContain("note: 1 bar is fewer than the strategy's warm-up of 31: it never decided.");
+  });
+
   it('--help documents every flag with its default, and examples', async () => {
     const help = await run(['backtest', '--help']);
     expect(help.code).toBe(0);
@@ -479,6 +486,19 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     return err;
   }
   const sp500 = ['backtest', '--dataset', 'sp500'];
+
+  it('--param beyond a bound names the tightest bound only, not also the integer limit', async () => {
+    const { code, err } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--param', 'fast=1e308']);
+    expect(code).toBe(2);
+    expect(err).toContain('--param fast=1e308: Too big: expected number to be <=10000');
+    expect(err).not.toContain('9007199254740991');
+  });
+
+  it('--sizing fixed-quantity below one unit without --fractional is named by its flag', async () => {
+    const { code, err } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--sizing', 'fixed-quantity:0.5']);
+    expect(code).toBe(2);
+    expect(err).toContain('--sizing fixed-quantity:0.5: 0.5 units round down to 0 whole units, so every entry would be rejected; give at least 1 unit, or allow fractional units');
+  });
 
   it('an unknown strategy lists the available ones and points to `ensemble strategies`', async () => {
     await expectBadInput([...sp500, '--strategy', 'magic'], '--strategy magic: unknown strategy "magic"', 'buy-and-hold, sma-crossover, rsi-mean-reversion', '`ensemble strategies`');

@@ -79,6 +79,18 @@ describe('ensemble init', () => {
     expect(readFileSync(path.join(project, 'README.md'), 'utf8')).toContain('# My Ensemble strategies');
   });
 
+  it('exits 2 naming the directory when it is a file, or lies under one, and writes nothing', async () => {
+    const file = path.join(scratch, 'a-file');
+    writeFileSync(file, 'not a directory\n');
+    const onFile = await init(['a-file'], scratch);
+    expect(onFile.code).toBe(2);
+    expect(onFile.err).toBe(`error: Invalid configuration in the command-line options:\n  - ${file}: is a file, not a directory; give ensemble init a directory (it is created when missing)\n`);
+    const below = await init([path.join('a-file', 'project')], scratch);
+    expect(below.code).toBe(2);
+    expect(below.err).toContain(`${path.join(file, 'project')}: a part of the path is a file, not a directory; give ensemble init a directory (it is created when missing)`);
+    expect(readFileSync(file, 'utf8')).toBe('not a directory\n');
+  });
+
   it('writes into the current directory by default', async () => {
     const here = path.join(scratch, 'here');
     mkdirSync(here);

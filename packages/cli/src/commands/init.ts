@@ -2,6 +2,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
+import { directoryCreationProblem } from '@ensemble/report';
 import { COMMAND_LINE } from '../flags';
 import {
   README_TEMPLATE,
@@ -51,6 +52,14 @@ export async function writeInitFiles(directory: string, options: { readonly forc
         { source: COMMAND_LINE },
       );
     }
+  }
+  try {
+    await mkdir(directory, { recursive: true });
+  } catch (error) {
+    const problem = directoryCreationProblem(error);
+    if (problem === null) throw error;
+    const remedy = problem === 'permission denied' ? 'choose a directory you can write to' : 'give ensemble init a directory (it is created when missing)';
+    throw new ConfigError([{ path: echoValue(directory, MAX_LINE_LENGTH), message: `${problem}; ${remedy}` }], { source: COMMAND_LINE, cause: error });
   }
   for (const [k, file] of files.entries()) {
     const target = absolute[k] ?? path.join(directory, file.path);

@@ -77,8 +77,11 @@ describe('a user\'s strategy file through Redis and `ensemble worker --strategie
     for (const { prefix, directory, says } of cases) {
       await withWorker(prefix, directory, async () => {
         const queued = await cli([...SWEEP, '--out', `${prefix}-out`, '--queue', server.url, '--queue-prefix', prefix, '--queue-timeout', '5s']);
-        expect(queued.code).toBe(0);
+        // Every combination failed: the outputs are written, then the run exits 1 with the first error.
+        expect(queued.code).toBe(1);
         expect(queued.stdout).toContain('2 run: 0 ok, 2 failed, 0 timed out');
+        expect(queued.stderr).toContain('error: every combination of the sweep failed (2 failed, 0 timed out), so there is no best; the first, index 0');
+        expect(queued.stderr).toContain(`The job needs the strategy module "mine.ts" with SHA-256 ${digest}`);
       });
       const rows = (JSON.parse(read(`${prefix}-out/results.json`)) as { rows: { status: string; error: { code: string; message: string } | null }[] }).rows;
       for (const row of rows) {

@@ -84,6 +84,36 @@ describe('ensemble sweep', () => {
     expect((JSON.parse(schema.stdout) as { properties: Record<string, unknown> }).properties).toHaveProperty('parameters');
   });
 
+  it('exits 1 naming the first error when every combination fails, after writing the outputs; a walk-forward likewise', async () => {
+    writeFileSync(
+      at('always-throws.ts'),
+      [
+        "import { defineStrategy } from '@ensemble/protocol';",
+        "import { z } from 'zod';",
+        'export default defineStrategy({',
+        "  name: 'always-throws', kind: 'signal', description: 'Throws on every bar.',",
+        '  params: z.strictObject({ n: z.number().int().default(1) }),',
+        "  create: () => ({ warmup: 1, shouldEnter: () => { throw new Error('kaboom'); }, shouldExit: () => false }),",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const base = ['--strategy', at('always-throws.ts'), '--data', 'sp500', '--vary', 'n=1,2', '--workers', '1', '--no-progress'];
+    const sweep = await cli(['sweep', ...base, '--from', '2019-01-01', '--out', at('fail-out')]);
+    expect(sweep.code).toBe(1);
+    expect(sweep.stdout).toContain('2 run: 0 ok, 2 failed, 0 timed out');
+    expect(sweep.stderr).toBe(
+      'error: every combination of the sweep failed (2 failed, 0 timed out), so there is no best; the first, index 0 (n=1): Strategy "always-throws" failed on SP500 at 2019-01-02: kaboom. results.csv lists every error.\n',
+    );
+    expect(existsSync(at('fail-out/results.csv'))).toBe(true);
+    const walk = await cli(['walk-forward', ...base, '--from', '2016-01-01', '--train', '2y', '--test', '1y', '--out', at('fail-wf')]);
+    expect(walk.code).toBe(1);
+    expect(walk.stderr).toBe(
+      "error: no step of the walk-forward ran out of sample (3 steps: 3 no-choice); no combination had an objective value on any train window (the journal, journal.jsonl, holds each job's error).\n",
+    );
+    expect(existsSync(at('fail-wf/walk-forward.json'))).toBe(true);
+  });
+
   it('Ctrl-C exits 130 keeping the journal, and --resume finishes without redoing the finished jobs', async () => {
     writeSpec('long.json', {
       config: { ...runConfig, data: { dataset: 'sp500' } },

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '@ensemble/protocol';
+import type { RunError } from '@ensemble/protocol';
 import {
   createLocalExecutor,
   planSweep,
@@ -24,6 +25,7 @@ import type { ResearchShortcutFlags } from '../research-shortcut';
 import { formatCount, formatNumber } from '../format';
 import type { CliIo } from '../io';
 import { progressPhases, progressWanted } from '../progress';
+import { parameterText, sweepFailure, walkForwardFailure } from '../research-failure';
 import { parseDuration, parseWorkers } from '../research-options';
 import { releaseTemporaryFile, trackTemporaryFile } from '../temporary-files';
 import { researchWorkerUrl } from '../research-worker-url';
@@ -101,7 +103,8 @@ function researchExecutor(flags: ResearchFlags, researchId: string): ClosableExe
 /**
  * Runs a research command on a worker pool (or the Redis queue, under `researchId`) with progress and Ctrl-C handling: SIGINT aborts the
  * run (finished jobs stay in the journal) and the command exits 130; the pool is closed in every
- * case. A finished run prints its summary and the files written.
+ * case. A finished run prints its summary and the files written; when `failure` finds that
+ * nothing ran to the end, its `RunError` is thrown after the files are written (exit 1).
  */
 async function runResearch<TResult extends { readonly aborted: boolean }>(
   io: CliIo,
@@ -111,6 +114,7 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   run: (executor: JobExecutor, options: DirectoryRunOptions) => Promise<DirectoryOutcome<TResult>>,
   render: (result: TResult) => string,
   report: (result: TResult, options: ResearchReportOptions) => ResearchReportInput,
+  failure: (result: TResult) => RunError | null,
 ): Promise<void> {
   const executor = researchExecutor(flags, researchId);
   const controller = new AbortController();
@@ -138,6 +142,9 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
     const [written] = await writeFilesAtomic([{ path: path.resolve(io.cwd, flags.html), content: html }], { createDirectories: true, temporaryFiles: TEMPORARY_FILES });
     if (written !== undefined) io.stdout.write(`wrote ${flags.html} (${formatCount(written.bytes)} bytes): the research report\n`);
   }
+  // Written first, so the errors can be read; then a run in which nothing ran to the end exits 1.
+  const failed = failure(outcome.result);
+  if (failed !== null) throw failed;
 }
 
 function value(x: number | null | undefined, digits = 4): string {
@@ -151,7 +158,7 @@ export function renderSweepSummary(result: SweepResult): string {
     `Sweep ${result.sweepId.slice(0, 12)} · objective ${objective.metric} (${objective.direction === 'max' ? 'maximised' : 'minimised'})`,
     `  combinations ${formatCount(counts.grid)} in the grid · ${formatCount(counts.skipped)} skipped by constraints · ${formatCount(counts.notSampled)} not sampled · ${formatCount(counts.planned)} run: ${formatCount(counts.ok)} ok, ${formatCount(counts.failed)} failed, ${formatCount(counts.timedOut)} timed out`,
     '  best',
-    ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${Object.entries(row.parameters).map(([name, v]) => `${name}=${String(v)}`).join(' ')}  ${objective.metric} ${value(row.objective)}`),
+    ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${parameterText(row.parameters)}  ${objective.metric} ${value(row.objective)}`),
     `  deflated Sharpe ratio ${value(statistics.deflatedSharpe?.dsr, 3)} · PBO ${value(statistics.pbo?.pbo, 3)} · parameter stability ${value(statistics.stability?.stability, 3)}`,
     ...statistics.notes.map((note) => `  note: ${note}`),
   ];
@@ -165,7 +172,7 @@ export function renderWalkForwardSummary(result: WalkForwardResult): string {
     `Walk-forward ${result.planId.slice(0, 12)} · ${result.mode} windows · objective ${result.objective.metric}`,
     ...result.steps.map(
       (step) =>
-        `  ${String(step.index).padStart(2)}  train ${day(step.train.start)}→${day(step.train.end)}  test ${day(step.test.start)}→${day(step.test.end)}  ${step.chosen === null ? step.status : Object.entries(step.chosen.parameters).map(([name, v]) => `${name}=${String(v)}`).join(' ')}  IS CAGR ${value(step.inSample?.cagr)}  OOS CAGR ${value(step.outOfSample?.cagr)}  WFE ${value(step.efficiency, 2)}`,
+        `  ${String(step.index).padStart(2)}  train ${day(step.train.start)}→${day(step.train.end)}  test ${day(step.test.start)}→${day(step.test.end)}  ${step.chosen === null ? step.status : parameterText(step.chosen.parameters)}  IS CAGR ${value(step.inSample?.cagr)}  OOS CAGR ${value(step.outOfSample?.cagr)}  WFE ${value(step.efficiency, 2)}`,
     ),
     `  out of sample: total return ${value(result.metrics?.totalReturn)} · CAGR ${value(result.metrics?.cagr)} · Sharpe ${value(result.metrics?.sharpe, 2)} · max drawdown ${value(result.metrics?.maxDrawdown)} · efficiency ${value(result.efficiency, 2)}`,
   ];
@@ -179,7 +186,8 @@ const COMMON_HELP = `
 Ctrl-C (exit 130) or a crash, the same command with --resume runs only the jobs not in it (a
 changed spec is refused). The outputs are written atomically once every job has finished.
 
-Exit codes: 0 success; 1 failure; 2 bad input (an invalid spec or config, named by path); 130
+Exit codes: 0 success; 1 failure (also when no combination, or no walk-forward step, ran to
+the end: the outputs are written, then the first error is printed); 2 bad input (an invalid spec or config, named by path); 130
 interrupted (the journal keeps the finished jobs).`;
 
 const QUEUE_HELP = `
@@ -285,7 +293,7 @@ ratio, PBO, parameter stability).
     .option('--pbo-blocks <n>', 'shortcut: blocks of the PBO\'s cross-validation, even, 2–20 (default 16)')
     .action(async (flags: ResearchFlags) => {
       const { plan, spec } = await researchPlan(io, flags, 'sweep', { file: planSweepFile, spec: planSweep });
-      await runResearch(io, flags, 'sweep ', { researchId: plan.sweepId, spec }, (executor, options) => runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderSweepSummary, sweepReportInput);
+      await runResearch(io, flags, 'sweep ', { researchId: plan.sweepId, spec }, (executor, options) => runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderSweepSummary, sweepReportInput, sweepFailure);
     });
 }
 
@@ -318,6 +326,6 @@ walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.
     .option('--anchored', 'shortcut: anchored windows (the train window starts at the first bar) instead of rolling')
     .action(async (flags: ResearchFlags) => {
       const { plan, spec } = await researchPlan(io, flags, 'walk-forward', { file: planWalkForwardFile, spec: planWalkForward });
-      await runResearch(io, flags, 'walk-forward ', { researchId: plan.planId, spec }, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput);
+      await runResearch(io, flags, 'walk-forward ', { researchId: plan.planId, spec }, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput, walkForwardFailure);
     });
 }

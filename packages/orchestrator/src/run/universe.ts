@@ -1,5 +1,5 @@
 import type { BarSeries, Timeline } from '@ensemble/protocol';
-import { ConfigError, InvariantError, createTimeline, seriesTimeIssue } from '@ensemble/protocol';
+import { ConfigError, InvariantError, createTimeline, quoteValue, seriesTimeIssue } from '@ensemble/protocol';
 import type { RunConfig } from '../config';
 
 /**
@@ -36,7 +36,7 @@ export function createUniverse(config: RunConfig, series: readonly BarSeries[], 
   for (const s of series) if (!bySymbol.has(s.symbol)) bySymbol.set(s.symbol, s);
   const used = symbols.map((symbol) => {
     const found = bySymbol.get(symbol);
-    if (found === undefined) throw new ConfigError([{ path: 'data', message: `symbol "${symbol}" is not in the data` }]);
+    if (found === undefined) throw new ConfigError([{ path: 'data', message: `symbol ${quoteValue(symbol)} is not in the data` }]);
     return found;
   });
   const issues = used.flatMap((series, k) => seriesTimeIssue(series, k) ?? []);

@@ -56,6 +56,15 @@ describe('checkStrategyContract (no test runner)', () => {
     expect(report.failures[0]?.message).toMatch(/decision\(s\) depend on later bars; the first, enter at [AB] bar \d+/);
   });
 
+  it('reports a warm-up the engine refuses, 1e308 included', () => {
+    const huge: Strategy = { id: 'huge', warmup: 1e308, shouldEnter: () => null, shouldExit: () => false };
+    const failures = checkStrategyContract({ create: () => huge, series }).failures;
+    expect(failures[0]).toEqual({
+      title: 'has a non-empty id and a warm-up of 0 to 2^53 − 1 bars',
+      message: 'warmup 1e+308 must be a whole number of bars from 0 to 9007199254740991, as the engine requires',
+    });
+  });
+
   it('reports a strategy that writes its input and one whose signal breaks the schema', () => {
     const writer: Strategy = {
       id: 'writer',

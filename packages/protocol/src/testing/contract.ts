@@ -153,11 +153,13 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
   const fresh = (): BarSeries[] => pristine.map(copySeries);
   return [
     {
-      title: 'has a non-empty id and a non-negative integer warm-up',
+      title: 'has a non-empty id and a warm-up of 0 to 2^53 − 1 bars',
       run: () => {
         const strategy = options.create();
         if (typeof strategy.id !== 'string' || strategy.id.length === 0) return `id ${formatValue(strategy.id)} must be a non-empty string`;
-        if (!Number.isInteger(strategy.warmup) || strategy.warmup < 0) return `warmup ${formatValue(strategy.warmup)} must be a non-negative integer`;
+        if (!Number.isSafeInteger(strategy.warmup) || strategy.warmup < 0) {
+          return `warmup ${formatValue(strategy.warmup)} must be a whole number of bars from 0 to ${String(Number.MAX_SAFE_INTEGER)}, as the engine requires`;
+        }
         return null;
       },
     },

@@ -1,9 +1,9 @@
-import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResearchJobResult } from '../job/research-job';
-import { openJournal } from './journal';
+import { openJournal, withDirectoryJournal } from './journal';
 
 describe('openJournal', () => {
   it('gives back on resume every bit of the period returns it journalled (-0, NaN), not their JSON form', async () => {
@@ -31,5 +31,19 @@ describe('openJournal', () => {
     const finished = (await openJournal(file, 'plan-b', { resume: true })).finished;
     expect(finished.get(0)?.periodReturns).toEqual(periodReturns);
     expect(finished.get(1)?.periodReturns).toEqual([0.5, -0.25]);
+  });
+});
+
+describe('withDirectoryJournal', () => {
+  it('says why the output directory cannot be created: a file in the way', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'results');
+    await writeFile(file, 'not a directory');
+    const work = (): Promise<void> => Promise.resolve();
+    await expect(withDirectoryJournal(file, 'plan-c', false, work)).rejects.toThrow(
+      `Cannot create the output directory "${file}": it is a file, not a directory; give the path of a directory (it is created if missing).`,
+    );
+    await expect(withDirectoryJournal(join(file, 'below'), 'plan-c', false, work)).rejects.toThrow(
+      `Cannot create the output directory "${join(file, 'below')}": a part of the path is a file, not a directory; give the path of a directory (it is created if missing).`,
+    );
   });
 });

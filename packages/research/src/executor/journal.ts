@@ -2,6 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
+import { directoryCreationProblem } from '@ensemble/report';
 import { bytesToDoubles, doublesToBytes } from '../job/raw-doubles';
 import type { ResearchJobResult } from '../job/research-job';
 
@@ -119,6 +120,14 @@ export async function openJournal(file: string, planId: string, options: { resum
   };
 }
 
+/** Why `mkdir -p` failed, in words: a file in the way, no permission, or the system's message. */
+function directoryFailure(error: unknown): string {
+  const problem = directoryCreationProblem(error);
+  if (problem === 'permission denied') return `${problem}; choose a directory you can write to`;
+  if (problem !== null) return `${problem === 'is a file, not a directory' ? 'it is a file, not a directory' : problem}; give the path of a directory (it is created if missing)`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The journal's file name in a research output directory. */
 export const JOURNAL_FILE = 'journal.jsonl';
 
@@ -130,7 +139,7 @@ export async function withDirectoryJournal<TResult>(outDir: string, planId: stri
   try {
     await mkdir(outDir, { recursive: true });
   } catch (error) {
-    throw new EnsembleError('IO_FAILED', `Cannot create the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}.`, { cause: error });
+    throw new EnsembleError('IO_FAILED', `Cannot create the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}: ${directoryFailure(error)}.`, { cause: error });
   }
   const journal = await openJournal(join(outDir, JOURNAL_FILE), planId, { resume });
   try {

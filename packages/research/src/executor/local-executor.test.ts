@@ -8,6 +8,7 @@ import { createLocalExecutor } from './local-executor';
 import type { LocalExecutor } from './local-executor';
 
 const hangingModule = fileURLToPath(new URL('./__fixtures__/hanging-strategy.ts', import.meta.url));
+const slowStartWorker = new URL('./__fixtures__/slow-start-worker.ts', import.meta.url);
 const executors: LocalExecutor[] = [];
 
 afterAll(async () => {
@@ -80,6 +81,22 @@ describe('createLocalExecutor', () => {
     const results = await collect(executor, await jobs(4, [0]), undefined, (result) => reported.push(result.index));
     expect(results.map((result) => result.status)).toEqual(['timed-out', 'ok', 'ok', 'ok']);
     expect(reported.sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('counts a job timeout from the job\'s start in its thread, not from the thread\'s start-up', async () => {
+    // Every thread takes 5 s to import its worker module (SLOW_START_MS), longer than the 4 s limit;
+    // the jobs themselves take milliseconds. A timer started when the job was sent would stop them.
+    const executor = createLocalExecutor({ workers: 1, jobTimeoutMs: 4_000, workerUrl: slowStartWorker });
+    executors.push(executor);
+    const results = await collect(executor, await jobs(2));
+    expect(results.map((result) => result.status)).toEqual(['ok', 'ok']);
+  });
+
+  it('after a timeout, the job behind it is timed from its start on the replacement thread', async () => {
+    const executor = createLocalExecutor({ workers: 1, jobTimeoutMs: 4_000, workerUrl: slowStartWorker });
+    executors.push(executor);
+    const results = await collect(executor, await jobs(2, [0]));
+    expect(results.map((result) => result.status)).toEqual(['timed-out', 'ok']);
   });
 
   it('abort stops the running jobs, starts no more, resolves and keeps what finished', async () => {

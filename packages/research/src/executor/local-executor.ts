@@ -1,16 +1,18 @@
 import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
 import Tinypool from 'tinypool';
 import { ConfigError } from '@ensemble/protocol';
 import type { JobExecutor, JobExecutorRunOptions, ResearchJob, ResearchJobResult } from '../job/research-job';
 import { failedResult } from '../job/run-research-job';
 import { fromTyped, toTyped } from './typed-result';
+import type { ThreadTask } from './job-thread';
 import type { TypedJobResult } from './typed-result';
 
 /** Options of {@link createLocalExecutor}. */
 export interface LocalExecutorOptions {
   /** Worker threads (default: `os.availableParallelism()`, every core). */
   readonly workers?: number | undefined;
-  /** A job running longer than this, in ms, is stopped (its thread terminated and replaced) and recorded `timed-out`. Default: no limit. */
+  /** A job running longer than this, in ms, from the moment its thread begins it (not counting the thread's start-up), is stopped (its thread terminated and replaced) and recorded `timed-out`. Default: no limit. */
   readonly jobTimeoutMs?: number | undefined;
   /**
    * The worker module (a file URL): its export `runJobInWorker(job)` runs one job in a thread.
@@ -108,7 +110,8 @@ interface RunState {
  * second death reports it `failed`.
  *
  * With `jobTimeoutMs`, a job is sent only to an idle thread (tinypool starts an abortable task only
- * there), so its timeout counts from its start, not from a wait; a job that exceeds it — a
+ * there), and its timeout counts from the moment the thread begins it — not from a wait, nor from
+ * the thread's start-up (its modules imported, seconds on a loaded machine); a job that exceeds it — a
  * strategy in an endless loop included — has its thread terminated and replaced, is reported
  * `timed-out`, and the rest go on. Aborting `signal` stops the running jobs the same way.
  */
@@ -163,18 +166,22 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
     run.inFlight++;
     inFlight++;
     const stop = timeoutMs === undefined ? undefined : new AbortController();
-    const state = { expired: false };
-    const timer =
-      stop === undefined
-        ? undefined
-        : setTimeout(() => {
-            state.expired = true;
-            stop.abort();
-          }, timeoutMs);
+    const state: { expired: boolean; timer: ReturnType<typeof setTimeout> | undefined } = { expired: false, timer: undefined };
+    // The timer starts when the thread begins the job (its message on `started`), not when the job
+    // is sent: a thread's start-up (importing its modules, seconds on a loaded machine) and a
+    // replacement thread's, after a timeout, are no part of any job's time.
+    const started = stop === undefined ? undefined : new MessageChannel();
+    started?.port1.once('message', () => {
+      state.timer = setTimeout(() => {
+        state.expired = true;
+        stop?.abort();
+      }, timeoutMs);
+    });
     const onAbort = (): void => stop?.abort();
     run.signal?.addEventListener('abort', onAbort, { once: true });
+    const task: ThreadTask = started === undefined ? { job } : { job, started: started.port2 };
     target
-      .run(job, stop === undefined ? {} : { signal: stop.signal })
+      .run(task, stop === undefined || started === undefined ? {} : { signal: stop.signal, transferList: [started.port2] })
       .then(
         (answer: ThreadAnswer) => {
           // A moving mean of the last few jobs' durations decides whether jobs are sent ahead.
@@ -198,7 +205,8 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
         },
       )
       .finally(() => {
-        if (timer !== undefined) clearTimeout(timer);
+        if (state.timer !== undefined) clearTimeout(state.timer);
+        started?.port1.close();
         run.signal?.removeEventListener('abort', onAbort);
         run.inFlight--;
         inFlight--;

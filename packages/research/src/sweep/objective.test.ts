@@ -21,6 +21,13 @@ describe('objective', () => {
     expect(issues[0]?.message).toMatch(/^unknown metric "sortno"; did you mean "sortino"\?/);
   });
 
+  it('suggests nothing for a name close to no metric', () => {
+    const issues: ConfigIssue[] = [];
+    resolveObjective('bogus', undefined, 'objective', issues);
+    expect(issues[0]?.message).toMatch(/^unknown metric "bogus"; the metrics: bars, startEquity, /);
+    expect(issues[0]?.message).not.toContain('did you mean');
+  });
+
   it('ranks best first, nulls last, ties by index', () => {
     const entries = [
       { index: 0, objective: 1 },

@@ -1,6 +1,6 @@
 import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
 import type { MetricName, PerformanceMetrics } from '@ensemble/performance';
-import { quoteValue } from '@ensemble/protocol';
+import { closestMatch, editDistance, quoteValue } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 
 /** Whether a larger or a smaller objective is better. */
@@ -36,28 +36,12 @@ export const MINIMISED_METRICS: readonly MetricName[] = [
 /** Every metric name an objective may use, in the performance package's order. */
 export const OBJECTIVE_METRICS: readonly MetricName[] = METRIC_DESCRIPTIONS.map((description) => description.name);
 
-/** Edit distance of two strings, case-insensitive (insertions, deletions, substitutions). */
-function editDistance(a: string, b: string): number {
-  const left = a.toLowerCase();
-  const right = b.toLowerCase();
-  let previous = Array.from({ length: right.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= left.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= right.length; j++) {
-      const cost = left[i - 1] === right[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[right.length] ?? 0;
-}
-
 /** The metric name nearest `name` (fewest edits; ties: the earlier in the list). */
 export function nearestMetric(name: string): MetricName {
   let best: MetricName = 'sharpe';
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of OBJECTIVE_METRICS) {
-    const distance = editDistance(name, candidate);
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
@@ -77,7 +61,13 @@ export function isMetricName(name: string): name is MetricName {
  */
 export function resolveObjective(metric: string, direction: ObjectiveDirection | undefined, path: string, issues: ConfigIssue[]): Objective {
   if (!isMetricName(metric)) {
-    issues.push({ path, message: `unknown metric ${quoteValue(metric)}; did you mean ${quoteValue(nearestMetric(metric))}? (the metrics: ${OBJECTIVE_METRICS.join(', ')})` });
+    // Only a close name is suggested (the protocol's rule for every typo): "bogus" is no "bars".
+    const match = closestMatch(metric, OBJECTIVE_METRICS);
+    const metrics = OBJECTIVE_METRICS.join(', ');
+    issues.push({
+      path,
+      message: `unknown metric ${quoteValue(metric)}; ${match === undefined ? `the metrics: ${metrics}` : `did you mean ${quoteValue(match)}? (the metrics: ${metrics})`}`,
+    });
     return { metric: 'sharpe', direction: 'max' };
   }
   return { metric, direction: direction ?? (MINIMISED_METRICS.includes(metric) ? 'min' : 'max') };

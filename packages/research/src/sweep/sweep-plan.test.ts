@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@ensemble/protocol';
 import { issuesOf } from '../testing/config-issues';
 import { planSweep, planSweepFile, sampleIndices } from './sweep-plan';
 
@@ -59,6 +60,24 @@ describe('planSweep', () => {
     expect(await issuesOf(planSweep({ config: { ...runConfig, cash: -1 }, parameters: [{ path: 'cash', values: [1] }] }))).toEqual([
       expect.stringMatching(/^config\.cash: /),
     ]);
+  });
+
+  it('names the spec as the source of bad constraints and lists every one', async () => {
+    let thrown: unknown;
+    try {
+      await planSweep(
+        { config: runConfig, parameters: [{ path: 'strategies.trend.params.fast', values: [5, 10] }], constraints: ['fast <<< slow', 'fast < lookback'] },
+        { source: 'sweep.json' },
+      );
+    } catch (error) {
+      thrown = error;
+    }
+    expect(ConfigError.isInstance(thrown)).toBe(true);
+    const error = thrown as ConfigError;
+    expect(error.source).toBe('sweep.json');
+    expect(error.issues.map((issue) => issue.path)).toEqual(['constraints.0', 'constraints.1']);
+    expect(error.issues[0]?.message).toBe('unexpected "<" at character 7 in "fast <<< slow"');
+    expect(error.issues[1]?.message).toMatch(/^unknown parameter "lookback" in "fast < lookback"/);
   });
 
   it('refuses a base config whose symbols are not in its data, before any job runs', async () => {

@@ -265,7 +265,18 @@ export async function planGrid(spec: GridSpec, options: PlanSweepOptions, extraI
   if (gridSize > MAX_COMBINATIONS) issues.push({ path: 'parameters', message: `the grid has ${gridSize.toLocaleString('en-US')} combinations, more than ${MAX_COMBINATIONS.toLocaleString('en-US')}; use fewer values or "sampling"` });
   if (issues.length > 0) fail(issues, source);
   const known = parameters.flatMap((parameter) => [parameter.name, parameter.path]);
-  const constraints = spec.constraints.map((text, k) => compileConstraint(text, known, `constraints.${String(k)}`));
+  // Every bad constraint is listed, under the spec's source (the file, or the command line).
+  const constraintIssues: ConfigIssue[] = [];
+  const constraints = spec.constraints.flatMap((text, k) => {
+    try {
+      return [compileConstraint(text, known, `constraints.${String(k)}`)];
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      constraintIssues.push(...error.issues);
+      return [];
+    }
+  });
+  if (constraintIssues.length > 0) fail(constraintIssues, source);
   let kept: number[];
   try {
     kept = admissible(parameters, constraints, gridSize);

@@ -1,4 +1,4 @@
-import { DataValidationError, EnsembleError } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, EnsembleError } from '@ensemble/protocol';
 import type { ParameterValue, ResearchJobResult } from '../job/research-job';
 import { deflatedSharpeRatio } from '../statistics/deflated-sharpe-ratio';
 import type { DeflatedSharpeResult } from '../statistics/deflated-sharpe-ratio';
@@ -32,6 +32,9 @@ export interface Trial {
 }
 
 function reason(error: unknown): string {
+  // A statistic's input check is a ConfigError ("Invalid configuration in …: - points: …"); the
+  // note states only what its issues say, as the other notes do.
+  if (ConfigError.isInstance(error)) return error.issues.map((issue) => issue.message).join('; ');
   if (EnsembleError.isInstance(error)) return error.message.split('\n').join(' ');
   throw error;
 }

@@ -1,0 +1,53 @@
+import { RunError } from '@ensemble/protocol';
+import type { ParameterValue, SweepResult, WalkForwardResult } from '@ensemble/research';
+import { formatCount, formatCounted } from './format';
+
+/** `fast=10 slow=50`: the parameters of a combination, as the research summaries print them. */
+export function parameterText(parameters: Readonly<Record<string, ParameterValue>>): string {
+  return Object.entries(parameters)
+    .map(([name, value]) => `${name}=${String(value)}`)
+    .join(' ');
+}
+
+/** The first line of an error message (a job's error may span several). */
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? '';
+}
+
+/**
+ * The failure of a finished sweep in which no combination ran to the end (every job failed or
+ * timed out), or null: a `RunError` (exit 1) naming the counts and the first error, so a sweep
+ * whose strategy throws on every combination does not end with exit 0 and a `best-config.json`
+ * of `null`. The outputs are written first; `results.csv` lists every error.
+ */
+export function sweepFailure(result: SweepResult): RunError | null {
+  const { counts } = result;
+  if (result.aborted || counts.planned === 0 || counts.ok > 0) return null;
+  const first = result.rows.find((row) => row.error !== null);
+  const example = first?.error === null || first?.error === undefined ? '' : `; the first, index ${String(first.index)} (${parameterText(first.parameters)}): ${firstLine(first.error.message)}`;
+  return new RunError(
+    `every combination of the sweep failed (${formatCount(counts.failed)} failed, ${formatCount(counts.timedOut)} timed out), so there is no best${example}. results.csv lists every error.`,
+    { what: 'sweep' },
+  );
+}
+
+/**
+ * The failure of a finished walk-forward in which no step ran its test window (every train
+ * window chose nothing, or every test job failed), or null: a `RunError` (exit 1) naming the
+ * steps and the first error, after the outputs are written.
+ */
+export function walkForwardFailure(result: WalkForwardResult): RunError | null {
+  if (result.aborted || result.steps.length === 0 || result.steps.some((step) => step.status === 'ok')) return null;
+  const statuses = ['no-choice', 'failed', 'timed-out'] as const;
+  const counts = statuses
+    .map((status) => [status, result.steps.filter((step) => step.status === status).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([status, count]) => `${String(count)} ${status}`)
+    .join(', ');
+  const first = result.steps.find((step) => step.error !== null);
+  const reason =
+    first?.error === null || first?.error === undefined
+      ? '; no combination had an objective value on any train window (the journal, journal.jsonl, holds each job\'s error)'
+      : `; the first, step ${String(first.index)}: ${firstLine(first.error.message)}`;
+  return new RunError(`no step of the walk-forward ran out of sample (${formatCounted(result.steps.length, 'step')}: ${counts})${reason}.`, { what: 'walk-forward' });
+}
