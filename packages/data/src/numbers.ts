@@ -4,6 +4,8 @@ import { decodeRange } from './bytes';
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+/** Words and marks data exports write where a value is missing (Yahoo Finance's `null`, FRED's `.`, spreadsheets' `#N/A`). */
+const PLACEHOLDER = /^(null|none|nil|n\/a|na|#n\/a|-|\.)$/i;
 
 /** Parses a decimal number in text (`[+-]digits[.digits][e±digits]`) exactly as `Number()`, or NaN. */
 export function parseNumberText(text: string): number {
@@ -81,6 +83,9 @@ export function classifyBadNumber(raw: string): DataRule {
 export function describeBadNumber(rule: DataRule, raw: string, column: string): string {
   if (rule === 'missing-value') return `${column} is empty; every row needs a ${column} value`;
   if (rule === 'non-finite') return `${column} is ${quoteValue(raw)}, which is not a finite number`;
+  if (PLACEHOLDER.test(raw.trim())) {
+    return `${column} is ${quoteValue(raw)}, a placeholder for a missing value (Yahoo Finance writes a row of "null" for a day without prices): remove the row or fill in the value`;
+  }
   return `${column} is ${quoteValue(raw)}, which is not a number (use a plain decimal such as 101.25)`;
 }
 

@@ -303,6 +303,26 @@ describe('limits on values and symbols', () => {
     expect(error.message).toContain('volume is "\\x1b]0;PWNED\\x07\\x1b[2J\\x1b[31mRED", which is not a number');
   });
 
+  // Regression: Yahoo Finance's row of "null" (a day without prices) read as five unrelated
+  // "not a number" problems with the advice to write a decimal, not to remove the row.
+  it('a Yahoo Finance row of "null" is named a placeholder for a missing value, with what to do', () => {
+    const csv = 'Date,Open,High,Low,Close,Adj Close,Volume\n2020-01-02,10,11,9,10.5,10.5,1000\n2020-01-03,null,null,null,null,null,null\n';
+    const error = parseError(csv, { file: 'yahoo.csv' });
+    expect(error.problems.map((p) => [p.row, p.field, p.rule])).toEqual([
+      [3, 'Open', 'non-numeric'],
+      [3, 'High', 'non-numeric'],
+      [3, 'Low', 'non-numeric'],
+      [3, 'Close', 'non-numeric'],
+      [3, 'Volume', 'non-numeric'],
+    ]);
+    for (const problem of error.problems) expect(problem.message).toMatch(/is "null", a placeholder for a missing value .*remove the row or fill in the value$/);
+    for (const mark of ['N/A', '#N/A', '.', '-', 'None']) {
+      const one = parseError(`date,close\n2020-01-02,${mark}\n`);
+      expect(one.problems[0]?.message).toContain('a placeholder for a missing value');
+    }
+    expect(parseError('date,close\n2020-01-02,abc\n').problems[0]?.message).toContain('which is not a number (use a plain decimal');
+  });
+
   // Regression: a 1 MB header gave a 1 MB message, a 5,000,000-digit number a 5 MB one.
   it('a 1 MB header and a 5,000,000-digit number give messages of a few hundred characters', () => {
     const header = parseError(`${'x'.repeat(1_048_576)}\n2020-01-02,1\n`);
