@@ -109,7 +109,7 @@ describe('ensemble sweep', () => {
     const walk = await cli(['walk-forward', ...base, '--from', '2016-01-01', '--train', '2y', '--test', '1y', '--out', at('fail-wf')]);
     expect(walk.code).toBe(1);
     expect(walk.stderr).toBe(
-      "error: no step of the walk-forward ran out of sample (3 steps: 3 no-choice); no combination had an objective value on any train window (the journal, journal.jsonl, holds each job's error).\n",
+      'error: no step of the walk-forward ran out of sample (3 steps: 3 no-choice); the first, step 0: every combination failed on the train window (2 of 2); the first, combination 0: Strategy "always-throws" failed on SP500 at 2016-01-04: kaboom.\n',
     );
     expect(existsSync(at('fail-wf/walk-forward.json'))).toBe(true);
   });

@@ -58,6 +58,30 @@ describe('runWalkForward', () => {
     expect(result.metrics?.startEquity).toBe(100000);
   });
 
+  // Regression: a step that could choose nothing carried no error, so a walk-forward that failed
+  // everywhere told the user only to read the journal.
+  it('a train window that chooses nothing says why: every combination failed, or none had an objective value', async () => {
+    const failing = await planWalkForward({ ...spec('2009-12-31'), parameters: [{ path: 'params.fast', values: [60, 80] }, { path: 'params.slow', values: [50] }] });
+    const failed = await runWalkForward(failing, createInProcessExecutor());
+    expect(failed.steps.length).toBeGreaterThan(0);
+    for (const step of failed.steps) {
+      expect(step.status).toBe('no-choice');
+      expect(step.error?.code).toBe('TRAIN_FAILED');
+      expect(step.error?.message).toMatch(/^every combination failed on the train window \(2 of 2\); the first, combination 0: .+/);
+    }
+    const valueless = await planWalkForward({
+      ...spec('2009-12-31'),
+      config: { data: { dataset: 'sp500', from: '2005-01-01', to: '2009-12-31' }, strategy: 'buy-and-hold', closeAtEnd: false },
+      parameters: [{ path: 'cash', values: [1000, 2000] }],
+      objective: 'winRate',
+    });
+    const none = await runWalkForward(valueless, createInProcessExecutor());
+    for (const step of none.steps) {
+      expect(step.status).toBe('no-choice');
+      expect(step.error).toEqual({ code: 'NO_OBJECTIVE', message: 'no combination had a value of the objective winRate on the train window (2 finished, 0 failed)' });
+    }
+  });
+
   it('is free of look-ahead: bars after a test window change neither its choice nor its result', async () => {
     const full = await walkForward('2012-12-31');
     const cut = await walkForward('2009-12-31'); // ends with the test window of 2009

@@ -5,6 +5,7 @@ import { runJobs } from '../executor/run-jobs';
 import type { ResearchProgress } from '../executor/run-jobs';
 import type { JobExecutor, ParameterValue, ResearchJob, ResearchJobResult } from '../job/research-job';
 import { rankResults } from '../sweep/run-sweep';
+import type { SweepRow } from '../sweep/run-sweep';
 import { combinationValues } from '../sweep/sweep-plan';
 import { withConfigValues } from '../sweep/config-path';
 import type { WalkForwardPlan } from './walk-forward-plan';
@@ -26,6 +27,11 @@ export interface WalkForwardStep {
   /** Out-of-sample CAGR / in-sample CAGR; null unless both exist and the in-sample one is > 0. */
   readonly efficiency: number | null;
   readonly status: 'ok' | 'failed' | 'timed-out' | 'no-choice';
+  /**
+   * Why the step has no out-of-sample result: its test job's error, or for `no-choice` why no
+   * combination could be chosen (`TRAIN_FAILED`: every combination failed on the train window,
+   * with the first one's error; `NO_OBJECTIVE`: none had a value of the objective).
+   */
   readonly error: { readonly code: string; readonly message: string } | null;
 }
 
@@ -51,6 +57,22 @@ export interface RunWalkForwardOptions {
   readonly journal?: Journal | undefined;
   readonly onProgress?: ((progress: ResearchProgress) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
+}
+
+/** Why a train window chose no combination, from its ranked rows (none of which has a rank; job indexes from `firstIndex`). */
+function noChoiceError(rows: readonly SweepRow[], metric: string, firstIndex: number): { code: string; message: string } {
+  const failed = rows.filter((row) => row.error !== null);
+  const first = failed[0]?.error;
+  if (first !== undefined && first !== null && failed.length === rows.length) {
+    return {
+      code: 'TRAIN_FAILED',
+      message: `every combination failed on the train window (${String(failed.length)} of ${String(rows.length)}); the first, combination ${String((failed[0]?.index ?? firstIndex) - firstIndex)}: ${first.message}`,
+    };
+  }
+  return {
+    code: 'NO_OBJECTIVE',
+    message: `no combination had a value of the objective ${metric} on the train window (${String(rows.length - failed.length)} finished, ${String(failed.length)} failed)`,
+  };
 }
 
 function efficiencyOf(outOfSample: number | null | undefined, inSample: number | null | undefined): number | null {
@@ -105,7 +127,7 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
     const best = ranked[0]?.rank === 1 ? ranked[0] : null;
     const base = { index: k, train: window.train, test: window.test, startEquity: capital };
     if (best === null) {
-      steps.push({ ...base, chosen: null, objective: null, inSample: null, outOfSample: null, efficiency: null, status: 'no-choice', error: null });
+      steps.push({ ...base, chosen: null, objective: null, inSample: null, outOfSample: null, efficiency: null, status: 'no-choice', error: noChoiceError(ranked, plan.objective.metric, k * plan.gridSize) });
       offset++;
       continue;
     }
