@@ -1,7 +1,6 @@
-import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
+import type { ConfigIssue } from '@ensemble/protocol';
 import { wholeUnitSizingProblem } from '@ensemble/engine';
-import { closestMatch, listValues, quoteValue, tightestBoundIssues } from '@ensemble/protocol';
-import { z } from 'zod';
+import { closestMatch, listValues, quoteValue, strategyParamIssues } from '@ensemble/protocol';
 import { constraintFeasibility } from './allocation/constraints';
 import type { CapitalMode, StrategyRegistry } from './config';
 
@@ -14,28 +13,6 @@ const MODE_ONLY_FIELDS: Readonly<Record<string, CapitalMode>> = {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function paramIssues(definition: StrategyDefinition, params: unknown, path: string): ConfigIssue[] {
-  const result = definition.schema.safeParse(params ?? {});
-  if (result.success) return [];
-  const schema = definition.schema;
-  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
-  const accepted = known.length === 0 ? 'no parameters' : `only ${known.join(', ')}`;
-  const issues: ConfigIssue[] = [];
-  for (const issue of tightestBoundIssues(result.error.issues)) {
-    const at = [path, ...issue.path.map((part) => String(part))].join('.');
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const match = closestMatch(key, known);
-        const hint = match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`;
-        issues.push({ path: `${at}.${key}`, message: `unknown parameter ${quoteValue(key)}${hint}: ${definition.name} takes ${accepted}` });
-      }
-    } else {
-      issues.push({ path: at, message: issue.message });
-    }
-  }
-  return issues;
 }
 
 /**
@@ -88,7 +65,7 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
       });
       return;
     }
-    if (entry.params === undefined || isRecord(entry.params)) issues.push(...paramIssues(definition, entry.params, `${at}.params`));
+    if (entry.params === undefined || isRecord(entry.params)) issues.push(...strategyParamIssues(definition, entry.params, `${at}.params`));
     if (entry.rebalance !== undefined && definition.kind !== 'portfolio') {
       issues.push({
         path: `${at}.rebalance`,

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { StrategyDefinition } from './definition';
 import { tightestBoundIssues } from './config-issues';
 import { quoteValue } from './echo';
+import { closestMatch } from './suggest';
 import type { ConfigIssue } from './errors';
 import { ConfigError } from './errors';
 import type { AnyStrategy } from './strategy';
@@ -15,7 +16,7 @@ function parameterNames(schema: z.ZodType): string[] {
 /**
  * Every issue of `params` (`undefined` = all defaults) against a strategy definition's schema,
  * each at `<path>.<field>`; an unknown key is reported at its own path with the names the
- * strategy accepts. Empty when the parameters are valid.
+ * strategy accepts (and the closest of them, when one is close). Empty when the parameters are valid.
  */
 export function strategyParamIssues(
   definition: Pick<StrategyDefinition, 'name' | 'schema'>,
@@ -30,7 +31,11 @@ export function strategyParamIssues(
   for (const issue of tightestBoundIssues(result.error.issues)) {
     const at = [path, ...issue.path.map((part) => String(part))].join('.');
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) issues.push({ path: `${at}.${key}`, message: `unknown parameter ${quoteValue(key)}: ${definition.name} takes ${accepted}` });
+      for (const key of issue.keys) {
+        const match = closestMatch(key, known);
+        const hint = match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`;
+        issues.push({ path: `${at}.${key}`, message: `unknown parameter ${quoteValue(key)}${hint}: ${definition.name} takes ${accepted}` });
+      }
     } else {
       issues.push({ path: at, message: issue.message });
     }
