@@ -1,6 +1,6 @@
 import { resolveDateBound } from '@ensemble/data';
 import type { SizingRule } from '@ensemble/engine';
-import { ConfigError, echoValue, listValues, parseDecimal, quoteValue, tightestBoundIssues } from '@ensemble/protocol';
+import { ConfigError, closestMatch, echoValue, listValues, parseDecimal, quoteValue, tightestBoundIssues } from '@ensemble/protocol';
 import type { AnyStrategy, ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
 import { coerceParameterStrings, describeParameters, getStrategy, listStrategies } from '@ensemble/strategies';
 
@@ -255,9 +255,10 @@ export function strategyFromFlags(problems: FlagProblems, name: string, params: 
         const flag = raw.flags[key];
         if (issue.code === 'unrecognized_keys') {
           const known = describeParameters(definition).map((parameter) => parameter.name);
+          const match = closestMatch(key, known);
           problems.add(
             flag ?? flagText('--param', key),
-            `unknown parameter ${quoteValue(key)}: ${definition.name} takes ${known.length === 0 ? 'no parameters' : known.join(', ')} (see \`ensemble strategies ${definition.name}\`)`,
+            `unknown parameter ${quoteValue(key)}${match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`}: ${definition.name} takes ${known.length === 0 ? 'no parameters' : known.join(', ')} (see \`ensemble strategies ${definition.name}\`)`,
           );
         } else if (flag === undefined) {
           // A cross-field rule broken through a default (`--param slow=5` against the default fast=10).

@@ -509,6 +509,7 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     const sma = [...sp500, '--strategy', 'sma-crossover'];
     await expectBadInput([...sma, '--param', 'fast'], '--param fast: expected key=value, e.g. --param fast=10');
     await expectBadInput([...sma, '--param', 'speed=3'], '--param speed=3: unknown parameter "speed": sma-crossover takes fast, slow, allowShort');
+    await expectBadInput([...sma, '--param', 'fsat=3'], '--param fsat=3: unknown parameter "fsat" — did you mean "fast"?: sma-crossover takes fast, slow, allowShort');
     await expectBadInput([...sma, '--param', 'fast=abc'], '--param fast=abc: "abc" is not accepted', '(fast: integer, >= 1 and <= 10000, default 10)');
     await expectBadInput([...sma, '--param', 'fast=0'], /--param fast=0: .*>=1.*\(fast: integer, >= 1 and <= 10000, default 10\)/);
     await expectBadInput([...sma, '--param', 'fast=2.5'], /--param fast=2\.5: .*integer/);

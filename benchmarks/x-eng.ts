@@ -1,0 +1,15 @@
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+import { generateSyntheticData } from '@ensemble/data';
+import { runBacktest } from '@ensemble/engine';
+import { SmaCrossoverStrategy } from '@ensemble/strategies';
+const { series } = generateSyntheticData({ bars: 1_000_000, symbols: 1, seed: 3 });
+const strategy = new SmaCrossoverStrategy({ fast: 20, slow: 100 });
+const run = () => runBacktest({ series, strategy, cash: 100000 });
+run();
+const s = new Session(); s.connect();
+await s.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+const r = run();
+const { profile } = await s.post('HeapProfiler.stopSampling');
+console.log('fills', r.fills.length);
+writeFileSync('/tmp/exp/x.heapprofile', JSON.stringify(profile));
