@@ -10,8 +10,16 @@ export function parameterText(parameters: Readonly<Record<string, ParameterValue
 }
 
 /** The first line of an error message (a job's error may span several). */
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? '';
+/**
+ * An error message on one line: a `ConfigError`'s "Invalid configuration:" header and its issue
+ * lines ("  - path: message") joined, the first few only, so the reason is not cut off at the header.
+ */
+function oneLine(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim().replace(/^- /, ''))
+    .filter((line) => line !== '');
+  return `${lines.slice(0, 3).join(' ')}${lines.length > 3 ? ' …' : ''}`;
 }
 
 /**
@@ -24,7 +32,7 @@ export function sweepFailure(result: SweepResult): RunError | null {
   const { counts } = result;
   if (result.aborted || counts.planned === 0 || counts.ok > 0) return null;
   const first = result.rows.find((row) => row.error !== null);
-  const example = first?.error === null || first?.error === undefined ? '' : `; the first, index ${String(first.index)} (${parameterText(first.parameters)}): ${firstLine(first.error.message)}`;
+  const example = first?.error === null || first?.error === undefined ? '' : `; the first, index ${String(first.index)} (${parameterText(first.parameters)}): ${oneLine(first.error.message)}`;
   return new RunError(
     `every combination of the sweep failed (${formatCount(counts.failed)} failed, ${formatCount(counts.timedOut)} timed out), so there is no best${example}. results.csv lists every error.`,
     { what: 'sweep' },
@@ -48,6 +56,6 @@ export function walkForwardFailure(result: WalkForwardResult): RunError | null {
   const reason =
     first?.error === null || first?.error === undefined
       ? '; no combination had an objective value on any train window (the journal, journal.jsonl, holds each job\'s error)'
-      : `; the first, step ${String(first.index)}: ${firstLine(first.error.message)}`;
+      : `; the first, step ${String(first.index)}: ${oneLine(first.error.message)}`;
   return new RunError(`no step of the walk-forward ran out of sample (${formatCounted(result.steps.length, 'step')}: ${counts})${reason}.`, { what: 'walk-forward' });
 }

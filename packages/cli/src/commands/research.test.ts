@@ -112,6 +112,12 @@ describe('ensemble sweep', () => {
       'error: no step of the walk-forward ran out of sample (3 steps: 3 no-choice); the first, step 0: every combination failed on the train window (2 of 2); the first, combination 0: Strategy "always-throws" failed on SP500 at 2016-01-04: kaboom.\n',
     );
     expect(existsSync(at('fail-wf/walk-forward.json'))).toBe(true);
+    // A configuration error's reason is on its issue lines, not its header: the message keeps them.
+    const invalid = await cli(['walk-forward', '--strategy', 'sma-crossover', '--data', 'sp500', '--vary', 'fast=60,80', '--vary', 'slow=50', '--from', '2016-01-01', '--train', '2y', '--test', '1y', '--workers', '1', '--no-progress', '--out', at('invalid-wf')]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain(
+      'every combination failed on the train window (2 of 2); the first, combination 0: Invalid configuration: params.fast: fast (60) must be less than slow (50)',
+    );
   });
 
   it('Ctrl-C exits 130 keeping the journal, and --resume finishes without redoing the finished jobs', async () => {
