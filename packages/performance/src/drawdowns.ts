@@ -81,14 +81,15 @@ export function analyzeDrawdowns(
   let troughIndex = 0;
   let troughValue = first;
 
-  const close = (recoveryIndex: number) => {
-    const ratio = troughValue / peakValue;
+  // The episode's peak and trough are arguments, not captured: variables a closure captures live
+  // in a heap context, and the loop below would box a new number at every bar it writes them.
+  const close = (recoveryIndex: number, peakAt: number, troughAt: number, ratio: number) => {
     const endIndex = recoveryIndex >= 0 ? recoveryIndex : length - 1;
-    const bars = endIndex - peakIndex;
+    const bars = endIndex - peakAt;
     if (deeper(ratio, maxRatio) || (maxRatio === 1 && ratio < 1)) maxRatio = ratio;
     if (bars > longestBars) {
       longestBars = bars;
-      longestDays = ((time[endIndex] ?? 0) - (time[peakIndex] ?? 0)) / DAY_MS;
+      longestDays = ((time[endIndex] ?? 0) - (time[peakAt] ?? 0)) / DAY_MS;
     }
     if (topCount === 0) return;
     if (topSize === topCount && !deeper(ratio, topRatio[topSize - 1] ?? 1)) return;
@@ -100,8 +101,8 @@ export function analyzeDrawdowns(
       topRatio[slot] = topRatio[slot - 1] ?? 1;
       slot--;
     }
-    topPeak[slot] = peakIndex;
-    topTrough[slot] = troughIndex;
+    topPeak[slot] = peakAt;
+    topTrough[slot] = troughAt;
     topRecovery[slot] = recoveryIndex;
     topRatio[slot] = ratio;
   };
@@ -110,7 +111,7 @@ export function analyzeDrawdowns(
     const v = equity[t] ?? Number.NaN;
     if (v >= peakValue) {
       if (inDrawdown) {
-        close(t);
+        close(t, peakIndex, troughIndex, troughValue / peakValue);
         inDrawdown = false;
       }
       peakValue = v;
@@ -124,7 +125,7 @@ export function analyzeDrawdowns(
       troughValue = v;
     }
   }
-  if (inDrawdown) close(-1);
+  if (inDrawdown) close(-1, peakIndex, troughIndex, troughValue / peakValue);
   // Near-ties can chain (a ~ b ~ c, a !~ c): the ranked list decides, so both name one episode.
   if (topSize > 0) maxRatio = topRatio[0] ?? maxRatio;
 

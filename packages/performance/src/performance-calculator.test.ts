@@ -248,6 +248,23 @@ describe('benchmark metrics', () => {
     close(asEquity.informationRatio, (1 / 60 / Math.sqrt(44.4 / 18000)) * Math.sqrt(12));
   });
 
+  it('a benchmark on the same timestamps (same array, a copy, or merged with extra ones) gives the same metrics', () => {
+    const keys = ['benchmarkReturn', 'alpha', 'beta', 'correlation', 'trackingError', 'informationRatio'] as const;
+    const sameArray = computeMetrics({ equity: { time: monthEnds, equity: handEquity } }, { benchmark: { time: monthEnds, values: benchmarkValues } }).metrics;
+    const copied = computeMetrics(
+      { equity: { time: Float64Array.from(monthEnds), equity: handEquity } },
+      { benchmark: { time: [...monthEnds], values: Float64Array.from(benchmarkValues) } },
+    ).metrics;
+    const merged = computeMetrics(
+      { equity: { time: monthEnds, equity: handEquity } },
+      { benchmark: { time: [...monthEnds.slice(0, 2), monthEnds[1]! + DAY, ...monthEnds.slice(2)], values: [...benchmarkValues.slice(0, 2), 7, ...benchmarkValues.slice(2)] } },
+    ).metrics;
+    for (const key of keys) {
+      expect(copied[key], key).toBe(sameArray[key]);
+      expect(merged[key], key).toBe(sameArray[key]);
+    }
+  });
+
   it('is null without a benchmark, with too few common timestamps, or a flat benchmark', () => {
     const keys = ['benchmarkReturn', 'alpha', 'beta', 'correlation', 'trackingError', 'informationRatio'] as const;
     const none = computeMetrics({ equity: { time: monthEnds, equity: handEquity } }).metrics;
@@ -447,6 +464,13 @@ describe('inputs', () => {
     expect(a.periodsPerYear).toBe(12);
     expect(b.varConfidence).toBe(0.9);
     close(b.metrics.sharpe, a.metrics.sharpe ?? Number.NaN, 1e-10);
+  });
+
+  it('metrics(input) is compute(input).metrics without the calendar tables', () => {
+    const calculator = new PerformanceCalculator({ benchmark: { time: monthEnds, values: [100, 105, 102.9, 105.987, 97.50804, 107.258844, 109.40402088] } });
+    const input = { equity: { time: monthEnds, equity: handEquity } };
+    expect(calculator.metrics(input)).toEqual(calculator.compute(input).metrics);
+    expect(() => calculator.metrics({ equity: { time: [2, 1], equity: [1, 1] } })).toThrow(/strictly increasing/);
   });
 
   it('logs a debug summary through a child logger and is otherwise silent', () => {

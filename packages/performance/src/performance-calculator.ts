@@ -4,6 +4,7 @@ import { exposureMetrics, fillMetrics, tradeMetrics } from './book-metrics';
 import type { Writable } from './book-metrics';
 import { calendarReturns } from './calendar-returns';
 import { analyzeDrawdowns } from './drawdowns';
+import type { DrawdownAnalysis } from './drawdowns';
 import { benchmarkColumn, checkColumn, checkTime, toColumns } from './internal/input-checks';
 import { orderStatisticInPlace, quantilePosition } from './internal/select';
 import { centralSums, compensatedSum, crossDeviationSum } from './internal/stats';
@@ -90,6 +91,17 @@ function emptyMetrics(): Writable<PerformanceMetrics> {
   };
 }
 
+/** What `compute` and `metrics` share: the curve's columns, its metrics and its drawdowns. */
+interface Measured {
+  readonly time: ArrayLike<number>;
+  readonly equity: ArrayLike<number>;
+  readonly bars: number;
+  readonly P: number;
+  readonly inferred: boolean;
+  readonly metrics: PerformanceMetrics;
+  readonly drawdowns: DrawdownAnalysis | null;
+}
+
 /**
  * Computes performance metrics from equity curves, trades and fills with empyrical/quantstats
  * conventions (see {@link PerformanceMetrics} for each formula). Holds the options, so one
@@ -142,6 +154,31 @@ export class PerformanceCalculator {
    * not strictly increasing, or a column whose length differs from `time`.
    */
   compute(input: PerformanceInput): PerformanceResult {
+    const { time, equity, bars, P, inferred, metrics, drawdowns } = this.measure(input);
+    return {
+      periodsPerYear: P,
+      periodsPerYearInferred: inferred,
+      riskFreeRate: this.riskFreeRate,
+      varConfidence: this.varConfidence,
+      start: bars > 0 ? (time[0] ?? null) : null,
+      end: bars > 0 ? (time[bars - 1] ?? null) : null,
+      metrics,
+      maxDrawdownPeriod: drawdowns?.top[0] ?? null,
+      drawdowns: drawdowns?.top ?? [],
+      monthlyReturns: calendarReturns(time, equity, 'month'),
+      yearlyReturns: calendarReturns(time, equity, 'year'),
+    };
+  }
+
+  /**
+   * The metrics of one equity curve alone: `compute(input).metrics` without the monthly and
+   * yearly tables (for callers that rank many runs by a metric). Throws as `compute` does.
+   */
+  metrics(input: PerformanceInput): PerformanceMetrics {
+    return this.measure(input).metrics;
+  }
+
+  private measure(input: PerformanceInput): Measured {
     const { time, equity, grossExposure } = toColumns(input.equity);
     checkTime('equity curve', time);
     checkColumn('equity curve', 'equity', equity, time.length);
@@ -207,19 +244,7 @@ export class PerformanceCalculator {
       { bars, periodsPerYear: P, periodsPerYearInferred: inferred, trades: input.trades?.length, fills: input.fills?.length },
       'performance metrics computed',
     );
-    return {
-      periodsPerYear: P,
-      periodsPerYearInferred: inferred,
-      riskFreeRate: this.riskFreeRate,
-      varConfidence: this.varConfidence,
-      start: bars > 0 ? (time[0] ?? null) : null,
-      end: bars > 0 ? (time[bars - 1] ?? null) : null,
-      metrics: m,
-      maxDrawdownPeriod: drawdowns?.top[0] ?? null,
-      drawdowns: drawdowns?.top ?? [],
-      monthlyReturns: calendarReturns(time, equity, 'month'),
-      yearlyReturns: calendarReturns(time, equity, 'year'),
-    };
+    return { time, equity, bars, P, inferred, metrics: m, drawdowns };
   }
 
   private returnMetrics(m: Writable<PerformanceMetrics>, returns: Float64Array, rf: number, sqrtP: number): void {
@@ -273,35 +298,13 @@ export class PerformanceCalculator {
     const benchmarkTime = benchmark.time;
     const { values } = benchmarkColumn(benchmark);
 
-    let common = 0;
-    for (let i = 0, j = 0; i < time.length && j < benchmarkTime.length; ) {
-      const a = time[i] ?? 0;
-      const b = benchmarkTime[j] ?? 0;
-      if (a === b) {
-        common++;
-        i++;
-        j++;
-      } else if (a < b) i++;
-      else j++;
-    }
-    if (common < 2) {
-      this.logger.warn({ commonTimestamps: common }, 'benchmark shares fewer than 2 timestamps with the equity curve: benchmark metrics are null');
+    const aligned = alignBenchmark(time, equity, benchmarkTime, values);
+    if (aligned === null) {
+      this.logger.warn({ commonTimestamps: commonCount(time, benchmarkTime) }, 'benchmark shares fewer than 2 timestamps with the equity curve: benchmark metrics are null');
       return;
     }
-    const strategyValues = new Float64Array(common);
-    const benchmarkValues = new Float64Array(common);
-    for (let i = 0, j = 0, k = 0; i < time.length && j < benchmarkTime.length; ) {
-      const a = time[i] ?? 0;
-      const b = benchmarkTime[j] ?? 0;
-      if (a === b) {
-        strategyValues[k] = equity[i] ?? Number.NaN;
-        benchmarkValues[k] = values[j] ?? Number.NaN;
-        k++;
-        i++;
-        j++;
-      } else if (a < b) i++;
-      else j++;
-    }
+    const { strategyValues, benchmarkValues } = aligned;
+    const common = strategyValues.length;
 
     const benchmarkFirst = benchmarkValues[0] ?? Number.NaN;
     if (benchmarkFirst > 0) m.benchmarkReturn = (benchmarkValues[common - 1] ?? Number.NaN) / benchmarkFirst - 1;
@@ -336,6 +339,61 @@ export class PerformanceCalculator {
     m.trackingError = activeStd * sqrtP;
     m.informationRatio = activeStd > 0 ? (active.mean / activeStd) * sqrtP : null;
   }
+}
+
+/** How many timestamps `time` and `other` (both strictly increasing) share. */
+function commonCount(time: ArrayLike<number>, other: ArrayLike<number>): number {
+  let common = 0;
+  for (let i = 0, j = 0; i < time.length && j < other.length; ) {
+    const a = time[i] ?? 0;
+    const b = other[j] ?? 0;
+    if (a === b) {
+      common++;
+      i++;
+      j++;
+    } else if (a < b) i++;
+    else j++;
+  }
+  return common;
+}
+
+/** Whether `a` and `b` hold the same timestamps. */
+function sameTimes(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The equity and benchmark values at the timestamps both have, in time order, or null when they
+ * share fewer than 2. When the benchmark has exactly the curve's timestamps (a benchmark from the
+ * same data, the usual case) the columns are used as they are, not copied.
+ */
+function alignBenchmark(
+  time: ArrayLike<number>,
+  equity: ArrayLike<number>,
+  benchmarkTime: ArrayLike<number>,
+  values: ArrayLike<number>,
+): { strategyValues: ArrayLike<number>; benchmarkValues: ArrayLike<number> } | null {
+  if (sameTimes(time, benchmarkTime)) return time.length < 2 ? null : { strategyValues: equity, benchmarkValues: values };
+  const common = commonCount(time, benchmarkTime);
+  if (common < 2) return null;
+  const strategyValues = new Float64Array(common);
+  const benchmarkValues = new Float64Array(common);
+  for (let i = 0, j = 0, k = 0; i < time.length && j < benchmarkTime.length; ) {
+    const a = time[i] ?? 0;
+    const b = benchmarkTime[j] ?? 0;
+    if (a === b) {
+      strategyValues[k] = equity[i] ?? Number.NaN;
+      benchmarkValues[k] = values[j] ?? Number.NaN;
+      k++;
+      i++;
+      j++;
+    } else if (a < b) i++;
+    else j++;
+  }
+  return { strategyValues, benchmarkValues };
 }
 
 /**

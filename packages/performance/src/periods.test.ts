@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeMetrics } from './performance-calculator';
 import { inferPeriodsPerYear, medianSpacingMs } from './periods';
@@ -58,6 +59,29 @@ describe('inferPeriodsPerYear', () => {
     expect(medianSpacingMs([0, 1, 3, 6, 10])).toBe(2.5);
     expect(medianSpacingMs([0, 10, 11, 12])).toBe(1);
     expect(medianSpacingMs([5])).toBeNull();
+  });
+
+  it('counts few distinct spacings and selects among many: both give the sorted median', () => {
+    // Independent: sort a copy of the spacings and read the middle.
+    const sortedMedian = (time: readonly number[]) => {
+      const spacing = time.slice(1).map((t, i) => t - (time[i] ?? 0)).sort((a, b) => a - b);
+      const middle = (spacing.length - 1) >> 1;
+      return spacing.length % 2 === 1 ? spacing[middle] : ((spacing[middle] ?? 0) + (spacing[middle + 1] ?? 0)) / 2;
+    };
+    const times = (steps: readonly number[]) => steps.reduce<number[]>((out, step) => [...out, (out.at(-1) ?? 0) + step], [0]);
+    fc.assert(
+      fc.property(
+        // Few distinct spacings (the counted path) or up to 60 (past 32: the selecting path); one may be 0.
+        fc.integer({ min: 1, max: 60 }).chain((distinct) => fc.array(fc.integer({ min: 0, max: distinct }), { minLength: 1, maxLength: 120 })),
+        (steps) => {
+          const time = times(steps.map((step) => step * 3_600_000));
+          expect(medianSpacingMs(time)).toBe(sortedMedian(time));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Business days over 20 years: the counted path, 1-day median.
+    expect(medianSpacingMs(businessDays(Date.UTC(2000, 0, 3), 5_000))).toBe(DAY);
   });
 });
 

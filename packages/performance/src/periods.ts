@@ -7,6 +7,56 @@ const SESSION_MS = 6.5 * 3_600_000;
 /** Periods per year assumed when fewer than two timestamps are given. */
 export const DEFAULT_PERIODS_PER_YEAR = 252;
 
+/** At most this many distinct spacings are counted before {@link medianSpacingMs} selects among all of them instead. */
+const MAX_DISTINCT_SPACINGS = 32;
+const distinctSpacings = new Float64Array(MAX_DISTINCT_SPACINGS);
+const spacingCounts = new Int32Array(MAX_DISTINCT_SPACINGS);
+
+/**
+ * The `k`-th and `k + 1`-th smallest spacings of `time` (0-based, `k + 1` clamped to the last) by
+ * counting distinct values: bars on a calendar have a handful of spacings (1 to 5 days for daily
+ * bars), so this needs no copy of the `m` spacings. Null when a spacing is not a positive finite
+ * number or there are more than {@link MAX_DISTINCT_SPACINGS} distinct ones.
+ */
+function countedOrderStatistics(time: ArrayLike<number>, m: number, k: number): readonly [number, number] | null {
+  let distinct = 0;
+  for (let i = 0; i < m; i++) {
+    const spacing = (time[i + 1] ?? 0) - (time[i] ?? 0);
+    if (!(spacing > 0 && spacing < Number.POSITIVE_INFINITY)) return null;
+    let slot = 0;
+    while (slot < distinct && distinctSpacings[slot] !== spacing) slot++;
+    if (slot === distinct) {
+      if (distinct === MAX_DISTINCT_SPACINGS) return null;
+      distinctSpacings[slot] = spacing;
+      spacingCounts[slot] = 0;
+      distinct++;
+    }
+    spacingCounts[slot] = (spacingCounts[slot] ?? 0) + 1;
+  }
+  // Insertion sort of the few distinct values, their counts alongside.
+  for (let i = 1; i < distinct; i++) {
+    const value = distinctSpacings[i] ?? 0;
+    const count = spacingCounts[i] ?? 0;
+    let j = i - 1;
+    while (j >= 0 && (distinctSpacings[j] ?? 0) > value) {
+      distinctSpacings[j + 1] = distinctSpacings[j] ?? 0;
+      spacingCounts[j + 1] = spacingCounts[j] ?? 0;
+      j--;
+    }
+    distinctSpacings[j + 1] = value;
+    spacingCounts[j + 1] = count;
+  }
+  let lower = Number.NaN;
+  let below = 0;
+  for (let slot = 0; slot < distinct; slot++) {
+    below += spacingCounts[slot] ?? 0;
+    const value = distinctSpacings[slot] ?? 0;
+    if (Number.isNaN(lower) && k < below) lower = value;
+    if (k + 1 < below || k + 1 >= m) return [lower, value];
+  }
+  return null;
+}
+
 /**
  * Median spacing of consecutive timestamps, in milliseconds (the mean of the two middle spacings
  * when their count is even), or null with fewer than two timestamps.
@@ -14,9 +64,11 @@ export const DEFAULT_PERIODS_PER_YEAR = 252;
 export function medianSpacingMs(time: ArrayLike<number>): number | null {
   const m = time.length - 1;
   if (m < 1) return null;
+  const k = (m - 1) >> 1;
+  const counted = countedOrderStatistics(time, m, k);
+  if (counted !== null) return m % 2 === 1 ? counted[0] : (counted[0] + counted[1]) / 2;
   const spacing = new Float64Array(m);
   for (let i = 0; i < m; i++) spacing[i] = (time[i + 1] ?? 0) - (time[i] ?? 0);
-  const k = (m - 1) >> 1;
   selectInPlace(spacing, k);
   const lower = spacing[k] ?? 0;
   return m % 2 === 1 ? lower : (lower + minOfRange(spacing, k + 1, m - 1)) / 2;

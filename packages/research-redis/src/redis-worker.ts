@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { type Logger } from '@ensemble/protocol';
-import { createLocalExecutor, failedResult, researchJobSchema, type ResearchJob, type ResearchJobResult, type TypedJobResult } from '@ensemble/research';
+import { createLocalExecutor, failedResult, researchJobSchema, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { UnrecoverableError } from 'bullmq';
 import { encodeResult } from './research-result';
 import { localStrategyModule, StrategyModuleError } from './strategy-modules';
@@ -62,7 +62,7 @@ async function localJob(job: ResearchJob, context: WorkerJobContext, strategiesD
 export async function startRedisWorker(options: RedisWorkerOptions): Promise<QueueWorker> {
   const executor = createLocalExecutor({ workers: options.concurrency ?? 1, jobTimeoutMs: options.jobTimeoutMs, workerUrl: options.workerUrl });
   try {
-    const worker = await startQueueWorker<ResearchJob, ResearchJobResult | TypedJobResult>({
+    const worker = await startQueueWorker<ResearchJob, ResearchJobResult>({
       ...options,
       parseJob: (data) => researchJobSchema.parse(data),
       encodeResult,
@@ -76,9 +76,9 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Que
           if (StrategyModuleError.isInstance(error)) throw new UnrecoverableError(error.message);
           throw error;
         }
-        // Typed: the period returns stay in the block they crossed from the thread in, and are stored as its bytes.
-        let result: TypedJobResult | undefined;
-        await executor.runTyped([local], {
+        // The period returns stay in the block they crossed from the thread in, and are stored as its bytes.
+        let result: ResearchJobResult | undefined;
+        await executor.run([local], {
           onResult: (value) => {
             result = value;
           },

@@ -1,5 +1,5 @@
 import { EnsembleError } from '@ensemble/protocol';
-import { bytesToDoubles, doublesToBytes, failedResult, type ResearchJobResult, type TypedJobResult } from '@ensemble/research';
+import { bytesToDoubles, doublesToBytes, failedResult, type ResearchJobResult } from '@ensemble/research';
 import { z } from 'zod';
 import type { StoredResult } from './result-store';
 
@@ -15,15 +15,15 @@ const resultSchema = z.object({
 });
 
 /**
- * A research result (plain, or typed as the local executor's `runTyped` gives it) as stored: its
- * period returns as raw little-endian doubles (the binary part), the rest as JSON. A run's returns are most of its result; as raw doubles they cost no text
- * conversion and keep every bit (-0, NaN), as the local executor's structured clone does.
+ * A research result as stored: its period returns as raw little-endian doubles (the binary part),
+ * the rest as JSON (a curve as JSON arrays). A run's returns are most of its result; as raw
+ * doubles they cost no text conversion and keep every bit (-0, NaN), as the local executor's
+ * transfer does.
  */
-export function encodeResult(result: ResearchJobResult | TypedJobResult): StoredResult {
-  const { curve } = result;
-  // A typed result's curve goes into the JSON as plain arrays (a typed array would become an object).
-  const plainCurve = curve === undefined || Array.isArray(curve.time) ? {} : { curve: { time: Array.from(curve.time), equity: Array.from(curve.equity) } };
-  return { json: JSON.stringify({ ...result, periodReturns: [], ...plainCurve }), binary: asBuffer(doublesToBytes(result.periodReturns)) };
+export function encodeResult(result: ResearchJobResult): StoredResult {
+  const { curve, periodReturns } = result;
+  const plainCurve = curve === undefined ? {} : { curve: { time: Array.from(curve.time), equity: Array.from(curve.equity) } };
+  return { json: JSON.stringify({ ...result, periodReturns: [], ...plainCurve }), binary: asBuffer(doublesToBytes(periodReturns)) };
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
@@ -46,7 +46,13 @@ export function parseStoredResult(stored: StoredResult, index: number): Research
   const parsed = resultSchema.safeParse(value);
   const binary = stored.binary;
   if (!parsed.success || parsed.data.index !== index || (binary !== null && binary.length % 8 !== 0)) throw invalid();
-  return { ...(value as ResearchJobResult), periodReturns: binary === null ? [] : bytesToDoubles(binary) };
+  const { curve } = parsed.data;
+  // Spread first, so the keys keep the order they were stored in.
+  return {
+    ...(value as Omit<ResearchJobResult, 'periodReturns' | 'curve'>),
+    periodReturns: binary === null ? new Float64Array(0) : bytesToDoubles(binary),
+    ...(curve === undefined ? {} : { curve: { time: Float64Array.from(curve.time), equity: Float64Array.from(curve.equity, (value) => value ?? Number.NaN) } }),
+  };
 }
 
 /** The result of a job that failed for good on the queue, with the queue's code and message. */

@@ -20,8 +20,6 @@ export { importStrategyFile, loadConfigStrategyFiles } from './job/strategy-file
 export { createLocalResolvers, dataRefOf, loadStrategyModules, sha256Hex } from './job/resolvers';
 export { holdUntil, registryHeldUntil } from './job/trade-window';
 export type { LocalExecutor, LocalExecutorOptions } from './executor/local-executor';
-export type { TypedRunOptions } from './executor/local-executor';
-export type { TypedJobResult } from './executor/typed-result';
 export { createLocalExecutor } from './executor/local-executor';
 export { createInProcessExecutor } from './executor/in-process-executor';
 export type { Journal } from './executor/journal';

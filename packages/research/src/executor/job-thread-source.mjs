@@ -6,4 +6,4 @@ import { register } from 'tsx/esm/api';
 register();
 const thread = await import('./job-thread.ts');
 
-export const runTypedJob = thread.runTypedJob;
+export const runThreadJob = thread.runThreadJob;

@@ -8,7 +8,7 @@ import { openJournal, withDirectoryJournal } from './journal';
 describe('openJournal', () => {
   it('gives back on resume every bit of the period returns it journalled (-0, NaN), not their JSON form', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'journal.jsonl');
-    const result: ResearchJobResult = { index: 3, status: 'ok', metrics: null, periodReturns: [0.1, -0, Number.NaN, -1.5e-300], error: { code: 'X', message: 'kept' } };
+    const result: ResearchJobResult = { index: 3, status: 'ok', metrics: null, periodReturns: new Float64Array([0.1, -0, Number.NaN, -1.5e-300]), error: { code: 'X', message: 'kept' } };
     const journal = await openJournal(file, 'plan-a', { resume: false });
     journal.append(result);
     journal.close();
@@ -21,7 +21,7 @@ describe('openJournal', () => {
 
   it('writes a long column of returns as base64 of raw doubles, and still reads lines with a JSON array', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'journal.jsonl');
-    const periodReturns = Array.from({ length: 5_000 }, (_, i) => Math.sin(i) / 100);
+    const periodReturns = Float64Array.from({ length: 5_000 }, (_, i) => Math.sin(i) / 100);
     const journal = await openJournal(file, 'plan-b', { resume: false });
     journal.append({ index: 0, status: 'ok', metrics: null, periodReturns });
     journal.close();
@@ -30,7 +30,22 @@ describe('openJournal', () => {
     await appendFile(file, `${JSON.stringify({ index: 1, status: 'ok', metrics: null, periodReturns: [0.5, -0.25] })}\n`);
     const finished = (await openJournal(file, 'plan-b', { resume: true })).finished;
     expect(finished.get(0)?.periodReturns).toEqual(periodReturns);
-    expect(finished.get(1)?.periodReturns).toEqual([0.5, -0.25]);
+    expect(finished.get(1)?.periodReturns).toEqual(new Float64Array([0.5, -0.25]));
+  });
+
+  it('gives back a window curve as it journalled it', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'journal.jsonl');
+    const result: ResearchJobResult = {
+      index: 0,
+      status: 'ok',
+      metrics: null,
+      periodReturns: new Float64Array([0.01, -0.02]),
+      curve: { time: new Float64Array([86_400_000, 172_800_000, 259_200_000]), equity: new Float64Array([100, 101, 98.98]) },
+    };
+    const journal = await openJournal(file, 'plan-d', { resume: false });
+    journal.append(result);
+    journal.close();
+    expect((await openJournal(file, 'plan-d', { resume: true })).finished.get(0)).toEqual(result);
   });
 });
 

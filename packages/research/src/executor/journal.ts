@@ -63,23 +63,47 @@ function parseLines(text: string, file: string, planId: string): Map<number, Res
 
 /**
  * A result as journalled: its period returns as base64 of raw little-endian doubles
- * (`periodReturnsF64`), its `periodReturns` empty. Writing 5,000 returns as JSON numbers cost about
- * 1–2 ms a job on the main thread, as much as a short backtest; raw doubles cost microseconds and
- * keep every bit (-0, NaN), so a resumed run's results are exactly those it journalled. Lines
- * with the returns as a JSON array (written before) are read as they are.
+ * (`periodReturnsF64`), its `periodReturns` empty; a curve as JSON arrays. Writing 5,000 returns
+ * as JSON numbers cost about 1–2 ms a job on the main thread, as much as a short backtest; raw
+ * doubles cost microseconds and keep every bit (-0, NaN), so a resumed run's results are exactly
+ * those it journalled. Lines with the returns as a JSON array (written before) are read too.
  */
-type JournalLine = ResearchJobResult & { readonly periodReturnsF64?: string };
+interface JournalLine extends Omit<ResearchJobResult, 'periodReturns' | 'curve'> {
+  readonly periodReturns?: readonly (number | null)[];
+  readonly periodReturnsF64?: string;
+  readonly curve?: { readonly time: readonly (number | null)[]; readonly equity: readonly (number | null)[] };
+}
 
+/** A JSON array of numbers as a `Float64Array` (null, JSON's form of NaN, read as NaN). */
+const doublesOfJson = (values: readonly (number | null)[]): Float64Array => Float64Array.from(values, (value) => value ?? Number.NaN);
+
+// Both write the keys in one order (the order jobs give them), so that a resumed run's outputs are
+// those of a whole run.
 function lineOf(result: ResearchJobResult): string {
-  const bytes = doublesToBytes(result.periodReturns);
-  const periodReturnsF64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-  return `${JSON.stringify({ ...result, periodReturns: [], periodReturnsF64 })}\n`;
+  const { index, status, metrics, periodReturns, curve, error } = result;
+  const bytes = doublesToBytes(periodReturns);
+  const line: JournalLine = {
+    index,
+    status,
+    metrics,
+    periodReturns: [],
+    ...(curve === undefined ? {} : { curve: { time: Array.from(curve.time), equity: Array.from(curve.equity) } }),
+    ...(error === undefined ? {} : { error }),
+    periodReturnsF64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+  };
+  return `${JSON.stringify(line)}\n`;
 }
 
 function resultOfLine(line: JournalLine): ResearchJobResult {
-  const { periodReturnsF64, ...result } = line;
-  if (typeof periodReturnsF64 !== 'string') return result;
-  return { ...result, periodReturns: bytesToDoubles(Buffer.from(periodReturnsF64, 'base64')) };
+  const { index, status, metrics, periodReturns, periodReturnsF64, curve, error } = line;
+  return {
+    index,
+    status,
+    metrics,
+    periodReturns: typeof periodReturnsF64 === 'string' ? bytesToDoubles(Buffer.from(periodReturnsF64, 'base64')) : doublesOfJson(periodReturns ?? []),
+    ...(curve === undefined ? {} : { curve: { time: doublesOfJson(curve.time), equity: doublesOfJson(curve.equity) } }),
+    ...(error === undefined ? {} : { error }),
+  };
 }
 
 /**

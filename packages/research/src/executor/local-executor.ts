@@ -4,9 +4,7 @@ import Tinypool from 'tinypool';
 import { ConfigError } from '@ensemble/protocol';
 import type { JobExecutor, JobExecutorRunOptions, ResearchJob, ResearchJobResult } from '../job/research-job';
 import { failedResult } from '../job/run-research-job';
-import { fromTyped, toTyped } from './typed-result';
 import type { ThreadTask } from './job-thread';
-import type { TypedJobResult } from './typed-result';
 
 /** Options of {@link createLocalExecutor}. */
 export interface LocalExecutorOptions {
@@ -22,22 +20,10 @@ export interface LocalExecutorOptions {
   readonly workerUrl?: URL | undefined;
 }
 
-/** Options of {@link LocalExecutor.runTyped}: where results go (with their columns as typed arrays), and what stops the run. */
-export interface TypedRunOptions {
-  onResult(result: TypedJobResult): void;
-  readonly signal?: AbortSignal | undefined;
-}
-
 /** A {@link JobExecutor} on a pool of worker threads of this process; `close` ends the threads. */
 export interface LocalExecutor extends JobExecutor {
   /** Threads of the pool. */
   readonly workers: number;
-  /**
-   * `run`, with each result's columns (`periodReturns`, `curve`) left in the `Float64Array`s they
-   * crossed from the thread in, not copied into plain arrays: for a caller that passes them on as
-   * bytes (the Redis worker stores them so).
-   */
-  runTyped(jobs: readonly ResearchJob[], options: TypedRunOptions): Promise<void>;
   /** Terminates the threads; the executor cannot run jobs afterwards. */
   close(): Promise<void>;
 }
@@ -76,7 +62,7 @@ const SEND_AHEAD_BELOW_MS = 20;
 
 /** What a thread hands back: the result and how long the job ran there. */
 interface ThreadAnswer {
-  readonly wire: TypedJobResult;
+  readonly result: ResearchJobResult;
   readonly ms: number;
 }
 
@@ -86,7 +72,7 @@ interface RunState {
   readonly signal: AbortSignal | undefined;
   /** Jobs taken back from a thread that is gone, sent before the rest. */
   readonly requeued: ResearchJob[];
-  readonly onResult: (result: TypedJobResult) => void;
+  readonly onResult: (result: ResearchJobResult) => void;
   next: number;
   inFlight: number;
   open: number;
@@ -127,7 +113,7 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
   const createPool = (): Tinypool =>
     new Tinypool({
       filename: new URL(fromSource ? './job-thread-source.mjs' : './job-thread.js', import.meta.url).href,
-      name: 'runTypedJob',
+      name: 'runThreadJob',
       minThreads: workers,
       maxThreads: workers,
       concurrentTasksPerWorker: 1 + ahead,
@@ -148,7 +134,7 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
     run.settle(error);
   };
 
-  const report = (run: RunState, result: TypedJobResult): void => {
+  const report = (run: RunState, result: ResearchJobResult): void => {
     if (run.stopped) return;
     try {
       run.onResult(result);
@@ -186,13 +172,13 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
         (answer: ThreadAnswer) => {
           // A moving mean of the last few jobs' durations decides whether jobs are sent ahead.
           meanJobMs = Number.isFinite(meanJobMs) ? 0.8 * meanJobMs + 0.2 * answer.ms : answer.ms;
-          report(run, answer.wire);
+          report(run, answer.result);
         },
         (error: unknown) => {
           if (run.stopped) return;
           const retried = run.retries.get(job.index) ?? 0;
           if (state.expired) {
-            report(run, toTyped(timedOut(job.index, timeoutMs ?? 0)).wire);
+            report(run, timedOut(job.index, timeoutMs ?? 0));
           } else if (target !== pool && !closed) {
             // The pool was replaced under it (another run aborted): it runs again on the new one.
             run.requeued.push(job);
@@ -200,7 +186,7 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
             run.retries.set(job.index, retried + 1);
             run.requeued.push(job);
           } else {
-            report(run, toTyped(failedResult(job.index, error)).wire);
+            report(run, failedResult(job.index, error));
           }
         },
       )
@@ -229,12 +215,12 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
 
   const waiting = (run: RunState): number => run.requeued.length + run.jobs.length - run.next;
 
-  const runTyped = (jobs: readonly ResearchJob[], runOptions: TypedRunOptions): Promise<void> => {
+  const run = (jobs: readonly ResearchJob[], runOptions: JobExecutorRunOptions): Promise<void> => {
     if (closed) return Promise.reject(new Error('This executor is closed.'));
     const signal = runOptions.signal;
     if (jobs.length === 0 || signal?.aborted === true) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const run: RunState = {
+      const state: RunState = {
         jobs,
         signal,
         requeued: [],
@@ -253,8 +239,8 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
         },
       };
       const onAbort = (): void => {
-        const running = run.inFlight > 0;
-        finish(run);
+        const running = state.inFlight > 0;
+        finish(state);
         // Without timeouts the jobs carry no abort signal: the threads running them are stopped by
         // replacing the pool; other runs' jobs on the old pool are sent again to the new one.
         if (timeoutMs === undefined && running) {
@@ -264,22 +250,14 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
         }
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      runs.add(run);
+      runs.add(state);
       dispatch();
     });
   };
 
   return {
     workers,
-    run(jobs: readonly ResearchJob[], runOptions: JobExecutorRunOptions): Promise<void> {
-      return runTyped(jobs, {
-        onResult: (result) => {
-          runOptions.onResult(fromTyped(result));
-        },
-        signal: runOptions.signal,
-      });
-    },
-    runTyped,
+    run,
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -23,6 +23,10 @@ describe('doublesToBytes / bytesToDoubles', () => {
     expect(Buffer.from(doublesToBytes([0.25])).toString('hex')).toBe('000000000000d03f');
     const shifted = new Uint8Array(19);
     shifted.set(doublesToBytes([0.25, -0]), 3);
-    expect(bytesToDoubles(shifted.subarray(3))).toEqual([0.25, -0]);
+    const back = bytesToDoubles(shifted.subarray(3));
+    expect(back).toEqual(new Float64Array([0.25, -0]));
+    // Its own buffer, not a view of the bytes' (possibly pooled, larger) one.
+    expect(back.buffer).not.toBe(shifted.buffer);
+    expect(back.buffer.byteLength).toBe(16);
   });
 });

@@ -82,18 +82,20 @@ export type ParameterValue = z.output<typeof ParameterValueSchema>;
 export type ResearchJobStatus = 'ok' | 'failed' | 'timed-out';
 
 /**
- * What a job gives back, plain JSON. `metrics` are the performance package's scalar metrics
- * (null when the job did not finish); `periodReturns` the simple returns of the measured equity
- * curve (one per bar after the first), for PBO and the deflated Sharpe ratio; `curve` the measured
- * equity curve, for jobs with a window only (walk-forward stitches it); `error` a failure's code
- * and message.
+ * What a job gives back. `metrics` are the performance package's scalar metrics (null when the
+ * job did not finish); `periodReturns` the simple returns of the measured equity curve (one per
+ * bar after the first), for PBO and the deflated Sharpe ratio; `curve` the measured equity curve,
+ * for jobs with a window only (walk-forward stitches it); `error` a failure's code and message.
+ * The long columns are `Float64Array`s, as the engine's curves are: a worker thread hands them
+ * over by transferring their buffers, and the journal and the queue store them as raw doubles,
+ * every bit kept (-0, NaN). Everything else is plain JSON.
  */
 export interface ResearchJobResult {
   readonly index: number;
   readonly status: ResearchJobStatus;
   readonly metrics: PerformanceMetrics | null;
-  readonly periodReturns: readonly number[];
-  readonly curve?: { readonly time: readonly number[]; readonly equity: readonly number[] };
+  readonly periodReturns: Float64Array;
+  readonly curve?: { readonly time: Float64Array; readonly equity: Float64Array };
   readonly error?: { readonly code: string; readonly message: string };
 }
 

@@ -45,7 +45,7 @@ describe('runResearchJob', () => {
     expect(research.status).toBe('ok');
     expect(research.index).toBe(3);
     expect(research.metrics).toEqual(metrics.metrics);
-    expect(research.periodReturns).toEqual(Array.from(returnsFromEquity(direct.equity.equity)));
+    expect(research.periodReturns).toEqual(returnsFromEquity(direct.equity.equity));
     expect(research.metrics?.tradeCount).toBeGreaterThan(5);
   });
 
@@ -70,7 +70,7 @@ describe('runResearchJob', () => {
     expect(bad.error?.code).toBe('CONFIG_INVALID');
     expect(bad.error?.message).toContain('params.fast');
     const malformed = await runResearchJob({ index: 9, kind: 'nope' }, resolvers);
-    expect(malformed).toMatchObject({ index: 9, status: 'failed', metrics: null, periodReturns: [] });
+    expect(malformed).toMatchObject({ index: 9, status: 'failed', metrics: null, periodReturns: new Float64Array(0) });
     const changed = await runResearchJob(await job({ data: [{ name: 'sp500', sha256: '0'.repeat(64) }] }), resolvers);
     expect(changed.error?.code).toBe('DATA_INVALID');
     expect(changed.error?.message).toContain('changed since the research was planned');
@@ -99,7 +99,7 @@ describe('runResearchJob', () => {
     const cut = await runResearchJob(await job({ config: { data: { dataset: 'sp500', to: '2012-12-31' }, strategy: 'sma-crossover', params: { fast: 10, slow: 40 } }, window }), resolvers);
     expect(full).toEqual(cut);
     const data = selectMarketData(await loadDataset('sp500'), { from: window.start, to: window.end });
-    expect(full.curve?.time).toEqual(Array.from(data.series[0]?.time ?? []));
+    expect(full.curve?.time).toEqual(Float64Array.from(data.series[0]?.time ?? []));
   });
 
   it('jobs are plain JSON that the schema accepts', async () => {

@@ -3,7 +3,7 @@ import { selectMarketData } from '@ensemble/data';
 import { runBacktest } from '@ensemble/engine';
 import { parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestrator';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
-import { computeMetrics, inferPeriodsPerYear, returnsFromEquity } from '@ensemble/performance';
+import { PerformanceCalculator, inferPeriodsPerYear, returnsFromEquity } from '@ensemble/performance';
 import type { FillLike, PerformanceMetrics, TradeLike } from '@ensemble/performance';
 import { EnsembleError, safeMessage } from '@ensemble/protocol';
 import type { BarSeries } from '@ensemble/protocol';
@@ -12,7 +12,6 @@ import { parseBacktestRunConfig } from './backtest-config';
 import type { DataRef, JobWindow, ResearchJob, ResearchJobResult, StrategyModuleRef } from './research-job';
 import { researchJobSchema } from './research-job';
 import { firstAtOrAfter } from '../walk-forward/windows';
-import { plainArray } from './plain-array';
 import { holdUntil, registryHeldUntil } from './trade-window';
 
 /**
@@ -32,7 +31,8 @@ interface RunRecord {
   readonly equity: ArrayLike<number>;
   readonly trades: readonly TradeLike[];
   readonly fills: readonly FillLike[];
-  readonly periodsPerYear: number;
+  /** Given, or inferred from the whole run's bar spacing (only asked for when measuring a window). */
+  readonly periodsPerYear: () => number;
   readonly riskFreeRate: number;
   readonly benchmark: BarSeries | undefined;
   /** The run's own metrics of its whole curve (what `ensemble run` / `backtest` print). */
@@ -67,7 +67,7 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
       equity: result.portfolio.equity.equity,
       trades: result.portfolio.trades,
       fills: result.portfolio.fills,
-      periodsPerYear: result.periodsPerYear,
+      periodsPerYear: () => result.periodsPerYear,
       riskFreeRate: config.riskFreeRate,
       benchmark,
       metrics: () => result.portfolio.metrics.metrics,
@@ -99,37 +99,44 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
     equity: result.equity.equity,
     trades: result.trades,
     fills: result.fills,
-    periodsPerYear: config.periodsPerYear ?? inferPeriodsPerYear(time),
+    periodsPerYear: () => config.periodsPerYear ?? inferPeriodsPerYear(time),
     riskFreeRate: config.riskFreeRate,
     benchmark,
-    metrics: () => computeMetrics({ equity: result.equity, trades: result.trades, fills: result.fills }, options).metrics,
+    metrics: () => new PerformanceCalculator(options).metrics({ equity: result.equity, trades: result.trades, fills: result.fills }),
   };
 }
 
-/** The result of a finished run: its metrics and returns, over the window's measured bars when it has one. */
+/** `values[from…]` as a new `Float64Array`. */
+function columnFrom(values: ArrayLike<number>, from: number): Float64Array {
+  const out = new Float64Array(Math.max(0, values.length - from));
+  for (let i = 0; i < out.length; i++) out[i] = values[from + i] ?? Number.NaN;
+  return out;
+}
+
+/**
+ * The result of a finished run: its metrics and returns, over the window's measured bars when it
+ * has one.
+ */
 function measure(index: number, record: RunRecord, window: JobWindow | null): ResearchJobResult {
   if (window === null) {
-    return { index, status: 'ok', metrics: record.metrics(), periodReturns: plainArray(returnsFromEquity(record.equity)) };
+    return { index, status: 'ok', metrics: record.metrics(), periodReturns: returnsFromEquity(record.equity) };
   }
   const first = firstAtOrAfter(record.time, window.start);
-  const time = plainArray(record.time, first);
-  const equity = plainArray(record.equity, first);
-  const metrics = computeMetrics(
-    { equity: { time, equity }, trades: record.trades, fills: record.fills },
-    {
-      periodsPerYear: record.periodsPerYear,
-      riskFreeRate: record.riskFreeRate,
-      ...(record.benchmark === undefined ? {} : { benchmark: { time: record.benchmark.time, close: record.benchmark.close } }),
-    },
-  ).metrics;
-  return { index, status: 'ok', metrics, periodReturns: plainArray(returnsFromEquity(equity)), curve: { time, equity } };
+  const time = columnFrom(record.time, first);
+  const equity = columnFrom(record.equity, first);
+  const metrics = new PerformanceCalculator({
+    periodsPerYear: record.periodsPerYear(),
+    riskFreeRate: record.riskFreeRate,
+    ...(record.benchmark === undefined ? {} : { benchmark: { time: record.benchmark.time, close: record.benchmark.close } }),
+  }).metrics({ equity: { time, equity }, trades: record.trades, fills: record.fills });
+  return { index, status: 'ok', metrics, periodReturns: returnsFromEquity(equity), curve: { time, equity } };
 }
 
 /** A failed job's result: the error's code (an `EnsembleError`'s, else `RUN_FAILED`) and its safe message. */
 export function failedResult(index: number, error: unknown, status: 'failed' | 'timed-out' = 'failed'): ResearchJobResult {
   const code = EnsembleError.isInstance(error) ? error.code : 'RUN_FAILED';
   const message = safeMessage(error instanceof Error ? error.message : String(error));
-  return { index, status, metrics: null, periodReturns: [], error: { code, message } };
+  return { index, status, metrics: null, periodReturns: new Float64Array(0), error: { code, message } };
 }
 
 /**

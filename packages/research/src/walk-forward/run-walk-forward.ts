@@ -141,8 +141,11 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
     }
     const curve = result.curve;
     if (result.status === 'ok' && curve !== undefined) {
-      time.push(...curve.time);
-      equity.push(...curve.equity);
+      // One push per value: a spread of a long window (intraday bars) would overflow the call's arguments.
+      for (let i = 0; i < curve.time.length; i++) {
+        time.push(curve.time[i] ?? Number.NaN);
+        equity.push(curve.equity[i] ?? Number.NaN);
+      }
       capital = curve.equity.at(-1) ?? capital;
     }
     steps.push({
