@@ -122,68 +122,61 @@ function checkInput(trialReturns: readonly ArrayLike<number>[], options: Backtes
 type HalfPairScorer = (half: Uint8Array, complement: Uint8Array, out: Float64Array, outComplement: Float64Array) => void;
 
 /**
- * Per block and trial, the sum and sum of squares of the returns minus the trial's overall mean
- * (the shift keeps the variance free of cancellation), so that a half's mean and standard
- * deviation cost O(S) per trial instead of O(T); the complementary half is the whole minus the half.
+ * Per trial and block, the block's mean and sum of squared deviations from it (two passes over
+ * its rows), so that a half's mean and standard deviation cost O(S) per trial instead of O(T):
+ * the half's blocks are merged pairwise (Chan, Golub & LeVeque), which adds only non-negative
+ * terms. Taking the variance as (sum of squares − square of sum / n) instead loses digits when a
+ * half's returns are close to each other and far from the shift (fuzzing found a Sharpe ratio of
+ * 49 off by 1.2e−12 relative).
  */
 function blockSumScorer(input: CheckedInput, bounds: Int32Array, kind: 'sharpe' | 'mean'): HalfPairScorer {
-  const { columns, rows, blocks } = input;
+  const { columns, blocks } = input;
   const trials = columns.length;
-  const shift = new Float64Array(trials);
-  const sums = new Float64Array(blocks * trials);
-  const squares = new Float64Array(blocks * trials);
-  const totalSum = new Float64Array(trials);
-  const totalSquare = new Float64Array(trials);
+  const blockMean = new Float64Array(trials * blocks);
+  const blockSquares = new Float64Array(trials * blocks);
   for (let n = 0; n < trials; n++) {
     const column = columns[n] ?? [];
-    let total = 0;
-    for (let t = 0; t < rows; t++) total += column[t] ?? 0;
-    const c = total / rows;
-    shift[n] = c;
     for (let b = 0; b < blocks; b++) {
+      const from = bounds[b] ?? 0;
+      const to = bounds[b + 1] ?? 0;
       let sum = 0;
-      let square = 0;
-      for (let t = bounds[b] ?? 0; t < (bounds[b + 1] ?? 0); t++) {
-        const d = (column[t] ?? 0) - c;
-        sum += d;
-        square += d * d;
+      for (let t = from; t < to; t++) sum += column[t] ?? 0;
+      const mean = to > from ? sum / (to - from) : 0;
+      let squares = 0;
+      for (let t = from; t < to; t++) {
+        const d = (column[t] ?? 0) - mean;
+        squares += d * d;
       }
-      sums[b * trials + n] = sum;
-      squares[b * trials + n] = square;
-      totalSum[n] = (totalSum[n] ?? 0) + sum;
-      totalSquare[n] = (totalSquare[n] ?? 0) + square;
+      blockMean[n * blocks + b] = mean;
+      blockSquares[n * blocks + b] = squares;
     }
   }
-  const sum = new Float64Array(trials);
-  const square = new Float64Array(trials);
-  return (half, _complement, out, outComplement) => {
-    sum.fill(0);
-    square.fill(0);
+  /** Trial `n`'s metric over the blocks of `half`. */
+  const score = (half: Uint8Array, n: number): number => {
     let count = 0;
+    let mean = 0;
+    let squares = 0;
     for (const b of half) {
-      count += (bounds[b + 1] ?? 0) - (bounds[b] ?? 0);
-      const offset = b * trials;
-      for (let n = 0; n < trials; n++) {
-        sum[n] = (sum[n] ?? 0) + (sums[offset + n] ?? 0);
-        square[n] = (square[n] ?? 0) + (squares[offset + n] ?? 0);
+      const size = (bounds[b + 1] ?? 0) - (bounds[b] ?? 0);
+      if (size === 0) continue;
+      if (count === 0) {
+        count = size;
+        mean = blockMean[n * blocks + b] ?? 0;
+        squares = blockSquares[n * blocks + b] ?? 0;
+        continue;
       }
+      const total = count + size;
+      const delta = (blockMean[n * blocks + b] ?? 0) - mean;
+      mean += (delta * size) / total;
+      squares += (blockSquares[n * blocks + b] ?? 0) + (delta * delta * count * size) / total;
+      count = total;
     }
-    const otherCount = rows - count;
+    return kind === 'mean' ? mean : sharpeFromSums(count, mean, squares);
+  };
+  return (half, complement, out, outComplement) => {
     for (let n = 0; n < trials; n++) {
-      const c = shift[n] ?? 0;
-      const s = sum[n] ?? 0;
-      const q = square[n] ?? 0;
-      const otherS = (totalSum[n] ?? 0) - s;
-      const otherQ = (totalSquare[n] ?? 0) - q;
-      const mean = c + s / count;
-      const otherMean = c + otherS / otherCount;
-      if (kind === 'mean') {
-        out[n] = mean;
-        outComplement[n] = otherMean;
-      } else {
-        out[n] = sharpeFromSums(count, mean, q - (s * s) / count);
-        outComplement[n] = sharpeFromSums(otherCount, otherMean, otherQ - (otherS * otherS) / otherCount);
-      }
+      out[n] = score(half, n);
+      outComplement[n] = score(complement, n);
     }
   };
 }
