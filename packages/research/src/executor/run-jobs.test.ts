@@ -130,7 +130,7 @@ describe('runJobs with an executor that sends results as JSON', () => {
     expect(JobResultError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'RUN_FAILED', index: 0, field: 'periodReturns' });
     expect((error as JobResultError).message).toBe(
-      'The executor reported the result of combination 0 whose periodReturns is a plain object, not a Float64Array. A result that went through JSON.stringify (a Float64Array becomes an object of indexes) must be sent as jobResultToJson(result) and read back with jobResultFromJson.',
+      'The executor reported the result of combination 0 whose periodReturns is a plain object, not a Float64Array. Results carry their columns as Float64Arrays, and JSON.stringify writes each as an object of indexes: send a result as jobResultToJson(result) and read it back with jobResultFromJson.',
     );
     // The run was stopped at once (the in-process executor starts no further job) and nothing was journalled.
     expect(signals[0]?.aborted).toBe(true);

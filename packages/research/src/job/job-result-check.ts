@@ -59,7 +59,7 @@ export function checkJobResult(value: unknown): asserts value is ResearchJobResu
   const fail = (field: string, expected: string, actual: unknown): never => {
     const json =
       isRecord(actual) || Array.isArray(actual)
-        ? ' A result that went through JSON.stringify (a Float64Array becomes an object of indexes) must be sent as jobResultToJson(result) and read back with jobResultFromJson.'
+        ? ' Results carry their columns as Float64Arrays, and JSON.stringify writes each as an object of indexes: send a result as jobResultToJson(result) and read it back with jobResultFromJson.'
         : '';
     throw new JobResultError(`The executor reported ${which} whose ${field} is ${describeValue(actual)}, not ${expected}.${json}`, { index, field });
   };
