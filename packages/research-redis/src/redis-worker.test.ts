@@ -1,6 +1,10 @@
 import { createHook } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
+import { copyFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { datasetUrl } from '@ensemble/data';
 import type { Logger } from '@ensemble/protocol';
 import { dataRefOf, sha256Hex, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +76,36 @@ describe('startRedisWorker', () => {
     expect(results[1]?.error?.message).toContain(`The job needs the strategy module "slow-strategy.ts" with SHA-256 ${'0'.repeat(64)}`);
     expect(results[1]?.error?.message).toContain(`has SHA-256 ${sha256Hex(readFileSync(fileURLToPath(new URL('../test/fixtures/slow-strategy.ts', import.meta.url))))}`);
     expect(results[1]?.error?.message).toContain('(after 1 attempt)');
+  });
+
+  it('runs a file with the bytes of an embedded data set as that file (its own symbol) after jobs of the data set, on the same thread', async () => {
+    // A user's copy of the S&P 500 CSV: the same SHA-256 as the embedded data set, the symbol "my".
+    const file = join(await mkdtemp(join(tmpdir(), 'worker-data-')), 'my.csv');
+    await copyFile(fileURLToPath(await datasetUrl('sp500')), file);
+    const sp500 = await dataRefOf({ dataset: 'sp500' }, '.');
+    const copy = await dataRefOf({ file }, '.');
+    expect(copy.sha256).toBe(sp500.sha256);
+    const [ofDataset] = smaJobs(sp500, 1, { data: { dataset: 'sp500', from: '2019-01-01' }, symbols: ['SP500'] });
+    const [ofFile] = smaJobs(copy, 1, { data: { file, from: '2019-01-01' }, symbols: ['my'] });
+    if (ofDataset === undefined || ofFile === undefined) throw new Error('no job');
+    // One thread (concurrency 1) runs both sweeps, one after the other, with one set of resolvers.
+    const worker = await startRedisWorker({ url: server.url, discoveryIntervalMs: 100 });
+    try {
+      const results: ResearchJobResult[] = [];
+      const onResult = (result: ResearchJobResult): void => {
+        results.push(result);
+      };
+      await createRedisExecutor({ url: server.url, sweepId: 'same-bytes-dataset', attempts: 1 }).run([ofDataset], { onResult });
+      await createRedisExecutor({ url: server.url, sweepId: 'same-bytes-file', attempts: 1 }).run([ofFile], { onResult });
+      expect(results.map((result) => [result.status, result.error?.message])).toEqual([
+        ['ok', undefined],
+        ['ok', undefined],
+      ]);
+      // The same prices under another name: the same metrics.
+      expect(results[1]?.metrics).toEqual(results[0]?.metrics);
+    } finally {
+      await worker.close();
+    }
   });
 
   it('a job over the time limit is reported timed-out and the next job runs on a fresh thread', async () => {

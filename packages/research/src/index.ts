@@ -14,6 +14,9 @@ export type { BacktestRunConfig, BacktestRunConfigInput } from './job/backtest-c
 export { BacktestRunConfigSchema, parseBacktestRunConfig } from './job/backtest-config';
 export type { ResearchResolvers } from './job/run-research-job';
 export { failedResult, runResearchJob } from './job/run-research-job';
+export { JobResultError, checkJobResult } from './job/job-result-check';
+export type { JobResultJson } from './job/job-result-json';
+export { jobResultFromJson, jobResultToJson } from './job/job-result-json';
 export type { DataSourceInput, LocalResolversOptions } from './job/resolvers';
 export type { ConfigStrategyFiles, StrategyFileImporter } from './job/strategy-files';
 export { importStrategyFile, loadConfigStrategyFiles } from './job/strategy-files';

@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
 import { directoryCreationProblem } from '@ensemble/report';
-import { bytesToDoubles, doublesToBytes } from '../job/raw-doubles';
+import { jobResultFromJson, jobResultToJson } from '../job/job-result-json';
 import type { ResearchJobResult } from '../job/research-job';
 
 /** The first line of a journal: which plan its results belong to. */
@@ -52,8 +52,8 @@ function parseLines(text: string, file: string, planId: string): Map<number, Res
   for (const line of lines.slice(1)) {
     if (line.trim() === '') continue;
     try {
-      const result = resultOfLine(JSON.parse(line) as JournalLine);
-      if (typeof result.index === 'number') finished.set(result.index, result);
+      const result = jobResultFromJson(JSON.parse(line));
+      finished.set(result.index, result);
     } catch {
       // A line torn by a kill mid-write: that job runs again.
     }
@@ -62,48 +62,14 @@ function parseLines(text: string, file: string, planId: string): Map<number, Res
 }
 
 /**
- * A result as journalled: its period returns as base64 of raw little-endian doubles
- * (`periodReturnsF64`), its `periodReturns` empty; a curve as JSON arrays. Writing 5,000 returns
- * as JSON numbers cost about 1–2 ms a job on the main thread, as much as a short backtest; raw
- * doubles cost microseconds and keep every bit (-0, NaN), so a resumed run's results are exactly
- * those it journalled. Lines with the returns as a JSON array (written before) are read too.
+ * A result as journalled: its JSON form ({@link jobResultToJson}), the period returns as base64 of
+ * raw little-endian doubles. Writing 5,000 returns as JSON numbers cost about 1–2 ms a job on the
+ * main thread, as much as a short backtest; raw doubles cost microseconds and keep every bit (-0,
+ * NaN), so a resumed run's results are exactly those it journalled. Lines with the returns as a
+ * JSON array (written before) are read too.
  */
-interface JournalLine extends Omit<ResearchJobResult, 'periodReturns' | 'curve'> {
-  readonly periodReturns?: readonly (number | null)[];
-  readonly periodReturnsF64?: string;
-  readonly curve?: { readonly time: readonly (number | null)[]; readonly equity: readonly (number | null)[] };
-}
-
-/** A JSON array of numbers as a `Float64Array` (null, JSON's form of NaN, read as NaN). */
-const doublesOfJson = (values: readonly (number | null)[]): Float64Array => Float64Array.from(values, (value) => value ?? Number.NaN);
-
-// Both write the keys in one order (the order jobs give them), so that a resumed run's outputs are
-// those of a whole run.
 function lineOf(result: ResearchJobResult): string {
-  const { index, status, metrics, periodReturns, curve, error } = result;
-  const bytes = doublesToBytes(periodReturns);
-  const line: JournalLine = {
-    index,
-    status,
-    metrics,
-    periodReturns: [],
-    ...(curve === undefined ? {} : { curve: { time: Array.from(curve.time), equity: Array.from(curve.equity) } }),
-    ...(error === undefined ? {} : { error }),
-    periodReturnsF64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-  };
-  return `${JSON.stringify(line)}\n`;
-}
-
-function resultOfLine(line: JournalLine): ResearchJobResult {
-  const { index, status, metrics, periodReturns, periodReturnsF64, curve, error } = line;
-  return {
-    index,
-    status,
-    metrics,
-    periodReturns: typeof periodReturnsF64 === 'string' ? bytesToDoubles(Buffer.from(periodReturnsF64, 'base64')) : doublesOfJson(periodReturns ?? []),
-    ...(curve === undefined ? {} : { curve: { time: doublesOfJson(curve.time), equity: doublesOfJson(curve.equity) } }),
-    ...(error === undefined ? {} : { error }),
-  };
+  return `${JSON.stringify(jobResultToJson(result))}\n`;
 }
 
 /**

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@ensemble/protocol';
+import { JobResultError } from '../job/job-result-check';
+import { jobResultFromJson, jobResultToJson } from '../job/job-result-json';
 import type { JobExecutor, ResearchJob, ResearchJobResult } from '../job/research-job';
 import { dataRefOf } from '../job/resolvers';
 import { createInProcessExecutor } from './in-process-executor';
@@ -99,5 +101,54 @@ describe('runJobs with a journal', () => {
     // Calls at clock 0 (start), then after each job: 1 job in 0.5 s → 2/s, 3 left → 1.5 s.
     expect(progress[1]).toEqual({ done: 1, total: 4, rate: 2, etaMs: 1500 });
     expect(progress[4]).toEqual({ done: 4, total: 4, rate: 2, etaMs: 0 });
+  });
+});
+
+describe('runJobs with an executor that sends results as JSON', () => {
+  /** An executor whose results travel as JSON text (as over HTTP or a message queue), written by `send`. */
+  function viaJson(send: (result: ResearchJobResult) => unknown, receive: (value: unknown) => ResearchJobResult): { executor: JobExecutor; signals: (AbortSignal | undefined)[] } {
+    const inner = createInProcessExecutor();
+    const signals: (AbortSignal | undefined)[] = [];
+    return {
+      signals,
+      executor: {
+        run: (list, options) => {
+          signals.push(options.signal);
+          return inner.run(list, { ...options, onResult: (result) => { options.onResult(receive(JSON.parse(JSON.stringify(send(result))))); } });
+        },
+      },
+    };
+  }
+
+  it('refuses a result whose columns went through JSON.stringify, naming the combination and the field, and stops the run', async () => {
+    const list = await jobs(3);
+    const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'journal.jsonl');
+    const journal = await openJournal(file, 'plan-json', { resume: false });
+    const { executor, signals } = viaJson((result) => result, (value) => value as ResearchJobResult);
+    const error = await runJobs(list, executor, { journal }).catch((caught: unknown) => caught);
+    journal.close();
+    expect(JobResultError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'RUN_FAILED', index: 0, field: 'periodReturns' });
+    expect((error as JobResultError).message).toBe(
+      'The executor reported the result of combination 0 whose periodReturns is a plain object, not a Float64Array. Results carry their columns as Float64Arrays, and JSON.stringify writes each as an object of indexes: send a result as jobResultToJson(result) and read it back with jobResultFromJson.',
+    );
+    // The run was stopped at once (the in-process executor starts no further job) and nothing was journalled.
+    expect(signals[0]?.aborted).toBe(true);
+    expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(1);
+  });
+
+  it('gives the results of a direct run, every bit, when they travel as jobResultToJson / jobResultFromJson', async () => {
+    const list = await jobs(3);
+    const direct = await runJobs(list, createInProcessExecutor());
+    const { executor } = viaJson(jobResultToJson, jobResultFromJson);
+    const sent = await runJobs(list, executor);
+    expect(sent.aborted).toBe(false);
+    for (const [index, result] of direct.results) {
+      const back = sent.results.get(index);
+      expect(back?.periodReturns).toBeInstanceOf(Float64Array);
+      expect(back).toEqual(result);
+      const bytes = (values: Float64Array | undefined): Buffer => (values === undefined ? Buffer.alloc(0) : Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+      expect(bytes(back?.periodReturns).equals(bytes(result.periodReturns))).toBe(true);
+    }
   });
 });

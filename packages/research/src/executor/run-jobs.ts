@@ -1,3 +1,5 @@
+import { checkJobResult } from '../job/job-result-check';
+import type { JobResultError } from '../job/job-result-check';
 import type { JobExecutor, ResearchJob, ResearchJobResult } from '../job/research-job';
 import type { Journal } from './journal';
 
@@ -32,6 +34,9 @@ export interface JobsOutcome {
 /**
  * Runs `jobs` on `executor`, skipping the ones the journal has, journalling each new result as it
  * arrives and reporting progress. Resolves when every job has a result or the signal aborted.
+ * Each result the executor reports is checked ({@link checkJobResult}): the first that is not a
+ * research job result (e.g. one that went through `JSON.stringify`) stops the run, and the call
+ * rejects with its {@link JobResultError}; nothing of it is journalled.
  */
 export async function runJobs(jobs: readonly ResearchJob[], executor: JobExecutor, options: RunJobsOptions = {}): Promise<JobsOutcome> {
   const results = new Map<number, ResearchJobResult>();
@@ -51,15 +56,28 @@ export async function runJobs(jobs: readonly ResearchJob[], executor: JobExecuto
   };
   report();
   if (pending.length > 0 && options.signal?.aborted !== true) {
+    // Stops the executor at the first malformed result (with the caller's signal, if any).
+    const broken = new AbortController();
+    let malformed: JobResultError | undefined;
+    const signal = options.signal === undefined ? broken.signal : AbortSignal.any([options.signal, broken.signal]);
     await executor.run(pending, {
       onResult: (result) => {
+        if (malformed !== undefined) return;
+        try {
+          checkJobResult(result);
+        } catch (error) {
+          malformed = error as JobResultError;
+          broken.abort(error);
+          return;
+        }
         if (!wanted.has(result.index) || results.has(result.index)) return;
         results.set(result.index, result);
         options.journal?.append(result);
         report();
       },
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      signal,
     });
+    if (malformed !== undefined) throw malformed;
   }
   return { results, aborted: results.size < total };
 }

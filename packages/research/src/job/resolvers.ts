@@ -69,16 +69,27 @@ export interface LocalResolversOptions {
 }
 
 /**
+ * What a parsed data set is kept under: its digest and where it came from. The same bytes parse
+ * differently under another name (a one-symbol CSV file's symbol is its file name; an embedded data
+ * set's is the data set's), so the digest alone is not enough.
+ */
+function dataKey(ref: DataRef): string {
+  return JSON.stringify([ref.sha256, ref.name ?? null, ref.file ?? null, ref.format ?? null]);
+}
+
+/**
  * Resolvers for {@link runResearchJob} on this machine: market data is read, checked against its
- * SHA-256 and parsed once per digest (every symbol, every bar) and kept for later jobs; strategy
- * modules are loaded once per set of references (so once per worker thread for a whole sweep).
+ * SHA-256 and parsed once per data set or file (every symbol, every bar) and kept for later jobs;
+ * strategy modules are loaded once per set of references (so once per worker thread for a whole
+ * sweep).
  */
 export function createLocalResolvers(options: LocalResolversOptions = {}): ResearchResolvers {
   const data = new Map<string, Promise<MarketData>>();
   const registries = new Map<string, Promise<StrategyRegistry>>();
   return {
     marketData(ref: DataRef): Promise<MarketData> {
-      const cached = data.get(ref.sha256);
+      const key = dataKey(ref);
+      const cached = data.get(key);
       if (cached !== undefined) return cached;
       const loading = (async (): Promise<MarketData> => {
         const bytes = await bytesOf(ref);
@@ -92,8 +103,8 @@ export function createLocalResolvers(options: LocalResolversOptions = {}): Resea
         }
         return parseMarketData(bytes, { file: ref.file, ...(ref.format === undefined ? {} : { format: ref.format }) });
       })();
-      loading.catch(() => data.delete(ref.sha256));
-      data.set(ref.sha256, loading);
+      loading.catch(() => data.delete(key));
+      data.set(key, loading);
       return loading;
     },
     registry(modules: readonly StrategyModuleRef[]): Promise<StrategyRegistry> {
