@@ -28,13 +28,42 @@ const DEFAULT_VAR_CONFIDENCE = 0.95;
 
 /** Simple returns `r_t = V_t / V_{t−1} − 1` of an equity curve: `length − 1` of them (NaN where V_{t−1} ≤ 0). */
 export function returnsFromEquity(equity: ArrayLike<number>): Float64Array {
-  const n = Math.max(0, equity.length - 1);
-  const returns = new Float64Array(n);
+  return writeReturns(equity, new Float64Array(Math.max(0, equity.length - 1)));
+}
+
+/** {@link returnsFromEquity} of `equity` written into `returns` (`equity.length − 1` long). */
+function writeReturns(equity: ArrayLike<number>, returns: Float64Array): Float64Array {
+  const n = returns.length;
   for (let t = 0; t < n; t++) {
     const base = equity[t] ?? Number.NaN;
     returns[t] = base > 0 ? (equity[t + 1] ?? Number.NaN) / base - 1 : Number.NaN;
   }
   return returns;
+}
+
+/**
+ * Columns the metrics compute returns into and never hand out, taken and given back within one
+ * call: a research sweep measures thousands of curves, and three fresh return columns per curve
+ * were most of the array memory a job allocated — memory outside the JS heap, whose growth makes
+ * V8 collect early. Only columns up to {@link SCRATCH_MAX} values are kept for reuse, at most
+ * {@link SCRATCH_KEPT} of them, so a long curve measured once holds no memory afterwards.
+ */
+const scratchColumns: Float64Array[] = [];
+const SCRATCH_MAX = 1 << 17;
+const SCRATCH_KEPT = 4;
+
+/** The returns of `equity` in a scratch column (see {@link scratchColumns}); give it back with {@link releaseReturns}. */
+function scratchReturns(equity: ArrayLike<number>): Float64Array {
+  const n = Math.max(0, equity.length - 1);
+  let column = scratchColumns.pop();
+  if (column === undefined || column.length < n) column = new Float64Array(n);
+  return writeReturns(equity, column.length === n ? column : column.subarray(0, n));
+}
+
+/** Gives a column of {@link scratchReturns} back for reuse. */
+function releaseReturns(column: Float64Array): void {
+  const whole = column.buffer.byteLength / Float64Array.BYTES_PER_ELEMENT;
+  if (whole <= SCRATCH_MAX && scratchColumns.length < SCRATCH_KEPT) scratchColumns.push(column.length === whole ? column : new Float64Array(column.buffer));
 }
 
 /** Finite numbers pass (−0 becomes 0); NaN, ±Infinity and null become null. */
@@ -218,7 +247,11 @@ export class PerformanceCalculator {
       m.cagr = growth >= 0 ? Math.pow(growth, P / n) - 1 : null;
     }
 
-    if (returnsDefined) this.returnMetrics(m, returnsFromEquity(equity), rf, sqrtP);
+    if (returnsDefined) {
+      const returns = scratchReturns(equity);
+      this.returnMetrics(m, returns, rf, sqrtP);
+      releaseReturns(returns);
+    }
 
     const analysis = n >= 1 ? analyzeDrawdowns(time, equity) : null;
     // A depth can only overflow for a subnormal peak over a negative trough: then it is undefined.
@@ -315,8 +348,18 @@ export class PerformanceCalculator {
         return;
       }
     }
-    const strategyReturns = returnsFromEquity(strategyValues);
-    const benchmarkReturns = returnsFromEquity(benchmarkValues);
+    const strategyReturns = scratchReturns(strategyValues);
+    const benchmarkReturns = scratchReturns(benchmarkValues);
+    try {
+      this.activeMetrics(m, strategyReturns, benchmarkReturns, rf, P);
+    } finally {
+      releaseReturns(strategyReturns);
+      releaseReturns(benchmarkReturns);
+    }
+  }
+
+  /** Beta, alpha, correlation, tracking error and information ratio from aligned returns (`strategyReturns` is overwritten). */
+  private activeMetrics(m: Writable<PerformanceMetrics>, strategyReturns: Float64Array, benchmarkReturns: Float64Array, rf: number, P: number): void {
     const n = strategyReturns.length;
     if (n < 2) return;
     const sqrtP = Math.sqrt(P);

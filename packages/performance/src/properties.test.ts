@@ -129,3 +129,23 @@ describe('metric invariants', () => {
     );
   });
 });
+
+describe('scratch columns', () => {
+  it('a curve measured after longer and shorter ones gets exactly the metrics it gets first (reused return columns carry nothing over)', () => {
+    const measure = (returns: readonly number[], benchmarkReturns: readonly number[]) => {
+      const equity = curveFrom(returns);
+      const benchmark = curveFrom(benchmarkReturns.slice(0, returns.length), 50);
+      const time = dailyTimes(equity.length);
+      return computeMetrics({ equity: { time, equity } }, { benchmark: { time, values: benchmark } }).metrics;
+    };
+    fc.assert(
+      fc.property(returnsArb(3), returnsArb(3), returnsArb(120), (first, other, benchmark) => {
+        fc.pre(benchmark.length >= Math.max(first.length, other.length));
+        const before = measure(first, benchmark);
+        measure(other, benchmark);
+        measure([...other, ...first], [...benchmark, ...benchmark]);
+        expect(measure(first, benchmark)).toStrictEqual(before);
+      }),
+    );
+  });
+});

@@ -25,21 +25,35 @@ function isoDate(time: number): string {
  * (a transfer into the sleeve) of the same position.
  */
 export class OrchestratorOrders {
-  /** Per runner and symbol: units of the reduction placed on this step (> 0), or −units of the increase. */
-  private readonly placed = new Map<StrategyRunner, Map<number, number>>();
+  /**
+   * Per runner, per symbol: units of the reduction placed on this step (> 0), −units of the
+   * increase, NaN for none. Kept from step to step (a rebalance of 1,000 sleeves would otherwise
+   * build 1,000 maps); {@link OrchestratorOrders.clear} resets the slots this step used.
+   */
+  private readonly slots = new Map<StrategyRunner, Float64Array>();
+  /** The slot columns written since the last clear (a column may appear more than once). */
+  private readonly used: Float64Array[] = [];
 
   /** Forgets the orders of the previous step. */
   clear(): void {
-    if (this.placed.size > 0) this.placed.clear();
+    const used = this.used;
+    if (used.length === 0) return;
+    for (const column of used) column.fill(Number.NaN);
+    used.length = 0;
   }
 
-  private placedOn(book: PositionBook): Map<number, number> {
-    let byIndex = this.placed.get(book.runner);
-    if (byIndex === undefined) {
-      byIndex = new Map();
-      this.placed.set(book.runner, byIndex);
+  private placedOn(book: PositionBook): Float64Array {
+    let column = this.slots.get(book.runner);
+    if (column === undefined) {
+      column = new Float64Array(book.account.quantity.length).fill(Number.NaN);
+      this.slots.set(book.runner, column);
     }
-    return byIndex;
+    return column;
+  }
+
+  private place(column: Float64Array, k: number, value: number): void {
+    column[k] = value;
+    this.used.push(column);
   }
 
   /**
@@ -50,18 +64,20 @@ export class OrchestratorOrders {
   reduce(book: PositionBook, k: number, units: number, reason: FillReason): number {
     const held = book.account.quantity[k] ?? 0;
     if (held === 0 || !(units > 0)) return 0;
-    const byIndex = this.placedOn(book);
-    const previous = Math.max(0, byIndex.get(k) ?? 0);
+    const column = this.placedOn(book);
+    const placed = column[k] ?? Number.NaN;
+    const previous = placed > 0 ? placed : 0;
     const reduction = Math.min(Math.abs(held), Math.max(previous, units));
     if (reduction === previous) return previous;
-    byIndex.set(k, reduction);
+    this.place(column, k, reduction);
     book.runner.placeOrder(k, held > 0 ? -reduction : reduction, reason);
     return reduction;
   }
 
   /** Whether an order of the orchestrator on symbol `k` of `book` was placed on this step. */
   has(book: PositionBook, k: number): boolean {
-    return this.placed.get(book.runner)?.has(k) === true;
+    const placed = this.slots.get(book.runner)?.[k];
+    return placed !== undefined && !Number.isNaN(placed);
   }
 
   /**
@@ -72,9 +88,9 @@ export class OrchestratorOrders {
   increase(book: PositionBook, k: number, units: number, reason: FillReason): boolean {
     const held = book.account.quantity[k] ?? 0;
     if (held === 0 || !(units > 0)) return false;
-    const byIndex = this.placedOn(book);
-    if (byIndex.has(k)) return false;
-    byIndex.set(k, -units);
+    const column = this.placedOn(book);
+    if (!Number.isNaN(column[k] ?? Number.NaN)) return false;
+    this.place(column, k, -units);
     book.runner.placeOrder(k, held > 0 ? units : -units, reason);
     return true;
   }
