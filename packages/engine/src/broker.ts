@@ -1,7 +1,7 @@
 import type { Fill, Logger, OrderSide } from '@ensemble/protocol';
 import { noopLogger } from '@ensemble/protocol';
 import type { Account } from './account';
-import { admitOrder } from './admit-order';
+import { AdmissionSlot } from './admit-order';
 import type { CommissionModel, SlippageModel } from './costs';
 import { NO_COMMISSION, NO_SLIPPAGE, slippedPrice } from './costs';
 import type { OrderExecutor, OrderRequest, RejectReason } from './execution';
@@ -44,6 +44,8 @@ export class Broker implements OrderExecutor {
   private filledCount = 0;
   private shrunkCount = 0;
   private rejectedCount = 0;
+  /** Where each order is admitted (reused: admitting allocates nothing). */
+  private readonly admission = new AdmissionSlot();
 
   constructor(options: BrokerOptions = {}) {
     this.commission = options.commission ?? NO_COMMISSION;
@@ -68,9 +70,11 @@ export class Broker implements OrderExecutor {
    * order is rejected.
    */
   execute(account: Account, order: OrderRequest, reference: number, time: number, barIndex: number): Fill | null {
-    const admission = admitOrder(order, reference, account, this);
+    const admission = this.admission.admit(order, reference, account, this);
+    // Read out at once: the slot is reused by the next order.
+    const { quantity, price, commission, slippage, requested } = admission;
     if (admission.kind === 'reject') {
-      this.reject(account, order, time, admission.requested, admission.why, admission.cash);
+      this.reject(account, order, time, requested, admission.why, Number.isNaN(admission.cash) ? undefined : admission.cash);
       return null;
     }
     if (admission.shrunk) {
@@ -81,19 +85,19 @@ export class Broker implements OrderExecutor {
         time,
         side: order.side,
         reason: order.reason,
-        requested: admission.requested,
-        filled: admission.quantity,
+        requested,
+        filled: quantity,
         cash: account.cash,
-        price: admission.price,
+        price,
       });
     }
     const fill = account.applyFill({
       symbolIndex: order.symbolIndex,
       side: order.side,
-      quantity: admission.quantity,
-      price: admission.price,
-      commission: admission.commission,
-      slippage: admission.slippage,
+      quantity,
+      price,
+      commission,
+      slippage,
       time,
       barIndex,
       reason: order.reason,

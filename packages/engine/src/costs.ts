@@ -36,7 +36,8 @@ export function commissionFor(model: CommissionModel, quantity: number, price: n
   return minimum !== undefined && commission < minimum ? minimum : commission;
 }
 
-function commissionBeforeMinimum(model: CommissionModel, quantity: number, price: number): number {
+/** The commission on `quantity` at `price` before the model's minimum applies. */
+export function commissionBeforeMinimum(model: CommissionModel, quantity: number, price: number): number {
   switch (model.kind) {
     case 'percent':
       return quantity * price * model.rate;

@@ -3,6 +3,7 @@
  * (the orchestrator's) builds on. Not part of the stable API: it may change in any minor release.
  */
 export type { Admission, AdmittedFill, BookState, ExecutionCosts, RejectedAdmission } from './admit-order';
-export { admitOrder, bookEquity, saleProceeds } from './admit-order';
+export { AdmissionSlot, admitOrder, bookEquity, saleProceeds } from './admit-order';
+export { commissionBeforeMinimum } from './costs';
 export { logFill } from './execution';
 export { fillJson, openPositionJson, tradeJson } from './result';

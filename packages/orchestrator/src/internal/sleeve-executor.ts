@@ -2,7 +2,7 @@ import type { Account, AccountFill, CommissionModel, OrderExecutor, OrderRequest
 import { Broker, commissionFor, logOrderRejected, logOrderShrunk, slippedPrice } from '@ensemble/engine';
 import type { RejectReason } from '@ensemble/engine';
 import type { BookState } from '@ensemble/engine/internal';
-import { admitOrder, logFill } from '@ensemble/engine/internal';
+import { AdmissionSlot, logFill } from '@ensemble/engine/internal';
 import type { Fill, Logger, OrderSide } from '@ensemble/protocol';
 import { isoTime, noopLogger } from '@ensemble/protocol';
 
@@ -33,12 +33,13 @@ export interface CrossingTotals {
   crossings: number;
 }
 
+/** An order collected in a fill phase (slots are reused from phase to phase). */
 interface QueuedOrder {
-  readonly sleeve: number;
-  readonly order: OrderRequest;
-  readonly reference: number;
-  readonly time: number;
-  readonly barIndex: number;
+  sleeve: number;
+  order: OrderRequest;
+  reference: number;
+  time: number;
+  barIndex: number;
 }
 
 /** A sleeve's book as the fills planned so far leave it: what its next order is admitted against. */
@@ -60,16 +61,27 @@ class PlannedBook implements BookState {
   }
 }
 
-/** A fill planned in a window: the account fill it books (prices and costs set by crossing), its sleeve and symbol. */
-interface PlannedFill extends AccountFill {
-  readonly sleeve: number;
+/**
+ * A fill planned in a window: the account fill it books (prices and costs set by crossing), its
+ * sleeve and symbol. Slots are reused from window to window (the account copies what it keeps).
+ */
+class PlannedFill implements AccountFill {
+  sleeve = 0;
   /** The symbol's index in the run's symbol list (what crossing matches on). */
-  readonly global: number;
+  global = 0;
+  symbolIndex = 0;
+  side: OrderSide = 'buy';
+  quantity = 0;
   /** The fill's reference price before slippage. */
-  readonly reference: number;
-  price: number;
-  commission: number;
-  slippage: number;
+  reference = 0;
+  price = 0;
+  commission = 0;
+  slippage = 0;
+  reason: AccountFill['reason'] = 'entry';
+  stopLoss: number | undefined = undefined;
+  takeProfit: number | undefined = undefined;
+  time = 0;
+  barIndex = 0;
 }
 
 /**
@@ -103,7 +115,18 @@ export class SleeveExecutor implements OrderExecutor {
   private readonly sleeves: readonly SleeveBinding[];
   private readonly sleeveOf = new Map<Account, number>();
   private readonly logger: Logger;
+  /** Slots of the orders collected in this fill phase: the first {@link SleeveExecutor.queued} are in use. */
   private readonly queue: QueuedOrder[] = [];
+  private queued = 0;
+  /** Slots of the fills planned in this window: the first {@link SleeveExecutor.planned} are in use. */
+  private readonly fills: PlannedFill[] = [];
+  private planned = 0;
+  /** Where each order is admitted (reused). */
+  private readonly admission = new AdmissionSlot();
+  /** Scratch of {@link SleeveExecutor.cross}: the planned fills by symbol (lists emptied after use, kept). */
+  private readonly bySymbol = new Map<number, PlannedFill[]>();
+  /** Scratch of {@link SleeveExecutor.cross}: the symbols of the window in the order of their first fill. */
+  private readonly crossOrder: number[] = [];
   /** Scratch for {@link SleeveExecutor.plan}: a sleeve's book as its planned fills change it. */
   private readonly planBook: PlannedBook;
   private collecting = false;
@@ -143,7 +166,18 @@ export class SleeveExecutor implements OrderExecutor {
     if (!this.collecting || s === undefined || this.sleeves[s]?.crossing !== true) {
       return this.broker.execute(account, order, reference, time, barIndex);
     }
-    this.queue.push({ sleeve: s, order, reference, time, barIndex });
+    let slot = this.queue[this.queued];
+    if (slot === undefined) {
+      slot = { sleeve: s, order, reference, time, barIndex };
+      this.queue.push(slot);
+    } else {
+      slot.sleeve = s;
+      slot.order = order;
+      slot.reference = reference;
+      slot.time = time;
+      slot.barIndex = barIndex;
+    }
+    this.queued++;
     return null;
   }
 
@@ -155,22 +189,30 @@ export class SleeveExecutor implements OrderExecutor {
   /** Closes the fill phase: sizes, crosses and books every collected order (see the class). */
   settle(): void {
     this.collecting = false;
-    const queue = this.queue;
-    if (queue.length === 0) return;
-    const planned = this.plan(queue);
-    queue.length = 0;
-    if (planned.length === 0) return;
+    const count = this.queued;
+    if (count === 0) return;
+    this.queued = 0;
+    const planned = this.plan(count);
+    if (planned === 0) return;
+    const fills = this.fills;
     this.cross(planned);
-    for (const fill of planned) this.book(fill);
+    for (let f = 0; f < planned; f++) {
+      const fill = fills[f];
+      if (fill !== undefined) this.book(fill);
+    }
   }
 
-  private plan(queue: readonly QueuedOrder[]): PlannedFill[] {
-    const planned: PlannedFill[] = [];
+  /** Plans the first `count` queued orders into fill slots; returns how many fills. */
+  private plan(count: number): number {
+    const { queue, fills } = this;
+    let planned = 0;
     let current = -1;
     // One scratch book for every sleeve's turn (re-read from its account when its turn starts):
     // a typed array allocated per order cost more than the rest of planning it.
     const book = this.planBook;
-    for (const queued of queue) {
+    for (let q = 0; q < count; q++) {
+      const queued = queue[q];
+      if (queued === undefined) continue;
       const sleeve = this.sleeves[queued.sleeve];
       if (sleeve === undefined) continue;
       const account = sleeve.account;
@@ -180,12 +222,12 @@ export class SleeveExecutor implements OrderExecutor {
       }
       const { order } = queued;
       const k = order.symbolIndex;
-      const admission = admitOrder(order, queued.reference, book, this);
+      const admission = this.admission.admit(order, queued.reference, book, this);
       if (admission.kind === 'reject') {
-        this.reject(sleeve, queued, admission.requested, admission.why, admission.cash);
+        this.reject(sleeve, queued, admission.requested, admission.why, Number.isNaN(admission.cash) ? undefined : admission.cash);
         continue;
       }
-      const { quantity, price, commission } = admission;
+      const { quantity, price, commission, slippage } = admission;
       if (admission.shrunk) {
         this.shrunkCount++;
         logOrderShrunk(this.logger, {
@@ -202,106 +244,126 @@ export class SleeveExecutor implements OrderExecutor {
       }
       book.cash += order.side === 'buy' ? -(quantity * price + commission) : quantity * price - commission;
       book.quantity[k] = (book.quantity[k] ?? 0) + (order.side === 'buy' ? quantity : -quantity);
-      planned.push({
-        sleeve: queued.sleeve,
-        symbolIndex: k,
-        global: sleeve.globalIndex[k] ?? -1,
-        side: order.side,
-        quantity,
-        reference: queued.reference,
-        price,
-        commission,
-        slippage: admission.slippage,
-        reason: order.reason,
-        stopLoss: order.stopLoss,
-        takeProfit: order.takeProfit,
-        time: queued.time,
-        barIndex: queued.barIndex,
-      });
+      let fill = fills[planned];
+      if (fill === undefined) {
+        fill = new PlannedFill();
+        fills.push(fill);
+      }
+      planned++;
+      fill.sleeve = queued.sleeve;
+      fill.symbolIndex = k;
+      fill.global = sleeve.globalIndex[k] ?? -1;
+      fill.side = order.side;
+      fill.quantity = quantity;
+      fill.reference = queued.reference;
+      fill.price = price;
+      fill.commission = commission;
+      fill.slippage = slippage;
+      fill.reason = order.reason;
+      fill.stopLoss = order.stopLoss;
+      fill.takeProfit = order.takeProfit;
+      fill.time = queued.time;
+      fill.barIndex = queued.barIndex;
     }
     return planned;
   }
 
-  private cross(planned: PlannedFill[]): void {
-    if (planned.length < 2) return;
-    const bySymbol = new Map<number, PlannedFill[]>();
-    for (const fill of planned) {
-      const list = bySymbol.get(fill.global);
-      if (list === undefined) bySymbol.set(fill.global, [fill]);
-      else list.push(fill);
+  /** Crosses the first `count` planned fills (see the class). */
+  private cross(count: number): void {
+    if (count < 2) return;
+    const { bySymbol, crossOrder } = this;
+    crossOrder.length = 0;
+    for (let f = 0; f < count; f++) {
+      const fill = this.fills[f];
+      if (fill === undefined) continue;
+      let list = bySymbol.get(fill.global);
+      if (list === undefined) {
+        list = [];
+        bySymbol.set(fill.global, list);
+      }
+      if (list.length === 0) crossOrder.push(fill.global);
+      list.push(fill);
     }
-    for (const fills of bySymbol.values()) {
-      if (fills.length < 2) continue;
-      let bought = 0;
-      let sold = 0;
-      const reference = fills[0]?.reference ?? Number.NaN;
-      let sameReference = true;
-      for (const fill of fills) {
-        if (fill.side === 'buy') bought += fill.quantity;
-        else sold += fill.quantity;
-        if (fill.reference !== reference) sameReference = false;
+    // Symbols in the order of their first fill in this window (as totals add up and events log).
+    for (const global of crossOrder) {
+      const fills = bySymbol.get(global) ?? [];
+      this.crossSymbol(fills);
+      fills.length = 0;
+    }
+  }
+
+  /** Crosses the planned fills of one symbol (see the class). */
+  private crossSymbol(fills: readonly PlannedFill[]): void {
+    if (fills.length < 2) return;
+    let bought = 0;
+    let sold = 0;
+    const reference = fills[0]?.reference ?? Number.NaN;
+    let sameReference = true;
+    for (const fill of fills) {
+      if (fill.side === 'buy') bought += fill.quantity;
+      else sold += fill.quantity;
+      if (fill.reference !== reference) sameReference = false;
+    }
+    if (bought === 0 || sold === 0 || !sameReference || !(reference > 0)) return;
+    const netSide: OrderSide = bought >= sold ? 'buy' : 'sell';
+    const net = Math.abs(bought - sold);
+    const major = netSide === 'buy' ? bought : sold;
+    const marketPrice = slippedPrice(this.slippage, netSide, reference);
+    const perUnitSlippage = Math.abs(marketPrice - reference);
+    const marketCommission = net > 0 ? commissionFor(this.commission, net, marketPrice) : 0;
+    let aloneCommission = 0;
+    let aloneSlippage = 0;
+    const logged = this.logger !== noopLogger;
+    const details: { strategy: string; side: OrderSide; quantity: number; price: number; commission: number }[] = [];
+    for (const fill of fills) {
+      aloneCommission += fill.commission;
+      aloneSlippage += fill.slippage;
+      if (fill.side === netSide && net > 0) {
+        const share = fill.quantity / major;
+        const slip = (perUnitSlippage * net) / major;
+        fill.price = netSide === 'buy' ? reference + slip : reference - slip;
+        fill.slippage = perUnitSlippage * net * share;
+        fill.commission = marketCommission * share;
+      } else {
+        fill.price = reference;
+        fill.slippage = 0;
+        fill.commission = 0;
       }
-      if (bought === 0 || sold === 0 || !sameReference || !(reference > 0)) continue;
-      const netSide: OrderSide = bought >= sold ? 'buy' : 'sell';
-      const net = Math.abs(bought - sold);
-      const major = netSide === 'buy' ? bought : sold;
-      const marketPrice = slippedPrice(this.slippage, netSide, reference);
-      const perUnitSlippage = Math.abs(marketPrice - reference);
-      const marketCommission = net > 0 ? commissionFor(this.commission, net, marketPrice) : 0;
-      let aloneCommission = 0;
-      let aloneSlippage = 0;
-      const logged = this.logger !== noopLogger;
-      const details: { strategy: string; side: OrderSide; quantity: number; price: number; commission: number }[] = [];
-      for (const fill of fills) {
-        aloneCommission += fill.commission;
-        aloneSlippage += fill.slippage;
-        if (fill.side === netSide && net > 0) {
-          const share = fill.quantity / major;
-          const slip = (perUnitSlippage * net) / major;
-          fill.price = netSide === 'buy' ? reference + slip : reference - slip;
-          fill.slippage = perUnitSlippage * net * share;
-          fill.commission = marketCommission * share;
-        } else {
-          fill.price = reference;
-          fill.slippage = 0;
-          fill.commission = 0;
-        }
-        if (logged) details.push({
-          strategy: this.sleeves[fill.sleeve]?.id ?? '?',
-          side: fill.side,
-          quantity: fill.quantity,
-          price: fill.price,
-          commission: fill.commission,
-        });
-      }
-      const crossed = Math.min(bought, sold);
-      const totals = this.totals;
-      totals.crossedQuantity += crossed;
-      totals.savedTurnover += (bought + sold - net) * reference;
-      totals.savedCommission += aloneCommission - marketCommission;
-      totals.savedSlippage += aloneSlippage - perUnitSlippage * net;
-      totals.crossings++;
-      const first = fills[0];
-      if (first !== undefined && logged) {
-        const symbol = this.sleeves[first.sleeve]?.account.symbols[first.symbolIndex] ?? '?';
-        this.logger.info(
-          {
-            event: 'orders-crossed',
-            symbol,
-            time: isoTime(first.time),
-            reference,
-            bought,
-            sold,
-            crossed,
-            net,
-            netSide: net > 0 ? netSide : null,
-            savedCommission: aloneCommission - marketCommission,
-            savedSlippage: aloneSlippage - perUnitSlippage * net,
-            fills: details,
-          },
-          `crossed ${crossed} ${symbol} between sleeves; ${net} to the market`,
-        );
-      }
+      if (logged) details.push({
+        strategy: this.sleeves[fill.sleeve]?.id ?? '?',
+        side: fill.side,
+        quantity: fill.quantity,
+        price: fill.price,
+        commission: fill.commission,
+      });
+    }
+    const crossed = Math.min(bought, sold);
+    const totals = this.totals;
+    totals.crossedQuantity += crossed;
+    totals.savedTurnover += (bought + sold - net) * reference;
+    totals.savedCommission += aloneCommission - marketCommission;
+    totals.savedSlippage += aloneSlippage - perUnitSlippage * net;
+    totals.crossings++;
+    const first = fills[0];
+    if (first !== undefined && logged) {
+      const symbol = this.sleeves[first.sleeve]?.account.symbols[first.symbolIndex] ?? '?';
+      this.logger.info(
+        {
+          event: 'orders-crossed',
+          symbol,
+          time: isoTime(first.time),
+          reference,
+          bought,
+          sold,
+          crossed,
+          net,
+          netSide: net > 0 ? netSide : null,
+          savedCommission: aloneCommission - marketCommission,
+          savedSlippage: aloneSlippage - perUnitSlippage * net,
+          fills: details,
+        },
+        `crossed ${crossed} ${symbol} between sleeves; ${net} to the market`,
+      );
     }
   }
 

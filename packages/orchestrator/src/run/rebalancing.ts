@@ -35,7 +35,9 @@ interface EventColumns {
  * mostly never reads. `columns` must not change afterwards.
  */
 function rebalanceEvent(ids: readonly string[], columns: EventColumns, rest: Omit<RebalanceEvent, keyof EventColumns>): RebalanceEvent {
-  const event = { ...rest } as RebalanceEvent;
+  const { time, reason, reasons, ...after } = rest;
+  // The records' places among the keys come first (redefining a property keeps its place).
+  const event = { time, reason, reasons, weightsBefore: null, targetWeights: null, weightsAfter: null, transfers: null, ...after } as unknown as RebalanceEvent;
   for (const field of ['weightsBefore', 'targetWeights', 'weightsAfter', 'transfers'] as const) {
     const settle = (value: unknown): void => {
       Object.defineProperty(event, field, { value, enumerable: true, configurable: true, writable: true });

@@ -89,7 +89,7 @@ export class SleeveBlocks {
       // a typed array sorts numerically).
       const window = count > 1;
       if (window) {
-        waiting.subarray(0, count).sort();
+        sortPrefix(waiting, count);
         executor.begin();
       }
       for (let w = 0; w < count; w++) {
@@ -114,5 +114,25 @@ export class SleeveBlocks {
     if (this.head.length < length) this.head = new Int32Array(length);
     this.head.fill(-1, 0, length);
     return this.head;
+  }
+}
+
+/**
+ * Sorts the first `count` entries of `values` ascending, in place: insertion sort for the few
+ * sleeves a window usually holds, a typed-array sort of a view (numeric) for many.
+ */
+function sortPrefix(values: Int32Array, count: number): void {
+  if (count > 32) {
+    values.subarray(0, count).sort();
+    return;
+  }
+  for (let i = 1; i < count; i++) {
+    const value = values[i] ?? 0;
+    let j = i - 1;
+    while (j >= 0 && (values[j] ?? 0) > value) {
+      values[j + 1] = values[j] ?? 0;
+      j--;
+    }
+    values[j + 1] = value;
   }
 }

@@ -2,7 +2,7 @@ import type { CommissionModel, SlippageModel } from '@ensemble/engine';
 import { affordableQuantity, commissionFor, isDust, slippedPrice } from '@ensemble/engine';
 import type { Logger } from '@ensemble/protocol';
 import { isoTime, noopLogger } from '@ensemble/protocol';
-import { saleProceeds } from '@ensemble/engine/internal';
+import { commissionBeforeMinimum, saleProceeds } from '@ensemble/engine/internal';
 import type { TransferMode } from '../config';
 import type { OrchestratorOrders, PositionBook } from '../internal/risk';
 import { reductionFor } from '../internal/risk';
@@ -51,7 +51,6 @@ export interface CapitalTransfersOptions {
  */
 export function unitsRaising(amount: number, price: number, commission: CommissionModel, fractional: boolean): number {
   if (!(amount > 0)) return 0;
-  const proceeds = (units: number) => units * price - commissionFor(commission, units, price);
   let units: number;
   switch (commission.kind) {
     case 'percent':
@@ -65,15 +64,20 @@ export function unitsRaising(amount: number, price: number, commission: Commissi
       break;
   }
   const minimum = commission.minimum;
-  if (minimum !== undefined && units > 0 && commissionFor({ ...commission, minimum: undefined }, units, price) < minimum) {
+  if (minimum !== undefined && units > 0 && commissionBeforeMinimum(commission, units, price) < minimum) {
     // The minimum binds: the commission is a constant `minimum` at this size.
     units = (amount + minimum) / price;
   }
-  if (!(units > 0) || !Number.isFinite(units) || !(proceeds(units + 1) > proceeds(units))) return Number.POSITIVE_INFINITY;
+  if (!(units > 0) || !Number.isFinite(units) || !(netProceeds(units + 1, price, commission) > netProceeds(units, price, commission))) return Number.POSITIVE_INFINITY;
   units = fractional ? units : Math.ceil(units - 1e-9);
   // The last bits of floating-point rounding (the closed form is within a few ulps): never raise less than asked.
-  for (let step = 0; step < 8 && proceeds(units) < amount; step++) units = fractional ? units + units * 4 * Number.EPSILON : units + 1;
+  for (let step = 0; step < 8 && netProceeds(units, price, commission) < amount; step++) units = fractional ? units + units * 4 * Number.EPSILON : units + 1;
   return units;
+}
+
+/** `units × price` net of the commission on them. */
+function netProceeds(units: number, price: number, commission: CommissionModel): number {
+  return units * price - commissionFor(commission, units, price);
 }
 
 /**
