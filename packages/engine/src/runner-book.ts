@@ -13,6 +13,18 @@ export const ENTRY = 1;
 export const EXIT = 2;
 export const ORDER = 3;
 
+/** Columns already found to be the identity over their timeline's steps (by column, then steps). */
+const identities = new WeakMap<Int32Array, number>();
+
+/** Whether `column[t] === t` for every step `t` of a timeline of `steps` steps (remembered per column). */
+function isIdentity(column: Int32Array | undefined, steps: number): boolean {
+  if (column === undefined || column.length < steps) return false;
+  if (identities.get(column) === steps) return true;
+  for (let t = 0; t < steps; t++) if (column[t] !== t) return false;
+  identities.set(column, steps);
+  return true;
+}
+
 /** The timeline steps holding each series' last bar, sorted and unique. */
 function endStepsOf(series: readonly BarSeries[], barIndex: readonly Int32Array[] | null): Int32Array {
   if (barIndex === null) return Int32Array.of((series[0]?.length ?? 0) - 1);
@@ -88,6 +100,11 @@ export abstract class RunnerBook {
   /** That symbol's closes, and its bar index at every step (null: the bars are the steps). */
   protected readonly loneClose: Float64Array;
   protected readonly loneBars: Int32Array | null;
+  /**
+   * True when every series has a bar at every step (each bar index is the step): a step then
+   * points every symbol at bar `step` without reading the bar-index columns.
+   */
+  protected readonly aligned: boolean;
 
   constructor(options: StrategyRunnerOptions) {
     const { strategy, series, account } = options;
@@ -125,7 +142,8 @@ export abstract class RunnerBook {
     this.indexBySymbol = new Map(series.map((s, k) => [s.symbol, k]));
     this.lone = this.signal !== null && n === 1;
     this.loneClose = series[0]?.close ?? new Float64Array(0);
-    this.loneBars = options.barIndex?.[0] ?? null;
+    this.aligned = options.barIndex !== null && options.barIndex.every((column) => isIdentity(column, options.time.length));
+    this.loneBars = this.aligned ? null : (options.barIndex?.[0] ?? null);
     this.markedEquity = account.equity();
     this.markedGross = 0;
   }

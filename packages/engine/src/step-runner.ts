@@ -56,6 +56,10 @@ export abstract class StepRunner extends RunnerBook {
       index[0] = step;
       return;
     }
+    if (this.aligned) {
+      for (let k = 0; k < index.length; k++) index[k] = step;
+      return;
+    }
     const loneBars = this.loneBars;
     if (this.lone && loneBars !== null) {
       index[0] = loneBars[step] ?? -1;
