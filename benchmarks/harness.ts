@@ -52,8 +52,14 @@ async function settle(): Promise<void> {
   collect();
 }
 
+/**
+ * One timed call. No forced GC before it: V8's forced collection (`gc()`) also throws away the
+ * optimised code of every function not running at that moment, so a sample after one times the
+ * JIT compiling everything again — for `orchestrator-50x20x5k` about 90 recompiled functions and
+ * 2× the time of a warm run. The garbage of the previous sample is collected during this one, as
+ * it would be in any long-running process.
+ */
 async function sample(fn: () => unknown): Promise<number> {
-  collect();
   const start = performance.now();
   await fn();
   return performance.now() - start;
@@ -67,7 +73,7 @@ function memoryMb(): number {
 /**
  * Times `bench.run` (median of `repeats`, after one warm-up run) and its baseline in the same
  * process, their samples interleaved so that a change in the machine's speed while it runs
- * (another process, the CPU's clock) affects both alike; every sample starts after a full GC.
+ * (another process, the CPU's clock) affects both alike; samples are warm (see `sample`).
  * `onSamples` receives every sample (ms). Also measures the memory the run's result holds (heap +
  * array buffers, after a forced GC; run with --expose-gc for it to mean anything).
  */
@@ -120,8 +126,8 @@ const CHILD_RSS = new URL('./child-rss.ts', import.meta.url).pathname;
 
 /**
  * Runs `node [--conditions=@ensemble/source --import tsx] …args` and returns its time and peak RSS,
- * as the child reports it on exit (`process.resourceUsage().maxRSS`, written by `child-rss.ts`,
- * preloaded): portable, and exact even when the peak comes just before the exit. Its stdout and
+ * as the child reports it on exit (its own high-water mark, written by `child-rss.ts`, preloaded):
+ * exact even when the peak comes just before the exit. Its stdout and
  * stderr are discarded; a failing exit code is returned, not thrown.
  */
 export async function sampleProcess(args: readonly string[], options: { readonly cwd?: string } = {}): Promise<ProcessSample> {

@@ -12,6 +12,12 @@ export interface ReturnHistory {
   readonly returns: readonly ArrayLike<number>[];
   /** How many leading entries of every column are valid; at most the shortest column's length. */
   readonly length: number;
+  /**
+   * How many returns the sleeves have had in all, what the warm-up rule (`minHistory`) counts:
+   * more than `length` when the columns hold only the latest of them (a trailing window, as the
+   * orchestrator passes to the built-in schemes). Default `length`.
+   */
+  readonly observed?: number | undefined;
 }
 
 /**
@@ -40,6 +46,12 @@ export function toReturnHistory(input: ReturnHistoryInput): ReturnHistory {
       source: 'return history',
     });
   }
+  const { observed } = input;
+  if (observed !== undefined && !(Number.isInteger(observed) && observed >= length)) {
+    throw new ConfigError([{ path: 'observed', message: `must be an integer ≥ length (${length}), got ${observed}` }], {
+      source: 'return history',
+    });
+  }
   const short = returns.findIndex((column) => column.length < length);
   if (short !== -1) {
     throw new ConfigError(
@@ -52,7 +64,7 @@ export function toReturnHistory(input: ReturnHistoryInput): ReturnHistory {
       { source: 'return history' },
     );
   }
-  return { returns, length };
+  return observed === undefined ? { returns, length } : { returns, length, observed };
 }
 
 /** The `[start, end)` bar range of the last `lookback` valid bars (fewer while history is short). */

@@ -344,3 +344,16 @@ describe('every scheme (properties)', () => {
     );
   });
 });
+
+describe('a history that holds a trailing window (observed)', () => {
+  const columns = [Float64Array.of(0.01, -0.02, 0.03), Float64Array.of(0.02, 0.01, -0.01)];
+  it('counts every return observed for the warm-up rule, and reads only the columns', () => {
+    const seen = inverseVolatilityWeights({ returns: columns, length: 3, observed: 10 }, { lookback: 3, minHistory: 5 });
+    expect(seen.warmup).toBe(false);
+    expect(Array.from(seen.weights)).toEqual(Array.from(inverseVolatilityWeights({ returns: columns, length: 3 }, { lookback: 3, minHistory: 3 }).weights));
+    expect(inverseVolatilityWeights({ returns: columns, length: 3, observed: 4 }, { lookback: 3, minHistory: 5 }).warmup).toBe(true);
+  });
+  it('rejects fewer observed returns than the columns hold', () => {
+    expect(() => inverseVolatilityWeights({ returns: columns, length: 3, observed: 2 }, { lookback: 3 })).toThrow(/observed: must be an integer ≥ length \(3\), got 2/);
+  });
+});

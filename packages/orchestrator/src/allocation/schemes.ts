@@ -178,7 +178,7 @@ function prepare(
   const n = history.returns.length;
   const { lookback, minHistory } = checkWindow(options, n, source);
   const window = trailingWindow(history, lookback);
-  if (history.length >= minHistory) return { history, window, warmup: null };
+  if ((history.observed ?? history.length) >= minHistory) return { history, window, warmup: null };
   const fallback = options.warmupWeights === undefined ? equalWeights(n) : Float64Array.from(options.warmupWeights);
   return { history, window, warmup: schemeResult(scheme, fallback, { warmup: true }) };
 }

@@ -69,10 +69,24 @@ export class Allocator {
   }
 
   /**
-   * Target weights from `returns` (one column per sleeve, the first `length` entries valid; null
-   * columns are allowed when the scheme reads no returns) at bar `time`.
+   * Whether the scheme reads the sleeves' whole return history (`custom`: a user's function may
+   * read any of it); the built-in schemes read only the trailing window of {@link Allocator.lookback}.
    */
-  compute(returns: readonly (Float64Array | null)[], length: number, active: readonly boolean[], time: number): AllocationOutcome {
+  get needsHistory(): boolean {
+    return this.scheme === 'custom';
+  }
+
+  /** Bars of the trailing window the built-in data-driven schemes read. */
+  get lookback(): number {
+    return this.config.allocation.lookback;
+  }
+
+  /**
+   * Target weights from `returns` (one column per sleeve, the first `length` entries valid; null
+   * columns are allowed when the scheme reads no returns) at bar `time`; `observed` is how many
+   * returns there have been in all (more than `length` when the columns hold a trailing window).
+   */
+  compute(returns: readonly (Float64Array | null)[], length: number, active: readonly boolean[], time: number, observed = length): AllocationOutcome {
     const n = this.ids.length;
     const weights = new Float64Array(n);
     const indices: number[] = [];
@@ -81,7 +95,7 @@ export class Allocator {
     const allocation = this.config.allocation;
     const fixed = this.fixed;
     const { allocation: raw, constrained } = allocateCapital(
-      { returns: indices.map((i) => returns[i] ?? new Float64Array(length)), length },
+      { returns: indices.map((i) => returns[i] ?? new Float64Array(length)), length, observed },
       { ...allocation, scheme: this.scheme },
       {
         fixedWeights: fixed === null ? undefined : indices.map((i) => fixed[i] ?? 0),

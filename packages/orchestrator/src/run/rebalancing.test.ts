@@ -98,3 +98,53 @@ describe('rebalance events', () => {
     }
   });
 });
+
+describe('returns the built-in schemes read', () => {
+  it('are the trailing window of the whole history: inverse volatility gives what a custom function computing it from every return gives', () => {
+    const series = [walkSeries('AAA', 500, 11, 0.02), walkSeries('BBB', 500, 12, 0.03), walkSeries('CCC', 500, 13, 0.01)];
+    const base = {
+      data: { dataset: 'sp500' as const },
+      cash: 250_000,
+      commission: { kind: 'percent' as const, rate: 0.001 },
+      rebalance: { schedule: { everyBars: 9 } },
+      strategies: [
+        { id: 'a', strategy: 'random-signal', params: { seed: 21 }, symbols: ['AAA'] },
+        { id: 'b', strategy: 'random-signal', params: { seed: 22 }, symbols: ['BBB', 'CCC'] },
+        { id: 'c', strategy: 'random-signal', params: { seed: 23 }, symbols: ['CCC'] },
+      ],
+    };
+    const lookback = 17;
+    const builtIn = runOrchestrator({ ...base, allocation: { scheme: 'inverse-volatility', lookback, minHistory: 25 } }, series, { registry: testRegistry });
+    // The same rule over the whole columns the recorder keeps for a custom scheme, written out here.
+    let calls = 0;
+    const custom = runOrchestrator({ ...base, allocation: { scheme: 'inverse-volatility', lookback, minHistory: 25 } }, series, {
+      registry: testRegistry,
+      allocate: ({ history }) => {
+        calls++;
+        const end = history.length;
+        const start = Math.max(0, end - lookback);
+        const inverse = history.returns.map((column) => {
+          let sum = 0;
+          for (let t = start; t < end; t++) sum += column[t] ?? Number.NaN;
+          const mean = sum / (end - start);
+          let squares = 0;
+          for (let t = start; t < end; t++) squares += ((column[t] ?? 0) - mean) ** 2;
+          const sigma = Math.sqrt(squares / (end - start - 1));
+          return sigma > 1e-13 ? 1 / sigma : Number.NaN;
+        });
+        const usable = inverse.filter((value) => Number.isFinite(value));
+        const total = usable.reduce((a, b) => a + b, 0);
+        const share = usable.length / inverse.length;
+        return inverse.map((value) => (Number.isFinite(value) ? (share * value) / total : 1 / inverse.length));
+      },
+    });
+    expect(calls).toBeGreaterThan(30);
+    expect(builtIn.rebalances.length).toBe(custom.rebalances.length);
+    builtIn.rebalances.forEach((event, i) => {
+      const other = custom.rebalances[i];
+      expect(event.warmup).toBe(other?.warmup);
+      for (const id of ['a', 'b', 'c']) expect(event.targetWeights[id]).toBeCloseTo(other?.targetWeights[id] ?? Number.NaN, 12);
+    });
+    expect(builtIn.finalEquity).toBeCloseTo(custom.finalEquity, 6);
+  });
+});

@@ -2,7 +2,7 @@ import type { Logger } from '@ensemble/protocol';
 import { InvariantError, isoTime, noopLogger } from '@ensemble/protocol';
 import type { RebalanceDecision } from '../allocation/rebalance';
 import type { RunConfig } from '../config';
-import type { Allocator } from '../internal/allocator';
+import type { AllocationOutcome, Allocator } from '../internal/allocator';
 import type { RebalanceEvent } from '../result';
 import type { Sleeve } from './sleeves';
 import type { CapitalTransfers, QueuedTransferOrders } from './transfers';
@@ -80,22 +80,45 @@ export class Rebalancing {
   reserve = 0;
   private readonly options: RebalancingOptions;
   private readonly ids: readonly string[];
+  /** Scratch of {@link Rebalancing.allocate}: per sleeve, its trailing window of returns. */
+  private window: Float64Array[] = [];
 
   constructor(options: RebalancingOptions) {
     this.options = options;
     this.ids = options.sleeves.map((sleeve) => sleeve.entry.id);
   }
 
+  /**
+   * The allocator's weights at step `t` from the sleeves' returns of steps before `t`: the whole
+   * columns the recorder keeps for a `custom` scheme, else (the built-in schemes read only their
+   * lookback) the trailing window of returns worked out here from the recorded equity and
+   * transfers — the same values, by the same formula, as `internal/analytics.ts`'s `sleeveReturns`.
+   */
+  private allocate(t: number, time: number): AllocationOutcome {
+    const { allocator, sleeves } = this.options;
+    const active = sleeves.map((sleeve) => sleeve.active);
+    if (!allocator.needsReturns || allocator.needsHistory) {
+      return allocator.compute(
+        sleeves.map((sleeve) => sleeve.returns),
+        t,
+        active,
+        time,
+      );
+    }
+    const width = Math.min(t, allocator.lookback);
+    if (this.window.length !== sleeves.length || (this.window[0]?.length ?? 0) < width) {
+      this.window = sleeves.map(() => new Float64Array(allocator.lookback));
+    }
+    const columns = this.window;
+    for (const sleeve of sleeves) trailingReturns(sleeve, t, width, columns[sleeve.index] ?? new Float64Array(width));
+    return allocator.compute(columns, width, active, time, t);
+  }
+
   /** The start allocation: weights from an empty history (the warm-up rule), funded before the first bar. */
   allocateInitial(): void {
     const { config, sleeves, allocator } = this.options;
     const time0 = this.options.time[0] ?? Number.NaN;
-    const outcome = allocator.compute(
-      sleeves.map((sleeve) => sleeve.returns),
-      0,
-      sleeves.map((sleeve) => sleeve.active),
-      time0,
-    );
+    const outcome = this.allocate(0, time0);
     allocator.targets = outcome.weights;
     let funded = 0;
     const transfers = new Float64Array(sleeves.length);
@@ -138,12 +161,7 @@ export class Rebalancing {
     const time = this.options.time[t] ?? Number.NaN;
     const ids = this.ids;
     const before = Float64Array.from(actual);
-    const outcome = allocator.compute(
-      sleeves.map((sleeve) => sleeve.returns),
-      t,
-      sleeves.map((sleeve) => sleeve.active),
-      time,
-    );
+    const outcome = this.allocate(t, time);
     const previous = allocator.targets;
     allocator.targets = outcome.weights;
     const transfers = new Float64Array(sleeves.length);
@@ -209,5 +227,22 @@ export class Rebalancing {
       `rebalance (${reason})`,
     );
     return changed;
+  }
+}
+
+/**
+ * Writes the returns of `sleeve` at steps `t − width` … `t − 1` into `out[0 … width)`:
+ * `(E_s − transfers_s) / E_{s−1} − 1`, with `E_{−1}` its initial capital and NaN when `E_{s−1} ≤ 0`.
+ */
+function trailingReturns(sleeve: Sleeve, t: number, width: number, out: Float64Array): void {
+  const { equity, transferSteps, transferAmounts } = sleeve;
+  const start = t - width;
+  let j = transferSteps.length - 1;
+  for (let step = t - 1; step >= start; step--) {
+    while (j >= 0 && (transferSteps[j] ?? -1) > step) j--;
+    const transfer = j >= 0 && transferSteps[j] === step ? (transferAmounts[j] ?? 0) : 0;
+    const previous = step === 0 ? sleeve.initialCash : (equity[step - 1] ?? 0);
+    const value = equity[step] ?? 0;
+    out[step - start] = previous > 0 ? (value - transfer) / previous - 1 : Number.NaN;
   }
 }

@@ -32,7 +32,7 @@ export interface Sleeve {
   readonly equity: Float64Array;
   readonly cash: Float64Array;
   readonly gross: Float64Array;
-  /** Per-step returns excluding transfers, kept during the run only for data-driven allocation schemes. */
+  /** Per-step returns excluding transfers, kept during the run only for the `custom` allocation scheme (the built-in ones read a trailing window, worked out at each rebalance). */
   readonly returns: Float64Array | null;
   readonly transferSteps: number[];
   readonly transferAmounts: number[];

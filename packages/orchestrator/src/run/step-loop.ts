@@ -99,7 +99,7 @@ export class Orchestration {
       registry,
       universe,
       logger: this.logger,
-      keepReturns: this.allocator.needsReturns,
+      keepReturns: this.allocator.needsHistory,
       onFailure: (sleeve, error) => {
         this.fail(sleeve, error, this.time[0] ?? Number.NaN, null);
       },
