@@ -118,27 +118,40 @@ export class StrategyRunner extends StepRunner {
     }
     const { account, index, loneClose: close, loneBars: bars } = this;
     const quantity = account.quantity;
-    const markPrice = account.markPrice;
     const warmup = strategy.warmup;
-    for (let t = from; t < to; t++) {
+    // The mark, the bar index and the valuation are only read by the stops (and by whoever reads
+    // the runner after the loop): kept in locals, written back before a stop check and at the end,
+    // as `runSingleSeries` does. On a step without a bar the mark stays the previous close.
+    let price = account.markPrice[0] ?? 0;
+    let markBar = account.markBar[0] ?? -1;
+    let bar = index[0] ?? -1;
+    let equity = this.markedEquity;
+    let value = 0;
+    let ran = false;
+    let t = from;
+    for (; t < to; t++) {
       const i = bars === null ? t : (bars[t] ?? -1);
-      if (i >= 0 && this.pendingCount > 0) return t;
+      if (i >= 0 && this.pendingCount > 0) break;
       this.currentStep = t;
-      index[0] = i;
-      if (account.exitLevels !== 0) this.triggerExitLevels();
-      if (i >= 0) account.mark(0, close[i] ?? Number.NaN, i);
+      bar = i;
+      if (account.exitLevels !== 0) {
+        index[0] = i;
+        account.mark(0, price, markBar);
+        this.triggerExitLevels();
+      }
+      if (i >= 0) {
+        price = close[i] ?? Number.NaN;
+        markBar = i;
+      }
       const held = quantity[0] ?? 0;
       const cash = account.cash;
-      let equity = cash;
-      let value = 0;
+      equity = cash;
+      value = 0;
       if (held !== 0) {
-        value = held * (markPrice[0] ?? 0);
+        value = held * price;
         equity += value;
       }
-      this.markedEquity = equity;
-      this.markedGross = 0 + Math.abs(value);
-      this.fillsAtValuation = account.fills.length;
-      this.depositsAtValuation = account.netDeposits;
+      ran = true;
       if (this.enabled && i >= 0 && i + 1 >= warmup) {
         this.viewCash = cash;
         this.viewEquity = equity;
@@ -148,7 +161,15 @@ export class StrategyRunner extends StepRunner {
       cashOut[t] = cash;
       valueOut[t] = value;
     }
-    return to;
+    if (ran) {
+      index[0] = bar;
+      account.mark(0, price, markBar);
+      this.markedEquity = equity;
+      this.markedGross = 0 + Math.abs(value);
+      this.fillsAtValuation = account.fills.length;
+      this.depositsAtValuation = account.netDeposits;
+    }
+    return t;
   }
 
 }
