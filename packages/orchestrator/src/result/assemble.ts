@@ -43,6 +43,21 @@ export interface RunRecords {
   readonly halted: { readonly time: number; readonly reason: 'drawdown' } | null;
 }
 
+/**
+ * What the result keeps of a sleeve: its records and its account. Not its runner, strategy or
+ * probe — the strategy's indicator columns (as much memory as the sleeve's own columns, for an
+ * SMA crossover) are freed once the run is over.
+ */
+type KeptSleeve = Pick<
+  Sleeve,
+  'entry' | 'kind' | 'account' | 'initialCash' | 'netTransfers' | 'equity' | 'cash' | 'gross' | 'returns' | 'transferSteps' | 'transferAmounts' | 'active' | 'error'
+>;
+
+function keep(sleeve: Sleeve): KeptSleeve {
+  const { entry, kind, account, initialCash, netTransfers, equity, cash, gross, returns, transferSteps, transferAmounts, active, error } = sleeve;
+  return { entry, kind, account, initialCash, netTransfers, equity, cash, gross, returns, transferSteps, transferAmounts, active, error };
+}
+
 /** `compute`, run on the first call only; later calls return its value. */
 function once<T>(compute: () => T): () => T {
   let cell: { readonly value: T } | null = null;
@@ -105,12 +120,14 @@ function byTime<T>(lists: readonly (readonly T[])[], time: (item: T) => number):
  * serialised).
  */
 export function assembleResult(records: RunRecords): OrchestratorResult {
-  const { config, sleeves, shared, time, portfolio: columns } = records;
+  // The lazy parts below close over these, never over `records` or the sleeves themselves.
+  const { config, shared, time, portfolio: columns, seriesBySymbol, periodsPerYear } = records;
+  const sleeves = records.sleeves.map(keep);
   const steps = time.length;
   const calculator = once(() => {
-    const benchmark = config.benchmark === undefined ? undefined : records.seriesBySymbol.get(config.benchmark);
+    const benchmark = config.benchmark === undefined ? undefined : seriesBySymbol.get(config.benchmark);
     return new PerformanceCalculator({
-      periodsPerYear: records.periodsPerYear,
+      periodsPerYear,
       riskFreeRate: config.riskFreeRate,
       ...(benchmark === undefined ? {} : { benchmark: { time: benchmark.time, close: benchmark.close } }),
     });
@@ -127,8 +144,15 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
     const kept = sleeve.returns;
     return kept === null ? once(() => sleeveReturns(sleeve)) : () => kept;
   });
+  // Read off the runners here, outside any function, so that nothing below holds one.
+  const droppedBy: number[] = [];
+  const rebalanceSteps: (readonly number[])[] = [];
+  for (const sleeve of records.sleeves) {
+    droppedBy.push(sleeve.runner.dropped);
+    rebalanceSteps.push(sleeve.runner.rebalances);
+  }
   const sleeveResults = sleeves.map((sleeve, i): SleeveResult => {
-    const { account, runner } = sleeve;
+    const { account } = sleeve;
     const returns = returnsOf[i] ?? once(() => sleeveReturns(sleeve));
     const weight = once(() => {
       const base = weightBase();
@@ -164,8 +188,8 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
       openPositions: account.openPositions(),
       totalCommission: account.totalCommission,
       totalSlippage: account.totalSlippage,
-      droppedOrders: runner.dropped,
-      rebalances: runner.rebalances,
+      droppedOrders: droppedBy[i] ?? 0,
+      rebalances: rebalanceSteps[i] ?? [],
       isolated: !sleeve.active,
       error: sleeve.error,
       get weight() {

@@ -9,7 +9,12 @@ import type { Sleeve } from '../run/sleeves';
  * (`turnoverOf`) taken against its actual equity. A sleeve without transfers is measured on its
  * equity curve.
  */
-export function sleeveMetrics(calculator: PerformanceCalculator, time: Float64Array, sleeve: Sleeve, returns: Float64Array): PerformanceResult {
+export function sleeveMetrics(
+  calculator: PerformanceCalculator,
+  time: Float64Array,
+  sleeve: Pick<Sleeve, 'account' | 'equity' | 'gross' | 'initialCash' | 'transferSteps'>,
+  returns: Float64Array,
+): PerformanceResult {
   const steps = time.length;
   const { account } = sleeve;
   if (sleeve.transferSteps.length === 0) {
