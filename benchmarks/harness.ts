@@ -35,6 +35,9 @@ export interface BenchResult {
 
 declare const gc: (() => void) | undefined;
 
+/** Runs of a case (and of its baseline) before it is timed. */
+const WARM_UP_RUNS = 3;
+
 function collect(): void {
   if (typeof gc === 'function') gc();
 }
@@ -71,7 +74,7 @@ function memoryMb(): number {
 }
 
 /**
- * Times `bench.run` (median of `repeats`, after one warm-up run) and its baseline in the same
+ * Times `bench.run` (median of `repeats`, after three warm-up runs) and its baseline in the same
  * process, their samples interleaved so that a change in the machine's speed while it runs
  * (another process, the CPU's clock) affects both alike; samples are warm (see `sample`).
  * `onSamples` receives every sample (ms). Also measures the memory the run's result holds (heap +
@@ -83,8 +86,11 @@ export async function measure<TContext>(
   onSamples?: (runs: readonly number[], baselines: readonly number[]) => void,
 ): Promise<BenchResult> {
   const context = await bench.setup();
-  await bench.run(context);
-  if (bench.baseline) await bench.baseline(context);
+  // Warm-up: V8 needs a few runs before a case's code is optimised and its heap sized for it.
+  for (let k = 0; k < WARM_UP_RUNS; k++) {
+    await bench.run(context);
+    if (bench.baseline) await bench.baseline(context);
+  }
   await settle();
   const before = memoryMb();
   const retained: unknown[] = [await bench.run(context)];
