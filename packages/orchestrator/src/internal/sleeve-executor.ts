@@ -118,9 +118,8 @@ export class SleeveExecutor implements OrderExecutor {
   /** Slots of the orders collected in this fill phase: the first {@link SleeveExecutor.queued} are in use. */
   private readonly queue: QueuedOrder[] = [];
   private queued = 0;
-  /** Slots of the fills planned in this window: the first {@link SleeveExecutor.planned} are in use. */
+  /** Slots of the fills planned in this window (as many in use as `plan` returned). */
   private readonly fills: PlannedFill[] = [];
-  private planned = 0;
   /** Where each order is admitted (reused). */
   private readonly admission = new AdmissionSlot();
   /** Scratch of {@link SleeveExecutor.cross}: the planned fills by symbol (lists emptied after use, kept). */
