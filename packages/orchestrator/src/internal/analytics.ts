@@ -36,9 +36,30 @@ export function sleevePnl(record: SleeveRecord): Float64Array {
   return perStep(record, (value, previous, transfer) => value - previous - transfer);
 }
 
-/** Per-step returns excluding transfers: `(E_t − transfers_t) / E_{t−1} − 1`, NaN when `E_{t−1} ≤ 0`. */
+/** A sleeve's return on one step excluding transfers: `(E_t − transfers_t) / E_{t−1} − 1`, NaN when `E_{t−1} ≤ 0`. */
+function stepReturn(value: number, previous: number, transfer: number): number {
+  return previous > 0 ? (value - transfer) / previous - 1 : Number.NaN;
+}
+
+/** Per-step returns excluding transfers ({@link stepReturn} of every step). */
 export function sleeveReturns(record: SleeveRecord): Float64Array {
-  return perStep(record, (value, previous, transfer) => (previous > 0 ? (value - transfer) / previous - 1 : Number.NaN));
+  return perStep(record, stepReturn);
+}
+
+/**
+ * The returns of {@link sleeveReturns} at steps `t − width` … `t − 1` only, written into
+ * `out[0 … width)`: what a rebalance at step `t` reads, from the steps recorded so far.
+ */
+export function trailingReturns(record: SleeveRecord, t: number, width: number, out: Float64Array): void {
+  const { equity, transferSteps, transferAmounts } = record;
+  const start = t - width;
+  let j = transferSteps.length - 1;
+  for (let step = t - 1; step >= start; step--) {
+    while (j >= 0 && (transferSteps[j] ?? -1) > step) j--;
+    const transfer = j >= 0 && transferSteps[j] === step ? (transferAmounts[j] ?? 0) : 0;
+    const previous = step === 0 ? record.initialCash : (equity[step - 1] ?? 0);
+    out[step - start] = stepReturn(equity[step] ?? 0, previous, transfer);
+  }
 }
 
 /** The sleeves' sample covariance, correlation and volatilities (per bar, ddof 1) over the whole run. */

@@ -3,6 +3,7 @@ import { InvariantError, isoTime, noopLogger } from '@ensemble/protocol';
 import type { RebalanceDecision } from '../allocation/rebalance';
 import type { RunConfig } from '../config';
 import type { AllocationOutcome, Allocator } from '../internal/allocator';
+import { trailingReturns } from '../internal/analytics';
 import type { RebalanceEvent } from '../result';
 import type { Sleeve } from './sleeves';
 import type { CapitalTransfers, QueuedTransferOrders } from './transfers';
@@ -91,8 +92,8 @@ export class Rebalancing {
   /**
    * The allocator's weights at step `t` from the sleeves' returns of steps before `t`: the whole
    * columns the recorder keeps for a `custom` scheme, else (the built-in schemes read only their
-   * lookback) the trailing window of returns worked out here from the recorded equity and
-   * transfers — the same values, by the same formula, as `internal/analytics.ts`'s `sleeveReturns`.
+   * lookback) the trailing window of the returns `sleeveReturns` gives, worked out from the
+   * recorded equity and transfers.
    */
   private allocate(t: number, time: number): AllocationOutcome {
     const { allocator, sleeves } = this.options;
@@ -230,19 +231,3 @@ export class Rebalancing {
   }
 }
 
-/**
- * Writes the returns of `sleeve` at steps `t − width` … `t − 1` into `out[0 … width)`:
- * `(E_s − transfers_s) / E_{s−1} − 1`, with `E_{−1}` its initial capital and NaN when `E_{s−1} ≤ 0`.
- */
-function trailingReturns(sleeve: Sleeve, t: number, width: number, out: Float64Array): void {
-  const { equity, transferSteps, transferAmounts } = sleeve;
-  const start = t - width;
-  let j = transferSteps.length - 1;
-  for (let step = t - 1; step >= start; step--) {
-    while (j >= 0 && (transferSteps[j] ?? -1) > step) j--;
-    const transfer = j >= 0 && transferSteps[j] === step ? (transferAmounts[j] ?? 0) : 0;
-    const previous = step === 0 ? sleeve.initialCash : (equity[step - 1] ?? 0);
-    const value = equity[step] ?? 0;
-    out[step - start] = previous > 0 ? (value - transfer) / previous - 1 : Number.NaN;
-  }
-}
