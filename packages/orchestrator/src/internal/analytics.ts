@@ -47,14 +47,15 @@ export function sleeveReturns(record: SleeveRecord): Float64Array {
 }
 
 /**
- * The returns of {@link sleeveReturns} at steps `t − width` … `t − 1` only, written into
- * `out[0 … width)`: what a rebalance at step `t` reads, from the steps recorded so far.
+ * The returns of {@link sleeveReturns} at steps `from` … `t − 1`, written into `out` at
+ * `step − (t − width)`: the last part of the window of steps `t − width` … `t − 1` that a
+ * rebalance at step `t` reads (`from` = `t − width` for all of it), from the steps recorded so far.
  */
-export function trailingReturns(record: SleeveRecord, t: number, width: number, out: Float64Array): void {
+export function trailingReturns(record: SleeveRecord, t: number, width: number, out: Float64Array, from = t - width): void {
   const { equity, transferSteps, transferAmounts } = record;
   const start = t - width;
   let j = transferSteps.length - 1;
-  for (let step = t - 1; step >= start; step--) {
+  for (let step = t - 1; step >= from; step--) {
     while (j >= 0 && (transferSteps[j] ?? -1) > step) j--;
     const transfer = j >= 0 && transferSteps[j] === step ? (transferAmounts[j] ?? 0) : 0;
     const previous = step === 0 ? record.initialCash : (equity[step - 1] ?? 0);

@@ -83,6 +83,8 @@ export class Rebalancing {
   private readonly ids: readonly string[];
   /** Scratch of {@link Rebalancing.allocate}: per sleeve, its trailing window of returns. */
   private window: Float64Array[] = [];
+  /** Per sleeve, the step its window last ended before (−1: none yet). */
+  private windowEnd = new Int32Array(0);
 
   constructor(options: RebalancingOptions) {
     this.options = options;
@@ -107,11 +109,27 @@ export class Rebalancing {
       );
     }
     const width = Math.min(t, allocator.lookback);
-    if (this.window.length !== sleeves.length || (this.window[0]?.length ?? 0) < width) {
+    if (this.window.length !== sleeves.length) {
       this.window = sleeves.map(() => new Float64Array(allocator.lookback));
+      this.windowEnd = new Int32Array(sleeves.length).fill(-1);
     }
-    const columns = this.window;
-    for (const sleeve of sleeves) trailingReturns(sleeve, t, width, columns[sleeve.index] ?? new Float64Array(width));
+    const { window: columns, windowEnd } = this;
+    for (const sleeve of sleeves) {
+      const column = columns[sleeve.index];
+      if (column === undefined) continue;
+      // The returns of past steps never change: what the last window holds of this one moves to
+      // the front, and only the steps since are worked out.
+      const start = t - width;
+      const end = windowEnd[sleeve.index] ?? -1;
+      const held = Math.min(end, allocator.lookback);
+      let from = start;
+      if (end >= 0 && end <= t && end - held <= start && start < end) {
+        column.copyWithin(0, start - (end - held), held);
+        from = end;
+      }
+      trailingReturns(sleeve, t, width, column, from);
+      windowEnd[sleeve.index] = t;
+    }
     return allocator.compute(columns, width, active, time, t);
   }
 
