@@ -142,7 +142,7 @@ export abstract class RunnerBook {
     this.indexBySymbol = new Map(series.map((s, k) => [s.symbol, k]));
     this.lone = this.signal !== null && n === 1;
     this.loneClose = series[0]?.close ?? new Float64Array(0);
-    this.aligned = options.barIndex !== null && options.barIndex.every((column) => isIdentity(column, options.time.length));
+    this.aligned = options.barIndex?.every((column) => isIdentity(column, options.time.length)) ?? false;
     this.loneBars = this.aligned ? null : (options.barIndex?.[0] ?? null);
     this.markedEquity = account.equity();
     this.markedGross = 0;
