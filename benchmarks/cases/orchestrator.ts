@@ -147,7 +147,8 @@ const CHILD = fileURLToPath(new URL('../orchestrator-child.ts', import.meta.url)
 /**
  * `orchestrator-1000-sleeves-rss`: the peak resident memory of a child process that generates the
  * 100 × `bars` series and runs the 1,000-sleeve orchestration once (keeping its result), against
- * the same child stopped before the run. Goal: the difference ≤ 64 bytes per sleeve-bar.
+ * the same child stopped before the run, the median of five of each. Goal: the difference ≤ 64
+ * bytes per sleeve-bar.
  */
 export function orchestratorThousandSleevesMemory(bars: number, sleeves = 1_000): MemoryCase<null> {
   const sleeveBars = bars * sleeves;
@@ -155,6 +156,7 @@ export function orchestratorThousandSleevesMemory(bars: number, sleeves = 1_000)
     name: bars >= 2_520 ? 'orchestrator-1000-sleeves-rss' : `orchestrator-1000-sleeves-rss-${bars}`,
     size: sleeveBars,
     goal: { maxOverBaselineMb: (64 * sleeveBars) / 1_048_576 },
+    samples: 5,
     setup: () => null,
     run: () => sampleProcess([CHILD, 'run', String(bars), String(sleeves)]),
     baseline: () => sampleProcess([CHILD, 'setup', String(bars), String(sleeves)]),

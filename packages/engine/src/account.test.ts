@@ -85,7 +85,7 @@ describe('Broker', () => {
     const broker = new Broker({ commission: { kind: 'fixed', amount: 5 }, logger });
     const booked = broker.execute(account, { symbolIndex: 0, side: 'buy', quantity: 200, reason: 'entry' }, 11, 0, 0);
     // (1000 − 5) / 11 = 90.45 → 90 units, cost 995
-    expect(booked?.quantity).toBe(90);
+    expect(account.fills[booked ?? -1]?.quantity).toBe(90);
     expect(account.cash).toBe(5);
     expect(broker.stats).toEqual({ filled: 1, shrunk: 1, rejected: 0 });
     expect(logger.records.find((record) => record.fields.event === 'order-shrunk')?.fields).toEqual(
@@ -131,7 +131,7 @@ describe('Broker', () => {
   it('still fills a small entry that is money, not dust: 1 currency unit of a 10 000 account', () => {
     const account = new Account({ strategyId: 's', symbols: ['A'], cash: 10_000 });
     const booked = new Broker({ fractional: true }).execute(account, { symbolIndex: 0, side: 'buy', quantity: 0.01, reason: 'entry' }, 100, 0, 0);
-    expect(booked?.quantity).toBe(0.01);
+    expect(account.fills[booked ?? -1]?.quantity).toBe(0.01);
   });
 
   it('never shrinks the part of a buy that covers a short', () => {
@@ -139,7 +139,7 @@ describe('Broker', () => {
     account.applyFill(fill({ side: 'sell', quantity: 10, price: 10 }));
     account.deposit(-300); // cash 100 + 100 − 300 = −100: nothing left, yet the short must be coverable
     const booked = new Broker().execute(account, { symbolIndex: 0, side: 'buy', quantity: 15, reason: 'exit' }, 12, 0, 0);
-    expect(booked?.quantity).toBe(10);
+    expect(account.fills[booked ?? -1]?.quantity).toBe(10);
     expect(account.quantity[0]).toBe(0);
     expect(account.cash).toBe(-100 - 120);
   });
@@ -148,8 +148,8 @@ describe('Broker', () => {
     const account = new Account({ strategyId: 's', symbols: ['A'], cash: 10_000 });
     const broker = new Broker({ slippage: { kind: 'bps', bps: 10 } });
     const booked = broker.execute(account, { symbolIndex: 0, side: 'buy', quantity: 100, reason: 'entry' }, 50, 0, 0);
-    expect(booked?.price).toBeCloseTo(50.05, 12);
-    expect(booked?.slippage).toBeCloseTo(5, 9);
+    expect(account.fills[booked ?? -1]?.price).toBeCloseTo(50.05, 12);
+    expect(account.fills[booked ?? -1]?.slippage).toBeCloseTo(5, 9);
     expect(account.totalSlippage).toBeCloseTo(5, 9);
   });
 });

@@ -1,5 +1,6 @@
 import type { Fill, FillReason, OrderSide, Position, PositionSide, Trade } from '@ensemble/protocol';
 import { bookEquity } from './admit-order';
+import { FillLog, TradeLog } from './ledger-log';
 
 /** An open position marked to market: the protocol {@link Position} plus its current value. */
 export interface OpenPosition extends Position {
@@ -74,10 +75,10 @@ export class Account {
   readonly stopLoss: Float64Array;
   /** Take-profit per symbol, NaN when none. Read-only for callers. */
   readonly takeProfit: Float64Array;
-  /** Every fill booked, in order. */
-  readonly fills: Fill[] = [];
-  /** Every closed round trip, in order of closing. */
-  readonly trades: Trade[] = [];
+  /** Every fill booked, in order, in columns (see {@link Account.fills} for objects). */
+  readonly fillLog: FillLog;
+  /** Every closed round trip, in order of closing, in columns (see {@link Account.trades} for objects). */
+  readonly tradeLog: TradeLog;
   // Money fields start as a double (NaN until the constructor sets them), not `undefined` or a
   // small integer: V8 then keeps each one as an unboxed double for the life of the object, so
   // reading cash on every bar costs a load and changing it allocates nothing.
@@ -110,6 +111,22 @@ export class Account {
     this.entryBar = new Int32Array(n);
     this.positions = Array.from({ length: n }, () => null);
     this.indexBySymbol = new Map(this.symbols.map((symbol, k) => [symbol, k]));
+    this.fillLog = new FillLog(this.strategyId, this.symbols);
+    this.tradeLog = new TradeLog(this.strategyId, this.symbols);
+  }
+
+  /**
+   * Every fill booked, in order, as protocol objects: made from {@link Account.fillLog} on first
+   * read (the same array afterwards, extended with later fills). Code that runs every bar reads
+   * the log's columns instead.
+   */
+  get fills(): readonly Fill[] {
+    return this.fillLog.list();
+  }
+
+  /** Every closed round trip, in order of closing, as protocol objects (made from {@link Account.tradeLog} as `fills` is). */
+  get trades(): readonly Trade[] {
+    return this.tradeLog.list();
   }
 
   /** Cash in currency (negative only after a short is covered at a loss larger than cash). */
@@ -188,10 +205,11 @@ export class Account {
   }
 
   /**
-   * Books `fill`: moves cash, updates the position, appends the {@link Fill} and, when the fill
-   * reduces or flips a position, the closed {@link Trade}. Returns the booked fill.
+   * Books `fill`: moves cash, updates the position, appends the fill to {@link Account.fillLog}
+   * and, when the fill reduces or flips a position, the closed trade to {@link Account.tradeLog}.
+   * Returns the fill's index in the log (`fillLog.at(index)` is the protocol {@link Fill}).
    */
-  applyFill(fill: AccountFill): Fill {
+  applyFill(fill: AccountFill): number {
     const k = fill.symbolIndex;
     const symbol = this.symbols[k];
     if (symbol === undefined) throw new RangeError(`symbol index ${k} is outside 0..${this.symbols.length - 1}`);
@@ -200,18 +218,7 @@ export class Account {
     this.cashBalance += fill.side === 'buy' ? -(q * price + commission) : q * price - commission;
     this.commissionPaid += commission;
     this.slippagePaid += fill.slippage;
-    const booked: Fill = {
-      strategyId: this.strategyId,
-      symbol,
-      time: fill.time,
-      side: fill.side,
-      quantity: q,
-      price,
-      commission,
-      slippage: fill.slippage,
-      reason: fill.reason,
-    };
-    this.fills.push(booked);
+    const booked = this.fillLog.push(k, fill.side, q, price, commission, fill.slippage, fill.time, fill.reason);
 
     const current = this.quantity[k] ?? 0;
     if (current === 0 || Math.sign(current) === sign) {
@@ -234,9 +241,8 @@ export class Account {
       const entryPrice = this.entryPrice[k] ?? 0;
       const tradeCommission = entryCommissionShare + exitCommission;
       const pnl = closed * (price - entryPrice) * (side === 'long' ? 1 : -1) - tradeCommission;
-      this.trades.push({
-        strategyId: this.strategyId,
-        symbol,
+      this.tradeLog.push({
+        symbolIndex: k,
         side,
         quantity: closed,
         entryTime: this.entryTime[k] ?? 0,
@@ -245,7 +251,6 @@ export class Account {
         exitPrice: price,
         commission: tradeCommission,
         pnl,
-        returnPct: pnl / (closed * entryPrice),
         barsHeld: fill.barIndex - (this.entryBar[k] ?? 0),
         exitReason: fill.reason,
       });

@@ -262,8 +262,13 @@ function simulate(
     finalCash: account.cash,
     finalEquity,
     equity: { time, equity, cash, grossExposure },
-    fills: account.fills,
-    trades: account.trades,
+    // Made from the account's columns on first read.
+    get fills() {
+      return account.fills;
+    },
+    get trades() {
+      return account.trades;
+    },
     openPositions: account.openPositions(),
     totalCommission: account.totalCommission,
     totalSlippage: account.totalSlippage,
@@ -272,7 +277,7 @@ function simulate(
   };
   Object.defineProperty(result, 'toJSON', { value: () => serializeBacktestResult(result), enumerable: false });
   logger.info(
-    { event: 'backtest-end', finalEquity, fills: account.fills.length, trades: account.trades.length, ...result.orders },
+    { event: 'backtest-end', finalEquity, fills: account.fillLog.length, trades: account.tradeLog.length, ...result.orders },
     'backtest finished',
   );
   return result;

@@ -1,4 +1,4 @@
-import type { Fill, Logger, OrderSide } from '@ensemble/protocol';
+import type { Logger, OrderSide } from '@ensemble/protocol';
 import { noopLogger } from '@ensemble/protocol';
 import type { Account } from './account';
 import { AdmissionSlot } from './admit-order';
@@ -66,10 +66,10 @@ export class Broker implements OrderExecutor {
 
   /**
    * Executes `order` on `account` at `reference` (before slippage) on the bar at `time` (the
-   * symbol's bar `barIndex`), admitted by `admitOrder`. Returns the booked fill, or null when the
-   * order is rejected.
+   * symbol's bar `barIndex`), admitted by `admitOrder`. Returns the booked fill's index in
+   * `account.fillLog`, or null when the order is rejected.
    */
-  execute(account: Account, order: OrderRequest, reference: number, time: number, barIndex: number): Fill | null {
+  execute(account: Account, order: OrderRequest, reference: number, time: number, barIndex: number): number | null {
     const admission = this.admission.admit(order, reference, account, this);
     // Read out at once: the slot is reused by the next order.
     const { quantity, price, commission, slippage, requested } = admission;
@@ -105,7 +105,7 @@ export class Broker implements OrderExecutor {
       takeProfit: order.takeProfit,
     });
     this.filledCount++;
-    logFill(this.logger, fill);
+    logFill(this.logger, account, fill);
     return fill;
   }
 

@@ -1,4 +1,4 @@
-import type { Fill, FillReason, Logger, OrderSide } from '@ensemble/protocol';
+import type { FillReason, Logger, OrderSide } from '@ensemble/protocol';
 import { isoTime, noopLogger } from '@ensemble/protocol';
 import type { Account } from './account';
 import type { SizingRule } from './sizing';
@@ -31,17 +31,74 @@ export interface OrderRequest {
 }
 
 /**
+ * A reusable {@link OrderRequest}: a runner fills its one slot for each order it executes instead
+ * of allocating a request (and an {@link EntrySizing}) per order. Only valid during the
+ * `execute` call it is passed to: an executor that keeps an order copies it into a slot of its own.
+ */
+export class OrderSlot implements OrderRequest {
+  symbolIndex = -1;
+  side: OrderSide = 'buy';
+  reason: FillReason = 'entry';
+  stopLoss: number | undefined = undefined;
+  takeProfit: number | undefined = undefined;
+  /** Units of an order of a fixed size (NaN: an entry sized at the fill). */
+  private units = 0;
+  private readonly sizing: { rule: SizingRule; strength: number } = { rule: { kind: 'percent-of-cash', percent: 100 }, strength: 1 };
+
+  get quantity(): number | EntrySizing {
+    return Number.isNaN(this.units) ? this.sizing : this.units;
+  }
+
+  /** An order of `units` units (no stops). */
+  order(symbolIndex: number, side: OrderSide, units: number, reason: FillReason): this {
+    this.symbolIndex = symbolIndex;
+    this.side = side;
+    this.units = units;
+    this.reason = reason;
+    this.stopLoss = undefined;
+    this.takeProfit = undefined;
+    return this;
+  }
+
+  /** An entry sized at the fill by `rule` and `strength`, with its stops (NaN: none). */
+  entry(symbolIndex: number, side: OrderSide, rule: SizingRule, strength: number, stopLoss: number, takeProfit: number): this {
+    this.order(symbolIndex, side, Number.NaN, 'entry');
+    this.sizing.rule = rule;
+    this.sizing.strength = strength;
+    this.stopLoss = Number.isNaN(stopLoss) ? undefined : stopLoss;
+    this.takeProfit = Number.isNaN(takeProfit) ? undefined : takeProfit;
+    return this;
+  }
+
+  /** A copy of `request` (its sizing too, when it has one). */
+  copy(request: OrderRequest): this {
+    const { quantity } = request;
+    if (typeof quantity === 'number') {
+      this.order(request.symbolIndex, request.side, quantity, request.reason);
+    } else {
+      this.order(request.symbolIndex, request.side, Number.NaN, request.reason);
+      this.sizing.rule = quantity.rule;
+      this.sizing.strength = quantity.strength;
+    }
+    this.stopLoss = request.stopLoss;
+    this.takeProfit = request.takeProfit;
+    return this;
+  }
+}
+
+/**
  * What executes a runner's orders: the engine's `Broker`, or an orchestrator's own executor (for
  * instance one that crosses the orders of several sleeves). `execute` books the fill on `account`
- * and returns it, or returns null when the order is rejected (or, for an executor that settles
- * later, queued).
+ * and returns its index in `account.fillLog`, or returns null when the order is rejected (or, for
+ * an executor that settles later, queued). The request may be a runner's reusable
+ * {@link OrderSlot}: an executor that keeps it past the call copies it.
  */
 export interface OrderExecutor {
   /**
    * Executes `order` on `account` at `reference` (the open, close or stop price, before slippage)
    * on the bar at `time` (epoch ms; the symbol's bar `barIndex`).
    */
-  execute(account: Account, order: OrderRequest, reference: number, time: number, barIndex: number): Fill | null;
+  execute(account: Account, order: OrderRequest, reference: number, time: number, barIndex: number): number | null;
 }
 
 /**
@@ -109,8 +166,9 @@ export function logOrderRejected(logger: Logger, order: RejectedOrder): void {
   );
 }
 
-/** Logs a `fill` debug event (returning at once with the silent logger). */
-export function logFill(logger: Logger, fill: Fill): void {
+/** Logs a `fill` debug event for fill `index` of `account` (returning at once with the silent logger). */
+export function logFill(logger: Logger, account: Account, index: number): void {
   if (logger === noopLogger) return;
+  const fill = account.fillLog.at(index);
   logger.debug({ event: 'fill', ...fill, time: isoTime(fill.time) }, `${fill.side} ${fill.quantity} ${fill.symbol} at ${fill.price}`);
 }

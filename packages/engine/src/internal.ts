@@ -5,5 +5,5 @@
 export type { Admission, AdmittedFill, BookState, ExecutionCosts, RejectedAdmission } from './admit-order';
 export { AdmissionSlot, admitOrder, bookEquity, saleProceeds } from './admit-order';
 export { commissionBeforeMinimum } from './costs';
-export { logFill } from './execution';
+export { OrderSlot, logFill } from './execution';
 export { fillJson, openPositionJson, tradeJson } from './result';

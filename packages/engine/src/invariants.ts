@@ -36,19 +36,20 @@ export class LedgerAudit {
   /** Verifies the account at bar `time` against the `equity` and `cash` just recorded for it. */
   check(time: number, equity: number, cash: number): void {
     const account = this.account;
-    const fills = account.fills;
+    const fills = account.fillLog;
     for (; this.seen < fills.length; this.seen++) {
-      const fill = fills[this.seen];
-      if (fill === undefined) continue;
-      const k = account.symbolIndex(fill.symbol);
-      const value = fill.quantity * fill.price;
+      const i = this.seen;
+      const k = fills.symbolIndex(i);
+      const units = fills.quantity(i);
+      const value = units * fills.price(i);
+      const commission = fills.commission(i);
       this.magnitude = Math.max(this.magnitude, value, Math.abs(this.fillFlows));
-      if (fill.side === 'buy') {
-        this.fillFlows -= value + fill.commission;
-        this.quantity[k] = (this.quantity[k] ?? 0) + fill.quantity;
+      if (fills.direction(i) === 1) {
+        this.fillFlows -= value + commission;
+        this.quantity[k] = (this.quantity[k] ?? 0) + units;
       } else {
-        this.fillFlows += value - fill.commission;
-        this.quantity[k] = (this.quantity[k] ?? 0) - fill.quantity;
+        this.fillFlows += value - commission;
+        this.quantity[k] = (this.quantity[k] ?? 0) - units;
       }
     }
     let positions = 0;

@@ -3,6 +3,7 @@ import { SeriesCursor, computeIndicators, isPortfolioStrategy, isoTime, noopLogg
 import type { Account } from './account';
 import { checkEntrySignal } from './entry-signal';
 import type { OrderExecutor } from './execution';
+import { OrderSlot } from './execution';
 import type { StrategyRunnerOptions } from './runner-options';
 import type { SizingRule } from './sizing';
 import { DEFAULT_SIZING } from './sizing';
@@ -87,6 +88,8 @@ export abstract class RunnerBook {
   protected readonly pendingQuantity: Float64Array;
   protected readonly pendingReason: FillReason[];
   protected readonly rebalanceTimes: number[] = [];
+  /** The request every order of this runner is executed with (refilled per order). */
+  private readonly request = new OrderSlot();
   protected readonly indexBySymbol: ReadonlyMap<string, number>;
   protected pendingCount = 0;
   protected droppedCount = 0;
@@ -182,7 +185,7 @@ export abstract class RunnerBook {
    */
   revalue(): number {
     const account = this.account;
-    if (account.fills.length !== this.fillsAtValuation || account.netDeposits !== this.depositsAtValuation) this.value();
+    if (account.fillLog.length !== this.fillsAtValuation || account.netDeposits !== this.depositsAtValuation) this.value();
     return this.markedEquity;
   }
 
@@ -291,7 +294,7 @@ export abstract class RunnerBook {
     }
     this.markedEquity = equity;
     this.markedGross = gross;
-    this.fillsAtValuation = account.fills.length;
+    this.fillsAtValuation = account.fillLog.length;
     this.depositsAtValuation = account.netDeposits;
   }
 
@@ -336,47 +339,23 @@ export abstract class RunnerBook {
         else if (kind === ENTRY) this.fillEntry(k, reference, i);
         else {
           const quantity = pendingQuantity[k] ?? 0;
-          this.executor.execute(
-            this.account,
-            { symbolIndex: k, side: quantity > 0 ? 'buy' : 'sell', quantity: Math.abs(quantity), reason: this.pendingReason[k] ?? 'rebalance' },
-            reference,
-            this.currentTime,
-            i,
-          );
+          const order = this.request.order(k, quantity > 0 ? 'buy' : 'sell', Math.abs(quantity), this.pendingReason[k] ?? 'rebalance');
+          this.executor.execute(this.account, order, reference, this.currentTime, i);
         }
       }
     }
   }
 
   protected fillEntry(k: number, reference: number, i: number): void {
-    const stop = this.pendingStop[k] ?? Number.NaN;
-    const take = this.pendingTake[k] ?? Number.NaN;
-    this.executor.execute(
-      this.account,
-      {
-        symbolIndex: k,
-        side: this.pendingLong[k] === 1 ? 'buy' : 'sell',
-        quantity: { rule: this.sizing, strength: this.pendingStrength[k] ?? 1 },
-        reason: 'entry',
-        stopLoss: Number.isNaN(stop) ? undefined : stop,
-        takeProfit: Number.isNaN(take) ? undefined : take,
-      },
-      reference,
-      this.currentTime,
-      i,
-    );
+    const side = this.pendingLong[k] === 1 ? 'buy' : 'sell';
+    const order = this.request.entry(k, side, this.sizing, this.pendingStrength[k] ?? 1, this.pendingStop[k] ?? Number.NaN, this.pendingTake[k] ?? Number.NaN);
+    this.executor.execute(this.account, order, reference, this.currentTime, i);
   }
 
   protected closePosition(k: number, reference: number, i: number, reason: FillReason): void {
     const held = this.account.quantity[k] ?? 0;
     if (held === 0) return;
-    this.executor.execute(
-      this.account,
-      { symbolIndex: k, side: held > 0 ? 'sell' : 'buy', quantity: Math.abs(held), reason },
-      reference,
-      this.currentTime,
-      i,
-    );
+    this.executor.execute(this.account, this.request.order(k, held > 0 ? 'sell' : 'buy', Math.abs(held), reason), reference, this.currentTime, i);
   }
 
   protected drop(k: number, why: 'last-bar' | 'end-of-data' | 'replaced'): void {

@@ -1,5 +1,4 @@
 import { createTimeline } from '@ensemble/protocol';
-import type { Fill } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { day, fixedWeights, scripted, seriesOf } from '../test/helpers';
 import { Account } from './account';
@@ -87,7 +86,7 @@ describe('StrategyRunner', () => {
     const seen: string[] = [];
     const broker = new Broker();
     const executor: OrderExecutor = {
-      execute: (account, order: OrderRequest, reference, time, barIndex): Fill | null => {
+      execute: (account, order: OrderRequest, reference, time, barIndex): number | null => {
         seen.push(`${order.side} ${typeof order.quantity === 'number' ? order.quantity : 'sized'} ${account.symbols[order.symbolIndex] ?? '?'} @${reference} ${order.reason}`);
         return broker.execute(account, order, reference, time, barIndex);
       },

@@ -166,7 +166,7 @@ export class StrategyRunner extends StepRunner {
       account.mark(0, price, markBar);
       this.markedEquity = equity;
       this.markedGross = 0 + Math.abs(value);
-      this.fillsAtValuation = account.fills.length;
+      this.fillsAtValuation = account.fillLog.length;
       this.depositsAtValuation = account.netDeposits;
     }
     return t;

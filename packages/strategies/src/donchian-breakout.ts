@@ -16,14 +16,13 @@ export const DonchianBreakoutSchema = z.strictObject({
 /** Input accepted by {@link DonchianBreakoutStrategy}; every field has a default. */
 export type DonchianBreakoutConfig = z.input<typeof DonchianBreakoutSchema>;
 
-/** Shifts a column one bar later: `out[i] = column[i - 1]`, NaN at 0. Still causal. */
+/** Shifts a fresh column one bar later, in place: `column[i]` becomes `column[i - 1]`, NaN at 0. Still causal. */
 function previous(column: Float64Array): Float64Array {
-  const out = new Float64Array(column.length);
   if (column.length > 0) {
-    out[0] = Number.NaN;
-    out.set(column.subarray(0, column.length - 1), 1);
+    column.copyWithin(1, 0, column.length - 1);
+    column[0] = Number.NaN;
   }
-  return out;
+  return column;
 }
 
 /**

@@ -2,8 +2,8 @@ import type { Account, AccountFill, CommissionModel, OrderExecutor, OrderRequest
 import { Broker, commissionFor, logOrderRejected, logOrderShrunk, slippedPrice } from '@ensemble/engine';
 import type { RejectReason } from '@ensemble/engine';
 import type { BookState } from '@ensemble/engine/internal';
-import { AdmissionSlot, logFill } from '@ensemble/engine/internal';
-import type { Fill, Logger, OrderSide } from '@ensemble/protocol';
+import { AdmissionSlot, OrderSlot, logFill } from '@ensemble/engine/internal';
+import type { Logger, OrderSide } from '@ensemble/protocol';
 import { isoTime, noopLogger } from '@ensemble/protocol';
 
 /** What the executor needs to know of a sleeve. */
@@ -36,7 +36,8 @@ export interface CrossingTotals {
 /** An order collected in a fill phase (slots are reused from phase to phase). */
 interface QueuedOrder {
   sleeve: number;
-  order: OrderRequest;
+  /** The slot's own copy of the order: a runner's request is only valid during `execute`. */
+  readonly order: OrderSlot;
   reference: number;
   time: number;
   barIndex: number;
@@ -160,18 +161,18 @@ export class SleeveExecutor implements OrderExecutor {
     };
   }
 
-  execute(account: Account, order: OrderRequest, reference: number, time: number, barIndex: number): Fill | null {
+  execute(account: Account, order: OrderRequest, reference: number, time: number, barIndex: number): number | null {
     const s = this.sleeveOf.get(account);
     if (!this.collecting || s === undefined || this.sleeves[s]?.crossing !== true) {
       return this.broker.execute(account, order, reference, time, barIndex);
     }
     let slot = this.queue[this.queued];
     if (slot === undefined) {
-      slot = { sleeve: s, order, reference, time, barIndex };
+      slot = { sleeve: s, order: new OrderSlot().copy(order), reference, time, barIndex };
       this.queue.push(slot);
     } else {
       slot.sleeve = s;
-      slot.order = order;
+      slot.order.copy(order);
       slot.reference = reference;
       slot.time = time;
       slot.barIndex = barIndex;
@@ -372,7 +373,7 @@ export class SleeveExecutor implements OrderExecutor {
     // A planned fill is an `AccountFill` (the account copies what it keeps).
     const booked = sleeve.account.applyFill(fill);
     this.filledCount++;
-    logFill(sleeve.logger, booked);
+    logFill(sleeve.logger, sleeve.account, booked);
   }
 
   private reject(sleeve: SleeveBinding, queued: QueuedOrder, requested: number, why: RejectReason, cash: number | undefined): void {

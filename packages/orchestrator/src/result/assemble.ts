@@ -183,8 +183,13 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
       finalEquity: steps > 0 ? (sleeve.equity[steps - 1] ?? Number.NaN) : sleeve.initialCash,
       netTransfers: sleeve.netTransfers,
       equity: { time, equity: sleeve.equity, cash: sleeve.cash, grossExposure: sleeve.gross },
-      fills: account.fills,
-      trades: account.trades,
+      // Made from the account's columns on first read.
+      get fills() {
+        return account.fills;
+      },
+      get trades() {
+        return account.trades;
+      },
       openPositions: account.openPositions(),
       totalCommission: account.totalCommission,
       totalSlippage: account.totalSlippage,
@@ -223,10 +228,9 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
       dropped += sleeve.droppedOrders;
     }
   } else {
-    const sharedFills = [...shared.account.fills];
-    const sharedTrades = [...shared.account.trades];
-    fills = () => sharedFills;
-    trades = () => sharedTrades;
+    const { account } = shared;
+    fills = once(() => [...account.fills]);
+    trades = once(() => [...account.trades]);
     openPositions = shared.account.openPositions();
     totalCommission = shared.account.totalCommission;
     totalSlippage = shared.account.totalSlippage;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testRegistry, walkSeries } from '../../test/helpers';
 import { runOrchestrator } from '../orchestrator';
+import type { TransferOrder } from '../result';
 
 describe('rebalance decision', () => {
   it('in shared mode lists only the schedule as a reason: drift bands do not apply to shadow sleeves', () => {
@@ -67,7 +68,20 @@ describe('rebalance events', () => {
       expect(clone[field]).toEqual(json[field]);
       expect(spread[field]).toEqual(json[field]);
     }
+    // The transfer orders too, built from their columns on first read.
+    const lists = JSON.parse(JSON.stringify(event)) as { orders: TransferOrder[]; sales: TransferOrder[] };
+    expect(lists.orders.length).toBeGreaterThan(0);
+    expect(lists.sales.length).toBeGreaterThan(0);
+    for (const field of ['orders', 'sales'] as const) {
+      expect((clone as unknown as typeof lists)[field]).toEqual(lists[field]);
+      expect((spread as unknown as typeof lists)[field]).toEqual(lists[field]);
+    }
+    // A sale is the reducing part of an order: the same sleeve and symbol, units of the opposite sign.
+    for (const sale of lists.sales) {
+      expect(lists.orders).toContainEqual({ strategyId: sale.strategyId, symbol: sale.symbol, quantity: -sale.quantity });
+    }
     // The same record on every read, and writable like any plain property.
+    expect(event.orders).toBe(event.orders);
     expect(event.weightsAfter).toBe(event.weightsAfter);
     const replacement = { a: 1 };
     (event as { transfers: Record<string, number> }).transfers = replacement;

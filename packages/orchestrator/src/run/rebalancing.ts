@@ -6,7 +6,8 @@ import type { AllocationOutcome, Allocator } from '../internal/allocator';
 import { trailingReturns } from '../internal/analytics';
 import type { RebalanceEvent } from '../result';
 import type { Sleeve } from './sleeves';
-import type { CapitalTransfers, QueuedTransferOrders } from './transfers';
+import type { CapitalTransfers } from './transfers';
+import { QueuedTransferOrders } from './transfers';
 
 /** Relative size below which a cash transfer is floating-point dust. */
 const DUST = 1e-9;
@@ -29,32 +30,38 @@ interface EventColumns {
 
 /**
  * A rebalance event whose four per-sleeve records (weights before, targets, weights after,
- * transfers) are built from `columns` when first read, then kept as plain data properties. They
- * are own enumerable properties from the start, so `JSON.stringify`, spreading, `structuredClone`
- * and deep equality see the event as if they had been built eagerly. With 1,000 sleeves and a
- * rebalance a month, building them eagerly was a fifth of what a run allocated, for records a run
- * mostly never reads. `columns` must not change afterwards.
+ * transfers) are built from `columns`, and its `orders` and `sales` from `queued`, when first
+ * read, then kept as plain data properties. They are own enumerable properties from the start,
+ * so `JSON.stringify`, spreading, `structuredClone` and deep equality see the event as if it had
+ * been built eagerly. With 1,000 sleeves and a rebalance a month, building them eagerly was a
+ * fifth of what a run allocated, for records a run mostly never reads. `columns` and `queued`
+ * must not change afterwards.
  */
-function rebalanceEvent(ids: readonly string[], columns: EventColumns, rest: Omit<RebalanceEvent, keyof EventColumns>): RebalanceEvent {
+function rebalanceEvent(ids: readonly string[], columns: EventColumns, queued: QueuedTransferOrders | null, rest: Omit<RebalanceEvent, keyof EventColumns | 'orders' | 'sales'>): RebalanceEvent {
   const { time, reason, reasons, ...after } = rest;
-  // The records' places among the keys come first (redefining a property keeps its place).
-  const event = { time, reason, reasons, weightsBefore: null, targetWeights: null, weightsAfter: null, transfers: null, ...after } as unknown as RebalanceEvent;
-  for (const field of ['weightsBefore', 'targetWeights', 'weightsAfter', 'transfers'] as const) {
-    const settle = (value: unknown): void => {
-      Object.defineProperty(event, field, { value, enumerable: true, configurable: true, writable: true });
-    };
-    Object.defineProperty(event, field, {
-      enumerable: true,
-      configurable: true,
-      get(): Record<string, number> {
-        const value = record(ids, columns[field]);
-        settle(value);
-        return value;
-      },
-      set: settle,
-    });
-  }
+  // The lazy fields' places among the keys come first (redefining a property keeps its place).
+  const event = { time, reason, reasons, weightsBefore: null, targetWeights: null, weightsAfter: null, transfers: null, orders: null, sales: null, ...after } as unknown as RebalanceEvent;
+  for (const field of ['weightsBefore', 'targetWeights', 'weightsAfter', 'transfers'] as const) lazyField(event, field, () => record(ids, columns[field]));
+  lazyField(event, 'orders', () => queued?.orders() ?? []);
+  lazyField(event, 'sales', () => queued?.sales() ?? []);
   return event;
+}
+
+/** Defines `field` of `event` as an enumerable accessor that computes its value on first read and then becomes that value. */
+function lazyField(event: RebalanceEvent, field: keyof RebalanceEvent, make: () => unknown): void {
+  const settle = (value: unknown): void => {
+    Object.defineProperty(event, field, { value, enumerable: true, configurable: true, writable: true });
+  };
+  Object.defineProperty(event, field, {
+    enumerable: true,
+    configurable: true,
+    get(): unknown {
+      const value = make();
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
 }
 
 /** What {@link Rebalancing} works with. */
@@ -152,12 +159,10 @@ export class Rebalancing {
     }
     this.reserve = this.options.transfers === null ? 0 : config.cash - funded;
     const ids = this.ids;
-    const event = rebalanceEvent(ids, { weightsBefore: new Float64Array(ids.length), targetWeights: outcome.weights, weightsAfter: outcome.weights, transfers }, {
+    const event = rebalanceEvent(ids, { weightsBefore: new Float64Array(ids.length), targetWeights: outcome.weights, weightsAfter: outcome.weights, transfers }, null, {
       time: time0,
       reason: 'initial',
       reasons: ['initial'],
-      orders: [],
-      sales: [],
       scheme: allocator.scheme,
       warmup: outcome.warmup,
       constraintStatus: outcome.status,
@@ -184,7 +189,7 @@ export class Rebalancing {
     const previous = allocator.targets;
     allocator.targets = outcome.weights;
     const transfers = new Float64Array(sleeves.length);
-    const queued: QueuedTransferOrders = { orders: [], sales: [] };
+    const queued = new QueuedTransferOrders();
     const after = Float64Array.from(before);
     const capital = this.options.transfers;
     if (capital !== null) {
@@ -208,12 +213,10 @@ export class Rebalancing {
     for (let i = 0; i < sleeves.length; i++) if (Math.abs((previous[i] ?? 0) - (outcome.weights[i] ?? 0)) > 1e-12) changed = true;
     const reason = decision.reason;
     if (reason === null) throw new InvariantError(`rebalance at step ${t} without a reason: the caller must pass the rules that fired`, { time });
-    const event = rebalanceEvent(ids, { weightsBefore: before, targetWeights: outcome.weights, weightsAfter: after, transfers }, {
+    const event = rebalanceEvent(ids, { weightsBefore: before, targetWeights: outcome.weights, weightsAfter: after, transfers }, queued.length > 0 ? queued : null, {
       time,
       reason,
       reasons: decision.reasons.length > 0 ? decision.reasons : [reason],
-      orders: queued.orders,
-      sales: queued.sales,
       scheme: allocator.scheme,
       warmup: outcome.warmup,
       constraintStatus: outcome.status,
@@ -239,7 +242,7 @@ export class Rebalancing {
         targetWeights: event.targetWeights,
         weightsAfter: event.weightsAfter,
         transfers: event.transfers,
-        orders: queued.orders,
+        orders: event.orders,
         reserve: this.reserve,
         drift: decision.drift,
       },

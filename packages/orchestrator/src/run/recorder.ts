@@ -232,13 +232,12 @@ export class RunRecorder {
    */
   private auditPortfolio(time: number, equity: number, net: number, gross: number): void {
     for (const sleeve of this.options.sleeves) {
-      const fills = sleeve.account.fills;
+      const fills = sleeve.account.fillLog;
       let seen = this.auditSeen[sleeve.index] ?? 0;
       for (; seen < fills.length; seen++) {
-        const fill = fills[seen];
-        if (fill === undefined) continue;
-        const value = fill.quantity * fill.price;
-        this.auditCash += fill.side === 'buy' ? -(value + fill.commission) : value - fill.commission;
+        const value = fills.quantity(seen) * fills.price(seen);
+        const commission = fills.commission(seen);
+        this.auditCash += fills.direction(seen) === 1 ? -(value + commission) : value - commission;
       }
       this.auditSeen[sleeve.index] = seen;
     }

@@ -14,12 +14,53 @@ export interface TransferSleeve {
   readonly logger: Logger;
 }
 
-/** The orders the transfers of one rebalance queued, as its `RebalanceEvent` lists them. */
-export interface QueuedTransferOrders {
+/**
+ * The orders the transfers of one rebalance queued, kept in columns (a rebalance of 1,000 sleeves
+ * queues about 1,000) until its `RebalanceEvent`'s `orders` and `sales` are first read.
+ */
+export class QueuedTransferOrders {
+  private readonly strategyIds: string[] = [];
+  private readonly symbols: string[] = [];
   /** Signed units, + buy, − sell. */
-  readonly orders: TransferOrder[];
+  private readonly quantities: number[] = [];
+  /** Per order, whether it reduces a position. */
+  private readonly reducing: boolean[] = [];
+
+  /** Orders queued. */
+  get length(): number {
+    return this.quantities.length;
+  }
+
+  /** Queues a purchase (+) or sale (−) of `quantity` units that adds to a position or opens one. */
+  add(strategyId: string, symbol: string, quantity: number): void {
+    this.push(strategyId, symbol, quantity, false);
+  }
+
+  /** Queues a reduction by `reduced` units of a position of `held` units (a long sold, a short covered). */
+  reduce(strategyId: string, symbol: string, held: number, reduced: number): void {
+    this.push(strategyId, symbol, held > 0 ? -reduced : reduced, true);
+  }
+
+  /** Every order in signed units, + buy, − sell, in the order queued. */
+  orders(): TransferOrder[] {
+    return this.quantities.map((quantity, i) => ({ strategyId: this.strategyIds[i] ?? '?', symbol: this.symbols[i] ?? '?', quantity }));
+  }
+
   /** The reducing orders, in units reduced: + a long sold, − a short covered. */
-  readonly sales: TransferOrder[];
+  sales(): TransferOrder[] {
+    const out: TransferOrder[] = [];
+    this.quantities.forEach((quantity, i) => {
+      if (this.reducing[i] === true) out.push({ strategyId: this.strategyIds[i] ?? '?', symbol: this.symbols[i] ?? '?', quantity: -quantity });
+    });
+    return out;
+  }
+
+  private push(strategyId: string, symbol: string, quantity: number, reducing: boolean): void {
+    this.strategyIds.push(strategyId);
+    this.symbols.push(symbol);
+    this.quantities.push(quantity);
+    this.reducing.push(reducing);
+  }
 }
 
 /** What a pro-rata transfer remembers of a sleeve for the next one. */
@@ -226,15 +267,15 @@ export class CapitalTransfers {
       const size = Math.abs(order);
       if (Math.sign(order) === Math.sign(held)) {
         if (!orders.increase(book, k, size, 'rebalance')) continue;
-        queued.orders.push({ strategyId: id, symbol, quantity: order });
+        queued.add(id, symbol, order);
       } else {
         const reduced = orders.reduce(book, k, size, 'rebalance');
         if (!(reduced > 0)) continue;
-        this.record(queued, id, symbol, held, reduced);
+        queued.reduce(id, symbol, held, reduced);
       }
       count++;
     }
-    memory.fills = account.fills.length;
+    memory.fills = account.fillLog.length;
     memory.rebalances = runner.rebalances.length;
     if (unscalable > 0) {
       logger.warn(
@@ -259,11 +300,9 @@ export class CapitalTransfers {
   private baseUnits(book: PositionBook, memory: ExactBook, k: number, held: number): number {
     const exact = memory.exact[k] ?? Number.NaN;
     if (Number.isNaN(exact) || Math.sign(exact) !== Math.sign(held) || book.runner.rebalances.length !== memory.rebalances) return held;
-    const { fills, symbols } = book.account;
-    const symbol = symbols[k];
+    const fills = book.account.fillLog;
     for (let i = memory.fills; i < fills.length; i++) {
-      const fill = fills[i];
-      if (fill !== undefined && fill.symbol === symbol && fill.reason !== 'rebalance') return held;
+      if (fills.symbolIndex(i) === k && fills.reason(i) !== 'rebalance') return held;
     }
     return exact;
   }
@@ -316,7 +355,7 @@ export class CapitalTransfers {
       const held = quantity[k] ?? 0;
       if (held === 0) continue;
       const reduced = this.options.orders.reduce(book, k, reductionFor(held, factor, this.options.fractional), 'rebalance');
-      if (reduced > 0) this.record(queued, book.id, symbols[k] ?? '?', held, reduced);
+      if (reduced > 0) queued.reduce(book.id, symbols[k] ?? '?', held, reduced);
     }
     if (logger === noopLogger) return;
     logger.info(
@@ -357,7 +396,7 @@ export class CapitalTransfers {
       const exact = held * fraction;
       const units = fractional ? exact : Math.min(held, Math.ceil(exact - 1e-9));
       const reduced = this.options.orders.reduce(book, k, units, 'rebalance');
-      if (reduced > 0) this.record(queued, book.id, symbols[k] ?? '?', held, reduced);
+      if (reduced > 0) queued.reduce(book.id, symbols[k] ?? '?', held, reduced);
     }
     if (logger === noopLogger) return;
     logger.info(
@@ -366,10 +405,6 @@ export class CapitalTransfers {
     );
   }
 
-  private record(queued: QueuedTransferOrders, strategyId: string, symbol: string, held: number, reduced: number): void {
-    queued.orders.push({ strategyId, symbol, quantity: held > 0 ? -reduced : reduced });
-    queued.sales.push({ strategyId, symbol, quantity: held > 0 ? reduced : -reduced });
-  }
 }
 
 /** `units` (≥ 0) to the nearest whole unit, unless fractional. */
