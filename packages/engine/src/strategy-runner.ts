@@ -1,4 +1,5 @@
 import { StepRunner } from './step-runner';
+import type { SteppedColumn } from './stepped-column';
 
 /**
  * Runs one strategy (either kind) over a shared timeline with the engine's semantics: step by
@@ -104,13 +105,14 @@ export class StrategyRunner extends StepRunner {
    * Runs timeline steps `from` … `to − 1` of a signal strategy on one symbol (see
    * {@link StrategyRunner.oneSymbolSignal}) in one loop — per step {@link StrategyRunner.markStep},
    * {@link StrategyRunner.decide} and the valuation, bit for bit — and writes each step's equity,
-   * cash and signed position value (quantity × mark) into the given columns at the step's index.
+   * cash (a stepped column: cash moves only with fills) and signed position value (quantity ×
+   * mark) into the given columns at the step's index.
    * Stops before the first step at whose open a pending order would fill and returns it (the
    * caller fills it, e.g. in a window crossing several runners' orders, then calls again from that
    * step); returns `to` when every step ran. For `next-open` fills, on steps that hold no last bar
    * of the symbol (the caller runs those phase by phase).
    */
-  runOneSymbol(from: number, to: number, equityOut: Float64Array, cashOut: Float64Array, valueOut: Float64Array): number {
+  runOneSymbol(from: number, to: number, equityOut: Float64Array, cashOut: SteppedColumn, valueOut: Float64Array): number {
     const strategy = this.signal;
     const cursor = this.cursors[0];
     if (!this.lone || !this.nextOpen || strategy === null || cursor === undefined) {
@@ -158,7 +160,7 @@ export class StrategyRunner extends StepRunner {
         this.ask(strategy, cursor, 0, i);
       }
       equityOut[t] = equity;
-      cashOut[t] = cash;
+      cashOut.set(t, cash);
       valueOut[t] = value;
     }
     if (ran) {

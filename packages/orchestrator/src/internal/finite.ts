@@ -1,11 +1,12 @@
 import { checkFiniteRun } from '@ensemble/engine';
+import type { SteppedColumn } from '@ensemble/engine/internal';
 import { quoteValue } from '@ensemble/protocol';
 
 /** The recorded columns of one sleeve, as the orchestrator keeps them. */
 interface SleeveColumns {
   readonly entry: { readonly id: string };
   readonly equity: Float64Array;
-  readonly cash: Float64Array;
+  readonly cash: SteppedColumn;
   readonly gross: Float64Array;
 }
 
@@ -22,7 +23,7 @@ export function checkFiniteOrchestration(
 ): void {
   for (const sleeve of sleeves) {
     checkFiniteRun({ label: `sleeve ${quoteValue(sleeve.entry.id)}`, strategyId: sleeve.entry.id }, time, {
-      cash: sleeve.cash,
+      cash: sleeve.cash.toArray(),
       'gross exposure': sleeve.gross,
       equity: sleeve.equity,
     });

@@ -172,6 +172,7 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
       return pnl;
     });
     const metrics = once(() => sleeveMetrics(calculator(), time, sleeve, returns()));
+    const cash = once(() => sleeve.cash.toArray());
     return {
       id: sleeve.entry.id,
       strategy: sleeve.entry.strategy,
@@ -182,7 +183,15 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
       finalCash: account.cash,
       finalEquity: steps > 0 ? (sleeve.equity[steps - 1] ?? Number.NaN) : sleeve.initialCash,
       netTransfers: sleeve.netTransfers,
-      equity: { time, equity: sleeve.equity, cash: sleeve.cash, grossExposure: sleeve.gross },
+      // The cash column is expanded from its changes on first read.
+      equity: {
+        time,
+        equity: sleeve.equity,
+        get cash() {
+          return cash();
+        },
+        grossExposure: sleeve.gross,
+      },
       // Made from the account's columns on first read.
       get fills() {
         return account.fills;

@@ -44,6 +44,7 @@ export class RunRecorder {
   private rowTotal = Number.NaN;
   private rowCash = Number.NaN;
   private blockScratch = new Float64Array(0);
+  private cashScratch = new Float64Array(0);
   /**
    * Σ v × 0 over every value recorded (sleeves' and portfolio's equity, cash, exposures): 0 while
    * all are finite, NaN once one is not — so the run's finiteness check reads the columns again
@@ -98,7 +99,7 @@ export class RunRecorder {
     const sleeveCash = account.cash;
     const sleeveGross = sleeve.runner.markedGross;
     sleeve.equity[t] = value;
-    sleeve.cash[t] = sleeveCash;
+    sleeve.cash.set(t, sleeveCash);
     sleeve.gross[t] = sleeveGross;
     this.finiteSum += value * 0 + sleeveCash * 0 + sleeveGross * 0;
     const returns = sleeve.returns;
@@ -179,13 +180,15 @@ export class RunRecorder {
     rowCash.fill(reserve, from, to);
     rowReserve.fill(reserve, from, to);
     let finite = this.finiteSum;
+    const cash = this.blockCash(to - from);
     for (const sleeve of sleeves) {
-      const { equity, cash, gross, returns } = sleeve;
+      const { equity, gross, returns } = sleeve;
+      sleeve.cash.copyInto(from, to, cash);
       const offset = (sleeve.globalIndex[0] ?? 0) - from * width;
       let previous = sleeve.lastEquity;
       for (let t = from; t < to; t++) {
         const value = equity[t] ?? Number.NaN;
-        const sleeveCash = cash[t] ?? Number.NaN;
+        const sleeveCash = cash[t - from] ?? Number.NaN;
         rowEquity[t] = (rowEquity[t] ?? 0) + value;
         rowCash[t] = (rowCash[t] ?? 0) + sleeveCash;
         if (returns !== null) {
@@ -218,6 +221,12 @@ export class RunRecorder {
       finite += (rowEquity[t] ?? 0) * 0 + (rowCash[t] ?? 0) * 0 + grossTotal * 0;
     }
     this.finiteSum = finite;
+  }
+
+  /** Scratch of at least `steps` values: a sleeve's cash on the steps of a block, for {@link RunRecorder.completeBlock}. */
+  private blockCash(steps: number): Float64Array {
+    if (this.cashScratch.length < steps) this.cashScratch = new Float64Array(steps);
+    return this.cashScratch;
   }
 
   /** Zeroed scratch of at least `size` values (per step and symbol) for {@link RunRecorder.completeBlock}. */

@@ -1,5 +1,6 @@
 import type { SizingRule } from '@ensemble/engine';
 import { Account, Broker, LedgerAudit, StrategyRunner } from '@ensemble/engine';
+import { SteppedColumn } from '@ensemble/engine/internal';
 import type { AnyStrategy, IndicatorColumns, Logger } from '@ensemble/protocol';
 import { InvariantError, computeIndicators, isPortfolioStrategy } from '@ensemble/protocol';
 import type { RunConfig, StrategyEntry, StrategyRegistry } from '../config';
@@ -30,7 +31,8 @@ export interface Sleeve {
   stepTransfer: number;
   lastEquity: number;
   readonly equity: Float64Array;
-  readonly cash: Float64Array;
+  /** Cash after each step, kept as its changes (it moves only with fills and transfers). */
+  readonly cash: SteppedColumn;
   readonly gross: Float64Array;
   /** Per-step returns excluding transfers, kept during the run only for the `custom` allocation scheme (the built-in ones read a trailing window, worked out at each rebalance). */
   readonly returns: Float64Array | null;
@@ -187,7 +189,7 @@ export function createSleeves(setup: SleeveSetup): SleeveSet {
       stepTransfer: 0,
       lastEquity: 0,
       equity: new Float64Array(steps),
-      cash: new Float64Array(steps),
+      cash: new SteppedColumn(steps),
       gross: new Float64Array(steps),
       returns: setup.keepReturns ? new Float64Array(steps) : null,
       transferSteps: [],
