@@ -1,4 +1,4 @@
-import type { Fill, FillReason, OrderSide, PositionSide, Trade } from '@ensemble/protocol';
+import type { Fill, FillReason, OrderSide, Trade } from '@ensemble/protocol';
 
 /** Every fill reason, in the order of their codes in a log. */
 const REASONS: readonly FillReason[] = ['entry', 'exit', 'stop-loss', 'take-profit', 'rebalance', 'close-at-end', 'isolate', 'risk'];
@@ -17,10 +17,56 @@ function reasonOf(code: number): FillReason {
   return REASONS[code] ?? 'entry';
 }
 
-function grown(column: Float64Array, capacity: number): Float64Array<ArrayBuffer> {
-  const next = new Float64Array(capacity);
-  next.set(column);
-  return next;
+/**
+ * Entries of `stride` doubles in one growable column, and their protocol objects made on read:
+ * what {@link FillLog} and {@link TradeLog} share.
+ */
+abstract class ColumnLog<T> {
+  protected readonly strategyId: string;
+  protected readonly symbols: readonly string[];
+  protected values: Float64Array;
+  private readonly stride: number;
+  private size = 0;
+  private readonly objects: T[] = [];
+
+  constructor(strategyId: string, symbols: readonly string[], stride: number) {
+    this.strategyId = strategyId;
+    this.symbols = symbols;
+    this.stride = stride;
+    this.values = new Float64Array(stride * FIRST_CAPACITY);
+  }
+
+  /** Entries booked so far. */
+  get length(): number {
+    return this.size;
+  }
+
+  /** Entry `i` as a new protocol object. */
+  abstract at(i: number): T;
+
+  /** Every entry as protocol objects, in order: one array, extended with the entries booked since the last call. */
+  list(): readonly T[] {
+    for (let i = this.objects.length; i < this.size; i++) this.objects.push(this.at(i));
+    return this.objects;
+  }
+
+  /** Appends an entry: returns the offset of its doubles in `values` (growing the column when full). */
+  protected append(): number {
+    const at = this.stride * this.size;
+    if (at === this.values.length) {
+      const next = new Float64Array(2 * at);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.size++;
+    return at;
+  }
+
+  /** The offset of entry `i`'s doubles, or a `RangeError` naming `what` outside the log. */
+  protected offset(i: number, what: string): number {
+    if (!(i >= 0 && i < this.size)) throw new RangeError(`${what} index ${i} is outside 0..${this.size - 1}`);
+    return this.stride * i;
+  }
 }
 
 /** Doubles per fill: time, quantity, price, commission, slippage, symbol index, code. */
@@ -31,28 +77,14 @@ const FILL_STRIDE = 7;
  * no object while a run books it. {@link FillLog.list} turns them into protocol {@link Fill}
  * objects on first read (and the ones booked since on later reads); the column stays the record.
  */
-export class FillLog {
-  private readonly strategyId: string;
-  private readonly symbols: readonly string[];
-  private size = 0;
-  private values = new Float64Array(FILL_STRIDE * FIRST_CAPACITY);
-  private readonly objects: Fill[] = [];
-
+export class FillLog extends ColumnLog<Fill> {
   constructor(strategyId: string, symbols: readonly string[]) {
-    this.strategyId = strategyId;
-    this.symbols = symbols;
-  }
-
-  /** Fills booked so far. */
-  get length(): number {
-    return this.size;
+    super(strategyId, symbols, FILL_STRIDE);
   }
 
   /** Appends a fill of `quantity` units of symbol `k` at `price`; returns its index. */
   push(k: number, side: OrderSide, quantity: number, price: number, commission: number, slippage: number, time: number, reason: FillReason): number {
-    const i = this.size;
-    const at = FILL_STRIDE * i;
-    if (at === this.values.length) this.values = grown(this.values, 2 * at);
+    const at = this.append();
     const v = this.values;
     v[at] = time;
     v[at + 1] = quantity;
@@ -62,8 +94,7 @@ export class FillLog {
     v[at + 5] = k;
     // Bit 0: a sale; the bits above: the reason's code.
     v[at + 6] = (reasonCode(reason) << 1) | (side === 'sell' ? 1 : 0);
-    this.size = i + 1;
-    return i;
+    return at / FILL_STRIDE;
   }
 
   /** The symbol index of fill `i`. */
@@ -96,11 +127,9 @@ export class FillLog {
     return this.values[FILL_STRIDE * i + 3] ?? Number.NaN;
   }
 
-  /** Fill `i` as a new protocol object. */
   at(i: number): Fill {
-    if (!(i >= 0 && i < this.size)) throw new RangeError(`fill index ${i} is outside 0..${this.size - 1}`);
+    const at = this.offset(i, 'fill');
     const v = this.values;
-    const at = FILL_STRIDE * i;
     return {
       strategyId: this.strategyId,
       symbol: this.symbols[v[at + 5] ?? -1] ?? '?',
@@ -113,28 +142,10 @@ export class FillLog {
       reason: this.reason(i),
     };
   }
-
-  /** Every fill as protocol objects, in order: one array, extended with the fills booked since the last call. */
-  list(): readonly Fill[] {
-    for (let i = this.objects.length; i < this.size; i++) this.objects.push(this.at(i));
-    return this.objects;
-  }
 }
 
-/** What {@link TradeLog.push} books: one closed round trip (`returnPct` follows from it). */
-export interface ClosedTrade {
-  readonly symbolIndex: number;
-  readonly side: PositionSide;
-  readonly quantity: number;
-  readonly entryTime: number;
-  readonly entryPrice: number;
-  readonly exitTime: number;
-  readonly exitPrice: number;
-  readonly commission: number;
-  readonly pnl: number;
-  readonly barsHeld: number;
-  readonly exitReason: FillReason;
-}
+/** What {@link TradeLog.push} books: a closed round trip by its symbol's index (`returnPct` follows from it). */
+export type ClosedTrade = Omit<Trade, 'strategyId' | 'symbol' | 'returnPct'> & { readonly symbolIndex: number };
 
 /** Doubles per trade: quantity, entry time, entry price, exit time, exit price, commission, pnl, symbol index, bars held, code. */
 const TRADE_STRIDE = 10;
@@ -143,28 +154,14 @@ const TRADE_STRIDE = 10;
  * The closed trades of one account in one column of doubles, ten per trade, as {@link FillLog}
  * keeps fills: protocol {@link Trade} objects are made on first read.
  */
-export class TradeLog {
-  private readonly strategyId: string;
-  private readonly symbols: readonly string[];
-  private size = 0;
-  private values = new Float64Array(TRADE_STRIDE * FIRST_CAPACITY);
-  private readonly objects: Trade[] = [];
-
+export class TradeLog extends ColumnLog<Trade> {
   constructor(strategyId: string, symbols: readonly string[]) {
-    this.strategyId = strategyId;
-    this.symbols = symbols;
-  }
-
-  /** Trades closed so far. */
-  get length(): number {
-    return this.size;
+    super(strategyId, symbols, TRADE_STRIDE);
   }
 
   /** Appends a closed trade (its fields copied). */
   push(trade: ClosedTrade): void {
-    const i = this.size;
-    const at = TRADE_STRIDE * i;
-    if (at === this.values.length) this.values = grown(this.values, 2 * at);
+    const at = this.append();
     const v = this.values;
     v[at] = trade.quantity;
     v[at + 1] = trade.entryTime;
@@ -177,14 +174,11 @@ export class TradeLog {
     v[at + 8] = trade.barsHeld;
     // Bit 0: a short; the bits above: the exit reason's code.
     v[at + 9] = (reasonCode(trade.exitReason) << 1) | (trade.side === 'short' ? 1 : 0);
-    this.size = i + 1;
   }
 
-  /** Trade `i` as a new protocol object. */
   at(i: number): Trade {
-    if (!(i >= 0 && i < this.size)) throw new RangeError(`trade index ${i} is outside 0..${this.size - 1}`);
+    const at = this.offset(i, 'trade');
     const v = this.values;
-    const at = TRADE_STRIDE * i;
     const quantity = v[at] ?? Number.NaN;
     const entryPrice = v[at + 2] ?? Number.NaN;
     const pnl = v[at + 6] ?? Number.NaN;
@@ -204,11 +198,5 @@ export class TradeLog {
       barsHeld: v[at + 8] ?? 0,
       exitReason: reasonOf(code >> 1),
     };
-  }
-
-  /** Every trade as protocol objects, in order of closing: one array, extended with the trades closed since the last call. */
-  list(): readonly Trade[] {
-    for (let i = this.objects.length; i < this.size; i++) this.objects.push(this.at(i));
-    return this.objects;
   }
 }
