@@ -6,8 +6,8 @@ import type { AllocationOutcome, Allocator } from '../internal/allocator';
 import { trailingReturns } from '../internal/analytics';
 import type { RebalanceEvent } from '../result';
 import type { Sleeve } from './sleeves';
+import { QueuedTransferOrders } from './transfer-orders';
 import type { CapitalTransfers } from './transfers';
-import { QueuedTransferOrders } from './transfers';
 
 /** Relative size below which a cash transfer is floating-point dust. */
 const DUST = 1e-9;
