@@ -1,7 +1,8 @@
 import type { Fill, FillReason, OrderSide, Trade } from '@ensemble/protocol';
+import { FILL_REASONS } from '@ensemble/protocol';
 
 /** Every fill reason, in the order of their codes in a log. */
-const REASONS: readonly FillReason[] = ['entry', 'exit', 'stop-loss', 'take-profit', 'rebalance', 'close-at-end', 'isolate', 'risk'];
+const REASONS: readonly FillReason[] = FILL_REASONS;
 const REASON_CODES: ReadonlyMap<FillReason, number> = new Map(REASONS.map((reason, code) => [reason, code]));
 
 /** The first capacity of a log's columns; they double when full. */

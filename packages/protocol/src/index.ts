@@ -24,6 +24,7 @@ export type {
   PositionSide,
   Trade,
 } from './trading';
+export { FILL_REASONS } from './trading';
 export type {
   AnyStrategy,
   EntrySignal,

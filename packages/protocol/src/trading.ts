@@ -4,16 +4,11 @@ export type PositionSide = 'long' | 'short';
 /** Direction of an order or fill. */
 export type OrderSide = 'buy' | 'sell';
 
+/** Every reason an order is placed or a fill happens, in a fixed order (schemas and compact logs use it). */
+export const FILL_REASONS = ['entry', 'exit', 'stop-loss', 'take-profit', 'rebalance', 'close-at-end', 'isolate', 'risk'] as const;
+
 /** Why an order was placed or a fill happened. */
-export type FillReason =
-  | 'entry'
-  | 'exit'
-  | 'stop-loss'
-  | 'take-profit'
-  | 'rebalance'
-  | 'close-at-end'
-  | 'isolate'
-  | 'risk';
+export type FillReason = (typeof FILL_REASONS)[number];
 
 /** An open position: one per (strategy, symbol). Quantity is positive; `side` gives direction. */
 export interface Position {

@@ -1,5 +1,6 @@
 import type { PerformanceMetrics } from '@ensemble/performance';
-import type { FillReason, OrderSide, PositionSide } from '@ensemble/protocol';
+import type { OrderSide, PositionSide } from '@ensemble/protocol';
+import { FILL_REASONS } from '@ensemble/protocol';
 import { z } from 'zod';
 
 /**
@@ -223,20 +224,9 @@ export function buildSchemas<TTime extends z.ZodType, TTimeColumn extends z.ZodT
   return { equity, trade, fill, drawdown, periodReturn, metrics, sleeve, benchmark, attribution, correlation, rebalance, conflict, risk, crossing };
 }
 
-const fillReason = z.enum([
-  'entry',
-  'exit',
-  'stop-loss',
-  'take-profit',
-  'rebalance',
-  'close-at-end',
-  'isolate',
-  'risk',
-] satisfies FillReason[]);
+const fillReason = z.enum(FILL_REASONS);
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-// Fails to compile when the protocol adds a fill reason the schema does not list.
-const _fillReasonsComplete: Same<z.infer<typeof fillReason>, FillReason> = true;
 
 const metric = z.number().nullable();
 
