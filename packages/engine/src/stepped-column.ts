@@ -48,8 +48,8 @@ export class SteppedColumn {
   /** Writes the values of steps `from` … `to − 1` into `out[0]` … `out[to − from − 1]`. */
   copyInto(from: number, to: number, out: Float64Array): void {
     if (from >= to) return;
-    let value = this.at(from);
     let next = this.changeAfter(from);
+    let value = next === 0 ? Number.NaN : (this.values[next - 1] ?? Number.NaN);
     for (let t = from; t < to; t++) {
       if (next < this.count && (this.steps[next] ?? 0) === t) {
         value = this.values[next] ?? Number.NaN;
