@@ -14,6 +14,8 @@ export const DataRefSchema = z
     name: z.string().min(1).optional().describe('An embedded data set of @ensemble/data, e.g. "sp500"'),
     file: z.string().min(1).optional().describe('Absolute path of a CSV or JSON data file'),
     format: z.enum(['ohlcv', 'long', 'wide', 'json']).optional().describe('Layout of "file" (default: detected)'),
+    adjust: z.literal(true).optional().describe('Prices scaled by the adjusted close column (the config\'s "data.adjust"); absent when not'),
+    sort: z.literal(true).optional().describe('Rows sorted by date (the config\'s "data.sort"); absent when not'),
     sha256: sha256Schema.describe('SHA-256 of the data bytes'),
   })
   .refine((value) => (value.name === undefined) !== (value.file === undefined), { message: 'give exactly one of "name" and "file"' })

@@ -18,6 +18,13 @@ export interface DataSourceInput {
   readonly dataset?: string | undefined;
   readonly file?: string | undefined;
   readonly format?: 'ohlcv' | 'long' | 'wide' | 'json' | undefined;
+  readonly adjust?: boolean | undefined;
+  readonly sort?: boolean | undefined;
+}
+
+/** How the bytes are read: the config's `adjust` and `sort`, kept in the reference only when set. */
+function readingOf(source: DataSourceInput): Pick<DataRef, 'adjust' | 'sort'> {
+  return { ...(source.adjust === true ? { adjust: true } : {}), ...(source.sort === true ? { sort: true } : {}) };
 }
 
 async function bytesOf(ref: Pick<DataRef, 'name' | 'file'>): Promise<Uint8Array> {
@@ -27,15 +34,16 @@ async function bytesOf(ref: Pick<DataRef, 'name' | 'file'>): Promise<Uint8Array>
 
 /**
  * The content reference of a config's data: the data set name or the file's absolute path (a
- * relative `file` resolves against `baseDir`), with the SHA-256 of its bytes. Reads the bytes once.
+ * relative `file` resolves against `baseDir`), how its rows are read (`adjust`, `sort`, when set),
+ * with the SHA-256 of its bytes. Reads the bytes once.
  */
 export async function dataRefOf(source: DataSourceInput, baseDir: string): Promise<DataRef> {
   if (source.dataset !== undefined) {
     const name = getDatasetInfo(source.dataset).name;
-    return { name, sha256: sha256Hex(await bytesOf({ name })) };
+    return { name, ...readingOf(source), sha256: sha256Hex(await bytesOf({ name })) };
   }
   const file = isAbsolute(source.file ?? '') ? (source.file ?? '') : resolve(baseDir, source.file ?? '');
-  const ref = { file, sha256: sha256Hex(await bytesOf({ file })) };
+  const ref = { file, ...readingOf(source), sha256: sha256Hex(await bytesOf({ file })) };
   return source.format === undefined ? ref : { ...ref, format: source.format };
 }
 
@@ -71,10 +79,10 @@ export interface LocalResolversOptions {
 /**
  * What a parsed data set is kept under: its digest and where it came from. The same bytes parse
  * differently under another name (a one-symbol CSV file's symbol is its file name; an embedded data
- * set's is the data set's), so the digest alone is not enough.
+ * set's is the data set's) or read another way (adjusted, sorted), so the digest alone is not enough.
  */
 function dataKey(ref: DataRef): string {
-  return JSON.stringify([ref.sha256, ref.name ?? null, ref.file ?? null, ref.format ?? null]);
+  return JSON.stringify([ref.sha256, ref.name ?? null, ref.file ?? null, ref.format ?? null, ref.adjust === true, ref.sort === true]);
 }
 
 /**
@@ -93,15 +101,16 @@ export function createLocalResolvers(options: LocalResolversOptions = {}): Resea
       if (cached !== undefined) return cached;
       const loading = (async (): Promise<MarketData> => {
         const bytes = await bytesOf(ref);
+        const reading = readingOf(ref);
         if (sha256Hex(bytes) !== ref.sha256) {
           throw new EnsembleError('DATA_INVALID', `The data ${quoteValue(ref.name ?? ref.file ?? '', MAX_LINE_LENGTH)} changed since the research was planned (its SHA-256 differs); plan it again.`);
         }
         if (ref.name !== undefined) {
           const info = getDatasetInfo(ref.name);
-          const parsed = parseMarketData(bytes, { file: info.file, format: info.format, ...(info.format === 'ohlcv' ? { symbol: info.symbols[0] } : {}) });
+          const parsed = parseMarketData(bytes, { file: info.file, format: info.format, ...reading, ...(info.format === 'ohlcv' ? { symbol: info.symbols[0] } : {}) });
           return { ...parsed, source: info.name };
         }
-        return parseMarketData(bytes, { file: ref.file, ...(ref.format === undefined ? {} : { format: ref.format }) });
+        return parseMarketData(bytes, { file: ref.file, ...reading, ...(ref.format === undefined ? {} : { format: ref.format }) });
       })();
       loading.catch(() => data.delete(key));
       data.set(key, loading);

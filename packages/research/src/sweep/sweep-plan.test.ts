@@ -111,6 +111,23 @@ describe('planSweep', () => {
     expect(backtest).toEqual(['parameters.0.path: "slwo" is not a parameter of sma-crossover — did you mean "slow"? (it takes only fast, slow, allowShort)']);
   });
 
+  it('refuses to vary the data itself, which every job reads as planned', async () => {
+    const issues = await issuesOf(
+      planSweep({
+        config: runConfig,
+        parameters: [
+          { path: 'data.dataset', values: ['sp500', 'stocks5'] },
+          { path: 'data.adjust', values: [false, true] },
+          { path: 'data.from', values: ['2015-01-01', '2016-01-01'] },
+        ],
+      }),
+    );
+    const why = 'cannot be varied: every combination reads the same data, chosen when the sweep is planned (the overfitting statistics compare their returns bar by bar); run one sweep per data source (data.from, data.to and data.symbols can be varied)';
+    expect(issues).toEqual([`parameters.0.path: "data.dataset" ${why}`, `parameters.1.path: "data.adjust" ${why}`]);
+    const backtest = await issuesOf(planSweep({ kind: 'backtest', config: { data: { dataset: 'sp500' }, strategy: 'buy-and-hold' }, parameters: [{ path: 'data', values: ['x'] }] }));
+    expect(backtest).toEqual([`parameters.0.path: "data" ${why}`]);
+  });
+
   it('samples a seeded subset of the admissible combinations', async () => {
     const spec = {
       config: runConfig,

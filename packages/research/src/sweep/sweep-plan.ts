@@ -148,11 +148,19 @@ export async function loadBaseConfig(
   return { kind, config: resolved, data: ref, modules, registry };
 }
 
+/**
+ * Config paths that choose the data itself: a job reads the data the base config names, fixed
+ * (by content) when the sweep is planned, so a value varied here would be ignored.
+ */
+const DATA_SOURCE_PATHS: ReadonlySet<string> = new Set(['data', 'data.dataset', 'data.file', 'data.format', 'data.adjust', 'data.sort']);
+
 /** The parameters of a spec, expanded and checked against the base config. */
 function planParameters(spec: Pick<SweepSpec, 'parameters'>, config: Record<string, unknown>, issues: ConfigIssue[], registry: StrategyRegistry): PlannedParameter[] {
   const planned = spec.parameters.map((parameter, k): PlannedParameter => {
     const at = `parameters.${String(k)}`;
-    const problem = configPathProblem(config, parameter.path) ?? strategyParameterProblem(config, parameter.path, registry);
+    const problem = DATA_SOURCE_PATHS.has(parameter.path)
+      ? `${quoteValue(parameter.path)} cannot be varied: every combination reads the same data, chosen when the sweep is planned (the overfitting statistics compare their returns bar by bar); run one sweep per data source (data.from, data.to and data.symbols can be varied)`
+      : (configPathProblem(config, parameter.path) ?? strategyParameterProblem(config, parameter.path, registry));
     if (problem !== null) issues.push({ path: `${at}.path`, message: problem });
     const values = 'values' in parameter ? listValues(parameter.values, `${at}.values`, issues) : rangeValues(parameter.range, `${at}.range`, issues);
     return { name: parameter.name ?? parameter.path.split('.').at(-1) ?? parameter.path, path: parameter.path, values };
