@@ -23,14 +23,25 @@ function oneLine(message: string): string {
 }
 
 /**
- * The failure of a finished sweep in which no combination ran to the end (every job failed or
- * timed out), or null: a `RunError` (exit 1) naming the counts and the first error, so a sweep
- * whose strategy throws on every combination does not end with exit 0 and a `best-config.json`
- * of `null`. The outputs are written first; `results.csv` lists every error.
+ * The failure of a finished sweep that has no best, or null: when no combination ran to the end
+ * (every job failed or timed out), a `RunError` (exit 1) naming the counts and the first error;
+ * when some ran but none has a value of the objective, one naming the objective — so neither ends
+ * with exit 0 and a `best-config.json` of `null`. The outputs are written first; `results.csv`
+ * lists every error and every metric.
  */
 export function sweepFailure(result: SweepResult): RunError | null {
   const { counts } = result;
-  if (result.aborted || counts.planned === 0 || counts.ok > 0) return null;
+  if (result.aborted || counts.planned === 0) return null;
+  if (counts.ok > 0) {
+    if (result.best !== null) return null;
+    // Every finished combination left the objective undefined (a profit factor without a losing
+    // trade, a Sharpe ratio of a flat curve): nothing can be ranked, so there is no best either.
+    const { metric } = result.objective;
+    return new RunError(
+      `no combination of the sweep has a value of its objective ${metric} (${formatCounted(counts.ok, 'combination')} ran, each leaving ${metric} undefined), so there is no best. results.csv lists every combination's metrics; choose an objective they define.`,
+      { what: 'sweep' },
+    );
+  }
   const first = result.rows.find((row) => row.error !== null);
   const example = first?.error === null || first?.error === undefined ? '' : `; the first, index ${String(first.index)} (${parameterText(first.parameters)}): ${oneLine(first.error.message)}`;
   return new RunError(

@@ -84,7 +84,7 @@ describe('ensemble sweep', () => {
     expect((JSON.parse(schema.stdout) as { properties: Record<string, unknown> }).properties).toHaveProperty('parameters');
   });
 
-  it('exits 1 naming the first error when every combination fails, after writing the outputs; a walk-forward likewise', async () => {
+  it('exits 1 naming the first error when every combination fails, or the objective when none defines it, after writing the outputs; a walk-forward likewise', async () => {
     writeFileSync(
       at('always-throws.ts'),
       [
@@ -106,6 +106,13 @@ describe('ensemble sweep', () => {
       'error: every combination of the sweep failed (2 failed, 0 timed out), so there is no best; the first, index 0 (n=1): Strategy "always-throws" failed on SP500 at 2019-01-02: kaboom. results.csv lists every error.\n',
     );
     expect(existsSync(at('fail-out/results.csv'))).toBe(true);
+    // Combinations that run but leave the objective undefined: a profit factor needs a losing trade.
+    const undefinedObjective = await cli(['sweep', '--strategy', 'buy-and-hold', '--data', 'sp500', '--from', '2019-01-01', '--vary', 'cash=1000,2000', '--objective', 'profitFactor', '--workers', '1', '--no-progress', '--out', at('no-best')]);
+    expect(undefinedObjective.code).toBe(1);
+    expect(undefinedObjective.stderr).toBe(
+      'error: no combination of the sweep has a value of its objective profitFactor (2 combinations ran, each leaving profitFactor undefined), so there is no best. results.csv lists every combination\'s metrics; choose an objective they define.\n',
+    );
+    expect(existsSync(at('no-best/results.csv'))).toBe(true);
     const walk = await cli(['walk-forward', ...base, '--from', '2016-01-01', '--train', '2y', '--test', '1y', '--out', at('fail-wf')]);
     expect(walk.code).toBe(1);
     expect(walk.stderr).toBe(
