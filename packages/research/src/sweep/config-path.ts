@@ -1,4 +1,5 @@
 import { closestMatch, quoteValue } from '@ensemble/protocol';
+import { BacktestRunConfigSchema } from '../job/backtest-config';
 import type { ParameterValue } from '../job/research-job';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -80,4 +81,17 @@ export function strategyParameterProblem(config: unknown, path: string, strategi
   const match = closestMatch(name, known);
   const takes = known.length === 0 ? 'no parameters' : `only ${known.join(', ')}`;
   return `${quoteValue(name)} is not a parameter of ${strategy}${match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`} (it takes ${takes})`;
+}
+
+/**
+ * Why a one-segment path of a backtest config (`rebalance`) is ambiguous, or null: it names a field
+ * of the config that is also a parameter of the config's strategy (`equal-weight`'s `rebalance`),
+ * where a sweep would set the field while its author may have meant the parameter.
+ */
+export function fieldParameterClash(config: unknown, path: string, strategies: Readonly<Record<string, { readonly schema: unknown }>>): string | null {
+  if (path.includes('.') || !isRecord(config) || !(path in BacktestRunConfigSchema.shape)) return null;
+  const strategy = config.strategy;
+  if (typeof strategy !== 'string' || !Object.hasOwn(strategies, strategy)) return null;
+  if (!(declaredParameters(strategies[strategy]?.schema) ?? []).includes(path)) return null;
+  return `${quoteValue(path)} is both a field of the backtest config and a parameter of ${strategy}: write "params.${path}" to vary the strategy's parameter (a path below "${path}" varies the config's field)`;
 }

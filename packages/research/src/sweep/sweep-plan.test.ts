@@ -128,6 +128,16 @@ describe('planSweep', () => {
     expect(backtest).toEqual([`parameters.0.path: "data" ${why}`]);
   });
 
+  it('refuses a name that is both a backtest config field and a parameter of its strategy', async () => {
+    const config = { data: { dataset: 'stocks5' }, strategy: 'equal-weight' };
+    const issues = await issuesOf(planSweep({ kind: 'backtest', config, parameters: [{ path: 'rebalance', values: ['quarter', 'year'] }] }));
+    expect(issues).toEqual([
+      'parameters.0.path: "rebalance" is both a field of the backtest config and a parameter of equal-weight: write "params.rebalance" to vary the strategy\'s parameter (a path below "rebalance" varies the config\'s field)',
+    ]);
+    const plan = await planSweep({ kind: 'backtest', config, parameters: [{ path: 'params.rebalance', values: ['quarter', 'year'] }] });
+    expect(plan.jobs.map((job) => (job.config.params as { rebalance: string }).rebalance)).toEqual(['quarter', 'year']);
+  });
+
   it('samples a seeded subset of the admissible combinations', async () => {
     const spec = {
       config: runConfig,

@@ -15,7 +15,7 @@ import type { StrategyFileImporter } from '../job/strategy-files';
 import { readJsonFile } from '../json-file';
 import { compileConstraint } from './constraint';
 import type { Constraint } from './constraint';
-import { configPathProblem, strategyParameterProblem, withConfigValues } from './config-path';
+import { configPathProblem, fieldParameterClash, strategyParameterProblem, withConfigValues } from './config-path';
 import { resolveObjective } from './objective';
 import type { Objective } from './objective';
 import { listValues, rangeValues } from './parameter-values';
@@ -160,7 +160,7 @@ function planParameters(spec: Pick<SweepSpec, 'parameters'>, config: Record<stri
     const at = `parameters.${String(k)}`;
     const problem = DATA_SOURCE_PATHS.has(parameter.path)
       ? `${quoteValue(parameter.path)} cannot be varied: every combination reads the same data, chosen when the sweep is planned (the overfitting statistics compare their returns bar by bar); run one sweep per data source (data.from, data.to and data.symbols can be varied)`
-      : (configPathProblem(config, parameter.path) ?? strategyParameterProblem(config, parameter.path, registry));
+      : (configPathProblem(config, parameter.path) ?? strategyParameterProblem(config, parameter.path, registry) ?? fieldParameterClash(config, parameter.path, registry));
     if (problem !== null) issues.push({ path: `${at}.path`, message: problem });
     const values = 'values' in parameter ? listValues(parameter.values, `${at}.values`, issues) : rangeValues(parameter.range, `${at}.range`, issues);
     return { name: parameter.name ?? parameter.path.split('.').at(-1) ?? parameter.path, path: parameter.path, values };
