@@ -102,6 +102,23 @@ describe('runResearchJob', () => {
     expect(full.curve?.time).toEqual(Float64Array.from(data.series[0]?.time ?? []));
   });
 
+  it('a window job\'s portfolio strategy rebalances on the first bar of its window, as a run starting there does', async () => {
+    const { dataRefOf } = await import('./resolvers');
+    const stocks5 = await dataRefOf({ dataset: 'stocks5' }, '.');
+    const start = Date.UTC(2006, 6, 1);
+    const end = Date.UTC(2007, 5, 30);
+    for (const rebalance of ['quarter', 100] as const) {
+      const config = { data: { dataset: 'stocks5' }, strategy: 'equal-weight', params: { rebalance }, periodsPerYear: 252 };
+      const held = await runResearchJob(await job({ config, data: [stocks5], window: { warmupStart: Date.UTC(2005, 0, 1), start, end } }), resolvers);
+      const cold = await runResearchJob(await job({ config: { ...config, data: { dataset: 'stocks5', from: '2006-07-01', to: '2007-06-30' } }, data: [stocks5] }), resolvers);
+      expect(held.status).toBe('ok');
+      // Invested from the window's first bar: the same returns, to the bit, as the run started cold there.
+      expect(held.periodReturns).toEqual(cold.periodReturns);
+      expect(held.metrics?.totalReturn).toBe(cold.metrics?.totalReturn);
+      expect(held.periodReturns.slice(0, 5).some((value) => value !== 0)).toBe(true);
+    }
+  });
+
   it('jobs are plain JSON that the schema accepts', async () => {
     const value = await job({});
     expect(researchJobSchema.parse(JSON.parse(JSON.stringify(value)))).toEqual(value);

@@ -12,7 +12,7 @@ import { parseBacktestRunConfig } from './backtest-config';
 import type { DataRef, JobWindow, ResearchJob, ResearchJobResult, StrategyModuleRef } from './research-job';
 import { researchJobSchema } from './research-job';
 import { firstAtOrAfter } from '../walk-forward/windows';
-import { holdUntil, registryHeldUntil } from './trade-window';
+import { holdUntil, registryHeldUntil, stepsBefore } from './trade-window';
 
 /**
  * What a job needs from where it runs: market data by content (a worker keeps one copy per
@@ -59,7 +59,7 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
     const config = parseRunConfig(job.config, { registry });
     const symbols = config.data.symbols ?? runSymbols(config);
     const selected = selectData(data, job.config.data, symbols, window);
-    const held = window === null ? registry : registryHeldUntil(registry, window.start);
+    const held = window === null ? registry : registryHeldUntil(registry, window.start, stepsBefore(selected.series, window.start));
     const result = runOrchestrator(config, selected.series, { registry: held });
     const benchmark = config.benchmark === undefined ? undefined : selected.series.find((series) => series.symbol === config.benchmark);
     return {
@@ -77,8 +77,8 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
   const definition = registry[config.strategy];
   if (definition === undefined) throw new EnsembleError('STRATEGY_NOT_FOUND', `Strategy ${config.strategy} is not registered.`);
   const created = definition.create(definition.schema.parse(config.params), definition.name);
-  const strategy = window === null ? created : holdUntil(created, window.start);
   const selected = selectData(data, job.config.data, config.symbols ?? config.data.symbols, window);
+  const strategy = window === null ? created : holdUntil(created, window.start, stepsBefore(selected.series, window.start));
   const { cash, fill, commission, slippage, sizing, fractional, closeAtEnd, rebalance, checkInvariants } = config;
   const engine = { cash, fill, commission, slippage, sizing, fractional, closeAtEnd, checkInvariants, ...(rebalance === undefined ? {} : { rebalance }) };
   const result = runBacktest({ series: selected.series, strategy, ...engine });

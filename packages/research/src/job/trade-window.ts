@@ -6,13 +6,17 @@ import type { AnyStrategy, Strategy } from '@ensemble/protocol';
  * `strategy` unable to trade before `start` (epoch ms): a signal strategy enters nothing and a
  * portfolio strategy targets no weights on earlier bars, while its indicators and history still
  * see them (the warm-up of a walk-forward test window). From `start` on it decides as before.
+ * A portfolio strategy is first asked on step `firstStep`, the run's first step at or after
+ * `start` (its warm-up covers the steps before): it rebalances there, as a run starting at `start`
+ * does on its first bar, and follows its schedule from there — rather than answering no weights
+ * to a rebalance before `start` and waiting for the next one the schedule brings.
  */
-export function holdUntil(strategy: AnyStrategy, start: number): AnyStrategy {
+export function holdUntil(strategy: AnyStrategy, start: number, firstStep = 0): AnyStrategy {
   if (isPortfolioStrategy(strategy)) {
     return {
       kind: 'portfolio',
       id: strategy.id,
-      warmup: strategy.warmup,
+      warmup: Math.max(strategy.warmup, firstStep + 1),
       rebalance: strategy.rebalance,
       targetWeights: (context) => (context.time < start ? {} : strategy.targetWeights(context)),
     };
@@ -28,12 +32,25 @@ export function holdUntil(strategy: AnyStrategy, start: number): AnyStrategy {
   return { ...held, indicators: (series) => strategy.indicators?.(series) ?? {} };
 }
 
-/** `registry` with every strategy it creates held until `start` (see {@link holdUntil}). */
-export function registryHeldUntil(registry: StrategyRegistry, start: number): StrategyRegistry {
+/** `registry` with every strategy it creates held until `start`, step `firstStep` (see {@link holdUntil}). */
+export function registryHeldUntil(registry: StrategyRegistry, start: number, firstStep = 0): StrategyRegistry {
   return Object.fromEntries(
     Object.entries(registry).map(([name, definition]) => [
       name,
-      { ...definition, create: (params: unknown, id: string) => holdUntil(definition.create(params, id), start) },
+      { ...definition, create: (params: unknown, id: string) => holdUntil(definition.create(params, id), start, firstStep) },
     ]),
   );
+}
+
+/** Steps of the timeline of `series` (every distinct bar time) before `start`: the index of its first step at or after `start`. */
+export function stepsBefore(series: readonly { readonly time: ArrayLike<number>; readonly length: number }[], start: number): number {
+  const times = new Set<number>();
+  for (const { time, length } of series) {
+    for (let i = 0; i < length; i++) {
+      const at = time[i] ?? Number.NaN;
+      if (!(at < start)) break;
+      times.add(at);
+    }
+  }
+  return times.size;
 }
