@@ -52,14 +52,25 @@ describe('cross definition (fast 1, slow 2: the sign of d is the sign of the las
     expect(replay(strategy, closes('X', [13, 12, 12, 11, 11, 10]))).toEqual([]);
   });
 
-  it('allowShort: a cross down while flat enters short, the next cross up exits it', () => {
-    //  d: NaN + − 0 +
-    const series = closes('X', [10, 11, 10, 10, 11]);
+  it('allowShort: stop and reverse — a cross exits, and the bar after enters the other side', () => {
+    //      index:  0   1   2   3   4   5   6   7   8
+    //          d: NaN  +   −   0   +   0   0   −   0
+    //      cross: NaN NaN −1   0  +1   0   0  −1   0
+    const series = closes('X', [10, 11, 10, 10, 11, 11, 11, 10, 10]);
     const shorting = new SmaCrossoverStrategy({ fast: 1, slow: 2, allowShort: true });
-    expect(replay(shorting, series)).toEqual([{ side: 'short', entry: 2, exit: 4 }]);
+    // Short on the cross down at 2, out on the cross up at 4, long at 5 (the cross of the bar
+    // before), out on the cross down at 7, short at 8 (again the bar before's cross).
+    expect(replay(shorting, series)).toEqual([
+      { side: 'short', entry: 2, exit: 4 },
+      { side: 'long', entry: 5, exit: 7 },
+      { side: 'short', entry: 8, exit: null },
+    ]);
     expect(exitAt(shorting, series, 3, 'short')).toBe(false);
-    // long only: the cross down is ignored while flat, the cross up at 4 enters long
-    expect(replay(strategy, series)).toEqual([{ side: 'long', entry: 4, exit: null }]);
+    // Flat two bars after a cross: no entry (a reversal follows its cross at once or not at all).
+    expect(enterAt(shorting, series, 6)).toBeNull();
+    // long only: the cross down is ignored while flat, the cross up at 4 enters long, the bar after an exit enters nothing
+    expect(replay(strategy, series)).toEqual([{ side: 'long', entry: 4, exit: 7 }]);
+    expect(enterAt(strategy, series, 5)).toBeNull();
   });
 });
 

@@ -15,7 +15,7 @@ export const SmaCrossoverSchema = z
     allowShort: z
       .boolean()
       .default(false)
-      .describe('Also trade the short side: a cross down while flat enters short, the next cross up exits it'),
+      .describe('Trade both sides, stop and reverse: a cross exits the position and the next bar enters the other side (the engine asks for an entry only when flat, so a reversal takes one bar); without it, long only'),
   })
   .superRefine((params, context) => {
     if (params.fast >= params.slow) {
@@ -34,8 +34,10 @@ export type SmaCrossoverConfig = z.input<typeof SmaCrossoverSchema>;
  * SMA crossover momentum on closes. With `d[i] = SMA(fast)[i] - SMA(slow)[i]`, a cross up is
  * `d[i] > 0` while the **last non-zero** difference before bar i was negative, a cross down the
  * mirror image; a tie (`d[i] = 0`) never triggers, and `+, 0, -` is a cross down at the `-`.
- * Enters long on a cross up and exits on a cross down (with `allowShort`, a cross down while flat
- * enters short and a cross up exits it). Warm-up `slow + 1`: the first cross can be seen at index
+ * Enters long on a cross up and exits on a cross down. With `allowShort` it is a stop-and-reverse
+ * system on both sides: a cross exits the position, and while flat a cross on this bar or the one
+ * before enters its side — so the bar after an exit enters the other side (entries are asked only
+ * when flat: the reversal takes one bar). Warm-up `slow + 1`: the first cross can be seen at index
  * `slow`. The crosses are precomputed once per series (`indicators()`), so a decision is O(1).
  */
 export class SmaCrossoverStrategy implements Strategy {
@@ -62,12 +64,15 @@ export class SmaCrossoverStrategy implements Strategy {
     return { cross: crossover(sma(series.close, this.params.fast), sma(series.close, this.params.slow)) };
   }
 
-  /** Long on a cross up; short on a cross down when `allowShort`. */
+  /**
+   * Long on a cross up. With `allowShort`, the side of a cross on this bar or, failing one, on the
+   * bar before (the cross that closed the previous position: the reversal).
+   */
   shouldEnter(context: StrategyContext): EntrySignal | null {
     const cross = context.indicator('cross');
-    if (cross > 0) return ENTER_LONG;
-    if (cross < 0 && this.params.allowShort) return ENTER_SHORT;
-    return null;
+    if (!this.params.allowShort) return cross > 0 ? ENTER_LONG : null;
+    const side = cross === 0 && context.length > 1 ? context.indicator('cross', 1) : cross;
+    return side > 0 ? ENTER_LONG : side < 0 ? ENTER_SHORT : null;
   }
 
   /** A long exits on a cross down, a short on a cross up. */

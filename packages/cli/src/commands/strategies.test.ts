@@ -27,7 +27,7 @@ describe('ensemble strategies', () => {
     expect(out).toMatch(/^sma-crossover {2}\(signal\)\n {2}Momentum: long when the fast SMA/m);
     expect(out).toMatch(/^ {2}parameter\s+type\s+default\s+bounds\s+description$/m);
     expect(out).toMatch(/^ {2}fast\s+integer\s+10\s+>= 1 and <= 10000\s+Fast SMA window of closes, in bars; must be less than slow$/m);
-    expect(out).toMatch(/^ {2}allowShort\s+boolean\s+false\s+—\s+Also trade the short side/m);
+    expect(out).toMatch(/^ {2}allowShort\s+boolean\s+false\s+—\s+Trade both sides, stop and reverse/m);
     expect(out).toMatch(/^ {2}lookback\s+integer\s+60\s+>= 2 and <= 10000/m);
     expect(out).toMatch(/buy-and-hold {2}\(signal\)\n.*\n {2}parameters: none/);
     expect(out).toContain('6 strategies. Run one: ensemble backtest');
