@@ -81,6 +81,17 @@ describe('parseRunConfig', () => {
     expect(sleeves?.properties.transfers?.description).toMatch(/exposure-to-equity/);
   });
 
+  it('takes a numeric date bound only as unambiguous epoch milliseconds', () => {
+    const config = (from: unknown) => ({ data: { dataset: 'sp500', from }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['SP500'] }] });
+    // 2005-01-03 as epoch seconds is 1970-01-13 as milliseconds: refused, as is a year.
+    for (const from of [1104710400, 2005, 5]) {
+      expect(issuesOf(config(from))).toEqual([{ path: 'data.from', message: expect.stringMatching(/^a number is epoch milliseconds, at least 100000000000 \(1973-03-03\)/) }]);
+    }
+    expect(parseRunConfig(config(1104710400000), { registry: testRegistry }).data.from).toBe(1104710400000);
+    expect(parseRunConfig(config('1104710400'), { registry: testRegistry }).data.from).toBe('1104710400');
+    expect(issuesOf(config(-1e12))).toEqual([]);
+  });
+
   it('lists every problem by path, schema and cross-field checks together, naming the source', () => {
     let caught: unknown;
     try {

@@ -52,8 +52,20 @@ const symbolSchema = z
 /** How a rebalance moves capital into or out of a sleeve (see {@link TRANSFER_MODES}). */
 export type TransferMode = (typeof TRANSFER_MODES)[number];
 
+/**
+ * Epoch numbers below this magnitude are ambiguous: the date strings of the data package (and the
+ * CLI's `--from`) read them as seconds, while a number here is milliseconds. Refused, so that one
+ * number never means two days.
+ */
+const EPOCH_MS_MIN = 1e11;
+
 const dateBound = z
-  .union([z.string().min(1), z.number()])
+  .union([
+    z.string().min(1),
+    z.number().refine((value) => Number.isFinite(value) && Math.abs(value) >= EPOCH_MS_MIN, {
+      message: 'a number is epoch milliseconds, at least 100000000000 (1973-03-03) in size; a smaller one reads as seconds or a year elsewhere, so write the date as text, e.g. "2005-01-03"',
+    }),
+  ])
   .optional();
 
 /** Where the bars come from. The orchestrator only describes data; the caller (the CLI) loads it. */
@@ -85,8 +97,8 @@ export const DataSourceSchema = z
       .array(symbolSchema)
       .optional()
       .describe('Symbols to load (default: every symbol the strategies and the benchmark use)'),
-    from: dateBound.describe('First date to keep, e.g. "2005-01-01" (inclusive; default: the first bar)'),
-    to: dateBound.describe('Last date to keep, e.g. "2009-12-31" (inclusive, whole day; default: the last bar)'),
+    from: dateBound.describe('First date to keep, e.g. "2005-01-01", or epoch milliseconds (inclusive; default: the first bar)'),
+    to: dateBound.describe('Last date to keep, e.g. "2009-12-31" (inclusive, whole day), or epoch milliseconds (default: the last bar)'),
   })
   .superRefine((value, context) => {
     if ((value.dataset === undefined) === (value.file === undefined)) {
