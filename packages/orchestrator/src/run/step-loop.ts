@@ -162,7 +162,7 @@ export class Orchestration {
     const symbols = this.universe.symbols;
     this.logger.info(
       { event: 'orchestrator-start', mode: config.mode, sleeves: sleeves.map((sleeve) => sleeve.entry.id), symbols, steps: this.steps, fill: config.fill },
-      `orchestrator started: ${sleeves.length} strategies, ${symbols.length} symbols, ${this.steps} bars`,
+      `orchestrator started: ${sleeves.length} ${sleeves.length === 1 ? 'strategy' : 'strategies'}, ${symbols.length} symbol${symbols.length === 1 ? '' : 's'}, ${this.steps} bar${this.steps === 1 ? '' : 's'}`,
     );
     this.rebalancing.allocateInitial();
     const steps = this.steps;
