@@ -115,6 +115,10 @@ describe('runResearchJob', () => {
       // Invested from the window's first bar: the same returns, to the bit, as the run started cold there.
       expect(held.periodReturns).toEqual(cold.periodReturns);
       expect(held.metrics?.totalReturn).toBe(cold.metrics?.totalReturn);
+      // A window's exposure metrics come from its own part of the gross exposure column (they were null).
+      expect(held.metrics?.exposure).not.toBeNull();
+      expect(held.metrics?.exposure).toBe(cold.metrics?.exposure);
+      expect(held.metrics?.timeInMarket).toBe(cold.metrics?.timeInMarket);
       expect(held.periodReturns.slice(0, 5).some((value) => value !== 0)).toBe(true);
     }
   });

@@ -29,6 +29,8 @@ export interface ResearchResolvers {
 interface RunRecord {
   readonly time: ArrayLike<number>;
   readonly equity: ArrayLike<number>;
+  /** Σ |position value| at every bar: a window's exposure and time in the market. */
+  readonly grossExposure: ArrayLike<number>;
   readonly trades: readonly TradeLike[];
   readonly fills: readonly FillLike[];
   /** Given, or inferred from the whole run's bar spacing (only asked for when measuring a window). */
@@ -65,6 +67,7 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
     return {
       time: result.portfolio.equity.time,
       equity: result.portfolio.equity.equity,
+      grossExposure: result.portfolio.equity.grossExposure,
       trades: result.portfolio.trades,
       fills: result.portfolio.fills,
       periodsPerYear: () => result.periodsPerYear,
@@ -97,6 +100,7 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
   return {
     time,
     equity: result.equity.equity,
+    grossExposure: result.equity.grossExposure,
     trades: result.trades,
     fills: result.fills,
     periodsPerYear: () => config.periodsPerYear ?? inferPeriodsPerYear(time),
@@ -124,11 +128,12 @@ function measure(index: number, record: RunRecord, window: JobWindow | null): Re
   const first = firstAtOrAfter(record.time, window.start);
   const time = columnFrom(record.time, first);
   const equity = columnFrom(record.equity, first);
+  const grossExposure = columnFrom(record.grossExposure, first);
   const metrics = new PerformanceCalculator({
     periodsPerYear: record.periodsPerYear(),
     riskFreeRate: record.riskFreeRate,
     ...(record.benchmark === undefined ? {} : { benchmark: { time: record.benchmark.time, close: record.benchmark.close } }),
-  }).metrics({ equity: { time, equity }, trades: record.trades, fills: record.fills });
+  }).metrics({ equity: { time, equity, grossExposure }, trades: record.trades, fills: record.fills });
   return { index, status: 'ok', metrics, periodReturns: returnsFromEquity(equity), curve: { time, equity } };
 }
 
