@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigIssue } from '@ensemble/protocol';
-import { compareByObjective, nearestMetric, resolveObjective } from './objective';
+import { compareByObjective, nearestMetric, OBJECTIVE_METRICS, resolveObjective } from './objective';
 
 describe('objective', () => {
   it('defaults the direction by metric', () => {
@@ -24,8 +24,12 @@ describe('objective', () => {
   it('suggests nothing for a name close to no metric', () => {
     const issues: ConfigIssue[] = [];
     resolveObjective('bogus', undefined, 'objective', issues);
-    expect(issues[0]?.message).toMatch(/^unknown metric "bogus"; the metrics: bars, startEquity, /);
+    expect(issues[0]?.message).toMatch(/^unknown metric "bogus"; the metrics:\n {4}bars, startEquity, /);
     expect(issues[0]?.message).not.toContain('did you mean');
+    // Every metric, on lines short enough to print whole (one line of 625 characters was cut).
+    const lines = issues[0]?.message.split('\n').slice(1) ?? [];
+    expect(lines.every((line) => line.length <= 92)).toBe(true);
+    expect(lines.join(' ').replace(/,/g, '').trim().split(/\s+/)).toEqual([...OBJECTIVE_METRICS]);
   });
 
   it('ranks best first, nulls last, ties by index', () => {

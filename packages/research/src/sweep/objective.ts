@@ -55,6 +55,23 @@ export function isMetricName(name: string): name is MetricName {
   return (OBJECTIVE_METRICS as readonly string[]).includes(name);
 }
 
+/** `names` comma-separated on indented lines of at most about 90 characters. */
+function wrappedList(names: readonly string[]): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const name of names) {
+    const next = line === '' ? name : `${line}, ${name}`;
+    if (next.length > 86 && line !== '') {
+      lines.push(`${line},`);
+      line = name;
+    } else {
+      line = next;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines.map((text) => `    ${text}`).join('\n');
+}
+
 /**
  * The objective of `metric` with `direction` (default: {@link MINIMISED_METRICS} minimised, every
  * other metric maximised), or an issue at `path` naming the nearest metric for a typo.
@@ -63,10 +80,11 @@ export function resolveObjective(metric: string, direction: ObjectiveDirection |
   if (!isMetricName(metric)) {
     // Only a close name is suggested (the protocol's rule for every typo): "bogus" is no "bars".
     const match = closestMatch(metric, OBJECTIVE_METRICS);
-    const metrics = OBJECTIVE_METRICS.join(', ');
+    // The list on lines of its own: on one line it outgrew the longest line an error prints.
+    const metrics = wrappedList(OBJECTIVE_METRICS);
     issues.push({
       path,
-      message: `unknown metric ${quoteValue(metric)}; ${match === undefined ? `the metrics: ${metrics}` : `did you mean ${quoteValue(match)}? (the metrics: ${metrics})`}`,
+      message: `unknown metric ${quoteValue(metric)}; ${match === undefined ? '' : `did you mean ${quoteValue(match)}? `}the metrics:\n${metrics}`,
     });
     return { metric: 'sharpe', direction: 'max' };
   }
