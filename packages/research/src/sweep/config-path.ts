@@ -95,3 +95,36 @@ export function fieldParameterClash(config: unknown, path: string, strategies: R
   if (!(declaredParameters(strategies[strategy]?.schema) ?? []).includes(path)) return null;
   return `${quoteValue(path)} is both a field of the backtest config and a parameter of ${strategy}: write "params.${path}" to vary the strategy's parameter (a path below "${path}" varies the config's field)`;
 }
+
+/** Something with zod's `safeParse` (a field's schema). */
+interface FieldSchema {
+  safeParse(value: unknown): { success: true } | { success: false; error: { issues: readonly { readonly message: string }[] } };
+}
+
+function isFieldSchema(value: unknown): value is FieldSchema {
+  return typeof value === 'object' && value !== null && 'safeParse' in value && typeof value.safeParse === 'function';
+}
+
+/**
+ * The schema of the one field `path` sets, when it is a strategy's parameter (`params.fast`,
+ * `strategies.trend.params.fast`) or a field of a backtest config (`cash`), or null: what each
+ * varied value can be checked against before any job runs. Checks that involve other fields (a
+ * strategy's `fast < slow`) are not in it; a combination breaking one fails as its job.
+ */
+export function fieldSchemaOf(config: unknown, path: string, strategies: Readonly<Record<string, { readonly schema: unknown }>>): { readonly schema: FieldSchema; readonly what: string } | null {
+  const segments = path.split('.');
+  const name = segments.at(-1) ?? '';
+  if (segments.length >= 2 && segments.at(-2) === 'params') {
+    let owner = config;
+    for (const segment of segments.slice(0, -2)) owner = step(owner, segment);
+    const strategy = isRecord(owner) ? owner.strategy : undefined;
+    if (typeof strategy !== 'string' || !Object.hasOwn(strategies, strategy)) return null;
+    const schema = strategies[strategy]?.schema;
+    const shape: unknown = typeof schema === 'object' && schema !== null && 'shape' in schema ? schema.shape : undefined;
+    const field: unknown = isRecord(shape) && Object.hasOwn(shape, name) ? shape[name] : undefined;
+    return isFieldSchema(field) ? { schema: field, what: `${name} (a parameter of ${strategy})` } : null;
+  }
+  if (segments.length !== 1 || !isRecord(config) || typeof config.strategy !== 'string' || !Object.hasOwn(BacktestRunConfigSchema.shape, name)) return null;
+  const field: unknown = BacktestRunConfigSchema.shape[name as keyof typeof BacktestRunConfigSchema.shape];
+  return isFieldSchema(field) ? { schema: field, what: `${name} (a field of the backtest config)` } : null;
+}

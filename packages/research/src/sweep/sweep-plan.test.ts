@@ -138,6 +138,31 @@ describe('planSweep', () => {
     expect(plan.jobs.map((job) => (job.config.params as { rebalance: string }).rebalance)).toEqual(['quarter', 'year']);
   });
 
+  it('refuses a varied value its field\'s own schema refuses, before any job runs', async () => {
+    const issues = await issuesOf(
+      planSweep({
+        config: runConfig,
+        parameters: [
+          { path: 'strategies.trend.params.fast', values: ['abc', 10, -5] },
+          { path: 'strategies.trend.params.slow', range: { start: 0, stop: 60, step: 30 } },
+        ],
+      }),
+    );
+    expect(issues).toEqual([
+      'parameters.0.values.0: "abc" is refused for fast (a parameter of sma-crossover): Invalid input: expected number, received string',
+      'parameters.0.values.2: -5 is refused for fast (a parameter of sma-crossover): Too small: expected number to be >=1',
+      'parameters.1.range: 0 is refused for slow (a parameter of sma-crossover): Too small: expected number to be >=1',
+    ]);
+    const backtest = { data: { dataset: 'sp500' }, strategy: 'sma-crossover' };
+    expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest, parameters: [{ path: 'cash', values: [1000, -5] }] }))).toEqual([
+      'parameters.0.values.1: -5 is refused for cash (a field of the backtest config): must be greater than 0',
+    ]);
+    // A value valid on its own but not with every other (fast 40 against the default slow 30) is
+    // no spec error: its combinations fail as jobs, or a constraint skips them.
+    const plan = await planSweep({ kind: 'backtest', config: backtest, parameters: [{ path: 'params.fast', values: [10, 40] }] });
+    expect(plan.jobs).toHaveLength(2);
+  });
+
   it('samples a seeded subset of the admissible combinations', async () => {
     const spec = {
       config: runConfig,

@@ -15,7 +15,7 @@ import type { StrategyFileImporter } from '../job/strategy-files';
 import { readJsonFile } from '../json-file';
 import { compileConstraint } from './constraint';
 import type { Constraint } from './constraint';
-import { configPathProblem, fieldParameterClash, strategyParameterProblem, withConfigValues } from './config-path';
+import { configPathProblem, fieldParameterClash, fieldSchemaOf, strategyParameterProblem, withConfigValues } from './config-path';
 import { resolveObjective } from './objective';
 import type { Objective } from './objective';
 import { listValues, rangeValues } from './parameter-values';
@@ -154,6 +154,24 @@ export async function loadBaseConfig(
  */
 const DATA_SOURCE_PATHS: ReadonlySet<string> = new Set(['data', 'data.dataset', 'data.file', 'data.format', 'data.adjust', 'data.sort']);
 
+/**
+ * The values a field's own schema refuses (a strategy parameter's type and bounds, a backtest
+ * field's), each by path (`parameters.0.values.1`; for a range, the range), so that a typo is a
+ * spec error before any job runs rather than a failed combination after. At most five are named.
+ */
+function valueIssues(config: Record<string, unknown>, path: string, values: readonly ParameterValue[], at: string, registry: StrategyRegistry): ConfigIssue[] {
+  const field = fieldSchemaOf(config, path, registry);
+  if (field === null) return [];
+  const issues: ConfigIssue[] = [];
+  values.forEach((value, k) => {
+    const parsed = field.schema.safeParse(value);
+    if (parsed.success || issues.length >= 5) return;
+    const reason = parsed.error.issues[0]?.message ?? 'invalid';
+    issues.push({ path: at.endsWith('.range') ? at : `${at}.${String(k)}`, message: `${typeof value === 'string' ? quoteValue(value) : String(value)} is refused for ${field.what}: ${reason}` });
+  });
+  return issues;
+}
+
 /** The parameters of a spec, expanded and checked against the base config. */
 function planParameters(spec: Pick<SweepSpec, 'parameters'>, config: Record<string, unknown>, issues: ConfigIssue[], registry: StrategyRegistry): PlannedParameter[] {
   const planned = spec.parameters.map((parameter, k): PlannedParameter => {
@@ -163,6 +181,7 @@ function planParameters(spec: Pick<SweepSpec, 'parameters'>, config: Record<stri
       : (configPathProblem(config, parameter.path) ?? strategyParameterProblem(config, parameter.path, registry) ?? fieldParameterClash(config, parameter.path, registry));
     if (problem !== null) issues.push({ path: `${at}.path`, message: problem });
     const values = 'values' in parameter ? listValues(parameter.values, `${at}.values`, issues) : rangeValues(parameter.range, `${at}.range`, issues);
+    if (problem === null) issues.push(...valueIssues(config, parameter.path, values, 'values' in parameter ? `${at}.values` : `${at}.range`, registry));
     return { name: parameter.name ?? parameter.path.split('.').at(-1) ?? parameter.path, path: parameter.path, values };
   });
   planned.forEach((parameter, k) => {
