@@ -56,11 +56,32 @@ export function withConfigValues<TConfig>(config: TConfig, assignments: readonly
   return copy;
 }
 
-/** The parameter names a strategy's schema declares (a zod object's keys), or null when it is not an object schema. */
-function declaredParameters(schema: unknown): string[] | null {
+type Strategies = Readonly<Record<string, { readonly schema: unknown }>>;
+
+/** The fields of a strategy's schema (a zod object's shape), or null when it is not an object schema. */
+function shapeOf(schema: unknown): Record<string, unknown> | null {
   if (typeof schema !== 'object' || schema === null || !('shape' in schema)) return null;
   const shape: unknown = schema.shape;
-  return typeof shape === 'object' && shape !== null ? Object.keys(shape) : null;
+  return isRecord(shape) ? shape : null;
+}
+
+/** The parameter names a strategy's schema declares (a zod object's keys), or null when it is not an object schema. */
+function declaredParameters(schema: unknown): string[] | null {
+  const shape = shapeOf(schema);
+  return shape === null ? null : Object.keys(shape);
+}
+
+/**
+ * For a path ending in `params.<name>`: the registered strategy whose parameter it sets (the
+ * entry's, or a backtest config's root `strategy`) and the name; otherwise null.
+ */
+function addressedParameter(config: unknown, path: string, strategies: Strategies): { readonly strategy: string; readonly name: string } | null {
+  const segments = path.split('.');
+  if (segments.length < 2 || segments.at(-2) !== 'params') return null;
+  let owner = config;
+  for (const segment of segments.slice(0, -2)) owner = step(owner, segment);
+  const strategy = isRecord(owner) ? owner.strategy : undefined;
+  return typeof strategy === 'string' && Object.hasOwn(strategies, strategy) ? { strategy, name: segments.at(-1) ?? '' } : null;
 }
 
 /**
@@ -68,14 +89,10 @@ function declaredParameters(schema: unknown): string[] | null {
  * or the root of a backtest config, whose `strategy` is a name of `strategies`), or null: a
  * mistyped parameter would make every combination's config invalid, so it is a spec error.
  */
-export function strategyParameterProblem(config: unknown, path: string, strategies: Readonly<Record<string, { readonly schema: unknown }>>): string | null {
-  const segments = path.split('.');
-  const name = segments.at(-1) ?? '';
-  if (segments.length < 2 || segments.at(-2) !== 'params') return null;
-  let owner = config;
-  for (const segment of segments.slice(0, -2)) owner = step(owner, segment);
-  const strategy = isRecord(owner) ? owner.strategy : undefined;
-  if (typeof strategy !== 'string' || !Object.hasOwn(strategies, strategy)) return null;
+export function strategyParameterProblem(config: unknown, path: string, strategies: Strategies): string | null {
+  const addressed = addressedParameter(config, path, strategies);
+  if (addressed === null) return null;
+  const { strategy, name } = addressed;
   const known = declaredParameters(strategies[strategy]?.schema);
   if (known === null || known.includes(name)) return null;
   const match = closestMatch(name, known);
@@ -88,8 +105,8 @@ export function strategyParameterProblem(config: unknown, path: string, strategi
  * of the config that is also a parameter of the config's strategy (`equal-weight`'s `rebalance`),
  * where a sweep would set the field while its author may have meant the parameter.
  */
-export function fieldParameterClash(config: unknown, path: string, strategies: Readonly<Record<string, { readonly schema: unknown }>>): string | null {
-  if (path.includes('.') || !isRecord(config) || !(path in BacktestRunConfigSchema.shape)) return null;
+export function fieldParameterClash(config: unknown, path: string, strategies: Strategies): string | null {
+  if (path.includes('.') || !isRecord(config) || !Object.hasOwn(BacktestRunConfigSchema.shape, path)) return null;
   const strategy = config.strategy;
   if (typeof strategy !== 'string' || !Object.hasOwn(strategies, strategy)) return null;
   if (!(declaredParameters(strategies[strategy]?.schema) ?? []).includes(path)) return null;
@@ -111,20 +128,16 @@ function isFieldSchema(value: unknown): value is FieldSchema {
  * varied value can be checked against before any job runs. Checks that involve other fields (a
  * strategy's `fast < slow`) are not in it; a combination breaking one fails as its job.
  */
-export function fieldSchemaOf(config: unknown, path: string, strategies: Readonly<Record<string, { readonly schema: unknown }>>): { readonly schema: FieldSchema; readonly what: string } | null {
-  const segments = path.split('.');
-  const name = segments.at(-1) ?? '';
-  if (segments.length >= 2 && segments.at(-2) === 'params') {
-    let owner = config;
-    for (const segment of segments.slice(0, -2)) owner = step(owner, segment);
-    const strategy = isRecord(owner) ? owner.strategy : undefined;
-    if (typeof strategy !== 'string' || !Object.hasOwn(strategies, strategy)) return null;
-    const schema = strategies[strategy]?.schema;
-    const shape: unknown = typeof schema === 'object' && schema !== null && 'shape' in schema ? schema.shape : undefined;
-    const field: unknown = isRecord(shape) && Object.hasOwn(shape, name) ? shape[name] : undefined;
+export function fieldSchemaOf(config: unknown, path: string, strategies: Strategies): { readonly schema: FieldSchema; readonly what: string } | null {
+  const addressed = addressedParameter(config, path, strategies);
+  if (addressed !== null) {
+    const { strategy, name } = addressed;
+    const shape = shapeOf(strategies[strategy]?.schema);
+    const field = shape !== null && Object.hasOwn(shape, name) ? shape[name] : undefined;
     return isFieldSchema(field) ? { schema: field, what: `${name} (a parameter of ${strategy})` } : null;
   }
-  if (segments.length !== 1 || !isRecord(config) || typeof config.strategy !== 'string' || !Object.hasOwn(BacktestRunConfigSchema.shape, name)) return null;
-  const field: unknown = BacktestRunConfigSchema.shape[name as keyof typeof BacktestRunConfigSchema.shape];
-  return isFieldSchema(field) ? { schema: field, what: `${name} (a field of the backtest config)` } : null;
+  if (path.includes('.') || !isRecord(config) || typeof config.strategy !== 'string') return null;
+  const fields = shapeOf(BacktestRunConfigSchema);
+  const field = fields !== null && Object.hasOwn(fields, path) ? fields[path] : undefined;
+  return isFieldSchema(field) ? { schema: field, what: `${path} (a field of the backtest config)` } : null;
 }
