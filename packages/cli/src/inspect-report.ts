@@ -28,7 +28,7 @@ export function renderInspection(summary: MarketDataSummary, dataset?: DatasetIn
       formatCounted(summary.bars, 'bar'),
       `${dateOrDash(summary.first)} → ${dateOrDash(summary.last)}`,
       summary.frequency,
-      `${formatCount(summary.timelineLength)} timeline steps`,
+      formatCounted(summary.timelineLength, 'timeline step'),
     ].join(' · '),
   );
   for (const note of notes) lines.push(`note: ${echoValue(note, MAX_LINE_LENGTH)}`);
