@@ -9,7 +9,7 @@ import { parseReportInput } from './report-input';
 import type { ReportInput } from './report-input';
 import { jsonReport, toResultJson } from './result-json';
 import type { ResultJson } from './result-json';
-import { writeFileAtomic } from './write';
+import { writeFilesAtomic } from './write';
 
 /** Where {@link ReportGenerator.write} puts each output; every one is optional. */
 export interface ReportTargets {
@@ -79,9 +79,11 @@ export class ReportGenerator {
   }
 
   /**
-   * Renders the requested outputs, then writes each file atomically (temporary file + rename).
-   * Everything is rendered before the first write, so a rendering error writes nothing. Throws an
-   * `EnsembleError` with code `IO_FAILED` naming the path when a file cannot be written.
+   * Renders the requested outputs, then writes them all or nothing (`writeFilesAtomic`: every file
+   * to a temporary file first, renamed over its target only when all are written). Everything is
+   * rendered before the first write, so a rendering error writes nothing, and a file that cannot
+   * be written (a missing CSV directory) leaves every target untouched. Throws an `EnsembleError`
+   * with code `IO_FAILED` naming the path when a file cannot be written.
    */
   async write(targets: ReportTargets, options: WriteReportOptions = {}): Promise<WrittenReportFile[]> {
     const files: { kind: WrittenReportFile['kind']; path: string; content: string }[] = [];
@@ -95,13 +97,12 @@ export class ReportGenerator {
         if (content !== undefined) files.push({ kind: 'csv', path: join(directory, name), content });
       }
     }
-    const written: WrittenReportFile[] = [];
-    for (const file of files) {
-      const { bytes } = await writeFileAtomic(file.path, file.content, { createDirectories: options.createDirectories === true });
+    const sizes = await writeFilesAtomic(files, { createDirectories: options.createDirectories === true });
+    return files.map((file, k) => {
+      const bytes = sizes[k]?.bytes ?? 0;
       this.#options.logger.info({ kind: file.kind, path: file.path, bytes }, 'wrote report file');
-      written.push({ kind: file.kind, path: file.path, bytes });
-    }
-    return written;
+      return { kind: file.kind, path: file.path, bytes };
+    });
   }
 }
 

@@ -98,6 +98,13 @@ describe('writeReport', () => {
     await expectIoError(writeReport({ json: path }, buildSmallRun()), path);
     expect(await readdir(directory)).toEqual([]);
   });
+
+  it('writes all or nothing: a missing CSV directory leaves the Markdown and JSON targets unwritten', async () => {
+    const csvDir = join(directory, 'missing');
+    const targets = { md: join(directory, 'report.md'), json: join(directory, 'report.json'), csvDir };
+    await expectIoError(writeReport(targets, buildSmallRun(), { markdownCharts: false }), csvDir);
+    expect(await readdir(directory)).toEqual([]);
+  });
 });
 
 describe('directoryCreationProblem', () => {
