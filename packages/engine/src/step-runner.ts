@@ -93,6 +93,22 @@ export abstract class StepRunner extends RunnerBook {
     if (this.nextOpen && this.pendingCount > 0) this.fillPending('open');
   }
 
+  /**
+   * Points the runner at step `step` and marks every symbol with a bar then at its open, then
+   * values the account: what an orchestrator moving capital at the open (after the open fills)
+   * sizes its orders against. The close marks of {@link StrategyRunner.markToMarket} replace these.
+   */
+  markOpen(step: number): void {
+    this.beginStep(step);
+    const { account, index, series } = this;
+    for (let k = 0; k < index.length; k++) {
+      const i = index[k] ?? -1;
+      const s = series[k];
+      if (i >= 0 && s !== undefined) account.mark(k, s.open[i] ?? Number.NaN, i);
+    }
+    this.value();
+  }
+
   /** Phase 3: stop-loss and take-profit inside the bar of every open position with a level. */
   applyStops(): void {
     if (this.account.exitLevels !== 0) this.triggerExitLevels();
