@@ -115,13 +115,14 @@ describe('error policy', () => {
       ['entry', WALK.time[1], WALK.open[1]],
       ['isolate', WALK.time[6], WALK.open[6]],
     ]);
-    // Its cash stays in the sleeve until the February rebalance gives it all to "good".
+    // Its cash stays in the sleeve until the February rebalance gives it all to "good" (decided
+    // at the close, moved at the next open with next-open fills).
     const february = result.rebalances.find((event) => event.time === day('2020-02-01'));
     expect(february?.targetWeights).toEqual({ good: 1, bad: 0 });
     expect(february?.transfers.bad).toBeCloseTo(-(bad?.equity.equity[30] ?? 0), 6);
     const step = result.portfolio.equity.time.indexOf(day('2020-02-01'));
-    expect(bad?.equity.equity[step]).toBe(0);
-    expect(bad?.equity.equity[step - 1]).toBeGreaterThan(0);
+    expect(bad?.equity.equity[step + 1]).toBe(0);
+    expect(bad?.equity.equity[step]).toBeGreaterThan(0);
     const event = logger.records.find((record) => record.fields.event === 'strategy-isolated');
     expect(event?.level).toBe('error');
     expect(event?.fields).toMatchObject({ component: 'orchestrator', strategy: 'bad', symbol: 'W' });

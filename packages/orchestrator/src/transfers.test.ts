@@ -16,7 +16,7 @@ const FALL = barSeriesFromCloses(
 );
 
 describe('cash transfers between sleeves', () => {
-  it('transfers: "cash": a fully invested giver borrows until its sale fills at the next open, then is back near zero cash', () => {
+  it('transfers: "cash", next-open fills: the capital moves at the open after the rebalance, where a fully invested giver sells just enough', () => {
     const logger = createMemoryLogger();
     const result = runOrchestrator(
       {
@@ -33,41 +33,50 @@ describe('cash transfers between sleeves', () => {
       [UP, DOWN],
       { registry: testRegistry, logger },
     );
+    const time = result.portfolio.equity.time;
     const withSales = result.rebalances.filter((event) => event.sales.length > 0);
     expect(withSales.length).toBeGreaterThan(0);
     for (const event of withSales) {
-      const step = result.portfolio.equity.time.indexOf(event.time);
+      const step = time.indexOf(event.time);
       for (const sale of event.sales) {
-        const s = result.sleeves.findIndex((sleeve) => sleeve.id === sale.strategyId);
-        const sleeve = result.sleeves[s];
-        // The transfer is booked at the rebalance close: the giver's equity is its target at once…
-        expect(sleeve?.weight[step]).toBeCloseTo(event.targetWeights[sale.strategyId] ?? Number.NaN, 9);
+        const sleeve = result.sleeves.find((candidate) => candidate.id === sale.strategyId);
+        const symbol = sale.symbol === 'UP' ? UP : DOWN;
         expect(event.transfers[sale.strategyId]).toBeLessThan(0);
-        // …its cash is negative until the sale fills at the next open (whole units, rounded up)…
-        expect(sleeve?.equity.cash[step]).toBeLessThan(0);
-        const fill = sleeve?.fills.find((candidate) => candidate.time === result.portfolio.equity.time[step + 1] && candidate.reason === 'rebalance');
-        expect(fill).toMatchObject({ side: 'sell', quantity: sale.quantity, symbol: sale.symbol });
-        // …and then back to about zero (the open differs from the close the sale was sized at).
+        // Nothing moves at the rebalance close: the giver ends the bar with its own book…
+        expect(sleeve?.fills.some((fill) => fill.time === time[step] && fill.reason === 'rebalance')).toBe(false);
+        // …then at the next open it sells, at the open, the whole units that fund its transfer…
+        const fill = sleeve?.fills.find((candidate) => candidate.time === time[step + 1] && candidate.reason === 'rebalance');
+        expect(fill).toMatchObject({ side: 'sell', quantity: sale.quantity, symbol: sale.symbol, price: symbol.open[step + 1] });
+        // …rounded up, so its cash ends the bar at or above zero, and by less than a unit.
         const cash = sleeve?.equity.cash[step + 1] ?? Number.NaN;
-        expect(Math.abs(cash)).toBeLessThan(0.02 * (sleeve?.equity.equity[step + 1] ?? 0));
+        expect(cash).toBeGreaterThanOrEqual(0);
+        expect(cash).toBeLessThan(symbol.open[step + 1] ?? Number.NaN);
       }
     }
     expect(logger.records.some((record) => record.fields.event === 'transfer-sale')).toBe(true);
-    // Transfers are not performance: the receiver's return on a transfer bar excludes the cash it got.
-    const b = result.sleeves[1];
-    const step = result.portfolio.equity.time.indexOf(withSales[0]?.time ?? 0);
-    const transfer = withSales[0]?.transfers.b ?? 0;
-    const previous = b?.equity.equity[step - 1] ?? Number.NaN;
-    expect(b?.returns[step]).toBeCloseTo(((b?.equity.equity[step] ?? 0) - transfer) / previous - 1, 12);
+    // Transfers are not performance, and the receiver earned its overnight move on the capital it
+    // had: its return on the bar of the transfer splits at the open.
+    const event = withSales[0];
+    const step = time.indexOf(event?.time ?? 0);
+    const r = result.sleeves.findIndex((sleeve) => (event?.transfers[sleeve.id] ?? 0) > 0);
+    const b = result.sleeves[r];
+    const transfer = event?.transfers[b?.id ?? '?'] ?? Number.NaN;
+    expect(transfer).toBeGreaterThan(0);
+    const units = (b?.fills ?? []).filter((fill) => fill.time <= (time[step] ?? 0)).reduce((sum, fill) => sum + (fill.side === 'buy' ? fill.quantity : -fill.quantity), 0);
+    const base = (b?.equity.cash[step] ?? Number.NaN) + units * ((r === 0 ? UP : DOWN).open[step + 1] ?? Number.NaN);
+    const previous = b?.equity.equity[step] ?? Number.NaN;
+    const value = b?.equity.equity[step + 1] ?? Number.NaN;
+    expect(b?.returns[step + 1]).toBeCloseTo((base / previous) * (value / (base + transfer)) - 1, 12);
   });
 
-  it('a portfolio sleeve that rebalances on the transfer bar funds it with its own orders: no sale is queued, nothing is dropped', () => {
+  it('close fills: a portfolio sleeve that rebalances on the transfer bar funds it with its own orders: no sale is queued, nothing is dropped', () => {
     // Both sleeves rebalance monthly, on the same bars as the portfolio; equal-weight over UP and
     // DN is always invested, so every transfer out leaves it with negative cash until it trades.
     const logger = createMemoryLogger();
     const result = runOrchestrator(
       {
         data: { dataset: 'test' },
+        fill: 'close',
         allocation: { scheme: 'fixed' },
         rebalance: { schedule: 'month' },
         checkInvariants: true,
@@ -86,14 +95,50 @@ describe('cash transfers between sleeves', () => {
     for (const event of gives) {
       expect(event.sales.filter((sale) => sale.strategyId === 'ew')).toEqual([]);
       const step = times.indexOf(event.time);
-      // Its own rebalance orders fill at the next open and bring its cash back to about zero.
-      const next = (ew?.fills ?? []).filter((fill) => fill.time === times[step + 1] && fill.reason === 'rebalance');
-      expect(next.length).toBeGreaterThan(0);
-      expect(Math.abs(ew?.equity.cash[step + 1] ?? Number.NaN)).toBeLessThan(0.02 * (ew?.equity.equity[step + 1] ?? 0));
+      // Its own rebalance orders, sized to its new equity, fill at this close and leave its cash about zero.
+      const fills = (ew?.fills ?? []).filter((fill) => fill.time === times[step] && fill.reason === 'rebalance');
+      expect(fills.length).toBeGreaterThan(0);
+      expect(Math.abs(ew?.equity.cash[step] ?? Number.NaN)).toBeLessThan(0.02 * (ew?.equity.equity[step] ?? 0));
     }
     const replaced = logger.records.filter((record) => record.fields.event === 'order-dropped' && record.fields.why === 'replaced');
     expect(replaced).toEqual([]);
     expect(logger.records.some((record) => record.fields.event === 'transfer-funded-by-rebalance' && record.fields.strategy === 'ew')).toBe(true);
+  });
+
+  it('next-open fills: a portfolio sleeve rebalancing on the transfer bar trades its own orders first, then is scaled at the open like any sleeve', () => {
+    const logger = createMemoryLogger();
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        fractional: true,
+        allocation: { scheme: 'fixed' },
+        rebalance: { schedule: 'month' },
+        checkInvariants: true,
+        strategies: [
+          { id: 'ew', strategy: 'equal-weight', params: { rebalance: 'month' }, symbols: ['UP', 'DN'], weight: 0.5 },
+          { id: 'hold', strategy: 'buy-and-hold', symbols: ['UP'], weight: 0.5 },
+        ],
+      },
+      [UP, DOWN],
+      { registry: testRegistry, logger },
+    );
+    const gives = result.rebalances.filter((event) => (event.transfers.ew ?? 0) < 0);
+    expect(gives.length).toBeGreaterThan(0);
+    const times = result.portfolio.equity.time;
+    const ew = result.sleeves[0];
+    for (const event of gives) {
+      const step = times.indexOf(event.time);
+      // Its sales scale both positions; at the next open, after its own orders of the close.
+      expect(event.sales.filter((sale) => sale.strategyId === 'ew').map((sale) => sale.symbol).sort()).toEqual(['DN', 'UP']);
+      const next = (ew?.fills ?? []).filter((fill) => fill.time === times[step + 1] && fill.reason === 'rebalance');
+      expect(next.length).toBeGreaterThanOrEqual(2);
+      // Scaled, not levered: its cash stays what its own orders, sized at the close and filled at
+      // the open, left of its equity (a sliver; the giver is never left holding what it gave).
+      expect(Math.abs(ew?.equity.cash[step + 1] ?? Number.NaN)).toBeLessThan(0.02 * (ew?.equity.equity[step + 1] ?? 0));
+    }
+    const replaced = logger.records.filter((record) => record.fields.event === 'order-dropped' && record.fields.why === 'replaced');
+    expect(replaced).toEqual([]);
+    expect(logger.records.some((record) => record.fields.event === 'transfer-funded-by-rebalance')).toBe(false);
   });
 
   it('a giver holding a short scales every position down instead of levering up', () => {

@@ -10,22 +10,33 @@ export interface SleeveRecord {
   /** Steps on which cash was moved in or out, ascending, and the amounts (negative: out). */
   readonly transferSteps: readonly number[];
   readonly transferAmounts: readonly number[];
+  /**
+   * Per transfer, the sleeve's equity just before it when it moved at the step's open (after the
+   * open fills, `next-open` runs), NaN when it moved at the step's close.
+   */
+  readonly transferBases: readonly number[];
 }
 
 /**
- * `step(value, previous, transfer)` at every step of a sleeve: its equity then, before (the initial
- * capital at step 0) and the cash moved in (+) or out (−) on that step.
+ * `step(value, previous, transfer, base)` at every step of a sleeve: its equity then, before (the
+ * initial capital at step 0), the cash moved in (+) or out (−) on that step and the equity just
+ * before that move when it happened at the open (NaN: at the close, or none).
  */
-function perStep(record: SleeveRecord, step: (value: number, previous: number, transfer: number) => number): Float64Array {
-  const { equity, transferSteps, transferAmounts } = record;
+function perStep(record: SleeveRecord, step: (value: number, previous: number, transfer: number, base: number) => number): Float64Array {
+  const { equity, transferSteps, transferAmounts, transferBases } = record;
   const out = new Float64Array(equity.length);
   let previous = record.initialCash;
   let next = 0;
   for (let t = 0; t < equity.length; t++) {
     let transfer = 0;
-    if (transferSteps[next] === t) transfer = transferAmounts[next++] ?? 0;
+    let base = Number.NaN;
+    if (transferSteps[next] === t) {
+      transfer = transferAmounts[next] ?? 0;
+      base = transferBases[next] ?? Number.NaN;
+      next++;
+    }
     const value = equity[t] ?? 0;
-    out[t] = step(value, previous, transfer);
+    out[t] = step(value, previous, transfer, base);
     previous = value;
   }
   return out;
@@ -36,9 +47,19 @@ export function sleevePnl(record: SleeveRecord): Float64Array {
   return perStep(record, (value, previous, transfer) => value - previous - transfer);
 }
 
-/** A sleeve's return on one step excluding transfers: `(E_t − transfers_t) / E_{t−1} − 1`, NaN when `E_{t−1} ≤ 0`. */
-function stepReturn(value: number, previous: number, transfer: number): number {
-  return previous > 0 ? (value - transfer) / previous - 1 : Number.NaN;
+/**
+ * A sleeve's return on one step excluding transfers, NaN when `E_{t−1} ≤ 0`. A transfer at the
+ * close ends the step: `(E_t − transfers_t) / E_{t−1} − 1`. A transfer at the open splits it
+ * where it happened (time-weighted): `base / E_{t−1} × E_t / (base + transfers_t) − 1`, with
+ * `base` the equity just before it — so what the sleeve earned overnight is measured on the
+ * capital it had then, and the rest of the bar on the capital it has after. A sleeve left with
+ * nothing after the transfer (`base + transfers_t ≤ 0`) is measured as if it moved at the close.
+ */
+export function stepReturn(value: number, previous: number, transfer: number, base = Number.NaN): number {
+  if (!(previous > 0)) return Number.NaN;
+  const after = base + transfer;
+  if (!(after > 0)) return (value - transfer) / previous - 1;
+  return (base / previous) * (value / after) - 1;
 }
 
 /** Per-step returns excluding transfers ({@link stepReturn} of every step). */
@@ -52,14 +73,16 @@ export function sleeveReturns(record: SleeveRecord): Float64Array {
  * rebalance at step `t` reads (`from` = `t − width` for all of it), from the steps recorded so far.
  */
 export function trailingReturns(record: SleeveRecord, t: number, width: number, out: Float64Array, from = t - width): void {
-  const { equity, transferSteps, transferAmounts } = record;
+  const { equity, transferSteps, transferAmounts, transferBases } = record;
   const start = t - width;
   let j = transferSteps.length - 1;
   for (let step = t - 1; step >= from; step--) {
     while (j >= 0 && (transferSteps[j] ?? -1) > step) j--;
-    const transfer = j >= 0 && transferSteps[j] === step ? (transferAmounts[j] ?? 0) : 0;
+    const here = j >= 0 && transferSteps[j] === step;
+    const transfer = here ? (transferAmounts[j] ?? 0) : 0;
+    const base = here ? (transferBases[j] ?? Number.NaN) : Number.NaN;
     const previous = step === 0 ? record.initialCash : (equity[step - 1] ?? 0);
-    out[step - start] = stepReturn(equity[step] ?? 0, previous, transfer);
+    out[step - start] = stepReturn(equity[step] ?? 0, previous, transfer, base);
   }
 }
 

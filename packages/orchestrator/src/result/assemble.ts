@@ -50,12 +50,12 @@ export interface RunRecords {
  */
 type KeptSleeve = Pick<
   Sleeve,
-  'entry' | 'kind' | 'account' | 'initialCash' | 'netTransfers' | 'equity' | 'cash' | 'gross' | 'returns' | 'transferSteps' | 'transferAmounts' | 'active' | 'error'
+  'entry' | 'kind' | 'account' | 'initialCash' | 'netTransfers' | 'equity' | 'cash' | 'gross' | 'returns' | 'transferSteps' | 'transferAmounts' | 'transferBases' | 'active' | 'error'
 >;
 
 function keep(sleeve: Sleeve): KeptSleeve {
-  const { entry, kind, account, initialCash, netTransfers, equity, cash, gross, returns, transferSteps, transferAmounts, active, error } = sleeve;
-  return { entry, kind, account, initialCash, netTransfers, equity, cash, gross, returns, transferSteps, transferAmounts, active, error };
+  const { entry, kind, account, initialCash, netTransfers, equity, cash, gross, returns, transferSteps, transferAmounts, transferBases, active, error } = sleeve;
+  return { entry, kind, account, initialCash, netTransfers, equity, cash, gross, returns, transferSteps, transferAmounts, transferBases, active, error };
 }
 
 /** `compute`, run on the first call only; later calls return its value. */

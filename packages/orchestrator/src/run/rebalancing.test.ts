@@ -89,7 +89,7 @@ describe('rebalance events', () => {
   });
 
   it("say what the run recorded: weights after = each sleeve's equity over the portfolio's at the rebalance close, transfers = the change of the sleeve's net transfers", () => {
-    const result = runOrchestrator(config, series, { registry: testRegistry });
+    const result = runOrchestrator({ ...config, fill: 'close' }, series, { registry: testRegistry });
     const time = result.portfolio.equity.time;
     expect(result.rebalances.length).toBeGreaterThan(10);
     for (const event of result.rebalances.slice(1)) {
@@ -105,6 +105,46 @@ describe('rebalance events', () => {
       expect(targets).toBeCloseTo(1, 12);
     }
     // The initial event's transfers are the funding; the later ones add up to each sleeve's net transfers.
+    for (const sleeve of result.sleeves) {
+      let moved = 0;
+      for (const event of result.rebalances.slice(1)) moved += event.transfers[sleeve.id] ?? Number.NaN;
+      expect(moved).toBeCloseTo(sleeve.netTransfers, 6);
+    }
+  });
+
+  it("with next-open fills, say when the capital moved: weights after = each sleeve's equity over the portfolio's at the next open, where its transfer lands", () => {
+    const result = runOrchestrator({ ...config, fractional: true }, series, { registry: testRegistry });
+    const time = result.portfolio.equity.time;
+    const open = (symbol: string, t: number): number => series.find((s) => s.symbol === symbol)?.open[t] ?? Number.NaN;
+    const later = result.rebalances.slice(1, -1);
+    expect(later.length).toBeGreaterThan(10);
+    for (const event of later) {
+      const t = time.indexOf(event.time);
+      // The sleeves' books at the close of the rebalance, valued at the next open (the orders of
+      // that close fill first: a sleeve's units at the open are its units after its fills then).
+      let total = 0;
+      const atOpen = new Map<string, number>();
+      for (const sleeve of result.sleeves) {
+        const units = new Map<string, number>();
+        for (const fill of sleeve.fills) {
+          if (fill.time > (time[t + 1] ?? Number.NaN) || (fill.time === time[t + 1] && fill.reason === 'rebalance')) continue;
+          units.set(fill.symbol, (units.get(fill.symbol) ?? 0) + (fill.side === 'buy' ? fill.quantity : -fill.quantity));
+        }
+        let value = sleeve.equity.cash[t] ?? Number.NaN;
+        for (const fill of sleeve.fills) {
+          if (fill.time !== time[t + 1] || fill.reason === 'rebalance') continue;
+          value += (fill.side === 'buy' ? -1 : 1) * fill.quantity * fill.price - fill.commission;
+        }
+        for (const [symbol, quantity] of units) value += quantity * open(symbol, t + 1);
+        atOpen.set(sleeve.id, value + (event.transfers[sleeve.id] ?? 0));
+        total += value;
+      }
+      total += (result.portfolio.equity.equity[t] ?? Number.NaN) - result.sleeves.reduce((sum, sleeve) => sum + (sleeve.equity.equity[t] ?? Number.NaN), 0);
+      for (const sleeve of result.sleeves) {
+        expect(event.weightsAfter[sleeve.id]).toBeCloseTo((atOpen.get(sleeve.id) ?? Number.NaN) / total, 12);
+        expect(event.weightsAfter[sleeve.id]).toBeCloseTo(event.targetWeights[sleeve.id] ?? Number.NaN, 12);
+      }
+    }
     for (const sleeve of result.sleeves) {
       let moved = 0;
       for (const event of result.rebalances.slice(1)) moved += event.transfers[sleeve.id] ?? Number.NaN;

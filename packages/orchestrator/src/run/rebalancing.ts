@@ -64,6 +64,16 @@ function lazyField(event: RebalanceEvent, field: keyof RebalanceEvent, make: () 
   });
 }
 
+/** A rebalance as decided at a close: the weights then, the allocator's outcome and the rules that fired. */
+interface DecidedRebalance {
+  readonly step: number;
+  readonly time: number;
+  /** Actual weights at that close. */
+  readonly before: Float64Array;
+  readonly outcome: AllocationOutcome;
+  readonly decision: RebalanceDecision;
+}
+
 /** What {@link Rebalancing} works with. */
 export interface RebalancingOptions {
   readonly config: RunConfig;
@@ -92,6 +102,8 @@ export class Rebalancing {
   private window: Float64Array[] = [];
   /** Per sleeve, the step its window last ended before (−1: none yet). */
   private windowEnd = new Int32Array(0);
+  /** `next-open` fills: the rebalance decided at the last close, whose capital moves at this open. */
+  private waiting: DecidedRebalance | null = null;
 
   constructor(options: RebalancingOptions) {
     this.options = options;
@@ -177,17 +189,78 @@ export class Rebalancing {
 
   /**
    * Rebalances at step `t` (for the rules in `decision`) with portfolio `equity` and the sleeves'
-   * `actual` weights: new target weights, and in sleeves mode the capital moved between sleeves.
+   * `actual` weights: new target weights, and in sleeves mode the capital moved between sleeves —
+   * at this close, or with `next-open` fills at the next step's open ({@link Rebalancing.moveAtOpen}).
    * Returns whether the target weights changed.
    */
   rebalance(t: number, equity: number, actual: Float64Array, decision: RebalanceDecision): boolean {
     const { allocator, sleeves } = this.options;
     const time = this.options.time[t] ?? Number.NaN;
-    const ids = this.ids;
     const before = Float64Array.from(actual);
     const outcome = this.allocate(t, time);
     const previous = allocator.targets;
     allocator.targets = outcome.weights;
+    let changed = false;
+    for (let i = 0; i < sleeves.length; i++) if (Math.abs((previous[i] ?? 0) - (outcome.weights[i] ?? 0)) > 1e-12) changed = true;
+    if (decision.reason === null) throw new InvariantError(`rebalance at step ${t} without a reason: the caller must pass the rules that fired`, { time });
+    const logger = this.options.logger;
+    if (changed && logger !== noopLogger) {
+      logger.info(
+        { event: 'allocation-changed', time: isoTime(time), scheme: allocator.scheme, before: record(this.ids, previous), after: record(this.ids, outcome.weights), warmup: outcome.warmup, status: outcome.status },
+        'target weights changed',
+      );
+    }
+    const decided: DecidedRebalance = { step: t, time, before, outcome, decision };
+    if (this.options.transfers !== null && this.options.config.fill === 'next-open') {
+      this.waiting = decided;
+      return changed;
+    }
+    this.move(decided, t, equity, false);
+    return changed;
+  }
+
+  /** Whether a rebalance decided at the last close moves its capital at this step's open. */
+  get hasWaiting(): boolean {
+    return this.waiting !== null;
+  }
+
+  /**
+   * `next-open` fills: moves the capital of the rebalance decided at the last close, at the open
+   * of step `t`, once the open fills are done and every sleeve is marked at its open. `equity` is
+   * the portfolio's value then: each sleeve is brought to its target weight of it, and its
+   * orders, sized at the open, fill at the open. So a sleeve earns overnight what its own book
+   * earned, and from the open on holds its new capital, as with `close` fills from the close.
+   */
+  moveAtOpen(t: number, equity: number): void {
+    const decided = this.waiting;
+    if (decided === null) return;
+    this.waiting = null;
+    this.move(decided, t, equity, true);
+  }
+
+  /** The end of the run: a rebalance decided at the last close, whose open never comes, is dropped (as orders are). */
+  finish(): void {
+    const decided = this.waiting;
+    if (decided === null) return;
+    this.waiting = null;
+    const logger = this.options.logger;
+    if (logger === noopLogger) return;
+    logger.info(
+      { event: 'rebalance-dropped', time: isoTime(decided.time), reason: decided.decision.reason, why: 'end-of-data' },
+      'rebalance dropped: it was decided on the last bar, and with next-open fills its capital would move at an open that never comes',
+    );
+  }
+
+  /**
+   * Moves the capital of `decided` at step `t` (its own step, at the close; or the next one, at
+   * the open) with the portfolio worth `equity`, and records the {@link RebalanceEvent}.
+   */
+  private move(decided: DecidedRebalance, t: number, equity: number, atOpen: boolean): void {
+    const { sleeves } = this.options;
+    const { before, outcome, decision, time } = decided;
+    const reason = decision.reason ?? 'schedule';
+    const ids = this.ids;
+    const moveTime = this.options.time[t] ?? Number.NaN;
     const transfers = new Float64Array(sleeves.length);
     const queued = new QueuedTransferOrders();
     const after = Float64Array.from(before);
@@ -198,7 +271,8 @@ export class Rebalancing {
         const target = (outcome.weights[sleeve.index] ?? 0) * equity;
         const delta = target - current;
         if (Math.abs(delta) <= DUST * Math.max(1, Math.abs(equity))) continue;
-        capital.move(sleeve, current, target, t, time, queued);
+        capital.move(sleeve, current, target, t, moveTime, queued, atOpen);
+        if (atOpen) sleeve.stepBase = current;
         sleeve.stepTransfer += delta;
         sleeve.netTransfers += delta;
         this.reserve -= delta;
@@ -209,15 +283,11 @@ export class Rebalancing {
         after[sleeve.index] = equity !== 0 ? value / equity : 0;
       }
     }
-    let changed = false;
-    for (let i = 0; i < sleeves.length; i++) if (Math.abs((previous[i] ?? 0) - (outcome.weights[i] ?? 0)) > 1e-12) changed = true;
-    const reason = decision.reason;
-    if (reason === null) throw new InvariantError(`rebalance at step ${t} without a reason: the caller must pass the rules that fired`, { time });
     const event = rebalanceEvent(ids, { weightsBefore: before, targetWeights: outcome.weights, weightsAfter: after, transfers }, queued.length > 0 ? queued : null, {
       time,
       reason,
       reasons: decision.reasons.length > 0 ? decision.reasons : [reason],
-      scheme: allocator.scheme,
+      scheme: this.options.allocator.scheme,
       warmup: outcome.warmup,
       constraintStatus: outcome.status,
       convergence: outcome.convergence,
@@ -225,17 +295,12 @@ export class Rebalancing {
     this.events.push(event);
     const logger = this.options.logger;
     // A silent logger gets no event built (the weights as records are 1,000 keys with 1,000 sleeves).
-    if (logger === noopLogger) return changed;
-    if (changed) {
-      logger.info(
-        { event: 'allocation-changed', time: isoTime(time), scheme: allocator.scheme, before: record(ids, previous), after: event.targetWeights, warmup: outcome.warmup, status: outcome.status },
-        'target weights changed',
-      );
-    }
+    if (logger === noopLogger) return;
     logger.info(
       {
         event: 'rebalance',
         time: isoTime(time),
+        ...(atOpen ? { movedAt: isoTime(moveTime) } : {}),
         reason,
         reasons: event.reasons,
         weightsBefore: event.weightsBefore,
@@ -246,8 +311,7 @@ export class Rebalancing {
         reserve: this.reserve,
         drift: decision.drift,
       },
-      `rebalance (${reason})`,
+      atOpen ? `rebalance (${reason}) decided at the last close, capital moved at this open` : `rebalance (${reason})`,
     );
-    return changed;
   }
 }

@@ -1,5 +1,6 @@
 import { InvariantError, isoTime } from '@ensemble/protocol';
 import type { SharedBook, Sleeve } from './sleeves';
+import { stepReturn } from '../internal/analytics';
 
 /** The portfolio's recorded columns, one value per step. */
 export interface PortfolioColumns {
@@ -90,10 +91,13 @@ export class RunRecorder {
   recordSleeve(sleeve: Sleeve, t: number): void {
     const value = sleeve.runner.revalue();
     const transfer = sleeve.stepTransfer;
+    const base = sleeve.stepBase;
     if (transfer !== 0) {
       sleeve.stepTransfer = 0;
+      sleeve.stepBase = Number.NaN;
       sleeve.transferSteps.push(t);
       sleeve.transferAmounts.push(transfer);
+      sleeve.transferBases.push(base);
     }
     const account = sleeve.account;
     const sleeveCash = account.cash;
@@ -105,7 +109,7 @@ export class RunRecorder {
     const returns = sleeve.returns;
     if (returns !== null) {
       const previous = sleeve.lastEquity;
-      returns[t] = previous > 0 ? (value - transfer) / previous - 1 : Number.NaN;
+      returns[t] = stepReturn(value, previous, transfer, base);
       sleeve.lastEquity = value;
     }
     this.rowTotal += value;

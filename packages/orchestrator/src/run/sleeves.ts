@@ -29,6 +29,11 @@ export interface Sleeve {
   initialCash: number;
   netTransfers: number;
   stepTransfer: number;
+  /**
+   * The sleeve's equity just before this step's transfer when it moved at the open (`next-open`
+   * fills), NaN when it moved at the close: what splits the step's return around the transfer.
+   */
+  stepBase: number;
   lastEquity: number;
   readonly equity: Float64Array;
   /** Cash after each step, kept as its changes (it moves only with fills and transfers). */
@@ -38,6 +43,8 @@ export interface Sleeve {
   readonly returns: Float64Array | null;
   readonly transferSteps: number[];
   readonly transferAmounts: number[];
+  /** Per transfer, {@link Sleeve.stepBase} on its step (NaN: at the close). */
+  readonly transferBases: number[];
 }
 
 /** The shared account of the shared mode. */
@@ -187,6 +194,7 @@ export function createSleeves(setup: SleeveSetup): SleeveSet {
       initialCash: 0,
       netTransfers: 0,
       stepTransfer: 0,
+      stepBase: Number.NaN,
       lastEquity: 0,
       equity: new Float64Array(steps),
       cash: new SteppedColumn(steps),
@@ -194,6 +202,7 @@ export function createSleeves(setup: SleeveSetup): SleeveSet {
       returns: setup.keepReturns ? new Float64Array(steps) : null,
       transferSteps: [],
       transferAmounts: [],
+      transferBases: [],
     };
     sleeves.push(sleeve);
     if (failure !== null) setup.onFailure(sleeve, failure);

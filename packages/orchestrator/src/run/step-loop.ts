@@ -185,6 +185,7 @@ export class Orchestration {
       }
       onProgress(steps, steps);
     }
+    this.rebalancing.finish();
     for (const sleeve of sleeves) sleeve.runner.finish();
     this.shared?.runner.finish();
     this.seal?.verify((symbol) => config.strategies.filter((entry) => entry.symbols.includes(symbol)).map((entry) => entry.id).join(' or '));
@@ -232,7 +233,8 @@ export class Orchestration {
     for (let t = 0; t < steps; t++) scheduled[t] = this.allocator.scheduleFires(this.time, t) ? 1 : 0;
     let t = 0;
     while (t < steps) {
-      if (scheduled[t] === 1 || endStep[t] === 1) {
+      // A step whose open moves a rebalance's capital (the one after a rebalance) runs bar by bar too.
+      if (scheduled[t] === 1 || endStep[t] === 1 || this.rebalancing.hasWaiting) {
         this.sleevesStep(t, scheduled[t] === 1);
         t++;
         continue;
@@ -266,6 +268,7 @@ export class Orchestration {
         }
       }
       executor.settle();
+      if (this.rebalancing.hasWaiting) this.moveAtOpen(t);
     }
     const managed = this.halted === null && (scheduled || this.risk.enabled || (t > 0 && this.allocator.hasDrift));
     const fused = nextOpen && this.endStep[t] === 0;
@@ -294,6 +297,27 @@ export class Orchestration {
     }
     if (this.endStep[t] !== 0) for (const sleeve of sleeves) sleeve.runner.endStep();
     recorder.record(t, this.rebalancing.reserve);
+  }
+
+  /**
+   * `next-open` fills: the capital of the rebalance decided at the last close moves at this open,
+   * after the open fills (each sleeve's own orders of the close fill first, as its strategy's
+   * would alone). Every sleeve is marked at its open, the portfolio valued there, and the
+   * transfer orders, sized at the open, fill in a second open window, crossed together.
+   */
+  private moveAtOpen(t: number): void {
+    const { sleeves, executor, rebalancing } = this;
+    let equity = rebalancing.reserve;
+    for (const sleeve of sleeves) {
+      sleeve.runner.markOpen(t);
+      equity += sleeve.runner.markedEquity;
+    }
+    rebalancing.moveAtOpen(t, equity);
+    executor.begin();
+    for (const sleeve of sleeves) if (sleeve.runner.pendingOrders > 0) sleeve.runner.fillAtOpen();
+    executor.settle();
+    // The risk checks of this close start from nothing placed.
+    this.orders.clear();
   }
 
   /** A sleeve's decision at step `t` (a strategy that throws is isolated, or fails the run). */

@@ -304,6 +304,8 @@ interface Costs {
   readonly cash: number;
   /** Internal crossing (it only lowers costs, but its savings on the strategies' own orders are a difference of their own). */
   readonly crossing: boolean;
+  /** The fill rule of both runs (`close` unless said). */
+  readonly fill?: 'close' | 'next-open';
 }
 
 /** The orchestrated run and, per sleeve, the same strategy alone in the engine on its symbols. */
@@ -322,7 +324,7 @@ function runBoth(
   // What the orchestrated run and each engine run share.
   const engine = {
     cash: costs.cash,
-    fill: 'close' as const,
+    fill: costs.fill ?? 'close',
     fractional: costs.fractional,
     commission: { kind: 'percent' as const, rate: costs.rate },
     slippage: { kind: 'bps' as const, bps: costs.bps },
@@ -412,6 +414,36 @@ describe('pro-rata transfers keep every sleeve on its strategy (fast-check)', ()
     expect(compared).toBeGreaterThan(0.7 * seen);
   });
 
+  it("fractional, next-open fills, no costs: the capital moves at the open after the rebalance, and each sleeve's return and exposure ratio are still the strategy's alone", () => {
+    let seen = 0;
+    let compared = 0;
+    fc.assert(
+      fc.property(seriesSet, sleeveSet, allocation, sizing, (series, sleeves, options, rule) => {
+        const { result, alone } = runBoth(series, sleeves, options, rule, { rate: 0, bps: 0, fractional: true, cash: 100_000, crossing: true, fill: 'next-open' });
+        result.sleeves.forEach((sleeve, i) => {
+          const engine = alone[i];
+          if (engine === undefined) throw new Error('no engine run');
+          seen++;
+          if (!comparable(result, sleeve, engine)) return;
+          compared++;
+          expect(Math.abs(twr(sleeve) / growth(engine) - 1), sleeve.id).toBeLessThanOrEqual(1e-9);
+          // Every bar's return, not only the product: the overnight move of a transfer's bar is
+          // earned on the capital before it, the rest of the bar on the capital after.
+          for (let t = 0; t < result.bars; t++) {
+            const previous = t === 0 ? engine.initialCash : (engine.equity.equity[t - 1] ?? Number.NaN);
+            const expected = (engine.equity.equity[t] ?? Number.NaN) / previous - 1;
+            expect(Math.abs((sleeve.returns[t] ?? Number.NaN) - expected), `${sleeve.id} return at ${t}`).toBeLessThanOrEqual(1e-9);
+            const ratio = (sleeve.equity.grossExposure[t] ?? 0) / (sleeve.equity.equity[t] ?? Number.NaN);
+            const exposure = (engine.equity.grossExposure[t] ?? 0) / (engine.equity.equity[t] ?? Number.NaN);
+            expect(Math.abs(ratio - exposure), `${sleeve.id} at ${t}`).toBeLessThanOrEqual(1e-9 * Math.max(1, exposure));
+          }
+        });
+      }),
+      { numRuns: 60 },
+    );
+    expect(compared).toBeGreaterThan(0.7 * seen);
+  });
+
   it('with costs and whole units, the difference is bounded by what the transfers paid and by one unit per order', () => {
     // Entries that never take (nearly) all the cash: at most 90 % of it, or 30 % of equity (three
     // symbols). An entry shrunk to the last unit or two of cash buys one unit at one capital and
@@ -428,7 +460,11 @@ describe('pro-rata transfers keep every sleeve on its strategy (fast-check)', ()
         sleeveSet,
         allocation,
         partial,
-        fc.record({ rate: fc.double({ min: 0, max: 0.002, noNaN: true }), bps: fc.double({ min: 0, max: 10, noNaN: true }) }),
+        fc.record({
+          rate: fc.double({ min: 0, max: 0.002, noNaN: true }),
+          bps: fc.double({ min: 0, max: 10, noNaN: true }),
+          fill: fc.constantFrom('close' as const, 'next-open' as const),
+        }),
         (series, sleeves, options, rule, costs) => {
           const cash = 10_000_000;
           const { result, alone } = runBoth(series, sleeves, options, rule, { ...costs, fractional: false, cash, crossing: false });
@@ -464,8 +500,12 @@ describe('pro-rata transfers keep every sleeve on its strategy (fast-check)', ()
             const engine = alone[i];
             if (engine === undefined) throw new Error('no engine run');
             if (!comparable(result, sleeve, engine)) return;
+            // The bars the transfers traded on: the rebalance's own, or with next-open fills the next one.
+            const shift = costs.fill === 'next-open' ? 1 : 0;
             const transferSteps = new Set(
-              result.rebalances.filter((event) => event.reason !== 'initial' && (event.transfers[sleeve.id] ?? 0) !== 0).map((event) => event.time),
+              result.rebalances
+                .filter((event) => event.reason !== 'initial' && (event.transfers[sleeve.id] ?? 0) !== 0)
+                .map((event) => times[times.indexOf(event.time) + shift]),
             );
             // What the fills on transfer bars paid (an upper bound on the transfers' own costs:
             // the strategy may trade on those bars too), as a fraction of the sleeve before or

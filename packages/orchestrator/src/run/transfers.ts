@@ -73,14 +73,15 @@ function netProceeds(units: number, price: number, commission: CommissionModel):
 }
 
 /**
- * Moves capital into and out of sleeves on a rebalance (sleeves mode). The cash moves at the
- * rebalance close, through the reserve; what the sleeve holds follows by the run's mode:
+ * Moves capital into and out of sleeves on a rebalance (sleeves mode). The cash moves through the
+ * reserve when the rebalance's orders are sized (see below); what the sleeve holds follows by
+ * the run's mode:
  *
  * - **`pro-rata`** (bt's `allocate`): every position is scaled by `f = target / current` —
- *   longs bought or sold, shorts extended or covered — with orders sized at this close and filled
- *   under the run's fill rule (crossed with other sleeves' opposite orders, paying costs), so the
+ *   longs bought or sold, shorts extended or covered — with orders sized at the prices of the move
+ *   and filled at them (crossed with other sleeves' opposite orders, paying costs), so the
  *   sleeve's cash ends at `f` times what it was and its exposure-to-equity ratio is unchanged.
- *   The costs of those orders (commission and slippage at this close) come out of the whole
+ *   The costs of those orders (commission and slippage at those prices) come out of the whole
  *   book: every position keeps `1 − costs / target` of its scaled size, so the ratio holds after
  *   costs too. Whole units are rounded to the nearest, a purchase never spends more than the cash
  *   (sales first) and a giver's long sales round up where its cash would otherwise end below zero.
@@ -89,9 +90,14 @@ function netProceeds(units: number, price: number, commission: CommissionModel):
  * - **`cash`**: only cash moves. A giver whose cash goes negative sells the same fraction of every
  *   long to bring it back to zero; a giver holding a short is scaled down instead.
  *
- * Either way a sleeve whose portfolio strategy rebalances on this bar gets no order: its own
- * orders, sized to its new equity, replace any placed here. Nor does a position with an order
- * already waiting (the strategy's; a risk trim of this step stands against a purchase, and the
+ * With `close` fills the move happens at the rebalance's close; with `next-open` fills at the
+ * next open, after the open fills, sized at the open prices and filled at once (the sleeves are
+ * marked at the open for it): either way a sleeve holds its own book until its capital moves.
+ *
+ * At the close, a sleeve whose portfolio strategy rebalances on this bar gets no order: its own
+ * orders, sized to its new equity, replace any placed here. At the open its own orders of the
+ * last close have filled, and it is scaled like any sleeve. No position with an order already
+ * waiting gets one either (the strategy's; a risk trim of this step stands against a purchase, and the
  * larger of two reductions wins).
  */
 export class CapitalTransfers {
@@ -108,15 +114,18 @@ export class CapitalTransfers {
   }
 
   /**
-   * Moves `target − current` (negative: out) into `sleeve`, worth `current` at this close, at
-   * timeline step `step` (time `time`), and queues its orders, recorded in `queued`.
+   * Moves `target − current` (negative: out) into `sleeve`, worth `current` at its latest marks,
+   * at timeline step `step` (time `time`), and queues its orders, recorded in `queued`. `atOpen`:
+   * the move happens at the step's open (`next-open` fills), with the sleeve marked at the open
+   * and its own orders of the last close already filled; otherwise at the step's close, before
+   * the strategies decide.
    */
-  move(sleeve: TransferSleeve, current: number, target: number, step: number, time: number, queued: QueuedTransferOrders): void {
+  move(sleeve: TransferSleeve, current: number, target: number, step: number, time: number, queued: QueuedTransferOrders, atOpen = false): void {
     const { account, runner, id } = sleeve.book;
     const amount = target - current;
     account.deposit(amount);
     const proRata = this.options.mode === 'pro-rata';
-    if (runner.rebalancesAt(step)) {
+    if (!atOpen && runner.rebalancesAt(step)) {
       const wouldTrade = proRata ? holds(account.quantity, 0) : amount < 0 && (holds(account.quantity, -1) || account.cash < 0);
       if (wouldTrade && sleeve.logger !== noopLogger) {
         sleeve.logger.info(
