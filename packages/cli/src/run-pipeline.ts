@@ -4,10 +4,9 @@ import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketDat
 import type { DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestrator';
 import type { OrchestratorResult, RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
-import { ConfigError, DataValidationError, EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, EnsembleError, MAX_LINE_LENGTH, echoValue, parseJsonText, quoteValue } from '@ensemble/protocol';
 import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
-import { parseJsonText } from './json-text';
 import { loadRunConfigModules } from './run-config-modules';
 
 /** A run config read from a file: parsed and validated, with where it came from. */

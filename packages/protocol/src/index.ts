@@ -63,6 +63,8 @@ export {
 export { tightestBoundIssues, toConfigIssues } from './config-issues';
 export type { ConfigIssueContext } from './config-issues';
 export { closestMatch, editDistance } from './suggest';
+export { findDuplicateProperty, findJsonSyntaxProblem, parseJsonText, textPosition } from './json-reader';
+export type { JsonSyntaxProblem, TextPosition } from './json-reader';
 export type { ConfigIssue, DataProblem, DataRule, EnsembleErrorCode } from './errors';
 export {
   ConfigError,

@@ -236,6 +236,16 @@ describe('ensemble run: bad input exits 2 before any work, naming what and where
     expect(readdirSync(directory)).toEqual(['broken.json']);
   });
 
+  it('a setting given twice is refused, naming both lines: JSON.parse would keep the last without a word', async () => {
+    const directory = freshDirectory();
+    writeConfig(directory, '{\n  "data": { "dataset": "sp500" },\n  "fill": "close",\n  "strategies": [{ "id": "a", "strategy": "buy-and-hold" }],\n  "fill": "next-open"\n}\n', 'twice.json');
+    const { code, out, err } = await run(['run', '--config', 'twice.json'], { cwd: directory });
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toContain('error: Invalid configuration in twice.json:\n  - line 5, column 3: "fill" is given twice in this object (first on line 3): JSON keeps only the last one');
+    expect(err).not.toMatch(STACK);
+  });
+
   it('a missing config file', async () => {
     const { code, err } = await run(['run', '--config', 'examples/nope.json']);
     expect(code).toBe(2);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { orchestratorReportInput } from '@ensemble/report';
+import { parseJsonText } from '@ensemble/protocol';
 import { isBacktestConfig, planBacktestConfig } from '../backtest-config';
 import { paletteFor } from '../color';
 import { loadNotes } from '../data-source';
@@ -72,7 +73,7 @@ async function readBacktestConfig(file: string, cwd: string): Promise<{ input: R
   const absolute = path.resolve(cwd, file);
   let input: unknown;
   try {
-    input = JSON.parse(await readFile(absolute, 'utf8'));
+    input = parseJsonText(await readFile(absolute, 'utf8'), absolute);
   } catch {
     return undefined;
   }

@@ -200,4 +200,19 @@ describe('planSweep', () => {
     expect((plan.jobs[0]?.config.data as { file: string }).file).toBe(join(dir, 'prices.csv'));
     expect(plan.jobs[0]?.data[0]?.file).toBe(join(dir, 'prices.csv'));
   });
+
+  it('refuses a spec or base config with a key given twice, naming the file, the line and the key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sweep-plan-'));
+    await writeFile(join(dir, 'run.json'), JSON.stringify(runConfig));
+    await writeFile(join(dir, 'sweep.json'), '{\n  "config": "run.json",\n  "parameters": [{ "path": "strategies.trend.params.fast", "values": [2, 3] }],\n  "parameters": []\n}\n');
+    const error = await planSweepFile(join(dir, 'sweep.json')).catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).source).toBe(join(dir, 'sweep.json'));
+    expect((error as ConfigError).issues[0]).toMatchObject({ path: 'line 4, column 3', message: expect.stringContaining('"parameters" is given twice in this object (first on line 3)') as string });
+    await writeFile(join(dir, 'run.json'), '{ "cash": 1000, "cash": 2000 }');
+    await writeFile(join(dir, 'sweep.json'), JSON.stringify({ config: 'run.json', parameters: [{ path: 'cash', values: [1] }] }));
+    const base = await planSweepFile(join(dir, 'sweep.json')).catch((caught: unknown) => caught);
+    expect((base as ConfigError).source).toBe(join(dir, 'run.json'));
+    expect((base as ConfigError).issues[0]?.message).toContain('"cash" is given twice');
+  });
 });

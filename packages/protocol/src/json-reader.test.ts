@@ -1,8 +1,21 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { createSeededRandom } from '@ensemble/data';
-import { ConfigError } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
-import { findJsonSyntaxProblem, parseJsonText, textPosition } from './json-text';
+import { ConfigError } from './errors';
+import { findDuplicateProperty, findJsonSyntaxProblem, parseJsonText, textPosition } from './json-reader';
+
+/** Mulberry32: a small seeded generator of numbers in [0, 1). */
+function seededRandom(seed: number): { next(): number } {
+  let state = seed >>> 0;
+  return {
+    next(): number {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    },
+  };
+}
 
 const examples = new URL('../../../examples/', import.meta.url);
 const texts = readdirSync(examples)
@@ -51,12 +64,23 @@ describe('parseJsonText', () => {
     expect(issueOf('[1, 2')).toBe('line 1, column 6: not valid JSON: expected "," or "]" after the array element but found the end of the file');
   });
 
+  it('refuses a property given twice in one object, naming it, both lines and the column, where JSON.parse keeps the last', () => {
+    const text = '{\n  "fill": "close",\n  "cash": 1000,\n  "fill": "next-open"\n}';
+    expect(JSON.parse(text)).toEqual({ fill: 'next-open', cash: 1000 });
+    expect(issueOf(text)).toBe('line 4, column 3: "fill" is given twice in this object (first on line 2): JSON keeps only the last one, so remove the one you did not mean');
+    expect(() => parseJsonText(text, 'run.json')).toThrow('\n      4 |   "fill": "next-open"\n        |   ^');
+    // Escapes name the same property; the same name in two objects, or as a value, is fine.
+    expect(findDuplicateProperty('{"a\\u0062": 1, "ab": 2}')?.offset).toBe(15);
+    expect(findDuplicateProperty('{"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}], "c": "a"}')).toBeNull();
+    expect(findDuplicateProperty('[{"x": 1, "y": {"x": 2, "x": 3}}]')?.message).toContain('"x" is given twice');
+  });
+
   it('shows the offending line with a caret under the column', () => {
     expect(() => parseJsonText('{\n  "a": 1\n  "b": 2\n}', 'run.json')).toThrow('\n      3 |   "b": 2\n        |   ^');
   });
 
   it('agrees with JSON.parse on thousands of mutated example configs (seeded), and never throws itself', () => {
-    const random = createSeededRandom(20_240_611);
+    const random = seededRandom(20_240_611);
     const alphabet = ['{', '}', '[', ']', ',', ':', '"', '\\', ' ', '\n', '0', '1', '-', '.', 'e', 't', 'n', 'x', '/', "'"];
     let invalid = 0;
     for (let round = 0; round < 3000; round++) {

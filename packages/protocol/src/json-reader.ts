@@ -1,4 +1,4 @@
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError } from './errors';
 
 /** Where a JSON text breaks the grammar: a 0-based character offset and what was expected there. */
 export interface JsonSyntaxProblem {
@@ -30,7 +30,11 @@ export function textPosition(text: string, offset: number): TextPosition {
 class JsonScanner {
   private offset = 0;
 
-  constructor(private readonly text: string) {}
+  /** `duplicates`: a property name given twice in one object is a problem too (JSON.parse keeps the last). */
+  constructor(
+    private readonly text: string,
+    private readonly duplicates = false,
+  ) {}
 
   /** The first syntax problem of the text, or null when it is valid JSON. */
   scan(): JsonSyntaxProblem | null {
@@ -81,9 +85,20 @@ class JsonScanner {
   }
 
   private object(): void {
+    const names = this.duplicates ? new Map<string, number>() : null;
     this.sequence('}', 'the property value', () => {
       if (this.peek() !== '"') this.fail(`expected a property name in double quotes but found ${this.describe()}`);
+      const start = this.offset;
       this.string();
+      if (names !== null) {
+        const name = JSON.parse(this.text.slice(start, this.offset)) as string;
+        const first = names.get(name);
+        if (first !== undefined) {
+          const line = textPosition(this.text, first).line;
+          this.fail(`"${name}" is given twice in this object (first on line ${line}): JSON keeps only the last one, so remove the one you did not mean`, start);
+        }
+        names.set(name, start);
+      }
       this.whitespace();
       if (this.peek() !== ':') this.fail(`expected ":" after the property name but found ${this.describe()}`);
       this.offset += 1;
@@ -184,6 +199,14 @@ export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | null {
   return new JsonScanner(text).scan();
 }
 
+/**
+ * The first property name given twice in one object of `text` (valid JSON): its second
+ * occurrence's offset and a sentence naming it, or null. `JSON.parse` silently keeps the last.
+ */
+export function findDuplicateProperty(text: string): JsonSyntaxProblem | null {
+  return new JsonScanner(text, true).scan();
+}
+
 function snippet(text: string, position: TextPosition): string {
   const lineText = text.split(/\r\n|\r|\n/)[position.line - 1] ?? '';
   const gutter = String(position.line);
@@ -194,20 +217,31 @@ function snippet(text: string, position: TextPosition): string {
 
 /**
  * Parses JSON text from a file (a UTF-8 byte order mark is allowed). Invalid JSON throws a
- * protocol `ConfigError` naming `source`, the line and the column, with what was expected and the
+ * `ConfigError` naming `source`, the line and the column, with what was expected and the
  * offending line: `line 5, column 3: expected "," or "}" after the property value but found """`.
+ * So does a property name given twice in one object, which `JSON.parse` would silently resolve
+ * to the last: in a config, one of the two settings would be lost without a word.
  */
 export function parseJsonText(text: string, source: string): unknown {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  let value: unknown;
   try {
-    return JSON.parse(body) as unknown;
+    value = JSON.parse(body) as unknown;
   } catch (error) {
     const problem = findJsonSyntaxProblem(body);
     if (problem === null) {
       throw new ConfigError([{ path: '', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }], { source, cause: error });
     }
-    const position = textPosition(body, problem.offset);
-    const where = `line ${position.line}, column ${position.column}`;
-    throw new ConfigError([{ path: where, message: `not valid JSON: ${problem.message}${snippet(body, position)}` }], { source, cause: error });
+    throw new ConfigError([{ path: where(body, problem), message: `not valid JSON: ${problem.message}${snippet(body, textPosition(body, problem.offset))}` }], { source, cause: error });
   }
+  const duplicate = findDuplicateProperty(body);
+  if (duplicate !== null) {
+    throw new ConfigError([{ path: where(body, duplicate), message: `${duplicate.message}${snippet(body, textPosition(body, duplicate.offset))}` }], { source });
+  }
+  return value;
+}
+
+function where(text: string, problem: JsonSyntaxProblem): string {
+  const position = textPosition(text, problem.offset);
+  return `line ${position.line}, column ${position.column}`;
 }
