@@ -1,4 +1,4 @@
-import { MAX_PRICE, MAX_VOLUME } from '@ensemble/protocol';
+import { MAX_PRICE, MAX_VOLUME, MIN_PRICE } from '@ensemble/protocol';
 import type { OhlcvColumns } from './csv-row-reader';
 import { COMMA, NEWLINE, RETURN } from './csv-scanner';
 import type { CsvScanner } from './csv-scanner';
@@ -110,7 +110,7 @@ export class OhlcvFastPath {
     const low = values[ROLE_LOW] ?? 0;
     const close = values[ROLE_CLOSE] ?? 0;
     const volume = values[ROLE_VOLUME];
-    if (!(low > 0 && high >= low && high <= MAX_PRICE && open >= low && open <= high && close >= low && close <= high && volume >= 0 && volume <= MAX_VOLUME)) {
+    if (!(low >= MIN_PRICE && high >= low && high <= MAX_PRICE && open >= low && open <= high && close >= low && close <= high && volume >= 0 && volume <= MAX_VOLUME)) {
       return false;
     }
     if (!(time > builder.lastTime)) return false;

@@ -1,4 +1,4 @@
-import { DECIMAL_PATTERN, MAX_PRICE, MAX_VOLUME, parseDecimal, quoteValue } from '@ensemble/protocol';
+import { DECIMAL_PATTERN, MAX_PRICE, MAX_VOLUME, MIN_PRICE, parseDecimal, quoteValue } from '@ensemble/protocol';
 import type { DataRule } from '@ensemble/protocol';
 import { decodeRange } from './bytes';
 
@@ -90,20 +90,22 @@ export function describeBadNumber(rule: DataRule, raw: string, column: string): 
 }
 
 /**
- * The rule a parsed price or volume breaks, or null when it is usable: a price is > 0 and at most
- * `MAX_PRICE` (1e12); a volume is ≥ 0 and at most `MAX_VOLUME` (1e18). A decimal beyond the range
- * of doubles (±Infinity) is too large or not positive like any other; NaN (no number) is
- * `non-finite` here, and its text tells the caller more (`classifyBadNumber`).
+ * The rule a parsed price or volume breaks, or null when it is usable: a price is at least
+ * `MIN_PRICE` (1e-12) and at most `MAX_PRICE` (1e12); a volume is ≥ 0 and at most `MAX_VOLUME`
+ * (1e18). A decimal beyond the range of doubles (±Infinity) is too large or not positive like any
+ * other; NaN (no number) is `non-finite` here, and its text tells the caller more
+ * (`classifyBadNumber`).
  */
 export function valueRule(value: number, kind: 'price' | 'volume'): DataRule | null {
-  if (kind === 'price' ? value > 0 && value <= MAX_PRICE : value >= 0 && value <= MAX_VOLUME) return null;
+  if (kind === 'price' ? value >= MIN_PRICE && value <= MAX_PRICE : value >= 0 && value <= MAX_VOLUME) return null;
   if (Number.isNaN(value)) return 'non-finite';
-  if (kind === 'price') return value > MAX_PRICE ? 'too-large' : 'non-positive-price';
+  if (kind === 'price') return value > MAX_PRICE ? 'too-large' : value > 0 ? 'too-small' : 'non-positive-price';
   return value > MAX_VOLUME ? 'too-large' : 'negative-volume';
 }
 
 /** A sentence for a parsed price or volume (not NaN) that breaks `rule` (from {@link valueRule}). */
 export function describeBadValue(rule: DataRule, raw: string, column: string, kind: 'price' | 'volume'): string {
+  if (rule === 'too-small') return `${column} is ${quoteValue(raw)}; prices are at least 1e-12 per unit (a smaller one is a data error: a move from it to 1 would be a return above 1e14 %)`;
   if (rule === 'too-large') {
     return kind === 'price'
       ? `${column} is ${quoteValue(raw)}; prices are at most 1e12 per unit (larger ones overflow position values)`

@@ -142,6 +142,21 @@ describe('validation in the other layouts', () => {
     ]);
   });
 
+  it('a positive price below 1e-12 (a subnormal double, say) is a data error in every layout, named with its row and column', () => {
+    const ohlcv = fail('date,open,high,low,close,volume\n2000-01-03,1,1,1,1,0\n2000-01-04,1e-320,1e-320,1e-320,1e-320,0\n');
+    expect(ohlcv.map((p) => [p.row, p.field, p.rule])).toEqual([
+      [3, 'open', 'too-small'],
+      [3, 'high', 'too-small'],
+      [3, 'low', 'too-small'],
+      [3, 'close', 'too-small'],
+    ]);
+    expect(ohlcv[0]?.message).toBe('open is "1e-320"; prices are at least 1e-12 per unit (a smaller one is a data error: a move from it to 1 would be a return above 1e14 %)');
+    expect(fail('date,AA,BB\n2000-01-03,1,2\n2000-01-04,1,9.9e-13\n').map((p) => [p.row, p.field, p.rule])).toEqual([[3, 'BB', 'too-small']]);
+    expect(fail('[{"time":"2000-01-03","close":1},{"time":"2000-01-04","close":5e-324}]', { file: 'inline.json' }).map((p) => [p.field, p.rule])).toEqual([['close', 'too-small']]);
+    // 1e-12 itself is a price.
+    expect(parseMarketData('date,close\n2000-01-03,1e-12\n2000-01-04,1\n', { file: 'inline.csv' }).series[0]?.close[0]).toBe(1e-12);
+  });
+
   it('wide: unsorted and duplicate dates are checked on the date column', () => {
     const problems = fail('date,AA\n2000-01-04,1\n2000-01-03,1\n2000-01-04,1\n');
     expect(problems.map((p) => [p.row, p.field, p.rule])).toEqual([

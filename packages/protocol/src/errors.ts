@@ -65,6 +65,7 @@ export type DataRule =
   | 'bad-json'
   | 'unknown-symbol'
   | 'too-large'
+  | 'too-small'
   | 'bad-symbol'
   | 'no-data';
 

@@ -93,6 +93,7 @@ export { DECIMAL_PATTERN, parseDecimal } from './decimal';
 export {
   MAX_AMOUNT,
   MAX_PRICE,
+  MIN_PRICE,
   MAX_QUANTITY,
   MAX_SYMBOL_LENGTH,
   MAX_VOLUME,

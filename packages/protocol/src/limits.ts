@@ -20,6 +20,13 @@ export const MAX_QUANTITY = Number.MAX_SAFE_INTEGER;
  */
 export const MAX_PRICE = 1e12;
 
+/**
+ * Smallest price market data may hold: 1e-12 per unit (below any traded instrument's tick). A
+ * positive price below it — down to the subnormal doubles such as 1e-320 — reads as a data error:
+ * a move from it to 1 would print a return of 1e22 %.
+ */
+export const MIN_PRICE = 1e-12;
+
 /** Largest volume market data may hold: 1e18 units a bar (summed over 1e7 bars still about 1e25). */
 export const MAX_VOLUME = 1e18;
 

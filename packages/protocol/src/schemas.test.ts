@@ -18,6 +18,12 @@ describe('schemas', () => {
       'high is below low',
     );
     expect(BarSchema.safeParse({ time: 0, open: Number.NaN, high: 1, low: 1, close: 1 }).success).toBe(false);
+    // A subnormal price is positive but a data error; 1e-12 (MIN_PRICE) is the smallest price.
+    expect(BarSchema.safeParse({ time: 0, open: 1e-320, high: 1, low: 1e-320, close: 1 }).error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['open', 'must be at least 1e-12 (MIN_PRICE): a smaller price is a data error'],
+      ['low', 'must be at least 1e-12 (MIN_PRICE): a smaller price is a data error'],
+    ]);
+    expect(BarSchema.safeParse({ time: 0, open: 1e-12, high: 1, low: 1e-12, close: 1 }).success).toBe(true);
     expect(BarSchema.safeParse({ time: 0, open: 0, high: 1, low: 0, close: 1 }).success).toBe(false);
   });
 

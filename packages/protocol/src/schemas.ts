@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { toConfigIssues } from './config-issues';
 import { ConfigError } from './errors';
+import { MIN_PRICE } from './limits';
 
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
-const positivePrice = finite.refine((value) => value > 0, { message: 'must be greater than 0' });
+const positivePrice = finite
+  .refine((value) => value > 0, { message: 'must be greater than 0' })
+  .refine((value) => !(value > 0) || value >= MIN_PRICE, { message: 'must be at least 1e-12 (MIN_PRICE): a smaller price is a data error' });
 
 /** A bar from outside: positive finite prices, low ≤ open, close ≤ high, volume ≥ 0. */
 export const BarSchema = z
