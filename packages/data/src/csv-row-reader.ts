@@ -17,10 +17,22 @@ export class RowReader {
     this.problems = problems;
   }
 
-  /** True when the row has exactly as many fields as the header; reports short and long rows. */
+  /**
+   * True when the row has exactly as many fields as the header; reports short and long rows, and
+   * a quote opened in the row and never closed (the rest of the input became one field).
+   */
   checkWidth(): boolean {
-    const { count, line } = this.scanner;
+    const { count, line, unclosed } = this.scanner;
     const width = this.names.length;
+    if (unclosed >= 0) {
+      const column = this.names[unclosed] ?? `#${unclosed + 1}`;
+      this.problems.add(
+        'unclosed-quote',
+        `${quoteValue(column)} opens a quote (") that is never closed: everything after it to the end of the file was read as this one field; close the quote or remove it`,
+        { row: line, field: column },
+      );
+      return false;
+    }
     if (count === width) return true;
     if (count < width) {
       this.problems.add('short-row', `the row has ${count} fields but the header has ${width}; ${quoteValue(this.names[count] ?? '')} and later columns are missing`, {

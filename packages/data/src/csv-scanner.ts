@@ -28,6 +28,8 @@ export class CsvScanner {
   ends = new Int32Array(32);
   /** Per field: 0 plain, 1 quoted, 2 quoted with `""` escapes to undo. */
   quoted = new Uint8Array(32);
+  /** The field of the current row whose opening quote is never closed (it runs to the end of the input), or −1. */
+  unclosed = -1;
   /** Byte offset where the next row starts. */
   position = 0;
   /** Line number at `position`. */
@@ -72,6 +74,7 @@ export class CsvScanner {
       this.nextLine++;
     }
     this.line = this.nextLine;
+    this.unclosed = -1;
     let count = 0;
     for (;;) {
       let c = 0;
@@ -91,6 +94,7 @@ export class CsvScanner {
           if (c === NEWLINE) this.nextLine++;
           q++;
         }
+        if (q >= length) this.unclosed = count;
         let start = p + 1;
         let end = q;
         while (start < end && ((c = bytes[start] ?? 0) === SPACE || c === TAB || c === RETURN)) start++;

@@ -157,6 +157,16 @@ describe('validation in the other layouts', () => {
     expect(parseMarketData('date,close\n2000-01-03,1e-12\n2000-01-04,1\n', { file: 'inline.csv' }).series[0]?.close[0]).toBe(1e-12);
   });
 
+  it('a quote opened and never closed is named where it opens, in every layout, not as the value it swallowed', () => {
+    const ohlcv = fail('date,open,high,low,close,volume\n2020-01-02,1,1,1,1,100\n2020-01-03,1,1,1,1,"100\n2020-01-06,1,1,1,1,100\n');
+    expect(ohlcv.map((p) => [p.row, p.field, p.rule])).toEqual([[3, 'volume', 'unclosed-quote']]);
+    expect(ohlcv[0]?.message).toBe('"volume" opens a quote (") that is never closed: everything after it to the end of the file was read as this one field; close the quote or remove it');
+    expect(fail('date,symbol,close\n2020-01-02,"AA,1\n2020-01-03,AA,2\n').map((p) => [p.row, p.field, p.rule])).toEqual([[2, 'symbol', 'unclosed-quote']]);
+    expect(fail('date,AA,BB\n2020-01-02,1,2\n2020-01-03,1,"2\n').map((p) => [p.row, p.field, p.rule])).toEqual([[3, 'BB', 'unclosed-quote']]);
+    // A quoted field whose quote is closed may hold commas.
+    expect(parseMarketData('date,symbol,close\n2020-01-02,"A,B",1\n', { file: 'inline.csv' }).series.map((s) => s.symbol)).toEqual(['A,B']);
+  });
+
   it('wide: unsorted and duplicate dates are checked on the date column', () => {
     const problems = fail('date,AA\n2000-01-04,1\n2000-01-03,1\n2000-01-04,1\n');
     expect(problems.map((p) => [p.row, p.field, p.rule])).toEqual([

@@ -66,6 +66,7 @@ export type DataRule =
   | 'unknown-symbol'
   | 'too-large'
   | 'too-small'
+  | 'unclosed-quote'
   | 'bad-symbol'
   | 'no-data';
 
