@@ -19,7 +19,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * The checks zod cannot make alone, run on the raw input so that they are reported together with
  * the schema's issues: unique ids, known strategy names, parameters valid for each strategy,
  * `rebalance` only on portfolio strategies, shared mode only with signal strategies, fixed weights
- * present and summing to at most `leverage − cashBuffer`, feasible weight constraints.
+ * present and summing to at most `leverage − cashBuffer`, no weights under the `equal` scheme
+ * (they would be ignored), feasible weight constraints.
  */
 export function crossFieldIssues(input: unknown, registry: StrategyRegistry): ConfigIssue[] {
   if (!isRecord(input)) return [];
@@ -103,6 +104,17 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
         issues.push({ path: 'strategies', message: 'the fixed weights are all 0; give at least one strategy a positive weight' });
       }
     }
+  }
+  if (scheme === 'equal') {
+    const given = typeof allocation.scheme === 'string' ? '"equal"' : '"equal" (the default when none is given)';
+    strategies.forEach((entry, index) => {
+      if (isRecord(entry) && entry.weight !== undefined) {
+        issues.push({
+          path: `strategies.${index}.weight`,
+          message: `allocation.scheme is ${given}: every strategy gets the same weight, so this one would be ignored; set allocation.scheme to "fixed" to use the weights, or remove them`,
+        });
+      }
+    });
   }
   const constraints = {
     ...(typeof allocation.minWeight === 'number' ? { minWeight: allocation.minWeight } : {}),

@@ -183,6 +183,23 @@ describe('parseRunConfig', () => {
     ).toEqual([]);
   });
 
+  it('refuses weights under the equal scheme, given or by default, which would ignore them; the data-driven schemes take them as warm-up weights', () => {
+    const strategies = [
+      { id: 'a', strategy: 'buy-and-hold', symbols: ['AAPL'], weight: 0.7 },
+      { id: 'b', strategy: 'buy-and-hold', symbols: ['IBM'] },
+    ];
+    expect(issuesOf({ data: { dataset: 'stocks5' }, strategies })).toEqual([
+      {
+        path: 'strategies.0.weight',
+        message: 'allocation.scheme is "equal" (the default when none is given): every strategy gets the same weight, so this one would be ignored; set allocation.scheme to "fixed" to use the weights, or remove them',
+      },
+    ]);
+    expect(issuesOf({ data: { dataset: 'stocks5' }, allocation: { scheme: 'equal' }, strategies }).map((issue) => issue.message)).toEqual([
+      expect.stringMatching(/^allocation\.scheme is "equal": every strategy gets the same weight/) as string,
+    ]);
+    expect(issuesOf({ data: { dataset: 'stocks5' }, allocation: { scheme: 'inverse-volatility' }, strategies })).toEqual([]);
+  });
+
   it('rejects portfolio strategies in shared mode, infeasible minimum weights and unknown keys', () => {
     const issues = issuesOf({
       data: { dataset: 'stocks5' },
