@@ -138,11 +138,12 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
     const minWeight = constraints.minWeight ?? 0;
     const maxWeight = constraints.maxWeight ?? Number.POSITIVE_INFINITY;
     strategies.forEach((entry, index) => {
-      if (!isRecord(entry) || typeof entry.weight !== 'number') return;
+      // A negative weight is the schema's to report.
+      if (!isRecord(entry) || typeof entry.weight !== 'number' || entry.weight < 0) return;
       if (entry.weight < minWeight || entry.weight > maxWeight) {
         issues.push({
           path: `strategies.${index}.weight`,
-          message: `weight ${entry.weight} is outside allocation.minWeight..maxWeight (${minWeight}..${maxWeight})`,
+          message: `weight ${entry.weight} is ${entry.weight < minWeight ? `below allocation.minWeight (${minWeight})` : `above allocation.maxWeight (${maxWeight})`}`,
         });
       }
     });

@@ -183,6 +183,22 @@ describe('parseRunConfig', () => {
     ).toEqual([]);
   });
 
+  it('names a negative weight once, and a fixed weight outside minWeight or maxWeight by the bound it breaks', () => {
+    const config = (weights: number[], allocation: Record<string, number> = {}) => ({
+      data: { dataset: 'stocks5' },
+      allocation: { scheme: 'fixed', ...allocation },
+      strategies: weights.map((weight, i) => ({ id: `s${i}`, strategy: 'buy-and-hold', symbols: ['AAPL'], weight })),
+    });
+    expect(issuesOf(config([-0.2, 0.5]))).toEqual([
+      { path: 'strategies.0.weight', message: 'must be 0 or more: a fraction of portfolio equity (0.6 = 60%); a sleeve cannot be given negative capital' },
+    ]);
+    expect(issuesOf(config([0.05, 0.5, 0.45], { minWeight: 0.1, maxWeight: 0.4 }))).toEqual([
+      { path: 'strategies.0.weight', message: 'weight 0.05 is below allocation.minWeight (0.1)' },
+      { path: 'strategies.1.weight', message: 'weight 0.5 is above allocation.maxWeight (0.4)' },
+      { path: 'strategies.2.weight', message: 'weight 0.45 is above allocation.maxWeight (0.4)' },
+    ]);
+  });
+
   it('refuses weights under the equal scheme, given or by default, which would ignore them; the data-driven schemes take them as warm-up weights', () => {
     const strategies = [
       { id: 'a', strategy: 'buy-and-hold', symbols: ['AAPL'], weight: 0.7 },

@@ -154,10 +154,10 @@ export const StrategyEntrySchema = z
       .describe('Symbols this strategy trades; each must be in the data'),
     weight: z
       .number()
-      .min(0)
+      .min(0, { message: 'must be 0 or more: a fraction of portfolio equity (0.6 = 60%); a sleeve cannot be given negative capital' })
       .optional()
       .describe(
-        'Fraction of portfolio equity for this strategy with allocation "fixed" (0.6 = 60%); with the other schemes, the warm-up weights when every strategy has one',
+        'Fraction of portfolio equity for this strategy with allocation "fixed" (0.6 = 60%); with the other schemes but "equal", the warm-up weights when every strategy has one',
       ),
     priority: z
       .number()
