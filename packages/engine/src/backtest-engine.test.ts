@@ -192,6 +192,16 @@ describe('units and sizing', () => {
     expect(result.fills[0]?.quantity).toBe(22);
   });
 
+  it('an entry of strength 0 places no order: nothing filled, rejected or dropped, where it was rejected at every bar', () => {
+    const always = scripted({ enter: Object.fromEntries(Array.from({ length: 5 }, (_, i) => [i, { side: 'long' as const, strength: 0 }])) });
+    for (const fill of ['next-open', 'close'] as const) {
+      const result = runBacktest({ series: A, strategy: always, cash: 1000, fill });
+      expect(result.fills).toEqual([]);
+      expect(result.orders).toEqual({ filled: 0, shrunk: 0, rejected: 0, dropped: 0 });
+      expect(result.finalEquity).toBe(1000);
+    }
+  });
+
   it('percent-of-equity counts open positions: the second entry spends 50 % of equity', () => {
     const B = seriesOf('B', [
       ['2024-01-01', 20, 20, 20, 20],

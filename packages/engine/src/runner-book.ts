@@ -300,6 +300,8 @@ export abstract class RunnerBook {
 
   protected queueEntry(k: number, signal: EntrySignal): void {
     checkEntrySignal(signal);
+    // Strength 0 scales the entry to nothing: no order (it would be rejected at every fill).
+    if (signal.strength === 0) return;
     if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
     this.pendingKind[k] = ENTRY;
     this.pendingLong[k] = signal.side === 'long' ? 1 : 0;

@@ -5,7 +5,7 @@ import { formatValue } from './format-value';
 /** A request to open a position. Sizing is resolved by the engine at the fill. */
 export interface EntrySignal {
   readonly side: PositionSide;
-  /** Scales the position size, 0..1 (default 1). */
+  /** Scales the position size, 0..1 (default 1); 0 asks for no entry (the engine places no order). */
   readonly strength?: number;
   /** Absolute stop-loss price. */
   readonly stopLoss?: number;
