@@ -287,7 +287,9 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
 
   const rebalancesShown = Math.min(options.rebalancesShown ?? 5, result.rebalances.length);
   if (result.rebalances.length > 0 && rebalancesShown > 0) {
-    lines.push(palette.bold(`Rebalances (${shownOf(rebalancesShown, result.rebalances.length, 'one')})`));
+    // With next-open fills a rebalance is decided at its date's close and its capital moves at the next open.
+    const timing = result.mode === 'sleeves' && config.fill === 'next-open' ? ' · weights decided at the close of each date, capital moved at the next open' : '';
+    lines.push(`${palette.bold(`Rebalances (${shownOf(rebalancesShown, result.rebalances.length, 'one')})`)}${palette.dim(timing)}`);
     lines.push(indent(rebalanceTable(result, result.rebalances.slice(0, rebalancesShown), format)));
     lines.push('');
   }

@@ -127,7 +127,13 @@ describe('ensemble run: the bt-style 60/40 example', () => {
     expect(out).toMatch(/^\s+2000-01-01\s+initial\s+0\.00% → 60\.00%\s+0\.00% → 40\.00%\s+100,000\.00$/m);
     expect(out).toContain('allocation fixed weights: tech 60%, value 40%');
     expect(out).toContain('rebalance  quarterly (the first bar, then the first bar of each quarter)');
-    expect(out).toMatch(/Rebalances \(first 5 of \d+; --json lists every one\)/);
+    expect(out).toMatch(/Rebalances \(first 5 of \d+; --json lists every one\)$/m);
+  });
+
+  it('says when a next-open run moves the capital of a rebalance: at the open after its date', async () => {
+    const { code, out } = await run(['run', '--config', 'examples/sp500-two-sleeves.json']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Rebalances \(first 5 of \d+; --json lists every one\) · weights decided at the close of each date, capital moved at the next open$/m);
   });
 
   it('the metrics table shows the portfolio and each sleeve side by side, and contributions add up to the return', async () => {
