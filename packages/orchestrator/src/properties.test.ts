@@ -413,8 +413,14 @@ describe('orchestrator invariants (fast-check)', () => {
               if (weight < options.minWeight - 1e-12) return false;
               if (options.maxWeight !== undefined && weight > options.maxWeight + 1e-12) return false;
             }
-            for (const [id, weight] of Object.entries(event.weightsAfter)) {
-              if (Math.abs(weight - (event.targetWeights[id] ?? Number.NaN)) > 1e-9) return false;
+            // Sleeves that could be scaled get their targets — all of them scaled by one share when
+            // a sleeve holding a symbol without a bar kept its capital (deferred).
+            const moved = Object.keys(event.weightsAfter).filter((id) => !event.deferred.includes(id));
+            const wanted = moved.reduce((sum, id) => sum + (event.targetWeights[id] ?? 0), 0);
+            const got = moved.reduce((sum, id) => sum + (event.weightsAfter[id] ?? 0), 0);
+            const share = event.deferred.length === 0 || !(wanted > 0) ? 1 : got / wanted;
+            for (const id of moved) {
+              if (Math.abs((event.weightsAfter[id] ?? Number.NaN) - share * (event.targetWeights[id] ?? Number.NaN)) > 1e-9) return false;
             }
           }
           return true;

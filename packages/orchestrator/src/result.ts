@@ -103,6 +103,12 @@ export interface RebalanceEvent {
   readonly orders: readonly TransferOrder[];
   /** The orders of `orders` that reduce a position, in units reduced (+ a long sold, − a short covered). */
   readonly sales: readonly TransferOrder[];
+  /**
+   * Sleeves (ids) whose capital stayed as it was: each held a position that could not trade at the
+   * move (its symbol had no bar, or an order of its strategy was waiting on it), so it could not be
+   * scaled pro rata. The other sleeves shared what was left in proportion to their targets.
+   */
+  readonly deferred: readonly string[];
   /** The allocation scheme and what it reported. */
   readonly scheme: AllocationScheme;
   /** True when the scheme's warm-up rule gave the weights. */

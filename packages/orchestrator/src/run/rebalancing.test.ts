@@ -55,6 +55,7 @@ describe('rebalance events', () => {
       'transfers',
       'orders',
       'sales',
+      'deferred',
       'scheme',
       'warmup',
       'constraintStatus',

@@ -104,6 +104,8 @@ export class Rebalancing {
   private windowEnd = new Int32Array(0);
   /** `next-open` fills: the rebalance decided at the last close, whose capital moves at this open. */
   private waiting: DecidedRebalance | null = null;
+  /** Scratch of a move: per sleeve, 1 when it holds a position that cannot trade now. */
+  private held = new Uint8Array(0);
 
   constructor(options: RebalancingOptions) {
     this.options = options;
@@ -175,6 +177,7 @@ export class Rebalancing {
       time: time0,
       reason: 'initial',
       reasons: ['initial'],
+      deferred: [],
       scheme: allocator.scheme,
       warmup: outcome.warmup,
       constraintStatus: outcome.status,
@@ -265,12 +268,40 @@ export class Rebalancing {
     const queued = new QueuedTransferOrders();
     const after = Float64Array.from(before);
     const capital = this.options.transfers;
+    const deferred: string[] = [];
     if (capital !== null) {
+      const dust = DUST * Math.max(1, Math.abs(equity));
+      // A sleeve holding a position that cannot trade now keeps its capital (its transfer waits for
+      // a later rebalance); the others share what is left in proportion to their targets.
+      if (this.held.length !== sleeves.length) this.held = new Uint8Array(sleeves.length);
+      const held = this.held.fill(0);
+      let movable = 0;
+      let gap = 0;
       for (const sleeve of sleeves) {
         const current = sleeve.runner.markedEquity;
         const target = (outcome.weights[sleeve.index] ?? 0) * equity;
+        const blocked = Math.abs(target - current) > dust ? capital.unscalablePosition(sleeve.book) : null;
+        if (blocked === null) {
+          movable += target;
+          continue;
+        }
+        held[sleeve.index] = 1;
+        deferred.push(sleeve.entry.id);
+        gap += target - current;
+        if (sleeve.logger !== noopLogger) {
+          sleeve.logger.info(
+            { event: 'transfer-deferred', time: isoTime(moveTime), symbol: blocked, amount: target - current },
+            `sleeve ${sleeve.entry.id} holds ${blocked}, which cannot trade now: its capital stays as it is until a rebalance that can scale it`,
+          );
+        }
+      }
+      const share = movable > 0 ? Math.max(0, 1 + gap / movable) : 1;
+      for (const sleeve of sleeves) {
+        if (held[sleeve.index] === 1) continue;
+        const current = sleeve.runner.markedEquity;
+        const target = (outcome.weights[sleeve.index] ?? 0) * equity * share;
         const delta = target - current;
-        if (Math.abs(delta) <= DUST * Math.max(1, Math.abs(equity))) continue;
+        if (Math.abs(delta) <= dust) continue;
         capital.move(sleeve, current, target, t, moveTime, queued, atOpen);
         if (atOpen) sleeve.stepBase = current;
         sleeve.stepTransfer += delta;
@@ -287,6 +318,7 @@ export class Rebalancing {
       time,
       reason,
       reasons: decision.reasons.length > 0 ? decision.reasons : [reason],
+      deferred,
       scheme: this.options.allocator.scheme,
       warmup: outcome.warmup,
       constraintStatus: outcome.status,

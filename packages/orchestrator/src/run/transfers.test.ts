@@ -1,7 +1,7 @@
 import type { BacktestResult, SizingRule } from '@ensemble/engine';
 import { runBacktest } from '@ensemble/engine';
 import type { BarSeries } from '@ensemble/protocol';
-import { barSeriesFromCloses, createMemoryLogger } from '@ensemble/protocol';
+import { barSeriesFromBars, barSeriesFromCloses, createMemoryLogger } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { testRegistry, walkSeries } from '../../test/helpers';
@@ -385,6 +385,96 @@ function comparable(result: OrchestratorResult, sleeve: SleeveResult, engine: Ba
     result.rebalances.every((event) => (event.targetWeights[sleeve.id] ?? 0) > 0)
   );
 }
+
+describe('pro-rata transfers at the edges', () => {
+  it('a target of 0 with no costs sells the whole book: the sleeve is emptied, never left holding on borrowed cash', () => {
+    // A 0 / 0 share of costs once made the giver sell nothing while its cash left: the portfolio
+    // ran at 29 times its equity on the S&P 500 with the performance scheme's defaults.
+    const series = [walkSeries('AAA', 160, 41, 0.02), walkSeries('BBB', 160, 42, 0.02)];
+    for (const fill of ['next-open', 'close'] as const) {
+      const result = runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          fill,
+          fractional: true,
+          allocation: { scheme: 'performance', lookback: 10 },
+          rebalance: { schedule: { everyBars: 5 } },
+          checkInvariants: true,
+          strategies: [
+            { id: 'hold-a', strategy: 'buy-and-hold', symbols: ['AAA'] },
+            { id: 'hold-b', strategy: 'buy-and-hold', symbols: ['BBB'] },
+          ],
+        },
+        series,
+        { registry: testRegistry },
+      );
+      const times = result.portfolio.equity.time;
+      let emptied = 0;
+      for (const event of result.rebalances.slice(1)) {
+        const step = times.indexOf(event.time) + (fill === 'next-open' ? 1 : 0);
+        if (step >= result.bars) continue;
+        for (const sleeve of result.sleeves) {
+          if (event.targetWeights[sleeve.id] !== 0 || !((event.transfers[sleeve.id] ?? 0) < 0)) continue;
+          emptied++;
+          expect(sleeve.equity.grossExposure[step], `${fill}: ${sleeve.id} at ${step}`).toBe(0);
+          expect(Math.abs(sleeve.equity.equity[step] ?? Number.NaN)).toBeLessThan(1e-6);
+        }
+      }
+      expect(emptied, fill).toBeGreaterThan(0);
+      // Two long-only, fully invested sleeves: never more exposure than equity.
+      for (let t = 0; t < result.bars; t++) {
+        expect(result.portfolio.equity.grossExposure[t] ?? Number.NaN).toBeLessThanOrEqual((result.portfolio.equity.equity[t] ?? Number.NaN) * (1 + 1e-9));
+      }
+    }
+  });
+
+  it('a sleeve holding a symbol without a bar keeps its capital until a rebalance can scale it, and stays its strategy alone', () => {
+    // B has no bars on days 10–19; A trades every day. Equal weights every 3 bars.
+    const days = Array.from({ length: 30 }, (_, i) => Date.UTC(2020, 0, 6) + i * 86_400_000);
+    const a = barSeriesFromCloses('A', days, days.map((_, i) => 100 * 1.01 ** i));
+    const bClose = days.map((_, i) => 50 * (1 + 0.03 * (-1) ** i) * (1 + 0.01 * i));
+    const kept = days.map((_, i) => i).filter((i) => i < 10 || i >= 20);
+    const b = barSeriesFromBars(
+      'B',
+      kept.map((i) => {
+        const close = bClose[i] ?? Number.NaN;
+        const open = 1.02 * close;
+        return { time: days[i] ?? 0, open, high: Math.max(open, close) * 1.001, low: Math.min(open, close) * 0.999, close, volume: 0 };
+      }),
+    );
+    for (const fill of ['next-open', 'close'] as const) {
+      const logger = createMemoryLogger();
+      const result = runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          cash: 100_000,
+          fill,
+          fractional: true,
+          allocation: { scheme: 'equal' },
+          rebalance: { schedule: { everyBars: 3 } },
+          checkInvariants: true,
+          strategies: [
+            { id: 'b', strategy: 'buy-and-hold', symbols: ['B'] },
+            { id: 'a', strategy: 'buy-and-hold', symbols: ['A'] },
+          ],
+        },
+        [a, b],
+        { registry: testRegistry, logger },
+      );
+      const definition = testRegistry['buy-and-hold'];
+      if (definition === undefined) throw new Error('no buy-and-hold');
+      const alone = runBacktest({ series: [b], strategy: definition.create({}, 'b'), cash: 50_000, fill, fractional: true });
+      expect(Math.abs(twr(result.sleeves[0]) / growth(alone) - 1), fill).toBeLessThanOrEqual(1e-9);
+      const inGap = result.rebalances.filter((event) => event.deferred.length > 0);
+      expect(inGap.length, fill).toBeGreaterThan(0);
+      for (const event of inGap) {
+        expect(event.deferred).toEqual(['b']);
+        expect(event.transfers.b).toBe(0);
+      }
+      expect(logger.records.some((record) => record.fields.event === 'transfer-deferred' && record.fields.symbol === 'B')).toBe(true);
+    }
+  });
+});
 
 describe('pro-rata transfers keep every sleeve on its strategy (fast-check)', () => {
   it('fractional, close fills, no costs: each sleeve\'s time-weighted return and exposure ratio are the strategy\'s alone', () => {

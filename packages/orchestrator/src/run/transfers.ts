@@ -114,6 +114,24 @@ export class CapitalTransfers {
   }
 
   /**
+   * The first position of `book` that cannot be scaled at this step, as its symbol, or null when
+   * every one can (always null with `cash` transfers, which move cash only): a position whose
+   * symbol has no bar now, or with an order of the strategy's waiting on it. Such a position would
+   * keep its size while the cash moved, and the sleeve would stop being its strategy scaled, so a
+   * rebalance leaves that sleeve's capital as it is (see `Rebalancing`).
+   */
+  unscalablePosition(book: PositionBook): string | null {
+    if (this.options.mode !== 'pro-rata') return null;
+    const { account, runner } = book;
+    const { quantity } = account;
+    for (let k = 0; k < quantity.length; k++) {
+      if ((quantity[k] ?? 0) === 0) continue;
+      if ((runner.index[k] ?? -1) < 0 || (!this.options.orders.has(book, k) && runner.hasPendingOrder(k))) return account.symbols[k] ?? '?';
+    }
+    return null;
+  }
+
+  /**
    * Moves `target − current` (negative: out) into `sleeve`, worth `current` at its latest marks,
    * at timeline step `step` (time `time`), and queues its orders, recorded in `queued`. `atOpen`:
    * the move happens at the step's open (`next-open` fills), with the sleeve marked at the open
@@ -192,7 +210,8 @@ export class CapitalTransfers {
       costs += commissionFor(commission, delta, price) + Math.abs(price - mark) * delta;
     }
     // 2. The costs come out of the whole book, pro rata: every position keeps `keep` of its ideal.
-    const keep = Math.max(0, 1 - costs / target);
+    //    A target of 0 keeps nothing (0 / 0 would make `keep` NaN, and NaN sells nothing).
+    const keep = target > 0 ? Math.max(0, 1 - costs / target) : 0;
     // 3. Sales first (their cash pays for the purchases), then purchases, never beyond the cash.
     let cash = account.cash;
     const planned = this.planned.fill(0, 0, n);
