@@ -4,6 +4,8 @@ import { conflictOutcomeText, conflictSignalText, orchestratorReportInput, rebal
 import type { OrchestratorReportSource } from './from-orchestrator';
 import { runExample } from './__fixtures__/example-run';
 import { parseReportInput } from './report-input';
+import { renderMarkdown } from './markdown';
+import { renderHtml } from './html/tearsheet';
 
 it('an OrchestratorResult is an OrchestratorReportSource', () => {
   expectTypeOf<OrchestratorResult>().toExtend<OrchestratorReportSource>();
@@ -61,6 +63,16 @@ describe('orchestratorReportInput', () => {
     expect(input.rebalances.slice(1).every((event) => /^(quarter|drift-absolute|quarter \+ drift-absolute)$/.test(event.reason))).toBe(true);
     expect(input.crossing).toEqual({ savedTurnover: result.crossing.savedTurnover, savedCommission: result.crossing.savedCommission });
     expect(input.conflicts).toEqual([]);
+    // A next-open run says when a rebalance's capital moves, in both report formats.
+    expect(input.rebalanceNote).toBe('Weights are decided at the close of each date; the capital moves at the next open, where the transfer orders fill.');
+    const markdown = await renderMarkdown(input, { markdownCharts: false });
+    expect(markdown).toMatch(/^## Rebalances\n\n\d+ rebalances\..* Weights are decided at the close of each date; the capital moves at the next open/m);
+    expect(renderHtml(input)).toContain('<h2>Rebalances</h2><p class="caption">Weights are decided at the close of each date;');
+  });
+
+  it('a close-fill run has no such note', async () => {
+    const { result } = await runExample('stocks5-60-40.json');
+    expect(parseReportInput(orchestratorReportInput(result, { title: '60/40' })).rebalanceNote).toBeUndefined();
   });
 
   it('shared mode: conflicts as text, no crossing, no benchmark', async () => {

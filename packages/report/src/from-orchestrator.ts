@@ -43,7 +43,7 @@ interface EquitySource {
  * orchestrator's JSON result (`serializeOrchestratorResult`). Times are epoch ms.
  */
 export interface OrchestratorReportSource {
-  readonly config: { readonly rebalance: { readonly schedule: RebalanceSchedule } };
+  readonly config: { readonly rebalance: { readonly schedule: RebalanceSchedule }; readonly fill?: string | undefined; readonly mode?: string | undefined };
   readonly periodsPerYear: number;
   readonly portfolio: {
     readonly equity: EquitySource;
@@ -184,6 +184,10 @@ export function orchestratorReportInput(result: OrchestratorReportSource, option
     correlation: result.correlation,
     diversificationRatio: result.diversificationRatio,
     rebalances: result.rebalances.map((event) => rebalanceInput(event, result.config)),
+    // With next-open fills (sleeves mode) a rebalance decided at a close moves its capital at the next open.
+    ...(result.config.fill === 'next-open' && result.config.mode !== 'shared' && result.rebalances.length > 0
+      ? { rebalanceNote: 'Weights are decided at the close of each date; the capital moves at the next open, where the transfer orders fill.' }
+      : {}),
     conflicts: result.conflicts.map(conflictInput),
     risk: result.risk.map((event) => ({ time: event.time, kind: event.kind, detail: event.detail })),
     ...(result.crossing.enabled ? { crossing: { savedTurnover: result.crossing.savedTurnover, savedCommission: result.crossing.savedCommission } } : {}),

@@ -169,12 +169,13 @@ function eventSection<T>(
   what: string,
   header: readonly string[],
   row: (event: T) => string[],
+  remark?: string,
 ): string {
   if (events.length === 0) return '';
   const shown = events.slice(0, maxRows);
   const note = countNote(shown.length, events.length, what);
   const body = shown.length === 0 ? '' : `${table(header, shown.map(row), header.map(() => 'l' as const))}\n`;
-  return `## ${title}\n\n${events.length} ${what}.${note === '' ? '' : ` ${note.trim()}`}\n\n${body}`;
+  return `## ${title}\n\n${events.length} ${what}.${note === '' ? '' : ` ${note.trim()}`}${remark === undefined ? '' : ` ${remark}`}\n\n${body}`;
 }
 
 function summary(input: ReportInput, timeFormat: TimeFormat): string {
@@ -248,7 +249,7 @@ export async function markdownReport(report: ReportInput, resolved: ResolvedRepo
       event.reason,
       formatWeights(event.weightsBefore),
       formatWeights(event.weightsAfter),
-    ]),
+    ], report.rebalanceNote),
     eventSection('Conflicts', report.conflicts, max, 'conflicts', ['Time', 'Symbol', 'Policy', 'Signals', 'Outcome'], (event) => [
       time(event.time),
       event.symbol,

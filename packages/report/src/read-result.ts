@@ -35,6 +35,8 @@ const OrchestratorJsonSchema = z.object({
     name: z.string().optional(),
     data: dataSection,
     rebalance: z.looseObject({ schedule: z.union([z.string(), z.object({ everyBars: z.number() })]) }),
+    fill: z.string().optional(),
+    mode: z.string().optional(),
   }),
   mode: z.string(),
   allocationScheme: z.string(),

@@ -136,6 +136,8 @@ export interface ReportInput {
   /** Σ wᵢσᵢ / σ_portfolio; null when it cannot be computed. */
   readonly diversificationRatio?: number | null | undefined;
   readonly rebalances: readonly ReportRebalance[];
+  /** A sentence shown with the rebalances, e.g. when their capital moves (next-open runs). */
+  readonly rebalanceNote?: string | undefined;
   readonly conflicts: readonly ReportConflict[];
   readonly risk: readonly ReportRiskEvent[];
   readonly crossing?: ReportCrossing | undefined;
@@ -210,6 +212,7 @@ export const ReportInputSchema = z
     correlation: inputParts.correlation.optional(),
     diversificationRatio: z.number().nullable().optional(),
     rebalances: z.array(inputParts.rebalance),
+    rebalanceNote: z.string().optional(),
     conflicts: z.array(inputParts.conflict),
     risk: z.array(inputParts.risk),
     crossing: inputParts.crossing.optional(),

@@ -273,7 +273,8 @@ ${panel('attribution', { wide: true })}
     const table = interactive[id];
     if (table === undefined) continue;
     nav.push([id, title]);
-    sections.push(`<section id="${id}"><h2>${title}</h2>${interactiveTable(id, table, true, placeholder)}</section>`);
+    const remark = id === 'rebalances' && report.rebalanceNote !== undefined ? `<p class="caption">${escapeHtml(report.rebalanceNote)}</p>` : '';
+    sections.push(`<section id="${id}"><h2>${title}</h2>${remark}${interactiveTable(id, table, true, placeholder)}</section>`);
   }
   nav.push(['config', 'Configuration']);
   sections.push(`<section id="config"><h2>Configuration</h2><div class="panel"><details><summary>Resolved run configuration (JSON)</summary><pre>${escapeHtml(
