@@ -1,4 +1,4 @@
-import { listValues, quoteValue, symbolProblem } from '@ensemble/protocol';
+import { MAX_PRICE, MIN_PRICE, listValues, quoteValue, symbolProblem } from '@ensemble/protocol';
 import { ADJ_CLOSE_COLUMNS, DATE_COLUMNS, PRICE_COLUMNS, SYMBOL_COLUMNS, detectCsvFormat, findColumn, headerNames, noteIgnored, requireColumn } from './csv-columns';
 import { OhlcvFastPath } from './csv-fast-path';
 import { RowReader } from './csv-row-reader';
@@ -78,8 +78,19 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
       if (problems.full) break;
       continue;
     }
-    // Scaling all four prices by one positive factor keeps low <= open, close <= high.
+    // Scaling all four prices by one positive factor keeps low <= open, close <= high; it can
+    // take them out of the range a price may have, which the adjusted prices are checked against.
     const factor = adjust ? a / c : 1;
+    if (adjust && !(l * factor >= MIN_PRICE && h * factor <= MAX_PRICE)) {
+      const small = !(l * factor >= MIN_PRICE);
+      problems.add(
+        small ? 'too-small' : 'too-large',
+        `adjusting by ${quoteValue(display[adjClose] ?? '')} / close (${a} / ${c}) makes the ${small ? `low ${l * factor}; prices are at least 1e-12` : `high ${h * factor}; prices are at most 1e12`} per unit: check the adjusted close of this row`,
+        { row: scanner.line, field: display[adjClose] },
+      );
+      if (problems.full) break;
+      continue;
+    }
     builder.push(time, o * factor, h * factor, l * factor, c * factor, v, scanner.line);
   }
   return rows.builders;
@@ -187,6 +198,13 @@ export function parseCsvRows(input: CsvInput, format: Exclude<DataFormat, 'json'
   const scanner = new CsvScanner(input.bytes, input.start, input.onProgress);
   if (!scanner.nextRow()) {
     input.problems.add('empty-file', 'the file is empty; expected a header line and data rows');
+    return { format: format ?? 'ohlcv', builders: [] };
+  }
+  if (scanner.unclosed >= 0) {
+    input.problems.add('unclosed-quote', `header column ${scanner.unclosed + 1} opens a quote (") that is never closed: the rest of the file was read as that one name; close the quote or remove it`, {
+      row: scanner.line,
+      field: `#${scanner.unclosed + 1}`,
+    });
     return { format: format ?? 'ohlcv', builders: [] };
   }
   const names = headerNames(scanner);

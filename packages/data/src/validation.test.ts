@@ -153,6 +153,10 @@ describe('validation in the other layouts', () => {
     expect(ohlcv[0]?.message).toBe('open is "1e-320"; prices are at least 1e-12 per unit (a smaller one is a data error: a move from it to 1 would be a return above 1e14 %)');
     expect(fail('date,AA,BB\n2000-01-03,1,2\n2000-01-04,1,9.9e-13\n').map((p) => [p.row, p.field, p.rule])).toEqual([[3, 'BB', 'too-small']]);
     expect(fail('[{"time":"2000-01-03","close":1},{"time":"2000-01-04","close":5e-324}]', { file: 'inline.json' }).map((p) => [p.field, p.rule])).toEqual([['close', 'too-small']]);
+    // Adjusting takes the prices through the same range: a raw low of 0.5 scaled by 1e-6 / 1e6.
+    const adjusted = fail('date,open,high,low,close,adj close,volume\n2020-01-01,1,1,1,1,1,10\n2020-01-02,0.5,1000000,0.5,1000000,0.000001,10\n', { adjust: true });
+    expect(adjusted.map((p) => [p.row, p.field, p.rule])).toEqual([[3, 'adj close', 'too-small']]);
+    expect(adjusted[0]?.message).toContain('makes the low 5e-13; prices are at least 1e-12 per unit');
     // 1e-12 itself is a price.
     expect(parseMarketData('date,close\n2000-01-03,1e-12\n2000-01-04,1\n', { file: 'inline.csv' }).series[0]?.close[0]).toBe(1e-12);
   });
@@ -163,6 +167,9 @@ describe('validation in the other layouts', () => {
     expect(ohlcv[0]?.message).toBe('"volume" opens a quote (") that is never closed: everything after it to the end of the file was read as this one field; close the quote or remove it');
     expect(fail('date,symbol,close\n2020-01-02,"AA,1\n2020-01-03,AA,2\n').map((p) => [p.row, p.field, p.rule])).toEqual([[2, 'symbol', 'unclosed-quote']]);
     expect(fail('date,AA,BB\n2020-01-02,1,2\n2020-01-03,1,"2\n').map((p) => [p.row, p.field, p.rule])).toEqual([[3, 'BB', 'unclosed-quote']]);
+    // In the header too.
+    expect(fail('"date,open,high,low,close,volume\n2020-01-02,1,1,1,1,100\n').map((p) => [p.row, p.field, p.rule])).toEqual([[1, '#1', 'unclosed-quote']]);
+    expect(fail('date,"A,B\n2020-01-02,1\n').map((p) => [p.row, p.field, p.rule])).toEqual([[1, '#2', 'unclosed-quote']]);
     // A quoted field whose quote is closed may hold commas.
     expect(parseMarketData('date,symbol,close\n2020-01-02,"A,B",1\n', { file: 'inline.csv' }).series.map((s) => s.symbol)).toEqual(['A,B']);
   });

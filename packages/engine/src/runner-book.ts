@@ -208,6 +208,14 @@ export abstract class RunnerBook {
     this.pendingCount++;
   }
 
+  /**
+   * Whether an order placed with {@link StrategyRunner.placeOrder} (a portfolio strategy's, a
+   * transfer, a risk trim: a number of units, not sized at its fill) is waiting on symbol `k`.
+   */
+  hasPlacedOrder(k: number): boolean {
+    return this.pendingKind[k] === ORDER;
+  }
+
   /** Whether an order (the strategy's or a placed one) is waiting to fill on symbol `k`. */
   hasPendingOrder(k: number): boolean {
     return (this.pendingKind[k] ?? NONE) !== NONE;

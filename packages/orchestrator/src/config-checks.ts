@@ -35,6 +35,8 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
   const firstById = new Map<string, number>();
   let weightSum = 0;
   let missingWeights = 0;
+  /** Negative weights: the schema names each, and no sum of them means anything. */
+  let negativeWeights = 0;
   const runSizing = wholeUnitSizingProblem(input.sizing, input.fractional);
   if (runSizing !== null) issues.push({ path: 'sizing.quantity', message: runSizing });
   strategies.forEach((entry, index) => {
@@ -54,8 +56,10 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
         seen.add(symbol);
       });
     }
-    if (typeof entry.weight === 'number' && Number.isFinite(entry.weight)) weightSum += entry.weight;
-    else if (entry.weight === undefined) missingWeights++;
+    if (typeof entry.weight === 'number' && Number.isFinite(entry.weight)) {
+      weightSum += entry.weight;
+      if (entry.weight < 0) negativeWeights++;
+    } else if (entry.weight === undefined) missingWeights++;
     if (typeof entry.strategy !== 'string') return;
     const definition = Object.hasOwn(registry, entry.strategy) ? registry[entry.strategy] : undefined;
     if (definition === undefined) {
@@ -86,7 +90,7 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
       });
     }
   });
-  if (scheme === 'fixed' && strategies.length > 0) {
+  if (scheme === 'fixed' && strategies.length > 0 && negativeWeights === 0) {
     if (missingWeights > 0) {
       strategies.forEach((entry, index) => {
         if (isRecord(entry) && entry.weight === undefined) {
@@ -108,7 +112,8 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
   if (scheme === 'equal') {
     const given = typeof allocation.scheme === 'string' ? '"equal"' : '"equal" (the default when none is given)';
     strategies.forEach((entry, index) => {
-      if (isRecord(entry) && entry.weight !== undefined) {
+      // A negative weight is the schema's to report: one message a path.
+      if (isRecord(entry) && entry.weight !== undefined && !(typeof entry.weight === 'number' && entry.weight < 0)) {
         issues.push({
           path: `strategies.${index}.weight`,
           message: `allocation.scheme is ${given}: every strategy gets the same weight, so this one would be ignored; set allocation.scheme to "fixed" to use the weights, or remove them`,

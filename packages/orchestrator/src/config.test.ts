@@ -189,9 +189,12 @@ describe('parseRunConfig', () => {
       allocation: { scheme: 'fixed', ...allocation },
       strategies: weights.map((weight, i) => ({ id: `s${i}`, strategy: 'buy-and-hold', symbols: ['AAPL'], weight })),
     });
-    expect(issuesOf(config([-0.2, 0.5]))).toEqual([
-      { path: 'strategies.0.weight', message: 'must be 0 or more: a fraction of portfolio equity (0.6 = 60%); a sleeve cannot be given negative capital' },
-    ]);
+    const negative = { path: 'strategies.0.weight', message: 'must be 0 or more: a fraction of portfolio equity (0.6 = 60%); a sleeve cannot be given negative capital' };
+    expect(issuesOf(config([-0.2, 0.5]))).toEqual([negative]);
+    // Not also "the fixed weights are all 0" (their sum is), nor "ignored" under the equal scheme.
+    expect(issuesOf(config([-0.5, 0.5]))).toEqual([negative]);
+    expect(issuesOf(config([-1, 0.5]))).toEqual([negative]);
+    expect(issuesOf({ ...config([-1, 0.5]), allocation: { scheme: 'equal' } }).filter((issue) => issue.path === 'strategies.0.weight')).toEqual([negative]);
     expect(issuesOf(config([0.05, 0.5, 0.45], { minWeight: 0.1, maxWeight: 0.4 }))).toEqual([
       { path: 'strategies.0.weight', message: 'weight 0.05 is below allocation.minWeight (0.1)' },
       { path: 'strategies.1.weight', message: 'weight 0.5 is above allocation.maxWeight (0.4)' },

@@ -254,6 +254,15 @@ export class Rebalancing {
     );
   }
 
+  /** Books a move of `delta` into `sleeve`, worth `current` before it, in its records and the reserve. */
+  private book(sleeve: Sleeve, current: number, delta: number, atOpen: boolean, transfers: Float64Array): void {
+    if (atOpen) sleeve.stepBase = current;
+    sleeve.stepTransfer += delta;
+    sleeve.netTransfers += delta;
+    this.reserve -= delta;
+    transfers[sleeve.index] = delta;
+  }
+
   /**
    * Moves the capital of `decided` at step `t` (its own step, at the close; or the next one, at
    * the open) with the portfolio worth `equity`, and records the {@link RebalanceEvent}.
@@ -296,18 +305,32 @@ export class Rebalancing {
         }
       }
       const share = movable > 0 ? Math.max(0, 1 + gap / movable) : 1;
+      // Givers first: one that cannot pay the costs of selling out of its target keeps them back
+      // (`CapitalTransfers.move`), and the receivers then share that much less, so the reserve
+      // stays as targeted.
+      let kept = 0;
+      let receiving = 0;
       for (const sleeve of sleeves) {
         if (held[sleeve.index] === 1) continue;
         const current = sleeve.runner.markedEquity;
         const target = (outcome.weights[sleeve.index] ?? 0) * equity * share;
-        const delta = target - current;
-        if (Math.abs(delta) <= dust) continue;
-        capital.move(sleeve, current, target, t, moveTime, queued, atOpen);
-        if (atOpen) sleeve.stepBase = current;
-        sleeve.stepTransfer += delta;
-        sleeve.netTransfers += delta;
-        this.reserve -= delta;
-        transfers[sleeve.index] = delta;
+        if (!(target < current - dust)) {
+          if (target > current + dust) receiving += target;
+          continue;
+        }
+        const delta = capital.move(sleeve, current, target, t, moveTime, queued, atOpen);
+        kept += delta - (target - current);
+        this.book(sleeve, current, delta, atOpen, transfers);
+      }
+      const cut = receiving > 0 && kept > 0 ? Math.max(0, 1 - kept / receiving) : 1;
+      for (const sleeve of sleeves) {
+        if (held[sleeve.index] === 1) continue;
+        const current = sleeve.runner.markedEquity;
+        const wanted = (outcome.weights[sleeve.index] ?? 0) * equity * share;
+        if (!(wanted > current + dust)) continue;
+        const target = Math.max(current, wanted * cut);
+        if (!(target > current + dust)) continue;
+        this.book(sleeve, current, capital.move(sleeve, current, target, t, moveTime, queued, atOpen), atOpen, transfers);
       }
       for (const sleeve of sleeves) {
         const value = sleeve.runner.revalue();

@@ -428,6 +428,73 @@ describe('pro-rata transfers at the edges', () => {
     }
   });
 
+  it('with costs, a giver cut to (nearly) nothing pays the costs of selling out of what it gives: no sleeve, and no reserve, below 0', () => {
+    const series = [walkSeries('AAA', 160, 43, 0.025), walkSeries('BBB', 160, 44, 0.025)];
+    for (const fill of ['next-open', 'close'] as const) {
+      const result = runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          fill,
+          fractional: true,
+          commission: { kind: 'percent', rate: 0.002 },
+          slippage: { kind: 'bps', bps: 10 },
+          allocation: { scheme: 'performance', lookback: 10 },
+          rebalance: { schedule: { everyBars: 1 } },
+          checkInvariants: true,
+          strategies: [
+            { id: 'hold-a', strategy: 'buy-and-hold', symbols: ['AAA'] },
+            { id: 'hold-b', strategy: 'buy-and-hold', symbols: ['BBB'] },
+          ],
+        },
+        series,
+        { registry: testRegistry },
+      );
+      expect(result.rebalances.some((event) => Object.values(event.targetWeights).includes(0)), fill).toBe(true);
+      for (let t = 0; t < result.bars; t++) {
+        let sleeves = 0;
+        for (const sleeve of result.sleeves) {
+          const value = sleeve.equity.equity[t] ?? Number.NaN;
+          expect(value, `${fill}: ${sleeve.id} at ${t}`).toBeGreaterThanOrEqual(-1e-9);
+          sleeves += value;
+        }
+        expect((result.portfolio.equity.equity[t] ?? Number.NaN) - sleeves, `${fill}: reserve at ${t}`).toBeGreaterThanOrEqual(-1e-6);
+      }
+    }
+  });
+
+  it('a portfolio sleeve with a purchase waiting on a symbol without a bar keeps its capital: its order was sized before the transfer', () => {
+    // Y has no bar on the 4th day; equal-weight (every 2 bars) decides a purchase of Y there that
+    // waits a day. The sleeve gets capital every bar at fixed weights.
+    const days = ['2020-01-02', '2020-01-03', '2020-01-06', '2020-01-07', '2020-01-08', '2020-01-09', '2020-01-10'].map((date) => Date.parse(`${date}T00:00:00Z`));
+    const bar = (time: number, open: number, close: number) => ({ time, open, high: Math.max(open, close), low: Math.min(open, close), close, volume: 0 });
+    const x = barSeriesFromBars('X', days.map((time, i) => bar(time, i < 2 ? 100 : i === 2 ? 100 : 80, i < 2 ? 100 : 80)));
+    const y = barSeriesFromBars('Y', days.filter((_, i) => i >= 2 && i !== 3).map((time, i) => bar(time, 50, i < 1 ? 50 : 60)));
+    const z = barSeriesFromBars('Z', days.map((time, i) => bar(time, i < 2 ? 20 : 20, i < 2 ? 20 : 25)));
+    for (const fill of ['next-open', 'close'] as const) {
+      const result = runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          cash: 100_000,
+          fill,
+          fractional: true,
+          allocation: { scheme: 'fixed' },
+          rebalance: { schedule: { everyBars: 1 } },
+          checkInvariants: true,
+          strategies: [
+            { id: 'ew', strategy: 'equal-weight', params: { rebalance: 2 }, symbols: ['X', 'Y'], weight: 0.5 },
+            { id: 'bh', strategy: 'buy-and-hold', symbols: ['Z'], weight: 0.5 },
+          ],
+        },
+        [x, y, z],
+        { registry: testRegistry },
+      );
+      const definition = testRegistry['equal-weight'];
+      if (definition === undefined) throw new Error('no equal-weight');
+      const alone = runBacktest({ series: [x, y], strategy: definition.create(definition.schema.parse({ rebalance: 2 }), 'ew'), cash: 50_000, fill, fractional: true });
+      expect(Math.abs(twr(result.sleeves[0]) / growth(alone) - 1), fill).toBeLessThanOrEqual(1e-9);
+    }
+  });
+
   it('a sleeve holding a symbol without a bar keeps its capital until a rebalance can scale it, and stays its strategy alone', () => {
     // B has no bars on days 10–19; A trades every day. Equal weights every 3 bars.
     const days = Array.from({ length: 30 }, (_, i) => Date.UTC(2020, 0, 6) + i * 86_400_000);

@@ -114,19 +114,26 @@ export class CapitalTransfers {
   }
 
   /**
-   * The first position of `book` that cannot be scaled at this step, as its symbol, or null when
-   * every one can (always null with `cash` transfers, which move cash only): a position whose
-   * symbol has no bar now, or with an order of the strategy's waiting on it. Such a position would
-   * keep its size while the cash moved, and the sleeve would stop being its strategy scaled, so a
-   * rebalance leaves that sleeve's capital as it is (see `Rebalancing`).
+   * The first symbol of `book` that keeps it from being scaled at this step, or null when none
+   * does (always null with `cash` transfers, which move cash only): a position whose symbol has no
+   * bar now or with an order of the strategy's waiting on it, or an order of a fixed number of
+   * units waiting on a symbol it does not hold yet (a portfolio strategy's purchase, sized to the
+   * sleeve before the transfer). Either would keep its size while the cash moved, and the sleeve
+   * would stop being its strategy scaled, so a rebalance leaves that sleeve's capital as it is (see
+   * `Rebalancing`). An entry waiting on a flat symbol is sized at its fill, from the scaled cash.
    */
   unscalablePosition(book: PositionBook): string | null {
     if (this.options.mode !== 'pro-rata') return null;
     const { account, runner } = book;
     const { quantity } = account;
+    const orders = this.options.orders;
     for (let k = 0; k < quantity.length; k++) {
-      if ((quantity[k] ?? 0) === 0) continue;
-      if ((runner.index[k] ?? -1) < 0 || (!this.options.orders.has(book, k) && runner.hasPendingOrder(k))) return account.symbols[k] ?? '?';
+      const mine = orders.has(book, k);
+      const blocked =
+        (quantity[k] ?? 0) === 0
+          ? !mine && runner.hasPlacedOrder(k)
+          : (runner.index[k] ?? -1) < 0 || (!mine && runner.hasPendingOrder(k));
+      if (blocked) return account.symbols[k] ?? '?';
     }
     return null;
   }
@@ -136,9 +143,10 @@ export class CapitalTransfers {
    * at timeline step `step` (time `time`), and queues its orders, recorded in `queued`. `atOpen`:
    * the move happens at the step's open (`next-open` fills), with the sleeve marked at the open
    * and its own orders of the last close already filled; otherwise at the step's close, before
-   * the strategies decide.
+   * the strategies decide. Returns the amount moved: `target − current`, less what a giver whose
+   * target cannot pay the costs of its sales keeps to pay them (see `scale`).
    */
-  move(sleeve: TransferSleeve, current: number, target: number, step: number, time: number, queued: QueuedTransferOrders, atOpen = false): void {
+  move(sleeve: TransferSleeve, current: number, target: number, step: number, time: number, queued: QueuedTransferOrders, atOpen = false): number {
     const { account, runner, id } = sleeve.book;
     const amount = target - current;
     account.deposit(amount);
@@ -151,18 +159,19 @@ export class CapitalTransfers {
           `sleeve ${id} rebalances on this bar: its own orders, sized to its new equity, carry the transfer`,
         );
       }
-      return;
+      return amount;
     }
-    if (proRata) this.scale(sleeve, current, target, time, queued);
-    else if (amount < 0 && holds(account.quantity, -1)) this.scaleDown(sleeve, current > 0 ? Math.max(0, target / current) : 0, time, queued);
+    if (proRata) return amount + this.scale(sleeve, current, target, time, queued);
+    if (amount < 0 && holds(account.quantity, -1)) this.scaleDown(sleeve, current > 0 ? Math.max(0, target / current) : 0, time, queued);
     else if (amount < 0 && account.cash < 0) this.raiseCash(sleeve, -account.cash, time, queued);
+    return amount;
   }
 
   /**
    * `pro-rata`: every position of the sleeve scaled by `target / current`, the costs of doing so
    * spread over the whole book, whole units rounded to the nearest (see the class).
    */
-  private scale(sleeve: TransferSleeve, current: number, target: number, time: number, queued: QueuedTransferOrders): void {
+  private scale(sleeve: TransferSleeve, current: number, target: number, time: number, queued: QueuedTransferOrders): number {
     const { book, logger } = sleeve;
     const { account, runner, id } = book;
     const { commission, slippage, fractional, orders } = this.options;
@@ -173,7 +182,7 @@ export class CapitalTransfers {
           `sleeve ${id} is worth ${current}: its positions cannot be scaled, the transfer moved cash only`,
         );
       }
-      return;
+      return 0;
     }
     const factor = Math.max(0, target / current);
     const amount = target - current;
@@ -210,8 +219,12 @@ export class CapitalTransfers {
       costs += commissionFor(commission, delta, price) + Math.abs(price - mark) * delta;
     }
     // 2. The costs come out of the whole book, pro rata: every position keeps `keep` of its ideal.
-    //    A target of 0 keeps nothing (0 / 0 would make `keep` NaN, and NaN sells nothing).
+    //    A target of 0 keeps nothing (0 / 0 would make `keep` NaN, and NaN sells nothing). A giver
+    //    whose target cannot pay the costs of selling sells everything and keeps back what they
+    //    cost, so that it ends at 0, not below: it gives `costs − target` less.
     const keep = target > 0 ? Math.max(0, 1 - costs / target) : 0;
+    const kept = amount < 0 && costs > target ? costs - target : 0;
+    if (kept > 0) account.deposit(kept);
     // 3. Sales first (their cash pays for the purchases), then purchases, never beyond the cash.
     let cash = account.cash;
     const planned = this.planned.fill(0, 0, n);
@@ -264,10 +277,11 @@ export class CapitalTransfers {
     }
     if ((count > 0 || waiting > 0) && logger !== noopLogger) {
       logger.info(
-        { event: 'transfer-scale', time: isoTime(time), factor, amount, costs, orders: count, waiting },
-        `sleeve ${id} scaled by ${factor}: ${count} order(s) queued${waiting > 0 ? `, ${waiting} position(s) with an order already waiting left as they are` : ''}`,
+        { event: 'transfer-scale', time: isoTime(time), factor, amount: amount + kept, costs, orders: count, waiting },
+        `sleeve ${id} scaled by ${factor}: ${count} order(s) queued${waiting > 0 ? `, ${waiting} position(s) with an order already waiting left as they are` : ''}${kept > 0 ? `; it keeps ${kept} to pay the costs of selling` : ''}`,
       );
     }
+    return kept;
   }
 
   /**
