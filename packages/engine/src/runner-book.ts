@@ -331,11 +331,11 @@ export abstract class RunnerBook {
    * Fills pending orders of symbols with a bar now in three passes: exits and sells first, so that
    * buys can use their cash; then buys placed with {@link StrategyRunner.placeOrder} (a portfolio
    * strategy's, or an orchestrator's capital transfer sized against this cash); then entries,
-   * sized by the cash those leave.
+   * sized by the cash those leave. `passes` 2 stops before the entries (they stay queued).
    */
-  protected fillPending(price: 'open' | 'close'): void {
+  protected fillPending(price: 'open' | 'close', passes = 3): void {
     const { index, pendingKind, pendingQuantity, series } = this;
-    for (let pass = 0; pass < 3 && this.pendingCount > 0; pass++) {
+    for (let pass = 0; pass < passes && this.pendingCount > 0; pass++) {
       for (let k = 0; k < index.length; k++) {
         const i = index[k] ?? -1;
         const kind = pendingKind[k];

@@ -35,6 +35,9 @@ function strategyFailure(strategy: Strategy, cursor: SeriesCursor, cause: unknow
 export abstract class StepRunner extends RunnerBook {
   /** With a calendar rebalance rule, the period key of the last rebalance's time (NaN before it). */
   private lastRebalanceKey = Number.NaN;
+  /** The marks {@link StrategyRunner.markOpen} replaced (per symbol: price and bar). */
+  private savedPrice = new Float64Array(0);
+  private savedBar = new Int32Array(0);
 
   /** Runs every phase of timeline step `step`, in order. */
   step(step: number): void {
@@ -88,24 +91,45 @@ export abstract class StepRunner extends RunnerBook {
     this.value();
   }
 
-  /** Phase 2: fills pending orders of symbols with a bar now at their open (next-open mode only). */
-  fillAtOpen(): void {
-    if (this.nextOpen && this.pendingCount > 0) this.fillPending('open');
+  /**
+   * Phase 2: fills pending orders of symbols with a bar now at their open (next-open mode only).
+   * `entries` false fills the exits, sales and placed orders only, leaving the entries (sized at
+   * their fill) for a later call: how an orchestrator moves capital between the two, so that the
+   * entries are sized on the sleeve's new capital.
+   */
+  fillAtOpen(entries = true): void {
+    if (this.nextOpen && this.pendingCount > 0) this.fillPending('open', entries ? 3 : 2);
   }
 
   /**
    * Points the runner at step `step` and marks every symbol with a bar then at its open, then
-   * values the account: what an orchestrator moving capital at the open (after the open fills)
-   * sizes its orders against. The close marks of {@link StrategyRunner.markToMarket} replace these.
+   * values the account: what an orchestrator moving capital at the open sizes its orders against.
+   * {@link StrategyRunner.restoreMarks} puts the marks of before back, so that the entries filled
+   * next are sized as the engine alone sizes them (against the last close).
    */
   markOpen(step: number): void {
     this.beginStep(step);
     const { account, index, series } = this;
-    for (let k = 0; k < index.length; k++) {
+    const n = index.length;
+    if (this.savedPrice.length !== n) {
+      this.savedPrice = new Float64Array(n);
+      this.savedBar = new Int32Array(n);
+    }
+    this.savedPrice.set(account.markPrice);
+    this.savedBar.set(account.markBar);
+    for (let k = 0; k < n; k++) {
       const i = index[k] ?? -1;
       const s = series[k];
       if (i >= 0 && s !== undefined) account.mark(k, s.open[i] ?? Number.NaN, i);
     }
+    this.value();
+  }
+
+  /** Puts back the marks {@link StrategyRunner.markOpen} replaced, and values the account at them. */
+  restoreMarks(): void {
+    const { account } = this;
+    account.markPrice.set(this.savedPrice);
+    account.markBar.set(this.savedBar);
     this.value();
   }
 

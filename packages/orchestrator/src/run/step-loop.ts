@@ -259,16 +259,18 @@ export class Orchestration {
     const { sleeves, executor, recorder, nextOpen } = this;
     this.orders.clear();
     if (nextOpen) {
+      // A step whose open moves capital leaves the entries (sized at their fill) for after the move.
+      const moving = this.rebalancing.hasWaiting;
       executor.begin();
       for (const sleeve of sleeves) {
         const runner = sleeve.runner;
         if (runner.pendingOrders > 0) {
           runner.beginStep(t);
-          runner.fillAtOpen();
+          runner.fillAtOpen(!moving);
         }
       }
       executor.settle();
-      if (this.rebalancing.hasWaiting) this.moveAtOpen(t);
+      if (moving) this.moveAtOpen(t);
     }
     const managed = this.halted === null && (scheduled || this.risk.enabled || (t > 0 && this.allocator.hasDrift));
     const fused = nextOpen && this.endStep[t] === 0;
@@ -301,9 +303,10 @@ export class Orchestration {
 
   /**
    * `next-open` fills: the capital of the rebalance decided at the last close moves at this open,
-   * after the open fills (each sleeve's own orders of the close fill first, as its strategy's
-   * would alone). Every sleeve is marked at its open, the portfolio valued there, and the
-   * transfer orders, sized at the open, fill in a second open window, crossed together.
+   * after the exits, sales and placed orders of the close have filled (as the strategy's would
+   * alone). Every sleeve is marked at its open, the portfolio valued there, and the transfer
+   * orders, sized at the open, fill in a second open window, crossed together, with the entries
+   * of the close: an entry is sized at its fill, so on the sleeve's new capital, in one order.
    */
   private moveAtOpen(t: number): void {
     const { sleeves, executor, rebalancing } = this;
@@ -313,6 +316,8 @@ export class Orchestration {
       equity += sleeve.runner.markedEquity;
     }
     rebalancing.moveAtOpen(t, equity);
+    // The entries filled next are sized against the last close, as the strategy alone sizes them.
+    for (const sleeve of sleeves) sleeve.runner.restoreMarks();
     executor.begin();
     for (const sleeve of sleeves) if (sleeve.runner.pendingOrders > 0) sleeve.runner.fillAtOpen();
     executor.settle();
