@@ -66,7 +66,6 @@ function lazyField(event: RebalanceEvent, field: keyof RebalanceEvent, make: () 
 
 /** A rebalance as decided at a close: the weights then, the allocator's outcome and the rules that fired. */
 interface DecidedRebalance {
-  readonly step: number;
   readonly time: number;
   /** Actual weights at that close. */
   readonly before: Float64Array;
@@ -213,7 +212,7 @@ export class Rebalancing {
         'target weights changed',
       );
     }
-    const decided: DecidedRebalance = { step: t, time, before, outcome, decision };
+    const decided: DecidedRebalance = { time, before, outcome, decision };
     if (this.options.transfers !== null && this.options.config.fill === 'next-open') {
       this.waiting = decided;
       return changed;
@@ -229,10 +228,11 @@ export class Rebalancing {
 
   /**
    * `next-open` fills: moves the capital of the rebalance decided at the last close, at the open
-   * of step `t`, once the open fills are done and every sleeve is marked at its open. `equity` is
-   * the portfolio's value then: each sleeve is brought to its target weight of it, and its
-   * orders, sized at the open, fill at the open. So a sleeve earns overnight what its own book
-   * earned, and from the open on holds its new capital, as with `close` fills from the close.
+   * of step `t`, once the exits, sales and placed orders of that close have filled and every
+   * sleeve is marked at its open. `equity` is the portfolio's value then: each sleeve is brought
+   * to its target weight of it, and its orders, sized at the open, fill at the open with the
+   * entries of that close. So a sleeve earns overnight what its own book earned, and from the
+   * open on holds its new capital, as with `close` fills from the close.
    */
   moveAtOpen(t: number, equity: number): void {
     const decided = this.waiting;

@@ -91,14 +91,15 @@ function netProceeds(units: number, price: number, commission: CommissionModel):
  *   long to bring it back to zero; a giver holding a short is scaled down instead.
  *
  * With `close` fills the move happens at the rebalance's close; with `next-open` fills at the
- * next open, after the open fills, sized at the open prices and filled at once (the sleeves are
- * marked at the open for it): either way a sleeve holds its own book until its capital moves.
+ * next open, after the exits, sales and placed orders of that close have filled, sized at the
+ * open prices and filled at once, with the entries of that close (the sleeves are marked at the
+ * open for it): either way a sleeve holds its own book until its capital moves.
  *
  * At the close, a sleeve whose portfolio strategy rebalances on this bar gets no order: its own
  * orders, sized to its new equity, replace any placed here. At the open its own orders of the
- * last close have filled, and it is scaled like any sleeve. No position with an order already
- * waiting gets one either (the strategy's; a risk trim of this step stands against a purchase, and the
- * larger of two reductions wins).
+ * last close have filled, and it is scaled like any sleeve. A sleeve with an order of its
+ * strategy's waiting where it cannot be scaled is not moved at all (`unscalablePosition`); a risk
+ * trim of this step stands against a purchase, and the larger of two reductions wins.
  */
 export class CapitalTransfers {
   private readonly options: CapitalTransfersOptions;
@@ -142,9 +143,10 @@ export class CapitalTransfers {
    * Moves `target − current` (negative: out) into `sleeve`, worth `current` at its latest marks,
    * at timeline step `step` (time `time`), and queues its orders, recorded in `queued`. `atOpen`:
    * the move happens at the step's open (`next-open` fills), with the sleeve marked at the open
-   * and its own orders of the last close already filled; otherwise at the step's close, before
-   * the strategies decide. Returns the amount moved: `target − current`, less what a giver whose
-   * target cannot pay the costs of its sales keeps to pay them (see `scale`).
+   * and its exits, sales and placed orders of the last close already filled (its entries fill
+   * after); otherwise at the step's close, before the strategies decide. Returns the amount
+   * moved: `target − current`, less what a giver whose target cannot pay the costs of its sales
+   * keeps to pay them (see `scale`).
    */
   move(sleeve: TransferSleeve, current: number, target: number, step: number, time: number, queued: QueuedTransferOrders, atOpen = false): number {
     const { account, runner, id } = sleeve.book;
