@@ -10,10 +10,7 @@ export interface SleeveRecord {
   /** Steps on which cash was moved in or out, ascending, and the amounts (negative: out). */
   readonly transferSteps: readonly number[];
   readonly transferAmounts: readonly number[];
-  /**
-   * Per transfer, the sleeve's equity just before it when it moved at the step's open (after the
-   * open fills, `next-open` runs), NaN when it moved at the step's close.
-   */
+  /** Per transfer, the sleeve's equity just before it, NaN when the transfer emptied the sleeve. */
   readonly transferBases: readonly number[];
 }
 
@@ -47,16 +44,27 @@ export function sleevePnl(record: SleeveRecord): Float64Array {
   return perStep(record, (value, previous, transfer) => value - previous - transfer);
 }
 
+/** Capital below this share of what a step moves or ends with is floating-point dust, not capital. */
+const DUST_CAPITAL = 1e-9;
+
+/** A sleeve worth less than this share of its initial capital is empty: no return is measured on it. */
+export const EMPTY_SLEEVE = 1e-4;
+
 /**
- * A sleeve's return on one step excluding transfers, NaN when `E_{t−1} ≤ 0`. A transfer at the
- * close ends the step: `(E_t − transfers_t) / E_{t−1} − 1`. A transfer at the open splits it
- * where it happened (time-weighted): `base / E_{t−1} × E_t / (base + transfers_t) − 1`, with
- * `base` the equity just before it — so what the sleeve earned overnight is measured on the
- * capital it had then, and the rest of the bar on the capital it has after. A sleeve left with
- * nothing after the transfer (`base + transfers_t ≤ 0`) is measured as if it moved at the close.
+ * A sleeve's return on one step excluding transfers, NaN when `E_{t−1} ≤ 0` or is dust against
+ * what the step moved and ended with (a sleeve emptied by a weight of 0 keeps ±1e-12 of rounding:
+ * no return is measured on it). A transfer splits the step where it happened, at the open or at
+ * the close (time-weighted): `base / E_{t−1} × E_t / (base + transfers_t) − 1`, with `base` the
+ * equity just before it — so what the sleeve earned before the transfer is measured on the
+ * capital it had then, and the rest of the bar (at the close: the costs of the transfer's orders
+ * and of the strategy's own) on the capital it has after. Without a base (NaN: a sleeve the
+ * transfer emptied, which keeps nothing to measure the rest on) the transfer ends the step:
+ * `(E_t − transfers_t) / E_{t−1} − 1`. `empty`: the capital at or below which a sleeve counts as
+ * empty (a weight of 0 emptied it, and the costs of its last sales left it a few cents either
+ * way): NaN, no return measured.
  */
-export function stepReturn(value: number, previous: number, transfer: number, base = Number.NaN): number {
-  if (!(previous > 0)) return Number.NaN;
+export function stepReturn(value: number, previous: number, transfer: number, base = Number.NaN, empty = 0): number {
+  if (!(previous > empty) || !(previous > DUST_CAPITAL * (Math.abs(value) + Math.abs(transfer)))) return Number.NaN;
   const after = base + transfer;
   if (!(after > 0)) return (value - transfer) / previous - 1;
   return (base / previous) * (value / after) - 1;
@@ -64,7 +72,8 @@ export function stepReturn(value: number, previous: number, transfer: number, ba
 
 /** Per-step returns excluding transfers ({@link stepReturn} of every step). */
 export function sleeveReturns(record: SleeveRecord): Float64Array {
-  return perStep(record, stepReturn);
+  const empty = EMPTY_SLEEVE * Math.abs(record.initialCash);
+  return perStep(record, (value, previous, transfer, base) => stepReturn(value, previous, transfer, base, empty));
 }
 
 /**
@@ -82,7 +91,7 @@ export function trailingReturns(record: SleeveRecord, t: number, width: number, 
     const transfer = here ? (transferAmounts[j] ?? 0) : 0;
     const base = here ? (transferBases[j] ?? Number.NaN) : Number.NaN;
     const previous = step === 0 ? record.initialCash : (equity[step - 1] ?? 0);
-    out[step - start] = stepReturn(equity[step] ?? 0, previous, transfer, base);
+    out[step - start] = stepReturn(equity[step] ?? 0, previous, transfer, base, EMPTY_SLEEVE * Math.abs(record.initialCash));
   }
 }
 

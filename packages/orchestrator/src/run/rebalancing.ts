@@ -105,6 +105,8 @@ export class Rebalancing {
   private waiting: DecidedRebalance | null = null;
   /** Scratch of a move: per sleeve, 1 when it holds a position that cannot trade now. */
   private held = new Uint8Array(0);
+  /** Per sleeve, 1 when the last move deferred it. */
+  private deferredLast = new Uint8Array(0);
 
   constructor(options: RebalancingOptions) {
     this.options = options;
@@ -254,9 +256,14 @@ export class Rebalancing {
     );
   }
 
-  /** Books a move of `delta` into `sleeve`, worth `current` before it, in its records and the reserve. */
-  private book(sleeve: Sleeve, current: number, delta: number, atOpen: boolean, transfers: Float64Array): void {
-    if (atOpen) sleeve.stepBase = current;
+  /**
+   * Books a move of `delta` into `sleeve`, worth `current` before it, in its records and the
+   * reserve; `current` splits the bar's return (see `stepReturn`). `emptied`: the move sold the
+   * whole book (a target of 0, or one below the costs of selling), so the bar's return is
+   * measured on the capital before the move only.
+   */
+  private book(sleeve: Sleeve, current: number, delta: number, transfers: Float64Array, emptied = false): void {
+    if (!emptied) sleeve.stepBase = current;
     sleeve.stepTransfer += delta;
     sleeve.netTransfers += delta;
     this.reserve -= delta;
@@ -282,7 +289,10 @@ export class Rebalancing {
       const dust = DUST * Math.max(1, Math.abs(equity));
       // A sleeve holding a position that cannot trade now keeps its capital (its transfer waits for
       // a later rebalance); the others share what is left in proportion to their targets.
-      if (this.held.length !== sleeves.length) this.held = new Uint8Array(sleeves.length);
+      if (this.held.length !== sleeves.length) {
+        this.held = new Uint8Array(sleeves.length);
+        this.deferredLast = new Uint8Array(sleeves.length);
+      }
       const held = this.held.fill(0);
       let movable = 0;
       let gap = 0;
@@ -290,7 +300,13 @@ export class Rebalancing {
         const current = sleeve.runner.markedEquity;
         const target = (outcome.weights[sleeve.index] ?? 0) * equity;
         const blocked = Math.abs(target - current) > dust ? capital.unscalablePosition(sleeve.book) : null;
-        if (blocked === null) {
+        // A receiver deferred at the last move too goes ahead (its positions that cannot trade get
+        // purchases that wait for their bars), or data whose bars never fall on a rebalance would
+        // keep it from its capital for good. A giver never does: its cash would leave while those
+        // positions stay, leaving it levered until they trade.
+        const again = blocked !== null && this.deferredLast[sleeve.index] === 1 && target > current;
+        this.deferredLast[sleeve.index] = blocked !== null && !again ? 1 : 0;
+        if (blocked === null || again) {
           movable += target;
           continue;
         }
@@ -319,8 +335,9 @@ export class Rebalancing {
           continue;
         }
         const delta = capital.move(sleeve, current, target, t, moveTime, queued, atOpen);
-        kept += delta - (target - current);
-        this.book(sleeve, current, delta, atOpen, transfers);
+        const keptBack = delta - (target - current);
+        kept += keptBack;
+        this.book(sleeve, current, delta, transfers, !(target > 0) || keptBack > 0);
       }
       const cut = receiving > 0 && kept > 0 ? Math.max(0, 1 - kept / receiving) : 1;
       for (const sleeve of sleeves) {
@@ -330,7 +347,7 @@ export class Rebalancing {
         if (!(wanted > current + dust)) continue;
         const target = Math.max(current, wanted * cut);
         if (!(target > current + dust)) continue;
-        this.book(sleeve, current, capital.move(sleeve, current, target, t, moveTime, queued, atOpen), atOpen, transfers);
+        this.book(sleeve, current, capital.move(sleeve, current, target, t, moveTime, queued, atOpen), transfers);
       }
       for (const sleeve of sleeves) {
         const value = sleeve.runner.revalue();

@@ -1,6 +1,6 @@
 import { InvariantError, isoTime } from '@ensemble/protocol';
 import type { SharedBook, Sleeve } from './sleeves';
-import { stepReturn } from '../internal/analytics';
+import { EMPTY_SLEEVE, stepReturn } from '../internal/analytics';
 
 /** The portfolio's recorded columns, one value per step. */
 export interface PortfolioColumns {
@@ -109,7 +109,7 @@ export class RunRecorder {
     const returns = sleeve.returns;
     if (returns !== null) {
       const previous = sleeve.lastEquity;
-      returns[t] = stepReturn(value, previous, transfer, base);
+      returns[t] = stepReturn(value, previous, transfer, base, EMPTY_SLEEVE * Math.abs(sleeve.initialCash));
       sleeve.lastEquity = value;
     }
     this.rowTotal += value;

@@ -30,8 +30,8 @@ export interface Sleeve {
   netTransfers: number;
   stepTransfer: number;
   /**
-   * The sleeve's equity just before this step's transfer when it moved at the open (`next-open`
-   * fills), NaN when it moved at the close: what splits the step's return around the transfer.
+   * The sleeve's equity just before this step's transfer (at the open or the close), NaN when the
+   * transfer emptied it: what splits the step's return around the transfer.
    */
   stepBase: number;
   lastEquity: number;
@@ -43,7 +43,7 @@ export interface Sleeve {
   readonly returns: Float64Array | null;
   readonly transferSteps: number[];
   readonly transferAmounts: number[];
-  /** Per transfer, {@link Sleeve.stepBase} on its step (NaN: at the close). */
+  /** Per transfer, {@link Sleeve.stepBase} on its step (NaN: the transfer emptied the sleeve). */
   readonly transferBases: number[];
 }
 

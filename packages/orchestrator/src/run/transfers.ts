@@ -154,6 +154,10 @@ export class CapitalTransfers {
     account.deposit(amount);
     const proRata = this.options.mode === 'pro-rata';
     if (!atOpen && runner.rebalancesAt(step)) {
+      // Its own orders, sized to its new equity, sell what the transfer takes and pay for it: a
+      // target below what selling the whole book costs would leave it below 0, so it keeps that.
+      const kept = proRata && amount < 0 ? Math.max(0, this.sellingCosts(account) - target) : 0;
+      if (kept > 0) account.deposit(kept);
       const wouldTrade = proRata ? holds(account.quantity, 0) : amount < 0 && (holds(account.quantity, -1) || account.cash < 0);
       if (wouldTrade && sleeve.logger !== noopLogger) {
         sleeve.logger.info(
@@ -161,12 +165,28 @@ export class CapitalTransfers {
           `sleeve ${id} rebalances on this bar: its own orders, sized to its new equity, carry the transfer`,
         );
       }
-      return amount;
+      return amount + kept;
     }
     if (proRata) return amount + this.scale(sleeve, current, target, time, queued);
     if (amount < 0 && holds(account.quantity, -1)) this.scaleDown(sleeve, current > 0 ? Math.max(0, target / current) : 0, time, queued);
     else if (amount < 0 && account.cash < 0) this.raiseCash(sleeve, -account.cash, time, queued);
     return amount;
+  }
+
+  /** What selling every position of `account` at its marks costs: commission and slippage. */
+  private sellingCosts(account: PositionBook['account']): number {
+    const { commission, slippage } = this.options;
+    const { quantity, markPrice } = account;
+    let costs = 0;
+    for (let k = 0; k < quantity.length; k++) {
+      const held = quantity[k] ?? 0;
+      const mark = markPrice[k] ?? 0;
+      if (held === 0 || !(mark > 0)) continue;
+      const units = Math.abs(held);
+      const price = slippedPrice(slippage, held > 0 ? 'sell' : 'buy', mark);
+      costs += commissionFor(commission, units, price) + Math.abs(price - mark) * units;
+    }
+    return costs;
   }
 
   /**
@@ -188,6 +208,17 @@ export class CapitalTransfers {
     }
     const factor = Math.max(0, target / current);
     const amount = target - current;
+    // A sleeve worth next to nothing against its target (what an emptied sleeve keeps of rounding)
+    // holds dust, not a book: scaling it by 1e17 would turn a 1e-14 remainder into a position.
+    if (!(factor <= 1e9)) {
+      if (holds(account.quantity, 0)) {
+        logger.warn(
+          { event: 'transfer-unscaled', time: isoTime(time), equity: current, amount },
+          `sleeve ${id} is worth ${current}, next to nothing against its target ${target}: its positions are not scaled, the transfer moved cash only`,
+        );
+      }
+      return 0;
+    }
     const { quantity, markPrice, symbols } = account;
     const memory = this.memoryOf(book);
     const n = quantity.length;
