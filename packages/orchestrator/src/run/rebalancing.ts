@@ -105,8 +105,6 @@ export class Rebalancing {
   private waiting: DecidedRebalance | null = null;
   /** Scratch of a move: per sleeve, 1 when it holds a position that cannot trade now. */
   private held = new Uint8Array(0);
-  /** Per sleeve, 1 when the last move deferred it. */
-  private deferredLast = new Uint8Array(0);
 
   constructor(options: RebalancingOptions) {
     this.options = options;
@@ -289,10 +287,7 @@ export class Rebalancing {
       const dust = DUST * Math.max(1, Math.abs(equity));
       // A sleeve holding a position that cannot trade now keeps its capital (its transfer waits for
       // a later rebalance); the others share what is left in proportion to their targets.
-      if (this.held.length !== sleeves.length) {
-        this.held = new Uint8Array(sleeves.length);
-        this.deferredLast = new Uint8Array(sleeves.length);
-      }
+      if (this.held.length !== sleeves.length) this.held = new Uint8Array(sleeves.length);
       const held = this.held.fill(0);
       let movable = 0;
       let gap = 0;
@@ -300,13 +295,7 @@ export class Rebalancing {
         const current = sleeve.runner.markedEquity;
         const target = (outcome.weights[sleeve.index] ?? 0) * equity;
         const blocked = Math.abs(target - current) > dust ? capital.unscalablePosition(sleeve.book) : null;
-        // A receiver deferred at the last move too goes ahead (its positions that cannot trade get
-        // purchases that wait for their bars), or data whose bars never fall on a rebalance would
-        // keep it from its capital for good. A giver never does: its cash would leave while those
-        // positions stay, leaving it levered until they trade.
-        const again = blocked !== null && this.deferredLast[sleeve.index] === 1 && target > current;
-        this.deferredLast[sleeve.index] = blocked !== null && !again ? 1 : 0;
-        if (blocked === null || again) {
+        if (blocked === null) {
           movable += target;
           continue;
         }
