@@ -294,14 +294,16 @@ export class Rebalancing {
       for (const sleeve of sleeves) {
         const current = sleeve.runner.markedEquity;
         const target = (outcome.weights[sleeve.index] ?? 0) * equity;
-        const blocked = Math.abs(target - current) > dust ? capital.unscalablePosition(sleeve.book) : null;
+        // Checked at its target or not: the share below can still move a sleeve at its target.
+        const blocked = capital.unscalablePosition(sleeve.book);
         if (blocked === null) {
           movable += target;
           continue;
         }
         held[sleeve.index] = 1;
-        deferred.push(sleeve.entry.id);
         gap += target - current;
+        if (Math.abs(target - current) <= dust) continue;
+        deferred.push(sleeve.entry.id);
         if (sleeve.logger !== noopLogger) {
           sleeve.logger.info(
             { event: 'transfer-deferred', time: isoTime(moveTime), symbol: blocked, amount: target - current },

@@ -230,16 +230,12 @@ export class CapitalTransfers {
     }
     const ideal = this.ideal.fill(Number.NaN, 0, n);
     let costs = 0;
-    let waiting = 0;
     let unscalable = 0;
+    // Every position can trade now: a sleeve holding one that cannot is not moved (`unscalablePosition`).
     for (let k = 0; k < n; k++) {
       const held = quantity[k] ?? 0;
       const mark = markPrice[k] ?? 0;
       if (held === 0 || !(mark > 0)) continue;
-      if (!orders.has(book, k) && runner.hasPendingOrder(k)) {
-        waiting++;
-        continue;
-      }
       const units = this.baseUnits(book, memory, k, held) * factor;
       // A book worth next to nothing against its positions cannot be scaled to a real target.
       if (!(Math.abs(units - held) <= Number.MAX_SAFE_INTEGER)) {
@@ -308,10 +304,10 @@ export class CapitalTransfers {
         `sleeve ${id} is worth ${current}, too little to scale ${unscalable} of its positions by ${factor}: they stay as they are, the transfer moved cash for them`,
       );
     }
-    if ((count > 0 || waiting > 0) && logger !== noopLogger) {
+    if (count > 0 && logger !== noopLogger) {
       logger.info(
-        { event: 'transfer-scale', time: isoTime(time), factor, amount: amount + kept, costs, orders: count, waiting },
-        `sleeve ${id} scaled by ${factor}: ${count} order(s) queued${waiting > 0 ? `, ${waiting} position(s) with an order already waiting left as they are` : ''}${kept > 0 ? `; it keeps ${kept} to pay the costs of selling` : ''}`,
+        { event: 'transfer-scale', time: isoTime(time), factor, amount: amount + kept, costs, orders: count },
+        `sleeve ${id} scaled by ${factor}: ${count} order(s) queued${kept > 0 ? `; it keeps ${kept} to pay the costs of selling` : ''}`,
       );
     }
     return kept;
