@@ -8,13 +8,33 @@ import type { ResearchJobResult } from '../job/research-job';
 
 type RunJob = (job: unknown) => Promise<ResearchJobResult>;
 
-/** What the pool sends a thread: the job, and with a job timeout the port that says it has begun. */
+/**
+ * What the pool sends a thread: one job or, while jobs are short, several run one after another
+ * (one message each way for all of them); with a job timeout, always one, and the port that says
+ * it has begun.
+ */
 export interface ThreadTask {
-  readonly job: unknown;
+  readonly jobs: readonly unknown[];
   readonly started?: MessagePort | undefined;
 }
 
+/** What a thread hands back for one job: its result and how long it ran there, in ms. */
+export interface ThreadAnswer {
+  readonly result: ResearchJobResult;
+  readonly ms: number;
+}
+
 const { moduleUrl } = Tinypool.workerData as { moduleUrl: string };
+
+// `process.exit` in a thread ends the thread without an error, and the pool would wait for its
+// jobs forever: here it throws instead, so the job that called it (a strategy's code) fails with
+// this message and the thread goes on. Node's own exit after an uncaught error (`_exiting` set)
+// goes through: the pool then sees the thread's error and sends its jobs again.
+const exit = process.exit.bind(process);
+process.exit = ((code?: number | string | null) => {
+  if ((process as { _exiting?: boolean })._exiting === true) return exit(code);
+  throw new Error(`process.exit(${String(code ?? '')}) was called during the job: a strategy must return or throw, never end its thread`);
+});
 const runJob = ((await import(moduleUrl)) as { runJobInWorker: RunJob }).runJobInWorker;
 
 /**
@@ -22,29 +42,48 @@ const runJob = ((await import(moduleUrl)) as { runJobInWorker: RunJob }).runJobI
  * entirely (a view into a larger or shared buffer is copied instead, leaving the thread's other
  * views of it intact).
  */
-function transferList(result: ResearchJobResult): ArrayBuffer[] {
+function addTransfers(result: ResearchJobResult, buffers: Set<ArrayBuffer>): void {
   const { periodReturns, curve } = result;
   const columns = curve === undefined ? [periodReturns] : [periodReturns, curve.time, curve.equity];
-  const buffers = new Set<ArrayBuffer>();
   for (const column of columns) {
     const { buffer } = column;
     if (buffer instanceof ArrayBuffer && column.byteOffset === 0 && column.byteLength === buffer.byteLength) buffers.add(buffer);
   }
-  return [...buffers];
 }
 
 /**
- * Runs one job in this thread: the result crosses to the pool with its columns
- * transferred, with how long the job ran here (`ms`, the pool's measure of whether sending jobs
- * ahead pays). When the task carries a `started` port (a job with a timeout), a message on it
- * tells the pool the job has begun here, after the thread's start-up: its timer starts then.
+ * Runs the task's jobs in this thread, in order: their results cross to the pool in one message
+ * with their columns transferred, each with how long it ran here (`ms`, the pool's measure of
+ * whether sending jobs ahead and in batches pays). When the task carries a `started` port (a job
+ * with a timeout), a message on it tells the pool the job has begun here, after the thread's
+ * start-up: its timer starts then.
  */
-export async function runThreadJob(task: ThreadTask): Promise<object> {
+export function runThreadJob(task: ThreadTask): Promise<object> {
+  // Tasks sent ahead arrive while one runs: each waits for the one before, so that a job's `ms`
+  // is its own time, not shared with jobs it would interleave with at its awaits.
+  const done = queue.then(() => runTask(task));
+  queue = done.then(
+    () => undefined,
+    () => undefined,
+  );
+  return done;
+}
+
+/** The last task taken, settled when it is. */
+let queue: Promise<void> = Promise.resolve();
+
+async function runTask(task: ThreadTask): Promise<object> {
   task.started?.postMessage(null);
   task.started?.close();
-  const started = performance.now();
-  const result = await runJob(task.job);
-  const moved = { [kTransferable]: transferList(result), [kValue]: { result, ms: performance.now() - started } };
+  const answers: ThreadAnswer[] = [];
+  const buffers = new Set<ArrayBuffer>();
+  for (const job of task.jobs) {
+    const started = performance.now();
+    const result = await runJob(job);
+    answers.push({ result, ms: performance.now() - started });
+    addTransfers(result, buffers);
+  }
+  const moved = { [kTransferable]: [...buffers], [kValue]: answers };
   markMovable(moved);
   return moved;
 }

@@ -9,6 +9,8 @@ import type { LocalExecutor } from './local-executor';
 
 const hangingModule = fileURLToPath(new URL('./__fixtures__/hanging-strategy.ts', import.meta.url));
 const slowStartWorker = new URL('./__fixtures__/slow-start-worker.ts', import.meta.url);
+const dyingWorker = new URL('./__fixtures__/dying-worker.ts', import.meta.url);
+const exitingModule = fileURLToPath(new URL('./__fixtures__/exiting-strategy.ts', import.meta.url));
 const executors: LocalExecutor[] = [];
 
 afterAll(async () => {
@@ -127,6 +129,40 @@ describe('createLocalExecutor', () => {
     const results = await other;
     expect(results.map((result) => result.status)).toEqual(Array.from({ length: 8 }, () => 'ok'));
     expect(reported.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('sends short jobs in batches and reports each once, with the results of an in-process run', async () => {
+    const executor = createLocalExecutor({ workers: 2 });
+    executors.push(executor);
+    const list = await jobs(60);
+    const reported: number[] = [];
+    const results = await collect(executor, list, undefined, (result) => reported.push(result.index));
+    const resolvers = createLocalResolvers();
+    const expected = await Promise.all(list.map((job) => runResearchJob(job, resolvers)));
+    expect(results).toEqual(expected);
+    expect(reported.sort((a, b) => a - b)).toEqual(list.map((job) => job.index));
+  });
+
+  it('a thread dying in a batch: each of its jobs runs again on its own, and only the job that kills its thread fails', async () => {
+    const executor = createLocalExecutor({ workers: 1, workerUrl: dyingWorker });
+    executors.push(executor);
+    // Short jobs (2015–2016): after the first, the rest go in batches, job 7 among others.
+    const list = (await jobs(40)).map((job) => (job.index === 7 ? { ...job, parameters: { ...job.parameters, die: 1 } } : job));
+    const results = await collect(executor, list);
+    expect(results.map((result) => result.index)).toEqual(list.map((job) => job.index));
+    expect(results.filter((result) => result.status !== 'ok').map((result) => [result.index, result.status])).toEqual([[7, 'failed']]);
+  });
+
+  it('a strategy calling process.exit fails its job, not the thread or the run', async () => {
+    const executor = createLocalExecutor({ workers: 1 });
+    executors.push(executor);
+    const module = { path: exitingModule, sha256: sha256Hex(await readFile(exitingModule)) };
+    const list = (await jobs(3)).map((job) =>
+      job.index === 1 ? { ...job, config: { data: { dataset: 'sp500', from: '2015-01-01', to: '2016-12-31' }, strategy: 'exit' }, strategyModules: [module] } : job,
+    );
+    const results = await collect(executor, list);
+    expect(results.map((result) => result.status)).toEqual(['ok', 'failed', 'ok']);
+    expect(results[1]?.error?.message).toMatch(/process\.exit\(3\) was called during the job/);
   });
 
   it('rejects bad options by name', () => {

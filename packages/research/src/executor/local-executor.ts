@@ -4,7 +4,7 @@ import Tinypool from 'tinypool';
 import { ConfigError } from '@ensemble/protocol';
 import type { JobExecutor, JobExecutorRunOptions, ResearchJob, ResearchJobResult } from '../job/research-job';
 import { failedResult } from '../job/run-research-job';
-import type { ThreadTask } from './job-thread';
+import type { ThreadAnswer, ThreadTask } from './job-thread';
 
 /** Options of {@link createLocalExecutor}. */
 export interface LocalExecutorOptions {
@@ -60,18 +60,24 @@ function timedOut(index: number, timeoutMs: number): ResearchJobResult {
  */
 const SEND_AHEAD_BELOW_MS = 20;
 
-/** What a thread hands back: the result and how long the job ran there. */
-interface ThreadAnswer {
-  readonly result: ResearchJobResult;
-  readonly ms: number;
-}
+/**
+ * While jobs are short, a thread is sent several at once, about this long together (ms): a task's
+ * messages, its thread's bookkeeping and its wake-up then come once for all of them, where one
+ * job of half a millisecond paid them itself — a fifth of its time.
+ */
+const BATCH_MS = 4;
+
+/** Batches are kept small enough that every thread gets at least this many near the end of a run, so that none waits long while another finishes. */
+const BATCHES_PER_THREAD_LEFT = 4;
 
 /** One call of `run`: its callbacks, its queue and how many of its jobs are still open. */
 interface RunState {
   readonly jobs: readonly ResearchJob[];
   readonly signal: AbortSignal | undefined;
-  /** Jobs taken back from a thread that is gone, sent before the rest. */
+  /** Jobs taken back from a pool that was replaced under them, sent before the rest. */
   readonly requeued: ResearchJob[];
+  /** Jobs taken back from a thread that died under them: each runs alone (see `dispatch`). */
+  readonly suspects: ResearchJob[];
   readonly onResult: (result: ResearchJobResult) => void;
   next: number;
   inFlight: number;
@@ -110,8 +116,8 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
   ];
   if (issues.length > 0) throw new ConfigError(issues);
   const ahead = timeoutMs === undefined ? JOBS_AHEAD : 0;
-  const createPool = (): Tinypool =>
-    new Tinypool({
+  const createPool = (): Tinypool => {
+    const created = new Tinypool({
       filename: new URL(fromSource ? './job-thread-source.mjs' : './job-thread.js', import.meta.url).href,
       name: 'runThreadJob',
       minThreads: workers,
@@ -120,10 +126,17 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
       workerData: { moduleUrl: (options.workerUrl ?? defaultWorker()).href },
       ...(fromSource ? { execArgv: ['--conditions=@ensemble/source'] } : {}),
     });
+    // A thread that died can still deliver an answer after its death was reported, which tinypool
+    // then reports as an error of the pool; that job was sent again (or reported failed) already.
+    created.on('error', () => undefined);
+    return created;
+  };
   let pool = createPool();
   let closed = false;
   const runs = new Set<RunState>();
   let inFlight = 0;
+  /** Whether a job taken back from a thread that died is running (see `dispatch`). */
+  let suspectRunning = false;
   // Unknown until a job has run: nothing is sent ahead before.
   let meanJobMs = Number.POSITIVE_INFINITY;
 
@@ -147,10 +160,14 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
     if (run.open === 0) finish(run);
   };
 
-  /** Sends one job of `run` to `target` and reports what becomes of it. */
-  const send = (run: RunState, job: ResearchJob, target: Tinypool): void => {
+  /**
+   * Sends jobs of `run` to `target`, to run one after another in one task, and reports what becomes
+   * of them. If the task fails (its thread died), each of its jobs is taken back on its own.
+   */
+  const send = (run: RunState, jobs: readonly ResearchJob[], target: Tinypool, suspect = false): void => {
     run.inFlight++;
     inFlight++;
+    if (suspect) suspectRunning = true;
     const stop = timeoutMs === undefined ? undefined : new AbortController();
     const state: { expired: boolean; timer: ReturnType<typeof setTimeout> | undefined } = { expired: false, timer: undefined };
     // The timer starts when the thread begins the job (its message on `started`), not when the job
@@ -165,28 +182,32 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
     });
     const onAbort = (): void => stop?.abort();
     run.signal?.addEventListener('abort', onAbort, { once: true });
-    const task: ThreadTask = started === undefined ? { job } : { job, started: started.port2 };
+    const task: ThreadTask = started === undefined ? { jobs } : { jobs, started: started.port2 };
     target
       .run(task, stop === undefined || started === undefined ? {} : { signal: stop.signal, transferList: [started.port2] })
       .then(
-        (answer: ThreadAnswer) => {
-          // A moving mean of the last few jobs' durations decides whether jobs are sent ahead.
-          meanJobMs = Number.isFinite(meanJobMs) ? 0.8 * meanJobMs + 0.2 * answer.ms : answer.ms;
-          report(run, answer.result);
+        (answers: readonly ThreadAnswer[]) => {
+          for (const answer of answers) {
+            // A moving mean of the last few jobs' durations decides whether jobs are sent ahead and batched.
+            meanJobMs = Number.isFinite(meanJobMs) ? 0.8 * meanJobMs + 0.2 * answer.ms : answer.ms;
+            report(run, answer.result);
+          }
         },
         (error: unknown) => {
-          if (run.stopped) return;
-          const retried = run.retries.get(job.index) ?? 0;
-          if (state.expired) {
-            report(run, timedOut(job.index, timeoutMs ?? 0));
-          } else if (target !== pool && !closed) {
-            // The pool was replaced under it (another run aborted): it runs again on the new one.
-            run.requeued.push(job);
-          } else if (stop === undefined && retried < RETRIES_AFTER_THREAD_DEATH) {
-            run.retries.set(job.index, retried + 1);
-            run.requeued.push(job);
-          } else {
-            report(run, failedResult(job.index, error));
+          for (const job of jobs) {
+            if (run.stopped) return;
+            const retried = run.retries.get(job.index) ?? 0;
+            if (state.expired) {
+              report(run, timedOut(job.index, timeoutMs ?? 0));
+            } else if (target !== pool && !closed) {
+              // The pool was replaced under it (another run aborted): it runs again on the new one.
+              run.requeued.push(job);
+            } else if (stop === undefined && retried < RETRIES_AFTER_THREAD_DEATH) {
+              run.retries.set(job.index, retried + 1);
+              run.suspects.push(job);
+            } else {
+              report(run, failedResult(job.index, error));
+            }
           }
         },
       )
@@ -196,21 +217,51 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
         run.signal?.removeEventListener('abort', onAbort);
         run.inFlight--;
         inFlight--;
+        if (suspect) suspectRunning = false;
         dispatch();
       });
   };
 
-  /** Sends queued jobs: one to every idle thread, then up to `ahead` more per thread while every thread has work. */
+  /**
+   * Sends queued jobs: a task to every idle thread, then up to `ahead` more per thread while every
+   * thread has work. While jobs are short (and have no timeout), a task holds a batch of them.
+   */
   const dispatch = (): void => {
     if (closed) return;
+    // A job whose thread died under it may have killed it: it runs alone, on an idle pool with
+    // nothing sent while it runs, so that if it kills its thread again it takes no other job along.
+    if (suspectRunning) return;
     for (const run of runs) {
-      while (!run.stopped && waiting(run) > 0) {
-        const limit = meanJobMs < SEND_AHEAD_BELOW_MS ? workers * (1 + ahead) : workers;
-        if (inFlight >= limit) return;
-        const job = run.requeued.shift() ?? run.jobs[run.next++];
-        if (job !== undefined) send(run, job, pool);
+      if (!run.stopped && run.suspects.length > 0) {
+        if (inFlight > 0) return;
+        const suspect = run.suspects.shift();
+        if (suspect !== undefined) send(run, [suspect], pool, true);
+        return;
       }
     }
+    for (const run of runs) {
+      while (!run.stopped && waiting(run) > 0) {
+        const short = meanJobMs < SEND_AHEAD_BELOW_MS;
+        const limit = short ? workers * (1 + ahead) : workers;
+        if (inFlight >= limit) return;
+        const requeued = run.requeued.shift();
+        if (requeued !== undefined) {
+          send(run, [requeued], pool);
+          continue;
+        }
+        const size = short ? batchSize(run) : 1;
+        const batch = run.jobs.slice(run.next, run.next + size);
+        run.next += batch.length;
+        if (batch.length > 0) send(run, batch, pool);
+      }
+    }
+  };
+
+  /** Jobs in the next task of `run`: about {@link BATCH_MS} of them, fewer near the end of the run (see {@link BATCHES_PER_THREAD_LEFT}); 1 with a job timeout. */
+  const batchSize = (run: RunState): number => {
+    if (timeoutMs !== undefined || !(meanJobMs > 0)) return 1;
+    const left = run.jobs.length - run.next;
+    return Math.max(1, Math.min(Math.floor(BATCH_MS / meanJobMs), Math.floor(left / (workers * BATCHES_PER_THREAD_LEFT))));
   };
 
   const waiting = (run: RunState): number => run.requeued.length + run.jobs.length - run.next;
@@ -224,6 +275,7 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
         jobs,
         signal,
         requeued: [],
+        suspects: [],
         onResult: (result) => {
           runOptions.onResult(result);
         },
