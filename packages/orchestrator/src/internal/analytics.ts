@@ -76,25 +76,6 @@ export function sleeveReturns(record: SleeveRecord): Float64Array {
   return perStep(record, (value, previous, transfer, base) => stepReturn(value, previous, transfer, base, empty));
 }
 
-/**
- * The returns of {@link sleeveReturns} at steps `from` … `t − 1`, written into `out` at
- * `step − (t − width)`: the last part of the window of steps `t − width` … `t − 1` that a
- * rebalance at step `t` reads (`from` = `t − width` for all of it), from the steps recorded so far.
- */
-export function trailingReturns(record: SleeveRecord, t: number, width: number, out: Float64Array, from = t - width): void {
-  const { equity, transferSteps, transferAmounts, transferBases } = record;
-  const start = t - width;
-  let j = transferSteps.length - 1;
-  for (let step = t - 1; step >= from; step--) {
-    while (j >= 0 && (transferSteps[j] ?? -1) > step) j--;
-    const here = j >= 0 && transferSteps[j] === step;
-    const transfer = here ? (transferAmounts[j] ?? 0) : 0;
-    const base = here ? (transferBases[j] ?? Number.NaN) : Number.NaN;
-    const previous = step === 0 ? record.initialCash : (equity[step - 1] ?? 0);
-    out[step - start] = stepReturn(equity[step] ?? 0, previous, transfer, base, EMPTY_SLEEVE * Math.abs(record.initialCash));
-  }
-}
-
 /** The sleeves' sample covariance, correlation and volatilities (per bar, ddof 1) over the whole run. */
 export interface SleeveStatistics {
   readonly covariance: SleeveMatrix;

@@ -141,8 +141,9 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
     return totals;
   });
   const returnsOf = sleeves.map((sleeve) => {
+    // Every step's returns when the run kept them all (a ring of the latest is not enough).
     const kept = sleeve.returns;
-    return kept === null ? once(() => sleeveReturns(sleeve)) : () => kept;
+    return kept === null || kept.length !== steps ? once(() => sleeveReturns(sleeve)) : () => kept;
   });
   // Read off the runners here, outside any function, so that nothing below holds one.
   const droppedBy: number[] = [];

@@ -3,7 +3,6 @@ import { InvariantError, isoTime, noopLogger } from '@ensemble/protocol';
 import type { RebalanceDecision } from '../allocation/rebalance';
 import type { RunConfig } from '../config';
 import type { AllocationOutcome, Allocator } from '../internal/allocator';
-import { trailingReturns } from '../internal/analytics';
 import type { RebalanceEvent } from '../result';
 import type { Sleeve } from './sleeves';
 import { QueuedTransferOrders } from './transfer-orders';
@@ -99,8 +98,6 @@ export class Rebalancing {
   private readonly ids: readonly string[];
   /** Scratch of {@link Rebalancing.allocate}: per sleeve, its trailing window of returns. */
   private window: Float64Array[] = [];
-  /** Per sleeve, the step its window last ended before (−1: none yet). */
-  private windowEnd = new Int32Array(0);
   /** `next-open` fills: the rebalance decided at the last close, whose capital moves at this open. */
   private waiting: DecidedRebalance | null = null;
   /** Scratch of a move: per sleeve, 1 when it holds a position that cannot trade now. */
@@ -112,10 +109,10 @@ export class Rebalancing {
   }
 
   /**
-   * The allocator's weights at step `t` from the sleeves' returns of steps before `t`: the whole
-   * columns the recorder keeps for a `custom` scheme, else (the built-in schemes read only their
-   * lookback) the trailing window of the returns `sleeveReturns` gives, worked out from the
-   * recorded equity and transfers.
+   * The allocator's weights at step `t` from the sleeves' returns of steps before `t`, as the
+   * recorder kept them (`Sleeve.returns`): the whole columns for a `custom` scheme, else (the
+   * built-in schemes read only their lookback) the trailing window, copied in step order out of
+   * each sleeve's ring of its latest returns.
    */
   private allocate(t: number, time: number): AllocationOutcome {
     const { allocator, sleeves } = this.options;
@@ -129,26 +126,19 @@ export class Rebalancing {
       );
     }
     const width = Math.min(t, allocator.lookback);
-    if (this.window.length !== sleeves.length) {
-      this.window = sleeves.map(() => new Float64Array(allocator.lookback));
-      this.windowEnd = new Int32Array(sleeves.length).fill(-1);
-    }
-    const { window: columns, windowEnd } = this;
+    if (this.window.length !== sleeves.length) this.window = sleeves.map(() => new Float64Array(allocator.lookback));
+    const columns = this.window;
+    const start = t - width;
     for (const sleeve of sleeves) {
       const column = columns[sleeve.index];
-      if (column === undefined) continue;
-      // The returns of past steps never change: what the last window holds of this one moves to
-      // the front, and only the steps since are worked out.
-      const start = t - width;
-      const end = windowEnd[sleeve.index] ?? -1;
-      const held = Math.min(end, allocator.lookback);
-      let from = start;
-      if (end >= 0 && end <= t && end - held <= start && start < end) {
-        column.copyWithin(0, start - (end - held), held);
-        from = end;
+      const ring = sleeve.returns;
+      if (column === undefined || ring === null) throw new InvariantError(`sleeve ${sleeve.entry.id} keeps no returns for the ${allocator.scheme} scheme`, { time });
+      const size = ring.length;
+      let at = start % size;
+      for (let k = 0; k < width; k++) {
+        column[k] = ring[at] ?? Number.NaN;
+        at = at + 1 === size ? 0 : at + 1;
       }
-      trailingReturns(sleeve, t, width, column, from);
-      windowEnd[sleeve.index] = t;
     }
     return allocator.compute(columns, width, active, time, t);
   }

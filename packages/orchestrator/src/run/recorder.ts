@@ -109,7 +109,7 @@ export class RunRecorder {
     const returns = sleeve.returns;
     if (returns !== null) {
       const previous = sleeve.lastEquity;
-      returns[t] = stepReturn(value, previous, transfer, base, EMPTY_SLEEVE * Math.abs(sleeve.initialCash));
+      returns[t % returns.length] = stepReturn(value, previous, transfer, base, EMPTY_SLEEVE * Math.abs(sleeve.initialCash));
       sleeve.lastEquity = value;
     }
     this.rowTotal += value;
@@ -190,14 +190,19 @@ export class RunRecorder {
       sleeve.cash.copyInto(from, to, cash);
       const offset = (sleeve.globalIndex[0] ?? 0) - from * width;
       let previous = sleeve.lastEquity;
+      const empty = EMPTY_SLEEVE * Math.abs(sleeve.initialCash);
+      const ring = returns === null ? 1 : returns.length;
+      let at = from % ring;
       for (let t = from; t < to; t++) {
         const value = equity[t] ?? Number.NaN;
         const sleeveCash = cash[t - from] ?? Number.NaN;
         rowEquity[t] = (rowEquity[t] ?? 0) + value;
         rowCash[t] = (rowCash[t] ?? 0) + sleeveCash;
         if (returns !== null) {
-          returns[t] = previous > 0 ? value / previous - 1 : Number.NaN;
+          // No transfer inside a block: the return as `recordSleeve` gives it, empty sleeves included.
+          returns[at] = stepReturn(value, previous, 0, Number.NaN, empty);
           previous = value;
+          at = at + 1 === ring ? 0 : at + 1;
         }
         const exposure = gross[t] ?? 0;
         gross[t] = 0 + Math.abs(exposure);

@@ -39,7 +39,12 @@ export interface Sleeve {
   /** Cash after each step, kept as its changes (it moves only with fills and transfers). */
   readonly cash: SteppedColumn;
   readonly gross: Float64Array;
-  /** Per-step returns excluding transfers, kept during the run only for the `custom` allocation scheme (the built-in ones read a trailing window, worked out at each rebalance). */
+  /**
+   * Per-step returns excluding transfers, recorded as the sleeve steps, for an allocation scheme
+   * that reads them: step `t`'s at `t % returns.length`. Every step's for the `custom` scheme (a
+   * user's function may read any of them); for the built-in schemes the last `lookback` only (a
+   * ring: what a rebalance reads). Null when the scheme reads none.
+   */
   readonly returns: Float64Array | null;
   readonly transferSteps: number[];
   readonly transferAmounts: number[];
@@ -66,8 +71,8 @@ export interface SleeveSetup {
   readonly registry: StrategyRegistry;
   readonly universe: Universe;
   readonly logger: Logger;
-  /** Whether the allocation scheme reads the sleeves' returns during the run. */
-  readonly keepReturns: boolean;
+  /** How many of the latest returns each sleeve keeps during the run for its allocation scheme (see {@link Sleeve.returns}; 0: none). */
+  readonly keepReturns: number;
   /** Called, in order, for a sleeve whose strategy could not be created or started. */
   readonly onFailure: (sleeve: Sleeve, error: unknown) => void;
 }
@@ -199,7 +204,7 @@ export function createSleeves(setup: SleeveSetup): SleeveSet {
       equity: new Float64Array(steps),
       cash: new SteppedColumn(steps),
       gross: new Float64Array(steps),
-      returns: setup.keepReturns ? new Float64Array(steps) : null,
+      returns: setup.keepReturns > 0 ? new Float64Array(Math.min(setup.keepReturns, steps)) : null,
       transferSteps: [],
       transferAmounts: [],
       transferBases: [],

@@ -99,7 +99,7 @@ export class Orchestration {
       registry,
       universe,
       logger: this.logger,
-      keepReturns: this.allocator.needsHistory,
+      keepReturns: !this.allocator.needsReturns ? 0 : this.allocator.needsHistory ? universe.timeline.length : this.allocator.lookback,
       onFailure: (sleeve, error) => {
         this.fail(sleeve, error, this.time[0] ?? Number.NaN, null);
       },
