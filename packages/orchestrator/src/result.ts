@@ -109,6 +109,13 @@ export interface RebalanceEvent {
    * scaled pro rata. The other sleeves shared what was left in proportion to their targets.
    */
   readonly deferred: readonly string[];
+  /**
+   * Sleeves (ids) whose transfer was not made because scaling their book would have cost at least
+   * the amount it moved (a fixed or minimum commission against a small transfer): they kept their
+   * capital; what a giver would have given the receivers did not get, and what a receiver would
+   * have taken stayed in the reserve, until a rebalance where moving it is worth its costs.
+   */
+  readonly belowCosts: readonly string[];
   /** The allocation scheme and what it reported. */
   readonly scheme: AllocationScheme;
   /** True when the scheme's warm-up rule gave the weights. */

@@ -143,7 +143,7 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
   const returnsOf = sleeves.map((sleeve) => {
     // Every step's returns when the run kept them all (a ring of the latest is not enough).
     const kept = sleeve.returns;
-    return kept === null || kept.length !== steps ? once(() => sleeveReturns(sleeve)) : () => kept;
+    return kept?.length === steps ? () => kept : once(() => sleeveReturns(sleeve));
   });
   // Read off the runners here, outside any function, so that nothing below holds one.
   const droppedBy: number[] = [];

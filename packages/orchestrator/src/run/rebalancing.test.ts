@@ -56,6 +56,7 @@ describe('rebalance events', () => {
       'orders',
       'sales',
       'deferred',
+      'belowCosts',
       'scheme',
       'warmup',
       'constraintStatus',

@@ -167,6 +167,7 @@ export class Rebalancing {
       reason: 'initial',
       reasons: ['initial'],
       deferred: [],
+      belowCosts: [],
       scheme: allocator.scheme,
       warmup: outcome.warmup,
       constraintStatus: outcome.status,
@@ -273,6 +274,7 @@ export class Rebalancing {
     const after = Float64Array.from(before);
     const capital = this.options.transfers;
     const deferred: string[] = [];
+    const belowCosts: string[] = [];
     if (capital !== null) {
       const dust = DUST * Math.max(1, Math.abs(equity));
       // A sleeve holding a position that cannot trade now keeps its capital (its transfer waits for
@@ -318,6 +320,10 @@ export class Rebalancing {
         const delta = capital.move(sleeve, current, target, t, moveTime, queued, atOpen);
         const keptBack = delta - (target - current);
         kept += keptBack;
+        if (capital.belowCosts) {
+          belowCosts.push(sleeve.entry.id);
+          continue;
+        }
         this.book(sleeve, current, delta, transfers, !(target > 0) || keptBack > 0);
       }
       const cut = receiving > 0 && kept > 0 ? Math.max(0, 1 - kept / receiving) : 1;
@@ -328,7 +334,10 @@ export class Rebalancing {
         if (!(wanted > current + dust)) continue;
         const target = Math.max(current, wanted * cut);
         if (!(target > current + dust)) continue;
-        this.book(sleeve, current, capital.move(sleeve, current, target, t, moveTime, queued, atOpen), transfers);
+        const delta = capital.move(sleeve, current, target, t, moveTime, queued, atOpen);
+        // What a receiver left because taking it would have cost as much stays in the reserve.
+        if (capital.belowCosts) belowCosts.push(sleeve.entry.id);
+        else this.book(sleeve, current, delta, transfers);
       }
       for (const sleeve of sleeves) {
         const value = sleeve.runner.revalue();
@@ -340,6 +349,7 @@ export class Rebalancing {
       reason,
       reasons: decision.reasons.length > 0 ? decision.reasons : [reason],
       deferred,
+      belowCosts,
       scheme: this.options.allocator.scheme,
       warmup: outcome.warmup,
       constraintStatus: outcome.status,

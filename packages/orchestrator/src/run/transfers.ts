@@ -109,6 +109,12 @@ export class CapitalTransfers {
   private ideal = new Float64Array(0);
   /** Scratch of {@link CapitalTransfers.scale}, per symbol of the sleeve: the signed order. */
   private planned = new Float64Array(0);
+  /**
+   * Whether the last {@link CapitalTransfers.move} left the sleeve as it was because scaling its
+   * book would have cost at least the amount it moved (a fixed or minimum commission against a
+   * small transfer): no order, no cash moved, and it returned 0.
+   */
+  belowCosts = false;
 
   constructor(options: CapitalTransfersOptions) {
     this.options = options;
@@ -151,6 +157,7 @@ export class CapitalTransfers {
   move(sleeve: TransferSleeve, current: number, target: number, step: number, time: number, queued: QueuedTransferOrders, atOpen = false): number {
     const { account, runner, id } = sleeve.book;
     const amount = target - current;
+    this.belowCosts = false;
     account.deposit(amount);
     const proRata = this.options.mode === 'pro-rata';
     if (!atOpen && runner.rebalancesAt(step)) {
@@ -251,8 +258,22 @@ export class CapitalTransfers {
     //    A target of 0 keeps nothing (0 / 0 would make `keep` NaN, and NaN sells nothing). A giver
     //    whose target cannot pay the costs of selling sells everything and keeps back what they
     //    cost, so that it ends at 0, not below: it gives `costs − target` less.
+    // A transfer that would cost at least what it moves is not made (a fixed or minimum commission
+    // against a small transfer would otherwise trade a receiver's book down to pay for its own
+    // order): the sleeve keeps its capital, and a later rebalance moves the gap once it is worth it.
+    if (target > 0 && costs > 0 && costs >= Math.abs(amount)) {
+      account.deposit(-amount);
+      this.belowCosts = true;
+      if (logger !== noopLogger) {
+        logger.info(
+          { event: 'transfer-skipped', time: isoTime(time), amount, costs },
+          `sleeve ${id}: moving ${amount} would cost ${costs} in orders, at least what it moves; its capital stays as it is`,
+        );
+      }
+      return -amount;
+    }
     const keep = target > 0 ? Math.max(0, 1 - costs / target) : 0;
-    const kept = amount < 0 && costs > target ? costs - target : 0;
+    let kept = amount < 0 && costs > target ? costs - target : 0;
     if (kept > 0) account.deposit(kept);
     // 3. Sales first (their cash pays for the purchases), then purchases, never beyond the cash.
     let cash = account.cash;
@@ -266,10 +287,20 @@ export class CapitalTransfers {
       cash += this.proceeds(sold, markPrice[k] ?? 0);
     }
     if (!fractional && cash < 0) cash = this.coverShortfall(account, planned, n, cash);
+    // A giver whose sales cannot raise what it gives — whole units with nothing left to sell, or a
+    // whole book sold for almost nothing at a punishing slippage — keeps back the shortfall, so that
+    // its cash does not go below zero: it gives that much less. (A book sold in part with fractional
+    // units ends a hair below zero: the commission on the units that pay the costs, second order.)
+    if (amount < 0 && (!fractional || keep === 0) && cash < -DUST_CASH * Math.max(1, current)) {
+      account.deposit(-cash);
+      kept -= cash;
+      cash = 0;
+    }
     for (let k = 0; k < n; k++) {
       const units = ideal[k] ?? Number.NaN;
       const held = quantity[k] ?? 0;
-      if (Number.isNaN(units) || !(units * keep > held)) continue;
+      // Not one the shortfall's cover sells (held rounded below what the last transfer wanted).
+      if (Number.isNaN(units) || !(units * keep > held) || (planned[k] ?? 0) < 0) continue;
       const price = slippedPrice(slippage, 'buy', markPrice[k] ?? 0);
       let bought = nearestUnits(units * keep - held, fractional);
       if (held > 0) bought = Math.min(bought, affordableQuantity(cash, price, commission, fractional));
@@ -353,7 +384,8 @@ export class CapitalTransfers {
     for (let k = 0; k < n && left < 0; k++) {
       const held = account.quantity[k] ?? 0;
       const sold = -(planned[k] ?? 0);
-      if (held <= 0 || !(sold > 0)) continue;
+      // Longs only, and not one the plan buys (a sale rounded to nothing can still be made larger).
+      if (held <= 0 || sold < 0) continue;
       const mark = account.markPrice[k] ?? 0;
       const price = slippedPrice(this.options.slippage, 'sell', mark);
       const needed = unitsRaising(this.proceeds(sold, mark) - left, price, this.options.commission, false);
@@ -430,6 +462,9 @@ export class CapitalTransfers {
 }
 
 /** `units` (≥ 0) to the nearest whole unit, unless fractional. */
+/** Cash below this share of a giver's equity (at least 1) is rounding, not a shortfall to keep back. */
+const DUST_CASH = 1e-9;
+
 function nearestUnits(units: number, fractional: boolean): number {
   if (!(units > 0)) return 0;
   return fractional ? units : Math.round(units);
