@@ -83,10 +83,11 @@ async function canonicalFile(target: string): Promise<string> {
  * Checks, before any work starts, every output of a command that writes several: each one's
  * directory exists and is writable and the target is not a directory ({@link checkOutputPath}), and
  * no two name the same file — also through a symbolic link to a directory or another spelling of an
- * existing file's name. Throws one `ConfigError` (exit 2) listing every problem, duplicates named by
- * every flag involved. Stdout (`-`) is skipped.
+ * existing file's name — nor any of the `kept` files (the command's inputs, files it writes
+ * itself). Throws one `ConfigError` (exit 2) listing every problem, duplicates named by every flag
+ * involved. Stdout (`-`) is skipped.
  */
-export async function checkOutputTargets(targets: readonly OutputTarget[]): Promise<void> {
+export async function checkOutputTargets(targets: readonly OutputTarget[], kept: readonly KeptFile[] = []): Promise<void> {
   const files = targets.filter((target) => target.path !== '-');
   const issues: ConfigIssue[] = [];
   for (const target of files) {
@@ -100,5 +101,35 @@ export async function checkOutputTargets(targets: readonly OutputTarget[]): Prom
   const canonical = new Map<OutputTarget, string>();
   for (const target of files) canonical.set(target, await canonicalFile(target.path));
   issues.push(...sameFileIssues(files, (target) => canonical.get(target) ?? target.path, (file) => file));
+  issues.push(...(await keptFileIssues(files, kept)));
   if (issues.length > 0) throw new ConfigError(issues, { source: COMMAND_LINE });
+}
+
+/** One issue per output that would replace one of the `kept` files (compared as {@link canonicalFile}s). */
+async function keptFileIssues(targets: readonly OutputTarget[], kept: readonly KeptFile[]): Promise<ConfigIssue[]> {
+  const issues: ConfigIssue[] = [];
+  for (const target of targets) {
+    if (target.path === '-') continue;
+    const file = await canonicalFile(target.path);
+    for (const entry of kept) {
+      if ((await canonicalFile(entry.path)) !== file) continue;
+      issues.push({ path: flagText(target.flag, target.typed), message: `would overwrite ${entry.what} (${entry.path}); give the output its own path` });
+    }
+  }
+  return issues;
+}
+
+/**
+ * Checks that no output replaces one of the `kept` files (for an output whose directory the command
+ * creates, so {@link checkOutputTargets} does not apply). Throws one `ConfigError` (exit 2).
+ */
+export async function checkKeptFiles(targets: readonly OutputTarget[], kept: readonly KeptFile[]): Promise<void> {
+  const issues = await keptFileIssues(targets, kept);
+  if (issues.length > 0) throw new ConfigError(issues, { source: COMMAND_LINE });
+}
+
+/** A file an output must not replace: an input of the command, or another file it writes; `what` names it in the message. */
+export interface KeptFile {
+  readonly what: string;
+  readonly path: string;
 }

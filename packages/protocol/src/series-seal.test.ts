@@ -22,6 +22,17 @@ describe('SeriesSeal', () => {
     expect(seal.firstChange()).toEqual({ symbol: 'A', column: 'open', index: 2, before: 12, after: 1 });
   });
 
+  it('restore puts every written value back, bit for bit', () => {
+    const series = barSeriesFromCloses('A', [1, 2, 3], [10, Number.NaN, 12]);
+    const seal = new SeriesSeal([series]);
+    series.close[0] = 99;
+    series.open[2] = -0;
+    series.close[1] = 5;
+    seal.restore();
+    expect(seal.firstChange()).toBeNull();
+    expect(Array.from(series.close)).toEqual([10, Number.NaN, 12]);
+  });
+
   it('compares bit for bit: -0 over 0 and one NaN over another count as changes', () => {
     const series = allocateBarSeries('Z', 2);
     const seal = new SeriesSeal([series]);

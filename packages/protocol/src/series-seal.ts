@@ -56,6 +56,16 @@ export class SeriesSeal {
     return null;
   }
 
+  /** Writes every copied value back into its column: the series are as they were when sealed. */
+  restore(): void {
+    this.#series.forEach((s, i) => {
+      BAR_COLUMNS.forEach((name, c) => {
+        const copy = this.#copies[i]?.[c];
+        if (copy?.length === s[name].length) s[name].set(copy);
+      });
+    });
+  }
+
   /**
    * Throws a {@link StrategyError} if a value changed, naming `strategyId(symbol)` — the strategy
    * that could have written to the changed series — and the first changed bar.

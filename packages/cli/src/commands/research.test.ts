@@ -84,6 +84,24 @@ describe('ensemble sweep', () => {
     expect((JSON.parse(schema.stdout) as { properties: Record<string, unknown> }).properties).toHaveProperty('parameters');
   });
 
+  it('exits 2 before running when --html would replace a file the command reads or writes, or a duration or thread count is out of range', async () => {
+    const spec = writeSpec('html.json', { config: runConfig, parameters: [{ path: 'strategies.trend.params.fast', values: [5, 10] }] });
+    const out = at('html-out');
+    for (const target of [path.join(out, 'results.csv'), path.join(out, 'journal.jsonl'), spec]) {
+      const collide = await cli(['sweep', '--spec', spec, '--out', out, '--html', target, '--no-progress']);
+      expect(collide.code).toBe(2);
+      expect(collide.stderr).toContain(`--html ${target}: would overwrite`);
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(JSON.parse(readFileSync(spec, 'utf8'))).toMatchObject({ parameters: [{ values: [5, 10] }] });
+    const timeout = await cli(['sweep', '--spec', spec, '--out', out, '--job-timeout', '600h']);
+    expect(timeout.code).toBe(2);
+    expect(timeout.stderr).toContain('--job-timeout: "600h" is longer than a timer can wait');
+    const workers = await cli(['sweep', '--spec', spec, '--out', out, '--workers', '1000']);
+    expect(workers.code).toBe(2);
+    expect(workers.stderr).toContain('--workers: "1000" worker threads is more than 256');
+  });
+
   it('exits 1 naming the first error when every combination fails, or the objective when none defines it, after writing the outputs; a walk-forward likewise', async () => {
     writeFileSync(
       at('always-throws.ts'),

@@ -1,9 +1,13 @@
+import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '@ensemble/protocol';
 import type { RunError } from '@ensemble/protocol';
 import {
+  JOURNAL_FILE,
+  SWEEP_OUTPUT_FILES,
+  WALK_FORWARD_OUTPUT_FILES,
   createLocalExecutor,
   planSweep,
   planSweepFile,
@@ -19,7 +23,9 @@ import type { JobExecutor, ResearchProgress, SweepResult, WalkForwardResult } fr
 import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
 import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
 import { CliExit } from '../errors';
-import { COMMAND_LINE, appendValue, flagText } from '../flags';
+import { COMMAND_LINE, FlagProblems, appendValue, flagText } from '../flags';
+import { checkKeptFiles, resolveOutputFlags } from '../output-targets';
+import type { KeptFile } from '../output-targets';
 import { shortcutFlagsGiven, shortcutSpec } from '../research-shortcut';
 import type { ResearchShortcutFlags } from '../research-shortcut';
 import { formatCount, formatNumber } from '../format';
@@ -90,12 +96,16 @@ interface DirectoryRunOptions {
   readonly temporaryFiles: typeof TEMPORARY_FILES;
 }
 
-/** The executor of a research command: the Redis queue with `--queue`, else a local worker pool. */
-function researchExecutor(flags: ResearchFlags, researchId: string): ClosableExecutor {
+/**
+ * The executor of a research command: the Redis queue with `--queue`, else a local worker pool of
+ * `--workers` threads (default every core), no more than the run has jobs (`jobs`).
+ */
+function researchExecutor(flags: ResearchFlags, researchId: string, jobs: number): ClosableExecutor {
   if (flags.queue !== undefined) return queueExecutor({ ...flags, queue: flags.queue }, researchId);
+  const workers = flags.workers === undefined ? availableParallelism() : parseWorkers(flags.workers);
   return createLocalExecutor({
     workerUrl: researchWorkerUrl(),
-    ...(flags.workers === undefined ? {} : { workers: parseWorkers(flags.workers) }),
+    workers: Math.max(1, Math.min(workers, jobs)),
     ...(flags.jobTimeout === undefined ? {} : { jobTimeoutMs: parseDuration(flags.jobTimeout, '--job-timeout') }),
   });
 }
@@ -110,13 +120,13 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   io: CliIo,
   flags: ResearchFlags,
   label: string,
-  { researchId, spec }: { readonly researchId: string; readonly spec: unknown },
+  { researchId, spec, jobs }: { readonly researchId: string; readonly spec: unknown; readonly jobs: number },
   run: (executor: JobExecutor, options: DirectoryRunOptions) => Promise<DirectoryOutcome<TResult>>,
   render: (result: TResult) => string,
   report: (result: TResult, options: ResearchReportOptions) => ResearchReportInput,
   failure: (result: TResult) => RunError | null,
 ): Promise<void> {
-  const executor = researchExecutor(flags, researchId);
+  const executor = researchExecutor(flags, researchId, jobs);
   const controller = new AbortController();
   const onInterrupt = (): void => {
     controller.abort();
@@ -198,6 +208,27 @@ same command again (with --resume after Ctrl-C) reattaches to the sweep already 
 only for what is missing; the workers go on meanwhile. --workers and --job-timeout are the
 workers' (\`ensemble worker --concurrency --job-timeout\`). A Redis that cannot be reached fails
 with exit 1 after --queue-timeout; the password is never printed.`;
+
+/**
+ * Checks `--html` before anything runs: none of the files the command reads or writes itself — the spec, its base config, the output directory's
+ * `files` and journal — which the report would otherwise replace at the end of the run.
+ */
+async function checkReportTarget(io: CliIo, flags: ResearchFlags, files: readonly string[], spec: unknown): Promise<void> {
+  if (flags.html === undefined) return;
+  const out = path.resolve(io.cwd, flags.out);
+  const kept: KeptFile[] = [...files, JOURNAL_FILE].map((file) => ({ what: `the ${file} this command writes in --out`, path: path.join(out, file) }));
+  if (flags.spec !== undefined) {
+    const specFile = path.resolve(io.cwd, flags.spec);
+    kept.push({ what: 'the spec (--spec)', path: specFile });
+    const base = (spec as { config?: unknown } | null)?.config;
+    if (typeof base === 'string') kept.push({ what: "the spec's base config", path: path.resolve(path.dirname(specFile), base) });
+  }
+  if (flags.config !== undefined) kept.push({ what: 'the base config (--config)', path: path.resolve(io.cwd, flags.config) });
+  const problems = new FlagProblems();
+  const targets = resolveOutputFlags(problems, [{ flag: '--html', value: flags.html }], io.cwd);
+  problems.throwIfAny();
+  await checkKeptFiles(targets, kept);
+}
 
 /**
  * The plan of a research command and the spec it came from: `--spec FILE`, or the spec the
@@ -293,7 +324,8 @@ ratio, PBO, parameter stability).
     .option('--pbo-blocks <n>', 'shortcut: blocks of the PBO\'s cross-validation, even, 2–20 (default 16)')
     .action(async (flags: ResearchFlags) => {
       const { plan, spec } = await researchPlan(io, flags, 'sweep', { file: planSweepFile, spec: planSweep });
-      await runResearch(io, flags, 'sweep ', { researchId: plan.sweepId, spec }, (executor, options) => runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderSweepSummary, sweepReportInput, sweepFailure);
+      await checkReportTarget(io, flags, SWEEP_OUTPUT_FILES, spec);
+      await runResearch(io, flags, 'sweep ', { researchId: plan.sweepId, spec, jobs: plan.jobs.length }, (executor, options) => runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderSweepSummary, sweepReportInput, sweepFailure);
     });
 }
 
@@ -326,6 +358,7 @@ walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.
     .option('--anchored', 'shortcut: anchored windows (the train window starts at the first bar) instead of rolling')
     .action(async (flags: ResearchFlags) => {
       const { plan, spec } = await researchPlan(io, flags, 'walk-forward', { file: planWalkForwardFile, spec: planWalkForward });
-      await runResearch(io, flags, 'walk-forward ', { researchId: plan.planId, spec }, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput, walkForwardFailure);
+      await checkReportTarget(io, flags, WALK_FORWARD_OUTPUT_FILES, spec);
+      await runResearch(io, flags, 'walk-forward ', { researchId: plan.planId, spec, jobs: plan.trainJobs.length }, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput, walkForwardFailure);
     });
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -293,6 +293,17 @@ describe('ensemble run: bad input exits 2 before any work, naming what and where
     expect(code).toBe(2);
     expect(err).toContain('--html: cannot write');
     expect(existsSync(path.join(scratch, 'no-such-dir'))).toBe(false);
+  });
+
+  it('an output naming the run config exits 2 and leaves the config as it was', async () => {
+    const directory = freshDirectory();
+    const config = path.join(directory, 'run.json');
+    copyFileSync(path.join(repository, 'examples', 'stocks5-equal-weight.json'), config);
+    const before = readFileSync(config, 'utf8');
+    const { code, err } = await run(['run', '--config', config, '--html', config]);
+    expect(code).toBe(2);
+    expect(err).toContain(`--html ${config}: would overwrite the run config (--config)`);
+    expect(readFileSync(config, 'utf8')).toBe(before);
   });
 
   it('two outputs naming one file exit 2 naming every flag, and write nothing', async () => {

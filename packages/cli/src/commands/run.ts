@@ -118,7 +118,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
         io.cwd,
       );
       problems.throwIfAny();
-      await checkOutputTargets(targets);
+      await checkOutputTargets(targets, [{ what: 'the run config (--config)', path: path.resolve(io.cwd, flags.config) }]);
       const target = (flag: string) => targets.find((entry) => entry.flag === flag)?.path;
       const json = target('--json');
       const md = target('--md');

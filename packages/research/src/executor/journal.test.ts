@@ -33,6 +33,24 @@ describe('openJournal', () => {
     expect(finished.get(1)?.periodReturns).toEqual(new Float64Array([0.5, -0.25]));
   });
 
+  it('after a line torn by a kill, resumes on a new line: the torn job runs again and every later result is read back', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'journal.jsonl');
+    const result = (index: number): ResearchJobResult => ({ index, status: 'ok', metrics: null, periodReturns: new Float64Array([index / 100]) });
+    const journal = await openJournal(file, 'plan-t', { resume: false });
+    for (const index of [0, 1, 2]) journal.append(result(index));
+    journal.close();
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.slice(0, text.length - 20)); // job 2's line cut short, no newline
+    const resumed = await openJournal(file, 'plan-t', { resume: true });
+    expect([...resumed.finished.keys()]).toEqual([0, 1]);
+    resumed.append(result(2));
+    resumed.append(result(3));
+    resumed.close();
+    const again = (await openJournal(file, 'plan-t', { resume: true })).finished;
+    expect([...again.keys()].sort()).toEqual([0, 1, 2, 3]);
+    expect(again.get(3)).toEqual(result(3));
+  });
+
   it('gives back a window curve as it journalled it', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'journal.jsonl');
     const result: ResearchJobResult = {

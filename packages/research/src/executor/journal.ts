@@ -79,12 +79,15 @@ function lineOf(result: ResearchJobResult): string {
  */
 export async function openJournal(file: string, planId: string, options: { resume: boolean }): Promise<Journal> {
   let finished = new Map<number, ResearchJobResult>();
+  let torn = false;
   if (options.resume) {
     const text = await readFile(file, 'utf8').catch((error: unknown) => {
       if ((error as { code?: unknown } | null)?.code === 'ENOENT') return null;
       throw new EnsembleError('IO_FAILED', `Cannot read the journal ${quoteValue(file, MAX_LINE_LENGTH)}.`, { cause: error });
     });
     if (text !== null) finished = parseLines(text, file, planId);
+    // A line torn by a kill mid-write has no newline: the next line must not be appended to it.
+    torn = text !== null && text.length > 0 && !text.endsWith('\n');
   }
   let descriptor: number;
   try {
@@ -95,6 +98,8 @@ export async function openJournal(file: string, planId: string, options: { resum
   if (!(options.resume && finished.size > 0)) {
     const header: JournalHeader = { journal: 'ensemble-research', version: 1, planId };
     writeSync(descriptor, `${JSON.stringify(header)}\n`);
+  } else if (torn) {
+    writeSync(descriptor, '\n');
   }
   let open = true;
   return {

@@ -44,6 +44,9 @@ function defaultWorker(): URL {
  */
 const JOBS_AHEAD = 2;
 
+/** The longest delay Node's timers take (2³¹ − 1 ms): a longer job timeout would fire at once. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
 /** How many times a job is sent again after its thread died under it (it may only have waited there). */
 const RETRIES_AFTER_THREAD_DEATH = 1;
 
@@ -78,6 +81,8 @@ interface RunState {
   readonly requeued: ResearchJob[];
   /** Jobs taken back from a thread that died under them: each runs alone (see `dispatch`). */
   readonly suspects: ResearchJob[];
+  /** The stops of this run's jobs in flight (with a job timeout), aborted with the run's signal by one listener. */
+  readonly stops: Set<AbortController>;
   readonly onResult: (result: ResearchJobResult) => void;
   next: number;
   inFlight: number;
@@ -112,7 +117,7 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
   const timeoutMs = options.jobTimeoutMs;
   const issues = [
     ...(Number.isInteger(workers) && workers >= 1 ? [] : [{ path: 'workers', message: 'must be a whole number ≥ 1' }]),
-    ...(timeoutMs === undefined || timeoutMs > 0 ? [] : [{ path: 'jobTimeoutMs', message: 'must be > 0' }]),
+    ...(timeoutMs === undefined || (timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS) ? [] : [{ path: 'jobTimeoutMs', message: `must be > 0 and at most ${String(MAX_TIMEOUT_MS)} ms (about 24 days, the longest a timer waits)` }]),
   ];
   if (issues.length > 0) throw new ConfigError(issues);
   const ahead = timeoutMs === undefined ? JOBS_AHEAD : 0;
@@ -180,8 +185,7 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
         stop?.abort();
       }, timeoutMs);
     });
-    const onAbort = (): void => stop?.abort();
-    run.signal?.addEventListener('abort', onAbort, { once: true });
+    if (stop !== undefined) run.stops.add(stop);
     const task: ThreadTask = started === undefined ? { jobs } : { jobs, started: started.port2 };
     target
       .run(task, stop === undefined || started === undefined ? {} : { signal: stop.signal, transferList: [started.port2] })
@@ -214,7 +218,7 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
       .finally(() => {
         if (state.timer !== undefined) clearTimeout(state.timer);
         started?.port1.close();
-        run.signal?.removeEventListener('abort', onAbort);
+        if (stop !== undefined) run.stops.delete(stop);
         run.inFlight--;
         inFlight--;
         if (suspect) suspectRunning = false;
@@ -276,6 +280,7 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
         signal,
         requeued: [],
         suspects: [],
+        stops: new Set(),
         onResult: (result) => {
           runOptions.onResult(result);
         },
@@ -293,6 +298,8 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
       const onAbort = (): void => {
         const running = state.inFlight > 0;
         finish(state);
+        // With timeouts each job carries its own stop: one listener here stops them all.
+        for (const stop of [...state.stops]) stop.abort();
         // Without timeouts the jobs carry no abort signal: the threads running them are stopped by
         // replacing the pool; other runs' jobs on the old pool are sent again to the new one.
         if (timeoutMs === undefined && running) {

@@ -35,6 +35,26 @@ async function job(overrides: Partial<ResearchJob>): Promise<ResearchJob> {
 }
 
 describe('runResearchJob', () => {
+  it('a strategy file that writes to its bars fails its job, and the data is put back for the jobs after it', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { fileURLToPath } = await import('node:url');
+    const { sha256Hex } = await import('./resolvers');
+    const path = fileURLToPath(new URL('./__fixtures__/history-writer.ts', import.meta.url));
+    const own = createLocalResolvers();
+    const before = await runResearchJob(await job({}), own);
+    const writer = await job({
+      index: 4,
+      config: { data: { dataset: 'sp500', from: '2010-01-01', to: '2014-12-31' }, strategy: 'history-writer' },
+      strategyModules: [{ path, sha256: sha256Hex(await readFile(path)) }],
+    });
+    const failed = await runResearchJob(writer, own);
+    expect(failed.status).toBe('failed');
+    expect(failed.error?.message).toMatch(/"history-writer" failed on SP500: changed its input data: close\[\d+\] of SP500 was .* Bars are read-only/);
+    // The same thread's next job reads the bars as they were: the same result as before the writer.
+    expect(await runResearchJob(await job({}), own)).toEqual(before);
+  });
+
+
   it('a backtest job gives the metrics and returns of the same backtest run directly', async () => {
     const research = await runResearchJob(await job({}), resolvers);
     const data = await loadDataset('sp500', { from: '2010-01-01', to: '2014-12-31' });

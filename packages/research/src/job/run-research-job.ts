@@ -5,7 +5,7 @@ import { parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestra
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { PerformanceCalculator, inferPeriodsPerYear, returnsFromEquity } from '@ensemble/performance';
 import type { FillLike, PerformanceMetrics, TradeLike } from '@ensemble/performance';
-import { EnsembleError, safeMessage } from '@ensemble/protocol';
+import { EnsembleError, SeriesSeal, StrategyError, safeMessage } from '@ensemble/protocol';
 import type { BarSeries } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { parseBacktestRunConfig } from './backtest-config';
@@ -165,8 +165,41 @@ export async function runResearchJob(job: unknown, resolvers: ResearchResolvers)
       }
       registry = await resolvers.registry(parsed.strategyModules);
     }
-    return measure(parsed.index, runRecord(parsed, data, registry), parsed.window);
+    // A strategy file's code could write to its bars through a history view's buffer; the data is
+    // kept for the thread's later jobs, so such a write would change their results too. Its jobs
+    // are checked against a copy taken before the first of them, and the data put back.
+    const seal = parsed.strategyModules.length > 0 ? sealOf(data) : null;
+    const record = runRecord(parsed, data, registry);
+    const change = seal?.firstChange() ?? null;
+    if (seal !== null && change !== null) {
+      seal.restore();
+      throw new StrategyError(strategyIdsOn(parsed, change.symbol), {
+        symbol: change.symbol,
+        message: `changed its input data: ${change.column}[${String(change.index)}] of ${change.symbol} was ${String(change.before)} and is now ${String(change.after)}. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer (the data was put back for the other jobs)`,
+      });
+    }
+    return measure(parsed.index, record, parsed.window);
   } catch (error) {
     return failedResult(index, error);
   }
+}
+
+/** Per data set loaded in this thread, a copy of its bars taken before the first job with a strategy file. */
+const seals = new WeakMap<MarketData, SeriesSeal>();
+
+function sealOf(data: MarketData): SeriesSeal {
+  let seal = seals.get(data);
+  if (seal === undefined) {
+    seal = new SeriesSeal(data.series);
+    seals.set(data, seal);
+  }
+  return seal;
+}
+
+/** The strategy (or strategies, of a run config) a change to `symbol`'s bars could come from. */
+function strategyIdsOn(job: ResearchJob, symbol: string): string {
+  const config = job.config as { strategy?: unknown; strategies?: readonly { id?: unknown; symbols?: readonly unknown[] }[] };
+  if (typeof config.strategy === 'string') return config.strategy;
+  const ids = (config.strategies ?? []).filter((entry) => entry.symbols === undefined || entry.symbols.includes(symbol)).map((entry) => String(entry.id));
+  return ids.length > 0 ? ids.join(' or ') : 'a strategy';
 }

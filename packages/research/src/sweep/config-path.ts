@@ -17,8 +17,11 @@ function step(container: unknown, segment: string): unknown {
     if (byId !== undefined) return byId;
     return /^\d+$/.test(segment) ? entries[Number(segment)] : undefined;
   }
-  return isRecord(container) ? container[segment] : undefined;
+  return isRecord(container) && Object.hasOwn(container, segment) ? container[segment] : undefined;
 }
+
+/** Keys that name a JavaScript object's internals, never a config field: setting one would change the prototype of every object. */
+const INTERNAL_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Why `path` (dot-separated, e.g. `strategies.trend.params.fast`) cannot be set in `config`, or
@@ -28,6 +31,8 @@ function step(container: unknown, segment: string): unknown {
 export function configPathProblem(config: unknown, path: string): string | null {
   const segments = path.split('.');
   if (segments.some((segment) => segment === '')) return `${quoteValue(path)} is not a dot-separated path such as "strategies.trend.params.fast"`;
+  const internal = segments.find((segment) => INTERNAL_KEYS.has(segment));
+  if (internal !== undefined) return `${quoteValue(path)} goes through ${quoteValue(internal)}, which is no field of a config (it names a JavaScript object's internals)`;
   let container = config;
   for (let k = 0; k < segments.length - 1; k++) {
     const segment = segments[k] ?? '';
@@ -47,6 +52,7 @@ export function withConfigValues<TConfig>(config: TConfig, assignments: readonly
   const copy = structuredClone(config);
   for (const [path, value] of assignments) {
     const segments = path.split('.');
+    if (segments.some((segment) => INTERNAL_KEYS.has(segment))) throw new TypeError(`${quoteValue(path)} is not a config path`);
     let container: unknown = copy;
     for (const segment of segments.slice(0, -1)) container = step(container, segment);
     const last = segments.at(-1) ?? '';

@@ -42,7 +42,11 @@ export function relocateConfig(config: Record<string, unknown>, outDir: string):
 /** The CSV of every combination, one line each: rank, index, status, the parameters, the objective, every metric, the error (its lines joined). */
 export function sweepResultsCsv(result: SweepResult): string {
   const names = result.parameters.map((parameter) => parameter.name);
-  const header = ['rank', 'index', 'status', ...names, 'objective', ...OBJECTIVE_METRICS, 'errorCode', 'error'];
+  // A parameter named like a fixed column (a strategy parameter "index", or one named "sharpe")
+  // gets its column as "param.<name>", so that no two columns share a name.
+  const fixed = new Set<string>(['rank', 'index', 'status', 'objective', ...OBJECTIVE_METRICS, 'errorCode', 'error']);
+  const columns = names.map((name) => (fixed.has(name) ? `param.${name}` : name));
+  const header = ['rank', 'index', 'status', ...columns, 'objective', ...OBJECTIVE_METRICS, 'errorCode', 'error'];
   const rows = result.rows.map((row): CsvValue[] => [
     row.rank,
     row.index,

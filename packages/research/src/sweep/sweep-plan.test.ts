@@ -39,6 +39,25 @@ describe('planSweep', () => {
     expect(plan.objective).toEqual({ metric: 'sharpe', direction: 'max' });
   });
 
+  it('refuses a path through an object\'s internals, which would set a field on every object of the worker', async () => {
+    const issues = await issuesOf(
+      planSweep({
+        config: runConfig,
+        parameters: [
+          { path: '__proto__.cash', values: [5000, 6000] },
+          { path: 'strategies.trend.constructor', values: [1] },
+          { path: 'data.__proto__', values: [1] },
+        ],
+      }),
+    );
+    expect(issues).toEqual([
+      'parameters.0.path: "__proto__.cash" goes through "__proto__", which is no field of a config (it names a JavaScript object\'s internals)',
+      'parameters.1.path: "strategies.trend.constructor" goes through "constructor", which is no field of a config (it names a JavaScript object\'s internals)',
+      'parameters.2.path: "data.__proto__" goes through "__proto__", which is no field of a config (it names a JavaScript object\'s internals)',
+    ]);
+    expect(({} as Record<string, unknown>).cash).toBeUndefined();
+  });
+
   it('names every problem of a bad spec by path', async () => {
     const issues = await issuesOf(
       planSweep({
