@@ -39,6 +39,25 @@ describe('planSweep', () => {
     expect(plan.objective).toEqual({ metric: 'sharpe', direction: 'max' });
   });
 
+  it('checks varied values without a field schema of their own against the whole config, and the base\'s dates against the data, before any job runs', async () => {
+    const issues = await issuesOf(
+      planSweep({
+        config: runConfig,
+        parameters: [
+          { path: 'cash', values: [0, -5, 1000] },
+          { path: 'data.symbols', values: ['SP500'] },
+        ],
+      }),
+    );
+    expect(issues).toEqual([
+      'parameters.0.values.0: 0 is refused for cash: must be greater than 0',
+      'parameters.0.values.1: -5 is refused for cash: must be greater than 0',
+      'parameters.1.values.0: "SP500" is refused for data.symbols: expected an array, got the string "SP500"',
+    ]);
+    const empty = await issuesOf(planSweep({ config: { ...runConfig, data: { dataset: 'sp500', from: '2030-01-01' } }, parameters: [{ path: 'cash', values: [1000] }] }));
+    expect(empty).toEqual(['config.data.from: no bar between 2030-01-01 and the end; the data covers 2000-01-03 to 2020-04-17']);
+  });
+
   it('refuses a path through an object\'s internals, which would set a field on every object of the worker', async () => {
     const issues = await issuesOf(
       planSweep({

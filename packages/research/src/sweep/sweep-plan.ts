@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { createSeededRandom } from '@ensemble/data';
+import { createSeededRandom, selectRange } from '@ensemble/data';
 import { checkRunData, parseRunConfig } from '@ensemble/orchestrator';
 import type { RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
 import { ConfigError, quoteValue, toConfigIssues } from '@ensemble/protocol';
@@ -144,6 +144,16 @@ export async function loadBaseConfig(
   const loaded = await createLocalResolvers().marketData(ref);
   const missing = missingSymbols(kind, resolved, loaded.series.map((series) => series.symbol));
   if (missing.length > 0) fail(missing.map(prefix), source);
+  // The base's dates must hold bars (an empty range would fail every job).
+  const range = isRecord(resolved.data) ? (resolved.data as { from?: string | number; to?: string | number }) : {};
+  try {
+    selectRange(loaded, { from: range.from, to: range.to });
+  } catch (error) {
+    const problem = (error as { problems?: readonly { readonly message?: unknown }[] } | null)?.problems?.[0]?.message;
+    const message = typeof problem === 'string' ? problem : error instanceof Error ? error.message : String(error);
+    const bound = ConfigError.isInstance(error) ? (error.issues[0]?.path ?? 'from') : range.from === undefined ? 'to' : 'from';
+    fail([prefix({ path: `data.${bound}`, message: ConfigError.isInstance(error) ? (error.issues[0]?.message ?? message) : message })], source);
+  }
   // Jobs carry the parsed config: every default spelled out, so any field can be varied.
   return { kind, config: resolved, data: ref, modules, registry };
 }
@@ -159,9 +169,9 @@ const DATA_SOURCE_PATHS: ReadonlySet<string> = new Set(['data', 'data.dataset', 
  * field's), each by path (`parameters.0.values.1`; for a range, the range), so that a typo is a
  * spec error before any job runs rather than a failed combination after. At most five are named.
  */
-function valueIssues(config: Record<string, unknown>, path: string, values: readonly ParameterValue[], at: string, registry: StrategyRegistry): ConfigIssue[] {
+function valueIssues(kind: 'backtest' | 'run', config: Record<string, unknown>, path: string, values: readonly ParameterValue[], at: string, registry: StrategyRegistry): ConfigIssue[] {
   const field = fieldSchemaOf(config, path, registry);
-  if (field === null) return [];
+  if (field === null) return wholeConfigIssues(kind, config, path, values, at, registry);
   const issues: ConfigIssue[] = [];
   values.forEach((value, k) => {
     const parsed = field.schema.safeParse(value);
@@ -172,8 +182,38 @@ function valueIssues(config: Record<string, unknown>, path: string, values: read
   return issues;
 }
 
+/** Distinct values of a parameter checked by {@link wholeConfigIssues} (each a whole config parse). */
+const WHOLE_CONFIG_CHECKS = 200;
+
+/**
+ * For a path without a field schema of its own (a run config's `cash`, `commission.rate`,
+ * `data.symbols`): each distinct value (the first {@link WHOLE_CONFIG_CHECKS}) set into the base
+ * config, parsed whole, and the problems the parse finds at that path (not elsewhere: a rule
+ * between fields may hold in a combination) named as in {@link valueIssues}.
+ */
+function wholeConfigIssues(kind: 'backtest' | 'run', config: Record<string, unknown>, path: string, values: readonly ParameterValue[], at: string, registry: StrategyRegistry): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const seen = new Set<ParameterValue>();
+  for (let k = 0; k < values.length && seen.size < WHOLE_CONFIG_CHECKS && issues.length < 5; k++) {
+    const value = values[k];
+    if (value === undefined || seen.has(value)) continue;
+    seen.add(value);
+    try {
+      const candidate = withConfigValues(config, [[path, value]]);
+      if (kind === 'run') parseRunConfig(candidate, { registry });
+      else parseBacktestRunConfig(candidate, registry);
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      const here = error.issues.find((issue) => issue.path === path || issue.path.startsWith(`${path}.`));
+      if (here === undefined) continue;
+      issues.push({ path: at.endsWith('.range') ? at : `${at}.${String(k)}`, message: `${typeof value === 'string' ? quoteValue(value) : String(value)} is refused for ${path}: ${here.message}` });
+    }
+  }
+  return issues;
+}
+
 /** The parameters of a spec, expanded and checked against the base config. */
-function planParameters(spec: Pick<SweepSpec, 'parameters'>, config: Record<string, unknown>, issues: ConfigIssue[], registry: StrategyRegistry): PlannedParameter[] {
+function planParameters(kind: 'backtest' | 'run', spec: Pick<SweepSpec, 'parameters'>, config: Record<string, unknown>, issues: ConfigIssue[], registry: StrategyRegistry): PlannedParameter[] {
   const planned = spec.parameters.map((parameter, k): PlannedParameter => {
     const at = `parameters.${String(k)}`;
     const problem = DATA_SOURCE_PATHS.has(parameter.path)
@@ -181,7 +221,7 @@ function planParameters(spec: Pick<SweepSpec, 'parameters'>, config: Record<stri
       : (configPathProblem(config, parameter.path) ?? strategyParameterProblem(config, parameter.path, registry) ?? fieldParameterClash(config, parameter.path, registry));
     if (problem !== null) issues.push({ path: `${at}.path`, message: problem });
     const values = 'values' in parameter ? listValues(parameter.values, `${at}.values`, issues) : rangeValues(parameter.range, `${at}.range`, issues);
-    if (problem === null) issues.push(...valueIssues(config, parameter.path, values, 'values' in parameter ? `${at}.values` : `${at}.range`, registry));
+    if (problem === null) issues.push(...valueIssues(kind, config, parameter.path, values, 'values' in parameter ? `${at}.values` : `${at}.range`, registry));
     return { name: parameter.name ?? parameter.path.split('.').at(-1) ?? parameter.path, path: parameter.path, values };
   });
   planned.forEach((parameter, k) => {
@@ -285,7 +325,7 @@ export async function planGrid(spec: GridSpec, options: PlanSweepOptions, extraI
   const registry = options.registry ?? strategyRegistry;
   const { registry: withFiles, ...base } = await loadBaseConfig(spec.kind, spec.config, { baseDir: options.baseDir ?? process.cwd(), source, registry, importer: options.importer });
   const issues: ConfigIssue[] = [];
-  const parameters = planParameters(spec, base.config, issues, withFiles);
+  const parameters = planParameters(spec.kind, spec, base.config, issues, withFiles);
   const objective = resolveObjective(spec.objective, spec.direction, 'objective', issues);
   issues.push(...extraIssues);
   const gridSize = parameters.reduce((size, parameter) => size * parameter.values.length, 1);
