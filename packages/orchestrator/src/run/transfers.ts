@@ -254,10 +254,6 @@ export class CapitalTransfers {
       const price = slippedPrice(slippage, units > held ? 'buy' : 'sell', mark);
       costs += commissionFor(commission, delta, price) + Math.abs(price - mark) * delta;
     }
-    // 2. The costs come out of the whole book, pro rata: every position keeps `keep` of its ideal.
-    //    A target of 0 keeps nothing (0 / 0 would make `keep` NaN, and NaN sells nothing). A giver
-    //    whose target cannot pay the costs of selling sells everything and keeps back what they
-    //    cost, so that it ends at 0, not below: it gives `costs − target` less.
     // A transfer that would cost at least what it moves is not made (a fixed or minimum commission
     // against a small transfer would otherwise trade a receiver's book down to pay for its own
     // order): the sleeve keeps its capital, and a later rebalance moves the gap once it is worth it.
@@ -272,6 +268,10 @@ export class CapitalTransfers {
       }
       return -amount;
     }
+    // 2. The costs come out of the whole book, pro rata: every position keeps `keep` of its ideal.
+    //    A target of 0 keeps nothing (0 / 0 would make `keep` NaN, and NaN sells nothing). A giver
+    //    whose target cannot pay the costs of selling sells everything and keeps back what they
+    //    cost, so that it ends at 0, not below: it gives `costs − target` less.
     const keep = target > 0 ? Math.max(0, 1 - costs / target) : 0;
     let kept = amount < 0 && costs > target ? costs - target : 0;
     if (kept > 0) account.deposit(kept);
@@ -461,10 +461,10 @@ export class CapitalTransfers {
 
 }
 
-/** `units` (≥ 0) to the nearest whole unit, unless fractional. */
 /** Cash below this share of a giver's equity (at least 1) is rounding, not a shortfall to keep back. */
 const DUST_CASH = 1e-9;
 
+/** `units` (≥ 0) to the nearest whole unit, unless fractional. */
 function nearestUnits(units: number, fractional: boolean): number {
   if (!(units > 0)) return 0;
   return fractional ? units : Math.round(units);

@@ -66,7 +66,7 @@ const SEND_AHEAD_BELOW_MS = 20;
 /**
  * While jobs are short, a thread is sent several at once, about this long together (ms): a task's
  * messages, its thread's bookkeeping and its wake-up then come once for all of them, where one
- * job of half a millisecond paid them itself — a fifth of its time.
+ * job of half a millisecond paid them itself — about a tenth of its time.
  */
 const BATCH_MS = 4;
 
