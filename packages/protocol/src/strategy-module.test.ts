@@ -42,6 +42,9 @@ describe('strategyDefinitionsFromModule', () => {
 
   it('reports a spec not wrapped in defineStrategy, a broken definition by path, and duplicates', () => {
     expect(failure({ default: spec }).issues).toEqual([{ path: 'default', message: expect.stringContaining('is a plain spec, not a definition: wrap it in defineStrategy') as string }]);
+    // Without params either: still named as unwrapped, not as a missing `schema` no user wrote.
+    const { params: _params, ...bare } = spec;
+    expect(failure({ default: bare }).issues).toEqual([{ path: 'default', message: expect.stringContaining('is a plain object, not a definition: wrap it in defineStrategy') as string }]);
     const broken = failure({ default: [hold, { ...hold, kind: 'both', create: 1 }] });
     expect(broken.issues.map((issue) => issue.path)).toEqual(['default.1.kind', 'default.1.create']);
     expect(failure({ default: [hold, hold] }).message).toContain('defines strategy "hold" twice');

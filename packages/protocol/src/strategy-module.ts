@@ -21,8 +21,10 @@ function definitionsAt(value: unknown, path: string, issues: ConfigIssue[]): Str
   const definitions: StrategyDefinition[] = [];
   entries.forEach((entry, index) => {
     const at = Array.isArray(value) ? `${path}.${index}` : path;
-    if (isRecord(entry) && 'params' in entry && !('schema' in entry)) {
-      issues.push({ path: at, message: `is a plain spec, not a definition: wrap it in defineStrategy({...}) (${HOW})` });
+    if (isRecord(entry) && !Array.isArray(entry) && !('schema' in entry)) {
+      // What defineStrategy returns has a schema; an object without one is a spec not yet wrapped
+      // (with `params`) or something else, which its fields' messages would only confuse.
+      issues.push({ path: at, message: `${'params' in entry ? 'is a plain spec' : 'is a plain object'}, not a definition: wrap it in defineStrategy({...}) (${HOW})` });
       return;
     }
     const problems = strategyDefinitionIssues(entry, 'schema');
