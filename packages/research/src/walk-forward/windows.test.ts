@@ -50,5 +50,9 @@ describe('walkForwardWindows', () => {
     walkForwardWindows(days(10), { train: '1y', test: 5, mode: 'rolling' }, issues);
     walkForwardWindows(days(10), { train: 20, test: 5, mode: 'rolling' }, issues);
     expect(issues.map((issue) => issue.path)).toEqual(['windows.train', 'windows.test', 'windows.test', 'windows']);
+    expect(issues[3]?.message).toBe("the data's 10 bars hold no train window of at least 2 bars followed by a test bar; use shorter windows");
+    const one: ConfigIssue[] = [];
+    walkForwardWindows(days(5_000), { train: 1, test: 10, mode: 'rolling' }, one);
+    expect(one).toEqual([{ path: 'windows.train', message: 'a train window needs at least 2 bars (one return to measure); "train" is 1' }]);
   });
 });

@@ -107,7 +107,13 @@ export function walkForwardWindows(
     .filter(([trainStart, trainEnd, testEnd]) => trainEnd - trainStart >= 2 && testEnd > trainEnd)
     .map(([trainStart, trainEnd, testEnd], index) => ({ index, train: span(time, trainStart, trainEnd), test: span(time, trainEnd, testEnd) }));
   if (windows.length === 0) {
-    issues.push({ path: 'windows', message: `the data's ${n.toLocaleString('en-US')} bars hold no train window followed by a test bar; use shorter windows` });
+    const bars = `${n.toLocaleString('en-US')} bar${n === 1 ? '' : 's'}`;
+    // Bars: a train window of 1 bar is too short whatever the data (a window needs 2 bars, one return).
+    const message =
+      train.unit === 'bars' && train.count < 2
+        ? `a train window needs at least 2 bars (one return to measure); "train" is ${String(train.count)}`
+        : `the data's ${bars} hold no train window of at least 2 bars followed by a test bar; use shorter windows`;
+    issues.push({ path: train.unit === 'bars' && train.count < 2 ? 'windows.train' : 'windows', message });
   }
   return windows;
 }
