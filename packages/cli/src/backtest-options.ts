@@ -183,6 +183,11 @@ function engineFromFlags(problems: FlagProblems, flags: BacktestFlags, kind: 'si
   if (kind === 'signal' && flags.rebalance !== undefined) {
     problems.add(flagText('--rebalance', flags.rebalance), `applies to portfolio strategies; ${echoValue(flags.strategy)} is a signal strategy`);
   }
+  // The engine's rule replaces the strategy's own: with both, one would be dropped without a word.
+  const rebalanceParam = flags.param.find((entry) => entry.trim().startsWith('rebalance='));
+  if (flags.rebalance !== undefined && rebalanceParam !== undefined) {
+    problems.add(`${flagText('--param', rebalanceParam)} ${flagText('--rebalance', flags.rebalance)}`, 'both set the rebalance schedule (--rebalance replaces the strategy\'s own); give one of them');
+  }
   if (problems.issues.length > before) return undefined;
   const config: BacktestConfig = {
     ...(cash === undefined ? {} : { cash }),

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { DataValidationError, EnsembleError, MAX_LINE_LENGTH, echoValue, limitLines, quoteValue, safeMessage } from '@ensemble/protocol';
+import { DataValidationError, EnsembleError, MAX_LINE_LENGTH, MAX_LISTED_PROBLEMS, echoValue, limitLines, quoteValue, safeMessage } from '@ensemble/protocol';
 import type { DataProblem, EnsembleErrorCode } from '@ensemble/protocol';
 import type { CliIo } from './io';
 
@@ -47,7 +47,10 @@ export function formatDataValidationError(error: DataValidationError): string {
   const subject = echoValue(error.subject);
   const lines = [`error: invalid ${subject} (${count} problem${error.problems.length === 1 && !error.truncated ? '' : 's'}):`];
   lines.push(...limitLines(error.problems, (problem) => `  ${formatProblemLine(problem)}`, { prefix: '  ' }));
-  if (error.truncated) lines.push('  … more problems not listed; raise --max-problems to see them');
+  // The screen shows the first 20; more collected are in `--json` (data inspect). Raising
+  // --max-problems collects more, which only helps when the listing was not cut already.
+  if (error.problems.length > MAX_LISTED_PROBLEMS) lines.push(`  (the first ${String(MAX_LISTED_PROBLEMS)} are listed; \`ensemble data inspect FILE --json\` lists every one collected)`);
+  else if (error.truncated) lines.push('  … more problems not listed; raise --max-problems to see them');
   return `${lines.join('\n')}\n`;
 }
 

@@ -166,3 +166,15 @@ describe('portfolio rules', () => {
     expect(seen).toEqual(['0:AB::1:1000', '2:AB:A:3:1200', '4:AB:A:5:1000']);
   });
 });
+
+describe('a weight worth less than one whole unit', () => {
+  it('holds nothing and is said once per symbol, not in silence', () => {
+    const logger = createMemoryLogger();
+    // 150 of cash: A's half (75) buys no unit at 100; B's (75) buys one at 50.
+    const result = runBacktest({ series: [A, B], strategy: fixedWeights({ A: 0.5, B: 0.5 }, { kind: 'calendar', period: 'month' }), cash: 150, fill: 'close', logger });
+    expect(result.fills.map((fill) => fill.symbol)).not.toContain('A');
+    const warnings = logger.records.filter((record) => record.fields.event === 'weight-below-one-unit');
+    expect(warnings.map((record) => [record.level, record.fields.symbol])).toEqual([['warn', 'A']]);
+    expect(warnings[0]?.message).toContain('less than one whole unit, so it holds none');
+  });
+});

@@ -233,6 +233,25 @@ export abstract class StepRunner extends RunnerBook {
     }
   }
 
+  /** Per symbol, 1 once {@link StepRunner.warnBelowOneUnit} has warned about it (once a run each). */
+  private belowOneUnit: Uint8Array | null = null;
+
+  /**
+   * A weight that buys less than one whole unit holds nothing: said once per symbol (as a warning,
+   * so that a portfolio of expensive symbols on little cash does not trade nothing in silence).
+   */
+  private warnBelowOneUnit(k: number, weight: number, equity: number, price: number): void {
+    if (this.logger === noopLogger) return;
+    this.belowOneUnit ??= new Uint8Array(this.account.symbols.length);
+    if (this.belowOneUnit[k] === 1) return;
+    this.belowOneUnit[k] = 1;
+    const symbol = this.account.symbols[k] ?? '?';
+    this.logger.warn(
+      { event: 'weight-below-one-unit', symbol, time: isoTime(this.currentTime), weight, equity, price },
+      `weight ${weight} of ${symbol} is ${formatValue(weight * equity)} at ${formatValue(price)} a unit: less than one whole unit, so it holds none (said once per symbol; --fractional, or more cash, trades it)`,
+    );
+  }
+
   private decideRebalance(strategy: PortfolioStrategy): void {
     const step = this.currentStep;
     if (!this.rebalanceDue(strategy, step)) return;
@@ -295,7 +314,9 @@ export abstract class StepRunner extends RunnerBook {
         continue;
       }
       const price = account.markPrice[k] ?? Number.NaN;
-      const delta = targetQuantity(weight, equity, price, this.fractional) - (account.quantity[k] ?? 0);
+      const target = targetQuantity(weight, equity, price, this.fractional);
+      if (target === 0 && weight !== 0 && price > 0) this.warnBelowOneUnit(k, weight, equity, price);
+      const delta = target - (account.quantity[k] ?? 0);
       if (Math.abs(delta * price) <= REBALANCE_DUST * Math.max(1, Math.abs(equity))) {
         if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');
         continue;

@@ -537,6 +537,7 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     await expectBadInput([...sp500, '--strategy', 'equal-weight', '--sizing', 'percent-of-cash:50'], 'applies to signal strategies; equal-weight is a portfolio strategy');
     await expectBadInput([...sma, '--rebalance', 'month'], '--rebalance month: applies to portfolio strategies');
     await expectBadInput([...sp500, '--strategy', 'equal-weight', '--rebalance', 'fortnight'], '--rebalance fortnight: expected never, week, month, quarter, year');
+    await expectBadInput([...sp500, '--strategy', 'equal-weight', '--param', 'rebalance=week', '--rebalance', 'month'], '--param rebalance=week --rebalance month: both set the rebalance schedule');
     await expectBadInput([...sma, '--risk-free-rate', '5'], '--risk-free-rate 5: must be at most 1');
     await expectBadInput([...sma, '--periods-per-year', '0'], '--periods-per-year 0: must be greater than 0');
     await expectBadInput([...sma, '--trades', '-1'], '--trades -1: expected a whole number of rows (0 or more) or "all"');

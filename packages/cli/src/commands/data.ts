@@ -36,7 +36,7 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
     .option('-s, --symbol <symbol>', 'keep only this symbol (repeatable)', collect, [])
     .option('--from <date>', 'keep bars on or after this date')
     .option('--to <date>', 'keep bars on or before this date (a date includes the whole day)')
-    .option('--max-problems <n>', 'list at most this many problems', positiveInteger, 20)
+    .option('--max-problems <n>', 'stop after finding this many problems (an error lists the first 20; --json lists all it found)', positiveInteger, 20)
     .option('--json', 'print the summary (or the problems) as JSON on stdout')
     .action(async (source: string, options: InspectOptions, command: Command) => {
       const logger = createCliLogger(io, globalOptions(command).logLevel ?? 'warn', { json: globalOptions(command).logJson === true });

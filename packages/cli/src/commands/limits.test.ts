@@ -154,6 +154,9 @@ describe('echoed values are bounded and escaped', () => {
     expect(code).toBe(2);
     expect(err).toContain('error: invalid market data (500 problems):');
     expect(err).toContain('  … and 480 more');
+    // Raising --max-problems would not show them: the listing, not the collection, stopped.
+    expect(err).toContain('`ensemble data inspect FILE --json` lists every one collected');
+    expect(err).not.toContain('raise --max-problems');
     expectOneScreen(err);
   });
 });
