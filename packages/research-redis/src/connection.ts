@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { ConfigError, quoteValue } from '@ensemble/protocol';
 import { QueueConnectionError } from './errors';
 import { redactSecrets, toRedisOptions, type RedisUrlSettings } from './redis-url';
 
@@ -52,7 +53,28 @@ export class RedisLink {
     });
     const link = new RedisLink(redis, settings, options.lostTimeoutMs ?? DEFAULT_LOST_TIMEOUT_MS);
     await link.waitReady(connectTimeoutMs, 'connect');
+    await link.checkDatabase();
     return link;
+  }
+
+  /**
+   * ioredis reports a failed `SELECT` (a database number above the server's `databases`) as an
+   * error event and goes on in database 0, where the sweep would mix with others: selected again
+   * here, a refusal is a `ConfigError` naming the database.
+   */
+  private async checkDatabase(): Promise<void> {
+    const { db } = this.settings;
+    if (db === 0) return;
+    try {
+      await this.redis.select(db);
+    } catch (error) {
+      this.redis.disconnect();
+      const reason = redactSecrets(error instanceof Error ? error.message : String(error), this.settings);
+      throw new ConfigError(
+        [{ path: 'db', message: `database ${String(db)} does not exist on this Redis (${reason}); use a number below its "databases" setting (16 by default) (got ${quoteValue(this.settings.redacted)})` }],
+        { source: this.settings.redacted },
+      );
+    }
   }
 
   /** True while the connection is up. */

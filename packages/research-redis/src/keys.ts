@@ -52,6 +52,11 @@ export function sweepChannel(prefix: string): string {
   return `${prefix}:sweeps:announce`;
 }
 
+/** Whether `value` can name a sweep (a registry entry that cannot is foreign, written by hand or by another program). */
+export function isSweepId(value: string): boolean {
+  return QUEUE_NAME_PATTERN.test(value);
+}
+
 /** The keys of sweep `sweepId` under `prefix` (both checked against {@link QUEUE_NAME_PATTERN}). */
 export function sweepKeys(prefix: string, sweepId: string): SweepKeys {
   checkQueueName(prefix, 'prefix');

@@ -60,3 +60,33 @@ describe('sweepStatus and cleanSweep', () => {
     }
   });
 });
+
+describe('a registry entry that names no sweep', () => {
+  it('is skipped by workers and status, and `cleanSweep` with it removes it', async () => {
+    const redis = new Redis(server.url);
+    try {
+      await redis.zadd('f:sweeps', 1, 'bad id!');
+      const worker = await startQueueWorker({ url: server.url, prefix: 'f', workerId: 'w', parseJob: (data) => toyJobSchema.parse(data), process: (job, context) => processToyJob(job, context), discoveryIntervalMs: 100 });
+      let results = 0;
+      try {
+        // Before: the worker's discovery threw on the entry at every look and joined no sweep: this hung.
+        await runSweepOnQueue(toyJobs(3), { url: server.url, prefix: 'f', sweepId: 'good', ...toyCoordinator }, { onResult: () => results++ });
+      } finally {
+        await worker.close();
+      }
+      expect(results).toBe(3);
+      expect((await sweepStatus({ url: server.url, prefix: 'f' })).map((status) => status.sweepId)).toEqual(['good']);
+      expect(await cleanSweep({ url: server.url, prefix: 'f' }, 'bad id!')).toBe(0);
+      expect(await redis.zrange('f:sweeps', 0, -1)).toEqual(['good']);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('a database the server does not have', () => {
+  it('is a ConfigError naming it, not a silent switch to database 0', async () => {
+    const error = await sweepStatus({ url: `${server.url}/99` }).catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error) && error.message).toContain('database 99 does not exist on this Redis');
+  });
+});

@@ -2,7 +2,7 @@ import { ConfigError } from '@ensemble/protocol';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RedisLink } from './connection';
-import { DEFAULT_PREFIX, sweepKeys, sweepRegistryKey } from './keys';
+import { DEFAULT_PREFIX, isSweepId, sweepKeys, sweepRegistryKey } from './keys';
 import { parseRedisUrl } from './redis-url';
 
 /** One worker's share of a sweep. */
@@ -112,7 +112,8 @@ async function statusOf(redis: Redis, prefix: string, sweepId: string): Promise<
  */
 export async function sweepStatus(address: QueueAddress, sweepId?: string): Promise<SweepStatus[]> {
   return withLink(address, async (redis, prefix) => {
-    const known = await redis.zrange(sweepRegistryKey(prefix), 0, -1);
+    // Entries that name no sweep (written by hand or another program) are not listed.
+    const known = (await redis.zrange(sweepRegistryKey(prefix), 0, -1)).filter(isSweepId);
     if (sweepId !== undefined) {
       sweepKeys(prefix, sweepId);
       if (!known.includes(sweepId)) throw unknownSweep(sweepId, known);
@@ -134,8 +135,14 @@ function unknownSweep(sweepId: string, known: readonly string[]): ConfigError {
  */
 export async function cleanSweep(address: QueueAddress, sweepId: string, options: { readonly force?: boolean } = {}): Promise<number> {
   return withLink(address, async (redis, prefix) => {
+    const registered = await redis.zrange(sweepRegistryKey(prefix), 0, -1);
+    // A registry entry that names no sweep has no keys of its own: only the entry goes.
+    if (!isSweepId(sweepId) && registered.includes(sweepId)) {
+      await redis.zrem(sweepRegistryKey(prefix), sweepId);
+      return 0;
+    }
     const keys = sweepKeys(prefix, sweepId);
-    const known = await redis.zrange(sweepRegistryKey(prefix), 0, -1);
+    const known = registered.filter(isSweepId);
     if (!known.includes(sweepId)) throw unknownSweep(sweepId, known);
     const status = await statusOf(redis, prefix, sweepId);
     if (options.force !== true && status.done < status.total) {

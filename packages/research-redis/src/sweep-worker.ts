@@ -6,7 +6,7 @@ import { UnrecoverableError, Worker, type Job, type RedisOptions as BullRedisOpt
 import { DatasetCache } from './dataset-store';
 import { RedisLink } from './connection';
 import { jobEnvelopeSchema } from './job-envelope';
-import { DEFAULT_PREFIX, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
+import { DEFAULT_PREFIX, isSweepId, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { jsonResult, storeResultOnce, type StoredResult } from './result-store';
 import { parseRedisUrl, redactSecrets, toRedisOptions } from './redis-url';
 import { Slots } from './slots';
@@ -165,8 +165,17 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     logger.info({ sweepId }, 'joined sweep');
   };
 
+  /** Registry entries that name no sweep, warned about once each. */
+  const foreign = new Set<string>();
   const discover = async (): Promise<void> => {
-    const registered = await redis.zrange(sweepRegistryKey(prefix), 0, -1);
+    const registered = (await redis.zrange(sweepRegistryKey(prefix), 0, -1)).filter((entry) => {
+      if (isSweepId(entry)) return true;
+      if (!foreign.has(entry)) {
+        foreign.add(entry);
+        logger.warn({ entry: entry.slice(0, 100) }, 'a registry entry names no sweep (not written by ensemble); ignored — `ensemble queue clean` with it removes it');
+      }
+      return false;
+    });
     // Finished sweeps (every result stored) stay registered for status and cleanup, but hold no
     // work: no queue worker (and no connections) for them.
     const progress = await Promise.all(registered.map(async (sweepId) => {
