@@ -99,11 +99,17 @@ export class RedisLink {
     const started = Date.now();
     let timer: NodeJS.Timeout | undefined;
     let onReady: (() => void) | undefined;
+    let onError: ((error: Error) => void) | undefined;
     const ready = new Promise<boolean>((resolve) => {
       onReady = () => {
         resolve(true);
       };
+      // A refused password or user does not change by waiting: fail at once, not after the timeout.
+      onError = (error: Error) => {
+        if (/^(WRONGPASS|NOAUTH|NOPERM)\b/.test(error.message)) resolve(false);
+      };
       this.redis.once('ready', onReady);
+      this.redis.on('error', onError);
       timer = setTimeout(() => {
         resolve(false);
       }, timeoutMs);
@@ -112,6 +118,7 @@ export class RedisLink {
     const ok = await ready;
     clearTimeout(timer);
     if (onReady !== undefined) this.redis.off('ready', onReady);
+    if (onError !== undefined) this.redis.off('error', onError);
     if (!ok) {
       this.redis.disconnect();
       throw this.error(phase, Date.now() - started);
