@@ -8,7 +8,7 @@ import type { BacktestPlan } from './backtest-options';
 import { createPalette } from './color';
 import { loadNotes } from './data-source';
 import type { Palette } from './color';
-import { formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable } from './format';
+import { belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable } from './format';
 import { renderMetricGroups } from './metrics-table';
 import type { StrategyModuleRef } from './strategy-modules';
 
@@ -371,6 +371,8 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
     lines.push(indent(renderOpenPositions(result.openPositions, format, palette)));
   }
   lines.push('');
+  const belowZero = belowZeroWarning(result.equity, format);
+  if (belowZero !== null) lines.push(palette.yellow(belowZero));
   const totalReturn = performance.metrics.totalReturn;
   lines.push(
     `${palette.bold('Final equity')} ${formatMoney(result.finalEquity)} (${palette.signed(totalReturn, `${totalReturn !== null && totalReturn > 0 ? '+' : ''}${formatPercent(totalReturn)}`)}) · cash ${formatMoney(result.finalCash)} · costs ${formatMoney(result.totalCommission + result.totalSlippage)}`,

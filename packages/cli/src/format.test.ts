@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MISSING,
+  belowZeroWarning,
   formatMetricValue,
   formatMoney,
   formatNumber,
@@ -88,5 +89,16 @@ describe('tables with colours', () => {
       ],
     );
     expect(table.replaceAll(green('1.00'), '1.00')).toBe(['name       P&L', 'a         1.00', 'longer  -12.50'].join('\n'));
+  });
+});
+
+describe('belowZeroWarning', () => {
+  const day = (d: number): number => Date.UTC(2020, 0, d);
+  const format = (time: number): string => new Date(time).toISOString().slice(0, 10);
+  it('names the first bar at or below zero, and nothing while equity stays above', () => {
+    const time = Float64Array.from([2, 3, 6, 7], day);
+    expect(belowZeroWarning({ time, equity: Float64Array.from([100, 100, -50, 150]) }, format)).toContain('equity fell to -50.00 on 2020-01-06');
+    expect(belowZeroWarning({ time, equity: Float64Array.from([100, 0, 10, 150]) }, format)).toContain('equity fell to 0.00 on 2020-01-03');
+    expect(belowZeroWarning({ time, equity: Float64Array.from([100, 1e-9, 10, 150]) }, format)).toBeNull();
   });
 });

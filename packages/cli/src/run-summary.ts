@@ -7,7 +7,7 @@ import type { MetricName, PerformanceResult } from '@ensemble/performance';
 import { describeEngineOptions, formatParams } from './backtest-report';
 import { createPalette } from './color';
 import type { Palette } from './color';
-import { MISSING, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
+import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
 import { formatMetric } from './metrics-table';
 import { conflictOutcomeText, conflictSignalText, rebalanceReasonText, scheduleText } from '@ensemble/report';
 
@@ -318,6 +318,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
     lines.push(indent(table), '');
   }
 
+  const belowZero = belowZeroWarning(result.portfolio.equity, format);
+  if (belowZero !== null) lines.push(palette.yellow(belowZero));
   const totalReturn = result.portfolio.metrics.metrics.totalReturn;
   const costs = result.portfolio.totalCommission + result.portfolio.totalSlippage;
   const ratio = result.diversificationRatio === null ? MISSING : formatRatio(result.diversificationRatio);
