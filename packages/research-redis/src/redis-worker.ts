@@ -73,7 +73,10 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Que
           local = await localJob(job, context, options.strategiesDir);
         } catch (error) {
           // The same answer on every attempt: not worth retrying.
-          if (StrategyModuleError.isInstance(error)) throw new UnrecoverableError(error.message);
+          // The result is stored as failed for good (a rerun reuses it): say how to run it again.
+          if (StrategyModuleError.isInstance(error)) {
+            throw new UnrecoverableError(`${error.message} A job failed this way stays failed in this sweep: once every worker has the file, remove the sweep (ensemble queue clean --force ${context.sweepId}) and run it again.`);
+          }
           throw error;
         }
         // The period returns stay in the block they crossed from the thread in, and are stored as its bytes.

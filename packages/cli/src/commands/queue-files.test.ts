@@ -89,6 +89,7 @@ describe('a user\'s strategy file through Redis and `ensemble worker --strategie
         expect(row.error?.code).toBe('JOB_FAILED');
         expect(row.error?.message).toContain(`The job needs the strategy module "mine.ts" with SHA-256 ${digest}`);
         expect(row.error?.message).toContain(says);
+        expect(row.error?.message).toMatch(/stays failed in this sweep: once every worker has the file, remove the sweep \(ensemble queue clean --force [0-9a-f]+\) and run it again/);
       }
     }
   }, 300_000);
