@@ -119,7 +119,8 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     }
     const index = envelope.data.index;
     // What every line about this job says: the job, its sweep, its combination and which attempt.
-    const about = { jobId: job.id, sweepId: keys.sweepId, index, attempt: job.attemptsMade + 1 };
+    // A job taken back from a stalled worker counts in `stalledCounter`, not in `attemptsMade`.
+    const about = { jobId: job.id, sweepId: keys.sweepId, index, attempt: job.attemptsMade + job.stalledCounter + 1 };
     const taken = performance.now();
     logger.info(about, 'job taken');
     const release = await slots.acquire();

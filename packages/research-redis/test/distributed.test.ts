@@ -163,6 +163,8 @@ describe('research jobs on worker processes through Redis', () => {
     expect(resultBytes(results)).toBe(expected);
     const [status] = await sweepStatus({ url: server.url, prefix: 'kill' }, 'kill-1');
     expect(status?.workers.reduce((sum, w) => sum + w.completed, 0)).toBe(4);
+    // The victim's job, taken again from the stalled worker, is logged as its second attempt.
+    expect([...workerOutput.values()].join('\n')).toMatch(/"attempt":2[,}].*"msg":"job taken"/);
     await stopWorker(survivor);
   });
 
