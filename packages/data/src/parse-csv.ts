@@ -209,6 +209,12 @@ export function parseCsvRows(input: CsvInput, format: Exclude<DataFormat, 'json'
   }
   const names = headerNames(scanner);
   const display = Array.from({ length: scanner.count }, (_, i) => scanner.field(i).trim());
+  // A header of one column holding semicolons or tabs: another separator, which no format reads.
+  const separator = scanner.count === 1 ? [';', '\t'].find((candidate) => (display[0] ?? '').includes(candidate)) : undefined;
+  if (separator !== undefined) {
+    input.problems.add('missing-column', `the header is one column, ${listValues([display[0] ?? ''], { quoted: true })}: its fields are separated by ${separator === ';' ? 'semicolons' : 'tabs'}, and only commas separate fields here; save the file with commas (a spreadsheet's "CSV, comma-separated")`, { row: 1 });
+    return { format: format ?? 'ohlcv', builders: [] };
+  }
   const resolved = format ?? detectCsvFormat(names);
   if (input.adjust === true && resolved !== 'ohlcv') {
     input.problems.add('missing-column', `adjust applies to OHLCV files with an adjusted close column; this is a ${resolved} close-only file`, { row: 1 });
