@@ -214,7 +214,8 @@ function engineFromFlags(problems: FlagProblems, flags: BacktestFlags, kind: 'si
   }
 }
 
-function splitSymbols(values: readonly string[]): string[] {
+/** Symbols of repeated and comma-separated `--symbol` flags, in order. */
+export function splitSymbols(values: readonly string[]): string[] {
   return values.flatMap((value) => value.split(',')).map((symbol) => symbol.trim()).filter((symbol) => symbol !== '');
 }
 

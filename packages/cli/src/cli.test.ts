@@ -85,6 +85,12 @@ describe('ensemble data inspect on the embedded data sets', () => {
     expect(out).toContain('BSD-3-Clause');
   });
 
+  it('-s takes comma-separated symbols, as backtest does', async () => {
+    const { code, out } = await run(['data', 'inspect', 'dow30', '-s', 'IBM,MSFT', '--symbol', 'KO', '--json']);
+    expect(code).toBe(0);
+    expect((JSON.parse(out) as { symbols: string[] }).symbols).toEqual(['IBM', 'MSFT', 'KO']);
+  });
+
   it('dow30 --json: 30 symbols, 2,529 days each, closes from the file', async () => {
     const { code, out } = await run(['data', 'inspect', 'dow30', '--json']);
     expect(code).toBe(0);

@@ -4,6 +4,7 @@ import { inspectMarketData, listDatasets } from '@ensemble/data';
 import type { DataFormat } from '@ensemble/data';
 import { DataValidationError } from '@ensemble/protocol';
 import { loadDataSource, loadNotes } from '../data-source';
+import { splitSymbols } from '../backtest-options';
 import { CliExit, ExitCode } from '../errors';
 import { formatCount, formatTable } from '../format';
 import { inspectionToJson, renderInspection } from '../inspect-report';
@@ -33,7 +34,7 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
     .addOption(new Option('--format <format>', 'layout of the file instead of detecting it').choices(['ohlcv', 'long', 'wide', 'json']))
     .option('--adjust', "scale open, high, low and close by the adjusted close (Yahoo Finance's Adj Close) / close, row by row")
     .option('--sort', 'sort the rows by date, e.g. a newest-first download (default: rows must be in date order)')
-    .option('-s, --symbol <symbol>', 'keep only this symbol (repeatable)', collect, [])
+    .option('-s, --symbol <symbol>', 'keep only this symbol (repeatable, or comma-separated)', collect, [])
     .option('--from <date>', 'keep bars on or after this date')
     .option('--to <date>', 'keep bars on or before this date (a date includes the whole day)')
     .option('--max-problems <n>', 'stop after finding this many problems (an error lists the first 20; --json lists all it found)', positiveInteger, 20)
@@ -45,7 +46,7 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
           source,
           {
             format: options.format,
-            symbols: options.symbol,
+            symbols: options.symbol.length === 0 ? options.symbol : splitSymbols(options.symbol),
             from: options.from,
             to: options.to,
             maxProblems: options.maxProblems,
