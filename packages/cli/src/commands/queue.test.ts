@@ -139,6 +139,28 @@ describe('queue flags and help', () => {
     expect(concurrency.err).toContain('--concurrency');
   });
 
+  it('takes the password from ENSEMBLE_REDIS_PASSWORD, keeping it off the command line, and refuses it twice', async () => {
+    const guarded = await startRedisServer({ password: 'env-secret' });
+    try {
+      const run = async (args: readonly string[], env: Record<string, string>) => {
+        const io = createCapturedIo({ cwd: scratch, env });
+        const code = await main(['node', 'ensemble', ...args], io);
+        return { code, all: `${io.out()}${io.err()}` };
+      };
+      const url = `redis://127.0.0.1:${String(guarded.port)}/0`;
+      const ok = await run(['queue', 'status', '--queue', url, '--queue-timeout', '5s'], { ENSEMBLE_REDIS_PASSWORD: 'env-secret' });
+      expect(ok.code).toBe(0);
+      const without = await run(['queue', 'status', '--queue', url, '--queue-timeout', '5s'], {});
+      expect(without.code).toBe(1);
+      const twice = await run(['queue', 'status', '--queue', `redis://:env-secret@127.0.0.1:${String(guarded.port)}/0`], { ENSEMBLE_REDIS_PASSWORD: 'env-secret' });
+      expect(twice.code).toBe(2);
+      expect(twice.all).toContain('the URL has a password and ENSEMBLE_REDIS_PASSWORD is set');
+      for (const outcome of [ok, without, twice]) expect(outcome.all).not.toContain('env-secret');
+    } finally {
+      await guarded.close();
+    }
+  }, 60_000);
+
   it('renders a status: counts, time left at the workers\' rate, each worker', () => {
     const text = renderSweepStatus([
       { sweepId: 'abc', created: Date.UTC(2026, 0, 2), total: 10, done: 4, waiting: 5, active: 1, failed: 0, etaMs: 90_000, workers: [{ workerId: 'a:1', completed: 4, perMinute: 4, lastAt: Date.UTC(2026, 0, 2, 0, 1) }] },

@@ -27,11 +27,27 @@ export function addQueueOptions(command: Command, queue: 'required' | 'optional'
     .option('--queue-timeout <duration>', 'how long to wait for Redis at start, e.g. 5s (default: 10s)');
 }
 
-/** Where the queue is, from the flags: the URL checked (a bad one is a `ConfigError` naming `--queue`). */
-export function queueAddress(flags: QueueFlags & { readonly queue: string }): QueueAddress {
-  parseRedisUrl(flags.queue, '--queue');
+/** The environment variable holding the Redis password, so that it stays off the command line (where `ps` shows it). */
+export const PASSWORD_ENV = 'ENSEMBLE_REDIS_PASSWORD';
+
+/**
+ * Where the queue is, from the flags: the URL checked (a bad one is a `ConfigError` naming
+ * `--queue`), with the password of {@link PASSWORD_ENV} when the URL has none.
+ */
+export function queueAddress(flags: QueueFlags & { readonly queue: string }, env: CliIo['env']): QueueAddress {
+  const settings = parseRedisUrl(flags.queue, '--queue');
+  const password = env[PASSWORD_ENV];
+  let url = flags.queue;
+  if (password !== undefined && password !== '') {
+    if (settings.password !== undefined) {
+      throw new ConfigError([{ path: '--queue', message: `the URL has a password and ${PASSWORD_ENV} is set: give it once (the variable keeps it out of the command line)` }]);
+    }
+    const withPassword = new URL(flags.queue);
+    withPassword.password = password;
+    url = withPassword.toString();
+  }
   return {
-    url: flags.queue,
+    url,
     ...(flags.queuePrefix === undefined ? {} : { prefix: flags.queuePrefix }),
     ...(flags.queueTimeout === undefined ? {} : { connectTimeoutMs: parseDuration(flags.queueTimeout, '--queue-timeout') }),
   };
@@ -45,11 +61,11 @@ export type ClosableExecutor = JobExecutor & { close(): Promise<void> };
  * Redis under `researchId` (the plan's id, so running the same spec again reattaches to the sweep
  * already there). `--workers` and `--job-timeout` belong to the workers and are refused here.
  */
-export function queueExecutor(flags: QueueFlags & { readonly queue: string; readonly workers?: string; readonly jobTimeout?: string }, researchId: string): ClosableExecutor {
+export function queueExecutor(flags: QueueFlags & { readonly queue: string; readonly workers?: string; readonly jobTimeout?: string }, researchId: string, env: CliIo['env']): ClosableExecutor {
   for (const [flag, value] of [['--workers', flags.workers], ['--job-timeout', flags.jobTimeout]] as const) {
     if (value !== undefined) throw new ConfigError([{ path: flag, message: `${flag} has no effect with --queue: the workers run the jobs; give --concurrency or --job-timeout to each \`ensemble worker\`` }]);
   }
-  const address = queueAddress(flags);
+  const address = queueAddress(flags, env);
   const executor = createRedisExecutor({ ...address, sweepId: researchId });
   return { run: (jobs, options) => executor.run(jobs, options), close: () => Promise.resolve() };
 }
@@ -103,12 +119,13 @@ many as you like, on as many machines, before or after the coordinator (\`ensemb
 It logs on stderr (--log-level to change, --log-json for JSON lines): a line for each job it
 takes and finishes (job id, sweep id, combination index, attempt, time waited and taken, outcome),
 sweeps joined and left, failures. Ctrl-C or SIGTERM stops it cleanly: running jobs finish (at most 30 s, then they go
-back to the queue for another worker). The password is never printed.
+back to the queue for another worker). The password is never printed; give it in
+ENSEMBLE_REDIS_PASSWORD (with a URL without one) to keep it out of the command line (\`ps\`).
 
 Exit codes: 130 after SIGINT, 143 after SIGTERM (a clean stop); 1 Redis unreachable at start; 2 bad input.`,
     )
     .action(async (flags: WorkerFlags, self: Command) => {
-      const address = queueAddress(flags);
+      const address = queueAddress(flags, io.env);
       const options = globalOptions(self);
       const logger = createCliLogger(io, options.logLevel ?? 'info', { json: options.logJson === true });
       const worker = await startRedisWorker({
@@ -175,7 +192,7 @@ A sweep's id is its plan's id (results.json's sweepId; a walk-forward's planId).
 Exit codes: 0 success; 1 Redis unreachable; 2 bad input (an unknown sweep id, a bad URL).`,
     )
     .action(async (sweepId: string | undefined, flags: QueueFlags & { readonly queue: string; readonly json?: boolean }) => {
-      const statuses = await sweepStatus(queueAddress(flags), sweepId);
+      const statuses = await sweepStatus(queueAddress(flags, io.env), sweepId);
       io.stdout.write(flags.json === true ? `${JSON.stringify(statuses, null, 2)}\n` : renderSweepStatus(statuses));
     });
   addQueueOptions(queue.command('clean').description("remove a finished sweep's keys from Redis: its queue, results, data files and counts").argument('<sweep-id>', 'the sweep to remove'), 'required', 'the Redis holding the sweep')
@@ -191,7 +208,7 @@ An unfinished sweep is refused without --force. Exit codes: 0 success; 1 Redis u
 input (an unknown or unfinished sweep, a bad URL).`,
     )
     .action(async (sweepId: string, flags: QueueFlags & { readonly queue: string; readonly force?: boolean }) => {
-      const removed = await cleanSweep(queueAddress(flags), sweepId, { force: flags.force === true });
+      const removed = await cleanSweep(queueAddress(flags, io.env), sweepId, { force: flags.force === true });
       io.stdout.write(`removed sweep ${echoValue(sweepId)}: ${formatCount(removed)} key${removed === 1 ? '' : 's'} (queue, results, data files, counts) and its registry entry\n`);
     });
   return queue;

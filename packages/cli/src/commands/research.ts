@@ -100,8 +100,8 @@ interface DirectoryRunOptions {
  * The executor of a research command: the Redis queue with `--queue`, else a local worker pool of
  * `--workers` threads (default every core), no more than the run has jobs (`jobs`).
  */
-function researchExecutor(flags: ResearchFlags, researchId: string, jobs: number): ClosableExecutor {
-  if (flags.queue !== undefined) return queueExecutor({ ...flags, queue: flags.queue }, researchId);
+function researchExecutor(flags: ResearchFlags, researchId: string, jobs: number, env: CliIo['env']): ClosableExecutor {
+  if (flags.queue !== undefined) return queueExecutor({ ...flags, queue: flags.queue }, researchId, env);
   const workers = flags.workers === undefined ? availableParallelism() : parseWorkers(flags.workers);
   return createLocalExecutor({
     workerUrl: researchWorkerUrl(),
@@ -126,7 +126,7 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   report: (result: TResult, options: ResearchReportOptions) => ResearchReportInput,
   failure: (result: TResult) => RunError | null,
 ): Promise<void> {
-  const executor = researchExecutor(flags, researchId, jobs);
+  const executor = researchExecutor(flags, researchId, jobs, io.env);
   const controller = new AbortController();
   const onInterrupt = (): void => {
     controller.abort();
@@ -207,7 +207,8 @@ outputs are the same, byte for byte, as a local run. The queue's sweep id is the
 same command again (with --resume after Ctrl-C) reattaches to the sweep already in Redis and waits
 only for what is missing; the workers go on meanwhile. --workers and --job-timeout are the
 workers' (\`ensemble worker --concurrency --job-timeout\`). A Redis that cannot be reached fails
-with exit 1 after --queue-timeout; the password is never printed.`;
+with exit 1 after --queue-timeout; the password is never printed. Give it in ENSEMBLE_REDIS_PASSWORD
+(with a URL without one) to keep it out of the command line, where \`ps\` shows it.`;
 
 /**
  * Checks `--html` before anything runs: none of the files the command reads or writes itself — the spec, its base config, the output directory's
