@@ -328,6 +328,11 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const orders = result.orders;
   const logged = orders.shrunk + orders.rejected > 0 ? ' (each shrunk or rejected order is logged with --log-level warn)' : '';
   lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected · ${formatCount(orders.dropped)} dropped${logged}`);
+  // A portfolio strategy places no order for a weight worth less than one whole unit: a run that
+  // traded nothing at all says why it may be (the engine logs each symbol at --log-level warn).
+  if (definition.kind === 'portfolio' && orders.filled === 0 && !result.options.fractional && result.rebalances.length > 0) {
+    lines.push(`  ${label('')} ${palette.yellow('note: nothing traded: a weight worth less than one whole unit holds none (--log-level warn names each symbol; --fractional or more cash trades them)')}`);
+  }
   const warmup = result.strategy.warmup;
   if (result.bars < warmup) {
     lines.push(palette.yellow(`  note: ${formatCounted(result.bars, 'bar')} ${result.bars === 1 ? 'is' : 'are'} fewer than the strategy's warm-up of ${formatCount(warmup)}: it never decided. Widen --from/--to.`));

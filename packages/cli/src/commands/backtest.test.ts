@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -578,6 +578,17 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--from', '2010-01-01', '--to', '2005-01-01'], '--from 2010-01-01 --to 2005-01-01: --from is after --to');
     await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--from', '2030-01-01'], '--from 2030-01-01: the date range is empty: no bar between 2030-01-01 and the end; the data covers 2000-01-03 to 2020-04-17');
     await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--to', '31/12/2005'], '--to 31/12/2005: "31/12/2005" is not a date');
+  });
+
+  it('a portfolio whose every weight is worth less than one whole unit says why nothing traded', async () => {
+    const data = path.join(scratch, 'pricey.csv');
+    writeFileSync(data, 'date,A,B\n2020-01-02,600,700\n2020-01-03,610,710\n2020-01-06,620,720\n2020-01-07,630,730\n');
+    const { code, out } = await run(['backtest', '--data', data, '--strategy', 'equal-weight', '--cash', '1000']);
+    expect(code).toBe(0);
+    expect(out).toContain('0 filled · 0 shrunk · 0 rejected · 0 dropped');
+    expect(out).toContain('note: nothing traded: a weight worth less than one whole unit holds none');
+    const fractional = await run(['backtest', '--data', data, '--strategy', 'equal-weight', '--cash', '1000', '--fractional']);
+    expect(fractional.out).not.toContain('note: nothing traded');
   });
 
   it('output paths: a missing directory, stdout for HTML, the same file twice', async () => {
