@@ -5,7 +5,7 @@ import { parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestra
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { PerformanceCalculator, inferPeriodsPerYear, returnsFromEquity } from '@ensemble/performance';
 import type { FillLike, PerformanceMetrics, TradeLike } from '@ensemble/performance';
-import { EnsembleError, SeriesSeal, StrategyError, safeMessage } from '@ensemble/protocol';
+import { EnsembleError, SeriesSeal, safeMessage } from '@ensemble/protocol';
 import type { BarSeries } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { parseBacktestRunConfig } from './backtest-config';
@@ -170,13 +170,12 @@ export async function runResearchJob(job: unknown, resolvers: ResearchResolvers)
     // are checked against a copy taken before the first of them, and the data put back.
     const seal = parsed.strategyModules.length > 0 ? sealOf(data) : null;
     const record = runRecord(parsed, data, registry);
-    const change = seal?.firstChange() ?? null;
-    if (seal !== null && change !== null) {
-      seal.restore();
-      throw new StrategyError(strategyIdsOn(parsed, change.symbol), {
-        symbol: change.symbol,
-        message: `changed its input data: ${change.column}[${String(change.index)}] of ${change.symbol} was ${String(change.before)} and is now ${String(change.after)}. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer (the data was put back for the other jobs)`,
-      });
+    try {
+      // The seal's own StrategyError names the strategy, the column and the bar.
+      seal?.verify((symbol) => strategyIdsOn(parsed, symbol));
+    } catch (error) {
+      seal?.restore();
+      throw error;
     }
     return measure(parsed.index, record, parsed.window);
   } catch (error) {

@@ -176,10 +176,14 @@ function valueIssues(kind: 'backtest' | 'run', config: Record<string, unknown>, 
   values.forEach((value, k) => {
     const parsed = field.schema.safeParse(value);
     if (parsed.success || issues.length >= 5) return;
-    const reason = parsed.error.issues[0]?.message ?? 'invalid';
-    issues.push({ path: at.endsWith('.range') ? at : `${at}.${String(k)}`, message: `${typeof value === 'string' ? quoteValue(value) : String(value)} is refused for ${field.what}: ${reason}` });
+    issues.push(refusal(at, k, value, field.what, parsed.error.issues[0]?.message ?? 'invalid'));
   });
   return issues;
+}
+
+/** The issue of value `k` of a parameter (at `at`: its values, or its range as a whole) that `what` refuses for `reason`. */
+function refusal(at: string, k: number, value: ParameterValue, what: string, reason: string): ConfigIssue {
+  return { path: at.endsWith('.range') ? at : `${at}.${String(k)}`, message: `${typeof value === 'string' ? quoteValue(value) : String(value)} is refused for ${what}: ${reason}` };
 }
 
 /** Distinct values of a parameter checked by {@link wholeConfigIssues} (each a whole config parse). */
@@ -206,7 +210,7 @@ function wholeConfigIssues(kind: 'backtest' | 'run', config: Record<string, unkn
       if (!ConfigError.isInstance(error)) throw error;
       const here = error.issues.find((issue) => issue.path === path || issue.path.startsWith(`${path}.`));
       if (here === undefined) continue;
-      issues.push({ path: at.endsWith('.range') ? at : `${at}.${String(k)}`, message: `${typeof value === 'string' ? quoteValue(value) : String(value)} is refused for ${path}: ${here.message}` });
+      issues.push(refusal(at, k, value, path, here.message));
     }
   }
   return issues;
