@@ -50,6 +50,11 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
 /** How many times a job is sent again after its thread died under it (it may only have waited there). */
 const RETRIES_AFTER_THREAD_DEATH = 1;
 
+/** Whether a task's rejection is tinypool ending its thread (`Terminating worker thread`), not the thread dying of the job. */
+function isTermination(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Terminating worker thread';
+}
+
 /** A job that ran out of time: `timed-out`, with how long it was given. */
 function timedOut(index: number, timeoutMs: number): ResearchJobResult {
   const result = failedResult(index, new Error(`the job ran longer than ${String(timeoutMs)} ms; its worker thread was stopped`), 'timed-out');
@@ -203,8 +208,9 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
             const retried = run.retries.get(job.index) ?? 0;
             if (state.expired) {
               report(run, timedOut(job.index, timeoutMs ?? 0));
-            } else if (target !== pool && !closed) {
-              // The pool was replaced under it (another run aborted): it runs again on the new one.
+            } else if ((target !== pool && !closed) || isTermination(error)) {
+              // The pool was replaced under it (another run aborted), or tinypool ended the thread
+              // it waited on while replacing one that died: it runs again, not counted as a death.
               run.requeued.push(job);
             } else if (stop === undefined && retried < RETRIES_AFTER_THREAD_DEATH) {
               run.retries.set(job.index, retried + 1);
