@@ -418,9 +418,11 @@ describe('orchestrator invariants (fast-check)', () => {
             const moved = Object.keys(event.weightsAfter).filter((id) => !event.deferred.includes(id));
             const wanted = moved.reduce((sum, id) => sum + (event.targetWeights[id] ?? 0), 0);
             const got = moved.reduce((sum, id) => sum + (event.weightsAfter[id] ?? 0), 0);
-            const share = event.deferred.length === 0 || !(wanted > 0) ? 1 : got / wanted;
+            const rescaled = event.deferred.length > 0 && wanted > 0;
             for (const id of moved) {
-              if (Math.abs((event.weightsAfter[id] ?? Number.NaN) - share * (event.targetWeights[id] ?? Number.NaN)) > 1e-9) return false;
+              // got × (target / wanted): the fraction first, as targets may be subnormal (minWeight 5e-324).
+              const target = event.targetWeights[id] ?? Number.NaN;
+              if (Math.abs((event.weightsAfter[id] ?? Number.NaN) - (rescaled ? got * (target / wanted) : target)) > 1e-9) return false;
             }
           }
           return true;

@@ -303,7 +303,12 @@ export class Rebalancing {
           );
         }
       }
-      const share = movable > 0 ? Math.max(0, 1 + gap / movable) : 1;
+      // The movable sleeves share their targets plus what the held ones lack of theirs, each in
+      // proportion to its target: `pool × target / movable`, a fraction taken first so that
+      // targets of a few subnormal units (a `minWeight` of 5e-324) cannot overflow a factor.
+      const pool = Math.max(0, movable + gap);
+      const rescaled = movable > 0 && gap !== 0;
+      const shareOf = (target: number): number => (rescaled ? pool * (target / movable) : target);
       // Givers first: one that cannot pay the costs of selling out of its target keeps them back
       // (`CapitalTransfers.move`), and the receivers then share that much less, so the reserve
       // stays as targeted.
@@ -312,7 +317,7 @@ export class Rebalancing {
       for (const sleeve of sleeves) {
         if (held[sleeve.index] === 1) continue;
         const current = sleeve.runner.markedEquity;
-        const target = (outcome.weights[sleeve.index] ?? 0) * equity * share;
+        const target = shareOf((outcome.weights[sleeve.index] ?? 0) * equity);
         if (!(target < current - dust)) {
           if (target > current + dust) receiving += target;
           continue;
@@ -330,7 +335,7 @@ export class Rebalancing {
       for (const sleeve of sleeves) {
         if (held[sleeve.index] === 1) continue;
         const current = sleeve.runner.markedEquity;
-        const wanted = (outcome.weights[sleeve.index] ?? 0) * equity * share;
+        const wanted = shareOf((outcome.weights[sleeve.index] ?? 0) * equity);
         if (!(wanted > current + dust)) continue;
         const target = Math.max(current, wanted * cut);
         if (!(target > current + dust)) continue;

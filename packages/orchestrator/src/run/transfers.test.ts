@@ -556,6 +556,42 @@ describe('pro-rata transfers at the edges', () => {
       expect(logger.records.some((record) => record.fields.event === 'transfer-deferred' && record.fields.symbol === 'B')).toBe(true);
     }
   });
+  it('while a held sleeve keeps its capital, a sleeve targeted at a subnormal weight takes the rest without overflowing', () => {
+    // A falls 2% a day; B rises 10% a day, then has no bars on days 3–12. After the warm-up (equal
+    // weights), the "return" score puts B first and A at minWeight = 5e-324 (the smallest positive
+    // double) while B cannot trade: A's share of what B lacks is a ratio of two subnormal numbers.
+    // Worked out as target/movable first it is 1, where a factor 1 + gap/movable overflowed to
+    // Infinity and A's cash with it.
+    const days = Array.from({ length: 30 }, (_, i) => Date.UTC(2020, 0, 6) + i * 86_400_000);
+    const a = barSeriesFromCloses('A', days, days.map((_, i) => 100 * 0.98 ** i));
+    const kept = days.map((_, i) => i).filter((i) => i < 3 || i >= 13);
+    const b = barSeriesFromCloses('B', kept.map((i) => days[i] ?? 0), kept.map((i) => 50 * 1.1 ** Math.min(i, 2) * 0.99 ** Math.max(0, i - 2)));
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        cash: 100_000,
+        fill: 'close',
+        fractional: true,
+        allocation: { scheme: 'performance', metric: 'return', lookback: 3, minWeight: 5e-324 },
+        rebalance: { schedule: { everyBars: 1 } },
+        checkInvariants: true,
+        strategies: [
+          { id: 'b', strategy: 'buy-and-hold', symbols: ['B'] },
+          { id: 'a', strategy: 'buy-and-hold', symbols: ['A'] },
+        ],
+      },
+      [a, b],
+      { registry: testRegistry },
+    );
+    const squeezed = result.rebalances.filter((event) => event.deferred.includes('b') && event.targetWeights.a === 5e-324);
+    expect(squeezed.length).toBeGreaterThan(0);
+    for (const event of squeezed) {
+      // No reserve is targeted: what B holds, A holds the rest of.
+      expect(Math.abs((event.weightsAfter.a ?? Number.NaN) - (1 - (event.weightsAfter.b ?? Number.NaN))), event.time.toString()).toBeLessThanOrEqual(1e-12);
+      expect(event.weightsAfter.a).toBeGreaterThan(0.4);
+    }
+    expect(Number.isFinite(result.portfolio.equity.equity.at(-1))).toBe(true);
+  });
 });
 
 describe('pro-rata transfers keep every sleeve on its strategy (fast-check)', () => {
