@@ -1,4 +1,4 @@
-import { echoValue, quoteValue, symbolProblem } from '@ensemble/protocol';
+import { echoValue, findDuplicateProperty, quoteValue, symbolProblem, textPosition } from '@ensemble/protocol';
 import { epochToMs, formatTime, parseDate } from './dates';
 import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberText, valueRule } from './numbers';
 import type { ProblemCollector } from './problems';
@@ -175,6 +175,13 @@ export function parseJsonBars(text: string, problems: ProblemCollector, defaultS
       ...(position?.[1] === undefined ? {} : { row: lineOfPosition(text, Number(position[1])) }),
     });
     return [];
+  }
+  // JSON.parse keeps the last of a field given twice ({"close": 1, "close": 2}): one of the two
+  // values would be dropped without a word.
+  const duplicate = findDuplicateProperty(text);
+  if (duplicate !== null) {
+    const { line, column } = textPosition(text, duplicate.offset);
+    problems.add('duplicate-column', `line ${line}, column ${column}: ${duplicate.message}`, {});
   }
   const builders: SeriesBuilder[] = [];
   const bySymbol = new Map<string, SeriesBuilder>();

@@ -250,6 +250,16 @@ describe('validation in the other layouts', () => {
     ]);
   });
 
+  it('json: a field given twice in one bar is refused, naming its line, where JSON.parse would keep the last', () => {
+    const text = '[\n  {"date": "2000-01-03", "close": 10},\n  {"date": "2000-01-04", "close": 11,\n   "close": 12}\n]';
+    expect(JSON.parse(text)).toHaveLength(2);
+    const problems = fail(text, { format: 'json' });
+    expect(problems.map((p) => p.rule)).toEqual(['duplicate-column']);
+    expect(problems[0]?.message).toBe('line 4, column 4: "close" is given twice in this object (first on line 3): JSON keeps only the last one, so remove the one you did not mean');
+    // The same field in two bars, or a symbol's name used as a field, is fine.
+    expect(() => parseMarketData(JSON.stringify({ close: [{ date: '2000-01-03', close: 1 }] }), { format: 'json' })).not.toThrow();
+  });
+
   it('json: a top level that is neither an array nor an object', () => {
     expect(fail('"hello"', { format: 'json' }).map((p) => p.rule)).toEqual(['bad-json']);
   });

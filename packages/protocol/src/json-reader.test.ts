@@ -75,6 +75,54 @@ describe('parseJsonText', () => {
     expect(findDuplicateProperty('[{"x": 1, "y": {"x": 2, "x": 3}}]')?.message).toContain('"x" is given twice');
   });
 
+  it('finds the first property given twice in generated documents (seeded), wherever strings hold braces, quotes, colons or escapes', () => {
+    // The oracle: documents written from pairs with known offsets, so where the first repeated
+    // name starts is known without scanning; names differ in how they are written (escapes).
+    const random = seededRandom(20_261_204);
+    const pick = <T,>(items: readonly T[]): T => items[Math.floor(random.next() * items.length)] as T;
+    const spellings: Record<string, readonly string[]> = { a: ['"a"', '"\\u0061"'], b: ['"b"'], 'x:y': ['"x:y"'], '{': ['"{"'], 'q"': ['"q\\""'] };
+    const tricky = ['"}"', '"]"', '"a\\":"', '":"', '"\\\\"', '"[{"'];
+    let found = 0;
+    for (let round = 0; round < 2000; round++) {
+      let text = '';
+      const oracle: { expected: number | null } = { expected: null };
+      const write = (depth: number): void => {
+        if (depth > 3 || random.next() < 0.3) {
+          text += pick([...tricky, '1', '-2.5e3', 'true', 'null']);
+          return;
+        }
+        if (random.next() < 0.3) {
+          text += '[';
+          const n = Math.floor(random.next() * 3);
+          for (let k = 0; k < n; k++) {
+            if (k > 0) text += ', ';
+            write(depth + 1);
+          }
+          text += ']';
+          return;
+        }
+        text += '{';
+        const seen = new Set<string>();
+        const n = Math.floor(random.next() * 4);
+        for (let k = 0; k < n; k++) {
+          if (k > 0) text += pick([',', ', ', ',\n  ']);
+          const name = pick(Object.keys(spellings));
+          if (seen.has(name) && oracle.expected === null) oracle.expected = text.length;
+          seen.add(name);
+          text += `${pick(spellings[name] ?? [])}${pick([':', ' : ', ':\n'])}`;
+          write(depth + 1);
+        }
+        text += '}';
+      };
+      write(0);
+      JSON.parse(text);
+      const problem = findDuplicateProperty(text);
+      expect(problem?.offset ?? null, text).toBe(oracle.expected);
+      if (oracle.expected !== null) found++;
+    }
+    expect(found).toBeGreaterThan(200);
+  });
+
   it('shows the offending line with a caret under the column', () => {
     expect(() => parseJsonText('{\n  "a": 1\n  "b": 2\n}', 'run.json')).toThrow('\n      3 |   "b": 2\n        |   ^');
   });

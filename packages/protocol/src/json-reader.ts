@@ -30,11 +30,7 @@ export function textPosition(text: string, offset: number): TextPosition {
 class JsonScanner {
   private offset = 0;
 
-  /** `duplicates`: a property name given twice in one object is a problem too (JSON.parse keeps the last). */
-  constructor(
-    private readonly text: string,
-    private readonly duplicates = false,
-  ) {}
+  constructor(private readonly text: string) {}
 
   /** The first syntax problem of the text, or null when it is valid JSON. */
   scan(): JsonSyntaxProblem | null {
@@ -85,20 +81,9 @@ class JsonScanner {
   }
 
   private object(): void {
-    const names = this.duplicates ? new Map<string, number>() : null;
     this.sequence('}', 'the property value', () => {
       if (this.peek() !== '"') this.fail(`expected a property name in double quotes but found ${this.describe()}`);
-      const start = this.offset;
       this.string();
-      if (names !== null) {
-        const name = JSON.parse(this.text.slice(start, this.offset)) as string;
-        const first = names.get(name);
-        if (first !== undefined) {
-          const line = textPosition(this.text, first).line;
-          this.fail(`"${name}" is given twice in this object (first on line ${line}): JSON keeps only the last one, so remove the one you did not mean`, start);
-        }
-        names.set(name, start);
-      }
       this.whitespace();
       if (this.peek() !== ':') this.fail(`expected ":" after the property name but found ${this.describe()}`);
       this.offset += 1;
@@ -204,7 +189,59 @@ export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | null {
  * occurrence's offset and a sentence naming it, or null. `JSON.parse` silently keeps the last.
  */
 export function findDuplicateProperty(text: string): JsonSyntaxProblem | null {
-  return new JsonScanner(text, true).scan();
+  // One pass over the character codes, allocating only the names of the objects still open (a
+  // market-data file can hold millions of bar objects): a string followed by ":" is a property
+  // name; names are compared as written, and decoded only when they hold an escape.
+  const names: (string[] | null)[] = [];
+  const offsets: number[][] = [];
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 123 /* { */ || code === 91 /* [ */) {
+      let level: string[] | null = null;
+      if (code === 123) {
+        level = names[depth] ?? [];
+        level.length = 0;
+        const at = offsets[depth] ?? [];
+        at.length = 0;
+        offsets[depth] = at;
+      }
+      names[depth] = level;
+      depth++;
+    } else if (code === 125 /* } */ || code === 93 /* ] */) {
+      depth--;
+    } else if (code === 34 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 92 /* backslash */) {
+          escaped = true;
+          i++;
+        } else if (c === 34) break;
+      }
+      const level = depth > 0 ? names[depth - 1] : null;
+      if (level === null || level === undefined) continue;
+      let next = i + 1;
+      while (next < text.length && isJsonWhitespace(text.charCodeAt(next))) next++;
+      if (text.charCodeAt(next) !== 58 /* : */) continue;
+      const raw = text.slice(start + 1, i);
+      const name = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
+      const at = offsets[depth - 1] ?? [];
+      const earlier = level.indexOf(name);
+      if (earlier >= 0) {
+        const line = textPosition(text, at[earlier] ?? start).line;
+        return { offset: start, message: `"${name}" is given twice in this object (first on line ${line}): JSON keeps only the last one, so remove the one you did not mean` };
+      }
+      level.push(name);
+      at.push(start);
+    }
+  }
+  return null;
+}
+
+function isJsonWhitespace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
 function snippet(text: string, position: TextPosition): string {
