@@ -69,6 +69,81 @@ describe('cash transfers between sleeves', () => {
     expect(b?.returns[step + 1]).toBeCloseTo((base / previous) * (value / (base + transfer)) - 1, 12);
   });
 
+  it('transfers: "cash" with fixed or minimum commissions: a giver sells what covers its shortfall after each sale\'s own costs, and one sent to 0 ends at 0, not below', () => {
+    // UP rises and DN falls: the "return" score sends DN's sleeve to 0 after the warm-up, and
+    // weekly rebalancing keeps taking from whichever sleeve is above its target. A fixed commission
+    // of 2 (or a 0.1% one of at least 5) is paid per sale: a sale sized as if it were proportional
+    // left the giver 1–6 short, and a sleeve sent to 0 at minus its last commission.
+    for (const fill of ['close', 'next-open'] as const) {
+      for (const commission of [{ kind: 'fixed' as const, amount: 2 }, { kind: 'percent' as const, rate: 0.001, minimum: 5 }]) {
+        const logger = createMemoryLogger();
+        const result = runOrchestrator(
+          {
+            data: { dataset: 'test' },
+            transfers: 'cash',
+            fill,
+            commission,
+            allocation: { scheme: 'performance', metric: 'return', lookback: 10 },
+            rebalance: { schedule: 'week' },
+            checkInvariants: true,
+            strategies: [
+              { id: 'up', strategy: 'buy-and-hold', symbols: ['UP'] },
+              { id: 'dn', strategy: 'buy-and-hold', symbols: ['DN'] },
+              { id: 'fall', strategy: 'buy-and-hold', symbols: ['FALL'] },
+            ],
+          },
+          [UP, DOWN, FALL],
+          { registry: testRegistry, logger },
+        );
+        const label = `${fill} ${commission.kind}`;
+        expect(result.rebalances.some((event) => event.sales.length > 0), label).toBe(true);
+        for (const sleeve of result.sleeves) {
+          const lowest = Math.min(...sleeve.equity.cash);
+          expect(lowest, `${label} ${sleeve.id}`).toBeGreaterThanOrEqual(-1e-9);
+        }
+        // FALL's sleeve was sent to 0 and sold out: it holds nothing, worth exactly 0.
+        const emptied = result.rebalances.find((event) => event.targetWeights.fall === 0 && (event.transfers.fall ?? 0) < 0);
+        expect(emptied, label).toBeDefined();
+        const fall = result.sleeves.find((sleeve) => sleeve.id === 'fall');
+        const after = result.portfolio.equity.time.indexOf(emptied?.time ?? 0) + (fill === 'close' ? 0 : 1);
+        expect(fall?.equity.equity[after], label).toBe(0);
+        expect(logger.records.some((record) => record.fields.event === 'transfer-kept'), label).toBe(true);
+      }
+    }
+  });
+
+  it('transfers: "cash": a giver whose position has no bar now keeps back what it cannot sell, instead of running negative cash until the bar comes', () => {
+    // B has no bars on days 10–19 and rises 3% a day around them; A falls 3% a day. Fixed weights of 0.5,
+    // rebalanced every bar: B's sleeve gives at every close, and in the hole it cannot sell.
+    const days = Array.from({ length: 30 }, (_, i) => Date.UTC(2020, 0, 6) + i * 86_400_000);
+    const a = barSeriesFromCloses('A', days, days.map((_, i) => 100 * 0.97 ** i));
+    const kept = days.map((_, i) => i).filter((i) => i < 10 || i >= 20);
+    const b = barSeriesFromCloses('B', kept.map((i) => days[i] ?? 0), kept.map((i) => 50 * 1.03 ** i));
+    for (const fill of ['close', 'next-open'] as const) {
+      const logger = createMemoryLogger();
+      const result = runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          transfers: 'cash',
+          fill,
+          commission: { kind: 'percent', rate: 0.001 },
+          allocation: { scheme: 'fixed' },
+          rebalance: { schedule: { everyBars: 1 } },
+          checkInvariants: true,
+          strategies: [
+            { id: 'b', strategy: 'buy-and-hold', symbols: ['B'], weight: 0.5 },
+            { id: 'a', strategy: 'buy-and-hold', symbols: ['A'], weight: 0.5 },
+          ],
+        },
+        [a, b],
+        { registry: testRegistry, logger },
+      );
+      for (const sleeve of result.sleeves) expect(Math.min(...sleeve.equity.cash), `${fill} ${sleeve.id}`).toBeGreaterThanOrEqual(-1e-9);
+      expect(Math.min(...result.portfolio.equity.cash), fill).toBeGreaterThanOrEqual(-1e-9);
+      expect(logger.records.some((record) => record.fields.event === 'transfer-kept'), fill).toBe(true);
+    }
+  });
+
   it('close fills: a portfolio sleeve that rebalances on the transfer bar funds it with its own orders: no sale is queued, nothing is dropped', () => {
     // Both sleeves rebalance monthly, on the same bars as the portfolio; equal-weight over UP and
     // DN is always invested, so every transfer out leaves it with negative cash until it trades.

@@ -176,7 +176,7 @@ export class CapitalTransfers {
     }
     if (proRata) return amount + this.scale(sleeve, current, target, time, queued);
     if (amount < 0 && holds(account.quantity, -1)) this.scaleDown(sleeve, current > 0 ? Math.max(0, target / current) : 0, time, queued);
-    else if (amount < 0 && account.cash < 0) this.raiseCash(sleeve, -account.cash, time, queued);
+    else if (amount < 0 && account.cash < -DUST_CASH * Math.max(1, Math.abs(current))) return amount + this.raiseCash(sleeve, -account.cash, time, queued);
     return amount;
   }
 
@@ -419,46 +419,69 @@ export class CapitalTransfers {
   }
 
   /**
-   * `cash`, a giver whose transfer exceeded its cash (borrowed from the portfolio until its sale
-   * fills): sales of a share of each long position, sized at the latest close net of slippage and
-   * commission, that bring its cash back to zero.
+   * `cash`, a giver whose transfer exceeded its cash: sales of one share `f` of each long position
+   * whose symbol has a bar now, sized at its latest mark with each sale's own slippage and
+   * commission (a fixed or minimum commission is paid per sale, not in proportion), the smallest
+   * share whose proceeds bring its cash back to zero. What even selling all of them cannot raise
+   * (a target of 0 against the costs of selling out, a position that cannot trade now) is kept
+   * back: the giver moves that much less and ends at zero, not below. Returns what it keeps.
    */
-  private raiseCash(sleeve: TransferSleeve, shortfall: number, time: number, queued: QueuedTransferOrders): void {
+  private raiseCash(sleeve: TransferSleeve, shortfall: number, time: number, queued: QueuedTransferOrders): number {
     const { book, logger } = sleeve;
-    const { commission, slippage, fractional } = this.options;
+    const { fractional } = this.options;
     const { quantity, markPrice, symbols } = book.account;
-    let proceeds = 0;
-    for (let k = 0; k < quantity.length; k++) {
+    const tradable = (k: number): boolean => (quantity[k] ?? 0) > 0 && (markPrice[k] ?? 0) > 0 && (book.runner.index[k] ?? -1) >= 0;
+    const unitsAt = (k: number, share: number): number => {
       const held = quantity[k] ?? 0;
-      const mark = markPrice[k] ?? 0;
-      if (held <= 0 || !(mark > 0)) continue;
-      const price = slippedPrice(slippage, 'sell', mark);
-      const perUnit = price - commissionFor(commission, held, price) / held;
-      if (perUnit > 0) proceeds += held * perUnit;
+      return share >= 1 ? held : fractional ? held * share : Math.min(held, Math.ceil(held * share - 1e-9));
+    };
+    const raised = (share: number): number => {
+      let total = 0;
+      for (let k = 0; k < quantity.length; k++) {
+        if (!tradable(k)) continue;
+        const units = unitsAt(k, share);
+        if (units > 0) total += this.proceeds(units, markPrice[k] ?? 0);
+      }
+      return total;
+    };
+    const all = raised(1);
+    let share = 1;
+    if (all > shortfall) {
+      // Proceeds grow with the share (whole units in steps): the smallest share that covers it.
+      let low = 0;
+      for (let i = 0; i < 60 && share - low > 1e-12; i++) {
+        const middle = (low + share) / 2;
+        if (raised(middle) >= shortfall) share = middle;
+        else low = middle;
+      }
     }
-    if (!(proceeds > 0)) {
-      logger.warn(
-        { event: 'transfer-unfunded', time: isoTime(time), shortfall },
-        `sleeve ${book.id} gave ${shortfall} more than its cash and holds no long position to sell; its cash stays negative`,
+    let sold = 0;
+    for (let k = 0; k < quantity.length; k++) {
+      if (!tradable(k)) continue;
+      const held = quantity[k] ?? 0;
+      const reduced = this.options.orders.reduce(book, k, unitsAt(k, share), 'rebalance');
+      if (reduced > 0) {
+        queued.reduce(book.id, symbols[k] ?? '?', held, reduced);
+        sold++;
+      }
+    }
+    const kept = all >= shortfall ? 0 : shortfall - Math.max(0, all);
+    if (kept > 0) book.account.deposit(kept);
+    if (logger === noopLogger) return kept;
+    if (kept > 0) {
+      logger.info(
+        { event: 'transfer-kept', time: isoTime(time), shortfall, kept },
+        `sleeve ${book.id} cannot raise ${shortfall} from the positions it can sell now (net of their costs): it keeps back ${kept} and gives that much less`,
       );
-      return;
     }
-    const fraction = Math.min(1, shortfall / proceeds);
-    for (let k = 0; k < quantity.length; k++) {
-      const held = quantity[k] ?? 0;
-      if (held <= 0 || !((markPrice[k] ?? 0) > 0)) continue;
-      const exact = held * fraction;
-      const units = fractional ? exact : Math.min(held, Math.ceil(exact - 1e-9));
-      const reduced = this.options.orders.reduce(book, k, units, 'rebalance');
-      if (reduced > 0) queued.reduce(book.id, symbols[k] ?? '?', held, reduced);
+    if (sold > 0) {
+      logger.info(
+        { event: 'transfer-sale', time: isoTime(time), shortfall, fraction: share },
+        `sleeve ${book.id} sells ${(share * 100).toFixed(2)}% of its long positions to fund its transfer`,
+      );
     }
-    if (logger === noopLogger) return;
-    logger.info(
-      { event: 'transfer-sale', time: isoTime(time), shortfall, fraction },
-      `sleeve ${book.id} sells ${(fraction * 100).toFixed(2)}% of its long positions to fund its transfer`,
-    );
+    return kept;
   }
-
 }
 
 /** Cash below this share of a giver's equity (at least 1) is rounding, not a shortfall to keep back. */
