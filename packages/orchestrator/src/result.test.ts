@@ -49,3 +49,28 @@ describe('orchestratorResultJsonRows (the examples are checked in examples.test.
     expectSameText(halted);
   });
 });
+
+describe('periods per year', () => {
+  const series = [walkSeries('A', 60, 5, 0.01, 50)];
+  const config = (periodsPerYear?: number) => ({
+    data: { dataset: 'test' },
+    ...(periodsPerYear === undefined ? {} : { periodsPerYear }),
+    strategies: [
+      { id: 'a', strategy: 'buy-and-hold', symbols: ['A'] },
+      { id: 'b', strategy: 'buy-and-hold', symbols: ['A'] },
+    ],
+  });
+
+  it('says whether P was inferred from the bar spacing or given, for the portfolio and every sleeve', () => {
+    const inferred = runOrchestrator(config(), series, { registry: testRegistry });
+    const given = runOrchestrator(config(365), series, { registry: testRegistry });
+    expect(inferred.periodsPerYear).toBe(252);
+    expect(given.periodsPerYear).toBe(365);
+    for (const [result, P, wasInferred] of [[inferred, 252, true], [given, 365, false]] as const) {
+      for (const metrics of [result.portfolio.metrics, ...result.sleeves.map((sleeve) => sleeve.metrics)]) {
+        expect(metrics.periodsPerYear).toBe(P);
+        expect(metrics.periodsPerYearInferred).toBe(wasInferred);
+      }
+    }
+  });
+});

@@ -121,13 +121,15 @@ function byTime<T>(lists: readonly (readonly T[])[], time: (item: T) => number):
  */
 export function assembleResult(records: RunRecords): OrchestratorResult {
   // The lazy parts below close over these, never over `records` or the sleeves themselves.
-  const { config, shared, time, portfolio: columns, seriesBySymbol, periodsPerYear } = records;
+  const { config, shared, time, portfolio: columns, seriesBySymbol } = records;
   const sleeves = records.sleeves.map(keep);
   const steps = time.length;
   const calculator = once(() => {
     const benchmark = config.benchmark === undefined ? undefined : seriesBySymbol.get(config.benchmark);
+    // The run inferred its P from this timeline unless the config gave one; handing over the
+    // config's own keeps the metrics saying which (`periodsPerYearInferred`), with the same P.
     return new PerformanceCalculator({
-      periodsPerYear,
+      ...(config.periodsPerYear === undefined ? {} : { periodsPerYear: config.periodsPerYear }),
       riskFreeRate: config.riskFreeRate,
       ...(benchmark === undefined ? {} : { benchmark: { time: benchmark.time, close: benchmark.close } }),
     });
