@@ -37,6 +37,8 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
   let missingWeights = 0;
   /** Negative weights: the schema names each, and no sum of them means anything. */
   let negativeWeights = 0;
+  /** Weights that are not finite numbers: the schema names each, too. */
+  let invalidWeights = 0;
   const runSizing = wholeUnitSizingProblem(input.sizing, input.fractional);
   if (runSizing !== null) issues.push({ path: 'sizing.quantity', message: runSizing });
   strategies.forEach((entry, index) => {
@@ -60,6 +62,7 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
       weightSum += entry.weight;
       if (entry.weight < 0) negativeWeights++;
     } else if (entry.weight === undefined) missingWeights++;
+    else invalidWeights++;
     if (typeof entry.strategy !== 'string') return;
     const definition = Object.hasOwn(registry, entry.strategy) ? registry[entry.strategy] : undefined;
     if (definition === undefined) {
@@ -90,7 +93,8 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
       });
     }
   });
-  if (scheme === 'fixed' && strategies.length > 0 && negativeWeights === 0) {
+  // A weight that is not a number is the schema's to report; their sum means nothing then.
+  if (scheme === 'fixed' && strategies.length > 0 && negativeWeights === 0 && invalidWeights === 0) {
     if (missingWeights > 0) {
       strategies.forEach((entry, index) => {
         if (isRecord(entry) && entry.weight === undefined) {

@@ -183,6 +183,17 @@ describe('parseRunConfig', () => {
     ).toEqual([]);
   });
 
+  it('names a weight that is not a number once, not also as "the fixed weights are all 0"', () => {
+    for (const weight of ['NaN', '0.5', null, true]) {
+      const issues = issuesOf({
+        data: { dataset: 'stocks5' },
+        allocation: { scheme: 'fixed' },
+        strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['AAPL'], weight }],
+      });
+      expect(issues.map((issue) => issue.path), String(weight)).toEqual(['strategies.0.weight']);
+    }
+  });
+
   it('names a negative weight once, and a fixed weight outside minWeight or maxWeight by the bound it breaks', () => {
     const config = (weights: number[], allocation: Record<string, number> = {}) => ({
       data: { dataset: 'stocks5' },
