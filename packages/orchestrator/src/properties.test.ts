@@ -413,16 +413,27 @@ describe('orchestrator invariants (fast-check)', () => {
               if (weight < options.minWeight - 1e-12) return false;
               if (options.maxWeight !== undefined && weight > options.maxWeight + 1e-12) return false;
             }
-            // Sleeves that could be scaled get their targets — all of them scaled by one share when
-            // a sleeve holding a symbol without a bar kept its capital (deferred).
+            // Sleeves that could be scaled get their targets — all of them scaled by one share s when
+            // a sleeve holding a symbol without a bar kept its capital (deferred), a share above
+            // maxWeight cut to it (the rest stays in the reserve).
             const moved = Object.keys(event.weightsAfter).filter((id) => !event.deferred.includes(id));
-            const wanted = moved.reduce((sum, id) => sum + (event.targetWeights[id] ?? 0), 0);
-            const got = moved.reduce((sum, id) => sum + (event.weightsAfter[id] ?? 0), 0);
-            const rescaled = event.deferred.length > 0 && wanted > 0;
+            const cap = options.maxWeight ?? Number.POSITIVE_INFINITY;
+            const uncapped = moved.filter((id) => (event.weightsAfter[id] ?? 0) < cap - 1e-9 && (event.targetWeights[id] ?? 0) > 0);
+            const wanted = uncapped.reduce((sum, id) => sum + (event.targetWeights[id] ?? 0), 0);
+            const got = uncapped.reduce((sum, id) => sum + (event.weightsAfter[id] ?? 0), 0);
+            const rescaled = event.deferred.length > 0;
             for (const id of moved) {
-              // got × (target / wanted): the fraction first, as targets may be subnormal (minWeight 5e-324).
               const target = event.targetWeights[id] ?? Number.NaN;
-              if (Math.abs((event.weightsAfter[id] ?? Number.NaN) - (rescaled ? got * (target / wanted) : target)) > 1e-9) return false;
+              const after = event.weightsAfter[id] ?? Number.NaN;
+              if (!rescaled) {
+                if (Math.abs(after - target) > 1e-9) return false;
+                continue;
+              }
+              if (after > Math.max(target, cap) + 1e-9) return false;
+              // got × (target / wanted): the fraction first, as targets may be subnormal (minWeight 5e-324).
+              if (wanted > 0 && uncapped.includes(id) && Math.abs(after - got * (target / wanted)) > 1e-9) return false;
+              // A capped sleeve is one whose share would have been above the cap.
+              if (wanted > 0 && !uncapped.includes(id) && target > 0 && got * (target / wanted) < cap - 1e-9) return false;
             }
           }
           return true;

@@ -306,9 +306,12 @@ export class Rebalancing {
       // The movable sleeves share their targets plus what the held ones lack of theirs, each in
       // proportion to its target: `pool × target / movable`, a fraction taken first so that
       // targets of a few subnormal units (a `minWeight` of 5e-324) cannot overflow a factor.
+      // A share above allocation.maxWeight is cut to it, the rest staying in the reserve.
       const pool = Math.max(0, movable + gap);
       const rescaled = movable > 0 && gap !== 0;
-      const shareOf = (target: number): number => (rescaled ? pool * (target / movable) : target);
+      const cap = this.options.config.allocation.maxWeight;
+      const ceiling = cap === undefined ? Number.POSITIVE_INFINITY : cap * equity;
+      const shareOf = (target: number): number => (rescaled ? Math.min(pool * (target / movable), Math.max(target, ceiling)) : target);
       // Givers first: one that cannot pay the costs of selling out of its target keeps them back
       // (`CapitalTransfers.move`), and the receivers then share that much less, so the reserve
       // stays as targeted.

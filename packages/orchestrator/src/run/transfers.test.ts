@@ -556,6 +556,45 @@ describe('pro-rata transfers at the edges', () => {
       expect(logger.records.some((record) => record.fields.event === 'transfer-deferred' && record.fields.symbol === 'B')).toBe(true);
     }
   });
+  it('while a held sleeve keeps its capital, the others share the rest up to allocation.maxWeight, no further', () => {
+    // B has no bars on days 20–39 of 60 while A rises 1% a day: B's sleeve, held in the hole,
+    // falls below its target, and the three sleeves on A share what it lacks, in proportion to
+    // their fixed weights, a1 already at the cap.
+    const days = Array.from({ length: 60 }, (_, i) => Date.UTC(2020, 0, 6) + i * 86_400_000);
+    const a = barSeriesFromCloses('A', days, days.map((_, i) => 100 * 1.01 ** i));
+    const kept = days.map((_, i) => i).filter((i) => i < 20 || i >= 40);
+    const b = barSeriesFromCloses('B', kept.map((i) => days[i] ?? 0), kept.map(() => 50));
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        fill: 'close',
+        fractional: true,
+        allocation: { scheme: 'fixed', maxWeight: 0.3 },
+        rebalance: { schedule: { everyBars: 3 } },
+        checkInvariants: true,
+        strategies: [
+          { id: 'b', strategy: 'buy-and-hold', symbols: ['B'], weight: 0.3 },
+          { id: 'a1', strategy: 'buy-and-hold', symbols: ['A'], weight: 0.3 },
+          { id: 'a2', strategy: 'buy-and-hold', symbols: ['A'], weight: 0.2 },
+          { id: 'a3', strategy: 'buy-and-hold', symbols: ['A'], weight: 0.2 },
+        ],
+      },
+      [a, b],
+      { registry: testRegistry },
+    );
+    const deferred = result.rebalances.filter((event) => event.deferred.includes('b'));
+    expect(deferred.length).toBeGreaterThan(3);
+    for (const event of deferred) {
+      const share = (event.weightsAfter.a2 ?? Number.NaN) / 0.2;
+      expect(share, event.time.toString()).toBeGreaterThan(1);
+      expect(event.weightsAfter.a1, event.time.toString()).toBeCloseTo(0.3, 12);
+      expect(event.weightsAfter.a3, event.time.toString()).toBeCloseTo(event.weightsAfter.a2 ?? Number.NaN, 12);
+      // What a1 could not take stays in the reserve: the weights add up to less than 1.
+      const total = Object.values(event.weightsAfter).reduce((sum, weight) => sum + weight, 0);
+      expect(total, event.time.toString()).toBeCloseTo(1 - 0.3 * (share - 1), 12);
+    }
+  });
+
   it('while a held sleeve keeps its capital, a sleeve targeted at a subnormal weight takes the rest without overflowing', () => {
     // A falls 2% a day; B rises 10% a day, then has no bars on days 3–12. After the warm-up (equal
     // weights), the "return" score puts B first and A at minWeight = 5e-324 (the smallest positive
