@@ -150,6 +150,42 @@ describe('a transfer into or out of an invested sleeve scales its whole book (th
 });
 
 describe('transfer orders pay costs and cross with other sleeves\' opposite orders', () => {
+  it('fractional, percent costs: a fully invested giver ends at zero cash, not c² of its transfer below', () => {
+    // The costs that keep `keep` are those of the orders that keep it (a fixed point); taken from
+    // the ideal orders instead, a giver sold c·(1 + c) of what it gave and raised c² too little:
+    // −2.6M at a cash of 1e13 with a 0.05% commission.
+    const up = walkSeries('UP', 120, 3, 0.01, 50);
+    const down = walkSeries('DN', 120, 4, 0.03, 80);
+    for (const fill of ['close', 'next-open'] as const) {
+      const result = runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          cash: 1e12,
+          fill,
+          fractional: true,
+          commission: { kind: 'percent', rate: 0.0005 },
+          slippage: { kind: 'bps', bps: 2 },
+          crossing: false,
+          allocation: { scheme: 'fixed' },
+          rebalance: { schedule: 'week' },
+          checkInvariants: true,
+          strategies: [
+            { id: 'up', strategy: 'buy-and-hold', symbols: ['UP'], weight: 0.5 },
+            { id: 'dn', strategy: 'buy-and-hold', symbols: ['DN'], weight: 0.5 },
+          ],
+        },
+        [up, down],
+        { registry: testRegistry },
+      );
+      expect(result.rebalances.some((event) => event.sales.length > 0), fill).toBe(true);
+      for (const sleeve of result.sleeves) {
+        for (let t = 0; t < sleeve.equity.cash.length; t++) {
+          expect(sleeve.equity.cash[t], `${fill} ${sleeve.id} ${t}`).toBeGreaterThanOrEqual(-1e-12 * (sleeve.equity.equity[t] ?? 0));
+        }
+      }
+    }
+  });
+
   it('a giver\'s sale of X crosses a receiver\'s purchase of X at the rebalance close (by hand)', () => {
     // X closes 100, 120. Commission 0.1 %, no slippage, fractional, fills at the close, 50/50
     // rebalanced every bar. "all" buys X with all its cash, "half" with half of it.
@@ -182,10 +218,14 @@ describe('transfer orders pay costs and cross with other sleeves\' opposite orde
     const target = (all + half) / 2;
     const moved = (all - half) / 2;
     // Each position is scaled by target / equity, less the commission of doing so taken from the
-    // whole sleeve pro rata: it keeps 1 − commission / target of the scaled units.
+    // whole sleeve pro rata: it keeps `keep` of the scaled units, where the commission is that of
+    // the order that keeps them: keep = 1 − c·|ideal·keep − units| with c = 120·rate / target,
+    // solved in closed form on each side.
     const scaled = (units: number, equity: number) => {
       const ideal = (units * target) / equity;
-      return ideal * (1 - (Math.abs(ideal - units) * 120 * rate) / target);
+      const c = (120 * rate) / target;
+      const keep = ideal < units ? (1 - c * units) / (1 - c * ideal) : (1 + c * units) / (1 + c * ideal);
+      return ideal * keep;
     };
     const sold = allUnits - scaled(allUnits, all);
     const bought = scaled(halfUnits, half) - halfUnits;

@@ -272,7 +272,18 @@ export class CapitalTransfers {
     //    A target of 0 keeps nothing (0 / 0 would make `keep` NaN, and NaN sells nothing). A giver
     //    whose target cannot pay the costs of selling sells everything and keeps back what they
     //    cost, so that it ends at 0, not below: it gives `costs − target` less.
-    const keep = target > 0 ? Math.max(0, 1 - costs / target) : 0;
+    //    The costs are those of the orders that keep `keep`, which sell (or buy) that much more
+    //    or less: `keep = 1 − costs(keep) / target`, solved by iterating from the ideal's costs
+    //    (with a percent commission c each step shrinks the error by about c; a fixed one is
+    //    exact at once). One step left a fully invested giver c² of its transfer below zero.
+    let keep = target > 0 ? Math.max(0, 1 - costs / target) : 0;
+    for (let i = 0; i < 8 && keep > 0; i++) {
+      const actual = this.orderCosts(ideal, quantity, markPrice, n, keep);
+      const next = Math.max(0, 1 - actual / target);
+      if (next === keep) break;
+      keep = next;
+      costs = actual;
+    }
     let kept = amount < 0 && costs > target ? costs - target : 0;
     if (kept > 0) account.deposit(kept);
     // 3. Sales first (their cash pays for the purchases), then purchases, never beyond the cash.
@@ -289,8 +300,7 @@ export class CapitalTransfers {
     if (!fractional && cash < 0) cash = this.coverShortfall(account, planned, n, cash);
     // A giver whose sales cannot raise what it gives — whole units with nothing left to sell, or a
     // whole book sold for almost nothing at a punishing slippage — keeps back the shortfall, so that
-    // its cash does not go below zero: it gives that much less. (A book sold in part with fractional
-    // units ends a hair below zero: the commission on the units that pay the costs, second order.)
+    // its cash does not go below zero: it gives that much less.
     if (amount < 0 && (!fractional || keep === 0) && cash < -DUST_CASH * Math.max(1, current)) {
       account.deposit(-cash);
       kept -= cash;
@@ -342,6 +352,23 @@ export class CapitalTransfers {
       );
     }
     return kept;
+  }
+
+  /** The costs (commission and slippage) of orders taking each position to `ideal[k] × keep` units, at its mark. */
+  private orderCosts(ideal: Float64Array, quantity: Float64Array, markPrice: Float64Array, n: number, keep: number): number {
+    const { commission, slippage } = this.options;
+    let costs = 0;
+    for (let k = 0; k < n; k++) {
+      const units = ideal[k] ?? Number.NaN;
+      const mark = markPrice[k] ?? 0;
+      if (Number.isNaN(units) || !(mark > 0)) continue;
+      const held = quantity[k] ?? 0;
+      const delta = Math.abs(units * keep - held);
+      if (delta === 0) continue;
+      const price = slippedPrice(slippage, units * keep > held ? 'buy' : 'sell', mark);
+      costs += commissionFor(commission, delta, price) + Math.abs(price - mark) * delta;
+    }
+    return costs;
   }
 
   /**
