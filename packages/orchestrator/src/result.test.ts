@@ -74,3 +74,48 @@ describe('periods per year', () => {
     }
   });
 });
+
+describe('metrics start from the initial cash', () => {
+  it('with fills at the close, where the first point already holds the first bar\'s costs: total return = final equity / cash − 1 = the attribution\'s', () => {
+    const series = [walkSeries('A', 80, 5, 0.01, 50), walkSeries('B', 80, 6, 0.02, 80)];
+    for (const fill of ['close', 'next-open'] as const) {
+      const result = runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          cash: 100_000,
+          fill,
+          commission: { kind: 'percent', rate: 0.01 },
+          slippage: { kind: 'bps', bps: 50 },
+          allocation: { scheme: 'fixed' },
+          rebalance: { schedule: 'month' },
+          strategies: [
+            { id: 'a', strategy: 'buy-and-hold', symbols: ['A'], weight: 0.6 },
+            { id: 'b', strategy: 'buy-and-hold', symbols: ['B'], weight: 0.4 },
+          ],
+        },
+        series,
+        { registry: testRegistry },
+      );
+      const metrics = result.portfolio.metrics.metrics;
+      expect(metrics.startEquity, fill).toBe(100_000);
+      expect(metrics.totalReturn, fill).toBeCloseTo(result.finalEquity / 100_000 - 1, 14);
+      expect(metrics.totalReturn, fill).toBeCloseTo(result.attribution.total.portfolioReturn ?? Number.NaN, 12);
+      for (const sleeve of result.sleeves) expect(sleeve.metrics.metrics.startEquity, `${fill} ${sleeve.id}`).toBeCloseTo(sleeve.initialCash, 9);
+    }
+    // With no transfer after the initial allocation, a sleeve's return is its equity's.
+    const alone = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        fill: 'close',
+        commission: { kind: 'fixed', amount: 25 },
+        rebalance: { schedule: 'never' },
+        strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['A'] }],
+      },
+      series,
+      { registry: testRegistry },
+    );
+    const sleeve = alone.sleeves[0];
+    expect(sleeve?.metrics.metrics.totalReturn).toBeCloseTo((sleeve?.finalEquity ?? Number.NaN) / (sleeve?.initialCash ?? Number.NaN) - 1, 14);
+    expect(alone.portfolio.metrics.metrics.worstReturn).toBeLessThanOrEqual(-25 / 100_000 + 1e-12);
+  });
+});

@@ -491,3 +491,37 @@ describe('returnsFromEquity', () => {
     expect(returnsFromEquity([])).toHaveLength(0);
   });
 });
+
+describe('startEquity: the equity before the first point', () => {
+  const day = 86_400_000;
+  const time = [0, 1, 2, 3, 4].map((d) => Date.UTC(2021, 0, 4) + d * day);
+  // Bought on the first bar at its close, 2 of costs: the first point already holds them.
+  const equity = [98, 101, 99.5, 103, 102];
+
+  it('measures returns, total return, CAGR and drawdowns from it, as a point one bar before the first', () => {
+    const given = computeMetrics({ equity: { time, equity }, startEquity: 100 }, { periodsPerYear: 252 });
+    // The same curve written out by hand, the start a day before the first bar.
+    const written = computeMetrics({ equity: { time: [(time[0] ?? 0) - day, ...time], equity: [100, ...equity] } }, { periodsPerYear: 252 });
+    expect(given.metrics.totalReturn).toBeCloseTo(102 / 100 - 1, 15);
+    expect(given.metrics.cagr).toBeCloseTo((102 / 100) ** (252 / 5) - 1, 12);
+    expect(given.metrics.startEquity).toBe(100);
+    expect(given.metrics.endEquity).toBe(102);
+    for (const key of ['totalReturn', 'cagr', 'volatility', 'sharpe', 'sortino', 'maxDrawdown', 'calmar', 'bestReturn', 'worstReturn'] as const) {
+      expect(given.metrics[key], key).toBe(written.metrics[key]);
+    }
+    // The first period's return is the costs: −2%.
+    expect(given.metrics.worstReturn).toBeCloseTo(-0.02, 15);
+    // Bars, and the first and last times, are those of the points.
+    expect(given.metrics.bars).toBe(5);
+    expect(given.start).toBe(time[0]);
+    expect(given.end).toBe(time[4]);
+    expect(given.monthlyReturns[0]?.return).toBeCloseTo(102 / 100 - 1, 15);
+    expect(given.monthlyReturns[0]?.bars).toBe(5);
+  });
+
+  it('changes nothing when the first point is the start and no costs were paid but its own', () => {
+    const flat = computeMetrics({ equity: { time, equity: [100, ...equity.slice(1)] } }, { periodsPerYear: 252 });
+    expect(flat.metrics.totalReturn).toBeCloseTo(102 / 100 - 1, 15);
+    expect(() => computeMetrics({ equity: { time, equity }, startEquity: Number.NaN })).toThrow(ConfigError);
+  });
+});

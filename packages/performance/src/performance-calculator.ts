@@ -120,10 +120,32 @@ function emptyMetrics(): Writable<PerformanceMetrics> {
   };
 }
 
+/**
+ * The curve `time`/`equity` after a first point worth `start`, one bar spacing (the first one, or
+ * a day for a single point) before the first: the run's starting equity (`startEquity`).
+ */
+function withStart(time: ArrayLike<number>, equity: ArrayLike<number>, start: number): { time: Float64Array; equity: Float64Array } {
+  const bars = time.length;
+  const first = time[0] ?? 0;
+  const spacing = bars >= 2 ? (time[1] ?? first) - first : 86_400_000;
+  const outTime = new Float64Array(bars + 1);
+  const outEquity = new Float64Array(bars + 1);
+  outTime[0] = first - spacing;
+  outEquity[0] = start;
+  for (let t = 0; t < bars; t++) {
+    outTime[t + 1] = time[t] ?? Number.NaN;
+    outEquity[t + 1] = equity[t] ?? Number.NaN;
+  }
+  return { time: outTime, equity: outEquity };
+}
+
 /** What `compute` and `metrics` share: the curve's columns, its metrics and its drawdowns. */
 interface Measured {
+  /** The curve the returns were read from: the points, after the starting equity when given. */
   readonly time: ArrayLike<number>;
   readonly equity: ArrayLike<number>;
+  /** The time of the first point. */
+  readonly first: number;
   readonly bars: number;
   readonly P: number;
   readonly inferred: boolean;
@@ -183,14 +205,14 @@ export class PerformanceCalculator {
    * not strictly increasing, or a column whose length differs from `time`.
    */
   compute(input: PerformanceInput): PerformanceResult {
-    const { time, equity, bars, P, inferred, metrics, drawdowns } = this.measure(input);
+    const { time, equity, first, bars, P, inferred, metrics, drawdowns } = this.measure(input);
     return {
       periodsPerYear: P,
       periodsPerYearInferred: inferred,
       riskFreeRate: this.riskFreeRate,
       varConfidence: this.varConfidence,
-      start: bars > 0 ? (time[0] ?? null) : null,
-      end: bars > 0 ? (time[bars - 1] ?? null) : null,
+      start: bars > 0 ? first : null,
+      end: bars > 0 ? (time[time.length - 1] ?? null) : null,
       metrics,
       maxDrawdownPeriod: drawdowns?.top[0] ?? null,
       drawdowns: drawdowns?.top ?? [],
@@ -208,22 +230,29 @@ export class PerformanceCalculator {
   }
 
   private measure(input: PerformanceInput): Measured {
-    const { time, equity, grossExposure } = toColumns(input.equity);
-    checkTime('equity curve', time);
-    checkColumn('equity curve', 'equity', equity, time.length);
-    if (grossExposure !== undefined) checkColumn('equity curve', 'grossExposure', grossExposure, time.length);
+    const points = toColumns(input.equity);
+    const { grossExposure } = points;
+    checkTime('equity curve', points.time);
+    checkColumn('equity curve', 'equity', points.equity, points.time.length);
+    if (grossExposure !== undefined) checkColumn('equity curve', 'grossExposure', grossExposure, points.time.length);
+    const start = input.startEquity;
+    if (start !== undefined && !Number.isFinite(start)) {
+      throw new ConfigError([{ path: 'startEquity', message: `must be a finite number (the run's initial cash), got ${String(start)}` }], { source: 'performance input' });
+    }
 
-    const bars = time.length;
-    const n = Math.max(0, bars - 1);
+    const bars = points.time.length;
     const inferred = this.periodsPerYear === undefined;
-    const P = this.periodsPerYear ?? inferPeriodsPerYear(time);
+    const P = this.periodsPerYear ?? inferPeriodsPerYear(points.time);
+    // The curve the returns are read from: the points, after the starting equity when given.
+    const { time, equity } = start === undefined || bars === 0 ? points : withStart(points.time, points.equity, start);
+    const n = Math.max(0, time.length - 1);
     const sqrtP = Math.sqrt(P);
     const rf = Math.pow(1 + this.riskFreeRate, 1 / P) - 1;
     const m = emptyMetrics();
     m.bars = bars;
 
     const first = equity[0] ?? Number.NaN;
-    const last = equity[bars - 1] ?? Number.NaN;
+    const last = equity[time.length - 1] ?? Number.NaN;
     if (bars > 0) {
       m.startEquity = first;
       m.endEquity = last;
@@ -267,8 +296,8 @@ export class PerformanceCalculator {
     }
 
     if (input.trades !== undefined) tradeMetrics(m, input.trades);
-    if (grossExposure !== undefined && bars > 0) exposureMetrics(m, equity, grossExposure);
-    if (input.fills !== undefined) fillMetrics(m, input.fills, equity, P);
+    if (grossExposure !== undefined && bars > 0) exposureMetrics(m, points.equity, grossExposure);
+    if (input.fills !== undefined) fillMetrics(m, input.fills, points.equity, P);
     if (this.benchmark !== undefined) this.benchmarkMetrics(m, time, equity, rf, P);
 
     for (const key of Object.keys(m) as (keyof PerformanceMetrics)[]) m[key] = finite(m[key]);
@@ -277,7 +306,7 @@ export class PerformanceCalculator {
       { bars, periodsPerYear: P, periodsPerYearInferred: inferred, trades: input.trades?.length, fills: input.fills?.length },
       'performance metrics computed',
     );
-    return { time, equity, bars, P, inferred, metrics: m, drawdowns };
+    return { time, equity, first: points.time[0] ?? Number.NaN, bars, P, inferred, metrics: m, drawdowns };
   }
 
   private returnMetrics(m: Writable<PerformanceMetrics>, returns: Float64Array, rf: number, sqrtP: number): void {

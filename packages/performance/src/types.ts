@@ -25,6 +25,15 @@ export interface PerformanceInput {
   readonly trades?: readonly TradeLike[];
   /** Fills; without them turnover and costs are null. */
   readonly fills?: readonly FillLike[];
+  /**
+   * The equity the run started with, before its first point: its initial cash, when the first
+   * bar could already trade (fills at the close), so that the first point holds that bar's fills
+   * and costs. Returns, total return, CAGR, drawdowns and the calendar tables then start from
+   * it, one more period than the points (as if it were a point one bar spacing before the first);
+   * the bar counts, exposure and turnover stay those of the points. Omit it when the first point
+   * is the starting equity (fills at the next open: nothing trades before the first close).
+   */
+  readonly startEquity?: number;
 }
 
 /**

@@ -296,6 +296,21 @@ describe('ensemble backtest: the acceptance run, checked by hand against sp500-2
     expect(json.metrics.metrics.benchmarkReturn).toBeCloseTo(raw[raw.length - 1]!.close / raw[0]!.close - 1, 12);
   });
 
+  it('--fill close or next-open, buying on the first bar it can: total return is final equity / cash − 1 either way, the first bar\'s costs included', async () => {
+    const returns: number[] = [];
+    for (const fill of ['close', 'next-open']) {
+      const file = target();
+      const { code } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'buy-and-hold', '--fill', fill, '--commission-rate', '0.01', '--slippage-bps', '100', '--json', file]);
+      expect(code).toBe(0);
+      const json = readJson(file);
+      expect(json.metrics.metrics.startEquity, fill).toBe(100_000);
+      expect(json.metrics.metrics.totalReturn, fill).toBeCloseTo(json.finalEquity / 100_000 - 1, 12);
+      returns.push(json.metrics.metrics.totalReturn ?? Number.NaN);
+    }
+    // Both buy 67 units at 1,469.77 (the first close, or the second open) and hold them to the end.
+    expect(returns[0]).toBeCloseTo(returns[1] ?? Number.NaN, 12);
+  });
+
   it('every engine flag reaches the engine (first fills worked from the CSV)', async () => {
     const signal = raw[indexOfDate.get('2000-03-16')!]!; // the first cross up is decided at this close
     const entry = raw[indexOfDate.get('2000-03-17')!]!.open; // 1458.469971

@@ -90,8 +90,10 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
   const result = await withProgress(phases, 'run  ', 'bars', (onProgress) =>
     runBacktest({ series: data.series, strategy, ...engine, ...(rebalance === null ? {} : { rebalance }), logger, onProgress }),
   );
+  // With fills at the close the first point already holds the first bar's fills and costs: the
+  // metrics start from the cash, as `ensemble run` measures.
   const performance = computeMetrics(
-    { equity: result.equity, trades: result.trades, fills: result.fills },
+    { equity: result.equity, trades: result.trades, fills: result.fills, ...(engine.fill === 'close' ? { startEquity: engine.cash } : {}) },
     {
       riskFreeRate: plan.riskFreeRate,
       ...(plan.periodsPerYear === undefined ? {} : { periodsPerYear: plan.periodsPerYear }),

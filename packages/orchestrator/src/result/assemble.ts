@@ -174,7 +174,7 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
       }
       return pnl;
     });
-    const metrics = once(() => sleeveMetrics(calculator(), time, sleeve, returns()));
+    const metrics = once(() => sleeveMetrics(calculator(), time, sleeve, returns(), config.fill === 'close'));
     const cash = once(() => sleeve.cash.toArray());
     return {
       id: sleeve.entry.id,
@@ -258,7 +258,10 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
     netExposure: columns.net,
   };
   const orders: OrchestratorOrderStats = { ...stats, dropped };
-  const portfolioMetrics = once(() => calculator().compute({ equity: portfolioCurve, trades: trades(), fills: fills() }));
+  // With fills at the close the first point already holds the first bar's fills and costs: the
+  // metrics start from the initial cash, as the attribution does.
+  const startsAtClose = config.fill === 'close';
+  const portfolioMetrics = once(() => calculator().compute({ equity: portfolioCurve, trades: trades(), fills: fills(), ...(startsAtClose ? { startEquity: config.cash } : {}) }));
   const statistics = once((): SleeveStatistics => sleeveStatistics(returnsOf.map((returns) => returns())));
   const attribution = once(() =>
     computeAttribution({

@@ -7,18 +7,22 @@ import type { Sleeve } from '../run/sleeves';
  * measured on its time-weighted index (`timeWeightedIndex` of its returns excluding transfers,
  * from its initial capital; gross exposure rescaled so exposure ratios hold), with turnover
  * (`turnoverOf`) taken against its actual equity. A sleeve without transfers is measured on its
- * equity curve.
+ * equity curve. `startsAtClose` (fills at the close): both start from its initial capital
+ * (`startEquity`), as its first point already holds the first bar's fills.
  */
 export function sleeveMetrics(
   calculator: PerformanceCalculator,
   time: Float64Array,
   sleeve: Pick<Sleeve, 'account' | 'equity' | 'gross' | 'initialCash' | 'transferSteps'>,
   returns: Float64Array,
+  startsAtClose = false,
 ): PerformanceResult {
   const steps = time.length;
   const { account } = sleeve;
+  // With fills at the close its first point already holds the first bar's fills: measured from its initial capital.
+  const start = startsAtClose ? { startEquity: sleeve.initialCash } : {};
   if (sleeve.transferSteps.length === 0) {
-    return calculator.compute({ equity: { time, equity: sleeve.equity, grossExposure: sleeve.gross }, trades: account.trades, fills: account.fills });
+    return calculator.compute({ equity: { time, equity: sleeve.equity, grossExposure: sleeve.gross }, trades: account.trades, fills: account.fills, ...start });
   }
   const index = timeWeightedIndex(returns.subarray(0, steps), sleeve.initialCash > 0 ? sleeve.initialCash : 1);
   const gross = new Float64Array(steps);
@@ -26,7 +30,7 @@ export function sleeveMetrics(
     const value = sleeve.equity[t] ?? 0;
     gross[t] = value > 0 ? ((sleeve.gross[t] ?? 0) * (index[t] ?? 0)) / value : 0;
   }
-  const result = calculator.compute({ equity: { time, equity: index, grossExposure: gross }, trades: account.trades, fills: account.fills });
+  const result = calculator.compute({ equity: { time, equity: index, grossExposure: gross }, trades: account.trades, fills: account.fills, ...start });
   const { turnover, annualTurnover } = turnoverOf(account.fills, sleeve.equity, result.periodsPerYear);
   return { ...result, metrics: { ...result.metrics, turnover, annualTurnover } };
 }

@@ -106,7 +106,8 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
     periodsPerYear: () => config.periodsPerYear ?? inferPeriodsPerYear(time),
     riskFreeRate: config.riskFreeRate,
     benchmark,
-    metrics: () => new PerformanceCalculator(options).metrics({ equity: result.equity, trades: result.trades, fills: result.fills }),
+    // With fills at the close the first point already holds the first bar's fills: from the cash, as `ensemble run` measures.
+    metrics: () => new PerformanceCalculator(options).metrics({ equity: result.equity, trades: result.trades, fills: result.fills, ...(fill === 'close' ? { startEquity: cash } : {}) }),
   };
 }
 
