@@ -357,6 +357,10 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
       ...(run.benchmark === null ? { omit: ['benchmark'] as const } : { titles: { benchmark: `Benchmark (${run.benchmark})` } }),
     }),
   );
+  if (run.benchmark !== null && performance.metrics.benchmarkReturn === null) {
+    // Dashes alone would read as a failure: say why (the calculator logs it at warn, hidden by default).
+    lines.push(palette.dim(`  benchmark ${run.benchmark}: no figures, as it has fewer than 2 dates with a price in common with the run (check its first and last dates with \`ensemble data inspect\`)`));
+  }
   lines.push('');
 
   const trades = result.trades;

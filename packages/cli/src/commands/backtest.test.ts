@@ -311,6 +311,13 @@ describe('ensemble backtest: the acceptance run, checked by hand against sp500-2
     expect(returns[0]).toBeCloseTo(returns[1] ?? Number.NaN, 12);
   });
 
+  it('a benchmark with no dates in common with the run says so under its dashes', async () => {
+    const { code, out } = await run(['backtest', '--dataset', 'stocks5', '--strategy', 'equal-weight', '--benchmark', 'GOOG', '--to', '2004-06-01']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Benchmark return\s+—/);
+    expect(out).toContain('benchmark GOOG: no figures, as it has fewer than 2 dates with a price in common with the run');
+  });
+
   it('every engine flag reaches the engine (first fills worked from the CSV)', async () => {
     const signal = raw[indexOfDate.get('2000-03-16')!]!; // the first cross up is decided at this close
     const entry = raw[indexOfDate.get('2000-03-17')!]!.open; // 1458.469971
