@@ -42,6 +42,21 @@ export class OrchestratorOrders {
     used.length = 0;
   }
 
+  /**
+   * Carries the reductions of the last close into a move at this open (`next-open` fills): they
+   * filled at this open already, so a transfer's reduction is not combined with them (it is
+   * sized from the book after them), but a transfer's purchase of such a position is refused, as
+   * on the close where both are decided. Everything else is forgotten.
+   */
+  carryReductionsToOpen(): void {
+    for (const column of this.used) {
+      for (let k = 0; k < column.length; k++) {
+        const placed = column[k] ?? Number.NaN;
+        column[k] = placed > 0 || Object.is(placed, -0) ? -0 : Number.NaN;
+      }
+    }
+  }
+
   private placedOn(book: PositionBook): Float64Array {
     let column = this.slots.get(book.runner);
     if (column === undefined) {

@@ -257,7 +257,10 @@ export class Orchestration {
    */
   private sleevesStep(t: number, scheduled: boolean): void {
     const { sleeves, executor, recorder, nextOpen } = this;
-    this.orders.clear();
+    // A move at this open keeps the last close's risk trims in view: a trim decided with the
+    // rebalance stands against the transfer's purchase of that position, as with close fills.
+    if (nextOpen && this.rebalancing.hasWaiting) this.orders.carryReductionsToOpen();
+    else this.orders.clear();
     if (nextOpen) {
       // A step whose open moves capital leaves the entries (sized at their fill) for after the move.
       const moving = this.rebalancing.hasWaiting;

@@ -857,3 +857,42 @@ describe('pro-rata transfers keep every sleeve on its strategy (fast-check)', ()
     expect(logger.records.filter((record) => record.fields.event === 'transfer-scale').length).toBeGreaterThan(0);
   });
 });
+
+describe('risk trims and transfers', () => {
+  it('a risk trim decided with a rebalance stands against the transfer\'s purchase of that position, with close or next-open fills', () => {
+    // Three sleeves at leverage 2 (equal weights of 2/3) over A and B, capped at 1.2 gross and
+    // 0.5 per symbol: rebalances every 5 bars raise the positions the caps trim, often at the
+    // same close.
+    const a = walkSeries('A', 200, 21, 0.02, 100);
+    const b = walkSeries('B', 200, 22, 0.02, 60);
+    for (const fill of ['close', 'next-open'] as const) {
+      const result = runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          fill,
+          allocation: { scheme: 'equal', leverage: 2 },
+          rebalance: { schedule: { everyBars: 5 } },
+          risk: { maxGrossExposure: 1.2, maxSymbolExposure: 0.5 },
+          checkInvariants: true,
+          strategies: [
+            { id: 'a', strategy: 'buy-and-hold', symbols: ['A'] },
+            { id: 'b', strategy: 'buy-and-hold', symbols: ['A'] },
+            { id: 'c', strategy: 'equal-weight', symbols: ['A', 'B'] },
+          ],
+        },
+        [a, b],
+        { registry: testRegistry },
+      );
+      let trims = 0;
+      for (const sleeve of result.sleeves) {
+        const risk = sleeve.fills.filter((f) => f.reason === 'risk');
+        trims += risk.length;
+        for (const trim of risk) {
+          const bought = sleeve.fills.some((f) => f.time === trim.time && f.symbol === trim.symbol && f.reason === 'rebalance' && f.side !== trim.side);
+          expect(bought, `${fill} ${sleeve.id} ${trim.symbol} at ${trim.time}`).toBe(false);
+        }
+      }
+      expect(trims, fill).toBeGreaterThan(0);
+    }
+  });
+});
