@@ -525,3 +525,17 @@ describe('startEquity: the equity before the first point', () => {
     expect(() => computeMetrics({ equity: { time, equity }, startEquity: Number.NaN })).toThrow(ConfigError);
   });
 });
+
+describe('returnsFromEquity with a start', () => {
+  it('puts the return from the start first, and agrees with the metrics that read it', () => {
+    const equity = [98, 101, 99.5];
+    const returns = returnsFromEquity(equity, 100);
+    expect(Array.from(returns)).toEqual([98 / 100 - 1, 101 / 98 - 1, 99.5 / 101 - 1]);
+    expect(Array.from(returnsFromEquity(equity))).toEqual([101 / 98 - 1, 99.5 / 101 - 1]);
+    expect(Array.from(returnsFromEquity([], 100))).toEqual([]);
+    expect(Number.isNaN(returnsFromEquity([5], 0)[0])).toBe(true);
+    const time = [0, 1, 2].map((d) => Date.UTC(2021, 0, 4) + d * 86_400_000);
+    const best = computeMetrics({ equity: { time, equity }, startEquity: 100 }, { periodsPerYear: 252 }).metrics.bestReturn;
+    expect(best).toBe(Math.max(...returns));
+  });
+});

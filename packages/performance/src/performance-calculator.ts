@@ -26,9 +26,17 @@ export const RETURN_STD_NOISE = 1e-13;
 
 const DEFAULT_VAR_CONFIDENCE = 0.95;
 
-/** Simple returns `r_t = V_t / V_{t−1} − 1` of an equity curve: `length − 1` of them (NaN where V_{t−1} ≤ 0). */
-export function returnsFromEquity(equity: ArrayLike<number>): Float64Array {
-  return writeReturns(equity, new Float64Array(Math.max(0, equity.length - 1)));
+/**
+ * Simple returns `r_t = V_t / V_{t−1} − 1` of an equity curve: `length − 1` of them (NaN where
+ * V_{t−1} ≤ 0). With `start` (the `startEquity` of {@link PerformanceInput}: the equity before the
+ * first point), `length` of them, the first `V_0 / start − 1`: the returns the metrics read.
+ */
+export function returnsFromEquity(equity: ArrayLike<number>, start?: number): Float64Array {
+  if (start === undefined || equity.length === 0) return writeReturns(equity, new Float64Array(Math.max(0, equity.length - 1)));
+  const out = new Float64Array(equity.length);
+  out[0] = start > 0 ? (equity[0] ?? Number.NaN) / start - 1 : Number.NaN;
+  writeReturns(equity, out.subarray(1));
+  return out;
 }
 
 /** {@link returnsFromEquity} of `equity` written into `returns` (`equity.length − 1` long). */

@@ -86,7 +86,8 @@ export type ResearchJobStatus = 'ok' | 'failed' | 'timed-out';
 /**
  * What a job gives back. `metrics` are the performance package's scalar metrics (null when the
  * job did not finish); `periodReturns` the simple returns of the measured equity curve (one per
- * bar after the first), for PBO and the deflated Sharpe ratio; `curve` the measured equity curve,
+ * bar after the first; with close fills, a whole run's start from its cash, one per bar, as its
+ * metrics do), for PBO and the deflated Sharpe ratio; `curve` the measured equity curve,
  * for jobs with a window only (walk-forward stitches it); `error` a failure's code and message.
  * The long columns are `Float64Array`s, as the engine's curves are: a worker thread hands them
  * over by transferring their buffers, and the journal and the queue store them as raw doubles,

@@ -69,6 +69,18 @@ describe('runResearchJob', () => {
     expect(research.metrics?.tradeCount).toBeGreaterThan(5);
   });
 
+  it('with close fills, a job\'s metrics and returns start from the cash, as `ensemble backtest` measures (the first bar\'s costs included)', async () => {
+    const config = { data: { dataset: 'sp500', from: '2010-01-01', to: '2014-12-31' }, strategy: 'buy-and-hold', fill: 'close', commission: { kind: 'percent', rate: 0.01 } };
+    const research = await runResearchJob(await job({ config }), resolvers);
+    const data = await loadDataset('sp500', { from: '2010-01-01', to: '2014-12-31' });
+    const direct = runBacktest({ series: data.series, strategy: strategyRegistry['buy-and-hold'].create({}, 'buy-and-hold'), fill: 'close', commission: { kind: 'percent', rate: 0.01 } });
+    const final = direct.equity.equity[direct.equity.equity.length - 1] ?? Number.NaN;
+    expect(research.metrics?.totalReturn).toBeCloseTo(final / 100_000 - 1, 12);
+    expect(research.periodReturns).toHaveLength(direct.equity.equity.length);
+    expect(research.periodReturns[0]).toBeCloseTo((direct.equity.equity[0] ?? Number.NaN) / 100_000 - 1, 15);
+    expect(research.periodReturns[0]).toBeLessThan(-0.009);
+  });
+
   it('a run job gives the orchestrator run\'s portfolio metrics', async () => {
     const config = {
       data: { dataset: 'sp500', from: '2012-01-01' },

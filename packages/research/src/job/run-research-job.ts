@@ -39,6 +39,8 @@ interface RunRecord {
   readonly benchmark: BarSeries | undefined;
   /** The run's own metrics of its whole curve (what `ensemble run` / `backtest` print). */
   readonly metrics: () => PerformanceMetrics;
+  /** The cash, when the first point already holds the first bar's fills (close fills): the whole run's returns start from it. */
+  readonly startEquity: number | undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -74,6 +76,7 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
       riskFreeRate: config.riskFreeRate,
       benchmark,
       metrics: () => result.portfolio.metrics.metrics,
+      startEquity: config.fill === 'close' ? config.cash : undefined,
     };
   }
   const config = parseBacktestRunConfig(job.config, registry);
@@ -108,6 +111,7 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
     benchmark,
     // With fills at the close the first point already holds the first bar's fills: from the cash, as `ensemble run` measures.
     metrics: () => new PerformanceCalculator(options).metrics({ equity: result.equity, trades: result.trades, fills: result.fills, ...(fill === 'close' ? { startEquity: cash } : {}) }),
+    startEquity: fill === 'close' ? cash : undefined,
   };
 }
 
@@ -124,7 +128,7 @@ function columnFrom(values: ArrayLike<number>, from: number): Float64Array {
  */
 function measure(index: number, record: RunRecord, window: JobWindow | null): ResearchJobResult {
   if (window === null) {
-    return { index, status: 'ok', metrics: record.metrics(), periodReturns: returnsFromEquity(record.equity) };
+    return { index, status: 'ok', metrics: record.metrics(), periodReturns: returnsFromEquity(record.equity, record.startEquity) };
   }
   const first = firstAtOrAfter(record.time, window.start);
   const time = columnFrom(record.time, first);
