@@ -20,11 +20,12 @@ function deeper(a: number, b: number): boolean {
 
 /**
  * The underwater curve `D_t = V_t / max_{s≤t} V_s − 1` of an equity curve (0 at a new high,
- * negative below it); NaN where the high-water mark is not positive.
+ * negative below it); NaN where the high-water mark is not positive. `start`: the equity before
+ * the first point (a close-fill run's cash, the metrics' `startEquity`), the first high-water mark.
  */
-export function drawdownSeries(equity: ArrayLike<number>): Float64Array {
+export function drawdownSeries(equity: ArrayLike<number>, start?: number): Float64Array {
   const out = new Float64Array(equity.length);
-  let peak = Number.NEGATIVE_INFINITY;
+  let peak = start !== undefined && Number.isFinite(start) ? start : Number.NEGATIVE_INFINITY;
   for (let t = 0; t < equity.length; t++) {
     const v = equity[t] ?? Number.NaN;
     if (v > peak) peak = v;

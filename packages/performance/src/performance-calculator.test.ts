@@ -519,6 +519,19 @@ describe('startEquity: the equity before the first point', () => {
     expect(given.monthlyReturns[0]?.bars).toBe(5);
   });
 
+  it('dates and indexes its drawdowns on the points (a peak at the start is the first bar\'s), and aligns the benchmark with the points only', () => {
+    const benchmark = { time: [(time[0] ?? 0) - day, ...time], values: [50, 100, 104, 101, 107, 110] };
+    const result = computeMetrics({ equity: { time, equity }, startEquity: 100 }, { periodsPerYear: 252, benchmark });
+    // The deepest fall is the first bar's costs: from the start (100) to 98.
+    expect(result.maxDrawdownPeriod).toMatchObject({ peak: time[0], peakIndex: 0, trough: time[0], troughIndex: 0, recovery: time[1], recoveryIndex: 1 });
+    expect(result.metrics.maxDrawdown).toBeCloseTo(98 / 100 - 1, 15);
+    for (const period of result.drawdowns) expect(period.peak).toBeGreaterThanOrEqual(time[0] ?? 0);
+    // The benchmark's bar before the run is not used: its return runs from the first bar's 100.
+    expect(result.metrics.benchmarkReturn).toBeCloseTo(110 / 100 - 1, 15);
+    const onPoints = computeMetrics({ equity: { time, equity } }, { periodsPerYear: 252, benchmark });
+    expect(result.metrics.beta).toBe(onPoints.metrics.beta);
+  });
+
   it('changes nothing when the first point is the start and no costs were paid but its own', () => {
     const flat = computeMetrics({ equity: { time, equity: [100, ...equity.slice(1)] } }, { periodsPerYear: 252 });
     expect(flat.metrics.totalReturn).toBeCloseTo(102 / 100 - 1, 15);

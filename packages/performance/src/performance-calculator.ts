@@ -11,6 +11,7 @@ import { centralSums, compensatedSum, crossDeviationSum } from './internal/stats
 import { inferPeriodsPerYear } from './periods';
 import type {
   BenchmarkSeries,
+  DrawdownPeriod,
   PerformanceInput,
   PerformanceMetrics,
   PerformanceOptions,
@@ -129,22 +130,31 @@ function emptyMetrics(): Writable<PerformanceMetrics> {
 }
 
 /**
- * The curve `time`/`equity` after a first point worth `start`, one bar spacing (the first one, or
- * a day for a single point) before the first: the run's starting equity (`startEquity`).
+ * The curve `time`/`equity` after a first point worth `start` at the first point's time: the
+ * run's starting equity (`startEquity`), before that bar's fills. (Only returns, drawdowns and
+ * the calendar tables read it; the benchmark is aligned with the points.)
  */
 function withStart(time: ArrayLike<number>, equity: ArrayLike<number>, start: number): { time: Float64Array; equity: Float64Array } {
   const bars = time.length;
-  const first = time[0] ?? 0;
-  const spacing = bars >= 2 ? (time[1] ?? first) - first : 86_400_000;
   const outTime = new Float64Array(bars + 1);
   const outEquity = new Float64Array(bars + 1);
-  outTime[0] = first - spacing;
+  outTime[0] = time[0] ?? Number.NaN;
   outEquity[0] = start;
   for (let t = 0; t < bars; t++) {
     outTime[t + 1] = time[t] ?? Number.NaN;
     outEquity[t + 1] = equity[t] ?? Number.NaN;
   }
   return { time: outTime, equity: outEquity };
+}
+
+/** A drawdown found on a curve led by the starting equity, its indices put back on the points (the start as the first bar's). */
+function onPoints(period: DrawdownPeriod): DrawdownPeriod {
+  return {
+    ...period,
+    peakIndex: Math.max(0, period.peakIndex - 1),
+    troughIndex: Math.max(0, period.troughIndex - 1),
+    recoveryIndex: period.recoveryIndex === null ? null : period.recoveryIndex - 1,
+  };
 }
 
 /** What `compute` and `metrics` share: the curve's columns, its metrics and its drawdowns. */
@@ -290,7 +300,8 @@ export class PerformanceCalculator {
       releaseReturns(returns);
     }
 
-    const analysis = n >= 1 ? analyzeDrawdowns(time, equity) : null;
+    const found = n >= 1 ? analyzeDrawdowns(time, equity) : null;
+    const analysis = found === null || time === points.time ? found : { ...found, top: found.top.map(onPoints) };
     // A depth can only overflow for a subnormal peak over a negative trough: then it is undefined.
     const drawdowns = analysis !== null && Number.isFinite(analysis.maxDepth) ? analysis : null;
     if (drawdowns !== null) {
@@ -306,7 +317,7 @@ export class PerformanceCalculator {
     if (input.trades !== undefined) tradeMetrics(m, input.trades);
     if (grossExposure !== undefined && bars > 0) exposureMetrics(m, points.equity, grossExposure);
     if (input.fills !== undefined) fillMetrics(m, input.fills, points.equity, P);
-    if (this.benchmark !== undefined) this.benchmarkMetrics(m, time, equity, rf, P);
+    if (this.benchmark !== undefined) this.benchmarkMetrics(m, points.time, points.equity, rf, P);
 
     for (const key of Object.keys(m) as (keyof PerformanceMetrics)[]) m[key] = finite(m[key]);
 

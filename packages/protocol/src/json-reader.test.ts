@@ -123,6 +123,17 @@ describe('parseJsonText', () => {
     expect(found).toBeGreaterThan(200);
   });
 
+  it('finds a repeated name in an object of many names (looked up in a map past the first few)', () => {
+    const names = Array.from({ length: 100_000 }, (_, i) => `"k${i}": ${i}`);
+    expect(findDuplicateProperty(`{${names.join(',')}}`)).toBeNull();
+    const text = `{${[...names.slice(0, 80), '"k7": 0', ...names.slice(80)].join(',')}}`;
+    const problem = findDuplicateProperty(text);
+    expect(problem?.offset).toBe(text.indexOf('"k7": 0'));
+    expect(problem?.message).toContain('"k7" is given twice');
+    // Escaped spellings meet in the map as well.
+    expect(findDuplicateProperty(`{${[...names.slice(0, 50), '"k\\u0031": 0'].join(',')}}`)?.message).toContain('"k1" is given twice');
+  });
+
   it('shows the offending line with a caret under the column', () => {
     expect(() => parseJsonText('{\n  "a": 1\n  "b": 2\n}', 'run.json')).toThrow('\n      3 |   "b": 2\n        |   ^');
   });

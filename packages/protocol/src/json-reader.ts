@@ -194,6 +194,7 @@ export function findDuplicateProperty(text: string): JsonSyntaxProblem | null {
   // name; names are compared as written, and decoded only when they hold an escape.
   const names: (string[] | null)[] = [];
   const offsets: number[][] = [];
+  const indexes: (Map<string, number> | null)[] = [];
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -205,6 +206,7 @@ export function findDuplicateProperty(text: string): JsonSyntaxProblem | null {
         const at = offsets[depth] ?? [];
         at.length = 0;
         offsets[depth] = at;
+        indexes[depth] = null;
       }
       names[depth] = level;
       depth++;
@@ -228,17 +230,28 @@ export function findDuplicateProperty(text: string): JsonSyntaxProblem | null {
       const raw = text.slice(start + 1, i);
       const name = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
       const at = offsets[depth - 1] ?? [];
-      const earlier = level.indexOf(name);
-      if (earlier >= 0) {
-        const line = textPosition(text, at[earlier] ?? start).line;
+      // A bar has a handful of names, searched in a row; an object of thousands gets a map.
+      let index = indexes[depth - 1] ?? null;
+      if (index === null && level.length >= MANY_NAMES) {
+        index = new Map(level.map((known, k) => [known, at[k] ?? start]));
+        indexes[depth - 1] = index;
+      }
+      const first = index === null ? at[level.indexOf(name)] : index.get(name);
+      if (first !== undefined) {
+        const line = textPosition(text, first).line;
         return { offset: start, message: `"${name}" is given twice in this object (first on line ${line}): JSON keeps only the last one, so remove the one you did not mean` };
       }
-      level.push(name);
-      at.push(start);
+      if (index === null) {
+        level.push(name);
+        at.push(start);
+      } else index.set(name, start);
     }
   }
   return null;
 }
+
+/** Names an object holds before {@link findDuplicateProperty} looks them up in a map rather than in a row. */
+const MANY_NAMES = 32;
 
 function isJsonWhitespace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;

@@ -6,9 +6,10 @@ import { runBacktest, serializeBacktestResult } from '@ensemble/engine';
 import { serializeOrchestratorResult } from '@ensemble/orchestrator';
 import { computeMetrics } from '@ensemble/performance';
 import { ConfigError } from '@ensemble/protocol';
-import { SmaCrossoverStrategy } from '@ensemble/strategies';
+import { SmaCrossoverStrategy, strategyRegistry } from '@ensemble/strategies';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExample } from './__fixtures__/example-run';
+import { drawdownChart } from './charts/portfolio-charts';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { ReportGenerator, backtestReportInput, orchestratorReportInput, parseResultJson, readResultFile, renderJson, resultJsonKind, toResultJson } from './index';
 
@@ -93,6 +94,24 @@ describe('a backtest: the engine result, as an object or as its JSON', () => {
     const read = parseResultJson(json, 'engine.json');
     expect(toResultJson(read)).toEqual(toResultJson(input));
     expect(new ReportGenerator(read).html()).toBe(new ReportGenerator(input).html());
+  });
+});
+
+describe('a close-fill backtest: measured from its cash, in the metrics and the underwater chart', () => {
+  it('the engine result and its JSON give total return = final / cash − 1, and a chart as deep as the max drawdown', async () => {
+    const data = await loadDataset('sp500', { from: '2000-03-24', to: '2000-12-31' });
+    const strategy = strategyRegistry['buy-and-hold'].create({}, 'buy-and-hold');
+    const result = runBacktest({ series: data.series, strategy, fill: 'close', commission: { kind: 'percent', rate: 0.01 } });
+    const final = result.equity.equity[result.equity.equity.length - 1] ?? Number.NaN;
+    for (const input of [backtestReportInput(result), parseResultJson(JSON.stringify(serializeBacktestResult(result)), 'engine.json')]) {
+      const metrics = input.portfolio.metrics.metrics;
+      expect(metrics.startEquity).toBe(100_000);
+      expect(metrics.totalReturn).toBeCloseTo(final / 100_000 - 1, 12);
+      expect(input.portfolio.metrics.maxDrawdownPeriod?.peak).toBeGreaterThanOrEqual(data.series[0]?.time[0] ?? Number.NaN);
+      const chart = drawdownChart(input, { width: 800, maxPoints: 10_000, timeFormat: 'date' });
+      const values = ((chart.spec as { data?: { values?: { v: number }[] } }).data?.values ?? []).map((row) => row.v);
+      expect(Math.min(...values)).toBeCloseTo(metrics.maxDrawdown ?? Number.NaN, 4);
+    }
   });
 });
 

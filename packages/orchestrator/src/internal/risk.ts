@@ -24,10 +24,14 @@ function isoDate(time: number): string {
  * later replacing the earlier, and so that a reduction (a risk trim) always wins over an increase
  * (a transfer into the sleeve) of the same position.
  */
+/** A slot's mark for a reduction of the last close carried into a move at this open: it refuses increases, and counts as no order. */
+const CARRIED_REDUCTION = Number.NEGATIVE_INFINITY;
+
 export class OrchestratorOrders {
   /**
    * Per runner, per symbol: units of the reduction placed on this step (> 0), −units of the
-   * increase, NaN for none. Kept from step to step (a rebalance of 1,000 sleeves would otherwise
+   * increase, NaN for none, {@link CARRIED_REDUCTION} for a reduction of the last close carried
+   * into a move at this open. Kept from step to step (a rebalance of 1,000 sleeves would otherwise
    * build 1,000 maps); {@link OrchestratorOrders.clear} resets the slots this step used.
    */
   private readonly slots = new Map<StrategyRunner, Float64Array>();
@@ -52,7 +56,7 @@ export class OrchestratorOrders {
     for (const column of this.used) {
       for (let k = 0; k < column.length; k++) {
         const placed = column[k] ?? Number.NaN;
-        column[k] = placed > 0 || Object.is(placed, -0) ? -0 : Number.NaN;
+        column[k] = placed > 0 || placed === CARRIED_REDUCTION ? CARRIED_REDUCTION : Number.NaN;
       }
     }
   }
@@ -89,10 +93,10 @@ export class OrchestratorOrders {
     return reduction;
   }
 
-  /** Whether an order of the orchestrator on symbol `k` of `book` was placed on this step. */
+  /** Whether an order of the orchestrator on symbol `k` of `book` was placed on this step (a carried reduction filled already). */
   has(book: PositionBook, k: number): boolean {
     const placed = this.slots.get(book.runner)?.[k];
-    return placed !== undefined && !Number.isNaN(placed);
+    return placed !== undefined && !Number.isNaN(placed) && placed !== CARRIED_REDUCTION;
   }
 
   /**

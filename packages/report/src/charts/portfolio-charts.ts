@@ -29,7 +29,8 @@ export function equityChart(input: ReportInput, options: ChartOptions): ReportCh
 
 export function drawdownChart(input: ReportInput, options: ChartOptions): ReportChart {
   const { time, equity } = input.portfolio.equity;
-  const drawdown = drawdownSeries(equity);
+  // From the metrics' starting equity (a close-fill run's cash), so the chart's depth is theirs.
+  const drawdown = drawdownSeries(equity, input.portfolio.metrics.metrics.startEquity ?? undefined);
   const indices = downsampleIndices(drawdown, options.maxPoints);
   const values = indices
     .map((i) => ({ t: time[i] ?? Number.NaN, v: drawdown[i] ?? Number.NaN }))

@@ -79,6 +79,16 @@ describe('runResearchJob', () => {
     expect(research.periodReturns).toHaveLength(direct.equity.equity.length);
     expect(research.periodReturns[0]).toBeCloseTo((direct.equity.equity[0] ?? Number.NaN) / 100_000 - 1, 15);
     expect(research.periodReturns[0]).toBeLessThan(-0.009);
+    // A window of the same run (a walk-forward's test window): held until its start, it starts
+    // from the cash, its first bar's costs included.
+    const start = Date.UTC(2012, 0, 3);
+    const windowed = await runResearchJob(await job({ config, window: { warmupStart: Date.UTC(2011, 0, 3), start, end: Date.UTC(2012, 11, 31) } }), resolvers);
+    const curve = windowed.curve;
+    if (curve === undefined) throw new Error('no curve');
+    expect(curve.time[0]).toBe(start);
+    expect(windowed.metrics?.totalReturn).toBeCloseTo((curve.equity[curve.equity.length - 1] ?? Number.NaN) / 100_000 - 1, 12);
+    expect(windowed.periodReturns).toHaveLength(curve.time.length);
+    expect(windowed.periodReturns[0]).toBeLessThan(-0.009);
   });
 
   it('a run job gives the orchestrator run\'s portfolio metrics', async () => {

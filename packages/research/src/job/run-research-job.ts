@@ -134,12 +134,15 @@ function measure(index: number, record: RunRecord, window: JobWindow | null): Re
   const time = columnFrom(record.time, first);
   const equity = columnFrom(record.equity, first);
   const grossExposure = columnFrom(record.grossExposure, first);
+  // With close fills the window's first point holds its first bar's fills: it starts from the
+  // equity before that bar (the warm-up's last point, or the cash).
+  const start = record.startEquity === undefined ? undefined : first > 0 ? (record.equity[first - 1] ?? Number.NaN) : record.startEquity;
   const metrics = new PerformanceCalculator({
     periodsPerYear: record.periodsPerYear(),
     riskFreeRate: record.riskFreeRate,
     ...(record.benchmark === undefined ? {} : { benchmark: { time: record.benchmark.time, close: record.benchmark.close } }),
-  }).metrics({ equity: { time, equity, grossExposure }, trades: record.trades, fills: record.fills });
-  return { index, status: 'ok', metrics, periodReturns: returnsFromEquity(equity), curve: { time, equity } };
+  }).metrics({ equity: { time, equity, grossExposure }, trades: record.trades, fills: record.fills, ...(start === undefined ? {} : { startEquity: start }) });
+  return { index, status: 'ok', metrics, periodReturns: returnsFromEquity(equity, start), curve: { time, equity } };
 }
 
 /** A failed job's result: the error's code (an `EnsembleError`'s, else `RUN_FAILED`) and its safe message. */

@@ -164,7 +164,13 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
   const metrics =
     time.length === 0
       ? null
-      : computeMetrics({ equity: { time, equity } }, { riskFreeRate: typeof config.riskFreeRate === 'number' ? config.riskFreeRate : 0, ...(periodsPerYear === undefined ? {} : { periodsPerYear }) }).metrics;
+      : computeMetrics(
+          // With close fills the first test window's first point holds its first bar's fills: the
+          // stitched curve starts from the base cash (later windows' first points are measured
+          // from the window before, so their costs count already).
+          { equity: { time, equity }, ...(config.fill === 'close' ? { startEquity: Number(config.cash) } : {}) },
+          { riskFreeRate: typeof config.riskFreeRate === 'number' ? config.riskFreeRate : 0, ...(periodsPerYear === undefined ? {} : { periodsPerYear }) },
+        ).metrics;
   const inSampleCagrs = steps.flatMap((step) => (step.inSample?.cagr === null || step.inSample?.cagr === undefined ? [] : [step.inSample.cagr]));
   const meanInSample = inSampleCagrs.length === 0 ? null : inSampleCagrs.reduce((sum, value) => sum + value, 0) / inSampleCagrs.length;
   return {
