@@ -61,7 +61,7 @@ describe('orchestratorReportInput', () => {
     expect(input.rebalances).toHaveLength(result.rebalances.length);
     expect(input.rebalances[0]).toMatchObject({ reason: 'initial', weightsAfter: { trend: 0.5, 'dip-buyer': 0.5 } });
     expect(input.rebalances.slice(1).every((event) => /^(quarter|drift-absolute|quarter \+ drift-absolute)$/.test(event.reason))).toBe(true);
-    expect(input.crossing).toEqual({ savedTurnover: result.crossing.savedTurnover, savedCommission: result.crossing.savedCommission });
+    expect(input.crossing).toEqual({ savedTurnover: result.crossing.savedTurnover, savedCommission: result.crossing.savedCommission, savedSlippage: result.crossing.savedSlippage });
     expect(input.conflicts).toEqual([]);
     // A next-open run says when a rebalance's capital moves, in both report formats.
     expect(input.rebalanceNote).toBe('Weights are decided at the close of each date; the capital moves at the next open, where the transfer orders fill.');

@@ -77,7 +77,7 @@ export interface OrchestratorReportSource {
     readonly outcome: ConflictOutcomeSource;
   }[];
   readonly risk: readonly { readonly time: number; readonly kind: string; readonly detail: string }[];
-  readonly crossing: { readonly enabled: boolean; readonly savedTurnover: number; readonly savedCommission: number };
+  readonly crossing: { readonly enabled: boolean; readonly savedTurnover: number; readonly savedCommission: number; readonly savedSlippage?: number | undefined };
 }
 
 /** Options of {@link orchestratorReportInput}. */
@@ -190,6 +190,14 @@ export function orchestratorReportInput(result: OrchestratorReportSource, option
       : {}),
     conflicts: result.conflicts.map(conflictInput),
     risk: result.risk.map((event) => ({ time: event.time, kind: event.kind, detail: event.detail })),
-    ...(result.crossing.enabled ? { crossing: { savedTurnover: result.crossing.savedTurnover, savedCommission: result.crossing.savedCommission } } : {}),
+    ...(result.crossing.enabled
+      ? {
+          crossing: {
+            savedTurnover: result.crossing.savedTurnover,
+            savedCommission: result.crossing.savedCommission,
+            ...(result.crossing.savedSlippage === undefined ? {} : { savedSlippage: result.crossing.savedSlippage }),
+          },
+        }
+      : {}),
   };
 }

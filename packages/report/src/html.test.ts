@@ -3,6 +3,7 @@ import { buildRandomWalkRun } from './__fixtures__/random-walk-run';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { escapeHtml } from './html/page';
 import { renderHtml } from './html/tearsheet';
+import { backtestReportInput } from './from-backtest';
 import type { ReportInput } from './report-input';
 
 function embeddedData(html: string): { charts: Record<string, unknown>; tables: Record<string, { rows: unknown[][] }>; maxTableRows: number } {
@@ -85,5 +86,34 @@ describe('renderHtml', () => {
     expect(renderHtml(input) === html).toBe(true);
     // The libraries are about 0.83 MB; chart data of 6,000 bars × 3 sleeves is downsampled.
     expect(html.length).toBeLessThan(3_000_000);
+  });
+});
+
+describe('the max drawdown card', () => {
+  const day = 86_400_000;
+  const source = (equity: number[]) => ({
+    strategy: { id: 'x' },
+    symbols: ['X'],
+    equity: { time: equity.map((_, i) => Date.UTC(2020, 0, 1) + i * day), equity, cash: equity },
+    trades: [],
+    fills: [],
+  });
+
+  it('says "peak to recovery" only for a drawdown that recovered, and "since the peak" for one still open', () => {
+    const recovered = renderHtml(backtestReportInput(source([100, 110, 90, 95, 111, 112])));
+    expect(recovered).toContain('days peak to recovery');
+    const open = renderHtml(backtestReportInput(source([100, 110, 90, 95, 100, 105])));
+    expect(open).not.toContain('days peak to recovery');
+    expect(open).toContain('4 days since the peak, not recovered');
+  });
+});
+
+describe('the internal crossing line', () => {
+  it('names the slippage saved next to the commission, when the run recorded it', () => {
+    const input = buildSmallRun();
+    if (input.crossing === undefined) throw new Error('the small run crosses');
+    expect(renderHtml(input)).not.toContain('of slippage');
+    const withSlippage = renderHtml({ ...input, crossing: { ...input.crossing, savedSlippage: 1.25 } });
+    expect(withSlippage).toContain('<strong>1.25</strong> of slippage');
   });
 });

@@ -159,7 +159,9 @@ function crossingSection(input: ReportInput): string {
   if (input.crossing === undefined) return '';
   return `## Internal crossing\n\nOpposite orders of sleeves on the same symbol and bar were crossed internally: ${formatCurrency(
     input.crossing.savedTurnover,
-  )} of turnover and ${formatCurrency(input.crossing.savedCommission)} of commission were saved.\n`;
+  )} of turnover${input.crossing.savedSlippage === undefined ? ' and' : ','} ${formatCurrency(input.crossing.savedCommission)} of commission${
+    input.crossing.savedSlippage === undefined ? '' : ` and ${formatCurrency(input.crossing.savedSlippage)} of slippage`
+  } were saved.\n`;
 }
 
 function eventSection<T>(

@@ -68,7 +68,7 @@ const OrchestratorJsonSchema = z.object({
     }),
   ),
   risk: z.array(z.object({ time: isoTime, kind: z.string(), detail: z.string() })),
-  crossing: z.object({ enabled: z.boolean(), savedTurnover: z.number(), savedCommission: z.number() }),
+  crossing: z.object({ enabled: z.boolean(), savedTurnover: z.number(), savedCommission: z.number(), savedSlippage: z.number().optional() }),
 });
 
 /** The engine's JSON result (`serializeBacktestResult`, `version: 1`): what a report reads of it. */

@@ -103,6 +103,8 @@ export interface ReportCrossing {
   readonly savedTurnover: number;
   /** Commission not paid. */
   readonly savedCommission: number;
+  /** Slippage not paid (absent from reports written before it was recorded). */
+  readonly savedSlippage?: number | undefined;
 }
 
 /**

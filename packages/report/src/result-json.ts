@@ -260,7 +260,11 @@ export function toResultJson(input: ReportInput, timeFormat: TimeFormat = detect
     crossing:
       input.crossing === undefined
         ? null
-        : { savedTurnover: input.crossing.savedTurnover, savedCommission: input.crossing.savedCommission },
+        : {
+            savedTurnover: input.crossing.savedTurnover,
+            savedCommission: input.crossing.savedCommission,
+            ...(input.crossing.savedSlippage === undefined ? {} : { savedSlippage: input.crossing.savedSlippage }),
+          },
   };
   return result;
 }

@@ -216,6 +216,7 @@ export function buildSchemas<TTime extends z.ZodType, TTimeColumn extends z.ZodT
       .object({
         savedTurnover: z.number().describe('Traded value that internal crossing kept off the market, currency.'),
         savedCommission: z.number().describe('Commission saved by internal crossing, currency.'),
+        savedSlippage: z.number().optional().describe('Slippage saved by internal crossing, currency.'),
       })
       .describe('What internal crossing of opposite sleeve orders saved.'),
     'Crossing',

@@ -25,7 +25,11 @@ export function metricsColumns(input: ReportInput): MetricsColumn[] {
   const columns: MetricsColumn[] = [{ label: 'Portfolio', result: input.portfolio.metrics, sleeveIndex: null }];
   if (input.sleeves.length >= 2) {
     input.sleeves.forEach((sleeve, index) => {
-      columns.push({ label: sleeve.id, result: sleeve.metrics, sleeveIndex: index });
+      // A sleeve that gave or received capital is measured on its time-weighted index, whose last
+      // value is not what the sleeve holds: its end equity is its own curve's last value.
+      const end = lastValue(sleeve.equity.equity);
+      const result = end === null ? sleeve.metrics : { ...sleeve.metrics, metrics: { ...sleeve.metrics.metrics, endEquity: end } };
+      columns.push({ label: sleeve.id, result, sleeveIndex: index });
     });
   }
   return columns;

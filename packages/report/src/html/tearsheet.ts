@@ -168,7 +168,11 @@ function masthead(input: ReportInput, timeFormat: TimeFormat): string {
   const subs: Record<string, string> = {};
   if (metrics.benchmarkReturn !== null && input.benchmark !== undefined) subs['Total return'] = `${input.benchmark.name} ${formatPercent(metrics.benchmarkReturn)}`;
   if (metrics.sortino !== null) subs.Sharpe = `Sortino ${formatMetric(metrics.sortino, 'ratio')}`;
-  if (metrics.maxDrawdownDays !== null) subs['Max drawdown'] = `${formatCount(Math.round(metrics.maxDrawdownDays))} days peak to recovery`;
+  if (metrics.maxDrawdownDays !== null) {
+    // Its days run to the last bar when the curve has not recovered.
+    const recovered = (input.portfolio.metrics.maxDrawdownPeriod?.recovery ?? null) !== null;
+    subs['Max drawdown'] = `${formatCount(Math.round(metrics.maxDrawdownDays))} days ${recovered ? 'peak to recovery' : 'since the peak, not recovered'}`;
+  }
   if (metrics.calmar !== null) subs.CAGR = `Calmar ${formatMetric(metrics.calmar, 'ratio')}`;
   if (metrics.startEquity !== null) subs['End equity'] = `from ${formatCurrency(metrics.startEquity)}`;
   if (metrics.valueAtRisk !== null) subs.Volatility = `VaR ${formatPercent(metrics.valueAtRisk)} per bar`;
@@ -241,7 +245,9 @@ ${panel('rolling-sharpe')}
         ? ''
         : `<div class="stat-row"><span>Internal crossing saved <strong>${formatCurrency(report.crossing.savedTurnover)}</strong> of turnover</span><span><strong>${formatCurrency(
             report.crossing.savedCommission,
-          )}</strong> of commission</span></div>`;
+          )}</strong> of commission${
+            report.crossing.savedSlippage === undefined ? '' : ` and <strong>${formatCurrency(report.crossing.savedSlippage)}</strong> of slippage`
+          }</span></div>`;
     const ratio =
       report.diversificationRatio === undefined || report.diversificationRatio === null
         ? ''
