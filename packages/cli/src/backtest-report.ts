@@ -226,7 +226,8 @@ export function renderTrades(
     { header: 'side' },
     { header: 'quantity', align: 'right' as const },
     { header: 'entry' },
-    { header: 'price', align: 'right' as const },
+    // Adding to a position averages its entry price; the date is the first entry's.
+    { header: 'avg price', align: 'right' as const },
     { header: 'exit' },
     { header: 'price', align: 'right' as const },
     { header: 'P&L', align: 'right' as const },
@@ -259,7 +260,7 @@ export function renderOpenPositions(positions: readonly OpenPosition[], format: 
       { header: 'side' },
       { header: 'quantity', align: 'right' },
       { header: 'entry' },
-      { header: 'price', align: 'right' },
+      { header: 'avg price', align: 'right' },
       { header: 'mark', align: 'right' },
       { header: 'value', align: 'right' },
       { header: 'unrealised P&L', align: 'right' },

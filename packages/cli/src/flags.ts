@@ -258,7 +258,7 @@ export function strategyFromFlags(problems: FlagProblems, name: string, params: 
           const match = closestMatch(key, known);
           problems.add(
             flag ?? flagText('--param', key),
-            `unknown parameter ${quoteValue(key)}${match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`}: ${definition.name} takes ${known.length === 0 ? 'no parameters' : known.join(', ')} (see \`ensemble strategies ${definition.name}\`)`,
+            `unknown parameter ${quoteValue(key)}${match === undefined ? ':' : ` — did you mean ${quoteValue(match)}?`} ${definition.name} takes ${known.length === 0 ? 'no parameters' : known.join(', ')} (see \`ensemble strategies ${definition.name}\`)`,
           );
         } else if (flag === undefined) {
           // A cross-field rule broken through a default (`--param slow=5` against the default fast=10).

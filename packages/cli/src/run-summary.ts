@@ -232,13 +232,16 @@ function shownOf(count: number, total: number, what: string): string {
  * crossing saved, the first rebalances (date, reason, each sleeve's weight before → after, cash
  * moved), the first conflicts and risk events, and the final equity.
  */
+/** A run's name is its title: a sentence, not a value to clip to an error echo's 80 characters. */
+const MAX_TITLE_LENGTH = 200;
+
 export function renderRunSummary(result: OrchestratorResult, palette: Palette = createPalette(false), options: RunSummaryOptions = {}): string {
   const config = result.config;
   const format = isoTimeFormatter(result.portfolio.equity.time);
   const label = (text: string) => palette.dim(text.padEnd(10));
   const lines: string[] = [];
 
-  lines.push(palette.bold(`Run: ${config.name === undefined ? `${formatCounted(result.sleeves.length, 'strategy', 'strategies')} on one portfolio` : echoValue(config.name)}`));
+  lines.push(palette.bold(`Run: ${config.name === undefined ? `${formatCounted(result.sleeves.length, 'strategy', 'strategies')} on one portfolio` : echoValue(config.name, MAX_TITLE_LENGTH)}`));
   if (options.source !== undefined) lines.push(`  ${label('config')} ${echoValue(options.source, MAX_LINE_LENGTH)}`);
   lines.push(`  ${label('data')} ${describeData(config, result)}`);
   for (const note of options.notes ?? []) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);

@@ -33,8 +33,8 @@ export function strategyParamIssues(
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const match = closestMatch(key, known);
-        const hint = match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`;
-        issues.push({ path: `${at}.${key}`, message: `unknown parameter ${quoteValue(key)}${hint}: ${definition.name} takes ${accepted}` });
+        const hint = match === undefined ? ':' : ` — did you mean ${quoteValue(match)}?`;
+        issues.push({ path: `${at}.${key}`, message: `unknown parameter ${quoteValue(key)}${hint} ${definition.name} takes ${accepted}` });
       }
     } else {
       issues.push({ path: at, message: issue.message });

@@ -176,7 +176,7 @@ export const CLIENT_SCRIPT = String.raw`
       if (query !== '') text = numberFormat(0).format(rows.length) + ' of ' + numberFormat(0).format(total) + ' ' + table.noun + ' match';
       else text = numberFormat(0).format(total) + ' ' + table.noun;
       if (shown.length < rows.length) {
-        text += ' · showing the first ' + numberFormat(0).format(shown.length) + '; the JSON and CSV exports hold every row';
+        text += ' · showing the first ' + numberFormat(0).format(shown.length) + '; the JSON result holds every row';
       }
       note.textContent = text;
       root.setAttribute('data-visible-rows', String(shown.length));

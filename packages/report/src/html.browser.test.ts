@@ -146,7 +146,7 @@ describe.runIf(available)('HTML report in Chromium', () => {
     // Trades: capped at 100 of 120 rows with a note; clicking P&L sorts by it, largest first, then smallest first.
     const trades = page.locator('[data-table="trades"]');
     expect(await trades.locator('tbody tr').count()).toBe(100);
-    expect(await trades.locator('.note').textContent()).toBe('120 trades · showing the first 100; the JSON and CSV exports hold every row');
+    expect(await trades.locator('.note').textContent()).toBe('120 trades · showing the first 100; the JSON result holds every row');
     const pnl = trades.locator('th', { hasText: 'P&L' });
     const firstPnl = async () => Number((await trades.locator('tbody tr:first-child td:nth-child(9)').textContent())?.replace(/,/g, ''));
     const sortedPnl = input.portfolio.trades.map((trade) => trade.pnl).sort((a, b) => a - b);

@@ -59,7 +59,7 @@ describe('registry', () => {
       expect(ConfigError.isInstance(error)).toBe(true);
       const config = error as ConfigError;
       expect(config.issues.map((issue) => issue.path)).toEqual(['params.fast', 'params.slow', 'params.fsat']);
-      expect(config.issues[2]!.message).toBe('unknown parameter "fsat" — did you mean "fast"?: sma-crossover takes only fast, slow, allowShort');
+      expect(config.issues[2]!.message).toBe('unknown parameter "fsat" — did you mean "fast"? sma-crossover takes only fast, slow, allowShort');
       expect(config.message).toContain('the parameters of strategy "sma-crossover"');
     }
     expect(() => createStrategy('rsi-mean-reversion', 5)).toThrow(/params: /);

@@ -383,8 +383,8 @@ describe('ensemble backtest: the summary', () => {
     expect(out).toMatch(/Commission\s+0\.00/);
     expect(out).toMatch(/Sharpe\s+-?\d+\.\d\d\b/);
     expect(out).toMatch(/Win rate\s+\d+\.\d\d%/);
-    expect(out).toMatch(/Trades \(first 3 of \d+; --trades all lists every one\)\n\s+#\s+side\s+quantity\s+entry\s+price\s+exit\s+price\s+P&L\s+return\s+bars\n(.*\n){3}\n/);
-    expect(out).toMatch(/Open positions at the end \(1, marked at the last close\)\n\s+symbol\s+side\s+quantity\s+entry\s+price\s+mark\s+value\s+unrealised P&L\s+bars\n\s+SP500\s+long\s+57\s+2020-04-15/);
+    expect(out).toMatch(/Trades \(first 3 of \d+; --trades all lists every one\)\n\s+#\s+side\s+quantity\s+entry\s+avg price\s+exit\s+price\s+P&L\s+return\s+bars\n(.*\n){3}\n/);
+    expect(out).toMatch(/Open positions at the end \(1, marked at the last close\)\n\s+symbol\s+side\s+quantity\s+entry\s+avg price\s+mark\s+value\s+unrealised P&L\s+bars\n\s+SP500\s+long\s+57\s+2020-04-15/);
     expect(out).toMatch(/^Final equity \d{3},\d{3}\.\d\d \(\+\d+\.\d\d%\)/m);
     expect(out).not.toContain('\u001b[');
   });
@@ -531,7 +531,7 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     const sma = [...sp500, '--strategy', 'sma-crossover'];
     await expectBadInput([...sma, '--param', 'fast'], '--param fast: expected key=value, e.g. --param fast=10');
     await expectBadInput([...sma, '--param', 'speed=3'], '--param speed=3: unknown parameter "speed": sma-crossover takes fast, slow, allowShort');
-    await expectBadInput([...sma, '--param', 'fsat=3'], '--param fsat=3: unknown parameter "fsat" — did you mean "fast"?: sma-crossover takes fast, slow, allowShort');
+    await expectBadInput([...sma, '--param', 'fsat=3'], '--param fsat=3: unknown parameter "fsat" — did you mean "fast"? sma-crossover takes fast, slow, allowShort');
     await expectBadInput([...sma, '--param', 'fast=abc'], '--param fast=abc: "abc" is not accepted', '(fast: integer, >= 1 and <= 10000, default 10)');
     await expectBadInput([...sma, '--param', 'fast=0'], /--param fast=0: .*>=1.*\(fast: integer, >= 1 and <= 10000, default 10\)/);
     await expectBadInput([...sma, '--param', 'fast=2.5'], /--param fast=2\.5: .*integer/);

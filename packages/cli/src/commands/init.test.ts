@@ -19,8 +19,8 @@ afterAll(() => {
 
 const GENERATED = ['strategies/my-strategy.ts', 'strategies/my-strategy.test.ts', 'run.json', 'package.json', 'README.md'];
 
-async function init(args: string[], cwd: string) {
-  const io = createCapturedIo({ cwd, env: {} });
+async function init(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const io = createCapturedIo({ cwd, env });
   const code = await main(['node', 'ensemble', 'init', ...args], io);
   return { code, out: io.out(), err: io.err() };
 }
@@ -118,5 +118,21 @@ describe('ensemble init', () => {
     expect(output).toMatch(/Tests\s+\d+ passed \(\d+\)/);
     expect(output).toContain('strategies/my-strategy.test.ts');
     expect(code, output).toBe(0);
+  });
+});
+
+describe('ensemble init from a clone (pnpm ensemble init)', () => {
+  it('gives the next commands as pnpm runs them from the clone, and says the packages are not on npm before a release', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'ensemble-init-clone-'));
+    try {
+      const { code, out } = await init(['mine'], cwd, { npm_lifecycle_event: 'ensemble', PNPM_SCRIPT_SRC_DIR: '/src/ensemble' });
+      expect(code).toBe(0);
+      expect(out).toContain('  pnpm -s -C /src/ensemble ensemble run --config mine/run.json --html report.html');
+      expect(out).toContain('  pnpm -s -C /src/ensemble ensemble backtest --dataset sp500 --strategy mine/strategies/my-strategy.ts');
+      expect(out).toContain('no release of them yet');
+      expect(out).not.toContain('npm install');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 });

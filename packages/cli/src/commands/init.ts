@@ -99,13 +99,18 @@ Examples:
       const lines = written.map((file) => `wrote ${echoValue(shownPath(file), MAX_LINE_LENGTH)}`);
       const config = echoValue(path.join(shown, 'run.json'), MAX_LINE_LENGTH);
       const strategy = echoValue(path.join(shown, 'strategies', 'my-strategy.ts'), MAX_LINE_LENGTH);
+      // Run from a clone (`pnpm ensemble init`), the command a newcomer can type is pnpm's, from the clone.
+      const clone = io.env.npm_lifecycle_event === 'ensemble' ? io.env.PNPM_SCRIPT_SRC_DIR : undefined;
+      const ensemble = clone === undefined ? 'ensemble' : `pnpm -s -C ${echoValue(clone, MAX_LINE_LENGTH)} ensemble`;
       lines.push(
         '',
         'Next:',
-        `  ensemble run --config ${config} --html report.html`,
-        `  ensemble backtest --dataset sp500 --strategy ${strategy}`,
-        `  ensemble strategies ${strategy}`,
-        `  cd ${echoValue(shown, MAX_LINE_LENGTH)} && npm install && npm test   (see its README.md)`,
+        `  ${ensemble} run --config ${config} --html report.html`,
+        `  ${ensemble} backtest --dataset sp500 --strategy ${strategy}`,
+        `  ${ensemble} strategies ${strategy}`,
+        cliVersion() === '0.0.0'
+          ? `  (its package.json needs @ensemble packages from the npm registry, which has no release of them yet: until it has, run it from a clone of Ensemble as above)`
+          : `  cd ${echoValue(shown, MAX_LINE_LENGTH)} && npm install && npm test   (see its README.md)`,
       );
       io.stdout.write(`${lines.join('\n')}\n`);
     });

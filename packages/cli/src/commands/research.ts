@@ -28,7 +28,7 @@ import { checkKeptFiles, resolveOutputFlags } from '../output-targets';
 import type { KeptFile } from '../output-targets';
 import { shortcutFlagsGiven, shortcutSpec } from '../research-shortcut';
 import type { ResearchShortcutFlags } from '../research-shortcut';
-import { formatCount, formatNumber } from '../format';
+import { formatCount, formatNumber, formatPercent } from '../format';
 import type { CliIo } from '../io';
 import { progressPhases, progressWanted } from '../progress';
 import { parameterText, sweepFailure, walkForwardFailure } from '../research-failure';
@@ -161,6 +161,11 @@ function value(x: number | null | undefined, digits = 4): string {
   return x === null || x === undefined ? '—' : formatNumber(x, digits);
 }
 
+/** A return as `backtest` and `run` print it: `12.35%`. */
+function percent(x: number | null | undefined): string {
+  return formatPercent(x ?? null);
+}
+
 /** The summary of a finished sweep: counts, the five best combinations, the overfitting statistics. */
 export function renderSweepSummary(result: SweepResult): string {
   const { counts, objective, statistics } = result;
@@ -182,9 +187,9 @@ export function renderWalkForwardSummary(result: WalkForwardResult): string {
     `Walk-forward ${result.planId.slice(0, 12)} · ${result.mode} windows · objective ${result.objective.metric}`,
     ...result.steps.map(
       (step) =>
-        `  ${String(step.index).padStart(2)}  train ${day(step.train.start)}→${day(step.train.end)}  test ${day(step.test.start)}→${day(step.test.end)}  ${step.chosen === null ? step.status : parameterText(step.chosen.parameters)}  IS CAGR ${value(step.inSample?.cagr)}  OOS CAGR ${value(step.outOfSample?.cagr)}  WFE ${value(step.efficiency, 2)}`,
+        `  ${String(step.index).padStart(2)}  train ${day(step.train.start)}→${day(step.train.end)}  test ${day(step.test.start)}→${day(step.test.end)}  ${step.chosen === null ? step.status : parameterText(step.chosen.parameters)}  IS CAGR ${percent(step.inSample?.cagr)}  OOS CAGR ${percent(step.outOfSample?.cagr)}  WFE ${value(step.efficiency, 2)}`,
     ),
-    `  out of sample: total return ${value(result.metrics?.totalReturn)} · CAGR ${value(result.metrics?.cagr)} · Sharpe ${value(result.metrics?.sharpe, 2)} · max drawdown ${value(result.metrics?.maxDrawdown)} · efficiency ${value(result.efficiency, 2)}`,
+    `  out of sample: total return ${percent(result.metrics?.totalReturn)} · CAGR ${percent(result.metrics?.cagr)} · Sharpe ${value(result.metrics?.sharpe, 2)} · max drawdown ${percent(result.metrics?.maxDrawdown)} · efficiency ${value(result.efficiency, 2)}`,
   ];
   return `${lines.join('\n')}\n`;
 }

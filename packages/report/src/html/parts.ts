@@ -36,7 +36,7 @@ export function interactiveTable(id: string, table: InteractiveTable, filterable
   return `<div class="panel" data-table="${id}">
 <div class="table-tools">${search}<span class="note"></span></div>
 <div class="table-wrap scroll"><table><thead><tr>${head}</tr></thead><tbody></tbody></table></div>
-<noscript><p class="note">Turn on JavaScript to see this table; the JSON and CSV exports hold the same rows.</p></noscript>
+<noscript><p class="note">Turn on JavaScript to see this table; the JSON result holds the same rows.</p></noscript>
 </div>`;
 }
 

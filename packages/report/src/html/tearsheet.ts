@@ -78,7 +78,7 @@ function tables(input: ReportInput): Record<string, InteractiveTable> {
         { label: 'Side', type: 'text' },
         { label: 'Quantity', type: 'qty' },
         { label: 'Entry', type: 'time' },
-        { label: 'Entry price', type: 'price' },
+        { label: 'Avg entry price', type: 'price' },
         { label: 'Exit', type: 'time' },
         { label: 'Exit price', type: 'price' },
         { label: 'P&L', type: 'money', signed: true },

@@ -1,4 +1,4 @@
-import { formatNumber, formatPercent } from '../format';
+import { formatCount, formatNumber, formatPercent } from '../format';
 import type { ResearchReportInput } from './research-input';
 
 /** One overfitting statistic as the report shows it: a value, a tone and a one-line reading. */
@@ -55,7 +55,7 @@ export function statisticReadings(input: ResearchReportInput): StatisticReading[
       label: 'PBO',
       value: formatPercent(pbo.pbo),
       tone: pbo.pbo <= PBO_LOW ? 'positive' : pbo.pbo > PBO_HIGH ? 'negative' : 'neutral',
-      reading: `In ${formatPercent(pbo.pbo)} of ${pbo.splits} splits the in-sample best ranked at or below the median out of sample — ${level}.`,
+      reading: `In ${formatPercent(pbo.pbo)} of ${formatCount(pbo.splits)} splits the in-sample best ranked at or below the median out of sample — ${level}.`,
     });
   }
   if (!sweepStatistics) {
