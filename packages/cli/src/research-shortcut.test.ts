@@ -60,6 +60,15 @@ describe('the research shortcut flags', () => {
     expect((shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', vary: ['fast=5'] }, 'sweep').spec.config as { data: unknown }).data).toEqual({ dataset: 'sp500' });
   });
 
+  it('take --dataset NAME as --data does an embedded data set, as `ensemble backtest` takes it', () => {
+    expect((shortcutSpec({ strategy: 'sma-crossover', dataset: 'dow30', vary: ['fast=5'] }, 'sweep').spec.config as { data: unknown }).data).toEqual({ dataset: 'dow30' });
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', dataset: 'prices.csv', vary: ['fast=5'] }, 'sweep'))).toEqual([
+      '--dataset prices.csv: is not an embedded data set: sp500, dow30, stocks5 (`ensemble data list`); for a file, give --data FILE',
+    ]);
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', dataset: 'sp500', data: 'sp500', vary: ['fast=5'] }, 'sweep'))).toEqual(['--dataset sp500: give --data or --dataset, not both']);
+    expect(shortcutFlagsGiven({ dataset: 'sp500' })).toEqual(['--dataset']);
+  });
+
   it('name every bad flag and what to write', () => {
     expect(problems(() => shortcutSpec({ vary: ['fast'], sample: 'ten', seed: '3', minimize: true, maximize: true, train: '3y' }, 'sweep'))).toEqual([
       '--strategy: the base of the research is missing: give --config run.json, or --strategy NAME|FILE and --data DATASET|FILE (or a whole spec with --spec)',

@@ -1,4 +1,4 @@
-import { isDatasetName } from '@ensemble/data';
+import { isDatasetName, listDatasets } from '@ensemble/data';
 import { ConfigError } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 import { BacktestRunConfigSchema } from '@ensemble/research';
@@ -9,6 +9,8 @@ export interface ResearchShortcutFlags {
   readonly config?: string;
   readonly strategy?: string;
   readonly data?: string;
+  /** `--dataset NAME`: `--data` with an embedded data set, as `ensemble backtest` takes it. */
+  readonly dataset?: string;
   readonly from?: string;
   readonly to?: string;
   readonly vary?: readonly string[];
@@ -29,6 +31,7 @@ const SHORTCUT_FLAGS: Record<keyof ResearchShortcutFlags, string> = {
   config: '--config',
   strategy: '--strategy',
   data: '--data',
+  dataset: '--dataset',
   from: '--from',
   to: '--to',
   vary: '--vary',
@@ -116,14 +119,19 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
   const backtest = flags.config === undefined;
   let config: string | Record<string, unknown> = flags.config ?? {};
   if (flags.config !== undefined) {
-    for (const key of ['strategy', 'data', 'from', 'to'] as const) {
+    for (const key of ['strategy', 'data', 'dataset', 'from', 'to'] as const) {
       const value = flags[key];
       if (value !== undefined) problems.add(flagText(SHORTCUT_FLAGS[key], value), `goes with --strategy and --data (a backtest base), not with --config: put it in the run config instead`);
     }
-  } else if (flags.strategy === undefined || flags.data === undefined) {
+  } else if (flags.data !== undefined && flags.dataset !== undefined) {
+    problems.add(flagText('--dataset', flags.dataset), 'give --data or --dataset, not both');
+  } else if (flags.dataset !== undefined && !isDatasetName(flags.dataset)) {
+    problems.add(flagText('--dataset', flags.dataset), `is not an embedded data set: ${listDatasets().map((info) => info.name).join(', ')} (\`ensemble data list\`); for a file, give --data FILE`);
+  } else if (flags.strategy === undefined || (flags.data ?? flags.dataset) === undefined) {
     problems.add(flags.strategy === undefined ? '--strategy' : '--data', 'the base of the research is missing: give --config run.json, or --strategy NAME|FILE and --data DATASET|FILE (or a whole spec with --spec)');
   } else {
-    const data = isDatasetName(flags.data) ? { dataset: flags.data } : { file: flags.data };
+    const source = flags.data ?? flags.dataset ?? '';
+    const data = flags.dataset !== undefined || isDatasetName(source) ? { dataset: source } : { file: source };
     config = { data: { ...data, ...(flags.from === undefined ? {} : { from: flags.from }), ...(flags.to === undefined ? {} : { to: flags.to }) }, strategy: flags.strategy };
   }
   const vary = flags.vary ?? [];

@@ -151,7 +151,9 @@ export const StrategyEntrySchema = z
     symbols: z
       .array(symbolSchema)
       .min(1)
-      .describe('Symbols this strategy trades; each must be in the data'),
+      .describe(
+        'Symbols this strategy trades, e.g. ["SP500"]; each must be in the data (a CSV without a symbol column holds one, named after the file; `ensemble data inspect FILE` lists a file\'s)',
+      ),
     weight: z
       .number()
       .min(0, { message: 'must be 0 or more: a fraction of portfolio equity (0.6 = 60%); a sleeve cannot be given negative capital' })

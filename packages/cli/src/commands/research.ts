@@ -275,6 +275,7 @@ function researchCommand(program: Command, name: string, description: string, ex
     .option('-c, --config <file>', 'shortcut: the base run config (as `ensemble run` reads)')
     .option('--strategy <name|file>', 'shortcut: a backtest base, one strategy (registry name or .ts/.js file), with --data')
     .option('--data <dataset|file>', 'shortcut: the backtest base\'s data, an embedded data set or a CSV/JSON file')
+    .option('--dataset <name>', 'shortcut: the backtest base\'s data, an embedded data set (as `ensemble backtest` takes it)')
     .option('--from <date>', 'shortcut: first date of the backtest base\'s data')
     .option('--to <date>', 'shortcut: last date of the backtest base\'s data')
     .option('--vary <path=values>', 'shortcut, repeatable: a parameter to vary, PATH=START:STOP:STEP or PATH=V1,V2,… (a backtest\'s own parameters by name: fast=5:50:5)', appendValue)
