@@ -1,4 +1,4 @@
-import { createLocalResolvers, runResearchJob } from '@ensemble/research';
+import { createLocalResolvers, prepareResearchJob, runResearchJob } from '@ensemble/research';
 import type { ResearchJobResult } from '@ensemble/research';
 import { importStrategyDefinitions } from './strategy-modules';
 
@@ -15,3 +15,8 @@ export function runJobInWorker(job: unknown): Promise<ResearchJobResult> {
   return runResearchJob(job, resolvers);
 }
 
+
+/** Loads a job's data and strategy files before its timeout starts counting (`--job-timeout`). */
+export function prepareJobInWorker(job: unknown): Promise<void> {
+  return prepareResearchJob(job, resolvers);
+}

@@ -13,7 +13,7 @@ export { DataRefSchema, JobWindowSchema, ParameterValueSchema, StrategyModuleRef
 export type { BacktestRunConfig, BacktestRunConfigInput } from './job/backtest-config';
 export { BacktestRunConfigSchema, parseBacktestRunConfig } from './job/backtest-config';
 export type { ResearchResolvers } from './job/run-research-job';
-export { failedResult, runResearchJob } from './job/run-research-job';
+export { failedResult, prepareResearchJob, runResearchJob } from './job/run-research-job';
 export { JobResultError, checkJobResult } from './job/job-result-check';
 export type { JobResultJson } from './job/job-result-json';
 export { jobResultFromJson, jobResultToJson } from './job/job-result-json';

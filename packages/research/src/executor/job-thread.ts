@@ -35,7 +35,10 @@ process.exit = ((code?: number | string | null) => {
   if ((process as { _exiting?: boolean })._exiting === true) return exit(code);
   throw new Error(`process.exit(${String(code ?? '')}) was called during the job: a strategy must return or throw, never end its thread`);
 });
-const runJob = ((await import(moduleUrl)) as { runJobInWorker: RunJob }).runJobInWorker;
+const workerModule = (await import(moduleUrl)) as { runJobInWorker: RunJob; prepareJobInWorker?: (job: unknown) => Promise<void> };
+const runJob = workerModule.runJobInWorker;
+/** The worker module's `prepareJobInWorker`, if it has one: loads a job's data before its timer starts. */
+const prepareJob = workerModule.prepareJobInWorker;
 
 /**
  * The buffers of a result's columns to transfer: each once, and only a buffer a column fills
@@ -73,8 +76,13 @@ export function runThreadJob(task: ThreadTask): Promise<object> {
 let queue: Promise<void> = Promise.resolve();
 
 async function runTask(task: ThreadTask): Promise<object> {
-  task.started?.postMessage(null);
-  task.started?.close();
+  if (task.started !== undefined) {
+    // A timed job's clock starts after its data is loaded: a thread's first job loads (and
+    // parses) the data its later jobs share, which is no part of any one job's run.
+    if (prepareJob !== undefined) for (const job of task.jobs) await prepareJob(job);
+    task.started.postMessage(null);
+    task.started.close();
+  }
   const answers: ThreadAnswer[] = [];
   const buffers = new Set<ArrayBuffer>();
   for (const job of task.jobs) {

@@ -8,6 +8,7 @@ import { createLocalExecutor } from './local-executor';
 import type { LocalExecutor } from './local-executor';
 
 const hangingModule = fileURLToPath(new URL('./__fixtures__/hanging-strategy.ts', import.meta.url));
+const slowDataWorker = new URL('./__fixtures__/slow-data-worker.ts', import.meta.url);
 const slowStartWorker = new URL('./__fixtures__/slow-start-worker.ts', import.meta.url);
 const dyingWorker = new URL('./__fixtures__/dying-worker.ts', import.meta.url);
 const exitingModule = fileURLToPath(new URL('./__fixtures__/exiting-strategy.ts', import.meta.url));
@@ -89,6 +90,14 @@ describe('createLocalExecutor', () => {
     // Every thread takes 5 s to import its worker module (SLOW_START_MS), longer than the 4 s limit;
     // the jobs themselves take milliseconds. A timer started when the job was sent would stop them.
     const executor = createLocalExecutor({ workers: 1, jobTimeoutMs: 4_000, workerUrl: slowStartWorker });
+    executors.push(executor);
+    const results = await collect(executor, await jobs(2));
+    expect(results.map((result) => result.status)).toEqual(['ok', 'ok']);
+  });
+
+  it('counts a job timeout from after its data is loaded (the worker module\'s prepareJobInWorker), not from its thread\'s loading', async () => {
+    // The thread's first job loads data for 5 s (SLOW_DATA_MS), longer than the 4 s limit; the runs take milliseconds.
+    const executor = createLocalExecutor({ workers: 1, jobTimeoutMs: 4_000, workerUrl: slowDataWorker });
     executors.push(executor);
     const results = await collect(executor, await jobs(2));
     expect(results.map((result) => result.status)).toEqual(['ok', 'ok']);

@@ -113,7 +113,8 @@ interface RunState {
  *
  * With `jobTimeoutMs`, a job is sent only to an idle thread (tinypool starts an abortable task only
  * there), and its timeout counts from the moment the thread begins it — not from a wait, nor from
- * the thread's start-up (its modules imported, seconds on a loaded machine); a job that exceeds it — a
+ * the thread's start-up (its modules imported, seconds on a loaded machine), nor from loading its
+ * data (the worker module's `prepareJobInWorker`, when it has one); a job that exceeds it — a
  * strategy in an endless loop included — has its thread terminated and replaced, is reported
  * `timed-out`, and the rest go on. Aborting `signal` stops the running jobs the same way.
  */

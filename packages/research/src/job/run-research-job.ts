@@ -153,6 +153,22 @@ export function failedResult(index: number, error: unknown, status: 'failed' | '
 }
 
 /**
+ * Loads what a job reads before it runs — its data and its strategy modules, which `resolvers`
+ * keep for the thread's later jobs — so that a job timeout counts the run, not a thread's one-time
+ * loading. Never throws: a job that cannot be prepared fails when it runs, with its own error.
+ */
+export async function prepareResearchJob(job: unknown, resolvers: ResearchResolvers): Promise<void> {
+  const parsed = researchJobSchema.safeParse(job);
+  if (!parsed.success) return;
+  try {
+    for (const ref of parsed.data.data) await resolvers.marketData(ref);
+    if (parsed.data.strategyModules.length > 0) await resolvers.registry?.(parsed.data.strategyModules);
+  } catch {
+    // Reported by the run.
+  }
+}
+
+/**
  * Runs one research job: validates it, gets its data from `resolvers`, runs the backtest or the
  * orchestrator on the selected symbols and dates (the window's warm-up bars included, no entry
  * before its start), and measures the result. Deterministic: the same job and data give the same
