@@ -78,6 +78,26 @@ describe('runJobs with a journal', () => {
     expect(byIndex(resumed.results)).toEqual(byIndex(whole.results));
   });
 
+  it('times the pace from the first result, not from the start-up before it', async () => {
+    // A fake executor and clock: the first result comes 10 s in (threads starting, data loading),
+    // then one a second.
+    const list = Array.from({ length: 5 }, (_, index) => ({ index }) as ResearchJob);
+    let clock = 0;
+    const executor: JobExecutor = {
+      run: async (jobs, options) => {
+        for (const job of jobs) {
+          clock += job.index === 0 ? 10_000 : 1_000;
+          options.onResult({ index: job.index, status: 'ok', metrics: null, periodReturns: new Float64Array(0) });
+          await Promise.resolve();
+        }
+      },
+    };
+    const progress: ResearchProgress[] = [];
+    await runJobs(list, executor, { onProgress: (p) => progress.push(p), now: () => clock });
+    expect(progress.map((p) => p.rate)).toEqual([null, null, 1, 1, 1, 1]);
+    expect(progress[2]?.etaMs).toBe(3_000);
+  });
+
   it('refuses the journal of another plan', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'journal-'));
     const file = join(dir, 'journal.jsonl');

@@ -44,14 +44,17 @@ export async function runJobs(jobs: readonly ResearchJob[], executor: JobExecuto
   for (const [index, result] of options.journal?.finished ?? []) if (wanted.has(index)) results.set(index, result);
   const pending = jobs.filter((job) => !results.has(job.index));
   const now = options.now ?? (() => performance.now());
-  const started = now();
   const resumed = results.size;
   const total = jobs.length;
+  // The pace is timed from the first result on: the threads' start-up and their first loading of
+  // the data come before it, and would make the first rates low and the first estimates long.
+  let firstAt: number | null = null;
   const report = (): void => {
     if (options.onProgress === undefined) return;
     const fresh = results.size - resumed;
-    const elapsed = (now() - started) / 1000;
-    const rate = fresh > 0 && elapsed > 0 ? fresh / elapsed : null;
+    if (fresh > 0 && firstAt === null) firstAt = now();
+    const elapsed = firstAt === null ? 0 : (now() - firstAt) / 1000;
+    const rate = fresh > 1 && elapsed > 0 ? (fresh - 1) / elapsed : null;
     options.onProgress({ done: results.size, total, rate, etaMs: rate === null ? null : ((total - results.size) / rate) * 1000 });
   };
   report();
