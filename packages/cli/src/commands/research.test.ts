@@ -145,6 +145,12 @@ describe('ensemble sweep', () => {
     );
   });
 
+  it('--resume without a journal yet says every job runs', async () => {
+    const { code, stderr } = await cli(['sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2015-01-01', '--vary', 'fast=5,10', '--workers', '1', '--no-progress', '--resume', '--out', at('resume-new')]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain(`--resume: ${path.join(at('resume-new'), 'journal.jsonl')} does not exist yet, so every job runs`);
+  });
+
   it('Ctrl-C exits 130 keeping the journal, and --resume finishes without redoing the finished jobs', async () => {
     writeSpec('long.json', {
       config: { ...runConfig, data: { dataset: 'sp500' } },

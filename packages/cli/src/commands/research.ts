@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -127,6 +128,9 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   failure: (result: TResult) => RunError | null,
 ): Promise<void> {
   const executor = researchExecutor(flags, researchId, jobs, io.env);
+  if (flags.resume === true && flags.queue === undefined && !existsSync(path.join(path.resolve(io.cwd, flags.out), 'journal.jsonl'))) {
+    io.stderr.write(`--resume: ${path.join(flags.out, 'journal.jsonl')} does not exist yet, so every job runs\n`);
+  }
   const controller = new AbortController();
   const onInterrupt = (): void => {
     controller.abort();
