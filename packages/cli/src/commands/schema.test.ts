@@ -68,3 +68,11 @@ describe('ensemble schema', () => {
     expect(err).toContain('--out: cannot write');
   });
 });
+
+describe('ensemble schema with an unknown kind', () => {
+  it('exits 2 naming the argument as a command-line problem, with the kinds there are', async () => {
+    const { code, err } = await run(['schema', 'bogus']);
+    expect(code).toBe(2);
+    expect(err).toContain('Invalid configuration in the command-line options:\n  - kind: unknown schema "bogus"; the schemas are run, sweep and walk-forward');
+  });
+});

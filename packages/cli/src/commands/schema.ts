@@ -6,6 +6,7 @@ import { sweepSpecJsonSchema, walkForwardSpecJsonSchema } from '@ensemble/resear
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
 import { checkOutputPath, writeFileAtomic } from '../write-file';
+import { COMMAND_LINE } from '../flags';
 
 /** The JSON Schema of the run config as `ensemble schema` prints it: two-space indented, with a final newline. */
 export function runConfigSchemaText(): string {
@@ -18,7 +19,7 @@ const SCHEMAS = { run: runConfigJsonSchema, sweep: sweepSpecJsonSchema, 'walk-fo
 /** The JSON Schema of `kind` (`run`, `sweep` or `walk-forward`), two-space indented with a final newline. */
 export function schemaText(kind: string): string {
   if (!Object.hasOwn(SCHEMAS, kind)) {
-    throw new ConfigError([{ path: 'kind', message: `unknown schema ${quoteValue(kind)}; the schemas are run, sweep and walk-forward` }]);
+    throw new ConfigError([{ path: 'kind', message: `unknown schema ${quoteValue(kind)}; the schemas are run, sweep and walk-forward` }], { source: COMMAND_LINE });
   }
   return `${JSON.stringify(SCHEMAS[kind as keyof typeof SCHEMAS](), null, 2)}\n`;
 }
