@@ -144,6 +144,46 @@ describe('cash transfers between sleeves', () => {
     }
   });
 
+  it('transfers: "cash": a giver does not sell a position whose sale would raise less than its commission; it keeps back the shortfall', () => {
+    // A 0.1% commission of at least 30. After the warm-up's equal halves, sleeve b is cut to
+    // 0.0007 (about 70: it sells all of its DN but about 20, the sale's 50 of commission paid),
+    // then sent to 0 at the next rebalance: selling that rest would pay 30 to raise about 20, so
+    // it keeps the position and gives only its cash.
+    let calls = 0;
+    const allocate = (): number[] => (calls++ === 0 ? [0.9993, 0.0007] : [1, 0]);
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        transfers: 'cash',
+        fill: 'close',
+        fractional: true,
+        commission: { kind: 'percent', rate: 0.001, minimum: 30 },
+        allocation: { scheme: 'equal' },
+        rebalance: { schedule: { everyBars: 10 } },
+        checkInvariants: true,
+        strategies: [
+          { id: 'a', strategy: 'buy-and-hold', symbols: ['UP'] },
+          { id: 'b', strategy: 'buy-and-hold', symbols: ['DN'] },
+        ],
+      },
+      [UP, DOWN],
+      { registry: testRegistry, allocate },
+    );
+    const b = result.sleeves[1];
+    const cut = result.rebalances.find((event) => Math.abs((event.targetWeights.b ?? 0) - 0.0007) < 1e-12);
+    const emptied = result.rebalances.find((event) => event.time > (cut?.time ?? Number.POSITIVE_INFINITY) && (event.targetWeights.b ?? 1) < 1e-12);
+    expect(cut).toBeDefined();
+    expect(emptied).toBeDefined();
+    // The cut sells; nothing after it: the rest is worth less than its commission.
+    expect(b?.fills.some((fill) => fill.side === 'sell' && fill.time === cut?.time)).toBe(true);
+    expect(b?.fills.some((fill) => fill.time > (cut?.time ?? Number.POSITIVE_INFINITY))).toBe(false);
+    const held = (b?.fills ?? []).reduce((sum, fill) => sum + (fill.side === 'buy' ? fill.quantity : -fill.quantity), 0);
+    expect(held).toBeGreaterThan(0);
+    const at = result.portfolio.equity.time.indexOf(emptied?.time ?? 0);
+    expect(held * (DOWN.close[at] ?? Number.NaN)).toBeLessThan(30);
+    expect(Math.min(...(b?.equity.cash ?? []))).toBeGreaterThanOrEqual(-1e-9);
+  });
+
   it('close fills: a portfolio sleeve that rebalances on the transfer bar funds it with its own orders: no sale is queued, nothing is dropped', () => {
     // Both sleeves rebalance monthly, on the same bars as the portfolio; equal-weight over UP and
     // DN is always invested, so every transfer out leaves it with negative cash until it trades.

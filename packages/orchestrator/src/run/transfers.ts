@@ -457,7 +457,10 @@ export class CapitalTransfers {
     const { book, logger } = sleeve;
     const { fractional } = this.options;
     const { quantity, markPrice, symbols } = book.account;
-    const tradable = (k: number): boolean => (quantity[k] ?? 0) > 0 && (markPrice[k] ?? 0) > 0 && (book.runner.index[k] ?? -1) >= 0;
+    // A long with a bar now, whose sale raises something after its costs (a minimum commission
+    // above a small position's value would only deepen the shortfall).
+    const tradable = (k: number): boolean =>
+      (quantity[k] ?? 0) > 0 && (markPrice[k] ?? 0) > 0 && (book.runner.index[k] ?? -1) >= 0 && this.proceeds(quantity[k] ?? 0, markPrice[k] ?? 0) > 0;
     const unitsAt = (k: number, share: number): number => {
       const held = quantity[k] ?? 0;
       return share >= 1 ? held : fractional ? held * share : Math.min(held, Math.ceil(held * share - 1e-9));
