@@ -1,5 +1,5 @@
 import type { EntrySignal } from '@ensemble/protocol';
-import { formatValue } from '@ensemble/protocol';
+import { formatValue, isThenable, thenableProblem } from '@ensemble/protocol';
 
 /** A value with its type when a number is expected: `"0.5" (a string)`, `NaN`. */
 function describeNumber(value: unknown): string {
@@ -8,6 +8,7 @@ function describeNumber(value: unknown): string {
 
 /** Throws when `signal` is not a valid {@link EntrySignal}, naming the bad field and what it must be. */
 export function checkEntrySignal(signal: unknown): asserts signal is EntrySignal {
+  if (isThenable(signal)) throw new TypeError(thenableProblem('shouldEnter'));
   if (typeof signal !== 'object' || signal === null) {
     throw new TypeError(`shouldEnter returned ${formatValue(signal)}; it must return null or { side: 'long' | 'short', strength?, stopLoss?, takeProfit? }`);
   }

@@ -1,5 +1,5 @@
 import type { PortfolioContext, PortfolioStrategy, Position, SeriesCursor, Strategy, StrategyContext } from '@ensemble/protocol';
-import { StrategyError, calendarPeriodKey, exitRequested, formatValue, isoTime, noopLogger } from '@ensemble/protocol';
+import { StrategyError, calendarPeriodKey, exitRequested, formatValue, isThenable, isoTime, noopLogger, thenableProblem } from '@ensemble/protocol';
 import { isRebalanceStep, targetQuantity } from './rebalance';
 import { NONE, RunnerBook } from './runner-book';
 
@@ -283,6 +283,7 @@ export abstract class StepRunner extends RunnerBook {
     let weights: Readonly<Record<string, unknown>>;
     try {
       const answer: unknown = strategy.targetWeights(context);
+      if (isThenable(answer)) throw new TypeError(thenableProblem('targetWeights'));
       if (typeof answer !== 'object' || answer === null) {
         throw new TypeError(`targetWeights returned ${formatValue(answer)}; it must be an object of weights by symbol`);
       }

@@ -174,3 +174,35 @@ describe('a portfolio strategy cannot corrupt the books', () => {
     expect(result.startTime).toBe(day('2020-01-01'));
   });
 });
+
+describe('an async strategy method is named, not read as an empty answer', () => {
+  const promise = (value: unknown) => Promise.resolve(value);
+  const signal = (overrides: Partial<Strategy>): Strategy => ({
+    id: 'eager',
+    warmup: 1,
+    shouldEnter: () => null,
+    shouldExit: () => false,
+    ...overrides,
+  });
+
+  it('shouldEnter, shouldExit and targetWeights returning a Promise fail the run with a StrategyError saying so', () => {
+    const enter = catchError(() => runBacktest({ series: [A], strategy: signal({ shouldEnter: () => promise({ side: 'long' }) as never }) }));
+    expect(StrategyError.isInstance(enter)).toBe(true);
+    expect((enter as Error).message).toContain('shouldEnter returned a Promise: strategy methods run synchronously');
+    let entered = false;
+    const exit = catchError(() =>
+      runBacktest({
+        series: [A],
+        strategy: signal({
+          shouldEnter: (): EntrySignal | null => (entered ? null : ((entered = true), { side: 'long' })),
+          shouldExit: () => promise(true) as never,
+        }),
+      }),
+    );
+    expect((exit as Error).message).toContain('shouldExit returned a Promise');
+    const weights = fixedWeights({ A: 0.5, B: 0.5 }, { kind: 'bars', every: 5 }, { id: 'eager-weights' });
+    const portfolio = catchError(() => runBacktest({ series: [A, B], strategy: { ...weights, targetWeights: () => promise({ A: 0.5 }) as never } }));
+    expect(StrategyError.isInstance(portfolio)).toBe(true);
+    expect((portfolio as Error).message).toContain('targetWeights returned a Promise');
+  });
+});

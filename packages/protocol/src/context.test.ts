@@ -28,6 +28,18 @@ describe('SeriesCursor', () => {
     expect(() => context.close(-1)).toThrow(LookaheadError);
     expect(() => context.close(-1)).toThrow('Strategy "peeker" looks ahead');
     expect(() => context.indicator('x', -1)).toThrow();
+    // A value whose valueOf answers 0 to the check and −1 to the index still cannot peek.
+    let reads = 0;
+    const shifty = { valueOf: () => (reads++ === 0 ? 0 : -1) } as unknown as number;
+    const read = (() => {
+      try {
+        return context.close(shifty);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(read).not.toBe(12);
+    expect(reads).toBe(1);
   });
 
   it('names the missing indicator and the ones it has', () => {

@@ -102,10 +102,13 @@ class BarContext implements StrategyContext {
 
   #at(column: Float64Array, ago: number): number {
     const index = this.#state.index;
-    if (ago < 0) {
-      throw new LookaheadError(this.#strategyId, `asked for a bar ${-ago} ahead of ${this.#symbol} bar ${index}`);
+    // Read once: an object whose valueOf answers differently each time must not pass the check
+    // with one value and index with another.
+    const back = typeof ago === 'number' ? ago : Number(ago);
+    if (back < 0) {
+      throw new LookaheadError(this.#strategyId, `asked for a bar ${-back} ahead of ${this.#symbol} bar ${index}`);
     }
-    const i = index - ago;
+    const i = index - back;
     return i >= 0 ? (column[i] ?? Number.NaN) : Number.NaN;
   }
 

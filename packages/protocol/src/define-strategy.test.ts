@@ -186,3 +186,16 @@ describe('defineStrategy', () => {
     expect(instance.id).toBe('h');
   });
 });
+
+describe('an async create', () => {
+  it('says it returned a Promise', () => {
+    const eager = defineStrategy({
+      name: 'eager-create',
+      kind: 'signal',
+      description: 'Creates its strategy asynchronously.',
+      params: z.strictObject({}),
+      create: (() => Promise.resolve({ warmup: 1, shouldEnter: () => null, shouldExit: () => false })) as never,
+    });
+    expect(() => buildStrategy(eager, {}, 'e1')).toThrow('create returned a Promise: strategy methods run synchronously');
+  });
+});

@@ -3,7 +3,7 @@ import type { StrategyDefinition } from './definition';
 import { echoValue, quoteValue, hasControlCharacters } from './echo';
 import type { ConfigIssue } from './errors';
 import { ConfigError, EnsembleError, StrategyError } from './errors';
-import { formatValue } from './format-value';
+import { formatValue, isThenable, thenableProblem } from './format-value';
 import type { AnyStrategy, PortfolioStrategy, Strategy } from './strategy';
 
 /**
@@ -89,6 +89,7 @@ function whoseDefinition(value: unknown): string {
 
 /** Why `strategy` (returned by a definition of kind `kind`) is not usable, or null. */
 function instanceProblem(strategy: unknown, kind: 'signal' | 'portfolio'): string | null {
+  if (isThenable(strategy)) return thenableProblem('create');
   if (!isRecord(strategy)) return `create returned ${formatValue(strategy)}, not a strategy object`;
   const warmup = strategy.warmup;
   if (typeof warmup !== 'number' || !Number.isSafeInteger(warmup) || warmup < 0) {

@@ -57,3 +57,13 @@ function formatAt(value: unknown, depth: number, seen: Set<object>): string {
 export function formatValue(value: unknown): string {
   return formatAt(value, 0, new Set());
 }
+
+/** Whether `value` is a Promise or another thenable: what an `async` strategy method returns. */
+export function isThenable(value: unknown): boolean {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** The message for a strategy method that returned a Promise (`async`): strategies run synchronously. */
+export function thenableProblem(method: string): string {
+  return `${method} returned a Promise: strategy methods run synchronously, so it must return its answer itself (no async, no await)`;
+}

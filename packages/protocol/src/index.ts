@@ -42,7 +42,7 @@ export { SeriesCursor } from './context';
 export { computeIndicators } from './indicators';
 export type { SeriesChange } from './series-seal';
 export { SeriesSeal } from './series-seal';
-export { formatValue } from './format-value';
+export { formatValue, isThenable, thenableProblem } from './format-value';
 export type { CalendarPeriod } from './calendar';
 export { DAY_MS, calendarPeriodKey, daysFromCivil, monthIndexOf, monthIndexOfDay, monthStartMs } from './calendar';
 export { isoTime } from './time';

@@ -80,3 +80,9 @@ describe('computeIndicators', () => {
     expect(error.cause).toBe(cause);
   });
 });
+
+describe('computeIndicators of an async indicators()', () => {
+  it('says it returned a Promise', () => {
+    expect(failure(withIndicators(() => Promise.resolve({}))).message).toContain('indicators() returned a Promise: strategy methods run synchronously');
+  });
+});

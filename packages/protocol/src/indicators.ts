@@ -1,7 +1,7 @@
 import type { BarColumn, BarSeries } from './bars';
 import { BAR_COLUMNS } from './bars';
 import { StrategyError } from './errors';
-import { formatValue } from './format-value';
+import { formatValue, isThenable } from './format-value';
 import type { IndicatorColumns, Strategy } from './strategy';
 
 /**
@@ -30,6 +30,7 @@ function columnCopies(series: BarSeries): BarSeries {
 
 /** What is wrong with `value` as the indicators of a series of `length` bars, or null. */
 function indicatorsProblem(value: unknown, length: number): string | null {
+  if (isThenable(value)) return 'returned a Promise: strategy methods run synchronously, so it must return its columns themselves (no async, no await)';
   if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
     return `returned ${formatValue(value)}`;
   }

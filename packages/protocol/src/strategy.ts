@@ -1,6 +1,6 @@
 import type { BarColumn, BarSeries, PriceField } from './bars';
 import type { AccountView, Position, PositionSide } from './trading';
-import { formatValue } from './format-value';
+import { formatValue, isThenable, thenableProblem } from './format-value';
 
 /** A request to open a position. Sizing is resolved by the engine at the fill. */
 export interface EntrySignal {
@@ -133,6 +133,7 @@ export function isPortfolioStrategy(strategy: AnyStrategy): strategy is Portfoli
 export function exitRequested(decision: boolean | ExitSignal): boolean {
   if (decision === true) return true;
   if (decision === false) return false;
+  if (isThenable(decision)) throw new TypeError(thenableProblem('shouldExit'));
   if (typeof decision === 'object' && (decision as ExitSignal | null) !== null && typeof decision.exit === 'boolean') return decision.exit;
   throw new TypeError(`shouldExit returned ${formatValue(decision)}; it must be a boolean or { exit: boolean }`);
 }
