@@ -99,6 +99,24 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(err).not.toMatch(STACK);
   });
 
+  it('a strategy file that writes to its bars fails its backtest naming it (exit 1), not the data or the benchmark', async () => {
+    const source = [
+      "import { defineStrategy } from '@ensemble/protocol';",
+      "import { z } from 'zod';",
+      'export default defineStrategy({',
+      "  name: 'scribble', kind: 'signal', description: 'Writes through a history view buffer once.', params: z.strictObject({}),",
+      '  create: () => ({ warmup: 1,',
+      "    shouldEnter: (ctx) => { if (ctx.index === 10) new Float64Array(ctx.history('close').buffer)[20] = 0; return null; },",
+      '    shouldExit: () => false }),',
+      '});',
+    ].join('\n');
+    const directory = project({ 'scribble.ts': source });
+    const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './scribble.ts'], { cwd: directory });
+    expect(code).toBe(1);
+    expect(err).toContain('Strategy "scribble" failed on SP500: changed its input data: time[20] of SP500 was 949363200000 and is now 0');
+    expect(err).not.toContain('benchmark');
+  });
+
   it('exits 2 with the message of a file that throws while it is imported, without a stack', async () => {
     const directory = project({ 'broken.ts': strategySource('broken', "throw new Error('API key missing: set MY_KEY');") });
     const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './broken.ts'], { cwd: directory });

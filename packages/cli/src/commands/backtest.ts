@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { getSeries, selectSymbols } from '@ensemble/data';
 import type { MarketData } from '@ensemble/data';
 import type { BarSeries, Logger } from '@ensemble/protocol';
-import { ConfigError, DataValidationError, isPortfolioStrategy } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, SeriesSeal, isPortfolioStrategy } from '@ensemble/protocol';
 import { runBacktest } from '@ensemble/engine';
 import { computeMetrics } from '@ensemble/performance';
 import { backtestJsonChunks, renderBacktestFiles } from '../backtest-files';
@@ -87,9 +87,18 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
   }
   const strategy = plan.strategy.strategy;
   const { rebalance, ...engine } = plan.engine;
+  // A strategy file's code could write to its bars through a history view's buffer, which would
+  // surface later as bad data (a benchmark's "unsorted dates") or as silently wrong benchmark
+  // metrics: its run is checked against a copy of the data, as a sweep's jobs are, and a write
+  // fails it naming the strategy. (The built-in strategies are not copied for.)
+  const seal = plan.strategyModule === undefined ? null : new SeriesSeal(loaded.series);
   const result = await withProgress(phases, 'run  ', 'bars', (onProgress) =>
     runBacktest({ series: data.series, strategy, ...engine, ...(rebalance === null ? {} : { rebalance }), logger, onProgress }),
-  );
+  ).catch((error: unknown) => {
+    seal?.verify(() => strategy.id);
+    throw error;
+  });
+  seal?.verify(() => strategy.id);
   // With fills at the close the first point already holds the first bar's fills and costs: the
   // metrics start from the cash, as `ensemble run` measures.
   const performance = computeMetrics(
