@@ -91,6 +91,29 @@ describe('runResearchJob', () => {
     expect(windowed.periodReturns[0]).toBeLessThan(-0.009);
   });
 
+  it('a run job whose strategy was isolated (errorPolicy "isolate") fails, naming it, instead of ranking as if nothing happened', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { fileURLToPath } = await import('node:url');
+    const { sha256Hex } = await import('./resolvers');
+    const path = fileURLToPath(new URL('./__fixtures__/throwing-strategy.ts', import.meta.url));
+    const modules = [{ path, sha256: sha256Hex(await readFile(path)) }];
+    const config = (at: number) => ({
+      data: { dataset: 'sp500', from: '2012-01-01', to: '2014-12-31' },
+      errorPolicy: 'isolate',
+      strategies: [
+        { id: 'hold', strategy: 'buy-and-hold', symbols: ['SP500'] },
+        { id: 'mine', strategy: 'throws-at', params: { at }, symbols: ['SP500'] },
+      ],
+    });
+    const crashed = await runResearchJob(await job({ kind: 'run', config: config(100), strategyModules: modules }), resolvers);
+    expect(crashed.status).toBe('failed');
+    expect(crashed.error?.message).toContain('a strategy was isolated (errorPolicy "isolate")');
+    expect(crashed.error?.message).toContain('mine: ');
+    expect(crashed.error?.message).toContain('boom at bar 100');
+    const fine = await runResearchJob(await job({ kind: 'run', config: config(100_000), strategyModules: modules }), resolvers);
+    expect(fine.status).toBe('ok');
+  });
+
   it('a run job gives the orchestrator run\'s portfolio metrics', async () => {
     const config = {
       data: { dataset: 'sp500', from: '2012-01-01' },

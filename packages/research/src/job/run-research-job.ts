@@ -65,6 +65,16 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
     const selected = selectData(data, job.config.data, symbols, window);
     const held = window === null ? registry : registryHeldUntil(registry, window.start, stepsBefore(selected.series, window.start));
     const result = runOrchestrator(config, selected.series, { registry: held });
+    // With errorPolicy "isolate" a failing strategy's sleeve is closed and the run goes on: fine for
+    // one run, but a sweep would rank that combination as if nothing had happened. It fails.
+    const isolated = result.sleeves.filter((sleeve) => sleeve.isolated);
+    if (isolated.length > 0) {
+      const first = isolated[0];
+      throw new EnsembleError(
+        'STRATEGY_FAILED',
+        `${isolated.length === 1 ? 'a strategy was' : `${String(isolated.length)} strategies were`} isolated (errorPolicy "isolate"), so this combination's results are not its strategies': ${first?.id ?? '?'}: ${first?.error ?? 'failed'}`,
+      );
+    }
     const benchmark = config.benchmark === undefined ? undefined : selected.series.find((series) => series.symbol === config.benchmark);
     return {
       time: result.portfolio.equity.time,
