@@ -287,6 +287,11 @@ export abstract class StepRunner extends RunnerBook {
       if (typeof answer !== 'object' || answer === null) {
         throw new TypeError(`targetWeights returned ${formatValue(answer)}; it must be an object of weights by symbol`);
       }
+      const prototype: unknown = Object.getPrototypeOf(answer);
+      if (prototype !== Object.prototype && prototype !== null) {
+        // A class instance or an object on a prototype: its weights could be getters or inherited, which the check below would not see.
+        throw new TypeError(`targetWeights returned ${formatValue(answer)}, not a plain object; return { SYMBOL: weight, … }`);
+      }
       weights = answer as Readonly<Record<string, unknown>>;
       for (const [symbol, weight] of Object.entries(weights)) {
         if (!this.indexBySymbol.has(symbol)) {
@@ -304,7 +309,9 @@ export abstract class StepRunner extends RunnerBook {
     if (this.logger !== noopLogger) this.logger.debug({ event: 'rebalance', time: isoTime(time), equity, weights }, 'rebalance');
     for (let k = 0; k < series.length; k++) {
       const symbol = symbols[k] ?? '';
-      const weight = (weights[symbol] as number | undefined) ?? 0;
+      // Only what the check above read: own enumerable weights (not a getter on a class or a
+      // prototype's, nor a symbol named "constructor" finding Object's).
+      const weight = Object.prototype.propertyIsEnumerable.call(weights, symbol) ? ((weights[symbol] as number | undefined) ?? 0) : 0;
       if ((account.markBar[k] ?? -1) < 0) {
         if (weight !== 0) {
           this.logger.warn(

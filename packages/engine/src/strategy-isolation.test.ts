@@ -206,3 +206,25 @@ describe('an async strategy method is named, not read as an empty answer', () =>
     expect((portfolio as Error).message).toContain('targetWeights returned a Promise');
   });
 });
+
+describe('targetWeights reads plain objects only', () => {
+  const weights = fixedWeights({ A: 0.5, B: 0.5 }, { kind: 'bars', every: 5 }, { id: 'odd-weights' });
+  it('refuses a class instance or an object on a prototype, and reads only own enumerable weights', () => {
+    class Weights {
+      #a = 0.5;
+      get A(): number {
+        return this.#a;
+      }
+    }
+    for (const answer of [new Weights(), Object.create({ A: 0.5, B: 'abc' }) as object]) {
+      const error = catchError(() => runBacktest({ series: [A, B], strategy: { ...weights, targetWeights: () => answer as never } }));
+      expect(StrategyError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('not a plain object');
+    }
+    // A weight defined not enumerable is neither checked nor used: B is not bought.
+    const hidden = Object.defineProperty({ A: 0.5 }, 'B', { value: Number.POSITIVE_INFINITY, enumerable: false });
+    const result = runBacktest({ series: [A, B], strategy: { ...weights, targetWeights: () => hidden } });
+    expect(result.fills.some((fill) => fill.symbol === 'B')).toBe(false);
+    expect(result.fills.some((fill) => fill.symbol === 'A')).toBe(true);
+  });
+});
