@@ -117,6 +117,15 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(err).not.toContain('benchmark');
   });
 
+  it('a file importing a package that is not installed says to install it, without the loader\'s require stack', async () => {
+    const directory = project({ 'needs.ts': "import talib from 'talib-nonexistent-pkg';\nexport default talib;\n" });
+    const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './needs.ts'], { cwd: directory });
+    expect(code).toBe(2);
+    expect(err).toMatch(/Cannot find (module|package) 'talib-nonexistent-pkg'/);
+    expect(err).toContain('install the package it imports next to the file');
+    expect(err).not.toContain('Require stack');
+  });
+
   it('exits 2 with the message of a file that throws while it is imported, without a stack', async () => {
     const directory = project({ 'broken.ts': strategySource('broken', "throw new Error('API key missing: set MY_KEY');") });
     const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './broken.ts'], { cwd: directory });

@@ -95,7 +95,9 @@ function registerFallbackResolution(): void {
 /** The first lines of what an import threw, without the stack: what the file's author needs to see. */
 function importFailure(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  const lines = text.split('\n').filter((line) => line.trim() !== '' && !/^\s+at /.test(line));
+  // Node's "Require stack" lists the loader's own frames (with tsx's namespace queries): not the user's.
+  const stack = text.indexOf('\nRequire stack:');
+  const lines = (stack < 0 ? text : text.slice(0, stack)).split('\n').filter((line) => line.trim() !== '' && !/^\s+at /.test(line));
   return limitLines(lines.slice(0, 8), (line) => echoValue(line, MAX_LINE_LENGTH)).join('\n    ');
 }
 
@@ -132,7 +134,12 @@ export async function loadStrategyModule(file: string, options: { readonly cwd: 
   try {
     namespace = await tsImport(pathToFileURL(absolute).href, import.meta.url);
   } catch (error) {
-    throw new ConfigError([{ path: '', message: `importing it failed:\n    ${importFailure(error)}\n  fix the file; it must \`export default defineStrategy({...})\` with defineStrategy from @ensemble/protocol` }], { source, cause: error });
+    // A package the file imports that is not installed is no fault of the file's code.
+    const missing = (error as { code?: unknown } | null)?.code === 'ERR_MODULE_NOT_FOUND' || (error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND';
+    const advice = missing
+      ? 'install the package it imports next to the file (npm install NAME in its folder), or remove the import'
+      : 'fix the file; it must `export default defineStrategy({...})` with defineStrategy from @ensemble/protocol';
+    throw new ConfigError([{ path: '', message: `importing it failed:\n    ${importFailure(error)}\n  ${advice}` }], { source, cause: error });
   }
   const definitions = strategyDefinitionsFromModule(esModuleOf(namespace), file);
   return { ref: { path: file, sha256: sha256Of(bytes) }, absolute, definitions };

@@ -35,6 +35,8 @@ describe('strategyDefinitionsFromModule', () => {
     const none = failure({ helper: () => 1 });
     expect(none.source).toBe('strategy file strategies/mine.ts');
     expect(none.message).toContain('it has no default export (named exports: helper)');
+    // An empty file loaded as CommonJS: its default is module.exports, an empty object.
+    expect(failure({ default: {}, 'module.exports': {} }).message).toContain('it has no default export and no named export');
     expect(none.message).toContain('export default defineStrategy({ name, kind, description, params, create })');
     expect(failure({ hold, fold }).message).toContain('several exports look like definitions (hold, fold); export one default');
     expect(failure(null).message).toContain('is not a module');

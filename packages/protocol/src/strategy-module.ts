@@ -46,7 +46,9 @@ export function strategyDefinitionsFromModule(moduleNamespace: unknown, file: st
   if (!isRecord(moduleNamespace)) throw new ConfigError([{ path: '', message: `is not a module: ${HOW}` }], { source });
   const issues: ConfigIssue[] = [];
   let definitions: StrategyDefinition[];
-  if (moduleNamespace.default !== undefined) {
+  // A file that exports nothing, loaded as CommonJS, has `module.exports`, an empty object, as its default.
+  const emptyDefault = isRecord(moduleNamespace.default) && Object.getPrototypeOf(moduleNamespace.default) === Object.prototype && Object.keys(moduleNamespace.default).length === 0;
+  if (moduleNamespace.default !== undefined && !emptyDefault) {
     definitions = definitionsAt(moduleNamespace.default, 'default', issues);
   } else {
     const named = Object.keys(moduleNamespace).filter((key) => {
@@ -57,7 +59,7 @@ export function strategyDefinitionsFromModule(moduleNamespace: unknown, file: st
     if (named.length === 1 && only !== undefined) {
       definitions = definitionsAt(moduleNamespace[only], only, issues);
     } else {
-      const exported = Object.keys(moduleNamespace);
+      const exported = Object.keys(moduleNamespace).filter((key) => !(emptyDefault && (key === 'default' || key === 'module.exports')));
       const found = named.length > 1 ? `several exports look like definitions (${listValues(named)}); export one default` : `it has no default export${exported.length === 0 ? ' and no named export' : ` (named exports: ${listValues(exported)})`}`;
       throw new ConfigError([{ path: '', message: `${found}: ${HOW}` }], { source });
     }
