@@ -125,6 +125,17 @@ describe('ConfigError', () => {
 });
 
 describe('StrategyError', () => {
+  it('names the strategy even when its error\'s message getter throws', () => {
+    class Bomb extends Error {
+      override get message(): string {
+        throw new Error('getter bomb');
+      }
+    }
+    const error = new StrategyError('bomb', { symbol: 'SP500', cause: new Bomb() });
+    expect(error.message).toBe('Strategy "bomb" failed on SP500: an error whose message cannot be read (its message getter threw)');
+  });
+
+
   it('names the strategy, symbol and bar date', () => {
     const error = new StrategyError('sma-1', {
       symbol: 'SPX',

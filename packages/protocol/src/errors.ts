@@ -212,6 +212,16 @@ function isoDay(time: number): string {
   return Number.isNaN(date.getTime()) ? String(time) : date.toISOString().slice(0, 10);
 }
 
+/** An error's message; a strategy's error whose `message` getter throws still names the strategy. */
+function errorMessageOf(error: Error): string {
+  try {
+    const message: unknown = error.message;
+    return typeof message === 'string' ? message : describeCause(message);
+  } catch {
+    return 'an error whose message cannot be read (its message getter threw)';
+  }
+}
+
 /** A strategy threw while deciding. Names the strategy, the symbol and the bar time. */
 export class StrategyError extends EnsembleError {
   readonly strategyId: string;
@@ -229,9 +239,7 @@ export class StrategyError extends EnsembleError {
     ]
       .filter((part) => part !== undefined)
       .join(' ');
-    const reason =
-      details.message ??
-      (details.cause instanceof Error ? details.cause.message : describeCause(details.cause));
+    const reason = details.message ?? (details.cause instanceof Error ? errorMessageOf(details.cause) : describeCause(details.cause));
     super('STRATEGY_FAILED', `Strategy ${quoteValue(strategyId)} failed${where === '' ? '' : ` ${where}`}: ${reason}`, {
       cause: details.cause,
     });
