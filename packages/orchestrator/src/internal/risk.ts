@@ -18,15 +18,15 @@ function isoDate(time: number): string {
   return Number.isFinite(time) ? new Date(time).toISOString().slice(0, 10) : String(time);
 }
 
+/** A slot's mark for a reduction of the last close carried into a move at this open: it refuses increases, and counts as no order. */
+const CARRIED_REDUCTION = Number.NEGATIVE_INFINITY;
+
 /**
  * The orders the orchestrator itself places on one step (transfer orders, risk trims), kept so
  * that two reductions of one position on one step combine into the larger one instead of the
  * later replacing the earlier, and so that a reduction (a risk trim) always wins over an increase
  * (a transfer into the sleeve) of the same position.
  */
-/** A slot's mark for a reduction of the last close carried into a move at this open: it refuses increases, and counts as no order. */
-const CARRIED_REDUCTION = Number.NEGATIVE_INFINITY;
-
 export class OrchestratorOrders {
   /**
    * Per runner, per symbol: units of the reduction placed on this step (> 0), −units of the
