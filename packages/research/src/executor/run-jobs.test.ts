@@ -118,8 +118,10 @@ describe('runJobs with a journal', () => {
         clock += 500;
       },
     });
-    // Calls at clock 0 (start), then after each job: 1 job in 0.5 s → 2/s, 3 left → 1.5 s.
-    expect(progress[1]).toEqual({ done: 1, total: 4, rate: 2, etaMs: 1500 });
+    // Calls at clock 0 (start), then after each job, 0.5 s apart. The pace is timed from the first
+    // result: none after it alone; after the second, 1 job in 0.5 s → 2/s, 2 left → 1 s.
+    expect(progress[1]).toEqual({ done: 1, total: 4, rate: null, etaMs: null });
+    expect(progress[2]).toEqual({ done: 2, total: 4, rate: 2, etaMs: 1000 });
     expect(progress[4]).toEqual({ done: 4, total: 4, rate: 2, etaMs: 0 });
   });
 });
