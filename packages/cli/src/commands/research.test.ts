@@ -145,6 +145,33 @@ describe('ensemble sweep', () => {
     );
   });
 
+  it('warns when a strategy file\'s best combination, run again on its own, gives another objective (state kept between runs)', async () => {
+    const strategy = (name: string, body: string) =>
+      [
+        "import { defineStrategy } from '@ensemble/protocol';",
+        "import { z } from 'zod';",
+        body,
+        'export default defineStrategy({',
+        `  name: '${name}', kind: 'signal', description: 'Enters every k + 7 calls.',`,
+        '  params: z.strictObject({ k: z.number().int().min(1).max(100).default(10) }),',
+        name === 'global-state'
+          ? "  create: ({ k }) => ({ warmup: 1, shouldEnter: () => (++calls % (k + 7) === 0 ? { side: 'long' } : null), shouldExit: () => ++calls % 13 === 0 }),"
+          : "  create: ({ k }) => { let calls = 0; return { warmup: 1, shouldEnter: () => (++calls % (k + 7) === 0 ? { side: 'long' } : null), shouldExit: () => ++calls % 13 === 0 }; },",
+        '});',
+        '',
+      ].join('\n');
+    writeFileSync(at('global-state.ts'), strategy('global-state', 'let calls = 0;'));
+    writeFileSync(at('own-state.ts'), strategy('own-state', ''));
+    const run = (file: string, out: string) => cli(['sweep', '--strategy', at(file), '--dataset', 'sp500', '--from', '2010-01-01', '--vary', 'k=1:6:1', '--workers', '1', '--no-progress', '--out', at(out)]);
+    const shared = await run('global-state.ts', 'global-out');
+    expect(shared.code, shared.stderr).toBe(0);
+    expect(shared.stderr).toContain('run again on its own gives sharpe');
+    expect(shared.stderr).toContain('a strategy file keeps state between runs');
+    const own = await run('own-state.ts', 'own-out');
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stderr).not.toContain('warning');
+  });
+
   it('--resume without a journal yet says every job runs', async () => {
     const { code, stderr } = await cli(['sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2015-01-01', '--vary', 'fast=5,10', '--workers', '1', '--no-progress', '--resume', '--out', at('resume-new')]);
     expect(code, stderr).toBe(0);

@@ -10,17 +10,19 @@ import {
   SWEEP_OUTPUT_FILES,
   WALK_FORWARD_OUTPUT_FILES,
   createLocalExecutor,
+  createLocalResolvers,
   planSweep,
   planSweepFile,
   planWalkForward,
   planWalkForwardFile,
+  runResearchJob,
   runSweepToDirectory,
   runWalkForwardToDirectory,
   sweepReportInput,
   walkForwardReportInput,
 } from '@ensemble/research';
 import type { PlanSweepOptions, ResearchReportOptions, StrategyFileImporter } from '@ensemble/research';
-import type { JobExecutor, ResearchProgress, SweepResult, WalkForwardResult } from '@ensemble/research';
+import type { JobExecutor, ResearchProgress, SweepPlan, SweepResult, WalkForwardResult } from '@ensemble/research';
 import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
 import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
 import { CliExit } from '../errors';
@@ -126,6 +128,7 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   render: (result: TResult) => string,
   report: (result: TResult, options: ResearchReportOptions) => ResearchReportInput,
   failure: (result: TResult) => RunError | null,
+  check?: (result: TResult) => Promise<string | null>,
 ): Promise<void> {
   const executor = researchExecutor(flags, researchId, jobs, io.env);
   if (flags.resume === true && flags.queue === undefined && !existsSync(path.join(path.resolve(io.cwd, flags.out), 'journal.jsonl'))) {
@@ -150,6 +153,8 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
     throw new CliExit(INTERRUPTED);
   }
   io.stdout.write(render(outcome.result));
+  const warning = check === undefined ? null : await check(outcome.result);
+  if (warning !== null) io.stderr.write(`warning: ${warning}\n`);
   for (const file of outcome.files) io.stdout.write(`wrote ${path.join(flags.out, path.basename(file.path))} (${formatCount(file.bytes)} bytes)\n`);
   if (flags.html !== undefined) {
     const html = renderResearchHtml(report(outcome.result, { spec }));
@@ -298,6 +303,23 @@ function researchCommand(program: Command, name: string, description: string, ex
     .addHelpText('after', `${examples}${COMMON_HELP}${QUEUE_HELP}`);
 }
 
+/**
+ * Runs a sweep's best combination once more, here, when the sweep ran strategy files (the
+ * built-in strategies keep no state between runs): a file that keeps state in its module
+ * between runs (a global counter, a cache) gives results that depend on which jobs ran before
+ * it in its thread, so the ranking and `best-config.json` would not hold. A warning, or null.
+ */
+async function bestReproduces(plan: SweepPlan, result: SweepResult): Promise<string | null> {
+  const best = result.best;
+  const job = best === null ? undefined : plan.jobs.find((candidate) => candidate.index === best.index);
+  if (best === null || job === undefined || job.strategyModules.length === 0 || best.objective === null) return null;
+  const again = await runResearchJob(job, createLocalResolvers({ importer: importStrategyDefinitions }));
+  const metric = plan.objective.metric;
+  const value = again.metrics?.[metric] ?? null;
+  if (value === best.objective) return null;
+  return `the best combination (index ${String(best.index)}) run again on its own gives ${metric} ${value === null ? 'no value' : formatNumber(value, 4)}, not ${formatNumber(best.objective, 4)}: a strategy file keeps state between runs (a module-level variable, a cache) or is not deterministic, so the ranking depends on the order the jobs ran in and best-config.json will not reproduce it. Keep every state in what create() returns.`;
+}
+
 /** Registers `ensemble sweep`: a parameter sweep from a spec, on worker threads, into a directory. */
 export function registerSweepCommand(program: Command, io: CliIo): Command {
   return researchCommand(
@@ -336,7 +358,17 @@ ratio, PBO, parameter stability).
     .action(async (flags: ResearchFlags) => {
       const { plan, spec } = await researchPlan(io, flags, 'sweep', { file: planSweepFile, spec: planSweep });
       await checkReportTarget(io, flags, SWEEP_OUTPUT_FILES, spec);
-      await runResearch(io, flags, 'sweep ', { researchId: plan.sweepId, spec, jobs: plan.jobs.length }, (executor, options) => runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderSweepSummary, sweepReportInput, sweepFailure);
+      await runResearch(
+        io,
+        flags,
+        'sweep ',
+        { researchId: plan.sweepId, spec, jobs: plan.jobs.length },
+        (executor, options) => runSweepToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options),
+        renderSweepSummary,
+        sweepReportInput,
+        sweepFailure,
+        (result) => bestReproduces(plan, result),
+      );
     });
 }
 
