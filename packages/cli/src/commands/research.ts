@@ -314,6 +314,8 @@ async function bestReproduces(plan: SweepPlan, result: SweepResult): Promise<str
   const job = best === null ? undefined : plan.jobs.find((candidate) => candidate.index === best.index);
   if (best === null || job === undefined || job.strategyModules.length === 0 || best.objective === null) return null;
   const again = await runResearchJob(job, createLocalResolvers({ importer: importStrategyDefinitions }));
+  // A job this process cannot run (its data only in a queue's store) proves nothing either way.
+  if (again.status !== 'ok') return null;
   const metric = plan.objective.metric;
   const value = again.metrics?.[metric] ?? null;
   if (value === best.objective) return null;
