@@ -150,8 +150,19 @@ export async function loadStrategyModule(file: string, options: { readonly cwd: 
  * does: the importer the CLI gives the research planner and its worker threads.
  */
 export async function importStrategyDefinitions(file: string): Promise<readonly StrategyDefinition[]> {
-  return (await loadStrategyModule(file, { cwd: path.dirname(file) })).definitions;
+  // Imported once per thread and content: the planner's definitions serve this thread's later
+  // needs (a sweep's check of its best combination), as a worker thread's serve its jobs.
+  const bytes = await readFile(file).catch(() => null);
+  const key = bytes === null ? null : `${file}\u0000${sha256Of(bytes)}`;
+  const known = key === null ? undefined : imported.get(key);
+  if (known !== undefined) return known;
+  const definitions = (await loadStrategyModule(file, { cwd: path.dirname(file) })).definitions;
+  if (key !== null) imported.set(key, definitions);
+  return definitions;
 }
+
+/** The definitions {@link importStrategyDefinitions} imported in this thread, by path and content. */
+const imported = new Map<string, readonly StrategyDefinition[]>();
 
 /**
  * The one definition a `--strategy` or `strategy` value names in a loaded file: its only one, or
