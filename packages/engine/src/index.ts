@@ -31,6 +31,7 @@ export {
   wholeUnitSizingProblem,
 } from './options';
 export { isRebalanceStep, targetQuantity } from './rebalance';
+export { metricsStartEquity } from './start-equity';
 export type {
   BacktestResult,
   BacktestResultJson,

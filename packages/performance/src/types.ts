@@ -33,7 +33,7 @@ export interface PerformanceInput {
    * the bar counts, exposure and turnover stay those of the points. Omit it when the first point
    * is the starting equity (fills at the next open: nothing trades before the first close).
    */
-  readonly startEquity?: number;
+  readonly startEquity?: number | undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { metricsStartEquity } from '@ensemble/engine';
 import { computeMetrics } from '@ensemble/performance';
 import type { PerformanceResult } from '@ensemble/performance';
 import type { BarSeries, Fill, Trade } from '@ensemble/protocol';
@@ -41,19 +42,12 @@ export interface BacktestReportOptions {
   readonly riskFreeRate?: number | undefined;
 }
 
-/** The cash of a run whose first point already holds the first bar's fills (`fill: "close"` in its options), or undefined. */
-function closeFillStart(options: unknown): number | undefined {
-  if (typeof options !== 'object' || options === null) return undefined;
-  const { fill, cash } = options as { fill?: unknown; cash?: unknown };
-  return fill === 'close' && typeof cash === 'number' && Number.isFinite(cash) ? cash : undefined;
-}
-
 function computedMetrics(result: BacktestReportSource, options: BacktestReportOptions): PerformanceResult {
   const benchmark = options.benchmark;
-  // With fills at the close the metrics start from the cash, as `ensemble backtest` measures.
-  const start = closeFillStart(result.options);
+  // As `ensemble backtest` measures: from the cash when the first point holds the first bar's fills.
+  const start = typeof result.options === 'object' && result.options !== null ? metricsStartEquity(result.options) : undefined;
   return computeMetrics(
-    { equity: result.equity, trades: result.trades, fills: result.fills, ...(start === undefined ? {} : { startEquity: start }) },
+    { equity: result.equity, trades: result.trades, fills: result.fills, startEquity: start },
     {
       ...(options.periodsPerYear === undefined ? {} : { periodsPerYear: options.periodsPerYear }),
       ...(options.riskFreeRate === undefined ? {} : { riskFreeRate: options.riskFreeRate }),

@@ -4,7 +4,7 @@ import { getSeries, selectSymbols } from '@ensemble/data';
 import type { MarketData } from '@ensemble/data';
 import type { BarSeries, Logger } from '@ensemble/protocol';
 import { ConfigError, DataValidationError, SeriesSeal, isPortfolioStrategy } from '@ensemble/protocol';
-import { runBacktest } from '@ensemble/engine';
+import { metricsStartEquity, runBacktest } from '@ensemble/engine';
 import { computeMetrics } from '@ensemble/performance';
 import { backtestJsonChunks, renderBacktestFiles } from '../backtest-files';
 import { DEFAULT_TRADES_SHOWN, planBacktest } from '../backtest-options';
@@ -99,10 +99,8 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
     throw error;
   });
   seal?.verify(() => strategy.id);
-  // With fills at the close the first point already holds the first bar's fills and costs: the
-  // metrics start from the cash, as `ensemble run` measures.
   const performance = computeMetrics(
-    { equity: result.equity, trades: result.trades, fills: result.fills, ...(engine.fill === 'close' ? { startEquity: engine.cash } : {}) },
+    { equity: result.equity, trades: result.trades, fills: result.fills, startEquity: metricsStartEquity(engine) },
     {
       riskFreeRate: plan.riskFreeRate,
       ...(plan.periodsPerYear === undefined ? {} : { periodsPerYear: plan.periodsPerYear }),

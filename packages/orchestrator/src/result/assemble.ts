@@ -1,3 +1,4 @@
+import { metricsStartEquity } from '@ensemble/engine';
 import type { BarSeries, Fill, Trade } from '@ensemble/protocol';
 import { PerformanceCalculator } from '@ensemble/performance';
 import type { AllocationScheme } from '../allocation/schemes';
@@ -174,7 +175,7 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
       }
       return pnl;
     });
-    const metrics = once(() => sleeveMetrics(calculator(), time, sleeve, returns(), config.fill === 'close'));
+    const metrics = once(() => sleeveMetrics(calculator(), time, sleeve, returns(), config.fill));
     const cash = once(() => sleeve.cash.toArray());
     return {
       id: sleeve.entry.id,
@@ -258,10 +259,8 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
     netExposure: columns.net,
   };
   const orders: OrchestratorOrderStats = { ...stats, dropped };
-  // With fills at the close the first point already holds the first bar's fills and costs: the
-  // metrics start from the initial cash, as the attribution does.
-  const startsAtClose = config.fill === 'close';
-  const portfolioMetrics = once(() => calculator().compute({ equity: portfolioCurve, trades: trades(), fills: fills(), ...(startsAtClose ? { startEquity: config.cash } : {}) }));
+  // From the initial cash when the first point holds the first bar's fills, as the attribution does.
+  const portfolioMetrics = once(() => calculator().compute({ equity: portfolioCurve, trades: trades(), fills: fills(), startEquity: metricsStartEquity(config) }));
   const statistics = once((): SleeveStatistics => sleeveStatistics(returnsOf.map((returns) => returns())));
   const attribution = once(() =>
     computeAttribution({

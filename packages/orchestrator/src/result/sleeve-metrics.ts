@@ -1,3 +1,5 @@
+import type { FillMode } from '@ensemble/engine';
+import { metricsStartEquity } from '@ensemble/engine';
 import type { PerformanceCalculator, PerformanceResult } from '@ensemble/performance';
 import { timeWeightedIndex, turnoverOf } from '@ensemble/performance';
 import type { Sleeve } from '../run/sleeves';
@@ -7,22 +9,20 @@ import type { Sleeve } from '../run/sleeves';
  * measured on its time-weighted index (`timeWeightedIndex` of its returns excluding transfers,
  * from its initial capital; gross exposure rescaled so exposure ratios hold), with turnover
  * (`turnoverOf`) taken against its actual equity. A sleeve without transfers is measured on its
- * equity curve. `startsAtClose` (fills at the close): both start from its initial capital
- * (`startEquity`), as its first point already holds the first bar's fills.
+ * equity curve. With `close` fills both start from its initial capital (`metricsStartEquity`).
  */
 export function sleeveMetrics(
   calculator: PerformanceCalculator,
   time: Float64Array,
   sleeve: Pick<Sleeve, 'account' | 'equity' | 'gross' | 'initialCash' | 'transferSteps'>,
   returns: Float64Array,
-  startsAtClose = false,
+  fill?: FillMode,
 ): PerformanceResult {
   const steps = time.length;
   const { account } = sleeve;
-  // With fills at the close its first point already holds the first bar's fills: measured from its initial capital.
-  const start = startsAtClose ? { startEquity: sleeve.initialCash } : {};
+  const startEquity = metricsStartEquity({ fill, cash: sleeve.initialCash });
   if (sleeve.transferSteps.length === 0) {
-    return calculator.compute({ equity: { time, equity: sleeve.equity, grossExposure: sleeve.gross }, trades: account.trades, fills: account.fills, ...start });
+    return calculator.compute({ equity: { time, equity: sleeve.equity, grossExposure: sleeve.gross }, trades: account.trades, fills: account.fills, startEquity });
   }
   const index = timeWeightedIndex(returns.subarray(0, steps), sleeve.initialCash > 0 ? sleeve.initialCash : 1);
   const gross = new Float64Array(steps);
@@ -30,7 +30,7 @@ export function sleeveMetrics(
     const value = sleeve.equity[t] ?? 0;
     gross[t] = value > 0 ? ((sleeve.gross[t] ?? 0) * (index[t] ?? 0)) / value : 0;
   }
-  const result = calculator.compute({ equity: { time, equity: index, grossExposure: gross }, trades: account.trades, fills: account.fills, ...start });
+  const result = calculator.compute({ equity: { time, equity: index, grossExposure: gross }, trades: account.trades, fills: account.fills, startEquity });
   const { turnover, annualTurnover } = turnoverOf(account.fills, sleeve.equity, result.periodsPerYear);
   return { ...result, metrics: { ...result.metrics, turnover, annualTurnover } };
 }

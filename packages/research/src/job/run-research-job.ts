@@ -1,6 +1,6 @@
 import type { MarketData } from '@ensemble/data';
 import { selectMarketData } from '@ensemble/data';
-import { runBacktest } from '@ensemble/engine';
+import { metricsStartEquity, runBacktest } from '@ensemble/engine';
 import { parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestrator';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { PerformanceCalculator, inferPeriodsPerYear, returnsFromEquity } from '@ensemble/performance';
@@ -86,7 +86,7 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
       riskFreeRate: config.riskFreeRate,
       benchmark,
       metrics: () => result.portfolio.metrics.metrics,
-      startEquity: config.fill === 'close' ? config.cash : undefined,
+      startEquity: metricsStartEquity(config),
     };
   }
   const config = parseBacktestRunConfig(job.config, registry);
@@ -119,9 +119,8 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
     periodsPerYear: () => config.periodsPerYear ?? inferPeriodsPerYear(time),
     riskFreeRate: config.riskFreeRate,
     benchmark,
-    // With fills at the close the first point already holds the first bar's fills: from the cash, as `ensemble run` measures.
-    metrics: () => new PerformanceCalculator(options).metrics({ equity: result.equity, trades: result.trades, fills: result.fills, ...(fill === 'close' ? { startEquity: cash } : {}) }),
-    startEquity: fill === 'close' ? cash : undefined,
+    metrics: () => new PerformanceCalculator(options).metrics({ equity: result.equity, trades: result.trades, fills: result.fills, startEquity: metricsStartEquity(engine) }),
+    startEquity: metricsStartEquity(engine),
   };
 }
 
@@ -151,7 +150,7 @@ function measure(index: number, record: RunRecord, window: JobWindow | null): Re
     periodsPerYear: record.periodsPerYear(),
     riskFreeRate: record.riskFreeRate,
     ...(record.benchmark === undefined ? {} : { benchmark: { time: record.benchmark.time, close: record.benchmark.close } }),
-  }).metrics({ equity: { time, equity, grossExposure }, trades: record.trades, fills: record.fills, ...(start === undefined ? {} : { startEquity: start }) });
+  }).metrics({ equity: { time, equity, grossExposure }, trades: record.trades, fills: record.fills, startEquity: start });
   return { index, status: 'ok', metrics, periodReturns: returnsFromEquity(equity, start), curve: { time, equity } };
 }
 

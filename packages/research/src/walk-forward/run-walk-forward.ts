@@ -1,3 +1,4 @@
+import { metricsStartEquity } from '@ensemble/engine';
 import { computeMetrics } from '@ensemble/performance';
 import type { PerformanceMetrics } from '@ensemble/performance';
 import type { Journal } from '../executor/journal';
@@ -168,7 +169,7 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
           // With close fills the first test window's first point holds its first bar's fills: the
           // stitched curve starts from the base cash (later windows' first points are measured
           // from the window before, so their costs count already).
-          { equity: { time, equity }, ...(config.fill === 'close' ? { startEquity: Number(config.cash) } : {}) },
+          { equity: { time, equity }, startEquity: metricsStartEquity(config) },
           { riskFreeRate: typeof config.riskFreeRate === 'number' ? config.riskFreeRate : 0, ...(periodsPerYear === undefined ? {} : { periodsPerYear }) },
         ).metrics;
   const inSampleCagrs = steps.flatMap((step) => (step.inSample?.cagr === null || step.inSample?.cagr === undefined ? [] : [step.inSample.cagr]));
