@@ -236,7 +236,6 @@ export class CapitalTransfers {
       this.planned = new Float64Array(n);
     }
     const ideal = this.ideal.fill(Number.NaN, 0, n);
-    let costs = 0;
     let unscalable = 0;
     // Every position can trade now: a sleeve holding one that cannot is not moved (`unscalablePosition`).
     for (let k = 0; k < n; k++) {
@@ -250,10 +249,9 @@ export class CapitalTransfers {
         continue;
       }
       ideal[k] = units;
-      const delta = Math.abs(units - held);
-      const price = slippedPrice(slippage, units > held ? 'buy' : 'sell', mark);
-      costs += commissionFor(commission, delta, price) + Math.abs(price - mark) * delta;
     }
+    // What the ideal orders would cost; the costs of what is kept are worked out below.
+    let costs = this.orderCosts(ideal, quantity, markPrice, n, 1);
     // A transfer that would cost at least what it moves is not made (a fixed or minimum commission
     // against a small transfer would otherwise trade a receiver's book down to pay for its own
     // order): the sleeve keeps its capital, and a later rebalance moves the gap once it is worth it.
