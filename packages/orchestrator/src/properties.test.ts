@@ -432,8 +432,9 @@ describe('orchestrator invariants (fast-check)', () => {
               if (after > Math.max(target, cap) + 1e-9) return false;
               // got × (target / wanted): the fraction first, as targets may be subnormal (minWeight 5e-324).
               if (wanted > 0 && uncapped.includes(id) && Math.abs(after - got * (target / wanted)) > 1e-9) return false;
-              // A capped sleeve is one whose share would have been above the cap.
-              if (wanted > 0 && !uncapped.includes(id) && target > 0 && got * (target / wanted) < cap - 1e-9) return false;
+              // A capped sleeve is one whose share would have been above the cap — read from the
+              // uncapped sleeves' share, when they have one to read (subnormal targets round to 0).
+              if (got > 0 && wanted > 0 && !uncapped.includes(id) && target > 0 && got * (target / wanted) < cap - 1e-9) return false;
             }
           }
           return true;
