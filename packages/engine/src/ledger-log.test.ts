@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Account } from './account';
 import { FillLog, TradeLog } from './ledger-log';
 
-const REASONS: FillReason[] = ['entry', 'exit', 'stop-loss', 'take-profit', 'rebalance', 'close-at-end', 'isolate', 'risk'];
+const REASONS: FillReason[] = ['entry', 'exit', 'stop-loss', 'take-profit', 'rebalance', 'close-at-end', 'isolate', 'risk', 'transfer'];
 
 describe('FillLog', () => {
   it('gives back every field of every fill it booked, past several growths of its column', () => {

@@ -43,9 +43,9 @@ describe('cash transfers between sleeves', () => {
         const symbol = sale.symbol === 'UP' ? UP : DOWN;
         expect(event.transfers[sale.strategyId]).toBeLessThan(0);
         // Nothing moves at the rebalance close: the giver ends the bar with its own book…
-        expect(sleeve?.fills.some((fill) => fill.time === time[step] && fill.reason === 'rebalance')).toBe(false);
+        expect(sleeve?.fills.some((fill) => fill.time === time[step] && fill.reason === 'transfer')).toBe(false);
         // …then at the next open it sells, at the open, the whole units that fund its transfer…
-        const fill = sleeve?.fills.find((candidate) => candidate.time === time[step + 1] && candidate.reason === 'rebalance');
+        const fill = sleeve?.fills.find((candidate) => candidate.time === time[step + 1] && candidate.reason === 'transfer');
         expect(fill).toMatchObject({ side: 'sell', quantity: sale.quantity, symbol: sale.symbol, price: symbol.open[step + 1] });
         // …rounded up, so its cash ends the bar at or above zero, and by less than a unit.
         const cash = sleeve?.equity.cash[step + 1] ?? Number.NaN;
@@ -245,7 +245,7 @@ describe('cash transfers between sleeves', () => {
       const step = times.indexOf(event.time);
       // Its sales scale both positions; at the next open, after its own orders of the close.
       expect(event.sales.filter((sale) => sale.strategyId === 'ew').map((sale) => sale.symbol).sort()).toEqual(['DN', 'UP']);
-      const next = (ew?.fills ?? []).filter((fill) => fill.time === times[step + 1] && fill.reason === 'rebalance');
+      const next = (ew?.fills ?? []).filter((fill) => fill.time === times[step + 1] && fill.reason === 'transfer');
       expect(next.length).toBeGreaterThanOrEqual(2);
       // Scaled, not levered: its cash stays what its own orders, sized at the close and filled at
       // the open, left of its equity (a sliver; the giver is never left holding what it gave).

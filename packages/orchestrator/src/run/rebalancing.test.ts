@@ -129,12 +129,12 @@ describe('rebalance events', () => {
       for (const sleeve of result.sleeves) {
         const units = new Map<string, number>();
         for (const fill of sleeve.fills) {
-          if (fill.time > (time[t + 1] ?? Number.NaN) || (fill.time === time[t + 1] && fill.reason === 'rebalance')) continue;
+          if (fill.time > (time[t + 1] ?? Number.NaN) || (fill.time === time[t + 1] && fill.reason === 'transfer')) continue;
           units.set(fill.symbol, (units.get(fill.symbol) ?? 0) + (fill.side === 'buy' ? fill.quantity : -fill.quantity));
         }
         let value = sleeve.equity.cash[t] ?? Number.NaN;
         for (const fill of sleeve.fills) {
-          if (fill.time !== time[t + 1] || fill.reason === 'rebalance') continue;
+          if (fill.time !== time[t + 1] || fill.reason === 'transfer') continue;
           value += (fill.side === 'buy' ? -1 : 1) * fill.quantity * fill.price - fill.commission;
         }
         for (const [symbol, quantity] of units) value += quantity * open(symbol, t + 1);

@@ -1,6 +1,6 @@
 import type { BacktestResult, SizingRule } from '@ensemble/engine';
 import { runBacktest } from '@ensemble/engine';
-import type { BarSeries } from '@ensemble/protocol';
+import type { BarSeries, Trade } from '@ensemble/protocol';
 import { barSeriesFromBars, barSeriesFromCloses, createMemoryLogger } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -102,8 +102,8 @@ describe('a transfer into or out of an invested sleeve scales its whole book (th
     expect(fills).toHaveLength(4);
     const expected = [
       [X.time[0], 'buy', 400, 100, 'entry'],
-      [X.time[1], 'sell', 400 / 12, 125, 'rebalance'],
-      [X.time[2], 'buy', 110 / 3, 100, 'rebalance'],
+      [X.time[1], 'sell', 400 / 12, 125, 'transfer'],
+      [X.time[2], 'buy', 110 / 3, 100, 'transfer'],
       [X.time[3], 'sell', 1210 / 3, 120, 'exit'],
     ];
     fills.forEach((fill, i) => {
@@ -125,11 +125,12 @@ describe('a transfer into or out of an invested sleeve scales its whole book (th
     expect(result.rebalances[1]?.sales).toEqual([{ strategyId: 'hold', symbol: 'X', quantity: expect.closeTo(400 / 12, 9) as number }]);
     expect(result.rebalances[2]?.orders).toEqual([{ strategyId: 'hold', symbol: 'X', quantity: expect.closeTo(110 / 3, 9) as number }]);
     expect(result.rebalances[2]?.sales).toEqual([]);
-    // Adding to the position averaged its entry (100 and 100: 100), so the exit closed one trade
-    // of the whole scaled position; the transfer's sale closed a trade of its own.
-    expect(hold?.trades.map((trade) => [trade.quantity, trade.entryPrice, trade.exitPrice, trade.exitReason])).toEqual([
-      [expect.closeTo(400 / 12, 9), 100, 125, 'rebalance'],
-      [expect.closeTo(1210 / 3, 9), expect.closeTo(100, 9), 120, 'exit'],
+    // One trade, the strategy's round trip: the transfer's sale of 100/3 X at 125 stayed in the open
+    // trade, and the exit of 1210/3 at 120 closed it (the purchase at 100 kept the entry at 100):
+    // 1310/3 units, exit (100/3 × 125 + 1210/3 × 120) / (1310/3) = 157,700 / 1,310, P&L
+    // 100/3 × 25 + 1210/3 × 20 = 8,900.
+    expect(hold?.trades.map((trade) => [trade.quantity, trade.entryPrice, trade.exitPrice, trade.pnl, trade.exitReason])).toEqual([
+      [expect.closeTo(1310 / 3, 9), expect.closeTo(100, 9), expect.closeTo(157_700 / 1_310, 9), expect.closeTo(8_900, 6), 'exit'],
     ]);
     expect(hold?.droppedOrders).toBe(1); // the bar-3 transfer sale, replaced by the exit
     // Its time-weighted return is the strategy's alone: 400 × 120 + 10,000 = 58,000 on 50,000.
@@ -231,8 +232,8 @@ describe('transfer orders pay costs and cross with other sleeves\' opposite orde
     const bought = scaled(halfUnits, half) - halfUnits;
     const [, giver] = result.sleeves[0]?.fills ?? [];
     const [, receiver] = result.sleeves[1]?.fills ?? [];
-    expect(giver).toMatchObject({ side: 'sell', price: 120, reason: 'rebalance' });
-    expect(receiver).toMatchObject({ side: 'buy', price: 120, commission: 0, reason: 'rebalance' });
+    expect(giver).toMatchObject({ side: 'sell', price: 120, reason: 'transfer' });
+    expect(receiver).toMatchObject({ side: 'buy', price: 120, commission: 0, reason: 'transfer' });
     expect(giver?.quantity).toBeCloseTo(sold, 9);
     expect(receiver?.quantity).toBeCloseTo(bought, 9);
     // The purchase is crossed in full against the sale; only the rest of the sale reaches the
@@ -415,6 +416,19 @@ function minimum(values: Float64Array): number {
  * what it was (risk parity gave one 1.4e-8) keeps the rounding of sums of the old amounts, an
  * ulp of 25,000 on 0.00034 of equity, which the next transfer scales back up (1.1e-9 apart).
  */
+/**
+ * The strategies of {@link strategyChoice} that decide entries and exits only. A portfolio
+ * strategy's own rebalancing on a transfer's bar is sized to the sleeve's new equity and funds the
+ * transfer (`transfer-funded-by-rebalance`): its partial sales are its own `rebalance` fills, and
+ * close trades that the strategy alone, with no capital moving, does not make.
+ */
+const SIGNAL_STRATEGIES = new Set(['buy-and-hold', 'sma-crossover', 'rsi-mean-reversion', 'donchian-breakout']);
+
+/** A list of trades as round trips: symbol, side, entry and exit times, exit reason (not sizes). */
+function roundTrips(trades: readonly Trade[]): unknown[] {
+  return trades.map((trade) => [trade.symbol, trade.side, trade.entryTime, trade.exitTime, trade.exitReason]);
+}
+
 function comparable(result: OrchestratorResult, sleeve: SleeveResult, engine: BacktestResult): boolean {
   let largest = 0;
   for (const value of sleeve.equity.equity) largest = Math.max(largest, value);
@@ -693,6 +707,8 @@ describe('pro-rata transfers keep every sleeve on its strategy (fast-check)', ()
             const expected = (engine.equity.grossExposure[t] ?? 0) / (engine.equity.equity[t] ?? Number.NaN);
             expect(Math.abs(ratio - expected), `${sleeve.id} at ${t}`).toBeLessThanOrEqual(1e-9 * Math.max(1, expected));
           }
+          // A signal sleeve's trades are its strategy's round trips: the transfers changed their size, not their number.
+          if (SIGNAL_STRATEGIES.has(sleeves[i]?.chosen.strategy ?? '')) expect(roundTrips(sleeve.trades), sleeve.id).toEqual(roundTrips(engine.trades));
         });
       }),
       { numRuns: 60 },
@@ -724,6 +740,7 @@ describe('pro-rata transfers keep every sleeve on its strategy (fast-check)', ()
             const exposure = (engine.equity.grossExposure[t] ?? 0) / (engine.equity.equity[t] ?? Number.NaN);
             expect(Math.abs(ratio - exposure), `${sleeve.id} at ${t}`).toBeLessThanOrEqual(1e-9 * Math.max(1, exposure));
           }
+          if (SIGNAL_STRATEGIES.has(sleeves[i]?.chosen.strategy ?? '')) expect(roundTrips(sleeve.trades), sleeve.id).toEqual(roundTrips(engine.trades));
         });
       }),
       { numRuns: 60 },
@@ -888,7 +905,7 @@ describe('risk trims and transfers', () => {
         const risk = sleeve.fills.filter((f) => f.reason === 'risk');
         trims += risk.length;
         for (const trim of risk) {
-          const bought = sleeve.fills.some((f) => f.time === trim.time && f.symbol === trim.symbol && f.reason === 'rebalance' && f.side !== trim.side);
+          const bought = sleeve.fills.some((f) => f.time === trim.time && f.symbol === trim.symbol && f.reason === 'transfer' && f.side !== trim.side);
           expect(bought, `${fill} ${sleeve.id} ${trim.symbol} at ${trim.time}`).toBe(false);
         }
       }

@@ -326,10 +326,10 @@ export class CapitalTransfers {
       const symbol = symbols[k] ?? '?';
       const size = Math.abs(order);
       if (Math.sign(order) === Math.sign(held)) {
-        if (!orders.increase(book, k, size, 'rebalance')) continue;
+        if (!orders.increase(book, k, size, 'transfer')) continue;
         queued.add(id, symbol, order);
       } else {
-        const reduced = orders.reduce(book, k, size, 'rebalance');
+        const reduced = orders.reduce(book, k, size, 'transfer');
         if (!(reduced > 0)) continue;
         queued.reduce(id, symbol, held, reduced);
       }
@@ -380,7 +380,7 @@ export class CapitalTransfers {
     if (Number.isNaN(exact) || Math.sign(exact) !== Math.sign(held) || book.runner.rebalances.length !== memory.rebalances) return held;
     const fills = book.account.fillLog;
     for (let i = memory.fills; i < fills.length; i++) {
-      if (fills.symbolIndex(i) === k && fills.reason(i) !== 'rebalance') return held;
+      if (fills.symbolIndex(i) === k && fills.reason(i) !== 'transfer') return held;
     }
     return exact;
   }
@@ -433,7 +433,7 @@ export class CapitalTransfers {
     for (let k = 0; k < quantity.length; k++) {
       const held = quantity[k] ?? 0;
       if (held === 0) continue;
-      const reduced = this.options.orders.reduce(book, k, reductionFor(held, factor, this.options.fractional), 'rebalance');
+      const reduced = this.options.orders.reduce(book, k, reductionFor(held, factor, this.options.fractional), 'transfer');
       if (reduced > 0) queued.reduce(book.id, symbols[k] ?? '?', held, reduced);
     }
     if (logger === noopLogger) return;
@@ -487,7 +487,7 @@ export class CapitalTransfers {
     for (let k = 0; k < quantity.length; k++) {
       if (!tradable(k)) continue;
       const held = quantity[k] ?? 0;
-      const reduced = this.options.orders.reduce(book, k, unitsAt(k, share), 'rebalance');
+      const reduced = this.options.orders.reduce(book, k, unitsAt(k, share), 'transfer');
       if (reduced > 0) {
         queued.reduce(book.id, symbols[k] ?? '?', held, reduced);
         sold++;
