@@ -285,6 +285,29 @@ describe('stop-loss and take-profit', () => {
     expect(stopped([101, 106, 89, 100], shortWithStops)).toEqual(expect.objectContaining({ price: 105, reason: 'stop-loss' }));
   });
 
+  it('warns when an entry opens with its stop-loss or take-profit already reached at the entry price', () => {
+    const series = seriesOf('S', [
+      ['2024-01-01', 100, 100, 100, 100],
+      ['2024-01-02', 100, 102, 99, 101],
+      ['2024-01-03', 101, 103, 94, 96],
+    ]);
+    const crossed = (signal: EntrySignal): Record<string, unknown>[] => {
+      const logger = createMemoryLogger();
+      runBacktest({ series, strategy: scripted({ enter: { 0: signal } }), cash: 10_000, logger });
+      return logger.records.filter((r) => r.fields.event === 'exit-level-crossed').map((r) => ({ logLevel: r.level, ...r.fields }));
+    };
+    // Filled at the open of 2024-01-02 at 100: a long's stop at 100.5 sits above it; it exits there at once.
+    expect(crossed({ side: 'long', stopLoss: 100.5 })).toEqual([
+      expect.objectContaining({ logLevel: 'warn', strategy: 'scripted', symbol: 'S', side: 'long', exitLevel: 'stop-loss', price: 100.5, entryPrice: 100, time: '2024-01-02T00:00:00.000Z' }),
+    ]);
+    expect(crossed({ side: 'long', takeProfit: 99 })).toEqual([expect.objectContaining({ exitLevel: 'take-profit', price: 99, entryPrice: 100 })]);
+    expect(crossed({ side: 'short', stopLoss: 99 })).toEqual([expect.objectContaining({ side: 'short', exitLevel: 'stop-loss', price: 99 })]);
+    expect(crossed({ side: 'short', takeProfit: 100 })).toEqual([expect.objectContaining({ side: 'short', exitLevel: 'take-profit', price: 100 })]);
+    // Levels on the right side say nothing.
+    expect(crossed(longWithStops)).toEqual([]);
+    expect(crossed(shortWithStops)).toEqual([]);
+  });
+
   it('a stop-loss trade: 100 units × (95 − 100) = −500, and the stop pays slippage', () => {
     const series = seriesOf('S', [
       ['2024-01-01', 100, 100, 100, 100],

@@ -1,4 +1,4 @@
-import type { FillReason, Logger, OrderSide } from '@ensemble/protocol';
+import type { FillReason, Logger, OrderSide, Position } from '@ensemble/protocol';
 import { isoTime, noopLogger } from '@ensemble/protocol';
 import type { Account } from './account';
 import type { SizingRule } from './sizing';
@@ -166,9 +166,36 @@ export function logOrderRejected(logger: Logger, order: RejectedOrder): void {
   );
 }
 
-/** Logs a `fill` debug event for fill `index` of `account` (returning at once with the silent logger). */
+/**
+ * Logs a `fill` debug event for fill `index` of `account` (returning at once with the silent
+ * logger), and an `exit-level-crossed` warning when the fill opened a position whose stop-loss or
+ * take-profit is already reached at its entry price (see {@link crossedExitLevel}).
+ */
 export function logFill(logger: Logger, account: Account, index: number): void {
   if (logger === noopLogger) return;
   const fill = account.fillLog.at(index);
   logger.debug({ event: 'fill', ...fill, time: isoTime(fill.time) }, `${fill.side} ${fill.quantity} ${fill.symbol} at ${fill.price}`);
+  const position = fill.reason === 'entry' ? account.position(account.fillLog.symbolIndex(index)) : null;
+  if (position?.entryTime !== fill.time) return;
+  const crossed = crossedExitLevel(position, fill.price);
+  if (crossed === null) return;
+  const which = crossed.level === 'stopLoss' ? 'stop-loss' : 'take-profit';
+  const side = crossed.level === 'stopLoss' ? (position.side === 'long' ? 'below' : 'above') : position.side === 'long' ? 'above' : 'below';
+  logger.warn(
+    { event: 'exit-level-crossed', strategy: fill.strategyId, symbol: fill.symbol, time: isoTime(fill.time), side: position.side, exitLevel: which, price: crossed.price, entryPrice: fill.price },
+    `the ${which} ${crossed.price} of the ${position.side} on ${fill.symbol} is already reached at its entry price ${fill.price}: the position is likely to exit at the first check of its levels, paying costs both ways (a ${position.side}'s ${which} goes ${side} the price)`,
+  );
+}
+
+/**
+ * The exit level of `position` already reached at `price` — a long's stop-loss at or above it or
+ * take-profit at or below it, the reverse for a short — or null. Such a position exits at the
+ * first check of its levels: at once, or at the next bar's open.
+ */
+export function crossedExitLevel(position: Position, price: number): { level: 'stopLoss' | 'takeProfit'; price: number } | null {
+  const long = position.side === 'long';
+  const { stopLoss, takeProfit } = position;
+  if (stopLoss !== undefined && (long ? stopLoss >= price : stopLoss <= price)) return { level: 'stopLoss', price: stopLoss };
+  if (takeProfit !== undefined && (long ? takeProfit <= price : takeProfit >= price)) return { level: 'takeProfit', price: takeProfit };
+  return null;
 }
