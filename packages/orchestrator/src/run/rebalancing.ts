@@ -102,6 +102,8 @@ export class Rebalancing {
   private waiting: DecidedRebalance | null = null;
   /** Scratch of a move: per sleeve, 1 when it holds a position that cannot trade now. */
   private held = new Uint8Array(0);
+  /** Sleeves reported finished (see {@link Rebalancing.finished}). */
+  private readonly finishedLogged = new Set<number>();
 
   constructor(options: RebalancingOptions) {
     this.options = options;
@@ -116,7 +118,7 @@ export class Rebalancing {
    */
   private allocate(t: number, time: number): AllocationOutcome {
     const { allocator, sleeves } = this.options;
-    const active = sleeves.map((sleeve) => sleeve.active);
+    const active = sleeves.map((sleeve) => sleeve.active && !this.finished(sleeve, time));
     if (!allocator.needsReturns || allocator.needsHistory) {
       return allocator.compute(
         sleeves.map((sleeve) => sleeve.returns),
@@ -141,6 +143,31 @@ export class Rebalancing {
       }
     }
     return allocator.compute(columns, width, active, time, t);
+  }
+
+  /**
+   * Whether `sleeve` can never trade again at `time`: every one of its symbols had its last bar
+   * before, and it holds no position. It then takes part in no allocation, as an isolated sleeve:
+   * its weight is 0, so its cash goes to the others (a `fixed` weight's to the reserve), where a
+   * share of the capital would otherwise sit idle in it for the rest of the run. A sleeve still
+   * holding a position in an ended symbol keeps its share (the position cannot be sold, see
+   * `transfer-deferred`). Logged once (`sleeve-finished`).
+   */
+  private finished(sleeve: Sleeve, time: number): boolean {
+    const { series, account } = sleeve.runner;
+    if (series.length === 0) return false;
+    for (let k = 0; k < series.length; k++) {
+      const bars = series[k];
+      if (bars === undefined || (account.quantity[k] ?? 0) !== 0 || !((bars.time[bars.length - 1] ?? Number.POSITIVE_INFINITY) < time)) return false;
+    }
+    if (!this.finishedLogged.has(sleeve.index)) {
+      this.finishedLogged.add(sleeve.index);
+      this.options.logger.info(
+        { event: 'sleeve-finished', strategy: sleeve.entry.id, time: isoTime(time) },
+        `sleeve ${sleeve.entry.id}: every symbol it trades has ended and it holds no position, so it gets no capital from this rebalance on`,
+      );
+    }
+    return true;
   }
 
   /** The start allocation: weights from an empty history (the warm-up rule), funded before the first bar. */

@@ -441,6 +441,59 @@ function comparable(result: OrchestratorResult, sleeve: SleeveResult, engine: Ba
 }
 
 describe('pro-rata transfers at the edges', () => {
+  it('a sleeve whose symbols have all ended, holding no position, gets no more capital: its cash goes to the others', () => {
+    // X trades days 0–9, Y days 0–29. With closeAtEnd the X sleeve sells at X's last close and
+    // holds only cash from then on: it can never use it.
+    const days = Array.from({ length: 30 }, (_, i) => Date.UTC(2020, 0, 6) + i * 86_400_000);
+    const x = barSeriesFromCloses('X', days.slice(0, 10), days.slice(0, 10).map((_, i) => 100 + i));
+    const y = barSeriesFromCloses('Y', days, days.map((_, i) => 50 * 1.01 ** i));
+    const run = (allocation: RunConfigInput['allocation'], closeAtEnd: boolean, logger = createMemoryLogger()) =>
+      runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          fill: 'close',
+          fractional: true,
+          closeAtEnd,
+          allocation,
+          rebalance: { schedule: { everyBars: 5 } },
+          checkInvariants: true,
+          strategies: [
+            { id: 'x', strategy: 'buy-and-hold', symbols: ['X'], ...(allocation?.scheme === 'fixed' ? { weight: 0.5 } : {}) },
+            { id: 'y', strategy: 'buy-and-hold', symbols: ['Y'], ...(allocation?.scheme === 'fixed' ? { weight: 0.5 } : {}) },
+          ],
+        },
+        [x, y],
+        { registry: testRegistry, logger },
+      );
+    const logger = createMemoryLogger();
+    const equal = run({ scheme: 'equal' }, true, logger);
+    const at = (result: OrchestratorResult, day: number) => result.rebalances.find((event) => event.time === days[day]);
+    // Day 5: both trade, half each. Day 10: X ended on day 9 and its sleeve holds cash only.
+    expect(at(equal, 5)?.targetWeights).toEqual({ x: 0.5, y: 0.5 });
+    expect(at(equal, 10)?.targetWeights).toEqual({ x: 0, y: 1 });
+    expect(at(equal, 10)?.weightsAfter.y).toBeCloseTo(1, 12);
+    const xSleeve = equal.sleeves.find((sleeve) => sleeve.id === 'x');
+    expect(xSleeve?.equity.equity[10]).toBeCloseTo(0, 9);
+    expect(xSleeve?.equity.equity.at(-1)).toBeCloseTo(0, 9);
+    // Y's sleeve holds the whole portfolio from day 10: its return over days 10–29 is the portfolio's.
+    const portfolio = equal.portfolio.equity.equity;
+    const ySleeve = equal.sleeves.find((sleeve) => sleeve.id === 'y');
+    expect((ySleeve?.equity.equity.at(-1) ?? 0) / (portfolio.at(-1) ?? 1)).toBeCloseTo(1, 12);
+    expect(logger.records.filter((record) => record.fields.event === 'sleeve-finished').map((record) => record.fields)).toEqual([
+      expect.objectContaining({ strategy: 'x', time: '2020-01-16T00:00:00.000Z' }),
+    ]);
+    // Fixed weights: what X's sleeve held goes to the reserve, Y keeps its half.
+    const fixed = run({ scheme: 'fixed' }, true);
+    expect(at(fixed, 10)?.targetWeights).toEqual({ x: 0, y: 0.5 });
+    expect(at(fixed, 10)?.weightsAfter.y).toBeCloseTo(0.5, 12);
+    expect(fixed.sleeves[0]?.equity.equity[10]).toBeCloseTo(0, 9);
+    // Still holding X (no closeAtEnd): the position cannot be sold, so the sleeve keeps its share.
+    const holding = createMemoryLogger();
+    const held = run({ scheme: 'equal' }, false, holding);
+    expect(at(held, 10)?.targetWeights).toEqual({ x: 0.5, y: 0.5 });
+    expect(holding.records.some((record) => record.fields.event === 'sleeve-finished')).toBe(false);
+  });
+
   it('a target of 0 with no costs sells the whole book: the sleeve is emptied, never left holding on borrowed cash', () => {
     // A 0 / 0 share of costs once made the giver sell nothing while its cash left: the portfolio
     // ran at 29 times its equity on the S&P 500 with the performance scheme's defaults.
