@@ -42,48 +42,16 @@ describe('Account', () => {
     expect(account.position(0)).toEqual(expect.objectContaining({ quantity: 30, entryPrice: 100, entryCommission: 6 }));
   });
 
-  it('keeps a transfer sale in the open trade: the next close includes it, weighted', () => {
+  it('closes a trade for a transfer partial sale too, labelled transfer (trade statistics leave it out)', () => {
     const account = new Account({ strategyId: 's', symbols: ['A'], cash: 10_000 });
-    account.applyFill(fill({ side: 'buy', quantity: 40, price: 100, commission: 8, time: 1, barIndex: 0 }));
-    account.applyFill(fill({ side: 'sell', quantity: 10, price: 110, commission: 1, reason: 'transfer', time: 2, barIndex: 3 }));
-    // No trade yet: 10 of 40 sold at 110, entry commission share 8 × 10/40 = 2, pnl 10 × 10 − 3 = 97, carried.
-    expect(account.trades).toEqual([]);
-    expect(account.openPositions()[0]).toEqual(expect.objectContaining({ quantity: 30, entryPrice: 100, entryCommission: 6, realizedPnl: 97 }));
-    // A transfer in: 10 more at 120 (commission 2) averages the entry: (30 × 100 + 10 × 120) / 40 = 105.
-    account.applyFill(fill({ side: 'buy', quantity: 10, price: 120, commission: 2, reason: 'transfer', time: 3, barIndex: 5 }));
-    account.applyFill(fill({ side: 'sell', quantity: 40, price: 130, commission: 4, reason: 'exit', time: 4, barIndex: 9 }));
-    // The exit: 40 × (130 − 105) − (6 + 2 + 4) = 988; with the carried part: 50 units, pnl 97 + 988 = 1085,
-    // commission 3 + 12 = 15, entry (10 × 100 + 40 × 105) / 50 = 104, exit (10 × 110 + 40 × 130) / 50 = 126.
-    expect(account.trades).toEqual([
-      expect.objectContaining({ quantity: 50, entryPrice: 104, exitPrice: 126, commission: 15, pnl: 1085, entryTime: 1, exitTime: 4, barsHeld: 9, exitReason: 'exit' }),
+    account.applyFill(fill({ side: 'buy', quantity: 40, price: 100, commission: 8 }));
+    account.applyFill(fill({ side: 'sell', quantity: 10, price: 110, commission: 1, reason: 'transfer' }));
+    account.applyFill(fill({ side: 'sell', quantity: 30, price: 120, commission: 3, reason: 'exit' }));
+    // 10 × 10 − (2 + 1) = 97, then 30 × 20 − (6 + 3) = 591: every unit closes in exactly one trade.
+    expect(account.trades.map((trade) => [trade.quantity, trade.pnl, trade.exitReason])).toEqual([
+      [10, 97, 'transfer'],
+      [30, 591, 'exit'],
     ]);
-    const [trade] = account.trades;
-    // The protocol identity still holds: q × (exit − entry) − commission = 50 × 22 − 15.
-    expect(trade?.pnl).toBeCloseTo(50 * (126 - 104) - 15, 9);
-    // Σ trade P&L = the cash gained: 10 000 − 4008 + 1099 − 1202 + 5196 = 11 085.
-    expect(account.cash).toBeCloseTo(10_000 + 1085, 9);
-    expect(account.openPositions()).toEqual([]);
-  });
-
-  it('closes a trade when a transfer sells the whole position, and starts the next one clean', () => {
-    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 10_000 });
-    account.applyFill(fill({ side: 'buy', quantity: 20, price: 50 }));
-    account.applyFill(fill({ side: 'sell', quantity: 5, price: 60, reason: 'transfer' }));
-    account.applyFill(fill({ side: 'sell', quantity: 15, price: 40, reason: 'transfer' }));
-    // 5 × 10 + 15 × (−10) = −100 over 20 units: exit (300 + 600) / 20 = 45.
-    expect(account.trades).toEqual([expect.objectContaining({ quantity: 20, entryPrice: 50, exitPrice: 45, pnl: -100, exitReason: 'transfer' })]);
-    account.applyFill(fill({ side: 'buy', quantity: 4, price: 10 }));
-    account.applyFill(fill({ side: 'sell', quantity: 4, price: 11, reason: 'exit' }));
-    expect(account.trades[1]).toEqual(expect.objectContaining({ quantity: 4, entryPrice: 10, exitPrice: 11, pnl: 4 }));
-  });
-
-  it('includes carried transfer sales in the trade of a short', () => {
-    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 10_000 });
-    account.applyFill(fill({ side: 'sell', quantity: 10, price: 100 }));
-    account.applyFill(fill({ side: 'buy', quantity: 4, price: 90, reason: 'transfer' }));
-    account.applyFill(fill({ side: 'buy', quantity: 6, price: 80, reason: 'stop-loss' }));
-    // 4 × 10 + 6 × 20 = 160; exit (360 + 480) / 10 = 84.
-    expect(account.trades).toEqual([expect.objectContaining({ side: 'short', quantity: 10, entryPrice: 100, exitPrice: 84, pnl: 160, exitReason: 'stop-loss' })]);
   });
 
   it('flips a position: closes the old side and opens the rest at the fill price', () => {

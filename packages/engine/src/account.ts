@@ -12,12 +12,6 @@ export interface OpenPosition extends Position {
   readonly unrealizedPnl: number;
   /** The symbol's last marked bar index minus its entry bar index. */
   readonly barsHeld: number;
-  /**
-   * P&L already realised by `transfer` sales of this open trade (capital an orchestrator moved out
-   * of the sleeve), net of their commissions: part of the trade that will close the position, so
-   * no closed trade holds it yet. 0 outside orchestrated sleeves.
-   */
-  readonly realizedPnl: number;
 }
 
 /** A fill to book on an {@link Account}: the price already includes slippage. */
@@ -62,10 +56,7 @@ export interface AccountOptions {
  *
  * Cash flows: a buy of q at p pays q·p + commission; a sell receives q·p − commission. Adding to
  * a position averages its entry price; reducing it closes a {@link Trade} for the reduced
- * quantity with the entry commission pro rata; a fill larger than the position flips it. A
- * `transfer` fill that reduces a position without closing it (an orchestrator moving capital out
- * of a sleeve) closes no trade: its part — quantity, entry and exit value, commission, P&L — is
- * carried in the open trade and included in the next trade of the position.
+ * quantity with the entry commission pro rata; a fill larger than the position flips it.
  */
 export class Account {
   /** Written on every fill and trade. */
@@ -100,12 +91,6 @@ export class Account {
   private readonly entryTime: Float64Array;
   private readonly entryCommission: Float64Array;
   private readonly entryBar: Int32Array;
-  /** Per symbol, the parts of the open trade that `transfer` fills closed (see the class comment): units, Σ q × entry, Σ q × exit, commission and P&L. */
-  private readonly carriedQuantity: Float64Array;
-  private readonly carriedEntryValue: Float64Array;
-  private readonly carriedExitValue: Float64Array;
-  private readonly carriedCommission: Float64Array;
-  private readonly carriedPnl: Float64Array;
   private readonly positions: (Position | null)[];
   private readonly indexBySymbol: ReadonlyMap<string, number>;
 
@@ -124,11 +109,6 @@ export class Account {
     this.entryTime = new Float64Array(n);
     this.entryCommission = new Float64Array(n);
     this.entryBar = new Int32Array(n);
-    this.carriedQuantity = new Float64Array(n);
-    this.carriedEntryValue = new Float64Array(n);
-    this.carriedExitValue = new Float64Array(n);
-    this.carriedCommission = new Float64Array(n);
-    this.carriedPnl = new Float64Array(n);
     this.positions = Array.from({ length: n }, () => null);
     this.indexBySymbol = new Map(this.symbols.map((symbol, k) => [symbol, k]));
     this.fillLog = new FillLog(this.strategyId, this.symbols);
@@ -261,26 +241,19 @@ export class Account {
       const entryPrice = this.entryPrice[k] ?? 0;
       const tradeCommission = entryCommissionShare + exitCommission;
       const pnl = closed * (price - entryPrice) * (side === 'long' ? 1 : -1) - tradeCommission;
-      if (fill.reason === 'transfer' && closed < held) {
-        this.carry(k, closed, entryPrice, price, tradeCommission, pnl);
-      } else {
-        const carried = this.carriedQuantity[k] ?? 0;
-        const quantity = closed + carried;
-        this.tradeLog.push({
-          symbolIndex: k,
-          side,
-          quantity,
-          entryTime: this.entryTime[k] ?? 0,
-          entryPrice: carried === 0 ? entryPrice : (closed * entryPrice + (this.carriedEntryValue[k] ?? 0)) / quantity,
-          exitTime: fill.time,
-          exitPrice: carried === 0 ? price : (closed * price + (this.carriedExitValue[k] ?? 0)) / quantity,
-          commission: tradeCommission + (this.carriedCommission[k] ?? 0),
-          pnl: pnl + (this.carriedPnl[k] ?? 0),
-          barsHeld: fill.barIndex - (this.entryBar[k] ?? 0),
-          exitReason: fill.reason,
-        });
-        if (carried !== 0) this.carry(k, 0, 0, 0, 0, 0);
-      }
+      this.tradeLog.push({
+        symbolIndex: k,
+        side,
+        quantity: closed,
+        entryTime: this.entryTime[k] ?? 0,
+        entryPrice,
+        exitTime: fill.time,
+        exitPrice: price,
+        commission: tradeCommission,
+        pnl,
+        barsHeld: fill.barIndex - (this.entryBar[k] ?? 0),
+        exitReason: fill.reason,
+      });
       this.entryCommission[k] = (this.entryCommission[k] ?? 0) - entryCommissionShare;
       const opened = q - closed;
       if (closed < held) {
@@ -316,20 +289,9 @@ export class Account {
         marketValue: direction * position.quantity * markPrice,
         unrealizedPnl: position.quantity * (markPrice - position.entryPrice) * direction - position.entryCommission,
         barsHeld: (this.markBar[k] ?? 0) - (this.entryBar[k] ?? 0),
-        realizedPnl: this.carriedPnl[k] ?? 0,
       });
     }
     return out;
-  }
-
-  /** Adds a `transfer` sale's part to the open trade of symbol `k`; all zeros clear it (the trade closed). */
-  private carry(k: number, quantity: number, entryPrice: number, exitPrice: number, commission: number, pnl: number): void {
-    const clear = quantity === 0;
-    this.carriedQuantity[k] = clear ? 0 : (this.carriedQuantity[k] ?? 0) + quantity;
-    this.carriedEntryValue[k] = clear ? 0 : (this.carriedEntryValue[k] ?? 0) + quantity * entryPrice;
-    this.carriedExitValue[k] = clear ? 0 : (this.carriedExitValue[k] ?? 0) + quantity * exitPrice;
-    this.carriedCommission[k] = clear ? 0 : (this.carriedCommission[k] ?? 0) + commission;
-    this.carriedPnl[k] = clear ? 0 : (this.carriedPnl[k] ?? 0) + pnl;
   }
 
   private openAt(k: number, fill: AccountFill): void {

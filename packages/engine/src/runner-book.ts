@@ -208,6 +208,20 @@ export abstract class RunnerBook {
     this.pendingCount++;
   }
 
+  /** The reason of the order placed with {@link StrategyRunner.placeOrder} waiting on symbol `k`, or null when none is. */
+  placedOrderReason(k: number): FillReason | null {
+    return this.pendingKind[k] === ORDER ? (this.pendingReason[k] ?? null) : null;
+  }
+
+  /**
+   * Gives the order placed on symbol `k` (see {@link StrategyRunner.placeOrder}) another reason,
+   * keeping its units: an orchestrator that folds a risk trim into a transfer's sale of the same
+   * position labels the one order with the decision. Nothing happens when no placed order waits.
+   */
+  relabelPlacedOrder(k: number, reason: FillReason): void {
+    if (this.pendingKind[k] === ORDER) this.pendingReason[k] = reason;
+  }
+
   /**
    * Whether an order placed with {@link StrategyRunner.placeOrder} (a portfolio strategy's, a
    * transfer, a risk trim: a number of units, not sized at its fill) is waiting on symbol `k`.

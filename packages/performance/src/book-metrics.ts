@@ -8,8 +8,13 @@ export type Writable<T> = { -readonly [K in keyof T]: T[K] };
 /** A P&L standard deviation at most this fraction of the largest |P&L| counts as zero (SQN null). */
 const PNL_STD_NOISE = 1e-12;
 
-/** Trade statistics: win rate, profit factor, expectancy, best and worst, SQN. */
-export function tradeMetrics(m: Writable<PerformanceMetrics>, trades: readonly TradeLike[]): void {
+/**
+ * Trade statistics: win rate, profit factor, expectancy, best and worst, SQN — over the trades the
+ * strategy closed: a trade closed by a `transfer` (an orchestrator moving capital out of a sleeve
+ * sells part of its positions) is an allocation flow and left out.
+ */
+export function tradeMetrics(m: Writable<PerformanceMetrics>, all: readonly TradeLike[]): void {
+  const trades = all.some((trade) => trade.exitReason === 'transfer') ? all.filter((trade) => trade.exitReason !== 'transfer') : all;
   const count = trades.length;
   m.tradeCount = count;
   if (count === 0) return;

@@ -189,6 +189,28 @@ describe('trade, exposure and cost metrics', () => {
     expect(losers.averageWin).toBeNull();
     expect(losers.winRate).toBe(0);
   });
+
+  it('leaves trades closed by a transfer out of every trade statistic', () => {
+    // A sleeve's strategy closed two trades (+100, −50); the allocator's transfers sold parts of
+    // its positions three times (+7, +9, −1). The statistics are the strategy's: 2 trades, 1 win.
+    const trades = [
+      { pnl: 7, barsHeld: 4, exitReason: 'transfer' as const },
+      { pnl: 100, barsHeld: 10, exitReason: 'exit' as const },
+      { pnl: 9, barsHeld: 2, exitReason: 'transfer' as const },
+      { pnl: -50, barsHeld: 6, exitReason: 'stop-loss' as const },
+      { pnl: -1, barsHeld: 1, exitReason: 'transfer' as const },
+    ];
+    const m = computeMetrics({ equity: curve, trades }).metrics;
+    expect(m.tradeCount).toBe(2);
+    expect(m.winRate).toBe(0.5);
+    expect(m.profitFactor).toBe(2);
+    expect(m.expectancy).toBe(25);
+    expect(m.bestTrade).toBe(100);
+    expect(m.worstTrade).toBe(-50);
+    expect(m.averageBarsHeld).toBe(8);
+    // Only transfers: no strategy trade.
+    expect(computeMetrics({ equity: curve, trades: [{ pnl: 3, barsHeld: 1, exitReason: 'transfer' as const }] }).metrics.tradeCount).toBe(0);
+  });
 });
 
 describe('benchmark metrics', () => {

@@ -11,8 +11,12 @@ export interface EquitySeries {
   readonly grossExposure?: ArrayLike<number>;
 }
 
-/** What the trade statistics read of a closed trade: its net P&L (currency) and bars held. */
-export type TradeLike = Pick<Trade, 'pnl' | 'barsHeld'>;
+/**
+ * What the trade statistics read of a closed trade: its net P&L (currency), bars held and, when
+ * known, why it closed. A trade closed by a `transfer` (capital an orchestrator moved out of a
+ * sleeve) is an allocation flow, not a decision of the strategy: the statistics leave it out.
+ */
+export type TradeLike = Pick<Trade, 'pnl' | 'barsHeld'> & { readonly exitReason?: Trade['exitReason'] };
 
 /** What the cost and turnover metrics read of a fill: quantity, price (with slippage) and costs. */
 export type FillLike = Pick<Fill, 'quantity' | 'price' | 'commission' | 'slippage'>;
@@ -117,7 +121,7 @@ export interface PerformanceMetrics {
   readonly skew: number | null;
   /** Excess kurtosis, bias-corrected (G2: pandas `kurt()`, scipy `fisher=True, bias=False`); n ≥ 4. */
   readonly kurtosis: number | null;
-  /** Number of closed trades. */
+  /** Number of closed trades, those closed by a `transfer` left out (as from every trade statistic). */
   readonly tradeCount: number | null;
   /** Share of trades with `pnl > 0` (break-even trades count as not winning). */
   readonly winRate: number | null;

@@ -8,8 +8,8 @@ export type OrderSide = 'buy' | 'sell';
  * Every reason an order is placed or a fill happens, in a fixed order (schemas and compact logs
  * use it; new reasons are appended). `rebalance` is a portfolio strategy's own rebalancing;
  * `transfer` is capital the orchestrator moves into or out of a sleeve (its book scaled pro rata,
- * or cash raised) — an allocation flow, not a decision of the sleeve's strategy: a transfer that
- * reduces a position without closing it does not close a trade (see `Trade`).
+ * or cash raised) — an allocation flow, not a decision of the sleeve's strategy: a trade it closes
+ * (`exitReason: 'transfer'`) is left out of the trade statistics.
  */
 export const FILL_REASONS = ['entry', 'exit', 'stop-loss', 'take-profit', 'rebalance', 'close-at-end', 'isolate', 'risk', 'transfer'] as const;
 
@@ -59,15 +59,7 @@ export interface Fill {
   readonly reason: FillReason;
 }
 
-/**
- * A closed round trip. `pnl` is net of both commissions; `returnPct` is pnl / entry value.
- *
- * A reducing fill closes a trade for the quantity it reduces, except a `transfer` fill that leaves
- * the position open: its sale stays part of the open trade, and the trade that later closes the
- * position (or flips it, or reduces it for another reason) includes it — its quantity, its
- * commission and its P&L, with `entryPrice` and `exitPrice` the quantity-weighted means of the
- * parts, so that `pnl = q × (exit − entry) × side − commission` still holds.
- */
+/** A closed round trip. `pnl` is net of both commissions; `returnPct` is pnl / entry value. */
 export interface Trade {
   readonly strategyId: string;
   readonly symbol: string;

@@ -15,6 +15,7 @@ import {
   metricsColumns,
   MONTH_LABELS,
   formatSpan,
+  strategyTradeCount,
 } from './sections';
 import { renderSvg } from './svg';
 import { detectTimeFormat, formatTime } from './time';
@@ -77,7 +78,7 @@ function sleevesSection(input: ReportInput): string {
     formatPercent(sleeve.metrics.metrics.totalReturn),
     formatMetric(sleeve.metrics.metrics.sharpe, 'ratio'),
     formatPercent(sleeve.metrics.metrics.maxDrawdown),
-    formatCount(sleeve.trades.length),
+    formatCount(strategyTradeCount(sleeve)),
     sleeve.error === undefined ? 'active' : `isolated: ${sleeve.error}`,
   ]);
   return `## Sleeves\n\n${table(

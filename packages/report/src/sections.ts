@@ -3,6 +3,15 @@ import type { MetricDescription, MetricGroup, PerformanceResult } from '@ensembl
 import { formatMetric, formatNumber, formatPercent } from './format';
 import type { ReportInput } from './report-input';
 
+/**
+ * A sleeve's trades as its metrics count them: its `tradeCount`, or when the metrics have none,
+ * the trades its strategy closed (those closed by a `transfer`, capital moved by the orchestrator,
+ * are allocation flows and left out, as `@ensemble/performance` does).
+ */
+export function strategyTradeCount(sleeve: { readonly trades: readonly { readonly exitReason: string }[]; readonly metrics: PerformanceResult }): number {
+  return sleeve.metrics.metrics.tradeCount ?? sleeve.trades.filter((trade) => trade.exitReason !== 'transfer').length;
+}
+
 /** Titles of the metric groups, in display order. */
 export const GROUP_TITLES: Readonly<Record<MetricGroup, string>> = {
   returns: 'Returns',

@@ -79,6 +79,11 @@ export class OrchestratorOrders {
    * Queues a reduction of `units` (> 0) of the position on symbol `k` of `book`, filled under the
    * run's fill rule; with an earlier reduction on this step, the larger one stands; an earlier
    * increase is replaced. Returns the units of the reduction now queued (0: none).
+   *
+   * Two reductions combined into one order take the reason of the decision among them: a risk
+   * trim and a transfer's sale of one position fill as one `risk` order (the trim would have been
+   * made without the transfer; the transfer's part rides along), so the trade it closes counts
+   * as a decision in the trade statistics, which leave `transfer` trades out.
    */
   reduce(book: PositionBook, k: number, units: number, reason: FillReason): number {
     const held = book.account.quantity[k] ?? 0;
@@ -87,9 +92,14 @@ export class OrchestratorOrders {
     const placed = column[k] ?? Number.NaN;
     const previous = placed > 0 ? placed : 0;
     const reduction = Math.min(Math.abs(held), Math.max(previous, units));
-    if (reduction === previous) return previous;
+    const current = previous > 0 ? book.runner.placedOrderReason(k) : null;
+    const combined = reason === 'transfer' && current !== null ? current : reason;
+    if (reduction === previous) {
+      if (current !== null && combined !== current) book.runner.relabelPlacedOrder(k, combined);
+      return previous;
+    }
     this.place(column, k, reduction);
-    book.runner.placeOrder(k, held > 0 ? -reduction : reduction, reason);
+    book.runner.placeOrder(k, held > 0 ? -reduction : reduction, combined);
     return reduction;
   }
 

@@ -125,13 +125,14 @@ describe('a transfer into or out of an invested sleeve scales its whole book (th
     expect(result.rebalances[1]?.sales).toEqual([{ strategyId: 'hold', symbol: 'X', quantity: expect.closeTo(400 / 12, 9) as number }]);
     expect(result.rebalances[2]?.orders).toEqual([{ strategyId: 'hold', symbol: 'X', quantity: expect.closeTo(110 / 3, 9) as number }]);
     expect(result.rebalances[2]?.sales).toEqual([]);
-    // One trade, the strategy's round trip: the transfer's sale of 100/3 X at 125 stayed in the open
-    // trade, and the exit of 1210/3 at 120 closed it (the purchase at 100 kept the entry at 100):
-    // 1310/3 units, exit (100/3 × 125 + 1210/3 × 120) / (1310/3) = 157,700 / 1,310, P&L
-    // 100/3 × 25 + 1210/3 × 20 = 8,900.
-    expect(hold?.trades.map((trade) => [trade.quantity, trade.entryPrice, trade.exitPrice, trade.pnl, trade.exitReason])).toEqual([
-      [expect.closeTo(1310 / 3, 9), expect.closeTo(100, 9), expect.closeTo(157_700 / 1_310, 9), expect.closeTo(8_900, 6), 'exit'],
+    // Adding to the position averaged its entry (100 and 100: 100), so the exit closed one trade
+    // of the whole scaled position; the transfer's sale closed a trade of its own, labelled
+    // `transfer`, which the trade statistics leave out: one trade, the strategy's.
+    expect(hold?.trades.map((trade) => [trade.quantity, trade.entryPrice, trade.exitPrice, trade.exitReason])).toEqual([
+      [expect.closeTo(400 / 12, 9), 100, 125, 'transfer'],
+      [expect.closeTo(1210 / 3, 9), expect.closeTo(100, 9), 120, 'exit'],
     ]);
+    expect(hold?.metrics.metrics.tradeCount).toBe(1);
     expect(hold?.droppedOrders).toBe(1); // the bar-3 transfer sale, replaced by the exit
     // Its time-weighted return is the strategy's alone: 400 × 120 + 10,000 = 58,000 on 50,000.
     expect(twr(hold)).toBeCloseTo(1.16, 12);
@@ -424,9 +425,9 @@ function minimum(values: Float64Array): number {
  */
 const SIGNAL_STRATEGIES = new Set(['buy-and-hold', 'sma-crossover', 'rsi-mean-reversion', 'donchian-breakout']);
 
-/** A list of trades as round trips: symbol, side, entry and exit times, exit reason (not sizes). */
+/** The trades a strategy closed (not a transfer's partial sales) as round trips: symbol, side, entry and exit times, exit reason (not sizes). */
 function roundTrips(trades: readonly Trade[]): unknown[] {
-  return trades.map((trade) => [trade.symbol, trade.side, trade.entryTime, trade.exitTime, trade.exitReason]);
+  return trades.filter((trade) => trade.exitReason !== 'transfer').map((trade) => [trade.symbol, trade.side, trade.entryTime, trade.exitTime, trade.exitReason]);
 }
 
 function comparable(result: OrchestratorResult, sleeve: SleeveResult, engine: BacktestResult): boolean {
@@ -760,7 +761,7 @@ describe('pro-rata transfers keep every sleeve on its strategy (fast-check)', ()
             const expected = (engine.equity.grossExposure[t] ?? 0) / (engine.equity.equity[t] ?? Number.NaN);
             expect(Math.abs(ratio - expected), `${sleeve.id} at ${t}`).toBeLessThanOrEqual(1e-9 * Math.max(1, expected));
           }
-          // A signal sleeve's trades are its strategy's round trips: the transfers changed their size, not their number.
+          // A signal sleeve's own trades are its strategy's round trips: the transfers changed their size, not their number.
           if (SIGNAL_STRATEGIES.has(sleeves[i]?.chosen.strategy ?? '')) expect(roundTrips(sleeve.trades), sleeve.id).toEqual(roundTrips(engine.trades));
         });
       }),
@@ -929,7 +930,7 @@ describe('pro-rata transfers keep every sleeve on its strategy (fast-check)', ()
 });
 
 describe('risk trims and transfers', () => {
-  it('a risk trim decided with a rebalance stands against the transfer\'s purchase of that position, with close or next-open fills', () => {
+  it('a risk trim decided with a rebalance stands against the transfer\'s purchase of that position, with close or next-open fills, and labels a sale it shares with a transfer', () => {
     // Three sleeves at leverage 2 (equal weights of 2/3) over A and B, capped at 1.2 gross and
     // 0.5 per symbol: rebalances every 5 bars raise the positions the caps trim, often at the
     // same close.
@@ -963,6 +964,23 @@ describe('risk trims and transfers', () => {
         }
       }
       expect(trims, fill).toBeGreaterThan(0);
+      if (fill !== 'close') continue;
+      // A trim that coincides with a transfer's sale of the same position fills as one order,
+      // labelled `risk` (a decision: the trade statistics count it), whichever of the two is larger.
+      let folded = 0;
+      for (const event of result.risk.filter((candidate) => candidate.action === 'trim')) {
+        for (const sleeve of result.sleeves) {
+          const sales = sleeve.fills.filter((f) => f.time === event.time && (event.symbol === null || f.symbol === event.symbol) && f.reason !== 'entry' && f.reason !== 'exit');
+          for (const sale of sales) {
+            const heldBefore = sleeve.fills.filter((f) => f.symbol === sale.symbol && f.time < event.time).reduce((sum, f) => sum + (f.side === 'buy' ? f.quantity : -f.quantity), 0);
+            if ((heldBefore > 0 && sale.side === 'sell') || (heldBefore < 0 && sale.side === 'buy')) {
+              expect(sale.reason, `${sleeve.id} ${sale.symbol} at ${sale.time}`).toBe('risk');
+              folded++;
+            }
+          }
+        }
+      }
+      expect(folded).toBeGreaterThan(0);
     }
   });
 });

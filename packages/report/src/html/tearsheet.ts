@@ -6,7 +6,7 @@ import { resolveOptions } from '../options';
 import type { ReportOptions, ResolvedReportOptions } from '../options';
 import { parseReportInput } from '../report-input';
 import type { ReportInput } from '../report-input';
-import { formatConflictInputs, formatWeights, GROUP_TITLES, headline, lastValue, metricRows, metricsColumns, formatSpan } from '../sections';
+import { formatConflictInputs, formatWeights, GROUP_TITLES, headline, lastValue, metricRows, metricsColumns, formatSpan, strategyTradeCount } from '../sections';
 import { detectTimeFormat, formatTime } from '../time';
 import type { TimeFormat } from '../time';
 import { escapeHtml, htmlPage } from './page';
@@ -44,7 +44,7 @@ function sleevesTable(input: ReportInput, footer: string): string {
         sleeve.contribution,
       )}</td><td class="${toneClass(m.totalReturn)}">${formatPercent(m.totalReturn)}</td><td class="num">${formatMetric(m.sharpe, 'ratio')}</td><td class="num">${formatPercent(
         m.maxDrawdown,
-      )}</td><td class="num">${formatCount(sleeve.trades.length)}</td><td>${
+      )}</td><td class="num">${formatCount(strategyTradeCount(sleeve))}</td><td>${
         sleeve.error === undefined ? 'active' : `<span title="${escapeHtml(sleeve.error)}">isolated</span>`
       }</td></tr>`;
     })
