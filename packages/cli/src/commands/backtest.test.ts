@@ -256,6 +256,14 @@ describe('ensemble backtest: the acceptance run, checked by hand against sp500-2
     expect(out).toContain(`wrote ${file}`);
   });
 
+  it('names each written file as its flag spelled it: a relative path stays relative, as in ensemble run', async () => {
+    const name = `relative-${String(Date.now())}.json`;
+    const { code, out } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'buy-and-hold', '--json', name, '--md', target('md')]);
+    expect(code).toBe(0);
+    expect(out).toMatch(new RegExp(`^wrote ${name} \\(`, 'm'));
+    expect(existsSync(path.join(scratch, name))).toBe(true);
+  });
+
   it('--commission-rate 0.001: the quantities shrink by the commission and the costs are booked', async () => {
     const file = target();
     const { code } = await run([...ACCEPTANCE, '--commission-rate', '0.001', '--check-invariants', '--json', file]);

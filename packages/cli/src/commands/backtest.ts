@@ -200,5 +200,6 @@ export async function runAndReportBacktest(plan: BacktestPlan, io: CliIo, logger
   const written = await withProgress(phases, 'write', 'bytes', (onProgress) => writeFilesAtomic(files, { onProgress: countOnly(onProgress) }));
   if (json === '-') await withProgress(phases, 'write', 'bytes', (onProgress) => writeChunks(io.stdout, backtestJsonChunks(run), countOnly(onProgress)));
   summarySink.write(summary);
-  for (const file of written) summarySink.write(`wrote ${file.path} (${formatCount(file.bytes)} bytes)\n`);
+  // Each file as its flag spelled it (a relative path stays relative), as `ensemble run` prints them.
+  for (const file of written) summarySink.write(`wrote ${plan.targets.find((target) => target.path === file.path)?.typed ?? file.path} (${formatCount(file.bytes)} bytes)\n`);
 }

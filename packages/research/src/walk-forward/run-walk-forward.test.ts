@@ -129,5 +129,8 @@ describe('runWalkForward', () => {
     const windows = (await readFile(join(dir, 'windows.csv'), 'utf8')).trim().split('\n');
     expect(windows[0]).toBe('window,trainStart,trainEnd,testStart,testEnd,status,fast,slow,objective,inSampleCagr,outOfSampleCagr,outOfSampleReturn,efficiency,startEquity');
     expect(windows).toHaveLength(4);
+    // Daily data: dates, as the run and backtest results write them, not ISO instants.
+    expect(windows[1]).toMatch(/^0,\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},ok,/);
+    expect(csv[1]).toMatch(/^\d{4}-\d{2}-\d{2},\d/);
   });
 });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { isoTime } from '@ensemble/protocol';
+import { isoTimeFormatter } from '@ensemble/engine';
 import { toCsvText, writeFilesAtomic } from '@ensemble/report';
 import type { CsvValue, OutputFile, WrittenFile } from '@ensemble/report';
 import type { JobExecutor } from '../job/research-job';
@@ -14,6 +14,7 @@ export const WALK_FORWARD_OUTPUT_FILES = ['walk-forward.json', 'windows.csv', 'o
 
 /** One line per step: its windows (ISO dates), the chosen parameters, in- and out-of-sample figures. */
 export function walkForwardWindowsCsv(result: WalkForwardResult): string {
+  const isoTime = timeFormatter(result);
   const names = result.parameters.map((parameter) => parameter.name);
   const header = ['window', 'trainStart', 'trainEnd', 'testStart', 'testEnd', 'status', ...names, 'objective', 'inSampleCagr', 'outOfSampleCagr', 'outOfSampleReturn', 'efficiency', 'startEquity'];
   const rows = result.steps.map((step): CsvValue[] => [
@@ -37,9 +38,19 @@ export function walkForwardWindowsCsv(result: WalkForwardResult): string {
   return toCsvText(header, rows);
 }
 
+/**
+ * How a walk-forward's files write times: `YYYY-MM-DD` when every window bound and curve point is
+ * a UTC midnight (daily data), the full ISO instant otherwise — as the run and backtest results do.
+ */
+function timeFormatter(result: WalkForwardResult): (time: number) => string {
+  const bounds = result.steps.flatMap((step) => [step.train.start, step.train.end, step.test.start, step.test.end]);
+  return isoTimeFormatter([...bounds, ...result.outOfSample.time]);
+}
+
 /** The output files of a walk-forward in `outDir`: `walk-forward.json`, `windows.csv`, `oos-equity.csv` (date, equity). */
 export function walkForwardOutputFiles(result: WalkForwardResult, outDir: string): OutputFile[] {
   const { outOfSample, ...rest } = result;
+  const isoTime = timeFormatter(result);
   return [
     { path: join(outDir, 'walk-forward.json'), content: `${JSON.stringify({ version: 1, ...rest }, null, 2)}\n` },
     { path: join(outDir, 'windows.csv'), content: walkForwardWindowsCsv(result) },
