@@ -174,13 +174,24 @@ export function misplacedModeFields(input: unknown): ConfigIssue[] {
     return [{ path: 'mode', message: `must be "sleeves" or "shared", got ${given}` }];
   }
   const issues: ConfigIssue[] = [];
+  const which = `this config's mode is "${mode}"${input.mode === undefined ? ' (the default)' : ''}`;
   for (const [field, applies] of Object.entries(MODE_ONLY_FIELDS)) {
     if (applies !== mode && Object.hasOwn(input, field)) {
-      issues.push({
-        path: field,
-        message: `applies to mode "${applies}" only, and this config's mode is "${mode}"${input.mode === undefined ? ' (the default)' : ''}: remove "${field}" or set "mode": "${applies}"`,
-      });
+      issues.push({ path: field, message: `applies to mode "${applies}" only, and ${which}: remove "${field}" or set "mode": "${applies}"` });
     }
+  }
+  // Nested fields of one mode: a strategy's priority weighs its signal in shared mode's "priority"
+  // policy; drift bands rebalance sleeves, and shared mode's shadow sleeves are never rebalanced.
+  if (mode === 'sleeves' && Array.isArray(input.strategies)) {
+    input.strategies.forEach((entry: unknown, index) => {
+      // 0 is the default (a parsed config carries it), and changes nothing in either mode.
+      if (isRecord(entry) && Object.hasOwn(entry, 'priority') && entry.priority !== 0) {
+        issues.push({ path: `strategies.${index}.priority`, message: `applies to mode "shared" (conflictPolicy "priority") only, and ${which}: sleeves never compete for a symbol; remove "priority" or set "mode": "shared"` });
+      }
+    });
+  }
+  if (mode === 'shared' && isRecord(input.rebalance) && Object.hasOwn(input.rebalance, 'drift')) {
+    issues.push({ path: 'rebalance.drift', message: `applies to mode "sleeves" only, and ${which}: its shadow sleeves are never rebalanced, so no weight drifts; remove "drift" (the schedule still recomputes the "net" policy's weights)` });
   }
   return issues;
 }

@@ -67,6 +67,32 @@ describe('parseRunConfig', () => {
     expect(issuesOf({ ...base, mode: 'joint' })).toEqual([{ path: 'mode', message: 'must be "sleeves" or "shared", got "joint"' }]);
   });
 
+  it('names what is wrong inside the object form of a schedule, not only the forms it could take', () => {
+    const base = { data: { dataset: 'sp500' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['SP500'] }] };
+    expect(issuesOf({ ...base, rebalance: { schedule: { everyBars: 2.5 } } })).toEqual([{ path: 'rebalance.schedule.everyBars', message: 'expected a whole number, got the number 2.5' }]);
+    expect(issuesOf({ ...base, rebalance: { schedule: { every: 3 } } }).map((issue) => issue.path)).toEqual(['rebalance.schedule.everyBars', 'rebalance.schedule.every']);
+    // A string still gets the list of forms, with a suggestion.
+    expect(issuesOf({ ...base, rebalance: { schedule: 'monthly' } })[0]?.message).toContain('did you mean "month"?');
+  });
+
+  it('names the nested fields of one mode too: a strategy priority in sleeves mode, drift bands in shared mode', () => {
+    const strategies = [
+      { id: 'a', strategy: 'sma-crossover', symbols: ['SP500'], priority: 2 },
+      { id: 'b', strategy: 'buy-and-hold', symbols: ['SP500'] },
+    ];
+    const sleeves = issuesOf({ data: { dataset: 'sp500' }, strategies });
+    expect(sleeves.map((issue) => issue.path)).toEqual(['strategies.0.priority']);
+    expect(sleeves[0]?.message).toMatch(/^applies to mode "shared" \(conflictPolicy "priority"\) only, and this config's mode is "sleeves" \(the default\).*remove "priority"/);
+    const shared = issuesOf({ data: { dataset: 'sp500' }, mode: 'shared', conflictPolicy: 'priority', rebalance: { schedule: 'month', drift: { absolute: 0.1 } }, strategies });
+    expect(shared.map((issue) => issue.path)).toEqual(['rebalance.drift']);
+    expect(shared[0]?.message).toMatch(/^applies to mode "sleeves" only.*never rebalanced.*remove "drift"/);
+    // Priority 0 is the default, which a parsed config carries: accepted in sleeves mode.
+    expect(issuesOf({ data: { dataset: 'sp500' }, strategies: strategies.map((entry) => ({ ...entry, priority: 0 })) })).toEqual([]);
+    // Where they belong they are accepted.
+    expect(issuesOf({ data: { dataset: 'sp500' }, mode: 'shared', conflictPolicy: 'priority', strategies })).toEqual([]);
+    expect(issuesOf({ data: { dataset: 'sp500' }, rebalance: { schedule: 'month', drift: { absolute: 0.1 } }, strategies: strategies.map(({ priority: _, ...entry }) => entry) })).toEqual([]);
+  });
+
   it('takes transfers "pro-rata" or "cash" and names anything else by path', () => {
     const base = { data: { dataset: 'sp500' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['SP500'] }] };
     const parsed = parseRunConfig({ ...base, transfers: 'cash' }, { registry: testRegistry });

@@ -178,6 +178,46 @@ describe('risk limits', () => {
     expect(exposure).toBeLessThan(0.56);
   });
 
+  it('trims only the net side of a symbol held long and short by different sleeves, to the cap (by hand)', () => {
+    // A at 100 throughout. L (0.9 of 100,000) buys 900 A, S (0.1) shorts 100 A: net 80,000, 80% of
+    // equity against a cap of 50%. The excess, 30,000, comes out of the longs' 90,000: they keep
+    // 2/3 (L sells 300 → 600 A), and the net is 50,000. Cutting the longs to 50/80 of themselves
+    // (selling 337.5) would leave a net of 46.25%.
+    const flat = seriesOf('A', Array.from({ length: 6 }, (_, i) => [`2024-01-0${String(i + 1)}`, 100, 100, 100, 100] as const));
+    for (const maxSymbol of [true, false]) {
+      const result = runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          fill: 'close',
+          fractional: true,
+          checkInvariants: true,
+          allocation: { scheme: 'fixed' },
+          rebalance: { schedule: 'never' },
+          risk: maxSymbol ? { maxSymbolExposure: 0.5 } : { maxNetExposure: 0.5 },
+          strategies: [
+            { id: 'L', strategy: 'scripted', params: { enterAt: [1] }, symbols: ['A'], weight: 0.9 },
+            { id: 'S', strategy: 'scripted', params: { enterAt: [1], side: 'short' }, symbols: ['A'], weight: 0.1 },
+          ],
+        },
+        [flat],
+        { registry: testRegistry },
+      );
+      const trim = result.risk[0];
+      expect(trim).toMatchObject({ kind: maxSymbol ? 'symbol-exposure' : 'net-exposure', action: 'trim' });
+      expect(trim?.value).toBeCloseTo(0.8, 12);
+      expect(trim?.factor).toBeCloseTo(2 / 3, 12);
+      const sold = result.sleeves[0]?.fills.find((fill) => fill.reason === 'risk');
+      expect(sold).toMatchObject({ side: 'sell' });
+      expect(sold?.quantity).toBeCloseTo(300, 9);
+      expect(result.sleeves[1]?.fills.some((fill) => fill.reason === 'risk')).toBe(false);
+      // L holds 600 A and S is short 100: the portfolio's exposure to A (netted) is 50,000.
+      const held = (result.sleeves[0]?.fills ?? []).reduce((units, fill) => units + (fill.side === 'buy' ? fill.quantity : -fill.quantity), 0);
+      expect(held).toBeCloseTo(600, 9);
+      expect(result.portfolio.equity.grossExposure[result.bars - 1]).toBeCloseTo(50_000, 6);
+      expect(result.risk).toHaveLength(1);
+    }
+  });
+
   it('drawdown stop "flatten" closes everything at the next fill and halts trading', () => {
     // A steady fall of 2% a bar: the 10% stop trips on the bar where the drawdown first reaches 10%.
     const closes = Array.from({ length: 30 }, (_, i) => 100 * 0.98 ** i);
@@ -235,6 +275,45 @@ describe('risk limits', () => {
 });
 
 describe('shared mode', () => {
+  it('withdraws a wish whose entry the shadow could not fill, before the shared account trades on it', () => {
+    // One strategy enters A (flat at 100) and B (50, then 60 on the last bar) on bar 1. With 100%
+    // of cash per entry its shadow spends everything on A, and B's entry is rejected: alone, the
+    // strategy never holds B (and, flat there, is asked again whether to enter, and says no). The
+    // shared account used to buy B with the signal and sell it a bar later; now it never holds
+    // it. With 50% per entry the shadow holds both, and so does the shared account: 500 A and
+    // 1,000 B (equal slots of 50,000), worth 110,000 at the end.
+    const rows = (symbol: string, closes: readonly number[]) => seriesOf(symbol, closes.map((close, i) => [`2024-01-0${String(i + 1)}`, close, close, close, close] as const));
+    const a = rows('A', [100, 100, 100, 100, 100, 100]);
+    const b = rows('B', [50, 50, 50, 50, 50, 60]);
+    for (const fill of ['close', 'next-open'] as const) {
+      const run = (percent: number) =>
+        runOrchestrator(
+          {
+            data: { dataset: 'test' },
+            mode: 'shared',
+            fill,
+            sizing: { kind: 'percent-of-cash', percent },
+            rebalance: { schedule: 'never' },
+            checkInvariants: true,
+            strategies: [{ id: 'L', strategy: 'scripted', params: { enterAt: [1] }, symbols: ['A', 'B'] }],
+          },
+          [a, b],
+          { registry: testRegistry },
+        );
+      const all = run(100);
+      expect(all.sleeves[0]?.openPositions.map((position) => position.symbol)).toEqual(['A']);
+      expect(all.portfolio.fills.map((f) => [f.symbol, f.side, f.quantity])).toEqual([['A', 'buy', 500]]);
+      expect(all.finalEquity).toBe(100_000);
+      const half = run(50);
+      expect(half.sleeves[0]?.openPositions.map((position) => position.symbol)).toEqual(['A', 'B']);
+      expect(half.portfolio.fills.map((f) => [f.symbol, f.side, f.quantity])).toEqual([
+        ['A', 'buy', 500],
+        ['B', 'buy', 1000],
+      ]);
+      expect(half.finalEquity).toBe(110_000);
+    }
+  });
+
   const flat = seriesOf('S', [
     ['2021-01-04', 10, 10, 10, 10],
     ['2021-01-05', 10, 10, 10, 10],

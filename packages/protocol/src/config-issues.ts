@@ -179,7 +179,8 @@ function explain(issue: z.core.$ZodIssue, context: ConfigIssueContext): string {
       const shape = objectShape(schema, value);
       return `expected an object, got ${describeInput(value)}${shape === undefined ? '' : `; ${shape}`}`;
     }
-    return `expected ${issue.expected === 'array' ? 'an array' : `a ${issue.expected}`}, got ${describeInput(value)}`;
+    const expected = issue.expected === 'array' ? 'an array' : issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`;
+    return `expected ${expected}, got ${describeInput(value)}`;
   }
   return issue.message;
 }
@@ -226,8 +227,19 @@ export function tightestBoundIssues<TIssue extends z.core.$ZodIssue>(issues: rea
  * and what it holds, an unknown key suggests the nearest known one.
  */
 export function toConfigIssues(error: z.ZodError, context: ConfigIssueContext = {}): ConfigIssue[] {
-  return tightestBoundIssues(error.issues).flatMap((issue): ConfigIssue[] => {
+  return issuesOf(error.issues, context);
+}
+
+function issuesOf(issues: readonly z.core.$ZodIssue[], context: ConfigIssueContext): ConfigIssue[] {
+  return tightestBoundIssues(issues).flatMap((issue): ConfigIssue[] => {
     const path = issue.path.map((part) => String(part)).join('.');
+    // An object given where a union takes one object form (`{ "everyBars": 2.5 }` for a schedule):
+    // the object branch's own issues, at their paths, say what is wrong inside it, where the
+    // union's message could only list the branches.
+    if (issue.code === 'invalid_union' && context.input !== undefined && isRecord(locate(context, issue.path).value)) {
+      const inside = issue.errors.find((branch) => branch.length > 0 && branch.every((inner) => inner.path.length > 0 || inner.code === 'unrecognized_keys'));
+      if (inside !== undefined) return issuesOf(inside.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })), context);
+    }
     // zod reports the unknown keys of an object once, at the object; name each at its own path.
     if (issue.code === 'unrecognized_keys') {
       const { schema, value } = locate(context, issue.path);

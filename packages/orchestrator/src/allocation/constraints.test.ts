@@ -31,6 +31,13 @@ function naiveCapOnly(raw: readonly number[], cap: number, target: number): numb
 }
 
 describe('applyWeightConstraints (hand-worked)', () => {
+  it('normalises weights whose sum overflows by their ratios, not to 0', () => {
+    // 1e308 + 1e308 is Infinity: each weight over that sum was 0, and the whole portfolio went to the reserve.
+    expectClose(applyWeightConstraints([1e308, 1e308]).weights, [0.5, 0.5]);
+    expectClose(applyWeightConstraints([1.5e308, 0.5e308, 1e308]).weights, [0.5, 1 / 6, 1 / 3]);
+    expect(applyWeightConstraints([1e308, 1e308]).status).toBe('ok');
+  });
+
   it('normalises to leverage − cashBuffer', () => {
     // Raw 3:1 → 0.75, 0.25; with cashBuffer 0.1 → target 0.9 → 0.675, 0.225; leverage 2 → 1.5, 0.5.
     expectClose(applyWeightConstraints([3, 1]).weights, [0.75, 0.25]);

@@ -115,11 +115,19 @@ export function applyWeightConstraints(weights: ArrayLike<number>, constraints: 
     return { weights: result, target, sum: target, status: 'min-infeasible', atMin: [], atMax: [] };
   }
 
+  // Raw weights normalised to sum 1, so λ = target when no bound binds. Only their ratios count:
+  // weights whose sum overflows (1e308 twice) are divided by the largest first, where they would
+  // otherwise all normalise to 0.
   let rawSum = 0;
   for (let i = 0; i < n; i++) rawSum += weights[i] ?? 0;
-  // Raw weights normalised to sum 1, so λ = target when no bound binds.
+  let unit = 1;
+  if (!Number.isFinite(rawSum)) {
+    for (let i = 0; i < n; i++) unit = Math.max(unit, weights[i] ?? 0);
+    rawSum = 0;
+    for (let i = 0; i < n; i++) rawSum += (weights[i] ?? 0) / unit;
+  }
   const raw = new Float64Array(n);
-  for (let i = 0; i < n; i++) raw[i] = (weights[i] ?? 0) / rawSum;
+  for (let i = 0; i < n; i++) raw[i] = (weights[i] ?? 0) / unit / rawSum;
 
   let ceiling = 0;
   for (let i = 0; i < n; i++) ceiling += (raw[i] ?? 0) > 0 ? high : low;

@@ -221,8 +221,20 @@ export class RiskManager {
         const value = net[g] ?? 0;
         const share = Math.abs(value) / equity;
         if (share > maxSymbolExposure * (1 + TOLERANCE)) {
-          const factor = maxSymbolExposure / share;
           const direction = Math.sign(value);
+          // Only the positions on the net's side are cut, so they keep what brings the net to the
+          // cap: with sleeves long 90 and short 10, a cap of 50 cuts the longs by 30 (to 2/3), not
+          // to 50/80 of themselves (which would leave a net of 46.25).
+          let side = 0;
+          for (const book of books) {
+            const { quantity, markPrice } = book.account;
+            for (let k = 0; k < quantity.length; k++) {
+              const held = quantity[k] ?? 0;
+              if (book.globalIndex[k] === g && Math.sign(held) === direction) side += Math.abs(held * (markPrice[k] ?? 0));
+            }
+          }
+          const excess = Math.abs(value) - maxSymbolExposure * equity;
+          const factor = side > 0 ? Math.max(0, (side - excess) / side) : 0;
           let symbol = '';
           for (const book of books) {
             const quantity = book.account.quantity;
@@ -247,8 +259,15 @@ export class RiskManager {
     if (maxNetExposure !== undefined && Math.abs(total) / equity > maxNetExposure * (1 + TOLERANCE)) {
       const share = Math.abs(total) / equity;
       const direction = Math.sign(total);
+      // The positions on the net's side, each at its own value (not netted per symbol): they are what is cut.
       let dominant = 0;
-      for (const value of net) if (Math.sign(value) === direction) dominant += Math.abs(value);
+      for (const book of books) {
+        const { quantity, markPrice } = book.account;
+        for (let k = 0; k < quantity.length; k++) {
+          const held = quantity[k] ?? 0;
+          if (Math.sign(held) === direction) dominant += Math.abs(held * (markPrice[k] ?? 0));
+        }
+      }
       const excess = Math.abs(total) - maxNetExposure * equity;
       const factor = dominant > 0 ? Math.max(0, (dominant - excess) / dominant) : 0;
       this.trimAll(books, orders, factor, direction);

@@ -4,13 +4,20 @@ import { runOrchestrator } from '../orchestrator';
 import type { TransferOrder } from '../result';
 
 describe('rebalance decision', () => {
-  it('in shared mode lists only the schedule as a reason: drift bands do not apply to shadow sleeves', () => {
+  it('in shared mode lists only the schedule as a reason: drift bands do not apply to shadow sleeves (and are refused by the config)', () => {
     const series = [walkSeries('AAA', 300, 1, 0.03), walkSeries('BBB', 300, 2, 0.03)];
+    const strategies = [
+      { id: 'fast', strategy: 'random-signal', params: { seed: 1 }, symbols: ['AAA', 'BBB'] },
+      { id: 'slow', strategy: 'random-signal', params: { seed: 2 }, symbols: ['AAA', 'BBB'] },
+    ];
+    expect(() => runOrchestrator({ data: { dataset: 'sp500' }, mode: 'shared', rebalance: { schedule: 'month', drift: { absolute: 0.0001 } }, strategies }, series, { registry: testRegistry })).toThrow(
+      /rebalance\.drift: applies to mode "sleeves" only/,
+    );
     const result = runOrchestrator(
       {
         data: { dataset: 'sp500' },
         mode: 'shared',
-        rebalance: { schedule: 'month', drift: { absolute: 0.0001 } },
+        rebalance: { schedule: 'month' },
         strategies: [
           { id: 'fast', strategy: 'random-signal', params: { seed: 1 }, symbols: ['AAA', 'BBB'] },
           { id: 'slow', strategy: 'random-signal', params: { seed: 2 }, symbols: ['AAA', 'BBB'] },

@@ -32,6 +32,10 @@ export class SharedVoting {
   /** Every conflict resolved so far, in time order. */
   readonly conflicts: ConflictEvent[] = [];
   private readonly options: SharedVotingOptions;
+  /** Per sleeve, per symbol: 1 where an entry waited before the current fill window (see {@link SharedVoting.markEntriesWaiting}). */
+  private entering: Uint8Array[] = [];
+  /** Per symbol, the index in {@link SharedVoting.conflicts} of its latest conflict. */
+  private readonly lastConflict = new Map<number, number>();
 
   constructor(options: SharedVotingOptions) {
     this.options = options;
@@ -78,7 +82,15 @@ export class SharedVoting {
           inputs: inputs.map((input) => ({ strategyId: input.strategyId, direction: label(input.direction), strength: input.strength })),
           outcome: { direction: label(Math.sign(outcome.target)), target: outcome.target, winner: outcome.winner },
         };
-        this.conflicts.push(event);
+        // Voted again on the same bar (an entry withdrawn before the shared account's fill): the
+        // new outcome replaces the bar's first one, so the log keeps one conflict per bar and symbol.
+        const last = this.lastConflict.get(g);
+        const earlier = last === undefined ? undefined : this.conflicts[last];
+        if (last !== undefined && earlier?.time === time) this.conflicts[last] = event;
+        else {
+          this.lastConflict.set(g, this.conflicts.length);
+          this.conflicts.push(event);
+        }
         this.options.logger.info({ event: 'conflict', ...event, time: isoTime(time) }, `conflict on ${symbol} resolved by ${policy}: ${event.outcome.direction}`);
       }
       if (outcome.target === shared.target[g]) continue;
@@ -90,9 +102,54 @@ export class SharedVoting {
       const held = account.quantity[g] ?? 0;
       const wanted = targetQuantity(outcome.target / symbolCount, equity, price, fractional);
       const delta = wanted - held;
-      if (Math.abs(delta * price) <= DUST * Math.max(1, Math.abs(equity))) continue;
+      if (Math.abs(delta * price) <= DUST * Math.max(1, Math.abs(equity))) {
+        // Nothing to trade for the new target: an order placed for the old one must not fill.
+        if (shared.runner.hasPlacedOrder(g)) shared.runner.placeOrder(g, 0, 'exit');
+        continue;
+      }
       shared.runner.placeOrder(g, delta, wanted === 0 ? 'exit' : held === 0 ? 'entry' : 'rebalance');
     }
+  }
+
+  /**
+   * Before a fill window of the shadows: marks, per sleeve, the symbols where an order waits on a
+   * flat position (an entry). {@link SharedVoting.withdrawFailedEntries} reads the marks after it.
+   */
+  markEntriesWaiting(): void {
+    const { sleeves } = this.options;
+    if (this.entering.length !== sleeves.length) this.entering = sleeves.map((sleeve) => new Uint8Array(sleeve.account.quantity.length));
+    for (const sleeve of sleeves) {
+      const marks = this.entering[sleeve.index];
+      if (marks === undefined) continue;
+      const quantity = sleeve.account.quantity;
+      for (let k = 0; k < marks.length; k++) marks[k] = (quantity[k] ?? 0) === 0 && sleeve.runner.hasPendingOrder(k) ? 1 : 0;
+    }
+  }
+
+  /**
+   * After the shadows' fill window, before the shared account's: an entry that a shadow could not
+   * fill (its share's cash could not pay for it: rejected, or sized to nothing) leaves the strategy
+   * flat there, and the strategy, asked again at its next decision whether to enter, may not say
+   * so twice (a crossing signals once). Its wish is withdrawn now — the strategy alone would not
+   * hold the position — and the symbols it changes are voted again at `t`, replacing (or
+   * cancelling) the shared account's order before it fills. Without this the shared account held
+   * for one bar a position no strategy kept, and whether it did depended on the shadow's cash.
+   */
+  withdrawFailedEntries(t: number): void {
+    const { sleeves } = this.options;
+    let withdrawn = false;
+    for (const sleeve of sleeves) {
+      const marks = this.entering[sleeve.index];
+      if (marks === undefined || !sleeve.active) continue;
+      const quantity = sleeve.account.quantity;
+      for (let k = 0; k < marks.length; k++) {
+        if (marks[k] === 1 && (quantity[k] ?? 0) === 0 && !sleeve.runner.hasPendingOrder(k) && (sleeve.probe.direction[k] ?? 0) !== 0) {
+          sleeve.probe.want(k, 0, 0);
+          withdrawn = true;
+        }
+      }
+    }
+    if (withdrawn) this.resolve(t);
   }
 
   /** After the target weights changed: under policy `net` (weights weigh the votes) every standing wish is re-weighed at the next step. */

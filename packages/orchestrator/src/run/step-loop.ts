@@ -344,10 +344,13 @@ export class Orchestration {
     this.orders.clear();
     for (const sleeve of sleeves) sleeve.runner.beginStep(t);
     shared?.runner.beginStep(t);
+    const voting = this.halted === null ? this.voting : null;
     if (this.nextOpen) {
+      voting?.markEntriesWaiting();
       executor.begin();
       for (const sleeve of sleeves) sleeve.runner.fillAtOpen();
       executor.settle();
+      voting?.withdrawFailedEntries(t);
       shared?.runner.fillAtOpen();
     }
     for (const sleeve of sleeves) sleeve.runner.applyStops();
@@ -363,9 +366,11 @@ export class Orchestration {
     if (this.voting !== null && this.halted === null) this.voting.resolve(t);
 
     if (!this.nextOpen) {
+      voting?.markEntriesWaiting();
       executor.begin();
       for (const sleeve of sleeves) sleeve.runner.fillAtClose();
       executor.settle();
+      if (this.halted === null) voting?.withdrawFailedEntries(t);
       shared?.runner.fillAtClose();
     }
     for (const sleeve of sleeves) sleeve.runner.endStep();
