@@ -38,6 +38,16 @@ describe('renderHtml', () => {
     for (const id of Object.keys(data.charts)) expect(html.includes(`data-chart="${id}"`), id).toBe(true);
   });
 
+  it('says why the trades table lists more trades than the Trades metric: transfer sales are left out of it', () => {
+    const run = buildSmallRun();
+    const [first, ...rest] = run.portfolio.trades;
+    if (first === undefined) throw new Error('the fixture has no trade');
+    const input = { ...run, portfolio: { ...run.portfolio, trades: [{ ...first, exitReason: 'transfer' as const }, ...rest] } };
+    const html = renderHtml(input);
+    expect(html).toContain(`${String(rest.length)} ${rest.length === 1 ? 'trade' : 'trades'} closed by the strategies and 1 partial sale of capital transfers`);
+    expect(renderHtml(run)).not.toContain('partial sale');
+  });
+
   it('escapes text so that no input can close a script or inject markup', () => {
     const input: ReportInput = { ...buildSmallRun(), title: 'Evil </script><script>alert(1)</script> & co', config: { note: '</script><b>x</b>' } };
     const html = renderHtml(input);

@@ -97,6 +97,23 @@ describe('renderMarkdown', () => {
     expect(section.match(/^\| 2024-/gm)).toHaveLength(5);
   });
 
+  it('writes free text in its prose as text: no HTML, no line breaks, no headings from a title or an error', async () => {
+    const run = buildSmallRun();
+    const hostile = {
+      ...run,
+      title: 'Run <img src=x onerror=alert(1)>\n# injected heading',
+      subtitle: 'a *b* [c](http://x) `d` \u001b[31mred',
+      sleeves: run.sleeves.map((sleeve, i) => (i === 0 ? { ...sleeve, error: 'threw <script>alert(2)</script>\n\n# gone' } : sleeve)),
+    };
+    const md = await renderMarkdown(hostile, { markdownCharts: false });
+    expect(md).not.toMatch(/<img|<script/);
+    expect(md).not.toMatch(/^# injected heading/m);
+    expect(md).not.toMatch(/^# gone/m);
+    expect(md.split('\n')[0]).toBe('# Run &lt;img src=x onerror=alert(1)&gt; \\# injected heading');
+    expect(md).toContain('a \\*b\\* \\[c\\](http://x) \\`d\\` \\\\u001b\\[31mred');
+    expect(md).toContain('threw &lt;script&gt;alert(2)&lt;/script&gt;  \\# gone');
+  });
+
   it('rejects bad options with a ConfigError', async () => {
     await expect(renderMarkdown(buildSmallRun(), { maxChartPoints: 3 })).rejects.toThrow(/maxChartPoints/);
   });

@@ -29,6 +29,21 @@ const MARKDOWN_MAX_POINTS = 1500;
 /** Sleeve columns per metrics table: wider tables are split. */
 const METRIC_COLUMNS_PER_TABLE = 6;
 
+/**
+ * Free text in Markdown prose (a run's title, an error message, a symbol): on one line, with
+ * control characters shown as `\u…` escapes, and nothing a renderer would read as HTML, emphasis,
+ * a link, code or a heading — a title `<img onerror=…>` or a newline followed by `# …` stays text.
+ */
+function inline(text: string): string {
+  return text
+    .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+    // eslint-disable-next-line no-control-regex -- control characters are what is replaced
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/[\\`*_[\]#]/g, (c) => `\\${c}`)
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
 function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
 }
@@ -187,26 +202,26 @@ function summary(input: ReportInput, timeFormat: TimeFormat): string {
   const end = time[time.length - 1] ?? 0;
   const facts = [
     `${formatTime(start, timeFormat)} → ${formatTime(end, timeFormat)} (${formatSpan(start, end)})`,
-    `${formatCount(time.length)} bars`,
+    `${formatCount(time.length)} ${time.length === 1 ? 'bar' : 'bars'}`,
     `${formatNumber(input.periodsPerYear, Number.isInteger(input.periodsPerYear) ? 0 : 2)} periods per year`,
   ];
   if (input.sleeves.length > 0) facts.push(`${input.sleeves.length} ${input.sleeves.length === 1 ? 'sleeve' : 'sleeves'}`);
   if (input.generatedAt !== undefined) facts.push(`generated ${input.generatedAt}`);
   const cards = headline(input.portfolio.metrics);
   const lines = [
-    `# ${input.title}`,
+    `# ${inline(input.title)}`,
     '',
-    ...(input.subtitle === undefined ? [] : [input.subtitle, '']),
+    ...(input.subtitle === undefined ? [] : [inline(input.subtitle), '']),
     facts.join(' · '),
     '',
     table(cards.map((card) => card.label), [cards.map((card) => card.value)], cards.map(() => 'r' as const)),
     '',
   ];
   const isolated = input.sleeves.filter((sleeve) => sleeve.error !== undefined);
-  for (const sleeve of isolated) lines.push(`> **Isolated:** sleeve \`${sleeve.id}\` (${sleeve.strategy}) failed and was closed out: ${sleeve.error ?? ''}`, '');
+  for (const sleeve of isolated) lines.push(`> **Isolated:** sleeve \`${sleeve.id}\` (${inline(sleeve.strategy)}) failed and was closed out: ${inline(sleeve.error ?? '')}`, '');
   if (input.benchmark !== undefined) {
     const benchmarkReturn = input.portfolio.metrics.metrics.benchmarkReturn;
-    if (benchmarkReturn !== null) lines.push(`Benchmark: ${input.benchmark.name}, total return ${formatPercent(benchmarkReturn)} over the same period.`, '');
+    if (benchmarkReturn !== null) lines.push(`Benchmark: ${inline(input.benchmark.name)}, total return ${formatPercent(benchmarkReturn)} over the same period.`, '');
   }
   return lines.join('\n');
 }
@@ -236,7 +251,7 @@ export async function markdownReport(report: ReportInput, resolved: ResolvedRepo
     for (const chart of charts) {
       const svg = await renderSvg(chart.spec, `ensemble-${chart.id}`);
       resolved.logger.debug({ chart: chart.id, bytes: svg.length }, 'rendered chart to SVG');
-      rendered.push(`### ${chart.title}\n\n${chart.caption}\n\n${svg}\n`);
+      rendered.push(`### ${inline(chart.title)}\n\n${inline(chart.caption)}\n\n${svg}\n`);
     }
     if (rendered.length > 0) sections.push(`## Charts\n\n${rendered.join('\n')}`);
   }

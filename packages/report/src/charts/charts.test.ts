@@ -6,6 +6,8 @@ import { buildSmallRun } from '../__fixtures__/small-run';
 import { buildCharts, sleeveColor } from './index';
 import type { ChartOptions, ReportChart } from './index';
 import { normalizeSvg, renderSvg } from '../svg';
+import { base } from './theme';
+import { seriesLegend } from './time-series';
 
 const options: ChartOptions = { width: 900, maxPoints: 5000, timeFormat: 'date' };
 
@@ -86,7 +88,44 @@ describe('buildCharts', () => {
   });
 });
 
+describe('seriesLegend', () => {
+  it('lays many series out in columns that fit the chart, every one listed', async () => {
+    const lines = Array.from({ length: 50 }, (_, i) => ({ key: `s${String(i)}`, label: `sleeve-${String(i).padStart(2, '0')}` }));
+    // 9-character labels: 24 + ceil(9 × 6.5) + 12 = 95 pixels an entry, 9 of them in 900 pixels.
+    expect(seriesLegend(lines, 900)).toMatchObject({ columns: 9, symbolLimit: 0 });
+    expect(seriesLegend(lines.slice(0, 3), 900)).toMatchObject({ columns: 3 });
+    // The chart keeps its width: the legend grows downwards, not sideways.
+    const spec = { ...base({ ...options, width: 600 }, 200, 40), data: { values: lines.map((line, i) => ({ k: line.key, v: i })) }, mark: 'bar', encoding: { x: { field: 'k', type: 'nominal', axis: null }, y: { field: 'v', type: 'quantitative' }, color: { field: 'k', type: 'nominal', legend: seriesLegend(lines, 600) } } };
+    const svg = await renderSvg(spec as never);
+    const width = Number(/<svg[^>]* width="([0-9.]+)"/.exec(svg)?.[1]);
+    expect(width).toBeLessThan(700);
+    expect(svg).toContain('>sleeve-49<');
+  });
+});
+
 describe('renderSvg', () => {
+  it('draws every chart of a run whose sleeve ids name members of every object (constructor, toString)', async () => {
+    // Vega cannot compile a string literal "constructor" in an expression, and keeps scale
+    // categories in plain objects: ids reach the scales as keys, and labels through labelExpr.
+    const run = buildRandomWalkRun({ bars: 300 });
+    const names = ['constructor', 'toString', 'valueOf', '__proto__'];
+    const rename = new Map(run.sleeves.map((sleeve, i) => [sleeve.id, names[i % names.length] ?? sleeve.id]));
+    const input = {
+      ...run,
+      sleeves: run.sleeves.map((sleeve) => ({ ...sleeve, id: rename.get(sleeve.id) ?? sleeve.id })),
+      ...(run.correlation === undefined ? {} : { correlation: { ...run.correlation, ids: run.correlation.ids.map((id) => rename.get(id) ?? id) } }),
+      ...(run.attribution === undefined
+        ? {}
+        : { attribution: { ...run.attribution, periods: run.attribution.periods.map((period) => ({ ...period, bySleeve: Object.fromEntries(Object.entries(period.bySleeve).map(([id, value]) => [rename.get(id) ?? id, value])) })) } }),
+    };
+    const charts = buildCharts(input, { ...options, interactive: false });
+    expect(charts.map((chart) => chart.id)).toEqual(expect.arrayContaining(['contribution', 'correlation', 'sleeve-equity', 'weights']));
+    for (const chart of charts) {
+      const svg = await renderSvg(chart.spec, chart.id);
+      if (['contribution', 'correlation', 'sleeve-equity'].includes(chart.id)) expect(svg, chart.id).toContain('>constructor<');
+    }
+  });
+
   it('gives the same bytes for the same spec, with ids renumbered under the prefix', async () => {
     // The contribution chart clips its bars, so its SVG holds clip-path ids.
     const chart = buildCharts(buildSmallRun(), { ...options, interactive: false }).find((entry) => entry.id === 'contribution');

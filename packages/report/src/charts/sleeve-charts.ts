@@ -3,7 +3,7 @@ import type { ReportInput } from '../report-input';
 import { downsampleIndices } from '../series';
 import { heatmapLayers } from './heatmap';
 import { UNALLOCATED_COLOR, axisReserve, base, round, sleeveColor } from './theme';
-import { hoverLayers, labelExpression, multiLine, timeAxis } from './time-series';
+import { categoryKeys, hoverLayers, multiLine, seriesLegend, timeAxis } from './time-series';
 import type { Line } from './time-series';
 import type { ChartOptions, ReportChart } from './types';
 
@@ -72,7 +72,7 @@ export function weightsChart(input: ReportInput, options: ChartOptions): ReportC
           mark: { type: 'area', interpolate: 'linear', opacity: 0.9 },
           encoding: {
             y: { field: 'w', type: 'quantitative', stack: 'zero', title: 'Weight', axis: { format: '.0%', tickCount: 5 } },
-            color: { field: 'k', type: 'nominal', scale: { domain: keys, range: colors }, legend: { labelExpr: labelExpression(lines) } },
+            color: { field: 'k', type: 'nominal', scale: { domain: keys, range: colors }, legend: seriesLegend(lines, options.width) },
             order: { field: 'o', type: 'quantitative' },
           },
         },
@@ -88,10 +88,12 @@ export function weightsChart(input: ReportInput, options: ChartOptions): ReportC
 export function correlationChart(input: ReportInput, options: ChartOptions): ReportChart | null {
   const correlation = input.correlation;
   if (correlation === undefined || correlation.ids.length < 2) return null;
-  const rows: { a: string; b: string; c: number | null }[] = [];
-  correlation.ids.forEach((a, i) => {
-    correlation.ids.forEach((b, j) => {
-      rows.push({ a, b, c: correlation.matrix[i]?.[j] ?? null });
+  // The scales see safe keys; the axes and tooltips show the ids.
+  const categories = categoryKeys(correlation.ids, 's');
+  const rows: { a: string; b: string; an: string; bn: string; c: number | null }[] = [];
+  correlation.ids.forEach((an, i) => {
+    correlation.ids.forEach((bn, j) => {
+      rows.push({ a: categories.keys[i] ?? '', b: categories.keys[j] ?? '', an, bn, c: correlation.matrix[i]?.[j] ?? null });
     });
   });
   const size = Math.min(420, Math.max(160, correlation.ids.length * 56));
@@ -103,16 +105,16 @@ export function correlationChart(input: ReportInput, options: ChartOptions): Rep
       ...base({ ...options, width: size }, size, 0, true),
       data: { values: rows },
       encoding: {
-        x: { field: 'b', type: 'nominal', sort: [...correlation.ids], title: null, axis: { labelAngle: -30, domain: false, ticks: false } },
-        y: { field: 'a', type: 'nominal', sort: [...correlation.ids], title: null, axis: { domain: false, ticks: false } },
+        x: { field: 'b', type: 'nominal', sort: categories.keys, title: null, axis: { labelAngle: -30, domain: false, ticks: false, labelExpr: categories.labelExpr } },
+        y: { field: 'a', type: 'nominal', sort: categories.keys, title: null, axis: { domain: false, ticks: false, labelExpr: categories.labelExpr } },
       },
       layer: heatmapLayers({
         field: 'c',
         scale: { scheme: 'blueorange', domain: [-1, 1] },
         legend: { orient: 'right', title: null, gradientLength: Math.max(80, size - 40), format: '.1f' },
         tooltip: [
-          { field: 'a', type: 'nominal', title: 'Sleeve' },
-          { field: 'b', type: 'nominal', title: 'Sleeve' },
+          { field: 'an', type: 'nominal', title: 'Sleeve' },
+          { field: 'bn', type: 'nominal', title: 'Sleeve' },
           { field: 'c', type: 'quantitative', title: 'Correlation', format: '.3f' },
         ],
         gap: 2,
@@ -141,7 +143,7 @@ export function contributionChart(input: ReportInput, options: ChartOptions): Re
       ...base(options, Math.max(150, rows.length * 34), Math.min(200, axisReserve(ids.reduce((a, b) => (b.length > a.length ? b : a), '')) - 10)),
       data: { values: rows },
       encoding: {
-        y: { field: 'id', type: 'nominal', sort: ids, title: null, axis: { domain: false, ticks: false, labelLimit: 160 } },
+        y: { field: 'k', type: 'nominal', sort: rows.map((row) => row.k), title: null, axis: { domain: false, ticks: false, labelLimit: 160, labelExpr: categoryKeys(ids, 's').labelExpr } },
         x: { field: 'c', type: 'quantitative', title: 'Contribution', scale: { domain, nice: false }, axis: { format: '.0%', tickCount: 6 } },
       },
       layer: [
@@ -194,7 +196,7 @@ export function attributionChart(input: ReportInput, options: ChartOptions): Rep
       encoding: {
         x: { field: 'p', type: 'ordinal', sort: periods.map((period) => period.label), title: null, axis: { labelAngle: periods.length > 12 ? -45 : 0, labelOverlap: true } },
         y: { field: 'c', type: 'quantitative', stack: 'zero', title: 'Contribution', axis: { format: '.0%', tickCount: 6 } },
-        color: { field: 'k', type: 'nominal', scale: { domain: keys, range: keys.map((_, i) => sleeveColor(i)) }, legend: { labelExpr: labelExpression(lines) } },
+        color: { field: 'k', type: 'nominal', scale: { domain: keys, range: keys.map((_, i) => sleeveColor(i)) }, legend: seriesLegend(lines, options.width) },
         order: { field: 'o', type: 'quantitative' },
         tooltip: [
           { field: 'p', type: 'ordinal', title: 'Period' },

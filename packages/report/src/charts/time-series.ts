@@ -139,7 +139,7 @@ export function multiLine(
             field: 'k',
             type: 'nominal',
             scale: { domain: keys, range: lines.map((line) => line.color) },
-            legend: lines.length > 1 ? { labelExpr: labelExpression(lines) } : null,
+            legend: lines.length > 1 ? seriesLegend(lines, options.width) : null,
           },
         },
       },
@@ -152,8 +152,42 @@ export function multiLine(
   } as TopLevelSpec;
 }
 
-/** A vega expression mapping keys to display labels (keys are safe identifiers, labels are free text). */
-export function labelExpression(lines: readonly Line[]): string {
-  const map = Object.fromEntries(lines.map((line) => [line.key, line.label]));
-  return `${JSON.stringify(map)}[datum.label]`;
+/**
+ * A vega expression mapping keys to display labels (keys are safe identifiers, labels are free
+ * text). Each label is written with a leading `~` that the expression strips: vega cannot compile
+ * an expression holding a string literal such as `"constructor"` or `"toString"` (a member of
+ * every object; "Operator not defined"), which a sleeve id or a parameter value may be.
+ */
+export function labelExpression(lines: readonly Pick<Line, 'key' | 'label'>[]): string {
+  const map = Object.fromEntries(lines.map((line) => [line.key, `~${line.label}`]));
+  return `slice(${JSON.stringify(map)}[datum.label], 1)`;
+}
+
+/**
+ * The legend of a chart's series: their labels (see {@link labelExpression}) in as many columns as
+ * fit the chart's width, every series listed. In one row, as vega lays a top legend out by
+ * default, twenty sleeves made the chart half as wide and fifty a thumbnail; past 30 entries vega
+ * also left series out.
+ */
+export function seriesLegend(lines: readonly Pick<Line, 'key' | 'label'>[], width: number): Record<string, unknown> {
+  const longest = lines.reduce((max, line) => Math.max(max, line.label.length), 0);
+  // A symbol, its gap and about 6.5 pixels a character at the legend's 11-pixel font, capped at its label limit.
+  const entry = 24 + Math.min(160, Math.ceil(longest * 6.5)) + 12;
+  return { labelExpr: labelExpression(lines), columns: Math.max(1, Math.min(lines.length, Math.floor(width / entry))), symbolLimit: 0 };
+}
+
+/**
+ * Category values for a nominal or ordinal scale: each free-text label (a sleeve id, a parameter
+ * value) gets a safe key (`prefix` + its index), and `labelExpr` shows the label on an axis.
+ * Vega keeps a scale's categories in plain objects, where a label such as `constructor` or
+ * `toString` names a built-in member and breaks the chart ("Operator not defined").
+ */
+export function categoryKeys(labels: readonly string[], prefix: string): { readonly keys: string[]; readonly keyOf: (label: string) => string; readonly labelExpr: string } {
+  const keys = labels.map((_, index) => `${prefix}${String(index)}`);
+  const byLabel = new Map(labels.map((label, index) => [label, keys[index] ?? '']));
+  return {
+    keys,
+    keyOf: (label) => byLabel.get(label) ?? '',
+    labelExpr: labelExpression(labels.map((label, index) => ({ key: keys[index] ?? '', label }))),
+  };
 }

@@ -66,6 +66,18 @@ function drawdownsTable(input: ReportInput, timeFormat: TimeFormat): string {
   return `<div class="panel"><div class="table-wrap"><table><thead><tr><th scope="col" class="num">#</th><th scope="col">Peak</th><th scope="col">Trough</th><th scope="col">Recovery</th><th scope="col" class="num">Depth</th><th scope="col" class="num">Bars</th><th scope="col" class="num">Days</th></tr></thead><tbody>${rows}</tbody></table></div></div>`;
 }
 
+/**
+ * Why the trades table lists more trades than the Trades metric counts, when it does: the partial
+ * sales of capital transfers are in the table (exit reason `transfer`) and left out of the trade
+ * statistics.
+ */
+function transferTradesNote(input: ReportInput): string {
+  const transfers = input.portfolio.trades.filter((trade) => trade.exitReason === 'transfer').length;
+  if (transfers === 0) return '';
+  const own = input.portfolio.trades.length - transfers;
+  return `<p class="caption">${formatCount(own)} ${own === 1 ? 'trade' : 'trades'} closed by the strategies and ${formatCount(transfers)} partial ${transfers === 1 ? 'sale' : 'sales'} of capital transfers (exit reason <code>transfer</code>: capital the allocator moved out of a sleeve), which the trade statistics leave out.</p>`;
+}
+
 function tables(input: ReportInput): Record<string, InteractiveTable> {
   const result: Record<string, InteractiveTable> = {};
   if (input.portfolio.trades.length > 0) {
@@ -158,7 +170,7 @@ function masthead(input: ReportInput, timeFormat: TimeFormat): string {
   const facts = [
     `${formatTime(start, timeFormat)} → ${formatTime(end, timeFormat)}`,
     formatSpan(start, end),
-    `${formatCount(time.length)} bars`,
+    `${formatCount(time.length)} ${time.length === 1 ? 'bar' : 'bars'}`,
   ];
   if (input.sleeves.length === 1) facts.push(`strategy ${input.sleeves[0]?.strategy ?? ''}`);
   if (input.sleeves.length > 1) facts.push(`${input.sleeves.length} sleeves`);
@@ -279,7 +291,12 @@ ${panel('attribution', { wide: true })}
     const table = interactive[id];
     if (table === undefined) continue;
     nav.push([id, title]);
-    const remark = id === 'rebalances' && report.rebalanceNote !== undefined ? `<p class="caption">${escapeHtml(report.rebalanceNote)}</p>` : '';
+    const remark =
+      id === 'rebalances' && report.rebalanceNote !== undefined
+        ? `<p class="caption">${escapeHtml(report.rebalanceNote)}</p>`
+        : id === 'trades'
+          ? transferTradesNote(report)
+          : '';
     sections.push(`<section id="${id}"><h2>${title}</h2>${remark}${interactiveTable(id, table, true, placeholder)}</section>`);
   }
   nav.push(['config', 'Configuration']);

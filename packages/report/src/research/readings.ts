@@ -41,8 +41,8 @@ export function statisticReadings(input: ResearchReportInput): StatisticReading[
       value: formatNumber(deflatedSharpe.dsr, 3),
       tone: skill ? 'positive' : 'negative',
       reading: skill
-        ? `The selected Sharpe beats the best of ${deflatedSharpe.trials} skill-less trials with ${formatPercent(deflatedSharpe.dsr)} probability: likely more than luck.`
-        : `Only ${formatPercent(deflatedSharpe.dsr)} probability that the selected Sharpe beats the best of ${deflatedSharpe.trials} skill-less trials (needs ${formatPercent(DSR_CONFIDENCE)}): it may be luck.`,
+        ? `The selected Sharpe beats the best of ${formatCount(deflatedSharpe.trials)} skill-less trials with ${formatPercent(deflatedSharpe.dsr)} probability: likely more than luck.`
+        : `Only ${formatPercent(deflatedSharpe.dsr)} probability that the selected Sharpe beats the best of ${formatCount(deflatedSharpe.trials)} skill-less trials (needs ${formatPercent(DSR_CONFIDENCE)}): it may be luck.`,
     });
   }
   if (!sweepStatistics) {

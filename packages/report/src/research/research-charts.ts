@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { heatmapLayers } from '../charts/heatmap';
 import { PORTFOLIO_COLOR, axisReserve, base, round } from '../charts/theme';
-import { multiLine, timeAxis } from '../charts/time-series';
+import { categoryKeys, multiLine, timeAxis } from '../charts/time-series';
 import type { ChartOptions } from '../charts/types';
 import { formatNumber } from '../format';
 import type { ResearchReportInput, ResearchTrial } from './research-input';
@@ -65,11 +65,14 @@ function pairHeatmap(input: ResearchReportInput, options: ChartOptions, x: Resea
     if (cell === undefined) best.set(key, { x: cx, y: cy, v: trial.objective, n: 1 });
     else best.set(key, { ...cell, v: better(trial.objective, cell.v, input.objective.direction) ? trial.objective : cell.v, n: cell.n + 1 });
   }
-  const rows = [...best.values()].map((cell) => ({ ...cell, v: round(cell.v, 6) }));
-  const values = rows.map((row) => row.v);
-  const { scale, center, lightTextAbove } = objectiveScale(Math.min(...values), Math.max(...values), input.objective.direction);
   const xs = x.values.map(label);
   const ys = [...y.values.map(label)].reverse();
+  // The scales see safe keys; the axes and tooltips show the values (see `categoryKeys`).
+  const xCategories = categoryKeys(xs, 'x');
+  const yCategories = categoryKeys(ys, 'y');
+  const rows = [...best.values()].map((cell) => ({ x: xCategories.keyOf(cell.x), y: yCategories.keyOf(cell.y), xl: cell.x, yl: cell.y, n: cell.n, v: round(cell.v, 6) }));
+  const values = rows.map((row) => row.v);
+  const { scale, center, lightTextAbove } = objectiveScale(Math.min(...values), Math.max(...values), input.objective.direction);
   const cell = Math.max(14, Math.min(44, Math.floor((options.width - 120) / Math.max(1, xs.length))));
   const format = objectiveFormat(values);
   return {
@@ -80,16 +83,16 @@ function pairHeatmap(input: ResearchReportInput, options: ChartOptions, x: Resea
       ...base({ ...options, width: cell * xs.length + 120 }, Math.max(60, cell * ys.length), 0, true),
       data: { values: rows },
       encoding: {
-        x: { field: 'x', type: 'ordinal', sort: xs, title: x.name, axis: { labelAngle: 0, domain: false, ticks: false, labelOverlap: true } },
-        y: { field: 'y', type: 'ordinal', sort: ys, title: y.name, axis: { domain: false, ticks: false } },
+        x: { field: 'x', type: 'ordinal', sort: xCategories.keys, title: x.name, axis: { labelAngle: 0, domain: false, ticks: false, labelOverlap: true, labelExpr: xCategories.labelExpr } },
+        y: { field: 'y', type: 'ordinal', sort: yCategories.keys, title: y.name, axis: { domain: false, ticks: false, labelExpr: yCategories.labelExpr } },
       },
       layer: heatmapLayers({
         field: 'v',
         scale,
         legend: { orient: 'right', title: null, format },
         tooltip: [
-          { field: 'x', type: 'ordinal', title: x.name },
-          { field: 'y', type: 'ordinal', title: y.name },
+          { field: 'xl', type: 'ordinal', title: x.name },
+          { field: 'yl', type: 'ordinal', title: y.name },
           { field: 'v', type: 'quantitative', title: input.objective.metric, format: '.4f' },
           { field: 'n', type: 'quantitative', title: 'Trials' },
         ],
@@ -113,7 +116,8 @@ function profileChart(input: ResearchReportInput, options: ChartOptions, paramet
     if (current === undefined || better(trial.objective, current, input.objective.direction)) best.set(key, trial.objective);
   }
   const order = parameter.values.map(label);
-  const rows = order.filter((key) => best.has(key)).map((key) => ({ x: key, v: round(best.get(key) ?? Number.NaN, 6) }));
+  const categories = categoryKeys(order, 'x');
+  const rows = order.filter((key) => best.has(key)).map((key) => ({ x: categories.keyOf(key), xl: key, v: round(best.get(key) ?? Number.NaN, 6) }));
   const format = objectiveFormat(rows.map((row) => row.v));
   return {
     id: 'profile',
@@ -124,10 +128,10 @@ function profileChart(input: ResearchReportInput, options: ChartOptions, paramet
       data: { values: rows },
       mark: { type: 'line', point: true, color: PORTFOLIO_COLOR },
       encoding: {
-        x: { field: 'x', type: 'ordinal', sort: order, title: parameter.name, axis: { labelAngle: 0, labelOverlap: true } },
+        x: { field: 'x', type: 'ordinal', sort: categories.keys, title: parameter.name, axis: { labelAngle: 0, labelOverlap: true, labelExpr: categories.labelExpr } },
         y: { field: 'v', type: 'quantitative', title: input.objective.metric, axis: { format } },
         tooltip: [
-          { field: 'x', type: 'ordinal', title: parameter.name },
+          { field: 'xl', type: 'ordinal', title: parameter.name },
           { field: 'v', type: 'quantitative', title: input.objective.metric, format: '.4f' },
         ],
       },

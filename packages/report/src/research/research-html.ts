@@ -109,14 +109,14 @@ function masthead(input: ResearchReportInput): string {
     input.walkForward === undefined
       ? null
       : {
-          label: `Out-of-sample ${input.objective.metric}`,
+          label: `Out-of-sample ${metricColumn(input.objective.metric).label}`,
           value: outOfSample === undefined || outOfSample === null ? '—' : formatNumber(outOfSample, 3),
           tone: 'neutral',
           sub: `stitched over ${input.walkForward.windows.length} test windows`,
         };
   const cards = [
     lead ?? {
-      label: `Best ${input.objective.metric}`,
+      label: `Best ${metricColumn(input.objective.metric).label}`,
       value: best?.objective === undefined || best.objective === null ? '—' : formatNumber(best.objective, 3),
       tone: 'neutral',
       sub: best === undefined ? 'no trial finished' : Object.entries(best.parameters).map(([name, value]) => `${name}=${String(value)}`).join(', '),

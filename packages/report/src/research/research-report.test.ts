@@ -6,6 +6,7 @@ import { distributionChart, inOutScatterChart, logitChart, objectiveCharts, walk
 import { renderResearchHtml } from './research-html';
 import { parseResearchReportInput } from './research-input';
 import { statisticReadings } from './readings';
+import { renderSvg } from '../svg';
 
 const options = { width: 900, maxPoints: 5000, timeFormat: 'date' as const };
 
@@ -26,7 +27,7 @@ describe('research charts', () => {
       for (const slow of [50, 100, 150, 200]) {
         const stops = fast === 20 && slow === 200 ? [0.02] : [0.02, 0.05];
         const expected = Math.max(...stops.map((stop) => fixtureObjective(fast, slow, stop)));
-        const cell = rows.find((row) => row.x === String(slow) && row.y === String(fast));
+        const cell = rows.find((row) => row.xl === String(slow) && row.yl === String(fast));
         expect(cell?.v).toBeCloseTo(expected, 5);
         expect(cell?.n).toBe(stops.length);
       }
@@ -36,7 +37,7 @@ describe('research charts', () => {
   it('takes the lowest value per cell when the objective is minimised, and reverses the colours', () => {
     const input = { ...buildResearchRun(), objective: { metric: 'maxDrawdown', direction: 'minimize' as const } };
     const chart = objectiveCharts(input, options)[0];
-    const cell = rowsOf(chart?.spec).find((row) => row.x === '100' && row.y === '10');
+    const cell = rowsOf(chart?.spec).find((row) => row.xl === '100' && row.yl === '10');
     expect(cell?.v).toBeCloseTo(Math.min(fixtureObjective(10, 100, 0.02), fixtureObjective(10, 100, 0.05)), 5);
     expect(JSON.stringify(chart?.spec)).toContain('"reverse":true');
   });
@@ -50,7 +51,27 @@ describe('research charts', () => {
     };
     const charts = objectiveCharts(input, options);
     expect(charts.map((chart) => chart.id)).toEqual(['profile']);
-    expect(rowsOf(charts[0]?.spec).map((row) => row.x)).toEqual(['5', '10', '20']);
+    expect(rowsOf(charts[0]?.spec).map((row) => row.xl)).toEqual(['5', '10', '20']);
+  });
+
+  it('draws parameter values that name members of every object (constructor, toString, __proto__)', async () => {
+    // Vega keeps scale categories in plain objects and cannot compile a string literal "constructor":
+    // the values reach the scales as keys, and the axes show them through labelExpr.
+    const base = buildResearchRun();
+    const notes = ['constructor', 'toString', '__proto__'];
+    const input = {
+      ...base,
+      parameters: [
+        { name: 'note', values: notes },
+        { name: 'fast', values: [5, 10, 20] },
+      ],
+      trials: base.trials.slice(0, 9).map((trial, i) => ({ ...trial, parameters: { note: notes[i % 3] ?? '', fast: [5, 10, 20][Math.floor(i / 3)] ?? 0 } })),
+    };
+    const heatmap = objectiveCharts(input, options)[0];
+    const svg = await renderSvg(heatmap?.spec as never);
+    for (const note of notes) expect(svg).toContain(`>${note}<`);
+    const profile = objectiveCharts({ ...input, parameters: [{ name: 'note', values: notes }], trials: input.trials.map((trial) => ({ ...trial, parameters: { note: trial.parameters.note } })) }, options)[0];
+    expect(await renderSvg(profile?.spec as never)).toContain('>constructor<');
   });
 
   it('compiles every chart without vega-lite warnings', () => {
