@@ -146,10 +146,29 @@ function strategyLines(result: OrchestratorResult, label: (text: string) => stri
   });
 }
 
+/** Sleeve columns per table of the summary: wider tables are split, each repeating the row labels (as the Markdown report does). */
+const SLEEVES_PER_METRICS_TABLE = 6;
+const SLEEVES_PER_REBALANCE_TABLE = 4;
+
+/** `items` in consecutive groups of at most `size` (one empty group for no items). */
+function groups<T>(items: readonly T[], size: number): T[][] {
+  if (items.length === 0) return [[]];
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
 function comparisonTable(result: OrchestratorResult, palette: Palette): string {
+  return groups(result.sleeves, SLEEVES_PER_METRICS_TABLE)
+    .map((sleeves) => comparisonTablePart(result, sleeves, palette))
+    .join('\n\n');
+}
+
+/** The metrics table of the portfolio and `sleeves`. */
+function comparisonTablePart(result: OrchestratorResult, sleeves: readonly OrchestratorResult['sleeves'][number][], palette: Palette): string {
   const columns: { name: string; metrics: PerformanceResult }[] = [
     { name: 'portfolio', metrics: result.portfolio.metrics },
-    ...result.sleeves.map((sleeve) => ({ name: sleeve.isolated ? `${echoValue(sleeve.id)} (isolated)` : echoValue(sleeve.id), metrics: sleeve.metrics })),
+    ...sleeves.map((sleeve) => ({ name: sleeve.isolated ? `${echoValue(sleeve.id)} (isolated)` : echoValue(sleeve.id), metrics: sleeve.metrics })),
   ];
   const rows: string[][] = [];
   for (const name of RUN_SUMMARY_METRICS) {
@@ -158,11 +177,11 @@ function comparisonTable(result: OrchestratorResult, palette: Palette): string {
     rows.push([description.label, ...columns.map((column) => formatMetric(column.metrics, description, palette))]);
   }
   const last = (values: Float64Array) => values[values.length - 1] ?? Number.NaN;
-  const weights = result.sleeves.map((sleeve) => last(sleeve.weight));
-  const invested = weights.reduce((sum, weight) => sum + weight, 0);
+  const invested = result.sleeves.reduce((sum, sleeve) => sum + last(sleeve.weight), 0);
+  const weights = sleeves.map((sleeve) => last(sleeve.weight));
   rows.push(['Final weight', formatPercent(Number.isFinite(invested) ? invested : null), ...weights.map((weight) => formatPercent(Number.isFinite(weight) ? weight : null))]);
   // The portfolio's column is its return over the run: in sleeves mode the sleeves' contributions add up to it.
-  const contributions = result.sleeves.map((sleeve) => result.attribution.total.bySleeve[sleeve.id] ?? null);
+  const contributions = sleeves.map((sleeve) => result.attribution.total.bySleeve[sleeve.id] ?? null);
   rows.push(['Contribution', signedPercent(result.attribution.total.portfolioReturn, palette), ...contributions.map((value) => signedPercent(value, palette))]);
   return formatTable([{ header: 'metric' }, ...columns.map((column) => ({ header: column.name, align: 'right' as const }))], rows);
 }
@@ -196,7 +215,15 @@ function moved(event: RebalanceEvent): number {
 }
 
 function rebalanceTable(result: OrchestratorResult, events: readonly RebalanceEvent[], format: (time: number) => string): string {
-  const ids = result.sleeves.map((sleeve) => sleeve.id);
+  const parts = groups(
+    result.sleeves.map((sleeve) => sleeve.id),
+    SLEEVES_PER_REBALANCE_TABLE,
+  );
+  return parts.map((ids, k) => rebalanceTablePart(result, ids, k === parts.length - 1, events, format)).join('\n\n');
+}
+
+/** The rebalance table of the sleeves `ids`, with the cash moved when `last`. */
+function rebalanceTablePart(result: OrchestratorResult, ids: readonly string[], last: boolean, events: readonly RebalanceEvent[], format: (time: number) => string): string {
   // Shared mode moves no cash: a rebalance only sets the weights of the "net" policy.
   const shared = result.mode === 'shared';
   const weight = (weights: Readonly<Record<string, number>>, id: string) => {
@@ -208,13 +235,13 @@ function rebalanceTable(result: OrchestratorResult, events: readonly RebalanceEv
       { header: 'date' },
       { header: 'reason' },
       ...ids.map((id) => ({ header: shared ? `${echoValue(id)} weight → target` : `${echoValue(id)} before → after`, align: 'right' as const })),
-      ...(shared ? [] : [{ header: 'cash moved in', align: 'right' as const }]),
+      ...(shared || !last ? [] : [{ header: 'cash moved in', align: 'right' as const }]),
     ],
     events.map((event) => [
       format(event.time),
       rebalanceReasonText(event, result.config),
       ...ids.map((id) => `${weight(event.weightsBefore, id)} → ${weight(shared ? event.targetWeights : event.weightsAfter, id)}`),
-      ...(shared ? [] : [formatMoney(moved(event))]),
+      ...(shared || !last ? [] : [formatMoney(moved(event))]),
     ]),
   );
 }

@@ -155,6 +155,20 @@ describe('ensemble run: the bt-style 60/40 example', () => {
 });
 
 describe('ensemble run: reports', () => {
+  it('splits the metrics and rebalance tables of many sleeves, so that no line runs across the terminal', async () => {
+    const directory = freshDirectory();
+    const ids = Array.from({ length: 9 }, (_, i) => `sleeve-${String(i)}`);
+    writeConfig(directory, { data: { dataset: 'sp500', from: '2019-01-01' }, rebalance: { schedule: 'quarter' }, strategies: ids.map((id) => ({ id, strategy: 'buy-and-hold', symbols: ['SP500'] })) });
+    const { code, out } = await run(['run', '--config', 'run.json', '--no-progress'], { cwd: directory });
+    expect(code).toBe(0);
+    // Nine sleeves: metrics in tables of the portfolio and six, then three; rebalances in tables of four, four and one.
+    expect(out.match(/^ {2}metric +portfolio /gm)).toHaveLength(2);
+    expect(out.match(/^ {2}date +reason /gm)).toHaveLength(3);
+    for (const id of ids) expect(out).toMatch(new RegExp(`^ {2}metric .* ${id}(?: |$)`, 'm'));
+    expect(Math.max(...out.split('\n').map((line) => line.length))).toBeLessThan(200);
+    expect(out.match(/cash moved in/g)).toHaveLength(1);
+  });
+
   it('--md and --html write the Markdown report and the HTML tearsheet with every sleeve', async () => {
     const directory = freshDirectory();
     const { code, out, err } = await run(['run', '--config', path.join(examples, 'sp500-two-sleeves.json'), '--md', 'report.md', '--html', 'report.html'], { cwd: directory });

@@ -246,6 +246,8 @@ describe('customWeights', () => {
     expect(run([0, 0])).toThrow(/all weights are 0/);
     expect(run(null)).toThrow(/returned null; return an array of 2 weights/);
     expect(run([1, 'x'])).toThrow(/weights\.1: must be a finite number, got x/);
+    // With the bar's time, the error names it.
+    expect(() => customWeights(() => [1], [A, B], { lookback: 3, time: Date.UTC(2020, 2, 2) })).toThrow(/custom allocation function at 2020-03-02T00:00:00\.000Z:\n {2}- weights: has 1 weights/);
   });
 
   it('applies the warm-up rule before calling the function', () => {

@@ -1,4 +1,4 @@
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError, isoTime } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 import type { ALLOCATION_SCHEMES } from './config';
 import { VOLATILITY_NOISE, allFinite, mean, sampleStd, windowCovariance } from './internal/moments';
@@ -334,14 +334,13 @@ export function customWeights(allocate: CustomAllocation, input: ReturnHistoryIn
     length,
   };
   const output: unknown = allocate({ history: visible, window, sleeveIds: options.sleeveIds, time: options.time });
+  // Its errors name the bar it was asked about, when known: a function can be right for months and wrong once.
+  const source = options.time === undefined ? 'custom allocation function' : `custom allocation function at ${isoTime(options.time)}`;
   if (typeof output !== 'object' || output === null || typeof (output as { length?: unknown }).length !== 'number') {
-    fail(
-      [{ path: 'weights', message: `the custom allocation function returned ${String(output)}; return an array of ${n} weights` }],
-      'custom allocation function',
-    );
+    fail([{ path: 'weights', message: `the custom allocation function returned ${String(output)}; return an array of ${n} weights` }], source);
   }
   const weights = output as ArrayLike<number>;
   const issues = weightIssues(weights, n, 'weights');
-  if (issues.length > 0) fail(issues, 'custom allocation function');
+  if (issues.length > 0) fail(issues, source);
   return schemeResult('custom', Float64Array.from(weights), { window: window.end - window.start });
 }
