@@ -167,7 +167,7 @@ export function distributionChart(input: ResearchReportInput, options: ChartOpti
   return {
     id: 'distribution',
     title: `Distribution of ${input.objective.metric}`,
-    caption: `${input.objective.metric} across ${trials.length} trials; the line marks the selected trial. A selected value far out in the tail of a wide distribution is what luck looks like.`,
+    caption: `${input.objective.metric} across ${formatNumber(trials.length, 0)} trials; the line marks the selected trial. A selected value far out in the tail of a wide distribution is what luck looks like.`,
     spec: {
       ...base(options, 200, 56),
       layer: [
@@ -175,7 +175,8 @@ export function distributionChart(input: ResearchReportInput, options: ChartOpti
           data: { values: rows },
           mark: { type: 'bar', color: '#9aa5b1', cornerRadiusTopLeft: 2, cornerRadiusTopRight: 2 },
           encoding: {
-            x: { field: 'v', type: 'quantitative', bin: { maxbins: 30 }, title: input.objective.metric, axis: { format } },
+            // Bin edges as labels would sit 30 to an axis: vega drops those that would overlap.
+            x: { field: 'v', type: 'quantitative', bin: { maxbins: 30 }, title: input.objective.metric, axis: { format, labelOverlap: true, labelFlush: true } },
             y: { aggregate: 'count', type: 'quantitative', title: 'Trials' },
           },
         },
