@@ -22,6 +22,7 @@ a { color: var(--accent); }
 .card { background: rgba(255, 255, 255, .08); border: 1px solid rgba(255, 255, 255, .14); border-radius: 10px; padding: 12px 14px; }
 .card .label { font-size: 11px; text-transform: uppercase; letter-spacing: .08em; color: #b7c7dc; font-weight: 600; }
 .card .value { font-size: 24px; font-weight: 650; margin-top: 2px; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.card .value.long { font-size: 17px; line-height: 1.7; overflow-wrap: anywhere; white-space: normal; }
 .card.positive .value { color: #8fe3b9; }
 .card.negative .value { color: #ffb4a8; }
 .card .sub { font-size: 12px; color: #b7c7dc; margin-top: 2px; }

@@ -191,7 +191,7 @@ function masthead(input: ReportInput, timeFormat: TimeFormat): string {
   const cards = headline(input.portfolio.metrics)
     .map(
       (card) =>
-        `<div class="card ${card.tone}" data-card="${escapeHtml(card.label)}"><div class="label">${escapeHtml(card.label)}</div><div class="value">${escapeHtml(card.value)}</div>${
+        `<div class="card ${card.tone}" data-card="${escapeHtml(card.label)}"><div class="label">${escapeHtml(card.label)}</div><div class="value${card.value.length > 11 ? ' long' : ''}">${escapeHtml(card.value)}</div>${
           subs[card.label] === undefined ? '' : `<div class="sub">${escapeHtml(subs[card.label] ?? '')}</div>`
         }</div>`,
     )

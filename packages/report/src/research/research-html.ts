@@ -125,7 +125,7 @@ function masthead(input: ResearchReportInput): string {
   ]
     .map(
       (card) =>
-        `<div class="card ${card.tone}"><div class="label">${escapeHtml(card.label)}</div><div class="value">${escapeHtml(card.value)}</div>${card.sub === '' ? '' : `<div class="sub">${escapeHtml(card.sub)}</div>`}</div>`,
+        `<div class="card ${card.tone}"><div class="label">${escapeHtml(card.label)}</div><div class="value${card.value.length > 11 ? ' long' : ''}">${escapeHtml(card.value)}</div>${card.sub === '' ? '' : `<div class="sub">${escapeHtml(card.sub)}</div>`}</div>`,
     )
     .join('');
   return `<header class="masthead"><div class="wrap">
