@@ -239,8 +239,12 @@ export function strategyFromFlags(problems: FlagProblems, name: string, params: 
   try {
     definition = fromFile ?? getStrategy(name);
   } catch {
-    const available = listValues(listStrategies().map((candidate) => candidate.name));
-    problems.add(flagText('--strategy', name), `unknown strategy ${quoteValue(name)}; available: ${available}. Run \`ensemble strategies\` to see them with their parameters`);
+    const names = listStrategies().map((candidate) => candidate.name);
+    const match = closestMatch(name, names);
+    problems.add(
+      flagText('--strategy', name),
+      `unknown strategy ${quoteValue(name)}${match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`}; available: ${listValues(names)}. Run \`ensemble strategies\` to see them with their parameters`,
+    );
     return undefined;
   }
   const before = problems.issues.length;

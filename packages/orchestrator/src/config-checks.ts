@@ -69,7 +69,7 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
       const match = closestMatch(entry.strategy, names);
       issues.push({
         path: `${at}.strategy`,
-        message: `unknown strategy ${quoteValue(entry.strategy)}${match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`}; available: ${listValues(names)} (\`ensemble strategies\` lists them with their parameters)`,
+        message: `unknown strategy ${quoteValue(entry.strategy)}${match === undefined ? '.' : ` — did you mean ${quoteValue(match)}?`} Available: ${listValues(names)} (\`ensemble strategies\` lists them with their parameters)`,
       });
       return;
     }
@@ -191,7 +191,7 @@ export function misplacedModeFields(input: unknown): ConfigIssue[] {
     });
   }
   if (mode === 'shared' && isRecord(input.rebalance) && Object.hasOwn(input.rebalance, 'drift')) {
-    issues.push({ path: 'rebalance.drift', message: `applies to mode "sleeves" only, and ${which}: its shadow sleeves are never rebalanced, so no weight drifts; remove "drift" (the schedule still recomputes the "net" policy's weights)` });
+    issues.push({ path: 'rebalance.drift', message: `applies to mode "sleeves" only, and ${which}: its shadow sleeves are never rebalanced, so no weight drifts; remove "drift" (the schedule still recomputes the weights the "net" policy votes with)` });
   }
   return issues;
 }

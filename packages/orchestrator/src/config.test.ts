@@ -75,6 +75,18 @@ describe('parseRunConfig', () => {
     expect(issuesOf({ ...base, rebalance: { schedule: 'monthly' } })[0]?.message).toContain('did you mean "month"?');
   });
 
+  it('says where a key given one level too high belongs: a strategy parameter beside "params", an allocation field at the top', () => {
+    const entry = { id: 'a', strategy: 'sma-crossover', symbols: ['SP500'] };
+    expect(issuesOf({ data: { dataset: 'sp500' }, strategies: [{ ...entry, fast: 5 }] })).toEqual([
+      { path: 'strategies.0.fast', message: 'unknown key "fast" — a parameter of "sma-crossover": it belongs in "params" ("strategies.0.params.fast")' },
+    ]);
+    expect(issuesOf({ data: { dataset: 'sp500' }, lookback: 20, strategies: [entry] })).toEqual([
+      { path: 'lookback', message: 'unknown key "lookback" — it belongs in "allocation" ("allocation.lookback")' },
+    ]);
+    // A top-level typo without "mode" is matched against the fields of both modes.
+    expect(issuesOf({ data: { dataset: 'sp500' }, alocation: {}, strategies: [entry] })[0]?.message).toBe('unknown key "alocation" — did you mean "allocation"?');
+  });
+
   it('names the nested fields of one mode too: a strategy priority in sleeves mode, drift bands in shared mode', () => {
     const strategies = [
       { id: 'a', strategy: 'sma-crossover', symbols: ['SP500'], priority: 2 },
@@ -159,9 +171,9 @@ describe('parseRunConfig', () => {
       ]),
     );
     expect(error.issues.find((issue) => issue.path === 'strategies.1.id')?.message).toContain('duplicate id "a" (strategies.0 has it too)');
-    expect(error.issues.find((issue) => issue.path === 'strategies.2.strategy')?.message).toMatch(/unknown strategy "no-such-thing"; available: buy-and-hold, sma-crossover/);
+    expect(error.issues.find((issue) => issue.path === 'strategies.2.strategy')?.message).toMatch(/unknown strategy "no-such-thing"\. Available: buy-and-hold, sma-crossover/);
     expect(issuesOf({ data: { dataset: 'sp500' }, strategies: [{ id: 'a', strategy: 'sma-crossovr', symbols: ['SP500'] }] })[0]?.message).toMatch(
-      /^unknown strategy "sma-crossovr" — did you mean "sma-crossover"\?; available: /,
+      /^unknown strategy "sma-crossovr" — did you mean "sma-crossover"\? Available: /,
     );
     expect(error.issues.find((issue) => issue.path === 'strategies.3.params.fats')?.message).toContain('unknown parameter "fats" — did you mean "fast"?');
   });

@@ -326,12 +326,33 @@ export interface ParseRunConfigOptions {
 export function parseRunConfig(input: unknown, options: ParseRunConfigOptions): RunConfig {
   const parsed = RunConfigSchema.safeParse(input);
   const misplaced = misplacedModeFields(input);
-  const schemaIssues = parsed.success ? [] : toConfigIssues(parsed.error, { input, schema: RunConfigSchema }).filter((issue) => !misplaced.some((field) => field.path === issue.path));
+  const schemaIssues = parsed.success
+    ? []
+    : toConfigIssues(parsed.error, { input, schema: RunConfigSchema })
+        .filter((issue) => !misplaced.some((field) => field.path === issue.path))
+        .map((issue) => parameterAtEntryLevel(issue, input, options.registry));
   const issues = [...misplaced, ...schemaIssues, ...crossFieldIssues(input, options.registry)];
   if (!parsed.success || issues.length > 0) {
     throw new ConfigError(issues, options.source === undefined ? undefined : { source: options.source });
   }
   return parsed.data;
+}
+
+/**
+ * An unknown key of a strategy entry that is a parameter of its strategy (`"fast": 5` beside
+ * `"params"`): says where it belongs. Any other issue is returned as it is.
+ */
+function parameterAtEntryLevel(issue: ConfigIssue, input: unknown, registry: StrategyRegistry): ConfigIssue {
+  const at = /^strategies\.(\d+)\.([^.]+)$/.exec(issue.path);
+  if (at === null || !issue.message.startsWith('unknown key')) return issue;
+  const entries = typeof input === 'object' && input !== null ? (input as { strategies?: unknown }).strategies : undefined;
+  const entry: unknown = Array.isArray(entries) ? entries[Number(at[1])] : undefined;
+  const name = typeof entry === 'object' && entry !== null ? (entry as { strategy?: unknown }).strategy : undefined;
+  const definition = typeof name === 'string' && Object.hasOwn(registry, name) ? registry[name] : undefined;
+  const key = at[2] ?? '';
+  const shape = (definition?.schema as { shape?: unknown } | undefined)?.shape;
+  if (typeof shape !== 'object' || shape === null || !Object.hasOwn(shape, key)) return issue;
+  return { path: issue.path, message: `unknown key ${quoteValue(key)} — a parameter of ${quoteValue(String(name))}: it belongs in "params" ("strategies.${at[1] ?? ''}.params.${key}")` };
 }
 
 /**

@@ -154,6 +154,20 @@ function objectShape(schema: unknown, value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The field of `shape` whose own object (or object union branch) has a field `key`: where a key
+ * given one level too high belongs (`lookback` at the top of a run config lives in `allocation`).
+ * Undefined when none or more than one has it.
+ */
+function nestedHome(shape: Readonly<Record<string, unknown>>, key: string): string | undefined {
+  const homes = Object.entries(shape).filter(([, child]) => {
+    const found = core(child);
+    const options = found?.definition.type === 'union' ? (found.definition.options ?? []).map((option) => core(option)) : [found];
+    return options.some((option) => option?.definition.type === 'object' && option.definition.shape !== undefined && key in option.definition.shape);
+  });
+  return homes.length === 1 ? homes[0]?.[0] : undefined;
+}
+
 /** The message for one issue, explained with the input and schema when they are known. */
 function explain(issue: z.core.$ZodIssue, context: ConfigIssueContext): string {
   const { schema, value } = locate(context, issue.path);
@@ -244,12 +258,20 @@ function issuesOf(issues: readonly z.core.$ZodIssue[], context: ConfigIssueConte
     if (issue.code === 'unrecognized_keys') {
       const { schema, value } = locate(context, issue.path);
       let found = core(schema);
+      // A union whose branch the value does not select (a run config without "mode"): the fields of all its branches.
+      const branches = found?.definition.type === 'union' ? (found.definition.options ?? []).map((option) => core(option)?.definition.shape) : [];
       if (found?.definition.type === 'union') found = core(unionOption(found.definition, value, undefined));
-      const shape = found?.definition.shape;
+      const shape = found?.definition.shape ?? (branches.some((entry) => entry !== undefined) ? Object.assign({}, ...branches) as Record<string, unknown> : undefined);
       const knownKeys = shape === undefined ? [] : Object.keys(shape);
       return issue.keys.map((key) => {
         const match = closestMatch(key, knownKeys);
-        const hint = match === undefined ? '(check its spelling)' : `— did you mean ${quoteValue(match)}?`;
+        const home = match === undefined && shape !== undefined ? nestedHome(shape, key) : undefined;
+        const hint =
+          match !== undefined
+            ? `— did you mean ${quoteValue(match)}?`
+            : home !== undefined
+              ? `— it belongs in ${quoteValue(home)} (${quoteValue(`${home}.${key}`)})`
+              : '(check its spelling)';
         return { path: path === '' ? key : `${path}.${key}`, message: `unknown key ${quoteValue(key)} ${hint}` };
       });
     }

@@ -15,6 +15,7 @@ import {
   metricsColumns,
   MONTH_LABELS,
   formatSpan,
+  sleeveReturnsNote,
   strategyTradeCount,
 } from './sections';
 import { renderSvg } from './svg';
@@ -79,7 +80,8 @@ function metricsSection(input: ReportInput): string {
     }
     return table(['Metric', ...chunk.map((column) => column.label)], rows, ['l', ...chunk.map(() => 'r' as const)]);
   });
-  return `## Metrics\n\n${tables.join('\n\n')}\n`;
+  const note = sleeveReturnsNote(input);
+  return `## Metrics\n\n${tables.join('\n\n')}\n${note === '' ? '' : `\n${note}\n`}`;
 }
 
 function sleevesSection(input: ReportInput): string {

@@ -44,6 +44,16 @@ export function metricsColumns(input: ReportInput): MetricsColumn[] {
   return columns;
 }
 
+/**
+ * The note under a metrics table with sleeve columns: a sleeve's returns are time-weighted, so
+ * its start and end equity (which include the capital moved in and out) do not give its total
+ * return. Empty without sleeve columns.
+ */
+export function sleeveReturnsNote(input: ReportInput): string {
+  if (input.sleeves.length < 2) return '';
+  return 'Sleeve returns are time-weighted: the capital a rebalance moves into or out of a sleeve is not return, so a sleeve’s end equity (which holds it) can be below its start equity while its return is positive, and the other way round.';
+}
+
 /** Metric rows grouped by section, without the rows where every column is null. */
 export function metricRows(columns: readonly MetricsColumn[]): { group: MetricGroup; rows: { metric: MetricDescription; cells: string[] }[] }[] {
   const groups = Object.keys(GROUP_TITLES) as MetricGroup[];

@@ -532,6 +532,8 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
 
   it('an unknown strategy lists the available ones and points to `ensemble strategies`', async () => {
     await expectBadInput([...sp500, '--strategy', 'magic'], '--strategy magic: unknown strategy "magic"', 'buy-and-hold, sma-crossover, rsi-mean-reversion', '`ensemble strategies`');
+    // A typo gets the nearest name, as in a config.
+    await expectBadInput([...sp500, '--strategy', 'sma-crosover'], 'unknown strategy "sma-crosover" — did you mean "sma-crossover"?');
     expect((await run(['backtest', '--dataset', 'sp500'])).code).toBe(2); // --strategy is required
   });
 

@@ -76,7 +76,11 @@ describe('ensemble init', () => {
     expect(readFileSync(path.join(project, 'README.md'), 'utf8')).toBe('mine\n');
     const forced = await init(['project', '--force'], scratch);
     expect(forced.code).toBe(0);
-    expect(readFileSync(path.join(project, 'README.md'), 'utf8')).toContain('# My Ensemble strategies');
+    const readme = readFileSync(path.join(project, 'README.md'), 'utf8');
+    expect(readme).toContain('# My Ensemble strategies');
+    // Made by the repository's unreleased CLI: the README says npm has no release yet, before `npm install`.
+    expect(readme.indexOf('are not on the npm registry yet')).toBeGreaterThan(readme.indexOf('## Next steps'));
+    expect(readme.indexOf('are not on the npm registry yet')).toBeLessThan(readme.indexOf('npm install'));
   });
 
   it('exits 2 naming the directory when it is a file, or lies under one, and writes nothing', async () => {

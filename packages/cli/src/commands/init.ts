@@ -21,6 +21,13 @@ export interface InitFile {
   readonly content: string;
 }
 
+/** The version of packages built from the repository, never released. */
+const UNRELEASED = '0.0.0';
+
+/** What the project's README says first when it was made by an unreleased CLI (from a clone). */
+const UNRELEASED_NOTE =
+  'The `@ensemble` packages this project depends on are not on the npm registry yet, so `npm install` cannot fetch them: until they are, run the commands below with `pnpm -s -C <path to your Ensemble clone> ensemble …` in place of `npx ensemble …` (`ensemble init` printed the exact command).';
+
 /**
  * The files of a new strategy project, relative to its directory: `strategies/my-strategy.ts`,
  * `strategies/my-strategy.test.ts`, `run.json`, `package.json` (depending on `@ensemble/*` at
@@ -32,7 +39,7 @@ export function initFiles(ensembleVersion: string): InitFile[] {
     { path: 'strategies/my-strategy.test.ts', content: STRATEGY_TEST_TEMPLATE },
     { path: 'run.json', content: RUN_CONFIG_TEMPLATE },
     { path: 'package.json', content: packageJsonTemplate({ ensemble: ensembleVersion, ...TEMPLATE_DEPENDENCY_VERSIONS }) },
-    { path: 'README.md', content: README_TEMPLATE },
+    { path: 'README.md', content: ensembleVersion === UNRELEASED ? README_TEMPLATE.replace('## Next steps\n', `## Next steps\n\n${UNRELEASED_NOTE}\n`) : README_TEMPLATE },
   ];
 }
 
@@ -108,7 +115,7 @@ Examples:
         `  ${ensemble} run --config ${config} --html report.html`,
         `  ${ensemble} backtest --dataset sp500 --strategy ${strategy}`,
         `  ${ensemble} strategies ${strategy}`,
-        cliVersion() === '0.0.0'
+        cliVersion() === UNRELEASED
           ? `  (its package.json needs @ensemble packages from the npm registry, which has no release of them yet: until it has, run it from a clone of Ensemble as above)`
           : `  cd ${echoValue(shown, MAX_LINE_LENGTH)} && npm install && npm test   (see its README.md)`,
       );

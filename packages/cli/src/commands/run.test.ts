@@ -237,7 +237,7 @@ describe('ensemble run: bad input exits 2 before any work, naming what and where
     expect(err).toMatch(/^error: Invalid configuration in run\.json:$/m);
     expect(err).toMatch(/^ {2}- colour: unknown key "colour"/m);
     expect(err).toMatch(/^ {2}- strategies\.0\.params\.fast: fast \(50\) must be less than slow \(20\)/m);
-    expect(err).toMatch(/^ {2}- strategies\.1\.strategy: unknown strategy "moon-phase"; available: .*sma-crossover/m);
+    expect(err).toMatch(/^ {2}- strategies\.1\.strategy: unknown strategy "moon-phase"\. Available: .*sma-crossover/m);
     expect(err).toMatch(/^ {2}- strategies: the fixed weights sum to 1\.2, above leverage − cashBuffer = 1/m);
     expect(err).not.toMatch(STACK);
     expect(readdirSync(directory)).toEqual(['run.json']);

@@ -6,7 +6,7 @@ import { resolveOptions } from '../options';
 import type { ReportOptions, ResolvedReportOptions } from '../options';
 import { parseReportInput } from '../report-input';
 import type { ReportInput } from '../report-input';
-import { formatConflictInputs, formatWeights, GROUP_TITLES, headline, lastValue, metricRows, metricsColumns, formatSpan, strategyTradeCount } from '../sections';
+import { formatConflictInputs, formatWeights, GROUP_TITLES, headline, lastValue, metricRows, metricsColumns, formatSpan, sleeveReturnsNote, strategyTradeCount } from '../sections';
 import { detectTimeFormat, formatTime } from '../time';
 import type { TimeFormat } from '../time';
 import { escapeHtml, htmlPage } from './page';
@@ -33,7 +33,7 @@ function metricsTable(input: ReportInput): string {
     )
     .join('');
   return `<div class="panel"><div class="table-wrap"><table class="metrics"><thead><tr><th scope="col">Metric</th>${head}</tr></thead><tbody>${body}</tbody></table></div>
-<p class="caption">Hover a metric's name for its definition. A dash marks a value that cannot be computed.</p></div>`;
+<p class="caption">Hover a metric's name for its definition. A dash marks a value that cannot be computed.${sleeveReturnsNote(input) === '' ? '' : ` ${escapeHtml(sleeveReturnsNote(input))}`}</p></div>`;
 }
 
 function sleevesTable(input: ReportInput, footer: string): string {
