@@ -243,7 +243,7 @@ export function strategyFromFlags(problems: FlagProblems, name: string, params: 
     const match = closestMatch(name, names);
     problems.add(
       flagText('--strategy', name),
-      `unknown strategy ${quoteValue(name)}${match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`}; available: ${listValues(names)}. Run \`ensemble strategies\` to see them with their parameters`,
+      `unknown strategy ${quoteValue(name)}${match === undefined ? '.' : ` — did you mean ${quoteValue(match)}?`} Available: ${listValues(names)}. Run \`ensemble strategies\` to see them with their parameters`,
     );
     return undefined;
   }

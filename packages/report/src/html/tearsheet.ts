@@ -32,8 +32,9 @@ function metricsTable(input: ReportInput): string {
           .join(''),
     )
     .join('');
+  const note = sleeveReturnsNote(input);
   return `<div class="panel"><div class="table-wrap"><table class="metrics"><thead><tr><th scope="col">Metric</th>${head}</tr></thead><tbody>${body}</tbody></table></div>
-<p class="caption">Hover a metric's name for its definition. A dash marks a value that cannot be computed.${sleeveReturnsNote(input) === '' ? '' : ` ${escapeHtml(sleeveReturnsNote(input))}`}</p></div>`;
+<p class="caption">Hover a metric's name for its definition. A dash marks a value that cannot be computed.${note === '' ? '' : ` ${escapeHtml(note)}`}</p></div>`;
 }
 
 function sleevesTable(input: ReportInput, footer: string): string {
