@@ -1,13 +1,13 @@
 import { createHook } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
-import { copyFile, mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { datasetUrl } from '@ensemble/data';
 import type { Logger } from '@ensemble/protocol';
 import { dataRefOf, sha256Hex, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { fixturesDir, slowJobs, smaJobs } from '../test/distributed';
 import { createRedisExecutor } from './redis-executor';
 import { startRedisWorker } from './redis-worker';
@@ -80,7 +80,9 @@ describe('startRedisWorker', () => {
 
   it('runs a file with the bytes of an embedded data set as that file (its own symbol) after jobs of the data set, on the same thread', async () => {
     // A user's copy of the S&P 500 CSV: the same SHA-256 as the embedded data set, the symbol "my".
-    const file = join(await mkdtemp(join(tmpdir(), 'worker-data-')), 'my.csv');
+    const directory = await mkdtemp(join(tmpdir(), 'worker-data-'));
+    onTestFinished(() => rm(directory, { recursive: true, force: true }));
+    const file = join(directory, 'my.csv');
     await copyFile(fileURLToPath(await datasetUrl('sp500')), file);
     const sp500 = await dataRefOf({ dataset: 'sp500' }, '.');
     const copy = await dataRefOf({ file }, '.');

@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 async function workers(count: number, prefix: string): Promise<ChildProcess[]> {
-  const started = await Promise.all(Array.from({ length: count }, (_, k) => spawnWorker(server.url, `${prefix}-w${k}`, { prefix })));
+  const started = await Promise.all(Array.from({ length: count }, (_, k) => spawnWorker(server.url, `${prefix}-w${k}`, { prefix, cacheDir: join(directory, `cache-${prefix}-w${k}`) })));
   children.push(...started);
   return started;
 }

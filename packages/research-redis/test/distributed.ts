@@ -59,11 +59,14 @@ export async function localRun(jobs: readonly ResearchJob[]): Promise<string> {
 /** Everything the worker processes printed (stdout and stderr), by worker id. */
 export const workerOutput = new Map<string, string>();
 
-/** A worker process (tsx from source); resolves once it is attached. */
-export async function spawnWorker(url: string, id: string, options: { concurrency?: number; prefix?: string } = {}): Promise<ChildProcess> {
+/**
+ * A worker process (tsx from source); resolves once it is attached. `cacheDir`: where it keeps
+ * data on disk (default a temporary directory it removes when closed — a killed worker cannot).
+ */
+export async function spawnWorker(url: string, id: string, options: { concurrency?: number; prefix?: string; cacheDir?: string } = {}): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['--conditions=@ensemble/source', '--import', 'tsx', workerScript, '--url', url, '--id', id, '--concurrency', String(options.concurrency ?? 1), '--strategies-dir', fixturesDir, '--prefix', options.prefix ?? 'ensemble'],
+    ['--conditions=@ensemble/source', '--import', 'tsx', workerScript, '--url', url, '--id', id, '--concurrency', String(options.concurrency ?? 1), '--strategies-dir', fixturesDir, '--prefix', options.prefix ?? 'ensemble', ...(options.cacheDir === undefined ? [] : ['--cache-dir', options.cacheDir])],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -1,5 +1,5 @@
 // A queue worker as its own process, for the distributed tests: `--url U --id I [--concurrency N]
-// [--strategies-dir D] [--prefix P]`. Prints "ready" once attached; SIGTERM closes it.
+// [--strategies-dir D] [--prefix P] [--cache-dir C]`. Prints "ready" once attached; SIGTERM closes it.
 import { parseArgs } from 'node:util';
 import type { Logger } from '@ensemble/protocol';
 import { startRedisWorker } from '../src/redis-worker';
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     prefix: { type: 'string', default: 'ensemble' },
     concurrency: { type: 'string', default: '1' },
     'strategies-dir': { type: 'string' },
+    'cache-dir': { type: 'string' },
   },
 });
 const worker = await startRedisWorker({
@@ -30,6 +31,7 @@ const worker = await startRedisWorker({
   workerId: values.id ?? 'worker',
   concurrency: Number(values.concurrency),
   ...(values['strategies-dir'] === undefined ? {} : { strategiesDir: values['strategies-dir'] }),
+  ...(values['cache-dir'] === undefined ? {} : { cacheDir: values['cache-dir'] }),
   lockDurationMs: 2_000,
   stalledIntervalMs: 1_000,
   closeTimeoutMs: 5_000,

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { findRedisServer, startRedisServer } from './redis-server';
 
 function ping(port: number): Promise<string> {
@@ -61,7 +64,12 @@ describe('startRedisServer', () => {
 
   it('leaves no redis-server behind when the process that started it is killed with SIGKILL', async () => {
     const script = fileURLToPath(new URL('../../test/start-redis-and-wait.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--conditions=@ensemble/source', '--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // The killed process cannot remove the server's directory: it goes under one this test removes.
+    const scratch = mkdtempSync(join(tmpdir(), 'ensemble-redis-killed-'));
+    onTestFinished(() => {
+      rmSync(scratch, { recursive: true, force: true });
+    });
+    const child = spawn(process.execPath, ['--conditions=@ensemble/source', '--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TMPDIR: scratch } });
     const port = await new Promise<number>((resolve, reject) => {
       let text = '';
       child.stdout.on('data', (chunk: Buffer) => {

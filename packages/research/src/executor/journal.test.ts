@@ -1,13 +1,13 @@
-import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../testing/temporary-directory';
 import type { ResearchJobResult } from '../job/research-job';
 import { openJournal, withDirectoryJournal } from './journal';
 
 describe('openJournal', () => {
   it('gives back on resume every bit of the period returns it journalled (-0, NaN), not their JSON form', async () => {
-    const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'journal.jsonl');
+    const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
     const result: ResearchJobResult = { index: 3, status: 'ok', metrics: null, periodReturns: new Float64Array([0.1, -0, Number.NaN, -1.5e-300]), error: { code: 'X', message: 'kept' } };
     const journal = await openJournal(file, 'plan-a', { resume: false });
     journal.append(result);
@@ -20,7 +20,7 @@ describe('openJournal', () => {
   });
 
   it('writes a long column of returns as base64 of raw doubles, and still reads lines with a JSON array', async () => {
-    const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'journal.jsonl');
+    const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
     const periodReturns = Float64Array.from({ length: 5_000 }, (_, i) => Math.sin(i) / 100);
     const journal = await openJournal(file, 'plan-b', { resume: false });
     journal.append({ index: 0, status: 'ok', metrics: null, periodReturns });
@@ -34,7 +34,7 @@ describe('openJournal', () => {
   });
 
   it('after a line torn by a kill, resumes on a new line: the torn job runs again and every later result is read back', async () => {
-    const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'journal.jsonl');
+    const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
     const result = (index: number): ResearchJobResult => ({ index, status: 'ok', metrics: null, periodReturns: new Float64Array([index / 100]) });
     const journal = await openJournal(file, 'plan-t', { resume: false });
     for (const index of [0, 1, 2]) journal.append(result(index));
@@ -52,7 +52,7 @@ describe('openJournal', () => {
   });
 
   it('gives back a window curve as it journalled it', async () => {
-    const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'journal.jsonl');
+    const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
     const result: ResearchJobResult = {
       index: 0,
       status: 'ok',
@@ -69,7 +69,7 @@ describe('openJournal', () => {
 
 describe('withDirectoryJournal', () => {
   it('says why the output directory cannot be created: a file in the way', async () => {
-    const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'results');
+    const file = join(await temporaryDirectory('journal-'), 'results');
     await writeFile(file, 'not a directory');
     const work = (): Promise<void> => Promise.resolve();
     await expect(withDirectoryJournal(file, 'plan-c', false, work)).rejects.toThrow(

@@ -1,7 +1,7 @@
-import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../testing/temporary-directory';
 import { ConfigError } from '@ensemble/protocol';
 import { JobResultError } from '../job/job-result-check';
 import { jobResultFromJson, jobResultToJson } from '../job/job-result-json';
@@ -42,7 +42,7 @@ function counting(inner: JobExecutor): { executor: JobExecutor; ran: number[] } 
 
 describe('runJobs with a journal', () => {
   it('an interrupted run resumes without redoing finished jobs and ends with the results of an uninterrupted one', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'journal-'));
+    const dir = await temporaryDirectory('journal-');
     const file = join(dir, 'journal.jsonl');
     const list = await jobs(5);
     const inner = createInProcessExecutor();
@@ -99,7 +99,7 @@ describe('runJobs with a journal', () => {
   });
 
   it('refuses the journal of another plan', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'journal-'));
+    const dir = await temporaryDirectory('journal-');
     const file = join(dir, 'journal.jsonl');
     (await openJournal(file, 'plan-a', { resume: false })).close();
     const error = await openJournal(file, 'plan-b', { resume: true }).catch((caught: unknown) => caught);
@@ -144,7 +144,7 @@ describe('runJobs with an executor that sends results as JSON', () => {
 
   it('refuses a result whose columns went through JSON.stringify, naming the combination and the field, and stops the run', async () => {
     const list = await jobs(3);
-    const file = join(await mkdtemp(join(tmpdir(), 'journal-')), 'journal.jsonl');
+    const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
     const journal = await openJournal(file, 'plan-json', { resume: false });
     const { executor, signals } = viaJson((result) => result, (value) => value as ResearchJobResult);
     const error = await runJobs(list, executor, { journal }).catch((caught: unknown) => caught);

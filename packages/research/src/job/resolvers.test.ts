@@ -1,16 +1,16 @@
-import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { datasetUrl, parseMarketData } from '@ensemble/data';
 import { describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../testing/temporary-directory';
 import { planSweep } from '../sweep/sweep-plan';
 import { createLocalResolvers, dataRefOf } from './resolvers';
 
 describe('createLocalResolvers', () => {
   it('keeps the embedded data set and a file with the same bytes apart: each keeps its own symbol, in either order', async () => {
     // A user's copy of the embedded S&P 500 file: the same SHA-256, but its symbol is its file name.
-    const file = join(await mkdtemp(join(tmpdir(), 'resolvers-')), 'my.csv');
+    const file = join(await temporaryDirectory('resolvers-'), 'my.csv');
     await copyFile(fileURLToPath(await datasetUrl('sp500')), file);
     const dataset = await dataRefOf({ dataset: 'sp500' }, '.');
     const copy = await dataRefOf({ file }, '.');
@@ -40,7 +40,7 @@ describe('data read as the config says', () => {
   const header = 'Date,Open,High,Low,Close,Adj Close,Volume';
 
   it('adjusts and sorts a sweep\'s data when its base config asks (they were read raw, in file order)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'resolvers-reading-'));
+    const dir = await temporaryDirectory('resolvers-reading-');
     const inOrder = [header, ...rows()].join('\n');
     const newestFirst = [header, ...rows().reverse()].join('\n');
     await writeFile(join(dir, 'ADJ.csv'), inOrder);

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../testing/temporary-directory';
 import { issuesOf } from '../testing/config-issues';
 import { createInProcessExecutor } from '../executor/in-process-executor';
 import { runSweepToDirectory } from '../sweep/sweep-directory';
@@ -32,7 +32,7 @@ describe('a base config naming a strategy file', () => {
       expect(job.strategyModules).toEqual([{ path: strategyFile, sha256: digest }]);
       expect((job.config.strategies as { strategy: string; module?: unknown }[])[0]).toMatchObject({ strategy: 'rising-close', module: { path: strategyFile, sha256: digest } });
     }
-    const out = await mkdtemp(join(tmpdir(), 'ensemble-files-'));
+    const out = await temporaryDirectory('ensemble-files-');
     const { result } = await runSweepToDirectory(plan, createInProcessExecutor(), out);
     expect(result.rows.map((row) => row.status)).toEqual(['ok', 'ok']);
     expect(result.rows[0]?.objective).not.toBe(result.rows[1]?.objective);

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../testing/temporary-directory';
 import { loadDataset, loadMarketData, toCsv } from '@ensemble/data';
 import { parseRunConfig, runOrchestrator } from '@ensemble/orchestrator';
 import { strategyRegistry } from '@ensemble/strategies';
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 /** A spec directory: S&P 500 2008–2013 as a CSV, a two-sleeve run config and a sweep over the trend sleeve. */
 async function specDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'sweep-'));
+  const dir = await temporaryDirectory('sweep-');
   const data = await loadDataset('sp500', { from: '2008-01-01', to: '2013-12-31' });
   await writeFile(join(dir, 'prices.csv'), toCsv(data));
   const run = {

@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../testing/temporary-directory';
 import { ConfigError } from '@ensemble/protocol';
 import { issuesOf } from '../testing/config-issues';
 import { planSweep, planSweepFile, sampleIndices } from './sweep-plan';
@@ -230,7 +230,7 @@ describe('planSweep', () => {
   });
 
   it('reads the base config relative to the spec file and makes its data file absolute', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sweep-plan-'));
+    const dir = await temporaryDirectory('sweep-plan-');
     await writeFile(join(dir, 'prices.csv'), 'date,open,high,low,close,volume\n2020-01-01,1,1,1,1,0\n2020-01-02,1,1,1,1,0\n');
     await writeFile(join(dir, 'run.json'), JSON.stringify({ ...runConfig, data: { file: 'prices.csv' }, strategies: [{ id: 'trend', strategy: 'sma-crossover', symbols: ['prices'] }] }));
     await writeFile(join(dir, 'sweep.json'), JSON.stringify({ config: 'run.json', parameters: [{ path: 'strategies.trend.params.fast', values: [2, 3] }] }));
@@ -240,7 +240,7 @@ describe('planSweep', () => {
   });
 
   it('refuses a spec or base config with a key given twice, naming the file, the line and the key', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sweep-plan-'));
+    const dir = await temporaryDirectory('sweep-plan-');
     await writeFile(join(dir, 'run.json'), JSON.stringify(runConfig));
     await writeFile(join(dir, 'sweep.json'), '{\n  "config": "run.json",\n  "parameters": [{ "path": "strategies.trend.params.fast", "values": [2, 3] }],\n  "parameters": []\n}\n');
     const error = await planSweepFile(join(dir, 'sweep.json')).catch((caught: unknown) => caught);

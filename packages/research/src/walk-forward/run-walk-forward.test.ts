@@ -1,7 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../testing/temporary-directory';
 import { createInProcessExecutor } from '../executor/in-process-executor';
 import { createLocalResolvers } from '../job/resolvers';
 import { runResearchJob } from '../job/run-research-job';
@@ -120,7 +120,7 @@ describe('runWalkForward', () => {
   });
 
   it('writes its outputs into a directory', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'walk-forward-'));
+    const dir = await temporaryDirectory('walk-forward-');
     const plan = await planWalkForward(spec('2009-12-31'));
     const { files, result } = await runWalkForwardToDirectory(plan, createInProcessExecutor(), dir);
     expect(files.map((file) => file.path)).toEqual(WALK_FORWARD_OUTPUT_FILES.map((name) => join(dir, name)));
