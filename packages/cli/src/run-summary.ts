@@ -100,7 +100,15 @@ function describeRebalance(config: RunConfig): string {
   const bands: string[] = [];
   if (drift?.absolute !== undefined) bands.push(`a weight drifts more than ${formatNumber(drift.absolute * 100, 2)} points from its target`);
   if (drift?.relative !== undefined) bands.push(`a weight is off its target by more than ${shortPercent(drift.relative)} of it`);
-  return bands.length === 0 ? scheduled : `${scheduled}, or when ${bands.join(' or ')}`;
+  const when = bands.length === 0 ? scheduled : `${scheduled}, or when ${bands.join(' or ')}`;
+  return config.mode === 'shared' ? `${when}; ${sharedRebalanceText(config.conflictPolicy)}` : when;
+}
+
+/** What a rebalance does in shared mode, where no capital moves: it only sets the `net` policy's weights. */
+function sharedRebalanceText(policy: string): string {
+  return policy === 'net'
+    ? 'shared mode: a rebalance sets the weights the "net" policy merges signals with and moves no capital (the shadow sleeves are never rebalanced)'
+    : `shared mode: a rebalance moves no capital (the shadow sleeves are never rebalanced), and the "${policy}" policy does not use the weights — only "net" does`;
 }
 
 function describeRisk(config: RunConfig): string {
@@ -318,7 +326,12 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   const rebalancesShown = Math.min(options.rebalancesShown ?? 5, result.rebalances.length);
   if (result.rebalances.length > 0 && rebalancesShown > 0) {
     // With next-open fills a rebalance is decided at its date's close and its capital moves at the next open.
-    const timing = result.mode === 'sleeves' && config.fill === 'next-open' ? ' · weights decided at the close of each date, capital moved at the next open' : '';
+    const timing =
+      config.mode === 'shared'
+        ? ` · shared mode: ${config.conflictPolicy === 'net' ? 'the "net" policy\'s weights; no capital moves' : `no capital moves, and the "${config.conflictPolicy}" policy does not use these weights`}`
+        : config.fill === 'next-open'
+          ? ' · weights decided at the close of each date, capital moved at the next open'
+          : '';
     lines.push(`${palette.bold(`Rebalances (${shownOf(rebalancesShown, result.rebalances.length, 'one')})`)}${palette.dim(timing)}`);
     lines.push(indent(rebalanceTable(result, result.rebalances.slice(0, rebalancesShown), format)));
     lines.push('');

@@ -78,6 +78,8 @@ describe('orchestratorReportInput', () => {
   it('shared mode: conflicts as text, no crossing, no benchmark', async () => {
     const { result } = await runExample('dow30-shared-vote.json');
     const input = parseReportInput(orchestratorReportInput(result, { title: 'Vote' }));
+    // Its rebalances move nothing, and "vote" does not read their weights: the reader is told so.
+    expect(input.rebalanceNote).toBe('Shared mode: a rebalance moves no capital (the shadow sleeves are never rebalanced), and the "vote" policy does not use these weights; only "net" does.');
     expect(input.benchmark).toBeUndefined();
     expect(input.crossing).toBeUndefined();
     expect(input.conflicts).toHaveLength(result.conflicts.length);

@@ -43,7 +43,7 @@ interface EquitySource {
  * orchestrator's JSON result (`serializeOrchestratorResult`). Times are epoch ms.
  */
 export interface OrchestratorReportSource {
-  readonly config: { readonly rebalance: { readonly schedule: RebalanceSchedule }; readonly fill?: string | undefined; readonly mode?: string | undefined };
+  readonly config: { readonly rebalance: { readonly schedule: RebalanceSchedule }; readonly fill?: string | undefined; readonly mode?: string | undefined; readonly conflictPolicy?: string | undefined };
   readonly periodsPerYear: number;
   readonly portfolio: {
     readonly equity: EquitySource;
@@ -184,10 +184,7 @@ export function orchestratorReportInput(result: OrchestratorReportSource, option
     correlation: result.correlation,
     diversificationRatio: result.diversificationRatio,
     rebalances: result.rebalances.map((event) => rebalanceInput(event, result.config)),
-    // With next-open fills (sleeves mode) a rebalance decided at a close moves its capital at the next open.
-    ...(result.config.fill === 'next-open' && result.config.mode !== 'shared' && result.rebalances.length > 0
-      ? { rebalanceNote: 'Weights are decided at the close of each date; the capital moves at the next open, where the transfer orders fill.' }
-      : {}),
+    ...rebalanceNoteOf(result),
     conflicts: result.conflicts.map(conflictInput),
     risk: result.risk.map((event) => ({ time: event.time, kind: event.kind, detail: event.detail })),
     ...(result.crossing.enabled
@@ -200,4 +197,23 @@ export function orchestratorReportInput(result: OrchestratorReportSource, option
         }
       : {}),
   };
+}
+
+/**
+ * What the rebalance table's reader needs to know about when and whether capital moved: with
+ * next-open fills (sleeves mode) a rebalance decided at a close moves its capital at the next
+ * open; in shared mode no capital moves at all, and only the `net` policy reads the weights.
+ */
+function rebalanceNoteOf(result: OrchestratorReportSource): { rebalanceNote?: string } {
+  const { config } = result;
+  if (result.rebalances.length === 0) return {};
+  if (config.mode === 'shared') {
+    return {
+      rebalanceNote:
+        config.conflictPolicy === 'net'
+          ? 'Shared mode: a rebalance sets the weights the "net" policy merges the signals with; no capital moves (the shadow sleeves are never rebalanced).'
+          : `Shared mode: a rebalance moves no capital (the shadow sleeves are never rebalanced), and the "${config.conflictPolicy ?? '?'}" policy does not use these weights; only "net" does.`,
+    };
+  }
+  return config.fill === 'next-open' ? { rebalanceNote: 'Weights are decided at the close of each date; the capital moves at the next open, where the transfer orders fill.' } : {};
 }

@@ -72,7 +72,11 @@ describe('ensemble init', () => {
     writeFileSync(path.join(project, 'README.md'), 'mine\n');
     const refused = await init(['project'], scratch);
     expect(refused.code).toBe(2);
-    for (const file of GENERATED) expect(refused.err).toContain(`${path.join(project, file)}: exists`);
+    // Said as what it is (files in the way), not as a configuration problem.
+    expect(refused.err).toContain(`error: ensemble init did not write anything: ${GENERATED.length} files it would write exist in "${project}", and it does not overwrite files:\n`);
+    expect(refused.err).not.toContain('Invalid configuration');
+    for (const file of GENERATED) expect(refused.err).toContain(`\n  - ${path.join(project, file)}\n`);
+    expect(refused.err).toContain('Choose another directory, or add --force to overwrite them.');
     expect(readFileSync(path.join(project, 'README.md'), 'utf8')).toBe('mine\n');
     const forced = await init(['project', '--force'], scratch);
     expect(forced.code).toBe(0);
@@ -88,10 +92,10 @@ describe('ensemble init', () => {
     writeFileSync(file, 'not a directory\n');
     const onFile = await init(['a-file'], scratch);
     expect(onFile.code).toBe(2);
-    expect(onFile.err).toBe(`error: Invalid configuration in the command-line options:\n  - ${file}: is a file, not a directory; give ensemble init a directory (it is created when missing)\n`);
+    expect(onFile.err).toBe(`error: ensemble init cannot create the directory "${file}": is a file, not a directory; give ensemble init a directory (it is created when missing).\n`);
     const below = await init([path.join('a-file', 'project')], scratch);
     expect(below.code).toBe(2);
-    expect(below.err).toContain(`${path.join(file, 'project')}: a part of the path is a file, not a directory; give ensemble init a directory (it is created when missing)`);
+    expect(below.err).toContain(`"${path.join(file, 'project')}": a part of the path is a file, not a directory; give ensemble init a directory (it is created when missing).`);
     expect(readFileSync(file, 'utf8')).toBe('not a directory\n');
   });
 

@@ -1,9 +1,8 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
+import { EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue } from '@ensemble/protocol';
 import { directoryCreationProblem } from '@ensemble/report';
-import { COMMAND_LINE } from '../flags';
 import {
   README_TEMPLATE,
   RUN_CONFIG_TEMPLATE,
@@ -12,6 +11,7 @@ import {
   TEMPLATE_DEPENDENCY_VERSIONS,
   packageJsonTemplate,
 } from '../init/templates';
+import { formatCounted } from '../format';
 import type { CliIo } from '../io';
 import { cliVersion } from '../version';
 
@@ -45,7 +45,7 @@ export function initFiles(ensembleVersion: string): InitFile[] {
 
 /**
  * Writes {@link initFiles} into `directory` (created when missing). Without `force` nothing is
- * written when any of the files exists: a `ConfigError` names every one (exit 2). Returns the
+ * written when any of the files exists: an `IO_FAILED` error names every one (exit 2). Returns the
  * absolute paths written.
  */
 export async function writeInitFiles(directory: string, options: { readonly force?: boolean } = {}): Promise<string[]> {
@@ -54,9 +54,14 @@ export async function writeInitFiles(directory: string, options: { readonly forc
   if (options.force !== true) {
     const existing = (await Promise.all(absolute.map(async (file) => ((await stat(file).catch(() => null)) === null ? null : file)))).filter((file) => file !== null);
     if (existing.length > 0) {
-      throw new ConfigError(
-        existing.map((file) => ({ path: echoValue(file, MAX_LINE_LENGTH), message: 'exists: ensemble init does not overwrite files; choose another directory, or add --force to overwrite' })),
-        { source: COMMAND_LINE },
+      const listed = existing.map((file) => `  - ${echoValue(file, MAX_LINE_LENGTH)}`);
+      throw new EnsembleError(
+        'IO_FAILED',
+        [
+          `ensemble init did not write anything: ${formatCounted(existing.length, 'file')} it would write ${existing.length === 1 ? 'exists' : 'exist'} in ${quoteValue(directory, MAX_LINE_LENGTH)}, and it does not overwrite files:`,
+          ...listed,
+          'Choose another directory, or add --force to overwrite them.',
+        ].join('\n'),
       );
     }
   }
@@ -66,7 +71,7 @@ export async function writeInitFiles(directory: string, options: { readonly forc
     const problem = directoryCreationProblem(error);
     if (problem === null) throw error;
     const remedy = problem === 'permission denied' ? 'choose a directory you can write to' : 'give ensemble init a directory (it is created when missing)';
-    throw new ConfigError([{ path: echoValue(directory, MAX_LINE_LENGTH), message: `${problem}; ${remedy}` }], { source: COMMAND_LINE, cause: error });
+    throw new EnsembleError('IO_FAILED', `ensemble init cannot create the directory ${quoteValue(directory, MAX_LINE_LENGTH)}: ${problem}; ${remedy}.`, { cause: error });
   }
   for (const [k, file] of files.entries()) {
     const target = absolute[k] ?? path.join(directory, file.path);

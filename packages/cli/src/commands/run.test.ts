@@ -136,6 +136,22 @@ describe('ensemble run: the bt-style 60/40 example', () => {
     expect(out).toMatch(/Rebalances \(first 5 of \d+; --json lists every one\) · weights decided at the close of each date, capital moved at the next open$/m);
   });
 
+  it('says that shared mode\'s rebalances move no capital, and which policy reads their weights', async () => {
+    const vote = await run(['run', '--config', 'examples/dow30-shared-vote.json']);
+    expect(vote.code).toBe(0);
+    expect(vote.out).toContain(
+      'rebalance  quarterly (the first bar, then the first bar of each quarter); shared mode: a rebalance moves no capital (the shadow sleeves are never rebalanced), and the "vote" policy does not use the weights — only "net" does',
+    );
+    expect(vote.out).toMatch(/Rebalances \(first 5 of \d+; --json lists every one\) · shared mode: no capital moves, and the "vote" policy does not use these weights$/m);
+    const config = JSON.parse(readFileSync(path.join(examples, 'dow30-shared-vote.json'), 'utf8')) as Record<string, unknown>;
+    const file = path.join(freshDirectory(), 'net.json');
+    writeFileSync(file, JSON.stringify({ ...config, conflictPolicy: 'net', data: { dataset: 'dow30', to: '1993-12-31' } }));
+    const net = await run(['run', '--config', file]);
+    expect(net.code).toBe(0);
+    expect(net.out).toContain('shared mode: a rebalance sets the weights the "net" policy merges signals with and moves no capital (the shadow sleeves are never rebalanced)');
+    expect(net.out).toMatch(/Rebalances \(first 5 of \d+; --json lists every one\) · shared mode: the "net" policy's weights; no capital moves$/m);
+  });
+
   it('the metrics table shows the portfolio and each sleeve side by side, and contributions add up to the return', async () => {
     const json = path.join(freshDirectory(), 'result.json');
     const { code, out } = await run(['run', '--config', 'examples/stocks5-60-40.json', '--json', json]);
