@@ -70,11 +70,12 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
     const c = reader.price(close);
     const v = volume === -1 ? 0 : reader.volume(volume);
     const a = adjust ? reader.price(adjClose) : c;
-    if (Number.isNaN(time + o + h + l + c + v + a) || !reader.ohlcConsistent(o, h, l, c, columns)) {
-      if (problems.full) break;
-      continue;
-    }
-    if (!reader.inOrder(builder, time, date, rows.single === undefined ? builder.symbol : undefined)) {
+    const valid = !Number.isNaN(o + h + l + c + v + a) && reader.ohlcConsistent(o, h, l, c, columns);
+    // The order of dates is checked on every row whose date reads, valid or not, so that one pass
+    // reports both (a bad row's date still says where the file is out of order).
+    const ordered = !Number.isNaN(time) && reader.inOrder(builder, time, date, rows.single === undefined ? builder.symbol : undefined);
+    if (!valid || !ordered) {
+      if (ordered) builder.markRow(time, scanner.line);
       if (problems.full) break;
       continue;
     }
@@ -115,7 +116,9 @@ function parseLongRows(input: CsvInput, scanner: CsvScanner, names: readonly str
     const time = reader.date(date);
     if (reader.isMissing(price)) continue;
     const value = reader.price(price);
-    if (Number.isNaN(time + value) || !reader.inOrder(builder, time, date, rows.single === undefined ? builder.symbol : undefined)) {
+    const ordered = !Number.isNaN(time) && reader.inOrder(builder, time, date, rows.single === undefined ? builder.symbol : undefined);
+    if (Number.isNaN(value) || !ordered) {
+      if (ordered) builder.markRow(time, scanner.line);
       if (problems.full) break;
       continue;
     }

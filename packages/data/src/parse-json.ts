@@ -122,27 +122,29 @@ class JsonBarReader {
       const low = closeOnly ? 0 : this.number(index, 'low', bar.low, 'price');
       const close = this.number(index, closeKey, bar[closeKey], 'price');
       const volume = 'volume' in bar ? this.number(index, 'volume', bar.volume, 'volume') : 0;
-      if (closeOnly) {
-        if (!Number.isNaN(time + close + volume) && this.inOrder(index, builder, time)) {
-          builder.push(time, close, close, close, close, volume, this.row);
-        }
-        continue;
-      }
-      if (Number.isNaN(time + open + high + low + close + volume)) continue;
-      if (high < low) {
+      let valid: boolean;
+      if (closeOnly) valid = !Number.isNaN(close + volume);
+      else if (Number.isNaN(open + high + low + close + volume)) valid = false;
+      else if (high < low) {
         this.add(index, 'high', 'high-below-low', `high ${high} is below low ${low}`);
-        continue;
+        valid = false;
+      } else {
+        valid = true;
+        if (open < low || open > high) {
+          this.add(index, 'open', 'open-outside-range', `open ${open} is outside [low ${low}, high ${high}]`);
+          valid = false;
+        }
+        if (close < low || close > high) {
+          this.add(index, closeKey, 'close-outside-range', `close ${close} is outside [low ${low}, high ${high}]`);
+          valid = false;
+        }
       }
-      let consistent = true;
-      if (open < low || open > high) {
-        this.add(index, 'open', 'open-outside-range', `open ${open} is outside [low ${low}, high ${high}]`);
-        consistent = false;
-      }
-      if (close < low || close > high) {
-        this.add(index, closeKey, 'close-outside-range', `close ${close} is outside [low ${low}, high ${high}]`);
-        consistent = false;
-      }
-      if (consistent && this.inOrder(index, builder, time)) builder.push(time, open, high, low, close, volume, this.row);
+      // The order of dates is checked on every bar whose date reads, valid or not, so that one
+      // pass reports both (a bad bar's date still says where the file is out of order).
+      if (Number.isNaN(time) || !this.inOrder(index, builder, time)) continue;
+      if (!valid) builder.markRow(time, this.row);
+      else if (closeOnly) builder.push(time, close, close, close, close, volume, this.row);
+      else builder.push(time, open, high, low, close, volume, this.row);
     }
   }
 

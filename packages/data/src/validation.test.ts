@@ -193,6 +193,43 @@ describe('validation in the other layouts', () => {
     ]);
   });
 
+  it('the order of dates is checked on rows that are invalid otherwise, so one pass reports both', () => {
+    // OHLCV: line 3 has a bad close and is out of order; line 4 is checked against line 2, the
+    // last row in order; line 5, valid, follows line 4's date (an invalid row in order still counts).
+    const ohlcv = fail('date,open,high,low,close\n2020-01-03,1,2,0.5,1.5\n2020-01-02,1,2,0.5,abc\n2020-01-06,1,2,3,1.5\n2020-01-05,1,2,0.5,1.5\n');
+    expect(ohlcv.map((p) => [p.row, p.field, p.rule])).toEqual([
+      [3, 'close', 'non-numeric'],
+      [3, 'date', 'unsorted-dates'],
+      [4, 'high', 'high-below-low'],
+      [5, 'date', 'unsorted-dates'],
+    ]);
+    expect(ohlcv[3]?.message).toBe('2020-01-05 comes before 2020-01-06 on line 4; sort the rows by date');
+    // Long close-only, per symbol.
+    const long = fail('symbol,date,price\nA,2000-01-04,1\nA,2000-01-03,-1\nB,2000-01-03,x\nB,2000-01-03,2\n');
+    expect(long.map((p) => [p.row, p.rule])).toEqual([
+      [3, 'non-positive-price'],
+      [3, 'unsorted-dates'],
+      [4, 'non-numeric'],
+      [5, 'duplicate-date'],
+    ]);
+    // JSON bars, close-only and OHLC.
+    const json = fail(
+      JSON.stringify([
+        { date: '2020-01-03', close: 1 },
+        { date: '2020-01-02', close: 'x' },
+        { date: '2020-01-06', open: 1, high: 2, low: 3, close: 1.5 },
+        { date: '2020-01-05', close: 1 },
+      ]),
+      { file: 'inline.json' },
+    );
+    expect(json.map((p) => [p.row, p.rule])).toEqual([
+      [2, 'non-numeric'],
+      [2, 'unsorted-dates'],
+      [3, 'high-below-low'],
+      [4, 'unsorted-dates'],
+    ]);
+  });
+
   it('wide: a column without a name and a file without symbol columns', () => {
     expect(fail('date,AA,\n2000-01-03,1,2\n').map((p) => [p.field, p.rule])).toEqual([['#3', 'missing-column']]);
     expect(fail('date\n2000-01-03\n').map((p) => p.rule)).toEqual(['missing-column']);
