@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { runExample } from './__fixtures__/example-run';
 import { buildSmallRun } from './__fixtures__/small-run';
+import { orchestratorReportInput } from './from-orchestrator';
 import { csvField, renderCsv, toCsvText } from './csv';
 
 /** A small RFC 4180 reader, to check that what we write reads back cell for cell. */
@@ -64,6 +66,29 @@ describe('CSV', () => {
     const weights = readCsv(files['weights.csv'] ?? '');
     expect(weights[0]).toEqual(['time', 'momentum', 'carry']);
     expect(Number(weights[8]?.[1]) + Number(weights[8]?.[2])).toBeCloseTo(1, 12);
+  });
+
+  it('an orchestrated run\'s equity.csv has the reserve, so its sleeves and reserve add up to the portfolio on every row', async () => {
+    // 50/30 of the 60/40 example: a fifth of the capital stays in the reserve.
+    const { result } = await runExample('stocks5-60-40.json', (config) => ({
+      ...config,
+      strategies: (config.strategies as Record<string, unknown>[]).map((entry, k) => ({ ...entry, weight: k === 0 ? 0.5 : 0.3 })),
+    }));
+    const rows = readCsv(renderCsv(orchestratorReportInput(result, { title: '60/40' }))['equity.csv']);
+    const header = rows[0] ?? [];
+    expect(header.slice(0, 4)).toEqual(['time', 'equity', 'cash', 'reserve']);
+    const sleeveColumns = header.flatMap((name, column) => (name.startsWith('equity_') ? [column] : []));
+    expect(sleeveColumns).toHaveLength(result.sleeves.length);
+    expect(rows).toHaveLength(result.bars + 1);
+    let positiveReserve = 0;
+    for (const row of rows.slice(1)) {
+      const equity = Number(row[1]);
+      const reserve = Number(row[3]);
+      if (reserve > 1) positiveReserve += 1;
+      const sum = sleeveColumns.reduce((total, column) => total + Number(row[column]), reserve);
+      expect(Math.abs(sum - equity)).toBeLessThanOrEqual(1e-9 * Math.abs(equity));
+    }
+    expect(positiveReserve).toBe(result.bars);
   });
 
   it('leaves a sleeve cell empty where the sleeve has no bar, and writes no weights without sleeves', () => {

@@ -27,7 +27,11 @@ export function toCsvText(header: readonly string[], rows: Iterable<readonly Csv
 
 /** The CSV exports of a report, by file name. `weights.csv` only exists when there are sleeves. */
 export interface ReportCsvFiles {
-  /** `time,equity,cash,equity_<sleeve>…`: the portfolio curve and each sleeve's equity (empty where a sleeve has no bar). */
+  /**
+   * `time,equity,cash[,reserve],equity_<sleeve>…`: the portfolio curve (with the cash no sleeve
+   * holds when the input gives it: Σ sleeves + reserve = equity) and each sleeve's equity (empty
+   * where a sleeve has no bar).
+   */
   readonly 'equity.csv': string;
   /** Every closed trade of the portfolio, one per row. */
   readonly 'trades.csv': string;
@@ -38,14 +42,15 @@ export interface ReportCsvFiles {
 }
 
 function equityCsv(input: ReportInput, timeFormat: TimeFormat): string {
-  const { time, equity, cash } = input.portfolio.equity;
-  const header = ['time', 'equity', 'cash', ...input.sleeves.map((sleeve) => `equity_${sleeve.id}`)];
+  const { time, equity, cash, reserve } = input.portfolio.equity;
+  const header = ['time', 'equity', 'cash', ...(reserve === undefined ? [] : ['reserve']), ...input.sleeves.map((sleeve) => `equity_${sleeve.id}`)];
   // Sleeve times are portfolio times (validated), so one cursor per sleeve walks along.
   const cursors = input.sleeves.map(() => 0);
   const lines: string[] = [header.map(csvField).join(',')];
   for (let i = 0; i < time.length; i++) {
     const t = time[i] ?? Number.NaN;
     let line = `${formatTime(t, timeFormat)},${csvField(equity[i])},${csvField(cash[i])}`;
+    if (reserve !== undefined) line += `,${csvField(reserve[i])}`;
     input.sleeves.forEach((sleeve, k) => {
       const sleeveTime = sleeve.equity.time;
       let j = cursors[k] ?? 0;

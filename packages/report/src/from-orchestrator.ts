@@ -35,6 +35,8 @@ interface EquitySource {
   readonly time: NumberColumn;
   readonly equity: NumberColumn;
   readonly cash: NumberColumn;
+  /** The portfolio's cash held by no sleeve (absent on a sleeve's curve). */
+  readonly reserve?: NumberColumn | undefined;
 }
 
 /**
@@ -171,7 +173,7 @@ export function orchestratorReportInput(result: OrchestratorReportSource, option
     config: options.config ?? result.config,
     periodsPerYear: result.periodsPerYear,
     portfolio: {
-      equity: { time: equity.time, equity: equity.equity, cash: equity.cash },
+      equity: { time: equity.time, equity: equity.equity, cash: equity.cash, ...(equity.reserve === undefined ? {} : { reserve: equity.reserve }) },
       metrics: result.portfolio.metrics,
       trades: result.portfolio.trades,
       fills: result.portfolio.fills,

@@ -22,7 +22,7 @@ export interface ReadResultOptions {
   readonly generatedAt?: string | undefined;
 }
 
-const point = z.object({ time: isoTime, equity: z.number(), cash: z.number(), grossExposure: z.number().optional() });
+const point = z.object({ time: isoTime, equity: z.number(), cash: z.number(), grossExposure: z.number().optional(), reserve: z.number().optional() });
 const bySleeve = z.record(z.string(), z.number().nullable());
 const weights = z.record(z.string(), z.number());
 const dataSection = z.looseObject({ dataset: z.string().optional(), file: z.string().optional(), source: z.string().optional() }).optional();
@@ -37,6 +37,7 @@ const OrchestratorJsonSchema = z.object({
     rebalance: z.looseObject({ schedule: z.union([z.string(), z.object({ everyBars: z.number() })]) }),
     fill: z.string().optional(),
     mode: z.string().optional(),
+    conflictPolicy: z.string().optional(),
   }),
   mode: z.string(),
   allocationScheme: z.string(),
@@ -115,11 +116,19 @@ function parsed<T extends z.ZodType>(schema: T, data: unknown, source: string): 
   return result.data;
 }
 
-/** Columns of a JSON curve, times as epoch ms; the gross exposure too when every point has it (the exposure metrics need it). */
-function columns(points: readonly z.infer<typeof point>[]): { time: number[]; equity: number[]; cash: number[]; grossExposure?: number[] } {
+/**
+ * Columns of a JSON curve, times as epoch ms; the gross exposure too when every point has it (the
+ * exposure metrics need it), and the reserve (the portfolio's cash no sleeve holds) likewise.
+ */
+function columns(points: readonly z.infer<typeof point>[]): { time: number[]; equity: number[]; cash: number[]; grossExposure?: number[]; reserve?: number[] } {
   const curve = { time: points.map((entry) => parseTime(entry.time)), equity: points.map((entry) => entry.equity), cash: points.map((entry) => entry.cash) };
   const exposure = points.map((entry) => entry.grossExposure);
-  return exposure.every((value) => value !== undefined) ? { ...curve, grossExposure: exposure } : curve;
+  const reserve = points.map((entry) => entry.reserve);
+  return {
+    ...curve,
+    ...(exposure.every((value) => value !== undefined) ? { grossExposure: exposure } : {}),
+    ...(reserve.every((value) => value !== undefined) ? { reserve } : {}),
+  };
 }
 
 /** The `config` of a JSON result as written (key order kept for the report's configuration section). */

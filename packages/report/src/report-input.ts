@@ -12,6 +12,8 @@ export interface ReportEquity {
   readonly time: NumberColumn;
   readonly equity: NumberColumn;
   readonly cash: NumberColumn;
+  /** The portfolio's cash held by no sleeve (orchestrator runs): Σ sleeves + reserve = equity. Written to `equity.csv` when given. */
+  readonly reserve?: NumberColumn | undefined;
 }
 
 /** A benchmark to draw against the portfolio: a price or value series, rebased to the portfolio's start in charts. */
@@ -228,6 +230,8 @@ export const ReportInputSchema = z
         issue([...path, 'equity'], `has ${equity.equity.length} values but time has ${equity.time.length}`);
       if (equity.cash.length !== equity.time.length)
         issue([...path, 'cash'], `has ${equity.cash.length} values but time has ${equity.time.length}`);
+      if (equity.reserve !== undefined && equity.reserve.length !== equity.time.length)
+        issue([...path, 'reserve'], `has ${equity.reserve.length} values but time has ${equity.time.length}`);
     };
     const portfolioTime = input.portfolio.equity.time;
     if (portfolioTime.length === 0) issue(['portfolio', 'equity', 'time'], 'the portfolio equity curve is empty');
