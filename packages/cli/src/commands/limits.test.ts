@@ -149,7 +149,8 @@ describe('echoed values are bounded and escaped', () => {
   });
 
   it('one error lists at most 20 problems, however many were collected', async () => {
-    const rows = Array.from({ length: 500 }, (_, i) => `2020-01-02,1,1,1,1,bad${i}`).join('\n');
+    // 500 rows in date order, each with a bad volume: 500 problems.
+    const rows = Array.from({ length: 500 }, (_, i) => `${new Date(Date.UTC(2020, 0, 2) + i * 86_400_000).toISOString().slice(0, 10)},1,1,1,1,bad${i}`).join('\n');
     const { code, err } = await run(['data', 'inspect', file(`${HEADER}${rows}\n`), '--max-problems', '1000']);
     expect(code).toBe(2);
     expect(err).toContain('error: invalid market data (500 problems):');
