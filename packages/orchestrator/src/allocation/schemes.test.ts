@@ -1,4 +1,4 @@
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError, RunError } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeAllocation } from './compute-allocation';
@@ -248,6 +248,41 @@ describe('customWeights', () => {
     expect(run([1, 'x'])).toThrow(/weights\.1: must be a finite number, got x/);
     // With the bar's time, the error names it.
     expect(() => customWeights(() => [1], [A, B], { lookback: 3, time: Date.UTC(2020, 2, 2) })).toThrow(/custom allocation function at 2020-03-02T00:00:00\.000Z:\n {2}- weights: has 1 weights/);
+  });
+
+  it('an error the function throws becomes a RunError naming the bar, the original as its cause', () => {
+    const thrown = new Error('no data for the bond sleeve');
+    const call = (time?: number) => () =>
+      customWeights(
+        () => {
+          throw thrown;
+        },
+        [A, B],
+        { lookback: 3, ...(time === undefined ? {} : { time }) },
+      );
+    let caught: unknown;
+    try {
+      call(Date.UTC(2020, 2, 2))();
+    } catch (error) {
+      caught = error;
+    }
+    expect(RunError.isInstance(caught)).toBe(true);
+    expect((caught as RunError).message).toBe('The custom allocation function at 2020-03-02T00:00:00.000Z threw: no data for the bond sleeve');
+    expect((caught as RunError).time).toBe(Date.UTC(2020, 2, 2));
+    expect((caught as RunError).cause).toBe(thrown);
+    expect(call()).toThrow('The custom allocation function threw: no data for the bond sleeve');
+    // A thrown string, and the project's own errors as they are.
+    const throwing = (value: unknown) => () =>
+      customWeights(
+        () => {
+          throw value;
+        },
+        [A, B],
+        { lookback: 3 },
+      );
+    expect(throwing('oops')).toThrow('The custom allocation function threw: "oops"');
+    const own = new ConfigError([{ path: 'x', message: 'bad' }]);
+    expect(throwing(own)).toThrow(own);
   });
 
   it('applies the warm-up rule before calling the function', () => {
