@@ -259,6 +259,19 @@ describe('ensemble run: bad input exits 2 before any work, naming what and where
     expect(readdirSync(directory)).toEqual(['run.json']);
   });
 
+  it('a backtest config naming a strategy like an object key ("constructor", "toString") is an unknown strategy, exit 2', async () => {
+    const directory = freshDirectory();
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      writeFileSync(path.join(directory, 'backtest.json'), JSON.stringify({ data: { dataset: 'sp500' }, strategy: name }));
+      const { code, err } = await run(['run', '--config', 'backtest.json'], { cwd: directory });
+      expect(code, name).toBe(2);
+      expect(err).toContain(`  - strategy: unknown strategy "${name}". Available: buy-and-hold, sma-crossover`);
+      expect(err).not.toMatch(STACK);
+    }
+    writeFileSync(path.join(directory, 'backtest.json'), JSON.stringify({ data: { dataset: 'sp500' }, strategy: 'sma-crosover' }));
+    expect((await run(['run', '--config', 'backtest.json'], { cwd: directory })).err).toContain('unknown strategy "sma-crosover" — did you mean "sma-crossover"?');
+  });
+
   it('invalid JSON names the file, line and column', async () => {
     const directory = freshDirectory();
     writeConfig(directory, '{\n  "data": { "dataset": "sp500" },\n  "strategies": [\n    { "id": "a", "strategy": "buy-and-hold" "symbols": ["SP500"] }\n  ]\n}\n', 'broken.json');

@@ -129,7 +129,7 @@ export function createSleeves(setup: SleeveSetup): SleeveSet {
     const binding = bindings[i];
     if (binding === undefined) throw new InvariantError(`no sleeve binding for strategy ${i} ("${entry.id}")`);
     const probe = new SignalProbe(entry.symbols, shared);
-    const definition = registry[entry.strategy];
+    const definition = Object.hasOwn(registry, entry.strategy) ? registry[entry.strategy] : undefined;
     let strategy: AnyStrategy = new InertStrategy(entry.id);
     let failure: unknown = null;
     let parameters = '';

@@ -1,7 +1,7 @@
 import { BacktestOptionsSchema } from '@ensemble/engine';
 import { DataSourceSchema } from '@ensemble/orchestrator';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
-import { ConfigError, MAX_SYMBOL_LENGTH, listValues, quoteValue, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, MAX_SYMBOL_LENGTH, closestMatch, listValues, quoteValue, toConfigIssues } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 import { z } from 'zod';
 
@@ -53,11 +53,15 @@ export function parseBacktestRunConfig(input: unknown, registry: StrategyRegistr
   const parsed = BacktestRunConfigSchema.safeParse(input);
   const issues: ConfigIssue[] = parsed.success ? [] : toConfigIssues(parsed.error);
   if (parsed.success) {
-    const definition = registry[parsed.data.strategy];
+    const name = parsed.data.strategy;
+    // Own entries only: a name like "constructor" must not find Object's.
+    const definition = Object.hasOwn(registry, name) ? registry[name] : undefined;
     if (definition === undefined) {
+      const names = Object.keys(registry);
+      const match = closestMatch(name, names);
       issues.push({
         path: 'strategy',
-        message: `unknown strategy ${quoteValue(parsed.data.strategy)}; known: ${listValues(Object.keys(registry))}`,
+        message: `unknown strategy ${quoteValue(name)}${match === undefined ? '.' : ` — did you mean ${quoteValue(match)}?`} Available: ${listValues(names)} (\`ensemble strategies\` lists them with their parameters)`,
       });
     } else {
       const params = definition.schema.safeParse(parsed.data.params);

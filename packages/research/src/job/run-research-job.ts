@@ -90,7 +90,7 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
     };
   }
   const config = parseBacktestRunConfig(job.config, registry);
-  const definition = registry[config.strategy];
+  const definition = Object.hasOwn(registry, config.strategy) ? registry[config.strategy] : undefined;
   if (definition === undefined) throw new EnsembleError('STRATEGY_NOT_FOUND', `Strategy ${config.strategy} is not registered.`);
   const created = definition.create(definition.schema.parse(config.params), definition.name);
   const selected = selectData(data, job.config.data, config.symbols ?? config.data.symbols, window);
