@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +97,26 @@ describe('ensemble init', () => {
     expect(below.code).toBe(2);
     expect(below.err).toContain(`"${path.join(file, 'project')}": a part of the path is a file, not a directory; give ensemble init a directory (it is created when missing).`);
     expect(readFileSync(file, 'utf8')).toBe('not a directory\n');
+  });
+
+  it('a directory where a file goes, or a file where a folder goes, stops init before it writes anything, --force or not', async () => {
+    const taken = path.join(scratch, 'taken');
+    mkdirSync(path.join(taken, 'README.md'), { recursive: true });
+    for (const flags of [[], ['--force']]) {
+      const result = await init(['taken', ...flags], scratch);
+      expect(result.code).toBe(2);
+      expect(result.err).toBe(
+        `error: ensemble init did not write anything: a path it would write is taken in "${taken}":\n  - ${path.join(taken, 'README.md')} is a directory, where ensemble init writes a file\nMove it away or choose another directory (--force overwrites files, not directories).\n`,
+      );
+      expect(readdirSync(taken)).toEqual(['README.md']);
+    }
+    const fileInTheWay = path.join(scratch, 'file-in-the-way');
+    mkdirSync(fileInTheWay);
+    writeFileSync(path.join(fileInTheWay, 'strategies'), 'mine\n');
+    const result = await init(['file-in-the-way', '--force'], scratch);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`  - ${path.join(fileInTheWay, 'strategies')} is a file, where ensemble init makes a folder\nMove it away`);
+    expect(readdirSync(fileInTheWay)).toEqual(['strategies']);
   });
 
   it('writes into the current directory by default', async () => {

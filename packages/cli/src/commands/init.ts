@@ -44,13 +44,27 @@ export function initFiles(ensembleVersion: string): InitFile[] {
 }
 
 /**
- * Writes {@link initFiles} into `directory` (created when missing). Without `force` nothing is
- * written when any of the files exists: an `IO_FAILED` error names every one (exit 2). Returns the
- * absolute paths written.
+ * Writes {@link initFiles} into `directory` (created when missing). Nothing is written when a
+ * directory stands where a file goes (or a file where a folder goes), nor, without `force`, when
+ * any of the files exists: an `IO_FAILED` error names every one (exit 2). Returns the absolute
+ * paths written.
  */
 export async function writeInitFiles(directory: string, options: { readonly force?: boolean } = {}): Promise<string[]> {
   const files = initFiles(cliVersion());
   const absolute = files.map((file) => path.join(directory, file.path));
+  // Checked before anything is written: a directory where a file goes (or a file where a folder
+  // of the project goes) would stop the writing half-way, even with --force.
+  const blocked = [...new Set((await Promise.all(files.map((file) => blockedPath(directory, file.path)))).filter((problem) => problem !== null))];
+  if (blocked.length > 0) {
+    throw new EnsembleError(
+      'IO_FAILED',
+      [
+        `ensemble init did not write anything: ${blocked.length === 1 ? 'a path' : 'paths'} it would write ${blocked.length === 1 ? 'is' : 'are'} taken in ${quoteValue(directory, MAX_LINE_LENGTH)}:`,
+        ...blocked.map((problem) => `  - ${echoValue(problem, MAX_LINE_LENGTH)}`),
+        `Move ${blocked.length === 1 ? 'it' : 'them'} away or choose another directory (--force overwrites files, not directories).`,
+      ].join('\n'),
+    );
+  }
   if (options.force !== true) {
     const existing = (await Promise.all(absolute.map(async (file) => ((await stat(file).catch(() => null)) === null ? null : file)))).filter((file) => file !== null);
     if (existing.length > 0) {
@@ -79,6 +93,26 @@ export async function writeInitFiles(directory: string, options: { readonly forc
     await writeFile(target, file.content);
   }
   return absolute;
+}
+
+/**
+ * Why `relative` (a file of the project, `/`-separated) cannot be written under `directory`: a
+ * folder on its way that is a file, or a directory where the file goes; null when it can be
+ * (absent, or an existing file). Only paths inside the project are looked at: `directory`
+ * itself is checked when it is created.
+ */
+async function blockedPath(directory: string, relative: string): Promise<string | null> {
+  const parts = relative.split('/');
+  let at = directory;
+  for (const [k, part] of parts.entries()) {
+    at = path.join(at, part);
+    const found = await stat(at).catch(() => null);
+    if (found === null) return null;
+    const last = k === parts.length - 1;
+    if (last && found.isDirectory()) return `${at} is a directory, where ensemble init writes a file`;
+    if (!last && !found.isDirectory()) return `${at} is a file, where ensemble init makes a folder`;
+  }
+  return null;
 }
 
 /**
