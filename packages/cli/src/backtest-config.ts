@@ -6,6 +6,7 @@ import { DEFAULT_TRADES_SHOWN } from './backtest-options';
 import type { BacktestOutputs, BacktestPlan } from './backtest-options';
 import type { OutputTarget } from './output-targets';
 import { loadRunConfigModules } from './run-config-modules';
+import { dataIssues } from './run-pipeline';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -46,6 +47,9 @@ export async function planBacktestConfig(
     );
   }
   const entry = (loaded.input as { strategies: unknown[] }).strategies[0];
+  // The run config's checks of `data` that need no file (a known data set, ordered dates) come first, as for a run config.
+  const dataProblems = dataIssues(entry);
+  if (dataProblems.length > 0) throw new ConfigError(dataProblems, { source });
   const config = parseBacktestRunConfig(entry, loaded.registry, source);
   const definition = loaded.registry[config.strategy];
   if (definition === undefined) throw new ConfigError([{ path: 'strategy', message: 'is not a known strategy' }], { source });
@@ -64,6 +68,8 @@ export async function planBacktestConfig(
   if ((data.dataset === undefined) === (data.file === undefined)) {
     throw new ConfigError([{ path: 'data', message: 'give "dataset" or "file", not both or neither' }], { source });
   }
+  const from = bound(data.from, 'from');
+  const to = bound(data.to, 'to');
   const { cash, fill, commission, slippage, sizing, fractional, closeAtEnd, checkInvariants, rebalance } = config;
   return {
     source: data.dataset ?? path.resolve(configDir, data.file ?? ''),
@@ -72,8 +78,8 @@ export async function planBacktestConfig(
     adjust: data.adjust === true,
     sort: data.sort === true,
     symbols: config.symbols ?? data.symbols ?? [],
-    from: bound(data.from, 'from'),
-    to: bound(data.to, 'to'),
+    from,
+    to,
     rangeText: { from: data.from === undefined ? undefined : String(data.from), to: data.to === undefined ? undefined : String(data.to) },
     strategy: { definition, strategy: definition.create(params, definition.name), params },
     strategyModule: module?.ref,
@@ -84,5 +90,6 @@ export async function planBacktestConfig(
     tradesShown: DEFAULT_TRADES_SHOWN,
     outputs,
     targets,
+    config: { source, symbolsPath: config.symbols === undefined ? 'data.symbols' : 'symbols' },
   };
 }

@@ -92,6 +92,12 @@ export interface BacktestPlan {
   readonly outputs: BacktestOutputs;
   /** The same outputs as flags with their typed values, for `checkOutputTargets`. */
   readonly targets: readonly OutputTarget[];
+  /**
+   * Set when the plan came from a backtest config file (`ensemble run --config`): problems the
+   * data shows (an unknown symbol, an empty date range) are named by its paths, in that file,
+   * instead of by flags that were never given.
+   */
+  readonly config?: { readonly source: string; readonly symbolsPath: 'symbols' | 'data.symbols' } | undefined;
 }
 
 /** Trades listed in the summary unless `--trades` says otherwise. */

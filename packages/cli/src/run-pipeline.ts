@@ -58,7 +58,7 @@ function boundIssue(value: unknown, bound: 'from' | 'to', issues: ConfigIssue[])
  * The checks of a raw run config's `data` that need no file: a known data set name and readable,
  * ordered `from`/`to` dates. Run with the schema so that one error lists every problem.
  */
-function dataIssues(input: unknown): ConfigIssue[] {
+export function dataIssues(input: unknown): ConfigIssue[] {
   if (!isRecord(input) || !isRecord(input.data)) return [];
   const data = input.data;
   const issues: ConfigIssue[] = [];

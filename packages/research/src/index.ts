@@ -11,7 +11,7 @@ export type {
 } from './job/research-job';
 export { DataRefSchema, JobWindowSchema, ParameterValueSchema, StrategyModuleRefSchema, researchJobSchema } from './job/research-job';
 export type { BacktestRunConfig, BacktestRunConfigInput } from './job/backtest-config';
-export { BacktestRunConfigSchema, parseBacktestRunConfig } from './job/backtest-config';
+export { BacktestRunConfigSchema, backtestConfigJsonSchema, parseBacktestRunConfig } from './job/backtest-config';
 export type { ResearchResolvers } from './job/run-research-job';
 export { failedResult, prepareResearchJob, runResearchJob } from './job/run-research-job';
 export { JobResultError, checkJobResult } from './job/job-result-check';

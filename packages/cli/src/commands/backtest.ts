@@ -47,10 +47,14 @@ Strategies and their parameters: ensemble strategies [NAME].`;
 /** A `no-data` problem (nothing between --from and --to) as a problem of those flags; any other error unchanged. */
 function rangeProblem(error: unknown, plan: BacktestPlan): unknown {
   if (!DataValidationError.isInstance(error) || error.problems.length !== 1 || error.problems[0]?.rule !== 'no-data') return error;
-  const flags = [plan.rangeText.from === undefined ? null : flagText('--from', plan.rangeText.from), plan.rangeText.to === undefined ? null : flagText('--to', plan.rangeText.to)];
-  const path = flags.filter((flag) => flag !== null).join(' ');
+  const { from, to } = plan.rangeText;
+  const named =
+    plan.config === undefined
+      ? [from === undefined ? null : flagText('--from', from), to === undefined ? null : flagText('--to', to)]
+      : [from === undefined ? null : 'data.from', to === undefined ? null : 'data.to'];
+  const path = named.filter((part) => part !== null).join(' ');
   if (path === '') return error;
-  return new ConfigError([{ path, message: `the date range is empty: ${error.problems[0].message}` }], { source: COMMAND_LINE, cause: error });
+  return new ConfigError([{ path, message: `the date range is empty: ${error.problems[0].message}` }], { source: plan.config?.source ?? COMMAND_LINE, cause: error });
 }
 
 /**
@@ -69,9 +73,15 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
     data = selectSymbols(loaded, plan.symbols);
   } catch (error) {
     if (!DataValidationError.isInstance(error) || error.problems.some((problem) => problem.rule !== 'unknown-symbol')) throw error;
+    const config = plan.config;
+    const pathOf = (symbol: string): string => {
+      if (config === undefined) return flagText('--symbol', symbol);
+      const index = plan.symbols.findIndex((given) => given.toLowerCase() === symbol.toLowerCase());
+      return index < 0 ? config.symbolsPath : `${config.symbolsPath}.${index}`;
+    };
     throw new ConfigError(
-      error.problems.map((problem) => ({ path: flagText('--symbol', problem.value ?? ''), message: problem.message })),
-      { source: COMMAND_LINE },
+      error.problems.map((problem) => ({ path: pathOf(problem.value ?? ''), message: problem.message })),
+      { source: config?.source ?? COMMAND_LINE },
     );
   }
   let benchmark: BarSeries | undefined;
@@ -80,7 +90,8 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
       benchmark = getSeries(loaded, plan.benchmark.symbol);
     } catch (error) {
       if (!DataValidationError.isInstance(error)) throw error;
-      throw new ConfigError([{ path: flagText('--benchmark', plan.benchmark.symbol), message: error.problems[0]?.message ?? error.message }], { source: COMMAND_LINE });
+      const path = plan.config === undefined ? flagText('--benchmark', plan.benchmark.symbol) : 'benchmark';
+      throw new ConfigError([{ path, message: error.problems[0]?.message ?? error.message }], { source: plan.config?.source ?? COMMAND_LINE });
     }
   } else if (plan.benchmark.kind === 'auto' && data.series.length === 1) {
     benchmark = data.series[0];

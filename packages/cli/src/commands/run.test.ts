@@ -272,6 +272,33 @@ describe('ensemble run: bad input exits 2 before any work, naming what and where
     expect((await run(['run', '--config', 'backtest.json'], { cwd: directory })).err).toContain('unknown strategy "sma-crosover" — did you mean "sma-crossover"?');
   });
 
+  it('a backtest config gets the checks of the backtest flags and run configs, named by its own paths in its file', async () => {
+    const directory = freshDirectory();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ data: { dataset: 'sp500' }, strategy: 'sma-crossover', sizing: { kind: 'fixed-quantity', quantity: 0.5 } }, '  - sizing.quantity: 0.5 units round down to 0 whole units'],
+      [{ data: { dataset: 'stocks5' }, strategy: 'equal-weight', sizing: { kind: 'fixed-cash', amount: 10 } }, '  - sizing: "equal-weight" is a portfolio strategy: it sizes by target weights, not by "sizing"; remove it'],
+      [{ data: { dataset: 'sp500' }, strategy: 'sma-crossover', rebalance: { kind: 'calendar', period: 'month' } }, '  - rebalance: "sma-crossover" is a signal strategy: it has no rebalance schedule'],
+      [
+        { data: { dataset: 'stocks5' }, strategy: 'equal-weight', params: { rebalance: 'month' }, rebalance: { kind: 'calendar', period: 'month' } },
+        '  - rebalance: both "rebalance" and "params.rebalance" set the rebalance schedule',
+      ],
+      [{ data: { dataset: 'sp500' }, strategy: 'sma-crossover', symbols: ['XYZ'] }, '  - symbols.0: unknown symbol "XYZ"; available: SP500'],
+      [{ data: { dataset: 'stocks5', symbols: ['AAPL', 'TSLA'] }, strategy: 'sma-crossover' }, '  - data.symbols.1: unknown symbol "TSLA"'],
+      [{ data: { dataset: 'sp500' }, strategy: 'sma-crossover', benchmark: 'none' }, '  - benchmark: unknown symbol "none"; available: SP500'],
+      [{ data: { dataset: 'sp500', from: '2010-01-01', to: '2005-01-01' }, strategy: 'sma-crossover' }, '  - data.to: "to" (2005-01-01) is before "from" (2010-01-01): the date range is empty; swap them'],
+      [{ data: { dataset: 'sp500', from: '2030-01-01' }, strategy: 'sma-crossover' }, '  - data.from: the date range is empty: no bar between 2030-01-01 and the end'],
+    ];
+    for (const [config, expected] of cases) {
+      writeFileSync(path.join(directory, 'backtest.json'), JSON.stringify(config));
+      const { code, out, err } = await run(['run', '--config', 'backtest.json'], { cwd: directory });
+      expect(code, expected).toBe(2);
+      expect(out).toBe('');
+      expect(err).toContain('error: Invalid configuration in backtest.json:\n');
+      expect(err).toContain(expected);
+      expect(err).not.toContain('--');
+    }
+  });
+
   it('invalid JSON names the file, line and column', async () => {
     const directory = freshDirectory();
     writeConfig(directory, '{\n  "data": { "dataset": "sp500" },\n  "strategies": [\n    { "id": "a", "strategy": "buy-and-hold" "symbols": ["SP500"] }\n  ]\n}\n', 'broken.json');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,26 @@ describe('ensemble schema', () => {
     expect(readdirSync(scratch)).toEqual(['run-config.schema.json']);
   });
 
+  it('backtest: the schema of a one-strategy config, which a sweep\'s best-config.json follows', async () => {
+    const { code, out } = await run(['schema', 'backtest']);
+    expect(code).toBe(0);
+    const schema = JSON.parse(out) as JsonSchema;
+    expect(schema.type).toBe('object');
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toEqual(expect.arrayContaining(['data', 'strategy']));
+    const properties = schema.properties ?? {};
+    expect(Object.keys(properties)).toEqual(expect.arrayContaining(['data', 'strategy', 'module', 'params', 'symbols', 'benchmark', 'cash', 'sizing', 'rebalance']));
+    for (const [name, property] of Object.entries(properties)) expect(property.description, name).toMatch(/\w/);
+  });
+
+  it('--out - prints to stdout, as - does for every other output flag', async () => {
+    const printed = (await run(['schema', 'sweep'])).out;
+    const { code, out } = await run(['schema', 'sweep', '--out', '-']);
+    expect(code).toBe(0);
+    expect(out).toBe(printed);
+    expect(existsSync(path.join(scratch, '-'))).toBe(false);
+  });
+
   it('--out into a missing directory exits 2', async () => {
     const { code, err } = await run(['schema', '--out', 'nowhere/schema.json']);
     expect(code).toBe(2);
@@ -73,6 +93,6 @@ describe('ensemble schema with an unknown kind', () => {
   it('exits 2 naming the argument as a command-line problem, with the kinds there are', async () => {
     const { code, err } = await run(['schema', 'bogus']);
     expect(code).toBe(2);
-    expect(err).toContain('Invalid configuration in the command-line options:\n  - kind: unknown schema "bogus"; the schemas are run, sweep and walk-forward');
+    expect(err).toContain('Invalid configuration in the command-line options:\n  - kind: unknown schema "bogus"; the schemas are run, backtest, sweep and walk-forward');
   });
 });

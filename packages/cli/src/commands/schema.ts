@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { runConfigJsonSchema } from '@ensemble/orchestrator';
 import { ConfigError, quoteValue } from '@ensemble/protocol';
-import { sweepSpecJsonSchema, walkForwardSpecJsonSchema } from '@ensemble/research';
+import { backtestConfigJsonSchema, sweepSpecJsonSchema, walkForwardSpecJsonSchema } from '@ensemble/research';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
 import { checkOutputPath, writeFileAtomic } from '../write-file';
@@ -14,12 +14,12 @@ export function runConfigSchemaText(): string {
 }
 
 /** The schemas `ensemble schema [kind]` prints, by kind. */
-const SCHEMAS = { run: runConfigJsonSchema, sweep: sweepSpecJsonSchema, 'walk-forward': walkForwardSpecJsonSchema } as const;
+const SCHEMAS = { run: runConfigJsonSchema, backtest: backtestConfigJsonSchema, sweep: sweepSpecJsonSchema, 'walk-forward': walkForwardSpecJsonSchema } as const;
 
-/** The JSON Schema of `kind` (`run`, `sweep` or `walk-forward`), two-space indented with a final newline. */
+/** The JSON Schema of `kind` (`run`, `backtest`, `sweep` or `walk-forward`), two-space indented with a final newline. */
 export function schemaText(kind: string): string {
   if (!Object.hasOwn(SCHEMAS, kind)) {
-    throw new ConfigError([{ path: 'kind', message: `unknown schema ${quoteValue(kind)}; the schemas are run, sweep and walk-forward` }], { source: COMMAND_LINE });
+    throw new ConfigError([{ path: 'kind', message: `unknown schema ${quoteValue(kind)}; the schemas are run, backtest, sweep and walk-forward` }], { source: COMMAND_LINE });
   }
   return `${JSON.stringify(SCHEMAS[kind as keyof typeof SCHEMAS](), null, 2)}\n`;
 }
@@ -32,9 +32,13 @@ export function schemaText(kind: string): string {
 export function registerSchemaCommand(program: Command, io: CliIo): Command {
   return program
     .command('schema')
-    .argument('[kind]', 'run (default): the run config of `ensemble run`; sweep: the spec of `ensemble sweep`; walk-forward: the spec of `ensemble walk-forward`', 'run')
-    .description('print the JSON Schema of the run config of `ensemble run`, or of a sweep or walk-forward spec (every field described)')
-    .option('-o, --out <file>', 'write the schema to this file instead of stdout')
+    .argument(
+      '[kind]',
+      'run (default): the run config of `ensemble run`; backtest: a one-strategy config (`ensemble run` reads it too; a sweep\'s best-config.json); sweep: the spec of `ensemble sweep`; walk-forward: the spec of `ensemble walk-forward`',
+      'run',
+    )
+    .description('print the JSON Schema of the run config of `ensemble run`, of a one-strategy backtest config, or of a sweep or walk-forward spec (every field described)')
+    .option('-o, --out <file>', 'write the schema to this file instead of stdout (- is stdout)')
     .addHelpText(
       'after',
       `
@@ -42,13 +46,14 @@ Examples:
   $ ensemble schema > run-config.schema.json
   $ ensemble schema --out run-config.schema.json
   $ ensemble schema sweep > sweep.schema.json
+  $ ensemble schema backtest > backtest.schema.json
 
 Point an editor at it for completion and checks: "$schema": "./run-config.schema.json" at the top
 of a run config.`,
     )
     .action(async (kind: string, flags: { out?: string }) => {
       const text = kind === 'run' ? runConfigSchemaText() : schemaText(kind);
-      if (flags.out === undefined) {
+      if (flags.out === undefined || flags.out === '-') {
         io.stdout.write(text);
         return;
       }

@@ -1,8 +1,8 @@
-import { BacktestOptionsSchema } from '@ensemble/engine';
+import { BacktestOptionsSchema, wholeUnitSizingProblem } from '@ensemble/engine';
 import { DataSourceSchema } from '@ensemble/orchestrator';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { ConfigError, MAX_SYMBOL_LENGTH, closestMatch, listValues, quoteValue, toConfigIssues } from '@ensemble/protocol';
-import type { ConfigIssue } from '@ensemble/protocol';
+import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
 import { z } from 'zod';
 
 /**
@@ -45,6 +45,11 @@ export type BacktestRunConfigInput = z.input<typeof BacktestRunConfigSchema>;
 /** A backtest config after {@link parseBacktestRunConfig}. */
 export type BacktestRunConfig = z.output<typeof BacktestRunConfigSchema>;
 
+/** The JSON Schema (draft 2020-12) of a backtest config as written (what `ensemble schema backtest` prints). */
+export function backtestConfigJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(BacktestRunConfigSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+}
+
 /**
  * Parses a backtest config: the schema, a known strategy and parameters valid for it. Throws one
  * `ConfigError` listing every problem by path (`params.fast`), naming `source`.
@@ -66,8 +71,34 @@ export function parseBacktestRunConfig(input: unknown, registry: StrategyRegistr
     } else {
       const params = definition.schema.safeParse(parsed.data.params);
       if (!params.success) issues.push(...toConfigIssues(params.error).map((issue) => ({ ...issue, path: issue.path === '' ? 'params' : `params.${issue.path}` })));
+      issues.push(...engineOptionIssues(input as Record<string, unknown>, definition));
     }
   }
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues, source === undefined ? undefined : { source });
   return parsed.data;
+}
+
+/**
+ * What the schema alone lets through and `ensemble backtest`'s flags and the run config refuse
+ * (the same rules, so a config means what the flags would): a sizing rule for a portfolio
+ * strategy (sized by its weights, the rule would be ignored), an engine rebalance schedule for a
+ * signal strategy or beside the strategy's own `rebalance` parameter, and whole units of a
+ * fixed quantity below 1 (every entry rejected). `input` is the config as written.
+ */
+function engineOptionIssues(input: Record<string, unknown>, definition: StrategyDefinition): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const name = quoteValue(definition.name);
+  if (input.sizing !== undefined && definition.kind === 'portfolio') {
+    issues.push({ path: 'sizing', message: `${name} is a portfolio strategy: it sizes by target weights, not by "sizing"; remove it` });
+  }
+  if (input.rebalance !== undefined && definition.kind !== 'portfolio') {
+    issues.push({ path: 'rebalance', message: `${name} is a signal strategy: it has no rebalance schedule (only portfolio strategies such as equal-weight do); remove "rebalance"` });
+  }
+  const params = input.params;
+  if (input.rebalance !== undefined && definition.kind === 'portfolio' && typeof params === 'object' && params !== null && Object.hasOwn(params, 'rebalance')) {
+    issues.push({ path: 'rebalance', message: 'both "rebalance" and "params.rebalance" set the rebalance schedule ("rebalance" replaces the strategy\'s own); give one of them' });
+  }
+  const sizing = wholeUnitSizingProblem(input.sizing, input.fractional);
+  if (sizing !== null) issues.push({ path: 'sizing.quantity', message: sizing });
+  return issues;
 }
