@@ -43,6 +43,33 @@ describe('run config limits', () => {
     expect(parseRunConfig({ ...base, allocation: { leverage: 100 } }, { registry: testRegistry }).allocation.leverage).toBe(100);
   });
 
+  // The largest values the schema allows run: a lookback of 2^53 − 1 allocated a typed array of
+  // that length ("Invalid typed array length", exit 1); a maxWeight of 1e308 summed to Infinity
+  // and overflowed the sleeves' cash. A lookback longer than the run is warm-up throughout, a
+  // maxWeight above the target binds nowhere.
+  it('a lookback of 2^53 − 1 and a maxWeight of 1e308 run as the schema allows them', () => {
+    const bars = Array.from({ length: 40 }, (_, i): [string, number, number, number, number] => {
+      const price = 100 + 10 * Math.sin(i / 3) + i;
+      return [new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10), price, price, price, price];
+    });
+    const other = bars.map(([date, , , , close], i): [string, number, number, number, number] => [date, close * (1 + 0.01 * (i % 5)), close * 1.05, close * 0.9, close]);
+    const series = [seriesOf('AAA', bars), seriesOf('BBB', other)];
+    const strategies = [
+      { id: 'a', strategy: 'buy-and-hold', symbols: ['AAA'] },
+      { id: 'b', strategy: 'buy-and-hold', symbols: ['BBB'] },
+    ];
+    const run = (allocation: Record<string, unknown>) =>
+      runOrchestrator(parseRunConfig({ data: { dataset: 'sp500' }, allocation, rebalance: { schedule: { everyBars: 5 } }, strategies }, { registry: testRegistry }), series, { registry: testRegistry });
+    const longest = run({ scheme: 'inverse-volatility', lookback: Number.MAX_SAFE_INTEGER });
+    expect(longest.rebalances.every((event) => event.warmup)).toBe(true);
+    expect(longest.finalEquity).toBe(run({ scheme: 'equal' }).finalEquity);
+    for (const scheme of ['risk-parity', 'performance']) expect(run({ scheme, lookback: 2 ** 32 }).rebalances.every((event) => event.warmup)).toBe(true);
+    const capped = run({ scheme: 'inverse-volatility', lookback: 5, maxWeight: 1e308 });
+    expect(Number.isFinite(capped.finalEquity)).toBe(true);
+    expect(capped.finalEquity).toBe(run({ scheme: 'inverse-volatility', lookback: 5 }).finalEquity);
+    expect(capped.rebalances.some((event) => !event.warmup)).toBe(true);
+  });
+
   it('a strategy id with ESC or NUL, or of 1 MB, is refused at strategies.N.id without echoing it', () => {
     const ids = ['a\u001b[2J\u001b]0;PWNED\u0007', 'b\u0000c', 'x'.repeat(1_048_576), 'with space', '-leading', ''];
     const error = configError({ ...base, strategies: ids.map((id) => ({ id, strategy: 'buy-and-hold', symbols: ['SP500'] })) });

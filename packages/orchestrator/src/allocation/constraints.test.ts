@@ -82,6 +82,16 @@ describe('applyWeightConstraints (hand-worked)', () => {
     expect(zero.status).toBe('capped');
   });
 
+  it('a maxWeight at or above the target binds nowhere, however large', () => {
+    const free = applyWeightConstraints([1, 2, 3]);
+    for (const maxWeight of [1, 5, 1e308, Number.MAX_VALUE]) {
+      const capped = applyWeightConstraints([1, 2, 3], { maxWeight });
+      expect(Array.from(capped.weights)).toEqual(Array.from(free.weights));
+      expect(capped.status).toBe('ok');
+      expect(constraintFeasibility(3, { maxWeight }).status).toBe('ok');
+    }
+  });
+
   it('splits equally when sleeves × minWeight exceeds the target', () => {
     const result = applyWeightConstraints([1, 2, 3], { minWeight: 0.3, cashBuffer: 0.25 });
     expectClose(result.weights, [0.25, 0.25, 0.25]);

@@ -46,7 +46,7 @@ export interface ConstraintFeasibility {
 export function constraintFeasibility(sleeveCount: number, constraints: WeightConstraintsConfig = {}): ConstraintFeasibility {
   const parsed = parseConfig(WeightConstraintsSchema, constraints, 'weight constraints');
   const target = parsed.leverage - parsed.cashBuffer;
-  const max = parsed.maxWeight ?? target;
+  const max = Math.min(parsed.maxWeight ?? target, target);
   if (sleeveCount * parsed.minWeight > target * (1 + SUM_SLACK)) return { target, investable: target, status: 'min-infeasible' };
   if (sleeveCount * max < target * (1 - SUM_SLACK)) return { target, investable: sleeveCount * max, status: 'capped' };
   return { target, investable: target, status: 'ok' };
@@ -106,7 +106,8 @@ export function applyWeightConstraints(weights: ArrayLike<number>, constraints: 
   const n = weights.length;
   const target = parsed.leverage - parsed.cashBuffer;
   const low = parsed.minWeight;
-  const high = parsed.maxWeight ?? target;
+  // No sleeve can hold more than the whole target: a larger cap binds nowhere (and n × 1e308 would overflow).
+  const high = Math.min(parsed.maxWeight ?? target, target);
   const result = new Float64Array(n);
   if (n === 0) return { weights: result, target, sum: 0, status: 'capped', atMin: [], atMax: [] };
 

@@ -128,7 +128,8 @@ export class Rebalancing {
       );
     }
     const width = Math.min(t, allocator.lookback);
-    if (this.window.length !== sleeves.length) this.window = sleeves.map(() => new Float64Array(allocator.lookback));
+    // At most the run's length: no window is longer (a lookback may be up to 2^53 − 1).
+    if (this.window.length !== sleeves.length) this.window = sleeves.map(() => new Float64Array(Math.min(allocator.lookback, this.options.time.length)));
     const columns = this.window;
     const start = t - width;
     for (const sleeve of sleeves) {

@@ -99,7 +99,8 @@ export class Orchestration {
       registry,
       universe,
       logger: this.logger,
-      keepReturns: !this.allocator.needsReturns ? 0 : this.allocator.needsHistory ? universe.timeline.length : this.allocator.lookback,
+      // A ring of the lookback, never longer than the run (a lookback of 2^53 − 1 is valid: warm-up weights throughout).
+      keepReturns: !this.allocator.needsReturns ? 0 : this.allocator.needsHistory ? universe.timeline.length : Math.min(this.allocator.lookback, universe.timeline.length),
       onFailure: (sleeve, error) => {
         this.fail(sleeve, error, this.time[0] ?? Number.NaN, null);
       },
