@@ -137,6 +137,15 @@ describe('queue flags and help', () => {
     const concurrency = await inProcess(['worker', '--queue', 'redis://127.0.0.1:1/0', '--concurrency', 'two']);
     expect(concurrency.code).toBe(2);
     expect(concurrency.err).toContain('--concurrency');
+    // Directories a worker could not use fail it at start (before Redis), not every job it takes.
+    writeFileSync(at('a-file'), 'not a directory\n');
+    const directories = await inProcess(['worker', '--queue', 'redis://127.0.0.1:1/0', '--strategies-dir', at('missing'), '--cache-dir', path.join(at('a-file'), 'cache')]);
+    expect(directories.code).toBe(2);
+    expect(directories.err).toContain(`  - --strategies-dir ${at('missing')}: does not exist; give the directory the worker loads strategy modules from\n`);
+    expect(directories.err).toContain(`  - --cache-dir ${path.join(at('a-file'), 'cache')}: a part of the path is a file, not a directory; give a directory the worker can create and write to\n`);
+    const fileAsStrategies = await inProcess(['worker', '--queue', 'redis://127.0.0.1:1/0', '--strategies-dir', at('a-file')]);
+    expect(fileAsStrategies.code).toBe(2);
+    expect(fileAsStrategies.err).toContain('is a file, not a directory');
   });
 
   it('takes the password from ENSEMBLE_REDIS_PASSWORD, keeping it off the command line, and refuses it twice', async () => {

@@ -1,11 +1,16 @@
+import { constants } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, echoValue, quoteValue } from '@ensemble/protocol';
+import type { ConfigIssue } from '@ensemble/protocol';
+import { directoryCreationProblem } from '@ensemble/report';
 import type { JobExecutor } from '@ensemble/research';
 import { researchWorkerUrl } from '../research-worker-url';
 import { cleanSweep, createRedisExecutor, parseRedisUrl, redactRedisUrl, startRedisWorker, sweepStatus } from '@ensemble/research-redis';
 import type { QueueAddress, SweepStatus } from '@ensemble/research-redis';
 import { CliExit } from '../errors';
+import { COMMAND_LINE } from '../flags';
 import { formatCount, formatNumber } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
@@ -104,7 +109,7 @@ export function registerWorkerCommand(program: Command, io: CliIo): Command {
   return addQueueOptions(command, 'required', 'the Redis to take jobs from: redis://[user:password@]host[:port][/db], or rediss://… for TLS')
     .option('-c, --concurrency <n>', 'jobs at once, each on its own worker thread (default: 1)')
     .option('--strategies-dir <dir>', 'the only directory strategy modules are loaded from (default: built-in strategies only)')
-    .option('--cache-dir <dir>', 'keep data files fetched from Redis here, by hash, across runs (default: a temporary directory)')
+    .option('--cache-dir <dir>', 'keep data files fetched from Redis here, by hash, across runs (created when missing; default: a temporary directory)')
     .option('--job-timeout <duration>', 'stop a job after this long and report it timed out, e.g. 30s or 2m (default: no limit)')
     .addHelpText(
       'after',
@@ -126,6 +131,11 @@ Exit codes: 130 after SIGINT, 143 after SIGTERM (a clean stop); 1 Redis unreacha
     )
     .action(async (flags: WorkerFlags, self: Command) => {
       const address = queueAddress(flags, io.env);
+      const strategiesDir = flags.strategiesDir === undefined ? undefined : path.resolve(io.cwd, flags.strategiesDir);
+      const cacheDir = flags.cacheDir === undefined ? undefined : path.resolve(io.cwd, flags.cacheDir);
+      // Checked before it takes a job: a worker that cannot read its strategies or keep its data
+      // would fail every job it took from a shared sweep.
+      await checkWorkerDirectories(flags, strategiesDir, cacheDir);
       const options = globalOptions(self);
       const logger = createCliLogger(io, options.logLevel ?? 'info', { json: options.logJson === true });
       const worker = await startRedisWorker({
@@ -133,8 +143,8 @@ Exit codes: 130 after SIGINT, 143 after SIGTERM (a clean stop); 1 Redis unreacha
         logger,
         workerUrl: researchWorkerUrl(),
         ...(flags.concurrency === undefined ? {} : { concurrency: parseConcurrency(flags.concurrency) }),
-        ...(flags.strategiesDir === undefined ? {} : { strategiesDir: path.resolve(io.cwd, flags.strategiesDir) }),
-        ...(flags.cacheDir === undefined ? {} : { cacheDir: path.resolve(io.cwd, flags.cacheDir) }),
+        ...(strategiesDir === undefined ? {} : { strategiesDir }),
+        ...(cacheDir === undefined ? {} : { cacheDir }),
         ...(flags.jobTimeout === undefined ? {} : { jobTimeoutMs: parseDuration(flags.jobTimeout, '--job-timeout') }),
       });
       io.stderr.write(`worker ${echoValue(worker.id)} taking jobs from ${echoValue(redactRedisUrl(flags.queue))}; Ctrl-C to stop\n`);
@@ -144,6 +154,30 @@ Exit codes: 130 after SIGINT, 143 after SIGTERM (a clean stop); 1 Redis unreacha
       io.stderr.write(`worker ${echoValue(worker.id)} stopped: ${formatCount(worker.completed)} job${worker.completed === 1 ? '' : 's'} done\n`);
       throw new CliExit(signal === 'SIGINT' ? 130 : 143);
     });
+}
+
+/**
+ * `--strategies-dir` must be a directory that exists; `--cache-dir` is created when missing and
+ * must be writable. Problems are bad input (exit 2), named by flag.
+ */
+async function checkWorkerDirectories(flags: WorkerFlags, strategiesDir: string | undefined, cacheDir: string | undefined): Promise<void> {
+  const issues: ConfigIssue[] = [];
+  if (strategiesDir !== undefined) {
+    const found = await stat(strategiesDir).catch(() => null);
+    const problem = found === null ? 'does not exist' : found.isDirectory() ? null : 'is a file, not a directory';
+    if (problem !== null) issues.push({ path: `--strategies-dir ${echoValue(flags.strategiesDir ?? '')}`, message: `${problem}; give the directory the worker loads strategy modules from` });
+  }
+  if (cacheDir !== undefined) {
+    let problem: string | null = null;
+    try {
+      await mkdir(cacheDir, { recursive: true });
+      await access(cacheDir, constants.W_OK);
+    } catch (error) {
+      problem = directoryCreationProblem(error) ?? (error instanceof Error ? error.message : String(error));
+    }
+    if (problem !== null) issues.push({ path: `--cache-dir ${echoValue(flags.cacheDir ?? '')}`, message: `${problem}; give a directory the worker can create and write to` });
+  }
+  if (issues.length > 0) throw new ConfigError(issues, { source: COMMAND_LINE });
 }
 
 function parseConcurrency(text: string): number {
