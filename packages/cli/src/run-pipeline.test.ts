@@ -30,6 +30,14 @@ describe('loadRunConfigFile', () => {
     expect(EnsembleError.isInstance(error) && error.code).toBe('IO_FAILED');
     expect((error as Error).message).toContain('Cannot read the run config "no/such.json": no such file');
   });
+
+  it('an empty path says so (it resolved to the working directory: "it is a directory")', async () => {
+    for (const file of ['', '  ']) {
+      const error: unknown = await loadRunConfigFile(file, { cwd: repository }).catch((caught: unknown) => caught);
+      expect(EnsembleError.isInstance(error) && error.code).toBe('IO_FAILED');
+      expect((error as Error).message).toBe(`Cannot read the run config "${file}": the path is empty; give the path of a JSON file.`);
+    }
+  });
 });
 
 describe('parseRunConfigText and parseRunConfigInput', () => {

@@ -137,6 +137,8 @@ export function parseRunConfigInput(input: unknown, source: string, options: Pic
  * bad input (CLI exit code 2).
  */
 export async function loadRunConfigFile(file: string, options: RunConfigOptions = {}): Promise<LoadedRunConfig> {
+  // An empty path resolves to the working directory, which would read as "it is a directory".
+  if (file.trim() === '') throw new EnsembleError('IO_FAILED', `Cannot read the run config ${quoteValue(file)}: the path is empty; give the path of a JSON file.`);
   const absolute = path.resolve(options.cwd ?? process.cwd(), file);
   let text: string;
   try {

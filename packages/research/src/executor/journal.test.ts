@@ -1,4 +1,4 @@
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../testing/temporary-directory';
@@ -78,5 +78,21 @@ describe('withDirectoryJournal', () => {
     await expect(withDirectoryJournal(join(file, 'below'), 'plan-c', false, work)).rejects.toThrow(
       `Cannot create the output directory "${join(file, 'below')}": a part of the path is a file, not a directory; give the path of a directory (it is created if missing).`,
     );
+  });
+
+  it('refuses before the work starts when a directory has the name of an output file', async () => {
+    const out = await temporaryDirectory('journal-');
+    await mkdir(join(out, 'results.json'));
+    let ran = false;
+    const work = (): Promise<void> => {
+      ran = true;
+      return Promise.resolve();
+    };
+    await expect(withDirectoryJournal(out, 'plan-e', false, work, ['results.csv', 'results.json'])).rejects.toThrow(
+      `Cannot write "results.json" in the output directory "${out}": a directory has its name. Remove it or choose another output directory.`,
+    );
+    expect(ran).toBe(false);
+    await withDirectoryJournal(out, 'plan-e', false, work, ['results.csv']);
+    expect(ran).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
 import { directoryCreationProblem } from '@ensemble/report';
@@ -128,13 +128,27 @@ export const JOURNAL_FILE = 'journal.jsonl';
 
 /**
  * Creates the output directory `outDir` and opens its journal (`journal.jsonl`) for the plan
- * `planId`, then runs `work` with it and closes it, whatever happens.
+ * `planId`, then runs `work` with it and closes it, whatever happens. `outputs`: the file names
+ * the work will write there, refused before it starts when a directory has one of their names.
  */
-export async function withDirectoryJournal<TResult>(outDir: string, planId: string, resume: boolean, work: (journal: Journal) => Promise<TResult>): Promise<TResult> {
+export async function withDirectoryJournal<TResult>(
+  outDir: string,
+  planId: string,
+  resume: boolean,
+  work: (journal: Journal) => Promise<TResult>,
+  outputs: readonly string[] = [],
+): Promise<TResult> {
   try {
     await mkdir(outDir, { recursive: true });
   } catch (error) {
     throw new EnsembleError('IO_FAILED', `Cannot create the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}: ${directoryFailure(error)}.`, { cause: error });
+  }
+  // An output file's place taken by a directory would fail the writing after every job ran.
+  for (const name of outputs) {
+    const found = await stat(join(outDir, name)).catch(() => null);
+    if (found?.isDirectory() === true) {
+      throw new EnsembleError('IO_FAILED', `Cannot write ${quoteValue(name)} in the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}: a directory has its name. Remove it or choose another output directory.`);
+    }
   }
   const journal = await openJournal(join(outDir, JOURNAL_FILE), planId, { resume });
   try {

@@ -4,7 +4,7 @@ import { withDirectoryJournal } from '../executor/journal';
 import type { ResearchProgress } from '../executor/run-jobs';
 import { runSweep } from './run-sweep';
 import type { SweepResult } from './run-sweep';
-import { writeSweepOutputs } from './sweep-outputs';
+import { SWEEP_OUTPUT_FILES, writeSweepOutputs } from './sweep-outputs';
 import type { SweepOutputOptions } from './sweep-outputs';
 import type { SweepPlan } from './sweep-plan';
 
@@ -29,8 +29,12 @@ export interface SweepDirectoryOutcome {
  * none (its journal keeps what finished, for `resume`).
  */
 export async function runSweepToDirectory(plan: SweepPlan, executor: JobExecutor, outDir: string, options: SweepDirectoryOptions = {}): Promise<SweepDirectoryOutcome> {
-  const result = await withDirectoryJournal(outDir, plan.sweepId, options.resume === true, (journal) =>
-    runSweep(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal }),
+  const result = await withDirectoryJournal(
+    outDir,
+    plan.sweepId,
+    options.resume === true,
+    (journal) => runSweep(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal }),
+    SWEEP_OUTPUT_FILES,
   );
   if (result.aborted) return { result, files: [] };
   return { result, files: await writeSweepOutputs(result, outDir, options) };

@@ -69,8 +69,12 @@ export interface WalkForwardDirectoryOutcome {
  * journalled ones), and writes its outputs atomically once it has finished; a stopped one writes none.
  */
 export async function runWalkForwardToDirectory(plan: WalkForwardPlan, executor: JobExecutor, outDir: string, options: SweepDirectoryOptions = {}): Promise<WalkForwardDirectoryOutcome> {
-  const result = await withDirectoryJournal(outDir, plan.planId, options.resume === true, (journal) =>
-    runWalkForward(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal }),
+  const result = await withDirectoryJournal(
+    outDir,
+    plan.planId,
+    options.resume === true,
+    (journal) => runWalkForward(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal }),
+    WALK_FORWARD_OUTPUT_FILES,
   );
   if (result.aborted) return { result, files: [] };
   const files = await writeFilesAtomic(walkForwardOutputFiles(result, outDir), {
