@@ -74,6 +74,30 @@ describe('ensemble --help and --version', () => {
   });
 });
 
+describe('flags given twice', () => {
+  it('a flag that takes one value is refused when given twice (commander kept the last), before anything runs', async () => {
+    for (const [args, flag, values] of [
+      [['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--strategy', 'buy-and-hold'], '--strategy', '"sma-crossover", "buy-and-hold"'],
+      [['backtest', '--dataset', 'sp500', '--dataset', 'stocks5', '--strategy', 'buy-and-hold'], '--dataset', '"sp500", "stocks5"'],
+      [['run', '--config', 'a.json', '--config', 'b.json'], '--config', '"a.json", "b.json"'],
+      [['--log-level', 'info', '--log-level', 'warn', 'schema'], '--log-level', '"info", "warn"'],
+      [['schema', '--out', 'a.json', '-o', 'b.json'], '--out', '"a.json", "b.json"'],
+    ] as const) {
+      const { code, out, err } = await run([...args]);
+      expect(code, args.join(' ')).toBe(2);
+      expect(out).toBe('');
+      expect(err).toContain(`error: ${flag} was given 2 times (${values}); give it once\n`);
+    }
+  });
+
+  it('repeatable flags and switches may be given again', async () => {
+    const repeated = await run(['backtest', '--dataset', 'stocks5', '--strategy', 'sma-crossover', '--param', 'fast=5', '--param', 'slow=50', '--symbol', 'AAPL', '--symbol', 'MSFT', '--fractional', '--fractional']);
+    expect(repeated.err).toBe('');
+    expect(repeated.code).toBe(0);
+    expect((await run(['data', 'inspect', 'stocks5', '--symbol', 'AAPL', '--symbol', 'MSFT'])).code).toBe(0);
+  });
+});
+
 describe('ensemble data inspect on the embedded data sets', () => {
   it('sp500: one symbol, 5,105 bars, 2000-01-03 → 2020-04-17, the 9/11 gap', async () => {
     const { code, out, err } = await run(['data', 'inspect', 'sp500']);

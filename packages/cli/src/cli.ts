@@ -12,7 +12,9 @@ import { reportError } from './errors';
 import { processIo } from './io';
 import type { CliIo } from './io';
 import { LOG_LEVELS } from './logger';
-import { reportUnknownFlagsFirst } from './required-options';
+import { appendValue } from './flags';
+import { collect } from './options';
+import { refuseRepeatedFlags, reportUnknownFlagsFirst } from './required-options';
 import { versionText } from './version';
 
 /** Name and description of a program made by {@link createBaseProgram}. */
@@ -76,6 +78,7 @@ export function createProgram(io: CliIo): Command {
   registerStrategiesCommand(program, io);
   registerInitCommand(program, io);
   reportUnknownFlagsFirst(program);
+  refuseRepeatedFlags(program, new Set([appendValue, collect]));
   return program;
 }
 
