@@ -62,9 +62,12 @@ const EPOCH_MS_MIN = 1e11;
 const dateBound = z
   .union([
     z.string().min(1),
-    z.number().refine((value) => Number.isFinite(value) && Math.abs(value) >= EPOCH_MS_MIN, {
-      message: 'a number is epoch milliseconds, at least 100000000000 (1973-03-03) in size; a smaller one reads as seconds or a year elsewhere, so write the date as text, e.g. "2005-01-03"',
-    }),
+    z
+      .number()
+      .refine((value) => Number.isFinite(value) && Math.abs(value) >= EPOCH_MS_MIN, {
+        message: 'a number is epoch milliseconds, at least 100000000000 (1973-03-03) in size; a smaller one reads as seconds or a year elsewhere, so write the date as text, e.g. "2005-01-03"',
+      })
+      .meta({ anyOf: [{ minimum: EPOCH_MS_MIN }, { maximum: -EPOCH_MS_MIN }] }),
   ])
   .optional();
 
@@ -100,6 +103,8 @@ export const DataSourceSchema = z
     from: dateBound.describe('First date to keep, e.g. "2005-01-01", or epoch milliseconds (inclusive; default: the first bar)'),
     to: dateBound.describe('Last date to keep, e.g. "2009-12-31" (inclusive, whole day), or epoch milliseconds (default: the last bar)'),
   })
+  // The JSON Schema says what the check below refuses: exactly one source, "format" with "file" only.
+  .meta({ oneOf: [{ required: ['dataset'] }, { required: ['file'] }], dependentRequired: { format: ['file'] } })
   .superRefine((value, context) => {
     if ((value.dataset === undefined) === (value.file === undefined)) {
       context.addIssue({ code: 'custom', path: [], message: 'give exactly one of "dataset" (an embedded data set) and "file" (a path)' });

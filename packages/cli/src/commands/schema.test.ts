@@ -74,6 +74,21 @@ describe('ensemble schema', () => {
     for (const [name, property] of Object.entries(properties)) expect(property.description, name).toMatch(/\w/);
   });
 
+  it('says in JSON Schema what the parsers refuse across fields: one data source, format with a file, dates as epoch ms, range steps, even PBO blocks, window lengths', async () => {
+    const run0 = JSON.parse((await run(['schema'])).out) as { oneOf: { properties: Record<string, Record<string, unknown>> }[] };
+    const data = run0.oneOf[0]?.properties.data ?? {};
+    expect(data.oneOf).toEqual([{ required: ['dataset'] }, { required: ['file'] }]);
+    expect(data.dependentRequired).toEqual({ format: ['file'] });
+    const from = (data.properties as Record<string, { anyOf: Record<string, unknown>[] }>).from;
+    expect(from.anyOf[1]).toMatchObject({ type: 'number', anyOf: [{ minimum: 1e11 }, { maximum: -1e11 }] });
+    const sweep = (await run(['schema', 'sweep'])).out;
+    expect(sweep).toContain('"exclusiveMinimum": 0');
+    expect(sweep).toContain('"multipleOf": 2');
+    expect(sweep).toContain('"uniqueItems": true');
+    const walkForward = (await run(['schema', 'walk-forward'])).out;
+    expect(walkForward).toContain('"pattern": "^[1-9][0-9]{0,3}(m|y)$"');
+  });
+
   it('--out - prints to stdout, as - does for every other output flag', async () => {
     const printed = (await run(['schema', 'sweep'])).out;
     const { code, out } = await run(['schema', 'sweep', '--out', '-']);

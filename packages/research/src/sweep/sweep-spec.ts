@@ -17,7 +17,7 @@ export const SweepParameterSchema = z.union([
   z.strictObject({
     path: pathSchema,
     name: nameSchema,
-    values: z.array(ParameterValueSchema).min(1).describe('The values to try, in order'),
+    values: z.array(ParameterValueSchema).min(1).meta({ uniqueItems: true }).describe('The values to try, in order, each once'),
   }),
   z.strictObject({
     path: pathSchema,
@@ -26,7 +26,8 @@ export const SweepParameterSchema = z.union([
       .strictObject({
         start: z.number().describe('First value'),
         stop: z.number().describe('Last value, included when the steps land on it'),
-        step: z.number().describe('Increment, > 0; steps are exact decimals (0.1 + 0.2 gives 0.3)'),
+        // The JSON Schema's bound; the planner checks it with its own message.
+        step: z.number().meta({ exclusiveMinimum: 0 }).describe('Increment, > 0; steps are exact decimals (0.1 + 0.2 gives 0.3)'),
       })
       .describe('Values start, start + step, … ≤ stop'),
   }),
@@ -66,7 +67,7 @@ export const SweepSpecSchema = z
       .enum(['max', 'min'])
       .optional()
       .describe('"max" or "min" (default: by metric — volatility, drawdown lengths, costs, turnover, kurtosis and tracking error are minimised)'),
-    pboBlocks: z.number().int().min(2).max(20).default(16).describe('Blocks of the PBO\'s CSCV, even, 2–20. Default 16'),
+    pboBlocks: z.number().int().min(2).max(20).meta({ multipleOf: 2 }).default(16).describe('Blocks of the PBO\'s CSCV, even, 2–20. Default 16'),
   })
   .describe('Ensemble parameter sweep');
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { SweepSpecSchema } from '../sweep/sweep-spec';
 
-const lengthSchema = z.union([z.number(), z.string()]);
+// The JSON Schema says what `parseWindowLength` accepts (the parser keeps its own messages).
+const lengthSchema = z.union([z.number().meta({ type: 'integer', minimum: 1 }), z.string().meta({ pattern: '^[1-9][0-9]{0,3}(m|y)$' })]);
 
 /**
  * A walk-forward analysis: the grid of a sweep spec (base config, parameters, constraints,
