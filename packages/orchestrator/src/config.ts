@@ -260,6 +260,8 @@ const commonFields = {
 export const SleevesRunConfigSchema = z
   .strictObject({
     ...commonFields,
+    // A strategy's `priority` is a shared-mode field: any value but 0 is refused here (JSON Schema only; the run's checks say so).
+    strategies: commonFields.strategies.meta({ allOf: [{ items: { properties: { priority: { const: 0, description: 'Sleeves mode: must be 0 (priority is a shared-mode field, for the "priority" policy)' } } } }] }),
     mode: z
       .literal('sleeves')
       .default('sleeves')
@@ -281,6 +283,9 @@ export const SleevesRunConfigSchema = z
 export const SharedRunConfigSchema = z
   .strictObject({
     ...commonFields,
+    // What the run's checks refuse in shared mode, said to the JSON Schema too: no drift bands
+    // (shadows are never rebalanced). The shapes are the common ones; parsing is unchanged.
+    rebalance: commonFields.rebalance.meta({ not: { required: ['drift'] } }),
     mode: z
       .literal('shared')
       .describe('"shared": one account, per-symbol signals merged by "conflictPolicy"; "sleeves" (the default): each strategy trades its own virtual sub-account'),

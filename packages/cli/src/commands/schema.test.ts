@@ -81,6 +81,11 @@ describe('ensemble schema', () => {
     expect(data.dependentRequired).toEqual({ format: ['file'] });
     const from = (data.properties as Record<string, { anyOf: Record<string, unknown>[] }>).from;
     expect(from.anyOf[1]).toMatchObject({ type: 'number', anyOf: [{ minimum: 1e11 }, { maximum: -1e11 }] });
+    // One mode's fields in the other: a priority other than 0 in sleeves mode, drift bands in shared mode.
+    expect(run0.oneOf[0]?.properties.strategies?.allOf).toMatchObject([{ items: { properties: { priority: { const: 0 } } } }]);
+    expect(run0.oneOf[0]?.properties.strategies?.items).toHaveProperty('properties.symbols');
+    expect(run0.oneOf[1]?.properties.rebalance?.not).toEqual({ required: ['drift'] });
+    expect(run0.oneOf[0]?.properties.rebalance).not.toHaveProperty('not');
     const sweep = (await run(['schema', 'sweep'])).out;
     expect(sweep).toContain('"exclusiveMinimum": 0');
     expect(sweep).toContain('"multipleOf": 2');
