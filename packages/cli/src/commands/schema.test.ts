@@ -80,7 +80,7 @@ describe('ensemble schema', () => {
     expect(data.oneOf).toEqual([{ required: ['dataset'] }, { required: ['file'] }]);
     expect(data.dependentRequired).toEqual({ format: ['file'] });
     const from = (data.properties as Record<string, { anyOf: Record<string, unknown>[] }>).from;
-    expect(from.anyOf[1]).toMatchObject({ type: 'number', anyOf: [{ minimum: 1e11 }, { maximum: -1e11 }] });
+    expect(from?.anyOf[1]).toMatchObject({ type: 'number', anyOf: [{ minimum: 1e11 }, { maximum: -1e11 }] });
     // One mode's fields in the other: a priority other than 0 in sleeves mode, drift bands in shared mode.
     expect(run0.oneOf[0]?.properties.strategies?.allOf).toMatchObject([{ items: { properties: { priority: { const: 0 } } } }]);
     expect(run0.oneOf[0]?.properties.strategies?.items).toHaveProperty('properties.symbols');
