@@ -88,7 +88,9 @@ export function parseBacktestRunConfig(input: unknown, registry: StrategyRegistr
 function engineOptionIssues(input: Record<string, unknown>, definition: StrategyDefinition): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const name = quoteValue(definition.name);
-  if (input.sizing !== undefined && definition.kind === 'portfolio') {
+  // The default rule is what parsing fills in (a parsed config, a sweep's jobs and its
+  // best-config.json hold it): only a rule of the user's own is refused.
+  if (input.sizing !== undefined && definition.kind === 'portfolio' && !isDefaultSizing(input.sizing)) {
     issues.push({ path: 'sizing', message: `${name} is a portfolio strategy: it sizes by target weights, not by "sizing"; remove it` });
   }
   if (input.rebalance !== undefined && definition.kind !== 'portfolio') {
@@ -96,9 +98,20 @@ function engineOptionIssues(input: Record<string, unknown>, definition: Strategy
   }
   const params = input.params;
   if (input.rebalance !== undefined && definition.kind === 'portfolio' && typeof params === 'object' && params !== null && Object.hasOwn(params, 'rebalance')) {
-    issues.push({ path: 'rebalance', message: 'both "rebalance" and "params.rebalance" set the rebalance schedule ("rebalance" replaces the strategy\'s own); give one of them' });
+    // Named at the parameter: a sweep that varies it then reports the clash when it plans.
+    issues.push({ path: 'params.rebalance', message: 'both "params.rebalance" and "rebalance" set the rebalance schedule ("rebalance" replaces the strategy\'s own); give one of them' });
   }
   const sizing = wholeUnitSizingProblem(input.sizing, input.fractional);
   if (sizing !== null) issues.push({ path: 'sizing.quantity', message: sizing });
   return issues;
+}
+
+/** The sizing rule parsing fills in when none is given. */
+const DEFAULT_SIZING = JSON.stringify(BacktestOptionsSchema.shape.sizing.parse(undefined));
+
+/** Whether `sizing` is the default rule (key order aside). */
+function isDefaultSizing(sizing: unknown): boolean {
+  if (typeof sizing !== 'object' || sizing === null) return false;
+  const { kind, percent, ...rest } = sizing as Record<string, unknown>;
+  return Object.keys(rest).length === 0 && JSON.stringify({ kind, percent }) === DEFAULT_SIZING;
 }

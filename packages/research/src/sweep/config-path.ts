@@ -119,6 +119,16 @@ export function fieldParameterClash(config: unknown, path: string, strategies: S
   return `${quoteValue(path)} is both a field of the backtest config and a parameter of ${strategy}: write "params.${path}" to vary the strategy's parameter (a path below "${path}" varies the config's field)`;
 }
 
+/**
+ * Why varying a backtest's `params.rebalance` would change nothing, or null: the base config
+ * gives the engine's `rebalance`, which replaces the strategy's own schedule in every combination
+ * (each job would fail on the pair).
+ */
+export function replacedParameterProblem(config: unknown, path: string): string | null {
+  if (path !== 'params.rebalance' || !isRecord(config) || config.rebalance === undefined || typeof config.strategy !== 'string') return null;
+  return 'the base config\'s "rebalance" replaces the strategy\'s own schedule in every combination; remove it from the base config to vary "params.rebalance", or vary "rebalance" instead';
+}
+
 /** Something with zod's `safeParse` (a field's schema). */
 interface FieldSchema {
   safeParse(value: unknown): { success: true } | { success: false; error: { issues: readonly { readonly message: string }[] } };

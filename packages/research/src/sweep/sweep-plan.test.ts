@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../testing/temporary-directory';
 import { ConfigError } from '@ensemble/protocol';
 import { issuesOf } from '../testing/config-issues';
+import { createInProcessExecutor } from '../executor/in-process-executor';
+import { parseBacktestRunConfig } from '../job/backtest-config';
+import { runSweep } from './run-sweep';
 import { planSweep, planSweepFile, sampleIndices } from './sweep-plan';
+import { strategyRegistry } from '@ensemble/strategies';
 
 const runConfig = {
   data: { dataset: 'sp500', from: '2015-01-01' },
@@ -174,6 +178,33 @@ describe('planSweep', () => {
     ]);
     const plan = await planSweep({ kind: 'backtest', config, parameters: [{ path: 'params.rebalance', values: ['quarter', 'year'] }] });
     expect(plan.jobs.map((job) => (job.config.params as { rebalance: string }).rebalance)).toEqual(['quarter', 'year']);
+  });
+
+  it('a backtest of a portfolio strategy sweeps: its jobs hold the parsed config (the default sizing in it), which parses again', async () => {
+    const config = { data: { dataset: 'stocks5', from: '2010-01-01', to: '2012-12-31' }, strategy: 'inverse-volatility' };
+    const plan = await planSweep({ kind: 'backtest', config, parameters: [{ path: 'params.lookback', values: [20, 40] }] });
+    for (const job of plan.jobs) expect(parseBacktestRunConfig(job.config, strategyRegistry)).toEqual(job.config);
+    const result = await runSweep(plan, createInProcessExecutor());
+    expect(result.rows.map((row) => row.status)).toEqual(['ok', 'ok']);
+    // A sizing rule of the user's own is still refused for it.
+    expect(await issuesOf(planSweep({ kind: 'backtest', config: { ...config, sizing: { kind: 'fixed-cash', amount: 10 } }, parameters: [{ path: 'params.lookback', values: [20] }] }))).toEqual([
+      'config.sizing: "inverse-volatility" is a portfolio strategy: it sizes by target weights, not by "sizing"; remove it',
+    ]);
+  });
+
+  it('a value refused against the base but valid with another varied value is no spec error; one no combination allows is', async () => {
+    const base = { data: { dataset: 'stocks5' }, strategy: 'sma-crossover', symbols: ['MSFT'], sizing: { kind: 'fixed-quantity', quantity: 10 } };
+    // 0.5 whole units is refused, 0.5 fractional units is fine: fractional is varied, so the grid stands.
+    const plan = await planSweep({ kind: 'backtest', config: base, parameters: [{ path: 'fractional', values: [true, false] }, { path: 'sizing.quantity', values: [0.5, 2] }] });
+    expect(plan.jobs).toHaveLength(4);
+    expect(await issuesOf(planSweep({ kind: 'backtest', config: base, parameters: [{ path: 'sizing.quantity', values: [0.5, 2] }] }))).toEqual([
+      'parameters.0.values.0: 0.5 is refused for sizing.quantity: 0.5 units round down to 0 whole units, so every entry would be rejected; give at least 1 unit, or allow fractional units',
+    ]);
+    // An engine rebalance in the base clashes with every varied params.rebalance: a spec error, not failed jobs.
+    const portfolio = { data: { dataset: 'stocks5' }, strategy: 'equal-weight', rebalance: { kind: 'calendar', period: 'month' } };
+    expect(await issuesOf(planSweep({ kind: 'backtest', config: portfolio, parameters: [{ path: 'params.rebalance', values: ['week', 'quarter'] }] }))).toEqual([
+      'parameters.0.path: the base config\'s "rebalance" replaces the strategy\'s own schedule in every combination; remove it from the base config to vary "params.rebalance", or vary "rebalance" instead',
+    ]);
   });
 
   it('refuses a varied value its field\'s own schema refuses, before any job runs', async () => {

@@ -15,7 +15,7 @@ import type { StrategyFileImporter } from '../job/strategy-files';
 import { readJsonFile } from '../json-file';
 import { compileConstraint } from './constraint';
 import type { Constraint } from './constraint';
-import { configPathProblem, fieldParameterClash, fieldSchemaOf, strategyParameterProblem, withConfigValues } from './config-path';
+import { configPathProblem, fieldParameterClash, fieldSchemaOf, replacedParameterProblem, strategyParameterProblem, withConfigValues } from './config-path';
 import { resolveObjective } from './objective';
 import type { Objective } from './objective';
 import { listValues, rangeValues } from './parameter-values';
@@ -169,9 +169,17 @@ const DATA_SOURCE_PATHS: ReadonlySet<string> = new Set(['data', 'data.dataset', 
  * field's), each by path (`parameters.0.values.1`; for a range, the range), so that a typo is a
  * spec error before any job runs rather than a failed combination after. At most five are named.
  */
-function valueIssues(kind: 'backtest' | 'run', config: Record<string, unknown>, path: string, values: readonly ParameterValue[], at: string, registry: StrategyRegistry): ConfigIssue[] {
+function valueIssues(
+  kind: 'backtest' | 'run',
+  config: Record<string, unknown>,
+  path: string,
+  values: readonly ParameterValue[],
+  at: string,
+  registry: StrategyRegistry,
+  others: readonly (readonly [string, readonly ParameterValue[]])[],
+): ConfigIssue[] {
   const field = fieldSchemaOf(config, path, registry);
-  if (field === null) return wholeConfigIssues(kind, config, path, values, at, registry);
+  if (field === null) return wholeConfigIssues(kind, config, path, values, at, registry, others);
   const issues: ConfigIssue[] = [];
   values.forEach((value, k) => {
     const parsed = field.schema.safeParse(value);
@@ -193,39 +201,65 @@ const WHOLE_CONFIG_CHECKS = 200;
  * For a path without a field schema of its own (a run config's `cash`, `commission.rate`,
  * `data.symbols`): each distinct value (the first {@link WHOLE_CONFIG_CHECKS}) set into the base
  * config, parsed whole, and the problems the parse finds at that path (not elsewhere: a rule
- * between fields may hold in a combination) named as in {@link valueIssues}.
+ * between fields may hold in a combination) named as in {@link valueIssues}. A value refused
+ * there is tried again with each value of every other varied parameter (`others`), one at a time:
+ * a rule between two varied fields (a fixed quantity of 0.5 whole units, valid when `fractional`
+ * is varied to true) refuses a value only when no other value makes it valid.
  */
-function wholeConfigIssues(kind: 'backtest' | 'run', config: Record<string, unknown>, path: string, values: readonly ParameterValue[], at: string, registry: StrategyRegistry): ConfigIssue[] {
+function wholeConfigIssues(
+  kind: 'backtest' | 'run',
+  config: Record<string, unknown>,
+  path: string,
+  values: readonly ParameterValue[],
+  at: string,
+  registry: StrategyRegistry,
+  others: readonly (readonly [string, readonly ParameterValue[]])[],
+): ConfigIssue[] {
+  const refusedHere = (entries: [string, ParameterValue][]): ConfigIssue | undefined => {
+    try {
+      const candidate = withConfigValues(config, entries);
+      if (kind === 'run') parseRunConfig(candidate, { registry });
+      else parseBacktestRunConfig(candidate, registry);
+      return undefined;
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      return error.issues.find((issue) => issue.path === path || issue.path.startsWith(`${path}.`));
+    }
+  };
   const issues: ConfigIssue[] = [];
   const seen = new Set<ParameterValue>();
   for (let k = 0; k < values.length && seen.size < WHOLE_CONFIG_CHECKS && issues.length < 5; k++) {
     const value = values[k];
     if (value === undefined || seen.has(value)) continue;
     seen.add(value);
-    try {
-      const candidate = withConfigValues(config, [[path, value]]);
-      if (kind === 'run') parseRunConfig(candidate, { registry });
-      else parseBacktestRunConfig(candidate, registry);
-    } catch (error) {
-      if (!ConfigError.isInstance(error)) throw error;
-      const here = error.issues.find((issue) => issue.path === path || issue.path.startsWith(`${path}.`));
-      if (here === undefined) continue;
-      issues.push(refusal(at, k, value, path, here.message));
-    }
+    const here = refusedHere([[path, value]]);
+    if (here === undefined) continue;
+    const validWithAnother = others.some(([other, otherValues]) => otherValues.some((otherValue) => refusedHere([[path, value], [other, otherValue]]) === undefined));
+    if (!validWithAnother) issues.push(refusal(at, k, value, path, here.message));
   }
   return issues;
 }
 
 /** The parameters of a spec, expanded and checked against the base config. */
 function planParameters(kind: 'backtest' | 'run', spec: Pick<SweepSpec, 'parameters'>, config: Record<string, unknown>, issues: ConfigIssue[], registry: StrategyRegistry): PlannedParameter[] {
-  const planned = spec.parameters.map((parameter, k): PlannedParameter => {
+  // Paths and values first, then each parameter's values against the base and the others'.
+  const expanded = spec.parameters.map((parameter, k) => {
     const at = `parameters.${String(k)}`;
     const problem = DATA_SOURCE_PATHS.has(parameter.path)
       ? `${quoteValue(parameter.path)} cannot be varied: every combination reads the same data, chosen when the sweep is planned (the overfitting statistics compare their returns bar by bar); run one sweep per data source (data.from, data.to and data.symbols can be varied)`
-      : (configPathProblem(config, parameter.path) ?? strategyParameterProblem(config, parameter.path, registry) ?? fieldParameterClash(config, parameter.path, registry));
+      : (configPathProblem(config, parameter.path) ??
+        strategyParameterProblem(config, parameter.path, registry) ??
+        fieldParameterClash(config, parameter.path, registry) ??
+        (kind === 'backtest' ? replacedParameterProblem(config, parameter.path) : null));
     if (problem !== null) issues.push({ path: `${at}.path`, message: problem });
     const values = 'values' in parameter ? listValues(parameter.values, `${at}.values`, issues) : rangeValues(parameter.range, `${at}.range`, issues);
-    if (problem === null) issues.push(...valueIssues(kind, config, parameter.path, values, 'values' in parameter ? `${at}.values` : `${at}.range`, registry));
+    return { parameter, at, problem, values };
+  });
+  const planned = expanded.map(({ parameter, at, problem, values }): PlannedParameter => {
+    if (problem === null) {
+      const others = expanded.filter((other) => other.parameter !== parameter && other.problem === null).map((other) => [other.parameter.path, other.values] as const);
+      issues.push(...valueIssues(kind, config, parameter.path, values, 'values' in parameter ? `${at}.values` : `${at}.range`, registry, others));
+    }
     return { name: parameter.name ?? parameter.path.split('.').at(-1) ?? parameter.path, path: parameter.path, values };
   });
   planned.forEach((parameter, k) => {
