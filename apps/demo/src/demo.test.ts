@@ -75,6 +75,13 @@ describe('the demo', () => {
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/);
   });
 
+  it('refuses --out given twice, as the ensemble CLI refuses a one-value flag given twice, and writes nothing', async () => {
+    const io = createCapturedIo({ cwd: out });
+    expect(await main(['node', 'demo', '--out', join(out, 'one'), '--out', join(out, 'two')], io)).toBe(2);
+    expect(io.err()).toContain(`error: --out was given 2 times ("${join(out, 'one')}", "${join(out, 'two')}"); give it once`);
+    expect(existsSync(join(out, 'one')) || existsSync(join(out, 'two'))).toBe(false);
+  });
+
   it('is deterministic: a second run writes the same JSON', async () => {
     const again = await mkdtemp(join(tmpdir(), 'ensemble-demo-again-'));
     try {

@@ -90,6 +90,22 @@ describe('flags given twice', () => {
     }
   });
 
+  it('a repeated value holding a password shows it masked', async () => {
+    const { code, err } = await run(['worker', '--queue', 'redis://:hunter2@127.0.0.1:1', '--queue', 'redis://user:s3cret@127.0.0.1:1']);
+    expect(code).toBe(2);
+    expect(err).toContain('error: --queue was given 2 times ("redis://:***@127.0.0.1:1", "redis://user:***@127.0.0.1:1"); give it once');
+    expect(err).not.toMatch(/hunter2|s3cret/);
+  });
+
+  it('a program parsed again counts afresh, after a run that failed too', async () => {
+    const io = createCapturedIo({ cwd: fixtures });
+    const program = createProgram(io);
+    expect(await runProgram(program, ['node', 'ensemble', 'schema', 'nope'], io)).toBe(2);
+    expect(await runProgram(program, ['node', 'ensemble', 'schema', '--out', '-'], io)).toBe(0);
+    expect(await runProgram(program, ['node', 'ensemble', 'schema', '--out', '-'], io)).toBe(0);
+    expect(io.err()).not.toContain('given 2 times');
+  });
+
   it('repeatable flags and switches may be given again', async () => {
     const repeated = await run(['backtest', '--dataset', 'stocks5', '--strategy', 'sma-crossover', '--param', 'fast=5', '--param', 'slow=50', '--symbol', 'AAPL', '--symbol', 'MSFT', '--fractional', '--fractional']);
     expect(repeated.err).toBe('');

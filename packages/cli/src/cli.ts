@@ -78,13 +78,17 @@ export function createProgram(io: CliIo): Command {
   registerStrategiesCommand(program, io);
   registerInitCommand(program, io);
   reportUnknownFlagsFirst(program);
-  refuseRepeatedFlags(program, new Set([appendValue, collect]));
   return program;
 }
+
+/** The parsers of the flags that may be given more than once (their values add up). */
+const REPEATABLE: ReadonlySet<unknown> = new Set([appendValue, collect]);
 
 /** Parses `argv` (node-style: the first two entries are the runtime and the script) and runs the command; returns the exit code. */
 export async function runProgram(program: Command, argv: readonly string[], io: CliIo): Promise<number> {
   const debug = argv.includes('--debug') || io.env.ENSEMBLE_DEBUG === '1';
+  // Every program run this way (the demo's too) refuses a one-value flag given twice.
+  refuseRepeatedFlags(program, REPEATABLE);
   try {
     await program.parseAsync([...argv], { from: 'node' });
     return 0;

@@ -1,5 +1,6 @@
 import type { Command, Option } from 'commander';
 import { quoteValue } from '@ensemble/protocol';
+import { redactRedisUrl } from '@ensemble/research-redis';
 
 /**
  * Makes every mandatory flag of `program`'s commands (`requiredOption`) checked just before the
@@ -29,37 +30,52 @@ export function reportUnknownFlagsFirst(program: Command): void {
   });
 }
 
+/** Per program: the values each flag that takes one value was given in the parse under way. */
+const givenValues = new WeakMap<Command, Map<Option, string[]>>();
+/** Options already counted (their `option:<name>` listener attached). */
+const counted = new WeakSet<Option>();
+
 /**
  * Makes a flag that takes one value an error when given more than once (`--strategy a --strategy
  * b`, `--json a.json --json b.json`): commander keeps the last one without a word, so a script
- * that appends a flag silently changed what ran. Repeatable flags (`--param`, `--symbol`,
- * `--vary`, `--constraint`, whose parser is in `repeatable`) and switches without a value are
+ * that appends a flag silently changed what ran. Repeatable flags (whose parser is in
+ * `repeatable`: `--param`, `--symbol`, `--vary`, `--constraint`) and switches without a value are
  * left alone. Reported just before the action (after unknown flags), as commander's usage errors
- * are: exit 2. Call it once every command is registered.
+ * are: exit 2; a value holding a password (a Redis URL) is shown masked. Call it before every
+ * parse of `program` (`runProgram` does): it counts the options registered by then and starts
+ * the counts afresh, so a program can be parsed again.
  */
 export function refuseRepeatedFlags(program: Command, repeatable: ReadonlySet<unknown>): void {
-  const given = new Map<Option, string[]>();
+  let given = givenValues.get(program);
+  if (given === undefined) {
+    const values = new Map<Option, string[]>();
+    given = values;
+    givenValues.set(program, values);
+    program.hook('preAction', (_program, action) => {
+      for (let command: Command | null = action; command !== null; command = command.parent) {
+        for (const option of command.options) {
+          const seen = values.get(option) ?? [];
+          if (seen.length < 2) continue;
+          const flag = option.long ?? option.short ?? option.flags;
+          action.error(`error: ${flag} was given ${String(seen.length)} times (${seen.map((value) => quoteValue(redactRedisUrl(value))).join(', ')}); give it once`, {
+            code: 'commander.optionRepeated',
+          });
+        }
+      }
+    });
+  }
+  given.clear();
+  const values = given;
   const visit = (command: Command): void => {
     for (const option of command.options) {
       const takesValue = option.required || option.optional;
-      if (!takesValue || option.variadic || repeatable.has(option.parseArg)) continue;
+      if (!takesValue || option.variadic || repeatable.has(option.parseArg) || counted.has(option)) continue;
+      counted.add(option);
       command.on(`option:${option.name()}`, (value: unknown) => {
-        given.set(option, [...(given.get(option) ?? []), String(value)]);
+        values.set(option, [...(values.get(option) ?? []), String(value)]);
       });
     }
     command.commands.forEach(visit);
   };
   visit(program);
-  program.hook('preAction', (_program, action) => {
-    for (let command: Command | null = action; command !== null; command = command.parent) {
-      for (const option of command.options) {
-        const values = given.get(option) ?? [];
-        if (values.length < 2) continue;
-        const flag = option.long ?? option.short ?? option.flags;
-        action.error(`error: ${flag} was given ${String(values.length)} times (${values.map((value) => quoteValue(value)).join(', ')}); give it once`, {
-          code: 'commander.optionRepeated',
-        });
-      }
-    }
-  });
 }
