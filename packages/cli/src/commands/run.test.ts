@@ -280,7 +280,7 @@ describe('ensemble run: bad input exits 2 before any work, naming what and where
       [{ data: { dataset: 'sp500' }, strategy: 'sma-crossover', rebalance: { kind: 'calendar', period: 'month' } }, '  - rebalance: "sma-crossover" is a signal strategy: it has no rebalance schedule'],
       [
         { data: { dataset: 'stocks5' }, strategy: 'equal-weight', params: { rebalance: 'month' }, rebalance: { kind: 'calendar', period: 'month' } },
-        '  - rebalance: both "rebalance" and "params.rebalance" set the rebalance schedule',
+        '  - params.rebalance: both "params.rebalance" and "rebalance" set the rebalance schedule',
       ],
       [{ data: { dataset: 'sp500' }, strategy: 'sma-crossover', symbols: ['XYZ'] }, '  - symbols.0: unknown symbol "XYZ"; available: SP500'],
       [{ data: { dataset: 'stocks5', symbols: ['AAPL', 'TSLA'] }, strategy: 'sma-crossover' }, '  - data.symbols.1: unknown symbol "TSLA"'],
