@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { runExample } from './__fixtures__/example-run';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { orchestratorReportInput } from './from-orchestrator';
+import { parseResultJson } from './read-result';
+import { serializeOrchestratorResult } from '@ensemble/orchestrator';
 import { csvField, renderCsv, toCsvText } from './csv';
 
 /** A small RFC 4180 reader, to check that what we write reads back cell for cell. */
@@ -89,6 +91,16 @@ describe('CSV', () => {
       expect(Math.abs(sum - equity)).toBeLessThanOrEqual(1e-9 * Math.abs(equity));
     }
     expect(positiveReserve).toBe(result.bars);
+  });
+
+  it('shared mode has no reserve column (its sleeves are shadows, they do not add up to the portfolio), from the run or its JSON', async () => {
+    const { result } = await runExample('dow30-shared-vote.json', (config) => ({ ...config, data: { dataset: 'dow30', to: '1992-12-31' } }));
+    const direct = renderCsv(orchestratorReportInput(result, { title: 'Vote' }))['equity.csv'];
+    expect(readCsv(direct)[0]?.slice(0, 4)).toEqual(['time', 'equity', 'cash', 'equity_trend']);
+    const input = parseResultJson(JSON.stringify(serializeOrchestratorResult(result)), 'run.json');
+    expect(renderCsv(input)['equity.csv']).toBe(direct);
+    // The shared note under the rebalance table comes through the JSON too (its config names the policy).
+    expect(input.rebalanceNote).toContain('the "vote" policy does not use these weights');
   });
 
   it('leaves a sleeve cell empty where the sleeve has no bar, and writes no weights without sleeves', () => {

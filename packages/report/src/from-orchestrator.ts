@@ -173,7 +173,8 @@ export function orchestratorReportInput(result: OrchestratorReportSource, option
     config: options.config ?? result.config,
     periodsPerYear: result.periodsPerYear,
     portfolio: {
-      equity: { time: equity.time, equity: equity.equity, cash: equity.cash, ...(equity.reserve === undefined ? {} : { reserve: equity.reserve }) },
+      // The reserve adds up with the sleeves in sleeves mode only: shared mode's sleeves are shadows.
+      equity: { time: equity.time, equity: equity.equity, cash: equity.cash, ...(equity.reserve === undefined || result.config.mode === 'shared' ? {} : { reserve: equity.reserve }) },
       metrics: result.portfolio.metrics,
       trades: result.portfolio.trades,
       fills: result.portfolio.fills,

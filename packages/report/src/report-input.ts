@@ -12,7 +12,7 @@ export interface ReportEquity {
   readonly time: NumberColumn;
   readonly equity: NumberColumn;
   readonly cash: NumberColumn;
-  /** The portfolio's cash held by no sleeve (orchestrator runs): Σ sleeves + reserve = equity. Written to `equity.csv` when given. */
+  /** The portfolio's cash held by no sleeve (orchestrator runs in sleeves mode): Σ sleeves + reserve = equity. Written to `equity.csv` when given. */
   readonly reserve?: NumberColumn | undefined;
 }
 

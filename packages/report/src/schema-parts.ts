@@ -26,7 +26,7 @@ export function buildSchemas<TTime extends z.ZodType, TTimeColumn extends z.ZodT
         time: timeColumn.describe('Bar times, strictly increasing.'),
         equity: column.describe('Total value at each bar close, currency.'),
         cash: column.describe('Cash at each bar close, currency.'),
-        reserve: column.optional().describe('Cash held by no sleeve at each bar close (orchestrator runs), currency: Σ sleeves + reserve = equity.'),
+        reserve: column.optional().describe('Cash held by no sleeve at each bar close (orchestrator runs in sleeves mode), currency: Σ sleeves + reserve = equity.'),
       })
       .describe('An equity curve in columns of equal length.'),
     'EquityCurve',
