@@ -143,6 +143,9 @@ describe('queue flags and help', () => {
     expect(directories.code).toBe(2);
     expect(directories.err).toContain(`  - --strategies-dir ${at('missing')}: does not exist; give the directory the worker loads strategy modules from\n`);
     expect(directories.err).toContain(`  - --cache-dir ${path.join(at('a-file'), 'cache')}: a part of the path is a file, not a directory; give a directory the worker can create and write to\n`);
+    const empty = await inProcess(['worker', '--queue', 'redis://127.0.0.1:1/0', '--strategies-dir', '', '--cache-dir', ' ']);
+    expect(empty.code).toBe(2);
+    expect(empty.err).toContain('  - --strategies-dir "": give a directory\n  - --cache-dir "": give a directory\n');
     const fileAsStrategies = await inProcess(['worker', '--queue', 'redis://127.0.0.1:1/0', '--strategies-dir', at('a-file')]);
     expect(fileAsStrategies.code).toBe(2);
     expect(fileAsStrategies.err).toContain('is a file, not a directory');

@@ -162,6 +162,11 @@ Exit codes: 130 after SIGINT, 143 after SIGTERM (a clean stop); 1 Redis unreacha
  */
 async function checkWorkerDirectories(flags: WorkerFlags, strategiesDir: string | undefined, cacheDir: string | undefined): Promise<void> {
   const issues: ConfigIssue[] = [];
+  // An empty path resolves to the working directory: every file under it would be a strategy module, or the cache.
+  for (const [flag, value] of [['--strategies-dir', flags.strategiesDir], ['--cache-dir', flags.cacheDir]] as const) {
+    if (value?.trim() === '') issues.push({ path: `${flag} ""`, message: 'give a directory' });
+  }
+  if (issues.length > 0) throw new ConfigError(issues, { source: COMMAND_LINE });
   if (strategiesDir !== undefined) {
     const found = await stat(strategiesDir).catch(() => null);
     const problem = found === null ? 'does not exist' : found.isDirectory() ? null : 'is a file, not a directory';

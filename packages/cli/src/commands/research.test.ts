@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,16 @@ describe('ensemble sweep', () => {
       expect(collide.code).toBe(2);
       expect(collide.stderr).toContain(`--html ${target}: would overwrite`);
     }
+    expect(existsSync(out)).toBe(false);
+    // An empty --out would write into the working directory.
+    const emptyOut = await cli(['sweep', '--spec', spec, '--out', '', '--no-progress']);
+    expect(emptyOut.code).toBe(2);
+    expect(emptyOut.stderr).toContain('--out "": give the output directory (it is created when missing)');
+    // A directory where the report goes is refused up front too, not after every job ran.
+    mkdirSync(at('html-dir/report.html'), { recursive: true });
+    const directory = await cli(['sweep', '--spec', spec, '--out', out, '--html', at('html-dir/report.html'), '--no-progress']);
+    expect(directory.code).toBe(2);
+    expect(directory.stderr).toContain(`--html ${at('html-dir/report.html')}: cannot write ${at('html-dir/report.html')}: it is a directory; give a file name`);
     expect(existsSync(out)).toBe(false);
     expect(JSON.parse(readFileSync(spec, 'utf8'))).toMatchObject({ parameters: [{ values: [5, 10] }] });
     const timeout = await cli(['sweep', '--spec', spec, '--out', out, '--job-timeout', '600h']);

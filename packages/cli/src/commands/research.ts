@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '@ensemble/protocol';
@@ -241,6 +241,10 @@ async function checkReportTarget(io: CliIo, flags: ResearchFlags, files: readonl
   if (flags.config !== undefined) kept.push({ what: 'the base config (--config)', path: path.resolve(io.cwd, flags.config) });
   const problems = new FlagProblems();
   const targets = resolveOutputFlags(problems, [{ flag: '--html', value: flags.html }], io.cwd);
+  // Its directory may not exist yet (it is created with the outputs), but a directory in its place fails the writing after every job ran.
+  for (const target of targets) {
+    if ((await stat(target.path).catch(() => null))?.isDirectory() === true) problems.add(flagText(target.flag, target.typed), `cannot write ${target.path}: it is a directory; give a file name`);
+  }
   problems.throwIfAny();
   await checkKeptFiles(targets, kept);
 }
@@ -255,6 +259,8 @@ async function researchPlan<TPlan>(
   command: 'sweep' | 'walk-forward',
   plan: { file(file: string, options: { importer: StrategyFileImporter }): Promise<TPlan>; spec(spec: unknown, options: PlanSweepOptions): Promise<TPlan> },
 ): Promise<{ plan: TPlan; spec: unknown }> {
+  // An empty --out resolves to the working directory, where the outputs and the journal would land unasked.
+  if (flags.out.trim() === '') throw new ConfigError([{ path: '--out ""', message: 'give the output directory (it is created when missing)' }], { source: COMMAND_LINE });
   const shortcut = shortcutFlagsGiven(flags);
   if (flags.spec !== undefined) {
     if (shortcut.length > 0) {
