@@ -89,6 +89,8 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
         `adjusting by ${quoteValue(display[adjClose] ?? '')} / close (${a} / ${c}) makes the ${small ? `low ${l * factor}; prices are at least 1e-12` : `high ${h * factor}; prices are at most 1e12`} per unit: check the adjusted close of this row`,
         { row: scanner.line, field: display[adjClose] },
       );
+      // Refused, but in order: the next row's date is checked against it, as for any invalid row.
+      builder.markRow(time, scanner.line);
       if (problems.full) break;
       continue;
     }
@@ -114,7 +116,12 @@ function parseLongRows(input: CsvInput, scanner: CsvScanner, names: readonly str
       continue;
     }
     const time = reader.date(date);
-    if (reader.isMissing(price)) continue;
+    if (reader.isMissing(price)) {
+      // No bar, but a date in the file's order all the same (as a wide file's empty cell).
+      if (!Number.isNaN(time) && reader.inOrder(builder, time, date, rows.single === undefined ? builder.symbol : undefined)) builder.markRow(time, scanner.line);
+      if (problems.full) break;
+      continue;
+    }
     const value = reader.price(price);
     const ordered = !Number.isNaN(time) && reader.inOrder(builder, time, date, rows.single === undefined ? builder.symbol : undefined);
     if (Number.isNaN(value) || !ordered) {

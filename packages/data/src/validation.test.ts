@@ -212,6 +212,14 @@ describe('validation in the other layouts', () => {
       [4, 'non-numeric'],
       [5, 'duplicate-date'],
     ]);
+    // Long: a row without a price is no bar, but its date is in the file's order all the same.
+    expect(fail('symbol,date,price\nA,2020-01-03,1\nA,2020-01-01,\nA,2020-01-04,2\n').map((p) => [p.row, p.rule])).toEqual([[3, 'unsorted-dates']]);
+    // A row refused for its adjusted range still counts as the last date seen.
+    const adjusted = fail('date,open,high,low,close,adj close\n2020-01-03,1,2,0.5,1,1\n2020-01-05,1,2,0.5,1,1e-12\n2020-01-04,1,2,0.5,1,1\n', { adjust: true });
+    expect(adjusted.map((p) => [p.row, p.rule])).toEqual([
+      [3, 'too-small'],
+      [4, 'unsorted-dates'],
+    ]);
     // JSON bars, close-only and OHLC.
     const json = fail(
       JSON.stringify([
