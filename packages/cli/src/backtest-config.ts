@@ -47,10 +47,18 @@ export async function planBacktestConfig(
     );
   }
   const entry = (loaded.input as { strategies: unknown[] }).strategies[0];
-  // The run config's checks of `data` that need no file (a known data set, ordered dates) come first, as for a run config.
+  // The run config's checks of `data` that need no file (a known data set, ordered dates), listed
+  // with the schema's and the strategy's problems in one error, as for a run config.
   const dataProblems = dataIssues(entry);
+  let config: ReturnType<typeof parseBacktestRunConfig>;
+  try {
+    config = parseBacktestRunConfig(entry, loaded.registry, source);
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    const known = new Set(error.issues.map((issue) => `${issue.path}\u0000${issue.message}`));
+    throw new ConfigError([...dataProblems.filter((issue) => !known.has(`${issue.path}\u0000${issue.message}`)), ...error.issues], { source, cause: error });
+  }
   if (dataProblems.length > 0) throw new ConfigError(dataProblems, { source });
-  const config = parseBacktestRunConfig(entry, loaded.registry, source);
   const definition = loaded.registry[config.strategy];
   if (definition === undefined) throw new ConfigError([{ path: 'strategy', message: 'is not a known strategy' }], { source });
   const params = definition.schema.parse(config.params) as Record<string, unknown>;

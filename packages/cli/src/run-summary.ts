@@ -83,7 +83,8 @@ function describeAllocation(result: OrchestratorResult): string {
       break;
   }
   if (allocation.minWeight > 0) parts.push(`min weight ${shortPercent(allocation.minWeight)}`);
-  if (allocation.maxWeight !== undefined) parts.push(`max weight ${shortPercent(allocation.maxWeight)}`);
+  // A cap at or above what the sleeves share binds nowhere (and 1e308 × 100 would print as "—%").
+  if (allocation.maxWeight !== undefined && allocation.maxWeight < allocation.leverage - allocation.cashBuffer) parts.push(`max weight ${shortPercent(allocation.maxWeight)}`);
   if (allocation.cashBuffer > 0) parts.push(`cash buffer ${shortPercent(allocation.cashBuffer)}`);
   if (allocation.leverage !== 1) parts.push(`leverage cap ${formatNumber(allocation.leverage, 2)}×`);
   return parts.join(' · ');

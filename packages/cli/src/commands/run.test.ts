@@ -297,6 +297,28 @@ describe('ensemble run: bad input exits 2 before any work, naming what and where
       expect(err).toContain(expected);
       expect(err).not.toContain('--');
     }
+    // Every problem in one error: the data checks with the schema's and the strategy's.
+    writeFileSync(path.join(directory, 'backtest.json'), JSON.stringify({ data: { dataset: 'stocks6' }, strategy: 'sma-crossover', sizing: { kind: 'fixed-quantity', quantity: 0.5 }, params: { fast: 'x' } }));
+    const all = await run(['run', '--config', 'backtest.json'], { cwd: directory });
+    expect(all.code).toBe(2);
+    expect(all.err.split('\n').filter((line) => line.startsWith('  - ')).map((line) => line.slice(4, line.indexOf(':')))).toEqual(['data.dataset', 'params.fast', 'sizing.quantity']);
+  });
+
+  it('a maxWeight at or above what the sleeves share is no cap, and the summary says none', async () => {
+    const directory = freshDirectory();
+    const strategies = [
+      { id: 'a', strategy: 'buy-and-hold', symbols: ['AAPL'] },
+      { id: 'b', strategy: 'sma-crossover', symbols: ['MSFT'] },
+    ];
+    const summaries: string[] = [];
+    for (const maxWeight of [1e308, undefined]) {
+      writeFileSync(path.join(directory, 'run.json'), JSON.stringify({ data: { dataset: 'stocks5' }, allocation: { scheme: 'inverse-volatility', ...(maxWeight === undefined ? {} : { maxWeight }) }, strategies }));
+      const { code, out } = await run(['run', '--config', 'run.json'], { cwd: directory });
+      expect(code).toBe(0);
+      expect(out).not.toContain('max weight');
+      summaries.push(out.replace(/^ {2}config .*$/m, ''));
+    }
+    expect(summaries[0]).toBe(summaries[1]);
   });
 
   it('invalid JSON names the file, line and column', async () => {

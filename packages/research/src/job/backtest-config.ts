@@ -36,6 +36,9 @@ export const BacktestRunConfigSchema = z
     riskFreeRate: z.number().gt(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, a fraction. Default 0'),
     periodsPerYear: z.number().positive().optional().describe('Return periods per year (default: inferred from the bar spacing)'),
     ...BacktestOptionsSchema.shape,
+    rebalance: BacktestOptionsSchema.shape.rebalance.describe(
+      "Rebalance schedule of a portfolio strategy, replacing its own (default: the strategy's own); refused for a signal strategy, and beside params.rebalance",
+    ),
   })
   .describe('Ensemble single-strategy backtest configuration');
 
