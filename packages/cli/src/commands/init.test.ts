@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,6 +117,17 @@ describe('ensemble init', () => {
     expect(result.code).toBe(2);
     expect(result.err).toContain(`  - ${path.join(fileInTheWay, 'strategies')} is a file, where ensemble init makes a folder\nMove it away`);
     expect(readdirSync(fileInTheWay)).toEqual(['strategies']);
+  });
+
+  it('a dangling symbolic link where a file goes counts as an existing file: nothing is written through it', async () => {
+    const linked = path.join(scratch, 'linked');
+    mkdirSync(linked);
+    symlinkSync(path.join(scratch, 'outside.json'), path.join(linked, 'package.json'));
+    const result = await init(['linked'], scratch);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`\n  - ${path.join(linked, 'package.json')}\n`);
+    expect(existsSync(path.join(scratch, 'outside.json'))).toBe(false);
+    expect(readdirSync(linked)).toEqual(['package.json']);
   });
 
   it('writes into the current directory by default', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue } from '@ensemble/protocol';
@@ -66,7 +66,8 @@ export async function writeInitFiles(directory: string, options: { readonly forc
     );
   }
   if (options.force !== true) {
-    const existing = (await Promise.all(absolute.map(async (file) => ((await stat(file).catch(() => null)) === null ? null : file)))).filter((file) => file !== null);
+    // lstat: a symbolic link counts as there, even one pointing nowhere (writing through it would write outside the project).
+    const existing = (await Promise.all(absolute.map(async (file) => ((await lstat(file).catch(() => null)) === null ? null : file)))).filter((file) => file !== null);
     if (existing.length > 0) {
       const listed = existing.map((file) => `  - ${echoValue(file, MAX_LINE_LENGTH)}`);
       throw new EnsembleError(
