@@ -169,17 +169,23 @@ const DATA_SOURCE_PATHS: ReadonlySet<string> = new Set(['data', 'data.dataset', 
  * field's), each by path (`parameters.0.values.1`; for a range, the range), so that a typo is a
  * spec error before any job runs rather than a failed combination after. At most five are named.
  */
-function valueIssues(
-  kind: 'backtest' | 'run',
-  config: Record<string, unknown>,
-  path: string,
-  values: readonly ParameterValue[],
-  at: string,
-  registry: StrategyRegistry,
-  others: readonly (readonly [string, readonly ParameterValue[]])[],
-): ConfigIssue[] {
+/** One varied parameter's values to check against the base config (and the other varied parameters). */
+interface ValueCheck {
+  readonly kind: 'backtest' | 'run';
+  readonly config: Record<string, unknown>;
+  readonly path: string;
+  readonly values: readonly ParameterValue[];
+  /** Where its values are in the spec: `parameters.N.values` or `parameters.N.range`. */
+  readonly at: string;
+  readonly registry: StrategyRegistry;
+  /** The other varied parameters: path and values. */
+  readonly others: readonly (readonly [string, readonly ParameterValue[]])[];
+}
+
+function valueIssues(check: ValueCheck): ConfigIssue[] {
+  const { config, path, values, at, registry } = check;
   const field = fieldSchemaOf(config, path, registry);
-  if (field === null) return wholeConfigIssues(kind, config, path, values, at, registry, others);
+  if (field === null) return wholeConfigIssues(check);
   const issues: ConfigIssue[] = [];
   values.forEach((value, k) => {
     const parsed = field.schema.safeParse(value);
@@ -206,15 +212,7 @@ const WHOLE_CONFIG_CHECKS = 200;
  * a rule between two varied fields (a fixed quantity of 0.5 whole units, valid when `fractional`
  * is varied to true) refuses a value only when no other value makes it valid.
  */
-function wholeConfigIssues(
-  kind: 'backtest' | 'run',
-  config: Record<string, unknown>,
-  path: string,
-  values: readonly ParameterValue[],
-  at: string,
-  registry: StrategyRegistry,
-  others: readonly (readonly [string, readonly ParameterValue[]])[],
-): ConfigIssue[] {
+function wholeConfigIssues({ kind, config, path, values, at, registry, others }: ValueCheck): ConfigIssue[] {
   const refusedHere = (entries: [string, ParameterValue][]): ConfigIssue | undefined => {
     try {
       const candidate = withConfigValues(config, entries);
@@ -258,7 +256,7 @@ function planParameters(kind: 'backtest' | 'run', spec: Pick<SweepSpec, 'paramet
   const planned = expanded.map(({ parameter, at, problem, values }): PlannedParameter => {
     if (problem === null) {
       const others = expanded.filter((other) => other.parameter !== parameter && other.problem === null).map((other) => [other.parameter.path, other.values] as const);
-      issues.push(...valueIssues(kind, config, parameter.path, values, 'values' in parameter ? `${at}.values` : `${at}.range`, registry, others));
+      issues.push(...valueIssues({ kind, config, path: parameter.path, values, at: 'values' in parameter ? `${at}.values` : `${at}.range`, registry, others }));
     }
     return { name: parameter.name ?? parameter.path.split('.').at(-1) ?? parameter.path, path: parameter.path, values };
   });
