@@ -11,7 +11,8 @@
 // first; a round still running at the deadline is stopped. Exits 1 on any failure.
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { appendFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -58,10 +59,13 @@ for (const group of ['packages', 'apps']) {
 
 function run(dir, files, seed) {
   if (Date.now() >= deadline) return Promise.resolve({ code: null, signal: 'deadline', output: '' });
+  // The child's temporary files go to a directory of its own, removed when it exits: vitest
+  // removes its module copies on a normal exit, not when stopped at the deadline.
+  const temporary = mkdtempSync(join(tmpdir(), 'ensemble-fuzz-'));
   return new Promise((resolve) => {
     const child = spawn(join(dir, 'node_modules', '.bin', 'vitest'), ['run', ...files], {
       cwd: dir,
-      env: { ...process.env, ENSEMBLE_FC_SEED: String(seed), ENSEMBLE_TEST_REPORT_DIR: '' },
+      env: { ...process.env, ENSEMBLE_FC_SEED: String(seed), ENSEMBLE_TEST_REPORT_DIR: '', TMPDIR: temporary },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -75,6 +79,7 @@ function run(dir, files, seed) {
     }, deadline - Date.now());
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      rmSync(temporary, { recursive: true, force: true });
       resolve({ code, signal: stopped ? 'deadline' : signal, output });
     });
   });

@@ -52,9 +52,24 @@ async function writeMinuteCsv(file: string, bars: number, seed: number): Promise
   });
 }
 
-function csvData(): CsvData {
-  const directory = mkdtempSync(join(tmpdir(), 'ensemble-bench-cli-'));
-  return { directory, file: join(directory, 'minutes.csv') };
+/**
+ * A case's temporary directory, made by its `setup` and removed by its `cleanup`. Not made when
+ * the case is built: `pnpm bench --only …` builds every case and sets up only those it runs, so a
+ * directory made then was never removed.
+ */
+function temporaryCsv(): { create(): CsvData; remove(): void } {
+  let made: CsvData | null = null;
+  return {
+    create: () => {
+      const directory = mkdtempSync(join(tmpdir(), 'ensemble-bench-cli-'));
+      made = { directory, file: join(directory, 'minutes.csv') };
+      return made;
+    },
+    remove: () => {
+      if (made !== null) rmSync(made.directory, { recursive: true, force: true });
+      made = null;
+    },
+  };
 }
 
 const label = (bars: number) => (bars >= 1_000_000 ? `${bars / 1_000_000}m` : bars >= 1_000 ? `${bars / 1_000}k` : String(bars));
@@ -65,20 +80,21 @@ const label = (bars: number) => (bars >= 1_000_000 ? `${bars / 1_000_000}m` : ba
  * RSS under 1.5 GB. Baseline: the same backtest without `--json`.
  */
 export function cliBacktestJson(bars: number): MemoryCase<CsvData> {
-  const data = csvData();
-  const backtest = (json: boolean) => ['backtest', '--data', data.file, '--strategy', 'sma-crossover', ...(json ? ['--json', join(data.directory, 'result.json')] : [])];
+  const temporary = temporaryCsv();
+  const backtest = (data: CsvData, json: boolean) => ['backtest', '--data', data.file, '--strategy', 'sma-crossover', ...(json ? ['--json', join(data.directory, 'result.json')] : [])];
   return {
     name: `cli-backtest-json-${label(bars)}`,
     size: bars,
     goal: { maxMb: 1536 },
     setup: async () => {
+      const data = temporary.create();
       await writeMinuteCsv(data.file, bars, 5);
       return data;
     },
-    run: () => sampleProcess([CLI, ...backtest(true)]),
-    baseline: () => sampleProcess([CLI, ...backtest(false)]),
+    run: (data) => sampleProcess([CLI, ...backtest(data, true)]),
+    baseline: (data) => sampleProcess([CLI, ...backtest(data, false)]),
     cleanup: () => {
-      rmSync(data.directory, { recursive: true, force: true });
+      temporary.remove();
     },
   };
 }
@@ -89,18 +105,18 @@ export function cliBacktestJson(bars: number): MemoryCase<CsvData> {
  * RSS of the same run without `--json` (the baseline).
  */
 export function cliRunJson(bars: number): MemoryCase<CsvData> {
-  const data = csvData();
-  const config = join(data.directory, 'run.json');
-  const run = (json: boolean) => ['run', '--config', config, ...(json ? ['--json', join(data.directory, 'result.json')] : [])];
+  const temporary = temporaryCsv();
+  const run = (data: CsvData, json: boolean) => ['run', '--config', join(data.directory, 'run.json'), ...(json ? ['--json', join(data.directory, 'result.json')] : [])];
   return {
     name: `cli-run-json-${label(bars)}-x4`,
     size: bars * 4,
     goal: { maxRatio: 2 },
     setup: async () => {
+      const data = temporary.create();
       await writeMinuteCsv(data.file, bars, 6);
       const symbols = ['minutes'];
       writeFileSync(
-        config,
+        join(data.directory, 'run.json'),
         JSON.stringify({
           data: { file: 'minutes.csv' },
           commission: { kind: 'percent', rate: 0.0005 },
@@ -116,10 +132,10 @@ export function cliRunJson(bars: number): MemoryCase<CsvData> {
       );
       return data;
     },
-    run: () => sampleProcess([CLI, ...run(true)]),
-    baseline: () => sampleProcess([CLI, ...run(false)]),
+    run: (data) => sampleProcess([CLI, ...run(data, true)]),
+    baseline: (data) => sampleProcess([CLI, ...run(data, false)]),
     cleanup: () => {
-      rmSync(data.directory, { recursive: true, force: true });
+      temporary.remove();
     },
   };
 }

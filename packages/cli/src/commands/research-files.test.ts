@@ -76,6 +76,20 @@ describe('research on a user\'s CSV with a user\'s strategy file', () => {
     expect(resumed.err).toContain('strategy files changed');
   });
 
+  it('refuses to resume a sweep whose journal was written by another version of the engine', async () => {
+    const args = ['sweep', '--config', 'run.json', '--vary', 'strategies.mine.params.period=5,10', '--out', 'upgraded', '--workers', '1', '--no-progress'];
+    expect((await spawnCli(args, { cwd: project })).code).toBe(0);
+    // As if the journal had been written before an upgrade of @ensemble/engine.
+    const lines = read('upgraded/journal.jsonl').split('\n');
+    const header = JSON.parse(lines[0] ?? '') as { packages: Record<string, string> };
+    header.packages['@ensemble/engine'] = '0.0.0-older';
+    writeFileSync(at('upgraded/journal.jsonl'), [JSON.stringify(header), ...lines.slice(1)].join('\n'));
+    const resumed = await spawnCli([...args, '--resume'], { cwd: project });
+    expect(resumed.code).toBe(2);
+    expect(resumed.err).toContain('@ensemble/engine "0.0.0-older" then');
+    expect(resumed.err).toContain('Run without resume to start over');
+  });
+
   it('exits 2 naming a strategy file that throws, a missing one, and a bad flag', async () => {
     writeFileSync(at('broken.ts'), "throw new Error('broken on purpose');\n");
     const broken = await spawnCli(['sweep', '--strategy', './broken.ts', '--data', 'prices.csv', '--vary', 'period=5,10', '--out', 'broken'], { cwd: project });

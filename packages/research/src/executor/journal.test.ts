@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../testing/temporary-directory';
 import type { ResearchJobResult } from '../job/research-job';
-import { openJournal, withDirectoryJournal } from './journal';
+import { ConfigError } from '@ensemble/protocol';
+import { computingPackageVersions, openJournal, withDirectoryJournal } from './journal';
 
 describe('openJournal', () => {
   it('gives back on resume every bit of the period returns it journalled (-0, NaN), not their JSON form', async () => {
@@ -49,6 +50,47 @@ describe('openJournal', () => {
     const again = (await openJournal(file, 'plan-t', { resume: true })).finished;
     expect([...again.keys()].sort()).toEqual([0, 1, 2, 3]);
     expect(again.get(3)).toEqual(result(3));
+  });
+
+  it('records the versions of the packages that compute results, as their package.json files say', async () => {
+    const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
+    (await openJournal(file, 'plan-v', { resume: false })).close();
+    const header = JSON.parse((await readFile(file, 'utf8')).split('\n')[0] ?? '') as { packages?: Record<string, string> };
+    const engine = JSON.parse(await readFile(new URL('../../../engine/package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(header.packages?.['@ensemble/engine']).toBe(engine.version);
+    expect(Object.keys(header.packages ?? {}).sort()).toEqual([
+      '@ensemble/data',
+      '@ensemble/engine',
+      '@ensemble/orchestrator',
+      '@ensemble/performance',
+      '@ensemble/protocol',
+      '@ensemble/research',
+      '@ensemble/strategies',
+    ]);
+    expect(header.packages).toEqual(computingPackageVersions());
+  });
+
+  it('refuses to resume a journal written by other versions of those packages, naming each one that changed', async () => {
+    const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
+    const then = { ...computingPackageVersions(), '@ensemble/engine': '0.1.0' };
+    const journal = await openJournal(file, 'plan-v', { resume: false, packages: then });
+    journal.append({ index: 0, status: 'ok', metrics: null, periodReturns: new Float64Array([0.01]) });
+    journal.close();
+    const error = await openJournal(file, 'plan-v', { resume: true, packages: { ...then, '@ensemble/engine': '0.2.0' } }).catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).message).toContain('@ensemble/engine "0.1.0" then, "0.2.0" now');
+    expect((error as ConfigError).message).not.toContain('@ensemble/data');
+    // The same versions resume, and a journal refused is left as it was.
+    expect((await openJournal(file, 'plan-v', { resume: true, packages: then })).finished.size).toBe(1);
+  });
+
+  it('refuses to resume a journal whose header records no package versions (written before they were recorded)', async () => {
+    const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
+    await writeFile(file, `${JSON.stringify({ journal: 'ensemble-research', version: 1, planId: 'plan-o' })}\n${JSON.stringify({ index: 0, status: 'ok', metrics: null, periodReturns: [0.5] })}\n`);
+    const error = await openJournal(file, 'plan-o', { resume: true }).catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).message).toContain('earlier release');
+    expect((await openJournal(file, 'plan-o', { resume: false })).finished.size).toBe(0);
   });
 
   it('gives back a window curve as it journalled it', async () => {

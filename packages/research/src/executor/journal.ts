@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
@@ -6,11 +7,58 @@ import { directoryCreationProblem } from '@ensemble/report';
 import { jobResultFromJson, jobResultToJson } from '../job/job-result-json';
 import type { ResearchJobResult } from '../job/research-job';
 
-/** The first line of a journal: which plan its results belong to. */
+/** The first line of a journal: which plan its results belong to, and which code computed them. */
 interface JournalHeader {
   readonly journal: 'ensemble-research';
   readonly version: 1;
   readonly planId: string;
+  /** The versions of the packages that compute a job's result ({@link computingPackageVersions}). */
+  readonly packages: Readonly<Record<string, string>>;
+}
+
+/** The packages whose code decides a job's result: a journal's results hold only for their versions. */
+const COMPUTING_PACKAGES = [
+  '@ensemble/data',
+  '@ensemble/engine',
+  '@ensemble/orchestrator',
+  '@ensemble/performance',
+  '@ensemble/protocol',
+  '@ensemble/research',
+  '@ensemble/strategies',
+] as const;
+
+let installedVersions: Readonly<Record<string, string>> | null = null;
+
+/**
+ * The installed version of each package that computes a job's result (the data loaders, the
+ * engine, the orchestrator, the metrics, the built-in strategies, this package), as their
+ * `package.json` files say. A journal records them, and a resumed sweep or walk-forward whose
+ * packages differ is refused: its finished jobs were computed by other code than the jobs it
+ * would run now, and the two would be ranked together.
+ */
+export function computingPackageVersions(): Readonly<Record<string, string>> {
+  if (installedVersions !== null) return installedVersions;
+  const require = createRequire(import.meta.url);
+  const versions: Record<string, string> = {};
+  for (const name of COMPUTING_PACKAGES) {
+    const manifest = require(`${name}/package.json`) as { version?: unknown };
+    versions[name] = typeof manifest.version === 'string' ? manifest.version : 'unknown';
+  }
+  installedVersions = versions;
+  return versions;
+}
+
+/** What differs between a journal's recorded package versions and the installed ones, in words; null when they agree. */
+function versionDifference(recorded: unknown, installed: Readonly<Record<string, string>>): string | null {
+  if (!isRecord(recorded)) return 'it was written by an earlier release, which did not record the versions of its packages';
+  const changed: string[] = [];
+  for (const name of new Set([...Object.keys(installed), ...Object.keys(recorded)])) {
+    const then = recorded[name];
+    const now = installed[name];
+    if (then === now) continue;
+    changed.push(`${name} ${typeof then === 'string' ? quoteValue(then) : '(none)'} then, ${now === undefined ? '(none)' : quoteValue(now)} now`);
+  }
+  return changed.length === 0 ? null : `the packages that compute its results changed since it was written: ${changed.join('; ')}`;
 }
 
 /**
@@ -29,7 +77,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parseLines(text: string, file: string, planId: string): Map<number, ResearchJobResult> {
+function parseLines(text: string, file: string, planId: string, packages: Readonly<Record<string, string>>): Map<number, ResearchJobResult> {
   const lines = text.split('\n');
   let header: unknown;
   try {
@@ -45,6 +93,15 @@ function parseLines(text: string, file: string, planId: string): Map<number, Res
       {
         path: 'resume',
         message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} belongs to another plan (${quoteValue(String(header.planId))}, this one is ${quoteValue(planId)}): the spec, its config, its data or its strategy files changed since it was written. Run without resume to start over, or restore what changed`,
+      },
+    ]);
+  }
+  const difference = versionDifference(header.packages, packages);
+  if (difference !== null) {
+    throw new ConfigError([
+      {
+        path: 'resume',
+        message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} cannot be resumed: ${difference}. Its finished jobs would be ranked with jobs computed by other code. Run without resume to start over, or resume with the versions it was written by`,
       },
     ]);
   }
@@ -72,12 +129,22 @@ function lineOf(result: ResearchJobResult): string {
   return `${JSON.stringify(jobResultToJson(result))}\n`;
 }
 
+/** How {@link openJournal} opens a journal. */
+export interface OpenJournalOptions {
+  /** Keep the results of an existing journal of the same plan and append to it. */
+  readonly resume: boolean;
+  /** The package versions to record and to resume against (default: the installed ones, {@link computingPackageVersions}). */
+  readonly packages?: Readonly<Record<string, string>> | undefined;
+}
+
 /**
  * Opens the journal `file` of the plan `planId`. With `resume`, an existing journal's results are
- * kept (one of another plan is refused with a `ConfigError`: the spec changed) and new ones are
- * appended; without it, the file is started anew.
+ * kept and new ones are appended — one of another plan (the spec, its data or strategy files
+ * changed), or written by other versions of the packages that compute results, is refused with a
+ * `ConfigError`; without it, the file is started anew.
  */
-export async function openJournal(file: string, planId: string, options: { resume: boolean }): Promise<Journal> {
+export async function openJournal(file: string, planId: string, options: OpenJournalOptions): Promise<Journal> {
+  const packages = options.packages ?? computingPackageVersions();
   let finished = new Map<number, ResearchJobResult>();
   let torn = false;
   if (options.resume) {
@@ -85,7 +152,7 @@ export async function openJournal(file: string, planId: string, options: { resum
       if ((error as { code?: unknown } | null)?.code === 'ENOENT') return null;
       throw new EnsembleError('IO_FAILED', `Cannot read the journal ${quoteValue(file, MAX_LINE_LENGTH)}.`, { cause: error });
     });
-    if (text !== null) finished = parseLines(text, file, planId);
+    if (text !== null) finished = parseLines(text, file, planId, packages);
     // A line torn by a kill mid-write has no newline: the next line must not be appended to it.
     torn = text !== null && text.length > 0 && !text.endsWith('\n');
   }
@@ -96,7 +163,7 @@ export async function openJournal(file: string, planId: string, options: { resum
     throw new EnsembleError('IO_FAILED', `Cannot write the journal ${quoteValue(file, MAX_LINE_LENGTH)}.`, { cause: error });
   }
   if (!(options.resume && finished.size > 0)) {
-    const header: JournalHeader = { journal: 'ensemble-research', version: 1, planId };
+    const header: JournalHeader = { journal: 'ensemble-research', version: 1, planId, packages };
     writeSync(descriptor, `${JSON.stringify(header)}\n`);
   } else if (torn) {
     writeSync(descriptor, '\n');
