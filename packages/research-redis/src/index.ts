@@ -17,7 +17,7 @@ export { jsonResult, readDoneIndexes, readResults, storeResultOnce } from './res
 export type { QueueAddress, SweepStatus, WorkerThroughput } from './sweep-status';
 export { cleanSweep, sweepStatus, workerThroughput } from './sweep-status';
 export type { RedisExecutorOptions } from './redis-executor';
-export { createRedisExecutor, queuedDatasets } from './redis-executor';
+export { createRedisExecutor, queuedDatasets, researchCompatibility } from './redis-executor';
 export type { RedisWorkerOptions } from './redis-worker';
 export { startRedisWorker } from './redis-worker';
 export { StrategyModuleError, localStrategyModule } from './strategy-modules';

@@ -33,3 +33,8 @@ export function envelopeOf(sweepId: string, index: number, job: unknown): JobEnv
 export function jobFingerprint(job: unknown): string {
   return createHash('sha256').update(JSON.stringify(job)).digest('hex');
 }
+
+/** A sweep's compatibility tag (what its workers must run) in a message: as given, or in words when there is none. */
+export function describeCompatibility(tag: string): string {
+  return tag === '' ? 'no compatibility tag' : tag;
+}

@@ -1,13 +1,25 @@
 import { readDataBytes } from '@ensemble/data';
 import { EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
-import { sha256Hex, type JobExecutor, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
+import { computingPackageVersions, sha256Hex, type JobExecutor, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { encodeResult, parseStoredResult, queueFailedResult } from './research-result';
 import { runSweepOnQueue, type QueuedDataset, type SweepCoordinatorOptions } from './sweep-coordinator';
 
 /**
+ * The compatibility tag of research sweeps: the versions of the packages that compute a job's
+ * result (`computingPackageVersions()`), e.g. `@ensemble/data 0.1.0, @ensemble/engine 0.1.0, …`.
+ * A worker takes a sweep's jobs only when its own packages have the same versions, so that one
+ * sweep never ranks results of two engines together.
+ */
+export function researchCompatibility(): string {
+  return Object.entries(computingPackageVersions())
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+}
+
+/**
  * Options of {@link createRedisExecutor}: the coordinator's (`url`, `sweepId`, `prefix`,
- * `attempts`, `connectTimeoutMs`, `lostTimeoutMs`, `pollIntervalMs`, `onProgress`, `logger`;
- * see {@link SweepCoordinatorOptions}).
+ * `attempts`, `connectTimeoutMs`, `lostTimeoutMs`, `pollIntervalMs`, `onProgress`, `logger`,
+ * `compatibility` — default {@link researchCompatibility}; see {@link SweepCoordinatorOptions}).
  */
 export type RedisExecutorOptions = Omit<SweepCoordinatorOptions<ResearchJob, ResearchJobResult>, 'indexOf' | 'parseResult' | 'encodeResult' | 'failedResult' | 'datasets'>;
 
@@ -45,6 +57,7 @@ export function createRedisExecutor(options: RedisExecutorOptions): JobExecutor 
       return runSweepOnQueue(
         jobs,
         {
+          compatibility: researchCompatibility(),
           ...options,
           indexOf: (job: ResearchJob) => job.index,
           parseResult: parseStoredResult,

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { datasetUrl } from '@ensemble/data';
 import type { Logger } from '@ensemble/protocol';
-import { dataRefOf, sha256Hex, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
+import { computingPackageVersions, dataRefOf, sha256Hex, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { fixturesDir, slowJobs, smaJobs } from '../test/distributed';
-import { createRedisExecutor } from './redis-executor';
+import { createRedisExecutor, researchCompatibility } from './redis-executor';
 import { startRedisWorker } from './redis-worker';
 import { startRedisServer, type TestRedisServer } from './testing/redis-server';
 
@@ -63,6 +63,32 @@ describe('startRedisWorker', () => {
       hook.disable();
     }
     expect(pending.size).toBe(0);
+  });
+
+  it('takes the jobs of a sweep only when its packages have the versions the coordinator\'s have', async () => {
+    const versions = computingPackageVersions();
+    expect(researchCompatibility()).toBe(Object.keys(versions).map((name) => `${name} ${versions[name] ?? ''}`).join(', '));
+    expect(researchCompatibility()).toContain('@ensemble/engine ');
+    const jobs = smaJobs(await dataRefOf({ dataset: 'sp500' }, '.'), 2, { data: { dataset: 'sp500', from: '2019-01-01' } });
+    const lines: Record<string, unknown>[] = [];
+    const upgraded = await startRedisWorker({ url: server.url, discoveryIntervalMs: 100, compatibility: researchCompatibility().replace('@ensemble/engine ', '@ensemble/engine 9.'), logger: recordingLogger(lines) });
+    try {
+      const stop = new AbortController();
+      const results: ResearchJobResult[] = [];
+      const running = createRedisExecutor({ url: server.url, sweepId: 'versions' }).run(jobs, { onResult: (result) => results.push(result), signal: stop.signal });
+      const warning = (): Record<string, unknown> | undefined => lines.find((line) => line.sweepId === 'versions' && line.level === 'warn');
+      for (let waited = 0; warning() === undefined && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      stop.abort();
+      await running;
+      expect(results).toEqual([]);
+      expect(warning()).toMatchObject({ sweepRuns: researchCompatibility() });
+      expect(String(warning()?.workerRuns)).toContain('@ensemble/engine 9.');
+    } finally {
+      await upgraded.close();
+    }
+    // The same versions run it.
+    const done = await run(jobs, 'versions', { url: server.url });
+    expect(done.map((result) => result.status).every((status) => status === 'ok')).toBe(true);
   });
 
   it('fails, without retrying, a job whose strategy module is not in its strategies directory with that hash', async () => {

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { type Logger } from '@ensemble/protocol';
 import { createLocalExecutor, failedResult, researchJobSchema, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { UnrecoverableError } from 'bullmq';
+import { researchCompatibility } from './redis-executor';
 import { encodeResult } from './research-result';
 import { localStrategyModule, StrategyModuleError } from './strategy-modules';
 import { startQueueWorker, type QueueWorker, type WorkerJobContext } from './sweep-worker';
@@ -38,6 +39,8 @@ export interface RedisWorkerOptions {
   readonly closeTimeoutMs?: number;
   /** How long to wait for Redis at start, ms (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /** What this worker runs (default {@link researchCompatibility}): it takes jobs only of sweeps started with the same. */
+  readonly compatibility?: string;
   readonly logger?: Logger;
 }
 
@@ -63,6 +66,7 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Que
   const executor = createLocalExecutor({ workers: options.concurrency ?? 1, jobTimeoutMs: options.jobTimeoutMs, workerUrl: options.workerUrl });
   try {
     const worker = await startQueueWorker<ResearchJob, ResearchJobResult>({
+      compatibility: researchCompatibility(),
       ...options,
       parseJob: (data) => researchJobSchema.parse(data),
       encodeResult,

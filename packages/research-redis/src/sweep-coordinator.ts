@@ -2,7 +2,7 @@ import { ConfigError, noopLogger, type Logger } from '@ensemble/protocol';
 import { Queue } from 'bullmq';
 import { RedisLink } from './connection';
 import { storeDataset } from './dataset-store';
-import { envelopeOf, jobFingerprint } from './job-envelope';
+import { describeCompatibility, envelopeOf, jobFingerprint } from './job-envelope';
 import { DEFAULT_PREFIX, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { jsonResult, readDoneIndexes, readResults, storeResultOnce, type StoredResult } from './result-store';
 import { parseRedisUrl } from './redis-url';
@@ -46,6 +46,12 @@ export interface SweepCoordinatorOptions<TJob, TResult> {
   readonly datasets?: readonly QueuedDataset[];
   /** Attempts per job before it fails for good (default 3). */
   readonly attempts?: number;
+  /**
+   * What a worker must run to take this sweep's jobs (the research layer gives the versions of the
+   * packages that compute results), stored with the sweep: a worker whose own tag differs leaves
+   * the sweep to others, and a coordinator with another tag cannot resume it. None: any worker.
+   */
+  readonly compatibility?: string;
   /** How long to wait for Redis at start (default 10 s). */
   readonly connectTimeoutMs?: number;
   /** How long a lost connection is tolerated before the run fails (default 30 s). */
@@ -104,6 +110,16 @@ export async function runSweepOnQueue<TJob, TResult>(
   const seed = async (): Promise<void> => {
     const redis = link.redis;
     const existing = (await redis.exists(keys.meta)) === 1;
+    const compatibility = options.compatibility ?? '';
+    const storedCompatibility = existing ? ((await redis.hget(keys.meta, 'compatibility')) ?? '') : compatibility;
+    if (storedCompatibility !== compatibility) {
+      throw new ConfigError([
+        {
+          path: 'sweepId',
+          message: `sweep ${keys.sweepId} in Redis was started by a coordinator running other code (${describeCompatibility(storedCompatibility)}; this one runs ${describeCompatibility(compatibility)}): its stored results would be ranked with results of other code. Resume it with the same versions, or clean it first (ensemble queue clean --force ${keys.sweepId})`,
+        },
+      ]);
+    }
     if (!existing) {
       if (cursor > 0) logger.warn({ delivered: entries.length - pending.size }, 'the sweep is gone from Redis (restarted without persistence?): storing it again');
       cursor = 0;
@@ -118,7 +134,7 @@ export async function runSweepOnQueue<TJob, TResult>(
     }
     const fresh = entries.flatMap((entry, k) => (stored[k] === null ? [String(entry.index), fingerprints[k] ?? ''] : []));
     if (fresh.length > 0) await redis.hset(keys.fingerprints, ...fresh);
-    await redis.hset(keys.meta, { total: await redis.hlen(keys.fingerprints), attempts });
+    await redis.hset(keys.meta, { total: await redis.hlen(keys.fingerprints), attempts, compatibility });
     await redis.hsetnx(keys.meta, 'created', Date.now());
     await redis.zadd(sweepRegistryKey(keys.prefix), 'NX', Date.now(), keys.sweepId);
     await redis.publish(sweepChannel(keys.prefix), keys.sweepId);

@@ -100,6 +100,42 @@ describe('runSweepOnQueue with queue workers', () => {
     }
   });
 
+  it('a worker running other code (another compatibility tag) leaves the sweep alone, with one warning; a coordinator of other code cannot resume it', async () => {
+    const otherCalls = new Map<number, number>();
+    const logger = createMemoryLogger();
+    const warned = (): number => logger.records.filter((record) => record.fields.sweepId === 'tagged' && String(record.message).includes('running other code')).length;
+    const other = await startQueueWorker({ url: server.url, prefix: 'q', workerId: 'other', compatibility: 'engine 2', logger, parseJob: (data) => toyJobSchema.parse(data), process: (job, context) => processToyJob(job, context, otherCalls), ...fast });
+    try {
+      const stop = new AbortController();
+      const delivered: ToyResult[] = [];
+      const running = runSweepOnQueue(toyJobs(4), { url: server.url, prefix: 'q', sweepId: 'tagged', compatibility: 'engine 1', ...toyCoordinator }, { onResult: (result) => delivered.push(result), signal: stop.signal });
+      // Bounded: the worker looks every 100 ms and at each announcement.
+      for (let waited = 0; warned() === 0 && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      // A few more looks: it still takes nothing, and says so once.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      stop.abort();
+      await running;
+      expect(warned()).toBe(1);
+      expect(delivered).toEqual([]);
+      expect(otherCalls.size).toBe(0);
+      const refused = await collect(toyJobs(4), 'tagged', { compatibility: 'engine 2' }).catch((error: unknown) => error);
+      expect(ConfigError.isInstance(refused)).toBe(true);
+      expect((refused as Error).message).toContain('started by a coordinator running other code (engine 1; this one runs engine 2)');
+      // A worker running the same code takes every job.
+      const calls = new Map<number, number>();
+      const same = await startQueueWorker({ url: server.url, prefix: 'q', workerId: 'same', compatibility: 'engine 1', parseJob: (data) => toyJobSchema.parse(data), process: (job, context) => processToyJob(job, context, calls), ...fast });
+      try {
+        const results = byIndex(await collect(toyJobs(4), 'tagged', { compatibility: 'engine 1' }));
+        expect(results.map((r) => r.square)).toEqual([0.25, 2.25, 6.25, 12.25]);
+      } finally {
+        await same.close();
+      }
+      expect(otherCalls.size).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('stores each dataset once; workers fetch it by hash', async () => {
     const bytes = new TextEncoder().encode('time,open,high,low,close,volume\n');
     const sha256 = sha256Hex(bytes);

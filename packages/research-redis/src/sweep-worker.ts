@@ -5,7 +5,7 @@ import { noopLogger, type Logger } from '@ensemble/protocol';
 import { UnrecoverableError, Worker, type Job, type RedisOptions as BullRedisOptions } from 'bullmq';
 import { DatasetCache } from './dataset-store';
 import { RedisLink } from './connection';
-import { jobEnvelopeSchema } from './job-envelope';
+import { describeCompatibility, jobEnvelopeSchema } from './job-envelope';
 import { DEFAULT_PREFIX, isSweepId, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { jsonResult, storeResultOnce, type StoredResult } from './result-store';
 import { parseRedisUrl, redactSecrets, toRedisOptions } from './redis-url';
@@ -52,6 +52,12 @@ export interface QueueWorkerOptions<TJob, TResult> {
   readonly closeTimeoutMs?: number;
   /** How long to wait for Redis at start (default 10 s); later outages are waited out. */
   readonly connectTimeoutMs?: number;
+  /**
+   * What this worker runs (see the coordinator's `compatibility`): it takes jobs only of sweeps
+   * stored with the same tag, and leaves the others alone with a warning. None: only sweeps
+   * stored without one.
+   */
+  readonly compatibility?: string;
   readonly logger?: Logger;
 }
 
@@ -168,6 +174,9 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
 
   /** Registry entries that name no sweep, warned about once each. */
   const foreign = new Set<string>();
+  /** Sweeps of other code (another compatibility tag), warned about once each. */
+  const incompatible = new Set<string>();
+  const compatibility = options.compatibility ?? '';
   const discover = async (): Promise<void> => {
     const registered = (await redis.zrange(sweepRegistryKey(prefix), 0, -1)).filter((entry) => {
       if (isSweepId(entry)) return true;
@@ -178,11 +187,22 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
       return false;
     });
     // Finished sweeps (every result stored) stay registered for status and cleanup, but hold no
-    // work: no queue worker (and no connections) for them.
+    // work: no queue worker (and no connections) for them. Nor do sweeps of other code.
     const progress = await Promise.all(registered.map(async (sweepId) => {
       const keys = sweepKeys(prefix, sweepId);
-      const [total, done] = await Promise.all([redis.hget(keys.meta, 'total'), redis.llen(keys.done)]);
-      return total === null || done < Number(total) ? sweepId : null;
+      const [[total, tag], done] = await Promise.all([redis.hmget(keys.meta, 'total', 'compatibility'), redis.llen(keys.done)]);
+      if (total !== null && done >= Number(total)) return null;
+      if (total !== null && (tag ?? '') !== compatibility) {
+        if (!incompatible.has(sweepId)) {
+          incompatible.add(sweepId);
+          logger.warn(
+            { sweepId, sweepRuns: describeCompatibility(tag ?? ''), workerRuns: describeCompatibility(compatibility) },
+            `sweep ${sweepId} was started by a coordinator running other code: this worker leaves its jobs to workers that run the same (install the same versions to take them)`,
+          );
+        }
+        return null;
+      }
+      return sweepId;
     }));
     const sweeps = new Set(progress.filter((sweepId) => sweepId !== null));
     for (const sweepId of sweeps) if (!workers.has(sweepId) && !stop.signal.aborted) attach(sweepId);
