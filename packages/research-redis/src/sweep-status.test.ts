@@ -35,17 +35,17 @@ describe('sweepStatus and cleanSweep', () => {
     }
     // An unfinished sweep: enqueued, nobody works on it (its coordinator gave up at once).
     const stop = new AbortController();
-    const run = runSweepOnQueue(toyJobs(2), { url: server.url, prefix: 's', sweepId: 'open', ...toyCoordinator }, { onResult: () => undefined, signal: stop.signal });
+    const run = runSweepOnQueue(toyJobs(2), { url: server.url, prefix: 's', sweepId: 'open', compatibility: 'toys 1', ...toyCoordinator }, { onResult: () => undefined, signal: stop.signal });
     const redis = new Redis(server.url);
     try {
       for (let i = 0; i < 100 && (await redis.zscore('s:sweeps', 'open')) === null; i++) await new Promise((resolve) => setTimeout(resolve, 50));
       stop.abort();
       await run;
       const [done] = await sweepStatus({ url: server.url, prefix: 's' }, 'done');
-      expect(done).toMatchObject({ sweepId: 'done', total: 3, done: 3, waiting: 0, active: 0, failed: 0, etaMs: null });
+      expect(done).toMatchObject({ sweepId: 'done', total: 3, done: 3, waiting: 0, active: 0, failed: 0, etaMs: null, compatibility: null });
       expect(done?.workers.map((w) => [w.workerId, w.completed])).toEqual([['solo', 3]]);
       const all = await sweepStatus({ url: server.url, prefix: 's' });
-      expect(all.map((s) => [s.sweepId, s.done, s.waiting])).toEqual([['done', 3, 0], ['open', 0, 2]]);
+      expect(all.map((s) => [s.sweepId, s.done, s.waiting, s.compatibility])).toEqual([['done', 3, 0, null], ['open', 0, 2, 'toys 1']]);
 
       const refused = await cleanSweep({ url: server.url, prefix: 's' }, 'open').catch((error: unknown) => error);
       expect(ConfigError.isInstance(refused) && refused.message).toContain('not finished (0 of 2 results)');

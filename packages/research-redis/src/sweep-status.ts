@@ -32,6 +32,8 @@ export interface SweepStatus {
   readonly workers: readonly WorkerThroughput[];
   /** The rest at the workers' summed rate, ms; null without a rate or when done. */
   readonly etaMs: number | null;
+  /** What a worker must run to take its jobs (its coordinator's `compatibility` tag); null for none. */
+  readonly compatibility: string | null;
 }
 
 /** Where to find the sweeps. */
@@ -99,6 +101,7 @@ async function statusOf(redis: Redis, prefix: string, sweepId: string): Promise<
       failed: counts.failed ?? 0,
       workers,
       etaMs: remaining === 0 || rate === 0 ? null : (remaining / rate) * 60_000,
+      compatibility: meta.compatibility === undefined || meta.compatibility === '' ? null : meta.compatibility,
     };
   } finally {
     await queue.close();

@@ -209,6 +209,7 @@ export function renderSweepStatus(statuses: readonly SweepStatus[]): string {
     lines.push(
       `sweep ${status.sweepId}${created} · ${state}`,
       `  jobs ${formatCount(status.total)}: ${formatCount(status.done)} done · ${formatCount(status.waiting)} waiting · ${formatCount(status.active)} active · ${formatCount(status.failed)} failed`,
+      ...(status.compatibility === null ? [] : [`  runs on workers with ${echoValue(status.compatibility)}`]),
       ...status.workers.map((worker) => `  worker ${echoValue(worker.workerId)}: ${formatCount(worker.completed)} done · ${worker.perMinute === null ? '—' : formatNumber(worker.perMinute, 1)} jobs/min · last ${new Date(worker.lastAt).toISOString()}`),
     );
   }
