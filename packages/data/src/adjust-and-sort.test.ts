@@ -87,6 +87,26 @@ describe('newest-first files and sort', () => {
     expect(problems[0]?.message).toContain('all 60 dates descend from 2001-03-04 to 2001-01-01');
   });
 
+  it('a newest-first file with a bad value gets the newest-first problem and the bad value, not a problem per row', () => {
+    const lines = newestFirst.split('\n');
+    // Line 5 (the file's fourth row, 2020-08-28 in the fixture): its close unreadable.
+    const broken = lines.map((line, i) => (i === 4 ? line.replace(/^([^,]*,[^,]*,[^,]*,[^,]*,)[^,]*/, '$1n/a') : line)).join('\n');
+    expect(broken.split('\n')[4]).toMatch(/^2020-08-28,[^,]*,[^,]*,[^,]*,n\/a,/);
+    const problems = problemsOf(broken);
+    expect(problems.map((p) => [p.row, p.field, p.rule])).toEqual([
+      [3, 'date', 'unsorted-dates'],
+      [5, 'Close', 'non-numeric'],
+    ]);
+    expect(problems[0]?.message).toContain('the rows are newest first: the dates of all 6 valid rows descend from 2020-09-02 to 2020-08-25');
+  });
+
+  it('with more bad rows than the problem limit, the precise per-row problems stand', () => {
+    const days = Array.from({ length: 30 }, (_, i) => `2001-01-${String(i + 1).padStart(2, '0')},${i % 3 === 0 ? 'x' : String(i + 1)}`);
+    const problems = problemsOf(['date,close', ...days.reverse()].join('\n'), { maxProblems: 5 });
+    expect(problems.some((p) => p.message.includes('newest first'))).toBe(false);
+    expect(problems).toHaveLength(5);
+  });
+
   it('sort: true loads it ascending, identical to the oldest-first file', () => {
     const sorted = parseMarketData(newestFirst, { sort: true, adjust: true });
     const ascending = parseMarketData(yahooText, { adjust: true });

@@ -151,15 +151,17 @@ function sortBuilders(builders: readonly SeriesBuilder[], problems: ProblemColle
 }
 
 /**
- * When data that failed with more than one `unsorted-dates` problem is entirely newest first (every symbol's rows in
- * strictly descending date order, and nothing else wrong), one problem that says so, in a
- * collector; otherwise null (the precise per-row problems stand). Parses the bytes a second time,
- * unordered: only a load that fails pays for it.
+ * When data that failed with more than one `unsorted-dates` problem is entirely newest first
+ * (every symbol's valid rows in strictly descending date order), one problem that says so, then
+ * the rows' other problems (a bad value, say), in a collector; otherwise null (the precise per-row
+ * problems stand). Parses the bytes a second time, unordered: only a load that fails pays for it.
+ * With more other problems than `maxProblems` the order of the rows it did not read is unknown:
+ * null.
  */
-function newestFirst(bytes: Uint8Array, start: number, options: ParseOptions, defaultSymbol: string): ProblemCollector | null {
-  const again = new ProblemCollector(options.file, 1);
+function newestFirst(bytes: Uint8Array, start: number, options: ParseOptions, defaultSymbol: string, maxProblems: number): ProblemCollector | null {
+  const again = new ProblemCollector(options.file, maxProblems);
   const { format, builders } = parseBuilders(bytes, start, { ...options, onProgress: undefined }, again, defaultSymbol, true);
-  if (again.count > 0 || builders.length === 0) return null;
+  if (again.full || builders.length === 0) return null;
   let rows = 0;
   let from = Number.POSITIVE_INFINITY;
   let to = Number.NEGATIVE_INFINITY;
@@ -172,12 +174,15 @@ function newestFirst(bytes: Uint8Array, start: number, options: ParseOptions, de
     from = Math.min(from, series.time[0] ?? from);
     to = Math.max(to, series.time[series.length - 1] ?? to);
   }
-  const found = new ProblemCollector(options.file, 1);
+  // One more than the limit: the newest-first problem comes on top of at most `maxProblems` others.
+  const found = new ProblemCollector(options.file, maxProblems + 1);
+  const dates = again.count === 0 ? `all ${rows.toLocaleString('en-US')} dates` : `the dates of all ${rows.toLocaleString('en-US')} valid rows`;
   found.add(
     'unsorted-dates',
-    `the rows are newest first: all ${rows.toLocaleString('en-US')} dates descend from ${formatTime(to)} to ${formatTime(from)}${builders.length > 1 ? ' within every symbol' : ''}. Reverse the file (oldest first), or load it with sort: true (--sort on the command line) to sort the rows by date`,
+    `the rows are newest first: ${dates} descend from ${formatTime(to)} to ${formatTime(from)}${builders.length > 1 ? ' within every symbol' : ''}. Reverse the file (oldest first), or load it with sort: true (--sort on the command line) to sort the rows by date`,
     format === 'json' ? { field: 'date' } : { row: 3, field: 'date' },
   );
+  found.problems.push(...again.problems);
   return found;
 }
 
@@ -221,7 +226,7 @@ export function parseInput(input: string | Uint8Array, options: ParseOptions, ut
   }
   options.onProgress?.(bytes.length, bytes.length);
   if (sort) sortBuilders(builders, problems, format);
-  else if (problems.problems.filter((problem) => problem.rule === 'unsorted-dates').length > 1) newestFirst(bytes, start, options, defaultSymbol)?.throwIfAny();
+  else if (problems.problems.filter((problem) => problem.rule === 'unsorted-dates').length > 1) newestFirst(bytes, start, options, defaultSymbol, maxProblems)?.throwIfAny();
   problems.throwIfAny();
   const series = builders.map((builder) => builder.finish());
   const data: MarketData = {
