@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { echoValue, MAX_LINE_LENGTH } from '@ensemble/protocol';
 import { z } from 'zod';
 import { QUEUE_NAME_PATTERN } from './keys';
 
@@ -36,5 +37,16 @@ export function jobFingerprint(job: unknown): string {
 
 /** A sweep's compatibility tag (what its workers must run) in a message: as given, or in words when there is none. */
 export function describeCompatibility(tag: string): string {
-  return tag === '' ? 'no compatibility tag' : tag;
+  return tag === '' ? 'no compatibility tag' : echoValue(tag, MAX_LINE_LENGTH);
+}
+
+/**
+ * Two compatibility tags in a message, each cut to the comma-separated items the other lacks (a
+ * research tag lists a version per package: an upgrade of one package names that package only).
+ */
+export function compatibilityDifference(theirs: string, ours: string): { readonly theirs: string; readonly ours: string } {
+  const items = (tag: string): string[] => (tag === '' ? [] : tag.split(', '));
+  const [a, b] = [items(theirs), items(ours)];
+  const only = (list: readonly string[], other: readonly string[]): string => describeCompatibility(list.filter((item) => !other.includes(item)).join(', '));
+  return { theirs: only(a, b), ours: only(b, a) };
 }

@@ -2,7 +2,7 @@ import { ConfigError, noopLogger, type Logger } from '@ensemble/protocol';
 import { Queue } from 'bullmq';
 import { RedisLink } from './connection';
 import { storeDataset } from './dataset-store';
-import { describeCompatibility, envelopeOf, jobFingerprint } from './job-envelope';
+import { compatibilityDifference, envelopeOf, jobFingerprint } from './job-envelope';
 import { DEFAULT_PREFIX, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { jsonResult, readDoneIndexes, readResults, storeResultOnce, type StoredResult } from './result-store';
 import { parseRedisUrl } from './redis-url';
@@ -113,10 +113,11 @@ export async function runSweepOnQueue<TJob, TResult>(
     const compatibility = options.compatibility ?? '';
     const storedCompatibility = existing ? ((await redis.hget(keys.meta, 'compatibility')) ?? '') : compatibility;
     if (storedCompatibility !== compatibility) {
+      const differ = compatibilityDifference(storedCompatibility, compatibility);
       throw new ConfigError([
         {
           path: 'sweepId',
-          message: `sweep ${keys.sweepId} in Redis was started by a coordinator running other code (${describeCompatibility(storedCompatibility)}; this one runs ${describeCompatibility(compatibility)}): its stored results would be ranked with results of other code. Resume it with the same versions, or clean it first (ensemble queue clean --force ${keys.sweepId})`,
+          message: `sweep ${keys.sweepId} in Redis was started by a coordinator running other code (${differ.theirs}; this one runs ${differ.ours}): its stored results would be ranked with results of other code. Resume it with the same versions, or clean it first (ensemble queue clean --force ${keys.sweepId})`,
         },
       ]);
     }

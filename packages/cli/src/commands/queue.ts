@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, echoValue, quoteValue } from '@ensemble/protocol';
+import { ConfigError, echoValue, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 import { directoryCreationProblem } from '@ensemble/report';
 import type { JobExecutor } from '@ensemble/research';
@@ -209,7 +209,7 @@ export function renderSweepStatus(statuses: readonly SweepStatus[]): string {
     lines.push(
       `sweep ${status.sweepId}${created} · ${state}`,
       `  jobs ${formatCount(status.total)}: ${formatCount(status.done)} done · ${formatCount(status.waiting)} waiting · ${formatCount(status.active)} active · ${formatCount(status.failed)} failed`,
-      ...(status.compatibility === null ? [] : [`  runs on workers with ${echoValue(status.compatibility)}`]),
+      ...(status.compatibility === null ? [] : [`  runs on workers with ${echoValue(status.compatibility, MAX_LINE_LENGTH)}`]),
       ...status.workers.map((worker) => `  worker ${echoValue(worker.workerId)}: ${formatCount(worker.completed)} done · ${worker.perMinute === null ? '—' : formatNumber(worker.perMinute, 1)} jobs/min · last ${new Date(worker.lastAt).toISOString()}`),
     );
   }
