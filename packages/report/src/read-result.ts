@@ -26,7 +26,8 @@ export interface ReadResultOptions {
 const point = z.object({ time: isoTime, equity: z.number(), cash: z.number(), grossExposure: z.number().optional(), reserve: z.number().optional() });
 const bySleeve = z.record(z.string(), z.number().nullable());
 const weights = z.record(z.string(), z.number());
-const dataSection = z.looseObject({ dataset: z.string().optional(), file: z.string().optional(), source: z.string().optional() }).optional();
+// A backtest of a data file writes `dataset: null`.
+const dataSection = z.looseObject({ dataset: z.string().nullable().optional(), file: z.string().optional(), source: z.string().optional() }).optional();
 
 /** What a report reads of the orchestrator's JSON result (`version: 1`, `kind: "orchestrator"`); other fields are ignored. */
 const OrchestratorJsonSchema = z.object({
