@@ -3,7 +3,7 @@ import { backtestResultJsonRows, isoTimeFormatter, jsonArrays, jsonRows, seriali
 import type { BacktestResult, BacktestResultJson, JsonListMaker, OpenPosition, ResolvedBacktestOptions, WithJsonRows } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
-import type { RebalanceRule, Trade } from '@ensemble/protocol';
+import type { BarSeries, RebalanceRule, Trade } from '@ensemble/protocol';
 import { backtestReportInput } from '@ensemble/report';
 import type { ReportInput, SavedReportJson } from '@ensemble/report';
 import type { BacktestPlan } from './backtest-options';
@@ -27,6 +27,8 @@ export interface BacktestRun {
   readonly dataset: DatasetInfo | undefined;
   /** The symbol the benchmark metrics compare against, or null. */
   readonly benchmark: string | null;
+  /** Its bars over the run's date range (traded or not), or null: the report draws its closes. */
+  readonly benchmarkSeries: BarSeries | null;
   /** The rebalance schedule a portfolio strategy used (the run's or its own), null for signal strategies. */
   readonly rebalance: RebalanceRule | null;
   readonly result: BacktestResult;
@@ -114,13 +116,12 @@ export function backtestConfigJson(run: BacktestRun): BacktestConfigJson {
  */
 export function backtestRunReportInput(run: BacktestRun): ReportInput {
   const { result, performance, plan } = run;
-  const benchmark = run.benchmark === null ? undefined : run.data.series.find((series) => series.symbol === run.benchmark);
   return backtestReportInput(result, {
     title: `Backtest: ${plan.strategy.definition.name} on ${result.symbols.join(', ')}`,
     subtitle: run.dataset === undefined ? run.data.source : `${run.dataset.name}: ${run.dataset.description}`,
     config: backtestConfigJson(run),
     metrics: performance,
-    benchmark,
+    benchmark: run.benchmarkSeries ?? undefined,
   });
 }
 

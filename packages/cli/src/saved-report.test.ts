@@ -20,11 +20,11 @@ async function ensemble(args: string[]): Promise<{ code: number; out: string; er
   return { code, out: io.out(), err: io.err() };
 }
 
-/** The SP500 closes from `from` to `to` (ISO dates, inclusive), read from the data set itself. */
-async function sp500Closes(from: string, to: string): Promise<{ time: number[]; close: number[] }> {
-  const data = await loadDataset('sp500');
-  const series = data.series[0];
-  if (series === undefined) throw new Error('sp500 has no series');
+/** The closes of `symbol` in the data set `name` from `from` to `to` (ISO dates, inclusive), read from the data set itself. */
+async function datasetCloses(name: string, symbol: string, from: string, to: string): Promise<{ time: number[]; close: number[] }> {
+  const data = await loadDataset(name);
+  const series = data.series.find((entry) => entry.symbol === symbol);
+  if (series === undefined) throw new Error(`${name} has no ${symbol}`);
   const time: number[] = [];
   const close: number[] = [];
   for (let i = 0; i < series.length; i++) {
@@ -81,7 +81,7 @@ describe('ensemble run --json, read back by readResultFile: the report the run m
 
   it('gives the same Markdown and HTML: the benchmark sentence, line and chart included', async () => {
     const json = JSON.parse(readFileSync(named.json, 'utf8')) as { startTime: string; endTime: string };
-    const sp500 = await sp500Closes(json.startTime, json.endTime);
+    const sp500 = await datasetCloses('sp500', 'SP500', json.startTime, json.endTime);
     const again = await expectSameReport(named);
     expect(await again.markdown()).toContain(`\nBenchmark: SP500 buy and hold, total return ${percentByHand(sp500.close)} over the same period.\n`);
     expect(again.html()).toContain('Portfolio equity against SP500 buy and hold, rebased to the same starting value.');
@@ -129,7 +129,7 @@ describe('ensemble backtest --json, read back by readResultFile: the report the 
   });
 
   it('gives the same Markdown and HTML, with the benchmark (the traded symbol, by default) from the first to the last bar', async () => {
-    const sp500 = await sp500Closes('2005-01-01', '2012-12-31');
+    const sp500 = await datasetCloses('sp500', 'SP500', '2005-01-01', '2012-12-31');
     const again = await expectSameReport(files);
     expect(again.input.title).toBe('Backtest: sma-crossover on SP500');
     expect(again.input.subtitle).toBe('sp500: S&P 500 index, daily OHLCV (the adjclose column is ignored)');
@@ -148,5 +148,38 @@ describe('ensemble backtest --json, read back by readResultFile: the report the 
     expect(input.subtitle).toBe('sp500');
     expect(input.benchmark).toBeUndefined();
     expect(await new ReportGenerator(input).markdown()).not.toContain('\nBenchmark: ');
+  });
+});
+
+describe('ensemble backtest --json of other data, read back by readResultFile', () => {
+  it('a data file (no data set): the same report, the benchmark line included', async () => {
+    const sp500 = (await loadDataset('sp500', { from: '2010-01-01', to: '2011-12-31' })).series[0];
+    if (sp500 === undefined) throw new Error('sp500 has no series');
+    const rows = Array.from({ length: sp500.length }, (_, i) =>
+      [new Date(sp500.time[i] ?? Number.NaN).toISOString().slice(0, 10), sp500.open[i], sp500.high[i], sp500.low[i], sp500.close[i], sp500.volume[i]].join(','),
+    );
+    const csv = path.join(scratch, 'sp500.csv');
+    writeFileSync(csv, `date,open,high,low,close,volume\n${rows.join('\n')}\n`);
+    const files = targets('from-file');
+    const { code, err } = await ensemble(['backtest', '--data', csv, '--strategy', 'rsi-mean-reversion', '--json', files.json, '--md', files.md, '--html', files.html]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const again = await expectSameReport(files);
+    expect(again.input.subtitle).toBe(csv);
+    expect(await again.markdown()).toContain(`\nBenchmark: sp500 buy and hold, total return ${percentByHand(Array.from(sp500.close))} over the same period.\n`);
+  });
+
+  it('a benchmark that is not traded: the command draws it too, and the file keeps it', async () => {
+    const files = targets('not-traded');
+    const { code, err } = await ensemble([
+      'backtest', '--dataset', 'dow30', '--symbol', 'IBM', '--benchmark', 'KO', '--strategy', 'sma-crossover', '--from', '1995-01-01', '--to', '2000-12-31',
+      '--json', files.json, '--md', files.md, '--html', files.html,
+    ]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const ko = await datasetCloses('dow30', 'KO', '1995-01-01', '2000-12-31');
+    expect(readFileSync(files.md, 'utf8')).toContain(`\nBenchmark: KO buy and hold, total return ${percentByHand(ko.close)} over the same period.\n`);
+    const again = await expectSameReport(files);
+    expect(Array.from(again.input.benchmark?.value ?? [])).toEqual(ko.close);
   });
 });
