@@ -1,28 +1,9 @@
-import { backtestReportInput } from '@ensemble/report';
-import type { ReportInput } from '@ensemble/report';
 import type { Logger } from '@ensemble/protocol';
 import { jsonTextChunks } from '@ensemble/engine';
-import { backtestConfigJson, backtestJsonRows } from './backtest-report';
+import { backtestJsonRows, backtestRunReportInput } from './backtest-report';
 import { reportOfRun } from './report-of-run';
 import type { BacktestRun } from './backtest-report';
 import type { OutputFile } from './write-file';
-
-/**
- * The `@ensemble/report` input of an `ensemble backtest` run: `backtestReportInput` of the report
- * package with the CLI's title and subtitle, its resolved configuration, the metrics it computed
- * and the benchmark's closes.
- */
-export function backtestRunReportInput(run: BacktestRun): ReportInput {
-  const { result, performance, plan } = run;
-  const benchmark = run.benchmark === null ? undefined : run.data.series.find((series) => series.symbol === run.benchmark);
-  return backtestReportInput(result, {
-    title: `Backtest: ${plan.strategy.definition.name} on ${result.symbols.join(', ')}`,
-    subtitle: run.dataset === undefined ? run.data.source : `${run.dataset.name}: ${run.dataset.description}`,
-    config: backtestConfigJson(run),
-    metrics: performance,
-    benchmark,
-  });
-}
 
 /**
  * The JSON text of a run as `--json` writes it — `JSON.stringify(backtestJson(run), null, 2)` and a

@@ -1,15 +1,18 @@
 import type { DatasetInfo, MarketData } from '@ensemble/data';
-import { backtestResultJsonRows, isoTimeFormatter, serializeBacktestResult } from '@ensemble/engine';
-import type { BacktestResult, BacktestResultJson, OpenPosition, ResolvedBacktestOptions, WithJsonRows } from '@ensemble/engine';
+import { backtestResultJsonRows, isoTimeFormatter, jsonArrays, jsonRows, serializeBacktestResult } from '@ensemble/engine';
+import type { BacktestResult, BacktestResultJson, JsonListMaker, OpenPosition, ResolvedBacktestOptions, WithJsonRows } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
-import type { RebalanceRule, Trade } from '@ensemble/protocol';
+import type { BarSeries, RebalanceRule, Trade } from '@ensemble/protocol';
+import { backtestReportInput } from '@ensemble/report';
+import type { ReportInput, SavedReportJson } from '@ensemble/report';
 import type { BacktestPlan } from './backtest-options';
 import { createPalette } from './color';
 import { loadNotes } from './data-source';
 import type { Palette } from './color';
 import { belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable } from './format';
 import { renderMetricGroups } from './metrics-table';
+import { savedReportJson } from './saved-report';
 import type { StrategyModuleRef } from './strategy-modules';
 
 /** Version of the `ensemble backtest --json` format; bumped on any incompatible change. */
@@ -24,6 +27,8 @@ export interface BacktestRun {
   readonly dataset: DatasetInfo | undefined;
   /** The symbol the benchmark metrics compare against, or null. */
   readonly benchmark: string | null;
+  /** Its bars over the run's date range (traded or not), or null: the report draws its closes. */
+  readonly benchmarkSeries: BarSeries | null;
   /** The rebalance schedule a portfolio strategy used (the run's or its own), null for signal strategies. */
   readonly rebalance: RebalanceRule | null;
   readonly result: BacktestResult;
@@ -68,7 +73,9 @@ export interface BacktestConfigJson {
  * The `ensemble backtest --json` document: `schemaVersion`, the resolved `config`, the
  * `periodsPerYear` used, the engine's serialised result (`serializeBacktestResult` without its
  * own `version`: times as ISO strings, the equity curve as `{ time, equity, cash, grossExposure }`
- * points) and `metrics`, the performance package's `PerformanceResult` (its times are epoch ms).
+ * points), `metrics`, the performance package's `PerformanceResult` (its times are epoch ms), and
+ * `report`, the title, subtitle and benchmark line of the run's report (`SavedReportJson` of
+ * `@ensemble/report`), so that `readResultFile` makes the same report from the file.
  */
 export type BacktestJson = Omit<BacktestResultJson, 'version'> & {
   readonly schemaVersion: typeof BACKTEST_JSON_SCHEMA_VERSION;
@@ -76,6 +83,7 @@ export type BacktestJson = Omit<BacktestResultJson, 'version'> & {
   readonly config: BacktestConfigJson;
   readonly periodsPerYear: number;
   readonly metrics: PerformanceResult;
+  readonly report: SavedReportJson;
 };
 
 /** The resolved configuration of `run` (see {@link BacktestConfigJson}). */
@@ -101,8 +109,24 @@ export function backtestConfigJson(run: BacktestRun): BacktestConfigJson {
   };
 }
 
-/** The document of `run` around the engine's JSON form of its result (plain arrays or lazy rows). */
-function backtestDocument(run: BacktestRun, form: WithJsonRows<BacktestResultJson>): WithJsonRows<BacktestJson> {
+/**
+ * The `@ensemble/report` input of an `ensemble backtest` run: `backtestReportInput` of the report
+ * package with the CLI's title and subtitle, its resolved configuration, the metrics it computed
+ * and the benchmark's closes.
+ */
+export function backtestRunReportInput(run: BacktestRun): ReportInput {
+  const { result, performance, plan } = run;
+  return backtestReportInput(result, {
+    title: `Backtest: ${plan.strategy.definition.name} on ${result.symbols.join(', ')}`,
+    subtitle: run.dataset === undefined ? run.data.source : `${run.dataset.name}: ${run.dataset.description}`,
+    config: backtestConfigJson(run),
+    metrics: performance,
+    benchmark: run.benchmarkSeries ?? undefined,
+  });
+}
+
+/** The document of `run` around the engine's JSON form of its result, with lists made by `list` (plain arrays or lazy rows). */
+function backtestDocument(run: BacktestRun, form: WithJsonRows<BacktestResultJson>, list: JsonListMaker): WithJsonRows<BacktestJson> {
   const { version: _version, equity, fills, trades, openPositions, ...summary } = form;
   return {
     schemaVersion: BACKTEST_JSON_SCHEMA_VERSION,
@@ -115,22 +139,23 @@ function backtestDocument(run: BacktestRun, form: WithJsonRows<BacktestResultJso
     openPositions,
     fills,
     equity,
+    report: savedReportJson(backtestRunReportInput(run), list),
   };
 }
 
 /** The JSON document of `run` (see {@link BacktestJson}); deterministic for equal runs. */
 export function backtestJson(run: BacktestRun): BacktestJson {
   // Around the engine's plain form, the document has no JsonRows: it is a BacktestJson.
-  return backtestDocument(run, serializeBacktestResult(run.result)) as BacktestJson;
+  return backtestDocument(run, serializeBacktestResult(run.result), jsonArrays) as BacktestJson;
 }
 
 /**
- * {@link backtestJson} with the equity curve, fills, trades and rebalances as lazy `JsonRows`
- * (`backtestResultJsonRows` of `@ensemble/engine`), for `jsonTextChunks`: the same text, without
- * the run's points as objects in memory.
+ * {@link backtestJson} with the equity curve, fills, trades, rebalances and the benchmark line's
+ * columns as lazy `JsonRows` (`backtestResultJsonRows` of `@ensemble/engine`), for
+ * `jsonTextChunks`: the same text, without the run's points as objects in memory.
  */
 export function backtestJsonRows(run: BacktestRun): WithJsonRows<BacktestJson> {
-  return backtestDocument(run, backtestResultJsonRows(run.result));
+  return backtestDocument(run, backtestResultJsonRows(run.result), jsonRows);
 }
 
 /** A price: 2 decimals with separators, 4 below 1 (`0.1234`). */

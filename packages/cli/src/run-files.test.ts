@@ -17,9 +17,9 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** What `--json` wrote before it streamed: the whole text from `JSON.stringify`, and a newline. */
-function stringified(result: OrchestratorResult): string {
-  return `${JSON.stringify(serializeOrchestratorResult(result))}\n`;
+/** What `--json` wrote before it streamed: the whole text from `JSON.stringify`, and a newline; with the report's part when given. */
+function stringified(result: OrchestratorResult, report?: unknown): string {
+  return `${JSON.stringify(report === undefined ? serializeOrchestratorResult(result) : { ...serializeOrchestratorResult(result), report })}\n`;
 }
 
 let outcome: RunOutcome;
@@ -36,7 +36,8 @@ describe('writeRunOutputs', () => {
     const written = await writeRunOutputs(targets, outcome.result, input, { createDirectories: true });
     expect(written.map((file) => file.kind)).toEqual(['json', 'md', 'html']);
     for (const file of written) expect(statSync(file.path).size).toBe(file.bytes);
-    expect(readFileSync(targets.json, 'utf8')).toBe(stringified(outcome.result));
+    // The run has no benchmark: the report's part holds its title only.
+    expect(readFileSync(targets.json, 'utf8')).toBe(stringified(outcome.result, { title: '60/40', subtitle: null, benchmark: null }));
     expect(readFileSync(targets.md, 'utf8')).toContain('# 60/40');
     expect(readFileSync(targets.html, 'utf8')).toContain('tech');
     expect(readdirSync(directory).sort()).toEqual(['run.html', 'run.json', 'run.md']);

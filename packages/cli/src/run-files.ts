@@ -1,18 +1,19 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { jsonTextChunks } from '@ensemble/engine';
+import { jsonRows, jsonTextChunks } from '@ensemble/engine';
 import { orchestratorResultJsonRows } from '@ensemble/orchestrator';
 import type { OrchestratorResult } from '@ensemble/orchestrator';
 import { EnsembleError } from '@ensemble/protocol';
 import type { Logger } from '@ensemble/protocol';
 import type { ReportInput } from '@ensemble/report';
 import { reportOfRun } from './report-of-run';
+import { savedReportJson } from './saved-report';
 import { writeFilesAtomic } from './write-file';
 import type { OutputFile } from './write-file';
 
 /** Where {@link writeRunOutputs} puts each output; every one is optional. */
 export interface RunOutputTargets {
-  /** The versioned JSON result (`serializeOrchestratorResult` of `@ensemble/orchestrator`). */
+  /** The versioned JSON result (`serializeOrchestratorResult` of `@ensemble/orchestrator`, and the report's `report` part). */
   readonly json?: string | undefined;
   /** The Markdown report of `@ensemble/report`. */
   readonly md?: string | undefined;
@@ -42,17 +43,21 @@ export interface WrittenRunFile {
  * The JSON text of a run — `JSON.stringify(serializeOrchestratorResult(result))` (`version: 1`,
  * `kind: "orchestrator"`, ISO dates), compact, with a final newline — in chunks made as they are
  * read (`jsonTextChunks` of `orchestratorResultJsonRows`), so a long run is never held as one
- * string or as arrays of point objects. Deterministic: the same run gives the same bytes.
+ * string or as arrays of point objects. Given the run's report input, the object ends with a
+ * `report` field: that report's title, subtitle and benchmark line (see `SavedReportJson` of
+ * `@ensemble/report`), so that `readResultFile` makes the same report from the file.
+ * Deterministic: the same run gives the same bytes.
  */
-export function* runJsonChunks(result: OrchestratorResult): Generator<string, void, undefined> {
-  yield* jsonTextChunks(orchestratorResultJsonRows(result));
+export function* runJsonChunks(result: OrchestratorResult, reportInput?: ReportInput): Generator<string, void, undefined> {
+  const form = orchestratorResultJsonRows(result);
+  yield* jsonTextChunks(reportInput === undefined ? form : { ...form, report: savedReportJson(reportInput, jsonRows) });
   yield '\n';
 }
 
 /**
  * Renders the requested outputs of a run without writing anything: the Markdown report and HTML
  * tearsheet from `reportInput` (validated by `@ensemble/report`) in memory, and the JSON result as
- * {@link runJsonChunks}, made while it is written.
+ * {@link runJsonChunks} with that report's `report` part, made while it is written.
  */
 export async function renderRunOutputs(
   targets: RunOutputTargets,
@@ -61,7 +66,7 @@ export async function renderRunOutputs(
   options: Pick<WriteRunOutputsOptions, 'logger'> = {},
 ): Promise<(OutputFile & { readonly kind: WrittenRunFile['kind'] })[]> {
   const files: (OutputFile & { kind: WrittenRunFile['kind'] })[] = [];
-  if (targets.json !== undefined) files.push({ kind: 'json', path: targets.json, content: runJsonChunks(result) });
+  if (targets.json !== undefined) files.push({ kind: 'json', path: targets.json, content: runJsonChunks(result, reportInput) });
   if (targets.md !== undefined || targets.html !== undefined) {
     const generator = reportOfRun(reportInput, options.logger);
     if (targets.md !== undefined) files.push({ kind: 'md', path: targets.md, content: await generator.markdown() });

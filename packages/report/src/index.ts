@@ -23,6 +23,8 @@ export {
 } from './result-json';
 export type { ReadResultOptions, ResultJsonKind } from './read-result';
 export { parseResultJson, readResultFile, resultJsonKind } from './read-result';
+export type { SavedReportJson } from './saved-report';
+export { SavedReportJsonSchema } from './saved-report';
 export type {
   ConflictOutcomeSource,
   ConflictSignalSource,
@@ -40,7 +42,7 @@ export type { ReportOptions } from './options';
 export { DEFAULT_MAX_CHART_POINTS, DEFAULT_MAX_MARKDOWN_ROWS, DEFAULT_MAX_TABLE_ROWS } from './options';
 export type { ChartId, ChartOptions, ReportChart } from './charts/index';
 export { SLEEVE_COLORS, buildCharts, rollingWindow, sleeveColor } from './charts/index';
-export { downsampleIndices, rebaseBenchmark } from './series';
+export { benchmarkInRange, downsampleIndices, rebaseBenchmark } from './series';
 export { renderSvg } from './svg';
 export { renderMarkdown } from './markdown';
 export type { CsvValue, ReportCsvFiles } from './csv';

@@ -74,6 +74,30 @@ describe('an orchestrator run: its JSON file into every report format through th
     expect(broken.issues.map((issue) => issue.path)).toContain('sleeves.0.equity');
   });
 
+  it("the CLI's report part (title, subtitle, benchmark line) gives the report made with the benchmark series", async () => {
+    const { readFile } = await import('node:fs/promises');
+    const sp500 = run.series.find((series) => series.symbol === 'SP500');
+    if (sp500 === undefined) throw new Error('no SP500 series');
+    const curve = run.result.portfolio.equity.time;
+    const first = curve[0] ?? Number.NaN;
+    const last = curve[curve.length - 1] ?? Number.NaN;
+    const kept = Array.from(sp500.time, (time, i) => ({ time, close: sp500.close[i] ?? Number.NaN })).filter((point) => point.time >= first && point.time <= last);
+    const benchmark = { name: 'SP500 buy and hold', time: kept.map((point) => new Date(point.time).toISOString().slice(0, 10)), value: kept.map((point) => point.close) };
+    const report = { title: 'Two sleeves', subtitle: 'sp500, every bar', benchmark };
+    const json = { ...(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>), report };
+    const fromFile = new ReportGenerator(parseResultJson(json, 'run.json'));
+    const fromObject = new ReportGenerator(orchestratorReportInput(run.result, { title: 'Two sleeves', subtitle: 'sp500, every bar', benchmark: sp500 }));
+    expect(fromFile.html()).toBe(fromObject.html());
+    const markdown = await fromFile.markdown();
+    expect(markdown).toBe(await fromObject.markdown());
+    const totalReturn = ((kept[kept.length - 1]?.close ?? Number.NaN) / (kept[0]?.close ?? Number.NaN) - 1) * 100;
+    expect(markdown).toContain(`\nBenchmark: SP500 buy and hold, total return ${totalReturn.toFixed(2)}% over the same period.\n`);
+    expect(parseResultJson(json, 'run.json', { title: 'Mine', subtitle: 'given' })).toMatchObject({ title: 'Mine', subtitle: 'given' });
+    expect(parseResultJson({ ...json, report: { ...report, subtitle: null } }, 'run.json').subtitle).toBeUndefined();
+    const broken = problems(() => parseResultJson({ ...json, report: { ...report, benchmark: { ...benchmark, time: ['yesterday'], value: ['1'] } } }, 'broken.json'));
+    expect(broken.issues.map((issue) => issue.path)).toEqual(['report.benchmark.time.0', 'report.benchmark.value.0']);
+  });
+
   it('an unreadable file is IO_FAILED naming the path', async () => {
     await expect(readResultFile(join(directory, 'missing.json'))).rejects.toMatchObject({ code: 'IO_FAILED', message: expect.stringContaining('missing.json') as unknown });
   });

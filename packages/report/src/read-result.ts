@@ -8,6 +8,7 @@ import type { OrchestratorReportSource } from './from-orchestrator';
 import { inputParts, parseReportInput } from './report-input';
 import type { ReportInput } from './report-input';
 import { isoTime, jsonParts, mapFill, mapRecords, mapTrade, reportInputFromResultJson } from './result-json';
+import { SavedReportJsonSchema, savedBenchmark } from './saved-report';
 import { parseTime } from './time';
 
 /** The JSON forms {@link parseResultJson} reads, told apart by their shape. */
@@ -15,9 +16,9 @@ export type ResultJsonKind = 'report' | 'orchestrator' | 'backtest' | 'engine';
 
 /** Options of {@link parseResultJson} and {@link readResultFile}: what to show above a report of an orchestrator or backtest result. */
 export interface ReadResultOptions {
-  /** Default: the run config's `name`, or `Backtest: <strategy> on <symbols>`. */
+  /** Default: the title the CLI's report had (its JSON's `report`), else the run config's `name`, or `Backtest: <strategy> on <symbols>`. */
   readonly title?: string | undefined;
-  /** Default: the data and (for a run) the mode and allocation scheme. */
+  /** Default: the subtitle the CLI's report had, else the data and (for a run) the mode and allocation scheme. */
   readonly subtitle?: string | undefined;
   readonly generatedAt?: string | undefined;
 }
@@ -25,7 +26,8 @@ export interface ReadResultOptions {
 const point = z.object({ time: isoTime, equity: z.number(), cash: z.number(), grossExposure: z.number().optional(), reserve: z.number().optional() });
 const bySleeve = z.record(z.string(), z.number().nullable());
 const weights = z.record(z.string(), z.number());
-const dataSection = z.looseObject({ dataset: z.string().optional(), file: z.string().optional(), source: z.string().optional() }).optional();
+// A backtest of a data file writes `dataset: null`.
+const dataSection = z.looseObject({ dataset: z.string().nullable().optional(), file: z.string().optional(), source: z.string().optional() }).optional();
 
 /** What a report reads of the orchestrator's JSON result (`version: 1`, `kind: "orchestrator"`); other fields are ignored. */
 const OrchestratorJsonSchema = z.object({
@@ -70,6 +72,8 @@ const OrchestratorJsonSchema = z.object({
   ),
   risk: z.array(z.object({ time: isoTime, kind: z.string(), detail: z.string() })),
   crossing: z.object({ enabled: z.boolean(), savedTurnover: z.number(), savedCommission: z.number(), savedSlippage: z.number().optional() }),
+  /** Added by `ensemble run --json`; absent from `serializeOrchestratorResult` and older files. */
+  report: SavedReportJsonSchema.optional(),
 });
 
 /** The engine's JSON result (`serializeBacktestResult`, `version: 1`): what a report reads of it. */
@@ -89,6 +93,8 @@ const BacktestJsonSchema = EngineJsonSchema.omit({ version: true }).extend({
   kind: z.literal('backtest'),
   config: z.looseObject({ strategy: z.looseObject({ name: z.string() }), data: dataSection }),
   metrics: inputParts.metrics,
+  /** Absent from files written before it was added. */
+  report: SavedReportJsonSchema.optional(),
 });
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -160,13 +166,20 @@ function orchestratorInput(data: unknown, source: string, options: ReadResultOpt
     risk: json.risk.map((event) => ({ ...event, time: parseTime(event.time) })),
     crossing: json.crossing,
   };
+  const saved = json.report;
   const described = [dataName(json.config.data), `${json.mode} mode`, `${json.allocationScheme} allocation`].filter((part) => part !== undefined);
-  return orchestratorReportInput(run, {
-    title: options.title ?? json.config.name ?? 'Orchestrator run',
+  const input = orchestratorReportInput(run, {
+    title: options.title ?? saved?.title ?? json.config.name ?? 'Orchestrator run',
     config: configAsWritten(data),
-    subtitle: options.subtitle ?? described.join(' · '),
+    subtitle: options.subtitle ?? (saved === undefined ? described.join(' · ') : (saved.subtitle ?? undefined)),
     generatedAt: options.generatedAt,
   });
+  return withBenchmark(input, savedBenchmark(saved));
+}
+
+/** `input` with the benchmark line its result JSON kept, if any. */
+function withBenchmark(input: ReportInput, benchmark: ReportInput['benchmark']): ReportInput {
+  return benchmark === undefined ? input : { ...input, benchmark };
 }
 
 function backtestInput(data: unknown, kind: 'backtest' | 'engine', source: string, options: ReadResultOptions): ReportInput {
@@ -180,13 +193,15 @@ function backtestInput(data: unknown, kind: 'backtest' | 'engine', source: strin
     fills: json.fills.map((fill) => mapFill(fill, parseTime)),
   };
   const cli = 'kind' in json ? json : undefined;
-  const subtitle = options.subtitle ?? dataName(cli?.config.data);
-  return backtestReportInput(run, {
-    title: options.title ?? (cli === undefined ? undefined : `Backtest: ${cli.config.strategy.name} on ${json.symbols.join(', ')}`),
+  const saved = cli?.report;
+  const subtitle = options.subtitle ?? (saved === undefined ? dataName(cli?.config.data) : (saved.subtitle ?? undefined));
+  const input = backtestReportInput(run, {
+    title: options.title ?? saved?.title ?? (cli === undefined ? undefined : `Backtest: ${cli.config.strategy.name} on ${json.symbols.join(', ')}`),
     subtitle,
     generatedAt: options.generatedAt,
     ...(cli === undefined ? {} : { config: configAsWritten(data), metrics: cli.metrics }),
   });
+  return withBenchmark(input, savedBenchmark(saved));
 }
 
 /**
@@ -197,7 +212,10 @@ function backtestInput(data: unknown, kind: 'backtest' | 'engine', source: strin
  * computed). The form is told by its shape ({@link resultJsonKind}); anything else, invalid
  * JSON, or a form with missing or mistyped fields throws the protocol's `ConfigError` naming
  * `source` and listing every problem by path, including a version this release cannot read.
- * A result read from JSON has no benchmark series (the JSON holds only its metrics).
+ * The CLI's JSON results keep their report's title, subtitle and benchmark line (`report`), so
+ * the report made from one is the one the command made; without that field (older files,
+ * `serializeOrchestratorResult`, the engine's JSON) the titles come from the config and there is
+ * no benchmark line (the metrics still compare with the benchmark).
  */
 export function parseResultJson(value: unknown, source = 'result JSON', options: ReadResultOptions = {}): ReportInput {
   let data = value;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { downsampleIndices, rebaseBenchmark } from './series';
+import { benchmarkInRange, downsampleIndices, rebaseBenchmark } from './series';
 
 describe('downsampleIndices', () => {
   it('keeps a short curve whole', () => {
@@ -40,5 +40,31 @@ describe('rebaseBenchmark', () => {
     // overlap t=2..4 with 40, 80, 60 → ×25 → 1,000, 2,000, 1,500.
     expect(rebaseBenchmark([2, 3, 4], 1000, [1, 2, 3, 4, 5], [50, 40, 80, 60, 90])).toEqual({ time: [2, 3, 4], value: [1000, 2000, 1500] });
     expect(rebaseBenchmark([2, 3], 1000, [5, 6], [1, 2])).toEqual({ time: [], value: [] });
+  });
+});
+
+describe('benchmarkInRange', () => {
+  it('keeps the points from the portfolio\'s first time to its last, inclusive', () => {
+    const benchmark = { name: 'B', time: [1, 2, 3, 4, 5], value: [50, 40, 80, 60, 90] };
+    expect(benchmarkInRange([2, 3, 4], benchmark)).toEqual({ name: 'B', time: [2, 3, 4], value: [40, 80, 60] });
+    expect(benchmarkInRange([2.5, 10], benchmark)).toEqual({ name: 'B', time: [3, 4, 5], value: [80, 60, 90] });
+    expect(benchmarkInRange([6, 7], benchmark)).toEqual({ name: 'B', time: [], value: [] });
+    expect(benchmarkInRange([], benchmark)).toEqual({ name: 'B', time: [], value: [] });
+    const columns = { name: 'B', time: Float64Array.from(benchmark.time), value: Float64Array.from(benchmark.value) };
+    expect(benchmarkInRange([0, 3], columns)).toEqual({ name: 'B', time: Float64Array.from([1, 2, 3]), value: Float64Array.from([50, 40, 80]) });
+  });
+
+  it('is what rebaseBenchmark draws: the same rebased line from the kept points as from the whole series', () => {
+    const sorted = fc.uniqueArray(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 60 }).map((values) => [...values].sort((a, b) => a - b));
+    fc.assert(
+      fc.property(sorted, sorted, fc.double({ min: 1, max: 1e6, noNaN: true }), (portfolioTime, benchmarkTime, start) => {
+        const value = benchmarkTime.map((t) => 1 + t / 7);
+        const kept = benchmarkInRange(portfolioTime, { name: 'B', time: benchmarkTime, value });
+        const first = portfolioTime[0] ?? Number.NaN;
+        const last = portfolioTime[portfolioTime.length - 1] ?? Number.NaN;
+        expect(kept.time).toEqual(benchmarkTime.filter((t) => t >= first && t <= last));
+        expect(rebaseBenchmark(portfolioTime, start, kept.time, kept.value)).toEqual(rebaseBenchmark(portfolioTime, start, benchmarkTime, value));
+      }),
+    );
   });
 });

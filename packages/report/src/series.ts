@@ -1,3 +1,5 @@
+import type { NumberColumn, ReportBenchmark } from './report-input';
+
 /**
  * Indices of a curve to keep for a chart of about `maxPoints` points. A curve that short is kept
  * whole; a longer one is cut into `⌊maxPoints / 2⌋ − 1` equal buckets of bars, and each bucket
@@ -58,4 +60,27 @@ export function rebaseBenchmark(
     value.push((v / base) * startEquity);
   }
   return { time, value };
+}
+
+/**
+ * The points of `benchmark` an equity chart draws against `portfolioTime` (before rebasing): those
+ * inside the portfolio's time range, first to last (a `subarray` of a `Float64Array` column, a
+ * copy of a plain array's range). Its times are increasing (a {@link ReportBenchmark}'s
+ * are), so they are one run of points; none when the series do not overlap. A result JSON keeps
+ * these, so that a report made again from the file draws the same line.
+ */
+export function benchmarkInRange(portfolioTime: ArrayLike<number>, benchmark: ReportBenchmark): ReportBenchmark {
+  const first = portfolioTime[0] ?? Number.NaN;
+  const last = portfolioTime[portfolioTime.length - 1] ?? Number.NaN;
+  const time = benchmark.time;
+  let start = 0;
+  let end = time.length;
+  // The points rebaseBenchmark keeps: first ≤ t ≤ last.
+  while (start < end && !((time[start] ?? Number.NaN) >= first)) start++;
+  while (end > start && !((time[end - 1] ?? Number.NaN) <= last)) end--;
+  return { name: benchmark.name, time: columnRange(benchmark.time, start, end), value: columnRange(benchmark.value, start, end) };
+}
+
+function columnRange(column: NumberColumn, start: number, end: number): NumberColumn {
+  return column instanceof Float64Array ? column.subarray(start, end) : column.slice(start, end);
 }

@@ -124,6 +124,7 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
     data,
     dataset,
     benchmark: benchmark?.symbol ?? null,
+    benchmarkSeries: benchmark ?? null,
     rebalance: isPortfolioStrategy(strategy) ? (rebalance ?? strategy.rebalance) : null,
     result,
     performance,

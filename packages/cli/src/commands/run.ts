@@ -165,7 +165,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
       const written = await withProgress(phases, 'write', 'bytes', (onProgress) =>
         writeRunOutputs({ json: json === '-' ? undefined : json, md, html }, result, reportInput, { logger, onProgress: countOnly(onProgress) }),
       );
-      if (json === '-') await withProgress(phases, 'write', 'bytes', (onProgress) => writeChunks(io.stdout, runJsonChunks(result), countOnly(onProgress)));
+      if (json === '-') await withProgress(phases, 'write', 'bytes', (onProgress) => writeChunks(io.stdout, runJsonChunks(result, reportInput), countOnly(onProgress)));
       summarySink.write(summary);
       for (const file of written) summarySink.write(`wrote ${flags[file.kind] ?? file.path} (${formatCount(file.bytes)} bytes)\n`);
     });
