@@ -4,6 +4,7 @@ import { registerBacktestCommand } from './commands/backtest';
 import { registerDataCommand } from './commands/data';
 import { registerInitCommand } from './commands/init';
 import { registerQueueCommand, registerWorkerCommand } from './commands/queue';
+import { registerReportCommand } from './commands/report';
 import { registerSweepCommand, registerWalkForwardCommand } from './commands/research';
 import { registerRunCommand } from './commands/run';
 import { registerSchemaCommand } from './commands/schema';
@@ -70,6 +71,7 @@ export function createProgram(io: CliIo): Command {
   registerDataCommand(program, io);
   registerBacktestCommand(program, io);
   registerRunCommand(program, io);
+  registerReportCommand(program, io);
   registerSweepCommand(program, io);
   registerWalkForwardCommand(program, io);
   registerWorkerCommand(program, io);

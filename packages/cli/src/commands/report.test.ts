@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../cli';
+import { createCapturedIo } from '../io';
+
+const repository = fileURLToPath(new URL('../../../../', import.meta.url));
+const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-report-command-'));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function ensemble(args: string[], cwd = scratch): Promise<{ code: number; out: string; err: string }> {
+  const io = createCapturedIo({ cwd, env: {} });
+  const code = await main(['node', 'ensemble', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+const at = (name: string): string => path.join(scratch, name);
+const read = (name: string): string => readFileSync(at(name), 'utf8');
+
+describe('ensemble report', () => {
+  it('writes the Markdown and HTML of a saved `run --json` result byte for byte as the run wrote them, and its CSVs', async () => {
+    const config = path.join(repository, 'examples', 'sp500-two-sleeves.json');
+    const run = await ensemble(['run', '--config', config, '--json', 'run.json', '--md', 'run.md', '--html', 'run.html']);
+    expect(run.code).toBe(0);
+    const report = await ensemble(['report', 'run.json', '--md', 'again.md', '--html', 'again.html', '--csv-dir', 'csv/run']);
+    expect(report.err).toBe('');
+    expect(report.code).toBe(0);
+    expect(read('again.md')).toBe(read('run.md'));
+    expect(read('again.html')).toBe(read('run.html'));
+    expect(readdirSync(at('csv/run')).sort()).toEqual(['equity.csv', 'fills.csv', 'trades.csv', 'weights.csv']);
+    // The equity rows are the JSON's portfolio curve: its first and last points, by hand.
+    const json = JSON.parse(read('run.json')) as { portfolio: { equity: { time: string; equity: number }[] } };
+    const points = json.portfolio.equity;
+    const rows = read('csv/run/equity.csv').trimEnd().split('\n');
+    expect(rows).toHaveLength(points.length + 1);
+    expect(rows[1]?.split(',').slice(0, 2)).toEqual([points[0]?.time.slice(0, 10), String(points[0]?.equity)]);
+    expect(rows.at(-1)?.split(',').slice(0, 2)).toEqual([points.at(-1)?.time.slice(0, 10), String(points.at(-1)?.equity)]);
+    expect(report.out).toContain('wrote again.md (');
+    expect(report.out).toContain(`wrote ${path.join('csv/run', 'weights.csv')} (`);
+  });
+
+  it('writes the report of a saved `backtest --json` result, with a title of the user\'s', async () => {
+    const backtest = await ensemble(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--json', 'bt.json', '--md', 'bt.md']);
+    expect(backtest.code).toBe(0);
+    const same = await ensemble(['report', 'bt.json', '--md', 'bt-again.md']);
+    expect(same.code).toBe(0);
+    expect(read('bt-again.md')).toBe(read('bt.md'));
+    const titled = await ensemble(['report', 'bt.json', '--md', 'bt-titled.md', '--title', 'My SMA run']);
+    expect(titled.code).toBe(0);
+    expect(read('bt-titled.md').split('\n')[0]).toBe('# My SMA run');
+  });
+
+  it('exits 2 naming the problem: nothing to write, a file that is no result, an output over its input, a file where the CSV directory goes', async () => {
+    writeFileSync(at('other.json'), '{"a":1}');
+    writeFileSync(at('plain-file'), '');
+    const nothing = await ensemble(['report', 'other.json']);
+    expect([nothing.code, nothing.err]).toEqual([2, expect.stringContaining('nothing to write: give --html FILE, --md FILE or --csv-dir DIR')]);
+    const foreign = await ensemble(['report', 'other.json', '--md', 'x.md']);
+    expect(foreign.code).toBe(2);
+    expect(foreign.err).toContain('other.json');
+    expect(foreign.err).toContain('not an Ensemble result');
+    const over = await ensemble(['report', 'other.json', '--md', 'other.json']);
+    expect([over.code, over.err]).toEqual([2, expect.stringContaining('would overwrite the result file')]);
+    const blocked = await ensemble(['report', 'other.json', '--csv-dir', 'plain-file']);
+    expect([blocked.code, blocked.err]).toEqual([2, expect.stringContaining('is a file, not a directory')]);
+    const missing = await ensemble(['report', 'gone.json', '--md', 'x.md']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('Cannot read the result file');
+    expect(readdirSync(scratch)).not.toContain('x.md');
+  });
+});

@@ -1,0 +1,120 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError } from '@ensemble/protocol';
+import type { Logger } from '@ensemble/protocol';
+import { ReportGenerator, readResultFile } from '@ensemble/report';
+import type { ReadResultOptions, ReportInput } from '@ensemble/report';
+import { COMMAND_LINE, FlagProblems } from '../flags';
+import { formatCount } from '../format';
+import type { CliIo } from '../io';
+import { createCliLogger } from '../logger';
+import { globalOptions } from '../options';
+import { checkOutputTargets, resolveOutputFlags } from '../output-targets';
+import type { OutputFile } from '../write-file';
+import { writeFilesAtomic } from '../write-file';
+
+/** The flags of `ensemble report`. */
+interface ReportFlags {
+  readonly html?: string;
+  readonly md?: string;
+  readonly csvDir?: string;
+  readonly title?: string;
+  readonly subtitle?: string;
+}
+
+const EXAMPLES = `
+Examples:
+  $ ensemble run --config examples/sp500-two-sleeves.json --json result.json
+  $ ensemble report result.json --html report.html --md report.md
+  $ ensemble backtest --dataset sp500 --strategy sma-crossover --json bt.json
+  $ ensemble report bt.json --csv-dir csv --title "SMA 10/30 on the S&P 500"
+
+Reads a JSON result of \`ensemble run --json\` or \`ensemble backtest --json\` (or the engine's,
+the orchestrator's or the report package's own JSON form) and writes the reports the command
+would have written: the same title, subtitle and benchmark line, byte for byte, for results of
+this release (older files have no benchmark line). The CSV directory gets equity.csv, trades.csv,
+fills.csv and, for an orchestrator run, weights.csv; it is created if missing.`;
+
+/**
+ * The CSV directory flag resolved against `cwd`: an empty value is a problem, and so is an
+ * existing file (not a directory) at that path. Missing directories are created when writing.
+ */
+async function csvDirectory(problems: FlagProblems, value: string | undefined, cwd: string): Promise<string | undefined> {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') {
+    problems.add('--csv-dir ""', 'give a directory name');
+    return undefined;
+  }
+  const directory = path.resolve(cwd, value);
+  const found = await stat(directory).catch(() => null);
+  if (found !== null && !found.isDirectory()) problems.add(`--csv-dir ${value}`, `${directory} is a file, not a directory; give a directory (it is created if missing)`);
+  return directory;
+}
+
+/** The report of a result read from `file`: a result the report package refuses is that file's problem (exit 2, naming it). */
+function reportOfFile(input: ReportInput, file: string, logger: Logger): ReportGenerator {
+  try {
+    return new ReportGenerator(input, { logger });
+  } catch (error) {
+    if (!ConfigError.isInstance(error) || error.source !== undefined) throw error;
+    throw new ConfigError(error.issues, { source: file, cause: error });
+  }
+}
+
+/**
+ * Registers `ensemble report`: the Markdown report, HTML tearsheet and CSV exports of a saved JSON
+ * result (`readResultFile` of `@ensemble/report`), written all or nothing.
+ */
+export function registerReportCommand(program: Command, io: CliIo): Command {
+  return program
+    .command('report')
+    .argument('<result>', 'a JSON result: ensemble run --json, ensemble backtest --json, or the report package\'s JSON')
+    .description('write the Markdown report, HTML tearsheet or CSV exports of a saved JSON result (of `run --json` or `backtest --json`)')
+    .option('--html <file>', 'write a self-contained HTML tearsheet')
+    .option('--md <file>', 'write a Markdown report')
+    .option('--csv-dir <dir>', 'write equity.csv, trades.csv, fills.csv (and weights.csv for an orchestrator run) into this directory')
+    .option('--title <text>', 'the report\'s title (default: the one the command gave it)')
+    .option('--subtitle <text>', 'the report\'s subtitle (default: the one the command gave it)')
+    .addHelpText('after', EXAMPLES)
+    .action(async (result: string, flags: ReportFlags, command: Command) => {
+      const logger = createCliLogger(io, globalOptions(command).logLevel ?? 'silent', { json: globalOptions(command).logJson === true });
+      const problems = new FlagProblems();
+      if (flags.html === undefined && flags.md === undefined && flags.csvDir === undefined) {
+        throw new ConfigError([{ path: 'outputs', message: 'nothing to write: give --html FILE, --md FILE or --csv-dir DIR (or several)' }], { source: COMMAND_LINE });
+      }
+      const targets = resolveOutputFlags(
+        problems,
+        [
+          { flag: '--md', value: flags.md },
+          { flag: '--html', value: flags.html },
+        ],
+        io.cwd,
+      );
+      const csvDir = await csvDirectory(problems, flags.csvDir, io.cwd);
+      problems.throwIfAny();
+      const source = path.resolve(io.cwd, result);
+      await checkOutputTargets(targets, [{ what: 'the result file', path: source }]);
+      const options: ReadResultOptions = {
+        ...(flags.title === undefined ? {} : { title: flags.title }),
+        ...(flags.subtitle === undefined ? {} : { subtitle: flags.subtitle }),
+      };
+      const generator = reportOfFile(await readResultFile(source, options), result, logger);
+      const files: (OutputFile & { readonly shown: string })[] = [];
+      const target = (flag: string) => targets.find((entry) => entry.flag === flag);
+      const md = target('--md');
+      const html = target('--html');
+      if (md !== undefined) files.push({ path: md.path, content: await generator.markdown(), shown: md.typed });
+      if (html !== undefined) files.push({ path: html.path, content: generator.html(), shown: html.typed });
+      if (csvDir !== undefined) {
+        const csv: Readonly<Record<string, string | undefined>> = { ...generator.csv() };
+        for (const [name, content] of Object.entries(csv)) {
+          if (content !== undefined) files.push({ path: path.join(csvDir, name), content, shown: path.join(flags.csvDir ?? csvDir, name) });
+        }
+      }
+      const written = await writeFilesAtomic(files, { createDirectories: csvDir !== undefined });
+      files.forEach((file, k) => {
+        io.stdout.write(`wrote ${file.shown} (${formatCount(written[k]?.bytes ?? 0)} bytes)\n`);
+      });
+    });
+}
