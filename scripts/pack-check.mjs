@@ -128,10 +128,13 @@ if (cli === undefined) {
   run('npx ensemble init', 'npx', ['--no-install', 'ensemble', 'init', 'project'], { cwd: consumer });
   const own = run('npx ensemble backtest --strategy ./project/strategies/my-strategy.ts', 'npx', ['--no-install', 'ensemble', 'backtest', '--dataset', 'sp500', '--strategy', './project/strategies/my-strategy.ts'], { cwd: consumer });
   if (!/my-strategy/.test(own)) fail('npx ensemble backtest --strategy FILE', `the summary does not name the file's strategy:\n${own}`);
-  run('npx ensemble run --config project/run.json --html', 'npx', ['--no-install', 'ensemble', 'run', '--config', 'project/run.json', '--html', 'project/report.html'], { cwd: consumer });
+  run('npx ensemble run --config project/run.json --html --json', 'npx', ['--no-install', 'ensemble', 'run', '--config', 'project/run.json', '--html', 'project/report.html', '--json', 'project/result.json'], { cwd: consumer });
   const tearsheet = readFileSync(join(consumer, 'project', 'report.html'), 'utf8');
   if (tearsheet.length < 100_000 || !tearsheet.includes('my-strategy')) fail('npx ensemble run --html', 'the tearsheet is missing or does not show the strategy file\'s sleeve');
-  console.log(`  npx ensemble init, a TypeScript strategy file backtested alone and run as a sleeve beside sma-crossover, its tearsheet written   [${seconds()}]`);
+  // The same tearsheet again from the saved result (the report package's inlined chart libraries found in its install).
+  run('npx ensemble report', 'npx', ['--no-install', 'ensemble', 'report', 'project/result.json', '--html', 'project/again.html'], { cwd: consumer });
+  if (readFileSync(join(consumer, 'project', 'again.html'), 'utf8') !== tearsheet) fail('npx ensemble report', 'the tearsheet made from the saved result differs from the run\'s');
+  console.log(`  npx ensemble init, a TypeScript strategy file backtested alone and run as a sleeve beside sma-crossover, its tearsheet written, and again from its JSON   [${seconds()}]`);
 
   // Research from the tarballs: the worker threads start from the installed package's dist.
   writeFileSync(
