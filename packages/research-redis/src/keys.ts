@@ -36,6 +36,8 @@ export interface SweepKeys {
   readonly done: string;
   /** Hash: `<worker id>:count|first|last` → results it stored for this sweep, and when (ms). */
   readonly workers: string;
+  /** Hash: worker id → its compatibility tag, for each worker that left the sweep as running other code. */
+  readonly refusals: string;
   /** The dataset stored under its SHA-256 (hex). */
   dataset(sha256: string): string;
   /** A pattern matching every Ensemble key of the sweep (for cleanup). */
@@ -73,6 +75,7 @@ export function sweepKeys(prefix: string, sweepId: string): SweepKeys {
     fingerprints: `${own}:jobs`,
     done: `${own}:done`,
     workers: `${own}:workers`,
+    refusals: `${own}:refusals`,
     dataset: (sha256) => `${own}:data:${sha256}`,
     ownPattern: `${own}:*`,
   };

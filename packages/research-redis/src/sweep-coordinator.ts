@@ -59,7 +59,18 @@ export interface SweepCoordinatorOptions<TJob, TResult> {
   /** How often the results list is read while nothing new arrives (default 25 ms). */
   readonly pollIntervalMs?: number;
   readonly onProgress?: (progress: SweepProgress) => void;
+  /**
+   * Called once for each worker that leaves this sweep because it runs other code (another
+   * `compatibility` tag), with its id and tag: while only such workers listen, nothing runs.
+   */
+  readonly onRefusal?: (refusal: WorkerRefusal) => void;
   readonly logger?: Logger;
+}
+
+/** A worker that left a sweep as running other code: its id and its own compatibility tag. */
+export interface WorkerRefusal {
+  readonly workerId: string;
+  readonly compatibility: string;
 }
 
 /** Attempts per job when none are given. */
@@ -179,6 +190,17 @@ export async function runSweepOnQueue<TJob, TResult>(
     }
   };
 
+  /** Workers that left the sweep as running other code, each reported once. */
+  const refused = new Set<string>();
+  const checkRefusals = async (): Promise<void> => {
+    for (const [workerId, tag] of Object.entries(await link.redis.hgetall(keys.refusals))) {
+      if (refused.has(workerId)) continue;
+      refused.add(workerId);
+      logger.warn({ workerId, workerRuns: tag }, 'a worker runs other code and leaves this sweep to workers that run the same');
+      options.onRefusal?.({ workerId, compatibility: tag });
+    }
+  };
+
   const report = async (): Promise<void> => {
     if (options.onProgress === undefined) return;
     const counts = await queue.getJobCounts('waiting', 'active', 'failed', 'delayed', 'prioritized');
@@ -203,6 +225,7 @@ export async function runSweepOnQueue<TJob, TResult>(
         if (Date.now() - lastCheck >= CHECK_EVERY_MS && pending.size > 0) {
           lastCheck = Date.now();
           await settleFailed();
+          await checkRefusals();
           await report();
         }
       } catch (error) {

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processToyJob, toyCoordinator, toyJobSchema, toyJobs, type ToyJob, type ToyResult } from '../test/toy-jobs';
 import { QueueConnectionError } from './errors';
-import { runSweepOnQueue } from './sweep-coordinator';
+import { runSweepOnQueue, type WorkerRefusal } from './sweep-coordinator';
 import { sweepStatus } from './sweep-status';
 import { startQueueWorker, type QueueWorker } from './sweep-worker';
 import { freePort, startRedisServer, type TestRedisServer } from './testing/redis-server';
@@ -108,14 +108,20 @@ describe('runSweepOnQueue with queue workers', () => {
     try {
       const stop = new AbortController();
       const delivered: ToyResult[] = [];
-      const running = runSweepOnQueue(toyJobs(4), { url: server.url, prefix: 'q', sweepId: 'tagged', compatibility: 'engine 1', ...toyCoordinator }, { onResult: (result) => delivered.push(result), signal: stop.signal });
-      // Bounded: the worker looks every 100 ms and at each announcement.
-      for (let waited = 0; warned() === 0 && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-      // A few more looks: it still takes nothing, and says so once.
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      const refusals: WorkerRefusal[] = [];
+      const running = runSweepOnQueue(
+        toyJobs(4),
+        { url: server.url, prefix: 'q', sweepId: 'tagged', compatibility: 'engine 1', onRefusal: (refusal) => refusals.push(refusal), ...toyCoordinator },
+        { onResult: (result) => delivered.push(result), signal: stop.signal },
+      );
+      // Bounded: the worker looks every 100 ms and at each announcement, the coordinator about once a second.
+      for (let waited = 0; (warned() === 0 || refusals.length === 0) && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      // A few more looks: it still takes nothing, and says so once; the coordinator was told once.
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
       stop.abort();
       await running;
       expect(warned()).toBe(1);
+      expect(refusals).toEqual([{ workerId: 'other', compatibility: 'engine 2' }]);
       expect(delivered).toEqual([]);
       expect(otherCalls.size).toBe(0);
       const refused = await collect(toyJobs(4), 'tagged', { compatibility: 'engine 2' }).catch((error: unknown) => error);

@@ -195,6 +195,8 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
       if (total !== null && (tag ?? '') !== compatibility) {
         if (!incompatible.has(sweepId)) {
           incompatible.add(sweepId);
+          // Where the sweep's coordinator looks, to tell its user why nobody takes the jobs.
+          await redis.hset(keys.refusals, id, compatibility);
           logger.warn(
             { sweepId, sweepRuns: describeCompatibility(tag ?? ''), workerRuns: describeCompatibility(compatibility) },
             `sweep ${sweepId} was started by a coordinator running other code: this worker leaves its jobs to workers that run the same (install the same versions to take them)`,

@@ -7,7 +7,7 @@ import type { ConfigIssue } from '@ensemble/protocol';
 import { directoryCreationProblem } from '@ensemble/report';
 import type { JobExecutor } from '@ensemble/research';
 import { researchWorkerUrl } from '../research-worker-url';
-import { cleanSweep, createRedisExecutor, parseRedisUrl, redactRedisUrl, startRedisWorker, sweepStatus } from '@ensemble/research-redis';
+import { cleanSweep, compatibilityDifference, createRedisExecutor, parseRedisUrl, redactRedisUrl, researchCompatibility, startRedisWorker, sweepStatus } from '@ensemble/research-redis';
 import type { QueueAddress, SweepStatus } from '@ensemble/research-redis';
 import { CliExit } from '../errors';
 import { COMMAND_LINE } from '../flags';
@@ -64,14 +64,26 @@ export type ClosableExecutor = JobExecutor & { close(): Promise<void> };
 /**
  * The executor of `ensemble sweep --queue` and `ensemble walk-forward --queue`: the jobs go to
  * Redis under `researchId` (the plan's id, so running the same spec again reattaches to the sweep
- * already there). `--workers` and `--job-timeout` belong to the workers and are refused here.
+ * already there). `--workers` and `--job-timeout` belong to the workers and are refused here. A
+ * worker that leaves the sweep because it runs other versions of the packages is named on stderr,
+ * once: while only such workers listen, nothing runs.
  */
-export function queueExecutor(flags: QueueFlags & { readonly queue: string; readonly workers?: string; readonly jobTimeout?: string }, researchId: string, env: CliIo['env']): ClosableExecutor {
+export function queueExecutor(flags: QueueFlags & { readonly queue: string; readonly workers?: string; readonly jobTimeout?: string }, researchId: string, io: Pick<CliIo, 'env' | 'stderr'>): ClosableExecutor {
+  const env = io.env;
   for (const [flag, value] of [['--workers', flags.workers], ['--job-timeout', flags.jobTimeout]] as const) {
     if (value !== undefined) throw new ConfigError([{ path: flag, message: `${flag} has no effect with --queue: the workers run the jobs; give --concurrency or --job-timeout to each \`ensemble worker\`` }]);
   }
   const address = queueAddress(flags, env);
-  const executor = createRedisExecutor({ ...address, sweepId: researchId });
+  const ours = researchCompatibility();
+  const executor = createRedisExecutor({
+    ...address,
+    sweepId: researchId,
+    compatibility: ours,
+    onRefusal: ({ workerId, compatibility }) => {
+      const differ = compatibilityDifference(compatibility, ours);
+      io.stderr.write(`warning: worker ${echoValue(workerId)} runs other versions (${differ.theirs}; this sweep needs ${differ.ours}) and leaves the sweep's jobs to workers that run the same\n`);
+    },
+  });
   return { run: (jobs, options) => executor.run(jobs, options), close: () => Promise.resolve() };
 }
 

@@ -103,8 +103,8 @@ interface DirectoryRunOptions {
  * The executor of a research command: the Redis queue with `--queue`, else a local worker pool of
  * `--workers` threads (default every core), no more than the run has jobs (`jobs`).
  */
-function researchExecutor(flags: ResearchFlags, researchId: string, jobs: number, env: CliIo['env']): ClosableExecutor {
-  if (flags.queue !== undefined) return queueExecutor({ ...flags, queue: flags.queue }, researchId, env);
+function researchExecutor(flags: ResearchFlags, researchId: string, jobs: number, io: CliIo): ClosableExecutor {
+  if (flags.queue !== undefined) return queueExecutor({ ...flags, queue: flags.queue }, researchId, io);
   const workers = flags.workers === undefined ? availableParallelism() : parseWorkers(flags.workers);
   return createLocalExecutor({
     workerUrl: researchWorkerUrl(),
@@ -130,7 +130,7 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   failure: (result: TResult) => RunError | null,
   check?: (result: TResult) => Promise<string | null>,
 ): Promise<void> {
-  const executor = researchExecutor(flags, researchId, jobs, io.env);
+  const executor = researchExecutor(flags, researchId, jobs, io);
   if (flags.resume === true && flags.queue === undefined && !existsSync(path.join(path.resolve(io.cwd, flags.out), 'journal.jsonl'))) {
     io.stderr.write(`--resume: ${path.join(flags.out, 'journal.jsonl')} does not exist yet, so every job runs\n`);
   }
