@@ -19,6 +19,7 @@ export interface SweepStatistics {
   /** Deflated Sharpe ratio of the selected combination against every finished trial's Sharpe ratio. */
   readonly deflatedSharpe: DeflatedSharpeResult | null;
   readonly pbo: SweepPbo | null;
+  /** Parameter stability of the objective; the `index` of its best point and neighbours is the combination's index, as in the results. */
   readonly stability: ParameterStabilityResult | null;
   readonly notes: readonly string[];
 }
@@ -92,10 +93,18 @@ export function sweepStatistics(
   }
   let stability: ParameterStabilityResult | null = null;
   try {
-    stability = parameterStability(
+    const scored = parameterStability(
       trials.map((trial) => ({ params: trial.parameters, objective: trial.objective })),
       { direction: options.direction, dimensions: Object.fromEntries(Object.entries(options.dimensions).map(([name, values]) => [name, { values }])) },
     );
+    // The statistic numbers points by their position in its input; the sweep's outputs by
+    // combination index (trials skip combinations a constraint or the sampling left out).
+    const combination = (position: number): number => trials[position]?.index ?? position;
+    stability = {
+      ...scored,
+      best: { ...scored.best, index: combination(scored.best.index) },
+      neighbours: scored.neighbours.map((neighbour) => ({ ...neighbour, index: combination(neighbour.index) })),
+    };
   } catch (error) {
     notes.push(`stability: ${reason(error)}`);
   }
