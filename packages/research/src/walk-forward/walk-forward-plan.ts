@@ -28,6 +28,8 @@ export interface WalkForwardPlan {
   readonly skipped: number;
   readonly notSampled: number;
   readonly combinations: readonly number[];
+  /** Bar times (epoch ms) of the data the base config selects: the timeline the windows are placed on. */
+  readonly timeline: Float64Array;
   readonly windows: readonly WalkForwardWindow[];
   /** Train jobs of every window: job index `window × gridSize + combination`. */
   readonly trainJobs: readonly ResearchJob[];
@@ -51,7 +53,8 @@ export async function planWalkForward(input: unknown, options: Omit<PlanSweepOpt
   const spec = parseSpec(WalkForwardSpecSchema, input, options.source);
   const grid = await planGrid(spec, options);
   const issues: ConfigIssue[] = [];
-  const windows = walkForwardWindows(await baseTimeline(grid.base), spec.windows, issues);
+  const timeline = await baseTimeline(grid.base);
+  const windows = walkForwardWindows(timeline, spec.windows, issues);
   if (issues.length > 0) throw new ConfigError(issues, options.source === undefined ? undefined : { source: options.source });
   const trainJobs = windows.flatMap((window) =>
     jobsOf(grid.base, grid.parameters, grid.combinations, { start: window.train.start, end: window.train.end }).map((job) => ({
@@ -71,6 +74,7 @@ export async function planWalkForward(input: unknown, options: Omit<PlanSweepOpt
     skipped: grid.skipped,
     notSampled: grid.notSampled,
     combinations: grid.combinations,
+    timeline,
     windows,
     trainJobs,
   };
