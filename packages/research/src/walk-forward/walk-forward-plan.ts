@@ -1,14 +1,11 @@
 import { dirname, resolve } from 'node:path';
-import { selectMarketData } from '@ensemble/data';
-import { runSymbols } from '@ensemble/orchestrator';
-import type { RunConfig } from '@ensemble/orchestrator';
 import { ConfigError } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 import type { ResearchJob } from '../job/research-job';
 import { createLocalResolvers } from '../job/resolvers';
 import { readJsonFile } from '../json-file';
 import type { Objective } from '../sweep/objective';
-import { jobsOf, jsonDigest, parseSpec, planGrid } from '../sweep/sweep-plan';
+import { configTimeline, jobsOf, jsonDigest, parseSpec, planGrid } from '../sweep/sweep-plan';
 import type { BaseConfig, PlanSweepOptions, PlannedParameter } from '../sweep/sweep-plan';
 import { WalkForwardSpecSchema } from './walk-forward-spec';
 import type { WalkForwardSpec } from './walk-forward-spec';
@@ -37,11 +34,7 @@ export interface WalkForwardPlan {
 
 /** The merged bar times of the data a base config selects (its symbols, `data.from`, `data.to`). */
 async function baseTimeline(base: BaseConfig): Promise<Float64Array> {
-  const all = await createLocalResolvers().marketData(base.data);
-  const config = base.config;
-  const data = config.data as { symbols?: string[]; from?: string | number; to?: string | number };
-  const symbols = base.kind === 'run' ? (data.symbols ?? runSymbols(config as unknown as RunConfig)) : ((config.symbols as string[] | undefined) ?? data.symbols);
-  return selectMarketData(all, { symbols, from: data.from, to: data.to }).timeline.time;
+  return configTimeline(base.kind, base.config, await createLocalResolvers().marketData(base.data));
 }
 
 /**
