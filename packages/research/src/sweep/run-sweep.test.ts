@@ -12,7 +12,8 @@ import { perPeriodSharpe } from '../statistics/return-moments';
 import { JOURNAL_FILE } from '../executor/journal';
 import { runSweepToDirectory } from './sweep-directory';
 import { SWEEP_OUTPUT_FILES } from './sweep-outputs';
-import { planSweepFile } from './sweep-plan';
+import { planSweep, planSweepFile } from './sweep-plan';
+import { runSweep } from './run-sweep';
 
 const executors: LocalExecutor[] = [];
 afterAll(async () => {
@@ -98,5 +99,35 @@ describe('runSweepToDirectory', () => {
     const returns: number[] = [];
     for (let t = 1; t < equity.length; t++) returns.push((equity[t] ?? 0) / (equity[t - 1] ?? 0) - 1);
     expect(result.best?.objective).toBeCloseTo((perPeriodSharpe(returns) ?? 0) * Math.sqrt(run.periodsPerYear), 10);
+  });
+
+  // Regression: the DSR and the PBO measured raw returns while the objective (the metrics' Sharpe
+  // ratio) measured excess returns, so with a risk-free rate the DSR judged another Sharpe ratio
+  // (0.0316 a day for a best of 0.218 a year: DSR 0.958 instead of 0.688).
+  it('measures the overfitting statistics on returns in excess of the config\'s risk-free rate, as the objective', async () => {
+    const plan = await planSweep({
+      kind: 'backtest',
+      config: { data: { dataset: 'sp500' }, strategy: 'sma-crossover', params: {}, riskFreeRate: 0.03 },
+      parameters: [
+        { path: 'params.fast', values: [5, 10, 20, 50] },
+        { path: 'params.slow', values: [100, 150, 200] },
+      ],
+      objective: 'sharpe',
+      pboBlocks: 8,
+    });
+    expect(plan.riskFreePerPeriod.every((rate) => rate === Math.pow(1.03, 1 / 252) - 1)).toBe(true);
+    const { best, statistics } = await runSweep(plan, createInProcessExecutor());
+    const close = (actual: number | null | undefined, expected: number): void => {
+      expect(Math.abs((actual ?? Number.NaN) - expected)).toBeLessThanOrEqual(1e-9 * Math.abs(expected));
+    };
+    // The per-period Sharpe ratio the DSR judges is the objective's, before √P.
+    close(statistics.deflatedSharpe?.sharpe, (best?.objective ?? 0) / Math.sqrt(252));
+    // Expected values from an independent simulation of the strategy and the papers' formulas (Python).
+    close(statistics.deflatedSharpe?.sharpe, 0.013747170489760221);
+    close(statistics.deflatedSharpe?.expectedMaxSharpe, 0.006846481138328042);
+    close(statistics.deflatedSharpe?.dsr, 0.6879520855596502);
+    close(statistics.deflatedSharpe?.psr, 0.8355316847049563);
+    expect(statistics.pbo?.pbo).toBe(0.6285714285714286); // 44 of 70 splits
+    expect(statistics.pbo?.probabilityOfLoss).toBe(0.2857142857142857); // 20 of 70
   });
 });

@@ -102,10 +102,11 @@ export async function runSweep(plan: SweepPlan, executor: JobExecutor, options: 
   const outcome = await runJobs(plan.jobs, executor, options);
   const rows = rankResults(plan, outcome.results);
   const best = rows[0]?.rank === 1 ? rows[0] : null;
-  const trials: Trial[] = plan.jobs.flatMap((job) => {
+  const trials: Trial[] = plan.jobs.flatMap((job, k) => {
     const result = outcome.results.get(job.index);
     if (result === undefined) return [];
-    return [{ index: job.index, parameters: job.parameters, objective: result.status === 'ok' ? objectiveValue(result.metrics, plan.objective) : null, result }];
+    const objective = result.status === 'ok' ? objectiveValue(result.metrics, plan.objective) : null;
+    return [{ index: job.index, parameters: job.parameters, objective, result, riskFreePerPeriod: plan.riskFreePerPeriod[k] ?? 0 }];
   });
   const selected = best === null ? null : (trials.find((trial) => trial.index === best.index) ?? null);
   const statistics = sweepStatistics(trials, selected, { blocks: plan.pboBlocks, direction: plan.objective.direction, dimensions: dimensionsOf(plan.parameters) });

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { createSeededRandom, selectRange } from '@ensemble/data';
-import { checkRunData, parseRunConfig } from '@ensemble/orchestrator';
+import { createSeededRandom, selectMarketData, selectRange } from '@ensemble/data';
+import type { MarketData } from '@ensemble/data';
+import { checkRunData, parseRunConfig, runSymbols } from '@ensemble/orchestrator';
 import type { RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
+import { inferPeriodsPerYear } from '@ensemble/performance';
 import { ConfigError, quoteValue, toConfigIssues } from '@ensemble/protocol';
 import type { BarSeries, ConfigIssue } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
@@ -60,6 +62,13 @@ export interface SweepPlan {
   readonly notSampled: number;
   /** One job per combination to run, ordered by index (the combination's position in the grid). */
   readonly jobs: readonly ResearchJob[];
+  /**
+   * Per job, in the order of `jobs`: the per-period risk-free rate its Sharpe ratio subtracts,
+   * `(1 + riskFreeRate)^(1/P) − 1` with the job's periods per year (given, or inferred from its
+   * bars as its run infers them); 0 without a risk-free rate. The overfitting statistics measure
+   * the same excess returns.
+   */
+  readonly riskFreePerPeriod: readonly number[];
 }
 
 /** Options of {@link planSweep}. */
@@ -310,6 +319,33 @@ export function sampleIndices(indices: readonly number[], count: number, seed: n
   return pool.slice(0, take).sort((a, b) => a - b);
 }
 
+/** The merged bar times of the data a config selects (its symbols, `data.from`, `data.to`): the steps of its run. */
+export function configTimeline(kind: 'backtest' | 'run', config: Record<string, unknown>, all: MarketData): Float64Array {
+  const data = (isRecord(config.data) ? config.data : {}) as { symbols?: string[]; from?: string | number; to?: string | number };
+  const symbols = kind === 'run' ? (data.symbols ?? runSymbols(config as unknown as RunConfig)) : ((config.symbols as string[] | undefined) ?? data.symbols);
+  return selectMarketData(all, { symbols, from: data.from, to: data.to }).timeline.time;
+}
+
+/** See {@link SweepPlan.riskFreePerPeriod}; reads the data only when a job has a risk-free rate. */
+async function riskFreePerPeriod(base: BaseConfig, jobs: readonly ResearchJob[]): Promise<number[]> {
+  const rateOf = (job: ResearchJob): number => (typeof job.config.riskFreeRate === 'number' ? job.config.riskFreeRate : 0);
+  if (jobs.every((job) => rateOf(job) === 0)) return jobs.map(() => 0);
+  const all = await createLocalResolvers().marketData(base.data);
+  const inferred = new Map<string, number>();
+  return jobs.map((job) => {
+    const rate = rateOf(job);
+    if (rate === 0) return 0;
+    let periods = typeof job.config.periodsPerYear === 'number' ? job.config.periodsPerYear : undefined;
+    if (periods === undefined) {
+      const key = JSON.stringify([job.config.data, job.config.symbols, job.kind === 'run' ? job.config.strategies : null]);
+      periods = inferred.get(key) ?? inferPeriodsPerYear(configTimeline(base.kind, job.config, all));
+      inferred.set(key, periods);
+    }
+    // The performance package's per-period rate (quantstats).
+    return Math.pow(1 + rate, 1 / periods) - 1;
+  });
+}
+
 /** SHA-256 of a JSON value's text, hex. */
 export function jsonDigest(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -420,6 +456,7 @@ export async function planSweep(input: unknown, options: PlanSweepOptions = {}):
     skipped: grid.skipped,
     notSampled: grid.notSampled,
     jobs,
+    riskFreePerPeriod: await riskFreePerPeriod(grid.base, jobs),
   };
 }
 

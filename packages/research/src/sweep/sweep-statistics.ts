@@ -19,6 +19,7 @@ export interface SweepStatistics {
   /** Deflated Sharpe ratio of the selected combination against every finished trial's Sharpe ratio. */
   readonly deflatedSharpe: DeflatedSharpeResult | null;
   readonly pbo: SweepPbo | null;
+  /** Parameter stability of the objective; the `index` of its best point and neighbours is the combination's index, as in the results. */
   readonly stability: ParameterStabilityResult | null;
   readonly notes: readonly string[];
 }
@@ -29,6 +30,18 @@ export interface Trial {
   readonly parameters: Readonly<Record<string, ParameterValue>>;
   readonly objective: number | null;
   readonly result: ResearchJobResult;
+  /** The per-period risk-free rate its Sharpe ratio subtracts (default 0): the statistics measure its excess returns. */
+  readonly riskFreePerPeriod?: number | undefined;
+}
+
+/** A trial's period returns in excess of its risk-free rate (the returns themselves without one). */
+function excessReturns(trial: Trial): Float64Array {
+  const returns = trial.result.periodReturns;
+  const rate = trial.riskFreePerPeriod ?? 0;
+  if (rate === 0) return returns;
+  const excess = new Float64Array(returns.length);
+  for (let t = 0; t < returns.length; t++) excess[t] = (returns[t] ?? Number.NaN) - rate;
+  return excess;
 }
 
 function reason(error: unknown): string {
@@ -43,7 +56,8 @@ function reason(error: unknown): string {
  * The overfitting statistics of a sweep's trials (finished jobs, in index order) with `selected`
  * the best: the DSR of the selected trial's returns (trials without a Sharpe ratio count as 0), the
  * PBO by CSCV on the per-period Sharpe ratio with `blocks` blocks (every trial's returns over the
- * same periods), and the parameter stability of the objective over the grid `dimensions`.
+ * same periods), and the parameter stability of the objective over the grid `dimensions`. Returns
+ * are taken in excess of each trial's `riskFreePerPeriod`, as its Sharpe ratio takes them.
  */
 export function sweepStatistics(
   trials: readonly Trial[],
@@ -52,13 +66,15 @@ export function sweepStatistics(
 ): SweepStatistics {
   const notes: string[] = [];
   const finished = trials.filter((trial) => trial.result.status === 'ok');
+  // Excess returns, as the Sharpe ratio of the metrics (and so the objective) measures them.
+  const excess = finished.map(excessReturns);
   let deflatedSharpe: DeflatedSharpeResult | null = null;
   if (selected === null) notes.push('deflatedSharpe: no combination has an objective value');
   else {
     try {
       deflatedSharpe = deflatedSharpeRatio({
-        returns: selected.result.periodReturns,
-        trialSharpes: finished.map((trial) => perPeriodSharpe(trial.result.periodReturns) ?? 0),
+        returns: excessReturns(selected),
+        trialSharpes: excess.map((returns) => perPeriodSharpe(returns) ?? 0),
       });
     } catch (error) {
       notes.push(`deflatedSharpe: ${reason(error)}`);
@@ -70,10 +86,7 @@ export function sweepStatistics(
   else if (lengths.size !== 1) notes.push('pbo: the combinations have return series of different lengths');
   else {
     try {
-      const full = probabilityOfBacktestOverfitting(
-        finished.map((trial) => trial.result.periodReturns),
-        { blocks: options.blocks },
-      );
+      const full = probabilityOfBacktestOverfitting(excess, { blocks: options.blocks });
       const { slope, intercept, rSquared } = full.degradation;
       pbo = {
         pbo: full.pbo,
@@ -92,10 +105,18 @@ export function sweepStatistics(
   }
   let stability: ParameterStabilityResult | null = null;
   try {
-    stability = parameterStability(
+    const scored = parameterStability(
       trials.map((trial) => ({ params: trial.parameters, objective: trial.objective })),
       { direction: options.direction, dimensions: Object.fromEntries(Object.entries(options.dimensions).map(([name, values]) => [name, { values }])) },
     );
+    // The statistic numbers points by their position in its input; the sweep's outputs by
+    // combination index (trials skip combinations a constraint or the sampling left out).
+    const combination = (position: number): number => trials[position]?.index ?? position;
+    stability = {
+      ...scored,
+      best: { ...scored.best, index: combination(scored.best.index) },
+      neighbours: scored.neighbours.map((neighbour) => ({ ...neighbour, index: combination(neighbour.index) })),
+    };
   } catch (error) {
     notes.push(`stability: ${reason(error)}`);
   }

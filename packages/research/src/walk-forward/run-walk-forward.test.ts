@@ -82,6 +82,40 @@ describe('runWalkForward', () => {
     }
   });
 
+  // Regression: a no-choice step's test window was left out of the stitched curve, so its time
+  // vanished from the annualised out-of-sample metrics (CAGR 3.83% here, for 7.80% over six years).
+  it('keeps a no-choice step\'s test window in the out-of-sample curve, flat at the capital it passes on', async () => {
+    const plan = await planWalkForward({
+      kind: 'backtest',
+      config: { data: { dataset: 'sp500', from: '2006-01-01', to: '2012-12-31' }, strategy: 'sma-crossover', params: {} },
+      parameters: [
+        { path: 'params.fast', values: [10, 20] },
+        { path: 'params.slow', values: [100, 150] },
+      ],
+      // Null without a losing trade: most one-year train windows have no objective value.
+      objective: 'profitFactor',
+      windows: { train: '1y', test: '6m' },
+    });
+    const result = await runWalkForward(plan, createInProcessExecutor());
+    // Expected values from an independent simulation of the strategy and the windows (Python, from the READMEs).
+    expect(result.steps.map((step) => step.status)).toEqual(['no-choice', 'no-choice', 'ok', 'ok', 'no-choice', 'no-choice', 'no-choice', 'ok', 'no-choice', 'no-choice', 'ok', 'no-choice']);
+    const { time, equity } = result.outOfSample;
+    expect(time.length).toBe(1510);
+    expect(time.length).toBe(plan.windows.reduce((sum, window) => sum + window.test.bars, 0));
+    for (const step of result.steps.filter((candidate) => candidate.status === 'no-choice')) {
+      const from = time.indexOf(step.test.start);
+      expect(time[from + step.test.bars - 1]).toBe(step.test.end);
+      expect(equity.slice(from, from + step.test.bars).every((value) => value === step.startEquity)).toBe(true);
+    }
+    const close = (actual: number | null | undefined, expected: number): void => {
+      expect(Math.abs((actual ?? Number.NaN) - expected)).toBeLessThanOrEqual(1e-12 * Math.abs(expected));
+    };
+    close(result.metrics?.totalReturn, 0.07800172959999996);
+    close(result.metrics?.cagr, 0.012622060716351857);
+    close(result.metrics?.sharpe, 0.3666541982238708);
+    close(result.metrics?.maxDrawdown, -0.06312244151192858);
+  });
+
   it('is free of look-ahead: bars after a test window change neither its choice nor its result', async () => {
     const full = await walkForward('2012-12-31');
     const cut = await walkForward('2009-12-31'); // ends with the test window of 2009

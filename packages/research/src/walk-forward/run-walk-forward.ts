@@ -10,6 +10,7 @@ import type { SweepRow } from '../sweep/run-sweep';
 import { combinationValues } from '../sweep/sweep-plan';
 import { withConfigValues } from '../sweep/config-path';
 import type { WalkForwardPlan } from './walk-forward-plan';
+import { firstAtOrAfter } from './windows';
 import type { WindowSpan } from './windows';
 
 /** One walk-forward step's outcome. */
@@ -45,7 +46,11 @@ export interface WalkForwardResult {
   readonly parameters: WalkForwardPlan['parameters'];
   readonly aborted: boolean;
   readonly steps: readonly WalkForwardStep[];
-  /** The test windows' equity curves end to end, each starting with the previous one's final equity. */
+  /**
+   * The test windows' equity curves end to end, each starting with the previous one's final equity;
+   * a `no-choice` step's test window is flat at the capital it passes on. A test window whose job
+   * failed or timed out has no curve and is left out.
+   */
   readonly outOfSample: { readonly time: readonly number[]; readonly equity: readonly number[] };
   /** Metrics of the stitched curve (trade metrics are null: trades are not carried across windows). */
   readonly metrics: PerformanceMetrics | null;
@@ -129,6 +134,13 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
     const base = { index: k, train: window.train, test: window.test, startEquity: capital };
     if (best === null) {
       steps.push({ ...base, chosen: null, objective: null, inSample: null, outOfSample: null, efficiency: null, status: 'no-choice', error: noChoiceError(ranked, plan.objective.metric, k * plan.gridSize) });
+      // Nothing chosen, nothing traded: the capital stays in cash over the test window, and the
+      // curve says so bar by bar (left out, its time would vanish from the annualised metrics).
+      const first = firstAtOrAfter(plan.timeline, window.test.start);
+      for (let i = first; i < first + window.test.bars; i++) {
+        time.push(plan.timeline[i] ?? Number.NaN);
+        equity.push(capital);
+      }
       offset++;
       continue;
     }

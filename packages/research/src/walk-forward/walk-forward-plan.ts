@@ -1,14 +1,11 @@
 import { dirname, resolve } from 'node:path';
-import { selectMarketData } from '@ensemble/data';
-import { runSymbols } from '@ensemble/orchestrator';
-import type { RunConfig } from '@ensemble/orchestrator';
 import { ConfigError } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 import type { ResearchJob } from '../job/research-job';
 import { createLocalResolvers } from '../job/resolvers';
 import { readJsonFile } from '../json-file';
 import type { Objective } from '../sweep/objective';
-import { jobsOf, jsonDigest, parseSpec, planGrid } from '../sweep/sweep-plan';
+import { configTimeline, jobsOf, jsonDigest, parseSpec, planGrid } from '../sweep/sweep-plan';
 import type { BaseConfig, PlanSweepOptions, PlannedParameter } from '../sweep/sweep-plan';
 import { WalkForwardSpecSchema } from './walk-forward-spec';
 import type { WalkForwardSpec } from './walk-forward-spec';
@@ -28,6 +25,8 @@ export interface WalkForwardPlan {
   readonly skipped: number;
   readonly notSampled: number;
   readonly combinations: readonly number[];
+  /** Bar times (epoch ms) of the data the base config selects: the timeline the windows are placed on. */
+  readonly timeline: Float64Array;
   readonly windows: readonly WalkForwardWindow[];
   /** Train jobs of every window: job index `window × gridSize + combination`. */
   readonly trainJobs: readonly ResearchJob[];
@@ -35,11 +34,7 @@ export interface WalkForwardPlan {
 
 /** The merged bar times of the data a base config selects (its symbols, `data.from`, `data.to`). */
 async function baseTimeline(base: BaseConfig): Promise<Float64Array> {
-  const all = await createLocalResolvers().marketData(base.data);
-  const config = base.config;
-  const data = config.data as { symbols?: string[]; from?: string | number; to?: string | number };
-  const symbols = base.kind === 'run' ? (data.symbols ?? runSymbols(config as unknown as RunConfig)) : ((config.symbols as string[] | undefined) ?? data.symbols);
-  return selectMarketData(all, { symbols, from: data.from, to: data.to }).timeline.time;
+  return configTimeline(base.kind, base.config, await createLocalResolvers().marketData(base.data));
 }
 
 /**
@@ -51,7 +46,8 @@ export async function planWalkForward(input: unknown, options: Omit<PlanSweepOpt
   const spec = parseSpec(WalkForwardSpecSchema, input, options.source);
   const grid = await planGrid(spec, options);
   const issues: ConfigIssue[] = [];
-  const windows = walkForwardWindows(await baseTimeline(grid.base), spec.windows, issues);
+  const timeline = await baseTimeline(grid.base);
+  const windows = walkForwardWindows(timeline, spec.windows, issues);
   if (issues.length > 0) throw new ConfigError(issues, options.source === undefined ? undefined : { source: options.source });
   const trainJobs = windows.flatMap((window) =>
     jobsOf(grid.base, grid.parameters, grid.combinations, { start: window.train.start, end: window.train.end }).map((job) => ({
@@ -71,6 +67,7 @@ export async function planWalkForward(input: unknown, options: Omit<PlanSweepOpt
     skipped: grid.skipped,
     notSampled: grid.notSampled,
     combinations: grid.combinations,
+    timeline,
     windows,
     trainJobs,
   };
