@@ -102,6 +102,7 @@ export class RunRecorder {
     const account = sleeve.account;
     const sleeveCash = account.cash;
     const sleeveGross = sleeve.runner.markedGross;
+    const previousGross = t > 0 ? (sleeve.gross[t - 1] ?? 0) : 0;
     sleeve.equity[t] = value;
     sleeve.cash.set(t, sleeveCash);
     sleeve.gross[t] = sleeveGross;
@@ -109,7 +110,7 @@ export class RunRecorder {
     const returns = sleeve.returns;
     if (returns !== null) {
       const previous = sleeve.lastEquity;
-      returns[t % returns.length] = stepReturn(value, previous, transfer, base, EMPTY_SLEEVE * Math.abs(sleeve.initialCash));
+      returns[t % returns.length] = stepReturn(value, previous, transfer, base, EMPTY_SLEEVE * Math.abs(sleeve.initialCash), previousGross);
       sleeve.lastEquity = value;
     }
     this.rowTotal += value;
@@ -200,7 +201,7 @@ export class RunRecorder {
         rowCash[t] = (rowCash[t] ?? 0) + sleeveCash;
         if (returns !== null) {
           // No transfer inside a block: the return as `recordSleeve` gives it, empty sleeves included.
-          returns[at] = stepReturn(value, previous, 0, Number.NaN, empty);
+          returns[at] = stepReturn(value, previous, 0, Number.NaN, empty, t > 0 ? (gross[t - 1] ?? 0) : 0);
           previous = value;
           at = at + 1 === ring ? 0 : at + 1;
         }
