@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seriesOf, testRegistry } from '../test/helpers';
 import { runOrchestrator } from './orchestrator';
+import { serializeOrchestratorResult } from './result/json';
 
 /** Daily bars from 2021-01-04 with open = high = low = close. */
 function flat(symbol: string, closes: readonly number[]) {
@@ -9,6 +10,78 @@ function flat(symbol: string, closes: readonly number[]) {
     closes.map((close, i) => [new Date(Date.UTC(2021, 0, 4) + i * 86_400_000).toISOString().slice(0, 10), close, close, close, close] as const),
   );
 }
+
+// A short sleeve squeezed past its capital, beside a sleeve that holds cash. 2,000 of cash, equal
+// weights: 1,000 each. With fills at the close the short sells 100 units at 10 on bar 0 (cash
+// 2,000, position −1,000). Its equity is 2,000 − 100 × price: 1,000 at 10, −2,000 at 40,
+// −1,000 at 30, 0 at 20. The portfolio (its sleeves, no reserve) is 1,000 more: 2,000, −1,000,
+// 0, 1,000.
+const squeeze = {
+  data: { dataset: 'test' },
+  cash: 2000,
+  fill: 'close',
+  rebalance: { schedule: 'never' },
+  strategies: [
+    { id: 'short', strategy: 'scripted', params: { enterAt: [0], side: 'short' }, symbols: ['S'] },
+    { id: 'idle', strategy: 'scripted', params: {}, symbols: ['S'] },
+  ],
+} as const;
+const squeezed = flat('S', [10, 10, 40, 30, 20]);
+
+describe('a portfolio whose equity reaches zero or below', () => {
+  it('has no sleeve weights while it is worth zero or less: NaN in the column, null in the JSON', () => {
+    const result = runOrchestrator(squeeze, [squeezed], { registry: testRegistry });
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, -1000, 0, 1000]);
+    const [short, idle] = result.sleeves;
+    expect(Array.from(short?.weight ?? [])).toEqual([0.5, 0.5, Number.NaN, Number.NaN, 0]);
+    expect(Array.from(idle?.weight ?? [])).toEqual([0.5, 0.5, Number.NaN, Number.NaN, 1]);
+    const json = serializeOrchestratorResult(result);
+    expect(json.sleeves[0]?.equity.map((point) => point.weight)).toEqual([0.5, 0.5, null, null, 0]);
+    // The contribution of a bar after one the portfolio ended at zero or below is undefined too.
+    expect(json.sleeves[0]?.equity.map((point) => point.contribution)).toEqual([0, 0, -1.5, null, null]);
+    expect(JSON.stringify(json)).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('averages the weights of the diversification ratio over the bars where they are defined', () => {
+    // The short beside a long of 10 units bought at 100 on T: 1,000, 1,010, 1,020, 1,000, 1,010.
+    // The portfolio: 2,000, 2,010, −980, 0, 1,010; weights are defined on bars 0, 1 and 4.
+    const closes = [100, 101, 102, 100, 101];
+    const result = runOrchestrator(
+      { ...squeeze, strategies: [squeeze.strategies[0], { id: 'long', strategy: 'scripted', params: { enterAt: [0] }, symbols: ['T'] }] },
+      [squeezed, flat('T', closes)],
+      { registry: testRegistry },
+    );
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2010, -980, 0, 1010]);
+    // By hand: the short's returns 0, 0, −3 (then undefined), the long's 0, 0.01, 1,020/1,010 − 1,
+    // 1,000/1,020 − 1, 0.01; σ and covariances (ddof 1) over the bars where both are finite.
+    const short = [0, 0, -3];
+    const long = [0, 0.01, 1020 / 1010 - 1, 1000 / 1020 - 1, 0.01];
+    const moments = (x: readonly number[], y: readonly number[]) => {
+      const mx = x.reduce((a, b) => a + b, 0) / x.length;
+      const my = y.reduce((a, b) => a + b, 0) / y.length;
+      return x.reduce((sum, value, i) => sum + (value - mx) * ((y[i] ?? 0) - my), 0) / (x.length - 1);
+    };
+    const varianceShort = moments(short, short);
+    const varianceLong = moments(long, long);
+    const covariance = moments(short, long.slice(0, 3));
+    const weightShort = (0.5 + 1000 / 2010 + 0) / 3;
+    const weightLong = (0.5 + 1010 / 2010 + 1) / 3;
+    const expected =
+      (weightShort * Math.sqrt(varianceShort) + weightLong * Math.sqrt(varianceLong)) /
+      Math.sqrt(weightShort ** 2 * varianceShort + 2 * weightShort * weightLong * covariance + weightLong ** 2 * varianceLong);
+    expect(result.diversificationRatio).toBeCloseTo(expected, 12);
+  });
+
+  it('records a rebalance decided or moved while the portfolio is worth zero or less with null weights before and after', () => {
+    // A rebalance every 2 bars fires on bar 2 (portfolio −1,000) and bar 4.
+    const result = runOrchestrator({ ...squeeze, rebalance: { schedule: { everyBars: 2 } } }, [squeezed], { registry: testRegistry });
+    const atBar2 = result.rebalances.find((event) => event.time === squeezed.time[2]);
+    expect(atBar2?.weightsBefore).toEqual({ short: null, idle: null });
+    expect(atBar2?.weightsAfter).toEqual({ short: null, idle: null });
+    expect(atBar2?.targetWeights).toEqual({ short: 0.5, idle: 0.5 });
+    expect(JSON.stringify(serializeOrchestratorResult(result))).not.toMatch(/NaN|Infinity/);
+  });
+});
 
 describe('a sleeve whose book a price jump multiplies or wipes out by 1e9 or more', () => {
   // 1,000 per sleeve, fills at the close. The short sells 100 units at 10; at 1e12 it is worth

@@ -24,7 +24,7 @@ export interface ReadResultOptions {
 
 const point = z.object({ time: isoTime, equity: z.number(), cash: z.number(), grossExposure: z.number().optional(), reserve: z.number().optional() });
 const bySleeve = z.record(z.string(), z.number().nullable());
-const weights = z.record(z.string(), z.number());
+const weights = z.record(z.string(), z.number().nullable());
 // A backtest of a data file writes `dataset: null` beside its `source`.
 const dataSection = z.looseObject({ dataset: z.string().nullish(), file: z.string().nullish(), source: z.string().nullish() }).optional();
 
@@ -49,7 +49,7 @@ const OrchestratorJsonSchema = z.object({
       id: z.string(),
       strategy: z.string(),
       symbols: z.array(z.string()),
-      equity: z.array(point.extend({ weight: z.number() })),
+      equity: z.array(point.extend({ weight: z.number().nullable() })),
       metrics: jsonParts.metrics,
       trades: z.array(jsonParts.trade),
       fills: z.array(jsonParts.fill),
