@@ -123,3 +123,30 @@ describe('a sleeve whose book a price jump multiplies or wipes out by 1e9 or mor
     expect(long?.metrics.metrics.totalReturn).toBe(99_999_999_999);
   });
 });
+
+describe('the portfolio audit (checkInvariants) of sleeves whose amounts dwarf the portfolio', () => {
+  it('compares Σ sleeves + reserve with the rebuilt ledger at the scale of the amounts summed', () => {
+    // 1,000 per sleeve, fills at the close: the short sells and the long buys 1e11 units at 1e-8.
+    // At 1e12 the short is worth 2,000 − 1e23 and the long 1e23: in doubles (1e23's spacing is
+    // 2^24) both round to ∓D, the double nearest 1e23, and their sum is 0, where the ledger
+    // (2,000 of cash, net position 0) gives 2,000. The difference is 2e-20 of the amounts summed:
+    // rounding, not a broken ledger.
+    const jump = flat('J', [1e-8, 1e-8, 1e12, 1e12]);
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        cash: 2000,
+        fill: 'close',
+        checkInvariants: true,
+        rebalance: { schedule: 'never' },
+        strategies: [
+          { id: 'short', strategy: 'scripted', params: { enterAt: [0], side: 'short' }, symbols: ['J'] },
+          { id: 'long', strategy: 'scripted', params: { enterAt: [0] }, symbols: ['J'] },
+        ],
+      },
+      [jump],
+      { registry: testRegistry },
+    );
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, 0, 0]);
+  });
+});
