@@ -27,6 +27,16 @@ describe('number formatting', () => {
     expect(formatNumber(Number.POSITIVE_INFINITY, 2)).toBe(MISSING);
   });
 
+  it('formatNumber writes 1e21 and above in exponent form with the decimals asked for (at least 2), not with 17 digits', () => {
+    // A short squeezed from 1e-8 to 1e12 on 100,000 of cash: equity -1e25, a return of -1e20.
+    expect(formatMoney(-1e25)).toBe('-1.00e+25');
+    expect(formatPercent(-100000000000000020000)).toBe('-1.00e+22%');
+    expect(formatNumber(1e21, 0)).toBe('1.00e+21');
+    expect(formatNumber(2.5e21, 3)).toBe('2.500e+21');
+    expect(formatQuantity(1e21)).toBe('1.00e+21');
+    expect(formatNumber(999_999_999_999_999_900_000, 2)).toBe('999,999,999,999,999,868,928.00');
+  });
+
   it('formatNumber agrees with toFixed once the separators are removed (seeded sweep over magnitudes and signs)', () => {
     let state = 12345;
     const random = () => {

@@ -59,12 +59,20 @@ export function formatPrice(value: number | null): string {
 export const MISSING = '—';
 
 /**
+ * Magnitude from which numbers are written in exponent form: where `toFixed` switches to it on
+ * its own, with all 17 significant digits (`-1.0000000000000002e+22`).
+ */
+export const EXPONENT_FROM = 1e21;
+
+/**
  * `value` with exactly `decimals` decimals and `,` thousands separators, independent of the
  * locale (`-1234.5` → `-1,234.50`); a value that rounds to zero loses its minus sign; a
- * non-finite value is {@link MISSING}.
+ * non-finite value is {@link MISSING}. From {@link EXPONENT_FROM} on (a run that lost a thousand
+ * trillion times its cash), in exponent form with `decimals` decimals, at least 2: `-1.00e+22`.
  */
 export function formatNumber(value: number, decimals: number): string {
   if (!Number.isFinite(value)) return MISSING;
+  if (Math.abs(value) >= EXPONENT_FROM) return value.toExponential(Math.max(2, decimals));
   const fixed = Math.abs(value).toFixed(decimals);
   const [whole = '0', fraction] = fixed.split('.');
   const negative = value < 0 && /[1-9]/.test(fixed);
@@ -88,7 +96,7 @@ export function formatRatio(value: number | null): string {
 
 /** A quantity: whole units with separators (`1,200`), fractional ones with up to 6 decimals. */
 export function formatQuantity(value: number): string {
-  if (Number.isInteger(value)) return formatNumber(value, 0);
+  if (Number.isInteger(value) || Math.abs(value) >= EXPONENT_FROM) return formatNumber(value, 0);
   return formatNumber(value, 6).replace(/\.?0+$/, '');
 }
 

@@ -235,7 +235,8 @@ function rebalanceTable(result: OrchestratorResult, events: readonly RebalanceEv
 function rebalanceTablePart(result: OrchestratorResult, ids: readonly string[], last: boolean, events: readonly RebalanceEvent[], format: (time: number) => string): string {
   // Shared mode moves no cash: a rebalance only sets the weights of the "net" policy.
   const shared = result.mode === 'shared';
-  const weight = (weights: Readonly<Record<string, number>>, id: string) => {
+  // A weight is null while the portfolio is worth zero or less: shown as a dash.
+  const weight = (weights: Readonly<Record<string, number | null>>, id: string) => {
     const value = weights[id];
     return value === undefined ? MISSING : formatPercent(value);
   };

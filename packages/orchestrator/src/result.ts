@@ -49,11 +49,14 @@ export interface SleeveResult {
   readonly netTransfers: number;
   /** The sleeve's equity, cash and gross exposure at every step. */
   readonly equity: EquityCurve;
-  /** Sleeve equity / portfolio equity at every step. */
+  /**
+   * Sleeve equity / portfolio equity at every step (in shared mode, / the sum of the shadow
+   * sleeves); NaN where that whole is zero or below: a share of it is undefined.
+   */
   readonly weight: Float64Array;
   /** Per-step return excluding transfers: `(E_t − transfers_t) / E_{t−1} − 1`; NaN when `E_{t−1} ≤ 0`. */
   readonly returns: Float64Array;
-  /** Per-step contribution to the portfolio return: sleeve P&L of the step / portfolio equity before it. */
+  /** Per-step contribution to the portfolio return: sleeve P&L of the step / portfolio equity before it; NaN when that equity is zero or below. */
   readonly contribution: Float64Array;
   readonly fills: readonly Fill[];
   readonly trades: readonly Trade[];
@@ -87,12 +90,15 @@ export interface RebalanceEvent {
   readonly reason: RebalanceReason;
   /** Every rule that fired. */
   readonly reasons: readonly RebalanceReason[];
-  /** Actual weights before the move. */
-  readonly weightsBefore: Readonly<Record<string, number>>;
+  /** Actual weights before the move; null while the portfolio is worth zero or less (a share of it is undefined). */
+  readonly weightsBefore: Readonly<Record<string, number | null>>;
   /** Target weights (after constraints). */
   readonly targetWeights: Readonly<Record<string, number>>;
-  /** Actual weights after the move (= targets in sleeves mode; unchanged in shared mode, where no cash moves). */
-  readonly weightsAfter: Readonly<Record<string, number>>;
+  /**
+   * Actual weights after the move (= targets in sleeves mode; unchanged in shared mode, where no
+   * cash moves); null when the portfolio is worth zero or less.
+   */
+  readonly weightsAfter: Readonly<Record<string, number | null>>;
   /** Cash moved into each sleeve (negative: out), currency. */
   readonly transfers: Readonly<Record<string, number>>;
   /**

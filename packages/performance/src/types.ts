@@ -72,7 +72,9 @@ export interface PerformanceOptions {
  * dispersion, no trades, no benchmark, non-positive equity, or a non-finite result). Fractions
  * (unit `percent` in {@link MetricDescription}) are stored as fractions: 0.05 means 5 %.
  * Returns are simple returns `r_t = V_t / V_{t−1} − 1` of the equity curve, `n` of them for
- * `n + 1` bars; `P` is periods per year and `rf` the per-period risk-free rate.
+ * `n + 1` bars; `P` is periods per year and `rf` the per-period risk-free rate. A return on a
+ * value at or below zero is undefined: once one is, every metric over returns is null (the
+ * return that takes the equity to zero or below is defined, ≤ −1).
  */
 export interface PerformanceMetrics {
   /** Number of points of the equity curve (`n + 1`). */
@@ -81,9 +83,12 @@ export interface PerformanceMetrics {
   readonly startEquity: number | null;
   /** Last equity value `V_n`, currency. */
   readonly endEquity: number | null;
-  /** `V_n / V_0 − 1`. */
+  /** `V_n / V_0 − 1`; below −1 when the account ends in debt; null when `V_0 ≤ 0`. */
   readonly totalReturn: number | null;
-  /** Compound annual growth rate `(V_n / V_0)^(P/n) − 1`, `n` = number of returns. */
+  /**
+   * Compound annual growth rate `(V_n / V_0)^(P/n) − 1`, `n` = number of returns: −1 when `V_n` is
+   * 0, null when it is below 0 (a negative ratio has no real root).
+   */
   readonly cagr: number | null;
   /** Annualised volatility `std(r, ddof=1) · √P`. */
   readonly volatility: number | null;
@@ -91,7 +96,10 @@ export interface PerformanceMetrics {
   readonly sharpe: number | null;
   /** `mean(r − rf) / sqrt(Σ min(r − rf, 0)² / n) · √P` (empyrical); null with no return below rf. */
   readonly sortino: number | null;
-  /** `min_t V_t / max_{s≤t} V_s − 1`: in [−1, 0] while equity is non-negative; 0 without drawdown. */
+  /**
+   * `min_t V_t / max_{s≤t} V_s − 1`: in [−1, 0] while equity is non-negative, below −1 when it
+   * goes negative (a debt); 0 without drawdown.
+   */
   readonly maxDrawdown: number | null;
   /** Bars from the peak of the maximum drawdown to its recovery (to the last bar if not recovered). */
   readonly maxDrawdownBars: number | null;

@@ -11,6 +11,16 @@ describe('number formatting', () => {
     expect(formatNumber(Number.NaN, 2)).toBe(MISSING);
   });
 
+  it('writes 1e21 and above in exponent form with the decimals asked for (at least 2), not with 17 digits', () => {
+    // A short squeezed from 1e-8 to 1e12 on 100,000 of cash: equity -1e25, a return of -1e20.
+    expect(formatCurrency(-1e25)).toBe('-1.00e+25');
+    expect(formatPercent(-100000000000000020000)).toBe('-1.00e+22%');
+    expect(formatMetric(1e21, 'ratio', 'beta')).toBe('1.000e+21');
+    expect(formatCount(1e21)).toBe('1.00e+21');
+    expect(formatQuantity(1e21)).toBe('1.00e+21');
+    expect(formatNumber(999_999_999_999_999_900_000, 2)).toBe('999,999,999,999,999,868,928.00');
+  });
+
   it('formats by metric unit, with a dash for null', () => {
     expect(formatMetric(0.123456, 'percent')).toBe('12.35%');
     expect(formatMetric(-0.3, 'percent')).toBe('-30.00%');

@@ -6,6 +6,13 @@ import { runExample } from './__fixtures__/example-run';
 import { parseReportInput } from './report-input';
 import { renderMarkdown } from './markdown';
 import { renderHtml } from './html/tearsheet';
+import { serializeOrchestratorResult } from '@ensemble/orchestrator';
+import { buildCharts } from './charts/index';
+import { renderCsv } from './csv';
+import { runWipedOut } from './__fixtures__/wiped-out-run';
+import { parseResultJson } from './read-result';
+import { renderJson } from './result-json';
+import { rebalanceTurnover } from './sections';
 
 it('an OrchestratorResult is an OrchestratorReportSource', () => {
   expectTypeOf<OrchestratorResult>().toExtend<OrchestratorReportSource>();
@@ -91,5 +98,49 @@ describe('orchestratorReportInput', () => {
       inputs: first?.inputs.map((wish) => ({ strategyId: wish.strategyId, signal: wish.direction === 'flat' ? 'flat' : `${wish.direction} ${wish.strength.toFixed(2)}` })),
       outcome: first?.outcome.direction === 'flat' ? 'flat' : `${first?.outcome.direction ?? ''} ${Math.abs(first?.outcome.target ?? 0).toFixed(2)}`,
     });
+  });
+});
+
+describe('a run whose portfolio was worth zero or less (leverage 2, the price falling from 100 to 30)', () => {
+  it('its sleeve weights are null where the portfolio was worth nothing, in the input and in every format', async () => {
+    // The portfolio: 1,000, 1,000, −200, −400, −400; each sleeve 1,000, 1,000, 400, 300, 300.
+    const { result } = runWipedOut();
+    const input = parseReportInput(orchestratorReportInput(result, { title: 'Wiped out' }));
+    for (const sleeve of input.sleeves) expect(Array.from(sleeve.weight)).toEqual([1, 1, null, null, null]);
+    const markdown = await renderMarkdown(input, { markdownCharts: false });
+    expect(markdown).toContain('| a | buy-and-hold | S | — |');
+    expect(renderCsv(input)['weights.csv']).toBe('time,a,b\n2021-01-04,1,1\n2021-01-05,1,1\n2021-01-06,,\n2021-01-07,,\n2021-01-08,,\n');
+    // The allocation chart draws nothing where the weights are undefined; its tooltips have none.
+    const chart = buildCharts(input, { width: 800, maxPoints: 2000, timeFormat: 'date', interactive: true }).find((candidate) => candidate.id === 'weights');
+    const layers = (chart?.spec as { layer: { data?: { values: Record<string, number | null>[] } }[] }).layer;
+    const rows = (chart?.spec as { data: { values: Record<string, number>[] } }).data.values;
+    const worthless = new Set(Array.from(input.portfolio.equity.time).slice(2));
+    expect(rows.some((row) => worthless.has(row.t ?? Number.NaN))).toBe(true);
+    for (const row of rows) expect([row.s0, row.s1]).toEqual(worthless.has(row.t ?? Number.NaN) ? [0, 0] : [1, 1]);
+    expect(layers[1]?.data?.values.map((row) => row.s0)).toEqual([1, 1, null, null, null]);
+    const html = renderHtml(input);
+    expect(html).toContain('<h2>Sleeves</h2>');
+    const text = renderJson(input);
+    expect(text).not.toMatch(/NaN|Infinity/);
+    expect(renderJson(parseResultJson(text))).toBe(text);
+    // The orchestrator's own JSON (`ensemble run --json`) reads back with the same weights.
+    const read = parseResultJson(JSON.stringify(serializeOrchestratorResult(result)), 'run.json');
+    expect(read.sleeves.map((sleeve) => Array.from(sleeve.weight))).toEqual(input.sleeves.map((sleeve) => Array.from(sleeve.weight)));
+  });
+
+  it('a rebalance while it was worth nothing has no weights before or after: dashes, and no turnover', async () => {
+    const { result } = runWipedOut({ schedule: { everyBars: 2 } });
+    const input = parseReportInput(orchestratorReportInput(result, { title: 'Wiped out' }));
+    expect(input.rebalances.map((event) => [event.weightsBefore, event.weightsAfter])).toEqual([
+      [{ a: 0, b: 0 }, { a: 1, b: 1 }],
+      [{ a: null, b: null }, { a: null, b: null }],
+      [{ a: null, b: null }, { a: null, b: null }],
+    ]);
+    expect(rebalanceTurnover(input.rebalances[1] ?? { weightsBefore: {}, weightsAfter: {} })).toBeNull();
+    expect(rebalanceTurnover(input.rebalances[0] ?? { weightsBefore: {}, weightsAfter: {} })).toBe(1);
+    const markdown = await renderMarkdown(input, { markdownCharts: false });
+    expect(markdown).toContain('| 2021-01-06 | every 2 bars | a — · b — | a — · b — |');
+    const text = renderJson(input);
+    expect(renderJson(parseResultJson(text))).toBe(text);
   });
 });

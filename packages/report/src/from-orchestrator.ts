@@ -1,6 +1,6 @@
 import type { PerformanceResult } from '@ensemble/performance';
 import type { BarSeries, Fill, Trade } from '@ensemble/protocol';
-import type { NumberColumn, ReportConflict, ReportInput, ReportRebalance, ReportSleeve } from './report-input';
+import type { NullableNumberColumn, NumberColumn, ReportConflict, ReportInput, ReportRebalance, ReportSleeve } from './report-input';
 
 /** A rebalance schedule of a run config: a calendar period, `never`, or every N bars. */
 export type RebalanceSchedule = string | { readonly everyBars: number };
@@ -11,8 +11,9 @@ export interface OrchestratorRebalanceSource {
   readonly reason: string;
   readonly reasons: readonly string[];
   readonly warmup: boolean;
-  readonly weightsBefore: Readonly<Record<string, number>>;
-  readonly weightsAfter: Readonly<Record<string, number>>;
+  /** Null while the portfolio is worth zero or less (a share of it is undefined). */
+  readonly weightsBefore: Readonly<Record<string, number | null>>;
+  readonly weightsAfter: Readonly<Record<string, number | null>>;
 }
 
 /** One strategy's wish in a conflict (the orchestrator's `ConflictEventInput`). */
@@ -58,7 +59,8 @@ export interface OrchestratorReportSource {
     readonly strategy: string;
     readonly symbols: readonly string[];
     readonly equity: EquitySource;
-    readonly weight: NumberColumn;
+    /** Sleeve equity / portfolio equity; NaN (in a `Float64Array`) or null where undefined. */
+    readonly weight: NullableNumberColumn;
     readonly metrics: PerformanceResult;
     readonly trades: readonly Trade[];
     readonly fills: readonly Fill[];
@@ -127,6 +129,16 @@ export function rebalanceReasonText(event: Pick<OrchestratorRebalanceSource, 're
   return `${reasons.join(' + ')}${event.warmup && event.reason !== 'initial' ? ' (warm-up weights)' : ''}`;
 }
 
+/**
+ * A sleeve's weight column as the report takes it: as it is, unless it is a `Float64Array` with
+ * NaN where the weight is undefined (the orchestrator's, when the portfolio was worth zero or
+ * less), which becomes an array with null there.
+ */
+function weightColumn(column: NullableNumberColumn): NullableNumberColumn {
+  if (!(column instanceof Float64Array) || !column.some(Number.isNaN)) return column;
+  return Array.from(column, (value) => (Number.isNaN(value) ? null : value));
+}
+
 function conflictInput(event: OrchestratorReportSource['conflicts'][number]): ReportConflict {
   return {
     time: event.time,
@@ -157,7 +169,7 @@ export function orchestratorReportInput(result: OrchestratorReportSource, option
     strategy: sleeve.strategy,
     symbols: sleeve.symbols,
     equity: { time: sleeve.equity.time, equity: sleeve.equity.equity, cash: sleeve.equity.cash },
-    weight: sleeve.weight,
+    weight: weightColumn(sleeve.weight),
     metrics: sleeve.metrics,
     trades: sleeve.trades,
     fills: sleeve.fills,

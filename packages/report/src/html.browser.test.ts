@@ -8,6 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRandomWalkRun } from './__fixtures__/random-walk-run';
 import { buildSmallRun } from './__fixtures__/small-run';
+import { runWipedOut } from './__fixtures__/wiped-out-run';
+import { orchestratorReportInput } from './from-orchestrator';
 import type { ReportInput } from './report-input';
 import { writeReport } from './report-generator';
 import { buildResearchRun } from './__fixtures__/research-run';
@@ -179,6 +181,22 @@ describe.runIf(available)('HTML report in Chromium', () => {
     expect(report.consoleWarnings).toEqual([]);
     expect(report.requests).toEqual([report.url]);
     await page.close();
+  }, 300_000);
+
+  it('renders a run whose portfolio was worth nothing: its undefined weights as dashes, every chart drawn, no error', async () => {
+    const { result } = runWipedOut({ schedule: { everyBars: 2 } });
+    const report = await open(orchestratorReportInput(result, { title: 'Wiped out' }), 'wiped-out');
+    const charts = await chartSizes(report.page);
+    expect(charts.map((chart) => chart.id)).toContain('weights');
+    for (const chart of charts) expect(chart.rendered, chart.id ?? '').toBe('true');
+    const rebalances = report.page.locator('[data-table="rebalances"] tbody tr');
+    expect(await rebalances.count()).toBe(3);
+    // Time, reason, traded, weights before, weights after: the second rebalance has none.
+    expect((await rebalances.nth(1).locator('td').allTextContents()).slice(2)).toEqual(['—', 'a — · b —', 'a — · b —']);
+    expect(await report.page.locator('body').innerText()).not.toMatch(/NaN|Infinity/);
+    expect(report.consoleErrors).toEqual([]);
+    expect(report.consoleWarnings).toEqual([]);
+    await report.page.close();
   }, 300_000);
 
   it('renders a single-strategy report with the sleeve sections left out', async () => {

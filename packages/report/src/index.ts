@@ -1,4 +1,5 @@
 export type {
+  NullableNumberColumn,
   NumberColumn,
   ReportAttribution,
   ReportBenchmark,

@@ -121,6 +121,24 @@ describe('a backtest: the engine result, as an object or as its JSON', () => {
   });
 });
 
+describe('ensemble backtest --json of a data file', () => {
+  it('reads back: its config names the file as the source and the data set as null', async () => {
+    const data = await loadDataset('sp500', { from: '2005-01-01', to: '2006-12-31' });
+    const result = runBacktest({ series: data.series, strategy: new SmaCrossoverStrategy({ fast: 20, slow: 100 }) });
+    const { version: _version, ...engine } = serializeBacktestResult(result);
+    const json = {
+      schemaVersion: 1,
+      kind: 'backtest',
+      config: { data: { source: 'prices.csv', dataset: null, format: 'ohlcv' }, strategy: { name: 'sma-crossover' } },
+      ...engine,
+      metrics: computeMetrics({ equity: result.equity, trades: result.trades, fills: result.fills }),
+    };
+    const input = parseResultJson(JSON.stringify(json), 'result.json');
+    expect(input.title).toBe('Backtest: sma-crossover on SP500');
+    expect(input.subtitle).toBe('prices.csv');
+  });
+});
+
 describe('a close-fill backtest: measured from its cash, in the metrics and the underwater chart', () => {
   it('the engine result and its JSON give total return = final / cash − 1, and a chart as deep as the max drawdown', async () => {
     const data = await loadDataset('sp500', { from: '2000-03-24', to: '2000-12-31' });

@@ -25,9 +25,9 @@ export interface ReadResultOptions {
 
 const point = z.object({ time: isoTime, equity: z.number(), cash: z.number(), grossExposure: z.number().optional(), reserve: z.number().optional() });
 const bySleeve = z.record(z.string(), z.number().nullable());
-const weights = z.record(z.string(), z.number());
-// A backtest of a data file writes `dataset: null`.
-const dataSection = z.looseObject({ dataset: z.string().nullable().optional(), file: z.string().optional(), source: z.string().optional() }).optional();
+const weights = z.record(z.string(), z.number().nullable());
+// A backtest of a data file writes `dataset: null` beside its `source`.
+const dataSection = z.looseObject({ dataset: z.string().nullish(), file: z.string().nullish(), source: z.string().nullish() }).optional();
 
 /** What a report reads of the orchestrator's JSON result (`version: 1`, `kind: "orchestrator"`); other fields are ignored. */
 const OrchestratorJsonSchema = z.object({
@@ -50,7 +50,7 @@ const OrchestratorJsonSchema = z.object({
       id: z.string(),
       strategy: z.string(),
       symbols: z.array(z.string()),
-      equity: z.array(point.extend({ weight: z.number() })),
+      equity: z.array(point.extend({ weight: z.number().nullable() })),
       metrics: jsonParts.metrics,
       trades: z.array(jsonParts.trade),
       fills: z.array(jsonParts.fill),
@@ -143,7 +143,7 @@ function configAsWritten(data: unknown): unknown {
 }
 
 function dataName(data: z.infer<typeof dataSection>): string | undefined {
-  return data?.dataset ?? data?.file ?? data?.source;
+  return data?.dataset ?? data?.file ?? data?.source ?? undefined;
 }
 
 function orchestratorInput(data: unknown, source: string, options: ReadResultOptions): ReportInput {

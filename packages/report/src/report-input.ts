@@ -7,6 +7,9 @@ import { buildSchemas } from './schema-parts';
 /** A column of numbers: a plain array or a `Float64Array` (used as is, never copied). */
 export type NumberColumn = readonly number[] | Float64Array;
 
+/** A column of numbers with null where a value is undefined: a plain array, or a `Float64Array` when every value is defined. */
+export type NullableNumberColumn = readonly (number | null)[] | Float64Array;
+
 /** An equity curve in columns of equal length: `time` (epoch ms UTC, strictly increasing), `equity` and `cash` (currency). */
 export interface ReportEquity {
   readonly time: NumberColumn;
@@ -35,8 +38,12 @@ export interface ReportSleeve {
   readonly symbols: readonly string[];
   /** The sleeve's own equity curve (its times must be portfolio times). */
   readonly equity: ReportEquity;
-  /** Sleeve equity / portfolio equity at every bar of the portfolio curve (same length as `portfolio.equity.time`). */
-  readonly weight: NumberColumn;
+  /**
+   * Sleeve equity / portfolio equity at every bar of the portfolio curve (same length as
+   * `portfolio.equity.time`); null where the portfolio is worth zero or less (a share of it is
+   * undefined).
+   */
+  readonly weight: NullableNumberColumn;
   /** Metrics of the sleeve's equity curve, trades and fills. */
   readonly metrics: PerformanceResult;
   readonly trades: readonly Trade[];
@@ -66,14 +73,17 @@ export interface ReportCorrelation {
   readonly matrix: readonly (readonly (number | null)[])[];
 }
 
-/** A rebalance between sleeves, with weights (fractions of portfolio equity) by sleeve id. */
+/**
+ * A rebalance between sleeves, with weights (fractions of portfolio equity) by sleeve id; a weight
+ * is null while the portfolio is worth zero or less.
+ */
 export interface ReportRebalance {
   /** Epoch ms UTC of the bar. */
   readonly time: number;
   /** What triggered it, e.g. `month`, `drift`, `initial`. */
   readonly reason: string;
-  readonly weightsBefore: Readonly<Record<string, number>>;
-  readonly weightsAfter: Readonly<Record<string, number>>;
+  readonly weightsBefore: Readonly<Record<string, number | null>>;
+  readonly weightsAfter: Readonly<Record<string, number | null>>;
 }
 
 /** Signals of several strategies on one symbol and bar, and how the conflict policy resolved them. */
@@ -182,12 +192,26 @@ function columnSchema(kind: 'time' | 'value') {
     });
 }
 
+/** A column whose values are finite numbers or null (undefined there). */
+const nullableColumnSchema = z
+  .custom<NullableNumberColumn>(isColumn, { message: 'must be an array (or Float64Array) of numbers or nulls' })
+  .superRefine((column, context) => {
+    for (let i = 0; i < column.length; i++) {
+      const value = column[i];
+      if (value !== null && (typeof value !== 'number' || !Number.isFinite(value))) {
+        context.addIssue({ code: 'custom', path: [i], message: `must be a finite number or null (undefined there), got ${String(value)}` });
+        return;
+      }
+    }
+  });
+
 /** The report input's schema parts (epoch-ms times). */
 export const inputParts = buildSchemas({
   time: z.number().min(MIN_TIME).max(MAX_TIME).describe('Epoch milliseconds, UTC.'),
   nullableTime: z.number().min(MIN_TIME).max(MAX_TIME).nullable(),
   timeColumn: columnSchema('time'),
   column: columnSchema('value'),
+  nullableColumn: nullableColumnSchema,
 });
 
 const sleeveInput = inputParts.sleeve.extend({ error: z.string().optional() });

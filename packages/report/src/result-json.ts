@@ -2,7 +2,7 @@ import type { DrawdownPeriod, PerformanceResult, PeriodReturn } from '@ensemble/
 import { ConfigError, toConfigIssues } from '@ensemble/protocol';
 import type { Fill, Trade } from '@ensemble/protocol';
 import { z } from 'zod';
-import type { NumberColumn, ReportEquity, ReportInput } from './report-input';
+import type { NullableNumberColumn, NumberColumn, ReportEquity, ReportInput } from './report-input';
 import { parseReportInput } from './report-input';
 import { buildSchemas } from './schema-parts';
 import { detectTimeFormat, formatTime, parseTime } from './time';
@@ -27,6 +27,7 @@ export const jsonParts = buildSchemas({
   nullableTime: isoTime.nullable(),
   timeColumn: z.array(isoTime),
   column: z.array(z.number()),
+  nullableColumn: z.array(z.number().nullable()),
   named: true,
 });
 
@@ -189,6 +190,10 @@ function columnToArray(column: NumberColumn): number[] {
   return Array.from(column);
 }
 
+function nullableColumnToArray(column: NullableNumberColumn): (number | null)[] {
+  return Array.from(column);
+}
+
 function equityToJson(equity: ReportEquity, time: TimeMapper<number, string>) {
   return {
     time: Array.from(equity.time, time),
@@ -227,7 +232,7 @@ export function toResultJson(input: ReportInput, timeFormat: TimeFormat = detect
       strategy: sleeve.strategy,
       symbols: [...sleeve.symbols],
       equity: equityToJson(sleeve.equity, time),
-      weight: columnToArray(sleeve.weight),
+      weight: nullableColumnToArray(sleeve.weight),
       metrics: mapMetrics(sleeve.metrics, time) as ResultJson['portfolio']['metrics'],
       trades: sleeve.trades.map((trade) => mapTrade(trade, time)),
       fills: sleeve.fills.map((fill) => mapFill(fill, time)),

@@ -8,15 +8,17 @@ import { z } from 'zod';
  * as epoch ms, columns as arrays or `Float64Array`s) and once for the JSON result format (times as
  * ISO strings, columns as arrays), so that the two can never drift apart.
  */
-export function buildSchemas<TTime extends z.ZodType, TTimeColumn extends z.ZodType, TColumn extends z.ZodType>(parts: {
+export function buildSchemas<TTime extends z.ZodType, TTimeColumn extends z.ZodType, TColumn extends z.ZodType, TNullableColumn extends z.ZodType>(parts: {
   time: TTime;
   nullableTime: z.ZodType;
   timeColumn: TTimeColumn;
   column: TColumn;
+  /** A column whose values may be null (undefined there). */
+  nullableColumn: TNullableColumn;
   /** Name the reusable parts (for `$defs` in the JSON Schema). */
   named?: boolean;
 }) {
-  const { time, timeColumn, column } = parts;
+  const { time, timeColumn, column, nullableColumn } = parts;
   const name = <T extends z.ZodType>(schema: T, id: string): T => (parts.named === true ? schema.meta({ id }) : schema);
   const nullableTime = parts.nullableTime as z.ZodNullable<TTime>;
 
@@ -122,7 +124,9 @@ export function buildSchemas<TTime extends z.ZodType, TTimeColumn extends z.ZodT
   );
 
   const weights = name(
-      z.record(z.string(), z.number()).describe('Weight of each sleeve id, a fraction of portfolio equity.'),
+      z
+        .record(z.string(), z.number().nullable())
+        .describe('Weight of each sleeve id, a fraction of portfolio equity; null while the portfolio is worth zero or less (a share of it is undefined).'),
     'Weights',
   );
 
@@ -133,7 +137,7 @@ export function buildSchemas<TTime extends z.ZodType, TTimeColumn extends z.ZodT
         strategy: z.string().describe('Strategy name, e.g. `sma-crossover`.'),
         symbols: z.array(z.string()).describe('Symbols the sleeve trades.'),
         equity: equity.describe('The sleeve equity curve.'),
-        weight: column.describe('Sleeve equity / portfolio equity at each bar of the portfolio curve.'),
+        weight: nullableColumn.describe('Sleeve equity / portfolio equity at each bar of the portfolio curve; null where the portfolio is worth zero or less (a share of it is undefined).'),
         metrics,
         trades: z.array(trade),
         fills: z.array(fill),

@@ -1,7 +1,7 @@
-import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
+import { METRIC_DESCRIPTIONS, weightTurnover } from '@ensemble/performance';
 import type { MetricDescription, MetricGroup, PerformanceResult } from '@ensemble/performance';
 import { formatMetric, formatNumber, formatPercent } from './format';
-import type { ReportInput } from './report-input';
+import type { ReportInput, ReportRebalance } from './report-input';
 
 /**
  * A sleeve's trades as its metrics count them: its `tradeCount`, or when the metrics have none,
@@ -88,11 +88,27 @@ export function headline(result: PerformanceResult): { label: string; value: str
   ];
 }
 
-/** `name 25.0% · other 75.0%`: weights by sleeve id, in the order given. */
-export function formatWeights(weights: Readonly<Record<string, number>>): string {
+/** `name 25.0% · other 75.0%`: weights by sleeve id, in the order given (`—` for a null weight). */
+export function formatWeights(weights: Readonly<Record<string, number | null>>): string {
   const entries = Object.entries(weights);
   if (entries.length === 0) return '—';
   return entries.map(([id, weight]) => `${id} ${formatPercent(weight, 1)}`).join(' · ');
+}
+
+/** A record of weights with none null, or null when one is. */
+function definedWeights(weights: Readonly<Record<string, number | null>>): Readonly<Record<string, number>> | null {
+  for (const weight of Object.values(weights)) if (weight === null) return null;
+  return weights as Readonly<Record<string, number>>;
+}
+
+/**
+ * One-way turnover of a rebalance (`weightTurnover` of `@ensemble/performance`); null when a
+ * weight before or after is null (the portfolio was worth zero or less).
+ */
+export function rebalanceTurnover(event: Pick<ReportRebalance, 'weightsBefore' | 'weightsAfter'>): number | null {
+  const before = definedWeights(event.weightsBefore);
+  const after = definedWeights(event.weightsAfter);
+  return before === null || after === null ? null : weightTurnover(before, after);
 }
 
 /** `a: long · b: exit`: the inputs of a conflict. */
@@ -121,8 +137,8 @@ export function monthlyGrid(result: PerformanceResult): { year: number; months: 
   return [...years.entries()].sort(([a], [b]) => a - b).map(([year, entry]) => ({ year, ...entry }));
 }
 
-/** The last value of a column, or null when empty. */
-export function lastValue(column: ArrayLike<number>): number | null {
+/** The last value of a column, or null when empty (or null there). */
+export function lastValue(column: ArrayLike<number | null>): number | null {
   return column.length === 0 ? null : (column[column.length - 1] ?? null);
 }
 

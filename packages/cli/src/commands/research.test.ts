@@ -155,6 +155,30 @@ describe('ensemble sweep', () => {
     );
   });
 
+  it('a combination whose equity reaches zero or below: the sweep\'s statistics and the walk-forward\'s later windows say so (exit 0)', async () => {
+    // Between 1e-8 and 1e12 every 6 bars for 100 bars, then between 1 and 5: the crossover's short is squeezed.
+    const lines = ['date,open,high,low,close,volume'];
+    let previous = 1e-8;
+    for (let i = 0; i < 200; i++) {
+      const close = i <= 100 ? (Math.floor(i / 6) % 2 === 0 ? 1e-8 : 1e12) : 1 + (i % 5);
+      lines.push(`${new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10)},${previous},${Math.max(previous, close)},${Math.min(previous, close)},${close},1000`);
+      previous = close;
+    }
+    writeFileSync(at('jumps.csv'), `${lines.join('\n')}\n`);
+    const base = ['--strategy', 'sma-crossover', '--data', at('jumps.csv'), '--vary', 'fast=2', '--vary', 'allowShort=true,false', '--objective', 'totalReturn', '--workers', '1', '--no-progress'];
+    const sweep = await cli(['sweep', ...base, '--vary', 'slow=5,8', '--out', at('wiped-sweep')]);
+    expect(sweep.stderr).toBe('');
+    expect(sweep.code).toBe(0);
+    expect(sweep.stdout).toMatch(/^ {2}note: pbo: combination #\d+'s returns are undefined after period \d+ of \d+ \(its equity reached zero or below\)/m);
+    expect(sweep.stdout).not.toContain('market data');
+    // Minimised, the squeezed short is chosen: the first test window ends below zero.
+    const walk = await cli(['walk-forward', ...base, '--vary', 'slow=5', '--minimize', '--train', '40', '--test', '20', '--out', at('wiped-wf')]);
+    expect(walk.stderr).toBe('');
+    expect(walk.code).toBe(0);
+    expect(walk.stdout).toMatch(/^ {6}failed: the capital carried from the test window before is -?[\d.e+]+: an earlier test window ended with equity at zero or below, so there is nothing to trade$/m);
+    expect(walk.stdout).not.toContain('Invalid configuration');
+  });
+
   it('warns when a strategy file\'s best combination, run again on its own, gives another objective (state kept between runs)', async () => {
     const strategy = (name: string, body: string) =>
       [

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError, echoValue } from '@ensemble/protocol';
 import type { RunError } from '@ensemble/protocol';
 import {
   JOURNAL_FILE,
@@ -194,10 +194,11 @@ export function renderWalkForwardSummary(result: WalkForwardResult): string {
   const day = (time: number): string => new Date(time).toISOString().slice(0, 10);
   const lines = [
     `Walk-forward ${result.planId.slice(0, 12)} · ${result.mode} windows · objective ${result.objective.metric}`,
-    ...result.steps.map(
-      (step) =>
-        `  ${String(step.index).padStart(2)}  train ${day(step.train.start)}→${day(step.train.end)}  test ${day(step.test.start)}→${day(step.test.end)}  ${step.chosen === null ? step.status : parameterText(step.chosen.parameters)}  IS CAGR ${percent(step.inSample?.cagr)}  OOS CAGR ${percent(step.outOfSample?.cagr)}  WFE ${value(step.efficiency, 2)}`,
-    ),
+    ...result.steps.flatMap((step) => [
+      `  ${String(step.index).padStart(2)}  train ${day(step.train.start)}→${day(step.train.end)}  test ${day(step.test.start)}→${day(step.test.end)}  ${step.chosen === null ? step.status : parameterText(step.chosen.parameters)}  IS CAGR ${percent(step.inSample?.cagr)}  OOS CAGR ${percent(step.outOfSample?.cagr)}  WFE ${value(step.efficiency, 2)}`,
+      // Why a window has no out-of-sample result (its error is in walk-forward.json too).
+      ...(step.error === null ? [] : [`      ${step.status}: ${echoValue(step.error.message.split('\n').join(' '), 200)}`]),
+    ]),
     `  out of sample: total return ${percent(result.metrics?.totalReturn)} · CAGR ${percent(result.metrics?.cagr)} · Sharpe ${value(result.metrics?.sharpe, 2)} · max drawdown ${percent(result.metrics?.maxDrawdown)} · efficiency ${value(result.efficiency, 2)}`,
   ];
   return `${lines.join('\n')}\n`;

@@ -1,12 +1,14 @@
 import type { SleeveMatrix } from '../allocation/statistics';
 import { correlationMatrix, sampleCovariance, sampleVolatilities } from '../allocation/statistics';
 
-/** What the run loop keeps of a sleeve: its equity after every step and its transfers (sparse). */
+/** What the run loop keeps of a sleeve: its equity and gross exposure after every step and its transfers (sparse). */
 export interface SleeveRecord {
   /** Capital before the first step. */
   readonly initialCash: number;
   /** Equity after every step. */
   readonly equity: Float64Array;
+  /** Gross exposure (Σ |position value|) after every step. */
+  readonly gross: Float64Array;
   /** Steps on which cash was moved in or out, ascending, and the amounts (negative: out). */
   readonly transferSteps: readonly number[];
   readonly transferAmounts: readonly number[];
@@ -15,14 +17,16 @@ export interface SleeveRecord {
 }
 
 /**
- * `step(value, previous, transfer, base)` at every step of a sleeve: its equity then, before (the
- * initial capital at step 0), the cash moved in (+) or out (−) on that step and the equity just
- * before that move when it happened at the open (NaN: at the close, or none).
+ * `step(value, previous, transfer, base, previousGross)` at every step of a sleeve: its equity
+ * then, before (the initial capital at step 0), the cash moved in (+) or out (−) on that step, the
+ * equity just before that move when it happened at the open (NaN: at the close, or none), and the
+ * gross exposure before the step (0 at step 0).
  */
-function perStep(record: SleeveRecord, step: (value: number, previous: number, transfer: number, base: number) => number): Float64Array {
-  const { equity, transferSteps, transferAmounts, transferBases } = record;
+function perStep(record: SleeveRecord, step: (value: number, previous: number, transfer: number, base: number, previousGross: number) => number): Float64Array {
+  const { equity, gross, transferSteps, transferAmounts, transferBases } = record;
   const out = new Float64Array(equity.length);
   let previous = record.initialCash;
+  let previousGross = 0;
   let next = 0;
   for (let t = 0; t < equity.length; t++) {
     let transfer = 0;
@@ -33,8 +37,9 @@ function perStep(record: SleeveRecord, step: (value: number, previous: number, t
       next++;
     }
     const value = equity[t] ?? 0;
-    out[t] = step(value, previous, transfer, base);
+    out[t] = step(value, previous, transfer, base, previousGross);
     previous = value;
+    previousGross = gross[t] ?? 0;
   }
   return out;
 }
@@ -53,18 +58,23 @@ export const EMPTY_SLEEVE = 1e-4;
 /**
  * A sleeve's return on one step excluding transfers, NaN when `E_{t−1} ≤ 0` or is dust against
  * what the step moved and ended with (a sleeve emptied by a weight of 0 keeps ±1e-12 of rounding:
- * no return is measured on it). A transfer splits the step where it happened, at the open or at
- * the close (time-weighted): `base / E_{t−1} × E_t / (base + transfers_t) − 1`, with `base` the
- * equity just before it — so what the sleeve earned before the transfer is measured on the
- * capital it had then, and the rest of the bar (at the close: the costs of the transfer's orders
- * and of the strategy's own) on the capital it has after. Without a base (NaN: a sleeve the
- * transfer emptied, which keeps nothing to measure the rest on) the transfer ends the step:
- * `(E_t − transfers_t) / E_{t−1} − 1`. `empty`: the capital at or below which a sleeve counts as
- * empty (a weight of 0 emptied it, and the costs of its last sales left it a few cents either
- * way): NaN, no return measured.
+ * no return is measured on it). `E_{t−1}` is not dust, whatever the step ended with, when it is
+ * more than that share of the step's transfer plus the book's gross exposure before the step
+ * (`previousGross`; default +∞: never): a real book that a jump of its prices multiplied or wiped
+ * out by a factor of 1e9 or more has that return, not none. A transfer splits the step where it
+ * happened, at the open or at the close (time-weighted):
+ * `base / E_{t−1} × E_t / (base + transfers_t) − 1`, with `base` the equity just before it — so
+ * what the sleeve earned before the transfer is measured on the capital it had then, and the rest
+ * of the bar (at the close: the costs of the transfer's orders and of the strategy's own) on the
+ * capital it has after. Without a base (NaN: a sleeve the transfer emptied, which keeps nothing
+ * to measure the rest on) the transfer ends the step: `(E_t − transfers_t) / E_{t−1} − 1`.
+ * `empty`: the capital at or below which a sleeve counts as empty (a weight of 0 emptied it, and
+ * the costs of its last sales left it a few cents either way): NaN, no return measured.
  */
-export function stepReturn(value: number, previous: number, transfer: number, base = Number.NaN, empty = 0): number {
-  if (!(previous > empty) || !(previous > DUST_CAPITAL * (Math.abs(value) + Math.abs(transfer)))) return Number.NaN;
+export function stepReturn(value: number, previous: number, transfer: number, base = Number.NaN, empty = 0, previousGross = Number.POSITIVE_INFINITY): number {
+  if (!(previous > empty)) return Number.NaN;
+  const tinyAgainstStep = !(previous > DUST_CAPITAL * (Math.abs(value) + Math.abs(transfer)));
+  if (tinyAgainstStep && !(previous > DUST_CAPITAL * (Math.abs(transfer) + previousGross))) return Number.NaN;
   const after = base + transfer;
   if (!(after > 0)) return (value - transfer) / previous - 1;
   return (base / previous) * (value / after) - 1;
@@ -73,7 +83,7 @@ export function stepReturn(value: number, previous: number, transfer: number, ba
 /** Per-step returns excluding transfers ({@link stepReturn} of every step). */
 export function sleeveReturns(record: SleeveRecord): Float64Array {
   const empty = EMPTY_SLEEVE * Math.abs(record.initialCash);
-  return perStep(record, (value, previous, transfer, base) => stepReturn(value, previous, transfer, base, empty));
+  return perStep(record, (value, previous, transfer, base, previousGross) => stepReturn(value, previous, transfer, base, empty, previousGross));
 }
 
 /** The sleeves' sample covariance, correlation and volatilities (per bar, ddof 1) over the whole run. */

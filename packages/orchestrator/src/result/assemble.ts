@@ -161,9 +161,10 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
     const weight = once(() => {
       const base = weightBase();
       const values = new Float64Array(steps);
+      // A share of a whole worth zero or less is undefined: NaN (null in JSON), not ±∞ or a sign flip.
       for (let t = 0; t < steps; t++) {
         const total = base[t] ?? 0;
-        values[t] = total !== 0 ? (sleeve.equity[t] ?? 0) / total : Number.NaN;
+        values[t] = total > 0 ? (sleeve.equity[t] ?? 0) / total : Number.NaN;
       }
       return values;
     });
@@ -274,13 +275,17 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
   const ratio = once(() => {
     const base = weightBase();
     const mean = new Float64Array(sleeves.length);
+    // The mean weight over the bars where weights are defined (the whole worth more than zero).
     for (const [i, sleeve] of sleeves.entries()) {
       let sum = 0;
+      let defined = 0;
       for (let t = 0; t < steps; t++) {
         const total = base[t] ?? 0;
-        if (total !== 0) sum += (sleeve.equity[t] ?? 0) / total;
+        if (!(total > 0)) continue;
+        sum += (sleeve.equity[t] ?? 0) / total;
+        defined++;
       }
-      mean[i] = steps > 0 ? sum / steps : 0;
+      mean[i] = defined > 0 ? sum / defined : 0;
     }
     const { volatilities, covariance } = statistics();
     return diversificationRatio(mean, volatilities, covariance);

@@ -49,15 +49,15 @@ export interface PortfolioPointJson {
   readonly netExposure: number;
 }
 
-/** One point of a sleeve curve in JSON; `return` is null where undefined. */
+/** One point of a sleeve curve in JSON; `weight`, `return` and `contribution` are null where undefined. */
 export interface SleevePointJson {
   readonly time: string;
   readonly equity: number;
   readonly cash: number;
   readonly grossExposure: number;
-  readonly weight: number;
+  readonly weight: number | null;
   readonly return: number | null;
-  readonly contribution: number;
+  readonly contribution: number | null;
 }
 
 /** A sleeve in JSON. */
@@ -172,9 +172,9 @@ function sleeveJson(sleeve: SleeveResult, format: Format, list: JsonListMaker): 
       equity: curve.equity[t] ?? Number.NaN,
       cash: curve.cash[t] ?? Number.NaN,
       grossExposure: curve.grossExposure[t] ?? Number.NaN,
-      weight: sleeve.weight[t] ?? Number.NaN,
+      weight: finiteOrNull(sleeve.weight[t] ?? Number.NaN),
       return: finiteOrNull(sleeve.returns[t] ?? Number.NaN),
-      contribution: sleeve.contribution[t] ?? Number.NaN,
+      contribution: finiteOrNull(sleeve.contribution[t] ?? Number.NaN),
     })),
     fills: list(sleeve.fills, (fill) => fillJson(fill, format)),
     trades: list(sleeve.trades, (trade) => tradeJson(trade, format)),

@@ -19,6 +19,16 @@ function record(ids: readonly string[], values: ArrayLike<number>): Record<strin
   return out;
 }
 
+/** {@link record} of weights: NaN (a share of a portfolio worth zero or less) becomes null. */
+function weightRecord(ids: readonly string[], values: ArrayLike<number>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  ids.forEach((id, i) => {
+    const value = values[i] ?? Number.NaN;
+    out[id] = Number.isNaN(value) ? null : value;
+  });
+  return out;
+}
+
 /** The weights and transfers of a {@link RebalanceEvent}, one value per sleeve in sleeve order. */
 interface EventColumns {
   readonly weightsBefore: ArrayLike<number>;
@@ -40,7 +50,8 @@ function rebalanceEvent(ids: readonly string[], columns: EventColumns, queued: Q
   const { time, reason, reasons, ...after } = rest;
   // The lazy fields' places among the keys come first (redefining a property keeps its place).
   const event = { time, reason, reasons, weightsBefore: null, targetWeights: null, weightsAfter: null, transfers: null, orders: null, sales: null, ...after } as unknown as RebalanceEvent;
-  for (const field of ['weightsBefore', 'targetWeights', 'weightsAfter', 'transfers'] as const) lazyField(event, field, () => record(ids, columns[field]));
+  for (const field of ['targetWeights', 'transfers'] as const) lazyField(event, field, () => record(ids, columns[field]));
+  for (const field of ['weightsBefore', 'weightsAfter'] as const) lazyField(event, field, () => weightRecord(ids, columns[field]));
   lazyField(event, 'orders', () => queued?.orders() ?? []);
   lazyField(event, 'sales', () => queued?.sales() ?? []);
   return event;
@@ -210,14 +221,16 @@ export class Rebalancing {
 
   /**
    * Rebalances at step `t` (for the rules in `decision`) with portfolio `equity` and the sleeves'
-   * `actual` weights: new target weights, and in sleeves mode the capital moved between sleeves —
-   * at this close, or with `next-open` fills at the next step's open ({@link Rebalancing.moveAtOpen}).
-   * Returns whether the target weights changed.
+   * `actual` weights (shares of `whole`: the portfolio's equity, in shared mode the shadow sleeves'
+   * sum): new target weights, and in sleeves mode the capital moved between sleeves — at this
+   * close, or with `next-open` fills at the next step's open ({@link Rebalancing.moveAtOpen}).
+   * The event's weights before are null when `whole` is zero or below (a share of it is
+   * undefined). Returns whether the target weights changed.
    */
-  rebalance(t: number, equity: number, actual: Float64Array, decision: RebalanceDecision): boolean {
+  rebalance(t: number, equity: number, actual: Float64Array, whole: number, decision: RebalanceDecision): boolean {
     const { allocator, sleeves } = this.options;
     const time = this.options.time[t] ?? Number.NaN;
-    const before = Float64Array.from(actual);
+    const before = whole > 0 ? Float64Array.from(actual) : new Float64Array(actual.length).fill(Number.NaN);
     const outcome = this.allocate(t, time);
     const previous = allocator.targets;
     allocator.targets = outcome.weights;
@@ -377,7 +390,7 @@ export class Rebalancing {
       }
       for (const sleeve of sleeves) {
         const value = sleeve.runner.revalue();
-        after[sleeve.index] = equity !== 0 ? value / equity : 0;
+        after[sleeve.index] = equity > 0 ? value / equity : Number.NaN;
       }
     }
     const event = rebalanceEvent(ids, { weightsBefore: before, targetWeights: outcome.weights, weightsAfter: after, transfers }, queued.length > 0 ? queued : null, {

@@ -415,7 +415,7 @@ export class Orchestration {
       const total = this.shared === null ? equity : this.shadowEquity();
       for (const sleeve of sleeves) actual[sleeve.index] = total !== 0 ? sleeve.runner.markedEquity / total : 0;
       const fired = (scheduled ? SCHEDULE : 0) | (drift ? allocator.driftBreaches(actual) : 0);
-      if (fired !== 0) this.rebalance(t, equity, allocator.decision(fired, actual, drift));
+      if (fired !== 0) this.rebalance(t, equity, total, allocator.decision(fired, actual, drift));
     }
     if (riskEnabled) risk.checkExposure(time, this.portfolioValue(), this.books, this.orders);
   }
@@ -427,8 +427,8 @@ export class Orchestration {
   }
 
   /** A rebalance at step `t` (data-driven schemes read the returns recorded up to step `t − 1`). */
-  private rebalance(t: number, equity: number, decision: RebalanceDecision): void {
-    const changed = this.rebalancing.rebalance(t, equity, this.actual, decision);
+  private rebalance(t: number, equity: number, whole: number, decision: RebalanceDecision): void {
+    const changed = this.rebalancing.rebalance(t, equity, this.actual, whole, decision);
     if (this.voting !== null && changed) this.voting.reweighAfterNewWeights();
   }
 

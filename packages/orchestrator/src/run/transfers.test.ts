@@ -698,7 +698,7 @@ describe('pro-rata transfers at the edges', () => {
       expect(event.weightsAfter.a1, event.time.toString()).toBeCloseTo(0.3, 12);
       expect(event.weightsAfter.a3, event.time.toString()).toBeCloseTo(event.weightsAfter.a2 ?? Number.NaN, 12);
       // What a1 could not take stays in the reserve: the weights add up to less than 1.
-      const total = Object.values(event.weightsAfter).reduce((sum, weight) => sum + weight, 0);
+      const total = Object.values(event.weightsAfter).reduce<number>((sum, weight) => sum + (weight ?? Number.NaN), 0);
       expect(total, event.time.toString()).toBeCloseTo(1 - 0.3 * (share - 1), 12);
     }
   });

@@ -257,7 +257,7 @@ export function buildRandomWalkRun(options: RandomWalkRunOptions = {}): ReportIn
   const matrix = sleeveReturnSeries.map((a) => sleeveReturnSeries.map((b) => pearson(a, b)));
   const portfolioVol = std(returnsOf(portfolio));
   const weightedVol = sleeves.reduce((s, sleeve, i) => {
-    const w = Array.from(sleeve.weight).reduce((a, b) => a + b, 0) / bars;
+    const w = Array.from(sleeve.weight).reduce<number>((a, b) => a + (b ?? 0), 0) / bars;
     return s + w * std(sleeveReturnSeries[i] ?? []);
   }, 0);
 

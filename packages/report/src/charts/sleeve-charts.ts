@@ -31,17 +31,20 @@ export function weightsChart(input: ReportInput, options: ChartOptions): ReportC
   const { time, equity } = input.portfolio.equity;
   // Weights move slowly between rebalances: a fifth of the point budget draws them faithfully.
   const indices = downsampleIndices(equity, Math.max(10, Math.floor(options.maxPoints / 5)));
+  // Where the weights are undefined (null: the portfolio was worth zero or less) nothing is drawn,
+  // the unallocated share included.
   const unallocated = new Float64Array(time.length);
   for (let i = 0; i < time.length; i++) {
     let sum = 0;
-    for (const sleeve of input.sleeves) sum += sleeve.weight[i] ?? 0;
-    unallocated[i] = Math.max(0, 1 - sum);
+    for (const sleeve of input.sleeves) sum += sleeve.weight[i] ?? Number.NaN;
+    unallocated[i] = Number.isNaN(sum) ? 0 : Math.max(0, 1 - sum);
   }
   const unallocatedShown = indices.some((i) => (unallocated[i] ?? 0) > 1e-4);
   const rows = indices.map((i) => {
     const row: Record<string, number> = { t: time[i] ?? Number.NaN };
+    const defined = input.sleeves.every((sleeve) => (sleeve.weight[i] ?? null) !== null);
     input.sleeves.forEach((sleeve, index) => {
-      row[sleeveKey(index)] = round(sleeve.weight[i] ?? 0, 5);
+      row[sleeveKey(index)] = defined ? round(sleeve.weight[i] ?? 0, 5) : 0;
     });
     if (unallocatedShown) row.unallocated = round(unallocated[i] ?? 0, 5);
     return row;

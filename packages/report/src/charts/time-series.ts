@@ -34,13 +34,13 @@ export interface Line {
   readonly value: ArrayLike<number>;
 }
 
-/** A series shown in a hover tooltip: a key (a safe field name), a label, a d3 format and its points. */
+/** A series shown in a hover tooltip: a key (a safe field name), a label, a d3 format and its points (null: none there). */
 export interface HoverSeries {
   readonly key: string;
   readonly label: string;
   readonly format: string;
   readonly time: ArrayLike<number>;
-  readonly value: ArrayLike<number>;
+  readonly value: ArrayLike<number | null>;
 }
 
 /** Times a hover layer can snap to: about 3 pixels apart on a laptop screen, and cheap to draw. */

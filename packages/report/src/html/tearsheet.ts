@@ -1,4 +1,3 @@
-import { weightTurnover } from '@ensemble/performance';
 import { buildCharts, PORTFOLIO_COLOR, sleeveColor } from '../charts/index';
 import type { ChartId, ReportChart } from '../charts/index';
 import { formatCount, formatCurrency, formatMetric, formatNumber, formatPercent } from '../format';
@@ -6,7 +5,7 @@ import { resolveOptions } from '../options';
 import type { ReportOptions, ResolvedReportOptions } from '../options';
 import { parseReportInput } from '../report-input';
 import type { ReportInput } from '../report-input';
-import { formatConflictInputs, formatWeights, GROUP_TITLES, headline, lastValue, metricRows, metricsColumns, formatSpan, sleeveReturnsNote, strategyTradeCount } from '../sections';
+import { formatConflictInputs, formatWeights, GROUP_TITLES, headline, lastValue, metricRows, metricsColumns, formatSpan, rebalanceTurnover, sleeveReturnsNote, strategyTradeCount } from '../sections';
 import { detectTimeFormat, formatTime } from '../time';
 import type { TimeFormat } from '../time';
 import { escapeHtml, htmlPage } from './page';
@@ -129,7 +128,7 @@ function tables(input: ReportInput): Record<string, InteractiveTable> {
       rows: input.rebalances.map((event) => [
         event.time,
         event.reason,
-        weightTurnover(event.weightsBefore, event.weightsAfter),
+        rebalanceTurnover(event),
         formatWeights(event.weightsBefore),
         formatWeights(event.weightsAfter),
       ]),

@@ -49,4 +49,35 @@ describe('sweepStatistics', () => {
     expect(statistics.stability?.missingNeighbours).toBe(2);
     expect(statistics.stability?.stability).toBeCloseTo(0.2666666666666666, 14);
   });
+
+  describe('a combination whose equity reached zero or below (its returns undefined from then on)', () => {
+    // A: 0.02, 0, 0.02, 0, … (40 periods): mean 0.01, std (ddof 1) 0.01·√(40/39), Sharpe √(39/40).
+    // B: 0.01, −0.01, …: Sharpe 0. C lost everything in its first period (−150 %): undefined after.
+    const ok = (index: number, objective: number, returns: readonly number[]): Trial => ({
+      index,
+      parameters: { fast: [5, 10, 15][index] ?? 0 },
+      objective,
+      result: { index, status: 'ok', metrics: null, periodReturns: Float64Array.from(returns) },
+    });
+    const a = ok(0, 2, Array.from({ length: 40 }, (_, t) => (t % 2 === 0 ? 0.02 : 0)));
+    const b = ok(1, 1, Array.from({ length: 40 }, (_, t) => (t % 2 === 0 ? 0.01 : -0.01)));
+    const c = ok(2, -1.5, [-1.5, ...Array.from({ length: 39 }, () => Number.NaN)]);
+    const options = { blocks: 4, direction: 'max', dimensions: { fast: [5, 10, 15] } } as const;
+
+    it('counts in the deflated Sharpe ratio with a Sharpe ratio of 0, as one without a Sharpe ratio does; the PBO says why it is missing', () => {
+      const statistics = sweepStatistics([a, b, c], a, options);
+      // Trial Sharpe ratios √(39/40), 0, 0: their variance (ddof 1) is (√(39/40))² / 3 = 0.325.
+      expect(statistics.deflatedSharpe?.trials).toBe(3);
+      expect(statistics.deflatedSharpe?.sharpeVariance).toBeCloseTo(0.325, 12);
+      expect(statistics.pbo).toBeNull();
+      expect(statistics.notes).toEqual(["pbo: combination #2's returns are undefined after period 1 of 40 (its equity reached zero or below); it needs every combination's returns"]);
+    });
+
+    it('as the selected combination: no deflated Sharpe ratio, and the note says why, not that market data is invalid', () => {
+      const statistics = sweepStatistics([a, b, c], c, { ...options, direction: 'min' });
+      expect(statistics.deflatedSharpe).toBeNull();
+      expect(statistics.notes[0]).toBe("deflatedSharpe: the selected combination #2's returns are undefined after period 1 of 40 (its equity reached zero or below)");
+      expect(statistics.notes.join(' ')).not.toContain('market data');
+    });
+  });
 });

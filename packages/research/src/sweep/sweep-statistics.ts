@@ -44,6 +44,20 @@ function excessReturns(trial: Trial): Float64Array {
   return excess;
 }
 
+/**
+ * The first period whose return is not a finite number, or -1: a run whose equity reached zero or
+ * below has no return from the period after (a return on nothing is undefined).
+ */
+function firstUndefinedReturn(returns: ArrayLike<number>): number {
+  for (let t = 0; t < returns.length; t++) if (!Number.isFinite(returns[t] ?? Number.NaN)) return t;
+  return -1;
+}
+
+/** Why a combination has no return from period `at` (0-based) on, for a note. */
+function undefinedReturns(trial: Trial, at: number): string {
+  return `combination #${trial.index}'s returns are undefined after period ${at} of ${trial.result.periodReturns.length} (its equity reached zero or below)`;
+}
+
 function reason(error: unknown): string {
   // A statistic's input check is a ConfigError ("Invalid configuration in …: - points: …"); the
   // note states only what its issues say, as the other notes do.
@@ -54,10 +68,11 @@ function reason(error: unknown): string {
 
 /**
  * The overfitting statistics of a sweep's trials (finished jobs, in index order) with `selected`
- * the best: the DSR of the selected trial's returns (trials without a Sharpe ratio count as 0), the
- * PBO by CSCV on the per-period Sharpe ratio with `blocks` blocks (every trial's returns over the
- * same periods), and the parameter stability of the objective over the grid `dimensions`. Returns
- * are taken in excess of each trial's `riskFreePerPeriod`, as its Sharpe ratio takes them.
+ * the best: the DSR of the selected trial's returns (trials without a Sharpe ratio count as 0, as
+ * do trials whose equity reached zero or below, with returns undefined from there on), the PBO by
+ * CSCV on the per-period Sharpe ratio with `blocks` blocks (every trial's returns over the same
+ * periods, all defined), and the parameter stability of the objective over the grid `dimensions`.
+ * Returns are taken in excess of each trial's `riskFreePerPeriod`, as its Sharpe ratio takes them.
  */
 export function sweepStatistics(
   trials: readonly Trial[],
@@ -69,12 +84,15 @@ export function sweepStatistics(
   // Excess returns, as the Sharpe ratio of the metrics (and so the objective) measures them.
   const excess = finished.map(excessReturns);
   let deflatedSharpe: DeflatedSharpeResult | null = null;
+  const undefinedFrom = finished.map((trial) => firstUndefinedReturn(trial.result.periodReturns));
+  const selectedFrom = selected === null ? -1 : firstUndefinedReturn(selected.result.periodReturns);
   if (selected === null) notes.push('deflatedSharpe: no combination has an objective value');
+  else if (selectedFrom >= 0) notes.push(`deflatedSharpe: the selected ${undefinedReturns(selected, selectedFrom)}`);
   else {
     try {
       deflatedSharpe = deflatedSharpeRatio({
         returns: excessReturns(selected),
-        trialSharpes: excess.map((returns) => perPeriodSharpe(returns) ?? 0),
+        trialSharpes: excess.map((returns, k) => ((undefinedFrom[k] ?? -1) >= 0 ? 0 : (perPeriodSharpe(returns) ?? 0))),
       });
     } catch (error) {
       notes.push(`deflatedSharpe: ${reason(error)}`);
@@ -82,9 +100,14 @@ export function sweepStatistics(
   }
   let pbo: SweepPbo | null = null;
   const lengths = new Set(finished.map((trial) => trial.result.periodReturns.length));
+  const wiped = finished.findIndex((_, k) => (undefinedFrom[k] ?? -1) >= 0);
+  const wipedTrial = finished[wiped];
   if (finished.length < 2) notes.push('pbo: needs at least 2 finished combinations');
   else if (lengths.size !== 1) notes.push('pbo: the combinations have return series of different lengths');
-  else {
+  else if (wipedTrial !== undefined) {
+    const count = undefinedFrom.filter((at) => at >= 0).length;
+    notes.push(`pbo: ${undefinedReturns(wipedTrial, undefinedFrom[wiped] ?? 0)}${count > 1 ? `, and ${count - 1} more's` : ''}; it needs every combination's returns`);
+  } else {
     try {
       const full = probabilityOfBacktestOverfitting(excess, { blocks: options.blocks });
       const { slope, intercept, rSquared } = full.degradation;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../testing/temporary-directory';
@@ -114,6 +114,45 @@ describe('runWalkForward', () => {
     close(result.metrics?.cagr, 0.012622060716351857);
     close(result.metrics?.sharpe, 0.3666541982238708);
     close(result.metrics?.maxDrawdown, -0.06312244151192858);
+  });
+
+  // Regression: the windows after one whose capital a squeezed short wiped out failed as "Invalid
+  // configuration: cash: must be greater than 0", blaming a config the user never wrote.
+  it('stops carrying capital once a test window ends at zero or below: the later test windows are not run, and say why', async () => {
+    const dir = await temporaryDirectory('walk-forward-wiped-');
+    // Between 1e-8 and 1e12 every 6 bars for 100 bars, then between 1 and 5.
+    const lines = ['date,open,high,low,close,volume'];
+    let previous = 1e-8;
+    for (let i = 0; i < 200; i++) {
+      const close = i <= 100 ? (Math.floor(i / 6) % 2 === 0 ? 1e-8 : 1e12) : 1 + (i % 5);
+      lines.push(`${new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10)},${previous},${Math.max(previous, close)},${Math.min(previous, close)},${close},1000`);
+      previous = close;
+    }
+    await writeFile(join(dir, 'jumps.csv'), `${lines.join('\n')}\n`);
+    const plan = await planWalkForward(
+      {
+        kind: 'backtest',
+        config: { data: { file: 'jumps.csv' }, strategy: 'sma-crossover', params: { fast: 2, slow: 5, allowShort: true } },
+        parameters: [{ path: 'params.fast', values: [2] }],
+        objective: 'totalReturn',
+        windows: { train: 40, test: 20 },
+      },
+      { baseDir: dir },
+    );
+    const result = await runWalkForward(plan, createInProcessExecutor());
+    const [first, ...later] = result.steps;
+    expect(first?.status).toBe('ok');
+    const end = first?.outOfSample?.endEquity ?? Number.NaN;
+    expect(end).toBeLessThanOrEqual(0);
+    expect(later.length).toBeGreaterThan(0);
+    for (const step of later) {
+      expect(step.status).toBe('failed');
+      expect(step.startEquity).toBe(end);
+      expect(step.chosen).not.toBeNull();
+      expect(step.error).toEqual({ code: 'NO_CAPITAL', message: `the capital carried from the test window before is ${String(end)}: an earlier test window ended with equity at zero or below, so there is nothing to trade` });
+    }
+    // The stitched curve is the first test window's: nothing was traded after it.
+    expect(result.outOfSample.time.length).toBe(plan.windows[0]?.test.bars);
   });
 
   it('is free of look-ahead: bars after a test window change neither its choice nor its result', async () => {

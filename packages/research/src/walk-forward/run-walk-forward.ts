@@ -32,7 +32,9 @@ export interface WalkForwardStep {
   /**
    * Why the step has no out-of-sample result: its test job's error, or for `no-choice` why no
    * combination could be chosen (`TRAIN_FAILED`: every combination failed on the train window,
-   * with the first one's error; `NO_OBJECTIVE`: none had a value of the objective).
+   * with the first one's error; `NO_OBJECTIVE`: none had a value of the objective), or
+   * `NO_CAPITAL` (status `failed`, the test not run): an earlier test window ended with equity
+   * at zero or below, so there was no capital to carry into this one.
    */
   readonly error: { readonly code: string; readonly message: string } | null;
 }
@@ -109,7 +111,8 @@ function testJob(plan: WalkForwardPlan, k: number, combination: number, capital:
  * cores work), then, window by window, the train window's best combination by the objective (ties:
  * the lowest grid index) on the test window — warmed up on the train bars, no entry before the test
  * window's start, starting with the previous test window's final equity (the base config's cash for
- * the first). Selection only ever sees train results, and a train job only the train window's bars.
+ * the first; once a test window ends at zero or below, the later ones are not run: `NO_CAPITAL`).
+ * Selection only ever sees train results, and a train job only the train window's bars.
  */
 export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecutor, options: RunWalkForwardOptions = {}): Promise<WalkForwardResult> {
   const total = plan.trainJobs.length + plan.windows.length;
@@ -145,6 +148,15 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
       continue;
     }
     const combination = best.index - k * plan.gridSize;
+    const chosen = { combination, parameters: best.parameters };
+    if (!(capital > 0)) {
+      // An account that lost everything (a short squeezed past its capital) has nothing to trade:
+      // the test is not run, rather than failing as a config with a cash of zero or less.
+      const error = { code: 'NO_CAPITAL', message: `the capital carried from the test window before is ${String(capital)}: an earlier test window ended with equity at zero or below, so there is nothing to trade` };
+      steps.push({ ...base, chosen, objective: best.objective, inSample: best.metrics, outOfSample: null, efficiency: null, status: 'failed', error });
+      offset++;
+      continue;
+    }
     const outcome = await run([testJob(plan, k, combination, capital)]);
     const result: ResearchJobResult | undefined = outcome.results.get(plan.windows.length * plan.gridSize + k);
     offset++;
@@ -163,7 +175,7 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
     }
     steps.push({
       ...base,
-      chosen: { combination, parameters: best.parameters },
+      chosen,
       objective: best.objective,
       inSample: best.metrics,
       outOfSample: result.metrics,

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { seriesOf, testRegistry } from '../test/helpers';
+import { runOrchestrator } from './orchestrator';
+import { serializeOrchestratorResult } from './result/json';
+
+/** Daily bars from 2021-01-04 with open = high = low = close. */
+function flat(symbol: string, closes: readonly number[]) {
+  return seriesOf(
+    symbol,
+    closes.map((close, i) => [new Date(Date.UTC(2021, 0, 4) + i * 86_400_000).toISOString().slice(0, 10), close, close, close, close] as const),
+  );
+}
+
+// A short sleeve squeezed past its capital, beside a sleeve that holds cash. 2,000 of cash, equal
+// weights: 1,000 each. With fills at the close the short sells 100 units at 10 on bar 0 (cash
+// 2,000, position −1,000). Its equity is 2,000 − 100 × price: 1,000 at 10, −2,000 at 40,
+// −1,000 at 30, 0 at 20. The portfolio (its sleeves, no reserve) is 1,000 more: 2,000, −1,000,
+// 0, 1,000.
+const squeeze = {
+  data: { dataset: 'test' },
+  cash: 2000,
+  fill: 'close',
+  rebalance: { schedule: 'never' },
+  strategies: [
+    { id: 'short', strategy: 'scripted', params: { enterAt: [0], side: 'short' }, symbols: ['S'] },
+    { id: 'idle', strategy: 'scripted', params: {}, symbols: ['S'] },
+  ],
+} as const;
+const squeezed = flat('S', [10, 10, 40, 30, 20]);
+
+describe('a portfolio whose equity reaches zero or below', () => {
+  it('has no sleeve weights while it is worth zero or less: NaN in the column, null in the JSON', () => {
+    const result = runOrchestrator(squeeze, [squeezed], { registry: testRegistry });
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, -1000, 0, 1000]);
+    const [short, idle] = result.sleeves;
+    expect(Array.from(short?.weight ?? [])).toEqual([0.5, 0.5, Number.NaN, Number.NaN, 0]);
+    expect(Array.from(idle?.weight ?? [])).toEqual([0.5, 0.5, Number.NaN, Number.NaN, 1]);
+    const json = serializeOrchestratorResult(result);
+    expect(json.sleeves[0]?.equity.map((point) => point.weight)).toEqual([0.5, 0.5, null, null, 0]);
+    // The contribution of a bar after one the portfolio ended at zero or below is undefined too.
+    expect(json.sleeves[0]?.equity.map((point) => point.contribution)).toEqual([0, 0, -1.5, null, null]);
+    expect(JSON.stringify(json)).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('averages the weights of the diversification ratio over the bars where they are defined', () => {
+    // The short beside a long of 10 units bought at 100 on T: 1,000, 1,010, 1,020, 1,000, 1,010.
+    // The portfolio: 2,000, 2,010, −980, 0, 1,010; weights are defined on bars 0, 1 and 4.
+    const closes = [100, 101, 102, 100, 101];
+    const result = runOrchestrator(
+      { ...squeeze, strategies: [squeeze.strategies[0], { id: 'long', strategy: 'scripted', params: { enterAt: [0] }, symbols: ['T'] }] },
+      [squeezed, flat('T', closes)],
+      { registry: testRegistry },
+    );
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2010, -980, 0, 1010]);
+    // By hand: the short's returns 0, 0, −3 (then undefined), the long's 0, 0.01, 1,020/1,010 − 1,
+    // 1,000/1,020 − 1, 0.01; σ and covariances (ddof 1) over the bars where both are finite.
+    const short = [0, 0, -3];
+    const long = [0, 0.01, 1020 / 1010 - 1, 1000 / 1020 - 1, 0.01];
+    const moments = (x: readonly number[], y: readonly number[]) => {
+      const mx = x.reduce((a, b) => a + b, 0) / x.length;
+      const my = y.reduce((a, b) => a + b, 0) / y.length;
+      return x.reduce((sum, value, i) => sum + (value - mx) * ((y[i] ?? 0) - my), 0) / (x.length - 1);
+    };
+    const varianceShort = moments(short, short);
+    const varianceLong = moments(long, long);
+    const covariance = moments(short, long.slice(0, 3));
+    const weightShort = (0.5 + 1000 / 2010 + 0) / 3;
+    const weightLong = (0.5 + 1010 / 2010 + 1) / 3;
+    const expected =
+      (weightShort * Math.sqrt(varianceShort) + weightLong * Math.sqrt(varianceLong)) /
+      Math.sqrt(weightShort ** 2 * varianceShort + 2 * weightShort * weightLong * covariance + weightLong ** 2 * varianceLong);
+    expect(result.diversificationRatio).toBeCloseTo(expected, 12);
+  });
+
+  it('records a rebalance decided or moved while the portfolio is worth zero or less with null weights before and after', () => {
+    // A rebalance every 2 bars fires on bar 2 (portfolio −1,000) and bar 4.
+    const result = runOrchestrator({ ...squeeze, rebalance: { schedule: { everyBars: 2 } } }, [squeezed], { registry: testRegistry });
+    const atBar2 = result.rebalances.find((event) => event.time === squeezed.time[2]);
+    expect(atBar2?.weightsBefore).toEqual({ short: null, idle: null });
+    expect(atBar2?.weightsAfter).toEqual({ short: null, idle: null });
+    expect(atBar2?.targetWeights).toEqual({ short: 0.5, idle: 0.5 });
+    expect(JSON.stringify(serializeOrchestratorResult(result))).not.toMatch(/NaN|Infinity/);
+  });
+});
+
+describe('a sleeve whose book a price jump multiplies or wipes out by 1e9 or more', () => {
+  // 1,000 per sleeve, fills at the close. The short sells 100 units at 10; at 1e12 it is worth
+  // 2,000 − 100 × 1e12 = −99,999,999,998,000: a return of −99,999,999,998,000 / 1,000 − 1 =
+  // −99,999,999,999. The long buys 100 units at 10; at 1e12 it is worth 1e14: a return of
+  // 1e14 / 1,000 − 1 = 99,999,999,999. Both books are real (1,000 of equity against 1,000 of
+  // positions), not an emptied sleeve's rounding dust: the returns are measured.
+  const jump = flat('J', [10, 10, 1e12, 1e12]);
+  const config = {
+    data: { dataset: 'test' },
+    cash: 2000,
+    fill: 'close',
+    rebalance: { schedule: 'never' },
+    strategies: [
+      { id: 'short', strategy: 'scripted', params: { enterAt: [0], side: 'short' }, symbols: ['J'] },
+      { id: 'long', strategy: 'scripted', params: { enterAt: [0] }, symbols: ['J'] },
+    ],
+  } as const;
+
+  it('has that return on the bar of the jump', () => {
+    const result = runOrchestrator(config, [jump], { registry: testRegistry });
+    const [short, long] = result.sleeves;
+    expect(Array.from(short?.equity.equity ?? [])).toEqual([1000, 1000, -99_999_999_998_000, -99_999_999_998_000]);
+    expect(Array.from(short?.returns ?? [])).toEqual([0, 0, -99_999_999_999, Number.NaN]);
+    expect(Array.from(long?.returns ?? [])).toEqual([0, 0, 99_999_999_999, 0]);
+  });
+
+  it('is measured on its time-weighted index with that return when capital moved later', () => {
+    // A rebalance on bar 3 moves capital (the portfolio is worth 1e14 − 99,999,999,998,000 +
+    // … > 0); the sleeves are then measured on their time-weighted indices from 1,000, whose
+    // step on bar 2 is the jump's return: the short's index is 1,000 × (1 − 99,999,999,999 − 1)
+    // = −99,999,999,998,000, a total return of −99,999,999,999 (it read 0 when the step was
+    // taken for dust).
+    const result = runOrchestrator({ ...config, rebalance: { schedule: { everyBars: 3 } } }, [jump], { registry: testRegistry });
+    const [short, long] = result.sleeves;
+    expect(result.rebalances.length).toBe(2);
+    expect(short?.metrics.metrics.totalReturn).toBe(-99_999_999_999);
+    expect(short?.metrics.metrics.maxDrawdown).toBe(-99_999_999_999);
+    expect(long?.metrics.metrics.totalReturn).toBe(99_999_999_999);
+  });
+});
+
+describe('the portfolio audit (checkInvariants) of sleeves whose amounts dwarf the portfolio', () => {
+  it('compares Σ sleeves + reserve with the rebuilt ledger at the scale of the amounts summed', () => {
+    // 1,000 per sleeve, fills at the close: the short sells and the long buys 1e11 units at 1e-8.
+    // At 1e12 the short is worth 2,000 − 1e23 and the long 1e23: in doubles (1e23's spacing is
+    // 2^24) both round to ∓D, the double nearest 1e23, and their sum is 0, where the ledger
+    // (2,000 of cash, net position 0) gives 2,000. The difference is 2e-20 of the amounts summed:
+    // rounding, not a broken ledger.
+    const jump = flat('J', [1e-8, 1e-8, 1e12, 1e12]);
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        cash: 2000,
+        fill: 'close',
+        checkInvariants: true,
+        rebalance: { schedule: 'never' },
+        strategies: [
+          { id: 'short', strategy: 'scripted', params: { enterAt: [0], side: 'short' }, symbols: ['J'] },
+          { id: 'long', strategy: 'scripted', params: { enterAt: [0] }, symbols: ['J'] },
+        ],
+      },
+      [jump],
+      { registry: testRegistry },
+    );
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, 0, 0]);
+  });
+});
