@@ -1,3 +1,4 @@
+import { createMemoryLogger } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { seriesOf, testRegistry } from '../test/helpers';
 import { runOrchestrator } from './orchestrator';
@@ -72,12 +73,30 @@ describe('a portfolio whose equity reaches zero or below', () => {
     expect(result.diversificationRatio).toBeCloseTo(expected, 12);
   });
 
-  it('records a rebalance decided or moved while the portfolio is worth zero or less with null weights before and after', () => {
-    // A rebalance every 2 bars fires on bar 2 (portfolio −1,000) and bar 4.
-    const result = runOrchestrator({ ...squeeze, rebalance: { schedule: { everyBars: 2 } } }, [squeezed], { registry: testRegistry });
+  it('skips a rebalance while the portfolio is worth zero or less: no capital moves, a warning says why, the next one runs', () => {
+    // A rebalance every 2 bars fires on bar 2 (portfolio −1,000: skipped) and bar 4 (1,000). The
+    // idle sleeve keeps its 1,000 of cash through bar 2 — moving to targets of 0.5 × −1,000 would
+    // have sold it out to lend the short its cash — and the short's book is untouched: −2,000 at
+    // 40, −1,000 at 30, 0 at 20. On bar 4 the targets are 500 each: the idle sleeve gives 500,
+    // the short (worth 0) takes it.
+    const logger = createMemoryLogger();
+    const result = runOrchestrator({ ...squeeze, rebalance: { schedule: { everyBars: 2 } } }, [squeezed], { registry: testRegistry, logger });
+    const [short, idle] = result.sleeves;
+    expect(result.rebalances.map((event) => event.time)).toEqual([squeezed.time[0], squeezed.time[4]]);
+    expect(Array.from(idle?.equity.cash ?? [])).toEqual([1000, 1000, 1000, 1000, 500]);
+    expect(Array.from(short?.equity.equity ?? [])).toEqual([1000, 1000, -2000, -1000, 500]);
+    expect(result.rebalances[1]?.transfers).toEqual({ short: 500, idle: -500 });
+    const skipped = logger.records.filter((record) => record.fields.event === 'rebalance-skipped');
+    expect(skipped.map((record) => [record.level, record.fields.equity, record.fields.why])).toEqual([['warn', -1000, 'no-capital']]);
+    expect(JSON.stringify(serializeOrchestratorResult(result))).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('records a shared-mode rebalance decided while the shadows are worth zero or less with null weights before', () => {
+    // Shared mode moves no capital: a rebalance only sets the voting weights, and is recorded;
+    // the shadow sleeves' shares of a whole worth zero or less are undefined.
+    const result = runOrchestrator({ ...squeeze, mode: 'shared', conflictPolicy: 'net', rebalance: { schedule: { everyBars: 2 } } }, [squeezed], { registry: testRegistry });
     const atBar2 = result.rebalances.find((event) => event.time === squeezed.time[2]);
     expect(atBar2?.weightsBefore).toEqual({ short: null, idle: null });
-    expect(atBar2?.weightsAfter).toEqual({ short: null, idle: null });
     expect(atBar2?.targetWeights).toEqual({ short: 0.5, idle: 0.5 });
     expect(JSON.stringify(serializeOrchestratorResult(result))).not.toMatch(/NaN|Infinity/);
   });

@@ -308,6 +308,17 @@ export class Rebalancing {
     const { sleeves } = this.options;
     const { before, outcome, decision, time } = decided;
     const reason = decision.reason ?? 'schedule';
+    // A portfolio worth zero or less has no capital to share: every target `weight × equity` would
+    // be zero or below, and moving to them would sell out exactly the sleeves that did not lose to
+    // lend their cash to the one that did. No capital moves and no rebalance is recorded until
+    // the portfolio is worth more than zero again (the targets still change, for the next one).
+    if (this.options.transfers !== null && !(equity > 0)) {
+      this.options.logger.warn(
+        { event: 'rebalance-skipped', time: isoTime(time), ...(atOpen ? { movedAt: isoTime(this.options.time[t] ?? Number.NaN) } : {}), reason, equity, why: 'no-capital' },
+        `rebalance (${reason}) skipped: the portfolio is worth ${String(equity)}, zero or less, so there is no capital to share between the sleeves`,
+      );
+      return;
+    }
     const ids = this.ids;
     const moveTime = this.options.time[t] ?? Number.NaN;
     const transfers = new Float64Array(sleeves.length);
