@@ -79,7 +79,12 @@ function run(dir, files, seed) {
     }, deadline - Date.now());
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      rmSync(temporary, { recursive: true, force: true });
+      try {
+        rmSync(temporary, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      } catch (error) {
+        // A child of the stopped run still writing there: leave it rather than stop the fuzzing.
+        console.log(`fuzz: could not remove ${temporary}: ${error instanceof Error ? error.message : String(error)}`);
+      }
       resolve({ code, signal: stopped ? 'deadline' : signal, output });
     });
   });

@@ -128,12 +128,22 @@ describe('a run whose portfolio was worth zero or less (leverage 2, the price fa
     expect(read.sleeves.map((sleeve) => Array.from(sleeve.weight))).toEqual(input.sleeves.map((sleeve) => Array.from(sleeve.weight)));
   });
 
-  it('a rebalance while it was worth nothing has no weights before or after: dashes, and no turnover', async () => {
+  it('a rebalance while it was worth nothing moves nothing and is not recorded', () => {
+    // Every 2 bars: bars 2 (−200) and 4 (−400) — both skipped, only the start allocation stands.
     const { result } = runWipedOut({ schedule: { everyBars: 2 } });
-    const input = parseReportInput(orchestratorReportInput(result, { title: 'Wiped out' }));
+    expect(result.rebalances.map((event) => event.reason)).toEqual(['initial']);
+  });
+
+  it('a rebalance with no weights before or after (a shared-mode one of shadows worth nothing): dashes, and no turnover', async () => {
+    // Such an event as the orchestrator's shared mode records it: weights null, targets given.
+    const { result } = runWipedOut({ schedule: { everyBars: 2 } });
+    const given = orchestratorReportInput(result, { title: 'Wiped out' });
+    const first = given.rebalances[0];
+    if (first === undefined) throw new Error('no start allocation');
+    const unweighted = { ...first, time: Date.UTC(2021, 0, 6), reason: 'every 2 bars', weightsBefore: { a: null, b: null }, weightsAfter: { a: null, b: null } };
+    const input = parseReportInput({ ...given, rebalances: [first, unweighted] });
     expect(input.rebalances.map((event) => [event.weightsBefore, event.weightsAfter])).toEqual([
       [{ a: 0, b: 0 }, { a: 1, b: 1 }],
-      [{ a: null, b: null }, { a: null, b: null }],
       [{ a: null, b: null }, { a: null, b: null }],
     ]);
     expect(rebalanceTurnover(input.rebalances[1] ?? { weightsBefore: {}, weightsAfter: {} })).toBeNull();

@@ -35,6 +35,36 @@ export function jobFingerprint(job: unknown): string {
   return createHash('sha256').update(JSON.stringify(job)).digest('hex');
 }
 
+/**
+ * How long a worker's refusal of a sweep counts as current, ms of the Redis server's clock: a
+ * worker that leaves a sweep writes its refusal again at every look for sweeps (every second by
+ * default), so one older than this is from a worker that stopped looking (closed or killed).
+ */
+export const REFUSAL_FRESH_MS = 60_000;
+
+/** A worker's refusal of a sweep as stored (its tag, and when it last wrote it by the server's clock). */
+export function refusalValue(compatibility: string, atMs: number): string {
+  return JSON.stringify({ compatibility, at: atMs });
+}
+
+/** A stored refusal read back, or null for a value this package did not write. */
+export function parseRefusal(value: string): { readonly compatibility: string; readonly at: number } | null {
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    if (typeof parsed !== 'object' || parsed === null) return null;
+    const { compatibility, at } = parsed as { compatibility?: unknown; at?: unknown };
+    return typeof compatibility === 'string' && typeof at === 'number' && Number.isFinite(at) ? { compatibility, at } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The Redis server's clock, ms (`TIME`): workers and coordinators on different machines compare refusals by it. */
+export async function serverTimeMs(redis: { time(): Promise<readonly (string | number)[]> }): Promise<number> {
+  const reply = await redis.time();
+  return Number(reply[0]) * 1000 + Math.floor(Number(reply[1]) / 1000);
+}
+
 /** A sweep's compatibility tag (what its workers must run) in a message: as given, or in words when there is none. */
 export function describeCompatibility(tag: string): string {
   return tag === '' ? 'no compatibility tag' : echoValue(tag, MAX_LINE_LENGTH);

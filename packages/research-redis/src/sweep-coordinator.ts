@@ -2,7 +2,7 @@ import { ConfigError, noopLogger, type Logger } from '@ensemble/protocol';
 import { Queue } from 'bullmq';
 import { RedisLink } from './connection';
 import { storeDataset } from './dataset-store';
-import { compatibilityDifference, envelopeOf, jobFingerprint } from './job-envelope';
+import { compatibilityDifference, envelopeOf, jobFingerprint, parseRefusal, REFUSAL_FRESH_MS, serverTimeMs } from './job-envelope';
 import { DEFAULT_PREFIX, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { jsonResult, readDoneIndexes, readResults, storeResultOnce, type StoredResult } from './result-store';
 import { parseRedisUrl } from './redis-url';
@@ -193,11 +193,16 @@ export async function runSweepOnQueue<TJob, TResult>(
   /** Workers that left the sweep as running other code, each reported once. */
   const refused = new Set<string>();
   const checkRefusals = async (): Promise<void> => {
-    for (const [workerId, tag] of Object.entries(await link.redis.hgetall(keys.refusals))) {
-      if (refused.has(workerId)) continue;
+    const stored = Object.entries(await link.redis.hgetall(keys.refusals));
+    if (stored.length === 0) return;
+    const now = await serverTimeMs(link.redis);
+    for (const [workerId, value] of stored) {
+      const refusal = parseRefusal(value);
+      // Only current refusals: a worker that stopped looking (closed, killed) is not in the way.
+      if (refused.has(workerId) || refusal === null || now - refusal.at > REFUSAL_FRESH_MS) continue;
       refused.add(workerId);
-      logger.warn({ workerId, workerRuns: tag }, 'a worker runs other code and leaves this sweep to workers that run the same');
-      options.onRefusal?.({ workerId, compatibility: tag });
+      logger.warn({ workerId, workerRuns: refusal.compatibility }, 'a worker runs other code and leaves this sweep to workers that run the same');
+      options.onRefusal?.({ workerId, compatibility: refusal.compatibility });
     }
   };
 

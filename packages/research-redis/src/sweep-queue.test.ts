@@ -1,11 +1,13 @@
 import { ConfigError, createMemoryLogger } from '@ensemble/protocol';
 import { sha256Hex } from '@ensemble/research';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processToyJob, toyCoordinator, toyJobSchema, toyJobs, type ToyJob, type ToyResult } from '../test/toy-jobs';
 import { QueueConnectionError } from './errors';
 import { runSweepOnQueue, type WorkerRefusal } from './sweep-coordinator';
-import { sweepStatus } from './sweep-status';
+import { cleanSweep, sweepStatus } from './sweep-status';
+import { sweepKeys } from './keys';
 import { startQueueWorker, type QueueWorker } from './sweep-worker';
 import { freePort, startRedisServer, type TestRedisServer } from './testing/redis-server';
 
@@ -139,6 +141,48 @@ describe('runSweepOnQueue with queue workers', () => {
       expect(otherCalls.size).toBe(0);
     } finally {
       await other.close();
+    }
+  });
+
+  it('reports a refusal again for a sweep cleaned and started anew, and none of a worker that closed or stopped looking', async () => {
+    /** Runs the coordinator of `sweepId` (tag "engine 1") until it has heard of a refusal, or 5 s; the refusals it heard. */
+    const refusalsOf = async (sweepId: string): Promise<WorkerRefusal[]> => {
+      const refusals: WorkerRefusal[] = [];
+      const stop = new AbortController();
+      const running = runSweepOnQueue(toyJobs(2), { url: server.url, prefix: 'r', sweepId, compatibility: 'engine 1', onRefusal: (refusal) => refusals.push(refusal), ...toyCoordinator }, { onResult: () => undefined, signal: stop.signal });
+      for (let waited = 0; refusals.length === 0 && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      stop.abort();
+      await running;
+      return refusals;
+    };
+    const old = await startQueueWorker({ url: server.url, prefix: 'r', workerId: 'old', compatibility: 'engine 0', parseJob: (data) => toyJobSchema.parse(data), process: (job, context) => processToyJob(job, context), ...fast });
+    try {
+      expect(await refusalsOf('renewed')).toEqual([{ workerId: 'old', compatibility: 'engine 0' }]);
+      // Cleaned and started again, as the coordinator's own advice says: the worker refuses it again, and says so.
+      await cleanSweep({ url: server.url, prefix: 'r' }, 'renewed', { force: true });
+      expect(await refusalsOf('renewed')).toEqual([{ workerId: 'old', compatibility: 'engine 0' }]);
+    } finally {
+      await old.close();
+    }
+    const redis = new Redis(server.url);
+    try {
+      // The worker that closed took its refusal back.
+      expect(await redis.hgetall(sweepKeys('r', 'renewed').refusals)).toEqual({});
+      // One written two minutes ago by the server's clock (a worker killed then) is not current.
+      const [seconds] = await redis.time();
+      await redis.hset(sweepKeys('r', 'renewed').refusals, 'killed', JSON.stringify({ compatibility: 'engine 0', at: (Number(seconds) - 120) * 1000 }));
+    } finally {
+      redis.disconnect();
+    }
+    const same = await startQueueWorker({ url: server.url, prefix: 'r', workerId: 'same', compatibility: 'engine 1', parseJob: (data) => toyJobSchema.parse(data), process: (job, context) => processToyJob(job, context), ...fast });
+    try {
+      const refusals: WorkerRefusal[] = [];
+      const results: ToyResult[] = [];
+      await runSweepOnQueue(toyJobs(2), { url: server.url, prefix: 'r', sweepId: 'renewed', compatibility: 'engine 1', onRefusal: (refusal) => refusals.push(refusal), ...toyCoordinator }, { onResult: (result) => results.push(result) });
+      expect(results).toHaveLength(2);
+      expect(refusals).toEqual([]);
+    } finally {
+      await same.close();
     }
   });
 

@@ -5,7 +5,7 @@ import { noopLogger, type Logger } from '@ensemble/protocol';
 import { UnrecoverableError, Worker, type Job, type RedisOptions as BullRedisOptions } from 'bullmq';
 import { DatasetCache } from './dataset-store';
 import { RedisLink } from './connection';
-import { describeCompatibility, jobEnvelopeSchema } from './job-envelope';
+import { describeCompatibility, jobEnvelopeSchema, refusalValue, serverTimeMs } from './job-envelope';
 import { DEFAULT_PREFIX, isSweepId, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { jsonResult, storeResultOnce, type StoredResult } from './result-store';
 import { parseRedisUrl, redactSecrets, toRedisOptions } from './redis-url';
@@ -176,8 +176,11 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
   const foreign = new Set<string>();
   /** Sweeps of other code (another compatibility tag), warned about once each. */
   const incompatible = new Set<string>();
+  /** Sweeps whose refusal this worker wrote (removed again when it closes). */
+  const refusedSweeps = new Set<string>();
   const compatibility = options.compatibility ?? '';
   const discover = async (): Promise<void> => {
+    let now: number | null = null;
     const registered = (await redis.zrange(sweepRegistryKey(prefix), 0, -1)).filter((entry) => {
       if (isSweepId(entry)) return true;
       if (!foreign.has(entry)) {
@@ -193,10 +196,14 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
       const [[total, tag], done] = await Promise.all([redis.hmget(keys.meta, 'total', 'compatibility'), redis.llen(keys.done)]);
       if (total !== null && done >= Number(total)) return null;
       if (total !== null && (tag ?? '') !== compatibility) {
+        // Where the sweep's coordinator looks, to tell its user why nobody takes the jobs: written
+        // at every look, so a sweep cleaned and started again (or lost with a Redis restart) gets
+        // it again, and its time says the refusal is current.
+        now ??= await serverTimeMs(redis);
+        await redis.hset(keys.refusals, id, refusalValue(compatibility, now));
+        refusedSweeps.add(sweepId);
         if (!incompatible.has(sweepId)) {
           incompatible.add(sweepId);
-          // Where the sweep's coordinator looks, to tell its user why nobody takes the jobs.
-          await redis.hset(keys.refusals, id, compatibility);
           logger.warn(
             { sweepId, sweepRuns: describeCompatibility(tag ?? ''), workerRuns: describeCompatibility(compatibility) },
             `sweep ${sweepId} was started by a coordinator running other code: this worker leaves its jobs to workers that run the same (install the same versions to take them)`,
@@ -254,6 +261,8 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
         await settlesWithin(graceful, 2_000);
       }
       subscriber.disconnect();
+      // This worker no longer refuses anything: a coordinator must not name it after it left.
+      await settlesWithin(Promise.all([...refusedSweeps].map((sweepId) => redis.hdel(sweepKeys(prefix, sweepId).refusals, id))), 2_000);
       await link.close();
       await settlesWithin(loop, 2_000);
       if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });

@@ -67,6 +67,8 @@ describe('ensemble report', () => {
     expect([over.code, over.err]).toEqual([2, expect.stringContaining('would overwrite the result file')]);
     const blocked = await ensemble(['report', 'other.json', '--csv-dir', 'plain-file']);
     expect([blocked.code, blocked.err]).toEqual([2, expect.stringContaining('is a file, not a directory')]);
+    const clash = await ensemble(['report', 'other.json', '--md', 'csv/equity.csv', '--csv-dir', 'csv']);
+    expect([clash.code, clash.err]).toEqual([2, expect.stringContaining('--md csv/equity.csv: is where --csv-dir csv writes equity.csv')]);
     const missing = await ensemble(['report', 'gone.json', '--md', 'x.md']);
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('Cannot read the result file');

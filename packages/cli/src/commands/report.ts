@@ -14,6 +14,9 @@ import { checkOutputTargets, resolveOutputFlags } from '../output-targets';
 import type { OutputFile } from '../write-file';
 import { writeFilesAtomic } from '../write-file';
 
+/** The files `--csv-dir` may write (`csvReport` of `@ensemble/report`; weights.csv for a run only). */
+const CSV_FILES = ['equity.csv', 'trades.csv', 'fills.csv', 'weights.csv'] as const;
+
 /** The flags of `ensemble report`. */
 interface ReportFlags {
   readonly html?: string;
@@ -92,6 +95,12 @@ export function registerReportCommand(program: Command, io: CliIo): Command {
         io.cwd,
       );
       const csvDir = await csvDirectory(problems, flags.csvDir, io.cwd);
+      // A report written where a CSV export goes would be replaced by it (or replace it).
+      if (csvDir !== undefined) {
+        for (const target of targets) {
+          if (CSV_FILES.some((name) => path.join(csvDir, name) === target.path)) problems.add(`${target.flag} ${target.typed}`, `is where --csv-dir ${flags.csvDir ?? ''} writes ${path.basename(target.path)}; give the report its own path`);
+        }
+      }
       problems.throwIfAny();
       const source = path.resolve(io.cwd, result);
       await checkOutputTargets(targets, [{ what: 'the result file', path: source }]);

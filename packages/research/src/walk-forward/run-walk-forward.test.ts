@@ -151,8 +151,11 @@ describe('runWalkForward', () => {
       expect(step.chosen).not.toBeNull();
       expect(step.error).toEqual({ code: 'NO_CAPITAL', message: `the capital carried from the test window before is ${String(end)}: an earlier test window ended with equity at zero or below, so there is nothing to trade` });
     }
-    // The stitched curve is the first test window's: nothing was traded after it.
-    expect(result.outOfSample.time.length).toBe(plan.windows[0]?.test.bars);
+    // The stitched curve is the first test window's, then flat at its end over the windows not
+    // run: nothing was traded after it, and their time still passed.
+    const firstBars = plan.windows[0]?.test.bars ?? 0;
+    expect(result.outOfSample.time.length).toBe(plan.windows.reduce((bars, window) => bars + window.test.bars, 0));
+    expect(result.outOfSample.equity.slice(firstBars)).toEqual(new Array(result.outOfSample.equity.length - firstBars).fill(end));
   });
 
   it('is free of look-ahead: bars after a test window change neither its choice nor its result', async () => {

@@ -50,7 +50,7 @@ export interface WalkForwardResult {
   readonly steps: readonly WalkForwardStep[];
   /**
    * The test windows' equity curves end to end, each starting with the previous one's final equity;
-   * a `no-choice` step's test window is flat at the capital it passes on. A test window whose job
+   * a `no-choice` or `NO_CAPITAL` step's test window is flat at the capital it passes on. A test window whose job
    * failed or timed out has no curve and is left out.
    */
   readonly outOfSample: { readonly time: readonly number[]; readonly equity: readonly number[] };
@@ -126,6 +126,17 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
   const time: number[] = [];
   const equity: number[] = [];
   let capital = Number(plan.base.config.cash);
+  /**
+   * A step that trades nothing (no combination chosen, or no capital to trade) holds the capital
+   * over its test window, bar by bar: left out, its time would vanish from the annualised metrics.
+   */
+  const holdFlat = (window: WalkForwardPlan['windows'][number]): void => {
+    const first = firstAtOrAfter(plan.timeline, window.test.start);
+    for (let i = first; i < first + window.test.bars; i++) {
+      time.push(plan.timeline[i] ?? Number.NaN);
+      equity.push(capital);
+    }
+  };
   for (const window of plan.windows) {
     if (aborted) break;
     const k = window.index;
@@ -137,13 +148,8 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
     const base = { index: k, train: window.train, test: window.test, startEquity: capital };
     if (best === null) {
       steps.push({ ...base, chosen: null, objective: null, inSample: null, outOfSample: null, efficiency: null, status: 'no-choice', error: noChoiceError(ranked, plan.objective.metric, k * plan.gridSize) });
-      // Nothing chosen, nothing traded: the capital stays in cash over the test window, and the
-      // curve says so bar by bar (left out, its time would vanish from the annualised metrics).
-      const first = firstAtOrAfter(plan.timeline, window.test.start);
-      for (let i = first; i < first + window.test.bars; i++) {
-        time.push(plan.timeline[i] ?? Number.NaN);
-        equity.push(capital);
-      }
+      // Nothing chosen, nothing traded: the capital stays in cash over the test window.
+      holdFlat(window);
       offset++;
       continue;
     }
@@ -154,6 +160,7 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
       // the test is not run, rather than failing as a config with a cash of zero or less.
       const error = { code: 'NO_CAPITAL', message: `the capital carried from the test window before is ${String(capital)}: an earlier test window ended with equity at zero or below, so there is nothing to trade` };
       steps.push({ ...base, chosen, objective: best.objective, inSample: best.metrics, outOfSample: null, efficiency: null, status: 'failed', error });
+      holdFlat(window);
       offset++;
       continue;
     }
