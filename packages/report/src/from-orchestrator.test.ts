@@ -57,6 +57,9 @@ describe('orchestratorReportInput', () => {
       expect(sleeve.weight).toBe(source?.weight);
       expect(sleeve.contribution).toBe(result.attribution.total.bySleeve[sleeve.id]);
       expect(sleeve.error).toBeUndefined();
+      // The capital the rebalances moved, which the metrics table shows between start and end equity.
+      expect(sleeve.netTransfers).toBe(source?.netTransfers);
+      expect(sleeve.netTransfers).not.toBe(0);
     }
     // The sleeves' contributions add up to the portfolio's total return (sleeves mode).
     const sum = input.sleeves.reduce((total, sleeve) => total + sleeve.contribution, 0);
@@ -89,6 +92,8 @@ describe('orchestratorReportInput', () => {
     expect(input.rebalanceNote).toBe('Shared mode: a rebalance moves no capital (the shadow sleeves are never rebalanced), and the "vote" policy does not use these weights; only "net" does.');
     expect(input.benchmark).toBeUndefined();
     expect(input.crossing).toBeUndefined();
+    // Shadow sleeves are never given or relieved of capital: no "Net transfers" row.
+    expect(input.sleeves.map((sleeve) => sleeve.netTransfers)).toEqual(input.sleeves.map(() => undefined));
     expect(input.conflicts).toHaveLength(result.conflicts.length);
     const first = result.conflicts[0];
     expect(input.conflicts[0]).toEqual({

@@ -65,6 +65,8 @@ export interface OrchestratorReportSource {
     readonly trades: readonly Trade[];
     readonly fills: readonly Fill[];
     readonly error: string | null;
+    /** Net cash the rebalances moved into the sleeve (negative: out), currency; absent in sources that lack it. */
+    readonly netTransfers?: number | undefined;
   }[];
   readonly attribution: {
     readonly total: { readonly bySleeve: Readonly<Record<string, number | null>> };
@@ -174,6 +176,8 @@ export function orchestratorReportInput(result: OrchestratorReportSource, option
     trades: sleeve.trades,
     fills: sleeve.fills,
     contribution: total[sleeve.id] ?? 0,
+    // Only sleeves mode moves capital between sleeves: shared mode's sleeves are shadows.
+    ...(sleeve.netTransfers === undefined || result.config.mode === 'shared' ? {} : { netTransfers: sleeve.netTransfers }),
     ...(sleeve.error === null ? {} : { error: sleeve.error }),
   }));
   const benchmark = options.benchmark;

@@ -1,3 +1,5 @@
+import { LOG_SCALE } from './charts/time-series';
+
 /**
  * The tearsheet's script (plain ES2020, no dependencies besides the inlined vega-embed): renders
  * every chart from the embedded specs, switches the equity chart between linear and log scale,
@@ -85,7 +87,7 @@ export const CLIENT_SCRIPT = String.raw`
       var box = document.getElementById('log-scale');
       if (box && box.checked) {
         spec = JSON.parse(JSON.stringify(spec));
-        spec.layer[0].encoding.y.scale = { type: 'log' };
+        spec.layer[0].encoding.y.scale = ${JSON.stringify(LOG_SCALE)};
       }
     }
     return spec;

@@ -141,6 +141,15 @@ describe.runIf(available)('HTML report in Chromium', () => {
     await page.click('#log-scale');
     await page.waitForSelector('[data-chart="equity"][data-scale="log"][data-rendered="true"]');
     expect(await equityAxis()).toBe('log');
+    // Its domain fits the lines drawn (plus a few pixels), not the powers of ten around them.
+    const embedded = JSON.parse((await page.locator('#report-data').textContent()) ?? '{}') as { charts: { equity: { data: { values: { v: number }[] } } } };
+    const drawn = embedded.charts.equity.data.values.map((row) => row.v).filter((value) => value > 0);
+    const domain = /Y-axis titled 'Equity' for a log scale with values from ([\d,.]+) to ([\d,.]+)/.exec(await page.locator('[data-chart="equity"] svg').innerHTML());
+    const [low, high] = [Number(domain?.[1]?.replace(/,/g, '')), Number(domain?.[2]?.replace(/,/g, ''))];
+    expect(low).toBeLessThanOrEqual(Math.min(...drawn));
+    expect(low).toBeGreaterThan(Math.min(...drawn) * 0.9);
+    expect(high).toBeGreaterThanOrEqual(Math.max(...drawn));
+    expect(high).toBeLessThan(Math.max(...drawn) * 1.1);
     await page.click('#log-scale');
     await page.waitForSelector('[data-chart="equity"][data-scale="linear"][data-rendered="true"]');
     expect(await equityAxis()).toBe('linear');

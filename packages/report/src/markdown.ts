@@ -76,7 +76,7 @@ function metricsSection(input: ReportInput): string {
     const rows: string[][] = [];
     for (const group of metricRows(chunk)) {
       rows.push([`**${GROUP_TITLES[group.group]}**`, ...chunk.map(() => '')]);
-      for (const row of group.rows) rows.push([row.metric.label, ...row.cells]);
+      for (const row of group.rows) rows.push([row.label, ...row.cells]);
     }
     return table(['Metric', ...chunk.map((column) => column.label)], rows, ['l', ...chunk.map(() => 'r' as const)]);
   });

@@ -49,6 +49,9 @@ describe('an orchestrator run: its JSON file into every report format through th
     const fromFile = new ReportGenerator(await readResultFile(file, options));
     const fromObject = new ReportGenerator(orchestratorReportInput(run.result, options));
     expect(fromFile.input.sleeves.map((sleeve) => sleeve.id)).toEqual(['trend', 'dip-buyer']);
+    // Each sleeve's net transfers, for the metrics table's "Net transfers" row.
+    expect(fromFile.input.sleeves.map((sleeve) => sleeve.netTransfers)).toEqual(run.result.sleeves.map((sleeve) => sleeve.netTransfers));
+    expect(await fromFile.markdown()).toContain('| Net transfers | 0.00 |');
     expect(fromFile.toResultJson()).toEqual(fromObject.toResultJson());
     const html = fromFile.html();
     expect(html).toBe(fromObject.html());
@@ -72,6 +75,15 @@ describe('an orchestrator run: its JSON file into every report format through th
     expect(future.issues.map((issue) => issue.path)).toEqual(['version']);
     const broken = problems(() => parseResultJson({ ...json, sleeves: [{ id: 'x' }] }, 'broken.json'));
     expect(broken.issues.map((issue) => issue.path)).toContain('sleeves.0.equity');
+  });
+
+  it('a file written before sleeves had their net transfers reads without them, and without the "Net transfers" row', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const json = JSON.parse(await readFile(file, 'utf8')) as { sleeves: Record<string, unknown>[] };
+    const older = { ...json, sleeves: json.sleeves.map(({ netTransfers: _dropped, ...sleeve }) => sleeve) };
+    const input = parseResultJson(older, 'older.json');
+    expect(input.sleeves.map((sleeve) => sleeve.netTransfers)).toEqual([undefined, undefined]);
+    expect(await new ReportGenerator(input).markdown()).not.toContain('Net transfers');
   });
 
   it("the CLI's report part (title, subtitle, benchmark line) gives the report made with the benchmark series", async () => {

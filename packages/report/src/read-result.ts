@@ -55,6 +55,8 @@ const OrchestratorJsonSchema = z.object({
       trades: z.array(jsonParts.trade),
       fills: z.array(jsonParts.fill),
       error: z.string().nullable(),
+      /** Absent from files written before it was recorded. */
+      netTransfers: z.number().optional(),
     }),
   ),
   attribution: z.object({ total: z.object({ bySleeve }), monthly: z.array(z.object({ label: z.string(), bySleeve })) }),

@@ -50,6 +50,12 @@ export interface ReportSleeve {
   readonly fills: readonly Fill[];
   /** The sleeve's contribution to the portfolio's total return, a fraction (0.05 = 5 percentage points). */
   readonly contribution: number;
+  /**
+   * Net capital the rebalances moved into the sleeve (negative: out of it), currency, as the
+   * orchestrator's `netTransfers`: start equity + net transfers + the sleeve's profit = end
+   * equity. Omitted when unknown; the metrics table then has no "Net transfers" row.
+   */
+  readonly netTransfers?: number | undefined;
   /** Set when the strategy failed and its sleeve was isolated (closed out and disabled): the error message. */
   readonly error?: string | undefined;
 }

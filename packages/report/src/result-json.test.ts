@@ -89,6 +89,18 @@ describe('JSON result format', () => {
     }
   });
 
+  it("keeps a sleeve's net transfers, and round-trips them", () => {
+    const input = buildSmallRun();
+    const sleeves = input.sleeves.map((sleeve, i) => ({ ...sleeve, netTransfers: i === 0 ? -150 : 150 }));
+    const text = renderJson({ ...input, sleeves });
+    expect(JSON.parse(text)).toMatchObject({ sleeves: [{ id: 'momentum', netTransfers: -150 }, { id: 'carry', netTransfers: 150 }] });
+    expect(validator()(JSON.parse(text))).toBe(true);
+    expect(parseResultJson(text).sleeves.map((sleeve) => sleeve.netTransfers)).toEqual([-150, 150]);
+    expect(renderJson(parseResultJson(text))).toBe(text);
+    // Without them (a backtest, shared mode, an older file) the field is left out.
+    expect(renderJson(input)).not.toContain('netTransfers');
+  });
+
   it('is deterministic', () => {
     expect(renderJson(buildRandomWalkRun({ bars: 300 }))).toBe(renderJson(buildRandomWalkRun({ bars: 300 })));
   });

@@ -237,6 +237,7 @@ export function toResultJson(input: ReportInput, timeFormat: TimeFormat = detect
       trades: sleeve.trades.map((trade) => mapTrade(trade, time)),
       fills: sleeve.fills.map((fill) => mapFill(fill, time)),
       contribution: sleeve.contribution,
+      ...(sleeve.netTransfers === undefined ? {} : { netTransfers: sleeve.netTransfers }),
       error: sleeve.error ?? null,
     })),
     attribution:
@@ -320,6 +321,7 @@ export function reportInputFromResultJson(data: unknown, source: string): Report
       weight: sleeve.weight,
       ...mapRecords(sleeve, time),
       contribution: sleeve.contribution,
+      ...(sleeve.netTransfers === undefined ? {} : { netTransfers: sleeve.netTransfers }),
       ...(sleeve.error === null ? {} : { error: sleeve.error }),
     })),
     ...(json.attribution === null ? {} : { attribution: json.attribution }),

@@ -142,6 +142,10 @@ export function buildSchemas<TTime extends z.ZodType, TTimeColumn extends z.ZodT
         trades: z.array(trade),
         fills: z.array(fill),
         contribution: z.number().describe('Contribution to the portfolio total return, a fraction (0.05 = 5 points).'),
+        netTransfers: z
+          .number()
+          .optional()
+          .describe('Net capital the rebalances moved into the sleeve (negative: out of it), in currency: start equity + net transfers + the sleeve\'s profit = end equity. Absent when unknown (a single strategy, shared mode, or a result written before it was recorded).'),
       })
       .describe('One sleeve: a strategy instance with its own sub-account.'),
     'Sleeve',

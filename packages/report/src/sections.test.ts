@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSmallRun } from './__fixtures__/small-run';
+import { renderHtml } from './html/tearsheet';
+import { renderMarkdown } from './markdown';
 import { metricsColumns } from './sections';
 
 describe('metricsColumns', () => {
@@ -14,5 +16,45 @@ describe('metricsColumns', () => {
       expect(columns[i + 1]?.result.metrics.endEquity).toBe(sleeve.equity.equity[sleeve.equity.equity.length - 1]);
       expect(columns[i + 1]?.result.metrics.totalReturn).toBe(sleeve.metrics.metrics.totalReturn);
     });
+  });
+});
+
+describe('the "Net transfers" row: start equity + net transfers + profit = end equity', () => {
+  // Hand-set transfers on the small run: momentum gave 150, carry received it. Start and end equity
+  // are the fixture's curves (5,000 → 5,400 and 5,000 → 5,100; the portfolio 10,000 → 10,500).
+  const withTransfers = () => {
+    const input = buildSmallRun();
+    const [momentum, carry] = input.sleeves;
+    if (momentum === undefined || carry === undefined) throw new Error('two sleeves expected');
+    return { ...input, sleeves: [{ ...momentum, netTransfers: -150 }, { ...carry, netTransfers: 150 }] };
+  };
+
+  it('sits between Start and End equity in the Markdown: 0 for the portfolio, each sleeve its own', async () => {
+    const markdown = await renderMarkdown(withTransfers(), { markdownCharts: false });
+    expect(markdown).toContain(
+      ['| Start equity | 10,000.00 | 5,000.00 | 5,000.00 |', '| Net transfers | 0.00 | -150.00 | 150.00 |', '| End equity | 10,500.00 | 5,400.00 | 5,100.00 |'].join('\n'),
+    );
+    expect(markdown).toContain('Sleeve returns are time-weighted');
+    expect(markdown).toContain('start equity + net transfers + the sleeve’s profit = end equity');
+  });
+
+  it('sits between Start and End equity in the HTML, with its definition on hover', () => {
+    const html = renderHtml(withTransfers());
+    const cells = (values: string[]) => values.map((value) => `<td class="num">${value}</td>`).join('');
+    const start = html.indexOf(`>Start equity</td>${cells(['10,000.00', '5,000.00', '5,000.00'])}</tr>`);
+    const transfers = html.indexOf(`>Net transfers</td>${cells(['0.00', '-150.00', '150.00'])}</tr>`);
+    const end = html.indexOf(`>End equity</td>${cells(['10,500.00', '5,400.00', '5,100.00'])}</tr>`);
+    expect(start).toBeGreaterThan(0);
+    expect(transfers).toBeGreaterThan(start);
+    expect(end).toBeGreaterThan(transfers);
+    expect(html).toContain('title="Net capital the rebalances moved in (negative: out); start equity + net transfers + profit = end equity.');
+  });
+
+  it('is absent when the transfers are unknown (an older result) or there are no sleeve columns', async () => {
+    expect(await renderMarkdown(buildSmallRun(), { markdownCharts: false })).not.toContain('Net transfers');
+    const input = withTransfers();
+    const [first] = input.sleeves;
+    if (first === undefined) throw new Error('a sleeve expected');
+    expect(await renderMarkdown({ ...input, sleeves: [first], attribution: undefined, correlation: undefined }, { markdownCharts: false })).not.toContain('Net transfers');
   });
 });

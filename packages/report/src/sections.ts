@@ -27,18 +27,33 @@ export interface MetricsColumn {
   readonly result: PerformanceResult;
   /** Index of the sleeve (for its colour), or null for the portfolio. */
   readonly sleeveIndex: number | null;
+  /**
+   * Net capital the rebalances moved in (negative: out), currency: a sleeve's `netTransfers`, 0 for
+   * the portfolio (its capital only moves between its sleeves and its reserve) when a sleeve
+   * column has one; null when unknown.
+   */
+  readonly netTransfers: number | null;
+}
+
+/** A row of the metrics table: a label, its definition and one formatted cell per column. */
+export interface MetricRow {
+  readonly label: string;
+  readonly description: string;
+  readonly cells: string[];
 }
 
 /** The columns of the side-by-side metrics table: the portfolio, then each sleeve when there are two or more. */
 export function metricsColumns(input: ReportInput): MetricsColumn[] {
-  const columns: MetricsColumn[] = [{ label: 'Portfolio', result: input.portfolio.metrics, sleeveIndex: null }];
-  if (input.sleeves.length >= 2) {
+  const withSleeves = input.sleeves.length >= 2;
+  const transfersKnown = withSleeves && input.sleeves.some((sleeve) => sleeve.netTransfers !== undefined);
+  const columns: MetricsColumn[] = [{ label: 'Portfolio', result: input.portfolio.metrics, sleeveIndex: null, netTransfers: transfersKnown ? 0 : null }];
+  if (withSleeves) {
     input.sleeves.forEach((sleeve, index) => {
       // A sleeve that gave or received capital is measured on its time-weighted index, whose last
       // value is not what the sleeve holds: its end equity is its own curve's last value.
       const end = lastValue(sleeve.equity.equity);
       const result = end === null ? sleeve.metrics : { ...sleeve.metrics, metrics: { ...sleeve.metrics.metrics, endEquity: end } };
-      columns.push({ label: sleeve.id, result, sleeveIndex: index });
+      columns.push({ label: sleeve.id, result, sleeveIndex: index, netTransfers: sleeve.netTransfers ?? null });
     });
   }
   return columns;
@@ -51,21 +66,35 @@ export function metricsColumns(input: ReportInput): MetricsColumn[] {
  */
 export function sleeveReturnsNote(input: ReportInput): string {
   if (input.sleeves.length < 2) return '';
-  return 'Sleeve returns are time-weighted: the capital a rebalance moves into or out of a sleeve is not return, so a sleeve’s end equity (which holds it) can be below its start equity while its return is positive, and the other way round.';
+  const note =
+    'Sleeve returns are time-weighted: the capital a rebalance moves into or out of a sleeve is not return, so a sleeve’s end equity (which holds it) can be below its start equity while its return is positive, and the other way round.';
+  return input.sleeves.some((sleeve) => sleeve.netTransfers !== undefined)
+    ? `${note} Net transfers is that capital, in (positive) or out (negative): start equity + net transfers + the sleeve’s profit = end equity.`
+    : note;
 }
 
-/** Metric rows grouped by section, without the rows where every column is null. */
-export function metricRows(columns: readonly MetricsColumn[]): { group: MetricGroup; rows: { metric: MetricDescription; cells: string[] }[] }[] {
+/** The definition of the "Net transfers" row. */
+const NET_TRANSFERS_DESCRIPTION =
+  'Net capital the rebalances moved in (negative: out); start equity + net transfers + profit = end equity. 0 for the portfolio: its capital only moves between its sleeves and its reserve.';
+
+/**
+ * Metric rows grouped by section, without the rows where every column is null. With sleeve
+ * columns whose net transfers are known, a "Net transfers" row follows "Start equity".
+ */
+export function metricRows(columns: readonly MetricsColumn[]): { group: MetricGroup; rows: MetricRow[] }[] {
   const groups = Object.keys(GROUP_TITLES) as MetricGroup[];
+  const transfers = columns.some((column) => column.sleeveIndex !== null && column.netTransfers !== null);
+  const rowsOf = (metric: MetricDescription): MetricRow[] => {
+    const row = { label: metric.label, description: metric.description, cells: columns.map((column) => formatMetric(column.result.metrics[metric.name], metric.unit, metric.name)) };
+    if (!transfers || metric.name !== 'startEquity') return [row];
+    return [row, { label: 'Net transfers', description: NET_TRANSFERS_DESCRIPTION, cells: columns.map((column) => formatMetric(column.netTransfers, 'currency')) }];
+  };
   return groups
     .map((group) => ({
       group,
       rows: METRIC_DESCRIPTIONS.filter((metric) => metric.group === group)
         .filter((metric) => columns.some((column) => column.result.metrics[metric.name] !== null))
-        .map((metric) => ({
-          metric,
-          cells: columns.map((column) => formatMetric(column.result.metrics[metric.name], metric.unit, metric.name)),
-        })),
+        .flatMap(rowsOf),
     }))
     .filter((group) => group.rows.length > 0);
 }

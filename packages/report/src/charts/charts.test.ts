@@ -7,7 +7,7 @@ import { buildCharts, sleeveColor } from './index';
 import type { ChartOptions, ReportChart } from './index';
 import { normalizeSvg, renderSvg } from '../svg';
 import { base } from './theme';
-import { seriesLegend } from './time-series';
+import { LOG_SCALE, seriesLegend } from './time-series';
 
 const options: ChartOptions = { width: 900, maxPoints: 5000, timeFormat: 'date' };
 
@@ -144,5 +144,32 @@ describe('renderSvg', () => {
     expect(normalizeSvg(svg, 'x')).toBe(
       '<svg><defs><clipPath id="x-1"><path d="M0.12,1.5L3,3"/></clipPath></defs><g clip-path="url(#x-1)" transform="translate(10.33,4)"><text>1.23456</text></g></svg>',
     );
+  });
+});
+
+describe('the equity chart on a log scale (the page\'s switch)', () => {
+  /** The equity chart's spec with the y scale the page's log switch gives it. */
+  function logSpec(chart: ReportChart | undefined): ReportChart['spec'] {
+    if (chart === undefined) throw new Error('no equity chart');
+    const spec = chart.spec as unknown as { layer: { encoding: { y: Record<string, unknown> } }[] };
+    const [first, ...rest] = spec.layer;
+    if (first === undefined) throw new Error('no first layer');
+    return { ...spec, layer: [{ ...first, encoding: { ...first.encoding, y: { ...first.encoding.y, scale: LOG_SCALE } } }, ...rest] } as unknown as ReportChart['spec'];
+  }
+
+  it('fits its domain to the data (0.6M to 2.4M), not to the powers of ten around it', async () => {
+    // Portfolio equity by hand, from 600,000 to 2,400,000; no benchmark line.
+    const small = buildSmallRun();
+    const equity = [600_000, 750_000, 900_000, 1_200_000, 1_100_000, 1_600_000, 2_000_000, 2_400_000];
+    const input = { ...small, benchmark: undefined, sleeves: [], attribution: undefined, correlation: undefined, portfolio: { ...small.portfolio, equity: { ...small.portfolio.equity, equity } } };
+    const chart = buildCharts(input, { ...options, interactive: true }).find((candidate) => candidate.id === 'equity');
+    const svg = await renderSvg(logSpec(chart));
+    const range = /Y-axis titled 'Equity' for a log scale with values from ([\d,.]+) to ([\d,.]+)/.exec(svg);
+    const [low, high] = [Number(range?.[1]?.replace(/,/g, '')), Number(range?.[2]?.replace(/,/g, ''))];
+    // The data's extent plus a few pixels of padding: within 10 % of 600,000 below and 2,400,000 above.
+    expect(low).toBeLessThanOrEqual(600_000);
+    expect(low).toBeGreaterThan(540_000);
+    expect(high).toBeGreaterThanOrEqual(2_400_000);
+    expect(high).toBeLessThan(2_640_000);
   });
 });

@@ -113,8 +113,15 @@ function lineRows(lines: readonly Line[], maxPoints: number): { t: number; v: nu
 }
 
 /**
+ * The y scale the page's log switch gives the equity chart: its domain the data's extent, plus a
+ * few pixels. Not `nice`: vega would round a log domain out to powers of ten (100k–10M for data
+ * between 0.6M and 2.4M), flattening the curves.
+ */
+export const LOG_SCALE = { type: 'log', nice: false, padding: 6 } as const;
+
+/**
  * Several lines over time with one hover rule that shows every line's value at the nearest time.
- * The y scale of the first layer can be switched between linear and log by the page.
+ * The y scale of the first layer can be switched between linear and log ({@link LOG_SCALE}) by the page.
  */
 export function multiLine(
   options: ChartOptions,

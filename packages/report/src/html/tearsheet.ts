@@ -24,7 +24,7 @@ function metricsTable(input: ReportInput): string {
         group.rows
           .map(
             (row) =>
-              `<tr><td class="metric-name" title="${escapeHtml(row.metric.description)}">${escapeHtml(row.metric.label)}</td>${row.cells
+              `<tr><td class="metric-name" title="${escapeHtml(row.description)}">${escapeHtml(row.label)}</td>${row.cells
                 .map((text) => `<td class="num">${escapeHtml(text)}</td>`)
                 .join('')}</tr>`,
           )

@@ -157,7 +157,27 @@ export function objectiveCharts(input: ResearchReportInput, options: ChartOption
   return charts;
 }
 
-/** How the objective spreads over the trials, with the selected trial marked. */
+/**
+ * A count axis: whole-number ticks and labels only (vega would otherwise put ticks at 0.5, 1.5, …
+ * when the largest count is small).
+ */
+const COUNT_AXIS = { tickMinStep: 1, format: 'd' } as const;
+
+/**
+ * The distribution chart's caption: a sweep's selected trial (rank 1) is marked by a line; a
+ * walk-forward's trials are its windows' choices, none ranked, so there is no line to speak of.
+ */
+function distributionCaption(input: ResearchReportInput, count: number, selected: boolean): string {
+  const { metric } = input.objective;
+  if (selected) {
+    return `${metric} across ${formatNumber(count, 0)} trials; the line marks the selected trial. A selected value far out in the tail of a wide distribution is what luck looks like.`;
+  }
+  return input.walkForward === undefined
+    ? `${metric} across ${formatNumber(count, 0)} trials; none is ranked first, so no trial is marked.`
+    : `${metric} out of sample across ${formatNumber(count, 0)} ${count === 1 ? 'window' : 'windows'}, each run with the parameters chosen on its train window; every window chose its own, so no single trial is marked.`;
+}
+
+/** How the objective spreads over the trials, with the selected trial (rank 1), if any, marked by a line. */
 export function distributionChart(input: ResearchReportInput, options: ChartOptions): ResearchChart | null {
   const trials = scored(input);
   if (trials.length < 2) return null;
@@ -167,7 +187,7 @@ export function distributionChart(input: ResearchReportInput, options: ChartOpti
   return {
     id: 'distribution',
     title: `Distribution of ${input.objective.metric}`,
-    caption: `${input.objective.metric} across ${formatNumber(trials.length, 0)} trials; the line marks the selected trial. A selected value far out in the tail of a wide distribution is what luck looks like.`,
+    caption: distributionCaption(input, trials.length, selected !== undefined),
     spec: {
       ...base(options, 200, 56),
       layer: [
@@ -177,7 +197,7 @@ export function distributionChart(input: ResearchReportInput, options: ChartOpti
           encoding: {
             // Bin edges as labels would sit 30 to an axis: vega drops those that would overlap.
             x: { field: 'v', type: 'quantitative', bin: { maxbins: 30 }, title: input.objective.metric, axis: { format, labelOverlap: true, labelFlush: true } },
-            y: { aggregate: 'count', type: 'quantitative', title: 'Trials' },
+            y: { aggregate: 'count', type: 'quantitative', title: 'Trials', axis: COUNT_AXIS },
           },
         },
         ...(selected === undefined
@@ -209,7 +229,7 @@ export function logitChart(input: ResearchReportInput, options: ChartOptions): R
       mark: { type: 'bar', width: { band: 0.9 } },
       encoding: {
         x: { field: 'l', type: 'quantitative', bin: { maxbins: 30 }, title: 'logit(relative rank)' },
-        y: { field: 'c', aggregate: 'sum', type: 'quantitative', title: 'Splits' },
+        y: { field: 'c', aggregate: 'sum', type: 'quantitative', title: 'Splits', axis: COUNT_AXIS },
         color: { field: 'overfit', type: 'nominal', scale: { domain: ['yes', 'no'], range: ['#c2410c', '#59a14f'] }, legend: null },
       },
     } as TopLevelSpec,

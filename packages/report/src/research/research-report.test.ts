@@ -3,6 +3,7 @@ import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { buildResearchRun, fixtureObjective } from '../__fixtures__/research-run';
 import { distributionChart, inOutScatterChart, logitChart, objectiveCharts, walkForwardEquityChart } from './research-charts';
+import type { ResearchChart } from './research-charts';
 import { renderResearchHtml } from './research-html';
 import { parseResearchReportInput } from './research-input';
 import { statisticReadings } from './readings';
@@ -100,7 +101,60 @@ describe('research charts', () => {
     expect(inOutScatterChart(input, options)).toBeNull();
     expect(logitChart({ ...input, statistics: { ...input.statistics, pbo: null } }, options)).toBeNull();
   });
+
+  it('draws the line its caption speaks of: at the selected trial of a sweep; a walk-forward has none, and its caption says so', async () => {
+    // The fixture's best trial by hand: fast 10, slow 100, stop 0.05 → 1.2 − 0 − 0 + 0.05 · 4 = 1.4.
+    const sweep = distributionChart(buildResearchRun(), options);
+    expect(sweep?.caption).toContain('the line marks the selected trial');
+    const sweepSvg = await svgOf(sweep);
+    expect(sweepSvg.match(/class="mark-rule role-mark/g)).toHaveLength(1);
+    expect(JSON.stringify(sweep?.spec)).toContain('"mark":{"type":"rule"');
+    expect(JSON.stringify(sweep?.spec)).toContain('"values":[{"v":1.4}]');
+    // A walk-forward's trials are its windows' choices, none ranked (as `walkForwardReportInput` builds them).
+    const walk = distributionChart(walkForwardTrials([0.1, 0.1, 0.1, 0.5, 0.9]), options);
+    expect(walk?.caption).toBe(
+      'sharpe out of sample across 5 windows, each run with the parameters chosen on its train window; every window chose its own, so no single trial is marked.',
+    );
+    expect(walk?.caption).not.toContain('line');
+    expect(await svgOf(walk)).not.toContain('role-mark layer_1');
+  });
+
+  it('counts trials and splits in whole numbers on the y axis', async () => {
+    // Three trials in one bin: the largest count is 3, where vega's own ticks would be 0, 0.5, …, 3.
+    const distribution = distributionChart(walkForwardTrials([0.1, 0.1, 0.1, 0.5, 0.9]), options);
+    expect(axisLabels(await svgOf(distribution), 'Y')).toEqual(['0', '1', '2', '3']);
+    const input = buildResearchRun();
+    const pbo = input.statistics.pbo;
+    if (pbo === null) throw new Error('the fixture has a PBO');
+    // Splits: 1 and 2 in two bins, so the largest sum is 2.
+    const logits = logitChart({ ...input, statistics: { ...input.statistics, pbo: { ...pbo, splits: 3, logitDistribution: [{ logit: -1, count: 1 }, { logit: 1, count: 2 }] } } }, options);
+    expect(axisLabels(await svgOf(logits), 'Y')).toEqual(['0', '1', '2']);
+  });
 });
+
+/** The SVG vega draws of a chart that must exist. */
+async function svgOf(chart: ResearchChart | null): Promise<string> {
+  if (chart === null) throw new Error('the chart is missing');
+  return renderSvg(chart.spec);
+}
+
+/** A walk-forward's research input: one unranked trial per window with this out-of-sample objective. */
+function walkForwardTrials(objectives: readonly number[]): ReturnType<typeof buildResearchRun> {
+  const input = buildResearchRun({ walkForward: true });
+  return {
+    ...input,
+    trials: objectives.map((objective, index) => ({ index, rank: null, parameters: { fast: 10, slow: 100, stop: 0.05 }, status: 'ok' as const, objective, metrics: null })),
+  };
+}
+
+/** The labels of a chart's X or Y axis in vega's SVG (the axis group its aria-label names). */
+function axisLabels(svg: string, axis: 'X' | 'Y'): string[] {
+  const start = svg.indexOf(`aria-label="${axis}-axis titled`);
+  if (start < 0) throw new Error(`no ${axis} axis`);
+  const group = svg.slice(start, svg.indexOf('role-axis-domain', start));
+  const labels = group.slice(group.indexOf('role-axis-label'));
+  return [...labels.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((match) => match[1] ?? '');
+}
 
 describe('statistic readings', () => {
   it('reads each statistic against its threshold', () => {
