@@ -43,11 +43,10 @@ export function sweepFailure(result: SweepResult): RunError | null {
     );
   }
   const first = result.rows.find((row) => row.error !== null);
-  const example = first?.error === null || first?.error === undefined ? '' : `; the first, index ${String(first.index)} (${parameterText(first.parameters)}): ${oneLine(first.error.message)}`;
-  return new RunError(
-    `every combination of the sweep failed (${formatCount(counts.failed)} failed, ${formatCount(counts.timedOut)} timed out), so there is no best${example}. results.csv lists every error.`,
-    { what: 'sweep' },
-  );
+  // The error on a line of its own, so that a long one (a worker's, with the command to copy at
+  // its end) is not cut at the line limit after the counts.
+  const example = first?.error === null || first?.error === undefined ? '.' : `; the first, index ${String(first.index)} (${parameterText(first.parameters)}):\n  ${oneLine(first.error.message)}\n`;
+  return new RunError(`every combination of the sweep failed (${formatCount(counts.failed)} failed, ${formatCount(counts.timedOut)} timed out), so there is no best${example}results.csv lists every error.`, { what: 'sweep' });
 }
 
 /**

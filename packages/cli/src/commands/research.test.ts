@@ -131,7 +131,7 @@ describe('ensemble sweep', () => {
     expect(sweep.code).toBe(1);
     expect(sweep.stdout).toContain('2 run: 0 ok, 2 failed, 0 timed out');
     expect(sweep.stderr).toBe(
-      'error: every combination of the sweep failed (2 failed, 0 timed out), so there is no best; the first, index 0 (n=1): Strategy "always-throws" failed on SP500 at 2019-01-02: kaboom. results.csv lists every error.\n',
+      'error: every combination of the sweep failed (2 failed, 0 timed out), so there is no best; the first, index 0 (n=1):\n  Strategy "always-throws" failed on SP500 at 2019-01-02: kaboom.\nresults.csv lists every error.\n',
     );
     expect(existsSync(at('fail-out/results.csv'))).toBe(true);
     // Combinations that run but leave the objective undefined: a profit factor needs a losing trade.

@@ -24,6 +24,7 @@ import {
 import type { PlanSweepOptions, ResearchReportOptions, StrategyFileImporter } from '@ensemble/research';
 import type { JobExecutor, ResearchProgress, SweepPlan, SweepResult, WalkForwardResult } from '@ensemble/research';
 import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
+import { shortSweepId } from '@ensemble/research-redis';
 import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
 import { CliExit } from '../errors';
 import { COMMAND_LINE, FlagProblems, appendValue, flagText } from '../flags';
@@ -179,7 +180,7 @@ function percent(x: number | null | undefined): string {
 export function renderSweepSummary(result: SweepResult): string {
   const { counts, objective, statistics } = result;
   const lines = [
-    `Sweep ${result.sweepId.slice(0, 12)} · objective ${objective.metric} (${objective.direction === 'max' ? 'maximised' : 'minimised'})`,
+    `Sweep ${shortSweepId(result.sweepId)} · objective ${objective.metric} (${objective.direction === 'max' ? 'maximised' : 'minimised'})`,
     `  combinations ${formatCount(counts.grid)} in the grid · ${formatCount(counts.skipped)} skipped by constraints · ${formatCount(counts.notSampled)} not sampled · ${formatCount(counts.planned)} run: ${formatCount(counts.ok)} ok, ${formatCount(counts.failed)} failed, ${formatCount(counts.timedOut)} timed out`,
     '  best',
     ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${parameterText(row.parameters)}  ${objective.metric} ${value(row.objective)}`),
@@ -193,7 +194,7 @@ export function renderSweepSummary(result: SweepResult): string {
 export function renderWalkForwardSummary(result: WalkForwardResult): string {
   const day = (time: number): string => new Date(time).toISOString().slice(0, 10);
   const lines = [
-    `Walk-forward ${result.planId.slice(0, 12)} · ${result.mode} windows · objective ${result.objective.metric}`,
+    `Walk-forward ${shortSweepId(result.planId)} · ${result.mode} windows · objective ${result.objective.metric}`,
     ...result.steps.flatMap((step) => [
       `  ${String(step.index).padStart(2)}  train ${day(step.train.start)}→${day(step.train.end)}  test ${day(step.test.start)}→${day(step.test.end)}  ${step.chosen === null ? step.status : parameterText(step.chosen.parameters)}  IS CAGR ${percent(step.inSample?.cagr)}  OOS CAGR ${percent(step.outOfSample?.cagr)}  WFE ${value(step.efficiency, 2)}`,
       // Why a window has no out-of-sample result (its error is in walk-forward.json too).
