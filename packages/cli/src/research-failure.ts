@@ -9,12 +9,11 @@ export function parameterText(parameters: Readonly<Record<string, ParameterValue
     .join(' ');
 }
 
-/** The first line of an error message (a job's error may span several). */
 /**
  * An error message on one line: a `ConfigError`'s "Invalid configuration:" header and its issue
  * lines ("  - path: message") joined, the first few only, so the reason is not cut off at the header.
  */
-function oneLine(message: string): string {
+export function oneLine(message: string): string {
   const lines = message
     .split('\n')
     .map((line) => line.trim().replace(/^- /, ''))

@@ -177,7 +177,8 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
       if (!ConfigError.isInstance(error) || error.source !== COMMAND_LINE) return error;
       const issues = error.issues.map((issue): ConfigIssue => {
         const flag = flagOf(issue.path);
-        return { path: flag, message: flag === issue.path ? issue.message : `${issue.message} (at ${issue.path} of the spec)` };
+        // The constraints as a whole are the --constraint flags as a whole: nothing to point at.
+        return { path: flag, message: flag === issue.path || issue.path === 'constraints' ? issue.message : `${issue.message} (at ${issue.path} of the spec)` };
       });
       return new ConfigError(issues, { source: COMMAND_LINE, cause: error });
     },

@@ -155,6 +155,45 @@ describe('ensemble sweep', () => {
     );
   });
 
+  it('refuses a combination whose config is invalid before running, naming it; prints the first failure of a run and why stability is undefined', async () => {
+    writeFileSync(
+      at('fixed.json'),
+      JSON.stringify({
+        data: { dataset: 'sp500', from: '2015-01-01', to: '2016-12-31' },
+        allocation: { scheme: 'fixed' },
+        strategies: [
+          { id: 'trend', strategy: 'sma-crossover', weight: 0.6, symbols: ['SP500'] },
+          { id: 'hold', strategy: 'buy-and-hold', weight: 0.4, symbols: ['SP500'] },
+        ],
+      }),
+    );
+    const refused = await cli(['sweep', '--config', at('fixed.json'), '--vary', 'allocation.scheme=fixed,equal', '--out', at('fixed-out'), '--no-progress']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('combination 1 (scheme=equal): strategies.0.weight: allocation.scheme is "equal": every strategy gets the same weight, so this one would be ignored;');
+    expect(refused.stderr).toContain(`--constraint: 1 of the 2 combinations to run has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. 'scheme != "equal"'\n`);
+    expect(existsSync(at('fixed-out'))).toBe(false);
+    // A combination that fails as it runs: the summary says why, and why the stability is undefined.
+    writeFileSync(
+      at('throws-on-two.ts'),
+      [
+        "import { defineStrategy } from '@ensemble/protocol';",
+        "import { z } from 'zod';",
+        'export default defineStrategy({',
+        "  name: 'throws-on-two', kind: 'signal', description: 'Throws on every bar when n is 2.',",
+        '  params: z.strictObject({ n: z.number().int().default(1) }),',
+        "  create: ({ n }) => ({ warmup: 1, shouldEnter: () => { if (n === 2) throw new Error('kaboom'); return null; }, shouldExit: () => false }),",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const sweep = await cli(['sweep', '--strategy', at('throws-on-two.ts'), '--data', 'sp500', '--from', '2019-01-01', '--vary', 'n=1,2', '--objective', 'totalReturn', '--workers', '1', '--no-progress', '--out', at('partly-out')]);
+    expect(sweep.stderr).toBe('');
+    expect(sweep.code).toBe(0);
+    expect(sweep.stdout).toContain('2 run: 1 ok, 1 failed, 0 timed out\n  first failure: index 1 (n=2) failed: Strategy "throws-on-two" failed on SP500 at 2019-01-02: kaboom (results.csv lists every error)\n');
+    expect(sweep.stdout).toContain('parameter stability —');
+    expect(sweep.stdout).toContain('note: stability: the one neighbour of the best combination (index 0) has no objective value (1 failed or without an objective value), so there is nothing to compare it with\n');
+  });
+
   it('a combination whose equity reaches zero or below: the sweep\'s statistics and the walk-forward\'s later windows say so (exit 0)', async () => {
     // Between 1e-8 and 1e12 every 6 bars for 100 bars, then between 1 and 5: the crossover's short is squeezed.
     const lines = ['date,open,high,low,close,volume'];
