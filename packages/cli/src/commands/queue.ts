@@ -134,8 +134,10 @@ Examples:
 The worker follows every sweep under the prefix, runs their jobs and stores the results; start as
 many as you like, on as many machines, before or after the coordinator (\`ensemble sweep --queue\`).
 It logs on stderr (--log-level to change, --log-json for JSON lines): a line for each job it
-takes and finishes (job id, sweep id, combination index, attempt, time waited and taken, outcome),
-sweeps joined and left, failures. Ctrl-C or SIGTERM stops it cleanly: running jobs finish (at most 30 s, then they go
+takes and finishes (job id, sweep id, combination index, attempt, time waited and taken, outcome:
+ok, failed or timed-out; rejected when it failed for good without a retry, such as a strategy file
+not in --strategies-dir; error when it threw and goes back to the queue), sweeps joined and left,
+failures. Ctrl-C or SIGTERM stops it cleanly: running jobs finish (at most 30 s, then they go
 back to the queue for another worker). The password is never printed; give it in
 ENSEMBLE_REDIS_PASSWORD (with a URL without one) to keep it out of the command line (\`ps\`).
 
