@@ -131,7 +131,7 @@ describe('ensemble sweep', () => {
     expect(sweep.code).toBe(1);
     expect(sweep.stdout).toContain('2 run: 0 ok, 2 failed, 0 timed out');
     expect(sweep.stderr).toBe(
-      'error: every combination of the sweep failed (2 failed, 0 timed out), so there is no best; the first, index 0 (n=1):\n  Strategy "always-throws" failed on SP500 at 2019-01-02: kaboom.\nresults.csv lists every error.\n',
+      'error: every combination of the sweep failed (2 failed, 0 timed out), so there is no best; the first, index 0 (n=1):\n  Strategy "always-throws" failed on SP500 at 2019-01-02: kaboom\nresults.csv lists every error.\n',
     );
     expect(existsSync(at('fail-out/results.csv'))).toBe(true);
     // Combinations that run but leave the objective undefined: a profit factor needs a losing trade.
@@ -147,12 +147,12 @@ describe('ensemble sweep', () => {
       'error: no step of the walk-forward ran out of sample (3 steps: 3 no-choice); the first, step 0: every combination failed on the train window (2 of 2); the first, combination 0: Strategy "always-throws" failed on SP500 at 2016-01-04: kaboom.\n',
     );
     expect(existsSync(at('fail-wf/walk-forward.json'))).toBe(true);
-    // A configuration error's reason is on its issue lines, not its header: the message keeps them.
+    // Combinations whose config is invalid no longer fail on every train window: the spec is refused before anything runs.
     const invalid = await cli(['walk-forward', '--strategy', 'sma-crossover', '--data', 'sp500', '--vary', 'fast=60,80', '--vary', 'slow=50', '--from', '2016-01-01', '--train', '2y', '--test', '1y', '--workers', '1', '--no-progress', '--out', at('invalid-wf')]);
-    expect(invalid.code).toBe(1);
-    expect(invalid.stderr).toContain(
-      'every combination failed on the train window (2 of 2); the first, combination 0: Invalid configuration: params.fast: fast (60) must be less than slow (50)',
-    );
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('combination 0 (fast=60 slow=50): params.fast: fast (60) must be less than slow (50)');
+    expect(invalid.stderr).toContain('--constraint: 2 of the 2 combinations to run have an invalid config');
+    expect(existsSync(at('invalid-wf'))).toBe(false);
   });
 
   it('refuses a combination whose config is invalid before running, naming it; prints the first failure of a run and why stability is undefined', async () => {
