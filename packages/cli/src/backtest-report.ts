@@ -86,6 +86,18 @@ export type BacktestJson = Omit<BacktestResultJson, 'version'> & {
   readonly report: SavedReportJson;
 };
 
+/**
+ * The strategy's parameters as the run used them: a portfolio strategy's `rebalance` parameter is
+ * left out when the run's rule (`--rebalance`, a config's `rebalance`) replaced it — the rule in
+ * force is `options.rebalance`, and a backtest config giving both is refused, so the recorded
+ * config states one schedule, the one that ran.
+ */
+function usedParams(plan: BacktestRun['plan']): Readonly<Record<string, unknown>> {
+  if (plan.engine.rebalance === null) return plan.strategy.params;
+  const { rebalance: _replaced, ...used } = plan.strategy.params;
+  return used;
+}
+
 /** The resolved configuration of `run` (see {@link BacktestConfigJson}). */
 export function backtestConfigJson(run: BacktestRun): BacktestConfigJson {
   const { plan } = run;
@@ -101,7 +113,7 @@ export function backtestConfigJson(run: BacktestRun): BacktestConfigJson {
     strategy: {
       name: plan.strategy.definition.name,
       kind: plan.strategy.definition.kind,
-      params: plan.strategy.params,
+      params: usedParams(plan),
       ...(plan.strategyModule === undefined ? {} : { module: plan.strategyModule }),
     },
     options: plan.engine,

@@ -90,6 +90,20 @@ describe('flags given twice', () => {
     }
   });
 
+  it('a usage error points at the help of the command it was made in', async () => {
+    for (const [args, help] of [
+      [['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--strategy', 'buy-and-hold'], 'ensemble backtest --help'],
+      [['backtest', '--dataset', 'sp500', '--fill'], 'ensemble backtest --help'],
+      [['queue', 'status', '--queue', 'redis://127.0.0.1:1', '--queue', 'redis://127.0.0.1:2'], 'ensemble queue status --help'],
+      [['--log-level', 'info', '--log-level', 'warn', 'schema'], 'ensemble schema --help'],
+      [['no-such-command'], 'ensemble --help'],
+    ] as const) {
+      const { code, err } = await run([...args]);
+      expect(code, args.join(' ')).toBe(2);
+      expect(err, args.join(' ')).toMatch(new RegExp(`\\(run \`${help}\` for usage\\)\\n$`));
+    }
+  });
+
   it('a repeated value holding a password shows it masked', async () => {
     const { code, err } = await run(['worker', '--queue', 'redis://:hunter2@127.0.0.1:1', '--queue', 'redis://user:s3cret@127.0.0.1:1']);
     expect(code).toBe(2);

@@ -15,7 +15,7 @@ import type { CliIo } from './io';
 import { LOG_LEVELS } from './logger';
 import { appendValue } from './flags';
 import { collect } from './options';
-import { refuseRepeatedFlags, reportUnknownFlagsFirst } from './required-options';
+import { pointUsageErrorsAtCommandHelp, refuseRepeatedFlags, reportUnknownFlagsFirst } from './required-options';
 import { versionText } from './version';
 
 /** Name and description of a program made by {@link createBaseProgram}. */
@@ -91,6 +91,7 @@ export async function runProgram(program: Command, argv: readonly string[], io: 
   const debug = argv.includes('--debug') || io.env.ENSEMBLE_DEBUG === '1';
   // Every program run this way (the demo's too) refuses a one-value flag given twice.
   refuseRepeatedFlags(program, REPEATABLE);
+  pointUsageErrorsAtCommandHelp(program);
   try {
     await program.parseAsync([...argv], { from: 'node' });
     return 0;

@@ -79,3 +79,21 @@ export function refuseRepeatedFlags(program: Command, repeatable: ReadonlySet<un
   };
   visit(program);
 }
+
+/**
+ * Makes a usage error of a command point at that command's help (`(run \`ensemble backtest
+ * --help\` for usage)`, `ensemble queue status --help`) rather than the program's, which lists
+ * only the commands: commander copies the program's `showHelpAfterError` text into every command.
+ * Call it once every
+ * command is registered (`runProgram` does, before each parse).
+ */
+export function pointUsageErrorsAtCommandHelp(program: Command): void {
+  const visit = (command: Command, path: string): void => {
+    for (const child of command.commands) {
+      const name = `${path} ${child.name()}`;
+      child.showHelpAfterError(`(run \`${name} --help\` for usage)`);
+      visit(child, name);
+    }
+  };
+  visit(program, program.name());
+}

@@ -9,12 +9,11 @@ export function parameterText(parameters: Readonly<Record<string, ParameterValue
     .join(' ');
 }
 
-/** The first line of an error message (a job's error may span several). */
 /**
  * An error message on one line: a `ConfigError`'s "Invalid configuration:" header and its issue
  * lines ("  - path: message") joined, the first few only, so the reason is not cut off at the header.
  */
-function oneLine(message: string): string {
+export function oneLine(message: string): string {
   const lines = message
     .split('\n')
     .map((line) => line.trim().replace(/^- /, ''))
@@ -43,11 +42,10 @@ export function sweepFailure(result: SweepResult): RunError | null {
     );
   }
   const first = result.rows.find((row) => row.error !== null);
-  const example = first?.error === null || first?.error === undefined ? '' : `; the first, index ${String(first.index)} (${parameterText(first.parameters)}): ${oneLine(first.error.message)}`;
-  return new RunError(
-    `every combination of the sweep failed (${formatCount(counts.failed)} failed, ${formatCount(counts.timedOut)} timed out), so there is no best${example}. results.csv lists every error.`,
-    { what: 'sweep' },
-  );
+  // The error on a line of its own, so that a long one (a worker's, with the command to copy at
+  // its end) is not cut at the line limit after the counts.
+  const example = first?.error === null || first?.error === undefined ? '.' : `; the first, index ${String(first.index)} (${parameterText(first.parameters)}):\n  ${oneLine(first.error.message)}\n`;
+  return new RunError(`every combination of the sweep failed (${formatCount(counts.failed)} failed, ${formatCount(counts.timedOut)} timed out), so there is no best${example}results.csv lists every error.`, { what: 'sweep' });
 }
 
 /**

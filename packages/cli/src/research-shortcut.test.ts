@@ -85,6 +85,16 @@ describe('the research shortcut flags', () => {
     ]);
   });
 
+  it('name the parameters whose paths end alike by the segments that tell them apart, as --vary cannot give a "name"', () => {
+    const { spec } = shortcutSpec({ config: 'run.json', vary: ['strategies.hold.weight=0.2,0.4', 'strategies.calm.weight=0.3,0.5', 'strategies.trend.params.fast=10,20', 'strategies.my-trend.params.fast=30'] }, 'sweep');
+    expect(spec.parameters).toEqual([
+      { path: 'strategies.hold.weight', values: [0.2, 0.4], name: 'hold_weight' },
+      { path: 'strategies.calm.weight', values: [0.3, 0.5], name: 'calm_weight' },
+      { path: 'strategies.trend.params.fast', values: [10, 20], name: 'trend_params_fast' },
+      { path: 'strategies.my-trend.params.fast', values: [30], name: 'my_trend_params_fast' },
+    ]);
+  });
+
   it('rename the spec\'s problems to the flags that gave them', () => {
     const shortcut = shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', vary: ['fast=5:50:0'], constraint: ['fast <'], objective: 'sharpee' }, 'sweep');
     const renamed = shortcut.rename(

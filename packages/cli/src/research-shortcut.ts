@@ -86,6 +86,31 @@ function varyParameter(text: string, backtest: boolean, problems: FlagProblems):
   return { path: full, values: values.split(',').map((item) => listItem(item.trim())) };
 }
 
+/**
+ * `--vary` cannot give a parameter a `"name"`: parameters whose paths end alike
+ * (`strategies.hold.weight`, `strategies.calm.weight`) are named by as many of their last
+ * segments as tell them apart, joined by `_` (`hold_weight`, `calm_weight`), the characters a
+ * name cannot hold replaced by `_`; the others keep the default, their path's last segment.
+ */
+export function nameClashingParameters(parameters: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const segments = parameters.map((parameter) => (typeof parameter.path === 'string' ? parameter.path.split('.') : []));
+  const nameOf = (k: number, count: number): string => {
+    const name = (segments[k] ?? []).slice(-count).join('_').replace(/[^A-Za-z0-9_]/g, '_');
+    return /^[A-Za-z_]/.test(name) ? name : `_${name}`;
+  };
+  const last = segments.map((_, k) => nameOf(k, 1));
+  return parameters.map((parameter, k) => {
+    if (last.filter((name) => name === last[k]).length < 2) return parameter;
+    const own = segments[k] ?? [];
+    for (let count = 2; count <= own.length; count++) {
+      const name = nameOf(k, count);
+      const clashes = segments.some((other, j) => j !== k && other.length >= count && nameOf(j, count) === name);
+      if (!clashes) return { ...parameter, name };
+    }
+    return parameter;
+  });
+}
+
 /** A whole number flag (`--sample`, `--seed`, `--pbo-blocks`), or a problem. */
 function wholeNumber(problems: FlagProblems, flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -136,7 +161,7 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
   }
   const vary = flags.vary ?? [];
   if (vary.length === 0) problems.add('--vary', `at least one is needed: ${VARY_FORM}`);
-  const parameters = vary.map((text) => varyParameter(text, backtest, problems));
+  const parameters = nameClashingParameters(vary.map((text) => varyParameter(text, backtest, problems)));
   if (flags.minimize === true && flags.maximize === true) problems.add('--minimize', 'give --minimize or --maximize, not both');
   const count = wholeNumber(problems, '--sample', flags.sample);
   const seed = wholeNumber(problems, '--seed', flags.seed);
@@ -177,7 +202,8 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
       if (!ConfigError.isInstance(error) || error.source !== COMMAND_LINE) return error;
       const issues = error.issues.map((issue): ConfigIssue => {
         const flag = flagOf(issue.path);
-        return { path: flag, message: flag === issue.path ? issue.message : `${issue.message} (at ${issue.path} of the spec)` };
+        // The constraints as a whole are the --constraint flags as a whole: nothing to point at.
+        return { path: flag, message: flag === issue.path || issue.path === 'constraints' ? issue.message : `${issue.message} (at ${issue.path} of the spec)` };
       });
       return new ConfigError(issues, { source: COMMAND_LINE, cause: error });
     },

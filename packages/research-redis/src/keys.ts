@@ -54,6 +54,14 @@ export function sweepChannel(prefix: string): string {
   return `${prefix}:sweeps:announce`;
 }
 
+/** The length of the short sweep id the research summaries print (`Sweep e56d801a6ee4`): the least prefix `resolveSweepId` takes. */
+export const SHORT_SWEEP_ID_LENGTH = 12;
+
+/** A sweep id as the summaries print it: its first {@link SHORT_SWEEP_ID_LENGTH} characters. */
+export function shortSweepId(sweepId: string): string {
+  return sweepId.slice(0, SHORT_SWEEP_ID_LENGTH);
+}
+
 /** Whether `value` can name a sweep (a registry entry that cannot is foreign, written by hand or by another program). */
 export function isSweepId(value: string): boolean {
   return QUEUE_NAME_PATTERN.test(value);

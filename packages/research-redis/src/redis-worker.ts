@@ -3,6 +3,7 @@ import { type Logger } from '@ensemble/protocol';
 import { createLocalExecutor, failedResult, researchJobSchema, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { UnrecoverableError } from 'bullmq';
 import { researchCompatibility } from './redis-executor';
+import { shortSweepId } from './keys';
 import { encodeResult } from './research-result';
 import { localStrategyModule, StrategyModuleError } from './strategy-modules';
 import { startQueueWorker, type QueueWorker, type WorkerJobContext } from './sweep-worker';
@@ -79,7 +80,7 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Que
           // The same answer on every attempt: not worth retrying.
           // The result is stored as failed for good (a rerun reuses it): say how to run it again.
           if (StrategyModuleError.isInstance(error)) {
-            throw new UnrecoverableError(`${error.message} A job failed this way stays failed in this sweep: once every worker has the file, remove the sweep (ensemble queue clean --force ${context.sweepId}) and run it again.`);
+            throw new UnrecoverableError(`${error.message} A job failed this way stays failed in this sweep: once every worker has the file, remove the sweep (ensemble queue clean --force ${shortSweepId(context.sweepId)}) and run it again.`);
           }
           throw error;
         }

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { RedisLink } from './connection';
 import { storeDataset } from './dataset-store';
 import { compatibilityDifference, envelopeOf, jobFingerprint, parseRefusal, REFUSAL_FRESH_MS, serverTimeMs } from './job-envelope';
-import { DEFAULT_PREFIX, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
+import { DEFAULT_PREFIX, jobIdOf, shortSweepId, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { jsonResult, readDoneIndexes, readResults, storeResultOnce, type StoredResult } from './result-store';
 import { parseRedisUrl } from './redis-url';
 import { isConnectionError, sleep } from './timing';
@@ -128,7 +128,7 @@ export async function runSweepOnQueue<TJob, TResult>(
       throw new ConfigError([
         {
           path: 'sweepId',
-          message: `sweep ${keys.sweepId} in Redis was started by a coordinator running other code (${differ.theirs}; this one runs ${differ.ours}): its stored results would be ranked with results of other code. Resume it with the same versions, or clean it first (ensemble queue clean --force ${keys.sweepId})`,
+          message: `sweep ${keys.sweepId} in Redis was started by a coordinator running other code (${differ.theirs}; this one runs ${differ.ours}): its stored results would be ranked with results of other code. Resume it with the same versions, or clean it first (ensemble queue clean --force ${shortSweepId(keys.sweepId)})`,
         },
       ]);
     }

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processToyJob, toyCoordinator, toyJobSchema, toyJobs } from '../test/toy-jobs';
 import { runSweepOnQueue } from './sweep-coordinator';
-import { cleanSweep, sweepStatus, workerThroughput } from './sweep-status';
+import { cleanSweep, resolveSweepId, sweepStatus, workerThroughput } from './sweep-status';
 import { startQueueWorker } from './sweep-worker';
 import { startRedisServer, type TestRedisServer } from './testing/redis-server';
 
@@ -78,6 +78,38 @@ describe('a registry entry that names no sweep', () => {
       expect((await sweepStatus({ url: server.url, prefix: 'f' })).map((status) => status.sweepId)).toEqual(['good']);
       expect(await cleanSweep({ url: server.url, prefix: 'f' }, 'bad id!')).toBe(0);
       expect(await redis.zrange('f:sweeps', 0, -1)).toEqual(['good']);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('a sweep named by the short id a summary prints', () => {
+  const a = `e56d801a6ee4${'0'.repeat(52)}`;
+  const b = `e56d801a6ee4${'1'.repeat(52)}`;
+  const c = `0123456789ab${'2'.repeat(52)}`;
+
+  it('resolves a unique prefix of at least 12 characters, and refuses an ambiguous or too short one', () => {
+    expect(resolveSweepId(c.slice(0, 12), [a, b, c])).toBe(c);
+    expect(resolveSweepId(a.slice(0, 20), [a, b, c])).toBe(a);
+    expect(resolveSweepId(a, [a, b, c])).toBe(a);
+    expect(resolveSweepId('done', ['done', 'done-too'])).toBe('done');
+    expect(() => resolveSweepId('e56d801a6ee4', [a, b, c])).toThrow(`e56d801a6ee4 is the start of 2 sweeps in Redis under this prefix (${a}, ${b}); give more of the id`);
+    expect(() => resolveSweepId('0123', [a, b, c])).toThrow('no sweep 0123 in Redis under this prefix (known: ');
+    expect(() => resolveSweepId('0123', [a, b, c])).toThrow('give at least 12 characters of the id');
+    expect(() => resolveSweepId('fedcba987654', [a, b, c])).toThrow('no sweep fedcba987654 in Redis');
+  });
+
+  it('is what `sweepStatus` and `cleanSweep` take', async () => {
+    const redis = new Redis(server.url);
+    try {
+      await redis.zadd('p:sweeps', 1, a, 2, b, 3, c);
+      const [status] = await sweepStatus({ url: server.url, prefix: 'p' }, c.slice(0, 12));
+      expect(status?.sweepId).toBe(c);
+      const ambiguous = await cleanSweep({ url: server.url, prefix: 'p' }, a.slice(0, 12)).catch((error: unknown) => error);
+      expect(ConfigError.isInstance(ambiguous) && ambiguous.message).toContain('is the start of 2 sweeps');
+      await cleanSweep({ url: server.url, prefix: 'p' }, c.slice(0, 12));
+      expect(await redis.zrange('p:sweeps', 0, -1)).toEqual([a, b]);
     } finally {
       redis.disconnect();
     }

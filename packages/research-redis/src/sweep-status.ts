@@ -2,7 +2,7 @@ import { ConfigError } from '@ensemble/protocol';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RedisLink } from './connection';
-import { DEFAULT_PREFIX, isSweepId, sweepKeys, sweepRegistryKey } from './keys';
+import { DEFAULT_PREFIX, isSweepId, SHORT_SWEEP_ID_LENGTH, sweepKeys, sweepRegistryKey } from './keys';
 import { parseRedisUrl } from './redis-url';
 
 /** One worker's share of a sweep. */
@@ -111,7 +111,8 @@ async function statusOf(redis: Redis, prefix: string, sweepId: string): Promise<
 /**
  * The status of one sweep, or of every sweep under the prefix (oldest first): counts of jobs
  * waiting, active, done and failed, each worker's throughput and an estimate of the time left.
- * An unknown sweep id is a `ConfigError` naming it.
+ * `sweepId` may be a unique prefix (see {@link resolveSweepId}); an unknown or ambiguous one is a
+ * `ConfigError` naming it.
  */
 export async function sweepStatus(address: QueueAddress, sweepId?: string): Promise<SweepStatus[]> {
   return withLink(address, async (redis, prefix) => {
@@ -119,34 +120,54 @@ export async function sweepStatus(address: QueueAddress, sweepId?: string): Prom
     const known = (await redis.zrange(sweepRegistryKey(prefix), 0, -1)).filter(isSweepId);
     if (sweepId !== undefined) {
       sweepKeys(prefix, sweepId);
-      if (!known.includes(sweepId)) throw unknownSweep(sweepId, known);
-      return [await statusOf(redis, prefix, sweepId)];
+      return [await statusOf(redis, prefix, resolveSweepId(sweepId, known))];
     }
     return Promise.all(known.map((id) => statusOf(redis, prefix, id)));
   });
 }
 
+/**
+ * The sweep of `known` that `given` names: itself, or the one sweep id it is a prefix of when it
+ * has at least {@link SHORT_SWEEP_ID_LENGTH} characters (the short id a summary prints). None, or
+ * several, is a `ConfigError` listing the known ids, or the matches.
+ */
+export function resolveSweepId(given: string, known: readonly string[]): string {
+  if (known.includes(given)) return given;
+  const matches = given.length >= SHORT_SWEEP_ID_LENGTH ? known.filter((id) => id.startsWith(given)) : [];
+  const [only] = matches;
+  if (only !== undefined && matches.length === 1) return only;
+  if (matches.length > 1) {
+    throw new ConfigError([{ path: 'sweepId', message: `${given} is the start of ${String(matches.length)} sweeps in Redis under this prefix (${listed(matches)}); give more of the id` }]);
+  }
+  throw unknownSweep(given, known);
+}
+
+function listed(ids: readonly string[]): string {
+  return `${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ', …' : ''}`;
+}
+
 function unknownSweep(sweepId: string, known: readonly string[]): ConfigError {
-  const list = known.length === 0 ? 'there is none' : `known: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}`;
-  return new ConfigError([{ path: 'sweepId', message: `no sweep ${sweepId} in Redis under this prefix (${list})` }]);
+  const list = known.length === 0 ? 'there is none' : `known: ${listed(known)}`;
+  const short = sweepId.length < SHORT_SWEEP_ID_LENGTH && known.some((id) => id.startsWith(sweepId)) ? `; give at least ${String(SHORT_SWEEP_ID_LENGTH)} characters of the id` : '';
+  return new ConfigError([{ path: 'sweepId', message: `no sweep ${sweepId} in Redis under this prefix (${list})${short}` }]);
 }
 
 /**
  * Removes every key of a sweep — its queue, results, datasets and counts — and its registry entry.
  * A sweep whose jobs are not all done is refused unless `force` (its workers would lose them).
- * Returns how many keys were removed.
+ * `given` is its id or a unique prefix (see {@link resolveSweepId}). Returns how many keys were removed.
  */
-export async function cleanSweep(address: QueueAddress, sweepId: string, options: { readonly force?: boolean } = {}): Promise<number> {
+export async function cleanSweep(address: QueueAddress, given: string, options: { readonly force?: boolean } = {}): Promise<number> {
   return withLink(address, async (redis, prefix) => {
     const registered = await redis.zrange(sweepRegistryKey(prefix), 0, -1);
     // A registry entry that names no sweep has no keys of its own: only the entry goes.
-    if (!isSweepId(sweepId) && registered.includes(sweepId)) {
-      await redis.zrem(sweepRegistryKey(prefix), sweepId);
+    if (!isSweepId(given) && registered.includes(given)) {
+      await redis.zrem(sweepRegistryKey(prefix), given);
       return 0;
     }
+    sweepKeys(prefix, given);
+    const sweepId = resolveSweepId(given, registered.filter(isSweepId));
     const keys = sweepKeys(prefix, sweepId);
-    const known = registered.filter(isSweepId);
-    if (!known.includes(sweepId)) throw unknownSweep(sweepId, known);
     const status = await statusOf(redis, prefix, sweepId);
     if (options.force !== true && status.done < status.total) {
       throw new ConfigError([{ path: 'sweepId', message: `sweep ${sweepId} is not finished (${status.done} of ${status.total} results); resume it, or clean it with force` }]);

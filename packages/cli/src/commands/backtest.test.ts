@@ -446,6 +446,9 @@ describe('ensemble backtest: the summary', () => {
     const json = readJson(file);
     expect(json.config.data.symbols).toEqual(['IBM', 'MSFT', 'KO']);
     expect(json.config.options).toMatchObject({ rebalance: { kind: 'calendar', period: 'quarter' } });
+    // --rebalance replaced the strategy's own schedule: its unused `rebalance` parameter is not
+    // recorded next to the one in force (a backtest config refuses the two together).
+    expect(json.config.strategy.params).not.toHaveProperty('rebalance');
     expect(json.openPositions.map((p) => p.symbol).sort()).toEqual(['IBM', 'KO', 'MSFT']);
     // Orders shrunk to the cash at the open are counted; --log-level warn lists them as JSON lines.
     expect(out).toMatch(/orders\s+\d+ filled · [1-9]\d* shrunk .*\(each shrunk or rejected order is logged with --log-level warn\)/);

@@ -82,6 +82,9 @@ describe('a user\'s strategy file through Redis and `ensemble worker --strategie
         expect(queued.stdout).toContain('2 run: 0 ok, 2 failed, 0 timed out');
         expect(queued.stderr).toContain('error: every combination of the sweep failed (2 failed, 0 timed out), so there is no best; the first, index 0');
         expect(queued.stderr).toContain(`The job needs the strategy module "mine.ts" with SHA-256 ${digest}`);
+        // The command to copy is printed whole, with the short id the summary prints (which `queue clean` takes).
+        const sweepId = /^Sweep ([0-9a-f]{12}) /m.exec(queued.stdout)?.[1] ?? '';
+        expect(queued.stderr).toContain(`remove the sweep (ensemble queue clean --force ${sweepId}) and run it again.`);
       });
       const rows = (JSON.parse(read(`${prefix}-out/results.json`)) as { rows: { status: string; error: { code: string; message: string } | null }[] }).rows;
       for (const row of rows) {

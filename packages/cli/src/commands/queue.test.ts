@@ -121,6 +121,11 @@ describe('queue flags and help', () => {
       expect(help.out).toContain('Examples:');
       expect(help.out).toMatch(/^ {2}\$ ensemble .*--queue rediss?:\/\//m);
     }
+    // Every outcome a worker logs is explained, the two of a job that threw included.
+    const worker = (await inProcess(['worker', '--help'])).out.replace(/\s+/g, ' ');
+    for (const outcome of ['ok, failed or timed-out', 'rejected when it failed for good without a retry', 'error when it threw and goes back to the queue']) expect(worker).toContain(outcome);
+    // The short id the summary prints works in status and clean.
+    for (const command of ['status', 'clean']) expect((await inProcess(['queue', command, '--help'])).out.replace(/\s+/g, ' ')).toContain('unique prefix of 12');
   });
 
   it('refuses --workers and --job-timeout with --queue, and a bad URL, with exit 2 and the password hidden', async () => {

@@ -134,8 +134,10 @@ Examples:
 The worker follows every sweep under the prefix, runs their jobs and stores the results; start as
 many as you like, on as many machines, before or after the coordinator (\`ensemble sweep --queue\`).
 It logs on stderr (--log-level to change, --log-json for JSON lines): a line for each job it
-takes and finishes (job id, sweep id, combination index, attempt, time waited and taken, outcome),
-sweeps joined and left, failures. Ctrl-C or SIGTERM stops it cleanly: running jobs finish (at most 30 s, then they go
+takes and finishes (job id, sweep id, combination index, attempt, time waited and taken, outcome:
+ok, failed or timed-out; rejected when it failed for good without a retry, such as a strategy file
+not in --strategies-dir; error when it threw and goes back to the queue), sweeps joined and left,
+failures. Ctrl-C or SIGTERM stops it cleanly: running jobs finish (at most 30 s, then they go
 back to the queue for another worker). The password is never printed; give it in
 ENSEMBLE_REDIS_PASSWORD (with a URL without one) to keep it out of the command line (\`ps\`).
 
@@ -231,7 +233,7 @@ export function renderSweepStatus(statuses: readonly SweepStatus[]): string {
 /** Registers `ensemble queue status` and `ensemble queue clean`. */
 export function registerQueueCommand(program: Command, io: CliIo): Command {
   const queue = program.command('queue').description('see and clean the sweeps in a Redis research queue');
-  addQueueOptions(queue.command('status').description('jobs waiting, active, done and failed, per-worker throughput and time left, of one sweep or of all').argument('[sweep-id]', 'one sweep (default: every sweep under the prefix)'), 'required', 'the Redis holding the sweeps')
+  addQueueOptions(queue.command('status').description('jobs waiting, active, done and failed, per-worker throughput and time left, of one sweep or of all').argument('[sweep-id]', 'one sweep, by its id or a unique prefix of 12+ characters (default: every sweep under the prefix)'), 'required', 'the Redis holding the sweeps')
     .option('--json', 'print the status as JSON')
     .addHelpText(
       'after',
@@ -240,14 +242,15 @@ Examples:
   $ ensemble queue status --queue redis://:secret@10.0.0.5:6379/0
   $ ensemble queue status --queue redis://:secret@10.0.0.5:6379/0 3f9c0a1b2c3d --json
 
-A sweep's id is its plan's id (results.json's sweepId; a walk-forward's planId).
-Exit codes: 0 success; 1 Redis unreachable; 2 bad input (an unknown sweep id, a bad URL).`,
+A sweep's id is its plan's id (results.json's sweepId; a walk-forward's planId); its first 12
+characters, as the summary prints them ("Sweep 3f9c0a1b2c3d"), or any unique prefix that long do too.
+Exit codes: 0 success; 1 Redis unreachable; 2 bad input (an unknown or ambiguous sweep id, a bad URL).`,
     )
     .action(async (sweepId: string | undefined, flags: QueueFlags & { readonly queue: string; readonly json?: boolean }) => {
       const statuses = await sweepStatus(queueAddress(flags, io.env), sweepId);
       io.stdout.write(flags.json === true ? `${JSON.stringify(statuses, null, 2)}\n` : renderSweepStatus(statuses));
     });
-  addQueueOptions(queue.command('clean').description("remove a finished sweep's keys from Redis: its queue, results, data files and counts").argument('<sweep-id>', 'the sweep to remove'), 'required', 'the Redis holding the sweep')
+  addQueueOptions(queue.command('clean').description("remove a finished sweep's keys from Redis: its queue, results, data files and counts").argument('<sweep-id>', 'the sweep to remove, by its id or a unique prefix of 12+ characters'), 'required', 'the Redis holding the sweep')
     .option('--force', 'also remove a sweep that is not finished (its workers lose its jobs)')
     .addHelpText(
       'after',
@@ -256,8 +259,9 @@ Examples:
   $ ensemble queue clean --queue redis://:secret@10.0.0.5:6379/0 3f9c0a1b2c3d
   $ ensemble queue clean --queue redis://:secret@10.0.0.5:6379/0 3f9c0a1b2c3d --force
 
-An unfinished sweep is refused without --force. Exit codes: 0 success; 1 Redis unreachable; 2 bad
-input (an unknown or unfinished sweep, a bad URL).`,
+The id may be the short one the summary prints (any unique prefix of 12 or more characters; an
+ambiguous one lists the matches). An unfinished sweep is refused without --force. Exit codes: 0 success; 1 Redis unreachable; 2 bad
+input (an unknown, ambiguous or unfinished sweep, a bad URL).`,
     )
     .action(async (sweepId: string, flags: QueueFlags & { readonly queue: string; readonly force?: boolean }) => {
       const removed = await cleanSweep(queueAddress(flags, io.env), sweepId, { force: flags.force === true });

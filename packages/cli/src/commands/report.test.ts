@@ -54,6 +54,28 @@ describe('ensemble report', () => {
     expect(read('bt-titled.md').split('\n')[0]).toBe('# My SMA run');
   });
 
+  it('says what an output of `ensemble sweep` or `walk-forward` is and how its research report is made, instead of "not an Ensemble result"', async () => {
+    // The top-level shapes research-outputs write (results.json, summary.json, walk-forward.json), their lists empty.
+    const sweepId = 'e56d801a6ee4'.padEnd(64, '0');
+    const counts = { grid: 0, skipped: 0, notSampled: 0, planned: 0, ok: 0, failed: 0, timedOut: 0, notRun: 0 };
+    const objective = { metric: 'sharpe', direction: 'max' };
+    writeFileSync(at('results.json'), JSON.stringify({ version: 1, sweepId, kind: 'run', objective, parameters: [], counts, aborted: false, rows: [] }));
+    writeFileSync(at('summary.json'), JSON.stringify({ version: 1, sweepId, kind: 'run', objective, counts, aborted: false, best: null, statistics: { deflatedSharpe: null, pbo: null, stability: null, notes: [] } }));
+    writeFileSync(at('walk-forward.json'), JSON.stringify({ version: 1, planId: sweepId, kind: 'run', objective, mode: 'rolling', parameters: [], aborted: false, steps: [], metrics: null, efficiency: null }));
+    for (const [file, what, command] of [
+      ['results.json', "a sweep's results (results.json of `ensemble sweep`)", 'sweep'],
+      ['summary.json', "a sweep's summary (summary.json of `ensemble sweep`)", 'sweep'],
+      ['walk-forward.json', "a walk-forward's result (walk-forward.json of `ensemble walk-forward`)", 'walk-forward'],
+    ] as const) {
+      const outcome = await ensemble(['report', file, '--html', 'x.html']);
+      expect(outcome.code, file).toBe(2);
+      expect(outcome.err, file).toContain(`${what}, not a run or backtest result`);
+      expect(outcome.err, file).toContain(`run the same \`ensemble ${command}\` with --html FILE and --resume`);
+      expect(outcome.err, file).not.toContain('not an Ensemble result');
+    }
+    expect(readdirSync(scratch)).not.toContain('x.html');
+  });
+
   it('exits 2 naming the problem: nothing to write, a file that is no result, an output over its input, a file where the CSV directory goes', async () => {
     writeFileSync(at('other.json'), '{"a":1}');
     writeFileSync(at('plain-file'), '');

@@ -11,6 +11,7 @@ import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
 import { globalOptions } from '../options';
 import { checkOutputTargets, resolveOutputFlags } from '../output-targets';
+import { researchOutputProblem } from '../research-output-kind';
 import type { OutputFile } from '../write-file';
 import { writeFilesAtomic } from '../write-file';
 
@@ -37,7 +38,11 @@ Reads a JSON result of \`ensemble run --json\` or \`ensemble backtest --json\` (
 the orchestrator's or the report package's own JSON form) and writes the reports the command
 would have written: the same title, subtitle and benchmark line, byte for byte, for results of
 this release (older files have no benchmark line). The CSV directory gets equity.csv, trades.csv,
-fills.csv and, for an orchestrator run, weights.csv; it is created if missing.`;
+fills.csv and, for an orchestrator run, weights.csv; it is created if missing.
+
+The research report of a sweep or walk-forward (its results.json, summary.json, walk-forward.json
+are no result of one run) is written by that command: the same \`ensemble sweep\` with --html FILE
+and --resume takes every finished job from the journal instead of running it again.`;
 
 /**
  * The CSV directory flag resolved against `cwd`: an empty value is a problem, and so is an
@@ -108,7 +113,16 @@ export function registerReportCommand(program: Command, io: CliIo): Command {
         ...(flags.title === undefined ? {} : { title: flags.title }),
         ...(flags.subtitle === undefined ? {} : { subtitle: flags.subtitle }),
       };
-      const generator = reportOfFile(await readResultFile(source, options), result, logger);
+      let input: ReportInput;
+      try {
+        input = await readResultFile(source, options);
+      } catch (error) {
+        // An output of `ensemble sweep` or `walk-forward` is no result of one run: say what it is and how its report is made.
+        const research = ConfigError.isInstance(error) ? await researchOutputProblem(source) : null;
+        if (research === null) throw error;
+        throw new ConfigError([{ path: '', message: research }], { source: result, cause: error });
+      }
+      const generator = reportOfFile(input, result, logger);
       const files: (OutputFile & { readonly shown: string })[] = [];
       const target = (flag: string) => targets.find((entry) => entry.flag === flag);
       const md = target('--md');

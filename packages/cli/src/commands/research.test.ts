@@ -131,7 +131,7 @@ describe('ensemble sweep', () => {
     expect(sweep.code).toBe(1);
     expect(sweep.stdout).toContain('2 run: 0 ok, 2 failed, 0 timed out');
     expect(sweep.stderr).toBe(
-      'error: every combination of the sweep failed (2 failed, 0 timed out), so there is no best; the first, index 0 (n=1): Strategy "always-throws" failed on SP500 at 2019-01-02: kaboom. results.csv lists every error.\n',
+      'error: every combination of the sweep failed (2 failed, 0 timed out), so there is no best; the first, index 0 (n=1):\n  Strategy "always-throws" failed on SP500 at 2019-01-02: kaboom\nresults.csv lists every error.\n',
     );
     expect(existsSync(at('fail-out/results.csv'))).toBe(true);
     // Combinations that run but leave the objective undefined: a profit factor needs a losing trade.
@@ -147,12 +147,51 @@ describe('ensemble sweep', () => {
       'error: no step of the walk-forward ran out of sample (3 steps: 3 no-choice); the first, step 0: every combination failed on the train window (2 of 2); the first, combination 0: Strategy "always-throws" failed on SP500 at 2016-01-04: kaboom.\n',
     );
     expect(existsSync(at('fail-wf/walk-forward.json'))).toBe(true);
-    // A configuration error's reason is on its issue lines, not its header: the message keeps them.
+    // Combinations whose config is invalid no longer fail on every train window: the spec is refused before anything runs.
     const invalid = await cli(['walk-forward', '--strategy', 'sma-crossover', '--data', 'sp500', '--vary', 'fast=60,80', '--vary', 'slow=50', '--from', '2016-01-01', '--train', '2y', '--test', '1y', '--workers', '1', '--no-progress', '--out', at('invalid-wf')]);
-    expect(invalid.code).toBe(1);
-    expect(invalid.stderr).toContain(
-      'every combination failed on the train window (2 of 2); the first, combination 0: Invalid configuration: params.fast: fast (60) must be less than slow (50)',
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('combination 0 (fast=60 slow=50): params.fast: fast (60) must be less than slow (50)');
+    expect(invalid.stderr).toContain('--constraint: 2 of the 2 combinations to run have an invalid config');
+    expect(existsSync(at('invalid-wf'))).toBe(false);
+  });
+
+  it('refuses a combination whose config is invalid before running, naming it; prints the first failure of a run and why stability is undefined', async () => {
+    writeFileSync(
+      at('fixed.json'),
+      JSON.stringify({
+        data: { dataset: 'sp500', from: '2015-01-01', to: '2016-12-31' },
+        allocation: { scheme: 'fixed' },
+        strategies: [
+          { id: 'trend', strategy: 'sma-crossover', weight: 0.6, symbols: ['SP500'] },
+          { id: 'hold', strategy: 'buy-and-hold', weight: 0.4, symbols: ['SP500'] },
+        ],
+      }),
     );
+    const refused = await cli(['sweep', '--config', at('fixed.json'), '--vary', 'allocation.scheme=fixed,equal', '--out', at('fixed-out'), '--no-progress']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('combination 1 (scheme=equal): strategies.0.weight: allocation.scheme is "equal": every strategy gets the same weight, so this one would be ignored;');
+    expect(refused.stderr).toContain(`--constraint: 1 of the 2 combinations to run has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. 'scheme != "equal"'\n`);
+    expect(existsSync(at('fixed-out'))).toBe(false);
+    // A combination that fails as it runs: the summary says why, and why the stability is undefined.
+    writeFileSync(
+      at('throws-on-two.ts'),
+      [
+        "import { defineStrategy } from '@ensemble/protocol';",
+        "import { z } from 'zod';",
+        'export default defineStrategy({',
+        "  name: 'throws-on-two', kind: 'signal', description: 'Throws on every bar when n is 2.',",
+        '  params: z.strictObject({ n: z.number().int().default(1) }),',
+        "  create: ({ n }) => ({ warmup: 1, shouldEnter: () => { if (n === 2) throw new Error('kaboom'); return null; }, shouldExit: () => false }),",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const sweep = await cli(['sweep', '--strategy', at('throws-on-two.ts'), '--data', 'sp500', '--from', '2019-01-01', '--vary', 'n=1,2', '--objective', 'totalReturn', '--workers', '1', '--no-progress', '--out', at('partly-out')]);
+    expect(sweep.stderr).toBe('');
+    expect(sweep.code).toBe(0);
+    expect(sweep.stdout).toContain('2 run: 1 ok, 1 failed, 0 timed out\n  first failure: index 1 (n=2) failed: Strategy "throws-on-two" failed on SP500 at 2019-01-02: kaboom (results.csv lists every error)\n');
+    expect(sweep.stdout).toContain('parameter stability —');
+    expect(sweep.stdout).toContain('note: stability: the one neighbour of the best combination (index 0) has no objective value (1 failed or without an objective value), so there is nothing to compare it with\n');
   });
 
   it('a combination whose equity reaches zero or below: the sweep\'s statistics and the walk-forward\'s later windows say so (exit 0)', async () => {

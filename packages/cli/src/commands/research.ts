@@ -24,6 +24,7 @@ import {
 import type { PlanSweepOptions, ResearchReportOptions, StrategyFileImporter } from '@ensemble/research';
 import type { JobExecutor, ResearchProgress, SweepPlan, SweepResult, WalkForwardResult } from '@ensemble/research';
 import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
+import { shortSweepId } from '@ensemble/research-redis';
 import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
 import { CliExit } from '../errors';
 import { COMMAND_LINE, FlagProblems, appendValue, flagText } from '../flags';
@@ -34,7 +35,7 @@ import type { ResearchShortcutFlags } from '../research-shortcut';
 import { formatCount, formatNumber, formatPercent } from '../format';
 import type { CliIo } from '../io';
 import { progressPhases, progressWanted } from '../progress';
-import { parameterText, sweepFailure, walkForwardFailure } from '../research-failure';
+import { oneLine, parameterText, sweepFailure, walkForwardFailure } from '../research-failure';
 import { parseDuration, parseWorkers } from '../research-options';
 import { releaseTemporaryFile, trackTemporaryFile } from '../temporary-files';
 import { researchWorkerUrl } from '../research-worker-url';
@@ -175,12 +176,21 @@ function percent(x: number | null | undefined): string {
   return formatPercent(x ?? null);
 }
 
+/** The longest first failure a sweep's summary prints (the rest is in results.csv). */
+const FAILURE_LINE_LENGTH = 300;
+
 /** The summary of a finished sweep: counts, the five best combinations, the overfitting statistics. */
 export function renderSweepSummary(result: SweepResult): string {
   const { counts, objective, statistics } = result;
+  const firstFailure = [...result.rows].sort((a, b) => a.index - b.index).find((row) => row.error !== null);
   const lines = [
-    `Sweep ${result.sweepId.slice(0, 12)} · objective ${objective.metric} (${objective.direction === 'max' ? 'maximised' : 'minimised'})`,
+    `Sweep ${shortSweepId(result.sweepId)} · objective ${objective.metric} (${objective.direction === 'max' ? 'maximised' : 'minimised'})`,
     `  combinations ${formatCount(counts.grid)} in the grid · ${formatCount(counts.skipped)} skipped by constraints · ${formatCount(counts.notSampled)} not sampled · ${formatCount(counts.planned)} run: ${formatCount(counts.ok)} ok, ${formatCount(counts.failed)} failed, ${formatCount(counts.timedOut)} timed out`,
+    // Why combinations failed, on the terminal (results.csv lists every error). When every one
+    // failed, the command's error says it.
+    ...(counts.ok === 0 || firstFailure === undefined || firstFailure.error === null
+      ? []
+      : [`  first failure: index ${String(firstFailure.index)} (${parameterText(firstFailure.parameters)}) ${firstFailure.status}: ${echoValue(oneLine(firstFailure.error.message), FAILURE_LINE_LENGTH)} (results.csv lists every error)`]),
     '  best',
     ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${parameterText(row.parameters)}  ${objective.metric} ${value(row.objective)}`),
     `  deflated Sharpe ratio ${value(statistics.deflatedSharpe?.dsr, 3)} · PBO ${value(statistics.pbo?.pbo, 3)} · parameter stability ${value(statistics.stability?.stability, 3)}`,
@@ -193,7 +203,7 @@ export function renderSweepSummary(result: SweepResult): string {
 export function renderWalkForwardSummary(result: WalkForwardResult): string {
   const day = (time: number): string => new Date(time).toISOString().slice(0, 10);
   const lines = [
-    `Walk-forward ${result.planId.slice(0, 12)} · ${result.mode} windows · objective ${result.objective.metric}`,
+    `Walk-forward ${shortSweepId(result.planId)} · ${result.mode} windows · objective ${result.objective.metric}`,
     ...result.steps.flatMap((step) => [
       `  ${String(step.index).padStart(2)}  train ${day(step.train.start)}→${day(step.train.end)}  test ${day(step.test.start)}→${day(step.test.end)}  ${step.chosen === null ? step.status : parameterText(step.chosen.parameters)}  IS CAGR ${percent(step.inSample?.cagr)}  OOS CAGR ${percent(step.outOfSample?.cagr)}  WFE ${value(step.efficiency, 2)}`,
       // Why a window has no out-of-sample result (its error is in walk-forward.json too).

@@ -39,8 +39,10 @@ async function specDir(): Promise<string> {
   const spec = {
     config: 'run.json',
     parameters: [
-      // fast = 100 is a valid value, but not with any slow: its three combinations fail as jobs.
-      { path: 'strategies.trend.params.fast', values: [100, 5, 10, 20] },
+      // A valid config whose dates hold no bar of the data (2008–2013): its nine combinations fail as jobs.
+      // (A config the run schema refuses, such as fast 100 against every slow, is refused at planning.)
+      { path: 'data.to', values: ['2007-06-30', '2013-12-31'] },
+      { path: 'strategies.trend.params.fast', values: [5, 10, 20] },
       { path: 'strategies.trend.params.slow', range: { start: 30, stop: 90, step: 30 } },
     ],
     objective: 'sharpe',
@@ -54,7 +56,7 @@ describe('runSweepToDirectory', () => {
   it('ranks every combination, records failures and writes the same bytes with 1 and 2 workers', async () => {
     const dir = await specDir();
     const plan = await planSweepFile(join(dir, 'sweep.json'));
-    expect(plan.jobs).toHaveLength(12); // no constraint: 4 × 3, none skipped
+    expect(plan.jobs).toHaveLength(18); // no constraint: 2 × 3 × 3, none skipped
     const one = createLocalExecutor({ workers: 1 });
     const two = createLocalExecutor({ workers: 2 });
     executors.push(one, two);
@@ -64,17 +66,17 @@ describe('runSweepToDirectory', () => {
       expect(await readFile(join(dir, 'out-2', name), 'utf8')).toBe(await readFile(join(dir, 'out-1', name), 'utf8'));
     }
     const result = first.result;
-    expect(result.counts).toMatchObject({ grid: 12, skipped: 0, planned: 12, ok: 9, failed: 3, timedOut: 0, notRun: 0 });
+    expect(result.counts).toMatchObject({ grid: 18, skipped: 0, planned: 18, ok: 9, failed: 9, timedOut: 0, notRun: 0 });
     const failed = result.rows.filter((row) => row.status === 'failed');
-    expect(failed.map((row) => row.index)).toEqual([0, 1, 2]);
-    expect(failed[0]?.error?.code).toBe('CONFIG_INVALID');
+    expect(failed.map((row) => row.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(failed[0]?.error?.code).toBe('DATA_INVALID');
     expect(failed.every((row) => row.rank === null)).toBe(true);
     const ranked = result.rows.filter((row) => row.rank !== null);
     expect(ranked.map((row) => row.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     for (let k = 1; k < ranked.length; k++) expect(ranked[k - 1]?.objective ?? 0).toBeGreaterThanOrEqual(ranked[k]?.objective ?? 0);
     const csv = (await readFile(join(dir, 'out-1', 'results.csv'), 'utf8')).trim().split('\n');
-    expect(csv).toHaveLength(13);
-    expect(csv[0]?.startsWith('rank,index,status,fast,slow,objective,bars,')).toBe(true);
+    expect(csv).toHaveLength(19);
+    expect(csv[0]?.startsWith('rank,index,status,to,fast,slow,objective,bars,')).toBe(true);
     const summary = JSON.parse(await readFile(join(dir, 'out-1', 'summary.json'), 'utf8')) as { statistics: { deflatedSharpe: { trials: number } | null; pbo: { splits: number } | null; stability: unknown } };
     expect(summary.statistics.deflatedSharpe?.trials).toBe(9);
     expect(summary.statistics.pbo?.splits).toBe(6); // C(4, 2)

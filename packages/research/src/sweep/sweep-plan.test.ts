@@ -195,8 +195,14 @@ describe('planSweep', () => {
   it('a value refused against the base but valid with another varied value is no spec error; one no combination allows is', async () => {
     const base = { data: { dataset: 'stocks5' }, strategy: 'sma-crossover', symbols: ['MSFT'], sizing: { kind: 'fixed-quantity', quantity: 10 } };
     // 0.5 whole units is refused, 0.5 fractional units is fine: fractional is varied, so the grid stands.
-    const plan = await planSweep({ kind: 'backtest', config: base, parameters: [{ path: 'fractional', values: [true, false] }, { path: 'sizing.quantity', values: [0.5, 2] }] });
-    expect(plan.jobs).toHaveLength(4);
+    const grid = { kind: 'backtest', config: base, parameters: [{ path: 'fractional', values: [true, false] }, { path: 'sizing.quantity', values: [0.5, 2] }] };
+    // …but its one combination of 0.5 whole units is refused, naming it, until a constraint leaves it out.
+    expect(await issuesOf(planSweep(grid))).toEqual([
+      'combination 2 (fractional=false quantity=0.5): sizing.quantity: 0.5 units round down to 0 whole units, so every entry would be rejected; give at least 1 unit, or allow fractional units',
+      'constraints: 1 of the 4 combinations to run has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. \'!(fractional == false && quantity == 0.5)\'',
+    ]);
+    const plan = await planSweep({ ...grid, constraints: ['fractional == true || quantity >= 1'] });
+    expect(plan.jobs).toHaveLength(3);
     expect(await issuesOf(planSweep({ kind: 'backtest', config: base, parameters: [{ path: 'sizing.quantity', values: [0.5, 2] }] }))).toEqual([
       'parameters.0.values.0: 0.5 is refused for sizing.quantity: 0.5 units round down to 0 whole units, so every entry would be rejected; give at least 1 unit, or allow fractional units',
     ]);
@@ -226,10 +232,40 @@ describe('planSweep', () => {
     expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest, parameters: [{ path: 'cash', values: [1000, -5] }] }))).toEqual([
       'parameters.0.values.1: -5 is refused for cash (a field of the backtest config): must be greater than 0',
     ]);
-    // A value valid on its own but not with every other (fast 40 against the default slow 30) is
-    // no spec error: its combinations fail as jobs, or a constraint skips them.
-    const plan = await planSweep({ kind: 'backtest', config: backtest, parameters: [{ path: 'params.fast', values: [10, 40] }] });
-    expect(plan.jobs).toHaveLength(2);
+    // A value valid on its own but not with the rest of the config (fast 40 against the default
+    // slow 30): its combination is refused, naming it, where it used to fail as a job.
+    expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest, parameters: [{ path: 'params.fast', values: [10, 40] }] }))).toEqual([
+      'combination 1 (fast=40): params.fast: fast (40) must be less than slow (30): the fast SMA uses the shorter window',
+      'constraints: 1 of the 2 combinations to run has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. \'fast != 40\'',
+    ]);
+  });
+
+  it('refuses every combination whose whole config is invalid, by its values, before any job runs', async () => {
+    // Fixed weights in the base: "equal" and "inverse-volatility" would ignore them, in every combination.
+    const fixed = {
+      data: { dataset: 'sp500', from: '2015-01-01' },
+      allocation: { scheme: 'fixed' },
+      strategies: [
+        { id: 'trend', strategy: 'sma-crossover', weight: 0.6, symbols: ['SP500'] },
+        { id: 'hold', strategy: 'buy-and-hold', weight: 0.4, symbols: ['SP500'] },
+      ],
+    };
+    const spec = { config: fixed, parameters: [{ path: 'allocation.scheme', values: ['fixed', 'equal', 'inverse-volatility'] }] };
+    expect(await issuesOf(planSweep(spec))).toEqual([
+      'combination 1 (scheme=equal): strategies.0.weight: allocation.scheme is "equal": every strategy gets the same weight, so this one would be ignored; set allocation.scheme to "fixed" to use the weights, or remove them',
+      'constraints: 1 of the 3 combinations to run has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. \'scheme != "equal"\'',
+    ]);
+    // A grid of two varied fields whose rule holds only in some combinations: many named, the rest counted.
+    const overlapping = { config: runConfig, parameters: [{ path: 'strategies.trend.params.fast', values: [10, 20, 30, 40, 50, 60, 70] }, { path: 'strategies.trend.params.slow', values: [20, 40] }] };
+    expect(await issuesOf(planSweep(overlapping))).toEqual([
+      'combination 2 (fast=20 slow=20): strategies.0.params.fast: fast (20) must be less than slow (20): the fast SMA uses the shorter window',
+      'combination 4 (fast=30 slow=20): strategies.0.params.fast: fast (30) must be less than slow (20): the fast SMA uses the shorter window',
+      'combination 6 (fast=40 slow=20): strategies.0.params.fast: fast (40) must be less than slow (20): the fast SMA uses the shorter window',
+      'combination 7 (fast=40 slow=40): strategies.0.params.fast: fast (40) must be less than slow (40): the fast SMA uses the shorter window',
+      'combination 8 (fast=50 slow=20): strategies.0.params.fast: fast (50) must be less than slow (20): the fast SMA uses the shorter window',
+      'constraints: 10 of the 14 combinations to run have an invalid config (5 more not listed) and would only fail: leave them out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. \'!(fast == 20 && slow == 20)\'',
+    ]);
+    expect((await planSweep({ ...overlapping, constraints: ['fast < slow'] })).jobs).toHaveLength(4);
   });
 
   it('samples a seeded subset of the admissible combinations', async () => {

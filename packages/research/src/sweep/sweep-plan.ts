@@ -278,6 +278,62 @@ function planParameters(kind: 'backtest' | 'run', spec: Pick<SweepSpec, 'paramet
   return planned;
 }
 
+/** Invalid combinations named by {@link invalidCombinations}, the rest counted. */
+const NAMED_INVALID_COMBINATIONS = 5;
+
+/** `fast=10 slow=50`: a combination by its varied values. */
+function combinationText(parameters: readonly PlannedParameter[], values: readonly ParameterValue[]): string {
+  return parameters.map((parameter, k) => `${parameter.name}=${String(values[k])}`).join(' ');
+}
+
+/** A constraint that leaves out exactly the combination of `values`: `scheme != "equal"`, `!(fast == 50 && slow == 50)`. */
+function excludingConstraint(parameters: readonly PlannedParameter[], values: readonly ParameterValue[]): string {
+  const literal = (value: ParameterValue | undefined): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+  if (parameters.length === 1) return `${parameters[0]?.name ?? ''} != ${literal(values[0])}`;
+  return `!(${parameters.map((parameter, k) => `${parameter.name} == ${literal(values[k])}`).join(' && ')})`;
+}
+
+/**
+ * Every combination to run whose whole config (base config with its values set) the run or
+ * backtest schema refuses — a rule between fields, such as fixed weights under `scheme: "equal"`
+ * or `fast` not below `slow` — named by its values with the first problem, at most
+ * {@link NAMED_INVALID_COMBINATIONS} (then a count), and a last issue saying to leave them out
+ * with a constraint. Such a combination would only fail as a job: the sweep is refused before
+ * anything runs instead.
+ */
+function invalidCombinations(kind: 'backtest' | 'run', config: Record<string, unknown>, parameters: readonly PlannedParameter[], combinations: readonly number[], registry: StrategyRegistry): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  let count = 0;
+  let first: ParameterValue[] | undefined;
+  for (const index of combinations) {
+    const values = combinationValues(parameters, index);
+    try {
+      const candidate = withConfigValues(
+        config,
+        parameters.map((parameter, k) => [parameter.path, values[k] ?? 0] as const),
+      );
+      if (kind === 'run') parseRunConfig(candidate, { registry });
+      else parseBacktestRunConfig(candidate, registry);
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      count++;
+      first ??= values;
+      if (issues.length < NAMED_INVALID_COMBINATIONS) {
+        const problem = error.issues[0];
+        const where = problem === undefined || problem.path === '' ? '' : `${problem.path}: `;
+        issues.push({ path: `combination ${String(index)} (${combinationText(parameters, values)})`, message: `${where}${problem?.message ?? error.message}` });
+      }
+    }
+  }
+  if (first === undefined) return [];
+  const more = count > issues.length ? ` (${String(count - issues.length)} more not listed)` : '';
+  issues.push({
+    path: 'constraints',
+    message: `${count.toLocaleString('en-US')} of the ${combinations.length.toLocaleString('en-US')} combinations to run ${count === 1 ? 'has' : 'have'} an invalid config${more} and would only fail: leave ${count === 1 ? 'it' : 'them'} out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. '${excludingConstraint(parameters, first)}'`,
+  });
+  return issues;
+}
+
 /** The values of grid combination `index` (mixed radix, the last parameter fastest). */
 export function combinationValues(parameters: readonly PlannedParameter[], index: number): ParameterValue[] {
   const values: ParameterValue[] = new Array<ParameterValue>(parameters.length);
@@ -425,6 +481,8 @@ export async function planGrid(spec: GridSpec, options: PlanSweepOptions, extraI
   }
   const combinations = spec.sampling === undefined ? kept : sampleIndices(kept, spec.sampling.random.count, spec.sampling.random.seed);
   if (combinations.length === 0) fail([{ path: 'constraints', message: `no combination of the ${gridSize.toLocaleString('en-US')} satisfies every constraint` }], source);
+  const invalid = invalidCombinations(spec.kind, base.config, parameters, combinations, withFiles);
+  if (invalid.length > 0) fail(invalid, source);
   return { base, parameters, objective, gridSize, skipped: gridSize - kept.length, notSampled: kept.length - combinations.length, combinations };
 }
 

@@ -21,6 +21,17 @@ describe('sweepStatistics', () => {
     ]);
   });
 
+  it('says why the stability is undefined when no neighbour of the best has an objective value', () => {
+    // fast 5, 10, 15: the best (10) is the only one that ran; 5 failed, 15 was left out by a constraint.
+    const ok: Trial = { index: 1, parameters: { fast: 10 }, objective: 0.5, result: { index: 1, status: 'ok', metrics: null, periodReturns: Float64Array.from([0.01, -0.02, 0.015]) } };
+    const failed: Trial = { index: 0, parameters: { fast: 5 }, objective: null, result: failedResult(0, new Error('kaboom')) };
+    const statistics = sweepStatistics([failed, ok], ok, { blocks: 2, direction: 'max', dimensions: { fast: [5, 10, 15] } });
+    expect(statistics.stability?.stability).toBeNull();
+    expect(statistics.notes).toContain(
+      'stability: none of the 2 neighbours of the best combination (index 1) has an objective value (1 failed or without an objective value, 1 left out by a constraint or the sampling), so there is nothing to compare it with',
+    );
+  });
+
   it('numbers the stability\'s best point and neighbours by combination index, not by position among the trials', () => {
     // fast 5, 10, 15 × slow 50, 100 (index = 2 × fast's position + slow's); a constraint left out
     // combinations 0 and 1 (fast = 5), so the trials are combinations 2–5 at positions 0–3.

@@ -14,6 +14,18 @@ export type SweepPbo = Pick<BacktestOverfittingResult, 'pbo' | 'probabilityOfLos
   readonly degradation: Pick<BacktestOverfittingResult['degradation'], 'slope' | 'intercept' | 'rSquared'>;
 };
 
+/** Why the stability of a best point is undefined: none of its grid neighbours has an objective value. */
+function noNeighbour(stability: ParameterStabilityResult): string {
+  const best = `the best combination (index ${String(stability.best.index)})`;
+  if (stability.neighbourhoodSize === 0) return `${best} has no neighbour in the grid (each parameter has one value), so there is nothing to compare it with`;
+  const why = [
+    ...(stability.failedNeighbours > 0 ? [`${String(stability.failedNeighbours)} failed or without an objective value`] : []),
+    ...(stability.missingNeighbours > 0 ? [`${String(stability.missingNeighbours)} left out by a constraint or the sampling`] : []),
+  ].join(', ');
+  const which = stability.neighbourhoodSize === 1 ? `the one neighbour of ${best} has no` : `none of the ${String(stability.neighbourhoodSize)} neighbours of ${best} has an`;
+  return `${which} objective value (${why}), so there is nothing to compare it with`;
+}
+
 /** The overfitting statistics of a sweep; a statistic that cannot be computed is null, with the reason in `notes`. */
 export interface SweepStatistics {
   /** Deflated Sharpe ratio of the selected combination against every finished trial's Sharpe ratio. */
@@ -143,5 +155,6 @@ export function sweepStatistics(
   } catch (error) {
     notes.push(`stability: ${reason(error)}`);
   }
+  if (stability !== null && stability.stability === null) notes.push(`stability: ${noNeighbour(stability)}`);
   return { deflatedSharpe, pbo, stability, notes };
 }

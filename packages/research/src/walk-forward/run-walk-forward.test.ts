@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../testing/temporary-directory';
 import { createInProcessExecutor } from '../executor/in-process-executor';
@@ -61,7 +62,10 @@ describe('runWalkForward', () => {
   // Regression: a step that could choose nothing carried no error, so a walk-forward that failed
   // everywhere told the user only to read the journal.
   it('a train window that chooses nothing says why: every combination failed, or none had an objective value', async () => {
-    const failing = await planWalkForward({ ...spec('2009-12-31'), parameters: [{ path: 'params.fast', values: [60, 80] }, { path: 'params.slow', values: [50] }] });
+    // A strategy that throws on bar 1 or 2 of every run: each combination fails as a job. (A config
+    // the backtest schema refuses, such as fast 60 against slow 50, is refused at planning.)
+    const throwing = fileURLToPath(new URL('../job/__fixtures__/throwing-strategy.ts', import.meta.url));
+    const failing = await planWalkForward({ ...spec('2009-12-31'), config: { ...spec('2009-12-31').config, strategy: throwing, params: {} }, parameters: [{ path: 'params.at', values: [1, 2] }] });
     const failed = await runWalkForward(failing, createInProcessExecutor());
     expect(failed.steps.length).toBeGreaterThan(0);
     for (const step of failed.steps) {

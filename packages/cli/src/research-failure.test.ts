@@ -1,0 +1,17 @@
+import type { WalkForwardResult } from '@ensemble/research';
+import { describe, expect, it } from 'vitest';
+import { oneLine, walkForwardFailure } from './research-failure';
+
+describe('the error of a research run in which nothing ran to the end', () => {
+  it('keeps a configuration error\'s reason, on its issue lines, not only its header', () => {
+    const message = 'every combination failed on the train window (2 of 2); the first, combination 0: Invalid configuration:\n  - params.fast: fast (60) must be less than slow (50)';
+    expect(oneLine(message)).toBe('every combination failed on the train window (2 of 2); the first, combination 0: Invalid configuration: params.fast: fast (60) must be less than slow (50)');
+    // Only the steps and `aborted` are read.
+    const result = { aborted: false, steps: [{ index: 0, status: 'no-choice', error: { code: 'TRAIN_FAILED', message } }] } as unknown as WalkForwardResult;
+    expect(walkForwardFailure(result)?.message).toBe(`no step of the walk-forward ran out of sample (1 step: 1 no-choice); the first, step 0: ${oneLine(message)}.`);
+  });
+
+  it('lists the first three lines of a long error, then says there are more', () => {
+    expect(oneLine('Invalid configuration:\n  - a: one\n  - b: two\n  - c: three')).toBe('Invalid configuration: a: one b: two …');
+  });
+});
