@@ -91,6 +91,19 @@ describe('a portfolio whose equity reaches zero or below', () => {
     expect(JSON.stringify(serializeOrchestratorResult(result))).not.toMatch(/NaN|Infinity/);
   });
 
+  it('warns once for a stretch of skipped rebalances, then again after capital moved', () => {
+    // Every bar: bars 2 (−1,000) and 3 (0) are skipped — a warning, then a debug line — bar 4
+    // (1,000) moves capital.
+    const logger = createMemoryLogger();
+    const result = runOrchestrator({ ...squeeze, rebalance: { schedule: { everyBars: 1 } } }, [squeezed], { registry: testRegistry, logger });
+    const skipped = logger.records.filter((record) => record.fields.event === 'rebalance-skipped');
+    expect(skipped.map((record) => [record.level, record.fields.equity])).toEqual([
+      ['warn', -1000],
+      ['debug', 0],
+    ]);
+    expect(result.rebalances.map((event) => event.time)).toEqual([squeezed.time[0], squeezed.time[1], squeezed.time[4]]);
+  });
+
   it('records a shared-mode rebalance decided while the shadows are worth zero or less with null weights before', () => {
     // Shared mode moves no capital: a rebalance only sets the voting weights, and is recorded;
     // the shadow sleeves' shares of a whole worth zero or less are undefined.

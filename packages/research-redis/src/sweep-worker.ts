@@ -200,6 +200,8 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
         // at every look, so a sweep cleaned and started again (or lost with a Redis restart) gets
         // it again, and its time says the refusal is current.
         now ??= await serverTimeMs(redis);
+        // Not once closing: close takes the refusals back after the last look has finished.
+        if (stop.signal.aborted) return null;
         await redis.hset(keys.refusals, id, refusalValue(compatibility, now));
         refusedSweeps.add(sweepId);
         if (!incompatible.has(sweepId)) {
@@ -238,8 +240,12 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
   // Coordinators announce new sweeps: join them at once rather than at the next look.
   const subscriber = redis.duplicate();
   subscriber.on('error', () => undefined);
+  /** Looks started by announcements, awaited by close before it takes the refusals back. */
+  const announced = new Set<Promise<void>>();
   subscriber.on('message', () => {
-    discover().catch(() => undefined);
+    const look = discover().catch(() => undefined);
+    announced.add(look);
+    void look.finally(() => announced.delete(look));
   });
   await subscriber.subscribe(sweepChannel(prefix)).catch(() => undefined);
   await discover().catch(() => undefined);
@@ -262,9 +268,10 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
       }
       subscriber.disconnect();
       // This worker no longer refuses anything: a coordinator must not name it after it left.
+      // The looks still running finish first (none writes a refusal once closing).
+      await settlesWithin(Promise.all([loop, ...announced]), 2_000);
       await settlesWithin(Promise.all([...refusedSweeps].map((sweepId) => redis.hdel(sweepKeys(prefix, sweepId).refusals, id))), 2_000);
       await link.close();
-      await settlesWithin(loop, 2_000);
       if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
     },
   };

@@ -151,7 +151,7 @@ describe('ensemble sweep', () => {
     const invalid = await cli(['walk-forward', '--strategy', 'sma-crossover', '--data', 'sp500', '--vary', 'fast=60,80', '--vary', 'slow=50', '--from', '2016-01-01', '--train', '2y', '--test', '1y', '--workers', '1', '--no-progress', '--out', at('invalid-wf')]);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('combination 0 (fast=60 slow=50): params.fast: fast (60) must be less than slow (50)');
-    expect(invalid.stderr).toContain('--constraint: 2 of the 2 combinations to run have an invalid config');
+    expect(invalid.stderr).toContain('--constraint: 2 of the 2 combinations have an invalid config and would only fail: none can run: change the varied values or the base config');
     expect(existsSync(at('invalid-wf'))).toBe(false);
   });
 
@@ -170,7 +170,7 @@ describe('ensemble sweep', () => {
     const refused = await cli(['sweep', '--config', at('fixed.json'), '--vary', 'allocation.scheme=fixed,equal', '--out', at('fixed-out'), '--no-progress']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('combination 1 (scheme=equal): strategies.0.weight: allocation.scheme is "equal": every strategy gets the same weight, so this one would be ignored;');
-    expect(refused.stderr).toContain(`--constraint: 1 of the 2 combinations to run has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. 'scheme != "equal"'\n`);
+    expect(refused.stderr).toContain(`--constraint: 1 of the 2 combinations has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. 'scheme != "equal"'\n`);
     expect(existsSync(at('fixed-out'))).toBe(false);
     // A combination that fails as it runs: the summary says why, and why the stability is undefined.
     writeFileSync(

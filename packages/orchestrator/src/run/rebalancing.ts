@@ -113,6 +113,8 @@ export class Rebalancing {
   private waiting: DecidedRebalance | null = null;
   /** Scratch of a move: per sleeve, 1 when it holds a position that cannot trade now. */
   private held = new Uint8Array(0);
+  /** Whether the last rebalance was skipped for a portfolio worth zero or less (its warning given). */
+  private skipping = false;
   /** Sleeves reported finished (see {@link Rebalancing.finished}). */
   private readonly finishedLogged = new Set<number>();
 
@@ -313,12 +315,18 @@ export class Rebalancing {
     // lend their cash to the one that did. No capital moves and no rebalance is recorded until
     // the portfolio is worth more than zero again (the targets still change, for the next one).
     if (this.options.transfers !== null && !(equity > 0)) {
-      this.options.logger.warn(
+      // A warning for the first of a stretch; drift bands fire on every bar of it (the shares of a
+      // whole worth nothing are meaningless), so the rest are debug lines.
+      const logger = this.options.logger;
+      const level = this.skipping ? 'debug' : 'warn';
+      this.skipping = true;
+      logger[level](
         { event: 'rebalance-skipped', time: isoTime(time), ...(atOpen ? { movedAt: isoTime(this.options.time[t] ?? Number.NaN) } : {}), reason, equity, why: 'no-capital' },
         `rebalance (${reason}) skipped: the portfolio is worth ${String(equity)}, zero or less, so there is no capital to share between the sleeves`,
       );
       return;
     }
+    this.skipping = false;
     const ids = this.ids;
     const moveTime = this.options.time[t] ?? Number.NaN;
     const transfers = new Float64Array(sleeves.length);

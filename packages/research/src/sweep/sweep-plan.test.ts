@@ -199,7 +199,7 @@ describe('planSweep', () => {
     // …but its one combination of 0.5 whole units is refused, naming it, until a constraint leaves it out.
     expect(await issuesOf(planSweep(grid))).toEqual([
       'combination 2 (fractional=false quantity=0.5): sizing.quantity: 0.5 units round down to 0 whole units, so every entry would be rejected; give at least 1 unit, or allow fractional units',
-      'constraints: 1 of the 4 combinations to run has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. \'!(fractional == false && quantity == 0.5)\'',
+      'constraints: 1 of the 4 combinations has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. \'!(fractional == false && quantity == 0.5)\'',
     ]);
     const plan = await planSweep({ ...grid, constraints: ['fractional == true || quantity >= 1'] });
     expect(plan.jobs).toHaveLength(3);
@@ -236,7 +236,7 @@ describe('planSweep', () => {
     // slow 30): its combination is refused, naming it, where it used to fail as a job.
     expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest, parameters: [{ path: 'params.fast', values: [10, 40] }] }))).toEqual([
       'combination 1 (fast=40): params.fast: fast (40) must be less than slow (30): the fast SMA uses the shorter window',
-      'constraints: 1 of the 2 combinations to run has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. \'fast != 40\'',
+      'constraints: 1 of the 2 combinations has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. \'fast != 40\'',
     ]);
   });
 
@@ -253,7 +253,7 @@ describe('planSweep', () => {
     const spec = { config: fixed, parameters: [{ path: 'allocation.scheme', values: ['fixed', 'equal', 'inverse-volatility'] }] };
     expect(await issuesOf(planSweep(spec))).toEqual([
       'combination 1 (scheme=equal): strategies.0.weight: allocation.scheme is "equal": every strategy gets the same weight, so this one would be ignored; set allocation.scheme to "fixed" to use the weights, or remove them',
-      'constraints: 1 of the 3 combinations to run has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. \'scheme != "equal"\'',
+      'constraints: 1 of the 3 combinations has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. \'scheme != "equal"\'',
     ]);
     // A grid of two varied fields whose rule holds only in some combinations: many named, the rest counted.
     const overlapping = { config: runConfig, parameters: [{ path: 'strategies.trend.params.fast', values: [10, 20, 30, 40, 50, 60, 70] }, { path: 'strategies.trend.params.slow', values: [20, 40] }] };
@@ -263,9 +263,17 @@ describe('planSweep', () => {
       'combination 6 (fast=40 slow=20): strategies.0.params.fast: fast (40) must be less than slow (20): the fast SMA uses the shorter window',
       'combination 7 (fast=40 slow=40): strategies.0.params.fast: fast (40) must be less than slow (40): the fast SMA uses the shorter window',
       'combination 8 (fast=50 slow=20): strategies.0.params.fast: fast (50) must be less than slow (20): the fast SMA uses the shorter window',
-      'constraints: 10 of the 14 combinations to run have an invalid config (5 more not listed) and would only fail: leave them out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. \'!(fast == 20 && slow == 20)\'',
+      'constraints: 10 of the 14 combinations have an invalid config (5 more not listed) and would only fail: leave them out with a constraint ("constraints" in the spec, --constraint on the command line): a rule on fast, slow that the valid ones meet (such as \'fast < slow\' for two moving-average windows); \'!(fast == 20 && slow == 20)\' leaves out the first alone',
     ]);
     expect((await planSweep({ ...overlapping, constraints: ['fast < slow'] })).jobs).toHaveLength(4);
+    // Sampled: the whole pool the constraints admit is checked, not only the sample (leaving out
+    // the sampled invalid ones would only draw others), and a pool with no valid one says so.
+    const sampled = await issuesOf(planSweep({ ...overlapping, sampling: { random: { count: 2, seed: 1 } } }));
+    expect(sampled.at(-1)).toContain('constraints: 10 of the 14 combinations have an invalid config');
+    expect((await planSweep({ ...overlapping, constraints: ['fast < slow'], sampling: { random: { count: 2, seed: 1 } } })).jobs).toHaveLength(2);
+    expect((await issuesOf(planSweep({ ...overlapping, constraints: ['fast >= slow'] }))).at(-1)).toBe(
+      'constraints: 10 of the 10 combinations have an invalid config (5 more not listed) and would only fail: none can run: change the varied values or the base config',
+    );
   });
 
   it('samples a seeded subset of the admissible combinations', async () => {

@@ -294,7 +294,7 @@ function excludingConstraint(parameters: readonly PlannedParameter[], values: re
 }
 
 /**
- * Every combination to run whose whole config (base config with its values set) the run or
+ * Every combination the constraints admit whose whole config (base config with its values set) the run or
  * backtest schema refuses — a rule between fields, such as fixed weights under `scheme: "equal"`
  * or `fast` not below `slow` — named by its values with the first problem, at most
  * {@link NAMED_INVALID_COMBINATIONS} (then a count), and a last issue saying to leave them out
@@ -326,10 +326,16 @@ function invalidCombinations(kind: 'backtest' | 'run', config: Record<string, un
     }
   }
   if (first === undefined) return [];
-  const more = count > issues.length ? ` (${String(count - issues.length)} more not listed)` : '';
+  const more = count > issues.length ? ` (${(count - issues.length).toLocaleString('en-US')} more not listed)` : '';
+  const where = '("constraints" in the spec, --constraint on the command line)';
+  const names = parameters.map((parameter) => parameter.name).join(', ');
+  let advice: string;
+  if (count === combinations.length) advice = `none can run: change the varied values or the base config`;
+  else if (count === 1) advice = `leave it out with a constraint ${where}, e.g. '${excludingConstraint(parameters, first)}'`;
+  else advice = `leave them out with a constraint ${where}: a rule on ${names} that the valid ones meet (such as 'fast < slow' for two moving-average windows); '${excludingConstraint(parameters, first)}' leaves out the first alone`;
   issues.push({
     path: 'constraints',
-    message: `${count.toLocaleString('en-US')} of the ${combinations.length.toLocaleString('en-US')} combinations to run ${count === 1 ? 'has' : 'have'} an invalid config${more} and would only fail: leave ${count === 1 ? 'it' : 'them'} out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. '${excludingConstraint(parameters, first)}'`,
+    message: `${count.toLocaleString('en-US')} of the ${combinations.length.toLocaleString('en-US')} combinations ${count === 1 ? 'has' : 'have'} an invalid config${more} and would only fail: ${advice}`,
   });
   return issues;
 }
@@ -479,10 +485,12 @@ export async function planGrid(spec: GridSpec, options: PlanSweepOptions, extraI
     if (!ConfigError.isInstance(error)) throw error;
     fail(error.issues, source);
   }
-  const combinations = spec.sampling === undefined ? kept : sampleIndices(kept, spec.sampling.random.count, spec.sampling.random.seed);
-  if (combinations.length === 0) fail([{ path: 'constraints', message: `no combination of the ${gridSize.toLocaleString('en-US')} satisfies every constraint` }], source);
-  const invalid = invalidCombinations(spec.kind, base.config, parameters, combinations, withFiles);
+  if (kept.length === 0) fail([{ path: 'constraints', message: `no combination of the ${gridSize.toLocaleString('en-US')} satisfies every constraint` }], source);
+  // Every combination the constraints admit, sampled or not: a sample drawn from a pool with
+  // invalid combinations in it would meet others once the named ones were left out.
+  const invalid = invalidCombinations(spec.kind, base.config, parameters, kept, withFiles);
   if (invalid.length > 0) fail(invalid, source);
+  const combinations = spec.sampling === undefined ? kept : sampleIndices(kept, spec.sampling.random.count, spec.sampling.random.seed);
   return { base, parameters, objective, gridSize, skipped: gridSize - kept.length, notSampled: kept.length - combinations.length, combinations };
 }
 
