@@ -25,6 +25,9 @@ export function toCsvText(header: readonly string[], rows: Iterable<readonly Csv
   return `${lines.join('\n')}\n`;
 }
 
+/** The file names of a report's CSV exports ({@link ReportCsvFiles}), `weights.csv` last (sleeves only). */
+export const REPORT_CSV_FILES = ['equity.csv', 'trades.csv', 'fills.csv', 'weights.csv'] as const;
+
 /** The CSV exports of a report, by file name. `weights.csv` only exists when there are sleeves. */
 export interface ReportCsvFiles {
   /**

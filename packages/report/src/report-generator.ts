@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { csvReport } from './csv';
+import { REPORT_CSV_FILES, csvReport } from './csv';
 import type { ReportCsvFiles } from './csv';
 import { htmlReport } from './html/tearsheet';
 import { markdownReport } from './markdown';
@@ -27,6 +27,13 @@ export interface ReportTargets {
 export interface WriteReportOptions {
   /** Create missing directories (like `mkdir -p`). Default false: a missing directory is an `IO_FAILED` error. */
   readonly createDirectories?: boolean;
+}
+
+/** One rendered output of {@link ReportGenerator.files}: its kind, path and text. */
+export interface ReportFile {
+  readonly kind: 'html' | 'json' | 'md' | 'csv';
+  readonly path: string;
+  readonly content: string;
 }
 
 /** One file written by {@link ReportGenerator.write}. */
@@ -79,6 +86,26 @@ export class ReportGenerator {
   }
 
   /**
+   * Renders the requested outputs as files to write, in the order html, json, md, then the CSV
+   * exports (`csvDir/<name>`, {@link REPORT_CSV_FILES} present in the report), writing nothing:
+   * what {@link ReportGenerator.write} writes, for a caller with its own way of writing files.
+   */
+  async files(targets: ReportTargets): Promise<ReportFile[]> {
+    const files: ReportFile[] = [];
+    if (targets.html !== undefined) files.push({ kind: 'html', path: targets.html, content: this.html() });
+    if (targets.json !== undefined) files.push({ kind: 'json', path: targets.json, content: this.json() });
+    if (targets.md !== undefined) files.push({ kind: 'md', path: targets.md, content: await this.markdown() });
+    if (targets.csvDir !== undefined) {
+      const csv: Readonly<Record<string, string | undefined>> = { ...this.csv() };
+      for (const name of REPORT_CSV_FILES) {
+        const content = csv[name];
+        if (content !== undefined) files.push({ kind: 'csv', path: join(targets.csvDir, name), content });
+      }
+    }
+    return files;
+  }
+
+  /**
    * Renders the requested outputs, then writes them all or nothing (`writeFilesAtomic`: every file
    * to a temporary file first, renamed over its target only when all are written). Everything is
    * rendered before the first write, so a rendering error writes nothing, and a file that cannot
@@ -86,17 +113,7 @@ export class ReportGenerator {
    * with code `IO_FAILED` naming the path when a file cannot be written.
    */
   async write(targets: ReportTargets, options: WriteReportOptions = {}): Promise<WrittenReportFile[]> {
-    const files: { kind: WrittenReportFile['kind']; path: string; content: string }[] = [];
-    if (targets.html !== undefined) files.push({ kind: 'html', path: targets.html, content: this.html() });
-    if (targets.json !== undefined) files.push({ kind: 'json', path: targets.json, content: this.json() });
-    if (targets.md !== undefined) files.push({ kind: 'md', path: targets.md, content: await this.markdown() });
-    if (targets.csvDir !== undefined) {
-      const directory = targets.csvDir;
-      const csv: Readonly<Record<string, string | undefined>> = { ...this.csv() };
-      for (const [name, content] of Object.entries(csv)) {
-        if (content !== undefined) files.push({ kind: 'csv', path: join(directory, name), content });
-      }
-    }
+    const files = await this.files(targets);
     const sizes = await writeFilesAtomic(files, { createDirectories: options.createDirectories === true });
     return files.map((file, k) => {
       const bytes = sizes[k]?.bytes ?? 0;

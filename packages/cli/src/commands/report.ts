@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '@ensemble/protocol';
 import type { Logger } from '@ensemble/protocol';
-import { ReportGenerator, readResultFile } from '@ensemble/report';
-import type { ReadResultOptions, ReportInput } from '@ensemble/report';
+import { REPORT_CSV_FILES, ReportGenerator, readResultFile } from '@ensemble/report';
+import type { ReadResultOptions, ReportFile, ReportInput } from '@ensemble/report';
 import { COMMAND_LINE, FlagProblems } from '../flags';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
@@ -12,11 +12,7 @@ import { createCliLogger } from '../logger';
 import { globalOptions } from '../options';
 import { checkOutputTargets, resolveOutputFlags } from '../output-targets';
 import { researchOutputProblem } from '../research-output-kind';
-import type { OutputFile } from '../write-file';
 import { writeFilesAtomic } from '../write-file';
-
-/** The files `--csv-dir` may write (`csvReport` of `@ensemble/report`; weights.csv for a run only). */
-const CSV_FILES = ['equity.csv', 'trades.csv', 'fills.csv', 'weights.csv'] as const;
 
 /** The flags of `ensemble report`. */
 interface ReportFlags {
@@ -103,7 +99,7 @@ export function registerReportCommand(program: Command, io: CliIo): Command {
       // A report written where a CSV export goes would be replaced by it (or replace it).
       if (csvDir !== undefined) {
         for (const target of targets) {
-          if (CSV_FILES.some((name) => path.join(csvDir, name) === target.path)) problems.add(`${target.flag} ${target.typed}`, `is where --csv-dir ${flags.csvDir ?? ''} writes ${path.basename(target.path)}; give the report its own path`);
+          if (REPORT_CSV_FILES.some((name) => path.join(csvDir, name) === target.path)) problems.add(`${target.flag} ${target.typed}`, `is where --csv-dir ${flags.csvDir ?? ''} writes ${path.basename(target.path)}; give the report its own path`);
         }
       }
       problems.throwIfAny();
@@ -123,21 +119,15 @@ export function registerReportCommand(program: Command, io: CliIo): Command {
         throw new ConfigError([{ path: '', message: research }], { source: result, cause: error });
       }
       const generator = reportOfFile(input, result, logger);
-      const files: (OutputFile & { readonly shown: string })[] = [];
       const target = (flag: string) => targets.find((entry) => entry.flag === flag);
       const md = target('--md');
       const html = target('--html');
-      if (md !== undefined) files.push({ path: md.path, content: await generator.markdown(), shown: md.typed });
-      if (html !== undefined) files.push({ path: html.path, content: generator.html(), shown: html.typed });
-      if (csvDir !== undefined) {
-        const csv: Readonly<Record<string, string | undefined>> = { ...generator.csv() };
-        for (const [name, content] of Object.entries(csv)) {
-          if (content !== undefined) files.push({ path: path.join(csvDir, name), content, shown: path.join(flags.csvDir ?? csvDir, name) });
-        }
-      }
+      const files = await generator.files({ md: md?.path, html: html?.path, csvDir });
+      // Each path as the user typed it: the flag's value, or the CSV directory's and the file's name.
+      const shown = (file: ReportFile): string => (file.kind === 'md' ? (md?.typed ?? file.path) : file.kind === 'html' ? (html?.typed ?? file.path) : path.join(flags.csvDir ?? '', path.basename(file.path)));
       const written = await writeFilesAtomic(files, { createDirectories: csvDir !== undefined });
       files.forEach((file, k) => {
-        io.stdout.write(`wrote ${file.shown} (${formatCount(written[k]?.bytes ?? 0)} bytes)\n`);
+        io.stdout.write(`wrote ${shown(file)} (${formatCount(written[k]?.bytes ?? 0)} bytes)\n`);
       });
     });
 }
