@@ -174,9 +174,7 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
 
   /** Registry entries that name no sweep, warned about once each. */
   const foreign = new Set<string>();
-  /** Sweeps of other code (another compatibility tag), warned about once each. */
-  const incompatible = new Set<string>();
-  /** Sweeps whose refusal this worker wrote (removed again when it closes). */
+  /** Sweeps of other code whose refusal this worker wrote: warned about once each, their refusals taken back when it closes. */
   const refusedSweeps = new Set<string>();
   const compatibility = options.compatibility ?? '';
   const discover = async (): Promise<void> => {
@@ -203,9 +201,8 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
         // Not once closing: close takes the refusals back after the last look has finished.
         if (stop.signal.aborted) return null;
         await redis.hset(keys.refusals, id, refusalValue(compatibility, now));
-        refusedSweeps.add(sweepId);
-        if (!incompatible.has(sweepId)) {
-          incompatible.add(sweepId);
+        if (!refusedSweeps.has(sweepId)) {
+          refusedSweeps.add(sweepId);
           logger.warn(
             { sweepId, sweepRuns: describeCompatibility(tag ?? ''), workerRuns: describeCompatibility(compatibility) },
             `sweep ${sweepId} was started by a coordinator running other code: this worker leaves its jobs to workers that run the same (install the same versions to take them)`,
