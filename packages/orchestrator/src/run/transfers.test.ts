@@ -483,6 +483,11 @@ describe('pro-rata transfers at the edges', () => {
     expect(logger.records.filter((record) => record.fields.event === 'sleeve-finished').map((record) => record.fields)).toEqual([
       expect.objectContaining({ strategy: 'x', time: '2020-01-16T00:00:00.000Z' }),
     ]);
+    // A minWeight does not hold a finished sleeve up: it takes part in no allocation (found by
+    // `pnpm test:fuzz`, seed 2022975491, as a property that expected every target ≥ minWeight).
+    const floored = run({ scheme: 'equal', minWeight: 0.1 }, true);
+    expect(at(floored, 5)?.targetWeights).toEqual({ x: 0.5, y: 0.5 });
+    expect(at(floored, 10)?.targetWeights).toEqual({ x: 0, y: 1 });
     // Fixed weights: what X's sleeve held goes to the reserve, Y keeps its half.
     const fixed = run({ scheme: 'fixed' }, true);
     expect(at(fixed, 10)?.targetWeights).toEqual({ x: 0, y: 0.5 });
