@@ -146,7 +146,9 @@ function strategyLines(result: OrchestratorResult, label: (text: string) => stri
   return result.config.strategies.map((entry, i) => {
     const sleeve = result.sleeves[i];
     const kind = sleeve?.kind ?? 'signal';
-    const extras = [formatParams(entry.params, 'default parameters')];
+    // What the strategy ran with (its defaults applied); as configured when it could not be built.
+    const params = sleeve?.params ?? null;
+    const extras = [params === null ? formatParams(entry.params, 'default parameters') : formatParams(params)];
     if (entry.rebalance !== undefined) extras.push(`own rebalance ${scheduleText(entry.rebalance)}`);
     if (entry.sizing !== undefined) extras.push(describeSizing(entry.sizing));
     if (entry.module !== undefined) extras.push(`from ${echoValue(entry.module.path)}`);

@@ -119,3 +119,40 @@ describe('metrics start from the initial cash', () => {
     expect(alone.portfolio.metrics.metrics.worstReturn).toBeLessThanOrEqual(-25 / 100_000 + 1e-12);
   });
 });
+
+describe('the parameters each strategy ran with', () => {
+  it('are the config params with the strategy defaults applied, in the result and its JSON; null for a strategy that could not be built', () => {
+    const walk = walkSeries('W', 80, 3);
+    const registry = {
+      ...testRegistry,
+      broken: {
+        ...(testRegistry['buy-and-hold'] ?? expect.fail('buy-and-hold is registered')),
+        name: 'broken',
+        create: (): never => {
+          throw new Error('cannot build');
+        },
+      },
+    };
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        errorPolicy: 'isolate',
+        strategies: [
+          { id: 'hold', strategy: 'buy-and-hold', symbols: ['W'] },
+          { id: 'fast', strategy: 'sma-crossover', params: { fast: 5 }, symbols: ['W'] },
+          { id: 'rsi', strategy: 'rsi-mean-reversion', params: { oversold: 25 }, symbols: ['W'] },
+          { id: 'broken', strategy: 'broken', symbols: ['W'] },
+        ],
+      },
+      [walk],
+      { registry },
+    );
+    // The defaults as the strategies package documents them: sma-crossover slow 30, long only; rsi-mean-reversion period 14, overbought 70.
+    const expected = [{}, { fast: 5, slow: 30, allowShort: false }, { period: 14, oversold: 25, overbought: 70 }, null];
+    expect(result.sleeves.map((sleeve) => sleeve.params)).toEqual(expected);
+    expect(serializeOrchestratorResult(result).sleeves.map((sleeve) => sleeve.params)).toEqual(expected);
+    // The config itself records what was written (its hash is the run id).
+    expect(result.config.strategies[1]?.params).toEqual({ fast: 5 });
+    expectSameText(result);
+  });
+});

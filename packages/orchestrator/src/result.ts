@@ -38,6 +38,11 @@ export interface SleeveResult {
   /** Registry name of the strategy. */
   readonly strategy: string;
   readonly kind: 'signal' | 'portfolio';
+  /**
+   * The parameters the strategy ran with: the config's `params` after the strategy's schema, its
+   * defaults applied (what reproduces the run if a default changes); null when it could not be built.
+   */
+  readonly params: Readonly<Record<string, unknown>> | null;
   readonly symbols: readonly string[];
   /** True in shared mode: the figures are those of a shadow sleeve. */
   readonly shadow: boolean;

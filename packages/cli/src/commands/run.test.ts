@@ -477,3 +477,26 @@ describe('ensemble run --help', () => {
     for (const flag of ['--config', '--json', '--md', '--html', '--no-progress', 'Exit codes']) expect(out).toContain(flag);
   });
 });
+
+describe('ensemble run: the parameters a strategy ran with', () => {
+  it('the summary and the JSON show the defaults a config left out; the recorded config keeps what was written', async () => {
+    const directory = freshDirectory();
+    const file = writeConfig(directory, {
+      data: { dataset: 'sp500' },
+      strategies: [
+        { id: 'hold', strategy: 'buy-and-hold', symbols: ['SP500'] },
+        { id: 'trend', strategy: 'sma-crossover', params: { slow: 100 }, symbols: ['SP500'] },
+      ],
+    });
+    const json = path.join(directory, 'result.json');
+    const { code, out, err } = await run(['run', '--config', file, '--json', json]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    // sma-crossover's documented defaults: fast 10, long only.
+    expect(out).toMatch(/^\s+trend\s+sma-crossover \(signal\) on SP500 · fast=10 · slow=100 · allowShort=false$/m);
+    expect(out).toMatch(/^\s+strategies hold\s+buy-and-hold \(signal\) on SP500 · no parameters$/m);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as OrchestratorResultJson;
+    expect(result.sleeves.map((sleeve) => sleeve.params)).toEqual([{}, { fast: 10, slow: 100, allowShort: false }]);
+    expect(result.config.strategies[1]?.params).toEqual({ slow: 100 });
+  });
+});

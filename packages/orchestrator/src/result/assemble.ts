@@ -51,12 +51,12 @@ export interface RunRecords {
  */
 type KeptSleeve = Pick<
   Sleeve,
-  'entry' | 'kind' | 'account' | 'initialCash' | 'netTransfers' | 'equity' | 'cash' | 'gross' | 'returns' | 'transferSteps' | 'transferAmounts' | 'transferBases' | 'active' | 'error'
+  'entry' | 'kind' | 'params' | 'account' | 'initialCash' | 'netTransfers' | 'equity' | 'cash' | 'gross' | 'returns' | 'transferSteps' | 'transferAmounts' | 'transferBases' | 'active' | 'error'
 >;
 
 function keep(sleeve: Sleeve): KeptSleeve {
-  const { entry, kind, account, initialCash, netTransfers, equity, cash, gross, returns, transferSteps, transferAmounts, transferBases, active, error } = sleeve;
-  return { entry, kind, account, initialCash, netTransfers, equity, cash, gross, returns, transferSteps, transferAmounts, transferBases, active, error };
+  const { entry, kind, params, account, initialCash, netTransfers, equity, cash, gross, returns, transferSteps, transferAmounts, transferBases, active, error } = sleeve;
+  return { entry, kind, params, account, initialCash, netTransfers, equity, cash, gross, returns, transferSteps, transferAmounts, transferBases, active, error };
 }
 
 /** `compute`, run on the first call only; later calls return its value. */
@@ -182,6 +182,7 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
       id: sleeve.entry.id,
       strategy: sleeve.entry.strategy,
       kind: sleeve.kind,
+      params: sleeve.params,
       symbols: sleeve.entry.symbols,
       shadow: shared !== null,
       initialCash: sleeve.initialCash,

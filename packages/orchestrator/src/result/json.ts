@@ -156,6 +156,7 @@ function sleeveJson(sleeve: SleeveResult, format: Format, list: JsonListMaker): 
     id: sleeve.id,
     strategy: sleeve.strategy,
     kind: sleeve.kind,
+    params: sleeve.params,
     symbols: sleeve.symbols,
     shadow: sleeve.shadow,
     initialCash: sleeve.initialCash,

@@ -16,6 +16,11 @@ export interface Sleeve {
   readonly index: number;
   readonly entry: StrategyEntry;
   readonly kind: 'signal' | 'portfolio';
+  /**
+   * The parameters the strategy was built with: the entry's `params` after the strategy's schema
+   * (its defaults applied), as JSON would read them back; null when the strategy could not be built.
+   */
+  readonly params: Readonly<Record<string, unknown>> | null;
   readonly account: Account;
   runner: StrategyRunner;
   readonly probe: SignalProbe;
@@ -133,10 +138,14 @@ export function createSleeves(setup: SleeveSetup): SleeveSet {
     let strategy: AnyStrategy = new InertStrategy(entry.id);
     let failure: unknown = null;
     let parameters = '';
+    let params: Readonly<Record<string, unknown>> | null = null;
     if (definition !== undefined) {
       try {
         const parsed: unknown = definition.schema.parse(entry.params);
-        parameters = JSON.stringify(parsed);
+        // `JSON.stringify` gives undefined for a schema whose output is not JSON (a module's own).
+        const json = JSON.stringify(parsed) as string | undefined;
+        parameters = json ?? '';
+        params = builtWith(parameters);
         strategy = definition.create(parsed, entry.id);
       } catch (error) {
         failure = error;
@@ -186,6 +195,7 @@ export function createSleeves(setup: SleeveSetup): SleeveSet {
       index: i,
       entry,
       kind,
+      params: failure === null ? params : null,
       account: binding.account,
       runner: finalRunner,
       probe,
@@ -253,6 +263,13 @@ export function createSharedBook(config: RunConfig, universe: Universe, sleeves:
     target: new Float64Array(symbols.length),
     voters,
   };
+}
+
+/** Parameters serialised by `JSON.stringify`, read back as an object (null: not an object). */
+function builtWith(json: string): Readonly<Record<string, unknown>> | null {
+  if (json === '') return null;
+  const value: unknown = JSON.parse(json);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Readonly<Record<string, unknown>>) : null;
 }
 
 function missingSeries(symbol: string): never {
