@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createProgram, main, runProgram } from './cli';
@@ -187,16 +189,48 @@ describe('ensemble data inspect on the embedded data sets', () => {
 
 describe('ensemble data inspect on files', () => {
   it('a valid file: symbols, missing bars and calendar gaps', async () => {
-    // valid-prices.csv: AAA on 01-02, 01-03, 01-13; BBB on 01-02, 01-03, 01-06, 01-13. AAA misses
-    // the 01-06 step; its 01-03 → 01-13 hole is 10 days, over the threshold (max(5, 3 × median
-    // timeline spacing of 3 days) = 9); BBB's longest hole (7 days) is under it. AAA's median
-    // spacing is (1 + 10) / 2 = 5.5 days: weekly.
+    // valid-prices.csv: AAA on 01-02, 01-03, 01-13; BBB on 01-02, 01-03, 01-06, 01-13. The
+    // timeline's spacings 1, 3, 7 days: median 3, daily, threshold max(5, 1.5 × 3) = 5 days.
+    // AAA's spacings 1 and 10: median 5.5, weekly, coarser than the timeline, so its own threshold
+    // 1.5 × 5.5 = 8.25 days; its 01-03 → 01-13 hole (10 days) is over it, so the 01-06 step it
+    // misses counts. BBB (daily) has a 7-day hole, over 5 days.
     const { code, out } = await run(['data', 'inspect', 'valid-prices.csv']);
     expect(code).toBe(0);
     expect(out).toMatch(/AAA\s+3\s+2020-01-02\s+2020-01-13\s+10\.50\s+11\.90\s+weekly\s+1\s+1/);
-    expect(out).toMatch(/BBB\s+4\s+2020-01-02\s+2020-01-13\s+20\.50\s+21\.50\s+daily\s+0\s+0/);
+    expect(out).toMatch(/BBB\s+4\s+2020-01-02\s+2020-01-13\s+20\.50\s+21\.50\s+daily\s+0\s+1/);
+    expect(out).toContain("gaps (missing bars inside a symbol's range; calendar gaps over 5 days (AAA: 8.25)):");
     expect(out).toContain('AAA  missing bars  2020-01-06 → 2020-01-06  1 timeline step without a bar');
     expect(out).toContain('AAA  calendar gap  2020-01-03 → 2020-01-13  10 days between bars');
+    expect(out).toContain('BBB  calendar gap  2020-01-06 → 2020-01-13  7 days between bars');
+    expect(out).toContain('note: AAA has weekly bars on a daily timeline: the steps between its bars are not missing bars; only its calendar gaps (over 8.25 days) count');
+  });
+
+  it('monthly closes beside daily ones: no missing bar between months, a missing month named', async () => {
+    // Business days of 2021-01-04 … 2021-03-31 for D; M on the first business day of each month
+    // (spacings 28 and 28 days: monthly, threshold 42 days): nothing is missing.
+    const days: string[] = [];
+    for (let t = Date.UTC(2021, 0, 4); t <= Date.UTC(2021, 2, 31); t += 86_400_000) {
+      const weekday = new Date(t).getUTCDay();
+      if (weekday !== 0 && weekday !== 6) days.push(new Date(t).toISOString().slice(0, 10));
+    }
+    const firsts = new Set(['2021-01-04', '2021-02-01', '2021-03-01']);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ensemble-inspect-')), 'mixed.csv');
+    try {
+      writeFileSync(file, ['date,symbol,close', ...days.flatMap((day) => [`${day},D,100`, ...(firsts.has(day) ? [`${day},M,50`] : [])])].join('\n'));
+      const { code, out } = await run(['data', 'inspect', file]);
+      expect(code).toBe(0);
+      expect(out).toMatch(/^M\s+3\s+2021-01-04\s+2021-03-01\s+50\.00\s+50\.00\s+monthly\s+0\s+0$/m);
+      expect(out).toContain('gaps: none (no missing bars, no calendar gap over 5 days (M: 42))');
+      expect(out).toContain('note: M has monthly bars on a daily timeline');
+      const json = await run(['data', 'inspect', file, '--json']);
+      const parsed = JSON.parse(json.out) as { series: { symbol: string; sparse: boolean; gapDays: number; missingBars: number }[] };
+      expect(parsed.series.map(({ symbol, sparse, gapDays, missingBars }) => ({ symbol, sparse, gapDays, missingBars }))).toEqual([
+        { symbol: 'D', sparse: false, gapDays: 5, missingBars: 0 },
+        { symbol: 'M', sparse: true, gapDays: 42, missingBars: 0 },
+      ]);
+    } finally {
+      rmSync(path.dirname(file), { recursive: true, force: true });
+    }
   });
 
   it('a broken file exits 2 and lists every problem with line, column and rule, without a stack trace', async () => {

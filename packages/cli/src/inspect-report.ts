@@ -1,7 +1,7 @@
 import { formatDate, formatTime } from '@ensemble/data';
 import type { DataGap, DatasetInfo, MarketDataSummary } from '@ensemble/data';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
-import { formatCount, formatCounted, formatPrice, formatTable } from './format';
+import { formatCount, formatCounted, formatNumber, formatPrice, formatTable } from './format';
 
 /** How many gaps per symbol the text report lists before summarising the rest. */
 const GAPS_SHOWN = 10;
@@ -61,17 +61,34 @@ export function renderInspection(summary: MarketDataSummary, dataset?: DatasetIn
   );
   const withGaps = summary.series.filter((s) => s.gaps.length > 0);
   lines.push('');
+  const threshold = gapThreshold(summary);
   if (withGaps.length === 0) {
-    lines.push(`gaps: none (no missing bars, no calendar gap over ${formatCount(summary.gapDays)} days)`);
+    lines.push(`gaps: none (no missing bars, no calendar gap over ${threshold})`);
   } else {
-    lines.push(`gaps (missing bars inside a symbol's range; calendar gaps over ${formatCount(summary.gapDays)} days):`);
+    lines.push(`gaps (missing bars inside a symbol's range; calendar gaps over ${threshold}):`);
     const width = Math.max(...withGaps.map((s) => s.symbol.length));
     for (const s of withGaps) {
       for (const gap of s.gaps.slice(0, GAPS_SHOWN)) lines.push(`  ${s.symbol.padEnd(width)}  ${describeGap(gap)}`);
       if (s.gaps.length > GAPS_SHOWN) lines.push(`  ${s.symbol.padEnd(width)}  … and ${formatCount(s.gaps.length - GAPS_SHOWN)} more (see --json)`);
     }
   }
+  for (const s of summary.series.filter((series) => series.sparse)) {
+    lines.push(
+      `note: ${s.symbol} has ${s.frequency} bars on a ${summary.frequency} timeline: the steps between its bars are not missing bars; only its calendar gaps (over ${days(s.gapDays)} days) count`,
+    );
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/** A number of days as given: whole, or to two decimals (1.5 spacings of 5.5 days is 8.25). */
+function days(value: number): string {
+  return Number.isInteger(value) ? formatCount(value) : formatNumber(value, 2);
+}
+
+/** The calendar-gap threshold in words: `5 days`, or `5 days (MONTHLY: 46.5)` where a symbol has its own. */
+function gapThreshold(summary: MarketDataSummary): string {
+  const own = summary.series.filter((s) => s.gapDays !== summary.gapDays).map((s) => `${s.symbol}: ${days(s.gapDays)}`);
+  return `${days(summary.gapDays)} days${own.length === 0 ? '' : ` (${own.join(', ')})`}`;
 }
 
 /** The `--json` form of an inspection: dates as ISO strings, every gap listed. */
@@ -99,6 +116,8 @@ export function inspectionToJson(summary: MarketDataSummary, dataset?: DatasetIn
       lastClose: s.lastClose,
       frequency: s.frequency,
       missingBars: s.missingBars,
+      sparse: s.sparse,
+      gapDays: s.gapDays,
       gaps: s.gaps.map((gap) => ({ kind: gap.kind, from: formatTime(gap.from), to: formatTime(gap.to), bars: gap.bars, days: gap.days })),
     })),
   };

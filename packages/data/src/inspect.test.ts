@@ -72,6 +72,30 @@ describe('inspectMarketData', () => {
     expect(gaps).toContain('2001-09-10..2001-09-17');
   });
 
+  it('judges a monthly symbol on a daily timeline by its own spacing: a missing month, not every month', () => {
+    // D: every business day of 2021-01-04 … 2021-06-30; M: the first business day of each month but April.
+    const days: string[] = [];
+    for (let t = Date.UTC(2021, 0, 4); t <= Date.UTC(2021, 5, 30); t += DAY) {
+      const weekday = new Date(t).getUTCDay();
+      if (weekday !== 0 && weekday !== 6) days.push(new Date(t).toISOString().slice(0, 10));
+    }
+    const firsts = ['2021-01-04', '2021-02-01', '2021-03-01', '2021-05-03', '2021-06-01'];
+    const rows = days.map((day, i) => `${day},${100 + i},${firsts.includes(day) ? String(50 + i) : ''}`);
+    const summary = inspectMarketData(parseMarketData(['date,D,M', ...rows].join('\n')));
+    expect(summary.frequency).toBe('daily');
+    expect(summary.gapDays).toBe(5);
+    const [d, m] = summary.series;
+    expect(d).toMatchObject({ frequency: 'daily', sparse: false, gapDays: 5, missingBars: 0, gaps: [] });
+    // M's spacings (days): 28, 28, 63, 29 → median 28.5, its threshold 1.5 × 28.5 = 42.75 days.
+    expect(m).toMatchObject({ frequency: 'monthly', sparse: true, gapDays: 42.75 });
+    // Only the hole of April: the business days 2021-03-02 … 2021-04-30 (22 in March after the 1st, 22 in April) are missing, in one gap of 63 days.
+    expect(m?.missingBars).toBe(44);
+    expect(m?.gaps.map((g) => [g.kind, formatDate(g.from), formatDate(g.to), g.bars, g.days])).toEqual([
+      ['calendar', '2021-03-01', '2021-05-03', 0, 63],
+      ['missing-bars', '2021-03-02', '2021-04-30', 44, 59],
+    ]);
+  });
+
   it('honours gapDays and reports nulls for an empty series', () => {
     const data = parseMarketData('date,A,B\n2000-01-03,1,\n2000-01-04,2,\n2000-01-07,3,\n');
     const summary = inspectMarketData(data, { gapDays: 2 });

@@ -32,8 +32,19 @@ export interface SeriesSummary {
   readonly firstClose: number | null;
   readonly lastClose: number | null;
   readonly frequency: Frequency;
-  /** Timeline steps between the symbol's first and last bar where it has no bar. */
+  /**
+   * Timeline steps between the symbol's first and last bar where it has no bar. For a symbol
+   * `sparse` on its timeline, only the steps inside its calendar gaps: the steps between its
+   * regularly spaced bars are not missing.
+   */
   readonly missingBars: number;
+  /**
+   * Whether its frequency is coarser than the timeline's (a monthly series beside daily ones):
+   * its own spacing, not the timeline's, says what is missing.
+   */
+  readonly sparse: boolean;
+  /** Calendar gaps longer than this many days are reported for this symbol. */
+  readonly gapDays: number;
   readonly gaps: readonly DataGap[];
 }
 
@@ -50,7 +61,7 @@ export interface MarketDataSummary {
   readonly last: number | null;
   /** Frequency of the merged timeline. */
   readonly frequency: Frequency;
-  /** Calendar gaps longer than this many days are reported. */
+  /** Calendar gaps longer than this many days are reported for a symbol spaced like the timeline (each symbol has its own `gapDays`). */
   readonly gapDays: number;
   readonly series: readonly SeriesSummary[];
 }
@@ -81,23 +92,51 @@ export function inferFrequency(times: ArrayLike<number>): Frequency {
   return 'irregular';
 }
 
-function summariseSeries(series: BarSeries, index: Int32Array, timeline: Float64Array, gapDays: number): SeriesSummary {
+/** The default calendar-gap threshold for bars spaced `spacing` days apart (median): 5 days, or 1.5 spacings when longer. */
+function defaultGapDays(spacing: number | null): number {
+  return Math.max(5, 1.5 * (spacing ?? 0));
+}
+
+/** The regular frequencies from the finest to the coarsest. */
+const REGULAR: readonly Frequency[] = ['intraday', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly'];
+
+/** Whether `frequency` is a regular frequency coarser than the regular `than`. */
+function coarser(frequency: Frequency, than: Frequency): boolean {
+  const at = REGULAR.indexOf(frequency);
+  const other = REGULAR.indexOf(than);
+  return at >= 0 && other >= 0 && at > other;
+}
+
+function summariseSeries(
+  series: BarSeries,
+  index: Int32Array,
+  timeline: { readonly time: Float64Array; readonly spacing: number | null; readonly frequency: Frequency },
+  givenGapDays: number | undefined,
+): SeriesSummary {
+  const { spacing: timelineSpacing, frequency: timelineFrequency } = timeline;
   const n = series.length;
   const gaps: DataGap[] = [];
+  const own = medianSpacingDays(series.time);
+  const frequency = inferFrequency(series.time);
+  const sparse = coarser(frequency, timelineFrequency);
+  const gapDays = givenGapDays ?? defaultGapDays(sparse ? own : timelineSpacing);
   let missingBars = 0;
   if (n > 0) {
     const firstStep = index.indexOf(0);
     const lastStep = index.indexOf(n - 1);
     let runStart = -1;
     for (let t = firstStep; t <= lastStep + 1; t++) {
-      const missing = t <= lastStep && index[t] === -1;
-      if (missing) {
-        missingBars++;
+      if (t <= lastStep && index[t] === -1) {
         if (runStart === -1) runStart = t;
       } else if (runStart !== -1) {
-        const from = timeline[runStart] ?? 0;
-        const to = timeline[t - 1] ?? 0;
-        gaps.push({ kind: 'missing-bars', from, to, bars: t - runStart, days: (to - from) / DAY_MS });
+        const from = timeline.time[runStart] ?? 0;
+        const to = timeline.time[t - 1] ?? 0;
+        // A sparse symbol's run counts only where its bars around it are a calendar gap apart.
+        const around = ((timeline.time[t] ?? 0) - (timeline.time[runStart - 1] ?? 0)) / DAY_MS;
+        if (!sparse || around > gapDays) {
+          missingBars += t - runStart;
+          gaps.push({ kind: 'missing-bars', from, to, bars: t - runStart, days: (to - from) / DAY_MS });
+        }
         runStart = -1;
       }
     }
@@ -116,8 +155,10 @@ function summariseSeries(series: BarSeries, index: Int32Array, timeline: Float64
     last: n > 0 ? (series.time[n - 1] ?? null) : null,
     firstClose: n > 0 ? (series.close[0] ?? null) : null,
     lastClose: n > 0 ? (series.close[n - 1] ?? null) : null,
-    frequency: inferFrequency(series.time),
+    frequency,
     missingBars,
+    sparse,
+    gapDays,
     gaps,
   };
 }
@@ -125,14 +166,18 @@ function summariseSeries(series: BarSeries, index: Int32Array, timeline: Float64
 /**
  * Summarises market data per symbol: bar count, first/last date and close, inferred frequency,
  * missing bars (timeline steps inside the symbol's own range without a bar) and calendar gaps
- * longer than `gapDays` (default: 5 days, or 3 median bar spacings when that is longer, so
- * monthly data is not flagged every month).
+ * longer than `gapDays` (default, per symbol: 5 days, or 1.5 median spacings of its bars when
+ * that is longer, so monthly data is flagged for a missing month, not every month). A symbol of
+ * a coarser frequency than the timeline's (`sparse`: monthly closes beside daily ones) has no
+ * missing bars between its regularly spaced bars, only inside its calendar gaps.
  */
 export function inspectMarketData(data: MarketData, options: { gapDays?: number | undefined } = {}): MarketDataSummary {
   const { timeline } = data;
   const spacing = medianSpacingDays(timeline.time);
-  const gapDays = options.gapDays ?? Math.max(5, 3 * (spacing ?? 0));
-  const series = data.series.map((s, k) => summariseSeries(s, timeline.barIndex[k] ?? new Int32Array(0), timeline.time, gapDays));
+  const gapDays = options.gapDays ?? defaultGapDays(spacing);
+  const frequency = inferFrequency(timeline.time);
+  const shape = { time: timeline.time, spacing, frequency };
+  const series = data.series.map((s, k) => summariseSeries(s, timeline.barIndex[k] ?? new Int32Array(0), shape, options.gapDays));
   return {
     source: data.source,
     format: data.format,
@@ -141,7 +186,7 @@ export function inspectMarketData(data: MarketData, options: { gapDays?: number 
     timelineLength: timeline.length,
     first: timeline.length > 0 ? (timeline.time[0] ?? null) : null,
     last: timeline.length > 0 ? (timeline.time[timeline.length - 1] ?? null) : null,
-    frequency: inferFrequency(timeline.time),
+    frequency,
     gapDays,
     series,
   };
