@@ -1,6 +1,7 @@
 import { getDatasetInfo, isDatasetName } from '@ensemble/data';
 import { isoTimeFormatter } from '@ensemble/engine';
 import type { OrchestratorResult, RebalanceEvent, RunConfig } from '@ensemble/orchestrator';
+import { DEFAULT_MIN_INVESTED } from '@ensemble/orchestrator';
 import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { MetricName, PerformanceResult } from '@ensemble/performance';
@@ -61,6 +62,8 @@ function describeAllocation(result: OrchestratorResult): string {
   const allocation = config.allocation;
   const window = `over ${formatCount(allocation.lookback)} bars`;
   const warmup = `equal weights until ${formatCount(allocation.minHistory ?? allocation.lookback)} sleeve returns exist`;
+  const minInvested = allocation.minInvested ?? DEFAULT_MIN_INVESTED;
+  const flat = minInvested === 0 ? '' : `; 1/n for a sleeve with a non-zero return on fewer than ${minInvested === 0.5 ? 'half' : shortPercent(minInvested)} of them`;
   const parts: string[] = [];
   switch (result.allocationScheme) {
     case 'fixed':
@@ -70,10 +73,10 @@ function describeAllocation(result: OrchestratorResult): string {
       parts.push('equal weights');
       break;
     case 'inverse-volatility':
-      parts.push(`inverse volatility of sleeve returns ${window} (${warmup})`);
+      parts.push(`inverse volatility of sleeve returns ${window} (${warmup}${flat})`);
       break;
     case 'risk-parity':
-      parts.push(`risk parity (equal risk contribution) ${window} (${warmup})`);
+      parts.push(`risk parity (equal risk contribution) ${window} (${warmup}${flat})`);
       break;
     case 'performance':
       parts.push(`performance: trailing ${allocation.metric} ${window}, floor ${formatNumber(allocation.floor, 2)} (${warmup})`);

@@ -178,6 +178,21 @@ describe('parseRunConfig', () => {
     expect(error.issues.find((issue) => issue.path === 'strategies.3.params.fats')?.message).toContain('unknown parameter "fats" — did you mean "fast"?');
   });
 
+  it('takes allocation.minInvested as a fraction in [0, 1] and names anything else by path', () => {
+    const config = (minInvested: unknown) => ({
+      data: { dataset: 'sp500' },
+      allocation: { scheme: 'inverse-volatility', minInvested },
+      strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['SP500'] }],
+    });
+    expect(parseRunConfig(config(0.25), { registry: testRegistry }).allocation.minInvested).toBe(0.25);
+    expect(parseRunConfig({ ...config(0), allocation: { scheme: 'risk-parity' } }, { registry: testRegistry }).allocation.minInvested).toBeUndefined();
+    for (const bad of [1.5, -0.1, '0.5']) {
+      const issues = issuesOf(config(bad));
+      expect(issues.map((issue) => issue.path)).toEqual(['allocation.minInvested']);
+    }
+    expect(issuesOf(config(1.5))[0]?.message).toBe('must be a fraction of the lookback window in [0, 1] (0.5: a non-zero return on half of its bars)');
+  });
+
   it('refuses a fixed quantity below one whole unit, run-wide or per strategy, unless fractional', () => {
     const config = {
       data: { dataset: 'stocks5' },

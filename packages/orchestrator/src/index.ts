@@ -25,12 +25,14 @@ export type {
   CustomOptions,
   PerformanceMetric,
   PerformanceOptions,
+  UnestimatedReason,
   WindowOptions,
 } from './allocation/schemes';
 export { computeAllocation } from './allocation/compute-allocation';
 export type { AllocationContext, AllocationSettings } from './allocation/compute-allocation';
 export {
   DEFAULT_ALLOCATION_PERIODS_PER_YEAR,
+  DEFAULT_MIN_INVESTED,
   customWeights,
   equalWeights,
   fixedWeights,

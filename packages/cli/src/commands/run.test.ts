@@ -470,6 +470,50 @@ describe('ensemble run: logs', () => {
   });
 });
 
+describe('ensemble run: inverse volatility beside a sleeve that has just gone flat', () => {
+  // SP500 from 2005, buy-and-hold beside an SMA 20/50 sleeve, inverse volatility over 20 bars. On
+  // 2012-06-01 the trend sleeve's last 20 returns were one of 7e-6 and nineteen zeros (σ 1.6e-6):
+  // 1/σ gave it 99.98 % and buy-and-hold 0.0196 %. With a non-zero return on fewer than half of its
+  // window it has no estimate: the neutral 1/2, the estimated buy-and-hold sleeve the other half.
+  const config = {
+    data: { dataset: 'sp500', from: '2005-01-01' },
+    cash: 100_000,
+    fractional: true,
+    allocation: { scheme: 'inverse-volatility', lookback: 20 },
+    rebalance: { schedule: 'month' },
+    strategies: [
+      { id: 'hold', strategy: 'buy-and-hold', symbols: ['SP500'] },
+      { id: 'trend', strategy: 'sma-crossover', params: { fast: 20, slow: 50 }, symbols: ['SP500'] },
+    ],
+  };
+
+  it('gives the flat sleeve half, says the rule in the summary and logs why (sleeve-unestimated)', async () => {
+    const directory = freshDirectory();
+    const file = writeConfig(directory, config);
+    const json = path.join(directory, 'result.json');
+    const { code, out, err } = await run(['run', '--config', file, '--json', json, '--log-level', 'info']);
+    expect(code).toBe(0);
+    expect(out).toContain(
+      'allocation inverse volatility of sleeve returns over 20 bars (equal weights until 20 sleeve returns exist; 1/n for a sleeve with a non-zero return on fewer than half of them)',
+    );
+    const result = JSON.parse(readFileSync(json, 'utf8')) as { rebalances: { time: string; targetWeights: Record<string, number> }[] };
+    expect(result.rebalances.find((event) => event.time === '2012-06-01')?.targetWeights).toEqual({ hold: 0.5, trend: 0.5 });
+    const events = err
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((event) => event.event === 'sleeve-unestimated' && event.time === '2012-06-01T00:00:00.000Z');
+    expect(events).toEqual([expect.objectContaining({ strategy: 'trend', why: 'rarely-invested', window: 20, invested: 1, needed: 10, weight: 0.5 })]);
+  });
+
+  it('refuses an allocation.minInvested outside [0, 1], naming the field (exit 2)', async () => {
+    const file = writeConfig(freshDirectory(), { ...config, allocation: { ...config.allocation, minInvested: 1.5 } });
+    const { code, err } = await run(['run', '--config', file]);
+    expect(code).toBe(2);
+    expect(err).toContain('allocation.minInvested: must be a fraction of the lookback window in [0, 1] (0.5: a non-zero return on half of its bars)');
+  });
+});
+
 describe('ensemble run --help', () => {
   it('documents the flags and the exit codes', async () => {
     const { code, out } = await run(['run', '--help']);

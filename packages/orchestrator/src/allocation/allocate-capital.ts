@@ -69,7 +69,7 @@ function fixedAllocation(given: ArrayLike<number>, constraints: Parameters<typeo
   }
   if (issues.length > 0) throw new ConfigError(issues, { source: 'fixed weights' });
   return {
-    allocation: { scheme: 'fixed', weights: Float64Array.from(weights), warmup: false, window: 0, estimates: null, unestimated: [], convergence: null },
+    allocation: { scheme: 'fixed', weights: Float64Array.from(weights), warmup: false, window: 0, estimates: null, unestimated: [], unestimatedReasons: [], invested: null, convergence: null },
     constrained: { weights, target, sum, status: 'ok', atMin, atMax },
   };
 }

@@ -25,6 +25,8 @@ export interface AllocationSettings {
   readonly lookback?: number | undefined;
   /** Default: lookback. */
   readonly minHistory?: number | undefined;
+  /** Default 0.5 (`DEFAULT_MIN_INVESTED`). */
+  readonly minInvested?: number | undefined;
   /** Default `sharpe`. */
   readonly metric?: PerformanceMetric | undefined;
   /** Default 0. */
@@ -66,6 +68,7 @@ export function computeAllocation(
   const window: WindowOptions = {
     lookback: settings.lookback ?? DEFAULT_LOOKBACK,
     minHistory: settings.minHistory,
+    minInvested: settings.minInvested,
     warmupWeights: context.fixedWeights,
   };
   switch (settings.scheme) {

@@ -16,6 +16,8 @@ interface ConstraintFields {
   readonly leverage: number;
 }
 
+const MIN_INVESTED_RANGE = 'must be a fraction of the lookback window in [0, 1] (0.5: a non-zero return on half of its bars)';
+
 /** Largest `leverage` (sum of sleeve weights) a config may ask for: 100. */
 export const MAX_LEVERAGE = 100;
 
@@ -107,6 +109,14 @@ export const AllocationConfigSchema = z
       .describe(
         'Warm-up: until this many sleeve returns exist, data-driven schemes give equal weights (or the fixed weights when every strategy has one). Default: lookback',
       ),
+    minInvested: z
+      .number()
+      .min(0, { message: MIN_INVESTED_RANGE })
+      .max(1, { message: MIN_INVESTED_RANGE })
+      .optional()
+      .describe(
+        '"inverse-volatility" and "risk-parity": smallest fraction of the lookback window on which a sleeve must have had a non-zero return (held a position) for its volatility to be estimated; a sleeve in cash for more of the window gets the neutral share 1/n. In [0, 1]; 0 turns the rule off. Default 0.5',
+      ),
     metric: z
       .enum(['sharpe', 'return'])
       .default('sharpe')
@@ -128,7 +138,7 @@ export const AllocationConfigSchema = z
 /** Allocation config as written in a run config (defaults not yet applied). */
 export type AllocationConfig = z.input<typeof AllocationConfigSchema>;
 
-/** Allocation config after parsing: every default applied (`maxWeight`, `minHistory` stay optional). */
+/** Allocation config after parsing: every default applied (`maxWeight`, `minHistory`, `minInvested` stay optional). */
 export type ParsedAllocationConfig = z.output<typeof AllocationConfigSchema>;
 
 /** Drift bands that trigger a rebalance between scheduled dates. */

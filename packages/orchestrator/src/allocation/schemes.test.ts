@@ -22,6 +22,18 @@ const B = [0.05, -0.03, 0.01];
 const C = [-0.01, -0.03, 0.01];
 const Z = [0, 0, 0];
 
+// Ten-bar sleeves for the minInvested rule, worked by hand:
+//   P = [0.01, −0.01] × 5: mean 0, Σd² = 10·1e-4 = 1e-3, var = 1e-3/9, 1/σ = √9000 = 2·√2250
+//   Q = [0.02, −0.02] × 5: Σd² = 4e-3, var = 4e-3/9, 1/σ = √2250
+//   F = [0.001, then nine 0]: a trend sleeve that exited on the window's first bar and sat in
+//       cash. mean 1e-4, Σd² = 0.0009² + 9·(1e-4)² = 9e-7, var = 1e-7, σ = 3.16e-4, 1/σ = √1e7:
+//       read as an estimate, it would be 33 times less risky than P.
+const P = Array.from({ length: 10 }, (_, t) => (t % 2 === 0 ? 0.01 : -0.01));
+const Q = Array.from({ length: 10 }, (_, t) => (t % 2 === 0 ? 0.02 : -0.02));
+const F = [0.001, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+/** Ten bars, the first `invested` of them 0.001 and −0.002 in turn, the rest 0. */
+const investedOn = (invested: number): number[] => Array.from({ length: 10 }, (_, t) => (t < invested ? (t % 2 === 0 ? 0.001 : -0.002) : 0));
+
 /** A run-loop style column: capacity 6, `valid` leading entries, the rest poisoned with the future. */
 function column(values: readonly number[]): Float64Array {
   const out = new Float64Array(6).fill(99);
@@ -84,6 +96,48 @@ describe('inverseVolatilityWeights', () => {
     expectClose(inverseVolatilityWeights([Z, Z], { lookback: 3 }).weights, [0.5, 0.5]);
   });
 
+  it('gives a sleeve in cash on most of its window (minInvested, default half) the neutral share, not 1/σ of its few returns', () => {
+    // F has a non-zero return on 1 of 10 bars, fewer than the 5 half the window needs: weight 1/3;
+    // P and Q share 2/3 as √9000 : √2250 = 2 : 1 → 4/9 and 2/9.
+    const result = inverseVolatilityWeights([P, F, Q], { lookback: 10 });
+    expectClose(result.weights, [4 / 9, 1 / 3, 2 / 9]);
+    expect(result.unestimated).toEqual([1]);
+    expect(result.unestimatedReasons).toEqual(['rarely-invested']);
+    expect(result.invested).toEqual([10, 1, 10]);
+    // Its σ is still reported, for the logs.
+    expectClose(result.estimates as number[], [Math.sqrt(1e-3 / 9), Math.sqrt(1e-7), Math.sqrt(4e-3 / 9)]);
+    // Without the rule (minInvested 0), 1/σ would give F √1e7 / (√9000 + √1e7 + √2250) ≈ 95.7 %.
+    const total = Math.sqrt(9000) + Math.sqrt(1e7) + Math.sqrt(2250);
+    const old = inverseVolatilityWeights([P, F, Q], { lookback: 10, minInvested: 0 });
+    expectClose(old.weights, [Math.sqrt(9000) / total, Math.sqrt(1e7) / total, Math.sqrt(2250) / total]);
+    expect(old.unestimated).toEqual([]);
+  });
+
+  it('counts a sleeve invested on exactly minInvested of the window as estimated, one bar fewer as not', () => {
+    expect(inverseVolatilityWeights([P, investedOn(5)], { lookback: 10 }).unestimated).toEqual([]);
+    expect(inverseVolatilityWeights([P, investedOn(4)], { lookback: 10 }).unestimatedReasons).toEqual(['rarely-invested']);
+    // 0.7 × 10 is 7.000000000000001 in floating point: 7 bars are still 70 %.
+    expect(inverseVolatilityWeights([P, investedOn(7)], { lookback: 10, minInvested: 0.7 }).unestimated).toEqual([]);
+    expect(inverseVolatilityWeights([P, investedOn(6)], { lookback: 10, minInvested: 0.7 }).unestimated).toEqual([1]);
+    // minInvested 1: a single zero in the window is enough; 0: the rule is off.
+    expect(inverseVolatilityWeights([P, investedOn(9)], { lookback: 10, minInvested: 1 }).unestimated).toEqual([1]);
+    expect(inverseVolatilityWeights([P, investedOn(1)], { lookback: 10, minInvested: 0 }).unestimated).toEqual([]);
+    // Rounding dust (1e-16 a bar, a transfer's split return on a sleeve in cash) is not a position.
+    const dust = inverseVolatilityWeights([P, P.map((_, t) => (t % 2 === 0 ? 1e-16 : -1e-16))], { lookback: 10 });
+    expect(dust.invested).toEqual([10, 0]);
+    expect(dust.unestimatedReasons).toEqual(['rarely-invested']);
+  });
+
+  it('says why each sleeve has no estimate', () => {
+    const result = inverseVolatilityWeights([A, [0.01, Number.NaN, 0.02], Z, B], { lookback: 3 });
+    expect(result.unestimated).toEqual([1, 2]);
+    expect(result.unestimatedReasons).toEqual(['non-finite', 'rarely-invested']);
+    // A sleeve in cash throughout is σ 0 once the rule is off.
+    expect(inverseVolatilityWeights([A, Z], { lookback: 3, minInvested: 0 }).unestimatedReasons).toEqual(['no-risk']);
+    // A sleeve whose returns are the same tiny constant: invested, and σ = 0.
+    expect(inverseVolatilityWeights([A, [1e-6, 1e-6, 1e-6]], { lookback: 3 }).unestimatedReasons).toEqual(['no-risk']);
+  });
+
   it('applies the warm-up rule: equal (or the given fixed) weights until minHistory returns exist', () => {
     const short = { returns: [column(A), column(B)], length: 2 };
     const warm = inverseVolatilityWeights(short, { lookback: 3 });
@@ -105,6 +159,8 @@ describe('inverseVolatilityWeights', () => {
     expect(() => inverseVolatilityWeights([A], { lookback: 1 })).toThrow(/lookback: must be an integer ≥ 2/);
     expect(() => inverseVolatilityWeights([A], { lookback: 3, minHistory: -1 })).toThrow(/minHistory/);
     expect(() => inverseVolatilityWeights([A, B], { lookback: 3, warmupWeights: [1] })).toThrow(/1 weights for 2 sleeves/);
+    expect(() => inverseVolatilityWeights([A], { lookback: 3, minInvested: 1.5 })).toThrow(/minInvested: must be a fraction of the window in \[0, 1\], got 1\.5/);
+    expect(() => riskParityWeights([A], { lookback: 3, minInvested: Number.NaN })).toThrow(/minInvested/);
     expect(() => inverseVolatilityWeights({ returns: [A], length: 5 }, { lookback: 3 })).toThrow(/length says 5/);
   });
 });
@@ -154,6 +210,16 @@ describe('riskParityWeights', () => {
     expect(single.convergence).toBeNull();
   });
 
+  it('leaves a sleeve in cash on most of its window out of the solve with 1/n (minInvested)', () => {
+    // Two estimated sleeves: equal risk contributions are w ∝ 1/σ at any correlation, so P and Q
+    // share 2/3 as 2 : 1, as under inverse volatility; F gets 1/3.
+    const result = riskParityWeights([P, F, Q], { lookback: 10 });
+    expectClose(result.weights, [4 / 9, 1 / 3, 2 / 9], 1e-10);
+    expect(result.unestimated).toEqual([1]);
+    expect(result.unestimatedReasons).toEqual(['rarely-invested']);
+    expect(result.convergence?.converged).toBe(true);
+  });
+
   it('passes the solver options through (coordinate descent gives the same weights)', () => {
     const newton = riskParityWeights([A, B, C], { lookback: 3 });
     const ccd = riskParityWeights([A, B, C], { lookback: 3, method: 'coordinate-descent', tolerance: 1e-12 });
@@ -197,6 +263,15 @@ describe('performanceWeights', () => {
     expectClose(result.weights, [1, 0]);
     expect(result.unestimated).toEqual([1]);
     expect(result.estimates?.[1]).toBeNull();
+  });
+
+  it('keeps the Sharpe score of a sleeve in cash on most of its window (minInvested is for σ schemes)', () => {
+    // F's Sharpe: mean 1e-4 / σ √1e-7 · √252 = √0.1 · √252 > 0; P's is 0 (mean 0), the floor.
+    const result = performanceWeights([P, F], { lookback: 10 });
+    expectClose(result.estimates as number[], [0, Math.sqrt(0.1) * Math.sqrt(252)], 1e-9);
+    expectClose(result.weights, [0, 1]);
+    expect(result.unestimated).toEqual([]);
+    expect(result.invested).toBeNull();
   });
 
   it('validates floor and periodsPerYear', () => {
@@ -378,6 +453,30 @@ describe('every scheme (properties)', () => {
         for (const w of a.weights) expect(w).toBeGreaterThanOrEqual(0);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('minInvested (properties)', () => {
+  it('never changes the weights while every sleeve has a non-zero return on every bar of its window, bit for bit', () => {
+    const nonZero = fc
+      .integer({ min: -300, max: 300 })
+      .filter((r) => r !== 0)
+      .map((r) => r / 10_000);
+    const histories = fc.record({
+      columns: fc.integer({ min: 1, max: 6 }).chain((sleeves) => fc.array(fc.array(nonZero, { minLength: 30, maxLength: 30 }), { minLength: sleeves, maxLength: sleeves })),
+      lookback: fc.integer({ min: 2, max: 30 }),
+      minInvested: fc.double({ min: 0, max: 1, noNaN: true }),
+      scheme: fc.constantFrom('inverse-volatility' as const, 'risk-parity' as const),
+    });
+    fc.assert(
+      fc.property(histories, ({ columns, lookback, minInvested, scheme }) => {
+        const off = computeAllocation(columns, { scheme, lookback, minInvested: 0 });
+        const on = computeAllocation(columns, { scheme, lookback, minInvested });
+        expect(Array.from(on.weights)).toEqual(Array.from(off.weights));
+        expect(on.unestimated).toEqual(off.unestimated);
+      }),
+      { numRuns: 200 },
     );
   });
 });

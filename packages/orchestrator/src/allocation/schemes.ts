@@ -16,6 +16,20 @@ export type PerformanceMetric = 'sharpe' | 'return';
 /** Default periods per year for annualising the Sharpe score (daily bars). */
 export const DEFAULT_ALLOCATION_PERIODS_PER_YEAR = 252;
 
+/**
+ * Default {@link WindowOptions.minInvested}: a sleeve needs a non-zero return on at least half of
+ * its window for a volatility estimate.
+ */
+export const DEFAULT_MIN_INVESTED = 0.5;
+
+/**
+ * Why a sleeve has no usable estimate: `too-few-returns` (fewer than 2 in the window),
+ * `non-finite` (a return in the window is not finite), `rarely-invested` (non-zero returns on
+ * fewer than `minInvested` of the window: it sat in cash for most of it) or `no-risk` (σ ≤ 1e-13
+ * per bar).
+ */
+export type UnestimatedReason = 'too-few-returns' | 'non-finite' | 'rarely-invested' | 'no-risk';
+
 /** Raw weights from a scheme, before constraints, with what the orchestrator should log. */
 export interface AllocationResult {
   readonly scheme: AllocationScheme;
@@ -39,6 +53,14 @@ export interface AllocationResult {
    * (`inverse-volatility`, `risk-parity`) or the floor score (`performance`).
    */
   readonly unestimated: readonly number[];
+  /** Why each sleeve of `unestimated` has no estimate, in the same order. */
+  readonly unestimatedReasons: readonly UnestimatedReason[];
+  /**
+   * Per sleeve, how many returns of the window are non-zero (|r| > 1e-13: bars it held a
+   * position), for the schemes that apply `minInvested` (`inverse-volatility`, `risk-parity`);
+   * `null` otherwise.
+   */
+  readonly invested: readonly number[] | null;
   /** How the risk-parity solve converged; `null` for other schemes, warm-up, or fewer than 2 estimated sleeves. */
   readonly convergence: RiskParityConvergence | null;
 }
@@ -55,6 +77,13 @@ export interface WindowOptions {
   readonly minHistory?: number | undefined;
   /** Weights during warm-up (e.g. the configured fixed weights). Default: equal weights. */
   readonly warmupWeights?: ArrayLike<number> | undefined;
+  /**
+   * Smallest fraction of the window's returns that must be non-zero (|r| > 1e-13: the sleeve held
+   * a position) for a volatility estimate (`inverse-volatility`, `risk-parity`); a sleeve below it
+   * has none (`rarely-invested`). In [0, 1]; default {@link DEFAULT_MIN_INVESTED} (0.5); 0 turns
+   * the rule off.
+   */
+  readonly minInvested?: number | undefined;
 }
 
 /** Options of {@link performanceWeights}. */
@@ -95,17 +124,20 @@ function fail(issues: ConfigIssue[], source: string): never {
   throw new ConfigError(issues, { source });
 }
 
-function checkWindow(options: WindowOptions, sleeveCount: number, source: string): { lookback: number; minHistory: number } {
+function checkWindow(options: WindowOptions, sleeveCount: number, source: string): { lookback: number; minHistory: number; minInvested: number } {
   const issues: ConfigIssue[] = [];
   const { lookback } = options;
   const minHistory = options.minHistory ?? lookback;
+  const minInvested = options.minInvested ?? DEFAULT_MIN_INVESTED;
   if (!Number.isInteger(lookback) || lookback < 2)
     issues.push({ path: 'lookback', message: `must be an integer ≥ 2 (bars of returns), got ${lookback}` });
   if (!Number.isInteger(minHistory) || minHistory < 0)
     issues.push({ path: 'minHistory', message: `must be an integer ≥ 0, got ${minHistory}` });
+  if (!(minInvested >= 0 && minInvested <= 1))
+    issues.push({ path: 'minInvested', message: `must be a fraction of the window in [0, 1], got ${minInvested}` });
   if (options.warmupWeights !== undefined) issues.push(...weightIssues(options.warmupWeights, sleeveCount, 'warmupWeights'));
   if (issues.length > 0) fail(issues, source);
-  return { lookback, minHistory };
+  return { lookback, minHistory, minInvested };
 }
 
 function weightIssues(weights: ArrayLike<number>, sleeveCount: number, path: string): ConfigIssue[] {
@@ -139,6 +171,8 @@ export function schemeResult(
     window: extra.window ?? 0,
     estimates: extra.estimates ?? null,
     unestimated: extra.unestimated ?? [],
+    unestimatedReasons: extra.unestimatedReasons ?? [],
+    invested: extra.invested ?? null,
     convergence: extra.convergence ?? null,
   };
 }
@@ -166,6 +200,8 @@ interface WarmupCheck {
   readonly history: ReturnHistory;
   readonly window: ReturnWindow;
   readonly warmup: AllocationResult | null;
+  /** The checked {@link WindowOptions.minInvested}. */
+  readonly minInvested: number;
 }
 
 function prepare(
@@ -176,81 +212,129 @@ function prepare(
 ): WarmupCheck {
   const history = toReturnHistory(input);
   const n = history.returns.length;
-  const { lookback, minHistory } = checkWindow(options, n, source);
+  const { lookback, minHistory, minInvested } = checkWindow(options, n, source);
   const window = trailingWindow(history, lookback);
-  if ((history.observed ?? history.length) >= minHistory) return { history, window, warmup: null };
+  if ((history.observed ?? history.length) >= minHistory) return { history, window, warmup: null, minInvested };
   const fallback = options.warmupWeights === undefined ? equalWeights(n) : Float64Array.from(options.warmupWeights);
-  return { history, window, warmup: schemeResult(scheme, fallback, { warmup: true }) };
+  return { history, window, warmup: schemeResult(scheme, fallback, { warmup: true }), minInvested };
+}
+
+/** Per sleeve, σ over the window and how many of its returns are non-zero. */
+interface WindowVolatilities {
+  /** σ (ddof 1), or null when a return is not finite or there are fewer than 2. */
+  readonly sigmas: (number | null)[];
+  /** Returns with |r| > 1e-13 (the sleeve held a position; a sleeve in cash has none, or rounding dust). */
+  readonly invested: number[];
 }
 
 /**
- * Per-sleeve σ over the window, or null when a return is not finite or there are fewer than 2.
- * One pass sums the window (as `mean` does) and tallies `v × 0`, which is NaN as soon as a value
- * is not finite (what `allFinite` tells), then `sampleStd` makes the second.
+ * Per-sleeve σ over the window, and its count of non-zero returns. One pass sums the window (as
+ * `mean` does), tallies `v × 0`, which is NaN as soon as a value is not finite (what `allFinite`
+ * tells), and counts the returns above the noise; then `sampleStd` makes the second.
  */
-function windowVolatilities(history: ReturnHistory, window: ReturnWindow): (number | null)[] {
+function windowVolatilities(history: ReturnHistory, window: ReturnWindow): WindowVolatilities {
   const { start, end } = window;
-  return history.returns.map((column) => {
-    if (end - start < 2) return null;
+  const invested: number[] = [];
+  const sigmas = history.returns.map((column) => {
     let sum = 0;
     let finite = 0;
+    let nonZero = 0;
     for (let t = start; t < end; t++) {
       const value = column[t] ?? Number.NaN;
       sum += value;
       finite += value * 0;
+      if (Math.abs(value) > VOLATILITY_NOISE) nonZero++;
     }
-    if (finite !== 0) return null;
+    invested.push(nonZero);
+    if (end - start < 2 || finite !== 0) return null;
     return sampleStd(column, start, end, sum / (end - start));
   });
+  return { sigmas, invested };
 }
 
-const usable = (sigma: number | null): sigma is number => sigma !== null && sigma > VOLATILITY_NOISE;
+/**
+ * Why a σ over a window of `length` returns, `invested` of them non-zero, is not usable (null when
+ * it is): fewer than 2 returns, a non-finite one (`sigma` null), non-zero returns on fewer than
+ * `minInvested` of the window, or σ ≤ 1e-13. A σ from a window spent mostly in cash describes the
+ * cash, not the sleeve's risk: one return of 7e-6 and nineteen zeros read σ = 1.6e-6, and 1/σ gave
+ * that sleeve nearly all the capital.
+ */
+function unusable(sigma: number | null, invested: number, length: number, minInvested: number): UnestimatedReason | null {
+  if (length < 2) return 'too-few-returns';
+  if (sigma === null) return 'non-finite';
+  if (invested < investedNeeded(minInvested, length)) return 'rarely-invested';
+  if (!(sigma > VOLATILITY_NOISE)) return 'no-risk';
+  return null;
+}
+
+/**
+ * Non-zero returns a window of `length` returns needs for an estimate: `⌈minInvested × length⌉`,
+ * the product's rounding error aside (0.7 × 10 is 7.000000000000001, and needs 7).
+ */
+export function investedNeeded(minInvested: number, length: number): number {
+  return Math.max(0, Math.ceil(minInvested * length - 1e-9));
+}
+
+/** Every sleeve's usable σ (null where it has none) and what the result reports about them. */
+function estimatedVolatilities(history: ReturnHistory, window: ReturnWindow, minInvested: number) {
+  const { sigmas, invested } = windowVolatilities(history, window);
+  const length = window.end - window.start;
+  const usable: (number | null)[] = [];
+  const unestimated: number[] = [];
+  const unestimatedReasons: UnestimatedReason[] = [];
+  sigmas.forEach((sigma, i) => {
+    const reason = unusable(sigma, invested[i] ?? 0, length, minInvested);
+    usable.push(reason === null ? sigma : null);
+    if (reason !== null) {
+      unestimated.push(i);
+      unestimatedReasons.push(reason);
+    }
+  });
+  return { usable, extra: { window: length, estimates: sigmas, unestimated, unestimatedReasons, invested } };
+}
 
 /**
  * Inverse-volatility weights: `wᵢ ∝ 1/σᵢ`, σ the sample standard deviation (ddof 1) of the
- * sleeve's per-bar returns over the last `lookback` bars. A sleeve without a usable σ — a
- * non-finite return in the window, fewer than 2 returns, or σ ≤ 1e-13 (a sleeve in cash) — gets
- * the neutral share `1/n`, and the others split the rest ∝ 1/σ; if no sleeve has one, weights are
- * equal. Sums to 1. Warm-up rule: see {@link WindowOptions.minHistory}.
+ * sleeve's per-bar returns over the last `lookback` bars. A sleeve without a usable σ — fewer
+ * than 2 returns, a non-finite return in the window, non-zero returns on fewer than `minInvested`
+ * of the window (it sat in cash for most of it), or σ ≤ 1e-13 — gets the neutral share `1/n`, and
+ * the others split the rest ∝ 1/σ; if no sleeve has one, weights are equal. Sums to 1. Warm-up
+ * rule: see {@link WindowOptions.minHistory}.
  */
 export function inverseVolatilityWeights(input: ReturnHistoryInput, options: WindowOptions): AllocationResult {
-  const { history, window, warmup } = prepare('inverse-volatility', input, options, 'inverseVolatilityWeights');
+  const { history, window, warmup, minInvested } = prepare('inverse-volatility', input, options, 'inverseVolatilityWeights');
   if (warmup !== null) return warmup;
   const n = history.returns.length;
-  const sigmas = windowVolatilities(history, window);
-  const unestimated: number[] = [];
+  const { usable, extra } = estimatedVolatilities(history, window, minInvested);
   let inverseSum = 0;
-  sigmas.forEach((sigma, i) => {
-    if (usable(sigma)) inverseSum += 1 / sigma;
-    else unestimated.push(i);
-  });
-  const estimatedShare = (n - unestimated.length) / n;
+  for (const sigma of usable) if (sigma !== null) inverseSum += 1 / sigma;
+  const estimatedShare = (n - extra.unestimated.length) / n;
   const weights = new Float64Array(n);
-  sigmas.forEach((sigma, i) => {
-    weights[i] = usable(sigma) ? (estimatedShare * (1 / sigma)) / inverseSum : 1 / n;
+  usable.forEach((sigma, i) => {
+    weights[i] = sigma === null ? 1 / n : (estimatedShare * (1 / sigma)) / inverseSum;
   });
-  return schemeResult('inverse-volatility', weights, { window: window.end - window.start, estimates: sigmas, unestimated });
+  return schemeResult('inverse-volatility', weights, extra);
 }
 
 /**
  * Risk-parity (equal risk contribution) weights from the sample covariance (ddof 1) of the
  * sleeves' per-bar returns over the last `lookback` bars, solved by `solveRiskParity` (damped
  * Newton by default; `tolerance`, `maxIterations` and `method` pass through). Sleeves without a
- * usable σ (as in {@link inverseVolatilityWeights}) get `1/n` and are left out of the solve; the
- * others share the rest with equal risk contributions among themselves. Sums to 1. If the solve
- * does not converge (only possible when some long-only mix of sleeves has zero variance), the last
- * iterate is returned and `convergence.converged` is false: log it.
+ * usable σ (as in {@link inverseVolatilityWeights}, `minInvested` included) get `1/n` and are left
+ * out of the solve; the others share the rest with equal risk contributions among themselves. Sums
+ * to 1. If the solve does not converge (only possible when some long-only mix of sleeves has zero
+ * variance), the last iterate is returned and `convergence.converged` is false: log it.
  */
 export function riskParityWeights(input: ReturnHistoryInput, options: WindowOptions & RiskParityOptions): AllocationResult {
-  const { history, window, warmup } = prepare('risk-parity', input, options, 'riskParityWeights');
+  const { history, window, warmup, minInvested } = prepare('risk-parity', input, options, 'riskParityWeights');
   if (warmup !== null) return warmup;
   const n = history.returns.length;
-  const sigmas = windowVolatilities(history, window);
+  const { usable, extra } = estimatedVolatilities(history, window, minInvested);
   const estimated: number[] = [];
-  const unestimated: number[] = [];
-  sigmas.forEach((sigma, i) => (usable(sigma) ? estimated : unestimated).push(i));
+  usable.forEach((sigma, i) => {
+    if (sigma !== null) estimated.push(i);
+  });
   const weights = new Float64Array(n).fill(1 / n);
-  const extra = { window: window.end - window.start, estimates: sigmas, unestimated };
   if (estimated.length < 2) return schemeResult('risk-parity', weights, extra);
 
   const k = estimated.length;
@@ -270,7 +354,9 @@ export function riskParityWeights(input: ReturnHistoryInput, options: WindowOpti
  * (`mean/std·√P` of per-bar returns, ddof 1, no risk-free rate) or the compounded return
  * `Π(1 + r) − 1` over the last `lookback` bars. A sleeve whose score cannot be computed (a
  * non-finite return in the window; for Sharpe also fewer than 2 returns or σ ≤ 1e-13) scores the
- * floor. If every sleeve is at the floor, weights are equal. Sums to 1. Warm-up rule: see
+ * floor. If every sleeve is at the floor, weights are equal. Sums to 1. `minInvested` does not
+ * apply: the floor it would give a sleeve in cash for most of the window (0 by default) empties
+ * the sleeve, which then has no returns to score. Warm-up rule: see
  * {@link WindowOptions.minHistory}.
  */
 export function performanceWeights(input: ReturnHistoryInput, options: PerformanceOptions): AllocationResult {
@@ -286,24 +372,35 @@ export function performanceWeights(input: ReturnHistoryInput, options: Performan
   if (warmup !== null) return warmup;
   const n = history.returns.length;
   const { start, end } = window;
+  const length = end - start;
+  const reasons: (UnestimatedReason | null)[] = [];
   const scores = history.returns.map((column): number | null => {
-    if (end - start < 1 || !allFinite(column, start, end)) return null;
-    if (metric === 'return') {
+    let reason: UnestimatedReason | null = length < 1 ? 'too-few-returns' : allFinite(column, start, end) ? null : 'non-finite';
+    let score: number | null = null;
+    if (reason === null && metric === 'return') {
       let growth = 1;
       for (let t = start; t < end; t++) growth *= 1 + (column[t] ?? 0);
-      return growth - 1;
+      score = growth - 1;
+    } else if (reason === null) {
+      const average = mean(column, start, end);
+      const std = sampleStd(column, start, end, average);
+      reason = length < 2 ? 'too-few-returns' : std > VOLATILITY_NOISE ? null : 'no-risk';
+      if (reason === null) score = (average / std) * Math.sqrt(periodsPerYear);
     }
-    const average = mean(column, start, end);
-    const std = sampleStd(column, start, end, average);
-    return std > VOLATILITY_NOISE ? (average / std) * Math.sqrt(periodsPerYear) : null;
+    reasons.push(reason);
+    return score;
   });
   const unestimated: number[] = [];
+  const unestimatedReasons: UnestimatedReason[] = [];
   const weights = new Float64Array(n);
   let sum = 0;
   let aboveFloor = false;
   for (let i = 0; i < n; i++) {
     const score = scores[i] ?? null;
-    if (score === null) unestimated.push(i);
+    if (score === null) {
+      unestimated.push(i);
+      unestimatedReasons.push(reasons[i] ?? 'non-finite');
+    }
     const value = score === null ? floor : Math.max(score, floor);
     if (value > floor) aboveFloor = true;
     weights[i] = value;
@@ -311,7 +408,7 @@ export function performanceWeights(input: ReturnHistoryInput, options: Performan
   }
   if (aboveFloor) for (let i = 0; i < n; i++) weights[i] = (weights[i] ?? 0) / sum;
   else weights.fill(1 / n);
-  return schemeResult('performance', weights, { window: end - start, estimates: scores, unestimated });
+  return schemeResult('performance', weights, { window: length, estimates: scores, unestimated, unestimatedReasons });
 }
 
 /**

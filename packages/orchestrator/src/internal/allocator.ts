@@ -1,11 +1,12 @@
 import type { Logger } from '@ensemble/protocol';
-import { InvariantError, calendarPeriodKey } from '@ensemble/protocol';
+import { InvariantError, calendarPeriodKey, isoTime, noopLogger } from '@ensemble/protocol';
 import { allocateCapital } from '../allocation/allocate-capital';
 import { measureDrift } from '../allocation/rebalance';
 import type { RebalanceDecision, RebalanceReason } from '../allocation/rebalance';
 import type { ConstraintStatus } from '../allocation/constraints';
 import type { RiskParityConvergence } from '../allocation/risk-parity';
-import type { AllocationScheme, CustomAllocation } from '../allocation/schemes';
+import { DEFAULT_MIN_INVESTED, investedNeeded } from '../allocation/schemes';
+import type { AllocationResult, AllocationScheme, CustomAllocation, UnestimatedReason } from '../allocation/schemes';
 import type { RunConfig } from '../config';
 
 /** Rule bit of {@link Allocator.decision}: the schedule fired. */
@@ -108,6 +109,7 @@ export class Allocator {
     indices.forEach((i, a) => {
       weights[i] = constrained.weights[a] ?? 0;
     });
+    if (raw.unestimated.length > 0 && this.logger !== noopLogger) this.logUnestimated(raw, indices, time);
     if (raw.convergence !== null && !raw.convergence.converged) {
       this.logger.warn(
         { event: 'risk-parity-not-converged', time: new Date(time).toISOString(), ...raw.convergence },
@@ -115,6 +117,47 @@ export class Allocator {
       );
     }
     return { weights, warmup: raw.warmup, status: constrained.status, convergence: raw.convergence };
+  }
+
+  /**
+   * One `sleeve-unestimated` event per sleeve the scheme could not estimate (`raw.unestimated`,
+   * positions among the active sleeves `indices`): why, from how many non-zero returns of the
+   * window, and the share it got instead.
+   */
+  private logUnestimated(raw: AllocationResult, indices: readonly number[], time: number): void {
+    const minInvested = this.config.allocation.minInvested ?? DEFAULT_MIN_INVESTED;
+    const n = indices.length;
+    const needed = investedNeeded(minInvested, raw.window);
+    const instead = raw.scheme === 'performance' ? `it scores the floor (${String(this.config.allocation.floor)})` : `it gets the neutral share 1/${String(n)}`;
+    raw.unestimated.forEach((position, k) => {
+      const id = this.ids[indices[position] ?? -1] ?? '';
+      const why: UnestimatedReason = raw.unestimatedReasons[k] ?? 'non-finite';
+      const invested = raw.invested?.[position] ?? null;
+      const estimate = raw.estimates?.[position] ?? null;
+      const detail =
+        why === 'rarely-invested'
+          ? `a non-zero return on ${String(invested)} of its last ${String(raw.window)} bars (in cash on the others), fewer than the ${String(needed)} (minInvested ${String(minInvested)}) an estimate of its volatility needs`
+          : why === 'no-risk'
+            ? `its returns over the last ${String(raw.window)} bars vary by σ ≤ 1e-13 per bar`
+            : why === 'non-finite'
+              ? `a return in its last ${String(raw.window)} bars is not finite`
+              : `fewer than 2 returns in its window`;
+      this.logger.info(
+        {
+          event: 'sleeve-unestimated',
+          strategy: id,
+          time: isoTime(time),
+          scheme: raw.scheme,
+          why,
+          window: raw.window,
+          invested,
+          ...(why === 'rarely-invested' ? { needed, minInvested } : {}),
+          estimate,
+          weight: raw.weights[position] ?? null,
+        },
+        `sleeve ${id}: ${detail}; ${instead} (before constraints)`,
+      );
+    });
   }
 
   /** Whether drift bands are configured. */
