@@ -52,6 +52,8 @@ describe('inverse volatility beside a sleeve that has just gone flat (SP500 from
     // estimated, takes the other half.
     const event = result.rebalances.find((entry) => entry.time === june);
     expect(event?.targetWeights).toEqual({ hold: 0.5, trend: 0.5 });
+    // The event itself says which sleeve had no estimate, and why (in the JSON too).
+    expect(event?.unestimated).toEqual({ trend: 'rarely-invested' });
     const logged = logger.records.filter((record) => record.fields.event === 'sleeve-unestimated' && record.fields.time === '2012-06-01T00:00:00.000Z');
     expect(logged).toHaveLength(1);
     expect(logged[0]?.fields).toMatchObject({ strategy: 'trend', scheme: 'inverse-volatility', why: 'rarely-invested', window: 20, invested: 1, needed: 10, minInvested: 0.5, weight: 0.5 });
@@ -78,6 +80,7 @@ describe('inverse volatility beside a sleeve that has just gone flat (SP500 from
       const expected = inverse.map((value, i) => (estimated[i] === true ? (share * value) / total : 0.5));
       if (estimated.includes(false)) flat++;
       else both++;
+      expect(event.unestimated).toEqual(Object.fromEntries(result.sleeves.flatMap((sleeve, i) => (estimated[i] === true ? [] : [[sleeve.id, 'rarely-invested']]))));
       expect(event.targetWeights.hold).toBeCloseTo(expected[0] ?? Number.NaN, 12);
       expect(event.targetWeights.trend).toBeCloseTo(expected[1] ?? Number.NaN, 12);
     }

@@ -4,7 +4,7 @@ import type { EquityCurve, Fill, Trade } from '@ensemble/protocol';
 import type { RebalanceReason } from './allocation/rebalance';
 import type { ConstraintStatus } from './allocation/constraints';
 import type { RiskParityConvergence } from './allocation/risk-parity';
-import type { AllocationScheme } from './allocation/schemes';
+import type { AllocationScheme, UnestimatedReason } from './allocation/schemes';
 import type { CapitalMode, ConflictPolicy, RunConfig } from './config';
 import type { Attribution } from './attribution';
 
@@ -135,6 +135,14 @@ export interface RebalanceEvent {
   readonly constraintStatus: ConstraintStatus;
   /** Risk-parity convergence, or null. */
   readonly convergence: RiskParityConvergence | null;
+  /**
+   * Sleeves (ids) the data-driven scheme could not estimate at this rebalance, with why
+   * (`rarely-invested`: in cash on most of the window; `no-risk`, `non-finite`,
+   * `too-few-returns`): they got the neutral share 1/n (`inverse-volatility`, `risk-parity`) or
+   * the floor score (`performance`), before constraints. Empty when every sleeve had an estimate,
+   * during warm-up and for the other schemes.
+   */
+  readonly unestimated: Readonly<Record<string, UnestimatedReason>>;
 }
 
 /** One strategy's wish in a conflict. */

@@ -35,6 +35,18 @@ describe('conflict and rebalance texts', () => {
     expect(rebalanceReasonText({ ...event, reasons: ['drift-relative'], reason: 'drift-relative', warmup: false }, monthly)).toBe('drift-relative');
     expect(rebalanceReasonText({ ...event, reasons: ['initial'], reason: 'initial', warmup: true }, monthly)).toBe('initial');
   });
+
+  it('rebalance reasons name the sleeves the scheme could not estimate: three, then how many more; none in results saved before', () => {
+    const monthly = { rebalance: { schedule: 'month' } } as unknown as RunConfig;
+    const event = { time: 0, reason: 'schedule', reasons: ['schedule'], warmup: false };
+    expect(rebalanceReasonText({ ...event, unestimated: { trend: 'rarely-invested' } }, monthly)).toBe('month (no estimate: trend)');
+    const five = { a: 'rarely-invested', b: 'no-risk', c: 'rarely-invested', d: 'non-finite', e: 'rarely-invested' };
+    expect(rebalanceReasonText({ ...event, unestimated: five }, monthly)).toBe('month (no estimate: a, b, c + 2 more)');
+    expect(rebalanceReasonText({ ...event, unestimated: {} }, monthly)).toBe('month');
+    expect(rebalanceReasonText(event, monthly)).toBe('month');
+    // Warm-up weights are no estimate at all: said as such.
+    expect(rebalanceReasonText({ ...event, warmup: true, unestimated: {} }, monthly)).toBe('month (warm-up weights)');
+  });
 });
 
 describe('orchestratorReportInput', () => {

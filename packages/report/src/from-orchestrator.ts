@@ -14,6 +14,8 @@ export interface OrchestratorRebalanceSource {
   /** Null while the portfolio is worth zero or less (a share of it is undefined). */
   readonly weightsBefore: Readonly<Record<string, number | null>>;
   readonly weightsAfter: Readonly<Record<string, number | null>>;
+  /** Sleeves the allocation scheme could not estimate, with why (absent in results saved before it was recorded). */
+  readonly unestimated?: Readonly<Record<string, string>> | undefined;
 }
 
 /** One strategy's wish in a conflict (the orchestrator's `ConflictEventInput`). */
@@ -121,14 +123,22 @@ export function scheduleText(schedule: RebalanceSchedule): string {
   return typeof schedule === 'object' ? `every ${schedule.everyBars} bars` : schedule;
 }
 
+/** Sleeves a rebalance's reason names before summing up the others (`+ 12 more`). */
+const UNESTIMATED_NAMED = 3;
+
 /**
  * Why a rebalance happened, as text: `initial`, the schedule (`month`, `quarter`, `every 20 bars`),
- * `drift-absolute` or `drift-relative`, joined with ` + ` when several rules fired, and
- * `(warm-up weights)` while the allocation scheme lacked history.
+ * `drift-absolute` or `drift-relative`, joined with ` + ` when several rules fired, then
+ * `(warm-up weights)` while the allocation scheme lacked history, or `(no estimate: a, b)` naming
+ * the sleeves the scheme could not estimate (the first three, then how many more).
  */
-export function rebalanceReasonText(event: Pick<OrchestratorRebalanceSource, 'reason' | 'reasons' | 'warmup'>, config: OrchestratorReportSource['config']): string {
+export function rebalanceReasonText(event: Pick<OrchestratorRebalanceSource, 'reason' | 'reasons' | 'warmup' | 'unestimated'>, config: OrchestratorReportSource['config']): string {
   const reasons = (event.reasons.length === 0 ? [event.reason] : event.reasons).map((reason) => (reason === 'schedule' ? scheduleText(config.rebalance.schedule) : reason));
-  return `${reasons.join(' + ')}${event.warmup && event.reason !== 'initial' ? ' (warm-up weights)' : ''}`;
+  const unestimated = Object.keys(event.unestimated ?? {});
+  const more = unestimated.length - UNESTIMATED_NAMED;
+  const named = unestimated.slice(0, UNESTIMATED_NAMED).join(', ') + (more > 0 ? ` + ${String(more)} more` : '');
+  const note = event.warmup && event.reason !== 'initial' ? ' (warm-up weights)' : unestimated.length > 0 ? ` (no estimate: ${named})` : '';
+  return `${reasons.join(' + ')}${note}`;
 }
 
 /**

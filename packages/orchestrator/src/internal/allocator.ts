@@ -23,7 +23,12 @@ export interface AllocationOutcome {
   readonly warmup: boolean;
   readonly status: ConstraintStatus;
   readonly convergence: RiskParityConvergence | null;
+  /** Sleeves (ids) the scheme could not estimate, with why (a rebalance event's `unestimated`). */
+  readonly unestimated: Readonly<Record<string, UnestimatedReason>>;
 }
+
+/** No sleeve without an estimate: one object for every rebalance that has none. */
+const NONE_UNESTIMATED: Readonly<Record<string, UnestimatedReason>> = Object.freeze({});
 
 /**
  * Computes target weights across sleeves from their return history up to the previous bar and
@@ -92,7 +97,7 @@ export class Allocator {
     const weights = new Float64Array(n);
     const indices: number[] = [];
     for (let i = 0; i < n; i++) if (active[i] === true) indices.push(i);
-    if (indices.length === 0) return { weights, warmup: false, status: 'capped', convergence: null };
+    if (indices.length === 0) return { weights, warmup: false, status: 'capped', convergence: null, unestimated: NONE_UNESTIMATED };
     const allocation = this.config.allocation;
     const fixed = this.fixed;
     const { allocation: raw, constrained } = allocateCapital(
@@ -116,7 +121,17 @@ export class Allocator {
         'risk parity did not converge; using its last iterate',
       );
     }
-    return { weights, warmup: raw.warmup, status: constrained.status, convergence: raw.convergence };
+    return { weights, warmup: raw.warmup, status: constrained.status, convergence: raw.convergence, unestimated: this.unestimatedOf(raw, indices) };
+  }
+
+  /** `raw.unestimated` (positions among the active sleeves `indices`) as sleeve id → why. */
+  private unestimatedOf(raw: AllocationResult, indices: readonly number[]): Readonly<Record<string, UnestimatedReason>> {
+    if (raw.unestimated.length === 0) return NONE_UNESTIMATED;
+    const out: Record<string, UnestimatedReason> = {};
+    raw.unestimated.forEach((position, k) => {
+      out[this.ids[indices[position] ?? -1] ?? ''] = raw.unestimatedReasons[k] ?? 'non-finite';
+    });
+    return out;
   }
 
   /**

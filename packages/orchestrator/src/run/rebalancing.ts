@@ -213,6 +213,7 @@ export class Rebalancing {
       warmup: outcome.warmup,
       constraintStatus: outcome.status,
       convergence: outcome.convergence,
+      unestimated: outcome.unestimated,
     });
     this.events.push(event);
     this.options.logger.info(
@@ -422,6 +423,7 @@ export class Rebalancing {
       warmup: outcome.warmup,
       constraintStatus: outcome.status,
       convergence: outcome.convergence,
+      unestimated: outcome.unestimated,
     });
     this.events.push(event);
     const logger = this.options.logger;
