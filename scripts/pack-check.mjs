@@ -63,6 +63,17 @@ console.log('== pnpm pack (one recursive call), then publint --strict and attw -
 for (const { dir, manifest } of packages) {
   if (!existsSync(join(dir, 'dist'))) fail(`pack ${manifest.name}`, `${relative(root, dir)}/dist is missing: run \`npx -y pnpm@10.34.9 build\` first`);
 }
+// A workspace package a dist imports at run time but does not depend on is bundled into it by tsup
+// (only dependencies stay external): users would get a private, possibly stale copy of it.
+// esbuild marks each bundled file with a `// ../<package>/…` line.
+for (const { dir, manifest } of packages) {
+  for (const file of readdirSync(join(dir, 'dist')).filter((name) => name.endsWith('.js'))) {
+    const bundled = readFileSync(join(dir, 'dist', file), 'utf8').match(/^\/\/ \.\.\/(?:\.\.\/)*(?:packages\/)?[\w.-]+\/(?:dist|src)\/.*$/m);
+    if (bundled !== null) {
+      fail(`bundled workspace code in ${manifest.name}`, `${relative(root, join(dir, 'dist', file))} contains ${bundled[0]}: add that package to ${manifest.name}'s dependencies, so it stays an import`);
+    }
+  }
+}
 run('pnpm pack', 'npx', [...PNPM, '-r', ...packages.flatMap(({ manifest }) => ['--filter', manifest.name]), 'pack', '--pack-destination', tarballs], { cwd: root });
 const packed = packages.map(({ manifest }) => {
   const file = `${manifest.name.replace(/^@/, '').replace('/', '-')}-${manifest.version}.tgz`;
