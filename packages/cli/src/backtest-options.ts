@@ -5,6 +5,7 @@ import type { BacktestConfig, CommissionModel, FillMode, ResolvedBacktestOptions
 import { ConfigError, echoValue, quoteValue } from '@ensemble/protocol';
 import type { RebalanceRule, StrategyDefinition } from '@ensemble/protocol';
 import { FlagProblems, countOrAllFlag, dateRangeFlags, flagText, numberFlag, parseNumber, sizingFlag, strategyFromFlags } from './flags';
+import { datasetSuggestion } from './data-source';
 import type { StrategyFromFlags } from './flags';
 import { resolveOutputFlags } from './output-targets';
 import type { OutputTarget } from './output-targets';
@@ -250,7 +251,7 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
   } else if (flags.dataset !== undefined) {
     source = flags.dataset;
     sourceFlag = '--dataset';
-    if (!isDatasetName(flags.dataset)) problems.add(flagText('--dataset', flags.dataset), `unknown data set; the embedded data sets are ${datasets} (see \`ensemble data list\`)`);
+    if (!isDatasetName(flags.dataset)) problems.add(flagText('--dataset', flags.dataset), `unknown data set; the embedded data sets are ${datasets} (see \`ensemble data list\`)${datasetSuggestion(flags.dataset)}`);
     if (flags.format !== undefined) problems.add(flagText('--format', flags.format), `applies to files (--data); the data set ${quoteValue(flags.dataset)} has a known layout`);
   } else if (flags.data !== undefined) {
     source = flags.data;

@@ -605,7 +605,10 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
   it('data source problems: none, both, an unknown data set, --format with a data set, a missing file', async () => {
     await expectBadInput(['backtest', '--strategy', 'buy-and-hold'], '--data / --dataset: say what to backtest on');
     await expectBadInput(['backtest', '--data', 'valid-prices.csv', '--dataset', 'sp500', '--strategy', 'buy-and-hold'], 'not both');
-    await expectBadInput(['backtest', '--dataset', 'nasdaq', '--strategy', 'buy-and-hold'], '--dataset nasdaq: unknown data set; the embedded data sets are sp500, dow30, stocks5');
+    await expectBadInput(['backtest', '--dataset', 'nasdaq', '--strategy', 'buy-and-hold'], '--dataset nasdaq: unknown data set; the embedded data sets are sp500, dow30, stocks5 (see `ensemble data list`)\n');
+    // A case slip or a typo of a data set's name gets the name it was close to.
+    await expectBadInput(['backtest', '--dataset', 'SP500', '--strategy', 'buy-and-hold'], '--dataset SP500: unknown data set; the embedded data sets are sp500, dow30, stocks5 (see `ensemble data list`) — did you mean "sp500"?\n');
+    await expectBadInput(['backtest', '--data', 'Dow30', '--strategy', 'buy-and-hold'], 'error: "Dow30" is neither a data set nor a file. Data sets: sp500, dow30, stocks5. Or give the path of a CSV or JSON file. Did you mean "dow30"?\n');
     await expectBadInput([...sp500, '--format', 'long', '--strategy', 'buy-and-hold'], '--format long: applies to files');
     await expectBadInput(['backtest', '--data', 'no/such/prices.csv', '--strategy', 'buy-and-hold'], 'Market data file not found: "no/such/prices.csv"');
   });
