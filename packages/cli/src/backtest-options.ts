@@ -126,7 +126,7 @@ function commissionFromFlags(problems: FlagProblems, flags: BacktestFlags, origi
   const [model] = models;
   if (model === undefined) return { kind: 'percent', rate: 0, ...withMinimum };
   const [flag, text] = model;
-  const amount = numberFlag(problems, flag, text);
+  const amount = numberFlag(problems, flag, text, { fraction: flag === '--commission-rate' });
   if (amount === undefined) return undefined;
   if (flag === '--commission-rate') {
     origins.set('commission.rate', flagText(flag, text));
@@ -273,7 +273,7 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
   );
   const engine = engineFromFlags(problems, flags, strategy?.definition.kind);
   const range = dateRangeFlags(problems, flags.from, flags.to);
-  const riskFreeRate = numberFlag(problems, '--risk-free-rate', flags.riskFreeRate, { above: -1, max: 1 }) ?? 0;
+  const riskFreeRate = numberFlag(problems, '--risk-free-rate', flags.riskFreeRate, { above: -1, max: 1, fraction: true }) ?? 0;
   const periodsPerYear = numberFlag(problems, '--periods-per-year', flags.periodsPerYear, { above: 0 });
   const tradesShown = countOrAllFlag(problems, '--trades', flags.trades, DEFAULT_TRADES_SHOWN);
 
