@@ -5,6 +5,7 @@ import type { BacktestConfig, CommissionModel, FillMode, ResolvedBacktestOptions
 import { ConfigError, echoValue, quoteValue } from '@ensemble/protocol';
 import type { RebalanceRule, StrategyDefinition } from '@ensemble/protocol';
 import { FlagProblems, countOrAllFlag, dateRangeFlags, flagText, numberFlag, parseNumber, sizingFlag, strategyFromFlags } from './flags';
+import { datasetSuggestion } from './data-source';
 import type { StrategyFromFlags } from './flags';
 import { resolveOutputFlags } from './output-targets';
 import type { OutputTarget } from './output-targets';
@@ -125,7 +126,7 @@ function commissionFromFlags(problems: FlagProblems, flags: BacktestFlags, origi
   const [model] = models;
   if (model === undefined) return { kind: 'percent', rate: 0, ...withMinimum };
   const [flag, text] = model;
-  const amount = numberFlag(problems, flag, text);
+  const amount = numberFlag(problems, flag, text, { fraction: flag === '--commission-rate' });
   if (amount === undefined) return undefined;
   if (flag === '--commission-rate') {
     origins.set('commission.rate', flagText(flag, text));
@@ -250,7 +251,7 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
   } else if (flags.dataset !== undefined) {
     source = flags.dataset;
     sourceFlag = '--dataset';
-    if (!isDatasetName(flags.dataset)) problems.add(flagText('--dataset', flags.dataset), `unknown data set; the embedded data sets are ${datasets} (see \`ensemble data list\`)`);
+    if (!isDatasetName(flags.dataset)) problems.add(flagText('--dataset', flags.dataset), `unknown data set; the embedded data sets are ${datasets} (see \`ensemble data list\`)${datasetSuggestion(flags.dataset)}`);
     if (flags.format !== undefined) problems.add(flagText('--format', flags.format), `applies to files (--data); the data set ${quoteValue(flags.dataset)} has a known layout`);
   } else if (flags.data !== undefined) {
     source = flags.data;
@@ -272,7 +273,7 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
   );
   const engine = engineFromFlags(problems, flags, strategy?.definition.kind);
   const range = dateRangeFlags(problems, flags.from, flags.to);
-  const riskFreeRate = numberFlag(problems, '--risk-free-rate', flags.riskFreeRate, { above: -1, max: 1 }) ?? 0;
+  const riskFreeRate = numberFlag(problems, '--risk-free-rate', flags.riskFreeRate, { above: -1, max: 1, fraction: true }) ?? 0;
   const periodsPerYear = numberFlag(problems, '--periods-per-year', flags.periodsPerYear, { above: 0 });
   const tradesShown = countOrAllFlag(problems, '--trades', flags.trades, DEFAULT_TRADES_SHOWN);
 

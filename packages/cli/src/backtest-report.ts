@@ -175,14 +175,18 @@ export function formatPriceValue(value: number): string {
   return formatNumber(value, Math.abs(value) < 1 && value !== 0 ? 4 : 2);
 }
 
+/**
+ * A portfolio strategy's schedule in words. The engine rebalances first on the first bar after the
+ * warm-up, wherever it falls in a period, then by the rule (`isRebalanceStep`).
+ */
 function describeRebalance(rule: RebalanceRule): string {
   switch (rule.kind) {
     case 'never':
-      return 'once, on the first eligible bar';
+      return 'once, on the first bar after the warm-up';
     case 'bars':
-      return `every ${formatCounted(rule.every, 'bar')}`;
+      return `every ${formatCounted(rule.every, 'bar')}, from the first bar after the warm-up`;
     case 'calendar':
-      return `${rule.period === 'week' ? 'weekly' : `${rule.period}ly`} (first bar of each ${rule.period})`;
+      return `${rule.period === 'week' ? 'weekly' : `${rule.period}ly`} (the first bar after the warm-up, then the first bar of each ${rule.period})`;
   }
 }
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData } from '@ensemble/data';
 import type { DataFormat, DatasetInfo, DateInput, MarketData } from '@ensemble/data';
-import { ConfigError, EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, MAX_LINE_LENGTH, closestMatch, echoValue, quoteValue } from '@ensemble/protocol';
 import type { Logger } from '@ensemble/protocol';
 import type { CliIo } from './io';
 
@@ -39,6 +39,16 @@ function datasetList(): string {
 }
 
 /**
+ * The end of a message about an unknown data set `name` close to an embedded one (a case slip
+ * such as `SP500`, or a typo): ` — did you mean "sp500"?`, or with `lead` ` Did you mean` after a
+ * full stop; the empty string when no data set is close.
+ */
+export function datasetSuggestion(name: string, lead = ' — did you mean'): string {
+  const match = closestMatch(name, listDatasets().map((dataset) => dataset.name));
+  return match === undefined ? '' : `${lead} ${quoteValue(match)}?`;
+}
+
+/**
  * Loads `source`: an embedded data set name (`sp500`, `dow30`, `stocks5`) or a CSV/JSON file path
  * relative to the CLI's working directory. A word that is neither fails with the list of data
  * sets; a missing file fails naming the path (both `DATA_NOT_FOUND`, exit 2).
@@ -57,7 +67,7 @@ export async function loadDataSource(source: string, options: DataSourceOptions,
     if (!existsSync(absolute)) {
       throw new EnsembleError(
         'DATA_NOT_FOUND',
-        `${quoteValue(source, MAX_LINE_LENGTH)} is neither a data set nor a file. Data sets: ${datasetList()}. Or give the path of a CSV or JSON file.`,
+        `${quoteValue(source, MAX_LINE_LENGTH)} is neither a data set nor a file. Data sets: ${datasetList()}. Or give the path of a CSV or JSON file.${datasetSuggestion(source, ' Did you mean')}`,
       );
     }
   }

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { DataValidationError, EnsembleError, MAX_LINE_LENGTH, MAX_LISTED_PROBLEMS, echoValue, limitLines, quoteValue, safeMessage } from '@ensemble/protocol';
+import { DataValidationError, EnsembleError, MAX_LINE_LENGTH, MAX_LISTED_PROBLEMS, StrategyError, echoValue, limitLines, quoteValue, safeMessage } from '@ensemble/protocol';
 import type { DataProblem, EnsembleErrorCode } from '@ensemble/protocol';
 import type { CliIo } from './io';
 
@@ -54,8 +54,27 @@ export function formatDataValidationError(error: DataValidationError): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Causes followed by `stackOf`: a strategy's own error is one level down, the chain is never long. */
+const MAX_CAUSES = 5;
+
+/**
+ * The stack trace of `error`, then of each of its causes (`Caused by: …`): a `StrategyError`'s own
+ * stack is the engine's, and the line of the strategy that threw is in its cause's.
+ */
 function stackOf(error: unknown): string {
-  return error instanceof Error && error.stack !== undefined ? `${safeMessage(error.stack)}\n` : '';
+  const stacks: string[] = [];
+  const seen = new Set<unknown>();
+  for (let current: unknown = error; current instanceof Error && !seen.has(current) && stacks.length <= MAX_CAUSES; current = current.cause) {
+    seen.add(current);
+    const stack = current.stack ?? `${current.name}: ${current.message}`;
+    stacks.push(`${stacks.length === 0 ? '' : 'Caused by: '}${safeMessage(stack)}\n`);
+  }
+  return stacks.join('');
+}
+
+/** The hint after a strategy's own error: its stack (the file and line that threw) is what its author needs. */
+function strategyErrorHint(error: EnsembleError, debug: boolean): string {
+  return !debug && StrategyError.isInstance(error) && error.cause instanceof Error ? ' (run with --debug for the stack trace of what the strategy threw)' : '';
 }
 
 /**
@@ -73,7 +92,7 @@ export function reportError(error: unknown, io: CliIo, debug: boolean): number {
     return ExitCode.badInput;
   }
   if (EnsembleError.isInstance(error)) {
-    io.stderr.write(`error: ${safeMessage(error.message)}\n`);
+    io.stderr.write(`error: ${safeMessage(error.message)}${strategyErrorHint(error, debug)}\n`);
     if (debug) io.stderr.write(stackOf(error));
     return BAD_INPUT_CODES.has(error.code) ? ExitCode.badInput : ExitCode.failure;
   }

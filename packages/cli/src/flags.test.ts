@@ -47,6 +47,22 @@ describe('parseNumber and numberFlag', () => {
       new FlagProblems().throwIfAny();
     }).not.toThrow();
   });
+
+  it('a percentage given to a flag that takes a fraction gets the fraction to write', () => {
+    const problems = new FlagProblems();
+    expect(numberFlag(problems, '--commission-rate', '0.1%', { fraction: true })).toBeUndefined();
+    expect(numberFlag(problems, '--risk-free-rate', '2.5 %', { above: -1, max: 1, fraction: true })).toBeUndefined();
+    expect(numberFlag(problems, '--risk-free-rate', '2', { above: -1, max: 1, fraction: true })).toBeUndefined();
+    expect(numberFlag(problems, '--risk-free-rate', '0.02', { above: -1, max: 1, fraction: true })).toBe(0.02);
+    expect(numberFlag(problems, '--slippage-bps', '5%')).toBeUndefined();
+    expect(problems.issues).toEqual([
+      { path: '--commission-rate 0.1%', message: '"0.1%" is a percentage; this flag takes a fraction: write 0.001 for 0.1%' },
+      { path: '--risk-free-rate 2.5 %', message: '"2.5 %" is a percentage; this flag takes a fraction: write 0.025 for 2.5%' },
+      { path: '--risk-free-rate 2', message: 'must be at most 1; it is a fraction: write 0.02 for 2%' },
+      // Not a fraction: no percentage to convert.
+      { path: '--slippage-bps 5%', message: 'expected a number, got "5%"' },
+    ]);
+  });
 });
 
 describe('sizing, counts, dates', () => {

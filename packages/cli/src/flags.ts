@@ -65,6 +65,19 @@ export interface NumberRule {
   /** Inclusive upper bound. */
   readonly max?: number;
   readonly integer?: boolean;
+  /** The flag takes a fraction (0.001 = 0.1%): a value written as a percentage gets the fraction to write instead. */
+  readonly fraction?: boolean;
+}
+
+/** A number followed by `%`, as a percentage is written: `0.1%`. */
+const PERCENTAGE = /^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*%\s*$/;
+
+/** Why a percentage given to a flag that takes a fraction is refused, with the fraction to write; null otherwise. */
+function percentageProblem(text: string, rule: NumberRule): string | null {
+  const match = rule.fraction === true ? PERCENTAGE.exec(text) : null;
+  const percent = match === null ? null : parseNumber(match[1] ?? '');
+  if (percent === null) return null;
+  return `${quoteValue(text)} is a percentage; this flag takes a fraction: write ${String(Number((percent / 100).toPrecision(12)))} for ${String(percent)}%`;
 }
 
 function ruleBroken(value: number, rule: NumberRule): string | null {
@@ -84,12 +97,17 @@ export function numberFlag(problems: FlagProblems, flag: string, text: string | 
   const value = parseNumber(text);
   if (value === null) {
     const beyond = Math.abs(parseDecimal(text.trim())) === Number.POSITIVE_INFINITY;
-    problems.add(flagText(flag, text), beyond ? `${quoteValue(text)} is beyond the range of numbers (about ±1.8e308)` : `expected a number, got ${quoteValue(text)}`);
+    problems.add(
+      flagText(flag, text),
+      beyond ? `${quoteValue(text)} is beyond the range of numbers (about ±1.8e308)` : (percentageProblem(text, rule) ?? `expected a number, got ${quoteValue(text)}`),
+    );
     return undefined;
   }
   const broken = ruleBroken(value, rule);
   if (broken !== null) {
-    problems.add(flagText(flag, text), broken);
+    // A fraction above 1 is most likely a percentage (--risk-free-rate 2 for 2%).
+    const hint = rule.fraction === true && Math.abs(value) > 1 ? `; it is a fraction: write ${String(Number((value / 100).toPrecision(12)))} for ${String(value)}%` : '';
+    problems.add(flagText(flag, text), `${broken}${hint}`);
     return undefined;
   }
   return value;

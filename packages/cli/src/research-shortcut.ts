@@ -3,6 +3,7 @@ import { ConfigError } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 import { BacktestRunConfigSchema } from '@ensemble/research';
 import { COMMAND_LINE, FlagProblems, flagText, parseNumber } from './flags';
+import { datasetSuggestion } from './data-source';
 
 /** The flags that build a sweep or walk-forward spec on the command line instead of `--spec`. */
 export interface ResearchShortcutFlags {
@@ -151,7 +152,7 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
   } else if (flags.data !== undefined && flags.dataset !== undefined) {
     problems.add(flagText('--dataset', flags.dataset), 'give --data or --dataset, not both');
   } else if (flags.dataset !== undefined && !isDatasetName(flags.dataset)) {
-    problems.add(flagText('--dataset', flags.dataset), `is not an embedded data set: ${listDatasets().map((info) => info.name).join(', ')} (\`ensemble data list\`); for a file, give --data FILE`);
+    problems.add(flagText('--dataset', flags.dataset), `is not an embedded data set: ${listDatasets().map((info) => info.name).join(', ')} (\`ensemble data list\`); for a file, give --data FILE${datasetSuggestion(flags.dataset)}`);
   } else if (flags.strategy === undefined || (flags.data ?? flags.dataset) === undefined) {
     problems.add(flags.strategy === undefined ? '--strategy' : '--data', 'the base of the research is missing: give --config run.json, or --strategy NAME|FILE and --data DATASET|FILE (or a whole spec with --spec)');
   } else {

@@ -8,6 +8,7 @@ import { ConfigError, DataValidationError, EnsembleError, MAX_LINE_LENGTH, echoV
 import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { loadRunConfigModules } from './run-config-modules';
+import { datasetSuggestion } from './data-source';
 
 /** A run config read from a file: parsed and validated, with where it came from. */
 export interface LoadedRunConfig {
@@ -63,7 +64,7 @@ export function dataIssues(input: unknown): ConfigIssue[] {
   const data = input.data;
   const issues: ConfigIssue[] = [];
   if (typeof data.dataset === 'string' && data.dataset !== '' && !isDatasetName(data.dataset)) {
-    issues.push({ path: 'data.dataset', message: `unknown data set ${quoteValue(data.dataset)}; the embedded data sets are ${datasetNames()} (\`ensemble data list\` describes them)` });
+    issues.push({ path: 'data.dataset', message: `unknown data set ${quoteValue(data.dataset)}; the embedded data sets are ${datasetNames()} (\`ensemble data list\` describes them)${datasetSuggestion(data.dataset)}` });
   }
   const from = boundIssue(data.from, 'from', issues);
   const to = boundIssue(data.to, 'to', issues);
@@ -256,7 +257,7 @@ async function loadRunData(config: RunConfig, options: ExecuteRunOptions): Promi
   };
   if (dataset !== undefined) {
     if (!isDatasetName(dataset)) {
-      throw new ConfigError([{ path: 'data.dataset', message: `unknown data set ${quoteValue(dataset)}; the embedded data sets are ${datasetNames()}` }], options.source === undefined ? {} : { source: options.source });
+      throw new ConfigError([{ path: 'data.dataset', message: `unknown data set ${quoteValue(dataset)}; the embedded data sets are ${datasetNames()}${datasetSuggestion(dataset)}` }], options.source === undefined ? {} : { source: options.source });
     }
     return { data: await loadDataset(dataset, selection), dataset: getDatasetInfo(dataset) };
   }

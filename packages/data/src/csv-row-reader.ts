@@ -1,6 +1,6 @@
 import { echoValue, quoteValue } from '@ensemble/protocol';
 import type { CsvScanner } from './csv-scanner';
-import { formatTime, parseDateAt } from './dates';
+import { dayMonthOrderProblem, formatTime, parseDateAt } from './dates';
 import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberAt, valueRule } from './numbers';
 import type { ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
@@ -102,7 +102,7 @@ export class RowReader {
     } else {
       this.problems.add(
         'bad-date',
-        `${quoteValue(raw)} is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds`,
+        dayMonthOrderProblem(raw) ?? `${quoteValue(raw)} is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds`,
         { row: scanner.line, field, value: raw },
       );
     }

@@ -1,4 +1,4 @@
-import { DAY_MS, daysFromCivil, monthIndexOfDay } from '@ensemble/protocol';
+import { DAY_MS, daysFromCivil, monthIndexOfDay, quoteValue } from '@ensemble/protocol';
 import { decodeRange, encodeText } from './bytes';
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -197,6 +197,33 @@ export function parseDate(text: string): number | null {
   const bytes = encodeText(text.trim());
   const time = parseDateAt(bytes, 0, bytes.length);
   return Number.isNaN(time) ? null : time;
+}
+
+/** A date of two short numbers and a year, `01/03/1995`, `3.1.1995` or `01-03-1995`: day and month in an order not written down. */
+const NUMERIC_DAY_MONTH = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/;
+
+/**
+ * Why `text` is refused when it is a date with the day and the month as two numbers before the
+ * year (`01/03/1995`): the loader does not guess their order (3 January in the US, 1 March in most
+ * other places), and the message says how to write it — both readings when both are dates, the one
+ * when a number above 12 settles it. Null for any other text.
+ */
+export function dayMonthOrderProblem(text: string): string | null {
+  const match = NUMERIC_DAY_MONTH.exec(text.trim());
+  if (match === null) return null;
+  const [, first = '', , second = '', yearText = ''] = match;
+  const year = Number(yearText);
+  const iso = (month: number, day: number): string | null => (Number.isNaN(civilToMs(year, month, day)) ? null : `${yearText}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
+  const monthFirst = iso(Number(first), Number(second));
+  const dayFirst = iso(Number(second), Number(first));
+  const quoted = quoteValue(text.trim());
+  if (monthFirst !== null && dayFirst !== null && monthFirst !== dayFirst) {
+    return `${quoted}: month first (MM/DD/YYYY) or day first (DD/MM/YYYY)? The loader does not guess; write dates as YYYY-MM-DD: ${monthFirst} or ${dayFirst}`;
+  }
+  const only = monthFirst ?? dayFirst;
+  if (only === null) return `${quoted} is not a date, month first or day first; write dates as YYYY-MM-DD`;
+  const order = monthFirst === null ? 'day first (DD/MM/YYYY)' : dayFirst === null ? 'month first (MM/DD/YYYY)' : 'a day and a month before the year';
+  return `${quoted} is ${order}, which the loader does not read; write dates as YYYY-MM-DD: ${only}`;
 }
 
 /** True when `text` names a whole day (no time of day), so an inclusive upper bound covers all of it. */

@@ -1,5 +1,5 @@
 import { echoValue, findDuplicateProperty, quoteValue, symbolProblem, textPosition } from '@ensemble/protocol';
-import { epochToMs, formatTime, parseDate } from './dates';
+import { dayMonthOrderProblem, epochToMs, formatTime, parseDate } from './dates';
 import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberText, valueRule } from './numbers';
 import type { ProblemCollector } from './problems';
 import { SeriesBuilder } from './series-builder';
@@ -97,7 +97,8 @@ class JsonBarReader {
         index,
         key,
         'bad-date',
-        `${quoteValue(describe(value))} is not a date; use "YYYY-MM-DD", an ISO date-time or epoch seconds/milliseconds (≥ 1e8)`,
+        (typeof value === 'string' ? dayMonthOrderProblem(value) : null) ??
+          `${quoteValue(describe(value))} is not a date; use "YYYY-MM-DD", an ISO date-time or epoch seconds/milliseconds (≥ 1e8)`,
         value,
       );
     }

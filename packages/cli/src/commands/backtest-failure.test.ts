@@ -67,15 +67,17 @@ describe('ensemble backtest: a run that fails', () => {
     expect(code).toBe(1);
     expect(out).toBe('');
     // Bar index 99 of sp500-2000.csv is 2000-05-24 (line 101 of the file).
-    expect(err).toBe('error: Strategy "faulty" failed on SP500 at 2000-05-24: division by zero in my indicator\n');
+    expect(err).toBe('error: Strategy "faulty" failed on SP500 at 2000-05-24: division by zero in my indicator (run with --debug for the stack trace of what the strategy threw)\n');
     for (const file of files) expect(existsSync(path.join(scratch, file))).toBe(false);
     expect(readdirSync(scratch)).toEqual([]);
   });
 
-  it('--debug adds the stack trace; still no file', async () => {
+  it('--debug adds the stack trace, and that of what the strategy threw with the line that threw it; still no file', async () => {
     const { code, err } = await run(['--debug', ...args]);
     expect(code).toBe(1);
-    expect(err).toMatch(/\n\s+at /);
+    expect(err).toMatch(/^error: Strategy "faulty" failed on SP500 at 2000-05-24: division by zero in my indicator\nStrategyError: .*\n\s+at /);
+    // The strategy's own frame: this file, the line of `throw new Error('division by zero …')` above.
+    expect(err).toMatch(/\nCaused by: Error: division by zero in my indicator\n\s+at (?:Object\.)?shouldEnter \(.*backtest-failure\.test\.ts:23:\d+\)/);
     expect(readdirSync(scratch)).toEqual([]);
   });
 });

@@ -144,6 +144,7 @@ interface BacktestJson {
   };
   periodsPerYear: number;
   bars: number;
+  rebalances: string[];
   finalEquity: number;
   finalCash: number;
   equity: { time: string; equity: number; cash: number }[];
@@ -434,13 +435,25 @@ describe('ensemble backtest: the summary', () => {
     expect(out).toMatch(/rebalance\s+quarterly/);
   });
 
+  it('says that a portfolio strategy first rebalances after its warm-up, wherever that falls in the month', async () => {
+    // inverse-volatility with lookback 50 has a warm-up of 51 bars: its first rebalance is the
+    // 51st date of the Dow 30 file, 1991-03-13 (line 52 of dowjones30.csv), then 1991-04-01.
+    const file = target();
+    const { code, out } = await run(['backtest', '--dataset', 'dow30', '--strategy', 'inverse-volatility', '--param', 'lookback=50', '--symbol', 'IBM,KO', '--trades', '0', '--json', file]);
+    expect(code).toBe(0);
+    expect(out).toContain('rebalance  monthly (the first bar after the warm-up, then the first bar of each month)\n');
+    expect(readJson(file).rebalances.slice(0, 3)).toEqual(['1991-03-13', '1991-04-01', '1991-05-01']);
+    const every = await run(['backtest', '--dataset', 'dow30', '--strategy', 'inverse-volatility', '--rebalance', '10', '--symbol', 'IBM,KO', '--trades', '0']);
+    expect(every.out).toContain('rebalance  every 10 bars, from the first bar after the warm-up\n');
+  });
+
   it('portfolio strategies on several symbols: symbol column, rebalance schedule, no default benchmark', async () => {
     const file = target();
     const { code, out, err } = await run(['backtest', '--dataset', 'dow30', '--strategy', 'equal-weight', '--symbol', 'IBM,MSFT', '-s', 'KO', '--rebalance', 'quarter', '--trades', '2', '--json', file]);
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out).toContain('Backtest: equal-weight on IBM, MSFT, KO (dow30)');
-    expect(out).toMatch(/rebalance\s+quarterly \(first bar of each quarter\)/);
+    expect(out).toContain('rebalance  quarterly (the first bar after the warm-up, then the first bar of each quarter)\n');
     expect(out).toMatch(/benchmark\s+none/);
     expect(out).toMatch(/#\s+symbol\s+side/);
     const json = readJson(file);
@@ -592,7 +605,10 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
   it('data source problems: none, both, an unknown data set, --format with a data set, a missing file', async () => {
     await expectBadInput(['backtest', '--strategy', 'buy-and-hold'], '--data / --dataset: say what to backtest on');
     await expectBadInput(['backtest', '--data', 'valid-prices.csv', '--dataset', 'sp500', '--strategy', 'buy-and-hold'], 'not both');
-    await expectBadInput(['backtest', '--dataset', 'nasdaq', '--strategy', 'buy-and-hold'], '--dataset nasdaq: unknown data set; the embedded data sets are sp500, dow30, stocks5');
+    await expectBadInput(['backtest', '--dataset', 'nasdaq', '--strategy', 'buy-and-hold'], '--dataset nasdaq: unknown data set; the embedded data sets are sp500, dow30, stocks5 (see `ensemble data list`)\n');
+    // A case slip or a typo of a data set's name gets the name it was close to.
+    await expectBadInput(['backtest', '--dataset', 'SP500', '--strategy', 'buy-and-hold'], '--dataset SP500: unknown data set; the embedded data sets are sp500, dow30, stocks5 (see `ensemble data list`) — did you mean "sp500"?\n');
+    await expectBadInput(['backtest', '--data', 'Dow30', '--strategy', 'buy-and-hold'], 'error: "Dow30" is neither a data set nor a file. Data sets: sp500, dow30, stocks5. Or give the path of a CSV or JSON file. Did you mean "dow30"?\n');
     await expectBadInput([...sp500, '--format', 'long', '--strategy', 'buy-and-hold'], '--format long: applies to files');
     await expectBadInput(['backtest', '--data', 'no/such/prices.csv', '--strategy', 'buy-and-hold'], 'Market data file not found: "no/such/prices.csv"');
   });

@@ -26,7 +26,7 @@ const UNRELEASED = '0.0.0';
 
 /** What the project's README says first when it was made by an unreleased CLI (from a clone). */
 const UNRELEASED_NOTE =
-  'The `@ensemble` packages this project depends on are not on the npm registry yet, so `npm install` cannot fetch them: until they are, run the commands below with `pnpm -s -C <path to your Ensemble clone> ensemble …` in place of `npx ensemble …` (`ensemble init` printed the exact command). For `npm test`, build the clone once (`npx -y pnpm@10.34.9 build` in it), then install its packages here from it: `npm install <clone>/packages/cli <clone>/packages/protocol <clone>/packages/data` (npm links the folders).';
+  'The `@ensemble` packages this project depends on are not on the npm registry yet, so `npm install` cannot fetch them: until they are, run the commands below with `pnpm -s -C <path to your Ensemble clone> ensemble …` in place of `npx ensemble …` (`ensemble init` printed the exact command). Or build the clone once (`npx -y pnpm@10.34.9 build` in it) and install its packages here from it: `npm install <clone>/packages/cli <clone>/packages/protocol <clone>/packages/data` (npm links the folders); then `npm test`, `npx ensemble …` and the scripts of package.json work as written.';
 
 /**
  * The files of a new strategy project, relative to its directory: `strategies/my-strategy.ts`,

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
 import { ConfigError, echoValue } from '@ensemble/protocol';
 import type { RunError } from '@ensemble/protocol';
 import {
@@ -176,6 +177,11 @@ function percent(x: number | null | undefined): string {
   return formatPercent(x ?? null);
 }
 
+/** An objective value: a metric in percent (`cagr`, `totalReturn`, `maxDrawdown`) as `backtest` prints it, `17.03%`; any other with 4 decimals. */
+function objectiveValue(x: number | null | undefined, metric: string): string {
+  return METRIC_DESCRIPTIONS.find((entry) => entry.name === metric)?.unit === 'percent' ? percent(x) : value(x);
+}
+
 /** The longest first failure a sweep's summary prints (the rest is in results.csv). */
 const FAILURE_LINE_LENGTH = 300;
 
@@ -192,7 +198,7 @@ export function renderSweepSummary(result: SweepResult): string {
       ? []
       : [`  first failure: index ${String(firstFailure.index)} (${parameterText(firstFailure.parameters)}) ${firstFailure.status}: ${echoValue(oneLine(firstFailure.error.message), FAILURE_LINE_LENGTH)} (results.csv lists every error)`]),
     '  best',
-    ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${parameterText(row.parameters)}  ${objective.metric} ${value(row.objective)}`),
+    ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${parameterText(row.parameters)}  ${objective.metric} ${objectiveValue(row.objective, objective.metric)}`),
     `  deflated Sharpe ratio ${value(statistics.deflatedSharpe?.dsr, 3)} · PBO ${value(statistics.pbo?.pbo, 3)} · parameter stability ${value(statistics.stability?.stability, 3)}`,
     ...statistics.notes.map((note) => `  note: ${note}`),
   ];

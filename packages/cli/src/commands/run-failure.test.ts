@@ -64,7 +64,7 @@ describe('ensemble run: a strategy that throws', () => {
     expect(code).toBe(1);
     expect(out).toBe('');
     // Bar index 99 of sp500-2000.csv is 2000-05-24 (line 101 of the file).
-    expect(err).toBe('error: Strategy "buggy" failed on SP500 at 2000-05-24: division by zero in my indicator\n');
+    expect(err).toBe('error: Strategy "buggy" failed on SP500 at 2000-05-24: division by zero in my indicator (run with --debug for the stack trace of what the strategy threw)\n');
     expect(readdirSync(scratch)).toEqual(['run.json']);
   });
 

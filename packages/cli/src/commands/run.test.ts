@@ -358,6 +358,10 @@ describe('ensemble run: bad input exits 2 before any work, naming what and where
     expect(first.code).toBe(2);
     expect(first.err).toContain('  - data.dataset: unknown data set "nasdaq"; the embedded data sets are sp500, dow30, stocks5');
     expect(first.err).toContain('  - data.from: "2001-13-45" is not a date');
+    writeConfig(directory, { data: { dataset: 'stock5' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['IBM'] }] });
+    expect((await run(['run', '--config', 'run.json'], { cwd: directory })).err).toContain(
+      '  - data.dataset: unknown data set "stock5"; the embedded data sets are sp500, dow30, stocks5 (`ensemble data list` describes them) — did you mean "stocks5"?\n',
+    );
     writeConfig(directory, { data: { file: 'missing.csv' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['X'] }] });
     const second = await run(['run', '--config', 'run.json'], { cwd: directory });
     expect(second.code).toBe(2);

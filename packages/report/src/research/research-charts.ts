@@ -1,3 +1,4 @@
+import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
 import type { TopLevelSpec } from 'vega-lite';
 import { heatmapLayers } from '../charts/heatmap';
 import { PORTFOLIO_COLOR, axisReserve, base, round } from '../charts/theme';
@@ -45,10 +46,21 @@ function objectiveScale(low: number, high: number, direction: ResearchReportInpu
   };
 }
 
-/** The d3 format of objective values of this magnitude. */
-function objectiveFormat(values: readonly number[]): string {
+/** True when the objective is a metric in percent (`cagr`, `totalReturn`, `maxDrawdown`, …): its values are fractions shown as percentages. */
+export function objectiveInPercent(metric: string): boolean {
+  return METRIC_DESCRIPTIONS.find((entry) => entry.name === metric)?.unit === 'percent';
+}
+
+/** The d3 format of objective values of this magnitude: a percentage for a metric in percent (0.17 → 17.0%). */
+function objectiveFormat(values: readonly number[], metric: string): string {
   const largest = values.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
+  if (objectiveInPercent(metric)) return largest >= 10 ? ',.0%' : largest >= 1 ? '.0%' : '.1%';
   return largest >= 100 ? ',.0f' : largest >= 1 ? '.2f' : '.3f';
+}
+
+/** The d3 format of one objective value in a tooltip: `.2%` for a metric in percent, else 4 decimals. */
+function objectiveTooltipFormat(metric: string): string {
+  return objectiveInPercent(metric) ? '.2%' : '.4f';
 }
 
 /**
@@ -74,7 +86,7 @@ function pairHeatmap(input: ResearchReportInput, options: ChartOptions, x: Resea
   const values = rows.map((row) => row.v);
   const { scale, center, lightTextAbove } = objectiveScale(Math.min(...values), Math.max(...values), input.objective.direction);
   const cell = Math.max(14, Math.min(44, Math.floor((options.width - 120) / Math.max(1, xs.length))));
-  const format = objectiveFormat(values);
+  const format = objectiveFormat(values, input.objective.metric);
   return {
     id,
     title: `${input.objective.metric} by ${x.name} and ${y.name}`,
@@ -93,7 +105,7 @@ function pairHeatmap(input: ResearchReportInput, options: ChartOptions, x: Resea
         tooltip: [
           { field: 'xl', type: 'ordinal', title: x.name },
           { field: 'yl', type: 'ordinal', title: y.name },
-          { field: 'v', type: 'quantitative', title: input.objective.metric, format: '.4f' },
+          { field: 'v', type: 'quantitative', title: input.objective.metric, format: objectiveTooltipFormat(input.objective.metric) },
           { field: 'n', type: 'quantitative', title: 'Trials' },
         ],
         gap: 1,
@@ -118,7 +130,7 @@ function profileChart(input: ResearchReportInput, options: ChartOptions, paramet
   const order = parameter.values.map(label);
   const categories = categoryKeys(order, 'x');
   const rows = order.filter((key) => best.has(key)).map((key) => ({ x: categories.keyOf(key), xl: key, v: round(best.get(key) ?? Number.NaN, 6) }));
-  const format = objectiveFormat(rows.map((row) => row.v));
+  const format = objectiveFormat(rows.map((row) => row.v), input.objective.metric);
   return {
     id: 'profile',
     title: `${input.objective.metric} by ${parameter.name}`,
@@ -132,7 +144,7 @@ function profileChart(input: ResearchReportInput, options: ChartOptions, paramet
         y: { field: 'v', type: 'quantitative', title: input.objective.metric, axis: { format } },
         tooltip: [
           { field: 'xl', type: 'ordinal', title: parameter.name },
-          { field: 'v', type: 'quantitative', title: input.objective.metric, format: '.4f' },
+          { field: 'v', type: 'quantitative', title: input.objective.metric, format: objectiveTooltipFormat(input.objective.metric) },
         ],
       },
     } as TopLevelSpec,
@@ -183,7 +195,7 @@ export function distributionChart(input: ResearchReportInput, options: ChartOpti
   if (trials.length < 2) return null;
   const rows = trials.map((trial) => ({ v: round(trial.objective, 6) }));
   const selected = trials.find((trial) => trial.rank === 1);
-  const format = objectiveFormat(rows.map((row) => row.v));
+  const format = objectiveFormat(rows.map((row) => row.v), input.objective.metric);
   return {
     id: 'distribution',
     title: `Distribution of ${input.objective.metric}`,
@@ -206,7 +218,7 @@ export function distributionChart(input: ResearchReportInput, options: ChartOpti
               {
                 data: { values: [{ v: round(selected.objective, 6) }] },
                 mark: { type: 'rule', color: PORTFOLIO_COLOR, strokeWidth: 2 },
-                encoding: { x: { field: 'v', type: 'quantitative' }, tooltip: [{ field: 'v', type: 'quantitative', title: 'Selected', format: '.4f' }] },
+                encoding: { x: { field: 'v', type: 'quantitative' }, tooltip: [{ field: 'v', type: 'quantitative', title: 'Selected', format: objectiveTooltipFormat(input.objective.metric) }] },
               },
             ]),
       ],
@@ -276,6 +288,7 @@ export function inOutScatterChart(input: ResearchReportInput, options: ChartOpti
   const all = rows.flatMap((row) => [row.is, row.oos]);
   const low = Math.min(...all);
   const high = Math.max(...all);
+  const format = objectiveFormat(all, input.objective.metric);
   return {
     id: 'in-out',
     title: 'In-sample vs out-of-sample',
@@ -292,12 +305,12 @@ export function inOutScatterChart(input: ResearchReportInput, options: ChartOpti
           data: { values: rows },
           mark: { type: 'circle', size: 70, color: PORTFOLIO_COLOR, opacity: 0.85 },
           encoding: {
-            x: { field: 'is', type: 'quantitative', title: `In-sample ${input.objective.metric}`, scale: { zero: false } },
-            y: { field: 'oos', type: 'quantitative', title: `Out-of-sample ${input.objective.metric}`, scale: { zero: false } },
+            x: { field: 'is', type: 'quantitative', title: `In-sample ${input.objective.metric}`, scale: { zero: false }, axis: { format } },
+            y: { field: 'oos', type: 'quantitative', title: `Out-of-sample ${input.objective.metric}`, scale: { zero: false }, axis: { format } },
             tooltip: [
               { field: 'w', type: 'quantitative', title: 'Window' },
-              { field: 'is', type: 'quantitative', title: 'In sample', format: '.4f' },
-              { field: 'oos', type: 'quantitative', title: 'Out of sample', format: '.4f' },
+              { field: 'is', type: 'quantitative', title: 'In sample', format: objectiveTooltipFormat(input.objective.metric) },
+              { field: 'oos', type: 'quantitative', title: 'Out of sample', format: objectiveTooltipFormat(input.objective.metric) },
               { field: 'p', type: 'nominal', title: 'Parameters' },
             ],
           },

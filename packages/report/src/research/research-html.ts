@@ -1,12 +1,12 @@
 import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
 import type { MetricUnit } from '@ensemble/performance';
-import { formatCount, formatNumber } from '../format';
+import { formatCount, formatNumber, formatPercent } from '../format';
 import { escapeHtml, htmlPage } from '../html/page';
 import { HTML_CHART_WIDTH, chartPanel, interactiveTable } from '../html/parts';
 import type { ColumnType, InteractiveTable, TableColumn } from '../html/parts';
 import { resolveOptions } from '../options';
 import type { ReportOptions } from '../options';
-import { distributionChart, inOutScatterChart, logitChart, objectiveCharts, walkForwardEquityChart } from './research-charts';
+import { distributionChart, inOutScatterChart, logitChart, objectiveCharts, objectiveInPercent, walkForwardEquityChart } from './research-charts';
 import type { ResearchChart } from './research-charts';
 import { parseResearchReportInput } from './research-input';
 import type { ResearchReportInput } from './research-input';
@@ -62,6 +62,7 @@ function rankedTable(input: ResearchReportInput): InteractiveTable {
 function windowsTable(input: ResearchReportInput): InteractiveTable | undefined {
   const walk = input.walkForward;
   if (walk === undefined) return undefined;
+  const objective = metricColumn(input.objective.metric).type;
   return {
     noun: 'windows',
     sortable: true,
@@ -72,8 +73,8 @@ function windowsTable(input: ResearchReportInput): InteractiveTable | undefined 
       { label: 'Test from', type: 'time' },
       { label: 'Test to', type: 'time' },
       { label: 'Chosen parameters', type: 'text', wrap: true },
-      { label: 'In sample', type: 'ratio', signed: true },
-      { label: 'Out of sample', type: 'ratio', signed: true },
+      { label: 'In sample', type: objective, signed: true },
+      { label: 'Out of sample', type: objective, signed: true },
       { label: 'Efficiency', type: 'ratio' },
     ],
     rows: walk.windows.map((window) => [
@@ -94,6 +95,12 @@ function windowsTable(input: ResearchReportInput): InteractiveTable | undefined 
   };
 }
 
+/** An objective value for a card: a percentage for a metric in percent (17.03%), else 3 decimals. */
+function objectiveText(value: number | null | undefined, metric: string): string {
+  if (value === null || value === undefined) return '—';
+  return objectiveInPercent(metric) ? formatPercent(value) : formatNumber(value, 3);
+}
+
 function masthead(input: ResearchReportInput): string {
   const best = input.trials.find((trial) => trial.rank === 1);
   const finished = input.trials.filter((trial) => trial.status === 'ok').length;
@@ -110,14 +117,14 @@ function masthead(input: ResearchReportInput): string {
       ? null
       : {
           label: `Out-of-sample ${metricColumn(input.objective.metric).label}`,
-          value: outOfSample === undefined || outOfSample === null ? '—' : formatNumber(outOfSample, 3),
+          value: objectiveText(outOfSample, input.objective.metric),
           tone: 'neutral',
           sub: `stitched over ${input.walkForward.windows.length} test windows`,
         };
   const cards = [
     lead ?? {
       label: `Best ${metricColumn(input.objective.metric).label}`,
-      value: best?.objective === undefined || best.objective === null ? '—' : formatNumber(best.objective, 3),
+      value: objectiveText(best?.objective, input.objective.metric),
       tone: 'neutral',
       sub: best === undefined ? 'no trial finished' : Object.entries(best.parameters).map(([name, value]) => `${name}=${String(value)}`).join(', '),
     },

@@ -197,6 +197,26 @@ describe('renderResearchHtml', () => {
     expect(html.match(/(?:src|href)="https?:/g)).toBeNull();
   });
 
+  it('shows an objective in percent (totalReturn) as percentages, as the trials table does, and a ratio (sharpe) as a number', () => {
+    // The fixture's best trial: fast 10, slow 100, stop 0.05 → 1.2 + 0.05 × 4 = 1.4; its walk-forward's total return 0.33.
+    const sweep = { ...buildResearchRun(), objective: { metric: 'totalReturn', direction: 'maximize' as const } };
+    expect(renderResearchHtml(sweep)).toContain('<div class="label">Best Total return</div><div class="value">140.00%</div>');
+    expect(renderResearchHtml(buildResearchRun())).toContain('<div class="label">Best Sharpe</div><div class="value">1.400</div>');
+    const walk = { ...buildResearchRun({ walkForward: true }), objective: { metric: 'totalReturn', direction: 'maximize' as const } };
+    const walkHtml = renderResearchHtml(walk);
+    expect(walkHtml).toContain('<div class="label">Out-of-sample Total return</div><div class="value">33.00%</div>');
+    expect(walkHtml).toContain('{"label":"In sample","type":"pct","signed":true},{"label":"Out of sample","type":"pct","signed":true}');
+    // Every chart of the objective formats it as a percentage: axes and legends with d3's "%", tooltips with ".2%".
+    const charts = [...objectiveCharts(sweep, options), distributionChart(sweep, options), inOutScatterChart(walk, options)];
+    for (const chart of charts) {
+      const text = JSON.stringify(chart?.spec);
+      expect(text).toMatch(/"format":"[^"]*%"/);
+      expect(text).not.toContain('".4f"');
+    }
+    // The cells print 1.4 as 140%, not 1.40.
+    expect(JSON.stringify(objectiveCharts(sweep, options)[0]?.spec)).toContain('"text":{"field":"v","type":"quantitative","format":".0%"}');
+  });
+
   it('rejects a bad input, naming each problem by path', () => {
     const input = buildResearchRun();
     const bad = { ...input, objective: { metric: 'sharpe', direction: 'up' }, trials: [{ ...input.trials[0], status: 'done' }] };

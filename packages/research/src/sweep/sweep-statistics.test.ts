@@ -61,6 +61,27 @@ describe('sweepStatistics', () => {
     expect(statistics.stability?.stability).toBeCloseTo(0.2666666666666666, 14);
   });
 
+  describe('a best combination on the edge of the grid', () => {
+    const returns = Float64Array.from([0.01, -0.02, 0.015, 0.004]);
+    const trial = (index: number, parameters: Trial['parameters']): Trial => ({ index, parameters, objective: 1, result: { index, status: 'ok', metrics: null, periodReturns: returns } });
+    const dimensions = { period: [10, 20, 30, 40], k: [1.5, 2, 2.5], scheme: ['equal', 'risk-parity', 'fixed'], flag: [false, true], fast: [5, 50] };
+    const notes = (selected: Trial): readonly string[] => sweepStatistics([selected], selected, { blocks: 2, direction: 'max', dimensions }).notes;
+
+    it('says which numeric parameters sit at the end of their range, and to widen it', () => {
+      // period 40 is the largest of 10…40, k 1.5 the smallest of 1.5…2.5.
+      expect(notes(trial(9, { period: 40, k: 1.5, scheme: 'equal', flag: true, fast: 50 }))).toContain(
+        'grid: the best combination (index 9) is on the edge of the grid: period=40 is the largest value tried and k=1.5 is the smallest value tried; the objective may go on improving beyond it, so widen the range before trusting it',
+      );
+      expect(notes(trial(3, { period: 10, k: 2, scheme: 'fixed', flag: false, fast: 5 }))).toContain(
+        'grid: the best combination (index 3) is on the edge of the grid: period=10 is the smallest value tried; the objective may go on improving beyond it, so widen the range before trusting it',
+      );
+    });
+
+    it('says nothing inside every range, nor of text, booleans or a parameter of two values (both ends)', () => {
+      expect(notes(trial(5, { period: 20, k: 2, scheme: 'fixed', flag: true, fast: 50 })).filter((note) => note.startsWith('grid:'))).toEqual([]);
+    });
+  });
+
   describe('a combination whose equity reached zero or below (its returns undefined from then on)', () => {
     // A: 0.02, 0, 0.02, 0, … (40 periods): mean 0.01, std (ddof 1) 0.01·√(40/39), Sharpe √(39/40).
     // B: 0.01, −0.01, …: Sharpe 0. C lost everything in its first period (−150 %): undefined after.
@@ -81,7 +102,11 @@ describe('sweepStatistics', () => {
       expect(statistics.deflatedSharpe?.trials).toBe(3);
       expect(statistics.deflatedSharpe?.sharpeVariance).toBeCloseTo(0.325, 12);
       expect(statistics.pbo).toBeNull();
-      expect(statistics.notes).toEqual(["pbo: combination #2's returns are undefined after period 1 of 40 (its equity reached zero or below); it needs every combination's returns"]);
+      expect(statistics.notes).toEqual([
+        "pbo: combination #2's returns are undefined after period 1 of 40 (its equity reached zero or below); it needs every combination's returns",
+        // a (fast 5) is the smallest of 5, 10, 15.
+        'grid: the best combination (index 0) is on the edge of the grid: fast=5 is the smallest value tried; the objective may go on improving beyond it, so widen the range before trusting it',
+      ]);
     });
 
     it('as the selected combination: no deflated Sharpe ratio, and the note says why, not that market data is invalid', () => {

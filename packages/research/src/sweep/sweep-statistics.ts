@@ -26,6 +26,26 @@ function noNeighbour(stability: ParameterStabilityResult): string {
   return `${which} objective value (${why}), so there is nothing to compare it with`;
 }
 
+/**
+ * A note when the selected combination is on the edge of the grid: its value of a numeric parameter
+ * with at least three values is the smallest or the largest tried, so the grid shows no peak there
+ * and the objective may go on improving beyond it. Null when it is inside every such range.
+ */
+function gridEdgeNote(selected: Trial | null, dimensions: Readonly<Record<string, readonly ParameterValue[]>>): string | null {
+  if (selected === null) return null;
+  const edges: string[] = [];
+  for (const [name, values] of Object.entries(dimensions)) {
+    const numbers = values.filter((value): value is number => typeof value === 'number');
+    const value = selected.parameters[name];
+    if (typeof value !== 'number' || numbers.length !== values.length || new Set(numbers).size < 3) continue;
+    if (value === Math.max(...numbers)) edges.push(`${name}=${String(value)} is the largest value tried`);
+    else if (value === Math.min(...numbers)) edges.push(`${name}=${String(value)} is the smallest value tried`);
+  }
+  if (edges.length === 0) return null;
+  const list = edges.length === 1 ? (edges[0] ?? '') : `${edges.slice(0, -1).join(', ')} and ${edges.at(-1) ?? ''}`;
+  return `grid: the best combination (index ${String(selected.index)}) is on the edge of the grid: ${list}; the objective may go on improving beyond it, so widen the range before trusting it`;
+}
+
 /** The overfitting statistics of a sweep; a statistic that cannot be computed is null, with the reason in `notes`. */
 export interface SweepStatistics {
   /** Deflated Sharpe ratio of the selected combination against every finished trial's Sharpe ratio. */
@@ -33,6 +53,11 @@ export interface SweepStatistics {
   readonly pbo: SweepPbo | null;
   /** Parameter stability of the objective; the `index` of its best point and neighbours is the combination's index, as in the results. */
   readonly stability: ParameterStabilityResult | null;
+  /**
+   * Why a statistic is missing (`deflatedSharpe: …`, `pbo: …`, `stability: …`), and `grid: …` when
+   * the best combination is on the edge of the grid (the smallest or largest value of a numeric
+   * parameter with three values or more).
+   */
   readonly notes: readonly string[];
 }
 
@@ -156,5 +181,7 @@ export function sweepStatistics(
     notes.push(`stability: ${reason(error)}`);
   }
   if (stability !== null && stability.stability === null) notes.push(`stability: ${noNeighbour(stability)}`);
+  const edge = gridEdgeNote(selected, options.dimensions);
+  if (edge !== null) notes.push(edge);
   return { deflatedSharpe, pbo, stability, notes };
 }

@@ -1,0 +1,21 @@
+import type { SweepResult } from '@ensemble/research';
+import { describe, expect, it } from 'vitest';
+import { renderSweepSummary } from './research';
+
+/** A finished sweep of two combinations, as far as its summary reads it. */
+function sweepOf(metric: string, objectives: readonly number[]): SweepResult {
+  const rows = objectives.map((objective, index) => ({ index, rank: index + 1, parameters: { k: index + 1 }, status: 'ok', objective, error: null }));
+  const counts = { grid: rows.length, skipped: 0, notSampled: 0, planned: rows.length, ok: rows.length, failed: 0, timedOut: 0, notRun: 0 };
+  const statistics = { deflatedSharpe: null, pbo: null, stability: null, notes: [] };
+  return { sweepId: 'fb834d4507e6aa', objective: { metric, direction: 'max' }, counts, rows, statistics } as unknown as SweepResult;
+}
+
+describe('the summary of a sweep', () => {
+  it('prints an objective in percent as backtest prints it (CAGR 17.03%), a ratio with 4 decimals', () => {
+    // 0.1703449 is a CAGR of 17.03449 %: the summary of `backtest` says 17.03%.
+    expect(renderSweepSummary(sweepOf('cagr', [0.1703449, -0.0512]))).toContain('    #1  index 0  k=1  cagr 17.03%\n    #2  index 1  k=2  cagr -5.12%\n');
+    expect(renderSweepSummary(sweepOf('maxDrawdown', [-0.1234]))).toContain('#1  index 0  k=1  maxDrawdown -12.34%\n');
+    expect(renderSweepSummary(sweepOf('sharpe', [0.4943592915509835]))).toContain('#1  index 0  k=1  sharpe 0.4944\n');
+    expect(renderSweepSummary(sweepOf('profitFactor', [4.22340658]))).toContain('#1  index 0  k=1  profitFactor 4.2234\n');
+  });
+});
