@@ -1,7 +1,9 @@
+import { createMemoryLogger } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { Account } from './account';
 import type { BookState, ExecutionCosts } from './admit-order';
 import { admitOrder, bookEquity, saleProceeds } from './admit-order';
+import { Broker } from './broker';
 import { NO_COMMISSION, NO_SLIPPAGE } from './costs';
 
 const PERCENT: ExecutionCosts = { commission: { kind: 'percent', rate: 0.001 }, slippage: NO_SLIPPAGE, fractional: false };
@@ -72,5 +74,23 @@ describe('bookEquity and saleProceeds', () => {
   it('nets slippage and commission off a sale', () => {
     // 10 units at 50 less 20 bps: 49.9; 499 − 0.1% of 499 = 498.501.
     expect(saleProceeds({ commission: { kind: 'percent', rate: 0.001 }, slippage: { kind: 'bps', bps: 20 } }, 10, 50)).toBeCloseTo(498.501, 9);
+  });
+});
+
+describe('an entry sized to nothing', () => {
+  it('carries the cash it was sized from, and the log says the cash is spent or short of one unit', () => {
+    const entry = { symbolIndex: 0, side: 'buy', quantity: { rule: { kind: 'percent-of-cash', percent: 100 }, strength: 1 }, reason: 'entry' } as const;
+    // 100 % of 60 at 100 a unit with 0.1 % commission: 60 / 100.1 = 0.6 of a unit, 0 whole units.
+    expect(admitOrder(entry, 100, book(60), PERCENT)).toEqual({ kind: 'reject', why: 'zero-quantity', requested: 0, cash: 60 });
+    // A fixed quantity of 0 was not sized from the cash: no cash to name.
+    expect(admitOrder({ ...entry, quantity: 0 }, 100, book(60), PERCENT)).toMatchObject({ why: 'zero-quantity', cash: undefined });
+    const logger = createMemoryLogger();
+    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 60 });
+    expect(new Broker({ commission: { kind: 'percent', rate: 0.001 }, logger }).execute(account, entry, 100, 0, 0)).toBeNull();
+    const [record] = logger.records.filter((r) => r.fields.event === 'order-rejected');
+    expect(record?.fields).toMatchObject({ why: 'zero-quantity', cash: 60 });
+    expect(record?.message).toBe(
+      'order on A rejected: zero-quantity: the entry sized to nothing from cash 60 (spent by earlier entries, or less than one whole unit; --fractional, a smaller percent per entry or more cash changes that)',
+    );
   });
 });

@@ -153,7 +153,9 @@ export class AdmissionSlot {
             fractional: costs.fractional,
           });
     if (!(requested > 0) || !(price > 0) || (request.reason === 'entry' && isDust(requested * price, bookEquity(book)))) {
-      return this.reject(!(price > 0) ? 'no-price' : 'zero-quantity', requested, Number.NaN);
+      // An entry sized from the book that comes to nothing: the cash it was sized from says why.
+      const cash = price > 0 && typeof sizing !== 'number' ? book.cash : Number.NaN;
+      return this.reject(!(price > 0) ? 'no-price' : 'zero-quantity', requested, cash);
     }
     let quantity = requested;
     let shrunk = false;

@@ -152,8 +152,15 @@ export type RejectReason = 'no-price' | 'zero-quantity' | 'insufficient-cash';
 /** What an `order-rejected` event says: an order that could not fill at all, and why. */
 export interface RejectedOrder extends OrderEvent {
   readonly why: RejectReason;
-  /** The cash there was, when cash was the reason. */
+  /** The cash there was, when cash was the reason (or what an entry sized to nothing was sized from). */
   readonly cash?: number | undefined;
+}
+
+/** The words after `rejected: ` of an `order-rejected` event. */
+function rejection(order: RejectedOrder): string {
+  if (order.why !== 'zero-quantity' || order.cash === undefined) return order.why;
+  // Sized from the cash by the entry's rule: spent, or too little for one whole unit.
+  return `zero-quantity: the entry sized to nothing from cash ${String(order.cash)} (spent by earlier entries, or less than one whole unit; --fractional, a smaller percent per entry or more cash changes that)`;
 }
 
 /** Logs an `order-rejected` warning (returning at once with the silent logger, as {@link logOrderShrunk}). */
@@ -162,7 +169,7 @@ export function logOrderRejected(logger: Logger, order: RejectedOrder): void {
   const { cash, ...fields } = order;
   logger.warn(
     { event: 'order-rejected', ...fields, time: isoTime(order.time), ...(cash === undefined ? {} : { cash }) },
-    `order on ${order.symbol} rejected: ${order.why}`,
+    `order on ${order.symbol} rejected: ${rejection(order)}`,
   );
 }
 
