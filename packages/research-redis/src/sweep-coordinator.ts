@@ -1,6 +1,7 @@
 import { ConfigError, noopLogger, type Logger } from '@ensemble/protocol';
 import { Queue } from 'bullmq';
 import { RedisLink } from './connection';
+import { SweepRemovedError } from './errors';
 import { storeDataset } from './dataset-store';
 import { compatibilityDifference, envelopeOf, jobFingerprint, parseRefusal, REFUSAL_FRESH_MS, serverTimeMs } from './job-envelope';
 import { DEFAULT_PREFIX, jobIdOf, shortSweepId, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
@@ -117,6 +118,7 @@ export async function runSweepOnQueue<TJob, TResult>(
   link.redis.on('ready', () => {
     state.seeded = false;
   });
+  const stillSeeded = (): boolean => state.seeded;
 
   const seed = async (): Promise<void> => {
     const redis = link.redis;
@@ -156,7 +158,7 @@ export async function runSweepOnQueue<TJob, TResult>(
       await queue.addBulk(
         missing.slice(start, start + ENQUEUE_CHUNK).map((entry) => ({
           name: 'research-job',
-          data: envelopeOf(keys.sweepId, entry.index, entry.job),
+          data: envelopeOf(keys.sweepId, entry.index, entry.job, options.compatibility ?? ''),
           opts: { jobId: jobIdOf(keys.sweepId, entry.index), attempts, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: true, removeOnFail: false },
         })),
       );
@@ -188,6 +190,19 @@ export async function runSweepOnQueue<TJob, TResult>(
       const result = options.failedResult(index, { code: 'JOB_FAILED', message: `${reason} (after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'})` });
       await storeResultOnce(link.redis, keys, index, (options.encodeResult ?? jsonResult)(result), 'coordinator');
     }
+  };
+
+  /**
+   * The sweep is still in Redis. Gone while the connection stayed up (a Redis restart resets
+   * `seeded` before any command gets through, and `seed` stores the sweep again), it was removed on
+   * purpose (`queue clean --force`): nothing will deliver the rest, so waiting on would never end.
+   */
+  const checkStillThere = async (): Promise<void> => {
+    if (!state.seeded) return;
+    const there = (await link.redis.exists(keys.meta)) === 1;
+    // A reconnection while the answer travelled resets `seeded`: the answer may be a restarted server's.
+    if (there || !stillSeeded()) return;
+    throw new SweepRemovedError({ sweepId: keys.sweepId, shortId: shortSweepId(keys.sweepId), delivered: entries.length - pending.size, total: entries.length });
   };
 
   /** Workers that left the sweep as running other code, each reported once. */
@@ -229,6 +244,7 @@ export async function runSweepOnQueue<TJob, TResult>(
         fresh = await collect();
         if (Date.now() - lastCheck >= CHECK_EVERY_MS && pending.size > 0) {
           lastCheck = Date.now();
+          await checkStillThere();
           await settleFailed();
           await checkRefusals();
           await report();
