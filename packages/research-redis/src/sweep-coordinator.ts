@@ -186,8 +186,7 @@ export async function runSweepOnQueue<TJob, TResult>(
     for (const job of await queue.getFailed(0, -1)) {
       const index = indexOfJobId(keys, job.id);
       if (index === null || !pending.has(index)) continue;
-      const reason = job.failedReason === '' ? 'failed' : job.failedReason;
-      const result = options.failedResult(index, { code: 'JOB_FAILED', message: `${reason} (after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'})` });
+      const result = options.failedResult(index, { code: 'JOB_FAILED', message: failureMessage(job.failedReason, job.attemptsMade) });
       await storeResultOnce(link.redis, keys, index, (options.encodeResult ?? jsonResult)(result), 'coordinator');
     }
   };
@@ -260,6 +259,20 @@ export async function runSweepOnQueue<TJob, TResult>(
     await queue.close().catch(() => undefined);
     await link.close();
   }
+}
+
+/**
+ * What a job that failed for good on the queue says in its result: its last error and how many
+ * attempts it had; for one given up because its workers vanished while running it (BullMQ's "job
+ * stalled more than allowable limit"), what that means and what to look for, without an attempt
+ * count (BullMQ counts such runs as stalls, not attempts).
+ */
+export function failureMessage(failedReason: string, attemptsMade: number): string {
+  if (/stalled more than allowable limit/i.test(failedReason)) {
+    return 'given up after its worker stopped answering while running it, twice (a worker killed — out of memory, say — frozen, or cut off from Redis for longer than its lock; stopping a worker hands its jobs back and does not count): BullMQ says "job stalled more than allowable limit"';
+  }
+  const reason = failedReason === '' ? 'failed' : failedReason;
+  return `${reason} (after ${String(attemptsMade)} attempt${attemptsMade === 1 ? '' : 's'})`;
 }
 
 /** The combination index of job id `<sweepId>-<index>` of this sweep, or null for another id. */

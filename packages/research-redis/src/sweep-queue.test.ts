@@ -7,7 +7,7 @@ import { processToyJob, toyCoordinator, toyJobSchema, toyJobs, type ToyJob, type
 import { QueueConnectionError, SweepRemovedError } from './errors';
 import { envelopeOf } from './job-envelope';
 import { storeResultOnce } from './result-store';
-import { runSweepOnQueue, type WorkerRefusal } from './sweep-coordinator';
+import { failureMessage, runSweepOnQueue, type WorkerRefusal } from './sweep-coordinator';
 import { cleanSweep, sweepStatus } from './sweep-status';
 import { sweepKeys } from './keys';
 import { startQueueWorker, type QueueWorker } from './sweep-worker';
@@ -83,6 +83,14 @@ describe('runSweepOnQueue with queue workers', () => {
     expect(results[3]?.error?.message).toBe('toy job 3 cannot run here (after 1 attempt)');
     expect(calls.get(2)).toBe(2);
     expect(calls.get(3)).toBe(1);
+  });
+
+  it('a job given up as stalled twice says what that means, without an attempt count (BullMQ counts stalls apart)', () => {
+    expect(failureMessage('job stalled more than allowable limit', 1)).toBe(
+      'given up after its worker stopped answering while running it, twice (a worker killed — out of memory, say — frozen, or cut off from Redis for longer than its lock; stopping a worker hands its jobs back and does not count): BullMQ says "job stalled more than allowable limit"',
+    );
+    expect(failureMessage('toy job 2 fails every time', 2)).toBe('toy job 2 fails every time (after 2 attempts)');
+    expect(failureMessage('', 1)).toBe('failed (after 1 attempt)');
   });
 
   it('a malformed payload in the sweep queue is rejected, logged and failed, never run', async () => {
