@@ -27,9 +27,22 @@ export const jobEnvelopeSchema = z.discriminatedUnion('version', [
 /** A queued job's data. */
 export type JobEnvelope = z.infer<typeof jobEnvelopeSchema>;
 
+/** The newest envelope format this package reads. */
+export const JOB_FORMAT_VERSION = 2;
+
+/**
+ * True for an envelope of a format newer than this package reads (a newer coordinator queued it): a
+ * worker hands such a job back for workers that read it, rather than failing it as malformed.
+ */
+export function isNewerEnvelope(data: unknown): boolean {
+  if (typeof data !== 'object' || data === null) return false;
+  const { format, version } = data as { format?: unknown; version?: unknown };
+  return format === JOB_FORMAT && typeof version === 'number' && Number.isInteger(version) && version > JOB_FORMAT_VERSION;
+}
+
 /** The envelope of one job of a sweep started with the compatibility tag `compatibility` ('' for none). */
 export function envelopeOf(sweepId: string, index: number, job: unknown, compatibility: string): JobEnvelope {
-  return { format: JOB_FORMAT, version: 2, sweepId, index, job, compatibility };
+  return { format: JOB_FORMAT, version: JOB_FORMAT_VERSION, sweepId, index, job, compatibility };
 }
 
 /**

@@ -414,6 +414,37 @@ describe('stopping workers, removing sweeps', () => {
     }
   });
 
+  it('hands back a job of a newer envelope format (a newer coordinator queued it) instead of failing it, and does not join its sweep again', async () => {
+    const calls = new Map<number, number>();
+    const results: ToyResult[] = [];
+    const stop = new AbortController();
+    const running = runSweepOnQueue(toyJobs(2), { url: server.url, prefix: 'newer', sweepId: 'newer', ...toyCoordinator }, { onResult: (result) => results.push(result), signal: stop.signal });
+    const queue = queueOf('newer');
+    let worker: QueueWorker | undefined;
+    try {
+      // Combination 1 as a newer coordinator would have queued it.
+      expect(await waitUntil(async () => (await queue.getWaitingCount()) === 2)).toBe(true);
+      await (await queue.getJob('newer-1'))?.updateData({ format: 'ensemble-research-job', version: 3, sweepId: 'newer', index: 1, job: { index: 1, n: 2 }, more: 'to come' });
+      const started = await loggedWorker('newer', 'reader', calls, { discoveryIntervalMs: 100 });
+      worker = started.worker;
+      const { logger } = started;
+      expect(await waitUntil(() => said(logger, 'job handed back').length === 1 && results.length === 1)).toBe(true);
+      expect(said(logger, 'job handed back')[0]).toMatchObject({ jobId: 'newer-1', why: 'the job is of a newer format' });
+      expect(results.map((r) => r.index)).toEqual([0]);
+      expect(await queue.getJobState('newer-1')).toBe('waiting');
+      expect(await queue.getFailedCount()).toBe(0);
+      expect(calls.has(1)).toBe(false);
+      // The sweep is unfinished, but a look that joins another sweep has passed it over: not joined again.
+      expect((await collect(toyJobs(1), 'newer-other', {}, 'newer')).map((r) => r.square)).toEqual([0.25]);
+      expect(said(logger, 'joined sweep').map((fields) => fields.sweepId)).toEqual(['newer', 'newer-other']);
+    } finally {
+      await queue.close();
+      await worker?.close();
+      stop.abort();
+      await running;
+    }
+  });
+
   it('checks the tag each job carries: a job of other code in a sweep it joined is handed back, never run, and the worker leaves the sweep', async () => {
     const calls = new Map<number, number>();
     // Looks only at start and on announcements: between them, the tag read at joining is all it knows.

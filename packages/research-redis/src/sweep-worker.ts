@@ -5,7 +5,7 @@ import { noopLogger, type Logger } from '@ensemble/protocol';
 import { UnrecoverableError, WaitingError, Worker, type Job, type RedisOptions as BullRedisOptions } from 'bullmq';
 import { DatasetCache } from './dataset-store';
 import { RedisLink } from './connection';
-import { describeCompatibility, jobEnvelopeSchema, refusalValue, serverTimeMs } from './job-envelope';
+import { describeCompatibility, isNewerEnvelope, jobEnvelopeSchema, refusalValue, serverTimeMs } from './job-envelope';
 import { DEFAULT_PREFIX, isSweepId, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { jsonResult, storeResultOnce, type StoredResult } from './result-store';
 import { parseRedisUrl, redactSecrets, toRedisOptions } from './redis-url';
@@ -139,6 +139,13 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
   };
 
   const processor = async (job: Job, token: string | undefined, keys: SweepKeys): Promise<void> => {
+    // Queued by a newer coordinator: not malformed, only beyond this worker; left to workers that read it.
+    if (isNewerEnvelope(job.data)) {
+      await setAside(keys);
+      await handBack(job, token, { jobId: job.id, sweepId: keys.sweepId }, 'the job is of a newer format');
+      logger.warn({ sweepId: keys.sweepId }, `sweep ${keys.sweepId} was queued by a newer @ensemble/research-redis: this worker leaves its jobs to workers that read them (upgrade it to take them)`);
+      throw new WaitingError();
+    }
     const envelope = jobEnvelopeSchema.safeParse(job.data);
     if (!envelope.success || envelope.data.sweepId !== keys.sweepId || job.id !== jobIdOf(keys.sweepId, envelope.data.index)) {
       logger.error({ jobId: job.id, sweepId: keys.sweepId }, 'rejected a malformed or foreign job payload');
@@ -159,7 +166,7 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     // The tag each job carries (format 2) is checked per job: the sweep's, read when this worker
     // joined, may since have been cleaned and started again by a coordinator running other code.
     if (envelope.data.version === 2 && envelope.data.compatibility !== compatibility) {
-      leave(keys.sweepId);
+      await setAside(keys);
       await handBack(job, token, about, 'the job is of other code');
       await refuse(keys, envelope.data.compatibility).catch(() => undefined);
       throw new WaitingError();
@@ -233,6 +240,18 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     logger.info({ sweepId }, 'joined sweep');
   };
 
+  /**
+   * Sweeps, by id and creation time, this worker left because their jobs are of a newer format or
+   * of other code: not joined again until stored anew (else it would join, fetch and hand back once
+   * a look, while their meta still names its own code).
+   */
+  const asideSweeps = new Set<string>();
+  const asideKey = (sweepId: string, created: string | null): string => `${sweepId}@${created ?? ''}`;
+  const setAside = async (keys: SweepKeys): Promise<void> => {
+    leave(keys.sweepId);
+    asideSweeps.add(asideKey(keys.sweepId, await redis.hget(keys.meta, 'created').catch(() => null)));
+  };
+
   /** Stops taking the sweep's jobs; the ones it holds finish in the background (close waits for them). */
   const leave = (sweepId: string): void => {
     const worker = workers.get(sweepId);
@@ -280,8 +299,9 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     // work: no queue worker (and no connections) for them. Nor do sweeps of other code.
     const progress = await Promise.all(registered.map(async (sweepId) => {
       const keys = sweepKeys(prefix, sweepId);
-      const [[total, tag], done] = await Promise.all([redis.hmget(keys.meta, 'total', 'compatibility'), redis.llen(keys.done)]);
+      const [[total, tag, created], done] = await Promise.all([redis.hmget(keys.meta, 'total', 'compatibility', 'created'), redis.llen(keys.done)]);
       if (total !== null && done >= Number(total)) return null;
+      if (asideSweeps.has(asideKey(sweepId, created ?? null))) return null;
       if (total !== null && (tag ?? '') !== compatibility) {
         now ??= await serverTimeMs(redis);
         await refuse(keys, tag ?? '', now);
