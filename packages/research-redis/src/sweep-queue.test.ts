@@ -296,32 +296,34 @@ describe('stopping workers, removing sweeps', () => {
   it('a worker stopped hands back at once the job it fetched ahead, and lets the running one finish', async () => {
     const calls = new Map<number, number>();
     const results: ToyResult[] = [];
-    const running = runSweepOnQueue(toyJobs(2, { pauseMs: 800 }), { url: server.url, prefix: 'ahead', sweepId: 'ahead', ...toyCoordinator }, { onResult: (result) => results.push(result) });
+    const stop = new AbortController();
+    const running = runSweepOnQueue(toyJobs(2, { pauseMs: 800 }), { url: server.url, prefix: 'ahead', sweepId: 'ahead', ...toyCoordinator }, { onResult: (result) => results.push(result), signal: stop.signal });
     // Concurrency 1: one job runs, the other was fetched ahead and waits for the thread.
     const first = await loggedWorker('ahead', 'first', calls, { concurrency: 1 });
-    expect(await waitUntil(() => said(first.logger, 'job taken').length === 2)).toBe(true);
-    await first.worker.close();
-    expect(said(first.logger, 'job finished')).toHaveLength(1);
-    const [handedBack] = said(first.logger, 'job handed back');
-    expect(handedBack).toMatchObject({ why: 'the worker is stopping', attempt: 1 });
-    const index = Number(handedBack?.index);
-    // Back in the queue at once (not locked until its lock expires), never started here.
-    expect(calls.get(index)).toBeUndefined();
+    let second: Awaited<ReturnType<typeof loggedWorker>> | undefined;
     const queue = queueOf('ahead');
     try {
+      expect(await waitUntil(() => said(first.logger, 'job taken').length === 2)).toBe(true);
+      await first.worker.close();
+      expect(said(first.logger, 'job finished')).toHaveLength(1);
+      const [handedBack] = said(first.logger, 'job handed back');
+      expect(handedBack).toMatchObject({ why: 'the worker is stopping', attempt: 1 });
+      const index = Number(handedBack?.index);
+      // Back in the queue at once (not locked until its lock expires), never started here.
+      expect(calls.get(index)).toBeUndefined();
       expect(await queue.getJobState(`ahead-${String(index)}`)).toBe('waiting');
+      second = await loggedWorker('ahead', 'second', calls);
+      expect(await waitUntil(() => results.length === 2)).toBe(true);
+      expect(byIndex(results).map((r) => r.square)).toEqual([0.25, 2.25]);
+      expect([...calls.entries()].sort()).toEqual([[0, 1], [1, 1]]);
+      expect(said(second.logger, 'job taken').map((fields) => [fields.index, fields.attempt])).toEqual([[index, 1]]);
     } finally {
       await queue.close();
-    }
-    const second = await loggedWorker('ahead', 'second', calls);
-    try {
+      await first.worker.close();
+      await second?.worker.close();
+      stop.abort();
       await running;
-    } finally {
-      await second.worker.close();
     }
-    expect(byIndex(results).map((r) => r.square)).toEqual([0.25, 2.25]);
-    expect([...calls.entries()].sort()).toEqual([[0, 1], [1, 1]]);
-    expect(said(second.logger, 'job taken').map((fields) => [fields.index, fields.attempt])).toEqual([[index, 1]]);
   });
 
   it('a job that outlasts a stopping worker\'s closeTimeoutMs is stopped and handed back: stopping two workers in turn neither fails it nor counts a stall', async () => {
@@ -332,10 +334,13 @@ describe('stopping workers, removing sweeps', () => {
     try {
       for (const workerId of ['first', 'second']) {
         const { worker, logger } = await loggedWorker('outlasts', workerId, calls, { concurrency: 1, closeTimeoutMs: 200 });
-        expect(await waitUntil(() => said(logger, 'job taken').length === 1)).toBe(true);
-        // Taken afresh each time: neither an attempt nor a stall was counted for the stop before.
-        expect(said(logger, 'job taken')[0]).toMatchObject({ index: 0, attempt: 1 });
-        await worker.close();
+        try {
+          expect(await waitUntil(() => said(logger, 'job taken').length === 1)).toBe(true);
+          // Taken afresh each time: neither an attempt nor a stall was counted for the stop before.
+          expect(said(logger, 'job taken')[0]).toMatchObject({ index: 0, attempt: 1 });
+        } finally {
+          await worker.close();
+        }
         // (A closing worker may fetch it once more before it stops fetching: it hands it back again, unstarted.)
         expect(said(logger, 'job handed back').filter((fields) => fields.why === STOPPED)).toEqual([expect.objectContaining({ index: 0 })]);
         expect(said(logger, 'job finished')).toEqual([]);
@@ -367,6 +372,7 @@ describe('stopping workers, removing sweeps', () => {
       expect(said(logger, 'job finished')).toEqual([]);
       expect(await queue.getJobState('now-0')).toBe('waiting');
     } finally {
+      await worker.close({ now: true });
       await queue.close();
       stop.abort();
       await running;
