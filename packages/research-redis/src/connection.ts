@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { ConfigError, quoteValue } from '@ensemble/protocol';
-import { QueueConnectionError } from './errors';
+import { CREDENTIALS_REFUSED, NOT_REDIS, QueueConnectionError } from './errors';
 import { redactSecrets, toRedisOptions, type RedisUrlSettings } from './redis-url';
 
 /** How long a start waits for Redis before it fails, by default. */
@@ -100,13 +100,19 @@ export class RedisLink {
     let timer: NodeJS.Timeout | undefined;
     let onReady: (() => void) | undefined;
     let onError: ((error: Error) => void) | undefined;
+    /** An answer that waiting cannot change: a refused password, or a server that is no Redis. */
+    let decisive: string | undefined;
     const ready = new Promise<boolean>((resolve) => {
       onReady = () => {
         resolve(true);
       };
-      // A refused password or user does not change by waiting: fail at once, not after the timeout.
+      // A refused password or user does not change by waiting, nor does another service on the
+      // port: fail at once, not after the timeout, with that reason (later errors of the same
+      // attempt, such as a command refused on the closed stream, would hide it).
       onError = (error: Error) => {
-        if (/^(WRONGPASS|NOAUTH|NOPERM)\b/.test(error.message)) resolve(false);
+        if (decisive !== undefined || !(CREDENTIALS_REFUSED.test(error.message) || NOT_REDIS.test(error.message))) return;
+        decisive = redactSecrets(error.message, this.settings);
+        resolve(false);
       };
       this.redis.once('ready', onReady);
       this.redis.on('error', onError);
@@ -121,6 +127,7 @@ export class RedisLink {
     if (onError !== undefined) this.redis.off('error', onError);
     if (!ok) {
       this.redis.disconnect();
+      if (decisive !== undefined) this.lastError = decisive;
       throw this.error(phase, Date.now() - started);
     }
   }

@@ -1,7 +1,7 @@
 export type { RedisUrlSettings } from './redis-url';
 export { parseRedisUrl, reconnectDelay, redactRedisUrl, redactSecrets, toRedisOptions } from './redis-url';
 export type { QueueConnectionPhase } from './errors';
-export { QueueConnectionError } from './errors';
+export { QueueConnectionError, SweepRemovedError } from './errors';
 export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_LOST_TIMEOUT_MS, RedisLink } from './connection';
 export type { SweepKeys } from './keys';
 export { DEFAULT_PREFIX, QUEUE_NAME_PATTERN, SHORT_SWEEP_ID_LENGTH, checkQueueName, jobIdOf, shortSweepId, sweepKeys, sweepRegistryKey } from './keys';
@@ -12,7 +12,7 @@ export type { QueuedDataset, SweepCoordinatorOptions, SweepProgress, WorkerRefus
 export { DEFAULT_ATTEMPTS, indexOfJobId, runSweepOnQueue } from './sweep-coordinator';
 export type { QueueWorker, QueueWorkerOptions, WorkerJobContext } from './sweep-worker';
 export { startQueueWorker } from './sweep-worker';
-export type { StoredResult } from './result-store';
+export type { StoreOutcome, StoredResult } from './result-store';
 export { jsonResult, readDoneIndexes, readResults, storeResultOnce } from './result-store';
 export type { QueueAddress, SweepStatus, WorkerThroughput } from './sweep-status';
 export { cleanSweep, resolveSweepId, sweepStatus, workerThroughput } from './sweep-status';

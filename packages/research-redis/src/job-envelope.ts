@@ -6,24 +6,43 @@ import { QUEUE_NAME_PATTERN } from './keys';
 /** The format tag of every job this package puts on a queue. */
 export const JOB_FORMAT = 'ensemble-research-job';
 
-/**
- * What a queued job's data is: the sweep, the combination index and the job itself (plain JSON,
- * parsed by the worker's own schema — nothing read from the queue is ever evaluated as code).
- */
-export const jobEnvelopeSchema = z.strictObject({
+const envelopeFields = {
   format: z.literal(JOB_FORMAT),
-  version: z.literal(1),
   sweepId: z.string().regex(QUEUE_NAME_PATTERN),
   index: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   job: z.unknown(),
-});
+};
+
+/**
+ * What a queued job's data is: the sweep, the combination index, the job itself (plain JSON,
+ * parsed by the worker's own schema — nothing read from the queue is ever evaluated as code) and,
+ * since version 2, the sweep's compatibility tag, which a worker checks on every job it takes
+ * (version 1, without it, is still read: its sweep's tag is checked when the worker joins).
+ */
+export const jobEnvelopeSchema = z.discriminatedUnion('version', [
+  z.strictObject({ ...envelopeFields, version: z.literal(1) }),
+  z.strictObject({ ...envelopeFields, version: z.literal(2), compatibility: z.string() }),
+]);
 
 /** A queued job's data. */
 export type JobEnvelope = z.infer<typeof jobEnvelopeSchema>;
 
-/** The envelope of one job. */
-export function envelopeOf(sweepId: string, index: number, job: unknown): JobEnvelope {
-  return { format: JOB_FORMAT, version: 1, sweepId, index, job };
+/** The newest envelope format this package reads. */
+export const JOB_FORMAT_VERSION = 2;
+
+/**
+ * True for an envelope of a format newer than this package reads (a newer coordinator queued it): a
+ * worker hands such a job back for workers that read it, rather than failing it as malformed.
+ */
+export function isNewerEnvelope(data: unknown): boolean {
+  if (typeof data !== 'object' || data === null) return false;
+  const { format, version } = data as { format?: unknown; version?: unknown };
+  return format === JOB_FORMAT && typeof version === 'number' && Number.isInteger(version) && version > JOB_FORMAT_VERSION;
+}
+
+/** The envelope of one job of a sweep started with the compatibility tag `compatibility` ('' for none). */
+export function envelopeOf(sweepId: string, index: number, job: unknown, compatibility: string): JobEnvelope {
+  return { format: JOB_FORMAT, version: JOB_FORMAT_VERSION, sweepId, index, job, compatibility };
 }
 
 /**

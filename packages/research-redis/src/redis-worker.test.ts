@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { datasetUrl } from '@ensemble/data';
 import type { Logger } from '@ensemble/protocol';
 import { computingPackageVersions, dataRefOf, sha256Hex, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { fixturesDir, slowJobs, smaJobs } from '../test/distributed';
 import { createRedisExecutor, researchCompatibility } from './redis-executor';
@@ -144,6 +145,32 @@ describe('startRedisWorker', () => {
     const results = await run([{ ...slow, index: 0 }, quick], 'timeout', { url: server.url, strategiesDir: fixturesDir, jobTimeoutMs: 20_000 });
     expect(results.map((r) => r.status)).toEqual(['timed-out', 'ok']);
     expect(results[0]?.error?.code).toBe('JOB_TIMED_OUT');
+  });
+
+  it('a closing worker stops the thread of a job that outlasts closeTimeoutMs and hands the job back to the queue', async () => {
+    const sp500 = await dataRefOf({ dataset: 'sp500' }, '.');
+    const [slow] = slowJobs(sp500, 1, 60_000, { data: { dataset: 'sp500', from: '2019-01-01' } });
+    if (slow === undefined) throw new Error('no job');
+    const lines: Record<string, unknown>[] = [];
+    const worker = await startRedisWorker({ url: server.url, prefix: 'handback', discoveryIntervalMs: 100, strategiesDir: fixturesDir, closeTimeoutMs: 500, logger: recordingLogger(lines) });
+    const stop = new AbortController();
+    const running = createRedisExecutor({ url: server.url, prefix: 'handback', sweepId: 'handback' }).run([slow], { onResult: () => undefined, signal: stop.signal });
+    const queue = new Queue('sweep-handback', { connection: { host: '127.0.0.1', port: server.port }, prefix: 'handback' });
+    try {
+      for (let waited = 0; !lines.some((line) => line.msg === 'job taken') && waited < 60_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(lines.some((line) => line.msg === 'job taken')).toBe(true);
+      // The thread is blocked for a minute: close stops it after half a second and hands the job back.
+      await worker.close();
+      expect(lines.filter((line) => line.msg === 'job handed back').map((line) => line.why)).toContain('stopped: the worker is stopping and did not wait for it');
+      expect(lines.some((line) => line.msg === 'job finished')).toBe(false);
+      expect(await queue.getJobState('handback-0')).toBe('waiting');
+      const job = await queue.getJob('handback-0');
+      expect([job?.attemptsMade, job?.stalledCounter]).toEqual([0, 0]);
+    } finally {
+      await queue.close();
+      stop.abort();
+      await running;
+    }
   });
 
   it('logs each job it takes and finishes: job id, sweep id, combination, attempt, wait, duration and outcome, never the password', async () => {

@@ -85,11 +85,13 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Que
           throw error;
         }
         // The period returns stay in the block they crossed from the thread in, and are stored as its bytes.
+        // A job the closing worker gives up has its thread stopped (the queue worker hands it back).
         let result: ResearchJobResult | undefined;
         await executor.run([local], {
           onResult: (value) => {
             result = value;
           },
+          signal: context.signal,
         });
         return result ?? failedResult(job.index, new Error('the worker thread gave no result'));
       },
@@ -99,8 +101,8 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Que
       get completed() {
         return worker.completed;
       },
-      async close() {
-        await worker.close();
+      async close(closeOptions) {
+        await worker.close(closeOptions);
         await executor.close();
       },
     };

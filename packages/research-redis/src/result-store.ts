@@ -4,8 +4,11 @@ import type { SweepKeys } from './keys';
 // One atomic step, so a result is stored and announced together or not at all: a worker killed
 // between the two could otherwise store a result nobody is told about, and its retry would find
 // the index taken. A second store of an index (a job retried after a stall that had in fact
-// finished) changes nothing and counts nothing.
+// finished) changes nothing and counts nothing. Nor does a store into a sweep that is no longer
+// there (its meta gone: cleaned, or lost with a Redis restart): it would bring back keys of a
+// sweep no registry entry names, which no cleanup could find.
 const STORE_ONCE = `
+if redis.call('EXISTS', KEYS[5]) == 0 then return -1 end
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
   if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], ARGV[1], ARGV[4]) end
   redis.call('RPUSH', KEYS[2], ARGV[1])
@@ -28,13 +31,20 @@ export interface StoredResult {
 }
 
 /**
+ * What became of a result handed to {@link storeResultOnce}: `stored` (this call stored it),
+ * `taken` (another result of that index was stored first) or `no-sweep` (the sweep is no longer in
+ * Redis: cleaned, or lost with a restart; nothing was written).
+ */
+export type StoreOutcome = 'stored' | 'taken' | 'no-sweep';
+
+/**
  * Stores the result of combination `index` unless one is stored already, appends the index to the
  * sweep's `done` list and counts it for `workerId` (`<id>:count`, and the Redis server's time of its
- * `<id>:first` and `<id>:last` result, in ms) — atomically. True when this call stored it.
+ * `<id>:first` and `<id>:last` result, in ms) — atomically, and only while the sweep is in Redis.
  */
-export async function storeResultOnce(redis: Redis, keys: SweepKeys, index: number, result: StoredResult, workerId: string): Promise<boolean> {
-  const stored = await redis.eval(STORE_ONCE, 4, keys.results, keys.done, keys.workers, keys.binaryResults, String(index), result.json, workerId, result.binary ?? '');
-  return stored === 1;
+export async function storeResultOnce(redis: Redis, keys: SweepKeys, index: number, result: StoredResult, workerId: string): Promise<StoreOutcome> {
+  const stored = await redis.eval(STORE_ONCE, 5, keys.results, keys.done, keys.workers, keys.binaryResults, keys.meta, String(index), result.json, workerId, result.binary ?? '');
+  return stored === 1 ? 'stored' : stored === -1 ? 'no-sweep' : 'taken';
 }
 
 /** The indexes announced in the `done` list from position `from` on (each index appears once). */

@@ -1,6 +1,7 @@
 import { ConfigError, noopLogger, type Logger } from '@ensemble/protocol';
 import { Queue } from 'bullmq';
 import { RedisLink } from './connection';
+import { SweepRemovedError } from './errors';
 import { storeDataset } from './dataset-store';
 import { compatibilityDifference, envelopeOf, jobFingerprint, parseRefusal, REFUSAL_FRESH_MS, serverTimeMs } from './job-envelope';
 import { DEFAULT_PREFIX, jobIdOf, shortSweepId, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
@@ -117,6 +118,7 @@ export async function runSweepOnQueue<TJob, TResult>(
   link.redis.on('ready', () => {
     state.seeded = false;
   });
+  const stillSeeded = (): boolean => state.seeded;
 
   const seed = async (): Promise<void> => {
     const redis = link.redis;
@@ -156,7 +158,7 @@ export async function runSweepOnQueue<TJob, TResult>(
       await queue.addBulk(
         missing.slice(start, start + ENQUEUE_CHUNK).map((entry) => ({
           name: 'research-job',
-          data: envelopeOf(keys.sweepId, entry.index, entry.job),
+          data: envelopeOf(keys.sweepId, entry.index, entry.job, options.compatibility ?? ''),
           opts: { jobId: jobIdOf(keys.sweepId, entry.index), attempts, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: true, removeOnFail: false },
         })),
       );
@@ -184,10 +186,22 @@ export async function runSweepOnQueue<TJob, TResult>(
     for (const job of await queue.getFailed(0, -1)) {
       const index = indexOfJobId(keys, job.id);
       if (index === null || !pending.has(index)) continue;
-      const reason = job.failedReason === '' ? 'failed' : job.failedReason;
-      const result = options.failedResult(index, { code: 'JOB_FAILED', message: `${reason} (after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'})` });
+      const result = options.failedResult(index, { code: 'JOB_FAILED', message: failureMessage(job.failedReason, job.attemptsMade) });
       await storeResultOnce(link.redis, keys, index, (options.encodeResult ?? jsonResult)(result), 'coordinator');
     }
+  };
+
+  /**
+   * The sweep is still in Redis. Gone while the connection stayed up (a Redis restart resets
+   * `seeded` before any command gets through, and `seed` stores the sweep again), it was removed on
+   * purpose (`queue clean --force`): nothing will deliver the rest, so waiting on would never end.
+   */
+  const checkStillThere = async (): Promise<void> => {
+    if (!state.seeded) return;
+    const there = (await link.redis.exists(keys.meta)) === 1;
+    // A reconnection while the answer travelled resets `seeded`: the answer may be a restarted server's.
+    if (there || !stillSeeded()) return;
+    throw new SweepRemovedError({ sweepId: keys.sweepId, shortId: shortSweepId(keys.sweepId), delivered: entries.length - pending.size, total: entries.length });
   };
 
   /** Workers that left the sweep as running other code, each reported once. */
@@ -229,6 +243,7 @@ export async function runSweepOnQueue<TJob, TResult>(
         fresh = await collect();
         if (Date.now() - lastCheck >= CHECK_EVERY_MS && pending.size > 0) {
           lastCheck = Date.now();
+          await checkStillThere();
           await settleFailed();
           await checkRefusals();
           await report();
@@ -244,6 +259,20 @@ export async function runSweepOnQueue<TJob, TResult>(
     await queue.close().catch(() => undefined);
     await link.close();
   }
+}
+
+/**
+ * What a job that failed for good on the queue says in its result: its last error and how many
+ * attempts it had; for one given up because its workers vanished while running it (BullMQ's "job
+ * stalled more than allowable limit"), what that means and what to look for, without an attempt
+ * count (BullMQ counts such runs as stalls, not attempts).
+ */
+export function failureMessage(failedReason: string, attemptsMade: number): string {
+  if (/stalled more than allowable limit/i.test(failedReason)) {
+    return 'given up after its worker stopped answering while running it, twice (a worker killed — out of memory, say — frozen, or cut off from Redis for longer than its lock; stopping a worker hands its jobs back and does not count): BullMQ says "job stalled more than allowable limit"';
+  }
+  const reason = failedReason === '' ? 'failed' : failedReason;
+  return `${reason} (after ${String(attemptsMade)} attempt${attemptsMade === 1 ? '' : 's'})`;
 }
 
 /** The combination index of job id `<sweepId>-<index>` of this sweep, or null for another id. */

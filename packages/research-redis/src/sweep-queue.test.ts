@@ -4,8 +4,10 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processToyJob, toyCoordinator, toyJobSchema, toyJobs, type ToyJob, type ToyResult } from '../test/toy-jobs';
-import { QueueConnectionError } from './errors';
-import { runSweepOnQueue, type WorkerRefusal } from './sweep-coordinator';
+import { QueueConnectionError, SweepRemovedError } from './errors';
+import { envelopeOf } from './job-envelope';
+import { storeResultOnce } from './result-store';
+import { failureMessage, runSweepOnQueue, type WorkerRefusal } from './sweep-coordinator';
 import { cleanSweep, sweepStatus } from './sweep-status';
 import { sweepKeys } from './keys';
 import { startQueueWorker, type QueueWorker } from './sweep-worker';
@@ -81,6 +83,14 @@ describe('runSweepOnQueue with queue workers', () => {
     expect(results[3]?.error?.message).toBe('toy job 3 cannot run here (after 1 attempt)');
     expect(calls.get(2)).toBe(2);
     expect(calls.get(3)).toBe(1);
+  });
+
+  it('a job given up as stalled twice says what that means, without an attempt count (BullMQ counts stalls apart)', () => {
+    expect(failureMessage('job stalled more than allowable limit', 1)).toBe(
+      'given up after its worker stopped answering while running it, twice (a worker killed — out of memory, say — frozen, or cut off from Redis for longer than its lock; stopping a worker hands its jobs back and does not count): BullMQ says "job stalled more than allowable limit"',
+    );
+    expect(failureMessage('toy job 2 fails every time', 2)).toBe('toy job 2 fails every time (after 2 attempts)');
+    expect(failureMessage('', 1)).toBe('failed (after 1 attempt)');
   });
 
   it('a malformed payload in the sweep queue is rejected, logged and failed, never run', async () => {
@@ -251,6 +261,215 @@ describe('an ACL user limited to the prefix', () => {
       await runSweepOnQueue(toyJobs(3), { url, prefix: 'acl', sweepId: 'acl-1', ...toyCoordinator }, { onResult: (result) => results.push(result) });
       expect(byIndex(results).map((r) => r.square)).toEqual([0.25, 2.25, 6.25]);
     } finally {
+      await worker.close();
+    }
+  });
+});
+
+/** Polls `check` every 25 ms until it holds, at most `timeoutMs`; false when it never did. */
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return false;
+}
+
+/** A toy worker under `prefix` (each test its own: a worker takes the jobs of every sweep under it) with a logger kept for the test to read. */
+async function loggedWorker(prefix: string, workerId: string, calls: Map<number, number>, extra: Partial<Parameters<typeof startQueueWorker<ToyJob, ToyResult>>[0]> = {}): Promise<{ worker: QueueWorker; logger: ReturnType<typeof createMemoryLogger> }> {
+  const logger = createMemoryLogger();
+  const worker = await startQueueWorker({ url: server.url, prefix, workerId, logger, parseJob: (data) => toyJobSchema.parse(data), process: (job, context) => processToyJob(job, context, calls), ...fast, ...extra });
+  return { worker, logger };
+}
+
+function said(logger: ReturnType<typeof createMemoryLogger>, message: string): Record<string, unknown>[] {
+  return logger.records.filter((record) => record.message === message).map((record) => record.fields);
+}
+
+/** Why a running job a closing worker gave up is handed back. */
+const STOPPED = 'stopped: the worker is stopping and did not wait for it';
+
+describe('stopping workers, removing sweeps', () => {
+  const queueOf = (sweepId: string): Queue => new Queue(`sweep-${sweepId}`, { connection: { host: '127.0.0.1', port: server.port, password: 'queue-pw' }, prefix: sweepId });
+
+  it('a worker stopped hands back at once the job it fetched ahead, and lets the running one finish', async () => {
+    const calls = new Map<number, number>();
+    const results: ToyResult[] = [];
+    const stop = new AbortController();
+    const running = runSweepOnQueue(toyJobs(2, { pauseMs: 800 }), { url: server.url, prefix: 'ahead', sweepId: 'ahead', ...toyCoordinator }, { onResult: (result) => results.push(result), signal: stop.signal });
+    // Concurrency 1: one job runs, the other was fetched ahead and waits for the thread.
+    const first = await loggedWorker('ahead', 'first', calls, { concurrency: 1 });
+    let second: Awaited<ReturnType<typeof loggedWorker>> | undefined;
+    const queue = queueOf('ahead');
+    try {
+      expect(await waitUntil(() => said(first.logger, 'job taken').length === 2)).toBe(true);
+      await first.worker.close();
+      expect(said(first.logger, 'job finished')).toHaveLength(1);
+      const [handedBack] = said(first.logger, 'job handed back');
+      expect(handedBack).toMatchObject({ why: 'the worker is stopping', attempt: 1 });
+      const index = Number(handedBack?.index);
+      // Back in the queue at once (not locked until its lock expires), never started here.
+      expect(calls.get(index)).toBeUndefined();
+      expect(await queue.getJobState(`ahead-${String(index)}`)).toBe('waiting');
+      second = await loggedWorker('ahead', 'second', calls);
+      expect(await waitUntil(() => results.length === 2)).toBe(true);
+      expect(byIndex(results).map((r) => r.square)).toEqual([0.25, 2.25]);
+      expect([...calls.entries()].sort()).toEqual([[0, 1], [1, 1]]);
+      expect(said(second.logger, 'job taken').map((fields) => [fields.index, fields.attempt])).toEqual([[index, 1]]);
+    } finally {
+      await queue.close();
+      await first.worker.close();
+      await second?.worker.close();
+      stop.abort();
+      await running;
+    }
+  });
+
+  it('a job that outlasts a stopping worker\'s closeTimeoutMs is stopped and handed back: stopping two workers in turn neither fails it nor counts a stall', async () => {
+    const calls = new Map<number, number>();
+    const stop = new AbortController();
+    const running = runSweepOnQueue(toyJobs(1, { pauseMs: 60_000 }), { url: server.url, prefix: 'outlasts', sweepId: 'outlasts', ...toyCoordinator }, { onResult: () => undefined, signal: stop.signal });
+    const queue = queueOf('outlasts');
+    try {
+      for (const workerId of ['first', 'second']) {
+        const { worker, logger } = await loggedWorker('outlasts', workerId, calls, { concurrency: 1, closeTimeoutMs: 200 });
+        try {
+          expect(await waitUntil(() => said(logger, 'job taken').length === 1)).toBe(true);
+          // Taken afresh each time: neither an attempt nor a stall was counted for the stop before.
+          expect(said(logger, 'job taken')[0]).toMatchObject({ index: 0, attempt: 1 });
+        } finally {
+          await worker.close();
+        }
+        // (A closing worker may fetch it once more before it stops fetching: it hands it back again, unstarted.)
+        expect(said(logger, 'job handed back').filter((fields) => fields.why === STOPPED)).toEqual([expect.objectContaining({ index: 0 })]);
+        expect(said(logger, 'job finished')).toEqual([]);
+        expect(await queue.getJobState('outlasts-0')).toBe('waiting');
+      }
+      const job = await queue.getJob('outlasts-0');
+      expect([job?.attemptsMade, job?.stalledCounter]).toEqual([0, 0]);
+      expect(await queue.getFailedCount()).toBe(0);
+    } finally {
+      await queue.close();
+      stop.abort();
+      await running;
+    }
+  });
+
+  it('close({ now: true }) hands the running job back without waiting for closeTimeoutMs', async () => {
+    const calls = new Map<number, number>();
+    const stop = new AbortController();
+    const running = runSweepOnQueue(toyJobs(1, { pauseMs: 60_000 }), { url: server.url, prefix: 'now', sweepId: 'now', ...toyCoordinator }, { onResult: () => undefined, signal: stop.signal });
+    const { worker, logger } = await loggedWorker('now', 'impatient', calls, { closeTimeoutMs: 600_000 });
+    const queue = queueOf('now');
+    try {
+      expect(await waitUntil(() => said(logger, 'job taken').length === 1)).toBe(true);
+      // A first close waits for the job (ten minutes at most); a second, with now, cuts it short.
+      const closing = worker.close();
+      await worker.close({ now: true });
+      await closing;
+      expect(said(logger, 'job handed back').filter((fields) => fields.why === STOPPED)).toHaveLength(1);
+      expect(said(logger, 'job finished')).toEqual([]);
+      expect(await queue.getJobState('now-0')).toBe('waiting');
+    } finally {
+      await worker.close({ now: true });
+      await queue.close();
+      stop.abort();
+      await running;
+    }
+  });
+
+  it('a sweep removed (queue clean --force) under its waiting coordinator: the coordinator fails naming it instead of waiting forever', async () => {
+    const running = collect(toyJobs(2), 'removed', {}, 'removed').catch((error: unknown) => error);
+    const redis = new Redis(server.url);
+    try {
+      expect(await waitUntil(async () => (await redis.exists(sweepKeys('removed', 'removed').meta)) === 1)).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
+    await cleanSweep({ url: server.url, prefix: 'removed' }, 'removed', { force: true });
+    // Bounded: the coordinator looks about once a second; without the check it never returned.
+    const error = await Promise.race([running, new Promise((resolve) => setTimeout(() => { resolve('still waiting after 15 s'); }, 15_000))]);
+    expect(SweepRemovedError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      'Sweep removed was removed from Redis while this coordinator waited for its results (ensemble queue clean --force, or its keys deleted); 0 of 2 results had been handed over. Run the sweep again to store it anew: its workers take it up again.',
+    );
+    expect((error as SweepRemovedError).code).toBe('RUN_FAILED');
+  });
+
+  it('a worker finishing a job of a sweep removed meanwhile stores nothing: no key of the sweep comes back', async () => {
+    const calls = new Map<number, number>();
+    const stop = new AbortController();
+    const running = runSweepOnQueue(toyJobs(1, { pauseMs: 500 }), { url: server.url, prefix: 'gone', sweepId: 'gone', ...toyCoordinator }, { onResult: () => undefined, signal: stop.signal }).catch(() => undefined);
+    const { worker, logger } = await loggedWorker('gone', 'late', calls);
+    const redis = new Redis(server.url);
+    try {
+      expect(await waitUntil(() => said(logger, 'job taken').length === 1)).toBe(true);
+      await cleanSweep({ url: server.url, prefix: 'gone' }, 'gone', { force: true });
+      const dropped = 'job finished, but its sweep is no longer in Redis (cleaned, or lost with a restart): result dropped';
+      expect(await waitUntil(() => said(logger, dropped).length === 1)).toBe(true);
+      expect(said(logger, dropped)[0]).toMatchObject({ index: 0, counted: false });
+      expect(await redis.keys('gone:sweep-gone:ensemble:*')).toEqual([]);
+      expect(await storeResultOnce(redis, sweepKeys('gone', 'gone'), 0, { json: '{}', binary: null }, 'late')).toBe('no-sweep');
+      expect(await redis.keys('gone:sweep-gone:ensemble:*')).toEqual([]);
+    } finally {
+      redis.disconnect();
+      await worker.close();
+      stop.abort();
+      await running;
+    }
+  });
+
+  it('hands back a job of a newer envelope format (a newer coordinator queued it) instead of failing it, and does not join its sweep again', async () => {
+    const calls = new Map<number, number>();
+    const results: ToyResult[] = [];
+    const stop = new AbortController();
+    const running = runSweepOnQueue(toyJobs(2), { url: server.url, prefix: 'newer', sweepId: 'newer', ...toyCoordinator }, { onResult: (result) => results.push(result), signal: stop.signal });
+    const queue = queueOf('newer');
+    let worker: QueueWorker | undefined;
+    try {
+      // Combination 1 as a newer coordinator would have queued it.
+      expect(await waitUntil(async () => (await queue.getWaitingCount()) === 2)).toBe(true);
+      await (await queue.getJob('newer-1'))?.updateData({ format: 'ensemble-research-job', version: 3, sweepId: 'newer', index: 1, job: { index: 1, n: 2 }, more: 'to come' });
+      const started = await loggedWorker('newer', 'reader', calls, { discoveryIntervalMs: 100 });
+      worker = started.worker;
+      const { logger } = started;
+      expect(await waitUntil(() => said(logger, 'job handed back').length === 1 && results.length === 1)).toBe(true);
+      expect(said(logger, 'job handed back')[0]).toMatchObject({ jobId: 'newer-1', why: 'the job is of a newer format' });
+      expect(results.map((r) => r.index)).toEqual([0]);
+      expect(await queue.getJobState('newer-1')).toBe('waiting');
+      expect(await queue.getFailedCount()).toBe(0);
+      expect(calls.has(1)).toBe(false);
+      // The sweep is unfinished, but a look that joins another sweep has passed it over: not joined again.
+      expect((await collect(toyJobs(1), 'newer-other', {}, 'newer')).map((r) => r.square)).toEqual([0.25]);
+      expect(said(logger, 'joined sweep').map((fields) => fields.sweepId)).toEqual(['newer', 'newer-other']);
+    } finally {
+      await queue.close();
+      await worker?.close();
+      stop.abort();
+      await running;
+    }
+  });
+
+  it('checks the tag each job carries: a job of other code in a sweep it joined is handed back, never run, and the worker leaves the sweep', async () => {
+    const calls = new Map<number, number>();
+    // Looks only at start and on announcements: between them, the tag read at joining is all it knows.
+    const { worker, logger } = await loggedWorker('retagged', 'tagged', calls, { compatibility: 'engine 1', discoveryIntervalMs: 600_000 });
+    const queue = queueOf('retagged');
+    try {
+      const results = await collect(toyJobs(1), 'retagged', { compatibility: 'engine 1' }, 'retagged');
+      expect(results.map((r) => r.square)).toEqual([0.25]);
+      // The sweep cleaned and started again by a coordinator of other code, within one look: its job reaches the worker.
+      await queue.add('research-job', envelopeOf('retagged', 1, { index: 1, n: 2 }, 'engine 2'), { jobId: 'retagged-1' });
+      expect(await waitUntil(() => said(logger, 'job handed back').length === 1)).toBe(true);
+      expect(said(logger, 'job handed back')[0]).toMatchObject({ index: 1, why: 'the job is of other code' });
+      expect(said(logger, 'left sweep')).toEqual([expect.objectContaining({ sweepId: 'retagged' })]);
+      expect(calls.has(1)).toBe(false);
+      expect(await queue.getJobState('retagged-1')).toBe('waiting');
+      const warning = logger.records.find((record) => record.level === 'warn' && record.fields.sweepId === 'retagged');
+      expect(warning?.fields).toMatchObject({ sweepRuns: 'engine 2', workerRuns: 'engine 1' });
+    } finally {
+      await queue.close();
       await worker.close();
     }
   });

@@ -2,7 +2,7 @@ import { ConfigError } from '@ensemble/protocol';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RedisLink } from './connection';
-import { DEFAULT_PREFIX, isSweepId, SHORT_SWEEP_ID_LENGTH, sweepKeys, sweepRegistryKey } from './keys';
+import { DEFAULT_PREFIX, isSweepId, SHORT_SWEEP_ID_LENGTH, shortSweepId, sweepKeys, sweepRegistryKey } from './keys';
 import { parseRedisUrl } from './redis-url';
 
 /** One worker's share of a sweep. */
@@ -170,7 +170,7 @@ export async function cleanSweep(address: QueueAddress, given: string, options: 
     const keys = sweepKeys(prefix, sweepId);
     const status = await statusOf(redis, prefix, sweepId);
     if (options.force !== true && status.done < status.total) {
-      throw new ConfigError([{ path: 'sweepId', message: `sweep ${sweepId} is not finished (${status.done} of ${status.total} results); resume it, or clean it with force` }]);
+      throw new ConfigError([{ path: 'sweepId', message: `sweep ${sweepId} is not finished (${String(status.done)} of ${String(status.total)} results): run its coordinator again to finish it, or remove it unfinished with force (ensemble queue clean --force ${shortSweepId(sweepId)})` }]);
     }
     const queue = new Queue(keys.queueName, { connection: redis, prefix, skipWaitingForReady: true });
     try {

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noopLogger, type Logger } from '@ensemble/protocol';
-import { UnrecoverableError, Worker, type Job, type RedisOptions as BullRedisOptions } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job, type RedisOptions as BullRedisOptions } from 'bullmq';
 import { DatasetCache } from './dataset-store';
 import { RedisLink } from './connection';
-import { describeCompatibility, jobEnvelopeSchema, refusalValue, serverTimeMs } from './job-envelope';
+import { describeCompatibility, isNewerEnvelope, jobEnvelopeSchema, refusalValue, serverTimeMs } from './job-envelope';
 import { DEFAULT_PREFIX, isSweepId, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { jsonResult, storeResultOnce, type StoredResult } from './result-store';
 import { parseRedisUrl, redactSecrets, toRedisOptions } from './redis-url';
@@ -18,6 +18,12 @@ export interface WorkerJobContext {
   readonly index: number;
   /** The local file of the dataset with this SHA-256 (named `name`), fetched once per worker and checked against the hash. */
   datasetFile(sha256: string, name: string): Promise<string>;
+  /**
+   * Aborted when the worker gives the job up while closing (its running jobs outlasted
+   * `closeTimeoutMs`, or `close({ now: true })`): stop it; whatever it returns is not stored, and
+   * the job goes back to the queue for another worker.
+   */
+  readonly signal: AbortSignal;
 }
 
 /** Options of {@link startQueueWorker}. */
@@ -67,10 +73,13 @@ export interface QueueWorker {
   /** Jobs whose result this worker stored. */
   readonly completed: number;
   /**
-   * Stops taking jobs, waits for the running ones (at most `closeTimeoutMs`; then they are dropped
-   * and their jobs, their locks expiring, go to another worker), closes the connections.
+   * Stops taking jobs and closes the connections. A job fetched ahead that has not started goes
+   * back to the queue at once; the running ones finish, for at most `closeTimeoutMs` — then (or at
+   * once with `now`, also in a second call while the first waits) they are stopped and handed back
+   * to the queue, so another worker takes them at once, counted neither as an attempt nor as a
+   * stall. Only when Redis cannot be reached are they left to their locks' expiry.
    */
-  close(): Promise<void>;
+  close(options?: { readonly now?: boolean }): Promise<void>;
 }
 
 /**
@@ -106,10 +115,37 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
   const slots = new Slots(options.concurrency ?? 1);
   const temporary = options.cacheDir === undefined ? await mkdtemp(join(tmpdir(), 'ensemble-worker-')) : undefined;
   const datasets = new DatasetCache(options.cacheDir ?? temporary ?? '');
+  /** The queue worker of each sweep this worker takes jobs of. */
   const workers = new Map<string, Worker>();
+  /** Queue workers of sweeps left, closing in the background (their running jobs finish): close waits for them too. */
+  const leaving = new Map<Worker, Promise<void>>();
+  /** Aborted when close gives up on the running jobs: they are stopped and handed back. */
+  const abandon = new AbortController();
+  const compatibility = options.compatibility ?? '';
   let completed = 0;
 
-  const processor = async (job: Job, keys: SweepKeys): Promise<void> => {
+  /**
+   * Puts a job this worker holds back in the queue (its lock released: no attempt, no stall
+   * counted), for this or another worker to take afresh. When that fails (Redis away, or the job
+   * gone with its sweep), the job returns to the queue once its lock expires.
+   */
+  const handBack = async (job: Job, token: string | undefined, about: object, why: string): Promise<void> => {
+    try {
+      await job.moveToWait(token);
+      logger.info({ ...about, why }, 'job handed back');
+    } catch (error) {
+      logger.warn({ ...about, why, reason: redactSecrets(error instanceof Error ? error.message : String(error), settings) }, 'could not hand the job back: it returns to the queue when its lock expires');
+    }
+  };
+
+  const processor = async (job: Job, token: string | undefined, keys: SweepKeys): Promise<void> => {
+    // Queued by a newer coordinator: not malformed, only beyond this worker; left to workers that read it.
+    if (isNewerEnvelope(job.data)) {
+      await setAside(keys);
+      await handBack(job, token, { jobId: job.id, sweepId: keys.sweepId }, 'the job is of a newer format');
+      logger.warn({ sweepId: keys.sweepId }, `sweep ${keys.sweepId} was queued by a newer @ensemble/research-redis: this worker leaves its jobs to workers that read them (upgrade it to take them)`);
+      throw new WaitingError();
+    }
     const envelope = jobEnvelopeSchema.safeParse(job.data);
     if (!envelope.success || envelope.data.sweepId !== keys.sweepId || job.id !== jobIdOf(keys.sweepId, envelope.data.index)) {
       logger.error({ jobId: job.id, sweepId: keys.sweepId }, 'rejected a malformed or foreign job payload');
@@ -127,20 +163,52 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     // What every line about this job says: the job, its sweep, its combination and which attempt.
     // A job taken back from a stalled worker counts in `stalledCounter`, not in `attemptsMade`.
     const about = { jobId: job.id, sweepId: keys.sweepId, index, attempt: job.attemptsMade + job.stalledCounter + 1 };
+    // The tag each job carries (format 2) is checked per job: the sweep's, read when this worker
+    // joined, may since have been cleaned and started again by a coordinator running other code.
+    if (envelope.data.version === 2 && envelope.data.compatibility !== compatibility) {
+      await setAside(keys);
+      await handBack(job, token, about, 'the job is of other code');
+      await refuse(keys, envelope.data.compatibility).catch(() => undefined);
+      throw new WaitingError();
+    }
     const taken = performance.now();
     logger.info(about, 'job taken');
-    const release = await slots.acquire();
+    // Nothing new starts once the worker closes: a job fetched ahead goes back to the queue.
+    const release = await slots.acquire(stop.signal);
+    if (release === null) {
+      await handBack(job, token, about, 'the worker is stopping');
+      throw new WaitingError();
+    }
     const started = performance.now();
     const timing = (): { waitedMs: number; durationMs: number } => ({ waitedMs: Math.round(started - taken), durationMs: Math.round(performance.now() - started) });
+    /** Given up while closing: the job goes back to the queue, whatever it returned or threw. */
+    const givenUp = async (): Promise<never> => {
+      release();
+      await handBack(job, token, { ...about, ...timing() }, 'stopped: the worker is stopping and did not wait for it');
+      throw new WaitingError();
+    };
     try {
-      const result = await options.process(parsed, { sweepId: keys.sweepId, index, datasetFile: (sha256, name) => datasets.file(redis, keys, sha256, name) });
+      let result: TResult;
+      try {
+        result = await options.process(parsed, { sweepId: keys.sweepId, index, datasetFile: (sha256, name) => datasets.file(redis, keys, sha256, name), signal: abandon.signal });
+      } catch (error) {
+        if (abandon.signal.aborted) return await givenUp();
+        throw error;
+      }
+      if (abandon.signal.aborted) return await givenUp();
       // The slot is free once the job ran: the next job starts while this result travels to Redis.
       release();
-      const counted = await storeResultOnce(redis, keys, index, (options.encodeResult ?? jsonResult)(result), id);
-      if (counted) completed++;
-      // `counted: false`: another worker stored this combination first (a retry after a stall).
-      logger.info({ ...about, ...timing(), outcome: options.outcomeOf?.(result) ?? 'done', counted }, 'job finished');
+      const stored = await storeResultOnce(redis, keys, index, (options.encodeResult ?? jsonResult)(result), id);
+      if (stored === 'stored') completed++;
+      const outcome = options.outcomeOf?.(result) ?? 'done';
+      if (stored === 'no-sweep') {
+        logger.warn({ ...about, ...timing(), outcome, counted: false }, 'job finished, but its sweep is no longer in Redis (cleaned, or lost with a restart): result dropped');
+      } else {
+        // `counted: false`: another worker stored this combination first (a retry after a stall).
+        logger.info({ ...about, ...timing(), outcome, counted: stored === 'stored' }, 'job finished');
+      }
     } catch (error) {
+      if (error instanceof WaitingError) throw error;
       const reason = redactSecrets(error instanceof Error ? error.message : String(error), settings);
       logger.warn({ ...about, ...timing(), outcome: error instanceof UnrecoverableError ? 'rejected' : 'error', reason }, 'job finished');
       throw error;
@@ -151,7 +219,7 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
 
   const attach = (sweepId: string): void => {
     const keys = sweepKeys(prefix, sweepId);
-    const worker = new Worker(keys.queueName, (job: Job) => processor(job, keys), {
+    const worker = new Worker(keys.queueName, (job: Job, token?: string) => processor(job, token, keys), {
       connection: redisOptions,
       prefix,
       // One job more than the slots: the next job is fetched while the current ones run, so a
@@ -172,11 +240,51 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     logger.info({ sweepId }, 'joined sweep');
   };
 
+  /**
+   * Sweeps, by id and creation time, this worker left because their jobs are of a newer format or
+   * of other code: not joined again until stored anew (else it would join, fetch and hand back once
+   * a look, while their meta still names its own code).
+   */
+  const asideSweeps = new Set<string>();
+  const asideKey = (sweepId: string, created: string | null): string => `${sweepId}@${created ?? ''}`;
+  const setAside = async (keys: SweepKeys): Promise<void> => {
+    leave(keys.sweepId);
+    asideSweeps.add(asideKey(keys.sweepId, await redis.hget(keys.meta, 'created').catch(() => null)));
+  };
+
+  /** Stops taking the sweep's jobs; the ones it holds finish in the background (close waits for them). */
+  const leave = (sweepId: string): void => {
+    const worker = workers.get(sweepId);
+    if (worker === undefined) return;
+    workers.delete(sweepId);
+    const closed = worker.close().catch(() => undefined);
+    leaving.set(worker, closed);
+    void closed.finally(() => leaving.delete(worker));
+    logger.info({ sweepId }, 'left sweep');
+  };
+
   /** Registry entries that name no sweep, warned about once each. */
   const foreign = new Set<string>();
   /** Sweeps of other code whose refusal this worker wrote: warned about once each, their refusals taken back when it closes. */
   const refusedSweeps = new Set<string>();
-  const compatibility = options.compatibility ?? '';
+  /**
+   * Records that this worker leaves the sweep's jobs as of other code (tag `theirs`), where the
+   * sweep's coordinator looks to tell its user why nobody takes them, with the Redis server's time
+   * (`now`, read when not given): written at every look, so a sweep cleaned and started again (or
+   * lost with a Redis restart) gets it again, and its time says it is current. Warns once a sweep.
+   */
+  const refuse = async (keys: SweepKeys, theirs: string, now?: number): Promise<void> => {
+    const at = now ?? (await serverTimeMs(redis));
+    // Not once closing: close takes the refusals back after the last look has finished.
+    if (stop.signal.aborted) return;
+    await redis.hset(keys.refusals, id, refusalValue(compatibility, at));
+    if (refusedSweeps.has(keys.sweepId)) return;
+    refusedSweeps.add(keys.sweepId);
+    logger.warn(
+      { sweepId: keys.sweepId, sweepRuns: describeCompatibility(theirs), workerRuns: describeCompatibility(compatibility) },
+      `sweep ${keys.sweepId} was started by a coordinator running other code: this worker leaves its jobs to workers that run the same (install the same versions to take them)`,
+    );
+  };
   const discover = async (): Promise<void> => {
     let now: number | null = null;
     const registered = (await redis.zrange(sweepRegistryKey(prefix), 0, -1)).filter((entry) => {
@@ -191,23 +299,12 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     // work: no queue worker (and no connections) for them. Nor do sweeps of other code.
     const progress = await Promise.all(registered.map(async (sweepId) => {
       const keys = sweepKeys(prefix, sweepId);
-      const [[total, tag], done] = await Promise.all([redis.hmget(keys.meta, 'total', 'compatibility'), redis.llen(keys.done)]);
+      const [[total, tag, created], done] = await Promise.all([redis.hmget(keys.meta, 'total', 'compatibility', 'created'), redis.llen(keys.done)]);
       if (total !== null && done >= Number(total)) return null;
+      if (asideSweeps.has(asideKey(sweepId, created ?? null))) return null;
       if (total !== null && (tag ?? '') !== compatibility) {
-        // Where the sweep's coordinator looks, to tell its user why nobody takes the jobs: written
-        // at every look, so a sweep cleaned and started again (or lost with a Redis restart) gets
-        // it again, and its time says the refusal is current.
         now ??= await serverTimeMs(redis);
-        // Not once closing: close takes the refusals back after the last look has finished.
-        if (stop.signal.aborted) return null;
-        await redis.hset(keys.refusals, id, refusalValue(compatibility, now));
-        if (!refusedSweeps.has(sweepId)) {
-          refusedSweeps.add(sweepId);
-          logger.warn(
-            { sweepId, sweepRuns: describeCompatibility(tag ?? ''), workerRuns: describeCompatibility(compatibility) },
-            `sweep ${sweepId} was started by a coordinator running other code: this worker leaves its jobs to workers that run the same (install the same versions to take them)`,
-          );
-        }
+        await refuse(keys, tag ?? '', now);
         return null;
       }
       return sweepId;
@@ -216,12 +313,7 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     for (const sweepId of sweeps) if (!workers.has(sweepId) && !stop.signal.aborted) attach(sweepId);
     // A sweep finished or gone from the registry (cleaned, or lost with a Redis restart until its
     // coordinator stores it again): stop taking its jobs; the running ones finish in the background.
-    for (const [sweepId, worker] of workers) {
-      if (sweeps.has(sweepId)) continue;
-      workers.delete(sweepId);
-      worker.close().catch(() => undefined);
-      logger.info({ sweepId }, 'left sweep');
-    }
+    for (const sweepId of [...workers.keys()]) if (!sweeps.has(sweepId)) leave(sweepId);
   };
 
   const loop = (async () => {
@@ -248,40 +340,58 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
   await discover().catch(() => undefined);
   logger.info({ url: settings.redacted, concurrency: options.concurrency ?? 1 }, 'worker started');
 
+  let closing: Promise<void> | undefined;
   return {
     id,
     get completed() {
       return completed;
     },
-    async close() {
-      stop.abort();
-      const closeTimeoutMs = options.closeTimeoutMs ?? 30_000;
-      const graceful = Promise.all([...workers.values()].map((worker) => worker.close()));
-      if (!(await settlesWithin(graceful, closeTimeoutMs))) {
-        // Redis is away or a job hangs: cut the connections so the pending commands fail.
-        logger.warn({ closeTimeoutMs }, 'running jobs did not finish in time: dropped');
-        await settlesWithin(Promise.all([...workers.values()].map((worker) => worker.disconnect())), 2_000);
-        await settlesWithin(graceful, 2_000);
-      }
-      subscriber.disconnect();
-      // This worker no longer refuses anything: a coordinator must not name it after it left.
-      // The looks still running finish first (none writes a refusal once closing).
-      await settlesWithin(Promise.all([loop, ...announced]), 2_000);
-      await settlesWithin(Promise.all([...refusedSweeps].map((sweepId) => redis.hdel(sweepKeys(prefix, sweepId).refusals, id))), 2_000);
-      await link.close();
-      if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
+    close(closeOptions = {}) {
+      if (closeOptions.now === true) abandon.abort();
+      closing ??= shutDown();
+      return closing;
     },
   };
+
+  async function shutDown(): Promise<void> {
+    stop.abort();
+    const closeTimeoutMs = options.closeTimeoutMs ?? 30_000;
+    const queueWorkers = (): Worker[] => [...workers.values(), ...leaving.keys()];
+    const graceful = Promise.all([...[...workers.values()].map((worker) => worker.close()), ...leaving.values()]);
+    if (!(await settlesWithin(graceful, closeTimeoutMs, abandon.signal))) {
+      // The running jobs go back to the queue, at once, for another worker.
+      if (abandon.signal.aborted) logger.info('not waiting for the running jobs: stopping them and handing them back');
+      else logger.warn({ closeTimeoutMs }, 'running jobs did not finish in time: stopping them and handing them back');
+      abandon.abort();
+      if (!(await settlesWithin(graceful, HAND_BACK_TIMEOUT_MS))) {
+        // Redis is away: cut the connections so the pending commands fail.
+        logger.warn('could not hand the running jobs back (Redis away?): dropped; they return to the queue when their locks expire');
+        await settlesWithin(Promise.all(queueWorkers().map((worker) => worker.disconnect())), 2_000);
+        await settlesWithin(graceful, 2_000);
+      }
+    }
+    subscriber.disconnect();
+    // This worker no longer refuses anything: a coordinator must not name it after it left.
+    // The looks still running finish first (none writes a refusal once closing).
+    await settlesWithin(Promise.all([loop, ...announced]), 2_000);
+    await settlesWithin(Promise.all([...refusedSweeps].map((sweepId) => redis.hdel(sweepKeys(prefix, sweepId).refusals, id))), 2_000);
+    await link.close();
+    if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
+  }
 }
+
+/** How long a closing worker waits for the jobs it gave up to be handed back before it drops them. */
+const HAND_BACK_TIMEOUT_MS = 5_000;
 
 /**
  * True when `promise` settles within `ms` (its outcome is ignored), false when the time runs out.
  * The timer is cleared once the promise settles: left running it would keep the process alive.
  */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+async function settlesWithin(promise: Promise<unknown>, ms: number, cutShort?: AbortSignal): Promise<boolean> {
   const settled = new AbortController();
+  const wait = cutShort === undefined ? settled.signal : AbortSignal.any([settled.signal, cutShort]);
   try {
-    return await Promise.race([promise.then(() => true, () => true), sleep(ms, settled.signal).then(() => false)]);
+    return await Promise.race([promise.then(() => true, () => true), sleep(ms, wait).then(() => false)]);
   } finally {
     settled.abort();
   }

@@ -36,9 +36,21 @@ export const toyCoordinator = {
 /** Runs a toy job (counting calls in `calls`). */
 export async function processToyJob(job: ToyJob, context: WorkerJobContext, calls?: Map<number, number>): Promise<ToyResult> {
   calls?.set(job.index, (calls.get(job.index) ?? 0) + 1);
-  if (job.pauseMs !== undefined) await new Promise((resolve) => setTimeout(resolve, job.pauseMs));
+  if (job.pauseMs !== undefined) await pause(job.pauseMs, context.signal);
   if (job.fail === 'always') throw new Error(`toy job ${job.index} fails every time`);
   if (job.fail === 'unrecoverable') throw new UnrecoverableError(`toy job ${job.index} cannot run here`);
   const datasetLength = job.dataset === undefined ? undefined : (await readFile(await context.datasetFile(job.dataset, 'toy.csv'))).length;
   return { index: job.index, status: 'ok', square: job.n * job.n, ...(datasetLength === undefined ? {} : { datasetLength }) };
+}
+
+/** Waits `ms`, or until `signal` aborts (a worker giving the job up). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

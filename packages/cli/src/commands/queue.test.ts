@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shortSweepId, sweepStatus } from '@ensemble/research-redis';
 import { freePort, startRedisServer } from '@ensemble/research-redis/testing';
 import type { TestRedisServer } from '@ensemble/research-redis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,16 @@ const CHILD_LIMIT_MS = 60_000;
 /** The real CLI, every wait bounded (see `startCli`). */
 function cli(args: readonly string[], limitMs = CHILD_LIMIT_MS, onStart?: (child: ChildProcess) => void): Promise<CliOutcome> {
   return startCli(args, { cwd: app, limitMs, ...(onStart === undefined ? {} : { onStart }) });
+}
+
+/** Polls `check` every 50 ms until it holds, at most `timeoutMs`; false when it never did. */
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
 }
 
 const spec = {
@@ -93,6 +104,68 @@ describe('ensemble sweep --queue, ensemble worker, ensemble queue', () => {
     const gone = await cli(['queue', 'status', '--queue', server.url, sweepId]);
     expect(gone.code).toBe(2);
     expect(gone.stderr).toContain(`no sweep ${sweepId}`);
+  }, 240_000);
+
+  it('a worker stopped with Ctrl-C twice hands its running job back at once; the sweep removed under its waiting coordinator fails it (exit 1) saying --resume goes on', async () => {
+    // A strategy that blocks its thread for a minute: the job is still running when the worker is stopped.
+    const slow = `import { defineStrategy } from '@ensemble/protocol';
+import { z } from 'zod';
+
+export default defineStrategy({
+  name: 'blocker',
+  kind: 'signal',
+  description: 'Blocks its thread for pauseMs once, then stays flat.',
+  params: z.strictObject({ pauseMs: z.number().int().min(0).max(120000).default(0) }),
+  create: ({ pauseMs }) => {
+    let paused = false;
+    return {
+      warmup: 1,
+      shouldEnter: () => {
+        if (!paused) {
+          paused = true;
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMs);
+        }
+        return null;
+      },
+      shouldExit: () => false,
+    };
+  },
+});
+`;
+    mkdirSync(at('blocking'), { recursive: true });
+    writeFileSync(at('blocker.ts'), slow);
+    writeFileSync(at('blocking/blocker.ts'), slow);
+    const queue = ['--queue', server.url, '--queue-prefix', 'handback'];
+    let worker: ChildProcess | undefined;
+    let workerErr = '';
+    const workerDone = cli(['worker', ...queue, '--strategies-dir', at('blocking'), '--cache-dir', at('cache-handback'), '--log-level', 'info', '--log-json'], CHILD_LIMIT_MS, (child) => {
+      worker = child;
+      child.stderr?.on('data', (chunk: Buffer) => (workerErr += chunk.toString()));
+    });
+    const coordinator = cli(['sweep', '--strategy', at('blocker.ts'), '--data', 'sp500', '--from', '2019-01-01', '--vary', 'pauseMs=60000', '--out', at('handback'), ...queue, '--no-progress', '--queue-timeout', '5s']);
+    let stopping = false;
+    try {
+      expect(await waitFor(() => workerErr.includes('"msg":"job taken"'), CHILD_LIMIT_MS)).toBe(true);
+      worker?.kill('SIGINT');
+      expect(await waitFor(() => workerErr.includes('Ctrl-C again'), CHILD_LIMIT_MS)).toBe(true);
+      worker?.kill('SIGINT');
+      stopping = true;
+    } finally {
+      if (!stopping) worker?.kill('SIGKILL');
+    }
+    const stopped = await workerDone;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toContain('SIGINT: handing the running jobs back to the queue');
+    expect(stopped.stderr).toContain('"why":"stopped: the worker is stopping and did not wait for it","msg":"job handed back"');
+    // Back in the queue at once, for another worker: not held under a lock until it expires.
+    const [status] = await sweepStatus({ url: server.url, prefix: 'handback' });
+    expect(status).toMatchObject({ total: 1, done: 0, waiting: 1, active: 0, failed: 0 });
+    const clean = await cli(['queue', 'clean', ...queue, shortSweepId(status?.sweepId ?? ''), '--force']);
+    expect(clean.code).toBe(0);
+    const failed = await coordinator;
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`error: Sweep ${shortSweepId(status?.sweepId ?? '')} was removed from Redis while this coordinator waited for its results`);
+    expect(failed.stderr).toContain(`The jobs that finished are kept in ${path.join(at('handback'), 'journal.jsonl')}: run the same command with --resume to go on.`);
   }, 240_000);
 
   it('exits 1 without printing the password when Redis cannot be reached', async () => {

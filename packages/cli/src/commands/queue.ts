@@ -96,13 +96,19 @@ interface WorkerFlags extends QueueFlags {
   readonly jobTimeout?: string;
 }
 
-/** Waits for SIGINT or SIGTERM. */
-function untilSignal(): Promise<NodeJS.Signals> {
+/** Waits for SIGINT or SIGTERM; null once `cancel` aborts (its listeners removed). */
+function untilSignal(): Promise<NodeJS.Signals>;
+function untilSignal(cancel: AbortSignal): Promise<NodeJS.Signals | null>;
+function untilSignal(cancel?: AbortSignal): Promise<NodeJS.Signals | null> {
   return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
+    const stop = (signal: NodeJS.Signals | null): void => {
       process.off('SIGINT', onInterrupt);
       process.off('SIGTERM', onTerminate);
+      cancel?.removeEventListener('abort', onCancel);
       resolve(signal);
+    };
+    const onCancel = (): void => {
+      stop(null);
     };
     const onInterrupt = (): void => {
       stop('SIGINT');
@@ -112,6 +118,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
     };
     process.once('SIGINT', onInterrupt);
     process.once('SIGTERM', onTerminate);
+    cancel?.addEventListener('abort', onCancel, { once: true });
   });
 }
 
@@ -137,8 +144,9 @@ It logs on stderr (--log-level to change, --log-json for JSON lines): a line for
 takes and finishes (job id, sweep id, combination index, attempt, time waited and taken, outcome:
 ok, failed or timed-out; rejected when it failed for good without a retry, such as a strategy file
 not in --strategies-dir; error when it threw and goes back to the queue), sweeps joined and left,
-failures. Ctrl-C or SIGTERM stops it cleanly: running jobs finish (at most 30 s, then they go
-back to the queue for another worker). The password is never printed; give it in
+failures. Ctrl-C or SIGTERM stops it cleanly: a job it fetched ahead goes back to the queue at
+once, running jobs finish (at most 30 s; a second Ctrl-C does not wait) and are otherwise stopped
+and handed back to the queue, where another worker takes them at once. The password is never printed; give it in
 ENSEMBLE_REDIS_PASSWORD (with a URL without one) to keep it out of the command line (\`ps\`).
 
 Exit codes: 130 after SIGINT, 143 after SIGTERM (a clean stop); 1 Redis unreachable at start; 2 bad input.`,
@@ -163,8 +171,20 @@ Exit codes: 130 after SIGINT, 143 after SIGTERM (a clean stop); 1 Redis unreacha
       });
       io.stderr.write(`worker ${echoValue(worker.id)} taking jobs from ${echoValue(redactRedisUrl(flags.queue))}; Ctrl-C to stop\n`);
       const signal = await untilSignal();
-      io.stderr.write(`${signal}: stopping (waiting for the running jobs)\n`);
-      await worker.close();
+      io.stderr.write(`${signal}: stopping (waiting for the running jobs; Ctrl-C again to hand them back to the queue at once)\n`);
+      const closing = worker.close();
+      // A second signal while it waits: the running jobs go back to the queue now, for another worker.
+      const closed = new AbortController();
+      void untilSignal(closed.signal).then((second) => {
+        if (second === null) return;
+        io.stderr.write(`${second}: handing the running jobs back to the queue\n`);
+        return worker.close({ now: true });
+      });
+      try {
+        await closing;
+      } finally {
+        closed.abort();
+      }
       io.stderr.write(`worker ${echoValue(worker.id)} stopped: ${formatCount(worker.completed)} job${worker.completed === 1 ? '' : 's'} done\n`);
       throw new CliExit(signal === 'SIGINT' ? 130 : 143);
     });

@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
-import { ConfigError, echoValue } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, echoValue } from '@ensemble/protocol';
 import type { RunError } from '@ensemble/protocol';
 import {
   JOURNAL_FILE,
@@ -25,7 +25,7 @@ import {
 import type { PlanSweepOptions, ResearchReportOptions, StrategyFileImporter } from '@ensemble/research';
 import type { JobExecutor, ResearchProgress, SweepPlan, SweepResult, WalkForwardResult } from '@ensemble/research';
 import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
-import { shortSweepId } from '@ensemble/research-redis';
+import { QueueConnectionError, SweepRemovedError, shortSweepId } from '@ensemble/research-redis';
 import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
 import { CliExit } from '../errors';
 import { COMMAND_LINE, FlagProblems, appendValue, flagText } from '../flags';
@@ -145,6 +145,8 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   let outcome: DirectoryOutcome<TResult>;
   try {
     outcome = await run(executor, { resume: flags.resume === true, onProgress: progress.onProgress, signal: controller.signal, temporaryFiles: TEMPORARY_FILES });
+  } catch (error) {
+    throw withResumeAdvice(error, flags);
   } finally {
     progress.stop();
     process.off('SIGINT', onInterrupt);
@@ -166,6 +168,16 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   // Written first, so the errors can be read; then a run in which nothing ran to the end exits 1.
   const failed = failure(outcome.result);
   if (failed !== null) throw failed;
+}
+
+/**
+ * A queued run that failed midway (Redis lost for too long, or its sweep removed under it) with
+ * what to do in this command's words: what finished is in the journal, and `--resume` goes on.
+ */
+function withResumeAdvice(error: unknown, flags: ResearchFlags): unknown {
+  const midway = (QueueConnectionError.isInstance(error) && error.phase === 'lost') || SweepRemovedError.isInstance(error);
+  if (flags.queue === undefined || !midway) return error;
+  return new EnsembleError(error.code, `${error.message} The jobs that finished are kept in ${path.join(flags.out, JOURNAL_FILE)}: run the same command with --resume to go on.`, { cause: error });
 }
 
 function value(x: number | null | undefined, digits = 4): string {
