@@ -83,6 +83,7 @@ export async function planBacktestConfig(
     source: data.dataset ?? path.resolve(configDir, data.file ?? ''),
     sourceFlag: data.dataset === undefined ? '--data' : '--dataset',
     format: data.format,
+    dateFormat: data.dateFormat,
     adjust: data.adjust === true,
     sort: data.sort === true,
     symbols: config.symbols ?? data.symbols ?? [],

@@ -3,8 +3,8 @@ import type { DataFormat } from '@ensemble/data';
 import { parseBacktestConfig } from '@ensemble/engine';
 import type { BacktestConfig, CommissionModel, FillMode, ResolvedBacktestOptions, SlippageModel } from '@ensemble/engine';
 import { ConfigError, echoValue, quoteValue } from '@ensemble/protocol';
-import type { RebalanceRule, StrategyDefinition } from '@ensemble/protocol';
-import { FlagProblems, countOrAllFlag, dateRangeFlags, flagText, numberFlag, parseNumber, sizingFlag, strategyFromFlags } from './flags';
+import type { DateFormat, RebalanceRule, StrategyDefinition } from '@ensemble/protocol';
+import { FlagProblems, countOrAllFlag, dateFormatFlag, dateRangeFlags, flagText, numberFlag, parseNumber, sizingFlag, strategyFromFlags } from './flags';
 import { datasetSuggestion } from './data-source';
 import type { StrategyFromFlags } from './flags';
 import { resolveOutputFlags } from './output-targets';
@@ -17,6 +17,8 @@ export interface BacktestFlags {
   readonly data?: string | undefined;
   readonly dataset?: string | undefined;
   readonly format?: DataFormat | undefined;
+  /** `--date-format`, unparsed. */
+  readonly dateFormat?: string | undefined;
   readonly adjust?: boolean | undefined;
   readonly sort?: boolean | undefined;
   readonly strategy: string;
@@ -67,6 +69,8 @@ export interface BacktestPlan {
   readonly source: string;
   readonly sourceFlag: '--data' | '--dataset';
   readonly format: DataFormat | undefined;
+  /** `--date-format`: how the file writes its dates; undefined when not given (detected). */
+  readonly dateFormat: DateFormat | undefined;
   /** `--adjust`: prices scaled by the data's adjusted close. */
   readonly adjust: boolean;
   /** `--sort`: rows sorted by date. */
@@ -259,6 +263,7 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
   } else {
     problems.add('--data / --dataset', `say what to backtest on: --data FILE (CSV or JSON) or --dataset NAME (${datasets})`);
   }
+  const dateFormat = dateFormatFlag(problems, flags.dateFormat, isDatasetName(source) ? source : undefined);
 
   const unplaced = flags.unplaced;
   const explained =
@@ -303,6 +308,7 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
     source,
     sourceFlag,
     format: flags.format,
+    dateFormat,
     adjust: flags.adjust === true,
     sort: flags.sort === true,
     symbols,

@@ -44,6 +44,8 @@ export interface BacktestConfigJson {
     readonly dataset: string | null;
     /** The layout the data was read in (`ohlcv`, `long`, `wide`, `json`). */
     readonly format: string;
+    /** How the file's dates were read (`--date-format`, a config's `data.dateFormat`); absent when detected. */
+    readonly dateFormat?: string;
     /** The traded symbols, in order. */
     readonly symbols: readonly string[];
     /** `--from` / `--to` as given, or null. */
@@ -106,6 +108,7 @@ export function backtestConfigJson(run: BacktestRun): BacktestConfigJson {
       source: plan.source,
       dataset: run.dataset?.name ?? null,
       format: run.data.format,
+      ...(plan.dateFormat === undefined || plan.dateFormat === 'auto' ? {} : { dateFormat: plan.dateFormat }),
       symbols: run.result.symbols,
       from: plan.rangeText.from ?? null,
       to: plan.rangeText.to ?? null,
@@ -350,7 +353,8 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const shownParams = run.rebalance === null ? plan.strategy.params : otherParams;
   const origin = plan.strategyModule === undefined ? '' : ` · from ${echoValue(plan.strategyModule.path)}`;
   lines.push(`  ${label('strategy')} ${definition.name} (${definition.kind}) · ${formatParams(shownParams)}${origin}`);
-  lines.push(`  ${label('data')} ${run.dataset === undefined ? `${echoValue(run.data.source, MAX_LINE_LENGTH)} (${run.data.format})` : `${run.dataset.name}: ${run.dataset.description}`}`);
+  const dates = plan.dateFormat === undefined || plan.dateFormat === 'auto' ? '' : `, dates ${plan.dateFormat}`;
+  lines.push(`  ${label('data')} ${run.dataset === undefined ? `${echoValue(run.data.source, MAX_LINE_LENGTH)} (${run.data.format}${dates})` : `${run.dataset.name}: ${run.dataset.description}`}`);
   for (const note of loadNotes(run.data, run.dataset, { requested: plan.adjust || plan.sort, advice: 'flag' })) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);
   const empty = run.data.series.filter((series) => series.length === 0).map((series) => echoValue(series.symbol));
   if (empty.length > 0) lines.push(`  ${label('')} no bars in the range: ${empty.join(', ')}`);

@@ -2,12 +2,14 @@ import path from 'node:path';
 import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData } from '@ensemble/data';
 import type { DataFormat, DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, closestMatch, echoValue, quoteValue } from '@ensemble/protocol';
-import type { Logger } from '@ensemble/protocol';
+import type { DateFormat, Logger } from '@ensemble/protocol';
 import type { CliIo } from './io';
 
 /** What to load and which part of it to keep. */
 export interface DataSourceOptions {
   readonly format?: DataFormat | undefined;
+  /** How the file writes its dates (`--date-format`; default detected). */
+  readonly dateFormat?: DateFormat | undefined;
   readonly symbols?: readonly string[] | undefined;
   /** Inclusive bounds: a date string (a date-only `to` covers its day) or epoch ms. */
   readonly from?: DateInput | undefined;
@@ -59,6 +61,9 @@ export async function loadDataSource(source: string, options: DataSourceOptions,
     if (options.format !== undefined) {
       throw new ConfigError([{ path: '--format', message: `applies to files; the data set ${quoteValue(source)} has a known layout` }]);
     }
+    if (options.dateFormat !== undefined) {
+      throw new ConfigError([{ path: '--date-format', message: `applies to files; the data set ${quoteValue(source)} writes its dates as YYYY-MM-DD` }]);
+    }
     return { data: await loadDataset(source, selection), dataset: getDatasetInfo(source) };
   }
   const absolute = path.resolve(io.cwd, source);
@@ -72,7 +77,7 @@ export async function loadDataSource(source: string, options: DataSourceOptions,
     }
   }
   try {
-    const data = await loadMarketData(absolute, { ...selection, file: source, format: options.format, maxProblems: options.maxProblems, onProgress: options.onProgress });
+    const data = await loadMarketData(absolute, { ...selection, file: source, format: options.format, dateFormat: options.dateFormat, maxProblems: options.maxProblems, onProgress: options.onProgress });
     return { data, dataset: undefined };
   } catch (error) {
     if (EnsembleError.isInstance(error) && error.code === 'DATA_NOT_FOUND') {

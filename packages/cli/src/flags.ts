@@ -1,7 +1,7 @@
 import { resolveDateBound } from '@ensemble/data';
 import type { SizingRule } from '@ensemble/engine';
-import { ConfigError, closestMatch, echoValue, listValues, parseDecimal, quoteValue, tightestBoundIssues } from '@ensemble/protocol';
-import type { AnyStrategy, ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
+import { ConfigError, closestMatch, dateFormatProblem, echoValue, isDateFormat, listValues, parseDecimal, quoteValue, tightestBoundIssues } from '@ensemble/protocol';
+import type { AnyStrategy, ConfigIssue, DateFormat, StrategyDefinition } from '@ensemble/protocol';
 import { coerceParameterStrings, describeParameters, getStrategy, listStrategies } from '@ensemble/strategies';
 
 /** Where problems with command-line flags are reported from (the `source` of their `ConfigError`). */
@@ -127,6 +127,28 @@ export function dateFlag(problems: FlagProblems, flag: '--from' | '--to', text: 
     problems.add(flagText(flag, text), `${quoteValue(text)} is not a date; use YYYY-MM-DD (e.g. 2005-01-31), an ISO date-time or epoch milliseconds`);
     return undefined;
   }
+}
+
+/** The help of `--date-format`, the same on every command that loads a data file. */
+export const DATE_FORMAT_HELP =
+  'how the data file writes its dates: DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD, with the file\'s separator (-, / or .); DD and MM take one or two digits, a time of day after the date is read (default: auto, detected; a day and a month before the year, 01/03/1995, is refused as ambiguous)';
+
+/**
+ * Reads `--date-format` (how the data file writes its dates: `auto` or a pattern such as
+ * `DD/MM/YYYY`); an unknown format is recorded in `problems` with what to write instead, and
+ * with `dataset` (an embedded data set's name) the flag is refused: its dates are `YYYY-MM-DD`.
+ */
+export function dateFormatFlag(problems: FlagProblems, text: string | undefined, dataset?: string): DateFormat | undefined {
+  if (text === undefined) return undefined;
+  if (!isDateFormat(text)) {
+    problems.add(flagText('--date-format', text), dateFormatProblem(text));
+    return undefined;
+  }
+  if (dataset !== undefined) {
+    problems.add(flagText('--date-format', text), `applies to a data file; the data set ${quoteValue(dataset)} writes its dates as YYYY-MM-DD`);
+    return undefined;
+  }
+  return text;
 }
 
 /**

@@ -15,6 +15,15 @@ function problems(run: () => unknown): string[] {
 }
 
 describe('the research shortcut flags', () => {
+  it('--date-format goes into the backtest base\'s data, and an unknown one is named by the flag', () => {
+    const { spec } = shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', dateFormat: 'DD.MM.YYYY', from: '2010-01-01', vary: ['fast=5,10'] }, 'sweep');
+    expect(spec.config).toEqual({ data: { file: 'prices.csv', dateFormat: 'DD.MM.YYYY', from: '2010-01-01' }, strategy: 'sma-crossover' });
+    expect(shortcutFlagsGiven({ dateFormat: 'DD.MM.YYYY' })).toEqual(['--date-format']);
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', dateFormat: 'DD.MM.YY', vary: ['fast=5,10'] }, 'sweep'))).toEqual([
+      '--date-format DD.MM.YY: unknown date format "DD.MM.YY": two-digit years are not read; the file needs four-digit years, and the format YYYY (e.g. DD/MM/YYYY)',
+    ]);
+  });
+
   it('build the spec a file would hold: a run config base, ranges, lists, constraints, sampling, direction', () => {
     const { spec } = shortcutSpec(
       {

@@ -2,7 +2,7 @@ import { isDatasetName, listDatasets } from '@ensemble/data';
 import { ConfigError } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 import { BacktestRunConfigSchema } from '@ensemble/research';
-import { COMMAND_LINE, FlagProblems, flagText, parseNumber } from './flags';
+import { COMMAND_LINE, FlagProblems, dateFormatFlag, flagText, parseNumber } from './flags';
 import { datasetSuggestion } from './data-source';
 
 /** The flags that build a sweep or walk-forward spec on the command line instead of `--spec`. */
@@ -12,6 +12,8 @@ export interface ResearchShortcutFlags {
   readonly data?: string;
   /** `--dataset NAME`: `--data` with an embedded data set, as `ensemble backtest` takes it. */
   readonly dataset?: string;
+  /** `--date-format`: how the `--data` file writes its dates. */
+  readonly dateFormat?: string;
   readonly from?: string;
   readonly to?: string;
   readonly vary?: readonly string[];
@@ -33,6 +35,7 @@ const SHORTCUT_FLAGS: Record<keyof ResearchShortcutFlags, string> = {
   strategy: '--strategy',
   data: '--data',
   dataset: '--dataset',
+  dateFormat: '--date-format',
   from: '--from',
   to: '--to',
   vary: '--vary',
@@ -135,7 +138,7 @@ export interface ShortcutSpec {
 /**
  * Builds the spec `--spec` would name from the shortcut flags of `ensemble sweep` or
  * `walk-forward`: the base (`--config FILE`, a run config; or `--strategy NAME|FILE --data
- * DATASET|FILE [--from --to]`, a backtest config), `--vary` (repeatable), `--objective` with
+ * DATASET|FILE [--date-format --from --to]`, a backtest config), `--vary` (repeatable), `--objective` with
  * `--minimize`/`--maximize`, `--constraint` (repeatable), `--sample` with `--seed`, `--pbo-blocks`
  * (sweep), `--train`/`--test`/`--anchored` (walk-forward). The spec is then validated by the same
  * schema as a file's; a bad flag is a `ConfigError` naming it and what to write (exit 2).
@@ -145,7 +148,7 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
   const backtest = flags.config === undefined;
   let config: string | Record<string, unknown> = flags.config ?? {};
   if (flags.config !== undefined) {
-    for (const key of ['strategy', 'data', 'dataset', 'from', 'to'] as const) {
+    for (const key of ['strategy', 'data', 'dataset', 'dateFormat', 'from', 'to'] as const) {
       const value = flags[key];
       if (value !== undefined) problems.add(flagText(SHORTCUT_FLAGS[key], value), `goes with --strategy and --data (a backtest base), not with --config: put it in the run config instead`);
     }
@@ -157,8 +160,10 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
     problems.add(flags.strategy === undefined ? '--strategy' : '--data', 'the base of the research is missing: give --config run.json, or --strategy NAME|FILE and --data DATASET|FILE (or a whole spec with --spec)');
   } else {
     const source = flags.data ?? flags.dataset ?? '';
-    const data = flags.dataset !== undefined || isDatasetName(source) ? { dataset: source } : { file: source };
-    config = { data: { ...data, ...(flags.from === undefined ? {} : { from: flags.from }), ...(flags.to === undefined ? {} : { to: flags.to }) }, strategy: flags.strategy };
+    const dataset = flags.dataset !== undefined || isDatasetName(source);
+    const data = dataset ? { dataset: source } : { file: source };
+    const dateFormat = dateFormatFlag(problems, flags.dateFormat, dataset ? source : undefined);
+    config = { data: { ...data, ...(dateFormat === undefined ? {} : { dateFormat }), ...(flags.from === undefined ? {} : { from: flags.from }), ...(flags.to === undefined ? {} : { to: flags.to }) }, strategy: flags.strategy };
   }
   const vary = flags.vary ?? [];
   if (vary.length === 0) problems.add('--vary', `at least one is needed: ${VARY_FORM}`);
@@ -194,6 +199,7 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
     if (head === 'sampling') return flagText('--sample', flags.sample ?? '');
     if (head === 'pboBlocks') return flagText('--pbo-blocks', flags.pboBlocks ?? '');
     if (head === 'windows') return second === 'test' ? flagText('--test', flags.test ?? '') : second === 'train' ? flagText('--train', flags.train ?? '') : '--train';
+    if (head === 'config' && backtest && path === 'config.data.dateFormat') return flagText('--date-format', flags.dateFormat ?? '');
     if (head === 'config' && backtest) return second === 'data' ? flagText('--data', flags.data ?? '') : flagText('--strategy', flags.strategy ?? '');
     return path;
   };

@@ -38,13 +38,14 @@ function signedPercent(value: number | null, palette: Palette): string {
 }
 
 function describeData(config: RunConfig, result: OrchestratorResult): string {
-  const { dataset, file, format, from, to } = config.data;
+  const { dataset, file, format, dateFormat, from, to } = config.data;
+  const reading = [format, dateFormat === undefined || dateFormat === 'auto' ? undefined : `dates ${dateFormat}`].filter((part) => part !== undefined);
   const where =
     dataset !== undefined
       ? isDatasetName(dataset)
         ? `${dataset}: ${getDatasetInfo(dataset).description}`
         : echoValue(dataset)
-      : `${echoValue(file ?? '', MAX_LINE_LENGTH)}${format === undefined ? '' : ` (${format})`}`;
+      : `${echoValue(file ?? '', MAX_LINE_LENGTH)}${reading.length === 0 ? '' : ` (${reading.join(', ')})`}`;
   const range = from === undefined && to === undefined ? '' : ` · range ${from === undefined ? 'start' : echoValue(String(from))} → ${to === undefined ? 'end' : echoValue(String(to))}`;
   return `${where}${range} · ${formatCounted(result.symbols.length, 'symbol')} traded`;
 }

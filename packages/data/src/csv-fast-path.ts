@@ -3,6 +3,7 @@ import type { OhlcvColumns } from './csv-row-reader';
 import { COMMA, NEWLINE, RETURN } from './csv-scanner';
 import type { CsvScanner } from './csv-scanner';
 import type { SymbolTable } from './csv-symbol-table';
+import type { FixedWidthDate } from './date-patterns';
 import { civilToMs } from './dates';
 import { DecimalScanner } from './numbers';
 import type { SeriesBuilder } from './series-builder';
@@ -17,7 +18,8 @@ const ROLE_VOLUME = 6;
 const ROLE_SYMBOL = 7;
 
 /**
- * The single-pass path for plain OHLCV rows (unquoted fields, `YYYY-MM-DD` dates, plain decimal
+ * The single-pass path for plain OHLCV rows (unquoted fields, ten-character dates — `YYYY-MM-DD`,
+ * or the two-digit day and month of the load's date format, `03/01/2000` — plain decimal
  * numbers, valid values, dates in order): each byte is read once and the bar appended. Anything
  * else — quotes, other date forms, exponents, blanks, a rule broken — returns false with the
  * scanner untouched, and the row takes the general path, which reports problems precisely.
@@ -29,9 +31,21 @@ export class OhlcvFastPath {
   private readonly table: SymbolTable;
   private readonly values = new Float64Array(8);
   private readonly decimals = new DecimalScanner();
+  private readonly separator: number;
+  private readonly separatorAt: number;
+  private readonly secondSeparatorAt: number;
+  private readonly yearAt: number;
+  private readonly monthAt: number;
+  private readonly dayAt: number;
 
-  constructor(scanner: CsvScanner, columns: OhlcvColumns, width: number, single: SeriesBuilder | undefined, table: SymbolTable) {
+  constructor(scanner: CsvScanner, columns: OhlcvColumns, width: number, single: SeriesBuilder | undefined, table: SymbolTable, date: FixedWidthDate) {
     this.scanner = scanner;
+    this.separator = date.separator;
+    this.separatorAt = date.firstSeparatorAt;
+    this.secondSeparatorAt = date.secondSeparatorAt;
+    this.yearAt = date.yearAt;
+    this.monthAt = date.monthAt;
+    this.dayAt = date.dayAt;
     this.single = single;
     this.table = table;
     const roles = new Int8Array(width).fill(ROLE_IGNORE);
@@ -60,18 +74,24 @@ export class OhlcvFastPath {
     for (let column = 0; column < width; column++) {
       const role = roles[column] ?? ROLE_IGNORE;
       if (role === ROLE_DATE) {
-        if (p + 10 > length || bytes[p + 4] !== 45 || bytes[p + 7] !== 45) return false;
-        let year = 0;
-        let month = 0;
-        let day = 0;
-        for (let i = 0; i < 10; i++) {
-          if (i === 4 || i === 7) continue;
-          const digit = (bytes[p + i] ?? 0) - 48;
-          if (!(digit >= 0 && digit <= 9)) return false;
-          if (i < 4) year = year * 10 + digit;
-          else if (i < 7) month = month * 10 + digit;
-          else day = day * 10 + digit;
-        }
+        const separator = this.separator;
+        if (p + 10 > length || bytes[p + this.separatorAt] !== separator || bytes[p + this.secondSeparatorAt] !== separator) return false;
+        const y = p + this.yearAt;
+        const m = p + this.monthAt;
+        const d = p + this.dayAt;
+        // Each digit minus '0' as an unsigned number: above 9 for any byte that is not a digit.
+        const y0 = ((bytes[y] ?? 0) - 48) >>> 0;
+        const y1 = ((bytes[y + 1] ?? 0) - 48) >>> 0;
+        const y2 = ((bytes[y + 2] ?? 0) - 48) >>> 0;
+        const y3 = ((bytes[y + 3] ?? 0) - 48) >>> 0;
+        const m0 = ((bytes[m] ?? 0) - 48) >>> 0;
+        const m1 = ((bytes[m + 1] ?? 0) - 48) >>> 0;
+        const d0 = ((bytes[d] ?? 0) - 48) >>> 0;
+        const d1 = ((bytes[d + 1] ?? 0) - 48) >>> 0;
+        if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9) return false;
+        const year = ((y0 * 10 + y1) * 10 + y2) * 10 + y3;
+        const month = m0 * 10 + m1;
+        const day = d0 * 10 + d1;
         const time = civilToMs(year, month, day);
         if (Number.isNaN(time)) return false;
         values[ROLE_DATE] = time;

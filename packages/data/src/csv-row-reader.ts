@@ -1,6 +1,7 @@
 import { echoValue, quoteValue } from '@ensemble/protocol';
 import type { CsvScanner } from './csv-scanner';
-import { dayMonthOrderProblem, formatTime, parseDateAt } from './dates';
+import type { DateReader } from './date-patterns';
+import { formatTime } from './dates';
 import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberAt, valueRule } from './numbers';
 import type { ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
@@ -10,11 +11,13 @@ export class RowReader {
   private readonly scanner: CsvScanner;
   private readonly names: readonly string[];
   private readonly problems: ProblemCollector;
+  private readonly dates: DateReader;
 
-  constructor(scanner: CsvScanner, names: readonly string[], problems: ProblemCollector) {
+  constructor(scanner: CsvScanner, names: readonly string[], problems: ProblemCollector, dates: DateReader) {
     this.scanner = scanner;
     this.names = names;
     this.problems = problems;
+    this.dates = dates;
   }
 
   /**
@@ -93,7 +96,7 @@ export class RowReader {
   /** A date as epoch ms, or NaN after reporting why not. */
   date(column: number): number {
     const scanner = this.scanner;
-    const time = parseDateAt(scanner.bytes, scanner.starts[column] ?? 0, scanner.ends[column] ?? 0);
+    const time = this.dates.at(scanner.bytes, scanner.starts[column] ?? 0, scanner.ends[column] ?? 0);
     if (!Number.isNaN(time)) return time;
     const raw = scanner.field(column);
     const field = this.names[column];
@@ -102,7 +105,7 @@ export class RowReader {
     } else {
       this.problems.add(
         'bad-date',
-        dayMonthOrderProblem(raw) ?? `${quoteValue(raw)} is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds`,
+        this.dates.problem(raw) ?? `${quoteValue(raw)} is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds`,
         { row: scanner.line, field, value: raw },
       );
     }

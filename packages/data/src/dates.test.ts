@@ -115,13 +115,13 @@ describe('formatting', () => {
 });
 
 describe('a date with the day and the month as numbers before the year', () => {
-  it('is refused by the loaders with both readings, or the one a number above 12 leaves, written as YYYY-MM-DD', () => {
+  it('is refused by the loaders with both readings, or the one a number above 12 leaves, written as YYYY-MM-DD, and the date format to pass', () => {
     // Ambiguous: 3 January (US) or 1 March (most other places).
-    expect(dayMonthOrderProblem('01/03/1995')).toBe('"01/03/1995": month first (MM/DD/YYYY) or day first (DD/MM/YYYY)? The loader does not guess; write dates as YYYY-MM-DD: 1995-01-03 or 1995-03-01');
+    expect(dayMonthOrderProblem('01/03/1995')).toBe('"01/03/1995": month first or day first? The loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 1995-01-03 or 1995-03-01');
     // 13 is no month: day first; likewise month first with dots or dashes.
-    expect(dayMonthOrderProblem('13.1.2000')).toBe('"13.1.2000" is day first (DD/MM/YYYY), which the loader does not read; write dates as YYYY-MM-DD: 2000-01-13');
-    expect(dayMonthOrderProblem(' 12-31-1999 ')).toBe('"12-31-1999" is month first (MM/DD/YYYY), which the loader does not read; write dates as YYYY-MM-DD: 1999-12-31');
-    expect(dayMonthOrderProblem('05/05/2000')).toBe('"05/05/2000" is a day and a month before the year, which the loader does not read; write dates as YYYY-MM-DD: 2000-05-05');
+    expect(dayMonthOrderProblem('13.1.2000')).toBe('"13.1.2000" is day first: pass --date-format DD.MM.YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 2000-01-13');
+    expect(dayMonthOrderProblem(' 12-31-1999 ')).toBe('"12-31-1999" is month first: pass --date-format MM-DD-YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 1999-12-31');
+    expect(dayMonthOrderProblem('05/05/2000')).toBe('"05/05/2000" is a day and a month before the year: pass --date-format DD/MM/YYYY or MM/DD/YYYY, whichever the file uses (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 2000-05-05');
     // 31 February either way, and 29 February of a year that is not leap.
     expect(dayMonthOrderProblem('31/02/2000')).toBe('"31/02/2000" is not a date, month first or day first; write dates as YYYY-MM-DD');
     expect(dayMonthOrderProblem('02/29/2001')).toBe('"02/29/2001" is not a date, month first or day first; write dates as YYYY-MM-DD');

@@ -71,8 +71,11 @@ function isoDateAt(bytes: Uint8Array, start: number): number {
   return civilToMs(year, month, day);
 }
 
-/** The time of day and zone after an ISO date: `[T ]HH:MM[:SS[.fff]][Z|±HH[:MM]]`. */
-function isoTimeAt(bytes: Uint8Array, start: number, end: number): number {
+/**
+ * The time of day and zone after a date, from `start` (after the `T` or space) to `end`:
+ * `HH:MM[:SS[.fff]][Z|±HH[:MM]]`, in ms from midnight UTC, or NaN.
+ */
+export function isoTimeAt(bytes: Uint8Array, start: number, end: number): number {
   let i = start;
   const hour = digitsAt(bytes, i, 2);
   if (hour < 0 || hour > 23 || at(bytes, i + 2) !== 58) return Number.NaN;
@@ -204,26 +207,31 @@ const NUMERIC_DAY_MONTH = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/;
 
 /**
  * Why `text` is refused when it is a date with the day and the month as two numbers before the
- * year (`01/03/1995`): the loader does not guess their order (3 January in the US, 1 March in most
- * other places), and the message says how to write it — both readings when both are dates, the one
- * when a number above 12 settles it. Null for any other text.
+ * year (`01/03/1995`): the automatic detection does not guess their order (3 January in the US, 1
+ * March in most other places), and the message says how to load it — the date format to pass
+ * (`--date-format`, `dateFormat`), with the file's separator, or the date as `YYYY-MM-DD`: both
+ * readings when both are dates, the one when a number above 12 settles it. Null for any other text.
  */
 export function dayMonthOrderProblem(text: string): string | null {
   const match = NUMERIC_DAY_MONTH.exec(text.trim());
   if (match === null) return null;
-  const [, first = '', , second = '', yearText = ''] = match;
+  const [, first = '', separator = '/', second = '', yearText = ''] = match;
   const year = Number(yearText);
   const iso = (month: number, day: number): string | null => (Number.isNaN(civilToMs(year, month, day)) ? null : `${yearText}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
   const monthFirst = iso(Number(first), Number(second));
   const dayFirst = iso(Number(second), Number(first));
   const quoted = quoteValue(text.trim());
+  const monthFirstFormat = `MM${separator}DD${separator}YYYY`;
+  const dayFirstFormat = `DD${separator}MM${separator}YYYY`;
+  const where = '(dateFormat in a config or in code)';
   if (monthFirst !== null && dayFirst !== null && monthFirst !== dayFirst) {
-    return `${quoted}: month first (MM/DD/YYYY) or day first (DD/MM/YYYY)? The loader does not guess; write dates as YYYY-MM-DD: ${monthFirst} or ${dayFirst}`;
+    return `${quoted}: month first or day first? The loader does not guess: pass --date-format ${monthFirstFormat} or ${dayFirstFormat} ${where}, or write dates as YYYY-MM-DD: ${monthFirst} or ${dayFirst}`;
   }
   const only = monthFirst ?? dayFirst;
   if (only === null) return `${quoted} is not a date, month first or day first; write dates as YYYY-MM-DD`;
-  const order = monthFirst === null ? 'day first (DD/MM/YYYY)' : dayFirst === null ? 'month first (MM/DD/YYYY)' : 'a day and a month before the year';
-  return `${quoted} is ${order}, which the loader does not read; write dates as YYYY-MM-DD: ${only}`;
+  if (monthFirst === null) return `${quoted} is day first: pass --date-format ${dayFirstFormat} ${where}, or write dates as YYYY-MM-DD: ${only}`;
+  if (dayFirst === null) return `${quoted} is month first: pass --date-format ${monthFirstFormat} ${where}, or write dates as YYYY-MM-DD: ${only}`;
+  return `${quoted} is a day and a month before the year: pass --date-format ${dayFirstFormat} or ${monthFirstFormat}, whichever the file uses ${where}, or write dates as YYYY-MM-DD: ${only}`;
 }
 
 /** True when `text` names a whole day (no time of day), so an inclusive upper bound covers all of it. */

@@ -5,6 +5,7 @@ import { RowReader } from './csv-row-reader';
 import type { OhlcvColumns } from './csv-row-reader';
 import { CsvScanner, countDataLines } from './csv-scanner';
 import { RowBuilders } from './csv-symbol-table';
+import type { DateReader } from './date-patterns';
 import type { ProblemCollector } from './problems';
 import { SeriesBuilder } from './series-builder';
 import type { DataFormat } from './types';
@@ -22,6 +23,8 @@ export interface CsvInput {
   readonly sort?: boolean | undefined;
   /** Scale open, high, low and close by adjusted close / close, row by row (OHLCV only). */
   readonly adjust?: boolean | undefined;
+  /** How dates are read: detected, or the pattern of the load's `dateFormat`. */
+  readonly dates: DateReader;
   /** What the parser did that the data does not show (columns ignored, prices adjusted). */
   readonly notes: string[];
 }
@@ -47,10 +50,10 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   noteIgnored(input.notes, display, [symbol, date, open, high, low, close, volume, adjust ? adjClose : -1], adjust ? -1 : adjClose);
   if (adjust) input.notes.push(`open, high, low and close scaled by ${quoteValue(display[adjClose] ?? '')} / close, row by row (volume unchanged)`);
   const columns: OhlcvColumns = { symbol, date, open, high, low, close, volume };
-  const reader = new RowReader(scanner, display, problems);
+  const reader = new RowReader(scanner, display, problems, input.dates);
   const rows = new RowBuilders(input, symbol, display[symbol]);
   // The fast path reads no adjusted close: an adjusting load takes the general path for every row.
-  const fast = adjust ? undefined : new OhlcvFastPath(scanner, columns, names.length, rows.single, rows.table);
+  const fast = adjust ? undefined : new OhlcvFastPath(scanner, columns, names.length, rows.single, rows.table, input.dates.fixedWidth);
   for (;;) {
     if (fast?.tryRow() === true) {
       scanner.countRow();
@@ -106,7 +109,7 @@ function parseLongRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   const price = requireColumn(names, PRICE_COLUMNS, problems, 'long close-only');
   if (problems.count > 0) return [];
   noteIgnored(input.notes, display, [symbol, date, price], findColumn(names, ADJ_CLOSE_COLUMNS, problems));
-  const reader = new RowReader(scanner, display, problems);
+  const reader = new RowReader(scanner, display, problems, input.dates);
   const rows = new RowBuilders(input, symbol, display[symbol]);
   while (scanner.nextRow()) {
     // A row of the wrong width or without a symbol is reported; the next one is read.
@@ -182,7 +185,7 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   if (problems.count > 0) return [];
   const header = scanner.count;
   const displayNames = Array.from({ length: header }, (_, i) => (i === date ? (names[i] ?? 'date') : scanner.field(i).trim()));
-  const reader = new RowReader(scanner, displayNames, problems);
+  const reader = new RowReader(scanner, displayNames, problems, input.dates);
   const dates = new SeriesBuilder('date', 0, input.sort === true);
   while (scanner.nextRow()) {
     if (!reader.checkWidth()) {

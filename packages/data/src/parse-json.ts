@@ -1,5 +1,7 @@
 import { echoValue, findDuplicateProperty, quoteValue, symbolProblem, textPosition } from '@ensemble/protocol';
-import { dayMonthOrderProblem, epochToMs, formatTime, parseDate } from './dates';
+import { dateReaderOf } from './date-patterns';
+import type { DateReader } from './date-patterns';
+import { epochToMs, formatTime } from './dates';
 import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberText, valueRule } from './numbers';
 import type { ProblemCollector } from './problems';
 import { SeriesBuilder } from './series-builder';
@@ -35,12 +37,14 @@ class JsonBarReader {
   private readonly problems: ProblemCollector;
   private readonly prefix: string;
   private readonly qualify: boolean;
+  private readonly dates: DateReader;
   private row = 0;
 
-  constructor(problems: ProblemCollector, prefix: string, qualify: boolean) {
+  constructor(problems: ProblemCollector, prefix: string, qualify: boolean, dates: DateReader) {
     this.problems = problems;
     this.prefix = prefix;
     this.qualify = qualify;
+    this.dates = dates;
   }
 
   private field(index: number, key: string): string {
@@ -90,17 +94,15 @@ class JsonBarReader {
     }
     const value = bar[key];
     let time = Number.NaN;
-    if (typeof value === 'string') time = parseDate(value) ?? Number.NaN;
-    else if (typeof value === 'number') time = epochToMs(value);
+    const pattern = this.dates.format !== 'auto';
+    if (typeof value === 'string') time = this.dates.text(value);
+    else if (typeof value === 'number' && !pattern) time = epochToMs(value);
     if (Number.isNaN(time)) {
-      this.add(
-        index,
-        key,
-        'bad-date',
-        (typeof value === 'string' ? dayMonthOrderProblem(value) : null) ??
-          `${quoteValue(describe(value))} is not a date; use "YYYY-MM-DD", an ISO date-time or epoch seconds/milliseconds (≥ 1e8)`,
-        value,
-      );
+      const message =
+        typeof value === 'number' && pattern
+          ? `${describe(value)} does not match the date format ${this.dates.format} (a number: epoch seconds or milliseconds are read only without a date format)`
+          : ((typeof value === 'string' ? this.dates.problem(value) : null) ?? `${quoteValue(describe(value))} is not a date; use "YYYY-MM-DD", an ISO date-time or epoch seconds/milliseconds (≥ 1e8)`);
+      this.add(index, key, 'bad-date', message, value);
     }
     return time;
   }
@@ -165,9 +167,10 @@ class JsonBarReader {
  * Parses JSON bars: an array of `{ date|time, open, high, low, close, volume? }` objects (with an
  * optional `symbol` field per bar; close-only bars `{ date, close }` get open = high = low = close),
  * or an object `{ SYMBOL: [bars…] }`. Problems name the element (index + 1) and the field.
- * `unordered` builders accept bars in any date order (the loaders' `sort` option).
+ * `unordered` builders accept bars in any date order (the loaders' `sort` option); `dates` reads
+ * string dates (and epoch numbers, unless it is a date format's pattern, which reads text only).
  */
-export function parseJsonBars(text: string, problems: ProblemCollector, defaultSymbol: string, unordered = false): SeriesBuilder[] {
+export function parseJsonBars(text: string, problems: ProblemCollector, defaultSymbol: string, unordered = false, dates: DateReader = dateReaderOf(undefined)): SeriesBuilder[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -200,7 +203,7 @@ export function parseJsonBars(text: string, problems: ProblemCollector, defaultS
     return builder;
   };
   if (Array.isArray(value)) {
-    const reader = new JsonBarReader(problems, defaultSymbol, false);
+    const reader = new JsonBarReader(problems, defaultSymbol, false, dates);
     const withSymbols = value.some((bar) => isRecord(bar) && 'symbol' in bar);
     reader.read(value, (bar, index) => {
       if (!withSymbols) return builderOf(defaultSymbol, value.length);
@@ -219,7 +222,7 @@ export function parseJsonBars(text: string, problems: ProblemCollector, defaultS
         continue;
       }
       const builder = builderOf(symbol, bars.length);
-      new JsonBarReader(problems, symbol, true).read(bars, () => builder);
+      new JsonBarReader(problems, symbol, true, dates).read(bars, () => builder);
     }
   } else {
     problems.add('bad-json', 'the JSON must be an array of bars or an object mapping each symbol to an array of bars');

@@ -1,4 +1,4 @@
-import { ConfigError, createTimeline, echoValue, noopLogger, quoteValue, symbolProblem } from '@ensemble/protocol';
+import { ConfigError, DateFormatSchema, createTimeline, echoValue, noopLogger, quoteValue, symbolProblem } from '@ensemble/protocol';
 import { selectMarketData } from './market-data';
 import { parseCsvRows } from './parse-csv';
 import { parseJsonBars } from './parse-json';
@@ -6,6 +6,7 @@ import { decodeAll, encodeText, lineOfOffset } from './bytes';
 import { DEFAULT_MAX_PROBLEMS, ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
 import { formatTime } from './dates';
+import { dateReaderOf } from './date-patterns';
 import type { DataFormat, MarketData, ParseOptions } from './types';
 
 const FORMATS: readonly DataFormat[] = ['ohlcv', 'long', 'wide', 'json'];
@@ -105,6 +106,8 @@ function checkOptions(options: ParseOptions): number {
   if (options.format !== undefined && !FORMATS.includes(options.format)) {
     throw new ConfigError([{ path: 'format', message: `must be one of ${FORMATS.join(', ')}, got ${quoteValue(options.format)}` }]);
   }
+  const dateFormat = options.dateFormat === undefined ? undefined : DateFormatSchema.safeParse(options.dateFormat);
+  if (dateFormat?.success === false) throw new ConfigError([{ path: 'dateFormat', message: dateFormat.error.issues[0]?.message ?? 'unknown date format' }]);
   const symbolIssue = options.symbol === undefined ? null : symbolProblem(options.symbol);
   if (symbolIssue !== null) throw new ConfigError([{ path: 'symbol', message: `the symbol ${quoteValue(options.symbol ?? '')} ${symbolIssue}` }]);
   return maxProblems;
@@ -119,6 +122,7 @@ interface Parsed {
 /** Parses readable bytes as JSON or CSV (detected or as `options.format`) into per-symbol builders. */
 function parseBuilders(bytes: Uint8Array, start: number, options: ParseOptions, problems: ProblemCollector, defaultSymbol: string, sort: boolean): Parsed {
   const notes: string[] = [];
+  const dates = dateReaderOf(options.dateFormat);
   const first = firstByte(bytes, start);
   if (first === -1) {
     problems.add('empty-file', 'the file is empty; expected a CSV header and rows, or JSON bars');
@@ -129,9 +133,9 @@ function parseBuilders(bytes: Uint8Array, start: number, options: ParseOptions, 
       problems.add('missing-column', 'adjust applies to OHLCV CSV files with an adjusted close column (Yahoo Finance\'s "Adj Close"), not to JSON');
       return { format: 'json', builders: [], notes };
     }
-    return { format: 'json', builders: parseJsonBars(decodeAll(bytes.subarray(start)), problems, defaultSymbol, sort), notes };
+    return { format: 'json', builders: parseJsonBars(decodeAll(bytes.subarray(start)), problems, defaultSymbol, sort, dates), notes };
   }
-  const input = { bytes, start, problems, defaultSymbol, onProgress: options.onProgress, sort, adjust: options.adjust, notes };
+  const input = { bytes, start, problems, defaultSymbol, onProgress: options.onProgress, sort, adjust: options.adjust, dates, notes };
   const { format, builders } = parseCsvRows(input, options.format);
   return { format, builders, notes };
 }

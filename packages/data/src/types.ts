@@ -1,4 +1,4 @@
-import type { BarSeries, Logger, Timeline } from '@ensemble/protocol';
+import type { BarSeries, DateFormat, Logger, Timeline } from '@ensemble/protocol';
 
 /**
  * A market data layout. `ohlcv`: `date,open,high,low,close[,volume]` with an optional `symbol`
@@ -52,6 +52,16 @@ export interface ParseOptions extends SelectOptions {
   readonly file?: string | undefined;
   /** The layout, instead of detecting it from the header (or the first character for JSON). */
   readonly format?: DataFormat | undefined;
+  /**
+   * How the file writes its dates (default `auto`): `auto` detects ISO dates and date-times,
+   * `YYYYMMDD`, month names and epoch numbers, and refuses a day and a month as two numbers before
+   * the year (`01/03/1995`) as ambiguous; a pattern such as `DD/MM/YYYY` or `MM-DD-YYYY` reads
+   * every date in that order with that separator (`DD`, `MM` one or two digits, `YYYY` four, a
+   * time of day after the date when present) and makes any other date a `bad-date` problem
+   * naming the value and the format. One of `DATE_FORMATS` of `@ensemble/protocol`; applies to
+   * the file's dates, CSV and JSON, not to `from` and `to`.
+   */
+  readonly dateFormat?: DateFormat | undefined;
   /**
    * The symbol of a single series read from data without a symbol column; defaults to the file
    * name without directory and extension, or `DATA` when there is no file name.

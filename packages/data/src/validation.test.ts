@@ -265,14 +265,14 @@ describe('validation in the other layouts', () => {
     expect(problems.map((p) => [p.row, p.rule])).toEqual([[4, 'duplicate-date']]);
   });
 
-  it('a date with the day and the month before the year (a US or European export) says both readings as YYYY-MM-DD, in CSV and JSON', () => {
+  it('a date with the day and the month before the year (a US or European export) says both readings as YYYY-MM-DD and the date format to pass, in CSV and JSON', () => {
     const csv = fail('Ticker,Date,Close\nIBM,01/03/1995,18.33\nIBM,01/13/1995,18.48\n');
     expect(csv.map((p) => [p.row, p.field, p.rule, p.message])).toEqual([
-      [2, 'Date', 'bad-date', '"01/03/1995": month first (MM/DD/YYYY) or day first (DD/MM/YYYY)? The loader does not guess; write dates as YYYY-MM-DD: 1995-01-03 or 1995-03-01'],
-      [3, 'Date', 'bad-date', '"01/13/1995" is month first (MM/DD/YYYY), which the loader does not read; write dates as YYYY-MM-DD: 1995-01-13'],
+      [2, 'Date', 'bad-date', '"01/03/1995": month first or day first? The loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 1995-01-03 or 1995-03-01'],
+      [3, 'Date', 'bad-date', '"01/13/1995" is month first: pass --date-format MM/DD/YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 1995-01-13'],
     ]);
     const json = fail(JSON.stringify([{ date: '13/01/1995', close: 18.33 }]), { file: 'inline.json' });
-    expect(json.map((p) => [p.row, p.field, p.rule, p.message])).toEqual([[1, 'date', 'bad-date', '"13/01/1995" is day first (DD/MM/YYYY), which the loader does not read; write dates as YYYY-MM-DD: 1995-01-13']]);
+    expect(json.map((p) => [p.row, p.field, p.rule, p.message])).toEqual([[1, 'date', 'bad-date', '"13/01/1995" is day first: pass --date-format DD/MM/YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 1995-01-13']]);
   });
 
   it('json: problems name the element (index + 1) and the field', () => {

@@ -130,6 +130,19 @@ describe('parseRunConfig', () => {
     expect(issuesOf(config(-1e12))).toEqual([]);
   });
 
+  it('takes the date format of a file, keeps it out when not given, and names an unknown one', () => {
+    const config = (data: Record<string, unknown>) => ({ data, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['SP500'] }] });
+    expect(parseRunConfig(config({ file: 'prices.csv', dateFormat: 'DD/MM/YYYY' }), { registry: testRegistry }).data.dateFormat).toBe('DD/MM/YYYY');
+    // Absent stays absent: a parsed config (and so a run or sweep id) is unchanged for a config without it.
+    expect(parseRunConfig(config({ file: 'prices.csv' }), { registry: testRegistry }).data).toEqual({ file: 'prices.csv' });
+    expect(issuesOf(config({ file: 'prices.csv', dateFormat: 'dd/mm/yyyy' }))).toEqual([
+      { path: 'data.dateFormat', message: 'unknown date format "dd/mm/yyyy": write DD/MM/YYYY (upper case; in the file DD and MM may have one or two digits, YYYY has four)' },
+    ]);
+    expect(issuesOf(config({ dataset: 'sp500', dateFormat: 'DD/MM/YYYY' }))).toEqual([
+      { path: 'data.dateFormat', message: '"dateFormat" applies to "file" only; embedded data sets write their dates as YYYY-MM-DD' },
+    ]);
+  });
+
   it('lists every problem by path, schema and cross-field checks together, naming the source', () => {
     let caught: unknown;
     try {

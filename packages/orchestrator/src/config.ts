@@ -2,6 +2,7 @@ import { BacktestOptionsSchema, SizingRuleSchema } from '@ensemble/engine';
 import type { BarSeries, ConfigIssue, RebalanceRule, StrategyDefinition } from '@ensemble/protocol';
 import {
   ConfigError,
+  DateFormatSchema,
   MAX_SYMBOL_LENGTH,
   STRATEGY_ID_PATTERN,
   STRATEGY_ID_RULE,
@@ -88,6 +89,9 @@ export const DataSourceSchema = z
       .enum(['ohlcv', 'long', 'wide', 'json'])
       .optional()
       .describe('Layout of "file" (default: detected from its header): ohlcv, long (symbol,date,price), wide (date,SYM1,…) or json'),
+    dateFormat: DateFormatSchema.optional().describe(
+      'How "file" writes its dates (default: auto, detected; a day and a month before the year such as 01/03/1995 is refused as ambiguous): DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD with the file\'s separator (-, / or .); DD and MM take one or two digits, and a time of day after the date is read when present',
+    ),
     adjust: z
       .boolean()
       .optional()
@@ -103,14 +107,17 @@ export const DataSourceSchema = z
     from: dateBound.describe('First date to keep, e.g. "2005-01-01", or epoch milliseconds (inclusive; default: the first bar)'),
     to: dateBound.describe('Last date to keep, e.g. "2009-12-31" (inclusive, whole day), or epoch milliseconds (default: the last bar)'),
   })
-  // The JSON Schema says what the check below refuses: exactly one source, "format" with "file" only.
-  .meta({ oneOf: [{ required: ['dataset'] }, { required: ['file'] }], dependentRequired: { format: ['file'] } })
+  // The JSON Schema says what the check below refuses: exactly one source, "format" and "dateFormat" with "file" only.
+  .meta({ oneOf: [{ required: ['dataset'] }, { required: ['file'] }], dependentRequired: { format: ['file'], dateFormat: ['file'] } })
   .superRefine((value, context) => {
     if ((value.dataset === undefined) === (value.file === undefined)) {
       context.addIssue({ code: 'custom', path: [], message: 'give exactly one of "dataset" (an embedded data set) and "file" (a path)' });
     }
     if (value.format !== undefined && value.file === undefined) {
       context.addIssue({ code: 'custom', path: ['format'], message: '"format" applies to "file" only; embedded data sets know their layout' });
+    }
+    if (value.dateFormat !== undefined && value.file === undefined) {
+      context.addIssue({ code: 'custom', path: ['dateFormat'], message: '"dateFormat" applies to "file" only; embedded data sets write their dates as YYYY-MM-DD' });
     }
   })
   .describe('The market data of the run');

@@ -46,6 +46,8 @@ export { formatValue, isThenable, thenableProblem } from './format-value';
 export type { CalendarPeriod } from './calendar';
 export { DAY_MS, calendarPeriodKey, daysFromCivil, monthIndexOf, monthIndexOfDay, monthStartMs } from './calendar';
 export { isoTime } from './time';
+export type { DateFormat } from './date-format';
+export { DATE_FORMATS, DateFormatSchema, dateFormatProblem, isDateFormat } from './date-format';
 export type { StrategyDefinition } from './definition';
 export type { StrategyOfKind, StrategySpec } from './define-strategy';
 export { STRATEGY_NAME_PATTERN, STRATEGY_NAME_RULE, defineStrategy, strategyDefinitionIssues } from './define-strategy';

@@ -1,6 +1,6 @@
 import { createHook } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,6 +132,44 @@ describe('startRedisWorker', () => {
       ]);
       // The same prices under another name: the same metrics.
       expect(results[1]?.metrics).toEqual(results[0]?.metrics);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('reads a day-first file with its jobs\' date format, and keeps another reading of the same bytes apart', async () => {
+    // The S&P 500 CSV rewritten day first (03/01/2000) and as written (2000-01-03), under one name in two folders.
+    const directory = await mkdtemp(join(tmpdir(), 'worker-day-first-'));
+    onTestFinished(() => rm(directory, { recursive: true, force: true }));
+    const text = await readFile(fileURLToPath(await datasetUrl('sp500')), 'utf8');
+    await mkdir(join(directory, 'eu'));
+    await mkdir(join(directory, 'iso'));
+    const dayFirst = join(directory, 'eu', 'SPX.csv');
+    const iso = join(directory, 'iso', 'SPX.csv');
+    await writeFile(dayFirst, text.replace(/^(\d{4})-(\d{2})-(\d{2}),/gm, '$3/$2/$1,'));
+    await writeFile(iso, text);
+    const dayFirstRef = await dataRefOf({ file: dayFirst, dateFormat: 'DD/MM/YYYY' }, '.');
+    const monthFirstRef = await dataRefOf({ file: dayFirst, dateFormat: 'MM/DD/YYYY' }, '.');
+    expect(dayFirstRef).toMatchObject({ dateFormat: 'DD/MM/YYYY' });
+    expect(monthFirstRef.sha256).toBe(dayFirstRef.sha256);
+    const jobs = smaJobs(dayFirstRef, 2, { data: { file: dayFirst, dateFormat: 'DD/MM/YYYY', from: '2019-01-01' } });
+    const reference = smaJobs(await dataRefOf({ file: iso }, '.'), 2, { data: { file: iso, from: '2019-01-01' } });
+    const [monthFirst] = smaJobs(monthFirstRef, 1, { data: { file: dayFirst, dateFormat: 'MM/DD/YYYY', from: '2019-01-01' } });
+    if (monthFirst === undefined) throw new Error('no job');
+    // One worker, one thread: the day-first sweep, the same bytes read month first, then the file as written.
+    const worker = await startRedisWorker({ url: server.url, discoveryIntervalMs: 100 });
+    try {
+      const results = new Map<string, ResearchJobResult[]>();
+      for (const [sweepId, list] of [['day-first', jobs], ['month-first', [monthFirst]], ['as-written', reference]] as const) {
+        const found: ResearchJobResult[] = [];
+        await createRedisExecutor({ url: server.url, sweepId, attempts: 1 }).run(list, { onResult: (result) => found.push(result) });
+        results.set(sweepId, found.sort((a, b) => a.index - b.index));
+      }
+      expect(results.get('day-first')?.map((result) => result.status)).toEqual(['ok', 'ok']);
+      expect(results.get('day-first')?.map((result) => result.metrics)).toEqual(results.get('as-written')?.map((result) => result.metrics));
+      // Read month first, 13/01/2000 is no date: the job fails on the same bytes the day-first jobs read.
+      expect(results.get('month-first')?.[0]?.status).toBe('failed');
+      expect(results.get('month-first')?.[0]?.error?.message).toContain('"13/01/2000" does not match the date format MM/DD/YYYY: 13 is no month (it reads as DD/MM/YYYY)');
     } finally {
       await worker.close();
     }

@@ -13,7 +13,7 @@ import { renderBacktestSummary } from '../backtest-report';
 import type { BacktestRun } from '../backtest-report';
 import { paletteFor } from '../color';
 import { loadDataSource } from '../data-source';
-import { COMMAND_LINE, SIZING_FORMS, appendValue, flagText } from '../flags';
+import { COMMAND_LINE, DATE_FORMAT_HELP, SIZING_FORMS, appendValue, flagText } from '../flags';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
@@ -64,7 +64,7 @@ function rangeProblem(error: unknown, plan: BacktestPlan): unknown {
  */
 export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Logger, phases: ProgressPhases = NO_PROGRESS): Promise<BacktestRun> {
   const { data: loaded, dataset } = await withProgress(phases, 'load ', 'bytes', (onProgress) =>
-    loadDataSource(plan.source, { format: plan.format, adjust: plan.adjust, sort: plan.sort, from: plan.from, to: plan.to, logger, onProgress }, io),
+    loadDataSource(plan.source, { format: plan.format, dateFormat: plan.dateFormat, adjust: plan.adjust, sort: plan.sort, from: plan.from, to: plan.to, logger, onProgress }, io),
   ).catch((error: unknown) => {
     throw rangeProblem(error, plan);
   });
@@ -151,6 +151,7 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
     .option('--data <file>', 'market data file (CSV or JSON); relative to the working directory')
     .option('--dataset <name>', 'an embedded data set: sp500, dow30 or stocks5 (see `ensemble data list`)')
     .addOption(new Option('--format <format>', 'layout of the --data file instead of detecting it').choices(['ohlcv', 'long', 'wide', 'json']))
+    .option('--date-format <format>', DATE_FORMAT_HELP)
     .option('--adjust', "scale open, high, low and close by the data's adjusted close (Yahoo Finance's Adj Close) / close, row by row (default: prices as traded)")
     .option('--sort', 'sort the rows by date, e.g. a newest-first download (default: rows must be in date order)')
     .requiredOption('--strategy <name>', 'strategy to run (see `ensemble strategies`), or a strategy file: ./my-strategy.ts (.ts, .mts, .js, .mjs; file.ts#name picks one of several)')

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { inspectMarketData, listDatasets } from '@ensemble/data';
+import { inspectMarketData, isDatasetName, listDatasets } from '@ensemble/data';
 import type { DataFormat } from '@ensemble/data';
 import { DataValidationError } from '@ensemble/protocol';
 import { loadDataSource, loadNotes } from '../data-source';
@@ -10,10 +10,12 @@ import { formatCount, formatTable } from '../format';
 import { inspectionToJson, renderInspection } from '../inspect-report';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
+import { DATE_FORMAT_HELP, FlagProblems, dateFormatFlag } from '../flags';
 import { collect, globalOptions, positiveInteger } from '../options';
 
 interface InspectOptions {
   readonly format?: DataFormat;
+  readonly dateFormat?: string;
   readonly symbol: string[];
   readonly from?: string;
   readonly to?: string;
@@ -32,6 +34,7 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
     .description('validate and summarise market data: symbols, date range, bar counts, gaps and every problem')
     .argument('<source>', 'a CSV or JSON file, or a data set name (see `ensemble data list`)')
     .addOption(new Option('--format <format>', 'layout of the file instead of detecting it').choices(['ohlcv', 'long', 'wide', 'json']))
+    .option('--date-format <format>', DATE_FORMAT_HELP)
     .option('--adjust', "scale open, high, low and close by the adjusted close (Yahoo Finance's Adj Close) / close, row by row")
     .option('--sort', 'sort the rows by date, e.g. a newest-first download (default: rows must be in date order)')
     .option('-s, --symbol <symbol>', 'keep only this symbol (repeatable, or comma-separated)', collect, [])
@@ -41,11 +44,15 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
     .option('--json', 'print the summary (or the problems) as JSON on stdout')
     .action(async (source: string, options: InspectOptions, command: Command) => {
       const logger = createCliLogger(io, globalOptions(command).logLevel ?? 'warn', { json: globalOptions(command).logJson === true });
+      const problems = new FlagProblems();
+      const dateFormat = dateFormatFlag(problems, options.dateFormat, isDatasetName(source) ? source : undefined);
+      problems.throwIfAny();
       try {
         const { data: loaded, dataset } = await loadDataSource(
           source,
           {
             format: options.format,
+            dateFormat,
             symbols: options.symbol.length === 0 ? options.symbol : splitSymbols(options.symbol),
             from: options.from,
             to: options.to,

@@ -28,7 +28,7 @@ import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
 import { QueueConnectionError, SweepRemovedError, shortSweepId } from '@ensemble/research-redis';
 import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
 import { CliExit } from '../errors';
-import { COMMAND_LINE, FlagProblems, appendValue, flagText } from '../flags';
+import { COMMAND_LINE, DATE_FORMAT_HELP, FlagProblems, appendValue, flagText } from '../flags';
 import { checkKeptFiles, resolveOutputFlags } from '../output-targets';
 import type { KeptFile } from '../output-targets';
 import { shortcutFlagsGiven, shortcutSpec } from '../research-shortcut';
@@ -320,6 +320,7 @@ function researchCommand(program: Command, name: string, description: string, ex
     .option('--strategy <name|file>', 'shortcut: a backtest base, one strategy (registry name or .ts/.js file), with --data')
     .option('--data <dataset|file>', 'shortcut: the backtest base\'s data, an embedded data set or a CSV/JSON file')
     .option('--dataset <name>', 'shortcut: the backtest base\'s data, an embedded data set (as `ensemble backtest` takes it)')
+    .option('--date-format <format>', `shortcut: ${DATE_FORMAT_HELP}`)
     .option('--from <date>', 'shortcut: first date of the backtest base\'s data')
     .option('--to <date>', 'shortcut: last date of the backtest base\'s data')
     .option('--vary <path=values>', 'shortcut, repeatable: a parameter to vary, PATH=START:STOP:STEP or PATH=V1,V2,… (a backtest\'s own parameters by name: fast=5:50:5)', appendValue)

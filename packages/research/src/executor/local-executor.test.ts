@@ -1,9 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ResearchJob, ResearchJobResult } from '../job/research-job';
 import { createLocalResolvers, dataRefOf, sha256Hex } from '../job/resolvers';
 import { runResearchJob } from '../job/run-research-job';
+import { datasetUrl } from '@ensemble/data';
+import { planSweep } from '../sweep/sweep-plan';
+import { temporaryDirectory } from '../testing/temporary-directory';
 import { createLocalExecutor } from './local-executor';
 import type { LocalExecutor } from './local-executor';
 
@@ -60,6 +64,23 @@ describe('createLocalExecutor', () => {
     const expected = await Promise.all(list.map((job) => runResearchJob(job, resolvers)));
     expect(results).toEqual(expected);
     expect(results.every((result) => result.status === 'ok')).toBe(true);
+  });
+
+  it('threads read a day-first file with the date format of the jobs\' data reference', async () => {
+    const dir = await temporaryDirectory('local-executor-day-first-');
+    const [header = '', ...rows] = (await readFile(fileURLToPath(await datasetUrl('sp500')), 'utf8')).trimEnd().split('\n');
+    const kept = rows.filter((row) => row.startsWith('2016-'));
+    await writeFile(join(dir, 'SPX.csv'), [header, ...kept.map((row) => row.replace(/^(\d{4})-(\d{2})-(\d{2}),/, '$3.$2.$1,'))].join('\n'));
+    const plan = await planSweep(
+      { kind: 'backtest', config: { data: { file: 'SPX.csv', dateFormat: 'DD.MM.YYYY' }, strategy: 'sma-crossover', params: { slow: 40 } }, parameters: [{ path: 'params.fast', values: [5, 10, 15, 20] }] },
+      { baseDir: dir },
+    );
+    const executor = createLocalExecutor({ workers: 2 });
+    executors.push(executor);
+    const results = await collect(executor, plan.jobs);
+    const resolvers = createLocalResolvers();
+    expect(results).toEqual(await Promise.all(plan.jobs.map((job) => runResearchJob(job, resolvers))));
+    expect(results.map((result) => result.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
   });
 
   it('stops a job that hangs in a real worker thread, records it timed-out, replaces the thread and goes on', async () => {

@@ -1,4 +1,5 @@
 import type { PerformanceMetrics } from '@ensemble/performance';
+import { DateFormatSchema } from '@ensemble/protocol';
 import { z } from 'zod';
 
 /** A SHA-256 digest as 64 lowercase hex digits. */
@@ -16,6 +17,7 @@ export const DataRefSchema = z
     format: z.enum(['ohlcv', 'long', 'wide', 'json']).optional().describe('Layout of "file" (default: detected)'),
     adjust: z.literal(true).optional().describe('Prices scaled by the adjusted close column (the config\'s "data.adjust"); absent when not'),
     sort: z.literal(true).optional().describe('Rows sorted by date (the config\'s "data.sort"); absent when not'),
+    dateFormat: DateFormatSchema.optional().describe('How the file writes its dates (the config\'s "data.dateFormat"); absent for auto'),
     sha256: sha256Schema.describe('SHA-256 of the data bytes'),
   })
   .refine((value) => (value.name === undefined) !== (value.file === undefined), { message: 'give exactly one of "name" and "file"' })

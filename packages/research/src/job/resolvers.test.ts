@@ -1,9 +1,11 @@
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { datasetUrl, parseMarketData } from '@ensemble/data';
 import { describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../testing/temporary-directory';
+import { createInProcessExecutor } from '../executor/in-process-executor';
+import { runSweep } from '../sweep/run-sweep';
 import { planSweep } from '../sweep/sweep-plan';
 import { createLocalResolvers, dataRefOf } from './resolvers';
 
@@ -64,5 +66,46 @@ describe('data read as the config says', () => {
     const raw = await dataRefOf({ file: join(dir, 'ADJ.csv') }, '.');
     expect(raw).not.toHaveProperty('adjust');
     expect((await createLocalResolvers().marketData(raw)).series[0]?.close.at(-1)).toBe(Number(last[4]));
+  });
+});
+
+describe('a sweep over a day-first file', () => {
+  /** The embedded S&P 500 rows of 2015–2016, as written (YYYY-MM-DD) and rewritten day first (DD/MM/YYYY), in two folders under one name. */
+  async function files(): Promise<{ iso: string; dayFirst: string }> {
+    const dir = await temporaryDirectory('resolvers-day-first-');
+    const [header = '', ...rows] = (await readFile(fileURLToPath(await datasetUrl('sp500')), 'utf8')).trimEnd().split('\n');
+    const kept = rows.filter((row) => row.startsWith('2015-') || row.startsWith('2016-'));
+    await mkdir(join(dir, 'iso'));
+    await mkdir(join(dir, 'eu'));
+    await writeFile(join(dir, 'iso', 'SPX.csv'), [header, ...kept].join('\n'));
+    await writeFile(join(dir, 'eu', 'SPX.csv'), [header, ...kept.map((row) => row.replace(/^(\d{4})-(\d{2})-(\d{2}),/, '$3/$2/$1,'))].join('\n'));
+    return { iso: join(dir, 'iso'), dayFirst: join(dir, 'eu') };
+  }
+  const spec = (dateFormat?: string) => ({
+    kind: 'backtest',
+    config: { data: { file: 'SPX.csv', ...(dateFormat === undefined ? {} : { dateFormat }) }, strategy: 'sma-crossover', params: { slow: 60 } },
+    parameters: [{ path: 'params.fast', values: [5, 10, 20] }],
+  });
+
+  it('reads it with the base config\'s dateFormat: every job ranks as on the same rows written YYYY-MM-DD', async () => {
+    const { iso, dayFirst } = await files();
+    const plan = await planSweep(spec('DD/MM/YYYY'), { baseDir: dayFirst });
+    expect(plan.jobs[0]?.data[0]).toMatchObject({ file: join(dayFirst, 'SPX.csv'), dateFormat: 'DD/MM/YYYY' });
+    const reference = await planSweep(spec(), { baseDir: iso });
+    expect(reference.jobs[0]?.data[0]).not.toHaveProperty('dateFormat');
+    const read = await createLocalResolvers().marketData(plan.jobs[0]?.data[0] ?? { file: '', sha256: '' });
+    const expected = await createLocalResolvers().marketData(reference.jobs[0]?.data[0] ?? { file: '', sha256: '' });
+    expect(read.series).toEqual(expected.series);
+    expect(read.series[0]?.length).toBe(504); // 252 sessions in 2015 and 252 in 2016, counted in the file
+    const [swept, referenceSwept] = await Promise.all([runSweep(plan, createInProcessExecutor()), runSweep(reference, createInProcessExecutor())]);
+    expect(swept.rows.map((row) => [row.index, row.metrics])).toEqual(referenceSwept.rows.map((row) => [row.index, row.metrics]));
+    expect(swept.rows.every((row) => row.status === 'ok')).toBe(true);
+  });
+
+  it('without it, planning stops on the ambiguous dates, naming the format to pass; auto is the same as leaving it out', async () => {
+    const { dayFirst } = await files();
+    await expect(planSweep(spec(), { baseDir: dayFirst })).rejects.toThrow('pass --date-format MM/DD/YYYY or DD/MM/YYYY (dateFormat in a config or in code)');
+    const auto = await dataRefOf({ file: 'SPX.csv', dateFormat: 'auto' }, dayFirst);
+    expect(auto).toEqual(await dataRefOf({ file: 'SPX.csv' }, dayFirst));
   });
 });

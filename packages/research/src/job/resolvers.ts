@@ -3,7 +3,7 @@ import { datasetUrl, getDatasetInfo, parseMarketData, readDataBytes } from '@ens
 import type { MarketData } from '@ensemble/data';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
-import type { StrategyDefinition } from '@ensemble/protocol';
+import type { DateFormat, StrategyDefinition } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { sha256Hex } from './content-hash';
 import type { ResearchResolvers } from './run-research-job';
@@ -20,11 +20,19 @@ export interface DataSourceInput {
   readonly format?: 'ohlcv' | 'long' | 'wide' | 'json' | undefined;
   readonly adjust?: boolean | undefined;
   readonly sort?: boolean | undefined;
+  readonly dateFormat?: DateFormat | undefined;
 }
 
-/** How the bytes are read: the config's `adjust` and `sort`, kept in the reference only when set. */
-function readingOf(source: DataSourceInput): Pick<DataRef, 'adjust' | 'sort'> {
-  return { ...(source.adjust === true ? { adjust: true } : {}), ...(source.sort === true ? { sort: true } : {}) };
+/**
+ * How the bytes are read: the config's `adjust`, `sort` and `dateFormat`, kept in the reference
+ * only when set (a `dateFormat` of `auto` is the default, left out).
+ */
+function readingOf(source: DataSourceInput): Pick<DataRef, 'adjust' | 'sort' | 'dateFormat'> {
+  return {
+    ...(source.adjust === true ? { adjust: true } : {}),
+    ...(source.sort === true ? { sort: true } : {}),
+    ...(source.dateFormat === undefined || source.dateFormat === 'auto' ? {} : { dateFormat: source.dateFormat }),
+  };
 }
 
 async function bytesOf(ref: Pick<DataRef, 'name' | 'file'>): Promise<Uint8Array> {
@@ -34,7 +42,7 @@ async function bytesOf(ref: Pick<DataRef, 'name' | 'file'>): Promise<Uint8Array>
 
 /**
  * The content reference of a config's data: the data set name or the file's absolute path (a
- * relative `file` resolves against `baseDir`), how its rows are read (`adjust`, `sort`, when set),
+ * relative `file` resolves against `baseDir`), how its rows are read (`adjust`, `sort`, `dateFormat`, when set),
  * with the SHA-256 of its bytes. Reads the bytes once.
  */
 export async function dataRefOf(source: DataSourceInput, baseDir: string): Promise<DataRef> {
@@ -79,10 +87,11 @@ export interface LocalResolversOptions {
 /**
  * What a parsed data set is kept under: its digest and where it came from. The same bytes parse
  * differently under another name (a one-symbol CSV file's symbol is its file name; an embedded data
- * set's is the data set's) or read another way (adjusted, sorted), so the digest alone is not enough.
+ * set's is the data set's) or read another way (adjusted, sorted, its dates in another format), so
+ * the digest alone is not enough.
  */
 function dataKey(ref: DataRef): string {
-  return JSON.stringify([ref.sha256, ref.name ?? null, ref.file ?? null, ref.format ?? null, ref.adjust === true, ref.sort === true]);
+  return JSON.stringify([ref.sha256, ref.name ?? null, ref.file ?? null, ref.format ?? null, ref.adjust === true, ref.sort === true, ref.dateFormat ?? 'auto']);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../testing/temporary-directory';
 import { ConfigError } from '@ensemble/protocol';
@@ -161,11 +162,12 @@ describe('planSweep', () => {
           { path: 'data.dataset', values: ['sp500', 'stocks5'] },
           { path: 'data.adjust', values: [false, true] },
           { path: 'data.from', values: ['2015-01-01', '2016-01-01'] },
+          { path: 'data.dateFormat', values: ['auto', 'DD/MM/YYYY'] },
         ],
       }),
     );
     const why = 'cannot be varied: every combination reads the same data, chosen when the sweep is planned (the overfitting statistics compare their returns bar by bar); run one sweep per data source (data.from, data.to and data.symbols can be varied)';
-    expect(issues).toEqual([`parameters.0.path: "data.dataset" ${why}`, `parameters.1.path: "data.adjust" ${why}`]);
+    expect(issues).toEqual([`parameters.0.path: "data.dataset" ${why}`, `parameters.1.path: "data.adjust" ${why}`, `parameters.3.path: "data.dateFormat" ${why}`]);
     const backtest = await issuesOf(planSweep({ kind: 'backtest', config: { data: { dataset: 'sp500' }, strategy: 'buy-and-hold' }, parameters: [{ path: 'data', values: ['x'] }] }));
     expect(backtest).toEqual([`parameters.0.path: "data" ${why}`]);
   });
@@ -295,6 +297,14 @@ describe('planSweep', () => {
     expect(first.sweepId).toBe(again.sweepId);
     const other = await planSweep({ ...spec, sampling: { random: { count: 12, seed: 8 } } });
     expect(other.sweepId).not.toBe(first.sweepId);
+  });
+
+  it('the README\'s example sweep keeps the id it prints (a field a config leaves out, such as data.dateFormat, adds nothing to its jobs)', async () => {
+    const plan = await planSweepFile(fileURLToPath(new URL('../../../../examples/research/sp500-sweep.json', import.meta.url)));
+    // `Sweep e56d801a6ee4` in the README's sweep output, written before data.dateFormat existed.
+    expect(plan.sweepId.slice(0, 12)).toBe('e56d801a6ee4');
+    expect(plan.jobs[0]?.data[0]).not.toHaveProperty('dateFormat');
+    expect(plan.jobs[0]?.config.data).not.toHaveProperty('dateFormat');
   });
 
   it('draws distinct indices uniformly enough', () => {

@@ -1,0 +1,178 @@
+import { DATE_FORMATS, quoteValue } from '@ensemble/protocol';
+import type { DateFormat } from '@ensemble/protocol';
+import { encodeText } from './bytes';
+import { civilToMs, dayMonthOrderProblem, formatTime, isoTimeAt, parseDate, parseDateAt } from './dates';
+
+const DIGIT_0 = 48;
+const SPACE = 32;
+const UPPER_T = 84;
+const LOWER_T = 116;
+
+/** The order of a pattern's fields: year, month and day as `YYYY-MM-DD`, `DD/MM/YYYY` or `MM/DD/YYYY` write them. */
+type FieldOrder = 'ymd' | 'dmy' | 'mdy';
+
+/** A date format other than `auto`: its fields' order and the byte between them. */
+interface DatePattern {
+  readonly format: Exclude<DateFormat, 'auto'>;
+  readonly order: FieldOrder;
+  readonly separator: number;
+}
+
+/**
+ * Where a date of exactly ten characters (`2000-01-03`, `03/01/2000`) has its separators and
+ * fields: the single-pass CSV path reads these offsets and nothing else.
+ */
+export interface FixedWidthDate {
+  readonly separator: number;
+  readonly firstSeparatorAt: number;
+  readonly secondSeparatorAt: number;
+  readonly yearAt: number;
+  readonly monthAt: number;
+  readonly dayAt: number;
+}
+
+/** The date of ten characters each pattern reads: two-digit day and month, four-digit year. */
+function fixedWidthOf(order: FieldOrder, separator: number): FixedWidthDate {
+  if (order === 'ymd') return { separator, firstSeparatorAt: 4, secondSeparatorAt: 7, yearAt: 0, monthAt: 5, dayAt: 8 };
+  const dayFirst = order === 'dmy';
+  return { separator, firstSeparatorAt: 2, secondSeparatorAt: 5, yearAt: 6, monthAt: dayFirst ? 3 : 0, dayAt: dayFirst ? 0 : 3 };
+}
+
+function patternOf(format: Exclude<DateFormat, 'auto'>): DatePattern {
+  const order: FieldOrder = format.startsWith('YYYY') ? 'ymd' : format.startsWith('DD') ? 'dmy' : 'mdy';
+  return { format, order, separator: format.charCodeAt(order === 'ymd' ? 4 : 2) };
+}
+
+const PATTERNS: readonly DatePattern[] = DATE_FORMATS.filter((format) => format !== 'auto').map(patternOf);
+
+/**
+ * Reads a field of one or two digits (`width` 2) or exactly four (`width` 4) from `start`; the
+ * value and where it ends, or -1 as the value.
+ */
+function fieldAt(bytes: Uint8Array, start: number, end: number, width: 2 | 4, out: Int32Array): void {
+  let value = 0;
+  let i = start;
+  while (i < end && i - start < width) {
+    const digit = (bytes[i] ?? 0) - DIGIT_0;
+    if (!(digit >= 0 && digit <= 9)) break;
+    value = value * 10 + digit;
+    i++;
+  }
+  const count = i - start;
+  out[0] = (width === 4 ? count === 4 : count >= 1) ? value : -1;
+  out[1] = i;
+}
+
+/** Year, month, day and where the date part ends, read by a pattern; `null` when the text has another shape. */
+interface PatternFields {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  /** Offset of the first byte after the date part. */
+  readonly end: number;
+}
+
+const scratch = new Int32Array(2);
+
+function fieldsAt(bytes: Uint8Array, start: number, end: number, pattern: DatePattern): PatternFields | null {
+  const widths: readonly (2 | 4)[] = pattern.order === 'ymd' ? [4, 2, 2] : [2, 2, 4];
+  const values = [0, 0, 0];
+  let i = start;
+  for (let k = 0; k < 3; k++) {
+    fieldAt(bytes, i, end, widths[k] ?? 2, scratch);
+    const value = scratch[0] ?? -1;
+    if (value < 0) return null;
+    values[k] = value;
+    i = scratch[1] ?? end;
+    if (k < 2) {
+      if (bytes[i] !== pattern.separator) return null;
+      i++;
+    }
+  }
+  const [a = 0, b = 0, c = 0] = values;
+  if (pattern.order === 'ymd') return { year: a, month: b, day: c, end: i };
+  if (pattern.order === 'dmy') return { year: c, month: b, day: a, end: i };
+  return { year: c, month: a, day: b, end: i };
+}
+
+/** The date in `bytes[start, end)` as `pattern` writes it, with an optional time of day after it, in epoch ms; NaN when it does not match. */
+function patternDateAt(bytes: Uint8Array, start: number, end: number, pattern: DatePattern): number {
+  const fields = fieldsAt(bytes, start, end, pattern);
+  if (fields === null) return Number.NaN;
+  const day = civilToMs(fields.year, fields.month, fields.day);
+  if (fields.end === end || Number.isNaN(day)) return fields.end === end ? day : Number.NaN;
+  const t = bytes[fields.end];
+  if (t !== UPPER_T && t !== LOWER_T && t !== SPACE) return Number.NaN;
+  return day + isoTimeAt(bytes, fields.end + 1, end);
+}
+
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** The other explicit formats that read `bytes` as a date, for a hint. */
+function otherReadings(bytes: Uint8Array, pattern: DatePattern): string[] {
+  return PATTERNS.filter((other) => other !== pattern && !Number.isNaN(patternDateAt(bytes, 0, bytes.length, other))).map((other) => other.format);
+}
+
+/**
+ * Why `text` does not match `pattern` — its shape, a month above 12, a day its month lacks, the
+ * time of day after it — and how it reads otherwise: as another explicit format (`12/31/1999`
+ * under `DD/MM/YYYY` reads as MM/DD/YYYY), or without a format.
+ */
+function patternProblem(text: string, pattern: DatePattern): string {
+  const trimmed = text.trim();
+  const bytes = encodeText(trimmed);
+  const others = otherReadings(bytes, pattern);
+  const automatic = others.length === 0 ? parseDate(trimmed) : null;
+  const hint = others.length > 0 ? ` (it reads as ${others.join(' or ')})` : automatic === null ? '' : ` (without a date format it reads as ${formatTime(automatic)})`;
+  const head = `${quoteValue(trimmed)} does not match the date format ${pattern.format}`;
+  const fields = fieldsAt(bytes, 0, bytes.length, pattern);
+  if (fields === null) return `${head}${hint}`;
+  const { year, month, day } = fields;
+  if (month < 1 || month > 12) return `${head}: ${month} is no month${hint}`;
+  if (Number.isNaN(civilToMs(year, month, day))) return `${head}: ${MONTH_NAMES[month - 1] ?? ''} ${year} has no day ${day}${hint}`;
+  return `${head}: what follows the date is not a time of day, [T or space]HH:MM[:SS[.fff]] with an optional zone (Z, +01:00)${hint}`;
+}
+
+/**
+ * How the dates of one load are read: the forms detected automatically (`auto`), or the one
+ * pattern a date format names. Shared by the CSV layouts and JSON.
+ */
+export interface DateReader {
+  readonly format: DateFormat;
+  /** The date in the UTF-8 `bytes[start, end)` (trimmed) as epoch ms, or NaN. */
+  at(bytes: Uint8Array, start: number, end: number): number;
+  /** The date in `text` as epoch ms, or NaN. */
+  text(text: string): number;
+  /**
+   * Why `text`, a date that did not read, is refused: for `auto` a day and a month before the
+   * year (both readings, and the format to pass) or null for the caller's general message; for a
+   * pattern always a message naming the value and the format.
+   */
+  problem(text: string): string | null;
+  /** The ten-character form the single-pass CSV path reads (for `auto`, `YYYY-MM-DD`). */
+  readonly fixedWidth: FixedWidthDate;
+}
+
+const AUTO: DateReader = {
+  format: 'auto',
+  at: parseDateAt,
+  text: (text) => parseDate(text) ?? Number.NaN,
+  problem: dayMonthOrderProblem,
+  fixedWidth: fixedWidthOf('ymd', 45),
+};
+
+/** The reader of `format` (default `auto`). */
+export function dateReaderOf(format: DateFormat | undefined): DateReader {
+  if (format === undefined || format === 'auto') return AUTO;
+  const pattern = patternOf(format);
+  return {
+    format,
+    at: (bytes, start, end) => patternDateAt(bytes, start, end, pattern),
+    text: (text) => {
+      const bytes = encodeText(text.trim());
+      return patternDateAt(bytes, 0, bytes.length, pattern);
+    },
+    problem: (text) => patternProblem(text, pattern),
+    fixedWidth: fixedWidthOf(pattern.order, pattern.separator),
+  };
+}
