@@ -120,5 +120,18 @@ describe('strategyModuleChange', () => {
       'it imports ./helper.ts, which the record does not cover (a new import, or a record made before digests covered imports)',
     );
     expect(strategyModuleChange(recorded, { sha256: D }, './edgy.ts')).toBe('the strategy file itself changed (SHA-256 now dddddddddddd…, recorded aaaaaaaaaaaa…); it no longer imports ./helper.ts');
+    // Three changed files named at most; new imports listed, the list cut at three too.
+    const paths = ['./a.ts', './b.ts', './c.ts', './d.ts', './e.ts'];
+    const before = { sha256: C, files: [{ path: './edgy.ts', sha256: A }, ...paths.map((path) => ({ path, sha256: B }))] };
+    const after = { sha256: D, files: [{ path: './edgy.ts', sha256: A }, ...paths.map((path) => ({ path, sha256: C })), ...['./f.ts', './g.ts', './h.ts', './i.ts'].map((path) => ({ path, sha256: C }))] };
+    expect(strategyModuleChange(before, after, './edgy.ts')).toBe(
+      [
+        './a.ts, which it imports, changed (SHA-256 now cccccccccccc…, recorded bbbbbbbbbbbb…)',
+        './b.ts, which it imports, changed (SHA-256 now cccccccccccc…, recorded bbbbbbbbbbbb…)',
+        './c.ts, which it imports, changed (SHA-256 now cccccccccccc…, recorded bbbbbbbbbbbb…)',
+        '2 more files it imports changed',
+        'it imports ./f.ts, ./g.ts, ./h.ts, … and 1 more, which the record does not cover (a new import, or a record made before digests covered imports)',
+      ].join('; '),
+    );
   });
 });

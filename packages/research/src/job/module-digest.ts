@@ -2,7 +2,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, extname, relative, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
 import type { Message, Plugin } from 'esbuild';
-import { ConfigError, MAX_LINE_LENGTH, echoValue, quoteValue } from '@ensemble/protocol';
+import { ConfigError, MAX_LINE_LENGTH, echoValue, listValues, quoteValue } from '@ensemble/protocol';
 import type { ConfigIssue, StrategyModuleFile } from '@ensemble/protocol';
 import { sha256Hex } from './content-hash';
 
@@ -125,6 +125,9 @@ export function strategyModuleRecord(digest: StrategyModuleDigest): { sha256: st
   return digest.files.length > 1 ? { sha256: digest.sha256, files: [...digest.files] } : { sha256: digest.sha256 };
 }
 
+/** How many changed files {@link strategyModuleChange} names. */
+const MAX_CHANGES_NAMED = 3;
+
 /** The first 12 hex digits of a digest, for a message that names several. */
 function short(sha256: string): string {
   return `${sha256.slice(0, 12)}…`;
@@ -149,11 +152,16 @@ export function strategyModuleChange(recorded: StrategyModuleRecord, current: St
   }
   const then = new Map(thenImports.map((file) => [file.path, file.sha256]));
   const now = new Map(nowImports.map((file) => [file.path, file.sha256]));
-  for (const [path, sha256] of now) {
-    const before = then.get(path);
-    if (before === undefined) changes.push(`it imports ${echoValue(path)}, which the record does not cover (a new import, or a record made before digests covered imports)`);
-    else if (before !== sha256) changes.push(`${echoValue(path)}, which it imports, changed (SHA-256 now ${short(sha256)}, recorded ${short(before)})`);
+  // A few changed files by name, added and dropped imports as lists, so that the advice after it
+  // stays on the message's line (cut at 500 characters).
+  const changed = [...now].filter(([path, sha256]) => then.has(path) && then.get(path) !== sha256);
+  for (const [path, sha256] of changed.slice(0, MAX_CHANGES_NAMED)) {
+    changes.push(`${echoValue(path)}, which it imports, changed (SHA-256 now ${short(sha256)}, recorded ${short(then.get(path) ?? '')})`);
   }
-  for (const path of then.keys()) if (!now.has(path)) changes.push(`it no longer imports ${echoValue(path)}`);
+  if (changed.length > MAX_CHANGES_NAMED) changes.push(`${String(changed.length - MAX_CHANGES_NAMED)} more files it imports changed`);
+  const added = [...now.keys()].filter((path) => !then.has(path));
+  if (added.length > 0) changes.push(`it imports ${listValues(added, { maxItems: MAX_CHANGES_NAMED })}, which the record does not cover (a new import, or a record made before digests covered imports)`);
+  const dropped = [...then.keys()].filter((path) => !now.has(path));
+  if (dropped.length > 0) changes.push(`it no longer imports ${listValues(dropped, { maxItems: MAX_CHANGES_NAMED })}`);
   return changes.length === 0 ? plain : changes.join('; ');
 }
