@@ -71,8 +71,12 @@ describe('localStrategyModule', () => {
 
     const other = write('other', { ...files, 'lib/helper.mjs': 'export const EDGE = 1.05;\n' });
     const changed = await failure(localStrategyModule(ref, other));
-    expect(changed.message).toContain(`The job needs the strategy module "edgy.mjs" with SHA-256 ${ref.sha256}, but in "${join(other, 'edgy.mjs')}", ./lib/helper.mjs, which it imports, changed (SHA-256 now`);
-    expect(changed.message).toContain('copy the version the sweep was planned with and the files it imports (./lib/helper.mjs), at the same paths relative to it.');
+    expect(changed.message).toBe(
+      [
+        `The job needs the strategy module "edgy.mjs" with SHA-256 ${ref.sha256}, but in "${join(other, 'edgy.mjs')}", ./lib/helper.mjs, which it imports, changed (SHA-256 now ${sha256('export const EDGE = 1.05;\n').slice(0, 12)}…, recorded ${helper.slice(0, 12)}…).`,
+        'Copy the version the sweep was planned with and the files it imports (./lib/helper.mjs), at the same paths relative to it.',
+      ].join('\n'),
+    );
 
     const missing = await failure(localStrategyModule(ref, write('missing', { 'edgy.mjs': files['edgy.mjs'] })));
     expect(missing.code).toBe('STRATEGY_NOT_FOUND');

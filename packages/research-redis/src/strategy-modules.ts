@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { ConfigError, EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, MAX_LINE_LENGTH, listValues, quoteValue } from '@ensemble/protocol';
 import { strategyModuleChange, strategyModuleDigest, strategyModuleRecord, type StrategyModuleDigest, type StrategyModuleRef } from '@ensemble/research';
 
 /**
@@ -36,7 +36,7 @@ export class StrategyModuleError extends EnsembleError {
 export async function localStrategyModule(ref: StrategyModuleRef, strategiesDir: string | undefined): Promise<StrategyModuleRef> {
   const name = basename(ref.path);
   const expected = `${quoteValue(name, MAX_LINE_LENGTH)} with SHA-256 ${ref.sha256}`;
-  const imports = ref.files === undefined ? '' : ` and the files it imports (${ref.files.slice(1).map((file) => echoValue(file.path)).join(', ')}), at the same paths relative to it`;
+  const imports = ref.files === undefined ? '' : ` and the files it imports (${listValues(ref.files.slice(1).map((file) => file.path), { maxItems: 5 })}), at the same paths relative to it`;
   if (strategiesDir === undefined) {
     throw new StrategyModuleError(`The job needs the strategy module ${expected}, but this worker runs only built-in strategies: start it with --strategies-dir DIR holding that file${imports}.`, { file: name, sha256: ref.sha256 });
   }
@@ -62,8 +62,13 @@ export async function localStrategyModule(ref: StrategyModuleRef, strategiesDir:
   }
   const change = strategyModuleChange(ref, strategyModuleRecord(digest), `./${name}`);
   if (change !== null) {
-    const what = ref.files === undefined && digest.files.length === 1 ? `${quoteValue(path, MAX_LINE_LENGTH)} has SHA-256 ${digest.sha256}` : `in ${quoteValue(path, MAX_LINE_LENGTH)}, ${change}`;
-    throw new StrategyModuleError(`The job needs the strategy module ${expected}, but ${what}: copy the version the sweep was planned with${imports}.`, { file: name, sha256: ref.sha256 });
+    // A file of its own: one line, as before. With imports, the advice goes on a line of its own: a
+    // message line is cut at 500 characters, and what the worker adds goes after it.
+    const [what, advice] =
+      ref.files === undefined && digest.files.length === 1
+        ? [`${quoteValue(path, MAX_LINE_LENGTH)} has SHA-256 ${digest.sha256}`, ': copy']
+        : [`in ${quoteValue(path, MAX_LINE_LENGTH)}, ${change}`, '.\nCopy'];
+    throw new StrategyModuleError(`The job needs the strategy module ${expected}, but ${what}${advice} the version the sweep was planned with${imports}.`, { file: name, sha256: ref.sha256 });
   }
   return { ...ref, path };
 }
