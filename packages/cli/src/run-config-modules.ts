@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
-import { ConfigError, echoValue, quoteValue } from '@ensemble/protocol';
+import { ConfigError, StrategyModuleFilesSchema, echoValue } from '@ensemble/protocol';
+import { strategyModuleChange } from '@ensemble/research';
+import type { StrategyModuleRecord } from '@ensemble/research';
 import type { ConfigIssue } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { loadStrategyModule, looksLikeStrategyPath, pickDefinition, registryWithModules, splitStrategyPath } from './strategy-modules';
@@ -28,8 +30,8 @@ interface EntryFile {
   readonly index: number;
   readonly file: string;
   readonly name: string | undefined;
-  /** The SHA-256 the entry recorded, to check the file against. */
-  readonly sha256: string | undefined;
+  /** The digest (and files) the entry recorded, to check the file against. */
+  readonly recorded: StrategyModuleRecord | undefined;
   readonly at: string;
 }
 
@@ -37,11 +39,19 @@ function entryFile(entry: unknown, index: number): EntryFile | undefined {
   if (!isRecord(entry) || typeof entry.strategy !== 'string') return undefined;
   if (looksLikeStrategyPath(entry.strategy)) {
     const { file, name } = splitStrategyPath(entry.strategy);
-    return { index, file, name, sha256: undefined, at: `strategies.${index}.strategy` };
+    return { index, file, name, recorded: undefined, at: `strategies.${index}.strategy` };
   }
   const recorded = entry.module;
   if (!isRecord(recorded) || typeof recorded.path !== 'string' || recorded.path === '') return undefined;
-  return { index, file: recorded.path, name: entry.strategy, sha256: typeof recorded.sha256 === 'string' ? recorded.sha256 : undefined, at: `strategies.${index}.module.path` };
+  // Read before the config's schema has checked it: files that are not a list of files describe nothing.
+  const files = StrategyModuleFilesSchema.safeParse(recorded.files).data;
+  return {
+    index,
+    file: recorded.path,
+    name: entry.strategy,
+    recorded: typeof recorded.sha256 === 'string' ? { sha256: recorded.sha256, ...(files === undefined ? {} : { files }) } : undefined,
+    at: `strategies.${index}.module.path`,
+  };
 }
 
 /** The issues of a strategy file's error, at the config path that named the file. */
@@ -58,7 +68,7 @@ function issuesAt(error: unknown, at: string, file: string): ConfigIssue[] {
  * (relative to `configDir`), or a strategy name with a recorded `module` — each distinct file
  * once, and returns the config rewritten to name each file's definition, with the registry that
  * holds them. A missing file, one that fails to import or exports no definition, a `#name` the
- * file lacks, a file's definition named like one of `builtIns` and a recorded `sha256` the file no longer has are one `ConfigError` naming the
+ * file lacks, a file's definition named like one of `builtIns` and a recorded digest the file (or a local file it imports) no longer has are one `ConfigError` naming the
  * config path and the file (`source`: the config).
  */
 export async function loadRunConfigModules(input: unknown, configDir: string, source: string, builtIns: StrategyRegistry = strategyRegistry): Promise<RunConfigWithModules> {
@@ -82,15 +92,16 @@ export async function loadRunConfigModules(input: unknown, configDir: string, so
     try {
       const loaded = await load;
       if (!modules.includes(loaded)) modules.push(loaded);
-      if (named.sha256 !== undefined && named.sha256 !== loaded.ref.sha256) {
+      const change = named.recorded === undefined ? null : strategyModuleChange(named.recorded, loaded.ref, `./${path.basename(loaded.absolute)}`);
+      if (change !== null) {
         issues.push({
           path: `strategies.${named.index}.module.sha256`,
-          message: `strategy file ${echoValue(named.file)} has changed since this config recorded it: its SHA-256 is now ${loaded.ref.sha256}, not ${quoteValue(named.sha256)}`,
+          message: `strategy file ${echoValue(named.file)} has changed since this config recorded it: ${change}; restore the recorded version, or name the file in "strategy" (without "module") to run it as it is now`,
         });
         continue;
       }
       const definition = pickDefinition(loaded, named.name, named.at);
-      rewritten[named.index] = { ...(entries[named.index] as Record<string, unknown>), strategy: definition.name, module: { path: named.file, sha256: loaded.ref.sha256 } };
+      rewritten[named.index] = { ...(entries[named.index] as Record<string, unknown>), strategy: definition.name, module: { ...loaded.ref, path: named.file } };
     } catch (error) {
       issues.push(...issuesAt(error, named.at, named.file));
     }

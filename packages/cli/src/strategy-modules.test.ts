@@ -203,6 +203,46 @@ describe('ensemble run with strategy files', () => {
     expect(changed.err).toContain('has changed since this config recorded it');
   });
 
+  it('records the local files a strategy file imports, and refuses a recorded config once one of them changed, naming it', async () => {
+    const edgy = strategySource('edgy-up', "import { EDGE } from './lib/edge.ts';").replace('ctx.close() > ctx.close(lookback) ?', 'ctx.close() > EDGE * ctx.close(lookback) ?');
+    const directory = project({
+      'strategies/edgy.ts': edgy,
+      'strategies/lib/edge.ts': 'export const EDGE = 1;\n',
+      'run.json': config([{ id: 'edgy', strategy: './strategies/edgy.ts', symbols: ['SP500'] }]),
+    });
+    const file = (name: string) => path.join(directory, 'strategies', name);
+    const first = await spawnCli(['run', '--config', 'run.json', '--json', 'result.json'], { cwd: directory });
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    const json = JSON.parse(readFileSync(path.join(directory, 'result.json'), 'utf8')) as { config: { strategies: { module: { path: string; sha256: string; files?: unknown } }[] } };
+    const module = json.config.strategies[0]?.module;
+    expect(module?.files).toEqual([
+      { path: './edgy.ts', sha256: sha256(file('edgy.ts')) },
+      { path: './lib/edge.ts', sha256: sha256(file('lib/edge.ts')) },
+    ]);
+    // The digest covers both files: it is not the strategy file's own.
+    expect(module?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(module?.sha256).not.toBe(sha256(file('edgy.ts')));
+
+    writeFileSync(path.join(directory, 'again.json'), JSON.stringify(json.config));
+    const again = await spawnCli(['run', '--config', 'again.json'], { cwd: directory });
+    expect(again.err).toBe('');
+    expect(again.code).toBe(0);
+    const recorded = sha256(file('lib/edge.ts'));
+    writeFileSync(file('lib/edge.ts'), 'export const EDGE = 1.05;\n');
+    const changed = await spawnCli(['run', '--config', 'again.json'], { cwd: directory });
+    expect(changed.code).toBe(2);
+    expect(changed.err).toContain(
+      `strategies.0.module.sha256: strategy file ./strategies/edgy.ts has changed since this config recorded it: ./lib/edge.ts, which it imports, changed (SHA-256 now ${sha256(file('lib/edge.ts')).slice(0, 12)}…, recorded ${recorded.slice(0, 12)}…); restore the recorded version, or name the file in "strategy" (without "module") to run it as it is now`,
+    );
+
+    rmSync(file('lib/edge.ts'));
+    const missing = await spawnCli(['run', '--config', 'run.json'], { cwd: directory });
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('a file it imports by a relative path is missing: put it there, or fix the import');
+    expect(missing.err).not.toMatch(STACK);
+  });
+
   it('exits 2 naming the config path and the file when a strategy file is missing', async () => {
     const directory = project({ 'run.json': config([{ id: 'a', strategy: './gone.ts', symbols: ['SP500'] }]) });
     const { code, err } = await spawnCli(['run', '--config', 'run.json'], { cwd: directory });

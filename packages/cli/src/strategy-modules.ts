@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import Module, { createRequire, register } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { ConfigError, MAX_LINE_LENGTH, echoValue, limitLines, listValues, looksLikeStrategyPath, quoteValue, splitStrategyPath, strategyDefinitionsFromModule } from '@ensemble/protocol';
+import { strategyModuleDigest, strategyModuleRecord } from '@ensemble/research';
 
 export { STRATEGY_MODULE_EXTENSIONS, looksLikeStrategyPath, splitStrategyPath } from '@ensemble/protocol';
-import type { StrategyDefinition } from '@ensemble/protocol';
+import type { StrategyDefinition, StrategyModuleFile } from '@ensemble/protocol';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { strategyRegistry } from '@ensemble/strategies';
 import { COMMAND_LINE, flagText } from './flags';
@@ -15,12 +15,16 @@ import { COMMAND_LINE, flagText } from './flags';
 /**
  * Where a strategy came from when it was loaded from a file: the path as it was given (on the
  * command line, relative to the working directory; in a run config, relative to the config file)
- * and the SHA-256 of the file's bytes, lower-case hex. Recorded in every result's JSON `config`,
- * so that a later run (a research or queue job) can name the exact code it ran.
+ * and its digest, lower-case hex: the SHA-256 of the file's bytes, or, when it imports local files,
+ * of it and them, which `files` then lists (`strategyModuleDigest` of `@ensemble/research`).
+ * Recorded in every result's JSON `config`, so that a later run (a research or queue job) can name
+ * the exact code it ran.
  */
 export interface StrategyModuleRef {
   readonly path: string;
   readonly sha256: string;
+  /** The file (first) and the local files it imports, relative to its folder; only when it imports some. */
+  readonly files?: StrategyModuleFile[];
 }
 
 /** A strategy file, imported and checked: where it is, its reference and the definitions it exports. */
@@ -31,19 +35,24 @@ export interface LoadedStrategyModule {
   readonly definitions: readonly StrategyDefinition[];
 }
 
-/** The SHA-256 of `bytes`, lower-case hex. */
-function sha256Of(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 /**
- * The {@link StrategyModuleRef} of a strategy file: `file` as given and the SHA-256 of its bytes
- * (read from `file` resolved against `cwd`, default the working directory). Rejects as `readFile`
- * does when the file cannot be read.
+ * The {@link StrategyModuleRef} of a strategy file: `file` as given and its digest, over its bytes
+ * and the local files it imports (read from `file` resolved against `cwd`, default the working
+ * directory). A file that cannot be read, or an import that cannot be found, is a `ConfigError`
+ * naming the strategy file as given.
  */
 export async function strategyModuleRef(file: string, options: { readonly cwd?: string } = {}): Promise<StrategyModuleRef> {
-  const bytes = await readFile(path.resolve(options.cwd ?? process.cwd(), file));
-  return { path: file, sha256: sha256Of(bytes) };
+  return { path: file, ...(await digestOf(path.resolve(options.cwd ?? process.cwd(), file), `strategy file ${echoValue(file, MAX_LINE_LENGTH)}`)) };
+}
+
+/** The digest record of a file, its problems under `source`. */
+async function digestOf(absolute: string, source: string): Promise<Omit<StrategyModuleRef, 'path'>> {
+  try {
+    return strategyModuleRecord(await strategyModuleDigest(absolute));
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    throw new ConfigError(error.issues, { source, cause: error });
+  }
 }
 
 /**
@@ -123,26 +132,37 @@ function esModuleOf(namespace: unknown): unknown {
 export async function loadStrategyModule(file: string, options: { readonly cwd: string }): Promise<LoadedStrategyModule> {
   const absolute = path.resolve(options.cwd, file);
   const source = `strategy file ${echoValue(file, MAX_LINE_LENGTH)}`;
+  const definitions = await importDefinitions(file, absolute, source);
+  // Digested after the import: a file that does not import is best described by the import's error.
+  return { ref: { path: file, ...(await digestOf(absolute, source)) }, absolute, definitions };
+}
+
+/** The definitions of the file at `absolute` (`file` as given, for messages), imported through tsx. */
+async function importDefinitions(file: string, absolute: string, source: string): Promise<StrategyDefinition[]> {
   const found = await stat(absolute).catch(() => null);
   if (!found?.isFile()) {
     const why = found === null ? `file not found (looked for ${echoValue(absolute, MAX_LINE_LENGTH)})` : `${echoValue(absolute, MAX_LINE_LENGTH)} is not a file`;
     throw new ConfigError([{ path: '', message: `${why}; give the path of a .ts or .js file that does \`export default defineStrategy({...})\`` }], { source });
   }
-  const bytes = await readFile(absolute);
   registerFallbackResolution();
   let namespace: unknown;
   try {
     namespace = await tsImport(pathToFileURL(absolute).href, import.meta.url);
   } catch (error) {
-    // A package the file imports that is not installed is no fault of the file's code.
-    const missing = (error as { code?: unknown } | null)?.code === 'ERR_MODULE_NOT_FOUND' || (error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND';
-    const advice = missing
-      ? 'install the package it imports next to the file (npm install NAME in its folder), or remove the import'
-      : 'fix the file; it must `export default defineStrategy({...})` with defineStrategy from @ensemble/protocol';
+    // A package the file imports that is not installed is no fault of the file's code; nor is a
+    // missing file it imports by a relative path (Node: "Cannot find module '/abs/helper.ts'", or
+    // './helper.ts' from a file compiled to CommonJS).
+    const code = (error as { code?: unknown } | null)?.code;
+    const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+    const text = error instanceof Error ? error.message : String(error);
+    const advice = !missing
+      ? 'fix the file; it must `export default defineStrategy({...})` with defineStrategy from @ensemble/protocol'
+      : /Cannot find module '(?:\.{1,2}[\\/]|\/|[A-Za-z]:[\\/]|file:)/.test(text)
+        ? 'a file it imports by a relative path is missing: put it there, or fix the import'
+        : 'install the package it imports next to the file (npm install NAME in its folder), or remove the import';
     throw new ConfigError([{ path: '', message: `importing it failed:\n    ${importFailure(error)}\n  ${advice}` }], { source, cause: error });
   }
-  const definitions = strategyDefinitionsFromModule(esModuleOf(namespace), file);
-  return { ref: { path: file, sha256: sha256Of(bytes) }, absolute, definitions };
+  return strategyDefinitionsFromModule(esModuleOf(namespace), file);
 }
 
 /**
@@ -150,13 +170,14 @@ export async function loadStrategyModule(file: string, options: { readonly cwd: 
  * does: the importer the CLI gives the research planner and its worker threads.
  */
 export async function importStrategyDefinitions(file: string): Promise<readonly StrategyDefinition[]> {
-  // Imported once per thread and content: the planner's definitions serve this thread's later
-  // needs (a sweep's check of its best combination), as a worker thread's serve its jobs.
-  const bytes = await readFile(file).catch(() => null);
-  const key = bytes === null ? null : `${file}\u0000${sha256Of(bytes)}`;
+  // Imported once per thread and content (the file and the local files it imports): the planner's
+  // definitions serve this thread's later needs (a sweep's check of its best combination), as a
+  // worker thread's serve its jobs.
+  const digest = await strategyModuleDigest(file).catch(() => null);
+  const key = digest === null ? null : `${file}\u0000${digest.sha256}`;
   const known = key === null ? undefined : imported.get(key);
   if (known !== undefined) return known;
-  const definitions = (await loadStrategyModule(file, { cwd: path.dirname(file) })).definitions;
+  const definitions = await importDefinitions(file, file, `strategy file ${echoValue(file, MAX_LINE_LENGTH)}`);
   if (key !== null) imported.set(key, definitions);
   return definitions;
 }

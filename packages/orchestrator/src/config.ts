@@ -6,6 +6,7 @@ import {
   MAX_SYMBOL_LENGTH,
   STRATEGY_ID_PATTERN,
   STRATEGY_ID_RULE,
+  StrategyModuleFilesSchema,
   listValues,
   quoteValue,
   toConfigIssues,
@@ -150,11 +151,12 @@ export const StrategyEntrySchema = z
         sha256: z
           .string()
           .regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lower-case hexadecimal digits (a SHA-256)' })
-          .describe("SHA-256 of the file's bytes, lower-case hex"),
+          .describe("SHA-256 of the file's bytes, lower-case hex; when the file imports local files, of it and them (see \"files\")"),
+        files: StrategyModuleFilesSchema.optional(),
       })
       .optional()
       .describe(
-        'The file the strategy was loaded from and its SHA-256: recorded by `ensemble run` when "strategy" names a file; given with a strategy name, `ensemble run` loads that file and checks that it is unchanged',
+        'The file the strategy was loaded from and its digest: recorded by `ensemble run` when "strategy" names a file; given with a strategy name, `ensemble run` loads that file and checks that it and the local files it imports are unchanged',
       ),
     params: z
       .record(z.string(), z.unknown())

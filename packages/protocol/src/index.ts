@@ -52,6 +52,8 @@ export type { StrategyDefinition } from './definition';
 export type { StrategyOfKind, StrategySpec } from './define-strategy';
 export { STRATEGY_NAME_PATTERN, STRATEGY_NAME_RULE, defineStrategy, strategyDefinitionIssues } from './define-strategy';
 export { STRATEGY_MODULE_EXTENSIONS, looksLikeStrategyPath, splitStrategyPath, strategyDefinitionsFromModule } from './strategy-module';
+export type { StrategyModuleFile } from './strategy-module-files';
+export { StrategyModuleFileSchema, StrategyModuleFilesSchema } from './strategy-module-files';
 export { buildStrategy, parseStrategyParams, strategyParamIssues } from './strategy-params';
 export {
   BarSchema,

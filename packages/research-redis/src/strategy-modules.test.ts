@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,5 +39,53 @@ describe('localStrategyModule', () => {
     expect(changed.sha256).toBe(OTHER);
     const parent = await failure(localStrategyModule({ path: '/x/..', sha256: ABC }, directory));
     expect(parent.code).toBe('STRATEGY_NOT_FOUND');
+  });
+
+  it('checks the local files the module imports where they are relative to it under the strategies directory, naming one that differs or is missing', async () => {
+    // The planner's folder, and three workers' strategies directories: the same files, another helper, no helper.
+    const files = { 'edgy.mjs': "import { EDGE } from './lib/helper.mjs';\nexport const edge = EDGE;\n", 'lib/helper.mjs': 'export const EDGE = 1.0;\n' };
+    const write = (name: string, contents: Record<string, string>): string => {
+      const at = join(directory, name);
+      for (const [file, text] of Object.entries(contents)) {
+        mkdirSync(join(at, file, '..'), { recursive: true });
+        writeFileSync(join(at, file), text);
+      }
+      return at;
+    };
+    const planned = write('planner', files);
+    // The planner's reference, by the documented formula: each file's SHA-256, then the SHA-256 of
+    // the JSON of a tag, the strategy file's SHA-256 and each import's [path, SHA-256].
+    const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+    const [entry, helper] = [sha256(files['edgy.mjs']), sha256(files['lib/helper.mjs'])];
+    const ref = {
+      path: join(planned, 'edgy.mjs'),
+      sha256: sha256(JSON.stringify(['ensemble-strategy-module/1', entry, ['./lib/helper.mjs', helper]])),
+      files: [
+        { path: './edgy.mjs', sha256: entry },
+        { path: './lib/helper.mjs', sha256: helper },
+      ],
+    };
+
+    const same = write('same', files);
+    expect(await localStrategyModule(ref, same)).toEqual({ ...ref, path: join(same, 'edgy.mjs') });
+
+    const other = write('other', { ...files, 'lib/helper.mjs': 'export const EDGE = 1.05;\n' });
+    const changed = await failure(localStrategyModule(ref, other));
+    expect(changed.message).toBe(
+      [
+        `The job needs the strategy module "edgy.mjs" with SHA-256 ${ref.sha256}, but in "${join(other, 'edgy.mjs')}", ./lib/helper.mjs, which it imports, changed (SHA-256 now ${sha256('export const EDGE = 1.05;\n').slice(0, 12)}…, recorded ${helper.slice(0, 12)}…).`,
+        'Copy the version the sweep was planned with and the files it imports (./lib/helper.mjs), at the same paths relative to it.',
+      ].join('\n'),
+    );
+
+    const missing = await failure(localStrategyModule(ref, write('missing', { 'edgy.mjs': files['edgy.mjs'] })));
+    expect(missing.code).toBe('STRATEGY_NOT_FOUND');
+    expect(missing.message).toBe(
+      [
+        `The job needs the strategy module "edgy.mjs" with SHA-256 ${ref.sha256}, but this worker cannot read what "${join(directory, 'missing', 'edgy.mjs')}" imports:`,
+        `  edgy.mjs:1:22: imports "./lib/helper.mjs", which is not there (looked for ${join(directory, 'missing', 'lib', 'helper.mjs')}, also with a .ts, .js or .json extension)`,
+        'Copy the version the sweep was planned with and the files it imports (./lib/helper.mjs), at the same paths relative to it.',
+      ].join('\n'),
+    );
   });
 });

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
-import { sha256Hex, type StrategyModuleRef } from '@ensemble/research';
+import { ConfigError, EnsembleError, MAX_LINE_LENGTH, listValues, quoteValue } from '@ensemble/protocol';
+import { strategyModuleChange, strategyModuleDigest, strategyModuleRecord, type StrategyModuleDigest, type StrategyModuleRef } from '@ensemble/research';
 
 /**
  * A job names a strategy module this worker may not run: none of that name under its
@@ -27,26 +27,48 @@ export class StrategyModuleError extends EnsembleError {
 
 /**
  * The worker's own copy of a job's strategy module: `<strategiesDir>/<file name of ref.path>`,
- * and only when its SHA-256 is the reference's. The job's path itself (a path on the machine that
- * planned it) is never opened. Throws a {@link StrategyModuleError} otherwise.
+ * and only when its digest is the reference's — the digest of that file and of the local files it
+ * imports, found relative to it under `strategiesDir` as on the machine that planned the job
+ * (`strategyModuleDigest` of `@ensemble/research`). The job's path itself (a path on the machine
+ * that planned it) is never opened. Throws a {@link StrategyModuleError} naming the file that is
+ * missing or differs otherwise.
  */
 export async function localStrategyModule(ref: StrategyModuleRef, strategiesDir: string | undefined): Promise<StrategyModuleRef> {
   const name = basename(ref.path);
   const expected = `${quoteValue(name, MAX_LINE_LENGTH)} with SHA-256 ${ref.sha256}`;
+  const imports = ref.files === undefined ? '' : ` and the files it imports (${listValues(ref.files.slice(1).map((file) => file.path), { maxItems: 5 })}), at the same paths relative to it`;
   if (strategiesDir === undefined) {
-    throw new StrategyModuleError(`The job needs the strategy module ${expected}, but this worker runs only built-in strategies: start it with --strategies-dir DIR holding that file.`, { file: name, sha256: ref.sha256 });
+    throw new StrategyModuleError(`The job needs the strategy module ${expected}, but this worker runs only built-in strategies: start it with --strategies-dir DIR holding that file${imports}.`, { file: name, sha256: ref.sha256 });
   }
   if (name === '' || name === '.' || name === '..') {
     throw new StrategyModuleError(`The job names no strategy module file (${quoteValue(ref.path, MAX_LINE_LENGTH)}).`, { file: name, sha256: ref.sha256 });
   }
   const path = join(strategiesDir, name);
-  const bytes = await readFile(path).catch(() => null);
-  if (bytes === null) {
-    throw new StrategyModuleError(`The job needs the strategy module ${expected}, which is not in this worker's strategies directory ${quoteValue(strategiesDir, MAX_LINE_LENGTH)}: copy it there.`, { file: name, sha256: ref.sha256 });
+  const found = await stat(path).catch(() => null);
+  if (!found?.isFile()) {
+    throw new StrategyModuleError(`The job needs the strategy module ${expected}, which is not in this worker's strategies directory ${quoteValue(strategiesDir, MAX_LINE_LENGTH)}: copy it there${imports}.`, { file: name, sha256: ref.sha256 });
   }
-  const actual = sha256Hex(bytes);
-  if (actual !== ref.sha256) {
-    throw new StrategyModuleError(`The job needs the strategy module ${expected}, but ${quoteValue(path, MAX_LINE_LENGTH)} has SHA-256 ${actual}: copy the version the sweep was planned with.`, { file: name, sha256: ref.sha256 });
+  let digest: StrategyModuleDigest;
+  try {
+    digest = await strategyModuleDigest(path);
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    // One line per problem: each names a file and a line, and a path it looked for.
+    const problems = error.issues.map((issue) => `\n  ${issue.message}`).join('');
+    throw new StrategyModuleError(
+      `The job needs the strategy module ${expected}, but this worker cannot read what ${quoteValue(path, MAX_LINE_LENGTH)} imports:${problems}\nCopy the version the sweep was planned with${imports}.`,
+      { file: name, sha256: ref.sha256 },
+    );
   }
-  return { path, sha256: ref.sha256 };
+  const change = strategyModuleChange(ref, strategyModuleRecord(digest), `./${name}`);
+  if (change !== null) {
+    // A file of its own: one line, as before. With imports, the advice goes on a line of its own: a
+    // message line is cut at 500 characters, and what the worker adds goes after it.
+    const [what, advice] =
+      ref.files === undefined && digest.files.length === 1
+        ? [`${quoteValue(path, MAX_LINE_LENGTH)} has SHA-256 ${digest.sha256}`, ': copy']
+        : [`in ${quoteValue(path, MAX_LINE_LENGTH)}, ${change}`, '.\nCopy'];
+    throw new StrategyModuleError(`The job needs the strategy module ${expected}, but ${what}${advice} the version the sweep was planned with${imports}.`, { file: name, sha256: ref.sha256 });
+  }
+  return { ...ref, path };
 }

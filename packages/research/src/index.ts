@@ -21,6 +21,8 @@ export type { DataSourceInput, LocalResolversOptions } from './job/resolvers';
 export type { ConfigStrategyFiles, StrategyFileImporter } from './job/strategy-files';
 export { importStrategyFile, loadConfigStrategyFiles } from './job/strategy-files';
 export { createLocalResolvers, dataRefOf, loadStrategyModules, sha256Hex } from './job/resolvers';
+export type { StrategyModuleDigest, StrategyModuleRecord } from './job/module-digest';
+export { strategyModuleChange, strategyModuleDigest, strategyModuleRecord } from './job/module-digest';
 export { holdUntil, registryHeldUntil } from './job/trade-window';
 export type { LocalExecutor, LocalExecutorOptions } from './executor/local-executor';
 export { createLocalExecutor } from './executor/local-executor';

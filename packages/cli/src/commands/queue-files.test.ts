@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startRedisServer } from '@ensemble/research-redis/testing';
 import type { TestRedisServer } from '@ensemble/research-redis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeResearchProject } from '../testing/research-project';
+import { writeHelperStrategy, writeResearchProject } from '../testing/research-project';
 import { startCli } from '../testing/spawn-cli';
 import type { CliOutcome } from '../testing/spawn-cli';
 
@@ -46,6 +46,12 @@ beforeAll(async () => {
   mkdirSync(at('empty'));
   mkdirSync(at('stale'));
   writeFileSync(at('stale/mine.ts'), `${read('mine.ts')}// another version\n`);
+  // A strategy file importing a helper: the planner's, a worker's same copy, a worker's copy with another helper.
+  writeHelperStrategy(project);
+  mkdirSync(at('edgy-same'));
+  writeHelperStrategy(at('edgy-same'));
+  mkdirSync(at('edgy-stale'));
+  writeHelperStrategy(at('edgy-stale'), '1.05');
   server = await startRedisServer();
 }, 30_000);
 afterAll(async () => {
@@ -94,6 +100,34 @@ describe('a user\'s strategy file through Redis and `ensemble worker --strategie
         expect(row.error?.message).toContain(says);
         expect(row.error?.message).toMatch(/stays failed in this sweep: once every worker has the file, remove the sweep \(ensemble queue clean --force [0-9a-f]+\) and run it again/);
       }
+    }
+  }, 300_000);
+
+  it('checks the files a strategy file imports where they are under --strategies-dir: the same files give the local bytes, another helper fails the jobs naming it', async () => {
+    const sweep = ['sweep', '--strategy', './edgy.ts', '--data', 'prices.csv', '--vary', 'lookback=5,10', '--no-progress'];
+    const local = await cli([...sweep, '--out', 'edgy-local', '--workers', '1']);
+    expect(local.code).toBe(0);
+    const same = await withWorker('edgy-same', at('edgy-same'), async () => {
+      const queued = await cli([...sweep, '--out', 'edgy-queued', '--queue', server.url, '--queue-prefix', 'edgy-same', '--queue-timeout', '5s']);
+      expect(queued.stderr).toBe('');
+      expect(queued.code).toBe(0);
+      expect(queued.stdout).toContain('2 run: 2 ok, 0 failed, 0 timed out');
+    });
+    expect(same.code).toBe(130);
+    for (const file of ['results.json', 'results.csv', 'best-config.json', 'summary.json']) expect(read(`edgy-queued/${file}`), file).toBe(read(`edgy-local/${file}`));
+
+    await withWorker('edgy-stale', at('edgy-stale'), async () => {
+      const queued = await cli([...sweep, '--out', 'edgy-stale-out', '--queue', server.url, '--queue-prefix', 'edgy-stale', '--queue-timeout', '5s']);
+      expect(queued.code).toBe(1);
+      expect(queued.stdout).toContain('2 run: 0 ok, 2 failed, 0 timed out');
+    });
+    const rows = (JSON.parse(read('edgy-stale-out/results.json')) as { rows: { status: string; error: { message: string } | null }[] }).rows;
+    for (const row of rows) {
+      expect(row.status).toBe('failed');
+      expect(row.error?.message).toContain(`but in "${at('edgy-stale/edgy.ts')}", ./edge.ts, which it imports, changed (SHA-256 now`);
+      expect(row.error?.message).toContain('\nCopy the version the sweep was planned with and the files it imports (./edge.ts), at the same paths relative to it.');
+      // Not cut: what to do after copying the files too.
+      expect(row.error?.message).toMatch(/stays failed in this sweep: once every worker has the file, remove the sweep \(ensemble queue clean --force [0-9a-f]+\) and run it again/);
     }
   }, 300_000);
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeResearchProject } from '../testing/research-project';
+import { writeHelperStrategy, writeResearchProject } from '../testing/research-project';
 import { spawnCli } from '../testing/spawn-cli';
 
 // A user's project outside this repository (no node_modules): their CSV and their TypeScript strategy file.
@@ -74,6 +74,24 @@ describe('research on a user\'s CSV with a user\'s strategy file', () => {
     expect(resumed.code).toBe(2);
     expect(resumed.err).toContain('belongs to another plan');
     expect(resumed.err).toContain('strategy files changed');
+  });
+
+  it('refuses to resume a sweep, or to run its best-config.json, once a file the strategy imports changed, naming that file', async () => {
+    writeHelperStrategy(project);
+    const args = ['sweep', '--strategy', './edgy.ts', '--data', 'prices.csv', '--vary', 'lookback=5,10', '--out', 'edgy', '--workers', '1', '--no-progress'];
+    const first = await spawnCli(args, { cwd: project });
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    const best = JSON.parse(read('edgy/best-config.json')) as { module: { files?: { path: string }[] } };
+    expect(best.module.files?.map((file) => file.path)).toEqual(['./edgy.ts', './edge.ts']);
+    writeFileSync(at('edge.ts'), 'export const EDGE = 1.05;\n');
+    const resumed = await spawnCli([...args, '--resume'], { cwd: project });
+    expect(resumed.code).toBe(2);
+    expect(resumed.err).toContain(`its strategy files changed since it was written: "${at('edgy.ts')}": ./edge.ts, which it imports, changed (SHA-256 now`);
+    const run = await spawnCli(['run', '--config', 'edgy/best-config.json'], { cwd: project });
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('module.sha256: strategy file ../edgy.ts has changed since this config recorded it: ./edge.ts, which it imports, changed (SHA-256 now');
+    expect(run.err).toContain('restore the recorded version, or name the file in "strategy" (without "module") to run it as it is now');
   });
 
   it('refuses to resume a sweep whose journal was written by another version of the engine', async () => {

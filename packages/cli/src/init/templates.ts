@@ -156,5 +156,5 @@ contract tests fail if it looks ahead.
 In \`run.json\`, \`"strategy"\` is a built-in name or a file relative to \`run.json\`; add sleeves,
 change the allocation (\`equal\`, \`fixed\`, \`inverse-volatility\`, \`risk-parity\`) or the data.
 \`npx ensemble schema\` describes every field. Every result records the strategy file it ran and its
-SHA-256.
+SHA-256, which covers the local files it imports too.
 `;

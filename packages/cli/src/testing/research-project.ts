@@ -36,3 +36,30 @@ export function writeResearchProject(directory: string): void {
     }),
   );
 }
+
+/**
+ * A strategy file that imports a local helper: `edgy.ts` ("edgy": long while the close is above
+ * `EDGE` times the close `lookback` bars ago) and the `edge.ts` it imports `EDGE` from.
+ */
+export function writeHelperStrategy(directory: string, edge = '1.0'): void {
+  writeFileSync(
+    path.join(directory, 'edgy.ts'),
+    `import { defineStrategy } from '@ensemble/protocol';
+import { z } from 'zod';
+import { EDGE } from './edge.ts';
+
+export default defineStrategy({
+  name: 'edgy',
+  kind: 'signal',
+  description: 'Long while the close is above EDGE times the close of lookback bars ago.',
+  params: z.strictObject({ lookback: z.number().int().min(1).max(100).default(10) }),
+  create: ({ lookback }) => ({
+    warmup: lookback + 1,
+    shouldEnter: (ctx) => (ctx.close() > EDGE * ctx.close(lookback) ? { side: 'long' as const } : null),
+    shouldExit: (ctx) => ctx.close() < ctx.close(lookback),
+  }),
+});
+`,
+  );
+  writeFileSync(path.join(directory, 'edge.ts'), `export const EDGE = ${edge};\n`);
+}

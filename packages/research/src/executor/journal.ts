@@ -1,11 +1,13 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
 import { directoryCreationProblem } from '@ensemble/report';
 import { jobResultFromJson, jobResultToJson } from '../job/job-result-json';
-import type { ResearchJobResult } from '../job/research-job';
+import { strategyModuleChange } from '../job/module-digest';
+import type { ResearchJobResult, StrategyModuleRef } from '../job/research-job';
+import { StrategyModuleRefSchema } from '../job/research-job';
 
 /** The first line of a journal: which plan its results belong to, and which code computed them. */
 interface JournalHeader {
@@ -14,6 +16,8 @@ interface JournalHeader {
   readonly planId: string;
   /** The versions of the packages that compute a job's result ({@link computingPackageVersions}). */
   readonly packages: Readonly<Record<string, string>>;
+  /** The plan's strategy modules with their digests, when it has any: what tells a refused resume which file changed. */
+  readonly strategyModules?: readonly StrategyModuleRef[];
 }
 
 /** The packages whose code decides a job's result: a journal's results hold only for their versions. */
@@ -77,7 +81,26 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parseLines(text: string, file: string, planId: string, packages: Readonly<Record<string, string>>): Map<number, ResearchJobResult> {
+/**
+ * Which of the plan's strategy modules changed since a journal recorded them, in words naming the
+ * files (the strategy file or one it imports); null when the journal recorded none or none changed.
+ */
+function moduleDifference(recorded: unknown, current: readonly StrategyModuleRef[]): string | null {
+  if (!Array.isArray(recorded)) return null;
+  const then = new Map<string, StrategyModuleRef>();
+  for (const entry of recorded) {
+    const parsed = StrategyModuleRefSchema.safeParse(entry);
+    if (parsed.success) then.set(parsed.data.path, parsed.data);
+  }
+  const changes = current.flatMap((module) => {
+    const before = then.get(module.path);
+    const change = before === undefined ? null : strategyModuleChange(before, module, `./${basename(module.path)}`);
+    return change === null ? [] : [`${quoteValue(module.path, MAX_LINE_LENGTH)}: ${change}`];
+  });
+  return changes.length === 0 ? null : `its strategy files changed since it was written: ${changes.join('; ')}`;
+}
+
+function parseLines(text: string, file: string, planId: string, packages: Readonly<Record<string, string>>, modules: readonly StrategyModuleRef[]): Map<number, ResearchJobResult> {
   const lines = text.split('\n');
   let header: unknown;
   try {
@@ -89,10 +112,11 @@ function parseLines(text: string, file: string, planId: string, packages: Readon
     throw new EnsembleError('IO_FAILED', `${quoteValue(file, MAX_LINE_LENGTH)} is not a research journal; remove it or choose another output directory.`);
   }
   if (header.planId !== planId) {
+    const why = moduleDifference(header.strategyModules, modules) ?? 'the spec, its config, its data or its strategy files changed since it was written';
     throw new ConfigError([
       {
         path: 'resume',
-        message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} belongs to another plan (${quoteValue(String(header.planId))}, this one is ${quoteValue(planId)}): the spec, its config, its data or its strategy files changed since it was written. Run without resume to start over, or restore what changed`,
+        message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} belongs to another plan (${quoteValue(String(header.planId))}, this one is ${quoteValue(planId)}): ${why}. Run without resume to start over, or restore what changed`,
       },
     ]);
   }
@@ -135,6 +159,8 @@ export interface OpenJournalOptions {
   readonly resume: boolean;
   /** The package versions to record and to resume against (default: the installed ones, {@link computingPackageVersions}). */
   readonly packages?: Readonly<Record<string, string>> | undefined;
+  /** The plan's strategy modules, recorded in a new journal so that a refused resume can name the file that changed. */
+  readonly strategyModules?: readonly StrategyModuleRef[] | undefined;
 }
 
 /**
@@ -145,6 +171,7 @@ export interface OpenJournalOptions {
  */
 export async function openJournal(file: string, planId: string, options: OpenJournalOptions): Promise<Journal> {
   const packages = options.packages ?? computingPackageVersions();
+  const modules = options.strategyModules ?? [];
   let finished = new Map<number, ResearchJobResult>();
   let torn = false;
   if (options.resume) {
@@ -152,7 +179,7 @@ export async function openJournal(file: string, planId: string, options: OpenJou
       if ((error as { code?: unknown } | null)?.code === 'ENOENT') return null;
       throw new EnsembleError('IO_FAILED', `Cannot read the journal ${quoteValue(file, MAX_LINE_LENGTH)}.`, { cause: error });
     });
-    if (text !== null) finished = parseLines(text, file, planId, packages);
+    if (text !== null) finished = parseLines(text, file, planId, packages, modules);
     // A line torn by a kill mid-write has no newline: the next line must not be appended to it.
     torn = text !== null && text.length > 0 && !text.endsWith('\n');
   }
@@ -163,7 +190,7 @@ export async function openJournal(file: string, planId: string, options: OpenJou
     throw new EnsembleError('IO_FAILED', `Cannot write the journal ${quoteValue(file, MAX_LINE_LENGTH)}.`, { cause: error });
   }
   if (!(options.resume && finished.size > 0)) {
-    const header: JournalHeader = { journal: 'ensemble-research', version: 1, planId, packages };
+    const header: JournalHeader = { journal: 'ensemble-research', version: 1, planId, packages, ...(modules.length === 0 ? {} : { strategyModules: modules }) };
     writeSync(descriptor, `${JSON.stringify(header)}\n`);
   } else if (torn) {
     writeSync(descriptor, '\n');
@@ -196,7 +223,8 @@ export const JOURNAL_FILE = 'journal.jsonl';
 /**
  * Creates the output directory `outDir` and opens its journal (`journal.jsonl`) for the plan
  * `planId`, then runs `work` with it and closes it, whatever happens. `outputs`: the file names
- * the work will write there, refused before it starts when a directory has one of their names.
+ * the work will write there, refused before it starts when a directory has one of their names;
+ * `strategyModules`: the plan's, recorded in the journal (see {@link OpenJournalOptions}).
  */
 export async function withDirectoryJournal<TResult>(
   outDir: string,
@@ -204,6 +232,7 @@ export async function withDirectoryJournal<TResult>(
   resume: boolean,
   work: (journal: Journal) => Promise<TResult>,
   outputs: readonly string[] = [],
+  strategyModules: readonly StrategyModuleRef[] = [],
 ): Promise<TResult> {
   try {
     await mkdir(outDir, { recursive: true });
@@ -217,7 +246,7 @@ export async function withDirectoryJournal<TResult>(
       throw new EnsembleError('IO_FAILED', `Cannot write ${quoteValue(name)} in the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}: a directory has its name. Remove it or choose another output directory.`);
     }
   }
-  const journal = await openJournal(join(outDir, JOURNAL_FILE), planId, { resume });
+  const journal = await openJournal(join(outDir, JOURNAL_FILE), planId, { resume, strategyModules });
   try {
     return await work(journal);
   } finally {

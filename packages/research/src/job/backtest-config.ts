@@ -1,7 +1,7 @@
 import { BacktestOptionsSchema, wholeUnitSizingProblem } from '@ensemble/engine';
 import { DataSourceSchema } from '@ensemble/orchestrator';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
-import { ConfigError, MAX_SYMBOL_LENGTH, closestMatch, listValues, quoteValue, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, MAX_SYMBOL_LENGTH, StrategyModuleFilesSchema, closestMatch, listValues, quoteValue, toConfigIssues } from '@ensemble/protocol';
 import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
 import { z } from 'zod';
 
@@ -22,10 +22,14 @@ export const BacktestRunConfigSchema = z
     module: z
       .strictObject({
         path: z.string().min(1).describe('The strategy file (absolute, or relative to the config file)'),
-        sha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lower-case hexadecimal digits (a SHA-256)' }).describe("SHA-256 of the file's bytes"),
+        sha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lower-case hexadecimal digits (a SHA-256)' })
+          .describe("SHA-256 of the file's bytes, or, when it imports local files, of it and them (see \"files\")"),
+        files: StrategyModuleFilesSchema.optional(),
       })
       .optional()
-      .describe('The file "strategy" was loaded from and its SHA-256 (recorded by the planner; checked when the config is loaded again)'),
+      .describe('The file "strategy" was loaded from and its digest (recorded by the planner; checked, with the local files it imports, when the config is loaded again)'),
     params: z.record(z.string(), z.unknown()).default({}).describe("The strategy's parameters, validated by its schema"),
     symbols: z
       .array(z.string().min(1).max(MAX_SYMBOL_LENGTH))

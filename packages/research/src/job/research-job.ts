@@ -1,5 +1,5 @@
 import type { PerformanceMetrics } from '@ensemble/performance';
-import { DateFormatSchema } from '@ensemble/protocol';
+import { DateFormatSchema, StrategyModuleFilesSchema } from '@ensemble/protocol';
 import { z } from 'zod';
 
 /** A SHA-256 digest as 64 lowercase hex digits. */
@@ -27,7 +27,8 @@ export const DataRefSchema = z
 export const StrategyModuleRefSchema = z
   .strictObject({
     path: z.string().min(1).describe('Absolute path of the module'),
-    sha256: sha256Schema.describe('SHA-256 of the module file'),
+    sha256: sha256Schema.describe('SHA-256 of the module file, or of it and the local files it imports (see "files")'),
+    files: StrategyModuleFilesSchema.optional(),
   })
   .describe('A strategy module by path and content');
 

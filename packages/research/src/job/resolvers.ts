@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { datasetUrl, getDatasetInfo, parseMarketData, readDataBytes } from '@ensemble/data';
 import type { MarketData } from '@ensemble/data';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
@@ -8,6 +8,8 @@ import { strategyRegistry } from '@ensemble/strategies';
 import { sha256Hex } from './content-hash';
 import type { ResearchResolvers } from './run-research-job';
 import type { DataRef, StrategyModuleRef } from './research-job';
+import { strategyModuleChange, strategyModuleDigest, strategyModuleRecord } from './module-digest';
+import type { StrategyModuleDigest } from './module-digest';
 import { importStrategyFile } from './strategy-files';
 import type { StrategyFileImporter } from './strategy-files';
 
@@ -56,8 +58,9 @@ export async function dataRefOf(source: DataSourceInput, baseDir: string): Promi
 }
 
 /**
- * Loads strategy modules into a registry: each file's SHA-256 must match its reference (a changed
- * file is refused), and every definition it exports (through `importer`, default
+ * Loads strategy modules into a registry: each module's digest ({@link strategyModuleDigest}: the
+ * file and the local files it imports) must match its reference (a changed file is refused, naming
+ * which one changed), and every definition it exports (through `importer`, default
  * {@link importStrategyFile}) is added by its name to `base` (default: the sample strategies).
  */
 export async function loadStrategyModules(
@@ -67,11 +70,20 @@ export async function loadStrategyModules(
 ): Promise<StrategyRegistry> {
   const registry: Record<string, StrategyDefinition> = { ...base };
   for (const module of modules) {
-    const digest = sha256Hex(await readDataBytes(module.path));
-    if (digest !== module.sha256) {
-      throw new ConfigError([
-        { path: 'strategyModules', message: `${quoteValue(module.path, MAX_LINE_LENGTH)} changed since the research was planned (its SHA-256 differs); plan it again` },
-      ]);
+    const file = quoteValue(module.path, MAX_LINE_LENGTH);
+    let digest: StrategyModuleDigest;
+    try {
+      digest = await strategyModuleDigest(module.path);
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      throw new ConfigError(
+        error.issues.map((issue) => ({ path: 'strategyModules', message: `${file}: ${issue.message}` })),
+        { cause: error },
+      );
+    }
+    const change = strategyModuleChange(module, strategyModuleRecord(digest), `./${basename(module.path)}`);
+    if (change !== null) {
+      throw new ConfigError([{ path: 'strategyModules', message: `${file} changed since the research was planned: ${change}; plan it again, or restore what changed` }]);
     }
     for (const definition of await importer(module.path)) registry[definition.name] = definition;
   }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../testing/temporary-directory';
@@ -10,6 +10,9 @@ import { runSweepToDirectory } from '../sweep/sweep-directory';
 import { planSweep } from '../sweep/sweep-plan';
 import { runWalkForward } from '../walk-forward/run-walk-forward';
 import { planWalkForward } from '../walk-forward/walk-forward-plan';
+import { risingClose } from './__fixtures__/rising-close';
+import { createLocalResolvers } from './resolvers';
+import { runResearchJob } from './run-research-job';
 
 const fixtures = fileURLToPath(new URL('./__fixtures__/', import.meta.url));
 const strategyFile = join(fixtures, 'rising-close.ts');
@@ -58,7 +61,9 @@ describe('a base config naming a strategy file', () => {
     expect(issues).toEqual([`config.strategies.0.strategy: strategy file ./nowhere.ts: file not found, looked for ${join(fixtures, 'nowhere.ts')}; give the path of a .ts or .js strategy file`]);
     const stale = { ...runConfig, strategies: [{ ...runConfig.strategies[0], strategy: 'rising-close', module: { path: './rising-close.ts', sha256: '0'.repeat(64) } }, runConfig.strategies[1]] };
     const changed = await issuesOf(planSweep({ config: stale, parameters: [{ path: 'strategies.mine.params.threshold', values: [0] }] }, { baseDir: fixtures }));
-    expect(changed).toEqual([`config.strategies.0.module.path: strategy file ./rising-close.ts has changed since this config recorded it: its SHA-256 is now ${digest ?? ''}, not "${'0'.repeat(64)}"`]);
+    expect(changed).toEqual([
+      `config.strategies.0.module.path: strategy file ./rising-close.ts has changed since this config recorded it: its SHA-256 is now ${digest ?? ''}, not "${'0'.repeat(64)}"; restore the recorded version, or name the file in "strategy" (without "module") to run it as it is now`,
+    ]);
   });
 
   it('works for a backtest config and a walk-forward, whose test jobs carry the file too', async () => {
@@ -79,5 +84,50 @@ describe('a base config naming a strategy file', () => {
     expect(result.steps.map((step) => step.status)).toEqual(['ok', 'ok']);
     expect(seen.every((modules) => JSON.stringify(modules) === JSON.stringify([{ path: strategyFile, sha256: digest }]))).toBe(true);
     expect(seen.length).toBe(plan.trainJobs.length + 2);
+  });
+
+  it('covers the local files a strategy file imports: jobs carry them, and a changed helper is refused by the thread, by resume and by a recorded config, naming it', async () => {
+    const directory = await temporaryDirectory('ensemble-helper-');
+    const edgy = join(directory, 'edgy.ts');
+    const helper = join(directory, 'helper.ts');
+    await writeFile(edgy, "import { EDGE } from './helper.ts';\nexport const edge = EDGE;\n");
+    await writeFile(helper, 'export const EDGE = 1.0;\n');
+    // What the files compute is not the point here: the importer gives a fixed definition.
+    const importer = () => Promise.resolve([risingClose]);
+    const resolvers = createLocalResolvers({ importer });
+    const config = { ...runConfig, strategies: [{ ...runConfig.strategies[0], strategy: './edgy.ts' }, runConfig.strategies[1]] };
+    const spec = { config, parameters: [{ path: 'strategies.mine.params.threshold', values: [0, 0.01] }] };
+    const plan = await planSweep(spec, { baseDir: directory, importer });
+    const sha256sum = (file: string) => execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0] ?? '';
+    const files = [
+      { path: './edgy.ts', sha256: sha256sum(edgy) },
+      { path: './helper.ts', sha256: sha256sum(helper) },
+    ];
+    const [module] = plan.jobs[0]?.strategyModules ?? [];
+    expect(module).toEqual({ path: edgy, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as string, files });
+    expect(module?.sha256).not.toBe(files[0]?.sha256);
+    expect((plan.jobs[0]?.config.strategies as { module?: unknown }[])[0]?.module).toEqual(module);
+    const out = await temporaryDirectory('ensemble-helper-out-');
+    expect((await runSweepToDirectory(plan, createInProcessExecutor(resolvers), out)).result.rows.map((row) => row.status)).toEqual(['ok', 'ok']);
+    const best = JSON.parse(await readFile(join(out, 'best-config.json'), 'utf8')) as { strategies: { module?: { files?: unknown } }[] };
+    expect(best.strategies[0]?.module?.files).toEqual(files);
+
+    await writeFile(helper, 'export const EDGE = 1.05;\n');
+    const named = `./helper.ts, which it imports, changed (SHA-256 now ${sha256sum(helper).slice(0, 12)}…, recorded ${files[1]?.sha256.slice(0, 12) ?? ''}…)`;
+    // A thread given a job planned before: refused, naming the helper.
+    const stale = await runResearchJob(plan.jobs[0], createLocalResolvers({ importer }));
+    expect(stale.status).toBe('failed');
+    expect(stale.error?.message).toContain(`"${edgy}" changed since the research was planned: ${named}; plan it again`);
+    // Planned again: another plan, whose resume of the old journal is refused, naming the helper.
+    const again = await planSweep(spec, { baseDir: directory, importer });
+    expect(again.sweepId).not.toBe(plan.sweepId);
+    const resumed = await issuesOf(runSweepToDirectory(again, createInProcessExecutor(resolvers), out, { resume: true }));
+    expect(resumed).toHaveLength(1);
+    expect(resumed[0]).toContain(`its strategy files changed since it was written: "${edgy}": ${named}. Run without resume`);
+    // A config recording the module (best-config.json) is refused too.
+    const recorded = await issuesOf(planSweep({ config: join(out, 'best-config.json'), parameters: [{ path: 'strategies.mine.params.threshold', values: [0] }] }, { baseDir: out, importer }));
+    expect(recorded).toEqual([
+      `strategies.0.module.path: strategy file ../${relative(dirname(out), edgy)} has changed since this config recorded it: ${named}; restore the recorded version, or name the file in "strategy" (without "module") to run it as it is now`,
+    ]);
   });
 });

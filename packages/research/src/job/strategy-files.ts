@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
-import { ConfigError, echoValue, listValues, looksLikeStrategyPath, quoteValue, splitStrategyPath, strategyDefinitionsFromModule } from '@ensemble/protocol';
+import { ConfigError, StrategyModuleFilesSchema, echoValue, listValues, looksLikeStrategyPath, quoteValue, splitStrategyPath, strategyDefinitionsFromModule } from '@ensemble/protocol';
 import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
-import { sha256Hex } from './content-hash';
+import { strategyModuleChange, strategyModuleDigest, strategyModuleRecord } from './module-digest';
+import type { StrategyModuleRecord } from './module-digest';
 import type { StrategyModuleRef } from './research-job';
 
 /**
@@ -30,13 +31,16 @@ export async function importStrategyFile(file: string): Promise<readonly Strateg
   return strategyDefinitionsFromModule(namespace, file);
 }
 
+/** What to do about a recorded strategy module whose files changed. */
+const RECORDED_ADVICE = 'restore the recorded version, or name the file in "strategy" (without "module") to run it as it is now';
+
 /** A config with its strategy files loaded: entries name definitions, the registry holds them. */
 export interface ConfigStrategyFiles {
-  /** The config with each file reference rewritten to `strategy: <definition name>`, `module: { path (absolute), sha256 }`. */
+  /** The config with each file reference rewritten to `strategy: <definition name>`, `module: { path (absolute), sha256, files? }`. */
   readonly config: Record<string, unknown>;
   /** `builtIns` plus the files' definitions. */
   readonly registry: StrategyRegistry;
-  /** Every distinct file, absolute, with its SHA-256, in first-use order: what jobs carry. */
+  /** Every distinct file, absolute, with its digest (and the files it covers), in first-use order: what jobs carry. */
   readonly modules: readonly StrategyModuleRef[];
 }
 
@@ -48,33 +52,44 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 interface FileReference {
   readonly file: string;
   readonly name: string | undefined;
-  readonly sha256: string | undefined;
+  /** The recorded digest (and files), to check the file against. */
+  readonly recorded: StrategyModuleRecord | undefined;
   /** Config path of the reference, for errors. */
   readonly at: string;
 }
 
 function fileReference(entry: Record<string, unknown>, at: string): FileReference | undefined {
   if (typeof entry.strategy !== 'string') return undefined;
-  if (looksLikeStrategyPath(entry.strategy)) return { ...splitStrategyPath(entry.strategy), sha256: undefined, at: `${at}strategy` };
+  if (looksLikeStrategyPath(entry.strategy)) return { ...splitStrategyPath(entry.strategy), recorded: undefined, at: `${at}strategy` };
   const recorded = entry.module;
   if (!isRecord(recorded) || typeof recorded.path !== 'string' || recorded.path === '') return undefined;
-  return { file: recorded.path, name: entry.strategy, sha256: typeof recorded.sha256 === 'string' ? recorded.sha256 : undefined, at: `${at}module.path` };
+  // Read before the config's schema has checked it: files that are not a list of files describe nothing.
+  const files = StrategyModuleFilesSchema.safeParse(recorded.files).data;
+  return {
+    file: recorded.path,
+    name: entry.strategy,
+    recorded: typeof recorded.sha256 === 'string' ? { sha256: recorded.sha256, ...(files === undefined ? {} : { files }) } : undefined,
+    at: `${at}module.path`,
+  };
 }
 
 /** A file's definitions and digest, loaded once per absolute path. */
 interface LoadedFile {
   readonly absolute: string;
-  readonly sha256: string;
+  /** Its digest, with the files it covers when it imports local files. */
+  readonly record: ReturnType<typeof strategyModuleRecord>;
   readonly definitions: readonly StrategyDefinition[];
 }
 
 async function loadFile(absolute: string, importer: StrategyFileImporter): Promise<LoadedFile> {
-  const bytes = await readFile(absolute).catch((error: unknown) => {
+  await readFile(absolute).catch((error: unknown) => {
     const code = (error as { code?: unknown } | null)?.code;
     const why = code === 'ENOENT' ? 'file not found' : `cannot read it (${typeof code === 'string' ? code : 'unknown error'})`;
     throw new ConfigError([{ path: '', message: `${why}, looked for ${echoValue(absolute)}; give the path of a .ts or .js strategy file` }], { source: `strategy file ${echoValue(absolute)}` });
   });
-  return { absolute, sha256: sha256Hex(bytes), definitions: await importer(absolute) };
+  // Imported first: a file that does not import is best described by the importer's error.
+  const definitions = await importer(absolute);
+  return { absolute, record: strategyModuleRecord(await strategyModuleDigest(absolute)), definitions };
 }
 
 /** The definition a reference picks in its file: the only one, or the one named after `#` (or recorded). */
@@ -91,8 +106,9 @@ function pick(loaded: LoadedFile, reference: FileReference): StrategyDefinition 
 /**
  * Loads the strategy files a raw config names — a run config's `strategies[].strategy` or a
  * backtest config's `strategy` that is a path (`"./strategies/mine.ts"`, `"./many.ts#name"`,
- * relative to `configDir`), or a strategy name with a recorded `module: { path, sha256 }` — each
- * distinct file once through `importer`, hashed (SHA-256). Returns the config with each reference
+ * relative to `configDir`), or a strategy name with a recorded `module: { path, sha256, files? }` —
+ * each distinct file once through `importer`, with its digest ({@link strategyModuleDigest}: the file
+ * and the local files it imports). Returns the config with each reference
  * rewritten to the definition's name and its `module` (absolute path, digest), the registry with
  * the definitions added to `builtIns`, and the files as job references. Problems (a missing file,
  * one that throws on import or exports no definition, a recorded digest the file no longer has, a
@@ -132,8 +148,9 @@ export async function loadConfigStrategyFiles(
       issues.push(...error.issues.map((issue) => ({ path: reference.at, message: `${file}${issue.path === '' ? '' : ` (${issue.path})`}: ${issue.message}` })));
       continue;
     }
-    if (reference.sha256 !== undefined && reference.sha256 !== loaded.sha256) {
-      issues.push({ path: reference.at, message: `${file} has changed since this config recorded it: its SHA-256 is now ${loaded.sha256}, not ${quoteValue(reference.sha256)}` });
+    const change = reference.recorded === undefined ? null : strategyModuleChange(reference.recorded, loaded.record, `./${basename(absolute)}`);
+    if (change !== null) {
+      issues.push({ path: reference.at, message: `${file} has changed since this config recorded it: ${change}; ${RECORDED_ADVICE}` });
       continue;
     }
     const definition = pick(loaded, reference);
@@ -148,9 +165,9 @@ export async function loadConfigStrategyFiles(
     }
     origin.set(definition.name, absolute);
     registry[definition.name] = definition;
-    if (!modules.some((module) => module.path === absolute)) modules.push({ path: absolute, sha256: loaded.sha256 });
+    if (!modules.some((module) => module.path === absolute)) modules.push({ path: absolute, ...loaded.record });
     const [entry] = entries[k] ?? [{}];
-    rewritten[k] = { ...entry, strategy: definition.name, module: { path: absolute, sha256: loaded.sha256 } };
+    rewritten[k] = { ...entry, strategy: definition.name, module: { path: absolute, ...loaded.record } };
   }
   if (issues.length > 0) throw new ConfigError(issues);
   const config = kind === 'backtest' ? (rewritten[0] ?? input) : { ...input, strategies: rewritten };

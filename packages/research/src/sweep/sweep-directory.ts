@@ -35,6 +35,8 @@ export async function runSweepToDirectory(plan: SweepPlan, executor: JobExecutor
     options.resume === true,
     (journal) => runSweep(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal }),
     SWEEP_OUTPUT_FILES,
+    // Every job of a sweep names the same strategy modules, those of its base config.
+    plan.jobs[0]?.strategyModules ?? [],
   );
   if (result.aborted) return { result, files: [] };
   return { result, files: await writeSweepOutputs(result, outDir, options) };

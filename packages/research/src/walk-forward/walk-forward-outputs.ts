@@ -75,6 +75,7 @@ export async function runWalkForwardToDirectory(plan: WalkForwardPlan, executor:
     options.resume === true,
     (journal) => runWalkForward(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal }),
     WALK_FORWARD_OUTPUT_FILES,
+    plan.base.modules,
   );
   if (result.aborted) return { result, files: [] };
   const files = await writeFilesAtomic(walkForwardOutputFiles(result, outDir), {
