@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** One file of a strategy module: its path relative to the strategy file's folder and the SHA-256 of its bytes. */
 export const StrategyModuleFileSchema = z
   .strictObject({
-    path: z.string().min(1).describe('The file relative to the strategy file\'s folder, with "/" separators: "./edgy.ts", "./lib/helper.ts", "../shared/edge.ts"'),
+    path: z.string().min(1).describe('The file relative to the strategy file\'s folder, with "/" separators: "./edgy.ts", "./lib/helper.ts", "../common/edge.ts"'),
     sha256: z
       .string()
       .regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lower-case hexadecimal digits (a SHA-256)' })

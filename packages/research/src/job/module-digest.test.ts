@@ -46,18 +46,18 @@ describe('strategyModuleDigest', () => {
   it('covers every local file imported, transitively: relative paths, a .js name for a .ts file, JSON, a literal dynamic import, a cycle, another folder', async () => {
     const directory = await folder({
       'strategies/edgy.ts': EDGY.replace("import { EDGE } from './helper.ts';", "import { EDGE } from './helper.js';\nimport params from './params.json';\nimport { a } from './cycle-a.ts';\nexport const later = () => import('./later.ts');\nexport { params, a };"),
-      'strategies/helper.ts': "export { SHARED as EDGE } from '../shared/edge.ts';\n",
+      'strategies/helper.ts': "export { SHARED as EDGE } from '../common/edge.ts';\n",
       'strategies/params.json': '{ "edge": 1 }\n',
       'strategies/cycle-a.ts': "import { b } from './cycle-b.ts';\nexport const a = () => b;\n",
       'strategies/cycle-b.ts': "import { a } from './cycle-a.ts';\nexport const b = () => a;\n",
       'strategies/later.ts': 'export const later = 1;\n',
-      'shared/edge.ts': 'export const SHARED = 1.0;\n',
+      'common/edge.ts': 'export const SHARED = 1.0;\n',
     });
     const at = (name: string) => join(directory, name);
     const digest = await strategyModuleDigest(at('strategies/edgy.ts'));
     const files = [
       { path: './edgy.ts', sha256: sha256sum(at('strategies/edgy.ts')) },
-      { path: '../shared/edge.ts', sha256: sha256sum(at('shared/edge.ts')) },
+      { path: '../common/edge.ts', sha256: sha256sum(at('common/edge.ts')) },
       { path: './cycle-a.ts', sha256: sha256sum(at('strategies/cycle-a.ts')) },
       { path: './cycle-b.ts', sha256: sha256sum(at('strategies/cycle-b.ts')) },
       { path: './helper.ts', sha256: sha256sum(at('strategies/helper.ts')) },
