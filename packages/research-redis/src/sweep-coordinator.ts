@@ -65,7 +65,25 @@ export interface SweepCoordinatorOptions<TJob, TResult> {
    * `compatibility` tag), with its id and tag: while only such workers listen, nothing runs.
    */
   readonly onRefusal?: (refusal: WorkerRefusal) => void;
+  /**
+   * Called when jobs have waited `idleMs` (default 30 s) with none taken and no result arriving:
+   * no worker listens on this Redis under this prefix (or every one is busy elsewhere or refused
+   * the sweep). Called again after each later stretch as long, once work had moved in between.
+   */
+  readonly onIdle?: (idle: SweepIdle) => void;
+  /** See {@link SweepCoordinatorOptions.onIdle} (default 30 s). */
+  readonly idleMs?: number;
   readonly logger?: Logger;
+}
+
+/** What {@link SweepCoordinatorOptions.onIdle} is told: how long nothing moved, and where the jobs wait. */
+export interface SweepIdle {
+  readonly sweepId: string;
+  /** The key prefix the jobs wait under: workers must be started with the same one. */
+  readonly prefix: string;
+  readonly idleMs: number;
+  /** Jobs waiting for a worker. */
+  readonly waiting: number;
 }
 
 /** A worker that left a sweep as running other code: its id and its own compatibility tag. */
@@ -78,6 +96,8 @@ export interface WorkerRefusal {
 export const DEFAULT_ATTEMPTS = 3;
 const ENQUEUE_CHUNK = 500;
 const CHECK_EVERY_MS = 1_000;
+/** Default {@link SweepCoordinatorOptions.idleMs}. */
+export const DEFAULT_IDLE_MS = 30_000;
 
 /**
  * Runs `jobs` through the sweep's Redis queue and hands every result to `onResult` exactly once
@@ -220,6 +240,25 @@ export async function runSweepOnQueue<TJob, TResult>(
     }
   };
 
+  /** When work last moved (a result arrived, or a job was active), and whether this stretch was reported. */
+  const idle = { since: Date.now(), reported: false };
+  const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+  const checkIdle = async (): Promise<void> => {
+    if (options.onIdle === undefined || !state.seeded) return;
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    const waiting = (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
+    if ((counts.active ?? 0) > 0 || waiting === 0) {
+      idle.since = Date.now();
+      idle.reported = false;
+      return;
+    }
+    const since = Date.now() - idle.since;
+    if (idle.reported || since < idleMs) return;
+    idle.reported = true;
+    logger.warn({ idleMs: since, waiting, prefix: keys.prefix }, 'no worker has taken a job of this sweep');
+    options.onIdle({ sweepId: keys.sweepId, prefix: keys.prefix, idleMs: since, waiting });
+  };
+
   const report = async (): Promise<void> => {
     if (options.onProgress === undefined) return;
     const counts = await queue.getJobCounts('waiting', 'active', 'failed', 'delayed', 'prioritized');
@@ -241,11 +280,16 @@ export async function runSweepOnQueue<TJob, TResult>(
       try {
         if (!state.seeded) await seed();
         fresh = await collect();
+        if (fresh > 0) {
+          idle.since = Date.now();
+          idle.reported = false;
+        }
         if (Date.now() - lastCheck >= CHECK_EVERY_MS && pending.size > 0) {
           lastCheck = Date.now();
           await checkStillThere();
           await settleFailed();
           await checkRefusals();
+          await checkIdle();
           await report();
         }
       } catch (error) {

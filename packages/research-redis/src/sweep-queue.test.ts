@@ -7,7 +7,7 @@ import { processToyJob, toyCoordinator, toyJobSchema, toyJobs, type ToyJob, type
 import { QueueConnectionError, SweepRemovedError } from './errors';
 import { envelopeOf } from './job-envelope';
 import { storeResultOnce } from './result-store';
-import { failureMessage, runSweepOnQueue, type WorkerRefusal } from './sweep-coordinator';
+import { failureMessage, runSweepOnQueue, type SweepIdle, type WorkerRefusal } from './sweep-coordinator';
 import { cleanSweep, sweepStatus } from './sweep-status';
 import { sweepKeys } from './keys';
 import { startQueueWorker, type QueueWorker } from './sweep-worker';
@@ -395,6 +395,23 @@ describe('stopping workers, removing sweeps', () => {
       'Sweep removed was removed from Redis while this coordinator waited for its results (ensemble queue clean --force, or its keys deleted); 0 of 2 results had been handed over. Run the sweep again to store it anew: its workers take it up again.',
     );
     expect((error as SweepRemovedError).code).toBe('RUN_FAILED');
+  });
+
+  it('jobs nobody takes (the only worker listens under another prefix): onIdle says so once, naming the prefix; a worker of that prefix then finishes the sweep', async () => {
+    const idle: SweepIdle[] = [];
+    const calls = new Map<number, number>();
+    await withWorkers(1, calls, async () => {
+      const running = collect(toyJobs(3), 'idle', { idleMs: 300, onIdle: (event) => idle.push(event) }, 'idle-right');
+      expect(await waitUntil(() => idle.length > 0)).toBe(true);
+      expect(idle[0]).toMatchObject({ sweepId: 'idle', prefix: 'idle-right', waiting: 3 });
+      expect(idle[0]?.idleMs).toBeGreaterThanOrEqual(300);
+      // Told once per stretch, however long it lasts (the coordinator looks about once a second).
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(idle).toHaveLength(1);
+      const results = await withWorkers(1, calls, () => running, 'idle-right');
+      expect(byIndex(results).map((r) => r.square)).toEqual([0.25, 2.25, 6.25]);
+    }, 'idle-wrong');
+    expect(idle).toHaveLength(1);
   });
 
   it('a worker finishing a job of a sweep removed meanwhile stores nothing: no key of the sweep comes back', async () => {

@@ -7,7 +7,7 @@ import type { ConfigIssue } from '@ensemble/protocol';
 import { directoryCreationProblem } from '@ensemble/report';
 import type { JobExecutor } from '@ensemble/research';
 import { researchWorkerUrl } from '../research-worker-url';
-import { cleanSweep, compatibilityDifference, createRedisExecutor, parseRedisUrl, redactRedisUrl, researchCompatibility, startRedisWorker, sweepStatus } from '@ensemble/research-redis';
+import { DEFAULT_PREFIX, cleanSweep, compatibilityDifference, createRedisExecutor, parseRedisUrl, redactRedisUrl, researchCompatibility, startRedisWorker, sweepStatus } from '@ensemble/research-redis';
 import type { QueueAddress, SweepStatus } from '@ensemble/research-redis';
 import { CliExit } from '../errors';
 import { COMMAND_LINE } from '../flags';
@@ -82,6 +82,11 @@ export function queueExecutor(flags: QueueFlags & { readonly queue: string; read
     onRefusal: ({ workerId, compatibility }) => {
       const differ = compatibilityDifference(compatibility, ours);
       io.stderr.write(`warning: worker ${echoValue(workerId)} runs other versions (${differ.theirs}; this sweep needs ${differ.ours}) and leaves the sweep's jobs to workers that run the same\n`);
+    },
+    onIdle: ({ prefix, idleMs, waiting }) => {
+      io.stderr.write(
+        `warning: no worker has taken a job of this sweep for ${String(Math.round(idleMs / 1000))} s (${String(waiting)} waiting): start \`ensemble worker --queue ${redactRedisUrl(flags.queue)}${prefix === DEFAULT_PREFIX ? '' : ` --queue-prefix ${echoValue(prefix)}`}\` where this Redis is reachable (a worker started with another --queue-prefix never sees these jobs); this sweep waits, Ctrl-C stops it and --resume goes on\n`,
+      );
     },
   });
   return { run: (jobs, options) => executor.run(jobs, options), close: () => Promise.resolve() };
