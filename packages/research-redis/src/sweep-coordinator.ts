@@ -76,6 +76,9 @@ export interface SweepCoordinatorOptions<TJob, TResult> {
   readonly logger?: Logger;
 }
 
+/** A queue's jobs by state, as a progress report gives them. */
+type QueueCounts = Pick<SweepProgress, 'waiting' | 'active' | 'failed'>;
+
 /** What {@link SweepCoordinatorOptions.onIdle} is told: how long nothing moved, and where the jobs wait. */
 export interface SweepIdle {
   readonly sweepId: string;
@@ -243,11 +246,10 @@ export async function runSweepOnQueue<TJob, TResult>(
   /** When work last moved (a result arrived, or a job was active), and whether this stretch was reported. */
   const idle = { since: Date.now(), reported: false };
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
-  const checkIdle = async (): Promise<void> => {
+  const checkIdle = (counts: QueueCounts): void => {
     if (options.onIdle === undefined || !state.seeded) return;
-    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    const waiting = (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
-    if ((counts.active ?? 0) > 0 || waiting === 0) {
+    const { waiting } = counts;
+    if (counts.active > 0 || waiting === 0) {
       idle.since = Date.now();
       idle.reported = false;
       return;
@@ -259,17 +261,16 @@ export async function runSweepOnQueue<TJob, TResult>(
     options.onIdle({ sweepId: keys.sweepId, prefix: keys.prefix, idleMs: since, waiting });
   };
 
-  const report = async (): Promise<void> => {
-    if (options.onProgress === undefined) return;
+  /** The queue's jobs by state (waiting counts delayed and prioritized ones too). */
+  const countJobs = async (): Promise<QueueCounts> => {
     const counts = await queue.getJobCounts('waiting', 'active', 'failed', 'delayed', 'prioritized');
-    options.onProgress({
-      sweepId: keys.sweepId,
-      total: entries.length,
-      done: entries.length - pending.size,
-      waiting: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
-      active: counts.active ?? 0,
-      failed: counts.failed ?? 0,
-    });
+    return { waiting: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0), active: counts.active ?? 0, failed: counts.failed ?? 0 };
+  };
+
+  const report = async (known?: QueueCounts): Promise<void> => {
+    if (options.onProgress === undefined) return;
+    const counts = known ?? (await countJobs());
+    options.onProgress({ sweepId: keys.sweepId, total: entries.length, done: entries.length - pending.size, ...counts });
   };
 
   try {
@@ -289,8 +290,11 @@ export async function runSweepOnQueue<TJob, TResult>(
           await checkStillThere();
           await settleFailed();
           await checkRefusals();
-          await checkIdle();
-          await report();
+          if (options.onIdle !== undefined || options.onProgress !== undefined) {
+            const counts = await countJobs();
+            checkIdle(counts);
+            await report(counts);
+          }
         }
       } catch (error) {
         if (!isConnectionError(error, link)) throw error;
