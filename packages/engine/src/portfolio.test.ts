@@ -1,5 +1,6 @@
-import { createMemoryLogger } from '@ensemble/protocol';
-import type { PortfolioContext, PortfolioStrategy } from '@ensemble/protocol';
+import { allocateBarSeries, createMemoryLogger } from '@ensemble/protocol';
+import type { CalendarPeriod, PortfolioContext, PortfolioStrategy } from '@ensemble/protocol';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { day, fixedWeights, seriesOf } from '../test/helpers';
 import { runBacktest } from './backtest-engine';
@@ -178,3 +179,49 @@ describe('a weight worth less than one whole unit', () => {
     expect(warnings[0]?.message).toContain('less than one whole unit, so it holds none');
   });
 });
+
+describe('calendar rebalancing on any timeline', () => {
+  /** The period of `time` as `Date` has it (weeks start on Monday): equal exactly within one period. */
+  function periodOf(time: number, period: CalendarPeriod): string {
+    const date = new Date(time);
+    const year = date.getUTCFullYear();
+    const month = date.getUTCMonth();
+    if (period === 'week') return String(Date.UTC(year, month, date.getUTCDate() - ((date.getUTCDay() + 6) % 7)));
+    if (period === 'month') return `${String(year)}-${String(month)}`;
+    if (period === 'quarter') return `${String(year)}-Q${String(Math.floor(month / 3))}`;
+    return String(year);
+  }
+
+  // Steps from one minute to six weeks, and the last millisecond of a day: bars just before a
+  // period's start and at it are where a rebalance rule could go wrong.
+  const DAY = 86_400_000;
+  const gap = fc.constantFrom(60_000, 3_600_000, DAY - 1, 1, DAY, 3 * DAY, 9 * DAY, 31 * DAY, 42 * DAY);
+  const timeline = fc
+    .record({ start: fc.integer({ min: Date.UTC(1990, 0, 1) / 60_000, max: Date.UTC(2030, 0, 1) / 60_000 }), gaps: fc.array(gap, { minLength: 1, maxLength: 120 }) })
+    .map(({ start, gaps }) => {
+      const times = [start * 60_000];
+      for (const step of gaps) times.push((times.at(-1) ?? 0) + step);
+      return times;
+    });
+
+  it('rebalances on the first step and then exactly on each step in another period than the last rebalance (property)', () => {
+    fc.assert(
+      fc.property(timeline, fc.constantFrom<CalendarPeriod>('week', 'month', 'quarter', 'year'), (times, period) => {
+        const series = allocateBarSeries('A', times.length);
+        times.forEach((time, i) => {
+          series.time[i] = time;
+          series.open[i] = series.high[i] = series.low[i] = series.close[i] = 100 + (i % 7);
+        });
+        const result = runBacktest({ series: [series], strategy: fixedWeights({ A: 0.5 }, { kind: 'calendar', period }), cash: 10_000, fill: 'close' });
+        const expected: number[] = [];
+        for (const time of times) {
+          const last = expected.at(-1);
+          if (last === undefined || periodOf(last, period) !== periodOf(time, period)) expected.push(time);
+        }
+        expect(result.rebalances).toEqual(expected);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+

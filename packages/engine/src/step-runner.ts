@@ -1,5 +1,5 @@
 import type { PortfolioContext, PortfolioStrategy, Position, SeriesCursor, Strategy, StrategyContext } from '@ensemble/protocol';
-import { StrategyError, calendarPeriodKey, exitRequested, formatValue, isThenable, isoTime, noopLogger, thenableProblem } from '@ensemble/protocol';
+import { DAY_MS, StrategyError, calendarPeriodKey, calendarPeriodStart, exitRequested, formatValue, isThenable, isoTime, noopLogger, thenableProblem } from '@ensemble/protocol';
 import { isRebalanceStep, targetQuantity } from './rebalance';
 import { NONE, RunnerBook } from './runner-book';
 
@@ -35,6 +35,11 @@ function strategyFailure(strategy: Strategy, cursor: SeriesCursor, cause: unknow
 export abstract class StepRunner extends RunnerBook {
   /** With a calendar rebalance rule, the period key of the last rebalance's time (NaN before it). */
   private lastRebalanceKey = Number.NaN;
+  /**
+   * With a calendar rebalance rule, a day before the start of the period after the last
+   * rebalance's (NaN before it): earlier times, still in that period, need no period key.
+   */
+  private periodCheckFrom = Number.NaN;
   /** The marks {@link StrategyRunner.markOpen} replaced (per symbol: price and bar). */
   private savedPrice = new Float64Array(0);
   private savedBar = new Int32Array(0);
@@ -186,8 +191,13 @@ export abstract class StepRunner extends RunnerBook {
     if (step + 1 < strategy.warmup) return false;
     const rule = this.rebalanceRule ?? strategy.rebalance;
     if (rule.kind !== 'calendar' || this.lastRebalance < 0) return isRebalanceStep(rule, this.time, step, this.lastRebalance);
-    // isRebalanceStep's test, with the last rebalance's period computed once rather than on every step.
-    return calendarPeriodKey(this.time[step] ?? Number.NaN, rule.period) !== this.lastRebalanceKey;
+    // isRebalanceStep's test, with the last rebalance's period computed once rather than on every
+    // step, and no period key at all until a day before the next period starts: times only grow,
+    // and a time a whole day before that start is in the last rebalance's period however it
+    // rounds (a NaN time fails the comparison and gets the key's answer).
+    const time = this.time[step] ?? Number.NaN;
+    if (time < this.periodCheckFrom) return false;
+    return calendarPeriodKey(time, rule.period) !== this.lastRebalanceKey;
   }
 
   /*
@@ -258,6 +268,7 @@ export abstract class StepRunner extends RunnerBook {
     this.lastRebalance = step;
     const rule = this.rebalanceRule ?? strategy.rebalance;
     this.lastRebalanceKey = rule.kind === 'calendar' ? calendarPeriodKey(this.time[step] ?? Number.NaN, rule.period) : Number.NaN;
+    this.periodCheckFrom = rule.kind === 'calendar' ? calendarPeriodStart(this.lastRebalanceKey + 1, rule.period) - DAY_MS : Number.NaN;
     const { account, series } = this;
     const time = this.currentTime;
     const symbols = account.symbols;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calendarPeriodKey, daysFromCivil, monthIndexOf, monthStartMs } from './calendar';
+import type { CalendarPeriod } from './calendar';
+import { calendarPeriodKey, calendarPeriodStart, daysFromCivil, monthIndexOf, monthStartMs } from './calendar';
 
 const day = (date: string): number => Date.parse(`${date}T00:00:00Z`);
 
@@ -108,3 +109,51 @@ describe('daysFromCivil', () => {
     expect(daysFromCivil(1969, 12, 31)).toBe(-1);
   });
 });
+
+describe('calendarPeriodStart', () => {
+  /** The first millisecond of the period `time` falls in, from `Date` (weeks start on Monday). */
+  function startByDate(time: number, period: CalendarPeriod): number {
+    const date = new Date(time);
+    const year = date.getUTCFullYear();
+    const month = date.getUTCMonth();
+    switch (period) {
+      case 'week':
+        return Date.UTC(year, month, date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
+      case 'month':
+        return Date.UTC(year, month, 1);
+      case 'quarter':
+        return Date.UTC(year, month - (month % 3), 1);
+      case 'year':
+        return Date.UTC(year, 0, 1);
+    }
+  }
+  const periods: readonly CalendarPeriod[] = ['week', 'month', 'quarter', 'year'];
+
+  it('is the first millisecond of the period a time falls in, as Date has it (property, 1800–2200)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1800, 0, 1), max: Date.UTC(2200, 0, 1) }), (time) => {
+        for (const period of periods) {
+          const key = calendarPeriodKey(time, period);
+          const start = calendarPeriodStart(key, period);
+          expect(start).toBe(startByDate(time, period));
+          // The key changes exactly there: one millisecond earlier is the period before.
+          expect(calendarPeriodKey(start, period)).toBe(key);
+          expect(calendarPeriodKey(start - 1, period)).toBe(key - 1);
+          expect(calendarPeriodStart(key + 1, period)).toBeGreaterThan(time);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('starts weeks on Monday, months on the 1st, quarters in January, April, July and October', () => {
+    const key = (date: string, period: CalendarPeriod): number => calendarPeriodKey(day(date), period);
+    expect(calendarPeriodStart(key('2024-01-14', 'week'), 'week')).toBe(day('2024-01-08')); // a Sunday's week: Monday the 8th
+    expect(calendarPeriodStart(key('1970-01-01', 'week'), 'week')).toBe(day('1969-12-29'));
+    expect(calendarPeriodStart(key('2024-02-29', 'month'), 'month')).toBe(day('2024-02-01'));
+    expect(calendarPeriodStart(key('2024-06-30', 'quarter'), 'quarter')).toBe(day('2024-04-01'));
+    expect(calendarPeriodStart(key('2024-12-31', 'year'), 'year')).toBe(day('2024-01-01'));
+    expect(calendarPeriodStart(key('2024-12-31', 'year') + 1, 'year')).toBe(day('2025-01-01'));
+  });
+});
+

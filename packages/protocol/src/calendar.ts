@@ -64,3 +64,21 @@ export function calendarPeriodKey(time: number, period: CalendarPeriod): number 
       return Math.floor(monthIndexOf(time) / 12);
   }
 }
+
+/**
+ * Epoch ms of 00:00 UTC on the first day of calendar period `key` (a {@link calendarPeriodKey}
+ * value of `period`): weeks start on Monday. For whole-ms times `t`, `calendarPeriodKey(t, period)
+ * >= key` exactly when `t >= calendarPeriodStart(key, period)`.
+ */
+export function calendarPeriodStart(key: number, period: CalendarPeriod): number {
+  switch (period) {
+    case 'week':
+      return (7 * key - 3) * DAY_MS;
+    case 'month':
+      return monthStartMs(key);
+    case 'quarter':
+      return monthStartMs(3 * key);
+    case 'year':
+      return monthStartMs(12 * key);
+  }
+}

@@ -44,7 +44,7 @@ export type { SeriesChange } from './series-seal';
 export { SeriesSeal } from './series-seal';
 export { formatValue, isThenable, thenableProblem } from './format-value';
 export type { CalendarPeriod } from './calendar';
-export { DAY_MS, calendarPeriodKey, daysFromCivil, monthIndexOf, monthIndexOfDay, monthStartMs } from './calendar';
+export { DAY_MS, calendarPeriodKey, calendarPeriodStart, daysFromCivil, monthIndexOf, monthIndexOfDay, monthStartMs } from './calendar';
 export { isoTime } from './time';
 export type { DateFormat } from './date-format';
 export { DATE_FORMATS, DateFormatSchema, dateFormatProblem, isDateFormat } from './date-format';
