@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { ConfigError } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRADES_SHOWN, planBacktest, rebalanceFlag } from './backtest-options';
+import { rebalanceFlag } from './backtest-config-flags';
+import { DEFAULT_TRADES_SHOWN, planBacktest } from './backtest-options';
 import type { BacktestFlags } from './backtest-options';
 import { FlagProblems } from './flags';
 

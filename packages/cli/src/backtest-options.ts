@@ -1,10 +1,11 @@
 import { isDatasetName, listDatasets } from '@ensemble/data';
 import type { DataFormat } from '@ensemble/data';
-import { parseBacktestConfig } from '@ensemble/engine';
-import type { BacktestConfig, CommissionModel, FillMode, ResolvedBacktestOptions, SlippageModel } from '@ensemble/engine';
-import { ConfigError, echoValue, quoteValue } from '@ensemble/protocol';
-import type { DateFormat, RebalanceRule, StrategyDefinition } from '@ensemble/protocol';
-import { FlagProblems, countOrAllFlag, dateFormatFlag, dateRangeFlags, flagText, numberFlag, parseNumber, sizingFlag, strategyFromFlags } from './flags';
+import type { ResolvedBacktestOptions } from '@ensemble/engine';
+import { ConfigError, quoteValue } from '@ensemble/protocol';
+import type { DateFormat, StrategyDefinition } from '@ensemble/protocol';
+import { parseBacktestConfigFlags } from './backtest-config-flags';
+import type { BacktestConfigFlags, BenchmarkChoice } from './backtest-config-flags';
+import { FlagProblems, countOrAllFlag, flagText, strategyFromFlags } from './flags';
 import { datasetSuggestion } from './data-source';
 import type { StrategyFromFlags } from './flags';
 import { resolveOutputFlags } from './output-targets';
@@ -13,35 +14,12 @@ import { strayArgumentProblems } from './stray-arguments';
 import type { StrategyModuleRef } from './strategy-modules';
 
 /** The options of `ensemble backtest` as commander hands them over: strings, unparsed. */
-export interface BacktestFlags {
+export interface BacktestFlags extends BacktestConfigFlags {
   readonly data?: string | undefined;
   readonly dataset?: string | undefined;
-  readonly format?: DataFormat | undefined;
-  /** `--date-format`, unparsed. */
-  readonly dateFormat?: string | undefined;
-  readonly adjust?: boolean | undefined;
-  readonly sort?: boolean | undefined;
   readonly strategy: string;
   readonly param: readonly string[];
   readonly symbol: readonly string[];
-  readonly cash?: string | undefined;
-  readonly commissionRate?: string | undefined;
-  readonly commissionPerUnit?: string | undefined;
-  readonly commissionFixed?: string | undefined;
-  readonly commissionMin?: string | undefined;
-  readonly slippageBps?: string | undefined;
-  readonly slippageFixed?: string | undefined;
-  readonly fill?: FillMode | undefined;
-  readonly sizing?: string | undefined;
-  readonly fractional?: boolean | undefined;
-  readonly closeAtEnd?: boolean | undefined;
-  readonly checkInvariants?: boolean | undefined;
-  readonly rebalance?: string | undefined;
-  readonly from?: string | undefined;
-  readonly to?: string | undefined;
-  readonly riskFreeRate?: string | undefined;
-  readonly periodsPerYear?: string | undefined;
-  readonly benchmark?: string | undefined;
   readonly trades?: string | undefined;
   readonly json?: string | undefined;
   readonly html?: string | undefined;
@@ -49,12 +27,6 @@ export interface BacktestFlags {
   /** Words of the command line the parser could not place (unknown flags, stray values), and the flags it knows, for suggestions. */
   readonly unplaced?: { readonly words: readonly string[]; readonly knownFlags: readonly string[] } | undefined;
 }
-
-/**
- * Which series the metrics compare against: `auto` (the traded symbol when there is exactly one,
- * otherwise none), `none`, or a symbol of the loaded data.
- */
-export type BenchmarkChoice = { readonly kind: 'auto' } | { readonly kind: 'none' } | { readonly kind: 'symbol'; readonly symbol: string };
 
 /** Where the result files go: absolute paths, and `'-'` for JSON on stdout. */
 export interface BacktestOutputs {
@@ -108,128 +80,6 @@ export interface BacktestPlan {
 /** Trades listed in the summary unless `--trades` says otherwise. */
 export const DEFAULT_TRADES_SHOWN = 10;
 
-/** Engine option paths (as in `BacktestOptionsSchema` issues) → the flag that set them, as typed. */
-type Origins = Map<string, string>;
-
-function commissionFromFlags(problems: FlagProblems, flags: BacktestFlags, origins: Origins): CommissionModel | undefined {
-  const models = [
-    ['--commission-rate', flags.commissionRate],
-    ['--commission-per-unit', flags.commissionPerUnit],
-    ['--commission-fixed', flags.commissionFixed],
-  ].filter((entry): entry is [string, string] => entry[1] !== undefined);
-  if (models.length > 1) {
-    problems.add(
-      models.map(([flag, value]) => flagText(flag, value)).join(' '),
-      'give one commission model: --commission-rate, --commission-per-unit or --commission-fixed (each may be combined with --commission-min)',
-    );
-    return undefined;
-  }
-  const minimum = numberFlag(problems, '--commission-min', flags.commissionMin);
-  if (flags.commissionMin !== undefined) origins.set('commission.minimum', flagText('--commission-min', flags.commissionMin));
-  const withMinimum = minimum === undefined ? {} : { minimum };
-  const [model] = models;
-  if (model === undefined) return { kind: 'percent', rate: 0, ...withMinimum };
-  const [flag, text] = model;
-  const amount = numberFlag(problems, flag, text, { fraction: flag === '--commission-rate' });
-  if (amount === undefined) return undefined;
-  if (flag === '--commission-rate') {
-    origins.set('commission.rate', flagText(flag, text));
-    return { kind: 'percent', rate: amount, ...withMinimum };
-  }
-  origins.set('commission.amount', flagText(flag, text));
-  return { kind: flag === '--commission-per-unit' ? 'per-unit' : 'fixed', amount, ...withMinimum };
-}
-
-function slippageFromFlags(problems: FlagProblems, flags: BacktestFlags, origins: Origins): SlippageModel | undefined {
-  if (flags.slippageBps !== undefined && flags.slippageFixed !== undefined) {
-    problems.add(
-      `${flagText('--slippage-bps', flags.slippageBps)} ${flagText('--slippage-fixed', flags.slippageFixed)}`,
-      'give one slippage model: --slippage-bps (a fraction of the price) or --slippage-fixed (currency per unit)',
-    );
-    return undefined;
-  }
-  if (flags.slippageFixed !== undefined) {
-    const amount = numberFlag(problems, '--slippage-fixed', flags.slippageFixed);
-    origins.set('slippage.amount', flagText('--slippage-fixed', flags.slippageFixed));
-    return amount === undefined ? undefined : { kind: 'fixed', amount };
-  }
-  if (flags.slippageBps === undefined) return undefined;
-  const bps = numberFlag(problems, '--slippage-bps', flags.slippageBps);
-  origins.set('slippage.bps', flagText('--slippage-bps', flags.slippageBps));
-  return bps === undefined ? undefined : { kind: 'bps', bps };
-}
-
-const CALENDAR_PERIODS = ['week', 'month', 'quarter', 'year'] as const;
-
-/**
- * Parses `--rebalance`: `never`, `week`, `month`, `quarter`, `year` (the first bar, then the first
- * bar of each new period, UTC) or a bar count `N` / `bars:N`. Records a problem otherwise.
- */
-export function rebalanceFlag(problems: FlagProblems, text: string | undefined): RebalanceRule | undefined {
-  if (text === undefined) return undefined;
-  const value = text.trim().toLowerCase();
-  if (value === 'never') return { kind: 'never' };
-  const period = CALENDAR_PERIODS.find((candidate) => candidate === value);
-  if (period !== undefined) return { kind: 'calendar', period };
-  const every = parseNumber(value.startsWith('bars:') ? value.slice(5) : value);
-  if (every !== null && Number.isInteger(every) && every >= 1) return { kind: 'bars', every };
-  problems.add(flagText('--rebalance', text), 'expected never, week, month, quarter, year, or a number of bars (e.g. 21 or bars:21)');
-  return undefined;
-}
-
-function engineFromFlags(problems: FlagProblems, flags: BacktestFlags, kind: 'signal' | 'portfolio' | undefined): ResolvedBacktestOptions | undefined {
-  const origins: Origins = new Map();
-  const before = problems.issues.length;
-  const cash = numberFlag(problems, '--cash', flags.cash);
-  if (flags.cash !== undefined) origins.set('cash', flagText('--cash', flags.cash));
-  const commission = commissionFromFlags(problems, flags, origins);
-  const slippage = slippageFromFlags(problems, flags, origins);
-  const sizing = sizingFlag(problems, flags.sizing);
-  if (flags.sizing !== undefined) origins.set('sizing', flagText('--sizing', flags.sizing));
-  const rebalance = rebalanceFlag(problems, flags.rebalance);
-  if (flags.rebalance !== undefined) origins.set('rebalance', flagText('--rebalance', flags.rebalance));
-  if (kind === 'portfolio' && flags.sizing !== undefined) {
-    problems.add(flagText('--sizing', flags.sizing), `applies to signal strategies; ${echoValue(flags.strategy)} is a portfolio strategy, sized by its target weights`);
-  }
-  if (kind === 'signal' && flags.rebalance !== undefined) {
-    problems.add(flagText('--rebalance', flags.rebalance), `applies to portfolio strategies; ${echoValue(flags.strategy)} is a signal strategy`);
-  }
-  // The engine's rule replaces the strategy's own: with both, one would be dropped without a word.
-  const rebalanceParam = flags.param.find((entry) => entry.trim().startsWith('rebalance='));
-  if (flags.rebalance !== undefined && rebalanceParam !== undefined) {
-    problems.add(`${flagText('--param', rebalanceParam)} ${flagText('--rebalance', flags.rebalance)}`, 'both set the rebalance schedule (--rebalance replaces the strategy\'s own); give one of them');
-  }
-  if (problems.issues.length > before) return undefined;
-  const config: BacktestConfig = {
-    ...(cash === undefined ? {} : { cash }),
-    ...(flags.fill === undefined ? {} : { fill: flags.fill }),
-    ...(commission === undefined ? {} : { commission }),
-    ...(slippage === undefined ? {} : { slippage }),
-    ...(sizing === undefined ? {} : { sizing }),
-    ...(rebalance === undefined ? {} : { rebalance }),
-    fractional: flags.fractional === true,
-    closeAtEnd: flags.closeAtEnd === true,
-    checkInvariants: flags.checkInvariants === true,
-  };
-  try {
-    return parseBacktestConfig(config);
-  } catch (error) {
-    if (!ConfigError.isInstance(error)) throw error;
-    for (const issue of error.issues) {
-      const parts = issue.path.split('.');
-      let origin: string | undefined;
-      for (let n = parts.length; n > 0 && origin === undefined; n--) origin = origins.get(parts.slice(0, n).join('.'));
-      problems.add(origin ?? issue.path, issue.message);
-    }
-    return undefined;
-  }
-}
-
-/** Symbols of repeated and comma-separated `--symbol` flags, in order. */
-export function splitSymbols(values: readonly string[]): string[] {
-  return values.flatMap((value) => value.split(',')).map((symbol) => symbol.trim()).filter((symbol) => symbol !== '');
-}
-
 /** A strategy `--strategy` named by path, already loaded: its definition and where it came from. */
 export interface StrategyFromFile {
   readonly definition: StrategyDefinition;
@@ -256,15 +106,12 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
     source = flags.dataset;
     sourceFlag = '--dataset';
     if (!isDatasetName(flags.dataset)) problems.add(flagText('--dataset', flags.dataset), `unknown data set; the embedded data sets are ${datasets} (see \`ensemble data list\`)${datasetSuggestion(flags.dataset)}`);
-    if (flags.format !== undefined) problems.add(flagText('--format', flags.format), `applies to files (--data); the data set ${quoteValue(flags.dataset)} has a known layout`);
   } else if (flags.data !== undefined) {
     source = flags.data;
     if (flags.data.trim() === '') problems.add('--data ""', 'give the path of a CSV or JSON file');
   } else {
     problems.add('--data / --dataset', `say what to backtest on: --data FILE (CSV or JSON) or --dataset NAME (${datasets})`);
   }
-  const dateFormat = dateFormatFlag(problems, flags.dateFormat, isDatasetName(source) ? source : undefined);
-
   const unplaced = flags.unplaced;
   const explained =
     unplaced === undefined || unplaced.words.length === 0
@@ -276,19 +123,12 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
     flags.param.filter((param) => !explained.has(param)),
     fromFile?.definition,
   );
-  const engine = engineFromFlags(problems, flags, strategy?.definition.kind);
-  const range = dateRangeFlags(problems, flags.from, flags.to);
-  const riskFreeRate = numberFlag(problems, '--risk-free-rate', flags.riskFreeRate, { above: -1, max: 1, fraction: true }) ?? 0;
-  const periodsPerYear = numberFlag(problems, '--periods-per-year', flags.periodsPerYear, { above: 0 });
+  const parsed = parseBacktestConfigFlags(problems, flags, {
+    dataset: sourceFlag === '--dataset' || isDatasetName(source) ? source : undefined,
+    strategy: { name: flags.strategy, kind: strategy?.definition.kind },
+  });
+  const { engine, dateFormat, symbols, benchmark, periodsPerYear } = parsed;
   const tradesShown = countOrAllFlag(problems, '--trades', flags.trades, DEFAULT_TRADES_SHOWN);
-
-  const symbols = splitSymbols(flags.symbol);
-  let benchmark: BenchmarkChoice = { kind: 'auto' };
-  if (flags.benchmark !== undefined) {
-    const value = flags.benchmark.trim();
-    if (value === '') problems.add('--benchmark ""', 'give a symbol of the data, or none');
-    else benchmark = value.toLowerCase() === 'none' ? { kind: 'none' } : { kind: 'symbol', symbol: value };
-  }
 
   const targets = resolveOutputFlags(
     problems,
@@ -309,16 +149,16 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
     sourceFlag,
     format: flags.format,
     dateFormat,
-    adjust: flags.adjust === true,
-    sort: flags.sort === true,
+    adjust: parsed.adjust,
+    sort: parsed.sort,
     symbols,
-    from: range.from,
-    to: range.to,
+    from: parsed.from,
+    to: parsed.to,
     rangeText: { from: flags.from, to: flags.to },
     strategy,
     strategyModule: fromFile?.module,
     engine,
-    riskFreeRate,
+    riskFreeRate: parsed.riskFreeRate ?? 0,
     periodsPerYear,
     benchmark,
     tradesShown,

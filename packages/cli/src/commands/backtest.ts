@@ -1,4 +1,3 @@
-import { Option } from 'commander';
 import type { Command } from 'commander';
 import { getSeries, selectSymbols } from '@ensemble/data';
 import type { MarketData } from '@ensemble/data';
@@ -13,7 +12,8 @@ import { renderBacktestSummary } from '../backtest-report';
 import type { BacktestRun } from '../backtest-report';
 import { paletteFor } from '../color';
 import { loadDataSource } from '../data-source';
-import { COMMAND_LINE, DATE_FORMAT_HELP, SIZING_FORMS, appendValue, flagText } from '../flags';
+import { COMMAND_LINE, flagText } from '../flags';
+import { BACKTEST_DATA_FLAGS, BACKTEST_RUN_FLAGS, addBacktestConfigOptions } from '../backtest-config-flags';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
@@ -145,36 +145,15 @@ function backtestLogLevel(command: Command): LogLevel {
  * optionally the JSON result, an HTML tearsheet and a Markdown report.
  */
 export function registerBacktestCommand(program: Command, io: CliIo): Command {
-  return program
+  const command = program
     .command('backtest')
     .description('backtest one strategy on a data file or an embedded data set and print its metrics and trades')
     .option('--data <file>', 'market data file (CSV or JSON); relative to the working directory')
-    .option('--dataset <name>', 'an embedded data set: sp500, dow30 or stocks5 (see `ensemble data list`)')
-    .addOption(new Option('--format <format>', 'layout of the --data file instead of detecting it').choices(['ohlcv', 'long', 'wide', 'json']))
-    .option('--date-format <format>', DATE_FORMAT_HELP)
-    .option('--adjust', "scale open, high, low and close by the data's adjusted close (Yahoo Finance's Adj Close) / close, row by row (default: prices as traded)")
-    .option('--sort', 'sort the rows by date, e.g. a newest-first download (default: rows must be in date order)')
-    .requiredOption('--strategy <name>', 'strategy to run (see `ensemble strategies`), or a strategy file: ./my-strategy.ts (.ts, .mts, .js, .mjs; file.ts#name picks one of several)')
-    .option('--param <key=value>', "a strategy parameter, e.g. --param fast=10 (repeatable; default: the strategy's defaults)", appendValue)
-    .option('-s, --symbol <symbol>', 'trade only this symbol (repeatable, or comma-separated; default: every symbol of the data)', appendValue)
-    .option('--from <date>', 'first date of the run, inclusive (YYYY-MM-DD; default: the start of the data)')
-    .option('--to <date>', 'last date of the run, inclusive: a date covers its whole day (default: the end of the data)')
-    .option('--cash <amount>', 'starting cash (default: 100000)')
-    .addOption(new Option('--fill <mode>', "when orders fill: next-open = the next bar's open, close = the deciding bar's close (default: next-open)").choices(['next-open', 'close']))
-    .option('--sizing <kind:value>', `entry size of signal strategies: ${SIZING_FORMS.join(', ')} (default: percent-of-cash:100)`)
-    .option('--fractional', 'allow fractional units (default: whole units, rounded down)')
-    .option('--commission-rate <fraction>', 'commission as a fraction of traded value, 0.001 = 0.1% (default: 0)')
-    .option('--commission-per-unit <amount>', 'commission per unit (share) traded, instead of a rate')
-    .option('--commission-fixed <amount>', 'commission per order, instead of a rate')
-    .option('--commission-min <amount>', 'least commission per fill, with any commission model (default: none)')
-    .option('--slippage-bps <bps>', 'slippage against the trader in basis points of the price (default: 0)')
-    .option('--slippage-fixed <amount>', 'slippage against the trader in currency per unit, instead of bps')
-    .option('--close-at-end', "close positions still open at each symbol's last close (default: leave them open, marked to market)")
-    .option('--rebalance <rule>', "portfolio strategies: never, week, month, quarter, year or a bar count N (default: the strategy's own)")
-    .option('--check-invariants', 'verify equity = cash + positions at every bar (slower; a mismatch fails the run)')
-    .option('--risk-free-rate <fraction>', 'annual risk-free rate for Sharpe, Sortino and alpha, 0.02 = 2% (default: 0)')
-    .option('--periods-per-year <n>', 'return periods per year used to annualise (default: inferred from the bar spacing, 252 for daily bars)')
-    .option('--benchmark <symbol>', 'symbol of the data to compare against (alpha, beta, …), or none (default: the traded symbol when there is one, else none)')
+    .option('--dataset <name>', 'an embedded data set: sp500, dow30 or stocks5 (see `ensemble data list`)');
+  addBacktestConfigOptions(command, BACKTEST_DATA_FLAGS, 'backtest');
+  command.requiredOption('--strategy <name>', 'strategy to run (see `ensemble strategies`), or a strategy file: ./my-strategy.ts (.ts, .mts, .js, .mjs; file.ts#name picks one of several)');
+  addBacktestConfigOptions(command, BACKTEST_RUN_FLAGS, 'backtest');
+  return command
     .option('--trades <n>', `closed trades to list in the summary, or all (default: ${DEFAULT_TRADES_SHOWN})`)
     .option('--json <file>', 'write the JSON result (config, equity curve, fills, trades, metrics); - writes it to stdout')
     .option('--html <file>', 'write a self-contained HTML tearsheet')

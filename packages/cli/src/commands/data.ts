@@ -4,7 +4,7 @@ import { inspectMarketData, isDatasetName, listDatasets } from '@ensemble/data';
 import type { DataFormat } from '@ensemble/data';
 import { DataValidationError } from '@ensemble/protocol';
 import { loadDataSource, loadNotes } from '../data-source';
-import { splitSymbols } from '../backtest-options';
+import { splitSymbols } from '../backtest-config-flags';
 import { CliExit, ExitCode } from '../errors';
 import { formatCount, formatTable } from '../format';
 import { inspectionToJson, renderInspection } from '../inspect-report';
