@@ -6,7 +6,8 @@ import { parseBacktestConfig } from '@ensemble/engine';
 import type { BacktestConfig, CommissionModel, FillMode, ResolvedBacktestOptions, SlippageModel } from '@ensemble/engine';
 import { ConfigError, echoValue, quoteValue } from '@ensemble/protocol';
 import type { DateFormat, RebalanceRule } from '@ensemble/protocol';
-import { DATE_FORMAT_HELP, FlagProblems, SIZING_FORMS, appendValue, dateFormatFlag, dateRangeFlags, flagText, numberFlag, parseNumber, sizingFlag } from './flags';
+import { DATE_FORMAT_HELP, SIZING_FORMS, appendValue, dateFormatFlag, dateRangeFlags, flagText, numberFlag, parseNumber, sizingFlag } from './flags';
+import type { FlagProblems } from './flags';
 
 /**
  * The flags of `ensemble backtest` that shape the backtest's config besides its data source and

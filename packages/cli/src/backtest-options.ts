@@ -1,7 +1,7 @@
 import { isDatasetName, listDatasets } from '@ensemble/data';
 import type { DataFormat } from '@ensemble/data';
 import type { ResolvedBacktestOptions } from '@ensemble/engine';
-import { ConfigError, quoteValue } from '@ensemble/protocol';
+import { ConfigError } from '@ensemble/protocol';
 import type { DateFormat, StrategyDefinition } from '@ensemble/protocol';
 import { parseBacktestConfigFlags } from './backtest-config-flags';
 import type { BacktestConfigFlags, BenchmarkChoice } from './backtest-config-flags';

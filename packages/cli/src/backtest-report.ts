@@ -46,6 +46,10 @@ export interface BacktestConfigJson {
     readonly format: string;
     /** How the file's dates were read (`--date-format`, a config's `data.dateFormat`); absent when detected. */
     readonly dateFormat?: string;
+    /** `--adjust` (a config's `data.adjust`): prices scaled by the adjusted close; absent when not. */
+    readonly adjust?: true;
+    /** `--sort` (a config's `data.sort`): the rows sorted by date; absent when not. */
+    readonly sort?: true;
     /** The traded symbols, in order. */
     readonly symbols: readonly string[];
     /** `--from` / `--to` as given, or null. */
@@ -109,6 +113,8 @@ export function backtestConfigJson(run: BacktestRun): BacktestConfigJson {
       dataset: run.dataset?.name ?? null,
       format: run.data.format,
       ...(plan.dateFormat === undefined || plan.dateFormat === 'auto' ? {} : { dateFormat: plan.dateFormat }),
+      ...(plan.adjust ? { adjust: true as const } : {}),
+      ...(plan.sort ? { sort: true as const } : {}),
       symbols: run.result.symbols,
       from: plan.rangeText.from ?? null,
       to: plan.rangeText.to ?? null,

@@ -267,6 +267,50 @@ function describeRule(definition: StrategyDefinition, key: string): string {
   return ` (${key}: ${parts.filter((part) => part !== null).join(', ')})`;
 }
 
+/** What `--param KEY=…` is told when the strategy takes no parameter `key`. */
+function unknownParameterMessage(definition: StrategyDefinition, key: string): string {
+  const known = describeParameters(definition).map((parameter) => parameter.name);
+  const match = closestMatch(key, known);
+  return `unknown parameter ${quoteValue(key)}${match === undefined ? ':' : ` — did you mean ${quoteValue(match)}?`} ${definition.name} takes ${known.length === 0 ? 'no parameters' : known.join(', ')} (see \`ensemble strategies ${definition.name}\`)`;
+}
+
+/** What `--param KEY=VALUE` is told when the parameter's schema refuses the value: the value, the rule broken, the parameter's type and bounds. */
+function refusedValueMessage(definition: StrategyDefinition, key: string, value: string, issue: { readonly code: string; readonly message: string }): string {
+  const wrongType = issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value';
+  return `${wrongType ? `${quoteValue(value)} is not accepted: ${issue.message}` : issue.message}${describeRule(definition, key)}`;
+}
+
+/** A parameter's field schema, as far as checking one value needs it. */
+interface FieldSchema {
+  safeParse(value: unknown): { readonly error?: { readonly issues: readonly { readonly code: string; readonly message: string }[] } | undefined };
+}
+
+/**
+ * Types `--param` flags as {@link strategyFromFlags} does and checks each parameter on its own:
+ * an unknown key, a wrong type or a bound is recorded against its flag with the same message.
+ * Rules across parameters (`fast < slow`) are not checked: a sweep's base is completed by the
+ * varied parameters, and each combination is checked when the spec is planned. Returns the typed
+ * values by key, and the flag that gave each.
+ */
+export function parameterFlags(problems: FlagProblems, definition: StrategyDefinition, params: readonly string[]): RawParams & { readonly typed: Record<string, unknown> } {
+  const raw = splitParamFlags(problems, params);
+  const typed = coerceParameterStrings(definition, raw.values);
+  // A definition's schema is a zod object (`strategyDefinitionIssues` checks it): its fields, each checked alone.
+  const shape = (definition.schema as unknown as { shape?: Record<string, FieldSchema | undefined> }).shape;
+  if (shape === undefined) return { ...raw, typed };
+  for (const [key, value] of Object.entries(typed)) {
+    const flag = raw.flags[key] ?? flagText('--param', key);
+    const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
+    if (field === undefined) {
+      problems.add(flag, unknownParameterMessage(definition, key));
+      continue;
+    }
+    const [issue] = field.safeParse(value).error?.issues ?? [];
+    if (issue !== undefined) problems.add(flag, refusedValueMessage(definition, key, raw.values[key] ?? '', issue));
+  }
+  return { ...raw, typed };
+}
+
 /**
  * Looks up strategy `name` and builds it from `--param` flags, typing each value by the
  * parameter's schema (`coerceParameterStrings`) and validating with it. Every problem — an
@@ -298,12 +342,7 @@ export function strategyFromFlags(problems: FlagProblems, name: string, params: 
       for (const key of keys) {
         const flag = raw.flags[key];
         if (issue.code === 'unrecognized_keys') {
-          const known = describeParameters(definition).map((parameter) => parameter.name);
-          const match = closestMatch(key, known);
-          problems.add(
-            flag ?? flagText('--param', key),
-            `unknown parameter ${quoteValue(key)}${match === undefined ? ':' : ` — did you mean ${quoteValue(match)}?`} ${definition.name} takes ${known.length === 0 ? 'no parameters' : known.join(', ')} (see \`ensemble strategies ${definition.name}\`)`,
-          );
+          problems.add(flag ?? flagText('--param', key), unknownParameterMessage(definition, key));
         } else if (flag === undefined) {
           // A cross-field rule broken through a default (`--param slow=5` against the default fast=10).
           const given = Object.values(raw.flags);
@@ -311,9 +350,7 @@ export function strategyFromFlags(problems: FlagProblems, name: string, params: 
           const note = fallback === undefined ? `${key} is not set` : `${key} is not set, so it is at its default ${JSON.stringify(fallback)}`;
           problems.add(given.length === 0 ? flagText('--param', key) : given.join(' '), `${issue.message} (${note})`);
         } else {
-          const value = raw.values[key] ?? '';
-          const wrongType = issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value';
-          problems.add(flag, `${wrongType ? `${quoteValue(value)} is not accepted: ${issue.message}` : issue.message}${describeRule(definition, key)}`);
+          problems.add(flag, refusedValueMessage(definition, key, raw.values[key] ?? '', issue));
         }
       }
     }

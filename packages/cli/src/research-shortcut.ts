@@ -1,21 +1,24 @@
 import { isDatasetName, listDatasets } from '@ensemble/data';
 import { ConfigError } from '@ensemble/protocol';
-import type { ConfigIssue } from '@ensemble/protocol';
+import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
 import { BacktestRunConfigSchema } from '@ensemble/research';
-import { COMMAND_LINE, FlagProblems, dateFormatFlag, flagText, parseNumber } from './flags';
+import { getStrategy } from '@ensemble/strategies';
+import { BACKTEST_CONFIG_FLAGS, parseBacktestConfigFlags } from './backtest-config-flags';
+import type { BacktestConfigFlags, ParsedBacktestConfigFlags } from './backtest-config-flags';
+import { COMMAND_LINE, FlagProblems, flagText, parameterFlags, parseNumber, splitParamFlags } from './flags';
 import { datasetSuggestion } from './data-source';
 
-/** The flags that build a sweep or walk-forward spec on the command line instead of `--spec`. */
-export interface ResearchShortcutFlags {
+/**
+ * The flags that build a sweep or walk-forward spec on the command line instead of `--spec`: a
+ * base (`--config`, or `--strategy` and `--data` with every flag of `ensemble backtest` that
+ * shapes its config, {@link BacktestConfigFlags}) and the research's own.
+ */
+export interface ResearchShortcutFlags extends BacktestConfigFlags {
   readonly config?: string;
   readonly strategy?: string;
   readonly data?: string;
   /** `--dataset NAME`: `--data` with an embedded data set, as `ensemble backtest` takes it. */
   readonly dataset?: string;
-  /** `--date-format`: how the `--data` file writes its dates. */
-  readonly dateFormat?: string;
-  readonly from?: string;
-  readonly to?: string;
   readonly vary?: readonly string[];
   readonly objective?: string;
   readonly minimize?: boolean;
@@ -29,15 +32,12 @@ export interface ResearchShortcutFlags {
   readonly anchored?: boolean;
 }
 
-/** Every shortcut flag as typed, by its key in {@link ResearchShortcutFlags}. */
-const SHORTCUT_FLAGS: Record<keyof ResearchShortcutFlags, string> = {
+/** The research's own shortcut flags as typed, by their key in {@link ResearchShortcutFlags}. */
+const OWN_FLAGS: Record<Exclude<keyof ResearchShortcutFlags, keyof BacktestConfigFlags>, string> = {
   config: '--config',
   strategy: '--strategy',
   data: '--data',
   dataset: '--dataset',
-  dateFormat: '--date-format',
-  from: '--from',
-  to: '--to',
   vary: '--vary',
   objective: '--objective',
   minimize: '--minimize',
@@ -51,9 +51,28 @@ const SHORTCUT_FLAGS: Record<keyof ResearchShortcutFlags, string> = {
   anchored: '--anchored',
 };
 
+/** Every shortcut flag as typed, by its key in {@link ResearchShortcutFlags}: the research's own, then `ensemble backtest`'s. */
+const SHORTCUT_FLAGS: Record<keyof ResearchShortcutFlags, string> = {
+  ...OWN_FLAGS,
+  ...(Object.fromEntries(BACKTEST_CONFIG_FLAGS.map((flag) => [flag.key, flag.name])) as Record<keyof BacktestConfigFlags, string>),
+};
+
+/** Whether a flag was given: a switch when on, a repeatable flag at least once. */
+function isGiven(value: unknown): boolean {
+  return value !== undefined && value !== false && !(Array.isArray(value) && value.length === 0);
+}
+
 /** The shortcut flags given, as typed (e.g. `['--config', '--vary']`). */
 export function shortcutFlagsGiven(flags: ResearchShortcutFlags): string[] {
-  return (Object.keys(SHORTCUT_FLAGS) as (keyof ResearchShortcutFlags)[]).filter((key) => flags[key] !== undefined && flags[key] !== false).map((key) => SHORTCUT_FLAGS[key]);
+  return (Object.keys(SHORTCUT_FLAGS) as (keyof ResearchShortcutFlags)[]).filter((key) => isGiven(flags[key])).map((key) => SHORTCUT_FLAGS[key]);
+}
+
+/** A given flag as typed with its values (`--cash 5000`, `--fractional`, `--symbol A --symbol B`), for messages. */
+function givenText(key: keyof ResearchShortcutFlags, value: unknown): string {
+  const flag = SHORTCUT_FLAGS[key];
+  if (typeof value === 'string') return flagText(flag, value);
+  if (Array.isArray(value)) return value.map((item) => flagText(flag, String(item))).join(' ');
+  return flag;
 }
 
 const VARY_FORM = 'write PATH=START:STOP:STEP (a range) or PATH=V1,V2,… (a list), e.g. strategies.trend.params.fast=5:50:5 or allocation.scheme=equal,inverse-volatility';
@@ -135,22 +154,98 @@ export interface ShortcutSpec {
   rename(error: unknown): unknown;
 }
 
+/** The research's own flags that also make a backtest base: refused beside `--config`. */
+const BASE_FLAGS = ['strategy', 'data', 'dataset'] as const;
+
+/** A backtest base config built from flags, and the flag that set each of its paths. */
+interface BacktestBase {
+  readonly config: Record<string, unknown>;
+  /** Config paths (`cash`, `data.format`, `params.fast`) → the flag that set them, as typed. */
+  readonly origins: ReadonlyMap<string, string>;
+}
+
+/** The strategy `--strategy` names, when it is known here: a strategy file the caller loaded, or a built-in. */
+function knownDefinition(name: string, fromFile: StrategyDefinition | undefined): StrategyDefinition | undefined {
+  if (fromFile !== undefined) return fromFile;
+  try {
+    return getStrategy(name);
+  } catch {
+    // An unknown name is the planner's to report, with the names it knows.
+    return undefined;
+  }
+}
+
+/**
+ * The backtest config `ensemble backtest` would run with the same flags, as JSON: the flags parsed
+ * by the backtest's own parser (so a bad one gets the same message), and only the fields a flag
+ * set written (the schema's defaults are the engine's, which the backtest's parser applies too).
+ * `--param` values are typed by the strategy's parameter schema as `ensemble backtest` types them,
+ * and checked, with the varied ones, in every combination when the spec is planned.
+ */
+function backtestBase(flags: ResearchShortcutFlags, strategy: string, source: string, dataset: boolean, fromFile: StrategyDefinition | undefined, problems: FlagProblems): BacktestBase {
+  const definition = knownDefinition(strategy, fromFile);
+  const parsed: ParsedBacktestConfigFlags = parseBacktestConfigFlags(problems, flags, { dataset: dataset ? source : undefined, strategy: { name: strategy, kind: definition?.kind } });
+  const origins = new Map(parsed.origins);
+  // Without a definition (an unknown name, which the planner reports) the values stay text.
+  const raw = definition === undefined ? { ...splitParamFlags(problems, flags.param ?? []), typed: undefined } : parameterFlags(problems, definition, flags.param ?? []);
+  const params = raw.typed ?? raw.values;
+  for (const [key, flag] of Object.entries(raw.flags)) origins.set(`params.${key}`, flag);
+  if (parsed.benchmark.kind === 'none') {
+    problems.add(flagText('--benchmark', flags.benchmark ?? ''), 'a backtest base has no way to say "no benchmark" yet (its "benchmark" names a symbol): leave --benchmark out (the traded symbol is the benchmark when there is one) or name a symbol of the data');
+  }
+  const engine = parsed.engine;
+  const engineFields = engine === undefined ? {} : Object.fromEntries(parsed.engineGiven.filter((key) => engine[key] !== null).map((key) => [key, engine[key]]));
+  const config: Record<string, unknown> = {
+    data: {
+      ...(dataset ? { dataset: source } : { file: source }),
+      ...(parsed.format === undefined ? {} : { format: parsed.format }),
+      ...(parsed.dateFormat === undefined ? {} : { dateFormat: parsed.dateFormat }),
+      ...(parsed.adjust ? { adjust: true } : {}),
+      ...(parsed.sort ? { sort: true } : {}),
+      ...(flags.from === undefined ? {} : { from: flags.from }),
+      ...(flags.to === undefined ? {} : { to: flags.to }),
+    },
+    strategy,
+    ...(Object.keys(params).length === 0 ? {} : { params }),
+    ...(parsed.symbols.length === 0 ? {} : { symbols: parsed.symbols }),
+    ...(parsed.benchmark.kind === 'symbol' ? { benchmark: parsed.benchmark.symbol } : {}),
+    ...(parsed.riskFreeRate === undefined ? {} : { riskFreeRate: parsed.riskFreeRate }),
+    ...(parsed.periodsPerYear === undefined ? {} : { periodsPerYear: parsed.periodsPerYear }),
+    ...engineFields,
+  };
+  return { config, origins };
+}
+
+/** The flag that set `path` of a backtest base, or of the field holding it (`commission.rate` → `--commission-rate 0.001`). */
+function originOf(origins: ReadonlyMap<string, string>, path: string): string | undefined {
+  const parts = path.split('.');
+  for (let n = parts.length; n > 0; n--) {
+    const origin = origins.get(parts.slice(0, n).join('.'));
+    if (origin !== undefined) return origin;
+  }
+  return undefined;
+}
+
 /**
  * Builds the spec `--spec` would name from the shortcut flags of `ensemble sweep` or
  * `walk-forward`: the base (`--config FILE`, a run config; or `--strategy NAME|FILE --data
- * DATASET|FILE [--date-format --from --to]`, a backtest config), `--vary` (repeatable), `--objective` with
- * `--minimize`/`--maximize`, `--constraint` (repeatable), `--sample` with `--seed`, `--pbo-blocks`
- * (sweep), `--train`/`--test`/`--anchored` (walk-forward). The spec is then validated by the same
- * schema as a file's; a bad flag is a `ConfigError` naming it and what to write (exit 2).
+ * DATASET|FILE` with any flag of `ensemble backtest` that shapes its config, a backtest config),
+ * `--vary` (repeatable), `--objective` with `--minimize`/`--maximize`, `--constraint`
+ * (repeatable), `--sample` with `--seed`, `--pbo-blocks` (sweep), `--train`/`--test`/`--anchored`
+ * (walk-forward). The spec is then validated by the same schema as a file's; a bad flag is a
+ * `ConfigError` naming it and what to write (exit 2). `fromFile` is the definition of the
+ * strategy file `--strategy` names, when the caller loaded it (it types `--param` values and
+ * checks `--sizing` and `--rebalance` against the strategy's kind, as `ensemble backtest` does).
  */
-export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'walk-forward'): ShortcutSpec {
+export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'walk-forward', fromFile?: StrategyDefinition): ShortcutSpec {
   const problems = new FlagProblems();
   const backtest = flags.config === undefined;
   let config: string | Record<string, unknown> = flags.config ?? {};
+  let origins: ReadonlyMap<string, string> = new Map();
   if (flags.config !== undefined) {
-    for (const key of ['strategy', 'data', 'dataset', 'dateFormat', 'from', 'to'] as const) {
+    for (const key of [...BASE_FLAGS, ...BACKTEST_CONFIG_FLAGS.map((flag) => flag.key)]) {
       const value = flags[key];
-      if (value !== undefined) problems.add(flagText(SHORTCUT_FLAGS[key], value), `goes with --strategy and --data (a backtest base), not with --config: put it in the run config instead`);
+      if (isGiven(value)) problems.add(givenText(key, value), `goes with --strategy and --data (a backtest base), not with --config: put it in the run config instead`);
     }
   } else if (flags.data !== undefined && flags.dataset !== undefined) {
     problems.add(flagText('--dataset', flags.dataset), 'give --data or --dataset, not both');
@@ -160,14 +255,19 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
     problems.add(flags.strategy === undefined ? '--strategy' : '--data', 'the base of the research is missing: give --config run.json, or --strategy NAME|FILE and --data DATASET|FILE (or a whole spec with --spec)');
   } else {
     const source = flags.data ?? flags.dataset ?? '';
-    const dataset = flags.dataset !== undefined || isDatasetName(source);
-    const data = dataset ? { dataset: source } : { file: source };
-    const dateFormat = dateFormatFlag(problems, flags.dateFormat, dataset ? source : undefined);
-    config = { data: { ...data, ...(dateFormat === undefined ? {} : { dateFormat }), ...(flags.from === undefined ? {} : { from: flags.from }), ...(flags.to === undefined ? {} : { to: flags.to }) }, strategy: flags.strategy };
+    const base = backtestBase(flags, flags.strategy, source, flags.dataset !== undefined || isDatasetName(source), fromFile, problems);
+    config = base.config;
+    origins = base.origins;
   }
   const vary = flags.vary ?? [];
   if (vary.length === 0) problems.add('--vary', `at least one is needed: ${VARY_FORM}`);
   const parameters = nameClashingParameters(vary.map((text) => varyParameter(text, backtest, problems)));
+  // A varied field that a flag also sets: the flag's value would be replaced in every combination without a word.
+  parameters.forEach((parameter, k) => {
+    const path = typeof parameter.path === 'string' ? parameter.path : '';
+    const key = [...origins.keys()].find((given) => given === path || path.startsWith(`${given}.`) || given.startsWith(`${path}.`));
+    if (key !== undefined) problems.add(`${origins.get(key) ?? key} ${flagText('--vary', vary[k] ?? '')}`, `both set ${path}: --vary gives it a value in each combination; leave out the other flag`);
+  });
   if (flags.minimize === true && flags.maximize === true) problems.add('--minimize', 'give --minimize or --maximize, not both');
   const count = wholeNumber(problems, '--sample', flags.sample);
   const seed = wholeNumber(problems, '--seed', flags.seed);
@@ -199,8 +299,14 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
     if (head === 'sampling') return flagText('--sample', flags.sample ?? '');
     if (head === 'pboBlocks') return flagText('--pbo-blocks', flags.pboBlocks ?? '');
     if (head === 'windows') return second === 'test' ? flagText('--test', flags.test ?? '') : second === 'train' ? flagText('--train', flags.train ?? '') : '--train';
-    if (head === 'config' && backtest && path === 'config.data.dateFormat') return flagText('--date-format', flags.dateFormat ?? '');
-    if (head === 'config' && backtest) return second === 'data' ? flagText('--data', flags.data ?? '') : flagText('--strategy', flags.strategy ?? '');
+    if (head === 'config' && backtest) {
+      const origin = originOf(origins, path.slice('config.'.length));
+      if (origin !== undefined) return origin;
+      // A rule across parameters broken through another parameter: the --param flags that set the base's.
+      if (second === 'params' && (flags.param ?? []).length > 0) return (flags.param ?? []).map((param) => flagText('--param', param)).join(' ');
+      if (second !== 'data') return flagText('--strategy', flags.strategy ?? '');
+      return flags.dataset === undefined ? flagText('--data', flags.data ?? '') : flagText('--dataset', flags.dataset);
+    }
     return path;
   };
   return {

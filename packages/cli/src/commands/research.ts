@@ -28,7 +28,8 @@ import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
 import { QueueConnectionError, SweepRemovedError, shortSweepId } from '@ensemble/research-redis';
 import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
 import { CliExit } from '../errors';
-import { COMMAND_LINE, DATE_FORMAT_HELP, FlagProblems, appendValue, flagText } from '../flags';
+import { BACKTEST_DATA_FLAGS, BACKTEST_RUN_FLAGS, addBacktestConfigOptions } from '../backtest-config-flags';
+import { COMMAND_LINE, FlagProblems, appendValue, flagText } from '../flags';
 import { checkKeptFiles, resolveOutputFlags } from '../output-targets';
 import type { KeptFile } from '../output-targets';
 import { shortcutFlagsGiven, shortcutSpec } from '../research-shortcut';
@@ -40,7 +41,7 @@ import { oneLine, parameterText, sweepFailure, walkForwardFailure } from '../res
 import { parseDuration, parseWorkers } from '../research-options';
 import { releaseTemporaryFile, trackTemporaryFile } from '../temporary-files';
 import { researchWorkerUrl } from '../research-worker-url';
-import { importStrategyDefinitions } from '../strategy-modules';
+import { importStrategyDefinitions, strategyFromFile } from '../strategy-modules';
 import { addQueueOptions, queueExecutor } from './queue';
 import type { ClosableExecutor, QueueFlags } from './queue';
 
@@ -302,7 +303,10 @@ async function researchPlan<TPlan>(
   if (shortcut.length === 0) {
     throw new ConfigError([{ path: '--spec', message: `give a spec file (--spec ${command}.json) or build one with flags, e.g. --config run.json --vary strategies.trend.params.fast=5:50:5` }], { source: COMMAND_LINE });
   }
-  const built = shortcutSpec(flags, command);
+  // A strategy file's definition types --param values and is what --sizing and --rebalance are checked against, as in `ensemble backtest`.
+  const needsDefinition = flags.config === undefined && flags.strategy !== undefined && ((flags.param?.length ?? 0) > 0 || flags.sizing !== undefined || flags.rebalance !== undefined);
+  const fromFile = needsDefinition ? await strategyFromFile(flags.strategy ?? '', io.cwd) : undefined;
+  const built = shortcutSpec(flags, command, fromFile?.definition);
   try {
     return { plan: await plan.spec(built.spec, { baseDir: io.cwd, source: COMMAND_LINE, importer: importStrategyDefinitions }), spec: built.spec };
   } catch (error) {
@@ -319,10 +323,11 @@ function researchCommand(program: Command, name: string, description: string, ex
     .option('-c, --config <file>', 'shortcut: the base run config (as `ensemble run` reads)')
     .option('--strategy <name|file>', 'shortcut: a backtest base, one strategy (registry name or .ts/.js file), with --data')
     .option('--data <dataset|file>', 'shortcut: the backtest base\'s data, an embedded data set or a CSV/JSON file')
-    .option('--dataset <name>', 'shortcut: the backtest base\'s data, an embedded data set (as `ensemble backtest` takes it)')
-    .option('--date-format <format>', `shortcut: ${DATE_FORMAT_HELP}`)
-    .option('--from <date>', 'shortcut: first date of the backtest base\'s data')
-    .option('--to <date>', 'shortcut: last date of the backtest base\'s data')
+    .option('--dataset <name>', 'shortcut: the backtest base\'s data, an embedded data set (as `ensemble backtest` takes it)');
+  // Every flag of `ensemble backtest` that shapes its config, declared and parsed by the backtest's own definitions.
+  addBacktestConfigOptions(command, BACKTEST_DATA_FLAGS, 'shortcut');
+  addBacktestConfigOptions(command, BACKTEST_RUN_FLAGS, 'shortcut');
+  command
     .option('--vary <path=values>', 'shortcut, repeatable: a parameter to vary, PATH=START:STOP:STEP or PATH=V1,V2,… (a backtest\'s own parameters by name: fast=5:50:5)', appendValue)
     .option('--objective <metric>', 'shortcut: the metric to rank by (default sharpe)')
     .option('--minimize', 'shortcut: the lower the objective the better')
