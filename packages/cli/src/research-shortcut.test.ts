@@ -1,8 +1,11 @@
+import { BacktestOptionsSchema } from '@ensemble/engine';
 import { ConfigError } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
+import { planBacktest } from './backtest-options';
 import { main } from './cli';
 import { createCapturedIo } from './io';
 import { shortcutFlagsGiven, shortcutSpec } from './research-shortcut';
+import type { ResearchShortcutFlags } from './research-shortcut';
 
 function problems(run: () => unknown): string[] {
   try {
@@ -139,5 +142,136 @@ describe('the research shortcut flags', () => {
     const neither = createCapturedIo();
     expect(await main(['node', 'ensemble', 'sweep', '--out', 'x'], neither)).toBe(2);
     expect(neither.err()).toContain('--spec: give a spec file (--spec sweep.json) or build one with flags');
+  });
+
+  it("take every flag of `ensemble backtest` that shapes its config, into the base config's fields, only those given", () => {
+    const flags = {
+      strategy: 'sma-crossover',
+      data: 'prices.csv',
+      format: 'ohlcv',
+      adjust: true,
+      sort: true,
+      from: '2010-01-01',
+      to: '2015-12-31',
+      symbol: ['SPY,QQQ', ' IWM '],
+      param: ['allowShort=true', 'slow=200'],
+      cash: '5000',
+      fill: 'close',
+      sizing: 'percent-of-equity:50',
+      fractional: true,
+      commissionRate: '0.001',
+      commissionMin: '1',
+      slippageBps: '2',
+      closeAtEnd: true,
+      checkInvariants: true,
+      riskFreeRate: '0.02',
+      periodsPerYear: '52',
+      benchmark: 'SPY',
+    } as const;
+    const { spec } = shortcutSpec({ ...flags, vary: ['fast=5,10'] }, 'sweep');
+    const config = {
+      data: { file: 'prices.csv', format: 'ohlcv', adjust: true, sort: true, from: '2010-01-01', to: '2015-12-31' },
+      strategy: 'sma-crossover',
+      params: { allowShort: true, slow: 200 },
+      symbols: ['SPY', 'QQQ', 'IWM'],
+      benchmark: 'SPY',
+      riskFreeRate: 0.02,
+      periodsPerYear: 52,
+      cash: 5000,
+      fill: 'close',
+      commission: { kind: 'percent', rate: 0.001, minimum: 1 },
+      slippage: { kind: 'bps', bps: 2 },
+      sizing: { kind: 'percent-of-equity', percent: 50 },
+      fractional: true,
+      closeAtEnd: true,
+      checkInvariants: true,
+    };
+    expect(spec.config).toEqual(config);
+    // The engine options `ensemble backtest` resolves from the same flags are the base's, defaults applied alike.
+    const plan = planBacktest({ ...flags, param: flags.param, symbol: flags.symbol }, '/work');
+    const { rebalance, ...engine } = plan.engine;
+    expect(rebalance).toBeNull();
+    const { data: _data, strategy: _strategy, params: _params, symbols, benchmark: _benchmark, riskFreeRate, periodsPerYear, ...options } = config;
+    expect(BacktestOptionsSchema.parse(options)).toEqual(engine);
+    expect([plan.symbols, plan.riskFreeRate, plan.periodsPerYear, plan.format, plan.adjust, plan.sort]).toEqual([symbols, riskFreeRate, periodsPerYear, 'ohlcv', true, true]);
+    // Flags not given leave their fields out: the defaults are the schema's, as before these flags existed.
+    expect(shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', vary: ['fast=5'] }, 'sweep').spec.config).toEqual({ data: { dataset: 'sp500' }, strategy: 'sma-crossover' });
+    expect(shortcutFlagsGiven({ cash: '1', fractional: true, symbol: ['A'], param: [] })).toEqual(['--symbol', '--cash', '--fractional']);
+  });
+
+  it('refuse a bad value with the message `ensemble backtest` gives for it', () => {
+    const bad: ResearchShortcutFlags = {
+      cash: '-5',
+      commissionRate: '2',
+      slippageBps: '1',
+      slippageFixed: '0.01',
+      sizing: 'fixed-quantity:0.5',
+      riskFreeRate: '1.5',
+      periodsPerYear: '0',
+      from: '2015-13-45',
+      dateFormat: 'dd/mm/yyyy',
+      param: ['fast=abc', 'fats=3'],
+      benchmark: ' ',
+    };
+    const sweep = problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', vary: ['slow=50'], ...bad }, 'sweep'));
+    const backtest = problems(() => planBacktest({ strategy: 'sma-crossover', data: 'prices.csv', ...bad, symbol: [], param: bad.param ?? [] }, '/work'));
+    expect(sweep).toEqual(expect.arrayContaining(backtest));
+    expect(backtest).toEqual(expect.arrayContaining(sweep));
+    expect(sweep).toContain('--slippage-bps 1 --slippage-fixed 0.01: give one slippage model: --slippage-bps (a fraction of the price) or --slippage-fixed (currency per unit)');
+    // The engine's own schema speaks once the flags themselves are readable, in both commands.
+    const cash = { cash: '-5', commissionRate: '2' };
+    const sweepCash = problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', vary: ['slow=50'], ...cash }, 'sweep'));
+    expect(sweepCash).toEqual(problems(() => planBacktest({ strategy: 'sma-crossover', data: 'prices.csv', symbol: [], param: [], ...cash }, '/work')));
+    expect(sweepCash).toContain('--cash -5: must be greater than 0');
+    expect(sweep).toContain('--param fats=3: unknown parameter "fats" — did you mean "fast"? sma-crossover takes fast, slow, allowShort (see `ensemble strategies sma-crossover`)');
+    expect(problems(() => shortcutSpec({ strategy: 'equal-weight', dataset: 'stocks5', sizing: 'percent-of-cash:50', vary: ['rebalance=month,quarter'] }, 'sweep'))).toEqual([
+      '--sizing percent-of-cash:50: applies to signal strategies; equal-weight is a portfolio strategy, sized by its target weights',
+    ]);
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', dataset: 'sp500', format: 'long', vary: ['fast=5'] }, 'sweep'))).toEqual(['--format long: applies to files (--data); the data set "sp500" has a known layout']);
+  });
+
+  it('refuse a flag beside a --vary of the same field, "no benchmark", and every backtest flag beside --config', () => {
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', cash: '5000', param: ['fast=5'], commissionRate: '0.001', vary: ['cash=1000,2000', 'fast=5,10', 'commission.rate=0,0.002', 'slow=50'] }, 'sweep'))).toEqual([
+      '--cash 5000 --vary cash=1000,2000: both set cash: --vary gives it a value in each combination; leave out the other flag',
+      '--param fast=5 --vary fast=5,10: both set params.fast: --vary gives it a value in each combination; leave out the other flag',
+      '--commission-rate 0.001 --vary commission.rate=0,0.002: both set commission.rate: --vary gives it a value in each combination; leave out the other flag',
+    ]);
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', benchmark: 'none', vary: ['fast=5'] }, 'sweep'))).toEqual([
+      '--benchmark none: a backtest base has no way to say "no benchmark" yet (its "benchmark" names a symbol): leave --benchmark out (the traded symbol is the benchmark when there is one) or name a symbol of the data',
+    ]);
+    const besideConfig = problems(() => shortcutSpec({ config: 'run.json', format: 'long', sort: true, symbol: ['A', 'B'], param: ['fast=5'], cash: '5000', fractional: true, benchmark: 'SPY', vary: ['cash=1,2'] }, 'walk-forward'));
+    const refused = ': goes with --strategy and --data (a backtest base), not with --config: put it in the run config instead';
+    expect(besideConfig.slice(0, 7)).toEqual(['--format long', '--sort', '--param fast=5', '--symbol A --symbol B', '--cash 5000', '--fractional', '--benchmark SPY'].map((flag) => `${flag}${refused}`));
+  });
+
+  it('name a bad --from or --to by its own flag (not --data) and the engine options by theirs when the spec is planned', async () => {
+    const from = createCapturedIo();
+    expect(await main(['node', 'ensemble', 'sweep', '--strategy', 'sma-crossover', '--data', 'sp500', '--from', '2015-13-45', '--vary', 'fast=5', '--out', 'x'], from)).toBe(2);
+    expect(from.err()).toContain('--from 2015-13-45: "2015-13-45" is not a date; use YYYY-MM-DD (e.g. 2005-01-31), an ISO date-time or epoch milliseconds');
+    const range = createCapturedIo();
+    expect(await main(['node', 'ensemble', 'sweep', '--strategy', 'sma-crossover', '--data', 'sp500', '--from', '2016-01-01', '--to', '2015-01-01', '--vary', 'fast=5', '--out', 'x'], range)).toBe(2);
+    expect(range.err()).toContain('--from 2016-01-01 --to 2015-01-01: --from is after --to: the date range is empty; swap them');
+    const cross = createCapturedIo();
+    expect(await main(['node', 'ensemble', 'sweep', '--strategy', 'sma-crossover', '--data', 'sp500', '--param', 'slow=5', '--vary', 'fast=5,10', '--out', 'x'], cross)).toBe(2);
+    expect(cross.err()).toContain('--param slow=5: fast (10) must be less than slow (5)');
+    const symbol = createCapturedIo();
+    expect(await main(['node', 'ensemble', 'walk-forward', '--strategy', 'sma-crossover', '--data', 'sp500', '--symbol', 'NOPE', '--vary', 'fast=5,10', '--train', '2y', '--test', '1y', '--out', 'x'], symbol)).toBe(2);
+    expect(symbol.err()).toContain('--symbol NOPE: symbol "NOPE" is not in the data');
+  });
+
+  it('the backtest flags are in the help of both commands as shortcuts, and refused beside --spec (exit 2, naming them)', async () => {
+    for (const command of ['sweep', 'walk-forward']) {
+      const io = createCapturedIo();
+      expect(await main(['node', 'ensemble', command, '--help'], io)).toBe(0);
+      const help = io.out();
+      for (const flag of ['--format <format>', '--adjust', '--sort', '--param <key=value>', '--symbol <symbol>', '--cash <amount>', '--fill <mode>', '--sizing <kind:value>', '--fractional', '--commission-rate <fraction>', '--commission-per-unit <amount>', '--commission-fixed <amount>', '--commission-min <amount>', '--slippage-bps <bps>', '--slippage-fixed <amount>', '--close-at-end', '--rebalance <rule>', '--check-invariants', '--risk-free-rate <fraction>', '--periods-per-year <n>', '--benchmark <symbol>']) {
+        expect(help).toMatch(new RegExp(`^ {2}${flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+shortcut: `, 'm'));
+      }
+      expect(help).toContain('-s, --spec <file>');
+      expect(help).not.toContain('-s, --symbol');
+      const withSpec = createCapturedIo();
+      expect(await main(['node', 'ensemble', command, '--spec', 'spec.json', '--cash', '5000', '--sort', '--out', 'x'], withSpec)).toBe(2);
+      expect(withSpec.err()).toContain('--spec spec.json: give the whole spec in the file, or build it with flags (--sort, --cash), not both');
+    }
   });
 });
