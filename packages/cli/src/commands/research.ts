@@ -386,6 +386,12 @@ Without a spec file, flags build the spec of one config (validated alike; --spec
       --constraint 'fast < slow' --out out/sweep
   $ ensemble sweep --strategy ./strategies/mine.ts --data prices.csv --vary period=10:100:10 \\
       --objective maxDrawdown --out out/mine
+  $ ensemble sweep --strategy sma-crossover --data prices.csv --sort --cash 5000 \\
+      --commission-rate 0.001 --fill close --fractional --vary fast=5,10,20 --vary slow=50,100 --out out/sweep
+
+The flags of \`ensemble backtest\` that shape a backtest (--format … --benchmark above) shape the
+backtest base as they would the backtest, with the same checks: best-config.json, or the backtest
+with the same flags and the best parameters, gives the sweep's metrics.
 
 --vary PATH=START:STOP:STEP is a range (STOP included), PATH=V1,V2,… a list; a backtest's own
 parameters go by name (fast), everything else by its config path (commission.rate). A strategy
