@@ -53,8 +53,6 @@ export interface BacktestConfigFlag {
   /** A short alias `ensemble backtest` gives it (`-s`); the research commands use `-s` for `--spec`. */
   readonly short?: string;
   readonly description: string;
-  /** What the research commands say instead, where a shortcut takes less (after `shortcut: `). */
-  readonly shortcutDescription?: string;
   readonly choices?: readonly string[];
   /** Repeatable: every value is kept, in order. */
   readonly repeatable?: boolean;
@@ -89,13 +87,7 @@ export const BACKTEST_RUN_FLAGS: readonly BacktestConfigFlag[] = [
   { key: 'checkInvariants', name: '--check-invariants', description: 'verify equity = cash + positions at every bar (slower; a mismatch fails the run)' },
   { key: 'riskFreeRate', name: '--risk-free-rate', value: '<fraction>', description: 'annual risk-free rate for Sharpe, Sortino and alpha, 0.02 = 2% (default: 0)' },
   { key: 'periodsPerYear', name: '--periods-per-year', value: '<n>', description: 'return periods per year used to annualise (default: inferred from the bar spacing, 252 for daily bars)' },
-  {
-    key: 'benchmark',
-    name: '--benchmark',
-    value: '<symbol>',
-    description: 'symbol of the data to compare against (alpha, beta, …), or none (default: the traded symbol when there is one, else none)',
-    shortcutDescription: 'symbol of the data to compare against (alpha, beta, …) (default: the traded symbol when there is one, else none; none is not taken here)',
-  },
+  { key: 'benchmark', name: '--benchmark', value: '<symbol>', description: 'symbol of the data to compare against (alpha, beta, …), or none (default: the traded symbol when there is one, else none)' },
 ];
 
 /** Every flag of {@link BacktestConfigFlags}, in `--help` order. */
@@ -108,7 +100,7 @@ export const BACKTEST_CONFIG_FLAGS: readonly BacktestConfigFlag[] = [...BACKTEST
 export function addBacktestConfigOptions(command: Command, flags: readonly BacktestConfigFlag[], use: 'backtest' | 'shortcut'): Command {
   for (const flag of flags) {
     const short = use === 'backtest' && flag.short !== undefined ? `${flag.short}, ` : '';
-    const option = new Option(`${short}${flag.name}${flag.value === undefined ? '' : ` ${flag.value}`}`, use === 'shortcut' ? `shortcut: ${flag.shortcutDescription ?? flag.description}` : flag.description);
+    const option = new Option(`${short}${flag.name}${flag.value === undefined ? '' : ` ${flag.value}`}`, use === 'shortcut' ? `shortcut: ${flag.description}` : flag.description);
     if (flag.choices !== undefined) option.choices(flag.choices);
     if (flag.repeatable === true) option.argParser(appendValue);
     command.addOption(option);

@@ -95,7 +95,7 @@ export async function planBacktestConfig(
     engine: { cash, fill, commission, slippage, sizing, fractional, closeAtEnd, rebalance: rebalance ?? null, checkInvariants },
     riskFreeRate: config.riskFreeRate,
     periodsPerYear: config.periodsPerYear,
-    benchmark: config.benchmark === undefined ? { kind: 'auto' } : { kind: 'symbol', symbol: config.benchmark },
+    benchmark: config.benchmark === undefined ? { kind: 'auto' } : config.benchmark === null ? { kind: 'none' } : { kind: 'symbol', symbol: config.benchmark },
     tradesShown: DEFAULT_TRADES_SHOWN,
     outputs,
     targets,

@@ -230,15 +230,14 @@ describe('the research shortcut flags', () => {
     expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', dataset: 'sp500', format: 'long', vary: ['fast=5'] }, 'sweep'))).toEqual(['--format long: applies to files (--data); the data set "sp500" has a known layout']);
   });
 
-  it('refuse a flag beside a --vary of the same field, "no benchmark", and every backtest flag beside --config', () => {
+  it('refuse a flag beside a --vary of the same field, and every backtest flag beside --config; write --benchmark none as null', () => {
     expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', cash: '5000', param: ['fast=5'], commissionRate: '0.001', vary: ['cash=1000,2000', 'fast=5,10', 'commission.rate=0,0.002', 'slow=50'] }, 'sweep'))).toEqual([
       '--cash 5000 --vary cash=1000,2000: both set cash: --vary gives it a value in each combination; leave out the other flag',
       '--param fast=5 --vary fast=5,10: both set params.fast: --vary gives it a value in each combination; leave out the other flag',
       '--commission-rate 0.001 --vary commission.rate=0,0.002: both set commission.rate: --vary gives it a value in each combination; leave out the other flag',
     ]);
-    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', benchmark: 'none', vary: ['fast=5'] }, 'sweep'))).toEqual([
-      '--benchmark none: a backtest base has no way to say "no benchmark" yet (its "benchmark" names a symbol): leave --benchmark out (the traded symbol is the benchmark when there is one) or name a symbol of the data',
-    ]);
+    // No benchmark is null in a backtest config (absent is the default: the traded symbol when there is one).
+    expect(shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', benchmark: 'None', vary: ['fast=5'] }, 'sweep').spec.config).toEqual({ data: { dataset: 'sp500' }, strategy: 'sma-crossover', benchmark: null });
     const besideConfig = problems(() => shortcutSpec({ config: 'run.json', format: 'long', sort: true, symbol: ['A', 'B'], param: ['fast=5'], cash: '5000', fractional: true, benchmark: 'SPY', vary: ['cash=1,2'] }, 'walk-forward'));
     const refused = ': goes with --strategy and --data (a backtest base), not with --config: put it in the run config instead';
     expect(besideConfig.slice(0, 7)).toEqual(['--format long', '--sort', '--param fast=5', '--symbol A --symbol B', '--cash 5000', '--fractional', '--benchmark SPY'].map((flag) => `${flag}${refused}`));

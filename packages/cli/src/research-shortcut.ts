@@ -190,9 +190,6 @@ function backtestBase(flags: ResearchShortcutFlags, strategy: string, source: st
   const raw = definition === undefined ? { ...splitParamFlags(problems, flags.param ?? []), typed: undefined } : parameterFlags(problems, definition, flags.param ?? []);
   const params = raw.typed ?? raw.values;
   for (const [key, flag] of Object.entries(raw.flags)) origins.set(`params.${key}`, flag);
-  if (parsed.benchmark.kind === 'none') {
-    problems.add(flagText('--benchmark', flags.benchmark ?? ''), 'a backtest base has no way to say "no benchmark" yet (its "benchmark" names a symbol): leave --benchmark out (the traded symbol is the benchmark when there is one) or name a symbol of the data');
-  }
   const engine = parsed.engine;
   const engineFields = engine === undefined ? {} : Object.fromEntries(parsed.engineGiven.filter((key) => engine[key] !== null).map((key) => [key, engine[key]]));
   const config: Record<string, unknown> = {
@@ -208,7 +205,7 @@ function backtestBase(flags: ResearchShortcutFlags, strategy: string, source: st
     strategy,
     ...(Object.keys(params).length === 0 ? {} : { params }),
     ...(parsed.symbols.length === 0 ? {} : { symbols: parsed.symbols }),
-    ...(parsed.benchmark.kind === 'symbol' ? { benchmark: parsed.benchmark.symbol } : {}),
+    ...(parsed.benchmark.kind === 'auto' ? {} : { benchmark: parsed.benchmark.kind === 'none' ? null : parsed.benchmark.symbol }),
     ...(parsed.riskFreeRate === undefined ? {} : { riskFreeRate: parsed.riskFreeRate }),
     ...(parsed.periodsPerYear === undefined ? {} : { periodsPerYear: parsed.periodsPerYear }),
     ...engineFields,

@@ -137,6 +137,25 @@ describe('the research shortcut takes the backtest flags that shape its config',
     expect(read('wf-plain', 'oos-equity.csv').split('\n')[1]).toMatch(/,100000(\.0+)?(,|$)/);
   });
 
+  it('--benchmark none: the sweep measures without a benchmark (beta null), as the backtest with the flag and best-config.json run again do', async () => {
+    const small = ['--strategy', 'sma-crossover', '--vary', 'fast=5,10', '--vary', 'slow=50', '--workers', '1', '--no-progress'];
+    const [none, auto] = await Promise.all([cli(['sweep', '--data', asc, '--benchmark', 'none', ...small, '--out', 'no-benchmark']), cli(['sweep', '--data', asc, ...small, '--out', 'auto-benchmark'])]);
+    expect(none.err).toBe('');
+    expect(none.code).toBe(0);
+    expect(auto.code).toBe(0);
+    const best = (json('no-benchmark', 'results.json') as ResultRows).rows.find((row) => row.rank === 1);
+    expect(best?.metrics.beta).toBeNull();
+    expect((json('auto-benchmark', 'results.json') as ResultRows).rows.find((row) => row.rank === 1)?.metrics.beta).toEqual(expect.any(Number));
+    expect((json('no-benchmark', 'best-config.json') as Record<string, unknown>).benchmark).toBeNull();
+    const run = await cli(['run', '--config', path.join(scratch, 'no-benchmark', 'best-config.json'), '--json', 'no-benchmark-run.json']);
+    expect(run.code).toBe(0);
+    const backtest = await cli(['backtest', '--data', asc, '--benchmark', 'none', '--strategy', 'sma-crossover', '--param', `fast=${String(best?.parameters.fast)}`, '--param', 'slow=50', '--json', 'no-benchmark-backtest.json']);
+    expect(backtest.code).toBe(0);
+    expect((json('no-benchmark-run.json') as BacktestJson).metrics.metrics).toEqual(best?.metrics);
+    expect((json('no-benchmark-backtest.json') as BacktestJson).metrics.metrics).toEqual(best?.metrics);
+    expect((json('no-benchmark-run.json') as BacktestJson).config.metrics.benchmark).toBeNull();
+  });
+
   it("backtest --json records --adjust and --sort in its config's data, so the config says how the prices were read", async () => {
     const io = createCapturedIo({ cwd: scratch });
     expect(await main(['node', 'ensemble', 'backtest', '--data', desc, '--sort', '--adjust', '--strategy', 'sma-crossover', '--json', 'read.json'], io)).toBe(0);

@@ -36,7 +36,13 @@ export const BacktestRunConfigSchema = z
       .min(1)
       .optional()
       .describe('Symbols to trade (default: every symbol of the data)'),
-    benchmark: z.string().min(1).max(MAX_SYMBOL_LENGTH).optional().describe('Symbol of the data to compare with (alpha, beta, …)'),
+    benchmark: z
+      .string()
+      .min(1)
+      .max(MAX_SYMBOL_LENGTH)
+      .nullable()
+      .optional()
+      .describe('Symbol of the data to compare with (alpha, beta, …), or null for none (default: the traded symbol when there is exactly one, else none)'),
     riskFreeRate: z.number().gt(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, a fraction. Default 0'),
     periodsPerYear: z.number().positive().optional().describe('Return periods per year (default: inferred from the bar spacing)'),
     ...BacktestOptionsSchema.shape,

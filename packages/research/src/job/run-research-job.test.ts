@@ -69,6 +69,19 @@ describe('runResearchJob', () => {
     expect(research.metrics?.tradeCount).toBeGreaterThan(5);
   });
 
+  it('"benchmark": null measures without a benchmark, as `ensemble backtest --benchmark none` does; absent, the one traded symbol is the benchmark', async () => {
+    const config = { data: { dataset: 'sp500', from: '2010-01-01', to: '2014-12-31' }, strategy: 'sma-crossover', params: { fast: 10, slow: 40 }, benchmark: null };
+    const research = await runResearchJob(await job({ config }), resolvers);
+    const data = await loadDataset('sp500', { from: '2010-01-01', to: '2014-12-31' });
+    const direct = runBacktest({ series: data.series, strategy: new SmaCrossoverStrategy({ fast: 10, slow: 40 }) });
+    const metrics = computeMetrics({ equity: direct.equity, trades: direct.trades, fills: direct.fills });
+    expect(research.status).toBe('ok');
+    expect(research.metrics).toEqual(metrics.metrics);
+    expect(research.metrics?.beta).toBeNull();
+    const { benchmark: _none, ...auto } = config;
+    expect((await runResearchJob(await job({ config: auto }), resolvers)).metrics?.beta).toEqual(expect.any(Number));
+  });
+
   it('with close fills, a job\'s metrics and returns start from the cash, as `ensemble backtest` measures (the first bar\'s costs included)', async () => {
     const config = { data: { dataset: 'sp500', from: '2010-01-01', to: '2014-12-31' }, strategy: 'buy-and-hold', fill: 'close', commission: { kind: 'percent', rate: 0.01 } };
     const research = await runResearchJob(await job({ config }), resolvers);

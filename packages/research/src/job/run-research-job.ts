@@ -98,12 +98,10 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
   const { cash, fill, commission, slippage, sizing, fractional, closeAtEnd, rebalance, checkInvariants } = config;
   const engine = { cash, fill, commission, slippage, sizing, fractional, closeAtEnd, checkInvariants, ...(rebalance === undefined ? {} : { rebalance }) };
   const result = runBacktest({ series: selected.series, strategy, ...engine });
-  const benchmark =
-    config.benchmark === undefined
-      ? selected.series.length === 1
-        ? selected.series[0]
-        : undefined
-      : (selectData(data, job.config.data, [config.benchmark], window).series[0] ?? undefined);
+  // Absent: the traded symbol when there is one (as `ensemble backtest`); null: none.
+  let benchmark: BarSeries | undefined;
+  if (config.benchmark === undefined) benchmark = selected.series.length === 1 ? selected.series[0] : undefined;
+  else if (config.benchmark !== null) benchmark = selectData(data, job.config.data, [config.benchmark], window).series[0] ?? undefined;
   const time = result.equity.time;
   const options = {
     riskFreeRate: config.riskFreeRate,
