@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { noopLogger, type Logger } from '@ensemble/protocol';
 import { UnrecoverableError, WaitingError, Worker, type Job, type RedisOptions as BullRedisOptions } from 'bullmq';
 import { DatasetCache } from './dataset-store';
-import { RedisLink } from './connection';
+import { closeConnection, RedisLink } from './connection';
 import { describeCompatibility, isNewerEnvelope, jobEnvelopeSchema, refusalValue, serverTimeMs } from './job-envelope';
 import { DEFAULT_PREFIX, isSweepId, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { jsonResult, storeResultOnce, type StoredResult } from './result-store';
 import { parseRedisUrl, redactSecrets, toRedisOptions } from './redis-url';
 import { Slots } from './slots';
-import { sleep } from './timing';
+import { settlesWithin, sleep } from './timing';
 
 /** What a job's processing may use besides the job itself. */
 export interface WorkerJobContext {
@@ -370,29 +370,16 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
         await settlesWithin(graceful, 2_000);
       }
     }
-    subscriber.disconnect();
+    // Closed while the rest goes on; awaited at the end, so that no timer of its socket outlives close.
+    const subscriberClosed = closeConnection(subscriber);
     // This worker no longer refuses anything: a coordinator must not name it after it left.
     // The looks still running finish first (none writes a refusal once closing).
     await settlesWithin(Promise.all([loop, ...announced]), 2_000);
     await settlesWithin(Promise.all([...refusedSweeps].map((sweepId) => redis.hdel(sweepKeys(prefix, sweepId).refusals, id))), 2_000);
-    await link.close();
+    await Promise.all([link.close(), subscriberClosed]);
     if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
   }
 }
 
 /** How long a closing worker waits for the jobs it gave up to be handed back before it drops them. */
 const HAND_BACK_TIMEOUT_MS = 5_000;
-
-/**
- * True when `promise` settles within `ms` (its outcome is ignored), false when the time runs out.
- * The timer is cleared once the promise settles: left running it would keep the process alive.
- */
-async function settlesWithin(promise: Promise<unknown>, ms: number, cutShort?: AbortSignal): Promise<boolean> {
-  const settled = new AbortController();
-  const wait = cutShort === undefined ? settled.signal : AbortSignal.any([settled.signal, cutShort]);
-  try {
-    return await Promise.race([promise.then(() => true, () => true), sleep(ms, wait).then(() => false)]);
-  } finally {
-    settled.abort();
-  }
-}
