@@ -180,6 +180,10 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
       throw new WaitingError();
     }
     const started = performance.now();
+    // Running now, no longer only fetched ahead: what `queue status` counts as active. Not awaited
+    // (the job does not wait a round trip for it); the entry ends with the job (see `finally`).
+    const startedToken = token;
+    if (startedToken !== undefined) void redis.eval(NOTE_STARTED, 2, keys.started, keys.meta, jobIdOf(keys.sweepId, index), startedToken).catch(() => undefined);
     const timing = (): { waitedMs: number; durationMs: number } => ({ waitedMs: Math.round(started - taken), durationMs: Math.round(performance.now() - started) });
     /** Given up while closing: the job goes back to the queue, whatever it returned or threw. */
     const givenUp = async (): Promise<never> => {
@@ -214,6 +218,8 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
       throw error;
     } finally {
       release();
+      // Only its own entry: another worker may have taken the job since (its lock lost, or handed back).
+      if (startedToken !== undefined) void redis.eval(FORGET_STARTED, 1, keys.started, jobIdOf(keys.sweepId, index), startedToken).catch(() => undefined);
     }
   };
 
@@ -380,6 +386,16 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
   }
 }
+
+/**
+ * Records that a job (field ARGV[1]) runs under this worker's lock token (ARGV[2]) in the sweep's
+ * `started` hash (KEYS[1]), only while the sweep's meta (KEYS[2]) exists: a sweep removed meanwhile
+ * gets no key back that no cleanup could find.
+ */
+const NOTE_STARTED = "if redis.call('EXISTS', KEYS[2]) == 1 then return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0";
+
+/** Removes a job's `started` entry (KEYS[1], field ARGV[1]) only while it holds this worker's token (ARGV[2]). */
+const FORGET_STARTED = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0";
 
 /** How long a closing worker waits for the jobs it gave up to be handed back before it drops them. */
 const HAND_BACK_TIMEOUT_MS = 5_000;
