@@ -44,7 +44,7 @@ describe('localStrategyModule', () => {
     expect(changed.file).toBe('b/mine.mjs');
     const missing = await failure(localStrategyModule({ ...b, relativePath: 'c/mine.mjs' }, directory));
     expect(missing.message).toBe(
-      `The job needs the strategy module "c/mine.mjs" with SHA-256 ${ABD}, which is not in this worker's strategies directory "${directory}": copy it there as "c/mine.mjs" ("${join(directory, 'c', 'mine.mjs')}"): the sweep's strategy files share file names, so each is looked for at its path relative to the folder that holds them all.`,
+      `The job needs the strategy module "c/mine.mjs" with SHA-256 ${ABD}, which is not in this worker's strategies directory "${directory}": copy it there as "c/mine.mjs".\nThe sweep's strategy files share a file name, so each is looked for at its path relative to the folder that holds them all.`,
     );
     // A path that would leave the directory is never opened.
     for (const relativePath of ['../mine.mjs', 'a/../../mine.mjs', '/etc/mine.mjs', 'a//mine.mjs']) {

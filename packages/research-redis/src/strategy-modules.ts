@@ -49,8 +49,12 @@ export async function localStrategyModule(ref: StrategyModuleRef, strategiesDir:
   const path = join(strategiesDir, ...name.split('/'));
   const found = await stat(path).catch(() => null);
   if (!found?.isFile()) {
-    const where = ref.relativePath === undefined ? 'copy it there' : `copy it there as ${quoteValue(name, MAX_LINE_LENGTH)} (${quoteValue(path, MAX_LINE_LENGTH)}): the sweep's strategy files share file names, so each is looked for at its path relative to the folder that holds them all`;
-    throw new StrategyModuleError(`The job needs the strategy module ${expected}, which is not in this worker's strategies directory ${quoteValue(strategiesDir, MAX_LINE_LENGTH)}: ${where}${imports}.`, { file: name, sha256: ref.sha256 });
+    // Why a path and not a file name goes on a line of its own: a message line is cut at 500 characters.
+    const [where, why] =
+      ref.relativePath === undefined
+        ? ['copy it there', '']
+        : [`copy it there as ${quoteValue(name, MAX_LINE_LENGTH)}`, "\nThe sweep's strategy files share a file name, so each is looked for at its path relative to the folder that holds them all."];
+    throw new StrategyModuleError(`The job needs the strategy module ${expected}, which is not in this worker's strategies directory ${quoteValue(strategiesDir, MAX_LINE_LENGTH)}: ${where}${imports}.${why}`, { file: name, sha256: ref.sha256 });
   }
   let digest: StrategyModuleDigest;
   try {
