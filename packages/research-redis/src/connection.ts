@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { ConfigError, quoteValue } from '@ensemble/protocol';
 import { CREDENTIALS_REFUSED, NOT_REDIS, QueueConnectionError } from './errors';
 import { redactSecrets, toRedisOptions, type RedisUrlSettings } from './redis-url';
+import { settlesWithin } from './timing';
 
 /** How long a start waits for Redis before it fails, by default. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -132,9 +133,30 @@ export class RedisLink {
     }
   }
 
-  /** Closes the connection (QUIT when up, else a plain disconnect). */
+  /** Closes the connection (QUIT when up, else a plain disconnect) and waits until its socket has closed (see {@link closeConnection}). */
   async close(): Promise<void> {
     if (this.ready) await this.redis.quit().catch(() => undefined);
-    this.redis.disconnect();
+    await closeConnection(this.redis);
   }
+}
+
+/** How long {@link closeConnection} waits for a socket to close: past ioredis's own 2 s, after which it destroys the socket. */
+const SOCKET_CLOSE_TIMEOUT_MS = 3_000;
+
+/**
+ * Disconnects `redis` and waits until it has ended: its socket closed, which takes a round trip to
+ * the server, or ioredis's `disconnectTimeout` (2 s) when the server does not answer. Until then
+ * ioredis keeps a timer for that timeout alive; resolving before would leave it to hold the
+ * process up to 2 s after its work is done. Bounded: a client that never ends (a connection still
+ * being retried) is waited for {@link SOCKET_CLOSE_TIMEOUT_MS} at most.
+ */
+export async function closeConnection(redis: Redis): Promise<void> {
+  if (redis.status === 'end') return;
+  const ended = new Promise<void>((resolve) => {
+    redis.once('end', () => {
+      resolve();
+    });
+  });
+  redis.disconnect();
+  await settlesWithin(ended, SOCKET_CLOSE_TIMEOUT_MS);
 }

@@ -14,7 +14,7 @@ export type { QueueWorker, QueueWorkerOptions, WorkerJobContext } from './sweep-
 export { startQueueWorker } from './sweep-worker';
 export type { StoreOutcome, StoredResult } from './result-store';
 export { jsonResult, readDoneIndexes, readResults, storeResultOnce } from './result-store';
-export type { QueueAddress, SweepStatus, WorkerThroughput } from './sweep-status';
+export type { ActiveJob, QueueAddress, SweepStatus, WorkerThroughput } from './sweep-status';
 export { cleanSweep, resolveSweepId, sweepStatus, workerThroughput } from './sweep-status';
 export type { RedisExecutorOptions } from './redis-executor';
 export { createRedisExecutor, queuedDatasets, researchCompatibility } from './redis-executor';

@@ -38,6 +38,12 @@ export interface SweepKeys {
   readonly workers: string;
   /** Hash: worker id → its compatibility tag, for each worker that left the sweep as running other code. */
   readonly refusals: string;
+  /**
+   * Hash: BullMQ job id → the lock token of the worker that started running it (set when the job
+   * gets a thread, removed when it ends): a job BullMQ holds as active whose lock has another
+   * token, or none here, was only fetched ahead.
+   */
+  readonly started: string;
   /** The dataset stored under its SHA-256 (hex). */
   dataset(sha256: string): string;
   /** A pattern matching every Ensemble key of the sweep (for cleanup). */
@@ -84,6 +90,7 @@ export function sweepKeys(prefix: string, sweepId: string): SweepKeys {
     done: `${own}:done`,
     workers: `${own}:workers`,
     refusals: `${own}:refusals`,
+    started: `${own}:started`,
     dataset: (sha256) => `${own}:data:${sha256}`,
     ownPattern: `${own}:*`,
   };

@@ -1,4 +1,6 @@
 import { createHook } from 'node:async_hooks';
+import { EventEmitter, once } from 'node:events';
+import { connect, createServer, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,6 +45,44 @@ function recordingLogger(lines: Record<string, unknown>[], bindings: Record<stri
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: (more) => recordingLogger(lines, { ...bindings, ...more }) };
 }
 
+/**
+ * A TCP proxy on 127.0.0.1 to `port` that passes data both ways and the server's end of a
+ * connection, but holds a client's end: the server side stays open until `close`. `ended(n)`
+ * resolves once `n` clients have ended their connections.
+ */
+async function holdingProxy(port: number): Promise<{ readonly port: number; ended(count: number): Promise<void>; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const ends = new EventEmitter();
+  let held = 0;
+  const proxy = createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    }
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => client.write(chunk));
+    client.on('end', () => {
+      held++;
+      ends.emit('end');
+    });
+    upstream.on('end', () => client.end());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const address = proxy.address();
+  if (address === null || typeof address === 'string') throw new Error('the proxy has no port');
+  return {
+    port: address.port,
+    async ended(count) {
+      while (held < count) await once(ends, 'end');
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}
+
 describe('startRedisWorker', () => {
   it('close leaves no timer behind, so the process can exit at once (the close-timeout timer was kept alive for 30 s)', async () => {
     // The timers created from here on that are still pending after close: vitest's own (its task
@@ -64,6 +104,34 @@ describe('startRedisWorker', () => {
       hook.disable();
     }
     expect(pending.size).toBe(0);
+  });
+
+  it('close waits until its sockets have closed, so no timer of them outlives it even when Redis is slow to close them', async () => {
+    // A proxy that passes everything but a client's end of the connection on: the server never
+    // closes its side, as a loaded Redis that has not got round to it yet. ioredis then keeps a
+    // 2 s timer to destroy the socket; close resolved with it pending (and the first test above
+    // passed only when Redis closed the sockets before close resolved).
+    const proxy = await holdingProxy(server.port);
+    onTestFinished(() => proxy.close());
+    const pending = new Set<number>();
+    const hook = createHook({
+      init(id, type) {
+        if (type === 'Timeout') pending.add(id);
+      },
+      destroy(id) {
+        pending.delete(id);
+      },
+    }).enable();
+    try {
+      const worker = await startRedisWorker({ url: `redis://127.0.0.1:${String(proxy.port)}`, discoveryIntervalMs: 100 });
+      await worker.close();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      hook.disable();
+    }
+    expect(pending.size).toBe(0);
+    // Both connections went through the proxy, and their ends were held (sent before close resolved).
+    await proxy.ended(2);
   });
 
   it('takes the jobs of a sweep only when its packages have the versions the coordinator\'s have', async () => {

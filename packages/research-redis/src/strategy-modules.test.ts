@@ -27,6 +27,31 @@ describe('localStrategyModule', () => {
     expect(await localStrategyModule({ path: '/elsewhere/strategies/mine.mjs', sha256: ABC }, directory)).toEqual({ path: join(directory, 'mine.mjs'), sha256: ABC });
   });
 
+  it('looks for a module at its relative path when the plan\'s modules share a file name, naming that path when it is missing or differs', async () => {
+    // SHA-256("abd") by `printf abd | sha256sum`, not by the code under test.
+    const ABD = 'a52d159f262b2c6ddb724a61840befc36eb30c88877a4030b65cbe86298449c9';
+    mkdirSync(join(directory, 'a'));
+    mkdirSync(join(directory, 'b'));
+    writeFileSync(join(directory, 'a', 'mine.mjs'), 'abc');
+    writeFileSync(join(directory, 'b', 'mine.mjs'), 'abd');
+    const a = { path: '/planner/strategies/a/mine.mjs', sha256: ABC, relativePath: 'a/mine.mjs' };
+    const b = { path: '/planner/strategies/b/mine.mjs', sha256: ABD, relativePath: 'b/mine.mjs' };
+    expect(await localStrategyModule(a, directory)).toEqual({ ...a, path: join(directory, 'a', 'mine.mjs') });
+    expect(await localStrategyModule(b, directory)).toEqual({ ...b, path: join(directory, 'b', 'mine.mjs') });
+    // b's copy is a's: refused, naming b's path.
+    const changed = await failure(localStrategyModule({ ...b, sha256: ABC }, directory));
+    expect(changed.message).toBe(`The job needs the strategy module "b/mine.mjs" with SHA-256 ${ABC}, but "${join(directory, 'b', 'mine.mjs')}" has SHA-256 ${ABD}: copy the version the sweep was planned with.`);
+    expect(changed.file).toBe('b/mine.mjs');
+    const missing = await failure(localStrategyModule({ ...b, relativePath: 'c/mine.mjs' }, directory));
+    expect(missing.message).toBe(
+      `The job needs the strategy module "c/mine.mjs" with SHA-256 ${ABD}, which is not in this worker's strategies directory "${directory}": copy it there as "c/mine.mjs".\nThe sweep's strategy files share a file name, so each is looked for at its path relative to the folder that holds them all.`,
+    );
+    // A path that would leave the directory is never opened.
+    for (const relativePath of ['../mine.mjs', 'a/../../mine.mjs', '/etc/mine.mjs', 'a//mine.mjs']) {
+      expect((await failure(localStrategyModule({ ...a, relativePath }, join(directory, 'a')))).message).toContain('The job names no strategy module file');
+    }
+  });
+
   it('names the expected file and hash: without a strategies directory, missing, changed, or no file name', async () => {
     const none = await failure(localStrategyModule({ path: '/x/mine.mjs', sha256: ABC }, undefined));
     expect(none.message).toContain('"mine.mjs" with SHA-256 ba7816bf');

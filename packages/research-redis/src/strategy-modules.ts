@@ -9,7 +9,7 @@ import { strategyModuleChange, strategyModuleDigest, strategyModuleRecord, type 
  * and hash.
  */
 export class StrategyModuleError extends EnsembleError {
-  /** The file name expected under the strategies directory. */
+  /** The file expected under the strategies directory: its name, or its relative path (`a/mine.ts`) when the sweep's modules share file names. */
   readonly file: string;
   readonly sha256: string;
 
@@ -26,27 +26,35 @@ export class StrategyModuleError extends EnsembleError {
 }
 
 /**
- * The worker's own copy of a job's strategy module: `<strategiesDir>/<file name of ref.path>`,
- * and only when its digest is the reference's — the digest of that file and of the local files it
+ * The worker's own copy of a job's strategy module: `<strategiesDir>/<file name of ref.path>`
+ * (`<strategiesDir>/<ref.relativePath>` when the plan's modules share file names, e.g.
+ * `a/mine.ts` and `b/mine.ts`), and only when its digest is the reference's — the digest of that file and of the local files it
  * imports, found relative to it under `strategiesDir` as on the machine that planned the job
  * (`strategyModuleDigest` of `@ensemble/research`). The job's path itself (a path on the machine
  * that planned it) is never opened. Throws a {@link StrategyModuleError} naming the file that is
  * missing or differs otherwise.
  */
 export async function localStrategyModule(ref: StrategyModuleRef, strategiesDir: string | undefined): Promise<StrategyModuleRef> {
-  const name = basename(ref.path);
+  // Two modules of the plan share a file name: each is looked for at its path relative to the
+  // folder holding them all (checked by the job's schema never to leave the directory).
+  const name = ref.relativePath ?? basename(ref.path);
   const expected = `${quoteValue(name, MAX_LINE_LENGTH)} with SHA-256 ${ref.sha256}`;
   const imports = ref.files === undefined ? '' : ` and the files it imports (${listValues(ref.files.slice(1).map((file) => file.path), { maxItems: 5 })}), at the same paths relative to it`;
   if (strategiesDir === undefined) {
     throw new StrategyModuleError(`The job needs the strategy module ${expected}, but this worker runs only built-in strategies: start it with --strategies-dir DIR holding that file${imports}.`, { file: name, sha256: ref.sha256 });
   }
-  if (name === '' || name === '.' || name === '..') {
+  if (name.split('/').some((part) => part === '' || part === '.' || part === '..')) {
     throw new StrategyModuleError(`The job names no strategy module file (${quoteValue(ref.path, MAX_LINE_LENGTH)}).`, { file: name, sha256: ref.sha256 });
   }
-  const path = join(strategiesDir, name);
+  const path = join(strategiesDir, ...name.split('/'));
   const found = await stat(path).catch(() => null);
   if (!found?.isFile()) {
-    throw new StrategyModuleError(`The job needs the strategy module ${expected}, which is not in this worker's strategies directory ${quoteValue(strategiesDir, MAX_LINE_LENGTH)}: copy it there${imports}.`, { file: name, sha256: ref.sha256 });
+    // Why a path and not a file name goes on a line of its own: a message line is cut at 500 characters.
+    const [where, why] =
+      ref.relativePath === undefined
+        ? ['copy it there', '']
+        : [`copy it there as ${quoteValue(name, MAX_LINE_LENGTH)}`, "\nThe sweep's strategy files share a file name, so each is looked for at its path relative to the folder that holds them all."];
+    throw new StrategyModuleError(`The job needs the strategy module ${expected}, which is not in this worker's strategies directory ${quoteValue(strategiesDir, MAX_LINE_LENGTH)}: ${where}${imports}.${why}`, { file: name, sha256: ref.sha256 });
   }
   let digest: StrategyModuleDigest;
   try {
@@ -60,7 +68,7 @@ export async function localStrategyModule(ref: StrategyModuleRef, strategiesDir:
       { file: name, sha256: ref.sha256 },
     );
   }
-  const change = strategyModuleChange(ref, strategyModuleRecord(digest), `./${name}`);
+  const change = strategyModuleChange(ref, strategyModuleRecord(digest), `./${basename(path)}`);
   if (change !== null) {
     // A file of its own: one line, as before. With imports, the advice goes on a line of its own: a
     // message line is cut at 500 characters, and what the worker adds goes after it.

@@ -1,9 +1,10 @@
-import { ConfigError } from '@ensemble/protocol';
+import { EventEmitter, once } from 'node:events';
+import { ConfigError, type Logger } from '@ensemble/protocol';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processToyJob, toyCoordinator, toyJobSchema, toyJobs } from '../test/toy-jobs';
 import { runSweepOnQueue } from './sweep-coordinator';
-import { cleanSweep, resolveSweepId, sweepStatus, workerThroughput } from './sweep-status';
+import { cleanSweep, resolveSweepId, sweepStatus, workerThroughput, type SweepStatus } from './sweep-status';
 import { startQueueWorker } from './sweep-worker';
 import { startRedisServer, type TestRedisServer } from './testing/redis-server';
 
@@ -15,13 +16,117 @@ afterAll(async () => {
   await server.close();
 });
 
+/** A logger handing every line, with its bindings, to `onLine`. */
+function recordingLogger(onLine: (line: Record<string, unknown>) => void, bindings: Record<string, unknown> = {}): Logger {
+  const log =
+    (level: string) =>
+    (fields: object | string, message?: string): void => {
+      onLine(typeof fields === 'string' ? { level, ...bindings, msg: fields } : { level, ...bindings, ...fields, msg: message });
+    };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: (more) => recordingLogger(onLine, { ...bindings, ...more }) };
+}
+
 describe('workerThroughput', () => {
   it('counts results per minute between the first and the last', () => {
     // w1: 5 results over 2 minutes → 4 intervals / 2 min = 2 per minute; w2: one result, no rate.
     expect(workerThroughput({ 'host:1:count': '5', 'host:1:first': '1000', 'host:1:last': '121000', 'w2:count': '1', 'w2:first': '5', 'w2:last': '5' })).toEqual([
-      { workerId: 'host:1', completed: 5, perMinute: 2, lastAt: 121_000 },
-      { workerId: 'w2', completed: 1, perMinute: null, lastAt: 5 },
+      { workerId: 'host:1', completed: 5, perMinute: 2, lastAt: 121_000, active: 0, fetchedAhead: 0 },
+      { workerId: 'w2', completed: 1, perMinute: null, lastAt: 5, active: 0, fetchedAhead: 0 },
     ]);
+  });
+
+  it('adds the jobs each worker runs and holds fetched ahead, listing a worker with no result yet', () => {
+    const active = [
+      { workerId: 'w2', started: true },
+      { workerId: 'w2', started: false },
+      { workerId: 'w3', started: false },
+      { workerId: null, started: true },
+    ];
+    expect(workerThroughput({ 'w2:count': '1', 'w2:first': '5', 'w2:last': '5' }, active)).toEqual([
+      { workerId: 'w2', completed: 1, perMinute: null, lastAt: 5, active: 1, fetchedAhead: 1 },
+      { workerId: 'w3', completed: 0, perMinute: null, lastAt: null, active: 0, fetchedAhead: 1 },
+    ]);
+  });
+});
+
+describe('sweepStatus of a sweep being worked on', () => {
+  it('counts as active only the jobs a worker has started, and the job it fetched ahead apart, per worker too', async () => {
+    // Each job runs until the test lets it finish; `started` tells which job's processing began.
+    const gates = new Map<number, () => void>();
+    const started = new EventEmitter();
+    const taken: number[] = [];
+    const logger = recordingLogger((line) => {
+      if (line.msg === 'job taken' && typeof line.index === 'number') {
+        taken.push(line.index);
+        started.emit('taken');
+      }
+    });
+    const worker = await startQueueWorker({
+      url: server.url,
+      prefix: 'busy',
+      workerId: 'w1',
+      concurrency: 1,
+      logger,
+      discoveryIntervalMs: 100,
+      parseJob: (data) => toyJobSchema.parse(data),
+      process: async (job, context) => {
+        await new Promise<void>((resolve) => {
+          gates.set(job.index, resolve);
+          started.emit('started', job.index);
+        });
+        return processToyJob(job, context);
+      },
+    });
+    const address = { url: server.url, prefix: 'busy' };
+    const redis = new Redis(server.url);
+    try {
+      const run = runSweepOnQueue(toyJobs(3), { ...address, sweepId: 'busy', ...toyCoordinator }, { onResult: () => undefined });
+      const until = async (event: string, done: () => boolean): Promise<void> => {
+        while (!done()) await once(started, event);
+      };
+      // Job 0 runs on the worker's one thread; job 1 is taken ahead of time and waits for it.
+      await until('started', () => gates.has(0));
+      await until('taken', () => taken.length >= 2);
+      // The worker notes a start without waiting for Redis: status reads it once it is there. The
+      // state holds until the test opens a gate, so this settles on it (bounded).
+      const settled = async (expected: Record<string, number>): Promise<SweepStatus | undefined> => {
+        let status: SweepStatus | undefined;
+        for (let look = 0; look < 400; look++) {
+          [status] = await sweepStatus(address, 'busy');
+          if (Object.entries(expected).every(([key, value]) => status?.[key as keyof SweepStatus] === value)) break;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        return status;
+      };
+      const first = await settled({ active: 1, fetchedAhead: 1 });
+      expect(first).toMatchObject({ total: 3, done: 0, waiting: 1, active: 1, fetchedAhead: 1, failed: 0 });
+      expect(first?.workers).toEqual([{ workerId: 'w1', completed: 0, perMinute: null, lastAt: null, active: 1, fetchedAhead: 1 }]);
+      // An entry a worker that lost the job left behind (another token) does not make it started.
+      const fetched = taken.find((index) => index !== 0) ?? -1;
+      await redis.hset('busy:sweep-busy:ensemble:started', `busy-${String(fetched)}`, 'a-lost-token');
+      expect((await sweepStatus(address, 'busy'))[0]).toMatchObject({ active: 1, fetchedAhead: 1 });
+
+      // Job 0 finishes: the job fetched ahead starts, and the last is fetched ahead in turn.
+      gates.get(0)?.();
+      await until('started', () => gates.has(fetched));
+      await until('taken', () => taken.length >= 3);
+      const second = await settled({ done: 1, active: 1, fetchedAhead: 1 });
+      expect(second).toMatchObject({ total: 3, done: 1, waiting: 0, active: 1, fetchedAhead: 1 });
+      expect(second?.workers.map((w) => [w.workerId, w.completed, w.active, w.fetchedAhead])).toEqual([['w1', 1, 1, 1]]);
+
+      gates.get(fetched)?.();
+      const last = taken[2] ?? -1;
+      await until('started', () => gates.has(last));
+      gates.get(last)?.();
+      await run;
+      expect((await sweepStatus(address, 'busy'))[0]).toMatchObject({ done: 3, waiting: 0, active: 0, fetchedAhead: 0 });
+    } finally {
+      for (const open of gates.values()) open();
+      await worker.close();
+    }
+    // Every job's entry went with it (closing flushed the worker's commands).
+    expect(await redis.exists('busy:sweep-busy:ensemble:started')).toBe(0);
+    redis.disconnect();
   });
 });
 

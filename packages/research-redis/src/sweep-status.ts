@@ -2,7 +2,7 @@ import { ConfigError } from '@ensemble/protocol';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RedisLink } from './connection';
-import { DEFAULT_PREFIX, isSweepId, SHORT_SWEEP_ID_LENGTH, shortSweepId, sweepKeys, sweepRegistryKey } from './keys';
+import { DEFAULT_PREFIX, isSweepId, SHORT_SWEEP_ID_LENGTH, shortSweepId, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { parseRedisUrl } from './redis-url';
 
 /** One worker's share of a sweep. */
@@ -12,8 +12,12 @@ export interface WorkerThroughput {
   readonly completed: number;
   /** Results per minute between its first and last one; null before its second. */
   readonly perMinute: number | null;
-  /** When it stored its last result (epoch ms, the Redis server's clock). */
-  readonly lastAt: number;
+  /** When it stored its last result (epoch ms, the Redis server's clock); null before its first. */
+  readonly lastAt: number | null;
+  /** Jobs it is running now (started on one of its threads). */
+  readonly active: number;
+  /** Jobs it has fetched ahead, to start when a thread is free: taken from the queue, not started. */
+  readonly fetchedAhead: number;
 }
 
 /** Where a sweep stands. */
@@ -25,8 +29,15 @@ export interface SweepStatus {
   readonly total: number;
   /** Results stored (finished jobs, and failed ones once their coordinator recorded them). */
   readonly done: number;
+  /** Jobs in the queue that no worker has taken yet. */
   readonly waiting: number;
+  /** Jobs running on a worker's thread. */
   readonly active: number;
+  /**
+   * Jobs a worker has taken from the queue ahead of time, to start as soon as one of its threads is
+   * free (a worker takes one more than it has threads): held by that worker, not started.
+   */
+  readonly fetchedAhead: number;
   /** Jobs that failed for good. */
   readonly failed: number;
   readonly workers: readonly WorkerThroughput[];
@@ -56,8 +67,19 @@ async function withLink<T>(address: QueueAddress, body: (redis: Redis, prefix: s
   }
 }
 
-/** The throughput of each worker from the sweep's `workers` hash, busiest first. */
-export function workerThroughput(fields: Record<string, string>): WorkerThroughput[] {
+/** A job BullMQ holds as active: which worker took it, and whether it has started there. */
+export interface ActiveJob {
+  /** The worker that took it (BullMQ's `processedBy`); null when unknown. */
+  readonly workerId: string | null;
+  readonly started: boolean;
+}
+
+/**
+ * The throughput of each worker from the sweep's `workers` hash, busiest first, with the jobs
+ * each holds now (`active`: its running and fetched-ahead jobs; a worker holding jobs but with no
+ * result yet is listed too, after the others).
+ */
+export function workerThroughput(fields: Record<string, string>, active: readonly ActiveJob[] = []): WorkerThroughput[] {
   const byWorker = new Map<string, { count: number; first: number; last: number }>();
   for (const [field, value] of Object.entries(fields)) {
     const cut = field.lastIndexOf(':');
@@ -67,28 +89,60 @@ export function workerThroughput(fields: Record<string, string>): WorkerThroughp
     if (what === 'count' || what === 'first' || what === 'last') entry[what] = Number(value);
     byWorker.set(id, entry);
   }
-  return [...byWorker]
-    .map(([workerId, entry]) => ({
-      workerId,
-      completed: entry.count,
-      perMinute: entry.count >= 2 && entry.last > entry.first ? ((entry.count - 1) * 60_000) / (entry.last - entry.first) : null,
-      lastAt: entry.last,
-    }))
+  const held = new Map<string, { active: number; fetchedAhead: number }>();
+  for (const job of active) {
+    if (job.workerId === null) continue;
+    const entry = held.get(job.workerId) ?? { active: 0, fetchedAhead: 0 };
+    if (job.started) entry.active++;
+    else entry.fetchedAhead++;
+    held.set(job.workerId, entry);
+  }
+  const ids = new Set([...byWorker.keys(), ...held.keys()]);
+  return [...ids]
+    .map((workerId) => {
+      const entry = byWorker.get(workerId);
+      const holds = held.get(workerId) ?? { active: 0, fetchedAhead: 0 };
+      return {
+        workerId,
+        completed: entry?.count ?? 0,
+        perMinute: entry !== undefined && entry.count >= 2 && entry.last > entry.first ? ((entry.count - 1) * 60_000) / (entry.last - entry.first) : null,
+        lastAt: entry === undefined ? null : entry.last,
+        ...holds,
+      };
+    })
     .sort((a, b) => b.completed - a.completed || a.workerId.localeCompare(b.workerId));
+}
+
+/**
+ * The sweep's active jobs (BullMQ's `active` list: taken by a worker) and which of them have
+ * started: those whose `started` entry is the token of the job's current lock. An entry with
+ * another token is left by a worker that lost the job (killed, or cut off past its lock), which
+ * another worker has taken since.
+ */
+async function activeJobs(redis: Redis, queue: Queue, keys: SweepKeys): Promise<ActiveJob[]> {
+  const [jobs, started] = await Promise.all([queue.getActive(), redis.hgetall(keys.started)]);
+  const ids = jobs.map((job) => job.id ?? '');
+  const locks = ids.length === 0 ? [] : await redis.mget(ids.map((id) => `${queue.toKey(id)}:lock`));
+  return jobs.map((job, k) => {
+    const token = started[ids[k] ?? ''];
+    return { workerId: job.processedBy ?? null, started: token !== undefined && token === locks[k] };
+  });
 }
 
 async function statusOf(redis: Redis, prefix: string, sweepId: string): Promise<SweepStatus> {
   const keys = sweepKeys(prefix, sweepId);
   const queue = new Queue(keys.queueName, { connection: redis, prefix, skipWaitingForReady: true });
   try {
-    const [meta, done, workerFields, counts] = await Promise.all([
+    const [meta, done, workerFields, counts, active] = await Promise.all([
       redis.hgetall(keys.meta),
       redis.llen(keys.done),
       redis.hgetall(keys.workers),
-      queue.getJobCounts('waiting', 'active', 'failed', 'delayed', 'prioritized'),
+      queue.getJobCounts('waiting', 'failed', 'delayed', 'prioritized'),
+      activeJobs(redis, queue, keys),
     ]);
     const total = Number(meta.total ?? 0);
-    const workers = workerThroughput(workerFields);
+    const workers = workerThroughput(workerFields, active);
+    const running = active.filter((job) => job.started).length;
     const rate = workers.reduce((sum, worker) => sum + (worker.perMinute ?? 0), 0);
     const remaining = Math.max(total - done, 0);
     return {
@@ -97,7 +151,8 @@ async function statusOf(redis: Redis, prefix: string, sweepId: string): Promise<
       total,
       done,
       waiting: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
-      active: counts.active ?? 0,
+      active: running,
+      fetchedAhead: active.length - running,
       failed: counts.failed ?? 0,
       workers,
       etaMs: remaining === 0 || rate === 0 ? null : (remaining / rate) * 60_000,
@@ -110,7 +165,8 @@ async function statusOf(redis: Redis, prefix: string, sweepId: string): Promise<
 
 /**
  * The status of one sweep, or of every sweep under the prefix (oldest first): counts of jobs
- * waiting, active, done and failed, each worker's throughput and an estimate of the time left.
+ * waiting, active (running on a worker's thread), fetched ahead (taken by a worker, not started),
+ * done and failed, each worker's throughput and an estimate of the time left.
  * `sweepId` may be a unique prefix (see {@link resolveSweepId}); an unknown or ambiguous one is a
  * `ConfigError` naming it.
  */

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { noopLogger, type Logger } from '@ensemble/protocol';
 import { UnrecoverableError, WaitingError, Worker, type Job, type RedisOptions as BullRedisOptions } from 'bullmq';
 import { DatasetCache } from './dataset-store';
-import { RedisLink } from './connection';
+import { closeConnection, RedisLink } from './connection';
 import { describeCompatibility, isNewerEnvelope, jobEnvelopeSchema, refusalValue, serverTimeMs } from './job-envelope';
 import { DEFAULT_PREFIX, isSweepId, jobIdOf, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { jsonResult, storeResultOnce, type StoredResult } from './result-store';
 import { parseRedisUrl, redactSecrets, toRedisOptions } from './redis-url';
 import { Slots } from './slots';
-import { sleep } from './timing';
+import { settlesWithin, sleep } from './timing';
 
 /** What a job's processing may use besides the job itself. */
 export interface WorkerJobContext {
@@ -180,6 +180,10 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
       throw new WaitingError();
     }
     const started = performance.now();
+    // Running now, no longer only fetched ahead: what `queue status` counts as active. Not awaited
+    // (the job does not wait a round trip for it); the entry ends with the job (see `finally`).
+    const startedToken = token;
+    if (startedToken !== undefined) void redis.eval(NOTE_STARTED, 2, keys.started, keys.meta, jobIdOf(keys.sweepId, index), startedToken).catch(() => undefined);
     const timing = (): { waitedMs: number; durationMs: number } => ({ waitedMs: Math.round(started - taken), durationMs: Math.round(performance.now() - started) });
     /** Given up while closing: the job goes back to the queue, whatever it returned or threw. */
     const givenUp = async (): Promise<never> => {
@@ -214,6 +218,8 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
       throw error;
     } finally {
       release();
+      // Only its own entry: another worker may have taken the job since (its lock lost, or handed back).
+      if (startedToken !== undefined) void redis.eval(FORGET_STARTED, 1, keys.started, jobIdOf(keys.sweepId, index), startedToken).catch(() => undefined);
     }
   };
 
@@ -370,29 +376,26 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
         await settlesWithin(graceful, 2_000);
       }
     }
-    subscriber.disconnect();
+    // Closed while the rest goes on; awaited at the end, so that no timer of its socket outlives close.
+    const subscriberClosed = closeConnection(subscriber);
     // This worker no longer refuses anything: a coordinator must not name it after it left.
     // The looks still running finish first (none writes a refusal once closing).
     await settlesWithin(Promise.all([loop, ...announced]), 2_000);
     await settlesWithin(Promise.all([...refusedSweeps].map((sweepId) => redis.hdel(sweepKeys(prefix, sweepId).refusals, id))), 2_000);
-    await link.close();
+    await Promise.all([link.close(), subscriberClosed]);
     if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
   }
 }
 
+/**
+ * Records that a job (field ARGV[1]) runs under this worker's lock token (ARGV[2]) in the sweep's
+ * `started` hash (KEYS[1]), only while the sweep's meta (KEYS[2]) exists: a sweep removed meanwhile
+ * gets no key back that no cleanup could find.
+ */
+const NOTE_STARTED = "if redis.call('EXISTS', KEYS[2]) == 1 then return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0";
+
+/** Removes a job's `started` entry (KEYS[1], field ARGV[1]) only while it holds this worker's token (ARGV[2]). */
+const FORGET_STARTED = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0";
+
 /** How long a closing worker waits for the jobs it gave up to be handed back before it drops them. */
 const HAND_BACK_TIMEOUT_MS = 5_000;
-
-/**
- * True when `promise` settles within `ms` (its outcome is ignored), false when the time runs out.
- * The timer is cleared once the promise settles: left running it would keep the process alive.
- */
-async function settlesWithin(promise: Promise<unknown>, ms: number, cutShort?: AbortSignal): Promise<boolean> {
-  const settled = new AbortController();
-  const wait = cutShort === undefined ? settled.signal : AbortSignal.any([settled.signal, cutShort]);
-  try {
-    return await Promise.race([promise.then(() => true, () => true), sleep(ms, wait).then(() => false)]);
-  } finally {
-    settled.abort();
-  }
-}

@@ -27,3 +27,18 @@ export function isConnectionError(error: unknown, link: RedisLink): boolean {
   if (!link.ready) return true;
   return error instanceof Error && CONNECTION_WORDS.test(error.message);
 }
+
+/**
+ * True when `promise` settles within `ms` (its outcome is ignored), false when the time runs out
+ * or `cutShort` aborts. The timer is cleared once the promise settles: left running it would keep
+ * the process alive.
+ */
+export async function settlesWithin(promise: Promise<unknown>, ms: number, cutShort?: AbortSignal): Promise<boolean> {
+  const settled = new AbortController();
+  const wait = cutShort === undefined ? settled.signal : AbortSignal.any([settled.signal, cutShort]);
+  try {
+    return await Promise.race([promise.then(() => true, () => true), sleep(ms, wait).then(() => false)]);
+  } finally {
+    settled.abort();
+  }
+}

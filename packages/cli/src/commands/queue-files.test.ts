@@ -52,6 +52,25 @@ beforeAll(async () => {
   writeHelperStrategy(at('edgy-same'));
   mkdirSync(at('edgy-stale'));
   writeHelperStrategy(at('edgy-stale'), '1.05');
+  // Two strategy files of one name in two folders, in one run config: the planner's, a worker's
+  // same tree, and a worker's tree whose b/mine.ts is a's.
+  const twin = (name: string, threshold: string): string => read('mine.ts').replace("name: 'my-strategy'", `name: '${name}'`).replace('period: z', `// ${threshold}\n    period: z`);
+  for (const root of ['twins', 'twins-workers', 'twins-stale']) {
+    mkdirSync(at(`${root}/a`), { recursive: true });
+    mkdirSync(at(`${root}/b`), { recursive: true });
+    writeFileSync(at(`${root}/a/mine.ts`), twin('mine-a', 'a'));
+    writeFileSync(at(`${root}/b/mine.ts`), root === 'twins-stale' ? twin('mine-a', 'a') : twin('mine-b', 'b'));
+  }
+  writeFileSync(
+    at('twins.json'),
+    JSON.stringify({
+      data: { file: 'prices.csv' },
+      strategies: [
+        { id: 'a', strategy: './twins/a/mine.ts', params: { period: 10 }, symbols: ['ABC'] },
+        { id: 'b', strategy: './twins/b/mine.ts', params: { period: 20 }, symbols: ['ABC'] },
+      ],
+    }),
+  );
   server = await startRedisServer();
 }, 30_000);
 afterAll(async () => {
@@ -128,6 +147,45 @@ describe('a user\'s strategy file through Redis and `ensemble worker --strategie
       expect(row.error?.message).toContain('\nCopy the version the sweep was planned with and the files it imports (./edge.ts), at the same paths relative to it.');
       // Not cut: what to do after copying the files too.
       expect(row.error?.message).toMatch(/stays failed in this sweep: once every worker has the file, remove the sweep \(ensemble queue clean --force [0-9a-f]+\) and run it again/);
+    }
+  }, 300_000);
+
+  it('runs strategy files of one name in two folders, each from its path relative to the folder holding both, as local threads do', async () => {
+    const sweep = ['sweep', '--config', 'twins.json', '--vary', 'strategies.a.params.period=5,10', '--no-progress'];
+    // Local threads: each thread imports both files.
+    const local = await cli([...sweep, '--out', 'twins-local', '--workers', '2']);
+    expect(local.stderr).toBe('');
+    expect(local.code).toBe(0);
+    expect(local.stdout).toContain('2 run: 2 ok, 0 failed, 0 timed out');
+    const alone = await cli(['sweep', '--config', 'twins.json', '--vary', 'strategies.a.params.period=5,10', '--no-progress', '--out', 'twins-one-thread', '--workers', '1']);
+    expect(alone.code).toBe(0);
+    expect(read('twins-local/results.json')).toBe(read('twins-one-thread/results.json'));
+    // Both sleeves ran their own file: b's sleeve has b's parameters and name in the best config.
+    const best = JSON.parse(read('twins-local/best-config.json')) as { strategies: { id: string; strategy: string; module: { path: string } }[] };
+    expect(best.strategies.map((entry) => [entry.id, entry.strategy, entry.module.path])).toEqual([
+      ['a', 'mine-a', '../twins/a/mine.ts'],
+      ['b', 'mine-b', '../twins/b/mine.ts'],
+    ]);
+    const same = await withWorker('twins-same', at('twins-workers'), async () => {
+      const queued = await cli([...sweep, '--out', 'twins-queued', '--queue', server.url, '--queue-prefix', 'twins-same', '--queue-timeout', '5s']);
+      expect(queued.stderr).toBe('');
+      expect(queued.code).toBe(0);
+      expect(queued.stdout).toContain('2 run: 2 ok, 0 failed, 0 timed out');
+    });
+    expect(same.code).toBe(130);
+    for (const file of ['results.json', 'results.csv', 'best-config.json', 'summary.json']) expect(read(`twins-queued/${file}`), file).toBe(read(`twins-local/${file}`));
+
+    // A worker whose b/mine.ts differs refuses the jobs, naming that file.
+    await withWorker('twins-stale', at('twins-stale'), async () => {
+      const queued = await cli([...sweep, '--out', 'twins-stale-out', '--queue', server.url, '--queue-prefix', 'twins-stale', '--queue-timeout', '5s']);
+      expect(queued.code).toBe(1);
+      expect(queued.stdout).toContain('2 run: 0 ok, 2 failed, 0 timed out');
+    });
+    const rows = (JSON.parse(read('twins-stale-out/results.json')) as { rows: { status: string; error: { message: string } | null }[] }).rows;
+    for (const row of rows) {
+      expect(row.status).toBe('failed');
+      expect(row.error?.message).toMatch(/^The job needs the strategy module "b\/mine\.ts" with SHA-256 [0-9a-f]{64}, but /);
+      expect(row.error?.message).toContain(`but "${at('twins-stale/b/mine.ts')}" has SHA-256 `);
     }
   }, 300_000);
 });

@@ -8,7 +8,7 @@ import { directoryCreationProblem } from '@ensemble/report';
 import type { JobExecutor } from '@ensemble/research';
 import { researchWorkerUrl } from '../research-worker-url';
 import { DEFAULT_PREFIX, cleanSweep, compatibilityDifference, createRedisExecutor, parseRedisUrl, redactRedisUrl, researchCompatibility, startRedisWorker, sweepStatus } from '@ensemble/research-redis';
-import type { QueueAddress, SweepStatus } from '@ensemble/research-redis';
+import type { QueueAddress, SweepStatus, WorkerThroughput } from '@ensemble/research-redis';
 import { CliExit } from '../errors';
 import { COMMAND_LINE } from '../flags';
 import { formatCount, formatNumber } from '../format';
@@ -238,7 +238,22 @@ function minutes(ms: number | null): string {
   return seconds < 120 ? `${formatCount(seconds)} s` : `${formatNumber(seconds / 60, 1)} min`;
 }
 
-/** Where the sweeps stand, for people: one block per sweep with its counts, ETA and workers. */
+/** `· N fetched ahead` when a worker holds jobs it has not started (a worker takes one more than it has threads); nothing otherwise. */
+function fetchedAhead(count: number): string {
+  return count > 0 ? ` · ${formatCount(count)} fetched ahead` : '';
+}
+
+/** What a worker holds now, `2 active · 1 fetched ahead · `, each part only when not 0. */
+function holding(worker: WorkerThroughput): string {
+  const parts = [...(worker.active > 0 ? [`${formatCount(worker.active)} active`] : []), ...(worker.fetchedAhead > 0 ? [`${formatCount(worker.fetchedAhead)} fetched ahead`] : [])];
+  return parts.map((part) => `${part} · `).join('');
+}
+
+/**
+ * Where the sweeps stand, for people: one block per sweep with its counts, ETA and workers.
+ * Active jobs are the running ones; a job a worker took ahead of time, to start when one of its
+ * threads is free, is counted apart ("fetched ahead"), in the sweep's line and its worker's.
+ */
 export function renderSweepStatus(statuses: readonly SweepStatus[]): string {
   if (statuses.length === 0) return 'no sweeps in Redis under this prefix\n';
   const lines: string[] = [];
@@ -247,9 +262,12 @@ export function renderSweepStatus(statuses: readonly SweepStatus[]): string {
     const state = status.done >= status.total ? 'finished' : `${minutes(status.etaMs)} left`;
     lines.push(
       `sweep ${status.sweepId}${created} · ${state}`,
-      `  jobs ${formatCount(status.total)}: ${formatCount(status.done)} done · ${formatCount(status.waiting)} waiting · ${formatCount(status.active)} active · ${formatCount(status.failed)} failed`,
+      `  jobs ${formatCount(status.total)}: ${formatCount(status.done)} done · ${formatCount(status.waiting)} waiting · ${formatCount(status.active)} active${fetchedAhead(status.fetchedAhead)} · ${formatCount(status.failed)} failed`,
       ...(status.compatibility === null ? [] : [`  runs on workers with ${echoValue(status.compatibility, MAX_LINE_LENGTH)}`]),
-      ...status.workers.map((worker) => `  worker ${echoValue(worker.workerId)}: ${formatCount(worker.completed)} done · ${worker.perMinute === null ? '—' : formatNumber(worker.perMinute, 1)} jobs/min · last ${new Date(worker.lastAt).toISOString()}`),
+      ...status.workers.map(
+        (worker) =>
+          `  worker ${echoValue(worker.workerId)}: ${holding(worker)}${formatCount(worker.completed)} done · ${worker.perMinute === null ? '—' : formatNumber(worker.perMinute, 1)} jobs/min · last ${worker.lastAt === null ? '—' : new Date(worker.lastAt).toISOString()}`,
+      ),
     );
   }
   return `${lines.join('\n')}\n`;

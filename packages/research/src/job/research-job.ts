@@ -29,8 +29,20 @@ export const StrategyModuleRefSchema = z
     path: z.string().min(1).describe('Absolute path of the module'),
     sha256: sha256Schema.describe('SHA-256 of the module file, or of it and the local files it imports (see "files")'),
     files: StrategyModuleFilesSchema.optional(),
+    relativePath: z
+      .string()
+      .refine(isPlainRelativePath, { message: 'must be a relative path of "/"-separated names, none of them "." or ".." (e.g. "a/mine.ts")' })
+      .optional()
+      .describe(
+        'Where a Redis worker looks for the module under its strategies directory, "/"-separated: its path relative to the folder holding every strategy module of the plan. Only when two of them share a file name; otherwise the worker looks for the file name',
+      ),
   })
   .describe('A strategy module by path and content');
+
+/** A path of `/`-separated names relative to a folder that never leaves it: no empty, `.` or `..` part, no backslash. */
+function isPlainRelativePath(value: string): boolean {
+  return value.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && !part.includes('\\'));
+}
 
 /** One parameter value of a combination. */
 export const ParameterValueSchema = z.union([z.number(), z.string(), z.boolean()]);

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../testing/temporary-directory';
@@ -44,6 +44,37 @@ describe('a base config naming a strategy file', () => {
     const module = best.strategies[0]?.module;
     expect(module?.sha256).toBe(digest);
     expect(join(out, module?.path ?? '')).toBe(strategyFile);
+  });
+
+  it('gives modules of one file name in two folders their paths relative to the folder holding them all, for workers to tell them apart', async () => {
+    const directory = await temporaryDirectory('ensemble-twins-');
+    const files = { 'a/mine.ts': 'export const a = 1;\n', 'b/mine.ts': 'export const b = 2;\n', 'lib/other.ts': 'export const c = 3;\n' };
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(join(directory, dirname(name)), { recursive: true });
+      await writeFile(join(directory, name), text);
+    }
+    // What the files compute is not the point here: the importer gives a definition per file.
+    const names: Record<string, string> = { a: 'rising-a', b: 'rising-b', lib: 'rising-other' };
+    const importer = (file: string) => Promise.resolve([{ ...risingClose, name: names[basename(dirname(file))] ?? 'unknown' }]);
+    const config = {
+      ...runConfig,
+      strategies: Object.keys(files).map((name, k) => ({ id: `s${String(k)}`, strategy: `./${name}`, params: { threshold: 0.005 }, symbols: ['SP500'] })),
+    };
+    const plan = await planSweep({ config, parameters: [{ path: 'strategies.s0.params.threshold', values: [0, 0.01] }] }, { baseDir: directory, importer });
+    const sha256sum = (file: string) => execFileSync('sha256sum', [join(directory, file)], { encoding: 'utf8' }).split(' ')[0] ?? '';
+    for (const job of plan.jobs) {
+      expect(job.strategyModules).toEqual(Object.keys(files).map((name) => ({ path: join(directory, name), sha256: sha256sum(name), relativePath: name })));
+    }
+    // The run config's own references are as before (no relativePath): run ids do not move.
+    expect((plan.jobs[0]?.config.strategies as { module?: unknown }[]).map((entry) => entry.module)).toEqual(Object.keys(files).map((name) => ({ path: join(directory, name), sha256: sha256sum(name) })));
+    const out = await temporaryDirectory('ensemble-twins-out-');
+    const { result } = await runSweepToDirectory(plan, createInProcessExecutor(createLocalResolvers({ importer })), out);
+    expect(result.rows.map((row) => row.status)).toEqual(['ok', 'ok']);
+    // Only names that clash get paths: b's file renamed, the plan is the plain one.
+    await rename(join(directory, 'b/mine.ts'), join(directory, 'b/yours.ts'));
+    const renamed = { ...config, strategies: config.strategies.map((entry) => (entry.strategy === './b/mine.ts' ? { ...entry, strategy: './b/yours.ts' } : entry)) };
+    const plain = await planSweep({ config: renamed, parameters: [{ path: 'strategies.s0.params.threshold', values: [0] }] }, { baseDir: directory, importer });
+    expect(plain.jobs[0]?.strategyModules.some((module) => 'relativePath' in module)).toBe(false);
   });
 
   it('validates a file strategy\'s parameters like a built-in\'s, with the nearest name', async () => {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { ConfigError, StrategyModuleFilesSchema, echoValue, listValues, looksLikeStrategyPath, quoteValue, splitStrategyPath, strategyDefinitionsFromModule } from '@ensemble/protocol';
@@ -171,5 +171,32 @@ export async function loadConfigStrategyFiles(
   }
   if (issues.length > 0) throw new ConfigError(issues);
   const config = kind === 'backtest' ? (rewritten[0] ?? input) : { ...input, strategies: rewritten };
-  return { config, registry, modules };
+  return { config, registry, modules: withRelativePaths(modules) };
+}
+
+/**
+ * A Redis worker finds a module under its strategies directory by file name. When two modules
+ * share one (`a/mine.ts`, `b/mine.ts`), that cannot tell them apart: then every module gets its
+ * `relativePath`, its path relative to the deepest folder holding them all, where workers look
+ * instead. Without such a clash the references are left as they are, so the jobs, and the sweep
+ * id, stay what they were.
+ */
+function withRelativePaths(modules: readonly StrategyModuleRef[]): StrategyModuleRef[] {
+  const names = new Set(modules.map((module) => basename(module.path)));
+  if (names.size === modules.length) return [...modules];
+  const root = modules.map((module) => dirname(module.path)).reduce(commonFolder);
+  return modules.map((module) => ({ ...module, relativePath: relative(root, module.path).split(sep).join('/') }));
+}
+
+/** The deepest folder holding both absolute folders `a` and `b`. */
+function commonFolder(a: string, b: string): string {
+  let folder = a;
+  while (!holds(folder, b) && dirname(folder) !== folder) folder = dirname(folder);
+  return folder;
+}
+
+/** Whether `path` is `folder` or inside it (both absolute). */
+function holds(folder: string, path: string): boolean {
+  const way = relative(folder, path);
+  return way !== '..' && !way.startsWith(`..${sep}`) && !isAbsolute(way);
 }
