@@ -451,8 +451,12 @@ describe('stopping workers, removing sweeps', () => {
       const started = await loggedWorker('newer', 'reader', calls, { discoveryIntervalMs: 100 });
       worker = started.worker;
       const { logger } = started;
-      expect(await waitUntil(() => said(logger, 'job handed back').length === 1 && results.length === 1)).toBe(true);
-      expect(said(logger, 'job handed back')[0]).toMatchObject({ jobId: 'newer-1', why: 'the job is of a newer format' });
+      // Handed back at least once. A second time is possible: the sweep's queue worker, closing as
+      // the worker leaves the sweep, may already be fetching when the job returns to the queue.
+      expect(await waitUntil(() => said(logger, 'job handed back').length >= 1 && results.length === 1)).toBe(true);
+      const handedBack = said(logger, 'job handed back');
+      expect(handedBack.length).toBeLessThanOrEqual(2);
+      for (const fields of handedBack) expect(fields).toMatchObject({ jobId: 'newer-1', why: 'the job is of a newer format' });
       expect(results.map((r) => r.index)).toEqual([0]);
       expect(await queue.getJobState('newer-1')).toBe('waiting');
       expect(await queue.getFailedCount()).toBe(0);
