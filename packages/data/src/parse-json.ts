@@ -97,7 +97,8 @@ class JsonBarReader {
     const pattern = this.dates.format !== 'auto';
     if (typeof value === 'string') time = this.dates.text(value);
     else if (typeof value === 'number' && !pattern) time = epochToMs(value);
-    if (Number.isNaN(time)) {
+    const kept = Number.isNaN(time) && typeof value === 'string' && this.dates.keep(value, { row: this.row, field: this.field(index, key), place: this.qualify ? `${this.prefix} element ${this.row}` : `element ${this.row}` });
+    if (Number.isNaN(time) && !kept) {
       const message =
         typeof value === 'number' && pattern
           ? `${describe(value)} does not match the date format ${this.dates.format} (a number: epoch seconds or milliseconds are read only without a date format)`

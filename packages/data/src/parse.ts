@@ -7,6 +7,7 @@ import { DEFAULT_MAX_PROBLEMS, ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
 import { formatTime } from './dates';
 import { dateReaderOf } from './date-patterns';
+import type { DateReader } from './date-patterns';
 import type { DataFormat, MarketData, ParseOptions } from './types';
 
 const FORMATS: readonly DataFormat[] = ['ohlcv', 'long', 'wide', 'json'];
@@ -133,11 +134,20 @@ function parseBuilders(bytes: Uint8Array, start: number, options: ParseOptions, 
       problems.add('missing-column', 'adjust applies to OHLCV CSV files with an adjusted close column (Yahoo Finance\'s "Adj Close"), not to JSON');
       return { format: 'json', builders: [], notes };
     }
-    return { format: 'json', builders: parseJsonBars(decodeAll(bytes.subarray(start)), problems, defaultSymbol, sort, dates), notes };
+    const builders = parseJsonBars(decodeAll(bytes.subarray(start)), problems, defaultSymbol, sort, dates);
+    addColumnProblem(dates, problems);
+    return { format: 'json', builders, notes };
   }
   const input = { bytes, start, problems, defaultSymbol, onProgress: options.onProgress, sort, adjust: options.adjust, dates, notes };
   const { format, builders } = parseCsvRows(input, options.format);
+  addColumnProblem(dates, problems);
   return { format, builders, notes };
+}
+
+/** The date column's one problem (its day-month dates under `auto`), before the rows' own. */
+function addColumnProblem(dates: DateReader, problems: ProblemCollector): void {
+  const column = dates.columnProblem(problems.full);
+  if (column !== null) problems.addFirst('bad-date', column.message, { row: column.row, field: column.field, value: column.value });
 }
 
 /** Puts unordered builders in date order and reports every date two rows of one symbol share. */
