@@ -199,6 +199,20 @@ describe('parseMarketData with dateFormat', () => {
   });
 });
 
+describe('how a load read its dates (MarketData.dates)', () => {
+  it('the format given, or under auto every form it found, in a fixed order', () => {
+    expect(parseMarketData('Date,Close\n03/01/00,1\n', { dateFormat: 'DD/MM/YY' }).dates).toEqual({ given: 'DD/MM/YY' });
+    // Rows on the single-pass path (line 2), a quoted date on the general one (line 3), a month name (line 4).
+    expect(parseMarketData('Date,Open,High,Low,Close\n2000-01-03,1,1,1,1\n"2000-01-04",1,1,1,1\nJan 5 2000,1,1,1,1\n').dates).toEqual({ detected: ['YYYY-MM-DD', 'month names'] });
+    // 946944000 is 2000-01-04 in epoch seconds (below 1e11).
+    expect(parseMarketData('Date,Close\n2000-01-03,1\n946944000,1\n2000-01-05 10:00,2\n20000106,1\n2000/01/07,1\n').dates).toEqual({
+      detected: ['YYYY-MM-DD', 'YYYY/MM/DD', 'ISO date-times', 'YYYYMMDD', 'epoch seconds'],
+    });
+    expect(parseMarketData(JSON.stringify([{ date: 946_857_600_000, close: 1 }])).dates).toEqual({ detected: ['epoch milliseconds'] });
+    expect(parseMarketData('Date,Close\n2000-01-03,1\n', { dateFormat: 'auto' }).dates).toEqual({ detected: ['YYYY-MM-DD'] });
+  });
+});
+
 describe('the embedded S&P 500 file rewritten day first', () => {
   const text = readFileSync(fileURLToPath(new URL('../datasets/sp500-2000.csv', import.meta.url)), 'utf8');
   const rewrite = (replacement: string) => text.replace(/^(\d{4})-(\d{2})-(\d{2}),/gm, replacement);

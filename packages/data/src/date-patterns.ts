@@ -1,9 +1,10 @@
 import { DATE_FORMATS, fullYear, quoteValue } from '@ensemble/protocol';
 import type { DateFormat } from '@ensemble/protocol';
+import type { DateReading } from './types';
 import { encodeText } from './bytes';
 import { DayMonthOrder, dayMonthNeitherProblem } from './day-month-order';
 import type { ColumnProblem, DateLocation } from './day-month-order';
-import { civilToMs, formatTime, isoTimeAt, parseDate, parseDateAt } from './dates';
+import { civilToMs, epochToMs, formatTime, isoTimeAt, parseDate, parseDateAt } from './dates';
 
 const DIGIT_0 = 48;
 const SPACE = 32;
@@ -156,6 +157,8 @@ export interface DateReader {
   at(bytes: Uint8Array, start: number, end: number): number;
   /** The date in `text` as epoch ms, or NaN. */
   text(text: string): number;
+  /** A date given as a number (JSON) as epoch ms, or NaN: epoch seconds or milliseconds for `auto`, never for a pattern. */
+  number(value: number): number;
   /**
    * Why `text`, a date that did not read (and that {@link DateReader.keep} did not keep), is
    * refused: for `auto` a day and a month before the year that reads neither way, or null for the
@@ -175,6 +178,43 @@ export interface DateReader {
   columnProblem(stoppedEarly: boolean): ColumnProblem | null;
   /** The ten-character form the single-pass CSV path reads (for `auto`, `YYYY-MM-DD`). */
   readonly fixedWidth: FixedWidthDate;
+  /** Records that the single-pass path read dates in {@link DateReader.fixedWidth}'s form. */
+  readFixedWidth(): void;
+  /** How the load read its dates: the format given, or the forms `auto` found. */
+  reading(): DateReading;
+}
+
+/** The forms `auto` reads, in the order {@link DateReading} lists them. */
+const FORMS = ['YYYY-MM-DD', 'YYYY/MM/DD', 'ISO date-times', 'YYYYMMDD', 'month names', 'epoch seconds', 'epoch milliseconds'] as const;
+const ISO_FORM = 1;
+const ISO_SLASH_FORM = 2;
+const ISO_TIME_FORM = 4;
+const COMPACT_FORM = 8;
+const MONTH_NAME_FORM = 16;
+const EPOCH_SECONDS_FORM = 32;
+const EPOCH_MS_FORM = 64;
+
+/** The form of a date `parseDateAt` read from `bytes[start, end)`, as one of the bits above. */
+function formOf(bytes: Uint8Array, start: number, end: number): number {
+  const separator = bytes[start + 4];
+  const first = bytes[start] ?? 0;
+  if ((separator === 45 || separator === 47) && first >= DIGIT_0 && first <= DIGIT_0 + 9) {
+    if (end - start > 10) return ISO_TIME_FORM;
+    return separator === 45 ? ISO_FORM : ISO_SLASH_FORM;
+  }
+  if (first === 45 || (first >= DIGIT_0 && first <= DIGIT_0 + 9)) {
+    let digits = 0;
+    for (let i = first === 45 ? start + 1 : start; i < end && bytes[i] !== 46; i++) digits++;
+    if (digits === 8 && first !== 45 && end - start === 8) return COMPACT_FORM;
+    // Below 1e11 (at most 11 digits) seconds, from it on milliseconds: epochToMs's rule.
+    return digits <= 11 ? EPOCH_SECONDS_FORM : EPOCH_MS_FORM;
+  }
+  return MONTH_NAME_FORM;
+}
+
+/** The forms of a bit set, in {@link FORMS}' order. */
+function formsOf(seen: number): string[] {
+  return FORMS.filter((_, bit) => (seen & (1 << bit)) !== 0);
 }
 
 const ISO_DATE = fixedWidthOf('ymd', 45);
@@ -182,14 +222,33 @@ const ISO_DATE = fixedWidthOf('ymd', 45);
 /** A reader of the forms `auto` detects, with the day-month dates of this one load. */
 function autoReader(): DateReader {
   const order = new DayMonthOrder();
+  let seen = 0;
   return {
     format: 'auto',
-    at: parseDateAt,
-    text: (text) => parseDate(text) ?? Number.NaN,
+    at: (bytes, start, end) => {
+      const time = parseDateAt(bytes, start, end);
+      if (!Number.isNaN(time)) seen |= formOf(bytes, start, end);
+      return time;
+    },
+    text: (text) => {
+      const bytes = encodeText(text.trim());
+      const time = parseDateAt(bytes, 0, bytes.length);
+      if (!Number.isNaN(time)) seen |= formOf(bytes, 0, bytes.length);
+      return time;
+    },
+    number: (value) => {
+      const time = epochToMs(value);
+      if (!Number.isNaN(time)) seen |= Math.abs(value) < 1e11 ? EPOCH_SECONDS_FORM : EPOCH_MS_FORM;
+      return time;
+    },
     problem: dayMonthNeitherProblem,
     keep: (text, where) => order.keep(text, where),
     columnProblem: (stoppedEarly) => order.problem(stoppedEarly),
     fixedWidth: ISO_DATE,
+    readFixedWidth: () => {
+      seen |= ISO_FORM;
+    },
+    reading: () => ({ detected: formsOf(seen) }),
   };
 }
 
@@ -200,6 +259,9 @@ export function dateReaderOf(format: DateFormat | undefined): DateReader {
   return {
     keep: () => false,
     columnProblem: () => null,
+    number: () => Number.NaN,
+    readFixedWidth: () => undefined,
+    reading: () => ({ given: format }),
     format,
     at: (bytes, start, end) => patternDateAt(bytes, start, end, pattern),
     text: (text) => {
