@@ -243,7 +243,7 @@ function autoReader(): DateReader {
     },
     problem: dayMonthNeitherProblem,
     keep: (text, where) => order.keep(text, where),
-    columnProblem: (stoppedEarly) => order.problem(stoppedEarly),
+    columnProblem: (stoppedEarly) => order.problem(stoppedEarly, formsOf(seen)),
     fixedWidth: ISO_DATE,
     readFixedWidth: () => {
       seen |= ISO_FORM;

@@ -98,6 +98,15 @@ describe('the day-month dates of a column, under auto detection', () => {
     ]);
   });
 
+  it('beside dates of other forms: a date format would refuse those, so the problem says to write these as YYYY-MM-DD', () => {
+    expect(problemsOf(csvOf(['2000-01-03', 'Jan 4 2000', '13/01/2000', '05/01/2000']), { file: 'mixed.csv' }).map((p) => [p.row, p.message])).toEqual([
+      [4, 'the day-month dates are day first: line 4 has "13/01/2000" (2000-01-13 only), and no date reads only month first (2 such dates from line 4 on); automatic detection does not read a day and a month before the year: the column\'s other dates are YYYY-MM-DD, month names, which a date format would refuse: write these as YYYY-MM-DD too'],
+    ]);
+    expect(problemsOf(csvOf(['2000-01-03', '05/01/2000'])).map((p) => p.message)).toEqual([
+      'month first or day first? line 3 has "05/01/2000" (2000-05-01 or 2000-01-05), and no date has a day above 12 to settle it; the loader does not guess: the column\'s other dates are YYYY-MM-DD, which a date format would refuse: write these as YYYY-MM-DD too',
+    ]);
+  });
+
   it('the rows\' other problems are still reported, after the column\'s one, and a date that is no date either way keeps its own', () => {
     // Line 3: a close of 0; line 4: 31 February either way.
     const problems = problemsOf(csvOf(['01/02/2000', '02/02/2000', '31/02/2000']).replace('02/02/2000,2', '02/02/2000,0'), { file: 'eu.csv' });

@@ -53,8 +53,13 @@ function formatOf(order: 'day' | 'month', sighting: Sighting): string {
   return order === 'day' ? `DD${s}MM${s}${sighting.year}` : `MM${s}DD${s}${sighting.year}`;
 }
 
-/** `--date-format …` to pass (with the two-digit years' pivot when the format has one), and the other way out. */
-function remedy(formats: string, sighting: Sighting): string {
+/**
+ * `--date-format …` to pass (with the two-digit years' pivot when the format has one), and the
+ * other way out; when the column's other dates read in forms of their own (`otherForms`, such as
+ * `YYYY-MM-DD`), a format would refuse those: these dates are to be written as they are.
+ */
+function remedy(formats: string, sighting: Sighting, otherForms: readonly string[]): string {
+  if (otherForms.length > 0) return `the column's other dates are ${otherForms.join(', ')}, which a date format would refuse: write these as YYYY-MM-DD too`;
   const years = sighting.year === 'YY' ? '; YY 00–68 is 2000–2068, 69–99 is 1969–1999' : '';
   return `pass --date-format ${formats} (data.dateFormat in a config, dateFormat in code${years}), or write dates as YYYY-MM-DD`;
 }
@@ -99,17 +104,19 @@ export class DayMonthOrder {
   /**
    * The one problem of the dates kept, or null when none were. `stoppedEarly` says the load
    * stopped before the last row (too many problems): a later row might have settled the order.
+   * `otherForms`: the forms the column's other dates were read in (none when all are day-month).
    */
-  problem(stoppedEarly: boolean): ColumnProblem | null {
+  problem(stoppedEarly: boolean, otherForms: readonly string[] = []): ColumnProblem | null {
     const { dayFirstOnly: day, monthFirstOnly: month } = this;
     const at = (sighting: Sighting, message: string): ColumnProblem => ({ message, row: sighting.where.row, field: sighting.where.field, value: sighting.text });
+    const subject = otherForms.length > 0 ? 'the day-month dates' : 'the dates';
     const others = this.count > 1 ? ` (${this.count.toLocaleString('en-US')} such dates from ${this.first()?.where.place ?? ''} on)` : '';
     if (day !== undefined && month !== undefined) {
       const [earlier, later] = day.where.row <= month.where.row ? [day, month] : [month, day];
       const order = (sighting: Sighting) => (sighting === day ? 'day first' : 'month first');
       return at(
         earlier,
-        `the dates are in two orders: ${earlier.where.place} has ${quoteValue(earlier.text)}, only ${order(earlier)}, and ${later.where.place} ${quoteValue(later.text)}, only ${order(later)}; a file has one date format: correct the rows in the other order, then ${remedy(`${formatOf('day', day)} or ${formatOf('month', month)}`, day)}`,
+        `${subject} are in two orders: ${earlier.where.place} has ${quoteValue(earlier.text)}, only ${order(earlier)}, and ${later.where.place} ${quoteValue(later.text)}, only ${order(later)}; a file has one date format: correct the rows in the other order, then ${remedy(`${formatOf('day', day)} or ${formatOf('month', month)}`, day, otherForms)}`,
       );
     }
     const settled = day ?? month;
@@ -117,7 +124,7 @@ export class DayMonthOrder {
       const order = settled === day ? 'day' : 'month';
       return at(
         settled,
-        `the dates are ${order} first: ${settled.where.place} has ${quoteValue(settled.text)} (${settled.dayFirst ?? settled.monthFirst ?? ''} only), and no date reads only ${order === 'day' ? 'month' : 'day'} first${others}; ${unread(settled)}: ${remedy(formatOf(order, settled), settled)}`,
+        `${subject} are ${order} first: ${settled.where.place} has ${quoteValue(settled.text)} (${settled.dayFirst ?? settled.monthFirst ?? ''} only), and no date reads only ${order === 'day' ? 'month' : 'day'} first${others}; ${unread(settled)}: ${remedy(formatOf(order, settled), settled, otherForms)}`,
       );
     }
     const open = this.bothWays ?? this.sameWays;
@@ -127,7 +134,7 @@ export class DayMonthOrder {
     const years = open.year === 'YY' ? '; automatic detection reads no two-digit year' : '';
     return at(
       open,
-      `month first or day first? ${open.where.place} has ${quoteValue(open.text)} (${readings}), and no date${read} has a day above 12 to settle it${others}${years}; the loader does not guess: ${remedy(`${formatOf('month', open)} or ${formatOf('day', open)}`, open)}`,
+      `month first or day first? ${open.where.place} has ${quoteValue(open.text)} (${readings}), and no date${read} has a day above 12 to settle it${others}${years}; the loader does not guess: ${remedy(`${formatOf('month', open)} or ${formatOf('day', open)}`, open, otherForms)}`,
     );
   }
 
