@@ -1,6 +1,6 @@
 import { resolveDateBound } from '@ensemble/data';
 import type { SizingRule } from '@ensemble/engine';
-import { ConfigError, closestMatch, dateFormatProblem, echoValue, isDateFormat, listValues, parseDecimal, quoteValue, tightestBoundIssues } from '@ensemble/protocol';
+import { ConfigError, TWO_DIGIT_YEARS, closestMatch, dateFormatProblem, echoValue, isDateFormat, listValues, parseDecimal, quoteValue, tightestBoundIssues } from '@ensemble/protocol';
 import type { AnyStrategy, ConfigIssue, DateFormat, StrategyDefinition } from '@ensemble/protocol';
 import { coerceParameterStrings, describeParameters, getStrategy, listStrategies } from '@ensemble/strategies';
 
@@ -130,8 +130,7 @@ export function dateFlag(problems: FlagProblems, flag: '--from' | '--to', text: 
 }
 
 /** The help of `--date-format`, the same on every command that loads a data file. */
-export const DATE_FORMAT_HELP =
-  'how the data file writes its dates: DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD, with the file\'s separator (-, / or .); DD and MM take one or two digits, a time of day after the date is read (default: auto, detected; a day and a month before the year, 01/03/1995, is refused as ambiguous)';
+export const DATE_FORMAT_HELP = `how the data file writes its dates: DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD, or DD/MM/YY, MM/DD/YY, with the file's separator (-, / or .); DD and MM take one or two digits; ${TWO_DIGIT_YEARS}; a time of day after the date is read (default: auto, detected; a day and a month before the year, 01/03/1995, and a two-digit year are refused, never guessed)`;
 
 /**
  * Reads `--date-format` (how the data file writes its dates: `auto` or a pattern such as

@@ -1,5 +1,5 @@
 import { formatDate, formatTime } from '@ensemble/data';
-import type { DataGap, DatasetInfo, MarketDataSummary } from '@ensemble/data';
+import type { DataGap, DatasetInfo, DateReading, MarketDataSummary } from '@ensemble/data';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import { formatCount, formatCounted, formatNumber, formatPrice, formatTable } from './format';
 
@@ -31,6 +31,7 @@ export function renderInspection(summary: MarketDataSummary, dataset?: DatasetIn
       formatCounted(summary.timelineLength, 'timeline step'),
     ].join(' · '),
   );
+  if (summary.dates !== undefined) lines.push(`dates: ${describeDates(summary.dates)}`);
   for (const note of notes) lines.push(`note: ${echoValue(note, MAX_LINE_LENGTH)}`);
   lines.push('');
   lines.push(
@@ -80,6 +81,12 @@ export function renderInspection(summary: MarketDataSummary, dataset?: DatasetIn
   return `${lines.join('\n')}\n`;
 }
 
+/** How the dates were read, in words: `DD/MM/YYYY (given)`, `YYYY-MM-DD (detected)`, `YYYY-MM-DD, month names (detected)`. */
+function describeDates(dates: DateReading): string {
+  if ('given' in dates) return `${dates.given} (given)`;
+  return dates.detected.length === 0 ? 'none read (detected)' : `${dates.detected.join(', ')} (detected)`;
+}
+
 /** A number of days as given: whole, or to two decimals (1.5 spacings of 5.5 days is 8.25). */
 function days(value: number): string {
   return Number.isInteger(value) ? formatCount(value) : formatNumber(value, 2);
@@ -106,6 +113,7 @@ export function inspectionToJson(summary: MarketDataSummary, dataset?: DatasetIn
     last: date(summary.last),
     frequency: summary.frequency,
     gapDays: summary.gapDays,
+    ...(summary.dates === undefined ? {} : { dates: summary.dates }),
     ...(notes.length === 0 ? {} : { notes }),
     series: summary.series.map((s) => ({
       symbol: s.symbol,

@@ -22,8 +22,9 @@ describe('the research shortcut flags', () => {
     const { spec } = shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', dateFormat: 'DD.MM.YYYY', from: '2010-01-01', vary: ['fast=5,10'] }, 'sweep');
     expect(spec.config).toEqual({ data: { file: 'prices.csv', dateFormat: 'DD.MM.YYYY', from: '2010-01-01' }, strategy: 'sma-crossover' });
     expect(shortcutFlagsGiven({ dateFormat: 'DD.MM.YYYY' })).toEqual(['--date-format']);
-    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', dateFormat: 'DD.MM.YY', vary: ['fast=5,10'] }, 'sweep'))).toEqual([
-      '--date-format DD.MM.YY: unknown date format "DD.MM.YY": two-digit years are not read; the file needs four-digit years, and the format YYYY (e.g. DD/MM/YYYY)',
+    expect(shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', dateFormat: 'DD.MM.YY', vary: ['fast=5,10'] }, 'sweep').spec.config).toEqual({ data: { file: 'prices.csv', dateFormat: 'DD.MM.YY' }, strategy: 'sma-crossover' });
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', dateFormat: 'YY.MM.DD', vary: ['fast=5,10'] }, 'sweep'))).toEqual([
+      '--date-format YY.MM.DD: unknown date format "YY.MM.DD": a two-digit year is read only after the day and the month (DD/MM/YY, MM/DD/YY, with -, / or .); a year first needs four digits (YYYY-MM-DD)',
     ]);
   });
 

@@ -93,7 +93,7 @@ export class RowReader {
     return Number.NaN;
   }
 
-  /** A date as epoch ms, or NaN after reporting why not. */
+  /** A date as epoch ms, or NaN after reporting why not (or keeping it for the column's one problem: a day and a month before the year under `auto`). */
   date(column: number): number {
     const scanner = this.scanner;
     const time = this.dates.at(scanner.bytes, scanner.starts[column] ?? 0, scanner.ends[column] ?? 0);
@@ -102,7 +102,7 @@ export class RowReader {
     const field = this.names[column];
     if (raw.trim() === '') {
       this.problems.add('missing-value', 'the date is empty; every row needs a date', { row: scanner.line, field });
-    } else {
+    } else if (!this.dates.keep(raw, { row: scanner.line, field, place: `line ${scanner.line}` })) {
       this.problems.add(
         'bad-date',
         this.dates.problem(raw) ?? `${quoteValue(raw)} is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds`,

@@ -50,6 +50,19 @@ describe('a date format reads its own order and separator', () => {
     for (const text of ['03/01/00', '003/01/2000', '03/001/2000', '03/01/20000', '03/01/200']) expect(read('DD/MM/YYYY', text), text).toBeNull();
   });
 
+  it('two-digit years: exactly two digits, 69–99 in 1969–1999 and 00–68 in 2000–2068 (strptime\'s %y)', () => {
+    expect(read('DD/MM/YY', '03/01/00')).toBe(Y2K + 2 * DAY);
+    expect(read('MM.DD.YY', '12.31.99')).toBe(Y2K - DAY);
+    expect(read('DD-MM-YY', '29-02-00')).toBe(Y2K + 59 * DAY);
+    expect(read('MM/DD/YY', '1/3/00 09:30')).toBe(Y2K + 2 * DAY + 9.5 * HOUR);
+    // The pivot's edges: 68 is 2068, 69 is 1969 (Date.UTC, not the loader, gives the times).
+    expect(read('DD/MM/YY', '31/12/68')).toBe(Date.UTC(2068, 11, 31));
+    expect(read('DD/MM/YY', '01/01/69')).toBe(Date.UTC(1969, 0, 1));
+    expect(read('MM-DD-YY', '02-29-01')).toBeNull(); // 2001 is not leap
+    for (const text of ['03/01/2000', '03/01/0', '03/01/000', '03-01-00', '13/13/00']) expect(read('DD/MM/YY', text), text).toBeNull();
+    expect(read('DD/MM/YYYY', '03/01/00')).toBeNull();
+  });
+
   it('a time of day after the date, as in ISO date-times (no zone is UTC)', () => {
     expect(read('DD/MM/YYYY', '03/01/2000 09:30')).toBe(Y2K + 2 * DAY + 9.5 * HOUR);
     expect(read('DD.MM.YYYY', '03.01.2000T09:30:15Z')).toBe(Y2K + 2 * DAY + 9.5 * HOUR + 15_000);
@@ -70,8 +83,10 @@ describe('a date format reads its own order and separator', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1000, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), fc.constantFrom(...patterns), fc.boolean(), (year, month, day, format, pad) => {
         const two = (n: number) => (pad ? String(n).padStart(2, '0') : String(n));
-        const text = format.replace('YYYY', String(year)).replace('MM', two(month)).replace('DD', two(day));
-        const expected = Date.UTC(year, month - 1, day);
+        // A two-digit year is the year's last two digits, read back with strptime's pivot (69–99 → 19xx, 00–68 → 20xx).
+        const yy = year % 100;
+        const text = format.replace('YYYY', String(year)).replace('YY', String(yy).padStart(2, '0')).replace('MM', two(month)).replace('DD', two(day));
+        const expected = Date.UTC(format.includes('YYYY') ? year : yy >= 69 ? 1900 + yy : 2000 + yy, month - 1, day);
         const exists = new Date(expected).getUTCDate() === day;
         expect(read(format, text)).toBe(exists ? expected : null);
       }),
@@ -89,6 +104,11 @@ describe('a date that does not match the format', () => {
     expect(problem('YYYY-MM-DD', '01/03/2000')).toBe('"01/03/2000" does not match the date format YYYY-MM-DD (it reads as DD/MM/YYYY or MM/DD/YYYY)');
     expect(problem('DD/MM/YYYY', 'Jan 3 2000')).toBe('"Jan 3 2000" does not match the date format DD/MM/YYYY (without a date format it reads as 2000-01-03)');
     expect(problem('MM/DD/YYYY', 'yesterday')).toBe('"yesterday" does not match the date format MM/DD/YYYY');
+  });
+
+  it('a four-digit year under a two-digit format, and the other way round', () => {
+    expect(problem('DD/MM/YY', '03/01/2000')).toBe('"03/01/2000" does not match the date format DD/MM/YY: its year has more than two digits (it reads as DD/MM/YYYY or MM/DD/YYYY)');
+    expect(problem('DD/MM/YYYY', '13/01/00')).toBe('"13/01/00" does not match the date format DD/MM/YYYY (it reads as DD/MM/YY)');
   });
 
   it('says which part of a date of the right shape is wrong', () => {
@@ -148,11 +168,13 @@ describe('parseMarketData with dateFormat', () => {
   it('auto is the default, and a day-month date still names the format to pass', () => {
     const csv = 'Date,Close\n2000-01-03,1\nJan 4 2000,2\n';
     expect(parseMarketData(csv, { dateFormat: 'auto' }).series).toEqual(parseMarketData(csv).series);
+    // 03/01, 04/01 and 01/02: all three read either way; one problem for the column, at its first date.
     expect(problemsOf(dayFirst.long ?? '', { file: 'ibm.csv' }).map((p) => p.message)).toEqual([
-      '"03/01/2000": month first or day first? The loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 2000-03-01 or 2000-01-03',
-      '"04/01/2000": month first or day first? The loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 2000-04-01 or 2000-01-04',
-      '"01/02/2000": month first or day first? The loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 2000-01-02 or 2000-02-01',
+      'month first or day first? line 2 has "03/01/2000" (2000-03-01 or 2000-01-03), and no date has a day above 12 to settle it (3 such dates from line 2 on); the loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD',
     ]);
+    for (const [layout, text] of Object.entries(dayFirst)) {
+      expect(problemsOf(text, { file: 'prices' }).map((p) => [p.rule, p.value]), layout).toEqual([['bad-date', '03/01/2000']]);
+    }
   });
 
   it('month first: a US export of the same days', () => {
@@ -174,6 +196,20 @@ describe('parseMarketData with dateFormat', () => {
     const attempt = () => parseMarketData(dayFirst.ohlcv ?? '', { dateFormat: 'dd/mm/yyyy' as DateFormat });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow('dateFormat: unknown date format "dd/mm/yyyy": write DD/MM/YYYY (upper case; in the file DD and MM may have one or two digits, YYYY has four)');
+  });
+});
+
+describe('how a load read its dates (MarketData.dates)', () => {
+  it('the format given, or under auto every form it found, in a fixed order', () => {
+    expect(parseMarketData('Date,Close\n03/01/00,1\n', { dateFormat: 'DD/MM/YY' }).dates).toEqual({ given: 'DD/MM/YY' });
+    // Rows on the single-pass path (line 2), a quoted date on the general one (line 3), a month name (line 4).
+    expect(parseMarketData('Date,Open,High,Low,Close\n2000-01-03,1,1,1,1\n"2000-01-04",1,1,1,1\nJan 5 2000,1,1,1,1\n').dates).toEqual({ detected: ['YYYY-MM-DD', 'month names'] });
+    // 946944000 is 2000-01-04 in epoch seconds (below 1e11).
+    expect(parseMarketData('Date,Close\n2000-01-03,1\n946944000,1\n2000-01-05 10:00,2\n20000106,1\n2000/01/07,1\n').dates).toEqual({
+      detected: ['YYYY-MM-DD', 'YYYY/MM/DD', 'ISO date-times', 'YYYYMMDD', 'epoch seconds'],
+    });
+    expect(parseMarketData(JSON.stringify([{ date: 946_857_600_000, close: 1 }])).dates).toEqual({ detected: ['epoch milliseconds'] });
+    expect(parseMarketData('Date,Close\n2000-01-03,1\n', { dateFormat: 'auto' }).dates).toEqual({ detected: ['YYYY-MM-DD'] });
   });
 });
 

@@ -1,7 +1,10 @@
-import { DATE_FORMATS, quoteValue } from '@ensemble/protocol';
+import { DATE_FORMATS, fullYear, quoteValue } from '@ensemble/protocol';
 import type { DateFormat } from '@ensemble/protocol';
+import type { DateReading } from './types';
 import { encodeText } from './bytes';
-import { civilToMs, dayMonthOrderProblem, formatTime, isoTimeAt, parseDate, parseDateAt } from './dates';
+import { DayMonthOrder, dayMonthNeitherProblem } from './day-month-order';
+import type { ColumnProblem, DateLocation } from './day-month-order';
+import { civilToMs, epochToMs, formatTime, isoTimeAt, parseDate, parseDateAt } from './dates';
 
 const DIGIT_0 = 48;
 const SPACE = 32;
@@ -11,11 +14,13 @@ const LOWER_T = 116;
 /** The order of a pattern's fields: year, month and day as `YYYY-MM-DD`, `DD/MM/YYYY` or `MM/DD/YYYY` write them. */
 type FieldOrder = 'ymd' | 'dmy' | 'mdy';
 
-/** A date format other than `auto`: its fields' order and the byte between them. */
+/** A date format other than `auto`: its fields' order, the byte between them and the year's digits. */
 interface DatePattern {
   readonly format: Exclude<DateFormat, 'auto'>;
   readonly order: FieldOrder;
   readonly separator: number;
+  /** 4 for `YYYY`; 2 for `YY`, read with strptime's pivot (`fullYear`). */
+  readonly yearDigits: 2 | 4;
 }
 
 /**
@@ -31,8 +36,13 @@ export interface FixedWidthDate {
   readonly dayAt: number;
 }
 
-/** The date of ten characters each pattern reads: two-digit day and month, four-digit year. */
-function fixedWidthOf(order: FieldOrder, separator: number): FixedWidthDate {
+/**
+ * The date of ten characters each pattern reads: two-digit day and month, four-digit year. A
+ * pattern with a two-digit year has none: its separator is no byte, so the single-pass path
+ * leaves every row to the general one (the ISO path keeps its fixed offsets and no extra branch).
+ */
+function fixedWidthOf(order: FieldOrder, separator: number, yearDigits: 2 | 4 = 4): FixedWidthDate {
+  if (yearDigits === 2) return { separator: -1, firstSeparatorAt: 2, secondSeparatorAt: 5, yearAt: 6, monthAt: 3, dayAt: 0 };
   if (order === 'ymd') return { separator, firstSeparatorAt: 4, secondSeparatorAt: 7, yearAt: 0, monthAt: 5, dayAt: 8 };
   const dayFirst = order === 'dmy';
   return { separator, firstSeparatorAt: 2, secondSeparatorAt: 5, yearAt: 6, monthAt: dayFirst ? 3 : 0, dayAt: dayFirst ? 0 : 3 };
@@ -40,26 +50,27 @@ function fixedWidthOf(order: FieldOrder, separator: number): FixedWidthDate {
 
 function patternOf(format: Exclude<DateFormat, 'auto'>): DatePattern {
   const order: FieldOrder = format.startsWith('YYYY') ? 'ymd' : format.startsWith('DD') ? 'dmy' : 'mdy';
-  return { format, order, separator: format.charCodeAt(order === 'ymd' ? 4 : 2) };
+  return { format, order, separator: format.charCodeAt(order === 'ymd' ? 4 : 2), yearDigits: format.includes('YYYY') ? 4 : 2 };
 }
 
 const PATTERNS: readonly DatePattern[] = DATE_FORMATS.filter((format) => format !== 'auto').map(patternOf);
 
 /**
- * Reads a field of one or two digits (`width` 2) or exactly four (`width` 4) from `start`; the
- * value and where it ends, or -1 as the value.
+ * Reads a field of one or two digits (`width` 2), exactly four (`width` 4) or exactly two (`width`
+ * -2, a two-digit year) from `start`; the value and where it ends, or -1 as the value.
  */
-function fieldAt(bytes: Uint8Array, start: number, end: number, width: 2 | 4, out: Int32Array): void {
+function fieldAt(bytes: Uint8Array, start: number, end: number, width: 2 | 4 | -2, out: Int32Array): void {
+  const most = Math.abs(width);
   let value = 0;
   let i = start;
-  while (i < end && i - start < width) {
+  while (i < end && i - start < most) {
     const digit = (bytes[i] ?? 0) - DIGIT_0;
     if (!(digit >= 0 && digit <= 9)) break;
     value = value * 10 + digit;
     i++;
   }
   const count = i - start;
-  out[0] = (width === 4 ? count === 4 : count >= 1) ? value : -1;
+  out[0] = (width === 2 ? count >= 1 : count === most) ? value : -1;
   out[1] = i;
 }
 
@@ -75,7 +86,7 @@ interface PatternFields {
 const scratch = new Int32Array(2);
 
 function fieldsAt(bytes: Uint8Array, start: number, end: number, pattern: DatePattern): PatternFields | null {
-  const widths: readonly (2 | 4)[] = pattern.order === 'ymd' ? [4, 2, 2] : [2, 2, 4];
+  const widths: readonly (2 | 4 | -2)[] = pattern.order === 'ymd' ? [4, 2, 2] : [2, 2, pattern.yearDigits === 4 ? 4 : -2];
   const values = [0, 0, 0];
   let i = start;
   for (let k = 0; k < 3; k++) {
@@ -89,7 +100,8 @@ function fieldsAt(bytes: Uint8Array, start: number, end: number, pattern: DatePa
       i++;
     }
   }
-  const [a = 0, b = 0, c = 0] = values;
+  const [a = 0, b = 0, two = 0] = values;
+  const c = pattern.yearDigits === 2 ? fullYear(two) : two;
   if (pattern.order === 'ymd') return { year: a, month: b, day: c, end: i };
   if (pattern.order === 'dmy') return { year: c, month: b, day: a, end: i };
   return { year: c, month: a, day: b, end: i };
@@ -128,6 +140,8 @@ function patternProblem(text: string, pattern: DatePattern): string {
   const fields = fieldsAt(bytes, 0, bytes.length, pattern);
   if (fields === null) return `${head}${hint}`;
   const { year, month, day } = fields;
+  const digit = (bytes[fields.end] ?? 0) - DIGIT_0;
+  if (pattern.yearDigits === 2 && digit >= 0 && digit <= 9) return `${head}: its year has more than two digits${hint}`;
   if (month < 1 || month > 12) return `${head}: ${month} is no month${hint}`;
   if (Number.isNaN(civilToMs(year, month, day))) return `${head}: ${MONTH_NAMES[month - 1] ?? ''} ${year} has no day ${day}${hint}`;
   return `${head}: what follows the date is not a time of day, [T or space]HH:MM[:SS[.fff]] with an optional zone (Z, +01:00)${hint}`;
@@ -143,29 +157,111 @@ export interface DateReader {
   at(bytes: Uint8Array, start: number, end: number): number;
   /** The date in `text` as epoch ms, or NaN. */
   text(text: string): number;
+  /** A date given as a number (JSON) as epoch ms, or NaN: epoch seconds or milliseconds for `auto`, never for a pattern. */
+  number(value: number): number;
   /**
-   * Why `text`, a date that did not read, is refused: for `auto` a day and a month before the
-   * year (both readings, and the format to pass) or null for the caller's general message; for a
-   * pattern always a message naming the value and the format.
+   * Why `text`, a date that did not read (and that {@link DateReader.keep} did not keep), is
+   * refused: for `auto` a day and a month before the year that reads neither way, or null for the
+   * caller's general message; for a pattern always a message naming the value and the format.
    */
   problem(text: string): string | null;
+  /**
+   * For `auto`: keeps `text`, a date that did not read, when it is a day and a month before the
+   * year (`01/02/2000`, `13/02/00`) — the column's such dates are one problem, {@link
+   * DateReader.columnProblem} — and says so (true). False for any other date, and for a pattern.
+   */
+  keep(text: string, where: DateLocation): boolean;
+  /**
+   * After the last row: the one problem of the dates {@link DateReader.keep} kept, or null.
+   * `stoppedEarly`: the load stopped before the last row.
+   */
+  columnProblem(stoppedEarly: boolean): ColumnProblem | null;
   /** The ten-character form the single-pass CSV path reads (for `auto`, `YYYY-MM-DD`). */
   readonly fixedWidth: FixedWidthDate;
+  /** Records that the single-pass path read dates in {@link DateReader.fixedWidth}'s form. */
+  readFixedWidth(): void;
+  /** How the load read its dates: the format given, or the forms `auto` found. */
+  reading(): DateReading;
 }
 
-const AUTO: DateReader = {
-  format: 'auto',
-  at: parseDateAt,
-  text: (text) => parseDate(text) ?? Number.NaN,
-  problem: dayMonthOrderProblem,
-  fixedWidth: fixedWidthOf('ymd', 45),
-};
+/** The forms `auto` reads, in the order {@link DateReading} lists them. */
+const FORMS = ['YYYY-MM-DD', 'YYYY/MM/DD', 'ISO date-times', 'YYYYMMDD', 'month names', 'epoch seconds', 'epoch milliseconds'] as const;
+const ISO_FORM = 1;
+const ISO_SLASH_FORM = 2;
+const ISO_TIME_FORM = 4;
+const COMPACT_FORM = 8;
+const MONTH_NAME_FORM = 16;
+const EPOCH_SECONDS_FORM = 32;
+const EPOCH_MS_FORM = 64;
 
-/** The reader of `format` (default `auto`). */
+/** The form of a date `parseDateAt` read from `bytes[start, end)`, as one of the bits above. */
+function formOf(bytes: Uint8Array, start: number, end: number): number {
+  const separator = bytes[start + 4];
+  const first = bytes[start] ?? 0;
+  if ((separator === 45 || separator === 47) && first >= DIGIT_0 && first <= DIGIT_0 + 9) {
+    if (end - start > 10) return ISO_TIME_FORM;
+    return separator === 45 ? ISO_FORM : ISO_SLASH_FORM;
+  }
+  if (first === 45 || (first >= DIGIT_0 && first <= DIGIT_0 + 9)) {
+    let digits = 0;
+    for (let i = first === 45 ? start + 1 : start; i < end && bytes[i] !== 46; i++) digits++;
+    if (digits === 8 && first !== 45 && end - start === 8) return COMPACT_FORM;
+    // Below 1e11 (at most 11 digits) seconds, from it on milliseconds: epochToMs's rule.
+    return digits <= 11 ? EPOCH_SECONDS_FORM : EPOCH_MS_FORM;
+  }
+  return MONTH_NAME_FORM;
+}
+
+/** The forms of a bit set, in {@link FORMS}' order. */
+function formsOf(seen: number): string[] {
+  return FORMS.filter((_, bit) => (seen & (1 << bit)) !== 0);
+}
+
+const ISO_DATE = fixedWidthOf('ymd', 45);
+
+/** A reader of the forms `auto` detects, with the day-month dates of this one load. */
+function autoReader(): DateReader {
+  const order = new DayMonthOrder();
+  let seen = 0;
+  return {
+    format: 'auto',
+    at: (bytes, start, end) => {
+      const time = parseDateAt(bytes, start, end);
+      if (!Number.isNaN(time)) seen |= formOf(bytes, start, end);
+      return time;
+    },
+    text: (text) => {
+      const bytes = encodeText(text.trim());
+      const time = parseDateAt(bytes, 0, bytes.length);
+      if (!Number.isNaN(time)) seen |= formOf(bytes, 0, bytes.length);
+      return time;
+    },
+    number: (value) => {
+      const time = epochToMs(value);
+      if (!Number.isNaN(time)) seen |= Math.abs(value) < 1e11 ? EPOCH_SECONDS_FORM : EPOCH_MS_FORM;
+      return time;
+    },
+    problem: dayMonthNeitherProblem,
+    keep: (text, where) => order.keep(text, where),
+    columnProblem: (stoppedEarly) => order.problem(stoppedEarly, formsOf(seen)),
+    fixedWidth: ISO_DATE,
+    readFixedWidth: () => {
+      seen |= ISO_FORM;
+    },
+    reading: () => ({ detected: formsOf(seen) }),
+  };
+}
+
+/** The reader of `format` (default `auto`) for one load (it keeps what the load's dates say together). */
 export function dateReaderOf(format: DateFormat | undefined): DateReader {
-  if (format === undefined || format === 'auto') return AUTO;
+  if (format === undefined || format === 'auto') return autoReader();
   const pattern = patternOf(format);
   return {
+    keep: () => false,
+    columnProblem: () => null,
+    number: () => Number.NaN,
+    readFixedWidth: () => undefined,
+    reading: () => ({ given: format }),
     format,
     at: (bytes, start, end) => patternDateAt(bytes, start, end, pattern),
     text: (text) => {
@@ -173,6 +269,6 @@ export function dateReaderOf(format: DateFormat | undefined): DateReader {
       return patternDateAt(bytes, 0, bytes.length, pattern);
     },
     problem: (text) => patternProblem(text, pattern),
-    fixedWidth: fixedWidthOf(pattern.order, pattern.separator),
+    fixedWidth: fixedWidthOf(pattern.order, pattern.separator, pattern.yearDigits),
   };
 }

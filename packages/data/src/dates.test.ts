@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dayMonthOrderProblem, epochToMs, formatDate, formatDay, formatTime, isDateOnly, parseDate } from './dates';
+import { epochToMs, formatDate, formatDay, formatTime, isDateOnly, parseDate } from './dates';
 
 // 2000-01-01T00:00:00Z is 946,684,800 s after the epoch (30 years of 365 days plus 7 leap days:
 // 10,957 days × 86,400 s). The constants below are derived from it by hand.
@@ -111,21 +111,5 @@ describe('formatting', () => {
     expect(isDateOnly('Dec 31 2005')).toBe(true);
     expect(isDateOnly('2005-12-31T10:00')).toBe(false);
     expect(isDateOnly('946684800')).toBe(false);
-  });
-});
-
-describe('a date with the day and the month as numbers before the year', () => {
-  it('is refused by the loaders with both readings, or the one a number above 12 leaves, written as YYYY-MM-DD, and the date format to pass', () => {
-    // Ambiguous: 3 January (US) or 1 March (most other places).
-    expect(dayMonthOrderProblem('01/03/1995')).toBe('"01/03/1995": month first or day first? The loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 1995-01-03 or 1995-03-01');
-    // 13 is no month: day first; likewise month first with dots or dashes.
-    expect(dayMonthOrderProblem('13.1.2000')).toBe('"13.1.2000" is day first: pass --date-format DD.MM.YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 2000-01-13');
-    expect(dayMonthOrderProblem(' 12-31-1999 ')).toBe('"12-31-1999" is month first: pass --date-format MM-DD-YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 1999-12-31');
-    expect(dayMonthOrderProblem('05/05/2000')).toBe('"05/05/2000" is a day and a month before the year: pass --date-format DD/MM/YYYY or MM/DD/YYYY, whichever the file uses (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 2000-05-05');
-    // 31 February either way, and 29 February of a year that is not leap.
-    expect(dayMonthOrderProblem('31/02/2000')).toBe('"31/02/2000" is not a date, month first or day first; write dates as YYYY-MM-DD');
-    expect(dayMonthOrderProblem('02/29/2001')).toBe('"02/29/2001" is not a date, month first or day first; write dates as YYYY-MM-DD');
-    for (const other of ['2000-01-03', '2000/01/03', '1/3/95', '01/03/1995 10:00', 'Jan 1 2000', '01/03-1995']) expect(dayMonthOrderProblem(other)).toBeNull();
-    expect(parseDate('01/03/1995')).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { DAY_MS, daysFromCivil, monthIndexOfDay, quoteValue } from '@ensemble/protocol';
+import { DAY_MS, daysFromCivil, monthIndexOfDay } from '@ensemble/protocol';
 import { decodeRange, encodeText } from './bytes';
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -200,38 +200,6 @@ export function parseDate(text: string): number | null {
   const bytes = encodeText(text.trim());
   const time = parseDateAt(bytes, 0, bytes.length);
   return Number.isNaN(time) ? null : time;
-}
-
-/** A date of two short numbers and a year, `01/03/1995`, `3.1.1995` or `01-03-1995`: day and month in an order not written down. */
-const NUMERIC_DAY_MONTH = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/;
-
-/**
- * Why `text` is refused when it is a date with the day and the month as two numbers before the
- * year (`01/03/1995`): the automatic detection does not guess their order (3 January in the US, 1
- * March in most other places), and the message says how to load it — the date format to pass
- * (`--date-format`, `dateFormat`), with the file's separator, or the date as `YYYY-MM-DD`: both
- * readings when both are dates, the one when a number above 12 settles it. Null for any other text.
- */
-export function dayMonthOrderProblem(text: string): string | null {
-  const match = NUMERIC_DAY_MONTH.exec(text.trim());
-  if (match === null) return null;
-  const [, first = '', separator = '/', second = '', yearText = ''] = match;
-  const year = Number(yearText);
-  const iso = (month: number, day: number): string | null => (Number.isNaN(civilToMs(year, month, day)) ? null : `${yearText}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
-  const monthFirst = iso(Number(first), Number(second));
-  const dayFirst = iso(Number(second), Number(first));
-  const quoted = quoteValue(text.trim());
-  const monthFirstFormat = `MM${separator}DD${separator}YYYY`;
-  const dayFirstFormat = `DD${separator}MM${separator}YYYY`;
-  const where = '(dateFormat in a config or in code)';
-  if (monthFirst !== null && dayFirst !== null && monthFirst !== dayFirst) {
-    return `${quoted}: month first or day first? The loader does not guess: pass --date-format ${monthFirstFormat} or ${dayFirstFormat} ${where}, or write dates as YYYY-MM-DD: ${monthFirst} or ${dayFirst}`;
-  }
-  const only = monthFirst ?? dayFirst;
-  if (only === null) return `${quoted} is not a date, month first or day first; write dates as YYYY-MM-DD`;
-  if (monthFirst === null) return `${quoted} is day first: pass --date-format ${dayFirstFormat} ${where}, or write dates as YYYY-MM-DD: ${only}`;
-  if (dayFirst === null) return `${quoted} is month first: pass --date-format ${monthFirstFormat} ${where}, or write dates as YYYY-MM-DD: ${only}`;
-  return `${quoted} is a day and a month before the year: pass --date-format ${dayFirstFormat} or ${monthFirstFormat}, whichever the file uses ${where}, or write dates as YYYY-MM-DD: ${only}`;
 }
 
 /** True when `text` names a whole day (no time of day), so an inclusive upper bound covers all of it. */

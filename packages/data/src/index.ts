@@ -1,4 +1,4 @@
-export type { DataFormat, DateInput, MarketData, ParseOptions, SelectOptions } from './types';
+export type { DataFormat, DateInput, DateReading, MarketData, ParseOptions, SelectOptions } from './types';
 export type { DateFormat } from '@ensemble/protocol';
 export { DATE_FORMATS } from '@ensemble/protocol';
 export { parseMarketData } from './parse';

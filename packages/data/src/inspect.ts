@@ -1,6 +1,6 @@
 import type { BarSeries } from '@ensemble/protocol';
 import { DAY_MS } from '@ensemble/protocol';
-import type { MarketData } from './types';
+import type { DateReading, MarketData } from './types';
 
 /** Bar spacing inferred from the median gap between consecutive bars. */
 export type Frequency = 'intraday' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly' | 'irregular' | 'unknown';
@@ -64,6 +64,8 @@ export interface MarketDataSummary {
   /** Calendar gaps longer than this many days are reported for a symbol spaced like the timeline (each symbol has its own `gapDays`). */
   readonly gapDays: number;
   readonly series: readonly SeriesSummary[];
+  /** How the dates were read: the date format given, or the forms detected (absent for data not read from a file). */
+  readonly dates?: DateReading;
 }
 
 function medianSpacingDays(times: ArrayLike<number>): number | null {
@@ -189,5 +191,6 @@ export function inspectMarketData(data: MarketData, options: { gapDays?: number 
     frequency,
     gapDays,
     series,
+    ...(data.dates === undefined ? {} : { dates: data.dates }),
   };
 }

@@ -54,9 +54,11 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   const rows = new RowBuilders(input, symbol, display[symbol]);
   // The fast path reads no adjusted close: an adjusting load takes the general path for every row.
   const fast = adjust ? undefined : new OhlcvFastPath(scanner, columns, names.length, rows.single, rows.table, input.dates.fixedWidth);
+  let fastRows = 0;
   for (;;) {
     if (fast?.tryRow() === true) {
       scanner.countRow();
+      fastRows++;
       continue;
     }
     if (!scanner.nextRow()) break;
@@ -99,6 +101,7 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
     }
     builder.push(time, o * factor, h * factor, l * factor, c * factor, v, scanner.line);
   }
+  if (fastRows > 0) input.dates.readFixedWidth();
   return rows.builders;
 }
 

@@ -1,7 +1,7 @@
 import { echoValue, findDuplicateProperty, quoteValue, symbolProblem, textPosition } from '@ensemble/protocol';
 import { dateReaderOf } from './date-patterns';
 import type { DateReader } from './date-patterns';
-import { epochToMs, formatTime } from './dates';
+import { formatTime } from './dates';
 import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberText, valueRule } from './numbers';
 import type { ProblemCollector } from './problems';
 import { SeriesBuilder } from './series-builder';
@@ -96,8 +96,9 @@ class JsonBarReader {
     let time = Number.NaN;
     const pattern = this.dates.format !== 'auto';
     if (typeof value === 'string') time = this.dates.text(value);
-    else if (typeof value === 'number' && !pattern) time = epochToMs(value);
-    if (Number.isNaN(time)) {
+    else if (typeof value === 'number') time = this.dates.number(value);
+    const kept = Number.isNaN(time) && typeof value === 'string' && this.dates.keep(value, { row: this.row, field: this.field(index, key), place: this.qualify ? `${this.prefix} element ${this.row}` : `element ${this.row}` });
+    if (Number.isNaN(time) && !kept) {
       const message =
         typeof value === 'number' && pattern
           ? `${describe(value)} does not match the date format ${this.dates.format} (a number: epoch seconds or milliseconds are read only without a date format)`

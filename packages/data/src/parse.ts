@@ -7,7 +7,8 @@ import { DEFAULT_MAX_PROBLEMS, ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
 import { formatTime } from './dates';
 import { dateReaderOf } from './date-patterns';
-import type { DataFormat, MarketData, ParseOptions } from './types';
+import type { DateReader } from './date-patterns';
+import type { DataFormat, DateReading, MarketData, ParseOptions } from './types';
 
 const FORMATS: readonly DataFormat[] = ['ohlcv', 'long', 'wide', 'json'];
 
@@ -117,6 +118,7 @@ interface Parsed {
   readonly format: DataFormat;
   readonly builders: SeriesBuilder[];
   readonly notes: string[];
+  readonly dates: DateReading;
 }
 
 /** Parses readable bytes as JSON or CSV (detected or as `options.format`) into per-symbol builders. */
@@ -126,18 +128,27 @@ function parseBuilders(bytes: Uint8Array, start: number, options: ParseOptions, 
   const first = firstByte(bytes, start);
   if (first === -1) {
     problems.add('empty-file', 'the file is empty; expected a CSV header and rows, or JSON bars');
-    return { format: options.format ?? 'ohlcv', builders: [], notes };
+    return { format: options.format ?? 'ohlcv', builders: [], notes, dates: dates.reading() };
   }
   if (options.format === 'json' || (options.format === undefined && (first === 91 || first === 123))) {
     if (options.adjust === true) {
       problems.add('missing-column', 'adjust applies to OHLCV CSV files with an adjusted close column (Yahoo Finance\'s "Adj Close"), not to JSON');
-      return { format: 'json', builders: [], notes };
+      return { format: 'json', builders: [], notes, dates: dates.reading() };
     }
-    return { format: 'json', builders: parseJsonBars(decodeAll(bytes.subarray(start)), problems, defaultSymbol, sort, dates), notes };
+    const builders = parseJsonBars(decodeAll(bytes.subarray(start)), problems, defaultSymbol, sort, dates);
+    addColumnProblem(dates, problems);
+    return { format: 'json', builders, notes, dates: dates.reading() };
   }
   const input = { bytes, start, problems, defaultSymbol, onProgress: options.onProgress, sort, adjust: options.adjust, dates, notes };
   const { format, builders } = parseCsvRows(input, options.format);
-  return { format, builders, notes };
+  addColumnProblem(dates, problems);
+  return { format, builders, notes, dates: dates.reading() };
+}
+
+/** The date column's one problem (its day-month dates under `auto`), before the rows' own. */
+function addColumnProblem(dates: DateReader, problems: ProblemCollector): void {
+  const column = dates.columnProblem(problems.full);
+  if (column !== null) problems.addFirst('bad-date', column.message, { row: column.row, field: column.field, value: column.value });
 }
 
 /** Puts unordered builders in date order and reports every date two rows of one symbol share. */
@@ -222,7 +233,7 @@ export function parseInput(input: string | Uint8Array, options: ParseOptions, ut
   if (readable) bytes = withLineFeeds(bytes);
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const sort = options.sort === true;
-  let parsed: Parsed = { format: options.format ?? 'ohlcv', builders: [], notes: [] };
+  let parsed: Parsed = { format: options.format ?? 'ohlcv', builders: [], notes: [], dates: dateReaderOf(options.dateFormat).reading() };
   if (readable) parsed = parseBuilders(bytes, start, options, problems, defaultSymbol, sort);
   const { format, builders } = parsed;
   if (problems.count === 0 && builders.every((builder) => builder.length === 0)) {
@@ -239,6 +250,7 @@ export function parseInput(input: string | Uint8Array, options: ParseOptions, ut
     series,
     timeline: createTimeline(series),
     ...(parsed.notes.length === 0 ? {} : { notes: parsed.notes }),
+    dates: parsed.dates,
   };
   const selected = selectMarketData(data, options);
   (options.logger ?? noopLogger).info(

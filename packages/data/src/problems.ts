@@ -69,6 +69,18 @@ export class ProblemCollector {
     this.problems.push(makeProblem(this.file, rule, message, where));
   }
 
+  /**
+   * Adds a problem of the whole file or column (a date column's one day-month problem) before the
+   * others; at the limit the last of them makes room for it, and `full` turns true.
+   */
+  addFirst(rule: DataRule, message: string, where: ProblemLocation = {}): void {
+    this.problems.unshift(makeProblem(this.file, rule, message, where));
+    if (this.problems.length > this.limit) {
+      this.problems.pop();
+      this.truncated = true;
+    }
+  }
+
   throwIfAny(): void {
     if (this.problems.length > 0) throw new DataValidationError(this.problems, { truncated: this.truncated });
   }

@@ -28,7 +28,16 @@ export interface MarketData {
    * Absent or empty when there is nothing to say.
    */
   readonly notes?: readonly string[];
+  /** How a file's dates were read (absent for data not read from a file or text: synthetic, built in code). */
+  readonly dates?: DateReading;
 }
+
+/**
+ * How a load read the file's dates: the date format given (`{ given: 'DD/MM/YYYY' }`), or under
+ * `auto` the forms it found (`{ detected: ['YYYY-MM-DD'] }`), in the order `YYYY-MM-DD`,
+ * `YYYY/MM/DD`, `ISO date-times`, `YYYYMMDD`, `month names`, `epoch seconds`, `epoch milliseconds`.
+ */
+export type DateReading = { readonly given: Exclude<DateFormat, 'auto'> } | { readonly detected: readonly string[] };
 
 /** What to keep of loaded data: a symbol list and an inclusive date range. */
 export interface SelectOptions {

@@ -265,14 +265,16 @@ describe('validation in the other layouts', () => {
     expect(problems.map((p) => [p.row, p.rule])).toEqual([[4, 'duplicate-date']]);
   });
 
-  it('a date with the day and the month before the year (a US or European export) says both readings as YYYY-MM-DD and the date format to pass, in CSV and JSON', () => {
+  it('a date with the day and the month before the year (a US or European export): one problem for the column, naming the order its dates allow and the date format to pass, in CSV and JSON', () => {
     const csv = fail('Ticker,Date,Close\nIBM,01/03/1995,18.33\nIBM,01/13/1995,18.48\n');
+    // 13 is no month: 01/13/1995 is month first only, so the column is month first.
     expect(csv.map((p) => [p.row, p.field, p.rule, p.message])).toEqual([
-      [2, 'Date', 'bad-date', '"01/03/1995": month first or day first? The loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 1995-01-03 or 1995-03-01'],
-      [3, 'Date', 'bad-date', '"01/13/1995" is month first: pass --date-format MM/DD/YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 1995-01-13'],
+      [3, 'Date', 'bad-date', 'the dates are month first: line 3 has "01/13/1995" (1995-01-13 only), and no date reads only day first (2 such dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format MM/DD/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD'],
     ]);
     const json = fail(JSON.stringify([{ date: '13/01/1995', close: 18.33 }]), { file: 'inline.json' });
-    expect(json.map((p) => [p.row, p.field, p.rule, p.message])).toEqual([[1, 'date', 'bad-date', '"13/01/1995" is day first: pass --date-format DD/MM/YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 1995-01-13']]);
+    expect(json.map((p) => [p.row, p.field, p.rule, p.message])).toEqual([
+      [1, 'date', 'bad-date', 'the dates are day first: element 1 has "13/01/1995" (1995-01-13 only), and no date reads only month first; automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD'],
+    ]);
   });
 
   it('json: problems name the element (index + 1) and the field', () => {

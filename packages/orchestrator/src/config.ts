@@ -3,6 +3,7 @@ import type { BarSeries, ConfigIssue, RebalanceRule, StrategyDefinition } from '
 import {
   ConfigError,
   DateFormatSchema,
+  TWO_DIGIT_YEARS,
   MAX_SYMBOL_LENGTH,
   STRATEGY_ID_PATTERN,
   STRATEGY_ID_RULE,
@@ -91,7 +92,7 @@ export const DataSourceSchema = z
       .optional()
       .describe('Layout of "file" (default: detected from its header): ohlcv, long (symbol,date,price), wide (date,SYM1,…) or json'),
     dateFormat: DateFormatSchema.optional().describe(
-      'How "file" writes its dates (default: auto, detected; a day and a month before the year such as 01/03/1995 is refused as ambiguous): DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD with the file\'s separator (-, / or .); DD and MM take one or two digits, and a time of day after the date is read when present',
+      `How "file" writes its dates (default: auto, detected; a day and a month before the year such as 01/03/1995 and a two-digit year are refused, never guessed): DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD, or DD/MM/YY, MM/DD/YY, with the file's separator (-, / or .); DD and MM take one or two digits; ${TWO_DIGIT_YEARS}; a time of day after the date is read when present`,
     ),
     adjust: z
       .boolean()

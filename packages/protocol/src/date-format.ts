@@ -4,10 +4,11 @@ import { closestMatch } from './suggest';
 
 /**
  * How a data file writes its dates: `auto` (the default: every form the loaders detect, a day and
- * a month as two numbers before the year refused as ambiguous), or the order of year, month and
- * day with the separator the file uses. In a pattern, `YYYY` is four digits and `MM`, `DD` one or
- * two; a time of day after the date (`T` or a space, then `HH:MM[:SS[.fff]]` and an optional zone)
- * is read when present, as in ISO date-times.
+ * a month as two numbers before the year refused as ambiguous, two-digit years refused), or the
+ * order of year, month and day with the separator the file uses. In a pattern, `YYYY` is four
+ * digits, `YY` exactly two (read with {@link TWO_DIGIT_YEARS}' pivot) and `MM`, `DD` one or two; a
+ * time of day after the date (`T` or a space, then `HH:MM[:SS[.fff]]` and an optional zone) is
+ * read when present, as in ISO date-times. Two-digit years come only after the day and the month.
  */
 export const DATE_FORMATS = [
   'auto',
@@ -20,7 +21,24 @@ export const DATE_FORMATS = [
   'MM/DD/YYYY',
   'MM.DD.YYYY',
   'MM-DD-YYYY',
+  'DD/MM/YY',
+  'DD.MM.YY',
+  'DD-MM-YY',
+  'MM/DD/YY',
+  'MM.DD.YY',
+  'MM-DD-YY',
 ] as const;
+
+/**
+ * How a pattern's two-digit year (`YY`) is read, POSIX strptime's `%y` pivot: 69–99 are
+ * 1969–1999, 00–68 are 2000–2068. The sentence help texts, schema descriptions and messages use.
+ */
+export const TWO_DIGIT_YEARS = "YY has two digits: 69–99 are 1969–1999, 00–68 are 2000–2068, as POSIX strptime's %y";
+
+/** The year a two-digit `YY` (0–99) stands for: {@link TWO_DIGIT_YEARS}. */
+export function fullYear(twoDigits: number): number {
+  return twoDigits >= 69 ? 1900 + twoDigits : 2000 + twoDigits;
+}
 
 /** One of {@link DATE_FORMATS}. */
 export type DateFormat = (typeof DATE_FORMATS)[number];
@@ -64,8 +82,11 @@ export function dateFormatProblem(value: unknown): string {
   if (spelled !== undefined && date !== pattern) {
     return `${unknown}: a format names the date only (a time of day after it, HH:MM[:SS], is read when present); write ${spelled}`;
   }
-  if (spelled !== undefined) return `${unknown}: write ${spelled} (${/[a-z]/.test(text.replace(/%[A-Za-z]/g, '')) ? 'upper case; ' : ''}in the file DD and MM may have one or two digits, YYYY has four)`;
-  if (/(^|[-/.])YY([-/.]|$)/.test(date)) return `${unknown}: two-digit years are not read; the file needs four-digit years, and the format YYYY (e.g. DD/MM/YYYY)`;
+  if (spelled !== undefined) {
+    const year = spelled.endsWith('YY') && !spelled.endsWith('YYYY') ? TWO_DIGIT_YEARS : 'YYYY has four';
+    return `${unknown}: write ${spelled} (${/[a-z]/.test(text.replace(/%[A-Za-z]/g, '')) ? 'upper case; ' : ''}in the file DD and MM may have one or two digits, ${year})`;
+  }
+  if (/^YY[-/.]/.test(date)) return `${unknown}: a two-digit year is read only after the day and the month (DD/MM/YY, MM/DD/YY, with -, / or .); a year first needs four digits (YYYY-MM-DD)`;
   const match = closestMatch(text, DATE_FORMATS.slice(1));
   return `${unknown}; use one of ${DATE_FORMATS.join(', ')}${match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`}`;
 }

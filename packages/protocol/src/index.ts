@@ -47,7 +47,7 @@ export type { CalendarPeriod } from './calendar';
 export { DAY_MS, calendarPeriodKey, calendarPeriodStart, daysFromCivil, monthIndexOf, monthIndexOfDay, monthStartMs } from './calendar';
 export { isoTime } from './time';
 export type { DateFormat } from './date-format';
-export { DATE_FORMATS, DateFormatSchema, dateFormatProblem, isDateFormat } from './date-format';
+export { DATE_FORMATS, DateFormatSchema, TWO_DIGIT_YEARS, dateFormatProblem, fullYear, isDateFormat } from './date-format';
 export type { StrategyDefinition } from './definition';
 export type { StrategyOfKind, StrategySpec } from './define-strategy';
 export { STRATEGY_NAME_PATTERN, STRATEGY_NAME_RULE, defineStrategy, strategyDefinitionIssues } from './define-strategy';

@@ -67,11 +67,34 @@ describe('--date-format', () => {
     expect(b.config.data).not.toHaveProperty('dateFormat');
   });
 
-  it('backtest without it: exit 2, every problem naming the file, line and column, and the format to pass', async () => {
+  it('backtest without it: exit 2, one problem for the date column naming the file, the line that settles the order, and the format to pass', async () => {
     const { code, err } = await run('backtest', '--data', dayFirst, '--strategy', 'sma-crossover');
     expect(code).toBe(2);
-    expect(err).toContain(`${dayFirst}:2  column "date"  [bad-date]  "03/01/2000": month first or day first? The loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 2000-03-01 or 2000-01-03`);
-    expect(err).toContain(`${dayFirst}:10  column "date"  [bad-date]  "13/01/2000" is day first: pass --date-format DD/MM/YYYY (dateFormat in a config or in code), or write dates as YYYY-MM-DD: 2000-01-13`);
+    // Lines 2–9 are 3–12 January 2000 (03/01/2000 … 12/01/2000, either way); line 10, 13/01/2000, only day first.
+    expect(err).toContain(
+      `${dayFirst}:10  column "date"  [bad-date]  the dates are day first: line 10 has "13/01/2000" (2000-01-13 only), and no date reads only month first (5,105 such dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD`,
+    );
+    expect(err.match(/\[bad-date\]/g)).toHaveLength(1);
+  });
+
+  it('a two-digit-year copy: refused without a format, naming DD/MM/YY; with it, the embedded data set\'s bars', async () => {
+    const twoDigit = path.join(scratch, 'yy', 'SP500.csv');
+    mkdirSync(path.dirname(twoDigit), { recursive: true });
+    writeFileSync(twoDigit, text.replace(/^\d{2}(\d{2})-(\d{2})-(\d{2}),/gm, '$3/$2/$1,'));
+    expect(readFileSync(twoDigit, 'utf8').split('\n')[1]).toBe('03/01/00,1469.250000,1478.000000,1438.359985,1455.219971,1455.219971,931800000');
+    const refused = await run('data', 'inspect', twoDigit);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(
+      `${twoDigit}:10  column "date"  [bad-date]  the dates are day first: line 10 has "13/01/00" (2000-01-13 only), and no date reads only month first (5,105 such dates from line 2 on); automatic detection reads no two-digit year and no day and month before the year: pass --date-format DD/MM/YY (data.dateFormat in a config, dateFormat in code; YY 00–68 is 2000–2068, 69–99 is 1969–1999), or write dates as YYYY-MM-DD`,
+    );
+    const read = await run('data', 'inspect', twoDigit, '--date-format', 'DD/MM/YY');
+    expect(read.code).toBe(0);
+    expect(read.out).toContain('format ohlcv · 1 symbol · 5,105 bars · 2000-01-03 → 2020-04-17 · daily · 5,105 timeline steps\ndates: DD/MM/YY (given)\n');
+    const backtest = await run('backtest', '--data', twoDigit, '--date-format', 'DD/MM/YY', '--strategy', 'sma-crossover', '--json', 'yy.json');
+    expect(backtest.code).toBe(0);
+    expect(backtest.out).toContain(`data       ${twoDigit} (ohlcv, dates DD/MM/YY)`);
+    // sma-crossover 10/30 over the whole file: CAGR 2.49 %, as on the day-first file and the data set.
+    expect(backtest.out).toMatch(/CAGR\s+2\.49%/);
   });
 
   it('an unknown format, or one given with an embedded data set, is a flag problem (exit 2) before anything is loaded', async () => {
@@ -86,12 +109,16 @@ describe('--date-format', () => {
     expect(inspect.err).toContain('--date-format day-first: unknown date format "day-first": day first is DD/MM/YYYY (or DD.MM.YYYY, DD-MM-YYYY: the separator the file uses)');
   });
 
-  it('data inspect: the range of the embedded data set; a wrong order names the row, value and format', async () => {
+  it('data inspect: the range of the embedded data set and the date format it read with; a wrong order names the row, value and format', async () => {
     const eu = await run('data', 'inspect', dayFirst, '--date-format', 'DD/MM/YYYY');
     expect(eu.code).toBe(0);
-    expect(eu.out).toContain('format ohlcv · 1 symbol · 5,105 bars · 2000-01-03 → 2020-04-17 · daily · 5,105 timeline steps');
+    expect(eu.out).toContain('format ohlcv · 1 symbol · 5,105 bars · 2000-01-03 → 2020-04-17 · daily · 5,105 timeline steps\ndates: DD/MM/YYYY (given)\n');
     const embedded = await run('data', 'inspect', 'sp500');
-    expect(embedded.out).toContain('format ohlcv · 1 symbol · 5,105 bars · 2000-01-03 → 2020-04-17 · daily · 5,105 timeline steps');
+    expect(embedded.out).toContain('format ohlcv · 1 symbol · 5,105 bars · 2000-01-03 → 2020-04-17 · daily · 5,105 timeline steps\ndates: YYYY-MM-DD (detected)\n');
+    const json = (args: string[]) => run('data', 'inspect', ...args, '--json').then((result) => (JSON.parse(result.out) as { dates?: unknown }).dates);
+    expect(await json([dayFirst, '--date-format', 'DD/MM/YYYY'])).toEqual({ given: 'DD/MM/YYYY' });
+    expect(await json([iso])).toEqual({ detected: ['YYYY-MM-DD'] });
+    expect(await json([iso, '--date-format', 'auto'])).toEqual({ detected: ['YYYY-MM-DD'] });
     const wrong = await run('data', 'inspect', dayFirst, '--date-format', 'MM/DD/YYYY', '--json');
     expect(wrong.code).toBe(2);
     const report = JSON.parse(wrong.out) as { problems: { file: string; row: number; field: string; rule: string; value: string; message: string }[] };
@@ -127,9 +154,13 @@ describe('--date-format', () => {
     expect(a.portfolio.metrics).toEqual(b.portfolio.metrics);
     expect(a.portfolio.equity).toEqual(b.portfolio.equity);
     expect(a.sleeves.map((sleeve) => sleeve.metrics)).toEqual(b.sleeves.map((sleeve) => sleeve.metrics));
-    const bad = await run('run', '--config', config(dayFirst, { dateFormat: 'DD/MM/YY' }));
+    const bad = await run('run', '--config', config(dayFirst, { dateFormat: 'YY/MM/DD' }));
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('data.dateFormat: unknown date format "DD/MM/YY": two-digit years are not read; the file needs four-digit years, and the format YYYY (e.g. DD/MM/YYYY)');
+    expect(bad.err).toContain('data.dateFormat: unknown date format "YY/MM/DD": a two-digit year is read only after the day and the month (DD/MM/YY, MM/DD/YY, with -, / or .); a year first needs four digits (YYYY-MM-DD)');
+    // DD/MM/YY is a format: over the four-digit file it names the first date, whose year has four digits.
+    const twoDigits = await run('run', '--config', config(dayFirst, { dateFormat: 'DD/MM/YY' }));
+    expect(twoDigits.code).toBe(2);
+    expect(twoDigits.err).toContain('"03/01/2000" does not match the date format DD/MM/YY: its year has more than two digits (it reads as DD/MM/YYYY or MM/DD/YYYY)');
   });
 
   it('sweep and walk-forward shortcuts: the same files as over the file written YYYY-MM-DD; best-config.json keeps the format and reproduces', async () => {

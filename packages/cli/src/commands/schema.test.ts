@@ -79,7 +79,7 @@ describe('ensemble schema', () => {
     const data = run0.oneOf[0]?.properties.data ?? {};
     expect(data.oneOf).toEqual([{ required: ['dataset'] }, { required: ['file'] }]);
     expect(data.dependentRequired).toEqual({ format: ['file'], dateFormat: ['file'] });
-    expect((data.properties as Record<string, { enum?: string[] }>).dateFormat?.enum).toEqual(['auto', 'YYYY-MM-DD', 'YYYY/MM/DD', 'YYYY.MM.DD', 'DD/MM/YYYY', 'DD.MM.YYYY', 'DD-MM-YYYY', 'MM/DD/YYYY', 'MM.DD.YYYY', 'MM-DD-YYYY']);
+    expect((data.properties as Record<string, { enum?: string[] }>).dateFormat?.enum).toEqual(['auto', 'YYYY-MM-DD', 'YYYY/MM/DD', 'YYYY.MM.DD', 'DD/MM/YYYY', 'DD.MM.YYYY', 'DD-MM-YYYY', 'MM/DD/YYYY', 'MM.DD.YYYY', 'MM-DD-YYYY', 'DD/MM/YY', 'DD.MM.YY', 'DD-MM-YY', 'MM/DD/YY', 'MM.DD.YY', 'MM-DD-YY']);
     const backtestData = (JSON.parse((await run(['schema', 'backtest'])).out) as JsonSchema).properties?.data as { properties?: Record<string, { enum?: string[] }> } | undefined;
     expect(backtestData?.properties?.dateFormat?.enum).toContain('DD/MM/YYYY');
     const from = (data.properties as Record<string, { anyOf: Record<string, unknown>[] }>).from;

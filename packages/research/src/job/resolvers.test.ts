@@ -102,9 +102,24 @@ describe('a sweep over a day-first file', () => {
     expect(swept.rows.every((row) => row.status === 'ok')).toBe(true);
   });
 
-  it('without it, planning stops on the ambiguous dates, naming the format to pass; auto is the same as leaving it out', async () => {
+  it('a two-digit-year copy read with DD.MM.YY (15 and 16 are 2015 and 2016 by strptime\'s pivot) gives the bars of the file written YYYY-MM-DD', async () => {
+    const { iso } = await files();
+    const dir = await temporaryDirectory('resolvers-two-digit-');
+    await writeFile(join(dir, 'SPX.csv'), (await readFile(join(iso, 'SPX.csv'), 'utf8')).replace(/^\d{2}(\d{2})-(\d{2})-(\d{2}),/gm, '$3.$2.$1,'));
+    expect((await readFile(join(dir, 'SPX.csv'), 'utf8')).split('\n')[1]?.startsWith('02.01.15,')).toBe(true);
+    const plan = await planSweep(spec('DD.MM.YY'), { baseDir: dir });
+    expect(plan.jobs[0]?.data[0]).toMatchObject({ dateFormat: 'DD.MM.YY' });
+    const reference = await planSweep(spec(), { baseDir: iso });
+    const read = await createLocalResolvers().marketData(plan.jobs[0]?.data[0] ?? { file: '', sha256: '' });
+    const expected = await createLocalResolvers().marketData(reference.jobs[0]?.data[0] ?? { file: '', sha256: '' });
+    expect(read.series).toEqual(expected.series);
+  });
+
+  it('without it, planning stops on the day-month dates, naming the one order they allow and the format to pass; auto is the same as leaving it out', async () => {
     const { dayFirst } = await files();
-    await expect(planSweep(spec(), { baseDir: dayFirst })).rejects.toThrow('pass --date-format MM/DD/YYYY or DD/MM/YYYY (dateFormat in a config or in code)');
+    // 2 January 2015 is 02/01/2015, either way; 13/01/2015 is day first only.
+    await expect(planSweep(spec(), { baseDir: dayFirst })).rejects.toThrow('the dates are day first: line ');
+    await expect(planSweep(spec(), { baseDir: dayFirst })).rejects.toThrow('pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code)');
     const auto = await dataRefOf({ file: 'SPX.csv', dateFormat: 'auto' }, dayFirst);
     expect(auto).toEqual(await dataRefOf({ file: 'SPX.csv' }, dayFirst));
   });

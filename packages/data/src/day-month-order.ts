@@ -1,0 +1,145 @@
+import { fullYear, quoteValue } from '@ensemble/protocol';
+import { civilToMs } from './dates';
+
+/** A date of two short numbers and a year, `01/03/1995`, `3.1.1995`, `01-03-95`: day and month in an order not written down. */
+const NUMERIC_DAY_MONTH = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})$/;
+
+/** Where a date of the column is: its problem's row and field, and how a message names it (`line 14`, `AAPL[3].date`). */
+export interface DateLocation {
+  readonly row: number;
+  readonly field: string | undefined;
+  readonly place: string;
+}
+
+/** The one problem of a column's day-month dates: its message, and the row, field and value it is reported at. */
+export interface ColumnProblem {
+  readonly message: string;
+  readonly row: number;
+  readonly field: string | undefined;
+  readonly value: string;
+}
+
+/** A day-month date as read both ways: each reading as `YYYY-MM-DD`, null when it is no date. */
+interface Sighting {
+  readonly text: string;
+  readonly where: DateLocation;
+  readonly separator: string;
+  /** The year as written: `YYYY` or `YY`. */
+  readonly year: 'YYYY' | 'YY';
+  readonly monthFirst: string | null;
+  readonly dayFirst: string | null;
+}
+
+function sightingOf(text: string, where: DateLocation): Sighting | null {
+  const match = NUMERIC_DAY_MONTH.exec(text.trim());
+  if (match === null) return null;
+  const [, first = '', separator = '/', second = '', yearText = ''] = match;
+  const year = yearText.length === 2 ? fullYear(Number(yearText)) : Number(yearText);
+  const digits = String(year).padStart(4, '0');
+  const iso = (month: number, day: number): string | null => (Number.isNaN(civilToMs(year, month, day)) ? null : `${digits}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
+  return { text: text.trim(), where, separator, year: yearText.length === 2 ? 'YY' : 'YYYY', monthFirst: iso(Number(first), Number(second)), dayFirst: iso(Number(second), Number(first)) };
+}
+
+/** Why `text` is refused when it is a day and a month before the year that reads neither way (`31/02/2000`); null for any other text. */
+export function dayMonthNeitherProblem(text: string): string | null {
+  const sighting = sightingOf(text, { row: 0, field: undefined, place: '' });
+  if (sighting === null) return null;
+  if (sighting.monthFirst !== null || sighting.dayFirst !== null) return null;
+  return `${quoteValue(sighting.text)} is not a date, month first or day first; write dates as YYYY-MM-DD`;
+}
+
+function formatOf(order: 'day' | 'month', sighting: Sighting): string {
+  const s = sighting.separator;
+  return order === 'day' ? `DD${s}MM${s}${sighting.year}` : `MM${s}DD${s}${sighting.year}`;
+}
+
+/**
+ * `--date-format …` to pass (with the two-digit years' pivot when the format has one), and the
+ * other way out; when the column's other dates read in forms of their own (`otherForms`, such as
+ * `YYYY-MM-DD`), a format would refuse those: these dates are to be written as they are.
+ */
+function remedy(formats: string, sighting: Sighting, otherForms: readonly string[]): string {
+  if (otherForms.length > 0) return `the column's other dates are ${otherForms.join(', ')}, which a date format would refuse: write these as YYYY-MM-DD too`;
+  const years = sighting.year === 'YY' ? '; YY 00–68 is 2000–2068, 69–99 is 1969–1999' : '';
+  return `pass --date-format ${formats} (data.dateFormat in a config, dateFormat in code${years}), or write dates as YYYY-MM-DD`;
+}
+
+/** What automatic detection does not read of `sighting`: a day and a month before the year, and a two-digit year. */
+function unread(sighting: Sighting): string {
+  return sighting.year === 'YY' ? 'automatic detection reads no two-digit year and no day and month before the year' : 'automatic detection does not read a day and a month before the year';
+}
+
+/**
+ * What the dates of one column written as a day and a month before the year (`01/02/2000`,
+ * `13/02/00`) say together, for one problem instead of one per row: the automatic detection
+ * reads none of them (nor two-digit years), and whether the column shows its order — a date that
+ * reads only day first (a day above 12 first) or only month first — decides what the problem
+ * names: the one order the dates allow, a row of each order when they contradict each other, or
+ * the first date that reads both ways when no row settles it.
+ */
+export class DayMonthOrder {
+  private count = 0;
+  private bothWays: Sighting | undefined;
+  private sameWays: Sighting | undefined;
+  private dayFirstOnly: Sighting | undefined;
+  private monthFirstOnly: Sighting | undefined;
+
+  /**
+   * Keeps `text` for the column's problem when it is a day and a month before the year that reads
+   * at least one way (true); false for any other text, which the caller reports itself.
+   */
+  keep(text: string, where: DateLocation): boolean {
+    const sighting = sightingOf(text, where);
+    if (sighting === null) return false;
+    const { monthFirst, dayFirst } = sighting;
+    if (monthFirst === null && dayFirst === null) return false;
+    this.count++;
+    if (monthFirst === null) this.dayFirstOnly ??= sighting;
+    else if (dayFirst === null) this.monthFirstOnly ??= sighting;
+    else if (monthFirst === dayFirst) this.sameWays ??= sighting;
+    else this.bothWays ??= sighting;
+    return true;
+  }
+
+  /**
+   * The one problem of the dates kept, or null when none were. `stoppedEarly` says the load
+   * stopped before the last row (too many problems): a later row might have settled the order.
+   * `otherForms`: the forms the column's other dates were read in (none when all are day-month).
+   */
+  problem(stoppedEarly: boolean, otherForms: readonly string[] = []): ColumnProblem | null {
+    const { dayFirstOnly: day, monthFirstOnly: month } = this;
+    const at = (sighting: Sighting, message: string): ColumnProblem => ({ message, row: sighting.where.row, field: sighting.where.field, value: sighting.text });
+    const subject = otherForms.length > 0 ? 'the day-month dates' : 'the dates';
+    const others = this.count > 1 ? ` (${this.count.toLocaleString('en-US')} such dates from ${this.first()?.where.place ?? ''} on)` : '';
+    if (day !== undefined && month !== undefined) {
+      const [earlier, later] = day.where.row <= month.where.row ? [day, month] : [month, day];
+      const order = (sighting: Sighting) => (sighting === day ? 'day first' : 'month first');
+      return at(
+        earlier,
+        `${subject} are in two orders: ${earlier.where.place} has ${quoteValue(earlier.text)}, only ${order(earlier)}, and ${later.where.place} ${quoteValue(later.text)}, only ${order(later)}; a file has one date format: correct the rows in the other order, then ${remedy(`${formatOf('day', day)} or ${formatOf('month', month)}`, day, otherForms)}`,
+      );
+    }
+    const settled = day ?? month;
+    if (settled !== undefined) {
+      const order = settled === day ? 'day' : 'month';
+      return at(
+        settled,
+        `${subject} are ${order} first: ${settled.where.place} has ${quoteValue(settled.text)} (${settled.dayFirst ?? settled.monthFirst ?? ''} only), and no date reads only ${order === 'day' ? 'month' : 'day'} first${others}; ${unread(settled)}: ${remedy(formatOf(order, settled), settled, otherForms)}`,
+      );
+    }
+    const open = this.bothWays ?? this.sameWays;
+    if (open === undefined) return null;
+    const readings = open.monthFirst === open.dayFirst ? `${open.monthFirst ?? ''} either way` : `${open.monthFirst ?? ''} or ${open.dayFirst ?? ''}`;
+    const read = stoppedEarly ? ' read before the load stopped' : '';
+    const years = open.year === 'YY' ? '; automatic detection reads no two-digit year' : '';
+    return at(
+      open,
+      `month first or day first? ${open.where.place} has ${quoteValue(open.text)} (${readings}), and no date${read} has a day above 12 to settle it${others}${years}; the loader does not guess: ${remedy(`${formatOf('month', open)} or ${formatOf('day', open)}`, open, otherForms)}`,
+    );
+  }
+
+  /** The earliest date kept. */
+  private first(): Sighting | undefined {
+    return [this.bothWays, this.sameWays, this.dayFirstOnly, this.monthFirstOnly].filter((s) => s !== undefined).sort((a, b) => a.where.row - b.where.row)[0];
+  }
+}
