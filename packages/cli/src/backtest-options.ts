@@ -1,10 +1,9 @@
 import { isDatasetName, listDatasets } from '@ensemble/data';
-import type { DataFormat } from '@ensemble/data';
 import type { ResolvedBacktestOptions } from '@ensemble/engine';
 import { ConfigError } from '@ensemble/protocol';
-import type { DateFormat, StrategyDefinition } from '@ensemble/protocol';
+import type { StrategyDefinition } from '@ensemble/protocol';
 import { parseBacktestConfigFlags } from './backtest-config-flags';
-import type { BacktestConfigFlags, BenchmarkChoice } from './backtest-config-flags';
+import type { BacktestConfigFlags, ParsedBacktestConfigFlags } from './backtest-config-flags';
 import { FlagProblems, countOrAllFlag, flagText, strategyFromFlags } from './flags';
 import { datasetSuggestion } from './data-source';
 import type { StrategyFromFlags } from './flags';
@@ -36,22 +35,10 @@ export interface BacktestOutputs {
 }
 
 /** Everything `ensemble backtest` will do, validated before any data is loaded. */
-export interface BacktestPlan {
+export interface BacktestPlan extends Pick<ParsedBacktestConfigFlags, 'format' | 'dateFormat' | 'adjust' | 'sort' | 'symbols' | 'from' | 'to' | 'periodsPerYear' | 'benchmark'> {
   /** A data set name (`--dataset`) or a file path as typed (`--data`). */
   readonly source: string;
   readonly sourceFlag: '--data' | '--dataset';
-  readonly format: DataFormat | undefined;
-  /** `--date-format`: how the file writes its dates; undefined when not given (detected). */
-  readonly dateFormat: DateFormat | undefined;
-  /** `--adjust`: prices scaled by the data's adjusted close. */
-  readonly adjust: boolean;
-  /** `--sort`: rows sorted by date. */
-  readonly sort: boolean;
-  /** Symbols to trade, in order; empty = every symbol of the data. */
-  readonly symbols: readonly string[];
-  /** Inclusive bounds in epoch ms UTC (a date-only `--to` covers its whole day). */
-  readonly from: number | undefined;
-  readonly to: number | undefined;
   /** `--from` and `--to` as typed, for the result file. */
   readonly rangeText: { readonly from: string | undefined; readonly to: string | undefined };
   readonly strategy: StrategyFromFlags;
@@ -61,9 +48,6 @@ export interface BacktestPlan {
   readonly engine: ResolvedBacktestOptions;
   /** Annual risk-free rate, a fraction. */
   readonly riskFreeRate: number;
-  /** Given periods per year, or undefined to infer them from the bar spacing. */
-  readonly periodsPerYear: number | undefined;
-  readonly benchmark: BenchmarkChoice;
   /** Closed trades to list in the summary (`Infinity` = all). */
   readonly tradesShown: number;
   readonly outputs: BacktestOutputs;
