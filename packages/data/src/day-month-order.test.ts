@@ -130,6 +130,40 @@ describe('the day-month dates of a column, under auto detection', () => {
     expect(problems[0]?.message).toContain('and no date read before the load stopped has a day above 12 to settle it');
   });
 
+  it('a time of day after the date (what a date format reads after it) changes nothing: the one problem names the order and the flag, CRLF too, and the flag reads the file', () => {
+    // Lines 2–4: 3, 4 and 13 January 2000 at 09:30; 13 is no month, so line 4 settles day first.
+    expect(problemsOf(csvOf(['03/01/2000 09:30', '04/01/2000 09:30', '13/01/2000 09:30']), { file: 'dmy_time.csv' })).toEqual([
+      {
+        file: 'dmy_time.csv',
+        row: 4,
+        field: 'Date',
+        rule: 'bad-date',
+        value: '13/01/2000 09:30',
+        message:
+          'the dates are day first: line 4 has "13/01/2000 09:30" (2000-01-13 only), and no date reads only month first (3 such dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD',
+      },
+    ]);
+    const crlf = csvOf(['3/1/2000 16:00', '4/1/2000 16:00']).replace(/\n/g, '\r\n');
+    expect(problemsOf(crlf).map((p) => [p.row, p.value, p.message])).toEqual([
+      [
+        2,
+        '3/1/2000 16:00',
+        'month first or day first? line 2 has "3/1/2000 16:00" (2000-03-01 or 2000-01-03), and no date has a day above 12 to settle it (2 such dates from line 2 on); the loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD',
+      ],
+    ]);
+    expect([...(parseMarketData(crlf, { dateFormat: 'DD/MM/YYYY' }).series[0]?.time ?? [])]).toEqual([Date.UTC(2000, 0, 3, 16), Date.UTC(2000, 0, 4, 16)]);
+    // Two-digit years: the existing two-digit-year problem, with its pivot.
+    expect(problemsOf(csvOf(['03/01/00 09:30', '04/01/00 09:30'])).map((p) => p.message)).toEqual([
+      'month first or day first? line 2 has "03/01/00 09:30" (2000-03-01 or 2000-01-03), and no date has a day above 12 to settle it (2 such dates from line 2 on); automatic detection reads no two-digit year; the loader does not guess: pass --date-format MM/DD/YY or DD/MM/YY (data.dateFormat in a config, dateFormat in code; YY 00–68 is 2000–2068, 69–99 is 1969–1999), or write dates as YYYY-MM-DD',
+    ]);
+    // JSON, with a T and a zone; a day-month date that is no date either way keeps its own problem.
+    const json = JSON.stringify([{ date: '03/01/2000T09:30Z', close: 1 }, { date: '13/01/2000 09:30', close: 2 }, { date: '31/02/2000 09:30', close: 3 }]);
+    expect(problemsOf(json).map((p) => [p.row, p.message])).toEqual([
+      [2, 'the dates are day first: element 2 has "13/01/2000 09:30" (2000-01-13 only), and no date reads only month first (2 such dates from element 1 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD'],
+      [3, '"31/02/2000 09:30" is not a date, month first or day first; write dates as YYYY-MM-DD'],
+    ]);
+  });
+
   it('two-digit years: never read by auto detection; the problem names the YY format and its pivot', () => {
     expect(parseDate('13/02/00')).toBeNull();
     expect(problemsOf(csvOf(['01/02/00', '13/02/00'])).map((p) => p.message)).toEqual([
@@ -149,9 +183,9 @@ describe('DayMonthOrder', () => {
   it('keeps a day and a month before the year that reads one way or both, nothing else', () => {
     const order = new DayMonthOrder();
     const at = { row: 2, field: 'date', place: 'line 2' };
-    for (const kept of ['01/03/1995', ' 12-31-1999 ', '13.1.2000', '05/05/2000', '1/3/95']) expect(order.keep(kept, at)).toBe(true);
-    // 31 February either way, 29 February 2001 either way; other forms.
-    for (const other of ['31/02/2000', '02/29/2001', '2000-01-03', '2000/01/03', '01/03/1995 10:00', 'Jan 1 2000', '01/03-1995', '1/3/195']) expect(order.keep(other, at)).toBe(false);
+    for (const kept of ['01/03/1995', ' 12-31-1999 ', '13.1.2000', '05/05/2000', '1/3/95', '01/03/1995 10:00', '01/03/1995T10:00:30.5Z', '1/3/95 10:00+01:00']) expect(order.keep(kept, at)).toBe(true);
+    // 31 February either way, 29 February 2001 either way; other forms; what follows the date is no time of day.
+    for (const other of ['31/02/2000', '02/29/2001', '31/02/2000 09:30', '2000-01-03', '2000/01/03', 'Jan 1 2000', '01/03-1995', '1/3/195', '01/03/1995 24:00', '01/03/1995 10', '01/03/1995  10:00', '01/03/1995 10:00 am']) expect(order.keep(other, at)).toBe(false);
     expect(new DayMonthOrder().problem(false)).toBeNull();
   });
 

@@ -1,8 +1,13 @@
 import { fullYear, quoteValue } from '@ensemble/protocol';
-import { civilToMs } from './dates';
+import { encodeText } from './bytes';
+import { civilToMs, isoTimeAt } from './dates';
 
-/** A date of two short numbers and a year, `01/03/1995`, `3.1.1995`, `01-03-95`: day and month in an order not written down. */
-const NUMERIC_DAY_MONTH = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})$/;
+/**
+ * A date of two short numbers and a year, `01/03/1995`, `3.1.1995`, `01-03-95`: day and month in
+ * an order not written down; then perhaps, after `T` or a space, what a date format reads as a
+ * time of day (`03/01/2000 09:30`), checked with {@link isoTimeAt}.
+ */
+const NUMERIC_DAY_MONTH = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:[Tt ](.*))?$/;
 
 /** Where a date of the column is: its problem's row and field, and how a message names it (`line 14`, `AAPL[3].date`). */
 export interface DateLocation {
@@ -33,7 +38,11 @@ interface Sighting {
 function sightingOf(text: string, where: DateLocation): Sighting | null {
   const match = NUMERIC_DAY_MONTH.exec(text.trim());
   if (match === null) return null;
-  const [, first = '', separator = '/', second = '', yearText = ''] = match;
+  const [, first = '', separator = '/', second = '', yearText = '', time] = match;
+  if (time !== undefined) {
+    const bytes = encodeText(time);
+    if (Number.isNaN(isoTimeAt(bytes, 0, bytes.length))) return null;
+  }
   const year = yearText.length === 2 ? fullYear(Number(yearText)) : Number(yearText);
   const digits = String(year).padStart(4, '0');
   const iso = (month: number, day: number): string | null => (Number.isNaN(civilToMs(year, month, day)) ? null : `${digits}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);

@@ -77,6 +77,19 @@ describe('--date-format', () => {
     expect(err.match(/\[bad-date\]/g)).toHaveLength(1);
   });
 
+  it('data inspect of the day-first file with a time of day after each date (CRLF): one problem naming the order and the flag; with the flag, the data set\'s bars', async () => {
+    const timed = path.join(scratch, 'eu', 'SP500-0930.csv');
+    writeFileSync(timed, text.replace(/^(\d{4})-(\d{2})-(\d{2}),/gm, '$3/$2/$1 09:30,').replace(/\n/g, '\r\n'));
+    const { code, err } = await run('data', 'inspect', timed);
+    expect(code).toBe(2);
+    expect(err).toBe(
+      `error: invalid market data (1 problem):\n  ${timed}:10  column "date"  [bad-date]  the dates are day first: line 10 has "13/01/2000 09:30" (2000-01-13 only), and no date reads only month first (5,105 such dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD\n`,
+    );
+    const read = await run('data', 'inspect', timed, '--date-format', 'DD/MM/YYYY');
+    expect(read.code).toBe(0);
+    expect(read.out).toContain('format ohlcv · 1 symbol · 5,105 bars · 2000-01-03 → 2020-04-17 · daily · 5,105 timeline steps\ndates: DD/MM/YYYY (given)\n');
+  });
+
   it('a two-digit-year copy: refused without a format, naming DD/MM/YY; with it, the embedded data set\'s bars', async () => {
     const twoDigit = path.join(scratch, 'yy', 'SP500.csv');
     mkdirSync(path.dirname(twoDigit), { recursive: true });
