@@ -44,8 +44,13 @@ describe('localStrategyModule', () => {
     expect(changed.file).toBe('b/mine.mjs');
     const missing = await failure(localStrategyModule({ ...b, relativePath: 'c/mine.mjs' }, directory));
     expect(missing.message).toBe(
-      `The job needs the strategy module "c/mine.mjs" with SHA-256 ${ABD}, which is not in this worker's strategies directory "${directory}": copy it there as "c/mine.mjs".\nThe sweep's strategy files share a file name, so each is looked for at its path relative to the folder that holds them all.`,
+      `The job needs the strategy module "c/mine.mjs" with SHA-256 ${ABD}, which is not in this worker's strategies directory "${directory}": copy it there as "c/mine.mjs".\nThe sweep's strategy files share a file name, so each is looked for at its path relative to the deepest folder holding them all and the files they import.\nMake the strategies directory a copy of that folder's tree.`,
     );
+    // When the job's path ends in its relative path, the message names the folder to copy as the planner had it.
+    const unplaced = await failure(localStrategyModule({ path: '/planner/lay/x/c/mine.mjs', sha256: ABD, relativePath: 'x/c/mine.mjs' }, directory));
+    expect(unplaced.message).toContain('\nThe sweep\'s strategy files share a file name, so each is looked for at its path relative to the deepest folder holding them all and the files they import, "/planner/lay" where the sweep was planned.\nMake the strategies directory a copy of that folder\'s tree.');
+    const windows = await failure(localStrategyModule({ path: 'C:\\planner\\lay\\x\\c\\mine.mjs', sha256: ABD, relativePath: 'x/c/mine.mjs' }, directory));
+    expect(windows.message).toContain(String.raw`the files they import, "C:\planner\lay" where the sweep was planned.`);
     // A path that would leave the directory is never opened.
     for (const relativePath of ['../mine.mjs', 'a/../../mine.mjs', '/etc/mine.mjs', 'a//mine.mjs']) {
       expect((await failure(localStrategyModule({ ...a, relativePath }, join(directory, 'a')))).message).toContain('The job names no strategy module file');

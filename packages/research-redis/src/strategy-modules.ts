@@ -36,7 +36,7 @@ export class StrategyModuleError extends EnsembleError {
  */
 export async function localStrategyModule(ref: StrategyModuleRef, strategiesDir: string | undefined): Promise<StrategyModuleRef> {
   // Two modules of the plan share a file name: each is looked for at its path relative to the
-  // folder holding them all (checked by the job's schema never to leave the directory).
+  // folder holding them all and the files they import (checked by the job's schema never to leave the directory).
   const name = ref.relativePath ?? basename(ref.path);
   const expected = `${quoteValue(name, MAX_LINE_LENGTH)} with SHA-256 ${ref.sha256}`;
   const imports = ref.files === undefined ? '' : ` and the files it imports (${listValues(ref.files.slice(1).map((file) => file.path), { maxItems: 5 })}), at the same paths relative to it`;
@@ -53,7 +53,10 @@ export async function localStrategyModule(ref: StrategyModuleRef, strategiesDir:
     const [where, why] =
       ref.relativePath === undefined
         ? ['copy it there', '']
-        : [`copy it there as ${quoteValue(name, MAX_LINE_LENGTH)}`, "\nThe sweep's strategy files share a file name, so each is looked for at its path relative to the folder that holds them all."];
+        : [
+            `copy it there as ${quoteValue(name, MAX_LINE_LENGTH)}`,
+            `\nThe sweep's strategy files share a file name, so each is looked for at its path relative to the deepest folder holding them all and the files they import${plannedFolder(ref.path, name)}.\nMake the strategies directory a copy of that folder's tree.`,
+          ];
     throw new StrategyModuleError(`The job needs the strategy module ${expected}, which is not in this worker's strategies directory ${quoteValue(strategiesDir, MAX_LINE_LENGTH)}: ${where}${imports}.${why}`, { file: name, sha256: ref.sha256 });
   }
   let digest: StrategyModuleDigest;
@@ -79,4 +82,19 @@ export async function localStrategyModule(ref: StrategyModuleRef, strategiesDir:
     throw new StrategyModuleError(`The job needs the strategy module ${expected}, but ${what}${advice} the version the sweep was planned with${imports}.`, { file: name, sha256: ref.sha256 });
   }
   return { ...ref, path };
+}
+
+/** How much of the planning machine's folder a message shows: its line stays under `MAX_LINE_LENGTH`. */
+const FOLDER_LENGTH = 250;
+
+/**
+ * `, "<folder>" where the sweep was planned`: the planning machine's folder that `relativePath`
+ * is relative to, for the user to know which folder to copy; read from the job's path as text
+ * (a Windows planner's `\` taken as `/`), never opened. Empty when the path does not end so.
+ */
+function plannedFolder(path: string, relativePath: string): string {
+  const planned = path.replaceAll('\\', '/');
+  if (!planned.endsWith(`/${relativePath}`)) return '';
+  const folder = path.slice(0, path.length - relativePath.length - 1);
+  return folder === '' ? '' : `, ${quoteValue(folder, FOLDER_LENGTH)} where the sweep was planned`;
 }

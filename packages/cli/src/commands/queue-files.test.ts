@@ -38,6 +38,26 @@ async function withWorker(prefix: string, strategiesDir: string, work: () => Pro
 
 const SWEEP = ['sweep', '--config', 'run.json', '--vary', 'strategies.mine.params.period=5,10', '--no-progress'];
 
+/** A strategy file `name` of the `lay` tree, importing `EDGE` from `../../lib/sma.ts`. */
+function layTwin(name: string): string {
+  return `import { defineStrategy } from '@ensemble/protocol';
+import { z } from 'zod';
+import { EDGE } from '../../lib/sma.ts';
+
+export default defineStrategy({
+  name: '${name}',
+  kind: 'signal',
+  description: 'Long while the close is above EDGE times the close of lookback bars ago.',
+  params: z.strictObject({ lookback: z.number().int().min(1).max(100).default(10) }),
+  create: ({ lookback }) => ({
+    warmup: lookback + 1,
+    shouldEnter: (ctx) => (ctx.close() > EDGE * ctx.close(lookback) ? { side: 'long' as const } : null),
+    shouldExit: (ctx) => ctx.close() < ctx.close(lookback),
+  }),
+});
+`;
+}
+
 let server: TestRedisServer;
 beforeAll(async () => {
   writeResearchProject(project);
@@ -68,6 +88,26 @@ beforeAll(async () => {
       strategies: [
         { id: 'a', strategy: './twins/a/mine.ts', params: { period: 10 }, symbols: ['ABC'] },
         { id: 'b', strategy: './twins/b/mine.ts', params: { period: 20 }, symbols: ['ABC'] },
+      ],
+    }),
+  );
+  // The same, one folder deeper, both importing a helper above that folder (`lay/lib/sma.ts`), and
+  // a worker's copy of the whole `lay` tree.
+  for (const root of ['lay', 'wl/lay']) {
+    for (const twinName of ['a', 'b']) {
+      mkdirSync(at(`${root}/x/${twinName}`), { recursive: true });
+      writeFileSync(at(`${root}/x/${twinName}/mine.ts`), layTwin(`lay-${twinName}`));
+    }
+    mkdirSync(at(`${root}/lib`), { recursive: true });
+    writeFileSync(at(`${root}/lib/sma.ts`), 'export const EDGE = 1.0;\n');
+  }
+  writeFileSync(
+    at('lay.json'),
+    JSON.stringify({
+      data: { file: 'prices.csv' },
+      strategies: [
+        { id: 'a', strategy: './lay/x/a/mine.ts', params: { lookback: 10 }, symbols: ['ABC'] },
+        { id: 'b', strategy: './lay/x/b/mine.ts', params: { lookback: 20 }, symbols: ['ABC'] },
       ],
     }),
   );
@@ -186,6 +226,36 @@ describe('a user\'s strategy file through Redis and `ensemble worker --strategie
       expect(row.status).toBe('failed');
       expect(row.error?.message).toMatch(/^The job needs the strategy module "b\/mine\.ts" with SHA-256 [0-9a-f]{64}, but /);
       expect(row.error?.message).toContain(`but "${at('twins-stale/b/mine.ts')}" has SHA-256 `);
+    }
+  }, 300_000);
+
+  it('looks for files of one name at their paths relative to the folder holding them and the helpers they import, so a worker holding a copy of that folder runs them', async () => {
+    // lay/x/a/mine.ts and lay/x/b/mine.ts import ../../lib/sma.ts: the folder to copy is lay, not lay/x.
+    const sweep = ['sweep', '--config', 'lay.json', '--vary', 'strategies.a.params.lookback=5,10', '--no-progress'];
+    const local = await cli([...sweep, '--out', 'lay-local', '--workers', '1']);
+    expect(local.stderr).toBe('');
+    expect(local.code).toBe(0);
+    expect(local.stdout).toContain('2 run: 2 ok, 0 failed, 0 timed out');
+    const same = await withWorker('lay-same', at('wl/lay'), async () => {
+      const queued = await cli([...sweep, '--out', 'lay-queued', '--queue', server.url, '--queue-prefix', 'lay-same', '--queue-timeout', '5s']);
+      expect(queued.stderr).toBe('');
+      expect(queued.code).toBe(0);
+      expect(queued.stdout).toContain('2 run: 2 ok, 0 failed, 0 timed out');
+    });
+    expect(same.code).toBe(130);
+    for (const file of ['results.json', 'results.csv', 'best-config.json', 'summary.json']) expect(read(`lay-queued/${file}`), file).toBe(read(`lay-local/${file}`));
+
+    // A worker given the strategy files' own folder (lay/x) is told the path under the folder to copy.
+    await withWorker('lay-inner', at('wl/lay/x'), async () => {
+      const queued = await cli([...sweep, '--out', 'lay-inner-out', '--queue', server.url, '--queue-prefix', 'lay-inner', '--queue-timeout', '5s']);
+      expect(queued.code).toBe(1);
+      expect(queued.stdout).toContain('2 run: 0 ok, 2 failed, 0 timed out');
+    });
+    const rows = (JSON.parse(read('lay-inner-out/results.json')) as { rows: { status: string; error: { message: string } | null }[] }).rows;
+    for (const row of rows) {
+      expect(row.status).toBe('failed');
+      expect(row.error?.message).toMatch(/^The job needs the strategy module "x\/[ab]\/mine\.ts" with SHA-256 [0-9a-f]{64}, which is not in this worker's strategies directory /);
+      expect(row.error?.message).toContain(`relative to the deepest folder holding them all and the files they import, "${at('lay')}" where the sweep was planned.\nMake the strategies directory a copy of that folder's tree.`);
     }
   }, 300_000);
 });

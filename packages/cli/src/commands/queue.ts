@@ -145,6 +145,11 @@ Examples:
 
 The worker follows every sweep under the prefix, runs their jobs and stores the results; start as
 many as you like, on as many machines, before or after the coordinator (\`ensemble sweep --queue\`).
+A job runs a strategy file only from the worker's copy under --strategies-dir, checked by digest
+with the files it imports: DIR/<file name>, its helpers at the same paths relative to it. When
+two of a sweep's strategy files share a name (a/mine.ts, b/mine.ts), each is looked for at its
+path relative to the deepest folder holding them all and the files they import: give a copy of
+that folder's tree as DIR.
 It logs on stderr (--log-level to change, --log-json for JSON lines): a line for each job it
 takes and finishes (job id, sweep id, combination index, attempt, time waited and taken, outcome:
 ok, failed or timed-out; rejected when it failed for good without a retry, such as a strategy file

@@ -34,7 +34,7 @@ export const StrategyModuleRefSchema = z
       .refine(isPlainRelativePath, { message: 'must be a relative path of "/"-separated names, none of them "." or ".." (e.g. "a/mine.ts")' })
       .optional()
       .describe(
-        'Where a Redis worker looks for the module under its strategies directory, "/"-separated: its path relative to the folder holding every strategy module of the plan. Only when two of them share a file name; otherwise the worker looks for the file name',
+        'Where a Redis worker looks for the module under its strategies directory, "/"-separated: its path relative to the deepest folder holding every strategy module of the plan and the local files they import. Only when two of them share a file name; otherwise the worker looks for the file name',
       ),
   })
   .describe('A strategy module by path and content');

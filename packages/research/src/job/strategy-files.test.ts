@@ -77,6 +77,31 @@ describe('a base config naming a strategy file', () => {
     expect(plain.jobs[0]?.strategyModules.some((module) => 'relativePath' in module)).toBe(false);
   });
 
+  it('gives such modules their paths relative to the folder holding them and the local files they import, when a helper lies above them', async () => {
+    // lay/x/a/mine.ts and lay/x/b/mine.ts import ../../lib/sma.ts: the folder holding all is lay.
+    const directory = await temporaryDirectory('ensemble-lay-');
+    const files = {
+      'x/a/mine.ts': "import { EDGE } from '../../lib/sma.ts';\nexport const a = EDGE;\n",
+      'x/b/mine.ts': "import { EDGE } from '../../lib/sma.ts';\nexport const b = EDGE + 1;\n",
+      'lib/sma.ts': 'export const EDGE = 1;\n',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(join(directory, dirname(name)), { recursive: true });
+      await writeFile(join(directory, name), text);
+    }
+    const importer = (file: string) => Promise.resolve([{ ...risingClose, name: `rising-${basename(dirname(file))}` }]);
+    const config = {
+      ...runConfig,
+      strategies: ['x/a/mine.ts', 'x/b/mine.ts'].map((name, k) => ({ id: `s${String(k)}`, strategy: `./${name}`, params: { threshold: 0.005 }, symbols: ['SP500'] })),
+    };
+    const plan = await planSweep({ config, parameters: [{ path: 'strategies.s0.params.threshold', values: [0] }] }, { baseDir: directory, importer });
+    const modules = plan.jobs[0]?.strategyModules ?? [];
+    expect(modules.map((module) => [module.relativePath, module.files?.map((file) => file.path)])).toEqual([
+      ['x/a/mine.ts', ['./mine.ts', '../../lib/sma.ts']],
+      ['x/b/mine.ts', ['./mine.ts', '../../lib/sma.ts']],
+    ]);
+  });
+
   it('validates a file strategy\'s parameters like a built-in\'s, with the nearest name', async () => {
     const issues = await issuesOf(planSweep({ config: runConfig, parameters: [{ path: 'strategies.mine.params.treshold', values: [0] }] }, { baseDir: fixtures }));
     expect(issues).toEqual(['parameters.0.path: "treshold" is not a parameter of rising-close — did you mean "threshold"? (it takes only threshold)']);

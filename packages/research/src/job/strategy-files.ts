@@ -177,14 +177,20 @@ export async function loadConfigStrategyFiles(
 /**
  * A Redis worker finds a module under its strategies directory by file name. When two modules
  * share one (`a/mine.ts`, `b/mine.ts`), that cannot tell them apart: then every module gets its
- * `relativePath`, its path relative to the deepest folder holding them all, where workers look
- * instead. Without such a clash the references are left as they are, so the jobs, and the sweep
- * id, stay what they were.
+ * `relativePath`, its path relative to the deepest folder holding them all and the local files
+ * they import (the digest's `files`, e.g. `../../lib/sma.ts`), where workers look instead; that
+ * folder's tree is what a worker's strategies directory must hold. Without such a clash the
+ * references are left as they are, so the jobs, and the sweep id, stay what they were.
  */
 function withRelativePaths(modules: readonly StrategyModuleRef[]): StrategyModuleRef[] {
   const names = new Set(modules.map((module) => basename(module.path)));
   if (names.size === modules.length) return [...modules];
-  const root = modules.map((module) => dirname(module.path)).reduce(commonFolder);
+  const folders = modules.flatMap((module) => [
+    dirname(module.path),
+    // `files` paths are relative to the strategy file's folder, with `/` separators; the first is the file itself.
+    ...(module.files ?? []).slice(1).map((file) => dirname(resolve(dirname(module.path), ...file.path.split('/')))),
+  ]);
+  const root = folders.reduce(commonFolder);
   return modules.map((module) => ({ ...module, relativePath: relative(root, module.path).split(sep).join('/') }));
 }
 
