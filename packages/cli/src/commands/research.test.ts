@@ -252,18 +252,38 @@ describe('ensemble sweep', () => {
   });
 
   it('Ctrl-C exits 130 keeping the journal, and --resume finishes without redoing the finished jobs', async () => {
-    writeSpec('long.json', {
-      config: { ...runConfig, data: { dataset: 'sp500' } },
-      parameters: [
-        { path: 'strategies.trend.params.fast', range: { start: 5, stop: 100, step: 5 } },
-        { path: 'strategies.trend.params.slow', values: [120, 200] },
-      ],
-    });
+    // Every combination but the first waits at its first bar until the gate file exists, so the
+    // interrupt lands while the sweep runs however fast or loaded the machine is: one job (the
+    // first, which a thread runs alone: nothing is sent ahead before a job has run) is finished.
+    const gate = path.join(scratch, 'gate-open');
+    writeFileSync(
+      at('gated.ts'),
+      [
+        "import { existsSync } from 'node:fs';",
+        "import { defineStrategy } from '@ensemble/protocol';",
+        "import { z } from 'zod';",
+        'const pause = new Int32Array(new SharedArrayBuffer(4));',
+        'export default defineStrategy({',
+        "  name: 'gated', kind: 'signal', description: 'Holds cash; from n = 1 on, waits at its first bar for the gate file.',",
+        '  params: z.strictObject({ n: z.number().int().default(0) }),',
+        '  create: (params) => ({',
+        '    warmup: 1,',
+        '    shouldEnter: (context) => {',
+        `      if (params.n >= 1 && context.length === 1) while (!existsSync(${JSON.stringify(gate)})) Atomics.wait(pause, 0, 0, 20);`,
+        '      return null;',
+        '    },',
+        '    shouldExit: () => false,',
+        '  }),',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const args = ['sweep', '--strategy', at('gated.ts'), '--data', 'sp500', '--from', '2019-01-01', '--vary', 'n=0:39:1', '--objective', 'totalReturn', '--out', at('long-out'), '--no-progress'];
     const journal = path.join(scratch, 'long-out', 'journal.jsonl');
     const lines = (): number => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter((line) => line !== '').length : 0);
-    const interrupted = await cli(['sweep', '--spec', at('long.json'), '--out', at('long-out'), '--workers', '1', '--no-progress'], (child) => {
+    const interrupted = await cli([...args, '--workers', '1'], (child) => {
       const timer = setInterval(() => {
-        if (lines() >= 3) {
+        if (lines() >= 2) {
           clearInterval(timer);
           child.kill('SIGINT');
         }
@@ -271,11 +291,10 @@ describe('ensemble sweep', () => {
     });
     expect(interrupted.code).toBe(130);
     expect(interrupted.stderr).toContain('--resume');
-    const kept = lines() - 1;
-    expect(kept).toBeGreaterThanOrEqual(2);
-    expect(kept).toBeLessThan(40);
+    expect(lines() - 1).toBe(1);
     expect(existsSync(path.join(scratch, 'long-out', 'results.json'))).toBe(false);
-    const resumed = await cli(['sweep', '--spec', at('long.json'), '--out', at('long-out'), '--workers', '2', '--resume', '--no-progress']);
+    writeFileSync(gate, '');
+    const resumed = await cli([...args, '--workers', '2', '--resume']);
     expect(resumed.code).toBe(0);
     expect(lines() - 1).toBe(40); // each job once: the resumed run appended only the missing ones
     expect((JSON.parse(readFileSync(path.join(scratch, 'long-out', 'results.json'), 'utf8')) as { rows: unknown[] }).rows).toHaveLength(40);
