@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BacktestOptionsSchema } from '@ensemble/engine';
 import { ConfigError } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
@@ -237,6 +240,11 @@ describe('the research shortcut flags', () => {
       '--param fast=5 --vary fast=5,10: both set params.fast: --vary gives it a value in each combination; leave out the other flag',
       '--commission-rate 0.001 --vary commission.rate=0,0.002: both set commission.rate: --vary gives it a value in each combination; leave out the other flag',
     ]);
+    // A field of another cost model than the flag sets: a conflict, not a misspelling.
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', commissionFixed: '1', slippageBps: '5', vary: ['commission.rate=0.001,0.002', 'slippage.amount=0.01', 'commission.minimum=1'] }, 'sweep'))).toEqual([
+      '--commission-fixed 1 --vary commission.rate=0.001,0.002: --commission-fixed sets a fixed commission per order, which has no rate: leave out one of them',
+      '--slippage-bps 5 --vary slippage.amount=0.01: --slippage-bps sets a slippage in basis points of the price, which has no amount: leave out one of them',
+    ]);
     // No benchmark is null in a backtest config (absent is the default: the traded symbol when there is one).
     expect(shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', benchmark: 'None', vary: ['fast=5'] }, 'sweep').spec.config).toEqual({ data: { dataset: 'sp500' }, strategy: 'sma-crossover', benchmark: null });
     const besideConfig = problems(() => shortcutSpec({ config: 'run.json', format: 'long', sort: true, symbol: ['A', 'B'], param: ['fast=5'], cash: '5000', fractional: true, benchmark: 'SPY', vary: ['cash=1,2'] }, 'walk-forward'));
@@ -253,10 +261,31 @@ describe('the research shortcut flags', () => {
     expect(range.err()).toContain('--from 2016-01-01 --to 2015-01-01: --from is after --to: the date range is empty; swap them');
     const cross = createCapturedIo();
     expect(await main(['node', 'ensemble', 'sweep', '--strategy', 'sma-crossover', '--data', 'sp500', '--param', 'slow=5', '--vary', 'fast=5,10', '--out', 'x'], cross)).toBe(2);
-    expect(cross.err()).toContain('--param slow=5: fast (10) must be less than slow (5)');
+    // No value of the varied fast holds with slow 5: named by a varied value, not the default it replaces.
+    expect(cross.err()).toContain('--param slow=5: fast (5) must be less than slow (5)');
     const symbol = createCapturedIo();
     expect(await main(['node', 'ensemble', 'walk-forward', '--strategy', 'sma-crossover', '--data', 'sp500', '--symbol', 'NOPE', '--vary', 'fast=5,10', '--train', '2y', '--test', '1y', '--out', 'x'], symbol)).toBe(2);
     expect(symbol.err()).toContain('--symbol NOPE: symbol "NOPE" is not in the data');
+  });
+
+  it('check a rule between parameters per combination, not on the base with the default of a varied one', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ensemble-vary-base-'));
+    try {
+      // fast 10 (the default) against slow 8, and fast 60 against slow 30: neither is in any combination.
+      for (const [param, vary] of [['slow=8', 'fast=5,6'], ['fast=60', 'slow=80,100']] as const) {
+        const io = createCapturedIo();
+        expect(await main(['node', 'ensemble', 'sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2015-01-01', '--param', param, '--vary', vary, '--out', join(out, param)], io), io.err()).toBe(0);
+      }
+      const varied = createCapturedIo();
+      expect(await main(['node', 'ensemble', 'sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--param', 'slow=8', '--vary', 'fast=5,50', '--out', join(out, 'x')], varied)).toBe(2);
+      expect(varied.err()).toContain("combination 1 (fast=50): params.fast: fast (50) must be less than slow (8): the fast SMA uses the shorter window\n  - --constraint: 1 of the 2 combinations has an invalid config and would only fail: leave it out with a constraint (\"constraints\" in the spec, --constraint on the command line), e.g. 'fast != 50'");
+      // A rule the base breaks with no varied parameter in it is refused at once, by the --param flags.
+      const fixed = createCapturedIo();
+      expect(await main(['node', 'ensemble', 'walk-forward', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--param', 'fast=60', '--param', 'slow=20', '--vary', 'cash=1000,2000', '--train', '2y', '--test', '1y', '--out', join(out, 'y')], fixed)).toBe(2);
+      expect(fixed.err()).toContain('--param fast=60: fast (60) must be less than slow (20): the fast SMA uses the shorter window (at config.params.fast of the spec)');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('the backtest flags are in the help of both commands as shortcuts, and refused beside --spec (exit 2, naming them)', async () => {

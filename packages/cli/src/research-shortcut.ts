@@ -223,6 +223,15 @@ function originOf(origins: ReadonlyMap<string, string>, path: string): string | 
   return undefined;
 }
 
+/** The cost model each cost flag sets and that model's fields: `--vary` of another field of the same cost cannot go with the flag. */
+const COST_MODEL_FLAGS: readonly { readonly key: 'commissionRate' | 'commissionPerUnit' | 'commissionFixed' | 'slippageBps' | 'slippageFixed'; readonly field: string; readonly model: string; readonly fields: readonly string[] }[] = [
+  { key: 'commissionRate', field: 'commission', model: 'a commission as a fraction of the traded value', fields: ['kind', 'rate', 'minimum'] },
+  { key: 'commissionPerUnit', field: 'commission', model: 'a commission per unit traded', fields: ['kind', 'amount', 'minimum'] },
+  { key: 'commissionFixed', field: 'commission', model: 'a fixed commission per order', fields: ['kind', 'amount', 'minimum'] },
+  { key: 'slippageBps', field: 'slippage', model: 'a slippage in basis points of the price', fields: ['kind', 'bps'] },
+  { key: 'slippageFixed', field: 'slippage', model: 'a fixed slippage per unit', fields: ['kind', 'amount'] },
+];
+
 /**
  * Builds the spec `--spec` would name from the shortcut flags of `ensemble sweep` or
  * `walk-forward`: the base (`--config FILE`, a run config; or `--strategy NAME|FILE --data
@@ -264,6 +273,13 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
     const path = typeof parameter.path === 'string' ? parameter.path : '';
     const key = [...origins.keys()].find((given) => given === path || path.startsWith(`${given}.`) || given.startsWith(`${path}.`));
     if (key !== undefined) problems.add(`${origins.get(key) ?? key} ${flagText('--vary', vary[k] ?? '')}`, `both set ${path}: --vary gives it a value in each combination; leave out the other flag`);
+    // A field of another cost model than the flag's (--commission-fixed beside --vary commission.rate): not a misspelling.
+    const [field, name, ...rest] = path.split('.');
+    const model = key === undefined && rest.length === 0 ? COST_MODEL_FLAGS.find((entry) => entry.field === field && flags[entry.key] !== undefined) : undefined;
+    if (model !== undefined && name !== undefined && !model.fields.includes(name)) {
+      const flag = SHORTCUT_FLAGS[model.key];
+      problems.add(`${flagText(flag, flags[model.key] ?? '')} ${flagText('--vary', vary[k] ?? '')}`, `${flag} sets ${model.model}, which has no ${name}: leave out one of them`);
+    }
   });
   if (flags.minimize === true && flags.maximize === true) problems.add('--minimize', 'give --minimize or --maximize, not both');
   const count = wholeNumber(problems, '--sample', flags.sample);

@@ -47,6 +47,16 @@ export function configPathProblem(config: unknown, path: string): string | null 
   return Array.isArray(container) && !/^\d+$/.test(segments.at(-1) ?? '') ? `${quoteValue(path)} ends inside a list; give an index or an id` : null;
 }
 
+/** Whether `config` gives `path` a value of its own (not left to a default). */
+export function hasConfigValue(config: unknown, path: string): boolean {
+  let container = config;
+  for (const segment of path.split('.')) {
+    container = step(container, segment);
+    if (container === undefined) return false;
+  }
+  return true;
+}
+
 /** A deep copy of `config` (plain JSON) with each `[path, value]` set; every path must pass {@link configPathProblem}. */
 export function withConfigValues<TConfig>(config: TConfig, assignments: readonly (readonly [string, ParameterValue])[]): TConfig {
   const copy = structuredClone(config);

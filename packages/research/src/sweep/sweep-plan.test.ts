@@ -278,6 +278,33 @@ describe('planSweep', () => {
     );
   });
 
+  it('checks a rule between parameters per combination, not on the base with a default standing in for a varied one', async () => {
+    // The base alone breaks fast < slow through the default it holds for the varied one (fast 10
+    // against slow 8; fast 60 against the default slow 30): every combination replaces that default.
+    const backtest = (params: Record<string, number>) => ({ data: { dataset: 'sp500', from: '2015-01-01' }, strategy: 'sma-crossover', params });
+    const fast = await planSweep({ kind: 'backtest', config: backtest({ slow: 8 }), parameters: [{ path: 'params.fast', values: [5, 6] }] });
+    expect(fast.jobs.map((job) => job.config.params)).toEqual([{ fast: 5, slow: 8 }, { fast: 6, slow: 8 }]);
+    const slow = await planSweep({ kind: 'backtest', config: backtest({ fast: 60 }), parameters: [{ path: 'params.slow', values: [100, 120] }] });
+    expect(slow.jobs.map((job) => job.config.params)).toEqual([{ fast: 60, slow: 100 }, { fast: 60, slow: 120 }]);
+    // A combination that breaks it is still named, as when the base holds.
+    expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest({ slow: 8 }), parameters: [{ path: 'params.fast', values: [50, 5] }] }))).toEqual([
+      'combination 0 (fast=50): params.fast: fast (50) must be less than slow (8): the fast SMA uses the shorter window',
+      'constraints: 1 of the 2 combinations has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. \'fast != 50\'',
+    ]);
+    // No combination mends it: the base is refused with the values a job would run with.
+    expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest({ slow: 8 }), parameters: [{ path: 'params.fast', values: [50, 60] }] }))).toEqual([
+      'config.params.fast: fast (50) must be less than slow (8): the fast SMA uses the shorter window',
+    ]);
+    // A rule the base breaks on its own, with no varied parameter in it, is refused at once.
+    expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest({ fast: 60, slow: 20 }), parameters: [{ path: 'cash', values: [1000, 2000] }] }))).toEqual([
+      'config.params.fast: fast (60) must be less than slow (20): the fast SMA uses the shorter window',
+    ]);
+    // A run config alike: a strategy's parameter varied with another fixed.
+    const run = { ...runConfig, strategies: [{ id: 'trend', strategy: 'sma-crossover', params: { slow: 8 }, symbols: ['SP500'] }] };
+    const runPlan = await planSweep({ config: run, parameters: [{ path: 'strategies.trend.params.fast', values: [5, 6] }] });
+    expect(runPlan.jobs.map((job) => (job.config.strategies as { params: unknown }[])[0]?.params)).toEqual([{ fast: 5, slow: 8 }, { fast: 6, slow: 8 }]);
+  });
+
   it('samples a seeded subset of the admissible combinations', async () => {
     const spec = {
       config: runConfig,

@@ -17,7 +17,7 @@ import type { StrategyFileImporter } from '../job/strategy-files';
 import { readJsonFile } from '../json-file';
 import { compileConstraint } from './constraint';
 import type { Constraint } from './constraint';
-import { configPathProblem, fieldParameterClash, fieldSchemaOf, replacedParameterProblem, strategyParameterProblem, withConfigValues } from './config-path';
+import { configPathProblem, fieldParameterClash, fieldSchemaOf, hasConfigValue, replacedParameterProblem, strategyParameterProblem, withConfigValues } from './config-path';
 import { resolveObjective } from './objective';
 import type { Objective } from './objective';
 import { listValues, rangeValues } from './parameter-values';
@@ -114,15 +114,63 @@ function missingSymbols(kind: 'backtest' | 'run', config: Record<string, unknown
     .map(([path, symbol]) => ({ path, message: `symbol ${quoteValue(String(symbol))} is not in the data (available: ${list})` }));
 }
 
+/** Combinations of the varied values tried by {@link parsedBase} when the base alone is refused. */
+const BASE_COMBINATION_CHECKS = 200;
+
+/**
+ * The base config parsed; when it is refused, parsed again with the values of each grid
+ * combination of `varied` set (the first {@link BASE_COMBINATION_CHECKS}; paths that can be set and
+ * that the base leaves to a default only), and the first that parses is the base. A rule between parameters (fast below slow) must
+ * not be checked with a default standing in for a parameter every combination replaces: each
+ * combination is checked on its own later. When none parses, the first combination's problems
+ * are the base's (a problem of the base alone is the same in every combination, and the values
+ * named are ones a job would run with).
+ */
+function parsedBase(
+  kind: 'backtest' | 'run',
+  config: Record<string, unknown>,
+  registry: StrategyRegistry,
+  varied: readonly (readonly [string, readonly ParameterValue[]])[],
+): Record<string, unknown> {
+  const parse = (candidate: Record<string, unknown>): Record<string, unknown> => (kind === 'run' ? parseRunConfig(candidate, { registry }) : parseBacktestRunConfig(candidate, registry));
+  try {
+    return parse(config);
+  } catch (error) {
+    // Only a parameter the base leaves to its default: a value the base gives is its own, checked as given.
+    const settable = varied.filter(([path, values]) => values.length > 0 && configPathProblem(config, path) === null && !hasConfigValue(config, path));
+    if (!ConfigError.isInstance(error) || settable.length === 0) throw error;
+    const parameters = settable.map(([path, values]): PlannedParameter => ({ name: path, path, values }));
+    const size = parameters.reduce((product, parameter) => product * parameter.values.length, 1);
+    let first: ConfigError | undefined;
+    for (let index = 0; index < Math.min(size, BASE_COMBINATION_CHECKS); index++) {
+      const values = combinationValues(parameters, index);
+      try {
+        return parse(withConfigValues(config, parameters.map((parameter, k) => [parameter.path, values[k] ?? 0] as const)));
+      } catch (problem) {
+        if (!ConfigError.isInstance(problem)) throw problem;
+        first ??= problem;
+      }
+    }
+    throw first ?? error;
+  }
+}
+
 /**
  * The base config of a spec: read (a path relative to `baseDir`), its strategy files loaded and
  * hashed, validated, its data file made absolute and hashed. Also returns the registry with the
- * files' strategies.
+ * files' strategies. `varied` (path and values of each varied parameter) lets a base whose own
+ * values break a rule between parameters stand when the varied values mend it ({@link parsedBase}).
  */
 export async function loadBaseConfig(
   kind: 'backtest' | 'run',
   config: string | Record<string, unknown>,
-  options: { baseDir: string; source: string | undefined; registry: StrategyRegistry; importer?: StrategyFileImporter | undefined },
+  options: {
+    baseDir: string;
+    source: string | undefined;
+    registry: StrategyRegistry;
+    importer?: StrategyFileImporter | undefined;
+    varied?: readonly (readonly [string, readonly ParameterValue[]])[] | undefined;
+  },
 ): Promise<BaseConfig & { readonly registry: StrategyRegistry }> {
   const file = typeof config === 'string' ? resolve(options.baseDir, config) : undefined;
   const raw = file === undefined ? config : await readJsonFile(file, 'base config');
@@ -138,7 +186,7 @@ export async function loadBaseConfig(
   let resolved: Record<string, unknown> = absolute;
   try {
     ({ config: absolute, registry, modules } = await loadConfigStrategyFiles(kind, absolute, { configDir, builtIns: options.registry, importer: options.importer }));
-    resolved = kind === 'run' ? parseRunConfig(absolute, { registry }) : parseBacktestRunConfig(absolute, registry);
+    resolved = parsedBase(kind, absolute, registry, options.varied ?? []);
   } catch (error) {
     if (!ConfigError.isInstance(error)) throw error;
     fail(error.issues.map(prefix), source);
@@ -457,7 +505,9 @@ export interface GridPlan {
 export async function planGrid(spec: GridSpec, options: PlanSweepOptions, extraIssues: readonly ConfigIssue[] = []): Promise<GridPlan> {
   const source = options.source;
   const registry = options.registry ?? strategyRegistry;
-  const { registry: withFiles, ...base } = await loadBaseConfig(spec.kind, spec.config, { baseDir: options.baseDir ?? process.cwd(), source, registry, importer: options.importer });
+  // The varied values as given (their problems are named once the base is loaded).
+  const varied = spec.parameters.map((parameter) => [parameter.path, 'values' in parameter ? parameter.values : rangeValues(parameter.range, '', [])] as const);
+  const { registry: withFiles, ...base } = await loadBaseConfig(spec.kind, spec.config, { baseDir: options.baseDir ?? process.cwd(), source, registry, importer: options.importer, varied });
   const issues: ConfigIssue[] = [];
   const parameters = planParameters(spec.kind, spec, base.config, issues, withFiles);
   const objective = resolveObjective(spec.objective, spec.direction, 'objective', issues);

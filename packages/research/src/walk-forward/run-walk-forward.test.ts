@@ -28,6 +28,13 @@ async function walkForward(to: string): Promise<WalkForwardResult> {
 }
 
 describe('runWalkForward', () => {
+  it('plans a base whose fixed parameter holds only with the varied values (not the default they replace)', async () => {
+    // slow 8 fixed, fast varied over 5 and 6: the default fast (10) is no combination's.
+    const plan = await planWalkForward({ ...spec('2009-12-31'), config: { ...spec('2009-12-31').config, params: { slow: 8 } }, parameters: [{ path: 'params.fast', values: [5, 6] }] });
+    expect(plan.combinations).toHaveLength(2);
+    expect(plan.trainJobs[0]?.config.params).toEqual({ fast: 5, slow: 8 });
+  });
+
   it('chooses each train window\'s best combination, runs it on the next test window and carries the capital over', async () => {
     const plan = await planWalkForward(spec('2012-12-31'));
     // 2005-01-03 … 2012-12-31, train 2 years then test 1 year, sliding by a year: tests start 2007 … 2012.
