@@ -170,7 +170,7 @@ describe('parseMarketData with dateFormat', () => {
     expect(parseMarketData(csv, { dateFormat: 'auto' }).series).toEqual(parseMarketData(csv).series);
     // 03/01, 04/01 and 01/02: all three read either way; one problem for the column, at its first date.
     expect(problemsOf(dayFirst.long ?? '', { file: 'ibm.csv' }).map((p) => p.message)).toEqual([
-      'month first or day first? line 2 has "03/01/2000" (2000-03-01 or 2000-01-03), and no date has a day above 12 to settle it (3 such dates from line 2 on); the loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD',
+      'month first or day first? line 2 has "03/01/2000" (2000-03-01 or 2000-01-03), and no date has a day above 12 to settle it (3 day-month dates from line 2 on); the loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD',
     ]);
     for (const [layout, text] of Object.entries(dayFirst)) {
       expect(problemsOf(text, { file: 'prices' }).map((p) => [p.rule, p.value]), layout).toEqual([['bad-date', '03/01/2000']]);

@@ -167,7 +167,7 @@ export interface DateReader {
   problem(text: string): string | null;
   /**
    * For `auto`: keeps `text`, a date that did not read, when it is a day and a month before the
-   * year (`01/02/2000`, `13/02/00`) — the column's such dates are one problem, {@link
+   * year (`01/02/2000`, `13/02/00`) — the column's day-month dates are one problem, {@link
    * DateReader.columnProblem} — and says so (true). False for any other date, and for a pattern.
    */
   keep(text: string, where: DateLocation): boolean;

@@ -30,7 +30,7 @@ describe('the day-month dates of a column, under auto detection', () => {
   it('twenty dates that read either way, then 13/03/2000 on line 22: one problem, naming the order line 22 settles and the format to pass', () => {
     expect(twentyAmbiguous).toHaveLength(20);
     const problems = problemsOf(csvOf([...twentyAmbiguous, '13/03/2000']), { file: 'eu.csv' });
-    // 13 is no month, so 13/03/2000 is 13 March 2000; no date is month first only; 21 such dates on lines 2–22.
+    // 13 is no month, so 13/03/2000 is 13 March 2000; no date is month first only; 21 day-month dates on lines 2–22.
     expect(problems).toEqual([
       {
         file: 'eu.csv',
@@ -39,7 +39,7 @@ describe('the day-month dates of a column, under auto detection', () => {
         rule: 'bad-date',
         value: '13/03/2000',
         message:
-          'the dates are day first: line 22 has "13/03/2000" (2000-03-13 only), and no date reads only month first (21 such dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD',
+          'the dates are day first: line 22 has "13/03/2000" (2000-03-13 only), and no date reads only month first (21 day-month dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD',
       },
     ]);
   });
@@ -62,7 +62,7 @@ describe('the day-month dates of a column, under auto detection', () => {
         rule: 'bad-date',
         value: '01/02/2000',
         message:
-          'month first or day first? line 2 has "01/02/2000" (2000-01-02 or 2000-02-01), and no date has a day above 12 to settle it (20 such dates from line 2 on); the loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD',
+          'month first or day first? line 2 has "01/02/2000" (2000-01-02 or 2000-02-01), and no date has a day above 12 to settle it (20 day-month dates from line 2 on); the loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD',
       },
     ]);
   });
@@ -81,7 +81,7 @@ describe('the day-month dates of a column, under auto detection', () => {
 
   it('a month-first column settled by 01/13/1995, and one date alone, each with the separator the file uses', () => {
     expect(problemsOf('Ticker,Date,Close\nIBM,01/03/1995,18.33\nIBM,01/13/1995,18.48\n').map((p) => [p.row, p.message])).toEqual([
-      [3, 'the dates are month first: line 3 has "01/13/1995" (1995-01-13 only), and no date reads only day first (2 such dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format MM/DD/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD'],
+      [3, 'the dates are month first: line 3 has "01/13/1995" (1995-01-13 only), and no date reads only day first (2 day-month dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format MM/DD/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD'],
     ]);
     expect(problemsOf(csvOf(['13.1.2000'])).map((p) => p.message)).toEqual([
       'the dates are day first: line 2 has "13.1.2000" (2000-01-13 only), and no date reads only month first; automatic detection does not read a day and a month before the year: pass --date-format DD.MM.YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD',
@@ -94,13 +94,13 @@ describe('the day-month dates of a column, under auto detection', () => {
   it('JSON: the same one problem, its places named by element', () => {
     const json = JSON.stringify([{ date: '01/02/2000', close: 1 }, { date: '13/02/2000', close: 2 }]);
     expect(problemsOf(json, { file: 'bars.json' }).map((p) => [p.row, p.field, p.message])).toEqual([
-      [2, 'date', 'the dates are day first: element 2 has "13/02/2000" (2000-02-13 only), and no date reads only month first (2 such dates from element 1 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD'],
+      [2, 'date', 'the dates are day first: element 2 has "13/02/2000" (2000-02-13 only), and no date reads only month first (2 day-month dates from element 1 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD'],
     ]);
   });
 
   it('beside dates of other forms: a date format would refuse those, so the problem says to write these as YYYY-MM-DD', () => {
     expect(problemsOf(csvOf(['2000-01-03', 'Jan 4 2000', '13/01/2000', '05/01/2000']), { file: 'mixed.csv' }).map((p) => [p.row, p.message])).toEqual([
-      [4, 'the day-month dates are day first: line 4 has "13/01/2000" (2000-01-13 only), and no date reads only month first (2 such dates from line 4 on); automatic detection does not read a day and a month before the year: the column\'s other dates are YYYY-MM-DD, month names, which a date format would refuse: write these as YYYY-MM-DD too'],
+      [4, 'the day-month dates are day first: line 4 has "13/01/2000" (2000-01-13 only), and no date reads only month first (2 day-month dates from line 4 on); automatic detection does not read a day and a month before the year: the column\'s other dates are YYYY-MM-DD, month names, which a date format would refuse: write these as YYYY-MM-DD too'],
     ]);
     expect(problemsOf(csvOf(['2000-01-03', '05/01/2000'])).map((p) => p.message)).toEqual([
       'month first or day first? line 3 has "05/01/2000" (2000-05-01 or 2000-01-05), and no date has a day above 12 to settle it; the loader does not guess: the column\'s other dates are YYYY-MM-DD, which a date format would refuse: write these as YYYY-MM-DD too',
@@ -140,7 +140,7 @@ describe('the day-month dates of a column, under auto detection', () => {
         rule: 'bad-date',
         value: '13/01/2000 09:30',
         message:
-          'the dates are day first: line 4 has "13/01/2000 09:30" (2000-01-13 only), and no date reads only month first (3 such dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD',
+          'the dates are day first: line 4 has "13/01/2000 09:30" (2000-01-13 only), and no date reads only month first (3 day-month dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD',
       },
     ]);
     const crlf = csvOf(['3/1/2000 16:00', '4/1/2000 16:00']).replace(/\n/g, '\r\n');
@@ -148,18 +148,18 @@ describe('the day-month dates of a column, under auto detection', () => {
       [
         2,
         '3/1/2000 16:00',
-        'month first or day first? line 2 has "3/1/2000 16:00" (2000-03-01 or 2000-01-03), and no date has a day above 12 to settle it (2 such dates from line 2 on); the loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD',
+        'month first or day first? line 2 has "3/1/2000 16:00" (2000-03-01 or 2000-01-03), and no date has a day above 12 to settle it (2 day-month dates from line 2 on); the loader does not guess: pass --date-format MM/DD/YYYY or DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD',
       ],
     ]);
     expect([...(parseMarketData(crlf, { dateFormat: 'DD/MM/YYYY' }).series[0]?.time ?? [])]).toEqual([Date.UTC(2000, 0, 3, 16), Date.UTC(2000, 0, 4, 16)]);
     // Two-digit years: the existing two-digit-year problem, with its pivot.
     expect(problemsOf(csvOf(['03/01/00 09:30', '04/01/00 09:30'])).map((p) => p.message)).toEqual([
-      'month first or day first? line 2 has "03/01/00 09:30" (2000-03-01 or 2000-01-03), and no date has a day above 12 to settle it (2 such dates from line 2 on); automatic detection reads no two-digit year; the loader does not guess: pass --date-format MM/DD/YY or DD/MM/YY (data.dateFormat in a config, dateFormat in code; YY 00–68 is 2000–2068, 69–99 is 1969–1999), or write dates as YYYY-MM-DD',
+      'month first or day first? line 2 has "03/01/00 09:30" (2000-03-01 or 2000-01-03), and no date has a day above 12 to settle it (2 day-month dates from line 2 on); automatic detection reads no two-digit year; the loader does not guess: pass --date-format MM/DD/YY or DD/MM/YY (data.dateFormat in a config, dateFormat in code; YY 00–68 is 2000–2068, 69–99 is 1969–1999), or write dates as YYYY-MM-DD',
     ]);
     // JSON, with a T and a zone; a day-month date that is no date either way keeps its own problem.
     const json = JSON.stringify([{ date: '03/01/2000T09:30Z', close: 1 }, { date: '13/01/2000 09:30', close: 2 }, { date: '31/02/2000 09:30', close: 3 }]);
     expect(problemsOf(json).map((p) => [p.row, p.message])).toEqual([
-      [2, 'the dates are day first: element 2 has "13/01/2000 09:30" (2000-01-13 only), and no date reads only month first (2 such dates from element 1 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD'],
+      [2, 'the dates are day first: element 2 has "13/01/2000 09:30" (2000-01-13 only), and no date reads only month first (2 day-month dates from element 1 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD'],
       [3, '"31/02/2000 09:30" is not a date, month first or day first; write dates as YYYY-MM-DD'],
     ]);
   });
@@ -167,11 +167,11 @@ describe('the day-month dates of a column, under auto detection', () => {
   it('two-digit years: never read by auto detection; the problem names the YY format and its pivot', () => {
     expect(parseDate('13/02/00')).toBeNull();
     expect(problemsOf(csvOf(['01/02/00', '13/02/00'])).map((p) => p.message)).toEqual([
-      'the dates are day first: line 3 has "13/02/00" (2000-02-13 only), and no date reads only month first (2 such dates from line 2 on); automatic detection reads no two-digit year and no day and month before the year: pass --date-format DD/MM/YY (data.dateFormat in a config, dateFormat in code; YY 00–68 is 2000–2068, 69–99 is 1969–1999), or write dates as YYYY-MM-DD',
+      'the dates are day first: line 3 has "13/02/00" (2000-02-13 only), and no date reads only month first (2 day-month dates from line 2 on); automatic detection reads no two-digit year and no day and month before the year: pass --date-format DD/MM/YY (data.dateFormat in a config, dateFormat in code; YY 00–68 is 2000–2068, 69–99 is 1969–1999), or write dates as YYYY-MM-DD',
     ]);
     // 99 is 1999 (the pivot), so 12-31-99 is 31 December 1999, month first.
     expect(problemsOf(csvOf(['1-2-99', '12-31-99'])).map((p) => p.message)).toEqual([
-      'the dates are month first: line 3 has "12-31-99" (1999-12-31 only), and no date reads only day first (2 such dates from line 2 on); automatic detection reads no two-digit year and no day and month before the year: pass --date-format MM-DD-YY (data.dateFormat in a config, dateFormat in code; YY 00–68 is 2000–2068, 69–99 is 1969–1999), or write dates as YYYY-MM-DD',
+      'the dates are month first: line 3 has "12-31-99" (1999-12-31 only), and no date reads only day first (2 day-month dates from line 2 on); automatic detection reads no two-digit year and no day and month before the year: pass --date-format MM-DD-YY (data.dateFormat in a config, dateFormat in code; YY 00–68 is 2000–2068, 69–99 is 1969–1999), or write dates as YYYY-MM-DD',
     ]);
     expect(problemsOf(csvOf(['01/02/00'])).map((p) => p.message)).toEqual([
       'month first or day first? line 2 has "01/02/00" (2000-01-02 or 2000-02-01), and no date has a day above 12 to settle it; automatic detection reads no two-digit year; the loader does not guess: pass --date-format MM/DD/YY or DD/MM/YY (data.dateFormat in a config, dateFormat in code; YY 00–68 is 2000–2068, 69–99 is 1969–1999), or write dates as YYYY-MM-DD',

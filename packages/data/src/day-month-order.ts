@@ -119,7 +119,7 @@ export class DayMonthOrder {
     const { dayFirstOnly: day, monthFirstOnly: month } = this;
     const at = (sighting: Sighting, message: string): ColumnProblem => ({ message, row: sighting.where.row, field: sighting.where.field, value: sighting.text });
     const subject = otherForms.length > 0 ? 'the day-month dates' : 'the dates';
-    const others = this.count > 1 ? ` (${this.count.toLocaleString('en-US')} such dates from ${this.first()?.where.place ?? ''} on)` : '';
+    const others = this.count > 1 ? ` (${this.count.toLocaleString('en-US')} day-month dates from ${this.first()?.where.place ?? ''} on)` : '';
     if (day !== undefined && month !== undefined) {
       const [earlier, later] = day.where.row <= month.where.row ? [day, month] : [month, day];
       const order = (sighting: Sighting) => (sighting === day ? 'day first' : 'month first');

@@ -269,7 +269,7 @@ describe('validation in the other layouts', () => {
     const csv = fail('Ticker,Date,Close\nIBM,01/03/1995,18.33\nIBM,01/13/1995,18.48\n');
     // 13 is no month: 01/13/1995 is month first only, so the column is month first.
     expect(csv.map((p) => [p.row, p.field, p.rule, p.message])).toEqual([
-      [3, 'Date', 'bad-date', 'the dates are month first: line 3 has "01/13/1995" (1995-01-13 only), and no date reads only day first (2 such dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format MM/DD/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD'],
+      [3, 'Date', 'bad-date', 'the dates are month first: line 3 has "01/13/1995" (1995-01-13 only), and no date reads only day first (2 day-month dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format MM/DD/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD'],
     ]);
     const json = fail(JSON.stringify([{ date: '13/01/1995', close: 18.33 }]), { file: 'inline.json' });
     expect(json.map((p) => [p.row, p.field, p.rule, p.message])).toEqual([

@@ -72,7 +72,7 @@ describe('--date-format', () => {
     expect(code).toBe(2);
     // Lines 2–9 are 3–12 January 2000 (03/01/2000 … 12/01/2000, either way); line 10, 13/01/2000, only day first.
     expect(err).toContain(
-      `${dayFirst}:10  column "date"  [bad-date]  the dates are day first: line 10 has "13/01/2000" (2000-01-13 only), and no date reads only month first (5,105 such dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD`,
+      `${dayFirst}:10  column "date"  [bad-date]  the dates are day first: line 10 has "13/01/2000" (2000-01-13 only), and no date reads only month first (5,105 day-month dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD`,
     );
     expect(err.match(/\[bad-date\]/g)).toHaveLength(1);
   });
@@ -83,7 +83,7 @@ describe('--date-format', () => {
     const { code, err } = await run('data', 'inspect', timed);
     expect(code).toBe(2);
     expect(err).toBe(
-      `error: invalid market data (1 problem):\n  ${timed}:10  column "date"  [bad-date]  the dates are day first: line 10 has "13/01/2000 09:30" (2000-01-13 only), and no date reads only month first (5,105 such dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD\n`,
+      `error: invalid market data (1 problem):\n  ${timed}:10  column "date"  [bad-date]  the dates are day first: line 10 has "13/01/2000 09:30" (2000-01-13 only), and no date reads only month first (5,105 day-month dates from line 2 on); automatic detection does not read a day and a month before the year: pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code), or write dates as YYYY-MM-DD\n`,
     );
     const read = await run('data', 'inspect', timed, '--date-format', 'DD/MM/YYYY');
     expect(read.code).toBe(0);
@@ -98,7 +98,7 @@ describe('--date-format', () => {
     const refused = await run('data', 'inspect', twoDigit);
     expect(refused.code).toBe(2);
     expect(refused.err).toContain(
-      `${twoDigit}:10  column "date"  [bad-date]  the dates are day first: line 10 has "13/01/00" (2000-01-13 only), and no date reads only month first (5,105 such dates from line 2 on); automatic detection reads no two-digit year and no day and month before the year: pass --date-format DD/MM/YY (data.dateFormat in a config, dateFormat in code; YY 00–68 is 2000–2068, 69–99 is 1969–1999), or write dates as YYYY-MM-DD`,
+      `${twoDigit}:10  column "date"  [bad-date]  the dates are day first: line 10 has "13/01/00" (2000-01-13 only), and no date reads only month first (5,105 day-month dates from line 2 on); automatic detection reads no two-digit year and no day and month before the year: pass --date-format DD/MM/YY (data.dateFormat in a config, dateFormat in code; YY 00–68 is 2000–2068, 69–99 is 1969–1999), or write dates as YYYY-MM-DD`,
     );
     const read = await run('data', 'inspect', twoDigit, '--date-format', 'DD/MM/YY');
     expect(read.code).toBe(0);
