@@ -11,14 +11,15 @@ export function parameterText(parameters: Readonly<Record<string, ParameterValue
 
 /**
  * An error message on one line: a `ConfigError`'s "Invalid configuration:" header and its issue
- * lines ("  - path: message") joined, the first few only, so the reason is not cut off at the header.
+ * lines ("  - path: message") joined, the first `maxLines` only (default 3), so the reason is not
+ * cut off at the header.
  */
-export function oneLine(message: string): string {
+export function oneLine(message: string, maxLines = 3): string {
   const lines = message
     .split('\n')
     .map((line) => line.trim().replace(/^- /, ''))
     .filter((line) => line !== '');
-  return `${lines.slice(0, 3).join(' ')}${lines.length > 3 ? ' …' : ''}`;
+  return `${lines.slice(0, maxLines).join(' ')}${lines.length > maxLines ? ' …' : ''}`;
 }
 
 /**

@@ -245,6 +245,10 @@ describe('the research shortcut flags', () => {
       '--commission-fixed 1 --vary commission.rate=0.001,0.002: --commission-fixed sets a fixed commission per order, which has no rate: leave out one of them',
       '--slippage-bps 5 --vary slippage.amount=0.01: --slippage-bps sets a slippage in basis points of the price, which has no amount: leave out one of them',
     ]);
+    // The engine's schedule beside a varied strategy schedule: named by the flag, not as the base config's field.
+    expect(problems(() => shortcutSpec({ strategy: 'equal-weight', dataset: 'dow30', rebalance: 'quarter', vary: ['params.rebalance=month,year'] }, 'sweep'))).toEqual([
+      "--rebalance quarter --vary params.rebalance=month,year: --rebalance replaces the strategy's own schedule in every combination: leave it out to vary params.rebalance, or vary rebalance instead",
+    ]);
     // No benchmark is null in a backtest config (absent is the default: the traded symbol when there is one).
     expect(shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', benchmark: 'None', vary: ['fast=5'] }, 'sweep').spec.config).toEqual({ data: { dataset: 'sp500' }, strategy: 'sma-crossover', benchmark: null });
     const besideConfig = problems(() => shortcutSpec({ config: 'run.json', format: 'long', sort: true, symbol: ['A', 'B'], param: ['fast=5'], cash: '5000', fractional: true, benchmark: 'SPY', vary: ['cash=1,2'] }, 'walk-forward'));

@@ -273,6 +273,11 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
     const path = typeof parameter.path === 'string' ? parameter.path : '';
     const key = [...origins.keys()].find((given) => given === path || path.startsWith(`${given}.`) || given.startsWith(`${path}.`));
     if (key !== undefined) problems.add(`${origins.get(key) ?? key} ${flagText('--vary', vary[k] ?? '')}`, `both set ${path}: --vary gives it a value in each combination; leave out the other flag`);
+    // The engine's schedule beside the strategy's own, varied: the flag's would replace it in every combination.
+    const schedule = origins.get('rebalance');
+    if (path === 'params.rebalance' && schedule !== undefined) {
+      problems.add(`${schedule} ${flagText('--vary', vary[k] ?? '')}`, '--rebalance replaces the strategy\'s own schedule in every combination: leave it out to vary params.rebalance, or vary rebalance instead');
+    }
     // A field of another cost model than the flag's (--commission-fixed beside --vary commission.rate): not a misspelling.
     const [field, name, ...rest] = path.split('.');
     const model = key === undefined && rest.length === 0 ? COST_MODEL_FLAGS.find((entry) => entry.field === field && flags[entry.key] !== undefined) : undefined;

@@ -18,4 +18,17 @@ describe('the summary of a sweep', () => {
     expect(renderSweepSummary(sweepOf('sharpe', [0.4943592915509835]))).toContain('#1  index 0  k=1  sharpe 0.4944\n');
     expect(renderSweepSummary(sweepOf('profitFactor', [4.22340658]))).toContain('#1  index 0  k=1  profitFactor 4.2234\n');
   });
+
+  it('prints a long first failure by its start and its end, where the advice is, within 300 characters', () => {
+    const advice = 'copy it there as "a/mine.ts", or remove the sweep (ensemble queue clean --force 0123456789ab) and plan it again';
+    const message = `The job needs the strategy module "a/mine.ts" with SHA-256 ${'f'.repeat(64)}, but it is not in this worker's strategies directory "${'/very/long/path'.repeat(12)}":\n${advice}`;
+    const base = sweepOf('sharpe', [0.5, 0.4]);
+    const rows = [base.rows[0], { ...base.rows[1], rank: null, status: 'failed', objective: null, error: { code: 'RUN_FAILED', message } }];
+    const summary = renderSweepSummary({ ...base, rows, counts: { ...base.counts, ok: 1, failed: 1 } } as unknown as SweepResult);
+    const line = summary.split('\n').find((text) => text.startsWith('  first failure:')) ?? '';
+    expect(line).toContain('failed: The job needs the strategy module "a/mine.ts" with SHA-256 ');
+    expect(line).toContain(` … `);
+    expect(line).toContain(`${advice} (results.csv lists every error)`);
+    expect(line.length).toBeLessThanOrEqual('  first failure: index 1 (k=2) failed: '.length + 300 + ' (results.csv lists every error)'.length);
+  });
 });

@@ -198,6 +198,18 @@ function objectiveValue(x: number | null | undefined, metric: string): string {
 /** The longest first failure a sweep's summary prints (the rest is in results.csv). */
 const FAILURE_LINE_LENGTH = 300;
 
+/**
+ * A failure's whole message on one line, within {@link FAILURE_LINE_LENGTH}: a longer one keeps
+ * its start (what failed) and its end (what to do, where messages give it), the middle left out.
+ */
+function failureLine(message: string): string {
+  const line = oneLine(message, Number.POSITIVE_INFINITY);
+  if (line.length <= FAILURE_LINE_LENGTH) return echoValue(line, FAILURE_LINE_LENGTH);
+  const tail = Math.floor(FAILURE_LINE_LENGTH * 0.6);
+  const head = FAILURE_LINE_LENGTH - tail - 3;
+  return `${echoValue(line.slice(0, head), head)} … ${echoValue(line.slice(-tail), tail)}`;
+}
+
 /** The summary of a finished sweep: counts, the five best combinations, the overfitting statistics. */
 export function renderSweepSummary(result: SweepResult): string {
   const { counts, objective, statistics } = result;
@@ -209,7 +221,7 @@ export function renderSweepSummary(result: SweepResult): string {
     // failed, the command's error says it.
     ...(counts.ok === 0 || firstFailure === undefined || firstFailure.error === null
       ? []
-      : [`  first failure: index ${String(firstFailure.index)} (${parameterText(firstFailure.parameters)}) ${firstFailure.status}: ${echoValue(oneLine(firstFailure.error.message), FAILURE_LINE_LENGTH)} (results.csv lists every error)`]),
+      : [`  first failure: index ${String(firstFailure.index)} (${parameterText(firstFailure.parameters)}) ${firstFailure.status}: ${failureLine(firstFailure.error.message)} (results.csv lists every error)`]),
     '  best',
     ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${parameterText(row.parameters)}  ${objective.metric} ${objectiveValue(row.objective, objective.metric)}`),
     `  deflated Sharpe ratio ${value(statistics.deflatedSharpe?.dsr, 3)} · PBO ${value(statistics.pbo?.pbo, 3)} · parameter stability ${value(statistics.stability?.stability, 3)}`,
