@@ -458,7 +458,8 @@ describe('stopping workers, removing sweeps', () => {
       expect(handedBack.length).toBeLessThanOrEqual(2);
       for (const fields of handedBack) expect(fields).toMatchObject({ jobId: 'newer-1', why: 'the job is of a newer format' });
       expect(results.map((r) => r.index)).toEqual([0]);
-      expect(await queue.getJobState('newer-1')).toBe('waiting');
+      // Back in the queue (after the second hand-back, if the closing queue worker took it again).
+      expect(await waitUntil(async () => (await queue.getJobState('newer-1')) === 'waiting')).toBe(true);
       expect(await queue.getFailedCount()).toBe(0);
       expect(calls.has(1)).toBe(false);
       // The sweep is unfinished, but a look that joins another sweep has passed it over: not joined again.
@@ -484,11 +485,14 @@ describe('stopping workers, removing sweeps', () => {
       await queue.add('research-job', envelopeOf('retagged', 1, { index: 1, n: 2 }, 'engine 2'), { jobId: 'retagged-1' });
       // The warning follows the hand-back after two more round trips (the server's time, the refusal written).
       const warned = () => logger.records.some((record) => record.level === 'warn' && record.fields.sweepId === 'retagged');
-      expect(await waitUntil(() => said(logger, 'job handed back').length === 1 && warned())).toBe(true);
-      expect(said(logger, 'job handed back')[0]).toMatchObject({ index: 1, why: 'the job is of other code' });
+      // Once, or twice when the closing queue worker's fetch takes it again (see the test above).
+      expect(await waitUntil(() => said(logger, 'job handed back').length >= 1 && warned())).toBe(true);
+      const handedBack = said(logger, 'job handed back');
+      expect(handedBack.length).toBeLessThanOrEqual(2);
+      for (const fields of handedBack) expect(fields).toMatchObject({ index: 1, why: 'the job is of other code' });
       expect(said(logger, 'left sweep')).toEqual([expect.objectContaining({ sweepId: 'retagged' })]);
       expect(calls.has(1)).toBe(false);
-      expect(await queue.getJobState('retagged-1')).toBe('waiting');
+      expect(await waitUntil(async () => (await queue.getJobState('retagged-1')) === 'waiting')).toBe(true);
       const warning = logger.records.find((record) => record.level === 'warn' && record.fields.sweepId === 'retagged');
       expect(warning?.fields).toMatchObject({ sweepRuns: 'engine 2', workerRuns: 'engine 1' });
     } finally {

@@ -253,9 +253,18 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
    */
   const asideSweeps = new Set<string>();
   const asideKey = (sweepId: string, created: string | null): string => `${sweepId}@${created ?? ''}`;
+  /** Sweeps being set aside (left, their creation time not read yet): not joined meanwhile. */
+  const settingAside = new Set<string>();
   const setAside = async (keys: SweepKeys): Promise<void> => {
+    // Left at once (its queue worker closes before the job goes back), and held aside by id while
+    // its creation time is read: a look that read the sweep before must not join it again meanwhile.
+    settingAside.add(keys.sweepId);
     leave(keys.sweepId);
-    asideSweeps.add(asideKey(keys.sweepId, await redis.hget(keys.meta, 'created').catch(() => null)));
+    try {
+      asideSweeps.add(asideKey(keys.sweepId, await redis.hget(keys.meta, 'created').catch(() => null)));
+    } finally {
+      settingAside.delete(keys.sweepId);
+    }
   };
 
   /** Stops taking the sweep's jobs; the ones it holds finish in the background (close waits for them). */
@@ -307,16 +316,20 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
       const keys = sweepKeys(prefix, sweepId);
       const [[total, tag, created], done] = await Promise.all([redis.hmget(keys.meta, 'total', 'compatibility', 'created'), redis.llen(keys.done)]);
       if (total !== null && done >= Number(total)) return null;
-      if (asideSweeps.has(asideKey(sweepId, created ?? null))) return null;
+      const aside = asideKey(sweepId, created ?? null);
+      if (asideSweeps.has(aside)) return null;
       if (total !== null && (tag ?? '') !== compatibility) {
         now ??= await serverTimeMs(redis);
         await refuse(keys, tag ?? '', now);
         return null;
       }
-      return sweepId;
+      return { sweepId, aside };
     }));
-    const sweeps = new Set(progress.filter((sweepId) => sweepId !== null));
-    for (const sweepId of sweeps) if (!workers.has(sweepId) && !stop.signal.aborted) attach(sweepId);
+    const joinable = progress.filter((entry) => entry !== null);
+    const sweeps = new Set(joinable.map((entry) => entry.sweepId));
+    for (const { sweepId, aside } of joinable) {
+      if (!workers.has(sweepId) && !settingAside.has(sweepId) && !asideSweeps.has(aside) && !stop.signal.aborted) attach(sweepId);
+    }
     // A sweep finished or gone from the registry (cleaned, or lost with a Redis restart until its
     // coordinator stores it again): stop taking its jobs; the running ones finish in the background.
     for (const sweepId of [...workers.keys()]) if (!sweeps.has(sweepId)) leave(sweepId);
