@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startRedisServer } from '@ensemble/research-redis/testing';
 import type { TestRedisServer } from '@ensemble/research-redis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeHelperStrategy, writeResearchProject } from '../testing/research-project';
+import { edgyStrategySource, writeHelperStrategy, writeResearchProject } from '../testing/research-project';
 import { startCli } from '../testing/spawn-cli';
 import type { CliOutcome } from '../testing/spawn-cli';
 
@@ -37,26 +37,6 @@ async function withWorker(prefix: string, strategiesDir: string, work: () => Pro
 }
 
 const SWEEP = ['sweep', '--config', 'run.json', '--vary', 'strategies.mine.params.period=5,10', '--no-progress'];
-
-/** A strategy file `name` of the `lay` tree, importing `EDGE` from `../../lib/sma.ts`. */
-function layTwin(name: string): string {
-  return `import { defineStrategy } from '@ensemble/protocol';
-import { z } from 'zod';
-import { EDGE } from '../../lib/sma.ts';
-
-export default defineStrategy({
-  name: '${name}',
-  kind: 'signal',
-  description: 'Long while the close is above EDGE times the close of lookback bars ago.',
-  params: z.strictObject({ lookback: z.number().int().min(1).max(100).default(10) }),
-  create: ({ lookback }) => ({
-    warmup: lookback + 1,
-    shouldEnter: (ctx) => (ctx.close() > EDGE * ctx.close(lookback) ? { side: 'long' as const } : null),
-    shouldExit: (ctx) => ctx.close() < ctx.close(lookback),
-  }),
-});
-`;
-}
 
 let server: TestRedisServer;
 beforeAll(async () => {
@@ -96,7 +76,7 @@ beforeAll(async () => {
   for (const root of ['lay', 'wl/lay']) {
     for (const twinName of ['a', 'b']) {
       mkdirSync(at(`${root}/x/${twinName}`), { recursive: true });
-      writeFileSync(at(`${root}/x/${twinName}/mine.ts`), layTwin(`lay-${twinName}`));
+      writeFileSync(at(`${root}/x/${twinName}/mine.ts`), edgyStrategySource(`lay-${twinName}`, '../../lib/sma.ts'));
     }
     mkdirSync(at(`${root}/lib`), { recursive: true });
     writeFileSync(at(`${root}/lib/sma.ts`), 'export const EDGE = 1.0;\n');

@@ -38,18 +38,16 @@ export function writeResearchProject(directory: string): void {
 }
 
 /**
- * A strategy file that imports a local helper: `edgy.ts` ("edgy": long while the close is above
- * `EDGE` times the close `lookback` bars ago) and the `edge.ts` it imports `EDGE` from.
+ * The source of a strategy `name` ("long while the close is above `EDGE` times the close
+ * `lookback` bars ago") that imports `EDGE` from the local file `helper`.
  */
-export function writeHelperStrategy(directory: string, edge = '1.0'): void {
-  writeFileSync(
-    path.join(directory, 'edgy.ts'),
-    `import { defineStrategy } from '@ensemble/protocol';
+export function edgyStrategySource(name: string, helper: string): string {
+  return `import { defineStrategy } from '@ensemble/protocol';
 import { z } from 'zod';
-import { EDGE } from './edge.ts';
+import { EDGE } from '${helper}';
 
 export default defineStrategy({
-  name: 'edgy',
+  name: '${name}',
   kind: 'signal',
   description: 'Long while the close is above EDGE times the close of lookback bars ago.',
   params: z.strictObject({ lookback: z.number().int().min(1).max(100).default(10) }),
@@ -59,7 +57,14 @@ export default defineStrategy({
     shouldExit: (ctx) => ctx.close() < ctx.close(lookback),
   }),
 });
-`,
-  );
+`;
+}
+
+/**
+ * A strategy file that imports a local helper: `edgy.ts` ({@link edgyStrategySource}) and the
+ * `edge.ts` it imports `EDGE` from.
+ */
+export function writeHelperStrategy(directory: string, edge = '1.0'): void {
+  writeFileSync(path.join(directory, 'edgy.ts'), edgyStrategySource('edgy', './edge.ts'));
   writeFileSync(path.join(directory, 'edge.ts'), `export const EDGE = ${edge};\n`);
 }
