@@ -80,7 +80,7 @@ function describeAllocation(result: OrchestratorResult): string {
       parts.push(`risk parity (equal risk contribution) ${window} (${warmup}${flat})`);
       break;
     case 'performance':
-      parts.push(`performance: trailing ${allocation.metric} ${window}, floor ${formatNumber(allocation.floor, 2)} (${warmup})`);
+      parts.push(`performance: trailing ${allocation.metric} ${window}, floor ${formatNumber(allocation.floor, 2)} (${warmup}${allocation.metric === 'sharpe' ? flat : ''})`);
       break;
     case 'custom':
       parts.push('a custom allocation function');

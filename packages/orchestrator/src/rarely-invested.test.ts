@@ -92,3 +92,49 @@ describe('inverse volatility beside a sleeve that has just gone flat (SP500 from
     expect(least).toBeGreaterThan(0.2);
   });
 });
+
+describe('the performance scheme beside a sleeve it has emptied (SP500 from 2005)', () => {
+  // The same two sleeves, weighted by trailing Sharpe over 20 bars (floor 0). A month in which the
+  // trend sleeve loses gives it weight 0: the rebalance sells it out, and from then on its returns
+  // are NaN (an empty sleeve has none). Scored at the floor, it stayed at 0 to the end of the run.
+  const PERFORMANCE: RunConfigInput = { ...CONFIG, allocation: { scheme: 'performance', lookback: 20 } };
+
+  it('gives the emptied sleeve the neutral share at the next rebalance, so it trades again', () => {
+    const result = runOrchestrator(PERFORMANCE, series, { registry: strategyRegistry });
+    const events = result.rebalances;
+    const emptiedAt = events.findIndex((event, k) => k > 0 && event.targetWeights.trend === 0);
+    expect(emptiedAt).toBeGreaterThan(0);
+    const next = events[emptiedAt + 1];
+    // The premise: its returns since the move are not numbers (the scheme cannot score it).
+    expect(next?.unestimated).toEqual({ trend: 'non-finite' });
+    expect(next?.targetWeights.trend).toBeCloseTo(0.5, 15);
+    // It holds capital again after that move, and trades over the rest of the run.
+    const time = Array.from(result.portfolio.equity.time);
+    const moved = time.indexOf(next?.time ?? Number.NaN);
+    expect(result.sleeves[1]?.equity.equity[moved + 1]).toBeGreaterThan(0);
+    expect(result.sleeves[1]?.fills.filter((fill) => fill.time > (next?.time ?? 0) && fill.reason !== 'transfer').length).toBeGreaterThan(10);
+    // Every time: a rebalance after one that emptied it gives it the neutral half.
+    const afterEmptied = events.filter((_, k) => k > 0 && events[k - 1]?.targetWeights.trend === 0);
+    expect(afterEmptied.length).toBeGreaterThan(1);
+    for (const event of afterEmptied) {
+      expect(event.unestimated).toEqual({ trend: 'non-finite' });
+      expect(event.targetWeights.trend).toBeCloseTo(0.5, 15);
+    }
+  });
+
+  it('does not score a sleeve in cash on most of its window: it gets the neutral share (minInvested)', () => {
+    const result = runOrchestrator(PERFORMANCE, series, { registry: strategyRegistry });
+    const time = Array.from(result.portfolio.equity.time);
+    const february = Date.UTC(2005, 1, 1);
+    const step = time.indexOf(february);
+    expect(step).toBe(20);
+    // The premise: 20 finite returns before that bar, fewer than 10 of them non-zero (the SMA 20/50
+    // sleeve has not entered yet, or only just).
+    const trend = Array.from(result.sleeves[1]?.returns ?? []).slice(step - 20, step);
+    expect(trend.every((value) => Number.isFinite(value))).toBe(true);
+    expect(windowStats(trend).invested).toBeLessThan(10);
+    const event = result.rebalances.find((entry) => entry.time === february);
+    expect(event?.unestimated).toEqual({ trend: 'rarely-invested' });
+    expect(event?.targetWeights.trend).toBeCloseTo(0.5, 15);
+  });
+});

@@ -138,8 +138,8 @@ export interface RebalanceEvent {
   /**
    * Sleeves (ids) the data-driven scheme could not estimate at this rebalance, with why
    * (`rarely-invested`: in cash on most of the window; `no-risk`, `non-finite`,
-   * `too-few-returns`): they got the neutral share 1/n (`inverse-volatility`, `risk-parity`) or
-   * the floor score (`performance`), before constraints. Empty when every sleeve had an estimate,
+   * `too-few-returns`): they got the neutral share 1/n (`inverse-volatility`, `risk-parity`,
+   * `performance`), before constraints. Empty when every sleeve had an estimate,
    * during warm-up and for the other schemes.
    */
   readonly unestimated: Readonly<Record<string, UnestimatedReason>>;

@@ -510,6 +510,26 @@ describe('ensemble run: inverse volatility beside a sleeve that has just gone fl
     expect(events).toEqual([expect.objectContaining({ strategy: 'trend', why: 'rarely-invested', window: 20, invested: 1, needed: 10, weight: 0.5 })]);
   });
 
+  it('with the performance scheme, says the rule and gives a sleeve without a Sharpe score the neutral share', async () => {
+    const directory = freshDirectory();
+    const file = writeConfig(directory, { ...config, allocation: { scheme: 'performance', lookback: 20 } });
+    const json = path.join(directory, 'result.json');
+    const { code, out, err } = await run(['run', '--config', file, '--json', json, '--log-level', 'info']);
+    expect(code).toBe(0);
+    expect(out).toContain(
+      'allocation performance: trailing sharpe over 20 bars, floor 0.00 (equal weights until 20 sleeve returns exist; 1/n for a sleeve with a non-zero return on fewer than half of them)',
+    );
+    const result = JSON.parse(readFileSync(json, 'utf8')) as { rebalances: { time: string; targetWeights: Record<string, number>; unestimated: Record<string, string> }[] };
+    expect(result.rebalances.find((event) => event.time === '2005-02-01')).toMatchObject({ targetWeights: { hold: 0.5, trend: 0.5 }, unestimated: { trend: 'rarely-invested' } });
+    const events = err
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((event) => event.event === 'sleeve-unestimated' && event.time === '2005-02-01T00:00:00.000Z');
+    expect(events).toEqual([expect.objectContaining({ strategy: 'trend', scheme: 'performance', why: 'rarely-invested', window: 20, needed: 10, weight: 0.5 })]);
+    expect(String(events[0]?.msg)).toMatch(/an estimate of its Sharpe ratio needs; it gets the neutral share 1\/2/);
+  });
+
   it('refuses an allocation.minInvested outside [0, 1], naming the field (exit 2)', async () => {
     const file = writeConfig(freshDirectory(), { ...config, allocation: { ...config.allocation, minInvested: 1.5 } });
     const { code, err } = await run(['run', '--config', file]);

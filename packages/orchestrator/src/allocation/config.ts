@@ -115,7 +115,7 @@ export const AllocationConfigSchema = z
       .max(1, { message: MIN_INVESTED_RANGE })
       .optional()
       .describe(
-        '"inverse-volatility" and "risk-parity": smallest fraction of the lookback window on which a sleeve must have had a non-zero return (held a position) for its volatility to be estimated; a sleeve in cash for more of the window gets the neutral share 1/n. In [0, 1]; 0 turns the rule off. Default 0.5',
+        '"inverse-volatility", "risk-parity" and "performance" with the Sharpe score: smallest fraction of the lookback window on which a sleeve must have had a non-zero return (held a position) for its volatility or Sharpe ratio to be estimated; a sleeve in cash for more of the window gets the neutral share 1/n. In [0, 1]; 0 turns the rule off. Default 0.5',
       ),
     metric: z
       .enum(['sharpe', 'return'])
@@ -128,7 +128,7 @@ export const AllocationConfigSchema = z
       .min(0)
       .default(0)
       .describe(
-        'Scores below this count as this in the "performance" scheme (weights ∝ max(score, floor)); if every score is at the floor, weights are equal. Default 0',
+        'Scores below this count as this in the "performance" scheme (weights ∝ max(score, floor)); if every score is at the floor, weights are equal. A sleeve without a score (its window holds a non-finite return, e.g. it was emptied; for Sharpe also too few non-zero returns, see minInvested) gets the neutral share 1/n. Default 0',
       ),
     ...constraintShape,
   })

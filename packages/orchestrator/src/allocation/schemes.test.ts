@@ -255,23 +255,54 @@ describe('performanceWeights', () => {
     expectClose(result.estimates as number[], [0.029897, 0.028685, -0.030097]);
   });
 
-  it('gives equal weights when every score is at the floor, and floors scores it cannot compute', () => {
+  it('gives equal weights when every score is at the floor, and a sleeve it cannot score the neutral share', () => {
     expectClose(performanceWeights([C, C.map((r) => r * 2)], { lookback: 3 }).weights, [0.5, 0.5]);
     expectClose(performanceWeights([C, C], { lookback: 3, floor: 0.2 }).weights, [0.5, 0.5]);
-    // Z has σ = 0 (Sharpe undefined) → at the floor 0; A takes everything.
+    // Z is never invested (and has σ = 0): no Sharpe, the neutral 1/2, as in the σ schemes; A takes the other half.
+    // At the floor it got nothing, and a sleeve emptied that way has no returns to be scored again.
     const result = performanceWeights([A, Z], { lookback: 3 });
-    expectClose(result.weights, [1, 0]);
+    expectClose(result.weights, [0.5, 0.5]);
     expect(result.unestimated).toEqual([1]);
+    expect(result.unestimatedReasons).toEqual(['rarely-invested']);
     expect(result.estimates?.[1]).toBeNull();
+    // σ = 0 on a window with every return non-zero (a constant return) is `no-risk`, also 1/2.
+    expect(performanceWeights([A, [0.01, 0.01, 0.01]], { lookback: 3 }).unestimatedReasons).toEqual(['no-risk']);
+    // Three sleeves, one not scored: it gets 1/3; the two scored share 2/3 ∝ their scores 0.5 : 0.25
+    // (hand-worked above): 4/9 and 2/9.
+    expectClose(performanceWeights([A, B, Z], { lookback: 3 }).weights, [4 / 9, 2 / 9, 1 / 3]);
+    // Both scored ones at the floor: they share their 2/3 equally.
+    expectClose(performanceWeights([C, C, Z], { lookback: 3 }).weights, [1 / 3, 1 / 3, 1 / 3]);
   });
 
-  it('keeps the Sharpe score of a sleeve in cash on most of its window (minInvested is for σ schemes)', () => {
-    // F's Sharpe: mean 1e-4 / σ √1e-7 · √252 = √0.1 · √252 > 0; P's is 0 (mean 0), the floor.
+  it('gives the neutral share to a sleeve emptied by an earlier rebalance (NaN returns), which brings it back', () => {
+    const emptied = [Number.NaN, Number.NaN, Number.NaN];
+    const result = performanceWeights([A, B, emptied], { lookback: 3 });
+    expectClose(result.weights, [4 / 9, 2 / 9, 1 / 3]);
+    expect(result.unestimatedReasons).toEqual(['non-finite']);
+    // The return score too (its only reason not to score is a non-finite return).
+    const byReturn = performanceWeights([A, B, emptied], { lookback: 3, metric: 'return' });
+    expectClose(byReturn.weights, [(2 / 3) * (0.029897 / (0.029897 + 0.028685)), (2 / 3) * (0.028685 / (0.029897 + 0.028685)), 1 / 3], 1e-6);
+  });
+
+  it('does not score the Sharpe ratio of a sleeve in cash on most of its window (minInvested)', () => {
+    // F has one non-zero return of 10, fewer than the 5 minInvested 0.5 asks: its Sharpe, √0.1 · √252
+    // (mean 1e-4 / σ √1e-7) — about √(P/n) whatever the return's size — is not used; it gets 1/2.
+    // P's score is 0 (mean 0), at the floor: alone among the scored ones, it gets the other 1/2.
     const result = performanceWeights([P, F], { lookback: 10 });
-    expectClose(result.estimates as number[], [0, Math.sqrt(0.1) * Math.sqrt(252)], 1e-9);
-    expectClose(result.weights, [0, 1]);
-    expect(result.unestimated).toEqual([]);
-    expect(result.invested).toBeNull();
+    expect(result.estimates?.[0]).toBeCloseTo(0, 12);
+    expect(result.estimates?.[1]).toBeNull();
+    expect(result.unestimated).toEqual([1]);
+    expect(result.unestimatedReasons).toEqual(['rarely-invested']);
+    expect(result.invested).toEqual([10, 1]);
+    expectClose(result.weights, [0.5, 0.5]);
+    // With the rule off, F's Sharpe counts and takes everything, as before the rule.
+    const off = performanceWeights([P, F], { lookback: 10, minInvested: 0 });
+    expectClose(off.estimates as number[], [0, Math.sqrt(0.1) * Math.sqrt(252)], 1e-9);
+    expectClose(off.weights, [0, 1]);
+    // The return score is not affected: a sleeve in cash did earn what it earned.
+    const byReturn = performanceWeights([P, F], { lookback: 10, metric: 'return' });
+    expect(byReturn.unestimated).toEqual([]);
+    expect(byReturn.invested).toBeNull();
   });
 
   it('validates floor and periodsPerYear', () => {

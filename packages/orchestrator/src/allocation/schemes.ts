@@ -50,15 +50,15 @@ export interface AllocationResult {
   readonly estimates: readonly (number | null)[] | null;
   /**
    * Sleeves without a usable estimate (see each scheme): they got the neutral share `1/n`
-   * (`inverse-volatility`, `risk-parity`) or the floor score (`performance`).
+   * (`inverse-volatility`, `risk-parity`, `performance`).
    */
   readonly unestimated: readonly number[];
   /** Why each sleeve of `unestimated` has no estimate, in the same order. */
   readonly unestimatedReasons: readonly UnestimatedReason[];
   /**
    * Per sleeve, how many returns of the window are non-zero (|r| > 1e-13: bars it held a
-   * position), for the schemes that apply `minInvested` (`inverse-volatility`, `risk-parity`);
-   * `null` otherwise.
+   * position), for the schemes that apply `minInvested` (`inverse-volatility`, `risk-parity`,
+   * `performance` with its Sharpe score); `null` otherwise.
    */
   readonly invested: readonly number[] | null;
   /** How the risk-parity solve converged; `null` for other schemes, warm-up, or fewer than 2 estimated sleeves. */
@@ -79,9 +79,9 @@ export interface WindowOptions {
   readonly warmupWeights?: ArrayLike<number> | undefined;
   /**
    * Smallest fraction of the window's returns that must be non-zero (|r| > 1e-13: the sleeve held
-   * a position) for a volatility estimate (`inverse-volatility`, `risk-parity`); a sleeve below it
-   * has none (`rarely-invested`). In [0, 1]; default {@link DEFAULT_MIN_INVESTED} (0.5); 0 turns
-   * the rule off.
+   * a position) for a volatility estimate (`inverse-volatility`, `risk-parity`) or a Sharpe score
+   * (`performance`); a sleeve below it has none (`rarely-invested`). In [0, 1]; default
+   * {@link DEFAULT_MIN_INVESTED} (0.5); 0 turns the rule off.
    */
   readonly minInvested?: number | undefined;
 }
@@ -352,12 +352,15 @@ export function riskParityWeights(input: ReturnHistoryInput, options: WindowOpti
 /**
  * Performance weights: `wᵢ ∝ max(scoreᵢ, floor)`, the score being the trailing Sharpe ratio
  * (`mean/std·√P` of per-bar returns, ddof 1, no risk-free rate) or the compounded return
- * `Π(1 + r) − 1` over the last `lookback` bars. A sleeve whose score cannot be computed (a
- * non-finite return in the window; for Sharpe also fewer than 2 returns or σ ≤ 1e-13) scores the
- * floor. If every sleeve is at the floor, weights are equal. Sums to 1. `minInvested` does not
- * apply: the floor it would give a sleeve in cash for most of the window (0 by default) empties
- * the sleeve, which then has no returns to score. Warm-up rule: see
- * {@link WindowOptions.minHistory}.
+ * `Π(1 + r) − 1` over the last `lookback` bars. A sleeve without a usable score — a non-finite
+ * return in the window (a sleeve emptied by an earlier rebalance has none but NaN); for Sharpe
+ * also fewer than 2 returns, non-zero returns on fewer than `minInvested` of the window, or σ ≤
+ * 1e-13 — gets the neutral share `1/n`, as in the σ schemes, and the others split the rest
+ * ∝ max(score, floor); if every one of them is at the floor, they split it equally. Sums to 1.
+ * The neutral share is what brings a sleeve back: at the floor it gets nothing, and an emptied
+ * sleeve has no returns to score again. A Sharpe score from a window spent mostly in cash is
+ * about `√(P/n)` for one positive return among n bars however small that return (3.5 for 20
+ * daily bars), which `minInvested` keeps out. Warm-up rule: see {@link WindowOptions.minHistory}.
  */
 export function performanceWeights(input: ReturnHistoryInput, options: PerformanceOptions): AllocationResult {
   const metric = options.metric ?? 'sharpe';
@@ -368,47 +371,56 @@ export function performanceWeights(input: ReturnHistoryInput, options: Performan
   if (!(Number.isFinite(periodsPerYear) && periodsPerYear > 0))
     issues.push({ path: 'periodsPerYear', message: `must be a finite number > 0, got ${periodsPerYear}` });
   if (issues.length > 0) fail(issues, 'performanceWeights');
-  const { history, window, warmup } = prepare('performance', input, options, 'performanceWeights');
+  const { history, window, warmup, minInvested } = prepare('performance', input, options, 'performanceWeights');
   if (warmup !== null) return warmup;
   const n = history.returns.length;
   const { start, end } = window;
   const length = end - start;
-  const reasons: (UnestimatedReason | null)[] = [];
-  const scores = history.returns.map((column): number | null => {
-    let reason: UnestimatedReason | null = length < 1 ? 'too-few-returns' : allFinite(column, start, end) ? null : 'non-finite';
-    let score: number | null = null;
-    if (reason === null && metric === 'return') {
-      let growth = 1;
-      for (let t = start; t < end; t++) growth *= 1 + (column[t] ?? 0);
-      score = growth - 1;
-    } else if (reason === null) {
-      const average = mean(column, start, end);
-      const std = sampleStd(column, start, end, average);
-      reason = length < 2 ? 'too-few-returns' : std > VOLATILITY_NOISE ? null : 'no-risk';
-      if (reason === null) score = (average / std) * Math.sqrt(periodsPerYear);
-    }
-    reasons.push(reason);
-    return score;
-  });
+  const { sigmas, invested } = windowVolatilities(history, window);
   const unestimated: number[] = [];
   const unestimatedReasons: UnestimatedReason[] = [];
+  const scores = history.returns.map((column, i): number | null => {
+    let reason: UnestimatedReason | null;
+    let score: number | null = null;
+    if (metric === 'return') {
+      reason = length < 1 ? 'too-few-returns' : allFinite(column, start, end) ? null : 'non-finite';
+      if (reason === null) {
+        let growth = 1;
+        for (let t = start; t < end; t++) growth *= 1 + (column[t] ?? 0);
+        score = growth - 1;
+      }
+    } else {
+      const sigma = sigmas[i] ?? null;
+      reason = unusable(sigma, invested[i] ?? 0, length, minInvested);
+      if (reason === null && sigma !== null) score = (mean(column, start, end) / sigma) * Math.sqrt(periodsPerYear);
+    }
+    if (reason !== null) {
+      unestimated.push(i);
+      unestimatedReasons.push(reason);
+    }
+    return score;
+  });
   const weights = new Float64Array(n);
   let sum = 0;
   let aboveFloor = false;
-  for (let i = 0; i < n; i++) {
-    const score = scores[i] ?? null;
-    if (score === null) {
-      unestimated.push(i);
-      unestimatedReasons.push(reasons[i] ?? 'non-finite');
-    }
-    const value = score === null ? floor : Math.max(score, floor);
+  scores.forEach((score) => {
+    if (score === null) return;
+    const value = Math.max(score, floor);
     if (value > floor) aboveFloor = true;
-    weights[i] = value;
     sum += value;
-  }
-  if (aboveFloor) for (let i = 0; i < n; i++) weights[i] = (weights[i] ?? 0) / sum;
-  else weights.fill(1 / n);
-  return schemeResult('performance', weights, { window: length, estimates: scores, unestimated, unestimatedReasons });
+  });
+  const share = (n - unestimated.length) / n;
+  scores.forEach((score, i) => {
+    if (score === null) weights[i] = 1 / n;
+    else weights[i] = aboveFloor ? (share * Math.max(score, floor)) / sum : 1 / n;
+  });
+  return schemeResult('performance', weights, {
+    window: length,
+    estimates: scores,
+    unestimated,
+    unestimatedReasons,
+    invested: metric === 'sharpe' ? invested : null,
+  });
 }
 
 /**

@@ -143,7 +143,8 @@ export class Allocator {
     const minInvested = this.config.allocation.minInvested ?? DEFAULT_MIN_INVESTED;
     const n = indices.length;
     const needed = investedNeeded(minInvested, raw.window);
-    const instead = raw.scheme === 'performance' ? `it scores the floor (${String(this.config.allocation.floor)})` : `it gets the neutral share 1/${String(n)}`;
+    const instead = `it gets the neutral share 1/${String(n)}`;
+    const estimateOf = raw.scheme === 'performance' ? 'its Sharpe ratio' : 'its volatility';
     raw.unestimated.forEach((position, k) => {
       const id = this.ids[indices[position] ?? -1] ?? '';
       const why: UnestimatedReason = raw.unestimatedReasons[k] ?? 'non-finite';
@@ -151,7 +152,7 @@ export class Allocator {
       const estimate = raw.estimates?.[position] ?? null;
       const detail =
         why === 'rarely-invested'
-          ? `a non-zero return on ${String(invested)} of its last ${String(raw.window)} bars (in cash on the others), fewer than the ${String(needed)} (minInvested ${String(minInvested)}) an estimate of its volatility needs`
+          ? `a non-zero return on ${String(invested)} of its last ${String(raw.window)} bars (in cash on the others), fewer than the ${String(needed)} (minInvested ${String(minInvested)}) an estimate of ${estimateOf} needs`
           : why === 'no-risk'
             ? `its returns over the last ${String(raw.window)} bars vary by σ ≤ 1e-13 per bar`
             : why === 'non-finite'

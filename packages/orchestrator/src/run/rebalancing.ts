@@ -374,8 +374,11 @@ export class Rebalancing {
       const ceiling = cap === undefined ? Number.POSITIVE_INFINITY : cap * equity;
       const shareOf = (target: number): number => (rescaled ? Math.min(pool * (target / movable), Math.max(target, ceiling)) : target);
       // Givers first: one that cannot pay the costs of selling out of its target keeps them back
-      // (`CapitalTransfers.move`), and the receivers then share that much less, so the reserve
-      // stays as targeted.
+      // (`CapitalTransfers.move`), and the receivers then receive that much less between them, in
+      // proportion to what each was to receive, so the reserve stays as targeted. (A cut in
+      // proportion to their targets took more from a receiver than it was to receive when it was
+      // near its target: it then kept its capital, the others took their full cut no more, and the
+      // sleeves held more than the portfolio.)
       let kept = 0;
       let receiving = 0;
       for (const sleeve of sleeves) {
@@ -383,7 +386,7 @@ export class Rebalancing {
         const current = sleeve.runner.markedEquity;
         const target = shareOf((outcome.weights[sleeve.index] ?? 0) * equity);
         if (!(target < current - dust)) {
-          if (target > current + dust) receiving += target;
+          if (target > current + dust) receiving += target - current;
           continue;
         }
         const delta = capital.move(sleeve, current, target, t, moveTime, queued, atOpen);
@@ -401,7 +404,7 @@ export class Rebalancing {
         const current = sleeve.runner.markedEquity;
         const wanted = shareOf((outcome.weights[sleeve.index] ?? 0) * equity);
         if (!(wanted > current + dust)) continue;
-        const target = Math.max(current, wanted * cut);
+        const target = cut === 1 ? wanted : current + (wanted - current) * cut;
         if (!(target > current + dust)) continue;
         const delta = capital.move(sleeve, current, target, t, moveTime, queued, atOpen);
         // What a receiver left because taking it would have cost as much stays in the reserve.

@@ -589,6 +589,49 @@ describe('pro-rata transfers at the edges', () => {
     }
   });
 
+  it('with costs, the costs a giver sold out keeps back come out of what the receivers receive, a receiver near its target included: the reserve never goes below 0', () => {
+    // Equal weights every bar, then from bar `switchAt` on 2 : 0 : 1: "b" sells out and keeps its
+    // costs of selling back, "a" receives a lot and "c" (bought near 1/3 the bar before) a little.
+    // The receivers used to be cut in proportion to their targets: c's cut exceeded the little it
+    // was to receive, so it kept its capital, a's cut was not enlarged, and the sleeves ended
+    // holding more than the portfolio (the reserve at −24.73 on a book of 100,000 here).
+    const series = [walkSeries('AAA', 80, 43, 0.001), walkSeries('BBB', 80, 44, 0.001), walkSeries('CCC', 80, 45, 0.001)];
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const fill of ['next-open', 'close'] as const) {
+      for (let switchAt = 20; switchAt < 40; switchAt++) {
+        const result = runOrchestrator(
+          {
+            data: { dataset: 'test' },
+            fill,
+            fractional: true,
+            commission: { kind: 'percent', rate: 0.002 },
+            slippage: { kind: 'bps', bps: 10 },
+            allocation: { lookback: 5, minHistory: 0 },
+            rebalance: { schedule: { everyBars: 1 } },
+            strategies: [
+              { id: 'a', strategy: 'buy-and-hold', symbols: ['AAA'] },
+              { id: 'b', strategy: 'buy-and-hold', symbols: ['BBB'] },
+              { id: 'c', strategy: 'buy-and-hold', symbols: ['CCC'] },
+            ],
+          },
+          series,
+          { registry: testRegistry, allocate: ({ history }) => (history.length < switchAt ? [1, 1, 1] : [2, 0, 1]) },
+        );
+        for (let t = 0; t < result.bars; t++) {
+          let sleeves = 0;
+          for (const sleeve of result.sleeves) sleeves += sleeve.equity.equity[t] ?? Number.NaN;
+          const reserve = (result.portfolio.equity.equity[t] ?? Number.NaN) - sleeves;
+          lowest = Math.min(lowest, reserve);
+          expect(reserve, `${fill}, switch at ${switchAt}: reserve at ${t}`).toBeGreaterThanOrEqual(-1e-6);
+        }
+        // What b kept back did go to a: the portfolio is all in the sleeves, to costs' rounding.
+        const last = result.bars - 1;
+        expect(result.portfolio.equity.reserve[last] ?? Number.NaN, `${fill}, switch at ${switchAt}`).toBeLessThan(1e-6 * (result.portfolio.equity.equity[last] ?? 0));
+      }
+    }
+    expect(lowest).toBeGreaterThanOrEqual(-1e-6);
+  });
+
   it('a portfolio sleeve with a purchase waiting on a symbol without a bar keeps its capital: its order was sized before the transfer', () => {
     // Y has no bar on the 4th day; equal-weight (every 2 bars) decides a purchase of Y there that
     // waits a day. The sleeve gets capital every bar at fixed weights.
