@@ -40,6 +40,12 @@ export abstract class StepRunner extends RunnerBook {
    * rebalance's (NaN before it): earlier times, still in that period, need no period key.
    */
   private periodCheckFrom = Number.NaN;
+  /**
+   * The equity the portfolio strategy's rebalance at step {@link StepRunner.sizingStep} sizes its
+   * targets to instead of the marked equity (see {@link StepRunner.sizeRebalanceTo}).
+   */
+  private sizingEquity = Number.NaN;
+  private sizingStep = -1;
   /** The marks {@link StrategyRunner.markOpen} replaced (per symbol: price and bar). */
   private savedPrice = new Float64Array(0);
   private savedBar = new Int32Array(0);
@@ -187,6 +193,18 @@ export abstract class StepRunner extends RunnerBook {
     return this.enabled && this.portfolio !== null && this.rebalanceDue(this.portfolio, step);
   }
 
+  /**
+   * Has the portfolio strategy's rebalance at step `step` (if it rebalances then) size its target
+   * positions to `equity` instead of the account's marked equity: how an orchestrator moving a
+   * sleeve's whole capital out at a close, where the strategy's own orders carry the move, tells
+   * it that the cash left to pay its costs of selling is not capital to hold positions with
+   * (sized to it, a whole unit kept by rounding was held on borrowed cash).
+   */
+  sizeRebalanceTo(step: number, equity: number): void {
+    this.sizingStep = step;
+    this.sizingEquity = equity;
+  }
+
   protected rebalanceDue(strategy: PortfolioStrategy, step: number): boolean {
     if (step + 1 < strategy.warmup) return false;
     const rule = this.rebalanceRule ?? strategy.rebalance;
@@ -316,7 +334,8 @@ export abstract class StepRunner extends RunnerBook {
       throw new StrategyError(strategy.id, { time, cause: error });
     }
     this.rebalanceTimes.push(time);
-    const equity = this.markedEquity;
+    const sized = this.sizingStep === step;
+    const equity = sized ? this.sizingEquity : this.markedEquity;
     if (this.logger !== noopLogger) this.logger.debug({ event: 'rebalance', time: isoTime(time), equity, weights }, 'rebalance');
     for (let k = 0; k < series.length; k++) {
       const symbol = symbols[k] ?? '';
@@ -334,7 +353,7 @@ export abstract class StepRunner extends RunnerBook {
       }
       const price = account.markPrice[k] ?? Number.NaN;
       const target = targetQuantity(weight, equity, price, this.fractional);
-      if (target === 0 && weight !== 0 && price > 0) this.warnBelowOneUnit(k, weight, equity, price);
+      if (target === 0 && weight !== 0 && price > 0 && !sized) this.warnBelowOneUnit(k, weight, equity, price);
       const delta = target - (account.quantity[k] ?? 0);
       if (Math.abs(delta * price) <= REBALANCE_DUST * Math.max(1, Math.abs(equity))) {
         if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');

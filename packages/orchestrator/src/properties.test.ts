@@ -449,4 +449,70 @@ describe('orchestrator invariants (fast-check)', () => {
       { numRuns: 60 },
     );
   });
+  it('without leverage the reserve never goes below 0, nor a long-only sleeve, whatever the weights (zeros and crumbs included)', () => {
+    // Weights from a custom function: some sleeves at 0 (sold out), some at a millionth (a target
+    // below the costs of selling), the rest random; portfolio sleeves rebalancing on transfer bars;
+    // both fill rules, both transfer modes, whole units or fractional, costs. Found this way: a
+    // receiver near its target was cut more than it was to receive, so the sleeves held more than
+    // the portfolio; a portfolio sleeve sold out at a close sized its own sales to the costs it kept
+    // and held a whole unit on borrowed cash; with cash transfers such a sleeve kept no costs at all.
+    fc.assert(
+      fc.property(
+        fc.record({
+          seed: fc.integer({ min: 1, max: 1_000_000 }),
+          sleeves: fc.integer({ min: 2, max: 5 }),
+          kinds: fc.array(fc.constantFrom('buy-and-hold', 'random-signal', 'equal-weight'), { minLength: 5, maxLength: 5 }),
+          fill: fc.constantFrom('next-open' as const, 'close' as const),
+          transfers: fc.constantFrom('pro-rata' as const, 'cash' as const),
+          fractional: fc.boolean(),
+          commission,
+          slippage,
+          every: fc.integer({ min: 1, max: 5 }),
+          zeros: fc.double({ min: 0, max: 0.6, noNaN: true }),
+          crumbs: fc.boolean(),
+          cashBuffer: fc.double({ min: 0, max: 0.2, noNaN: true }),
+          volatility: fc.double({ min: 0.001, max: 0.03, noNaN: true }),
+          short: fc.constantFrom(0, 0, 0.3),
+        }),
+        (o) => {
+          const symbols = ['AAA', 'BBB', 'CCC'];
+          const series = symbols.map((symbol, k) => walkSeries(symbol, 60, o.seed + k, o.volatility));
+          const random = prng(o.seed * 13 + 5);
+          const config: RunConfigInput = {
+            data: { dataset: 'test' },
+            fill: o.fill,
+            fractional: o.fractional,
+            commission: o.commission,
+            slippage: o.slippage,
+            transfers: o.transfers,
+            allocation: { lookback: 5, minHistory: 0, cashBuffer: o.cashBuffer },
+            rebalance: { schedule: { everyBars: o.every } },
+            checkInvariants: true,
+            strategies: Array.from({ length: o.sleeves }, (_, i) => {
+              const kind = o.kinds[i] ?? 'buy-and-hold';
+              if (kind === 'equal-weight') return { id: `s${i}`, strategy: kind, params: { rebalance: 3 }, symbols };
+              const own = [symbols[i % symbols.length] ?? 'AAA'];
+              if (kind === 'random-signal') return { id: `s${i}`, strategy: kind, params: { seed: o.seed + i, enter: 0.3, exit: 0.3, short: o.short }, symbols: own };
+              return { id: `s${i}`, strategy: kind, symbols: own };
+            }),
+          };
+          const result = runOrchestrator(config, series, {
+            registry: testRegistry,
+            allocate: ({ history }) => {
+              const weights = history.returns.map(() => (random() < o.zeros ? 0 : o.crumbs && random() < 0.3 ? random() * 1e-6 : random()));
+              if (!weights.some((weight) => weight > 0)) weights[0] = 1;
+              return weights;
+            },
+          });
+          for (let t = 0; t < result.bars; t++) {
+            const floor = -1e-9 * Math.max(1, result.portfolio.equity.equity[t] ?? 0);
+            if (!((result.portfolio.equity.reserve[t] ?? Number.NaN) >= floor)) return false;
+            if (o.short === 0 && result.sleeves.some((sleeve) => !((sleeve.equity.equity[t] ?? Number.NaN) >= floor))) return false;
+          }
+          return true;
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
 });

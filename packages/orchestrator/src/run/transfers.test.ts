@@ -632,6 +632,61 @@ describe('pro-rata transfers at the edges', () => {
     expect(lowest).toBeGreaterThanOrEqual(-1e-6);
   });
 
+  it('a portfolio sleeve sold out at a close where it rebalances sells everything, pays its costs from what it keeps, and never goes below 0', () => {
+    // Equal weight over three symbols, rebalancing every bar, beside buy-and-hold; whole units,
+    // close fills, 25 bps of slippage. From the 31st allocation on the weights are 0 : 1: the
+    // equal-weight sleeve's own orders carry the transfer out. Sized to the costs it kept back
+    // (about 25 bps of its book) it used to keep one unit of the cheapest symbol on borrowed cash
+    // (cash −94.7, then equity −3.54 as that unit fell); with cash transfers it kept no costs at all.
+    const series = [walkSeries('AAA', 60, 1, 0.03), walkSeries('BBB', 60, 2, 0.03), walkSeries('CCC', 60, 3, 0.03)];
+    for (const transfers of ['pro-rata', 'cash'] as const) {
+      const result = runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          fill: 'close',
+          transfers,
+          slippage: { kind: 'bps', bps: 25 },
+          commission: { kind: 'percent', rate: 0.001 },
+          allocation: { lookback: 5, minHistory: 0 },
+          rebalance: { schedule: { everyBars: 1 } },
+          checkInvariants: true,
+          strategies: [
+            { id: 'ew', strategy: 'equal-weight', params: { rebalance: 1 }, symbols: ['AAA', 'BBB', 'CCC'] },
+            { id: 'hold', strategy: 'buy-and-hold', symbols: ['BBB'] },
+          ],
+        },
+        series,
+        { registry: testRegistry, allocate: ({ history }) => (history.length < 30 ? [1, 1] : [0, 1]) },
+      );
+      const ew = result.sleeves[0];
+      const move = result.rebalances.find((event) => event.targetWeights.ew === 0);
+      expect(move, transfers).toBeDefined();
+      const t = Array.from(result.portfolio.equity.time).indexOf(move?.time ?? Number.NaN);
+      // The premise: its sales at that close are its own rebalance's, and sell every unit.
+      const sales = ew?.fills.filter((fill) => fill.time === move?.time) ?? [];
+      expect(sales.length, transfers).toBe(3);
+      expect(sales.every((fill) => fill.reason === 'rebalance' && fill.side === 'sell'), transfers).toBe(true);
+      // It kept back what selling everything alone costs at the close: 25 bps of slippage, then 0.1 %
+      // commission on the slipped price, written out here. Crossing with the buy-and-hold sleeve's
+      // purchase of BBB cost less than that (what the fills paid); the rest stays its cash.
+      let alone = 0;
+      let paid = 0;
+      for (const fill of sales) {
+        const close = series.find((s) => s.symbol === fill.symbol)?.close[t] ?? Number.NaN;
+        alone += fill.quantity * close * 0.0025 + 0.001 * fill.quantity * close * (1 - 0.0025);
+        paid += fill.commission + fill.slippage;
+      }
+      expect(paid, transfers).toBeGreaterThan(0);
+      expect(paid, transfers).toBeLessThanOrEqual(alone * (1 + 1e-9));
+      expect(ew?.equity.equity[t] ?? Number.NaN, transfers).toBeCloseTo(alone - paid, 6);
+      expect(ew?.equity.cash[t] ?? Number.NaN, transfers).toBeCloseTo(alone - paid, 6);
+      for (let step = t; step < result.bars; step++) {
+        expect(ew?.equity.equity[step] ?? Number.NaN, `${transfers} at ${step}`).toBeGreaterThanOrEqual(-1e-9);
+        expect(ew?.equity.grossExposure[step] ?? Number.NaN, `${transfers} at ${step}`).toBe(0);
+      }
+    }
+  });
+
   it('a portfolio sleeve with a purchase waiting on a symbol without a bar keeps its capital: its order was sized before the transfer', () => {
     // Y has no bar on the 4th day; equal-weight (every 2 bars) decides a purchase of Y there that
     // waits a day. The sleeve gets capital every bar at fixed weights.

@@ -96,7 +96,8 @@ function netProceeds(units: number, price: number, commission: CommissionModel):
  * open for it): either way a sleeve holds its own book until its capital moves.
  *
  * At the close, a sleeve whose portfolio strategy rebalances on this bar gets no order: its own
- * orders, sized to its new equity, replace any placed here. At the open its own orders of the
+ * orders, sized to its new equity, replace any placed here (a target below its costs of selling
+ * out keeps them back and has the strategy size its positions to nothing). At the open its own orders of the
  * last close have filled, and it is scaled like any sleeve. A sleeve with an order of its
  * strategy's waiting where it cannot be scaled is not moved at all (`unscalablePosition`); a risk
  * trim of this step stands against a purchase, and the larger of two reductions wins.
@@ -162,9 +163,16 @@ export class CapitalTransfers {
     const proRata = this.options.mode === 'pro-rata';
     if (!atOpen && runner.rebalancesAt(step)) {
       // Its own orders, sized to its new equity, sell what the transfer takes and pay for it: a
-      // target below what selling the whole book costs would leave it below 0, so it keeps that.
-      const kept = proRata && amount < 0 ? Math.max(0, this.sellingCosts(account) - target) : 0;
-      if (kept > 0) account.deposit(kept);
+      // target below what selling the whole book costs would leave it below 0, so it keeps that
+      // (with either transfer mode: here the strategy's orders, not the mode, move the book).
+      const kept = amount < 0 ? Math.max(0, this.sellingCosts(account) - target) : 0;
+      if (kept > 0) {
+        account.deposit(kept);
+        // What it keeps pays for the sales; it is not capital: the strategy sells out (sized to its
+        // new equity, a whole unit kept by rounding would be held on borrowed cash, and the sleeve
+        // of weight 0 would go below 0 as that unit's price fell).
+        runner.sizeRebalanceTo(step, 0);
+      }
       const wouldTrade = proRata ? holds(account.quantity, 0) : amount < 0 && (holds(account.quantity, -1) || account.cash < 0);
       if (wouldTrade && sleeve.logger !== noopLogger) {
         sleeve.logger.info(
