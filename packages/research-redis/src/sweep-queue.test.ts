@@ -417,12 +417,23 @@ describe('stopping workers, removing sweeps', () => {
   it('a worker finishing a job of a sweep removed meanwhile stores nothing: no key of the sweep comes back', async () => {
     const calls = new Map<number, number>();
     const stop = new AbortController();
-    const running = runSweepOnQueue(toyJobs(1, { pauseMs: 500 }), { url: server.url, prefix: 'gone', sweepId: 'gone', ...toyCoordinator }, { onResult: () => undefined, signal: stop.signal }).catch(() => undefined);
-    const { worker, logger } = await loggedWorker('gone', 'late', calls);
+    const running = runSweepOnQueue(toyJobs(1), { url: server.url, prefix: 'gone', sweepId: 'gone', ...toyCoordinator }, { onResult: () => undefined, signal: stop.signal }).catch(() => undefined);
+    // The job finishes only once the sweep is gone (a timed pause could end first on a loaded machine).
+    let release = (): void => undefined;
+    const removed = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { worker, logger } = await loggedWorker('gone', 'late', calls, {
+      process: async (job, context) => {
+        await removed;
+        return processToyJob(job, context, calls);
+      },
+    });
     const redis = new Redis(server.url);
     try {
       expect(await waitUntil(() => said(logger, 'job taken').length === 1)).toBe(true);
       await cleanSweep({ url: server.url, prefix: 'gone' }, 'gone', { force: true });
+      release();
       const dropped = 'job finished, but its sweep is no longer in Redis (cleaned, or lost with a restart): result dropped';
       expect(await waitUntil(() => said(logger, dropped).length === 1)).toBe(true);
       expect(said(logger, dropped)[0]).toMatchObject({ index: 0, counted: false });
@@ -430,6 +441,7 @@ describe('stopping workers, removing sweeps', () => {
       expect(await storeResultOnce(redis, sweepKeys('gone', 'gone'), 0, { json: '{}', binary: null }, 'late')).toBe('no-sweep');
       expect(await redis.keys('gone:sweep-gone:ensemble:*')).toEqual([]);
     } finally {
+      release();
       redis.disconnect();
       await worker.close();
       stop.abort();
