@@ -26,7 +26,7 @@ const ohlcvOf = (rows: readonly string[]) => `date,open,high,low,close,volume\n$
 /**
  * The same file with every date quoted: a quoted field never takes the single-pass path, so
  * every row is read by the general path (the row reader), as all of them were before the
- * single-pass path read day-month dates.
+ * single-pass path read day-month dates and two-digit years.
  */
 const quoted = (csv: string) => csv.replace(/^(?!date,)([^,\n]*),/gm, '"$1",');
 
@@ -171,5 +171,53 @@ describe('day-month dates under auto, read on the single-pass path: the same pro
       }),
       { seed: 20_261_205, numRuns: 300 },
     );
+  });
+});
+
+describe('two-digit years (DD/MM/YY, MM/DD/YY) on the single-pass path', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  // The pivot's edges, as POSIX strptime's %y reads them: 69–99 are 1969–1999, 00–68 are 2000–2068.
+  // Date.UTC, not the loader, gives the times.
+  const edges: readonly [string, number][] = [
+    ['01/01/69', Date.UTC(1969, 0, 1)],
+    ['31/12/99', Date.UTC(1999, 11, 31)],
+    ['01/01/00', Date.UTC(2000, 0, 1)],
+    ['29/02/00', Date.UTC(2000, 1, 29)],
+    ['31/12/68', Date.UTC(2068, 11, 31)],
+  ];
+
+  it('DD/MM/YY, DD.MM.YY and MM-DD-YY read the pivot\'s edges in order, none of them by the row reader', () => {
+    const dateReads = vi.spyOn(RowReader.prototype, 'date');
+    const toMonthFirst = (date: string) => `${date.slice(3, 5)}-${date.slice(0, 2)}-${date.slice(6)}`;
+    for (const [format, write] of [
+      ['DD/MM/YY', (date: string) => date],
+      ['DD.MM.YY', (date: string) => date.replaceAll('/', '.')],
+      ['MM-DD-YY', toMonthFirst],
+    ] as const) {
+      const data = parseMarketData(ohlcvOf(edges.map(([date]) => bar(write(date)))), { dateFormat: format });
+      expect([...(data.series[0]?.time ?? [])], format).toEqual(edges.map(([, time]) => time));
+    }
+    expect(dateReads).not.toHaveBeenCalled();
+  });
+
+  it('a two-digit-year file with rows the single-pass path leaves to the row reader: the same bars and problems either way', () => {
+    // One-digit day and month, and a time of day, take the row reader; the rest the single-pass path.
+    const good = ohlcvOf(['1/1/69', '02/01/69 09:30', '03/01/69', '31/12/99', '01/01/00', '31/12/68'].map((date) => bar(date)));
+    const data = parseMarketData(good, { dateFormat: 'DD/MM/YY' });
+    expect([...(data.series[0]?.time ?? [])]).toEqual([Date.UTC(1969, 0, 1), Date.UTC(1969, 0, 2, 9, 30), Date.UTC(1969, 0, 3), Date.UTC(1999, 11, 31), Date.UTC(2000, 0, 1), Date.UTC(2068, 11, 31)]);
+    expect(parseMarketData(quoted(good), { dateFormat: 'DD/MM/YY' }).series).toEqual(data.series);
+    // Line 3: a four-digit year; line 4: 31 February; line 5: one-digit day (read); line 6: 13 is no month.
+    const bad = ohlcvOf(['01/01/70', '02/01/1970', '31/02/70', '4/1/70', '05/13/70', '06/01/70'].map((date) => bar(date)));
+    const problems = problemsOf(bad, { dateFormat: 'DD/MM/YY', file: 'yy.csv' });
+    expect(problems.map((p) => [p.row, p.rule, p.value])).toEqual([
+      [3, 'bad-date', '02/01/1970'],
+      [4, 'bad-date', '31/02/70'],
+      [6, 'bad-date', '05/13/70'],
+    ]);
+    expect(problems[0]?.message).toBe('"02/01/1970" does not match the date format DD/MM/YY: its year has more than two digits (it reads as DD/MM/YYYY or MM/DD/YYYY)');
+    expect(problemsOf(quoted(bad), { dateFormat: 'DD/MM/YY', file: 'yy.csv' })).toEqual(problems);
   });
 });

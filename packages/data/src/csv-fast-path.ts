@@ -1,10 +1,10 @@
-import { MAX_PRICE, MAX_VOLUME, MIN_PRICE } from '@ensemble/protocol';
+import { MAX_PRICE, MAX_VOLUME, MIN_PRICE, fullYear } from '@ensemble/protocol';
 import type { OhlcvColumns } from './csv-row-reader';
 import { COMMA, NEWLINE, RETURN } from './csv-scanner';
 import type { CsvScanner } from './csv-scanner';
 import type { SymbolTable } from './csv-symbol-table';
 import type { DayMonthDates } from './day-month-order';
-import type { SinglePassDates } from './date-patterns';
+import type { FixedWidthDate, SinglePassDates } from './date-patterns';
 import { civilToMs } from './dates';
 import { DecimalScanner } from './numbers';
 import type { SeriesBuilder } from './series-builder';
@@ -20,11 +20,11 @@ const ROLE_SYMBOL = 7;
 
 /**
  * The single-pass path for plain OHLCV rows (unquoted fields, ten-character dates — `YYYY-MM-DD`,
- * or the two-digit day and month of the load's date format, `03/01/2000` — plain decimal
- * numbers, valid values, dates in order): each byte is read once and the bar appended. Under
- * `auto`, a valid row whose date is a day and a month before the year (`03/01/2000`) is read too:
- * its date is kept for the column's one problem, as the general path keeps it, and no bar is
- * appended. Anything else — quotes, other date forms,
+ * or the two-digit day and month of the load's date format, `03/01/2000`, or its eight characters
+ * with a two-digit year, `03/01/00` — plain decimal numbers, valid values, dates in order): each
+ * byte is read once and the bar appended. Under `auto`, a valid row whose date is a day and a
+ * month before the year (`03/01/2000`) is read too: its date is kept for the column's one problem,
+ * as the general path keeps it, and no bar is appended. Anything else — quotes, other date forms,
  * exponents, blanks, a rule broken — returns false with the scanner untouched, and the row takes
  * the general path, which reports problems precisely.
  */
@@ -41,6 +41,7 @@ export class OhlcvFastPath {
   private readonly yearAt: number;
   private readonly monthAt: number;
   private readonly dayAt: number;
+  private readonly eight: FixedWidthDate | undefined;
   private readonly dayMonth: DayMonthDates | undefined;
   /** Where the date of the row being read starts and ends, when it is a day-month date kept under `auto`. */
   private keptStart = 0;
@@ -50,6 +51,7 @@ export class OhlcvFastPath {
 
   constructor(scanner: CsvScanner, columns: OhlcvColumns, width: number, single: SeriesBuilder | undefined, table: SymbolTable, dates: SinglePassDates) {
     const date = dates.tenCharacters;
+    this.eight = dates.eightCharacters;
     this.dayMonth = dates.dayMonth;
     this.scanner = scanner;
     this.separator = date.separator;
@@ -168,10 +170,29 @@ export class OhlcvFastPath {
   }
 
   /**
-   * Reads a date other than the ten characters at `p`: under `auto`, a day-month date to keep (its
-   * value NaN). Where it ends, or -1 for the general path.
+   * Reads a date other than the ten characters at `p`: the eight of a two-digit-year pattern, or,
+   * under `auto`, a day-month date to keep (its value NaN). Where it ends, or -1 for the general path.
    */
   private otherDateAt(bytes: Uint8Array, p: number, length: number): number {
+    const eight = this.eight;
+    if (eight !== undefined) {
+      const separator = eight.separator;
+      if (p + 8 > length || bytes[p + eight.firstSeparatorAt] !== separator || bytes[p + eight.secondSeparatorAt] !== separator) return -1;
+      const y = p + eight.yearAt;
+      const m = p + eight.monthAt;
+      const d = p + eight.dayAt;
+      const y0 = ((bytes[y] ?? 0) - 48) >>> 0;
+      const y1 = ((bytes[y + 1] ?? 0) - 48) >>> 0;
+      const m0 = ((bytes[m] ?? 0) - 48) >>> 0;
+      const m1 = ((bytes[m + 1] ?? 0) - 48) >>> 0;
+      const d0 = ((bytes[d] ?? 0) - 48) >>> 0;
+      const d1 = ((bytes[d + 1] ?? 0) - 48) >>> 0;
+      if (y0 > 9 || y1 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9) return -1;
+      const time = civilToMs(fullYear(y0 * 10 + y1), m0 * 10 + m1, d0 * 10 + d1);
+      if (Number.isNaN(time)) return -1;
+      this.values[ROLE_DATE] = time;
+      return p + 8;
+    }
     const dayMonth = this.dayMonth;
     if (dayMonth === undefined) return -1;
     const end = dayMonth.scan(bytes, p, length);

@@ -24,8 +24,9 @@ interface DatePattern {
 }
 
 /**
- * Where a date of exactly ten characters (`2000-01-03`, `03/01/2000`) has its separators and
- * fields: the single-pass CSV path reads these offsets and nothing else.
+ * Where a date of fixed width — ten characters (`2000-01-03`, `03/01/2000`), or eight with a
+ * two-digit year (`03/01/00`) — has its separators and fields: the single-pass CSV path reads
+ * these offsets and nothing else.
  */
 export interface FixedWidthDate {
   readonly separator: number;
@@ -38,8 +39,8 @@ export interface FixedWidthDate {
 
 /**
  * The date of ten characters each pattern with a four-digit year reads: two-digit day and month,
- * four-digit year. A pattern with a two-digit year has none: its separator is no byte, so the
- * single-pass path leaves every row to the general one.
+ * four-digit year. A pattern with a two-digit year has none (its separator is no byte, so the
+ * single-pass path never matches it); it has the eight characters of {@link eightCharactersOf}.
  */
 function tenCharactersOf(order: FieldOrder, separator: number, yearDigits: 2 | 4 = 4): FixedWidthDate {
   if (yearDigits === 2) return { separator: -1, firstSeparatorAt: 2, secondSeparatorAt: 5, yearAt: 6, monthAt: 3, dayAt: 0 };
@@ -48,10 +49,19 @@ function tenCharactersOf(order: FieldOrder, separator: number, yearDigits: 2 | 4
   return { separator, firstSeparatorAt: 2, secondSeparatorAt: 5, yearAt: 6, monthAt: dayFirst ? 3 : 0, dayAt: dayFirst ? 0 : 3 };
 }
 
+/** The eight characters of a two-digit-year pattern (`03/01/00`): two-digit day and month, then the year's two digits; undefined for the other patterns. */
+function eightCharactersOf(pattern: DatePattern): FixedWidthDate | undefined {
+  if (pattern.yearDigits !== 2) return undefined;
+  const dayFirst = pattern.order === 'dmy';
+  return { separator: pattern.separator, firstSeparatorAt: 2, secondSeparatorAt: 5, yearAt: 6, monthAt: dayFirst ? 3 : 0, dayAt: dayFirst ? 0 : 3 };
+}
+
 /** What the single-pass CSV path reads of a load's dates (every other form takes the general path). */
 export interface SinglePassDates {
   /** The ten-character form (`YYYY-MM-DD` for `auto`, `03/01/2000` for `DD/MM/YYYY`); its separator is -1, no byte, when the load has none. */
   readonly tenCharacters: FixedWidthDate;
+  /** The eight-character form of a two-digit-year pattern (`03/01/00`), its year read with strptime's pivot (`fullYear`); undefined for the others. */
+  readonly eightCharacters: FixedWidthDate | undefined;
   /** Under `auto`: the reader that keeps the column's day-month dates for its one problem; undefined under a pattern. */
   readonly dayMonth: DayMonthDates | undefined;
 }
@@ -252,7 +262,7 @@ function autoReader(): DateReader {
     problem: dayMonthNeitherProblem,
     keep: (text, where) => order.keep(text, where),
     columnProblem: (stoppedEarly) => order.problem(stoppedEarly, formsOf(seen)),
-    singlePass: (field) => ({ tenCharacters: ISO_DATE, dayMonth: new DayMonthDates(order, field) }),
+    singlePass: (field) => ({ tenCharacters: ISO_DATE, eightCharacters: undefined, dayMonth: new DayMonthDates(order, field) }),
     readFixedWidth: () => {
       seen |= ISO_FORM;
     },
@@ -277,6 +287,6 @@ export function dateReaderOf(format: DateFormat | undefined): DateReader {
       return patternDateAt(bytes, 0, bytes.length, pattern);
     },
     problem: (text) => patternProblem(text, pattern),
-    singlePass: () => ({ tenCharacters: tenCharactersOf(pattern.order, pattern.separator, pattern.yearDigits), dayMonth: undefined }),
+    singlePass: () => ({ tenCharacters: tenCharactersOf(pattern.order, pattern.separator, pattern.yearDigits), eightCharacters: eightCharactersOf(pattern), dayMonth: undefined }),
   };
 }
