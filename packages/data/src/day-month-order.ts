@@ -1,11 +1,13 @@
 import { fullYear, quoteValue } from '@ensemble/protocol';
 import { decodeRange, encodeText } from './bytes';
+import { COMMA, NEWLINE, RETURN, SPACE } from './csv-scanner';
 import { civilToMs, isoTimeAt } from './dates';
 
 /**
  * A date of two short numbers and a year, `01/03/1995`, `3.1.1995`, `01-03-95`: day and month in
  * an order not written down; then perhaps, after `T` or a space, what a date format reads as a
- * time of day (`03/01/2000 09:30`), checked with {@link isoTimeAt}.
+ * time of day (`03/01/2000 09:30`), checked with {@link isoTimeAt}. {@link DayMonthDates.scan}
+ * recognises the same dates in a CSV row's bytes.
  */
 const NUMERIC_DAY_MONTH = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:[Tt ](.*))?$/;
 
@@ -192,10 +194,6 @@ export class DayMonthOrder {
 const SLASH = 47;
 const DOT = 46;
 const DASH = 45;
-const COMMA = 44;
-const NEWLINE = 10;
-const RETURN = 13;
-const SPACE = 32;
 const UPPER_T = 84;
 const LOWER_T = 116;
 
