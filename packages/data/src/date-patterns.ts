@@ -2,7 +2,7 @@ import { DATE_FORMATS, fullYear, quoteValue } from '@ensemble/protocol';
 import type { DateFormat } from '@ensemble/protocol';
 import type { DateReading } from './types';
 import { encodeText } from './bytes';
-import { DayMonthOrder, dayMonthNeitherProblem } from './day-month-order';
+import { DayMonthDates, DayMonthOrder, dayMonthNeitherProblem } from './day-month-order';
 import type { ColumnProblem, DateLocation } from './day-month-order';
 import { civilToMs, epochToMs, formatTime, isoTimeAt, parseDate, parseDateAt } from './dates';
 
@@ -24,8 +24,9 @@ interface DatePattern {
 }
 
 /**
- * Where a date of exactly ten characters (`2000-01-03`, `03/01/2000`) has its separators and
- * fields: the single-pass CSV path reads these offsets and nothing else.
+ * Where a date of fixed width — ten characters (`2000-01-03`, `03/01/2000`), or eight with a
+ * two-digit year (`03/01/00`) — has its separators and fields: the single-pass CSV path reads
+ * these offsets and nothing else.
  */
 export interface FixedWidthDate {
   readonly separator: number;
@@ -37,15 +38,32 @@ export interface FixedWidthDate {
 }
 
 /**
- * The date of ten characters each pattern reads: two-digit day and month, four-digit year. A
- * pattern with a two-digit year has none: its separator is no byte, so the single-pass path
- * leaves every row to the general one (the ISO path keeps its fixed offsets and no extra branch).
+ * The date of ten characters each pattern with a four-digit year reads: two-digit day and month,
+ * four-digit year. A pattern with a two-digit year has none (its separator is no byte, so the
+ * single-pass path never matches it); it has the eight characters of {@link eightCharactersOf}.
  */
-function fixedWidthOf(order: FieldOrder, separator: number, yearDigits: 2 | 4 = 4): FixedWidthDate {
+function tenCharactersOf(order: FieldOrder, separator: number, yearDigits: 2 | 4 = 4): FixedWidthDate {
   if (yearDigits === 2) return { separator: -1, firstSeparatorAt: 2, secondSeparatorAt: 5, yearAt: 6, monthAt: 3, dayAt: 0 };
   if (order === 'ymd') return { separator, firstSeparatorAt: 4, secondSeparatorAt: 7, yearAt: 0, monthAt: 5, dayAt: 8 };
   const dayFirst = order === 'dmy';
   return { separator, firstSeparatorAt: 2, secondSeparatorAt: 5, yearAt: 6, monthAt: dayFirst ? 3 : 0, dayAt: dayFirst ? 0 : 3 };
+}
+
+/** The eight characters of a two-digit-year pattern (`03/01/00`): two-digit day and month, then the year's two digits; undefined for the other patterns. */
+function eightCharactersOf(pattern: DatePattern): FixedWidthDate | undefined {
+  if (pattern.yearDigits !== 2) return undefined;
+  const dayFirst = pattern.order === 'dmy';
+  return { separator: pattern.separator, firstSeparatorAt: 2, secondSeparatorAt: 5, yearAt: 6, monthAt: dayFirst ? 3 : 0, dayAt: dayFirst ? 0 : 3 };
+}
+
+/** What the single-pass CSV path reads of a load's dates (every other form takes the general path). */
+export interface SinglePassDates {
+  /** The ten-character form (`YYYY-MM-DD` for `auto`, `03/01/2000` for `DD/MM/YYYY`); its separator is -1, no byte, when the load has none. */
+  readonly tenCharacters: FixedWidthDate;
+  /** The eight-character form of a two-digit-year pattern (`03/01/00`), its year read with strptime's pivot (`fullYear`); undefined for the others. */
+  readonly eightCharacters: FixedWidthDate | undefined;
+  /** Under `auto`: the reader that keeps the column's day-month dates for its one problem; undefined under a pattern. */
+  readonly dayMonth: DayMonthDates | undefined;
 }
 
 function patternOf(format: Exclude<DateFormat, 'auto'>): DatePattern {
@@ -176,9 +194,9 @@ export interface DateReader {
    * `stoppedEarly`: the load stopped before the last row.
    */
   columnProblem(stoppedEarly: boolean): ColumnProblem | null;
-  /** The ten-character form the single-pass CSV path reads (for `auto`, `YYYY-MM-DD`). */
-  readonly fixedWidth: FixedWidthDate;
-  /** Records that the single-pass path read dates in {@link DateReader.fixedWidth}'s form. */
+  /** What the single-pass CSV path reads of this load's dates, in a date column named `field`. */
+  singlePass(field: string | undefined): SinglePassDates;
+  /** Records that the single-pass path read dates in the ten-character form of {@link DateReader.singlePass} (for `auto`, `YYYY-MM-DD`). */
   readFixedWidth(): void;
   /** How the load read its dates: the format given, or the forms `auto` found. */
   reading(): DateReading;
@@ -217,7 +235,7 @@ function formsOf(seen: number): string[] {
   return FORMS.filter((_, bit) => (seen & (1 << bit)) !== 0);
 }
 
-const ISO_DATE = fixedWidthOf('ymd', 45);
+const ISO_DATE = tenCharactersOf('ymd', 45);
 
 /** A reader of the forms `auto` detects, with the day-month dates of this one load. */
 function autoReader(): DateReader {
@@ -244,7 +262,7 @@ function autoReader(): DateReader {
     problem: dayMonthNeitherProblem,
     keep: (text, where) => order.keep(text, where),
     columnProblem: (stoppedEarly) => order.problem(stoppedEarly, formsOf(seen)),
-    fixedWidth: ISO_DATE,
+    singlePass: (field) => ({ tenCharacters: ISO_DATE, eightCharacters: undefined, dayMonth: new DayMonthDates(order, field) }),
     readFixedWidth: () => {
       seen |= ISO_FORM;
     },
@@ -269,6 +287,6 @@ export function dateReaderOf(format: DateFormat | undefined): DateReader {
       return patternDateAt(bytes, 0, bytes.length, pattern);
     },
     problem: (text) => patternProblem(text, pattern),
-    fixedWidth: fixedWidthOf(pattern.order, pattern.separator, pattern.yearDigits),
+    singlePass: () => ({ tenCharacters: tenCharactersOf(pattern.order, pattern.separator, pattern.yearDigits), eightCharacters: eightCharactersOf(pattern), dayMonth: undefined }),
   };
 }

@@ -1,11 +1,13 @@
 import { fullYear, quoteValue } from '@ensemble/protocol';
-import { encodeText } from './bytes';
+import { decodeRange, encodeText } from './bytes';
+import { COMMA, NEWLINE, RETURN, SPACE } from './csv-scanner';
 import { civilToMs, isoTimeAt } from './dates';
 
 /**
  * A date of two short numbers and a year, `01/03/1995`, `3.1.1995`, `01-03-95`: day and month in
  * an order not written down; then perhaps, after `T` or a space, what a date format reads as a
- * time of day (`03/01/2000 09:30`), checked with {@link isoTimeAt}.
+ * time of day (`03/01/2000 09:30`), checked with {@link isoTimeAt}. {@link DayMonthDates.scan}
+ * recognises the same dates in a CSV row's bytes.
  */
 const NUMERIC_DAY_MONTH = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:[Tt ](.*))?$/;
 
@@ -24,6 +26,23 @@ export interface ColumnProblem {
   readonly value: string;
 }
 
+/** How a day and a month before the year read: neither way, only day first, only month first, both ways alike (`05/05`), or two ways. */
+const NEITHER = 0;
+const DAY_FIRST_ONLY = 1;
+const MONTH_FIRST_ONLY = 2;
+const SAME_WAYS = 3;
+const BOTH_WAYS = 4;
+type Readings = typeof NEITHER | typeof DAY_FIRST_ONLY | typeof MONTH_FIRST_ONLY | typeof SAME_WAYS | typeof BOTH_WAYS;
+
+/** How `first` and `second` before `year` (the full year) read as a month and a day, in one order or the other. */
+function readingsOf(year: number, first: number, second: number): Readings {
+  const monthFirst = !Number.isNaN(civilToMs(year, first, second));
+  const dayFirst = !Number.isNaN(civilToMs(year, second, first));
+  if (!monthFirst) return dayFirst ? DAY_FIRST_ONLY : NEITHER;
+  if (!dayFirst) return MONTH_FIRST_ONLY;
+  return first === second ? SAME_WAYS : BOTH_WAYS;
+}
+
 /** A day-month date as read both ways: each reading as `YYYY-MM-DD`, null when it is no date. */
 interface Sighting {
   readonly text: string;
@@ -33,6 +52,7 @@ interface Sighting {
   readonly year: 'YYYY' | 'YY';
   readonly monthFirst: string | null;
   readonly dayFirst: string | null;
+  readonly readings: Readings;
 }
 
 function sightingOf(text: string, where: DateLocation): Sighting | null {
@@ -46,14 +66,22 @@ function sightingOf(text: string, where: DateLocation): Sighting | null {
   const year = yearText.length === 2 ? fullYear(Number(yearText)) : Number(yearText);
   const digits = String(year).padStart(4, '0');
   const iso = (month: number, day: number): string | null => (Number.isNaN(civilToMs(year, month, day)) ? null : `${digits}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
-  return { text: text.trim(), where, separator, year: yearText.length === 2 ? 'YY' : 'YYYY', monthFirst: iso(Number(first), Number(second)), dayFirst: iso(Number(second), Number(first)) };
+  return {
+    text: text.trim(),
+    where,
+    separator,
+    year: yearText.length === 2 ? 'YY' : 'YYYY',
+    monthFirst: iso(Number(first), Number(second)),
+    dayFirst: iso(Number(second), Number(first)),
+    readings: readingsOf(year, Number(first), Number(second)),
+  };
 }
 
 /** Why `text` is refused when it is a day and a month before the year that reads neither way (`31/02/2000`); null for any other text. */
 export function dayMonthNeitherProblem(text: string): string | null {
   const sighting = sightingOf(text, { row: 0, field: undefined, place: '' });
   if (sighting === null) return null;
-  if (sighting.monthFirst !== null || sighting.dayFirst !== null) return null;
+  if (sighting.readings !== NEITHER) return null;
   return `${quoteValue(sighting.text)} is not a date, month first or day first; write dates as YYYY-MM-DD`;
 }
 
@@ -99,14 +127,24 @@ export class DayMonthOrder {
    */
   keep(text: string, where: DateLocation): boolean {
     const sighting = sightingOf(text, where);
-    if (sighting === null) return false;
-    const { monthFirst, dayFirst } = sighting;
-    if (monthFirst === null && dayFirst === null) return false;
+    if (sighting === null || sighting.readings === NEITHER) return false;
     this.count++;
-    if (monthFirst === null) this.dayFirstOnly ??= sighting;
-    else if (dayFirst === null) this.monthFirstOnly ??= sighting;
-    else if (monthFirst === dayFirst) this.sameWays ??= sighting;
+    if (sighting.readings === DAY_FIRST_ONLY) this.dayFirstOnly ??= sighting;
+    else if (sighting.readings === MONTH_FIRST_ONLY) this.monthFirstOnly ??= sighting;
+    else if (sighting.readings === SAME_WAYS) this.sameWays ??= sighting;
     else this.bothWays ??= sighting;
+    return true;
+  }
+
+  /**
+   * Counts one more date that reads as `readings` when a date of that kind is already kept (true):
+   * the problem names only the first of each kind. False when none is: the caller keeps the date
+   * with {@link DayMonthOrder.keep}.
+   */
+  tally(readings: Readings): boolean {
+    const kept = readings === DAY_FIRST_ONLY ? this.dayFirstOnly : readings === MONTH_FIRST_ONLY ? this.monthFirstOnly : readings === SAME_WAYS ? this.sameWays : this.bothWays;
+    if (kept === undefined) return false;
+    this.count++;
     return true;
   }
 
@@ -150,5 +188,84 @@ export class DayMonthOrder {
   /** The earliest date kept. */
   private first(): Sighting | undefined {
     return [this.bothWays, this.sameWays, this.dayFirstOnly, this.monthFirstOnly].filter((s) => s !== undefined).sort((a, b) => a.where.row - b.where.row)[0];
+  }
+}
+
+const SLASH = 47;
+const DOT = 46;
+const DASH = 45;
+const UPPER_T = 84;
+const LOWER_T = 116;
+
+/**
+ * The single-pass CSV path's reader of a column's day-month dates under `auto`: recognises one in
+ * place, in the UTF-8 bytes of an unquoted field, as {@link DayMonthOrder.keep} recognises its text
+ * (one or two digits, `/`, `.` or `-`, one or two digits, the same separator, a year of two or
+ * four digits, perhaps a time of day after `T` or a space), and keeps it in the load's order,
+ * decoding its text only when it is the first of its kind.
+ */
+export class DayMonthDates {
+  private readonly order: DayMonthOrder;
+  private readonly field: string | undefined;
+  private readings: Readings = NEITHER;
+
+  /** `field` is the date column's name, as the column's problem names it. */
+  constructor(order: DayMonthOrder, field: string | undefined) {
+    this.order = order;
+    this.field = field;
+  }
+
+  /**
+   * Where the field from `start` ends (at a comma, a line break or the end of the input) when it
+   * is a day-month date that reads at least one way; -1 for anything else, which the general path
+   * reads (and reports).
+   */
+  scan(bytes: Uint8Array, start: number, length: number): number {
+    let i = start;
+    let first = 0;
+    let digits = 0;
+    let c = 0;
+    while (i < length && digits < 2 && (c = (bytes[i] ?? 0) - 48) >= 0 && c <= 9) {
+      first = first * 10 + c;
+      digits++;
+      i++;
+    }
+    const separator = bytes[i];
+    if (digits === 0 || (separator !== SLASH && separator !== DOT && separator !== DASH)) return -1;
+    i++;
+    let second = 0;
+    digits = 0;
+    while (i < length && digits < 2 && (c = (bytes[i] ?? 0) - 48) >= 0 && c <= 9) {
+      second = second * 10 + c;
+      digits++;
+      i++;
+    }
+    if (digits === 0 || bytes[i] !== separator) return -1;
+    i++;
+    let year = 0;
+    digits = 0;
+    while (i < length && (c = (bytes[i] ?? 0) - 48) >= 0 && c <= 9) {
+      year = year * 10 + c;
+      digits++;
+      i++;
+    }
+    if (digits !== 2 && digits !== 4) return -1;
+    const after = i < length ? (bytes[i] ?? 0) : NEWLINE;
+    if (after === UPPER_T || after === LOWER_T || after === SPACE) {
+      const time = i + 1;
+      i = time;
+      while (i < length && (c = bytes[i] ?? 0) !== COMMA && c !== NEWLINE && c !== RETURN) i++;
+      if (Number.isNaN(isoTimeAt(bytes, time, i))) return -1;
+    } else if (after !== COMMA && after !== NEWLINE && after !== RETURN) {
+      return -1;
+    }
+    this.readings = readingsOf(digits === 2 ? fullYear(year) : year, first, second);
+    return this.readings === NEITHER ? -1 : i;
+  }
+
+  /** Keeps the date {@link DayMonthDates.scan} last read, `bytes[start, end)` on line `line`, for the column's problem. */
+  keep(bytes: Uint8Array, start: number, end: number, line: number): void {
+    if (this.order.tally(this.readings)) return;
+    this.order.keep(decodeRange(bytes, start, end), { row: line, field: this.field, place: `line ${line}` });
   }
 }

@@ -53,7 +53,7 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   const reader = new RowReader(scanner, display, problems, input.dates);
   const rows = new RowBuilders(input, symbol, display[symbol]);
   // The fast path reads no adjusted close: an adjusting load takes the general path for every row.
-  const fast = adjust ? undefined : new OhlcvFastPath(scanner, columns, names.length, rows.single, rows.table, input.dates.fixedWidth);
+  const fast = adjust ? undefined : new OhlcvFastPath(scanner, columns, names.length, rows.single, rows.table, input.dates.singlePass(display[date]));
   let fastRows = 0;
   for (;;) {
     if (fast?.tryRow() === true) {
@@ -101,7 +101,8 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
     }
     builder.push(time, o * factor, h * factor, l * factor, c * factor, v, scanner.line);
   }
-  if (fastRows > 0) input.dates.readFixedWidth();
+  // Rows whose day-month date was kept read no date.
+  if (fastRows > (fast?.keptRows ?? 0)) input.dates.readFixedWidth();
   return rows.builders;
 }
 
