@@ -116,4 +116,65 @@ describe('sweepStatistics', () => {
       expect(statistics.notes.join(' ')).not.toContain('market data');
     });
   });
+
+  describe('combinations with identical returns (a parameter the strategy ignores, or no trade at all)', () => {
+    const returns = Array.from({ length: 48 }, (_, t) => Math.sin(t * 1.7) * 0.01 + 0.001);
+    const same = (index: number, values: readonly number[]): Trial => {
+      const periodReturns = Float64Array.from(values);
+      return { index, parameters: { k: index + 1 }, objective: 1, result: { index, status: 'ok', metrics: null, periodReturns } };
+    };
+    const options = { blocks: 4, direction: 'max', dimensions: { k: [1, 2, 3] } } as const;
+
+    it('gives no PBO (the CSCV would count every tie at the median as overfit, PBO 1) and says why', () => {
+      const trials = [0, 1, 2].map((index) => same(index, returns));
+      const statistics = sweepStatistics(trials, trials[0] ?? null, options);
+      expect(statistics.pbo).toBeNull();
+      expect(statistics.notes).toContain(
+        'pbo: the 3 finished combinations have identical returns in every period (the varied parameters changed nothing), so there is no selection to judge',
+      );
+      // k = 1 is first by the tie-break only: no "widen the range" advice.
+      expect(statistics.notes.filter((note) => note.startsWith('grid:'))).toEqual([]);
+    });
+
+    it('says that none traded when every return is 0', () => {
+      const trials = [0, 1].map((index) => same(index, Array.from({ length: 48 }, () => 0)));
+      const statistics = sweepStatistics(trials, null, { ...options, dimensions: { k: [1, 2] } });
+      expect(statistics.pbo).toBeNull();
+      expect(statistics.notes).toContain(
+        'pbo: the 2 finished combinations have identical returns in every period (the varied parameters changed nothing, and none of them traded), so there is no selection to judge',
+      );
+    });
+
+    it('keeps the PBO when one combination differs in a single period', () => {
+      const other = [...returns];
+      other[7] = (other[7] ?? 0) + 0.002;
+      const trials = [same(0, returns), same(1, returns), same(2, other)];
+      expect(sweepStatistics(trials, trials[2] ?? null, options).pbo?.trials).toBe(3);
+    });
+
+    it('deflates nothing: the trial Sharpe ratios do not vary, so SR₀ = 0 and the DSR is the PSR, as computed by hand', () => {
+      const trials = [0, 1, 2].map((index) => same(index, returns));
+      const dsr = sweepStatistics(trials, trials[0] ?? null, options).deflatedSharpe;
+      // By hand: sample mean and std (ddof 1), population skewness and plain kurtosis, then
+      // Φ(SR·√(T − 1) / √(1 − γ₃·SR + (γ₄ − 1)/4·SR²)) with Φ from erf's series (Abramowitz & Stegun 7.1.5).
+      const n = returns.length;
+      const mean = returns.reduce((sum, r) => sum + r, 0) / n;
+      const m = (k: number): number => returns.reduce((sum, r) => sum + (r - mean) ** k, 0) / n;
+      const sharpe = mean / Math.sqrt((m(2) * n) / (n - 1));
+      const skew = m(3) / m(2) ** 1.5;
+      const kurt = m(4) / m(2) ** 2;
+      const z = (sharpe * Math.sqrt(n - 1)) / Math.sqrt(1 - skew * sharpe + ((kurt - 1) / 4) * sharpe * sharpe);
+      let erf = 0;
+      let term = z / Math.SQRT2;
+      for (let k = 0; k < 60; k++) {
+        erf += term / (2 * k + 1);
+        term *= (-((z / Math.SQRT2) ** 2)) / (k + 1);
+      }
+      const phi = 0.5 * (1 + (2 / Math.sqrt(Math.PI)) * erf);
+      expect(dsr?.sharpeVariance).toBe(0);
+      expect(dsr?.expectedMaxSharpe).toBe(0);
+      expect(dsr?.dsr).toBeCloseTo(phi, 12);
+      expect(dsr?.psr).toBe(dsr?.dsr);
+    });
+  });
 });
