@@ -72,6 +72,20 @@ describe('openJournal', () => {
     expect(finished.get(0)?.metrics).toEqual(metrics);
   });
 
+  it('resumes an empty journal (killed before its header was written) as a new one, and says why a directory in its place cannot be read', async () => {
+    const directory = await temporaryDirectory('journal-');
+    const file = join(directory, 'journal.jsonl');
+    await writeFile(file, '');
+    const journal = await openJournal(file, 'plan-z', { resume: true });
+    expect(journal.finished.size).toBe(0);
+    journal.append({ index: 0, status: 'ok', metrics: null, periodReturns: new Float64Array([0.5]) });
+    journal.close();
+    expect((await openJournal(file, 'plan-z', { resume: true })).finished.get(0)?.periodReturns).toEqual(new Float64Array([0.5]));
+    const folder = join(directory, 'folder.jsonl');
+    await mkdir(folder);
+    await expect(openJournal(folder, 'plan-z', { resume: true })).rejects.toThrow(`Cannot read the journal "${folder}": it is a directory; remove it or choose another output directory.`);
+  });
+
   it('records the versions of the packages that compute results, as their package.json files say', async () => {
     const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
     (await openJournal(file, 'plan-v', { resume: false })).close();
