@@ -145,6 +145,11 @@ describe('sweepStatistics', () => {
       );
     });
 
+    it('says first that the returns are too few for the blocks, when they are', () => {
+      const trials = [0, 1].map((index) => same(index, [0.01, 0.02, 0.03]));
+      expect(sweepStatistics(trials, null, options).notes).toContain('pbo: must be at most the number of returns per trial (3), got 4: every block needs a row');
+    });
+
     it('keeps the PBO when one combination differs in a single period', () => {
       const other = [...returns];
       other[7] = (other[7] ?? 0) + 0.002;

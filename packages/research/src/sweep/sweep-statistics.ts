@@ -157,7 +157,7 @@ export function sweepStatistics(
   else if (wipedTrial !== undefined) {
     const count = undefinedFrom.filter((at) => at >= 0).length;
     notes.push(`pbo: ${undefinedReturns(wipedTrial, undefinedFrom[wiped] ?? 0)}${count > 1 ? `, and ${count - 1} more's` : ''}; it needs every combination's returns`);
-  } else if (allIdentical(excess)) {
+  } else if (allIdentical(excess) && (excess[0]?.length ?? 0) >= options.blocks) {
     // Every split would rank the tied in-sample winner at the out-of-sample median (λ = 0), which
     // the CSCV counts as overfit: a PBO of 1 that says nothing about this grid.
     notes.push(
