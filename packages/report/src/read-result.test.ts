@@ -179,6 +179,19 @@ describe('ensemble backtest --json of a data file', () => {
     expect(problems(() => parseResultJson(edited, 'edited.json')).issues.map((issue) => issue.path)).toEqual(['metrics.metrics.endEquity']);
   });
 
+  it('a time the calendar does not have is named at its place in the file, not read as NaN', async () => {
+    const data = await loadDataset('sp500', { from: '2005-01-03', to: '2005-01-31' });
+    const result = runBacktest({ series: data.series, strategy: new SmaCrossoverStrategy({ fast: 2, slow: 5 }) });
+    const { version: _version, ...engine } = serializeBacktestResult(result);
+    const json = { schemaVersion: 1, kind: 'backtest', config: { data: { dataset: 'sp500' }, strategy: { name: 'sma-crossover' } }, ...engine, metrics: computeMetrics({ equity: result.equity, trades: result.trades, fills: result.fills }) };
+    const at = (time: string): unknown => ({ ...json, equity: json.equity.map((point, i) => (i === 3 ? { ...point, time } : point)) });
+    expect(problems(() => parseResultJson(at('2005-13-45'), 'bad.json')).issues).toEqual([
+      { path: 'equity.3.time', message: '"2005-13-45" is not a time of the calendar (a month 01–12, a day the month has, hours 00–23)' },
+    ]);
+    expect(problems(() => parseResultJson(at('2005-02-29'), 'bad.json')).issues.map((issue) => issue.path)).toEqual(['equity.3.time']);
+    expect(problems(() => parseResultJson(at('2005-01-06T24:00:00.000Z'), 'bad.json')).issues.map((issue) => issue.path)).toEqual(['equity.3.time']);
+  });
+
   it('a real one-bar backtest reads: its metrics describe its one point', async () => {
     const data = await loadDataset('sp500', { from: '2005-01-03', to: '2005-01-03' });
     const result = runBacktest({ series: data.series, strategy: new SmaCrossoverStrategy({ fast: 20, slow: 100 }) });
