@@ -145,6 +145,19 @@ describe('sweepStatistics', () => {
       );
     });
 
+    it('says why the selected combination has no DSR: flat returns (σ = 0), or fewer than 2', () => {
+      const flat = [0, 1].map((index) => same(index, Array.from({ length: 48 }, () => 0)));
+      expect(sweepStatistics(flat, flat[0] ?? null, options).notes).toContain(
+        "deflatedSharpe: the selected combination #0's returns do not vary (a standard deviation of 0: it never traded), so it has no Sharpe ratio to deflate",
+      );
+      const constant = [0, 1].map((index) => same(index, Array.from({ length: 48 }, () => 0.001)));
+      const statistics = sweepStatistics(constant, constant[1] ?? null, options);
+      expect(statistics.deflatedSharpe?.dsr).toBeNull();
+      expect(statistics.notes).toContain("deflatedSharpe: the selected combination #1's returns do not vary (a standard deviation of 0), so it has no Sharpe ratio to deflate");
+      const one = [0, 1].map((index) => same(index, [0.01]));
+      expect(sweepStatistics(one, one[0] ?? null, options).notes).toContain('deflatedSharpe: the selected combination #0 has 1 return; a Sharpe ratio needs at least 2');
+    });
+
     it('says first that the returns are too few for the blocks, when they are', () => {
       const trials = [0, 1].map((index) => same(index, [0.01, 0.02, 0.03]));
       expect(sweepStatistics(trials, null, options).notes).toContain('pbo: must be at most the number of returns per trial (3), got 4: every block needs a row');

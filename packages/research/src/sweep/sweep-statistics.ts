@@ -108,6 +108,14 @@ function allIdentical(series: readonly ArrayLike<number>[]): boolean {
   return true;
 }
 
+/** Why the selected combination has a deflated Sharpe result but no DSR. */
+function noDeflatedSharpe(selected: Trial, result: DeflatedSharpeResult): string {
+  const which = `the selected combination #${String(selected.index)}`;
+  if (result.observations < 2) return `${which} has ${String(result.observations)} return${result.observations === 1 ? '' : 's'}; a Sharpe ratio needs at least 2`;
+  if (result.sharpe === null) return `${which}'s returns do not vary (a standard deviation of 0${Array.from(selected.result.periodReturns).every((value) => value === 0) ? ': it never traded' : ''}), so it has no Sharpe ratio to deflate`;
+  return `${which}'s returns take two values, which leaves the probabilistic Sharpe ratio's variance term at 0 or below`;
+}
+
 function reason(error: unknown): string {
   // A statistic's input check is a ConfigError ("Invalid configuration in …: - points: …"); the
   // note states only what its issues say, as the other notes do.
@@ -147,6 +155,7 @@ export function sweepStatistics(
     } catch (error) {
       notes.push(`deflatedSharpe: ${reason(error)}`);
     }
+    if (deflatedSharpe !== null && deflatedSharpe.dsr === null) notes.push(`deflatedSharpe: ${noDeflatedSharpe(selected, deflatedSharpe)}`);
   }
   let pbo: SweepPbo | null = null;
   const lengths = new Set(finished.map((trial) => trial.result.periodReturns.length));
