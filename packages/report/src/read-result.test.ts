@@ -192,6 +192,12 @@ describe('ensemble backtest --json of a data file', () => {
     expect(problems(() => parseResultJson(at('2005-01-06T24:00:00.000Z'), 'bad.json')).issues.map((issue) => issue.path)).toEqual(['equity.3.time']);
   });
 
+  it('text is read as configs are: a key given twice is refused by line and column, a file cut short says where', () => {
+    const text = '{\n  "kind": "backtest",\n  "kind": "orchestrator"\n}';
+    expect(problems(() => parseResultJson(text, 'twice.json')).issues.map((issue) => issue.path)).toEqual(['line 3, column 3']);
+    expect(problems(() => parseResultJson('{\n  "kind": "backtest",\n  "equity": [1, 2', 'cut.json')).issues.map((issue) => issue.path)).toEqual(['line 3, column 18']);
+  });
+
   it('a real one-bar backtest reads: its metrics describe its one point', async () => {
     const data = await loadDataset('sp500', { from: '2005-01-03', to: '2005-01-03' });
     const result = runBacktest({ series: data.series, strategy: new SmaCrossoverStrategy({ fast: 20, slow: 100 }) });

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, MAX_LINE_LENGTH, echoValue, parseJsonText, quoteValue, toConfigIssues } from '@ensemble/protocol';
 import { z } from 'zod';
 import { backtestReportInput } from './from-backtest';
 import type { BacktestReportSource } from './from-backtest';
@@ -284,14 +284,9 @@ function backtestInput(data: unknown, kind: 'backtest' | 'engine', source: strin
  * no benchmark line (the metrics still compare with the benchmark).
  */
 export function parseResultJson(value: unknown, source = 'result JSON', options: ReadResultOptions = {}): ReportInput {
-  let data = value;
-  if (typeof value === 'string') {
-    try {
-      data = JSON.parse(value) as unknown;
-    } catch (error) {
-      throw new ConfigError([{ path: '', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }], { source, cause: error });
-    }
-  }
+  // Text is read as configs are: a syntax error by line and column, and a key given twice (which
+  // JSON.parse resolves to the last: `"kind"` twice read a backtest as a run) refused.
+  const data = typeof value === 'string' ? parseJsonText(value, source) : value;
   const kind = resultJsonKind(data);
   if (kind !== null && isRecord(data)) checkVersion(data, kind, source);
   switch (kind) {

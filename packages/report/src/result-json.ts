@@ -24,7 +24,7 @@ export const isoTime = z
   .refine(
     (text) => {
       const time = Date.parse(text.length === 10 ? `${text}T00:00:00.000Z` : text);
-      return Number.isFinite(time) && new Date(time).toISOString().slice(0, text.length) === text;
+      return Number.isFinite(time) && new Date(time).toISOString().startsWith(text);
     },
     { error: (issue) => `${JSON.stringify(issue.input)} is not a time of the calendar (a month 01–12, a day the month has, hours 00–23)` },
   )
