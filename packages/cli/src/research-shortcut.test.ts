@@ -135,6 +135,23 @@ describe('the research shortcut flags', () => {
     expect(shortcutFlagsGiven({ config: 'a', anchored: false, vary: ['x=1'] })).toEqual(['--config', '--vary']);
   });
 
+  it('name a seed beyond the safe integers by --seed, not by --sample', () => {
+    const shortcut = shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', vary: ['fast=5,10'], sample: '1', seed: '1e30' }, 'sweep');
+    const renamed = shortcut.rename(
+      new ConfigError(
+        [
+          { path: 'sampling.random.seed', message: 'Too big' },
+          { path: 'sampling.random.count', message: 'Too small' },
+        ],
+        { source: 'the command-line options' },
+      ),
+    );
+    expect(ConfigError.isInstance(renamed) ? renamed.issues.map((issue) => `${issue.path}: ${issue.message}`) : []).toEqual([
+      '--seed 1e30: Too big (at sampling.random.seed of the spec)',
+      '--sample 1: Too small (at sampling.random.count of the spec)',
+    ]);
+  });
+
   it('are in the help of both commands, with examples, and exclusive with --spec', async () => {
     for (const command of ['sweep', 'walk-forward']) {
       const io = createCapturedIo();

@@ -314,7 +314,7 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
     if (head === 'parameters' && second !== undefined) return flagText('--vary', vary[Number(second)] ?? '');
     if (head === 'objective' || head === 'direction') return flagText('--objective', flags.objective ?? 'sharpe');
     if (head === 'constraints') return second === undefined ? '--constraint' : flagText('--constraint', flags.constraint?.[Number(second)] ?? '');
-    if (head === 'sampling') return flagText('--sample', flags.sample ?? '');
+    if (head === 'sampling') return path.endsWith('.seed') && flags.seed !== undefined ? flagText('--seed', flags.seed) : flagText('--sample', flags.sample ?? '');
     if (head === 'pboBlocks') return flagText('--pbo-blocks', flags.pboBlocks ?? '');
     if (head === 'windows') return second === 'test' ? flagText('--test', flags.test ?? '') : second === 'train' ? flagText('--train', flags.train ?? '') : '--train';
     if (head === 'config' && backtest) {

@@ -72,9 +72,28 @@ describe('an orchestrator run: its JSON file into every report format through th
     const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     const future = problems(() => parseResultJson({ ...json, version: 2 }, 'future.json'));
     expect(future.source).toBe('future.json');
-    expect(future.issues.map((issue) => issue.path)).toEqual(['version']);
+    expect(future.issues).toEqual([
+      { path: 'version', message: 'is 2: the file was written by a newer release of Ensemble than this one, which reads version 1 only; make its report with that release, or upgrade' },
+    ]);
+    expect(problems(() => parseResultJson({ ...json, version: 0.5 }, 'odd.json')).issues).toEqual([
+      { path: 'version', message: 'is 0.5, not a version of this format (this release reads version 1); write the file again with this release' },
+    ]);
     const broken = problems(() => parseResultJson({ ...json, sleeves: [{ id: 'x' }] }, 'broken.json'));
     expect(broken.issues.map((issue) => issue.path)).toContain('sleeves.0.equity');
+  });
+
+  it('a file cut short (its JSON closed again) or edited, whose metrics no longer describe its curves, is a ConfigError naming the fields', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const json = JSON.parse(await readFile(file, 'utf8')) as { portfolio: { equity: unknown[] }; sleeves: { equity: unknown[] }[] };
+    const cut = { ...json, portfolio: { ...json.portfolio, equity: json.portfolio.equity.slice(0, 10) }, sleeves: json.sleeves.map((sleeve) => ({ ...sleeve, equity: sleeve.equity.slice(0, 10) })) };
+    const bars = run.result.portfolio.equity.time.length;
+    const error = problems(() => parseResultJson(cut, 'cut.json'));
+    expect(error.source).toBe('cut.json');
+    expect(error.issues).toEqual([
+      { path: 'portfolio.metrics.metrics.bars', message: `is ${String(bars)}, but portfolio.equity has 10 points: the file was cut short or edited; write it again with \`ensemble run --json\`` },
+      { path: 'sleeves.0.metrics.metrics.bars', message: `is ${String(bars)}, but sleeves.0.equity has 10 points: the file was cut short or edited; write it again with \`ensemble run --json\`` },
+      { path: 'sleeves.1.metrics.metrics.bars', message: `is ${String(bars)}, but sleeves.1.equity has 10 points: the file was cut short or edited; write it again with \`ensemble run --json\`` },
+    ]);
   });
 
   it('a file written before sleeves had their net transfers reads without them, and without the "Net transfers" row', async () => {
@@ -148,6 +167,44 @@ describe('ensemble backtest --json of a data file', () => {
     const input = parseResultJson(JSON.stringify(json), 'result.json');
     expect(input.title).toBe('Backtest: sma-crossover on SP500');
     expect(input.subtitle).toBe('prices.csv');
+    // Cut to its first bar, or its last equity edited: the saved metrics (a 2-year run) are not
+    // this curve's, and a report would show them beside one bar's dates.
+    const oneBar = { ...json, equity: json.equity.slice(0, 1) };
+    expect(problems(() => parseResultJson(oneBar, 'one-bar.json')).issues).toEqual([
+      { path: 'metrics.metrics.bars', message: `is ${String(json.equity.length)}, but equity has 1 point: the file was cut short or edited; write it again with \`ensemble backtest --json\`` },
+    ]);
+    const last = json.equity.at(-1);
+    if (last === undefined) throw new Error('no equity');
+    const edited = { ...json, equity: [...json.equity.slice(0, -1), { ...last, equity: 999_999 }] };
+    expect(problems(() => parseResultJson(edited, 'edited.json')).issues.map((issue) => issue.path)).toEqual(['metrics.metrics.endEquity']);
+  });
+
+  it('a time the calendar does not have is named at its place in the file, not read as NaN', async () => {
+    const data = await loadDataset('sp500', { from: '2005-01-03', to: '2005-01-31' });
+    const result = runBacktest({ series: data.series, strategy: new SmaCrossoverStrategy({ fast: 2, slow: 5 }) });
+    const { version: _version, ...engine } = serializeBacktestResult(result);
+    const json = { schemaVersion: 1, kind: 'backtest', config: { data: { dataset: 'sp500' }, strategy: { name: 'sma-crossover' } }, ...engine, metrics: computeMetrics({ equity: result.equity, trades: result.trades, fills: result.fills }) };
+    const at = (time: string): unknown => ({ ...json, equity: json.equity.map((point, i) => (i === 3 ? { ...point, time } : point)) });
+    expect(problems(() => parseResultJson(at('2005-13-45'), 'bad.json')).issues).toEqual([
+      { path: 'equity.3.time', message: '"2005-13-45" is not a time of the calendar (a month 01–12, a day the month has, hours 00–23)' },
+    ]);
+    expect(problems(() => parseResultJson(at('2005-02-29'), 'bad.json')).issues.map((issue) => issue.path)).toEqual(['equity.3.time']);
+    expect(problems(() => parseResultJson(at('2005-01-06T24:00:00.000Z'), 'bad.json')).issues.map((issue) => issue.path)).toEqual(['equity.3.time']);
+  });
+
+  it('text is read as configs are: a key given twice is refused by line and column, a file cut short says where', () => {
+    const text = '{\n  "kind": "backtest",\n  "kind": "orchestrator"\n}';
+    expect(problems(() => parseResultJson(text, 'twice.json')).issues.map((issue) => issue.path)).toEqual(['line 3, column 3']);
+    expect(problems(() => parseResultJson('{\n  "kind": "backtest",\n  "equity": [1, 2', 'cut.json')).issues.map((issue) => issue.path)).toEqual(['line 3, column 18']);
+  });
+
+  it('a real one-bar backtest reads: its metrics describe its one point', async () => {
+    const data = await loadDataset('sp500', { from: '2005-01-03', to: '2005-01-03' });
+    const result = runBacktest({ series: data.series, strategy: new SmaCrossoverStrategy({ fast: 20, slow: 100 }) });
+    const { version: _version, ...engine } = serializeBacktestResult(result);
+    const json = { schemaVersion: 1, kind: 'backtest', config: { data: { dataset: 'sp500' }, strategy: { name: 'sma-crossover' } }, ...engine, metrics: computeMetrics({ equity: result.equity, trades: result.trades, fills: result.fills }) };
+    expect(json.equity).toHaveLength(1);
+    expect(parseResultJson(json, 'one.json').portfolio.metrics.metrics.bars).toBe(1);
   });
 });
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, MAX_LINE_LENGTH, echoValue, parseJsonText, quoteValue, toConfigIssues } from '@ensemble/protocol';
 import { z } from 'zod';
 import { backtestReportInput } from './from-backtest';
 import type { BacktestReportSource } from './from-backtest';
@@ -124,6 +124,59 @@ function parsed<T extends z.ZodType>(schema: T, data: unknown, source: string): 
   return result.data;
 }
 
+/** The field holding each form's format version; every form this release reads is version 1. */
+const VERSION_FIELD: Readonly<Record<ResultJsonKind, 'version' | 'schemaVersion'>> = { report: 'schemaVersion', orchestrator: 'version', backtest: 'schemaVersion', engine: 'version' };
+
+/**
+ * Refuses a result whose format version is a number other than 1, saying whether a newer release
+ * wrote it; its other fields are not listed (a newer form differs in ways a list would only blur).
+ * A missing or non-numeric version is left to the form's schema.
+ */
+function checkVersion(data: Record<string, unknown>, kind: ResultJsonKind, source: string): void {
+  const field = VERSION_FIELD[kind];
+  const version = data[field];
+  if (typeof version !== 'number' || version === 1) return;
+  const message =
+    Number.isInteger(version) && version > 1
+      ? `is ${String(version)}: the file was written by a newer release of Ensemble than this one, which reads version 1 only; make its report with that release, or upgrade`
+      : `is ${String(version)}, not a version of this format (this release reads version 1); write the file again with this release`;
+  throw new ConfigError([{ path: field, message }], { source });
+}
+
+/** The saved metrics of one equity curve: the number of bars and the end equity they were computed from. */
+interface SavedCurve {
+  /** Path of the metrics object in the file, e.g. `portfolio.metrics.metrics`. */
+  readonly metricsPath: string;
+  /** Path of the curve in the file, e.g. `portfolio.equity`. */
+  readonly curvePath: string;
+  readonly metrics: { readonly bars: number | null; readonly endEquity: number | null };
+  readonly equity: readonly { readonly equity: number }[];
+  /** Whether `endEquity` is the curve's last value (a sleeve's is that of its time-weighted index). */
+  readonly endsCurve: boolean;
+}
+
+/**
+ * Refuses a saved result whose metrics do not describe its equity curve: the file was cut short
+ * (and its JSON closed again) or edited. A report of it would show the metrics of one run beside
+ * the curve and dates of another, with no word.
+ */
+function checkMetricsMatchCurves(curves: readonly SavedCurve[], source: string, remake: string): void {
+  const issues: { path: string; message: string }[] = [];
+  const advice = `the file was cut short or edited; write it again with \`${remake}\``;
+  for (const { metricsPath, curvePath, metrics, equity, endsCurve } of curves) {
+    if (metrics.bars !== null && metrics.bars !== equity.length) {
+      issues.push({ path: `${metricsPath}.bars`, message: `is ${String(metrics.bars)}, but ${curvePath} has ${String(equity.length)} point${equity.length === 1 ? '' : 's'}: ${advice}` });
+      continue;
+    }
+    const last = equity.at(-1)?.equity;
+    if (!endsCurve || metrics.endEquity === null || last === undefined) continue;
+    if (Math.abs(metrics.endEquity - last) > 1e-9 * Math.max(1, Math.abs(last))) {
+      issues.push({ path: `${metricsPath}.endEquity`, message: `is ${String(metrics.endEquity)}, but the last point of ${curvePath} is ${String(last)}: ${advice}` });
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues, { source });
+}
+
 /**
  * Columns of a JSON curve, times as epoch ms; the gross exposure too when every point has it (the
  * exposure metrics need it), and the reserve (the portfolio's cash no sleeve holds) likewise.
@@ -150,6 +203,14 @@ function dataName(data: z.infer<typeof dataSection>): string | undefined {
 
 function orchestratorInput(data: unknown, source: string, options: ReadResultOptions): ReportInput {
   const json = parsed(OrchestratorJsonSchema, data, source);
+  checkMetricsMatchCurves(
+    [
+      { metricsPath: 'portfolio.metrics.metrics', curvePath: 'portfolio.equity', metrics: json.portfolio.metrics.metrics, equity: json.portfolio.equity, endsCurve: true },
+      ...json.sleeves.map((sleeve, i) => ({ metricsPath: `sleeves.${String(i)}.metrics.metrics`, curvePath: `sleeves.${String(i)}.equity`, metrics: sleeve.metrics.metrics, equity: sleeve.equity, endsCurve: false })),
+    ],
+    source,
+    'ensemble run --json',
+  );
   const run: OrchestratorReportSource = {
     config: json.config,
     periodsPerYear: json.periodsPerYear,
@@ -195,6 +256,9 @@ function backtestInput(data: unknown, kind: 'backtest' | 'engine', source: strin
     fills: json.fills.map((fill) => mapFill(fill, parseTime)),
   };
   const cli = 'kind' in json ? json : undefined;
+  if (cli !== undefined) {
+    checkMetricsMatchCurves([{ metricsPath: 'metrics.metrics', curvePath: 'equity', metrics: cli.metrics.metrics, equity: json.equity, endsCurve: true }], source, 'ensemble backtest --json');
+  }
   const saved = cli?.report;
   const subtitle = options.subtitle ?? (saved === undefined ? dataName(cli?.config.data) : (saved.subtitle ?? undefined));
   const input = backtestReportInput(run, {
@@ -220,15 +284,11 @@ function backtestInput(data: unknown, kind: 'backtest' | 'engine', source: strin
  * no benchmark line (the metrics still compare with the benchmark).
  */
 export function parseResultJson(value: unknown, source = 'result JSON', options: ReadResultOptions = {}): ReportInput {
-  let data = value;
-  if (typeof value === 'string') {
-    try {
-      data = JSON.parse(value) as unknown;
-    } catch (error) {
-      throw new ConfigError([{ path: '', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }], { source, cause: error });
-    }
-  }
+  // Text is read as configs are: a syntax error by line and column, and a key given twice (which
+  // JSON.parse resolves to the last: `"kind"` twice read a backtest as a run) refused.
+  const data = typeof value === 'string' ? parseJsonText(value, source) : value;
   const kind = resultJsonKind(data);
+  if (kind !== null && isRecord(data)) checkVersion(data, kind, source);
   switch (kind) {
     case 'report': {
       const input = reportInputFromResultJson(data, source);

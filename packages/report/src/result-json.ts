@@ -18,7 +18,16 @@ export const RESULT_SCHEMA_VERSION = 1;
 /** An ISO time of the JSON forms: `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm:ss.sssZ`. */
 export const isoTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\.\d{3}Z)?$/)
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\.\d{3}Z)?$/, { abort: true })
+  // A day or an hour the calendar does not have (2000-13-45, 2001-02-29) reads as NaN or as
+  // another day: written back, it must give the same text.
+  .refine(
+    (text) => {
+      const time = Date.parse(text.length === 10 ? `${text}T00:00:00.000Z` : text);
+      return Number.isFinite(time) && new Date(time).toISOString().startsWith(text);
+    },
+    { error: (issue) => `${JSON.stringify(issue.input)} is not a time of the calendar (a month 01–12, a day the month has, hours 00–23)` },
+  )
   .describe('UTC time: `YYYY-MM-DD` when timeFormat is `date`, `YYYY-MM-DDTHH:mm:ss.sssZ` when it is `datetime`.');
 
 /** The report's schema parts with ISO times (also the shapes of metrics, trades and fills in the engine's and orchestrator's JSON). */

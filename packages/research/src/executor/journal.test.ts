@@ -52,6 +52,40 @@ describe('openJournal', () => {
     expect(again.get(3)).toEqual(result(3));
   });
 
+  it('runs again a job whose line has a metric that is not a number (a hand-edited journal), keeping the others', async () => {
+    const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
+    const metrics = { bars: 3, sharpe: 0.5, totalReturn: 0.1, sortino: null } as unknown as ResearchJobResult['metrics'];
+    const journal = await openJournal(file, 'plan-e', { resume: false });
+    for (const index of [0, 1, 2]) journal.append({ index, status: 'ok', metrics, periodReturns: new Float64Array([0.01, 0.02]) });
+    journal.close();
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    const edit = (line: number, field: string, value: unknown): void => {
+      const record = JSON.parse(lines[line] ?? '') as { metrics: Record<string, unknown> };
+      record.metrics[field] = value;
+      lines[line] = JSON.stringify(record);
+    };
+    edit(2, 'totalReturn', 'abc');
+    edit(3, 'sharpe', 'NaN');
+    await writeFile(file, lines.join('\n'));
+    const finished = (await openJournal(file, 'plan-e', { resume: true })).finished;
+    expect([...finished.keys()]).toEqual([0]);
+    expect(finished.get(0)?.metrics).toEqual(metrics);
+  });
+
+  it('resumes an empty journal (killed before its header was written) as a new one, and says why a directory in its place cannot be read', async () => {
+    const directory = await temporaryDirectory('journal-');
+    const file = join(directory, 'journal.jsonl');
+    await writeFile(file, '');
+    const journal = await openJournal(file, 'plan-z', { resume: true });
+    expect(journal.finished.size).toBe(0);
+    journal.append({ index: 0, status: 'ok', metrics: null, periodReturns: new Float64Array([0.5]) });
+    journal.close();
+    expect((await openJournal(file, 'plan-z', { resume: true })).finished.get(0)?.periodReturns).toEqual(new Float64Array([0.5]));
+    const folder = join(directory, 'folder.jsonl');
+    await mkdir(folder);
+    await expect(openJournal(folder, 'plan-z', { resume: true })).rejects.toThrow(`Cannot read the journal "${folder}": it is a directory; remove it or choose another output directory.`);
+  });
+
   it('records the versions of the packages that compute results, as their package.json files say', async () => {
     const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
     (await openJournal(file, 'plan-v', { resume: false })).close();

@@ -175,10 +175,14 @@ export async function openJournal(file: string, planId: string, options: OpenJou
   let finished = new Map<number, ResearchJobResult>();
   let torn = false;
   if (options.resume) {
-    const text = await readFile(file, 'utf8').catch((error: unknown) => {
-      if ((error as { code?: unknown } | null)?.code === 'ENOENT') return null;
-      throw new EnsembleError('IO_FAILED', `Cannot read the journal ${quoteValue(file, MAX_LINE_LENGTH)}.`, { cause: error });
+    const read = await readFile(file, 'utf8').catch((error: unknown) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code === 'ENOENT') return null;
+      const why = code === 'EISDIR' ? 'it is a directory; remove it or choose another output directory' : error instanceof Error ? error.message : String(error);
+      throw new EnsembleError('IO_FAILED', `Cannot read the journal ${quoteValue(file, MAX_LINE_LENGTH)}: ${why}.`, { cause: error });
     });
+    // An empty file is a journal killed before its header was written: nothing finished.
+    const text = read !== null && read.trim() === '' ? null : read;
     if (text !== null) finished = parseLines(text, file, planId, packages, modules);
     // A line torn by a kill mid-write has no newline: the next line must not be appended to it.
     torn = text !== null && text.length > 0 && !text.endsWith('\n');

@@ -25,7 +25,9 @@ const column = z.array(z.number().nullable());
 const jobResultJsonSchema = z.object({
   index: z.number().int().nonnegative(),
   status: z.enum(['ok', 'failed', 'timed-out']),
-  metrics: z.record(z.string(), z.unknown()).nullable(),
+  // Every metric is a number or null (JSON's form of a metric that cannot be computed): a string
+  // in a hand-edited journal line would otherwise be ranked, and written to results.csv, as it is.
+  metrics: z.record(z.string(), z.number().nullable()).nullable(),
   periodReturns: column.optional(),
   periodReturnsF64: z.base64().optional(),
   curve: z.object({ time: column, equity: column }).refine((curve) => curve.time.length === curve.equity.length, { message: 'time and equity must be as many' }).optional(),

@@ -45,7 +45,7 @@ function isPlainRelativePath(value: string): boolean {
 }
 
 /** One parameter value of a combination. */
-export const ParameterValueSchema = z.union([z.number(), z.string(), z.boolean()]);
+export const ParameterValueSchema = z.union([z.number(), z.string(), z.boolean()], { error: 'must be a number, a string or a boolean (true, false)' });
 
 /**
  * The bars a job measures: bars from `warmupStart` (default `start`) feed the indicators, but no

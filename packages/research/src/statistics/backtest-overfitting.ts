@@ -249,7 +249,9 @@ function degradationFit(x: readonly (number | null)[], y: readonly (number | nul
  * trial with the best in-sample metric is selected (the first in input order on a tie) and its
  * out-of-sample mid-rank `r` among all trials taken (1 worst, N best, ties averaged, values within
  * 1e−12 relative tied), `ω̄ = r / (N + 1)` and `λ = ln(ω̄ / (1 − ω̄))`. PBO is the share of splits
- * with `λ ≤ 0`: the in-sample winner did no better than the out-of-sample median.
+ * with `λ ≤ 0`: the in-sample winner did no better than the out-of-sample median. Trials whose
+ * returns are all identical tie on every split (`λ = 0`) and give PBO 1, which says nothing about
+ * a selection: check that they differ first (a sweep reports no PBO then).
  *
  * With `'sharpe'` or `'mean'` each split costs O(N·S) (block sums are computed once); a custom
  * metric costs O(N·T) per split. Throws a `DataValidationError` naming a short or non-finite

@@ -105,6 +105,15 @@ describe('planSweep', () => {
     ]);
   });
 
+  it('names a value that is neither a number, a string nor a boolean by its place in the list, not the parameter as "Invalid input"', async () => {
+    expect(await issuesOf(planSweep({ config: runConfig, parameters: [{ path: 'cash', values: [1000, null] }] }))).toEqual([
+      'parameters.0.values.1: must be a number, a string or a boolean (true, false)',
+    ]);
+    expect(await issuesOf(planSweep({ config: runConfig, parameters: [{ path: 'cash', values: [[1000]] }] }))).toEqual([
+      'parameters.0.values.0: must be a number, a string or a boolean (true, false)',
+    ]);
+  });
+
   it('names the spec as the source of bad constraints and lists every one', async () => {
     let thrown: unknown;
     try {

@@ -6,6 +6,7 @@ import { checkRunData, parseRunConfig, runSymbols } from '@ensemble/orchestrator
 import type { RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
 import { inferPeriodsPerYear } from '@ensemble/performance';
 import { ConfigError, quoteValue, toConfigIssues } from '@ensemble/protocol';
+import type { z } from 'zod';
 import type { BarSeries, ConfigIssue } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { parseBacktestRunConfig } from '../job/backtest-config';
@@ -545,9 +546,11 @@ export async function planGrid(spec: GridSpec, options: PlanSweepOptions, extraI
 }
 
 /** A spec parsed by `schema`, or a `ConfigError` listing every problem by path. */
-export function parseSpec<TSpec>(schema: { safeParse(input: unknown): { success: true; data: TSpec } | { success: false; error: Parameters<typeof toConfigIssues>[0] } }, input: unknown, source: string | undefined): TSpec {
+export function parseSpec<TSchema extends z.ZodType>(schema: TSchema, input: unknown, source: string | undefined): z.output<TSchema> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) fail(toConfigIssues(parsed.error), source);
+  // With the input and the schema, a parameter that matches neither form (a list or a range) is
+  // named by what is wrong inside it (`parameters.0.values.2`), not as "parameters.0: Invalid input".
+  if (!parsed.success) fail(toConfigIssues(parsed.error, { input, schema }), source);
   return parsed.data;
 }
 

@@ -116,4 +116,83 @@ describe('sweepStatistics', () => {
       expect(statistics.notes.join(' ')).not.toContain('market data');
     });
   });
+
+  describe('combinations with identical returns (a parameter the strategy ignores, or no trade at all)', () => {
+    const returns = Array.from({ length: 48 }, (_, t) => Math.sin(t * 1.7) * 0.01 + 0.001);
+    const same = (index: number, values: readonly number[]): Trial => {
+      const periodReturns = Float64Array.from(values);
+      return { index, parameters: { k: index + 1 }, objective: 1, result: { index, status: 'ok', metrics: null, periodReturns } };
+    };
+    const options = { blocks: 4, direction: 'max', dimensions: { k: [1, 2, 3] } } as const;
+
+    it('gives no PBO (the CSCV would count every tie at the median as overfit, PBO 1) and says why', () => {
+      const trials = [0, 1, 2].map((index) => same(index, returns));
+      const statistics = sweepStatistics(trials, trials[0] ?? null, options);
+      expect(statistics.pbo).toBeNull();
+      expect(statistics.notes).toContain(
+        'pbo: the 3 finished combinations have identical returns in every period (the varied parameters changed nothing), so there is no selection to judge',
+      );
+      // k = 1 is first by the tie-break only: no "widen the range" advice.
+      expect(statistics.notes.filter((note) => note.startsWith('grid:'))).toEqual([]);
+    });
+
+    it('says that none traded when every return is 0', () => {
+      const trials = [0, 1].map((index) => same(index, Array.from({ length: 48 }, () => 0)));
+      const statistics = sweepStatistics(trials, null, { ...options, dimensions: { k: [1, 2] } });
+      expect(statistics.pbo).toBeNull();
+      expect(statistics.notes).toContain(
+        'pbo: the 2 finished combinations have identical returns in every period (the varied parameters changed nothing, and none of them traded), so there is no selection to judge',
+      );
+    });
+
+    it('says why the selected combination has no DSR: flat returns (σ = 0), or fewer than 2', () => {
+      const flat = [0, 1].map((index) => same(index, Array.from({ length: 48 }, () => 0)));
+      expect(sweepStatistics(flat, flat[0] ?? null, options).notes).toContain(
+        "deflatedSharpe: the selected combination #0's returns do not vary (a standard deviation of 0: it never traded), so it has no Sharpe ratio to deflate",
+      );
+      const constant = [0, 1].map((index) => same(index, Array.from({ length: 48 }, () => 0.001)));
+      const statistics = sweepStatistics(constant, constant[1] ?? null, options);
+      expect(statistics.deflatedSharpe?.dsr).toBeNull();
+      expect(statistics.notes).toContain("deflatedSharpe: the selected combination #1's returns do not vary (a standard deviation of 0), so it has no Sharpe ratio to deflate");
+      const one = [0, 1].map((index) => same(index, [0.01]));
+      expect(sweepStatistics(one, one[0] ?? null, options).notes).toContain('deflatedSharpe: the selected combination #0 has 1 return; a Sharpe ratio needs at least 2');
+    });
+
+    it('says first that the returns are too few for the blocks, when they are', () => {
+      const trials = [0, 1].map((index) => same(index, [0.01, 0.02, 0.03]));
+      expect(sweepStatistics(trials, null, options).notes).toContain('pbo: must be at most the number of returns per trial (3), got 4: every block needs a row');
+    });
+
+    it('keeps the PBO when one combination differs in a single period', () => {
+      const other = [...returns];
+      other[7] = (other[7] ?? 0) + 0.002;
+      const trials = [same(0, returns), same(1, returns), same(2, other)];
+      expect(sweepStatistics(trials, trials[2] ?? null, options).pbo?.trials).toBe(3);
+    });
+
+    it('deflates nothing: the trial Sharpe ratios do not vary, so SR₀ = 0 and the DSR is the PSR, as computed by hand', () => {
+      const trials = [0, 1, 2].map((index) => same(index, returns));
+      const dsr = sweepStatistics(trials, trials[0] ?? null, options).deflatedSharpe;
+      // By hand: sample mean and std (ddof 1), population skewness and plain kurtosis, then
+      // Φ(SR·√(T − 1) / √(1 − γ₃·SR + (γ₄ − 1)/4·SR²)) with Φ from erf's series (Abramowitz & Stegun 7.1.5).
+      const n = returns.length;
+      const mean = returns.reduce((sum, r) => sum + r, 0) / n;
+      const m = (k: number): number => returns.reduce((sum, r) => sum + (r - mean) ** k, 0) / n;
+      const sharpe = mean / Math.sqrt((m(2) * n) / (n - 1));
+      const skew = m(3) / m(2) ** 1.5;
+      const kurt = m(4) / m(2) ** 2;
+      const z = (sharpe * Math.sqrt(n - 1)) / Math.sqrt(1 - skew * sharpe + ((kurt - 1) / 4) * sharpe * sharpe);
+      let erf = 0;
+      let term = z / Math.SQRT2;
+      for (let k = 0; k < 60; k++) {
+        erf += term / (2 * k + 1);
+        term *= (-((z / Math.SQRT2) ** 2)) / (k + 1);
+      }
+      const phi = 0.5 * (1 + (2 / Math.sqrt(Math.PI)) * erf);
+      expect(dsr?.sharpeVariance).toBe(0);
+      expect(dsr?.expectedMaxSharpe).toBe(0);
+      expect(dsr?.dsr).toBeCloseTo(phi, 12);
+      expect(dsr?.psr).toBe(dsr?.dsr);
+    });
+  });
 });

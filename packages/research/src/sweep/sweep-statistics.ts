@@ -95,6 +95,27 @@ function undefinedReturns(trial: Trial, at: number): string {
   return `combination #${trial.index}'s returns are undefined after period ${at} of ${trial.result.periodReturns.length} (its equity reached zero or below)`;
 }
 
+/**
+ * True when every series holds the same returns, period by period: the varied parameters changed
+ * nothing (or no combination traded), so every split's trials tie in and out of sample.
+ */
+function allIdentical(series: readonly ArrayLike<number>[]): boolean {
+  const first = series[0];
+  if (first === undefined) return true;
+  for (const other of series.slice(1)) {
+    for (let t = 0; t < first.length; t++) if (other[t] !== first[t]) return false;
+  }
+  return true;
+}
+
+/** Why the selected combination has a deflated Sharpe result but no DSR. */
+function noDeflatedSharpe(selected: Trial, result: DeflatedSharpeResult): string {
+  const which = `the selected combination #${String(selected.index)}`;
+  if (result.observations < 2) return `${which} has ${String(result.observations)} return${result.observations === 1 ? '' : 's'}; a Sharpe ratio needs at least 2`;
+  if (result.sharpe === null) return `${which}'s returns do not vary (a standard deviation of 0${Array.from(selected.result.periodReturns).every((value) => value === 0) ? ': it never traded' : ''}), so it has no Sharpe ratio to deflate`;
+  return `${which}'s returns take two values, which leaves the probabilistic Sharpe ratio's variance term at 0 or below`;
+}
+
 function reason(error: unknown): string {
   // A statistic's input check is a ConfigError ("Invalid configuration in …: - points: …"); the
   // note states only what its issues say, as the other notes do.
@@ -108,7 +129,7 @@ function reason(error: unknown): string {
  * the best: the DSR of the selected trial's returns (trials without a Sharpe ratio count as 0, as
  * do trials whose equity reached zero or below, with returns undefined from there on), the PBO by
  * CSCV on the per-period Sharpe ratio with `blocks` blocks (every trial's returns over the same
- * periods, all defined), and the parameter stability of the objective over the grid `dimensions`.
+ * periods, all defined, not all identical), and the parameter stability of the objective over the grid `dimensions`.
  * Returns are taken in excess of each trial's `riskFreePerPeriod`, as its Sharpe ratio takes them.
  */
 export function sweepStatistics(
@@ -134,6 +155,7 @@ export function sweepStatistics(
     } catch (error) {
       notes.push(`deflatedSharpe: ${reason(error)}`);
     }
+    if (deflatedSharpe !== null && deflatedSharpe.dsr === null) notes.push(`deflatedSharpe: ${noDeflatedSharpe(selected, deflatedSharpe)}`);
   }
   let pbo: SweepPbo | null = null;
   const lengths = new Set(finished.map((trial) => trial.result.periodReturns.length));
@@ -144,6 +166,12 @@ export function sweepStatistics(
   else if (wipedTrial !== undefined) {
     const count = undefinedFrom.filter((at) => at >= 0).length;
     notes.push(`pbo: ${undefinedReturns(wipedTrial, undefinedFrom[wiped] ?? 0)}${count > 1 ? `, and ${count - 1} more's` : ''}; it needs every combination's returns`);
+  } else if (allIdentical(excess) && (excess[0]?.length ?? 0) >= options.blocks) {
+    // Every split would rank the tied in-sample winner at the out-of-sample median (λ = 0), which
+    // the CSCV counts as overfit: a PBO of 1 that says nothing about this grid.
+    notes.push(
+      `pbo: the ${String(finished.length)} finished combinations have identical returns in every period (the varied parameters changed nothing${excess[0]?.every((value) => value === 0) === true ? ', and none of them traded' : ''}), so there is no selection to judge`,
+    );
   } else {
     try {
       const full = probabilityOfBacktestOverfitting(excess, { blocks: options.blocks });
@@ -181,7 +209,10 @@ export function sweepStatistics(
     notes.push(`stability: ${reason(error)}`);
   }
   if (stability !== null && stability.stability === null) notes.push(`stability: ${noNeighbour(stability)}`);
-  const edge = gridEdgeNote(selected, options.dimensions);
+  // A best chosen among equal objectives (by index) sits on the edge by the tie-break alone.
+  const withObjective = trials.filter((trial) => trial.objective !== null);
+  const tied = withObjective.length > 1 && withObjective.every((trial) => trial.objective === selected?.objective);
+  const edge = tied ? null : gridEdgeNote(selected, options.dimensions);
   if (edge !== null) notes.push(edge);
   return { deflatedSharpe, pbo, stability, notes };
 }

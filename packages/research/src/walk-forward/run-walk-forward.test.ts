@@ -91,6 +91,23 @@ describe('runWalkForward', () => {
       expect(step.status).toBe('no-choice');
       expect(step.error).toEqual({ code: 'NO_OBJECTIVE', message: 'no combination had a value of the objective winRate on the train window (2 finished, 0 failed)' });
     }
+    // Train windows of 21 bars for moving averages of 50: the strategy cannot trade in any of them.
+    const cold = await planWalkForward({
+      kind: 'backtest',
+      config: { data: { dataset: 'sp500', from: '2005-01-01', to: '2005-12-31' }, strategy: 'sma-crossover', params: { fast: 5, slow: 50 } },
+      parameters: [{ path: 'params.fast', values: [5, 10] }],
+      objective: 'sharpe',
+      windows: { mode: 'rolling', train: 21, test: 21 },
+    });
+    const untraded = await runWalkForward(cold, createInProcessExecutor());
+    expect(untraded.steps.length).toBeGreaterThan(0);
+    for (const step of untraded.steps) {
+      expect(step.error).toEqual({
+        code: 'NO_OBJECTIVE',
+        message:
+          "no combination had a value of the objective sharpe on the train window (2 finished, 0 failed); none of them traded in the window's 21 bars (a train window starts cold: one shorter than a strategy's warm-up, e.g. its longest moving average, cannot trade)",
+      });
+    }
   });
 
   // Regression: a no-choice step's test window was left out of the stitched curve, so its time

@@ -68,7 +68,7 @@ export interface RunWalkForwardOptions {
 }
 
 /** Why a train window chose no combination, from its ranked rows (none of which has a rank; job indexes from `firstIndex`). */
-function noChoiceError(rows: readonly SweepRow[], metric: string, firstIndex: number): { code: string; message: string } {
+function noChoiceError(rows: readonly SweepRow[], metric: string, firstIndex: number, trainBars: number): { code: string; message: string } {
   const failed = rows.filter((row) => row.error !== null);
   const first = failed[0]?.error;
   if (first !== undefined && first !== null && failed.length === rows.length) {
@@ -77,9 +77,15 @@ function noChoiceError(rows: readonly SweepRow[], metric: string, firstIndex: nu
       message: `every combination failed on the train window (${String(failed.length)} of ${String(rows.length)}); the first, combination ${String((failed[0]?.index ?? firstIndex) - firstIndex)}: ${first.message}`,
     };
   }
+  const finished = rows.filter((row) => row.error === null);
+  // Train windows start cold: one shorter than the strategies' warm-up (an SMA's period) cannot trade.
+  const untraded =
+    finished.length > 0 && finished.every((row) => row.metrics?.volatility === 0 && (row.metrics.timeInMarket ?? 0) === 0)
+      ? `; none of them traded in the window's ${String(trainBars)} bars (a train window starts cold: one shorter than a strategy's warm-up, e.g. its longest moving average, cannot trade)`
+      : '';
   return {
     code: 'NO_OBJECTIVE',
-    message: `no combination had a value of the objective ${metric} on the train window (${String(rows.length - failed.length)} finished, ${String(failed.length)} failed)`,
+    message: `no combination had a value of the objective ${metric} on the train window (${String(finished.length)} finished, ${String(failed.length)} failed)${untraded}`,
   };
 }
 
@@ -147,7 +153,7 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
     const best = ranked[0]?.rank === 1 ? ranked[0] : null;
     const base = { index: k, train: window.train, test: window.test, startEquity: capital };
     if (best === null) {
-      steps.push({ ...base, chosen: null, objective: null, inSample: null, outOfSample: null, efficiency: null, status: 'no-choice', error: noChoiceError(ranked, plan.objective.metric, k * plan.gridSize) });
+      steps.push({ ...base, chosen: null, objective: null, inSample: null, outOfSample: null, efficiency: null, status: 'no-choice', error: noChoiceError(ranked, plan.objective.metric, k * plan.gridSize, window.train.bars) });
       // Nothing chosen, nothing traded: the capital stays in cash over the test window.
       holdFlat(window);
       offset++;
