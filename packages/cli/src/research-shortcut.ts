@@ -403,14 +403,15 @@ function firstCombination(parameters: readonly Record<string, unknown>[]): { rea
  */
 function parameterRuleIssues(issues: readonly ConfigIssue[], context: { readonly flags: string; readonly strategy: string; readonly parameters: readonly Record<string, unknown>[] }): ConfigIssue[] {
   if (context.flags === '' || !context.flags.includes('--vary')) return [...issues];
-  const every = (example: string): ConfigIssue => ({ path: context.flags, message: `every combination breaks a rule of ${echoValue(context.strategy)}'s parameters, so none can run: ${example}; change the --vary or --param values` });
+  const change = `change the ${context.flags.includes('--param') ? '--vary or --param' : '--vary'} values`;
+  const every = (example: string): ConfigIssue => ({ path: context.flags, message: `every combination breaks a rule of ${echoValue(context.strategy)}'s parameters, so none can run: ${example}; ${change}` });
   // The base itself refused: no combination the planner tried mends it (the first is named).
   const base = issues.find((issue) => issue.path.startsWith('config.params.'));
   if (base !== undefined) {
     const first = firstCombination(context.parameters);
     const rest = issues.filter((issue) => issue !== base);
     if (first.size <= BASE_COMBINATION_CHECKS) return [every(`${first.text}: ${base.message}`), ...rest];
-    return [{ path: context.flags, message: `none of the first ${String(BASE_COMBINATION_CHECKS)} combinations can run: ${first.text}: ${base.message}; change the --vary or --param values` }, ...rest];
+    return [{ path: context.flags, message: `none of the first ${String(BASE_COMBINATION_CHECKS)} combinations can run: ${first.text}: ${base.message}; ${change}` }, ...rest];
   }
   const combinations = issues.filter((issue) => COMBINATION_PATH.test(issue.path));
   const rules = combinations.filter((issue) => PARAMETER_PROBLEM.test(issue.message));
