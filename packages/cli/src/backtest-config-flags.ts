@@ -338,6 +338,8 @@ export function parseBacktestConfigFlags(problems: FlagProblems, flags: Backtest
     if (flags[key] === true) origins.set(path, flag);
   }
   if (symbols.length > 0) origins.set('symbols', (flags.symbol ?? []).map((value) => flagText('--symbol', value)).join(' '));
+  // Each symbol by itself, as `ensemble backtest` names an unknown one (`--symbol XYZ` of `--symbol SP500,XYZ`).
+  symbols.forEach((symbol, k) => origins.set(`symbols.${String(k)}`, flagText('--symbol', symbol)));
   const engineGiven = [...new Set(ENGINE_KEYS.filter(([flag]) => given(flags, flag)).map(([, key]) => key))];
   return {
     format: flags.format,

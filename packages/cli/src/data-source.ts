@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData } from '@ensemble/data';
 import type { DataFormat, DatasetInfo, DateInput, MarketData } from '@ensemble/data';
-import { ConfigError, EnsembleError, MAX_LINE_LENGTH, closestMatch, echoValue, quoteValue } from '@ensemble/protocol';
-import type { DateFormat, Logger } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, EnsembleError, MAX_LINE_LENGTH, closestMatch, echoValue, quoteValue } from '@ensemble/protocol';
+import type { DataProblem, DateFormat, Logger } from '@ensemble/protocol';
 import type { CliIo } from './io';
 
 /** What to load and which part of it to keep. */
@@ -68,27 +68,80 @@ export async function loadDataSource(source: string, options: DataSourceOptions,
   }
   const absolute = path.resolve(io.cwd, source);
   if (!looksLikePath(source)) {
-    const { existsSync } = await import('node:fs');
-    if (!existsSync(absolute)) {
-      throw new EnsembleError(
-        'DATA_NOT_FOUND',
-        `${quoteValue(source, MAX_LINE_LENGTH)} is neither a data set nor a file. Data sets: ${datasetList()}. Or give the path of a CSV or JSON file.${datasetSuggestion(source, ' Did you mean')}`,
-      );
-    }
+    const missing = await missingDataSource(source, io.cwd);
+    if (missing !== null) throw missing;
   }
   try {
     const data = await loadMarketData(absolute, { ...selection, file: source, format: options.format, dateFormat: options.dateFormat, maxProblems: options.maxProblems, onProgress: options.onProgress });
     return { data, dataset: undefined };
   } catch (error) {
-    if (EnsembleError.isInstance(error) && error.code === 'DATA_NOT_FOUND') {
-      throw new EnsembleError(
-        'DATA_NOT_FOUND',
-        `Market data file not found: ${quoteValue(source, MAX_LINE_LENGTH)} (looked for ${echoValue(absolute, MAX_LINE_LENGTH)}). Check the path, or use a data set name: ${datasetList()}.`,
-        { cause: error },
-      );
-    }
+    if (EnsembleError.isInstance(error) && error.code === 'DATA_NOT_FOUND') throw fileNotFound(source, absolute, error);
     throw error;
   }
+}
+
+function fileNotFound(source: string, absolute: string, cause?: unknown): EnsembleError {
+  return new EnsembleError(
+    'DATA_NOT_FOUND',
+    `Market data file not found: ${quoteValue(source, MAX_LINE_LENGTH)} (looked for ${echoValue(absolute, MAX_LINE_LENGTH)}). Check the path, or use a data set name: ${datasetList()}.`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * The error {@link loadDataSource} gives for `source` (`--data`, relative to `cwd`) when it is
+ * neither an embedded data set nor a file that exists, or null: so that a command which loads
+ * the data later (a sweep's planner) refuses it first, in `ensemble backtest`'s words.
+ */
+export async function missingDataSource(source: string, cwd: string): Promise<EnsembleError | null> {
+  if (isDatasetName(source)) return null;
+  const absolute = path.resolve(cwd, source);
+  const { existsSync } = await import('node:fs');
+  if (existsSync(absolute)) return null;
+  if (looksLikePath(source)) return fileNotFound(source, absolute);
+  return new EnsembleError(
+    'DATA_NOT_FOUND',
+    `${quoteValue(source, MAX_LINE_LENGTH)} is neither a data set nor a file. Data sets: ${datasetList()}. Or give the path of a CSV or JSON file.${datasetSuggestion(source, ' Did you mean')}`,
+  );
+}
+
+/** The loader's advice for day-month dates, `pass --date-format F (data.dateFormat in a config, dateFormat in code[; pivot])`: formats and pivot. */
+const DATE_FORMAT_ADVICE = /pass --date-format (\S+(?: or \S+)*) \(data\.dateFormat in a config, dateFormat in code(?:; ([^)]*))?\)/g;
+
+/** Where a data problem's file and advice are to be named: the data file as the user gave it, and the config it came from, if any. */
+export interface DataProblemContext {
+  /** Absolute data file paths → the path to print (as given, or as seen from where the config was given). */
+  readonly files: ReadonlyMap<string, string>;
+  /**
+   * The config that gave the data, as typed (`cfg/run.json`), and where its data is (`the data`,
+   * or `config.data` of a spec's inline base): its day-month advice names the field to set, not
+   * `--date-format`, which the command does not take. Absent when the data came from flags.
+   */
+  readonly config?: { readonly file: string; readonly at: string } | undefined;
+}
+
+/**
+ * A data problem as the user sees the command: the file named as it was given (relative stays
+ * relative, as `ensemble backtest` prints it), and under a config the advice for day-month dates
+ * worded for the config (`set "dateFormat": "DD/MM/YYYY" in the data of cfg/run.json`) rather than
+ * as the `--date-format` flag. Any other error is returned unchanged.
+ */
+export function dataProblemsAsGiven(error: unknown, context: DataProblemContext): unknown {
+  if (!DataValidationError.isInstance(error)) return error;
+  const { config } = context;
+  const problems = error.problems.map((problem): DataProblem => {
+    const file = problem.file === undefined ? undefined : (context.files.get(problem.file) ?? problem.file);
+    const message =
+      config === undefined
+        ? problem.message
+        : problem.message.replace(DATE_FORMAT_ADVICE, (_match, formats: string, years: string | undefined) => {
+            const values = formats.split(' or ').map((format) => JSON.stringify(format)).join(' or ');
+            return `set "dateFormat": ${values} in ${config.at} of ${config.file}${years === undefined ? '' : ` (${years})`}`;
+          });
+    return { ...problem, ...(file === undefined ? {} : { file }), message };
+  });
+  if (problems.every((problem, k) => problem.file === error.problems[k]?.file && problem.message === error.problems[k]?.message)) return error;
+  return new DataValidationError(problems, { truncated: error.truncated, subject: error.subject, cause: error });
 }
 
 /**

@@ -333,6 +333,18 @@ export function strategyFromFlags(problems: FlagProblems, name: string, params: 
   const before = problems.issues.length;
   const raw = splitParamFlags(problems, params);
   if (problems.issues.length > before) return undefined;
+  const parsed = checkParameterFlags(problems, definition, raw);
+  if (parsed === undefined) return undefined;
+  return { definition, strategy: definition.create(parsed, definition.name), params: parsed };
+}
+
+/**
+ * Checks `--param` flags (split by {@link splitParamFlags}) against the strategy's whole parameter
+ * schema, as `ensemble backtest` does: every problem — an unknown key, a wrong type, a bound, a rule
+ * across parameters (`fast` below `slow`, one broken through a default named so) — recorded against
+ * the flag that caused it. Returns every parameter with defaults applied, or undefined after a problem.
+ */
+export function checkParameterFlags(problems: FlagProblems, definition: StrategyDefinition, raw: RawParams): Record<string, unknown> | undefined {
   const typed = coerceParameterStrings(definition, raw.values);
   const parsed = definition.schema.safeParse(typed);
   if (!parsed.success) {
@@ -355,6 +367,5 @@ export function strategyFromFlags(problems: FlagProblems, name: string, params: 
     }
     return undefined;
   }
-  const output = parsed.data as Record<string, unknown>;
-  return { definition, strategy: definition.create(output, definition.name), params: output };
+  return parsed.data as Record<string, unknown>;
 }

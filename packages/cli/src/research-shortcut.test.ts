@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { datasetUrl } from '@ensemble/data';
 import { BacktestOptionsSchema } from '@ensemble/engine';
 import { ConfigError } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
@@ -282,11 +284,58 @@ describe('the research shortcut flags', () => {
     expect(range.err()).toContain('--from 2016-01-01 --to 2015-01-01: --from is after --to: the date range is empty; swap them');
     const cross = createCapturedIo();
     expect(await main(['node', 'ensemble', 'sweep', '--strategy', 'sma-crossover', '--data', 'sp500', '--param', 'slow=5', '--vary', 'fast=5,10', '--out', 'x'], cross)).toBe(2);
-    // No value of the varied fast holds with slow 5: named by a varied value, not the default it replaces.
-    expect(cross.err()).toContain('--param slow=5: fast (5) must be less than slow (5)');
+    // No value of the varied fast holds with slow 5: said once, named by the flags and by a combination a job would run, not the default it replaces.
+    expect(cross.err()).toBe(
+      "error: Invalid configuration in the command-line options:\n  - --vary fast=5,10 --param slow=5: every combination breaks a rule of sma-crossover's parameters, so none can run: combination 0 (fast=5): fast (5) must be less than slow (5): the fast SMA uses the shorter window; change the --vary or --param values\n",
+    );
     const symbol = createCapturedIo();
     expect(await main(['node', 'ensemble', 'walk-forward', '--strategy', 'sma-crossover', '--data', 'sp500', '--symbol', 'NOPE', '--vary', 'fast=5,10', '--train', '2y', '--test', '1y', '--out', 'x'], symbol)).toBe(2);
-    expect(symbol.err()).toContain('--symbol NOPE: symbol "NOPE" is not in the data');
+    expect(symbol.err()).toBe('error: Invalid configuration in the command-line options:\n  - --symbol NOPE: unknown symbol "NOPE"; available: SP500\n');
+  });
+
+  it('name a problem the planner finds in the data by the flag that caused it, in the words of `ensemble backtest` for the same flags', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ensemble-shortcut-words-'));
+    try {
+      writeFileSync(join(cwd, 'prices.csv'), readFileSync(fileURLToPath(await datasetUrl('sp500'))));
+      const run = async (args: readonly string[]) => {
+        const io = createCapturedIo({ cwd });
+        return { code: await main(['node', 'ensemble', ...args], io), err: io.err() };
+      };
+      const cases: readonly (readonly string[])[] = [
+        ['--dataset', 'sp500', '--symbol', 'XYZ'],
+        ['--dataset', 'sp500', '--symbol', 'SP500,XYZ'],
+        ['--dataset', 'sp500', '--symbol', 'SP500', '--symbol', 'XYZ'],
+        ['--dataset', 'sp500', '--benchmark', 'XYZ'],
+        ['--dataset', 'sp500', '--from', '2030-01-01'],
+        ['--dataset', 'sp500', '--to', '1990-01-01'],
+        ['--dataset', 'sp500', '--from', '2010-01-02', '--to', '2010-01-03'],
+        ['--data', 'prices.csv', '--symbol', 'XYZ'],
+        ['--data', 'nofile.csv'],
+        ['--data', 'sp5000'],
+        // A data problem names the file as typed, relative: `prices.csv:1`, not its absolute path.
+        ['--data', 'prices.csv', '--format', 'wide', '--adjust'],
+        ['--dataset', 'sp500', '--param', 'fast=10', '--param', 'slow=5'],
+        ['--dataset', 'sp500', '--param', 'slow=5'],
+        ['--dataset', 'sp500', '--param', 'slow=-5'],
+      ];
+      for (const flags of cases) {
+        const backtest = await run(['backtest', '--strategy', 'sma-crossover', ...flags]);
+        expect(backtest.code, flags.join(' ')).toBe(2);
+        const sweep = await run(['sweep', '--strategy', 'sma-crossover', ...flags, '--vary', 'cash=1000,2000', '--out', 'x']);
+        expect(sweep.err, flags.join(' ')).toBe(backtest.err);
+        expect(sweep.code).toBe(2);
+      }
+      const walk = await run(['walk-forward', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--benchmark', 'XYZ', '--vary', 'fast=5,10', '--train', '2y', '--test', '1y', '--out', 'x']);
+      expect(walk.err).toBe('error: Invalid configuration in the command-line options:\n  - --benchmark XYZ: unknown symbol "XYZ"; available: SP500\n');
+      // The symbols as a backtest selects them: exact, then regardless of case.
+      const folded = await run(['backtest', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--symbol', 'sp500', '--benchmark', 'sp500', '--from', '2019-01-01']);
+      expect(folded.code).toBe(0);
+      const foldedSweep = await run(['sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--symbol', 'sp500', '--benchmark', 'sp500', '--from', '2019-01-01', '--vary', 'fast=5,10', '--out', 'folded', '--workers', '1', '--no-progress']);
+      expect(foldedSweep.err).toBe('');
+      expect(foldedSweep.code).toBe(0);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it('check a rule between parameters per combination, not on the base with the default of a varied one', async () => {
@@ -299,11 +348,22 @@ describe('the research shortcut flags', () => {
       }
       const varied = createCapturedIo();
       expect(await main(['node', 'ensemble', 'sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--param', 'slow=8', '--vary', 'fast=5,50', '--out', join(out, 'x')], varied)).toBe(2);
-      expect(varied.err()).toContain("combination 1 (fast=50): params.fast: fast (50) must be less than slow (8): the fast SMA uses the shorter window\n  - --constraint: 1 of the 2 combinations has an invalid config and would only fail: leave it out with a constraint (\"constraints\" in the spec, --constraint on the command line), e.g. 'fast != 50'");
-      // A rule the base breaks with no varied parameter in it is refused at once, by the --param flags.
+      // The combination that breaks the rule, named by the flags that give the parameters and by its values.
+      expect(varied.err()).toBe(
+        "error: Invalid configuration in the command-line options:\n  - --vary fast=5,50 --param slow=8: combination 1 (fast=50): fast (50) must be less than slow (8): the fast SMA uses the shorter window\n  - --constraint: 1 of the 2 combinations has an invalid config and would only fail: leave it out with a constraint (\"constraints\" in the spec, --constraint on the command line), e.g. 'fast != 50'\n",
+      );
+      // Every combination breaks it (the base with the default fast=10 holds): said once.
+      for (const command of [['sweep'], ['walk-forward', '--train', '2y', '--test', '1y']]) {
+        const every = createCapturedIo();
+        expect(await main(['node', 'ensemble', ...command, '--strategy', 'sma-crossover', '--dataset', 'sp500', '--vary', 'fast=50,60', '--param', 'slow=20', '--out', join(out, 'z')], every)).toBe(2);
+        expect(every.err()).toBe(
+          "error: Invalid configuration in the command-line options:\n  - --vary fast=50,60 --param slow=20: every combination breaks a rule of sma-crossover's parameters, so none can run: combination 0 (fast=50): fast (50) must be less than slow (20): the fast SMA uses the shorter window; change the --vary or --param values\n",
+        );
+      }
+      // A rule the base breaks with no varied parameter in it is refused at once, by the --param flags, as `ensemble backtest` refuses it.
       const fixed = createCapturedIo();
       expect(await main(['node', 'ensemble', 'walk-forward', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--param', 'fast=60', '--param', 'slow=20', '--vary', 'cash=1000,2000', '--train', '2y', '--test', '1y', '--out', join(out, 'y')], fixed)).toBe(2);
-      expect(fixed.err()).toContain('--param fast=60: fast (60) must be less than slow (20): the fast SMA uses the shorter window (at config.params.fast of the spec)');
+      expect(fixed.err()).toBe('error: Invalid configuration in the command-line options:\n  - --param fast=60: fast (60) must be less than slow (20): the fast SMA uses the shorter window (fast: integer, >= 1 and <= 10000, default 10)\n');
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

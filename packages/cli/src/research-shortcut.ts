@@ -1,11 +1,11 @@
 import { isDatasetName, listDatasets } from '@ensemble/data';
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError, echoValue } from '@ensemble/protocol';
 import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
-import { BacktestRunConfigSchema } from '@ensemble/research';
-import { getStrategy } from '@ensemble/strategies';
+import { BASE_COMBINATION_CHECKS, BacktestRunConfigSchema, rangeValues } from '@ensemble/research';
+import { coerceParameterStrings, getStrategy } from '@ensemble/strategies';
 import { BACKTEST_CONFIG_FLAGS, parseBacktestConfigFlags } from './backtest-config-flags';
 import type { BacktestConfigFlags, ParsedBacktestConfigFlags } from './backtest-config-flags';
-import { COMMAND_LINE, FlagProblems, flagText, parameterFlags, parseNumber, splitParamFlags } from './flags';
+import { COMMAND_LINE, FlagProblems, checkParameterFlags, flagText, parameterFlags, parseNumber, splitParamFlags } from './flags';
 import { datasetSuggestion } from './data-source';
 
 /**
@@ -83,6 +83,17 @@ function listItem(text: string): number | string | boolean {
   return parseNumber(text) ?? text;
 }
 
+/** The config path a `--vary` names: for a backtest base a bare name that is no field of the backtest config is a strategy parameter (`fast` → `params.fast`). */
+function fullVaryPath(path: string, backtest: boolean): string {
+  return backtest && !path.includes('.') && !(path in BacktestRunConfigSchema.shape) ? `params.${path}` : path;
+}
+
+/** Whether a `--vary` of a backtest base varies one of the strategy's parameters (`fast=5,10`, `params.fast=…`). */
+function variesParameter(text: string): boolean {
+  const path = fullVaryPath(text.slice(0, Math.max(0, text.indexOf('='))).trim(), true);
+  return path === 'params' || path.startsWith('params.');
+}
+
 /**
  * One `--vary` as a spec parameter: `path=start:stop:step` is a range, `path=a,b,c` a list. For a
  * backtest base (`--strategy`), a bare name that is not a field of the backtest config is one of
@@ -96,7 +107,7 @@ function varyParameter(text: string, backtest: boolean, problems: FlagProblems):
     problems.add(flagText('--vary', text), VARY_FORM);
     return { path: text, values: [0] };
   }
-  const full = backtest && !path.includes('.') && !(path in BacktestRunConfigSchema.shape) ? `params.${path}` : path;
+  const full = fullVaryPath(path, backtest);
   const range = values.split(':');
   if (range.length === 3) {
     const [start, stop, step] = range.map((part) => parseNumber(part));
@@ -187,7 +198,7 @@ function backtestBase(flags: ResearchShortcutFlags, strategy: string, source: st
   const parsed: ParsedBacktestConfigFlags = parseBacktestConfigFlags(problems, flags, { dataset: dataset ? source : undefined, strategy: { name: strategy, kind: definition?.kind } });
   const origins = new Map(parsed.origins);
   // Without a definition (an unknown name, which the planner reports) the values stay text.
-  const raw = definition === undefined ? { ...splitParamFlags(problems, flags.param ?? []), typed: undefined } : parameterFlags(problems, definition, flags.param ?? []);
+  const raw = definition === undefined ? { ...splitParamFlags(problems, flags.param ?? []), typed: undefined } : parameterFlagsOf(problems, definition, flags);
   const params = raw.typed ?? raw.values;
   for (const [key, flag] of Object.entries(raw.flags)) origins.set(`params.${key}`, flag);
   const engine = parsed.engine;
@@ -211,6 +222,21 @@ function backtestBase(flags: ResearchShortcutFlags, strategy: string, source: st
     ...engineFields,
   };
   return { config, origins };
+}
+
+/**
+ * The `--param` values typed by the strategy's parameter schema, and checked. With no parameter
+ * varied they are the parameters of every combination: checked as `ensemble backtest` checks them,
+ * a rule across them (fast below slow) included, with its messages. With one varied, the varied
+ * values complete them: each is checked alone here, and the planner checks the rules in each
+ * combination.
+ */
+function parameterFlagsOf(problems: FlagProblems, definition: StrategyDefinition, flags: ResearchShortcutFlags): ReturnType<typeof parameterFlags> {
+  if ((flags.vary ?? []).some(variesParameter)) return parameterFlags(problems, definition, flags.param ?? []);
+  const before = problems.issues.length;
+  const raw = splitParamFlags(problems, flags.param ?? []);
+  if (problems.issues.length === before) checkParameterFlags(problems, definition, raw);
+  return { ...raw, typed: coerceParameterStrings(definition, raw.values) };
 }
 
 /** The flag that set `path` of a backtest base, or of the field holding it (`commission.rate` → `--commission-rate 0.001`). */
@@ -327,16 +353,74 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
     }
     return path;
   };
+  // The flags that set the strategy's parameters: the --vary of each varied one, then every --param.
+  const parameterFlagsText = [...vary.filter(variesParameter).map((text) => flagText('--vary', text)), ...(flags.param ?? []).map((param) => flagText('--param', param))].join(' ');
+  const rangeFlags = [flags.from === undefined ? null : flagText('--from', flags.from), flags.to === undefined ? null : flagText('--to', flags.to)].filter((flag) => flag !== null).join(' ');
   return {
     spec,
     rename: (error) => {
       if (!ConfigError.isInstance(error) || error.source !== COMMAND_LINE) return error;
-      const issues = error.issues.map((issue): ConfigIssue => {
+      const given = backtest ? parameterRuleIssues(error.issues, { flags: parameterFlagsText, strategy: flags.strategy ?? '', parameters }) : error.issues;
+      const issues = given.map((issue): ConfigIssue => {
+        if (issue.path === parameterFlagsText && parameterFlagsText !== '') return issue;
+        // An empty date range, as `ensemble backtest` names it: by the --from and --to given.
+        if (backtest && (issue.path === 'config.data.from' || issue.path === 'config.data.to') && issue.message.startsWith('the date range is empty') && rangeFlags !== '') return { path: rangeFlags, message: issue.message };
         const flag = flagOf(issue.path);
+        // A field a flag set by itself (`--symbol XYZ`, `--benchmark XYZ`) is that flag's problem, said as `ensemble backtest` says it.
+        const own = backtest && issue.path.startsWith('config.') && origins.has(issue.path.slice('config.'.length));
         // The constraints as a whole are the --constraint flags as a whole: nothing to point at.
-        return { path: flag, message: flag === issue.path || issue.path === 'constraints' ? issue.message : `${issue.message} (at ${issue.path} of the spec)` };
+        return { path: flag, message: flag === issue.path || issue.path === 'constraints' || own ? issue.message : `${issue.message} (at ${issue.path} of the spec)` };
       });
       return new ConfigError(issues, { source: COMMAND_LINE, cause: error });
     },
   };
+}
+
+/** A combination the planner names (`combination 1 (fast=50)`), and a problem of the strategy's parameters in it (`params.fast: fast (50) must …`). */
+const COMBINATION_PATH = /^combination \d+ \(.*\)$/;
+const PARAMETER_PROBLEM = /^params\.[^:\s]*: /;
+
+/** The first combination of the grid (each parameter's first value) as the planner names it: `combination 0 (fast=5 slow=50)`. */
+function firstCombination(parameters: readonly Record<string, unknown>[]): { readonly text: string; readonly size: number } {
+  let size = 1;
+  const parts = parameters.map((parameter) => {
+    const path = typeof parameter.path === 'string' ? parameter.path : '';
+    const name = typeof parameter.name === 'string' ? parameter.name : (path.split('.').at(-1) ?? path);
+    const range = parameter.range as { start: number; stop: number; step: number } | undefined;
+    const values = range === undefined ? ((parameter.values as readonly unknown[] | undefined) ?? []) : rangeValues(range, '', []);
+    size *= values.length;
+    return `${name}=${String(values[0])}`;
+  });
+  return { text: `combination 0 (${parts.join(' ')})`, size };
+}
+
+/**
+ * The planner's problems of a rule across the strategy's parameters (`fast` below `slow`) that
+ * `--vary` and `--param` values break, named by those flags (`flags`) rather than spec paths: each
+ * combination that breaks it with its values (`combination 1 (fast=50): fast (50) must be less
+ * than slow (20) …`); when every combination breaks it, that once, with the first combination.
+ * Other problems are kept.
+ */
+function parameterRuleIssues(issues: readonly ConfigIssue[], context: { readonly flags: string; readonly strategy: string; readonly parameters: readonly Record<string, unknown>[] }): ConfigIssue[] {
+  if (context.flags === '' || !context.flags.includes('--vary')) return [...issues];
+  const change = `change the ${context.flags.includes('--param') ? '--vary or --param' : '--vary'} values`;
+  const every = (example: string): ConfigIssue => ({ path: context.flags, message: `every combination breaks a rule of ${echoValue(context.strategy)}'s parameters, so none can run: ${example}; ${change}` });
+  // The base itself refused: no combination the planner tried mends it (the first is named).
+  const base = issues.find((issue) => issue.path.startsWith('config.params.'));
+  if (base !== undefined) {
+    const first = firstCombination(context.parameters);
+    const rest = issues.filter((issue) => issue !== base);
+    if (first.size <= BASE_COMBINATION_CHECKS) return [every(`${first.text}: ${base.message}`), ...rest];
+    return [{ path: context.flags, message: `none of the first ${String(BASE_COMBINATION_CHECKS)} combinations can run: ${first.text}: ${base.message}; ${change}` }, ...rest];
+  }
+  const combinations = issues.filter((issue) => COMBINATION_PATH.test(issue.path));
+  const rules = combinations.filter((issue) => PARAMETER_PROBLEM.test(issue.message));
+  if (rules.length === 0) return [...issues];
+  const said = (issue: ConfigIssue): string => `${issue.path}: ${issue.message.replace(PARAMETER_PROBLEM, '')}`;
+  const noneCanRun = issues.some((issue) => issue.path === 'constraints' && issue.message.includes('none can run'));
+  const [first] = rules;
+  if (noneCanRun && rules.length === combinations.length && first !== undefined) {
+    return [every(said(first)), ...issues.filter((issue) => !COMBINATION_PATH.test(issue.path) && issue.path !== 'constraints')];
+  }
+  return issues.map((issue) => (rules.includes(issue) ? { path: context.flags, message: said(issue) } : issue));
 }

@@ -198,6 +198,50 @@ describe('--date-format', () => {
     expect(file('wf-eu', 'oos-equity.csv')).toBe(file('wf-iso', 'oos-equity.csv'));
   });
 
+  it("a config's day-month dates: run, sweep and walk-forward advise its dateFormat field, naming the files as given; flags keep --date-format", async () => {
+    mkdirSync(path.join(scratch, 'cfg'), { recursive: true });
+    mkdirSync(path.join(scratch, 'few'), { recursive: true });
+    // 3 to 12 January 2000 only: every date reads both ways, so the loader names both formats.
+    writeFileSync(path.join(scratch, 'few', 'SP500.csv'), text.split('\n').slice(0, 9).join('\n').replace(/^(\d{4})-(\d{2})-(\d{2}),/gm, '$3/$2/$1,'));
+    const write = (name: string, content: unknown) => {
+      writeFileSync(path.join(scratch, 'cfg', name), JSON.stringify(content));
+      return `cfg/${name}`;
+    };
+    const runConfig = write('run.json', { data: { file: '../eu/SP500.csv' }, strategies: [{ id: 'trend', strategy: 'sma-crossover', symbols: ['SP500'] }] });
+    const backtestConfig = write('bt.json', { data: { file: '../eu/SP500.csv' }, strategy: 'sma-crossover' });
+    const inline = write('spec.json', { kind: 'backtest', config: { data: { file: '../eu/SP500.csv' }, strategy: 'sma-crossover' }, parameters: [{ path: 'params.fast', values: [5, 10] }] });
+    const byPath = write('by-path.json', { kind: 'run', config: 'run.json', parameters: [{ path: 'strategies.trend.params.fast', values: [5, 10] }] });
+    const problem = (advice: string) =>
+      `error: invalid market data (1 problem):\n  eu/SP500.csv:10  column "date"  [bad-date]  the dates are day first: line 10 has "13/01/2000" (2000-01-13 only), and no date reads only month first (5,105 day-month dates from line 2 on); automatic detection does not read a day and a month before the year: ${advice}, or write dates as YYYY-MM-DD\n`;
+    const inConfig = (file: string, at = 'the data') => `set "dateFormat": "DD/MM/YYYY" in ${at} of ${file}`;
+    const vary = ['--vary', 'strategies.trend.params.fast=5,10', '--out', 'x'];
+    for (const [args, advice] of [
+      [['run', '--config', runConfig], inConfig(runConfig)],
+      [['run', '--config', backtestConfig], inConfig(backtestConfig)],
+      [['sweep', '--config', runConfig, ...vary], inConfig(runConfig)],
+      [['walk-forward', '--config', runConfig, ...vary, '--train', '2y', '--test', '1y'], inConfig(runConfig)],
+      [['sweep', '--spec', inline, '--out', 'x'], inConfig(inline, 'config.data')],
+      [['sweep', '--spec', byPath, '--out', 'x'], inConfig(runConfig)],
+      // From flags, the flag: as `ensemble backtest` says it.
+      [['sweep', '--strategy', 'sma-crossover', '--data', 'eu/SP500.csv', '--vary', 'fast=5,10', '--out', 'x'], 'pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code)'],
+      [['backtest', '--strategy', 'sma-crossover', '--data', 'eu/SP500.csv'], 'pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code)'],
+    ] as const) {
+      const result = await run(...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.err, args.join(' ')).toBe(problem(advice));
+    }
+    const open = write('few.json', { data: { file: '../few/SP500.csv' }, strategies: [{ id: 'trend', strategy: 'sma-crossover', symbols: ['SP500'] }] });
+    const both = await run('run', '--config', open);
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('few/SP500.csv:2  column "date"  [bad-date]  month first or day first?');
+    expect(both.err).toContain('the loader does not guess: set "dateFormat": "MM/DD/YYYY" or "DD/MM/YYYY" in the data of cfg/few.json, or write dates as YYYY-MM-DD');
+    // A sweep names a config by the path given, as `run` does.
+    const missing = write('no-symbols.json', { data: { dataset: 'sp500' }, strategies: [{ id: 'trend', strategy: 'sma-crossover' }] });
+    const [ran, swept] = [await run('run', '--config', missing), await run('sweep', '--config', missing, ...vary)];
+    expect(swept.err.split('\n')[0]).toBe('error: Invalid configuration in cfg/no-symbols.json:');
+    expect(swept.err.split('\n')[0]).toBe(ran.err.split('\n')[0]);
+  });
+
   it('sweep shortcut: with --config or an embedded data set it is refused by flag', async () => {
     const withConfig = await run('sweep', '--config', 'run.json', '--date-format', 'DD/MM/YYYY', '--vary', 'cash=1000,2000', '--out', 'x');
     expect(withConfig.code).toBe(2);

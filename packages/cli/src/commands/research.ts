@@ -42,6 +42,7 @@ import { parseDuration, parseWorkers } from '../research-options';
 import { releaseTemporaryFile, trackTemporaryFile } from '../temporary-files';
 import { researchWorkerUrl } from '../research-worker-url';
 import { importStrategyDefinitions, strategyFromFile } from '../strategy-modules';
+import { dataProblemsAsGiven, missingDataSource } from '../data-source';
 import { addQueueOptions, queueExecutor } from './queue';
 import type { ClosableExecutor, QueueFlags } from './queue';
 
@@ -309,12 +310,20 @@ async function researchPlan<TPlan>(
       throw new ConfigError([{ path: flagText('--spec', flags.spec), message: `give the whole spec in the file, or build it with flags (${shortcut.join(', ')}), not both` }], { source: COMMAND_LINE });
     }
     const file = path.resolve(io.cwd, flags.spec);
-    const planned = await plan.file(file, { importer: importStrategyDefinitions });
+    let planned: TPlan;
+    try {
+      planned = await plan.file(file, { importer: importStrategyDefinitions });
+    } catch (error) {
+      throw await asGiven(error, io, flags);
+    }
     return { plan: planned, spec: JSON.parse(await readFile(file, 'utf8')) as unknown };
   }
   if (shortcut.length === 0) {
     throw new ConfigError([{ path: '--spec', message: `give a spec file (--spec ${command}.json) or build one with flags, e.g. --config run.json --vary strategies.trend.params.fast=5:50:5` }], { source: COMMAND_LINE });
   }
+  // A --data file that is not there is refused as `ensemble backtest` refuses it, before the planner reads it.
+  const missing = flags.config === undefined && flags.data !== undefined ? await missingDataSource(flags.data, io.cwd) : null;
+  if (missing !== null) throw missing;
   // A strategy file's definition types --param values and is what --sizing and --rebalance are checked against, as in `ensemble backtest`.
   const needsDefinition = flags.config === undefined && flags.strategy !== undefined && ((flags.param?.length ?? 0) > 0 || flags.sizing !== undefined || flags.rebalance !== undefined);
   const fromFile = needsDefinition ? await strategyFromFile(flags.strategy ?? '', io.cwd) : undefined;
@@ -322,8 +331,66 @@ async function researchPlan<TPlan>(
   try {
     return { plan: await plan.spec(built.spec, { baseDir: io.cwd, source: COMMAND_LINE, importer: importStrategyDefinitions }), spec: built.spec };
   } catch (error) {
-    throw built.rename(error);
+    throw built.rename(await asGiven(error, io, flags));
   }
+}
+
+/** A JSON file's content, or undefined when it cannot be read or parsed (the planner has said why by then). */
+async function jsonOf(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `data.file` of a config, when it names one. */
+function dataFileOf(config: unknown): string | undefined {
+  const data = (config as { data?: { file?: unknown } } | null | undefined)?.data;
+  return typeof data?.file === 'string' ? data.file : undefined;
+}
+
+/**
+ * A planning error with the files named as the user gave them, as `ensemble backtest` and `run`
+ * name them: the spec and base config of a `ConfigError` (`cfg/run.json`, not its absolute path),
+ * and the data file of a data problem (`--data prices.csv` as typed; a config's `data.file` as
+ * seen from where the config was given). A data problem of a config's data advises the config's
+ * `dateFormat` field for day-month dates, as `run` and these commands take no `--date-format`
+ * beside a config or spec.
+ */
+async function asGiven(error: unknown, io: CliIo, flags: ResearchFlags): Promise<unknown> {
+  const shown = (typed: string, given: string): string => (path.isAbsolute(given) ? given : path.join(path.dirname(typed), given));
+  // The config files by absolute path → as typed, and the one that holds the data.
+  const configs = new Map<string, string>();
+  let holder: { readonly typed: string; readonly at: string; readonly content: unknown } | undefined;
+  if (flags.spec !== undefined) {
+    const spec = path.resolve(io.cwd, flags.spec);
+    configs.set(spec, flags.spec);
+    const base = ((await jsonOf(spec)) as { config?: unknown } | undefined)?.config;
+    if (typeof base === 'string') {
+      const typed = shown(flags.spec, base);
+      configs.set(path.resolve(path.dirname(spec), base), typed);
+      holder = { typed, at: 'the data', content: await jsonOf(path.resolve(path.dirname(spec), base)) };
+    } else {
+      holder = { typed: flags.spec, at: 'config.data', content: base };
+    }
+  } else if (flags.config !== undefined) {
+    configs.set(path.resolve(io.cwd, flags.config), flags.config);
+    holder = { typed: flags.config, at: 'the data', content: await jsonOf(path.resolve(io.cwd, flags.config)) };
+  }
+  if (ConfigError.isInstance(error)) {
+    const typed = error.source === undefined ? undefined : configs.get(error.source);
+    return typed === undefined ? error : new ConfigError(error.issues, { source: typed, cause: error });
+  }
+  const files = new Map<string, string>();
+  if (holder === undefined) {
+    if (flags.data !== undefined) files.set(path.resolve(io.cwd, flags.data), flags.data);
+    return dataProblemsAsGiven(error, { files });
+  }
+  const given = dataFileOf(holder.content);
+  const holderDir = path.dirname(path.resolve(io.cwd, holder.typed));
+  if (given !== undefined) files.set(path.resolve(holderDir, given), shown(holder.typed, given));
+  return dataProblemsAsGiven(error, { files, config: { file: holder.typed, at: holder.at } });
 }
 
 function researchCommand(program: Command, name: string, description: string, examples: string): Command {

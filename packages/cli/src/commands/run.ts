@@ -5,7 +5,7 @@ import { orchestratorReportInput } from '@ensemble/report';
 import { parseJsonText } from '@ensemble/protocol';
 import { isBacktestConfig, planBacktestConfig } from '../backtest-config';
 import { paletteFor } from '../color';
-import { loadNotes } from '../data-source';
+import { dataProblemsAsGiven, loadNotes } from '../data-source';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
@@ -80,6 +80,20 @@ async function readBacktestConfig(file: string, cwd: string): Promise<{ input: R
   return isBacktestConfig(input) ? { input, configDir: path.dirname(absolute) } : undefined;
 }
 
+/**
+ * A data problem of a config's data file as `ensemble run` says it: the file as seen from where
+ * the config was given (`cfg/../prices.csv` → `prices.csv`), and for day-month dates the config's
+ * `dateFormat` field to set (`run` takes no `--date-format`). `input` is the config's content when
+ * its data file is to be renamed (the run config's loader names it so already).
+ */
+function configDataProblem(error: unknown, config: string, input: Record<string, unknown> | undefined, configDir: string): unknown {
+  const data = input?.data as { file?: unknown } | undefined;
+  const given = typeof data?.file === 'string' ? data.file : undefined;
+  const files = new Map<string, string>();
+  if (given !== undefined) files.set(path.resolve(configDir, given), path.isAbsolute(given) ? given : path.join(path.dirname(config), given));
+  return dataProblemsAsGiven(error, { files, config: { file: config, at: 'the data' } });
+}
+
 /** The report title and subtitle of a run. */
 function reportTitles(outcome: RunOutcome, source: string): { title: string; subtitle: string } {
   const { result, dataset } = outcome;
@@ -130,7 +144,9 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
       const backtest = await readBacktestConfig(flags.config, io.cwd);
       if (backtest !== undefined) {
         const plan = await planBacktestConfig(backtest.input, flags.config, backtest.configDir, { json, md, html }, targets);
-        await runAndReportBacktest(plan, io, createCliLogger(io, globalOptions(command).logLevel ?? 'error', { json: globalOptions(command).logJson === true }), phases);
+        await runAndReportBacktest(plan, io, createCliLogger(io, globalOptions(command).logLevel ?? 'error', { json: globalOptions(command).logJson === true }), phases).catch((error: unknown) => {
+          throw configDataProblem(error, flags.config, backtest.input, backtest.configDir);
+        });
         return;
       }
       const loaded = await loadRunConfigFile(flags.config, { cwd: io.cwd });
@@ -153,6 +169,8 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
               running.onProgress?.(done, total);
             }),
         });
+      } catch (error) {
+        throw configDataProblem(error, flags.config, undefined, loaded.configDir);
       } finally {
         loading.stop();
         running.stop();

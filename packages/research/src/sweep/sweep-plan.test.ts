@@ -60,7 +60,7 @@ describe('planSweep', () => {
       'parameters.1.values.0: "SP500" is refused for data.symbols: expected an array, got the string "SP500"',
     ]);
     const empty = await issuesOf(planSweep({ config: { ...runConfig, data: { dataset: 'sp500', from: '2030-01-01' } }, parameters: [{ path: 'cash', values: [1000] }] }));
-    expect(empty).toEqual(['config.data.from: no bar between 2030-01-01 and the end; the data covers 2000-01-03 to 2020-04-17']);
+    expect(empty).toEqual(['config.data.from: the date range is empty: no bar between 2030-01-01 and the end; the data covers 2000-01-03 to 2020-04-17']);
   });
 
   it('refuses a path through an object\'s internals, which would set a field on every object of the worker', async () => {
@@ -143,7 +143,14 @@ describe('planSweep', () => {
     const backtest = await issuesOf(
       planSweep({ kind: 'backtest', config: { data: { dataset: 'sp500' }, strategy: 'sma-crossover', benchmark: 'SPX' }, parameters: [{ path: 'params.fast', values: [5] }] }),
     );
-    expect(backtest).toEqual(['config.benchmark: symbol "SPX" is not in the data (available: "SP500")']);
+    expect(backtest).toEqual(['config.benchmark: unknown symbol "SPX"; available: SP500']);
+    // As a backtest job selects them: exact, then case-insensitive (`ensemble backtest --symbol sp500`).
+    const folded = planSweep({ kind: 'backtest', config: { data: { dataset: 'sp500' }, strategy: 'sma-crossover', symbols: ['sp500'], benchmark: 'sp500' }, parameters: [{ path: 'params.fast', values: [5] }] });
+    await expect(folded).resolves.toMatchObject({ gridSize: 1 });
+    const symbols = await issuesOf(
+      planSweep({ kind: 'backtest', config: { data: { dataset: 'sp500' }, strategy: 'sma-crossover', symbols: ['SP500', 'XYZ'] }, parameters: [{ path: 'params.fast', values: [5] }] }),
+    );
+    expect(symbols).toEqual(['config.symbols.1: unknown symbol "XYZ"; available: SP500']);
   });
 
   it('refuses a parameter path naming no parameter of its strategy, with the nearest one', async () => {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { createSeededRandom, selectMarketData, selectRange } from '@ensemble/data';
+import { createSeededRandom, getSeries, selectMarketData, selectRange } from '@ensemble/data';
 import type { MarketData } from '@ensemble/data';
 import { checkRunData, parseRunConfig, runSymbols } from '@ensemble/orchestrator';
 import type { RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
 import { inferPeriodsPerYear } from '@ensemble/performance';
-import { ConfigError, quoteValue, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, quoteValue, toConfigIssues } from '@ensemble/protocol';
 import type { z } from 'zod';
 import type { BarSeries, ConfigIssue } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
@@ -95,7 +95,8 @@ function fail(issues: readonly ConfigIssue[], source: string | undefined): never
 }
 
 /** The symbols a base config names that its data lacks, by path (what would fail every job). */
-function missingSymbols(kind: 'backtest' | 'run', config: Record<string, unknown>, available: readonly string[]): ConfigIssue[] {
+function missingSymbols(kind: 'backtest' | 'run', config: Record<string, unknown>, data: MarketData): ConfigIssue[] {
+  const available = data.series.map((series) => series.symbol);
   if (kind === 'run') {
     try {
       checkRunData(config as Pick<RunConfig, 'strategies' | 'benchmark'>, available.map((symbol) => ({ symbol }) as BarSeries));
@@ -105,18 +106,25 @@ function missingSymbols(kind: 'backtest' | 'run', config: Record<string, unknown
     }
     return [];
   }
-  const list = available.map((symbol) => quoteValue(symbol)).join(', ');
+  // As a backtest job selects them (exact, then case-insensitive), with the data package's message, as `ensemble backtest` says it.
   const named: [string, unknown][] = [
     ...(Array.isArray(config.symbols) ? config.symbols.map((symbol, k): [string, unknown] => [`symbols.${String(k)}`, symbol]) : []),
     ['benchmark', config.benchmark],
   ];
-  return named
-    .filter(([, symbol]) => typeof symbol === 'string' && !available.includes(symbol))
-    .map(([path, symbol]) => ({ path, message: `symbol ${quoteValue(String(symbol))} is not in the data (available: ${list})` }));
+  return named.flatMap(([path, symbol]): ConfigIssue[] => {
+    if (typeof symbol !== 'string') return [];
+    try {
+      getSeries(data, symbol);
+      return [];
+    } catch (error) {
+      if (!DataValidationError.isInstance(error)) throw error;
+      return [{ path, message: error.problems[0]?.message ?? error.message }];
+    }
+  });
 }
 
 /** Combinations of the varied values tried by {@link parsedBase} when the base alone is refused. */
-const BASE_COMBINATION_CHECKS = 200;
+export const BASE_COMBINATION_CHECKS = 200;
 
 /**
  * The base config parsed; when it is refused, parsed again with the values of each grid
@@ -200,7 +208,7 @@ export async function loadBaseConfig(
     fail([prefix({ path: at, message: `cannot read the data: ${error instanceof Error ? error.message : String(error)}` })], source);
   }
   const loaded = await createLocalResolvers().marketData(ref);
-  const missing = missingSymbols(kind, resolved, loaded.series.map((series) => series.symbol));
+  const missing = missingSymbols(kind, resolved, loaded);
   if (missing.length > 0) fail(missing.map(prefix), source);
   // The base's dates must hold bars (an empty range would fail every job).
   const range = isRecord(resolved.data) ? (resolved.data as { from?: string | number; to?: string | number }) : {};
@@ -210,7 +218,8 @@ export async function loadBaseConfig(
     const problem = (error as { problems?: readonly { readonly message?: unknown }[] } | null)?.problems?.[0]?.message;
     const message = typeof problem === 'string' ? problem : error instanceof Error ? error.message : String(error);
     const bound = ConfigError.isInstance(error) ? (error.issues[0]?.path ?? 'from') : range.from === undefined ? 'to' : 'from';
-    fail([prefix({ path: `data.${bound}`, message: ConfigError.isInstance(error) ? (error.issues[0]?.message ?? message) : message })], source);
+    // An empty range is said as `ensemble run` and `backtest` say it; a bad bound with the data package's message.
+    fail([prefix({ path: `data.${bound}`, message: ConfigError.isInstance(error) ? (error.issues[0]?.message ?? message) : `the date range is empty: ${message}` })], source);
   }
   // Jobs carry the parsed config: every default spelled out, so any field can be varied.
   return { kind, config: resolved, data: ref, modules, registry };
