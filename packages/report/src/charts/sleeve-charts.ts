@@ -141,7 +141,10 @@ export function contributionChart(input: ReportInput, options: ChartOptions): Re
   return {
     id: 'contribution',
     title: 'Return contribution',
-    caption: 'Each sleeve’s contribution to the portfolio’s total return (percentage points).',
+    caption:
+      input.sleevesNote === undefined
+        ? 'Each sleeve’s contribution to the portfolio’s total return (percentage points).'
+        : 'Each sleeve’s contribution (percentage points); they need not add up to the portfolio’s total return (see the note under Sleeves).',
     spec: {
       ...base(options, Math.max(150, rows.length * 34), Math.min(200, axisReserve(ids.reduce((a, b) => (b.length > a.length ? b : a), '')) - 10)),
       data: { values: rows },
@@ -191,7 +194,10 @@ export function attributionChart(input: ReportInput, options: ChartOptions): Rep
   return {
     id: 'attribution',
     title: 'Contribution by period',
-    caption: 'Each sleeve’s contribution to the portfolio return of each period, stacked (negative below zero).',
+    caption:
+      input.sleevesNote === undefined
+        ? 'Each sleeve’s contribution to the portfolio return of each period, stacked (negative below zero).'
+        : 'Each sleeve’s contribution of each period, stacked (negative below zero); the stack need not be the portfolio’s return (see the note under Sleeves).',
     spec: {
       ...base(options, 240, 72),
       data: { values: rows },
