@@ -138,6 +138,12 @@ describe('orchestratorReportInput', () => {
     expect(html).toContain(`<h2>Sleeves</h2>`);
     expect(html.split(figures)).toHaveLength(3);
     expect(html).not.toContain('Sleeve returns are time-weighted');
+    // No chart says the shadows are shares of the portfolio, moved by rebalancing, or add up to its return.
+    const captions = Object.fromEntries(buildCharts(input, { width: 600, maxPoints: 2000, timeFormat: 'date', interactive: true }).map((chart) => [chart.id, chart.caption]));
+    expect(captions.weights).toBe('Weight of each sleeve, stacked (see the note under Sleeves).');
+    expect(captions['sleeve-equity']).toBe('Equity of each sleeve (currency; see the note under Sleeves).');
+    expect(captions.contribution).toMatch(/need not add up to the portfolio’s total return/);
+    expect(captions.attribution).toMatch(/the stack need not be the portfolio’s return/);
   });
 
   it('sleeves mode: no such note, the contributions add up', async () => {

@@ -243,7 +243,7 @@ function signedPercent(value: number): string {
 function sleevesNoteOf(result: OrchestratorReportSource): { sleevesNote?: string } {
   if (result.config.mode !== 'shared') return {};
   const note =
-    'Shared mode: the strategy columns are shadow sleeves — each strategy trading its own signals alone on its share of the capital — not positions the portfolio held; the portfolio held what the conflict policy made of their signals.';
+    'Shared mode: the strategy columns are shadow sleeves — each strategy trading its own signals alone on its share of the capital — not positions the portfolio held; the portfolio held what the conflict policy made of their signals. Their weights are shares of the shadows\' total equity.';
   const contributions = Object.values(result.attribution.total.bySleeve);
   const portfolioReturn = result.portfolio.metrics.metrics.totalReturn;
   if (portfolioReturn === null || contributions.some((value) => value === null)) return { sleevesNote: note };

@@ -22,7 +22,10 @@ export function sleeveEquityChart(input: ReportInput, options: ChartOptions): Re
   return {
     id: 'sleeve-equity',
     title: 'Sleeve equity',
-    caption: 'Equity of each sleeve (currency), including the capital moved by rebalancing.',
+    caption:
+      input.sleevesNote === undefined
+        ? 'Equity of each sleeve (currency), including the capital moved by rebalancing.'
+        : 'Equity of each sleeve (currency; see the note under Sleeves).',
     spec: multiLine(options, lines, 260, { title: 'Equity', format: ',.0f', zero: false }),
   };
 }
@@ -61,7 +64,10 @@ export function weightsChart(input: ReportInput, options: ChartOptions): ReportC
   return {
     id: 'weights',
     title: 'Allocation',
-    caption: 'Weight of each sleeve in the portfolio (sleeve equity / portfolio equity), stacked.',
+    caption:
+      input.sleevesNote === undefined
+        ? 'Weight of each sleeve in the portfolio (sleeve equity / portfolio equity), stacked.'
+        : 'Weight of each sleeve, stacked (see the note under Sleeves).',
     spec: {
       ...base(options, 240, 72),
       data: { values: rows },
