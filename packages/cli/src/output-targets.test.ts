@@ -63,6 +63,11 @@ describe('resolveOutputFlags', () => {
       { path: '--md -', message: 'cannot write to stdout; give a file name (only --json accepts -)' },
       { path: '--html ""', message: 'give a file name' },
     ]);
+    // A command none of whose outputs goes to stdout (`ensemble report`) says so.
+    expect(resolve([
+      { flag: '--md', value: '-' },
+      { flag: '--html', value: 'a.html' },
+    ]).issues).toEqual([{ path: '--md -', message: 'cannot write to stdout; give a file name (no output of this command goes to stdout)' }]);
   });
 });
 

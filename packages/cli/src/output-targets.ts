@@ -37,7 +37,10 @@ export function resolveOutputFlags(problems: FlagProblems, flags: readonly Outpu
     if (value === undefined) continue;
     if (value === '-') {
       if (stdout === true) targets.push({ flag, typed: value, path: '-' });
-      else problems.add(flagText(flag, value), `cannot write to stdout; give a file name (only ${flags.filter((entry) => entry.stdout === true).map((entry) => entry.flag).join(', ') || 'no output'} accepts -)`);
+      else {
+        const toStdout = flags.filter((entry) => entry.stdout === true).map((entry) => entry.flag);
+        problems.add(flagText(flag, value), `cannot write to stdout; give a file name${toStdout.length === 0 ? ' (no output of this command goes to stdout)' : ` (only ${toStdout.join(', ')} accepts -)`}`);
+      }
       continue;
     }
     if (value.trim() === '') {

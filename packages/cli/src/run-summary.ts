@@ -298,6 +298,13 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   lines.push(
     `  ${label('engine')} ${describeEngineOptions({ cash: config.cash, fill: config.fill, commission: config.commission, slippage: config.slippage, sizing: config.sizing, fractional: config.fractional, closeAtEnd: config.closeAtEnd, rebalance: null, checkInvariants: config.checkInvariants }, signal ? 'signal' : 'portfolio')}`,
   );
+  if (result.mode === 'shared') {
+    // The sizing rule above sizes the shadows' entries; the one account sizes by the policy's target.
+    const count = result.symbols.length;
+    lines.push(
+      `  ${label('')} shared account: each of the ${formatCounted(count, 'symbol')} gets an equal slot, the policy's target × equity / ${formatNumber(count, 0)} (the sizing above is the shadow sleeves')`,
+    );
+  }
   lines.push(`  ${label('risk')} ${describeRisk(config)}`);
   lines.push(
     `  ${label('errors')} ${config.errorPolicy === 'isolate' ? "isolate: a strategy that throws has its sleeve closed out and the run goes on" : 'fail: a strategy that throws stops the run'}`,

@@ -160,7 +160,7 @@ export interface RejectedOrder extends OrderEvent {
 function rejection(order: RejectedOrder): string {
   if (order.why !== 'zero-quantity' || order.cash === undefined) return order.why;
   // Sized from the cash by the entry's rule: spent, or too little for one whole unit.
-  return `zero-quantity: the entry sized to nothing from cash ${String(order.cash)} (spent by earlier entries, or less than one whole unit; --fractional, a smaller percent per entry or more cash changes that)`;
+  return `zero-quantity: the entry sized to nothing from cash ${String(order.cash)} (spent by earlier entries, or less than one whole unit; fractional units — --fractional, or "fractional": true in a run config —, a smaller percent per entry or more cash changes that)`;
 }
 
 /** Logs an `order-rejected` warning (returning at once with the silent logger, as {@link logOrderShrunk}). */

@@ -177,6 +177,8 @@ describe('a weight worth less than one whole unit', () => {
     const warnings = logger.records.filter((record) => record.fields.event === 'weight-below-one-unit');
     expect(warnings.map((record) => [record.level, record.fields.symbol])).toEqual([['warn', 'A']]);
     expect(warnings[0]?.message).toContain('less than one whole unit, so it holds none');
+    // It names the setting both ways: the backtest's flag and the run config's field.
+    expect(warnings[0]?.message).toContain('--fractional, or "fractional": true in a run config');
   });
 });
 

@@ -276,7 +276,7 @@ export abstract class StepRunner extends RunnerBook {
     const symbol = this.account.symbols[k] ?? '?';
     this.logger.warn(
       { event: 'weight-below-one-unit', symbol, time: isoTime(this.currentTime), weight, equity, price },
-      `weight ${weight} of ${symbol} is ${formatValue(weight * equity)} at ${formatValue(price)} a unit: less than one whole unit, so it holds none (said once per symbol; --fractional, or more cash, trades it)`,
+      `weight ${weight} of ${symbol} is ${formatValue(weight * equity)} at ${formatValue(price)} a unit: less than one whole unit, so it holds none (said once per symbol; fractional units — --fractional, or "fractional": true in a run config —, or more cash trades it)`,
     );
   }
 

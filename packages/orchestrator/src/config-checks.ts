@@ -2,6 +2,8 @@ import type { ConfigIssue } from '@ensemble/protocol';
 import { wholeUnitSizingProblem } from '@ensemble/engine';
 import { closestMatch, listValues, quoteValue, strategyParamIssues } from '@ensemble/protocol';
 import { constraintFeasibility } from './allocation/constraints';
+import { DEFAULT_MIN_INVESTED } from './allocation/schemes';
+import { ALLOCATION_SCHEMES } from './allocation/config';
 import type { CapitalMode, StrategyRegistry } from './config';
 
 /** The fields that apply to one capital mode only, and that mode. */
@@ -20,7 +22,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * the schema's issues: unique ids, known strategy names, parameters valid for each strategy,
  * `rebalance` only on portfolio strategies, shared mode only with signal strategies, fixed weights
  * present and summing to at most `leverage − cashBuffer`, no weights under the `equal` scheme
- * (they would be ignored), feasible weight constraints.
+ * (they would be ignored), feasible weight constraints, and no setting the chosen allocation
+ * scheme or drawdown action ignores ({@link ignoredSettingIssues}).
  */
 export function crossFieldIssues(input: unknown, registry: StrategyRegistry): ConfigIssue[] {
   if (!isRecord(input)) return [];
@@ -143,6 +146,7 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
       // Invalid constraint values are reported by the schema itself.
     }
   }
+  issues.push(...ignoredSettingIssues(input, allocation, scheme));
   if (scheme === 'fixed') {
     const minWeight = constraints.minWeight ?? 0;
     const maxWeight = constraints.maxWeight ?? Number.POSITIVE_INFINITY;
@@ -155,6 +159,68 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
           message: `weight ${entry.weight} is ${entry.weight < minWeight ? `below allocation.minWeight (${minWeight})` : `above allocation.maxWeight (${maxWeight})`}`,
         });
       }
+    });
+  }
+  return issues;
+}
+
+/**
+ * The allocation settings only some schemes read: whether the config's scheme (and metric) reads
+ * each, where it is read (for the message), and its default (which any scheme accepts).
+ */
+const SCHEME_SETTINGS: readonly {
+  readonly field: string;
+  readonly fallback: unknown;
+  readonly readBy: string;
+  readonly remedy: string;
+  readonly reads: (scheme: string, metric: unknown) => boolean;
+}[] = [
+  { field: 'metric', fallback: 'sharpe', readBy: 'allocation.scheme "performance"', remedy: 'set allocation.scheme to "performance"', reads: (scheme) => scheme === 'performance' },
+  { field: 'floor', fallback: 0, readBy: 'allocation.scheme "performance"', remedy: 'set allocation.scheme to "performance"', reads: (scheme) => scheme === 'performance' },
+  {
+    field: 'minInvested',
+    fallback: DEFAULT_MIN_INVESTED,
+    readBy: 'allocation.scheme "inverse-volatility", "risk-parity" and "performance" with metric "sharpe"',
+    remedy: 'use one of those',
+    reads: (scheme, metric) => scheme === 'inverse-volatility' || scheme === 'risk-parity' || (scheme === 'performance' && (metric ?? 'sharpe') === 'sharpe'),
+  },
+];
+
+/**
+ * Settings the run would ignore: an allocation setting only other schemes read (`metric` and
+ * `floor` outside `performance`, `minInvested` outside `inverse-volatility`, `risk-parity` and
+ * `performance` by Sharpe), or a drawdown stop's `scale` whose action is not `scale-down`. Their
+ * defaults pass, so that a resolved config (a result's, a sweep's `best-config.json`, which write
+ * every default) runs again.
+ */
+function ignoredSettingIssues(input: Record<string, unknown>, allocation: Record<string, unknown>, scheme: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  // An unknown scheme is the schema's to report.
+  if ((ALLOCATION_SCHEMES as readonly string[]).includes(scheme)) {
+    const metric = allocation.metric;
+    const given =
+      typeof allocation.scheme !== 'string'
+        ? `"${scheme}" (the default when none is given)`
+        : scheme === 'performance' && metric === 'return'
+          ? '"performance" with metric "return"'
+          : `"${scheme}"`;
+    for (const { field, fallback, readBy, remedy, reads } of SCHEME_SETTINGS) {
+      const value = allocation[field];
+      if (value === undefined || value === fallback || reads(scheme, metric)) continue;
+      issues.push({
+        path: `allocation.${field}`,
+        message: `applies to ${readBy} only, and this config's scheme is ${given}, which would ignore it; remove "${field}" or ${remedy}`,
+      });
+    }
+  }
+  const risk = isRecord(input.risk) ? input.risk : {};
+  const stop = isRecord(risk.maxDrawdown) ? risk.maxDrawdown : {};
+  const action = stop.action ?? 'flatten';
+  if (action === 'flatten' && stop.scale !== undefined && stop.scale !== 0.5) {
+    const given = stop.action === undefined ? '"flatten" (the default when none is given)' : '"flatten"';
+    issues.push({
+      path: 'risk.maxDrawdown.scale',
+      message: `applies to action "scale-down" only, and this stop's action is ${given}, which closes every position whatever the scale; remove "scale" or set "action": "scale-down"`,
     });
   }
   return issues;

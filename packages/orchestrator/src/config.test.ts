@@ -296,6 +296,52 @@ describe('parseRunConfig', () => {
     expect(issuesOf({ data: { dataset: 'stocks5' }, allocation: { scheme: 'inverse-volatility' }, strategies })).toEqual([]);
   });
 
+  it('refuses a setting the scheme or the drawdown action would ignore, and accepts it where it is read or at its default', () => {
+    const strategies = [
+      { id: 'a', strategy: 'buy-and-hold', symbols: ['AAPL'] },
+      { id: 'b', strategy: 'buy-and-hold', symbols: ['IBM'] },
+    ];
+    const data = { dataset: 'stocks5' };
+    expect(issuesOf({ data, allocation: { scheme: 'inverse-volatility', metric: 'return', floor: 0.2 }, strategies })).toEqual([
+      {
+        path: 'allocation.metric',
+        message: 'applies to allocation.scheme "performance" only, and this config\'s scheme is "inverse-volatility", which would ignore it; remove "metric" or set allocation.scheme to "performance"',
+      },
+      {
+        path: 'allocation.floor',
+        message: 'applies to allocation.scheme "performance" only, and this config\'s scheme is "inverse-volatility", which would ignore it; remove "floor" or set allocation.scheme to "performance"',
+      },
+    ]);
+    // The return score of "performance" has no minInvested rule; its Sharpe score has one.
+    expect(issuesOf({ data, allocation: { scheme: 'performance', metric: 'return', minInvested: 0.9 }, strategies })).toEqual([
+      {
+        path: 'allocation.minInvested',
+        message: 'applies to allocation.scheme "inverse-volatility", "risk-parity" and "performance" with metric "sharpe" only, and this config\'s scheme is "performance" with metric "return", which would ignore it; remove "minInvested" or use one of those',
+      },
+    ]);
+    expect(issuesOf({ data, allocation: { scheme: 'fixed', minInvested: 0.9 }, strategies: strategies.map((entry) => ({ ...entry, weight: 0.5 })) }).map((issue) => issue.message)).toEqual([
+      expect.stringContaining('this config\'s scheme is "fixed", which would ignore it') as string,
+    ]);
+    expect(issuesOf({ data, allocation: { scheme: 'performance', minInvested: 0.9 }, strategies })).toEqual([]);
+    expect(issuesOf({ data, allocation: { floor: 0.5 }, strategies }).map((issue) => issue.message)).toEqual([
+      expect.stringContaining('this config\'s scheme is "equal" (the default when none is given), which would ignore it') as string,
+    ]);
+    expect(issuesOf({ data, risk: { maxDrawdown: { limit: 0.2, scale: 0.3 } }, strategies })).toEqual([
+      {
+        path: 'risk.maxDrawdown.scale',
+        message: 'applies to action "scale-down" only, and this stop\'s action is "flatten" (the default when none is given), which closes every position whatever the scale; remove "scale" or set "action": "scale-down"',
+      },
+    ]);
+    // Where they are read, and at their defaults anywhere: a resolved config (a result's, a
+    // sweep's best-config.json) writes every default and must parse again.
+    expect(issuesOf({ data, allocation: { scheme: 'performance', metric: 'return', floor: 0.2 }, strategies })).toEqual([]);
+    expect(issuesOf({ data, allocation: { scheme: 'risk-parity', minInvested: 0.2 }, strategies })).toEqual([]);
+    expect(issuesOf({ data, risk: { maxDrawdown: { limit: 0.2, action: 'scale-down', scale: 0.3 } }, strategies })).toEqual([]);
+    const resolved = parseRunConfig({ data, strategies }, { registry: testRegistry });
+    expect(resolved.allocation).toMatchObject({ metric: 'sharpe', floor: 0 });
+    expect(issuesOf(JSON.parse(JSON.stringify({ ...resolved, risk: { maxDrawdown: { limit: 0.2, action: 'flatten', scale: 0.5 } } })))).toEqual([]);
+  });
+
   it('rejects portfolio strategies in shared mode, infeasible minimum weights and unknown keys', () => {
     const issues = issuesOf({
       data: { dataset: 'stocks5' },

@@ -206,6 +206,12 @@ describe('risk limits', () => {
       expect(trim).toMatchObject({ kind: maxSymbol ? 'symbol-exposure' : 'net-exposure', action: 'trim' });
       expect(trim?.value).toBeCloseTo(0.8, 12);
       expect(trim?.factor).toBeCloseTo(2 / 3, 12);
+      // The factor is a share of each position's size, not an exposure (which is the cap's 50%).
+      expect(trim?.detail).toMatch(
+        maxSymbol
+          ? /^A exposure 80\.00% of equity is above the 50\.00% cap on 2024-01-0\d: its positions trimmed to 66\.67% of their size$/
+          : /^net exposure 80\.00% of equity is above the 50\.00% cap on 2024-01-0\d: long positions trimmed to 66\.67% of their size$/,
+      );
       const sold = result.sleeves[0]?.fills.find((fill) => fill.reason === 'risk');
       expect(sold).toMatchObject({ side: 'sell' });
       expect(sold?.quantity).toBeCloseTo(300, 9);

@@ -411,6 +411,8 @@ describe('sleeve statistics', () => {
           expect(statistics.covariance).toEqual(sampleCovariance(history));
           expect(statistics.correlation).toEqual(correlationMatrix(history));
           expect(statistics.volatilities).toEqual(sampleVolatilities(history));
+          // Every return finite: the diversification ratio reads the sample covariance as it is.
+          expect(statistics.ratioCovariance).toBe(statistics.covariance);
         },
       ),
       { numRuns: 50 },

@@ -54,7 +54,10 @@ describe('a portfolio whose equity reaches zero or below', () => {
     );
     expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2010, -980, 0, 1010]);
     // By hand: the short's returns 0, 0, −3 (then undefined), the long's 0, 0.01, 1,020/1,010 − 1,
-    // 1,000/1,020 − 1, 0.01; σ and covariances (ddof 1) over the bars where both are finite.
+    // 1,000/1,020 − 1, 0.01; each σ (ddof 1) over the sleeve's own finite returns, their
+    // correlation over the bars where both are finite, and the covariance that goes with those σs
+    // ρ·σ_short·σ_long (the covariance over the common bars beside σs over other bars can describe
+    // no portfolio: see "the diversification ratio of sleeves whose returns cover different bars").
     const short = [0, 0, -3];
     const long = [0, 0.01, 1020 / 1010 - 1, 1000 / 1020 - 1, 0.01];
     const moments = (x: readonly number[], y: readonly number[]) => {
@@ -64,7 +67,9 @@ describe('a portfolio whose equity reaches zero or below', () => {
     };
     const varianceShort = moments(short, short);
     const varianceLong = moments(long, long);
-    const covariance = moments(short, long.slice(0, 3));
+    const common = long.slice(0, 3);
+    const correlation = moments(short, common) / Math.sqrt(moments(short, short) * moments(common, common));
+    const covariance = correlation * Math.sqrt(varianceShort * varianceLong);
     const weightShort = (0.5 + 1000 / 2010 + 0) / 3;
     const weightLong = (0.5 + 1010 / 2010 + 1) / 3;
     const expected =

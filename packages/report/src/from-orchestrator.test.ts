@@ -116,6 +116,44 @@ describe('orchestratorReportInput', () => {
       outcome: first?.outcome.direction === 'flat' ? 'flat' : `${first?.outcome.direction ?? ''} ${Math.abs(first?.outcome.target ?? 0).toFixed(2)}`,
     });
   });
+
+  it('shared mode: the reports say the strategy columns are shadows, and by how much their contributions miss the portfolio return', async () => {
+    const { result } = await runExample('dow30-shared-vote.json');
+    const input = parseReportInput(orchestratorReportInput(result, { title: 'Vote' }));
+    // The figures from the run's own records: its equity against its cash, and the shadows' contributions.
+    const portfolioReturn = result.finalEquity / result.initialCash - 1;
+    const sum = Object.values(result.attribution.total.bySleeve).reduce<number>((total, value) => total + (value ?? Number.NaN), 0);
+    const signed = (value: number) => `${value > 0 ? '+' : ''}${(value * 100).toFixed(2)}%`;
+    // The vote gave the portfolio something else than the shadows' sum: the note has a point to make.
+    expect(Math.abs(portfolioReturn - sum)).toBeGreaterThan(0.01);
+    const figures = `Their contributions sum to ${signed(sum)}, while the portfolio made ${signed(portfolioReturn)} (residual ${signed(portfolioReturn - sum)}).`;
+    expect(input.sleevesNote).toMatch(/^Shared mode: the strategy columns are shadow sleeves/);
+    expect(input.sleevesNote?.endsWith(figures)).toBe(true);
+    const markdown = await renderMarkdown(input, { markdownCharts: false });
+    // Under the metrics and the sleeves tables, in place of the note on transfers, which no shared run makes.
+    expect(markdown.split(figures)).toHaveLength(3);
+    expect(markdown).not.toContain('Sleeve returns are time-weighted');
+    expect(markdown).toContain("Total is their sum, not the portfolio's return");
+    const html = renderHtml(input);
+    expect(html).toContain(`<h2>Sleeves</h2>`);
+    expect(html.split(figures)).toHaveLength(3);
+    expect(html).not.toContain('Sleeve returns are time-weighted');
+    // No chart says the shadows are shares of the portfolio, moved by rebalancing, or add up to its return.
+    const captions = Object.fromEntries(buildCharts(input, { width: 600, maxPoints: 2000, timeFormat: 'date', interactive: true }).map((chart) => [chart.id, chart.caption]));
+    expect(captions.weights).toBe('Weight of each sleeve, stacked (see the note under Sleeves).');
+    expect(captions['sleeve-equity']).toBe('Equity of each sleeve (currency; see the note under Sleeves).');
+    expect(captions.contribution).toMatch(/need not add up to the portfolio’s total return/);
+    expect(captions.attribution).toMatch(/the stack need not be the portfolio’s return/);
+  });
+
+  it('sleeves mode: no such note, the contributions add up', async () => {
+    const { result } = await runExample('sp500-two-sleeves.json');
+    const input = parseReportInput(orchestratorReportInput(result, { title: 'Two sleeves' }));
+    expect(input.sleevesNote).toBeUndefined();
+    const markdown = await renderMarkdown(input, { markdownCharts: false });
+    expect(markdown).toContain('Sleeve returns are time-weighted');
+    expect(markdown).toContain("Each sleeve's contribution to the portfolio return of the period.");
+  });
 });
 
 describe('a run whose portfolio was worth zero or less (leverage 2, the price falling from 100 to 30)', () => {

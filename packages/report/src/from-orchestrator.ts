@@ -1,5 +1,6 @@
 import type { PerformanceResult } from '@ensemble/performance';
 import type { BarSeries, Fill, Trade } from '@ensemble/protocol';
+import { formatPercent } from './format';
 import type { NullableNumberColumn, NumberColumn, ReportConflict, ReportInput, ReportRebalance, ReportSleeve } from './report-input';
 
 /** A rebalance schedule of a run config: a calendar period, `never`, or every N bars. */
@@ -214,6 +215,7 @@ export function orchestratorReportInput(result: OrchestratorReportSource, option
     diversificationRatio: result.diversificationRatio,
     rebalances: result.rebalances.map((event) => rebalanceInput(event, result.config)),
     ...rebalanceNoteOf(result),
+    ...sleevesNoteOf(result),
     conflicts: result.conflicts.map(conflictInput),
     risk: result.risk.map((event) => ({ time: event.time, kind: event.kind, detail: event.detail })),
     ...(result.crossing.enabled
@@ -225,6 +227,29 @@ export function orchestratorReportInput(result: OrchestratorReportSource, option
           },
         }
       : {}),
+  };
+}
+
+/** A fraction as a signed percentage: `+12.34%`, `-0.50%`. */
+function signedPercent(value: number): string {
+  return `${value > 0 ? '+' : ''}${formatPercent(value)}`;
+}
+
+/**
+ * What the sleeve columns of a shared run are: shadows, each strategy trading its own signals on
+ * its share of the capital, whose contributions do not add up to the portfolio's return — the
+ * conflict policy decided what the one account held. Nothing in sleeves mode.
+ */
+function sleevesNoteOf(result: OrchestratorReportSource): { sleevesNote?: string } {
+  if (result.config.mode !== 'shared') return {};
+  const note =
+    'Shared mode: the strategy columns are shadow sleeves — each strategy trading its own signals alone on its share of the capital — not positions the portfolio held; the portfolio held what the conflict policy made of their signals. Their weights are shares of the shadows\' total equity.';
+  const contributions = Object.values(result.attribution.total.bySleeve);
+  const portfolioReturn = result.portfolio.metrics.metrics.totalReturn;
+  if (portfolioReturn === null || contributions.some((value) => value === null)) return { sleevesNote: note };
+  const sum = contributions.reduce<number>((total, value) => total + (value ?? 0), 0);
+  return {
+    sleevesNote: `${note} Their contributions sum to ${signedPercent(sum)}, while the portfolio made ${signedPercent(portfolioReturn)} (residual ${signedPercent(portfolioReturn - sum)}).`,
   };
 }
 

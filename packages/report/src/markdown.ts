@@ -102,7 +102,7 @@ function sleevesSection(input: ReportInput): string {
     ['Sleeve', 'Strategy', 'Symbols', 'Final weight', 'Contribution', 'Total return', 'Sharpe', 'Max drawdown', 'Trades', 'Status'],
     rows,
     ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
-  )}\n`;
+  )}\n${input.sleevesNote === undefined ? '' : `\n${inline(input.sleevesNote)}\n`}`;
 }
 
 function drawdownSection(input: ReportInput, timeFormat: TimeFormat): string {
@@ -149,7 +149,12 @@ function attributionSection(input: ReportInput): string {
     const total = values.some((value) => value === null) ? null : values.reduce<number>((sum, value) => sum + (value ?? 0), 0);
     return [period.label, ...values.map((value) => (value === undefined || value === null ? MISSING : formatPercent(value))), total === null ? MISSING : formatPercent(total)];
   });
-  return `## Contribution by period\n\nEach sleeve's contribution to the portfolio return of the period.\n\n${table(
+  // Shared mode: the columns are shadows, so their sum is not the portfolio's return (the sleeves note says by how much).
+  const caption =
+    input.sleevesNote === undefined
+      ? "Each sleeve's contribution to the portfolio return of the period."
+      : "Each sleeve's contribution of the period; Total is their sum, not the portfolio's return (see the note under Sleeves).";
+  return `## Contribution by period\n\n${caption}\n\n${table(
     ['Period', ...ids, 'Total'],
     rows,
     ['l', ...ids.map(() => 'r' as const), 'r'],

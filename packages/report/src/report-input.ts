@@ -158,6 +158,12 @@ export interface ReportInput {
   readonly rebalances: readonly ReportRebalance[];
   /** A sentence shown with the rebalances, e.g. when their capital moves (next-open runs). */
   readonly rebalanceNote?: string | undefined;
+  /**
+   * A sentence saying what the sleeve columns are, shown under the metrics and sleeves tables in
+   * place of the note on time-weighted sleeve returns, e.g. that a shared run's sleeves are shadows
+   * whose contributions do not add up to the portfolio's return.
+   */
+  readonly sleevesNote?: string | undefined;
   readonly conflicts: readonly ReportConflict[];
   readonly risk: readonly ReportRiskEvent[];
   readonly crossing?: ReportCrossing | undefined;
@@ -247,6 +253,7 @@ export const ReportInputSchema = z
     diversificationRatio: z.number().nullable().optional(),
     rebalances: z.array(inputParts.rebalance),
     rebalanceNote: z.string().optional(),
+    sleevesNote: z.string().optional(),
     conflicts: z.array(inputParts.conflict),
     risk: z.array(inputParts.risk),
     crossing: inputParts.crossing.optional(),

@@ -62,10 +62,12 @@ export function metricsColumns(input: ReportInput): MetricsColumn[] {
 /**
  * The note under a metrics table with sleeve columns: a sleeve's returns are time-weighted, so
  * its start and end equity (which include the capital moved in and out) do not give its total
- * return. Empty without sleeve columns.
+ * return; or the input's `sleevesNote` when it has one (a shared run's shadow sleeves). Empty
+ * without sleeve columns.
  */
 export function sleeveReturnsNote(input: ReportInput): string {
   if (input.sleeves.length < 2) return '';
+  if (input.sleevesNote !== undefined) return input.sleevesNote;
   const note =
     'Sleeve returns are time-weighted: the capital a rebalance moves into or out of a sleeve is not return, so a sleeve’s end equity (which holds it) can be below its start equity while its return is positive, and the other way round.';
   return input.sleeves.some((sleeve) => sleeve.netTransfers !== undefined)

@@ -143,6 +143,9 @@ describe('ensemble run: the bt-style 60/40 example', () => {
       'rebalance  quarterly (the first bar, then the first bar of each quarter); shared mode: a rebalance moves no capital (the shadow sleeves are never rebalanced), and the "vote" policy does not use the weights — only "net" does',
     );
     expect(vote.out).toMatch(/Rebalances \(first 5 of \d+; --json lists every one\) · shared mode: no capital moves, and the "vote" policy does not use these weights$/m);
+    // The run's sizing (20% of equity) sizes the shadows' entries; the one account gives each of
+    // the five symbols an equal slot, and the summary says so under the engine line.
+    expect(vote.out).toMatch(/^ {2}engine {5}.* · 20% of equity per entry · .*\n {13}shared account: each of the 5 symbols gets an equal slot, the policy's target × equity \/ 5 \(the sizing above is the shadow sleeves'\)$/m);
     const config = JSON.parse(readFileSync(path.join(examples, 'dow30-shared-vote.json'), 'utf8')) as Record<string, unknown>;
     const file = path.join(freshDirectory(), 'net.json');
     writeFileSync(file, JSON.stringify({ ...config, conflictPolicy: 'net', data: { dataset: 'dow30', to: '1993-12-31' } }));

@@ -91,6 +91,27 @@ export interface SleeveStatistics {
   readonly covariance: SleeveMatrix;
   readonly correlation: SleeveMatrix;
   readonly volatilities: (number | null)[];
+  /**
+   * The covariance that goes with `volatilities`, for the diversification ratio: `covariance`
+   * when every return is finite; otherwise, off the diagonal, each pair's correlation (over the
+   * bars where both are finite) times the two sleeves' own σ (each over all of its finite bars) —
+   * a pair's covariance over its common bars beside σs over other bars can describe no portfolio
+   * (a ratio below 1). Where the correlation is null (a sleeve without variance on the common
+   * bars), the pair's covariance over those bars.
+   */
+  readonly ratioCovariance: SleeveMatrix;
+}
+
+/** {@link SleeveStatistics.ratioCovariance} of statistics taken with pairwise deletion. */
+function matchedCovariance(covariance: SleeveMatrix, correlation: SleeveMatrix, volatilities: readonly (number | null)[]): SleeveMatrix {
+  return covariance.map((row, i) =>
+    row.map((value, j) => {
+      const rho = correlation[i]?.[j] ?? null;
+      const si = volatilities[i] ?? null;
+      const sj = volatilities[j] ?? null;
+      return i === j || rho === null || si === null || sj === null ? value : rho * si * sj;
+    }),
+  );
 }
 
 /** σ at or below this is floating-point noise (the allocation layer's threshold). */
@@ -117,7 +138,10 @@ export function sleeveStatistics(returns: readonly Float64Array[]): SleeveStatis
   }
   if (!finite || length < 2) {
     const history = { returns, length };
-    return { covariance: sampleCovariance(history), correlation: correlationMatrix(history), volatilities: sampleVolatilities(history) };
+    const covariance = sampleCovariance(history);
+    const correlation = correlationMatrix(history);
+    const volatilities = sampleVolatilities(history);
+    return { covariance, correlation, volatilities, ratioCovariance: matchedCovariance(covariance, correlation, volatilities) };
   }
   const means = returns.map((column) => {
     let sum = 0;
@@ -148,5 +172,5 @@ export function sleeveStatistics(returns: readonly Float64Array[]): SleeveStatis
       (correlation[j] ?? [])[i] = rho;
     }
   }
-  return { covariance, correlation, volatilities: std };
+  return { covariance, correlation, volatilities: std, ratioCovariance: covariance };
 }

@@ -246,7 +246,7 @@ export class RiskManager {
               }
             }
           }
-          this.record(time, 'symbol-exposure', symbol, share, maxSymbolExposure, 'trim', factor, `${symbol} exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxSymbolExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: its positions trimmed to ${(factor * 100).toFixed(2)}%`);
+          this.record(time, 'symbol-exposure', symbol, share, maxSymbolExposure, 'trim', factor, `${symbol} exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxSymbolExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: its positions trimmed to ${(factor * 100).toFixed(2)}% of their size`);
         }
       }
     }
@@ -254,7 +254,7 @@ export class RiskManager {
       const share = gross / equity;
       const factor = maxGrossExposure / share;
       this.trimAll(books, orders, factor, 0);
-      this.record(time, 'gross-exposure', null, share, maxGrossExposure, 'trim', factor, `gross exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxGrossExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: every position trimmed to ${(factor * 100).toFixed(2)}%`);
+      this.record(time, 'gross-exposure', null, share, maxGrossExposure, 'trim', factor, `gross exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxGrossExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: every position trimmed to ${(factor * 100).toFixed(2)}% of its size`);
     }
     if (maxNetExposure !== undefined && Math.abs(total) / equity > maxNetExposure * (1 + TOLERANCE)) {
       const share = Math.abs(total) / equity;
@@ -271,7 +271,7 @@ export class RiskManager {
       const excess = Math.abs(total) - maxNetExposure * equity;
       const factor = dominant > 0 ? Math.max(0, (dominant - excess) / dominant) : 0;
       this.trimAll(books, orders, factor, direction);
-      this.record(time, 'net-exposure', null, share, maxNetExposure, 'trim', factor, `net exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxNetExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: ${direction > 0 ? 'long' : 'short'} positions trimmed to ${(factor * 100).toFixed(2)}%`);
+      this.record(time, 'net-exposure', null, share, maxNetExposure, 'trim', factor, `net exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxNetExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: ${direction > 0 ? 'long' : 'short'} positions trimmed to ${(factor * 100).toFixed(2)}% of their size`);
     }
   }
 

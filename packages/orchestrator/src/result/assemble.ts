@@ -288,8 +288,8 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
       }
       mean[i] = defined > 0 ? sum / defined : 0;
     }
-    const { volatilities, covariance } = statistics();
-    return diversificationRatio(mean, volatilities, covariance);
+    const { volatilities, ratioCovariance } = statistics();
+    return diversificationRatio(mean, volatilities, ratioCovariance);
   });
   const result: OrchestratorResult = {
     config,

@@ -22,7 +22,10 @@ export function sleeveEquityChart(input: ReportInput, options: ChartOptions): Re
   return {
     id: 'sleeve-equity',
     title: 'Sleeve equity',
-    caption: 'Equity of each sleeve (currency), including the capital moved by rebalancing.',
+    caption:
+      input.sleevesNote === undefined
+        ? 'Equity of each sleeve (currency), including the capital moved by rebalancing.'
+        : 'Equity of each sleeve (currency; see the note under Sleeves).',
     spec: multiLine(options, lines, 260, { title: 'Equity', format: ',.0f', zero: false }),
   };
 }
@@ -61,7 +64,10 @@ export function weightsChart(input: ReportInput, options: ChartOptions): ReportC
   return {
     id: 'weights',
     title: 'Allocation',
-    caption: 'Weight of each sleeve in the portfolio (sleeve equity / portfolio equity), stacked.',
+    caption:
+      input.sleevesNote === undefined
+        ? 'Weight of each sleeve in the portfolio (sleeve equity / portfolio equity), stacked.'
+        : 'Weight of each sleeve, stacked (see the note under Sleeves).',
     spec: {
       ...base(options, 240, 72),
       data: { values: rows },
@@ -141,7 +147,10 @@ export function contributionChart(input: ReportInput, options: ChartOptions): Re
   return {
     id: 'contribution',
     title: 'Return contribution',
-    caption: 'Each sleeve’s contribution to the portfolio’s total return (percentage points).',
+    caption:
+      input.sleevesNote === undefined
+        ? 'Each sleeve’s contribution to the portfolio’s total return (percentage points).'
+        : 'Each sleeve’s contribution (percentage points); they need not add up to the portfolio’s total return (see the note under Sleeves).',
     spec: {
       ...base(options, Math.max(150, rows.length * 34), Math.min(200, axisReserve(ids.reduce((a, b) => (b.length > a.length ? b : a), '')) - 10)),
       data: { values: rows },
@@ -191,7 +200,10 @@ export function attributionChart(input: ReportInput, options: ChartOptions): Rep
   return {
     id: 'attribution',
     title: 'Contribution by period',
-    caption: 'Each sleeve’s contribution to the portfolio return of each period, stacked (negative below zero).',
+    caption:
+      input.sleevesNote === undefined
+        ? 'Each sleeve’s contribution to the portfolio return of each period, stacked (negative below zero).'
+        : 'Each sleeve’s contribution of each period, stacked (negative below zero); the stack need not be the portfolio’s return (see the note under Sleeves).',
     spec: {
       ...base(options, 240, 72),
       data: { values: rows },

@@ -264,7 +264,8 @@ ${panel('rolling-sharpe')}
       report.diversificationRatio === undefined || report.diversificationRatio === null
         ? ''
         : `<div class="stat-row"><span>Diversification ratio <strong>${formatNumber(report.diversificationRatio, 2)}</strong> (Σ wᵢσᵢ / σ of the portfolio)</span></div>`;
-    sections.push(`<section id="sleeves"><h2>Sleeves</h2>${sleevesTable(report, crossing)}
+    const sleevesNote = report.sleevesNote === undefined ? '' : `<p class="caption">${escapeHtml(report.sleevesNote)}</p>`;
+    sections.push(`<section id="sleeves"><h2>Sleeves</h2>${sleevesTable(report, `${sleevesNote}${crossing}`)}
 <div class="grid" style="margin-top:16px">
 ${panel('sleeve-equity')}
 ${panel('weights')}
