@@ -107,7 +107,9 @@ describe('ensemble sweep --queue, ensemble worker, ensemble queue', () => {
   }, 240_000);
 
   it('a worker stopped with Ctrl-C twice hands its running job back at once; the sweep removed under its waiting coordinator fails it (exit 1) saying --resume goes on', async () => {
-    // A strategy that blocks its thread for a minute: the job is still running when the worker is stopped.
+    // A strategy that blocks its thread for two minutes: the job is still running when the worker
+    // is stopped. The children may take 150 s in all (a loaded machine starts them slowly); "at
+    // once" is measured from the second Ctrl-C.
     const slow = `import { defineStrategy } from '@ensemble/protocol';
 import { z } from 'zod';
 
@@ -138,22 +140,27 @@ export default defineStrategy({
     const queue = ['--queue', server.url, '--queue-prefix', 'handback'];
     let worker: ChildProcess | undefined;
     let workerErr = '';
-    const workerDone = cli(['worker', ...queue, '--strategies-dir', at('blocking'), '--cache-dir', at('cache-handback'), '--log-level', 'info', '--log-json'], CHILD_LIMIT_MS, (child) => {
+    const slowLimitMs = 150_000;
+    const workerDone = cli(['worker', ...queue, '--strategies-dir', at('blocking'), '--cache-dir', at('cache-handback'), '--log-level', 'info', '--log-json'], slowLimitMs, (child) => {
       worker = child;
       child.stderr?.on('data', (chunk: Buffer) => (workerErr += chunk.toString()));
     });
-    const coordinator = cli(['sweep', '--strategy', at('blocker.ts'), '--data', 'sp500', '--from', '2019-01-01', '--vary', 'pauseMs=60000', '--out', at('handback'), ...queue, '--no-progress', '--queue-timeout', '5s']);
+    const coordinator = cli(['sweep', '--strategy', at('blocker.ts'), '--data', 'sp500', '--from', '2019-01-01', '--vary', 'pauseMs=120000', '--out', at('handback'), ...queue, '--no-progress', '--queue-timeout', '5s'], slowLimitMs);
     let stopping = false;
+    let secondStop = Number.NaN;
     try {
       expect(await waitFor(() => workerErr.includes('"msg":"job taken"'), CHILD_LIMIT_MS)).toBe(true);
       worker?.kill('SIGINT');
       expect(await waitFor(() => workerErr.includes('Ctrl-C again'), CHILD_LIMIT_MS)).toBe(true);
       worker?.kill('SIGINT');
+      secondStop = Date.now();
       stopping = true;
     } finally {
       if (!stopping) worker?.kill('SIGKILL');
     }
     const stopped = await workerDone;
+    // Well before the job's two minutes: the thread was not waited for.
+    expect(Date.now() - secondStop).toBeLessThan(30_000);
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).toContain('SIGINT: handing the running jobs back to the queue');
     expect(stopped.stderr).toContain('"why":"stopped: the worker is stopping and did not wait for it","msg":"job handed back"');
