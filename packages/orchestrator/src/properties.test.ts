@@ -410,13 +410,18 @@ describe('orchestrator invariants (fast-check)', () => {
             if (sum > target * (1 + 1e-12)) return false;
             if (event.constraintStatus === 'ok' && Math.abs(sum - target) > 1e-9) return false;
             // A sleeve whose symbol has had its last bar takes part in no allocation (weight 0,
-            // `sleeve-finished`, when it holds no position): minWeight does not apply to it.
+            // `sleeve-finished`, when it holds no position), nor one whose symbol has not had its
+            // first bar (`sleeve-not-started`): minWeight does not apply to them.
             const finished = (id: string): boolean => {
               const symbol = series[Number(id.slice(1)) % series.length];
               return symbol !== undefined && (symbol.time[symbol.length - 1] ?? Number.POSITIVE_INFINITY) < event.time;
             };
+            const notStarted = (id: string): boolean => {
+              const symbol = series[Number(id.slice(1)) % series.length];
+              return symbol !== undefined && (symbol.time[0] ?? Number.POSITIVE_INFINITY) > event.time;
+            };
             for (const [id, weight] of Object.entries(event.targetWeights)) {
-              if (weight < options.minWeight - 1e-12 && !(weight === 0 && finished(id))) return false;
+              if (weight < options.minWeight - 1e-12 && !(weight === 0 && (finished(id) || notStarted(id)))) return false;
               if (options.maxWeight !== undefined && weight > options.maxWeight + 1e-12) return false;
             }
             // Sleeves that could be scaled get their targets — all of them scaled by one share s when

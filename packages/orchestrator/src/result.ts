@@ -46,7 +46,7 @@ export interface SleeveResult {
   readonly symbols: readonly string[];
   /** True in shared mode: the figures are those of a shadow sleeve. */
   readonly shadow: boolean;
-  /** Capital at the start, currency. */
+  /** Capital at the start, currency (0 for a sleeve none of whose symbols had a bar then: it is funded at its first bar). */
   readonly initialCash: number;
   readonly finalCash: number;
   readonly finalEquity: number;
@@ -91,7 +91,7 @@ export interface TransferOrder {
 export interface RebalanceEvent {
   /** Epoch ms of the bar. */
   readonly time: number;
-  /** The first rule that fired: `initial`, `schedule`, `drift-absolute` or `drift-relative`. */
+  /** The first rule that fired: `initial`, `schedule`, `drift-absolute`, `drift-relative` or `sleeve-started` (a sleeve's first bar). */
   readonly reason: RebalanceReason;
   /** Every rule that fired. */
   readonly reasons: readonly RebalanceReason[];

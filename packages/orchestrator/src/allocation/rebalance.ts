@@ -34,10 +34,11 @@ export interface RebalanceState {
 }
 
 /**
- * Why a rebalance fires: `initial` (the first bar always allocates), `schedule`, or a drift band
- * (`drift-absolute`, `drift-relative`).
+ * Why a rebalance fires: `initial` (the first bar always allocates), `schedule`, a drift band
+ * (`drift-absolute`, `drift-relative`), or `sleeve-started` (the orchestrator's sleeves mode: the
+ * first bar of a sleeve none of whose symbols had a bar before, which had no capital until then).
  */
-export type RebalanceReason = 'initial' | 'schedule' | 'drift-absolute' | 'drift-relative';
+export type RebalanceReason = 'initial' | 'schedule' | 'drift-absolute' | 'drift-relative' | 'sleeve-started';
 
 /** The largest drifts between actual and target weights, and the sleeves (indices) that have them. */
 export interface DriftMeasure {
@@ -52,7 +53,7 @@ export interface DriftMeasure {
 /** What {@link needsRebalance} decided, for the run loop and its logs. */
 export interface RebalanceDecision {
   readonly rebalance: boolean;
-  /** The first rule that fired, in the order initial, schedule, drift-absolute, drift-relative. */
+  /** The first rule that fired, in the order initial, schedule, drift-absolute, drift-relative, sleeve-started. */
   readonly reason: RebalanceReason | null;
   /** Every rule that fired on this bar. */
   readonly reasons: readonly RebalanceReason[];

@@ -74,6 +74,16 @@ function lazyField(event: RebalanceEvent, field: keyof RebalanceEvent, make: () 
   });
 }
 
+/**
+ * The time of the first bar of any of `sleeve`'s symbols (epoch ms; +∞ when none has a bar): from
+ * then on its strategy can trade.
+ */
+export function sleeveStart(sleeve: Sleeve): number {
+  let first = Number.POSITIVE_INFINITY;
+  for (const bars of sleeve.runner.series) if (bars.length > 0) first = Math.min(first, bars.time[0] ?? Number.POSITIVE_INFINITY);
+  return first;
+}
+
 /** A rebalance as decided at a close: the weights then, the allocator's outcome and the rules that fired. */
 interface DecidedRebalance {
   readonly time: number;
@@ -117,6 +127,8 @@ export class Rebalancing {
   private skipping = false;
   /** Sleeves reported finished (see {@link Rebalancing.finished}). */
   private readonly finishedLogged = new Set<number>();
+  /** Sleeves reported not started (see {@link Rebalancing.notStarted}). */
+  private readonly notStartedLogged = new Set<number>();
 
   constructor(options: RebalancingOptions) {
     this.options = options;
@@ -131,7 +143,7 @@ export class Rebalancing {
    */
   private allocate(t: number, time: number): AllocationOutcome {
     const { allocator, sleeves } = this.options;
-    const active = sleeves.map((sleeve) => sleeve.active && !this.finished(sleeve, time));
+    const active = sleeves.map((sleeve) => sleeve.active && !this.finished(sleeve, time) && !this.notStarted(sleeve, time));
     if (!allocator.needsReturns || allocator.needsHistory) {
       return allocator.compute(
         sleeves.map((sleeve) => sleeve.returns),
@@ -179,6 +191,26 @@ export class Rebalancing {
       this.options.logger.info(
         { event: 'sleeve-finished', strategy: sleeve.entry.id, time: isoTime(time) },
         `sleeve ${sleeve.entry.id}: every symbol it trades has ended and it holds no position, so it gets no capital from this rebalance on`,
+      );
+    }
+    return true;
+  }
+
+  /**
+   * Whether `sleeve` cannot trade yet at `time` (sleeves mode): none of its symbols has had a bar
+   * at or before it. It then takes part in no allocation, as a finished sleeve: its weight is 0 (a
+   * `fixed` weight stays in the reserve), where its share would otherwise sit in cash until its
+   * first bar. The step of that bar rebalances (`sleeve-started`), so it is funded at its first
+   * close. Logged once (`sleeve-not-started`). In shared mode a shadow keeps its start weight:
+   * shadows are never funded again, and the shared account holds the capital.
+   */
+  private notStarted(sleeve: Sleeve, time: number): boolean {
+    if (this.options.transfers === null || sleeveStart(sleeve) <= time) return false;
+    if (!this.notStartedLogged.has(sleeve.index)) {
+      this.notStartedLogged.add(sleeve.index);
+      this.options.logger.info(
+        { event: 'sleeve-not-started', strategy: sleeve.entry.id, time: isoTime(time), starts: isoTime(sleeveStart(sleeve)) },
+        `sleeve ${sleeve.entry.id}: none of its symbols has a bar yet, so it gets no capital until its first bar`,
       );
     }
     return true;

@@ -3,7 +3,7 @@ import type { BarSeries, Logger } from '@ensemble/protocol';
 import { SeriesSeal, StrategyError, noopLogger } from '@ensemble/protocol';
 import type { RunConfig, StrategyRegistry } from '../config';
 import type { RebalanceDecision } from '../allocation/rebalance';
-import { Allocator, SCHEDULE } from '../internal/allocator';
+import { Allocator, SCHEDULE, SLEEVE_STARTED } from '../internal/allocator';
 import { checkFiniteOrchestration } from '../internal/finite';
 import { OrchestratorOrders, RiskManager } from '../internal/risk';
 import type { PositionBook } from '../internal/risk';
@@ -12,7 +12,7 @@ import type { OrchestratorOptions } from '../orchestrator';
 import type { IsolatedEvent, OrchestratorResult } from '../result';
 import { assembleResult } from '../result/assemble';
 import { isolateSleeve } from './isolation';
-import { Rebalancing } from './rebalancing';
+import { Rebalancing, sleeveStart } from './rebalancing';
 import { RunRecorder } from './recorder';
 import { SleeveBlocks, sleeveBlocksApply } from './sleeve-blocks';
 import { SharedVoting } from './shared-mode';
@@ -64,6 +64,8 @@ export class Orchestration {
   private readonly actual: Float64Array;
   /** 1 at the steps holding some symbol's last bar, else 0. */
   private readonly endStep: Uint8Array;
+  /** Sleeves mode: 1 at the steps after the first where a sleeve whose symbols had no bar before has its first bar, else 0. */
+  private readonly startStep: Uint8Array;
   private readonly isolated: IsolatedEvent[] = [];
   private halted: { time: number; reason: 'drawdown' } | null = null;
   private readonly onProgress: ((done: number, total: number) => void) | undefined;
@@ -143,6 +145,15 @@ export class Orchestration {
       time: this.time,
       logger: this.logger,
     });
+    this.startStep = new Uint8Array(this.steps);
+    if (this.shared === null) {
+      for (const sleeve of sleeves) {
+        const start = sleeveStart(sleeve);
+        if (!sleeve.active || !(start > (this.time[0] ?? Number.NaN))) continue;
+        const step = this.time.indexOf(start);
+        if (step > 0) this.startStep[step] = 1;
+      }
+    }
     this.recorder = new RunRecorder({
       sleeves,
       shared: this.shared,
@@ -229,19 +240,19 @@ export class Orchestration {
    * bars, run bar by bar): see `run/sleeve-blocks.ts` for when this applies and why it is exact.
    */
   private runBlocks(blocks: SleeveBlocks): void {
-    const { steps, endStep } = this;
+    const { steps, endStep, startStep } = this;
     const scheduled = new Uint8Array(steps);
     for (let t = 0; t < steps; t++) scheduled[t] = this.allocator.scheduleFires(this.time, t) ? 1 : 0;
     let t = 0;
     while (t < steps) {
       // A step whose open moves a rebalance's capital (the one after a rebalance) runs bar by bar too.
-      if (scheduled[t] === 1 || endStep[t] === 1 || this.rebalancing.hasWaiting) {
+      if (scheduled[t] === 1 || endStep[t] === 1 || startStep[t] === 1 || this.rebalancing.hasWaiting) {
         this.sleevesStep(t, scheduled[t] === 1);
         t++;
         continue;
       }
       let end = t + 1;
-      while (end < steps && scheduled[end] === 0 && endStep[end] === 0) end++;
+      while (end < steps && scheduled[end] === 0 && endStep[end] === 0 && startStep[end] === 0) end++;
       blocks.run(t, end, this.rebalancing.reserve);
       t = end;
     }
@@ -276,11 +287,12 @@ export class Orchestration {
       executor.settle();
       if (moving) this.moveAtOpen(t);
     }
-    const managed = this.halted === null && (scheduled || this.risk.enabled || (t > 0 && this.allocator.hasDrift));
+    const starting = this.startStep[t] === 1;
+    const managed = this.halted === null && (scheduled || starting || this.risk.enabled || (t > 0 && this.allocator.hasDrift));
     const fused = nextOpen && this.endStep[t] === 0;
     if (managed) {
       for (const sleeve of sleeves) sleeve.runner.markStep(t);
-      this.manage(t, scheduled);
+      this.manage(t, scheduled, starting);
     }
     if (fused) {
       recorder.beginRow(this.rebalancing.reserve);
@@ -387,14 +399,17 @@ export class Orchestration {
     return equity;
   }
 
-  /** After the marks: the drawdown stop, a rebalance if due (`scheduled`: the schedule fired), the exposure caps. */
-  private manage(t: number, scheduled: boolean): void {
+  /**
+   * After the marks: the drawdown stop, a rebalance if due (`scheduled`: the schedule fired;
+   * `starting`: a sleeve without capital so far has its first bar), the exposure caps.
+   */
+  private manage(t: number, scheduled: boolean, starting = false): void {
     const { allocator, risk, sleeves } = this;
     const time = this.time[t] ?? Number.NaN;
     const riskEnabled = risk.enabled;
     // Shadow sleeves are never rebalanced, so drift bands would fire forever: shared mode follows the schedule only.
     const drift = t > 0 && this.shared === null && allocator.hasDrift;
-    if (!riskEnabled && !scheduled && !drift) return;
+    if (!riskEnabled && !scheduled && !drift && !starting) return;
     const equity = this.portfolioValue();
     if (riskEnabled) {
       const action = risk.checkDrawdown(time, equity, this.books, this.orders);
@@ -410,11 +425,11 @@ export class Orchestration {
         return;
       }
     }
-    if (scheduled || drift) {
+    if (scheduled || drift || starting) {
       const actual = this.actual;
       const total = this.shared === null ? equity : this.shadowEquity();
       for (const sleeve of sleeves) actual[sleeve.index] = total !== 0 ? sleeve.runner.markedEquity / total : 0;
-      const fired = (scheduled ? SCHEDULE : 0) | (drift ? allocator.driftBreaches(actual) : 0);
+      const fired = (scheduled ? SCHEDULE : 0) | (drift ? allocator.driftBreaches(actual) : 0) | (starting ? SLEEVE_STARTED : 0);
       if (fired !== 0) this.rebalance(t, equity, total, allocator.decision(fired, actual, drift));
     }
     if (riskEnabled) risk.checkExposure(time, this.portfolioValue(), this.books, this.orders);
