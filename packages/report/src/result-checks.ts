@@ -53,35 +53,39 @@ export function recordIssues(parts: readonly SavedRecords[], first: number, last
     if (issues.length < MAX_ISSUES) issues.push({ path, message });
   };
   const range = `the run's range, ${shown(first)} to ${shown(last)}`;
-  const positive = (path: string, value: number, what: string): void => {
-    if (!(value > 0)) add(path, `is ${String(value)}; ${what} must be a positive number`);
-  };
-  const symbol = (path: string, value: string, symbols: ReadonlySet<string>): void => {
-    if (!symbols.has(value)) add(path, `is ${quoteValue(value)}, not a symbol of this ${symbols.size === 0 ? 'run (it has none)' : `part of the run (${[...symbols].slice(0, 10).join(', ')}${symbols.size > 10 ? ', …' : ''})`}`);
-  };
-  const commission = (path: string, value: number): void => {
-    if (!(value >= 0)) add(path, `is ${String(value)}; a commission is zero or more`);
-  };
   for (const part of parts) {
-    part.trades.forEach((trade, i) => {
-      const path = (field: string) => at(part.path, 'trades', i, field);
-      symbol(path('symbol'), trade.symbol, part.symbols);
-      positive(path('quantity'), trade.quantity, 'a quantity');
-      positive(path('entryPrice'), trade.entryPrice, 'a price');
-      positive(path('exitPrice'), trade.exitPrice, 'a price');
-      commission(path('commission'), trade.commission);
-      if (trade.entryTime < first || trade.entryTime > last) add(path('entryTime'), `is ${shown(trade.entryTime)}, outside ${range}`);
-      if (trade.exitTime < trade.entryTime) add(path('exitTime'), `is ${shown(trade.exitTime)}, before the trade's entryTime ${shown(trade.entryTime)}`);
-      else if (trade.exitTime > last) add(path('exitTime'), `is ${shown(trade.exitTime)}, outside ${range}`);
-    });
-    part.fills.forEach((fill, i) => {
-      const path = (field: string) => at(part.path, 'fills', i, field);
-      symbol(path('symbol'), fill.symbol, part.symbols);
-      positive(path('quantity'), fill.quantity, 'a quantity');
-      positive(path('price'), fill.price, 'a price');
-      commission(path('commission'), fill.commission);
-      if (fill.time < first || fill.time > last) add(path('time'), `is ${shown(fill.time)}, outside ${range}`);
-    });
+    // Paths are built only for a record found wrong: a large result's records are many.
+    const check = (list: 'trades' | 'fills', i: number, field: string, wrong: boolean, message: () => string): void => {
+      if (wrong) add(at(part.path, list, i, field), message());
+    };
+    const symbols = part.symbols;
+    const notSymbol = (value: string) => () =>
+      `is ${quoteValue(value)}, not a symbol of this ${symbols.size === 0 ? 'run (it has none)' : `part of the run (${[...symbols].slice(0, 10).join(', ')}${symbols.size > 10 ? ', …' : ''})`}`;
+    const notPositive = (value: number, what: string) => () => `is ${String(value)}; ${what} must be a positive number`;
+    const negative = (value: number) => () => `is ${String(value)}; a commission is zero or more`;
+    const outside = (time: number) => () => `is ${shown(time)}, outside ${range}`;
+    const { trades, fills } = part;
+    for (let i = 0; i < trades.length; i++) {
+      const trade = trades[i];
+      if (trade === undefined) continue;
+      check('trades', i, 'symbol', !symbols.has(trade.symbol), notSymbol(trade.symbol));
+      check('trades', i, 'quantity', !(trade.quantity > 0), notPositive(trade.quantity, 'a quantity'));
+      check('trades', i, 'entryPrice', !(trade.entryPrice > 0), notPositive(trade.entryPrice, 'a price'));
+      check('trades', i, 'exitPrice', !(trade.exitPrice > 0), notPositive(trade.exitPrice, 'a price'));
+      check('trades', i, 'commission', !(trade.commission >= 0), negative(trade.commission));
+      check('trades', i, 'entryTime', trade.entryTime < first || trade.entryTime > last, outside(trade.entryTime));
+      if (trade.exitTime < trade.entryTime) check('trades', i, 'exitTime', true, () => `is ${shown(trade.exitTime)}, before the trade's entryTime ${shown(trade.entryTime)}`);
+      else check('trades', i, 'exitTime', trade.exitTime > last, outside(trade.exitTime));
+    }
+    for (let i = 0; i < fills.length; i++) {
+      const fill = fills[i];
+      if (fill === undefined) continue;
+      check('fills', i, 'symbol', !symbols.has(fill.symbol), notSymbol(fill.symbol));
+      check('fills', i, 'quantity', !(fill.quantity > 0), notPositive(fill.quantity, 'a quantity'));
+      check('fills', i, 'price', !(fill.price > 0), notPositive(fill.price, 'a price'));
+      check('fills', i, 'commission', !(fill.commission >= 0), negative(fill.commission));
+      check('fills', i, 'time', fill.time < first || fill.time > last, outside(fill.time));
+    }
     if (issues.length === 0) tradesMatchFills(part, add);
   }
   return issues;
