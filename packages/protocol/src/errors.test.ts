@@ -105,6 +105,13 @@ describe('ConfigError', () => {
     expect(ConfigError.isInstance(error)).toBe(true);
   });
 
+  it('names its subject and a hint in the heading when the input is not a configuration', () => {
+    const error = new ConfigError([{ path: 'trades.0.quantity', message: 'is -5' }], { source: 'bt.json', subject: 'result', hint: 'write it again with `ensemble backtest --json`' });
+    expect(error.message).toBe('Invalid result in bt.json (write it again with `ensemble backtest --json`):\n  - trades.0.quantity: is -5');
+    expect([error.subject, error.hint]).toEqual(['result', 'write it again with `ensemble backtest --json`']);
+    expect(new ConfigError([]).subject).toBe('configuration');
+  });
+
   it('lists at most 20 issues, keeps all of them in issues, and stays small whatever it echoes', () => {
     const huge = 'k'.repeat(1_048_576);
     const issues = Array.from({ length: 1000 }, (_, i) => ({ path: `data.${huge}${i}`, message: `unknown key "${huge}"` }));

@@ -150,29 +150,45 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
+/** Options of a {@link ConfigError}. */
+export interface ConfigErrorOptions {
+  /** The file or flag the input came from, named in the heading. */
+  readonly source?: string | undefined;
+  /** What the input is, for the heading: `configuration` unless told otherwise (e.g. `result` for a saved result file). */
+  readonly subject?: string | undefined;
+  /** What to do about it, shown in parentheses at the end of the heading (e.g. the command that writes the file again). */
+  readonly hint?: string | undefined;
+  readonly cause?: unknown;
+}
+
 /**
- * A configuration (run config, CLI flags, strategy parameters) is invalid. `issues` holds every
- * issue; the message lists the first 20 (`MAX_LISTED_PROBLEMS`; paths and messages made safe
- * to print) and counts the rest.
+ * An input the user gave (run config, CLI flags, strategy parameters, a saved result) is invalid.
+ * `issues` holds every issue; the message, headed `Invalid <subject> in <source> (<hint>):`, lists
+ * the first 20 (`MAX_LISTED_PROBLEMS`; paths and messages made safe to print) and counts the rest.
  */
 export class ConfigError extends EnsembleError {
   readonly issues: readonly ConfigIssue[];
-  /** The file or flag the configuration came from, if any. */
+  /** The file or flag the input came from, if any. */
   readonly source: string | undefined;
+  /** What the input is: `configuration` unless the thrower said otherwise. */
+  readonly subject: string;
+  /** What to do about it, if the thrower said. */
+  readonly hint: string | undefined;
 
-  constructor(issues: readonly ConfigIssue[], options?: { source?: string; cause?: unknown }) {
+  constructor(issues: readonly ConfigIssue[], options?: ConfigErrorOptions) {
     const source = options?.source;
+    const subject = options?.subject ?? 'configuration';
+    const hint = options?.hint;
     // A message may span lines (a JSON error quotes the line with a caret under the column); the
     // base class escapes every other control character and bounds each line.
     const lines = limitLines(issues, (issue) => `  - ${issue.path === '' ? '(root)' : echoValue(issue.path, MAX_LINE_LENGTH)}: ${issue.message}`);
-    super(
-      'CONFIG_INVALID',
-      [`Invalid configuration${source === undefined ? '' : ` in ${echoValue(source, MAX_LINE_LENGTH)}`}:`, ...lines].join('\n'),
-      options,
-    );
+    const heading = `Invalid ${subject}${source === undefined ? '' : ` in ${echoValue(source, MAX_LINE_LENGTH)}`}${hint === undefined ? '' : ` (${hint})`}:`;
+    super('CONFIG_INVALID', [heading, ...lines].join('\n'), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ConfigError';
     this.issues = issues;
     this.source = source;
+    this.subject = subject;
+    this.hint = hint;
   }
 
   static override isInstance(error: unknown): error is ConfigError {

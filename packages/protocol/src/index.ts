@@ -69,7 +69,7 @@ export type { ConfigIssueContext } from './config-issues';
 export { closestMatch, editDistance } from './suggest';
 export { findDuplicateProperty, findJsonSyntaxProblem, parseJsonText, textPosition } from './json-reader';
 export type { JsonSyntaxProblem, TextPosition } from './json-reader';
-export type { ConfigIssue, DataProblem, DataRule, EnsembleErrorCode } from './errors';
+export type { ConfigErrorOptions, ConfigIssue, DataProblem, DataRule, EnsembleErrorCode } from './errors';
 export {
   ConfigError,
   DataValidationError,

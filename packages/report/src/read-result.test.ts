@@ -245,3 +245,85 @@ describe('parseResultJson tells the forms apart', () => {
     expect(problems(() => parseResultJson({ kind: '\u001b[2J' })).issues[0]?.message).toContain('"\\x1b[2J"');
   });
 });
+
+describe("a saved result's trades, fills and cash: what the run could not have written is refused, naming the field", () => {
+  async function savedBacktest() {
+    const data = await loadDataset('stocks5', { from: '2004-01-01', to: '2007-12-31' });
+    const strategy = new SmaCrossoverStrategy({ fast: 5, slow: 20, allowShort: true });
+    const result = runBacktest({ series: data.series, strategy, commission: { kind: 'percent', rate: 0.001 } });
+    const { version: _version, ...engine } = serializeBacktestResult(result);
+    return { schemaVersion: 1, kind: 'backtest', config: { data: { dataset: 'stocks5' }, strategy: { name: 'sma-crossover' } }, ...engine, metrics: computeMetrics({ equity: result.equity, trades: result.trades, fills: result.fills }) };
+  }
+  const edited = <T>(json: T, edit: (copy: T) => void): T => {
+    const copy = structuredClone(json);
+    edit(copy);
+    return copy;
+  };
+
+  it('reads the unedited backtest (long and short trades), and heads the problems of an edited one as a result with the command that writes it again', async () => {
+    const json = await savedBacktest();
+    expect(new Set(json.trades.map((trade) => trade.side))).toEqual(new Set(['long', 'short']));
+    expect(parseResultJson(json, 'bt.json').portfolio.trades).toHaveLength(json.trades.length);
+    const error = problems(() => parseResultJson(edited(json, (copy) => { (copy.fills[3] as { quantity: number }).quantity = -5; }), 'bt.json'));
+    expect(error.message.split('\n')[0]).toBe('Invalid result in bt.json (write it again with `ensemble backtest --json`):');
+    expect(error.issues).toEqual([{ path: 'fills.3.quantity', message: 'is -5; a quantity must be a positive number' }]);
+  });
+
+  it('names a non-positive price or quantity, a negative commission, a symbol the run lacks, a time outside the run and an exit before its entry', async () => {
+    const json = await savedBacktest();
+    const entry = json.trades[1]?.entryTime ?? '';
+    const copy = edited(json, (value) => {
+      const trade = value.trades[1] as Record<string, unknown>;
+      trade.exitTime = '2003-06-02';
+      trade.entryPrice = 0;
+      const fill = value.fills[2] as Record<string, unknown>;
+      fill.symbol = 'XYZ';
+      fill.commission = -1;
+      (value.fills[4] as Record<string, unknown>).time = '2030-01-02';
+    });
+    expect(problems(() => parseResultJson(copy, 'bt.json')).issues).toEqual([
+      { path: 'trades.1.entryPrice', message: 'is 0; a price must be a positive number' },
+      { path: 'trades.1.exitTime', message: `is 2003-06-02, before the trade's entryTime ${entry}` },
+      { path: 'fills.2.symbol', message: 'is "XYZ", not a symbol of this part of the run (MSFT, AMZN, IBM, GOOG, AAPL)' },
+      { path: 'fills.2.commission', message: 'is -1; a commission is zero or more' },
+      { path: 'fills.4.time', message: `is 2030-01-02, outside the run's range, ${json.equity[0]?.time ?? ''} to ${json.equity.at(-1)?.time ?? ''}` },
+    ]);
+  });
+
+  it('refuses trades the fills do not close (one dropped, a quantity changed) and a cash the fills did not move', async () => {
+    const json = await savedBacktest();
+    const dropped = problems(() => parseResultJson({ ...json, trades: json.trades.slice(1) }, 'bt.json'));
+    expect(dropped.issues).toHaveLength(1);
+    expect(dropped.issues[0]?.message).toMatch(/^the trades of "\w+" \(strategy "sma-crossover"\) are \d+ trades? of \d+ units, but the fills in fills, booked as the engine books them, close \d+ trades? of \d+ units$/);
+    const more = problems(() => parseResultJson(edited(json, (value) => { (value.trades[0] as { quantity: number }).quantity += 1; }), 'bt.json'));
+    expect(more.issues.map((issue) => issue.path)).toEqual(['trades.0']);
+    const cash = problems(() => parseResultJson(edited(json, (value) => { (value.equity[40] as { cash: number }).cash = -1e308; }), 'bt.json'));
+    expect(cash.issues).toHaveLength(1);
+    expect(cash.issues[0]?.path).toBe('equity.40.cash');
+    expect(cash.issues[0]?.message).toMatch(/^is -1e\+308, but the cash of the bar before \(.+\) plus the cash the fills moved since \(.+\) is .+: the file was edited or damaged$/);
+  });
+});
+
+describe("a saved run's records", () => {
+  it('names the sleeve, the trade and the field; the portfolio cash is checked against its fills', async () => {
+    const run = await runExample('sp500-two-sleeves.json');
+    const json = JSON.parse(JSON.stringify(serializeOrchestratorResult(run.result))) as { portfolio: { equity: { cash: number }[] }; sleeves: { trades: { entryTime: string; exitTime: string; symbol: string }[] }[] };
+    expect(parseResultJson(json, 'run.json').sleeves).toHaveLength(2);
+    const trade = json.sleeves[1]?.trades[4];
+    if (trade === undefined) throw new Error('no trade');
+    const early = structuredClone(json);
+    const moved = early.sleeves[1]?.trades[4];
+    if (moved !== undefined) moved.exitTime = '2000-01-03';
+    const error = problems(() => parseResultJson(early, 'run.json'));
+    expect(error.message.split('\n')[0]).toBe('Invalid result in run.json (write it again with `ensemble run --json`):');
+    expect(error.issues).toEqual([{ path: 'sleeves.1.trades.4.exitTime', message: `is 2000-01-03, before the trade's entryTime ${trade.entryTime}` }]);
+    const foreign = structuredClone(json);
+    const renamed = foreign.sleeves[0]?.trades[2];
+    if (renamed !== undefined) renamed.symbol = 'XYZ';
+    expect(problems(() => parseResultJson(foreign, 'run.json')).issues.map((issue) => issue.path)).toEqual(['sleeves.0.trades.2.symbol']);
+    const cash = structuredClone(json);
+    const point = cash.portfolio.equity[100];
+    if (point !== undefined) point.cash = -1e308;
+    expect(problems(() => parseResultJson(cash, 'run.json')).issues.map((issue) => issue.path)).toEqual(['portfolio.equity.100.cash']);
+  });
+});

@@ -6,7 +6,9 @@ import type { BacktestReportSource } from './from-backtest';
 import { orchestratorReportInput } from './from-orchestrator';
 import type { OrchestratorReportSource } from './from-orchestrator';
 import { inputParts, parseReportInput } from './report-input';
-import type { ReportInput } from './report-input';
+import type { NumberColumn, ReportInput } from './report-input';
+import { cashIssues, recordIssues } from './result-checks';
+import type { SavedRecords } from './result-checks';
 import { isoTime, jsonParts, mapFill, mapRecords, mapTrade, reportInputFromResultJson } from './result-json';
 import { SavedReportJsonSchema, savedBenchmark } from './saved-report';
 import { parseTime } from './time';
@@ -178,6 +180,20 @@ function checkMetricsMatchCurves(curves: readonly SavedCurve[], source: string, 
 }
 
 /**
+ * Refuses a saved result whose trades, fills or cash are not what the run could have written
+ * ({@link recordIssues}, {@link cashIssues}): a report would show them as if real. `time` is the
+ * portfolio's curve; the cash checks run once the records are sound.
+ */
+function checkRecords(records: readonly SavedRecords[], time: NumberColumn, cash: Parameters<typeof cashIssues>[0][], source: string): void {
+  const first = time[0];
+  const last = time.at(-1);
+  if (first === undefined || last === undefined) return;
+  const issues = recordIssues(records, first, last);
+  if (issues.length === 0) issues.push(...cash.flatMap((curve) => cashIssues(curve)));
+  if (issues.length > 0) throw new ConfigError(issues, { source });
+}
+
+/**
  * Columns of a JSON curve, times as epoch ms; the gross exposure too when every point has it (the
  * exposure metrics need it), and the reserve (the portfolio's cash no sleeve holds) likewise.
  */
@@ -229,6 +245,12 @@ function orchestratorInput(data: unknown, source: string, options: ReadResultOpt
     risk: json.risk.map((event) => ({ ...event, time: parseTime(event.time) })),
     crossing: json.crossing,
   };
+  const time = run.portfolio.equity.time;
+  const records: SavedRecords[] = [
+    { path: 'portfolio', ...run.portfolio, symbols: new Set(json.sleeves.flatMap((sleeve) => sleeve.symbols)) },
+    ...run.sleeves.map((sleeve, i) => ({ path: `sleeves.${String(i)}`, trades: sleeve.trades, fills: sleeve.fills, symbols: new Set(sleeve.symbols) })),
+  ];
+  checkRecords(records, time, [{ path: 'portfolio.equity', time, cash: run.portfolio.equity.cash, fills: run.portfolio.fills }], source);
   const saved = json.report;
   const described = [dataName(json.config.data), `${json.mode} mode`, `${json.allocationScheme} allocation`].filter((part) => part !== undefined);
   const input = orchestratorReportInput(run, {
@@ -259,6 +281,7 @@ function backtestInput(data: unknown, kind: 'backtest' | 'engine', source: strin
   if (cli !== undefined) {
     checkMetricsMatchCurves([{ metricsPath: 'metrics.metrics', curvePath: 'equity', metrics: cli.metrics.metrics, equity: json.equity, endsCurve: true }], source, 'ensemble backtest --json');
   }
+  checkRecords([{ path: '', trades: run.trades, fills: run.fills, symbols: new Set(json.symbols) }], run.equity.time, [{ path: 'equity', time: run.equity.time, cash: run.equity.cash, fills: run.fills }], source);
   const saved = cli?.report;
   const subtitle = options.subtitle ?? (saved === undefined ? dataName(cli?.config.data) : (saved.subtitle ?? undefined));
   const input = backtestReportInput(run, {
@@ -284,10 +307,29 @@ function backtestInput(data: unknown, kind: 'backtest' | 'engine', source: strin
  * no benchmark line (the metrics still compare with the benchmark).
  */
 export function parseResultJson(value: unknown, source = 'result JSON', options: ReadResultOptions = {}): ReportInput {
-  // Text is read as configs are: a syntax error by line and column, and a key given twice (which
-  // JSON.parse resolves to the last: `"kind"` twice read a backtest as a run) refused.
-  const data = typeof value === 'string' ? parseJsonText(value, source) : value;
-  const kind = resultJsonKind(data);
+  let kind: ResultJsonKind | null = null;
+  try {
+    // Text is read as configs are: a syntax error by line and column, and a key given twice (which
+    // JSON.parse resolves to the last: `"kind"` twice read a backtest as a run) refused.
+    const data = typeof value === 'string' ? parseJsonText(value, source) : value;
+    kind = resultJsonKind(data);
+    return resultInput(data, kind, source, options);
+  } catch (error) {
+    // A result is no configuration: its problems are headed as a result's, with the command that writes it again.
+    if (!ConfigError.isInstance(error) || error.subject !== 'configuration') throw error;
+    throw new ConfigError(error.issues, { source: error.source ?? source, subject: 'result', ...(kind === null ? {} : { hint: `write it again with ${REMAKE[kind]}` }), cause: error.cause });
+  }
+}
+
+/** What writes each form again, for the heading of its problems. */
+const REMAKE: Readonly<Record<ResultJsonKind, string>> = {
+  report: "the report package (`renderJson`, `writeReport`'s json)",
+  orchestrator: '`ensemble run --json`',
+  backtest: '`ensemble backtest --json`',
+  engine: "the engine's `serializeBacktestResult`",
+};
+
+function resultInput(data: unknown, kind: ResultJsonKind | null, source: string, options: ReadResultOptions): ReportInput {
   if (kind !== null && isRecord(data)) checkVersion(data, kind, source);
   switch (kind) {
     case 'report': {

@@ -54,6 +54,20 @@ describe('ensemble report', () => {
     expect(read('bt-titled.md').split('\n')[0]).toBe('# My SMA run');
   });
 
+  it('refuses a saved result whose records were edited, headed as a result with the command that writes it again, and writes nothing', async () => {
+    const backtest = await ensemble(['backtest', '--dataset', 'stocks5', '--strategy', 'sma-crossover', '--param', 'allowShort=true', '--fill', 'close', '--json', 'short.json']);
+    expect(backtest.code).toBe(0);
+    const json = JSON.parse(read('short.json')) as { trades: { exitTime: string; entryTime: string }[] };
+    const trade = json.trades[4];
+    if (trade === undefined) throw new Error('no trade');
+    trade.exitTime = '2000-01-03';
+    writeFileSync(at('short-edited.json'), JSON.stringify(json));
+    const edited = await ensemble(['report', 'short-edited.json', '--md', 'short-edited.md']);
+    expect(edited.code).toBe(2);
+    expect(edited.err).toBe(`error: Invalid result in short-edited.json (write it again with \`ensemble backtest --json\`):\n  - trades.4.exitTime: is 2000-01-03, before the trade's entryTime ${trade.entryTime}\n`);
+    expect(readdirSync(scratch)).not.toContain('short-edited.md');
+  });
+
   it('says what an output of `ensemble sweep` or `walk-forward` is and how its research report is made, instead of "not an Ensemble result"', async () => {
     // The top-level shapes research-outputs write (results.json, summary.json, walk-forward.json), their lists empty.
     const sweepId = 'e56d801a6ee4'.padEnd(64, '0');
@@ -72,6 +86,7 @@ describe('ensemble report', () => {
       expect(outcome.err, file).toContain(`${what}, not a run or backtest result`);
       expect(outcome.err, file).toContain(`run the same \`ensemble ${command}\` with --html FILE and --resume`);
       expect(outcome.err, file).not.toContain('not an Ensemble result');
+      expect(outcome.err.split('\n')[0], file).toBe(`error: Invalid result in ${file}:`);
     }
     expect(readdirSync(scratch)).not.toContain('x.html');
   });
@@ -83,8 +98,7 @@ describe('ensemble report', () => {
     expect([nothing.code, nothing.err]).toEqual([2, expect.stringContaining('nothing to write: give --html FILE, --md FILE or --csv-dir DIR')]);
     const foreign = await ensemble(['report', 'other.json', '--md', 'x.md']);
     expect(foreign.code).toBe(2);
-    expect(foreign.err).toContain('other.json');
-    expect(foreign.err).toContain('not an Ensemble result');
+    expect(foreign.err).toContain('error: Invalid result in other.json:\n  - (root): not an Ensemble result (an object of another shape)');
     const over = await ensemble(['report', 'other.json', '--md', 'other.json']);
     expect([over.code, over.err]).toEqual([2, expect.stringContaining('would overwrite the result file')]);
     const blocked = await ensemble(['report', 'other.json', '--csv-dir', 'plain-file']);

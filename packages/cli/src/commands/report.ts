@@ -61,8 +61,8 @@ function reportOfFile(input: ReportInput, file: string, logger: Logger): ReportG
   try {
     return new ReportGenerator(input, { logger });
   } catch (error) {
-    if (!ConfigError.isInstance(error) || error.source !== undefined) throw error;
-    throw new ConfigError(error.issues, { source: file, cause: error });
+    if (!ConfigError.isInstance(error)) throw error;
+    throw new ConfigError(error.issues, { source: file, subject: 'result', cause: error });
   }
 }
 
@@ -114,9 +114,11 @@ export function registerReportCommand(program: Command, io: CliIo): Command {
         input = await readResultFile(source, options);
       } catch (error) {
         // An output of `ensemble sweep` or `walk-forward` is no result of one run: say what it is and how its report is made.
-        const research = ConfigError.isInstance(error) ? await researchOutputProblem(source) : null;
-        if (research === null) throw error;
-        throw new ConfigError([{ path: '', message: research }], { source: result, cause: error });
+        if (!ConfigError.isInstance(error)) throw error;
+        const research = await researchOutputProblem(source);
+        // The file as the user typed it, not its absolute path.
+        if (research === null) throw new ConfigError(error.issues, { source: result, subject: error.subject, hint: error.hint, cause: error.cause });
+        throw new ConfigError([{ path: '', message: research }], { source: result, subject: 'result', cause: error });
       }
       const generator = reportOfFile(input, result, logger);
       const target = (flag: string) => targets.find((entry) => entry.flag === flag);
