@@ -100,7 +100,14 @@ function moduleDifference(recorded: unknown, current: readonly StrategyModuleRef
   return changes.length === 0 ? null : `its strategy files changed since it was written: ${changes.join('; ')}`;
 }
 
-function parseLines(text: string, file: string, planId: string, packages: Readonly<Record<string, string>>, modules: readonly StrategyModuleRef[]): Map<number, ResearchJobResult> {
+function parseLines(
+  text: string,
+  file: string,
+  planId: string,
+  packages: Readonly<Record<string, string>>,
+  modules: readonly StrategyModuleRef[],
+  formerPlans: Readonly<Record<string, string>>,
+): Map<number, ResearchJobResult> {
   const lines = text.split('\n');
   let header: unknown;
   try {
@@ -112,7 +119,8 @@ function parseLines(text: string, file: string, planId: string, packages: Readon
     throw new EnsembleError('IO_FAILED', `${quoteValue(file, MAX_LINE_LENGTH)} is not a research journal; remove it or choose another output directory.`);
   }
   if (header.planId !== planId) {
-    const why = moduleDifference(header.strategyModules, modules) ?? 'the spec, its config, its data or its strategy files changed since it was written';
+    const former = typeof header.planId === 'string' && Object.hasOwn(formerPlans, header.planId) ? formerPlans[header.planId] : undefined;
+    const why = former ?? moduleDifference(header.strategyModules, modules) ?? 'the spec, its config, its data or its strategy files changed since it was written';
     throw new ConfigError([
       {
         path: 'resume',
@@ -161,6 +169,11 @@ export interface OpenJournalOptions {
   readonly packages?: Readonly<Record<string, string>> | undefined;
   /** The plan's strategy modules, recorded in a new journal so that a refused resume can name the file that changed. */
   readonly strategyModules?: readonly StrategyModuleRef[] | undefined;
+  /**
+   * Ids the same plan had under an earlier planning rule, each with why its results no longer hold
+   * (e.g. a walk-forward planned when train windows started cold): a refused resume says so.
+   */
+  readonly formerPlans?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -183,7 +196,7 @@ export async function openJournal(file: string, planId: string, options: OpenJou
     });
     // An empty file is a journal killed before its header was written: nothing finished.
     const text = read !== null && read.trim() === '' ? null : read;
-    if (text !== null) finished = parseLines(text, file, planId, packages, modules);
+    if (text !== null) finished = parseLines(text, file, planId, packages, modules, options.formerPlans ?? {});
     // A line torn by a kill mid-write has no newline: the next line must not be appended to it.
     torn = text !== null && text.length > 0 && !text.endsWith('\n');
   }
@@ -228,7 +241,8 @@ export const JOURNAL_FILE = 'journal.jsonl';
  * Creates the output directory `outDir` and opens its journal (`journal.jsonl`) for the plan
  * `planId`, then runs `work` with it and closes it, whatever happens. `outputs`: the file names
  * the work will write there, refused before it starts when a directory has one of their names;
- * `strategyModules`: the plan's, recorded in the journal (see {@link OpenJournalOptions}).
+ * `strategyModules`: the plan's, recorded in the journal; `formerPlans`: ids of the plan under an
+ * earlier planning rule (see {@link OpenJournalOptions}).
  */
 export async function withDirectoryJournal<TResult>(
   outDir: string,
@@ -237,6 +251,7 @@ export async function withDirectoryJournal<TResult>(
   work: (journal: Journal) => Promise<TResult>,
   outputs: readonly string[] = [],
   strategyModules: readonly StrategyModuleRef[] = [],
+  formerPlans: Readonly<Record<string, string>> = {},
 ): Promise<TResult> {
   try {
     await mkdir(outDir, { recursive: true });
@@ -250,7 +265,7 @@ export async function withDirectoryJournal<TResult>(
       throw new EnsembleError('IO_FAILED', `Cannot write ${quoteValue(name)} in the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}: a directory has its name. Remove it or choose another output directory.`);
     }
   }
-  const journal = await openJournal(join(outDir, JOURNAL_FILE), planId, { resume, strategyModules });
+  const journal = await openJournal(join(outDir, JOURNAL_FILE), planId, { resume, strategyModules, formerPlans });
   try {
     return await work(journal);
   } finally {

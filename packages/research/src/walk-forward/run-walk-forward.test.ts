@@ -1,7 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadDataset } from '@ensemble/data';
+import { runBacktest } from '@ensemble/engine';
+import { PerformanceCalculator, computeMetrics, inferPeriodsPerYear } from '@ensemble/performance';
+import type { BarSeries, Strategy } from '@ensemble/protocol';
+import { SmaCrossoverStrategy } from '@ensemble/strategies';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@ensemble/protocol';
+import { JOURNAL_FILE, openJournal } from '../executor/journal';
 import { temporaryDirectory } from '../testing/temporary-directory';
 import { createInProcessExecutor } from '../executor/in-process-executor';
 import { createLocalResolvers } from '../job/resolvers';
@@ -10,6 +17,52 @@ import { runWalkForward } from './run-walk-forward';
 import type { WalkForwardResult } from './run-walk-forward';
 import { WALK_FORWARD_OUTPUT_FILES, runWalkForwardToDirectory } from './walk-forward-outputs';
 import { planWalkForward } from './walk-forward-plan';
+
+/**
+ * An SMA crossover held until `start` (epoch ms): no entry before it, its indicators see every bar
+ * — what a window's warm-up means, written here without the research package's code.
+ */
+function heldCrossover(fast: number, slow: number, start: number): Strategy {
+  const inner = new SmaCrossoverStrategy({ fast, slow });
+  return {
+    kind: 'signal',
+    id: inner.id,
+    warmup: inner.warmup,
+    indicators: (series) => inner.indicators(series),
+    shouldEnter: (context) => (context.time < start ? null : inner.shouldEnter(context)),
+    shouldExit: (context, position) => inner.shouldExit(context, position),
+  };
+}
+
+/** `series` cut to its bars `from` … `to` − 1. */
+function barsOf(series: BarSeries, from: number, to: number): BarSeries {
+  return {
+    ...series,
+    length: to - from,
+    time: series.time.slice(from, to),
+    open: series.open.slice(from, to),
+    high: series.high.slice(from, to),
+    low: series.low.slice(from, to),
+    close: series.close.slice(from, to),
+    volume: series.volume.slice(from, to),
+  };
+}
+
+/**
+ * A run of the engine over `series`' bars `from` … `to` − 1 held until bar `start`, measured from
+ * bar `start` as a walk-forward window is (next-open fills: from the window's first point).
+ */
+function measuredRun(series: BarSeries, fast: number, slow: number, from: number, start: number, to: number, cash: number) {
+  const bars = barsOf(series, from, to);
+  const run = runBacktest({ series: [bars], strategy: heldCrossover(fast, slow, series.time[start] ?? Number.NaN), cash });
+  const at = start - from;
+  const metrics = new PerformanceCalculator({ periodsPerYear: inferPeriodsPerYear(run.equity.time), riskFreeRate: 0, benchmark: { time: bars.time, close: bars.close } }).metrics({
+    equity: { time: run.equity.time.slice(at), equity: run.equity.equity.slice(at), grossExposure: run.equity.grossExposure.slice(at) },
+    trades: run.trades,
+    fills: run.fills,
+  });
+  return { metrics, time: Array.from(run.equity.time.slice(at)), equity: Array.from(run.equity.equity.slice(at)) };
+}
 
 const spec = (to: string) => ({
   kind: 'backtest',
@@ -66,13 +119,67 @@ describe('runWalkForward', () => {
     expect(result.metrics?.startEquity).toBe(100000);
   });
 
+  // Regression: train windows started cold, so a combination with a long warm-up spent part of its
+  // train window flat (a bias towards short lookbacks), and one shorter than the warm-up could not
+  // trade at all; test windows were already warmed up on the bars before them.
+  it('warms a train window up on the bars before it, measuring the train window only, as a test window is', async () => {
+    const plan = await planWalkForward({
+      kind: 'backtest',
+      config: { data: { dataset: 'sp500', from: '2005-01-01', to: '2007-12-31' }, strategy: 'sma-crossover', params: { fast: 5, slow: 100 } },
+      parameters: [{ path: 'params.fast', values: [5, 10] }],
+      objective: 'sharpe',
+      windows: { mode: 'rolling', train: 200, test: 200 },
+    });
+    const first = plan.timeline[0];
+    // The first train window starts at the data's first bar: nothing before it to warm up on.
+    expect(plan.trainJobs[0]?.window).toEqual({ start: first, end: plan.windows[0]?.train.end });
+    const window = plan.windows[1];
+    const job = plan.trainJobs.find((candidate) => candidate.index === plan.gridSize && candidate.parameters.fast === 5);
+    expect(job?.window).toEqual({ warmupStart: first, start: window?.train.start, end: window?.train.end });
+    if (job === undefined || window === undefined) throw new Error('no train job of window 1');
+    const result = await runResearchJob(job, createLocalResolvers());
+    // Independently: a plain engine run over the bars from the data's first bar to the train
+    // window's end, measured from the train window's first bar as a test window is.
+    const data = await loadDataset('sp500', { from: '2005-01-01', to: '2007-12-31' });
+    const series = data.series[0];
+    if (series === undefined) throw new Error('no series');
+    const upTo = Array.from(series.time).findIndex((time) => time > window.train.end);
+    const bars = { ...series, length: upTo, time: series.time.slice(0, upTo), open: series.open.slice(0, upTo), high: series.high.slice(0, upTo), low: series.low.slice(0, upTo), close: series.close.slice(0, upTo), volume: series.volume.slice(0, upTo) };
+    const plain = runBacktest({ series: [bars], strategy: new SmaCrossoverStrategy({ fast: 5, slow: 100 }, 'sma-crossover'), cash: 100000 });
+    const from = Array.from(plain.equity.time).indexOf(window.train.start);
+    expect(from).toBe(200);
+    // The plain run's first fill (bar 215: SMA(5) crosses SMA(100)) comes after the train window's
+    // start, so holding entries until then changes nothing: the two runs must agree bar for bar.
+    expect(plain.fills[0]?.time).toBe(series.time[215]);
+    const trades = plain.trades;
+    const expected = new PerformanceCalculator({ periodsPerYear: inferPeriodsPerYear(plain.equity.time), riskFreeRate: 0, benchmark: { time: bars.time, close: bars.close } }).metrics({
+      equity: { time: plain.equity.time.slice(from), equity: plain.equity.equity.slice(from), grossExposure: plain.equity.grossExposure.slice(from) },
+      trades,
+      fills: plain.fills,
+      // Next-open fills (the default): the window's first point is where its measuring starts.
+    });
+    expect(result.metrics).toEqual(expected);
+    expect(result.curve?.equity).toEqual(plain.equity.equity.slice(from));
+    // The cold run (the train window's bars alone) spends its first 100 bars flat and misses that
+    // cross: it is not the same.
+    const cold = await runResearchJob({ ...job, window: { start: window.train.start, end: window.train.end } }, createLocalResolvers());
+    expect(cold.metrics?.sharpe).not.toBe(result.metrics?.sharpe);
+  });
+
   // Regression: a step that could choose nothing carried no error, so a walk-forward that failed
   // everywhere told the user only to read the journal.
   it('a train window that chooses nothing says why: every combination failed, or none had an objective value', async () => {
     // A strategy that throws on bar 1 or 2 of every run: each combination fails as a job. (A config
     // the backtest schema refuses, such as fast 60 against slow 50, is refused at planning.)
     const throwing = fileURLToPath(new URL('../job/__fixtures__/throwing-strategy.ts', import.meta.url));
-    const failing = await planWalkForward({ ...spec('2009-12-31'), config: { ...spec('2009-12-31').config, strategy: throwing, params: {} }, parameters: [{ path: 'params.at', values: [1, 2] }] });
+    // Anchored windows: every train window starts at the data's first bar, where bars 1 and 2 are
+    // (a train window with bars before it warms up on them, and no entry is asked for there).
+    const failing = await planWalkForward({
+      ...spec('2009-12-31'),
+      config: { ...spec('2009-12-31').config, strategy: throwing, params: {} },
+      parameters: [{ path: 'params.at', values: [1, 2] }],
+      windows: { mode: 'anchored', train: '2y', test: '1y' },
+    });
     const failed = await runWalkForward(failing, createInProcessExecutor());
     expect(failed.steps.length).toBeGreaterThan(0);
     for (const step of failed.steps) {
@@ -91,7 +198,9 @@ describe('runWalkForward', () => {
       expect(step.status).toBe('no-choice');
       expect(step.error).toEqual({ code: 'NO_OBJECTIVE', message: 'no combination had a value of the objective winRate on the train window (2 finished, 0 failed)' });
     }
-    // Train windows of 21 bars for moving averages of 50: the strategy cannot trade in any of them.
+    // Train windows of 21 bars for moving averages of 50: the first one, at the data's first bar,
+    // has nothing before it to warm up on and cannot trade; the later ones warm up on the bars
+    // before them and trade where the averages cross.
     const cold = await planWalkForward({
       kind: 'backtest',
       config: { data: { dataset: 'sp500', from: '2005-01-01', to: '2005-12-31' }, strategy: 'sma-crossover', params: { fast: 5, slow: 50 } },
@@ -100,13 +209,15 @@ describe('runWalkForward', () => {
       windows: { mode: 'rolling', train: 21, test: 21 },
     });
     const untraded = await runWalkForward(cold, createInProcessExecutor());
-    expect(untraded.steps.length).toBeGreaterThan(0);
-    for (const step of untraded.steps) {
-      expect(step.error).toEqual({
-        code: 'NO_OBJECTIVE',
-        message:
-          "no combination had a value of the objective sharpe on the train window (2 finished, 0 failed); none of them traded in the window's 21 bars (a train window starts cold: one shorter than a strategy's warm-up, e.g. its longest moving average, cannot trade)",
-      });
+    expect(untraded.steps[0]?.error).toEqual({
+      code: 'NO_OBJECTIVE',
+      message:
+        "no combination had a value of the objective sharpe on the train window (2 finished, 0 failed); none of them traded in the window's 21 bars (it starts at the data's first bar, with no bars before it to warm up on: one shorter than a strategy's warm-up, e.g. its longest moving average, cannot trade)",
+    });
+    const later = untraded.steps.slice(1);
+    expect(later.filter((step) => step.status === 'ok').length).toBeGreaterThan(0);
+    for (const step of later.filter((candidate) => candidate.status === 'no-choice')) {
+      expect(step.error).toEqual({ code: 'NO_OBJECTIVE', message: "no combination had a value of the objective sharpe on the train window (2 finished, 0 failed); none of them traded in the window's 21 bars" });
     }
   });
 
@@ -125,23 +236,61 @@ describe('runWalkForward', () => {
       windows: { train: '1y', test: '6m' },
     });
     const result = await runWalkForward(plan, createInProcessExecutor());
-    // Expected values from an independent simulation of the strategy and the windows (Python, from the READMEs).
-    expect(result.steps.map((step) => step.status)).toEqual(['no-choice', 'no-choice', 'ok', 'ok', 'no-choice', 'no-choice', 'no-choice', 'ok', 'no-choice', 'no-choice', 'ok', 'no-choice']);
+    // Expected values from an independent replay with the engine (which, with every train window
+    // started cold, gives the figures an independent Python simulation gave for the old rule:
+    // total return 0.07800172959999996, Sharpe 0.3666541982238708): each train window's combinations
+    // run over the bars from the data's first bar, held until the window's start (the first train
+    // window starts there: nothing before it), the best profit factor run on the test window warmed
+    // up on its train window with the capital carried over, the curves joined.
+    const data = await loadDataset('sp500', { from: '2006-01-01', to: '2012-12-31' });
+    const series = data.series[0];
+    if (series === undefined) throw new Error('no series');
+    const index = (time: number): number => Array.from(series.time).indexOf(time);
+    const replayed = { statuses: [] as string[], time: [] as number[], equity: [] as number[] };
+    let capital = 100000;
+    for (const window of plan.windows) {
+      const combinations = plan.trainJobs.filter((job) => Math.floor(job.index / plan.gridSize) === window.index).map((job) => job.parameters);
+      let best: { fast: number; slow: number; value: number } | null = null;
+      for (const { fast, slow } of combinations) {
+        const trained = measuredRun(series, Number(fast), Number(slow), 0, index(window.train.start), index(window.train.end) + 1, 100000);
+        const value = trained.metrics.profitFactor;
+        if (value !== null && (best === null || value > best.value)) best = { fast: Number(fast), slow: Number(slow), value };
+      }
+      if (best === null) {
+        replayed.statuses.push('no-choice');
+        for (let i = index(window.test.start); i <= index(window.test.end); i++) {
+          replayed.time.push(series.time[i] ?? Number.NaN);
+          replayed.equity.push(capital);
+        }
+        continue;
+      }
+      replayed.statuses.push('ok');
+      const tested = measuredRun(series, best.fast, best.slow, index(window.train.start), index(window.test.start), index(window.test.end) + 1, capital);
+      replayed.time.push(...tested.time);
+      replayed.equity.push(...tested.equity);
+      capital = tested.equity.at(-1) ?? Number.NaN;
+    }
+    // Warmed up, train windows after the first trade from their first bar: more of them have a
+    // losing trade, so a profit factor (eight of twelve steps had none when they started cold).
+    expect(result.steps.map((step) => step.status)).toEqual(replayed.statuses);
+    expect(replayed.statuses).toEqual(['no-choice', 'no-choice', 'ok', 'ok', 'ok', 'no-choice', 'no-choice', 'ok', 'ok', 'no-choice', 'ok', 'ok']);
     const { time, equity } = result.outOfSample;
     expect(time.length).toBe(1510);
+    expect(time).toEqual(replayed.time);
     expect(time.length).toBe(plan.windows.reduce((sum, window) => sum + window.test.bars, 0));
     for (const step of result.steps.filter((candidate) => candidate.status === 'no-choice')) {
       const from = time.indexOf(step.test.start);
       expect(time[from + step.test.bars - 1]).toBe(step.test.end);
       expect(equity.slice(from, from + step.test.bars).every((value) => value === step.startEquity)).toBe(true);
     }
-    const close = (actual: number | null | undefined, expected: number): void => {
-      expect(Math.abs((actual ?? Number.NaN) - expected)).toBeLessThanOrEqual(1e-12 * Math.abs(expected));
+    const expected = computeMetrics({ equity: { time: replayed.time, equity: replayed.equity } }, { riskFreeRate: 0 }).metrics;
+    const close = (actual: number | null | undefined, value: number | null): void => {
+      expect(Math.abs((actual ?? Number.NaN) - (value ?? Number.NaN))).toBeLessThanOrEqual(1e-12 * Math.abs(value ?? Number.NaN));
     };
-    close(result.metrics?.totalReturn, 0.07800172959999996);
-    close(result.metrics?.cagr, 0.012622060716351857);
-    close(result.metrics?.sharpe, 0.3666541982238708);
-    close(result.metrics?.maxDrawdown, -0.06312244151192858);
+    close(result.metrics?.totalReturn, expected.totalReturn);
+    close(result.metrics?.cagr, expected.cagr);
+    close(result.metrics?.sharpe, expected.sharpe);
+    close(result.metrics?.maxDrawdown, expected.maxDrawdown);
   });
 
   // Regression: the windows after one whose capital a squeezed short wiped out failed as "Invalid
@@ -221,6 +370,24 @@ describe('runWalkForward', () => {
     ]);
     for (const step of result.steps) expect(['equal', 'inverse-volatility']).toContain(step.chosen?.parameters.scheme);
     expect(result.steps[1]?.startEquity).toBe(result.steps[0]?.outOfSample?.endEquity);
+  });
+
+  // A walk-forward journalled when train windows started cold holds train results of the old rule:
+  // resumed, they would be ranked beside warmed-up ones.
+  it('refuses to resume a journal planned when train windows started cold, saying so; anchored plans keep their id', async () => {
+    const dir = await temporaryDirectory('walk-forward-cold-');
+    const plan = await planWalkForward(spec('2009-12-31'));
+    expect(plan.planId).not.toBe(plan.coldTrainPlanId);
+    (await openJournal(join(dir, JOURNAL_FILE), plan.coldTrainPlanId, { resume: false })).close();
+    const error = await runWalkForwardToDirectory(plan, createInProcessExecutor(), dir, { resume: true }).catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).message).toContain(
+      'belongs to another plan (' + JSON.stringify(plan.coldTrainPlanId) + ', this one is ' + JSON.stringify(plan.planId) + '): it was planned when train windows started cold; they now warm up on the bars before them',
+    );
+    // Anchored train windows all start at the data's first bar: nothing to warm up on, nothing changed.
+    const anchored = await planWalkForward({ ...spec('2009-12-31'), windows: { mode: 'anchored', train: '2y', test: '1y' } });
+    expect(anchored.trainJobs.every((job) => job.window?.warmupStart === undefined)).toBe(true);
+    expect(anchored.planId).toBe(anchored.coldTrainPlanId);
   });
 
   it('writes its outputs into a directory', async () => {

@@ -68,7 +68,7 @@ export interface RunWalkForwardOptions {
 }
 
 /** Why a train window chose no combination, from its ranked rows (none of which has a rank; job indexes from `firstIndex`). */
-function noChoiceError(rows: readonly SweepRow[], metric: string, firstIndex: number, trainBars: number): { code: string; message: string } {
+function noChoiceError(rows: readonly SweepRow[], metric: string, firstIndex: number, trainBars: number, cold: boolean): { code: string; message: string } {
   const failed = rows.filter((row) => row.error !== null);
   const first = failed[0]?.error;
   if (first !== undefined && first !== null && failed.length === rows.length) {
@@ -78,11 +78,13 @@ function noChoiceError(rows: readonly SweepRow[], metric: string, firstIndex: nu
     };
   }
   const finished = rows.filter((row) => row.error === null);
-  // Train windows start cold: one shorter than the strategies' warm-up (an SMA's period) cannot trade.
-  const untraded =
-    finished.length > 0 && finished.every((row) => row.metrics?.volatility === 0 && (row.metrics.timeInMarket ?? 0) === 0)
-      ? `; none of them traded in the window's ${String(trainBars)} bars (a train window starts cold: one shorter than a strategy's warm-up, e.g. its longest moving average, cannot trade)`
-      : '';
+  // A train window at the data's first bar starts cold: one shorter than the strategies' warm-up
+  // (an SMA's period) cannot trade. Later ones warm up on the bars before them.
+  const traded = !(finished.length > 0 && finished.every((row) => row.metrics?.volatility === 0 && (row.metrics.timeInMarket ?? 0) === 0));
+  const why = cold
+    ? " (it starts at the data's first bar, with no bars before it to warm up on: one shorter than a strategy's warm-up, e.g. its longest moving average, cannot trade)"
+    : '';
+  const untraded = traded ? '' : `; none of them traded in the window's ${String(trainBars)} bars${why}`;
   return {
     code: 'NO_OBJECTIVE',
     message: `no combination had a value of the objective ${metric} on the train window (${String(finished.length)} finished, ${String(failed.length)} failed)${untraded}`,
@@ -118,7 +120,8 @@ function testJob(plan: WalkForwardPlan, k: number, combination: number, capital:
  * the lowest grid index) on the test window — warmed up on the train bars, no entry before the test
  * window's start, starting with the previous test window's final equity (the base config's cash for
  * the first; once a test window ends at zero or below, the later ones are not run: `NO_CAPITAL`).
- * Selection only ever sees train results, and a train job only the train window's bars.
+ * Selection only ever sees train results, and a train job's metrics only the train window's bars
+ * (it warms up on the bars before, as a test job does: see {@link WalkForwardPlan.trainJobs}).
  */
 export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecutor, options: RunWalkForwardOptions = {}): Promise<WalkForwardResult> {
   const total = plan.trainJobs.length + plan.windows.length;
@@ -153,7 +156,7 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
     const best = ranked[0]?.rank === 1 ? ranked[0] : null;
     const base = { index: k, train: window.train, test: window.test, startEquity: capital };
     if (best === null) {
-      steps.push({ ...base, chosen: null, objective: null, inSample: null, outOfSample: null, efficiency: null, status: 'no-choice', error: noChoiceError(ranked, plan.objective.metric, k * plan.gridSize, window.train.bars) });
+      steps.push({ ...base, chosen: null, objective: null, inSample: null, outOfSample: null, efficiency: null, status: 'no-choice', error: noChoiceError(ranked, plan.objective.metric, k * plan.gridSize, window.train.bars, window.train.start === plan.timeline[0]) });
       // Nothing chosen, nothing traded: the capital stays in cash over the test window.
       holdFlat(window);
       offset++;

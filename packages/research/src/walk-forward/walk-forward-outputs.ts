@@ -76,6 +76,12 @@ export async function runWalkForwardToDirectory(plan: WalkForwardPlan, executor:
     (journal) => runWalkForward(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal }),
     WALK_FORWARD_OUTPUT_FILES,
     plan.base.modules,
+    plan.coldTrainPlanId === plan.planId
+      ? {}
+      : {
+          [plan.coldTrainPlanId]:
+            'it was planned when train windows started cold; they now warm up on the bars before them, so its train results would be mixed with results of the new rule',
+        },
   );
   if (result.aborted) return { result, files: [] };
   const files = await writeFilesAtomic(walkForwardOutputFiles(result, outDir), {

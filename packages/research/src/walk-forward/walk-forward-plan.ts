@@ -28,8 +28,18 @@ export interface WalkForwardPlan {
   /** Bar times (epoch ms) of the data the base config selects: the timeline the windows are placed on. */
   readonly timeline: Float64Array;
   readonly windows: readonly WalkForwardWindow[];
-  /** Train jobs of every window: job index `window × gridSize + combination`. */
+  /**
+   * Train jobs of every window: job index `window × gridSize + combination`. A train window with
+   * bars before it warms up on them (its job's `warmupStart` is the data's first bar), as a test
+   * window does on its train window; one starting at the data's first bar starts cold.
+   */
   readonly trainJobs: readonly ResearchJob[];
+  /**
+   * The id the same spec had when every train window started cold (walk-forwards planned before
+   * train windows warmed up): equal to `planId` when no train window has bars before it (anchored
+   * windows); otherwise a journal of that plan is refused on resume with the reason.
+   */
+  readonly coldTrainPlanId: string;
 }
 
 /** The merged bar times of the data a base config selects (its symbols, `data.from`, `data.to`). */
@@ -39,7 +49,8 @@ async function baseTimeline(base: BaseConfig): Promise<Float64Array> {
 
 /**
  * Plans a walk-forward from a spec (parsed from JSON): the grid as a sweep plans it, the windows
- * over the base config's data, and each window's train jobs (the train window's bars only).
+ * over the base config's data, and each window's train jobs (measured on the train window's bars
+ * only, warmed up on every bar before it).
  * Every problem of the spec is one `ConfigError` by path.
  */
 export async function planWalkForward(input: unknown, options: Omit<PlanSweepOptions, 'window'> = {}): Promise<WalkForwardPlan> {
@@ -49,13 +60,22 @@ export async function planWalkForward(input: unknown, options: Omit<PlanSweepOpt
   const timeline = await baseTimeline(grid.base);
   const windows = walkForwardWindows(timeline, spec.windows, issues);
   if (issues.length > 0) throw new ConfigError(issues, options.source === undefined ? undefined : { source: options.source });
-  const trainJobs = windows.flatMap((window) =>
-    jobsOf(grid.base, grid.parameters, grid.combinations, { start: window.train.start, end: window.train.end }).map((job) => ({
-      ...job,
-      index: window.index * grid.gridSize + job.index,
-    })),
-  );
-  const planId = jsonDigest({ version: 1, walkForward: true, objective: grid.objective, windows, trainJobs });
+  const first = timeline[0] ?? Number.NaN;
+  const trainJobsOf = (warm: boolean): ResearchJob[] =>
+    windows.flatMap((window) =>
+      jobsOf(grid.base, grid.parameters, grid.combinations, {
+        ...(warm && window.train.start > first ? { warmupStart: first } : {}),
+        start: window.train.start,
+        end: window.train.end,
+      }).map((job) => ({ ...job, index: window.index * grid.gridSize + job.index })),
+    );
+  const trainJobs = trainJobsOf(true);
+  // Version 1 started every train window cold; version 2 warms up those with bars before them. A
+  // plan where none has any (anchored windows) is the same either way and keeps its version 1 id,
+  // so its journals still resume.
+  const coldTrainPlanId = jsonDigest({ version: 1, walkForward: true, objective: grid.objective, windows, trainJobs: trainJobsOf(false) });
+  const warmed = trainJobs.some((job) => job.window?.warmupStart !== undefined);
+  const planId = warmed ? jsonDigest({ version: 2, walkForward: true, objective: grid.objective, windows, trainJobs }) : coldTrainPlanId;
   return {
     planId,
     kind: spec.kind,
@@ -70,6 +90,7 @@ export async function planWalkForward(input: unknown, options: Omit<PlanSweepOpt
     timeline,
     windows,
     trainJobs,
+    coldTrainPlanId,
   };
 }
 
