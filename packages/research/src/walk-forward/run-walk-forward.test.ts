@@ -370,6 +370,20 @@ describe('runWalkForward', () => {
     ]);
     for (const step of result.steps) expect(['equal', 'inverse-volatility']).toContain(step.chosen?.parameters.scheme);
     expect(result.steps[1]?.startEquity).toBe(result.steps[0]?.outOfSample?.endEquity);
+    // Train windows after the first warm up on the bars before them, every sleeve's indicators with
+    // them: the chosen combination's in-sample metrics are those of its warmed-up train job. Started
+    // cold, the trend sleeve is flat for the window's first 61 bars and misses a cross there in the
+    // third and fourth train windows (the second has none then, so there both agree).
+    const resolvers = createLocalResolvers();
+    const coldReturns: (number | null | undefined)[] = [];
+    for (const step of result.steps.slice(1)) {
+      const job = plan.trainJobs.find((candidate) => candidate.index === step.index * plan.gridSize + (step.chosen?.combination ?? 0));
+      expect(job?.window).toEqual({ warmupStart: plan.timeline[0], start: step.train.start, end: step.train.end });
+      if (job === undefined) throw new Error('no train job');
+      expect(step.inSample).toEqual((await runResearchJob(job, resolvers)).metrics);
+      coldReturns.push((await runResearchJob({ ...job, window: { start: step.train.start, end: step.train.end } }, resolvers)).metrics?.totalReturn);
+    }
+    expect(coldReturns.map((value, i) => value === result.steps[i + 1]?.inSample?.totalReturn)).toEqual([true, false, false]);
   });
 
   // A walk-forward journalled when train windows started cold holds train results of the old rule:
