@@ -687,6 +687,45 @@ describe('pro-rata transfers at the edges', () => {
     }
   });
 
+  it('a giver sold out whose crumbs are worth less than the minimum commission keeps them: the reserve does not pay for their sale', () => {
+    // A minimum commission of 1 and no other cost. At the 21st allocation "a" is cut to 1.5e-5 of
+    // about 100,000 (1.5): selling down to it costs the minimum, so about 0.5 is left. At the 23rd
+    // it is cut to 0: selling 0.5 of AAA costs 1, more than it brings, and the reserve paid the
+    // difference (−0.5). The crumbs now stay in the sleeve, as a transfer below its costs does.
+    const series = [walkSeries('AAA', 40, 5, 0.002), walkSeries('BBB', 40, 6, 0.002)];
+    for (const fill of ['next-open', 'close'] as const) {
+      const result = runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          fill,
+          fractional: true,
+          commission: { kind: 'percent', rate: 0, minimum: 1 },
+          allocation: { lookback: 5, minHistory: 0 },
+          rebalance: { schedule: { everyBars: 1 } },
+          checkInvariants: true,
+          strategies: [
+            { id: 'a', strategy: 'buy-and-hold', symbols: ['AAA'] },
+            { id: 'b', strategy: 'buy-and-hold', symbols: ['BBB'] },
+          ],
+        },
+        series,
+        { registry: testRegistry, allocate: ({ history }) => (history.length < 20 ? [1, 1] : history.length < 22 ? [1.5e-5, 1 - 1.5e-5] : [0, 1]) },
+      );
+      const time = Array.from(result.portfolio.equity.time);
+      const emptied = result.rebalances.find((event) => event.targetWeights.a === 0);
+      const t = time.indexOf(emptied?.time ?? Number.NaN);
+      // The premise: before that move "a" holds crumbs worth less than the minimum commission.
+      const crumbs = result.sleeves[0]?.equity.equity[t] ?? Number.NaN;
+      expect(crumbs, fill).toBeGreaterThan(0);
+      expect(crumbs, fill).toBeLessThan(1);
+      expect(emptied?.belowCosts, fill).toEqual(['a']);
+      for (let step = 0; step < result.bars; step++) {
+        expect(result.portfolio.equity.reserve[step] ?? Number.NaN, `${fill} at ${step}`).toBeGreaterThanOrEqual(-1e-9);
+      }
+      expect(result.sleeves[0]?.equity.grossExposure[result.bars - 1] ?? 0, fill).toBeGreaterThan(0);
+    }
+  });
+
   it('a portfolio sleeve with a purchase waiting on a symbol without a bar keeps its capital: its order was sized before the transfer', () => {
     // Y has no bar on the 4th day; equal-weight (every 2 bars) decides a purchase of Y there that
     // waits a day. The sleeve gets capital every bar at fixed weights.

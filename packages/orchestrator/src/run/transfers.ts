@@ -165,7 +165,15 @@ export class CapitalTransfers {
       // Its own orders, sized to its new equity, sell what the transfer takes and pay for it: a
       // target below what selling the whole book costs would leave it below 0, so it keeps that
       // (with either transfer mode: here the strategy's orders, not the mode, move the book).
-      const kept = amount < 0 ? Math.max(0, this.sellingCosts(account) - target) : 0;
+      const selling = amount < 0 ? this.sellingCosts(account) : 0;
+      if (amount < 0 && selling > 0 && selling >= current) {
+        // A book worth no more than selling it costs (crumbs against a minimum commission) is left
+        // as it is: its sale would take the difference from the reserve.
+        account.deposit(-amount);
+        this.belowCosts = true;
+        return 0;
+      }
+      const kept = amount < 0 ? Math.max(0, selling - target) : 0;
       if (kept > 0) {
         account.deposit(kept);
         // What it keeps pays for the sales; it is not capital: the strategy sells out (sized to its
@@ -263,7 +271,9 @@ export class CapitalTransfers {
     // A transfer that would cost at least what it moves is not made (a fixed or minimum commission
     // against a small transfer would otherwise trade a receiver's book down to pay for its own
     // order): the sleeve keeps its capital, and a later rebalance moves the gap once it is worth it.
-    if (target > 0 && costs > 0 && costs >= Math.abs(amount)) {
+    // So too a giver sold out whose book is worth no more than selling it costs (crumbs against a
+    // minimum commission): selling would take the difference from the reserve.
+    if (costs > 0 && costs >= Math.abs(amount)) {
       account.deposit(-amount);
       this.belowCosts = true;
       if (logger !== noopLogger) {
