@@ -252,7 +252,13 @@ export function toResultJson(input: ReportInput, timeFormat: TimeFormat = detect
     attribution:
       input.attribution === undefined
         ? null
-        : { periods: input.attribution.periods.map((period) => ({ label: period.label, bySleeve: { ...period.bySleeve } })) },
+        : {
+            periods: input.attribution.periods.map((period) => ({
+              label: period.label,
+              bySleeve: { ...period.bySleeve },
+              ...(period.portfolioReturn === undefined ? {} : { portfolioReturn: period.portfolioReturn }),
+            })),
+          },
     correlation:
       input.correlation === undefined
         ? null
