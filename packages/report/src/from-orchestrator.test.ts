@@ -188,6 +188,18 @@ describe('orchestratorReportInput', () => {
     expect(saved.attribution?.periods.map((period) => period.portfolioReturn)).toEqual(periods.map((period) => period.portfolioReturn));
   });
 
+  it('shared mode: a report made again from the report\'s own JSON keeps both notes, in Markdown and HTML', async () => {
+    const { result } = await runExample('dow30-shared-vote.json');
+    const input = parseReportInput(orchestratorReportInput(result, { title: 'Vote' }));
+    expect(input.rebalanceNote).toBeDefined();
+    expect(input.sleevesNote).toBeDefined();
+    const again = parseResultJson(renderJson(input), 'report.json');
+    expect(again.rebalanceNote).toBe(input.rebalanceNote);
+    expect(again.sleevesNote).toBe(input.sleevesNote);
+    expect(await renderMarkdown(again, { markdownCharts: false })).toBe(await renderMarkdown(input, { markdownCharts: false }));
+    expect(renderHtml(again)).toBe(renderHtml(input));
+  });
+
   it('sleeves mode: no such note, the contributions add up', async () => {
     const { result } = await runExample('sp500-two-sleeves.json');
     const input = parseReportInput(orchestratorReportInput(result, { title: 'Two sleeves' }));
