@@ -3,7 +3,7 @@ import { wholeUnitSizingProblem } from '@ensemble/engine';
 import { closestMatch, listValues, quoteValue, strategyParamIssues } from '@ensemble/protocol';
 import { constraintFeasibility } from './allocation/constraints';
 import { DEFAULT_MIN_INVESTED } from './allocation/schemes';
-import { ALLOCATION_SCHEMES } from './allocation/config';
+import { ALLOCATION_SCHEMES, DEFAULT_LOOKBACK } from './allocation/config';
 import type { CapitalMode, StrategyRegistry } from './config';
 
 /** The fields that apply to one capital mode only, and that mode. */
@@ -17,6 +17,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Options of {@link crossFieldIssues}. */
+export interface CrossFieldOptions {
+  /**
+   * A custom allocation function replaces the config's scheme (`OrchestratorOptions.allocate`):
+   * the settings it reads (`lookback`, `minHistory`) are then accepted whatever the scheme.
+   */
+  readonly customAllocation?: boolean | undefined;
+}
+
 /**
  * The checks zod cannot make alone, run on the raw input so that they are reported together with
  * the schema's issues: unique ids, known strategy names, parameters valid for each strategy,
@@ -25,7 +34,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * (they would be ignored), feasible weight constraints, and no setting the chosen allocation
  * scheme or drawdown action ignores ({@link ignoredSettingIssues}).
  */
-export function crossFieldIssues(input: unknown, registry: StrategyRegistry): ConfigIssue[] {
+export function crossFieldIssues(input: unknown, registry: StrategyRegistry, options: CrossFieldOptions = {}): ConfigIssue[] {
   if (!isRecord(input)) return [];
   const issues: ConfigIssue[] = [];
   const strategies = Array.isArray(input.strategies) ? (input.strategies as unknown[]) : [];
@@ -146,7 +155,7 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
       // Invalid constraint values are reported by the schema itself.
     }
   }
-  issues.push(...ignoredSettingIssues(input, allocation, scheme));
+  issues.push(...ignoredSettingIssues(input, allocation, scheme, options.customAllocation === true));
   if (scheme === 'fixed') {
     const minWeight = constraints.minWeight ?? 0;
     const maxWeight = constraints.maxWeight ?? Number.POSITIVE_INFINITY;
@@ -164,9 +173,13 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry): Co
   return issues;
 }
 
+/** Whether `scheme` estimates weights from the sleeves' returns (every one but `equal` and `fixed`). */
+const estimates = (scheme: string): boolean => scheme !== 'equal' && scheme !== 'fixed';
+
 /**
  * The allocation settings only some schemes read: whether the config's scheme (and metric) reads
- * each, where it is read (for the message), and its default (which any scheme accepts).
+ * each, where it is read (for the message), its default (which any scheme accepts; `undefined`
+ * when it has none a config would write), and whether a custom allocation function reads it.
  */
 const SCHEME_SETTINGS: readonly {
   readonly field: string;
@@ -174,7 +187,26 @@ const SCHEME_SETTINGS: readonly {
   readonly readBy: string;
   readonly remedy: string;
   readonly reads: (scheme: string, metric: unknown) => boolean;
+  readonly readByCustom?: boolean;
 }[] = [
+  // The window and the warm-up of every scheme that estimates from returns, and of a custom
+  // function (it is handed the lookback's `window`, and first called after the warm-up).
+  {
+    field: 'lookback',
+    fallback: DEFAULT_LOOKBACK,
+    readBy: 'the schemes that estimate from the sleeves\' returns ("inverse-volatility", "risk-parity", "performance") and a custom allocation function',
+    remedy: 'set allocation.scheme to one of those',
+    reads: estimates,
+    readByCustom: true,
+  },
+  {
+    field: 'minHistory',
+    fallback: undefined,
+    readBy: 'the schemes that estimate from the sleeves\' returns ("inverse-volatility", "risk-parity", "performance") and a custom allocation function',
+    remedy: 'set allocation.scheme to one of those',
+    reads: estimates,
+    readByCustom: true,
+  },
   { field: 'metric', fallback: 'sharpe', readBy: 'allocation.scheme "performance"', remedy: 'set allocation.scheme to "performance"', reads: (scheme) => scheme === 'performance' },
   { field: 'floor', fallback: 0, readBy: 'allocation.scheme "performance"', remedy: 'set allocation.scheme to "performance"', reads: (scheme) => scheme === 'performance' },
   {
@@ -187,13 +219,14 @@ const SCHEME_SETTINGS: readonly {
 ];
 
 /**
- * Settings the run would ignore: an allocation setting only other schemes read (`metric` and
- * `floor` outside `performance`, `minInvested` outside `inverse-volatility`, `risk-parity` and
- * `performance` by Sharpe), or a drawdown stop's `scale` whose action is not `scale-down`. Their
- * defaults pass, so that a resolved config (a result's, a sweep's `best-config.json`, which write
- * every default) runs again.
+ * Settings the run would ignore: an allocation setting only other schemes read (`lookback` and
+ * `minHistory` under `equal` and `fixed`, unless a custom allocation function replaces the scheme;
+ * `metric` and `floor` outside `performance`; `minInvested` outside `inverse-volatility`,
+ * `risk-parity` and `performance` by Sharpe), or a drawdown stop's `scale` whose action is not
+ * `scale-down`. Their defaults pass, so that a resolved config (a result's, a sweep's
+ * `best-config.json`, which write every default) runs again.
  */
-function ignoredSettingIssues(input: Record<string, unknown>, allocation: Record<string, unknown>, scheme: string): ConfigIssue[] {
+function ignoredSettingIssues(input: Record<string, unknown>, allocation: Record<string, unknown>, scheme: string, customAllocation: boolean): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   // An unknown scheme is the schema's to report.
   if ((ALLOCATION_SCHEMES as readonly string[]).includes(scheme)) {
@@ -204,9 +237,9 @@ function ignoredSettingIssues(input: Record<string, unknown>, allocation: Record
         : scheme === 'performance' && metric === 'return'
           ? '"performance" with metric "return"'
           : `"${scheme}"`;
-    for (const { field, fallback, readBy, remedy, reads } of SCHEME_SETTINGS) {
+    for (const { field, fallback, readBy, remedy, reads, readByCustom } of SCHEME_SETTINGS) {
       const value = allocation[field];
-      if (value === undefined || value === fallback || reads(scheme, metric)) continue;
+      if (value === undefined || value === fallback || reads(scheme, metric) || (customAllocation && readByCustom === true)) continue;
       issues.push({
         path: `allocation.${field}`,
         message: `applies to ${readBy} only, and this config's scheme is ${given}, which would ignore it; remove "${field}" or ${remedy}`,

@@ -342,6 +342,46 @@ describe('parseRunConfig', () => {
     expect(issuesOf(JSON.parse(JSON.stringify({ ...resolved, risk: { maxDrawdown: { limit: 0.2, action: 'flatten', scale: 0.5 } } })))).toEqual([]);
   });
 
+  it('refuses lookback and minHistory under "equal" and "fixed", which never estimate from returns, unless a custom allocation function replaces the scheme', () => {
+    const strategies = [
+      { id: 'a', strategy: 'buy-and-hold', symbols: ['AAPL'] },
+      { id: 'b', strategy: 'buy-and-hold', symbols: ['IBM'] },
+    ];
+    const weighted = strategies.map((entry) => ({ ...entry, weight: 0.5 }));
+    const data = { dataset: 'stocks5' };
+    const readBy = 'applies to the schemes that estimate from the sleeves\' returns ("inverse-volatility", "risk-parity", "performance") and a custom allocation function only';
+    expect(issuesOf({ data, allocation: { lookback: 20, minHistory: 10 }, strategies })).toEqual([
+      {
+        path: 'allocation.lookback',
+        message: `${readBy}, and this config's scheme is "equal" (the default when none is given), which would ignore it; remove "lookback" or set allocation.scheme to one of those`,
+      },
+      {
+        path: 'allocation.minHistory',
+        message: `${readBy}, and this config's scheme is "equal" (the default when none is given), which would ignore it; remove "minHistory" or set allocation.scheme to one of those`,
+      },
+    ]);
+    expect(issuesOf({ data, allocation: { scheme: 'fixed', minHistory: 0 }, strategies: weighted })).toEqual([
+      {
+        path: 'allocation.minHistory',
+        message: `${readBy}, and this config's scheme is "fixed", which would ignore it; remove "minHistory" or set allocation.scheme to one of those`,
+      },
+    ]);
+    expect(issuesOf({ data, allocation: { scheme: 'equal', lookback: 126 }, strategies }).map((issue) => issue.path)).toEqual(['allocation.lookback']);
+    // Read by every scheme that estimates, and accepted at lookback's default (a resolved config writes it).
+    for (const scheme of ['inverse-volatility', 'risk-parity', 'performance']) {
+      expect(issuesOf({ data, allocation: { scheme, lookback: 20, minHistory: 10 }, strategies })).toEqual([]);
+    }
+    expect(issuesOf({ data, allocation: { scheme: 'equal', lookback: 63 }, strategies })).toEqual([]);
+    const resolved = parseRunConfig({ data, allocation: { scheme: 'fixed' }, strategies: weighted }, { registry: testRegistry });
+    expect(resolved.allocation.lookback).toBe(63);
+    expect(issuesOf(JSON.parse(JSON.stringify(resolved)))).toEqual([]);
+    // A custom allocation function reads its window and warm-up from them, whatever the scheme.
+    expect(() => parseRunConfig({ data, allocation: { lookback: 20, minHistory: 10 }, strategies }, { registry: testRegistry, customAllocation: true })).not.toThrow();
+    expect(() => parseRunConfig({ data, allocation: { scheme: 'fixed', lookback: 20 }, strategies: weighted }, { registry: testRegistry, customAllocation: true })).not.toThrow();
+    // What it does not read stays refused.
+    expect(() => parseRunConfig({ data, allocation: { floor: 0.5 }, strategies }, { registry: testRegistry, customAllocation: true })).toThrow(/allocation\.floor/);
+  });
+
   it('rejects portfolio strategies in shared mode, infeasible minimum weights and unknown keys', () => {
     const issues = issuesOf({
       data: { dataset: 'stocks5' },

@@ -334,6 +334,12 @@ export interface ParseRunConfigOptions {
   readonly source?: string | undefined;
   /** The strategies the config may name; their parameter schemas validate `params`. */
   readonly registry: StrategyRegistry;
+  /**
+   * True when a custom allocation function replaces the config's scheme (as
+   * `OrchestratorOptions.allocate` does): `allocation.lookback` and `minHistory`, which it reads,
+   * are then accepted under `equal` and `fixed` too. Default false.
+   */
+  readonly customAllocation?: boolean | undefined;
 }
 
 /**
@@ -351,7 +357,7 @@ export function parseRunConfig(input: unknown, options: ParseRunConfigOptions): 
     : toConfigIssues(parsed.error, { input, schema: RunConfigSchema })
         .filter((issue) => !misplaced.some((field) => field.path === issue.path))
         .map((issue) => parameterAtEntryLevel(issue, input, options.registry));
-  const issues = [...misplaced, ...schemaIssues, ...crossFieldIssues(input, options.registry)];
+  const issues = [...misplaced, ...schemaIssues, ...crossFieldIssues(input, options.registry, { customAllocation: options.customAllocation })];
   if (!parsed.success || issues.length > 0) {
     throw new ConfigError(issues, options.source === undefined ? undefined : { source: options.source });
   }

@@ -413,6 +413,30 @@ describe('configuration and data errors', () => {
     expect((caught as ConfigError).issues.map((issue) => issue.path)).toEqual(['strategies.0.symbols.1', 'benchmark']);
   });
 
+  it('refuses a lookback under "equal" without a custom allocation function, and hands it to one as its window', () => {
+    const config: RunConfigInput = {
+      data: { dataset: 'test' },
+      allocation: { lookback: 5, minHistory: 8 },
+      rebalance: { schedule: { everyBars: 10 } },
+      strategies: [
+        { id: 'a', strategy: 'buy-and-hold', symbols: ['W'] },
+        { id: 'b', strategy: 'buy-and-hold', symbols: ['W'] },
+      ],
+    };
+    expect(() => new StrategyOrchestrator(config, { registry: testRegistry })).toThrow(/allocation\.lookback[\s\S]*allocation\.minHistory/);
+    const seen: { length: number; width: number }[] = [];
+    runOrchestrator(config, [WALK], {
+      registry: testRegistry,
+      allocate: ({ history, window }) => {
+        seen.push({ length: history.length, width: window.end - window.start });
+        return [1, 1];
+      },
+    });
+    // Called once 8 returns exist (minHistory), each time on a window of the last 5 (lookback).
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every(({ length, width }) => length >= 8 && width === 5)).toBe(true);
+  });
+
   it('needs a registry', () => {
     expect(() => new StrategyOrchestrator({ data: { dataset: 'x' }, strategies: [] })).toThrow(/registry/);
   });

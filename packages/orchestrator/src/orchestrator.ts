@@ -69,7 +69,7 @@ export class StrategyOrchestrator {
     }
     this.registry = registry;
     this.options = options;
-    this.config = parseRunConfig(config, { source: options.source, registry });
+    this.config = parseRunConfig(config, { source: options.source, registry, customAllocation: options.allocate !== undefined });
   }
 
   /**

@@ -126,7 +126,8 @@ describe('orchestrator invariants (fast-check)', () => {
             commission: options.commission,
             slippage: options.slippage,
             fractional: options.fractional,
-            allocation: { scheme: options.scheme, lookback: 5, cashBuffer: options.cashBuffer },
+            // "equal" reads no lookback (a config error there).
+            allocation: { scheme: options.scheme, ...(options.scheme === 'equal' ? {} : { lookback: 5 }), cashBuffer: options.cashBuffer },
             rebalance: { schedule: options.schedule, ...(options.drift === undefined ? {} : { drift: { absolute: options.drift } }) },
             checkInvariants: true,
             strategies: sleeves.map((sleeve, i) => ({
@@ -383,7 +384,7 @@ describe('orchestrator invariants (fast-check)', () => {
             fractional: true,
             allocation: {
               scheme: options.scheme,
-              lookback: 6,
+              ...(options.scheme === 'equal' ? {} : { lookback: 6 }),
               minWeight: options.minWeight,
               cashBuffer: options.cashBuffer,
               leverage: options.leverage,

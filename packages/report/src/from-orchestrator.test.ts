@@ -11,7 +11,7 @@ import { buildCharts } from './charts/index';
 import { renderCsv } from './csv';
 import { runWipedOut } from './__fixtures__/wiped-out-run';
 import { parseResultJson } from './read-result';
-import { renderJson } from './result-json';
+import { renderJson, reportInputFromResultJson } from './result-json';
 import { rebalanceTurnover } from './sections';
 
 it('an OrchestratorResult is an OrchestratorReportSource', () => {
@@ -146,6 +146,60 @@ describe('orchestratorReportInput', () => {
     expect(captions.attribution).toMatch(/the stack need not be the portfolio’s return/);
   });
 
+  it('shared mode: each period carries the portfolio\'s own return, and the tables and chart show it beside the shadows\' sum', async () => {
+    const { result } = await runExample('dow30-shared-vote.json');
+    const input = parseReportInput(orchestratorReportInput(result, { title: 'Vote' }));
+    // Each month's return from the portfolio's equity curve: the last equity of the month over the
+    // last one before it (the starting cash for the first month).
+    const { time, equity } = result.portfolio.equity;
+    const months: { label: string; before: number; end: number }[] = [];
+    for (let t = 0; t < time.length; t++) {
+      const label = new Date(time[t] ?? 0).toISOString().slice(0, 7);
+      const last = months.at(-1);
+      if (last?.label === label) last.end = equity[t] ?? Number.NaN;
+      else months.push({ label, before: t === 0 ? result.initialCash : (equity[t - 1] ?? Number.NaN), end: equity[t] ?? Number.NaN });
+    }
+    const periods = input.attribution?.periods ?? [];
+    expect(periods.map((period) => period.label)).toEqual(months.map((month) => month.label));
+    periods.forEach((period, k) => {
+      const month = months[k];
+      expect(period.portfolioReturn, period.label).toBeCloseTo((month?.end ?? Number.NaN) / (month?.before ?? Number.NaN) - 1, 12);
+    });
+    // A month where the vote made the portfolio differ from the shadows' sum.
+    const sumOf = (period: (typeof periods)[number]) => input.sleeves.reduce((total, sleeve) => total + (period.bySleeve[sleeve.id] ?? Number.NaN), 0);
+    const shown = periods.find((period) => Math.abs((period.portfolioReturn ?? 0) - sumOf(period)) > 0.001 && Math.abs(period.portfolioReturn ?? 0) > 0.001);
+    if (shown === undefined) throw new Error('no month where the portfolio and the shadows differ');
+    const percent = (value: number) => `${(value * 100).toFixed(2)}%`;
+    const portfolio = shown.portfolioReturn ?? Number.NaN;
+    const markdown = await renderMarkdown(input, { markdownCharts: false });
+    const ids = input.sleeves.map((sleeve) => sleeve.id);
+    expect(markdown).toContain(`| Period | ${ids.join(' | ')} | Total | Portfolio | Residual |`);
+    expect(markdown).toContain(`| ${[shown.label, ...ids.map((id) => percent(shown.bySleeve[id] ?? Number.NaN)), percent(sumOf(shown)), percent(portfolio), percent(portfolio - sumOf(shown))].join(' | ')} |`);
+    expect(markdown).toContain('Residual is what the portfolio made beyond that sum');
+    // The chart: a tick per month at the portfolio's return.
+    const chart = buildCharts(input, { width: 600, maxPoints: 2000, timeFormat: 'date', interactive: true }).find((candidate) => candidate.id === 'attribution');
+    const layers = (chart?.spec as { layer?: { mark: { type: string }; data?: { values: { p: string; r: number }[] } }[] }).layer ?? [];
+    expect(layers.map((layer) => layer.mark.type)).toEqual(['bar', 'tick']);
+    expect(layers[1]?.data?.values).toEqual(periods.map((period) => ({ p: period.label, r: period.portfolioReturn })));
+    expect(chart?.caption).toMatch(/which the dark tick marks/);
+    // Kept by the report's own JSON, and read from the orchestrator's.
+    expect(reportInputFromResultJson(JSON.parse(renderJson(input)), 'report.json').attribution?.periods.map((period) => period.portfolioReturn)).toEqual(periods.map((period) => period.portfolioReturn));
+    const saved = parseResultJson(JSON.parse(JSON.stringify(serializeOrchestratorResult(result))), 'result.json');
+    expect(saved.attribution?.periods.map((period) => period.portfolioReturn)).toEqual(periods.map((period) => period.portfolioReturn));
+  });
+
+  it('shared mode: a report made again from the report\'s own JSON keeps both notes, in Markdown and HTML', async () => {
+    const { result } = await runExample('dow30-shared-vote.json');
+    const input = parseReportInput(orchestratorReportInput(result, { title: 'Vote' }));
+    expect(input.rebalanceNote).toBeDefined();
+    expect(input.sleevesNote).toBeDefined();
+    const again = parseResultJson(renderJson(input), 'report.json');
+    expect(again.rebalanceNote).toBe(input.rebalanceNote);
+    expect(again.sleevesNote).toBe(input.sleevesNote);
+    expect(await renderMarkdown(again, { markdownCharts: false })).toBe(await renderMarkdown(input, { markdownCharts: false }));
+    expect(renderHtml(again)).toBe(renderHtml(input));
+  });
+
   it('sleeves mode: no such note, the contributions add up', async () => {
     const { result } = await runExample('sp500-two-sleeves.json');
     const input = parseReportInput(orchestratorReportInput(result, { title: 'Two sleeves' }));
@@ -153,6 +207,9 @@ describe('orchestratorReportInput', () => {
     const markdown = await renderMarkdown(input, { markdownCharts: false });
     expect(markdown).toContain('Sleeve returns are time-weighted');
     expect(markdown).toContain("Each sleeve's contribution to the portfolio return of the period.");
+    // The portfolio's return of each month is the contributions' sum here: no column repeats it.
+    expect(input.attribution?.periods.every((period) => typeof period.portfolioReturn === 'number')).toBe(true);
+    expect(markdown).not.toContain('| Portfolio | Residual |');
   });
 });
 

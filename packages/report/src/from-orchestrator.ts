@@ -73,7 +73,8 @@ export interface OrchestratorReportSource {
   }[];
   readonly attribution: {
     readonly total: { readonly bySleeve: Readonly<Record<string, number | null>> };
-    readonly monthly: readonly { readonly label: string; readonly bySleeve: Readonly<Record<string, number | null>> }[];
+    /** `portfolioReturn`: the portfolio's return over the month (absent in sources that lack it). */
+    readonly monthly: readonly { readonly label: string; readonly bySleeve: Readonly<Record<string, number | null>>; readonly portfolioReturn?: number | null | undefined }[];
   };
   readonly correlation: { readonly ids: readonly string[]; readonly matrix: readonly (readonly (number | null)[])[] };
   readonly diversificationRatio: number | null;
@@ -210,7 +211,13 @@ export function orchestratorReportInput(result: OrchestratorReportSource, option
       ? {}
       : { benchmark: { name: `${benchmark.symbol} buy and hold`, time: benchmark.time, value: benchmark.close } }),
     sleeves,
-    attribution: { periods: result.attribution.monthly.map((period) => ({ label: period.label, bySleeve: period.bySleeve })) },
+    attribution: {
+      periods: result.attribution.monthly.map((period) => ({
+        label: period.label,
+        bySleeve: period.bySleeve,
+        ...(period.portfolioReturn === undefined ? {} : { portfolioReturn: period.portfolioReturn }),
+      })),
+    },
     correlation: result.correlation,
     diversificationRatio: result.diversificationRatio,
     rebalances: result.rebalances.map((event) => rebalanceInput(event, result.config)),

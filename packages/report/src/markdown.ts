@@ -144,20 +144,31 @@ function attributionSection(input: ReportInput): string {
   const periods = input.attribution?.periods ?? [];
   if (periods.length === 0) return '';
   const ids = input.sleeves.map((sleeve) => sleeve.id);
+  const cell = (value: number | null | undefined): string => (value === undefined || value === null ? MISSING : formatPercent(value));
   const rows = periods.map((period) => {
     const values = ids.map((id) => period.bySleeve[id]);
     const total = values.some((value) => value === null) ? null : values.reduce<number>((sum, value) => sum + (value ?? 0), 0);
-    return [period.label, ...values.map((value) => (value === undefined || value === null ? MISSING : formatPercent(value))), total === null ? MISSING : formatPercent(total)];
+    const portfolio = period.portfolioReturn;
+    const residual = portfolio === undefined || portfolio === null || total === null ? null : portfolio - total;
+    return { cells: [period.label, ...values.map(cell), cell(total)], total, portfolio, residual };
   });
-  // Shared mode: the columns are shadows, so their sum is not the portfolio's return (the sleeves note says by how much).
+  // The portfolio's own return and the residual, where they say something Total does not: in
+  // sleeves mode the contributions sum to the portfolio's return, and the columns would repeat it.
+  const portfolioColumns = rows.some((row) => row.portfolio !== undefined && cell(row.portfolio) !== cell(row.total));
+  // Shared mode: the columns are shadows, so their sum is not the portfolio's return (the sleeves note says so for the run).
   const caption =
     input.sleevesNote === undefined
-      ? "Each sleeve's contribution to the portfolio return of the period."
-      : "Each sleeve's contribution of the period; Total is their sum, not the portfolio's return (see the note under Sleeves).";
+      ? portfolioColumns
+        ? "Each sleeve's contribution to the portfolio return of the period; Total is their sum, Portfolio the portfolio's return of the period and Residual the difference."
+        : "Each sleeve's contribution to the portfolio return of the period."
+      : portfolioColumns
+        ? "Each sleeve's contribution of the period; Total is their sum, not the portfolio's return, which Portfolio gives; Residual is what the portfolio made beyond that sum (see the note under Sleeves)."
+        : "Each sleeve's contribution of the period; Total is their sum, not the portfolio's return (see the note under Sleeves).";
+  const extra = portfolioColumns ? ['Portfolio', 'Residual'] : [];
   return `## Contribution by period\n\n${caption}\n\n${table(
-    ['Period', ...ids, 'Total'],
-    rows,
-    ['l', ...ids.map(() => 'r' as const), 'r'],
+    ['Period', ...ids, 'Total', ...extra],
+    rows.map((row) => (portfolioColumns ? [...row.cells, cell(row.portfolio), cell(row.residual)] : row.cells)),
+    ['l', ...ids.map(() => 'r' as const), 'r', ...extra.map(() => 'r' as const)],
   )}\n`;
 }
 

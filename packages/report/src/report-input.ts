@@ -70,6 +70,13 @@ export interface ReportAttribution {
      * it cannot be computed (the portfolio had no positive equity at the start of the period).
      */
     readonly bySleeve: Readonly<Record<string, number | null>>;
+    /**
+     * The portfolio's own return over the period (`E_end / E_before − 1`), a fraction; null where
+     * it cannot be computed. The contributions sum to it in sleeves mode; in shared mode they are
+     * the shadow sleeves', and the difference is the period's residual. When absent, the
+     * "Contribution by period" table has no Portfolio column.
+     */
+    readonly portfolioReturn?: number | null | undefined;
   }[];
 }
 

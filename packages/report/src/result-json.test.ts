@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRandomWalkRun } from './__fixtures__/random-walk-run';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { parseResultJson } from './read-result';
+import { renderMarkdown } from './markdown';
 import type { ReportInput } from './report-input';
 import {
   RESULT_SCHEMA_VERSION,
@@ -99,6 +100,34 @@ describe('JSON result format', () => {
     expect(renderJson(parseResultJson(text))).toBe(text);
     // Without them (a backtest, shared mode, an older file) the field is left out.
     expect(renderJson(input)).not.toContain('netTransfers');
+  });
+
+  it('keeps the rebalance and sleeves notes, validates them, and round-trips them', async () => {
+    const input: ReportInput = {
+      ...buildSmallRun(),
+      rebalanceNote: 'Shared mode: a rebalance moves no capital.',
+      sleevesNote: 'Shared mode: the strategy columns are shadow sleeves.',
+    };
+    const text = renderJson(input);
+    expect(JSON.parse(text)).toMatchObject({ rebalanceNote: 'Shared mode: a rebalance moves no capital.', sleevesNote: 'Shared mode: the strategy columns are shadow sleeves.' });
+    expect(validator()(JSON.parse(text))).toBe(true);
+    const back = parseResultJson(text);
+    expect([back.rebalanceNote, back.sleevesNote]).toEqual([input.rebalanceNote, input.sleevesNote]);
+    expect(renderJson(back)).toBe(text);
+    // The report made again from the JSON shows them where the first one did.
+    const options = { markdownCharts: false } as const;
+    expect(await renderMarkdown(back, options)).toBe(await renderMarkdown(input, options));
+    expect(await renderMarkdown(back, options)).toContain('Shared mode: the strategy columns are shadow sleeves.');
+    // Not strings: refused by path, by the reader and by the JSON Schema.
+    const json = JSON.parse(text) as Record<string, unknown>;
+    expect(() => parseResultJson({ ...json, rebalanceNote: 3 }, 'report.json')).toThrow(/report\.json[\s\S]*rebalanceNote/);
+    expect(() => parseResultJson({ ...json, sleevesNote: null }, 'report.json')).toThrow(/report\.json[\s\S]*sleevesNote/);
+    expect(validator()({ ...json, sleevesNote: ['a'] })).toBe(false);
+    // Without them (a backtest, a sleeves run that fills at the close, an older file) they are left out.
+    const plain = renderJson(buildSmallRun());
+    expect(plain).not.toContain('rebalanceNote');
+    expect(plain).not.toContain('sleevesNote');
+    expect(parseResultJson(plain).rebalanceNote).toBeUndefined();
   });
 
   it('is deterministic', () => {

@@ -73,6 +73,14 @@ export const ResultJsonSchema = z
     correlation: jsonParts.correlation.nullable(),
     diversificationRatio: z.number().nullable().describe('Σ wᵢσᵢ / σ_portfolio, or null.'),
     rebalances: z.array(jsonParts.rebalance),
+    rebalanceNote: z
+      .string()
+      .optional()
+      .describe('A sentence shown with the rebalances (when their capital moves, or that a shared run\'s move none). Absent when the report has none, and from results written before it was kept.'),
+    sleevesNote: z
+      .string()
+      .optional()
+      .describe('A sentence saying what the sleeve columns are (a shared run\'s shadow sleeves), shown under the metrics and sleeves tables. Absent when the report has none, and from results written before it was kept.'),
     conflicts: z.array(jsonParts.conflict),
     risk: z.array(jsonParts.risk),
     crossing: jsonParts.crossing.nullable(),
@@ -252,7 +260,13 @@ export function toResultJson(input: ReportInput, timeFormat: TimeFormat = detect
     attribution:
       input.attribution === undefined
         ? null
-        : { periods: input.attribution.periods.map((period) => ({ label: period.label, bySleeve: { ...period.bySleeve } })) },
+        : {
+            periods: input.attribution.periods.map((period) => ({
+              label: period.label,
+              bySleeve: { ...period.bySleeve },
+              ...(period.portfolioReturn === undefined ? {} : { portfolioReturn: period.portfolioReturn }),
+            })),
+          },
     correlation:
       input.correlation === undefined
         ? null
@@ -264,6 +278,8 @@ export function toResultJson(input: ReportInput, timeFormat: TimeFormat = detect
       weightsBefore: { ...event.weightsBefore },
       weightsAfter: { ...event.weightsAfter },
     })),
+    ...(input.rebalanceNote === undefined ? {} : { rebalanceNote: input.rebalanceNote }),
+    ...(input.sleevesNote === undefined ? {} : { sleevesNote: input.sleevesNote }),
     conflicts: input.conflicts.map((event) => ({
       time: time(event.time),
       symbol: event.symbol,
@@ -337,6 +353,8 @@ export function reportInputFromResultJson(data: unknown, source: string): Report
     ...(json.correlation === null ? {} : { correlation: json.correlation }),
     diversificationRatio: json.diversificationRatio,
     rebalances: json.rebalances.map((event) => ({ ...event, time: time(event.time) })),
+    ...(json.rebalanceNote === undefined ? {} : { rebalanceNote: json.rebalanceNote }),
+    ...(json.sleevesNote === undefined ? {} : { sleevesNote: json.sleevesNote }),
     conflicts: json.conflicts.map((event) => ({ ...event, time: time(event.time) })),
     risk: json.risk.map((event) => ({ ...event, time: time(event.time) })),
     ...(json.crossing === null ? {} : { crossing: json.crossing }),

@@ -171,6 +171,11 @@ export function buildSchemas<TTime extends z.ZodType, TTimeColumn extends z.ZodT
             bySleeve: z
               .record(z.string(), z.number().nullable())
               .describe('Contribution of each sleeve id to the portfolio return of the period, a fraction; null where it cannot be computed (no positive portfolio equity at the start of the period).'),
+            portfolioReturn: z
+              .number()
+              .nullable()
+              .optional()
+              .describe('The portfolio\'s own return over the period (E_end / E_before − 1), a fraction; null where it cannot be computed. Minus the sum of the contributions, the period\'s residual (0 but for rounding in sleeves mode). Absent from results written before it was recorded.'),
           }),
         ),
       })

@@ -99,7 +99,7 @@ export const AllocationConfigSchema = z
       .min(2)
       .default(DEFAULT_LOOKBACK)
       .describe(
-        `Bars of sleeve returns (up to the previous bar) used by the data-driven schemes. Default ${DEFAULT_LOOKBACK}`,
+        `Bars of sleeve returns (up to the previous bar) used by the data-driven schemes ("inverse-volatility", "risk-parity", "performance"); under "equal" or "fixed" a value other than the default is an error. Default ${DEFAULT_LOOKBACK}`,
       ),
     minHistory: z
       .number()
@@ -107,7 +107,7 @@ export const AllocationConfigSchema = z
       .min(0)
       .optional()
       .describe(
-        'Warm-up: until this many sleeve returns exist, data-driven schemes give equal weights (or the fixed weights when every strategy has one). Default: lookback',
+        'Warm-up: until this many sleeve returns exist, data-driven schemes give equal weights (or the fixed weights when every strategy has one); an error under "equal" or "fixed". Default: lookback',
       ),
     minInvested: z
       .number()

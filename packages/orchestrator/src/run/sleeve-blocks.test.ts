@@ -67,7 +67,8 @@ describe('sleeve-by-sleeve blocks', () => {
           crossing: options.crossing,
           closeAtEnd: options.closeAtEnd,
           transfers: options.transfers,
-          allocation: { scheme: options.scheme, lookback: 10 },
+          // "equal" reads no lookback (a config error there).
+          allocation: { scheme: options.scheme, ...(options.scheme === 'equal' ? {} : { lookback: 10 }) },
           rebalance: { schedule: options.schedule },
           strategies: entries.map((entry, i) => ({
             id: `s${i}`,

@@ -377,7 +377,8 @@ function runBoth(
       data: { dataset: 'test' },
       ...engine,
       crossing: costs.crossing,
-      allocation: { scheme: options.scheme, lookback: 5 },
+      // "equal" and "fixed" read no lookback (a config error there).
+      allocation: { scheme: options.scheme, ...(options.scheme === 'equal' || options.scheme === 'fixed' ? {} : { lookback: 5 }) },
       rebalance: { schedule: options.schedule, ...(options.drift === undefined ? {} : { drift: { absolute: options.drift } }) },
       checkInvariants: true,
       strategies: entries.map((entry) => ({

@@ -56,6 +56,28 @@ describe('buildCharts', () => {
     }
   });
 
+  it('draws the portfolio\'s return of each period as a tick over the contributions, where the input has it; vega-lite compiles it without a warning', async () => {
+    const run = buildRandomWalkRun({ bars: 800 });
+    const periods = run.attribution?.periods ?? [];
+    // A made-up portfolio return per period (a third of a point above the sum), one of them unknown.
+    const withPortfolio = {
+      ...run,
+      attribution: {
+        periods: periods.map((period, k) => ({ ...period, portfolioReturn: k === 1 ? null : Object.values(period.bySleeve).reduce<number>((sum, value) => sum + (value ?? 0), 0) + 0.003 })),
+      },
+    };
+    const chart = buildCharts(withPortfolio, options).find((candidate) => candidate.id === 'attribution');
+    if (chart === undefined) throw new Error('no attribution chart');
+    expect(compileWarnings(chart)).toEqual([]);
+    const [, bars, ticks] = layers(chart.spec as Layer);
+    expect(bars?.encoding?.color?.scale?.range?.slice(0, 3)).toEqual([0, 1, 2].map(sleeveColor));
+    expect(ticks?.data?.values).toEqual(withPortfolio.attribution.periods.flatMap((period) => (period.portfolioReturn === null ? [] : [{ p: period.label, r: period.portfolioReturn }])));
+    expect(await renderSvg(chart.spec, 'attribution')).toMatch(/^<svg/);
+    // Without it, the stacked bars alone, as before.
+    const plain = buildCharts(run, options).find((candidate) => candidate.id === 'attribution');
+    expect((plain?.spec as Layer).layer).toBeUndefined();
+  });
+
   it('leaves out the sleeve charts for a single strategy and the charts without data', () => {
     const input = buildSmallRun();
     const single = { ...input, sleeves: input.sleeves.slice(0, 1), attribution: undefined, correlation: undefined };

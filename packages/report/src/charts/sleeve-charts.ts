@@ -2,7 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ReportInput } from '../report-input';
 import { downsampleIndices } from '../series';
 import { heatmapLayers } from './heatmap';
-import { UNALLOCATED_COLOR, axisReserve, base, round, sleeveColor } from './theme';
+import { PORTFOLIO_COLOR, UNALLOCATED_COLOR, axisReserve, base, round, sleeveColor } from './theme';
 import { categoryKeys, hoverLayers, multiLine, seriesLegend, timeAxis } from './time-series';
 import type { Line } from './time-series';
 import type { ChartOptions, ReportChart } from './types';
@@ -195,30 +195,54 @@ export function attributionChart(input: ReportInput, options: ChartOptions): Rep
       rows.push({ p: period.label, k: sleeveKey(i), id, c, o: i });
     }
   }
+  // The portfolio's own return of each period, a tick over the stack (where the input has it).
+  const portfolio = periods.flatMap((period) => (period.portfolioReturn === undefined || period.portfolioReturn === null ? [] : [{ p: period.label, r: period.portfolioReturn }]));
   const keys = input.sleeves.map((_, i) => sleeveKey(i));
   const lines = input.sleeves.map((sleeve, i) => ({ key: sleeveKey(i), label: sleeve.id, color: sleeveColor(i), time: [], value: [] }));
+  const x = { field: 'p', type: 'ordinal', sort: periods.map((period) => period.label), title: null, axis: { labelAngle: periods.length > 12 ? -45 : 0, labelOverlap: true } };
+  const bars = {
+    mark: { type: 'bar' },
+    encoding: {
+      x,
+      y: { field: 'c', type: 'quantitative', stack: 'zero', title: 'Contribution', axis: { format: '.0%', tickCount: 6 } },
+      color: { field: 'k', type: 'nominal', scale: { domain: keys, range: keys.map((_, i) => sleeveColor(i)) }, legend: seriesLegend(lines, options.width) },
+      order: { field: 'o', type: 'quantitative' },
+      tooltip: [
+        { field: 'p', type: 'ordinal', title: 'Period' },
+        { field: 'id', type: 'nominal', title: 'Sleeve' },
+        { field: 'c', type: 'quantitative', title: 'Contribution', format: '.2%' },
+      ],
+    },
+  };
+  const ticks = {
+    data: { values: portfolio },
+    mark: { type: 'tick', color: PORTFOLIO_COLOR, thickness: 3 },
+    encoding: {
+      x,
+      y: { field: 'r', type: 'quantitative' },
+      tooltip: [
+        { field: 'p', type: 'ordinal', title: 'Period' },
+        { field: 'r', type: 'quantitative', title: 'Portfolio', format: '.2%' },
+      ],
+    },
+  };
+  const shadows = input.sleevesNote !== undefined;
+  const caption =
+    portfolio.length === 0
+      ? shadows
+        ? 'Each sleeve’s contribution of each period, stacked (negative below zero); the stack need not be the portfolio’s return (see the note under Sleeves).'
+        : 'Each sleeve’s contribution to the portfolio return of each period, stacked (negative below zero).'
+      : shadows
+        ? 'Each sleeve’s contribution of each period, stacked (negative below zero); the stack need not be the portfolio’s return, which the dark tick marks (see the note under Sleeves).'
+        : 'Each sleeve’s contribution to the portfolio return of each period, stacked (negative below zero); the dark tick marks the portfolio’s return, their sum.';
   return {
     id: 'attribution',
     title: 'Contribution by period',
-    caption:
-      input.sleevesNote === undefined
-        ? 'Each sleeve’s contribution to the portfolio return of each period, stacked (negative below zero).'
-        : 'Each sleeve’s contribution of each period, stacked (negative below zero); the stack need not be the portfolio’s return (see the note under Sleeves).',
+    caption,
     spec: {
       ...base(options, 240, 72),
       data: { values: rows },
-      mark: { type: 'bar' },
-      encoding: {
-        x: { field: 'p', type: 'ordinal', sort: periods.map((period) => period.label), title: null, axis: { labelAngle: periods.length > 12 ? -45 : 0, labelOverlap: true } },
-        y: { field: 'c', type: 'quantitative', stack: 'zero', title: 'Contribution', axis: { format: '.0%', tickCount: 6 } },
-        color: { field: 'k', type: 'nominal', scale: { domain: keys, range: keys.map((_, i) => sleeveColor(i)) }, legend: seriesLegend(lines, options.width) },
-        order: { field: 'o', type: 'quantitative' },
-        tooltip: [
-          { field: 'p', type: 'ordinal', title: 'Period' },
-          { field: 'id', type: 'nominal', title: 'Sleeve' },
-          { field: 'c', type: 'quantitative', title: 'Contribution', format: '.2%' },
-        ],
-      },
+      ...(portfolio.length === 0 ? bars : { layer: [bars, ticks] }),
     } as TopLevelSpec,
   };
 }
