@@ -583,7 +583,7 @@ describe('orchestrator invariants under risk limits, shared mode and leverage (f
             slippage: o.slippage,
             sizing: o.sizing,
             fractional: o.fractional,
-            allocation: { scheme: o.scheme, lookback: 5, cashBuffer: Math.min(o.cashBuffer, o.leverage / 2), leverage: o.leverage },
+            allocation: { scheme: o.scheme, ...(o.scheme === 'equal' ? {} : { lookback: 5 }), cashBuffer: Math.min(o.cashBuffer, o.leverage / 2), leverage: o.leverage },
             rebalance: { schedule: o.schedule },
             risk: o.limits,
             checkInvariants: true,
