@@ -5,6 +5,7 @@ import type { RunConfig } from '../config';
 import type { AllocationOutcome, Allocator } from '../internal/allocator';
 import type { RebalanceEvent } from '../result';
 import type { Sleeve } from './sleeves';
+import type { PaperTracks } from './paper-tracks';
 import { QueuedTransferOrders } from './transfer-orders';
 import type { CapitalTransfers } from './transfers';
 
@@ -102,6 +103,11 @@ export interface RebalancingOptions {
   readonly transfers: CapitalTransfers | null;
   readonly time: Float64Array;
   readonly logger: Logger;
+  /**
+   * Sleeves mode under the `performance` scheme: the sleeves' strategies on paper, whose returns
+   * stand in for a sleeve's on the steps it held no capital; null otherwise.
+   */
+  readonly paper: PaperTracks | null;
 }
 
 /**
@@ -157,16 +163,25 @@ export class Rebalancing {
     if (this.window.length !== sleeves.length) this.window = sleeves.map(() => new Float64Array(Math.min(allocator.lookback, this.options.time.length)));
     const columns = this.window;
     const start = t - width;
+    const paper = this.options.paper;
     for (const sleeve of sleeves) {
       const column = columns[sleeve.index];
       const ring = sleeve.returns;
       if (column === undefined || ring === null) throw new InvariantError(`sleeve ${sleeve.entry.id} keeps no returns for the ${allocator.scheme} scheme`, { time });
       const size = ring.length;
       let at = start % size;
+      let onPaper = false;
       for (let k = 0; k < width; k++) {
-        column[k] = ring[at] ?? Number.NaN;
+        let value = ring[at] ?? Number.NaN;
+        // A step the sleeve held no capital (emptied): its strategy's return on paper, once it has started.
+        if (Number.isNaN(value) && paper !== null && active[sleeve.index] === true) {
+          value = paper.returnAt(sleeve, start + k);
+          if (!Number.isNaN(value)) onPaper = true;
+        }
+        column[k] = value;
         at = at + 1 === size ? 0 : at + 1;
       }
+      if (paper !== null) paper.note(sleeve, onPaper, time);
     }
     return allocator.compute(columns, width, active, time, t);
   }

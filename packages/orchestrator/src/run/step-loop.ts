@@ -12,6 +12,7 @@ import type { OrchestratorOptions } from '../orchestrator';
 import type { IsolatedEvent, OrchestratorResult } from '../result';
 import { assembleResult } from '../result/assemble';
 import { isolateSleeve } from './isolation';
+import { PaperTracks } from './paper-tracks';
 import { Rebalancing, sleeveStart } from './rebalancing';
 import { RunRecorder } from './recorder';
 import { SleeveBlocks, sleeveBlocksApply } from './sleeve-blocks';
@@ -144,6 +145,8 @@ export class Orchestration {
       transfers,
       time: this.time,
       logger: this.logger,
+      paper:
+        transfers !== null && this.allocator.scheme === 'performance' ? new PaperTracks({ config, registry, time: this.time, logger: this.logger }) : null,
     });
     this.startStep = new Uint8Array(this.steps);
     if (this.shared === null) {

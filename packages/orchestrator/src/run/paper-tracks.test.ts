@@ -1,0 +1,84 @@
+import { barSeriesFromCloses, createMemoryLogger } from '@ensemble/protocol';
+import { describe, expect, it } from 'vitest';
+import { testRegistry } from '../../test/helpers';
+import type { RunConfigInput } from '../config';
+import { runOrchestrator } from '../orchestrator';
+
+const DAY = 86_400_000;
+const BARS = 41;
+const times = Array.from({ length: BARS }, (_, t) => Date.UTC(2021, 0, 1) + t * DAY);
+// DOWN loses about 1 % a bar, UP gains about 1 % (a small zig-zag, so that σ is not 0).
+const closes = (drift: number): number[] => times.map((_, t) => 100 * (1 + drift) ** t * (1 + 0.002 * (t % 2)));
+const series = [barSeriesFromCloses('DOWN', times, closes(-0.01)), barSeriesFromCloses('UP', times, closes(0.01))];
+
+const CONFIG: RunConfigInput = {
+  data: { dataset: 'test' },
+  cash: 100_000,
+  fill: 'close',
+  fractional: true,
+  allocation: { scheme: 'performance', lookback: 5 },
+  rebalance: { schedule: { everyBars: 5 } },
+  strategies: [
+    { id: 'down', strategy: 'buy-and-hold', symbols: ['DOWN'] },
+    { id: 'up', strategy: 'buy-and-hold', symbols: ['UP'] },
+  ],
+};
+
+/** Sharpe of a window as the scheme defines it (mean / σ with ddof 1, × √periods), written out here. */
+function sharpe(values: readonly number[], periods: number): number {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sigma = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
+  return (mean / sigma) * Math.sqrt(periods);
+}
+
+describe('paper tracks: the performance scheme scores an emptied sleeve on its strategy alone', () => {
+  it('keeps a sleeve whose strategy goes on losing out of the portfolio, where the neutral share brought it back every other rebalance', () => {
+    const logger = createMemoryLogger();
+    const result = runOrchestrator(CONFIG, series, { registry: testRegistry, logger });
+    const scored = result.rebalances.filter((event) => event.reason !== 'initial' && !event.warmup);
+    expect(scored.length).toBe(8);
+    // The premise, by hand: DOWN's buy-and-hold returns over any five bars have a negative Sharpe
+    // ratio (UP's a positive one), so the floor 0 gives DOWN nothing and UP everything.
+    // (Bar 0's return is 0: the sleeve buys at that close with the cash it was funded with.)
+    const returns = (drift: number) => closes(drift).map((close, t, all) => (t === 0 ? 0 : close / (all[t - 1] ?? Number.NaN) - 1));
+    for (let step = 5; step + 5 <= BARS; step += 5) {
+      expect(sharpe(returns(-0.01).slice(step - 5, step), 252)).toBeLessThan(0);
+      expect(sharpe(returns(0.01).slice(step - 5, step), 252)).toBeGreaterThan(0);
+    }
+    // Emptied at the first scored rebalance, and kept out at every later one: its own returns are
+    // NaN from then on, its strategy's on paper still lose.
+    for (const event of scored) {
+      expect(event.targetWeights).toEqual({ down: 0, up: 1 });
+      expect(event.unestimated).toEqual({});
+    }
+    // So its book was sold once, and never bought back.
+    const down = result.sleeves[0];
+    expect(down?.fills.map((fill) => fill.side)).toEqual(['buy', 'sell']);
+    expect(Number.isNaN(down?.returns[BARS - 1] ?? 0)).toBe(true);
+    // One event for the stretch read on paper, at the first rebalance that read it.
+    const logged = logger.records.filter((record) => record.fields.event === 'sleeve-paper-track');
+    expect(logged.map((record) => [record.fields.strategy, record.fields.time])).toEqual([['down', new Date(times[10] ?? 0).toISOString()]]);
+  });
+
+  it('brings an emptied sleeve back by its score once its strategy on paper does well', () => {
+    // DOWN loses for 15 bars, then gains 3 % a bar: emptied at bar 5, kept out at 10 and 15 (its
+    // last five returns still include the fall), back at bar 20 by its score against UP's.
+    const turning = times.map((_, t) => 100 * (t <= 15 ? 0.99 ** t : 0.99 ** 15 * 1.03 ** (t - 15)) * (1 + 0.002 * (t % 2)));
+    const data = [barSeriesFromCloses('DOWN', times, turning), barSeriesFromCloses('UP', times, closes(0.01))];
+    const result = runOrchestrator(CONFIG, data, { registry: testRegistry });
+    const at = (step: number) => result.rebalances.find((event) => event.time === times[step]);
+    expect(at(5)?.targetWeights.down).toBe(0);
+    expect(at(10)?.targetWeights.down).toBe(0);
+    expect(at(15)?.targetWeights.down).toBe(0);
+    // Bar 20: both scored over bars 15..19, each weight its Sharpe ratio over their sum, by hand.
+    const returns = (prices: readonly number[]) => prices.map((close, t) => (t === 0 ? Number.NaN : close / (prices[t - 1] ?? Number.NaN) - 1));
+    const down = sharpe(returns(turning).slice(15, 20), 252);
+    const up = sharpe(returns(closes(0.01)).slice(15, 20), 252);
+    expect(down).toBeGreaterThan(0);
+    expect(at(20)?.targetWeights.down).toBeCloseTo(down / (down + up), 12);
+    expect(at(20)?.targetWeights.up).toBeCloseTo(up / (down + up), 12);
+    // Funded again at that close: it holds DOWN from then on.
+    const time = Array.from(result.portfolio.equity.time);
+    expect(result.sleeves[0]?.equity.equity[time.indexOf(times[21] ?? 0)]).toBeGreaterThan(0);
+  });
+});
