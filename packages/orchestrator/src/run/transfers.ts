@@ -211,7 +211,7 @@ export class CapitalTransfers {
    * at its marks would cost beyond the book's value and its cash, and (b) the cash that closes
    * each long even at half its mark, where the long's own sale would then raise less than its
    * costs. (b) guards the crumbs a cut leaves against a fixed or minimum commission: a long worth
-   * just its closing costs at the cut went below 0 when its price then fell 1% and its strategy
+   * just its closing costs at the cut went below 0 when its price then fell 0.3% and its strategy
    * sold it. A book worth at least twice its closing costs — every position of an ordinary run —
    * needs nothing under (b), and (a) is the same check at the marks for any book, shorts included.
    */
