@@ -146,9 +146,10 @@ describe('cash transfers between sleeves', () => {
 
   it('transfers: "cash": a giver does not sell a position whose sale would raise less than its commission; it keeps back the shortfall', () => {
     // A 0.1% commission of at least 30. After the warm-up's equal halves, sleeve b is cut to
-    // 0.0007 (about 70: it sells all of its DN but about 20, the sale's 50 of commission paid),
-    // then sent to 0 at the next rebalance: selling that rest would pay 30 to raise about 20, so
-    // it keeps the position and gives only its cash.
+    // 0.0007 (about 70: it sells all of its DN but about 23, the sale's 50 of commission paid, and
+    // keeps back about 19 of cash: what closing that rest at half its price would cost beyond what
+    // it would raise), then sent to 0 at the next rebalance: selling that rest would pay 30 to
+    // raise about 20, so it keeps the position, and the cash that pays for closing it.
     let calls = 0;
     const allocate = (): number[] => (calls++ === 0 ? [0.9993, 0.0007] : [1, 0]);
     const result = runOrchestrator(
@@ -182,6 +183,61 @@ describe('cash transfers between sleeves', () => {
     const at = result.portfolio.equity.time.indexOf(emptied?.time ?? 0);
     expect(held * (DOWN.close[at] ?? Number.NaN)).toBeLessThan(30);
     expect(Math.min(...(b?.equity.cash ?? []))).toBeGreaterThanOrEqual(-1e-9);
+  });
+
+  it('transfers: "cash": a giver cut down to crumbs keeps back the cash that closes them even at half their price, so its own exit cannot take it below 0 (by hand)', () => {
+    // Found by test:fuzz (seed 1829618548): a fixed commission of 2.79, a signal sleeve cut to a
+    // weight of 1e-6 and left holding 2.789 of BBB with no cash; its exit paid 2.7896 and it ended
+    // at −0.0001. Here X closes 100, 100, 100, 95 and the commission is 2.5 an order. "sig" buys X
+    // with all of its 50,000 at the first close: (50,000 − 2.5) / 100 = 499.975 units. At the third
+    // close (the second rebalance, every 2 bars) it is cut to 4: it sells (50,000 − 4) / 100 =
+    // 499.96 units for 49,996 − 2.5 = 49,993.5, what it gives, and keeps 0.015 units worth 1.5.
+    // Closing those costs 2.5; at half their price they would raise 0.75 − 2.5 = −1.75, so it
+    // keeps back 1.75 of cash and gives 49,991.75 (it gave 49,993.5 and held 1.5 with no cash).
+    // At the fourth close X is at 95 and "sig" exits: 1.75 + 0.015 × 95 − 2.5 = 0.675 (it ended
+    // at −1.075; keeping back only what closing costs at the marks, 1, would end at −0.075).
+    const X = barSeriesFromCloses('X', [0, 1, 2, 3].map((i) => Date.UTC(2020, 0, 1) + i * 86_400_000), [100, 100, 100, 95]);
+    const weight = 4 / 99_997.5;
+    let calls = 0;
+    const logger = createMemoryLogger();
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        cash: 100_000,
+        fill: 'close',
+        fractional: true,
+        transfers: 'cash',
+        commission: { kind: 'fixed', amount: 2.5 },
+        allocation: { lookback: 5, minHistory: 0 },
+        rebalance: { schedule: { everyBars: 2 } },
+        checkInvariants: true,
+        strategies: [
+          { id: 'sig', strategy: 'scripted', params: { enterAt: [0], exitAt: [3] }, symbols: ['X'], sizing: { kind: 'percent-of-cash', percent: 100 } },
+          { id: 'idle', strategy: 'scripted', params: {}, symbols: ['X'] },
+        ],
+      },
+      [X],
+      { registry: testRegistry, logger, allocate: () => (calls++ === 0 ? [0.5, 0.5] : [weight, 1 - weight]) },
+    );
+    const [sig, idle] = result.sleeves;
+    const cut = result.rebalances[1];
+    expect(cut?.time).toBe(X.time[2]);
+    expect(cut?.transfers.sig).toBeCloseTo(-49_991.75, 6);
+    expect(cut?.transfers.idle).toBeCloseTo(49_991.75, 6);
+    expect(cut?.belowCosts).toEqual([]);
+    const sale = sig?.fills.find((fill) => fill.reason === 'transfer');
+    expect(sale?.quantity).toBeCloseTo(499.96, 6);
+    expect(sig?.equity.cash[2]).toBeCloseTo(1.75, 6);
+    expect(sig?.equity.equity[2]).toBeCloseTo(3.25, 6);
+    expect(idle?.equity.equity[2]).toBeCloseTo(99_991.75, 6);
+    const exit = sig?.fills.find((fill) => fill.reason === 'exit');
+    expect(exit).toMatchObject({ time: X.time[3], side: 'sell', price: 95, commission: 2.5 });
+    expect(exit?.quantity).toBeCloseTo(0.015, 6);
+    expect(sig?.equity.equity[3]).toBeCloseTo(0.675, 6);
+    expect(sig?.equity.cash[3]).toBeCloseTo(0.675, 6);
+    for (let t = 0; t < result.bars; t++) expect(result.portfolio.equity.reserve[t] ?? Number.NaN).toBeGreaterThanOrEqual(-1e-9);
+    const kept = logger.records.find((record) => record.fields.event === 'transfer-kept');
+    expect(kept?.fields.closing).toBeCloseTo(1.75, 6);
   });
 
   it('close fills: a portfolio sleeve that rebalances on the transfer bar funds it with its own orders: no sale is queued, nothing is dropped', () => {

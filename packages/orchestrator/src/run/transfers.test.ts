@@ -688,12 +688,82 @@ describe('pro-rata transfers at the edges', () => {
     }
   });
 
+  it('a giver cut down to crumbs keeps back the cash that closes them even at half their price, so its own exit cannot take it below 0 (by hand)', () => {
+    // Found by test:fuzz: a cut to 2.4e-6 kept 0.119 of AAA against a minimum commission of
+    // 0.11939, with no cash. Here X closes 100, 100, 100, 95 and the commission is at least 1
+    // (rate 0). "sig" buys X with all of its 50,000 at the first close: (50,000 − 1) / 100 =
+    // 499.99 units. At the third close (the second rebalance, every 2 bars) it is cut to 1.5 of
+    // 99,999: its book is scaled to 1.5 / 100 = 0.015 units, and the sale's commission of 1 comes
+    // out of the whole book, which keeps 1 − 1 / 1.5 = 1/3 of that: it sells 499.985 units for
+    // 49,998.5 − 1 = 49,997.5 and keeps 0.005, worth 0.5. Closing those costs 1; at half their
+    // price they would raise 0.25 − 1 = −0.75, so it keeps back 0.75 of cash and gives 49,996.75
+    // (it gave 49,997.5 and held 0.5 with no cash). At the fourth close X is at 95 and "sig"
+    // exits: 0.75 + 0.005 × 95 − 1 = 0.225 (it ended at −0.525).
+    const X = closes('X', [100, 100, 100, 95]);
+    const weight = 1.5 / 99_999;
+    let calls = 0;
+    const logger = createMemoryLogger();
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        cash: 100_000,
+        fill: 'close',
+        fractional: true,
+        commission: { kind: 'percent', rate: 0, minimum: 1 },
+        allocation: { lookback: 5, minHistory: 0 },
+        rebalance: { schedule: { everyBars: 2 } },
+        checkInvariants: true,
+        strategies: [
+          { id: 'sig', strategy: 'scripted', params: { enterAt: [0], exitAt: [3] }, symbols: ['X'], sizing: { kind: 'percent-of-cash', percent: 100 } },
+          { id: 'idle', strategy: 'scripted', params: {}, symbols: ['X'] },
+        ],
+      },
+      [X],
+      { registry: testRegistry, logger, allocate: () => (calls++ === 0 ? [0.5, 0.5] : [weight, 1 - weight]) },
+    );
+    const [sig, idle] = result.sleeves;
+    const cut = result.rebalances[1];
+    expect(cut?.time).toBe(X.time[2]);
+    expect(cut?.transfers.sig).toBeCloseTo(-49_996.75, 6);
+    expect(cut?.transfers.idle).toBeCloseTo(49_996.75, 6);
+    expect(cut?.belowCosts).toEqual([]);
+    expect(cut?.orders).toEqual([{ strategyId: 'sig', symbol: 'X', quantity: expect.closeTo(-499.985, 6) as number }]);
+    expect(sig?.equity.cash[2]).toBeCloseTo(0.75, 6);
+    expect(sig?.equity.equity[2]).toBeCloseTo(1.25, 6);
+    expect(idle?.equity.equity[2]).toBeCloseTo(99_996.75, 6);
+    const exit = sig?.fills.find((fill) => fill.reason === 'exit');
+    expect(exit).toMatchObject({ time: X.time[3], side: 'sell', price: 95, commission: 1 });
+    expect(exit?.quantity).toBeCloseTo(0.005, 6);
+    expect(sig?.equity.equity[3]).toBeCloseTo(0.225, 6);
+    for (let t = 0; t < result.bars; t++) expect(result.portfolio.equity.reserve[t] ?? Number.NaN).toBeGreaterThanOrEqual(-1e-9);
+    const scaled = logger.records.find((record) => record.fields.event === 'transfer-scale');
+    expect(scaled?.fields.amount).toBeCloseTo(-49_996.75, 6);
+  });
+
   it('a giver sold out whose crumbs are worth less than the minimum commission keeps them: the reserve does not pay for their sale', () => {
     // A minimum commission of 1 and no other cost. At the 21st allocation "a" is cut to 1.5e-5 of
-    // about 100,000 (1.5): selling down to it costs the minimum, so about 0.5 is left. At the 23rd
-    // it is cut to 0: selling 0.5 of AAA costs 1, more than it brings, and the reserve paid the
-    // difference (−0.5). The crumbs now stay in the sleeve, as a transfer below its costs does.
-    const series = [walkSeries('AAA', 40, 5, 0.002), walkSeries('BBB', 40, 6, 0.002)];
+    // about 100,000 (1.5): selling down to it costs the minimum, so about 0.5 of AAA is left, with
+    // about 0.75 of cash kept back that closes it even at half its price (see the test above).
+    // AAA then loses 60% (from the 23rd bar): the book is worth about 0.2 + 0.75 = 0.95, less than
+    // the minimum commission of selling it. At the 23rd allocation it is cut to 0: selling the AAA
+    // would cost 1, more than the book is worth, and the reserve paid the difference (−0.5 when
+    // the crumbs were left with no cash). The crumbs now stay in the sleeve, as a transfer below
+    // its costs does. (Before a cut kept back that cash, they were worth less than the commission
+    // without the fall.)
+    const walk = walkSeries('AAA', 40, 5, 0.002);
+    const fallen = (price: number, i: number): number => (i < 22 ? price : price * 0.4);
+    const aaa = barSeriesFromBars(
+      'AAA',
+      Array.from({ length: walk.length }, (_, i) => ({
+        time: walk.time[i] ?? 0,
+        open: fallen(walk.open[i] ?? Number.NaN, i),
+        high: fallen(walk.high[i] ?? Number.NaN, i),
+        low: fallen(walk.low[i] ?? Number.NaN, i),
+        close: fallen(walk.close[i] ?? Number.NaN, i),
+        volume: 0,
+      })),
+    );
+    const series = [aaa, walkSeries('BBB', 40, 6, 0.002)];
     for (const fill of ['next-open', 'close'] as const) {
       const result = runOrchestrator(
         {

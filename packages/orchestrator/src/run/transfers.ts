@@ -90,6 +90,11 @@ function netProceeds(units: number, price: number, commission: CommissionModel):
  * - **`cash`**: only cash moves. A giver whose cash goes negative sells the same fraction of every
  *   long to bring it back to zero; a giver holding a short is scaled down instead.
  *
+ * Either way a giver keeps back, from what it gives, the cash that closes the positions it keeps
+ * even at half their price, where their own sale would then raise less than its costs (crumbs a
+ * cut leaves against a fixed or minimum commission): its strategy's later exit would otherwise
+ * take it below 0. One that would keep back all it gives is left as it is (`belowCosts`).
+ *
  * With `close` fills the move happens at the rebalance's close; with `next-open` fills at the
  * next open, after the exits, sales and placed orders of that close have filled, sized at the
  * open prices and filled at once, with the entries of that close (the sleeves are marked at the
@@ -153,7 +158,8 @@ export class CapitalTransfers {
    * and its exits, sales and placed orders of the last close already filled (its entries fill
    * after); otherwise at the step's close, before the strategies decide. Returns the amount
    * moved: `target − current`, less what a giver whose target cannot pay the costs of its sales
-   * keeps to pay them (see `scale`).
+   * keeps to pay them (see `scale`), and what it keeps to close the positions it keeps (see
+   * `cashToClose`).
    */
   move(sleeve: TransferSleeve, current: number, target: number, step: number, time: number, queued: QueuedTransferOrders, atOpen = false): number {
     const { account, runner, id } = sleeve.book;
@@ -192,8 +198,61 @@ export class CapitalTransfers {
     }
     if (proRata) return amount + this.scale(sleeve, current, target, time, queued);
     if (amount < 0 && holds(account.quantity, -1)) this.scaleDown(sleeve, current > 0 ? Math.max(0, target / current) : 0, time, queued);
-    else if (amount < 0 && account.cash < -DUST_CASH * Math.max(1, Math.abs(current))) return amount + this.raiseCash(sleeve, -account.cash, time, queued);
+    else if (amount < 0) {
+      const shortfall = account.cash < -DUST_CASH * Math.max(1, Math.abs(current)) ? -account.cash : 0;
+      return amount + this.raiseCash(sleeve, shortfall, -amount, time, queued);
+    }
     return amount;
+  }
+
+  /**
+   * What a giver holding `units(k)` of each position of `account` (signed) and `cash` lacks of the
+   * cash that pays for closing them (0 when nothing): the most of (a) what closing its whole book
+   * at its marks would cost beyond the book's value and its cash, and (b) the cash that closes
+   * each long even at half its mark, where the long's own sale would then raise less than its
+   * costs. (b) guards the crumbs a cut leaves against a fixed or minimum commission: a long worth
+   * just its closing costs at the cut went below 0 when its price then fell 0.3% and its strategy
+   * sold it. A book worth at least twice its closing costs — every position of an ordinary run —
+   * needs nothing under (b), and (a) is the same check at the marks for any book, shorts included.
+   */
+  private cashToClose(account: PositionBook['account'], cash: number, units: (k: number) => number): number {
+    const { commission, slippage } = this.options;
+    const { markPrice } = account;
+    let value = cash;
+    let halved = 0;
+    for (let k = 0; k < markPrice.length; k++) {
+      const held = units(k);
+      const mark = markPrice[k] ?? 0;
+      if (held === 0 || !(mark > 0)) continue;
+      const size = Math.abs(held);
+      const price = slippedPrice(slippage, held > 0 ? 'sell' : 'buy', mark);
+      value += held > 0 ? size * price - commissionFor(commission, size, price) : -(size * price + commissionFor(commission, size, price));
+      if (held > 0) halved += Math.max(0, -saleProceeds(this.options, size, mark / 2));
+    }
+    return Math.max(0, -value, halved > 0 ? halved - cash : 0);
+  }
+
+  /**
+   * A giver that keeps positions after its cut keeps back, from what it gives, what it lacks of
+   * the cash that pays for closing them (`lacking`, see {@link cashToClose}): its strategy's own
+   * exit of a position left worth less than its commission would otherwise take it below 0.
+   * `kept`: what it keeps back already; `giving`: what it was to give. Returns what it keeps back
+   * besides, or null when that is all it gives: it is then left as it is (`belowCosts`), since
+   * cutting it would cost it more than it could give.
+   */
+  private keptToClose(lacking: number, kept: number, giving: number): number | null {
+    if (!(lacking > 0)) return 0;
+    return kept + lacking >= giving ? null : lacking;
+  }
+
+  /** Logs a giver left as it is by {@link keptToClose}. */
+  private logLeftToClose(sleeve: TransferSleeve, amount: number, lacking: number, time: number): void {
+    const { logger, book } = sleeve;
+    if (logger === noopLogger) return;
+    logger.info(
+      { event: 'transfer-skipped', time: isoTime(time), amount, closing: lacking },
+      `sleeve ${book.id}: giving ${-amount} would leave it ${lacking} short of the cash that pays for closing what it keeps; its capital stays as it is`,
+    );
   }
 
   /** What selling every position of `account` at its marks costs: commission and slippage. */
@@ -333,6 +392,24 @@ export class CapitalTransfers {
       planned[k] = bought;
       cash -= bought * price + commissionFor(commission, bought, price);
     }
+    // A giver keeps back what closing the positions it keeps would cost beyond their value and its
+    // cash (crumbs against a fixed or minimum commission); one that would keep back all it gives
+    // is left as it is (see `keptToClose`).
+    if (amount < 0) {
+      const lacking = this.cashToClose(account, cash, (k) => (quantity[k] ?? 0) + (planned[k] ?? 0));
+      const toClose = this.keptToClose(lacking, kept, -amount);
+      if (toClose === null) {
+        account.deposit(-amount - kept);
+        this.belowCosts = true;
+        this.logLeftToClose(sleeve, amount, lacking, time);
+        return -amount;
+      }
+      if (toClose > 0) {
+        account.deposit(toClose);
+        kept += toClose;
+        cash += toClose;
+      }
+    }
     // 4. Queue them; remember the exact units for the next transfer.
     let count = 0;
     for (let k = 0; k < n; k++) {
@@ -462,17 +539,21 @@ export class CapitalTransfers {
   }
 
   /**
-   * `cash`, a giver whose transfer exceeded its cash: sales of one share `f` of each long position
-   * whose symbol has a bar now, sized at its latest mark with each sale's own slippage and
-   * commission (a fixed or minimum commission is paid per sale, not in proportion), the smallest
-   * share whose proceeds bring its cash back to zero. What even selling all of them cannot raise
-   * (a target of 0 against the costs of selling out, a position that cannot trade now) is kept
-   * back: the giver moves that much less and ends at zero, not below. Returns what it keeps.
+   * `cash`, a giver: when its transfer exceeded its cash (`shortfall` > 0), sales of one share `f`
+   * of each long position whose symbol has a bar now, sized at its latest mark with each sale's
+   * own slippage and commission (a fixed or minimum commission is paid per sale, not in
+   * proportion), the smallest share whose proceeds bring its cash back to zero. What even selling
+   * all of them cannot raise (a target of 0 against the costs of selling out, a position that
+   * cannot trade now) is kept back: the giver moves that much less and ends at zero, not below.
+   * So too what closing the positions it keeps would cost beyond their value and its cash (crumbs
+   * left against a fixed or minimum commission, see {@link keptToClose}); a giver that would keep
+   * back all it gives (`giving`) is left as it is (`belowCosts`). Returns what it keeps.
    */
-  private raiseCash(sleeve: TransferSleeve, shortfall: number, time: number, queued: QueuedTransferOrders): number {
+  private raiseCash(sleeve: TransferSleeve, shortfall: number, giving: number, time: number, queued: QueuedTransferOrders): number {
     const { book, logger } = sleeve;
     const { fractional } = this.options;
-    const { quantity, markPrice, symbols } = book.account;
+    const { account } = book;
+    const { quantity, markPrice, symbols } = account;
     // A long with a bar now, whose sale raises something after its costs (a minimum commission
     // above a small position's value would only deepen the shortfall).
     const tradable = (k: number): boolean =>
@@ -490,37 +571,56 @@ export class CapitalTransfers {
       }
       return total;
     };
-    const all = raised(1);
-    let share = 1;
-    if (all > shortfall) {
-      // Proceeds grow with the share (whole units in steps): the smallest share that covers it.
-      let low = 0;
-      for (let i = 0; i < 60 && share - low > 1e-12; i++) {
-        const middle = (low + share) / 2;
-        if (raised(middle) >= shortfall) share = middle;
-        else low = middle;
+    let share = 0;
+    let kept = 0;
+    if (shortfall > 0) {
+      const all = raised(1);
+      share = 1;
+      if (all > shortfall) {
+        // Proceeds grow with the share (whole units in steps): the smallest share that covers it.
+        let low = 0;
+        for (let i = 0; i < 60 && share - low > 1e-12; i++) {
+          const middle = (low + share) / 2;
+          if (raised(middle) >= shortfall) share = middle;
+          else low = middle;
+        }
       }
+      kept = all >= shortfall ? 0 : shortfall - Math.max(0, all);
     }
-    let sold = 0;
+    const sold = (k: number): number => (share > 0 && tradable(k) ? unitsAt(k, share) : 0);
+    // What it keeps, once those sales have filled, has to pay for its own closing.
+    const unraised = kept;
+    const lacking = this.cashToClose(account, account.cash + kept + (share > 0 ? raised(share) : 0), (k) => (quantity[k] ?? 0) - sold(k));
+    const toClose = this.keptToClose(lacking, kept, giving);
+    if (toClose === null) {
+      account.deposit(giving);
+      this.belowCosts = true;
+      this.logLeftToClose(sleeve, -giving, lacking, time);
+      return giving;
+    }
+    kept += toClose;
+    let count = 0;
     for (let k = 0; k < quantity.length; k++) {
-      if (!tradable(k)) continue;
+      const units = sold(k);
+      if (!(units > 0)) continue;
       const held = quantity[k] ?? 0;
-      const reduced = this.options.orders.reduce(book, k, unitsAt(k, share), 'transfer');
+      const reduced = this.options.orders.reduce(book, k, units, 'transfer');
       if (reduced > 0) {
         queued.reduce(book.id, symbols[k] ?? '?', held, reduced);
-        sold++;
+        count++;
       }
     }
-    const kept = all >= shortfall ? 0 : shortfall - Math.max(0, all);
-    if (kept > 0) book.account.deposit(kept);
+    if (kept > 0) account.deposit(kept);
     if (logger === noopLogger) return kept;
     if (kept > 0) {
       logger.info(
-        { event: 'transfer-kept', time: isoTime(time), shortfall, kept },
-        `sleeve ${book.id} cannot raise ${shortfall} from the positions it can sell now (net of their costs): it keeps back ${kept} and gives that much less`,
+        { event: 'transfer-kept', time: isoTime(time), shortfall, kept, ...(toClose > 0 ? { closing: toClose } : {}) },
+        toClose > 0
+          ? `sleeve ${book.id} keeps back ${kept} and gives that much less: ${toClose} of it pays for closing the positions it keeps, even at half their price${unraised > 0 ? `; ${unraised} it cannot raise from the positions it can sell now` : ''}`
+          : `sleeve ${book.id} cannot raise ${shortfall} from the positions it can sell now (net of their costs): it keeps back ${kept} and gives that much less`,
       );
     }
-    if (sold > 0) {
+    if (count > 0) {
       logger.info(
         { event: 'transfer-sale', time: isoTime(time), shortfall, fraction: share },
         `sleeve ${book.id} sells ${(share * 100).toFixed(2)}% of its long positions to fund its transfer`,
