@@ -117,6 +117,55 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(err).not.toContain('benchmark');
   });
 
+  /** A strategy file whose shouldEnter runs `body` with the context as `ctx` (no other code). */
+  function throwingSource(name: string, body: string, imports = ''): string {
+    return [
+      "import { defineStrategy } from '@ensemble/protocol';",
+      "import { z } from 'zod';",
+      imports,
+      'export default defineStrategy({',
+      `  name: '${name}', kind: 'signal', description: 'Fails on bar 99.', params: z.strictObject({}),`,
+      '  create: () => ({ warmup: 1,',
+      `    shouldEnter: (ctx) => { ${body} },`,
+      '    shouldExit: () => false }),',
+      '});',
+    ].join('\n');
+  }
+
+  it('a strategy file that throws names the file, line and column it threw at, in a local file it imports too (exit 1)', async () => {
+    const directory = project({
+      'strategies/thrower.ts': throwingSource('thrower', "check(ctx.index); return null;", "import { check } from './helper.ts';"),
+      'strategies/helper.ts': "export function check(index: number): void {\n  if (index === 99) throw new RangeError('bad bar');\n}\n",
+      'plain.mjs': throwingSource('plain-thrower', "if (ctx.index === 99) throw new Error('boom'); return null;"),
+    });
+    const helper = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './strategies/thrower.ts'], { cwd: directory });
+    expect(helper.code).toBe(1);
+    // Bar index 99 of sp500-2000.csv is 2000-05-24; the helper's line 2 threw.
+    expect(helper.err).toMatch(/^error: Strategy "thrower" failed on SP500 at 2000-05-24: bad bar \(thrown at strategies\/helper\.ts:2:\d+; run with --debug for the stack trace\)\n$/);
+    const plain = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './plain.mjs'], { cwd: directory });
+    expect(plain.code).toBe(1);
+    expect(plain.err).toMatch(/^error: Strategy "plain-thrower" failed on SP500 at 2000-05-24: boom \(thrown at plain\.mjs:7:\d+; run with --debug for the stack trace\)\n$/);
+    // In a run config too, relative to where the command runs.
+    writeFileSync(path.join(directory, 'run.json'), JSON.stringify({ data: { dataset: 'sp500', to: '2001-12-31' }, strategies: [{ id: 'mine', strategy: './strategies/thrower.ts', symbols: ['SP500'] }] }));
+    const run = await spawnCli(['run', '--config', 'run.json'], { cwd: directory });
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/^error: Strategy "mine" failed on SP500 at 2000-05-24: bad bar \(thrown at strategies\/helper\.ts:2:\d+; run with --debug for the stack trace\)\n$/);
+  });
+
+  it('a TypeScript file compiled as CommonJS that throws is named without a line (its frames are of the generated code)', async () => {
+    const directory = project({ 'cjs.ts': throwingSource('cjs-thrower', "if (ctx.index === 99) throw new Error('boom'); return null;") }, { module: false });
+    const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', 'cjs.ts'], { cwd: directory });
+    expect(code).toBe(1);
+    expect(err).toBe('error: Strategy "cjs-thrower" failed on SP500 at 2000-05-24: boom (thrown in cjs.ts; run with --debug for the stack trace)\n');
+  });
+
+  it('a strategy file that returns an invalid signal gets the rule it broke, without offering the stack of a throw it did not make', async () => {
+    const directory = project({ 'nan.ts': throwingSource('nan-strength', "return ctx.index === 99 ? { side: 'long' as const, strength: Number.NaN } : null;") });
+    const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './nan.ts'], { cwd: directory });
+    expect(code).toBe(1);
+    expect(err).toBe('error: Strategy "nan-strength" failed on SP500 at 2000-05-24: shouldEnter returned strength NaN; it must be a number within 0..1\n');
+  });
+
   it('a file importing a package that is not installed says to install it, without the loader\'s require stack', async () => {
     const directory = project({ 'needs.ts': "import talib from 'talib-nonexistent-pkg';\nexport default talib;\n" });
     const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './needs.ts'], { cwd: directory });
