@@ -157,7 +157,15 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
     throw new EnsembleError('IO_FAILED', `Cannot read the run config ${quoteValue(file, MAX_LINE_LENGTH)}: ${why}.`, { cause: error });
   }
   const configDir = path.dirname(absolute);
-  const { input, registry } = await loadRunConfigModules(parseJsonText(text, file), configDir, file, options.registry);
+  const parsed = parseJsonText(text, file);
+  // What a sweep writes as its best-config.json when no combination finished: say so, not that an object was expected.
+  if (parsed === null) {
+    throw new ConfigError(
+      [{ path: '', message: 'the file holds null, not a config: a sweep writes that as its best-config.json when no combination finished (each failed or timed out, so there is no best); the results.csv beside it lists why each one failed' }],
+      { source: file },
+    );
+  }
+  const { input, registry } = await loadRunConfigModules(parsed, configDir, file, options.registry);
   const issues = [...dataIssues(input), ...(await dataFileIssues(input, configDir))];
   const config = validateRunConfig(input, file, registry, issues);
   return { config, source: file, configDir, registry };
