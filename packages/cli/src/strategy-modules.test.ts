@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -164,6 +164,25 @@ describe('ensemble backtest --strategy FILE', () => {
     const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './nan.ts'], { cwd: directory });
     expect(code).toBe(1);
     expect(err).toBe('error: Strategy "nan-strength" failed on SP500 at 2000-05-24: shouldEnter returned strength NaN; it must be a number within 0..1\n');
+  });
+
+  it('a strategy file of a run config that writes to its bars fails the run naming it (exit 1), not the other sleeves\' results', async () => {
+    const directory = project({
+      'doubler.ts': throwingSource('doubler', "const closes = ctx.history('close'); if (ctx.index === 400) closes[closes.length - 1] = (closes[closes.length - 1] ?? 0) * 2; return null;"),
+      'run.json': JSON.stringify({
+        data: { dataset: 'sp500' },
+        strategies: [
+          { id: 'hold', strategy: 'buy-and-hold', symbols: ['SP500'] },
+          { id: 'mine', strategy: './doubler.ts', symbols: ['SP500'] },
+        ],
+      }),
+    });
+    const { code, out, err } = await spawnCli(['run', '--config', 'run.json', '--json', 'result.json'], { cwd: directory });
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    // Bar 400 of sp500-2000.csv closed at 1214.349976; the buy-and-hold sleeve would have read the doubled close.
+    expect(err).toBe('error: Strategy "mine" failed on SP500: changed its input data: close[400] of SP500 was 1214.349976 and is now 2428.699952. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer\n');
+    expect(existsSync(path.join(directory, 'result.json'))).toBe(false);
   });
 
   it('a file importing a package that is not installed says to install it, without the loader\'s require stack', async () => {
