@@ -150,6 +150,13 @@ describe('ensemble backtest --strategy FILE', () => {
     const run = await spawnCli(['run', '--config', 'run.json'], { cwd: directory });
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/^error: Strategy "mine" failed on SP500 at 2000-05-24: bad bar \(thrown at strategies\/helper\.ts:2:\d+; run with --debug for the stack trace\)\n$/);
+    // Isolated, the run goes on and its summary places the error the same way; the JSON holds the message only.
+    writeFileSync(path.join(directory, 'isolate.json'), JSON.stringify({ data: { dataset: 'sp500', to: '2001-12-31' }, errorPolicy: 'isolate', strategies: [{ id: 'hold', strategy: 'buy-and-hold', symbols: ['SP500'] }, { id: 'mine', strategy: './strategies/thrower.ts', symbols: ['SP500'] }] }));
+    const isolated = await spawnCli(['run', '--config', 'isolate.json', '--json', 'isolated.json'], { cwd: directory });
+    expect(isolated.code).toBe(0);
+    expect(isolated.out).toMatch(/\n {2}isolated: Strategy "mine" failed on SP500 at 2000-05-24: bad bar \(thrown at strategies\/helper\.ts:2:\d+\)\n/);
+    const saved = JSON.parse(readFileSync(path.join(directory, 'isolated.json'), 'utf8')) as { isolated: unknown };
+    expect(saved.isolated).toEqual([{ strategyId: 'mine', symbol: 'SP500', time: '2000-05-24', message: 'Strategy "mine" failed on SP500 at 2000-05-24: bad bar' }]);
   });
 
   it('a TypeScript file compiled as CommonJS that throws is named without a line (its frames are of the generated code)', async () => {
