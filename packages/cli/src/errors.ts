@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import { DataValidationError, EnsembleError, MAX_LINE_LENGTH, MAX_LISTED_PROBLEMS, StrategyError, echoValue, limitLines, quoteValue, safeMessage } from '@ensemble/protocol';
 import type { DataProblem, EnsembleErrorCode } from '@ensemble/protocol';
 import type { CliIo } from './io';
+import { describeFrame, strategyFrame } from './strategy-frames';
 
 /** Exit codes of the CLI: 0 success, 1 run failure, 2 bad input. */
 export const ExitCode = { success: 0, failure: 1, badInput: 2 } as const;
@@ -72,9 +73,20 @@ function stackOf(error: unknown): string {
   return stacks.join('');
 }
 
-/** The hint after a strategy's own error: its stack (the file and line that threw) is what its author needs. */
-function strategyErrorHint(error: EnsembleError, debug: boolean): string {
-  return !debug && StrategyError.isInstance(error) && error.cause instanceof Error ? ' (run with --debug for the stack trace of what the strategy threw)' : '';
+/**
+ * The hint after a strategy's own error: where it threw — the file and line of the loaded strategy
+ * file (or a local file it imports) that threw, the first thing its author needs — and that
+ * `--debug` prints the whole stack. When strategy files were loaded and the stack passes through
+ * none of them, the strategy's code threw nothing (a value it returned was refused, and the message
+ * says why): no hint. Without strategy files there is no telling, and the hint offers the stack.
+ */
+function strategyErrorHint(error: EnsembleError, debug: boolean, cwd: string): string {
+  if (!StrategyError.isInstance(error) || !(error.cause instanceof Error)) return '';
+  const frame = strategyFrame(error.cause);
+  if (frame === undefined) return debug ? '' : ' (run with --debug for the stack trace of what the strategy threw)';
+  if (frame === null) return '';
+  const at = `${frame.line === undefined ? 'thrown in' : 'thrown at'} ${echoValue(describeFrame(frame, cwd), MAX_LINE_LENGTH)}`;
+  return debug ? ` (${at})` : ` (${at}; run with --debug for the stack trace)`;
 }
 
 /**
@@ -92,7 +104,7 @@ export function reportError(error: unknown, io: CliIo, debug: boolean): number {
     return ExitCode.badInput;
   }
   if (EnsembleError.isInstance(error)) {
-    io.stderr.write(`error: ${safeMessage(error.message)}${strategyErrorHint(error, debug)}\n`);
+    io.stderr.write(`error: ${safeMessage(error.message)}${strategyErrorHint(error, debug, io.cwd)}\n`);
     if (debug) io.stderr.write(stackOf(error));
     return BAD_INPUT_CODES.has(error.code) ? ExitCode.badInput : ExitCode.failure;
   }

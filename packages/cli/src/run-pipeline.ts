@@ -4,7 +4,7 @@ import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketDat
 import type { DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestrator';
 import type { OrchestratorResult, RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
-import { ConfigError, DataValidationError, EnsembleError, MAX_LINE_LENGTH, echoValue, parseJsonText, quoteValue } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, EnsembleError, MAX_LINE_LENGTH, SeriesSeal, echoValue, parseJsonText, quoteValue } from '@ensemble/protocol';
 import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { loadRunConfigModules } from './run-config-modules';
@@ -157,7 +157,15 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
     throw new EnsembleError('IO_FAILED', `Cannot read the run config ${quoteValue(file, MAX_LINE_LENGTH)}: ${why}.`, { cause: error });
   }
   const configDir = path.dirname(absolute);
-  const { input, registry } = await loadRunConfigModules(parseJsonText(text, file), configDir, file, options.registry);
+  const parsed = parseJsonText(text, file);
+  // What a sweep writes as its best-config.json when no combination finished: say so, not that an object was expected.
+  if (parsed === null) {
+    throw new ConfigError(
+      [{ path: '', message: 'the file holds null, not a config: a sweep writes that as its best-config.json when no combination finished (each failed or timed out, so there is no best); the results.csv beside it lists why each one failed' }],
+      { source: file },
+    );
+  }
+  const { input, registry } = await loadRunConfigModules(parsed, configDir, file, options.registry);
   const issues = [...dataIssues(input), ...(await dataFileIssues(input, configDir))];
   const config = validateRunConfig(input, file, registry, issues);
   return { config, source: file, configDir, registry };
@@ -284,12 +292,31 @@ export async function executeRun(config: RunConfig, options: ExecuteRunOptions):
   } catch (error) {
     throw loadProblem(error, config, options.source);
   }
-  const result = runOrchestrator(config, loaded.data.series, {
-    registry: options.registry ?? strategyRegistry,
-    logger: options.logger,
-    source: options.source,
-    onProgress: options.onProgress,
-  });
+  // A strategy file's code could write to its bars through a history view's buffer, and every
+  // other sleeve on the symbol, the benchmark and the reports would read the changed bars without
+  // a word: the run is checked against a copy of the data, as `backtest --strategy FILE` and a
+  // sweep's jobs are, and a write fails it naming the file strategies that trade the symbol. (The
+  // built-in strategies are not copied for; `checkInvariants` makes the orchestrator check itself.)
+  const files = config.strategies.filter((entry) => entry.module !== undefined);
+  const seal = files.length === 0 || config.checkInvariants ? null : new SeriesSeal(loaded.data.series);
+  const writers = (symbol: string): string => {
+    const on = files.filter((entry) => entry.symbols.includes(symbol));
+    return (on.length > 0 ? on : files).map((entry) => entry.id).join(' or ');
+  };
+  let result: OrchestratorResult;
+  try {
+    result = runOrchestrator(config, loaded.data.series, {
+      registry: options.registry ?? strategyRegistry,
+      logger: options.logger,
+      source: options.source,
+      onProgress: options.onProgress,
+    });
+  } catch (error) {
+    // A failure the write caused (a price of 0 refused, say) is reported as the write.
+    seal?.verify(writers);
+    throw error;
+  }
+  seal?.verify(writers);
   return { result, data: loaded.data, dataset: loaded.dataset };
 }
 

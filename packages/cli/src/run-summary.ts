@@ -10,6 +10,7 @@ import { createPalette } from './color';
 import type { Palette } from './color';
 import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
 import { formatMetric } from './metrics-table';
+import { describeFrame, strategyFrame } from './strategy-frames';
 import { conflictOutcomeText, conflictSignalText, rebalanceReasonText, scheduleText } from '@ensemble/report';
 
 /** Options of {@link renderRunSummary}. */
@@ -22,6 +23,8 @@ export interface RunSummaryOptions {
   readonly rebalancesShown?: number | undefined;
   /** Conflicts and risk events listed, each (default 3). */
   readonly eventsShown?: number | undefined;
+  /** The working directory: where in a strategy file an isolated strategy threw is shown relative to it (default: the process's). */
+  readonly cwd?: string | undefined;
 }
 
 /** The metrics of the summary's comparison table, in order. */
@@ -334,7 +337,11 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   for (const event of result.isolated) {
     // The orchestrator's message usually names the strategy, symbol and date already.
     const where = `${echoValue(event.strategyId)}${event.symbol === null ? '' : ` on ${echoValue(event.symbol)}`} at ${format(event.time)}: `;
-    lines.push(palette.yellow(`  isolated: ${event.message.includes(`"${event.strategyId}"`) ? '' : where}${echoValue(event.message, MAX_LINE_LENGTH)}`));
+    // Where in a strategy file it threw, as `ensemble run` says of a strategy that fails the run.
+    const cause = event.error?.cause;
+    const frame = cause instanceof Error ? strategyFrame(cause) : undefined;
+    const thrown = frame === undefined || frame === null ? '' : ` (${frame.line === undefined ? 'thrown in' : 'thrown at'} ${echoValue(describeFrame(frame, options.cwd ?? process.cwd()), MAX_LINE_LENGTH)})`;
+    lines.push(palette.yellow(`  isolated: ${event.message.includes(`"${event.strategyId}"`) ? '' : where}${echoValue(event.message, MAX_LINE_LENGTH)}${thrown}`));
   }
   lines.push('');
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,81 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(code).toBe(1);
     expect(err).toContain('Strategy "scribble" failed on SP500: changed its input data: time[20] of SP500 was 949363200000 and is now 0');
     expect(err).not.toContain('benchmark');
+  });
+
+  /** A strategy file whose shouldEnter runs `body` with the context as `ctx` (no other code). */
+  function throwingSource(name: string, body: string, imports = ''): string {
+    return [
+      "import { defineStrategy } from '@ensemble/protocol';",
+      "import { z } from 'zod';",
+      imports,
+      'export default defineStrategy({',
+      `  name: '${name}', kind: 'signal', description: 'Fails on bar 99.', params: z.strictObject({}),`,
+      '  create: () => ({ warmup: 1,',
+      `    shouldEnter: (ctx) => { ${body} },`,
+      '    shouldExit: () => false }),',
+      '});',
+    ].join('\n');
+  }
+
+  it('a strategy file that throws names the file, line and column it threw at, in a local file it imports too (exit 1)', async () => {
+    const directory = project({
+      'strategies/thrower.ts': throwingSource('thrower', "check(ctx.index); return null;", "import { check } from './helper.ts';"),
+      'strategies/helper.ts': "export function check(index: number): void {\n  if (index === 99) throw new RangeError('bad bar');\n}\n",
+      'plain.mjs': throwingSource('plain-thrower', "if (ctx.index === 99) throw new Error('boom'); return null;"),
+    });
+    const helper = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './strategies/thrower.ts'], { cwd: directory });
+    expect(helper.code).toBe(1);
+    // Bar index 99 of sp500-2000.csv is 2000-05-24; the helper's line 2 threw.
+    expect(helper.err).toMatch(/^error: Strategy "thrower" failed on SP500 at 2000-05-24: bad bar \(thrown at strategies\/helper\.ts:2:\d+; run with --debug for the stack trace\)\n$/);
+    const plain = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './plain.mjs'], { cwd: directory });
+    expect(plain.code).toBe(1);
+    expect(plain.err).toMatch(/^error: Strategy "plain-thrower" failed on SP500 at 2000-05-24: boom \(thrown at plain\.mjs:7:\d+; run with --debug for the stack trace\)\n$/);
+    // In a run config too, relative to where the command runs.
+    writeFileSync(path.join(directory, 'run.json'), JSON.stringify({ data: { dataset: 'sp500', to: '2001-12-31' }, strategies: [{ id: 'mine', strategy: './strategies/thrower.ts', symbols: ['SP500'] }] }));
+    const run = await spawnCli(['run', '--config', 'run.json'], { cwd: directory });
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/^error: Strategy "mine" failed on SP500 at 2000-05-24: bad bar \(thrown at strategies\/helper\.ts:2:\d+; run with --debug for the stack trace\)\n$/);
+    // Isolated, the run goes on and its summary places the error the same way; the JSON holds the message only.
+    writeFileSync(path.join(directory, 'isolate.json'), JSON.stringify({ data: { dataset: 'sp500', to: '2001-12-31' }, errorPolicy: 'isolate', strategies: [{ id: 'hold', strategy: 'buy-and-hold', symbols: ['SP500'] }, { id: 'mine', strategy: './strategies/thrower.ts', symbols: ['SP500'] }] }));
+    const isolated = await spawnCli(['run', '--config', 'isolate.json', '--json', 'isolated.json'], { cwd: directory });
+    expect(isolated.code).toBe(0);
+    expect(isolated.out).toMatch(/\n {2}isolated: Strategy "mine" failed on SP500 at 2000-05-24: bad bar \(thrown at strategies\/helper\.ts:2:\d+\)\n/);
+    const saved = JSON.parse(readFileSync(path.join(directory, 'isolated.json'), 'utf8')) as { isolated: unknown };
+    expect(saved.isolated).toEqual([{ strategyId: 'mine', symbol: 'SP500', time: '2000-05-24', message: 'Strategy "mine" failed on SP500 at 2000-05-24: bad bar' }]);
+  });
+
+  it('a TypeScript file compiled as CommonJS that throws is named without a line (its frames are of the generated code)', async () => {
+    const directory = project({ 'cjs.ts': throwingSource('cjs-thrower', "if (ctx.index === 99) throw new Error('boom'); return null;") }, { module: false });
+    const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', 'cjs.ts'], { cwd: directory });
+    expect(code).toBe(1);
+    expect(err).toBe('error: Strategy "cjs-thrower" failed on SP500 at 2000-05-24: boom (thrown in cjs.ts; run with --debug for the stack trace)\n');
+  });
+
+  it('a strategy file that returns an invalid signal gets the rule it broke, without offering the stack of a throw it did not make', async () => {
+    const directory = project({ 'nan.ts': throwingSource('nan-strength', "return ctx.index === 99 ? { side: 'long' as const, strength: Number.NaN } : null;") });
+    const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './nan.ts'], { cwd: directory });
+    expect(code).toBe(1);
+    expect(err).toBe('error: Strategy "nan-strength" failed on SP500 at 2000-05-24: shouldEnter returned strength NaN; it must be a number within 0..1\n');
+  });
+
+  it('a strategy file of a run config that writes to its bars fails the run naming it (exit 1), not the other sleeves\' results', async () => {
+    const directory = project({
+      'doubler.ts': throwingSource('doubler', "const closes = ctx.history('close'); if (ctx.index === 400) closes[closes.length - 1] = (closes[closes.length - 1] ?? 0) * 2; return null;"),
+      'run.json': JSON.stringify({
+        data: { dataset: 'sp500' },
+        strategies: [
+          { id: 'hold', strategy: 'buy-and-hold', symbols: ['SP500'] },
+          { id: 'mine', strategy: './doubler.ts', symbols: ['SP500'] },
+        ],
+      }),
+    });
+    const { code, out, err } = await spawnCli(['run', '--config', 'run.json', '--json', 'result.json'], { cwd: directory });
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    // Bar 400 of sp500-2000.csv closed at 1214.349976; the buy-and-hold sleeve would have read the doubled close.
+    expect(err).toBe('error: Strategy "mine" failed on SP500: changed its input data: close[400] of SP500 was 1214.349976 and is now 2428.699952. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer\n');
+    expect(existsSync(path.join(directory, 'result.json'))).toBe(false);
   });
 
   it('a file importing a package that is not installed says to install it, without the loader\'s require stack', async () => {

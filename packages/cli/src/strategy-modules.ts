@@ -11,6 +11,7 @@ import type { StrategyDefinition, StrategyModuleFile } from '@ensemble/protocol'
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { strategyRegistry } from '@ensemble/strategies';
 import { COMMAND_LINE, flagText } from './flags';
+import { rememberStrategyFiles } from './strategy-frames';
 
 /**
  * Where a strategy came from when it was loaded from a file: the path as it was given (on the
@@ -134,7 +135,10 @@ export async function loadStrategyModule(file: string, options: { readonly cwd: 
   const source = `strategy file ${echoValue(file, MAX_LINE_LENGTH)}`;
   const definitions = await importDefinitions(file, absolute, source);
   // Digested after the import: a file that does not import is best described by the import's error.
-  return { ref: { path: file, ...(await digestOf(absolute, source)) }, absolute, definitions };
+  const ref: StrategyModuleRef = { path: file, ...(await digestOf(absolute, source)) };
+  // Its files, so that an error it throws later can be placed in them (`strategy-frames.ts`).
+  rememberStrategyFiles([absolute, ...(ref.files ?? []).map((entry) => path.resolve(path.dirname(absolute), entry.path))]);
+  return { ref, absolute, definitions };
 }
 
 /** The definitions of the file at `absolute` (`file` as given, for messages), imported through tsx. */

@@ -123,6 +123,24 @@ describe('selectRange', () => {
     }
   });
 
+  it('a date-only `to` is named as the day it was given, resolved or not; a date-time `to` as itself', () => {
+    const problem = (range: Parameters<typeof selectRange>[1]): string => {
+      try {
+        selectRange(data, range);
+      } catch (error) {
+        if (DataValidationError.isInstance(error)) return error.problems[0]?.message ?? '';
+        if (ConfigError.isInstance(error)) return error.issues[0]?.message ?? '';
+        throw error;
+      }
+      return expect.unreachable();
+    };
+    expect(problem({ to: '1999-06-01' })).toBe('no bar between the start and 1999-06-01; the data covers 2000-01-03 to 2000-01-06');
+    // As the CLI passes it, resolved: the last millisecond of the day.
+    expect(problem({ to: resolveDateBound('1999-06-01', 'to') })).toBe('no bar between the start and 1999-06-01; the data covers 2000-01-03 to 2000-01-06');
+    expect(problem({ to: '1999-06-01T12:00:00Z' })).toBe('no bar between the start and 1999-06-01T12:00:00.000Z; the data covers 2000-01-03 to 2000-01-06');
+    expect(problem({ from: '2000-01-05', to: '2000-01-04' })).toBe('from (2000-01-05) is after to (2000-01-04)');
+  });
+
   it('unreadable bounds and from after to are configuration errors', () => {
     expect(() => selectRange(data, { from: 'soon' })).toThrow(ConfigError);
     expect(() => selectRange(data, { from: '2000-01-05', to: '2000-01-04' })).toThrow(/after/);

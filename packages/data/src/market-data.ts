@@ -108,8 +108,11 @@ export function selectRange(data: MarketData, range: { from?: DateInput | undefi
   const from = range.from === undefined ? undefined : resolveDateBound(range.from, 'from');
   const to = range.to === undefined ? undefined : resolveDateBound(range.to, 'to');
   if (from === undefined && to === undefined) return data;
+  // A date-only `to` covers its day, to its last millisecond (here or where the caller resolved it):
+  // messages name the day, as it was given, not 23:59:59.999 of it.
+  const toText = to === undefined ? 'the end' : (to + 1) % DAY_MS === 0 ? formatTime(to + 1 - DAY_MS) : formatTime(to);
   if (from !== undefined && to !== undefined && from > to) {
-    throw new ConfigError([{ path: 'from', message: `from (${formatTime(from)}) is after to (${formatTime(to)})` }]);
+    throw new ConfigError([{ path: 'from', message: `from (${formatTime(from)}) is after to (${toText})` }]);
   }
   const series = data.series.map((s) => sliceSeriesByTime(s, from, to));
   if (series.every((s) => s.length === 0)) {
@@ -121,7 +124,7 @@ export function selectRange(data: MarketData, range: { from?: DateInput | undefi
       makeProblem(
         data.source,
         'no-data',
-        `no bar between ${from === undefined ? 'the start' : formatTime(from)} and ${to === undefined ? 'the end' : formatTime(to)}; ${covered}`,
+        `no bar between ${from === undefined ? 'the start' : formatTime(from)} and ${toText}; ${covered}`,
       ),
     ]);
   }

@@ -138,6 +138,23 @@ describe('portfolio rules', () => {
     );
   });
 
+  it('warns once a run when the weights sum to more than 1, which the account cannot buy: the orders it shrinks or rejects are then explained', () => {
+    const logger = createMemoryLogger();
+    const result = runBacktest({ series: [A, B], strategy: fixedWeights({ A: 1.5, B: 1.5 }, { kind: 'calendar', period: 'month' }), cash: 10_000, fill: 'close', fractional: true, logger });
+    const warnings = logger.records.filter((r) => r.fields.event === 'weights-over-equity');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.fields).toEqual(expect.objectContaining({ time: '2024-01-02T00:00:00.000Z', sum: 3, long: 3 }));
+    expect(warnings[0]?.message).toContain('targetWeights returned weights summing to 3: more than the equity, and the account has no margin');
+    // What it explains: A takes the whole cash, B gets nothing.
+    expect(result.fills.filter((f) => f.symbol === 'B')).toEqual([]);
+    // Longs funded by a short's proceeds sum to at most 1, and 1 exactly is no excess: no warning.
+    for (const weights of [{ A: 1.2, B: -0.2 }, { A: 0.7, B: 0.3 }]) {
+      const quiet = createMemoryLogger();
+      runBacktest({ series: [A, B], strategy: fixedWeights(weights, { kind: 'calendar', period: 'month' }), cash: 10_000, fill: 'close', fractional: true, logger: quiet });
+      expect(quiet.records.filter((r) => r.fields.event === 'weights-over-equity')).toEqual([]);
+    }
+  });
+
   it('goes short on negative weights and the proceeds fund the longs', () => {
     const result = runBacktest({ series: [A, B], strategy: fixedWeights({ A: 1, B: -0.5 }, { kind: 'never' }), cash: 10_000, fill: 'close', fractional: true, checkInvariants: true });
     // sells first: B −5000 / 50 = −100 (cash 15 000), then A 10 000 / 100 = 100 (cash 5000)

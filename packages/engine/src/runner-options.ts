@@ -36,7 +36,7 @@ export interface StrategyRunnerOptions {
    */
   readonly indicators?: readonly IndicatorColumns[] | null;
   /**
-   * Receives the runner's events (`order-dropped`, `rebalance`, `weight-ignored`), which do not
+   * Receives the runner's events (`order-dropped`, `rebalance`, `weight-ignored`, `weights-over-equity`), which do not
    * repeat the strategy: bind it, `logger.child({ strategy: id })`, as the engine and orchestrator do.
    */
   readonly logger?: Logger;

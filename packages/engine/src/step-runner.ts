@@ -6,6 +6,9 @@ import { NONE, RunnerBook } from './runner-book';
 /** Differences below this fraction of equity are not traded by a rebalance (floating-point dust). */
 const REBALANCE_DUST = 1e-10;
 
+/** Weights summing to more than 1 by this much are more than the equity (below it: a sum's rounding). */
+const OVER_EQUITY_TOLERANCE = 1e-9;
+
 /** The error a signal strategy's failure on the cursor's bar is reported as. */
 function strategyFailure(strategy: Strategy, cursor: SeriesCursor, cause: unknown): StrategyError {
   return new StrategyError(strategy.id, { symbol: cursor.symbol, time: cursor.time, cause });
@@ -280,6 +283,31 @@ export abstract class StepRunner extends RunnerBook {
     );
   }
 
+  /** Whether {@link StepRunner.warnOverEquity} has warned (once a run). */
+  private overEquityWarned = false;
+
+  /**
+   * Warns once a run when a portfolio strategy's weights sum to more than 1: the account has no
+   * margin, so what the longs cost beyond the equity and a short's proceeds cannot be paid, and its
+   * buys are shrunk or rejected one symbol after another (an order the summary only counts).
+   */
+  private warnOverEquity(weights: Readonly<Record<string, unknown>>, time: number): void {
+    if (this.overEquityWarned || this.logger === noopLogger) return;
+    let sum = 0;
+    let long = 0;
+    for (const weight of Object.values(weights)) {
+      const value = weight as number;
+      sum += value;
+      if (value > 0) long += value;
+    }
+    if (!(sum > 1 + OVER_EQUITY_TOLERANCE)) return;
+    this.overEquityWarned = true;
+    this.logger.warn(
+      { event: 'weights-over-equity', time: isoTime(time), sum, long },
+      `targetWeights returned weights summing to ${formatValue(sum)}: more than the equity, and the account has no margin (only a short's proceeds pay for longs beyond it), so buys beyond the cash are shrunk or rejected symbol by symbol, in the order of the symbols; scale the weights to sum to at most 1 (said once a run)`,
+    );
+  }
+
   private decideRebalance(strategy: PortfolioStrategy): void {
     const step = this.currentStep;
     if (!this.rebalanceDue(strategy, step)) return;
@@ -333,6 +361,7 @@ export abstract class StepRunner extends RunnerBook {
     } catch (error) {
       throw new StrategyError(strategy.id, { time, cause: error });
     }
+    this.warnOverEquity(weights, time);
     this.rebalanceTimes.push(time);
     const sized = this.sizingStep === step;
     const equity = sized ? this.sizingEquity : this.markedEquity;

@@ -1,6 +1,7 @@
-import { createMemoryLogger } from '@ensemble/protocol';
+import { RunError, createMemoryLogger } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { testRegistry, walkSeries } from '../test/helpers';
+import type { CustomAllocationInput } from './allocation/schemes';
 import type { RunConfigInput } from './config';
 import { runOrchestrator } from './orchestrator';
 
@@ -36,5 +37,45 @@ describe('sleeve returns under a custom scheme', () => {
     for (const t of emptied.slice(1)) expect(returns[t]).toBeNaN();
     expect(returns).toEqual(Array.from(bars.sleeves[1]?.returns ?? []));
     expect(Array.from(blocks.sleeves[0]?.returns ?? [])).toEqual(Array.from(bars.sleeves[0]?.returns ?? []));
+  });
+});
+
+describe('a custom allocation function that writes to the history it is given', () => {
+  const config: RunConfigInput = {
+    data: { dataset: 'test' },
+    allocation: { scheme: 'equal', lookback: 5 },
+    rebalance: { schedule: 'month' },
+    strategies: [
+      { id: 'a', strategy: 'buy-and-hold', symbols: ['UP'] },
+      { id: 'b', strategy: 'buy-and-hold', symbols: ['DN'] },
+    ],
+  };
+  // Its columns are the sleeves' recorded returns: the write would become sleeve b's reported return.
+  const allocate = ({ history }: CustomAllocationInput): number[] => {
+    const column = history.returns[1] as Float64Array | undefined;
+    if (column !== undefined && history.length > 30) column[history.length - 1] = 0.5;
+    return [1, 1];
+  };
+
+  it.each([false, true])('fails the run naming the sleeve, the bar and both values (logger: %s)', (logged) => {
+    const run = () => runOrchestrator(config, [UP, DOWN], { registry: testRegistry, allocate, ...(logged ? { logger: createMemoryLogger() } : {}) });
+    let error: unknown;
+    try {
+      run();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(RunError.isInstance(error)).toBe(true);
+    const failure = error as RunError;
+    expect(failure.what).toBe('custom allocation');
+    expect(failure.strategyId).toBe('b');
+    expect(failure.message).toMatch(/^The custom allocation function changed the return history it was given: sleeve "b"'s return at \d{4}-\d{2}-\d{2}T00:00:00\.000Z was -?0\.\d+ and is now 0\.5\. /);
+    expect(failure.message).toContain('copy a column first');
+  });
+
+  it('a function that only reads its history runs, with the returns the sleeves made', () => {
+    const reading = ({ history }: CustomAllocationInput): number[] => [1 + (history.returns[0]?.[0] ?? 0), 1];
+    const result = runOrchestrator(config, [UP, DOWN], { registry: testRegistry, allocate: reading });
+    expect(result.sleeves.map((sleeve) => sleeve.returns.length)).toEqual([160, 160]);
   });
 });

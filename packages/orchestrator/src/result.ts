@@ -197,6 +197,12 @@ export interface IsolatedEvent {
   /** Epoch ms of the bar being decided. */
   readonly time: number;
   readonly message: string;
+  /**
+   * The `StrategyError` itself (its `cause` is what the strategy threw, with its stack), for a
+   * caller that wants to say where: not enumerable, so no JSON form holds it, and absent from a
+   * result read back from JSON.
+   */
+  readonly error?: Error;
 }
 
 /** What internal crossing of opposite sleeve orders saved (sleeves mode). */

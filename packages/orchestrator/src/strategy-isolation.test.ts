@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { testRegistry, walkSeries } from '../test/helpers';
 import type { RunConfigInput, StrategyRegistry } from './config';
 import { runOrchestrator } from './orchestrator';
+import { serializeOrchestratorResult } from './result/json';
 import type { OrchestratorResult } from './result';
 
 /*
@@ -155,5 +156,12 @@ describe.each(modes)('a strategy cannot corrupt the books, in %s mode', (mode) =
     expect(error.message).toBe('Strategy "stringy" failed on W at 2020-01-04: shouldEnter returned strength "0.5" (a string); it must be a number within 0..1');
     const isolated = runOrchestrator(config(mode, [{ id: 'stringy', strategy: 'string-strength', symbols: ['W'] }, { id: 'b', strategy: 'holder', symbols: ['W'] }], 'isolate'), data(), { registry });
     expect(isolated.isolated.map((event) => [event.strategyId, event.symbol])).toEqual([['stringy', 'W']]);
+    // The error itself stays reachable (its cause holds the stack), outside the JSON form.
+    const event = isolated.isolated[0];
+    expect(StrategyError.isInstance(event?.error)).toBe(true);
+    expect(event?.error?.message).toBe(event?.message);
+    expect((event?.error?.cause as Error | undefined)?.message).toBe('shouldEnter returned strength "0.5" (a string); it must be a number within 0..1');
+    expect(Object.keys(event ?? {})).toEqual(['strategyId', 'symbol', 'time', 'message']);
+    expect(JSON.stringify(serializeOrchestratorResult(isolated).isolated)).not.toContain('"error"');
   });
 });

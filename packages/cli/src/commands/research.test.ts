@@ -134,6 +134,13 @@ describe('ensemble sweep', () => {
       'error: every combination of the sweep failed (2 failed, 0 timed out), so there is no best; the first, index 0 (n=1):\n  Strategy "always-throws" failed on SP500 at 2019-01-02: kaboom\nresults.csv lists every error.\n',
     );
     expect(existsSync(at('fail-out/results.csv'))).toBe(true);
+    // Its best-config.json holds null: running it says why, not that an object was expected.
+    expect(readFileSync(at('fail-out/best-config.json'), 'utf8')).toBe('null\n');
+    const again = await cli(['run', '--config', at('fail-out/best-config.json')]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(
+      `error: Invalid configuration in ${at('fail-out/best-config.json')}:\n  - (root): the file holds null, not a config: a sweep writes that as its best-config.json when no combination finished (each failed or timed out, so there is no best); the results.csv beside it lists why each one failed\n`,
+    );
     // Combinations that run but leave the objective undefined: a profit factor needs a losing trade.
     const undefinedObjective = await cli(['sweep', '--strategy', 'buy-and-hold', '--data', 'sp500', '--from', '2019-01-01', '--vary', 'cash=1000,2000', '--objective', 'profitFactor', '--workers', '1', '--no-progress', '--out', at('no-best')]);
     expect(undefinedObjective.code).toBe(1);

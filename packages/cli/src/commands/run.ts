@@ -179,7 +179,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
       const reportInput = orchestratorReportInput(result, { ...reportTitles(outcome, loaded.source), benchmark: runBenchmark(result, outcome.data) });
       const summarySink = json === '-' ? io.stderr : io.stdout;
       const notes = loadNotes(outcome.data, outcome.dataset, { requested: loaded.config.data.adjust === true || loaded.config.data.sort === true, advice: 'config' });
-      const summary = renderRunSummary(result, paletteFor(io, summarySink), { source: loaded.source, notes });
+      const summary = renderRunSummary(result, paletteFor(io, summarySink), { source: loaded.source, notes, cwd: io.cwd });
       const written = await withProgress(phases, 'write', 'bytes', (onProgress) =>
         writeRunOutputs({ json: json === '-' ? undefined : json, md, html }, result, reportInput, { logger, onProgress: countOnly(onProgress) }),
       );

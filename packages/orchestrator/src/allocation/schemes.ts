@@ -98,7 +98,11 @@ export interface PerformanceOptions extends WindowOptions {
 
 /** What a custom allocation function receives. */
 export interface CustomAllocationInput {
-  /** Sleeve returns up to the previous bar: every column is cut at `history.length`. */
+  /**
+   * Sleeve returns up to the previous bar: every column is cut at `history.length`. Read-only:
+   * in a run the columns are views of the sleeves' recorded returns, and the orchestrator fails
+   * the run (a `RunError`) when one was written to; copy a column to change it.
+   */
   readonly history: ReturnHistory;
   /** The trailing `lookback` window of `history`. */
   readonly window: ReturnWindow;

@@ -26,7 +26,10 @@ export function isolateSleeve(
     sleeve.logger.error({ event: 'strategy-failed', err: strategyError, symbol, time: isoTime(at) }, strategyError.message);
     throw strategyError;
   }
-  isolated.push({ strategyId: sleeve.entry.id, symbol, time: at, message: strategyError.message });
+  const event: IsolatedEvent = { strategyId: sleeve.entry.id, symbol, time: at, message: strategyError.message };
+  // The error stays reachable for its stack (where the strategy threw), outside every JSON form.
+  Object.defineProperty(event, 'error', { value: strategyError, enumerable: false });
+  isolated.push(event);
   sleeve.active = false;
   sleeve.error = strategyError.message;
   sleeve.runner.closeOut('isolate');

@@ -1,9 +1,10 @@
 import { inferPeriodsPerYear } from '@ensemble/performance';
 import type { BarSeries, Logger } from '@ensemble/protocol';
-import { SeriesSeal, StrategyError, noopLogger } from '@ensemble/protocol';
+import { RunError, SeriesSeal, StrategyError, formatValue, isoTime, noopLogger } from '@ensemble/protocol';
 import type { RunConfig, StrategyRegistry } from '../config';
 import type { RebalanceDecision } from '../allocation/rebalance';
 import { Allocator, SCHEDULE, SLEEVE_STARTED } from '../internal/allocator';
+import { sleeveReturns } from '../internal/analytics';
 import { checkFiniteOrchestration } from '../internal/finite';
 import { OrchestratorOrders, RiskManager } from '../internal/risk';
 import type { PositionBook } from '../internal/risk';
@@ -204,6 +205,7 @@ export class Orchestration {
     for (const sleeve of sleeves) sleeve.runner.finish();
     this.shared?.runner.finish();
     this.seal?.verify((symbol) => config.strategies.filter((entry) => entry.symbols.includes(symbol)).map((entry) => entry.id).join(' or '));
+    if (this.allocator.needsHistory) verifyCustomHistory(this.time, sleeves);
     const portfolio = recorder.portfolio;
     // The recorder summed v × 0 over every value it recorded: the columns are read again only to say where one is not finite.
     if (!recorder.allFinite) checkFiniteOrchestration(this.time, sleeves, { equity: portfolio.equity, cash: portfolio.cash, gross: portfolio.gross });
@@ -453,5 +455,34 @@ export class Orchestration {
   /** A strategy threw (or could not start): isolate its sleeve, or fail the run. */
   private fail(sleeve: Sleeve, error: unknown, time: number, step: number | null): void {
     isolateSleeve(sleeve, error, time, step, this.config.errorPolicy, this.isolated);
+  }
+}
+
+/**
+ * A `custom` allocation function is given the sleeves' recorded returns themselves (views, no
+ * copy: a copy per rebalance of every sleeve's whole history would make a long run quadratic),
+ * and those records are what the result reports — the sleeves' returns, metrics and the
+ * correlation matrix. So after the run every kept return is worked out again from the sleeve's
+ * equity and transfers, which the function cannot reach: one that differs was written by the
+ * function, and the run fails naming the sleeve and the bar rather than report returns the
+ * sleeve never made (and weights decided on them).
+ */
+function verifyCustomHistory(time: Float64Array, sleeves: readonly Sleeve[]): void {
+  for (const sleeve of sleeves) {
+    const kept = sleeve.returns;
+    if (kept === null) continue;
+    const actual = sleeveReturns(sleeve);
+    const steps = Math.min(kept.length, actual.length);
+    for (let t = 0; t < steps; t++) {
+      const now = kept[t] ?? Number.NaN;
+      const was = actual[t] ?? Number.NaN;
+      if (now === was || (Number.isNaN(now) && Number.isNaN(was))) continue;
+      const at = time[t] ?? Number.NaN;
+      throw new RunError(
+        `The custom allocation function changed the return history it was given: sleeve "${sleeve.entry.id}"'s return at ${isoTime(at)} was ${formatValue(was)} and is now ${formatValue(now)}. ` +
+          'Its columns are the run\'s own records of the sleeves\' returns and must not be written: copy a column first (Float64Array.from(column)) to change it',
+        { what: 'custom allocation', strategyId: sleeve.entry.id, time: at },
+      );
+    }
   }
 }

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The strategy files this process loaded (each file and the local files it imports, absolute):
+ * what lets an error report say where in the user's code a strategy threw.
+ */
+const strategyFiles = new Set<string>();
+
+/** Records the files of a loaded strategy module: the file itself and the local files it imports. */
+export function rememberStrategyFiles(files: Iterable<string>): void {
+  for (const file of files) strategyFiles.add(path.resolve(file));
+}
+
+/** Where in a strategy file an error was thrown: the file, and its line and column when the frame has them. */
+export interface StrategyFrame {
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+}
+
+/** Frames of a stack trace: `    at fn (LOCATION)` or `    at LOCATION`. */
+const FRAME = /^\s+at\s/;
+/** The location at the end of a frame: a path or `file:` URL (a query such as `?tsx-namespace=…` dropped), line and column. */
+const LOCATION = /((?:file:\/\/)?[^\s()?]+)(?:\?[^\s()]*)?:(\d+):(\d+)\)?$/;
+/**
+ * A TypeScript file compiled as CommonJS (its folder has no `"type": "module"`) runs from a
+ * `data:` URL whose code starts by setting `__filename`: its line and column are of the generated
+ * code, so only the file is named.
+ */
+const COMPILED = /data:text\/javascript,__filename%3D%22(.*?)%22/;
+
+function frameOf(line: string): StrategyFrame | null {
+  const compiled = COMPILED.exec(line);
+  if (compiled !== null) {
+    let file: string;
+    try {
+      file = decodeURIComponent(compiled[1] ?? '');
+    } catch {
+      return null;
+    }
+    return strategyFiles.has(path.resolve(file)) ? { file, line: undefined, column: undefined } : null;
+  }
+  const location = LOCATION.exec(line);
+  if (location === null) return null;
+  let file = location[1] ?? '';
+  if (file.startsWith('file://')) {
+    try {
+      file = fileURLToPath(file);
+    } catch {
+      return null;
+    }
+  }
+  if (!path.isAbsolute(file) || !strategyFiles.has(path.resolve(file))) return null;
+  return { file, line: Number(location[2]), column: Number(location[3]) };
+}
+
+/**
+ * The first frame of `error`'s stack that lies in a loaded strategy file (or a local file it
+ * imports): where the user's code threw, even from a package it called. `undefined` when no
+ * strategy file was loaded (nothing to tell a strategy's own code from the rest); `null` when the
+ * stack passes through none of them — the strategy's code threw nothing itself (a value it
+ * returned was refused), or the strategy is a built-in one.
+ */
+export function strategyFrame(error: Error): StrategyFrame | null | undefined {
+  if (strategyFiles.size === 0) return undefined;
+  let stack: unknown;
+  try {
+    stack = error.stack;
+  } catch {
+    return null;
+  }
+  if (typeof stack !== 'string') return null;
+  for (const line of stack.split('\n')) {
+    if (!FRAME.test(line)) continue;
+    const frame = frameOf(line);
+    if (frame !== null) return frame;
+  }
+  return null;
+}
+
+/** A frame as a person reads it: relative to `cwd` when inside it, with `:line:column` when known. */
+export function describeFrame(frame: StrategyFrame, cwd: string): string {
+  const relative = path.relative(cwd, frame.file);
+  const shown = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : frame.file;
+  return frame.line === undefined ? shown : `${shown}:${String(frame.line)}:${String(frame.column ?? 0)}`;
+}
