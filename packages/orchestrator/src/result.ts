@@ -91,7 +91,7 @@ export interface TransferOrder {
 export interface RebalanceEvent {
   /** Epoch ms of the bar. */
   readonly time: number;
-  /** The first rule that fired: `initial`, `schedule`, `drift-absolute`, `drift-relative` or `sleeve-started` (a sleeve's first bar). */
+  /** The first rule that fired: `initial`, `schedule`, `drift-absolute`, `drift-relative`, `sleeve-started` (a sleeve's first bar) or `sleeve-finished` (a sleeve whose symbols have all ended holds no position). */
   readonly reason: RebalanceReason;
   /** Every rule that fired. */
   readonly reasons: readonly RebalanceReason[];

@@ -38,7 +38,7 @@ export interface RebalanceState {
  * (`drift-absolute`, `drift-relative`), or `sleeve-started` (the orchestrator's sleeves mode: the
  * first bar of a sleeve none of whose symbols had a bar before, which had no capital until then).
  */
-export type RebalanceReason = 'initial' | 'schedule' | 'drift-absolute' | 'drift-relative' | 'sleeve-started';
+export type RebalanceReason = 'initial' | 'schedule' | 'drift-absolute' | 'drift-relative' | 'sleeve-started' | 'sleeve-finished';
 
 /** The largest drifts between actual and target weights, and the sleeves (indices) that have them. */
 export interface DriftMeasure {

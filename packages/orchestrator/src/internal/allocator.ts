@@ -17,6 +17,8 @@ export const DRIFT_ABSOLUTE = 2;
 export const DRIFT_RELATIVE = 4;
 /** Rule bit: a sleeve whose symbols had no bar before has its first bar (sleeves mode). */
 export const SLEEVE_STARTED = 8;
+/** Rule bit: a sleeve whose symbols have all had their last bar holds no position any more (sleeves mode). */
+export const SLEEVE_FINISHED = 16;
 
 /** Target weights of one allocation, with what the scheme reported. */
 export interface AllocationOutcome {
@@ -220,7 +222,7 @@ export class Allocator {
 
   /**
    * The decision for the event and the logs from the rules that `fired` ({@link SCHEDULE},
-   * {@link DRIFT_ABSOLUTE}, {@link DRIFT_RELATIVE}, {@link SLEEVE_STARTED} bits), with the drift of `actual` against the
+   * {@link DRIFT_ABSOLUTE}, {@link DRIFT_RELATIVE}, {@link SLEEVE_STARTED}, {@link SLEEVE_FINISHED} bits), with the drift of `actual` against the
    * current targets measured when drift bands are checked (`withDrift`).
    */
   decision(fired: number, actual: Float64Array, withDrift: boolean): RebalanceDecision {
@@ -229,6 +231,7 @@ export class Allocator {
     if ((fired & DRIFT_ABSOLUTE) !== 0) reasons.push('drift-absolute');
     if ((fired & DRIFT_RELATIVE) !== 0) reasons.push('drift-relative');
     if ((fired & SLEEVE_STARTED) !== 0) reasons.push('sleeve-started');
+    if ((fired & SLEEVE_FINISHED) !== 0) reasons.push('sleeve-finished');
     const reason = reasons[0];
     if (reason === undefined) throw new InvariantError('a rebalance was started although no rule fired');
     return { rebalance: true, reason, reasons, drift: withDrift && this.hasDrift ? measureDrift(actual, this.targets) : null };

@@ -85,6 +85,16 @@ export function sleeveStart(sleeve: Sleeve): number {
   return first;
 }
 
+/**
+ * The time of the last bar of all of `sleeve`'s symbols (epoch ms; −∞ when none has a bar): after
+ * it its strategy can trade no more.
+ */
+export function sleeveEnd(sleeve: Sleeve): number {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const bars of sleeve.runner.series) if (bars.length > 0) last = Math.max(last, bars.time[bars.length - 1] ?? Number.NEGATIVE_INFINITY);
+  return last;
+}
+
 /** A rebalance as decided at a close: the weights then, the allocator's outcome and the rules that fired. */
 interface DecidedRebalance {
   readonly time: number;

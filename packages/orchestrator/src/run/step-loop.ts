@@ -3,7 +3,7 @@ import type { BarSeries, Logger } from '@ensemble/protocol';
 import { RunError, SeriesSeal, StrategyError, formatValue, isoTime, noopLogger } from '@ensemble/protocol';
 import type { RunConfig, StrategyRegistry } from '../config';
 import type { RebalanceDecision } from '../allocation/rebalance';
-import { Allocator, SCHEDULE, SLEEVE_STARTED } from '../internal/allocator';
+import { Allocator, SCHEDULE, SLEEVE_FINISHED, SLEEVE_STARTED } from '../internal/allocator';
 import { sleeveReturns } from '../internal/analytics';
 import { checkFiniteOrchestration } from '../internal/finite';
 import { OrchestratorOrders, RiskManager } from '../internal/risk';
@@ -14,7 +14,7 @@ import type { IsolatedEvent, OrchestratorResult } from '../result';
 import { assembleResult } from '../result/assemble';
 import { isolateSleeve } from './isolation';
 import { PaperTracks } from './paper-tracks';
-import { Rebalancing, sleeveStart } from './rebalancing';
+import { Rebalancing, sleeveEnd, sleeveStart } from './rebalancing';
 import { RunRecorder } from './recorder';
 import { SleeveBlocks, sleeveBlocksApply } from './sleeve-blocks';
 import { SharedVoting } from './shared-mode';
@@ -68,6 +68,11 @@ export class Orchestration {
   private readonly endStep: Uint8Array;
   /** Sleeves mode: 1 at the steps after the first where a sleeve whose symbols had no bar before has its first bar, else 0. */
   private readonly startStep: Uint8Array;
+  /**
+   * Sleeves mode: 1 at the step after the last bar of every symbol of some sleeve, else 0. If that
+   * sleeve then holds no position it has finished, and the step rebalances (`sleeve-finished`).
+   */
+  private readonly finishStep: Uint8Array;
   private readonly isolated: IsolatedEvent[] = [];
   private halted: { time: number; reason: 'drawdown' } | null = null;
   private readonly onProgress: ((done: number, total: number) => void) | undefined;
@@ -158,6 +163,15 @@ export class Orchestration {
         if (step > 0) this.startStep[step] = 1;
       }
     }
+    this.finishStep = new Uint8Array(this.steps);
+    if (this.shared === null) {
+      for (const sleeve of sleeves) {
+        const end = sleeveEnd(sleeve);
+        if (!sleeve.active || !Number.isFinite(end)) continue;
+        const step = this.time.indexOf(end) + 1;
+        if (step > 0 && step < this.steps) this.finishStep[step] = 1;
+      }
+    }
     this.recorder = new RunRecorder({
       sleeves,
       shared: this.shared,
@@ -245,19 +259,19 @@ export class Orchestration {
    * bars, run bar by bar): see `run/sleeve-blocks.ts` for when this applies and why it is exact.
    */
   private runBlocks(blocks: SleeveBlocks): void {
-    const { steps, endStep, startStep } = this;
+    const { steps, endStep, startStep, finishStep } = this;
     const scheduled = new Uint8Array(steps);
     for (let t = 0; t < steps; t++) scheduled[t] = this.allocator.scheduleFires(this.time, t) ? 1 : 0;
     let t = 0;
     while (t < steps) {
       // A step whose open moves a rebalance's capital (the one after a rebalance) runs bar by bar too.
-      if (scheduled[t] === 1 || endStep[t] === 1 || startStep[t] === 1 || this.rebalancing.hasWaiting) {
+      if (scheduled[t] === 1 || endStep[t] === 1 || startStep[t] === 1 || finishStep[t] === 1 || this.rebalancing.hasWaiting) {
         this.sleevesStep(t, scheduled[t] === 1);
         t++;
         continue;
       }
       let end = t + 1;
-      while (end < steps && scheduled[end] === 0 && endStep[end] === 0 && startStep[end] === 0) end++;
+      while (end < steps && scheduled[end] === 0 && endStep[end] === 0 && startStep[end] === 0 && finishStep[end] === 0) end++;
       blocks.run(t, end, this.rebalancing.reserve);
       t = end;
     }
@@ -293,11 +307,12 @@ export class Orchestration {
       if (moving) this.moveAtOpen(t);
     }
     const starting = this.startStep[t] === 1;
-    const managed = this.halted === null && (scheduled || starting || this.risk.enabled || (t > 0 && this.allocator.hasDrift));
+    const finishing = this.finishStep[t] === 1;
+    const managed = this.halted === null && (scheduled || starting || finishing || this.risk.enabled || (t > 0 && this.allocator.hasDrift));
     const fused = nextOpen && this.endStep[t] === 0;
     if (managed) {
       for (const sleeve of sleeves) sleeve.runner.markStep(t);
-      this.manage(t, scheduled, starting);
+      this.manage(t, scheduled, starting, finishing);
     }
     if (fused) {
       recorder.beginRow(this.rebalancing.reserve);
@@ -406,15 +421,16 @@ export class Orchestration {
 
   /**
    * After the marks: the drawdown stop, a rebalance if due (`scheduled`: the schedule fired;
-   * `starting`: a sleeve without capital so far has its first bar), the exposure caps.
+   * `starting`: a sleeve without capital so far has its first bar; `finishing`: a sleeve's symbols
+   * have all had their last bar, and it rebalances if that sleeve holds no position), the exposure caps.
    */
-  private manage(t: number, scheduled: boolean, starting = false): void {
+  private manage(t: number, scheduled: boolean, starting = false, finishing = false): void {
     const { allocator, risk, sleeves } = this;
     const time = this.time[t] ?? Number.NaN;
     const riskEnabled = risk.enabled;
     // Shadow sleeves are never rebalanced, so drift bands would fire forever: shared mode follows the schedule only.
     const drift = t > 0 && this.shared === null && allocator.hasDrift;
-    if (!riskEnabled && !scheduled && !drift && !starting) return;
+    if (!riskEnabled && !scheduled && !drift && !starting && !finishing) return;
     const equity = this.portfolioValue();
     if (riskEnabled) {
       const action = risk.checkDrawdown(time, equity, this.books, this.orders);
@@ -430,11 +446,13 @@ export class Orchestration {
         return;
       }
     }
-    if (scheduled || drift || starting) {
+    // A finished sleeve's capital goes to the others at once, not at the next scheduled rebalance.
+    const finished = finishing && sleeves.some((sleeve) => sleeve.active && sleeveEnd(sleeve) < time && !holdsPosition(sleeve));
+    if (scheduled || drift || starting || finished) {
       const actual = this.actual;
       const total = this.shared === null ? equity : this.shadowEquity();
       for (const sleeve of sleeves) actual[sleeve.index] = total !== 0 ? sleeve.runner.markedEquity / total : 0;
-      const fired = (scheduled ? SCHEDULE : 0) | (drift ? allocator.driftBreaches(actual) : 0) | (starting ? SLEEVE_STARTED : 0);
+      const fired = (scheduled ? SCHEDULE : 0) | (drift ? allocator.driftBreaches(actual) : 0) | (starting ? SLEEVE_STARTED : 0) | (finished ? SLEEVE_FINISHED : 0);
       if (fired !== 0) this.rebalance(t, equity, total, allocator.decision(fired, actual, drift));
     }
     if (riskEnabled) risk.checkExposure(time, this.portfolioValue(), this.books, this.orders);
@@ -485,4 +503,10 @@ function verifyCustomHistory(time: Float64Array, sleeves: readonly Sleeve[]): vo
       );
     }
   }
+}
+
+/** Whether `sleeve` holds a position in any of its symbols. */
+function holdsPosition(sleeve: Sleeve): boolean {
+  for (const held of sleeve.runner.account.quantity) if (held !== 0) return true;
+  return false;
 }
