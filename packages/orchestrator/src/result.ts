@@ -143,6 +143,12 @@ export interface RebalanceEvent {
    * during warm-up and for the other schemes.
    */
   readonly unestimated: Readonly<Record<string, UnestimatedReason>>;
+  /**
+   * Sleeves (ids) the `performance` scheme scored partly on paper at this rebalance: they held no
+   * capital on some bars of the window, which read their strategy's returns run alone there
+   * (sleeves mode). Empty otherwise.
+   */
+  readonly onPaper: readonly string[];
 }
 
 /** One strategy's wish in a conflict. */

@@ -47,6 +47,14 @@ describe('conflict and rebalance texts', () => {
     // Warm-up weights are no estimate at all: said as such.
     expect(rebalanceReasonText({ ...event, warmup: true, unestimated: {} }, monthly)).toBe('month (warm-up weights)');
   });
+
+  it('rebalance reasons name the sleeves the performance scheme scored on paper, after those without an estimate', () => {
+    const monthly = { rebalance: { schedule: 'month' } } as unknown as RunConfig;
+    const event = { time: 0, reason: 'schedule', reasons: ['schedule'], warmup: false };
+    expect(rebalanceReasonText({ ...event, onPaper: ['trend'] }, monthly)).toBe('month (on paper: trend)');
+    expect(rebalanceReasonText({ ...event, unestimated: { hold: 'rarely-invested' }, onPaper: ['a', 'b', 'c', 'd'] }, monthly)).toBe('month (no estimate: hold) (on paper: a, b, c + 1 more)');
+    expect(rebalanceReasonText({ ...event, reasons: ['sleeve-finished'], reason: 'sleeve-finished', onPaper: [] }, monthly)).toBe('sleeve-finished');
+  });
 });
 
 describe('orchestratorReportInput', () => {

@@ -17,6 +17,8 @@ export interface OrchestratorRebalanceSource {
   readonly weightsAfter: Readonly<Record<string, number | null>>;
   /** Sleeves the allocation scheme could not estimate, with why (absent in results saved before it was recorded). */
   readonly unestimated?: Readonly<Record<string, string>> | undefined;
+  /** Sleeves the `performance` scheme scored partly on their paper track (absent in results saved before it was recorded). */
+  readonly onPaper?: readonly string[] | undefined;
 }
 
 /** One strategy's wish in a conflict (the orchestrator's `ConflictEventInput`). */
@@ -132,15 +134,24 @@ const UNESTIMATED_NAMED = 3;
  * Why a rebalance happened, as text: `initial`, the schedule (`month`, `quarter`, `every 20 bars`),
  * `drift-absolute` or `drift-relative`, joined with ` + ` when several rules fired, then
  * `(warm-up weights)` while the allocation scheme lacked history, or `(no estimate: a, b)` naming
- * the sleeves the scheme could not estimate (the first three, then how many more).
+ * the sleeves the scheme could not estimate and `(on paper: c)` those the `performance` scheme
+ * scored partly on their paper track (the first three of each, then how many more).
  */
-export function rebalanceReasonText(event: Pick<OrchestratorRebalanceSource, 'reason' | 'reasons' | 'warmup' | 'unestimated'>, config: OrchestratorReportSource['config']): string {
+export function rebalanceReasonText(event: Pick<OrchestratorRebalanceSource, 'reason' | 'reasons' | 'warmup' | 'unestimated' | 'onPaper'>, config: OrchestratorReportSource['config']): string {
   const reasons = (event.reasons.length === 0 ? [event.reason] : event.reasons).map((reason) => (reason === 'schedule' ? scheduleText(config.rebalance.schedule) : reason));
   const unestimated = Object.keys(event.unestimated ?? {});
-  const more = unestimated.length - UNESTIMATED_NAMED;
-  const named = unestimated.slice(0, UNESTIMATED_NAMED).join(', ') + (more > 0 ? ` + ${String(more)} more` : '');
-  const note = event.warmup && event.reason !== 'initial' ? ' (warm-up weights)' : unestimated.length > 0 ? ` (no estimate: ${named})` : '';
-  return `${reasons.join(' + ')}${note}`;
+  const onPaper = event.onPaper ?? [];
+  const notes =
+    event.warmup && event.reason !== 'initial'
+      ? ['warm-up weights']
+      : [...(unestimated.length > 0 ? [`no estimate: ${namedSleeves(unestimated)}`] : []), ...(onPaper.length > 0 ? [`on paper: ${namedSleeves(onPaper)}`] : [])];
+  return `${reasons.join(' + ')}${notes.map((note) => ` (${note})`).join('')}`;
+}
+
+/** The first {@link UNESTIMATED_NAMED} of `ids`, then how many more. */
+function namedSleeves(ids: readonly string[]): string {
+  const more = ids.length - UNESTIMATED_NAMED;
+  return ids.slice(0, UNESTIMATED_NAMED).join(', ') + (more > 0 ? ` + ${String(more)} more` : '');
 }
 
 /**

@@ -50,6 +50,8 @@ describe('paper tracks: the performance scheme scores an emptied sleeve on its s
     for (const event of scored) {
       expect(event.targetWeights).toEqual({ down: 0, up: 1 });
       expect(event.unestimated).toEqual({});
+      // Each rebalance after the first says it scored DOWN partly on paper (in the JSON too).
+      expect(event.onPaper).toEqual(event.time === times[5] ? [] : ['down']);
     }
     // So its book was sold once, and never bought back.
     const down = result.sleeves[0];

@@ -52,7 +52,7 @@ describe('rebalance events', () => {
     const event = result.rebalances[2];
     if (event === undefined) throw new Error('expected at least three rebalances');
     const fields = ['weightsBefore', 'targetWeights', 'weightsAfter', 'transfers'];
-    // In the order the result's JSON has always had (`unestimated`, added later, last).
+    // In the order the result's JSON has always had (`unestimated` and `onPaper`, added later, last).
     expect(Object.keys(event)).toEqual([
       'time',
       'reason',
@@ -70,6 +70,7 @@ describe('rebalance events', () => {
       'constraintStatus',
       'convergence',
       'unestimated',
+      'onPaper',
     ]);
     const json = JSON.parse(JSON.stringify(event)) as Record<string, Record<string, number>>;
     const clone = structuredClone(event) as unknown as Record<string, Record<string, number>>;

@@ -102,6 +102,8 @@ interface DecidedRebalance {
   readonly before: Float64Array;
   readonly outcome: AllocationOutcome;
   readonly decision: RebalanceDecision;
+  /** Sleeves (ids) whose window read their paper track. */
+  readonly onPaper: readonly string[];
 }
 
 /** What {@link Rebalancing} works with. */
@@ -135,6 +137,8 @@ export class Rebalancing {
   private readonly ids: readonly string[];
   /** Scratch of {@link Rebalancing.allocate}: per sleeve, its trailing window of returns. */
   private window: Float64Array[] = [];
+  /** Sleeves (ids) whose window the last {@link Rebalancing.allocate} filled from their paper track. */
+  private onPaper: string[] = [];
   /** `next-open` fills: the rebalance decided at the last close, whose capital moves at this open. */
   private waiting: DecidedRebalance | null = null;
   /** Scratch of a move: per sleeve, 1 when it holds a position that cannot trade now. */
@@ -159,6 +163,7 @@ export class Rebalancing {
    */
   private allocate(t: number, time: number): AllocationOutcome {
     const { allocator, sleeves } = this.options;
+    this.onPaper = [];
     const active = sleeves.map((sleeve) => sleeve.active && !this.finished(sleeve, time) && !this.notStarted(sleeve, time));
     if (!allocator.needsReturns || allocator.needsHistory) {
       return allocator.compute(
@@ -192,6 +197,7 @@ export class Rebalancing {
         at = at + 1 === size ? 0 : at + 1;
       }
       if (paper !== null) paper.note(sleeve, onPaper, time);
+      if (onPaper) this.onPaper.push(sleeve.entry.id);
     }
     return allocator.compute(columns, width, active, time, t);
   }
@@ -271,6 +277,7 @@ export class Rebalancing {
       constraintStatus: outcome.status,
       convergence: outcome.convergence,
       unestimated: outcome.unestimated,
+      onPaper: [],
     });
     this.events.push(event);
     this.options.logger.info(
@@ -304,7 +311,7 @@ export class Rebalancing {
         'target weights changed',
       );
     }
-    const decided: DecidedRebalance = { time, before, outcome, decision };
+    const decided: DecidedRebalance = { time, before, outcome, decision, onPaper: this.onPaper };
     if (this.options.transfers !== null && this.options.config.fill === 'next-open') {
       this.waiting = decided;
       return changed;
@@ -484,6 +491,7 @@ export class Rebalancing {
       constraintStatus: outcome.status,
       convergence: outcome.convergence,
       unestimated: outcome.unestimated,
+      onPaper: decided.onPaper,
     });
     this.events.push(event);
     const logger = this.options.logger;
@@ -503,6 +511,7 @@ export class Rebalancing {
         orders: event.orders,
         reserve: this.reserve,
         drift: decision.drift,
+        ...(decided.onPaper.length > 0 ? { onPaper: decided.onPaper } : {}),
       },
       atOpen ? `rebalance (${reason}) decided at the last close, capital moved at this open` : `rebalance (${reason})`,
     );
