@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { DataValidationError, EnsembleError, MAX_LINE_LENGTH, MAX_LISTED_PROBLEMS, StrategyError, echoValue, limitLines, quoteValue, safeMessage } from '@ensemble/protocol';
 import type { DataProblem, EnsembleErrorCode } from '@ensemble/protocol';
 import type { CliIo } from './io';
-import { describeFrame, strategyFrame } from './strategy-frames';
+import { strategyErrorPlace } from './strategy-frames';
 
 /** Exit codes of the CLI: 0 success, 1 run failure, 2 bad input. */
 export const ExitCode = { success: 0, failure: 1, badInput: 2 } as const;
@@ -82,10 +82,9 @@ function stackOf(error: unknown): string {
  */
 function strategyErrorHint(error: EnsembleError, debug: boolean, cwd: string): string {
   if (!StrategyError.isInstance(error) || !(error.cause instanceof Error)) return '';
-  const frame = strategyFrame(error.cause);
-  if (frame === undefined) return debug ? '' : ' (run with --debug for the stack trace of what the strategy threw)';
-  if (frame === null) return '';
-  const at = `${frame.line === undefined ? 'thrown in' : 'thrown at'} ${echoValue(describeFrame(frame, cwd), MAX_LINE_LENGTH)}`;
+  const at = strategyErrorPlace(error, cwd);
+  if (at === undefined) return debug ? '' : ' (run with --debug for the stack trace of what the strategy threw)';
+  if (at === null) return '';
   return debug ? ` (${at})` : ` (${at}; run with --debug for the stack trace)`;
 }
 

@@ -10,7 +10,7 @@ import { createPalette } from './color';
 import type { Palette } from './color';
 import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
 import { formatMetric } from './metrics-table';
-import { describeFrame, strategyFrame } from './strategy-frames';
+import { strategyErrorPlace } from './strategy-frames';
 import { conflictOutcomeText, conflictSignalText, rebalanceReasonText, scheduleText } from '@ensemble/report';
 
 /** Sleeves named where their weights summed to more than their equity; more are counted. */
@@ -357,9 +357,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
     // The orchestrator's message usually names the strategy, symbol and date already.
     const where = `${echoValue(event.strategyId)}${event.symbol === null ? '' : ` on ${echoValue(event.symbol)}`} at ${format(event.time)}: `;
     // Where in a strategy file it threw, as `ensemble run` says of a strategy that fails the run.
-    const cause = event.error?.cause;
-    const frame = cause instanceof Error ? strategyFrame(cause) : undefined;
-    const thrown = frame === undefined || frame === null ? '' : ` (${frame.line === undefined ? 'thrown in' : 'thrown at'} ${echoValue(describeFrame(frame, options.cwd ?? process.cwd()), MAX_LINE_LENGTH)})`;
+    const at = strategyErrorPlace(event.error, options.cwd ?? process.cwd());
+    const thrown = at === undefined || at === null ? '' : ` (${at})`;
     lines.push(palette.yellow(`  isolated: ${event.message.includes(`"${event.strategyId}"`) ? '' : where}${echoValue(event.message, MAX_LINE_LENGTH)}${thrown}`));
   }
   lines.push('');
