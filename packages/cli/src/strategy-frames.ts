@@ -96,13 +96,14 @@ const MAX_CAUSES = 5;
  * `cwd`, made safe to print). `error` is a `StrategyError` whose cause is what the strategy threw,
  * or an error caused by one (a research job's "a strategy was isolated"). `undefined` when no
  * strategy file was loaded (nothing tells the strategy's code from the rest); null when there is
- * no such error, or its stack passes through none of the loaded files (the engine refused a value
- * the strategy returned, or the strategy is a built-in one).
+ * no such error, when the engine refused a value the strategy returned (`refused`), or when its
+ * stack passes through none of the loaded files (the strategy is a built-in one).
  */
 export function strategyErrorPlace(error: unknown, cwd: string): string | null | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < MAX_CAUSES && current instanceof Error && !StrategyError.isInstance(current); depth++) current = current.cause;
-  if (!StrategyError.isInstance(current) || !(current.cause instanceof Error)) return null;
+  // A value the engine refused was no throw of the strategy's code: there is nothing to place.
+  if (!StrategyError.isInstance(current) || !(current.cause instanceof Error) || current.refused) return null;
   const frame = strategyFrame(current.cause);
   if (frame === undefined || frame === null) return frame;
   return `${frame.line === undefined ? 'thrown in' : 'thrown at'} ${echoValue(describeFrame(frame, cwd), MAX_LINE_LENGTH)}`;

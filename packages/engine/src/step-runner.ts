@@ -1,5 +1,5 @@
 import type { PortfolioContext, PortfolioStrategy, Position, SeriesCursor, Strategy, StrategyContext } from '@ensemble/protocol';
-import { DAY_MS, StrategyError, calendarPeriodKey, calendarPeriodStart, exitRequested, formatValue, isThenable, isoTime, noopLogger, thenableProblem } from '@ensemble/protocol';
+import { DAY_MS, StrategyError, calendarPeriodKey, calendarPeriodStart, exitRequested, formatValue, isThenable, isoTime, noopLogger, refusedValue, thenableProblem } from '@ensemble/protocol';
 import { isRebalanceStep, targetQuantity } from './rebalance';
 import type { WeightsOverEquity } from './result';
 import { NONE, RunnerBook } from './runner-book';
@@ -355,22 +355,22 @@ export abstract class StepRunner extends RunnerBook {
     let weights: Readonly<Record<string, unknown>>;
     try {
       const answer: unknown = strategy.targetWeights(context);
-      if (isThenable(answer)) throw new TypeError(thenableProblem('targetWeights'));
+      if (isThenable(answer)) throw refusedValue(new TypeError(thenableProblem('targetWeights')));
       if (typeof answer !== 'object' || answer === null) {
-        throw new TypeError(`targetWeights returned ${formatValue(answer)}; it must be an object of weights by symbol`);
+        throw refusedValue(new TypeError(`targetWeights returned ${formatValue(answer)}; it must be an object of weights by symbol`));
       }
       const prototype: unknown = Object.getPrototypeOf(answer);
       if (prototype !== Object.prototype && prototype !== null) {
         // A class instance or an object on a prototype: its weights could be getters or inherited, which the check below would not see.
-        throw new TypeError(`targetWeights returned ${formatValue(answer)}, not a plain object; return { SYMBOL: weight, … }`);
+        throw refusedValue(new TypeError(`targetWeights returned ${formatValue(answer)}, not a plain object; return { SYMBOL: weight, … }`));
       }
       weights = answer as Readonly<Record<string, unknown>>;
       for (const [symbol, weight] of Object.entries(weights)) {
         if (!this.indexBySymbol.has(symbol)) {
-          throw new RangeError(`targetWeights returned a weight for "${symbol}", which is not among the strategy's symbols (${symbols.join(', ')})`);
+          throw refusedValue(new RangeError(`targetWeights returned a weight for "${symbol}", which is not among the strategy's symbols (${symbols.join(', ')})`));
         }
         if (typeof weight !== 'number' || !Number.isFinite(weight)) {
-          throw new RangeError(`targetWeights returned ${formatValue(weight)} for "${symbol}"; weights must be finite numbers`);
+          throw refusedValue(new RangeError(`targetWeights returned ${formatValue(weight)} for "${symbol}"; weights must be finite numbers`));
         }
       }
     } catch (error) {
