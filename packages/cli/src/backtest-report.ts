@@ -1,6 +1,6 @@
 import type { DatasetInfo, MarketData } from '@ensemble/data';
 import { backtestResultJsonRows, isoTimeFormatter, jsonArrays, jsonRows, serializeBacktestResult } from '@ensemble/engine';
-import type { BacktestResult, BacktestResultJson, JsonListMaker, OpenPosition, ResolvedBacktestOptions, WithJsonRows } from '@ensemble/engine';
+import type { BacktestResult, BacktestResultJson, JsonListMaker, OpenPosition, ResolvedBacktestOptions, WeightsOverEquity, WithJsonRows } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { BarSeries, RebalanceRule, Trade } from '@ensemble/protocol';
@@ -10,7 +10,7 @@ import type { BacktestPlan } from './backtest-options';
 import { createPalette } from './color';
 import { loadNotes } from './data-source';
 import type { Palette } from './color';
-import { belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable } from './format';
+import { belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable, formatWeightSum } from './format';
 import { renderMetricGroups } from './metrics-table';
 import { savedReportJson } from './saved-report';
 import type { StrategyModuleRef } from './strategy-modules';
@@ -250,6 +250,21 @@ export function formatParams(params: Readonly<Record<string, unknown>>, none = '
   return entries.length === 0 ? none : entries.join(' · ');
 }
 
+/**
+ * Why a portfolio strategy's orders were shrunk or rejected, to print beside their counts: its
+ * weights summed to more than 1 (`weightsOverEquity` of the result's `orders`) — more than the
+ * equity, which an account without margin cannot buy — on `over.rebalances` of its `of`
+ * rebalances. `whose` names them (`the strategy's`, `sleeve mine's`, `the weights of sleeves a, b`
+ * reads as the subject when `plural`).
+ */
+export function overEquityReason(over: WeightsOverEquity, of: number, whose: string, plural = false): string {
+  const subject = plural ? whose : `${whose} weights`;
+  const its = plural ? 'their' : 'its';
+  const on =
+    over.rebalances !== of ? `${formatCount(over.rebalances)} of ${its} ${formatCounted(of, 'rebalance')}` : of === 1 ? `${its} one rebalance` : `all ${formatCount(of)} of ${its} rebalances`;
+  return `${subject} summed to up to ${formatWeightSum(over.maxSum)} on ${on}: more than ${its} equity, and ${plural ? 'their accounts have' : 'its account has'} no margin`;
+}
+
 /** Options of {@link renderTrades} and {@link renderBacktestSummary}. */
 export interface SummaryOptions {
   readonly palette?: Palette;
@@ -379,7 +394,9 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   if (plan.riskFreeRate !== 0) lines.push(`  ${label('risk-free')} ${formatPercent(plan.riskFreeRate)} a year`);
   const orders = result.orders;
   const logged = orders.shrunk + orders.rejected > 0 ? ' (each shrunk or rejected order is logged with --log-level warn)' : '';
-  lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected · ${formatCount(orders.dropped)} dropped${logged}`);
+  // What the shrunk and rejected orders usually come from, beside them: the weights asked for more than the equity.
+  const over = orders.weightsOverEquity === undefined ? '' : ` (${overEquityReason(orders.weightsOverEquity, result.rebalances.length, "the strategy's")})`;
+  lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${over} · ${formatCount(orders.dropped)} dropped${logged}`);
   // A portfolio strategy places no order for a weight worth less than one whole unit: a run that
   // traded nothing at all says why it may be (the engine logs each symbol at --log-level warn).
   if (definition.kind === 'portfolio' && orders.filled === 0 && !result.options.fractional && result.rebalances.length > 0) {

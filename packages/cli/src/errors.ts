@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { DataValidationError, EnsembleError, MAX_LINE_LENGTH, MAX_LISTED_PROBLEMS, StrategyError, echoValue, limitLines, quoteValue, safeMessage } from '@ensemble/protocol';
 import type { DataProblem, EnsembleErrorCode } from '@ensemble/protocol';
 import type { CliIo } from './io';
-import { describeFrame, strategyFrame } from './strategy-frames';
+import { strategyErrorPlace } from './strategy-frames';
 
 /** Exit codes of the CLI: 0 success, 1 run failure, 2 bad input. */
 export const ExitCode = { success: 0, failure: 1, badInput: 2 } as const;
@@ -76,16 +76,16 @@ function stackOf(error: unknown): string {
 /**
  * The hint after a strategy's own error: where it threw — the file and line of the loaded strategy
  * file (or a local file it imports) that threw, the first thing its author needs — and that
- * `--debug` prints the whole stack. When strategy files were loaded and the stack passes through
- * none of them, the strategy's code threw nothing (a value it returned was refused, and the message
- * says why): no hint. Without strategy files there is no telling, and the hint offers the stack.
+ * `--debug` prints the whole stack. None when the engine refused a value the strategy returned
+ * (`refused`: its code threw nothing, and the message says what the value must be), for a
+ * registry strategy as for a file; none either when strategy files were loaded and the stack
+ * passes through none of them. A registry strategy's throw gets the offer of the stack.
  */
 function strategyErrorHint(error: EnsembleError, debug: boolean, cwd: string): string {
-  if (!StrategyError.isInstance(error) || !(error.cause instanceof Error)) return '';
-  const frame = strategyFrame(error.cause);
-  if (frame === undefined) return debug ? '' : ' (run with --debug for the stack trace of what the strategy threw)';
-  if (frame === null) return '';
-  const at = `${frame.line === undefined ? 'thrown in' : 'thrown at'} ${echoValue(describeFrame(frame, cwd), MAX_LINE_LENGTH)}`;
+  if (!StrategyError.isInstance(error) || !(error.cause instanceof Error) || error.refused) return '';
+  const at = strategyErrorPlace(error, cwd);
+  if (at === undefined) return debug ? '' : ' (run with --debug for the stack trace of what the strategy threw)';
+  if (at === null) return '';
   return debug ? ` (${at})` : ` (${at}; run with --debug for the stack trace)`;
 }
 

@@ -9,6 +9,7 @@ import {
   formatQuantity,
   formatRatio,
   formatTable,
+  formatWeightSum,
   pad,
   visibleLength,
 } from './format';
@@ -79,6 +80,16 @@ describe('number formatting', () => {
     expect(formatMetricValue(2497, 'days')).toBe('2,497');
     expect(formatMetricValue(87, 'count')).toBe('87');
     for (const unit of ['percent', 'ratio', 'currency', 'bars', 'days', 'count'] as const) expect(formatMetricValue(null, unit)).toBe('—');
+  });
+});
+
+describe('formatWeightSum', () => {
+  it('writes a sum of weights above 1 with two decimals, or as many more as show it above 1', () => {
+    expect(formatWeightSum(3)).toBe('3.00');
+    expect(formatWeightSum(1.2)).toBe('1.20');
+    expect(formatWeightSum(1.0004)).toBe('1.0004');
+    expect(formatWeightSum(1.005)).toBe('1.005');
+    expect(formatWeightSum(1 + 2e-9)).toBe('1.000000002');
   });
 });
 

@@ -79,6 +79,16 @@ export function formatNumber(value: number, decimals: number): string {
   return `${negative ? '-' : ''}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction === undefined ? '' : `.${fraction}`}`;
 }
 
+/**
+ * A sum of weights above 1 with two decimals, or with as many more (up to 9) as it takes to show
+ * it above 1: `3.00`, `1.0004` (not `1.00`, which would not read as more than the equity).
+ */
+export function formatWeightSum(sum: number): string {
+  let decimals = 2;
+  while (decimals < 9 && Number(sum.toFixed(decimals)) <= 1) decimals++;
+  return formatNumber(sum, decimals);
+}
+
 /** Money: thousands separators and 2 decimals (`1234567.891` → `1,234,567.89`); null → `—`. */
 export function formatMoney(value: number | null): string {
   return value === null ? MISSING : formatNumber(value, 2);

@@ -1,17 +1,35 @@
 import { getDatasetInfo, isDatasetName } from '@ensemble/data';
 import { isoTimeFormatter } from '@ensemble/engine';
-import type { OrchestratorResult, RebalanceEvent, RunConfig } from '@ensemble/orchestrator';
+import type { OrchestratorResult, RebalanceEvent, RunConfig, SleevesWeightsOverEquity } from '@ensemble/orchestrator';
 import { DEFAULT_MIN_INVESTED } from '@ensemble/orchestrator';
 import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { MetricName, PerformanceResult } from '@ensemble/performance';
-import { describeEngineOptions, formatParams } from './backtest-report';
+import { describeEngineOptions, formatParams, overEquityReason } from './backtest-report';
 import { createPalette } from './color';
 import type { Palette } from './color';
 import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
 import { formatMetric } from './metrics-table';
-import { describeFrame, strategyFrame } from './strategy-frames';
+import { strategyErrorPlace } from './strategy-frames';
 import { conflictOutcomeText, conflictSignalText, rebalanceReasonText, scheduleText } from '@ensemble/report';
+
+/** Sleeves named where their weights summed to more than their equity; more are counted. */
+const OVER_EQUITY_NAMED = 3;
+
+/**
+ * Why the run's orders were shrunk or rejected, when portfolio-strategy sleeves' weights summed to
+ * more than their equity: `sleeve mine's weights summed to up to 3.00 on 12 of its 26 rebalances: …`,
+ * or for several sleeves `the weights of sleeves a, b summed to …` (the first three named, then
+ * `+ N more`).
+ */
+function overEquityText(result: OrchestratorResult, over: SleevesWeightsOverEquity): string {
+  const ids = new Set(over.sleeves);
+  const of = result.sleeves.reduce((total, sleeve) => total + (ids.has(sleeve.id) ? sleeve.rebalances.length : 0), 0);
+  if (over.sleeves.length === 1) return overEquityReason(over, of, `sleeve ${echoValue(over.sleeves[0] ?? '')}'s`);
+  const more = over.sleeves.length - OVER_EQUITY_NAMED;
+  const named = over.sleeves.slice(0, OVER_EQUITY_NAMED).map((id) => echoValue(id)).join(', ') + (more > 0 ? ` + ${formatCount(more)} more` : '');
+  return overEquityReason(over, of, `the weights of sleeves ${named}`, true);
+}
 
 /** Options of {@link renderRunSummary}. */
 export interface RunSummaryOptions {
@@ -317,7 +335,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   }
   const orders = result.portfolio.orders;
   const logged = orders.shrunk + orders.rejected + orders.dropped > 0 ? ' (--log-level warn logs each shrunk or rejected order, info each dropped one)' : '';
-  lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected · ${formatCount(orders.dropped)} dropped${logged}`);
+  const over = orders.weightsOverEquity === undefined ? '' : ` (${overEquityText(result, orders.weightsOverEquity)})`;
+  lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${over} · ${formatCount(orders.dropped)} dropped${logged}`);
   lines.push(...strategyLines(result, label));
   lines.push('');
 
@@ -338,9 +357,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
     // The orchestrator's message usually names the strategy, symbol and date already.
     const where = `${echoValue(event.strategyId)}${event.symbol === null ? '' : ` on ${echoValue(event.symbol)}`} at ${format(event.time)}: `;
     // Where in a strategy file it threw, as `ensemble run` says of a strategy that fails the run.
-    const cause = event.error?.cause;
-    const frame = cause instanceof Error ? strategyFrame(cause) : undefined;
-    const thrown = frame === undefined || frame === null ? '' : ` (${frame.line === undefined ? 'thrown in' : 'thrown at'} ${echoValue(describeFrame(frame, options.cwd ?? process.cwd()), MAX_LINE_LENGTH)})`;
+    const at = strategyErrorPlace(event.error, options.cwd ?? process.cwd());
+    const thrown = at === undefined || at === null ? '' : ` (${at})`;
     lines.push(palette.yellow(`  isolated: ${event.message.includes(`"${event.strategyId}"`) ? '' : where}${echoValue(event.message, MAX_LINE_LENGTH)}${thrown}`));
   }
   lines.push('');

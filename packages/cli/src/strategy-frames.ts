@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MAX_LINE_LENGTH, StrategyError, echoValue } from '@ensemble/protocol';
 
 /**
  * The strategy files this process loaded (each file and the local files it imports, absolute):
@@ -84,4 +85,26 @@ export function describeFrame(frame: StrategyFrame, cwd: string): string {
   const relative = path.relative(cwd, frame.file);
   const shown = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : frame.file;
   return frame.line === undefined ? shown : `${shown}:${String(frame.line)}:${String(frame.column ?? 0)}`;
+}
+
+/** Causes followed by {@link strategyErrorPlace} to the strategy's error (a research job's wraps it once). */
+const MAX_CAUSES = 5;
+
+/**
+ * Where a strategy's own code threw `error`, in words: `thrown at strategies/helper.ts:2:27`, or
+ * `thrown in cjs.ts` for a file compiled as CommonJS (see {@link describeFrame}; relative to
+ * `cwd`, made safe to print). `error` is a `StrategyError` whose cause is what the strategy threw,
+ * or an error caused by one (a research job's "a strategy was isolated"). `undefined` when no
+ * strategy file was loaded (nothing tells the strategy's code from the rest); null when there is
+ * no such error, when the engine refused a value the strategy returned (`refused`), or when its
+ * stack passes through none of the loaded files (the strategy is a built-in one).
+ */
+export function strategyErrorPlace(error: unknown, cwd: string): string | null | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < MAX_CAUSES && current instanceof Error && !StrategyError.isInstance(current); depth++) current = current.cause;
+  // A value the engine refused was no throw of the strategy's code: there is nothing to place.
+  if (!StrategyError.isInstance(current) || !(current.cause instanceof Error) || current.refused) return null;
+  const frame = strategyFrame(current.cause);
+  if (frame === undefined || frame === null) return frame;
+  return `${frame.line === undefined ? 'thrown in' : 'thrown at'} ${echoValue(describeFrame(frame, cwd), MAX_LINE_LENGTH)}`;
 }

@@ -192,6 +192,43 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(existsSync(path.join(directory, 'result.json'))).toBe(false);
   });
 
+  it('a portfolio file whose weights sum to more than 1 has the shrunk and rejected orders explained beside their counts, in the JSON too (not refused)', async () => {
+    const over = [
+      "import { defineStrategy } from '@ensemble/protocol';",
+      "import { z } from 'zod';",
+      'export default defineStrategy({',
+      "  name: 'over', kind: 'portfolio', description: 'Weights of 0.6 each.', params: z.strictObject({}),",
+      "  create: () => ({ kind: 'portfolio', warmup: 1, rebalance: { kind: 'calendar', period: 'month' },",
+      '    targetWeights: (ctx) => Object.fromEntries(ctx.tradable.map((symbol) => [symbol, 0.6])) }),',
+      '});',
+    ].join('\n');
+    const directory = project({
+      'over.mjs': over,
+      'run.json': JSON.stringify({
+        data: { dataset: 'stocks5' },
+        strategies: [
+          { id: 'hold', strategy: 'buy-and-hold', symbols: ['MSFT'] },
+          { id: 'mine', strategy: './over.mjs', symbols: ['MSFT', 'AMZN', 'IBM', 'GOOG', 'AAPL'] },
+        ],
+      }),
+    });
+    // stocks5 has 123 monthly bars, each a rebalance; five weights of 0.6 sum to 3 (2.4 before GOOG starts).
+    const backtest = await spawnCli(['backtest', '--dataset', 'stocks5', '--strategy', './over.mjs', '--json', 'backtest.json'], { cwd: directory });
+    expect(backtest.err).toBe('');
+    expect(backtest.code).toBe(0);
+    expect(backtest.out).toMatch(
+      /\n {2}orders {5}\d+ filled · [1-9]\d* shrunk · [1-9]\d* rejected \(the strategy's weights summed to up to 3\.00 on all 123 of its rebalances: more than its equity, and its account has no margin\) · \d+ dropped \(each shrunk or rejected order is logged with --log-level warn\)\n/,
+    );
+    const saved = JSON.parse(readFileSync(path.join(directory, 'backtest.json'), 'utf8')) as { orders: { weightsOverEquity?: unknown } };
+    expect(saved.orders.weightsOverEquity).toEqual({ rebalances: 123, maxSum: 3 });
+    const run = await spawnCli(['run', '--config', 'run.json', '--json', 'run-result.json'], { cwd: directory });
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/ rejected \(sleeve mine's weights summed to up to 3\.00 on all 123 of its rebalances: more than its equity, and its account has no margin\) · \d+ dropped /);
+    const result = JSON.parse(readFileSync(path.join(directory, 'run-result.json'), 'utf8')) as { portfolio: { orders: { weightsOverEquity?: unknown } } };
+    expect(result.portfolio.orders.weightsOverEquity).toEqual({ rebalances: 123, maxSum: 3, sleeves: ['mine'] });
+  });
+
   it('a file importing a package that is not installed says to install it, without the loader\'s require stack', async () => {
     const directory = project({ 'needs.ts': "import talib from 'talib-nonexistent-pkg';\nexport default talib;\n" });
     const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './needs.ts'], { cwd: directory });

@@ -183,6 +183,8 @@ export async function importStrategyDefinitions(file: string): Promise<readonly 
   if (known !== undefined) return known;
   const definitions = await importDefinitions(file, file, `strategy file ${echoValue(file, MAX_LINE_LENGTH)}`);
   if (key !== null) imported.set(key, definitions);
+  // Its files, so that a job's error can be placed in them in this thread (`strategy-frames.ts`).
+  rememberStrategyFiles([file, ...(digest?.files ?? []).map((entry) => path.resolve(path.dirname(file), entry.path))]);
   return definitions;
 }
 

@@ -6,7 +6,7 @@ import { Broker } from './broker';
 import { LedgerAudit } from './invariants';
 import type { BacktestConfig, ResolvedBacktestOptions } from './options';
 import { BacktestOptionsSchema, resolveOptions, wholeUnitSizingProblem } from './options';
-import type { BacktestResult } from './result';
+import type { BacktestResult, OrderStats, WeightsOverEquity } from './result';
 import { serializeBacktestResult } from './result';
 import { StrategyRunner } from './strategy-runner';
 
@@ -32,6 +32,15 @@ export type BacktestOptions = BacktestEngineOptions & {
   /** A signal `Strategy` or a `PortfolioStrategy`. */
   readonly strategy: AnyStrategy;
 };
+
+/** The order counts of a result, with the rebalances whose weights were more than the equity when there were any. */
+function orderStats(
+  stats: { readonly filled: number; readonly shrunk: number; readonly rejected: number },
+  dropped: number,
+  overEquity: WeightsOverEquity | null,
+): OrderStats {
+  return overEquity === null ? { ...stats, dropped } : { ...stats, dropped, weightsOverEquity: overEquity };
+}
 
 function seriesList(series: BarSeries | readonly BarSeries[]): readonly BarSeries[] {
   return Array.isArray(series) ? (series as readonly BarSeries[]) : [series as BarSeries];
@@ -272,7 +281,7 @@ function simulate(
     openPositions: account.openPositions(),
     totalCommission: account.totalCommission,
     totalSlippage: account.totalSlippage,
-    orders: { ...broker.stats, dropped: runner.dropped },
+    orders: orderStats(broker.stats, runner.dropped, runner.weightsOverEquity),
     rebalances: runner.rebalances,
   };
   Object.defineProperty(result, 'toJSON', { value: () => serializeBacktestResult(result), enumerable: false });

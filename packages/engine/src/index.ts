@@ -42,6 +42,7 @@ export type {
   OrderStats,
   StrategySummary,
   TradeJson,
+  WeightsOverEquity,
 } from './result';
 export { backtestResultJsonRows, isoTimeFormatter, serializeBacktestResult } from './result';
 export type { JsonArrayMaker, JsonListMaker, JsonTextOptions, WithJsonRows } from './json-text';

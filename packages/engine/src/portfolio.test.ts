@@ -150,9 +150,41 @@ describe('portfolio rules', () => {
     // Longs funded by a short's proceeds sum to at most 1, and 1 exactly is no excess: no warning.
     for (const weights of [{ A: 1.2, B: -0.2 }, { A: 0.7, B: 0.3 }]) {
       const quiet = createMemoryLogger();
-      runBacktest({ series: [A, B], strategy: fixedWeights(weights, { kind: 'calendar', period: 'month' }), cash: 10_000, fill: 'close', fractional: true, logger: quiet });
+      const fine = runBacktest({ series: [A, B], strategy: fixedWeights(weights, { kind: 'calendar', period: 'month' }), cash: 10_000, fill: 'close', fractional: true, logger: quiet });
       expect(quiet.records.filter((r) => r.fields.event === 'weights-over-equity')).toEqual([]);
+      expect(fine.orders).not.toHaveProperty('weightsOverEquity');
     }
+  });
+
+  it('counts the rebalances whose weights sum to more than 1, and the largest sum, in the result and its JSON, logger or not', () => {
+    // 1.5 + 1.5 on the first rebalance, then 0.6 + 0.6 (1.2), then 0.5 + 0.5 (no excess), then 1.2 + 0.1.
+    const sums = [
+      { A: 1.5, B: 1.5 },
+      { A: 0.6, B: 0.6 },
+      { A: 0.5, B: 0.5 },
+      { A: 1.2, B: 0.1 },
+    ];
+    let call = 0;
+    const strategy: PortfolioStrategy = {
+      id: 'varying',
+      kind: 'portfolio',
+      warmup: 1,
+      rebalance: { kind: 'bars', every: 1 },
+      targetWeights: () => sums[Math.min(call++, sums.length - 1)] ?? {},
+    };
+    const result = runBacktest({ series: [A, B], strategy, cash: 10_000, fill: 'close', fractional: true });
+    // One a bar: every rebalance from the fourth on asks for 1.3, so all but the third are over the equity.
+    expect(result.rebalances).toHaveLength(6);
+    expect(result.orders.weightsOverEquity).toEqual({ rebalances: 5, maxSum: 3 });
+    expect(result.orders.shrunk + result.orders.rejected).toBeGreaterThan(0);
+    const json = JSON.parse(JSON.stringify(result)) as { orders: Record<string, unknown> };
+    expect(json.orders.weightsOverEquity).toEqual({ rebalances: 5, maxSum: 3 });
+    // The warning is once a run; the count is of every rebalance, with a logger as without one.
+    call = 0;
+    const logger = createMemoryLogger();
+    const logged = runBacktest({ series: [A, B], strategy, cash: 10_000, fill: 'close', fractional: true, logger });
+    expect(logged.orders.weightsOverEquity).toEqual(result.orders.weightsOverEquity);
+    expect(logger.records.filter((r) => r.fields.event === 'weights-over-equity')).toHaveLength(1);
   });
 
   it('goes short on negative weights and the proceeds fund the longs', () => {

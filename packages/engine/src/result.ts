@@ -17,6 +17,22 @@ export interface OrderStats {
    * still pending at the end, or replaced by a newer rebalance before their symbol had a bar.
    */
   readonly dropped: number;
+  /**
+   * The rebalances of a portfolio strategy whose weights summed to more than 1 (by more than
+   * 1e-9): more than the equity, which the account cannot pay for without margin, so their buys
+   * are shrunk or rejected symbol by symbol — the usual reason for the counts above. Absent when
+   * there were none (and from results written before it was counted). Such weights are not
+   * refused: leverage by weights may be meant.
+   */
+  readonly weightsOverEquity?: WeightsOverEquity;
+}
+
+/** How many rebalances had weights summing to more than the equity (1), and the largest such sum. */
+export interface WeightsOverEquity {
+  /** Rebalances whose weights summed to more than 1. */
+  readonly rebalances: number;
+  /** The largest sum of weights among them (signed: a short's weight counts against the longs). */
+  readonly maxSum: number;
 }
 
 /** Which strategy a result belongs to. */

@@ -1,6 +1,7 @@
 import type { PortfolioContext, PortfolioStrategy, Position, SeriesCursor, Strategy, StrategyContext } from '@ensemble/protocol';
-import { DAY_MS, StrategyError, calendarPeriodKey, calendarPeriodStart, exitRequested, formatValue, isThenable, isoTime, noopLogger, thenableProblem } from '@ensemble/protocol';
+import { DAY_MS, StrategyError, calendarPeriodKey, calendarPeriodStart, exitRequested, formatValue, isThenable, isoTime, noopLogger, refusedValue, thenableProblem } from '@ensemble/protocol';
 import { isRebalanceStep, targetQuantity } from './rebalance';
+import type { WeightsOverEquity } from './result';
 import { NONE, RunnerBook } from './runner-book';
 
 /** Differences below this fraction of equity are not traded by a rebalance (floating-point dust). */
@@ -283,16 +284,28 @@ export abstract class StepRunner extends RunnerBook {
     );
   }
 
-  /** Whether {@link StepRunner.warnOverEquity} has warned (once a run). */
-  private overEquityWarned = false;
+  /** Rebalances so far whose weights summed to more than 1 (see {@link StepRunner.noteOverEquity}). */
+  private overEquityCount = 0;
+  /** The largest sum of weights among them (0 while there is none). */
+  private overEquityMax = 0;
 
   /**
-   * Warns once a run when a portfolio strategy's weights sum to more than 1: the account has no
-   * margin, so what the longs cost beyond the equity and a short's proceeds cannot be paid, and its
-   * buys are shrunk or rejected one symbol after another (an order the summary only counts).
+   * The rebalances so far whose weights summed to more than the equity (1, by more than 1e-9) and
+   * the largest such sum, or null when there was none: what explains a portfolio strategy's
+   * shrunk and rejected orders, for the result beside their counts.
    */
-  private warnOverEquity(weights: Readonly<Record<string, unknown>>, time: number): void {
-    if (this.overEquityWarned || this.logger === noopLogger) return;
+  get weightsOverEquity(): WeightsOverEquity | null {
+    return this.overEquityCount === 0 ? null : { rebalances: this.overEquityCount, maxSum: this.overEquityMax };
+  }
+
+  /**
+   * Counts a rebalance whose weights sum to more than 1, and warns of the first of a run: the
+   * account has no margin, so what the longs cost beyond the equity and a short's proceeds cannot
+   * be paid, and its buys are shrunk or rejected one symbol after another (orders the result
+   * counts, with these rebalances beside them). Such weights are not refused: leverage by weights
+   * may be meant, and nothing in the protocol forbids them.
+   */
+  private noteOverEquity(weights: Readonly<Record<string, unknown>>, time: number): void {
     let sum = 0;
     let long = 0;
     for (const weight of Object.values(weights)) {
@@ -301,7 +314,9 @@ export abstract class StepRunner extends RunnerBook {
       if (value > 0) long += value;
     }
     if (!(sum > 1 + OVER_EQUITY_TOLERANCE)) return;
-    this.overEquityWarned = true;
+    this.overEquityCount++;
+    if (sum > this.overEquityMax) this.overEquityMax = sum;
+    if (this.overEquityCount > 1 || this.logger === noopLogger) return;
     this.logger.warn(
       { event: 'weights-over-equity', time: isoTime(time), sum, long },
       `targetWeights returned weights summing to ${formatValue(sum)}: more than the equity, and the account has no margin (only a short's proceeds pay for longs beyond it), so buys beyond the cash are shrunk or rejected symbol by symbol, in the order of the symbols; scale the weights to sum to at most 1 (said once a run)`,
@@ -340,28 +355,28 @@ export abstract class StepRunner extends RunnerBook {
     let weights: Readonly<Record<string, unknown>>;
     try {
       const answer: unknown = strategy.targetWeights(context);
-      if (isThenable(answer)) throw new TypeError(thenableProblem('targetWeights'));
+      if (isThenable(answer)) throw refusedValue(new TypeError(thenableProblem('targetWeights')));
       if (typeof answer !== 'object' || answer === null) {
-        throw new TypeError(`targetWeights returned ${formatValue(answer)}; it must be an object of weights by symbol`);
+        throw refusedValue(new TypeError(`targetWeights returned ${formatValue(answer)}; it must be an object of weights by symbol`));
       }
       const prototype: unknown = Object.getPrototypeOf(answer);
       if (prototype !== Object.prototype && prototype !== null) {
         // A class instance or an object on a prototype: its weights could be getters or inherited, which the check below would not see.
-        throw new TypeError(`targetWeights returned ${formatValue(answer)}, not a plain object; return { SYMBOL: weight, … }`);
+        throw refusedValue(new TypeError(`targetWeights returned ${formatValue(answer)}, not a plain object; return { SYMBOL: weight, … }`));
       }
       weights = answer as Readonly<Record<string, unknown>>;
       for (const [symbol, weight] of Object.entries(weights)) {
         if (!this.indexBySymbol.has(symbol)) {
-          throw new RangeError(`targetWeights returned a weight for "${symbol}", which is not among the strategy's symbols (${symbols.join(', ')})`);
+          throw refusedValue(new RangeError(`targetWeights returned a weight for "${symbol}", which is not among the strategy's symbols (${symbols.join(', ')})`));
         }
         if (typeof weight !== 'number' || !Number.isFinite(weight)) {
-          throw new RangeError(`targetWeights returned ${formatValue(weight)} for "${symbol}"; weights must be finite numbers`);
+          throw refusedValue(new RangeError(`targetWeights returned ${formatValue(weight)} for "${symbol}"; weights must be finite numbers`));
         }
       }
     } catch (error) {
       throw new StrategyError(strategy.id, { time, cause: error });
     }
-    this.warnOverEquity(weights, time);
+    this.noteOverEquity(weights, time);
     this.rebalanceTimes.push(time);
     const sized = this.sizingStep === step;
     const equity = sized ? this.sizingEquity : this.markedEquity;

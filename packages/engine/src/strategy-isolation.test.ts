@@ -1,5 +1,5 @@
 import type { BarSeries, EntrySignal, Position, Strategy, StrategyContext } from '@ensemble/protocol';
-import { StrategyError } from '@ensemble/protocol';
+import { StrategyError, isRefusedValue } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { catchError, day, fixedWeights, gbmSeries } from '../test/helpers';
 import { runBacktest } from './backtest-engine';
@@ -226,5 +226,40 @@ describe('targetWeights reads plain objects only', () => {
     const result = runBacktest({ series: [A, B], strategy: { ...weights, targetWeights: () => hidden } });
     expect(result.fills.some((fill) => fill.symbol === 'B')).toBe(false);
     expect(result.fills.some((fill) => fill.symbol === 'A')).toBe(true);
+  });
+});
+
+describe('a value the engine refuses is told from a throw of the strategy', () => {
+  const weights = fixedWeights({ A: 0.5, B: 0.5 }, { kind: 'bars', every: 5 }, { id: 'weights' });
+  const signal = (overrides: Partial<Strategy>): Strategy => ({ id: 'returns', warmup: 1, shouldEnter: () => null, shouldExit: () => false, ...overrides });
+  let entered = false;
+  const exitOnce = (answer: unknown): Partial<Strategy> => ({
+    shouldEnter: (): EntrySignal | null => (entered ? null : ((entered = true), { side: 'long' })),
+    shouldExit: () => answer as never,
+  });
+
+  it.each<[string, () => unknown]>([
+    ['a NaN strength', () => runBacktest({ series: [A], strategy: signal({ shouldEnter: () => ({ side: 'long', strength: Number.NaN }) }) })],
+    ['side "buy"', () => runBacktest({ series: [A, B], strategy: signal({ shouldEnter: () => ({ side: 'buy' }) as never }) })],
+    ['a Promise of a signal', () => runBacktest({ series: [A], strategy: signal({ shouldEnter: () => Promise.resolve(null) as never }) })],
+    ['shouldExit returning "yes"', () => ((entered = false), runBacktest({ series: [A], strategy: signal(exitOnce('yes')) }))],
+    ['weights for an unknown symbol', () => runBacktest({ series: [A, B], strategy: { ...weights, targetWeights: () => ({ ZZZZ: 1 }) } })],
+    ['a NaN weight', () => runBacktest({ series: [A, B], strategy: { ...weights, targetWeights: () => ({ A: Number.NaN }) } })],
+    ['null weights', () => runBacktest({ series: [A, B], strategy: { ...weights, targetWeights: () => null as never } })],
+  ])('%s: refused (its cause marked), not thrown by the strategy', (_name, failing) => {
+    const error = strategyError(failing);
+    expect(error.refused).toBe(true);
+    expect(isRefusedValue(error.cause)).toBe(true);
+  });
+
+  it.each<[string, () => unknown]>([
+    ['shouldEnter', () => runBacktest({ series: [A], strategy: signal({ shouldEnter: () => { throw new RangeError('bad bar'); } }) })],
+    ['shouldExit', () => ((entered = false), runBacktest({ series: [A, B], strategy: signal({ ...exitOnce(false), shouldExit: () => { throw new TypeError('oops'); } }) }))],
+    ['targetWeights', () => runBacktest({ series: [A, B], strategy: { ...weights, targetWeights: () => { throw new RangeError('no weights today'); } } })],
+    ['a write to its frozen position', () => run(holder('writer', (_context, position) => { if (position !== null) (position as { quantity: number }).quantity = 1e9; }), [A, B])],
+  ])('a throw of its own in %s is no refusal', (_name, failing) => {
+    const error = strategyError(failing);
+    expect(error.refused).toBe(false);
+    expect(isRefusedValue(error.cause)).toBe(false);
   });
 });

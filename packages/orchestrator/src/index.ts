@@ -120,6 +120,7 @@ export type {
   RiskEventKind,
   SleeveCorrelation,
   SleeveResult,
+  SleevesWeightsOverEquity,
 } from './result';
 export type {
   AttributionPeriodJson,

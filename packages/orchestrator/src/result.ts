@@ -1,4 +1,4 @@
-import type { OpenPosition } from '@ensemble/engine';
+import type { OpenPosition, WeightsOverEquity } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
 import type { EquityCurve, Fill, Trade } from '@ensemble/protocol';
 import type { RebalanceReason } from './allocation/rebalance';
@@ -26,6 +26,19 @@ export interface OrchestratorOrderStats {
   readonly shrunk: number;
   readonly rejected: number;
   readonly dropped: number;
+  /**
+   * The rebalances of portfolio-strategy sleeves whose weights summed to more than 1 (more than
+   * the sleeve's equity, which its account cannot pay for: the buys beyond its cash are shrunk or
+   * rejected), over every sleeve, with the largest sum and the sleeves. Absent when there were
+   * none (and from results written before it was counted). Such weights are not refused.
+   */
+  readonly weightsOverEquity?: SleevesWeightsOverEquity;
+}
+
+/** {@link OrchestratorOrderStats.weightsOverEquity}: the engine's count over every sleeve, and which sleeves. */
+export interface SleevesWeightsOverEquity extends WeightsOverEquity {
+  /** The ids of the sleeves whose weights summed to more than 1, in the config's order. */
+  readonly sleeves: readonly string[];
 }
 
 /**

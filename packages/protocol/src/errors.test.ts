@@ -8,6 +8,8 @@ import {
   StrategyError,
   StrategyNotFoundError,
   formatDataProblem,
+  isRefusedValue,
+  refusedValue,
 } from './errors';
 
 // eslint-disable-next-line no-control-regex -- the tests look for raw control characters
@@ -166,6 +168,25 @@ describe('StrategyError', () => {
 
   it('describes a thrown non-error value', () => {
     expect(new StrategyError('s', { cause: { reason: 'x' } }).message).toBe('Strategy "s" failed: {"reason":"x"}');
+  });
+
+  it('is refused when its cause is an engine\'s refusal of a returned value, marked by refusedValue (by any copy of the package), and only then', () => {
+    const refusal = refusedValue(new RangeError('shouldEnter returned strength NaN; it must be a number within 0..1'));
+    expect(refusal).toBeInstanceOf(RangeError);
+    expect(Object.keys(refusal)).toEqual([]);
+    const refused = new StrategyError('s', { symbol: 'SPX', cause: refusal });
+    expect(refused.refused).toBe(true);
+    expect(refused.message).toBe('Strategy "s" failed on SPX: shouldEnter returned strength NaN; it must be a number within 0..1');
+    const foreign = Object.defineProperty(new TypeError('from another copy'), Symbol.for('ensemble.refused-value'), { value: true });
+    expect(isRefusedValue(foreign)).toBe(true);
+    expect(new StrategyError('s', { cause: foreign }).refused).toBe(true);
+    for (const cause of [new RangeError('bad bar'), 'a string', null, undefined, { refused: true }]) {
+      expect(new StrategyError('s', { cause }).refused).toBe(false);
+    }
+    // A proxy whose every read throws is a throw of the strategy's, not a refusal.
+    const hostile = new Proxy(new Error('x'), { get: () => { throw new Error('trap'); } });
+    expect(isRefusedValue(hostile)).toBe(false);
+    expect(new StrategyError('s', { message: 'create returned a strategy without kind' }).refused).toBe(false);
   });
 });
 

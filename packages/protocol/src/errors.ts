@@ -238,12 +238,43 @@ function errorMessageOf(error: Error): string {
   }
 }
 
+/** The mark {@link refusedValue} sets; a registered symbol, so that another copy of the package reads it. */
+const refusedBrand = Symbol.for('ensemble.refused-value');
+
+/**
+ * Marks `error` as an engine's refusal of a value a strategy returned — a NaN strength, side
+ * `"buy"`, weights that are no object, `shouldExit` returning `"yes"` — and returns it. Thrown
+ * while the strategy is asked, it becomes the `cause` of a {@link StrategyError} whose `refused`
+ * is true: the strategy's own code threw nothing, so it has no stack to show.
+ */
+export function refusedValue<T extends Error>(error: T): T {
+  Object.defineProperty(error, refusedBrand, { value: true });
+  return error;
+}
+
+/** Whether `error` was marked by {@link refusedValue} (by this or another copy of the package). */
+export function isRefusedValue(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  try {
+    return (error as Record<symbol, unknown>)[refusedBrand] === true;
+  } catch {
+    // A proxy whose getter throws is no refusal of the engine's.
+    return false;
+  }
+}
+
 /** A strategy threw while deciding. Names the strategy, the symbol and the bar time. */
 export class StrategyError extends EnsembleError {
   readonly strategyId: string;
   readonly symbol: string | undefined;
   /** Epoch milliseconds of the bar being decided, if known. */
   readonly time: number | undefined;
+  /**
+   * True when the engine refused a value the strategy returned (its `cause` is marked by
+   * {@link refusedValue}, and the message says what the value must be): the strategy's own code
+   * threw nothing. False when its code threw, and for every other failure.
+   */
+  readonly refused: boolean;
 
   constructor(
     strategyId: string,
@@ -263,6 +294,7 @@ export class StrategyError extends EnsembleError {
     this.strategyId = strategyId;
     this.symbol = details.symbol;
     this.time = details.time;
+    this.refused = isRefusedValue(details.cause);
   }
 
   static override isInstance(error: unknown): error is StrategyError {

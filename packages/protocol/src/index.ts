@@ -80,6 +80,8 @@ export {
   StrategyError,
   StrategyNotFoundError,
   formatDataProblem,
+  isRefusedValue,
+  refusedValue,
 } from './errors';
 export {
   MAX_ECHO_LENGTH,

@@ -1,5 +1,6 @@
 import type { BarColumn, BarSeries, PriceField } from './bars';
 import type { AccountView, Position, PositionSide } from './trading';
+import { refusedValue } from './errors';
 import { formatValue, isThenable, thenableProblem } from './format-value';
 
 /** A request to open a position. Sizing is resolved by the engine at the fill. */
@@ -128,14 +129,15 @@ export function isPortfolioStrategy(strategy: AnyStrategy): strategy is Portfoli
 
 /**
  * Normalises the return of `shouldExit`: `true`/`false` or `{ exit }`. Anything else (a strategy
- * written without the types) throws a `TypeError` saying what was returned and what is allowed.
+ * written without the types) throws a `TypeError` saying what was returned and what is allowed,
+ * marked as a refused value ({@link refusedValue}).
  */
 export function exitRequested(decision: boolean | ExitSignal): boolean {
   if (decision === true) return true;
   if (decision === false) return false;
-  if (isThenable(decision)) throw new TypeError(thenableProblem('shouldExit'));
+  if (isThenable(decision)) throw refusedValue(new TypeError(thenableProblem('shouldExit')));
   if (typeof decision === 'object' && (decision as ExitSignal | null) !== null && typeof decision.exit === 'boolean') return decision.exit;
-  throw new TypeError(`shouldExit returned ${formatValue(decision)}; it must be a boolean or { exit: boolean }`);
+  throw refusedValue(new TypeError(`shouldExit returned ${formatValue(decision)}; it must be a boolean or { exit: boolean }`));
 }
 
 /** A strategy's price fields, for iteration. */

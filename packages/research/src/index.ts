@@ -12,7 +12,7 @@ export type {
 export { DataRefSchema, JobWindowSchema, ParameterValueSchema, StrategyModuleRefSchema, researchJobSchema } from './job/research-job';
 export type { BacktestRunConfig, BacktestRunConfigInput } from './job/backtest-config';
 export { BacktestRunConfigSchema, backtestConfigJsonSchema, parseBacktestRunConfig } from './job/backtest-config';
-export type { ResearchResolvers } from './job/run-research-job';
+export type { ResearchResolvers, RunResearchJobOptions } from './job/run-research-job';
 export { failedResult, prepareResearchJob, runResearchJob } from './job/run-research-job';
 export { JobResultError, checkJobResult } from './job/job-result-check';
 export type { JobResultJson } from './job/job-result-json';

@@ -43,7 +43,24 @@ vi.mock('@ensemble/strategies', async (importOriginal) => {
       shouldExit: () => false,
     }),
   };
-  const extra: Record<string, StrategyDefinition> = { faulty, tamper };
+  // Registry strategies whose returned values the engine refuses: their code throws nothing.
+  const nanStrength: StrategyDefinition = {
+    ...actual.buyAndHoldDefinition,
+    name: 'nan-strength',
+    create: (_params, id) => ({
+      kind: 'signal',
+      id,
+      warmup: 1,
+      shouldEnter: (context: StrategyContext) => (context.index === 99 ? { side: 'long', strength: Number.NaN } : null),
+      shouldExit: () => false,
+    }),
+  };
+  const unknownWeight: StrategyDefinition = {
+    ...actual.equalWeightDefinition,
+    name: 'unknown-weight',
+    create: (_params, id) => ({ kind: 'portfolio', id, warmup: 1, rebalance: { kind: 'calendar', period: 'month' }, targetWeights: () => ({ ZZZZ: 1 }) }),
+  };
+  const extra: Record<string, StrategyDefinition> = { faulty, tamper, 'nan-strength': nanStrength, 'unknown-weight': unknownWeight };
   return { ...actual, getStrategy: (name: string) => extra[name] ?? actual.getStrategy(name) };
 });
 
@@ -78,6 +95,21 @@ describe('ensemble backtest: a run that fails', () => {
     expect(err).toMatch(/^error: Strategy "faulty" failed on SP500 at 2000-05-24: division by zero in my indicator\nStrategyError: .*\n\s+at /);
     // The strategy's own frame: this file, the line of `throw new Error('division by zero …')` above.
     expect(err).toMatch(/\nCaused by: Error: division by zero in my indicator\n\s+at (?:Object\.)?shouldEnter \(.*backtest-failure\.test\.ts:23:\d+\)/);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+});
+
+describe('ensemble backtest: a registry strategy whose returned value the engine refuses', () => {
+  it('exits 1 saying what the value must be, without offering the stack of a throw the strategy did not make', async () => {
+    const signal = await run(['backtest', '--dataset', 'sp500', '--strategy', 'nan-strength']);
+    expect(signal.code).toBe(1);
+    expect(signal.err).toBe('error: Strategy "nan-strength" failed on SP500 at 2000-05-24: shouldEnter returned strength NaN; it must be a number within 0..1\n');
+    const portfolio = await run(['backtest', '--dataset', 'stocks5', '--strategy', 'unknown-weight']);
+    expect(portfolio.code).toBe(1);
+    expect(portfolio.err).toBe('error: Strategy "unknown-weight" failed at 2000-01-01: targetWeights returned a weight for "ZZZZ", which is not among the strategy\'s symbols (MSFT, AMZN, IBM, GOOG, AAPL)\n');
+    // --debug still prints the stacks, the engine's refusal below its own.
+    const debug = await run(['--debug', 'backtest', '--dataset', 'sp500', '--strategy', 'nan-strength']);
+    expect(debug.err).toMatch(/\nCaused by: RangeError: shouldEnter returned strength NaN; it must be a number within 0\.\.1\n\s+at /);
     expect(readdirSync(scratch)).toEqual([]);
   });
 });

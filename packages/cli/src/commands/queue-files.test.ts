@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startRedisServer } from '@ensemble/research-redis/testing';
 import type { TestRedisServer } from '@ensemble/research-redis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { edgyStrategySource, writeHelperStrategy, writeResearchProject } from '../testing/research-project';
+import { edgyStrategySource, writeHelperStrategy, writeResearchProject, writeThrowingStrategy } from '../testing/research-project';
 import { startCli } from '../testing/spawn-cli';
 import type { CliOutcome } from '../testing/spawn-cli';
 
@@ -91,6 +91,10 @@ beforeAll(async () => {
       ],
     }),
   );
+  // A strategy file whose helper throws: the planner's, and a worker's copy of the same files.
+  writeThrowingStrategy(project);
+  mkdirSync(at('throwing-workers'));
+  writeThrowingStrategy(at('throwing-workers'));
   server = await startRedisServer();
 }, 30_000);
 afterAll(async () => {
@@ -140,6 +144,17 @@ describe('a user\'s strategy file through Redis and `ensemble worker --strategie
         expect(row.error?.message).toMatch(/stays failed in this sweep: once every worker has the file, remove the sweep \(ensemble queue clean --force [0-9a-f]+\) and run it again/);
       }
     }
+  }, 300_000);
+
+  it('places a job\'s error in the worker\'s copy of the strategy file, where the job ran, as a local thread does', async () => {
+    const sweep = ['sweep', '--strategy', './thrower/thrower.ts', '--data', 'prices.csv', '--vary', 'period=2,5', '--no-progress'];
+    await withWorker('thrown', at('throwing-workers/thrower'), async () => {
+      const queued = await cli([...sweep, '--out', 'thrown-queued', '--queue', server.url, '--queue-prefix', 'thrown', '--queue-timeout', '5s']);
+      expect(queued.stdout).toContain('2 run: 1 ok, 1 failed, 0 timed out');
+    });
+    const rows = (JSON.parse(read('thrown-queued/results.json')) as { rows: { status: string; error: { message: string } | null }[] }).rows;
+    // The worker ran its copy under --strategies-dir: the place is there, relative to the worker's directory.
+    expect(rows.find((row) => row.status === 'failed')?.error?.message).toMatch(/^Strategy "thrower" failed on ABC at \d{4}-\d{2}-\d{2}: bad bar \(thrown at throwing-workers\/thrower\/strategies\/helper\.ts:2:\d+\)$/);
   }, 300_000);
 
   it('checks the files a strategy file imports where they are under --strategies-dir: the same files give the local bytes, another helper fails the jobs naming it', async () => {

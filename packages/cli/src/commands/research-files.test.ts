@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeHelperStrategy, writeResearchProject } from '../testing/research-project';
+import { writeHelperStrategy, writeResearchProject, writeThrowingStrategy } from '../testing/research-project';
 import { spawnCli } from '../testing/spawn-cli';
 
 // A user's project outside this repository (no node_modules): their CSV and their TypeScript strategy file.
@@ -106,6 +106,25 @@ describe('research on a user\'s CSV with a user\'s strategy file', () => {
     expect(resumed.code).toBe(2);
     expect(resumed.err).toContain('@ensemble/engine "0.0.0-older" then');
     expect(resumed.err).toContain('Run without resume to start over');
+  });
+
+  it('places a failed job\'s error in the strategy file, as backtest does: the first failure, results.csv, a walk-forward\'s, an isolated sleeve\'s', async () => {
+    writeThrowingStrategy(project);
+    // Bar index 99 of prices.csv; line 2 of the helper threw, in the worker thread that ran the job.
+    const place = /bad bar \(thrown at thrower\/strategies\/helper\.ts:2:\d+\)/;
+    const sweep = await spawnCli(['sweep', '--strategy', './thrower/thrower.ts', '--data', 'prices.csv', '--vary', 'period=2,5', '--out', 'thrown', '--workers', '2', '--no-progress'], { cwd: project });
+    expect(sweep.out).toMatch(new RegExp(`\\n {2}first failure: index 1 \\(period=5\\) failed: Strategy "thrower" failed on ABC at \\d{4}-\\d{2}-\\d{2}: ${place.source} \\(results\\.csv lists every error\\)\\n`));
+    const failedRow = read('thrown/results.csv').split('\n').find((line) => line.includes(',failed,'));
+    expect(failedRow).toMatch(place);
+    const rows = (JSON.parse(read('thrown/results.json')) as { rows: { error: { message: string } | null }[] }).rows;
+    expect(rows.find((row) => row.error !== null)?.error?.message).toMatch(place);
+    const wf = await spawnCli(['walk-forward', '--strategy', './thrower/thrower.ts', '--data', 'prices.csv', '--vary', 'period=5,6', '--train', '9m', '--test', '3m', '--out', 'thrown-wf', '--workers', '1', '--no-progress'], { cwd: project });
+    expect(wf.code).toBe(1);
+    expect(wf.err).toMatch(new RegExp(`the first, combination 0: Strategy "thrower" failed on ABC at \\d{4}-\\d{2}-\\d{2}: ${place.source}\\.\\n$`));
+    writeFileSync(at('thrown.json'), JSON.stringify({ data: { file: 'prices.csv' }, errorPolicy: 'isolate', strategies: [{ id: 'hold', strategy: 'buy-and-hold', symbols: ['ABC'] }, { id: 'mine', strategy: './thrower/thrower.ts', symbols: ['ABC'] }] }));
+    const isolated = await spawnCli(['sweep', '--config', 'thrown.json', '--vary', 'strategies.mine.params.period=4,5', '--out', 'thrown-isolated', '--workers', '1', '--no-progress'], { cwd: project });
+    expect(isolated.code).toBe(1);
+    expect(isolated.err).toMatch(new RegExp(`isolated \\(errorPolicy "isolate"\\), so this combination's results are not its strategies': mine: Strategy "mine" failed on ABC at \\d{4}-\\d{2}-\\d{2}: ${place.source}\\n`));
   });
 
   it('exits 2 naming a strategy file that throws, a missing one, and a bad flag', async () => {

@@ -131,7 +131,8 @@ describe('ensemble sweep', () => {
     expect(sweep.code).toBe(1);
     expect(sweep.stdout).toContain('2 run: 0 ok, 2 failed, 0 timed out');
     expect(sweep.stderr).toBe(
-      'error: every combination of the sweep failed (2 failed, 0 timed out), so there is no best; the first, index 0 (n=1):\n  Strategy "always-throws" failed on SP500 at 2019-01-02: kaboom\nresults.csv lists every error.\n',
+      // Placed in the file by the worker thread that ran the job: named without a line, as the file (no "type": "module" beside it) runs as CommonJS.
+      `error: every combination of the sweep failed (2 failed, 0 timed out), so there is no best; the first, index 0 (n=1):\n  Strategy "always-throws" failed on SP500 at 2019-01-02: kaboom (thrown in ${at('always-throws.ts')})\nresults.csv lists every error.\n`,
     );
     expect(existsSync(at('fail-out/results.csv'))).toBe(true);
     // Its best-config.json holds null: running it says why, not that an object was expected.
@@ -151,7 +152,7 @@ describe('ensemble sweep', () => {
     const walk = await cli(['walk-forward', ...base, '--from', '2016-01-01', '--train', '2y', '--test', '1y', '--out', at('fail-wf')]);
     expect(walk.code).toBe(1);
     expect(walk.stderr).toBe(
-      'error: no step of the walk-forward ran out of sample (3 steps: 3 no-choice); the first, step 0: every combination failed on the train window (2 of 2); the first, combination 0: Strategy "always-throws" failed on SP500 at 2016-01-04: kaboom.\n',
+      `error: no step of the walk-forward ran out of sample (3 steps: 3 no-choice); the first, step 0: every combination failed on the train window (2 of 2); the first, combination 0: Strategy "always-throws" failed on SP500 at 2016-01-04: kaboom (thrown in ${at('always-throws.ts')}).\n`,
     );
     expect(existsSync(at('fail-wf/walk-forward.json'))).toBe(true);
     // Combinations whose config is invalid no longer fail on every train window: the spec is refused before anything runs.
@@ -198,7 +199,7 @@ describe('ensemble sweep', () => {
     const sweep = await cli(['sweep', '--strategy', at('throws-on-two.ts'), '--data', 'sp500', '--from', '2019-01-01', '--vary', 'n=1,2', '--objective', 'totalReturn', '--workers', '1', '--no-progress', '--out', at('partly-out')]);
     expect(sweep.stderr).toBe('');
     expect(sweep.code).toBe(0);
-    expect(sweep.stdout).toContain('2 run: 1 ok, 1 failed, 0 timed out\n  first failure: index 1 (n=2) failed: Strategy "throws-on-two" failed on SP500 at 2019-01-02: kaboom (results.csv lists every error)\n');
+    expect(sweep.stdout).toContain(`2 run: 1 ok, 1 failed, 0 timed out\n  first failure: index 1 (n=2) failed: Strategy "throws-on-two" failed on SP500 at 2019-01-02: kaboom (thrown in ${at('throws-on-two.ts')}) (results.csv lists every error)\n`);
     expect(sweep.stdout).toContain('parameter stability —');
     expect(sweep.stdout).toContain('note: stability: the one neighbour of the best combination (index 0) has no objective value (1 failed or without an objective value), so there is nothing to compare it with\n');
   });

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { STRATEGY_TEMPLATE } from '../init/templates';
 
@@ -67,4 +67,38 @@ export default defineStrategy({
 export function writeHelperStrategy(directory: string, edge = '1.0'): void {
   writeFileSync(path.join(directory, 'edgy.ts'), edgyStrategySource('edgy', './edge.ts'));
   writeFileSync(path.join(directory, 'edge.ts'), `export const EDGE = ${edge};\n`);
+}
+
+/**
+ * A strategy file that throws from a local helper: `thrower/thrower.ts` ("thrower", signal, one
+ * parameter `period`) calls `check` of `thrower/strategies/helper.ts`, whose line 2 throws
+ * `RangeError('bad bar')` on bar index 99 when `period` is above 3. `thrower/package.json` makes
+ * the folder an ES module one, so that the error's frames carry the TypeScript files' lines.
+ */
+export function writeThrowingStrategy(directory: string): void {
+  mkdirSync(path.join(directory, 'thrower', 'strategies'), { recursive: true });
+  writeFileSync(path.join(directory, 'thrower', 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(path.join(directory, 'thrower', 'strategies', 'helper.ts'), "export function check(index: number, period: number): void {\n  if (index === 99 && period > 3) throw new RangeError('bad bar');\n}\n");
+  writeFileSync(
+    path.join(directory, 'thrower', 'thrower.ts'),
+    `import { defineStrategy } from '@ensemble/protocol';
+import { z } from 'zod';
+import { check } from './strategies/helper.ts';
+
+export default defineStrategy({
+  name: 'thrower',
+  kind: 'signal',
+  description: 'Never trades; its helper throws on bar 99 when period is above 3.',
+  params: z.strictObject({ period: z.number().int().min(1).default(5) }),
+  create: ({ period }) => ({
+    warmup: 1,
+    shouldEnter: (ctx) => {
+      check(ctx.index, period);
+      return null;
+    },
+    shouldExit: () => false,
+  }),
+});
+`,
+  );
 }

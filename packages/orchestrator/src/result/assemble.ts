@@ -16,6 +16,7 @@ import type {
   RebalanceEvent,
   RiskEvent,
   SleeveResult,
+  SleevesWeightsOverEquity,
 } from '../result';
 import { serializeOrchestratorResult } from './json';
 import type { PortfolioColumns } from '../run/recorder';
@@ -151,9 +152,16 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
   // Read off the runners here, outside any function, so that nothing below holds one.
   const droppedBy: number[] = [];
   const rebalanceSteps: (readonly number[])[] = [];
+  const overEquity = { rebalances: 0, maxSum: 0, sleeves: [] as string[] };
   for (const sleeve of records.sleeves) {
     droppedBy.push(sleeve.runner.dropped);
     rebalanceSteps.push(sleeve.runner.rebalances);
+    // Sleeves mode only: a portfolio strategy cannot run in shared mode, whose shadows trade no order of the portfolio.
+    const over = shared === null ? sleeve.runner.weightsOverEquity : null;
+    if (over === null) continue;
+    overEquity.rebalances += over.rebalances;
+    overEquity.maxSum = Math.max(overEquity.maxSum, over.maxSum);
+    overEquity.sleeves.push(sleeve.entry.id);
   }
   const sleeveResults = sleeves.map((sleeve, i): SleeveResult => {
     const { account } = sleeve;
@@ -260,7 +268,8 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
     reserve: columns.reserve,
     netExposure: columns.net,
   };
-  const orders: OrchestratorOrderStats = { ...stats, dropped };
+  const weightsOverEquity: SleevesWeightsOverEquity = overEquity;
+  const orders: OrchestratorOrderStats = overEquity.rebalances === 0 ? { ...stats, dropped } : { ...stats, dropped, weightsOverEquity };
   // From the initial cash when the first point holds the first bar's fills, as the attribution does.
   const portfolioMetrics = once(() => calculator().compute({ equity: portfolioCurve, trades: trades(), fills: fills(), startEquity: metricsStartEquity(config) }));
   const statistics = once((): SleeveStatistics => sleeveStatistics(returnsOf.map((returns) => returns())));

@@ -127,6 +127,39 @@ describe('runResearchJob', () => {
     expect(fine.status).toBe('ok');
   });
 
+  it('describeFailure adds words about the error itself to a failed job\'s message: the strategy\'s own error, of a throw or of an isolated sleeve', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { fileURLToPath } = await import('node:url');
+    const { StrategyError } = await import('@ensemble/protocol');
+    const { sha256Hex } = await import('./resolvers');
+    const path = fileURLToPath(new URL('./__fixtures__/throwing-strategy.ts', import.meta.url));
+    const modules = [{ path, sha256: sha256Hex(await readFile(path)) }];
+    const seen: unknown[] = [];
+    // What the error still holds where the job ran: the strategy's own error, with its stack.
+    const describeFailure = (error: unknown): string | undefined => {
+      seen.push(error);
+      let current: unknown = error;
+      while (current instanceof Error && !StrategyError.isInstance(current)) current = current.cause;
+      return StrategyError.isInstance(current) && current.cause instanceof Error ? `cause: ${current.cause.message}` : undefined;
+    };
+    const config = (errorPolicy: string) => ({
+      data: { dataset: 'sp500', from: '2012-01-01', to: '2014-12-31' },
+      errorPolicy,
+      strategies: [{ id: 'mine', strategy: 'throws-at', params: { at: 100 }, symbols: ['SP500'] }],
+    });
+    for (const policy of ['fail', 'isolate']) {
+      const failed = await runResearchJob(await job({ kind: 'run', config: config(policy), strategyModules: modules }), resolvers, { describeFailure });
+      expect(failed.status).toBe('failed');
+      expect(failed.error?.message).toMatch(/boom at bar 100 \(cause: boom at bar 100\)$/);
+    }
+    expect(seen).toHaveLength(2);
+    // Nothing to add: the message alone, as without the option.
+    const unknown = await job({ config: { data: { dataset: 'sp500' }, strategy: 'no-such-strategy' } });
+    const bad = await runResearchJob(unknown, resolvers, { describeFailure: () => '' });
+    expect(bad.error?.message).toContain('unknown strategy "no-such-strategy"');
+    expect(bad.error?.message).toBe((await runResearchJob(unknown, resolvers)).error?.message);
+  });
+
   it('a run job gives the orchestrator run\'s portfolio metrics', async () => {
     const config = {
       data: { dataset: 'sp500', from: '2012-01-01' },

@@ -70,9 +70,12 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
     const isolated = result.sleeves.filter((sleeve) => sleeve.isolated);
     if (isolated.length > 0) {
       const first = isolated[0];
+      // The strategy's own error as the cause (kept by its isolated event), so that where it threw can be told.
+      const cause = result.isolated.find((event) => event.strategyId === first?.id)?.error;
       throw new EnsembleError(
         'STRATEGY_FAILED',
         `${isolated.length === 1 ? 'a strategy was' : `${String(isolated.length)} strategies were`} isolated (errorPolicy "isolate"), so this combination's results are not its strategies': ${first?.id ?? '?'}: ${first?.error ?? 'failed'}`,
+        cause === undefined ? undefined : { cause },
       );
     }
     const benchmark = config.benchmark === undefined ? undefined : selected.series.find((series) => series.symbol === config.benchmark);
@@ -175,14 +178,31 @@ export async function prepareResearchJob(job: unknown, resolvers: ResearchResolv
   }
 }
 
+/** Options of {@link runResearchJob}. */
+export interface RunResearchJobOptions {
+  /**
+   * What to add to a failed job's message, in parentheses, from the error itself — which exists
+   * only where the job ran (a worker thread hands the planner its message, not the error): the
+   * CLI names where in a strategy file the strategy threw (`thrown at strategies/helper.ts:2:27`).
+   * Nothing is added for `undefined` or `''`.
+   */
+  readonly describeFailure?: ((error: unknown) => string | undefined) | undefined;
+}
+
+/** `result` (a failed job's) with `detail` after its message, in parentheses. */
+function withDetail(result: ResearchJobResult, detail: string | undefined): ResearchJobResult {
+  if (detail === undefined || detail === '' || result.error === undefined) return result;
+  return { ...result, error: { ...result.error, message: safeMessage(`${result.error.message} (${detail})`) } };
+}
+
 /**
  * Runs one research job: validates it, gets its data from `resolvers`, runs the backtest or the
  * orchestrator on the selected symbols and dates (the window's warm-up bars included, no entry
  * before its start), and measures the result. Deterministic: the same job and data give the same
  * result. Never throws for a bad config or a failing run: the result says `failed` with the
- * error's code and message.
+ * error's code and message (followed by `options.describeFailure`'s words about the error, if any).
  */
-export async function runResearchJob(job: unknown, resolvers: ResearchResolvers): Promise<ResearchJobResult> {
+export async function runResearchJob(job: unknown, resolvers: ResearchResolvers, options: RunResearchJobOptions = {}): Promise<ResearchJobResult> {
   const index = isRecord(job) && typeof job.index === 'number' ? job.index : -1;
   try {
     const parsed = researchJobSchema.parse(job);
@@ -210,7 +230,13 @@ export async function runResearchJob(job: unknown, resolvers: ResearchResolvers)
     }
     return measure(parsed.index, record, parsed.window);
   } catch (error) {
-    return failedResult(index, error);
+    let detail: string | undefined;
+    try {
+      detail = options.describeFailure?.(error);
+    } catch {
+      // The message alone, as without the option.
+    }
+    return withDetail(failedResult(index, error), detail);
   }
 }
 
