@@ -83,4 +83,31 @@ describe('paper tracks: the performance scheme scores an emptied sleeve on its s
     const time = Array.from(result.portfolio.equity.time);
     expect(result.sleeves[0]?.equity.equity[time.indexOf(times[21] ?? 0)]).toBeGreaterThan(0);
   });
+
+  it('scores on paper up to the bar a strategy throws on, so a later throw changes no earlier rebalance (no lookahead)', () => {
+    // DOWN's strategy buys and holds, and throws on bar 30 (the run isolates it there). Emptied at
+    // bar 5, it is kept out at 10 and 15 on its paper track and back at 20, as in the run whose
+    // data end on bar 21, where it never throws; the whole track was dropped for the throw, and
+    // bars 10 and 15 gave it the neutral half.
+    const turning = times.map((_, t) => 100 * (t <= 15 ? 0.99 ** t : 0.99 ** 15 * 1.03 ** (t - 15)) * (1 + 0.002 * (t % 2)));
+    const data = (bars: number) => [barSeriesFromCloses('DOWN', times.slice(0, bars), turning.slice(0, bars)), barSeriesFromCloses('UP', times.slice(0, bars), closes(0.01).slice(0, bars))];
+    const config: RunConfigInput = {
+      ...CONFIG,
+      errorPolicy: 'isolate',
+      strategies: [
+        { id: 'down', strategy: 'throwing', params: { at: 30 }, symbols: ['DOWN'] },
+        { id: 'up', strategy: 'buy-and-hold', symbols: ['UP'] },
+      ],
+    };
+    const logger = createMemoryLogger();
+    const full = runOrchestrator(config, data(BARS), { registry: testRegistry, logger });
+    const cut = runOrchestrator(config, data(22), { registry: testRegistry });
+    expect(full.isolated.map((event) => event.strategyId)).toEqual(['down']);
+    expect(cut.isolated).toEqual([]);
+    const decided = (result: typeof full) => result.rebalances.filter((event) => event.time <= (times[20] ?? 0)).map((event) => [event.targetWeights, event.onPaper]);
+    expect(decided(full)).toEqual(decided(cut));
+    expect(full.rebalances.find((event) => event.time === times[10])?.targetWeights.down).toBe(0);
+    expect(logger.records.filter((record) => record.fields.event === 'sleeve-paper-track-failed')).toHaveLength(1);
+  });
 });
+

@@ -1,6 +1,7 @@
+import type { BacktestResult } from '@ensemble/engine';
 import { runBacktest } from '@ensemble/engine';
-import type { Logger } from '@ensemble/protocol';
-import { isoTime, noopLogger } from '@ensemble/protocol';
+import type { BarSeries, Logger } from '@ensemble/protocol';
+import { StrategyError, isoTime, noopLogger, sliceSeriesByTime } from '@ensemble/protocol';
 import type { RunConfig, StrategyRegistry } from '../config';
 import { toRebalanceRule } from '../config';
 import type { Sleeve } from './sleeves';
@@ -73,11 +74,9 @@ export class PaperTracks {
     const definition = Object.hasOwn(registry, entry.strategy) ? registry[entry.strategy] : undefined;
     if (definition === undefined || !sleeve.active) return null;
     const n = config.strategies.length;
-    let equity: Float64Array;
-    let times: Float64Array;
-    try {
-      const result = runBacktest({
-        series: sleeve.runner.series,
+    const backtest = (series: readonly BarSeries[], closeAtEnd: boolean) =>
+      runBacktest({
+        series,
         strategy: definition.create(definition.schema.parse(entry.params), entry.id),
         // Returns do not depend on the capital with fractional units; with whole units they do, so
         // the track starts from the sleeve's own start capital (or an equal share of the run's).
@@ -87,16 +86,35 @@ export class PaperTracks {
         sizing: sleeve.sizing,
         fill: config.fill,
         fractional: config.fractional,
-        closeAtEnd: config.closeAtEnd,
+        closeAtEnd,
         ...(entry.rebalance === undefined ? {} : { rebalance: toRebalanceRule(entry.rebalance) }),
       });
+    let equity: Float64Array;
+    let times: Float64Array;
+    // Steps at or after this time have no return on paper: the strategy threw there.
+    let failedAt = Number.POSITIVE_INFINITY;
+    try {
+      let result: BacktestResult;
+      try {
+        result = backtest(sleeve.runner.series, config.closeAtEnd);
+      } catch (error) {
+        // A strategy that throws on some bar ran like its full run on every bar before it (the
+        // engine is causal): the track keeps those bars, so whether a later bar throws cannot
+        // change a score at an earlier rebalance (no lookahead). Without closeAtEnd, which would
+        // sell at the cut's last close as its symbols never did there.
+        const at = error instanceof StrategyError ? error.time : undefined;
+        if (at === undefined || !Number.isFinite(at)) throw error;
+        failedAt = at;
+        this.failed(entry.id, error);
+        result = backtest(
+          sleeve.runner.series.map((bars) => sliceSeriesByTime(bars, undefined, at - 1)),
+          false,
+        );
+      }
       equity = result.equity.equity;
       times = result.equity.time;
     } catch (error) {
-      this.options.logger.warn(
-        { event: 'sleeve-paper-track-failed', strategy: entry.id, error: error instanceof Error ? error.message : String(error) },
-        `sleeve ${entry.id}: its strategy could not run alone on paper, so the steps it holds no capital stay without a return`,
-      );
+      if (failedAt === Number.POSITIVE_INFINITY) this.failed(entry.id, error);
       return null;
     }
     // The track's bars are the sleeve's symbols' bars: on the run's other steps nothing of it moves (a return of 0).
@@ -104,6 +122,7 @@ export class PaperTracks {
     let j = 0;
     for (let t = 0; t < time.length; t++) {
       const at = time[t] ?? Number.NaN;
+      if (at >= failedAt) break;
       while (j < times.length && (times[j] ?? Number.POSITIVE_INFINITY) < at) j++;
       // At or before its first bar: no return yet.
       if (j === 0) continue;
@@ -116,5 +135,12 @@ export class PaperTracks {
       }
     }
     return track;
+  }
+
+  private failed(id: string, error: unknown): void {
+    this.options.logger.warn(
+      { event: 'sleeve-paper-track-failed', strategy: id, error: error instanceof Error ? error.message : String(error) },
+      `sleeve ${id}: its strategy could not run alone on paper, so the steps it holds no capital stay without a return (from the bar it threw on, when it ran before it)`,
+    );
   }
 }
