@@ -67,4 +67,72 @@ describe('a sleeve whose symbols have all ended', () => {
     expect(at(result, 10)?.targetWeights.w).toBeCloseTo(1 / 3, 15);
     expect(result.rebalances.every((entry) => !entry.reasons.includes('sleeve-finished'))).toBe(true);
   });
+
+  it('fires only for a sleeve whose last bar was the step before, and only when it has cash to hand over', () => {
+    // A never enters (cash only) and ends on day 8; B buys and holds V, which ends on day 12; Z has
+    // a fixed weight of 0 (no capital) and ends on day 14; C trades X to the end. No closeAtEnd.
+    const extra: BarSeries[] = [
+      ...series,
+      barSeriesFromCloses('V', days.slice(0, 13), days.slice(0, 13).map((_, i) => 30 + i)),
+      barSeriesFromCloses('U', days.slice(0, 15), days.slice(0, 15).map((_, i) => 40 + i)),
+    ];
+    const result = runOrchestrator(
+      {
+        ...CONFIG,
+        closeAtEnd: false,
+        allocation: { scheme: 'fixed' },
+        rebalance: { schedule: 'never' },
+        strategies: [
+          { id: 'a', strategy: 'scripted', params: { enterAt: [] }, symbols: ['W'], weight: 0.3 },
+          { id: 'b', strategy: 'buy-and-hold', symbols: ['V'], weight: 0.3 },
+          { id: 'z', strategy: 'buy-and-hold', symbols: ['U'], weight: 0 },
+          { id: 'c', strategy: 'buy-and-hold', symbols: ['X'], weight: 0.4 },
+        ],
+      },
+      extra,
+      { registry: testRegistry },
+    );
+    // Day 9: A's cash goes (to the reserve, under fixed weights). Day 13 (B holds V, which cannot
+    // trade) and day 15 (Z holds nothing to hand over) fire nothing, though A has still finished.
+    expect(result.rebalances.map((event) => [days.indexOf(event.time), event.reasons])).toEqual([
+      [0, ['initial']],
+      [LAST_W + 1, ['sleeve-finished']],
+    ]);
+  });
+
+  it('fires nothing for a sleeve sold out earlier that keeps only rounding dust', () => {
+    // E falls and ends on bar 32; its sleeve is sold out for a target of 0 at bar 5 and keeps about
+    // 7e-13 from the transfer's arithmetic. Bar 33 rebalanced (sleeve-finished) to move nothing.
+    const bars = Array.from({ length: 50 }, (_, i) => Date.UTC(2021, 0, 1) + i * 86_400_000);
+    const closes = (drift: number, from = 0) => bars.slice(from).map((_, i) => 100 * (1 + drift) ** i * (1 + 0.004 * (i % 2)));
+    const data = [
+      barSeriesFromCloses('L', bars.slice(8), closes(-0.01, 8)),
+      barSeriesFromCloses('E', bars.slice(0, 33), closes(-0.008).slice(0, 33)),
+      barSeriesFromCloses('UP', bars, closes(0.01)),
+    ];
+    const result = runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        cash: 10_000,
+        fill: 'close',
+        closeAtEnd: true,
+        commission: { kind: 'fixed', amount: 1 },
+        slippage: { kind: 'bps', bps: 5 },
+        allocation: { scheme: 'performance', lookback: 5 },
+        rebalance: { schedule: { everyBars: 5 } },
+        strategies: [
+          { id: 'late', strategy: 'buy-and-hold', symbols: ['L'] },
+          { id: 'early', strategy: 'buy-and-hold', symbols: ['E'] },
+          { id: 'up', strategy: 'buy-and-hold', symbols: ['UP'] },
+        ],
+      },
+      data,
+      { registry: testRegistry },
+    );
+    const early = result.sleeves[1]?.equity.equity[32] ?? Number.NaN;
+    expect(early).toBeGreaterThanOrEqual(0);
+    expect(early).toBeLessThan(1e-9);
+    expect(result.rebalances.filter((event) => event.reasons.includes('sleeve-finished'))).toEqual([]);
+  });
 });
+

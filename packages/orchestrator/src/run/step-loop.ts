@@ -446,8 +446,13 @@ export class Orchestration {
         return;
       }
     }
-    // A finished sleeve's capital goes to the others at once, not at the next scheduled rebalance.
-    const finished = finishing && sleeves.some((sleeve) => sleeve.active && sleeveEnd(sleeve) < time && !holdsPosition(sleeve));
+    // A finished sleeve's capital goes to the others at once, not at the next scheduled rebalance:
+    // a sleeve whose last bar was the step before this one (not one that finished earlier and was
+    // handed over then), that holds no position and has cash to hand over (more than rounding's
+    // dust: a sleeve sold out for a target of 0 can keep 1e-13 of it).
+    const last = this.time[t - 1] ?? Number.NaN;
+    const dust = 1e-9 * Math.max(1, Math.abs(equity));
+    const finished = finishing && sleeves.some((sleeve) => sleeve.active && sleeveEnd(sleeve) === last && !holdsPosition(sleeve) && sleeve.runner.markedEquity > dust);
     if (scheduled || drift || starting || finished) {
       const actual = this.actual;
       const total = this.shared === null ? equity : this.shadowEquity();
