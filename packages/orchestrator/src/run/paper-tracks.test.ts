@@ -109,5 +109,39 @@ describe('paper tracks: the performance scheme scores an emptied sleeve on its s
     expect(full.rebalances.find((event) => event.time === times[10])?.targetWeights.down).toBe(0);
     expect(logger.records.filter((record) => record.fields.event === 'sleeve-paper-track-failed')).toHaveLength(1);
   });
+
+  it('reads the paper track of a sleeve emptied through a crossed sale, which keeps the costs it kept back', () => {
+    // DOWN's sleeve buys and holds S, which falls; MIX holds S and UP at equal weights. At bar 5 DOWN
+    // is emptied and MIX takes its S: the sale crosses, pays no commission, and DOWN keeps the 0.1 %
+    // it kept back for it (about 47.5, less than a unit of S). Its returns are then 0, not NaN: the
+    // old rule read no paper track and gave it the neutral half (rarely invested) at bars 10 and 20,
+    // sold out again at 15. Its paper track still loses, so it stays out.
+    const data = [barSeriesFromCloses('S', times.slice(0, 21), closes(-0.01).slice(0, 21)), barSeriesFromCloses('UP', times.slice(0, 21), closes(0.03).slice(0, 21))];
+    const result = runOrchestrator(
+      {
+        ...CONFIG,
+        fractional: false,
+        crossing: true,
+        commission: { kind: 'percent', rate: 0.001 },
+        strategies: [
+          { id: 'down', strategy: 'buy-and-hold', symbols: ['S'] },
+          { id: 'mix', strategy: 'equal-weight', symbols: ['S', 'UP'], rebalance: { everyBars: 5 } },
+        ],
+      },
+      data,
+      { registry: testRegistry },
+    );
+    expect(result.crossing.crossings).toBeGreaterThan(0);
+    const down = result.sleeves[0];
+    expect(down?.equity.equity[6]).toBeGreaterThan(0);
+    expect(down?.returns[6]).toBe(0);
+    const scored = result.rebalances.filter((event) => event.reason !== 'initial');
+    expect(scored.map((event) => [times.indexOf(event.time), event.targetWeights.down, event.onPaper])).toEqual([
+      [5, 0, []],
+      [10, 0, ['down']],
+      [15, 0, ['down']],
+      [20, 0, ['down']],
+    ]);
+  });
 });
 

@@ -145,6 +145,12 @@ export class Rebalancing {
   private held = new Uint8Array(0);
   /** Whether the last rebalance was skipped for a portfolio worth zero or less (its warning given). */
   private skipping = false;
+  /**
+   * Per sleeve: the step from which it has held no capital by its target (a move sold it out for a
+   * target of 0), NaN while it has some; and its earlier such stretches, `[from, to)` in steps.
+   */
+  private readonly emptiedFrom: number[];
+  private readonly emptiedStretches: [number, number][][];
   /** Sleeves reported finished (see {@link Rebalancing.finished}). */
   private readonly finishedLogged = new Set<number>();
   /** Sleeves reported not started (see {@link Rebalancing.notStarted}). */
@@ -153,6 +159,27 @@ export class Rebalancing {
   constructor(options: RebalancingOptions) {
     this.options = options;
     this.ids = options.sleeves.map((sleeve) => sleeve.entry.id);
+    this.emptiedFrom = options.sleeves.map(() => Number.NaN);
+    this.emptiedStretches = options.sleeves.map(() => []);
+  }
+
+  /**
+   * Whether `sleeve` held no capital by its target at step `s`: from the step after a move that sold
+   * it out for a target of 0 up to the move that funds it again. Its own returns there are NaN, or
+   * those of what it could not give (costs it kept back for a sale that crossing made free, whole
+   * units' remainder), which are not its strategy's: both read its paper track.
+   */
+  private emptiedAt(sleeve: Sleeve, s: number): boolean {
+    const from = this.emptiedFrom[sleeve.index] ?? Number.NaN;
+    if (s >= from) return true;
+    // Latest first, stopping at the first stretch that ended by `s`: a window reads only its own.
+    const stretches = this.emptiedStretches[sleeve.index] ?? [];
+    for (let i = stretches.length - 1; i >= 0; i--) {
+      const [start, end] = stretches[i] ?? [0, 0];
+      if (end <= s) return false;
+      if (start <= s) return true;
+    }
+    return false;
   }
 
   /**
@@ -189,7 +216,7 @@ export class Rebalancing {
       for (let k = 0; k < width; k++) {
         let value = ring[at] ?? Number.NaN;
         // A step the sleeve held no capital (emptied): its strategy's return on paper, once it has started.
-        if (Number.isNaN(value) && paper !== null && active[sleeve.index] === true) {
+        if (paper !== null && active[sleeve.index] === true && (Number.isNaN(value) || this.emptiedAt(sleeve, start + k))) {
           value = paper.returnAt(sleeve, start + k);
           if (!Number.isNaN(value)) onPaper = true;
         }
@@ -354,6 +381,24 @@ export class Rebalancing {
   }
 
   /**
+   * After a move at step `t`: a sleeve sold out for a target of 0 (not held back by a position that
+   * cannot trade, nor left as it was below the costs) holds no capital from step `t + 1`; one with
+   * a target above 0 again ends its stretch at `t`.
+   */
+  private noteEmptied(weights: ArrayLike<number>, t: number, belowCosts: readonly string[]): void {
+    for (const sleeve of this.options.sleeves) {
+      const weight = weights[sleeve.index] ?? Number.NaN;
+      const from = this.emptiedFrom[sleeve.index] ?? Number.NaN;
+      if (weight === 0) {
+        if (Number.isNaN(from) && this.held[sleeve.index] !== 1 && !belowCosts.includes(sleeve.entry.id)) this.emptiedFrom[sleeve.index] = t + 1;
+      } else if (weight > 0 && !Number.isNaN(from)) {
+        if (t > from) this.emptiedStretches[sleeve.index]?.push([from, t]);
+        this.emptiedFrom[sleeve.index] = Number.NaN;
+      }
+    }
+  }
+
+  /**
    * Books a move of `delta` into `sleeve`, worth `current` before it, in its records and the
    * reserve; `current` splits the bar's return (see `stepReturn`). `emptied`: the move sold the
    * whole book (a target of 0, or one below the costs of selling), so the bar's return is
@@ -479,6 +524,7 @@ export class Rebalancing {
         const value = sleeve.runner.revalue();
         after[sleeve.index] = equity > 0 ? value / equity : Number.NaN;
       }
+      if (this.options.paper !== null) this.noteEmptied(outcome.weights, t, belowCosts);
     }
     const event = rebalanceEvent(ids, { weightsBefore: before, targetWeights: outcome.weights, weightsAfter: after, transfers }, queued.length > 0 ? queued : null, {
       time,
