@@ -40,8 +40,8 @@ export class PaperTracks {
   }
 
   /**
-   * The return of `sleeve`'s strategy run alone at step `t` (NaN before its first bar, or when it
-   * cannot run alone: a strategy that throws is the sleeve's own isolation's business).
+   * The return of `sleeve`'s strategy run alone at step `t` (NaN before its first bar, from the
+   * bar its strategy threw on, or when it cannot run alone at all).
    */
   returnAt(sleeve: Sleeve, t: number): number {
     let track = this.tracks[sleeve.index];

@@ -95,6 +95,20 @@ export function sleeveEnd(sleeve: Sleeve): number {
   return last;
 }
 
+/**
+ * Whether `sleeve` can never trade again at `time`: every one of its symbols had its last bar
+ * before, and it holds no position (see {@link Rebalancing} `finished`).
+ */
+export function endedFlat(sleeve: Sleeve, time: number): boolean {
+  const { series, account } = sleeve.runner;
+  if (series.length === 0) return false;
+  for (let k = 0; k < series.length; k++) {
+    const bars = series[k];
+    if (bars === undefined || (account.quantity[k] ?? 0) !== 0 || !((bars.time[bars.length - 1] ?? Number.POSITIVE_INFINITY) < time)) return false;
+  }
+  return true;
+}
+
 /** A rebalance as decided at a close: the weights then, the allocator's outcome and the rules that fired. */
 interface DecidedRebalance {
   readonly time: number;
@@ -238,12 +252,7 @@ export class Rebalancing {
    * `transfer-deferred`). Logged once (`sleeve-finished`).
    */
   private finished(sleeve: Sleeve, time: number): boolean {
-    const { series, account } = sleeve.runner;
-    if (series.length === 0) return false;
-    for (let k = 0; k < series.length; k++) {
-      const bars = series[k];
-      if (bars === undefined || (account.quantity[k] ?? 0) !== 0 || !((bars.time[bars.length - 1] ?? Number.POSITIVE_INFINITY) < time)) return false;
-    }
+    if (!endedFlat(sleeve, time)) return false;
     if (!this.finishedLogged.has(sleeve.index)) {
       this.finishedLogged.add(sleeve.index);
       this.options.logger.info(

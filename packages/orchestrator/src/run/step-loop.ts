@@ -14,7 +14,7 @@ import type { IsolatedEvent, OrchestratorResult } from '../result';
 import { assembleResult } from '../result/assemble';
 import { isolateSleeve } from './isolation';
 import { PaperTracks } from './paper-tracks';
-import { Rebalancing, sleeveEnd, sleeveStart } from './rebalancing';
+import { Rebalancing, endedFlat, sleeveEnd, sleeveStart } from './rebalancing';
 import { RunRecorder } from './recorder';
 import { SleeveBlocks, sleeveBlocksApply } from './sleeve-blocks';
 import { SharedVoting } from './shared-mode';
@@ -452,7 +452,7 @@ export class Orchestration {
     // dust: a sleeve sold out for a target of 0 can keep 1e-13 of it).
     const last = this.time[t - 1] ?? Number.NaN;
     const dust = 1e-9 * Math.max(1, Math.abs(equity));
-    const finished = finishing && sleeves.some((sleeve) => sleeve.active && sleeveEnd(sleeve) === last && !holdsPosition(sleeve) && sleeve.runner.markedEquity > dust);
+    const finished = finishing && sleeves.some((sleeve) => sleeve.active && sleeveEnd(sleeve) === last && endedFlat(sleeve, time) && sleeve.runner.markedEquity > dust);
     if (scheduled || drift || starting || finished) {
       const actual = this.actual;
       const total = this.shared === null ? equity : this.shadowEquity();
@@ -508,10 +508,4 @@ function verifyCustomHistory(time: Float64Array, sleeves: readonly Sleeve[]): vo
       );
     }
   }
-}
-
-/** Whether `sleeve` holds a position in any of its symbols. */
-function holdsPosition(sleeve: Sleeve): boolean {
-  for (const held of sleeve.runner.account.quantity) if (held !== 0) return true;
-  return false;
 }
