@@ -1,5 +1,5 @@
 import type { AnyStrategy, BarSeries, ConfigIssue, EquityCurve, Logger, Strategy } from '@ensemble/protocol';
-import { ConfigError, SeriesSeal, barSeriesFromCloses, createTimeline, isPortfolioStrategy, noopLogger, quoteValue, seriesTimeIssue, toConfigIssues } from '@ensemble/protocol';
+import { BAR_COLUMNS, ConfigError, SeriesSeal, barSeriesFromCloses, createTimeline, isPortfolioStrategy, noopLogger, quoteValue, seriesTimeIssue, toConfigIssues } from '@ensemble/protocol';
 import { Account } from './account';
 import { checkFiniteRun } from './finite-run';
 import { Broker } from './broker';
@@ -31,7 +31,19 @@ export type BacktestOptions = BacktestEngineOptions & {
   readonly series: BarSeries | readonly BarSeries[];
   /** A signal `Strategy` or a `PortfolioStrategy`. */
   readonly strategy: AnyStrategy;
+  /**
+   * The equity curve of an earlier result that nothing reads any more: this run writes its
+   * `equity`, `cash` and `grossExposure` into those columns instead of new ones (the earlier
+   * result then reads this run's values). For many runs in a row, e.g. a parameter sweep, where a
+   * new set of columns per run costs more in garbage collection than the run's own arithmetic.
+   * A column that does not fit — another length, a transferred buffer, memory shared with another
+   * column or with an input series — is not used: the run allocates its own, with the same result.
+   */
+  readonly reuse?: ReusableColumns | undefined;
 };
+
+/** The columns of an {@link EquityCurve} a run may write into (see {@link BacktestOptions.reuse}). */
+export type ReusableColumns = Pick<EquityCurve, 'equity' | 'cash' | 'grossExposure'>;
 
 /** The order counts of a result, with the rebalances whose weights were more than the equity when there were any. */
 function orderStats(
@@ -130,11 +142,10 @@ function runSteps(
   time: Float64Array,
   audit: LedgerAudit | null,
   onProgress: BacktestProgress | undefined,
+  columns: ReusableColumns = freshColumns(time.length),
 ): Omit<EquityCurve, 'time'> {
   const steps = time.length;
-  const equity = new Float64Array(steps);
-  const cash = new Float64Array(steps);
-  const grossExposure = new Float64Array(steps);
+  const { equity, cash, grossExposure } = columns;
   // About a hundred reports a run; none (the next one never comes) without a callback.
   const every = Math.max(1, Math.ceil(steps / 100));
   if (runner.singleSeries) {
@@ -165,6 +176,32 @@ function runSteps(
   }
   onProgress?.(steps, steps);
   return { equity, cash, grossExposure };
+}
+
+function freshColumns(steps: number): ReusableColumns {
+  return { equity: new Float64Array(steps), cash: new Float64Array(steps), grossExposure: new Float64Array(steps) };
+}
+
+/**
+ * The columns a run of `steps` steps writes its curve into: `reuse`'s, cleared, when all three
+ * fit — each exactly `steps` long and alone in its memory: no two of them, and none of them with
+ * a column of the input series, share a buffer (the run would otherwise overwrite its own
+ * inputs) — else new ones.
+ */
+function curveColumns(steps: number, list: readonly BarSeries[], reuse: ReusableColumns | undefined): ReusableColumns {
+  if (reuse === undefined) return freshColumns(steps);
+  const columns = [reuse.equity, reuse.cash, reuse.grossExposure];
+  const buffers = new Set<ArrayBufferLike>();
+  for (const column of columns) {
+    if (!(column instanceof Float64Array) || column.length !== steps || steps === 0) return freshColumns(steps);
+    buffers.add(column.buffer);
+  }
+  if (buffers.size < columns.length) return freshColumns(steps);
+  for (const series of list) {
+    for (const name of BAR_COLUMNS) if (buffers.has(series[name].buffer)) return freshColumns(steps);
+  }
+  for (const column of columns) column.fill(0);
+  return reuse;
 }
 
 /** The objects of one backtest, built by {@link prepare}. */
@@ -244,6 +281,7 @@ function simulate(
   engineOptions: ResolvedBacktestOptions,
   baseLogger: Logger,
   onProgress?: BacktestProgress,
+  reuse?: ReusableColumns,
 ): BacktestResult {
   anchorShapes();
   const portfolio = isPortfolioStrategy(strategy);
@@ -254,7 +292,7 @@ function simulate(
   const steps = time.length;
   const audit = options.checkInvariants ? new LedgerAudit(account) : null;
   logger.info({ event: 'backtest-start', symbols, steps, kind: portfolio ? 'portfolio' : 'signal', fill: options.fill }, 'backtest started');
-  const { equity, cash, grossExposure } = runSteps(runner, account, time, audit, onProgress);
+  const { equity, cash, grossExposure } = runSteps(runner, account, time, audit, onProgress, curveColumns(steps, list, reuse));
   runner.finish();
   seal?.verify(() => strategy.id);
   checkFiniteRun({ label: `strategy ${quoteValue(strategy.id)}`, strategyId: strategy.id }, time, { cash, 'gross exposure': grossExposure, equity });
@@ -298,7 +336,7 @@ function simulate(
  * path; see {@link BacktestEngine} for the semantics and the other errors.
  */
 export function runBacktest(options: BacktestOptions): BacktestResult {
-  const { series, strategy, logger, onProgress, ...config } = options;
+  const { series, strategy, logger, onProgress, reuse, ...config } = options;
   const list = seriesList(series);
   const parsed = BacktestOptionsSchema.safeParse(config);
   const issues = [
@@ -307,5 +345,5 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     ...seriesIssues(list),
   ];
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
-  return simulate(strategy, list, resolveOptions(parsed.data), logger ?? noopLogger, onProgress);
+  return simulate(strategy, list, resolveOptions(parsed.data), logger ?? noopLogger, onProgress, reuse);
 }

@@ -1,6 +1,6 @@
 export type { AccountFill, AccountOptions, OpenPosition } from './account';
 export { Account } from './account';
-export type { BacktestEngineOptions, BacktestOptions, BacktestProgress } from './backtest-engine';
+export type { BacktestEngineOptions, BacktestOptions, BacktestProgress, ReusableColumns } from './backtest-engine';
 export { BacktestEngine, runBacktest } from './backtest-engine';
 export type { BrokerOptions, BrokerStats } from './broker';
 export { Broker } from './broker';

@@ -308,10 +308,16 @@ export function crossover(a: Values, b: Values): Float64Array {
       { source: 'crossover()' },
     );
   }
-  const left = column(a);
-  const right = column(b);
+  return crossoverInto(column(a), column(b), new Float64Array(a.length));
+}
+
+/**
+ * {@link crossover} of two columns of one length written into `out`, which may be `left` itself
+ * (each value is read before its place is written): a strategy whose averages serve only their
+ * crossings spares a column.
+ */
+export function crossoverInto(left: Float64Array, right: Float64Array, out: Float64Array): Float64Array {
   const n = left.length;
-  const out = new Float64Array(n);
   let seen = false;
   let lastNonZero = 0;
   for (let i = 0; i < n; i++) {

@@ -69,6 +69,33 @@ describe('runResearchJob', () => {
     expect(research.metrics?.tradeCount).toBeGreaterThan(5);
   });
 
+  it("a thread's jobs in a row each keep their own result: the columns one run leaves behind for the next change no result handed out", async () => {
+    // Whole runs and window runs (their curves copied), one after another in one thread, runs of
+    // one length next to each other; each result as first handed out is compared with a copy taken
+    // then, after all ran.
+    const window = { warmupStart: Date.UTC(2012, 0, 1), start: Date.UTC(2013, 0, 2), end: Date.UTC(2013, 11, 31) };
+    const jobs = [
+      await job({ index: 1 }),
+      await job({ index: 2, window }),
+      await job({ index: 3, window, config: { data: { dataset: 'sp500', from: '2010-01-01', to: '2014-12-31' }, strategy: 'rsi-mean-reversion' } }),
+      await job({ index: 4, config: { data: { dataset: 'sp500', from: '2010-01-01', to: '2014-12-31' }, strategy: 'sma-crossover', params: { fast: 5, slow: 60 } } }),
+      await job({ index: 5 }),
+    ];
+    const own = createLocalResolvers();
+    const results = [];
+    const copies = [];
+    for (const each of jobs) {
+      const result = await runResearchJob(each, own);
+      expect(result.status).toBe('ok');
+      results.push(result);
+      copies.push(structuredClone(result));
+    }
+    expect(results).toEqual(copies);
+    // The same job before and after the others: bit for bit the same.
+    expect(Array.from(results[4]?.periodReturns ?? [])).toEqual(Array.from(results[0]?.periodReturns ?? []));
+    expect(results[4]?.metrics).toEqual(results[0]?.metrics);
+  });
+
   it('"benchmark": null measures without a benchmark, as `ensemble backtest --benchmark none` does; absent, the one traded symbol is the benchmark', async () => {
     const config = { data: { dataset: 'sp500', from: '2010-01-01', to: '2014-12-31' }, strategy: 'sma-crossover', params: { fast: 10, slow: 40 }, benchmark: null };
     const research = await runResearchJob(await job({ config }), resolvers);

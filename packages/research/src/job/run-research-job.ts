@@ -1,6 +1,7 @@
 import type { MarketData } from '@ensemble/data';
 import { selectMarketData } from '@ensemble/data';
 import { metricsStartEquity, runBacktest } from '@ensemble/engine';
+import type { ReusableColumns } from '@ensemble/engine';
 import { parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestrator';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { PerformanceCalculator, inferPeriodsPerYear, returnsFromEquity } from '@ensemble/performance';
@@ -41,7 +42,18 @@ interface RunRecord {
   readonly metrics: () => PerformanceMetrics;
   /** The cash, when the first point already holds the first bar's fills (close fills): the whole run's returns start from it. */
   readonly startEquity: number | undefined;
+  /** The engine's curve columns, which the thread's next backtest may write into once this run is measured (none for an orchestrator run). */
+  readonly reusable: ReusableColumns | undefined;
 }
+
+/**
+ * The curve columns of this thread's last measured backtest, which nothing reads any more: the
+ * next backtest writes into them (see the engine's `reuse`) rather than allocating three columns a
+ * job — in a sweep of short runs, their garbage collection cost more than the runs' arithmetic.
+ * Taken by a run and given back after its measuring, with no await in between: jobs of one thread
+ * that interleave at their awaits never hold the same columns.
+ */
+let spareColumns: ReusableColumns | undefined;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -90,6 +102,7 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
       benchmark,
       metrics: () => result.portfolio.metrics.metrics,
       startEquity: metricsStartEquity(config),
+      reusable: undefined,
     };
   }
   const config = parseBacktestRunConfig(job.config, registry);
@@ -100,7 +113,9 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
   const strategy = window === null ? created : holdUntil(created, window.start, stepsBefore(selected.series, window.start));
   const { cash, fill, commission, slippage, sizing, fractional, closeAtEnd, rebalance, checkInvariants } = config;
   const engine = { cash, fill, commission, slippage, sizing, fractional, closeAtEnd, checkInvariants, ...(rebalance === undefined ? {} : { rebalance }) };
-  const result = runBacktest({ series: selected.series, strategy, ...engine });
+  const reuse = spareColumns;
+  spareColumns = undefined;
+  const result = runBacktest({ series: selected.series, strategy, ...engine, reuse });
   // Absent: the traded symbol when there is one (as `ensemble backtest`); null: none.
   let benchmark: BarSeries | undefined;
   if (config.benchmark === undefined) benchmark = selected.series.length === 1 ? selected.series[0] : undefined;
@@ -122,6 +137,7 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
     benchmark,
     metrics: () => new PerformanceCalculator(options).metrics({ equity: result.equity, trades: result.trades, fills: result.fills, startEquity: metricsStartEquity(engine) }),
     startEquity: metricsStartEquity(engine),
+    reusable: result.equity,
   };
 }
 
@@ -228,7 +244,10 @@ export async function runResearchJob(job: unknown, resolvers: ResearchResolvers,
       seal?.restore();
       throw error;
     }
-    return measure(parsed.index, record, parsed.window);
+    const result = measure(parsed.index, record, parsed.window);
+    // Measured: the result holds its own columns (returns, a window's copied curve), not these.
+    spareColumns = record.reusable;
+    return result;
   } catch (error) {
     let detail: string | undefined;
     try {
