@@ -30,9 +30,22 @@ async function runAll(jobs: readonly ResearchJob[], executor: JobExecutor): Prom
   return results.size;
 }
 
-/** Starts the threads and loads their data before timing: one job per thread, twice over. */
+/**
+ * How many times each thread runs the whole plan's worth of jobs before timing, after its start
+ * and its data's loading (2,400 jobs a thread for the 200-job sweep). V8 optimises a function once
+ * it has run enough of its bytecode, per thread: the functions a job calls once (the engine's
+ * set-up, the job's measuring, the thread's task) get there only after some 800–1,600 jobs
+ * (`--trace-opt`), each such compile taking 10–45 ms of a helper thread. Warmed with fewer, the
+ * timed runs would also time those compiles — twice as many with two threads, each of which has
+ * run half the jobs — rather than the pool's throughput. Both pools are warmed with the same
+ * number of jobs per thread, and the in-process loop they are compared with as much.
+ */
+const WARM_RUNS_PER_THREAD = 12;
+
+/** Starts the threads and loads their data, then runs {@link WARM_RUNS_PER_THREAD} plans' worth of jobs on each thread. */
 async function warm(executor: LocalExecutor, plan: SweepPlan): Promise<void> {
   await runAll(plan.jobs.slice(0, executor.workers * 2), executor);
+  for (let k = 0; k < WARM_RUNS_PER_THREAD * executor.workers; k++) await runAll(plan.jobs, executor);
 }
 
 function sweepContext(count: number): () => Promise<SweepContext> {
@@ -75,7 +88,9 @@ export function sweepOneWorker(count: number): PoolCase<SweepContext> {
     size: count,
     setup: async () => {
       context = await sweepContext(count)();
-      await runResearchJob(context.plan.jobs[0], resolvers);
+      for (let k = 0; k < WARM_RUNS_PER_THREAD; k++) {
+        for (const job of context.plan.jobs) await runResearchJob(job, resolvers);
+      }
       return context;
     },
     run: ({ plan, one }) => runAll(plan.jobs, one),
