@@ -37,7 +37,9 @@ export type BacktestOptions = BacktestEngineOptions & {
    * result then reads this run's values). For many runs in a row, e.g. a parameter sweep, where a
    * new set of columns per run costs more in garbage collection than the run's own arithmetic.
    * A column that does not fit — another length, a transferred buffer, memory shared with another
-   * column or with an input series — is not used: the run allocates its own, with the same result.
+   * column or with an input series, a `SharedArrayBuffer` (whose memory other objects and threads
+   * may reach) — is not used: the run allocates its own, with the same result. Columns that fit are
+   * cleared before the first step, so a run that throws leaves them partly written.
    */
   readonly reuse?: ReusableColumns | undefined;
 };
@@ -186,14 +188,17 @@ function freshColumns(steps: number): ReusableColumns {
  * The columns a run of `steps` steps writes its curve into: `reuse`'s, cleared, when all three
  * fit — each exactly `steps` long and alone in its memory: no two of them, and none of them with
  * a column of the input series, share a buffer (the run would otherwise overwrite its own
- * inputs) — else new ones.
+ * inputs) — else new ones. A column in a `SharedArrayBuffer` never fits: the same shared memory
+ * can be reached through other `SharedArrayBuffer` objects (one per message that carried it, or
+ * per `structuredClone`), so comparing buffers cannot rule out that it holds an input series, and
+ * another thread may still read it.
  */
 function curveColumns(steps: number, list: readonly BarSeries[], reuse: ReusableColumns | undefined): ReusableColumns {
   if (reuse === undefined) return freshColumns(steps);
   const columns = [reuse.equity, reuse.cash, reuse.grossExposure];
   const buffers = new Set<ArrayBufferLike>();
   for (const column of columns) {
-    if (!(column instanceof Float64Array) || column.length !== steps || steps === 0) return freshColumns(steps);
+    if (!(column instanceof Float64Array) || !(column.buffer instanceof ArrayBuffer) || column.length !== steps || steps === 0) return freshColumns(steps);
     buffers.add(column.buffer);
   }
   if (buffers.size < columns.length) return freshColumns(steps);

@@ -1,7 +1,7 @@
 import { ConfigError } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crossover, ema, rollingMax, rollingMin, rollingStdDev, rsi, simpleReturns, sma } from './indicators';
+import { crossover, crossoverInto, ema, rollingMax, rollingMin, rollingStdDev, rsi, simpleReturns, sma } from './indicators';
 
 const N = Number.NaN;
 
@@ -224,6 +224,26 @@ describe('against naive O(n·k) implementations on random input', () => {
       fc.property(small, small, (a, b) => {
         const n = Math.min(a.length, b.length);
         expectClose(crossover(a.slice(0, n), b.slice(0, n)), naiveCrossover(a.slice(0, n), b.slice(0, n)), 0);
+      }),
+    );
+  });
+
+  it('crossoverInto written over either input is crossover bit for bit (NaN, ±0 and ties included), and leaves the other input alone', () => {
+    const value = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom(Number.NaN, -0, 0, 1 + 2 ** -52), fc.double({ min: -5, max: 5 }));
+    const pair = fc.array(fc.tuple(value, value), { maxLength: 60 });
+    fc.assert(
+      fc.property(pair, fc.boolean(), (pairs, overLeft) => {
+        const a = Float64Array.from(pairs, ([x]) => x);
+        const b = Float64Array.from(pairs, ([, y]) => y);
+        const expected = crossover(a, b);
+        const left = a.slice();
+        const right = b.slice();
+        const out = crossoverInto(left, right, overLeft ? left : right);
+        expect(out).toBe(overLeft ? left : right);
+        expect(Array.from(out).every((v, i) => Object.is(v, expected[i]))).toBe(true);
+        const other = overLeft ? right : left;
+        const original = overLeft ? b : a;
+        expect(Array.from(other).every((v, i) => Object.is(v, original[i]))).toBe(true);
       }),
     );
   });

@@ -42,7 +42,7 @@ interface RunRecord {
   readonly metrics: () => PerformanceMetrics;
   /** The cash, when the first point already holds the first bar's fills (close fills): the whole run's returns start from it. */
   readonly startEquity: number | undefined;
-  /** The engine's curve columns, which the thread's next backtest may write into once this run is measured (none for an orchestrator run). */
+  /** The engine's curve columns, which the thread's next backtest may write into once this run is measured (none for an orchestrator run or one longer than {@link SPARE_MAX}). */
   readonly reusable: ReusableColumns | undefined;
 }
 
@@ -54,6 +54,14 @@ interface RunRecord {
  * that interleave at their awaits never hold the same columns.
  */
 let spareColumns: ReusableColumns | undefined;
+
+/**
+ * The longest run (in steps) whose columns are kept as {@link spareColumns}. Past it, three
+ * allocations are little beside the run's own arithmetic, and the columns kept would stay alive
+ * after the thread's last job — for good when jobs run in-process (the metrics bound their scratch
+ * columns the same way).
+ */
+const SPARE_MAX = 1 << 17;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -137,7 +145,8 @@ function runRecord(job: ResearchJob, data: MarketData, registry: StrategyRegistr
     benchmark,
     metrics: () => new PerformanceCalculator(options).metrics({ equity: result.equity, trades: result.trades, fills: result.fills, startEquity: metricsStartEquity(engine) }),
     startEquity: metricsStartEquity(engine),
-    reusable: result.equity,
+    // The three columns alone: the curve's time column may be a view of the whole data set's.
+    reusable: result.bars <= SPARE_MAX ? { equity: result.equity.equity, cash: result.equity.cash, grossExposure: result.equity.grossExposure } : undefined,
   };
 }
 
