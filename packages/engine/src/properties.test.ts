@@ -1,8 +1,8 @@
-import type { BarSeries, PortfolioStrategy, RebalanceRule, Strategy } from '@ensemble/protocol';
+import type { BarSeries, RebalanceRule, Strategy } from '@ensemble/protocol';
 import { barSeriesFromBars, seriesToBars } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gbmSeries, prng, randomSignals } from '../test/helpers';
+import { gbmSeries, prng, randomSignals, randomWeights } from '../test/helpers';
 import { Account } from './account';
 import { runBacktest } from './backtest-engine';
 import type { BacktestOptions } from './backtest-engine';
@@ -301,23 +301,6 @@ describe('the single-series fast path', () => {
     );
   });
 });
-
-/** A stateless portfolio strategy: pseudo-random weights per step over the tradable symbols. */
-function randomWeights(seed: number, allowShort: boolean, rebalance: RebalanceRule): PortfolioStrategy {
-  return {
-    kind: 'portfolio',
-    id: `weights-${seed}`,
-    warmup: 1,
-    rebalance,
-    targetWeights: (context) => {
-      const random = prng(seed * 1009 + context.step);
-      const raw = context.tradable.map(() => (allowShort ? random() * 2 - 1 : random()));
-      const gross = raw.reduce((sum, w) => sum + Math.abs(w), 0) || 1;
-      const invested = random();
-      return Object.fromEntries(context.tradable.map((symbol, k) => [symbol, ((raw[k] ?? 0) / gross) * invested]));
-    },
-  };
-}
 
 const rebalanceRule: fc.Arbitrary<RebalanceRule> = fc.oneof(
   fc.constant<RebalanceRule>({ kind: 'never' }),

@@ -2,7 +2,7 @@ import type { BarSeries, PortfolioStrategy, RebalanceRule, Strategy } from '@ens
 import { BAR_COLUMNS, barSeriesFromBars, seriesToBars } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gbmSeries, prng, randomSignals } from '../test/helpers';
+import { gbmSeries, prng, randomSignals, randomWeights } from '../test/helpers';
 import { runBacktest } from './backtest-engine';
 import type { BacktestOptions, ReusableColumns } from './backtest-engine';
 import { wholeUnitSizingProblem } from './options';
@@ -145,20 +145,6 @@ const rebalanceRule: fc.Arbitrary<RebalanceRule> = fc.oneof(
   fc.integer({ min: 1, max: 6 }).map((every): RebalanceRule => ({ kind: 'bars', every })),
   fc.constant<RebalanceRule>({ kind: 'calendar', period: 'week' }),
 );
-
-/** A stateless portfolio strategy: pseudo-random weights per step over the tradable symbols. */
-function randomWeights(seed: number, allowShort: boolean, rebalance: RebalanceRule): PortfolioStrategy {
-  return {
-    kind: 'portfolio',
-    id: `weights-${seed}`,
-    warmup: 1,
-    rebalance,
-    targetWeights: (context) => {
-      const random = prng(seed * 1009 + context.step);
-      return Object.fromEntries(context.tradable.map((symbol) => [symbol, (allowShort ? random() * 2 - 1 : random()) / context.tradable.length]));
-    },
-  };
-}
 
 const strategy: fc.Arbitrary<() => Strategy | PortfolioStrategy> = fc.oneof(
   fc

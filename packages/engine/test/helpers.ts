@@ -164,3 +164,20 @@ export function catchError(run: () => unknown): unknown {
   }
   throw new Error('expected a throw');
 }
+
+/** A stateless portfolio strategy: pseudo-random weights per step over the tradable symbols. */
+export function randomWeights(seed: number, allowShort: boolean, rebalance: RebalanceRule): PortfolioStrategy {
+  return {
+    kind: 'portfolio',
+    id: `weights-${seed}`,
+    warmup: 1,
+    rebalance,
+    targetWeights: (context) => {
+      const random = prng(seed * 1009 + context.step);
+      const raw = context.tradable.map(() => (allowShort ? random() * 2 - 1 : random()));
+      const gross = raw.reduce((sum, w) => sum + Math.abs(w), 0) || 1;
+      const invested = random();
+      return Object.fromEntries(context.tradable.map((symbol, k) => [symbol, ((raw[k] ?? 0) / gross) * invested]));
+    },
+  };
+}
