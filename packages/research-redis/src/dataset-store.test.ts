@@ -4,8 +4,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rejectionOf, withDirectory } from '../test/helpers';
 import { sha256Hex } from '@ensemble/research';
-import { DatasetCache, DatasetFetchError, storeDataset } from './dataset-store';
-import { sweepKeys } from './keys';
+import { copyDatasetFromSweep, DatasetCache, DatasetFetchError, storeDataset } from './dataset-store';
+import { sweepKeys, sweepRegistryKey } from './keys';
 import { startRedisServer, type TestRedisServer } from './testing/redis-server';
 
 // SHA-256("abc"), FIPS 180-2 appendix B.1.
@@ -75,5 +75,18 @@ describe('storeDataset and DatasetCache', () => {
       expect(third.fetches).toBe(1);
       expect(readFileSync(path, 'utf8')).toBe('abc');
     });
+  });
+
+  it('copies a dataset from the newest registered sweep that holds it, passing over foreign entries; false when none does', async () => {
+    const registry = sweepRegistryKey('copy');
+    const [older, newer, none, target] = [sweepKeys('copy', 'older'), sweepKeys('copy', 'newer'), sweepKeys('copy', 'none'), sweepKeys('copy', 'target')];
+    await redis.zadd(registry, 1, 'older', 2, 'newer', 3, 'none', 4, 'not a sweep!', 5, 'target');
+    await redis.set(older.dataset(ABC_SHA256), 'abc');
+    await redis.set(newer.dataset(ABC_SHA256), 'abc (newer)');
+    expect(await copyDatasetFromSweep(redis, target, ABC_SHA256)).toBe(true);
+    expect(await redis.get(target.dataset(ABC_SHA256))).toBe('abc (newer)');
+    expect(await copyDatasetFromSweep(redis, target, ABC_SHA256)).toBe(false);
+    expect(await copyDatasetFromSweep(redis, none, 'f'.repeat(64))).toBe(false);
+    expect(await redis.keys('copy:*:data:*')).toHaveLength(3);
   });
 });

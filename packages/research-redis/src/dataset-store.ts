@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { EnsembleError } from '@ensemble/protocol';
 import { sha256Hex } from '@ensemble/research';
 import type { Redis } from 'ioredis';
-import type { SweepKeys } from './keys';
+import { datasetKeyParts, sweepRegistryKey, type SweepKeys } from './keys';
 
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 
@@ -20,7 +20,7 @@ export class DatasetFetchError extends EnsembleError {
       kind === 'missing' ? 'DATA_NOT_FOUND' : 'DATA_INVALID',
       kind === 'missing'
         ? `Dataset ${details.sha256} of sweep ${details.sweepId} is not in Redis: the sweep was cleaned or its coordinator never stored it; restart the sweep from its coordinator.`
-        : `Dataset ${details.sha256} of sweep ${details.sweepId} in Redis hashes to ${details.actual ?? '?'}: it was altered; clean the sweep and run it again.`,
+        : `Dataset ${details.sha256} of sweep ${details.sweepId} in Redis hashes to ${details.actual ?? '?'}: it was altered; clean the sweep, and every other sweep of the same data (a new sweep copies it from them), and run it again.`,
     );
     this.name = 'DatasetFetchError';
     this.sha256 = details.sha256;
@@ -40,6 +40,28 @@ export async function storeDataset(redis: Redis, keys: SweepKeys, bytes: Uint8Ar
   const sha256 = sha256Hex(bytes);
   await redis.set(keys.dataset(sha256), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'NX');
   return sha256;
+}
+
+// Copies dataset ARGV[3] from the newest other registered sweep (registry KEYS[1]) that holds it
+// into this sweep's key (KEYS[2]), inside Redis: a new sweep of data Redis already holds needs no
+// read, hash or upload of the file. Each sweep keeps its own copy, so cleaning one never takes data
+// from another. A registry entry that names no sweep is passed over.
+const COPY_FROM_SWEEP = `
+for _, id in ipairs(redis.call('ZREVRANGE', KEYS[1], 0, -1)) do
+  if id ~= ARGV[1] and string.match(id, '^[%w][%w._-]*$') then
+    if redis.call('COPY', ARGV[2] .. id .. ARGV[3], KEYS[2]) == 1 then return 1 end
+  end
+end
+return 0`;
+
+/**
+ * Gives the sweep dataset `sha256` by copying it, inside Redis, from another sweep of the registry
+ * that holds it; false when none does (or the sweep holds it already). The copy is checked against
+ * the hash where every dataset is: by the worker that fetches it.
+ */
+export async function copyDatasetFromSweep(redis: Redis, keys: SweepKeys, sha256: string): Promise<boolean> {
+  const { head, tail } = datasetKeyParts(keys.prefix, sha256);
+  return (await redis.eval(COPY_FROM_SWEEP, 2, sweepRegistryKey(keys.prefix), keys.dataset(sha256), keys.sweepId, head, tail)) === 1;
 }
 
 /**

@@ -91,9 +91,20 @@ export function sweepKeys(prefix: string, sweepId: string): SweepKeys {
     workers: `${own}:workers`,
     refusals: `${own}:refusals`,
     started: `${own}:started`,
-    dataset: (sha256) => `${own}:data:${sha256}`,
+    dataset: (sha256) => {
+      const { head, tail } = datasetKeyParts(prefix, sha256);
+      return `${head}${sweepId}${tail}`;
+    },
     ownPattern: `${own}:*`,
   };
+}
+
+/**
+ * The key of dataset `sha256` of any sweep under `prefix` is `<head><sweep id><tail>` (what
+ * {@link SweepKeys.dataset} gives): a new sweep looks for the data in other sweeps by these.
+ */
+export function datasetKeyParts(prefix: string, sha256: string): { readonly head: string; readonly tail: string } {
+  return { head: `${prefix}:sweep-`, tail: `:ensemble:data:${sha256}` };
 }
 
 /** The BullMQ job id of a combination: `<sweepId>-<index>` (re-adding it is a no-op). */

@@ -2,7 +2,7 @@ import { ConfigError, noopLogger, type Logger } from '@ensemble/protocol';
 import { Queue } from 'bullmq';
 import { RedisLink } from './connection';
 import { SweepRemovedError } from './errors';
-import { storeDataset } from './dataset-store';
+import { copyDatasetFromSweep, storeDataset } from './dataset-store';
 import { compatibilityDifference, envelopeOf, jobFingerprint, parseRefusal, REFUSAL_FRESH_MS, serverTimeMs } from './job-envelope';
 import { DEFAULT_PREFIX, jobIdOf, shortSweepId, sweepChannel, sweepKeys, sweepRegistryKey, type SweepKeys } from './keys';
 import { jsonResult, readDoneIndexes, readResults, storeResultOnce, type StoredResult } from './result-store';
@@ -12,7 +12,7 @@ import { isConnectionError, sleep } from './timing';
 /** A dataset the jobs refer to by content, stored once in Redis for the workers. */
 export interface QueuedDataset {
   readonly sha256: string;
-  /** Reads its bytes (called only when Redis does not hold them yet). */
+  /** Reads its bytes (called only when no sweep in Redis holds them yet: a sweep of data another holds copies it there). */
   load(): Promise<Uint8Array>;
 }
 
@@ -167,7 +167,8 @@ export async function runSweepOnQueue<TJob, TResult>(
       throw new ConfigError([{ path: 'sweepId', message: `sweep ${keys.sweepId} in Redis holds another job under combination ${entries[clash]?.index ?? clash} (another spec or data); resume it with the same spec, or choose a new sweep id, or clean it first` }]);
     }
     for (const dataset of options.datasets ?? []) {
-      if ((await redis.exists(keys.dataset(dataset.sha256))) === 0) await storeDataset(redis, keys, await dataset.load());
+      if ((await redis.exists(keys.dataset(dataset.sha256))) === 1 || (await copyDatasetFromSweep(redis, keys, dataset.sha256))) continue;
+      await storeDataset(redis, keys, await dataset.load());
     }
     const fresh = entries.flatMap((entry, k) => (stored[k] === null ? [String(entry.index), fingerprints[k] ?? ''] : []));
     if (fresh.length > 0) await redis.hset(keys.fingerprints, ...fresh);

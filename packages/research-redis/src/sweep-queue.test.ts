@@ -206,6 +206,33 @@ describe('runSweepOnQueue with queue workers', () => {
     expect(loads).toBe(1);
   });
 
+  it('a sweep of data another sweep holds copies it inside Redis, without reading it; cleaning removes each copy with its sweep', async () => {
+    const bytes = new TextEncoder().encode('time,open,high,low,close,volume\n1,2,3,1,2,100\n');
+    const sha256 = sha256Hex(bytes);
+    let loads = 0;
+    const datasets = [{ sha256, load: () => { loads++; return Promise.resolve(bytes); } }];
+    const prefix = 'copies';
+    const address = { url: server.url, prefix };
+    // Each sweep has workers of its own, whose caches start empty: they fetch the data from that sweep's keys.
+    const run = (sweepId: string): Promise<ToyResult[]> => withWorkers(1, new Map(), () => collect(toyJobs(2, { dataset: sha256 }), sweepId, { datasets }, prefix), prefix);
+    const redis = new Redis(server.url);
+    try {
+      const lengths = [...(await run('copy-a')), ...(await run('copy-b'))].map((r) => r.datasetLength);
+      expect(lengths).toEqual([bytes.length, bytes.length, bytes.length, bytes.length]);
+      expect(loads).toBe(1);
+      // The sweep it was copied from cleaned, the other keeps its own copy.
+      await cleanSweep(address, 'copy-a');
+      expect(await redis.getBuffer(sweepKeys(prefix, 'copy-b').dataset(sha256))).toEqual(Buffer.from(bytes));
+      await cleanSweep(address, 'copy-b');
+      expect(await redis.keys(`${prefix}:*data*`)).toEqual([]);
+      // No sweep holds it any more: the next one reads the file again.
+      expect((await run('copy-c')).map((r) => r.datasetLength)).toEqual([bytes.length, bytes.length]);
+      expect(loads).toBe(2);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it('fails with a QueueConnectionError when nobody listens, without the password', async () => {
     const port = await freePort();
     const error = await runSweepOnQueue(toyJobs(1), { url: `redis://:queue-pw@127.0.0.1:${port}`, sweepId: 'x', connectTimeoutMs: 500, ...toyCoordinator }, { onResult: () => undefined }).catch((error: unknown) => error);
