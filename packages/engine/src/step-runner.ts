@@ -97,6 +97,16 @@ export abstract class StepRunner extends RunnerBook {
     this.beginStep(step);
     const account = this.account;
     if (account.exitLevels !== 0) this.triggerExitLevels();
+    if (this.aligned) {
+      // Every symbol has its bar `step` (beginStep pointed each index there): marked without reading the indexes back.
+      const { series } = this;
+      for (let k = 0; k < series.length; k++) {
+        const s = series[k];
+        if (s !== undefined) account.mark(k, s.close[step] ?? Number.NaN, step);
+      }
+      this.value();
+      return;
+    }
     if (!this.lone) {
       this.markToMarket();
       return;
@@ -308,8 +318,8 @@ export abstract class StepRunner extends RunnerBook {
   private noteOverEquity(weights: Readonly<Record<string, unknown>>, time: number): void {
     let sum = 0;
     let long = 0;
-    for (const weight of Object.values(weights)) {
-      const value = weight as number;
+    for (const symbol of Object.keys(weights)) {
+      const value = weights[symbol] as number;
       sum += value;
       if (value > 0) long += value;
     }
@@ -322,6 +332,21 @@ export abstract class StepRunner extends RunnerBook {
       `targetWeights returned weights summing to ${formatValue(sum)}: more than the equity, and the account has no margin (only a short's proceeds pay for longs beyond it), so buys beyond the cash are shrunk or rejected symbol by symbol, in the order of the symbols; scale the weights to sum to at most 1 (said once a run)`,
     );
   }
+
+  /**
+   * A portfolio context's `bars`: symbol → its context at its latest marked bar, showing the cash
+   * and equity of the decision being made (read when called), or null. One function for the
+   * runner's life rather than a closure per rebalance, which reads the same fields.
+   */
+  private readonly barsAt = (symbol: string): StrategyContext | null => {
+    const k = this.indexBySymbol.get(symbol);
+    const cursor = k === undefined ? undefined : this.cursors[k];
+    const i = k === undefined ? -1 : (this.account.markBar[k] ?? -1);
+    if (k === undefined || cursor === undefined || i < 0) return null;
+    cursor.setAccount(this.viewCash, this.viewEquity);
+    cursor.setPosition(this.account.position(k));
+    return cursor.moveTo(i);
+  };
 
   private decideRebalance(strategy: PortfolioStrategy): void {
     const step = this.currentStep;
@@ -341,15 +366,7 @@ export abstract class StepRunner extends RunnerBook {
       const position = account.position(k);
       if (position !== null) positions.set(symbol, position);
     }
-    const bars = (symbol: string): StrategyContext | null => {
-      const k = this.indexBySymbol.get(symbol);
-      const cursor = k === undefined ? undefined : this.cursors[k];
-      const i = k === undefined ? -1 : (account.markBar[k] ?? -1);
-      if (k === undefined || cursor === undefined || i < 0) return null;
-      cursor.setAccount(this.viewCash, this.viewEquity);
-      cursor.setPosition(account.position(k));
-      return cursor.moveTo(i);
-    };
+    const bars = this.barsAt;
     const view = Object.freeze({ cash: this.viewCash, equity: this.viewEquity });
     const context: PortfolioContext = Object.freeze({ time, step, symbols, tradable, bars, account: view, positions });
     let weights: Readonly<Record<string, unknown>>;
@@ -365,7 +382,9 @@ export abstract class StepRunner extends RunnerBook {
         throw refusedValue(new TypeError(`targetWeights returned ${formatValue(answer)}, not a plain object; return { SYMBOL: weight, … }`));
       }
       weights = answer as Readonly<Record<string, unknown>>;
-      for (const [symbol, weight] of Object.entries(weights)) {
+      // Keys, then each value: the same reads as Object.entries without an array per weight.
+      for (const symbol of Object.keys(weights)) {
+        const weight = weights[symbol];
         if (!this.indexBySymbol.has(symbol)) {
           throw refusedValue(new RangeError(`targetWeights returned a weight for "${symbol}", which is not among the strategy's symbols (${symbols.join(', ')})`));
         }

@@ -85,6 +85,13 @@ function validateWeights(weights: ArrayLike<number>): ConfigIssue[] {
 
 const clip = (value: number, low: number, high: number) => (value < low ? low : value > high ? high : value);
 
+/** S(λ) = Σ clip(λ·rawᵢ, low, high): the weights' sum at scale `lambda`. */
+function clippedSum(lambda: number, raw: Float64Array, low: number, high: number): number {
+  let sum = 0;
+  for (const r of raw) sum += clip(lambda * r, low, high);
+  return sum;
+}
+
 /**
  * Turns raw weights (≥ 0, not all 0) into constrained ones: scaled to sum to
  * `target = leverage − cashBuffer` (defaults 1 and 0), each in `[minWeight, maxWeight]`, the excess
@@ -148,16 +155,11 @@ export function applyWeightConstraints(weights: ArrayLike<number>, constraints: 
     }
     // A typed array sorts numerically without a comparator (the values are ≥ 0, none NaN).
     breakpoints.sort();
-    const total = (lambda: number) => {
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += clip(lambda * (raw[i] ?? 0), low, high);
-      return sum;
-    };
     // S(λ) is continuous, non-decreasing and piecewise linear; find the piece where it crosses target.
     let previous = 0;
     scale = breakpoints[breakpoints.length - 1] ?? 0;
     for (const point of breakpoints) {
-      if (point > previous && total(point) >= target) {
+      if (point > previous && clippedSum(point, raw, low, high) >= target) {
         const middle = (previous + point) / 2;
         let clipped = 0;
         let free = 0;

@@ -76,6 +76,16 @@ function lazyField(event: RebalanceEvent, field: keyof RebalanceEvent, make: () 
 }
 
 /**
+ * A movable sleeve's share of a move's `pool` for its `target`: `pool × target / movable` when
+ * the held sleeves' gaps were `rescaled` into it (a fraction taken first), never above the larger
+ * of its target and the `ceiling` of `allocation.maxWeight`; else the target itself. A function
+ * of its inputs rather than a closure made at each move (an allocation, and under tsx a name set).
+ */
+function shareOf(target: number, rescaled: boolean, pool: number, movable: number, ceiling: number): number {
+  return rescaled ? Math.min(pool * (target / movable), Math.max(target, ceiling)) : target;
+}
+
+/**
  * The time of the first bar of any of `sleeve`'s symbols (epoch ms; +∞ when none has a bar): from
  * then on its strategy can trade.
  */
@@ -490,7 +500,6 @@ export class Rebalancing {
       const rescaled = movable > 0 && gap !== 0;
       const cap = this.options.config.allocation.maxWeight;
       const ceiling = cap === undefined ? Number.POSITIVE_INFINITY : cap * equity;
-      const shareOf = (target: number): number => (rescaled ? Math.min(pool * (target / movable), Math.max(target, ceiling)) : target);
       // Givers first: one that cannot pay the costs of selling out of its target keeps them back
       // (`CapitalTransfers.move`), and the receivers then receive that much less between them, in
       // proportion to what each was to receive, so the reserve stays as targeted. (A cut in
@@ -502,7 +511,7 @@ export class Rebalancing {
       for (const sleeve of sleeves) {
         if (held[sleeve.index] === 1) continue;
         const current = sleeve.runner.markedEquity;
-        const target = shareOf((outcome.weights[sleeve.index] ?? 0) * equity);
+        const target = shareOf((outcome.weights[sleeve.index] ?? 0) * equity, rescaled, pool, movable, ceiling);
         if (!(target < current - dust)) {
           if (target > current + dust) receiving += target - current;
           continue;
@@ -520,7 +529,7 @@ export class Rebalancing {
       for (const sleeve of sleeves) {
         if (held[sleeve.index] === 1) continue;
         const current = sleeve.runner.markedEquity;
-        const wanted = shareOf((outcome.weights[sleeve.index] ?? 0) * equity);
+        const wanted = shareOf((outcome.weights[sleeve.index] ?? 0) * equity, rescaled, pool, movable, ceiling);
         if (!(wanted > current + dust)) continue;
         const target = cut === 1 ? wanted : current + (wanted - current) * cut;
         if (!(target > current + dust)) continue;

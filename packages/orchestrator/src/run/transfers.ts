@@ -115,6 +115,8 @@ export class CapitalTransfers {
   private ideal = new Float64Array(0);
   /** Scratch of {@link CapitalTransfers.scale}, per symbol of the sleeve: the signed order. */
   private planned = new Float64Array(0);
+  /** Scratch of {@link CapitalTransfers.cashToClose}'s callers, per symbol of the sleeve: the units held once its orders fill. */
+  private after = new Float64Array(0);
   /**
    * Whether the last {@link CapitalTransfers.move} left the sleeve as it was because scaling its
    * book would have cost at least the amount it moved (a fixed or minimum commission against a
@@ -206,7 +208,7 @@ export class CapitalTransfers {
   }
 
   /**
-   * What a giver holding `units(k)` of each position of `account` (signed) and `cash` lacks of the
+   * What a giver holding `units[k]` of each position of `account` (signed) and `cash` lacks of the
    * cash that pays for closing them (0 when nothing): the most of (a) what closing its whole book
    * at its marks would cost beyond the book's value and its cash, and (b) the cash that closes
    * each long even at half its mark, where the long's own sale would then raise less than its
@@ -215,13 +217,14 @@ export class CapitalTransfers {
    * sold it. A book worth at least twice its closing costs — every position of an ordinary run —
    * needs nothing under (b), and (a) is the same check at the marks for any book, shorts included.
    */
-  private cashToClose(account: PositionBook['account'], cash: number, units: (k: number) => number): number {
+  private cashToClose(account: PositionBook['account'], cash: number, units: Float64Array): number {
+    // `units` may be longer than the account's symbols: only its first entries are read.
     const { commission, slippage } = this.options;
     const { markPrice } = account;
     let value = cash;
     let halved = 0;
     for (let k = 0; k < markPrice.length; k++) {
-      const held = units(k);
+      const held = units[k] ?? 0;
       const mark = markPrice[k] ?? 0;
       if (held === 0 || !(mark > 0)) continue;
       const size = Math.abs(held);
@@ -396,7 +399,9 @@ export class CapitalTransfers {
     // cash (crumbs against a fixed or minimum commission); one that would keep back all it gives
     // is left as it is (see `keptToClose`).
     if (amount < 0) {
-      const lacking = this.cashToClose(account, cash, (k) => (quantity[k] ?? 0) + (planned[k] ?? 0));
+      const after = this.unitsAfter(n);
+      for (let k = 0; k < n; k++) after[k] = (quantity[k] ?? 0) + (planned[k] ?? 0);
+      const lacking = this.cashToClose(account, cash, after);
       const toClose = this.keptToClose(lacking, kept, -amount);
       if (toClose === null) {
         account.deposit(-amount - kept);
@@ -445,6 +450,12 @@ export class CapitalTransfers {
       );
     }
     return kept;
+  }
+
+  /** The {@link CapitalTransfers.after} scratch, at least `n` long (a closure per call instead was an allocation per sleeve moved). */
+  private unitsAfter(n: number): Float64Array {
+    if (this.after.length < n) this.after = new Float64Array(n);
+    return this.after;
   }
 
   /** The costs (commission and slippage) of orders taking each position to `ideal[k] × keep` units, at its mark. */
@@ -590,7 +601,9 @@ export class CapitalTransfers {
     const sold = (k: number): number => (share > 0 && tradable(k) ? unitsAt(k, share) : 0);
     // What it keeps, once those sales have filled, has to pay for its own closing.
     const unraised = kept;
-    const lacking = this.cashToClose(account, account.cash + kept + (share > 0 ? raised(share) : 0), (k) => (quantity[k] ?? 0) - sold(k));
+    const after = this.unitsAfter(quantity.length);
+    for (let k = 0; k < quantity.length; k++) after[k] = (quantity[k] ?? 0) - sold(k);
+    const lacking = this.cashToClose(account, account.cash + kept + (share > 0 ? raised(share) : 0), after);
     const toClose = this.keptToClose(lacking, kept, giving);
     if (toClose === null) {
       account.deposit(giving);
