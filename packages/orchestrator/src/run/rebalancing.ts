@@ -236,18 +236,25 @@ export class Rebalancing {
       if (column === undefined || ring === null) throw new InvariantError(`sleeve ${sleeve.entry.id} keeps no returns for the ${allocator.scheme} scheme`, { time });
       const size = ring.length;
       let at = start % size;
+      if (paper === null) {
+        // Without paper tracks the window is the ring's last `width` returns as they are: two block copies.
+        const first = Math.min(width, size - at);
+        column.set(ring.subarray(at, at + first));
+        if (first < width) column.set(ring.subarray(0, width - first), first);
+        continue;
+      }
       let onPaper = false;
       for (let k = 0; k < width; k++) {
         let value = ring[at] ?? Number.NaN;
         // A step the sleeve held no capital (emptied): its strategy's return on paper, once it has started.
-        if (paper !== null && active[sleeve.index] === true && (Number.isNaN(value) || this.emptiedAt(sleeve, start + k))) {
+        if (active[sleeve.index] === true && (Number.isNaN(value) || this.emptiedAt(sleeve, start + k))) {
           value = paper.returnAt(sleeve, start + k);
           if (!Number.isNaN(value)) onPaper = true;
         }
         column[k] = value;
         at = at + 1 === size ? 0 : at + 1;
       }
-      if (paper !== null) paper.note(sleeve, onPaper, time);
+      paper.note(sleeve, onPaper, time);
       if (onPaper) this.onPaper.push(sleeve.entry.id);
     }
     return allocator.compute(columns, width, active, time, t);
