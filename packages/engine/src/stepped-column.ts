@@ -14,6 +14,14 @@ export class SteppedColumn {
   private count = 0;
   private steps = new Int32Array(FIRST_CAPACITY);
   private values = new Float64Array(FIRST_CAPACITY);
+  /**
+   * The last change's step and value (`steps[count − 1]`, `values[count − 1]`), kept beside the
+   * count, so that the check made on every step reads this object alone: reading them from the
+   * columns touched both arrays (their objects and their data) at every sleeve's every step, a
+   * visible share of an orchestrator's recording, for a value that seldom changes.
+   */
+  private lastStep = -1;
+  private lastValue = Number.NaN;
 
   constructor(length: number) {
     this.length = length;
@@ -23,13 +31,19 @@ export class SteppedColumn {
   set(t: number, value: number): void {
     const last = this.count - 1;
     if (last >= 0) {
-      const lastStep = this.steps[last] ?? -1;
+      const lastStep = this.lastStep;
       if (t < lastStep) throw new RangeError(`step ${t} set after step ${lastStep}: a stepped column is written in step order`);
-      if (Object.is(this.values[last], value)) return;
+      if (Object.is(this.lastValue, value)) return;
       if (t === lastStep) {
         // The same step again: its new value, or none when that is the value before it.
-        if (last > 0 && Object.is(this.values[last - 1], value)) this.count = last;
-        else this.values[last] = value;
+        if (last > 0 && Object.is(this.values[last - 1], value)) {
+          this.count = last;
+          this.lastStep = this.steps[last - 1] ?? -1;
+          this.lastValue = this.values[last - 1] ?? Number.NaN;
+        } else {
+          this.values[last] = value;
+          this.lastValue = value;
+        }
         return;
       }
     }
@@ -37,6 +51,8 @@ export class SteppedColumn {
     this.steps[this.count] = t;
     this.values[this.count] = value;
     this.count++;
+    this.lastStep = t;
+    this.lastValue = value;
   }
 
   /** The value at step `t`: the one set at the last step ≤ `t` (NaN before the first). */
