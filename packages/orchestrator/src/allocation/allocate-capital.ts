@@ -35,15 +35,23 @@ export function allocateCapital(
   settings: CapitalAllocationSettings,
   context: AllocationContext = {},
 ): CapitalAllocation {
-  const constraints = {
-    ...(settings.minWeight === undefined ? {} : { minWeight: settings.minWeight }),
-    ...(settings.maxWeight === undefined ? {} : { maxWeight: settings.maxWeight }),
-    ...(settings.cashBuffer === undefined ? {} : { cashBuffer: settings.cashBuffer }),
-    ...(settings.leverage === undefined ? {} : { leverage: settings.leverage }),
-  };
+  const constraints = constraintsOf(settings);
   if (settings.scheme === 'fixed' && context.fixedWeights !== undefined) return fixedAllocation(context.fixedWeights, constraints);
   const allocation = computeAllocation(input, settings, context);
   return { allocation, constrained: applyWeightConstraints(allocation.weights, constraints) };
+}
+
+/**
+ * The constraints among `settings`, those set only, in this key order. Assigned one by one: four
+ * conditional spreads per rebalance were a visible share of it.
+ */
+function constraintsOf(settings: CapitalAllocationSettings): Parameters<typeof parseConstraints>[0] {
+  const constraints: { minWeight?: number; maxWeight?: number; cashBuffer?: number; leverage?: number } = {};
+  if (settings.minWeight !== undefined) constraints.minWeight = settings.minWeight;
+  if (settings.maxWeight !== undefined) constraints.maxWeight = settings.maxWeight;
+  if (settings.cashBuffer !== undefined) constraints.cashBuffer = settings.cashBuffer;
+  if (settings.leverage !== undefined) constraints.leverage = settings.leverage;
+  return constraints;
 }
 
 /** `fixed`: the weights as given, checked against the constraints (see {@link allocateCapital}). */

@@ -85,12 +85,20 @@ function validateWeights(weights: ArrayLike<number>): ConfigIssue[] {
 
 const clip = (value: number, low: number, high: number) => (value < low ? low : value > high ? high : value);
 
-/** S(λ) = Σ clip(λ·rawᵢ, low, high): the weights' sum at scale `lambda`. */
-function clippedSum(lambda: number, raw: Float64Array, low: number, high: number): number {
+/** S(λ) = Σ clip(λ·rawᵢ, low, high) over the first `n` raw weights: the weights' sum at scale `lambda`. */
+function clippedSum(lambda: number, raw: Float64Array, n: number, low: number, high: number): number {
   let sum = 0;
-  for (const r of raw) sum += clip(lambda * r, low, high);
+  for (let i = 0; i < n; i++) sum += clip(lambda * (raw[i] ?? 0), low, high);
   return sum;
 }
+
+/**
+ * Scratch of {@link applyWeightConstraints} (the normalised raw weights, the breakpoints), grown
+ * as needed and never handed out: two typed arrays allocated per rebalance cost more than the
+ * solve itself.
+ */
+let rawScratch = new Float64Array(0);
+let breakpointScratch = new Float64Array(0);
 
 /**
  * Turns raw weights (≥ 0, not all 0) into constrained ones: scaled to sum to
@@ -134,7 +142,8 @@ export function applyWeightConstraints(weights: ArrayLike<number>, constraints: 
     rawSum = 0;
     for (let i = 0; i < n; i++) rawSum += (weights[i] ?? 0) / unit;
   }
-  const raw = new Float64Array(n);
+  if (rawScratch.length < n) rawScratch = new Float64Array(n);
+  const raw = rawScratch;
   for (let i = 0; i < n; i++) raw[i] = (weights[i] ?? 0) / unit / rawSum;
 
   let ceiling = 0;
@@ -145,7 +154,8 @@ export function applyWeightConstraints(weights: ArrayLike<number>, constraints: 
   } else {
     let positive = 0;
     for (let i = 0; i < n; i++) if ((raw[i] ?? 0) > 0) positive++;
-    const breakpoints = new Float64Array(2 * positive);
+    if (breakpointScratch.length < 2 * positive) breakpointScratch = new Float64Array(2 * positive);
+    const breakpoints = breakpointScratch.subarray(0, 2 * positive);
     for (let i = 0, b = 0; i < n; i++) {
       const r = raw[i] ?? 0;
       if (r > 0) {
@@ -159,7 +169,7 @@ export function applyWeightConstraints(weights: ArrayLike<number>, constraints: 
     let previous = 0;
     scale = breakpoints[breakpoints.length - 1] ?? 0;
     for (const point of breakpoints) {
-      if (point > previous && clippedSum(point, raw, low, high) >= target) {
+      if (point > previous && clippedSum(point, raw, n, low, high) >= target) {
         const middle = (previous + point) / 2;
         let clipped = 0;
         let free = 0;

@@ -350,7 +350,7 @@ export class Rebalancing {
   rebalance(t: number, equity: number, actual: Float64Array, whole: number, decision: RebalanceDecision): boolean {
     const { allocator, sleeves } = this.options;
     const time = this.options.time[t] ?? Number.NaN;
-    const before = whole > 0 ? Float64Array.from(actual) : new Float64Array(actual.length).fill(Number.NaN);
+    const before = whole > 0 ? actual.slice() : new Float64Array(actual.length).fill(Number.NaN);
     const outcome = this.allocate(t, time);
     const previous = allocator.targets;
     allocator.targets = outcome.weights;
@@ -467,7 +467,7 @@ export class Rebalancing {
     const moveTime = this.options.time[t] ?? Number.NaN;
     const transfers = new Float64Array(sleeves.length);
     const queued = new QueuedTransferOrders();
-    const after = Float64Array.from(before);
+    const after = before.slice();
     const capital = this.options.transfers;
     const deferred: string[] = [];
     const belowCosts: string[] = [];

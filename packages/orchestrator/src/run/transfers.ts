@@ -115,6 +115,8 @@ export class CapitalTransfers {
   private ideal = new Float64Array(0);
   /** Scratch of {@link CapitalTransfers.scale}, per symbol of the sleeve: the signed order. */
   private planned = new Float64Array(0);
+  /** Scratch of {@link CapitalTransfers.tradedSince}, per symbol of the sleeve. */
+  private traded = new Uint8Array(0);
   /** Scratch of {@link CapitalTransfers.cashToClose}'s callers, per symbol of the sleeve: the units held once its orders fill. */
   private after = new Float64Array(0);
   /**
@@ -314,13 +316,14 @@ export class CapitalTransfers {
       this.planned = new Float64Array(n);
     }
     const ideal = this.ideal.fill(Number.NaN, 0, n);
+    const traded = this.tradedSince(book, memory, n);
     let unscalable = 0;
     // Every position can trade now: a sleeve holding one that cannot is not moved (`unscalablePosition`).
     for (let k = 0; k < n; k++) {
       const held = quantity[k] ?? 0;
       const mark = markPrice[k] ?? 0;
       if (held === 0 || !(mark > 0)) continue;
-      const units = this.baseUnits(book, memory, k, held) * factor;
+      const units = this.baseUnits(book, memory, k, held, traded) * factor;
       // A book worth next to nothing against its positions cannot be scaled to a real target.
       if (!(Math.abs(units - held) <= Number.MAX_SAFE_INTEGER)) {
         unscalable++;
@@ -481,14 +484,25 @@ export class CapitalTransfers {
    * a portfolio rebalance of the sleeve) — then what it holds. Rounding to whole units and what a
    * purchase could not afford therefore do not pile up from one transfer to the next.
    */
-  private baseUnits(book: PositionBook, memory: ExactBook, k: number, held: number): number {
+  private baseUnits(book: PositionBook, memory: ExactBook, k: number, held: number, traded: Uint8Array): number {
     const exact = memory.exact[k] ?? Number.NaN;
     if (Number.isNaN(exact) || Math.sign(exact) !== Math.sign(held) || book.runner.rebalances.length !== memory.rebalances) return held;
+    return traded[k] === 1 ? held : exact;
+  }
+
+  /**
+   * Per symbol of `book` (the first `n` entries of a scratch): 1 when a fill other than a
+   * transfer's traded it since the last transfer's `memory`, else 0. One pass over those fills
+   * per scaled sleeve, where a pass per position read them once for each.
+   */
+  private tradedSince(book: PositionBook, memory: ExactBook, n: number): Uint8Array {
+    if (this.traded.length < n) this.traded = new Uint8Array(n);
+    const traded = this.traded.fill(0, 0, n);
     const fills = book.account.fillLog;
     for (let i = memory.fills; i < fills.length; i++) {
-      if (fills.symbolIndex(i) === k && fills.reason(i) !== 'transfer') return held;
+      if (fills.reason(i) !== 'transfer') traded[fills.symbolIndex(i)] = 1;
     }
-    return exact;
+    return traded;
   }
 
   private memoryOf(book: PositionBook): ExactBook {
