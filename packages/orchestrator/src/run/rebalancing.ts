@@ -7,73 +7,11 @@ import type { RebalanceEvent } from '../result';
 import type { Sleeve } from './sleeves';
 import type { PaperTracks } from './paper-tracks';
 import { QueuedTransferOrders } from './transfer-orders';
+import { rebalanceEvent, record } from './rebalance-event';
 import type { CapitalTransfers } from './transfers';
 
 /** Relative size below which a cash transfer is floating-point dust. */
 const DUST = 1e-9;
-
-function record(ids: readonly string[], values: ArrayLike<number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  ids.forEach((id, i) => {
-    out[id] = values[i] ?? Number.NaN;
-  });
-  return out;
-}
-
-/** {@link record} of weights: NaN (a share of a portfolio worth zero or less) becomes null. */
-function weightRecord(ids: readonly string[], values: ArrayLike<number>): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
-  ids.forEach((id, i) => {
-    const value = values[i] ?? Number.NaN;
-    out[id] = Number.isNaN(value) ? null : value;
-  });
-  return out;
-}
-
-/** The weights and transfers of a {@link RebalanceEvent}, one value per sleeve in sleeve order. */
-interface EventColumns {
-  readonly weightsBefore: ArrayLike<number>;
-  readonly targetWeights: ArrayLike<number>;
-  readonly weightsAfter: ArrayLike<number>;
-  readonly transfers: ArrayLike<number>;
-}
-
-/**
- * A rebalance event whose four per-sleeve records (weights before, targets, weights after,
- * transfers) are built from `columns`, and its `orders` and `sales` from `queued`, when first
- * read, then kept as plain data properties. They are own enumerable properties from the start,
- * so `JSON.stringify`, spreading, `structuredClone` and deep equality see the event as if it had
- * been built eagerly. With 1,000 sleeves and a rebalance a month, building them eagerly was a
- * fifth of what a run allocated, for records a run mostly never reads. `columns` and `queued`
- * must not change afterwards.
- */
-function rebalanceEvent(ids: readonly string[], columns: EventColumns, queued: QueuedTransferOrders | null, rest: Omit<RebalanceEvent, keyof EventColumns | 'orders' | 'sales'>): RebalanceEvent {
-  const { time, reason, reasons, ...after } = rest;
-  // The lazy fields' places among the keys come first (redefining a property keeps its place).
-  const event = { time, reason, reasons, weightsBefore: null, targetWeights: null, weightsAfter: null, transfers: null, orders: null, sales: null, ...after } as unknown as RebalanceEvent;
-  for (const field of ['targetWeights', 'transfers'] as const) lazyField(event, field, () => record(ids, columns[field]));
-  for (const field of ['weightsBefore', 'weightsAfter'] as const) lazyField(event, field, () => weightRecord(ids, columns[field]));
-  lazyField(event, 'orders', () => queued?.orders() ?? []);
-  lazyField(event, 'sales', () => queued?.sales() ?? []);
-  return event;
-}
-
-/** Defines `field` of `event` as an enumerable accessor that computes its value on first read and then becomes that value. */
-function lazyField(event: RebalanceEvent, field: keyof RebalanceEvent, make: () => unknown): void {
-  const settle = (value: unknown): void => {
-    Object.defineProperty(event, field, { value, enumerable: true, configurable: true, writable: true });
-  };
-  Object.defineProperty(event, field, {
-    enumerable: true,
-    configurable: true,
-    get(): unknown {
-      const value = make();
-      settle(value);
-      return value;
-    },
-    set: settle,
-  });
-}
 
 /**
  * A movable sleeve's share of a move's `pool` for its `target`: `pool × target / movable` when
