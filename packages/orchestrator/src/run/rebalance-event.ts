@@ -66,8 +66,10 @@ function lazyDescriptor(field: string, make: (source: LazySource) => unknown): P
       settle(event, value);
       return value;
     },
+    // As assigning a data property would: the value lands on the object assigned to (an object
+    // whose prototype is the event gets its own), and the event keeps its own.
     set(this: object, value: unknown): void {
-      settle(eventOf(this).event, value);
+      settle(this, value);
     },
   };
 }
