@@ -1,19 +1,10 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { redisForFile } from '../test/helpers';
 import { sweepKeys } from './keys';
 import { readDoneIndexes, readResults, storeResultOnce } from './result-store';
-import { startRedisServer, type TestRedisServer } from './testing/redis-server';
 
-let server: TestRedisServer;
-let redis: Redis;
-beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.close();
-});
+const local = redisForFile();
 
 /** Every byte value, then doubles whose bits matter (-0, a NaN with a payload, the least subnormal), then a long run. */
 function awkwardBytes(): Buffer {
@@ -27,33 +18,33 @@ function awkwardBytes(): Buffer {
 describe('storeResultOnce', () => {
   it('stores the binary part byte for byte beside the JSON (text with non-ASCII characters included), once per index', async () => {
     const keys = sweepKeys('store', 'bytes');
-    await redis.hset(keys.meta, 'total', 3);
+    await local.redis.hset(keys.meta, 'total', 3);
     const bytes = awkwardBytes();
     const json = JSON.stringify({ index: 0, note: 'München – 東京 \r\n' });
-    expect(await storeResultOnce(redis, keys, 0, { json, binary: bytes }, 'w1')).toBe('stored');
-    expect(await storeResultOnce(redis, keys, 1, { json: '{"index":1}', binary: null }, 'w1')).toBe('stored');
-    expect(await storeResultOnce(redis, keys, 2, { json: '{"index":2}', binary: Buffer.alloc(0) }, 'w1')).toBe('stored');
-    expect(await storeResultOnce(redis, keys, 0, { json: '{"index":0,"late":true}', binary: Buffer.from('other') }, 'w2')).toBe('taken');
-    const [first, second, third] = await readResults(redis, keys, [0, 1, 2]);
+    expect(await storeResultOnce(local.redis, keys, 0, { json, binary: bytes }, 'w1')).toBe('stored');
+    expect(await storeResultOnce(local.redis, keys, 1, { json: '{"index":1}', binary: null }, 'w1')).toBe('stored');
+    expect(await storeResultOnce(local.redis, keys, 2, { json: '{"index":2}', binary: Buffer.alloc(0) }, 'w1')).toBe('stored');
+    expect(await storeResultOnce(local.redis, keys, 0, { json: '{"index":0,"late":true}', binary: Buffer.from('other') }, 'w2')).toBe('taken');
+    const [first, second, third] = await readResults(local.redis, keys, [0, 1, 2]);
     expect(first?.json).toBe(json);
     expect(first?.binary?.equals(bytes)).toBe(true);
     expect(second).toEqual({ json: '{"index":1}', binary: null });
     expect(third).toEqual({ json: '{"index":2}', binary: null });
-    expect(await readDoneIndexes(redis, keys, 0)).toEqual([0, 1, 2]);
-    expect(await redis.hget(keys.workers, 'w1:count')).toBe('3');
-    expect(await redis.hget(keys.workers, 'w2:count')).toBeNull();
+    expect(await readDoneIndexes(local.redis, keys, 0)).toEqual([0, 1, 2]);
+    expect(await local.redis.hget(keys.workers, 'w1:count')).toBe('3');
+    expect(await local.redis.hget(keys.workers, 'w2:count')).toBeNull();
   });
 
   it('a result stored while the connection is down goes out whole once it is back', async () => {
     const keys = sweepKeys('store', 'later');
-    await redis.hset(keys.meta, 'total', 1);
-    const waiting = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: null });
+    await local.redis.hset(keys.meta, 'total', 1);
+    const waiting = new Redis(local.server.url, { lazyConnect: true, maxRetriesPerRequest: null });
     try {
       const bytes = awkwardBytes();
       // Not connected yet: the command waits in ioredis's offline queue and is written once connected.
       expect(waiting.status).toBe('wait');
       expect(await storeResultOnce(waiting, keys, 0, { json: '{"index":0}', binary: bytes }, 'w1')).toBe('stored');
-      expect((await readResults(redis, keys, [0]))[0]?.binary?.equals(bytes)).toBe(true);
+      expect((await readResults(local.redis, keys, [0]))[0]?.binary?.equals(bytes)).toBe(true);
     } finally {
       waiting.disconnect();
     }

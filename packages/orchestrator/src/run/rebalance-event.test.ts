@@ -9,10 +9,8 @@ const columns = {
   weightsAfter: new Float64Array([0.5, 0.5]),
   transfers: new Float64Array([-100, 100]),
 };
-const rest = {
-  time: Date.UTC(2024, 0, 31),
-  reason: 'schedule',
-  reasons: ['schedule'],
+/** The fields an event has after its lazy ones, as given. */
+const after = {
   deferred: [],
   belowCosts: [],
   scheme: { name: 'equal' },
@@ -21,27 +19,20 @@ const rest = {
   convergence: null,
   unestimated: {},
   onPaper: [],
-} as unknown as Omit<RebalanceEvent, 'weightsBefore' | 'targetWeights' | 'weightsAfter' | 'transfers' | 'orders' | 'sales'>;
+};
+const head = { time: Date.UTC(2024, 0, 31), reason: 'schedule', reasons: ['schedule'] };
+const rest = { ...head, ...after } as unknown as Omit<RebalanceEvent, 'weightsBefore' | 'targetWeights' | 'weightsAfter' | 'transfers' | 'orders' | 'sales'>;
 
 /** The event as built eagerly, keys in the order the lazy one has them. */
 const eager = {
-  time: rest.time,
-  reason: 'schedule',
-  reasons: ['schedule'],
+  ...head,
   weightsBefore: { trend: 0.6, hold: null },
   targetWeights: { trend: 0.5, hold: 0.5 },
   weightsAfter: { trend: 0.5, hold: 0.5 },
   transfers: { trend: -100, hold: 100 },
   orders: [],
   sales: [],
-  deferred: [],
-  belowCosts: [],
-  scheme: { name: 'equal' },
-  warmup: false,
-  constraintStatus: 'ok',
-  convergence: null,
-  unestimated: {},
-  onPaper: [],
+  ...after,
 };
 
 describe('rebalanceEvent: per-sleeve records built when first read', () => {
