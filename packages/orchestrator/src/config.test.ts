@@ -1,7 +1,8 @@
 import { ConfigError } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { testRegistry, walkSeries } from '../test/helpers';
-import { checkRunData, parseRunConfig, runConfigJsonSchema, runSymbols } from './config';
+import { parseRunConfig, runConfigJsonSchema } from './config';
+import { checkRunData, runSymbols } from './run-data';
 
 function issuesOf(input: unknown): { path: string; message: string }[] {
   try {

@@ -3,7 +3,8 @@ import { loadDataset } from '@ensemble/data';
 import { jsonTextChunks } from '@ensemble/engine';
 import { strategyRegistry } from '@ensemble/strategies';
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig, runSymbols } from './config';
+import { parseRunConfig } from './config';
+import { runSymbols } from './run-data';
 import { runOrchestrator } from './orchestrator';
 import { orchestratorResultJsonRows, serializeOrchestratorResult } from './result/json';
 

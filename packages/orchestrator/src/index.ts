@@ -33,13 +33,13 @@ export type { AllocationContext, AllocationSettings } from './allocation/compute
 export {
   DEFAULT_ALLOCATION_PERIODS_PER_YEAR,
   DEFAULT_MIN_INVESTED,
-  customWeights,
   equalWeights,
   fixedWeights,
   inverseVolatilityWeights,
-  performanceWeights,
   riskParityWeights,
 } from './allocation/schemes';
+export { performanceWeights } from './allocation/performance-scheme';
+export { customWeights } from './allocation/custom-scheme';
 export type {
   RiskParityConvergence,
   RiskParityMethod,
@@ -96,12 +96,11 @@ export {
   SleevesRunConfigSchema,
   StrategyEntrySchema,
   TRANSFER_MODES,
-  checkRunData,
   parseRunConfig,
   runConfigJsonSchema,
-  runSymbols,
   toRebalanceRule,
 } from './config';
+export { checkRunData, runSymbols } from './run-data';
 export type { ConflictInput, ConflictOutcome } from './conflicts';
 export { NET_FLAT_TOLERANCE, resolveConflict } from './conflicts';
 export type { Attribution, AttributionInput, AttributionPeriod } from './attribution';

@@ -1,7 +1,8 @@
 import type { BarSeries, Logger } from '@ensemble/protocol';
 import { ConfigError } from '@ensemble/protocol';
 import type { CustomAllocation } from './allocation/schemes';
-import { checkRunData, parseRunConfig } from './config';
+import { parseRunConfig } from './config';
+import { checkRunData } from './run-data';
 import type { RunConfig, StrategyRegistry } from './config';
 import type { OrchestratorResult } from './result';
 import { Orchestration } from './run/step-loop';

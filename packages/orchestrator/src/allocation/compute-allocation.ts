@@ -3,16 +3,9 @@ import { DEFAULT_LOOKBACK } from './config';
 import { toReturnHistory } from './return-history';
 import type { ReturnHistoryInput } from './return-history';
 import type { RiskParityOptions } from './risk-parity';
-import {
-  DEFAULT_ALLOCATION_PERIODS_PER_YEAR,
-  customWeights,
-  equalWeights,
-  fixedWeights,
-  inverseVolatilityWeights,
-  performanceWeights,
-  riskParityWeights,
-  schemeResult,
-} from './schemes';
+import { customWeights } from './custom-scheme';
+import { performanceWeights } from './performance-scheme';
+import { DEFAULT_ALLOCATION_PERIODS_PER_YEAR, equalWeights, fixedWeights, inverseVolatilityWeights, riskParityWeights, schemeResult } from './schemes';
 import type { AllocationResult, AllocationScheme, CustomAllocation, PerformanceMetric, WindowOptions } from './schemes';
 
 /**

@@ -2,14 +2,9 @@ import { ConfigError, RunError } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeAllocation } from './compute-allocation';
-import {
-  customWeights,
-  equalWeights,
-  fixedWeights,
-  inverseVolatilityWeights,
-  performanceWeights,
-  riskParityWeights,
-} from './schemes';
+import { customWeights } from './custom-scheme';
+import { performanceWeights } from './performance-scheme';
+import { equalWeights, fixedWeights, inverseVolatilityWeights, riskParityWeights } from './schemes';
 import type { AllocationScheme, CustomAllocationInput } from './schemes';
 
 // Hand-worked sleeves (three bars each):

@@ -1,7 +1,7 @@
-import { ConfigError, EnsembleError, RunError, formatValue, isoTime } from '@ensemble/protocol';
+import { ConfigError } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 import type { ALLOCATION_SCHEMES } from './config';
-import { VOLATILITY_NOISE, allFinite, mean, sampleStd, windowCovariance } from './internal/moments';
+import { VOLATILITY_NOISE, sampleStd, windowCovariance } from './internal/moments';
 import { toReturnHistory, trailingWindow } from './return-history';
 import type { ReturnHistory, ReturnHistoryInput, ReturnWindow } from './return-history';
 import { solveRiskParity } from './risk-parity';
@@ -124,7 +124,7 @@ export interface CustomOptions extends WindowOptions {
   readonly time?: number | undefined;
 }
 
-function fail(issues: ConfigIssue[], source: string): never {
+export function fail(issues: ConfigIssue[], source: string): never {
   throw new ConfigError(issues, { source });
 }
 
@@ -144,7 +144,7 @@ function checkWindow(options: WindowOptions, sleeveCount: number, source: string
   return { lookback, minHistory, minInvested };
 }
 
-function weightIssues(weights: ArrayLike<number>, sleeveCount: number, path: string): ConfigIssue[] {
+export function weightIssues(weights: ArrayLike<number>, sleeveCount: number, path: string): ConfigIssue[] {
   if (weights.length !== sleeveCount) {
     return [{ path, message: `has ${weights.length} weights for ${sleeveCount} sleeves; give exactly one per sleeve, in sleeve order` }];
   }
@@ -208,7 +208,7 @@ interface WarmupCheck {
   readonly minInvested: number;
 }
 
-function prepare(
+export function prepare(
   scheme: AllocationScheme,
   input: ReturnHistoryInput,
   options: WindowOptions,
@@ -236,7 +236,7 @@ interface WindowVolatilities {
  * `mean` does), tallies `v × 0`, which is NaN as soon as a value is not finite (what `allFinite`
  * tells), and counts the returns above the noise; then `sampleStd` makes the second.
  */
-function windowVolatilities(history: ReturnHistory, window: ReturnWindow): WindowVolatilities {
+export function windowVolatilities(history: ReturnHistory, window: ReturnWindow): WindowVolatilities {
   const { start, end } = window;
   const invested: number[] = [];
   const sigmas = history.returns.map((column) => {
@@ -263,7 +263,7 @@ function windowVolatilities(history: ReturnHistory, window: ReturnWindow): Windo
  * cash, not the sleeve's risk: one return of 7e-6 and nineteen zeros read σ = 1.6e-6, and 1/σ gave
  * that sleeve nearly all the capital.
  */
-function unusable(sigma: number | null, invested: number, length: number, minInvested: number): UnestimatedReason | null {
+export function unusable(sigma: number | null, invested: number, length: number, minInvested: number): UnestimatedReason | null {
   if (length < 2) return 'too-few-returns';
   if (sigma === null) return 'non-finite';
   if (invested < investedNeeded(minInvested, length)) return 'rarely-invested';
@@ -351,126 +351,4 @@ export function riskParityWeights(input: ReturnHistoryInput, options: WindowOpti
   });
   const { method, iterations, maxDeviation, converged } = solution;
   return schemeResult('risk-parity', weights, { ...extra, convergence: { method, iterations, maxDeviation, converged } });
-}
-
-/**
- * Performance weights: `wᵢ ∝ max(scoreᵢ, floor)`, the score being the trailing Sharpe ratio
- * (`mean/std·√P` of per-bar returns, ddof 1, no risk-free rate) or the compounded return
- * `Π(1 + r) − 1` over the last `lookback` bars. A sleeve without a usable score — a non-finite
- * return in the window (a sleeve emptied by an earlier rebalance has none but NaN); for Sharpe
- * also fewer than 2 returns, non-zero returns on fewer than `minInvested` of the window, or σ ≤
- * 1e-13 — gets the neutral share `1/n`, as in the σ schemes, and the others split the rest
- * ∝ max(score, floor); if every one of them is at the floor, they split it equally. Sums to 1.
- * The neutral share is what brings a sleeve back: at the floor it gets nothing, and an emptied
- * sleeve has no returns to score again. A Sharpe score from a window spent mostly in cash is
- * about `√(P/n)` for one positive return among n bars however small that return (3.5 for 20
- * daily bars), which `minInvested` keeps out. Warm-up rule: see {@link WindowOptions.minHistory}.
- */
-export function performanceWeights(input: ReturnHistoryInput, options: PerformanceOptions): AllocationResult {
-  const metric = options.metric ?? 'sharpe';
-  const floor = options.floor ?? 0;
-  const periodsPerYear = options.periodsPerYear ?? DEFAULT_ALLOCATION_PERIODS_PER_YEAR;
-  const issues: ConfigIssue[] = [];
-  if (!(Number.isFinite(floor) && floor >= 0)) issues.push({ path: 'floor', message: `must be a finite number ≥ 0, got ${floor}` });
-  if (!(Number.isFinite(periodsPerYear) && periodsPerYear > 0))
-    issues.push({ path: 'periodsPerYear', message: `must be a finite number > 0, got ${periodsPerYear}` });
-  if (issues.length > 0) fail(issues, 'performanceWeights');
-  const { history, window, warmup, minInvested } = prepare('performance', input, options, 'performanceWeights');
-  if (warmup !== null) return warmup;
-  const n = history.returns.length;
-  const { start, end } = window;
-  const length = end - start;
-  const { sigmas, invested } = windowVolatilities(history, window);
-  const unestimated: number[] = [];
-  const unestimatedReasons: UnestimatedReason[] = [];
-  const scores = history.returns.map((column, i): number | null => {
-    let reason: UnestimatedReason | null;
-    let score: number | null = null;
-    if (metric === 'return') {
-      reason = length < 1 ? 'too-few-returns' : allFinite(column, start, end) ? null : 'non-finite';
-      if (reason === null) {
-        let growth = 1;
-        for (let t = start; t < end; t++) growth *= 1 + (column[t] ?? 0);
-        score = growth - 1;
-      }
-    } else {
-      const sigma = sigmas[i] ?? null;
-      reason = unusable(sigma, invested[i] ?? 0, length, minInvested);
-      if (reason === null && sigma !== null) score = (mean(column, start, end) / sigma) * Math.sqrt(periodsPerYear);
-    }
-    if (reason !== null) {
-      unestimated.push(i);
-      unestimatedReasons.push(reason);
-    }
-    return score;
-  });
-  const weights = new Float64Array(n);
-  let sum = 0;
-  let aboveFloor = false;
-  scores.forEach((score) => {
-    if (score === null) return;
-    const value = Math.max(score, floor);
-    if (value > floor) aboveFloor = true;
-    sum += value;
-  });
-  const share = (n - unestimated.length) / n;
-  scores.forEach((score, i) => {
-    if (score === null) weights[i] = 1 / n;
-    else weights[i] = aboveFloor ? (share * Math.max(score, floor)) / sum : 1 / n;
-  });
-  return schemeResult('performance', weights, {
-    window: length,
-    estimates: scores,
-    unestimated,
-    unestimatedReasons,
-    invested: metric === 'sharpe' ? invested : null,
-  });
-}
-
-/**
- * Weights from a user function, validated: one finite, non-negative weight per sleeve, not all 0
- * (a `ConfigError` naming the entry otherwise). Returned as given (constraints normalise). The
- * function sees columns cut at the history length (zero-copy `subarray` views of `Float64Array`
- * columns, copies of others). The warm-up rule applies as for the data-driven schemes; an error
- * the function throws becomes a `RunError` naming the bar (its `cause`), an Ensemble error passes as it is.
- */
-export function customWeights(allocate: CustomAllocation, input: ReturnHistoryInput, options: CustomOptions): AllocationResult {
-  const { history, window, warmup } = prepare('custom', input, options, 'customWeights');
-  if (warmup !== null) return warmup;
-  const n = history.returns.length;
-  const length = history.length;
-  // Cut every column at `length`: zero-copy for typed arrays, a copy otherwise. The future is out of reach.
-  const visible: ReturnHistory = {
-    returns: history.returns.map((column) =>
-      column instanceof Float64Array ? column.subarray(0, length) : Array.prototype.slice.call(column, 0, length) as number[],
-    ),
-    length,
-  };
-  // Its errors name the bar it was asked about, when known: a function can be right for months and wrong once.
-  const source = options.time === undefined ? 'custom allocation function' : `custom allocation function at ${isoTime(options.time)}`;
-  let output: unknown;
-  try {
-    output = allocate({ history: visible, window, sleeveIds: options.sleeveIds, time: options.time });
-  } catch (error) {
-    // The project's own errors (a nested check's ConfigError) pass as they are.
-    if (EnsembleError.isInstance(error)) throw error;
-    throw new RunError(`The ${source} threw: ${thrownMessage(error)}`, { what: 'custom allocation', ...(options.time === undefined ? {} : { time: options.time }), cause: error });
-  }
-  if (typeof output !== 'object' || output === null || typeof (output as { length?: unknown }).length !== 'number') {
-    fail([{ path: 'weights', message: `the custom allocation function returned ${String(output)}; return an array of ${n} weights` }], source);
-  }
-  const weights = output as ArrayLike<number>;
-  const issues = weightIssues(weights, n, 'weights');
-  if (issues.length > 0) fail(issues, source);
-  return schemeResult('custom', Float64Array.from(weights), { window: window.end - window.start });
-}
-
-/** What a user function threw, as text: an error's message (even when its getter throws), else the value. */
-function thrownMessage(error: unknown): string {
-  if (!(error instanceof Error)) return formatValue(error);
-  try {
-    return error.message;
-  } catch {
-    return 'an error whose message cannot be read';
-  }
 }
