@@ -5,6 +5,7 @@ import type { RunConfig } from '../config';
 import type { AllocationOutcome, Allocator } from '../internal/allocator';
 import type { RebalanceEvent } from '../result';
 import type { Sleeve } from './sleeves';
+import { AllocationInputs } from './allocation-inputs';
 import type { PaperTracks } from './paper-tracks';
 import { QueuedTransferOrders } from './transfer-orders';
 import { rebalanceEvent, record } from './rebalance-event';
@@ -21,40 +22,6 @@ const DUST = 1e-9;
  */
 function shareOf(target: number, rescaled: boolean, pool: number, movable: number, ceiling: number): number {
   return rescaled ? Math.min(pool * (target / movable), Math.max(target, ceiling)) : target;
-}
-
-/**
- * The time of the first bar of any of `sleeve`'s symbols (epoch ms; +∞ when none has a bar): from
- * then on its strategy can trade.
- */
-export function sleeveStart(sleeve: Sleeve): number {
-  let first = Number.POSITIVE_INFINITY;
-  for (const bars of sleeve.runner.series) if (bars.length > 0) first = Math.min(first, bars.time[0] ?? Number.POSITIVE_INFINITY);
-  return first;
-}
-
-/**
- * The time of the last bar of all of `sleeve`'s symbols (epoch ms; −∞ when none has a bar): after
- * it its strategy can trade no more.
- */
-export function sleeveEnd(sleeve: Sleeve): number {
-  let last = Number.NEGATIVE_INFINITY;
-  for (const bars of sleeve.runner.series) if (bars.length > 0) last = Math.max(last, bars.time[bars.length - 1] ?? Number.NEGATIVE_INFINITY);
-  return last;
-}
-
-/**
- * Whether `sleeve` can never trade again at `time`: every one of its symbols had its last bar
- * before, and it holds no position (see {@link Rebalancing} `finished`).
- */
-export function endedFlat(sleeve: Sleeve, time: number): boolean {
-  const { series, account } = sleeve.runner;
-  if (series.length === 0) return false;
-  for (let k = 0; k < series.length; k++) {
-    const bars = series[k];
-    if (bars === undefined || (account.quantity[k] ?? 0) !== 0 || !((bars.time[bars.length - 1] ?? Number.POSITIVE_INFINITY) < time)) return false;
-  }
-  return true;
 }
 
 /** A rebalance as decided at a close: the weights then, the allocator's outcome and the rules that fired. */
@@ -97,152 +64,32 @@ export class Rebalancing {
   reserve = 0;
   private readonly options: RebalancingOptions;
   private readonly ids: readonly string[];
-  /** Scratch of {@link Rebalancing.allocate}: per sleeve, its trailing window of returns. */
-  private window: Float64Array[] = [];
-  /** Sleeves (ids) whose window the last {@link Rebalancing.allocate} filled from their paper track. */
-  private onPaper: string[] = [];
   /** `next-open` fills: the rebalance decided at the last close, whose capital moves at this open. */
   private waiting: DecidedRebalance | null = null;
   /** Scratch of a move: per sleeve, 1 when it holds a position that cannot trade now. */
   private held = new Uint8Array(0);
   /** Whether the last rebalance was skipped for a portfolio worth zero or less (its warning given). */
   private skipping = false;
-  /**
-   * Per sleeve: the step from which it has held no capital by its target (a move sold it out for a
-   * target of 0), NaN while it has some; and its earlier such stretches, `[from, to)` in steps.
-   */
-  private readonly emptiedFrom: number[];
-  private readonly emptiedStretches: [number, number][][];
-  /** Sleeves reported finished (see {@link Rebalancing.finished}). */
-  private readonly finishedLogged = new Set<number>();
-  /** Sleeves reported not started (see {@link Rebalancing.notStarted}). */
-  private readonly notStartedLogged = new Set<number>();
+  private readonly inputs: AllocationInputs;
 
   constructor(options: RebalancingOptions) {
     this.options = options;
     this.ids = options.sleeves.map((sleeve) => sleeve.entry.id);
-    this.emptiedFrom = options.sleeves.map(() => Number.NaN);
-    this.emptiedStretches = options.sleeves.map(() => []);
-  }
-
-  /**
-   * Whether `sleeve` held no capital by its target at step `s`: from the step after a move that sold
-   * it out for a target of 0 up to the move that funds it again. Its own returns there are NaN, or
-   * those of what it could not give (costs it kept back for a sale that crossing made free, whole
-   * units' remainder), which are not its strategy's: both read its paper track.
-   */
-  private emptiedAt(sleeve: Sleeve, s: number): boolean {
-    const from = this.emptiedFrom[sleeve.index] ?? Number.NaN;
-    if (s >= from) return true;
-    // Latest first, stopping at the first stretch that ended by `s`: a window reads only its own.
-    const stretches = this.emptiedStretches[sleeve.index] ?? [];
-    for (let i = stretches.length - 1; i >= 0; i--) {
-      const [start, end] = stretches[i] ?? [0, 0];
-      if (end <= s) return false;
-      if (start <= s) return true;
-    }
-    return false;
-  }
-
-  /**
-   * The allocator's weights at step `t` from the sleeves' returns of steps before `t`, as the
-   * recorder kept them (`Sleeve.returns`): the whole columns for a `custom` scheme, else (the
-   * built-in schemes read only their lookback) the trailing window, copied in step order out of
-   * each sleeve's ring of its latest returns.
-   */
-  private allocate(t: number, time: number): AllocationOutcome {
-    const { allocator, sleeves } = this.options;
-    this.onPaper = [];
-    const active = sleeves.map((sleeve) => sleeve.active && !this.finished(sleeve, time) && !this.notStarted(sleeve, time));
-    if (!allocator.needsReturns || allocator.needsHistory) {
-      return allocator.compute(
-        sleeves.map((sleeve) => sleeve.returns),
-        t,
-        active,
-        time,
-      );
-    }
-    const width = Math.min(t, allocator.lookback);
-    // At most the run's length: no window is longer (a lookback may be up to 2^53 − 1).
-    if (this.window.length !== sleeves.length) this.window = sleeves.map(() => new Float64Array(Math.min(allocator.lookback, this.options.time.length)));
-    const columns = this.window;
-    const start = t - width;
-    const paper = this.options.paper;
-    for (const sleeve of sleeves) {
-      const column = columns[sleeve.index];
-      const ring = sleeve.returns;
-      if (column === undefined || ring === null) throw new InvariantError(`sleeve ${sleeve.entry.id} keeps no returns for the ${allocator.scheme} scheme`, { time });
-      const size = ring.length;
-      let at = start % size;
-      if (paper === null) {
-        // Without paper tracks the window is the ring's last `width` returns as they are: two block copies.
-        const first = Math.min(width, size - at);
-        column.set(ring.subarray(at, at + first));
-        if (first < width) column.set(ring.subarray(0, width - first), first);
-        continue;
-      }
-      let onPaper = false;
-      for (let k = 0; k < width; k++) {
-        let value = ring[at] ?? Number.NaN;
-        // A step the sleeve held no capital (emptied): its strategy's return on paper, once it has started.
-        if (active[sleeve.index] === true && (Number.isNaN(value) || this.emptiedAt(sleeve, start + k))) {
-          value = paper.returnAt(sleeve, start + k);
-          if (!Number.isNaN(value)) onPaper = true;
-        }
-        column[k] = value;
-        at = at + 1 === size ? 0 : at + 1;
-      }
-      paper.note(sleeve, onPaper, time);
-      if (onPaper) this.onPaper.push(sleeve.entry.id);
-    }
-    return allocator.compute(columns, width, active, time, t);
-  }
-
-  /**
-   * Whether `sleeve` can never trade again at `time`: every one of its symbols had its last bar
-   * before, and it holds no position. It then takes part in no allocation, as an isolated sleeve:
-   * its weight is 0, so its cash goes to the others (a `fixed` weight's to the reserve), where a
-   * share of the capital would otherwise sit idle in it for the rest of the run. A sleeve still
-   * holding a position in an ended symbol keeps its share (the position cannot be sold, see
-   * `transfer-deferred`). Logged once (`sleeve-finished`).
-   */
-  private finished(sleeve: Sleeve, time: number): boolean {
-    if (!endedFlat(sleeve, time)) return false;
-    if (!this.finishedLogged.has(sleeve.index)) {
-      this.finishedLogged.add(sleeve.index);
-      this.options.logger.info(
-        { event: 'sleeve-finished', strategy: sleeve.entry.id, time: isoTime(time) },
-        `sleeve ${sleeve.entry.id}: every symbol it trades has ended and it holds no position, so it gets no capital from this rebalance on`,
-      );
-    }
-    return true;
-  }
-
-  /**
-   * Whether `sleeve` cannot trade yet at `time` (sleeves mode): none of its symbols has had a bar
-   * at or before it. It then takes part in no allocation, as a finished sleeve: its weight is 0 (a
-   * `fixed` weight stays in the reserve), where its share would otherwise sit in cash until its
-   * first bar. The step of that bar rebalances (`sleeve-started`), so it is funded at its first
-   * close. Logged once (`sleeve-not-started`). In shared mode a shadow keeps its start weight:
-   * shadows are never funded again, and the shared account holds the capital.
-   */
-  private notStarted(sleeve: Sleeve, time: number): boolean {
-    if (this.options.transfers === null || sleeveStart(sleeve) <= time) return false;
-    if (!this.notStartedLogged.has(sleeve.index)) {
-      this.notStartedLogged.add(sleeve.index);
-      this.options.logger.info(
-        { event: 'sleeve-not-started', strategy: sleeve.entry.id, time: isoTime(time), starts: isoTime(sleeveStart(sleeve)) },
-        `sleeve ${sleeve.entry.id}: none of its symbols has a bar yet, so it gets no capital until its first bar`,
-      );
-    }
-    return true;
+    this.inputs = new AllocationInputs({
+      sleeves: options.sleeves,
+      allocator: options.allocator,
+      sleevesMode: options.transfers !== null,
+      time: options.time,
+      logger: options.logger,
+      paper: options.paper,
+    });
   }
 
   /** The start allocation: weights from an empty history (the warm-up rule), funded before the first bar. */
   allocateInitial(): void {
     const { config, sleeves, allocator } = this.options;
     const time0 = this.options.time[0] ?? Number.NaN;
-    const outcome = this.allocate(0, time0);
+    const outcome = this.inputs.allocate(0, time0);
     allocator.targets = outcome.weights;
     let funded = 0;
     const transfers = new Float64Array(sleeves.length);
@@ -289,7 +136,7 @@ export class Rebalancing {
     const { allocator, sleeves } = this.options;
     const time = this.options.time[t] ?? Number.NaN;
     const before = whole > 0 ? actual.slice() : new Float64Array(actual.length).fill(Number.NaN);
-    const outcome = this.allocate(t, time);
+    const outcome = this.inputs.allocate(t, time);
     const previous = allocator.targets;
     allocator.targets = outcome.weights;
     let changed = false;
@@ -302,7 +149,7 @@ export class Rebalancing {
         'target weights changed',
       );
     }
-    const decided: DecidedRebalance = { time, before, outcome, decision, onPaper: this.onPaper };
+    const decided: DecidedRebalance = { time, before, outcome, decision, onPaper: this.inputs.onPaper };
     if (this.options.transfers !== null && this.options.config.fill === 'next-open') {
       this.waiting = decided;
       return changed;
@@ -342,24 +189,6 @@ export class Rebalancing {
       { event: 'rebalance-dropped', time: isoTime(decided.time), reason: decided.decision.reason, why: 'end-of-data' },
       'rebalance dropped: it was decided on the last bar, and with next-open fills its capital would move at an open that never comes',
     );
-  }
-
-  /**
-   * After a move at step `t`: a sleeve sold out for a target of 0 (not held back by a position that
-   * cannot trade, nor left as it was below the costs) holds no capital from step `t + 1`; one with
-   * a target above 0 again ends its stretch at `t`.
-   */
-  private noteEmptied(weights: ArrayLike<number>, t: number, belowCosts: readonly string[]): void {
-    for (const sleeve of this.options.sleeves) {
-      const weight = weights[sleeve.index] ?? Number.NaN;
-      const from = this.emptiedFrom[sleeve.index] ?? Number.NaN;
-      if (weight === 0) {
-        if (Number.isNaN(from) && this.held[sleeve.index] !== 1 && !belowCosts.includes(sleeve.entry.id)) this.emptiedFrom[sleeve.index] = t + 1;
-      } else if (weight > 0 && !Number.isNaN(from)) {
-        if (t > from) this.emptiedStretches[sleeve.index]?.push([from, t]);
-        this.emptiedFrom[sleeve.index] = Number.NaN;
-      }
-    }
   }
 
   /**
@@ -487,7 +316,7 @@ export class Rebalancing {
         const value = sleeve.runner.revalue();
         after[sleeve.index] = equity > 0 ? value / equity : Number.NaN;
       }
-      if (this.options.paper !== null) this.noteEmptied(outcome.weights, t, belowCosts);
+      this.inputs.noteEmptied(outcome.weights, t, held, belowCosts);
     }
     const event = rebalanceEvent(ids, { weightsBefore: before, targetWeights: outcome.weights, weightsAfter: after, transfers }, queued.length > 0 ? queued : null, {
       time,

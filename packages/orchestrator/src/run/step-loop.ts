@@ -1,38 +1,29 @@
 import { inferPeriodsPerYear } from '@ensemble/performance';
 import type { BarSeries, Logger } from '@ensemble/protocol';
-import { RunError, SeriesSeal, StrategyError, formatValue, isoTime, noopLogger } from '@ensemble/protocol';
+import { SeriesSeal, StrategyError, noopLogger } from '@ensemble/protocol';
 import type { RunConfig, StrategyRegistry } from '../config';
-import type { RebalanceDecision } from '../allocation/rebalance';
-import { Allocator, SCHEDULE, SLEEVE_FINISHED, SLEEVE_STARTED } from '../internal/allocator';
-import { sleeveReturns } from '../internal/analytics';
+import { Allocator } from '../internal/allocator';
 import { checkFiniteOrchestration } from '../internal/finite';
 import { OrchestratorOrders, RiskManager } from '../internal/risk';
-import type { PositionBook } from '../internal/risk';
 import type { SleeveExecutor } from '../internal/sleeve-executor';
 import type { OrchestratorOptions } from '../orchestrator';
 import type { IsolatedEvent, OrchestratorResult } from '../result';
 import { assembleResult } from '../result/assemble';
+import { verifyCustomHistory } from './custom-history';
 import { isolateSleeve } from './isolation';
+import { StepManagement } from './management';
 import { PaperTracks } from './paper-tracks';
-import { Rebalancing, endedFlat, sleeveEnd, sleeveStart } from './rebalancing';
+import { Rebalancing } from './rebalancing';
+import { runIdOf } from './run-id';
 import { RunRecorder } from './recorder';
 import { SleeveBlocks, sleeveBlocksApply } from './sleeve-blocks';
+import { finishSteps, startSteps } from './sleeve-span';
 import { SharedVoting } from './shared-mode';
 import { createSharedBook, createSleeves } from './sleeves';
 import type { SharedBook, Sleeve } from './sleeves';
 import { CapitalTransfers } from './transfers';
 import { createUniverse, lastBarSteps } from './universe';
 import type { Universe } from './universe';
-
-/** FNV-1a of a string, as 8 hex digits. */
-function hash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
 
 /**
  * One run of a parsed config over loaded data: sets the rooms up (universe, sleeves, shared
@@ -61,9 +52,7 @@ export class Orchestration {
   private readonly orders = new OrchestratorOrders();
   private readonly rebalancing: Rebalancing;
   private readonly recorder: RunRecorder;
-  private readonly books: readonly PositionBook[];
   private readonly nextOpen: boolean;
-  private readonly actual: Float64Array;
   /** 1 at the steps holding some symbol's last bar, else 0. */
   private readonly endStep: Uint8Array;
   /** Sleeves mode: 1 at the steps after the first where a sleeve whose symbols had no bar before has its first bar, else 0. */
@@ -74,7 +63,7 @@ export class Orchestration {
    */
   private readonly finishStep: Uint8Array;
   private readonly isolated: IsolatedEvent[] = [];
-  private halted: { time: number; reason: 'drawdown' } | null = null;
+  private readonly management: StepManagement;
   private readonly onProgress: ((done: number, total: number) => void) | undefined;
   /** With `checkInvariants`: a copy of the strategies' series, to prove after the run that none wrote to them. */
   private readonly seal: SeriesSeal | null;
@@ -88,7 +77,7 @@ export class Orchestration {
     this.registry = registry;
     this.series = series;
     this.options = options;
-    this.runId = options.runId ?? `run-${hash(JSON.stringify(config))}`;
+    this.runId = options.runId ?? runIdOf(config);
     this.logger = (options.logger ?? noopLogger).child({ component: 'orchestrator', runId: this.runId });
     this.onProgress = options.onProgress;
     this.nextOpen = config.fill === 'next-open';
@@ -102,7 +91,6 @@ export class Orchestration {
     this.periodsPerYear = config.periodsPerYear ?? inferPeriodsPerYear(this.time);
     this.allocator = new Allocator(config, options.allocate, this.periodsPerYear, this.logger);
     this.risk = new RiskManager(config.risk, symbolCount, config.fractional, this.logger);
-    this.actual = new Float64Array(config.strategies.length);
     const { sleeves, executor } = createSleeves({
       config,
       registry,
@@ -120,7 +108,6 @@ export class Orchestration {
     if (config.mode === 'shared') {
       const shared = createSharedBook(config, universe, sleeves, this.logger);
       this.shared = shared;
-      this.books = [shared.book];
       const allocator = this.allocator;
       this.voting = new SharedVoting({
         shared,
@@ -142,7 +129,6 @@ export class Orchestration {
         fractional: config.fractional,
         orders: this.orders,
       });
-      this.books = sleeves.map((sleeve) => sleeve.book);
     }
     this.rebalancing = new Rebalancing({
       config,
@@ -154,24 +140,19 @@ export class Orchestration {
       paper:
         transfers !== null && this.allocator.scheme === 'performance' ? new PaperTracks({ config, registry, time: this.time, logger: this.logger }) : null,
     });
-    this.startStep = new Uint8Array(this.steps);
-    if (this.shared === null) {
-      for (const sleeve of sleeves) {
-        const start = sleeveStart(sleeve);
-        if (!sleeve.active || !(start > (this.time[0] ?? Number.NaN))) continue;
-        const step = this.time.indexOf(start);
-        if (step > 0) this.startStep[step] = 1;
-      }
-    }
-    this.finishStep = new Uint8Array(this.steps);
-    if (this.shared === null) {
-      for (const sleeve of sleeves) {
-        const end = sleeveEnd(sleeve);
-        if (!sleeve.active || !Number.isFinite(end)) continue;
-        const step = this.time.indexOf(end) + 1;
-        if (step > 0 && step < this.steps) this.finishStep[step] = 1;
-      }
-    }
+    this.management = new StepManagement({
+      time: this.time,
+      sleeves,
+      shared: this.shared,
+      voting: this.voting,
+      allocator: this.allocator,
+      risk: this.risk,
+      rebalancing: this.rebalancing,
+      books: this.shared === null ? sleeves.map((sleeve) => sleeve.book) : [this.shared.book],
+      orders: this.orders,
+    });
+    this.startStep = this.shared === null ? startSteps(sleeves, this.time) : new Uint8Array(this.steps);
+    this.finishStep = this.shared === null ? finishSteps(sleeves, this.time) : new Uint8Array(this.steps);
     this.recorder = new RunRecorder({
       sleeves,
       shared: this.shared,
@@ -240,7 +221,7 @@ export class Orchestration {
       conflicts: this.voting?.conflicts ?? [],
       risk: this.risk.events,
       isolated: this.isolated,
-      halted: this.halted,
+      halted: this.management.halted,
     });
     this.logger.info(
       { event: 'orchestrator-end', finalEquity: result.finalEquity, rebalances: result.rebalances.length, isolated: result.isolated.length, riskEvents: result.risk.length, crossings: result.crossing.crossings },
@@ -250,7 +231,7 @@ export class Orchestration {
   }
 
   private step(t: number): void {
-    if (this.shared === null) this.sleevesStep(t, this.halted === null && this.allocator.scheduleFires(this.time, t));
+    if (this.shared === null) this.sleevesStep(t, this.management.halted === null && this.allocator.scheduleFires(this.time, t));
     else this.sharedStep(t);
   }
 
@@ -308,11 +289,11 @@ export class Orchestration {
     }
     const starting = this.startStep[t] === 1;
     const finishing = this.finishStep[t] === 1;
-    const managed = this.halted === null && (scheduled || starting || finishing || this.risk.enabled || (t > 0 && this.allocator.hasDrift));
+    const managed = this.management.halted === null && (scheduled || starting || finishing || this.risk.enabled || (t > 0 && this.allocator.hasDrift));
     const fused = nextOpen && this.endStep[t] === 0;
     if (managed) {
       for (const sleeve of sleeves) sleeve.runner.markStep(t);
-      this.manage(t, scheduled, starting, finishing);
+      this.management.manage(t, scheduled, starting, finishing);
     }
     if (fused) {
       recorder.beginRow(this.rebalancing.reserve);
@@ -377,7 +358,7 @@ export class Orchestration {
     this.orders.clear();
     for (const sleeve of sleeves) sleeve.runner.beginStep(t);
     shared?.runner.beginStep(t);
-    const voting = this.halted === null ? this.voting : null;
+    const voting = this.management.halted === null ? this.voting : null;
     if (this.nextOpen) {
       voting?.markEntriesWaiting();
       executor.begin();
@@ -391,19 +372,19 @@ export class Orchestration {
     for (const sleeve of sleeves) sleeve.runner.markToMarket();
     shared?.runner.markToMarket();
 
-    if (this.halted === null) this.manage(t, this.allocator.scheduleFires(this.time, t));
+    if (this.management.halted === null) this.management.manage(t, this.allocator.scheduleFires(this.time, t));
     for (const sleeve of sleeves) {
       sleeve.probe.step = t;
       this.decide(sleeve, t);
     }
-    if (this.voting !== null && this.halted === null) this.voting.resolve(t);
+    if (this.voting !== null && this.management.halted === null) this.voting.resolve(t);
 
     if (!this.nextOpen) {
       voting?.markEntriesWaiting();
       executor.begin();
       for (const sleeve of sleeves) sleeve.runner.fillAtClose();
       executor.settle();
-      if (this.halted === null) voting?.withdrawFailedEntries(t);
+      if (this.management.halted === null) voting?.withdrawFailedEntries(t);
       shared?.runner.fillAtClose();
     }
     for (const sleeve of sleeves) sleeve.runner.endStep();
@@ -411,101 +392,8 @@ export class Orchestration {
     this.recorder.record(t, this.rebalancing.reserve);
   }
 
-  /** Portfolio equity at the latest marks: Σ sleeves + reserve, or the shared account. */
-  private portfolioValue(): number {
-    if (this.shared !== null) return this.shared.runner.revalue();
-    let equity = this.rebalancing.reserve;
-    for (const sleeve of this.sleeves) equity += sleeve.runner.revalue();
-    return equity;
-  }
-
-  /**
-   * After the marks: the drawdown stop, a rebalance if due (`scheduled`: the schedule fired;
-   * `starting`: a sleeve without capital so far has its first bar; `finishing`: a sleeve's symbols
-   * have all had their last bar, and it rebalances if that sleeve holds no position), the exposure caps.
-   */
-  private manage(t: number, scheduled: boolean, starting = false, finishing = false): void {
-    const { allocator, risk, sleeves } = this;
-    const time = this.time[t] ?? Number.NaN;
-    const riskEnabled = risk.enabled;
-    // Shadow sleeves are never rebalanced, so drift bands would fire forever: shared mode follows the schedule only.
-    const drift = t > 0 && this.shared === null && allocator.hasDrift;
-    if (!riskEnabled && !scheduled && !drift && !starting && !finishing) return;
-    const equity = this.portfolioValue();
-    if (riskEnabled) {
-      const action = risk.checkDrawdown(time, equity, this.books, this.orders);
-      if (action === 'flatten') {
-        this.halted = { time, reason: 'drawdown' };
-        // The risk manager closed out its books (the sleeves, or the shared account); shadows stop too.
-        if (this.shared !== null) {
-          for (const sleeve of sleeves) {
-            sleeve.runner.closeOut('risk');
-            sleeve.runner.disable();
-          }
-        }
-        return;
-      }
-    }
-    // A finished sleeve's capital goes to the others at once, not at the next scheduled rebalance:
-    // a sleeve whose last bar was the step before this one (not one that finished earlier and was
-    // handed over then), that holds no position and has cash to hand over (more than rounding's
-    // dust: a sleeve sold out for a target of 0 can keep 1e-13 of it).
-    const last = this.time[t - 1] ?? Number.NaN;
-    const dust = 1e-9 * Math.max(1, Math.abs(equity));
-    const finished = finishing && sleeves.some((sleeve) => sleeve.active && sleeveEnd(sleeve) === last && endedFlat(sleeve, time) && sleeve.runner.markedEquity > dust);
-    if (scheduled || drift || starting || finished) {
-      const actual = this.actual;
-      const total = this.shared === null ? equity : this.shadowEquity();
-      for (const sleeve of sleeves) actual[sleeve.index] = total !== 0 ? sleeve.runner.markedEquity / total : 0;
-      const fired = (scheduled ? SCHEDULE : 0) | (drift ? allocator.driftBreaches(actual) : 0) | (starting ? SLEEVE_STARTED : 0) | (finished ? SLEEVE_FINISHED : 0);
-      if (fired !== 0) this.rebalance(t, equity, total, allocator.decision(fired, actual, drift));
-    }
-    if (riskEnabled) risk.checkExposure(time, this.portfolioValue(), this.books, this.orders);
-  }
-
-  private shadowEquity(): number {
-    let total = 0;
-    for (const sleeve of this.sleeves) total += sleeve.runner.markedEquity;
-    return total;
-  }
-
-  /** A rebalance at step `t` (data-driven schemes read the returns recorded up to step `t − 1`). */
-  private rebalance(t: number, equity: number, whole: number, decision: RebalanceDecision): void {
-    const changed = this.rebalancing.rebalance(t, equity, this.actual, whole, decision);
-    if (this.voting !== null && changed) this.voting.reweighAfterNewWeights();
-  }
-
   /** A strategy threw (or could not start): isolate its sleeve, or fail the run. */
   private fail(sleeve: Sleeve, error: unknown, time: number, step: number | null): void {
     isolateSleeve(sleeve, error, time, step, this.config.errorPolicy, this.isolated);
-  }
-}
-
-/**
- * A `custom` allocation function is given the sleeves' recorded returns themselves (views, no
- * copy: a copy per rebalance of every sleeve's whole history would make a long run quadratic),
- * and those records are what the result reports — the sleeves' returns, metrics and the
- * correlation matrix. So after the run every kept return is worked out again from the sleeve's
- * equity and transfers, which the function cannot reach: one that differs was written by the
- * function, and the run fails naming the sleeve and the bar rather than report returns the
- * sleeve never made (and weights decided on them).
- */
-function verifyCustomHistory(time: Float64Array, sleeves: readonly Sleeve[]): void {
-  for (const sleeve of sleeves) {
-    const kept = sleeve.returns;
-    if (kept === null) continue;
-    const actual = sleeveReturns(sleeve);
-    const steps = Math.min(kept.length, actual.length);
-    for (let t = 0; t < steps; t++) {
-      const now = kept[t] ?? Number.NaN;
-      const was = actual[t] ?? Number.NaN;
-      if (now === was || (Number.isNaN(now) && Number.isNaN(was))) continue;
-      const at = time[t] ?? Number.NaN;
-      throw new RunError(
-        `The custom allocation function changed the return history it was given: sleeve "${sleeve.entry.id}"'s return at ${isoTime(at)} was ${formatValue(was)} and is now ${formatValue(now)}. ` +
-          'Its columns are the run\'s own records of the sleeves\' returns and must not be written: copy a column first (Float64Array.from(column)) to change it',
-        { what: 'custom allocation', strategyId: sleeve.entry.id, time: at },
-      );
-    }
   }
 }

@@ -8,7 +8,7 @@ import { testRegistry, walkSeries } from '../../test/helpers';
 import type { RunConfigInput } from '../config';
 import { runOrchestrator } from '../orchestrator';
 import type { OrchestratorResult, SleeveResult } from '../result';
-import { unitsRaising } from './transfers';
+import { unitsRaising } from './transfer-costs';
 
 /** Daily closes (open = high = low = close) from 2020-01-01. */
 function closes(symbol: string, values: readonly number[]): BarSeries {

@@ -1,0 +1,112 @@
+import type { RebalanceDecision } from '../allocation/rebalance';
+import type { Allocator } from '../internal/allocator';
+import { SCHEDULE, SLEEVE_FINISHED, SLEEVE_STARTED } from '../internal/allocator';
+import type { OrchestratorOrders, PositionBook, RiskManager } from '../internal/risk';
+import type { Rebalancing } from './rebalancing';
+import type { SharedVoting } from './shared-mode';
+import { endedFlat, sleeveEnd } from './sleeve-span';
+import type { SharedBook, Sleeve } from './sleeves';
+
+/** The rooms {@link StepManagement} acts on. */
+export interface StepManagementOptions {
+  readonly time: Float64Array;
+  readonly sleeves: readonly Sleeve[];
+  /** Shared mode's account; null in sleeves mode. */
+  readonly shared: SharedBook | null;
+  /** Shared mode's voting; null in sleeves mode. */
+  readonly voting: SharedVoting | null;
+  readonly allocator: Allocator;
+  readonly risk: RiskManager;
+  readonly rebalancing: Rebalancing;
+  /** The books the risk manager checks: the sleeves', or the shared account's. */
+  readonly books: readonly PositionBook[];
+  /** The orchestrator's own orders of the step, shared with the transfers. */
+  readonly orders: OrchestratorOrders;
+}
+
+/**
+ * What the portfolio manager does at a step once every book is marked, before the strategies
+ * decide: the drawdown stop (which halts the run), a rebalance when a rule fires (the schedule,
+ * a drift band, a sleeve starting or finishing), then the exposure caps.
+ */
+export class StepManagement {
+  private readonly options: StepManagementOptions;
+  /** Scratch: the sleeves' actual weights at a rebalance. */
+  private readonly actual: Float64Array;
+  private stopped: { time: number; reason: 'drawdown' } | null = null;
+
+  constructor(options: StepManagementOptions) {
+    this.options = options;
+    this.actual = new Float64Array(options.sleeves.length);
+  }
+
+  /** Where and why the drawdown stop halted the run; null while it runs on. */
+  get halted(): { time: number; reason: 'drawdown' } | null {
+    return this.stopped;
+  }
+
+  /** Portfolio equity at the latest marks: Σ sleeves + reserve, or the shared account. */
+  private portfolioValue(): number {
+    const shared = this.options.shared;
+    if (shared !== null) return shared.runner.revalue();
+    let equity = this.options.rebalancing.reserve;
+    for (const sleeve of this.options.sleeves) equity += sleeve.runner.revalue();
+    return equity;
+  }
+
+  /**
+   * After the marks: the drawdown stop, a rebalance if due (`scheduled`: the schedule fired;
+   * `starting`: a sleeve without capital so far has its first bar; `finishing`: a sleeve's symbols
+   * have all had their last bar, and it rebalances if that sleeve holds no position), the exposure caps.
+   */
+  manage(t: number, scheduled: boolean, starting = false, finishing = false): void {
+    const { allocator, risk, sleeves } = this.options;
+    const time = this.options.time[t] ?? Number.NaN;
+    const riskEnabled = risk.enabled;
+    // Shadow sleeves are never rebalanced, so drift bands would fire forever: shared mode follows the schedule only.
+    const drift = t > 0 && this.options.shared === null && allocator.hasDrift;
+    if (!riskEnabled && !scheduled && !drift && !starting && !finishing) return;
+    const equity = this.portfolioValue();
+    if (riskEnabled) {
+      const action = risk.checkDrawdown(time, equity, this.options.books, this.options.orders);
+      if (action === 'flatten') {
+        this.stopped = { time, reason: 'drawdown' };
+        // The risk manager closed out its books (the sleeves, or the shared account); shadows stop too.
+        if (this.options.shared !== null) {
+          for (const sleeve of sleeves) {
+            sleeve.runner.closeOut('risk');
+            sleeve.runner.disable();
+          }
+        }
+        return;
+      }
+    }
+    // A finished sleeve's capital goes to the others at once, not at the next scheduled rebalance:
+    // a sleeve whose last bar was the step before this one (not one that finished earlier and was
+    // handed over then), that holds no position and has cash to hand over (more than rounding's
+    // dust: a sleeve sold out for a target of 0 can keep 1e-13 of it).
+    const last = this.options.time[t - 1] ?? Number.NaN;
+    const dust = 1e-9 * Math.max(1, Math.abs(equity));
+    const finished = finishing && sleeves.some((sleeve) => sleeve.active && sleeveEnd(sleeve) === last && endedFlat(sleeve, time) && sleeve.runner.markedEquity > dust);
+    if (scheduled || drift || starting || finished) {
+      const actual = this.actual;
+      const total = this.options.shared === null ? equity : this.shadowEquity();
+      for (const sleeve of sleeves) actual[sleeve.index] = total !== 0 ? sleeve.runner.markedEquity / total : 0;
+      const fired = (scheduled ? SCHEDULE : 0) | (drift ? allocator.driftBreaches(actual) : 0) | (starting ? SLEEVE_STARTED : 0) | (finished ? SLEEVE_FINISHED : 0);
+      if (fired !== 0) this.rebalance(t, equity, total, allocator.decision(fired, actual, drift));
+    }
+    if (riskEnabled) risk.checkExposure(time, this.portfolioValue(), this.options.books, this.options.orders);
+  }
+
+  private shadowEquity(): number {
+    let total = 0;
+    for (const sleeve of this.options.sleeves) total += sleeve.runner.markedEquity;
+    return total;
+  }
+
+  /** A rebalance at step `t` (data-driven schemes read the returns recorded up to step `t − 1`). */
+  private rebalance(t: number, equity: number, whole: number, decision: RebalanceDecision): void {
+    const changed = this.options.rebalancing.rebalance(t, equity, this.actual, whole, decision);
+    if (this.options.voting !== null && changed) this.options.voting.reweighAfterNewWeights();
+  }
+}
