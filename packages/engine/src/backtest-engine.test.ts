@@ -1,4 +1,4 @@
-import { createMemoryLogger } from '@ensemble/protocol';
+import { ConfigError, createMemoryLogger } from '@ensemble/protocol';
 import type { BarSeries, EntrySignal } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { day, fixedWeights, flatBars, gbmSeries, randomSignals, scripted, seriesOf } from '../test/helpers';
@@ -561,5 +561,37 @@ describe('onProgress', () => {
     const engine = new BacktestEngine({ onProgress: (done, total) => calls.push([done, total]) });
     engine.run(scripted({}), flatBars('A', '2024-01-01', [1, 2, 3]));
     expect(calls).toEqual([[1, 3], [2, 3], [3, 3]]);
+  });
+});
+
+describe('hooks given from JavaScript', () => {
+  const series = gbmSeries('X', 20, 1);
+  const attempt = (options: Record<string, unknown>): unknown => {
+    try {
+      runBacktest({ series, strategy: randomSignals(1), cash: 1_000, ...options });
+      return null;
+    } catch (error) {
+      return error;
+    }
+  };
+
+  it('refuses a wrong logger, progress callback, columns to reuse or strategy by name, where each was a TypeError from inside the run', () => {
+    for (const [options, path] of [
+      [{ logger: {} }, 'logger'],
+      [{ logger: 5 }, 'logger'],
+      [{ onProgress: 'yes' }, 'onProgress'],
+      [{ reuse: 5 }, 'reuse'],
+      [{ strategy: undefined }, 'strategy'],
+      [{ strategy: null }, 'strategy'],
+    ] as const) {
+      const error = attempt(options);
+      expect(error, JSON.stringify(options)).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues.map((issue) => issue.path)).toEqual([path]);
+    }
+    expect(() => new BacktestEngine({ logger: { info: () => undefined } } as never)).toThrow(/logger: must be a logger with debug, info, warn, error and child methods/);
+  });
+
+  it('takes null hooks as absent ones', () => {
+    expect(attempt({ logger: null, onProgress: null, reuse: null })).toBeNull();
   });
 });

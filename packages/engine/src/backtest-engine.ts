@@ -1,5 +1,5 @@
 import type { AnyStrategy, BarSeries, ConfigIssue, EquityCurve, Logger, Strategy } from '@ensemble/protocol';
-import { BAR_COLUMNS, ConfigError, SeriesSeal, barSeriesFromCloses, createTimeline, isPortfolioStrategy, noopLogger, quoteValue, seriesTimeIssue, toConfigIssues } from '@ensemble/protocol';
+import { BAR_COLUMNS, ConfigError, SeriesSeal, barSeriesFromCloses, callbackIssue, createTimeline, isPortfolioStrategy, loggerIssue, noopLogger, quoteValue, seriesTimeIssue, toConfigIssues } from '@ensemble/protocol';
 import { Account } from './account';
 import { checkFiniteRun } from './finite-run';
 import { Broker } from './broker';
@@ -80,6 +80,11 @@ function seriesIssues(list: readonly BarSeries[]): ConfigIssue[] {
 
 function strategyIssues(strategy: AnyStrategy): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  // From JavaScript anything can arrive here: a missing strategy failed as "Cannot read properties of undefined".
+  const given: unknown = strategy;
+  if (typeof given !== 'object' || given === null) {
+    return [{ path: 'strategy', message: `must be a strategy object (defineStrategy(…), createStrategy(name, params) or a class instance); got ${given === null ? 'null' : typeof given}` }];
+  }
   if (typeof strategy.id !== 'string' || strategy.id === '') {
     issues.push({ path: 'strategy.id', message: 'must be a non-empty string' });
   }
@@ -87,6 +92,20 @@ function strategyIssues(strategy: AnyStrategy): ConfigIssue[] {
     issues.push({ path: 'strategy.warmup', message: `must be a whole number of bars from 0 to ${String(Number.MAX_SAFE_INTEGER)} (got ${String(strategy.warmup)})` });
   }
   return issues;
+}
+
+/**
+ * The problems with a call's hooks (not options of the run, so not in its schema): a logger, a
+ * progress callback, and for {@link runBacktest} the columns to reuse — each absent (undefined or
+ * null) or of the right kind. A wrong one failed deep inside as a `TypeError`.
+ */
+function hookIssues(hooks: { readonly logger?: unknown; readonly onProgress?: unknown; readonly reuse?: unknown }): ConfigIssue[] {
+  const issues = [loggerIssue(hooks.logger), callbackIssue(hooks.onProgress, 'onProgress', 'called with (done, total) steps')];
+  const reuse = hooks.reuse;
+  if (reuse !== undefined && reuse !== null && (typeof reuse !== 'object' || Array.isArray(reuse))) {
+    issues.push({ path: 'reuse', message: `must be an earlier result's equity curve (an object with equity, cash and grossExposure columns), or left out; got ${typeof reuse}` });
+  }
+  return issues.filter((issue) => issue !== null);
 }
 
 /**
@@ -109,12 +128,13 @@ export class BacktestEngine {
   constructor(options: BacktestEngineOptions = {}) {
     const { logger, onProgress, ...config } = options;
     const parsed = BacktestOptionsSchema.safeParse(config);
-    if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error, { input: config, schema: BacktestOptionsSchema }));
+    const hooks = hookIssues({ logger, onProgress });
+    if (!parsed.success || hooks.length > 0) throw new ConfigError([...(parsed.success ? [] : toConfigIssues(parsed.error, { input: config, schema: BacktestOptionsSchema })), ...hooks]);
     this.options = resolveOptions(parsed.data);
     const sizingProblem = wholeUnitSizingProblem(this.options.sizing, this.options.fractional);
     if (sizingProblem !== null) throw new ConfigError([{ path: 'sizing.quantity', message: sizingProblem }]);
     this.logger = logger ?? noopLogger;
-    this.onProgress = onProgress;
+    this.onProgress = onProgress ?? undefined;
   }
 
   /**
@@ -348,7 +368,8 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     ...(parsed.success ? [] : toConfigIssues(parsed.error, { input: config, schema: BacktestOptionsSchema })),
     ...strategyIssues(strategy),
     ...seriesIssues(list),
+    ...hookIssues({ logger, onProgress, reuse }),
   ];
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
-  return simulate(strategy, list, resolveOptions(parsed.data), logger ?? noopLogger, onProgress, reuse);
+  return simulate(strategy, list, resolveOptions(parsed.data), logger ?? noopLogger, onProgress ?? undefined, reuse ?? undefined);
 }

@@ -440,6 +440,33 @@ describe('configuration and data errors', () => {
   it('needs a registry', () => {
     expect(() => new StrategyOrchestrator({ data: { dataset: 'x' }, strategies: [] })).toThrow(/registry/);
   });
+
+  it('refuses hooks of the wrong kind from JavaScript by name, where they failed deep inside the run as TypeErrors', () => {
+    const config: RunConfigInput = { data: { dataset: 'test' }, rebalance: { schedule: 'never' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['X'] }] };
+    const attempt = (options: Record<string, unknown>): unknown => {
+      try {
+        runOrchestrator(config, [X], { registry: testRegistry, ...options });
+        return null;
+      } catch (error) {
+        return error;
+      }
+    };
+    for (const [options, path] of [
+      [{ logger: {} }, 'logger'],
+      [{ logger: 'debug' }, 'logger'],
+      [{ onProgress: 1 }, 'onProgress'],
+      [{ allocate: {} }, 'allocate'],
+      [{ registry: 'strategies' }, 'registry'],
+    ] as const) {
+      const error = attempt(options);
+      expect(error, JSON.stringify(options)).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues.map((issue) => issue.path)).toEqual([path]);
+    }
+    // Null hooks are absent ones: the run goes on as without them.
+    const plain = runOrchestrator(config, [X], { registry: testRegistry });
+    const nulls = runOrchestrator(config, [X], { registry: testRegistry, logger: null, onProgress: null, allocate: null } as never);
+    expect(nulls.finalEquity).toBe(plain.finalEquity);
+  });
 });
 
 describe('logging and results', () => {

@@ -1,5 +1,5 @@
 import type { BarSeries, Logger } from '@ensemble/protocol';
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError, callbackIssue, loggerIssue, registryIssue } from '@ensemble/protocol';
 import type { CustomAllocation } from './allocation/schemes';
 import { parseRunConfig } from './config';
 import { checkRunData } from './run-data';
@@ -61,16 +61,19 @@ export class StrategyOrchestrator {
    * `ConfigError` listing every problem by path, or naming the missing registry.
    */
   constructor(config: unknown, options: OrchestratorOptions = {}) {
+    // From JavaScript the hooks can be anything: a wrong one failed deep inside the run as a TypeError.
+    const issues = [
+      registryIssue(options.registry),
+      loggerIssue(options.logger),
+      callbackIssue(options.onProgress, 'onProgress', 'called with (done, total) steps'),
+      callbackIssue(options.allocate, 'allocate', "of the sleeves' returns giving their weights (a custom allocation)"),
+    ].filter((issue) => issue !== null);
     const registry = options.registry;
-    if (registry === undefined) {
-      throw new ConfigError(
-        [{ path: 'registry', message: 'pass { registry } (e.g. strategyRegistry from @ensemble/strategies): the config names its strategies' }],
-        options.source === undefined ? undefined : { source: options.source },
-      );
-    }
+    if (issues.length > 0 || registry === undefined) throw new ConfigError(issues, options.source === undefined ? undefined : { source: options.source });
     this.registry = registry;
-    this.options = options;
-    this.config = parseRunConfig(config, { source: options.source, registry, customAllocation: options.allocate !== undefined });
+    // Null hooks are absent ones.
+    this.options = { ...options, logger: options.logger ?? undefined, onProgress: options.onProgress ?? undefined, allocate: options.allocate ?? undefined };
+    this.config = parseRunConfig(config, { source: options.source, registry, customAllocation: this.options.allocate !== undefined });
   }
 
   /**

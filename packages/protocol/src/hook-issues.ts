@@ -1,0 +1,64 @@
+import type { ConfigIssue } from './errors';
+
+const LOG_METHODS = ['debug', 'info', 'warn', 'error', 'child'] as const;
+
+/** A short description of what a hook was given, for its message. */
+function given(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return `the string ${JSON.stringify(value.slice(0, 40))}`;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return `${typeof value} ${String(value)}`;
+    case 'object':
+      return 'an object';
+    case 'function':
+      return 'a function';
+    case 'symbol':
+      return 'a symbol';
+    case 'undefined':
+      return 'undefined';
+  }
+  return 'an unknown value';
+}
+
+/**
+ * The problem with a call's `logger` option (null when it has none): absent (undefined or null,
+ * the library's silent default) or an object with pino's `debug`, `info`, `warn`, `error` and
+ * `child` methods. Without this check a wrong value failed deep inside the run as a `TypeError`
+ * (`baseLogger.child is not a function`).
+ */
+export function loggerIssue(logger: unknown, path = 'logger'): ConfigIssue | null {
+  if (logger === undefined || logger === null) return null;
+  const missing =
+    typeof logger === 'object' ? LOG_METHODS.filter((method) => typeof (logger as Record<string, unknown>)[method] !== 'function') : [...LOG_METHODS];
+  if (missing.length === 0) return null;
+  return {
+    path,
+    message: `must be a logger with debug, info, warn, error and child methods (a pino logger, or createMemoryLogger()); got ${given(logger)}${typeof logger === 'object' && !Array.isArray(logger) ? ` without ${missing.join(', ')}` : ''}. Leave it out for no logging`,
+  };
+}
+
+/**
+ * The problem with a call's strategy `registry` (null when it has none): an object of strategy
+ * definitions by name. Absent, it is a problem too: a run config names its strategies.
+ */
+export function registryIssue(registry: unknown, path = 'registry'): ConfigIssue | null {
+  if (registry === undefined || registry === null) {
+    return { path, message: 'pass { registry } (e.g. strategyRegistry from @ensemble/strategies): the config names its strategies' };
+  }
+  if (typeof registry === 'object' && !Array.isArray(registry)) return null;
+  return { path, message: `must be an object of strategy definitions by name (e.g. strategyRegistry from @ensemble/strategies); got ${given(registry)}` };
+}
+
+/**
+ * The problem with a callback option (null when it has none): absent (undefined or null) or a
+ * function. `what` says what it is called with, e.g. `(done, total) on progress`.
+ */
+export function callbackIssue(callback: unknown, path: string, what: string): ConfigIssue | null {
+  if (callback === undefined || callback === null || typeof callback === 'function') return null;
+  return { path, message: `must be a function ${what}; got ${given(callback)}. Leave it out if not needed` };
+}
