@@ -1,4 +1,5 @@
 import type { MetricUnit } from '@ensemble/performance';
+import { EXPONENT_FROM, MISSING, formatNumber, formatQuantity } from '@ensemble/protocol';
 
 /** How a table column aligns its cells. */
 export type Align = 'left' | 'right';
@@ -55,29 +56,7 @@ export function formatPrice(value: number | null): string {
   return value === null ? '–' : price.format(value);
 }
 
-/** Shown for a value that cannot be computed (a null metric). */
-export const MISSING = '—';
-
-/**
- * Magnitude from which numbers are written in exponent form: where `toFixed` switches to it on
- * its own, with all 17 significant digits (`-1.0000000000000002e+22`).
- */
-export const EXPONENT_FROM = 1e21;
-
-/**
- * `value` with exactly `decimals` decimals and `,` thousands separators, independent of the
- * locale (`-1234.5` → `-1,234.50`); a value that rounds to zero loses its minus sign; a
- * non-finite value is {@link MISSING}. From {@link EXPONENT_FROM} on (a run that lost a thousand
- * trillion times its cash), in exponent form with `decimals` decimals, at least 2: `-1.00e+22`.
- */
-export function formatNumber(value: number, decimals: number): string {
-  if (!Number.isFinite(value)) return MISSING;
-  if (Math.abs(value) >= EXPONENT_FROM) return value.toExponential(Math.max(2, decimals));
-  const fixed = Math.abs(value).toFixed(decimals);
-  const [whole = '0', fraction] = fixed.split('.');
-  const negative = value < 0 && /[1-9]/.test(fixed);
-  return `${negative ? '-' : ''}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction === undefined ? '' : `.${fraction}`}`;
-}
+export { EXPONENT_FROM, MISSING, formatNumber, formatQuantity };
 
 /**
  * A sum of weights above 1 with two decimals, or with as many more (up to 9) as it takes to show
@@ -102,12 +81,6 @@ export function formatPercent(value: number | null, decimals = 2): string {
 /** A plain ratio with 2 decimals (`1.2345` → `1.23`); null → `—`. */
 export function formatRatio(value: number | null): string {
   return value === null ? MISSING : formatNumber(value, 2);
-}
-
-/** A quantity: whole units with separators (`1,200`), fractional ones with up to 6 decimals. */
-export function formatQuantity(value: number): string {
-  if (Number.isInteger(value) || Math.abs(value) >= EXPONENT_FROM) return formatNumber(value, 0);
-  return formatNumber(value, 6).replace(/\.?0+$/, '');
 }
 
 /**

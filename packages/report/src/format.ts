@@ -1,31 +1,7 @@
 import type { MetricName, MetricUnit } from '@ensemble/performance';
+import { MISSING, formatNumber, formatQuantity } from '@ensemble/protocol';
 
-/** Shown for a value that cannot be computed (null). */
-export const MISSING = '—';
-
-function groupThousands(digits: string): string {
-  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-/**
- * Magnitude from which numbers are written in exponent form: where `toFixed` switches to it on
- * its own, with all 17 significant digits (`-1.0000000000000002e+22`).
- */
-const EXPONENT_FROM = 1e21;
-
-/**
- * `value` with `decimals` fixed decimals and `,` thousands separators, locale-independent
- * (`1234.5` → `1,234.50`); `-0.00` is written `0.00`. From 1e21 on (a run that lost a thousand
- * trillion times its cash), in exponent form with `decimals` decimals, at least 2: `-1.00e+22`.
- */
-export function formatNumber(value: number, decimals: number): string {
-  if (!Number.isFinite(value)) return MISSING;
-  if (Math.abs(value) >= EXPONENT_FROM) return value.toExponential(Math.max(2, decimals));
-  const fixed = Math.abs(value).toFixed(decimals);
-  const [whole = '0', fraction] = fixed.split('.');
-  const negative = value < 0 && /[1-9]/.test(fixed);
-  return `${negative ? '-' : ''}${groupThousands(whole)}${fraction === undefined ? '' : `.${fraction}`}`;
-}
+export { MISSING, formatNumber, formatQuantity };
 
 /** A fraction as a percentage with 2 decimals: `0.1234` → `12.34%`. */
 export function formatPercent(value: number | null | undefined, decimals = 2): string {
@@ -46,12 +22,6 @@ export function formatCount(value: number | null | undefined): string {
 /** A price: 2 decimals, 4 below 1, thousands separators. */
 export function formatPrice(value: number): string {
   return formatNumber(value, Math.abs(value) < 1 && value !== 0 ? 4 : 2);
-}
-
-/** A quantity: whole numbers as such, fractional ones with up to 6 decimals. */
-export function formatQuantity(value: number): string {
-  if (Number.isInteger(value) || Math.abs(value) >= EXPONENT_FROM) return formatNumber(value, 0);
-  return formatNumber(value, 6).replace(/\.?0+$/, '');
 }
 
 const threeDecimalRatios = new Set<MetricName>(['beta', 'correlation']);
