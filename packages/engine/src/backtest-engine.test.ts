@@ -1,7 +1,7 @@
 import { ConfigError, createMemoryLogger } from '@ensemble/protocol';
 import type { BarSeries, EntrySignal } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
-import { day, fixedWeights, flatBars, gbmSeries, randomSignals, scripted, seriesOf } from '../test/helpers';
+import { catchError, day, fixedWeights, flatBars, gbmSeries, randomSignals, scripted, seriesOf } from '../test/helpers';
 import { BacktestEngine, runBacktest } from './backtest-engine';
 import type { BacktestOptions } from './backtest-engine';
 
@@ -522,6 +522,29 @@ describe('BacktestEngine', () => {
       rebalance: null,
       checkInvariants: false,
     });
+  });
+});
+
+describe("a portfolio strategy's own rebalance rule", () => {
+  const bad: [string, unknown][] = [
+    ['every 0 bars (every bar)', { kind: 'bars', every: 0 }],
+    ['every -1 bars', { kind: 'bars', every: -1 }],
+    ['every 2.5 bars', { kind: 'bars', every: 2.5 }],
+    ['every NaN bars (never again)', { kind: 'bars', every: Number.NaN }],
+    ['a calendar period the engine does not know', { kind: 'calendar', period: 'day' }],
+    ['an unknown kind', { kind: 'every', bars: 5 }],
+  ];
+  it.each(bad)('is refused as strategy.rebalance: %s', (_, rule) => {
+    const strategy = fixedWeights({ A: 1 }, rule as never);
+    const error = catchError(() => runBacktest({ series: A, cash: 1000, strategy }));
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((error as { issues: { path: string; message: string }[] }).issues).toEqual([expect.objectContaining({ path: 'strategy.rebalance' })]);
+    expect(() => new BacktestEngine({ cash: 1000 }).run(strategy, A)).toThrow(/strategy\.rebalance/);
+  });
+
+  it('is not read when the options give the schedule', () => {
+    const strategy = fixedWeights({ A: 1 }, { kind: 'bars', every: 0 });
+    expect(runBacktest({ series: A, cash: 1000, strategy, rebalance: { kind: 'never' } }).rebalances).toHaveLength(1);
   });
 });
 

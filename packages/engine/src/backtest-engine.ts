@@ -1,5 +1,5 @@
 import type { AnyStrategy, BarSeries, ConfigIssue, EquityCurve, Logger, Strategy } from '@ensemble/protocol';
-import { BAR_COLUMNS, ConfigError, SeriesSeal, barSeriesFromCloses, callbackIssue, createTimeline, isPortfolioStrategy, loggerIssue, noopLogger, quoteValue, seriesTimeIssue, toConfigIssues } from '@ensemble/protocol';
+import { BAR_COLUMNS, ConfigError, SeriesSeal, barSeriesFromCloses, callbackIssue, createTimeline, isPortfolioStrategy, loggerIssue, noopLogger, quoteValue, rebalanceRuleProblem, seriesTimeIssue, toConfigIssues } from '@ensemble/protocol';
 import { Account } from './account';
 import { checkFiniteRun } from './finite-run';
 import { Broker } from './broker';
@@ -78,7 +78,7 @@ function seriesIssues(list: readonly BarSeries[]): ConfigIssue[] {
   return issues;
 }
 
-function strategyIssues(strategy: AnyStrategy): ConfigIssue[] {
+function strategyIssues(strategy: AnyStrategy, rebalanceOverride: boolean): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   // From JavaScript anything can arrive here: a missing strategy failed as "Cannot read properties of undefined".
   const given: unknown = strategy;
@@ -91,6 +91,10 @@ function strategyIssues(strategy: AnyStrategy): ConfigIssue[] {
   if (!Number.isSafeInteger(strategy.warmup) || strategy.warmup < 0) {
     issues.push({ path: 'strategy.warmup', message: `must be a whole number of bars from 0 to ${String(Number.MAX_SAFE_INTEGER)} (got ${String(strategy.warmup)})` });
   }
+  // A portfolio strategy's own schedule, unless the options override it: `every: 0` or `-1` would
+  // rebalance on every bar, `NaN` never again, a calendar period the engine does not know never.
+  const rebalance = isPortfolioStrategy(strategy) && !rebalanceOverride ? rebalanceRuleProblem(strategy.rebalance) : null;
+  if (rebalance !== null) issues.push({ path: 'strategy.rebalance', message: rebalance });
   return issues;
 }
 
@@ -147,7 +151,7 @@ export class BacktestEngine {
    */
   run(strategy: AnyStrategy, series: BarSeries | readonly BarSeries[]): BacktestResult {
     const list = seriesList(series);
-    const issues = [...strategyIssues(strategy), ...seriesIssues(list)];
+    const issues = [...strategyIssues(strategy, this.options.rebalance !== null), ...seriesIssues(list)];
     if (issues.length > 0) throw new ConfigError(issues);
     return simulate(strategy, list, this.options, this.logger, this.onProgress);
   }
@@ -366,7 +370,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const parsed = BacktestOptionsSchema.safeParse(config);
   const issues = [
     ...(parsed.success ? [] : toConfigIssues(parsed.error, { input: config, schema: BacktestOptionsSchema })),
-    ...strategyIssues(strategy),
+    ...strategyIssues(strategy, config.rebalance !== undefined),
     ...seriesIssues(list),
     ...hookIssues({ logger, onProgress, reuse }),
   ];

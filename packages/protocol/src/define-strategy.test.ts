@@ -112,6 +112,36 @@ describe('defineStrategy', () => {
     expect(() => buildStrategy(noExit)).toThrow('without shouldEnter(context) and shouldExit(context, position) functions');
   });
 
+  it("refuses a portfolio strategy whose rebalance rule the engine cannot follow, naming what is wrong", () => {
+    const withRule = (rebalance: unknown) =>
+      defineStrategy({
+        name: 'ruled',
+        kind: 'portfolio',
+        description: 'Holds one symbol on its own schedule.',
+        params: z.strictObject({}),
+        create: () => ({ kind: 'portfolio', warmup: 1, rebalance: rebalance as never, targetWeights: () => ({}) }),
+      });
+    const refused: [unknown, string][] = [
+      [{ kind: 'bars', every: 0 }, 'rebalance rule is { kind: "bars" } with every 0; every must be a whole number of bars, at least 1'],
+      [{ kind: 'bars', every: -1 }, 'with every -1'],
+      [{ kind: 'bars', every: 2.5 }, 'with every 2.5'],
+      [{ kind: 'bars', every: Number.NaN }, 'with every NaN'],
+      [{ kind: 'bars' }, 'with every missing'],
+      [{ kind: 'calendar', period: 'day' }, 'with period "day"; period must be "week", "month", "quarter" or "year"'],
+      [{ kind: 'calendar' }, 'with period missing'],
+      [{ kind: 'every', bars: 5 }, 'rebalance rule has kind "every"; it must be { kind: "never" }'],
+      [{}, 'rebalance rule has kind (missing)'],
+      [{ kind: 'bars', every: 5, offset: 2 }, 'has a field a bars rule does not take (offset)'],
+    ];
+    for (const [rule, message] of refused) {
+      expect(() => buildStrategy(withRule(rule), {}, 'p1'), JSON.stringify(rule)).toThrow(StrategyError);
+      expect(() => buildStrategy(withRule(rule), {}, 'p1'), JSON.stringify(rule)).toThrow(message);
+    }
+    for (const rule of [{ kind: 'never' }, { kind: 'bars', every: 1 }, { kind: 'calendar', period: 'quarter' }]) {
+      expect(buildStrategy(withRule(rule), {}, 'p1')).toMatchObject({ id: 'p1', rebalance: rule });
+    }
+  });
+
   it('turns an error thrown by create into a StrategyError naming the id and the definition', () => {
     const throwing = defineStrategy({
       name: 'throws-in-create',

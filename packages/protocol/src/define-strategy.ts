@@ -4,6 +4,7 @@ import { echoValue, quoteValue, hasControlCharacters } from './echo';
 import type { ConfigIssue } from './errors';
 import { ConfigError, EnsembleError, StrategyError } from './errors';
 import { formatValue, isThenable, thenableProblem } from './format-value';
+import { rebalanceRuleProblem } from './rebalance-rule';
 import type { AnyStrategy, PortfolioStrategy, Strategy } from './strategy';
 
 /**
@@ -99,6 +100,8 @@ function instanceProblem(strategy: unknown, kind: 'signal' | 'portfolio'): strin
     if (strategy.kind !== 'portfolio') return 'the definition is of kind "portfolio" but create returned a strategy without kind: "portfolio"';
     if (typeof strategy.targetWeights !== 'function') return 'create returned a portfolio strategy without a targetWeights(context) function';
     if (!isRecord(strategy.rebalance)) return 'create returned a portfolio strategy without a rebalance rule (e.g. { kind: "calendar", period: "month" })';
+    const rebalance = rebalanceRuleProblem(strategy.rebalance);
+    if (rebalance !== null) return `create returned a portfolio strategy whose rebalance rule ${rebalance}`;
     return null;
   }
   if (strategy.kind !== undefined && strategy.kind !== 'signal') return `the definition is of kind "signal" but create returned a strategy of kind ${formatValue(strategy.kind)}`;
@@ -107,21 +110,18 @@ function instanceProblem(strategy: unknown, kind: 'signal' | 'portfolio'): strin
 }
 
 /**
- * What `spec.create` returns; an error it throws becomes a {@link StrategyError} naming the id and
- * the definition (the project's own errors, e.g. a nested `ConfigError`, pass unchanged), so a
- * factory that throws fails like a strategy that throws while deciding, not as an unexpected error.
+ * What `create(parsed, id)` returns; an error it throws becomes a {@link StrategyError} naming the
+ * id and the definition (the project's own errors, e.g. a nested `ConfigError`, pass unchanged),
+ * so a factory that throws fails like a strategy that throws while deciding, not as an unexpected
+ * error.
  */
-function createInstance<TParams extends z.ZodObject, TKind extends 'signal' | 'portfolio'>(
-  spec: StrategySpec<TParams, TKind>,
-  parsed: z.output<TParams>,
-  id: string,
-): unknown {
+function createInstance<TParsed>(name: string, create: (parsed: TParsed, id: string) => unknown, parsed: TParsed, id: string): unknown {
   try {
-    return spec.create(parsed, id);
+    return create(parsed, id);
   } catch (error) {
     if (EnsembleError.isInstance(error)) throw error;
     const reason = error instanceof Error ? error.message : typeof error === 'string' ? echoValue(error) : formatValue(error);
-    throw new StrategyError(id, { cause: error, message: `create of strategy ${quoteValue(spec.name)} threw: ${reason}` });
+    throw new StrategyError(id, { cause: error, message: `create of strategy ${quoteValue(name)} threw: ${reason}` });
   }
 }
 
@@ -147,21 +147,58 @@ export function defineStrategy<TParams extends z.ZodObject, TKind extends 'signa
   const issues = strategyDefinitionIssues(spec, 'params');
   if (issues.length > 0) throw new ConfigError(issues, { source: whoseDefinition(spec) });
   const { name, kind, description, params } = spec;
-  return Object.freeze({
+  const definition: StrategyDefinition<TParams> = Object.freeze({
     name,
     kind,
     description,
     schema: params,
-    create: (parsed: z.output<TParams>, id: string): AnyStrategy => {
-      const strategy = createInstance(spec, parsed, id);
-      const problem = instanceProblem(strategy, kind);
-      if (problem !== null) throw new StrategyError(id, { message: `${problem} (strategy ${quoteValue(name)})` });
-      const instance = strategy as StrategyOfKind<TKind>;
-      if (instance.id === id) return instance as AnyStrategy;
-      if (instance.id === undefined && isPlainObject(instance)) return { ...instance, id };
-      throw new StrategyError(id, {
-        message: `create of strategy ${quoteValue(name)} returned a strategy with id ${formatValue(instance.id)}; leave id out of an object literal, or set it to the id argument create receives`,
-      });
-    },
+    create: checkedCreate(name, kind, (parsed: z.output<TParams>, id: string) => spec.create(parsed, id)),
   });
+  CHECKED.add(definition);
+  return definition;
+}
+
+/** The definitions whose `create` checks what it builds: those of {@link defineStrategy} and {@link checkedStrategyDefinition}. */
+const CHECKED = new WeakSet<object>();
+
+/**
+ * `create` with what it returns checked as {@link defineStrategy} checks it: an instance of the
+ * definition's kind with a usable warm-up (and, for a portfolio strategy, targetWeights and a
+ * valid rebalance rule), its id the run's (filled in on an object literal without one); a
+ * `StrategyError` naming the id says what is wrong otherwise.
+ */
+function checkedCreate<TParsed>(name: string, kind: 'signal' | 'portfolio', create: (parsed: TParsed, id: string) => unknown): (parsed: TParsed, id: string) => AnyStrategy {
+  return (parsed: TParsed, id: string): AnyStrategy => {
+    const strategy = createInstance(name, create, parsed, id);
+    const problem = instanceProblem(strategy, kind);
+    if (problem !== null) throw new StrategyError(id, { message: `${problem} (strategy ${quoteValue(name)})` });
+    const instance = strategy as StrategyOfKind<typeof kind>;
+    if (instance.id === id) return instance as AnyStrategy;
+    if (instance.id === undefined && isPlainObject(instance)) return { ...instance, id };
+    throw new StrategyError(id, {
+      message: `create of strategy ${quoteValue(name)} returned a strategy with id ${formatValue(instance.id)}; leave id out of an object literal, or set it to the id argument create receives`,
+    });
+  };
+}
+
+/**
+ * `definition` itself when its `create` already checks what it builds (it comes from
+ * {@link defineStrategy}), else the same definition with a `create` that checks it as
+ * `defineStrategy` does: a strategy file may export a definition written by hand (`name`, `kind`,
+ * `description`, `schema`, `create`), whose instances the engine and the orchestrator would
+ * otherwise take as they are (a negative warm-up, a rebalance rule of `every: -1`, no id). Call it
+ * on a definition that {@link strategyDefinitionIssues} found usable.
+ */
+export function checkedStrategyDefinition<TSchema extends z.ZodType>(definition: StrategyDefinition<TSchema>): StrategyDefinition<TSchema> {
+  if (CHECKED.has(definition)) return definition;
+  const { name, kind, description, schema } = definition;
+  const checked: StrategyDefinition<TSchema> = Object.freeze({
+    name,
+    kind,
+    description,
+    schema,
+    create: checkedCreate(name, kind, (parsed: z.output<TSchema>, id: string) => definition.create(parsed, id)),
+  });
+  CHECKED.add(checked);
+  return checked;
 }

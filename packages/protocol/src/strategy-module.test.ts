@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineStrategy } from './define-strategy';
-import { ConfigError } from './errors';
+import { ConfigError, StrategyError } from './errors';
 import { strategyDefinitionsFromModule } from './strategy-module';
 
 const spec = {
@@ -51,5 +51,24 @@ describe('strategyDefinitionsFromModule', () => {
     expect(broken.issues.map((issue) => issue.path)).toEqual(['default.1.kind', 'default.1.create']);
     expect(failure({ default: [hold, hold] }).message).toContain('defines strategy "hold" twice');
     expect(failure({ default: [] }).message).toContain('default: is an empty array');
+  });
+
+  it("checks what a hand-written definition's create builds, as defineStrategy's own", () => {
+    // name, kind, description, schema and create without defineStrategy: usable, but its instances
+    // reached the engine and the orchestrator unchecked (a warm-up of -5, `every: -1`, no id).
+    const handWritten = (create: () => unknown) => ({ name: 'by-hand', kind: 'portfolio', description: 'Written by hand.', schema: z.strictObject({}), create });
+    const load = (create: () => unknown) => {
+      const [definition] = strategyDefinitionsFromModule({ default: handWritten(create) }, 'a.ts');
+      if (definition === undefined) throw new Error('expected a definition');
+      return definition;
+    };
+    const good = { kind: 'portfolio', warmup: 1, rebalance: { kind: 'never' }, targetWeights: () => ({}) };
+    expect(load(() => good).create({}, 'sleeve-1')).toMatchObject({ id: 'sleeve-1', warmup: 1 });
+    expect(() => load(() => ({ ...good, warmup: -5 })).create({}, 'sleeve-1')).toThrow(StrategyError);
+    expect(() => load(() => ({ ...good, warmup: -5 })).create({}, 'sleeve-1')).toThrow('create returned a strategy whose warmup is -5');
+    expect(() => load(() => ({ ...good, rebalance: { kind: 'bars', every: -1 } })).create({}, 'sleeve-1')).toThrow('with every -1');
+    expect(() => load(() => 42).create({}, 'sleeve-1')).toThrow('create returned 42, not a strategy object');
+    // A definition of defineStrategy is kept as it is: its create checks already.
+    expect(strategyDefinitionsFromModule({ default: hold }, 'a.ts')[0]).toBe(hold);
   });
 });

@@ -1,5 +1,5 @@
 import type { StrategyDefinition } from './definition';
-import { STRATEGY_NAME_PATTERN, strategyDefinitionIssues } from './define-strategy';
+import { STRATEGY_NAME_PATTERN, checkedStrategyDefinition, strategyDefinitionIssues } from './define-strategy';
 import { echoValue, listValues } from './echo';
 import type { ConfigIssue } from './errors';
 import { ConfigError } from './errors';
@@ -29,7 +29,8 @@ function definitionsAt(value: unknown, path: string, issues: ConfigIssue[]): Str
     }
     const problems = strategyDefinitionIssues(entry, 'schema');
     for (const problem of problems) issues.push({ path: problem.path === '' ? at : `${at}.${problem.path}`, message: problem.message });
-    if (problems.length === 0) definitions.push(entry as StrategyDefinition);
+    // A definition written by hand gets defineStrategy's checks of what its create builds.
+    if (problems.length === 0) definitions.push(checkedStrategyDefinition(entry as StrategyDefinition));
   });
   return definitions;
 }
