@@ -156,3 +156,24 @@ export function loadNotes(data: MarketData, dataset: DatasetInfo | undefined, op
   const advice = options.advice === 'flag' ? 'run with --adjust' : 'set "adjust": true in data';
   return (data.notes ?? []).map((note) => note.replace('load with adjust: true', advice));
 }
+
+/**
+ * Notes on a run's symbols that have no bar in the loaded range (a wide CSV's empty column, a
+ * symbol that starts after `data.to`): the symbols the strategies trade, as `backtest` lists
+ * them, and each strategy none of whose symbols has one, which never trades and takes no capital
+ * (under fixed weights its weight stays in cash). Empty when every traded symbol has a bar.
+ */
+export function idleSymbolNotes(data: MarketData, strategies: readonly { readonly id: string; readonly symbols: readonly string[] }[]): string[] {
+  const empty = new Set(data.series.filter((series) => series.length === 0).map((series) => series.symbol.toLowerCase()));
+  if (empty.size === 0) return [];
+  const traded = new Map<string, string>();
+  for (const entry of strategies) for (const symbol of entry.symbols) if (empty.has(symbol.toLowerCase())) traded.set(symbol.toLowerCase(), symbol);
+  if (traded.size === 0) return [];
+  const notes = [`no bars in the range: ${[...traded.values()].map((symbol) => echoValue(symbol)).join(', ')}`];
+  for (const entry of strategies) {
+    if (entry.symbols.length === 0 || !entry.symbols.every((symbol) => empty.has(symbol.toLowerCase()))) continue;
+    const symbols = entry.symbols.map((symbol) => echoValue(symbol)).join(', ');
+    notes.push(`strategy ${quoteValue(entry.id)} has no bar of ${entry.symbols.length === 1 ? 'its symbol' : 'any of its symbols'} (${symbols}) in the run: it never trades and takes no capital`);
+  }
+  return notes;
+}

@@ -631,6 +631,18 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--to', '31/12/2005'], '--to 31/12/2005: "31/12/2005" is not a date');
   });
 
+  it('symbols with no bar in the range or in the file: named with the flags that chose them, not as the engine\'s "every series is empty"', async () => {
+    // GOOG starts in 2004-08; the other symbols of stocks5 have bars before 2003.
+    const err = await expectBadInput(
+      ['backtest', '--dataset', 'stocks5', '--strategy', 'buy-and-hold', '--symbol', 'GOOG', '--to', '2003-01-01'],
+      '--symbol GOOG --to 2003-01-01: GOOG has no bar between the start and 2003-01-01: choose a range where it has bars, or another symbol',
+    );
+    expect(err).not.toContain('every series is empty');
+    const data = path.join(scratch, 'empty-column.csv');
+    writeFileSync(data, 'date,AAA,BBB\n2020-01-02,10,\n2020-01-03,11,\n2020-01-06,12,\n');
+    await expectBadInput(['backtest', '--data', data, '--strategy', 'buy-and-hold', '--symbol', 'BBB'], '--symbol BBB: BBB has no bar in the data (a column or list without values)');
+  });
+
   it('a portfolio whose every weight is worth less than one whole unit says why nothing traded', async () => {
     const data = path.join(scratch, 'pricey.csv');
     writeFileSync(data, 'date,A,B\n2020-01-02,600,700\n2020-01-03,610,710\n2020-01-06,620,720\n2020-01-07,630,730\n');

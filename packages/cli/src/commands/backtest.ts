@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { getSeries, selectSymbols } from '@ensemble/data';
 import type { MarketData } from '@ensemble/data';
 import type { BarSeries, Logger } from '@ensemble/protocol';
-import { ConfigError, DataValidationError, SeriesSeal, isPortfolioStrategy } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, SeriesSeal, echoValue, isPortfolioStrategy } from '@ensemble/protocol';
 import { metricsStartEquity, runBacktest } from '@ensemble/engine';
 import { computeMetrics } from '@ensemble/performance';
 import { backtestJsonChunks, renderBacktestFiles } from '../backtest-files';
@@ -58,6 +58,31 @@ function rangeProblem(error: unknown, plan: BacktestPlan): unknown {
 }
 
 /**
+ * The problem of a selection whose symbols all have no bar (in the range, or at all: a wide CSV's
+ * empty column, a JSON file's empty array), as a problem of the flags or config fields that chose
+ * them; null when any has a bar. The engine's own "every series is empty" names neither.
+ */
+function emptySelection(data: MarketData, plan: BacktestPlan): ConfigError | null {
+  if (data.series.length === 0 || data.series.some((series) => series.length > 0)) return null;
+  const symbols = data.series.map((series) => echoValue(series.symbol));
+  const { from, to } = plan.rangeText;
+  const config = plan.config;
+  const path = [
+    config === undefined ? flagText('--symbol', plan.symbols.join(',')) : config.symbolsPath,
+    ...(config === undefined ? [from === undefined ? null : flagText('--from', from), to === undefined ? null : flagText('--to', to)] : [from === undefined ? null : 'data.from', to === undefined ? null : 'data.to']),
+  ]
+    .filter((part) => part !== null)
+    .join(' ');
+  const which = `${symbols.join(', ')} ${symbols.length === 1 ? 'has' : 'have'} no bar`;
+  const range = `between ${from === undefined ? 'the start' : echoValue(from)} and ${to === undefined ? 'the end' : echoValue(to)}`;
+  const message =
+    from === undefined && to === undefined
+      ? `${which} in the data (a column or list without values): trade a symbol that has bars (\`ensemble data inspect\` lists them)`
+      : `${which} ${range}: choose a range where ${symbols.length === 1 ? 'it has' : 'they have'} bars, or another symbol (\`ensemble data inspect\` lists each symbol's first and last date)`;
+  return new ConfigError([{ path, message }], { source: config?.source ?? COMMAND_LINE });
+}
+
+/**
  * Loads the data of `plan`, selects the traded symbols and the benchmark, runs the engine and
  * measures the result, showing the loading and running on `phases` (nothing by default). Throws
  * the packages' typed errors (bad data: exit 2; a failed run: exit 1).
@@ -84,6 +109,8 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
       { source: config?.source ?? COMMAND_LINE },
     );
   }
+  const idle = emptySelection(data, plan);
+  if (idle !== null) throw idle;
   let benchmark: BarSeries | undefined;
   if (plan.benchmark.kind === 'symbol') {
     try {

@@ -174,6 +174,24 @@ describe('ensemble run: the bt-style 60/40 example', () => {
 });
 
 describe('ensemble run: reports', () => {
+  it('says which traded symbols have no bar in the run, and which strategy can therefore never trade', async () => {
+    const directory = freshDirectory();
+    writeFileSync(path.join(directory, 'prices.csv'), 'date,AAA,BBB\n2020-01-02,10,\n2020-01-03,11,\n2020-01-06,12,\n');
+    writeConfig(directory, {
+      data: { file: 'prices.csv' },
+      allocation: { scheme: 'fixed' },
+      strategies: [
+        { id: 'idle', strategy: 'buy-and-hold', symbols: ['BBB'], weight: 0.5 },
+        { id: 'busy', strategy: 'buy-and-hold', symbols: ['AAA'], weight: 0.5 },
+      ],
+    });
+    const { code, out } = await run(['run', '--config', 'run.json', '--no-progress'], { cwd: directory });
+    expect(code).toBe(0);
+    expect(out).toContain('note: no bars in the range: BBB');
+    expect(out).toContain('note: strategy "idle" has no bar of its symbol (BBB) in the run: it never trades and takes no capital');
+    expect(out).not.toContain('"busy" has no bar');
+  });
+
   it('splits the metrics and rebalance tables of many sleeves, so that no line runs across the terminal', async () => {
     const directory = freshDirectory();
     const ids = Array.from({ length: 9 }, (_, i) => `sleeve-${String(i)}`);

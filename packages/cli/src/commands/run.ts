@@ -5,7 +5,7 @@ import { orchestratorReportInput } from '@ensemble/report';
 import { parseJsonText } from '@ensemble/protocol';
 import { isBacktestConfig, planBacktestConfig } from '../backtest-config';
 import { paletteFor } from '../color';
-import { dataProblemsAsGiven, loadNotes } from '../data-source';
+import { dataProblemsAsGiven, idleSymbolNotes, loadNotes } from '../data-source';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
@@ -178,7 +178,10 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
       const { result } = outcome;
       const reportInput = orchestratorReportInput(result, { ...reportTitles(outcome, loaded.source), benchmark: runBenchmark(result, outcome.data) });
       const summarySink = json === '-' ? io.stderr : io.stdout;
-      const notes = loadNotes(outcome.data, outcome.dataset, { requested: loaded.config.data.adjust === true || loaded.config.data.sort === true, advice: 'config' });
+      const notes = [
+        ...loadNotes(outcome.data, outcome.dataset, { requested: loaded.config.data.adjust === true || loaded.config.data.sort === true, advice: 'config' }),
+        ...idleSymbolNotes(outcome.data, result.config.strategies),
+      ];
       const summary = renderRunSummary(result, paletteFor(io, summarySink), { source: loaded.source, notes, cwd: io.cwd });
       const written = await withProgress(phases, 'write', 'bytes', (onProgress) =>
         writeRunOutputs({ json: json === '-' ? undefined : json, md, html }, result, reportInput, { logger, onProgress: countOnly(onProgress) }),
