@@ -12,6 +12,19 @@ export const PRICE_COLUMNS: readonly string[] = ['price', 'close'];
 /** Header names of an adjusted close (Yahoo Finance's `Adj Close`), lower-cased. */
 export const ADJ_CLOSE_COLUMNS: readonly string[] = ['adj close', 'adjclose', 'adj_close', 'adjusted close', 'adjusted_close'];
 
+/**
+ * What a duplicate date's problem advises, in place of removing a row, when the header has a second date-like column that
+ * is not read (`Date,Time,Open,…`, as MetaTrader and many intraday exports write): one column
+ * holds the date, so two bars of one day read as one date. Empty otherwise.
+ */
+export function unreadTimeColumnHint(names: readonly string[], display: readonly string[]): string {
+  const candidate = DATE_COLUMNS.find((name) => names.includes(name));
+  const date = candidate === undefined ? -1 : names.indexOf(candidate);
+  const other = names.findIndex((name, column) => column !== date && DATE_COLUMNS.includes(name));
+  if (date < 0 || other < 0) return '';
+  return `: the ${quoteValue(display[other] ?? '')} column is not read, as one column holds the date and its time of day; join the two columns ("2020-01-02 09:30"), or remove one of the two rows if the day has one bar`;
+}
+
 /** The CSV layout a header suggests: OHLC columns → `ohlcv`; a symbol or price column → `long`; else `wide`. */
 export function detectCsvFormat(names: readonly string[]): Exclude<DataFormat, 'json'> {
   const has = (name: string) => names.includes(name);

@@ -12,12 +12,15 @@ export class RowReader {
   private readonly names: readonly string[];
   private readonly problems: ProblemCollector;
   private readonly dates: DateReader;
+  /** What a duplicate date's problem advises instead of removing a row, when not empty: join an unread time-of-day column. */
+  private readonly duplicateHint: string;
 
-  constructor(scanner: CsvScanner, names: readonly string[], problems: ProblemCollector, dates: DateReader) {
+  constructor(scanner: CsvScanner, names: readonly string[], problems: ProblemCollector, dates: DateReader, duplicateHint = '') {
     this.scanner = scanner;
     this.names = names;
     this.problems = problems;
     this.dates = dates;
+    this.duplicateHint = duplicateHint;
   }
 
   /**
@@ -123,7 +126,7 @@ export class RowReader {
     const value = this.scanner.field(column);
     const of = symbol === undefined ? '' : ` for ${echoValue(symbol)}`;
     if (time === builder.lastTime) {
-      this.problems.add('duplicate-date', `line ${builder.lastRow} already has ${formatTime(time)}${of}; remove one of the two rows`, {
+      this.problems.add('duplicate-date', `line ${builder.lastRow} already has ${formatTime(time)}${of}${this.duplicateHint === '' ? '; remove one of the two rows' : this.duplicateHint}`, {
         row: line,
         field,
         value,

@@ -1,5 +1,5 @@
 import { MAX_PRICE, MIN_PRICE, listValues, quoteValue, symbolProblem } from '@ensemble/protocol';
-import { ADJ_CLOSE_COLUMNS, DATE_COLUMNS, PRICE_COLUMNS, SYMBOL_COLUMNS, detectCsvFormat, findColumn, headerNames, noteIgnored, requireColumn } from './csv-columns';
+import { ADJ_CLOSE_COLUMNS, DATE_COLUMNS, PRICE_COLUMNS, SYMBOL_COLUMNS, detectCsvFormat, findColumn, headerNames, noteIgnored, requireColumn, unreadTimeColumnHint } from './csv-columns';
 import { OhlcvFastPath } from './csv-fast-path';
 import { RowReader } from './csv-row-reader';
 import type { OhlcvColumns } from './csv-row-reader';
@@ -50,7 +50,7 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   noteIgnored(input.notes, display, [symbol, date, open, high, low, close, volume, adjust ? adjClose : -1], adjust ? -1 : adjClose);
   if (adjust) input.notes.push(`open, high, low and close scaled by ${quoteValue(display[adjClose] ?? '')} / close, row by row (volume unchanged)`);
   const columns: OhlcvColumns = { symbol, date, open, high, low, close, volume };
-  const reader = new RowReader(scanner, display, problems, input.dates);
+  const reader = new RowReader(scanner, display, problems, input.dates, unreadTimeColumnHint(names, display));
   const rows = new RowBuilders(input, symbol, display[symbol]);
   // The fast path reads no adjusted close: an adjusting load takes the general path for every row.
   const fast = adjust ? undefined : new OhlcvFastPath(scanner, columns, names.length, rows.single, rows.table, input.dates.singlePass(display[date]));
@@ -113,7 +113,7 @@ function parseLongRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   const price = requireColumn(names, PRICE_COLUMNS, problems, 'long close-only');
   if (problems.count > 0) return [];
   noteIgnored(input.notes, display, [symbol, date, price], findColumn(names, ADJ_CLOSE_COLUMNS, problems));
-  const reader = new RowReader(scanner, display, problems, input.dates);
+  const reader = new RowReader(scanner, display, problems, input.dates, unreadTimeColumnHint(names, display));
   const rows = new RowBuilders(input, symbol, display[symbol]);
   while (scanner.nextRow()) {
     // A row of the wrong width or without a symbol is reported; the next one is read.
@@ -211,7 +211,10 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
 }
 
 /** Parses CSV bytes in the given layout (or the one its header suggests) into per-symbol builders. */
-export function parseCsvRows(input: CsvInput, format: Exclude<DataFormat, 'json'> | undefined): { format: Exclude<DataFormat, 'json'>; builders: SeriesBuilder[] } {
+export function parseCsvRows(
+  input: CsvInput,
+  format: Exclude<DataFormat, 'json'> | undefined,
+): { format: Exclude<DataFormat, 'json'>; builders: SeriesBuilder[]; duplicateHint?: string } {
   const scanner = new CsvScanner(input.bytes, input.start, input.onProgress);
   if (!scanner.nextRow()) {
     input.problems.add('empty-file', 'the file is empty; expected a header line and data rows');
@@ -239,9 +242,9 @@ export function parseCsvRows(input: CsvInput, format: Exclude<DataFormat, 'json'
   }
   switch (resolved) {
     case 'ohlcv':
-      return { format: resolved, builders: parseOhlcvRows(input, scanner, names, display) };
+      return { format: resolved, builders: parseOhlcvRows(input, scanner, names, display), duplicateHint: unreadTimeColumnHint(names, display) };
     case 'long':
-      return { format: resolved, builders: parseLongRows(input, scanner, names, display) };
+      return { format: resolved, builders: parseLongRows(input, scanner, names, display), duplicateHint: unreadTimeColumnHint(names, display) };
     case 'wide':
       return { format: resolved, builders: parseWideRows(input, scanner, names) };
   }

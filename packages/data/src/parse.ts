@@ -119,6 +119,8 @@ interface Parsed {
   readonly builders: SeriesBuilder[];
   readonly notes: string[];
   readonly dates: DateReading;
+  /** What a duplicate date found by sorting advises instead of removing a row, when not empty (see `unreadTimeColumnHint`). */
+  readonly duplicateHint?: string | undefined;
 }
 
 /** Parses readable bytes as JSON or CSV (detected or as `options.format`) into per-symbol builders. */
@@ -140,9 +142,9 @@ function parseBuilders(bytes: Uint8Array, start: number, options: ParseOptions, 
     return { format: 'json', builders, notes, dates: dates.reading() };
   }
   const input = { bytes, start, problems, defaultSymbol, onProgress: options.onProgress, sort, adjust: options.adjust, dates, notes };
-  const { format, builders } = parseCsvRows(input, options.format);
+  const { format, builders, duplicateHint } = parseCsvRows(input, options.format);
   addColumnProblem(dates, problems);
-  return { format, builders, notes, dates: dates.reading() };
+  return { format, builders, notes, dates: dates.reading(), duplicateHint };
 }
 
 /** The date column's one problem (its day-month dates under `auto`), before the rows' own. */
@@ -152,13 +154,13 @@ function addColumnProblem(dates: DateReader, problems: ProblemCollector): void {
 }
 
 /** Puts unordered builders in date order and reports every date two rows of one symbol share. */
-function sortBuilders(builders: readonly SeriesBuilder[], problems: ProblemCollector, format: DataFormat): void {
+function sortBuilders(builders: readonly SeriesBuilder[], problems: ProblemCollector, format: DataFormat, hint = ''): void {
   const unit = format === 'json' ? 'elements' : 'lines';
   for (const builder of builders) {
     for (const duplicate of builder.sortByTime().duplicates) {
       problems.add(
         'duplicate-date',
-        `${formatTime(duplicate.time)} appears twice for ${echoValue(builder.symbol)} (${unit} ${duplicate.firstRow} and ${duplicate.secondRow}); remove one of the two`,
+        `${formatTime(duplicate.time)} appears twice for ${echoValue(builder.symbol)} (${unit} ${duplicate.firstRow} and ${duplicate.secondRow})${hint === '' ? '; remove one of the two' : hint}`,
         { row: duplicate.secondRow, field: 'date' },
       );
     }
@@ -240,7 +242,7 @@ export function parseInput(input: string | Uint8Array, options: ParseOptions, ut
     problems.add('no-data', 'the file has no bars: a header but no data rows, or only missing values');
   }
   options.onProgress?.(bytes.length, bytes.length);
-  if (sort) sortBuilders(builders, problems, format);
+  if (sort) sortBuilders(builders, problems, format, parsed.duplicateHint);
   else if (problems.problems.filter((problem) => problem.rule === 'unsorted-dates').length > 1) newestFirst(bytes, start, options, defaultSymbol, maxProblems)?.throwIfAny();
   problems.throwIfAny();
   const series = builders.map((builder) => builder.finish());

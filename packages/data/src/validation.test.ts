@@ -364,7 +364,7 @@ describe('errors for bad paths', () => {
 // eslint-disable-next-line no-control-regex -- the tests look for raw control characters
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
-function parseError(text: string, options: { file?: string; maxProblems?: number } = {}): DataValidationError {
+function parseError(text: string, options: { file?: string; maxProblems?: number; sort?: boolean } = {}): DataValidationError {
   try {
     parseMarketData(text, options);
   } catch (error) {
@@ -460,6 +460,19 @@ describe('limits on values and symbols', () => {
     expect(RAW_CONTROL.test(wide.message)).toBe(false);
     const json = parseError(JSON.stringify([{ symbol: 'A\u0000', date: '2020-01-02', close: 1 }]));
     expect(json.problems.map((p) => [p.row, p.field, p.rule])).toEqual([[1, 'symbol', 'bad-symbol']]);
+  });
+
+  it('a separate time-of-day column (Date,Time,… as intraday exports write) is named when two bars of a day read as one date', () => {
+    const advice = ': the "Time" column is not read, as one column holds the date and its time of day; join the two columns ("2020-01-02 09:30"), or remove one of the two rows if the day has one bar';
+    const ohlcv = parseError('Date,Time,Open,High,Low,Close,Volume\n2020-01-02,09:30,1,1,1,1,10\n2020-01-02,09:31,1,1,1,1,10\n');
+    expect(ohlcv.problems.map((p) => [p.row, p.field, p.rule, p.message])).toEqual([[3, 'Date', 'duplicate-date', `line 2 already has 2020-01-02${advice}`]]);
+    const long = parseError('Date,Time,Symbol,Close\n2020-01-02,09:30,A,10\n2020-01-02,09:31,A,11\n');
+    expect(long.problems.map((p) => p.message)).toEqual([`line 2 already has 2020-01-02 for A${advice}`]);
+    const sorted = parseError('Date,Time,Open,High,Low,Close\n2020-01-02,09:31,1,1,1,1\n2020-01-02,09:30,1,1,1,1\n', { sort: true });
+    expect(sorted.problems.map((p) => p.message)).toEqual([`2020-01-02 appears twice for DATA (lines 2 and 3)${advice}`]);
+    // Without such a column the advice is to remove a row, as before; one bar a day with a time column loads.
+    expect(parseError('date,open,high,low,close\n2020-01-02,1,1,1,1\n2020-01-02,1,1,1,1\n').problems[0]?.message).toBe('line 2 already has 2020-01-02; remove one of the two rows');
+    expect(parseMarketData('Date,Time,Open,High,Low,Close\n2020-01-02,16:00,1,1,1,1\n2020-01-03,16:00,1,1,1,1\n').series[0]?.length).toBe(2);
   });
 
   it('a file name that is no usable symbol names its series DATA', () => {
