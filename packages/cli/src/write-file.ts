@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '@ensemble/protocol';
 import type { OutputContent, OutputFile, TemporaryFileRegistry, WriteFilesOptions, WrittenFile } from '@ensemble/report';
@@ -51,7 +51,8 @@ export async function writeChunks(sink: ChunkSink, content: string | Iterable<st
 
 /**
  * Checks, before any work starts, that `target` can be written: its directory exists and is
- * writable, and `target` is not a directory. Throws a `ConfigError` naming `flag` (e.g. `--json`)
+ * writable, and `target` is not a directory (a link or a device such as `/dev/null`, written in
+ * place, must itself be writable). Throws a `ConfigError` naming `flag` (e.g. `--json`)
  * and the path otherwise.
  */
 export async function checkOutputPath(target: string, flag: string): Promise<void> {
@@ -64,6 +65,17 @@ export async function checkOutputPath(target: string, flag: string): Promise<voi
   else if (!directoryStat.isDirectory()) fail(`cannot write ${target}: ${directory} is not a directory`);
   const targetStat = await stat(target).catch(() => null);
   if (targetStat?.isDirectory() === true) fail(`cannot write ${target}: it is a directory; give a file name`);
+  // A link or a file that is no regular one (/dev/null, /dev/stdout, a named pipe) is written in
+  // place, not renamed over from its directory: it is the target that must be writable.
+  const link = await lstat(target).catch(() => null);
+  if (link !== null && targetStat !== null && (link.isSymbolicLink() || !targetStat.isFile())) {
+    const open = await access(target, constants.W_OK).then(
+      () => true,
+      () => false,
+    );
+    if (!open) fail(`cannot write ${target}: it is not writable`);
+    return;
+  }
   const writable = await access(directory, constants.W_OK).then(
     () => true,
     () => false,

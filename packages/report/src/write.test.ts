@@ -1,11 +1,13 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryLogger, EnsembleError } from '@ensemble/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { ReportGenerator, writeReport } from './report-generator';
-import { directoryCreationProblem, writeFileAtomic } from './write';
+import { directoryCreationProblem, writeFileAtomic, writeFilesAtomic } from './write';
 
 let directory: string;
 
@@ -57,6 +59,44 @@ describe('writeFileAtomic', () => {
     const path = join(directory, 'a', 'b', 'report.json');
     await writeFileAtomic(path, '{}', { createDirectories: true });
     expect(await readFile(path, 'utf8')).toBe('{}');
+  });
+});
+
+describe('writeFilesAtomic: links and files that are no regular ones', () => {
+  it('writes through a symbolic link, which stays a link (a rename replaced the link with a file)', async () => {
+    const real = join(directory, 'run-42.json');
+    const link = join(directory, 'latest.json');
+    await writeFile(real, 'old');
+    await symlink('run-42.json', link);
+    const other = join(directory, 'report.md');
+    expect(await writeFilesAtomic([{ path: other, content: '# report' }, { path: link, content: ['{"a":', '1}'] }])).toEqual([
+      { path: other, bytes: 8 },
+      { path: link, bytes: 7 },
+    ]);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(real, 'utf8')).toBe('{"a":1}');
+    expect(await readFile(other, 'utf8')).toBe('# report');
+    expect((await readdir(directory)).sort()).toEqual(['latest.json', 'report.md', 'run-42.json']);
+  });
+
+  it.skipIf(process.platform === 'win32')('writes into a named pipe, which stays a pipe (as /dev/null or /dev/stdout stay what they are)', async () => {
+    const fifo = join(directory, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const received = new Promise<string>((resolve, reject) => {
+      let text = '';
+      createReadStream(fifo, 'utf8')
+        .on('data', (chunk) => {
+          text += String(chunk);
+        })
+        .on('end', () => {
+          resolve(text);
+        })
+        .on('error', reject);
+    });
+    await writeFileAtomic(fifo, 'through the pipe');
+    expect(await received).toBe('through the pipe');
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+    expect(await readdir(directory)).toEqual(['pipe']);
   });
 });
 

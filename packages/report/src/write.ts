@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { EnsembleError } from '@ensemble/protocol';
@@ -134,13 +134,52 @@ async function writeTemporary(
 }
 
 /**
+ * Whether `target` is written in place instead of through a temporary file renamed over it: an
+ * existing symbolic link (`/dev/stdout`, a `latest.json` pointing at a run's file) or a file that
+ * is not a regular one (`/dev/null`, a named pipe, a socket). A rename would replace the link or
+ * the device node itself with a regular file: `--json /dev/null` run as root replaced the
+ * system's `/dev/null`.
+ */
+async function writtenInPlace(target: string): Promise<boolean> {
+  const link = await lstat(target).catch(() => null);
+  if (link === null) return false;
+  if (link.isSymbolicLink()) return true;
+  return !link.isFile() && !link.isDirectory();
+}
+
+/**
+ * Writes `content` into `target` itself (opened for writing, truncated), for the targets of
+ * {@link writtenInPlace}; not flushed with `fsync`, which a pipe or a terminal refuses. Returns the
+ * bytes written; a file system error becomes `IO_FAILED` naming `target`.
+ */
+async function writeInPlace(target: string, content: OutputContent, written: (bytes: number) => void): Promise<number> {
+  let handle: FileHandle | undefined;
+  try {
+    // A device or a pipe takes the text as it comes; through a link to nowhere, the file it names is created.
+    handle = await fileSystem(open(target, 'w'));
+    const bytes = await writeContent(handle, content, written);
+    const closing = handle;
+    handle = undefined;
+    await fileSystem(closing.close());
+    return bytes;
+  } catch (failure) {
+    await handle?.close().catch(() => undefined);
+    if (!(failure instanceof FileSystemFailure)) throw failure;
+    throw ioFailed(target, failure.error);
+  }
+}
+
+/**
  * Writes several files all-or-nothing as far as the file system allows: every file is first
  * written to a temporary file in its target's directory (chunk by chunk, flushed to disk); only
  * when all of them are written are they renamed over their targets. A failure removes the
  * temporary files (an interrupt too, when `temporaryFiles` registers them with a handler that
  * does); a file system failure throws an `EnsembleError` with code `IO_FAILED` naming the path. So
  * a reader never sees a partial file and, if anything fails before the renames, no target is
- * touched. Returns each file's path and size in bytes, in the order given.
+ * touched. A target that is a symbolic link or no regular file (`/dev/null`, `/dev/stdout`, a
+ * named pipe) is written in place instead, once every other file is written and before the
+ * renames, so the link or the device stays what it is. Returns each file's path and size in bytes,
+ * in the order given.
  */
 export async function writeFilesAtomic(files: readonly OutputFile[], options: WriteFilesOptions = {}): Promise<WrittenFile[]> {
   const registry = options.temporaryFiles ?? NO_REGISTRY;
@@ -152,11 +191,18 @@ export async function writeFilesAtomic(files: readonly OutputFile[], options: Wr
     options.onProgress?.(bytesSoFar);
   };
   try {
-    for (const file of files) {
+    const inPlace = await Promise.all(files.map((file) => writtenInPlace(file.path)));
+    const bytesOf = new Map<number, number>();
+    for (const [k, file] of files.entries()) {
+      if (inPlace[k] === true) continue;
       const { temporary, bytes } = await writeTemporary(file.path, file.content, written, options, registry);
       pending.push({ temporary, target: file.path });
-      sizes.push({ path: file.path, bytes });
+      bytesOf.set(k, bytes);
     }
+    for (const [k, file] of files.entries()) {
+      if (inPlace[k] === true) bytesOf.set(k, await writeInPlace(file.path, file.content, written));
+    }
+    for (const [k, file] of files.entries()) sizes.push({ path: file.path, bytes: bytesOf.get(k) ?? 0 });
     for (let next = pending[0]; next !== undefined; next = pending[0]) {
       try {
         await rename(next.temporary, next.target);
