@@ -2,6 +2,7 @@ import type { DatasetInfo, MarketData } from '@ensemble/data';
 import { backtestResultJsonRows, isoTimeFormatter, jsonArrays, jsonRows, serializeBacktestResult } from '@ensemble/engine';
 import type { BacktestResult, BacktestResultJson, JsonListMaker, OpenPosition, ResolvedBacktestOptions, WeightsOverEquity, WithJsonRows } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
+import { tradesEveryDay } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { BarSeries, RebalanceRule, Trade } from '@ensemble/protocol';
 import { backtestReportInput } from '@ensemble/report';
@@ -177,6 +178,21 @@ export function backtestJson(run: BacktestRun): BacktestJson {
  */
 export function backtestJsonRows(run: BacktestRun): WithJsonRows<BacktestJson> {
   return backtestDocument(run, backtestResultJsonRows(run.result), jsonRows);
+}
+
+/**
+ * The note for inferred periods per year on bars that fall on Saturdays and Sundays too
+ * (`tradesEveryDay`: crypto, 24/7 markets): the inference assumes exchange trading days (252 a
+ * year, sessions of 6.5 hours), which understates their annualised volatility and Sharpe; the
+ * note gives the calendar's figure (365 for daily bars, 8,760 for hourly ones) as a flag or a
+ * config field. Null for other data and for periods per year that are not daily or intraday.
+ */
+export function everyDayNote(time: ArrayLike<number>, periodsPerYear: number, advice: 'flag' | 'config'): string | null {
+  if (periodsPerYear < 252 || !tradesEveryDay(time)) return null;
+  // 252 sessions of 6.5 hours a year against 365 days of 24.
+  const calendar = periodsPerYear === 252 ? 365 : Math.round((periodsPerYear * 365 * 24) / (252 * 6.5));
+  const give = advice === 'flag' ? `--periods-per-year ${String(calendar)}` : `"periodsPerYear": ${String(calendar)} in the config`;
+  return `the bars fall on Saturdays and Sundays too (data that trades every day): periods/year assumes exchange trading days (252 a year, 6.5-hour sessions), which understates annualised volatility and Sharpe; give ${give}`;
 }
 
 /** A price: 2 decimals with separators, 4 below 1 (`0.1234`). */
@@ -382,6 +398,8 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
   const ppy = `${formatNumber(performance.periodsPerYear, Number.isInteger(performance.periodsPerYear) ? 0 : 2)} periods/year (${performance.periodsPerYearInferred ? 'inferred from the bar spacing' : 'given'})`;
   lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
+  const everyDay = performance.periodsPerYearInferred ? everyDayNote(result.equity.time, performance.periodsPerYear, 'flag') : null;
+  if (everyDay !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${everyDay}`)}`);
   lines.push(`  ${label('engine')} ${describeEngineOptions(plan.engine, definition.kind)}`);
   if (run.rebalance !== null) lines.push(`  ${label('rebalance')} ${describeRebalance(run.rebalance)}`);
   const benchmark =

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeMetrics } from './performance-calculator';
-import { inferPeriodsPerYear, medianSpacingMs } from './periods';
+import { inferPeriodsPerYear, medianSpacingMs, tradesEveryDay } from './periods';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -102,5 +102,24 @@ describe('periodsPerYear in computeMetrics', () => {
     expect(explicit.periodsPerYearInferred).toBe(false);
     expect(explicit.metrics.volatility).toBeCloseTo((weekly.metrics.volatility ?? 0) * Math.sqrt(365 / 52), 12);
     expect(explicit.metrics.cagr).toBeCloseTo(1.08 ** (365 / 9) - 1, 10);
+  });
+});
+
+describe('tradesEveryDay', () => {
+  const start = Date.UTC(2021, 0, 4); // a Monday
+  const days = (count: number, keep: (weekday: number) => boolean = () => true) =>
+    Array.from({ length: count }, (_, i) => start + i * DAY).filter((time) => keep(new Date(time).getUTCDay()));
+
+  it('is true for bars on every day of the week, daily or hourly (crypto)', () => {
+    expect(tradesEveryDay(days(400))).toBe(true);
+    expect(tradesEveryDay(Array.from({ length: 24 * 60 }, (_, i) => start + i * 3_600_000))).toBe(true);
+  });
+
+  it('is false for exchange days, also when an offset moves Mondays onto Sundays, and for weekly bars dated Sundays', () => {
+    expect(tradesEveryDay(days(400, (weekday) => weekday >= 1 && weekday <= 5))).toBe(false);
+    // Sydney's Monday at 10:00 is Sunday 23:00 UTC: one weekend day, never both.
+    expect(tradesEveryDay(days(400, (weekday) => weekday >= 1 && weekday <= 5).map((time) => time - 3_600_000))).toBe(false);
+    expect(tradesEveryDay(days(700, (weekday) => weekday === 0))).toBe(false);
+    expect(tradesEveryDay(days(10))).toBe(false);
   });
 });

@@ -93,3 +93,25 @@ export function inferPeriodsPerYear(time: ArrayLike<number>): number {
   if (days < 200) return 4;
   return 1;
 }
+
+/**
+ * Whether `time` (epoch ms) looks like data that trades every day (crypto, 24/7 markets): at
+ * least a tenth of the timestamps on a Saturday and a tenth on a Sunday (UTC). Such data has 365
+ * days a year (8,760 hours), which {@link inferPeriodsPerYear} does not assume: its 252 sessions of
+ * 6.5 hours understate the annualised volatility and Sharpe of daily bars by √(365/252) and of
+ * hourly ones by √(8,760/1,638). Exchange data whose dates carry an offset moves at most one
+ * weekday onto a weekend day, so it never has both.
+ */
+export function tradesEveryDay(time: ArrayLike<number>): boolean {
+  const n = time.length;
+  if (n < 14) return false;
+  let saturdays = 0;
+  let sundays = 0;
+  for (let i = 0; i < n; i++) {
+    // 1970-01-01 was a Thursday: day 0 → 4 (Sunday = 0, Saturday = 6).
+    const weekday = (((Math.floor((time[i] ?? 0) / DAY_MS) + 4) % 7) + 7) % 7;
+    if (weekday === 6) saturdays++;
+    else if (weekday === 0) sundays++;
+  }
+  return saturdays >= n / 10 && sundays >= n / 10;
+}

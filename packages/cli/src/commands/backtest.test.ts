@@ -643,6 +643,22 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     await expectBadInput(['backtest', '--data', data, '--strategy', 'buy-and-hold', '--symbol', 'BBB'], '--symbol BBB: BBB has no bar in the data (a column or list without values)');
   });
 
+  it('bars on every day of the week (crypto) get a note that periods/year assumes exchange days, with the figure to give', async () => {
+    const data = path.join(scratch, 'every-day.csv');
+    const start = Date.UTC(2021, 0, 1);
+    const rows = Array.from({ length: 60 }, (_, i) => `${new Date(start + i * 86_400_000).toISOString().slice(0, 10)},${String(100 + (i % 7))}`);
+    writeFileSync(data, `date,close\n${rows.join('\n')}\n`);
+    const inferred = await run(['backtest', '--data', data, '--strategy', 'buy-and-hold']);
+    expect(inferred.code).toBe(0);
+    expect(inferred.out).toContain('252 periods/year (inferred from the bar spacing)');
+    expect(inferred.out).toContain('note: the bars fall on Saturdays and Sundays too (data that trades every day): periods/year assumes exchange trading days (252 a year, 6.5-hour sessions), which understates annualised volatility and Sharpe; give --periods-per-year 365');
+    const given = await run(['backtest', '--data', data, '--strategy', 'buy-and-hold', '--periods-per-year', '365']);
+    expect(given.out).toContain('365 periods/year (given)');
+    expect(given.out).not.toContain('Saturdays and Sundays');
+    const exchange = await run(['backtest', '--dataset', 'sp500', '--strategy', 'buy-and-hold', '--from', '2019-01-01']);
+    expect(exchange.out).not.toContain('Saturdays and Sundays');
+  });
+
   it('a portfolio whose every weight is worth less than one whole unit says why nothing traded', async () => {
     const data = path.join(scratch, 'pricey.csv');
     writeFileSync(data, 'date,A,B\n2020-01-02,600,700\n2020-01-03,610,710\n2020-01-06,620,720\n2020-01-07,630,730\n');

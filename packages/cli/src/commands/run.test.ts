@@ -174,6 +174,17 @@ describe('ensemble run: the bt-style 60/40 example', () => {
 });
 
 describe('ensemble run: reports', () => {
+  it('notes bars on every day of the week (crypto): periods/year assumes exchange days; "periodsPerYear" in the config', async () => {
+    const directory = freshDirectory();
+    const start = Date.UTC(2021, 0, 1);
+    const rows = Array.from({ length: 60 }, (_, i) => `${new Date(start + i * 86_400_000).toISOString().slice(0, 10)},${String(100 + (i % 7))}`);
+    writeFileSync(path.join(directory, 'coin.csv'), `date,close\n${rows.join('\n')}\n`);
+    writeConfig(directory, { data: { file: 'coin.csv' }, strategies: [{ id: 'hold', strategy: 'buy-and-hold', symbols: ['coin'] }] });
+    const { code, out } = await run(['run', '--config', 'run.json', '--no-progress'], { cwd: directory });
+    expect(code).toBe(0);
+    expect(out).toContain('understates annualised volatility and Sharpe; give "periodsPerYear": 365 in the config');
+  });
+
   it('says which traded symbols have no bar in the run, and which strategy can therefore never trade', async () => {
     const directory = freshDirectory();
     writeFileSync(path.join(directory, 'prices.csv'), 'date,AAA,BBB\n2020-01-02,10,\n2020-01-03,11,\n2020-01-06,12,\n');
