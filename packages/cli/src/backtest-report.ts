@@ -420,6 +420,12 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   if (definition.kind === 'portfolio' && orders.filled === 0 && !result.options.fractional && result.rebalances.length > 0) {
     lines.push(`  ${label('')} ${palette.yellow('note: nothing traded: a weight worth less than one whole unit holds none (--log-level warn names each symbol; --fractional or more cash trades them)')}`);
   }
+  // A signal strategy whose every entry was rejected (e.g. --cash 50 against an index at 1,400 in
+  // whole units) traded nothing either: the counts alone do not say so.
+  if (definition.kind === 'signal' && orders.filled === 0 && orders.rejected > 0) {
+    const remedy = result.options.fractional ? 'more --cash or another --sizing' : '--fractional, more --cash or another --sizing';
+    lines.push(`  ${label('')} ${palette.yellow(`note: nothing traded: every entry was rejected (--log-level warn says why for each; most often the cash is less than one unit costs: ${remedy})`)}`);
+  }
   const warmup = result.strategy.warmup;
   if (result.bars < warmup) {
     lines.push(palette.yellow(`  note: ${formatCounted(result.bars, 'bar')} ${result.bars === 1 ? 'is' : 'are'} fewer than the strategy's warm-up of ${formatCount(warmup)}: it never decided. Widen --from/--to.`));

@@ -659,6 +659,15 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     expect(exchange.out).not.toContain('Saturdays and Sundays');
   });
 
+  it('a signal strategy whose every entry is rejected says that nothing traded and where to look', async () => {
+    const { code, out } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--cash', '50', '--from', '2019-01-01']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/0 filled · 0 shrunk · \d+ rejected/);
+    expect(out).toContain('note: nothing traded: every entry was rejected (--log-level warn says why for each; most often the cash is less than one unit costs: --fractional, more --cash or another --sizing)');
+    const traded = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--from', '2019-01-01']);
+    expect(traded.out).not.toContain('nothing traded');
+  });
+
   it('a portfolio whose every weight is worth less than one whole unit says why nothing traded', async () => {
     const data = path.join(scratch, 'pricey.csv');
     writeFileSync(data, 'date,A,B\n2020-01-02,600,700\n2020-01-03,610,710\n2020-01-06,620,720\n2020-01-07,630,730\n');
