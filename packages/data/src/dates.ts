@@ -72,8 +72,41 @@ function isoDateAt(bytes: Uint8Array, start: number): number {
 }
 
 /**
+ * What the date-times read since {@link resetZoneTally} wrote: `localMidnights` counts those at
+ * 00:00 of their day with a UTC offset other than 0 (`2021-04-01 00:00:00+02:00`, as pandas writes
+ * a daily index in an exchange's time zone), `others` every other date-time. When a file's are
+ * all such midnights, each stands for the calendar day it names, which read as an instant would
+ * fall on the day before east of Greenwich ({@link readingCalendarDays}).
+ */
+const zoneTally = { localMidnights: 0, others: 0 };
+/** While true, {@link isoTimeAt} leaves the offset out: a time of day is read as on the day it names. */
+let calendarDays = false;
+
+/** Starts a new count of {@link zoneTally} (a load calls it before reading its dates). */
+export function resetZoneTally(): void {
+  zoneTally.localMidnights = 0;
+  zoneTally.others = 0;
+}
+
+/** True when every date-time read since {@link resetZoneTally} was a local midnight with an offset (and there was one). */
+export function onlyLocalMidnights(): boolean {
+  return zoneTally.localMidnights > 0 && zoneTally.others === 0;
+}
+
+/** Runs `read` with date-times read as the calendar day and time they name, their offsets left out. */
+export function readingCalendarDays<T>(read: () => T): T {
+  calendarDays = true;
+  try {
+    return read();
+  } finally {
+    calendarDays = false;
+  }
+}
+
+/**
  * The time of day and zone after a date, from `start` (after the `T` or space) to `end`:
- * `HH:MM[:SS[.fff]][Z|±HH[:MM]]`, in ms from midnight UTC, or NaN.
+ * `HH:MM[:SS[.fff]][Z|±HH[:MM]]`, in ms from midnight UTC, or NaN. Inside {@link
+ * readingCalendarDays} the offset is left out.
  */
 export function isoTimeAt(bytes: Uint8Array, start: number, end: number): number {
   let i = start;
@@ -126,7 +159,10 @@ export function isoTimeAt(bytes: Uint8Array, start: number, end: number): number
     }
   }
   if (i !== end) return Number.NaN;
-  return ((hour * 60 + minute) * 60 + second) * 1000 + millisecond - offset;
+  const local = ((hour * 60 + minute) * 60 + second) * 1000 + millisecond;
+  if (local === 0 && offset !== 0) zoneTally.localMidnights++;
+  else zoneTally.others++;
+  return calendarDays ? local : local - offset;
 }
 
 function epochAt(bytes: Uint8Array, start: number, end: number): number {

@@ -280,3 +280,26 @@ describe('onProgress', () => {
     expect(calls).toEqual([33]);
   });
 });
+
+describe('date-times at midnight with a UTC offset (a daily index in an exchange time zone, as pandas writes it)', () => {
+  const rows = ['2021-03-26 00:00:00+01:00', '2021-03-29 00:00:00+02:00', '2021-03-31 00:00:00+02:00', '2021-04-01 00:00:00+02:00', '2021-04-06 00:00:00+02:00'];
+  const csv = `Date,Open,High,Low,Close,Volume\n${rows.map((date, i) => `${date},${String(10 + i)},${String(11 + i)},${String(9 + i)},${String(10 + i)},100`).join('\n')}\n`;
+
+  it('are the days they name, not the instants before them in UTC: a month keeps its first bar, from: keeps its day', () => {
+    const data = parseMarketData(csv, { file: 'dax.csv' });
+    expect(Array.from(data.series[0]?.time ?? [])).toEqual(['2021-03-26', '2021-03-29', '2021-03-31', '2021-04-01', '2021-04-06'].map(day));
+    expect(data.notes).toContain('dates read as the days they name: every one is midnight with a UTC offset (2021-04-01 00:00:00+02:00 is the bar of 2021-04-01, not of 2021-03-31 22:00 UTC)');
+    expect(Array.from(parseMarketData(csv, { file: 'dax.csv', from: '2021-04-01' }).series[0]?.time ?? [])).toEqual([day('2021-04-01'), day('2021-04-06')]);
+    // West of Greenwich too (the instant was later on the same day), and in JSON.
+    const json = JSON.stringify([{ date: '2021-04-01T00:00:00-04:00', close: 1 }, { date: '2021-04-05T00:00:00-04:00', close: 2 }]);
+    expect(Array.from(parseMarketData(json).series[0]?.time ?? [])).toEqual([day('2021-04-01'), day('2021-04-05')]);
+  });
+
+  it('keeps instants when any date-time is not such a midnight, or the offset is 0', () => {
+    const intraday = 'Date,Close\n2021-04-01 00:00:00+08:00,1\n2021-04-01 01:00:00+08:00,2\n';
+    const data = parseMarketData(intraday);
+    expect(Array.from(data.series[0]?.time ?? [])).toEqual([Date.parse('2021-03-31T16:00:00Z'), Date.parse('2021-03-31T17:00:00Z')]);
+    expect(data.notes ?? []).toEqual([]);
+    expect(Array.from(parseMarketData('Date,Close\n2021-04-01T00:00:00Z,1\n2021-04-02T00:00:00+00:00,2\n').series[0]?.time ?? [])).toEqual([day('2021-04-01'), day('2021-04-02')]);
+  });
+});

@@ -5,7 +5,7 @@ import { parseJsonBars } from './parse-json';
 import { decodeAll, encodeText, lineOfOffset } from './bytes';
 import { DEFAULT_MAX_PROBLEMS, ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
-import { formatTime } from './dates';
+import { formatTime, onlyLocalMidnights, readingCalendarDays, resetZoneTally } from './dates';
 import { dateReaderOf } from './date-patterns';
 import type { DateReader } from './date-patterns';
 import type { DataFormat, DateReading, MarketData, ParseOptions } from './types';
@@ -221,7 +221,7 @@ export function parseInput(input: string | Uint8Array, options: ParseOptions, ut
   const started = Date.now();
   const maxProblems = checkOptions(options);
   const file = options.file;
-  const problems = new ProblemCollector(file, maxProblems);
+  let problems = new ProblemCollector(file, maxProblems);
   const defaultSymbol = options.symbol ?? defaultSymbolFor(file);
   let bytes: Uint8Array;
   let readable: boolean;
@@ -236,14 +236,29 @@ export function parseInput(input: string | Uint8Array, options: ParseOptions, ut
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const sort = options.sort === true;
   let parsed: Parsed = { format: options.format ?? 'ohlcv', builders: [], notes: [], dates: dateReaderOf(options.dateFormat).reading() };
+  resetZoneTally();
   if (readable) parsed = parseBuilders(bytes, start, options, problems, defaultSymbol, sort);
+  const calendar = readable && onlyLocalMidnights();
+  if (calendar) {
+    // Every date-time is 00:00 of its day with an offset (`2021-04-01 00:00:00+02:00`, a daily
+    // index in an exchange's time zone, as pandas and yfinance write it): each names a trading
+    // day, which read as an instant fell on the day before (2021-03-31T22:00Z) east of Greenwich —
+    // a month's first bar in the month before, `from: 2021-04-01` leaving it out. Read again as
+    // the days they name.
+    problems = new ProblemCollector(file, maxProblems);
+    parsed = readingCalendarDays(() => parseBuilders(bytes, start, { ...options, onProgress: undefined }, problems, defaultSymbol, sort));
+    parsed.notes.push('dates read as the days they name: every one is midnight with a UTC offset (2021-04-01 00:00:00+02:00 is the bar of 2021-04-01, not of 2021-03-31 22:00 UTC)');
+  }
   const { format, builders } = parsed;
   if (problems.count === 0 && builders.every((builder) => builder.length === 0)) {
     problems.add('no-data', 'the file has no bars: a header but no data rows, or only missing values');
   }
   options.onProgress?.(bytes.length, bytes.length);
   if (sort) sortBuilders(builders, problems, format, parsed.duplicateHint);
-  else if (problems.problems.filter((problem) => problem.rule === 'unsorted-dates').length > 1) newestFirst(bytes, start, options, defaultSymbol, maxProblems)?.throwIfAny();
+  else if (problems.problems.filter((problem) => problem.rule === 'unsorted-dates').length > 1) {
+    const again = () => newestFirst(bytes, start, options, defaultSymbol, maxProblems);
+    (calendar ? readingCalendarDays(again) : again())?.throwIfAny();
+  }
   problems.throwIfAny();
   const series = builders.map((builder) => builder.finish());
   const data: MarketData = {
