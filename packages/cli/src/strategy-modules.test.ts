@@ -90,6 +90,15 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(plain.out).toContain('Backtest: up-closes-js on SP500');
   });
 
+  it('a file of several definitions: --strategy FILE without #name is a problem of the command line, as a wrong #name is', async () => {
+    const directory = project({ 'two.ts': `${strategySource('first').replace('export default defineStrategy', 'const first = defineStrategy')}\nexport default [first, { ...first, name: 'second' }];\n` });
+    const several = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './two.ts'], { cwd: directory });
+    expect(several.code).toBe(2);
+    expect(several.err).toContain('Invalid configuration in the command-line options:\n  - --strategy ./two.ts: ./two.ts defines several strategies (first, second); name one after "#", e.g. ./two.ts#first');
+    const wrong = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './two.ts#third'], { cwd: directory });
+    expect(wrong.err).toContain('Invalid configuration in the command-line options:\n  - --strategy ./two.ts#third: ./two.ts defines no strategy "third"; it defines first, second');
+  });
+
   it('exits 2 naming a missing file', async () => {
     const directory = project({});
     const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './nope.ts'], { cwd: directory });

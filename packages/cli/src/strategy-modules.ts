@@ -204,7 +204,7 @@ export function pickDefinition(loaded: LoadedStrategyModule, name: string | unde
   }
   const [only, ...others] = loaded.definitions;
   if (only !== undefined && others.length === 0) return only;
-  throw new ConfigError([{ path: at, message: `${echoValue(loaded.ref.path)} defines several strategies (${listValues(names)}); name one after "#", e.g. ${echoValue(`${loaded.ref.path}#${names[0] ?? ''}`)}` }]);
+  throw new ConfigError([{ path: at, message: `${echoValue(loaded.ref.path)} defines several strategies (${listValues(names)}); name one after "#", e.g. ${echoValue(`${loaded.ref.path}#${names[0] ?? ''}`)}` }], { source: COMMAND_LINE });
 }
 
 /**
