@@ -63,6 +63,18 @@ describe('planSweep', () => {
     expect(empty).toEqual(['config.data.from: the date range is empty: no bar between 2030-01-01 and the end; the data covers 2000-01-03 to 2020-04-17']);
   });
 
+  it('refuses a backtest whose symbols have no bar in its range (every job would fail alike), unless the jobs vary them', async () => {
+    // GOOG starts in 2004-08 in stocks5.
+    const config = { data: { dataset: 'stocks5', to: '2003-01-01' }, strategy: 'sma-crossover', symbols: ['GOOG'] };
+    expect(await issuesOf(planSweep({ kind: 'backtest', config, parameters: [{ path: 'params.fast', values: [5, 10] }] }))).toEqual([
+      'config.symbols: "GOOG" has no bar between the start and "2003-01-01": every job would fail; choose a range where it has bars, or another symbol',
+    ]);
+    const varied = await planSweep({ kind: 'backtest', config, parameters: [{ path: 'symbols.0', values: ['GOOG', 'IBM'] }] });
+    expect(varied.jobs).toHaveLength(2);
+    const withBars = await planSweep({ kind: 'backtest', config: { ...config, symbols: ['GOOG', 'IBM'] }, parameters: [{ path: 'params.fast', values: [5, 10] }] });
+    expect(withBars.jobs).toHaveLength(2);
+  });
+
   it('refuses a path through an object\'s internals, which would set a field on every object of the worker', async () => {
     const issues = await issuesOf(
       planSweep({

@@ -212,14 +212,27 @@ export async function loadBaseConfig(
   if (missing.length > 0) fail(missing.map(prefix), source);
   // The base's dates must hold bars (an empty range would fail every job).
   const range = isRecord(resolved.data) ? (resolved.data as { from?: string | number; to?: string | number }) : {};
+  let ranged: MarketData;
   try {
-    selectRange(loaded, { from: range.from, to: range.to });
+    ranged = selectRange(loaded, { from: range.from, to: range.to });
   } catch (error) {
     const problem = (error as { problems?: readonly { readonly message?: unknown }[] } | null)?.problems?.[0]?.message;
     const message = typeof problem === 'string' ? problem : error instanceof Error ? error.message : String(error);
     const bound = ConfigError.isInstance(error) ? (error.issues[0]?.path ?? 'from') : range.from === undefined ? 'to' : 'from';
     // An empty range is said as `ensemble run` and `backtest` say it; a bad bound with the data package's message.
     fail([prefix({ path: `data.${bound}`, message: ConfigError.isInstance(error) ? (error.issues[0]?.message ?? message) : `the date range is empty: ${message}` })], source);
+  }
+  // A backtest whose symbols all have no bar in that range (GOOG before 2004 in stocks5) would
+  // fail every job alike: said once, as `ensemble backtest` says it, unless the jobs vary them.
+  const variedPaths = (options.varied ?? []).map(([path]) => path);
+  const chosenElsewhere = variedPaths.some((path) => path === 'symbols' || path.startsWith('symbols.') || path === 'data' || path.startsWith('data.'));
+  if (kind === 'backtest' && !chosenElsewhere && Array.isArray(resolved.symbols) && resolved.symbols.length > 0) {
+    const symbols = resolved.symbols.filter((symbol): symbol is string => typeof symbol === 'string');
+    if (symbols.length > 0 && symbols.every((symbol) => getSeries(ranged, symbol).length === 0)) {
+      const which = `${symbols.map((symbol) => quoteValue(symbol)).join(', ')} ${symbols.length === 1 ? 'has' : 'have'} no bar`;
+      const between = `between ${range.from === undefined ? 'the start' : quoteValue(String(range.from))} and ${range.to === undefined ? 'the end' : quoteValue(String(range.to))}`;
+      fail([prefix({ path: 'symbols', message: `${which} ${between}: every job would fail; choose a range where ${symbols.length === 1 ? 'it has' : 'they have'} bars, or another symbol` })], source);
+    }
   }
   // Jobs carry the parsed config: every default spelled out, so any field can be varied.
   return { kind, config: resolved, data: ref, modules, registry };
