@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { callbackIssue, loggerIssue, registryIssue } from './hook-issues';
+import { ConfigError } from './errors';
+import { arrayIssue, callbackIssue, checkArguments, describeGiven, loggerIssue, nullAsAbsent, objectIssue, optionsIssue, registryIssue, stringIssue } from './hook-issues';
 import { createMemoryLogger, noopLogger } from './logger';
 
 describe('hook issues: what a call was given besides its options', () => {
@@ -28,5 +29,45 @@ describe('hook issues: what a call was given besides its options', () => {
     expect(registryIssue(null)?.message).toContain('pass { registry }');
     expect(registryIssue([])?.message).toContain('got an array');
     expect(registryIssue('strategies', 'options.registry')).toEqual({ path: 'options.registry', message: expect.stringContaining('got the string "strategies"') as unknown });
+  });
+
+  it('checks the shape of an entry point\'s arguments: objects, options, arrays, strings', () => {
+    expect(objectIssue({}, 'data', 'market data')).toBeNull();
+    expect(objectIssue(new Map(), 'data', 'market data')).toBeNull();
+    expect(objectIssue(null, 'data', 'market data')).toEqual({ path: 'data', message: 'must be market data; got null' });
+    expect(objectIssue([], 'data', 'market data')?.message).toBe('must be market data; got an array');
+    expect(objectIssue(5, 'data', 'market data')?.message).toBe('must be market data; got number 5');
+    expect(optionsIssue(undefined)).toBeNull();
+    expect(optionsIssue(null)).toBeNull();
+    expect(optionsIssue({})).toBeNull();
+    expect(optionsIssue('x')).toEqual({ path: 'options', message: 'must be an object of options, or left out; got the string "x"' });
+    expect(optionsIssue([], 'range')?.path).toBe('range');
+    expect(arrayIssue([], 'symbols', 'an array of symbols')).toBeNull();
+    expect(arrayIssue({ length: 0 }, 'symbols', 'an array of symbols')?.message).toBe('must be an array of symbols; got an object');
+    expect(stringIssue('', 'path', 'a file path')).toBeNull();
+    expect(stringIssue(NaN, 'path', 'a file path')?.message).toBe('must be a file path; got number NaN');
+    expect(describeGiven(undefined)).toBe('undefined');
+    const absent = {};
+    expect(nullAsAbsent(null, absent)).toBe(absent);
+    expect(nullAsAbsent(undefined, absent)).toBe(absent);
+    const given = { symbol: 'A' };
+    expect(nullAsAbsent(given, absent)).toBe(given);
+    expect(describeGiven(() => 1)).toBe('a function');
+  });
+
+  it('throws one ConfigError naming the function and listing every problem, or nothing', () => {
+    expect(() => {
+      checkArguments('toCsv', [null, null]);
+    }).not.toThrow();
+    let error: unknown;
+    try {
+      checkArguments('toCsv', [objectIssue(5, 'data', 'market data'), null, optionsIssue('x')]);
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(ConfigError.isInstance(error)).toBe(true);
+    const configError = error as ConfigError;
+    expect(configError.issues.map((issue) => issue.path)).toEqual(['data', 'options']);
+    expect(configError.message).toBe('Invalid arguments to toCsv:\n  - data: must be market data; got number 5\n  - options: must be an object of options, or left out; got the string "x"');
   });
 });

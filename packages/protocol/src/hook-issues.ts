@@ -1,4 +1,5 @@
 import type { ConfigIssue } from './errors';
+import { ConfigError } from './errors';
 
 const LOG_METHODS = ['debug', 'info', 'warn', 'error', 'child'] as const;
 
@@ -61,4 +62,64 @@ export function registryIssue(registry: unknown, path = 'registry'): ConfigIssue
 export function callbackIssue(callback: unknown, path: string, what: string): ConfigIssue | null {
   if (callback === undefined || callback === null || typeof callback === 'function') return null;
   return { path, message: `must be a function ${what}; got ${given(callback)}. Leave it out if not needed` };
+}
+
+/**
+ * A short description of a value an entry point was given, for a message that says what it got:
+ * `undefined`, `null`, `number 5`, `the string "x"`, `an array`, `an object`, `a function`.
+ */
+export function describeGiven(value: unknown): string {
+  return given(value);
+}
+
+/**
+ * The problem with a required object argument or field (null when it has one): an object, not
+ * null and not an array. `what` says what it must be, e.g. `market data (what parseMarketData or
+ * loadMarketData returns)`.
+ */
+export function objectIssue(value: unknown, path: string, what: string): ConfigIssue | null {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return null;
+  return { path, message: `must be ${what}; got ${given(value)}` };
+}
+
+/**
+ * The problem with a call's options argument (null when it has none): absent (undefined or null)
+ * or an object.
+ */
+export function optionsIssue(options: unknown, path = 'options'): ConfigIssue | null {
+  if (options === undefined || options === null) return null;
+  if (typeof options === 'object' && !Array.isArray(options)) return null;
+  return { path, message: `must be an object of options, or left out; got ${given(options)}` };
+}
+
+/**
+ * An optional argument as the entry point reads it: `absent` in place of `null`, which a caller
+ * from JavaScript may pass for "none" (the types say undefined).
+ */
+export function nullAsAbsent<T>(value: T, absent: T): T {
+  const given: T | null = value;
+  return given ?? absent;
+}
+
+/** The problem with a required array argument or field (null when it has one). */
+export function arrayIssue(value: unknown, path: string, what: string): ConfigIssue | null {
+  if (Array.isArray(value)) return null;
+  return { path, message: `must be ${what}; got ${given(value)}` };
+}
+
+/** The problem with a required string argument or field (null when it has one). */
+export function stringIssue(value: unknown, path: string, what: string): ConfigIssue | null {
+  if (typeof value === 'string') return null;
+  return { path, message: `must be ${what}; got ${given(value)}` };
+}
+
+/**
+ * Throws one `ConfigError` headed `Invalid arguments to <name>:` listing the problems found in a
+ * call's arguments, if any; returns when there are none. Entry points called from JavaScript check
+ * the shape of what they read with it, so that a wrong argument names itself instead of failing
+ * deep inside as a `TypeError`.
+ */
+export function checkArguments(name: string, issues: readonly (ConfigIssue | null)[]): void {
+  const found = issues.filter((issue) => issue !== null);
+  if (found.length > 0) throw new ConfigError(found, { subject: `arguments to ${name}` });
 }

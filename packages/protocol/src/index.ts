@@ -67,7 +67,7 @@ export {
   parseConfig,
 } from './schemas';
 export { tightestBoundIssues, toConfigIssues } from './config-issues';
-export { callbackIssue, loggerIssue, registryIssue } from './hook-issues';
+export { arrayIssue, callbackIssue, checkArguments, describeGiven, loggerIssue, nullAsAbsent, objectIssue, optionsIssue, registryIssue, stringIssue } from './hook-issues';
 export type { ConfigIssueContext } from './config-issues';
 export { closestMatch, editDistance } from './suggest';
 export { findDuplicateProperty, findJsonSyntaxProblem, parseJsonText, textPosition } from './json-reader';
