@@ -1,8 +1,8 @@
-import { EnsembleError, quoteValue } from '@ensemble/protocol';
+import { EnsembleError, checkArguments, describeGiven, optionsIssue, quoteValue, stringIssue } from '@ensemble/protocol';
 import type { Frequency } from './inspect';
 import { loadFrom } from './load';
 import type { DataFormat, MarketData, ParseOptions, SelectOptions } from './types';
-import type { Logger } from '@ensemble/protocol';
+import type { ConfigIssue, Logger } from '@ensemble/protocol';
 
 /** Names of the embedded real data sets. */
 export type DatasetName = 'sp500' | 'dow30' | 'stocks5';
@@ -112,6 +112,7 @@ export function isDatasetName(name: string): name is DatasetName {
 
 /** The description of data set `name`; throws `DATA_NOT_FOUND` listing the data sets if unknown. */
 export function getDatasetInfo(name: string): DatasetInfo {
+  checkArguments('getDatasetInfo', [stringIssue(name, 'name', `a data set name (${DATASETS.map((dataset) => dataset.name).join(', ')})`)]);
   const info = DATASETS.find((dataset) => dataset.name === name);
   if (info === undefined) {
     throw new EnsembleError(
@@ -178,6 +179,7 @@ export async function loadDataset(
   dataset: string | DatasetEntry,
   options: SelectOptions & Pick<ParseOptions, 'adjust' | 'sort'> & { readonly logger?: Logger | undefined } = {},
 ): Promise<MarketData> {
+  checkArguments('loadDataset', [datasetIssue(dataset), optionsIssue(options)]);
   const entry: DatasetEntry =
     typeof dataset === 'string' ? { ...getDatasetInfo(dataset), url: await datasetUrl(getDatasetInfo(dataset).name) } : dataset;
   const data = await loadFrom(entry.url, {
@@ -187,4 +189,16 @@ export async function loadDataset(
     ...(entry.format === 'ohlcv' ? { symbol: entry.symbols[0] } : {}),
   });
   return { ...data, source: entry.name };
+}
+
+/** The problem with {@link loadDataset}'s data set (null when there is none): a name or an entry with a `url`. */
+function datasetIssue(dataset: unknown): ConfigIssue | null {
+  if (typeof dataset === 'string') return null;
+  const what = `a data set name (${DATASETS.map((entry) => entry.name).join(', ')}) or an entry such as dow30Dataset of ${DOW30_PACKAGE}`;
+  if (typeof dataset !== 'object' || dataset === null || Array.isArray(dataset)) return { path: 'dataset', message: `must be ${what}; got ${describeGiven(dataset)}` };
+  const { url, format, symbols } = dataset as { url?: unknown; format?: unknown; symbols?: unknown };
+  if (!(url instanceof URL) && typeof url !== 'string') return { path: 'dataset.url', message: `must be the URL of the data set's file (${what}); got ${describeGiven(url)}` };
+  // A single-series file takes its symbol from the entry's list.
+  if (format === 'ohlcv' && !Array.isArray(symbols)) return { path: 'dataset.symbols', message: `must be the symbols of the data set's file (an array), its first naming the series; got ${describeGiven(symbols)}` };
+  return null;
 }

@@ -1,4 +1,4 @@
-import { DAY_MS, daysFromCivil, monthIndexOfDay } from '@ensemble/protocol';
+import { DAY_MS, checkArguments, daysFromCivil, monthIndexOfDay, stringIssue } from '@ensemble/protocol';
 import { decodeRange, encodeText } from './bytes';
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -233,6 +233,7 @@ export function parseDateAt(bytes: Uint8Array, start: number, end: number): numb
  * (magnitudes below 1e8 are rejected as ambiguous). Impossible dates such as `2001-02-29` fail.
  */
 export function parseDate(text: string): number | null {
+  if (typeof text !== 'string') checkArguments('parseDate', [stringIssue(text, 'text', 'a date (a string such as 2020-01-31)')]);
   const bytes = encodeText(text.trim());
   const time = parseDateAt(bytes, 0, bytes.length);
   return Number.isNaN(time) ? null : time;

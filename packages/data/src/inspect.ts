@@ -1,5 +1,6 @@
 import type { BarSeries } from '@ensemble/protocol';
-import { DAY_MS } from '@ensemble/protocol';
+import { DAY_MS, checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
+import { marketDataIssue, timesIssue } from './arguments';
 import type { DateReading, MarketData } from './types';
 
 /** Bar spacing inferred from the median gap between consecutive bars. */
@@ -83,6 +84,7 @@ function medianSpacingDays(times: ArrayLike<number>): number | null {
  * 355–375 yearly; else irregular; fewer than two bars unknown.
  */
 export function inferFrequency(times: ArrayLike<number>): Frequency {
+  checkArguments('inferFrequency', [timesIssue(times)]);
   const median = medianSpacingDays(times);
   if (median === null) return 'unknown';
   if (median < 0.9) return 'intraday';
@@ -174,12 +176,14 @@ function summariseSeries(
  * missing bars between its regularly spaced bars, only inside its calendar gaps.
  */
 export function inspectMarketData(data: MarketData, options: { gapDays?: number | undefined } = {}): MarketDataSummary {
+  checkArguments('inspectMarketData', [marketDataIssue(data), optionsIssue(options)]);
+  const { gapDays: givenGapDays } = nullAsAbsent(options, {});
   const { timeline } = data;
   const spacing = medianSpacingDays(timeline.time);
-  const gapDays = options.gapDays ?? defaultGapDays(spacing);
+  const gapDays = givenGapDays ?? defaultGapDays(spacing);
   const frequency = inferFrequency(timeline.time);
   const shape = { time: timeline.time, spacing, frequency };
-  const series = data.series.map((s, k) => summariseSeries(s, timeline.barIndex[k] ?? new Int32Array(0), shape, options.gapDays));
+  const series = data.series.map((s, k) => summariseSeries(s, timeline.barIndex[k] ?? new Int32Array(0), shape, givenGapDays));
   return {
     source: data.source,
     format: data.format,

@@ -1,4 +1,5 @@
-import { EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue } from '@ensemble/protocol';
+import { EnsembleError, MAX_LINE_LENGTH, checkArguments, echoValue, nullAsAbsent, optionsIssue, quoteValue, stringIssue } from '@ensemble/protocol';
+import { locationIssue } from './arguments';
 import { parseInput } from './parse';
 import type { MarketData, ParseOptions } from './types';
 
@@ -12,6 +13,7 @@ function errorCode(error: unknown): string | undefined {
  * `EnsembleError` with code `DATA_NOT_FOUND` naming the path; other read failures `IO_FAILED`.
  */
 export async function readDataBytes(location: string | URL): Promise<Uint8Array> {
+  checkArguments('readDataBytes', [locationIssue(location, 'location')]);
   if (location instanceof URL && location.protocol !== 'file:') {
     const response = await fetch(location);
     if (!response.ok) {
@@ -85,5 +87,7 @@ export async function loadFrom(location: string | URL, options: ParseOptions): P
  * limit.
  */
 export async function loadMarketData(path: string, options: ParseOptions = {}): Promise<MarketData> {
-  return loadFrom(path, { ...options, file: options.file ?? path });
+  checkArguments('loadMarketData', [stringIssue(path, 'path', 'the path of a CSV or JSON file (a string)'), optionsIssue(options)]);
+  const given = nullAsAbsent(options, {});
+  return loadFrom(path, { ...given, file: given.file ?? path });
 }

@@ -1,4 +1,19 @@
-import { ConfigError, DataValidationError, createTimeline, echoValue, listValues, quoteValue, sliceSeriesByTime } from '@ensemble/protocol';
+import {
+  ConfigError,
+  DataValidationError,
+  arrayIssue,
+  checkArguments,
+  createTimeline,
+  echoValue,
+  listValues,
+  nullAsAbsent,
+  objectIssue,
+  optionsIssue,
+  quoteValue,
+  sliceSeriesByTime,
+  stringIssue,
+} from '@ensemble/protocol';
+import { boundIssue, dateInputIssue, marketDataIssue } from './arguments';
 import type { BarSeries } from '@ensemble/protocol';
 import { DAY_MS } from '@ensemble/protocol';
 import { formatTime, isDateOnly, parseDate } from './dates';
@@ -15,7 +30,8 @@ export function createMarketData(
   series: readonly BarSeries[],
   options: { source?: string; format?: MarketData['format'] } = {},
 ): MarketData {
-  const source = options.source ?? 'memory';
+  checkArguments('createMarketData', [arrayIssue(series, 'series', 'an array of bar series'), optionsIssue(options)]);
+  const source = nullAsAbsent(options, {}).source ?? 'memory';
   const problems = new ProblemCollector(source, 20);
   const seen = new Set<string>();
   for (const s of series) {
@@ -35,7 +51,7 @@ export function createMarketData(
     }
   }
   problems.throwIfAny();
-  return { source, format: options.format ?? 'memory', series, timeline: createTimeline(series) };
+  return { source, format: nullAsAbsent(options, {}).format ?? 'memory', series, timeline: createTimeline(series) };
 }
 
 function resolveSymbol(data: MarketData, wanted: string): string | undefined {
@@ -55,6 +71,7 @@ function unknownSymbolMessage(data: MarketData, symbol: string): string {
  * {@link DataValidationError} with rule `unknown-symbol`, listing the available symbols.
  */
 export function getSeries(data: MarketData, symbol: string): BarSeries {
+  checkArguments('getSeries', [marketDataIssue(data), stringIssue(symbol, 'symbol', 'a symbol (a string)')]);
   const resolved = resolveSymbol(data, symbol);
   const series = data.series.find((s) => s.symbol === resolved);
   if (series === undefined) failWith(data.source, 'unknown-symbol', unknownSymbolMessage(data, symbol), { field: 'symbol', value: symbol });
@@ -66,6 +83,7 @@ export function getSeries(data: MarketData, symbol: string): BarSeries {
  * Every unknown symbol becomes an `unknown-symbol` problem listing the available ones.
  */
 export function selectSymbols(data: MarketData, symbols: readonly string[]): MarketData {
+  checkArguments('selectSymbols', [marketDataIssue(data), arrayIssue(symbols, 'symbols', 'an array of symbols (empty keeps every one)')]);
   if (symbols.length === 0) return data;
   const problems = new ProblemCollector(data.source, 100);
   const picked: BarSeries[] = [];
@@ -86,6 +104,7 @@ export function selectSymbols(data: MarketData, symbols: readonly string[]): Mar
 
 /** Resolves a date bound to epoch ms; a date-only `to` moves to the last millisecond of that day. */
 export function resolveDateBound(input: DateInput, bound: 'from' | 'to'): number {
+  checkArguments('resolveDateBound', [dateInputIssue(input, 'input'), boundIssue(bound)]);
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) throw new ConfigError([{ path: bound, message: `must be a finite epoch time in ms, got ${input}` }]);
     return input;
@@ -105,6 +124,7 @@ export function resolveDateBound(input: DateInput, bound: 'from' | 'to'): number
  * left, and a {@link ConfigError} for an unreadable bound or `from` after `to`.
  */
 export function selectRange(data: MarketData, range: { from?: DateInput | undefined; to?: DateInput | undefined }): MarketData {
+  checkArguments('selectRange', [marketDataIssue(data), objectIssue(range, 'range', 'an object with from and/or to (dates or epoch milliseconds)')]);
   const from = range.from === undefined ? undefined : resolveDateBound(range.from, 'from');
   const to = range.to === undefined ? undefined : resolveDateBound(range.to, 'to');
   if (from === undefined && to === undefined) return data;
@@ -133,6 +153,7 @@ export function selectRange(data: MarketData, range: { from?: DateInput | undefi
 
 /** Applies {@link selectSymbols} then {@link selectRange}. */
 export function selectMarketData(data: MarketData, options: SelectOptions): MarketData {
+  checkArguments('selectMarketData', [marketDataIssue(data), objectIssue(options, 'options', 'an object with symbols, from and/or to')]);
   const bySymbol = options.symbols === undefined ? data : selectSymbols(data, options.symbols);
   return selectRange(bySymbol, { from: options.from, to: options.to });
 }

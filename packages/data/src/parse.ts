@@ -1,4 +1,5 @@
-import { ConfigError, DateFormatSchema, createTimeline, echoValue, noopLogger, quoteValue, symbolProblem } from '@ensemble/protocol';
+import { ConfigError, DateFormatSchema, checkArguments, createTimeline, echoValue, noopLogger, nullAsAbsent, optionsIssue, quoteValue, symbolProblem } from '@ensemble/protocol';
+import { textOrBytesIssue } from './arguments';
 import { selectMarketData } from './market-data';
 import { parseCsvRows } from './parse-csv';
 import { parseJsonBars } from './parse-json';
@@ -210,7 +211,9 @@ function newestFirst(bytes: Uint8Array, start: number, options: ParseOptions, de
  * with its file, 1-based line (the header is line 1), column and rule.
  */
 export function parseMarketData(input: string | Uint8Array, options: ParseOptions = {}): MarketData {
-  return parseInput(input, options, undefined);
+  // From JavaScript the arguments can be anything: a wrong one failed inside as a TypeError.
+  checkArguments('parseMarketData', [textOrBytesIssue(input, 'input'), optionsIssue(options)]);
+  return parseInput(input, nullAsAbsent(options, {}), undefined);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigError, allocateBarSeries, parseConfig, quoteValue, truncateSeries } from '@ensemble/protocol';
+import { ConfigError, allocateBarSeries, checkArguments, nullAsAbsent, objectIssue, optionsIssue, parseConfig, quoteValue, truncateSeries } from '@ensemble/protocol';
 import type { BarSeries } from '@ensemble/protocol';
 import { z } from 'zod';
 import { DAY_MS } from '@ensemble/protocol';
@@ -126,7 +126,8 @@ function businessDays(start: number, count: number): Float64Array {
  * how many symbols or bars are generated. Throws a `ConfigError` for invalid options.
  */
 export function generateSyntheticData(options: SyntheticDataOptions = {}): MarketData {
-  const parsed = parseConfig(SyntheticOptionsSchema, withoutUndefined(options), 'synthetic data options');
+  checkArguments('generateSyntheticData', [optionsIssue(options)]);
+  const parsed = parseConfig(SyntheticOptionsSchema, withoutUndefined(nullAsAbsent(options, {})), 'synthetic data options');
   const start = typeof parsed.start === 'number' ? parsed.start : parseDate(parsed.start);
   if (start === null) {
     throw new ConfigError([{ path: 'start', message: `${quoteValue(String(parsed.start))} is not a date; use YYYY-MM-DD` }], {
@@ -167,6 +168,7 @@ export function generateSyntheticData(options: SyntheticDataOptions = {}): Marke
  * range over any length.
  */
 export function generateSyntheticCsv(options: { rows: number; symbols?: number; seed?: number }): string {
+  checkArguments('generateSyntheticCsv', [objectIssue(options, 'options', 'an object with rows (a positive integer) and optionally symbols and seed')]);
   const symbols = options.symbols ?? 1;
   if (!Number.isInteger(options.rows) || options.rows < 1) {
     throw new ConfigError([{ path: 'rows', message: `must be a positive integer, got ${options.rows}` }]);

@@ -1,5 +1,7 @@
 import type { BarSeries } from '@ensemble/protocol';
-import { DAY_MS } from '@ensemble/protocol';
+import { DAY_MS, checkArguments, describeGiven, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
+import type { ConfigIssue } from '@ensemble/protocol';
+import { marketDataIssue } from './arguments';
 import { formatDay, formatTime } from './dates';
 import type { MarketData } from './types';
 
@@ -18,14 +20,28 @@ function seriesOf(data: MarketData | readonly BarSeries[] | BarSeries): readonly
 }
 
 /**
+ * The problem with {@link toCsv}'s data (null when there is none): market data, an array of bar
+ * series, or one bar series (an object with a `symbol`).
+ */
+function seriesArgumentIssue(data: unknown): ConfigIssue | null {
+  if (Array.isArray(data)) return null;
+  if (typeof data === 'object' && data !== null) {
+    if ('series' in data) return marketDataIssue(data);
+    if ('symbol' in data) return null;
+  }
+  return { path: 'data', message: `must be market data, an array of bar series or one bar series (with its symbol); got ${describeGiven(data)}${typeof data === 'object' && data !== null ? ' without series or symbol' : ''}` };
+}
+
+/**
  * Writes series as a long OHLCV CSV (`[symbol,]date,open,high,low,close,volume`, series after
  * series, `\n` line ends), which {@link parseMarketData} reads back. Dates are `YYYY-MM-DD` for
  * bars at midnight UTC and ISO date-times otherwise.
  */
 export function toCsv(data: MarketData | readonly BarSeries[] | BarSeries, options: ToCsvOptions = {}): string {
+  checkArguments('toCsv', [seriesArgumentIssue(data), optionsIssue(options)]);
+  const { symbolColumn, decimals } = nullAsAbsent(options, {});
   const all = seriesOf(data);
-  const withSymbol = options.symbolColumn ?? all.length > 1;
-  const decimals = options.decimals;
+  const withSymbol = symbolColumn ?? all.length > 1;
   const blocks: string[] = [withSymbol ? 'symbol,date,open,high,low,close,volume\n' : 'date,open,high,low,close,volume\n'];
   let lines: string[] = [];
   for (const series of all) {
