@@ -1,5 +1,6 @@
 import type { CalendarPeriod } from '@ensemble/protocol';
-import { monthIndexOf, monthStartMs } from '@ensemble/protocol';
+import { checkArguments, describeGiven, monthIndexOf, monthStartMs } from '@ensemble/protocol';
+import { columnIssue } from './internal/arguments';
 import type { PeriodReturn } from './types';
 
 /** The calendar periods {@link calendarReturns} compounds over: the protocol's months and years. */
@@ -17,6 +18,11 @@ export function calendarReturns(
   equity: ArrayLike<number>,
   period: CalendarReturnPeriod,
 ): PeriodReturn[] {
+  checkArguments('calendarReturns', [
+    columnIssue(time, 'time', "the curve's times in epoch ms"),
+    columnIssue(equity, 'equity', 'an equity curve'),
+    periodIssue(period),
+  ]);
   const rows: PeriodReturn[] = [];
   const length = Math.min(time.length, equity.length);
   if (length < 2) return rows;
@@ -59,4 +65,10 @@ function periodRow(
     // `+ 0` turns −0 into 0.
     return: Number.isFinite(compounded) ? compounded + 0 : null,
   };
+}
+
+/** The problem with the period to compound over (null when there is none): `month` or `year`. */
+function periodIssue(period: unknown): { path: string; message: string } | null {
+  if (period === 'month' || period === 'year') return null;
+  return { path: 'period', message: `must be "month" or "year"; got ${describeGiven(period)}` };
 }

@@ -1,3 +1,5 @@
+import { checkArguments } from '@ensemble/protocol';
+import { columnIssue, optionalNumberIssue } from './internal/arguments';
 import type { DrawdownPeriod } from './types';
 
 const DAY_MS = 86_400_000;
@@ -24,6 +26,7 @@ function deeper(a: number, b: number): boolean {
  * the first point (a close-fill run's cash, the metrics' `startEquity`), the first high-water mark.
  */
 export function drawdownSeries(equity: ArrayLike<number>, start?: number): Float64Array {
+  checkArguments('drawdownSeries', [columnIssue(equity, 'equity', 'an equity curve'), optionalNumberIssue(start, 'start', 'the equity before the first point')]);
   const out = new Float64Array(equity.length);
   let peak = start !== undefined && Number.isFinite(start) ? start : Number.NEGATIVE_INFINITY;
   for (let t = 0; t < equity.length; t++) {
@@ -63,6 +66,11 @@ export function analyzeDrawdowns(
   equity: ArrayLike<number>,
   topCount = 5,
 ): DrawdownAnalysis | null {
+  checkArguments('analyzeDrawdowns', [
+    columnIssue(time, 'time', "the curve's times in epoch ms"),
+    columnIssue(equity, 'equity', 'an equity curve'),
+    optionalNumberIssue(topCount, 'topCount', 'how many of the deepest episodes to keep'),
+  ]);
   const length = equity.length;
   const first = equity[0];
   if (length === 0 || first === undefined || !(first > 0)) return null;

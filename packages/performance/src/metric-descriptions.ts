@@ -1,4 +1,4 @@
-import { ConfigError, quoteValue } from '@ensemble/protocol';
+import { ConfigError, checkArguments, quoteValue, stringIssue } from '@ensemble/protocol';
 import type { MetricDescription, MetricName } from './types';
 
 /**
@@ -56,6 +56,7 @@ const byName = new Map<MetricName, MetricDescription>(METRIC_DESCRIPTIONS.map((e
 
 /** The description of one metric (every {@link MetricName} has one). */
 export function describeMetric(name: MetricName): MetricDescription {
+  checkArguments('describeMetric', [stringIssue(name, 'name', 'a metric name (a string such as sharpe)')]);
   const description = byName.get(name);
   if (description === undefined) {
     throw new ConfigError([

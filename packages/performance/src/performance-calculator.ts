@@ -1,4 +1,5 @@
-import { ConfigError, noopLogger } from '@ensemble/protocol';
+import { ConfigError, checkArguments, noopLogger, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
+import { columnIssue, optionalNumberIssue, performanceInputIssue, performanceOptionsIssues } from './internal/arguments';
 import type { ConfigIssue, Logger } from '@ensemble/protocol';
 import { exposureMetrics, fillMetrics, tradeMetrics } from './book-metrics';
 import type { Writable } from './book-metrics';
@@ -33,6 +34,7 @@ const DEFAULT_VAR_CONFIDENCE = 0.95;
  * first point), `length` of them, the first `V_0 / start − 1`: the returns the metrics read.
  */
 export function returnsFromEquity(equity: ArrayLike<number>, start?: number): Float64Array {
+  checkArguments('returnsFromEquity', [columnIssue(equity, 'equity', 'an equity curve'), optionalNumberIssue(start, 'start', 'the equity before the first point')]);
   if (start === undefined || equity.length === 0) return writeReturns(equity, new Float64Array(Math.max(0, equity.length - 1)));
   const out = new Float64Array(equity.length);
   out[0] = start > 0 ? (equity[0] ?? Number.NaN) / start - 1 : Number.NaN;
@@ -192,7 +194,11 @@ export class PerformanceCalculator {
    * Validates `options`: throws a `ConfigError` listing every invalid option, or a
    * `DataValidationError` naming the column and index of a bad benchmark value or timestamp.
    */
-  constructor(options: PerformanceOptions = {}) {
+  constructor(given: PerformanceOptions = {}) {
+    // From JavaScript the options can be anything: a wrong kind failed inside as a TypeError.
+    checkArguments('PerformanceCalculator', [optionsIssue(given)]);
+    const options = nullAsAbsent(given, {});
+    checkArguments('PerformanceCalculator', performanceOptionsIssues(options));
     const issues: ConfigIssue[] = [];
     const { periodsPerYear, riskFreeRate = 0, varConfidence = DEFAULT_VAR_CONFIDENCE } = options;
     if (periodsPerYear !== undefined && !(Number.isFinite(periodsPerYear) && periodsPerYear > 0)) {
@@ -223,6 +229,7 @@ export class PerformanceCalculator {
    * not strictly increasing, or a column whose length differs from `time`.
    */
   compute(input: PerformanceInput): PerformanceResult {
+    checkArguments('compute', [performanceInputIssue(input)]);
     const { time, equity, first, bars, P, inferred, metrics, drawdowns } = this.measure(input);
     return {
       periodsPerYear: P,
@@ -244,6 +251,7 @@ export class PerformanceCalculator {
    * yearly tables (for callers that rank many runs by a metric). Throws as `compute` does.
    */
   metrics(input: PerformanceInput): PerformanceMetrics {
+    checkArguments('metrics', [performanceInputIssue(input)]);
     return this.measure(input).metrics;
   }
 
@@ -492,5 +500,6 @@ function alignBenchmark(
  * `new PerformanceCalculator(options).compute(input)`.
  */
 export function computeMetrics(input: PerformanceInput, options: PerformanceOptions = {}): PerformanceResult {
+  checkArguments('computeMetrics', [performanceInputIssue(input), optionsIssue(options)]);
   return new PerformanceCalculator(options).compute(input);
 }

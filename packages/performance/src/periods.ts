@@ -1,3 +1,5 @@
+import { checkArguments } from '@ensemble/protocol';
+import { columnIssue } from './internal/arguments';
 import { selectInPlace, minOfRange } from './internal/select';
 
 const DAY_MS = 86_400_000;
@@ -62,6 +64,7 @@ function countedOrderStatistics(time: ArrayLike<number>, m: number, k: number): 
  * when their count is even), or null with fewer than two timestamps.
  */
 export function medianSpacingMs(time: ArrayLike<number>): number | null {
+  checkArguments('medianSpacingMs', [columnIssue(time, 'time', 'sorted times in epoch ms')]);
   const m = time.length - 1;
   if (m < 1) return null;
   const k = (m - 1) >> 1;
@@ -83,6 +86,7 @@ export function medianSpacingMs(time: ArrayLike<number>): number | null {
  * reads as 252: pass `periodsPerYear: 365` explicitly.
  */
 export function inferPeriodsPerYear(time: ArrayLike<number>): number {
+  checkArguments('inferPeriodsPerYear', [columnIssue(time, 'time', 'sorted times in epoch ms')]);
   const spacing = medianSpacingMs(time);
   if (spacing === null || !(spacing > 0)) return DEFAULT_PERIODS_PER_YEAR;
   if (spacing < SESSION_MS) return (252 * SESSION_MS) / spacing;

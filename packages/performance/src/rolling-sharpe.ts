@@ -1,3 +1,5 @@
+import { checkArguments } from '@ensemble/protocol';
+import { columnIssue, numberIssue } from './internal/arguments';
 import { returnsFromEquity } from './performance-calculator';
 
 /**
@@ -12,6 +14,12 @@ export function rollingSharpe(
   periodsPerYear: number,
   riskFreeRate = 0,
 ): Float64Array {
+  checkArguments('rollingSharpe', [
+    columnIssue(equity, 'equity', 'an equity curve'),
+    numberIssue(window, 'window', 'the number of returns in each window'),
+    numberIssue(periodsPerYear, 'periodsPerYear', 'return periods per year'),
+    numberIssue(riskFreeRate, 'riskFreeRate', 'the annual risk-free rate as a fraction'),
+  ]);
   const length = equity.length;
   const out = new Float64Array(length).fill(Number.NaN);
   if (window < 2) return out;

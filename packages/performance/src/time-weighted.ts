@@ -1,3 +1,5 @@
+import { arrayIssue, checkArguments, objectIssue } from '@ensemble/protocol';
+import { columnIssue, numberIssue } from './internal/arguments';
 import { mean } from './internal/stats';
 import type { FillLike } from './types';
 
@@ -8,6 +10,7 @@ import type { FillLike } from './types';
  * returns excluding those flows, so the index measures performance, not deposits.
  */
 export function timeWeightedIndex(returns: ArrayLike<number>, start: number): Float64Array {
+  checkArguments('timeWeightedIndex', [columnIssue(returns, 'returns', 'returns per step'), numberIssue(start, 'start', "the index's first level")]);
   const index = new Float64Array(returns.length);
   let level = start;
   for (let t = 0; t < returns.length; t++) {
@@ -33,6 +36,11 @@ export interface Turnover {
  * level is not the book's actual equity.
  */
 export function turnoverOf(fills: readonly FillLike[], equity: ArrayLike<number>, periodsPerYear: number): Turnover {
+  checkArguments('turnoverOf', [
+    arrayIssue(fills, 'fills', 'an array of fills (each with quantity and price)'),
+    columnIssue(equity, 'equity', 'an equity curve'),
+    numberIssue(periodsPerYear, 'periodsPerYear', 'return periods per year'),
+  ]);
   let traded = 0;
   for (const fill of fills) traded += Math.abs(fill.quantity * fill.price);
   const points = equity.length;
@@ -48,6 +56,7 @@ export function turnoverOf(fills: readonly FillLike[], equity: ArrayLike<number>
  * 0.1; selling everything to buy something else is 1.
  */
 export function weightTurnover(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>): number {
+  checkArguments('weightTurnover', [objectIssue(before, 'before', 'weights by name (an object)'), objectIssue(after, 'after', 'weights by name (an object)')]);
   let sum = 0;
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) sum += Math.abs((after[key] ?? 0) - (before[key] ?? 0));
   return sum / 2;

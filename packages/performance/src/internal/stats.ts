@@ -1,3 +1,5 @@
+import { checkArguments } from '@ensemble/protocol';
+import { columnIssue } from './arguments';
 /** Sum with Neumaier's compensation: exact to about one rounding for any n. */
 export function compensatedSum(values: ArrayLike<number>): number {
   let sum = 0;
@@ -31,6 +33,7 @@ export interface CentralSums {
 
 /** Two-pass central sums of `values` (mean first, then the powers of the deviations). */
 export function centralSums(values: ArrayLike<number>): CentralSums {
+  checkArguments('centralSums', [columnIssue(values, 'values', 'numbers')]);
   const n = values.length;
   const m = mean(values);
   let s2 = 0;

@@ -1,0 +1,87 @@
+import { ConfigError } from '@ensemble/protocol';
+import { describe, expect, it } from 'vitest';
+import {
+  PerformanceCalculator,
+  analyzeDrawdowns,
+  calendarReturns,
+  centralSums,
+  computeMetrics,
+  describeMetric,
+  drawdownSeries,
+  inferPeriodsPerYear,
+  medianSpacingMs,
+  returnsFromEquity,
+  rollingSharpe,
+  timeWeightedIndex,
+  turnoverOf,
+  weightTurnover,
+} from './index';
+
+const DAY = 86_400_000;
+const time = Float64Array.from({ length: 6 }, (_, i) => i * DAY);
+const equity = Float64Array.of(100, 101, 99, 102, 104, 103);
+const curve = { time, equity };
+
+/** What a call threw: its ConfigError's heading and issue paths, or a failure naming anything else. */
+function issuesOf(call: () => unknown): { heading: string; paths: string[] } {
+  try {
+    call();
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw new Error(`expected a ConfigError, got ${String(error)}`);
+    return { heading: error.message.split('\n')[0] ?? '', paths: error.issues.map((issue) => issue.path) };
+  }
+  throw new Error('expected a ConfigError, got none');
+}
+
+describe('entry points given arguments of the wrong kind from JavaScript', () => {
+  // Each failed inside as a TypeError ("Cannot read properties of undefined (reading 'equity')",
+  // "Cannot read properties of null (reading 'length')", "fills is not iterable", …).
+  const cases: [string, string, () => unknown, string[]][] = [
+    ['computeMetrics', 'undefined', () => computeMetrics(undefined as never), ['input']],
+    ['computeMetrics', 'null', () => computeMetrics(null as never), ['input']],
+    ['computeMetrics', 'a number', () => computeMetrics(5 as never), ['input']],
+    ['computeMetrics', 'an array', () => computeMetrics([] as never), ['input']],
+    ['computeMetrics', 'an empty object', () => computeMetrics({} as never), ['input.equity']],
+    ['computeMetrics', 'an equity curve without equity', () => computeMetrics({ equity: { time } } as never), ['input.equity.equity']],
+    ['computeMetrics', 'options of a string', () => computeMetrics({ equity: curve }, 'x' as never), ['options']],
+    ['PerformanceCalculator', 'options of a number', () => new PerformanceCalculator(5 as never), ['options']],
+    ['PerformanceCalculator', 'a benchmark of a string', () => new PerformanceCalculator({ benchmark: 'SPY' as never }), ['benchmark']],
+    ['PerformanceCalculator', 'a benchmark without values', () => new PerformanceCalculator({ benchmark: { time } as never }), ['benchmark.equity']],
+    ['PerformanceCalculator', 'a logger of console', () => new PerformanceCalculator({ logger: console as never }), ['logger']],
+    ['compute', 'null', () => new PerformanceCalculator().compute(null as never), ['input']],
+    ['metrics', 'a number', () => new PerformanceCalculator().metrics(5 as never), ['input']],
+    ['returnsFromEquity', 'undefined', () => returnsFromEquity(undefined as never), ['equity']],
+    ['returnsFromEquity', 'a start of a string', () => returnsFromEquity(equity, '100' as never), ['start']],
+    ['calendarReturns', 'nothing', () => (calendarReturns as (...args: unknown[]) => unknown)(), ['time', 'equity', 'period']],
+    ['calendarReturns', 'a period of week', () => calendarReturns(time, equity, 'week' as never), ['period']],
+    ['rollingSharpe', 'null', () => rollingSharpe(null as never, 3, 252), ['equity']],
+    ['rollingSharpe', 'no window', () => (rollingSharpe as (...args: unknown[]) => unknown)(equity), ['window', 'periodsPerYear']],
+    ['timeWeightedIndex', 'a string', () => timeWeightedIndex('x' as never, 1), ['returns']],
+    ['turnoverOf', 'an object', () => turnoverOf({} as never, equity, 252), ['fills']],
+    ['turnoverOf', 'a string', () => turnoverOf('x' as never, equity, 252), ['fills']],
+    ['weightTurnover', 'undefined', () => weightTurnover(undefined as never, {}), ['before']],
+    ['centralSums', 'null', () => centralSums(null as never), ['values']],
+    ['drawdownSeries', 'undefined', () => drawdownSeries(undefined as never), ['equity']],
+    ['analyzeDrawdowns', 'an object', () => analyzeDrawdowns({} as never, equity), ['time']],
+    ['medianSpacingMs', 'null', () => medianSpacingMs(null as never), ['time']],
+    ['inferPeriodsPerYear', 'undefined', () => inferPeriodsPerYear(undefined as never), ['time']],
+    ['describeMetric', 'null', () => describeMetric(null as never), ['name']],
+  ];
+
+  it.each(cases)('%s given %s throws a ConfigError naming the argument', (name, _given, call, paths) => {
+    expect(issuesOf(call)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
+  });
+
+  it('says what the argument must be and what it got', () => {
+    expect(() => computeMetrics(undefined as never)).toThrow('input: must be an object with equity (an equity curve) and optionally trades, fills and startEquity; got undefined');
+  });
+
+  it('takes null options as absent and computes as before', () => {
+    expect(computeMetrics({ equity: curve }, null as never)).toEqual(computeMetrics({ equity: curve }));
+    expect(new PerformanceCalculator(null as never).compute({ equity: curve })).toEqual(computeMetrics({ equity: curve }));
+    // Points, plain arrays and typed arrays are all still taken.
+    const points = Array.from(time, (t, i) => ({ time: t, equity: equity[i] ?? 0, cash: 0 }));
+    expect(computeMetrics({ equity: points }).metrics).toEqual(computeMetrics({ equity: curve }).metrics);
+    expect(drawdownSeries([...equity])).toEqual(drawdownSeries(equity));
+  });
+});
