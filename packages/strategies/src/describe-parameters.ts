@@ -1,5 +1,5 @@
-import { DECIMAL_PATTERN } from '@ensemble/protocol';
-import type { StrategyDefinition } from '@ensemble/protocol';
+import { DECIMAL_PATTERN, checkArguments, describeGiven, objectIssue } from '@ensemble/protocol';
+import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
 import { z } from 'zod';
 
 type JsonSchema = z.core.JSONSchema.JSONSchema;
@@ -66,6 +66,7 @@ function bound(value: number | boolean | undefined): number | null {
  * `z.toJSONSchema(schema, { io: 'input' })`; bounds of a union come from its numeric branch.
  */
 export function describeParameters(definition: StrategyDefinition): ParameterDescription[] {
+  checkArguments('describeParameters', [definitionIssue(definition)]);
   const root = z.toJSONSchema(definition.schema, { io: 'input', unrepresentable: 'any' });
   const required = new Set(root.required ?? []);
   return Object.entries(root.properties ?? {}).map(([name, property]) => {
@@ -108,6 +109,7 @@ export function coerceParameterStrings(
   definition: StrategyDefinition,
   values: Readonly<Record<string, string>>,
 ): Record<string, unknown> {
+  checkArguments('coerceParameterStrings', [definitionIssue(definition), objectIssue(values, 'values', 'parameter values by name, each a string (e.g. { fast: "10" })')]);
   const root = z.toJSONSchema(definition.schema, { io: 'input', unrepresentable: 'any' });
   const properties = root.properties ?? {};
   const out: Record<string, unknown> = {};
@@ -120,4 +122,15 @@ export function coerceParameterStrings(
     else out[key] = raw;
   }
   return out;
+}
+
+/** The problem with a strategy definition argument (null when there is none): an object with a zod `schema`. */
+function definitionIssue(definition: unknown): ConfigIssue | null {
+  const what = 'a strategy definition (e.g. getStrategy(name) or a defineStrategy result)';
+  const issue = objectIssue(definition, 'definition', what);
+  if (issue !== null) return issue;
+  const { schema } = definition as { schema?: unknown };
+  // Duck-typed: a definition from a module may carry its own copy of zod.
+  if (typeof schema === 'object' && schema !== null && typeof (schema as { safeParse?: unknown }).safeParse === 'function') return null;
+  return { path: 'definition.schema', message: `must be the definition's parameter schema (a zod schema; ${what}); got ${describeGiven(schema)}` };
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError, checkArguments, describeGiven } from '@ensemble/protocol';
 
 /*
  * Conventions shared by every indicator here: the input is read as a series ordered oldest
@@ -13,6 +13,15 @@ type Values = ArrayLike<number>;
 /** The input as a `Float64Array` (itself when it already is one), so the loops stay monomorphic. */
 function column(values: Values): Float64Array {
   return values instanceof Float64Array ? values : Float64Array.from(values);
+}
+
+/**
+ * Throws a `ConfigError` naming `path` unless `values` is a column of numbers (an array or typed
+ * array); from JavaScript anything else failed inside as a TypeError. Constant time.
+ */
+function assertValues(functionName: string, values: unknown, path = 'values'): void {
+  if (typeof values === 'object' && values !== null && typeof (values as { length?: unknown }).length === 'number') return;
+  checkArguments(functionName, [{ path, message: `must be a series of numbers (an array or typed array, oldest first); got ${describeGiven(values)}` }]);
 }
 
 function assertPeriod(functionName: string, period: number, minimum: number): void {
@@ -30,6 +39,7 @@ function assertPeriod(functionName: string, period: number, minimum: number): vo
  * accurate to about one rounding error of the window sum.
  */
 export function sma(values: Values, period: number): Float64Array {
+  assertValues('sma', values);
   assertPeriod('sma', period, 1);
   const data = column(values);
   const n = data.length;
@@ -70,6 +80,7 @@ export function sma(values: Values, period: number): Float64Array {
  * seeding from the next `period` finite values.
  */
 export function ema(values: Values, period: number): Float64Array {
+  assertValues('ema', values);
   assertPeriod('ema', period, 1);
   const data = column(values);
   const n = data.length;
@@ -112,6 +123,7 @@ export function ema(values: Values, period: number): Float64Array {
  * movement at all (both averages 0) gives the neutral 50. A `NaN` input restarts the seeding.
  */
 export function rsi(values: Values, period: number): Float64Array {
+  assertValues('rsi', values);
   assertPeriod('rsi', period, 1);
   const data = column(values);
   const n = data.length;
@@ -189,6 +201,7 @@ function rollingExtreme(values: Values, period: number, functionName: string, ma
  * breakout test against the *previous* N bars, compare `x[i]` with `rollingMax(x, N)[i - 1]`.
  */
 export function rollingMax(values: Values, period: number): Float64Array {
+  assertValues('rollingMax', values);
   return rollingExtreme(values, period, 'rollingMax', true);
 }
 
@@ -197,6 +210,7 @@ export function rollingMax(values: Values, period: number): Float64Array {
  * channel of `low`); `NaN` for the first `period - 1` bars. O(n) with a monotonic deque.
  */
 export function rollingMin(values: Values, period: number): Float64Array {
+  assertValues('rollingMin', values);
   return rollingExtreme(values, period, 'rollingMin', false);
 }
 
@@ -205,6 +219,7 @@ export function rollingMin(values: Values, period: number): Float64Array {
  * {@link rollingStdDev} for the rolling volatility of a price series.
  */
 export function simpleReturns(values: Values): Float64Array {
+  assertValues('simpleReturns', values);
   const data = column(values);
   const n = data.length;
   const out = new Float64Array(n);
@@ -225,6 +240,7 @@ export function simpleReturns(values: Values): Float64Array {
  * result matches a two-pass computation to ~1e-12 relative, whatever came before.
  */
 export function rollingStdDev(values: Values, period: number): Float64Array {
+  assertValues('rollingStdDev', values);
   assertPeriod('rollingStdDev', period, 2);
   const data = column(values);
   const n = data.length;
@@ -302,6 +318,8 @@ export function rollingStdDev(values: Values, period: number): Float64Array {
  * at the `-`. `NaN` until the bar after the first defined difference; `NaN` differences are skipped.
  */
 export function crossover(a: Values, b: Values): Float64Array {
+  assertValues('crossover', a, 'a');
+  assertValues('crossover', b, 'b');
   if (a.length !== b.length) {
     throw new ConfigError(
       [{ path: 'b', message: `must have the same length as a (${a.length}), got ${b.length}` }],

@@ -1,5 +1,5 @@
-import { StrategyNotFoundError, buildStrategy } from '@ensemble/protocol';
-import type { AnyStrategy, StrategyDefinition } from '@ensemble/protocol';
+import { StrategyNotFoundError, buildStrategy, checkArguments, stringIssue } from '@ensemble/protocol';
+import type { AnyStrategy, ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
 import { buyAndHoldDefinition } from './buy-and-hold';
 import { donchianBreakoutDefinition } from './donchian-breakout';
 import { equalWeightDefinition } from './equal-weight';
@@ -34,6 +34,7 @@ export function isStrategyName(name: string): name is StrategyName {
 
 /** The definition registered as `name`; throws a `StrategyNotFoundError` listing the names. */
 export function getStrategy(name: string): StrategyDefinition {
+  checkArguments('getStrategy', [nameIssue(name)]);
   if (!isStrategyName(name)) throw new StrategyNotFoundError(name, Object.keys(strategyRegistry));
   return strategyRegistry[name];
 }
@@ -44,5 +45,11 @@ export function getStrategy(name: string): StrategyDefinition {
  * keys included). `id` defaults to the registry name.
  */
 export function createStrategy(name: string, params?: unknown, id: string = name): AnyStrategy {
+  checkArguments('createStrategy', [nameIssue(name), id === name ? null : stringIssue(id, 'id', 'the strategy id (a string), or left out for the name')]);
   return buildStrategy(getStrategy(name), params, id);
+}
+
+/** The problem with a strategy name argument (null when there is none): a string. */
+function nameIssue(name: unknown): ConfigIssue | null {
+  return stringIssue(name, 'name', `a strategy name (a string: ${Object.keys(strategyRegistry).join(', ')})`);
 }
