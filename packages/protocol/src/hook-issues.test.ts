@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors';
-import { arrayIssue, callbackIssue, checkArguments, describeGiven, loggerIssue, nullAsAbsent, objectIssue, optionsIssue, registryIssue, stringIssue } from './hook-issues';
+import { arrayIssue, callbackIssue, checkArguments, describeGiven, loggerIssue, nullAsAbsent, objectIssue, optionsIssue, registryIssue, shapeIssue, stringIssue } from './hook-issues';
 import { createMemoryLogger, noopLogger } from './logger';
 
 describe('hook issues: what a call was given besides its options', () => {
@@ -69,5 +69,17 @@ describe('hook issues: what a call was given besides its options', () => {
     const configError = error as ConfigError;
     expect(configError.issues.map((issue) => issue.path)).toEqual(['data', 'options']);
     expect(configError.message).toBe('Invalid arguments to toCsv:\n  - data: must be market data; got number 5\n  - options: must be an object of options, or left out; got the string "x"');
+  });
+
+  it('checks the fields an entry point reads of an object argument, by kind', () => {
+    const fields = { equity: 'object', trades: 'array', time: 'column', name: 'string?', run: 'function?' } as const;
+    const ok = { equity: {}, trades: [], time: new Float64Array(2), extra: 1 };
+    expect(shapeIssue(ok, 'result', 'a result', fields)).toBeNull();
+    expect(shapeIssue({ ...ok, time: [1, 2], name: 'x', run: () => 0 }, 'result', 'a result', fields)).toBeNull();
+    expect(shapeIssue(null, 'result', 'a result', fields)).toEqual({ path: 'result', message: 'must be a result; got null' });
+    expect(shapeIssue({ ...ok, equity: [] }, 'result', 'a result', fields)).toEqual({ path: 'result.equity', message: 'must be an object (a result); got an array' });
+    expect(shapeIssue({ ...ok, trades: undefined }, 'result', 'a result', fields)?.path).toBe('result.trades');
+    expect(shapeIssue({ ...ok, time: 'x' }, 'result', 'a result', fields)?.message).toBe('must be a column of numbers (an array or typed array) (a result); got the string "x"');
+    expect(shapeIssue({ ...ok, name: 5 }, '', 'a result', fields)).toEqual({ path: 'name', message: 'must be a string or left out (a result); got number 5' });
   });
 });

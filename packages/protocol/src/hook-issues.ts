@@ -113,6 +113,51 @@ export function stringIssue(value: unknown, path: string, what: string): ConfigI
   return { path, message: `must be ${what}; got ${given(value)}` };
 }
 
+/** The kind of a field {@link shapeIssue} checks; a trailing `?` lets it be absent (undefined). */
+export type FieldKind = 'object' | 'array' | 'column' | 'string' | 'number' | 'boolean' | 'function' | 'object?' | 'array?' | 'column?' | 'string?' | 'number?' | 'boolean?' | 'function?';
+
+const KIND_WORDS: Readonly<Record<string, string>> = {
+  object: 'an object',
+  array: 'an array',
+  column: 'a column of numbers (an array or typed array)',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'a boolean',
+  function: 'a function',
+};
+
+function isKind(value: unknown, kind: string): boolean {
+  switch (kind) {
+    case 'object':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'column':
+      return typeof value === 'object' && value !== null && typeof (value as { length?: unknown }).length === 'number';
+    default:
+      return typeof value === kind;
+  }
+}
+
+/**
+ * The first problem with an object argument and the fields an entry point reads of it (null when
+ * there is none): `value` must be an object (`what` says which, e.g. `a backtest result (what
+ * runBacktest returns)`), and each field in `fields` of its kind — `path.field` names a wrong one.
+ * Constant time: only the listed fields are looked at, never their elements.
+ */
+export function shapeIssue(value: unknown, path: string, what: string, fields: Readonly<Record<string, FieldKind>>): ConfigIssue | null {
+  const issue = objectIssue(value, path, what);
+  if (issue !== null) return issue;
+  for (const [field, kind] of Object.entries(fields)) {
+    const optional = kind.endsWith('?');
+    const bare = optional ? kind.slice(0, -1) : kind;
+    const got = (value as Record<string, unknown>)[field];
+    if ((optional && got === undefined) || isKind(got, bare)) continue;
+    return { path: path === '' ? field : `${path}.${field}`, message: `must be ${KIND_WORDS[bare] ?? bare}${optional ? ' or left out' : ''} (${what}); got ${given(got)}` };
+  }
+  return null;
+}
+
 /**
  * Throws one `ConfigError` headed `Invalid arguments to <name>:` listing the problems found in a
  * call's arguments, if any; returns when there are none. Entry points called from JavaScript check

@@ -67,7 +67,8 @@ export {
   parseConfig,
 } from './schemas';
 export { tightestBoundIssues, toConfigIssues } from './config-issues';
-export { arrayIssue, callbackIssue, checkArguments, describeGiven, loggerIssue, nullAsAbsent, objectIssue, optionsIssue, registryIssue, stringIssue } from './hook-issues';
+export { arrayIssue, callbackIssue, checkArguments, describeGiven, loggerIssue, nullAsAbsent, objectIssue, optionsIssue, registryIssue, shapeIssue, stringIssue } from './hook-issues';
+export type { FieldKind } from './hook-issues';
 export type { ConfigIssueContext } from './config-issues';
 export { closestMatch, editDistance } from './suggest';
 export { findDuplicateProperty, findJsonSyntaxProblem, parseJsonText, textPosition } from './json-reader';
