@@ -1,7 +1,9 @@
 import { metricsStartEquity } from '@ensemble/engine';
 import { computeMetrics } from '@ensemble/performance';
 import type { PerformanceResult } from '@ensemble/performance';
+import { checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
 import type { BarSeries, Fill, Trade } from '@ensemble/protocol';
+import { backtestSourceIssue, benchmarkOptionIssue } from './argument-checks';
 import type { NumberColumn, ReportInput } from './report-input';
 
 /**
@@ -61,7 +63,11 @@ function computedMetrics(result: BacktestReportSource, options: BacktestReportOp
  * its JSON): the run as a portfolio without sleeves — its equity, metrics (given, or computed),
  * trades and fills, and the benchmark's closes when given. Columns are passed as they are.
  */
-export function backtestReportInput(result: BacktestReportSource, options: BacktestReportOptions = {}): ReportInput {
+export function backtestReportInput(result: BacktestReportSource, given: BacktestReportOptions = {}): ReportInput {
+  // From JavaScript the arguments can be anything: a wrong one failed inside as a TypeError.
+  checkArguments('backtestReportInput', [backtestSourceIssue(result), optionsIssue(given)]);
+  const options = nullAsAbsent(given, {});
+  checkArguments('backtestReportInput', [benchmarkOptionIssue(options.benchmark)]);
   const metrics = options.metrics ?? computedMetrics(result, options);
   const benchmark = options.benchmark;
   return {

@@ -1,5 +1,7 @@
 import type { PerformanceResult } from '@ensemble/performance';
+import { checkArguments, shapeIssue } from '@ensemble/protocol';
 import type { BarSeries, Fill, Trade } from '@ensemble/protocol';
+import { benchmarkOptionIssue, orchestratorSourceIssue } from './argument-checks';
 import { formatPercent } from './format';
 import type { NullableNumberColumn, NumberColumn, ReportConflict, ReportInput, ReportRebalance, ReportSleeve } from './report-input';
 
@@ -188,6 +190,12 @@ function rebalanceInput(event: OrchestratorRebalanceSource, config: Orchestrator
  * events and, with crossing on, what crossing saved. Columns are passed as they are (not copied).
  */
 export function orchestratorReportInput(result: OrchestratorReportSource, options: RunReportOptions): ReportInput {
+  // From JavaScript the arguments can be anything: a wrong one failed inside as a TypeError.
+  checkArguments('orchestratorReportInput', [
+    orchestratorSourceIssue(result),
+    shapeIssue(options, 'options', 'an object with title (a string) and optionally subtitle, config, benchmark and generatedAt', { title: 'string' }) ??
+      benchmarkOptionIssue((options as { benchmark?: unknown }).benchmark),
+  ]);
   const total = result.attribution.total.bySleeve;
   const sleeves: ReportSleeve[] = result.sleeves.map((sleeve) => ({
     id: sleeve.id,

@@ -1,5 +1,6 @@
 import type { DrawdownPeriod, PerformanceResult, PeriodReturn } from '@ensemble/performance';
-import { ConfigError, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, checkArguments, toConfigIssues } from '@ensemble/protocol';
+import { reportInputIssue } from './argument-checks';
 import type { Fill, Trade } from '@ensemble/protocol';
 import { z } from 'zod';
 import type { NullableNumberColumn, NumberColumn, ReportEquity, ReportInput } from './report-input';
@@ -224,7 +225,9 @@ function equityToJson(equity: ReportEquity, time: TimeMapper<number, string>) {
  * {@link TimeFormat}), columns plain arrays, absent parts `null`. Pure; the same input gives the
  * same object.
  */
-export function toResultJson(input: ReportInput, timeFormat: TimeFormat = detectTimeFormat(input)): ResultJson {
+export function toResultJson(input: ReportInput, given?: TimeFormat): ResultJson {
+  checkArguments('toResultJson', [reportInputIssue(input)]);
+  const timeFormat = given ?? detectTimeFormat(input);
   const time = (value: number) => formatTime(value, timeFormat);
   const result: ResultJson = {
     schemaVersion: RESULT_SCHEMA_VERSION,

@@ -1,3 +1,5 @@
+import { checkArguments } from '@ensemble/protocol';
+import { reportInputIssue } from './argument-checks';
 import type { ReportInput } from './report-input';
 
 const DAY_MS = 86_400_000;
@@ -18,6 +20,7 @@ function allMidnight(times: Iterable<number>): boolean {
 
 /** The {@link TimeFormat} of a report: `date` when every time in `input` is a UTC midnight. */
 export function detectTimeFormat(input: ReportInput): TimeFormat {
+  checkArguments('detectTimeFormat', [reportInputIssue(input)]);
   const { portfolio } = input;
   const eventTimes = [
     ...portfolio.trades.flatMap((trade) => [trade.entryTime, trade.exitTime]),

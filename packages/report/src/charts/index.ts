@@ -1,3 +1,5 @@
+import { checkArguments, objectIssue } from '@ensemble/protocol';
+import { reportInputIssue } from '../argument-checks';
 import type { ReportInput } from '../report-input';
 import { drawdownChart, equityChart, monthlyReturnsChart, rollingSharpeChart } from './portfolio-charts';
 import { attributionChart, contributionChart, correlationChart, sleeveEquityChart, weightsChart } from './sleeve-charts';
@@ -15,6 +17,7 @@ export type { HeatmapLayersOptions } from './heatmap';
  * allocation, contribution, contribution by period and correlation. Each spec carries its data.
  */
 export function buildCharts(input: ReportInput, options: ChartOptions): ReportChart[] {
+  checkArguments('buildCharts', [reportInputIssue(input), objectIssue(options, 'options', 'chart options (width, maxPoints, timeFormat)')]);
   const charts: (ReportChart | null)[] = [equityChart(input, options), drawdownChart(input, options)];
   const multi = input.sleeves.length >= 2;
   if (multi) {

@@ -1,4 +1,6 @@
 import { formatCount, formatNumber, formatPercent } from '../format';
+import { checkArguments } from '@ensemble/protocol';
+import { researchInputIssue } from '../argument-checks';
 import type { ResearchReportInput } from './research-input';
 
 /** One overfitting statistic as the report shows it: a value, a tone and a one-line reading. */
@@ -26,6 +28,7 @@ export const EFFICIENCY_ROBUST = 0.5;
  * efficiency. A statistic that could not be computed says so.
  */
 export function statisticReadings(input: ResearchReportInput): StatisticReading[] {
+  checkArguments('statisticReadings', [researchInputIssue(input)]);
   const { deflatedSharpe, pbo, stability } = input.statistics;
   const readings: StatisticReading[] = [];
   // A walk-forward is judged by its efficiency; the sweep statistics are shown only when given.
