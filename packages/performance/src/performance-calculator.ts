@@ -229,7 +229,7 @@ export class PerformanceCalculator {
    * not strictly increasing, or a column whose length differs from `time`.
    */
   compute(input: PerformanceInput): PerformanceResult {
-    checkArguments('compute', [performanceInputIssue(input)]);
+    checkArguments('PerformanceCalculator.compute', [performanceInputIssue(input)]);
     const { time, equity, first, bars, P, inferred, metrics, drawdowns } = this.measure(input);
     return {
       periodsPerYear: P,
@@ -251,7 +251,7 @@ export class PerformanceCalculator {
    * yearly tables (for callers that rank many runs by a metric). Throws as `compute` does.
    */
   metrics(input: PerformanceInput): PerformanceMetrics {
-    checkArguments('metrics', [performanceInputIssue(input)]);
+    checkArguments('PerformanceCalculator.metrics', [performanceInputIssue(input)]);
     return this.measure(input).metrics;
   }
 
