@@ -1,5 +1,6 @@
 import { readDataBytes } from '@ensemble/data';
-import { EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
+import { EnsembleError, MAX_LINE_LENGTH, checkArguments, quoteValue } from '@ensemble/protocol';
+import { queueOptionsIssues } from './argument-checks';
 import { computingPackageVersions, sha256Hex, type JobExecutor, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { encodeResult, parseStoredResult, queueFailedResult } from './research-result';
 import { runSweepOnQueue, type QueuedDataset, type SweepCoordinatorOptions } from './sweep-coordinator';
@@ -53,6 +54,7 @@ export function queuedDatasets(jobs: readonly ResearchJob[]): QueuedDataset[] {
  * unreachable at start, or away longer than `lostTimeoutMs`, rejects with a `QueueConnectionError`.
  */
 export function createRedisExecutor(options: RedisExecutorOptions): JobExecutor {
+  checkArguments('createRedisExecutor', queueOptionsIssues(options, 'executor options: url and sweepId', { sweepId: 'string' }));
   return {
     run(jobs, runOptions) {
       return runSweepOnQueue(

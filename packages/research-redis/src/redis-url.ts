@@ -1,4 +1,4 @@
-import { ConfigError, quoteValue } from '@ensemble/protocol';
+import { ConfigError, checkArguments, quoteValue, stringIssue } from '@ensemble/protocol';
 import type { RedisOptions as BullRedisOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 
@@ -30,6 +30,7 @@ const MAX_DB = 2 ** 31 - 1;
  * is no valid URL (everything between `://` and the last `@` before the path is user info).
  */
 export function redactRedisUrl(url: string): string {
+  checkArguments('redactRedisUrl', [stringIssue(url, 'url', 'a Redis URL (a string)')]);
   const schemeEnd = url.indexOf('://');
   if (schemeEnd < 0) return url.includes('@') ? `${MASK}@${url.slice(url.lastIndexOf('@') + 1)}` : url;
   const start = schemeEnd + 3;
@@ -71,6 +72,7 @@ function decode(part: string, url: string, source: string, what: string): string
  * flag or option the URL came from), with the URL repeated only in its redacted form.
  */
 export function parseRedisUrl(url: string, source = 'url'): RedisUrlSettings {
+  checkArguments('parseRedisUrl', [stringIssue(url, typeof source === 'string' ? source : 'url', 'a Redis URL (a string: redis://[user:password@]host:port[/db] or rediss://… for TLS)')]);
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { type Logger } from '@ensemble/protocol';
+import { checkArguments, type Logger } from '@ensemble/protocol';
+import { queueOptionsIssues } from './argument-checks';
 import { createLocalExecutor, failedResult, researchJobSchema, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { UnrecoverableError } from 'bullmq';
 import { researchCompatibility } from './redis-executor';
@@ -64,6 +65,7 @@ async function localJob(job: ResearchJob, context: WorkerJobContext, strategiesD
  * `timed-out` and its thread replaced.
  */
 export async function startRedisWorker(options: RedisWorkerOptions): Promise<QueueWorker> {
+  checkArguments('startRedisWorker', queueOptionsIssues(options, 'worker options: url and optionally prefix, concurrency, strategiesDir, …', {}));
   const executor = createLocalExecutor({ workers: options.concurrency ?? 1, jobTimeoutMs: options.jobTimeoutMs, workerUrl: options.workerUrl });
   try {
     const worker = await startQueueWorker<ResearchJob, ResearchJobResult>({

@@ -1,4 +1,5 @@
-import { ConfigError, noopLogger, type Logger } from '@ensemble/protocol';
+import { ConfigError, arrayIssue, checkArguments, noopLogger, type Logger } from '@ensemble/protocol';
+import { handlersIssue, queueOptionsIssues } from './argument-checks';
 import { Queue } from 'bullmq';
 import { RedisLink } from './connection';
 import { SweepRemovedError } from './errors';
@@ -118,6 +119,12 @@ export async function runSweepOnQueue<TJob, TResult>(
   options: SweepCoordinatorOptions<TJob, TResult>,
   handlers: { onResult(result: TResult): void; signal?: AbortSignal },
 ): Promise<void> {
+  // From JavaScript the arguments can be anything: a wrong one failed inside as a TypeError.
+  checkArguments('runSweepOnQueue', [
+    arrayIssue(jobs, 'jobs', 'an array of jobs'),
+    ...queueOptionsIssues(options, 'coordinator options: url, sweepId, indexOf, parseResult and failedResult', { sweepId: 'string', indexOf: 'function', parseResult: 'function', failedResult: 'function' }),
+    handlersIssue(handlers),
+  ]);
   const settings = parseRedisUrl(options.url);
   const keys = sweepKeys(options.prefix ?? DEFAULT_PREFIX, options.sweepId);
   const logger = (options.logger ?? noopLogger).child({ component: 'queue-coordinator', sweepId: keys.sweepId });

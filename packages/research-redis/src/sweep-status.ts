@@ -1,4 +1,5 @@
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError, checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
+import { addressIssue, sweepIdIssue } from './argument-checks';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RedisLink } from './connection';
@@ -171,6 +172,7 @@ async function statusOf(redis: Redis, prefix: string, sweepId: string): Promise<
  * `ConfigError` naming it.
  */
 export async function sweepStatus(address: QueueAddress, sweepId?: string): Promise<SweepStatus[]> {
+  checkArguments('sweepStatus', [addressIssue(address), sweepIdIssue(sweepId, 'sweepId', true)]);
   return withLink(address, async (redis, prefix) => {
     // Entries that name no sweep (written by hand or another program) are not listed.
     const known = (await redis.zrange(sweepRegistryKey(prefix), 0, -1)).filter(isSweepId);
@@ -214,6 +216,7 @@ function unknownSweep(sweepId: string, known: readonly string[]): ConfigError {
  * `given` is its id or a unique prefix (see {@link resolveSweepId}). Returns how many keys were removed.
  */
 export async function cleanSweep(address: QueueAddress, given: string, options: { readonly force?: boolean } = {}): Promise<number> {
+  checkArguments('cleanSweep', [addressIssue(address), sweepIdIssue(given, 'sweepId', false), optionsIssue(options)]);
   return withLink(address, async (redis, prefix) => {
     const registered = await redis.zrange(sweepRegistryKey(prefix), 0, -1);
     // A registry entry that names no sweep has no keys of its own: only the entry goes.
@@ -225,7 +228,7 @@ export async function cleanSweep(address: QueueAddress, given: string, options: 
     const sweepId = resolveSweepId(given, registered.filter(isSweepId));
     const keys = sweepKeys(prefix, sweepId);
     const status = await statusOf(redis, prefix, sweepId);
-    if (options.force !== true && status.done < status.total) {
+    if (nullAsAbsent(options, {}).force !== true && status.done < status.total) {
       throw new ConfigError([{ path: 'sweepId', message: `sweep ${sweepId} is not finished (${String(status.done)} of ${String(status.total)} results): run its coordinator again to finish it, or remove it unfinished with force (ensemble queue clean --force ${shortSweepId(sweepId)})` }]);
     }
     const queue = new Queue(keys.queueName, { connection: redis, prefix, skipWaitingForReady: true });

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { noopLogger, type Logger } from '@ensemble/protocol';
+import { checkArguments, noopLogger, type Logger } from '@ensemble/protocol';
+import { queueOptionsIssues } from './argument-checks';
 import { UnrecoverableError, WaitingError, Worker, type Job, type RedisOptions as BullRedisOptions } from 'bullmq';
 import { DatasetCache } from './dataset-store';
 import { closeConnection, RedisLink } from './connection';
@@ -90,6 +91,7 @@ export interface QueueWorker {
  * later is retried with backoff until it comes back.
  */
 export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOptions<TJob, TResult>): Promise<QueueWorker> {
+  checkArguments('startQueueWorker', queueOptionsIssues(options, 'worker options: url, parseJob and process', { parseJob: 'function', process: 'function' }));
   const settings = parseRedisUrl(options.url);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const id = options.workerId ?? `${hostname()}:${process.pid}`;

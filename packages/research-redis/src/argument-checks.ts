@@ -1,0 +1,49 @@
+import { callbackIssue, describeGiven, loggerIssue, shapeIssue, stringIssue } from '@ensemble/protocol';
+import type { ConfigIssue } from '@ensemble/protocol';
+
+/*
+ * Shape checks of the queue entry points' arguments, for callers from JavaScript: each looks at
+ * the fields an entry point reads first, in constant time, so that a wrong argument is a
+ * ConfigError naming it instead of a TypeError from inside (or a connection attempt to nowhere).
+ */
+
+/** The problems with the hooks beside a queue call's options (null ones when there are none). */
+function hookIssues(options: object, path: string): (ConfigIssue | null)[] {
+  const { logger, onProgress, onRefusal } = options as { logger?: unknown; onProgress?: unknown; onRefusal?: unknown };
+  return [
+    loggerIssue(logger, `${path}.logger`),
+    callbackIssue(onProgress, `${path}.onProgress`, 'called with the sweep\'s progress'),
+    callbackIssue(onRefusal, `${path}.onRefusal`, 'called with each worker refusal'),
+  ];
+}
+
+/**
+ * The problems with options that name a queue and more (null ones when there are none): an object
+ * with `url` (a string) and the fields of `fields`, and its hooks of the right kind.
+ */
+export function queueOptionsIssues(options: unknown, what: string, fields: Parameters<typeof shapeIssue>[3], path = 'options'): (ConfigIssue | null)[] {
+  const issue = shapeIssue(options, path, what, { url: 'string', ...fields });
+  if (issue !== null || typeof options !== 'object' || options === null) return [issue];
+  return hookIssues(options, path);
+}
+
+/** The problem with a queue address (null when there is none): an object with `url`. */
+export function addressIssue(address: unknown): ConfigIssue | null {
+  return shapeIssue(address, 'address', 'a queue address: an object with url (redis://…) and optionally prefix and connectTimeoutMs', { url: 'string', prefix: 'string?' });
+}
+
+/** The problem with a sweep id argument (null when there is none): a string, or absent when `optional`. */
+export function sweepIdIssue(sweepId: unknown, path: string, optional: boolean): ConfigIssue | null {
+  if (optional && sweepId === undefined) return null;
+  return stringIssue(sweepId, path, `a sweep id or a unique prefix of one (a string)${optional ? ', or left out' : ''}`);
+}
+
+/** The problem with a coordinator's handlers (null when there is none): an object with `onResult` and an optional AbortSignal. */
+export function handlersIssue(handlers: unknown): ConfigIssue | null {
+  const issue = shapeIssue(handlers, 'handlers', 'an object with onResult(result) and optionally signal', { onResult: 'function' });
+  if (issue !== null) return issue;
+  const { signal } = handlers as { signal?: unknown };
+  if (signal === undefined || (typeof signal === 'object' && signal !== null && typeof (signal as { aborted?: unknown }).aborted === 'boolean')) return null;
+  return { path: 'handlers.signal', message: `must be an AbortSignal, or left out; got ${describeGiven(signal)}` };
+}
+
