@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import Tinypool from 'tinypool';
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError, checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
 import type { JobExecutor, JobExecutorRunOptions, ResearchJob, ResearchJobResult } from '../job/research-job';
 import { failedResult } from '../job/run-research-job';
 import type { ThreadAnswer, ThreadTask } from './job-thread';
@@ -118,7 +118,10 @@ interface RunState {
  * strategy in an endless loop included — has its thread terminated and replaced, is reported
  * `timed-out`, and the rest go on. Aborting `signal` stops the running jobs the same way.
  */
-export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalExecutor {
+export function createLocalExecutor(given: LocalExecutorOptions = {}): LocalExecutor {
+  // From JavaScript the options can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('createLocalExecutor', [optionsIssue(given)]);
+  const options = nullAsAbsent(given, {});
   const workers = options.workers ?? availableParallelism();
   const timeoutMs = options.jobTimeoutMs;
   const issues = [

@@ -2,6 +2,8 @@ import { checkJobResult } from '../job/job-result-check';
 import type { JobResultError } from '../job/job-result-check';
 import type { JobExecutor, ResearchJob, ResearchJobResult } from '../job/research-job';
 import type { Journal } from './journal';
+import { arrayIssue, checkArguments, nullAsAbsent } from '@ensemble/protocol';
+import { executorIssue, runOptionsIssues } from '../argument-checks';
 
 /** Where a run of jobs stands: done of total (jobs resumed from a journal count as done), the rate and an estimate of the rest. */
 export interface ResearchProgress {
@@ -38,7 +40,10 @@ export interface JobsOutcome {
  * research job result (e.g. one that went through `JSON.stringify`) stops the run, and the call
  * rejects with its {@link JobResultError}; nothing of it is journalled.
  */
-export async function runJobs(jobs: readonly ResearchJob[], executor: JobExecutor, options: RunJobsOptions = {}): Promise<JobsOutcome> {
+export async function runJobs(jobs: readonly ResearchJob[], executor: JobExecutor, given: RunJobsOptions = {}): Promise<JobsOutcome> {
+  // From JavaScript the arguments can be anything: a wrong one failed inside as a TypeError.
+  checkArguments('runJobs', [arrayIssue(jobs, 'jobs', 'an array of research jobs (a plan\'s jobs)'), executorIssue(executor), ...runOptionsIssues(given)]);
+  const options = nullAsAbsent(given, {});
   const results = new Map<number, ResearchJobResult>();
   const wanted = new Set(jobs.map((job) => job.index));
   for (const [index, result] of options.journal?.finished ?? []) if (wanted.has(index)) results.set(index, result);

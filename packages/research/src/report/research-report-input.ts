@@ -3,6 +3,8 @@ import type { ResearchReportInput } from '@ensemble/report';
 import type { Objective } from '../sweep/objective';
 import type { SweepResult } from '../sweep/run-sweep';
 import type { WalkForwardResult } from '../walk-forward/run-walk-forward';
+import { checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
+import { sweepResultIssue, walkForwardResultIssue } from '../argument-checks';
 
 /** Options of the report inputs: the page's title and subtitle, and the spec to show. */
 export interface ResearchReportOptions {
@@ -36,7 +38,10 @@ function parameterList(parameters: SweepResult['parameters']): ResearchReportInp
  * every finished combination with its rank, parameters, objective and metrics, the counts, and
  * the overfitting statistics.
  */
-export function sweepReportInput(result: SweepResult, options: ResearchReportOptions = {}): ResearchReportInput {
+export function sweepReportInput(result: SweepResult, given: ResearchReportOptions = {}): ResearchReportInput {
+  // From JavaScript the arguments can be anything: a wrong one failed inside as a TypeError.
+  checkArguments('sweepReportInput', [sweepResultIssue(result), optionsIssue(given)]);
+  const options = nullAsAbsent(given, {});
   const { deflatedSharpe, pbo, stability, notes } = result.statistics;
   return {
     title: options.title ?? `Sweep of ${result.parameters.map((parameter) => parameter.name).join(', ')}`,
@@ -91,7 +96,10 @@ export function sweepReportInput(result: SweepResult, options: ResearchReportOpt
  * its metrics, and the efficiency. Its trials are the windows' choices; the sweep statistics
  * (DSR, PBO, stability) belong to a single sweep and are left out, with a note.
  */
-export function walkForwardReportInput(result: WalkForwardResult, options: ResearchReportOptions = {}): ResearchReportInput {
+export function walkForwardReportInput(result: WalkForwardResult, given: ResearchReportOptions = {}): ResearchReportInput {
+  // From JavaScript the arguments can be anything: a wrong one failed inside as a TypeError.
+  checkArguments('walkForwardReportInput', [walkForwardResultIssue(result, true), optionsIssue(given)]);
+  const options = nullAsAbsent(given, {});
   const metric = result.objective.metric;
   const outOfSampleObjective = (metrics: PerformanceMetrics | null): number | null => {
     const value = metrics === null ? null : metrics[metric];

@@ -2,6 +2,7 @@ import { binomial, blockBounds, cscvCombinations } from './cscv-splits';
 import { IssueList, checkFinite, describe, inputError, isIntegerAtLeast } from './input-checks';
 import { bestIndex, midRank } from './relative-rank';
 import { sharpeFromSums } from './sharpe-ratio';
+import { arrayIssue, checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
 
 /**
  * How a trial's returns over one half of the rows are scored: `'sharpe'` (per-period mean / sample
@@ -261,7 +262,9 @@ export function probabilityOfBacktestOverfitting(
   trialReturns: readonly ArrayLike<number>[],
   options: BacktestOverfittingOptions = {},
 ): BacktestOverfittingResult {
-  const input = checkInput(trialReturns, options);
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('probabilityOfBacktestOverfitting', [arrayIssue(trialReturns, 'trialReturns', "an array of the trials' per-period returns (one array or typed array per trial)"), optionsIssue(options)]);
+  const input = checkInput(trialReturns, nullAsAbsent(options, {}));
   const { rows, blocks, metric, lossThreshold } = input;
   const trials = input.columns.length;
   const bounds = blockBounds(rows, blocks);

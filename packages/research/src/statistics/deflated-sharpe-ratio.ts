@@ -2,6 +2,8 @@ import { checkTrialSharpeSpread, falseStrategyMaximum } from './expected-max-sha
 import { IssueList, checkFinite, describe } from './input-checks';
 import { psr } from './probabilistic-sharpe-ratio';
 import { returnMoments } from './return-moments';
+import { checkArguments, objectIssue } from '@ensemble/protocol';
+import { returnsIssue } from './input-checks';
 
 /**
  * The selected strategy's per-period returns, and the trials it was selected from: either every
@@ -80,6 +82,11 @@ function trialSpread(input: DeflatedSharpeInput, issues: IssueList): { trials: n
  * `ConfigError` for a bad `trials` / `sharpeVariance`.
  */
 export function deflatedSharpeRatio(input: DeflatedSharpeInput): DeflatedSharpeResult {
+  checkArguments('deflatedSharpeRatio', [
+    objectIssue(input, 'input', 'an object with returns and either trialSharpes or trials with sharpeVariance') ??
+      returnsIssue(input.returns, 'returns') ??
+      ('trialSharpes' in input ? returnsIssue(input.trialSharpes, 'trialSharpes') : null),
+  ]);
   const issues = new IssueList('deflated Sharpe ratio');
   const { trials, sharpeVariance } = trialSpread(input, issues);
   const moments = returnMoments(input.returns);

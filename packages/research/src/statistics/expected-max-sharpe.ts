@@ -1,5 +1,6 @@
 import { IssueList, describe, isIntegerAtLeast } from './input-checks';
 import { normalQuantile } from './normal-distribution';
+import { checkArguments, objectIssue } from '@ensemble/protocol';
 
 /** The Euler–Mascheroni constant γ. */
 export const EULER_MASCHERONI = 0.5772156649015329;
@@ -22,6 +23,7 @@ export interface TrialSharpeSpread {
  * finite number ≥ 0.
  */
 export function expectedMaxSharpe(spread: TrialSharpeSpread): number {
+  checkArguments('expectedMaxSharpe', [objectIssue(spread, 'spread', 'an object with trials and sharpeVariance')]);
   const issues = new IssueList('expected maximum Sharpe ratio');
   checkTrialSharpeSpread(spread, issues);
   issues.throwIfAny();

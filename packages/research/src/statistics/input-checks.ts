@@ -1,5 +1,5 @@
 import type { ConfigIssue, DataRule } from '@ensemble/protocol';
-import { ConfigError, DataValidationError } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, describeGiven } from '@ensemble/protocol';
 
 /** A `DataValidationError` about value `index` of the input `field` (row = index + 1). */
 export function inputError(field: string, index: number, rule: DataRule, message: string, value?: unknown): DataValidationError {
@@ -55,4 +55,15 @@ export function describe(value: unknown): string {
   } catch {
     return typeof value;
   }
+}
+
+/** The problem with a column of numbers argument (null when there is none): an array or typed array; `what` says what it holds. */
+export function columnIssue(column: unknown, path: string, what: string): ConfigIssue | null {
+  if (typeof column === 'object' && column !== null && typeof (column as { length?: unknown }).length === 'number') return null;
+  return { path, message: `must be ${what} (an array or typed array of numbers); got ${describeGiven(column)}` };
+}
+
+/** The problem with a column of returns argument (null when there is none). */
+export function returnsIssue(returns: unknown, path: string): ConfigIssue | null {
+  return columnIssue(returns, path, 'per-period returns');
 }

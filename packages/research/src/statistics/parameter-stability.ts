@@ -1,5 +1,6 @@
 import { IssueList, describe } from './input-checks';
 import { bestIndex } from './relative-rank';
+import { arrayIssue, checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
 
 /** A parameter value of a grid point. */
 export type ParameterValue = number | string | boolean;
@@ -243,7 +244,10 @@ const finiteObjective = (point: EvaluatedPoint): number | null =>
  * Throws a `ConfigError` listing bad options, points with a missing, invalid, off-grid or repeated
  * parameter set, or that no point has a finite objective.
  */
-export function parameterStability(points: readonly EvaluatedPoint[], options: ParameterStabilityOptions = {}): ParameterStabilityResult {
+export function parameterStability(points: readonly EvaluatedPoint[], given: ParameterStabilityOptions = {}): ParameterStabilityResult {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('parameterStability', [arrayIssue(points, 'points', 'an array of evaluated points (each with parameters and objective)'), optionsIssue(given)]);
+  const options = nullAsAbsent(given, {});
   const grid = resolveGrid(points, options);
   const direction = options.direction ?? 'max';
   const byPosition = locatePoints(points, grid);

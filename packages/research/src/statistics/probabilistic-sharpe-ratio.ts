@@ -1,5 +1,6 @@
 import { IssueList, describe, isIntegerAtLeast } from './input-checks';
 import { normalCdf } from './normal-distribution';
+import { checkArguments, objectIssue } from '@ensemble/protocol';
 
 /** A per-period Sharpe ratio estimate and the shape of the returns it came from. */
 export interface SharpeEstimate {
@@ -47,6 +48,7 @@ export function checkSharpeEstimate(estimate: SharpeEstimate, issues: IssueList)
  * `ConfigError` listing impossible inputs (see {@link checkSharpeEstimate}).
  */
 export function probabilisticSharpeRatio(estimate: SharpeEstimate, benchmarkSharpe = 0): number | null {
+  checkArguments('probabilisticSharpeRatio', [objectIssue(estimate, 'estimate', 'an object with sharpe, observations, skewness and kurtosis (e.g. from returnMoments)')]);
   const issues = new IssueList('probabilistic Sharpe ratio');
   if (!Number.isFinite(benchmarkSharpe)) issues.add('benchmarkSharpe', `must be a finite per-period Sharpe ratio, got ${describe(benchmarkSharpe)}`);
   checkSharpeEstimate(estimate, issues);

@@ -1,6 +1,8 @@
 import { centralSums } from '@ensemble/performance';
 import { checkFinite } from './input-checks';
 import { sharpeFromSums } from './sharpe-ratio';
+import { checkArguments } from '@ensemble/protocol';
+import { returnsIssue } from './input-checks';
 
 /** What the deflated Sharpe ratio needs to know about one return series. Null: cannot be computed. */
 export interface ReturnMoments {
@@ -26,6 +28,7 @@ export interface ReturnMoments {
  * first non-finite return.
  */
 export function returnMoments(returns: ArrayLike<number>): ReturnMoments {
+  checkArguments('returnMoments', [returnsIssue(returns, 'returns')]);
   checkFinite('returns', returns);
   const n = returns.length;
   if (n === 0) return { observations: 0, mean: null, std: null, sharpe: null, skewness: null, kurtosis: null };
@@ -49,5 +52,6 @@ export function returnMoments(returns: ArrayLike<number>): ReturnMoments {
  * annualised `sharpe` (with a zero risk-free rate); pass excess returns for another risk-free rate.
  */
 export function perPeriodSharpe(returns: ArrayLike<number>): number | null {
+  checkArguments('perPeriodSharpe', [returnsIssue(returns, 'returns')]);
   return returnMoments(returns).sharpe;
 }

@@ -8,6 +8,8 @@ import type { Objective } from './objective';
 import type { PlannedParameter, SweepPlan } from './sweep-plan';
 import { sweepStatistics } from './sweep-statistics';
 import type { SweepStatistics, Trial } from './sweep-statistics';
+import { checkArguments, nullAsAbsent, shapeIssue } from '@ensemble/protocol';
+import { executorIssue, runOptionsIssues, sweepPlanIssue } from '../argument-checks';
 
 /** One combination of a sweep's outcome. */
 export interface SweepRow {
@@ -73,6 +75,10 @@ function dimensionsOf(parameters: readonly PlannedParameter[]): Record<string, r
 
 /** Ranks finished results by the objective: best first, ties by index; rows without a value after, by index. */
 export function rankResults(plan: Pick<SweepPlan, 'jobs' | 'objective'>, results: ReadonlyMap<number, ResearchJobResult>): SweepRow[] {
+  checkArguments('rankResults', [
+    shapeIssue(plan, 'plan', 'a sweep plan (its jobs and objective are read)', { jobs: 'array', objective: 'object' }),
+    typeof (results as { get?: unknown } | null)?.get === 'function' ? null : { path: 'results', message: 'must be the results by combination index (a Map, e.g. runJobs(…).results)' },
+  ]);
   const entries = plan.jobs.flatMap((job) => {
     const result = results.get(job.index);
     if (result === undefined) return [];
@@ -99,7 +105,9 @@ export function rankResults(plan: Pick<SweepPlan, 'jobs' | 'objective'>, results
  * `signal`, it returns what finished (`aborted: true`).
  */
 export async function runSweep(plan: SweepPlan, executor: JobExecutor, options: RunSweepOptions = {}): Promise<SweepResult> {
-  const outcome = await runJobs(plan.jobs, executor, options);
+  // From JavaScript the arguments can be anything: a wrong one failed inside as a TypeError.
+  checkArguments('runSweep', [sweepPlanIssue(plan), executorIssue(executor), ...runOptionsIssues(options)]);
+  const outcome = await runJobs(plan.jobs, executor, nullAsAbsent(options, {}));
   const rows = rankResults(plan, outcome.results);
   const best = rows[0]?.rank === 1 ? rows[0] : null;
   const trials: Trial[] = plan.jobs.flatMap((job, k) => {

@@ -7,6 +7,8 @@ import type { SweepResult } from './run-sweep';
 import { SWEEP_OUTPUT_FILES, writeSweepOutputs } from './sweep-outputs';
 import type { SweepOutputOptions } from './sweep-outputs';
 import type { SweepPlan } from './sweep-plan';
+import { checkArguments, nullAsAbsent } from '@ensemble/protocol';
+import { executorIssue, outDirIssue, runOptionsIssues, sweepPlanIssue } from '../argument-checks';
 
 /** Options of {@link runSweepToDirectory}. */
 export interface SweepDirectoryOptions extends SweepOutputOptions {
@@ -28,7 +30,10 @@ export interface SweepDirectoryOutcome {
  * again. When every job has finished, the outputs are written atomically; a stopped sweep writes
  * none (its journal keeps what finished, for `resume`).
  */
-export async function runSweepToDirectory(plan: SweepPlan, executor: JobExecutor, outDir: string, options: SweepDirectoryOptions = {}): Promise<SweepDirectoryOutcome> {
+export async function runSweepToDirectory(plan: SweepPlan, executor: JobExecutor, outDir: string, given: SweepDirectoryOptions = {}): Promise<SweepDirectoryOutcome> {
+  // From JavaScript the arguments can be anything: a wrong one failed inside as a TypeError.
+  checkArguments('runSweepToDirectory', [sweepPlanIssue(plan), executorIssue(executor), outDirIssue(outDir), ...runOptionsIssues(given)]);
+  const options = nullAsAbsent(given, {});
   const result = await withDirectoryJournal(
     outDir,
     plan.sweepId,

@@ -3,6 +3,8 @@ import { toCsvText, writeFilesAtomic } from '@ensemble/report';
 import type { CsvValue, OutputFile, TemporaryFileRegistry, WrittenFile } from '@ensemble/report';
 import { OBJECTIVE_METRICS } from './objective';
 import type { SweepResult } from './run-sweep';
+import { checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
+import { outDirIssue, sweepResultIssue } from '../argument-checks';
 
 /** The files a sweep writes to its output directory. */
 export const SWEEP_OUTPUT_FILES = ['results.json', 'results.csv', 'best-config.json', 'summary.json'] as const;
@@ -41,6 +43,7 @@ export function relocateConfig(config: Record<string, unknown>, outDir: string):
 
 /** The CSV of every combination, one line each: rank, index, status, the parameters, the objective, every metric, the error (its lines joined). */
 export function sweepResultsCsv(result: SweepResult): string {
+  checkArguments('sweepResultsCsv', [sweepResultIssue(result, 'rows')]);
   const names = result.parameters.map((parameter) => parameter.name);
   // A parameter named like a fixed column (a strategy parameter "index", or one named "sharpe")
   // gets its column as "param.<name>", so that no two columns share a name.
@@ -70,6 +73,7 @@ export function sweepResultsCsv(result: SweepResult): string {
  * combination, the overfitting statistics). The same result gives the same bytes.
  */
 export function sweepOutputFiles(result: SweepResult, outDir: string): OutputFile[] {
+  checkArguments('sweepOutputFiles', [sweepResultIssue(result), outDirIssue(outDir)]);
   const { sweepId, kind, objective, parameters, counts, aborted } = result;
   const best = result.best === null ? null : { index: result.best.index, parameters: result.best.parameters, objective: result.best.objective, metrics: result.best.metrics };
   return [
@@ -82,5 +86,7 @@ export function sweepOutputFiles(result: SweepResult, outDir: string): OutputFil
 
 /** Writes {@link sweepOutputFiles} atomically (all renamed into place once every one is complete), creating `outDir`. */
 export function writeSweepOutputs(result: SweepResult, outDir: string, options: SweepOutputOptions = {}): Promise<WrittenFile[]> {
-  return writeFilesAtomic(sweepOutputFiles(result, outDir), { createDirectories: true, ...(options.temporaryFiles === undefined ? {} : { temporaryFiles: options.temporaryFiles }) });
+  checkArguments('writeSweepOutputs', [sweepResultIssue(result), outDirIssue(outDir), optionsIssue(options)]);
+  const { temporaryFiles } = nullAsAbsent(options, {});
+  return writeFilesAtomic(sweepOutputFiles(result, outDir), { createDirectories: true, ...(temporaryFiles === undefined ? {} : { temporaryFiles }) });
 }

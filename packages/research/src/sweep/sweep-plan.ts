@@ -5,7 +5,7 @@ import type { MarketData } from '@ensemble/data';
 import { checkRunData, parseRunConfig, runSymbols } from '@ensemble/orchestrator';
 import type { RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
 import { inferPeriodsPerYear } from '@ensemble/performance';
-import { ConfigError, DataValidationError, quoteValue, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, checkArguments, describeGiven, nullAsAbsent, objectIssue, quoteValue, shapeIssue, stringIssue, toConfigIssues } from '@ensemble/protocol';
 import type { z } from 'zod';
 import type { BarSeries, ConfigIssue } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
@@ -24,6 +24,7 @@ import type { Objective } from './objective';
 import { listValues, rangeValues } from './parameter-values';
 import { SweepSpecSchema } from './sweep-spec';
 import type { SweepSpec } from './sweep-spec';
+import { planOptionsIssues } from '../argument-checks';
 
 /** At most this many grid combinations (before constraints and sampling). */
 export const MAX_COMBINATIONS = 1_000_000;
@@ -181,6 +182,11 @@ export async function loadBaseConfig(
     varied?: readonly (readonly [string, readonly ParameterValue[]])[] | undefined;
   },
 ): Promise<BaseConfig & { readonly registry: StrategyRegistry }> {
+  checkArguments('loadBaseConfig', [
+    kindIssue(kind),
+    typeof config === 'string' ? null : objectIssue(config, 'config', 'the base config: a path (a string) or a config object'),
+    shapeIssue(options, 'options', 'an object with baseDir and registry', { baseDir: 'string', registry: 'object' }),
+  ]);
   const file = typeof config === 'string' ? resolve(options.baseDir, config) : undefined;
   const raw = file === undefined ? config : await readJsonFile(file, 'base config');
   const source = file ?? options.source;
@@ -520,12 +526,24 @@ export interface GridPlan {
   readonly combinations: readonly number[];
 }
 
+/** The problem with a config kind argument (null when there is none): `backtest` or `run`. */
+function kindIssue(kind: unknown): ConfigIssue | null {
+  if (kind === 'backtest' || kind === 'run') return null;
+  return { path: 'kind', message: `must be "backtest" or "run"; got ${describeGiven(kind)}` };
+}
+
 /**
  * Plans the grid of a parsed spec: loads and validates the base config, expands the parameters,
  * resolves the objective, applies the constraints and sampling. `extraIssues` (checks of fields
  * only the caller knows) join the same `ConfigError`.
  */
 export async function planGrid(spec: GridSpec, options: PlanSweepOptions, extraIssues: readonly ConfigIssue[] = []): Promise<GridPlan> {
+  checkArguments('planGrid', [
+    shapeIssue(spec, 'spec', 'a parsed sweep or walk-forward spec', { kind: 'string', parameters: 'array' }) ??
+      (typeof (spec as { config: unknown }).config === 'string' ? null : objectIssue((spec as { config: unknown }).config, 'spec.config', 'the base config (a path or an object)')),
+    objectIssue(options, 'options', 'the planner options (an object)'),
+    ...planOptionsIssues(options),
+  ]);
   const source = options.source;
   const registry = options.registry ?? strategyRegistry;
   // The varied values as given (their problems are named once the base is loaded).
@@ -582,7 +600,10 @@ export function parseSpec<TSchema extends z.ZodType>(schema: TSchema, input: unk
  * config, expands the grid, applies the constraints (rejected combinations are counted), samples,
  * and builds one job per combination. Bad input throws; nothing runs.
  */
-export async function planSweep(input: unknown, options: PlanSweepOptions = {}): Promise<SweepPlan> {
+export async function planSweep(input: unknown, given: PlanSweepOptions = {}): Promise<SweepPlan> {
+  // From JavaScript the options can be anything: a wrong one failed inside as a TypeError.
+  checkArguments('planSweep', planOptionsIssues(given));
+  const options = nullAsAbsent(given, {});
   const spec = parseSpec(SweepSpecSchema, input, options.source);
   const grid = await planGrid(spec, options, spec.pboBlocks % 2 === 0 ? [] : [{ path: 'pboBlocks', message: 'must be even' }]);
   const jobs = jobsOf(grid.base, grid.parameters, grid.combinations, options.window ?? null);
@@ -603,6 +624,7 @@ export async function planSweep(input: unknown, options: PlanSweepOptions = {}):
 
 /** Reads a sweep spec file and plans it: the base config path and data files resolve against the spec's directory. */
 export async function planSweepFile(file: string, options: Omit<PlanSweepOptions, 'baseDir' | 'source'> = {}): Promise<SweepPlan> {
+  checkArguments('planSweepFile', [stringIssue(file, 'file', 'the path of a sweep spec (a JSON file)'), ...planOptionsIssues(options)]);
   const absolute = resolve(file);
-  return planSweep(await readJsonFile(absolute, 'sweep spec'), { ...options, baseDir: dirname(absolute), source: file });
+  return planSweep(await readJsonFile(absolute, 'sweep spec'), { ...nullAsAbsent(options, {}), baseDir: dirname(absolute), source: file });
 }

@@ -1,4 +1,4 @@
-import { ConfigError, DataValidationError, EnsembleError } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, EnsembleError, arrayIssue, checkArguments, objectIssue, shapeIssue } from '@ensemble/protocol';
 import type { ParameterValue, ResearchJobResult } from '../job/research-job';
 import { deflatedSharpeRatio } from '../statistics/deflated-sharpe-ratio';
 import type { DeflatedSharpeResult } from '../statistics/deflated-sharpe-ratio';
@@ -137,6 +137,11 @@ export function sweepStatistics(
   selected: Trial | null,
   options: { readonly blocks: number; readonly direction: ObjectiveDirection; readonly dimensions: Readonly<Record<string, readonly ParameterValue[]>> },
 ): SweepStatistics {
+  checkArguments('sweepStatistics', [
+    arrayIssue(trials, 'trials', 'an array of trials (each with index, parameters, objective and result)'),
+    selected === null ? null : objectIssue(selected, 'selected', 'the selected trial, or null'),
+    shapeIssue(options, 'options', 'an object with blocks, direction and dimensions', { blocks: 'number', direction: 'string', dimensions: 'object' }),
+  ]);
   const notes: string[] = [];
   const finished = trials.filter((trial) => trial.result.status === 'ok');
   // Excess returns, as the Sharpe ratio of the metrics (and so the objective) measures them.

@@ -12,6 +12,8 @@ import { withConfigValues } from '../sweep/config-path';
 import type { WalkForwardPlan } from './walk-forward-plan';
 import { firstAtOrAfter } from './windows';
 import type { WindowSpan } from './windows';
+import { checkArguments, nullAsAbsent } from '@ensemble/protocol';
+import { executorIssue, runOptionsIssues, walkForwardPlanIssue } from '../argument-checks';
 
 /** One walk-forward step's outcome. */
 export interface WalkForwardStep {
@@ -123,7 +125,10 @@ function testJob(plan: WalkForwardPlan, k: number, combination: number, capital:
  * Selection only ever sees train results, and a train job's metrics only the train window's bars
  * (it warms up on the bars before, as a test job does: see {@link WalkForwardPlan.trainJobs}).
  */
-export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecutor, options: RunWalkForwardOptions = {}): Promise<WalkForwardResult> {
+export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecutor, given: RunWalkForwardOptions = {}): Promise<WalkForwardResult> {
+  // From JavaScript the arguments can be anything: a wrong one failed inside as a TypeError.
+  checkArguments('runWalkForward', [walkForwardPlanIssue(plan), executorIssue(executor), ...runOptionsIssues(given)]);
+  const options = nullAsAbsent(given, {});
   const total = plan.trainJobs.length + plan.windows.length;
   let offset = 0;
   const progress = (p: ResearchProgress): void => options.onProgress?.({ ...p, done: p.done + offset, total });

@@ -8,12 +8,15 @@ import type { SweepDirectoryOptions } from '../sweep/sweep-directory';
 import { runWalkForward } from './run-walk-forward';
 import type { WalkForwardResult } from './run-walk-forward';
 import type { WalkForwardPlan } from './walk-forward-plan';
+import { checkArguments, nullAsAbsent } from '@ensemble/protocol';
+import { executorIssue, outDirIssue, runOptionsIssues, walkForwardPlanIssue, walkForwardResultIssue } from '../argument-checks';
 
 /** The files a walk-forward writes to its output directory. */
 export const WALK_FORWARD_OUTPUT_FILES = ['walk-forward.json', 'windows.csv', 'oos-equity.csv'] as const;
 
 /** One line per step: its windows (ISO dates), the chosen parameters, in- and out-of-sample figures. */
 export function walkForwardWindowsCsv(result: WalkForwardResult): string {
+  checkArguments('walkForwardWindowsCsv', [walkForwardResultIssue(result)]);
   const isoTime = timeFormatter(result);
   const names = result.parameters.map((parameter) => parameter.name);
   const header = ['window', 'trainStart', 'trainEnd', 'testStart', 'testEnd', 'status', ...names, 'objective', 'inSampleCagr', 'outOfSampleCagr', 'outOfSampleReturn', 'efficiency', 'startEquity'];
@@ -49,6 +52,7 @@ function timeFormatter(result: WalkForwardResult): (time: number) => string {
 
 /** The output files of a walk-forward in `outDir`: `walk-forward.json`, `windows.csv`, `oos-equity.csv` (date, equity). */
 export function walkForwardOutputFiles(result: WalkForwardResult, outDir: string): OutputFile[] {
+  checkArguments('walkForwardOutputFiles', [walkForwardResultIssue(result), outDirIssue(outDir)]);
   const { outOfSample, ...rest } = result;
   const isoTime = timeFormatter(result);
   return [
@@ -68,7 +72,10 @@ export interface WalkForwardDirectoryOutcome {
  * Runs a planned walk-forward into `outDir`, journalling every finished job (`resume` skips the
  * journalled ones), and writes its outputs atomically once it has finished; a stopped one writes none.
  */
-export async function runWalkForwardToDirectory(plan: WalkForwardPlan, executor: JobExecutor, outDir: string, options: SweepDirectoryOptions = {}): Promise<WalkForwardDirectoryOutcome> {
+export async function runWalkForwardToDirectory(plan: WalkForwardPlan, executor: JobExecutor, outDir: string, given: SweepDirectoryOptions = {}): Promise<WalkForwardDirectoryOutcome> {
+  // From JavaScript the arguments can be anything: a wrong one failed inside as a TypeError.
+  checkArguments('runWalkForwardToDirectory', [walkForwardPlanIssue(plan), executorIssue(executor), outDirIssue(outDir), ...runOptionsIssues(given)]);
+  const options = nullAsAbsent(given, {});
   const result = await withDirectoryJournal(
     outDir,
     plan.planId,

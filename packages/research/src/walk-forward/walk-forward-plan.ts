@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { ConfigError } from '@ensemble/protocol';
+import { ConfigError, checkArguments, nullAsAbsent, stringIssue } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 import type { ResearchJob } from '../job/research-job';
 import { createLocalResolvers } from '../job/resolvers';
@@ -11,6 +11,7 @@ import { WalkForwardSpecSchema } from './walk-forward-spec';
 import type { WalkForwardSpec } from './walk-forward-spec';
 import { walkForwardWindows } from './windows';
 import type { WalkForwardWindow } from './windows';
+import { planOptionsIssues } from '../argument-checks';
 
 /** A planned walk-forward: the grid, the windows and every train job (test jobs follow from their results). */
 export interface WalkForwardPlan {
@@ -53,7 +54,10 @@ async function baseTimeline(base: BaseConfig): Promise<Float64Array> {
  * only, warmed up on every bar before it).
  * Every problem of the spec is one `ConfigError` by path.
  */
-export async function planWalkForward(input: unknown, options: Omit<PlanSweepOptions, 'window'> = {}): Promise<WalkForwardPlan> {
+export async function planWalkForward(input: unknown, given: Omit<PlanSweepOptions, 'window'> = {}): Promise<WalkForwardPlan> {
+  // From JavaScript the options can be anything: a wrong one failed inside as a TypeError.
+  checkArguments('planWalkForward', planOptionsIssues(given));
+  const options = nullAsAbsent(given, {});
   const spec = parseSpec(WalkForwardSpecSchema, input, options.source);
   const grid = await planGrid(spec, options);
   const issues: ConfigIssue[] = [];
@@ -96,6 +100,7 @@ export async function planWalkForward(input: unknown, options: Omit<PlanSweepOpt
 
 /** Reads a walk-forward spec file and plans it (paths relative to the spec's directory). */
 export async function planWalkForwardFile(file: string, options: Omit<PlanSweepOptions, 'baseDir' | 'source' | 'window'> = {}): Promise<WalkForwardPlan> {
+  checkArguments('planWalkForwardFile', [stringIssue(file, 'file', 'the path of a walk-forward spec (a JSON file)'), ...planOptionsIssues(options)]);
   const absolute = resolve(file);
-  return planWalkForward(await readJsonFile(absolute, 'walk-forward spec'), { ...options, baseDir: dirname(absolute), source: file });
+  return planWalkForward(await readJsonFile(absolute, 'walk-forward spec'), { ...nullAsAbsent(options, {}), baseDir: dirname(absolute), source: file });
 }

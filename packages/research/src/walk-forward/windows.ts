@@ -1,4 +1,5 @@
-import { monthIndexOf, monthStartMs } from '@ensemble/protocol';
+import { arrayIssue, checkArguments, monthIndexOf, monthStartMs, shapeIssue } from '@ensemble/protocol';
+import { columnIssue } from '../argument-checks';
 import type { ConfigIssue } from '@ensemble/protocol';
 
 /** A window length: a number of bars, or calendar months (`"6m"`) or years (`"3y"`). */
@@ -80,6 +81,11 @@ export function walkForwardWindows(
   options: { readonly train: WindowLength; readonly test: WindowLength; readonly mode: WindowMode },
   issues: ConfigIssue[],
 ): WalkForwardWindow[] {
+  checkArguments('walkForwardWindows', [
+    columnIssue(time, 'time', 'the timeline in epoch ms'),
+    shapeIssue(options, 'options', 'the windows of a walk-forward spec (train, test and mode)', { mode: 'string' }),
+    arrayIssue(issues, 'issues', 'the array the problems found are added to'),
+  ]);
   const train = parseWindowLength(options.train, 'windows.train', issues);
   const test = parseWindowLength(options.test, 'windows.test', issues);
   if (train === null || test === null) return [];

@@ -1,0 +1,119 @@
+import { ConfigError } from '@ensemble/protocol';
+import { describe, expect, it } from 'vitest';
+import {
+  createInProcessExecutor,
+  createLocalExecutor,
+  deflatedSharpeRatio,
+  expectedMaxSharpe,
+  loadBaseConfig,
+  parameterStability,
+  perPeriodSharpe,
+  planGrid,
+  planSweep,
+  planSweepFile,
+  planWalkForward,
+  planWalkForwardFile,
+  probabilisticSharpeRatio,
+  probabilityOfBacktestOverfitting,
+  rankResults,
+  returnMoments,
+  runJobs,
+  runSweep,
+  runSweepToDirectory,
+  runWalkForward,
+  runWalkForwardToDirectory,
+  sweepOutputFiles,
+  sweepReportInput,
+  sweepResultsCsv,
+  sweepStatistics,
+  walkForwardOutputFiles,
+  walkForwardReportInput,
+  walkForwardWindows,
+  walkForwardWindowsCsv,
+  writeSweepOutputs,
+} from './index';
+
+const executor = createInProcessExecutor();
+const spec = {
+  kind: 'backtest',
+  config: { data: { dataset: 'sp500', from: '2010-01-01', to: '2012-12-31' }, strategy: 'sma-crossover', params: {} },
+  parameters: [{ path: 'params.fast', values: [5, 10] }],
+  objective: 'sharpe',
+  pboBlocks: 2,
+};
+
+/** What a call threw or rejected with: its ConfigError's heading and issue paths, or a failure naming anything else. */
+async function issuesOf(call: () => unknown): Promise<{ heading: string; paths: string[] }> {
+  try {
+    await call();
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw new Error(`expected a ConfigError, got ${String(error)}`);
+    return { heading: error.message.split('\n')[0] ?? '', paths: error.issues.map((issue) => issue.path) };
+  }
+  throw new Error('expected a ConfigError, got none');
+}
+
+describe('research entry points given arguments of the wrong kind from JavaScript', () => {
+  // Each failed inside as a TypeError ("Cannot read properties of undefined (reading 'jobs')",
+  // "reading 'trainJobs'", "reading 'workers'", "points is not iterable", …).
+  const cases: [string, string, () => unknown, string[]][] = [
+    ['planSweep', 'options of a number', () => planSweep(spec, 5 as never), ['options']],
+    ['planSweep', 'a registry of a string and an importer of an object', () => planSweep(spec, { registry: 'x' as never, importer: {} as never }), ['options.registry', 'options.importer']],
+    ['planSweepFile', 'undefined', () => planSweepFile(undefined as never), ['file']],
+    ['planSweepFile', 'an object', () => planSweepFile({} as never), ['file']],
+    ['planWalkForward', 'options of a string', () => planWalkForward({}, 'x' as never), ['options']],
+    ['planWalkForwardFile', 'null', () => planWalkForwardFile(null as never), ['file']],
+    ['planGrid', 'undefined', () => planGrid(undefined as never, undefined as never), ['spec', 'options']],
+    ['loadBaseConfig', 'nothing', () => (loadBaseConfig as (...args: unknown[]) => unknown)(), ['kind', 'config', 'options']],
+    ['runSweep', 'undefined', () => runSweep(undefined as never, executor), ['plan']],
+    ['runSweep', 'an empty object and no executor', () => runSweep({} as never, undefined as never), ['plan.sweepId', 'executor']],
+    ['runSweep', 'an executor without run', () => runSweep(undefined as never, {} as never), ['plan', 'executor.run']],
+    ['runWalkForward', 'null', () => runWalkForward(null as never, executor), ['plan']],
+    ['runWalkForward', 'an empty object', () => runWalkForward({} as never, executor), ['plan.planId']],
+    ['runSweepToDirectory', 'undefined and no directory', () => runSweepToDirectory(undefined as never, executor, undefined as never), ['plan', 'outDir']],
+    ['runWalkForwardToDirectory', 'a number', () => runWalkForwardToDirectory(5 as never, executor, 'out'), ['plan']],
+    ['runJobs', 'undefined', () => runJobs(undefined as never, executor), ['jobs']],
+    ['runJobs', 'onProgress of a number and a signal of a string', () => runJobs([], executor, { onProgress: 5 as never, signal: 'x' as never }), ['options.onProgress', 'options.signal']],
+    ['createLocalExecutor', 'a string', () => createLocalExecutor('x' as never), ['options']],
+    ['createInProcessExecutor', 'a number', () => createInProcessExecutor(5 as never), ['resolvers']],
+    ['rankResults', 'undefined', () => rankResults(undefined as never, new Map()), ['plan']],
+    ['rankResults', 'results of an object', () => rankResults({ jobs: [], objective: { metric: 'sharpe', direction: 'max' } } as never, {} as never), ['results']],
+    ['sweepReportInput', 'undefined', () => sweepReportInput(undefined as never), ['result']],
+    ['walkForwardReportInput', 'null', () => walkForwardReportInput(null as never), ['result']],
+    ['sweepResultsCsv', 'null', () => sweepResultsCsv(null as never), ['result']],
+    ['sweepOutputFiles', 'an empty object', () => sweepOutputFiles({} as never, 'out'), ['result.parameters']],
+    ['writeSweepOutputs', 'undefined', () => writeSweepOutputs(undefined as never, 'out'), ['result']],
+    ['walkForwardWindowsCsv', 'undefined', () => walkForwardWindowsCsv(undefined as never), ['result']],
+    ['walkForwardOutputFiles', 'a number', () => walkForwardOutputFiles(5 as never, 'out'), ['result']],
+    ['walkForwardWindows', 'nothing', () => (walkForwardWindows as (...args: unknown[]) => unknown)(), ['time', 'options', 'issues']],
+    ['sweepStatistics', 'undefined', () => sweepStatistics(undefined as never, null, undefined as never), ['trials', 'options']],
+    ['deflatedSharpeRatio', 'undefined', () => deflatedSharpeRatio(undefined as never), ['input']],
+    ['deflatedSharpeRatio', 'no returns', () => deflatedSharpeRatio({ trialSharpes: [0.1] } as never), ['returns']],
+    ['deflatedSharpeRatio', 'trial Sharpes of a number', () => deflatedSharpeRatio({ returns: [0.1], trialSharpes: 5 } as never), ['trialSharpes']],
+    ['expectedMaxSharpe', 'null', () => expectedMaxSharpe(null as never), ['spread']],
+    ['probabilisticSharpeRatio', 'undefined', () => probabilisticSharpeRatio(undefined as never), ['estimate']],
+    ['probabilityOfBacktestOverfitting', 'a number', () => probabilityOfBacktestOverfitting(5 as never), ['trialReturns']],
+    ['probabilityOfBacktestOverfitting', 'options of a string', () => probabilityOfBacktestOverfitting([[0.1], [0.2]], 'x' as never), ['options']],
+    ['parameterStability', 'an object', () => parameterStability({} as never), ['points']],
+    ['returnMoments', 'null', () => returnMoments(null as never), ['returns']],
+    ['perPeriodSharpe', 'undefined', () => perPeriodSharpe(undefined as never), ['returns']],
+  ];
+
+  it.each(cases)('%s given %s throws a ConfigError naming the argument', async (name, _given, call, paths) => {
+    expect(await issuesOf(call)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
+  });
+
+  it('says what the argument must be and what it got', async () => {
+    await expect(runSweep(undefined as never, executor)).rejects.toThrow('plan: must be a sweep plan (what planSweep or planSweepFile returns); got undefined');
+  });
+
+  it('plans and runs as before, null options taken as absent', async () => {
+    const plan = await planSweep(spec);
+    expect((await planSweep(spec, null as never)).sweepId).toBe(plan.sweepId);
+    const result = await runSweep(plan, executor);
+    expect(await runSweep(plan, executor, null as never)).toEqual(result);
+    expect(sweepReportInput(result, null as never)).toEqual(sweepReportInput(result));
+    expect(returnMoments([0.01, -0.02, 0.03])).toEqual(returnMoments(Float64Array.of(0.01, -0.02, 0.03)));
+    expect(parameterStability([{ params: { a: 1 }, objective: 1 }], null as never)).toEqual(parameterStability([{ params: { a: 1 }, objective: 1 }]));
+  });
+});

@@ -1,0 +1,117 @@
+import { callbackIssue, describeGiven, objectIssue, optionsIssue, registryIssue, shapeIssue, stringIssue } from '@ensemble/protocol';
+import type { ConfigIssue } from '@ensemble/protocol';
+
+/*
+ * Shape checks of the research entry points' arguments, for callers from JavaScript: each looks at
+ * the fields an entry point reads first, in constant time (never at a plan's jobs or a column's
+ * values), so that a wrong argument is a ConfigError naming it instead of a TypeError from inside.
+ */
+
+const SWEEP_PLAN = 'a sweep plan (what planSweep or planSweepFile returns)';
+const WALK_FORWARD_PLAN = 'a walk-forward plan (what planWalkForward or planWalkForwardFile returns)';
+
+/** The problem with a sweep plan argument (null when there is none). */
+export function sweepPlanIssue(plan: unknown): ConfigIssue | null {
+  return (
+    shapeIssue(plan, 'plan', SWEEP_PLAN, { sweepId: 'string', jobs: 'array', objective: 'object', parameters: 'array', pboBlocks: 'number', riskFreePerPeriod: 'array' }) ??
+    objectiveIssue((plan as { objective: unknown }).objective, 'plan.objective', SWEEP_PLAN)
+  );
+}
+
+/** The problem with a walk-forward plan argument (null when there is none). */
+export function walkForwardPlanIssue(plan: unknown): ConfigIssue | null {
+  return (
+    shapeIssue(plan, 'plan', WALK_FORWARD_PLAN, {
+      planId: 'string',
+      base: 'object',
+      trainJobs: 'array',
+      windows: 'array',
+      timeline: 'column',
+      objective: 'object',
+      parameters: 'array',
+      combinations: 'array',
+      gridSize: 'number',
+    }) ??
+    shapeIssue((plan as { base: unknown }).base, 'plan.base', `the base config of ${WALK_FORWARD_PLAN}`, { config: 'object', modules: 'array' }) ??
+    objectiveIssue((plan as { objective: unknown }).objective, 'plan.objective', WALK_FORWARD_PLAN)
+  );
+}
+
+function objectiveIssue(objective: unknown, path: string, what: string): ConfigIssue | null {
+  return shapeIssue(objective, path, `the objective of ${what}`, { metric: 'string', direction: 'string' });
+}
+
+/** The problem with a job executor argument (null when there is none): an object with a `run` method. */
+export function executorIssue(executor: unknown): ConfigIssue | null {
+  return shapeIssue(executor, 'executor', 'a job executor (createLocalExecutor(), createInProcessExecutor(), or an object with a run(jobs, options) method)', { run: 'function' });
+}
+
+/**
+ * The problems with the options of a call that runs jobs (null ones when there are none): absent
+ * (undefined or null) or an object whose `onProgress` is a function, `signal` an AbortSignal and
+ * `journal` an object, each when given.
+ */
+export function runOptionsIssues(options: unknown): (ConfigIssue | null)[] {
+  const issue = optionsIssue(options);
+  if (issue !== null || options === undefined || options === null) return [issue];
+  const { onProgress, signal, journal } = options as { onProgress?: unknown; signal?: unknown; journal?: unknown };
+  return [
+    callbackIssue(onProgress, 'options.onProgress', 'called with the progress ({ done, total, rate, etaMs })'),
+    signal === undefined || signal === null || isAbortSignal(signal) ? null : { path: 'options.signal', message: `must be an AbortSignal (e.g. new AbortController().signal), or left out; got ${describeGiven(signal)}` },
+    journal === undefined || journal === null ? null : objectIssue(journal, 'options.journal', 'a journal (what openJournal returns), or left out'),
+  ];
+}
+
+function isAbortSignal(signal: unknown): boolean {
+  return typeof signal === 'object' && signal !== null && typeof (signal as { aborted?: unknown }).aborted === 'boolean' && typeof (signal as { addEventListener?: unknown }).addEventListener === 'function';
+}
+
+/**
+ * The problems with a planner's options (null ones when there are none): absent (undefined or
+ * null) or an object whose `registry` is an object of definitions, `importer` a function, and
+ * `baseDir` and `source` strings, each when given.
+ */
+export function planOptionsIssues(options: unknown): (ConfigIssue | null)[] {
+  const issue = optionsIssue(options);
+  if (issue !== null || options === undefined || options === null) return [issue];
+  const { registry, importer, baseDir, source } = options as { registry?: unknown; importer?: unknown; baseDir?: unknown; source?: unknown };
+  return [
+    registry === undefined || registry === null ? null : registryIssue(registry, 'options.registry'),
+    callbackIssue(importer, 'options.importer', 'importing a strategy file by its URL'),
+    baseDir === undefined ? null : stringIssue(baseDir, 'options.baseDir', 'the directory relative paths resolve against (a string), or left out'),
+    source === undefined ? null : stringIssue(source, 'options.source', 'the name of the spec in messages (a string), or left out'),
+  ];
+}
+
+export { columnIssue } from './statistics/input-checks';
+
+const SWEEP_RESULT = 'a sweep result (what runSweep or runSweepToDirectory returns)';
+
+/**
+ * The problem with a sweep result argument (null when there is none): an object with the
+ * parameters and rows every reader of it reads, and, unless `only` is `rows`, the objective,
+ * counts and statistics, and a best row and config each an object or null.
+ */
+export function sweepResultIssue(result: unknown, only?: 'rows'): ConfigIssue | null {
+  const issue = shapeIssue(result, 'result', SWEEP_RESULT, only === 'rows' ? { parameters: 'array', rows: 'array' } : { parameters: 'array', rows: 'array', objective: 'object', counts: 'object', statistics: 'object' });
+  if (issue !== null || only === 'rows') return issue;
+  const { best, bestConfig } = result as { best?: unknown; bestConfig?: unknown };
+  return (best === null ? null : objectIssue(best, 'result.best', `the best row of ${SWEEP_RESULT}, or null`)) ?? (bestConfig === null ? null : objectIssue(bestConfig, 'result.bestConfig', `the best config of ${SWEEP_RESULT}, or null`));
+}
+
+/**
+ * The problem with a walk-forward result argument (null when there is none): an object with the
+ * parameters, steps and out-of-sample curve every reader of it reads, and the objective when
+ * `withObjective` (the report input reads it).
+ */
+export function walkForwardResultIssue(result: unknown, withObjective = false): ConfigIssue | null {
+  const what = 'a walk-forward result (what runWalkForward or runWalkForwardToDirectory returns)';
+  const issue = shapeIssue(result, 'result', what, withObjective ? { parameters: 'array', steps: 'array', outOfSample: 'object', objective: 'object' } : { parameters: 'array', steps: 'array', outOfSample: 'object' });
+  if (issue !== null) return issue;
+  return shapeIssue((result as { outOfSample: unknown }).outOfSample, 'result.outOfSample', `the stitched out-of-sample curve of ${what}`, { time: 'column', equity: 'column' });
+}
+
+/** The problem with an output directory argument (null when there is none): a path. */
+export function outDirIssue(outDir: unknown): ConfigIssue | null {
+  return stringIssue(outDir, 'outDir', 'the output directory (a path)');
+}
