@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { buildResearchRun } from './__fixtures__/research-run';
 import { runExample } from './__fixtures__/example-run';
-import { backtestReportInput, buildCharts, detectTimeFormat, orchestratorReportInput, statisticReadings, toResultJson } from './index';
+import { backtestReportInput, buildCharts, detectTimeFormat, orchestratorReportInput, readResultFile, statisticReadings, toResultJson } from './index';
 
 const day = 86_400_000;
 const equity = [100, 110, 90, 95, 111, 112];
@@ -67,5 +67,24 @@ describe('report builders given arguments of the wrong kind from JavaScript', ()
     expect(statisticReadings(buildResearchRun()).length).toBeGreaterThan(0);
     const { result } = await runExample('stocks5-60-40.json');
     expect(orchestratorReportInput(result, { title: '60/40' }).title).toBe('60/40');
+  });
+});
+
+describe('readResultFile given arguments of the wrong kind', () => {
+  // A path not a string failed as `Cannot read the result file "": The "path" argument must be…`,
+  // and undefined as "Cannot read properties of undefined (reading 'length')".
+  const cases: [string, () => Promise<unknown>, string[]][] = [
+    ['undefined', () => readResultFile(undefined as never), ['path']],
+    ['an object', () => readResultFile({} as never), ['path']],
+    ['options of a number', () => readResultFile('result.json', 5 as never), ['options']],
+  ];
+
+  it.each(cases)('given %s it rejects with a ConfigError naming the argument', async (_given, call, paths) => {
+    const error: unknown = await call().then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    if (!ConfigError.isInstance(error)) throw new Error(`expected a ConfigError, got ${String(error)}`);
+    expect({ heading: error.message.split('\n')[0], paths: error.issues.map((issue) => issue.path) }).toEqual({ heading: 'Invalid arguments to readResultFile:', paths });
   });
 });

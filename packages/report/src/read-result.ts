@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, EnsembleError, MAX_LINE_LENGTH, echoValue, parseJsonText, quoteValue, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, MAX_LINE_LENGTH, checkArguments, echoValue, nullAsAbsent, optionsIssue, parseJsonText, quoteValue, stringIssue, toConfigIssues } from '@ensemble/protocol';
 import { z } from 'zod';
 import { backtestReportInput } from './from-backtest';
 import type { BacktestReportSource } from './from-backtest';
@@ -367,11 +367,13 @@ function dropUndefined(options: ReadResultOptions): Partial<Pick<ReportInput, 't
  * A file that cannot be read is an `EnsembleError` with code `IO_FAILED` naming the path.
  */
 export async function readResultFile(path: string, options: ReadResultOptions = {}): Promise<ReportInput> {
+  // From JavaScript the arguments can be anything: a path of another kind failed as an unreadable file named "".
+  checkArguments('readResultFile', [stringIssue(path, 'path', 'the path of a result JSON file (a string)'), optionsIssue(options)]);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new EnsembleError('IO_FAILED', `Cannot read the result file ${quoteValue(path, MAX_LINE_LENGTH)}: ${echoValue(error instanceof Error ? error.message : String(error), MAX_LINE_LENGTH)}.`, { cause: error });
   }
-  return parseResultJson(text, path, options);
+  return parseResultJson(text, path, nullAsAbsent(options, {}));
 }
