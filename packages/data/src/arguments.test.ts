@@ -1,4 +1,4 @@
-import { ConfigError } from '@ensemble/protocol';
+import { configIssuesOf } from '@ensemble/protocol/testing';
 import { describe, expect, it } from 'vitest';
 import {
   createMarketData,
@@ -22,17 +22,6 @@ import {
 
 const data = generateSyntheticData({ symbols: 2, bars: 5, seed: 3 });
 const csv = 'date,open,high,low,close,volume\n2020-01-02,1,2,0.5,1.5,100\n2020-01-03,1.5,2,1,1.8,120\n';
-
-/** What a call threw: its ConfigError's issue paths and heading, or a failure naming anything else. */
-async function issuesOf(call: () => unknown): Promise<{ heading: string; paths: string[] }> {
-  try {
-    await call();
-  } catch (error) {
-    if (!ConfigError.isInstance(error)) throw new Error(`expected a ConfigError, got ${String(error)}`);
-    return { heading: error.message.split('\n')[0] ?? '', paths: error.issues.map((issue) => issue.path) };
-  }
-  throw new Error('expected a ConfigError, got none');
-}
 
 describe('entry points given arguments of the wrong kind from JavaScript', () => {
   // Each failed inside as a TypeError ("bytes.indexOf is not a function", "Cannot read properties
@@ -76,7 +65,7 @@ describe('entry points given arguments of the wrong kind from JavaScript', () =>
   ];
 
   it.each(cases)('%s given %s throws a ConfigError naming the argument', async (name, _given, call, paths) => {
-    expect(await issuesOf(call)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
+    expect(await configIssuesOf(call)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
   });
 
   it('says what the argument must be and what it got', () => {

@@ -1,4 +1,4 @@
-import { ConfigError } from '@ensemble/protocol';
+import { configIssuesOf } from '@ensemble/protocol/testing';
 import { describe, expect, it } from 'vitest';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { buildResearchRun } from './__fixtures__/research-run';
@@ -14,17 +14,6 @@ const source = {
   trades: [],
   fills: [],
 };
-
-/** What a call threw: its ConfigError's heading and issue paths, or a failure naming anything else. */
-function issuesOf(call: () => unknown): { heading: string; paths: string[] } {
-  try {
-    call();
-  } catch (error) {
-    if (!ConfigError.isInstance(error)) throw new Error(`expected a ConfigError, got ${String(error)}`);
-    return { heading: error.message.split('\n')[0] ?? '', paths: error.issues.map((issue) => issue.path) };
-  }
-  throw new Error('expected a ConfigError, got none');
-}
 
 describe('report builders given arguments of the wrong kind from JavaScript', () => {
   // Each failed inside as a TypeError ("Cannot read properties of undefined (reading 'options')",
@@ -52,8 +41,8 @@ describe('report builders given arguments of the wrong kind from JavaScript', ()
     ['statisticReadings', 'an empty object', () => statisticReadings({} as never), ['input.statistics']],
   ];
 
-  it.each(cases)('%s given %s throws a ConfigError naming the argument', (name, _given, call, paths) => {
-    expect(issuesOf(call)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
+  it.each(cases)('%s given %s throws a ConfigError naming the argument', async (name, _given, call, paths) => {
+    expect(await configIssuesOf(call)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
   });
 
   it('says what the argument must be and what it got', () => {
@@ -80,11 +69,6 @@ describe('readResultFile given arguments of the wrong kind', () => {
   ];
 
   it.each(cases)('given %s it rejects with a ConfigError naming the argument', async (_given, call, paths) => {
-    const error: unknown = await call().then(
-      () => null,
-      (thrown: unknown) => thrown,
-    );
-    if (!ConfigError.isInstance(error)) throw new Error(`expected a ConfigError, got ${String(error)}`);
-    expect({ heading: error.message.split('\n')[0], paths: error.issues.map((issue) => issue.path) }).toEqual({ heading: 'Invalid arguments to readResultFile:', paths });
+    expect(await configIssuesOf(call)).toEqual({ heading: 'Invalid arguments to readResultFile:', paths });
   });
 });

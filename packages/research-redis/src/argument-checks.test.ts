@@ -1,20 +1,9 @@
-import { ConfigError } from '@ensemble/protocol';
+import { configIssuesOf } from '@ensemble/protocol/testing';
 import { describe, expect, it } from 'vitest';
 import { cleanSweep, createRedisExecutor, parseRedisUrl, redactRedisUrl, runSweepOnQueue, startQueueWorker, startRedisWorker, sweepStatus } from './index';
 
 const url = 'redis://127.0.0.1:1';
 const coordinator = { url, sweepId: 'a'.repeat(64), indexOf: () => 0, parseResult: () => 0, failedResult: () => 0 };
-
-/** What a call threw or rejected with: its ConfigError's heading and issue paths, or a failure naming anything else. */
-async function issuesOf(call: () => unknown): Promise<{ heading: string; paths: string[] }> {
-  try {
-    await call();
-  } catch (error) {
-    if (!ConfigError.isInstance(error)) throw new Error(`expected a ConfigError, got ${String(error)}`);
-    return { heading: error.message.split('\n')[0] ?? '', paths: error.issues.map((issue) => issue.path) };
-  }
-  throw new Error('expected a ConfigError, got none');
-}
 
 describe('queue entry points given arguments of the wrong kind from JavaScript', () => {
   // Each failed inside as a TypeError ("Cannot read properties of undefined (reading 'url')",
@@ -38,7 +27,7 @@ describe('queue entry points given arguments of the wrong kind from JavaScript',
   ];
 
   it.each(cases)('%s given %s throws a ConfigError naming the argument', async (name, _given, call, paths) => {
-    expect(await issuesOf(call)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
+    expect(await configIssuesOf(call)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
   });
 
   it('takes arguments of the right kind as before', () => {

@@ -1,4 +1,4 @@
-import { ConfigError } from '@ensemble/protocol';
+import { configIssuesOf } from '@ensemble/protocol/testing';
 import { describe, expect, it } from 'vitest';
 import {
   createInProcessExecutor,
@@ -41,17 +41,6 @@ const spec = {
   objective: 'sharpe',
   pboBlocks: 2,
 };
-
-/** What a call threw or rejected with: its ConfigError's heading and issue paths, or a failure naming anything else. */
-async function issuesOf(call: () => unknown): Promise<{ heading: string; paths: string[] }> {
-  try {
-    await call();
-  } catch (error) {
-    if (!ConfigError.isInstance(error)) throw new Error(`expected a ConfigError, got ${String(error)}`);
-    return { heading: error.message.split('\n')[0] ?? '', paths: error.issues.map((issue) => issue.path) };
-  }
-  throw new Error('expected a ConfigError, got none');
-}
 
 describe('research entry points given arguments of the wrong kind from JavaScript', () => {
   // Each failed inside as a TypeError ("Cannot read properties of undefined (reading 'jobs')",
@@ -100,7 +89,7 @@ describe('research entry points given arguments of the wrong kind from JavaScrip
   ];
 
   it.each(cases)('%s given %s throws a ConfigError naming the argument', async (name, _given, call, paths) => {
-    expect(await issuesOf(call)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
+    expect(await configIssuesOf(call)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
   });
 
   it('says what the argument must be and what it got', async () => {

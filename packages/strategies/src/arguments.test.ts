@@ -1,4 +1,4 @@
-import { ConfigError } from '@ensemble/protocol';
+import { configIssuesOf } from '@ensemble/protocol/testing';
 import { describe, expect, it } from 'vitest';
 import {
   coerceParameterStrings,
@@ -15,17 +15,6 @@ import {
   sma,
   smaCrossoverDefinition,
 } from './index';
-
-/** What a call threw: its ConfigError's heading and issue paths, or a failure naming anything else. */
-function issuesOf(call: () => unknown): { heading: string; paths: string[] } {
-  try {
-    call();
-  } catch (error) {
-    if (!ConfigError.isInstance(error)) throw new Error(`expected a ConfigError, got ${String(error)}`);
-    return { heading: error.message.split('\n')[0] ?? '', paths: error.issues.map((issue) => issue.path) };
-  }
-  throw new Error('expected a ConfigError, got none');
-}
 
 describe('entry points given arguments of the wrong kind from JavaScript', () => {
   // Each failed inside as a TypeError ("Cannot read properties of undefined (reading 'length')",
@@ -52,8 +41,8 @@ describe('entry points given arguments of the wrong kind from JavaScript', () =>
     ['crossover', 'a second of an object', () => crossover([1], {} as never), ['b']],
   ];
 
-  it.each(cases)('%s given %s throws a ConfigError naming the argument', (name, _given, call, paths) => {
-    expect(issuesOf(call)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
+  it.each(cases)('%s given %s throws a ConfigError naming the argument', async (name, _given, call, paths) => {
+    expect(await configIssuesOf(call)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
   });
 
   it('says what the argument must be and what it got', () => {

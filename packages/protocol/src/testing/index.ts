@@ -2,3 +2,5 @@ export type { LookaheadOptions, LookaheadReport, LookaheadViolation } from './lo
 export { checkLookahead } from './lookahead';
 export type { StrategyContractCheck, StrategyContractOptions, StrategyContractReport } from './contract';
 export { checkStrategyContract, strategyContractChecks } from './contract';
+export type { ConfigIssuesThrown } from './config-issues';
+export { configIssuesOf } from './config-issues';
