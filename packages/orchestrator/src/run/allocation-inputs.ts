@@ -86,7 +86,7 @@ export class AllocationInputs {
       if (paper === null) {
         // Without paper tracks the window is the ring's last `width` returns as they are, copied
         // element by element: two `subarray` views per sleeve and rebalance cost more than copying
-        // a lookback's few dozen values (a tenth of a 1,000-sleeve run went to making them).
+        // a lookback's few dozen values (about 2 % of a 1,000-sleeve run went to making them).
         for (let k = 0; k < width; k++) {
           column[k] = ring[at] ?? Number.NaN;
           at = at + 1 === size ? 0 : at + 1;
