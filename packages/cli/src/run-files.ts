@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { jsonRows, jsonTextChunks } from '@ensemble/engine';
 import { orchestratorResultJsonRows } from '@ensemble/orchestrator';
@@ -6,6 +5,7 @@ import type { OrchestratorResult } from '@ensemble/orchestrator';
 import { EnsembleError } from '@ensemble/protocol';
 import type { Logger } from '@ensemble/protocol';
 import type { ReportInput } from '@ensemble/report';
+import { makeDirectory } from '@ensemble/report';
 import { reportOfRun } from './report-of-run';
 import { savedReportJson } from './saved-report';
 import { writeFilesAtomic } from './write-file';
@@ -91,7 +91,7 @@ export async function writeRunOutputs(
   if (options.createDirectories === true) {
     for (const directory of new Set(files.map((file) => path.dirname(file.path)))) {
       try {
-        await mkdir(directory, { recursive: true });
+        await makeDirectory(directory);
       } catch (error) {
         throw new EnsembleError('IO_FAILED', `Could not create the directory ${directory}: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
       }

@@ -52,7 +52,7 @@ export { escapeHtml } from './html/page';
 export { renderHtml } from './html/tearsheet';
 export { formatMetric } from './format';
 export type { OutputContent, OutputFile, TemporaryFileRegistry, WriteFilesOptions, WrittenFile } from './write';
-export { directoryCreationProblem, writeFileAtomic, writeFilesAtomic } from './write';
+export { directoryCreationProblem, makeDirectory, writeFileAtomic, writeFilesAtomic } from './write';
 export type { ReportFile, ReportTargets, WriteReportOptions, WrittenReportFile } from './report-generator';
 export { ReportGenerator, writeReport } from './report-generator';
 export type { ResearchReportInput, ResearchTrial, ResearchWindow } from './research/research-input';

@@ -7,7 +7,7 @@ import { createMemoryLogger, EnsembleError } from '@ensemble/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { ReportGenerator, writeReport } from './report-generator';
-import { directoryCreationProblem, writeFileAtomic, writeFilesAtomic } from './write';
+import { directoryCreationProblem, makeDirectory, writeFileAtomic, writeFilesAtomic } from './write';
 
 let directory: string;
 
@@ -159,5 +159,43 @@ describe('directoryCreationProblem', () => {
     expect(directoryCreationProblem(new Error('disk on fire'))).toBeNull();
     expect(directoryCreationProblem(null)).toBeNull();
     await rm(base, { recursive: true, force: true });
+  });
+});
+
+describe('makeDirectory: mkdir -p one level at a time', () => {
+  const codeOf = async (promise: Promise<unknown>): Promise<unknown> =>
+    promise.then(
+      () => 'none',
+      (error: unknown) => (error as { code?: unknown }).code,
+    );
+
+  it('creates the missing levels, and takes a directory that is there already', async () => {
+    const deep = join(directory, 'a', 'b', 'c');
+    await makeDirectory(deep);
+    expect((await lstat(deep)).isDirectory()).toBe(true);
+    await makeDirectory(deep);
+    await makeDirectory(directory);
+  });
+
+  it('fails as mkdir does where a file is in the way: EEXIST for the directory itself, ENOTDIR below it', async () => {
+    const file = join(directory, 'a-file');
+    await writeFile(file, 'x');
+    expect(await codeOf(makeDirectory(file))).toBe('EEXIST');
+    expect(await codeOf(makeDirectory(join(file, 'sub', 'deeper')))).toBe('ENOTDIR');
+    expect(directoryCreationProblem({ code: 'EEXIST' })).toBe('is a file, not a directory');
+  });
+
+  // Node's recursive mkdir never returns there: /proc exists but refuses new entries with ENOENT.
+  it.runIf(process.platform === 'linux')('fails at once under a parent that takes no new entries (/proc), where the recursive mkdir hung', async () => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hung = new Promise((resolve) => {
+      timer = setTimeout(() => {
+        resolve('hung');
+      }, 10_000);
+    });
+    const outcome = await Promise.race([codeOf(makeDirectory('/proc/ensemble-test/out')), hung]);
+    clearTimeout(timer);
+    expect(outcome).toBe('ENOENT');
+    expect(directoryCreationProblem({ code: 'ENOENT' })).toBe('the file system does not allow a directory there');
   });
 });

@@ -1,8 +1,49 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { EnsembleError } from '@ensemble/protocol';
+
+/** The code of a file-system error (`ENOENT`, `EEXIST`, …), or undefined. */
+function errorCode(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
+/**
+ * Creates `directory` and its missing parents, as `mkdir -p` does, one level at a time from the
+ * nearest one that exists; a directory that is there already is fine. Errors are the file
+ * system's (`ENOENT`, `ENOTDIR`, `EACCES`, … naming the level that failed), for the caller's
+ * message. Node's recursive `mkdir` never returns where a parent exists but refuses a child with
+ * `ENOENT` — any path under `/proc` — which hung `ensemble init /proc/x` and `sweep --out /proc/x`.
+ */
+export async function makeDirectory(directory: string): Promise<void> {
+  const missing: string[] = [];
+  for (let current = resolve(directory); ; ) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = (await stat(current)).isDirectory();
+    } catch (error) {
+      // Not ENOENT (a file on the path: ENOTDIR, no permission): that is the creation's failure.
+      if (errorCode(error) !== 'ENOENT') throw error;
+      missing.push(current);
+      const parent = dirname(current);
+      if (parent === current) break;
+      current = parent;
+      continue;
+    }
+    // A file where a directory goes: `mkdir` says so — EEXIST for the directory itself, ENOTDIR below it.
+    if (!isDirectory) await mkdir(missing.at(-1) ?? current);
+    break;
+  }
+  for (const level of missing.reverse()) {
+    try {
+      await mkdir(level);
+    } catch (error) {
+      // Made meanwhile by someone else: fine when it is a directory.
+      if (errorCode(error) !== 'EEXIST' || !(await stat(level)).isDirectory()) throw error;
+    }
+  }
+}
 
 /** What a file holds: UTF-8 text, bytes, or text in chunks (e.g. from `jsonTextChunks`), read once while it is written. */
 export type OutputContent = string | Uint8Array | Iterable<string>;
@@ -31,14 +72,18 @@ export interface TemporaryFileRegistry {
 
 /**
  * Why creating a directory (`mkdir -p`) failed, in words, for the errors a user can fix: a file
- * where the directory should be (`EEXIST`), a file on its path (`ENOTDIR`), or no permission
- * (`EACCES`, `EPERM`); null for any other error.
+ * where the directory should be (`EEXIST`), a file on its path (`ENOTDIR`), no permission
+ * (`EACCES`, `EPERM`), a read-only file system (`EROFS`), or a parent that takes no new entries
+ * (`ENOENT` from {@link makeDirectory}: a path under /proc); null for any other error.
  */
 export function directoryCreationProblem(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'EEXIST') return 'is a file, not a directory';
   if (code === 'ENOTDIR') return 'a part of the path is a file, not a directory';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'the file system is read-only';
+  // A parent that exists but takes no new entries (a path under /proc, /sys).
+  if (code === 'ENOENT') return 'the file system does not allow a directory there';
   return null;
 }
 
@@ -116,7 +161,7 @@ async function writeTemporary(
   registry.track(temporary);
   let handle: FileHandle | undefined;
   try {
-    if (options.createDirectories === true) await fileSystem(mkdir(dirname(target), { recursive: true }));
+    if (options.createDirectories === true) await fileSystem(makeDirectory(dirname(target)));
     handle = await fileSystem(open(temporary, 'wx'));
     const bytes = await writeContent(handle, content, written);
     await fileSystem(handle.sync());

@@ -99,6 +99,12 @@ describe('ensemble init', () => {
     expect(readFileSync(file, 'utf8')).toBe('not a directory\n');
   });
 
+  it.runIf(process.platform === 'linux')('exits 2 at once for a directory the file system refuses (/proc), where it hung', async () => {
+    const refused = await init(['/proc/ensemble-init-test'], scratch);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toBe('error: ensemble init cannot create the directory "/proc/ensemble-init-test": the file system does not allow a directory there; give ensemble init a directory (it is created when missing).\n');
+  });
+
   it('a directory where a file goes, or a file where a folder goes, stops init before it writes anything, --force or not', async () => {
     const taken = path.join(scratch, 'taken');
     mkdirSync(path.join(taken, 'README.md'), { recursive: true });

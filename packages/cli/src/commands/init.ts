@@ -1,8 +1,8 @@
-import { lstat, mkdir, stat, writeFile } from 'node:fs/promises';
+import { lstat, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue } from '@ensemble/protocol';
-import { directoryCreationProblem } from '@ensemble/report';
+import { directoryCreationProblem, makeDirectory } from '@ensemble/report';
 import {
   README_TEMPLATE,
   RUN_CONFIG_TEMPLATE,
@@ -81,7 +81,7 @@ export async function writeInitFiles(directory: string, options: { readonly forc
     }
   }
   try {
-    await mkdir(directory, { recursive: true });
+    await makeDirectory(directory);
   } catch (error) {
     const problem = directoryCreationProblem(error);
     if (problem === null) throw error;
@@ -90,7 +90,7 @@ export async function writeInitFiles(directory: string, options: { readonly forc
   }
   for (const [k, file] of files.entries()) {
     const target = absolute[k] ?? path.join(directory, file.path);
-    await mkdir(path.dirname(target), { recursive: true });
+    await makeDirectory(path.dirname(target));
     await writeFile(target, file.content);
   }
   return absolute;

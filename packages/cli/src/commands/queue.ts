@@ -1,10 +1,10 @@
 import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, echoValue, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
-import { directoryCreationProblem } from '@ensemble/report';
+import { directoryCreationProblem, makeDirectory } from '@ensemble/report';
 import type { JobExecutor } from '@ensemble/research';
 import { researchWorkerUrl } from '../research-worker-url';
 import { DEFAULT_PREFIX, cleanSweep, compatibilityDifference, createRedisExecutor, parseRedisUrl, redactRedisUrl, researchCompatibility, startRedisWorker, sweepStatus } from '@ensemble/research-redis';
@@ -219,7 +219,7 @@ async function checkWorkerDirectories(flags: WorkerFlags, strategiesDir: string 
   if (cacheDir !== undefined) {
     let problem: string | null = null;
     try {
-      await mkdir(cacheDir, { recursive: true });
+      await makeDirectory(cacheDir);
       await access(cacheDir, constants.W_OK);
     } catch (error) {
       problem = directoryCreationProblem(error) ?? (error instanceof Error ? error.message : String(error));

@@ -1,9 +1,9 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
-import { directoryCreationProblem } from '@ensemble/report';
+import { directoryCreationProblem, makeDirectory } from '@ensemble/report';
 import { jobResultFromJson, jobResultToJson } from '../job/job-result-json';
 import { strategyModuleChange } from '../job/module-digest';
 import type { ResearchJobResult, StrategyModuleRef } from '../job/research-job';
@@ -254,7 +254,7 @@ export async function withDirectoryJournal<TResult>(
   formerPlans: Readonly<Record<string, string>> = {},
 ): Promise<TResult> {
   try {
-    await mkdir(outDir, { recursive: true });
+    await makeDirectory(outDir);
   } catch (error) {
     throw new EnsembleError('IO_FAILED', `Cannot create the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}: ${directoryFailure(error)}.`, { cause: error });
   }
