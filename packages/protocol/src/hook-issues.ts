@@ -3,8 +3,11 @@ import { ConfigError } from './errors';
 
 const LOG_METHODS = ['debug', 'info', 'warn', 'error', 'child'] as const;
 
-/** A short description of what a hook was given, for its message. */
-function given(value: unknown): string {
+/**
+ * A short description of a value an entry point or hook was given, for a message that says what
+ * it got: `undefined`, `null`, `number 5`, `the string "x"`, `an array`, `an object`, `a function`.
+ */
+export function describeGiven(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {
@@ -39,7 +42,7 @@ export function loggerIssue(logger: unknown, path = 'logger'): ConfigIssue | nul
   if (missing.length === 0) return null;
   return {
     path,
-    message: `must be a logger with debug, info, warn, error and child methods (a pino logger, or createMemoryLogger()); got ${given(logger)}${typeof logger === 'object' && !Array.isArray(logger) ? ` without ${missing.join(', ')}` : ''}. Leave it out for no logging`,
+    message: `must be a logger with debug, info, warn, error and child methods (a pino logger, or createMemoryLogger()); got ${describeGiven(logger)}${typeof logger === 'object' && !Array.isArray(logger) ? ` without ${missing.join(', ')}` : ''}. Leave it out for no logging`,
   };
 }
 
@@ -52,7 +55,7 @@ export function registryIssue(registry: unknown, path = 'registry'): ConfigIssue
     return { path, message: 'pass { registry } (e.g. strategyRegistry from @ensemble/strategies): the config names its strategies' };
   }
   if (typeof registry === 'object' && !Array.isArray(registry)) return null;
-  return { path, message: `must be an object of strategy definitions by name (e.g. strategyRegistry from @ensemble/strategies); got ${given(registry)}` };
+  return { path, message: `must be an object of strategy definitions by name (e.g. strategyRegistry from @ensemble/strategies); got ${describeGiven(registry)}` };
 }
 
 /**
@@ -61,15 +64,7 @@ export function registryIssue(registry: unknown, path = 'registry'): ConfigIssue
  */
 export function callbackIssue(callback: unknown, path: string, what: string): ConfigIssue | null {
   if (callback === undefined || callback === null || typeof callback === 'function') return null;
-  return { path, message: `must be a function ${what}; got ${given(callback)}. Leave it out if not needed` };
-}
-
-/**
- * A short description of a value an entry point was given, for a message that says what it got:
- * `undefined`, `null`, `number 5`, `the string "x"`, `an array`, `an object`, `a function`.
- */
-export function describeGiven(value: unknown): string {
-  return given(value);
+  return { path, message: `must be a function ${what}; got ${describeGiven(callback)}. Leave it out if not needed` };
 }
 
 /**
@@ -79,7 +74,7 @@ export function describeGiven(value: unknown): string {
  */
 export function objectIssue(value: unknown, path: string, what: string): ConfigIssue | null {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) return null;
-  return { path, message: `must be ${what}; got ${given(value)}` };
+  return { path, message: `must be ${what}; got ${describeGiven(value)}` };
 }
 
 /**
@@ -89,7 +84,7 @@ export function objectIssue(value: unknown, path: string, what: string): ConfigI
 export function optionsIssue(options: unknown, path = 'options'): ConfigIssue | null {
   if (options === undefined || options === null) return null;
   if (typeof options === 'object' && !Array.isArray(options)) return null;
-  return { path, message: `must be an object of options, or left out; got ${given(options)}` };
+  return { path, message: `must be an object of options, or left out; got ${describeGiven(options)}` };
 }
 
 /**
@@ -104,13 +99,13 @@ export function nullAsAbsent<T>(value: T, absent: T): T {
 /** The problem with a required array argument or field (null when it has one). */
 export function arrayIssue(value: unknown, path: string, what: string): ConfigIssue | null {
   if (Array.isArray(value)) return null;
-  return { path, message: `must be ${what}; got ${given(value)}` };
+  return { path, message: `must be ${what}; got ${describeGiven(value)}` };
 }
 
 /** The problem with a required string argument or field (null when it has one). */
 export function stringIssue(value: unknown, path: string, what: string): ConfigIssue | null {
   if (typeof value === 'string') return null;
-  return { path, message: `must be ${what}; got ${given(value)}` };
+  return { path, message: `must be ${what}; got ${describeGiven(value)}` };
 }
 
 /** The kind of a field {@link shapeIssue} checks; a trailing `?` lets it be absent (undefined). */
@@ -153,7 +148,7 @@ export function shapeIssue(value: unknown, path: string, what: string, fields: R
     const bare = optional ? kind.slice(0, -1) : kind;
     const got = (value as Record<string, unknown>)[field];
     if ((optional && got === undefined) || isKind(got, bare)) continue;
-    return { path: path === '' ? field : `${path}.${field}`, message: `must be ${KIND_WORDS[bare] ?? bare}${optional ? ' or left out' : ''} (${what}); got ${given(got)}` };
+    return { path: path === '' ? field : `${path}.${field}`, message: `must be ${KIND_WORDS[bare] ?? bare}${optional ? ' or left out' : ''} (${what}); got ${describeGiven(got)}` };
   }
   return null;
 }

@@ -77,7 +77,7 @@ export interface TemporaryFileRegistry {
  * (`ENOENT` from {@link makeDirectory}: a path under /proc); null for any other error.
  */
 export function directoryCreationProblem(error: unknown): string | null {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   if (code === 'EEXIST') return 'is a file, not a directory';
   if (code === 'ENOTDIR') return 'a part of the path is a file, not a directory';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
