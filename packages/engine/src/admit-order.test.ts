@@ -90,7 +90,7 @@ describe('an entry sized to nothing', () => {
     const [record] = logger.records.filter((r) => r.fields.event === 'order-rejected');
     expect(record?.fields).toMatchObject({ why: 'zero-quantity', cash: 60 });
     expect(record?.message).toBe(
-      'order on A rejected: zero-quantity: the entry sized to nothing from cash 60 (spent by earlier entries, or less than one whole unit; fractional units — --fractional, or "fractional": true in a run config —, a smaller percent per entry or more cash changes that)',
+      'order on A rejected: zero-quantity: the entry sized to nothing from cash 60 (spent by earlier entries or held against open shorts, or less than one whole unit; fractional units — --fractional, or "fractional": true in a run config —, a smaller percent per entry or more cash changes that)',
     );
   });
 });

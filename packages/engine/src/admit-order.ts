@@ -69,6 +69,24 @@ export function bookEquity(book: BookState): number {
 }
 
 /**
+ * The cash of `book` not held against its shorts: `cash − 2 × Σ |short quantity| × mark`, which is
+ * also `equity − gross exposure`. A short sale's proceeds are cash the position owes back, and
+ * the short ties up as much again as a long of its value would have spent, so an entry sized from
+ * this amount spends the same share of the book whether earlier entries went long or short.
+ * Without shorts it is the cash, exactly.
+ */
+export function freeCash(book: BookState): number {
+  let held = 0;
+  const quantity = book.quantity;
+  const mark = book.markPrice;
+  for (let k = 0; k < mark.length; k++) {
+    const q = quantity[k] ?? 0;
+    if (q < 0) held -= q * (mark[k] ?? 0);
+  }
+  return held === 0 ? book.cash : book.cash - 2 * held;
+}
+
+/**
  * Cash a sale of `units` at `reference` (before slippage) brings in, net of slippage and
  * commission: `units × p − commission(units, p)` with `p` the slipped sell price.
  */
@@ -145,7 +163,7 @@ export class AdmissionSlot {
       typeof sizing === 'number'
         ? sizing
         : entryQuantity(sizing.rule, {
-            cash: book.cash,
+            cash: sizing.rule.kind === 'percent-of-cash' ? freeCash(book) : book.cash,
             equity: sizing.rule.kind === 'percent-of-equity' ? bookEquity(book) : 0,
             price,
             commission: costs.commission,
@@ -154,7 +172,7 @@ export class AdmissionSlot {
           });
     if (!(requested > 0) || !(price > 0) || (request.reason === 'entry' && isDust(requested * price, bookEquity(book)))) {
       // An entry sized from the book that comes to nothing: the cash it was sized from says why.
-      const cash = price > 0 && typeof sizing !== 'number' ? book.cash : Number.NaN;
+      const cash = price > 0 && typeof sizing !== 'number' ? (sizing.rule.kind === 'percent-of-cash' ? freeCash(book) : book.cash) : Number.NaN;
       return this.reject(!(price > 0) ? 'no-price' : 'zero-quantity', requested, cash);
     }
     let quantity = requested;

@@ -243,6 +243,54 @@ describe('shorts', () => {
     expect(Array.from(result.equity.grossExposure)).toEqual([0, 1035, 1125, 0, 0]);
     expect(result.trades[0]).toEqual(expect.objectContaining({ side: 'short', pnl: -180, returnPct: -180 / 990 }));
   });
+
+  describe('percent-of-cash sizes from the cash not held against open shorts', () => {
+    const flat = (symbol: string, price: number): BarSeries => flatBars(symbol, '2024-01-01', [price, price, price, price]);
+    const X = flat('X', 100);
+    const Y = flat('Y', 50);
+
+    it('an entry after a short spends the same share as after a long', () => {
+      // Closes fill. Bar 0: X short, 50 % of 10,000 = 5,000 → 50 units; cash 15,000, of which
+      // 2 × 5,000 is held against the short: 5,000 free. Bar 1: Y long, 50 % of 5,000 = 2,500 → 50
+      // units (150, sized from the 15,000 that include the short's proceeds, before). The same
+      // entries after a long on X: 5,000 spent, 5,000 left, 50 units of Y.
+      const sizing = { kind: 'percent-of-cash', percent: 50 } as const;
+      for (const side of ['short', 'long'] as const) {
+        const strategy = scripted({ X: { enter: { 0: { side } } }, Y: { enter: { 1: long } } });
+        const result = runBacktest({ series: [X, Y], strategy, cash: 10_000, fill: 'close', sizing, checkInvariants: true });
+        expect(result.fills.map((f) => [f.symbol, f.side, f.quantity])).toEqual([
+          ['X', side === 'short' ? 'sell' : 'buy', 50],
+          ['Y', 'buy', 50],
+        ]);
+        expect(Array.from(result.equity.grossExposure).at(-1)).toBe(7_500);
+      }
+    });
+
+    it('all the cash in a short leaves none for the next entry: rejected, naming the free cash', () => {
+      // X short 100 % → 100 units, cash 20,000 = 2 × 10,000 held: Y's entry sizes to nothing.
+      const logger = createMemoryLogger();
+      const strategy = scripted({ X: { enter: { 0: { side: 'short' } } }, Y: { enter: { 1: { side: 'short' } } } });
+      const result = runBacktest({ series: [X, Y], strategy, cash: 10_000, fill: 'close', logger, checkInvariants: true });
+      expect(result.fills.map((f) => [f.symbol, f.side, f.quantity])).toEqual([['X', 'sell', 100]]);
+      expect(result.orders).toMatchObject({ filled: 1, rejected: 1 });
+      const [rejected] = logger.records.filter((r) => r.fields.event === 'order-rejected');
+      expect(rejected?.fields).toMatchObject({ symbol: 'Y', why: 'zero-quantity', cash: 0 });
+      // Gross exposure stays at the equity (it was 30,000 on 10,000: Y sold short for all 20,000).
+      expect(Array.from(result.equity.grossExposure).at(-1)).toBe(10_000);
+    });
+
+    it('a short whose price fell frees cash as its liability shrinks', () => {
+      // X short 50 % at 100 → 50 units (cash 15,000). X falls to 80: 15,000 − 2 × 4,000 = 7,000
+      // free; Y long 50 % of 7,000 = 3,500 → 70 units at 50.
+      const falling = flatBars('X', '2024-01-01', [100, 80, 80, 80]);
+      const strategy = scripted({ X: { enter: { 0: { side: 'short' } } }, Y: { enter: { 1: long } } });
+      const result = runBacktest({ series: [falling, Y], strategy, cash: 10_000, fill: 'close', sizing: { kind: 'percent-of-cash', percent: 50 } });
+      expect(result.fills.map((f) => [f.symbol, f.quantity])).toEqual([
+        ['X', 50],
+        ['Y', 70],
+      ]);
+    });
+  });
 });
 
 describe('stop-loss and take-profit', () => {

@@ -152,7 +152,7 @@ export type RejectReason = 'no-price' | 'zero-quantity' | 'insufficient-cash';
 /** What an `order-rejected` event says: an order that could not fill at all, and why. */
 export interface RejectedOrder extends OrderEvent {
   readonly why: RejectReason;
-  /** The cash there was, when cash was the reason (or what an entry sized to nothing was sized from). */
+  /** The cash there was, when cash was the reason (or what an entry sized to nothing was sized from: under `percent-of-cash`, the cash not held against open shorts). */
   readonly cash?: number | undefined;
 }
 
@@ -160,7 +160,7 @@ export interface RejectedOrder extends OrderEvent {
 function rejection(order: RejectedOrder): string {
   if (order.why !== 'zero-quantity' || order.cash === undefined) return order.why;
   // Sized from the cash by the entry's rule: spent, or too little for one whole unit.
-  return `zero-quantity: the entry sized to nothing from cash ${String(order.cash)} (spent by earlier entries, or less than one whole unit; fractional units — --fractional, or "fractional": true in a run config —, a smaller percent per entry or more cash changes that)`;
+  return `zero-quantity: the entry sized to nothing from cash ${String(order.cash)} (spent by earlier entries or held against open shorts, or less than one whole unit; fractional units — --fractional, or "fractional": true in a run config —, a smaller percent per entry or more cash changes that)`;
 }
 
 /** Logs an `order-rejected` warning (returning at once with the silent logger, as {@link logOrderShrunk}). */

@@ -72,7 +72,7 @@ export const StartingCashSchema = positive.max(MAX_AMOUNT, amountLimit).describe
 export const SizingRuleSchema = z
   .discriminatedUnion('kind', [
     z.strictObject({
-      kind: z.literal('percent-of-cash').describe('A share of the cash at the fill, commission included'),
+      kind: z.literal('percent-of-cash').describe('A share of the cash at the fill not held against open shorts (cash − 2 × their value), commission included'),
       percent: positive.max(100, { message: 'must be at most 100' }).describe('Percent of cash, 0 < percent ≤ 100'),
     }),
     z.strictObject({

@@ -3,8 +3,8 @@ import { affordableQuantity, roundQuantity } from './costs';
 
 /**
  * How big an entry is, resolved at the fill and scaled by the signal's `strength` (0..1):
- * `percent-of-cash` and `percent-of-equity` spend `percent` (0..100) of the account's cash or
- * equity, commission included; `fixed-cash` spends `amount` currency, commission included;
+ * `percent-of-cash` and `percent-of-equity` spend `percent` (0..100) of the account's cash (the
+ * cash not held against open shorts: `freeCash` in `admit-order.ts`) or equity, commission included; `fixed-cash` spends `amount` currency, commission included;
  * `fixed-quantity` buys or sells `quantity` units.
  */
 export type SizingRule =
