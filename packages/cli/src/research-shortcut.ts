@@ -411,7 +411,7 @@ function parameterRuleIssues(issues: readonly ConfigIssue[], context: { readonly
     const first = firstCombination(context.parameters);
     const rest = issues.filter((issue) => issue !== base);
     if (first.size <= BASE_COMBINATION_CHECKS) return [every(`${first.text}: ${base.message}`), ...rest];
-    return [{ path: context.flags, message: `none of the first ${String(BASE_COMBINATION_CHECKS)} combinations can run: ${first.text}: ${base.message}; ${change}` }, ...rest];
+    return [{ path: context.flags, message: `none of ${BASE_COMBINATION_CHECKS.toLocaleString('en-US')} combinations tried across the grid can run: ${first.text}: ${base.message}; ${change}` }, ...rest];
   }
   const combinations = issues.filter((issue) => COMBINATION_PATH.test(issue.path));
   const rules = combinations.filter((issue) => PARAMETER_PROBLEM.test(issue.message));

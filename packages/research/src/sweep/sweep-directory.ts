@@ -1,6 +1,7 @@
 import type { WrittenFile } from '@ensemble/report';
 import type { JobExecutor } from '../job/research-job';
 import { withDirectoryJournal } from '../executor/journal';
+import type { Journal } from '../executor/journal';
 import type { ResearchProgress } from '../executor/run-jobs';
 import { runSweep } from './run-sweep';
 import type { SweepResult } from './run-sweep';
@@ -16,6 +17,19 @@ export interface SweepDirectoryOptions extends SweepOutputOptions {
   readonly resume?: boolean | undefined;
   readonly onProgress?: ((progress: ResearchProgress) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** With `resume`, called once the journal is read, before any job runs: what it kept and how many of its lines it could not read. */
+  readonly onResume?: ((resumed: JournalResumed) => void) | undefined;
+}
+
+/** What a resumed journal held: finished jobs kept, and lines that could not be read (damaged or edited; their jobs run again). */
+export interface JournalResumed {
+  readonly finished: number;
+  readonly unreadable: number;
+}
+
+/** Tells `options.onResume` what the resumed `journal` held. */
+export function reportResumed(journal: Journal, options: Pick<SweepDirectoryOptions, 'resume' | 'onResume'>): void {
+  if (options.resume === true) options.onResume?.({ finished: journal.finished.size, unreadable: journal.unreadable });
 }
 
 /** A sweep run into a directory: its result, and the files written (none when it was stopped). */
@@ -38,7 +52,10 @@ export async function runSweepToDirectory(plan: SweepPlan, executor: JobExecutor
     outDir,
     plan.sweepId,
     options.resume === true,
-    (journal) => runSweep(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal }),
+    (journal) => {
+      reportResumed(journal, options);
+      return runSweep(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal });
+    },
     SWEEP_OUTPUT_FILES,
     // Every job of a sweep names the same strategy modules, those of its base config.
     plan.jobs[0]?.strategyModules ?? [],

@@ -323,6 +323,20 @@ describe('planSweep', () => {
     expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest({ slow: 8 }), parameters: [{ path: 'params.fast', values: [50, 60] }] }))).toEqual([
       'config.params.fast: fast (50) must be less than slow (8): the fast SMA uses the shorter window',
     ]);
+    // The combinations that mend it lie past the grid's first 200 (slow varies slowest: 39 in the
+    // first 300, 45 in the last 300) and the constraint leaves out the others: the base stands, on
+    // a combination found across the grid, where the first 200 tried were all refused.
+    const late = await planSweep({
+      kind: 'backtest',
+      config: backtest({ fast: 40 }),
+      parameters: [
+        { path: 'params.slow', values: [39, 45] },
+        { path: 'cash', range: { start: 1000, stop: 300_000, step: 1000 } },
+      ],
+      constraints: ['slow > 40'],
+    });
+    expect(late.jobs).toHaveLength(300);
+    expect(late.jobs.every((job) => (job.config.params as Record<string, number>).slow === 45)).toBe(true);
     // A rule the base breaks on its own, with no varied parameter in it, is refused at once.
     expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest({ fast: 60, slow: 20 }), parameters: [{ path: 'cash', values: [1000, 2000] }] }))).toEqual([
       'config.params.fast: fast (60) must be less than slow (20): the fast SMA uses the shorter window',

@@ -124,13 +124,30 @@ function missingSymbols(kind: 'backtest' | 'run', config: Record<string, unknown
   });
 }
 
-/** Combinations of the varied values tried by {@link parsedBase} when the base alone is refused. */
-export const BASE_COMBINATION_CHECKS = 200;
+/** Combinations of the varied values tried by {@link parsedBase} when the base alone is refused, at most. */
+export const BASE_COMBINATION_CHECKS = 2_000;
+
+/** How many of {@link parsedBase}'s tries are spread evenly over the grid before it fills the gaps. */
+const BASE_SPREAD = 200;
+
+/**
+ * Grid indices `0 … size − 1` in the order {@link parsedBase} tries them: every `stride`-th from 0
+ * (at most {@link BASE_SPREAD}, spread over the whole grid, so that a valid region in the grid's
+ * later part is reached early whichever parameter varies slowest), then the ones after each of
+ * those, and so on — each index once.
+ */
+function* spreadIndices(size: number): Generator<number> {
+  const stride = Math.max(1, Math.ceil(size / BASE_SPREAD));
+  for (let offset = 0; offset < stride; offset++) {
+    for (let index = offset; index < size; index += stride) yield index;
+  }
+}
 
 /**
  * The base config parsed; when it is refused, parsed again with the values of each grid
- * combination of `varied` set (the first {@link BASE_COMBINATION_CHECKS}; paths that can be set and
- * that the base leaves to a default only), and the first that parses is the base. A rule between parameters (fast below slow) must
+ * combination of `varied` set (paths that can be set and that the base leaves to a default only;
+ * at most {@link BASE_COMBINATION_CHECKS}, in {@link spreadIndices}' order), and the first that
+ * parses is the base. A rule between parameters (fast below slow) must
  * not be checked with a default standing in for a parameter every combination replaces: each
  * combination is checked on its own later. When none parses, the first combination's problems
  * are the base's (a problem of the base alone is the same in every combination, and the values
@@ -152,7 +169,9 @@ function parsedBase(
     const parameters = settable.map(([path, values]): PlannedParameter => ({ name: path, path, values }));
     const size = parameters.reduce((product, parameter) => product * parameter.values.length, 1);
     let first: ConfigError | undefined;
-    for (let index = 0; index < Math.min(size, BASE_COMBINATION_CHECKS); index++) {
+    let tried = 0;
+    for (const index of spreadIndices(size)) {
+      if (tried++ === BASE_COMBINATION_CHECKS) break;
       const values = combinationValues(parameters, index);
       try {
         return parse(withConfigValues(config, parameters.map((parameter, k) => [parameter.path, values[k] ?? 0] as const)));
