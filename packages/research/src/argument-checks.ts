@@ -54,9 +54,10 @@ export function executorIssue(executor: unknown): ConfigIssue | null {
 export function runOptionsIssues(options: unknown): (ConfigIssue | null)[] {
   const issue = optionsIssue(options);
   if (issue !== null || options === undefined || options === null) return [issue];
-  const { onProgress, signal, journal } = options as { onProgress?: unknown; signal?: unknown; journal?: unknown };
+  const { onProgress, signal, journal, onResume } = options as { onProgress?: unknown; signal?: unknown; journal?: unknown; onResume?: unknown };
   return [
     callbackIssue(onProgress, 'options.onProgress', 'called with the progress ({ done, total, rate, etaMs })'),
+    callbackIssue(onResume, 'options.onResume', 'called with what a resumed journal held ({ finished, unreadable })'),
     signal === undefined || signal === null || isAbortSignal(signal) ? null : { path: 'options.signal', message: `must be an AbortSignal (e.g. new AbortController().signal), or left out; got ${describeGiven(signal)}` },
     journal === undefined || journal === null ? null : objectIssue(journal, 'options.journal', 'a journal (what openJournal returns), or left out'),
   ];

@@ -44,7 +44,7 @@ export type { SweepPbo, SweepStatistics, Trial } from './sweep/sweep-statistics'
 export { sweepStatistics } from './sweep/sweep-statistics';
 export type { SweepOutputOptions } from './sweep/sweep-outputs';
 export { SWEEP_OUTPUT_FILES, relocateConfig, sweepOutputFiles, sweepResultsCsv, writeSweepOutputs } from './sweep/sweep-outputs';
-export type { SweepDirectoryOptions, SweepDirectoryOutcome } from './sweep/sweep-directory';
+export type { JournalResumed, SweepDirectoryOptions, SweepDirectoryOutcome } from './sweep/sweep-directory';
 export { runSweepToDirectory } from './sweep/sweep-directory';
 export type { WalkForwardWindow, WindowLength, WindowMode, WindowSpan } from './walk-forward/windows';
 export { addMonths, parseWindowLength, walkForwardWindows } from './walk-forward/windows';

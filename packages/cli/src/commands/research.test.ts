@@ -261,6 +261,20 @@ describe('ensemble sweep', () => {
     expect(stderr).toContain(`--resume: ${path.join(at('resume-new'), 'journal.jsonl')} does not exist yet, so every job runs`);
   });
 
+  it('--resume says how many journal lines it could not read, whose jobs run again', async () => {
+    const args = ['sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2015-01-01', '--vary', 'fast=5,10,15', '--workers', '1', '--no-progress', '--out', at('resume-damaged')];
+    expect((await cli(args)).code).toBe(0);
+    const journal = path.join(at('resume-damaged'), 'journal.jsonl');
+    const lines = readFileSync(journal, 'utf8').split('\n');
+    lines[2] = `${(lines[2] ?? '').slice(0, 40)}#damaged`;
+    writeFileSync(journal, lines.join('\n'));
+    const resumed = await cli([...args, '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`--resume: 1 line of ${journal} could not be read (damaged or edited), so its job runs again`);
+    // That job ran again and was journalled anew, after the damaged line.
+    expect(readFileSync(journal, 'utf8').split('\n').filter((line) => line.trim() !== '')).toHaveLength(5);
+  });
+
   it('Ctrl-C exits 130 keeping the journal, and --resume finishes without redoing the finished jobs', async () => {
     // Every combination but the first waits at its first bar until the gate file exists, so the
     // interrupt lands while the sweep runs however fast or loaded the machine is: one job (the

@@ -23,7 +23,7 @@ import {
   walkForwardReportInput,
 } from '@ensemble/research';
 import type { PlanSweepOptions, ResearchReportOptions, StrategyFileImporter } from '@ensemble/research';
-import type { JobExecutor, ResearchProgress, SweepPlan, SweepResult, WalkForwardResult } from '@ensemble/research';
+import type { JobExecutor, JournalResumed, ResearchProgress, SweepPlan, SweepResult, WalkForwardResult } from '@ensemble/research';
 import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
 import { QueueConnectionError, SweepRemovedError, shortSweepId } from '@ensemble/research-redis';
 import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
@@ -101,6 +101,7 @@ interface DirectoryRunOptions {
   readonly onProgress: (progress: ResearchProgress) => void;
   readonly signal: AbortSignal;
   readonly temporaryFiles: typeof TEMPORARY_FILES;
+  readonly onResume: (resumed: JournalResumed) => void;
 }
 
 /**
@@ -146,7 +147,12 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   process.once('SIGINT', onInterrupt);
   let outcome: DirectoryOutcome<TResult>;
   try {
-    outcome = await run(executor, { resume: flags.resume === true, onProgress: progress.onProgress, signal: controller.signal, temporaryFiles: TEMPORARY_FILES });
+    const onResume = ({ unreadable }: JournalResumed): void => {
+      // A damaged or edited line: its job runs again, which the user should know.
+      if (unreadable === 0) return;
+      io.stderr.write(`--resume: ${formatCount(unreadable)} ${unreadable === 1 ? 'line' : 'lines'} of ${path.join(flags.out, JOURNAL_FILE)} could not be read (damaged or edited), so ${unreadable === 1 ? 'its job runs' : 'their jobs run'} again\n`);
+    };
+    outcome = await run(executor, { resume: flags.resume === true, onProgress: progress.onProgress, signal: controller.signal, temporaryFiles: TEMPORARY_FILES, onResume });
   } catch (error) {
     throw withResumeAdvice(error, flags);
   } finally {

@@ -44,6 +44,8 @@ describe('openJournal', () => {
     await writeFile(file, text.slice(0, text.length - 20)); // job 2's line cut short, no newline
     const resumed = await openJournal(file, 'plan-t', { resume: true });
     expect([...resumed.finished.keys()]).toEqual([0, 1]);
+    // A torn last line is what an interruption leaves, not damage: not counted.
+    expect(resumed.unreadable).toBe(0);
     resumed.append(result(2));
     resumed.append(result(3));
     resumed.close();
@@ -67,9 +69,13 @@ describe('openJournal', () => {
     edit(2, 'totalReturn', 'abc');
     edit(3, 'sharpe', 'NaN');
     await writeFile(file, lines.join('\n'));
-    const finished = (await openJournal(file, 'plan-e', { resume: true })).finished;
+    const resumed = await openJournal(file, 'plan-e', { resume: true });
+    const finished = resumed.finished;
     expect([...finished.keys()]).toEqual([0]);
     expect(finished.get(0)?.metrics).toEqual(metrics);
+    // Both edited lines are counted, so that the one resuming can be told (a new journal has none).
+    expect(resumed.unreadable).toBe(2);
+    expect((await openJournal(join(file, '..', 'new.jsonl'), 'plan-e', { resume: false })).unreadable).toBe(0);
   });
 
   it('resumes an empty journal (killed before its header was written) as a new one, and says why a directory in its place cannot be read', async () => {

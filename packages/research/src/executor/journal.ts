@@ -73,6 +73,11 @@ function versionDifference(recorded: unknown, installed: Readonly<Record<string,
 export interface Journal {
   /** The results already in the journal, by job index (empty for a new one). */
   readonly finished: ReadonlyMap<number, ResearchJobResult>;
+  /**
+   * Lines of a resumed journal that could not be read as a result (damaged or edited), other than
+   * a last line cut short by a kill: their jobs run again. 0 for a new journal.
+   */
+  readonly unreadable: number;
   append(result: ResearchJobResult): void;
   close(): void;
 }
@@ -107,7 +112,7 @@ function parseLines(
   packages: Readonly<Record<string, string>>,
   modules: readonly StrategyModuleRef[],
   formerPlans: Readonly<Record<string, string>>,
-): Map<number, ResearchJobResult> {
+): { finished: Map<number, ResearchJobResult>; unreadable: number } {
   const lines = text.split('\n');
   let header: unknown;
   try {
@@ -138,16 +143,22 @@ function parseLines(
     ]);
   }
   const finished = new Map<number, ResearchJobResult>();
-  for (const line of lines.slice(1)) {
+  let unreadable = 0;
+  // The last line is complete only when the text ends with a newline (then it is empty).
+  const last = lines.length - 1;
+  for (let k = 1; k < lines.length; k++) {
+    const line = lines[k] ?? '';
     if (line.trim() === '') continue;
     try {
       const result = jobResultFromJson(JSON.parse(line));
       finished.set(result.index, result);
     } catch {
-      // A line torn by a kill mid-write: that job runs again.
+      // That job runs again. A last line without its newline was torn by a kill mid-write, as
+      // expected after an interruption; any other was damaged or edited, and is counted.
+      if (k !== last) unreadable++;
     }
   }
-  return finished;
+  return { finished, unreadable };
 }
 
 /**
@@ -186,6 +197,7 @@ export async function openJournal(file: string, planId: string, options: OpenJou
   const packages = options.packages ?? computingPackageVersions();
   const modules = options.strategyModules ?? [];
   let finished = new Map<number, ResearchJobResult>();
+  let unreadable = 0;
   let torn = false;
   if (options.resume) {
     const read = await readFile(file, 'utf8').catch((error: unknown) => {
@@ -196,7 +208,7 @@ export async function openJournal(file: string, planId: string, options: OpenJou
     });
     // An empty file is a journal killed before its header was written: nothing finished.
     const text = read !== null && read.trim() === '' ? null : read;
-    if (text !== null) finished = parseLines(text, file, planId, packages, modules, options.formerPlans ?? {});
+    if (text !== null) ({ finished, unreadable } = parseLines(text, file, planId, packages, modules, options.formerPlans ?? {}));
     // A line torn by a kill mid-write has no newline: the next line must not be appended to it.
     torn = text !== null && text.length > 0 && !text.endsWith('\n');
   }
@@ -215,6 +227,7 @@ export async function openJournal(file: string, planId: string, options: OpenJou
   let open = true;
   return {
     finished,
+    unreadable,
     append(result: ResearchJobResult): void {
       if (open) writeSync(descriptor, lineOf(result));
     },

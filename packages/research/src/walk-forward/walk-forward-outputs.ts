@@ -4,6 +4,7 @@ import { toCsvText, writeFilesAtomic } from '@ensemble/report';
 import type { CsvValue, OutputFile, WrittenFile } from '@ensemble/report';
 import type { JobExecutor } from '../job/research-job';
 import { withDirectoryJournal } from '../executor/journal';
+import { reportResumed } from '../sweep/sweep-directory';
 import type { SweepDirectoryOptions } from '../sweep/sweep-directory';
 import { runWalkForward } from './run-walk-forward';
 import type { WalkForwardResult } from './run-walk-forward';
@@ -80,7 +81,10 @@ export async function runWalkForwardToDirectory(plan: WalkForwardPlan, executor:
     outDir,
     plan.planId,
     options.resume === true,
-    (journal) => runWalkForward(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal }),
+    (journal) => {
+      reportResumed(journal, options);
+      return runWalkForward(plan, executor, { journal, onProgress: options.onProgress, signal: options.signal });
+    },
     WALK_FORWARD_OUTPUT_FILES,
     plan.base.modules,
     plan.coldTrainPlanId === plan.planId
