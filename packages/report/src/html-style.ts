@@ -15,6 +15,7 @@ a { color: var(--accent); }
   -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .brand { font-size: 11px; letter-spacing: .14em; text-transform: uppercase; color: #b7c7dc; font-weight: 600; }
 .masthead h1 { margin: 6px 0 2px; font-size: 26px; line-height: 1.25; font-weight: 650; letter-spacing: -.01em; }
+.masthead h1, .subtitle, .facts, .card .sub, .caption, .callout { overflow-wrap: anywhere; }
 .subtitle { margin: 0 0 4px; color: #d5e0ee; font-size: 15px; }
 .facts { margin: 6px 0 0; color: #b7c7dc; font-size: 13px; }
 .facts span + span::before { content: "·"; margin: 0 8px; color: #7d93b2; }
@@ -61,8 +62,10 @@ td.symbols { white-space: normal; }
 tbody tr:hover td { background: #f8fafc; }
 tr.group td { background: #f1f5f9; font-weight: 600; font-size: 11px; text-transform: uppercase; letter-spacing: .06em; color: var(--navy); padding-top: 7px; }
 td.metric-name { color: var(--ink); }
-table.metrics { table-layout: fixed; }
-table.metrics th:first-child, table.metrics td:first-child { width: 220px; }
+table.metrics { --name-width: 220px; table-layout: fixed; min-width: calc(var(--name-width) + var(--value-columns, 1) * 120px); }
+table.metrics th:first-child, table.metrics td:first-child { width: var(--name-width); }
+table.metrics.readings { min-width: calc(var(--name-width) + 100px + 260px); }
+table.metrics.readings th:nth-child(2) { width: 100px; }
 table.metrics th, table.metrics td { overflow: hidden; text-overflow: ellipsis; }
 td.pos { color: var(--positive); }
 td.neg { color: var(--negative); }
@@ -89,6 +92,7 @@ footer { color: var(--faint); font-size: 12px; padding: 24px 0 36px; margin-top:
 }
 @media (max-width: 560px) {
   .wrap { padding: 0 14px; }
+  table.metrics { --name-width: 150px; }
   .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 }
 @media print {

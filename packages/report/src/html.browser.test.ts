@@ -42,6 +42,69 @@ if (!available) {
   }
 }
 
+/**
+ * `input` with `count` sleeves (its own repeated under new ids, one of them 64 characters long)
+ * and a title, benchmark name and symbol that no space breaks: the layouts that cut or spilled text.
+ */
+function crowded(input: ReportInput, count: number): ReportInput {
+  const base = input.sleeves;
+  const ids = Array.from({ length: count }, (_, i) => (i === 5 ? 'a-remarkably-long-sleeve-identifier-for-the-momentum-strategy-v02' : `sleeve-${String(i).padStart(2, '0')}`));
+  const sleeves = ids.map((id, i) => {
+    const source = base[i % base.length];
+    if (source === undefined) throw new Error('no sleeve to repeat');
+    return { ...source, id, trades: [], fills: [] };
+  });
+  const matrix = input.correlation?.matrix ?? [];
+  const unbroken = 'X'.repeat(64);
+  return {
+    ...input,
+    title: `Backtest on ${unbroken}`,
+    sleeves,
+    portfolio: { ...input.portfolio, trades: input.portfolio.trades.map((trade, i) => ({ ...trade, strategyId: ids[i % count] ?? '', symbol: unbroken })), fills: [] },
+    ...(input.benchmark === undefined ? {} : { benchmark: { ...input.benchmark, name: `${unbroken} buy and hold` } }),
+    correlation: { ids, matrix: ids.map((_, i) => ids.map((__, j) => matrix[i % base.length]?.[j % base.length] ?? null)) },
+    attribution: undefined,
+    rebalances: [],
+    conflicts: [],
+    risk: [],
+  };
+}
+
+/** What the checks read of an element in the page (the package is typed without the DOM library). */
+interface PageElement {
+  readonly tagName: string;
+  readonly textContent: string | null;
+  readonly scrollWidth: number;
+  readonly clientWidth: number;
+  getBoundingClientRect(): { readonly left: number; readonly right: number; readonly top: number; readonly bottom: number; readonly width: number; readonly height: number };
+}
+
+/** Elements matching `selector` whose text is cut (an ellipsis) or spills out of their own box. */
+async function cutText(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).evaluateAll((elements: PageElement[]) =>
+    elements.filter((element) => element.scrollWidth > element.clientWidth + 1).map((element) => `${element.tagName} ${element.textContent ?? ''}`),
+  );
+}
+
+/** Pairs of value labels of a chart's heatmap cells that overlap on screen. */
+async function overlappingLabels(page: Page, chart: string): Promise<string[]> {
+  return page.locator(`[data-chart="${chart}"] svg g.mark-text.role-mark text`).evaluateAll((elements: PageElement[]) => {
+    const boxes = elements
+      .map((element) => ({ text: element.textContent ?? '', box: element.getBoundingClientRect() }))
+      .filter((label) => label.box.width > 0 && label.box.height > 0);
+    const overlaps: string[] = [];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]?.box;
+        const b = boxes[j]?.box;
+        if (a === undefined || b === undefined) continue;
+        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) overlaps.push(`${boxes[i]?.text ?? ''} × ${boxes[j]?.text ?? ''}`);
+      }
+    }
+    return overlaps;
+  });
+}
+
 interface OpenedReport {
   readonly page: Page;
   readonly consoleErrors: string[];
@@ -64,14 +127,14 @@ describe.runIf(available)('HTML report in Chromium', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  async function open(input: ReportInput, name: string, options: { maxTableRows?: number } = {}): Promise<OpenedReport> {
+  async function open(input: ReportInput, name: string, options: { maxTableRows?: number } = {}, width = 1366): Promise<OpenedReport> {
     const path = join(directory, `${name}.html`);
     await writeReport({ html: path }, input, options);
-    return openFile(path);
+    return openFile(path, width);
   }
 
-  async function openFile(path: string): Promise<OpenedReport> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  async function openFile(path: string, width = 1366): Promise<OpenedReport> {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
     const consoleErrors: string[] = [];
     const consoleWarnings: string[] = [];
     const requests: string[] = [];
@@ -192,6 +255,31 @@ describe.runIf(available)('HTML report in Chromium', () => {
     await page.close();
   }, 300_000);
 
+  it('keeps every figure and name readable with 22 sleeves and unbroken names, on a desktop and a phone', async () => {
+    const input = crowded(buildRandomWalkRun({ bars: 600, sleeves: 4 }), 22);
+    for (const width of [1440, 390]) {
+      const report = await open(input, `crowded-${String(width)}`, {}, width);
+      const { page } = report;
+      // The metrics table scrolls sideways rather than cutting its figures to "6…".
+      expect(await page.locator('table.metrics td').count()).toBeGreaterThan(23 * 20);
+      expect(await cutText(page, 'table.metrics td'), `metrics at ${String(width)} px`).toEqual([]);
+      // Unbroken names wrap inside the masthead and its cards instead of running over the next card.
+      expect(await cutText(page, '.masthead h1, .masthead .facts, .card, .card .sub, figcaption'), `masthead at ${String(width)} px`).toEqual([]);
+      expect(Number(await page.evaluate('document.documentElement.scrollWidth')), `page at ${String(width)} px`).toBeLessThanOrEqual(width);
+      // Heatmap cells too narrow for their value print none, rather than a pile of overlapping labels.
+      expect(await overlappingLabels(page, 'monthly-returns'), `monthly returns at ${String(width)} px`).toEqual([]);
+      expect(await overlappingLabels(page, 'correlation'), `correlation at ${String(width)} px`).toEqual([]);
+      expect(report.consoleErrors).toEqual([]);
+      expect(report.consoleWarnings).toEqual([]);
+      await page.close();
+    }
+    // A desktop's monthly returns and a few sleeves' correlations keep their printed values.
+    const report = await open(buildRandomWalkRun({ bars: 600, sleeves: 4 }), 'four-sleeves', {}, 1440);
+    expect(await report.page.locator('[data-chart="monthly-returns"] svg g.mark-text.role-mark text').evaluateAll((labels: PageElement[]) => labels.filter((label) => label.getBoundingClientRect().width > 0).length)).toBeGreaterThan(24);
+    expect(await report.page.locator('[data-chart="correlation"] svg g.mark-text.role-mark text').evaluateAll((labels: PageElement[]) => labels.filter((label) => label.getBoundingClientRect().width > 0).length)).toBe(16);
+    await report.page.close();
+  }, 300_000);
+
   it('renders a run whose portfolio was worth nothing: its undefined weights as dashes, every chart drawn, no error', async () => {
     const { result } = runWipedOut({ schedule: { everyBars: 2 } });
     const given = orchestratorReportInput(result, { title: 'Wiped out' });
@@ -266,6 +354,12 @@ describe.runIf(available)('HTML report in Chromium', () => {
 
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'research-report.png'), fullPage: true });
+
+    // On a phone the readings keep whole words and the values whole figures.
+    const narrow = await openFile(path, 390);
+    expect(await cutText(narrow.page, 'table.metrics td')).toEqual([]);
+    expect(narrow.consoleErrors).toEqual([]);
+    await narrow.page.close();
     expect(report.consoleErrors).toEqual([]);
     expect(report.consoleWarnings).toEqual([]);
     expect(report.requests).toEqual([report.url]);

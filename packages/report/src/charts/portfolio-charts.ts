@@ -95,6 +95,8 @@ export function monthlyReturnsChart(input: ReportInput, options: ChartOptions): 
         cornerRadius: 2,
         textFormat: '.1%',
         fontSize: 10,
+        // "−10.4%" at 10 pixels is about 34 pixels wide.
+        labelFit: { columns: new Set(rows.map((row) => row.month)).size, minCellWidth: 38 },
         lightTextAbove: round(extreme * 0.6, 6),
       }),
     } as TopLevelSpec,

@@ -130,6 +130,8 @@ export function correlationChart(input: ReportInput, options: ChartOptions): Rep
         cornerRadius: 3,
         textFormat: '.2f',
         fontSize: 11,
+        // "−0.42" at 11 pixels is about 30 pixels wide.
+        labelFit: { columns: correlation.ids.length, minCellWidth: 34 },
         lightTextAbove: 0.6,
       }),
     } as TopLevelSpec,

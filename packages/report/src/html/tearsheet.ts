@@ -15,7 +15,7 @@ import type { InteractiveTable } from './parts';
 function metricsTable(input: ReportInput): string {
   const columns = metricsColumns(input);
   const head = columns
-    .map((column) => `<th scope="col" class="num">${column.sleeveIndex === null ? swatch(PORTFOLIO_COLOR) : swatch(sleeveColor(column.sleeveIndex))}${escapeHtml(column.label)}</th>`)
+    .map((column) => `<th scope="col" class="num" title="${escapeHtml(column.label)}">${column.sleeveIndex === null ? swatch(PORTFOLIO_COLOR) : swatch(sleeveColor(column.sleeveIndex))}${escapeHtml(column.label)}</th>`)
     .join('');
   const body = metricRows(columns)
     .map(
@@ -32,7 +32,7 @@ function metricsTable(input: ReportInput): string {
     )
     .join('');
   const note = sleeveReturnsNote(input);
-  return `<div class="panel"><div class="table-wrap"><table class="metrics"><thead><tr><th scope="col">Metric</th>${head}</tr></thead><tbody>${body}</tbody></table></div>
+  return `<div class="panel"><div class="table-wrap"><table class="metrics" style="--value-columns:${columns.length}"><thead><tr><th scope="col">Metric</th>${head}</tr></thead><tbody>${body}</tbody></table></div>
 <p class="caption">Hover a metric's name for its definition. A dash marks a value that cannot be computed.${note === '' ? '' : ` ${escapeHtml(note)}`}</p></div>`;
 }
 
