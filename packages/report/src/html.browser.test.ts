@@ -6,9 +6,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatPrice, formatQuantity } from '@ensemble/protocol';
 import { buildRandomWalkRun } from './__fixtures__/random-walk-run';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { runWipedOut } from './__fixtures__/wiped-out-run';
+import { backtestReportInput } from './from-backtest';
 import { orchestratorReportInput } from './from-orchestrator';
 import type { ReportInput } from './report-input';
 import { writeReport } from './report-generator';
@@ -318,6 +320,49 @@ describe.runIf(available)('HTML report in Chromium', () => {
     expect(await report.page.locator('[data-table="trades"] tbody tr').count()).toBe(2);
     expect(report.consoleErrors).toEqual([]);
     expect(report.requests).toEqual([report.url]);
+    await report.page.close();
+  }, 300_000);
+
+  it('writes the trades table\'s prices and quantities as the Markdown and the terminal do: a fraction of a cent is not 0.0000', async () => {
+    const input = buildSmallRun();
+    const prices: [number, number, number][] = [
+      [7_963_918_716.11919, 0.00001234, 0.000012987],
+      [2_916, 3_429_247_574.52, 4_694_854_062.6],
+      [0.000311, 0.5, 0.0449],
+    ];
+    const trades = input.portfolio.trades.slice(0, 1).flatMap((trade) =>
+      prices.map(([quantity, entryPrice, exitPrice], i) => ({ ...trade, quantity, entryPrice, exitPrice, entryTime: trade.entryTime + i, exitTime: trade.exitTime + i })),
+    );
+    const report = await open({ ...input, portfolio: { ...input.portfolio, trades } }, 'prices');
+    const rows = report.page.locator('[data-table="trades"] tbody tr');
+    expect(await rows.count()).toBe(3);
+    for (let i = 0; i < 3; i++) {
+      const cells = await rows.nth(i).locator('td').allTextContents();
+      const trade = trades[i];
+      if (trade === undefined) throw new Error('no trade');
+      // Quantity, average entry price and exit price: columns 4, 6 and 8.
+      expect([cells[3], cells[5], cells[7]]).toEqual([formatQuantity(trade.quantity), formatPrice(trade.entryPrice), formatPrice(trade.exitPrice)]);
+    }
+    expect(await rows.nth(0).locator('td').nth(5).textContent()).toBe('0.00001234');
+    expect(report.consoleErrors).toEqual([]);
+    await report.page.close();
+  }, 300_000);
+
+  it('draws a run of one bar as a point in the equity and underwater charts, not as an empty frame', async () => {
+    const time = [Date.UTC(2020, 0, 2)];
+    const input = backtestReportInput(
+      { strategy: { id: 'hold' }, symbols: ['ONE'], equity: { time, equity: [100_000], cash: [100_000] }, trades: [], fills: [] },
+      { benchmark: { symbol: 'ONE', length: 1, time: Float64Array.from(time), close: Float64Array.of(100) } },
+    );
+    const report = await open(input, 'one-bar');
+    for (const chart of ['equity', 'drawdown']) {
+      const points = report.page.locator(`[data-chart="${chart}"] svg g.mark-symbol.role-mark path`);
+      expect(await points.count(), chart).toBeGreaterThan(0);
+      const box = await points.first().boundingBox();
+      expect(box?.width ?? 0, chart).toBeGreaterThan(2);
+    }
+    expect(report.consoleErrors).toEqual([]);
+    expect(report.consoleWarnings).toEqual([]);
     await report.page.close();
   }, 300_000);
 

@@ -3,6 +3,7 @@ import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { buildRandomWalkRun } from '../__fixtures__/random-walk-run';
 import { buildSmallRun } from '../__fixtures__/small-run';
+import { backtestReportInput } from '../from-backtest';
 import { buildCharts, sleeveColor } from './index';
 import type { ChartOptions, ReportChart } from './index';
 import { normalizeSvg, renderSvg } from '../svg';
@@ -193,5 +194,30 @@ describe('the equity chart on a log scale (the page\'s switch)', () => {
     expect(low).toBeGreaterThan(540_000);
     expect(high).toBeGreaterThanOrEqual(2_400_000);
     expect(high).toBeLessThan(2_640_000);
+  });
+});
+
+describe('the time axis of a run of a few days', () => {
+  /** The labels of a chart's time axis, as vega draws them. */
+  function timeLabels(svg: string): string[] {
+    const start = svg.indexOf('aria-label="X-axis');
+    if (start < 0) throw new Error('no X axis');
+    const group = svg.slice(start, svg.indexOf('role-axis-domain', start));
+    return [...group.slice(group.indexOf('role-axis-label')).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((match) => match[1] ?? '');
+  }
+
+  it('ticks two daily bars at their dates, not at the hours between them (03 AM, 06 AM)', async () => {
+    const day = 86_400_000;
+    const time = [Date.UTC(2020, 0, 1), Date.UTC(2020, 0, 2)];
+    const input = backtestReportInput({ strategy: { id: 'hold' }, symbols: ['TWO'], equity: { time, equity: [100_000, 101_000], cash: [0, 0] }, trades: [], fills: [] });
+    for (const chart of buildCharts(input, { ...options, interactive: false }).filter((candidate) => candidate.id === 'equity' || candidate.id === 'drawdown')) {
+      expect(timeLabels(await renderSvg(chart.spec)), chart.id).toEqual(['2020-01-01', '2020-01-02']);
+    }
+    // A longer run keeps vega's ticks.
+    const long = Array.from({ length: 30 }, (_, i) => Date.UTC(2020, 0, 1) + i * day);
+    const monthInput = backtestReportInput({ strategy: { id: 'hold' }, symbols: ['X'], equity: { time: long, equity: long.map((_, i) => 100_000 + i), cash: long.map(() => 0) }, trades: [], fills: [] });
+    const equity = buildCharts(monthInput, { ...options, interactive: false }).find((candidate) => candidate.id === 'equity');
+    if (equity === undefined) throw new Error('no equity chart');
+    expect(timeLabels(await renderSvg(equity.spec))).not.toContain('2020-01-02');
   });
 });

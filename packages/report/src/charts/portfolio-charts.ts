@@ -46,7 +46,8 @@ export function drawdownChart(input: ReportInput, options: ChartOptions): Report
       encoding: { x: timeAxis(options) },
       layer: [
         {
-          mark: { type: 'area', color: DRAWDOWN_COLOR, opacity: 0.28, line: { color: DRAWDOWN_COLOR, strokeWidth: 1 } },
+          // An area of one point draws nothing: that point is marked.
+          mark: { type: 'area', color: DRAWDOWN_COLOR, opacity: 0.28, line: { color: DRAWDOWN_COLOR, strokeWidth: 1 }, ...(values.length === 1 ? { point: { color: DRAWDOWN_COLOR, size: 40 } } : {}) },
           encoding: {
             y: { field: 'v', type: 'quantitative', title: 'Drawdown', axis: { format: '.0%', tickCount: 5 }, scale: { domainMax: 0 } },
           },

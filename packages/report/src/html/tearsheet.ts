@@ -180,7 +180,8 @@ function masthead(input: ReportInput, timeFormat: TimeFormat): string {
   const subs: Record<string, string> = {};
   if (metrics.benchmarkReturn !== null && input.benchmark !== undefined) subs['Total return'] = `${input.benchmark.name} ${formatPercent(metrics.benchmarkReturn)}`;
   if (metrics.sortino !== null) subs.Sharpe = `Sortino ${formatMetric(metrics.sortino, 'ratio')}`;
-  if (metrics.maxDrawdownDays !== null) {
+  if (metrics.maxDrawdown === 0) subs['Max drawdown'] = 'no drawdown: the curve never fell below its peak';
+  else if (metrics.maxDrawdownDays !== null) {
     // Its days run to the last bar when the curve has not recovered.
     const recovered = (input.portfolio.metrics.maxDrawdownPeriod?.recovery ?? null) !== null;
     subs['Max drawdown'] = `${formatCount(Math.round(metrics.maxDrawdownDays))} days ${recovered ? 'peak to recovery' : 'since the peak, not recovered'}`;
