@@ -75,8 +75,8 @@ th.sortable:hover { color: var(--ink); }
 th.sortable::after { content: "↕"; margin-left: 5px; color: #cbd2d9; font-size: 10px; }
 th[aria-sort="ascending"]::after { content: "▲"; color: var(--navy); }
 th[aria-sort="descending"]::after { content: "▼"; color: var(--navy); }
-.table-tools { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin-bottom: 8px; }
-.table-tools input[type="search"] { font: inherit; font-size: 13px; padding: 6px 10px; border: 1px solid #cbd2d9; border-radius: 7px; width: 260px; max-width: 100%; }
+.table-tools { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px 12px; margin-bottom: 8px; }
+.table-tools input[type="search"] { font: inherit; font-size: 13px; padding: 6px 10px; border: 1px solid #cbd2d9; border-radius: 7px; flex: 0 1 330px; min-width: 0; }
 .table-tools input[type="search"]:focus { outline: 2px solid #bcd0ee; border-color: var(--accent); }
 .note { color: var(--muted); font-size: 12px; }
 .scroll { max-height: 560px; overflow: auto; }

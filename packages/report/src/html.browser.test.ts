@@ -88,6 +88,18 @@ async function cutText(page: Page, selector: string): Promise<string[]> {
   );
 }
 
+/** Filter boxes whose placeholder is wider than the box (cut off where the user reads what to type). */
+async function cutPlaceholders(page: Page): Promise<string[]> {
+  const script = `Array.from(document.querySelectorAll('input[type="search"]')).filter((input) => {
+    const style = getComputedStyle(input);
+    const context = document.createElement('canvas').getContext('2d');
+    context.font = style.font;
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return context.measureText(input.placeholder).width > room;
+  }).map((input) => input.placeholder)`;
+  return page.evaluate<string[]>(script);
+}
+
 /** Pairs of value labels of a chart's heatmap cells that overlap on screen. */
 async function overlappingLabels(page: Page, chart: string): Promise<string[]> {
   return page.locator(`[data-chart="${chart}"] svg g.mark-text.role-mark text`).evaluateAll((elements: PageElement[]) => {
@@ -267,6 +279,7 @@ describe.runIf(available)('HTML report in Chromium', () => {
       expect(await cutText(page, 'table.metrics td'), `metrics at ${String(width)} px`).toEqual([]);
       // Unbroken names wrap inside the masthead and its cards instead of running over the next card.
       expect(await cutText(page, '.masthead h1, .masthead .facts, .card, .card .sub, figcaption'), `masthead at ${String(width)} px`).toEqual([]);
+      expect(await cutPlaceholders(page), `filter boxes at ${String(width)} px`).toEqual([]);
       expect(Number(await page.evaluate('document.documentElement.scrollWidth')), `page at ${String(width)} px`).toBeLessThanOrEqual(width);
       // Heatmap cells too narrow for their value print none, rather than a pile of overlapping labels.
       expect(await overlappingLabels(page, 'monthly-returns'), `monthly returns at ${String(width)} px`).toEqual([]);
@@ -403,6 +416,8 @@ describe.runIf(available)('HTML report in Chromium', () => {
     // On a phone the readings keep whole words and the values whole figures.
     const narrow = await openFile(path, 390);
     expect(await cutText(narrow.page, 'table.metrics td')).toEqual([]);
+    expect(await cutPlaceholders(page)).toEqual([]);
+    expect(await cutPlaceholders(narrow.page)).toEqual([]);
     expect(narrow.consoleErrors).toEqual([]);
     await narrow.page.close();
     expect(report.consoleErrors).toEqual([]);
