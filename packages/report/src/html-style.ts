@@ -70,7 +70,7 @@ table.metrics th, table.metrics td { overflow: hidden; text-overflow: ellipsis; 
 td.pos { color: var(--positive); }
 td.neg { color: var(--negative); }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 3px; margin-right: 7px; vertical-align: -1px; }
-th.sortable { cursor: pointer; user-select: none; }
+th.sortable { cursor: pointer; user-select: none; white-space: normal; }
 th.sortable:hover { color: var(--ink); }
 th.sortable::after { content: "↕"; margin-left: 5px; color: #cbd2d9; font-size: 10px; }
 th[aria-sort="ascending"]::after { content: "▲"; color: var(--navy); }

@@ -231,6 +231,10 @@ describe.runIf(available)('HTML report in Chromium', () => {
     await page.waitForSelector('[data-chart="equity"][data-scale="linear"][data-rendered="true"]');
     expect(await equityAxis()).toBe('linear');
 
+    // On a desktop the trades table fits its panel: long headers wrap rather than push "Exit reason" out of sight.
+    const tradesWrap = page.locator('[data-table="trades"] .table-wrap');
+    expect(await tradesWrap.evaluate((element: PageElement) => element.scrollWidth - element.clientWidth)).toBeLessThanOrEqual(0);
+
     // Trades: capped at 100 of 120 rows with a note; clicking P&L sorts by it, largest first, then smallest first.
     const trades = page.locator('[data-table="trades"]');
     expect(await trades.locator('tbody tr').count()).toBe(100);
