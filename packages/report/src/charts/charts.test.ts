@@ -221,3 +221,21 @@ describe('the time axis of a run of a few days', () => {
     expect(timeLabels(await renderSvg(equity.spec))).not.toContain('2020-01-02');
   });
 });
+
+describe('the rolling Sharpe chart of nearly constant returns', () => {
+  it('groups the thousands of its axis labels (−2,500,000.0, not −2500000.0), as the metrics table writes its Sharpe', async () => {
+    // A price falling 0.5 % a bar, held with a little cash: returns of almost the same size every bar.
+    const day = 86_400_000;
+    const time = Array.from({ length: 300 }, (_, i) => Date.UTC(2020, 0, 1) + i * day);
+    const equity = time.map((_, i) => 100 + 99_900 * 0.995 ** i);
+    const input = backtestReportInput({ strategy: { id: 'hold' }, symbols: ['DOWN'], equity: { time, equity, cash: time.map(() => 100) }, trades: [], fills: [] });
+    const chart = buildCharts(input, { ...options, interactive: false }).find((candidate) => candidate.id === 'rolling-sharpe');
+    if (chart === undefined) throw new Error('no rolling Sharpe chart');
+    const svg = await renderSvg(chart.spec);
+    const start = svg.indexOf("aria-label=\"Y-axis titled 'Sharpe'");
+    const labels = [...svg.slice(start, svg.indexOf('role-axis-domain', start)).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((match) => match[1] ?? '');
+    const long = labels.filter((label) => label.replace(/[^\d]/g, '').length > 4);
+    expect(long.length).toBeGreaterThan(0);
+    for (const label of long) expect(label).toMatch(/^[−-]?\d{1,3}(,\d{3})+\.\d$/);
+  });
+});

@@ -3,7 +3,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ReportInput } from '../report-input';
 import { rebaseBenchmark, downsampleIndices } from '../series';
 import { heatmapLayers } from './heatmap';
-import { BENCHMARK_COLOR, DRAWDOWN_COLOR, MONTH_NAMES, PORTFOLIO_COLOR, base, pick, round } from './theme';
+import { BENCHMARK_COLOR, DRAWDOWN_COLOR, MONTH_NAMES, PORTFOLIO_COLOR, axisReserve, base, pick, round } from './theme';
+import { formatNumber } from '../format';
 import { hoverLayers, multiLine, timeAxis } from './time-series';
 import type { Line } from './time-series';
 import type { ChartOptions, ReportChart } from './types';
@@ -120,12 +121,14 @@ export function rollingSharpeChart(input: ReportInput, options: ChartOptions): R
   const definedTimes = pick(time, defined);
   const kept = downsampleIndices(definedValues, options.maxPoints).map((j) => defined[j] ?? 0);
   const values = kept.map((i) => ({ t: time[i] ?? Number.NaN, v: round(sharpe[i] ?? Number.NaN, 4) }));
+  // Room for the longest axis label: `−2,500,000.0` for nearly constant returns, `−2.0` usually.
+  const largest = values.reduce((max, row) => Math.max(max, Math.abs(row.v)), 0);
   return {
     id: 'rolling-sharpe',
     title: 'Rolling Sharpe (6 months)',
     caption: `Annualised Sharpe ratio over the last ${window} bars (half a year at ${input.periodsPerYear} periods per year).`,
     spec: {
-      ...base(options, 200, 64),
+      ...base(options, 200, Math.max(64, axisReserve(`-${formatNumber(largest * 1.1, 1)}`))),
       layer: [
         {
           data: { values },
@@ -133,9 +136,9 @@ export function rollingSharpeChart(input: ReportInput, options: ChartOptions): R
           layer: [
             {
               mark: { type: 'line', color: PORTFOLIO_COLOR, strokeWidth: 1.4 },
-              encoding: { y: { field: 'v', type: 'quantitative', title: 'Sharpe', axis: { format: '.1f', tickCount: 6 } } },
+              encoding: { y: { field: 'v', type: 'quantitative', title: 'Sharpe', axis: { format: ',.1f', tickCount: 6 } } },
             },
-            ...hoverLayers(options, [{ key: 'v', label: 'Sharpe', format: '.2f', time: definedTimes, value: definedValues }]),
+            ...hoverLayers(options, [{ key: 'v', label: 'Sharpe', format: ',.2f', time: definedTimes, value: definedValues }]),
           ],
         },
         {
