@@ -100,9 +100,10 @@ async function cutPlaceholders(page: Page): Promise<string[]> {
   return page.evaluate<string[]>(script);
 }
 
-/** Pairs of value labels of a chart's heatmap cells that overlap on screen. */
-async function overlappingLabels(page: Page, chart: string): Promise<string[]> {
-  return page.locator(`[data-chart="${chart}"] svg g.mark-text.role-mark text`).evaluateAll((elements: PageElement[]) => {
+/** Pairs of value labels of a chart's heatmap cells (or, with `axis`, of its x axis's labels) that overlap on screen. */
+async function overlappingLabels(page: Page, chart: string, axis = false): Promise<string[]> {
+  const labels = axis ? 'g[aria-label^="X-axis"] g.role-axis-label text' : 'g.mark-text.role-mark text';
+  return page.locator(`[data-chart="${chart}"] svg ${labels}`).evaluateAll((elements: PageElement[]) => {
     const boxes = elements
       .map((element) => ({ text: element.textContent ?? '', box: element.getBoundingClientRect() }))
       .filter((label) => label.box.width > 0 && label.box.height > 0);
@@ -288,6 +289,11 @@ describe.runIf(available)('HTML report in Chromium', () => {
       // Heatmap cells too narrow for their value print none, rather than a pile of overlapping labels.
       expect(await overlappingLabels(page, 'monthly-returns'), `monthly returns at ${String(width)} px`).toEqual([]);
       expect(await overlappingLabels(page, 'correlation'), `correlation at ${String(width)} px`).toEqual([]);
+      // And so do the month names above the columns and the sleeve ids under the matrix.
+      expect(await overlappingLabels(page, 'monthly-returns', true), `month names at ${String(width)} px`).toEqual([]);
+      expect(await overlappingLabels(page, 'correlation', true), `sleeve ids at ${String(width)} px`).toEqual([]);
+      expect(await page.locator('[data-chart="correlation"] svg g[aria-label^="X-axis"] g.role-axis-label text').count()).toBe(22);
+      expect(await page.locator('[data-chart="monthly-returns"] svg g[aria-label^="X-axis"] g.role-axis-label text').count()).toBe(13);
       expect(report.consoleErrors).toEqual([]);
       expect(report.consoleWarnings).toEqual([]);
       await page.close();

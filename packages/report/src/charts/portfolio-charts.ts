@@ -73,6 +73,7 @@ export function monthlyReturnsChart(input: ReportInput, options: ChartOptions): 
     if (period.return !== null) rows.push({ year: String(period.year), month: 'Year', r: period.return });
   }
   const years = [...new Set(rows.map((row) => row.year))];
+  const columns = new Set(rows.map((row) => row.month)).size;
   return {
     id: 'monthly-returns',
     title: 'Monthly returns',
@@ -81,7 +82,14 @@ export function monthlyReturnsChart(input: ReportInput, options: ChartOptions): 
       ...base(options, Math.max(60, years.length * 20), 48),
       data: { values: rows },
       encoding: {
-        x: { field: 'month', type: 'ordinal', sort: [...MONTH_NAMES, 'Year'], title: null, axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false } },
+        // Columns narrower than "Year" is wide are headed by initials (J F M … Y).
+        x: {
+          field: 'month',
+          type: 'ordinal',
+          sort: [...MONTH_NAMES, 'Year'],
+          title: null,
+          axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false, labelExpr: `width / ${String(columns)} >= 30 ? datum.label : slice(datum.label, 0, 1)` },
+        },
         y: { field: 'year', type: 'ordinal', sort: years, title: null, axis: { domain: false, ticks: false } },
       },
       layer: heatmapLayers({
@@ -98,7 +106,7 @@ export function monthlyReturnsChart(input: ReportInput, options: ChartOptions): 
         textFormat: '.1%',
         fontSize: 10,
         // "−10.4%" at 10 pixels is about 34 pixels wide.
-        labelFit: { columns: new Set(rows.map((row) => row.month)).size, minCellWidth: 38 },
+        labelFit: { columns, minCellWidth: 38 },
         lightTextAbove: round(extreme * 0.6, 6),
       }),
     } as TopLevelSpec,

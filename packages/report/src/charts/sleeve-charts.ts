@@ -114,7 +114,8 @@ export function correlationChart(input: ReportInput, options: ChartOptions): Rep
       ...base({ ...options, width: size }, size, 0, true),
       data: { values: rows },
       encoding: {
-        x: { field: 'b', type: 'nominal', sort: categories.keys, title: null, axis: { labelAngle: -30, domain: false, ticks: false, labelExpr: categories.labelExpr } },
+        // Slanted labels of cells narrower than a label is long run into each other: upright then.
+        x: { field: 'b', type: 'nominal', sort: categories.keys, title: null, axis: { labelAngle: size / correlation.ids.length < 40 ? -90 : -30, domain: false, ticks: false, labelExpr: categories.labelExpr } },
         y: { field: 'a', type: 'nominal', sort: categories.keys, title: null, axis: { domain: false, ticks: false, labelExpr: categories.labelExpr } },
       },
       layer: heatmapLayers({
