@@ -107,6 +107,7 @@ footer { color: var(--faint); font-size: 12px; padding: 24px 0 36px; margin-top:
   .panel { box-shadow: none; break-inside: avoid; page-break-inside: avoid; }
   .grid { grid-template-columns: minmax(0, 1fr); }
   .scroll { max-height: none; overflow: visible; }
+  table.metrics { min-width: 0; }
   table { font-size: 10px; }
   th, td { padding: 3px 6px; }
   tr { break-inside: avoid; }

@@ -302,6 +302,10 @@ describe.runIf(available)('HTML report in Chromium', () => {
     const report = await open(buildRandomWalkRun({ bars: 600, sleeves: 4 }), 'four-sleeves', {}, 1440);
     expect(await report.page.locator('[data-chart="monthly-returns"] svg g.mark-text.role-mark text').evaluateAll((labels: PageElement[]) => labels.filter((label) => label.getBoundingClientRect().width > 0).length)).toBeGreaterThan(24);
     expect(await report.page.locator('[data-chart="correlation"] svg g.mark-text.role-mark text').evaluateAll((labels: PageElement[]) => labels.filter((label) => label.getBoundingClientRect().width > 0).length)).toBe(16);
+    // Printed on A4 (no sideways scrolling on paper), the five columns of metrics fit the page.
+    await report.page.emulateMedia({ media: 'print' });
+    await report.page.setViewportSize({ width: 703, height: 900 });
+    expect(await report.page.locator('#metrics .table-wrap').evaluate((element: PageElement) => element.scrollWidth - element.clientWidth)).toBeLessThanOrEqual(0);
     await report.page.close();
   }, 300_000);
 
