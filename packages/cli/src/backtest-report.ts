@@ -3,7 +3,7 @@ import { backtestResultJsonRows, isoTimeFormatter, jsonArrays, jsonRows, seriali
 import type { BacktestResult, BacktestResultJson, JsonListMaker, OpenPosition, ResolvedBacktestOptions, WeightsOverEquity, WithJsonRows } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
 import { tradesEveryDay } from '@ensemble/performance';
-import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
+import { MAX_LINE_LENGTH, echoValue, formatPrice } from '@ensemble/protocol';
 import type { BarSeries, RebalanceRule, Trade } from '@ensemble/protocol';
 import { backtestReportInput } from '@ensemble/report';
 import type { ReportInput, SavedReportJson } from '@ensemble/report';
@@ -195,9 +195,9 @@ export function everyDayNote(time: ArrayLike<number>, periodsPerYear: number, ad
   return `the bars fall on Saturdays and Sundays too (data that trades every day): periods/year assumes exchange trading days (252 a year, 6.5-hour sessions), which understates annualised volatility and Sharpe; give ${give}`;
 }
 
-/** A price: 2 decimals with separators, 4 below 1 (`0.1234`). */
+/** A price: 2 decimals with separators, four significant digits below 1 (`0.1234`, `0.00001234`): protocol's `formatPrice`. */
 export function formatPriceValue(value: number): string {
-  return formatNumber(value, Math.abs(value) < 1 && value !== 0 ? 4 : 2);
+  return formatPrice(value);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatPriceValue } from './backtest-report';
 import {
   MISSING,
   belowZeroWarning,
@@ -13,6 +14,14 @@ import {
   pad,
   visibleLength,
 } from './format';
+
+describe('prices in the trades and positions tables', () => {
+  it('keep four significant digits below 1, so a fraction of a cent is not 0.0000', () => {
+    expect(formatPriceValue(0.00001234)).toBe('0.00001234');
+    expect(formatPriceValue(0.1234)).toBe('0.1234');
+    expect(formatPriceValue(2795.641)).toBe('2,795.64');
+  });
+});
 
 const green = (text: string) => `\u001b[32m${text}\u001b[39m`;
 

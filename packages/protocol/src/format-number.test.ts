@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MISSING, formatNumber, formatQuantity } from './format-number';
+import { MISSING, formatNumber, formatPrice, formatQuantity } from './format-number';
 
 describe('formatNumber: fixed decimals, thousands separators, any locale', () => {
   it('groups thousands and rounds to the decimals', () => {
@@ -22,5 +22,18 @@ describe('formatNumber: fixed decimals, thousands separators, any locale', () =>
     expect(formatQuantity(12.5)).toBe('12.5');
     expect(formatQuantity(0.000311)).toBe('0.000311');
     expect(formatQuantity(0.0000001)).toBe('0');
+  });
+
+  it('prices: 2 decimals from 1 up, four significant digits below 1, so a fraction of a cent is not 0.0000', () => {
+    expect(formatPrice(1234.5)).toBe('1,234.50');
+    expect(formatPrice(3.5e9)).toBe('3,500,000,000.00');
+    expect(formatPrice(1)).toBe('1.00');
+    expect(formatPrice(0.5)).toBe('0.5000');
+    expect(formatPrice(0.1234)).toBe('0.1234');
+    expect(formatPrice(0.01234)).toBe('0.01234');
+    expect(formatPrice(0.00001234)).toBe('0.00001234');
+    expect(formatPrice(1.2345e-12)).toBe('0.000000000001235');
+    expect(formatPrice(-0.00001234)).toBe('-0.00001234');
+    expect(formatPrice(0)).toBe('0.00');
   });
 });

@@ -33,3 +33,20 @@ export function formatQuantity(value: number): string {
   if (Number.isInteger(value) || Math.abs(value) >= EXPONENT_FROM) return formatNumber(value, 0);
   return formatNumber(value, 6).replace(/\.?0+$/, '');
 }
+
+/**
+ * Decimals a price is written with: 2 from 1 up (and for 0), and below 1 enough to show four
+ * significant digits, at least 4 (`0.5000`, `0.01234`, `0.00001234`), so that a price of a
+ * fraction of a cent is not written `0.0000`. Prices of market data are at least 1e-12
+ * (`MIN_PRICE`), which takes 15 decimals.
+ */
+export function priceDecimals(value: number): number {
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1 || magnitude === 0 || !Number.isFinite(magnitude)) return 2;
+  return Math.min(20, Math.max(4, 3 - Math.floor(Math.log10(magnitude))));
+}
+
+/** A price with {@link priceDecimals} decimals and thousands separators: `1,234.50`, `0.1234`, `0.00001234`. */
+export function formatPrice(value: number): string {
+  return formatNumber(value, priceDecimals(value));
+}

@@ -43,7 +43,7 @@ export { computeIndicators } from './indicators';
 export type { SeriesChange } from './series-seal';
 export { SeriesSeal } from './series-seal';
 export { formatValue, isThenable, thenableProblem } from './format-value';
-export { EXPONENT_FROM, MISSING, formatNumber, formatQuantity } from './format-number';
+export { EXPONENT_FROM, MISSING, formatNumber, formatPrice, formatQuantity, priceDecimals } from './format-number';
 export type { CalendarPeriod } from './calendar';
 export { DAY_MS, calendarPeriodKey, calendarPeriodStart, daysFromCivil, monthIndexOf, monthIndexOfDay, monthStartMs } from './calendar';
 export { isoTime } from './time';

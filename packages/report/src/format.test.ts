@@ -38,6 +38,7 @@ describe('number formatting', () => {
   it('formats prices and quantities', () => {
     expect(formatPrice(1234.5)).toBe('1,234.50');
     expect(formatPrice(0.12345)).toBe('0.1235');
+    expect(formatPrice(0.00001234)).toBe('0.00001234');
     expect(formatQuantity(1500)).toBe('1,500');
     expect(formatQuantity(0.125)).toBe('0.125');
     expect(formatQuantity(2.5)).toBe('2.5');

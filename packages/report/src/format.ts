@@ -1,7 +1,7 @@
 import type { MetricName, MetricUnit } from '@ensemble/performance';
-import { MISSING, formatNumber, formatQuantity } from '@ensemble/protocol';
+import { MISSING, formatNumber, formatPrice, formatQuantity, priceDecimals } from '@ensemble/protocol';
 
-export { MISSING, formatNumber, formatQuantity };
+export { MISSING, formatNumber, formatPrice, formatQuantity, priceDecimals };
 
 /** A fraction as a percentage with 2 decimals: `0.1234` → `12.34%`. */
 export function formatPercent(value: number | null | undefined, decimals = 2): string {
@@ -17,11 +17,6 @@ export function formatCurrency(value: number | null | undefined): string {
 export function formatCount(value: number | null | undefined): string {
   if (value === null || value === undefined) return MISSING;
   return formatNumber(value, Number.isInteger(value) ? 0 : 1);
-}
-
-/** A price: 2 decimals, 4 below 1, thousands separators. */
-export function formatPrice(value: number): string {
-  return formatNumber(value, Math.abs(value) < 1 && value !== 0 ? 4 : 2);
 }
 
 const threeDecimalRatios = new Set<MetricName>(['beta', 'correlation']);

@@ -12,12 +12,20 @@ export const CLIENT_SCRIPT = String.raw`
   var results = {};
   var formats = {};
 
-  function numberFormat(decimals) {
-    var key = String(decimals);
+  function numberFormat(decimals, fewest) {
+    var least = fewest === undefined ? decimals : fewest;
+    var key = least + ':' + decimals;
     if (!formats[key]) {
-      formats[key] = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals, signDisplay: 'negative' });
+      formats[key] = new Intl.NumberFormat('en-US', { minimumFractionDigits: least, maximumFractionDigits: decimals, signDisplay: 'negative' });
     }
     return formats[key];
+  }
+
+  // protocol's priceDecimals: 2 from 1 up, four significant digits below 1 (at least 4 decimals).
+  function priceDecimals(value) {
+    var magnitude = Math.abs(value);
+    if (magnitude >= 1 || magnitude === 0 || !isFinite(magnitude)) return 2;
+    return Math.min(20, Math.max(4, 3 - Math.floor(Math.log10(magnitude))));
   }
 
   function formatTime(ms) {
@@ -34,8 +42,9 @@ export const CLIENT_SCRIPT = String.raw`
     switch (type) {
       case 'time': return formatTime(value);
       case 'int': return numberFormat(0).format(value);
-      case 'qty': return Number.isInteger(value) ? numberFormat(0).format(value) : numberFormat(4).format(value);
-      case 'price': return numberFormat(Math.abs(value) < 1 && value !== 0 ? 4 : 2).format(value);
+      // protocol's formatQuantity: whole units as such, fractional ones to 6 decimals without trailing zeros.
+      case 'qty': return numberFormat(6, 0).format(value);
+      case 'price': return numberFormat(priceDecimals(value)).format(value);
       case 'money': return numberFormat(2).format(value);
       case 'pct': return numberFormat(2).format(value * 100) + '%';
       case 'ratio': return numberFormat(3).format(value);

@@ -15,6 +15,7 @@ a { color: var(--accent); }
   -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .brand { font-size: 11px; letter-spacing: .14em; text-transform: uppercase; color: #b7c7dc; font-weight: 600; }
 .masthead h1 { margin: 6px 0 2px; font-size: 26px; line-height: 1.25; font-weight: 650; letter-spacing: -.01em; }
+.masthead h1, .subtitle, .facts, .card .sub, .caption, .callout { overflow-wrap: anywhere; }
 .subtitle { margin: 0 0 4px; color: #d5e0ee; font-size: 15px; }
 .facts { margin: 6px 0 0; color: #b7c7dc; font-size: 13px; }
 .facts span + span::before { content: "·"; margin: 0 8px; color: #7d93b2; }
@@ -61,19 +62,21 @@ td.symbols { white-space: normal; }
 tbody tr:hover td { background: #f8fafc; }
 tr.group td { background: #f1f5f9; font-weight: 600; font-size: 11px; text-transform: uppercase; letter-spacing: .06em; color: var(--navy); padding-top: 7px; }
 td.metric-name { color: var(--ink); }
-table.metrics { table-layout: fixed; }
-table.metrics th:first-child, table.metrics td:first-child { width: 220px; }
+table.metrics { --name-width: 220px; table-layout: fixed; min-width: calc(var(--name-width) + var(--value-columns, 1) * 120px); }
+table.metrics th:first-child, table.metrics td:first-child { width: var(--name-width); }
+table.metrics.readings { min-width: calc(var(--name-width) + 100px + 260px); }
+table.metrics.readings th:nth-child(2) { width: 100px; }
 table.metrics th, table.metrics td { overflow: hidden; text-overflow: ellipsis; }
 td.pos { color: var(--positive); }
 td.neg { color: var(--negative); }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 3px; margin-right: 7px; vertical-align: -1px; }
-th.sortable { cursor: pointer; user-select: none; }
+th.sortable { cursor: pointer; user-select: none; white-space: normal; }
 th.sortable:hover { color: var(--ink); }
 th.sortable::after { content: "↕"; margin-left: 5px; color: #cbd2d9; font-size: 10px; }
 th[aria-sort="ascending"]::after { content: "▲"; color: var(--navy); }
 th[aria-sort="descending"]::after { content: "▼"; color: var(--navy); }
-.table-tools { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin-bottom: 8px; }
-.table-tools input[type="search"] { font: inherit; font-size: 13px; padding: 6px 10px; border: 1px solid #cbd2d9; border-radius: 7px; width: 260px; max-width: 100%; }
+.table-tools { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px 12px; margin-bottom: 8px; }
+.table-tools input[type="search"] { font: inherit; font-size: 13px; padding: 6px 10px; border: 1px solid #cbd2d9; border-radius: 7px; flex: 0 1 330px; min-width: 0; }
 .table-tools input[type="search"]:focus { outline: 2px solid #bcd0ee; border-color: var(--accent); }
 .note { color: var(--muted); font-size: 12px; }
 .scroll { max-height: 560px; overflow: auto; }
@@ -89,6 +92,7 @@ footer { color: var(--faint); font-size: 12px; padding: 24px 0 36px; margin-top:
 }
 @media (max-width: 560px) {
   .wrap { padding: 0 14px; }
+  table.metrics { --name-width: 150px; }
   .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 }
 @media print {
@@ -103,6 +107,7 @@ footer { color: var(--faint); font-size: 12px; padding: 24px 0 36px; margin-top:
   .panel { box-shadow: none; break-inside: avoid; page-break-inside: avoid; }
   .grid { grid-template-columns: minmax(0, 1fr); }
   .scroll { max-height: none; overflow: visible; }
+  table.metrics { min-width: 0; }
   table { font-size: 10px; }
   th, td { padding: 3px 6px; }
   tr { break-inside: avoid; }

@@ -6,9 +6,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatPrice, formatQuantity } from '@ensemble/protocol';
 import { buildRandomWalkRun } from './__fixtures__/random-walk-run';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { runWipedOut } from './__fixtures__/wiped-out-run';
+import { backtestReportInput } from './from-backtest';
 import { orchestratorReportInput } from './from-orchestrator';
 import type { ReportInput } from './report-input';
 import { writeReport } from './report-generator';
@@ -42,6 +44,82 @@ if (!available) {
   }
 }
 
+/**
+ * `input` with `count` sleeves (its own repeated under new ids, one of them 64 characters long)
+ * and a title, benchmark name and symbol that no space breaks: the layouts that cut or spilled text.
+ */
+function crowded(input: ReportInput, count: number): ReportInput {
+  const base = input.sleeves;
+  const ids = Array.from({ length: count }, (_, i) => (i === 5 ? 'a-remarkably-long-sleeve-identifier-for-the-momentum-strategy-v02' : `sleeve-${String(i).padStart(2, '0')}`));
+  const sleeves = ids.map((id, i) => {
+    const source = base[i % base.length];
+    if (source === undefined) throw new Error('no sleeve to repeat');
+    return { ...source, id, trades: [], fills: [] };
+  });
+  const matrix = input.correlation?.matrix ?? [];
+  const unbroken = 'X'.repeat(64);
+  return {
+    ...input,
+    title: `Backtest on ${unbroken}`,
+    sleeves,
+    portfolio: { ...input.portfolio, trades: input.portfolio.trades.map((trade, i) => ({ ...trade, strategyId: ids[i % count] ?? '', symbol: unbroken })), fills: [] },
+    ...(input.benchmark === undefined ? {} : { benchmark: { ...input.benchmark, name: `${unbroken} buy and hold` } }),
+    correlation: { ids, matrix: ids.map((_, i) => ids.map((__, j) => matrix[i % base.length]?.[j % base.length] ?? null)) },
+    attribution: undefined,
+    rebalances: [],
+    conflicts: [],
+    risk: [],
+  };
+}
+
+/** What the checks read of an element in the page (the package is typed without the DOM library). */
+interface PageElement {
+  readonly tagName: string;
+  readonly textContent: string | null;
+  readonly scrollWidth: number;
+  readonly clientWidth: number;
+  getBoundingClientRect(): { readonly left: number; readonly right: number; readonly top: number; readonly bottom: number; readonly width: number; readonly height: number };
+}
+
+/** Elements matching `selector` whose text is cut (an ellipsis) or spills out of their own box. */
+async function cutText(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).evaluateAll((elements: PageElement[]) =>
+    elements.filter((element) => element.scrollWidth > element.clientWidth + 1).map((element) => `${element.tagName} ${element.textContent ?? ''}`),
+  );
+}
+
+/** Filter boxes whose placeholder is wider than the box (cut off where the user reads what to type). */
+async function cutPlaceholders(page: Page): Promise<string[]> {
+  const script = `Array.from(document.querySelectorAll('input[type="search"]')).filter((input) => {
+    const style = getComputedStyle(input);
+    const context = document.createElement('canvas').getContext('2d');
+    context.font = style.font;
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return context.measureText(input.placeholder).width > room;
+  }).map((input) => input.placeholder)`;
+  return page.evaluate<string[]>(script);
+}
+
+/** Pairs of value labels of a chart's heatmap cells (or, with `axis`, of its x axis's labels) that overlap on screen. */
+async function overlappingLabels(page: Page, chart: string, axis = false): Promise<string[]> {
+  const labels = axis ? 'g[aria-label^="X-axis"] g.role-axis-label text' : 'g.mark-text.role-mark text';
+  return page.locator(`[data-chart="${chart}"] svg ${labels}`).evaluateAll((elements: PageElement[]) => {
+    const boxes = elements
+      .map((element) => ({ text: element.textContent ?? '', box: element.getBoundingClientRect() }))
+      .filter((label) => label.box.width > 0 && label.box.height > 0);
+    const overlaps: string[] = [];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]?.box;
+        const b = boxes[j]?.box;
+        if (a === undefined || b === undefined) continue;
+        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) overlaps.push(`${boxes[i]?.text ?? ''} × ${boxes[j]?.text ?? ''}`);
+      }
+    }
+    return overlaps;
+  });
+}
+
 interface OpenedReport {
   readonly page: Page;
   readonly consoleErrors: string[];
@@ -64,14 +142,14 @@ describe.runIf(available)('HTML report in Chromium', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  async function open(input: ReportInput, name: string, options: { maxTableRows?: number } = {}): Promise<OpenedReport> {
+  async function open(input: ReportInput, name: string, options: { maxTableRows?: number } = {}, width = 1366): Promise<OpenedReport> {
     const path = join(directory, `${name}.html`);
     await writeReport({ html: path }, input, options);
-    return openFile(path);
+    return openFile(path, width);
   }
 
-  async function openFile(path: string): Promise<OpenedReport> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  async function openFile(path: string, width = 1366): Promise<OpenedReport> {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
     const consoleErrors: string[] = [];
     const consoleWarnings: string[] = [];
     const requests: string[] = [];
@@ -154,6 +232,10 @@ describe.runIf(available)('HTML report in Chromium', () => {
     await page.waitForSelector('[data-chart="equity"][data-scale="linear"][data-rendered="true"]');
     expect(await equityAxis()).toBe('linear');
 
+    // On a desktop the trades table fits its panel: long headers wrap rather than push "Exit reason" out of sight.
+    const tradesWrap = page.locator('[data-table="trades"] .table-wrap');
+    expect(await tradesWrap.evaluate((element: PageElement) => element.scrollWidth - element.clientWidth)).toBeLessThanOrEqual(0);
+
     // Trades: capped at 100 of 120 rows with a note; clicking P&L sorts by it, largest first, then smallest first.
     const trades = page.locator('[data-table="trades"]');
     expect(await trades.locator('tbody tr').count()).toBe(100);
@@ -190,6 +272,41 @@ describe.runIf(available)('HTML report in Chromium', () => {
     expect(report.consoleWarnings).toEqual([]);
     expect(report.requests).toEqual([report.url]);
     await page.close();
+  }, 300_000);
+
+  it('keeps every figure and name readable with 22 sleeves and unbroken names, on a desktop and a phone', async () => {
+    const input = crowded(buildRandomWalkRun({ bars: 600, sleeves: 4 }), 22);
+    for (const width of [1440, 390]) {
+      const report = await open(input, `crowded-${String(width)}`, {}, width);
+      const { page } = report;
+      // The metrics table scrolls sideways rather than cutting its figures to "6…".
+      expect(await page.locator('table.metrics td').count()).toBeGreaterThan(23 * 20);
+      expect(await cutText(page, 'table.metrics td'), `metrics at ${String(width)} px`).toEqual([]);
+      // Unbroken names wrap inside the masthead and its cards instead of running over the next card.
+      expect(await cutText(page, '.masthead h1, .masthead .facts, .card, .card .sub, figcaption'), `masthead at ${String(width)} px`).toEqual([]);
+      expect(await cutPlaceholders(page), `filter boxes at ${String(width)} px`).toEqual([]);
+      expect(Number(await page.evaluate('document.documentElement.scrollWidth')), `page at ${String(width)} px`).toBeLessThanOrEqual(width);
+      // Heatmap cells too narrow for their value print none, rather than a pile of overlapping labels.
+      expect(await overlappingLabels(page, 'monthly-returns'), `monthly returns at ${String(width)} px`).toEqual([]);
+      expect(await overlappingLabels(page, 'correlation'), `correlation at ${String(width)} px`).toEqual([]);
+      // And so do the month names above the columns and the sleeve ids under the matrix.
+      expect(await overlappingLabels(page, 'monthly-returns', true), `month names at ${String(width)} px`).toEqual([]);
+      expect(await overlappingLabels(page, 'correlation', true), `sleeve ids at ${String(width)} px`).toEqual([]);
+      expect(await page.locator('[data-chart="correlation"] svg g[aria-label^="X-axis"] g.role-axis-label text').count()).toBe(22);
+      expect(await page.locator('[data-chart="monthly-returns"] svg g[aria-label^="X-axis"] g.role-axis-label text').count()).toBe(13);
+      expect(report.consoleErrors).toEqual([]);
+      expect(report.consoleWarnings).toEqual([]);
+      await page.close();
+    }
+    // A desktop's monthly returns and a few sleeves' correlations keep their printed values.
+    const report = await open(buildRandomWalkRun({ bars: 600, sleeves: 4 }), 'four-sleeves', {}, 1440);
+    expect(await report.page.locator('[data-chart="monthly-returns"] svg g.mark-text.role-mark text').evaluateAll((labels: PageElement[]) => labels.filter((label) => label.getBoundingClientRect().width > 0).length)).toBeGreaterThan(24);
+    expect(await report.page.locator('[data-chart="correlation"] svg g.mark-text.role-mark text').evaluateAll((labels: PageElement[]) => labels.filter((label) => label.getBoundingClientRect().width > 0).length)).toBe(16);
+    // Printed on A4 (no sideways scrolling on paper), the five columns of metrics fit the page.
+    await report.page.emulateMedia({ media: 'print' });
+    await report.page.setViewportSize({ width: 703, height: 900 });
+    expect(await report.page.locator('#metrics .table-wrap').evaluate((element: PageElement) => element.scrollWidth - element.clientWidth)).toBeLessThanOrEqual(0);
+    await report.page.close();
   }, 300_000);
 
   it('renders a run whose portfolio was worth nothing: its undefined weights as dashes, every chart drawn, no error', async () => {
@@ -233,6 +350,49 @@ describe.runIf(available)('HTML report in Chromium', () => {
     await report.page.close();
   }, 300_000);
 
+  it('writes the trades table\'s prices and quantities as the Markdown and the terminal do: a fraction of a cent is not 0.0000', async () => {
+    const input = buildSmallRun();
+    const prices: [number, number, number][] = [
+      [7_963_918_716.11919, 0.00001234, 0.000012987],
+      [2_916, 3_429_247_574.52, 4_694_854_062.6],
+      [0.000311, 0.5, 0.0449],
+    ];
+    const trades = input.portfolio.trades.slice(0, 1).flatMap((trade) =>
+      prices.map(([quantity, entryPrice, exitPrice], i) => ({ ...trade, quantity, entryPrice, exitPrice, entryTime: trade.entryTime + i, exitTime: trade.exitTime + i })),
+    );
+    const report = await open({ ...input, portfolio: { ...input.portfolio, trades } }, 'prices');
+    const rows = report.page.locator('[data-table="trades"] tbody tr');
+    expect(await rows.count()).toBe(3);
+    for (let i = 0; i < 3; i++) {
+      const cells = await rows.nth(i).locator('td').allTextContents();
+      const trade = trades[i];
+      if (trade === undefined) throw new Error('no trade');
+      // Quantity, average entry price and exit price: columns 4, 6 and 8.
+      expect([cells[3], cells[5], cells[7]]).toEqual([formatQuantity(trade.quantity), formatPrice(trade.entryPrice), formatPrice(trade.exitPrice)]);
+    }
+    expect(await rows.nth(0).locator('td').nth(5).textContent()).toBe('0.00001234');
+    expect(report.consoleErrors).toEqual([]);
+    await report.page.close();
+  }, 300_000);
+
+  it('draws a run of one bar as a point in the equity and underwater charts, not as an empty frame', async () => {
+    const time = [Date.UTC(2020, 0, 2)];
+    const input = backtestReportInput(
+      { strategy: { id: 'hold' }, symbols: ['ONE'], equity: { time, equity: [100_000], cash: [100_000] }, trades: [], fills: [] },
+      { benchmark: { symbol: 'ONE', length: 1, time: Float64Array.from(time), close: Float64Array.of(100) } },
+    );
+    const report = await open(input, 'one-bar');
+    for (const chart of ['equity', 'drawdown']) {
+      const points = report.page.locator(`[data-chart="${chart}"] svg g.mark-symbol.role-mark path`);
+      expect(await points.count(), chart).toBeGreaterThan(0);
+      const box = await points.first().boundingBox();
+      expect(box?.width ?? 0, chart).toBeGreaterThan(2);
+    }
+    expect(report.consoleErrors).toEqual([]);
+    expect(report.consoleWarnings).toEqual([]);
+    await report.page.close();
+  }, 300_000);
+
   it('renders the research report offline: heatmaps, distribution, walk-forward, sortable trials', async () => {
     const input = buildResearchRun({ walkForward: true });
     const path = join(directory, 'research.html');
@@ -266,6 +426,14 @@ describe.runIf(available)('HTML report in Chromium', () => {
 
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'research-report.png'), fullPage: true });
+
+    // On a phone the readings keep whole words and the values whole figures.
+    const narrow = await openFile(path, 390);
+    expect(await cutText(narrow.page, 'table.metrics td')).toEqual([]);
+    expect(await cutPlaceholders(page)).toEqual([]);
+    expect(await cutPlaceholders(narrow.page)).toEqual([]);
+    expect(narrow.consoleErrors).toEqual([]);
+    await narrow.page.close();
     expect(report.consoleErrors).toEqual([]);
     expect(report.consoleWarnings).toEqual([]);
     expect(report.requests).toEqual([report.url]);

@@ -116,6 +116,15 @@ describe('the max drawdown card', () => {
     expect(open).not.toContain('days peak to recovery');
     expect(open).toContain('4 days since the peak, not recovered');
   });
+
+  it('says "no drawdown" for a curve that never fell below its peak, rather than "0 days since the peak, not recovered"', () => {
+    for (const equity of [[100, 100, 100, 100], [100, 101], [100, 101, 102, 103]]) {
+      const html = renderHtml(backtestReportInput(source(equity)));
+      const card = /<div class="card[^"]*" data-card="Max drawdown">([\s\S]*?)<\/div><\/div>/.exec(html)?.[1] ?? '';
+      expect(card, String(equity)).toContain('<div class="sub">no drawdown');
+      expect(card, String(equity)).not.toContain('recover');
+    }
+  });
 });
 
 describe('the internal crossing line', () => {

@@ -3,6 +3,7 @@ import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { buildRandomWalkRun } from '../__fixtures__/random-walk-run';
 import { buildSmallRun } from '../__fixtures__/small-run';
+import { backtestReportInput } from '../from-backtest';
 import { buildCharts, sleeveColor } from './index';
 import type { ChartOptions, ReportChart } from './index';
 import { normalizeSvg, renderSvg } from '../svg';
@@ -193,5 +194,48 @@ describe('the equity chart on a log scale (the page\'s switch)', () => {
     expect(low).toBeGreaterThan(540_000);
     expect(high).toBeGreaterThanOrEqual(2_400_000);
     expect(high).toBeLessThan(2_640_000);
+  });
+});
+
+describe('the time axis of a run of a few days', () => {
+  /** The labels of a chart's time axis, as vega draws them. */
+  function timeLabels(svg: string): string[] {
+    const start = svg.indexOf('aria-label="X-axis');
+    if (start < 0) throw new Error('no X axis');
+    const group = svg.slice(start, svg.indexOf('role-axis-domain', start));
+    return [...group.slice(group.indexOf('role-axis-label')).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((match) => match[1] ?? '');
+  }
+
+  it('ticks two daily bars at their dates, not at the hours between them (03 AM, 06 AM)', async () => {
+    const day = 86_400_000;
+    const time = [Date.UTC(2020, 0, 1), Date.UTC(2020, 0, 2)];
+    const input = backtestReportInput({ strategy: { id: 'hold' }, symbols: ['TWO'], equity: { time, equity: [100_000, 101_000], cash: [0, 0] }, trades: [], fills: [] });
+    for (const chart of buildCharts(input, { ...options, interactive: false }).filter((candidate) => candidate.id === 'equity' || candidate.id === 'drawdown')) {
+      expect(timeLabels(await renderSvg(chart.spec)), chart.id).toEqual(['2020-01-01', '2020-01-02']);
+    }
+    // A longer run keeps vega's ticks.
+    const long = Array.from({ length: 30 }, (_, i) => Date.UTC(2020, 0, 1) + i * day);
+    const monthInput = backtestReportInput({ strategy: { id: 'hold' }, symbols: ['X'], equity: { time: long, equity: long.map((_, i) => 100_000 + i), cash: long.map(() => 0) }, trades: [], fills: [] });
+    const equity = buildCharts(monthInput, { ...options, interactive: false }).find((candidate) => candidate.id === 'equity');
+    if (equity === undefined) throw new Error('no equity chart');
+    expect(timeLabels(await renderSvg(equity.spec))).not.toContain('2020-01-02');
+  });
+});
+
+describe('the rolling Sharpe chart of nearly constant returns', () => {
+  it('groups the thousands of its axis labels (−2,500,000.0, not −2500000.0), as the metrics table writes its Sharpe', async () => {
+    // A price falling 0.5 % a bar, held with a little cash: returns of almost the same size every bar.
+    const day = 86_400_000;
+    const time = Array.from({ length: 300 }, (_, i) => Date.UTC(2020, 0, 1) + i * day);
+    const equity = time.map((_, i) => 100 + 99_900 * 0.995 ** i);
+    const input = backtestReportInput({ strategy: { id: 'hold' }, symbols: ['DOWN'], equity: { time, equity, cash: time.map(() => 100) }, trades: [], fills: [] });
+    const chart = buildCharts(input, { ...options, interactive: false }).find((candidate) => candidate.id === 'rolling-sharpe');
+    if (chart === undefined) throw new Error('no rolling Sharpe chart');
+    const svg = await renderSvg(chart.spec);
+    const start = svg.indexOf("aria-label=\"Y-axis titled 'Sharpe'");
+    const labels = [...svg.slice(start, svg.indexOf('role-axis-domain', start)).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((match) => match[1] ?? '');
+    const long = labels.filter((label) => label.replace(/[^\d]/g, '').length > 4);
+    expect(long.length).toBeGreaterThan(0);
+    for (const label of long) expect(label).toMatch(/^[−-]?\d{1,3}(,\d{3})+\.\d$/);
   });
 });

@@ -14,6 +14,12 @@ export interface HeatmapLayersOptions {
   /** The d3 format of the value printed in each cell, and its font size. */
   readonly textFormat: string;
   readonly fontSize: number;
+  /**
+   * The columns of cells across the chart's width, and the narrowest cell (pixels) that prints its
+   * value: narrower cells print none (their tooltip still shows it), so that labels never run into
+   * each other when the page fits the chart to a narrow panel or many columns share it.
+   */
+  readonly labelFit?: { readonly columns: number; readonly minCellWidth: number };
   /** Cells whose value is farther than this from `center` print it in white (dark backgrounds). */
   readonly lightTextAbove: number;
   /** The value of the scale's lightest colour; default 0. */
@@ -39,7 +45,13 @@ export function heatmapLayers(options: HeatmapLayersOptions): object[] {
       },
     },
     {
-      mark: { type: 'text', fontSize: options.fontSize },
+      mark: {
+        type: 'text',
+        fontSize:
+          options.labelFit === undefined
+            ? options.fontSize
+            : { expr: `width / ${String(options.labelFit.columns)} >= ${String(options.labelFit.minCellWidth)} ? ${String(options.fontSize)} : 0` },
+      },
       encoding: {
         text: { field: options.field, type: 'quantitative', format: options.textFormat },
         color: { condition: { test: `${distance(options.field, options.center ?? 0)} > ${options.lightTextAbove}`, value: '#ffffff' }, value: '#1f2933' },

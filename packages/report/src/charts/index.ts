@@ -3,6 +3,7 @@ import { reportInputIssue } from '../argument-checks';
 import type { ReportInput } from '../report-input';
 import { drawdownChart, equityChart, monthlyReturnsChart, rollingSharpeChart } from './portfolio-charts';
 import { attributionChart, contributionChart, correlationChart, sleeveEquityChart, weightsChart } from './sleeve-charts';
+import { FEW_DAYS_MS } from './types';
 import type { ChartOptions, ReportChart } from './types';
 
 export type { ChartId, ChartOptions, ReportChart } from './types';
@@ -16,8 +17,11 @@ export type { HeatmapLayersOptions } from './heatmap';
  * drawdown, monthly returns, rolling Sharpe, and with two or more sleeves their equity curves,
  * allocation, contribution, contribution by period and correlation. Each spec carries its data.
  */
-export function buildCharts(input: ReportInput, options: ChartOptions): ReportChart[] {
-  checkArguments('buildCharts', [reportInputIssue(input), objectIssue(options, 'options', 'chart options (width, maxPoints, timeFormat)')]);
+export function buildCharts(input: ReportInput, given: ChartOptions): ReportChart[] {
+  checkArguments('buildCharts', [reportInputIssue(input), objectIssue(given, 'options', 'chart options (width, maxPoints, timeFormat)')]);
+  const time = input.portfolio.equity.time;
+  const span = (time[time.length - 1] ?? 0) - (time[0] ?? 0);
+  const options = given.tickTimes === undefined && given.timeFormat === 'date' && span <= FEW_DAYS_MS ? { ...given, tickTimes: Array.from(time) } : given;
   const charts: (ReportChart | null)[] = [equityChart(input, options), drawdownChart(input, options)];
   const multi = input.sleeves.length >= 2;
   if (multi) {

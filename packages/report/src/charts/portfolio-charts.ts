@@ -3,7 +3,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ReportInput } from '../report-input';
 import { rebaseBenchmark, downsampleIndices } from '../series';
 import { heatmapLayers } from './heatmap';
-import { BENCHMARK_COLOR, DRAWDOWN_COLOR, MONTH_NAMES, PORTFOLIO_COLOR, base, pick, round } from './theme';
+import { BENCHMARK_COLOR, DRAWDOWN_COLOR, MONTH_NAMES, PORTFOLIO_COLOR, axisReserve, base, pick, round } from './theme';
+import { formatNumber } from '../format';
 import { hoverLayers, multiLine, timeAxis } from './time-series';
 import type { Line } from './time-series';
 import type { ChartOptions, ReportChart } from './types';
@@ -46,7 +47,8 @@ export function drawdownChart(input: ReportInput, options: ChartOptions): Report
       encoding: { x: timeAxis(options) },
       layer: [
         {
-          mark: { type: 'area', color: DRAWDOWN_COLOR, opacity: 0.28, line: { color: DRAWDOWN_COLOR, strokeWidth: 1 } },
+          // An area of one point draws nothing: that point is marked.
+          mark: { type: 'area', color: DRAWDOWN_COLOR, opacity: 0.28, line: { color: DRAWDOWN_COLOR, strokeWidth: 1 }, ...(values.length === 1 ? { point: { color: DRAWDOWN_COLOR, size: 40 } } : {}) },
           encoding: {
             y: { field: 'v', type: 'quantitative', title: 'Drawdown', axis: { format: '.0%', tickCount: 5 }, scale: { domainMax: 0 } },
           },
@@ -71,6 +73,7 @@ export function monthlyReturnsChart(input: ReportInput, options: ChartOptions): 
     if (period.return !== null) rows.push({ year: String(period.year), month: 'Year', r: period.return });
   }
   const years = [...new Set(rows.map((row) => row.year))];
+  const columns = new Set(rows.map((row) => row.month)).size;
   return {
     id: 'monthly-returns',
     title: 'Monthly returns',
@@ -79,7 +82,14 @@ export function monthlyReturnsChart(input: ReportInput, options: ChartOptions): 
       ...base(options, Math.max(60, years.length * 20), 48),
       data: { values: rows },
       encoding: {
-        x: { field: 'month', type: 'ordinal', sort: [...MONTH_NAMES, 'Year'], title: null, axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false } },
+        // Columns narrower than "Year" is wide are headed by initials (J F M … Y).
+        x: {
+          field: 'month',
+          type: 'ordinal',
+          sort: [...MONTH_NAMES, 'Year'],
+          title: null,
+          axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false, labelExpr: `width / ${String(columns)} >= 30 ? datum.label : slice(datum.label, 0, 1)` },
+        },
         y: { field: 'year', type: 'ordinal', sort: years, title: null, axis: { domain: false, ticks: false } },
       },
       layer: heatmapLayers({
@@ -95,6 +105,8 @@ export function monthlyReturnsChart(input: ReportInput, options: ChartOptions): 
         cornerRadius: 2,
         textFormat: '.1%',
         fontSize: 10,
+        // "−10.4%" at 10 pixels is about 34 pixels wide.
+        labelFit: { columns, minCellWidth: 38 },
         lightTextAbove: round(extreme * 0.6, 6),
       }),
     } as TopLevelSpec,
@@ -117,12 +129,14 @@ export function rollingSharpeChart(input: ReportInput, options: ChartOptions): R
   const definedTimes = pick(time, defined);
   const kept = downsampleIndices(definedValues, options.maxPoints).map((j) => defined[j] ?? 0);
   const values = kept.map((i) => ({ t: time[i] ?? Number.NaN, v: round(sharpe[i] ?? Number.NaN, 4) }));
+  // Room for the longest axis label: `−2,500,000.0` for nearly constant returns, `−2.0` usually.
+  const largest = values.reduce((max, row) => Math.max(max, Math.abs(row.v)), 0);
   return {
     id: 'rolling-sharpe',
     title: 'Rolling Sharpe (6 months)',
     caption: `Annualised Sharpe ratio over the last ${window} bars (half a year at ${input.periodsPerYear} periods per year).`,
     spec: {
-      ...base(options, 200, 64),
+      ...base(options, 200, Math.max(64, axisReserve(`-${formatNumber(largest * 1.1, 1)}`))),
       layer: [
         {
           data: { values },
@@ -130,9 +144,9 @@ export function rollingSharpeChart(input: ReportInput, options: ChartOptions): R
           layer: [
             {
               mark: { type: 'line', color: PORTFOLIO_COLOR, strokeWidth: 1.4 },
-              encoding: { y: { field: 'v', type: 'quantitative', title: 'Sharpe', axis: { format: '.1f', tickCount: 6 } } },
+              encoding: { y: { field: 'v', type: 'quantitative', title: 'Sharpe', axis: { format: ',.1f', tickCount: 6 } } },
             },
-            ...hoverLayers(options, [{ key: 'v', label: 'Sharpe', format: '.2f', time: definedTimes, value: definedValues }]),
+            ...hoverLayers(options, [{ key: 'v', label: 'Sharpe', format: ',.2f', time: definedTimes, value: definedValues }]),
           ],
         },
         {

@@ -114,7 +114,8 @@ export function correlationChart(input: ReportInput, options: ChartOptions): Rep
       ...base({ ...options, width: size }, size, 0, true),
       data: { values: rows },
       encoding: {
-        x: { field: 'b', type: 'nominal', sort: categories.keys, title: null, axis: { labelAngle: -30, domain: false, ticks: false, labelExpr: categories.labelExpr } },
+        // Slanted labels of cells narrower than a label is long run into each other: upright then.
+        x: { field: 'b', type: 'nominal', sort: categories.keys, title: null, axis: { labelAngle: size / correlation.ids.length < 40 ? -90 : -30, domain: false, ticks: false, labelExpr: categories.labelExpr } },
         y: { field: 'a', type: 'nominal', sort: categories.keys, title: null, axis: { domain: false, ticks: false, labelExpr: categories.labelExpr } },
       },
       layer: heatmapLayers({
@@ -130,6 +131,8 @@ export function correlationChart(input: ReportInput, options: ChartOptions): Rep
         cornerRadius: 3,
         textFormat: '.2f',
         fontSize: 11,
+        // "−0.42" at 11 pixels is about 30 pixels wide.
+        labelFit: { columns: correlation.ids.length, minCellWidth: 34 },
         lightTextAbove: 0.6,
       }),
     } as TopLevelSpec,

@@ -11,7 +11,10 @@ export function timeAxis(options: ChartOptions) {
     type: 'temporal',
     title: null,
     scale: { type: 'utc' },
-    axis: { labelOverlap: true, tickCount: 8, grid: false, format: options.timeFormat === 'date' ? undefined : '%Y-%m-%d %H:%M' },
+    axis:
+      options.tickTimes === undefined
+        ? { labelOverlap: true, tickCount: 8, grid: false, format: options.timeFormat === 'date' ? undefined : '%Y-%m-%d %H:%M' }
+        : { labelOverlap: true, values: [...options.tickTimes], grid: false, format: '%Y-%m-%d' },
   } as const;
 }
 
@@ -133,13 +136,15 @@ export function multiLine(
   const rows = lineRows(lines, options.maxPoints);
   const keys = lines.map((line) => line.key);
   const largest = rows.reduce((max, row) => Math.max(max, Math.abs(row.v)), 0);
+  // A line of one point draws nothing: mark the points when some line has no segment.
+  const lonePoint = keys.some((key) => rows.filter((row) => row.k === key).length === 1);
   return {
     ...base(options, height, axisReserve(formatNumber(largest * 1.1, 0))),
     data: { values: rows },
     encoding: { x: timeAxis(options) },
     layer: [
       {
-        mark: { type: 'line', strokeWidth: 1.6, interpolate: 'linear', strokeJoin: 'round' },
+        mark: { type: 'line', strokeWidth: 1.6, interpolate: 'linear', strokeJoin: 'round', ...(lonePoint ? { point: { size: 40 } } : {}) },
         encoding: {
           y: { field: 'v', type: 'quantitative', title: y.title, scale: { type: 'linear', zero: y.zero }, axis: { format: y.format, tickCount: 6 } },
           color: {

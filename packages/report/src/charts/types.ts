@@ -21,6 +21,9 @@ export interface ReportChart {
   readonly spec: TopLevelSpec;
 }
 
+/** Longest span of a run of dates whose time axes tick at its bars: 10 days. */
+export const FEW_DAYS_MS = 10 * 86_400_000;
+
 /** Options of {@link buildCharts}. */
 export interface ChartOptions {
   /**
@@ -31,6 +34,12 @@ export interface ChartOptions {
   /** Curves longer than this are downsampled for drawing (see `downsampleIndices`). */
   readonly maxPoints: number;
   readonly timeFormat: TimeFormat;
+  /**
+   * Times the time axes tick at, instead of vega's choice. Unless given, {@link buildCharts} sets
+   * it to the bars of a run of dates spanning at most {@link FEW_DAYS_MS}, where vega would tick
+   * hours of the day (`03 AM`, `06 AM`) between two daily bars.
+   */
+  readonly tickTimes?: readonly number[];
   /** Draw a white background (for stand-alone SVG); transparent otherwise. */
   readonly background?: boolean;
   /** Add hover rules and tooltips (for the browser); static charts leave them out. Default true. */

@@ -15,7 +15,7 @@ import type { InteractiveTable } from './parts';
 function metricsTable(input: ReportInput): string {
   const columns = metricsColumns(input);
   const head = columns
-    .map((column) => `<th scope="col" class="num">${column.sleeveIndex === null ? swatch(PORTFOLIO_COLOR) : swatch(sleeveColor(column.sleeveIndex))}${escapeHtml(column.label)}</th>`)
+    .map((column) => `<th scope="col" class="num" title="${escapeHtml(column.label)}">${column.sleeveIndex === null ? swatch(PORTFOLIO_COLOR) : swatch(sleeveColor(column.sleeveIndex))}${escapeHtml(column.label)}</th>`)
     .join('');
   const body = metricRows(columns)
     .map(
@@ -32,7 +32,7 @@ function metricsTable(input: ReportInput): string {
     )
     .join('');
   const note = sleeveReturnsNote(input);
-  return `<div class="panel"><div class="table-wrap"><table class="metrics"><thead><tr><th scope="col">Metric</th>${head}</tr></thead><tbody>${body}</tbody></table></div>
+  return `<div class="panel"><div class="table-wrap"><table class="metrics" style="--value-columns:${columns.length}"><thead><tr><th scope="col">Metric</th>${head}</tr></thead><tbody>${body}</tbody></table></div>
 <p class="caption">Hover a metric's name for its definition. A dash marks a value that cannot be computed.${note === '' ? '' : ` ${escapeHtml(note)}`}</p></div>`;
 }
 
@@ -180,7 +180,8 @@ function masthead(input: ReportInput, timeFormat: TimeFormat): string {
   const subs: Record<string, string> = {};
   if (metrics.benchmarkReturn !== null && input.benchmark !== undefined) subs['Total return'] = `${input.benchmark.name} ${formatPercent(metrics.benchmarkReturn)}`;
   if (metrics.sortino !== null) subs.Sharpe = `Sortino ${formatMetric(metrics.sortino, 'ratio')}`;
-  if (metrics.maxDrawdownDays !== null) {
+  if (metrics.maxDrawdown === 0) subs['Max drawdown'] = 'no drawdown: the curve never fell below its peak';
+  else if (metrics.maxDrawdownDays !== null) {
     // Its days run to the last bar when the curve has not recovered.
     const recovered = (input.portfolio.metrics.maxDrawdownPeriod?.recovery ?? null) !== null;
     subs['Max drawdown'] = `${formatCount(Math.round(metrics.maxDrawdownDays))} days ${recovered ? 'peak to recovery' : 'since the peak, not recovered'}`;

@@ -4,7 +4,7 @@ import { heatmapLayers } from '../charts/heatmap';
 import { PORTFOLIO_COLOR, axisReserve, base, round } from '../charts/theme';
 import { categoryKeys, multiLine, timeAxis } from '../charts/time-series';
 import type { ChartOptions } from '../charts/types';
-import { formatNumber } from '../format';
+import { formatCount, formatNumber } from '../format';
 import type { ResearchReportInput, ResearchTrial } from './research-input';
 
 /** A chart of the research report: an id (a safe identifier), a title, a caption and its spec. */
@@ -234,7 +234,7 @@ export function logitChart(input: ResearchReportInput, options: ChartOptions): R
   return {
     id: 'logits',
     title: 'Out-of-sample rank of the in-sample best',
-    caption: `Logit of the in-sample best trial's relative rank out of sample, over ${pbo.splits} CSCV splits of ${pbo.blocks} blocks. Mass at or left of 0 (red) is the probability of backtest overfitting.`,
+    caption: `Logit of the in-sample best trial's relative rank out of sample, over ${formatCount(pbo.splits)} CSCV splits of ${formatCount(pbo.blocks)} blocks. Mass at or left of 0 (red) is the probability of backtest overfitting.`,
     spec: {
       ...base(options, 200, 56),
       data: { values: rows },

@@ -149,7 +149,7 @@ function statisticsPanel(input: ResearchReportInput): string {
     .map((reading) => `<tr><td class="metric-name">${escapeHtml(reading.label)}</td><td class="num ${reading.tone === 'positive' ? 'pos' : reading.tone === 'negative' ? 'neg' : ''}">${escapeHtml(reading.value)}</td><td class="wrap-text">${escapeHtml(reading.reading)}</td></tr>`)
     .join('');
   const notes = input.statistics.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('');
-  return `<div class="panel"><div class="table-wrap"><table class="metrics"><thead><tr><th scope="col">Statistic</th><th scope="col" class="num">Value</th><th scope="col">Reading</th></tr></thead><tbody>${rows}</tbody></table></div>${
+  return `<div class="panel"><div class="table-wrap"><table class="metrics readings"><thead><tr><th scope="col">Statistic</th><th scope="col" class="num">Value</th><th scope="col">Reading</th></tr></thead><tbody>${rows}</tbody></table></div>${
     notes === '' ? '' : `<ul class="caption">${notes}</ul>`
   }<p class="caption">Deflated Sharpe ratio: Bailey &amp; López de Prado (2014). PBO: Bailey, Borwein, López de Prado &amp; Zhu, combinatorially symmetric cross-validation.</p></div>`;
 }

@@ -130,6 +130,15 @@ describe('research charts', () => {
     const logits = logitChart({ ...input, statistics: { ...input.statistics, pbo: { ...pbo, splits: 3, logitDistribution: [{ logit: -1, count: 1 }, { logit: 1, count: 2 }] } } }, options);
     expect(axisLabels(await svgOf(logits), 'Y')).toEqual(['0', '1', '2']);
   });
+
+  it('writes the count of splits in the PBO caption as its reading in the table does (12,870, not 12870)', () => {
+    const input = buildResearchRun();
+    const pbo = input.statistics.pbo;
+    if (pbo === null) throw new Error('the fixture has a PBO');
+    const many = { ...input, statistics: { ...input.statistics, pbo: { ...pbo, splits: 12_870 } } };
+    expect(logitChart(many, options)?.caption).toContain('over 12,870 CSCV splits');
+    expect(statisticReadings(many).find((reading) => reading.label === 'PBO')?.reading).toContain('of 12,870 splits');
+  });
 });
 
 /** The SVG vega draws of a chart that must exist. */
