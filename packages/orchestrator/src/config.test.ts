@@ -192,6 +192,14 @@ describe('parseRunConfig', () => {
     expect(error.issues.find((issue) => issue.path === 'strategies.3.params.fats')?.message).toContain('unknown parameter "fats" — did you mean "fast"?');
   });
 
+  it('takes periodsPerYear from 0.01 to 31,536,000,000 and names anything else by path', () => {
+    const base = { data: { dataset: 'test' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['AAA'] }] };
+    for (const periodsPerYear of [0.01, 365, 31_536_000_000]) expect(parseRunConfig({ ...base, periodsPerYear }, { registry: testRegistry }).periodsPerYear).toBe(periodsPerYear);
+    for (const periodsPerYear of [1e300, 1e-300, 0]) {
+      expect(() => parseRunConfig({ ...base, periodsPerYear }, { registry: testRegistry })).toThrow(/periodsPerYear: must be a number from 0\.01 \(a bar a century\) to 31,536,000,000/);
+    }
+  });
+
   it('takes allocation.minInvested as a fraction in [0, 1] and names anything else by path', () => {
     const config = (minInvested: unknown) => ({
       data: { dataset: 'sp500' },

@@ -4,7 +4,10 @@ import {
   ConfigError,
   DateFormatSchema,
   TWO_DIGIT_YEARS,
+  MAX_PERIODS_PER_YEAR,
   MAX_SYMBOL_LENGTH,
+  MIN_PERIODS_PER_YEAR,
+  PERIODS_PER_YEAR_RULE,
   STRATEGY_ID_PATTERN,
   STRATEGY_ID_RULE,
   StrategyModuleFilesSchema,
@@ -256,9 +259,12 @@ const commonFields = {
   riskFreeRate: z.number().gt(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, a fraction. Default 0'),
   periodsPerYear: z
     .number()
-    .positive()
+    .min(MIN_PERIODS_PER_YEAR, { message: PERIODS_PER_YEAR_RULE })
+    .max(MAX_PERIODS_PER_YEAR, { message: PERIODS_PER_YEAR_RULE })
     .optional()
-    .describe('Return periods per year used to annualise (default: inferred from the bar spacing: 252 daily, 52 weekly, 12 monthly)'),
+    .describe(
+      'Return periods per year used to annualise, from 0.01 to 31,536,000,000 (a bar a millisecond) (default: inferred from the bar spacing: 252 daily, 52 weekly, 12 monthly)',
+    ),
   checkInvariants: engineOptions.checkInvariants.describe(
     'Audit every sleeve (equity = cash + positions, ledger rebuilt from fills) and Σ sleeves = portfolio at every bar; slower',
   ),
