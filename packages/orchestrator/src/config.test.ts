@@ -391,6 +391,19 @@ describe('parseRunConfig', () => {
     expect(() => parseRunConfig({ data, allocation: { floor: 0.5 }, strategies }, { registry: testRegistry, customAllocation: true })).toThrow(/allocation\.floor/);
   });
 
+  it('refuses a sleeve rebalance schedule beside the strategy\'s rebalance parameter, as a backtest config does', () => {
+    // Both were taken, the entry's winning, while the summary printed "rebalance=quarter · own
+    // rebalance every 2 bars" and the recorded config held two schedules.
+    const entry = { id: 'ew', strategy: 'equal-weight', symbols: ['AAPL', 'MSFT'] };
+    const both = { data: { dataset: 'stocks5' }, strategies: [{ ...entry, params: { rebalance: 'quarter' }, rebalance: { everyBars: 2 } }] };
+    expect(() => parseRunConfig(both, { registry: testRegistry })).toThrow(
+      /strategies\.0\.params\.rebalance: both "params\.rebalance" and "rebalance" set this sleeve's rebalance schedule \("rebalance" replaces the strategy's own\); give one of them/,
+    );
+    // Either alone is taken.
+    expect(parseRunConfig({ ...both, strategies: [{ ...entry, rebalance: { everyBars: 2 } }] }, { registry: testRegistry }).strategies[0]?.rebalance).toEqual({ everyBars: 2 });
+    expect(parseRunConfig({ ...both, strategies: [{ ...entry, params: { rebalance: 'quarter' } }] }, { registry: testRegistry }).strategies[0]?.params).toEqual({ rebalance: 'quarter' });
+  });
+
   it('rejects portfolio strategies in shared mode, infeasible minimum weights and unknown keys', () => {
     const issues = issuesOf({
       data: { dataset: 'stocks5' },

@@ -186,7 +186,7 @@ export const StrategyEntrySchema = z
     rebalance: scheduleSchema
       .optional()
       .describe(
-        "Portfolio strategies only: the sleeve's own rebalance schedule, overriding the strategy's: \"never\" (first bar only), \"week\", \"month\", \"quarter\", \"year\" or { \"everyBars\": N }",
+        "Portfolio strategies only: the sleeve's own rebalance schedule, overriding the strategy's (so not beside a \"rebalance\" parameter): \"never\" (first bar only), \"week\", \"month\", \"quarter\", \"year\" or { \"everyBars\": N }",
       ),
     sizing: SizingRuleSchema.optional().describe('Entry sizing of this (signal) strategy, overriding the run\'s "sizing"'),
   })

@@ -57,6 +57,22 @@ describe('a portfolio strategy on a symbol with no bar on a rebalance day (equal
     }
   }
 
+  it('a position in a symbol whose data ended keeps its weight: no sale that can never fill, every order placed fills', () => {
+    // B's last bar is 2021-02-05; weekly rebalances after it used to order B sold (dropped at the
+    // end, never filled, or rejected) and size A on the whole equity, B included.
+    const [a, b] = holidaySeries();
+    if (a === undefined || b === undefined) throw new Error('fixture');
+    const end = Array.from(b.time).indexOf(Date.UTC(2021, 1, 5)) + 1;
+    const ended: BarSeries = { ...b, length: end, time: b.time.slice(0, end), open: b.open.slice(0, end), high: b.high.slice(0, end), low: b.low.slice(0, end), close: b.close.slice(0, end), volume: b.volume.slice(0, end) };
+    for (const name of ['equal-weight', 'inverse-volatility'] as const) {
+      const strategy = createStrategy(name, name === 'inverse-volatility' ? { lookback: 5, rebalance: 'week' } : { rebalance: 'week' });
+      const result = runBacktest({ series: [a, ended], strategy, cash: 100_000, fractional: true, fill: 'close' });
+      // Every order placed filled: none shrunk, rejected or dropped.
+      expect(result.orders).toMatchObject({ shrunk: 0, rejected: 0, dropped: 0 });
+      expect(result.fills.filter((fill) => fill.symbol === 'B' && fill.time > Date.UTC(2021, 1, 5))).toEqual([]);
+    }
+  });
+
   it('an equal-weight sleeve of `ensemble run` keeps B too', () => {
     const result = runOrchestrator(
       { data: { dataset: 'test' }, cash: 100_000, fractional: true, rebalance: { schedule: 'never' }, strategies: [{ id: 'ew', strategy: 'equal-weight', symbols: ['A', 'B'] }] },
