@@ -4,7 +4,7 @@ import { isDatasetName } from '@ensemble/data';
 import type { DataFormat } from '@ensemble/data';
 import { parseBacktestConfig } from '@ensemble/engine';
 import type { BacktestConfig, CommissionModel, FillMode, ResolvedBacktestOptions, SlippageModel } from '@ensemble/engine';
-import { ConfigError, echoValue, quoteValue } from '@ensemble/protocol';
+import { ConfigError, echoValue, periodsPerYearProblem, quoteValue } from '@ensemble/protocol';
 import type { DateFormat, RebalanceRule } from '@ensemble/protocol';
 import { DATE_FORMAT_HELP, SIZING_FORMS, appendValue, dateFormatFlag, dateRangeFlags, flagText, numberFlag, parseNumber, sizingFlag } from './flags';
 import type { FlagProblems } from './flags';
@@ -307,7 +307,10 @@ export function parseBacktestConfigFlags(problems: FlagProblems, flags: Backtest
   const engine = engineFromFlags(problems, flags, context.strategy, origins);
   const range = dateRangeFlags(problems, flags.from, flags.to);
   const riskFreeRate = numberFlag(problems, '--risk-free-rate', flags.riskFreeRate, { above: -1, max: 1, fraction: true });
-  const periodsPerYear = numberFlag(problems, '--periods-per-year', flags.periodsPerYear, { above: 0 });
+  const givenPeriods = numberFlag(problems, '--periods-per-year', flags.periodsPerYear);
+  const periodsProblem = givenPeriods === undefined ? null : periodsPerYearProblem(givenPeriods);
+  if (periodsProblem !== null) problems.add(flagText('--periods-per-year', flags.periodsPerYear ?? ''), periodsProblem);
+  const periodsPerYear = periodsProblem === null ? givenPeriods : undefined;
   const symbols = splitSymbols(flags.symbol ?? []);
   let benchmark: BenchmarkChoice = { kind: 'auto' };
   if (flags.benchmark !== undefined) {

@@ -29,8 +29,9 @@ export interface CrossFieldOptions {
 /**
  * The checks zod cannot make alone, run on the raw input so that they are reported together with
  * the schema's issues: unique ids, known strategy names, parameters valid for each strategy,
- * `rebalance` only on portfolio strategies, shared mode only with signal strategies, fixed weights
- * present and summing to at most `leverage − cashBuffer`, no weights under the `equal` scheme
+ * `rebalance` only on portfolio strategies and not beside a `rebalance` parameter, shared mode only
+ * with signal strategies, fixed weights present and summing to at most `leverage − cashBuffer`, no
+ * weights under the `equal` scheme
  * (they would be ignored), feasible weight constraints, and no setting the chosen allocation
  * scheme or drawdown action ignores ({@link ignoredSettingIssues}).
  */
@@ -90,6 +91,14 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry, opt
       issues.push({
         path: `${at}.rebalance`,
         message: `"${definition.name}" is a signal strategy: it has no rebalance schedule (only portfolio strategies such as equal-weight do); remove "rebalance"`,
+      });
+    }
+    if (entry.rebalance !== undefined && definition.kind === 'portfolio' && isRecord(entry.params) && Object.hasOwn(entry.params, 'rebalance')) {
+      // One schedule per sleeve, as a backtest config has: with both, the summary and the recorded
+      // config stated a schedule that did not run.
+      issues.push({
+        path: `${at}.params.rebalance`,
+        message: `both "params.rebalance" and "rebalance" set this sleeve's rebalance schedule ("rebalance" replaces the strategy's own); give one of them`,
       });
     }
     if (entry.sizing !== undefined && definition.kind === 'portfolio') {

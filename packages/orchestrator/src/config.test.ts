@@ -192,6 +192,14 @@ describe('parseRunConfig', () => {
     expect(error.issues.find((issue) => issue.path === 'strategies.3.params.fats')?.message).toContain('unknown parameter "fats" — did you mean "fast"?');
   });
 
+  it('takes periodsPerYear from 0.01 to 31,536,000,000 and names anything else by path', () => {
+    const base = { data: { dataset: 'test' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['AAA'] }] };
+    for (const periodsPerYear of [0.01, 365, 31_536_000_000]) expect(parseRunConfig({ ...base, periodsPerYear }, { registry: testRegistry }).periodsPerYear).toBe(periodsPerYear);
+    for (const periodsPerYear of [1e300, 1e-300, 0]) {
+      expect(() => parseRunConfig({ ...base, periodsPerYear }, { registry: testRegistry })).toThrow(/periodsPerYear: must be a number from 0\.01 \(a bar a century\) to 31,536,000,000/);
+    }
+  });
+
   it('takes allocation.minInvested as a fraction in [0, 1] and names anything else by path', () => {
     const config = (minInvested: unknown) => ({
       data: { dataset: 'sp500' },
@@ -381,6 +389,19 @@ describe('parseRunConfig', () => {
     expect(() => parseRunConfig({ data, allocation: { scheme: 'fixed', lookback: 20 }, strategies: weighted }, { registry: testRegistry, customAllocation: true })).not.toThrow();
     // What it does not read stays refused.
     expect(() => parseRunConfig({ data, allocation: { floor: 0.5 }, strategies }, { registry: testRegistry, customAllocation: true })).toThrow(/allocation\.floor/);
+  });
+
+  it('refuses a sleeve rebalance schedule beside the strategy\'s rebalance parameter, as a backtest config does', () => {
+    // Both were taken, the entry's winning, while the summary printed "rebalance=quarter · own
+    // rebalance every 2 bars" and the recorded config held two schedules.
+    const entry = { id: 'ew', strategy: 'equal-weight', symbols: ['AAPL', 'MSFT'] };
+    const both = { data: { dataset: 'stocks5' }, strategies: [{ ...entry, params: { rebalance: 'quarter' }, rebalance: { everyBars: 2 } }] };
+    expect(() => parseRunConfig(both, { registry: testRegistry })).toThrow(
+      /strategies\.0\.params\.rebalance: both "params\.rebalance" and "rebalance" set this sleeve's rebalance schedule \("rebalance" replaces the strategy's own\); give one of them/,
+    );
+    // Either alone is taken.
+    expect(parseRunConfig({ ...both, strategies: [{ ...entry, rebalance: { everyBars: 2 } }] }, { registry: testRegistry }).strategies[0]?.rebalance).toEqual({ everyBars: 2 });
+    expect(parseRunConfig({ ...both, strategies: [{ ...entry, params: { rebalance: 'quarter' } }] }, { registry: testRegistry }).strategies[0]?.params).toEqual({ rebalance: 'quarter' });
   });
 
   it('rejects portfolio strategies in shared mode, infeasible minimum weights and unknown keys', () => {

@@ -4,7 +4,10 @@ import {
   ConfigError,
   DateFormatSchema,
   TWO_DIGIT_YEARS,
+  MAX_PERIODS_PER_YEAR,
   MAX_SYMBOL_LENGTH,
+  MIN_PERIODS_PER_YEAR,
+  PERIODS_PER_YEAR_RULE,
   STRATEGY_ID_PATTERN,
   STRATEGY_ID_RULE,
   StrategyModuleFilesSchema,
@@ -183,7 +186,7 @@ export const StrategyEntrySchema = z
     rebalance: scheduleSchema
       .optional()
       .describe(
-        "Portfolio strategies only: the sleeve's own rebalance schedule, overriding the strategy's: \"never\" (first bar only), \"week\", \"month\", \"quarter\", \"year\" or { \"everyBars\": N }",
+        "Portfolio strategies only: the sleeve's own rebalance schedule, overriding the strategy's (so not beside a \"rebalance\" parameter): \"never\" (first bar only), \"week\", \"month\", \"quarter\", \"year\" or { \"everyBars\": N }",
       ),
     sizing: SizingRuleSchema.optional().describe('Entry sizing of this (signal) strategy, overriding the run\'s "sizing"'),
   })
@@ -256,9 +259,12 @@ const commonFields = {
   riskFreeRate: z.number().gt(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, a fraction. Default 0'),
   periodsPerYear: z
     .number()
-    .positive()
+    .min(MIN_PERIODS_PER_YEAR, { message: PERIODS_PER_YEAR_RULE })
+    .max(MAX_PERIODS_PER_YEAR, { message: PERIODS_PER_YEAR_RULE })
     .optional()
-    .describe('Return periods per year used to annualise (default: inferred from the bar spacing: 252 daily, 52 weekly, 12 monthly)'),
+    .describe(
+      'Return periods per year used to annualise, from 0.01 to 31,536,000,000 (a bar a millisecond) (default: inferred from the bar spacing: 252 daily, 52 weekly, 12 monthly)',
+    ),
   checkInvariants: engineOptions.checkInvariants.describe(
     'Audit every sleeve (equity = cash + positions, ledger rebuilt from fills) and Σ sleeves = portfolio at every bar; slower',
   ),

@@ -136,3 +136,64 @@ describe('overflow in a run', () => {
     expect(() => holdJ([...jumpBars, ...later])).toThrow(overflowMessage);
   });
 });
+
+describe('exposure caps together', () => {
+  // X doubles from 10 to 20 on the second bar, Y stays at 10. Fixed weights 0.8 and 0.4 under a
+  // leverage of 1.2, close fills, fractional: on the first bar sleeve x buys 8 X and sleeve y 4 Y
+  // with 100 of cash (cash −20). On the second close X is worth 160, Y 40, equity 180: X holds
+  // 88.9 % (cap 50 %: trimmed to 90, factor 0.5625) and gross exposure is 111.1 %.
+  const X = seriesOf('X', [
+    ['2024-01-02', 10, 10, 10, 10],
+    ['2024-01-03', 20, 20, 20, 20],
+    ['2024-01-04', 20, 20, 20, 20],
+  ]);
+  const Y = seriesOf('Y', [
+    ['2024-01-02', 10, 10, 10, 10],
+    ['2024-01-03', 10, 10, 10, 10],
+    ['2024-01-04', 10, 10, 10, 10],
+  ]);
+  const run = (risk: Record<string, number>) =>
+    runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        cash: 100,
+        fill: 'close',
+        fractional: true,
+        allocation: { scheme: 'fixed', leverage: 1.2 },
+        rebalance: { schedule: 'never' },
+        risk,
+        strategies: [
+          { id: 'x', strategy: 'buy-and-hold', symbols: ['X'], weight: 0.8 },
+          { id: 'y', strategy: 'buy-and-hold', symbols: ['Y'], weight: 0.4 },
+        ],
+      },
+      [X, Y],
+      { registry: testRegistry },
+    );
+  const riskSales = (result: ReturnType<typeof run>, id: string) => result.sleeves.find((sleeve) => sleeve.id === id)?.fills.filter((fill) => fill.reason === 'risk') ?? [];
+
+  it('a gross cap that the symbol trim already meets cuts nothing more', () => {
+    // After the symbol trim: 90 + 40 = 130 of 180, 72.2 % gross, under the 100 % cap: Y keeps its 4
+    // units (the gross cap measured before the symbol trim sold 0.4 of them, to 90 %).
+    const result = run({ maxSymbolExposure: 0.5, maxGrossExposure: 1 });
+    expect(riskSales(result, 'y')).toEqual([]);
+    const x = riskSales(result, 'x');
+    expect(x).toHaveLength(1);
+    expect(x[0]?.quantity).toBeCloseTo(8 - 4.5, 12);
+    expect(result.risk.map((event) => event.kind)).toEqual(['symbol-exposure']);
+  });
+
+  it('a gross cap still breached after the symbol trim cuts the trimmed book pro rata, to the cap', () => {
+    // After the symbol trim 130 of 180 (72.2 %) against a 60 % cap: factor 108 / 130, so X keeps
+    // 4.5 × 108/130 = 3.7385 units (74.77) and Y 4 × 108/130 = 3.3231 (33.23): 108 of 180 = 60 %.
+    const result = run({ maxSymbolExposure: 0.5, maxGrossExposure: 0.6 });
+    const x = riskSales(result, 'x');
+    const y = riskSales(result, 'y');
+    expect(x.reduce((sum, fill) => sum + fill.quantity, 0)).toBeCloseTo(8 - (4.5 * 108) / 130, 10);
+    expect(y.reduce((sum, fill) => sum + fill.quantity, 0)).toBeCloseTo(4 - (4 * 108) / 130, 10);
+    const gross = result.risk.find((event) => event.kind === 'gross-exposure');
+    expect(gross?.value).toBeCloseTo(130 / 180, 12);
+    expect(gross?.factor).toBeCloseTo(108 / 130, 12);
+    expect(gross?.detail).toContain('(after the trims above)');
+  });
+});

@@ -437,7 +437,7 @@ describe('allocation hooks', () => {
         rebalance: { schedule: 'never' },
         strategies: [
           { id: 'monthly', strategy: 'equal-weight', params: { rebalance: 'month' }, symbols: ['UP', 'DN'] },
-          { id: 'weekly', strategy: 'equal-weight', params: { rebalance: 'month' }, symbols: ['UP', 'DN'], rebalance: 'week' },
+          { id: 'weekly', strategy: 'equal-weight', symbols: ['UP', 'DN'], rebalance: 'week' },
         ],
       },
       [UP, DOWN],

@@ -420,6 +420,16 @@ describe('inputs', () => {
     expect(computeMetrics({ equity: points })).toEqual(computeMetrics({ equity: { time: monthEnds, equity: handEquity } }));
   });
 
+  it('refuses periodsPerYear outside 0.01 to 31,536,000,000, where annualised figures describe no data', () => {
+    // 1e300 turned a Sharpe ratio of about 0.17 into 1.7e148 and 1e-300 every annualised figure into 0.
+    for (const periodsPerYear of [1e300, 31_536_000_001, 1e-300, 0.0099, 0, -1, Number.NaN]) {
+      expect(() => computeMetrics({ equity: { time: monthEnds, equity: handEquity } }, { periodsPerYear })).toThrow(/periodsPerYear: must be a number from 0\.01/);
+    }
+    for (const periodsPerYear of [0.01, 31_536_000_000]) {
+      expect(computeMetrics({ equity: { time: monthEnds, equity: handEquity } }, { periodsPerYear }).periodsPerYear).toBe(periodsPerYear);
+    }
+  });
+
   it('uses an explicit periodsPerYear for annualisation and reports it', () => {
     const result = computeMetrics({ equity: { time: monthEnds, equity: handEquity } }, { periodsPerYear: 52 });
     expect(result.periodsPerYear).toBe(52);

@@ -54,7 +54,8 @@ export type BenchmarkSeries =
 export interface PerformanceOptions {
   /**
    * Return periods per year `P` used to annualise. Default: inferred from the median bar spacing
-   * (see `inferPeriodsPerYear`). A given value wins; the result reports which was used.
+   * (see `inferPeriodsPerYear`). A given value wins (from 0.01 to 31,536,000,000, the protocol's
+   * `MIN_PERIODS_PER_YEAR` and `MAX_PERIODS_PER_YEAR`); the result reports which was used.
    */
   readonly periodsPerYear?: number;
   /** Annual risk-free rate as a fraction (default 0), applied per period as `(1 + rf)^(1/P) − 1`. */

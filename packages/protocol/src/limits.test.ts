@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_AMOUNT, MAX_QUANTITY, STRATEGY_ID_PATTERN, symbolProblem } from './limits';
+import { MAX_AMOUNT, MAX_PERIODS_PER_YEAR, MAX_QUANTITY, MIN_PERIODS_PER_YEAR, STRATEGY_ID_PATTERN, periodsPerYearProblem, symbolProblem } from './limits';
 
 describe('limits', () => {
   it('keeps currency amounts exact to the cent: below 2^46 the spacing of doubles is under 0.01', () => {
@@ -23,5 +23,14 @@ describe('limits', () => {
     expect(symbolProblem('x'.repeat(65))).toContain('65 characters');
     expect(symbolProblem('AB\u001b[2J')).toContain('control characters');
     expect(symbolProblem('A\u202eB')).toContain('control characters');
+  });
+
+  it('takes periods per year from one bar a century to one bar a millisecond of a 365-day year', () => {
+    expect(MIN_PERIODS_PER_YEAR).toBe(0.01);
+    expect(MAX_PERIODS_PER_YEAR).toBe(31_536_000_000); // 365 × 24 × 3,600 × 1,000
+    for (const value of [0.01, 1, 12, 52, 252, 365, 98_280, 31_536_000_000]) expect(periodsPerYearProblem(value)).toBeNull();
+    for (const value of [0, -252, 0.0099, 1e-300, 31_536_000_001, 1e300, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(periodsPerYearProblem(value)).toContain('from 0.01 (a bar a century) to 31,536,000,000');
+    }
   });
 });

@@ -30,6 +30,29 @@ export const MIN_PRICE = 1e-12;
 /** Largest volume market data may hold: 1e18 units a bar (summed over 1e7 bars still about 1e25). */
 export const MAX_VOLUME = 1e18;
 
+/**
+ * Fewest return periods per year a run may annualise with (`periodsPerYear`): 0.01, one bar a
+ * century. Below it annualised figures are those of a period longer than any data set (a Sharpe
+ * ratio × √1e-300 prints as 0.00).
+ */
+export const MIN_PERIODS_PER_YEAR = 0.01;
+
+/**
+ * Most return periods per year a run may annualise with (`periodsPerYear`): 31,536,000,000, one
+ * bar every millisecond of a 365-day year (times are whole milliseconds, so no data is finer).
+ * Above it annualised figures describe no data (a Sharpe ratio of 1.7e148 for 1e300).
+ */
+export const MAX_PERIODS_PER_YEAR = 365 * 86_400_000;
+
+/** What a number of return periods per year must be, for messages (the bounds {@link MIN_PERIODS_PER_YEAR} and {@link MAX_PERIODS_PER_YEAR}). */
+export const PERIODS_PER_YEAR_RULE =
+  'must be a number from 0.01 (a bar a century) to 31,536,000,000 (a bar a millisecond, every day of the year), e.g. 252 for daily bars or 365 for bars on every calendar day';
+
+/** Why `value` is not usable as a number of return periods per year, or null when it is: a number in [{@link MIN_PERIODS_PER_YEAR}, {@link MAX_PERIODS_PER_YEAR}]. */
+export function periodsPerYearProblem(value: number): string | null {
+  return Number.isFinite(value) && value >= MIN_PERIODS_PER_YEAR && value <= MAX_PERIODS_PER_YEAR ? null : PERIODS_PER_YEAR_RULE;
+}
+
 /** Longest symbol market data or a config may name: 64 characters. */
 export const MAX_SYMBOL_LENGTH = 64;
 

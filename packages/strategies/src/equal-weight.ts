@@ -1,6 +1,7 @@
 import type { PortfolioContext, PortfolioStrategy, RebalanceRule, TargetWeights } from '@ensemble/protocol';
 import { defineStrategy } from '@ensemble/protocol';
 import { z } from 'zod';
+import { heldWithoutBar } from './internal/held-without-bar';
 import { parseStrategyParams } from './internal/params';
 import { rebalanceParameter, toRebalanceRule } from './internal/rebalance';
 
@@ -14,9 +15,11 @@ export type EqualWeightConfig = z.input<typeof EqualWeightSchema>;
 
 /**
  * Equal weight (portfolio kind): on each rebalance, `1 / k` of the sleeve's equity in each of the
- * `k` symbols tradable at that step. A symbol with no bar at the step gets no weight, so a
+ * `k` symbols tradable at that step. A symbol with no bar at the step gets no new weight, so a
  * symbol whose history starts later (GOOG in 2004) joins at the first rebalance once it has
- * prices. Rebalances monthly by default; warm-up 1 step.
+ * prices; a position in such a symbol (its exchange closed that day, a gap in its data) keeps its
+ * value, which cannot trade now, and the tradable symbols share the rest equally. Rebalances
+ * monthly by default; warm-up 1 step.
  */
 export class EqualWeightStrategy implements PortfolioStrategy {
   readonly kind = 'portfolio';
@@ -35,11 +38,16 @@ export class EqualWeightStrategy implements PortfolioStrategy {
     this.rebalance = toRebalanceRule(this.params.rebalance);
   }
 
-  /** `1 / k` for each of the `k` tradable symbols; `{}` (all cash) when none is tradable. */
+  /**
+   * `1 / k` for each of the `k` tradable symbols, less what positions without a bar now keep (see
+   * the class notes); `{}` (all cash) when nothing is tradable or held.
+   */
   targetWeights(context: PortfolioContext): TargetWeights {
-    const weights: Record<string, number> = {};
+    const held = heldWithoutBar(context);
+    const weights: Record<string, number> = { ...held.weights };
     const k = context.tradable.length;
-    for (const symbol of context.tradable) weights[symbol] = 1 / k;
+    const share = held.total === 0 ? 1 / k : Math.max(0, 1 - held.total) / k;
+    for (const symbol of context.tradable) weights[symbol] = share;
     return weights;
   }
 }

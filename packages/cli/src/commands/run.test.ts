@@ -319,6 +319,7 @@ describe('ensemble run: bad input exits 2 before any work, naming what and where
       [{ data: { dataset: 'sp500' }, strategy: 'sma-crossover', benchmark: 'none' }, '  - benchmark: unknown symbol "none"; available: SP500'],
       [{ data: { dataset: 'sp500', from: '2010-01-01', to: '2005-01-01' }, strategy: 'sma-crossover' }, '  - data.to: "to" (2005-01-01) is before "from" (2010-01-01): the date range is empty; swap them'],
       [{ data: { dataset: 'sp500', from: '2030-01-01' }, strategy: 'sma-crossover' }, '  - data.from: the date range is empty: no bar between 2030-01-01 and the end'],
+      [{ data: { dataset: 'sp500' }, strategy: 'sma-crossover', periodsPerYear: 1e300 }, '  - periodsPerYear: must be a number from 0.01 (a bar a century) to 31,536,000,000'],
     ];
     for (const [config, expected] of cases) {
       writeFileSync(path.join(directory, 'backtest.json'), JSON.stringify(config));

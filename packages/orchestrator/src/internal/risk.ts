@@ -145,6 +145,8 @@ export class RiskManager {
   private readonly fractional: boolean;
   private readonly logger: Logger;
   private readonly net: Float64Array;
+  /** Per book, the share of each position the trims planned in the current {@link RiskManager.checkExposure} keep. */
+  private readonly kept = new Map<PositionBook, Float64Array>();
   private peak = Number.NEGATIVE_INFINITY;
   private tripped = false;
   /** True once a `flatten` drawdown stop fired: no more trading. */
@@ -194,28 +196,18 @@ export class RiskManager {
     return 'scale-down';
   }
 
-  /** Exposure caps at portfolio equity `equity`: trims what breaches them. */
+  /**
+   * Exposure caps at portfolio equity `equity`: trims what breaches them — the symbol caps, then
+   * the gross cap on the book those trims leave, then the net cap on the book both leave — so that
+   * a later cap cuts only what the earlier trims did not (a symbol trimmed to its cap can leave
+   * gross exposure under its cap, and then the other positions keep their size).
+   */
   checkExposure(time: number, equity: number, books: readonly PositionBook[], orders: OrchestratorOrders): void {
     const { maxGrossExposure, maxNetExposure, maxSymbolExposure } = this.limits;
     if ((maxGrossExposure === undefined && maxNetExposure === undefined && maxSymbolExposure === undefined) || !(equity > 0)) return;
     const net = this.net;
-    net.fill(0);
-    for (const book of books) {
-      const { quantity, markPrice } = book.account;
-      for (let k = 0; k < quantity.length; k++) {
-        const held = quantity[k] ?? 0;
-        if (held !== 0) {
-          const g = book.globalIndex[k] ?? -1;
-          if (g >= 0) net[g] = (net[g] ?? 0) + held * (markPrice[k] ?? 0);
-        }
-      }
-    }
-    let gross = 0;
-    let total = 0;
-    for (const value of net) {
-      gross += Math.abs(value);
-      total += value;
-    }
+    this.sumNet(books, false);
+    let trimmed = false;
     if (maxSymbolExposure !== undefined) {
       for (let g = 0; g < net.length; g++) {
         const value = net[g] ?? 0;
@@ -238,23 +230,37 @@ export class RiskManager {
           let symbol = '';
           for (const book of books) {
             const quantity = book.account.quantity;
+            const kept = this.keptOf(book, trimmed);
             for (let k = 0; k < quantity.length; k++) {
               const held = quantity[k] ?? 0;
               if (book.globalIndex[k] === g && Math.sign(held) === direction) {
                 symbol = book.account.symbols[k] ?? symbol;
+                kept[k] = factor;
                 orders.reduce(book, k, reductionFor(held, factor, this.fractional), 'risk');
               }
             }
           }
+          trimmed = true;
           this.record(time, 'symbol-exposure', symbol, share, maxSymbolExposure, 'trim', factor, `${symbol} exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxSymbolExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: its positions trimmed to ${(factor * 100).toFixed(2)}% of their size`);
         }
       }
     }
+    // The book as the trims so far leave it: what the next cap measures.
+    if (trimmed) this.sumNet(books, true);
+    let gross = 0;
+    let total = 0;
+    for (const value of net) {
+      gross += Math.abs(value);
+      total += value;
+    }
+    const after = trimmed ? ' (after the trims above)' : '';
     if (maxGrossExposure !== undefined && gross / equity > maxGrossExposure * (1 + TOLERANCE)) {
       const share = gross / equity;
       const factor = maxGrossExposure / share;
-      this.trimAll(books, orders, factor, 0);
-      this.record(time, 'gross-exposure', null, share, maxGrossExposure, 'trim', factor, `gross exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxGrossExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: every position trimmed to ${(factor * 100).toFixed(2)}% of its size`);
+      this.trimAll(books, orders, factor, 0, trimmed);
+      if (maxNetExposure !== undefined) total *= factor;
+      trimmed = true;
+      this.record(time, 'gross-exposure', null, share, maxGrossExposure, 'trim', factor, `gross exposure ${(share * 100).toFixed(2)}% of equity${after} is above the ${(maxGrossExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: every position trimmed to ${(factor * 100).toFixed(2)}% of its size`);
     }
     if (maxNetExposure !== undefined && Math.abs(total) / equity > maxNetExposure * (1 + TOLERANCE)) {
       const share = Math.abs(total) / equity;
@@ -263,25 +269,64 @@ export class RiskManager {
       let dominant = 0;
       for (const book of books) {
         const { quantity, markPrice } = book.account;
+        const kept = trimmed ? this.kept.get(book) : undefined;
         for (let k = 0; k < quantity.length; k++) {
           const held = quantity[k] ?? 0;
-          if (Math.sign(held) === direction) dominant += Math.abs(held * (markPrice[k] ?? 0));
+          if (Math.sign(held) === direction) dominant += Math.abs(held * (markPrice[k] ?? 0)) * (kept?.[k] ?? 1);
         }
       }
       const excess = Math.abs(total) - maxNetExposure * equity;
       const factor = dominant > 0 ? Math.max(0, (dominant - excess) / dominant) : 0;
-      this.trimAll(books, orders, factor, direction);
-      this.record(time, 'net-exposure', null, share, maxNetExposure, 'trim', factor, `net exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxNetExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: ${direction > 0 ? 'long' : 'short'} positions trimmed to ${(factor * 100).toFixed(2)}% of their size`);
+      this.trimAll(books, orders, factor, direction, trimmed);
+      const netAfter = trimmed ? ' (after the trims above)' : '';
+      this.record(time, 'net-exposure', null, share, maxNetExposure, 'trim', factor, `net exposure ${(share * 100).toFixed(2)}% of equity${netAfter} is above the ${(maxNetExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: ${direction > 0 ? 'long' : 'short'} positions trimmed to ${(factor * 100).toFixed(2)}% of their size`);
     }
   }
 
-  private trimAll(books: readonly PositionBook[], orders: OrchestratorOrders, factor: number, direction: number): void {
+  /**
+   * Fills {@link RiskManager.net} with each symbol's net position value across the books: at the
+   * marks, or, with `kept`, as the trims planned in this check leave the positions.
+   */
+  private sumNet(books: readonly PositionBook[], kept: boolean): void {
+    const net = this.net;
+    net.fill(0);
+    for (const book of books) {
+      const { quantity, markPrice } = book.account;
+      const share = kept ? this.kept.get(book) : undefined;
+      for (let k = 0; k < quantity.length; k++) {
+        const held = quantity[k] ?? 0;
+        if (held !== 0) {
+          const g = book.globalIndex[k] ?? -1;
+          if (g >= 0) net[g] = (net[g] ?? 0) + held * (markPrice[k] ?? 0) * (share?.[k] ?? 1);
+        }
+      }
+    }
+  }
+
+  /**
+   * The share of each position of `book` the trims planned in this check keep: a column of 1s at
+   * the first trim of a check (`started` false), the same column after it.
+   */
+  private keptOf(book: PositionBook, started: boolean): Float64Array {
+    let column = this.kept.get(book);
+    if (column === undefined) {
+      column = new Float64Array(book.account.quantity.length);
+      this.kept.set(book, column);
+    }
+    if (!started) column.fill(1);
+    return column;
+  }
+
+  private trimAll(books: readonly PositionBook[], orders: OrchestratorOrders, factor: number, direction: number, started: boolean): void {
+    if (!started) for (const book of books) this.keptOf(book, false);
     for (const book of books) {
       const quantity = book.account.quantity;
+      const kept = this.keptOf(book, true);
       for (let k = 0; k < quantity.length; k++) {
         const held = quantity[k] ?? 0;
         if (held !== 0 && (direction === 0 || Math.sign(held) === direction)) {
-          orders.reduce(book, k, reductionFor(held, factor, this.fractional), 'risk');
+          kept[k] = (kept[k] ?? 1) * factor;
+          orders.reduce(book, k, reductionFor(held, kept[k] ?? factor, this.fractional), 'risk');
         }
       }
     }
