@@ -4,7 +4,7 @@ import { isDatasetName } from '@ensemble/data';
 import type { DataFormat } from '@ensemble/data';
 import { parseBacktestConfig } from '@ensemble/engine';
 import type { BacktestConfig, CommissionModel, FillMode, ResolvedBacktestOptions, SlippageModel } from '@ensemble/engine';
-import { ConfigError, echoValue, quoteValue } from '@ensemble/protocol';
+import { ConfigError, PERIODS_PER_YEAR_RULE, echoValue, periodsPerYearProblem, quoteValue } from '@ensemble/protocol';
 import type { DateFormat, RebalanceRule } from '@ensemble/protocol';
 import { DATE_FORMAT_HELP, SIZING_FORMS, appendValue, dateFormatFlag, dateRangeFlags, flagText, numberFlag, parseNumber, sizingFlag } from './flags';
 import type { FlagProblems } from './flags';
@@ -86,7 +86,7 @@ export const BACKTEST_RUN_FLAGS: readonly BacktestConfigFlag[] = [
   { key: 'rebalance', name: '--rebalance', value: '<rule>', description: "portfolio strategies: never, week, month, quarter, year or a bar count N (default: the strategy's own)" },
   { key: 'checkInvariants', name: '--check-invariants', description: 'verify equity = cash + positions at every bar (slower; a mismatch fails the run)' },
   { key: 'riskFreeRate', name: '--risk-free-rate', value: '<fraction>', description: 'annual risk-free rate for Sharpe, Sortino and alpha, 0.02 = 2% (default: 0)' },
-  { key: 'periodsPerYear', name: '--periods-per-year', value: '<n>', description: 'return periods per year used to annualise (default: inferred from the bar spacing, 252 for daily bars)' },
+  { key: 'periodsPerYear', name: '--periods-per-year', value: '<n>', description: 'return periods per year used to annualise, from 1 to 31557600000 (default: inferred from the bar spacing, 252 for daily bars)' },
   { key: 'benchmark', name: '--benchmark', value: '<symbol>', description: 'symbol of the data to compare against (alpha, beta, …), or none (default: the traded symbol when there is one, else none)' },
 ];
 
@@ -307,7 +307,10 @@ export function parseBacktestConfigFlags(problems: FlagProblems, flags: Backtest
   const engine = engineFromFlags(problems, flags, context.strategy, origins);
   const range = dateRangeFlags(problems, flags.from, flags.to);
   const riskFreeRate = numberFlag(problems, '--risk-free-rate', flags.riskFreeRate, { above: -1, max: 1, fraction: true });
-  const periodsPerYear = numberFlag(problems, '--periods-per-year', flags.periodsPerYear, { above: 0 });
+  const givenPeriods = numberFlag(problems, '--periods-per-year', flags.periodsPerYear);
+  const periodsOutOfRange = givenPeriods !== undefined && periodsPerYearProblem(givenPeriods) !== null;
+  if (periodsOutOfRange) problems.add(flagText('--periods-per-year', flags.periodsPerYear ?? ''), PERIODS_PER_YEAR_RULE);
+  const periodsPerYear = periodsOutOfRange ? undefined : givenPeriods;
   const symbols = splitSymbols(flags.symbol ?? []);
   let benchmark: BenchmarkChoice = { kind: 'auto' };
   if (flags.benchmark !== undefined) {

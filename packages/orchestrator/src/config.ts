@@ -5,6 +5,7 @@ import {
   DateFormatSchema,
   TWO_DIGIT_YEARS,
   MAX_SYMBOL_LENGTH,
+  PeriodsPerYearSchema,
   STRATEGY_ID_PATTERN,
   STRATEGY_ID_RULE,
   StrategyModuleFilesSchema,
@@ -254,11 +255,8 @@ const commonFields = {
   risk: RiskLimitsSchema.prefault({}),
   benchmark: symbolSchema.optional().describe('Symbol of the data to compare the portfolio with (alpha, beta, …); it need not be traded'),
   riskFreeRate: z.number().gt(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, a fraction. Default 0'),
-  periodsPerYear: z
-    .number()
-    .positive()
-    .optional()
-    .describe('Return periods per year used to annualise (default: inferred from the bar spacing: 252 daily, 52 weekly, 12 monthly)'),
+  periodsPerYear: PeriodsPerYearSchema.optional()
+    .describe('Return periods per year used to annualise, from 1 to 31557600000 (default: inferred from the bar spacing: 252 daily, 52 weekly, 12 monthly)'),
   checkInvariants: engineOptions.checkInvariants.describe(
     'Audit every sleeve (equity = cash + positions, ledger rebuilt from fills) and Σ sleeves = portfolio at every bar; slower',
   ),

@@ -37,6 +37,16 @@ describe('run config limits', () => {
     expect(error.issues.map((issue) => issue.path).sort()).toEqual(['sizing.quantity', 'strategies.0.sizing.amount']);
   });
 
+  // 1e300 periods a year printed CAGR "—", 1e-300 printed 0.00 %: both ran.
+  it('periodsPerYear outside 1 to 31557600000 is refused at "periodsPerYear", naming the range', () => {
+    for (const periodsPerYear of [1e300, 1e-300, 0, 0.5, 31_557_600_001]) {
+      const error = configError({ ...base, periodsPerYear });
+      expect(error.issues.map((issue) => issue.path)).toEqual(['periodsPerYear']);
+      expect(error.issues[0]?.message).toBe(`must be from 1 (yearly bars) to 31557600000 (one a millisecond); 252 for daily bars, got ${String(periodsPerYear)}`);
+    }
+    for (const periodsPerYear of [1, 365, 31_557_600_000]) expect(parseRunConfig({ ...base, periodsPerYear }, { registry: testRegistry }).periodsPerYear).toBe(periodsPerYear);
+  });
+
   // A leverage of 1e300 multiplied the sleeves' cash into Infinity, blamed on prices and cash.
   it('leverage beyond 100 is refused at allocation.leverage', () => {
     expect(configError({ ...base, allocation: { leverage: 1e300 } }).issues.map((issue) => issue.path)).toEqual(['allocation.leverage']);

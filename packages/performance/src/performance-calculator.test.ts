@@ -479,6 +479,16 @@ describe('inputs', () => {
     expect(() => new PerformanceCalculator({ periodsPerYear: Number.NaN })).toThrow(/periodsPerYear/);
   });
 
+  // 1e300 periods a year overflowed the CAGR to null; 1e-300 read every CAGR as 0 %.
+  it('refuses a periodsPerYear outside one a year to one a millisecond, naming the range', () => {
+    for (const periodsPerYear of [1e300, 1e-300, 0.5, 31_557_600_001]) {
+      expect(() => new PerformanceCalculator({ periodsPerYear })).toThrow(
+        `periodsPerYear: must be from 1 (yearly bars) to 31557600000 (one a millisecond); 252 for daily bars, got ${String(periodsPerYear)}`,
+      );
+    }
+    for (const periodsPerYear of [1, 31_557_600_000]) expect(computeMetrics({ equity: { time: monthEnds, equity: handEquity } }, { periodsPerYear }).periodsPerYear).toBe(periodsPerYear);
+  });
+
   it('a calculator applies its options to every curve it measures', () => {
     const calculator = new PerformanceCalculator({ periodsPerYear: 12, riskFreeRate: 0.02, varConfidence: 0.9 });
     const a = calculator.compute({ equity: { time: monthEnds, equity: handEquity } });

@@ -1,4 +1,4 @@
-import { ConfigError, checkArguments, noopLogger, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
+import { ConfigError, checkArguments, noopLogger, nullAsAbsent, optionsIssue, periodsPerYearProblem } from '@ensemble/protocol';
 import { columnIssue, optionalNumberIssue, performanceInputIssue, performanceOptionsIssues } from './internal/arguments';
 import type { ConfigIssue, Logger } from '@ensemble/protocol';
 import { exposureMetrics, fillMetrics, tradeMetrics } from './book-metrics';
@@ -201,9 +201,8 @@ export class PerformanceCalculator {
     checkArguments('PerformanceCalculator', performanceOptionsIssues(options));
     const issues: ConfigIssue[] = [];
     const { periodsPerYear, riskFreeRate = 0, varConfidence = DEFAULT_VAR_CONFIDENCE } = options;
-    if (periodsPerYear !== undefined && !(Number.isFinite(periodsPerYear) && periodsPerYear > 0)) {
-      issues.push({ path: 'periodsPerYear', message: `must be a finite number greater than 0 (e.g. 252 for daily bars), got ${periodsPerYear}` });
-    }
+    const periodsProblem = periodsPerYear === undefined ? null : periodsPerYearProblem(periodsPerYear);
+    if (periodsProblem !== null) issues.push({ path: 'periodsPerYear', message: periodsProblem });
     if (!(Number.isFinite(riskFreeRate) && riskFreeRate > -1)) {
       issues.push({ path: 'riskFreeRate', message: `must be an annual rate as a finite fraction above -1 (e.g. 0.02 for 2 %), got ${riskFreeRate}` });
     }

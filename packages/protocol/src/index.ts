@@ -52,6 +52,7 @@ export { DATE_FORMATS, DateFormatSchema, TWO_DIGIT_YEARS, dateFormatProblem, ful
 export type { StrategyDefinition } from './definition';
 export type { StrategyOfKind, StrategySpec } from './define-strategy';
 export { STRATEGY_NAME_PATTERN, STRATEGY_NAME_RULE, checkedStrategyDefinition, defineStrategy, strategyDefinitionIssues } from './define-strategy';
+export { MAX_PERIODS_PER_YEAR, MIN_PERIODS_PER_YEAR, PERIODS_PER_YEAR_RULE, PeriodsPerYearSchema, periodsPerYearProblem } from './periods-per-year';
 export { REBALANCE_RULE_FORMS, isRebalanceRule, rebalanceRuleProblem } from './rebalance-rule';
 export { STRATEGY_MODULE_EXTENSIONS, looksLikeStrategyPath, splitStrategyPath, strategyDefinitionsFromModule } from './strategy-module';
 export type { StrategyModuleFile } from './strategy-module-files';

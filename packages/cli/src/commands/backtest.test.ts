@@ -587,7 +587,9 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     await expectBadInput([...sp500, '--strategy', 'equal-weight', '--rebalance', 'fortnight'], '--rebalance fortnight: expected never, week, month, quarter, year');
     await expectBadInput([...sp500, '--strategy', 'equal-weight', '--param', 'rebalance=week', '--rebalance', 'month'], '--param rebalance=week --rebalance month: both set the rebalance schedule');
     await expectBadInput([...sma, '--risk-free-rate', '5'], '--risk-free-rate 5: must be at most 1');
-    await expectBadInput([...sma, '--periods-per-year', '0'], '--periods-per-year 0: must be greater than 0');
+    await expectBadInput([...sma, '--periods-per-year', '0'], '--periods-per-year 0: must be from 1 (yearly bars) to 31557600000 (one a millisecond); 252 for daily bars');
+    await expectBadInput([...sma, '--periods-per-year', '1e300'], '--periods-per-year 1e300: must be from 1 (yearly bars) to 31557600000 (one a millisecond); 252 for daily bars');
+    await expectBadInput([...sma, '--periods-per-year', '1e-300'], '--periods-per-year 1e-300: must be from 1 (yearly bars) to 31557600000 (one a millisecond); 252 for daily bars');
     await expectBadInput([...sma, '--trades', '-1'], '--trades -1: expected a whole number of rows (0 or more) or "all"');
     await expectBadInput([...sma, '--fill', 'whenever'], "argument 'whenever' is invalid");
   });

@@ -1,7 +1,7 @@
 import { BacktestOptionsSchema, wholeUnitSizingProblem } from '@ensemble/engine';
 import { DataSourceSchema } from '@ensemble/orchestrator';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
-import { ConfigError, MAX_SYMBOL_LENGTH, StrategyModuleFilesSchema, closestMatch, listValues, quoteValue, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, MAX_SYMBOL_LENGTH, PeriodsPerYearSchema, StrategyModuleFilesSchema, closestMatch, listValues, quoteValue, toConfigIssues } from '@ensemble/protocol';
 import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
 import { z } from 'zod';
 
@@ -44,7 +44,7 @@ export const BacktestRunConfigSchema = z
       .optional()
       .describe('Symbol of the data to compare with (alpha, beta, …), or null for none (default: the traded symbol when there is exactly one, else none)'),
     riskFreeRate: z.number().gt(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, a fraction. Default 0'),
-    periodsPerYear: z.number().positive().optional().describe('Return periods per year (default: inferred from the bar spacing)'),
+    periodsPerYear: PeriodsPerYearSchema.optional().describe('Return periods per year, from 1 to 31557600000 (default: inferred from the bar spacing)'),
     ...BacktestOptionsSchema.shape,
     rebalance: BacktestOptionsSchema.shape.rebalance.describe(
       "Rebalance schedule of a portfolio strategy, replacing its own (default: the strategy's own); refused for a signal strategy, and beside params.rebalance",
