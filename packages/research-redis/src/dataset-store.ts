@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { EnsembleError } from '@ensemble/protocol';
+import { makeDirectory } from '@ensemble/report';
 import { sha256Hex } from '@ensemble/research';
 import type { Redis } from 'ioredis';
 import { datasetKeyParts, sweepRegistryKey, type SweepKeys } from './keys';
@@ -108,7 +109,8 @@ export class DatasetCache {
     if (bytes === null) throw new DatasetFetchError('missing', { sha256, sweepId: keys.sweepId });
     const actual = sha256Hex(bytes);
     if (actual !== sha256) throw new DatasetFetchError('corrupt', { sha256, sweepId: keys.sweepId, actual });
-    await mkdir(directory, { recursive: true });
+    // One level at a time: the recursive mkdir never returns under a parent that refuses new entries (/proc).
+    await makeDirectory(directory);
     const temporary = `${file}.${process.pid}.tmp`;
     await writeFile(temporary, bytes);
     await rename(temporary, file);
