@@ -1,6 +1,32 @@
 import { configIssuesOf } from '@ensemble/protocol/testing';
 import { describe, expect, it } from 'vitest';
+import type { ConfigIssue } from '@ensemble/protocol';
 import {
+  JobResultError,
+  bytesToDoubles,
+  combinationValues,
+  compareByObjective,
+  compileConstraint,
+  dataRefOf,
+  holdUntil,
+  importStrategyFile,
+  jobResultToJson,
+  loadConfigStrategyFiles,
+  loadStrategyModules,
+  nearestMetric,
+  objectiveValue,
+  openJournal,
+  parseWindowLength,
+  rangeValues,
+  registryHeldUntil,
+  relocateConfig,
+  resolveObjective,
+  sampleIndices,
+  sha256Hex,
+  strategyModuleChange,
+  strategyModuleDigest,
+  strategyModuleRecord,
+  withDirectoryJournal,
   createInProcessExecutor,
   createLocalExecutor,
   deflatedSharpeRatio,
@@ -104,5 +130,63 @@ describe('research entry points given arguments of the wrong kind from JavaScrip
     expect(sweepReportInput(result, null as never)).toEqual(sweepReportInput(result));
     expect(returnMoments([0.01, -0.02, 0.03])).toEqual(returnMoments(Float64Array.of(0.01, -0.02, 0.03)));
     expect(parameterStability([{ params: { a: 1 }, objective: 1 }], null as never)).toEqual(parameterStability([{ params: { a: 1 }, objective: 1 }]));
+  });
+});
+
+describe('exported helpers and JobResultError given arguments of the wrong kind from JavaScript', () => {
+  // Each failed inside as a TypeError ("Cannot read properties of undefined (reading 'length')",
+  // "text.trim is not a function", "The \"data\" argument must be of type string or an instance of Buffer", …).
+  const call = (f: unknown, ...args: unknown[]) => () => (f as (...given: unknown[]) => unknown)(...args);
+  const cases: [string, string, () => unknown, string[]][] = [
+    ['combinationValues', 'nothing', call(combinationValues), ['parameters', 'index']],
+    ['sampleIndices', 'a string count', call(sampleIndices, [1, 2], '1', 7), ['count']],
+    ['compareByObjective', 'undefined entries', call(compareByObjective, undefined, {}, 'max'), ['a', 'b.index']],
+    ['compareByObjective', 'an unknown direction', call(compareByObjective, { index: 0, objective: 1 }, { index: 1, objective: 2 }, 'up'), ['direction']],
+    ['nearestMetric', 'undefined', call(nearestMetric), ['name']],
+    ['objectiveValue', 'no objective', call(objectiveValue, {}), ['objective']],
+    ['resolveObjective', 'nothing', call(resolveObjective), ['metric', 'path', 'issues']],
+    ['compileConstraint', 'nothing', call(compileConstraint), ['text', 'known', 'path']],
+    ['rangeValues', 'a range without step', call(rangeValues, { start: 1, stop: 2 }, 'p', []), ['range.step']],
+    ['parseWindowLength', 'null', call(parseWindowLength, null, 'train', []), ['length']],
+    ['relocateConfig', 'nothing', call(relocateConfig), ['config', 'outDir']],
+    ['jobResultToJson', 'undefined', call(jobResultToJson), ['result']],
+    ['jobResultToJson', 'returns of a string', call(jobResultToJson, { index: 0, status: 'ok', periodReturns: 'x' }), ['result.periodReturns']],
+    ['bytesToDoubles', 'an array', call(bytesToDoubles, [1, 2]), ['bytes']],
+    ['sha256Hex', 'a string', call(sha256Hex, 'abc'), ['bytes']],
+    ['holdUntil', 'nothing', call(holdUntil), ['strategy', 'start']],
+    ['registryHeldUntil', 'a registry of a string', call(registryHeldUntil, 'x', 0), ['registry']],
+    ['dataRefOf', 'nothing', call(dataRefOf), ['source', 'baseDir']],
+    ['importStrategyFile', 'undefined', call(importStrategyFile), ['file']],
+    ['loadConfigStrategyFiles', 'nothing', call(loadConfigStrategyFiles), ['kind', 'input', 'options']],
+    ['loadStrategyModules', 'undefined', call(loadStrategyModules), ['modules']],
+    ['loadStrategyModules', 'an importer of a string', call(loadStrategyModules, [], undefined, 'x'), ['importer']],
+    ['strategyModuleDigest', 'a number', call(strategyModuleDigest, 5), ['file']],
+    ['strategyModuleRecord', 'undefined', call(strategyModuleRecord), ['digest']],
+    ['strategyModuleChange', 'nothing', call(strategyModuleChange), ['recorded', 'current', 'name']],
+    ['openJournal', 'nothing', call(openJournal), ['file', 'planId', 'options']],
+    ['withDirectoryJournal', 'no work', call(withDirectoryJournal, '/tmp/x', 'plan', false), ['work']],
+    ['JobResultError', 'no details', () => new JobResultError('m', undefined as never), ['details']],
+  ];
+
+  it.each(cases)('%s given %s throws a ConfigError naming the argument', async (name, _given, run, paths) => {
+    expect(await configIssuesOf(run)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
+  });
+
+  it('gives what it gave before for arguments of the right kind', () => {
+    const entries = [{ index: 1, objective: 1 }, { index: 0, objective: 2 }, { index: 2, objective: null }];
+    expect([...entries].sort((a, b) => compareByObjective(a, b, 'max')).map((entry) => entry.index)).toEqual([0, 1, 2]);
+    expect(objectiveValue(null, { metric: 'sharpe', direction: 'max' })).toBeNull();
+    expect(objectiveValue(undefined as never, { metric: 'sharpe', direction: 'max' })).toBeNull();
+    expect(nearestMetric('sharp')).toBe('sharpe');
+    const issues: ConfigIssue[] = [];
+    expect(rangeValues({ start: 1, stop: 3, step: 1 }, 'p', issues)).toEqual([1, 2, 3]);
+    expect(parseWindowLength(20, 'train', issues)).not.toBeNull();
+    expect(issues).toEqual([]);
+    expect(sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(Array.from(bytesToDoubles(new Uint8Array(Float64Array.of(1.5, -2).buffer)))).toEqual([1.5, -2]);
+    expect(strategyModuleRecord({ sha256: 'a', files: [{ path: './s.ts', sha256: 'a' }] })).toEqual({ sha256: 'a' });
+    expect(strategyModuleChange({ sha256: 'a' }, { sha256: 'a' }, './s.ts')).toBeNull();
+    expect(relocateConfig({ cash: 1 }, '/tmp/out')).toEqual({ cash: 1 });
+    expect(new JobResultError('m', { index: undefined, field: 'periodReturns' }).field).toBe('periodReturns');
   });
 });

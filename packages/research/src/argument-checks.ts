@@ -115,3 +115,39 @@ export function walkForwardResultIssue(result: unknown, withObjective = false): 
 export function outDirIssue(outDir: unknown): ConfigIssue | null {
   return stringIssue(outDir, 'outDir', 'the output directory (a path)');
 }
+
+/** The problem with a number argument (null when there is none). */
+export function numberIssue(value: unknown, path: string, what: string, optional = false): ConfigIssue | null {
+  if (typeof value === 'number' || (optional && value === undefined)) return null;
+  return { path, message: `must be ${what} (a number)${optional ? ', or left out' : ''}; got ${describeGiven(value)}` };
+}
+
+/** The problem with a function argument (null when there is none). */
+export function functionIssue(value: unknown, path: string, what: string, optional = false): ConfigIssue | null {
+  if (typeof value === 'function' || (optional && value === undefined)) return null;
+  return { path, message: `must be ${what} (a function)${optional ? ', or left out' : ''}; got ${describeGiven(value)}` };
+}
+
+/** The problem with a bytes argument (null when there is none): a `Uint8Array` (a `Buffer` is one), also from another realm. */
+export function bytesIssue(value: unknown, path: string): ConfigIssue | null {
+  if (value instanceof Uint8Array || Object.prototype.toString.call(value) === '[object Uint8Array]') return null;
+  return { path, message: `must be bytes (a Uint8Array or Buffer); got ${describeGiven(value)}` };
+}
+
+/** The problem with an array argument that may be left out (null when there is none). */
+export function optionalArrayIssue(value: unknown, path: string, what: string): ConfigIssue | null {
+  if (value === undefined || Array.isArray(value)) return null;
+  return { path, message: `must be ${what} (an array), or left out; got ${describeGiven(value)}` };
+}
+
+/** The problem with the list a planning helper records its problems in (null when there is none). */
+export function issueListIssue(issues: unknown): ConfigIssue | null {
+  if (Array.isArray(issues)) return null;
+  return { path: 'issues', message: `must be the array the problems are pushed to (e.g. []); got ${describeGiven(issues)}` };
+}
+
+/** The problem with an objective direction argument (null when there is none): `max` or `min`. */
+export function directionIssue(direction: unknown, path: string): ConfigIssue | null {
+  if (direction === 'max' || direction === 'min') return null;
+  return { path, message: `must be "max" or "min"; got ${describeGiven(direction)}` };
+}
