@@ -190,3 +190,53 @@ describe('exported helpers and JobResultError given arguments of the wrong kind 
     expect(new JobResultError('m', { index: undefined, field: 'periodReturns' }).field).toBe('periodReturns');
   });
 });
+
+describe('entry points that read arrays of records check each element, naming its index', () => {
+  // A null trial failed as "Cannot read properties of null (reading 'length')"; a plan whose jobs
+  // are not jobs failed inside the executor or the ranking.
+  const walkSpec = {
+    kind: 'backtest',
+    config: { data: { dataset: 'sp500', from: '2005-01-01', to: '2009-12-31' }, strategy: 'sma-crossover', params: { fast: 10, slow: 50 } },
+    parameters: [{ path: 'params.fast', values: [10, 20] }],
+    objective: 'sharpe',
+    windows: { train: '2y', test: '1y' },
+  };
+  const trial = [0.01, -0.02, 0.03, 0.01];
+
+  it('probabilityOfBacktestOverfitting: a trial that is not a column of returns', async () => {
+    expect(await configIssuesOf(() => probabilityOfBacktestOverfitting([trial, trial, null] as never, { blocks: 2 }))).toEqual({
+      heading: 'Invalid arguments to probabilityOfBacktestOverfitting:',
+      paths: ['trialReturns[2]'],
+    });
+    expect(() => probabilityOfBacktestOverfitting([trial, 5] as never)).toThrow("trialReturns[1]: must be a trial's per-period returns (an array or typed array of numbers); got number 5");
+    expect(probabilityOfBacktestOverfitting([trial, trial.map((value) => -value)], { blocks: 2 }).trials).toBe(2);
+  });
+
+  it('parameterStability: a point that is not a point, or has no params', async () => {
+    const point = { params: { a: 1 }, objective: 1 };
+    expect(await configIssuesOf(() => parameterStability([point, null] as never))).toEqual({ heading: 'Invalid arguments to parameterStability:', paths: ['points[1]'] });
+    expect(await configIssuesOf(() => parameterStability([point, { objective: 2 }] as never))).toEqual({ heading: 'Invalid arguments to parameterStability:', paths: ['points[1].params'] });
+  });
+
+  it('runJobs, runSweep, runSweepToDirectory, runWalkForward, runWalkForwardToDirectory: a job that is not a job', async () => {
+    const plan = await planSweep(spec);
+    const [first] = plan.jobs;
+    expect(await configIssuesOf(() => runJobs([first, null] as never, executor))).toEqual({ heading: 'Invalid arguments to runJobs:', paths: ['jobs[1]'] });
+    expect(await configIssuesOf(() => runSweep({ ...plan, jobs: [first, 'job'] } as never, executor))).toEqual({ heading: 'Invalid arguments to runSweep:', paths: ['plan.jobs[1]'] });
+    expect(await configIssuesOf(() => runSweep({ ...plan, jobs: [{ ...first, config: null }] } as never, executor))).toEqual({ heading: 'Invalid arguments to runSweep:', paths: ['plan.jobs[0].config'] });
+    expect(await configIssuesOf(() => runSweepToDirectory({ ...plan, jobs: [first, {}] } as never, executor, '/tmp/unused'))).toEqual({
+      heading: 'Invalid arguments to runSweepToDirectory:',
+      paths: ['plan.jobs[1].index'],
+    });
+    const walk = await planWalkForward(walkSpec);
+    expect(await configIssuesOf(() => runWalkForward({ ...walk, trainJobs: [...walk.trainJobs, undefined] } as never, executor))).toEqual({
+      heading: 'Invalid arguments to runWalkForward:',
+      paths: [`plan.trainJobs[${String(walk.trainJobs.length)}]`],
+    });
+    expect(await configIssuesOf(() => runWalkForwardToDirectory({ ...walk, trainJobs: [5] } as never, executor, '/tmp/unused'))).toEqual({
+      heading: 'Invalid arguments to runWalkForwardToDirectory:',
+      paths: ['plan.trainJobs[0]'],
+    });
+    expect((await runSweep(plan, executor)).rows).toHaveLength(2);
+  });
+});

@@ -10,11 +10,34 @@ import type { ConfigIssue } from '@ensemble/protocol';
 const SWEEP_PLAN = 'a sweep plan (what planSweep or planSweepFile returns)';
 const WALK_FORWARD_PLAN = 'a walk-forward plan (what planWalkForward or planWalkForwardFile returns)';
 
+const JOB = "a research job (an element of a plan's jobs: index, config, data, …)";
+
+/**
+ * The problem with the first element of `jobs` that is not a research job (null when there is
+ * none), named by its index (`plan.jobs[3]`): an object with a numeric `index` and, unless only
+ * the index is read (`indexOnly`, as `runJobs` itself reads, handing the rest to the executor), an
+ * object `config` and an array `data`. One pass, constant work per job; a job's values are the
+ * schema's to check.
+ */
+export function jobsIssue(jobs: unknown, path: string, indexOnly = false): ConfigIssue | null {
+  if (!Array.isArray(jobs)) return null;
+  for (let k = 0; k < jobs.length; k++) {
+    const job: unknown = jobs[k];
+    if (typeof job === 'object' && job !== null) {
+      const { index, config, data } = job as { index?: unknown; config?: unknown; data?: unknown };
+      if (typeof index === 'number' && (indexOnly || (typeof config === 'object' && config !== null && Array.isArray(data)))) continue;
+    }
+    return shapeIssue(job, `${path}[${String(k)}]`, JOB, indexOnly ? { index: 'number' } : { index: 'number', config: 'object', data: 'array' });
+  }
+  return null;
+}
+
 /** The problem with a sweep plan argument (null when there is none). */
 export function sweepPlanIssue(plan: unknown): ConfigIssue | null {
   return (
     shapeIssue(plan, 'plan', SWEEP_PLAN, { sweepId: 'string', jobs: 'array', objective: 'object', parameters: 'array', pboBlocks: 'number', riskFreePerPeriod: 'array' }) ??
-    objectiveIssue((plan as { objective: unknown }).objective, 'plan.objective', SWEEP_PLAN)
+    objectiveIssue((plan as { objective: unknown }).objective, 'plan.objective', SWEEP_PLAN) ??
+    jobsIssue((plan as { jobs: unknown }).jobs, 'plan.jobs')
   );
 }
 
@@ -33,7 +56,8 @@ export function walkForwardPlanIssue(plan: unknown): ConfigIssue | null {
       gridSize: 'number',
     }) ??
     shapeIssue((plan as { base: unknown }).base, 'plan.base', `the base config of ${WALK_FORWARD_PLAN}`, { config: 'object', modules: 'array' }) ??
-    objectiveIssue((plan as { objective: unknown }).objective, 'plan.objective', WALK_FORWARD_PLAN)
+    objectiveIssue((plan as { objective: unknown }).objective, 'plan.objective', WALK_FORWARD_PLAN) ??
+    jobsIssue((plan as { trainJobs: unknown }).trainJobs, 'plan.trainJobs')
   );
 }
 
