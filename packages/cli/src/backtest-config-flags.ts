@@ -86,7 +86,7 @@ export const BACKTEST_RUN_FLAGS: readonly BacktestConfigFlag[] = [
   { key: 'rebalance', name: '--rebalance', value: '<rule>', description: "portfolio strategies: never, week, month, quarter, year or a bar count N (default: the strategy's own)" },
   { key: 'checkInvariants', name: '--check-invariants', description: 'verify equity = cash + positions at every bar (slower; a mismatch fails the run)' },
   { key: 'riskFreeRate', name: '--risk-free-rate', value: '<fraction>', description: 'annual risk-free rate for Sharpe, Sortino and alpha, 0.02 = 2% (default: 0)' },
-  { key: 'periodsPerYear', name: '--periods-per-year', value: '<n>', description: 'return periods per year used to annualise (default: inferred from the bar spacing, 252 for daily bars)' },
+  { key: 'periodsPerYear', name: '--periods-per-year', value: '<n>', description: 'return periods per year used to annualise, from 0.01 to 31,536,000,000 (default: inferred from the bar spacing, 252 for daily bars)' },
   { key: 'benchmark', name: '--benchmark', value: '<symbol>', description: 'symbol of the data to compare against (alpha, beta, …), or none (default: the traded symbol when there is one, else none)' },
 ];
 

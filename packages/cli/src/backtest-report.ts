@@ -180,6 +180,9 @@ export function backtestJsonRows(run: BacktestRun): WithJsonRows<BacktestJson> {
   return backtestDocument(run, backtestResultJsonRows(run.result), jsonRows);
 }
 
+/** Why a benchmark has no figures (its return and the metrics against it are dashes), in `backtest`'s and `run`'s summaries alike. */
+export const BENCHMARK_WITHOUT_FIGURES = 'no figures, as it has fewer than 2 dates with a price in common with the run (check its first and last dates with `ensemble data inspect`)';
+
 /**
  * The note for inferred periods per year on bars that fall on Saturdays and Sundays too
  * (`tradesEveryDay`: crypto, 24/7 markets): the inference assumes exchange trading days (252 a
@@ -452,7 +455,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   );
   if (run.benchmark !== null && performance.metrics.benchmarkReturn === null) {
     // Dashes alone would read as a failure: say why (the calculator logs it at warn, hidden by default).
-    lines.push(palette.dim(`  benchmark ${run.benchmark}: no figures, as it has fewer than 2 dates with a price in common with the run (check its first and last dates with \`ensemble data inspect\`)`));
+    lines.push(palette.dim(`  benchmark ${run.benchmark}: ${BENCHMARK_WITHOUT_FIGURES}`));
   }
   lines.push('');
 

@@ -5,7 +5,7 @@ import { DEFAULT_MIN_INVESTED } from '@ensemble/orchestrator';
 import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { MetricName, PerformanceResult } from '@ensemble/performance';
-import { describeEngineOptions, everyDayNote, formatParams, overEquityReason } from './backtest-report';
+import { BENCHMARK_WITHOUT_FIGURES, describeEngineOptions, everyDayNote, formatParams, overEquityReason } from './backtest-report';
 import { createPalette } from './color';
 import type { Palette } from './color';
 import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
@@ -333,7 +333,10 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
     `  ${label('errors')} ${config.errorPolicy === 'isolate' ? "isolate: a strategy that throws has its sleeve closed out and the run goes on" : 'fail: a strategy that throws stops the run'}`,
   );
   if (config.benchmark !== undefined) {
-    lines.push(`  ${label('benchmark')} ${echoValue(config.benchmark)} buy and hold: ${signedPercent(result.portfolio.metrics.metrics.benchmarkReturn, palette)} over the run`);
+    const benchmarkReturn = result.portfolio.metrics.metrics.benchmarkReturn;
+    // A dash alone would read as a failure: say why, as `backtest` does.
+    const over = benchmarkReturn === null ? palette.dim(BENCHMARK_WITHOUT_FIGURES) : `${signedPercent(benchmarkReturn, palette)} over the run`;
+    lines.push(`  ${label('benchmark')} ${echoValue(config.benchmark)} buy and hold: ${over}`);
   }
   const orders = result.portfolio.orders;
   const logged = orders.shrunk + orders.rejected + orders.dropped > 0 ? ' (--log-level warn logs each shrunk or rejected order, info each dropped one)' : '';

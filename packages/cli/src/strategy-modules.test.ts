@@ -56,9 +56,15 @@ describe('looksLikeStrategyPath', () => {
   it.each(['sma-crossover', 'buy-and-hold', 'two-up-closes', 'ts'])('%s is a registry name', (value) => {
     expect(looksLikeStrategyPath(value)).toBe(false);
   });
-  it('splits file#name only when the part after # is a registry name', () => {
+  it('splits file#name unless the part after # is a folder or a file name', () => {
     expect(splitStrategyPath('./a.ts#close-up')).toEqual({ file: './a.ts', name: 'close-up' });
     expect(splitStrategyPath('./a#b/c.ts')).toEqual({ file: './a#b/c.ts', name: undefined });
+    expect(splitStrategyPath('C:\\s#1\\x.ts')).toEqual({ file: 'C:\\s#1\\x.ts', name: undefined });
+    expect(splitStrategyPath('./v#2.ts')).toEqual({ file: './v#2.ts', name: undefined });
+    expect(splitStrategyPath('./a.ts#')).toEqual({ file: './a.ts#', name: undefined });
+    // A name no definition can have is still a name: the file's definitions are then listed.
+    expect(splitStrategyPath('./multi.ts#Two')).toEqual({ file: './multi.ts', name: 'Two' });
+    expect(splitStrategyPath('./multi.ts#two_up')).toEqual({ file: './multi.ts', name: 'two_up' });
   });
 });
 
@@ -97,6 +103,16 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(several.err).toContain('Invalid configuration in the command-line options:\n  - --strategy ./two.ts: ./two.ts defines several strategies (first, second); name one after "#", e.g. ./two.ts#first');
     const wrong = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './two.ts#third'], { cwd: directory });
     expect(wrong.err).toContain('Invalid configuration in the command-line options:\n  - --strategy ./two.ts#third: ./two.ts defines no strategy "third"; it defines first, second');
+    // A name that is not a registry name (capitals) read as part of the file: "file not found".
+    const capitals = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './two.ts#Second'], { cwd: directory });
+    expect(capitals.code).toBe(2);
+    expect(capitals.err).toContain('Invalid configuration in the command-line options:\n  - --strategy ./two.ts#Second: ./two.ts defines no strategy "Second"; it defines first, second');
+    expect(capitals.err).not.toContain('not found');
+    writeFileSync(path.join(directory, 'run.json'), JSON.stringify({ data: { dataset: 'sp500' }, strategies: [{ id: 'a', strategy: './two.ts#Second', symbols: ['SP500'] }] }));
+    const config = await spawnCli(['run', '--config', 'run.json'], { cwd: directory });
+    expect(config.code).toBe(2);
+    expect(config.err).toContain('defines no strategy "Second"; it defines first, second');
+    expect(config.err).not.toContain('not found');
   });
 
   it('exits 2 naming a missing file', async () => {

@@ -2,6 +2,8 @@ import { echoValue, findDuplicateProperty, quoteValue, symbolProblem, textPositi
 import { dateReaderOf } from './date-patterns';
 import type { DateReader } from './date-patterns';
 import { formatTime } from './dates';
+import { jsonPathKey, numberLiteralsBeyondRange } from './json-number-literals';
+import type { JsonPath } from './json-number-literals';
 import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberText, valueRule } from './numbers';
 import type { ProblemCollector } from './problems';
 import { SeriesBuilder } from './series-builder';
@@ -38,13 +40,21 @@ class JsonBarReader {
   private readonly prefix: string;
   private readonly qualify: boolean;
   private readonly dates: DateReader;
+  private readonly literalAt: (path: JsonPath) => string | undefined;
   private row = 0;
 
-  constructor(problems: ProblemCollector, prefix: string, qualify: boolean, dates: DateReader) {
+  constructor(problems: ProblemCollector, prefix: string, qualify: boolean, dates: DateReader, literalAt: (path: JsonPath) => string | undefined) {
     this.problems = problems;
     this.prefix = prefix;
     this.qualify = qualify;
     this.dates = dates;
+    this.literalAt = literalAt;
+  }
+
+  /** A field's value as the file writes it: a number beyond the range of doubles (`1e400`) as its literal, not "Infinity". */
+  private written(index: number, key: string, value: unknown): string {
+    if (typeof value === 'number' && !Number.isFinite(value)) return this.literalAt(this.qualify ? [this.prefix, index, key] : [index, key]) ?? String(value);
+    return describe(value);
   }
 
   private field(index: number, key: string): string {
@@ -64,7 +74,7 @@ class JsonBarReader {
     let raw = '';
     if (typeof value === 'number') {
       parsed = value;
-      raw = String(value);
+      raw = this.written(index, key, value);
     } else if (typeof value === 'string') {
       parsed = parseNumberText(value);
       raw = value;
@@ -99,11 +109,12 @@ class JsonBarReader {
     else if (typeof value === 'number') time = this.dates.number(value);
     const kept = Number.isNaN(time) && typeof value === 'string' && this.dates.keep(value, { row: this.row, field: this.field(index, key), place: this.qualify ? `${this.prefix} element ${this.row}` : `element ${this.row}` });
     if (Number.isNaN(time) && !kept) {
+      const written = this.written(index, key, value);
       const message =
         typeof value === 'number' && pattern
-          ? `${describe(value)} does not match the date format ${this.dates.format} (a number: epoch seconds or milliseconds are read only without a date format)`
-          : ((typeof value === 'string' ? this.dates.problem(value) : null) ?? `${quoteValue(describe(value))} is not a date; use "YYYY-MM-DD", an ISO date-time or epoch seconds/milliseconds (≥ 1e8)`);
-      this.add(index, key, 'bad-date', message, value);
+          ? `${written} does not match the date format ${this.dates.format} (a number: epoch seconds or milliseconds are read only without a date format)`
+          : ((typeof value === 'string' ? this.dates.problem(value) : null) ?? `${quoteValue(written)} is not a date; use "YYYY-MM-DD", an ISO date-time or epoch seconds/milliseconds (≥ 1e8)`);
+      this.add(index, key, 'bad-date', message, written);
     }
     return time;
   }
@@ -190,6 +201,10 @@ export function parseJsonBars(text: string, problems: ProblemCollector, defaultS
     const { line, column } = textPosition(text, duplicate.offset);
     problems.add('duplicate-column', `line ${line}, column ${column}: ${duplicate.message}`, {});
   }
+  // JSON.parse reads a literal beyond the range of doubles (1e400) as ±Infinity; the file's own
+  // text is found, once, only when a message needs it.
+  let literals: Map<string, string> | undefined;
+  const literalAt = (path: JsonPath): string | undefined => (literals ??= numberLiteralsBeyondRange(text)).get(jsonPathKey(path));
   const builders: SeriesBuilder[] = [];
   const bySymbol = new Map<string, SeriesBuilder>();
   const builderOf = (symbol: string, capacity: number, row?: number): SeriesBuilder => {
@@ -204,7 +219,7 @@ export function parseJsonBars(text: string, problems: ProblemCollector, defaultS
     return builder;
   };
   if (Array.isArray(value)) {
-    const reader = new JsonBarReader(problems, defaultSymbol, false, dates);
+    const reader = new JsonBarReader(problems, defaultSymbol, false, dates, literalAt);
     const withSymbols = value.some((bar) => isRecord(bar) && 'symbol' in bar);
     reader.read(value, (bar, index) => {
       if (!withSymbols) return builderOf(defaultSymbol, value.length);
@@ -223,7 +238,7 @@ export function parseJsonBars(text: string, problems: ProblemCollector, defaultS
         continue;
       }
       const builder = builderOf(symbol, bars.length);
-      new JsonBarReader(problems, symbol, true, dates).read(bars, () => builder);
+      new JsonBarReader(problems, symbol, true, dates, literalAt).read(bars, () => builder);
     }
   } else {
     problems.add('bad-json', 'the JSON must be an array of bars or an object mapping each symbol to an array of bars');

@@ -317,6 +317,18 @@ describe('validation in the other layouts', () => {
     expect(() => parseMarketData(JSON.stringify({ close: [{ date: '2000-01-03', close: 1 }] }), { format: 'json' })).not.toThrow();
   });
 
+  // JSON.parse reads 1e400 as Infinity, and the problems quoted "Infinity" (a date as "null").
+  it('json: a number beyond the range of doubles is quoted as the file writes it, in both forms', () => {
+    const array = fail('[{"date": "2000-01-03", "open": 1, "high": 1e400, "low": 1, "close": 1, "volume": -2E+999}, {"date": 1e400, "close": 1}]', { file: 'inline.json' });
+    expect(array.map((p) => [p.row, p.field, p.value, p.message])).toEqual([
+      [1, 'high', '1e400', 'high is "1e400"; prices are at most 1e12 per unit (larger ones overflow position values)'],
+      [1, 'volume', '-2E+999', 'volume is "-2E+999"; volume must not be negative'],
+      [2, 'date', '1e400', '"1e400" is not a date; use "YYYY-MM-DD", an ISO date-time or epoch seconds/milliseconds (≥ 1e8)'],
+    ]);
+    const object = fail('{"AAPL": [{"date": "2000-01-03", "close": 1}], "MSFT": [{"date": "2000-01-03", "price": 5e999}]}', { file: 'inline.json' });
+    expect(object.map((p) => [p.row, p.field, p.message])).toEqual([[1, 'MSFT[0].price', 'price is "5e999"; prices are at most 1e12 per unit (larger ones overflow position values)']]);
+  });
+
   it('json: a top level that is neither an array nor an object', () => {
     expect(fail('"hello"', { format: 'json' }).map((p) => p.rule)).toEqual(['bad-json']);
   });

@@ -1,5 +1,5 @@
 import type { StrategyDefinition } from './definition';
-import { STRATEGY_NAME_PATTERN, checkedStrategyDefinition, strategyDefinitionIssues } from './define-strategy';
+import { checkedStrategyDefinition, strategyDefinitionIssues } from './define-strategy';
 import { echoValue, listValues } from './echo';
 import type { ConfigIssue } from './errors';
 import { ConfigError } from './errors';
@@ -89,11 +89,14 @@ export function looksLikeStrategyPath(value: string): boolean {
 }
 
 /**
- * Splits `file#name` (the strategy `name` of a file that exports several) into its parts; a `#`
- * not followed by a registry name is part of the path.
+ * Splits `file#name` (the strategy `name` of a file that exports several) into its parts. A `#`
+ * followed by a folder or a file name (`./a#b/c.ts`, `./v#2.ts`) is part of the path; any other
+ * text after it is a name, also one no definition can have (`./multi.ts#Two`), so that the file
+ * is loaded and the definitions it has are named, rather than a file "multi.ts#Two" not found.
  */
 export function splitStrategyPath(value: string): { readonly file: string; readonly name: string | undefined } {
   const at = value.lastIndexOf('#');
   const name = at < 0 ? '' : value.slice(at + 1);
-  return at > 0 && STRATEGY_NAME_PATTERN.test(name) ? { file: value.slice(0, at), name } : { file: value, name: undefined };
+  const partOfPath = name === '' || /[\\/]/.test(name) || STRATEGY_MODULE_EXTENSIONS.some((extension) => name.endsWith(extension));
+  return at > 0 && !partOfPath ? { file: value.slice(0, at), name } : { file: value, name: undefined };
 }

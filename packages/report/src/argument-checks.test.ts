@@ -1,9 +1,34 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { configIssuesOf } from '@ensemble/protocol/testing';
 import { describe, expect, it } from 'vitest';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { buildResearchRun } from './__fixtures__/research-run';
 import { runExample } from './__fixtures__/example-run';
-import { backtestReportInput, buildCharts, detectTimeFormat, orchestratorReportInput, readResultFile, statisticReadings, toResultJson } from './index';
+import {
+  backtestReportInput,
+  benchmarkInRange,
+  buildCharts,
+  conflictOutcomeText,
+  conflictSignalText,
+  detectTimeFormat,
+  downsampleIndices,
+  escapeHtml,
+  formatTime,
+  orchestratorReportInput,
+  parseTime,
+  readResultFile,
+  rebalanceReasonText,
+  rebaseBenchmark,
+  renderSvg,
+  scheduleText,
+  statisticReadings,
+  toCsvText,
+  toResultJson,
+  writeFileAtomic,
+  writeFilesAtomic,
+} from './index';
 
 const day = 86_400_000;
 const equity = [100, 110, 90, 95, 111, 112];
@@ -70,5 +95,70 @@ describe('readResultFile given arguments of the wrong kind', () => {
 
   it.each(cases)('given %s it rejects with a ConfigError naming the argument', async (_given, call, paths) => {
     expect(await configIssuesOf(call)).toEqual({ heading: 'Invalid arguments to readResultFile:', paths });
+  });
+});
+
+describe('exported helpers given arguments of the wrong kind from JavaScript', () => {
+  // Each failed inside as a TypeError ("text.replace is not a function", "Cannot read properties of
+  // undefined (reading 'length')", "Invalid time value", …).
+  const benchmark = { name: 'B', time: [1, 2, 3], value: [10, 11, 12] };
+  const config = { rebalance: { schedule: 'month' } };
+  const cases: [string, string, () => unknown, string[]][] = [
+    ['downsampleIndices', 'undefined', () => downsampleIndices(undefined as never, 10), ['values']],
+    ['downsampleIndices', 'a string limit', () => downsampleIndices([1, 2], '5' as never), ['maxPoints']],
+    ['rebaseBenchmark', 'nothing', () => (rebaseBenchmark as (...args: unknown[]) => unknown)(), ['portfolioTime', 'startEquity', 'benchmarkTime', 'benchmarkValue']],
+    ['rebaseBenchmark', 'a null value column', () => rebaseBenchmark([1], 100, [1], null as never), ['benchmarkValue']],
+    ['benchmarkInRange', 'undefined', () => benchmarkInRange([1, 2], undefined as never), ['benchmark']],
+    ['benchmarkInRange', 'a benchmark without values', () => benchmarkInRange(5 as never, { name: 'B', time: [1] } as never), ['portfolioTime', 'benchmark.value']],
+    ['escapeHtml', 'undefined', () => escapeHtml(undefined as never), ['text']],
+    ['escapeHtml', 'a number', () => escapeHtml(5 as never), ['text']],
+    ['formatTime', 'undefined', () => formatTime(undefined as never, 'date'), ['time']],
+    ['formatTime', 'an unknown format', () => formatTime(0, 'x' as never), ['format']],
+    ['parseTime', 'null', () => parseTime(null as never), ['text']],
+    ['toCsvText', 'nothing', () => (toCsvText as (...args: unknown[]) => unknown)(), ['header', 'rows']],
+    ['toCsvText', 'rows of a number', () => toCsvText(['a'], 5 as never), ['rows']],
+    ['conflictSignalText', 'undefined', () => conflictSignalText(undefined as never), ['input']],
+    ['conflictOutcomeText', 'an empty object', () => conflictOutcomeText({} as never), ['outcome.direction']],
+    ['scheduleText', 'null', () => scheduleText(null as never), ['schedule']],
+    ['scheduleText', 'an object without everyBars', () => scheduleText({} as never), ['schedule.everyBars']],
+    ['rebalanceReasonText', 'nothing', () => (rebalanceReasonText as (...args: unknown[]) => unknown)(), ['event', 'config']],
+    ['rebalanceReasonText', 'a config without rebalance', () => rebalanceReasonText({ reason: 'initial', reasons: [], warmup: false }, {} as never), ['config.rebalance']],
+    ['renderSvg', 'undefined', () => renderSvg(undefined as never), ['spec']],
+    ['renderSvg', 'an id prefix of a number', () => renderSvg({} as never, 5 as never), ['idPrefix']],
+    ['writeFileAtomic', 'nothing', () => (writeFileAtomic as (...args: unknown[]) => unknown)(), ['target', 'content']],
+    ['writeFileAtomic', 'options of a string', () => writeFileAtomic('/tmp/x', 'x', 'y' as never), ['options']],
+    ['writeFilesAtomic', 'undefined', () => writeFilesAtomic(undefined as never), ['files']],
+    ['writeFilesAtomic', 'an onProgress of a string', () => writeFilesAtomic([], { onProgress: 'x' as never }), ['options.onProgress']],
+  ];
+
+  it.each(cases)('%s given %s throws a ConfigError naming the argument', async (name, _given, call, paths) => {
+    expect(await configIssuesOf(call)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
+  });
+
+  it('says what the argument must be and what it got', () => {
+    expect(() => escapeHtml(undefined as never)).toThrow('text: must be the text to escape (a string); got undefined');
+    expect(() => formatTime(0, 'x' as never)).toThrow('format: must be "date" or "datetime"; got the string "x"');
+  });
+
+  it('gives what it gave before for arguments of the right kind; null options are absent', async () => {
+    expect(downsampleIndices([1, 2, 3], 10)).toEqual([0, 1, 2]);
+    expect(rebaseBenchmark([1, 3], 100, [0, 1, 2, 3], [5, 10, 20, 40])).toEqual({ time: [1, 2, 3], value: [100, 200, 400] });
+    expect(benchmarkInRange([2, 3], benchmark)).toEqual({ name: 'B', time: [2, 3], value: [11, 12] });
+    expect(escapeHtml('<a & "b">')).toBe('&lt;a &amp; &quot;b&quot;&gt;');
+    expect(formatTime(0, 'date')).toBe('1970-01-01');
+    expect(parseTime('1970-01-02')).toBe(day);
+    expect(toCsvText(['a', 'b'], [[1, 'x,y']])).toBe('a,b\n1,"x,y"\n');
+    expect(conflictSignalText({ strategyId: 's', direction: 'long', strength: 0.5 })).toBe('long 0.50');
+    expect(conflictOutcomeText({ direction: 'flat', target: 0, winner: null })).toBe('flat');
+    expect([scheduleText('month'), scheduleText({ everyBars: 20 })]).toEqual(['month', 'every 20 bars']);
+    expect(rebalanceReasonText({ reason: 'schedule', reasons: ['schedule'], warmup: false, unestimated: null as never }, config)).toBe('month');
+    const directory = mkdtempSync(join(tmpdir(), 'report-arguments-'));
+    try {
+      expect(await writeFileAtomic(join(directory, 'a.txt'), 'abc', null as never)).toEqual({ path: join(directory, 'a.txt'), bytes: 3 });
+      expect(await writeFilesAtomic([{ path: join(directory, 'b.txt'), content: new Uint8Array([1, 2]) }], null as never)).toEqual([{ path: join(directory, 'b.txt'), bytes: 2 }]);
+      expect(readFileSync(join(directory, 'a.txt'), 'utf8')).toBe('abc');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

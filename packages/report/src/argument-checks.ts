@@ -1,4 +1,4 @@
-import { shapeIssue } from '@ensemble/protocol';
+import { describeGiven, shapeIssue } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 
 /*
@@ -67,4 +67,46 @@ export function reportInputIssue(input: unknown, path = 'input'): ConfigIssue | 
 /** The problem with a research report input read as it is (null when there is none). */
 export function researchInputIssue(input: unknown): ConfigIssue | null {
   return shapeIssue(input, 'input', 'a research report input (what sweepReportInput or walkForwardReportInput returns)', { statistics: 'object' });
+}
+
+/** The problem with a column argument (null when there is none): an array or typed array of numbers. */
+export function columnIssue(column: unknown, path: string, what: string): ConfigIssue | null {
+  if (typeof column === 'object' && column !== null && typeof (column as { length?: unknown }).length === 'number') return null;
+  return { path, message: `must be ${what} (an array or typed array of numbers); got ${describeGiven(column)}` };
+}
+
+/** The problem with a number argument (null when there is none); NaN is a number here, as the helpers take it. */
+export function numberIssue(value: unknown, path: string, what: string): ConfigIssue | null {
+  if (typeof value === 'number') return null;
+  return { path, message: `must be ${what} (a number); got ${describeGiven(value)}` };
+}
+
+/** The problem with a time format argument (null when there is none): `date` or `datetime`. */
+export function timeFormatIssue(format: unknown, path = 'format'): ConfigIssue | null {
+  if (format === 'date' || format === 'datetime') return null;
+  return { path, message: `must be "date" or "datetime"; got ${describeGiven(format)}` };
+}
+
+/** The problem with a rebalance schedule argument (null when there is none): a string, or an object with `everyBars`. */
+export function scheduleIssue(schedule: unknown, path: string): ConfigIssue | null {
+  if (typeof schedule === 'string') return null;
+  return shapeIssue(schedule, path, 'a rebalance schedule: a calendar period such as "month", "never", or { everyBars }', { everyBars: 'number' });
+}
+
+/** The problem with the rows of a CSV (null when there is none): an iterable (an array or a generator) of rows. */
+export function rowsIssue(rows: unknown, path = 'rows'): ConfigIssue | null {
+  if (typeof rows === 'object' && rows !== null && typeof (rows as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') return null;
+  return { path, message: `must be the rows (an array or another iterable of arrays of values); got ${describeGiven(rows)}` };
+}
+
+/** The problem with a file's content argument (null when there is none): a string, bytes or an iterable of strings. */
+export function contentIssue(content: unknown, path: string): ConfigIssue | null {
+  if (typeof content === 'string' || rowsIssue(content) === null) return null;
+  return { path, message: `must be the file's content: a string, a Uint8Array or an iterable of strings; got ${describeGiven(content)}` };
+}
+
+/** The problems with `writeFilesAtomic`'s options (none when they are absent or of the right kind). */
+export function writeOptionsIssue(options: unknown): ConfigIssue | null {
+  if (options === undefined || options === null) return null;
+  return shapeIssue(options, 'options', 'the write options', { onProgress: 'function?', createDirectories: 'boolean?', temporaryFiles: 'object?' });
 }

@@ -1,4 +1,6 @@
+import { arrayIssue, checkArguments } from '@ensemble/protocol';
 import type { Fill, Trade } from '@ensemble/protocol';
+import { rowsIssue } from './argument-checks';
 import { parseReportInput } from './report-input';
 import type { ReportInput } from './report-input';
 import { detectTimeFormat, formatTime } from './time';
@@ -20,6 +22,8 @@ export function csvField(value: CsvValue): string {
 
 /** Rows to CSV text: one header row, `\n` line ends, a final newline. */
 export function toCsvText(header: readonly string[], rows: Iterable<readonly CsvValue[]>): string {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('toCsvText', [arrayIssue(header, 'header', 'the column names (an array of strings)'), rowsIssue(rows)]);
   const lines = [header.map(csvField).join(',')];
   for (const row of rows) lines.push(row.map(csvField).join(','));
   return `${lines.join('\n')}\n`;

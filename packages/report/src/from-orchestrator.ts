@@ -1,7 +1,7 @@
 import type { PerformanceResult } from '@ensemble/performance';
 import { checkArguments, shapeIssue } from '@ensemble/protocol';
 import type { BarSeries, Fill, Trade } from '@ensemble/protocol';
-import { benchmarkOptionIssue, orchestratorSourceIssue } from './argument-checks';
+import { benchmarkOptionIssue, orchestratorSourceIssue, scheduleIssue } from './argument-checks';
 import { formatPercent } from './format';
 import type { NullableNumberColumn, NumberColumn, ReportConflict, ReportInput, ReportRebalance, ReportSleeve } from './report-input';
 
@@ -115,17 +115,21 @@ function strength(value: number): string {
 
 /** One strategy's wish in a conflict as text: `long 0.50`, `short 1.00` or `flat`. */
 export function conflictSignalText(input: ConflictSignalSource): string {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('conflictSignalText', [shapeIssue(input, 'input', "a conflict input (a conflict event's inputs[i])", { direction: 'string' })]);
   return input.direction === 'flat' ? 'flat' : `${input.direction} ${strength(input.strength)}`;
 }
 
 /** A conflict's outcome as text: `long 0.50` (the signed target's size), `flat`, plus the winner for `priority` and `first`. */
 export function conflictOutcomeText(outcome: ConflictOutcomeSource): string {
+  checkArguments('conflictOutcomeText', [shapeIssue(outcome, 'outcome', "a conflict's outcome (a conflict event's outcome)", { direction: 'string' })]);
   const decision = outcome.direction === 'flat' ? 'flat' : `${outcome.direction} ${strength(Math.abs(outcome.target))}`;
   return outcome.winner === null ? decision : `${decision} (${outcome.winner} wins)`;
 }
 
 /** The orchestrator's rebalance schedule in words: `month`, `quarter`, `every 20 bars`, `never`. */
 export function scheduleText(schedule: RebalanceSchedule): string {
+  checkArguments('scheduleText', [scheduleIssue(schedule, 'schedule')]);
   return typeof schedule === 'object' ? `every ${schedule.everyBars} bars` : schedule;
 }
 
@@ -140,6 +144,10 @@ const UNESTIMATED_NAMED = 3;
  * scored partly on their paper track (the first three of each, then how many more).
  */
 export function rebalanceReasonText(event: Pick<OrchestratorRebalanceSource, 'reason' | 'reasons' | 'warmup' | 'unestimated' | 'onPaper'>, config: OrchestratorReportSource['config']): string {
+  checkArguments('rebalanceReasonText', [
+    shapeIssue(event, 'event', "a rebalance event (an orchestrator result's rebalances[i])", { reasons: 'array' }),
+    shapeIssue(config, 'config', "an orchestrator result's config (its rebalance schedule is read)", { rebalance: 'object' }),
+  ]);
   const reasons = (event.reasons.length === 0 ? [event.reason] : event.reasons).map((reason) => (reason === 'schedule' ? scheduleText(config.rebalance.schedule) : reason));
   const unestimated = Object.keys(event.unestimated ?? {});
   const onPaper = event.onPaper ?? [];

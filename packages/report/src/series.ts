@@ -1,3 +1,5 @@
+import { checkArguments, shapeIssue } from '@ensemble/protocol';
+import { columnIssue, numberIssue } from './argument-checks';
 import type { NumberColumn, ReportBenchmark } from './report-input';
 
 /**
@@ -8,6 +10,8 @@ import type { NumberColumn, ReportBenchmark } from './report-input';
  * and unique; at most `maxPoints` of them.
  */
 export function downsampleIndices(values: ArrayLike<number>, maxPoints: number): number[] {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('downsampleIndices', [columnIssue(values, 'values', 'the values of a curve'), numberIssue(maxPoints, 'maxPoints', 'the most points to keep')]);
   const length = values.length;
   if (length <= maxPoints) return Array.from({ length }, (_, i) => i);
   const buckets = Math.max(1, Math.floor(maxPoints / 2) - 1);
@@ -42,6 +46,12 @@ export function rebaseBenchmark(
   benchmarkTime: ArrayLike<number>,
   benchmarkValue: ArrayLike<number>,
 ): { time: number[]; value: number[] } {
+  checkArguments('rebaseBenchmark', [
+    columnIssue(portfolioTime, 'portfolioTime', "the portfolio's times in epoch ms"),
+    numberIssue(startEquity, 'startEquity', "the portfolio's starting equity"),
+    columnIssue(benchmarkTime, 'benchmarkTime', "the benchmark's times in epoch ms"),
+    columnIssue(benchmarkValue, 'benchmarkValue', "the benchmark's values"),
+  ]);
   const first = portfolioTime[0];
   const last = portfolioTime[portfolioTime.length - 1];
   const time: number[] = [];
@@ -70,6 +80,10 @@ export function rebaseBenchmark(
  * these, so that a report made again from the file draws the same line.
  */
 export function benchmarkInRange(portfolioTime: ArrayLike<number>, benchmark: ReportBenchmark): ReportBenchmark {
+  checkArguments('benchmarkInRange', [
+    columnIssue(portfolioTime, 'portfolioTime', "the portfolio's times in epoch ms"),
+    shapeIssue(benchmark, 'benchmark', "a report input's benchmark (name, time and value)", { time: 'column', value: 'column' }),
+  ]);
   const first = portfolioTime[0] ?? Number.NaN;
   const last = portfolioTime[portfolioTime.length - 1] ?? Number.NaN;
   const time = benchmark.time;

@@ -1,5 +1,5 @@
-import { checkArguments } from '@ensemble/protocol';
-import { reportInputIssue } from './argument-checks';
+import { checkArguments, stringIssue } from '@ensemble/protocol';
+import { numberIssue, reportInputIssue, timeFormatIssue } from './argument-checks';
 import type { ReportInput } from './report-input';
 
 const DAY_MS = 86_400_000;
@@ -44,11 +44,14 @@ export function detectTimeFormat(input: ReportInput): TimeFormat {
 
 /** Writes epoch ms as `YYYY-MM-DD` (`date`) or full ISO 8601 in UTC (`datetime`). */
 export function formatTime(time: number, format: TimeFormat): string {
+  // From JavaScript the arguments can be anything: undefined failed as "Invalid time value". Called per row, so checked only when wrong.
+  if (typeof time !== 'number' || timeFormatIssue(format) !== null) checkArguments('formatTime', [numberIssue(time, 'time', 'a time in epoch ms'), timeFormatIssue(format)]);
   const iso = new Date(time).toISOString();
   return format === 'date' ? iso.slice(0, 10) : iso;
 }
 
 /** Reads a time written by {@link formatTime} back to epoch ms (a bare date is UTC midnight). */
 export function parseTime(text: string): number {
+  if (typeof text !== 'string') checkArguments('parseTime', [stringIssue(text, 'text', 'a time as formatTime writes it (a string)')]);
   return Date.parse(text.length === 10 ? `${text}T00:00:00.000Z` : text);
 }

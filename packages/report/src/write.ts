@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { EnsembleError } from '@ensemble/protocol';
+import { EnsembleError, arrayIssue, checkArguments, nullAsAbsent, stringIssue } from '@ensemble/protocol';
+import { contentIssue, writeOptionsIssue } from './argument-checks';
 
 /** The code of a file-system error (`ENOENT`, `EEXIST`, …), or undefined. */
 function errorCode(error: unknown): unknown {
@@ -226,7 +227,10 @@ async function writeInPlace(target: string, content: OutputContent, written: (by
  * renames, so the link or the device stays what it is. Returns each file's path and size in bytes,
  * in the order given.
  */
-export async function writeFilesAtomic(files: readonly OutputFile[], options: WriteFilesOptions = {}): Promise<WrittenFile[]> {
+export async function writeFilesAtomic(files: readonly OutputFile[], given: WriteFilesOptions = {}): Promise<WrittenFile[]> {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('writeFilesAtomic', [arrayIssue(files, 'files', 'the files to write (an array of { path, content })'), writeOptionsIssue(given)]);
+  const options = nullAsAbsent(given, {});
   const registry = options.temporaryFiles ?? NO_REGISTRY;
   const pending: { temporary: string; target: string }[] = [];
   const sizes: WrittenFile[] = [];
@@ -270,6 +274,7 @@ export async function writeFilesAtomic(files: readonly OutputFile[], options: Wr
  * {@link writeFilesAtomic}; returns the path and size in bytes.
  */
 export async function writeFileAtomic(target: string, content: OutputContent, options: WriteFilesOptions = {}): Promise<WrittenFile> {
-  const [written] = await writeFilesAtomic([{ path: target, content }], options);
+  checkArguments('writeFileAtomic', [stringIssue(target, 'target', 'the path of the file to write (a string)'), contentIssue(content, 'content'), writeOptionsIssue(options)]);
+  const [written] = await writeFilesAtomic([{ path: target, content }], nullAsAbsent(options, {}));
   return written ?? { path: target, bytes: 0 };
 }

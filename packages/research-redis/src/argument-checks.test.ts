@@ -1,6 +1,39 @@
 import { configIssuesOf } from '@ensemble/protocol/testing';
 import { describe, expect, it } from 'vitest';
-import { cleanSweep, createRedisExecutor, parseRedisUrl, redactRedisUrl, runSweepOnQueue, startQueueWorker, startRedisWorker, sweepStatus } from './index';
+import {
+  DatasetFetchError,
+  QueueConnectionError,
+  RedisLink,
+  StrategyModuleError,
+  SweepRemovedError,
+  checkQueueName,
+  cleanSweep,
+  compatibilityDifference,
+  createRedisExecutor,
+  describeCompatibility,
+  encodeResult,
+  indexOfJobId,
+  jobFingerprint,
+  localStrategyModule,
+  parseRedisUrl,
+  queueFailedResult,
+  queuedDatasets,
+  readDoneIndexes,
+  readResults,
+  redactRedisUrl,
+  redactSecrets,
+  resolveSweepId,
+  runSweepOnQueue,
+  shortSweepId,
+  startQueueWorker,
+  startRedisWorker,
+  storeDataset,
+  storeResultOnce,
+  sweepKeys,
+  sweepStatus,
+  toRedisOptions,
+  workerThroughput,
+} from './index';
 
 const url = 'redis://127.0.0.1:1';
 const coordinator = { url, sweepId: 'a'.repeat(64), indexOf: () => 0, parseResult: () => 0, failedResult: () => 0 };
@@ -34,5 +67,66 @@ describe('queue entry points given arguments of the wrong kind from JavaScript',
     expect(parseRedisUrl('redis://localhost:6379/2').db).toBe(2);
     expect(redactRedisUrl('redis://user:secret@localhost:6379')).not.toContain('secret');
     expect(typeof createRedisExecutor({ url, sweepId: coordinator.sweepId }).run).toBe('function');
+  });
+});
+
+describe('exported helpers and error constructors given arguments of the wrong kind from JavaScript', () => {
+  // Each failed inside as a TypeError ("Cannot read properties of undefined (reading 'sweepId')",
+  // "tag.split is not a function", "reading 'length'", …), before any connection.
+  const call = (f: unknown, ...args: unknown[]) => () => (f as (...given: unknown[]) => unknown)(...args);
+  const keys = sweepKeys('test', 'a'.repeat(64));
+  const redis = {};
+  const cases: [string, string, () => unknown, string[]][] = [
+    ['resolveSweepId', 'nothing', call(resolveSweepId), ['given', 'known']],
+    ['shortSweepId', 'undefined', call(shortSweepId), ['sweepId']],
+    ['checkQueueName', 'a number', call(checkQueueName, 5, '--prefix'), ['value']],
+    ['indexOfJobId', 'no keys', call(indexOfJobId, undefined, 'x'), ['keys']],
+    ['indexOfJobId', 'a job id of a number', call(indexOfJobId, keys, 5), ['jobId']],
+    ['jobFingerprint', 'undefined', call(jobFingerprint), ['job']],
+    ['compatibilityDifference', 'nothing', call(compatibilityDifference), ['theirs', 'ours']],
+    ['describeCompatibility', 'null', call(describeCompatibility, null), ['tag']],
+    ['encodeResult', 'undefined', call(encodeResult), ['result']],
+    ['queueFailedResult', 'nothing', call(queueFailedResult), ['index', 'error']],
+    ['queuedDatasets', 'undefined', call(queuedDatasets), ['jobs']],
+    ['readDoneIndexes', 'nothing', call(readDoneIndexes), ['redis', 'keys', 'from']],
+    ['readResults', 'indexes of a string', call(readResults, redis, keys, '1'), ['indexes']],
+    ['storeResultOnce', 'nothing', call(storeResultOnce), ['redis', 'keys', 'index', 'result', 'workerId']],
+    ['storeDataset', 'bytes of a string', call(storeDataset, redis, keys, 'abc'), ['bytes']],
+    ['localStrategyModule', 'undefined', call(localStrategyModule), ['ref']],
+    ['localStrategyModule', 'a directory of a number', call(localStrategyModule, { path: './s.ts', sha256: 'a' }, 5), ['strategiesDir']],
+    ['redactSecrets', 'nothing', call(redactSecrets), ['text', 'settings']],
+    ['toRedisOptions', 'undefined', call(toRedisOptions), ['settings']],
+    ['workerThroughput', 'nothing', call(workerThroughput), ['fields']],
+    ['workerThroughput', 'active jobs of a string', call(workerThroughput, {}, 'x'), ['active']],
+    ['RedisLink.open', 'undefined', () => RedisLink.open(undefined as never), ['settings']],
+    ['RedisLink.open', 'options of a number', () => RedisLink.open(parseRedisUrl(url), 5 as never), ['options']],
+    ['QueueConnectionError', 'no details', () => new QueueConnectionError(undefined as never), ['details']],
+    ['SweepRemovedError', 'details without totals', () => new SweepRemovedError({ sweepId: 'a', shortId: 'a' } as never), ['details.delivered']],
+    ['StrategyModuleError', 'nothing', () => new (StrategyModuleError as unknown as new () => unknown)(), ['message', 'details']],
+    ['DatasetFetchError', 'an unknown kind and no details', () => new (DatasetFetchError as unknown as new (kind: string) => unknown)('lost'), ['kind', 'details']],
+  ];
+
+  it.each(cases)('%s given %s throws a ConfigError naming the argument', async (name, _given, run, paths) => {
+    expect(await configIssuesOf(run)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
+  });
+
+  it('gives what it gave before for arguments of the right kind', () => {
+    expect(shortSweepId('abcdef0123456789')).toBe('abcdef012345');
+    expect(indexOfJobId(keys, `${keys.sweepId}-7`)).toBe(7);
+    expect(indexOfJobId(keys, undefined)).toBeNull();
+    expect(describeCompatibility('')).toBe('no compatibility tag');
+    // A queue is generic over its jobs: any value JSON writes has a fingerprint.
+    expect(jobFingerprint('job')).toBe(jobFingerprint('job'));
+    expect(jobFingerprint(5)).not.toBe(jobFingerprint('5'));
+    expect(compatibilityDifference('a, b', 'a')).toEqual({ theirs: 'b', ours: 'no compatibility tag' });
+    expect(redactSecrets('pass secret', { password: 'secret' })).not.toContain('secret');
+    expect(toRedisOptions(parseRedisUrl(url))).toMatchObject({ host: '127.0.0.1', port: 1 });
+    expect(queueFailedResult(3, { code: 'RUN_FAILED', message: 'm' })).toMatchObject({ index: 3, status: 'failed', error: { code: 'RUN_FAILED', message: 'm' } });
+    expect(queuedDatasets([])).toEqual([]);
+    expect(workerThroughput({})).toEqual([]);
+    expect(new DatasetFetchError('missing', { sha256: 'f'.repeat(64), sweepId: 's' }).code).toBe('DATA_NOT_FOUND');
+    expect(new StrategyModuleError('m', { file: './s.ts', sha256: 'a' }).message).toBe('m');
+    expect(new SweepRemovedError({ sweepId: 'a', shortId: 'a', delivered: 1, total: 2 }).sweepId).toBe('a');
+    expect(new QueueConnectionError({ url, phase: 'connect', waitedMs: 5, reason: 'refused' }).url).toBe(url);
   });
 });

@@ -47,3 +47,33 @@ export function handlersIssue(handlers: unknown): ConfigIssue | null {
   return { path: 'handlers.signal', message: `must be an AbortSignal, or left out; got ${describeGiven(signal)}` };
 }
 
+
+const REDIS = "an ioredis client (new Redis(…), or a RedisLink's redis)";
+const KEYS = 'the keys of a sweep (what sweepKeys(prefix, sweepId) returns)';
+
+/** The problem with a Redis client argument (null when there is none): an object. */
+export function redisIssue(redis: unknown): ConfigIssue | null {
+  return shapeIssue(redis, 'redis', REDIS, {});
+}
+
+/** The problem with a sweep's keys argument (null when there is none). */
+export function keysIssue(keys: unknown): ConfigIssue | null {
+  return shapeIssue(keys, 'keys', KEYS, { sweepId: 'string' });
+}
+
+/** The problem with a number argument (null when there is none). */
+export function numberIssue(value: unknown, path: string, what: string): ConfigIssue | null {
+  if (typeof value === 'number') return null;
+  return { path, message: `must be ${what} (a number); got ${describeGiven(value)}` };
+}
+
+/** The problem with a Redis URL's settings argument (null when there is none): what parseRedisUrl returns. */
+export function settingsIssue(settings: unknown, path = 'settings'): ConfigIssue | null {
+  return shapeIssue(settings, path, 'Redis URL settings (what parseRedisUrl returns)', { host: 'string', port: 'number' });
+}
+
+/** The problem with a bytes argument (null when there is none): a `Uint8Array` (a `Buffer` is one). */
+export function bytesIssue(value: unknown, path: string): ConfigIssue | null {
+  if (value instanceof Uint8Array || Object.prototype.toString.call(value) === '[object Uint8Array]') return null;
+  return { path, message: `must be bytes (a Uint8Array or Buffer); got ${describeGiven(value)}` };
+}

@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
-import { ConfigError, quoteValue } from '@ensemble/protocol';
+import { ConfigError, quoteValue, checkArguments, optionsIssue, nullAsAbsent } from '@ensemble/protocol';
 import { CREDENTIALS_REFUSED, NOT_REDIS, QueueConnectionError } from './errors';
 import { redactSecrets, toRedisOptions, type RedisUrlSettings } from './redis-url';
 import { settlesWithin } from './timing';
+import { settingsIssue } from './argument-checks';
 
 /** How long a start waits for Redis before it fails, by default. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -44,7 +45,10 @@ export class RedisLink {
    * their own deadline instead of hanging — unless `waitOut` (a worker): then commands wait for
    * the reconnection, however long it takes.
    */
-  static async open(settings: RedisUrlSettings, options: { connectTimeoutMs?: number; lostTimeoutMs?: number; waitOut?: boolean } = {}): Promise<RedisLink> {
+  static async open(settings: RedisUrlSettings, given: { connectTimeoutMs?: number; lostTimeoutMs?: number; waitOut?: boolean } = {}): Promise<RedisLink> {
+    // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+    checkArguments('RedisLink.open', [settingsIssue(settings), optionsIssue(given)]);
+    const options = nullAsAbsent(given, {});
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const redis = new Redis({
       ...toRedisOptions(settings),

@@ -66,6 +66,25 @@ describe('storeDataset and DatasetCache', () => {
     });
   });
 
+  // Node's recursive mkdir never returns under a parent that refuses new entries with ENOENT.
+  it.runIf(process.platform === 'linux')('fails at once for a cache directory under /proc, where the recursive mkdir hung', async () => {
+    const own = sweepKeys('test', 'data-proc');
+    await storeDataset(local.redis, own, bytes);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hung = new Promise((resolve) => {
+      timer = setTimeout(() => {
+        resolve('hung');
+      }, 10_000);
+    });
+    const fetched = new DatasetCache('/proc/ensemble-test/cache').file(local.redis, own, ABC_SHA256, 'x.csv').then(
+      () => 'written',
+      (error: unknown) => (error as { code?: unknown }).code,
+    );
+    const outcome = await Promise.race([fetched, hung]);
+    clearTimeout(timer);
+    expect(outcome).toBe('ENOENT');
+  });
+
   it('copies a dataset from the newest registered sweep that holds it, passing over foreign entries; false when none does', async () => {
     const registry = sweepRegistryKey('copy');
     const [older, newer, none, target] = [sweepKeys('copy', 'older'), sweepKeys('copy', 'newer'), sweepKeys('copy', 'none'), sweepKeys('copy', 'target')];

@@ -1,9 +1,11 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { EnsembleError } from '@ensemble/protocol';
+import { EnsembleError, checkArguments, shapeIssue, describeGiven } from '@ensemble/protocol';
+import { makeDirectory } from '@ensemble/report';
 import { sha256Hex } from '@ensemble/research';
 import type { Redis } from 'ioredis';
 import { datasetKeyParts, sweepRegistryKey, type SweepKeys } from './keys';
+import { redisIssue, keysIssue, bytesIssue } from './argument-checks';
 
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 
@@ -16,6 +18,11 @@ export class DatasetFetchError extends EnsembleError {
   readonly sweepId: string;
 
   constructor(kind: 'missing' | 'corrupt', details: { sha256: string; sweepId: string; actual?: string }) {
+    // From JavaScript the arguments can be anything: undefined details failed as a TypeError.
+    checkArguments('DatasetFetchError', [
+      (['missing', 'corrupt'] as unknown[]).includes(kind) ? null : { path: 'kind', message: `must be "missing" or "corrupt"; got ${describeGiven(kind)}` },
+      shapeIssue(details, 'details', 'the details ({ sha256, sweepId, actual? })', { sha256: 'string', sweepId: 'string', actual: 'string?' }),
+    ]);
     super(
       kind === 'missing' ? 'DATA_NOT_FOUND' : 'DATA_INVALID',
       kind === 'missing'
@@ -37,6 +44,12 @@ export class DatasetFetchError extends EnsembleError {
  * content writes nothing). Returns the hash.
  */
 export async function storeDataset(redis: Redis, keys: SweepKeys, bytes: Uint8Array): Promise<string> {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('storeDataset', [
+    redisIssue(redis),
+    keysIssue(keys),
+    bytesIssue(bytes, 'bytes'),
+  ]);
   const sha256 = sha256Hex(bytes);
   await redis.set(keys.dataset(sha256), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'NX');
   return sha256;
@@ -108,7 +121,8 @@ export class DatasetCache {
     if (bytes === null) throw new DatasetFetchError('missing', { sha256, sweepId: keys.sweepId });
     const actual = sha256Hex(bytes);
     if (actual !== sha256) throw new DatasetFetchError('corrupt', { sha256, sweepId: keys.sweepId, actual });
-    await mkdir(directory, { recursive: true });
+    // One level at a time: the recursive mkdir never returns under a parent that refuses new entries (/proc).
+    await makeDirectory(directory);
     const temporary = `${file}.${process.pid}.tmp`;
     await writeFile(temporary, bytes);
     await rename(temporary, file);

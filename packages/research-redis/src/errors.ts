@@ -1,4 +1,4 @@
-import { EnsembleError } from '@ensemble/protocol';
+import { EnsembleError, checkArguments, shapeIssue } from '@ensemble/protocol';
 
 /** When a Redis connection failed: while connecting, or after it was established. */
 export type QueueConnectionPhase = 'connect' | 'lost';
@@ -31,6 +31,8 @@ export class QueueConnectionError extends EnsembleError {
   readonly waitedMs: number;
 
   constructor(details: { url: string; phase: QueueConnectionPhase; waitedMs: number; reason: string }) {
+    // From JavaScript the arguments can be anything: undefined details failed as a TypeError.
+    checkArguments('QueueConnectionError', [shapeIssue(details, 'details', 'the details ({ url, phase, waitedMs, reason })', { url: 'string', phase: 'string', waitedMs: 'number', reason: 'string' })]);
     super('RUN_FAILED', QueueConnectionError.messageOf(details));
     this.name = 'QueueConnectionError';
     this.url = details.url;
@@ -66,6 +68,7 @@ export class SweepRemovedError extends EnsembleError {
   readonly sweepId: string;
 
   constructor(details: { sweepId: string; shortId: string; delivered: number; total: number }) {
+    checkArguments('SweepRemovedError', [shapeIssue(details, 'details', 'the details ({ sweepId, shortId, delivered, total })', { sweepId: 'string', shortId: 'string', delivered: 'number', total: 'number' })]);
     super(
       'RUN_FAILED',
       `Sweep ${details.shortId} was removed from Redis while this coordinator waited for its results (ensemble queue clean --force, or its keys deleted); ${String(details.delivered)} of ${String(details.total)} results had been handed over. Run the sweep again to store it anew: its workers take it up again.`,

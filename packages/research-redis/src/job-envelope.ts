@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { echoValue, MAX_LINE_LENGTH } from '@ensemble/protocol';
+import { echoValue, MAX_LINE_LENGTH, checkArguments, describeGiven, stringIssue } from '@ensemble/protocol';
 import { z } from 'zod';
 import { QUEUE_NAME_PATTERN } from './keys';
 
@@ -51,6 +51,10 @@ export function envelopeOf(sweepId: string, index: number, job: unknown, compati
  * an index would name another job — its stored result would be another job's.
  */
 export function jobFingerprint(job: unknown): string {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  // A queue is generic over its jobs: any value JSON can write is one.
+  const writable = job !== undefined && typeof job !== 'function' && typeof job !== 'symbol' && typeof job !== 'bigint';
+  checkArguments('jobFingerprint', [writable ? null : { path: 'job', message: `must be a job JSON can write (an object, an array, a string, a number, …); got ${describeGiven(job)}` }]);
   return createHash('sha256').update(JSON.stringify(job)).digest('hex');
 }
 
@@ -86,6 +90,10 @@ export async function serverTimeMs(redis: { time(): Promise<readonly (string | n
 
 /** A sweep's compatibility tag (what its workers must run) in a message: as given, or in words when there is none. */
 export function describeCompatibility(tag: string): string {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('describeCompatibility', [
+    stringIssue(tag, 'tag', 'a compatibility tag (a string)'),
+  ]);
   return tag === '' ? 'no compatibility tag' : echoValue(tag, MAX_LINE_LENGTH);
 }
 
@@ -94,6 +102,11 @@ export function describeCompatibility(tag: string): string {
  * research tag lists a version per package: an upgrade of one package names that package only).
  */
 export function compatibilityDifference(theirs: string, ours: string): { readonly theirs: string; readonly ours: string } {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('compatibilityDifference', [
+    stringIssue(theirs, 'theirs', 'a compatibility tag (a string)'),
+    stringIssue(ours, 'ours', 'a compatibility tag (a string)'),
+  ]);
   const items = (tag: string): string[] => (tag === '' ? [] : tag.split(', '));
   const [a, b] = [items(theirs), items(ours)];
   const only = (list: readonly string[], other: readonly string[]): string => describeCompatibility(list.filter((item) => !other.includes(item)).join(', '));

@@ -1,4 +1,4 @@
-import { ConfigError, quoteValue } from '@ensemble/protocol';
+import { ConfigError, quoteValue, checkArguments, stringIssue } from '@ensemble/protocol';
 
 /** Sweep ids and key prefixes: 1–64 letters, digits, `.`, `_` or `-`, starting with a letter or digit. */
 export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -7,6 +7,11 @@ export const DEFAULT_PREFIX = 'ensemble';
 
 /** Throws a `ConfigError` naming `field` unless `value` matches {@link QUEUE_NAME_PATTERN}. */
 export function checkQueueName(value: string, field: string): string {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('checkQueueName', [
+    stringIssue(value, 'value', 'a queue name or prefix (a string)'),
+    stringIssue(field, 'field', 'the option it was given as (a string)'),
+  ]);
   if (!QUEUE_NAME_PATTERN.test(value)) {
     throw new ConfigError([{ path: field, message: `${quoteValue(value)} is not a valid name: use 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit` }]);
   }
@@ -65,6 +70,10 @@ export const SHORT_SWEEP_ID_LENGTH = 12;
 
 /** A sweep id as the summaries print it: its first {@link SHORT_SWEEP_ID_LENGTH} characters. */
 export function shortSweepId(sweepId: string): string {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('shortSweepId', [
+    stringIssue(sweepId, 'sweepId', 'a sweep id (a string)'),
+  ]);
   return sweepId.slice(0, SHORT_SWEEP_ID_LENGTH);
 }
 

@@ -1,5 +1,5 @@
 import { readDataBytes } from '@ensemble/data';
-import { EnsembleError, MAX_LINE_LENGTH, checkArguments, quoteValue } from '@ensemble/protocol';
+import { EnsembleError, MAX_LINE_LENGTH, checkArguments, quoteValue, arrayIssue } from '@ensemble/protocol';
 import { queueOptionsIssues } from './argument-checks';
 import { computingPackageVersions, sha256Hex, type JobExecutor, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { encodeResult, parseStoredResult, queueFailedResult } from './research-result';
@@ -31,6 +31,10 @@ export type RedisExecutorOptions = Omit<SweepCoordinatorOptions<ResearchJob, Res
  * its loader checks their hash.
  */
 export function queuedDatasets(jobs: readonly ResearchJob[]): QueuedDataset[] {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('queuedDatasets', [
+    arrayIssue(jobs, 'jobs', 'the research jobs (an array)'),
+  ]);
   const files = new Map<string, string>();
   for (const job of jobs) for (const ref of job.data) if (ref.file !== undefined) files.set(ref.sha256, ref.file);
   return [...files].map(([sha256, file]) => ({

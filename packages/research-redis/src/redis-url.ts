@@ -1,6 +1,7 @@
-import { ConfigError, checkArguments, quoteValue, stringIssue } from '@ensemble/protocol';
+import { ConfigError, checkArguments, quoteValue, stringIssue, objectIssue } from '@ensemble/protocol';
 import type { RedisOptions as BullRedisOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
+import { settingsIssue } from './argument-checks';
 
 /** What a `redis://` or `rediss://` URL says, the password kept out of every printable form. */
 export interface RedisUrlSettings {
@@ -47,6 +48,11 @@ export function redactRedisUrl(url: string): string {
  * net under every message that might repeat a server's or a library's words.
  */
 export function redactSecrets(text: string, settings: Pick<RedisUrlSettings, 'password'>): string {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('redactSecrets', [
+    stringIssue(text, 'text', 'the text to redact (a string)'),
+    objectIssue(settings, 'settings', 'Redis URL settings (what parseRedisUrl returns)'),
+  ]);
   const password = settings.password;
   if (password === undefined || password === '') return text;
   let out = text;
@@ -101,6 +107,10 @@ export function parseRedisUrl(url: string, source = 'url'): RedisUrlSettings {
  * deadline), a 5 s connect timeout, and TLS with the host as server name for `rediss://`.
  */
 export function toRedisOptions(settings: RedisUrlSettings): RedisOptions & BullRedisOptions {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('toRedisOptions', [
+    settingsIssue(settings),
+  ]);
   return {
     host: settings.host,
     port: settings.port,

@@ -1,7 +1,8 @@
-import { EnsembleError } from '@ensemble/protocol';
+import { EnsembleError, checkArguments, shapeIssue } from '@ensemble/protocol';
 import { bytesToDoubles, doublesToBytes, failedResult, type ResearchJobResult } from '@ensemble/research';
 import { z } from 'zod';
 import type { StoredResult } from './result-store';
+import { numberIssue } from './argument-checks';
 
 // What a worker wrote back: checked for its shape before it is handed on (the metrics object is
 // the performance package's, passed through as written).
@@ -21,6 +22,10 @@ const resultSchema = z.object({
  * transfer does.
  */
 export function encodeResult(result: ResearchJobResult): StoredResult {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('encodeResult', [
+    shapeIssue(result, 'result', 'a job result (what runResearchJob returns)', { index: 'number', periodReturns: 'column' }),
+  ]);
   const { curve, periodReturns } = result;
   const plainCurve = curve === undefined ? {} : { curve: { time: Array.from(curve.time), equity: Array.from(curve.equity) } };
   return { json: JSON.stringify({ ...result, periodReturns: [], ...plainCurve }), binary: asBuffer(doublesToBytes(periodReturns)) };
@@ -57,5 +62,10 @@ export function parseStoredResult(stored: StoredResult, index: number): Research
 
 /** The result of a job that failed for good on the queue, with the queue's code and message. */
 export function queueFailedResult(index: number, error: { readonly code: string; readonly message: string }): ResearchJobResult {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('queueFailedResult', [
+    numberIssue(index, 'index', 'the combination index'),
+    shapeIssue(error, 'error', 'an error ({ code, message })', { code: 'string', message: 'string' }),
+  ]);
   return { ...failedResult(index, new Error(error.message)), error: { code: error.code, message: error.message } };
 }

@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import { Command, type Redis } from 'ioredis';
 import type { SweepKeys } from './keys';
+import { checkArguments, arrayIssue, stringIssue, shapeIssue } from '@ensemble/protocol';
+import { redisIssue, keysIssue, numberIssue } from './argument-checks';
 
 // One atomic step, so a result is stored and announced together or not at all: a worker killed
 // between the two could otherwise store a result nobody is told about, and its retry would find
@@ -44,6 +46,14 @@ export type StoreOutcome = 'stored' | 'taken' | 'no-sweep';
  * `<id>:first` and `<id>:last` result, in ms) — atomically, and only while the sweep is in Redis.
  */
 export async function storeResultOnce(redis: Redis, keys: SweepKeys, index: number, result: StoredResult, workerId: string): Promise<StoreOutcome> {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('storeResultOnce', [
+    redisIssue(redis),
+    keysIssue(keys),
+    numberIssue(index, 'index', 'the combination index'),
+    shapeIssue(result, 'result', 'a stored result (what encodeResult returns)', { json: 'string' }),
+    stringIssue(workerId, 'workerId', 'the worker id (a string)'),
+  ]);
   const text = [STORE_ONCE, '5', keys.results, keys.done, keys.workers, keys.binaryResults, keys.meta, String(index), result.json, workerId];
   const stored = await redis.sendCommand(new EvalWithBytes(text, result.binary ?? Buffer.alloc(0)));
   return stored === 1 ? 'stored' : stored === -1 ? 'no-sweep' : 'taken';
@@ -86,12 +96,24 @@ class EvalWithBytes extends Command {
 
 /** The indexes announced in the `done` list from position `from` on (each index appears once). */
 export async function readDoneIndexes(redis: Redis, keys: SweepKeys, from: number): Promise<number[]> {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('readDoneIndexes', [
+    redisIssue(redis),
+    keysIssue(keys),
+    numberIssue(from, 'from', 'the first position to read'),
+  ]);
   const items = await redis.lrange(keys.done, from, -1);
   return items.map(Number);
 }
 
 /** The stored result of each index (null where none is stored). */
 export async function readResults(redis: Redis, keys: SweepKeys, indexes: readonly number[]): Promise<(StoredResult | null)[]> {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('readResults', [
+    redisIssue(redis),
+    keysIssue(keys),
+    arrayIssue(indexes, 'indexes', 'the combination indexes (an array)'),
+  ]);
   if (indexes.length === 0) return [];
   const fields = indexes.map(String);
   const [texts, binaries] = await Promise.all([redis.hmget(keys.results, ...fields), redis.hmgetBuffer(keys.binaryResults, ...fields)]);

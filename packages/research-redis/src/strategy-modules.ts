@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { ConfigError, EnsembleError, MAX_LINE_LENGTH, listValues, quoteValue } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, MAX_LINE_LENGTH, listValues, quoteValue, checkArguments, stringIssue, shapeIssue } from '@ensemble/protocol';
 import { strategyModuleChange, strategyModuleDigest, strategyModuleRecord, type StrategyModuleDigest, type StrategyModuleRef } from '@ensemble/research';
 
 /**
@@ -14,6 +14,8 @@ export class StrategyModuleError extends EnsembleError {
   readonly sha256: string;
 
   constructor(message: string, details: { file: string; sha256: string }) {
+    // From JavaScript the arguments can be anything: undefined details failed as a TypeError.
+    checkArguments('StrategyModuleError', [stringIssue(message, 'message', 'the message (a string)'), shapeIssue(details, 'details', 'the details ({ file, sha256 })', { file: 'string', sha256: 'string' })]);
     super('STRATEGY_NOT_FOUND', message);
     this.name = 'StrategyModuleError';
     this.file = details.file;
@@ -35,6 +37,11 @@ export class StrategyModuleError extends EnsembleError {
  * missing or differs otherwise.
  */
 export async function localStrategyModule(ref: StrategyModuleRef, strategiesDir: string | undefined): Promise<StrategyModuleRef> {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('localStrategyModule', [
+    shapeIssue(ref, 'ref', 'a strategy module reference ({ path, sha256 })', { path: 'string', sha256: 'string' }),
+    strategiesDir === undefined ? null : stringIssue(strategiesDir, 'strategiesDir', 'the strategies directory (a string), or left out'),
+  ]);
   // Two modules of the plan share a file name: each is looked for at its path relative to the
   // folder holding them all and the files they import (checked by the job's schema never to leave the directory).
   const name = ref.relativePath ?? basename(ref.path);

@@ -1,5 +1,5 @@
-import { ConfigError, arrayIssue, checkArguments, noopLogger, type Logger } from '@ensemble/protocol';
-import { handlersIssue, queueOptionsIssues } from './argument-checks';
+import { ConfigError, arrayIssue, checkArguments, noopLogger, type Logger, stringIssue } from '@ensemble/protocol';
+import { handlersIssue, queueOptionsIssues, keysIssue } from './argument-checks';
 import { Queue } from 'bullmq';
 import { RedisLink } from './connection';
 import { SweepRemovedError } from './errors';
@@ -333,6 +333,11 @@ export function failureMessage(failedReason: string, attemptsMade: number): stri
 
 /** The combination index of job id `<sweepId>-<index>` of this sweep, or null for another id. */
 export function indexOfJobId(keys: SweepKeys, jobId: string | undefined): number | null {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('indexOfJobId', [
+    keysIssue(keys),
+    jobId === undefined ? null : stringIssue(jobId, 'jobId', 'a job id (a string), or left out'),
+  ]);
   const head = `${keys.sweepId}-`;
   if (jobId?.startsWith(head) !== true) return null;
   const tail = jobId.slice(head.length);

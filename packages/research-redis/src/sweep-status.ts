@@ -1,4 +1,4 @@
-import { ConfigError, checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
+import { ConfigError, checkArguments, nullAsAbsent, optionsIssue, arrayIssue, stringIssue, objectIssue } from '@ensemble/protocol';
 import { addressIssue, sweepIdIssue } from './argument-checks';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -81,6 +81,11 @@ export interface ActiveJob {
  * result yet is listed too, after the others).
  */
 export function workerThroughput(fields: Record<string, string>, active: readonly ActiveJob[] = []): WorkerThroughput[] {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('workerThroughput', [
+    objectIssue(fields, 'fields', "the workers' throughput fields (an object)"),
+    arrayIssue(active, 'active', 'the active jobs (an array)'),
+  ]);
   const byWorker = new Map<string, { count: number; first: number; last: number }>();
   for (const [field, value] of Object.entries(fields)) {
     const cut = field.lastIndexOf(':');
@@ -190,6 +195,11 @@ export async function sweepStatus(address: QueueAddress, sweepId?: string): Prom
  * several, is a `ConfigError` listing the known ids, or the matches.
  */
 export function resolveSweepId(given: string, known: readonly string[]): string {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('resolveSweepId', [
+    stringIssue(given, 'given', 'a sweep id or a unique prefix of one (a string)'),
+    arrayIssue(known, 'known', 'the sweep ids known (an array)'),
+  ]);
   if (known.includes(given)) return given;
   const matches = given.length >= SHORT_SWEEP_ID_LENGTH ? known.filter((id) => id.startsWith(given)) : [];
   const [only] = matches;

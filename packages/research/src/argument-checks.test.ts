@@ -1,6 +1,32 @@
 import { configIssuesOf } from '@ensemble/protocol/testing';
 import { describe, expect, it } from 'vitest';
+import type { ConfigIssue } from '@ensemble/protocol';
 import {
+  JobResultError,
+  bytesToDoubles,
+  combinationValues,
+  compareByObjective,
+  compileConstraint,
+  dataRefOf,
+  holdUntil,
+  importStrategyFile,
+  jobResultToJson,
+  loadConfigStrategyFiles,
+  loadStrategyModules,
+  nearestMetric,
+  objectiveValue,
+  openJournal,
+  parseWindowLength,
+  rangeValues,
+  registryHeldUntil,
+  relocateConfig,
+  resolveObjective,
+  sampleIndices,
+  sha256Hex,
+  strategyModuleChange,
+  strategyModuleDigest,
+  strategyModuleRecord,
+  withDirectoryJournal,
   createInProcessExecutor,
   createLocalExecutor,
   deflatedSharpeRatio,
@@ -104,5 +130,113 @@ describe('research entry points given arguments of the wrong kind from JavaScrip
     expect(sweepReportInput(result, null as never)).toEqual(sweepReportInput(result));
     expect(returnMoments([0.01, -0.02, 0.03])).toEqual(returnMoments(Float64Array.of(0.01, -0.02, 0.03)));
     expect(parameterStability([{ params: { a: 1 }, objective: 1 }], null as never)).toEqual(parameterStability([{ params: { a: 1 }, objective: 1 }]));
+  });
+});
+
+describe('exported helpers and JobResultError given arguments of the wrong kind from JavaScript', () => {
+  // Each failed inside as a TypeError ("Cannot read properties of undefined (reading 'length')",
+  // "text.trim is not a function", "The \"data\" argument must be of type string or an instance of Buffer", …).
+  const call = (f: unknown, ...args: unknown[]) => () => (f as (...given: unknown[]) => unknown)(...args);
+  const cases: [string, string, () => unknown, string[]][] = [
+    ['combinationValues', 'nothing', call(combinationValues), ['parameters', 'index']],
+    ['sampleIndices', 'a string count', call(sampleIndices, [1, 2], '1', 7), ['count']],
+    ['compareByObjective', 'undefined entries', call(compareByObjective, undefined, {}, 'max'), ['a', 'b.index']],
+    ['compareByObjective', 'an unknown direction', call(compareByObjective, { index: 0, objective: 1 }, { index: 1, objective: 2 }, 'up'), ['direction']],
+    ['nearestMetric', 'undefined', call(nearestMetric), ['name']],
+    ['objectiveValue', 'no objective', call(objectiveValue, {}), ['objective']],
+    ['resolveObjective', 'nothing', call(resolveObjective), ['metric', 'path', 'issues']],
+    ['compileConstraint', 'nothing', call(compileConstraint), ['text', 'known', 'path']],
+    ['rangeValues', 'a range without step', call(rangeValues, { start: 1, stop: 2 }, 'p', []), ['range.step']],
+    ['parseWindowLength', 'null', call(parseWindowLength, null, 'train', []), ['length']],
+    ['relocateConfig', 'nothing', call(relocateConfig), ['config', 'outDir']],
+    ['jobResultToJson', 'undefined', call(jobResultToJson), ['result']],
+    ['jobResultToJson', 'returns of a string', call(jobResultToJson, { index: 0, status: 'ok', periodReturns: 'x' }), ['result.periodReturns']],
+    ['bytesToDoubles', 'an array', call(bytesToDoubles, [1, 2]), ['bytes']],
+    ['sha256Hex', 'a string', call(sha256Hex, 'abc'), ['bytes']],
+    ['holdUntil', 'nothing', call(holdUntil), ['strategy', 'start']],
+    ['registryHeldUntil', 'a registry of a string', call(registryHeldUntil, 'x', 0), ['registry']],
+    ['dataRefOf', 'nothing', call(dataRefOf), ['source', 'baseDir']],
+    ['importStrategyFile', 'undefined', call(importStrategyFile), ['file']],
+    ['loadConfigStrategyFiles', 'nothing', call(loadConfigStrategyFiles), ['kind', 'input', 'options']],
+    ['loadStrategyModules', 'undefined', call(loadStrategyModules), ['modules']],
+    ['loadStrategyModules', 'an importer of a string', call(loadStrategyModules, [], undefined, 'x'), ['importer']],
+    ['strategyModuleDigest', 'a number', call(strategyModuleDigest, 5), ['file']],
+    ['strategyModuleRecord', 'undefined', call(strategyModuleRecord), ['digest']],
+    ['strategyModuleChange', 'nothing', call(strategyModuleChange), ['recorded', 'current', 'name']],
+    ['openJournal', 'nothing', call(openJournal), ['file', 'planId', 'options']],
+    ['withDirectoryJournal', 'no work', call(withDirectoryJournal, '/tmp/x', 'plan', false), ['work']],
+    ['JobResultError', 'no details', () => new JobResultError('m', undefined as never), ['details']],
+  ];
+
+  it.each(cases)('%s given %s throws a ConfigError naming the argument', async (name, _given, run, paths) => {
+    expect(await configIssuesOf(run)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
+  });
+
+  it('gives what it gave before for arguments of the right kind', () => {
+    const entries = [{ index: 1, objective: 1 }, { index: 0, objective: 2 }, { index: 2, objective: null }];
+    expect([...entries].sort((a, b) => compareByObjective(a, b, 'max')).map((entry) => entry.index)).toEqual([0, 1, 2]);
+    expect(objectiveValue(null, { metric: 'sharpe', direction: 'max' })).toBeNull();
+    expect(objectiveValue(undefined as never, { metric: 'sharpe', direction: 'max' })).toBeNull();
+    expect(nearestMetric('sharp')).toBe('sharpe');
+    const issues: ConfigIssue[] = [];
+    expect(rangeValues({ start: 1, stop: 3, step: 1 }, 'p', issues)).toEqual([1, 2, 3]);
+    expect(parseWindowLength(20, 'train', issues)).not.toBeNull();
+    expect(issues).toEqual([]);
+    expect(sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(Array.from(bytesToDoubles(new Uint8Array(Float64Array.of(1.5, -2).buffer)))).toEqual([1.5, -2]);
+    expect(strategyModuleRecord({ sha256: 'a', files: [{ path: './s.ts', sha256: 'a' }] })).toEqual({ sha256: 'a' });
+    expect(strategyModuleChange({ sha256: 'a' }, { sha256: 'a' }, './s.ts')).toBeNull();
+    expect(relocateConfig({ cash: 1 }, '/tmp/out')).toEqual({ cash: 1 });
+    expect(new JobResultError('m', { index: undefined, field: 'periodReturns' }).field).toBe('periodReturns');
+  });
+});
+
+describe('entry points that read arrays of records check each element, naming its index', () => {
+  // A null trial failed as "Cannot read properties of null (reading 'length')"; a plan whose jobs
+  // are not jobs failed inside the executor or the ranking.
+  const walkSpec = {
+    kind: 'backtest',
+    config: { data: { dataset: 'sp500', from: '2005-01-01', to: '2009-12-31' }, strategy: 'sma-crossover', params: { fast: 10, slow: 50 } },
+    parameters: [{ path: 'params.fast', values: [10, 20] }],
+    objective: 'sharpe',
+    windows: { train: '2y', test: '1y' },
+  };
+  const trial = [0.01, -0.02, 0.03, 0.01];
+
+  it('probabilityOfBacktestOverfitting: a trial that is not a column of returns', async () => {
+    expect(await configIssuesOf(() => probabilityOfBacktestOverfitting([trial, trial, null] as never, { blocks: 2 }))).toEqual({
+      heading: 'Invalid arguments to probabilityOfBacktestOverfitting:',
+      paths: ['trialReturns[2]'],
+    });
+    expect(() => probabilityOfBacktestOverfitting([trial, 5] as never)).toThrow("trialReturns[1]: must be a trial's per-period returns (an array or typed array of numbers); got number 5");
+    expect(probabilityOfBacktestOverfitting([trial, trial.map((value) => -value)], { blocks: 2 }).trials).toBe(2);
+  });
+
+  it('parameterStability: a point that is not a point, or has no params', async () => {
+    const point = { params: { a: 1 }, objective: 1 };
+    expect(await configIssuesOf(() => parameterStability([point, null] as never))).toEqual({ heading: 'Invalid arguments to parameterStability:', paths: ['points[1]'] });
+    expect(await configIssuesOf(() => parameterStability([point, { objective: 2 }] as never))).toEqual({ heading: 'Invalid arguments to parameterStability:', paths: ['points[1].params'] });
+  });
+
+  it('runJobs, runSweep, runSweepToDirectory, runWalkForward, runWalkForwardToDirectory: a job that is not a job', async () => {
+    const plan = await planSweep(spec);
+    const [first] = plan.jobs;
+    expect(await configIssuesOf(() => runJobs([first, null] as never, executor))).toEqual({ heading: 'Invalid arguments to runJobs:', paths: ['jobs[1]'] });
+    expect(await configIssuesOf(() => runSweep({ ...plan, jobs: [first, 'job'] } as never, executor))).toEqual({ heading: 'Invalid arguments to runSweep:', paths: ['plan.jobs[1]'] });
+    expect(await configIssuesOf(() => runSweep({ ...plan, jobs: [{ ...first, config: null }] } as never, executor))).toEqual({ heading: 'Invalid arguments to runSweep:', paths: ['plan.jobs[0].config'] });
+    expect(await configIssuesOf(() => runSweepToDirectory({ ...plan, jobs: [first, {}] } as never, executor, '/tmp/unused'))).toEqual({
+      heading: 'Invalid arguments to runSweepToDirectory:',
+      paths: ['plan.jobs[1].index'],
+    });
+    const walk = await planWalkForward(walkSpec);
+    expect(await configIssuesOf(() => runWalkForward({ ...walk, trainJobs: [...walk.trainJobs, undefined] } as never, executor))).toEqual({
+      heading: 'Invalid arguments to runWalkForward:',
+      paths: [`plan.trainJobs[${String(walk.trainJobs.length)}]`],
+    });
+    expect(await configIssuesOf(() => runWalkForwardToDirectory({ ...walk, trainJobs: [5] } as never, executor, '/tmp/unused'))).toEqual({
+      heading: 'Invalid arguments to runWalkForwardToDirectory:',
+      paths: ['plan.trainJobs[0]'],
+    });
+    expect((await runSweep(plan, executor)).rows).toHaveLength(2);
   });
 });

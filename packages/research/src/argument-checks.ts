@@ -10,11 +10,34 @@ import type { ConfigIssue } from '@ensemble/protocol';
 const SWEEP_PLAN = 'a sweep plan (what planSweep or planSweepFile returns)';
 const WALK_FORWARD_PLAN = 'a walk-forward plan (what planWalkForward or planWalkForwardFile returns)';
 
+const JOB = "a research job (an element of a plan's jobs: index, config, data, …)";
+
+/**
+ * The problem with the first element of `jobs` that is not a research job (null when there is
+ * none), named by its index (`plan.jobs[3]`): an object with a numeric `index` and, unless only
+ * the index is read (`indexOnly`, as `runJobs` itself reads, handing the rest to the executor), an
+ * object `config` and an array `data`. One pass, constant work per job; a job's values are the
+ * schema's to check.
+ */
+export function jobsIssue(jobs: unknown, path: string, indexOnly = false): ConfigIssue | null {
+  if (!Array.isArray(jobs)) return null;
+  for (let k = 0; k < jobs.length; k++) {
+    const job: unknown = jobs[k];
+    if (typeof job === 'object' && job !== null) {
+      const { index, config, data } = job as { index?: unknown; config?: unknown; data?: unknown };
+      if (typeof index === 'number' && (indexOnly || (typeof config === 'object' && config !== null && Array.isArray(data)))) continue;
+    }
+    return shapeIssue(job, `${path}[${String(k)}]`, JOB, indexOnly ? { index: 'number' } : { index: 'number', config: 'object', data: 'array' });
+  }
+  return null;
+}
+
 /** The problem with a sweep plan argument (null when there is none). */
 export function sweepPlanIssue(plan: unknown): ConfigIssue | null {
   return (
     shapeIssue(plan, 'plan', SWEEP_PLAN, { sweepId: 'string', jobs: 'array', objective: 'object', parameters: 'array', pboBlocks: 'number', riskFreePerPeriod: 'array' }) ??
-    objectiveIssue((plan as { objective: unknown }).objective, 'plan.objective', SWEEP_PLAN)
+    objectiveIssue((plan as { objective: unknown }).objective, 'plan.objective', SWEEP_PLAN) ??
+    jobsIssue((plan as { jobs: unknown }).jobs, 'plan.jobs')
   );
 }
 
@@ -33,7 +56,8 @@ export function walkForwardPlanIssue(plan: unknown): ConfigIssue | null {
       gridSize: 'number',
     }) ??
     shapeIssue((plan as { base: unknown }).base, 'plan.base', `the base config of ${WALK_FORWARD_PLAN}`, { config: 'object', modules: 'array' }) ??
-    objectiveIssue((plan as { objective: unknown }).objective, 'plan.objective', WALK_FORWARD_PLAN)
+    objectiveIssue((plan as { objective: unknown }).objective, 'plan.objective', WALK_FORWARD_PLAN) ??
+    jobsIssue((plan as { trainJobs: unknown }).trainJobs, 'plan.trainJobs')
   );
 }
 
@@ -115,4 +139,40 @@ export function walkForwardResultIssue(result: unknown, withObjective = false): 
 /** The problem with an output directory argument (null when there is none): a path. */
 export function outDirIssue(outDir: unknown): ConfigIssue | null {
   return stringIssue(outDir, 'outDir', 'the output directory (a path)');
+}
+
+/** The problem with a number argument (null when there is none). */
+export function numberIssue(value: unknown, path: string, what: string, optional = false): ConfigIssue | null {
+  if (typeof value === 'number' || (optional && value === undefined)) return null;
+  return { path, message: `must be ${what} (a number)${optional ? ', or left out' : ''}; got ${describeGiven(value)}` };
+}
+
+/** The problem with a function argument (null when there is none). */
+export function functionIssue(value: unknown, path: string, what: string, optional = false): ConfigIssue | null {
+  if (typeof value === 'function' || (optional && value === undefined)) return null;
+  return { path, message: `must be ${what} (a function)${optional ? ', or left out' : ''}; got ${describeGiven(value)}` };
+}
+
+/** The problem with a bytes argument (null when there is none): a `Uint8Array` (a `Buffer` is one), also from another realm. */
+export function bytesIssue(value: unknown, path: string): ConfigIssue | null {
+  if (value instanceof Uint8Array || Object.prototype.toString.call(value) === '[object Uint8Array]') return null;
+  return { path, message: `must be bytes (a Uint8Array or Buffer); got ${describeGiven(value)}` };
+}
+
+/** The problem with an array argument that may be left out (null when there is none). */
+export function optionalArrayIssue(value: unknown, path: string, what: string): ConfigIssue | null {
+  if (value === undefined || Array.isArray(value)) return null;
+  return { path, message: `must be ${what} (an array), or left out; got ${describeGiven(value)}` };
+}
+
+/** The problem with the list a planning helper records its problems in (null when there is none). */
+export function issueListIssue(issues: unknown): ConfigIssue | null {
+  if (Array.isArray(issues)) return null;
+  return { path: 'issues', message: `must be the array the problems are pushed to (e.g. []); got ${describeGiven(issues)}` };
+}
+
+/** The problem with an objective direction argument (null when there is none): `max` or `min`. */
+export function directionIssue(direction: unknown, path: string): ConfigIssue | null {
+  if (direction === 'max' || direction === 'min') return null;
+  return { path, message: `must be "max" or "min"; got ${describeGiven(direction)}` };
 }

@@ -185,6 +185,18 @@ describe('ensemble run: reports', () => {
     expect(out).toContain('understates annualised volatility and Sharpe; give "periodsPerYear": 365 in the config');
   });
 
+  // It printed "GOOG buy and hold: — over the run" with no reason, where `backtest` gives one.
+  it('a benchmark with no date in common with the run gives the reason `backtest` gives', async () => {
+    const directory = freshDirectory();
+    writeConfig(directory, { data: { dataset: 'stocks5', to: '2004-06-01' }, benchmark: 'GOOG', strategies: [{ id: 'hold', strategy: 'buy-and-hold', symbols: ['AAPL'] }] });
+    const { code, out } = await run(['run', '--config', 'run.json', '--no-progress'], { cwd: directory });
+    expect(code).toBe(0);
+    expect(out).toMatch(/benchmark +GOOG buy and hold: no figures, as it has fewer than 2 dates with a price in common with the run \(check its first and last dates with `ensemble data inspect`\)\n/);
+    expect(out).not.toContain('over the run');
+    writeConfig(directory, { data: { dataset: 'stocks5', to: '2004-06-01' }, benchmark: 'MSFT', strategies: [{ id: 'hold', strategy: 'buy-and-hold', symbols: ['AAPL'] }] });
+    expect((await run(['run', '--config', 'run.json', '--no-progress'], { cwd: directory })).out).toMatch(/benchmark +MSFT buy and hold: [+-][0-9.]+% over the run/);
+  });
+
   it('says which traded symbols have no bar in the run, and which strategy can therefore never trade', async () => {
     const directory = freshDirectory();
     writeFileSync(path.join(directory, 'prices.csv'), 'date,AAA,BBB\n2020-01-02,10,\n2020-01-03,11,\n2020-01-06,12,\n');

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { EnsembleError } from '@ensemble/protocol';
+import { EnsembleError, checkArguments, stringIssue } from '@ensemble/protocol';
 import { CLIENT_SCRIPT } from '../html-client';
 import { STYLE } from '../html-style';
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
+  // From JavaScript the argument can be anything: a wrong kind failed as "text.replace is not a function". Called per cell, so checked only when wrong.
+  if (typeof text !== 'string') checkArguments('escapeHtml', [stringIssue(text, 'text', 'the text to escape (a string)')]);
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 

@@ -2,12 +2,13 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue, checkArguments, stringIssue, objectIssue, shapeIssue, describeGiven } from '@ensemble/protocol';
 import { directoryCreationProblem, makeDirectory } from '@ensemble/report';
 import { jobResultFromJson, jobResultToJson } from '../job/job-result-json';
 import { strategyModuleChange } from '../job/module-digest';
 import type { ResearchJobResult, StrategyModuleRef } from '../job/research-job';
 import { StrategyModuleRefSchema } from '../job/research-job';
+import { functionIssue, optionalArrayIssue } from '../argument-checks';
 
 /** The first line of a journal: which plan its results belong to, and which code computed them. */
 interface JournalHeader {
@@ -194,6 +195,12 @@ export interface OpenJournalOptions {
  * `ConfigError`; without it, the file is started anew.
  */
 export async function openJournal(file: string, planId: string, options: OpenJournalOptions): Promise<Journal> {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('openJournal', [
+    stringIssue(file, 'file', 'the path of the journal (a string)'),
+    stringIssue(planId, 'planId', 'the plan id (a string)'),
+    shapeIssue(options, 'options', 'the journal options', { resume: 'boolean', packages: 'object?', strategyModules: 'array?', formerPlans: 'object?' }),
+  ]);
   const packages = options.packages ?? computingPackageVersions();
   const modules = options.strategyModules ?? [];
   let finished = new Map<number, ResearchJobResult>();
@@ -266,6 +273,16 @@ export async function withDirectoryJournal<TResult>(
   strategyModules: readonly StrategyModuleRef[] = [],
   formerPlans: Readonly<Record<string, string>> = {},
 ): Promise<TResult> {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('withDirectoryJournal', [
+    stringIssue(outDir, 'outDir', 'the output directory (a string)'),
+    stringIssue(planId, 'planId', 'the plan id (a string)'),
+    typeof resume === 'boolean' ? null : { path: 'resume', message: `must be true or false; got ${describeGiven(resume)}` },
+    functionIssue(work, 'work', 'the work to run with the journal'),
+    optionalArrayIssue(outputs, 'outputs', 'the output files'),
+    optionalArrayIssue(strategyModules, 'strategyModules', "the plan's strategy modules"),
+    objectIssue(formerPlans, 'formerPlans', 'the former plan ids (an object), or left out'),
+  ]);
   try {
     await makeDirectory(outDir);
   } catch (error) {

@@ -3,7 +3,7 @@ import type { JobResultError } from '../job/job-result-check';
 import type { JobExecutor, ResearchJob, ResearchJobResult } from '../job/research-job';
 import type { Journal } from './journal';
 import { arrayIssue, checkArguments, nullAsAbsent } from '@ensemble/protocol';
-import { executorIssue, runOptionsIssues } from '../argument-checks';
+import { executorIssue, jobsIssue, runOptionsIssues } from '../argument-checks';
 
 /** Where a run of jobs stands: done of total (jobs resumed from a journal count as done), the rate and an estimate of the rest. */
 export interface ResearchProgress {
@@ -42,7 +42,7 @@ export interface JobsOutcome {
  */
 export async function runJobs(jobs: readonly ResearchJob[], executor: JobExecutor, given: RunJobsOptions = {}): Promise<JobsOutcome> {
   // From JavaScript the arguments can be anything: a wrong one failed inside as a TypeError.
-  checkArguments('runJobs', [arrayIssue(jobs, 'jobs', 'an array of research jobs (a plan\'s jobs)'), executorIssue(executor), ...runOptionsIssues(given)]);
+  checkArguments('runJobs', [arrayIssue(jobs, 'jobs', 'an array of research jobs (a plan\'s jobs)') ?? jobsIssue(jobs, 'jobs', true), executorIssue(executor), ...runOptionsIssues(given)]);
   const options = nullAsAbsent(given, {});
   const results = new Map<number, ResearchJobResult>();
   const wanted = new Set(jobs.map((job) => job.index));

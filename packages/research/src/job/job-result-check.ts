@@ -1,4 +1,4 @@
-import { EnsembleError } from '@ensemble/protocol';
+import { EnsembleError, checkArguments, shapeIssue, stringIssue } from '@ensemble/protocol';
 import type { ResearchJobResult } from './research-job';
 
 /**
@@ -14,6 +14,8 @@ export class JobResultError extends EnsembleError {
   readonly field: string;
 
   constructor(message: string, details: { index: number | undefined; field: string }) {
+    // From JavaScript the arguments can be anything: undefined details failed as a TypeError.
+    checkArguments('JobResultError', [stringIssue(message, 'message', 'the message (a string)'), shapeIssue(details, 'details', 'the details ({ index, field })', { field: 'string', index: 'number?' })]);
     super('RUN_FAILED', message);
     this.name = 'JobResultError';
     this.index = details.index;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { JobResultError } from './job-result-check';
 import { bytesToDoubles, doublesToBytes } from './raw-doubles';
 import type { ResearchJobResult, ResearchJobStatus } from './research-job';
+import { checkArguments, shapeIssue } from '@ensemble/protocol';
 
 /**
  * A {@link ResearchJobResult} as plain JSON (what {@link jobResultToJson} gives): the period
@@ -41,6 +42,10 @@ const jobResultJsonSchema = z.object({
  * result gives the same text.
  */
 export function jobResultToJson(result: ResearchJobResult): JobResultJson {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('jobResultToJson', [
+    shapeIssue(result, 'result', 'a job result (what runResearchJob returns)', { index: 'number', status: 'string', periodReturns: 'column' }),
+  ]);
   const { index, status, metrics, periodReturns, curve, error } = result;
   const bytes = doublesToBytes(periodReturns);
   return {

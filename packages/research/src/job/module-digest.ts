@@ -2,7 +2,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, extname, relative, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
 import type { Message, Plugin } from 'esbuild';
-import { ConfigError, MAX_LINE_LENGTH, echoValue, listValues, quoteValue } from '@ensemble/protocol';
+import { ConfigError, MAX_LINE_LENGTH, echoValue, listValues, quoteValue, checkArguments, stringIssue, shapeIssue } from '@ensemble/protocol';
 import type { ConfigIssue, StrategyModuleFile } from '@ensemble/protocol';
 import { sha256Hex } from './content-hash';
 
@@ -77,6 +77,10 @@ function combinedDigest(files: readonly StrategyModuleFile[]): string {
  * a `ConfigError` naming the file, the line and, for a missing import, the path it looked for.
  */
 export async function strategyModuleDigest(file: string): Promise<StrategyModuleDigest> {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('strategyModuleDigest', [
+    stringIssue(file, 'file', 'the path of a strategy file (a string)'),
+  ]);
   const source = `strategy file ${echoValue(file, MAX_LINE_LENGTH)}`;
   const real = await realpath(file).catch((error: unknown) => {
     const code = (error as { code?: unknown } | null)?.code;
@@ -122,6 +126,10 @@ export async function strategyModuleDigest(file: string): Promise<StrategyModule
 
 /** `{ sha256, files }` as a reference records it: `files` only when the module imports local files. */
 export function strategyModuleRecord(digest: StrategyModuleDigest): { sha256: string; files?: StrategyModuleFile[] } {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('strategyModuleRecord', [
+    shapeIssue(digest, 'digest', 'a strategy module digest (what strategyModuleDigest gives)', { sha256: 'string', files: 'array' }),
+  ]);
   return digest.files.length > 1 ? { sha256: digest.sha256, files: [...digest.files] } : { sha256: digest.sha256 };
 }
 
@@ -141,6 +149,12 @@ function short(sha256: string): string {
  * A record without `files` stands for the strategy file alone (`name`, e.g. "./edgy.ts").
  */
 export function strategyModuleChange(recorded: StrategyModuleRecord, current: StrategyModuleRecord, name: string): string | null {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('strategyModuleChange', [
+    shapeIssue(recorded, 'recorded', 'a strategy module record ({ sha256, files? })', { sha256: 'string', files: 'array?' }),
+    shapeIssue(current, 'current', 'a strategy module record ({ sha256, files? })', { sha256: 'string', files: 'array?' }),
+    stringIssue(name, 'name', 'the strategy file as named (a string)'),
+  ]);
   if (recorded.sha256 === current.sha256) return null;
   const plain = `its SHA-256 is now ${current.sha256}, not ${quoteValue(recorded.sha256)}`;
   if (recorded.files === undefined && current.files === undefined) return plain;

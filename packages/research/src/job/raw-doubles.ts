@@ -1,3 +1,5 @@
+import { checkArguments } from '@ensemble/protocol';
+import { bytesIssue } from '../argument-checks';
 /** Whether this machine stores doubles little-endian (then a `Float64Array`'s bytes are the raw form as they are). */
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
@@ -21,6 +23,10 @@ export function doublesToBytes(values: ArrayLike<number>): Uint8Array {
  * little-endian machine one block copy, not a call per value.
  */
 export function bytesToDoubles(bytes: Uint8Array): Float64Array {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('bytesToDoubles', [
+    bytesIssue(bytes, 'bytes'),
+  ]);
   const out = new Float64Array(Math.floor(bytes.length / 8));
   if (LITTLE_ENDIAN) {
     new Uint8Array(out.buffer).set(bytes.subarray(0, out.length * 8));

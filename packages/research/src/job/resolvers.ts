@@ -2,7 +2,7 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import { datasetUrl, getDatasetInfo, parseMarketData, readDataBytes } from '@ensemble/data';
 import type { MarketData } from '@ensemble/data';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
-import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue, checkArguments, arrayIssue, stringIssue, objectIssue, registryIssue } from '@ensemble/protocol';
 import type { DateFormat, StrategyDefinition } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { sha256Hex } from './content-hash';
@@ -12,6 +12,7 @@ import { strategyModuleChange, strategyModuleDigest, strategyModuleRecord } from
 import type { StrategyModuleDigest } from './module-digest';
 import { importStrategyFile } from './strategy-files';
 import type { StrategyFileImporter } from './strategy-files';
+import { functionIssue } from '../argument-checks';
 
 export { sha256Hex } from './content-hash';
 
@@ -48,6 +49,11 @@ async function bytesOf(ref: Pick<DataRef, 'name' | 'file'>): Promise<Uint8Array>
  * with the SHA-256 of its bytes. Reads the bytes once.
  */
 export async function dataRefOf(source: DataSourceInput, baseDir: string): Promise<DataRef> {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('dataRefOf', [
+    objectIssue(source, 'source', "a config's data source (an object with dataset or file)"),
+    stringIssue(baseDir, 'baseDir', 'the directory a relative file resolves against (a string)'),
+  ]);
   if (source.dataset !== undefined) {
     const name = getDatasetInfo(source.dataset).name;
     return { name, ...readingOf(source), sha256: sha256Hex(await bytesOf({ name })) };
@@ -68,6 +74,12 @@ export async function loadStrategyModules(
   base: StrategyRegistry = strategyRegistry,
   importer: StrategyFileImporter = importStrategyFile,
 ): Promise<StrategyRegistry> {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('loadStrategyModules', [
+    arrayIssue(modules, 'modules', 'the strategy modules to load (an array of { path, sha256 })'),
+    registryIssue(base, 'base'),
+    functionIssue(importer, 'importer', 'a strategy file importer', true),
+  ]);
   const registry: Record<string, StrategyDefinition> = { ...base };
   for (const module of modules) {
     const file = quoteValue(module.path, MAX_LINE_LENGTH);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
-import { ConfigError, StrategyModuleFilesSchema, echoValue, listValues, looksLikeStrategyPath, quoteValue, splitStrategyPath, strategyDefinitionsFromModule } from '@ensemble/protocol';
+import { ConfigError, StrategyModuleFilesSchema, echoValue, listValues, looksLikeStrategyPath, quoteValue, splitStrategyPath, strategyDefinitionsFromModule, checkArguments, stringIssue, objectIssue, shapeIssue, describeGiven } from '@ensemble/protocol';
 import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
 import { strategyModuleChange, strategyModuleDigest, strategyModuleRecord } from './module-digest';
 import type { StrategyModuleRecord } from './module-digest';
@@ -21,6 +21,10 @@ export type StrategyFileImporter = (file: string) => Promise<readonly StrategyDe
  * TypeScript loader (`node --import tsx`, as the `ensemble` CLI does in its own way).
  */
 export async function importStrategyFile(file: string): Promise<readonly StrategyDefinition[]> {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('importStrategyFile', [
+    stringIssue(file, 'file', 'the path of a strategy file (a string)'),
+  ]);
   let namespace: unknown;
   try {
     namespace = await import(pathToFileURL(file).href);
@@ -119,6 +123,12 @@ export async function loadConfigStrategyFiles(
   input: Record<string, unknown>,
   options: { readonly configDir: string; readonly builtIns: StrategyRegistry; readonly importer?: StrategyFileImporter | undefined },
 ): Promise<ConfigStrategyFiles> {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('loadConfigStrategyFiles', [
+    (['backtest', 'run'] as unknown[]).includes(kind) ? null : { path: 'kind', message: `must be "backtest" or "run"; got ${describeGiven(kind)}` },
+    objectIssue(input, 'input', 'a raw config (an object)'),
+    shapeIssue(options, 'options', 'the loading options', { configDir: 'string', builtIns: 'object', importer: 'function?' }),
+  ]);
   const entries: [Record<string, unknown>, string][] =
     kind === 'backtest' ? [[input, '']] : Array.isArray(input.strategies) ? input.strategies.map((entry, k): [Record<string, unknown>, string] => [isRecord(entry) ? entry : {}, `strategies.${String(k)}.`]) : [];
   const references = entries.map(([entry, at]) => fileReference(entry, at));

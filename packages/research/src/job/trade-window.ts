@@ -1,6 +1,7 @@
 import type { StrategyRegistry } from '@ensemble/orchestrator';
-import { isPortfolioStrategy } from '@ensemble/protocol';
+import { isPortfolioStrategy, checkArguments, objectIssue, registryIssue } from '@ensemble/protocol';
 import type { AnyStrategy, Strategy } from '@ensemble/protocol';
+import { numberIssue } from '../argument-checks';
 
 /**
  * `strategy` unable to trade before `start` (epoch ms): a signal strategy enters nothing and a
@@ -12,6 +13,12 @@ import type { AnyStrategy, Strategy } from '@ensemble/protocol';
  * to a rebalance before `start` and waiting for the next one the schedule brings.
  */
 export function holdUntil(strategy: AnyStrategy, start: number, firstStep = 0): AnyStrategy {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('holdUntil', [
+    objectIssue(strategy, 'strategy', 'a strategy instance (an object)'),
+    numberIssue(start, 'start', 'the first step to trade'),
+    numberIssue(firstStep, 'firstStep', 'the step the run starts at', true),
+  ]);
   if (isPortfolioStrategy(strategy)) {
     return {
       kind: 'portfolio',
@@ -34,6 +41,12 @@ export function holdUntil(strategy: AnyStrategy, start: number, firstStep = 0): 
 
 /** `registry` with every strategy it creates held until `start`, step `firstStep` (see {@link holdUntil}). */
 export function registryHeldUntil(registry: StrategyRegistry, start: number, firstStep = 0): StrategyRegistry {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('registryHeldUntil', [
+    registryIssue(registry),
+    numberIssue(start, 'start', 'the first step to trade'),
+    numberIssue(firstStep, 'firstStep', 'the step the run starts at', true),
+  ]);
   return Object.fromEntries(
     Object.entries(registry).map(([name, definition]) => [
       name,

@@ -1,5 +1,5 @@
 import { binomial, blockBounds, cscvCombinations } from './cscv-splits';
-import { IssueList, checkFinite, describe, inputError, isIntegerAtLeast } from './input-checks';
+import { IssueList, checkFinite, columnElementsIssue, describe, inputError, isIntegerAtLeast } from './input-checks';
 import { bestIndex, midRank } from './relative-rank';
 import { sharpeFromSums } from './sharpe-ratio';
 import { arrayIssue, checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
@@ -264,6 +264,8 @@ export function probabilityOfBacktestOverfitting(
 ): BacktestOverfittingResult {
   // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
   checkArguments('probabilityOfBacktestOverfitting', [arrayIssue(trialReturns, 'trialReturns', "an array of the trials' per-period returns (one array or typed array per trial)"), optionsIssue(options)]);
+  // Each trial too (a null among them failed inside as a TypeError): its kind, not its values.
+  checkArguments('probabilityOfBacktestOverfitting', [columnElementsIssue(trialReturns, 'trialReturns', "a trial's per-period returns")]);
   const input = checkInput(trialReturns, nullAsAbsent(options, {}));
   const { rows, blocks, metric, lossThreshold } = input;
   const trials = input.columns.length;

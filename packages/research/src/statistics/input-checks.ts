@@ -67,3 +67,33 @@ export function columnIssue(column: unknown, path: string, what: string): Config
 export function returnsIssue(returns: unknown, path: string): ConfigIssue | null {
   return columnIssue(returns, path, 'per-period returns');
 }
+
+/**
+ * The problem with the first element of `values` that is not a column of numbers (null when there
+ * is none), named by its index (`trialReturns[2]`). One pass over the elements, looking at each
+ * one's kind and length only, never at its values.
+ */
+export function columnElementsIssue(values: readonly unknown[], path: string, what: string): ConfigIssue | null {
+  for (let k = 0; k < values.length; k++) {
+    const issue = columnIssue(values[k], `${path}[${String(k)}]`, what);
+    if (issue !== null) return issue;
+  }
+  return null;
+}
+
+/**
+ * The problem with the first element of `values` that is not an object with an object field
+ * `field` (null when there is none), named by its index (`points[3]`). One pass, constant work
+ * per element.
+ */
+export function recordElementsIssue(values: readonly unknown[], path: string, what: string, field: string): ConfigIssue | null {
+  for (let k = 0; k < values.length; k++) {
+    const value: unknown = values[k];
+    const inner: unknown = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[field] : undefined;
+    if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) continue;
+    const at = `${path}[${String(k)}]`;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { path: at, message: `must be ${what}; got ${describeGiven(value)}` };
+    return { path: `${at}.${field}`, message: `must be an object (${what}); got ${describeGiven(inner)}` };
+  }
+  return null;
+}

@@ -1,4 +1,4 @@
-import { IssueList, describe } from './input-checks';
+import { IssueList, describe, recordElementsIssue } from './input-checks';
 import { bestIndex } from './relative-rank';
 import { arrayIssue, checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
 
@@ -247,6 +247,8 @@ const finiteObjective = (point: EvaluatedPoint): number | null =>
 export function parameterStability(points: readonly EvaluatedPoint[], given: ParameterStabilityOptions = {}): ParameterStabilityResult {
   // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
   checkArguments('parameterStability', [arrayIssue(points, 'points', 'an array of evaluated points (each with parameters and objective)'), optionsIssue(given)]);
+  // Each point too (a null among them failed inside as a TypeError): its kind and its params' kind.
+  checkArguments('parameterStability', [recordElementsIssue(points, 'points', 'an evaluated point ({ params, objective })', 'params')]);
   const options = nullAsAbsent(given, {});
   const grid = resolveGrid(points, options);
   const direction = options.direction ?? 'max';

@@ -1,4 +1,4 @@
-import { ConfigError, quoteValue } from '@ensemble/protocol';
+import { ConfigError, quoteValue, checkArguments, arrayIssue, stringIssue } from '@ensemble/protocol';
 import type { ParameterValue } from '../job/research-job';
 
 /**
@@ -161,6 +161,12 @@ function truthy(value: ParameterValue): boolean {
  * `ConfigError` at `path` when a combination makes it compare a string with `<` or yield a non-boolean.
  */
 export function compileConstraint(text: string, known: readonly string[], path: string): Constraint {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('compileConstraint', [
+    stringIssue(text, 'text', 'a constraint expression (a string)'),
+    arrayIssue(known, 'known', 'the parameter names the expression may use (an array)'),
+    stringIssue(path, 'path', 'the config path of the constraint (a string)'),
+  ]);
   let tree: Node;
   try {
     tree = parseTokens(tokenize(text));

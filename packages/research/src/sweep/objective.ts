@@ -1,7 +1,8 @@
 import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
 import type { MetricName, PerformanceMetrics } from '@ensemble/performance';
-import { closestMatch, editDistance, quoteValue } from '@ensemble/protocol';
+import { closestMatch, editDistance, quoteValue, checkArguments, stringIssue, objectIssue, shapeIssue } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
+import { issueListIssue, directionIssue } from '../argument-checks';
 
 /** Whether a larger or a smaller objective is better. */
 export type ObjectiveDirection = 'max' | 'min';
@@ -38,6 +39,10 @@ export const OBJECTIVE_METRICS: readonly MetricName[] = METRIC_DESCRIPTIONS.map(
 
 /** The metric name nearest `name` (fewest edits; ties: the earlier in the list). */
 export function nearestMetric(name: string): MetricName {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('nearestMetric', [
+    stringIssue(name, 'name', 'a metric name (a string)'),
+  ]);
   let best: MetricName = 'sharpe';
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of OBJECTIVE_METRICS) {
@@ -77,6 +82,13 @@ function wrappedList(names: readonly string[]): string {
  * other metric maximised), or an issue at `path` naming the nearest metric for a typo.
  */
 export function resolveObjective(metric: string, direction: ObjectiveDirection | undefined, path: string, issues: ConfigIssue[]): Objective {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('resolveObjective', [
+    stringIssue(metric, 'metric', 'a metric name (a string)'),
+    direction === undefined ? null : directionIssue(direction, 'direction'),
+    stringIssue(path, 'path', 'the config path of the objective (a string)'),
+    issueListIssue(issues),
+  ]);
   if (!isMetricName(metric)) {
     // Only a close name is suggested (the protocol's rule for every typo): "bogus" is no "bars".
     const match = closestMatch(metric, OBJECTIVE_METRICS);
@@ -91,8 +103,23 @@ export function resolveObjective(metric: string, direction: ObjectiveDirection |
   return { metric, direction: direction ?? (MINIMISED_METRICS.includes(metric) ? 'min' : 'max') };
 }
 
+/** Null for an absent value (undefined or null), else what `issue` finds. */
+function absentOr(value: unknown, issue: () => ConfigIssue | null): ConfigIssue | null {
+  return value === undefined || value === null ? null : issue();
+}
+
+/** An entry {@link compareByObjective} can read: an object with a numeric index. */
+function isEntry(entry: unknown): boolean {
+  return typeof entry === 'object' && entry !== null && typeof (entry as { index?: unknown }).index === 'number';
+}
+
 /** The objective value of a metrics record: a finite number, or null (missing, null or not finite). */
 export function objectiveValue(metrics: PerformanceMetrics | null, objective: Objective): number | null {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('objectiveValue', [
+    absentOr(metrics, () => objectIssue(metrics, 'metrics', 'the metrics of a run (an object), or null')),
+    shapeIssue(objective, 'objective', 'an objective', { metric: 'string', direction: 'string' }),
+  ]);
   const value = metrics?.[objective.metric] ?? null;
   return value !== null && Number.isFinite(value) ? value : null;
 }
@@ -106,6 +133,15 @@ export function compareByObjective(
   b: { readonly index: number; readonly objective: number | null },
   direction: ObjectiveDirection,
 ): number {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError. A sort
+  // calls this for every pair, so the issues are gathered only when a quick look finds one.
+  if (!isEntry(a) || !isEntry(b) || directionIssue(direction, 'direction') !== null) {
+    checkArguments('compareByObjective', [
+      shapeIssue(a, 'a', 'an entry with index and objective', { index: 'number' }),
+      shapeIssue(b, 'b', 'an entry with index and objective', { index: 'number' }),
+      directionIssue(direction, 'direction'),
+    ]);
+  }
   if (a.objective !== b.objective) {
     if (a.objective === null) return 1;
     if (b.objective === null) return -1;

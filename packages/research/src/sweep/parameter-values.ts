@@ -1,5 +1,7 @@
 import type { ConfigIssue } from '@ensemble/protocol';
 import type { ParameterValue } from '../job/research-job';
+import { checkArguments, stringIssue, shapeIssue } from '@ensemble/protocol';
+import { issueListIssue } from '../argument-checks';
 
 /** At most this many values a range may expand to (a typo such as a step of 0.0001 fails fast). */
 export const MAX_RANGE_VALUES = 100_000;
@@ -18,6 +20,12 @@ export function decimalsOf(x: number): number {
  * `(round(start·10^d) + i·round(step·10^d)) / 10^d`. Problems are pushed to `issues` at `path`.
  */
 export function rangeValues(range: { start: number; stop: number; step: number }, path: string, issues: ConfigIssue[]): number[] {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('rangeValues', [
+    shapeIssue(range, 'range', 'a range', { start: 'number', stop: 'number', step: 'number' }),
+    stringIssue(path, 'path', 'the config path of the range (a string)'),
+    issueListIssue(issues),
+  ]);
   const { start, stop, step } = range;
   if (!(step > 0)) {
     issues.push({ path: `${path}.step`, message: 'must be > 0' });

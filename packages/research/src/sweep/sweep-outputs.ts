@@ -3,7 +3,7 @@ import { toCsvText, writeFilesAtomic } from '@ensemble/report';
 import type { CsvValue, OutputFile, TemporaryFileRegistry, WrittenFile } from '@ensemble/report';
 import { OBJECTIVE_METRICS } from './objective';
 import type { SweepResult } from './run-sweep';
-import { checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
+import { checkArguments, nullAsAbsent, optionsIssue, stringIssue, objectIssue } from '@ensemble/protocol';
 import { outDirIssue, sweepResultIssue } from '../argument-checks';
 
 /** The files a sweep writes to its output directory. */
@@ -35,6 +35,11 @@ function relocateModule(entry: unknown, outDir: string): unknown {
  * written (a run config's files are relative to it).
  */
 export function relocateConfig(config: Record<string, unknown>, outDir: string): Record<string, unknown> {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('relocateConfig', [
+    objectIssue(config, 'config', 'a config (an object)'),
+    stringIssue(outDir, 'outDir', 'the output directory (a string)'),
+  ]);
   const data = config.data;
   const withData = !isRecord(data) || typeof data.file !== 'string' || !isAbsolute(data.file) ? config : { ...config, data: { ...data, file: relative(resolve(outDir), data.file) } };
   const withModule = relocateModule(withData, outDir) as Record<string, unknown>;

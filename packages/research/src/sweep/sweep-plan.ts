@@ -5,7 +5,7 @@ import type { MarketData } from '@ensemble/data';
 import { checkRunData, parseRunConfig, runSymbols } from '@ensemble/orchestrator';
 import type { RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
 import { inferPeriodsPerYear } from '@ensemble/performance';
-import { ConfigError, DataValidationError, checkArguments, describeGiven, nullAsAbsent, objectIssue, quoteValue, shapeIssue, stringIssue, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, checkArguments, describeGiven, nullAsAbsent, objectIssue, quoteValue, shapeIssue, stringIssue, toConfigIssues, arrayIssue } from '@ensemble/protocol';
 import type { z } from 'zod';
 import type { BarSeries, ConfigIssue } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
@@ -25,6 +25,7 @@ import { listValues, rangeValues } from './parameter-values';
 import { SweepSpecSchema } from './sweep-spec';
 import type { SweepSpec } from './sweep-spec';
 import { planOptionsIssues } from '../argument-checks';
+import { numberIssue } from '../argument-checks';
 
 /** At most this many grid combinations (before constraints and sampling). */
 export const MAX_COMBINATIONS = 1_000_000;
@@ -438,6 +439,11 @@ function invalidCombinations(kind: 'backtest' | 'run', config: Record<string, un
 
 /** The values of grid combination `index` (mixed radix, the last parameter fastest). */
 export function combinationValues(parameters: readonly PlannedParameter[], index: number): ParameterValue[] {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('combinationValues', [
+    arrayIssue(parameters, 'parameters', "a plan's parameters (an array)"),
+    numberIssue(index, 'index', 'a combination index'),
+  ]);
   const values: ParameterValue[] = new Array<ParameterValue>(parameters.length);
   let rest = index;
   for (let k = parameters.length - 1; k >= 0; k--) {
@@ -465,6 +471,12 @@ function admissible(parameters: readonly PlannedParameter[], constraints: readon
 
 /** `count` of `indices` drawn without replacement by a seeded partial Fisher–Yates shuffle, in ascending order. */
 export function sampleIndices(indices: readonly number[], count: number, seed: number): number[] {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('sampleIndices', [
+    arrayIssue(indices, 'indices', 'the combination indexes to sample from (an array)'),
+    numberIssue(count, 'count', 'how many to keep'),
+    numberIssue(seed, 'seed', 'the sampling seed'),
+  ]);
   const pool = [...indices];
   const random = createSeededRandom(seed);
   const take = Math.min(count, pool.length);

@@ -1,6 +1,7 @@
-import { arrayIssue, checkArguments, monthIndexOf, monthStartMs, shapeIssue } from '@ensemble/protocol';
+import { arrayIssue, checkArguments, monthIndexOf, monthStartMs, shapeIssue, stringIssue, describeGiven } from '@ensemble/protocol';
 import { columnIssue } from '../argument-checks';
 import type { ConfigIssue } from '@ensemble/protocol';
+import { issueListIssue } from '../argument-checks';
 
 /** A window length: a number of bars, or calendar months (`"6m"`) or years (`"3y"`). */
 export type WindowLength = number | string;
@@ -29,6 +30,12 @@ const CALENDAR = /^([1-9]\d{0,3})(m|y)$/;
 
 /** A window length as bars or months, or an issue at `path`. */
 export function parseWindowLength(length: WindowLength, path: string, issues: ConfigIssue[]): ParsedLength | null {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('parseWindowLength', [
+    typeof length === 'number' || typeof length === 'string' ? null : { path: 'length', message: `must be a window length: a number of bars or a duration such as "2y"; got ${describeGiven(length)}` },
+    stringIssue(path, 'path', 'the config path of the length (a string)'),
+    issueListIssue(issues),
+  ]);
   if (typeof length === 'number') {
     if (Number.isInteger(length) && length >= 1) return { unit: 'bars', count: length };
     issues.push({ path, message: 'a number of bars must be a whole number ≥ 1' });
