@@ -71,6 +71,16 @@ export function analyzeDrawdowns(
     columnIssue(equity, 'equity', 'an equity curve'),
     optionalNumberIssue(topCount, 'topCount', 'how many of the deepest episodes to keep'),
   ]);
+  return scanDrawdowns(time, equity, topCount, 0);
+}
+
+/**
+ * {@link analyzeDrawdowns} without its argument checks. `firstBar`: the index of the curve's first
+ * bar, from which an episode's bars are counted — 1 on a curve led by a starting equity at the
+ * first bar's time (the metrics' `startEquity`), whose peak there is the first bar's: the episode
+ * spans the bars from the first to its recovery, as its days and its dates on the points do.
+ */
+export function scanDrawdowns(time: ArrayLike<number>, equity: ArrayLike<number>, topCount: number, firstBar: 0 | 1): DrawdownAnalysis | null {
   const length = equity.length;
   const first = equity[0];
   if (length === 0 || first === undefined || !(first > 0)) return null;
@@ -94,7 +104,7 @@ export function analyzeDrawdowns(
   // in a heap context, and the loop below would box a new number at every bar it writes them.
   const close = (recoveryIndex: number, peakAt: number, troughAt: number, ratio: number) => {
     const endIndex = recoveryIndex >= 0 ? recoveryIndex : length - 1;
-    const bars = endIndex - peakAt;
+    const bars = endIndex - Math.max(peakAt, firstBar);
     if (deeper(ratio, maxRatio) || (maxRatio === 1 && ratio < 1)) maxRatio = ratio;
     if (bars > longestBars) {
       longestBars = bars;
@@ -153,7 +163,7 @@ export function analyzeDrawdowns(
       troughIndex: trough,
       recoveryIndex: recovery >= 0 ? recovery : null,
       depth: (topRatio[k] ?? Number.NaN) - 1,
-      bars: end - peak,
+      bars: end - Math.max(peak, firstBar),
       days: ((time[end] ?? Number.NaN) - peakTime) / DAY_MS,
     });
   }

@@ -564,6 +564,24 @@ describe('startEquity: the equity before the first point', () => {
     expect(result.metrics.beta).toBe(onPoints.metrics.beta);
   });
 
+  it('counts the bars of a drawdown from the start from the first bar, as its dates and days are', () => {
+    const result = computeMetrics({ equity: { time, equity }, startEquity: 100 }, { periodsPerYear: 252 });
+    // By hand, daily bars: 100 (start, at the first bar) → 98 (bar 0) → 101 (bar 1): peak bar 0,
+    // recovery bar 1, 1 bar and 1 day. 101 (bar 1) → 99.5 → 103 (bar 3): 2 bars, 2 days.
+    // 103 (bar 3) → 102 (bar 4), not recovered: 1 bar, 1 day.
+    expect(result.drawdowns.map((period) => [period.peakIndex, period.recoveryIndex, period.bars, period.days])).toEqual([
+      [0, 1, 1, 1],
+      [1, 3, 2, 2],
+      [3, null, 1, 1],
+    ]);
+    expect(result.metrics.maxDrawdown).toBeCloseTo(98 / 100 - 1, 15);
+    expect(result.metrics.maxDrawdownBars).toBe(1);
+    expect(result.metrics.maxDrawdownDays).toBe(1);
+    // The longest is the second episode (2 bars); the first is 1 bar, not a tie at 2.
+    expect(result.metrics.longestDrawdownBars).toBe(2);
+    expect(result.metrics.longestDrawdownDays).toBe(2);
+  });
+
   it('changes nothing when the first point is the start and no costs were paid but its own', () => {
     const flat = computeMetrics({ equity: { time, equity: [100, ...equity.slice(1)] } }, { periodsPerYear: 252 });
     expect(flat.metrics.totalReturn).toBeCloseTo(102 / 100 - 1, 15);

@@ -4,7 +4,7 @@ import type { ConfigIssue, Logger } from '@ensemble/protocol';
 import { exposureMetrics, fillMetrics, tradeMetrics } from './book-metrics';
 import type { Writable } from './book-metrics';
 import { calendarReturns } from './calendar-returns';
-import { analyzeDrawdowns } from './drawdowns';
+import { scanDrawdowns } from './drawdowns';
 import type { DrawdownAnalysis } from './drawdowns';
 import { benchmarkColumn, checkColumn, checkTime, toColumns } from './internal/input-checks';
 import { orderStatisticInPlace, quantilePosition } from './internal/select';
@@ -307,7 +307,8 @@ export class PerformanceCalculator {
       releaseReturns(returns);
     }
 
-    const found = n >= 1 ? analyzeDrawdowns(time, equity) : null;
+    // Led by the start, the curve's first bar is its second point: a peak at the start is the first bar's.
+    const found = n >= 1 ? scanDrawdowns(time, equity, 5, time === points.time ? 0 : 1) : null;
     const analysis = found === null || time === points.time ? found : { ...found, top: found.top.map(onPoints) };
     // A depth can only overflow for a subnormal peak over a negative trough: then it is undefined.
     const drawdowns = analysis !== null && Number.isFinite(analysis.maxDepth) ? analysis : null;
