@@ -3,6 +3,7 @@ import { buildRandomWalkRun } from './__fixtures__/random-walk-run';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { escapeHtml } from './html/page';
 import { renderHtml } from './html/tearsheet';
+import { renderMarkdown } from './markdown';
 import { backtestReportInput } from './from-backtest';
 import type { ReportInput } from './report-input';
 
@@ -99,15 +100,49 @@ describe('renderHtml', () => {
   });
 });
 
-describe('the max drawdown card', () => {
-  const day = 86_400_000;
-  const source = (equity: number[]) => ({
-    strategy: { id: 'x' },
-    symbols: ['X'],
-    equity: { time: equity.map((_, i) => Date.UTC(2020, 0, 1) + i * day), equity, cash: equity },
-    trades: [],
-    fills: [],
+/** A backtest of one strategy holding only cash along `equity`, one bar a day. */
+const source = (equity: number[]) => ({
+  strategy: { id: 'x' },
+  symbols: ['X'],
+  equity: { time: equity.map((_, i) => Date.UTC(2020, 0, 1) + i * 86_400_000), equity, cash: equity },
+  trades: [],
+  fills: [],
+});
+
+describe('the end equity card', () => {
+  it('writes an End equity of a billion or more in short form on one line, the full figure below it and in its title', () => {
+    const html = renderHtml(backtestReportInput(source([1e13, 1.2e13, 14_115_455_179_635])));
+    const card = /<div class="card[^"]*" data-card="End equity">([\s\S]*?)<\/div><\/div>/.exec(html)?.[1] ?? '';
+    // 14,115,455,179,635 / 1e12 = 14.115… → 14.12T: six characters, the card's large font.
+    expect(card).toContain('<div class="value" title="14,115,455,179,635">14.12T</div>');
+    expect(card).toContain('<div class="sub">14,115,455,179,635 from 10,000,000,000,000.00');
+    const small = renderHtml(backtestReportInput(source([1e8, 9.9e8])));
+    expect(small).toContain('<div class="label">End equity</div><div class="value">990,000,000</div>');
   });
+
+});
+
+describe('the note on a very large Sharpe ratio', () => {
+  it('explains a Sharpe ratio from returns that barely vary, in the HTML and the Markdown, and only then', async () => {
+    // Returns of 0.01 % a bar, alternately 1e-9 more and less: mean 1e-4, standard deviation
+    // (ddof 1) about 1e-9 · √(n/(n−1)), so a Sharpe ratio near 1e-4 / 1e-9 · √252 ≈ 1.6 million.
+    const returns = Array.from({ length: 40 }, (_, i) => 1e-4 + (i % 2 === 0 ? 1e-9 : -1e-9));
+    const equity = [100];
+    for (const r of returns) equity.push((equity[equity.length - 1] ?? 0) * (1 + r));
+    const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+    const sd = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / (returns.length - 1));
+    expect((mean / sd) * Math.sqrt(252)).toBeGreaterThan(1e6);
+    const input = backtestReportInput(source(equity));
+    expect(renderHtml(input)).toMatch(/A Sharpe ratio this large \(Portfolio 1,[0-9]{3},[0-9]{3}\.[0-9]{2}, volatility 0\.00%\) comes from returns that barely vary/);
+    expect(await renderMarkdown(input, { markdownCharts: false })).toContain('A Sharpe ratio this large (Portfolio 1,');
+    // A curve with ordinary noise: 100, 110, 90, 95, 111, 112 has a Sharpe ratio of a few units.
+    const ordinary = backtestReportInput(source([100, 110, 90, 95, 111, 112]));
+    expect(renderHtml(ordinary)).not.toContain('A Sharpe ratio this large');
+    expect(await renderMarkdown(ordinary, { markdownCharts: false })).not.toContain('A Sharpe ratio this large');
+  });
+});
+
+describe('the max drawdown card', () => {
 
   it('says "peak to recovery" only for a drawdown that recovered, and "since the peak" for one still open', () => {
     const recovered = renderHtml(backtestReportInput(source([100, 110, 90, 95, 111, 112])));

@@ -16,6 +16,7 @@ import {
   MONTH_LABELS,
   formatSpan,
   sleeveReturnsNote,
+  steadyReturnsNote,
   strategyTradeCount,
 } from './sections';
 import { renderSvg } from './svg';
@@ -80,7 +81,7 @@ function metricsSection(input: ReportInput): string {
     }
     return table(['Metric', ...chunk.map((column) => column.label)], rows, ['l', ...chunk.map(() => 'r' as const)]);
   });
-  const note = sleeveReturnsNote(input);
+  const note = [sleeveReturnsNote(input), steadyReturnsNote(columns)].filter((text) => text !== '').join(' ');
   return `## Metrics\n\n${tables.join('\n\n')}\n${note === '' ? '' : `\n${note}\n`}`;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { renderHtml } from './html/tearsheet';
 import { renderMarkdown } from './markdown';
-import { metricsColumns } from './sections';
+import { formatShort, metricsColumns } from './sections';
 
 describe('metricsColumns', () => {
   it('shows a sleeve\'s end equity as its own curve\'s last value, not its time-weighted index\'s', () => {
@@ -56,5 +56,19 @@ describe('the "Net transfers" row: start equity + net transfers + profit = end e
     const [first] = input.sleeves;
     if (first === undefined) throw new Error('a sleeve expected');
     expect(await renderMarkdown({ ...input, sleeves: [first], attribution: undefined, correlation: undefined }, { markdownCharts: false })).not.toContain('Net transfers');
+  });
+});
+
+describe('formatShort', () => {
+  it('writes billions and trillions with two decimals, rounding up a unit at the edge, and exponents from a thousand trillion', () => {
+    expect(formatShort(1e9)).toBe('1.00B');
+    expect(formatShort(-2_504_000_000)).toBe('-2.50B');
+    expect(formatShort(14_115_455_179_635)).toBe('14.12T');
+    // 999,996,000,000 is 999.996B, which two decimals would write 1000.00B.
+    expect(formatShort(999_996_000_000)).toBe('1.00T');
+    expect(formatShort(999_994_000_000)).toBe('999.99B');
+    expect(formatShort(999_996e9)).toBe('1.00e+15');
+    expect(formatShort(999_999e12)).toBe('1.00e+18');
+    expect(formatShort(1.41e16)).toBe('1.41e+16');
   });
 });

@@ -75,6 +75,24 @@ export function sleeveReturnsNote(input: ReportInput): string {
     : note;
 }
 
+/** From this size (either sign) an annualised Sharpe ratio is explained under the metrics: few real strategies pass 3. */
+export const STEADY_SHARPE = 10;
+
+/**
+ * A note for the columns whose Sharpe ratio is at least {@link STEADY_SHARPE} in size: such a
+ * figure comes from returns that barely vary, which it divides by, not from a large gain
+ * (a curve rising 0.01 % a bar with nothing else has a Sharpe ratio in the hundreds of
+ * thousands beside a volatility of 0.00 %). Empty when no column has one.
+ */
+export function steadyReturnsNote(columns: readonly MetricsColumn[]): string {
+  const steady = columns.flatMap((column) => {
+    const { sharpe, volatility } = column.result.metrics;
+    return sharpe !== null && Math.abs(sharpe) >= STEADY_SHARPE ? [`${column.label} ${formatMetric(sharpe, 'ratio')}, volatility ${formatPercent(volatility)}`] : [];
+  });
+  if (steady.length === 0) return '';
+  return `A Sharpe ratio this large (${steady.join('; ')}) comes from returns that barely vary: it divides their mean by their standard deviation, so a tiny deviation makes it large whatever the gain. Read it beside Total return and Volatility.`;
+}
+
 /** The definition of the "Net transfers" row. */
 const NET_TRANSFERS_DESCRIPTION =
   'Net capital the rebalances moved in (negative: out); start equity + net transfers + profit = end equity. 0 for the portfolio: its capital only moves between its sleeves and its reserve.';
@@ -102,7 +120,7 @@ export function metricRows(columns: readonly MetricsColumn[]): { group: MetricGr
 }
 
 /** The headline numbers of the report header, formatted. */
-export function headline(result: PerformanceResult): { label: string; value: string; tone: 'positive' | 'negative' | 'neutral' }[] {
+export function headline(result: PerformanceResult): HeadlineCard[] {
   const m = result.metrics;
   const tone = (value: number | null) => (value === null || value === 0 ? 'neutral' : value > 0 ? 'positive' : 'negative');
   return [
@@ -111,12 +129,42 @@ export function headline(result: PerformanceResult): { label: string; value: str
     { label: 'Sharpe', value: formatMetric(m.sharpe, 'ratio'), tone: tone(m.sharpe) },
     { label: 'Max drawdown', value: formatPercent(m.maxDrawdown), tone: m.maxDrawdown === null || m.maxDrawdown === 0 ? 'neutral' : 'negative' },
     { label: 'Volatility', value: formatPercent(m.volatility), tone: 'neutral' },
-    {
-      label: 'End equity',
-      value: m.endEquity === null ? formatMetric(null, 'currency') : formatNumber(m.endEquity, Math.abs(m.endEquity) >= 10_000 ? 0 : 2),
-      tone: 'neutral',
-    },
+    endEquityCard(m.endEquity),
   ];
+}
+
+/** A headline figure: `short`, when given, is the form for a narrow card (the value in full beside it). */
+export interface HeadlineCard {
+  readonly label: string;
+  readonly value: string;
+  readonly short?: string;
+  readonly tone: 'positive' | 'negative' | 'neutral';
+}
+
+/** Magnitude from which the End equity card is written in short form (`14.12T`), so that it fits one line. */
+const SHORT_EQUITY_FROM = 1e9;
+
+/** The End equity card: whole units from 10,000, and from a billion a short form beside the full value. */
+function endEquityCard(endEquity: number | null): HeadlineCard {
+  if (endEquity === null) return { label: 'End equity', value: formatMetric(null, 'currency'), tone: 'neutral' };
+  const value = formatNumber(endEquity, Math.abs(endEquity) >= 10_000 ? 0 : 2);
+  return Math.abs(endEquity) >= SHORT_EQUITY_FROM && Number.isFinite(endEquity)
+    ? { label: 'End equity', value, short: formatShort(endEquity), tone: 'neutral' }
+    : { label: 'End equity', value, tone: 'neutral' };
+}
+
+/**
+ * A large amount in short form with two decimals: `1.63B`, `14.12T`; from a thousand trillion
+ * in exponent form (`1.41e+16`). Used from a billion on.
+ */
+export function formatShort(value: number): string {
+  const size = Math.abs(value);
+  if (size >= 1e15) return value.toExponential(2);
+  const [scale, suffix] = size >= 1e12 ? [1e12, 'T'] : size >= 1e9 ? [1e9, 'B'] : size >= 1e6 ? [1e6, 'M'] : [1, ''];
+  const scaled = (value / scale).toFixed(2);
+  // 999.996B rounds to 1000.00B: one unit up instead (999.996T to 1.00e+15).
+  if (suffix !== '' && Math.abs(Number(scaled)) >= 1000) return formatShort(Math.sign(value) * scale * 1000);
+  return `${scaled}${suffix}`;
 }
 
 /** `name 25.0% · other 75.0%`: weights by sleeve id, in the order given (`—` for a null weight). */

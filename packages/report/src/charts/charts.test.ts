@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRandomWalkRun } from '../__fixtures__/random-walk-run';
 import { buildSmallRun } from '../__fixtures__/small-run';
 import { backtestReportInput } from '../from-backtest';
-import { buildCharts, sleeveColor } from './index';
+import { buildCharts, SLEEVE_COLORS, sleeveColor } from './index';
 import type { ChartOptions, ReportChart } from './index';
 import { normalizeSvg, renderSvg } from '../svg';
 import { base } from './theme';
@@ -108,6 +108,16 @@ describe('buildCharts', () => {
       expect(ranges.length, id).toBeGreaterThan(0);
       for (const range of ranges) expect(range.slice(0, 3), id).toEqual([0, 1, 2].map(sleeveColor));
     }
+  });
+
+  it('gives sleeves after the palette colours of their own, none repeating the palette', () => {
+    expect(Array.from({ length: 20 }, (_, i) => sleeveColor(i))).toEqual(SLEEVE_COLORS);
+    const colours = Array.from({ length: 520 }, (_, i) => sleeveColor(i));
+    for (const colour of colours) expect(colour).toMatch(/^#[0-9a-f]{6}$/);
+    expect(new Set(colours).size).toBe(520);
+    // The 21st sleeve: hue 18°, saturation 62 %, lightness 42 % — by hand, chroma 0.5208,
+    // (r, g, b) = (0.6804, 0.3158, 0.1596) → (174, 81, 41).
+    expect(sleeveColor(20)).toBe('#ae5129');
   });
 });
 

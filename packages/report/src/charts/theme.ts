@@ -12,16 +12,39 @@ export const DRAWDOWN_COLOR = '#c2410c';
 
 /**
  * Sleeve colours, in sleeve order (Tableau 10, then 10 lighter tones); a sleeve keeps its colour
- * in every chart and table. More than 20 sleeves reuse them from the start.
+ * in every chart and table. Sleeves after the twentieth get colours of their own from
+ * {@link sleeveColor}.
  */
 export const SLEEVE_COLORS: readonly string[] = [
   '#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac',
   '#a0cbe8', '#ffbe7d', '#8cd17d', '#ff9d9a', '#86bcb6', '#f1ce63', '#d4a6c8', '#fabfd2', '#d7b5a6', '#79706e',
 ];
 
-/** The colour of the sleeve at `index`. */
+/**
+ * The colour of the sleeve at `index`: the palette's for the first twenty; after them a hue
+ * stepped by the golden angle (137.5°, so that neighbours differ most) at one of three lightness
+ * and saturation levels: no two of the first 520 sleeves share a colour.
+ */
 export function sleeveColor(index: number): string {
-  return SLEEVE_COLORS[index % SLEEVE_COLORS.length] ?? '#4e79a7';
+  const listed = SLEEVE_COLORS[index];
+  if (listed !== undefined) return listed;
+  const n = Math.max(0, Math.floor(index) - SLEEVE_COLORS.length);
+  const hue = (n * 137.50776405003785 + 18) % 360;
+  const level = n % 3;
+  return hslHex(hue, [0.62, 0.48, 0.7][level] ?? 0.62, [0.42, 0.58, 0.33][level] ?? 0.42);
+}
+
+/** `#rrggbb` of a colour given as hue (degrees), saturation and lightness (0..1). */
+function hslHex(hue: number, saturation: number, lightness: number): string {
+  const chroma = (1 - Math.abs(2 * lightness - 1)) * saturation;
+  const channel = (shift: number): string => {
+    const k = (shift + hue / 30) % 12;
+    const value = lightness - chroma * Math.max(-1, Math.min(k - 3, 9 - k, 1)) / 2;
+    return Math.round(value * 255)
+      .toString(16)
+      .padStart(2, '0');
+  };
+  return `#${channel(0)}${channel(8)}${channel(4)}`;
 }
 
 /** System font stack: charts and page use the reader's own fonts, nothing is downloaded. */

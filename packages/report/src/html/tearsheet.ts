@@ -5,7 +5,8 @@ import { resolveOptions } from '../options';
 import type { ReportOptions, ResolvedReportOptions } from '../options';
 import { parseReportInput } from '../report-input';
 import type { ReportInput } from '../report-input';
-import { formatConflictInputs, formatWeights, GROUP_TITLES, headline, lastValue, metricRows, metricsColumns, formatSpan, rebalanceTurnover, sleeveReturnsNote, strategyTradeCount } from '../sections';
+import { formatConflictInputs, formatWeights, GROUP_TITLES, headline, lastValue, metricRows, metricsColumns, formatSpan, rebalanceTurnover, sleeveReturnsNote, steadyReturnsNote, strategyTradeCount } from '../sections';
+import type { HeadlineCard } from '../sections';
 import { detectTimeFormat, formatTime } from '../time';
 import type { TimeFormat } from '../time';
 import { escapeHtml, htmlPage } from './page';
@@ -31,7 +32,7 @@ function metricsTable(input: ReportInput): string {
           .join(''),
     )
     .join('');
-  const note = sleeveReturnsNote(input);
+  const note = [sleeveReturnsNote(input), steadyReturnsNote(columns)].filter((text) => text !== '').join(' ');
   return `<div class="panel"><div class="table-wrap"><table class="metrics" style="--value-columns:${columns.length}"><thead><tr><th scope="col">Metric</th>${head}</tr></thead><tbody>${body}</tbody></table></div>
 <p class="caption">Hover a metric's name for its definition. A dash marks a value that cannot be computed.${note === '' ? '' : ` ${escapeHtml(note)}`}</p></div>`;
 }
@@ -190,9 +191,14 @@ function masthead(input: ReportInput, timeFormat: TimeFormat): string {
   if (metrics.startEquity !== null) subs['End equity'] = `from ${formatCurrency(metrics.startEquity)}`;
   if (metrics.valueAtRisk !== null) subs.Volatility = `VaR ${formatPercent(metrics.valueAtRisk)} per bar`;
   const cards = headline(input.portfolio.metrics)
+    .map((card) => {
+      // A short form on the card keeps the figure on one line; the sub line gives it in full.
+      if (card.short !== undefined) subs[card.label] = subs[card.label] === undefined ? card.value : `${card.value} ${subs[card.label] ?? ''}`;
+      return card;
+    })
     .map(
       (card) =>
-        `<div class="card ${card.tone}" data-card="${escapeHtml(card.label)}"><div class="label">${escapeHtml(card.label)}</div><div class="value${card.value.length > 11 ? ' long' : ''}">${escapeHtml(card.value)}</div>${
+        `<div class="card ${card.tone}" data-card="${escapeHtml(card.label)}"><div class="label">${escapeHtml(card.label)}</div>${cardValue(card)}${
           subs[card.label] === undefined ? '' : `<div class="sub">${escapeHtml(subs[card.label] ?? '')}</div>`
         }</div>`,
     )
@@ -204,6 +210,13 @@ ${input.subtitle === undefined ? '' : `<p class="subtitle">${escapeHtml(input.su
 <p class="facts">${facts.map((fact) => `<span>${escapeHtml(fact)}</span>`).join('')}</p>
 <div class="cards">${cards}</div>
 </div></header>`;
+}
+
+/** A card's figure: its short form when it has one (the full one in its title), smaller when long. */
+function cardValue(card: HeadlineCard): string {
+  const shown = card.short ?? card.value;
+  const title = card.short === undefined ? '' : ` title="${escapeHtml(card.value)}"`;
+  return `<div class="value${shown.length > 11 ? ' long' : ''}"${title}>${escapeHtml(shown)}</div>`;
 }
 
 /**
