@@ -139,6 +139,18 @@ describe('the note on a very large Sharpe ratio', () => {
     const ordinary = backtestReportInput(source([100, 110, 90, 95, 111, 112]));
     expect(renderHtml(ordinary)).not.toContain('A Sharpe ratio this large');
     expect(await renderMarkdown(ordinary, { markdownCharts: false })).not.toContain('A Sharpe ratio this large');
+    // Eight daily bars with a Sharpe ratio of 11.02 and a volatility of 16.10 %: large from a short run, not from steady returns.
+    expect(renderHtml(buildSmallRun())).toContain('<td class="num">11.02</td>');
+    expect(renderHtml(buildSmallRun())).not.toContain('A Sharpe ratio this large');
+    // The rule: mean over standard deviation of a period at least 5. Returns of 0.1 % ± d, 40 of
+    // them: standard deviation d · √(40/39), so d = 1.6e-4 gives 6.17 (a note) and 2.6e-4 gives 3.80 (none).
+    const alternating = (d: number): number[] => {
+      const curve = [100];
+      for (let i = 0; i < 40; i++) curve.push((curve[i] ?? 0) * (1 + 1e-3 + (i % 2 === 0 ? d : -d)));
+      return curve;
+    };
+    expect(renderHtml(backtestReportInput(source(alternating(1.6e-4))))).toContain('A Sharpe ratio this large');
+    expect(renderHtml(backtestReportInput(source(alternating(2.6e-4))))).not.toContain('A Sharpe ratio this large');
   });
 });
 

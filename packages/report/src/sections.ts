@@ -75,19 +75,25 @@ export function sleeveReturnsNote(input: ReportInput): string {
     : note;
 }
 
-/** From this size (either sign) an annualised Sharpe ratio is explained under the metrics: few real strategies pass 3. */
-export const STEADY_SHARPE = 10;
+/**
+ * From this size (either sign) of the mean excess return of a period over its standard deviation,
+ * `Sharpe / √P`, a Sharpe ratio is explained under the metrics (79 for daily bars): returns whose
+ * mean is five standard deviations from zero barely vary. A short run's large Sharpe ratio (11
+ * over eight daily bars with a volatility of 16 %) is not one.
+ */
+export const STEADY_RETURNS_RATIO = 5;
 
 /**
- * A note for the columns whose Sharpe ratio is at least {@link STEADY_SHARPE} in size: such a
- * figure comes from returns that barely vary, which it divides by, not from a large gain
- * (a curve rising 0.01 % a bar with nothing else has a Sharpe ratio in the hundreds of
- * thousands beside a volatility of 0.00 %). Empty when no column has one.
+ * A note for the columns whose returns barely vary against their mean (see
+ * {@link STEADY_RETURNS_RATIO}): their Sharpe ratio comes from the standard deviation it divides
+ * by, not from a large gain (a curve rising 0.01 % a bar with nothing else has one in the
+ * millions beside a volatility of 0.00 %). Empty when no column has such returns.
  */
 export function steadyReturnsNote(columns: readonly MetricsColumn[]): string {
   const steady = columns.flatMap((column) => {
     const { sharpe, volatility } = column.result.metrics;
-    return sharpe !== null && Math.abs(sharpe) >= STEADY_SHARPE ? [`${column.label} ${formatMetric(sharpe, 'ratio')}, volatility ${formatPercent(volatility)}`] : [];
+    const perPeriod = sharpe === null ? 0 : Math.abs(sharpe) / Math.sqrt(column.result.periodsPerYear);
+    return perPeriod >= STEADY_RETURNS_RATIO ? [`${column.label} ${formatMetric(sharpe, 'ratio')}, volatility ${formatPercent(volatility)}`] : [];
   });
   if (steady.length === 0) return '';
   return `A Sharpe ratio this large (${steady.join('; ')}) comes from returns that barely vary: it divides their mean by their standard deviation, so a tiny deviation makes it large whatever the gain. Read it beside Total return and Volatility.`;
