@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +77,37 @@ describe('openJournal', () => {
     // Both edited lines are counted, so that the one resuming can be told (a new journal has none).
     expect(resumed.unreadable).toBe(2);
     expect((await openJournal(join(file, '..', 'new.jsonl'), 'plan-e', { resume: false })).unreadable).toBe(0);
+  });
+
+  it('runs again a job whose line was edited to another plausible number or damaged in its returns, by its checksum; reads lines without one', async () => {
+    const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
+    const metrics = { bars: 3, sharpe: 0.5, totalReturn: 0.1 } as unknown as ResearchJobResult['metrics'];
+    const journal = await openJournal(file, 'plan-c', { resume: false });
+    for (const index of [0, 1, 2, 3]) journal.append({ index, status: 'ok', metrics, periodReturns: new Float64Array([0.01, 0.02, 0.03]) });
+    journal.close();
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    // Each result line is headed by the first 16 hex digits of the SHA-256 of the result's own text.
+    const line1 = lines[1] ?? '';
+    const check = /^\{"check":"([0-9a-f]{16})",/.exec(line1);
+    expect(check).not.toBeNull();
+    const body = `{${line1.slice(check?.[0].length ?? 0)}`;
+    expect(createHash('sha256').update(body).digest('hex').slice(0, 16)).toBe(check?.[1]);
+    // Job 1: a Sharpe ratio edited in place to another valid number; job 2: the first character of
+    // its base64 returns changed (still valid base64 of three doubles); job 3: its checksum removed,
+    // as a line written before checksums reads (kept).
+    lines[2] = (lines[2] ?? '').replace('"sharpe":0.5', '"sharpe":0.6');
+    expect(lines[2]).toContain('"sharpe":0.6');
+    const field = '"periodReturnsF64":"';
+    expect(lines[3]).toContain(field);
+    const returnsAt = (lines[3] ?? '').indexOf(field) + field.length;
+    const original = (lines[3] ?? '').charAt(returnsAt);
+    lines[3] = `${(lines[3] ?? '').slice(0, returnsAt)}${original === 'A' ? 'B' : 'A'}${(lines[3] ?? '').slice(returnsAt + 1)}`;
+    lines[4] = `{${(lines[4] ?? '').replace(/^\{"check":"[0-9a-f]{16}",/, '')}`;
+    await writeFile(file, lines.join('\n'));
+    const resumed = await openJournal(file, 'plan-c', { resume: true });
+    expect([...resumed.finished.keys()].sort()).toEqual([0, 3]);
+    expect(resumed.finished.get(3)?.metrics).toEqual(metrics);
+    expect(resumed.unreadable).toBe(2);
   });
 
   it('resumes an empty journal (killed before its header was written) as a new one, and says why a directory in its place cannot be read', async () => {
