@@ -13,11 +13,21 @@ export const PRICE_COLUMNS: readonly string[] = ['price', 'close'];
 export const ADJ_CLOSE_COLUMNS: readonly string[] = ['adj close', 'adjclose', 'adj_close', 'adjusted close', 'adjusted_close'];
 
 /**
+ * The column of times of day read with the date column (`Date,Time,Open,…`, as MetaTrader, Kibot
+ * and many intraday exports write): the `time` column of a header that also has a `date` column,
+ * else -1.
+ */
+export function timeOfDayColumn(names: readonly string[]): number {
+  return names.includes('date') ? names.indexOf('time') : -1;
+}
+
+/**
  * What a duplicate date's problem advises, in place of removing a row, when the header has a second date-like column that
  * is not read (`Date,Time,Open,…`, as MetaTrader and many intraday exports write): one column
  * holds the date, so two bars of one day read as one date. Empty otherwise.
  */
 export function unreadTimeColumnHint(names: readonly string[], display: readonly string[]): string {
+  if (timeOfDayColumn(names) >= 0) return '';
   const candidate = DATE_COLUMNS.find((name) => names.includes(name));
   const date = candidate === undefined ? -1 : names.indexOf(candidate);
   const other = names.findIndex((name, column) => column !== date && DATE_COLUMNS.includes(name));

@@ -116,6 +116,42 @@ export class RowReader {
   }
 
   /**
+   * The date of column `date` and the time of day of column `time` (a `Date,Time,…` file), as
+   * epoch ms, or NaN after reporting why not. The date must be a day: one with a time of its own
+   * beside a time column is refused, as the two would be added.
+   */
+  dateAndTime(date: number, time: number): number {
+    const day = this.date(date);
+    if (Number.isNaN(day)) return Number.NaN;
+    const scanner = this.scanner;
+    if (day % DAY_MS !== 0) {
+      const raw = scanner.field(date).trim();
+      this.problems.add(
+        'bad-date',
+        `${quoteValue(raw)} has a time of day, and the ${quoteValue(this.names[time] ?? '')} column gives one too: keep the date alone in ${quoteValue(this.names[date] ?? '')} (the two columns are joined)`,
+        { row: scanner.line, field: this.names[date], value: raw },
+      );
+      return Number.NaN;
+    }
+    const raw = scanner.field(time).trim();
+    const field = this.names[time];
+    if (raw === '') {
+      this.problems.add('missing-value', `the time of day is empty; every row of a file with a ${quoteValue(field ?? '')} column needs one`, { row: scanner.line, field });
+      return Number.NaN;
+    }
+    const offset = parseTimeOfDay(raw);
+    if (Number.isNaN(offset)) {
+      this.problems.add(
+        'bad-date',
+        `${quoteValue(raw)} is not a time of day; use HH:MM, HH:MM:SS (with fractions of a second if any), HHMM or HHMMSS, on a 24-hour clock or with AM/PM`,
+        { row: scanner.line, field, value: raw },
+      );
+      return Number.NaN;
+    }
+    return day + offset;
+  }
+
+  /**
    * True when `time` comes after the builder's last bar; reports duplicates and unsorted dates.
    * `symbol` names the series when dates are checked per symbol.
    */
@@ -170,4 +206,38 @@ export interface OhlcvColumns {
   readonly low: number;
   readonly close: number;
   readonly volume: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** `H:MM`, `HH:MM:SS.fff`, `HHMM`, `HHMMSS` with an optional `AM`/`PM`. */
+const CLOCK = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:\s*([AaPp])\.?[Mm]\.?)?$/;
+const COMPACT_CLOCK = /^(\d{1,2})(\d{2})(\d{2})?(?:\s*([AaPp])\.?[Mm]\.?)?$/;
+
+/**
+ * A time of day as milliseconds after midnight, or NaN: `9:30`, `09:30:15`, `09:30:15.250`,
+ * `0930`, `093015` (three or four digits are hours and minutes, five or six hours, minutes and
+ * seconds), each on a 24-hour clock (00:00 to 23:59:59) or 1 to 12 with `AM`/`PM` (`12:05 AM` is
+ * 00:05). Fractions finer than a millisecond are dropped.
+ */
+export function parseTimeOfDay(text: string): number {
+  const clock = CLOCK.exec(text);
+  const compact = clock === null ? COMPACT_CLOCK.exec(text) : null;
+  if (clock === null && compact === null) return Number.NaN;
+  const hours = Number(clock?.[1] ?? compact?.[1]);
+  const minutes = Number(clock?.[2] ?? compact?.[2]);
+  const seconds = Number(clock?.[3] ?? compact?.[3] ?? 0);
+  const fraction = clock?.[4] ?? '';
+  const meridiem = (clock?.[5] ?? compact?.[4] ?? '').toLowerCase();
+  if (minutes > 59 || seconds > 59) return Number.NaN;
+  let hour = hours;
+  if (meridiem === '') {
+    if (hours > 23) return Number.NaN;
+  } else {
+    if (hours < 1 || hours > 12) return Number.NaN;
+    hour = (hours % 12) + (meridiem === 'p' ? 12 : 0);
+  }
+  // Epoch milliseconds hold no finer time: digits after the third are dropped.
+  const milliseconds = Number(fraction.slice(0, 3).padEnd(3, '0'));
+  return ((hour * 60 + minutes) * 60 + seconds) * 1000 + milliseconds;
 }

@@ -1,5 +1,5 @@
 import { MAX_PRICE, MIN_PRICE, listValues, quoteValue, symbolProblem } from '@ensemble/protocol';
-import { ADJ_CLOSE_COLUMNS, DATE_COLUMNS, PRICE_COLUMNS, SYMBOL_COLUMNS, detectCsvFormat, findColumn, headerNames, noteIgnored, requireColumn, unreadTimeColumnHint } from './csv-columns';
+import { ADJ_CLOSE_COLUMNS, DATE_COLUMNS, PRICE_COLUMNS, SYMBOL_COLUMNS, detectCsvFormat, findColumn, headerNames, noteIgnored, requireColumn, timeOfDayColumn, unreadTimeColumnHint } from './csv-columns';
 import { OhlcvFastPath } from './csv-fast-path';
 import { RowReader } from './csv-row-reader';
 import type { OhlcvColumns } from './csv-row-reader';
@@ -47,13 +47,15 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
     });
   }
   if (problems.count > 0) return [];
-  noteIgnored(input.notes, display, [symbol, date, open, high, low, close, volume, adjust ? adjClose : -1], adjust ? -1 : adjClose);
+  const timeOfDay = timeOfDayColumn(names);
+  noteIgnored(input.notes, display, [symbol, date, timeOfDay, open, high, low, close, volume, adjust ? adjClose : -1], adjust ? -1 : adjClose);
+  noteJoined(input.notes, display, date, timeOfDay);
   if (adjust) input.notes.push(`open, high, low and close scaled by ${quoteValue(display[adjClose] ?? '')} / close, row by row (volume unchanged)`);
   const columns: OhlcvColumns = { symbol, date, open, high, low, close, volume };
   const reader = new RowReader(scanner, display, problems, input.dates, unreadTimeColumnHint(names, display));
   const rows = new RowBuilders(input, symbol, display[symbol]);
-  // The fast path reads no adjusted close: an adjusting load takes the general path for every row.
-  const fast = adjust ? undefined : new OhlcvFastPath(scanner, columns, names.length, rows.single, rows.table, input.dates.singlePass(display[date]));
+  // The fast path reads no adjusted close and no second date column: such loads take the general path for every row.
+  const fast = adjust || timeOfDay >= 0 ? undefined : new OhlcvFastPath(scanner, columns, names.length, rows.single, rows.table, input.dates.singlePass(display[date]));
   let fastRows = 0;
   for (;;) {
     if (fast?.tryRow() === true) {
@@ -68,7 +70,7 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
       if (problems.full) break;
       continue;
     }
-    const time = reader.date(date);
+    const time = timeOfDay < 0 ? reader.date(date) : reader.dateAndTime(date, timeOfDay);
     const o = reader.price(open);
     const h = reader.price(high);
     const l = reader.price(low);
@@ -112,7 +114,9 @@ function parseLongRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   const date = requireColumn(names, DATE_COLUMNS, problems, 'long close-only');
   const price = requireColumn(names, PRICE_COLUMNS, problems, 'long close-only');
   if (problems.count > 0) return [];
-  noteIgnored(input.notes, display, [symbol, date, price], findColumn(names, ADJ_CLOSE_COLUMNS, problems));
+  const timeOfDay = timeOfDayColumn(names);
+  noteIgnored(input.notes, display, [symbol, date, timeOfDay, price], findColumn(names, ADJ_CLOSE_COLUMNS, problems));
+  noteJoined(input.notes, display, date, timeOfDay);
   const reader = new RowReader(scanner, display, problems, input.dates, unreadTimeColumnHint(names, display));
   const rows = new RowBuilders(input, symbol, display[symbol]);
   while (scanner.nextRow()) {
@@ -122,7 +126,7 @@ function parseLongRows(input: CsvInput, scanner: CsvScanner, names: readonly str
       if (problems.full) break;
       continue;
     }
-    const time = reader.date(date);
+    const time = timeOfDay < 0 ? reader.date(date) : reader.dateAndTime(date, timeOfDay);
     if (reader.isMissing(price)) {
       // No bar, but a date in the file's order all the same (as a wide file's empty cell).
       if (!Number.isNaN(time) && reader.inOrder(builder, time, date, rows.single === undefined ? builder.symbol : undefined)) builder.markRow(time, scanner.line);
@@ -153,11 +157,13 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
     return [];
   }
   const rows = countDataLines(input.bytes, input.start);
+  // `date` is the `date` column whenever the header has one, so the time of day is read with it.
+  const timeOfDay = names[date] === 'date' ? timeOfDayColumn(names) : -1;
   const symbolColumns: number[] = [];
   const builders: SeriesBuilder[] = [];
   const seen = new Map<string, number>();
   for (let column = 0; column < scanner.count; column++) {
-    if (column === date) continue;
+    if (column === date || column === timeOfDay) continue;
     const symbol = scanner.field(column).trim();
     if (symbol === '') {
       problems.add('missing-column', `column ${column + 1} has no name; every column after the date names a symbol`, {
@@ -189,6 +195,7 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   if (problems.count > 0) return [];
   const header = scanner.count;
   const displayNames = Array.from({ length: header }, (_, i) => (i === date ? (names[i] ?? 'date') : scanner.field(i).trim()));
+  noteJoined(input.notes, displayNames, date, timeOfDay);
   const reader = new RowReader(scanner, displayNames, problems, input.dates);
   const dates = new SeriesBuilder('date', 0, input.sort === true);
   while (scanner.nextRow()) {
@@ -196,7 +203,7 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
       if (problems.full) break;
       continue;
     }
-    const time = reader.date(date);
+    const time = timeOfDay < 0 ? reader.date(date) : reader.dateAndTime(date, timeOfDay);
     const ordered = !Number.isNaN(time) && reader.inOrder(dates, time, date, undefined);
     if (ordered) dates.markRow(time, scanner.line);
     for (let k = 0; k < symbolColumns.length; k++) {
@@ -208,6 +215,12 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
     if (problems.full) break;
   }
   return builders;
+}
+
+/** Notes that the times of day of column `timeOfDay` (-1: none) are read with the dates of column `date`. */
+function noteJoined(notes: string[], display: readonly string[], date: number, timeOfDay: number): void {
+  if (timeOfDay < 0) return;
+  notes.push(`dates of ${quoteValue(display[date] ?? '')} joined with the times of day of ${quoteValue(display[timeOfDay] ?? '')} (read as UTC, as a date-time without an offset is)`);
 }
 
 /** Parses CSV bytes in the given layout (or the one its header suggests) into per-symbol builders. */

@@ -474,14 +474,23 @@ describe('limits on values and symbols', () => {
     expect(json.problems.map((p) => [p.row, p.field, p.rule])).toEqual([[1, 'symbol', 'bad-symbol']]);
   });
 
-  it('a separate time-of-day column (Date,Time,… as intraday exports write) is named when two bars of a day read as one date', () => {
-    const advice = ': the "Time" column is not read, as one column holds the date and its time of day; join the two columns ("2020-01-02 09:30"), or remove one of the two rows if the day has one bar';
-    const ohlcv = parseError('Date,Time,Open,High,Low,Close,Volume\n2020-01-02,09:30,1,1,1,1,10\n2020-01-02,09:31,1,1,1,1,10\n');
-    expect(ohlcv.problems.map((p) => [p.row, p.field, p.rule, p.message])).toEqual([[3, 'Date', 'duplicate-date', `line 2 already has 2020-01-02${advice}`]]);
-    const long = parseError('Date,Time,Symbol,Close\n2020-01-02,09:30,A,10\n2020-01-02,09:31,A,11\n');
-    expect(long.problems.map((p) => p.message)).toEqual([`line 2 already has 2020-01-02 for A${advice}`]);
-    const sorted = parseError('Date,Time,Open,High,Low,Close\n2020-01-02,09:31,1,1,1,1\n2020-01-02,09:30,1,1,1,1\n', { sort: true });
-    expect(sorted.problems.map((p) => p.message)).toEqual([`2020-01-02 appears twice for DATA (lines 2 and 3)${advice}`]);
+  it('a separate time-of-day column (Date,Time,… as intraday exports write) is read with the date: two bars of a day are two bars', () => {
+    // 2020-01-02T09:30Z = 1,577,957,400,000 ms (18,263 days × 86,400,000 + 9.5 h × 3,600,000).
+    const at0930 = 18_263 * 86_400_000 + 9.5 * 3_600_000;
+    expect(at0930).toBe(Date.parse('2020-01-02T09:30:00Z'));
+    const ohlcv = parseMarketData('Date,Time,Open,High,Low,Close,Volume\n2020-01-02,09:30,1,1,1,1,10\n2020-01-02,09:31,1,1,1,1,10\n');
+    expect(Array.from(ohlcv.series[0]?.time ?? [])).toEqual([at0930, at0930 + 60_000]);
+    const long = parseMarketData('Date,Time,Symbol,Close\n2020-01-02,09:30,A,10\n2020-01-02,09:31,A,11\n');
+    expect(Array.from(long.series[0]?.time ?? [])).toEqual([at0930, at0930 + 60_000]);
+    expect(Array.from(long.series[0]?.close ?? [])).toEqual([10, 11]);
+    const sorted = parseMarketData('Date,Time,Open,High,Low,Close\n2020-01-02,09:31,2,2,2,2\n2020-01-02,09:30,1,1,1,1\n', { sort: true });
+    expect(Array.from(sorted.series[0]?.close ?? [])).toEqual([1, 2]);
+    // The same date and time twice is a duplicate, with the usual advice.
+    expect(parseError('Date,Time,Open,High,Low,Close\n2020-01-02,09:30,1,1,1,1\n2020-01-02,09:30,1,1,1,1\n').problems[0]?.message).toBe('line 2 already has 2020-01-02T09:30:00.000Z; remove one of the two rows');
+    // A date-like column that is still not read (beside `time`, no `date`) is named when two bars of a day read as one date.
+    const advice = ': the "Timestamp" column is not read, as one column holds the date and its time of day; join the two columns ("2020-01-02 09:30"), or remove one of the two rows if the day has one bar';
+    const unread = parseError('Time,Timestamp,Open,High,Low,Close,Volume\n2020-01-02,1,1,1,1,1,10\n2020-01-02,2,1,1,1,1,10\n');
+    expect(unread.problems.map((p) => [p.row, p.field, p.rule, p.message])).toEqual([[3, 'Time', 'duplicate-date', `line 2 already has 2020-01-02${advice}`]]);
     // Without such a column the advice is to remove a row, as before; one bar a day with a time column loads.
     expect(parseError('date,open,high,low,close\n2020-01-02,1,1,1,1\n2020-01-02,1,1,1,1\n').problems[0]?.message).toBe('line 2 already has 2020-01-02; remove one of the two rows');
     expect(parseMarketData('Date,Time,Open,High,Low,Close\n2020-01-02,16:00,1,1,1,1\n2020-01-03,16:00,1,1,1,1\n').series[0]?.length).toBe(2);

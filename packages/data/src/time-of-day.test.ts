@@ -1,0 +1,81 @@
+import { DataValidationError } from '@ensemble/protocol';
+import { describe, expect, it } from 'vitest';
+import { parseTimeOfDay } from './csv-row-reader';
+import { parseMarketData } from './parse';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+function problemsOf(text: string): [number | undefined, string | undefined, string, string][] {
+  try {
+    parseMarketData(text);
+  } catch (error) {
+    if (DataValidationError.isInstance(error)) return error.problems.map((p) => [p.row, p.field, p.rule, p.message]);
+    throw error;
+  }
+  throw new Error('expected the data to be refused');
+}
+
+describe('parseTimeOfDay', () => {
+  it('reads clock times, compact digits and AM/PM, to the millisecond', () => {
+    // Each figure by hand: hours × 3,600,000 + minutes × 60,000 + seconds × 1,000 + milliseconds.
+    const cases: [string, number][] = [
+      ['9:30', 9 * HOUR + 30 * MINUTE],
+      ['09:30', 9 * HOUR + 30 * MINUTE],
+      ['00:00', 0],
+      ['23:59:59', 86_399_000],
+      ['09:30:15', 34_215_000],
+      ['09:30:15.25', 34_215_250],
+      ['09:30:15.123999', 34_215_123],
+      ['930', 9 * HOUR + 30 * MINUTE],
+      ['0930', 9 * HOUR + 30 * MINUTE],
+      ['1600', 16 * HOUR],
+      ['93015', 34_215_000],
+      ['093015', 34_215_000],
+      ['12:05 AM', 5 * MINUTE],
+      ['12:05 PM', 12 * HOUR + 5 * MINUTE],
+      ['1:00 pm', 13 * HOUR],
+      ['11:59:59 p.m.', 86_399_000],
+      ['0930AM', 9 * HOUR + 30 * MINUTE],
+    ];
+    for (const [text, expected] of cases) expect(parseTimeOfDay(text), text).toBe(expected);
+  });
+
+  it('refuses what is no time of day', () => {
+    for (const text of ['24:00', '9:60', '09:30:60', '13:00 PM', '0:30 AM', '9.30', '9', '12345678', '09:30 XM', 'noon', '', '-1:00', '09:3']) {
+      expect(parseTimeOfDay(text), text).toBeNaN();
+    }
+  });
+});
+
+describe('a Date,Time file', () => {
+  it('gives the bars a single date-time column gives, in every layout, and says the columns were joined', () => {
+    const joined = parseMarketData('Date,Time,Open,High,Low,Close,Volume\n2024-01-02,09:30,100,101,99,100.5,1000\n2024-01-02,09:31,100.5,101,100,100.8,1200\n2024-01-03,9:30 AM,101,102,100,101.5,900\n');
+    const single = parseMarketData('Date,Open,High,Low,Close,Volume\n2024-01-02 09:30,100,101,99,100.5,1000\n2024-01-02 09:31,100.5,101,100,100.8,1200\n2024-01-03T09:30:00Z,101,102,100,101.5,900\n');
+    expect(Array.from(joined.series[0]?.time ?? [])).toEqual(Array.from(single.series[0]?.time ?? []));
+    expect(Array.from(joined.series[0]?.close ?? [])).toEqual([100.5, 100.8, 101.5]);
+    expect(joined.notes).toContain('dates of "Date" joined with the times of day of "Time" (read as UTC, as a date-time without an offset is)');
+    expect((joined.notes ?? []).some((note) => note.includes('ignored'))).toBe(false);
+
+    const wide = parseMarketData('Date,Time,AAA,BBB\n2024-01-02,09:30,10,20\n2024-01-02,09:31,11,21\n');
+    expect(wide.timeline.symbols).toEqual(['AAA', 'BBB']);
+    expect(Array.from(wide.series[1]?.time ?? [])).toEqual([Date.parse('2024-01-02T09:30:00Z'), Date.parse('2024-01-02T09:31:00Z')]);
+    expect(Array.from(wide.series[1]?.close ?? [])).toEqual([20, 21]);
+
+    const long = parseMarketData('Symbol,Date,Time,Close\nAAA,2024-01-02,0930,10\nBBB,2024-01-02,0930,20\nAAA,2024-01-02,0931,11\n');
+    expect(Array.from(long.series.find((s) => s.symbol === 'AAA')?.time ?? [])).toEqual([Date.parse('2024-01-02T09:30:00Z'), Date.parse('2024-01-02T09:31:00Z')]);
+  });
+
+  it('names the row and column of a time of day that is empty or wrong, and of a date that has a time of its own', () => {
+    expect(problemsOf('Date,Time,Close\n2024-01-02,09:30,1\n2024-01-02,,2\n2024-01-02,25:00,3\n2024-01-03 10:00,09:30,4\n')).toEqual([
+      [3, 'Time', 'missing-value', 'the time of day is empty; every row of a file with a "Time" column needs one'],
+      [4, 'Time', 'bad-date', '"25:00" is not a time of day; use HH:MM, HH:MM:SS (with fractions of a second if any), HHMM or HHMMSS, on a 24-hour clock or with AM/PM'],
+      [5, 'Date', 'bad-date', '"2024-01-03 10:00" has a time of day, and the "Time" column gives one too: keep the date alone in "Date" (the two columns are joined)'],
+    ]);
+  });
+
+  it('reads the dates by the given format and the times beside them', () => {
+    const data = parseMarketData('Date,Time,Open,High,Low,Close\n02.01.2024,16:00,1,1,1,1\n03.01.2024,16:00,1,1,1,1\n', { dateFormat: 'DD.MM.YYYY' });
+    expect(Array.from(data.series[0]?.time ?? [])).toEqual([Date.parse('2024-01-02T16:00:00Z'), Date.parse('2024-01-03T16:00:00Z')]);
+  });
+});
