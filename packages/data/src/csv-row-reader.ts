@@ -133,6 +133,9 @@ export class RowReader {
       );
       return Number.NaN;
     }
+    // `H:MM`, `HH:MM` and `HH:MM:SS`, as almost every such file writes them, straight from the bytes.
+    const clock = clockAt(scanner.bytes, scanner.starts[time] ?? 0, scanner.ends[time] ?? 0);
+    if (!Number.isNaN(clock)) return day + clock;
     const raw = scanner.field(time).trim();
     const field = this.names[time];
     if (raw === '') {
@@ -209,6 +212,33 @@ export interface OhlcvColumns {
 }
 
 const DAY_MS = 86_400_000;
+const DIGIT_0 = 48;
+const COLON = 58;
+
+/** The value of the ASCII digit at `bytes[i]`, or NaN. */
+function digitAt(bytes: Uint8Array, i: number): number {
+  const d = (bytes[i] ?? 0) - DIGIT_0;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
+}
+
+/**
+ * `H:MM`, `HH:MM` or `HH:MM:SS` in `bytes[start, end)` as milliseconds after midnight, or NaN for
+ * any other text (which {@link parseTimeOfDay} then reads or refuses).
+ */
+function clockAt(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  const colon = bytes[start + 1] === COLON ? start + 1 : bytes[start + 2] === COLON ? start + 2 : -1;
+  if (colon < 0) return Number.NaN;
+  const hours = colon === start + 1 ? digitAt(bytes, start) : digitAt(bytes, start) * 10 + digitAt(bytes, start + 1);
+  const minutes = digitAt(bytes, colon + 1) * 10 + digitAt(bytes, colon + 2);
+  const rest = end - (colon + 3);
+  let seconds = 0;
+  if (rest === 3 && bytes[colon + 3] === COLON) seconds = digitAt(bytes, colon + 4) * 10 + digitAt(bytes, colon + 5);
+  else if (rest !== 0 || length < 4) return Number.NaN;
+  // NaN fails every comparison: a letter among the digits falls through to the general reading.
+  if (!(hours <= 23 && minutes <= 59 && seconds <= 59)) return Number.NaN;
+  return ((hours * 60 + minutes) * 60 + seconds) * 1000;
+}
 
 /** `H:MM`, `HH:MM:SS.fff`, `HHMM`, `HHMMSS` with an optional `AM`/`PM`. */
 const CLOCK = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:\s*([AaPp])\.?[Mm]\.?)?$/;

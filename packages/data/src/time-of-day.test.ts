@@ -66,6 +66,25 @@ describe('a Date,Time file', () => {
     expect(Array.from(long.series.find((s) => s.symbol === 'AAA')?.time ?? [])).toEqual([Date.parse('2024-01-02T09:30:00Z'), Date.parse('2024-01-02T09:31:00Z')]);
   });
 
+  it('reads every minute of a day, with and without a leading zero and with seconds, as the ISO date-times of the same bars', () => {
+    let joined = 'Date,Time,Close\n';
+    let single = 'Date,Close\n';
+    for (let minute = 0; minute < 1440; minute++) {
+      const hours = Math.floor(minute / 60);
+      const mm = String(minute % 60).padStart(2, '0');
+      const ss = String((minute * 7) % 60).padStart(2, '0');
+      const hh = String(hours).padStart(2, '0');
+      // Three writings in turn: `9:05`, `09:05`, `09:05:35`.
+      const time = minute % 3 === 0 ? `${hours}:${mm}` : minute % 3 === 1 ? `${hh}:${mm}` : `${hh}:${mm}:${ss}`;
+      joined += `2024-03-05,${time},${minute + 1}\n`;
+      single += `2024-03-05T${hh}:${mm}:${minute % 3 === 2 ? ss : '00'}Z,${minute + 1}\n`;
+    }
+    const a = parseMarketData(joined).series[0];
+    const b = parseMarketData(single).series[0];
+    expect(a?.length).toBe(1440);
+    expect(Array.from(a?.time ?? [])).toEqual(Array.from(b?.time ?? []));
+  });
+
   it('names the row and column of a time of day that is empty or wrong, and of a date that has a time of its own', () => {
     expect(problemsOf('Date,Time,Close\n2024-01-02,09:30,1\n2024-01-02,,2\n2024-01-02,25:00,3\n2024-01-03 10:00,09:30,4\n')).toEqual([
       [3, 'Time', 'missing-value', 'the time of day is empty; every row of a file with a "Time" column needs one'],
