@@ -209,6 +209,10 @@ describe('how a load read its dates (MarketData.dates)', () => {
       detected: ['YYYY-MM-DD', 'YYYY/MM/DD', 'ISO date-times', 'YYYYMMDD', 'epoch seconds'],
     });
     expect(parseMarketData(JSON.stringify([{ date: 946_857_600_000, close: 1 }])).dates).toEqual({ detected: ['epoch milliseconds'] });
+    // MetaTrader's year-first dotted dates are detected as such, not as epoch seconds.
+    const dotted = parseMarketData('Date,Time,Open,High,Low,Close\n2000.01.03,09:30,1,1,1,1\n2000.01.03,09:31,1,1,1,1\n');
+    expect(dotted.dates).toEqual({ detected: ['YYYY.MM.DD'] });
+    expect(Array.from(dotted.series[0]?.time ?? [])).toEqual([Date.parse('2000-01-03T09:30:00Z'), Date.parse('2000-01-03T09:31:00Z')]);
     expect(parseMarketData('Date,Close\n2000-01-03,1\n', { dateFormat: 'auto' }).dates).toEqual({ detected: ['YYYY-MM-DD'] });
   });
 });

@@ -203,7 +203,7 @@ export interface DateReader {
 }
 
 /** The forms `auto` reads, in the order {@link DateReading} lists them. */
-const FORMS = ['YYYY-MM-DD', 'YYYY/MM/DD', 'ISO date-times', 'YYYYMMDD', 'month names', 'epoch seconds', 'epoch milliseconds'] as const;
+const FORMS = ['YYYY-MM-DD', 'YYYY/MM/DD', 'ISO date-times', 'YYYYMMDD', 'month names', 'epoch seconds', 'epoch milliseconds', 'YYYY.MM.DD'] as const;
 const ISO_FORM = 1;
 const ISO_SLASH_FORM = 2;
 const ISO_TIME_FORM = 4;
@@ -211,14 +211,15 @@ const COMPACT_FORM = 8;
 const MONTH_NAME_FORM = 16;
 const EPOCH_SECONDS_FORM = 32;
 const EPOCH_MS_FORM = 64;
+const ISO_DOT_FORM = 128;
 
 /** The form of a date `parseDateAt` read from `bytes[start, end)`, as one of the bits above. */
 function formOf(bytes: Uint8Array, start: number, end: number): number {
   const separator = bytes[start + 4];
   const first = bytes[start] ?? 0;
-  if ((separator === 45 || separator === 47) && first >= DIGIT_0 && first <= DIGIT_0 + 9) {
+  if ((separator === 45 || separator === 47 || (separator === 46 && bytes[start + 7] === 46)) && first >= DIGIT_0 && first <= DIGIT_0 + 9) {
     if (end - start > 10) return ISO_TIME_FORM;
-    return separator === 45 ? ISO_FORM : ISO_SLASH_FORM;
+    return separator === 45 ? ISO_FORM : separator === 47 ? ISO_SLASH_FORM : ISO_DOT_FORM;
   }
   if (first === 45 || (first >= DIGIT_0 && first <= DIGIT_0 + 9)) {
     let digits = 0;

@@ -15,6 +15,15 @@ describe('parseDate', () => {
     expect(parseDate('2000-03-01')).toBe(Y2K + 60 * DAY); // 31 (Jan) + 29 (Feb, leap) days
   });
 
+  it('reads YYYY.MM.DD (MetaTrader) as the same day, with or without a time, and refuses impossible ones', () => {
+    expect(parseDate('2000.01.03')).toBe(Y2K + 2 * DAY);
+    expect(parseDate('2000.03.01 09:30')).toBe(Y2K + 60 * DAY + 9.5 * 3_600_000);
+    expect(parseDate('2001.02.29')).toBeNull();
+    expect(parseDate('2000.13.01')).toBeNull();
+    // Mixed separators are no date.
+    expect(parseDate('2000.01-03')).toBeNull();
+  });
+
   it('matches Date.UTC for every valid calendar date (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1000, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (y, m, d) => {

@@ -60,10 +60,15 @@ export function epochToMs(value: number): number {
   return Math.abs(ms) > MAX_TIME ? Number.NaN : Math.round(ms);
 }
 
-/** `YYYY-MM-DD` or `YYYY/MM/DD` at `start` (10 characters), or NaN. */
+/** `-`, `/` or `.`: the separators of a year-first date (`YYYY.MM.DD` is MetaTrader's). */
+function yearFirstSeparator(code: number): boolean {
+  return code === 45 || code === 47 || code === 46;
+}
+
+/** `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYY.MM.DD` at `start` (10 characters), or NaN. */
 function isoDateAt(bytes: Uint8Array, start: number): number {
   const separator = at(bytes, start + 4);
-  if ((separator !== 45 && separator !== 47) || at(bytes, start + 7) !== separator) return Number.NaN;
+  if (!yearFirstSeparator(separator) || at(bytes, start + 7) !== separator) return Number.NaN;
   const year = digitsAt(bytes, start, 4);
   const month = digitsAt(bytes, start + 5, 2);
   const day = digitsAt(bytes, start + 8, 2);
@@ -210,7 +215,7 @@ export function parseDateAt(bytes: Uint8Array, start: number, end: number): numb
   const first = at(bytes, start);
   if (first >= 48 && first <= 57 && length >= 10) {
     const separator = at(bytes, start + 4);
-    if (separator === 45 || separator === 47) {
+    if (yearFirstSeparator(separator)) {
       const day = isoDateAt(bytes, start);
       if (length === 10 || Number.isNaN(day)) return day;
       const t = at(bytes, start + 10);
@@ -227,7 +232,7 @@ export function parseDateAt(bytes: Uint8Array, start: number, end: number): numb
 
 /**
  * Parses a date to epoch milliseconds (UTC), or returns null. Accepted: `YYYY-MM-DD` (also
- * `YYYY/MM/DD`); ISO date-times `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `Z`, `±HH:MM` or no zone (then
+ * `YYYY/MM/DD` and `YYYY.MM.DD`); ISO date-times `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `Z`, `±HH:MM` or no zone (then
  * UTC), `T` or a space between date and time; month names `Jan 1 2000`, `January 1, 2000`,
  * `1 Jan 2000`; `YYYYMMDD`; epoch numbers, seconds below 1e11 and milliseconds from 1e11 on
  * (magnitudes below 1e8 are rejected as ambiguous). Impossible dates such as `2001-02-29` fail.

@@ -35,7 +35,8 @@ export interface MarketData {
 /**
  * How a load read the file's dates: the date format given (`{ given: 'DD/MM/YYYY' }`), or under
  * `auto` the forms it found (`{ detected: ['YYYY-MM-DD'] }`), in the order `YYYY-MM-DD`,
- * `YYYY/MM/DD`, `ISO date-times`, `YYYYMMDD`, `month names`, `epoch seconds`, `epoch milliseconds`.
+ * `YYYY/MM/DD`, `ISO date-times`, `YYYYMMDD`, `month names`, `epoch seconds`, `epoch milliseconds`,
+ * `YYYY.MM.DD`.
  */
 export type DateReading = { readonly given: Exclude<DateFormat, 'auto'> } | { readonly detected: readonly string[] };
 
