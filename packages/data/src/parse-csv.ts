@@ -4,6 +4,7 @@ import { OhlcvFastPath } from './csv-fast-path';
 import { RowReader } from './csv-row-reader';
 import type { OhlcvColumns } from './csv-row-reader';
 import { CsvScanner, countDataLines } from './csv-scanner';
+import { parseDate } from './dates';
 import { RowBuilders } from './csv-symbol-table';
 import type { DateReader } from './date-patterns';
 import type { ProblemCollector } from './problems';
@@ -217,6 +218,9 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   return builders;
 }
 
+/** Every header name some layout reads, lower-cased. */
+const KNOWN_COLUMNS: ReadonlySet<string> = new Set([...DATE_COLUMNS, ...SYMBOL_COLUMNS, ...PRICE_COLUMNS, ...ADJ_CLOSE_COLUMNS, 'open', 'high', 'low', 'volume']);
+
 /** Notes that the times of day of column `timeOfDay` (-1: none) are read with the dates of column `date`. */
 function noteJoined(notes: string[], display: readonly string[], date: number, timeOfDay: number): void {
   if (timeOfDay < 0) return;
@@ -246,6 +250,15 @@ export function parseCsvRows(
   const separator = scanner.count === 1 ? [';', '\t'].find((candidate) => (display[0] ?? '').includes(candidate)) : undefined;
   if (separator !== undefined) {
     input.problems.add('missing-column', `the header is one column, ${listValues([display[0] ?? ''], { quoted: true })}: its fields are separated by ${separator === ';' ? 'semicolons' : 'tabs'}, and only commas separate fields here; save the file with commas (a spreadsheet's "CSV, comma-separated")`, { row: 1 });
+    return { format: format ?? 'ohlcv', builders: [] };
+  }
+  // A file without a header (MetaTrader's history export): its first line names no column and starts with a date.
+  if (display.length > 1 && parseDate(display[0] ?? '') !== null && !names.some((name) => KNOWN_COLUMNS.has(name))) {
+    input.problems.add(
+      'missing-column',
+      `the first line is data, not a header: ${quoteValue(display[0] ?? '')} is a date. Add a header line naming the columns before it: Date,Open,High,Low,Close,Volume (Date,Time,Open,… with a separate time column), or Date,SYMBOL… with one close per symbol`,
+      { row: 1 },
+    );
     return { format: format ?? 'ohlcv', builders: [] };
   }
   const resolved = format ?? detectCsvFormat(names);

@@ -98,3 +98,16 @@ describe('a Date,Time file', () => {
     expect(Array.from(data.series[0]?.time ?? [])).toEqual([Date.parse('2024-01-02T16:00:00Z'), Date.parse('2024-01-03T16:00:00Z')]);
   });
 });
+
+describe('a file without a header', () => {
+  it('is told so, at line 1, when its first line starts with a date and names no column', () => {
+    const advice = 'Add a header line naming the columns before it: Date,Open,High,Low,Close,Volume (Date,Time,Open,… with a separate time column), or Date,SYMBOL… with one close per symbol';
+    expect(problemsOf('2024.01.02,09:30,1.1,1.2,1.0,1.15,100\n2024.01.02,09:31,1.15,1.2,1.1,1.12,120\n')).toEqual([
+      [1, undefined, 'missing-column', `the first line is data, not a header: "2024.01.02" is a date. ${advice}`],
+    ]);
+    expect(problemsOf('20240102,100\n20240103,101\n')[0]?.[3]).toBe(`the first line is data, not a header: "20240102" is a date. ${advice}`);
+    // A header that names a column, or starts with a name that is no date, is read as a header.
+    expect(parseMarketData('Date,7203\n2024-01-02,100\n').timeline.symbols).toEqual(['7203']);
+    expect(problemsOf('Day,AAA\n2024-01-02,1\n')[0]?.[3]).toContain('the wide header needs a "date" column');
+  });
+});
