@@ -260,3 +260,65 @@ describe('a trim that costs at least what it sells', () => {
     expect(result.risk.map((event) => event.action)).toEqual(['trim', 'trim', 'trim', 'trim']);
   });
 });
+
+describe('a gross trim after a symbol trim, weighed against its costs', () => {
+  // The fixture of "exposure caps together" with fixed quantities (sleeve x buys 7 X, sleeve y 3 Y
+  // at 10, fixed commission c each: cash −2c) and X doubling on the second close: X 140, Y 30,
+  // equity E = 170 − 2c. The 50 % cap trims X to E/2; gross is then E/2 + 30, over a cap of
+  // 67.64 % by 30 − 0.1764 E = 0.012 + 0.3528c. The gross trim adds a sale to X's order, which
+  // pays its commission already, and a new order for Y: it costs c. With c = 0.01 the excess is
+  // 0.015528 > 0.01: trimmed (counting X's commission twice, 0.02, would have skipped it); with
+  // c = 0.03 it is 0.022584 < 0.03: skipped, and Y keeps its 3 units.
+  const X = seriesOf('X', [
+    ['2024-01-02', 10, 10, 10, 10],
+    ['2024-01-03', 20, 20, 20, 20],
+    ['2024-01-04', 20, 20, 20, 20],
+  ]);
+  const Y = seriesOf('Y', [
+    ['2024-01-02', 10, 10, 10, 10],
+    ['2024-01-03', 10, 10, 10, 10],
+    ['2024-01-04', 10, 10, 10, 10],
+  ]);
+  const run = (amount: number) =>
+    runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        cash: 100,
+        fill: 'close',
+        fractional: true,
+        commission: { kind: 'fixed', amount },
+        allocation: { scheme: 'fixed', leverage: 1.2 },
+        rebalance: { schedule: 'never' },
+        risk: { maxSymbolExposure: 0.5, maxGrossExposure: 0.6764 },
+        strategies: [
+          { id: 'x', strategy: 'buy-and-hold', symbols: ['X'], weight: 0.8, sizing: { kind: 'fixed-quantity', quantity: 7 } },
+          { id: 'y', strategy: 'buy-and-hold', symbols: ['Y'], weight: 0.4, sizing: { kind: 'fixed-quantity', quantity: 3 } },
+        ],
+      },
+      [X, Y],
+      { registry: testRegistry },
+    );
+  const second = Date.UTC(2024, 0, 3);
+  const onSecond = (result: ReturnType<typeof run>) => result.risk.filter((event) => event.time === second).map((event) => [event.kind, event.action]);
+  const ySales = (result: ReturnType<typeof run>) => result.sleeves.find((sleeve) => sleeve.id === 'y')?.fills.filter((fill) => fill.reason === 'risk' && fill.time === second) ?? [];
+
+  it('counts only the commission the gross trim adds', () => {
+    const result = run(0.01);
+    expect(onSecond(result)).toEqual([
+      ['symbol-exposure', 'trim'],
+      ['gross-exposure', 'trim'],
+    ]);
+    // Y keeps 0.6764 E / (E/2 + 30) of its 3 units, E = 169.98: it sells 0.00040511.
+    expect(ySales(result).map((fill) => fill.quantity)).toEqual([expect.closeTo(0.0004051134881295493, 12)]);
+  });
+
+  it('skips it when that commission is at least what it sells', () => {
+    const result = run(0.03);
+    expect(onSecond(result)).toEqual([
+      ['symbol-exposure', 'trim'],
+      ['gross-exposure', 'skip'],
+    ]);
+    expect(ySales(result)).toEqual([]);
+    expect(result.risk.find((event) => event.kind === 'gross-exposure')?.detail).toContain('would sell 0.02 for 0.03 of costs');
+  });
+});
