@@ -205,6 +205,40 @@ describe('ensemble data inspect on files', () => {
     expect(out).toContain('note: AAA has weekly bars on a daily timeline: the steps between its bars are not missing bars; only its calendar gaps (over 8.25 days) count');
   });
 
+  it('minute bars: a missing hour and a missing day are listed, the nights and the weekend are not', async () => {
+    // Minute bars 09:30–15:59 on the weekdays of 2024-01-08 … 2024-01-19, without 11:00–11:59 on
+    // 01-10 (60 bars, between 10:59 and 12:00) and without Wednesday 01-17 (one session, between
+    // Tuesday's 15:59 and Thursday's 09:30). The old report said "gaps: none".
+    const rows = ['date,close'];
+    for (let day = Date.UTC(2024, 0, 8); day <= Date.UTC(2024, 0, 19); day += 86_400_000) {
+      const weekday = new Date(day).getUTCDay();
+      if (weekday === 0 || weekday === 6 || day === Date.UTC(2024, 0, 17)) continue;
+      for (let minute = 9 * 60 + 30; minute <= 15 * 60 + 59; minute++) {
+        if (day === Date.UTC(2024, 0, 10) && minute >= 11 * 60 && minute < 12 * 60) continue;
+        rows.push(`${new Date(day + minute * 60_000).toISOString().slice(0, 16).replace('T', ' ')},100`);
+      }
+    }
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ensemble-inspect-')), 'minutes.csv');
+    try {
+      writeFileSync(file, rows.join('\n'));
+      const { code, out } = await run(['data', 'inspect', file]);
+      expect(code).toBe(0);
+      expect(out).toContain("gaps (missing bars inside a symbol's range; calendar gaps over 5 days; bars missing in an intraday symbol's sessions, and its sessions without a bar):");
+      expect(out).toContain('minutes  in a session  2024-01-10 10:59 → 2024-01-10 12:00  60 bars missing at the usual spacing');
+      expect(out).toContain('minutes  sessions      2024-01-16 15:59 → 2024-01-18 09:30  1 session without a bar (a holiday, or data missing)');
+      expect(out).toContain('note: minutes: sessions as its bars show them (UTC) open at 09:30, have their last bar at 15:59, on Mon Tue Wed Thu Fri');
+      expect(out.match(/^ {2}minutes {2}/gm)).toHaveLength(2);
+      const json = JSON.parse((await run(['data', 'inspect', file, '--json'])).out) as { series: { gaps: unknown[]; sessions: unknown }[] };
+      expect(json.series[0]?.gaps).toEqual([
+        { kind: 'intraday', from: '2024-01-10T10:59:00.000Z', to: '2024-01-10T12:00:00.000Z', bars: 60, days: 61 / 1440 },
+        { kind: 'session', from: '2024-01-16T15:59:00.000Z', to: '2024-01-18T09:30:00.000Z', bars: 1, days: (24 * 60 + 17 * 60 + 31) / 1440 },
+      ]);
+      expect(json.series[0]?.sessions).toEqual({ opens: ['09:30'], closes: ['15:59'], weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'], spacingMinutes: 1 });
+    } finally {
+      rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
+
   it('monthly closes beside daily ones: no missing bar between months, a missing month named', async () => {
     // Business days of 2021-01-04 … 2021-03-31 for D; M on the first business day of each month
     // (spacings 28 and 28 days: monthly, threshold 42 days): nothing is missing.

@@ -9,10 +9,44 @@ const GAPS_SHOWN = 10;
 const dateOrDash = (time: number | null) => (time === null ? '–' : formatDate(time));
 
 function describeGap(gap: DataGap): string {
-  const range = `${formatDate(gap.from)} → ${formatDate(gap.to)}`;
-  return gap.kind === 'missing-bars'
-    ? `missing bars  ${range}  ${formatCounted(gap.bars, 'timeline step')} without a bar`
-    : `calendar gap  ${range}  ${formatCount(gap.days)} days between bars`;
+  switch (gap.kind) {
+    case 'missing-bars':
+      return `missing bars  ${formatDate(gap.from)} → ${formatDate(gap.to)}  ${formatCounted(gap.bars, 'timeline step')} without a bar`;
+    case 'calendar':
+      return `calendar gap  ${formatDate(gap.from)} → ${formatDate(gap.to)}  ${formatCount(gap.days)} days between bars`;
+    case 'intraday':
+      return `in a session  ${clockTime(gap.from)} → ${clockTime(gap.to)}  ${formatCounted(gap.bars, 'bar')} missing at the usual spacing`;
+    case 'session':
+      return `sessions      ${clockTime(gap.from)} → ${clockTime(gap.to)}  ${formatCounted(gap.bars, 'session')} without a bar (a holiday, or data missing)`;
+  }
+}
+
+/** A time as `YYYY-MM-DD HH:MM` (UTC), with `:SS` when it has seconds. */
+function clockTime(time: number): string {
+  const iso = formatTime(time);
+  if (iso.length <= 10) return `${iso} 00:00`;
+  return iso.slice(11, 19).endsWith(':00') ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+}
+
+/** A UTC time of day in ms as `HH:MM`, with `:SS` when it has seconds. */
+function timeOfDay(ms: number): string {
+  const clock = new Date(ms).toISOString().slice(11, 19);
+  return clock.endsWith(':00') ? clock.slice(0, 5) : clock;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** An intraday symbol's sessions in words, for its note. */
+function describeSessions(summary: MarketDataSummary['series'][number]): string | null {
+  const sessions = summary.sessions;
+  if (sessions === undefined) return null;
+  if (sessions.opens.length === 0) {
+    return `${summary.symbol}: its bars run without a recurring break, so no session is inferred; every gap of more than 1.5 bar spacings is listed`;
+  }
+  const opens = sessions.opens.map(timeOfDay).join(', ');
+  const closes = sessions.closes.map(timeOfDay).join(', ');
+  const weekdays = sessions.weekdays.map((day) => WEEKDAYS[day] ?? String(day)).join(' ');
+  return `${summary.symbol}: sessions as its bars show them (UTC) open at ${opens}, have their last bar at ${closes}, on ${weekdays}; bars missing in a session and sessions without a bar are listed, the breaks between sessions are not`;
 }
 
 /** The text report of `ensemble data inspect`: a headline, a per-symbol table and the gaps. */
@@ -63,15 +97,20 @@ export function renderInspection(summary: MarketDataSummary, dataset?: DatasetIn
   const withGaps = summary.series.filter((s) => s.gaps.length > 0);
   lines.push('');
   const threshold = gapThreshold(summary);
+  const intraday = summary.series.some((s) => s.sessions !== undefined);
   if (withGaps.length === 0) {
-    lines.push(`gaps: none (no missing bars, no calendar gap over ${threshold})`);
+    lines.push(`gaps: none (no missing bars, no calendar gap over ${threshold}${intraday ? ', no bar missing in a session, no session without a bar' : ''})`);
   } else {
-    lines.push(`gaps (missing bars inside a symbol's range; calendar gaps over ${threshold}):`);
+    lines.push(`gaps (missing bars inside a symbol's range; calendar gaps over ${threshold}${intraday ? "; bars missing in an intraday symbol's sessions, and its sessions without a bar" : ''}):`);
     const width = Math.max(...withGaps.map((s) => s.symbol.length));
     for (const s of withGaps) {
       for (const gap of s.gaps.slice(0, GAPS_SHOWN)) lines.push(`  ${s.symbol.padEnd(width)}  ${describeGap(gap)}`);
       if (s.gaps.length > GAPS_SHOWN) lines.push(`  ${s.symbol.padEnd(width)}  … and ${formatCount(s.gaps.length - GAPS_SHOWN)} more (see --json)`);
     }
+  }
+  for (const s of summary.series) {
+    const note = describeSessions(s);
+    if (note !== null) lines.push(`note: ${note}`);
   }
   for (const s of summary.series.filter((series) => series.sparse)) {
     lines.push(
@@ -127,6 +166,16 @@ export function inspectionToJson(summary: MarketDataSummary, dataset?: DatasetIn
       sparse: s.sparse,
       gapDays: s.gapDays,
       gaps: s.gaps.map((gap) => ({ kind: gap.kind, from: formatTime(gap.from), to: formatTime(gap.to), bars: gap.bars, days: gap.days })),
+      ...(s.sessions === undefined
+        ? {}
+        : {
+            sessions: {
+              opens: s.sessions.opens.map(timeOfDay),
+              closes: s.sessions.closes.map(timeOfDay),
+              weekdays: s.sessions.weekdays.map((day) => WEEKDAYS[day] ?? String(day)),
+              spacingMinutes: s.sessions.spacing / 60_000,
+            },
+          }),
     })),
   };
 }

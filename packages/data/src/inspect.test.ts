@@ -103,3 +103,90 @@ describe('inspectMarketData', () => {
     expect(summary.series[1]).toMatchObject({ bars: 0, first: null, last: null, firstClose: null, frequency: 'unknown' });
   });
 });
+
+describe('inspectMarketData of intraday bars: gaps inside a session, sessions without a bar', () => {
+  const MINUTE = 60_000;
+  /** `date,X` rows of bars every `step` minutes from `open` to `last` (times of day, minutes) on each of `days` (ISO dates), less `skip`. */
+  function intraday(days: readonly string[], open: number, last: number, step: number, skip: (time: number) => boolean = () => false): string {
+    const rows = ['date,X'];
+    for (const day of days) {
+      for (let minute = open; minute <= last; minute += step) {
+        const time = Date.parse(`${day}T00:00:00Z`) + minute * MINUTE;
+        if (!skip(time)) rows.push(`${new Date(time).toISOString().slice(0, 16).replace('T', ' ')},100`);
+      }
+    }
+    return rows.join('\n');
+  }
+  /** The weekdays from `from` to `to` (ISO dates), less `except`. */
+  function weekdays(from: string, to: string, except: readonly string[] = []): string[] {
+    const days: string[] = [];
+    for (let time = Date.parse(from); time <= Date.parse(to); time += DAY) {
+      const weekday = new Date(time).getUTCDay();
+      const day = new Date(time).toISOString().slice(0, 10);
+      if (weekday !== 0 && weekday !== 6 && !except.includes(day)) days.push(day);
+    }
+    return days;
+  }
+  const at = (text: string) => Date.parse(`${text.replace(' ', 'T')}:00Z`);
+  const OPEN = 9 * 60 + 30;
+  const LAST = 15 * 60 + 59;
+  const gapsOf = (csv: string) => {
+    const series = inspectMarketData(parseMarketData(csv)).series[0];
+    return { series, gaps: series?.gaps.map((gap) => [gap.kind, gap.from, gap.to, gap.bars]) };
+  };
+
+  it('finds a missing hour and a missing day of minute bars, not the nights and the weekend', () => {
+    // Minute bars 09:30–15:59 on the weekdays of 2024-01-08 … 2024-01-19, without 11:00–11:59 on
+    // 01-10 and without Wednesday 01-17. The hour: the bars 10:59 and 12:00 around 60 missing
+    // ones (61 minutes apart, one bar a minute). The day: the bars around it are Tuesday's last
+    // and Thursday's first, one session (Wednesday) without a bar; the weekend skips none.
+    const hour = (time: number) => time >= at('2024-01-10 11:00') && time < at('2024-01-10 12:00');
+    const { series, gaps } = gapsOf(intraday(weekdays('2024-01-08', '2024-01-19', ['2024-01-17']), OPEN, LAST, 1, hour));
+    expect(series?.frequency).toBe('intraday');
+    expect(gaps).toEqual([
+      ['intraday', at('2024-01-10 10:59'), at('2024-01-10 12:00'), 60],
+      ['session', at('2024-01-16 15:59'), at('2024-01-18 09:30'), 1],
+    ]);
+    expect(series?.sessions).toEqual({ opens: [OPEN * MINUTE], closes: [LAST * MINUTE], weekdays: [1, 2, 3, 4, 5], spacing: MINUTE });
+  });
+
+  it('lists nothing for whole sessions, and a holiday Monday as one session without a bar', () => {
+    expect(gapsOf(intraday(weekdays('2024-01-08', '2024-01-19'), OPEN, LAST, 1)).gaps).toEqual([]);
+    // Monday 2024-01-15 missing: Friday 15:59 → Tuesday 09:30 skips Saturday, Sunday and Monday, of which Monday trades.
+    expect(gapsOf(intraday(weekdays('2024-01-08', '2024-01-19', ['2024-01-15']), OPEN, LAST, 1)).gaps).toEqual([['session', at('2024-01-12 15:59'), at('2024-01-16 09:30'), 1]]);
+  });
+
+  it('bars missing at the end of one session and the start of the next count, the night between them does not', () => {
+    // 15:30–15:59 on 01-10 and 09:30–09:44 on 01-11 missing: 30 + 15 bars, from 15:29 to 09:45.
+    const edges = (time: number) => (time >= at('2024-01-10 15:30') && time <= at('2024-01-10 15:59')) || (time >= at('2024-01-11 09:30') && time < at('2024-01-11 09:45'));
+    expect(gapsOf(intraday(weekdays('2024-01-08', '2024-01-19'), OPEN, LAST, 1, edges)).gaps).toEqual([['intraday', at('2024-01-10 15:29'), at('2024-01-11 09:45'), 45]]);
+  });
+
+  it('a lunch break that recurs is a break; bars of two days have one night', () => {
+    // 30-minute bars 09:00–11:00 and 12:30–14:30: the 11:00 → 12:30 gap (3 spacings) comes back every day.
+    const lunch = (time: number) => {
+      const minutes = (time % DAY) / MINUTE;
+      return minutes > 11 * 60 && minutes < 12 * 60 + 30;
+    };
+    const { series, gaps } = gapsOf(intraday(weekdays('2024-01-08', '2024-01-19'), 9 * 60, 14 * 60 + 30, 30, lunch));
+    expect(gaps).toEqual([]);
+    expect(series?.sessions?.opens).toEqual([9 * 60 * MINUTE, (12 * 60 + 30) * MINUTE]);
+    expect(series?.sessions?.closes).toEqual([11 * 60 * MINUTE, (14 * 60 + 30) * MINUTE]);
+    expect(gapsOf(intraday(['2024-01-08', '2024-01-09'], OPEN, LAST, 1)).gaps).toEqual([]);
+  });
+
+  it('bars without a recurring break (24/7): every gap is inside the session', () => {
+    // Hourly bars around the clock for two weeks, without 23:00 on 01-05 and 00:00 on 01-06: 2 bars from 22:00 to 01:00.
+    const days = Array.from({ length: 14 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10));
+    const missing = [at('2024-01-05 23:00'), at('2024-01-06 00:00')];
+    const { series, gaps } = gapsOf(intraday(days, 0, 23 * 60, 60, (time) => missing.includes(time)));
+    expect(gaps).toEqual([['intraday', at('2024-01-05 22:00'), at('2024-01-06 01:00'), 2]]);
+    expect(series?.sessions).toMatchObject({ opens: [], closes: [], weekdays: [0, 1, 2, 3, 4, 5, 6] });
+  });
+
+  it('daily data has no sessions and no intraday gaps', () => {
+    const series = inspectMarketData(parseMarketData(['date,X', '2024-01-08,1', '2024-01-09,1', '2024-01-11,1'].join('\n'))).series[0];
+    expect(series === undefined ? true : 'sessions' in series).toBe(false);
+    expect(series?.gaps).toEqual([]);
+  });
+});

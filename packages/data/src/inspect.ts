@@ -1,6 +1,8 @@
 import type { BarSeries } from '@ensemble/protocol';
 import { DAY_MS, checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
 import { marketDataIssue, timesIssue } from './arguments';
+import { inferIntradaySessions, intradayGaps } from './intraday-sessions';
+import type { IntradaySessions } from './intraday-sessions';
 import type { DateReading, MarketData } from './types';
 
 /** Bar spacing inferred from the median gap between consecutive bars. */
@@ -10,15 +12,21 @@ export type Frequency = 'intraday' | 'daily' | 'weekly' | 'monthly' | 'quarterly
  * A hole in one symbol's data. `missing-bars`: a run of timeline steps (times at which other
  * symbols have bars) without a bar for this symbol, between its own first and last bar; `from`
  * and `to` are the first and last of those steps. `calendar`: two consecutive bars further apart
- * than the gap threshold; `from` and `to` are the bars around the gap.
+ * than the gap threshold; `from` and `to` are the bars around the gap. Intraday symbols only
+ * (sessions inferred from its bars, see `inspectMarketData`): `intraday`, bars missing inside a session or at its edges;
+ * `session`, whole sessions without a bar (a holiday, or a day missing from the data); `from` and
+ * `to` are the bars around the hole.
  */
 export interface DataGap {
-  readonly kind: 'missing-bars' | 'calendar';
+  readonly kind: 'missing-bars' | 'calendar' | 'intraday' | 'session';
   /** Epoch ms (UTC). */
   readonly from: number;
   /** Epoch ms (UTC). */
   readonly to: number;
-  /** Timeline steps without a bar (`missing-bars`), or 0 (`calendar`). */
+  /**
+   * Timeline steps without a bar (`missing-bars`), bars missing at the symbol's usual spacing
+   * (`intraday`), sessions without a bar (`session`), or 0 (`calendar`).
+   */
   readonly bars: number;
   /** Calendar days from `from` to `to`. */
   readonly days: number;
@@ -47,6 +55,8 @@ export interface SeriesSummary {
   /** Calendar gaps longer than this many days are reported for this symbol. */
   readonly gapDays: number;
   readonly gaps: readonly DataGap[];
+  /** An intraday symbol's sessions as its bars show them (absent for other frequencies): what its `intraday` and `session` gaps are measured against. */
+  readonly sessions?: IntradaySessions;
 }
 
 /** The figures {@link inspectMarketData} reports for a whole data set. */
@@ -125,6 +135,7 @@ function summariseSeries(
   const sparse = coarser(frequency, timelineFrequency);
   const gapDays = givenGapDays ?? defaultGapDays(sparse ? own : timelineSpacing);
   let missingBars = 0;
+  let sessions: IntradaySessions | undefined;
   if (n > 0) {
     const firstStep = index.indexOf(0);
     const lastStep = index.indexOf(n - 1);
@@ -150,6 +161,10 @@ function summariseSeries(
       const days = (to - from) / DAY_MS;
       if (days > gapDays) gaps.push({ kind: 'calendar', from, to, bars: 0, days });
     }
+    if (frequency === 'intraday' && own !== null) {
+      sessions = inferIntradaySessions(series.time, own * DAY_MS);
+      for (const gap of intradayGaps(series.time, sessions)) gaps.push(gap);
+    }
     gaps.sort((a, b) => a.from - b.from || a.to - b.to);
   }
   return {
@@ -164,6 +179,7 @@ function summariseSeries(
     sparse,
     gapDays,
     gaps,
+    ...(sessions === undefined ? {} : { sessions }),
   };
 }
 
@@ -173,7 +189,10 @@ function summariseSeries(
  * longer than `gapDays` (default, per symbol: 5 days, or 1.5 median spacings of its bars when
  * that is longer, so monthly data is flagged for a missing month, not every month). A symbol of
  * a coarser frequency than the timeline's (`sparse`: monthly closes beside daily ones) has no
- * missing bars between its regularly spaced bars, only inside its calendar gaps.
+ * missing bars between its regularly spaced bars, only inside its calendar gaps. An intraday
+ * symbol's sessions are inferred from its bars (`sessions`): bars missing inside a session
+ * (`intraday` gaps) and sessions without a bar on its trading weekdays (`session` gaps) are
+ * listed, the usual nights, lunch breaks and weekends between sessions are not.
  */
 export function inspectMarketData(data: MarketData, options: { gapDays?: number | undefined } = {}): MarketDataSummary {
   checkArguments('inspectMarketData', [marketDataIssue(data), optionsIssue(options)]);

@@ -1,4 +1,4 @@
-import { ConfigError, RunError } from '@ensemble/protocol';
+import { ConfigError, RunError, createMemoryLogger } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { seriesOf, testRegistry } from '../test/helpers';
 import { parseRunConfig } from './config';
@@ -195,5 +195,130 @@ describe('exposure caps together', () => {
     expect(gross?.value).toBeCloseTo(130 / 180, 12);
     expect(gross?.factor).toBeCloseTo(108 / 130, 12);
     expect(gross?.detail).toContain('(after the trims above)');
+  });
+});
+
+describe('a trim that costs at least what it sells', () => {
+  // One buy-and-hold sleeve, 90 X bought at 10 for a fixed commission of 5 (cash 1,000 → 95), a
+  // 50 % cap, close fills, fractional. By hand:
+  // - 01-03, X 10: 900 of 995 (90.45 %); the cap is 497.5, so 40.25 units are sold (402.5, for 5):
+  //   49.75 X, cash 492.5.
+  // - 01-04, X 10.02: 498.495 of 990.995 (50.30 %); the excess, 498.495 − 495.4975 = 2.9975, costs
+  //   5 to sell: skipped (the old code sold it, 0.2992 units for 5).
+  // - 01-05, X 11: 547.25 of 1,039.75 (52.63 %); the excess 547.25 − 519.875 = 27.375 is sold
+  //   (2.48864 units, for 5): 47.26136 X worth 519.875, cash 514.875.
+  // - 01-08, X 11: 519.875 of 1,034.75 (50.24 %); the excess 2.5 costs 5: skipped. Final 1,034.75.
+  const X = seriesOf('X', [
+    ['2024-01-02', 10, 10, 10, 10],
+    ['2024-01-03', 10, 10, 10, 10],
+    ['2024-01-04', 10.02, 10.02, 10.02, 10.02],
+    ['2024-01-05', 11, 11, 11, 11],
+    ['2024-01-08', 11, 11, 11, 11],
+  ]);
+  const run = (commission: Record<string, unknown>, logger = createMemoryLogger()) =>
+    runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        cash: 1000,
+        fill: 'close',
+        fractional: true,
+        sizing: { kind: 'fixed-quantity', quantity: 90 },
+        commission,
+        risk: { maxSymbolExposure: 0.5 },
+        strategies: [{ id: 'x', strategy: 'buy-and-hold', symbols: ['X'] }],
+      },
+      [X],
+      { registry: testRegistry, logger },
+    );
+
+  it('is skipped and recorded, and the cap stays exceeded by less than the costs', () => {
+    const logger = createMemoryLogger();
+    const result = run({ kind: 'fixed', amount: 5 }, logger);
+    const sales = result.sleeves[0]?.fills.filter((fill) => fill.reason === 'risk') ?? [];
+    expect(sales.map((fill) => fill.quantity)).toEqual([expect.closeTo(40.25, 12), expect.closeTo(27.375 / 11, 12)]);
+    expect(result.risk.map((event) => [event.time, event.action, event.factor])).toEqual([
+      [Date.UTC(2024, 0, 3), 'trim', expect.closeTo(497.5 / 900, 12)],
+      [Date.UTC(2024, 0, 4), 'skip', 1],
+      [Date.UTC(2024, 0, 5), 'trim', expect.closeTo(519.875 / 547.25, 12)],
+      [Date.UTC(2024, 0, 8), 'skip', 1],
+    ]);
+    const skip = result.risk[1];
+    expect(skip?.value).toBeCloseTo(498.495 / 990.995, 12);
+    expect(skip?.detail).toBe('X exposure 50.30% of equity is above the 50.00% cap on 2024-01-04: trimming its positions to 99.40% of their size would sell 3.00 for 5.00 of costs, so nothing was sold');
+    expect(result.risk[3]?.value).toBeCloseTo(519.875 / 1034.75, 12);
+    expect(result.finalEquity).toBeCloseTo(1034.75, 9);
+    const logged = logger.records.filter((record) => record.fields.event === 'risk-trim-skipped');
+    expect(logged.map((record) => [record.level, record.fields.time])).toEqual([
+      ['info', '2024-01-04'],
+      ['info', '2024-01-08'],
+    ]);
+  });
+
+  it('is made when its costs are less than what it sells (a percent commission)', () => {
+    // 0.1 % of 2.9975 costs well below it: every close above the cap trims, as before.
+    const result = run({ kind: 'percent', rate: 0.001 });
+    expect(result.risk.map((event) => event.action)).toEqual(['trim', 'trim', 'trim', 'trim']);
+  });
+});
+
+describe('a gross trim after a symbol trim, weighed against its costs', () => {
+  // The fixture of "exposure caps together" with fixed quantities (sleeve x buys 7 X, sleeve y 3 Y
+  // at 10, fixed commission c each: cash −2c) and X doubling on the second close: X 140, Y 30,
+  // equity E = 170 − 2c. The 50 % cap trims X to E/2; gross is then E/2 + 30, over a cap of
+  // 67.64 % by 30 − 0.1764 E = 0.012 + 0.3528c. The gross trim adds a sale to X's order, which
+  // pays its commission already, and a new order for Y: it costs c. With c = 0.01 the excess is
+  // 0.015528 > 0.01: trimmed (counting X's commission twice, 0.02, would have skipped it); with
+  // c = 0.03 it is 0.022584 < 0.03: skipped, and Y keeps its 3 units.
+  const X = seriesOf('X', [
+    ['2024-01-02', 10, 10, 10, 10],
+    ['2024-01-03', 20, 20, 20, 20],
+    ['2024-01-04', 20, 20, 20, 20],
+  ]);
+  const Y = seriesOf('Y', [
+    ['2024-01-02', 10, 10, 10, 10],
+    ['2024-01-03', 10, 10, 10, 10],
+    ['2024-01-04', 10, 10, 10, 10],
+  ]);
+  const run = (amount: number) =>
+    runOrchestrator(
+      {
+        data: { dataset: 'test' },
+        cash: 100,
+        fill: 'close',
+        fractional: true,
+        commission: { kind: 'fixed', amount },
+        allocation: { scheme: 'fixed', leverage: 1.2 },
+        rebalance: { schedule: 'never' },
+        risk: { maxSymbolExposure: 0.5, maxGrossExposure: 0.6764 },
+        strategies: [
+          { id: 'x', strategy: 'buy-and-hold', symbols: ['X'], weight: 0.8, sizing: { kind: 'fixed-quantity', quantity: 7 } },
+          { id: 'y', strategy: 'buy-and-hold', symbols: ['Y'], weight: 0.4, sizing: { kind: 'fixed-quantity', quantity: 3 } },
+        ],
+      },
+      [X, Y],
+      { registry: testRegistry },
+    );
+  const second = Date.UTC(2024, 0, 3);
+  const onSecond = (result: ReturnType<typeof run>) => result.risk.filter((event) => event.time === second).map((event) => [event.kind, event.action]);
+  const ySales = (result: ReturnType<typeof run>) => result.sleeves.find((sleeve) => sleeve.id === 'y')?.fills.filter((fill) => fill.reason === 'risk' && fill.time === second) ?? [];
+
+  it('counts only the commission the gross trim adds', () => {
+    const result = run(0.01);
+    expect(onSecond(result)).toEqual([
+      ['symbol-exposure', 'trim'],
+      ['gross-exposure', 'trim'],
+    ]);
+    // Y keeps 0.6764 E / (E/2 + 30) of its 3 units, E = 169.98: it sells 0.00040511.
+    expect(ySales(result).map((fill) => fill.quantity)).toEqual([expect.closeTo(0.0004051134881295493, 12)]);
+  });
+
+  it('skips it when that commission is at least what it sells', () => {
+    const result = run(0.03);
+    expect(onSecond(result)).toEqual([
+      ['symbol-exposure', 'trim'],
+      ['gross-exposure', 'skip'],
+    ]);
+    expect(ySales(result)).toEqual([]);
+    expect(result.risk.find((event) => event.kind === 'gross-exposure')?.detail).toContain('would sell 0.02 for 0.03 of costs');
   });
 });

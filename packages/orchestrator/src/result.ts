@@ -200,9 +200,13 @@ export interface RiskEvent {
   /** The measured value: exposure / equity, or the drawdown as a positive fraction. */
   readonly value: number;
   readonly limit: number;
-  /** `trim` (positions cut pro rata), `flatten` (everything closed, trading halted) or `scale-down`. */
-  readonly action: 'trim' | 'flatten' | 'scale-down';
-  /** Fraction of the positions kept (0 when flattened). */
+  /**
+   * `trim` (positions cut pro rata), `skip` (a cap's trim left undone because its orders would
+   * cost, in commission and slippage at the marks, at least what they sell), `flatten`
+   * (everything closed, trading halted) or `scale-down`.
+   */
+  readonly action: 'trim' | 'skip' | 'flatten' | 'scale-down';
+  /** Fraction of the positions kept (0 when flattened, 1 when skipped). */
   readonly factor: number;
   /** A sentence for humans. */
   readonly detail: string;

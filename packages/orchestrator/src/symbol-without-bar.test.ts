@@ -83,3 +83,46 @@ describe('a portfolio strategy on a symbol with no bar on a rebalance day (equal
     expect(sleeve?.fills.filter((fill) => fill.time > FEBRUARY && fill.time < MARCH && (fill.symbol === 'B' || fill.side === 'sell'))).toEqual([]);
   });
 });
+
+describe('a portfolio strategy on a symbol closed on a rebalance day that it does not hold yet', () => {
+  // B's history starts on Wednesday 2021-01-27 and it has no bar on 2021-02-01, the first bar of
+  // February: the January rebalances had no B to buy, and February's is on B's holiday. A bt or
+  // LEAN user expects B's share ordered then, filled at its next bar (2021-02-02), not a month of
+  // A alone until March.
+  function lateSeries(): BarSeries[] {
+    const [a, b] = holidaySeries();
+    if (a === undefined || b === undefined) throw new Error('fixture');
+    const from = Array.from(b.time).indexOf(Date.UTC(2021, 0, 27));
+    const cut = (column: Float64Array) => column.slice(from);
+    return [a, { ...b, length: b.length - from, time: cut(b.time), open: cut(b.open), high: cut(b.high), low: cut(b.low), close: cut(b.close), volume: cut(b.volume) }];
+  }
+  // The fixture's prices by its formula, on weekday i from 2021-01-04.
+  const price = (start: number, growth: number, wobble: number, day: number) => start * growth ** day * (1 + (day % 2 === 0 ? wobble : 0));
+  const A = (day: number) => price(100, 1.002, 0.01, day);
+  const B = (day: number) => price(50, 1.004, 0.02, day);
+  // Weekday indices: 2021-01-05 is 1, 2021-01-29 is 19, 2021-02-01 is 20, 2021-02-02 is 21.
+
+  for (const name of ['equal-weight', 'inverse-volatility'] as const) {
+    it(`${name}: B's share is ordered on its holiday and filled at its next open`, () => {
+      const strategy = createStrategy(name, name === 'inverse-volatility' ? { lookback: 2 } : {});
+      const result = runBacktest({ series: lateSeries(), strategy, cash: 100_000, fractional: true });
+      const b = result.fills.filter((fill) => fill.symbol === 'B');
+      expect(b[0]?.time).toBe(Date.UTC(2021, 1, 2));
+      expect(b[0]?.side).toBe('buy');
+      expect(b[0]?.price).toBeCloseTo(B(21), 9);
+      if (name !== 'equal-weight') return;
+      // January's rebalance (the close of 2021-01-04, before B had a bar) sizes A on all 100,000 at
+      // A's close, bought at the next open. On 2021-02-01 half the equity goes to each: A sells
+      // down to half at its close, B's order is half at its last close (2021-01-29). Both fill at
+      // the open of 2021-02-02, where B's price has risen, so B's buy is shrunk to the cash.
+      const units = 100_000 / A(0);
+      const cash = 100_000 - units * A(1);
+      const equity = units * A(20) + cash;
+      const sold = units - (0.5 * equity) / A(20);
+      const a = result.fills.filter((fill) => fill.symbol === 'A' && fill.time === Date.UTC(2021, 1, 2));
+      expect(a.map((fill) => [fill.side, fill.quantity])).toEqual([['sell', expect.closeTo(sold, 9)]]);
+      expect((0.5 * equity) / B(19)).toBeGreaterThan(b[0]?.quantity ?? Number.NaN);
+      expect(b[0]?.quantity).toBeCloseTo((cash + sold * A(21)) / B(21), 9);
+    });
+  }
+});

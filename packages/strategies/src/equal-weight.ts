@@ -1,7 +1,7 @@
 import type { PortfolioContext, PortfolioStrategy, RebalanceRule, TargetWeights } from '@ensemble/protocol';
 import { defineStrategy } from '@ensemble/protocol';
 import { z } from 'zod';
-import { heldWithoutBar } from './internal/held-without-bar';
+import { heldWithoutBar, waitingForBar } from './internal/held-without-bar';
 import { parseStrategyParams } from './internal/params';
 import { rebalanceParameter, toRebalanceRule } from './internal/rebalance';
 
@@ -15,11 +15,13 @@ export type EqualWeightConfig = z.input<typeof EqualWeightSchema>;
 
 /**
  * Equal weight (portfolio kind): on each rebalance, `1 / k` of the sleeve's equity in each of the
- * `k` symbols tradable at that step. A symbol with no bar at the step gets no new weight, so a
- * symbol whose history starts later (GOOG in 2004) joins at the first rebalance once it has
- * prices; a position in such a symbol (its exchange closed that day, a gap in its data) keeps its
- * value, which cannot trade now, and the tradable symbols share the rest equally. Rebalances
- * monthly by default; warm-up 1 step.
+ * `k` symbols tradable at that step, and in each symbol whose market is closed that day (no bar
+ * now, but a bar at the last step the tradable symbols traded before this one: its order waits for
+ * its next bar). Another symbol with no bar at the step gets no new weight, so a symbol whose
+ * history starts later (GOOG in 2004) joins at the first rebalance once it has prices; a position
+ * in a symbol with no bar (its exchange closed that day, a gap in its data, its data ended) keeps
+ * its value, which cannot trade now, and the others share the rest equally. Rebalances monthly by
+ * default; warm-up 1 step.
  */
 export class EqualWeightStrategy implements PortfolioStrategy {
   readonly kind = 'portfolio';
@@ -39,15 +41,17 @@ export class EqualWeightStrategy implements PortfolioStrategy {
   }
 
   /**
-   * `1 / k` for each of the `k` tradable symbols, less what positions without a bar now keep (see
-   * the class notes); `{}` (all cash) when nothing is tradable or held.
+   * `1 / k` for each of the `k` tradable symbols and symbols closed today, less what positions
+   * without a bar now keep (see the class notes); `{}` (all cash) when nothing is tradable or held.
    */
   targetWeights(context: PortfolioContext): TargetWeights {
     const held = heldWithoutBar(context);
+    const waiting = waitingForBar(context);
     const weights: Record<string, number> = { ...held.weights };
-    const k = context.tradable.length;
+    const k = context.tradable.length + waiting.length;
     const share = held.total === 0 ? 1 / k : Math.max(0, 1 - held.total) / k;
     for (const symbol of context.tradable) weights[symbol] = share;
+    for (const symbol of waiting) weights[symbol] = share;
     return weights;
   }
 }

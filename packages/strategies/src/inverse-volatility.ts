@@ -2,7 +2,7 @@ import type { PortfolioContext, PortfolioStrategy, RebalanceRule, TargetWeights 
 import { defineStrategy } from '@ensemble/protocol';
 import { z } from 'zod';
 import { MAX_PERIOD } from './internal/constants';
-import { heldWithoutBar } from './internal/held-without-bar';
+import { heldWithoutBar, waitingForBar } from './internal/held-without-bar';
 import { parseStrategyParams } from './internal/params';
 import { rebalanceParameter, toRebalanceRule } from './internal/rebalance';
 
@@ -45,10 +45,12 @@ function returnVolatility(closes: Float64Array, count: number): number {
  * tradable symbol's last `lookback` simple returns (sample std, ddof = 1, ending at the current
  * bar), normalised to sum to 1. A symbol with fewer than `lookback + 1` bars gets no weight; if no
  * tradable symbol has enough history, the weights are equal across the tradable symbols; if some
- * have σ = 0 (a flat price), they share the weight equally (the limit of 1/σ). A position in a
- * symbol with no bar at the step (its exchange closed that day, a gap in its data) keeps its value,
- * which cannot trade now, and these weights share the rest. Monthly by default; warm-up
- * `lookback + 1` steps.
+ * have σ = 0 (a flat price), they share the weight equally (the limit of 1/σ). A symbol whose
+ * market is closed that day (no bar now, but a bar at the last step the tradable symbols traded
+ * before this one) is weighed with them, σ ending at its last bar; its order waits for its next
+ * bar. A position in a symbol with no bar at the step (its exchange closed that day, a gap in its
+ * data, its data ended) keeps its value, which cannot trade now, and these weights share the rest.
+ * Monthly by default; warm-up `lookback + 1` steps.
  */
 export class InverseVolatilityStrategy implements PortfolioStrategy {
   readonly kind = 'portfolio';
@@ -68,12 +70,14 @@ export class InverseVolatilityStrategy implements PortfolioStrategy {
     this.rebalance = toRebalanceRule(this.params.rebalance);
   }
 
-  /** Weights ∝ 1/σ over the tradable symbols with enough history, beside what positions without a bar now keep (see the class notes). */
+  /** Weights ∝ 1/σ over the tradable symbols and those closed today with enough history, beside what positions without a bar now keep (see the class notes). */
   targetWeights(context: PortfolioContext): TargetWeights {
     const eligible: string[] = [];
     const inverse: number[] = [];
     const flat: string[] = [];
-    for (const symbol of context.tradable) {
+    const waiting = waitingForBar(context);
+    const candidates = waiting.length === 0 ? context.tradable : [...context.tradable, ...waiting];
+    for (const symbol of candidates) {
       const bars = context.bars(symbol);
       if (bars === null) continue;
       const sigma = returnVolatility(bars.history('close'), this.params.lookback);
@@ -86,7 +90,7 @@ export class InverseVolatilityStrategy implements PortfolioStrategy {
     const weights: Record<string, number> = { ...held.weights };
     const rest = held.total === 0 ? 1 : Math.max(0, 1 - held.total);
     if (flat.length > 0 || eligible.length === 0) {
-      const chosen = flat.length > 0 ? flat : context.tradable;
+      const chosen = flat.length > 0 ? flat : candidates;
       for (const symbol of chosen) weights[symbol] = rest / chosen.length;
       return weights;
     }

@@ -1,4 +1,5 @@
-import type { Account, StrategyRunner } from '@ensemble/engine';
+import type { Account, CommissionModel, SlippageModel, StrategyRunner } from '@ensemble/engine';
+import { commissionFor, slippedPrice } from '@ensemble/engine';
 import type { FillReason, Logger } from '@ensemble/protocol';
 import type { RunConfig } from '../config';
 import type { RiskEvent, RiskEventKind } from '../result';
@@ -13,6 +14,11 @@ export interface PositionBook {
 
 /** Breaches are ignored below this relative excess, so that rounding does not trim. */
 const TOLERANCE = 1e-9;
+
+/** An amount of money as the detail of an event gives it: 2 decimals, or 4 significant digits below 0.01. */
+function formatMoney(amount: number): string {
+  return Math.abs(amount) >= 0.01 || amount === 0 ? amount.toFixed(2) : amount.toPrecision(4);
+}
 
 function isoDate(time: number): string {
   return Number.isFinite(time) ? new Date(time).toISOString().slice(0, 10) : String(time);
@@ -133,28 +139,43 @@ export function reductionFor(held: number, factor: number, fractional: boolean):
   return Math.min(size, Math.max(0, reduction));
 }
 
+/** The run's costs, as a risk trim's orders pay them. */
+export interface TrimCosts {
+  readonly commission: CommissionModel;
+  readonly slippage: SlippageModel;
+}
+
+/** A symbol cap's positions: every symbol (`ALL_SYMBOLS`) for the gross and net caps. */
+const ALL_SYMBOLS = -1;
+
 /**
  * Portfolio risk limits, checked at each bar's close after the marks: exposure caps trim positions
  * pro rata (orders filled under the run's fill rule), the drawdown stop flattens and halts or
- * scales down once. Every breach is recorded and logged.
+ * scales down once. A cap's trim whose costs (commission and slippage at the marks) are at least
+ * what it sells is skipped. Every breach is recorded and logged.
  */
 export class RiskManager {
   /** Every breach so far. */
   readonly events: RiskEvent[] = [];
   private readonly limits: RunConfig['risk'];
   private readonly fractional: boolean;
+  private readonly costs: TrimCosts;
   private readonly logger: Logger;
   private readonly net: Float64Array;
   /** Per book, the share of each position the trims planned in the current {@link RiskManager.checkExposure} keep. */
   private readonly kept = new Map<PositionBook, Float64Array>();
+  /** What the trim last weighed by {@link RiskManager.weigh} sells at the marks, and what its orders cost. */
+  private saleValue = 0;
+  private saleCosts = 0;
   private peak = Number.NEGATIVE_INFINITY;
   private tripped = false;
   /** True once a `flatten` drawdown stop fired: no more trading. */
   halted = false;
 
-  constructor(limits: RunConfig['risk'], symbolCount: number, fractional: boolean, logger: Logger) {
+  constructor(limits: RunConfig['risk'], symbolCount: number, fractional: boolean, logger: Logger, costs: TrimCosts) {
     this.limits = limits;
     this.fractional = fractional;
+    this.costs = costs;
     this.logger = logger;
     this.net = new Float64Array(symbolCount);
   }
@@ -200,7 +221,9 @@ export class RiskManager {
    * Exposure caps at portfolio equity `equity`: trims what breaches them — the symbol caps, then
    * the gross cap on the book those trims leave, then the net cap on the book both leave — so that
    * a later cap cuts only what the earlier trims did not (a symbol trimmed to its cap can leave
-   * gross exposure under its cap, and then the other positions keep their size).
+   * gross exposure under its cap, and then the other positions keep their size). A cap's trim
+   * whose orders would cost (commission and slippage at the marks) at least what they sell is
+   * skipped and recorded as such: the cap then stays exceeded by at most that cost.
    */
   checkExposure(time: number, equity: number, books: readonly PositionBook[], orders: OrchestratorOrders): void {
     const { maxGrossExposure, maxNetExposure, maxSymbolExposure } = this.limits;
@@ -218,30 +241,27 @@ export class RiskManager {
           // cap: with sleeves long 90 and short 10, a cap of 50 cuts the longs by 30 (to 2/3), not
           // to 50/80 of themselves (which would leave a net of 46.25).
           let side = 0;
+          let symbol = '';
           for (const book of books) {
             const { quantity, markPrice } = book.account;
             for (let k = 0; k < quantity.length; k++) {
               const held = quantity[k] ?? 0;
-              if (book.globalIndex[k] === g && Math.sign(held) === direction) side += Math.abs(held * (markPrice[k] ?? 0));
+              if (book.globalIndex[k] === g && Math.sign(held) === direction) {
+                side += Math.abs(held * (markPrice[k] ?? 0));
+                symbol = book.account.symbols[k] ?? symbol;
+              }
             }
           }
           const excess = Math.abs(value) - maxSymbolExposure * equity;
           const factor = side > 0 ? Math.max(0, (side - excess) / side) : 0;
-          let symbol = '';
-          for (const book of books) {
-            const quantity = book.account.quantity;
-            const kept = this.keptOf(book, trimmed);
-            for (let k = 0; k < quantity.length; k++) {
-              const held = quantity[k] ?? 0;
-              if (book.globalIndex[k] === g && Math.sign(held) === direction) {
-                symbol = book.account.symbols[k] ?? symbol;
-                kept[k] = factor;
-                orders.reduce(book, k, reductionFor(held, factor, this.fractional), 'risk');
-              }
-            }
+          const subject = `${symbol} exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxSymbolExposure * 100).toFixed(2)}% cap on ${isoDate(time)}`;
+          if (this.weigh(books, g, direction, factor, trimmed)) {
+            this.trim(books, orders, g, direction, factor, trimmed);
+            trimmed = true;
+            this.record(time, 'symbol-exposure', symbol, share, maxSymbolExposure, 'trim', factor, `${subject}: its positions trimmed to ${(factor * 100).toFixed(2)}% of their size`);
+          } else {
+            this.recordSkip(time, 'symbol-exposure', symbol, share, maxSymbolExposure, factor, subject, 'its positions');
           }
-          trimmed = true;
-          this.record(time, 'symbol-exposure', symbol, share, maxSymbolExposure, 'trim', factor, `${symbol} exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxSymbolExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: its positions trimmed to ${(factor * 100).toFixed(2)}% of their size`);
         }
       }
     }
@@ -257,10 +277,15 @@ export class RiskManager {
     if (maxGrossExposure !== undefined && gross / equity > maxGrossExposure * (1 + TOLERANCE)) {
       const share = gross / equity;
       const factor = maxGrossExposure / share;
-      this.trimAll(books, orders, factor, 0, trimmed);
-      if (maxNetExposure !== undefined) total *= factor;
-      trimmed = true;
-      this.record(time, 'gross-exposure', null, share, maxGrossExposure, 'trim', factor, `gross exposure ${(share * 100).toFixed(2)}% of equity${after} is above the ${(maxGrossExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: every position trimmed to ${(factor * 100).toFixed(2)}% of its size`);
+      const subject = `gross exposure ${(share * 100).toFixed(2)}% of equity${after} is above the ${(maxGrossExposure * 100).toFixed(2)}% cap on ${isoDate(time)}`;
+      if (this.weigh(books, ALL_SYMBOLS, 0, factor, trimmed)) {
+        this.trim(books, orders, ALL_SYMBOLS, 0, factor, trimmed);
+        if (maxNetExposure !== undefined) total *= factor;
+        trimmed = true;
+        this.record(time, 'gross-exposure', null, share, maxGrossExposure, 'trim', factor, `${subject}: every position trimmed to ${(factor * 100).toFixed(2)}% of its size`);
+      } else {
+        this.recordSkip(time, 'gross-exposure', null, share, maxGrossExposure, factor, subject, 'every position');
+      }
     }
     if (maxNetExposure !== undefined && Math.abs(total) / equity > maxNetExposure * (1 + TOLERANCE)) {
       const share = Math.abs(total) / equity;
@@ -277,9 +302,15 @@ export class RiskManager {
       }
       const excess = Math.abs(total) - maxNetExposure * equity;
       const factor = dominant > 0 ? Math.max(0, (dominant - excess) / dominant) : 0;
-      this.trimAll(books, orders, factor, direction, trimmed);
       const netAfter = trimmed ? ' (after the trims above)' : '';
-      this.record(time, 'net-exposure', null, share, maxNetExposure, 'trim', factor, `net exposure ${(share * 100).toFixed(2)}% of equity${netAfter} is above the ${(maxNetExposure * 100).toFixed(2)}% cap on ${isoDate(time)}: ${direction > 0 ? 'long' : 'short'} positions trimmed to ${(factor * 100).toFixed(2)}% of their size`);
+      const subject = `net exposure ${(share * 100).toFixed(2)}% of equity${netAfter} is above the ${(maxNetExposure * 100).toFixed(2)}% cap on ${isoDate(time)}`;
+      const sides = `${direction > 0 ? 'long' : 'short'} positions`;
+      if (this.weigh(books, ALL_SYMBOLS, direction, factor, trimmed)) {
+        this.trim(books, orders, ALL_SYMBOLS, direction, factor, trimmed);
+        this.record(time, 'net-exposure', null, share, maxNetExposure, 'trim', factor, `${subject}: ${sides} trimmed to ${(factor * 100).toFixed(2)}% of their size`);
+      } else {
+        this.recordSkip(time, 'net-exposure', null, share, maxNetExposure, factor, subject, sides);
+      }
     }
   }
 
@@ -317,19 +348,68 @@ export class RiskManager {
     return column;
   }
 
-  private trimAll(books: readonly PositionBook[], orders: OrchestratorOrders, factor: number, direction: number, started: boolean): void {
+  /** Whether position `k` of `book` is one a cut of symbol `g` (or {@link ALL_SYMBOLS}) on side `direction` (0: both) takes. */
+  private static cuts(book: PositionBook, k: number, held: number, g: number, direction: number): boolean {
+    return held !== 0 && (g === ALL_SYMBOLS || book.globalIndex[k] === g) && (direction === 0 || Math.sign(held) === direction);
+  }
+
+  /**
+   * Whether a cut of the positions of symbol `g` (or every symbol) on side `direction` to `factor`
+   * of what the earlier trims of this check (`started`) keep sells more than its orders cost:
+   * the units it adds to those trims' reductions, at the marks, against the commission and
+   * slippage they add (a position an earlier trim reduces already pays its order's fixed or
+   * minimum commission once). Sets {@link RiskManager.saleValue} and {@link RiskManager.saleCosts}.
+   */
+  private weigh(books: readonly PositionBook[], g: number, direction: number, factor: number, started: boolean): boolean {
+    const fractional = this.fractional;
+    let value = 0;
+    let costs = 0;
+    for (const book of books) {
+      const { quantity, markPrice } = book.account;
+      const kept = started ? this.kept.get(book) : undefined;
+      for (let k = 0; k < quantity.length; k++) {
+        const held = quantity[k] ?? 0;
+        if (!RiskManager.cuts(book, k, held, g, direction)) continue;
+        const mark = markPrice[k] ?? 0;
+        const before = kept?.[k] ?? 1;
+        const earlier = before < 1 ? reductionFor(held, before, fractional) : 0;
+        const units = reductionFor(held, before * factor, fractional);
+        value += (units - earlier) * mark;
+        costs += this.costOf(units, held, mark) - this.costOf(earlier, held, mark);
+      }
+    }
+    this.saleValue = value;
+    this.saleCosts = costs;
+    return !(costs > 0 && costs >= value);
+  }
+
+  /** What reducing a position of `held` units by `units` costs at `mark`: commission and slippage. */
+  private costOf(units: number, held: number, mark: number): number {
+    if (!(units > 0) || !(mark > 0)) return 0;
+    const price = slippedPrice(this.costs.slippage, held > 0 ? 'sell' : 'buy', mark);
+    return commissionFor(this.costs.commission, units, price) + Math.abs(price - mark) * units;
+  }
+
+  /** Cuts the positions of symbol `g` (or every symbol) on side `direction` (0: both) to `factor` of what the earlier trims of this check keep, with orders. */
+  private trim(books: readonly PositionBook[], orders: OrchestratorOrders, g: number, direction: number, factor: number, started: boolean): void {
     if (!started) for (const book of books) this.keptOf(book, false);
     for (const book of books) {
       const quantity = book.account.quantity;
       const kept = this.keptOf(book, true);
       for (let k = 0; k < quantity.length; k++) {
         const held = quantity[k] ?? 0;
-        if (held !== 0 && (direction === 0 || Math.sign(held) === direction)) {
+        if (RiskManager.cuts(book, k, held, g, direction)) {
           kept[k] = (kept[k] ?? 1) * factor;
           orders.reduce(book, k, reductionFor(held, kept[k] ?? factor, this.fractional), 'risk');
         }
       }
     }
+  }
+
+  /** Records a cap's trim skipped by {@link RiskManager.weigh}: a `skip` event keeping every position (factor 1), logged at info. */
+  private recordSkip(time: number, kind: RiskEventKind, symbol: string | null, share: number, limit: number, factor: number, subject: string, what: string): void {
+    const detail = `${subject}: trimming ${what} to ${(factor * 100).toFixed(2)}% of their size would sell ${formatMoney(this.saleValue)} for ${formatMoney(this.saleCosts)} of costs, so nothing was sold`;
+    this.record(time, kind, symbol, share, limit, 'skip', 1, detail);
   }
 
   private record(
@@ -344,6 +424,7 @@ export class RiskManager {
   ): void {
     const event: RiskEvent = { time, kind, symbol, value, limit, action, factor, detail };
     this.events.push(event);
-    this.logger.warn({ event: 'risk-breach', ...event, time: isoDate(time) }, detail);
+    if (action === 'skip') this.logger.info({ event: 'risk-trim-skipped', ...event, time: isoDate(time) }, detail);
+    else this.logger.warn({ event: 'risk-breach', ...event, time: isoDate(time) }, detail);
   }
 }

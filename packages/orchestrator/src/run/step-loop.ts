@@ -90,7 +90,7 @@ export class Orchestration {
     const symbolCount = universe.symbols.length;
     this.periodsPerYear = config.periodsPerYear ?? inferPeriodsPerYear(this.time);
     this.allocator = new Allocator(config, options.allocate, this.periodsPerYear, this.logger);
-    this.risk = new RiskManager(config.risk, symbolCount, config.fractional, this.logger);
+    this.risk = new RiskManager(config.risk, symbolCount, config.fractional, this.logger, config);
     const { sleeves, executor } = createSleeves({
       config,
       registry,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { portfolioContextAt } from '../__fixtures__/portfolio';
 import { EqualWeightStrategy } from '../equal-weight';
 import { InverseVolatilityStrategy } from '../inverse-volatility';
-import { heldWithoutBar } from './held-without-bar';
+import { heldWithoutBar, waitingForBar } from './held-without-bar';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2021, 0, 4);
@@ -54,7 +54,34 @@ describe('heldWithoutBar', () => {
     expect(equal).toEqual({ B: held, A: 1 - held });
     const inverse = new InverseVolatilityStrategy({ lookback: 3 }).targetWeights(context);
     expect(inverse).toEqual({ B: held, A: 1 - held });
-    // Without the position, B (no bar now) gets nothing and A everything, as before.
-    expect(new EqualWeightStrategy().targetWeights(contextHolding([]))).toEqual({ A: 1 });
+  });
+});
+
+describe('waitingForBar: a symbol whose market is closed today gets its share', () => {
+  // B's last bar (day 6) is A's previous one: B traded at the last step A traded before this one.
+  it('names B without a position, and both strategies give it its share', () => {
+    const context = contextHolding([]);
+    expect(waitingForBar(context)).toEqual(['B']);
+    expect(new EqualWeightStrategy().targetWeights(context)).toEqual({ A: 0.5, B: 0.5 });
+    // 1/σ of A's last 3 returns (23/21, 22.5/23, 24/22.5) and of B's, ending at its last bar
+    // (10.3/10.4, 10.5/10.3, 10.6/10.5), sample std: numpy gives 0.1948596588986508 and 0.8051403411013492.
+    const inverse = new InverseVolatilityStrategy({ lookback: 3 }).targetWeights(context);
+    expect(inverse.A).toBeCloseTo(0.1948596588986508, 14);
+    expect(inverse.B).toBeCloseTo(0.8051403411013492, 14);
+  });
+
+  it('names nothing held, nothing whose last bar is older (data ended, a longer closure) and nothing with no bar yet', () => {
+    expect(waitingForBar(contextHolding([position('B', 'long', 99)]))).toEqual([]);
+    // B's last bar is day 5, A's previous day 6: B is not taken to be closed for the day.
+    const ended = barSeriesFromCloses('B', times(6), [10, 10.2, 10.1, 10.4, 10.3, 10.5]);
+    const context = portfolioContextAt([a, ended], 7);
+    expect(waitingForBar(context)).toEqual([]);
+    expect(new EqualWeightStrategy().targetWeights(context)).toEqual({ A: 1 });
+    // C starts on day 7 (no bar yet at day 6), while A and B trade: nothing waits.
+    const late = barSeriesFromCloses('C', [T0 + 7 * DAY], [5]);
+    expect(waitingForBar(portfolioContextAt([a, b, late], 6))).toEqual([]);
+    // Every symbol tradable: nothing waits, the weights are the old ones.
+    expect(waitingForBar(portfolioContextAt([a, b], 6))).toEqual([]);
+    expect(new EqualWeightStrategy().targetWeights(portfolioContextAt([a, b], 6))).toEqual({ A: 0.5, B: 0.5 });
   });
 });

@@ -45,3 +45,34 @@ export function heldWithoutBar(context: PortfolioContext): { readonly weights: R
   }
   return { weights, total };
 }
+
+/**
+ * The symbols with no bar at this step, no position and a history whose last bar is no older than
+ * the latest of the tradable symbols' previous bars: they traded at the last step the others
+ * traded before this one, so their market is taken to be closed today (a holiday of
+ * their exchange, a gap in their data), and a portfolio strategy gives them their share now — the
+ * engine keeps the order for the symbol's next bar, sized at its last close, as LEAN turns an
+ * order on a closed market into one at the next open. A symbol whose last bar is older (its data
+ * ended, or a closure of more than one of the others' steps) waits for a rebalance where it has a
+ * bar, as does one with no bar yet. None without a tradable symbol to compare with.
+ */
+export function waitingForBar(context: PortfolioContext): readonly string[] {
+  const { symbols, tradable } = context;
+  if (symbols.length === tradable.length) return [];
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const symbol of tradable) {
+    const bars = context.bars(symbol);
+    if (bars === null || bars.length < 2) continue;
+    const time = bars.history('time')[bars.length - 2] ?? Number.NaN;
+    if (time > previous) previous = time;
+  }
+  if (previous === Number.NEGATIVE_INFINITY) return [];
+  const open = new Set(tradable);
+  const waiting: string[] = [];
+  for (const symbol of symbols) {
+    if (open.has(symbol) || (context.positions.get(symbol)?.quantity ?? 0) !== 0) continue;
+    const bars = context.bars(symbol);
+    if (bars !== null && bars.time >= previous) waiting.push(symbol);
+  }
+  return waiting;
+}
