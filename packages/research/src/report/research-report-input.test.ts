@@ -74,5 +74,10 @@ describe('research report inputs', () => {
     expect(trials.statistics.notes.filter((note) => note.startsWith('objective: '))).toEqual([
       `objective: profitFactor is unbounded (+∞, undefined because unboundedly good) for combination ${String(swept.best?.index)} in results.json; it ranks before every finite value and is shown here without a value`,
     ]);
+    // A stability whose neighbours include an unbounded one has an unbounded mean neighbour, which the report leaves out.
+    const stability = swept.statistics.stability;
+    if (stability === null) throw new Error('no stability');
+    const unboundedNeighbour = { ...swept, statistics: { ...swept.statistics, stability: { ...stability, meanNeighbourObjective: Number.POSITIVE_INFINITY } } };
+    expect(parseResearchReportInput(sweepReportInput(unboundedNeighbour)).statistics.stability?.meanNeighbourObjective).toBeNull();
   });
 });

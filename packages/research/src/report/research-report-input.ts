@@ -100,7 +100,12 @@ export function sweepReportInput(result: SweepResult, given: ResearchReportOptio
       stability:
         stability === null
           ? null
-          : { stability: stability.stability, meanNeighbourObjective: stability.meanNeighbourObjective, evaluatedNeighbours: stability.evaluatedNeighbours },
+          : {
+              stability: stability.stability,
+              // Infinity with an unbounded neighbour: the report shows numbers only.
+              meanNeighbourObjective: stability.meanNeighbourObjective !== null && Number.isFinite(stability.meanNeighbourObjective) ? stability.meanNeighbourObjective : null,
+              evaluatedNeighbours: stability.evaluatedNeighbours,
+            },
       notes: [...notes, ...nonNull(unboundedNote(result.objective, result.rows.filter((row) => row.objective !== null && !Number.isFinite(row.objective)).map((row) => row.index), 'in results.json'))],
     },
     ...(options.spec === undefined ? {} : { config: options.spec }),
