@@ -34,8 +34,8 @@ export function sweepFailure(result: SweepResult): RunError | null {
   if (result.aborted || counts.planned === 0) return null;
   if (counts.ok > 0) {
     if (result.best !== null) return null;
-    // Every finished combination left the objective undefined (a profit factor without a losing
-    // trade, a Sharpe ratio of a flat curve): nothing can be ranked, so there is no best either.
+    // Every finished combination left the objective undefined (a win rate without a trade, a
+    // Sharpe ratio of a flat curve): nothing can be ranked, so there is no best either.
     const { metric } = result.objective;
     return new RunError(
       `no combination of the sweep has a value of its objective ${metric} (${formatCounted(counts.ok, 'combination')} ran, each leaving ${metric} undefined), so there is no best. results.csv lists every combination's metrics; choose an objective they define.`,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { datasetUrl } from '@ensemble/data';
 import type { Logger } from '@ensemble/protocol';
-import { computingPackageVersions, dataRefOf, sha256Hex, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
+import { computingPackageVersions, createInProcessExecutor, dataRefOf, planSweep, runSweep, sha256Hex, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { fixturesDir, slowJobs, smaJobs } from '../test/distributed';
@@ -200,6 +200,39 @@ describe('startRedisWorker', () => {
       ]);
       // The same prices under another name: the same metrics.
       expect(results[1]?.metrics).toEqual(results[0]?.metrics);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  // Regression: a combination whose objective is unbounded (a Calmar ratio without a drawdown) was
+  // ranked after every other; results from the queue rank as the local pool's do.
+  it('a sweep through the queue ranks a combination with an unbounded objective first, as in process', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'worker-unbounded-'));
+    onTestFinished(() => rm(directory, { recursive: true, force: true }));
+    const closes = [100, 110, 105, 120, 130, 140];
+    const rows = closes.map((close, day) => `2024-01-0${String(day + 1)},${String(close)},${String(close)},${String(close)},${String(close)},1000`);
+    await writeFile(join(directory, 'prices.csv'), ['date,open,high,low,close,volume', ...rows, ''].join('\n'));
+    const plan = await planSweep(
+      {
+        kind: 'backtest',
+        config: { data: { file: 'prices.csv' }, strategy: 'buy-and-hold', fill: 'close' },
+        parameters: [{ path: 'data.to', values: ['2024-01-02', '2024-01-08'] }],
+        objective: 'calmar',
+      },
+      { baseDir: directory },
+    );
+    const worker = await startRedisWorker({ url: server.url, discoveryIntervalMs: 100 });
+    try {
+      const queued = await runSweep(plan, createRedisExecutor({ url: server.url, sweepId: 'unbounded-calmar', attempts: 1 }));
+      // 2024-01-02: +10 % without a drawdown, an unbounded Calmar ratio; 2024-01-08 fell 4.5 % on the way.
+      expect(queued.rows.map((row) => [row.rank, row.index, row.objective === Number.POSITIVE_INFINITY])).toEqual([
+        [1, 0, true],
+        [2, 1, false],
+      ]);
+      const local = await runSweep(plan, createInProcessExecutor());
+      expect(queued.rows).toEqual(local.rows);
+      expect(queued.statistics).toEqual(local.statistics);
     } finally {
       await worker.close();
     }

@@ -35,6 +35,7 @@ export type { Constraint } from './sweep/constraint';
 export { compileConstraint } from './sweep/constraint';
 export type { Objective, ObjectiveDirection } from './sweep/objective';
 export { MINIMISED_METRICS, OBJECTIVE_METRICS, compareByObjective, nearestMetric, objectiveValue, resolveObjective } from './sweep/objective';
+export { UNBOUNDED_JSON, objectiveFromJson } from './sweep/result-json';
 export { MAX_RANGE_VALUES, rangeValues } from './sweep/parameter-values';
 export type { SweepParameter, SweepSpec, SweepSpecInput } from './sweep/sweep-spec';
 export { SweepParameterSchema, SweepSamplingSchema, SweepSpecSchema, sweepSpecJsonSchema } from './sweep/sweep-spec';

@@ -19,6 +19,10 @@ describe('the summary of a sweep', () => {
     expect(renderSweepSummary(sweepOf('profitFactor', [4.22340658]))).toContain('#1  index 0  k=1  profitFactor 4.2234\n');
   });
 
+  it('prints an unbounded objective (a Calmar ratio without a drawdown) as ∞', () => {
+    expect(renderSweepSummary(sweepOf('calmar', [Number.POSITIVE_INFINITY, 30185603.477006882]))).toContain('    #1  index 0  k=1  calmar ∞\n    #2  index 1  k=2  calmar 30,185,603.4770\n');
+  });
+
   it('prints a long first failure by its start and its end, where the advice is, within 300 characters', () => {
     const advice = 'copy it there as "a/mine.ts", or remove the sweep (ensemble queue clean --force 0123456789ab) and plan it again';
     const message = `The job needs the strategy module "a/mine.ts" with SHA-256 ${'f'.repeat(64)}, but it is not in this worker's strategies directory "${'/very/long/path'.repeat(12)}":\n${advice}`;

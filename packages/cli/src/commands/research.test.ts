@@ -255,6 +255,43 @@ describe('ensemble sweep', () => {
     expect(own.stderr).not.toContain('warning');
   });
 
+  // Regression: a combination whose objective is undefined because unboundedly good (a Calmar ratio
+  // without a drawdown) had no rank and an empty objective, after every other.
+  it('ranks a combination with an unbounded objective first, prints it as ∞ and writes "Infinity"; its strategy file is no false alarm', async () => {
+    const closes = [100, 110, 105, 120, 130, 140];
+    writeFileSync(at('rising.csv'), ['date,open,high,low,close,volume', ...closes.map((close, day) => `2024-01-0${String(day + 1)},${String(close)},${String(close)},${String(close)},${String(close)},1000`), ''].join('\n'));
+    writeFileSync(
+      at('hold-file.ts'),
+      [
+        "import { defineStrategy } from '@ensemble/protocol';",
+        "import { z } from 'zod';",
+        'export default defineStrategy({',
+        "  name: 'hold-file', kind: 'signal', description: 'Enters on its first bar and holds.',",
+        '  params: z.strictObject({}),',
+        "  create: () => ({ warmup: 1, shouldEnter: () => ({ side: 'long' }), shouldExit: () => false }),",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const spec = (strategy: string) =>
+      writeSpec(`unbounded-${strategy.replace(/\W/g, '')}.json`, {
+        kind: 'backtest',
+        config: { data: { file: 'rising.csv' }, strategy, fill: 'close' },
+        parameters: [{ path: 'data.to', values: ['2024-01-02', '2024-01-08'] }],
+        objective: 'calmar',
+      });
+    for (const [strategy, out] of [['buy-and-hold', 'unbounded-out'], ['./hold-file.ts', 'unbounded-file-out']] as const) {
+      const sweep = await cli(['sweep', '--spec', spec(strategy), '--out', at(out), '--workers', '1', '--no-progress']);
+      // A strategy file's best is run again to check it reproduces: an unbounded value reproduces too.
+      expect(sweep.stderr).toBe('');
+      expect(sweep.code).toBe(0);
+      expect(sweep.stdout).toContain('    #1  index 0  to=2024-01-02  calmar ∞\n    #2  index 1  to=2024-01-08  calmar 30,185,603.4770\n');
+      const csv = readFileSync(at(`${out}/results.csv`), 'utf8').split('\n');
+      expect(csv[1]).toMatch(/^1,0,ok,2024-01-02,Infinity,/);
+      expect(JSON.parse(readFileSync(at(`${out}/summary.json`), 'utf8'))).toMatchObject({ best: { index: 0, objective: 'Infinity' } });
+    }
+  });
+
   it('--resume without a journal yet says every job runs', async () => {
     const { code, stderr } = await cli(['sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2015-01-01', '--vary', 'fast=5,10', '--workers', '1', '--no-progress', '--resume', '--out', at('resume-new')]);
     expect(code, stderr).toBe(0);

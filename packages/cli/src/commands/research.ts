@@ -15,6 +15,7 @@ import {
   planSweep,
   planSweepFile,
   planWalkForward,
+  objectiveValue,
   planWalkForwardFile,
   runResearchJob,
   runSweepToDirectory,
@@ -197,8 +198,14 @@ function percent(x: number | null | undefined): string {
   return formatPercent(x ?? null);
 }
 
-/** An objective value: a metric in percent (`cagr`, `totalReturn`, `maxDrawdown`) as `backtest` prints it, `17.03%`; any other with 4 decimals. */
-function objectiveValue(x: number | null | undefined, metric: string): string {
+/**
+ * An objective value: a metric in percent (`cagr`, `totalReturn`, `maxDrawdown`) as `backtest`
+ * prints it, `17.03%`; any other with 4 decimals; an unbounded one (a Calmar ratio without a
+ * drawdown) as `∞`.
+ */
+function objectiveText(x: number | null | undefined, metric: string): string {
+  if (x === Number.POSITIVE_INFINITY) return '∞';
+  if (x === Number.NEGATIVE_INFINITY) return '-∞';
   return METRIC_DESCRIPTIONS.find((entry) => entry.name === metric)?.unit === 'percent' ? percent(x) : value(x);
 }
 
@@ -230,7 +237,7 @@ export function renderSweepSummary(result: SweepResult): string {
       ? []
       : [`  first failure: index ${String(firstFailure.index)} (${parameterText(firstFailure.parameters)}) ${firstFailure.status}: ${failureLine(firstFailure.error.message)} (results.csv lists every error)`]),
     '  best',
-    ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${parameterText(row.parameters)}  ${objective.metric} ${objectiveValue(row.objective, objective.metric)}`),
+    ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${parameterText(row.parameters)}  ${objective.metric} ${objectiveText(row.objective, objective.metric)}`),
     `  deflated Sharpe ratio ${value(statistics.deflatedSharpe?.dsr, 3)} · PBO ${value(statistics.pbo?.pbo, 3)} · parameter stability ${value(statistics.stability?.stability, 3)}`,
     ...statistics.notes.map((note) => `  note: ${note}`),
   ];
@@ -443,9 +450,11 @@ async function bestReproduces(plan: SweepPlan, result: SweepResult): Promise<str
   // A job this process cannot run (its data only in a queue's store) proves nothing either way.
   if (again.status !== 'ok') return null;
   const metric = plan.objective.metric;
-  const value = again.metrics?.[metric] ?? null;
+  // As the sweep ranked it: an unbounded value (a Calmar ratio without a drawdown) is one too.
+  const value = objectiveValue(again.metrics, plan.objective);
   if (value === best.objective) return null;
-  return `the best combination (index ${String(best.index)}) run again on its own gives ${metric} ${value === null ? 'no value' : formatNumber(value, 4)}, not ${formatNumber(best.objective, 4)}: a strategy file keeps state between runs (a module-level variable, a cache) or is not deterministic, so the ranking depends on the order the jobs ran in and best-config.json will not reproduce it. Keep every state in what create() returns.`;
+  const text = (x: number): string => (Number.isFinite(x) ? formatNumber(x, 4) : objectiveText(x, metric));
+  return `the best combination (index ${String(best.index)}) run again on its own gives ${metric} ${value === null ? 'no value' : text(value)}, not ${text(best.objective)}: a strategy file keeps state between runs (a module-level variable, a cache) or is not deterministic, so the ranking depends on the order the jobs ran in and best-config.json will not reproduce it. Keep every state in what create() returns.`;
 }
 
 /** Registers `ensemble sweep`: a parameter sweep from a spec, on worker threads, into a directory. */

@@ -54,4 +54,30 @@ describe('research report inputs', () => {
     expect(walk?.efficiency).toBe(result.efficiency);
     expect(input.statistics.notes[0]).toContain('walk-forward is judged by its out-of-sample curve');
   });
+
+  it('says which combinations have an unbounded objective, which the report shows without a value', async () => {
+    // 2009–2010 train window (window 4): fast 10 / slow 100 closed two trades, both winners.
+    const plan = await planWalkForward({ kind: 'backtest', config: { ...config, data: { dataset: 'sp500', from: '2005-01-01', to: '2012-12-31' } }, parameters: [{ path: 'params.fast', values: [10, 20] }, { path: 'params.slow', values: [50, 100] }], objective: 'profitFactor', windows: { train: '2y', test: '1y' } });
+    const result = await runWalkForward(plan, createInProcessExecutor());
+    const input = parseResearchReportInput(walkForwardReportInput(result));
+    expect(input.walkForward?.windows[4]?.inSample).toBeNull();
+    expect(input.statistics.notes[1]).toBe(
+      'objective: profitFactor is unbounded (+∞, undefined because unboundedly good) for combination 1 on the train window of window 4; it ranks before every finite value and is shown here without a value',
+    );
+    expect(renderResearchHtml(input)).toContain('profitFactor is unbounded');
+    // A sweep over 2009–2010 (no warm-up before it): a combination without a losing trade ranks first, shown without a value.
+    const sweep = await planSweep({ kind: 'backtest', config: { ...config, data: { dataset: 'sp500', from: '2009-01-01', to: '2010-12-31' } }, parameters: [{ path: 'params.fast', values: [10, 20] }, { path: 'params.slow', values: [50, 100] }], objective: 'profitFactor' });
+    const swept = await runSweep(sweep, createInProcessExecutor());
+    const trials = parseResearchReportInput(sweepReportInput(swept));
+    expect(swept.best?.objective).toBe(Number.POSITIVE_INFINITY);
+    expect(trials.trials.find((trial) => trial.rank === 1)?.objective).toBeNull();
+    expect(trials.statistics.notes.filter((note) => note.startsWith('objective: '))).toEqual([
+      `objective: profitFactor is unbounded (+∞, undefined because unboundedly good) for combination ${String(swept.best?.index)} in results.json; it ranks before every finite value and is shown here without a value`,
+    ]);
+    // A stability whose neighbours include an unbounded one has an unbounded mean neighbour, which the report leaves out.
+    const stability = swept.statistics.stability;
+    if (stability === null) throw new Error('no stability');
+    const unboundedNeighbour = { ...swept, statistics: { ...swept.statistics, stability: { ...stability, meanNeighbourObjective: Number.POSITIVE_INFINITY } } };
+    expect(parseResearchReportInput(sweepReportInput(unboundedNeighbour)).statistics.stability?.meanNeighbourObjective).toBeNull();
+  });
 });

@@ -14,6 +14,10 @@ export interface ResearchReportOptions {
   readonly spec?: unknown;
 }
 
+function nonNull<T>(value: T | null): T[] {
+  return value === null ? [] : [value];
+}
+
 function reportObjective(objective: Objective): ResearchReportInput['objective'] {
   return { metric: objective.metric, direction: objective.direction === 'max' ? 'maximize' : 'minimize' };
 }
@@ -27,6 +31,19 @@ function numericMetrics(metrics: PerformanceMetrics | null): Record<string, numb
     if (value === null || (typeof value === 'number' && Number.isFinite(value))) numbers[name] = value;
   }
   return numbers;
+}
+
+/**
+ * A note for the report when some objective values are unbounded (`Number.POSITIVE_INFINITY`: a
+ * Calmar ratio without a drawdown, say): the report shows numbers, so they go in as no value, and
+ * the note says which combinations they are and where they ranked. Null when there is none.
+ */
+function unboundedNote(objective: Objective, indexes: readonly number[], where: string): string | null {
+  if (indexes.length === 0) return null;
+  const one = indexes.length === 1;
+  const which = one ? `combination ${String(indexes[0])}` : `combinations ${indexes.join(', ')}`;
+  const rank = objective.direction === 'max' ? 'before' : 'after';
+  return `objective: ${objective.metric} is unbounded (+∞, undefined because unboundedly good) for ${which} ${where}; ${one ? 'it ranks' : 'they rank'} ${rank} every finite value and ${one ? 'is' : 'are'} shown here without a value`;
 }
 
 function parameterList(parameters: SweepResult['parameters']): ResearchReportInput['parameters'] {
@@ -83,8 +100,13 @@ export function sweepReportInput(result: SweepResult, given: ResearchReportOptio
       stability:
         stability === null
           ? null
-          : { stability: stability.stability, meanNeighbourObjective: stability.meanNeighbourObjective, evaluatedNeighbours: stability.evaluatedNeighbours },
-      notes: [...notes],
+          : {
+              stability: stability.stability,
+              // Infinity with an unbounded neighbour: the report shows numbers only.
+              meanNeighbourObjective: stability.meanNeighbourObjective !== null && Number.isFinite(stability.meanNeighbourObjective) ? stability.meanNeighbourObjective : null,
+              evaluatedNeighbours: stability.evaluatedNeighbours,
+            },
+      notes: [...notes, ...nonNull(unboundedNote(result.objective, result.rows.filter((row) => row.objective !== null && !Number.isFinite(row.objective)).map((row) => row.index), 'in results.json'))],
     },
     ...(options.spec === undefined ? {} : { config: options.spec }),
   };
@@ -116,6 +138,7 @@ export function walkForwardReportInput(result: WalkForwardResult, given: Researc
     outOfSample: outOfSampleObjective(step.outOfSample),
     efficiency: step.efficiency,
   }));
+  const unboundedSteps = result.steps.filter((step) => step.chosen !== null && step.objective !== null && !Number.isFinite(step.objective));
   const input: ResearchReportInput = {
     title: options.title ?? `Walk-forward of ${result.parameters.map((parameter) => parameter.name).join(', ')}`,
     subtitle: options.subtitle ?? `${result.steps.length} ${result.mode} windows, chosen by ${metric}`,
@@ -140,7 +163,16 @@ export function walkForwardReportInput(result: WalkForwardResult, given: Researc
       deflatedSharpe: null,
       pbo: null,
       stability: null,
-      notes: ['The deflated Sharpe ratio, PBO and parameter stability judge one sweep; a walk-forward is judged by its out-of-sample curve and efficiency. Each window\'s trials are "Trials" here: its chosen parameters with their out-of-sample objective.'],
+      notes: [
+        'The deflated Sharpe ratio, PBO and parameter stability judge one sweep; a walk-forward is judged by its out-of-sample curve and efficiency. Each window\'s trials are "Trials" here: its chosen parameters with their out-of-sample objective.',
+        ...nonNull(
+          unboundedNote(
+            result.objective,
+            unboundedSteps.map((step) => step.chosen?.combination ?? 0),
+            `on the train window of window${unboundedSteps.length === 1 ? '' : 's'} ${unboundedSteps.map((step) => String(step.index)).join(', ')}`,
+          ),
+        ),
+      ],
     },
     ...(options.spec === undefined ? {} : { config: options.spec }),
   };

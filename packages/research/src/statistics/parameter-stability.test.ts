@@ -149,6 +149,32 @@ describe('parameterStability', () => {
     );
     expect(() => parameterStability(grid(), { dimensions: { fast: { values: [5, 10, 15] } } })).toThrow(/points\.9\.params\.fast: 20 is not among/);
     expect(() => parameterStability(grid(), { dimensions: { fast: { neighbours: 'any' } } })).toThrow(/categorical parameters only/);
-    expect(() => parameterStability([{ params: { k: 1 }, objective: null }])).toThrow(/no point has a finite objective/);
+    expect(() => parameterStability([{ params: { k: 1 }, objective: null }])).toThrow(/no point has an objective value/);
+  });
+
+  it('scores an unbounded objective as a value, measuring drops against an unbounded spread in the limit', () => {
+    const inf = Number.POSITIVE_INFINITY;
+    // k = 2 is the first unbounded point, so the best; its neighbours: k = 1 (5) and k = 3 (unbounded).
+    const points = [5, inf, inf, 2, null].map((objective, i) => ({ params: { k: i + 1 }, objective }));
+    const up = parameterStability(points);
+    expect(up).toMatchObject({ best: { index: 1, objective: inf }, evaluatedNeighbours: 2, failedNeighbours: 0, spread: inf, meanDrop: inf, worstDrop: inf, meanNeighbourObjective: inf });
+    expect(up.neighbours.map((neighbour) => neighbour.drop)).toEqual([inf, 0]);
+    // k = 1, finite below an unbounded best, is as far below it as the worst point (drop / spread → 1);
+    // k = 3 is as good as the best (0): stability 1 − (1 + 0) / 2, the worst neighbour 1 − 1; one of
+    // the two neighbours keeps the unbounded best (ratio ½).
+    expect(up.stability).toBe(0.5);
+    expect(up.worstStability).toBe(0);
+    expect(up.ratio).toBe(0.5);
+    // Minimising, an unbounded point is the worst: k = 2 (0.5) is the best, k = 1 (1) as near it as
+    // can be against an unbounded spread (0), k = 3 as bad as the worst (1).
+    const down = parameterStability([1, 0.5, inf, 2].map((objective, i) => ({ params: { k: i + 1 }, objective })), { direction: 'min' });
+    expect(down).toMatchObject({ best: { index: 1, objective: 0.5 }, evaluatedNeighbours: 2, spread: inf, stability: 0.5, worstStability: 0, ratio: 0 });
+    expect(down.neighbours.map((neighbour) => neighbour.drop)).toEqual([0.5, inf]);
+    // Every point unbounded: no spread, as stable as can be.
+    const all = parameterStability([inf, inf, inf].map((objective, i) => ({ params: { k: i + 1 }, objective })));
+    expect(all).toMatchObject({ best: { index: 0 }, spread: 0, stability: 1, worstStability: 1, ratio: 1, meanDrop: 0 });
+    // A finite grid is scored as before: unbounded spreads take no part in it.
+    const finite = parameterStability([1, 3, 2].map((objective, i) => ({ params: { k: i + 1 }, objective })));
+    expect(finite).toMatchObject({ best: { index: 1 }, spread: 2, meanDrop: 1.5, stability: 0.25, worstStability: 0, ratio: 0.5 });
   });
 });

@@ -9,7 +9,10 @@ export type ParameterValue = number | string | boolean;
 export interface EvaluatedPoint {
   /** The point's value for every parameter (every point names the same parameters). */
   readonly params: Readonly<Record<string, ParameterValue>>;
-  /** The objective (e.g. a Sharpe ratio); null, NaN or ±Infinity marks a failed evaluation. */
+  /**
+   * The objective (e.g. a Sharpe ratio); ±Infinity is an unbounded value (a Calmar ratio without a
+   * drawdown), better or worse than every finite one; null or NaN marks a failed evaluation.
+   */
   readonly objective: number | null;
 }
 
@@ -74,28 +77,35 @@ export interface ParameterStabilityResult {
   readonly neighbours: readonly StabilityNeighbour[];
   /** Grid positions in the neighbourhood, the best point's own excluded. */
   readonly neighbourhoodSize: number;
-  /** Neighbourhood positions with a point whose objective is a finite number. */
+  /** Neighbourhood positions with a point whose objective is a number (±Infinity included). */
   readonly evaluatedNeighbours: number;
-  /** Neighbourhood positions with a point whose evaluation failed (objective null or not finite); skipped. */
+  /** Neighbourhood positions with a point whose evaluation failed (objective null or NaN); skipped. */
   readonly failedNeighbours: number;
   /** Neighbourhood positions no point covers; skipped. */
   readonly missingNeighbours: number;
-  /** Mean objective of the evaluated neighbours; null without one. */
+  /** Mean objective of the evaluated neighbours (±Infinity with an unbounded one); null without one, or with both +∞ and −∞. */
   readonly meanNeighbourObjective: number | null;
   /**
    * `mean neighbour / best` (max) or `best / mean neighbour` (min): the share of the best kept
    * around it, 1 = as good. Null unless both are > 0 (a ratio of a negative best reads backwards).
+   * With an unbounded value it is the limit as that value grows: an unbounded best keeps the share
+   * of its neighbours that are unbounded too (maximising), and a finite best against an unbounded
+   * mean neighbour keeps 0 (minimising).
    */
   readonly ratio: number | null;
   /** Mean of the neighbours' drops; null without a neighbour. */
   readonly meanDrop: number | null;
   /** Largest drop among the neighbours; null without a neighbour. */
   readonly worstDrop: number | null;
-  /** `|best − worst|` over every evaluated point: the range the drops are measured against. */
+  /** `|best − worst|` over every evaluated point: the range the drops are measured against (Infinity with an unbounded point among finite ones). */
   readonly spread: number;
   /**
    * `1 − meanDrop / spread`, in [0, 1]: 1 = the neighbours are as good as the best, 0 = on average
    * as bad as the worst point of the grid. 1 when every point scores the same; null without a neighbour.
+   * With an unbounded spread each neighbour's `drop / spread` is its limit as the unbounded values
+   * grow: 0 for a neighbour equal to the best, 1 for one equal to the worst, else 1 when the best is
+   * unbounded (a finite neighbour is as far below it as the worst), 0 when the worst is (a finite
+   * neighbour is as near the best as can be), ½ when both are.
    */
   readonly stability: number | null;
   /** `1 − worstDrop / spread`, the same for the worst neighbour. */
@@ -230,19 +240,37 @@ function neighbourhood(grid: Grid, center: readonly number[]): number[][] {
   return positions.filter((position) => position.join(',') !== centerKey);
 }
 
-const finiteObjective = (point: EvaluatedPoint): number | null =>
-  typeof point.objective === 'number' && Number.isFinite(point.objective) ? point.objective : null;
+/** A point's objective: a number, ±Infinity included; null for a failed evaluation (null or NaN). */
+const evaluatedObjective = (point: EvaluatedPoint): number | null =>
+  typeof point.objective === 'number' && !Number.isNaN(point.objective) ? point.objective : null;
+
+/**
+ * `drop / spread` of one neighbour, as goodness (larger is better): its drop below the best over
+ * the best's distance above the worst. With an unbounded best or worst, the limit as the unbounded
+ * values grow (see {@link ParameterStabilityResult.stability}).
+ */
+function relativeDrop(best: number, value: number, worst: number): number {
+  if (value === best) return 0;
+  if (value === worst) return 1;
+  const bestUnbounded = !Number.isFinite(best);
+  const worstUnbounded = !Number.isFinite(worst);
+  if (bestUnbounded && worstUnbounded) return 0.5;
+  if (bestUnbounded) return 1;
+  if (worstUnbounded) return 0;
+  return (best - value) / (best - worst);
+}
 
 /**
  * How well the best point of a parameter grid holds up around it: its neighbourhood is every grid
  * position within one step of it on each ordered parameter (diagonals included) with, on each
  * categorical parameter, the same value (`'match'`, default) or any value (`'any'`). Neighbours
- * with a failed evaluation or without a point are skipped and counted. The drops are measured in
+ * with a failed evaluation or without a point are skipped and counted; an unbounded objective
+ * (±Infinity) is a value, better or worse than every finite one. The drops are measured in
  * objective units and against the objective's spread over the whole grid, so a negative objective
  * reads the same way as a positive one; the `ratio` is only given for positive values.
  *
  * Throws a `ConfigError` listing bad options, points with a missing, invalid, off-grid or repeated
- * parameter set, or that no point has a finite objective.
+ * parameter set, or that no point has an objective value.
  */
 export function parameterStability(points: readonly EvaluatedPoint[], given: ParameterStabilityOptions = {}): ParameterStabilityResult {
   // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
@@ -255,19 +283,20 @@ export function parameterStability(points: readonly EvaluatedPoint[], given: Par
   const byPosition = locatePoints(points, grid);
   const sign = direction === 'max' ? 1 : -1;
   const goodness = Float64Array.from(points, (point) => {
-    const objective = finiteObjective(point);
+    const objective = evaluatedObjective(point);
     return objective === null ? Number.NaN : sign * objective;
   });
-  let worst = Number.POSITIVE_INFINITY;
-  for (const g of goodness) if (g < worst) worst = g;
-  if (worst === Number.POSITIVE_INFINITY) {
+  let worst = Number.NaN;
+  for (const g of goodness) if (g < worst || (Number.isNaN(worst) && !Number.isNaN(g))) worst = g;
+  if (Number.isNaN(worst)) {
     const issues = new IssueList('parameter stability');
-    issues.add('points', `no point has a finite objective (${points.length} points): there is no best point to assess`);
+    issues.add('points', `no point has an objective value (${points.length} points): there is no best point to assess`);
     issues.throwIfAny();
   }
   const bestAt = bestIndex(goodness);
   const bestPoint = points[bestAt] ?? { params: {}, objective: null };
-  const bestObjective = finiteObjective(bestPoint) ?? Number.NaN;
+  const bestObjective = evaluatedObjective(bestPoint) ?? Number.NaN;
+  const bestGoodness = sign * bestObjective;
   const center = grid.dimensions.map((dimension, d) => grid.positions[d]?.get(valueKey(bestPoint.params[dimension.name] ?? '')) ?? 0);
 
   const positions = neighbourhood(grid, center);
@@ -281,23 +310,40 @@ export function parameterStability(points: readonly EvaluatedPoint[], given: Par
       missing++;
       continue;
     }
-    const objective = finiteObjective(point);
+    const objective = evaluatedObjective(point);
     if (objective === null) {
       failed++;
       continue;
     }
-    neighbours.push({ index, params: point.params, objective, drop: sign * (bestObjective - objective) });
+    // An unbounded neighbour equal to an unbounded best drops 0 (∞ − ∞ would be NaN).
+    neighbours.push({ index, params: point.params, objective, drop: objective === bestObjective ? 0 : sign * (bestObjective - objective) });
   }
 
   const count = neighbours.length;
-  const spread = sign * bestObjective - worst;
-  const meanNeighbourObjective = count === 0 ? null : neighbours.reduce((sum, n) => sum + n.objective, 0) / count;
+  const spread = bestGoodness === worst ? 0 : bestGoodness - worst;
+  const mean = count === 0 ? Number.NaN : neighbours.reduce((sum, n) => sum + n.objective, 0) / count;
+  const meanNeighbourObjective = Number.isNaN(mean) ? null : mean;
   const meanDrop = count === 0 ? null : neighbours.reduce((sum, n) => sum + n.drop, 0) / count;
   const worstDrop = count === 0 ? null : Math.max(...neighbours.map((n) => n.drop));
-  const relative = (drop: number | null): number | null => (drop === null ? null : spread === 0 ? 1 : 1 - drop / spread);
+  let stability: number | null = null;
+  let worstStability: number | null = null;
+  if (count > 0 && spread === 0) {
+    stability = 1;
+    worstStability = 1;
+  } else if (count > 0 && Number.isFinite(spread)) {
+    stability = 1 - (meanDrop ?? 0) / spread;
+    worstStability = 1 - (worstDrop ?? 0) / spread;
+  } else if (count > 0) {
+    const relative = neighbours.map((n) => relativeDrop(bestGoodness, sign * n.objective, worst));
+    stability = 1 - relative.reduce((sum, r) => sum + r, 0) / count;
+    worstStability = 1 - Math.max(...relative);
+  }
   let ratio: number | null = null;
   if (meanNeighbourObjective !== null && meanNeighbourObjective > 0 && bestObjective > 0) {
-    ratio = direction === 'max' ? meanNeighbourObjective / bestObjective : bestObjective / meanNeighbourObjective;
+    // With an unbounded value, the limit as it grows: the share of neighbours as unbounded as the best.
+    const unbounded = neighbours.filter((n) => n.objective === Number.POSITIVE_INFINITY).length;
+    if (direction === 'max') ratio = Number.isFinite(bestObjective) ? meanNeighbourObjective / bestObjective : unbounded / count;
+    else ratio = Number.isFinite(meanNeighbourObjective) ? bestObjective / meanNeighbourObjective : Number.isFinite(bestObjective) ? 0 : count / unbounded;
   }
   return {
     direction,
@@ -313,7 +359,7 @@ export function parameterStability(points: readonly EvaluatedPoint[], given: Par
     meanDrop,
     worstDrop,
     spread,
-    stability: relative(meanDrop),
-    worstStability: relative(worstDrop),
+    stability,
+    worstStability,
   };
 }

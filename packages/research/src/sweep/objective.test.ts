@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigIssue } from '@ensemble/protocol';
-import { compareByObjective, nearestMetric, OBJECTIVE_METRICS, resolveObjective } from './objective';
+import type { PerformanceMetrics } from '@ensemble/performance';
+import { compareByObjective, nearestMetric, OBJECTIVE_METRICS, objectiveValue, resolveObjective } from './objective';
+import { objectiveFromJson, researchJsonText } from './result-json';
+
+/** A metrics record with every metric null but those given. */
+function metricsOf(values: Partial<Record<keyof PerformanceMetrics, number>>): PerformanceMetrics {
+  return { ...Object.fromEntries(OBJECTIVE_METRICS.map((name) => [name, null])), ...values } as PerformanceMetrics;
+}
 
 describe('objective', () => {
   it('defaults the direction by metric', () => {
@@ -41,5 +48,56 @@ describe('objective', () => {
     ];
     expect([...entries].sort((a, b) => compareByObjective(a, b, 'max')).map((entry) => entry.index)).toEqual([2, 0, 3, 1]);
     expect([...entries].sort((a, b) => compareByObjective(a, b, 'min')).map((entry) => entry.index)).toEqual([0, 3, 2, 1]);
+  });
+
+  it('reads a ratio left null because unboundedly good as +Infinity, and one that is 0 / 0 as no value', () => {
+    const max = (metric: 'calmar' | 'sortino' | 'profitFactor') => ({ metric, direction: 'max' as const });
+    // Calmar = CAGR / |max drawdown|: +10 % without a drawdown is unbounded; flat without one is 0 / 0.
+    expect(objectiveValue(metricsOf({ cagr: 0.1, maxDrawdown: 0 }), max('calmar'))).toBe(Number.POSITIVE_INFINITY);
+    expect(objectiveValue(metricsOf({ cagr: 0, maxDrawdown: 0 }), max('calmar'))).toBeNull();
+    expect(objectiveValue(metricsOf({ cagr: 0.1, maxDrawdown: -0.05, calmar: 2 }), max('calmar'))).toBe(2);
+    // No curve at all (equity at zero or below: no CAGR) is no value.
+    expect(objectiveValue(metricsOf({ maxDrawdown: 0 }), max('calmar'))).toBeNull();
+    // Sortino = mean excess / downside deviation: no return below the risk-free rate and a positive
+    // mean excess (the Sharpe ratio's sign) is unbounded; a Sharpe ratio of 0 is 0 / 0.
+    expect(objectiveValue(metricsOf({ sharpe: 11.2, worstReturn: 0 }), max('sortino'))).toBe(Number.POSITIVE_INFINITY);
+    expect(objectiveValue(metricsOf({ sharpe: 0, worstReturn: 0 }), max('sortino'))).toBeNull();
+    // Returns that do not vary have no Sharpe ratio (a standard deviation below the noise floor): no value.
+    expect(objectiveValue(metricsOf({ worstReturn: 0.001, volatility: 0 }), max('sortino'))).toBeNull();
+    // Profit factor = gross profit / gross loss: a win and no loss is unbounded; only break-even trades are 0 / 0.
+    expect(objectiveValue(metricsOf({ tradeCount: 2, winRate: 0.5, averageWin: 30 }), max('profitFactor'))).toBe(Number.POSITIVE_INFINITY);
+    expect(objectiveValue(metricsOf({ tradeCount: 2, winRate: 0 }), max('profitFactor'))).toBeNull();
+    expect(objectiveValue(metricsOf({ tradeCount: 2, winRate: 0, averageLoss: -5, profitFactor: 0 }), max('profitFactor'))).toBe(0);
+    expect(objectiveValue(metricsOf({}), max('profitFactor'))).toBeNull();
+    // The other metrics' nulls stay no value (a Sharpe ratio of a flat curve, a win rate without trades).
+    expect(objectiveValue(metricsOf({ volatility: 0, worstReturn: 0.001 }), { metric: 'sharpe', direction: 'max' })).toBeNull();
+    expect(objectiveValue(metricsOf({ maxDrawdown: 0, cagr: 0.1 }), { metric: 'winRate', direction: 'max' })).toBeNull();
+    expect(objectiveValue(null, max('calmar'))).toBeNull();
+  });
+
+  it('ranks an unbounded value first when maximising and last of the values when minimising, ties by index', () => {
+    const entries = [
+      { index: 0, objective: 3 },
+      { index: 1, objective: Number.POSITIVE_INFINITY },
+      { index: 2, objective: null },
+      { index: 3, objective: Number.POSITIVE_INFINITY },
+      { index: 4, objective: -1 },
+      { index: 5, objective: Number.NEGATIVE_INFINITY },
+    ];
+    expect([...entries].sort((a, b) => compareByObjective(a, b, 'max')).map((entry) => entry.index)).toEqual([1, 3, 0, 4, 5, 2]);
+    expect([...entries].sort((a, b) => compareByObjective(a, b, 'min')).map((entry) => entry.index)).toEqual([5, 4, 0, 1, 3, 2]);
+    // The order does not depend on the order of the input.
+    expect([...entries].reverse().sort((a, b) => compareByObjective(a, b, 'max')).map((entry) => entry.index)).toEqual([1, 3, 0, 4, 5, 2]);
+  });
+
+  it('writes an unbounded value as the string "Infinity" and reads it back', () => {
+    const text = researchJsonText({ objective: Number.POSITIVE_INFINITY, low: Number.NEGATIVE_INFINITY, value: 1.5, none: null });
+    expect(text).toBe('{\n  "objective": "Infinity",\n  "low": "-Infinity",\n  "value": 1.5,\n  "none": null\n}\n');
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    expect(objectiveFromJson(parsed.objective)).toBe(Number.POSITIVE_INFINITY);
+    expect(objectiveFromJson(parsed.low)).toBe(Number.NEGATIVE_INFINITY);
+    expect(objectiveFromJson(parsed.value)).toBe(1.5);
+    expect(objectiveFromJson(parsed.none)).toBeNull();
+    expect(() => objectiveFromJson('inf')).toThrow(/must be a finite number, "Infinity", "-Infinity" or null, got "inf"/);
   });
 });

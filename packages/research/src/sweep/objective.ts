@@ -113,7 +113,30 @@ function isEntry(entry: unknown): boolean {
   return typeof entry === 'object' && entry !== null && typeof (entry as { index?: unknown }).index === 'number';
 }
 
-/** The objective value of a metrics record: a finite number, or null (missing, null or not finite). */
+/**
+ * The objectives whose metric is null when it is unboundedly good: a ratio whose denominator is an
+ * exact 0 while its numerator is positive, recognised from the other metrics of the record (the
+ * performance package's definitions). `calmar` = CAGR / |max drawdown|: no drawdown and a positive
+ * CAGR. `sortino` = mean excess return / downside deviation: no return below the risk-free rate
+ * (the downside deviation is 0) and a positive Sharpe ratio (the mean excess return is positive;
+ * its sign is the Sharpe ratio's). `profitFactor` = gross profit / gross loss: no losing trade
+ * (`averageLoss` null) and a winning one (`winRate` > 0). None of them can be unboundedly bad: a
+ * fall below the starting equity is a drawdown, a downside deviation of 0 leaves no negative mean,
+ * and a gross profit of 0 is a profit factor of 0.
+ */
+const UNBOUNDED: Partial<Record<MetricName, (metrics: PerformanceMetrics) => boolean>> = {
+  calmar: (metrics) => metrics.maxDrawdown === 0 && (metrics.cagr ?? 0) > 0,
+  sortino: (metrics) => (metrics.sharpe ?? 0) > 0,
+  profitFactor: (metrics) => metrics.averageLoss === null && (metrics.winRate ?? 0) > 0,
+};
+
+/**
+ * The objective value of a metrics record: its metric when that is a finite number;
+ * `Number.POSITIVE_INFINITY` when the metric is null because it is unboundedly good (`calmar` of a
+ * run without a drawdown and a positive CAGR, `sortino` of one without a return below the
+ * risk-free rate and a positive Sharpe ratio, `profitFactor` of trades without a loss and with a
+ * win); else null (missing, undefined such as 0 / 0, or not finite).
+ */
 export function objectiveValue(metrics: PerformanceMetrics | null, objective: Objective): number | null {
   // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
   checkArguments('objectiveValue', [
@@ -121,12 +144,16 @@ export function objectiveValue(metrics: PerformanceMetrics | null, objective: Ob
     shapeIssue(objective, 'objective', 'an objective', { metric: 'string', direction: 'string' }),
   ]);
   const value = metrics?.[objective.metric] ?? null;
-  return value !== null && Number.isFinite(value) ? value : null;
+  if (value !== null) return Number.isFinite(value) ? value : null;
+  const unbounded = UNBOUNDED[objective.metric];
+  return metrics !== null && unbounded?.(metrics) === true ? Number.POSITIVE_INFINITY : null;
 }
 
 /**
  * Orders two entries by objective, best first: a larger value first when maximising, a smaller
- * one when minimising; entries without a value last; ties (and two without) by index.
+ * one when minimising — an unbounded value (`Number.POSITIVE_INFINITY`, see {@link objectiveValue})
+ * before every finite one when maximising, after them when minimising; entries without a value
+ * last; ties (two equal values, two unbounded ones, two without) by index.
  */
 export function compareByObjective(
   a: { readonly index: number; readonly objective: number | null },
@@ -145,6 +172,7 @@ export function compareByObjective(
   if (a.objective !== b.objective) {
     if (a.objective === null) return 1;
     if (b.objective === null) return -1;
+    // Two equal infinities never get here (equal above), so no ∞ − ∞: an infinity against a finite value is ±∞.
     return direction === 'max' ? b.objective - a.objective : a.objective - b.objective;
   }
   return a.index - b.index;

@@ -14,6 +14,8 @@ import { runSweepToDirectory } from './sweep-directory';
 import { SWEEP_OUTPUT_FILES } from './sweep-outputs';
 import { planSweep, planSweepFile } from './sweep-plan';
 import { runSweep } from './run-sweep';
+import type { JobExecutor } from '../job/research-job';
+import { objectiveFromJson } from './result-json';
 
 const executors: LocalExecutor[] = [];
 afterAll(async () => {
@@ -131,5 +133,102 @@ describe('runSweepToDirectory', () => {
     close(statistics.deflatedSharpe?.psr, 0.8355316847049563);
     expect(statistics.pbo?.pbo).toBe(0.6285714285714286); // 44 of 70 splits
     expect(statistics.pbo?.probabilityOfLoss).toBe(0.2857142857142857); // 20 of 70
+  });
+
+  // Regression: a combination whose objective is undefined because unboundedly good (a Calmar ratio
+  // without a drawdown, a Sortino ratio without a return below the risk-free rate) was ranked after
+  // every other, without a rank, and written with an empty objective.
+  describe('a combination whose objective is unbounded', () => {
+    /** Buy-and-hold at the close over 100, 110, 105, 120, 130, 140: to 2024-01-02 it rises 10 % without a drawdown. */
+    async function unboundedDir(objective: string): Promise<{ dir: string; plan: Awaited<ReturnType<typeof planSweep>> }> {
+      const dir = await temporaryDirectory('sweep-unbounded-');
+      const closes = [100, 110, 105, 120, 130, 140];
+      const rows = closes.map((close, day) => `2024-01-0${String(day + 1)},${String(close)},${String(close)},${String(close)},${String(close)},1000`);
+      await writeFile(join(dir, 'prices.csv'), ['date,open,high,low,close,volume', ...rows, ''].join('\n'));
+      const plan = await planSweep(
+        {
+          kind: 'backtest',
+          config: { data: { file: 'prices.csv' }, strategy: 'buy-and-hold', fill: 'close' },
+          parameters: [{ path: 'data.to', values: ['2024-01-02', '2024-01-08'] }],
+          objective,
+        },
+        { baseDir: dir },
+      );
+      return { dir, plan };
+    }
+
+    it('ranks it first (calmar), writes it as "Infinity", resumes to the same bytes and gives the same on worker threads', async () => {
+      const { dir, plan } = await unboundedDir('calmar');
+      const out = join(dir, 'out');
+      const { result } = await runSweepToDirectory(plan, createInProcessExecutor(), out);
+      expect(result.rows.map((row) => [row.rank, row.index, row.parameters.to])).toEqual([
+        [1, 0, '2024-01-02'],
+        [2, 1, '2024-01-08'],
+      ]);
+      expect(result.rows[0]?.objective).toBe(Number.POSITIVE_INFINITY);
+      expect(result.rows[0]?.metrics).toMatchObject({ calmar: null, maxDrawdown: 0 });
+      // Independent (Python): equity 100,000 → 140,000 over 6 daily returns, P = 252: CAGR 1.4^42 − 1
+      // = 1,372,072.885…, max drawdown 105/110 − 1 = −4.545 %, Calmar 30,185,603.477….
+      expect(Math.abs((result.rows[1]?.objective ?? 0) / 30185603.477006882 - 1)).toBeLessThan(1e-12);
+      expect(result.best?.index).toBe(0);
+      expect(result.bestConfig?.data).toMatchObject({ to: '2024-01-02' });
+      const text = await readFile(join(out, 'results.json'), 'utf8');
+      const json = JSON.parse(text) as { rows: { rank: number | null; objective: unknown }[] };
+      expect(json.rows.map((row) => [row.rank, objectiveFromJson(row.objective)])).toEqual([
+        [1, Number.POSITIVE_INFINITY],
+        [2, result.rows[1]?.objective],
+      ]);
+      expect(text).toContain('"objective": "Infinity"');
+      const csv = (await readFile(join(out, 'results.csv'), 'utf8')).split('\n');
+      expect(csv[1]?.startsWith('1,0,ok,2024-01-02,Infinity,')).toBe(true);
+      expect(csv[2]?.startsWith('2,1,ok,2024-01-08,30185603.47700')).toBe(true);
+      const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as { best: { index: number; objective: unknown } };
+      expect(summary.best).toMatchObject({ index: 0, objective: 'Infinity' });
+      // Resumed from the journal alone (no job runs again), the ranking and the bytes are the same.
+      const idle: JobExecutor = {
+        run: (jobs) => (jobs.length === 0 ? Promise.resolve() : Promise.reject(new Error(`ran ${String(jobs.length)} jobs again`))),
+      };
+      const before = await Promise.all(SWEEP_OUTPUT_FILES.map((name) => readFile(join(out, name), 'utf8')));
+      await runSweepToDirectory(plan, idle, out, { resume: true });
+      expect(await Promise.all(SWEEP_OUTPUT_FILES.map((name) => readFile(join(out, name), 'utf8')))).toEqual(before);
+      // A worker thread's results rank the same.
+      const thread = createLocalExecutor({ workers: 1 });
+      executors.push(thread);
+      await runSweepToDirectory(plan, thread, join(dir, 'out-thread'));
+      expect(await Promise.all(SWEEP_OUTPUT_FILES.map((name) => readFile(join(dir, 'out-thread', name), 'utf8')))).toEqual(before);
+    });
+
+    it('ranks it first by sortino: no return below the risk-free rate and a positive mean', async () => {
+      const { plan } = await unboundedDir('sortino');
+      const { rows, best } = await runSweep(plan, createInProcessExecutor());
+      expect(rows.map((row) => [row.rank, row.index])).toEqual([
+        [1, 0],
+        [2, 1],
+      ]);
+      expect(rows[0]?.objective).toBe(Number.POSITIVE_INFINITY);
+      expect(rows[0]?.metrics?.sortino).toBeNull();
+      // Independent (Python): returns 0, 10 %, −4.545 %, 14.29 %, 8.33 %, 7.69 %: mean / √(Σ min(r, 0)² / 6) · √252.
+      expect(Math.abs((rows[1]?.objective ?? 0) / 50.99369631593383 - 1)).toBeLessThan(1e-12);
+      expect(best?.index).toBe(0);
+    });
+
+    it('minimised, ranks it last of the combinations with a value', async () => {
+      const { dir } = await unboundedDir('calmar');
+      const plan = await planSweep(
+        {
+          kind: 'backtest',
+          config: { data: { file: 'prices.csv' }, strategy: 'buy-and-hold', fill: 'close' },
+          parameters: [{ path: 'data.to', values: ['2024-01-02', '2024-01-08'] }],
+          objective: 'calmar',
+          direction: 'min',
+        },
+        { baseDir: dir },
+      );
+      const { rows } = await runSweep(plan, createInProcessExecutor());
+      expect(rows.map((row) => [row.rank, row.index, row.objective === Number.POSITIVE_INFINITY])).toEqual([
+        [1, 1, false],
+        [2, 0, true],
+      ]);
+    });
   });
 });

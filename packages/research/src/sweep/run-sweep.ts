@@ -18,6 +18,7 @@ export interface SweepRow {
   readonly index: number;
   readonly parameters: Readonly<Record<string, ParameterValue>>;
   readonly status: ResearchJobStatus;
+  /** The objective's value (see `objectiveValue`): `Number.POSITIVE_INFINITY` when unboundedly good (a Calmar ratio without a drawdown), null without one. */
   readonly objective: number | null;
   readonly metrics: PerformanceMetrics | null;
   readonly error: { readonly code: string; readonly message: string } | null;
@@ -73,7 +74,12 @@ function dimensionsOf(parameters: readonly PlannedParameter[]): Record<string, r
   );
 }
 
-/** Ranks finished results by the objective: best first, ties by index; rows without a value after, by index. */
+/**
+ * Ranks finished results by the objective (`objectiveValue`, `compareByObjective`): best first, an
+ * unbounded value before every finite one when maximising, ties by index; rows without a value
+ * after, by index. The one ranking of a sweep and of a walk-forward's train windows, whatever the
+ * executor (threads, a journal's resumed results, a Redis queue).
+ */
 export function rankResults(plan: Pick<SweepPlan, 'jobs' | 'objective'>, results: ReadonlyMap<number, ResearchJobResult>): SweepRow[] {
   checkArguments('rankResults', [
     shapeIssue(plan, 'plan', 'a sweep plan (its jobs and objective are read)', { jobs: 'array', objective: 'object' }),

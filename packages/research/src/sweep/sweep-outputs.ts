@@ -3,6 +3,7 @@ import { toCsvText, writeFilesAtomic } from '@ensemble/report';
 import type { CsvValue, OutputFile, TemporaryFileRegistry, WrittenFile } from '@ensemble/report';
 import { OBJECTIVE_METRICS } from './objective';
 import type { SweepResult } from './run-sweep';
+import { objectiveCsvValue, researchJsonText } from './result-json';
 import { checkArguments, nullAsAbsent, optionsIssue, stringIssue, objectIssue } from '@ensemble/protocol';
 import { outDirIssue, sweepResultIssue } from '../argument-checks';
 
@@ -13,10 +14,6 @@ export const SWEEP_OUTPUT_FILES = ['results.json', 'results.csv', 'best-config.j
 export interface SweepOutputOptions {
   /** Registers the temporary files while they exist (e.g. for a CLI's interrupt cleanup). */
   readonly temporaryFiles?: TemporaryFileRegistry | undefined;
-}
-
-function jsonText(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -46,7 +43,10 @@ export function relocateConfig(config: Record<string, unknown>, outDir: string):
   return Array.isArray(withModule.strategies) ? { ...withModule, strategies: withModule.strategies.map((entry) => relocateModule(entry, outDir)) } : withModule;
 }
 
-/** The CSV of every combination, one line each: rank, index, status, the parameters, the objective, every metric, the error (its lines joined). */
+/**
+ * The CSV of every combination, one line each: rank, index, status, the parameters, the objective
+ * (`Infinity` when unbounded), every metric, the error (its lines joined).
+ */
 export function sweepResultsCsv(result: SweepResult): string {
   checkArguments('sweepResultsCsv', [sweepResultIssue(result, 'rows')]);
   const names = result.parameters.map((parameter) => parameter.name);
@@ -63,7 +63,7 @@ export function sweepResultsCsv(result: SweepResult): string {
       const value = row.parameters[name];
       return typeof value === 'boolean' ? String(value) : value;
     }),
-    row.objective,
+    objectiveCsvValue(row.objective),
     ...OBJECTIVE_METRICS.map((metric) => row.metrics?.[metric] ?? null),
     row.error?.code ?? null,
     row.error === null ? null : row.error.message.split('\n').map((line) => line.trim()).join(' '),
@@ -75,17 +75,19 @@ export function sweepResultsCsv(result: SweepResult): string {
  * The output files of a sweep in `outDir`: `results.json` and `results.csv` (every finished
  * combination, ranked), `best-config.json` (the best combination's config, runnable as it is:
  * a data file is relative to the output directory) and `summary.json` (counts, the best
- * combination, the overfitting statistics). The same result gives the same bytes.
+ * combination, the overfitting statistics). An unbounded objective (and a stability drop or
+ * spread derived from one) is written as the string `"Infinity"` (`"-Infinity"`), which
+ * `objectiveFromJson` reads back. The same result gives the same bytes.
  */
 export function sweepOutputFiles(result: SweepResult, outDir: string): OutputFile[] {
   checkArguments('sweepOutputFiles', [sweepResultIssue(result), outDirIssue(outDir)]);
   const { sweepId, kind, objective, parameters, counts, aborted } = result;
   const best = result.best === null ? null : { index: result.best.index, parameters: result.best.parameters, objective: result.best.objective, metrics: result.best.metrics };
   return [
-    { path: join(outDir, 'results.json'), content: jsonText({ version: 1, sweepId, kind, objective, parameters, counts, aborted, rows: result.rows }) },
+    { path: join(outDir, 'results.json'), content: researchJsonText({ version: 1, sweepId, kind, objective, parameters, counts, aborted, rows: result.rows }) },
     { path: join(outDir, 'results.csv'), content: sweepResultsCsv(result) },
-    { path: join(outDir, 'best-config.json'), content: jsonText(result.bestConfig === null ? null : relocateConfig(result.bestConfig, outDir)) },
-    { path: join(outDir, 'summary.json'), content: jsonText({ version: 1, sweepId, kind, objective, counts, aborted, best, statistics: result.statistics }) },
+    { path: join(outDir, 'best-config.json'), content: researchJsonText(result.bestConfig === null ? null : relocateConfig(result.bestConfig, outDir)) },
+    { path: join(outDir, 'summary.json'), content: researchJsonText({ version: 1, sweepId, kind, objective, counts, aborted, best, statistics: result.statistics }) },
   ];
 }
 

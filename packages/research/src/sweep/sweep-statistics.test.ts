@@ -17,7 +17,7 @@ describe('sweepStatistics', () => {
     expect(statistics.notes).toEqual([
       'deflatedSharpe: no combination has an objective value',
       'pbo: needs at least 2 finished combinations',
-      'stability: no point has a finite objective (3 points): there is no best point to assess',
+      'stability: no point has an objective value (3 points): there is no best point to assess',
     ]);
   });
 
@@ -30,6 +30,20 @@ describe('sweepStatistics', () => {
     expect(statistics.notes).toContain(
       'stability: none of the 2 neighbours of the best combination (index 1) has an objective value (1 failed or without an objective value, 1 left out by a constraint or the sampling), so there is nothing to compare it with',
     );
+  });
+
+  it('scores an unbounded objective as the best point and an evaluated neighbour, not a failed one', () => {
+    // fast 5, 10, 15: calmar 2, +∞ (no drawdown), +∞. The best is 10 (the first unbounded); 5 is as
+    // far below it as the worst point (drop / spread → 1), 15 as good (0): stability ½.
+    const trials: Trial[] = [2, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY].map((objective, index) => ({
+      index,
+      parameters: { fast: 5 * (index + 1) },
+      objective,
+      result: { index, status: 'ok', metrics: null, periodReturns: Float64Array.from([0.01, 0.02 * index, 0.015]) },
+    }));
+    const statistics = sweepStatistics(trials, trials[1] ?? null, { blocks: 2, direction: 'max', dimensions: { fast: [5, 10, 15] } });
+    expect(statistics.stability).toMatchObject({ best: { index: 1, objective: Number.POSITIVE_INFINITY }, evaluatedNeighbours: 2, failedNeighbours: 0, stability: 0.5, worstStability: 0 });
+    expect(statistics.notes.filter((note) => note.startsWith('stability'))).toEqual([]);
   });
 
   it('numbers the stability\'s best point and neighbours by combination index, not by position among the trials', () => {

@@ -15,7 +15,7 @@ import { createLocalResolvers } from '../job/resolvers';
 import { runResearchJob } from '../job/run-research-job';
 import { runWalkForward } from './run-walk-forward';
 import type { WalkForwardResult } from './run-walk-forward';
-import { WALK_FORWARD_OUTPUT_FILES, runWalkForwardToDirectory } from './walk-forward-outputs';
+import { WALK_FORWARD_OUTPUT_FILES, runWalkForwardToDirectory, walkForwardOutputFiles } from './walk-forward-outputs';
 import { planWalkForward } from './walk-forward-plan';
 
 /**
@@ -61,7 +61,7 @@ function measuredRun(series: BarSeries, fast: number, slow: number, from: number
     trades: run.trades,
     fills: run.fills,
   });
-  return { metrics, time: Array.from(run.equity.time.slice(at)), equity: Array.from(run.equity.equity.slice(at)) };
+  return { metrics, trades: run.trades, time: Array.from(run.equity.time.slice(at)), equity: Array.from(run.equity.equity.slice(at)) };
 }
 
 const spec = (to: string) => ({
@@ -231,7 +231,8 @@ describe('runWalkForward', () => {
         { path: 'params.fast', values: [10, 20] },
         { path: 'params.slow', values: [100, 150] },
       ],
-      // Null without a losing trade: most one-year train windows have no objective value.
+      // Null without a trade: some one-year train windows have no objective value (unbounded with
+      // winners only, which a window then chooses).
       objective: 'profitFactor',
       windows: { train: '1y', test: '6m' },
     });
@@ -253,7 +254,9 @@ describe('runWalkForward', () => {
       let best: { fast: number; slow: number; value: number } | null = null;
       for (const { fast, slow } of combinations) {
         const trained = measuredRun(series, Number(fast), Number(slow), 0, index(window.train.start), index(window.train.end) + 1, 100000);
-        const value = trained.metrics.profitFactor;
+        // Gross profit over gross loss of the trades: unbounded with a win and no loss, none without either.
+        const gross = (sign: number): number => trained.trades.reduce((sum, trade) => sum + (Math.sign(trade.pnl) === sign ? sign * trade.pnl : 0), 0);
+        const value = trained.metrics.profitFactor ?? (gross(-1) === 0 && gross(1) > 0 ? Number.POSITIVE_INFINITY : null);
         if (value !== null && (best === null || value > best.value)) best = { fast: Number(fast), slow: Number(slow), value };
       }
       if (best === null) {
@@ -273,7 +276,10 @@ describe('runWalkForward', () => {
     // Warmed up, train windows after the first trade from their first bar: more of them have a
     // losing trade, so a profit factor (eight of twelve steps had none when they started cold).
     expect(result.steps.map((step) => step.status)).toEqual(replayed.statuses);
-    expect(replayed.statuses).toEqual(['no-choice', 'no-choice', 'ok', 'ok', 'ok', 'no-choice', 'no-choice', 'ok', 'ok', 'no-choice', 'ok', 'ok']);
+    // A window with a combination that closed winners only chooses it (an unbounded profit factor;
+    // before, such windows chose nothing: five no-choice steps); the three left have no combination
+    // with a profit factor at all.
+    expect(replayed.statuses).toEqual(['no-choice', 'ok', 'ok', 'ok', 'ok', 'no-choice', 'no-choice', 'ok', 'ok', 'ok', 'ok', 'ok']);
     const { time, equity } = result.outOfSample;
     expect(time.length).toBe(1510);
     expect(time).toEqual(replayed.time);
@@ -417,5 +423,23 @@ describe('runWalkForward', () => {
     // Daily data: dates, as the run and backtest results write them, not ISO instants.
     expect(windows[1]).toMatch(/^0,\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},ok,/);
     expect(csv[1]).toMatch(/^\d{4}-\d{2}-\d{2},\d/);
+  });
+
+  // Regression: a train window's combination whose profit factor was undefined because it had no
+  // losing trade ranked after every other, so the window chose a combination with losses.
+  it('chooses a combination whose objective is unbounded (profit factor without a losing trade) and writes it as "Infinity"', async () => {
+    const plan = await planWalkForward({ ...spec('2012-12-31'), objective: 'profitFactor' });
+    const result = await runWalkForward(plan, createInProcessExecutor());
+    // 2011's train window (2009–2010): fast 10 / slow 100 closed two trades, both winners.
+    const step = result.steps[4];
+    expect(step?.chosen).toEqual({ combination: 1, parameters: { fast: 10, slow: 100 } });
+    expect(step?.objective).toBe(Number.POSITIVE_INFINITY);
+    expect(step?.inSample).toMatchObject({ tradeCount: 2, winRate: 1, averageLoss: null, profitFactor: null });
+    // Only that window had a combination without a losing trade.
+    expect(result.steps.filter((other) => other.objective === Number.POSITIVE_INFINITY)).toHaveLength(1);
+    const [json0, csv1] = walkForwardOutputFiles(result, '/out').map((file) => (typeof file.content === 'string' ? file.content : ''));
+    const json = JSON.parse(json0 ?? '') as { steps: { objective: unknown }[] };
+    expect(json.steps[4]?.objective).toBe('Infinity');
+    expect(csv1?.split('\n')[5]).toMatch(/^4,[^,]+,[^,]+,[^,]+,[^,]+,ok,10,100,Infinity,/);
   });
 });

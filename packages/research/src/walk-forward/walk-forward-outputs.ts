@@ -6,6 +6,7 @@ import type { JobExecutor } from '../job/research-job';
 import { withDirectoryJournal } from '../executor/journal';
 import { reportResumed } from '../sweep/sweep-directory';
 import type { SweepDirectoryOptions } from '../sweep/sweep-directory';
+import { objectiveCsvValue, researchJsonText } from '../sweep/result-json';
 import { runWalkForward } from './run-walk-forward';
 import type { WalkForwardResult } from './run-walk-forward';
 import type { WalkForwardPlan } from './walk-forward-plan';
@@ -32,7 +33,7 @@ export function walkForwardWindowsCsv(result: WalkForwardResult): string {
       const value = step.chosen?.parameters[name];
       return typeof value === 'boolean' ? String(value) : value;
     }),
-    step.objective,
+    objectiveCsvValue(step.objective),
     step.inSample?.cagr ?? null,
     step.outOfSample?.cagr ?? null,
     step.outOfSample?.totalReturn ?? null,
@@ -51,13 +52,16 @@ function timeFormatter(result: WalkForwardResult): (time: number) => string {
   return isoTimeFormatter([...bounds, ...result.outOfSample.time]);
 }
 
-/** The output files of a walk-forward in `outDir`: `walk-forward.json`, `windows.csv`, `oos-equity.csv` (date, equity). */
+/**
+ * The output files of a walk-forward in `outDir`: `walk-forward.json`, `windows.csv`, `oos-equity.csv`
+ * (date, equity). A step's unbounded objective is written as `"Infinity"` (`Infinity` in the CSV).
+ */
 export function walkForwardOutputFiles(result: WalkForwardResult, outDir: string): OutputFile[] {
   checkArguments('walkForwardOutputFiles', [walkForwardResultIssue(result), outDirIssue(outDir)]);
   const { outOfSample, ...rest } = result;
   const isoTime = timeFormatter(result);
   return [
-    { path: join(outDir, 'walk-forward.json'), content: `${JSON.stringify({ version: 1, ...rest }, null, 2)}\n` },
+    { path: join(outDir, 'walk-forward.json'), content: researchJsonText({ version: 1, ...rest }) },
     { path: join(outDir, 'windows.csv'), content: walkForwardWindowsCsv(result) },
     { path: join(outDir, 'oos-equity.csv'), content: toCsvText(['time', 'equity'], outOfSample.time.map((time, t) => [isoTime(time), outOfSample.equity[t] ?? null])) },
   ];
