@@ -110,7 +110,7 @@ export class DatasetCache {
         stringIssue(name, 'name', "the dataset's file name (a string)"),
       ]);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     if (!SHA256_PATTERN.test(sha256)) return Promise.reject(new DatasetFetchError('missing', { sha256: 'a malformed hash', sweepId: keys.sweepId }));
     const key = `${sha256}/${name}`;
