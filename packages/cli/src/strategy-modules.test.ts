@@ -106,12 +106,13 @@ describe('ensemble backtest --strategy FILE', () => {
     // A name that is not a registry name (capitals) read as part of the file: "file not found".
     const capitals = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './two.ts#Second'], { cwd: directory });
     expect(capitals.code).toBe(2);
-    expect(capitals.err).toContain('Invalid configuration in the command-line options:\n  - --strategy ./two.ts#Second: ./two.ts defines no strategy "Second"; it defines first, second');
+    // A name that differs from a definition's only in case is suggested (it was only listed).
+    expect(capitals.err).toContain('Invalid configuration in the command-line options:\n  - --strategy ./two.ts#Second: ./two.ts defines no strategy "Second"; it defines first, second — did you mean "second"? (names are case-sensitive)');
     expect(capitals.err).not.toContain('not found');
     writeFileSync(path.join(directory, 'run.json'), JSON.stringify({ data: { dataset: 'sp500' }, strategies: [{ id: 'a', strategy: './two.ts#Second', symbols: ['SP500'] }] }));
     const config = await spawnCli(['run', '--config', 'run.json'], { cwd: directory });
     expect(config.code).toBe(2);
-    expect(config.err).toContain('defines no strategy "Second"; it defines first, second');
+    expect(config.err).toContain('defines no strategy "Second"; it defines first, second — did you mean "second"? (names are case-sensitive)');
     expect(config.err).not.toContain('not found');
   });
 

@@ -3,7 +3,7 @@ import Module, { createRequire, register } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import { ConfigError, MAX_LINE_LENGTH, echoValue, limitLines, listValues, looksLikeStrategyPath, quoteValue, splitStrategyPath, strategyDefinitionsFromModule } from '@ensemble/protocol';
+import { ConfigError, MAX_LINE_LENGTH, echoValue, limitLines, listValues, looksLikeStrategyPath, quoteValue, splitStrategyPath, strategyDefinitionsFromModule, unknownDefinitionText } from '@ensemble/protocol';
 import { strategyModuleDigest, strategyModuleRecord } from '@ensemble/research';
 
 export { STRATEGY_MODULE_EXTENSIONS, looksLikeStrategyPath, splitStrategyPath } from '@ensemble/protocol';
@@ -200,7 +200,7 @@ export function pickDefinition(loaded: LoadedStrategyModule, name: string | unde
   if (name !== undefined) {
     const chosen = loaded.definitions.find((definition) => definition.name === name);
     if (chosen !== undefined) return chosen;
-    throw new ConfigError([{ path: at, message: `${echoValue(loaded.ref.path)} defines no strategy ${quoteValue(name)}; it defines ${listValues(names)}` }], { source: COMMAND_LINE });
+    throw new ConfigError([{ path: at, message: `${echoValue(loaded.ref.path)} ${unknownDefinitionText(name, names)}` }], { source: COMMAND_LINE });
   }
   const [only, ...others] = loaded.definitions;
   if (only !== undefined && others.length === 0) return only;

@@ -24,11 +24,31 @@ function lineOfPosition(text: string, position: number): number {
   return line;
 }
 
-function describe(value: unknown): string {
+/** What stands in for a number beyond the range of doubles while a value is written as JSON; the literal replaces it after. */
+const LITERAL_MARKER = '\u0001ensemble-literal-';
+const MARKED_LITERAL = /"\\u0001ensemble-literal-(\d+)"/g;
+
+/**
+ * A value at `path` of the file, for a message: text as it is, anything else as JSON, a number
+ * beyond the range of doubles (`1e400`: JSON.parse reads it as Infinity, JSON.stringify writes
+ * that as `null`) as the file writes it, wherever it sits inside the value (`[1e400]`).
+ */
+function describe(value: unknown, path: JsonPath = [], literalAt?: (path: JsonPath) => string | undefined): string {
   if (typeof value === 'string') return value;
+  if (typeof value === 'number' && !Number.isFinite(value)) return literalAt?.(path) ?? String(value);
+  const literals: string[] = [];
+  const paths = new Map<unknown, JsonPath>();
   try {
-    const text = JSON.stringify(value) as string | undefined;
-    return text ?? typeof value;
+    const text = JSON.stringify(value, function (this: unknown, key: string, item: unknown): unknown {
+      const holder = paths.get(this);
+      const here = holder === undefined ? path : [...holder, Array.isArray(this) ? Number(key) : key];
+      if (typeof item === 'object' && item !== null) paths.set(item, here);
+      if (typeof item !== 'number' || Number.isFinite(item)) return item;
+      literals.push(literalAt?.(here) ?? String(item));
+      return `${LITERAL_MARKER}${String(literals.length - 1)}`;
+    }) as string | undefined;
+    if (text === undefined) return typeof value;
+    return literals.length === 0 ? text : text.replace(MARKED_LITERAL, (_, k: string) => literals[Number(k)] ?? 'null');
   } catch {
     return typeof value;
   }
@@ -53,8 +73,7 @@ class JsonBarReader {
 
   /** A field's value as the file writes it: a number beyond the range of doubles (`1e400`) as its literal, not "Infinity". */
   private written(index: number, key: string, value: unknown): string {
-    if (typeof value === 'number' && !Number.isFinite(value)) return this.literalAt(this.qualify ? [this.prefix, index, key] : [index, key]) ?? String(value);
-    return describe(value);
+    return describe(value, this.qualify ? [this.prefix, index, key] : [index, key], this.literalAt);
   }
 
   private field(index: number, key: string): string {
@@ -82,7 +101,8 @@ class JsonBarReader {
       this.add(index, key, 'missing-value', `${key} is missing; every bar needs a ${key} value`);
       return Number.NaN;
     } else {
-      this.add(index, key, 'non-numeric', `${key} is ${quoteValue(describe(value))}, which is not a number`, value);
+      const written = this.written(index, key, value);
+      this.add(index, key, 'non-numeric', `${key} is ${quoteValue(written)}, which is not a number`, written);
       return Number.NaN;
     }
     const broken = valueRule(parsed, kind);
@@ -124,7 +144,7 @@ class JsonBarReader {
       this.row = index + 1;
       const bar = bars[index];
       if (!isRecord(bar)) {
-        this.add(index, 'bar', 'bad-json', `element ${index} is ${quoteValue(describe(bar))}, not a bar object`);
+        this.add(index, 'bar', 'bad-json', `element ${index} is ${quoteValue(describe(bar, this.qualify ? [this.prefix, index] : [index], this.literalAt))}, not a bar object`);
         continue;
       }
       const builder = builderFor(bar, index);
@@ -234,7 +254,7 @@ export function parseJsonBars(text: string, problems: ProblemCollector, defaultS
   } else if (isRecord(value)) {
     for (const [symbol, bars] of Object.entries(value)) {
       if (!Array.isArray(bars)) {
-        problems.add('bad-json', `${quoteValue(symbol)} should hold an array of bars, not ${quoteValue(describe(bars), 40)}`, { field: symbol });
+        problems.add('bad-json', `${quoteValue(symbol)} should hold an array of bars, not ${quoteValue(describe(bars, [symbol], literalAt), 40)}`, { field: symbol });
         continue;
       }
       const builder = builderOf(symbol, bars.length);

@@ -329,6 +329,25 @@ describe('validation in the other layouts', () => {
     expect(object.map((p) => [p.row, p.field, p.message])).toEqual([[1, 'MSFT[0].price', 'price is "5e999"; prices are at most 1e12 per unit (larger ones overflow position values)']]);
   });
 
+  // A bar, a symbol's value or a field that is not a number, holding such a number, was quoted
+  // through JSON.stringify, which writes Infinity as null: `element 1 is "null"`, `[null]`.
+  it('json: a number beyond the range of doubles inside a bar, a field or a symbol\'s value is quoted as written', () => {
+    const array = fail('[{"date": "2000-01-03", "close": 1}, 1e400, [2, -1e999], {"date": "2000-01-04", "close": {"v": [1e400]}}]', { file: 'inline.json' });
+    expect(array.map((p) => [p.row, p.field, p.message])).toEqual([
+      [2, 'bar', 'element 1 is "1e400", not a bar object'],
+      [3, 'bar', 'element 2 is "[2,-1e999]", not a bar object'],
+      [4, 'close', 'close is "{"v":[1e400]}", which is not a number'],
+    ]);
+    expect(array[2]?.value).toBe('{"v":[1e400]}');
+    const object = fail('{"AAPL": [{"date": "2000-01-03", "close": 1}, [1e400, "1e400", 5]], "MSFT": -1e400}', { file: 'inline.json' });
+    expect(object.map((p) => [p.field, p.message])).toEqual([
+      ['AAPL[1].bar', 'element 1 is "[1e400,"1e400",5]", not a bar object'],
+      ['MSFT', '"MSFT" should hold an array of bars, not "-1e400"'],
+    ]);
+    // Without such a number a value reads as JSON writes it, as before.
+    expect(fail('[{"date": "2000-01-03", "close": 1}, [1, null]]').map((p) => p.message)).toEqual(['element 1 is "[1,null]", not a bar object']);
+  });
+
   it('json: a top level that is neither an array nor an object', () => {
     expect(fail('"hello"', { format: 'json' }).map((p) => p.rule)).toEqual(['bad-json']);
   });

@@ -44,7 +44,7 @@ describe('FillLog', () => {
   });
 
   it('refuses a reason it has no code for, instead of booking it as another', () => {
-    expect(() => new FillLog('s', ['A']).push(0, 'buy', 1, 1, 0, 0, 0, 'margin-call' as FillReason)).toThrow(/unknown fill reason "margin-call"/);
+    expect(() => new FillLog('s', ['A']).push(0, 'buy', 1, 1, 0, 0, 0, 'liquidation' as FillReason)).toThrow(/unknown fill reason "liquidation"/);
   });
 });
 

@@ -14,6 +14,9 @@ export const ENTRY = 1;
 export const EXIT = 2;
 export const ORDER = 3;
 
+/** Equity below −this × gross exposure is below zero for the margin call (above it: rounding). */
+const MARGIN_DUST = 1e-9;
+
 /** Columns already found to be the identity over their timeline's steps (by column, then steps). */
 const identities = new WeakMap<Int32Array, number>();
 
@@ -97,6 +100,10 @@ export abstract class RunnerBook {
   protected depositsAtValuation = 0;
   protected lastRebalance = -1;
   protected enabled = true;
+  /** Margin calls so far (see {@link RunnerBook.checkMargin}). */
+  protected marginCallCount = 0;
+  /** Set by a margin call, cleared once the equity is above zero again: the strategy is not asked meanwhile. */
+  protected marginCalled = false;
   protected currentStep = -1;
   /** A signal strategy on one symbol: the per-step phases take their one-symbol paths. */
   protected readonly lone: boolean;
@@ -154,6 +161,19 @@ export abstract class RunnerBook {
   /** Orders dropped so far (never filled: last bar, end of data, or replaced). */
   get dropped(): number {
     return this.droppedCount;
+  }
+
+  /** How many times the account was margin-called: closes at which its equity was at or below zero with positions open. */
+  get marginCalls(): number {
+    return this.marginCallCount;
+  }
+
+  /**
+   * Whether a margin call stands: the account was margin-called and its equity has not been above
+   * zero at a decision since (its strategy is not asked meanwhile).
+   */
+  get underMarginCall(): boolean {
+    return this.marginCalled;
   }
 
   /** Epoch ms of every rebalance decision so far (portfolio strategies). */
@@ -300,6 +320,54 @@ export abstract class RunnerBook {
     }
   }
 
+  /**
+   * The margin call, after a valuation at a close: an account whose equity is below zero while it
+   * holds positions has lost more than it had (a short squeezed, leverage), and a broker closes it.
+   * Every position of a symbol with a bar now is closed at this close (reason `margin-call`), one
+   * of a symbol without a bar by an order filled at its next bar; every other pending order is
+   * dropped. The account then holds its debt in cash, and its strategy is not asked until its
+   * equity is above zero again (an orchestrator's rebalance can fund it; see `StepRunner.decide`).
+   * Below zero means by more than rounding, 1e-9 of the gross exposure: a sleeve an orchestrator
+   * has just emptied holds −1e-12 beside the crumbs it still has to sell.
+   */
+  protected checkMargin(): void {
+    if (this.markedGross > 0 && this.markedEquity < -MARGIN_DUST * this.markedGross) this.marginCall();
+  }
+
+  private marginCall(): void {
+    const { account, index, series, pendingKind } = this;
+    const equity = this.markedEquity;
+    for (let k = 0; k < index.length; k++) {
+      const held = account.quantity[k] ?? 0;
+      const i = index[k] ?? -1;
+      if (held !== 0 && i < 0) {
+        if (this.placedOrderReason(k) !== 'margin-call' || this.pendingQuantity[k] !== -held) this.placeOrder(k, -held, 'margin-call');
+        continue;
+      }
+      if (pendingKind[k] !== NONE) this.drop(k, 'margin-call');
+      if (held !== 0) this.closePosition(k, series[k]?.close[i] ?? Number.NaN, i, 'margin-call');
+    }
+    this.value();
+    this.marginCallCount++;
+    this.marginCalled = true;
+    if (this.logger === noopLogger) return;
+    this.logger.warn(
+      { event: 'margin-call', time: isoTime(this.currentTime), equity, after: this.markedEquity },
+      `margin call: equity ${String(equity)} at this close is below zero, so every position is closed at the close; the strategy is not asked until the equity is above zero again`,
+    );
+  }
+
+  /**
+   * Whether the strategy may be asked with the account worth `equity`: not while a margin call
+   * stands (see {@link RunnerBook.checkMargin}), which the first equity above zero lifts.
+   */
+  protected askable(equity: number): boolean {
+    if (!this.marginCalled) return true;
+    if (!(equity > 0)) return false;
+    this.marginCalled = false;
+    return true;
+  }
+
   protected value(): void {
     const { account } = this;
     const quantity = account.quantity;
@@ -382,7 +450,7 @@ export abstract class RunnerBook {
     this.executor.execute(this.account, this.request.order(k, held > 0 ? 'sell' : 'buy', Math.abs(held), reason), reference, this.currentTime, i);
   }
 
-  protected drop(k: number, why: 'last-bar' | 'end-of-data' | 'replaced'): void {
+  protected drop(k: number, why: 'last-bar' | 'end-of-data' | 'replaced' | 'margin-call'): void {
     this.pendingKind[k] = NONE;
     this.pendingCount--;
     this.droppedCount++;

@@ -105,6 +105,7 @@ export abstract class StepRunner extends RunnerBook {
         if (s !== undefined) account.mark(k, s.close[step] ?? Number.NaN, step);
       }
       this.value();
+      this.checkMargin();
       return;
     }
     if (!this.lone) {
@@ -114,6 +115,7 @@ export abstract class StepRunner extends RunnerBook {
     const i = this.index[0] ?? -1;
     if (i >= 0) account.mark(0, this.loneClose[i] ?? Number.NaN, i);
     this.value();
+    this.checkMargin();
   }
 
   /**
@@ -163,7 +165,11 @@ export abstract class StepRunner extends RunnerBook {
     if (this.account.exitLevels !== 0) this.triggerExitLevels();
   }
 
-  /** Phase 4: marks every symbol with a bar now at its close, then values the account. */
+  /**
+   * Phase 4: marks every symbol with a bar now at its close, then values the account; an account
+   * whose equity is then below zero with positions open is margin-called (see
+   * {@link RunnerBook.checkMargin}).
+   */
   markToMarket(): void {
     const { account, index, series } = this;
     for (let k = 0; k < index.length; k++) {
@@ -172,13 +178,19 @@ export abstract class StepRunner extends RunnerBook {
       if (i >= 0 && s !== undefined) account.mark(k, s.close[i] ?? Number.NaN, i);
     }
     this.value();
+    this.checkMargin();
   }
 
-  /** Phase 5: asks the strategy (if active) and queues its orders. */
+  /**
+   * Phase 5: asks the strategy (if active) and queues its orders. After a margin call it is not
+   * asked until the equity is above zero again: an entry would be sized from a debt, and a short
+   * sale, which needs no cash, would trade on it.
+   */
   decide(): void {
     if (!this.enabled) return;
     this.viewCash = this.account.cash;
     this.viewEquity = this.revalue();
+    if (!this.askable(this.viewEquity)) return;
     if (this.signal !== null) {
       if (this.lone) this.decideSignal(this.signal, 0);
       else this.decideSignals(this.signal);
@@ -415,8 +427,10 @@ export abstract class StepRunner extends RunnerBook {
         continue;
       }
       const price = account.markPrice[k] ?? Number.NaN;
-      const target = targetQuantity(weight, equity, price, this.fractional);
-      if (target === 0 && weight !== 0 && price > 0 && !sized) this.warnBelowOneUnit(k, weight, equity, price);
+      // An account worth nothing, or less, has nothing to hold: w × E ≤ 0 would turn a long
+      // weight into a short sale (which needs no cash) made on the debt.
+      const target = equity > 0 ? targetQuantity(weight, equity, price, this.fractional) : 0;
+      if (target === 0 && weight !== 0 && price > 0 && !sized && equity > 0) this.warnBelowOneUnit(k, weight, equity, price);
       const delta = target - (account.quantity[k] ?? 0);
       if (Math.abs(delta * price) <= REBALANCE_DUST * Math.max(1, Math.abs(equity))) {
         if (this.pendingKind[k] !== NONE) this.drop(k, 'replaced');

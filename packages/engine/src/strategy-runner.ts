@@ -58,12 +58,22 @@ export class StrategyRunner extends StepRunner {
         if (account.exitLevels !== 0) this.triggerExitLevels();
       }
       const price = close[t] ?? Number.NaN;
-      if (this.enabled && t >= firstDecision) {
+      const holding = quantity[0] ?? 0;
+      if (holding !== 0 && account.cash + holding * price < 0) {
+        // The margin call of markToMarket (checkMargin), at this close.
+        index[0] = t;
+        account.mark(0, price, t);
+        this.value();
+        this.checkMargin();
+      }
+      if (this.enabled) {
         const held = quantity[0] ?? 0;
         const cash = account.cash;
         this.viewCash = cash;
         this.viewEquity = held !== 0 ? cash + held * price : cash;
-        this.ask(strategy, cursor, 0, t);
+        // As decide: not after a margin call until the equity is above zero again (looked at on
+        // every step, as decide does, warm-up or not).
+        if (this.askable(this.viewEquity) && t >= firstDecision) this.ask(strategy, cursor, 0, t);
       }
       if ((!nextOpen && this.pendingCount > 0) || t === last) {
         index[0] = t;
@@ -145,8 +155,17 @@ export class StrategyRunner extends StepRunner {
         price = close[i] ?? Number.NaN;
         markBar = i;
       }
-      const held = quantity[0] ?? 0;
-      const cash = account.cash;
+      let held = quantity[0] ?? 0;
+      let cash = account.cash;
+      if (held !== 0 && cash + held * price < 0) {
+        // The margin call of markStep (checkMargin), at this close or, without a bar, by an order.
+        index[0] = i;
+        account.mark(0, price, markBar);
+        this.value();
+        this.checkMargin();
+        held = quantity[0] ?? 0;
+        cash = account.cash;
+      }
       equity = cash;
       value = 0;
       if (held !== 0) {
@@ -154,7 +173,8 @@ export class StrategyRunner extends StepRunner {
         equity += value;
       }
       ran = true;
-      if (this.enabled && i >= 0 && i + 1 >= warmup) {
+      // As decide: the margin call's hold is looked at on every step, with a bar or not.
+      if (this.enabled && this.askable(equity) && i >= 0 && i + 1 >= warmup) {
         this.viewCash = cash;
         this.viewEquity = equity;
         this.ask(strategy, cursor, 0, i);

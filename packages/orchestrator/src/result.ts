@@ -293,6 +293,6 @@ export interface OrchestratorResult {
   readonly risk: readonly RiskEvent[];
   readonly isolated: readonly IsolatedEvent[];
   readonly crossing: CrossingSummary;
-  /** When and why trading stopped before the end (drawdown stop), or null. */
-  readonly halted: { readonly time: number; readonly reason: 'drawdown' } | null;
+  /** When and why trading stopped before the end (the drawdown stop, or in shared mode a margin call of the shared account), or null. */
+  readonly halted: { readonly time: number; readonly reason: 'drawdown' | 'margin-call' } | null;
 }

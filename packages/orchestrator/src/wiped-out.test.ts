@@ -14,9 +14,11 @@ function flat(symbol: string, closes: readonly number[]) {
 
 // A short sleeve squeezed past its capital, beside a sleeve that holds cash. 2,000 of cash, equal
 // weights: 1,000 each. With fills at the close the short sells 100 units at 10 on bar 0 (cash
-// 2,000, position −1,000). Its equity is 2,000 − 100 × price: 1,000 at 10, −2,000 at 40,
-// −1,000 at 30, 0 at 20. The portfolio (its sleeves, no reserve) is 1,000 more: 2,000, −1,000,
-// 0, 1,000.
+// 2,000, position −1,000). Its equity is 2,000 − 100 × price: 1,000 at 10, −2,000 at 40, where
+// it is margin-called: the 100 units are bought back at that close, 40, and it holds −2,000 of
+// cash from then on. The portfolio (its sleeves, no reserve) is 1,000 more: 2,000, 2,000, −1,000,
+// −1,000, −1,000. Before the margin call the short stayed open and the portfolio "recovered" to 0
+// and 1,000 as the price fell back to 30 and 20.
 const squeeze = {
   data: { dataset: 'test' },
   cash: 2000,
@@ -28,31 +30,53 @@ const squeeze = {
   ],
 } as const;
 const squeezed = flat('S', [10, 10, 40, 30, 20]);
+// The squeeze beside a long of 100 units of T bought at 10, worth 5,000 when T closes at 50 on
+// bar 4: the portfolio is −2,000 + 1,000 = −1,000 on bars 2 and 3, and −2,000 + 5,000 = 3,000 on
+// bar 4, worth something again.
+const rescue = { ...squeeze, strategies: [squeeze.strategies[0], { id: 'long', strategy: 'scripted', params: { enterAt: [0] }, symbols: ['T'] }] } as const;
+const rising = flat('T', [10, 10, 10, 10, 50]);
 
 describe('a portfolio whose equity reaches zero or below', () => {
+  it('margin-calls the sleeve whose equity falls below zero: its short is closed at that close', () => {
+    const logger = createMemoryLogger();
+    const result = runOrchestrator(squeeze, [squeezed], { registry: testRegistry, logger });
+    const [short, idle] = result.sleeves;
+    expect(short?.fills.map((fill) => [fill.time, fill.side, fill.quantity, fill.price, fill.reason])).toEqual([
+      [squeezed.time[0], 'sell', 100, 10, 'entry'],
+      [squeezed.time[2], 'buy', 100, 40, 'margin-call'],
+    ]);
+    expect(Array.from(short?.equity.equity ?? [])).toEqual([1000, 1000, -2000, -2000, -2000]);
+    expect(Array.from(short?.equity.cash ?? [])).toEqual([2000, 2000, -2000, -2000, -2000]);
+    expect(Array.from(idle?.equity.equity ?? [])).toEqual([1000, 1000, 1000, 1000, 1000]);
+    expect(result.portfolio.trades.map((trade) => [trade.pnl, trade.exitReason])).toEqual([[-3000, 'margin-call']]);
+    expect(logger.records.filter((record) => record.fields.event === 'margin-call').map((record) => [record.fields.strategy, record.fields.equity])).toEqual([['short', -2000]]);
+  });
+
   it('has no sleeve weights while it is worth zero or less: NaN in the column, null in the JSON', () => {
     const result = runOrchestrator(squeeze, [squeezed], { registry: testRegistry });
-    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, -1000, 0, 1000]);
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, -1000, -1000, -1000]);
     const [short, idle] = result.sleeves;
-    expect(Array.from(short?.weight ?? [])).toEqual([0.5, 0.5, Number.NaN, Number.NaN, 0]);
-    expect(Array.from(idle?.weight ?? [])).toEqual([0.5, 0.5, Number.NaN, Number.NaN, 1]);
+    expect(Array.from(short?.weight ?? [])).toEqual([0.5, 0.5, Number.NaN, Number.NaN, Number.NaN]);
+    expect(Array.from(idle?.weight ?? [])).toEqual([0.5, 0.5, Number.NaN, Number.NaN, Number.NaN]);
     const json = serializeOrchestratorResult(result);
-    expect(json.sleeves[0]?.equity.map((point) => point.weight)).toEqual([0.5, 0.5, null, null, 0]);
-    // The contribution of a bar after one the portfolio ended at zero or below is undefined too.
+    expect(json.sleeves[0]?.equity.map((point) => point.weight)).toEqual([0.5, 0.5, null, null, null]);
+    // The contribution of a bar after one the portfolio ended at zero or below is undefined too:
+    // −3,000 of P&L on a portfolio of 2,000 on bar 2.
     expect(json.sleeves[0]?.equity.map((point) => point.contribution)).toEqual([0, 0, -1.5, null, null]);
     expect(JSON.stringify(json)).not.toMatch(/NaN|Infinity/);
   });
 
   it('averages the weights of the diversification ratio over the bars where they are defined', () => {
     // The short beside a long of 10 units bought at 100 on T: 1,000, 1,010, 1,020, 1,000, 1,010.
-    // The portfolio: 2,000, 2,010, −980, 0, 1,010; weights are defined on bars 0, 1 and 4.
+    // The portfolio: 2,000, 2,010, −980, −1,000, −990 (the short margin-called at −2,000 on bar
+    // 2); weights are defined on bars 0 and 1.
     const closes = [100, 101, 102, 100, 101];
     const result = runOrchestrator(
       { ...squeeze, strategies: [squeeze.strategies[0], { id: 'long', strategy: 'scripted', params: { enterAt: [0] }, symbols: ['T'] }] },
       [squeezed, flat('T', closes)],
       { registry: testRegistry },
     );
-    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2010, -980, 0, 1010]);
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2010, -980, -1000, -990]);
     // By hand: the short's returns 0, 0, −3 (then undefined), the long's 0, 0.01, 1,020/1,010 − 1,
     // 1,000/1,020 − 1, 0.01; each σ (ddof 1) over the sleeve's own finite returns, their
     // correlation over the bars where both are finite, and the covariance that goes with those σs
@@ -70,8 +94,8 @@ describe('a portfolio whose equity reaches zero or below', () => {
     const common = long.slice(0, 3);
     const correlation = moments(short, common) / Math.sqrt(moments(short, short) * moments(common, common));
     const covariance = correlation * Math.sqrt(varianceShort * varianceLong);
-    const weightShort = (0.5 + 1000 / 2010 + 0) / 3;
-    const weightLong = (0.5 + 1010 / 2010 + 1) / 3;
+    const weightShort = (0.5 + 1000 / 2010) / 2;
+    const weightLong = (0.5 + 1010 / 2010) / 2;
     const expected =
       (weightShort * Math.sqrt(varianceShort) + weightLong * Math.sqrt(varianceLong)) /
       Math.sqrt(weightShort ** 2 * varianceShort + 2 * weightShort * weightLong * covariance + weightLong ** 2 * varianceLong);
@@ -79,40 +103,68 @@ describe('a portfolio whose equity reaches zero or below', () => {
   });
 
   it('skips a rebalance while the portfolio is worth zero or less: no capital moves, a warning says why, the next one runs', () => {
-    // A rebalance every 2 bars fires on bar 2 (portfolio −1,000: skipped) and bar 4 (1,000). The
-    // idle sleeve keeps its 1,000 of cash through bar 2 — moving to targets of 0.5 × −1,000 would
-    // have sold it out to lend the short its cash — and the short's book is untouched: −2,000 at
-    // 40, −1,000 at 30, 0 at 20. On bar 4 the targets are 500 each: the idle sleeve gives 500,
-    // the short (worth 0) takes it.
+    // A rebalance every 2 bars fires on bar 2 (portfolio −1,000: skipped) and bar 4 (3,000). The
+    // long keeps its book through bar 2 — moving to targets of 0.5 × −1,000 would have sold it out
+    // to lend the short its cash. On bar 4 the targets are 1,500 each: the long gives 3,500 (70 of
+    // its 100 units at 50), the margin-called short (−2,000 in cash) takes it and is worth 1,500.
     const logger = createMemoryLogger();
-    const result = runOrchestrator({ ...squeeze, rebalance: { schedule: { everyBars: 2 } } }, [squeezed], { registry: testRegistry, logger });
-    const [short, idle] = result.sleeves;
+    const result = runOrchestrator({ ...rescue, rebalance: { schedule: { everyBars: 2 } } }, [squeezed, rising], { registry: testRegistry, logger });
+    const [short, long] = result.sleeves;
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, -1000, -1000, 3000]);
     expect(result.rebalances.map((event) => event.time)).toEqual([squeezed.time[0], squeezed.time[4]]);
-    expect(Array.from(idle?.equity.cash ?? [])).toEqual([1000, 1000, 1000, 1000, 500]);
-    expect(Array.from(short?.equity.equity ?? [])).toEqual([1000, 1000, -2000, -1000, 500]);
-    expect(result.rebalances[1]?.transfers).toEqual({ short: 500, idle: -500 });
+    expect(Array.from(long?.equity.equity ?? [])).toEqual([1000, 1000, 1000, 1000, 1500]);
+    expect(Array.from(short?.equity.equity ?? [])).toEqual([1000, 1000, -2000, -2000, 1500]);
+    expect(result.rebalances[1]?.transfers).toEqual({ short: 3500, long: -3500 });
     const skipped = logger.records.filter((record) => record.fields.event === 'rebalance-skipped');
     expect(skipped.map((record) => [record.level, record.fields.equity, record.fields.why])).toEqual([['warn', -1000, 'no-capital']]);
     expect(JSON.stringify(serializeOrchestratorResult(result))).not.toMatch(/NaN|Infinity/);
   });
 
   it('warns once for a stretch of skipped rebalances, then again after capital moved', () => {
-    // Every bar: bars 2 (−1,000) and 3 (0) are skipped — a warning, then a debug line — bar 4
-    // (1,000) moves capital.
+    // Every bar: bars 2 and 3 (−1,000) are skipped — a warning, then a debug line — bar 4 (3,000)
+    // moves capital.
     const logger = createMemoryLogger();
-    const result = runOrchestrator({ ...squeeze, rebalance: { schedule: { everyBars: 1 } } }, [squeezed], { registry: testRegistry, logger });
+    const result = runOrchestrator({ ...rescue, rebalance: { schedule: { everyBars: 1 } } }, [squeezed, rising], { registry: testRegistry, logger });
     const skipped = logger.records.filter((record) => record.fields.event === 'rebalance-skipped');
     expect(skipped.map((record) => [record.level, record.fields.equity])).toEqual([
       ['warn', -1000],
-      ['debug', 0],
+      ['debug', -1000],
     ]);
     expect(result.rebalances.map((event) => event.time)).toEqual([squeezed.time[0], squeezed.time[1], squeezed.time[4]]);
   });
 
+  it('halts a shared-mode run whose shared account is margin-called: no vote is turned into an order again', () => {
+    // Shared mode, fills at the close: the shared account (2,000) sells the short shadow's 100
+    // units of S at 10 (cash 3,000); at 40 it is worth 3,000 − 4,000 = −1,000 and is
+    // margin-called: bought back at 40, cash −1,000. On bar 3 the other shadow, worth its 1,000,
+    // goes long U at 10. Before, the shared account voted on: its target for U, a long of
+    // ½ × its equity, is ½ × −1,000 / 10 = −50 units — a short sale of 50, which needs no cash,
+    // made on the debt of an account a broker had closed.
+    const unmoved = flat('U', [10, 10, 10, 10, 10]);
+    const config = {
+      ...squeeze,
+      mode: 'shared',
+      conflictPolicy: 'net',
+      strategies: [squeeze.strategies[0], { id: 'later', strategy: 'scripted', params: { enterAt: [3] }, symbols: ['U'] }],
+    } as const;
+    const result = runOrchestrator(config, [squeezed, unmoved], { registry: testRegistry });
+    expect(result.portfolio.fills.map((fill) => [fill.symbol, fill.time, fill.side, fill.quantity, fill.price, fill.reason])).toEqual([
+      ['S', squeezed.time[0], 'sell', 100, 10, 'entry'],
+      ['S', squeezed.time[2], 'buy', 100, 40, 'margin-call'],
+    ]);
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, -1000, -1000, -1000]);
+    expect(result.halted).toEqual({ time: squeezed.time[2], reason: 'margin-call' });
+    expect(serializeOrchestratorResult(result).halted?.reason).toBe('margin-call');
+  });
+
   it('records a shared-mode rebalance decided while the shadows are worth zero or less with null weights before', () => {
     // Shared mode moves no capital: a rebalance only sets the voting weights, and is recorded;
-    // the shadow sleeves' shares of a whole worth zero or less are undefined.
-    const result = runOrchestrator({ ...squeeze, mode: 'shared', conflictPolicy: 'net', rebalance: { schedule: { everyBars: 2 } } }, [squeezed], { registry: testRegistry });
+    // the shadow sleeves' shares of a whole worth zero or less are undefined. Under "veto" the idle
+    // shadow's flat vote keeps the shared account out of the short, so it is not margin-called
+    // (under "net" it follows the short, is margin-called on bar 2 and halts before the rebalance).
+    const result = runOrchestrator({ ...squeeze, mode: 'shared', conflictPolicy: 'veto', rebalance: { schedule: { everyBars: 2 } } }, [squeezed], { registry: testRegistry });
+    expect(result.halted).toBeNull();
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, 2000, 2000, 2000]);
     const atBar2 = result.rebalances.find((event) => event.time === squeezed.time[2]);
     expect(atBar2?.weightsBefore).toEqual({ short: null, idle: null });
     expect(atBar2?.targetWeights).toEqual({ short: 0.5, idle: 0.5 });

@@ -53,7 +53,7 @@ export type { StrategyDefinition } from './definition';
 export type { StrategyOfKind, StrategySpec } from './define-strategy';
 export { STRATEGY_NAME_PATTERN, STRATEGY_NAME_RULE, checkedStrategyDefinition, defineStrategy, strategyDefinitionIssues } from './define-strategy';
 export { REBALANCE_RULE_FORMS, isRebalanceRule, rebalanceRuleProblem } from './rebalance-rule';
-export { STRATEGY_MODULE_EXTENSIONS, looksLikeStrategyPath, splitStrategyPath, strategyDefinitionsFromModule } from './strategy-module';
+export { STRATEGY_MODULE_EXTENSIONS, looksLikeStrategyPath, splitStrategyPath, strategyDefinitionsFromModule, unknownDefinitionText } from './strategy-module';
 export type { StrategyModuleFile } from './strategy-module-files';
 export { StrategyModuleFileSchema, StrategyModuleFilesSchema } from './strategy-module-files';
 export { buildStrategy, parseStrategyParams, strategyParamIssues } from './strategy-params';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineStrategy } from './define-strategy';
 import { ConfigError, StrategyError } from './errors';
-import { strategyDefinitionsFromModule } from './strategy-module';
+import { strategyDefinitionsFromModule, unknownDefinitionText } from './strategy-module';
 
 const spec = {
   name: 'hold',
@@ -70,5 +70,17 @@ describe('strategyDefinitionsFromModule', () => {
     expect(() => load(() => 42).create({}, 'sleeve-1')).toThrow('create returned 42, not a strategy object');
     // A definition of defineStrategy is kept as it is: its create checks already.
     expect(strategyDefinitionsFromModule({ default: hold }, 'a.ts')[0]).toBe(hold);
+  });
+});
+
+describe('unknownDefinitionText', () => {
+  // A `#name` differing from a definition's name only in case was listed, not suggested.
+  it('suggests the definition a name differs from only in case, saying names are case-sensitive', () => {
+    expect(unknownDefinitionText('momentum', ['Momentum', 'MeanReversion'])).toBe('defines no strategy "momentum"; it defines Momentum, MeanReversion — did you mean "Momentum"? (names are case-sensitive)');
+  });
+
+  it('suggests a close name without the case note, and none when nothing is close', () => {
+    expect(unknownDefinitionText('Momentun', ['Momentum', 'MeanReversion'])).toBe('defines no strategy "Momentun"; it defines Momentum, MeanReversion — did you mean "Momentum"?');
+    expect(unknownDefinitionText('third', ['first', 'second'])).toBe('defines no strategy "third"; it defines first, second');
   });
 });

@@ -1,6 +1,7 @@
 import type { StrategyDefinition } from './definition';
 import { checkedStrategyDefinition, strategyDefinitionIssues } from './define-strategy';
-import { echoValue, listValues } from './echo';
+import { echoValue, listValues, quoteValue } from './echo';
+import { closestMatch } from './suggest';
 import type { ConfigIssue } from './errors';
 import { ConfigError } from './errors';
 
@@ -99,4 +100,15 @@ export function splitStrategyPath(value: string): { readonly file: string; reado
   const name = at < 0 ? '' : value.slice(at + 1);
   const partOfPath = name === '' || /[\\/]/.test(name) || STRATEGY_MODULE_EXTENSIONS.some((extension) => name.endsWith(extension));
   return at > 0 && !partOfPath ? { file: value.slice(0, at), name } : { file: value, name: undefined };
+}
+
+/**
+ * What a strategy file's `#name` that none of its definitions has is told: `defines no strategy
+ * "two"; it defines One, Two — did you mean "Two"? (names are case-sensitive)`. The suggestion is
+ * the closest definition name ({@link closestMatch}), said when there is one close enough.
+ */
+export function unknownDefinitionText(name: string, names: readonly string[]): string {
+  const match = closestMatch(name, names);
+  const hint = match === undefined ? '' : ` — did you mean ${quoteValue(match)}?${match.toLowerCase() === name.toLowerCase() ? ' (names are case-sensitive)' : ''}`;
+  return `defines no strategy ${quoteValue(name)}; it defines ${listValues(names)}${hint}`;
 }

@@ -9,9 +9,10 @@ export type OrderSide = 'buy' | 'sell';
  * use it; new reasons are appended). `rebalance` is a portfolio strategy's own rebalancing;
  * `transfer` is capital the orchestrator moves into or out of a sleeve (its book scaled pro rata,
  * or cash raised) — an allocation flow, not a decision of the sleeve's strategy: a trade it closes
- * (`exitReason: 'transfer'`) is left out of the trade statistics.
+ * (`exitReason: 'transfer'`) is left out of the trade statistics. `margin-call` closes the
+ * positions of an account whose equity is at or below zero at a close (the engine's margin call).
  */
-export const FILL_REASONS = ['entry', 'exit', 'stop-loss', 'take-profit', 'rebalance', 'close-at-end', 'isolate', 'risk', 'transfer'] as const;
+export const FILL_REASONS = ['entry', 'exit', 'stop-loss', 'take-profit', 'rebalance', 'close-at-end', 'isolate', 'risk', 'transfer', 'margin-call'] as const;
 
 /** Why an order was placed or a fill happened. */
 export type FillReason = (typeof FILL_REASONS)[number];

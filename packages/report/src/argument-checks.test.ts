@@ -10,6 +10,7 @@ import {
   backtestReportInput,
   benchmarkInRange,
   buildCharts,
+  csvField,
   conflictOutcomeText,
   conflictSignalText,
   detectTimeFormat,
@@ -128,6 +129,16 @@ describe('exported helpers given arguments of the wrong kind from JavaScript', (
     ['writeFileAtomic', 'nothing', () => (writeFileAtomic as (...args: unknown[]) => unknown)(), ['target', 'content']],
     ['writeFileAtomic', 'options of a string', () => writeFileAtomic('/tmp/x', 'x', 'y' as never), ['options']],
     ['writeFilesAtomic', 'undefined', () => writeFilesAtomic(undefined as never), ['files']],
+    // These wrote an object as `[object Object]` (csvField, a cell of toCsvText) or failed inside
+    // as a TypeError (an array holding a comma, a row that is not an array, a file without a path).
+    ['csvField', 'an object', () => csvField({} as never), ['value']],
+    ['csvField', 'an array holding a comma', () => csvField(['a,b'] as never), ['value']],
+    ['csvField', 'a boolean', () => csvField(true as never), ['value']],
+    ['toCsvText', 'an object among the cells', () => toCsvText(['a', 'b'], [[1, 2], [3, {} as never]]), ['rows[1][1]']],
+    ['toCsvText', 'a row of a number', () => toCsvText(['a'], [5 as never]), ['rows[0]']],
+    ['toCsvText', 'an object in the header', () => toCsvText(['a', {} as never], []), ['header[1]']],
+    ['writeFilesAtomic', 'a file without a path and one of a null content', () => writeFilesAtomic([{ content: 'x' } as never, { path: '/tmp/x', content: null as never }]), ['files[0].path', 'files[1].content']],
+    ['writeFilesAtomic', 'a file of a string', () => writeFilesAtomic(['/tmp/x' as never]), ['files[0]']],
     ['writeFilesAtomic', 'an onProgress of a string', () => writeFilesAtomic([], { onProgress: 'x' as never }), ['options.onProgress']],
   ];
 
@@ -148,6 +159,8 @@ describe('exported helpers given arguments of the wrong kind from JavaScript', (
     expect(formatTime(0, 'date')).toBe('1970-01-01');
     expect(parseTime('1970-01-02')).toBe(day);
     expect(toCsvText(['a', 'b'], [[1, 'x,y']])).toBe('a,b\n1,"x,y"\n');
+    expect(toCsvText(['a', 'b'], [[null, undefined], [Number.NaN, ' x']])).toBe('a,b\n,\n," x"\n');
+    expect([csvField('a"b'), csvField(1.5), csvField(null)]).toEqual(['"a""b"', '1.5', '']);
     expect(conflictSignalText({ strategyId: 's', direction: 'long', strength: 0.5 })).toBe('long 0.50');
     expect(conflictOutcomeText({ direction: 'flat', target: 0, winner: null })).toBe('flat');
     expect([scheduleText('month'), scheduleText({ everyBars: 20 })]).toEqual(['month', 'every 20 bars']);

@@ -105,6 +105,14 @@ export function contentIssue(content: unknown, path: string): ConfigIssue | null
   return { path, message: `must be the file's content: a string, a Uint8Array or an iterable of strings; got ${describeGiven(content)}` };
 }
 
+/** The problem with one file to write (null when there is none): `{ path, content }`, a path string and a content of a kind written. */
+export function outputFileIssue(file: unknown, path: string): ConfigIssue | null {
+  return (
+    shapeIssue(file, path, 'a file to write ({ path, content })', { path: 'string' }) ??
+    contentIssue((file as { content: unknown }).content, `${path}.content`)
+  );
+}
+
 /** The problems with `writeFilesAtomic`'s options (none when they are absent or of the right kind). */
 export function writeOptionsIssue(options: unknown): ConfigIssue | null {
   if (options === undefined || options === null) return null;

@@ -1,5 +1,5 @@
-import { arrayIssue, checkArguments } from '@ensemble/protocol';
-import type { Fill, Trade } from '@ensemble/protocol';
+import { arrayIssue, checkArguments, describeGiven } from '@ensemble/protocol';
+import type { ConfigIssue, Fill, Trade } from '@ensemble/protocol';
 import { rowsIssue } from './argument-checks';
 import { parseReportInput } from './report-input';
 import type { ReportInput } from './report-input';
@@ -17,15 +17,37 @@ export type CsvValue = string | number | null | undefined;
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  // From JavaScript the argument can be anything: an object was written as `[object Object]`, and
+  // an array holding a comma failed inside as a TypeError.
+  if (typeof value !== 'string') checkArguments('csvField', [cellIssue(value, 'value')]);
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** The problem with a CSV cell (null when there is none): a string, a number, null or undefined. */
+function cellIssue(value: unknown, path: string): ConfigIssue | null {
+  if (value === null || value === undefined || typeof value === 'string' || typeof value === 'number') return null;
+  return { path, message: `must be a CSV cell value (a string, a number, null or undefined); got ${describeGiven(value)}` };
+}
+
+/** A row's cells as CSV fields, or a `ConfigError` naming the first row or cell of another kind (`rows[2][1]`). */
+function csvLine(row: unknown, path: string): string {
+  if (!Array.isArray(row)) checkArguments('toCsvText', [{ path, message: `must be a row (an array of cell values); got ${describeGiven(row)}` }]);
+  const cells = row as readonly unknown[];
+  for (const [k, cell] of cells.entries()) {
+    const issue = cellIssue(cell, `${path}[${String(k)}]`);
+    if (issue !== null) checkArguments('toCsvText', [issue]);
+  }
+  return (cells as readonly CsvValue[]).map(csvField).join(',');
 }
 
 /** Rows to CSV text: one header row, `\n` line ends, a final newline. */
 export function toCsvText(header: readonly string[], rows: Iterable<readonly CsvValue[]>): string {
-  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError, and
+  // an object among the cells was written as `[object Object]`.
   checkArguments('toCsvText', [arrayIssue(header, 'header', 'the column names (an array of strings)'), rowsIssue(rows)]);
-  const lines = [header.map(csvField).join(',')];
-  for (const row of rows) lines.push(row.map(csvField).join(','));
+  const lines = [csvLine(header, 'header')];
+  let k = 0;
+  for (const row of rows) lines.push(csvLine(row, `rows[${String(k++)}]`));
   return `${lines.join('\n')}\n`;
 }
 

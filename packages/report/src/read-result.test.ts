@@ -302,6 +302,28 @@ describe("a saved result's trades, fills and cash: what the run could not have w
     expect(cash.issues[0]?.path).toBe('equity.40.cash');
     expect(cash.issues[0]?.message).toMatch(/^is -1e\+308, but the cash of the bar before \(.+\) plus the cash the fills moved since \(.+\) is .+: the file was edited or damaged$/);
   });
+
+  // An equity point edited alone (its cash, the fills and the metrics untouched) was read back and
+  // drawn: a curve diving to −5 on a bar the run held only cash, beside metrics that never saw it.
+  it('refuses an equity point its cash and gross exposure cannot make, in a backtest, a sleeve and the portfolio', async () => {
+    const json = await savedBacktest();
+    const [index, flat] = [...json.equity.entries()].find(([, point]) => point.grossExposure === 0 && point !== json.equity.at(-1)) ?? [];
+    if (index === undefined || flat === undefined) throw new Error('no bar without a position');
+    const dived = problems(() => parseResultJson(edited(json, (value) => { (value.equity[index] as { equity: number }).equity = -5; }), 'bt.json'));
+    expect(dived.issues).toEqual([
+      { path: `equity.${String(index)}.equity`, message: `is -5, but its cash ${String(flat.cash)} and gross exposure 0 allow an equity from ${String(flat.cash)} to ${String(flat.cash)}: the file was cut short or edited; write it again with \`ensemble backtest --json\`` },
+    ]);
+    const run = await runExample('sp500-two-sleeves.json');
+    const saved = JSON.parse(JSON.stringify(serializeOrchestratorResult(run.result))) as { portfolio: { equity: { equity: number }[] }; sleeves: { equity: { equity: number; grossExposure: number }[] }[] };
+    const sleeve = structuredClone(saved);
+    const point = sleeve.sleeves[1]?.equity[50];
+    if (point !== undefined) point.equity += 2 * point.grossExposure + 1;
+    expect(problems(() => parseResultJson(sleeve, 'run.json')).issues.map((issue) => issue.path)).toEqual(['sleeves.1.equity.50.equity']);
+    const portfolio = structuredClone(saved);
+    const row = portfolio.portfolio.equity[100];
+    if (row !== undefined) row.equity *= 3;
+    expect(problems(() => parseResultJson(portfolio, 'run.json')).issues.map((issue) => issue.path)).toEqual(['portfolio.equity.100.equity']);
+  });
 });
 
 describe("a saved run's records", () => {

@@ -152,9 +152,39 @@ interface SavedCurve {
   /** Path of the curve in the file, e.g. `portfolio.equity`. */
   readonly curvePath: string;
   readonly metrics: { readonly bars: number | null; readonly endEquity: number | null };
-  readonly equity: readonly { readonly equity: number }[];
+  readonly equity: readonly { readonly equity: number; readonly cash: number; readonly grossExposure?: number | undefined }[];
   /** Whether `endEquity` is the curve's last value (a sleeve's is that of its time-weighted index). */
   readonly endsCurve: boolean;
+}
+
+/**
+ * The first point of a curve whose equity its cash and gross exposure cannot make (null when
+ * there is none): equity − cash is the positions' signed value, at most their gross exposure in
+ * size (to 1e-9 of the amounts, for rounding). An equity point edited alone — a curve that dives
+ * to −5 on a bar the run held only cash — was drawn in the charts beside metrics that never saw it.
+ */
+function exposureIssue(curvePath: string, points: SavedCurve['equity'], advice: string): { path: string; message: string } | null {
+  for (const [i, { equity, cash, grossExposure }] of points.entries()) {
+    if (grossExposure === undefined) continue;
+    const tolerance = 1e-9 * Math.max(1, Math.abs(equity), Math.abs(cash), Math.abs(grossExposure));
+    if (Math.abs(equity - cash) <= Math.abs(grossExposure) + tolerance) continue;
+    return {
+      path: `${curvePath}.${String(i)}.equity`,
+      message: `is ${String(equity)}, but its cash ${String(cash)} and gross exposure ${String(grossExposure)} allow an equity from ${String(cash - grossExposure)} to ${String(cash + grossExposure)}: ${advice}`,
+    };
+  }
+  return null;
+}
+
+/**
+ * Refuses a saved result one of whose equity points its cash and gross exposure cannot make
+ * ({@link exposureIssue}). Checked after the metrics, the records and the cash, whose problems
+ * name the edited field more closely (an edited cash breaks this too).
+ */
+function checkEquityAgainstCash(curves: readonly Pick<SavedCurve, 'curvePath' | 'equity'>[], source: string, remake: string): void {
+  const advice = `the file was cut short or edited; write it again with \`${remake}\``;
+  const issues = curves.map(({ curvePath, equity }) => exposureIssue(curvePath, equity, advice)).filter((issue) => issue !== null);
+  if (issues.length > 0) throw new ConfigError(issues, { source });
 }
 
 /**
@@ -219,14 +249,11 @@ function dataName(data: z.infer<typeof dataSection>): string | undefined {
 
 function orchestratorInput(data: unknown, source: string, options: ReadResultOptions): ReportInput {
   const json = parsed(OrchestratorJsonSchema, data, source);
-  checkMetricsMatchCurves(
-    [
-      { metricsPath: 'portfolio.metrics.metrics', curvePath: 'portfolio.equity', metrics: json.portfolio.metrics.metrics, equity: json.portfolio.equity, endsCurve: true },
-      ...json.sleeves.map((sleeve, i) => ({ metricsPath: `sleeves.${String(i)}.metrics.metrics`, curvePath: `sleeves.${String(i)}.equity`, metrics: sleeve.metrics.metrics, equity: sleeve.equity, endsCurve: false })),
-    ],
-    source,
-    'ensemble run --json',
-  );
+  const curves: SavedCurve[] = [
+    { metricsPath: 'portfolio.metrics.metrics', curvePath: 'portfolio.equity', metrics: json.portfolio.metrics.metrics, equity: json.portfolio.equity, endsCurve: true },
+    ...json.sleeves.map((sleeve, i) => ({ metricsPath: `sleeves.${String(i)}.metrics.metrics`, curvePath: `sleeves.${String(i)}.equity`, metrics: sleeve.metrics.metrics, equity: sleeve.equity, endsCurve: false })),
+  ];
+  checkMetricsMatchCurves(curves, source, 'ensemble run --json');
   const run: OrchestratorReportSource = {
     config: json.config,
     periodsPerYear: json.periodsPerYear,
@@ -251,6 +278,7 @@ function orchestratorInput(data: unknown, source: string, options: ReadResultOpt
     ...run.sleeves.map((sleeve, i) => ({ path: `sleeves.${String(i)}`, trades: sleeve.trades, fills: sleeve.fills, symbols: new Set(sleeve.symbols) })),
   ];
   checkRecords(records, time, [{ path: 'portfolio.equity', time, cash: run.portfolio.equity.cash, fills: run.portfolio.fills }], source);
+  checkEquityAgainstCash(curves, source, 'ensemble run --json');
   const saved = json.report;
   const described = [dataName(json.config.data), `${json.mode} mode`, `${json.allocationScheme} allocation`].filter((part) => part !== undefined);
   const input = orchestratorReportInput(run, {
@@ -282,6 +310,7 @@ function backtestInput(data: unknown, kind: 'backtest' | 'engine', source: strin
     checkMetricsMatchCurves([{ metricsPath: 'metrics.metrics', curvePath: 'equity', metrics: cli.metrics.metrics, equity: json.equity, endsCurve: true }], source, 'ensemble backtest --json');
   }
   checkRecords([{ path: '', trades: run.trades, fills: run.fills, symbols: new Set(json.symbols) }], run.equity.time, [{ path: 'equity', time: run.equity.time, cash: run.equity.cash, fills: run.fills }], source);
+  checkEquityAgainstCash([{ curvePath: 'equity', equity: json.equity }], source, cli === undefined ? 'serializeBacktestResult' : 'ensemble backtest --json');
   const saved = cli?.report;
   const subtitle = options.subtitle ?? (saved === undefined ? dataName(cli?.config.data) : (saved.subtitle ?? undefined));
   const input = backtestReportInput(run, {

@@ -3,7 +3,7 @@ import { lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EnsembleError, arrayIssue, checkArguments, nullAsAbsent, stringIssue } from '@ensemble/protocol';
-import { contentIssue, writeOptionsIssue } from './argument-checks';
+import { contentIssue, outputFileIssue, writeOptionsIssue } from './argument-checks';
 
 /** The code of a file-system error (`ENOENT`, `EEXIST`, …), or undefined. */
 function errorCode(error: unknown): unknown {
@@ -230,6 +230,8 @@ async function writeInPlace(target: string, content: OutputContent, written: (by
 export async function writeFilesAtomic(files: readonly OutputFile[], given: WriteFilesOptions = {}): Promise<WrittenFile[]> {
   // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
   checkArguments('writeFilesAtomic', [arrayIssue(files, 'files', 'the files to write (an array of { path, content })'), writeOptionsIssue(given)]);
+  // Each file too: one without a path or content failed inside (a TypeError, or an error naming no file).
+  checkArguments('writeFilesAtomic', files.map((file, k) => outputFileIssue(file, `files[${String(k)}]`)));
   const options = nullAsAbsent(given, {});
   const registry = options.temporaryFiles ?? NO_REGISTRY;
   const pending: { temporary: string; target: string }[] = [];

@@ -1,6 +1,7 @@
 import { configIssuesOf } from '@ensemble/protocol/testing';
 import { describe, expect, it } from 'vitest';
 import {
+  DatasetCache,
   DatasetFetchError,
   QueueConnectionError,
   RedisLink,
@@ -12,14 +13,19 @@ import {
   createRedisExecutor,
   describeCompatibility,
   encodeResult,
+  envelopeOf,
   indexOfJobId,
   jobFingerprint,
+  jobIdOf,
+  jsonResult,
   localStrategyModule,
   parseRedisUrl,
+  parseStoredResult,
   queueFailedResult,
   queuedDatasets,
   readDoneIndexes,
   readResults,
+  reconnectDelay,
   redactRedisUrl,
   redactSecrets,
   resolveSweepId,
@@ -30,6 +36,7 @@ import {
   storeDataset,
   storeResultOnce,
   sweepKeys,
+  sweepRegistryKey,
   sweepStatus,
   toRedisOptions,
   workerThroughput,
@@ -103,6 +110,23 @@ describe('exported helpers and error constructors given arguments of the wrong k
     ['QueueConnectionError', 'no details', () => new QueueConnectionError(undefined as never), ['details']],
     ['SweepRemovedError', 'details without totals', () => new SweepRemovedError({ sweepId: 'a', shortId: 'a' } as never), ['details.delivered']],
     ['StrategyModuleError', 'nothing', () => new (StrategyModuleError as unknown as new () => unknown)(), ['message', 'details']],
+    // These gave a silent wrong value (`undefined:sweeps`, `undefined-NaN`, a delay of NaN, a
+    // result without JSON, an envelope every worker refuses) or failed inside as a TypeError.
+    ['sweepRegistryKey', 'undefined', call(sweepRegistryKey), ['prefix']],
+    ['jobIdOf', 'nothing', call(jobIdOf), ['sweepId', 'index']],
+    ['jobIdOf', 'an index of a string', call(jobIdOf, 'abc', '3'), ['index']],
+    ['jobIdOf', 'a negative index', call(jobIdOf, 'abc', -1), ['index']],
+    ['envelopeOf', 'nothing', call(envelopeOf), ['sweepId', 'index', 'job', 'compatibility']],
+    ['envelopeOf', 'a fractional index', call(envelopeOf, 'abc', 1.5, {}, ''), ['index']],
+    ['jsonResult', 'undefined', call(jsonResult), ['result']],
+    ['jsonResult', 'a function', call(jsonResult, () => 1), ['result']],
+    ['parseStoredResult', 'nothing', call(parseStoredResult), ['stored', 'index']],
+    ['parseStoredResult', 'a binary part of a string', call(parseStoredResult, { json: '{}', binary: 'x' }, 0), ['stored.binary']],
+    ['parseStoredResult', 'a stored result without binary', call(parseStoredResult, { json: '{}' }, 0), ['stored.binary']],
+    ['reconnectDelay', 'undefined', call(reconnectDelay), ['attempt']],
+    ['reconnectDelay', 'NaN', call(reconnectDelay, Number.NaN), ['attempt']],
+    ['DatasetCache', 'no directory', () => new (DatasetCache as unknown as new () => unknown)(), ['directory']],
+    ['DatasetCache.file', 'nothing', () => (new DatasetCache('/tmp').file as (...args: unknown[]) => Promise<string>)(), ['redis', 'keys', 'sha256', 'name']],
     ['DatasetFetchError', 'an unknown kind and no details', () => new (DatasetFetchError as unknown as new (kind: string) => unknown)('lost'), ['kind', 'details']],
   ];
 
@@ -123,6 +147,14 @@ describe('exported helpers and error constructors given arguments of the wrong k
     expect(toRedisOptions(parseRedisUrl(url))).toMatchObject({ host: '127.0.0.1', port: 1 });
     expect(queueFailedResult(3, { code: 'RUN_FAILED', message: 'm' })).toMatchObject({ index: 3, status: 'failed', error: { code: 'RUN_FAILED', message: 'm' } });
     expect(queuedDatasets([])).toEqual([]);
+    expect(sweepRegistryKey('ensemble')).toBe('ensemble:sweeps');
+    expect(jobIdOf('abc', 7)).toBe('abc-7');
+    expect(envelopeOf('abc', 0, { a: 1 }, '')).toEqual({ format: 'ensemble-research-job', version: 2, sweepId: 'abc', index: 0, job: { a: 1 }, compatibility: '' });
+    expect(jsonResult({ a: 1 })).toEqual({ json: '{"a":1}', binary: null });
+    expect(jsonResult(null)).toEqual({ json: 'null', binary: null });
+    expect([reconnectDelay(1), reconnectDelay(2), reconnectDelay(100)]).toEqual([100, 200, 2_000]);
+    expect(parseStoredResult({ json: '{"index":2,"status":"ok","metrics":null,"periodReturns":[]}', binary: null }, 2)).toMatchObject({ index: 2, status: 'ok' });
+    expect(() => parseStoredResult({ json: '{}', binary: null }, 0)).toThrow('The result of combination 0 in Redis is not a research job result');
     expect(workerThroughput({})).toEqual([]);
     expect(new DatasetFetchError('missing', { sha256: 'f'.repeat(64), sweepId: 's' }).code).toBe('DATA_NOT_FOUND');
     expect(new StrategyModuleError('m', { file: './s.ts', sha256: 'a' }).message).toBe('m');

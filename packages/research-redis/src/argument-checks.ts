@@ -61,6 +61,18 @@ export function keysIssue(keys: unknown): ConfigIssue | null {
   return shapeIssue(keys, 'keys', KEYS, { sweepId: 'string' });
 }
 
+/** The problem with a combination index argument (null when there is none): a whole number from 0 to 2^53 − 1. */
+export function indexIssue(value: unknown, path = 'index'): ConfigIssue | null {
+  if (Number.isSafeInteger(value) && (value as number) >= 0) return null;
+  return { path, message: `must be a combination index (a whole number from 0); got ${describeGiven(value)}` };
+}
+
+/** The problem with a value stored as JSON (null when there is none): one `JSON.stringify` writes as text (not undefined, a function, a symbol or a bigint). */
+export function jsonValueIssue(value: unknown, path: string, what: string): ConfigIssue | null {
+  if (value !== undefined && typeof value !== 'function' && typeof value !== 'symbol' && typeof value !== 'bigint') return null;
+  return { path, message: `must be ${what} JSON can write (an object, an array, a string, a number, …); got ${describeGiven(value)}` };
+}
+
 /** The problem with a number argument (null when there is none). */
 export function numberIssue(value: unknown, path: string, what: string): ConfigIssue | null {
   if (typeof value === 'number') return null;

@@ -1,6 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { EnsembleError, checkArguments, shapeIssue, describeGiven } from '@ensemble/protocol';
+import { EnsembleError, checkArguments, shapeIssue, describeGiven, stringIssue } from '@ensemble/protocol';
 import { makeDirectory } from '@ensemble/report';
 import { sha256Hex } from '@ensemble/research';
 import type { Redis } from 'ioredis';
@@ -91,6 +91,8 @@ export class DatasetCache {
   fetches = 0;
 
   constructor(directory: string) {
+    // From JavaScript the arguments can be anything: a wrong kind failed at the first fetch, as a TypeError from node:path.
+    checkArguments('DatasetCache', [stringIssue(directory, 'directory', 'the directory the datasets are written under (a string)')]);
     this.directory = directory;
   }
 
@@ -99,6 +101,17 @@ export class DatasetCache {
    * when Redis does not hold it or holds other bytes.
    */
   file(redis: Redis, keys: SweepKeys, sha256: string, name: string): Promise<string> {
+    try {
+      // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+      checkArguments('DatasetCache.file', [
+        redisIssue(redis),
+        keysIssue(keys),
+        stringIssue(sha256, 'sha256', "the dataset's SHA-256 (64 hex digits)"),
+        stringIssue(name, 'name', "the dataset's file name (a string)"),
+      ]);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     if (!SHA256_PATTERN.test(sha256)) return Promise.reject(new DatasetFetchError('missing', { sha256: 'a malformed hash', sweepId: keys.sweepId }));
     const key = `${sha256}/${name}`;
     let entry = this.files.get(key);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { echoValue, MAX_LINE_LENGTH, checkArguments, describeGiven, stringIssue } from '@ensemble/protocol';
 import { z } from 'zod';
+import { indexIssue, jsonValueIssue } from './argument-checks';
 import { QUEUE_NAME_PATTERN } from './keys';
 
 /** The format tag of every job this package puts on a queue. */
@@ -42,6 +43,13 @@ export function isNewerEnvelope(data: unknown): boolean {
 
 /** The envelope of one job of a sweep started with the compatibility tag `compatibility` ('' for none). */
 export function envelopeOf(sweepId: string, index: number, job: unknown, compatibility: string): JobEnvelope {
+  // From JavaScript the arguments can be anything: a wrong kind made an envelope every worker refuses.
+  checkArguments('envelopeOf', [
+    stringIssue(sweepId, 'sweepId', 'a sweep id (a string)'),
+    indexIssue(index),
+    jsonValueIssue(job, 'job', 'a job'),
+    stringIssue(compatibility, 'compatibility', "the sweep's compatibility tag (a string, '' for none)"),
+  ]);
   return { format: JOB_FORMAT, version: JOB_FORMAT_VERSION, sweepId, index, job, compatibility };
 }
 

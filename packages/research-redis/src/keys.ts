@@ -1,4 +1,5 @@
 import { ConfigError, quoteValue, checkArguments, stringIssue } from '@ensemble/protocol';
+import { indexIssue } from './argument-checks';
 
 /** Sweep ids and key prefixes: 1–64 letters, digits, `.`, `_` or `-`, starting with a letter or digit. */
 export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -57,6 +58,8 @@ export interface SweepKeys {
 
 /** The key of the registry of sweeps (sorted set: sweep id, scored by its creation time). */
 export function sweepRegistryKey(prefix: string): string {
+  // From JavaScript the arguments can be anything: a wrong kind made the key `undefined:sweeps`.
+  checkArguments('sweepRegistryKey', [stringIssue(prefix, 'prefix', 'a key prefix (a string, e.g. DEFAULT_PREFIX)')]);
   return `${prefix}:sweeps`;
 }
 
@@ -118,5 +121,7 @@ export function datasetKeyParts(prefix: string, sha256: string): { readonly head
 
 /** The BullMQ job id of a combination: `<sweepId>-<index>` (re-adding it is a no-op). */
 export function jobIdOf(sweepId: string, index: number): string {
+  // From JavaScript the arguments can be anything: a wrong kind made an id such as `undefined-NaN`.
+  checkArguments('jobIdOf', [stringIssue(sweepId, 'sweepId', 'a sweep id (a string)'), indexIssue(index)]);
   return `${sweepId}-${index}`;
 }

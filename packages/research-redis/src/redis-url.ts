@@ -1,7 +1,7 @@
 import { ConfigError, checkArguments, quoteValue, stringIssue, objectIssue } from '@ensemble/protocol';
 import type { RedisOptions as BullRedisOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
-import { settingsIssue } from './argument-checks';
+import { numberIssue, settingsIssue } from './argument-checks';
 
 /** What a `redis://` or `rediss://` URL says, the password kept out of every printable form. */
 export interface RedisUrlSettings {
@@ -125,5 +125,7 @@ export function toRedisOptions(settings: RedisUrlSettings): RedisOptions & BullR
 
 /** Milliseconds before reconnection attempt `attempt` (1-based): 100, 200, 400, … capped at 2,000. */
 export function reconnectDelay(attempt: number): number {
+  // From JavaScript the arguments can be anything: a wrong kind gave a delay of NaN.
+  checkArguments('reconnectDelay', [Number.isNaN(attempt) ? { path: 'attempt', message: 'must be the reconnection attempt (a number from 1); got NaN' } : numberIssue(attempt, 'attempt', 'the reconnection attempt, from 1')]);
   return Math.min(100 * 2 ** Math.min(Math.max(attempt - 1, 0), 5), 2_000);
 }

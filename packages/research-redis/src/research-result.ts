@@ -1,8 +1,9 @@
 import { EnsembleError, checkArguments, shapeIssue } from '@ensemble/protocol';
+import type { ConfigIssue } from '@ensemble/protocol';
 import { bytesToDoubles, doublesToBytes, failedResult, type ResearchJobResult } from '@ensemble/research';
 import { z } from 'zod';
 import type { StoredResult } from './result-store';
-import { numberIssue } from './argument-checks';
+import { bytesIssue, indexIssue, numberIssue } from './argument-checks';
 
 // What a worker wrote back: checked for its shape before it is handed on (the metrics object is
 // the performance package's, passed through as written).
@@ -35,11 +36,21 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** The problem with a stored result argument (null when there is none): `{ json, binary }` as readResults gives it. */
+function storedIssue(stored: unknown): ConfigIssue | null {
+  const issue = shapeIssue(stored, 'stored', 'a stored result ({ json, binary }, what readResults gives)', { json: 'string' });
+  if (issue !== null) return issue;
+  const { binary } = stored as { binary?: unknown };
+  return binary === null ? null : bytesIssue(binary, 'stored.binary');
+}
+
 /**
  * A result read from Redis for combination `index`: parsed and checked, or an `EnsembleError`
  * (`RUN_FAILED`) naming the index when it is no result of this job.
  */
 export function parseStoredResult(stored: StoredResult, index: number): ResearchJobResult {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('parseStoredResult', [storedIssue(stored), indexIssue(index)]);
   const invalid = (): EnsembleError =>
     new EnsembleError('RUN_FAILED', `The result of combination ${index} in Redis is not a research job result of that combination; clean the sweep and run it again.`);
   let value: unknown;

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { Command, type Redis } from 'ioredis';
 import type { SweepKeys } from './keys';
 import { checkArguments, arrayIssue, stringIssue, shapeIssue } from '@ensemble/protocol';
-import { redisIssue, keysIssue, numberIssue } from './argument-checks';
+import { jsonValueIssue, redisIssue, keysIssue, numberIssue } from './argument-checks';
 
 // One atomic step, so a result is stored and announced together or not at all: a worker killed
 // between the two could otherwise store a result nobody is told about, and its retry would find
@@ -122,5 +122,7 @@ export async function readResults(redis: Redis, keys: SweepKeys, indexes: readon
 
 /** A result stored as JSON only. */
 export function jsonResult(result: unknown): StoredResult {
+  // From JavaScript the arguments can be anything: undefined was stored as a result without JSON.
+  checkArguments('jsonResult', [jsonValueIssue(result, 'result', 'a result')]);
   return { json: JSON.stringify(result), binary: null };
 }

@@ -239,4 +239,20 @@ describe('entry points that read arrays of records check each element, naming it
     });
     expect((await runSweep(plan, executor)).rows).toHaveLength(2);
   });
+
+  it('runWalkForward, runWalkForwardToDirectory: a window that is not a window', async () => {
+    // Each failed inside as a TypeError ("Cannot read properties of null (reading 'index')",
+    // "reading 'start'"), or, with an index out of its place, ran another window's test job.
+    const walk = await planWalkForward(walkSpec);
+    const [first] = walk.windows;
+    if (first === undefined) throw new Error('the plan has no window');
+    expect(walk.windows.length).toBeGreaterThan(1);
+    const issuesOf = (windows: unknown[], toDirectory = false) =>
+      configIssuesOf(() => (toDirectory ? runWalkForwardToDirectory({ ...walk, windows } as never, executor, '/tmp/unused') : runWalkForward({ ...walk, windows } as never, executor)));
+    expect(await issuesOf([first, null])).toEqual({ heading: 'Invalid arguments to runWalkForward:', paths: ['plan.windows[1]'] });
+    expect(await issuesOf([{ ...first, test: { start: 0, end: 1 } }])).toEqual({ heading: 'Invalid arguments to runWalkForward:', paths: ['plan.windows[0].test.bars'] });
+    expect(await issuesOf([{ ...first, train: 'x' }], true)).toEqual({ heading: 'Invalid arguments to runWalkForwardToDirectory:', paths: ['plan.windows[0].train'] });
+    expect(await issuesOf([...walk.windows].reverse())).toEqual({ heading: 'Invalid arguments to runWalkForward:', paths: ['plan.windows[0].index'] });
+    await expect(runWalkForward({ ...walk, windows: [first, { ...first }] }, executor)).rejects.toThrow("plan.windows[1].index: must be 1, the window's place in the list (the step its test job is built for); got number 0");
+  });
 });

@@ -32,6 +32,31 @@ export function jobsIssue(jobs: unknown, path: string, indexOnly = false): Confi
   return null;
 }
 
+const WINDOW = "a walk-forward window (an element of a plan's windows: index, train and test)";
+const SPAN = 'a window span ({ start, end, bars }: epoch ms of its first and last bars, and how many)';
+
+/**
+ * The problem with the first element of a walk-forward plan's `windows` that is not a window
+ * (null when there is none), named by its index (`plan.windows[2].test.bars`): an object whose
+ * `index` is its place in the list (the step a test job is built for) and whose `train` and `test`
+ * spans have numeric `start`, `end` and `bars`. One pass, constant work per window.
+ */
+export function windowsIssue(windows: unknown, path: string): ConfigIssue | null {
+  if (!Array.isArray(windows)) return null;
+  for (let k = 0; k < windows.length; k++) {
+    const at = `${path}[${String(k)}]`;
+    const window: unknown = windows[k];
+    const issue =
+      shapeIssue(window, at, WINDOW, { index: 'number', train: 'object', test: 'object' }) ??
+      shapeIssue((window as { train: unknown }).train, `${at}.train`, SPAN, { start: 'number', end: 'number', bars: 'number' }) ??
+      shapeIssue((window as { test: unknown }).test, `${at}.test`, SPAN, { start: 'number', end: 'number', bars: 'number' });
+    if (issue !== null) return issue;
+    const { index } = window as { index: number };
+    if (index !== k) return { path: `${at}.index`, message: `must be ${String(k)}, the window's place in the list (the step its test job is built for); got ${describeGiven(index)}` };
+  }
+  return null;
+}
+
 /** The problem with a sweep plan argument (null when there is none). */
 export function sweepPlanIssue(plan: unknown): ConfigIssue | null {
   return (
@@ -57,7 +82,8 @@ export function walkForwardPlanIssue(plan: unknown): ConfigIssue | null {
     }) ??
     shapeIssue((plan as { base: unknown }).base, 'plan.base', `the base config of ${WALK_FORWARD_PLAN}`, { config: 'object', modules: 'array' }) ??
     objectiveIssue((plan as { objective: unknown }).objective, 'plan.objective', WALK_FORWARD_PLAN) ??
-    jobsIssue((plan as { trainJobs: unknown }).trainJobs, 'plan.trainJobs')
+    jobsIssue((plan as { trainJobs: unknown }).trainJobs, 'plan.trainJobs') ??
+    windowsIssue((plan as { windows: unknown }).windows, 'plan.windows')
   );
 }
 

@@ -42,7 +42,7 @@ export interface RunRecords {
   readonly conflicts: readonly ConflictEvent[];
   readonly risk: readonly RiskEvent[];
   readonly isolated: readonly IsolatedEvent[];
-  readonly halted: { readonly time: number; readonly reason: 'drawdown' } | null;
+  readonly halted: { readonly time: number; readonly reason: 'drawdown' | 'margin-call' } | null;
 }
 
 /**

@@ -110,7 +110,7 @@ export interface OrchestratorResultJson {
   readonly risk: readonly (Omit<RiskEvent, 'time'> & { readonly time: string })[];
   readonly isolated: readonly (Omit<IsolatedEvent, 'time'> & { readonly time: string })[];
   readonly crossing: CrossingSummary;
-  readonly halted: { readonly time: string; readonly reason: 'drawdown' } | null;
+  readonly halted: { readonly time: string; readonly reason: 'drawdown' | 'margin-call' } | null;
 }
 
 /** An attribution period in JSON: ISO times. */

@@ -33,16 +33,25 @@ export class StepManagement {
   private readonly options: StepManagementOptions;
   /** Scratch: the sleeves' actual weights at a rebalance. */
   private readonly actual: Float64Array;
-  private stopped: { time: number; reason: 'drawdown' } | null = null;
+  private stopped: { time: number; reason: 'drawdown' | 'margin-call' } | null = null;
 
   constructor(options: StepManagementOptions) {
     this.options = options;
     this.actual = new Float64Array(options.sleeves.length);
   }
 
-  /** Where and why the drawdown stop halted the run; null while it runs on. */
-  get halted(): { time: number; reason: 'drawdown' } | null {
+  /** Where and why the run was halted (the drawdown stop, or shared mode's margin call); null while it runs on. */
+  get halted(): { time: number; reason: 'drawdown' | 'margin-call' } | null {
     return this.stopped;
+  }
+
+  /**
+   * Halts the run at `time` because the shared account was margin-called (shared mode): its
+   * positions were closed at that close, and with its equity below zero no vote is turned into an
+   * order again (a short sale needs no cash, and would have traded on the debt).
+   */
+  haltOnMarginCall(time: number): void {
+    this.stopped ??= { time, reason: 'margin-call' };
   }
 
   /** Portfolio equity at the latest marks: Σ sleeves + reserve, or the shared account. */

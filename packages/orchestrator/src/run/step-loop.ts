@@ -371,6 +371,8 @@ export class Orchestration {
     shared?.runner.applyStops();
     for (const sleeve of sleeves) sleeve.runner.markToMarket();
     shared?.runner.markToMarket();
+    // The shared account margin-called at this close: no vote becomes an order again.
+    if (shared?.runner.underMarginCall === true && this.management.halted === null) this.management.haltOnMarginCall(this.time[t] ?? Number.NaN);
 
     if (this.management.halted === null) this.management.manage(t, this.allocator.scheduleFires(this.time, t));
     for (const sleeve of sleeves) {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
-import { ConfigError, StrategyModuleFilesSchema, echoValue, listValues, looksLikeStrategyPath, quoteValue, splitStrategyPath, strategyDefinitionsFromModule, checkArguments, stringIssue, objectIssue, shapeIssue, describeGiven } from '@ensemble/protocol';
+import { ConfigError, StrategyModuleFilesSchema, echoValue, listValues, looksLikeStrategyPath, quoteValue, splitStrategyPath, strategyDefinitionsFromModule, unknownDefinitionText, checkArguments, stringIssue, objectIssue, shapeIssue, describeGiven } from '@ensemble/protocol';
 import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
 import { strategyModuleChange, strategyModuleDigest, strategyModuleRecord } from './module-digest';
 import type { StrategyModuleRecord } from './module-digest';
@@ -100,7 +100,7 @@ async function loadFile(absolute: string, importer: StrategyFileImporter): Promi
 function pick(loaded: LoadedFile, reference: FileReference): StrategyDefinition | string {
   const names = loaded.definitions.map((definition) => definition.name);
   if (reference.name !== undefined) {
-    return loaded.definitions.find((definition) => definition.name === reference.name) ?? `defines no strategy ${quoteValue(reference.name)}; it defines ${listValues(names)}`;
+    return loaded.definitions.find((definition) => definition.name === reference.name) ?? unknownDefinitionText(reference.name, names);
   }
   const [only, ...others] = loaded.definitions;
   if (only !== undefined && others.length === 0) return only;
