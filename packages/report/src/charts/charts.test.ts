@@ -249,3 +249,23 @@ describe('the rolling Sharpe chart of nearly constant returns', () => {
     for (const label of long) expect(label).toMatch(/^[−-]?\d{1,3}(,\d{3})+\.\d$/);
   });
 });
+
+describe('percent axes of shallow series', () => {
+  /** The labels of an SVG's text elements that end in a percent sign, in document order. */
+  function percentLabels(svg: string): string[] {
+    return [...svg.matchAll(/<text[^>]*>([^<]*%)<\/text>/g)].map((match) => match[1] ?? '');
+  }
+
+  it('labels the underwater chart of a 2.2% drawdown with its ticks\' own values, each once', async () => {
+    const run = buildRandomWalkRun({ bars: 200 });
+    const { time } = run.portfolio.equity;
+    const start = run.portfolio.metrics.metrics.startEquity ?? 100_000;
+    // Down to 97.8% of the start at the middle bar and back: d3's nice ticks for [−0.022, 0] step by 0.005.
+    const equity = Array.from(time, (_, i) => start * (1 - 0.022 * Math.sin((Math.PI * i) / (time.length - 1))));
+    const shallow = { ...run, portfolio: { ...run.portfolio, equity: { ...run.portfolio.equity, equity } } };
+    const chart = buildCharts(shallow, options).find((candidate) => candidate.id === 'drawdown');
+    if (chart === undefined) throw new Error('no drawdown chart');
+    // Rounded to whole percents, −1.5% and −0.5% were drawn as a second "−2%" and "−1%" (or "−0%").
+    expect(percentLabels(await renderSvg(chart.spec, 'drawdown'))).toEqual(['−2%', '−1.5%', '−1%', '−0.5%', '0%']);
+  });
+});

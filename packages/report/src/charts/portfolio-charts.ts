@@ -50,7 +50,7 @@ export function drawdownChart(input: ReportInput, options: ChartOptions): Report
           // An area of one point draws nothing: that point is marked.
           mark: { type: 'area', color: DRAWDOWN_COLOR, opacity: 0.28, line: { color: DRAWDOWN_COLOR, strokeWidth: 1 }, ...(values.length === 1 ? { point: { color: DRAWDOWN_COLOR, size: 40 } } : {}) },
           encoding: {
-            y: { field: 'v', type: 'quantitative', title: 'Drawdown', axis: { format: '.0%', tickCount: 5 }, scale: { domainMax: 0 } },
+            y: { field: 'v', type: 'quantitative', title: 'Drawdown', axis: { format: '~%', tickCount: 5 }, scale: { domainMax: 0 } },
           },
         },
         ...hoverLayers(options, [{ key: 'v', label: 'Drawdown', format: '.2%', time, value: drawdown }]),

@@ -80,7 +80,7 @@ export function weightsChart(input: ReportInput, options: ChartOptions): ReportC
           ],
           mark: { type: 'area', interpolate: 'linear', opacity: 0.9 },
           encoding: {
-            y: { field: 'w', type: 'quantitative', stack: 'zero', title: 'Weight', axis: { format: '.0%', tickCount: 5 } },
+            y: { field: 'w', type: 'quantitative', stack: 'zero', title: 'Weight', axis: { format: '~%', tickCount: 5 } },
             color: { field: 'k', type: 'nominal', scale: { domain: keys, range: colors }, legend: seriesLegend(lines, options.width) },
             order: { field: 'o', type: 'quantitative' },
           },
@@ -159,7 +159,7 @@ export function contributionChart(input: ReportInput, options: ChartOptions): Re
       data: { values: rows },
       encoding: {
         y: { field: 'k', type: 'nominal', sort: rows.map((row) => row.k), title: null, axis: { domain: false, ticks: false, labelLimit: 160, labelExpr: categoryKeys(ids, 's').labelExpr } },
-        x: { field: 'c', type: 'quantitative', title: 'Contribution', scale: { domain, nice: false }, axis: { format: '.0%', tickCount: 6 } },
+        x: { field: 'c', type: 'quantitative', title: 'Contribution', scale: { domain, nice: false }, axis: { format: '~%', tickCount: 6 } },
       },
       layer: [
         {
@@ -207,7 +207,7 @@ export function attributionChart(input: ReportInput, options: ChartOptions): Rep
     mark: { type: 'bar' },
     encoding: {
       x,
-      y: { field: 'c', type: 'quantitative', stack: 'zero', title: 'Contribution', axis: { format: '.0%', tickCount: 6 } },
+      y: { field: 'c', type: 'quantitative', stack: 'zero', title: 'Contribution', axis: { format: '~%', tickCount: 6 } },
       color: { field: 'k', type: 'nominal', scale: { domain: keys, range: keys.map((_, i) => sleeveColor(i)) }, legend: seriesLegend(lines, options.width) },
       order: { field: 'o', type: 'quantitative' },
       tooltip: [
