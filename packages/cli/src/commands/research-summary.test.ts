@@ -1,6 +1,6 @@
-import type { SweepResult } from '@ensemble/research';
+import type { SweepResult, WalkForwardResult } from '@ensemble/research';
 import { describe, expect, it } from 'vitest';
-import { renderSweepSummary } from './research';
+import { renderSweepSummary, renderWalkForwardSummary } from './research';
 
 /** A finished sweep of two combinations, as far as its summary reads it. */
 function sweepOf(metric: string, objectives: readonly number[]): SweepResult {
@@ -34,5 +34,33 @@ describe('the summary of a sweep', () => {
     expect(line).toContain(` … `);
     expect(line).toContain(`${advice} (results.csv lists every error)`);
     expect(line.length).toBeLessThanOrEqual('  first failure: index 1 (k=2) failed: '.length + 300 + ' (results.csv lists every error)'.length);
+  });
+});
+
+/** A finished walk-forward of windows with the given boundaries (epoch ms), as far as its summary reads it. */
+function walkForwardOf(windows: readonly (readonly [number, number, number, number])[]): WalkForwardResult {
+  const steps = windows.map(([trainStart, trainEnd, testStart, testEnd], index) => ({
+    index,
+    train: { start: trainStart, end: trainEnd },
+    test: { start: testStart, end: testEnd },
+    status: 'ok',
+    chosen: { parameters: { fast: 12 } },
+    inSample: { cagr: 0.1 },
+    outOfSample: { cagr: 0.05 },
+    efficiency: 0.5,
+    error: null,
+  }));
+  return { planId: 'fb834d4507e6aa', mode: 'rolling', objective: { metric: 'sharpe' }, steps, metrics: null, efficiency: null } as unknown as WalkForwardResult;
+}
+
+describe('the summary of a walk-forward', () => {
+  it('shows the times of day of windows of intraday bars, where the dates alone had a train window end the day its test starts', () => {
+    // 2024-01-02 09:30 UTC is 1704187800000 ms; five-minute bars, a train window to 13:25 on the 17th, its test from 13:30.
+    const at = (day: number, hour: number, minute: number, second = 0): number => Date.UTC(2024, 0, day, hour, minute, second);
+    const summary = renderWalkForwardSummary(walkForwardOf([[1704187800000, at(17, 13, 25), at(17, 13, 30), at(24, 13, 25)]]));
+    expect(summary).toContain('   0  train 2024-01-02 09:30→2024-01-17 13:25  test 2024-01-17 13:30→2024-01-24 13:25  fast=12');
+    // Seconds when a boundary has them; daily windows as before, dates alone.
+    expect(renderWalkForwardSummary(walkForwardOf([[at(2, 9, 30, 15), at(2, 9, 31), at(2, 9, 32), at(2, 9, 33)]]))).toContain('train 2024-01-02 09:30:15→2024-01-02 09:31:00  test 2024-01-02 09:32:00→2024-01-02 09:33:00');
+    expect(renderWalkForwardSummary(walkForwardOf([[at(2, 0, 0), at(17, 0, 0), at(18, 0, 0), at(24, 0, 0)]]))).toContain('   0  train 2024-01-02→2024-01-17  test 2024-01-18→2024-01-24  fast=12');
   });
 });

@@ -244,9 +244,20 @@ export function renderSweepSummary(result: SweepResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
 /** The summary of a finished walk-forward: one line per window, then the stitched out-of-sample figures. */
 export function renderWalkForwardSummary(result: WalkForwardResult): string {
-  const day = (time: number): string => new Date(time).toISOString().slice(0, 10);
+  // Windows of intraday bars start and end inside a day, where the dates alone made a train window
+  // end the day its test window starts: the times are shown when any boundary has one.
+  const bounds = result.steps.flatMap((step) => [step.train.start, step.train.end, step.test.start, step.test.end]);
+  const withClock = bounds.some((time) => time % DAY_MS !== 0);
+  const withSeconds = bounds.some((time) => time % MINUTE_MS !== 0);
+  const day = (time: number): string => {
+    const iso = new Date(time).toISOString();
+    return withClock ? `${iso.slice(0, 10)} ${iso.slice(11, withSeconds ? 19 : 16)}` : iso.slice(0, 10);
+  };
   const lines = [
     `Walk-forward ${shortSweepId(result.planId)} · ${result.mode} windows · objective ${result.objective.metric}`,
     ...result.steps.flatMap((step) => [
