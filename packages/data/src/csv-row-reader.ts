@@ -6,6 +6,9 @@ import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberAt, 
 import type { ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
 
+/** A time of day written with a colon or AM/PM, which no date form has. */
+const CLOCK_TEXT = /:|[ap]\.?m\.?\s*$/i;
+
 /** Reads typed values from the current row, reporting every problem with its line and column. */
 export class RowReader {
   private readonly scanner: CsvScanner;
@@ -106,11 +109,13 @@ export class RowReader {
     if (raw.trim() === '') {
       this.problems.add('missing-value', 'the date is empty; every row needs a date', { row: scanner.line, field });
     } else if (!this.dates.keep(raw, { row: scanner.line, field, place: `line ${scanner.line}` })) {
-      this.problems.add(
-        'bad-date',
-        this.dates.problem(raw) ?? `${quoteValue(raw)} is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds`,
-        { row: scanner.line, field, value: raw },
-      );
+      // A time of day where the date belongs: a `Time,Open,…` file without a date column, or the
+      // date and time columns swapped. Said so, rather than that "09:30" is not a date; bare digits
+      // (`0930`) may be a mistyped date as well, and keep the general advice.
+      const message = !CLOCK_TEXT.test(raw) || Number.isNaN(parseTimeOfDay(raw.trim()))
+        ? (this.dates.problem(raw) ?? `${quoteValue(raw)} is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds`)
+        : `${quoteValue(raw)} is a time of day, not a date, and every bar needs its date: give the dates in a "Date" column beside the times (a "Date" and a "Time" column are joined), or write each date with its time in ${quoteValue(field ?? '')}, as 2024-01-02 09:30`;
+      this.problems.add('bad-date', message, { row: scanner.line, field, value: raw });
     }
     return Number.NaN;
   }

@@ -93,6 +93,18 @@ describe('a Date,Time file', () => {
     ]);
   });
 
+  it('says that a time of day stands where the date belongs: a Time column without a Date column, or the two swapped', () => {
+    const advice = (value: string, column: string) =>
+      `"${value}" is a time of day, not a date, and every bar needs its date: give the dates in a "Date" column beside the times (a "Date" and a "Time" column are joined), or write each date with its time in "${column}", as 2024-01-02 09:30`;
+    expect(problemsOf('Time,Open,High,Low,Close,Volume\n09:30,1,1,1,1,1\n9:31 AM,1,1,1,1,1\n')).toEqual([
+      [2, 'Time', 'bad-date', advice('09:30', 'Time')],
+      [3, 'Time', 'bad-date', advice('9:31 AM', 'Time')],
+    ]);
+    expect(problemsOf('Date,Time,Close\n09:30,2024-01-02,1\n')).toEqual([[2, 'Date', 'bad-date', advice('09:30', 'Date')]]);
+    // Bare digits may be a mistyped date too: the general advice.
+    expect(problemsOf('Date,Close\n1000,1\n')[0]?.[3]).toBe('"1000" is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds');
+  });
+
   it('reads the dates by the given format and the times beside them', () => {
     const data = parseMarketData('Date,Time,Open,High,Low,Close\n02.01.2024,16:00,1,1,1,1\n03.01.2024,16:00,1,1,1,1\n', { dateFormat: 'DD.MM.YYYY' });
     expect(Array.from(data.series[0]?.time ?? [])).toEqual([Date.parse('2024-01-02T16:00:00Z'), Date.parse('2024-01-03T16:00:00Z')]);
