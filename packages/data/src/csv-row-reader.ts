@@ -129,7 +129,9 @@ export class RowReader {
     const day = this.date(date);
     if (Number.isNaN(day)) return Number.NaN;
     const scanner = this.scanner;
-    if (day % DAY_MS !== 0) {
+    // A time written in the date, midnight included: `2024-01-01T19:00:00-05:00` is midnight UTC and
+    // was read as 2024-01-02 with the time column's time added, a day after the date written.
+    if (day % DAY_MS !== 0 || hasColon(scanner.bytes, scanner.starts[date] ?? 0, scanner.ends[date] ?? 0)) {
       const raw = scanner.field(date).trim();
       this.problems.add(
         'bad-date',
@@ -275,4 +277,12 @@ export function parseTimeOfDay(text: string): number {
   // Epoch milliseconds hold no finer time: digits after the third are dropped.
   const milliseconds = Number(fraction.slice(0, 3).padEnd(3, '0'));
   return ((hour * 60 + minutes) * 60 + seconds) * 1000 + milliseconds;
+}
+
+/** Whether bytes `[start, end)` hold a colon: a date field longer than a bare date that has a time of day. */
+function hasColon(bytes: Uint8Array, start: number, end: number): boolean {
+  // A date alone (`2024-01-02`, `Jan 15 2024`, `15 January 2024`) has no colon; only longer fields are scanned.
+  if (end - start <= 10) return false;
+  for (let k = start; k < end; k++) if (bytes[k] === 0x3a) return true;
+  return false;
 }

@@ -93,6 +93,19 @@ describe('a Date,Time file', () => {
     ]);
   });
 
+  it('refuses a date written with a time beside a time column even when that time is midnight UTC, rather than read a day later', () => {
+    const advice = (value: string) => `"${value}" has a time of day, and the "Time" column gives one too: keep the date alone in "Date" (the two columns are joined)`;
+    // 19:00 at UTC−5 on January 1 is midnight UTC of January 2: with 09:30 added, a bar a day after the date written.
+    expect(problemsOf('Date,Time,Close\n2024-01-01T19:00:00-05:00,09:30,1\n"2024-01-02 00:00:00",09:30,2\n2024-01-03T00:00:00Z,09:30,3\n')).toEqual([
+      [2, 'Date', 'bad-date', advice('2024-01-01T19:00:00-05:00')],
+      [3, 'Date', 'bad-date', advice('2024-01-02 00:00:00')],
+      [4, 'Date', 'bad-date', advice('2024-01-03T00:00:00Z')],
+    ]);
+    // Dates alone, quoted or written out, are joined as before.
+    const data = parseMarketData('Date,Time,Close\n"2024-01-02",09:30,1\nJan 3 2024,09:30,2\n');
+    expect(Array.from(data.series[0]?.time ?? [])).toEqual([Date.parse('2024-01-02T09:30:00Z'), Date.parse('2024-01-03T09:30:00Z')]);
+  });
+
   it('says that a time of day stands where the date belongs: a Time column without a Date column, or the two swapped', () => {
     const advice = (value: string, column: string) =>
       `"${value}" is a time of day, not a date, and every bar needs its date: give the dates in a "Date" column beside the times (a "Date" and a "Time" column are joined), or write each date with its time in "${column}", as 2024-01-02 09:30`;
