@@ -5,6 +5,7 @@ import { escapeHtml, htmlPage } from '../html/page';
 import { HTML_CHART_WIDTH, chartPanel, interactiveTable } from '../html/parts';
 import type { ColumnType, InteractiveTable, TableColumn } from '../html/parts';
 import { resolveOptions } from '../options';
+import type { TimeFormat } from '../time';
 import type { ReportOptions } from '../options';
 import { distributionChart, inOutScatterChart, logitChart, objectiveCharts, objectiveInPercent, walkForwardEquityChart } from './research-charts';
 import type { ResearchChart } from './research-charts';
@@ -95,6 +96,20 @@ function windowsTable(input: ResearchReportInput): InteractiveTable | undefined 
   };
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Dates alone when every window boundary and out-of-sample equity point is a UTC midnight (daily
+ * bars), else date-times: the windows of intraday bars start and end inside a day, where the dates
+ * alone had a train window end the day its test window starts.
+ */
+function researchTimeFormat(input: ResearchReportInput): TimeFormat {
+  const walk = input.walkForward;
+  if (walk === undefined) return 'date';
+  const bounds = walk.windows.flatMap((window) => [window.trainStart, window.trainEnd, window.testStart, window.testEnd]);
+  return [...bounds, ...walk.equity.time].every((time) => time % DAY_MS === 0) ? 'date' : 'datetime';
+}
+
 /** An objective value for a card: a percentage for a metric in percent (17.03%), else 3 decimals. */
 function objectiveText(value: number | null | undefined, metric: string): string {
   if (value === null || value === undefined) return '—';
@@ -165,7 +180,8 @@ function statisticsPanel(input: ResearchReportInput): string {
 export function renderResearchHtml(input: ResearchReportInput, options: ReportOptions = {}): string {
   const report = parseResearchReportInput(input);
   const resolved = resolveOptions(options);
-  const chartOptions = { width: HTML_CHART_WIDTH, maxPoints: resolved.maxChartPoints, timeFormat: 'date' as const };
+  const timeFormat = researchTimeFormat(report);
+  const chartOptions = { width: HTML_CHART_WIDTH, maxPoints: resolved.maxChartPoints, timeFormat };
   const charts: ResearchChart[] = [];
   const panel = (chart: ResearchChart | null, wide = false): string => {
     if (chart === null) return '';
@@ -212,7 +228,7 @@ ${panel(inOutScatterChart(report, chartOptions))}
     main: sections,
     ...(report.generatedAt === undefined ? {} : { generatedAt: report.generatedAt }),
     data: {
-      timeFormat: 'date',
+      timeFormat,
       maxTableRows: resolved.maxTableRows,
       charts: Object.fromEntries(charts.map((chart) => [chart.id, chart.spec])),
       tables,

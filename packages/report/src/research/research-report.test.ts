@@ -226,6 +226,26 @@ describe('renderResearchHtml', () => {
     expect(JSON.stringify(objectiveCharts(sweep, options)[0]?.spec)).toContain('"text":{"field":"v","type":"quantitative","format":".0%"}');
   });
 
+  it('shows the windows of intraday bars with their times of day, and daily windows by their dates', () => {
+    const daily = buildResearchRun({ walkForward: true });
+    const walk = daily.walkForward;
+    if (walk === undefined) throw new Error('no walk-forward');
+    // The same windows and curve at 09:30 and later in the day, as five-minute bars give them.
+    const shift = (time: number): number => time + 9.5 * 3_600_000;
+    const intraday = {
+      ...daily,
+      walkForward: {
+        ...walk,
+        windows: walk.windows.map((window) => ({ ...window, trainStart: shift(window.trainStart), trainEnd: shift(window.trainEnd), testStart: shift(window.testStart), testEnd: shift(window.testEnd) })),
+        equity: { ...walk.equity, time: walk.equity.time.map(shift) },
+      },
+    };
+    // The page's tables format "time" columns by its timeFormat: dates alone made a train window end the day its test starts.
+    expect(renderResearchHtml(intraday)).toContain('"timeFormat":"datetime"');
+    expect(renderResearchHtml(daily)).toContain('"timeFormat":"date"');
+    expect(renderResearchHtml(buildResearchRun())).toContain('"timeFormat":"date"');
+  });
+
   it('rejects a bad input, naming each problem by path', () => {
     const input = buildResearchRun();
     const bad = { ...input, objective: { metric: 'sharpe', direction: 'up' }, trials: [{ ...input.trials[0], status: 'done' }] };
