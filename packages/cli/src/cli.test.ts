@@ -228,6 +228,10 @@ describe('ensemble data inspect on files', () => {
       expect(out).toContain('minutes  sessions      2024-01-16 15:59 → 2024-01-18 09:30  1 session without a bar (a holiday, or data missing)');
       expect(out).toContain('note: minutes: sessions as its bars show them (UTC) open at 09:30, have their last bar at 15:59, on Mon Tue Wed Thu Fri');
       expect(out.match(/^ {2}minutes {2}/gm)).toHaveLength(2);
+      // The first and last bars with their times of day (9 sessions of 390 bars, less 60): the dates
+      // alone hid when the data starts and ends within the day.
+      expect(out).toContain(' · 3,450 bars · 2024-01-08 09:30 → 2024-01-19 15:59 · intraday · ');
+      expect(out).toMatch(/\nminutes\s+3,450\s+2024-01-08 09:30\s+2024-01-19 15:59\s+100\.00/);
       const json = JSON.parse((await run(['data', 'inspect', file, '--json'])).out) as { series: { gaps: unknown[]; sessions: unknown }[] };
       expect(json.series[0]?.gaps).toEqual([
         { kind: 'intraday', from: '2024-01-10T10:59:00.000Z', to: '2024-01-10T12:00:00.000Z', bars: 60, days: 61 / 1440 },

@@ -6,7 +6,7 @@ import { formatCount, formatCounted, formatNumber, formatPrice, formatTable } fr
 /** How many gaps per symbol the text report lists before summarising the rest. */
 const GAPS_SHOWN = 10;
 
-const dateOrDash = (time: number | null) => (time === null ? '–' : formatDate(time));
+const DAY_MS = 86_400_000;
 
 function describeGap(gap: DataGap): string {
   switch (gap.kind) {
@@ -55,6 +55,11 @@ export function renderInspection(summary: MarketDataSummary, dataset?: DatasetIn
   lines.push(dataset === undefined ? echoValue(summary.source, MAX_LINE_LENGTH) : `${dataset.name} — ${dataset.description}`);
   if (dataset !== undefined) lines.push(`source: ${dataset.source}; licence ${dataset.license}`);
   const symbols = summary.symbols.length;
+  // Bars with a time of day (intraday, or daily bars stamped 16:00) are shown with it: the first and
+  // last bar's time is what `--from`/`--to` with a time of day need, and dates alone hid it.
+  const ends = [summary.first, summary.last, ...summary.series.flatMap((s) => [s.first, s.last])];
+  const withClock = ends.some((time) => time !== null && time % DAY_MS !== 0);
+  const dateOrDash = (time: number | null) => (time === null ? '–' : withClock ? clockTime(time) : formatDate(time));
   lines.push(
     [
       `format ${summary.format}`,
