@@ -195,7 +195,9 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   }
   if (problems.count > 0) return [];
   const header = scanner.count;
-  const displayNames = Array.from({ length: header }, (_, i) => (i === date ? (names[i] ?? 'date') : scanner.field(i).trim()));
+  // The header as written, the date column too: its problems and the note of a joined time column
+  // name "Date", not the lower-cased name it was found by.
+  const displayNames = Array.from({ length: header }, (_, i) => scanner.field(i).trim());
   noteJoined(input.notes, displayNames, date, timeOfDay);
   const reader = new RowReader(scanner, displayNames, problems, input.dates);
   const dates = new SeriesBuilder('date', 0, input.sort === true);

@@ -106,6 +106,14 @@ describe('a Date,Time file', () => {
     expect(Array.from(data.series[0]?.time ?? [])).toEqual([Date.parse('2024-01-02T09:30:00Z'), Date.parse('2024-01-03T09:30:00Z')]);
   });
 
+  it('names the date column of a wide file as its header writes it, in the note and in a problem', () => {
+    const data = parseMarketData('Date,Time,AAA,BBB\n2024-01-02,09:30,1,2\n2024-01-02,09:31,1.1,2.1\n');
+    expect(data.notes).toContain('dates of "Date" joined with the times of day of "Time" (read as UTC, as a date-time without an offset is)');
+    expect(problemsOf('DATE,Time,AAA\n2024-01-02,09:30,1\nsoon,09:31,2\n')).toEqual([
+      [3, 'DATE', 'bad-date', '"soon" is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds'],
+    ]);
+  });
+
   it('says that a time of day stands where the date belongs: a Time column without a Date column, or the two swapped', () => {
     const advice = (value: string, column: string) =>
       `"${value}" is a time of day, not a date, and every bar needs its date: give the dates in a "Date" column beside the times (a "Date" and a "Time" column are joined), or write each date with its time in "${column}", as 2024-01-02 09:30`;
