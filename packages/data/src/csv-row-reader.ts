@@ -6,6 +6,12 @@ import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberAt, 
 import type { ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
 
+/** An hour in milliseconds. */
+const HOUR_MS = 3_600_000;
+
+/** A time of day's AM or PM. */
+const MERIDIEM = /[ap]\.?m\.?$/i;
+
 /** A time of day written with a colon or AM/PM, which no date form has. */
 const CLOCK_TEXT = /:|[ap]\.?m\.?\s*$/i;
 
@@ -17,6 +23,12 @@ export class RowReader {
   private readonly dates: DateReader;
   /** What a duplicate date's problem advises instead of removing a row, when not empty: join an unread time-of-day column. */
   private readonly duplicateHint: string;
+  /** The first time of day with an hour from 1 to 12 and no AM/PM (its line, 0 before one), and its text. */
+  private bareLine = 0;
+  private bareText = '';
+  /** The first time of day with AM or PM (its line, 0 before one), and its text. */
+  private meridiemLine = 0;
+  private meridiemText = '';
 
   constructor(scanner: CsvScanner, names: readonly string[], problems: ProblemCollector, dates: DateReader, duplicateHint = '') {
     this.scanner = scanner;
@@ -142,7 +154,7 @@ export class RowReader {
     }
     // `H:MM`, `HH:MM` and `HH:MM:SS`, as almost every such file writes them, straight from the bytes.
     const clock = clockAt(scanner.bytes, scanner.starts[time] ?? 0, scanner.ends[time] ?? 0);
-    if (!Number.isNaN(clock)) return day + clock;
+    if (!Number.isNaN(clock)) return clock >= HOUR_MS && clock < 13 * HOUR_MS && !this.bareClock(time) ? Number.NaN : day + clock;
     const raw = scanner.field(time).trim();
     const field = this.names[time];
     if (raw === '') {
@@ -158,7 +170,42 @@ export class RowReader {
       );
       return Number.NaN;
     }
+    if (MERIDIEM.test(raw)) {
+      if (this.meridiemLine === 0) {
+        this.meridiemLine = scanner.line;
+        this.meridiemText = raw;
+        if (this.bareLine > 0) return this.mixedClocks(time, this.bareText, this.bareLine, raw);
+      }
+    } else if (offset >= HOUR_MS && offset < 13 * HOUR_MS && !this.bareClock(time)) {
+      return Number.NaN;
+    }
     return day + offset;
+  }
+
+  /**
+   * Notes a time of day of column `time` with an hour from 1 to 12 and no AM/PM; false when the
+   * file writes AM or PM elsewhere (the time could be morning or afternoon), reported once.
+   */
+  private bareClock(time: number): boolean {
+    // After the report (both seen), later ambiguous times are not read either, nor reported again.
+    if (this.bareLine > 0) return this.meridiemLine === 0;
+    const raw = this.scanner.field(time).trim();
+    this.bareLine = this.scanner.line;
+    this.bareText = raw;
+    return this.meridiemLine === 0 || !Number.isNaN(this.mixedClocks(time, raw, this.scanner.line, this.meridiemText));
+  }
+
+  /** Reports, once, that column `time` writes `bare` (line `bareLine`) without AM/PM beside `meridiem` with one; NaN. */
+  private mixedClocks(time: number, bare: string, bareLine: number, meridiem: string): number {
+    const line = this.scanner.line;
+    const other = bareLine === line ? `line ${this.meridiemLine} writes ${quoteValue(meridiem)}` : `line ${bareLine} writes ${quoteValue(bare)} without one`;
+    const own = bareLine === line ? `${quoteValue(bare)} has no AM or PM, and ${other}` : `${quoteValue(meridiem)} has AM or PM, and ${other}`;
+    this.problems.add(
+      'bad-date',
+      `${own}: a time from 1:00 to 12:59 without AM or PM could be morning or afternoon; write AM or PM on every row, or every time on a 24-hour clock`,
+      { row: line, field: this.names[time], value: bareLine === line ? bare : meridiem },
+    );
+    return Number.NaN;
   }
 
   /**

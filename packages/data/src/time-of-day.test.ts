@@ -50,7 +50,8 @@ describe('parseTimeOfDay', () => {
 
 describe('a Date,Time file', () => {
   it('gives the bars a single date-time column gives, in every layout, and says the columns were joined', () => {
-    const joined = parseMarketData('Date,Time,Open,High,Low,Close,Volume\n2024-01-02,09:30,100,101,99,100.5,1000\n2024-01-02,09:31,100.5,101,100,100.8,1200\n2024-01-03,9:30 AM,101,102,100,101.5,900\n');
+    const joined = parseMarketData('Date,Time,Open,High,Low,Close,Volume\n2024-01-02,09:30,100,101,99,100.5,1000\n2024-01-02,09:31,100.5,101,100,100.8,1200\n2024-01-03,093000,101,102,100,101.5,900\n');
+    // (AM/PM beside 24-hour times is refused: see the test of mixed clocks.)
     const single = parseMarketData('Date,Open,High,Low,Close,Volume\n2024-01-02 09:30,100,101,99,100.5,1000\n2024-01-02 09:31,100.5,101,100,100.8,1200\n2024-01-03T09:30:00Z,101,102,100,101.5,900\n');
     expect(Array.from(joined.series[0]?.time ?? [])).toEqual(Array.from(single.series[0]?.time ?? []));
     expect(Array.from(joined.series[0]?.close ?? [])).toEqual([100.5, 100.8, 101.5]);
@@ -112,6 +113,21 @@ describe('a Date,Time file', () => {
     expect(problemsOf('DATE,Time,AAA\n2024-01-02,09:30,1\nsoon,09:31,2\n')).toEqual([
       [3, 'DATE', 'bad-date', '"soon" is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds'],
     ]);
+  });
+
+  it('refuses a time column that writes AM or PM on some rows and an hour from 1 to 12 without one on others', () => {
+    const advice = ': a time from 1:00 to 12:59 without AM or PM could be morning or afternoon; write AM or PM on every row, or every time on a 24-hour clock';
+    // A suffix lost after noon: "1:00" read as 01:00 would, with sort, become the day's first bar.
+    expect(problemsOf('Date,Time,Close\n2024-01-02,11:55 AM,1\n2024-01-02,12:00 PM,2\n2024-01-02,12:05,3\n2024-01-02,1:00,4\n')).toEqual([
+      [4, 'Time', 'bad-date', `"12:05" has no AM or PM, and line 2 writes "11:55 AM"${advice}`],
+    ]);
+    expect(problemsOf('Date,Time,Close\n2024-01-02,09:30,1\n2024-01-02,13:00,2\n2024-01-02,2:00 PM,3\n')).toEqual([
+      [4, 'Time', 'bad-date', `"2:00 PM" has AM or PM, and line 2 writes "09:30" without one${advice}`],
+    ]);
+    // Hours 0 and 13 to 23 beside AM/PM are unambiguous, and so is a 24-hour clock alone.
+    const mixed = parseMarketData('Date,Time,Close\n2024-01-02,00:30,1\n2024-01-02,9:30 AM,2\n2024-01-02,1:00 PM,3\n2024-01-02,13:30,4\n');
+    expect(Array.from(mixed.series[0]?.time ?? [])).toEqual(['00:30', '09:30', '13:00', '13:30'].map((clock) => Date.parse(`2024-01-02T${clock}:00Z`)));
+    expect(parseMarketData('Date,Time,Close\n2024-01-02,09:30,1\n2024-01-02,12:30,2\n2024-01-02,15:59,3\n').series[0]?.length).toBe(3);
   });
 
   it('says that a time of day stands where the date belongs: a Time column without a Date column, or the two swapped', () => {
