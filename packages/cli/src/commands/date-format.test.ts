@@ -87,7 +87,8 @@ describe('--date-format', () => {
     );
     const read = await run('data', 'inspect', timed, '--date-format', 'DD/MM/YYYY');
     expect(read.code).toBe(0);
-    expect(read.out).toContain('format ohlcv · 1 symbol · 5,105 bars · 2000-01-03 → 2020-04-17 · daily · 5,105 timeline steps\ndates: DD/MM/YYYY (given)\n');
+    // Daily bars stamped 09:30: the first and last are shown with their time of day.
+    expect(read.out).toContain('format ohlcv · 1 symbol · 5,105 bars · 2000-01-03 09:30 → 2020-04-17 09:30 · daily · 5,105 timeline steps\ndates: DD/MM/YYYY (given)\n');
   });
 
   it('a two-digit-year copy: refused without a format, naming DD/MM/YY; with it, the embedded data set\'s bars', async () => {
