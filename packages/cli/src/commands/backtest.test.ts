@@ -570,7 +570,9 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
 
   it('bad numbers, sizing, cost models and choices name the flag and the rule', async () => {
     const sma = [...sp500, '--strategy', 'sma-crossover'];
-    await expectBadInput([...sma, '--cash', '-5'], '--cash -5: must be greater than 0');
+    await expectBadInput([...sma, '--cash', '-5'], '--cash -5: must be at least 0.01 (a cent)');
+    // Regression: 1e-300 with fractional units ran and reported 0.00 %, every entry rejected as dust.
+    await expectBadInput([...sma, '--cash', '1e-300', '--fractional'], '--cash 1e-300: must be at least 0.01 (a cent): a smaller account trades amounts near the 1e-10 the engine rounds away as dust');
     await expectBadInput([...sma, '--cash', 'abc'], '--cash abc: expected a number, got "abc"');
     await expectBadInput([...sma, '--cash', '1,000'], '--cash 1,000: expected a number');
     await expectBadInput([...sma, '--commission-rate', '2'], '--commission-rate 2: is a fraction: 0.001 means 0.1 %');
