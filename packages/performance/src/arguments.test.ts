@@ -8,8 +8,10 @@ import {
   computeMetrics,
   describeMetric,
   drawdownSeries,
+  describePeriodsPerYearBasis,
   inferPeriodsPerYear,
   medianSpacingMs,
+  periodsPerYearBasis,
   returnsFromEquity,
   rollingSharpe,
   timeWeightedIndex,
@@ -54,6 +56,8 @@ describe('entry points given arguments of the wrong kind from JavaScript', () =>
     ['analyzeDrawdowns', 'an object', () => analyzeDrawdowns({} as never, equity), ['time']],
     ['medianSpacingMs', 'null', () => medianSpacingMs(null as never), ['time']],
     ['inferPeriodsPerYear', 'undefined', () => inferPeriodsPerYear(undefined as never), ['time']],
+    ['periodsPerYearBasis', 'nothing', () => (periodsPerYearBasis as (...args: unknown[]) => unknown)(), ['time', 'given']],
+    ['describePeriodsPerYearBasis', 'a word of its own', () => describePeriodsPerYearBasis('inferred' as never), ['basis']],
     ['describeMetric', 'null', () => describeMetric(null as never), ['name']],
   ];
 

@@ -481,8 +481,13 @@ describe('ensemble backtest: the summary', () => {
   it('counts one bar in the singular, in the period line and the warm-up note', async () => {
     const { code, out } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--from', '2020-04-17']);
     expect(code).toBe(0);
-    expect(out).toMatch(/period\s+2020-04-17 → 2020-04-17 · 1 bar · 252 periods\/year/);
+    // Regression: it said "(inferred from the bar spacing)", though one bar has no spacing.
+    expect(out).toMatch(/period\s+2020-04-17 → 2020-04-17 · 1 bar · 252 periods\/year \(the default: one bar has no spacing\)\n/);
     expect(out).toContain("note: 1 bar is fewer than the strategy's warm-up of 31: it never decided.");
+    const two = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--from', '2020-04-16']);
+    expect(two.out).toMatch(/· 2 bars · 252 periods\/year \(inferred from the bar spacing\)\n/);
+    const given = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--from', '2020-04-17', '--periods-per-year', '365']);
+    expect(given.out).toMatch(/· 1 bar · 365 periods\/year \(given\)\n/);
   });
 
   it('--help documents every flag with its default, and examples', async () => {
