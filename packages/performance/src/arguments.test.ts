@@ -46,6 +46,7 @@ describe('entry points given arguments of the wrong kind from JavaScript', () =>
     ['calendarReturns', 'nothing', () => (calendarReturns as (...args: unknown[]) => unknown)(), ['time', 'equity', 'period']],
     ['calendarReturns', 'a period of week', () => calendarReturns(time, equity, 'week' as never), ['period']],
     ['rollingSharpe', 'null', () => rollingSharpe(null as never, 3, 252), ['equity']],
+    ['rollingSharpe', 'a start of a string', () => rollingSharpe(equity, 3, 252, 0, '100' as never), ['start']],
     ['rollingSharpe', 'no window', () => (rollingSharpe as (...args: unknown[]) => unknown)(equity), ['window', 'periodsPerYear']],
     ['timeWeightedIndex', 'a string', () => timeWeightedIndex('x' as never, 1), ['returns']],
     ['turnoverOf', 'an object', () => turnoverOf({} as never, equity, 252), ['fills']],
