@@ -106,6 +106,8 @@ export function inferPeriodsPerYear(time: ArrayLike<number>): number {
  */
 export type PeriodsPerYearBasis = 'given' | 'spacing' | 'default';
 
+const PERIODS_PER_YEAR_BASES: readonly unknown[] = ['given', 'spacing', 'default'];
+
 /**
  * The {@link PeriodsPerYearBasis} of a run over `time` (epoch ms): `given` when its periods per
  * year were given, else `spacing` or, for fewer than two bars, `default`.
@@ -126,7 +128,7 @@ export function periodsPerYearBasis(time: ArrayLike<number>, given: boolean): Pe
  */
 export function describePeriodsPerYearBasis(basis: PeriodsPerYearBasis): string {
   checkArguments('describePeriodsPerYearBasis', [
-    basis === 'given' || basis === 'spacing' || basis === 'default' ? null : { path: 'basis', message: `must be "given", "spacing" or "default"; got ${describeGiven(basis)}` },
+    PERIODS_PER_YEAR_BASES.includes(basis) ? null : { path: 'basis', message: `must be "given", "spacing" or "default"; got ${describeGiven(basis)}` },
   ]);
   switch (basis) {
     case 'given':

@@ -42,13 +42,15 @@ describe('rollingSharpe', () => {
     const led = rollingSharpe(equity, 4, 8, 0, 1000);
     expect(led).toHaveLength(6);
     expect(Number.isNaN(led[2] ?? 0)).toBe(true);
-    golden.forEach((value, k) => expect(led[3 + k]).toBeCloseTo(value, 12));
+    golden.forEach((value, k) => {
+      expect(led[3 + k]).toBeCloseTo(value, 12);
+    });
     // Without the start the first window ends a bar later, without the first return.
     const points = rollingSharpe(equity, 4, 8);
     expect(Number.isNaN(points[3] ?? 0)).toBe(true);
     expect(points[4]).toBeCloseTo(golden[1] ?? 0, 12);
     // A window covering the whole run (4 returns from the cash) is the run's sharpe.
-    const whole = computeMetrics({ equity: equity.slice(0, 4).map((value, i) => ({ time: Date.UTC(2024, 0, 1 + i), equity: value })), startEquity: 1000 }, { periodsPerYear: 8 });
+    const whole = computeMetrics({ equity: { time: [0, 1, 2, 3].map((i) => Date.UTC(2024, 0, 1 + i)), equity: equity.slice(0, 4) }, startEquity: 1000 }, { periodsPerYear: 8 });
     expect(whole.metrics.sharpe).toBeCloseTo(golden[0] ?? 0, 12);
     expect(rollingSharpe(equity.slice(0, 4), 4, 8, 0, 1000)[3]).toBeCloseTo(whole.metrics.sharpe ?? Number.NaN, 12);
   });

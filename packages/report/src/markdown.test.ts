@@ -71,7 +71,7 @@ describe('renderMarkdown', () => {
     const summaryLine = async (from: string, periodsPerYear?: number) => {
       const data = await loadDataset('sp500', { from, to: '2020-04-17' });
       const result = runBacktest({ series: data.series, strategy: new SmaCrossoverStrategy({ fast: 2, slow: 5 }) });
-      const markdown = await renderMarkdown(backtestReportInput(result, periodsPerYear === undefined ? {} : { periodsPerYear }), { charts: false });
+      const markdown = await renderMarkdown(backtestReportInput(result, periodsPerYear === undefined ? {} : { periodsPerYear }), { markdownCharts: false });
       return markdown.split('\n').find((line) => line.includes('periods per year'));
     };
     expect(await summaryLine('2020-04-17')).toBe('2020-04-17 → 2020-04-17 (0 days) · 1 bar · 252 periods per year (the default: one bar has no spacing)');
