@@ -2,7 +2,7 @@ import type { DatasetInfo, MarketData } from '@ensemble/data';
 import { backtestResultJsonRows, isoTimeFormatter, jsonArrays, jsonRows, serializeBacktestResult } from '@ensemble/engine';
 import type { BacktestResult, BacktestResultJson, JsonListMaker, OpenPosition, ResolvedBacktestOptions, WeightsOverEquity, WithJsonRows } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
-import { tradesEveryDay } from '@ensemble/performance';
+import { describePeriodsPerYearBasis, periodsPerYearBasis, tradesEveryDay } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue, formatPrice } from '@ensemble/protocol';
 import type { BarSeries, RebalanceRule, Trade } from '@ensemble/protocol';
 import { backtestReportInput } from '@ensemble/report';
@@ -399,7 +399,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const empty = run.data.series.filter((series) => series.length === 0).map((series) => echoValue(series.symbol));
   if (empty.length > 0) lines.push(`  ${label('')} no bars in the range: ${empty.join(', ')}`);
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
-  const ppy = `${formatNumber(performance.periodsPerYear, Number.isInteger(performance.periodsPerYear) ? 0 : 2)} periods/year (${performance.periodsPerYearInferred ? 'inferred from the bar spacing' : 'given'})`;
+  const ppy = `${formatNumber(performance.periodsPerYear, Number.isInteger(performance.periodsPerYear) ? 0 : 2)} periods/year (${describePeriodsPerYearBasis(periodsPerYearBasis(result.equity.time, !performance.periodsPerYearInferred))})`;
   lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
   const everyDay = performance.periodsPerYearInferred ? everyDayNote(result.equity.time, performance.periodsPerYear, 'flag') : null;
   if (everyDay !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${everyDay}`)}`);

@@ -2,7 +2,7 @@ import { getDatasetInfo, isDatasetName } from '@ensemble/data';
 import { isoTimeFormatter } from '@ensemble/engine';
 import type { OrchestratorResult, RebalanceEvent, RunConfig, SleevesWeightsOverEquity } from '@ensemble/orchestrator';
 import { DEFAULT_MIN_INVESTED } from '@ensemble/orchestrator';
-import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
+import { METRIC_DESCRIPTIONS, describePeriodsPerYearBasis, periodsPerYearBasis } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { MetricName, PerformanceResult } from '@ensemble/performance';
 import { BENCHMARK_WITHOUT_FIGURES, describeEngineOptions, everyDayNote, formatParams, overEquityReason } from './backtest-report';
@@ -310,7 +310,7 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   lines.push(`  ${label('data')} ${describeData(config, result)}`);
   for (const note of options.notes ?? []) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
-  const ppy = `${formatNumber(result.periodsPerYear, Number.isInteger(result.periodsPerYear) ? 0 : 2)} periods/year (${config.periodsPerYear === undefined ? 'inferred from the bar spacing' : 'given'})`;
+  const ppy = `${formatNumber(result.periodsPerYear, Number.isInteger(result.periodsPerYear) ? 0 : 2)} periods/year (${describePeriodsPerYearBasis(periodsPerYearBasis(result.portfolio.equity.time, config.periodsPerYear !== undefined))})`;
   lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
   const everyDay = config.periodsPerYear === undefined ? everyDayNote(result.portfolio.equity.time, result.periodsPerYear, 'config') : null;
   if (everyDay !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${everyDay}`)}`);

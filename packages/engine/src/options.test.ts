@@ -73,6 +73,24 @@ describe('BacktestOptionsSchema', () => {
     expect(ConfigError.isInstance(catchError(() => new BacktestEngine({ cash: 1e19 })))).toBe(true);
   });
 
+  // Regression: a cash of 1e-300 with fractional units ran, every entry dust against the engine's
+  // floor of 1e-10, and reported 0.00 % with every order rejected.
+  it('refuses a starting cash below a cent, naming the field and the bound, in every entry point', () => {
+    const message = 'must be at least 0.01 (a cent): a smaller account trades amounts near the 1e-10 the engine rounds away as dust';
+    for (const cash of [1e-300, 5e-11, 0.0099999, 0, -5]) {
+      expect((catchError(() => parseBacktestConfig({ cash, fractional: true })) as ConfigError).issues).toEqual([{ path: 'cash', message }]);
+    }
+    const run = catchError(() => runBacktest({ series, strategy: scripted({}), cash: 1e-300, fractional: true })) as ConfigError;
+    expect(ConfigError.isInstance(run)).toBe(true);
+    expect(run.issues).toEqual([{ path: 'cash', message }]);
+    expect((catchError(() => new BacktestEngine({ cash: 1e-300 })) as ConfigError).issues).toEqual([{ path: 'cash', message }]);
+    expect(z.toJSONSchema(BacktestOptionsSchema.shape.cash, { io: 'input' })).toMatchObject({ minimum: 0.01, maximum: 1e13 });
+    // A cent itself runs and trades: 0.01 / 2 = 0.005 units at a close of 2.
+    expect(parseBacktestConfig({ cash: 0.01 }).cash).toBe(0.01);
+    const cent = runBacktest({ series: flatBars('X', '2024-01-01', [2, 2, 2]), strategy: scripted({ enter: { 0: { side: 'long' } } }), cash: 0.01, fill: 'close', fractional: true });
+    expect(cent.fills.map((fill) => fill.quantity)).toEqual([0.005]);
+  });
+
   it('refuses a fixed quantity below one whole unit unless fractional: every entry would round to 0', () => {
     const message = '0.5 units round down to 0 whole units, so every entry would be rejected; give at least 1 unit, or allow fractional units';
     const parsed = catchError(() => parseBacktestConfig({ sizing: { kind: 'fixed-quantity', quantity: 0.5 } }, 'cfg.json')) as ConfigError;

@@ -1,5 +1,5 @@
 import type { RebalanceRule } from '@ensemble/protocol';
-import { ConfigError, MAX_AMOUNT, MAX_PRICE, MAX_QUANTITY, RebalanceRuleSchema, parseConfig } from '@ensemble/protocol';
+import { ConfigError, MAX_AMOUNT, MAX_PRICE, MAX_QUANTITY, MIN_CASH, MIN_CASH_RULE, RebalanceRuleSchema, parseConfig } from '@ensemble/protocol';
 import { z } from 'zod';
 import type { CommissionModel, SlippageModel } from './costs';
 import type { SizingRule } from './sizing';
@@ -63,10 +63,15 @@ export const SlippageModelSchema = z
   .describe('Slippage against the trader on every fill: buys pay more, sells receive less');
 
 /**
- * Starting cash from outside (engine options, run configs): greater than 0 and at most
- * `MAX_AMOUNT` (1e13), so that every cent of it is a distinct double.
+ * Starting cash from outside (engine options, run configs): at least `MIN_CASH` (0.01, a cent:
+ * below it orders near the engine's dust floor are rounded away) and at most `MAX_AMOUNT` (1e13),
+ * so that every cent of it is a distinct double.
  */
-export const StartingCashSchema = positive.max(MAX_AMOUNT, amountLimit).describe('Starting cash, in currency (at most 1e13)');
+export const StartingCashSchema = z
+  .number()
+  .min(MIN_CASH, { message: MIN_CASH_RULE })
+  .max(MAX_AMOUNT, amountLimit)
+  .describe('Starting cash, in currency (at least 0.01, at most 1e13)');
 
 /** A sizing rule from outside (config, CLI): see {@link SizingRule}. */
 export const SizingRuleSchema = z

@@ -247,7 +247,7 @@ const commonFields = {
   name: z.string().optional().describe('A title for the run, shown in reports'),
   data: DataSourceSchema,
   ...engineOptions,
-  cash: engineOptions.cash.describe('Starting cash of the portfolio, in currency (at most 1e13). Default 100000'),
+  cash: engineOptions.cash.describe('Starting cash of the portfolio, in currency (at least 0.01, at most 1e13). Default 100000'),
   allocation: AllocationConfigSchema.prefault({}),
   rebalance: RebalanceConfigSchema.prefault({}),
   errorPolicy: z

@@ -31,6 +31,15 @@ describe('run config limits', () => {
     expect(parseRunConfig({ ...base, cash: 1e13 }, { registry: testRegistry }).cash).toBe(1e13);
   });
 
+  // Regression: a cash of 1e-300 ran, every entry dust against the engine's floor of 1e-10.
+  it('cash below a cent is refused at "cash", naming the bound', () => {
+    for (const cash of [1e-300, 1e-9, 0.009]) {
+      const error = configError({ ...base, cash, fractional: true });
+      expect(error.issues).toEqual([{ path: 'cash', message: 'must be at least 0.01 (a cent): a smaller account trades amounts near the 1e-10 the engine rounds away as dust' }]);
+    }
+    expect(parseRunConfig({ ...base, cash: 0.01 }, { registry: testRegistry }).cash).toBe(0.01);
+  });
+
   it('sizing beyond the limits is refused at its path, for the run and for one strategy', () => {
     const strategy = { id: 'a', strategy: 'buy-and-hold', symbols: ['SP500'], sizing: { kind: 'fixed-cash', amount: 1e14 } };
     const error = configError({ ...base, sizing: { kind: 'fixed-quantity', quantity: 1e308 }, strategies: [strategy] });

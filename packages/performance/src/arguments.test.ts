@@ -8,8 +8,10 @@ import {
   computeMetrics,
   describeMetric,
   drawdownSeries,
+  describePeriodsPerYearBasis,
   inferPeriodsPerYear,
   medianSpacingMs,
+  periodsPerYearBasis,
   returnsFromEquity,
   rollingSharpe,
   timeWeightedIndex,
@@ -44,6 +46,7 @@ describe('entry points given arguments of the wrong kind from JavaScript', () =>
     ['calendarReturns', 'nothing', () => (calendarReturns as (...args: unknown[]) => unknown)(), ['time', 'equity', 'period']],
     ['calendarReturns', 'a period of week', () => calendarReturns(time, equity, 'week' as never), ['period']],
     ['rollingSharpe', 'null', () => rollingSharpe(null as never, 3, 252), ['equity']],
+    ['rollingSharpe', 'a start of a string', () => rollingSharpe(equity, 3, 252, 0, '100' as never), ['start']],
     ['rollingSharpe', 'no window', () => (rollingSharpe as (...args: unknown[]) => unknown)(equity), ['window', 'periodsPerYear']],
     ['timeWeightedIndex', 'a string', () => timeWeightedIndex('x' as never, 1), ['returns']],
     ['turnoverOf', 'an object', () => turnoverOf({} as never, equity, 252), ['fills']],
@@ -54,6 +57,8 @@ describe('entry points given arguments of the wrong kind from JavaScript', () =>
     ['analyzeDrawdowns', 'an object', () => analyzeDrawdowns({} as never, equity), ['time']],
     ['medianSpacingMs', 'null', () => medianSpacingMs(null as never), ['time']],
     ['inferPeriodsPerYear', 'undefined', () => inferPeriodsPerYear(undefined as never), ['time']],
+    ['periodsPerYearBasis', 'nothing', () => (periodsPerYearBasis as (...args: unknown[]) => unknown)(), ['time', 'given']],
+    ['describePeriodsPerYearBasis', 'a word of its own', () => describePeriodsPerYearBasis('inferred' as never), ['basis']],
     ['describeMetric', 'null', () => describeMetric(null as never), ['name']],
   ];
 

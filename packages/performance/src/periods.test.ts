@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeMetrics } from './performance-calculator';
-import { inferPeriodsPerYear, medianSpacingMs, tradesEveryDay } from './periods';
+import { describePeriodsPerYearBasis, inferPeriodsPerYear, medianSpacingMs, periodsPerYearBasis, tradesEveryDay } from './periods';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -19,6 +19,22 @@ const every = (from: number, step: number, count: number) => Array.from({ length
 const monthStarts = (count: number, stepMonths = 1) =>
   Array.from({ length: count }, (_, i) => Date.UTC(2000, i * stepMonths, 1));
 const monthEnds = (count: number) => Array.from({ length: count }, (_, i) => Date.UTC(2000, i + 1, 0));
+
+describe('periodsPerYearBasis', () => {
+  // Regression: summaries said "inferred from the bar spacing" for one bar, which has none.
+  it('names the default for fewer than two bars, the spacing otherwise, and a given figure as given', () => {
+    expect(periodsPerYearBasis([Date.UTC(2024, 0, 2)], false)).toBe('default');
+    expect(periodsPerYearBasis([], false)).toBe('default');
+    expect(periodsPerYearBasis([Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3)], false)).toBe('spacing');
+    expect(periodsPerYearBasis(monthStarts(30), false)).toBe('spacing');
+    expect(periodsPerYearBasis([Date.UTC(2024, 0, 2)], true)).toBe('given');
+    expect(describePeriodsPerYearBasis('default')).toBe('the default: one bar has no spacing');
+    expect(describePeriodsPerYearBasis('spacing')).toBe('inferred from the bar spacing');
+    expect(describePeriodsPerYearBasis('given')).toBe('given');
+    // The default is what inferPeriodsPerYear returns there.
+    expect(inferPeriodsPerYear([Date.UTC(2024, 0, 2)])).toBe(252);
+  });
+});
 
 describe('inferPeriodsPerYear', () => {
   it('reads business days as 252 (weekend gaps are the minority)', () => {

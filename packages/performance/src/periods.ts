@@ -1,4 +1,4 @@
-import { checkArguments } from '@ensemble/protocol';
+import { checkArguments, describeGiven } from '@ensemble/protocol';
 import { columnIssue } from './internal/arguments';
 import { selectInPlace, minOfRange } from './internal/select';
 
@@ -96,6 +96,48 @@ export function inferPeriodsPerYear(time: ArrayLike<number>): number {
   if (days < 60) return 12;
   if (days < 200) return 4;
   return 1;
+}
+
+/**
+ * Where a run's periods per year come from: `given` (an option or flag), `spacing` (inferred
+ * from the bars' median spacing by {@link inferPeriodsPerYear}) or `default`
+ * ({@link DEFAULT_PERIODS_PER_YEAR}, 252, which {@link inferPeriodsPerYear} returns for fewer than
+ * two timestamps: one bar has no spacing to infer from).
+ */
+export type PeriodsPerYearBasis = 'given' | 'spacing' | 'default';
+
+const PERIODS_PER_YEAR_BASES: readonly unknown[] = ['given', 'spacing', 'default'];
+
+/**
+ * The {@link PeriodsPerYearBasis} of a run over `time` (epoch ms): `given` when its periods per
+ * year were given, else `spacing` or, for fewer than two bars, `default`.
+ */
+export function periodsPerYearBasis(time: ArrayLike<number>, given: boolean): PeriodsPerYearBasis {
+  checkArguments('periodsPerYearBasis', [
+    columnIssue(time, 'time', 'sorted times in epoch ms'),
+    typeof given === 'boolean' ? null : { path: 'given', message: `must be true when the periods per year were given, else false; got ${describeGiven(given)}` },
+  ]);
+  if (given) return 'given';
+  const spacing = medianSpacingMs(time);
+  return spacing === null || !(spacing > 0) ? 'default' : 'spacing';
+}
+
+/**
+ * How summaries say where periods per year come from (after the figure, in parentheses):
+ * `given`, `inferred from the bar spacing`, or `the default: one bar has no spacing`.
+ */
+export function describePeriodsPerYearBasis(basis: PeriodsPerYearBasis): string {
+  checkArguments('describePeriodsPerYearBasis', [
+    PERIODS_PER_YEAR_BASES.includes(basis) ? null : { path: 'basis', message: `must be "given", "spacing" or "default"; got ${describeGiven(basis)}` },
+  ]);
+  switch (basis) {
+    case 'given':
+      return 'given';
+    case 'spacing':
+      return 'inferred from the bar spacing';
+    case 'default':
+      return 'the default: one bar has no spacing';
+  }
 }
 
 /**

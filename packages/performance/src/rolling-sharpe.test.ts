@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { computeMetrics } from './performance-calculator';
 import { rollingSharpe } from './rolling-sharpe';
 
 /** Rolling Sharpe by the definition, window by window (a second, independent formula). */
@@ -29,6 +30,29 @@ describe('rollingSharpe', () => {
     expect(Number.isNaN(growth[0] ?? 0)).toBe(true);
     expect(Number.isNaN(growth[2] ?? 0)).toBe(true);
     expect(growth[3]).toBeCloseTo(Math.SQRT2, 6);
+  });
+
+  // The report's chart read the points alone, so a close-fill run's first window left out the
+  // return from the cash to the first point that the metrics count.
+  it('with a start, reads the first return from it as the metrics do: a window over the whole run is its sharpe', () => {
+    // Cash 1,000, the first bar's costs 10: returns from 1,000 → 990, 1,000, 985, 1,010, 1,005, 1,020.
+    // numpy: r = led[1:] / led[:-1] − 1, mean(r[w]) / std(r[w], ddof=1) · √8 over 4 returns.
+    const equity = [990, 1000, 985, 1010, 1005, 1020];
+    const golden = [0.3973572715276861, 0.6219414982225825, 0.7833449657108923];
+    const led = rollingSharpe(equity, 4, 8, 0, 1000);
+    expect(led).toHaveLength(6);
+    expect(Number.isNaN(led[2] ?? 0)).toBe(true);
+    golden.forEach((value, k) => {
+      expect(led[3 + k]).toBeCloseTo(value, 12);
+    });
+    // Without the start the first window ends a bar later, without the first return.
+    const points = rollingSharpe(equity, 4, 8);
+    expect(Number.isNaN(points[3] ?? 0)).toBe(true);
+    expect(points[4]).toBeCloseTo(golden[1] ?? 0, 12);
+    // A window covering the whole run (4 returns from the cash) is the run's sharpe.
+    const whole = computeMetrics({ equity: { time: [0, 1, 2, 3].map((i) => Date.UTC(2024, 0, 1 + i)), equity: equity.slice(0, 4) }, startEquity: 1000 }, { periodsPerYear: 8 });
+    expect(whole.metrics.sharpe).toBeCloseTo(golden[0] ?? 0, 12);
+    expect(rollingSharpe(equity.slice(0, 4), 4, 8, 0, 1000)[3]).toBeCloseTo(whole.metrics.sharpe ?? Number.NaN, 12);
   });
 
   it('computes windows of returns at the level of rounding noise exactly', () => {

@@ -1,25 +1,37 @@
 import { checkArguments } from '@ensemble/protocol';
-import { columnIssue, numberIssue } from './internal/arguments';
+import { columnIssue, numberIssue, optionalNumberIssue } from './internal/arguments';
 import { returnsFromEquity } from './performance-calculator';
 
 /**
  * Rolling annualised Sharpe ratio over the last `window` returns, at each bar:
  * `mean(r − rf) / std(r − rf, ddof=1) · √P` with the per-period `rf = (1 + rfAnnual)^(1/P) − 1`
  * (the convention of `sharpe`). NaN until `window` returns exist, where a return in
- * the window is undefined, or where the window has (numerically) zero dispersion.
+ * the window is undefined, or where the window has (numerically) zero dispersion. With `start`
+ * (the `startEquity` the metrics were measured from: close fills), the first bar has a return
+ * too, `V_0 / start − 1`, as in `returnsFromEquity(equity, start)`, and the windows read it: the
+ * value at the last bar of a window covering the whole run is then the run's `sharpe`.
  */
 export function rollingSharpe(
   equity: ArrayLike<number>,
   window: number,
   periodsPerYear: number,
   riskFreeRate = 0,
+  start?: number,
 ): Float64Array {
   checkArguments('rollingSharpe', [
     columnIssue(equity, 'equity', 'an equity curve'),
     numberIssue(window, 'window', 'the number of returns in each window'),
     numberIssue(periodsPerYear, 'periodsPerYear', 'return periods per year'),
     numberIssue(riskFreeRate, 'riskFreeRate', 'the annual risk-free rate as a fraction'),
+    optionalNumberIssue(start, 'start', 'the equity before the first point (a startEquity), or left out'),
   ]);
+  if (start !== undefined) {
+    // The curve led by the start: its values from index 1 on are those of the points.
+    const led = new Float64Array(equity.length + 1);
+    led[0] = start;
+    for (let t = 0; t < equity.length; t++) led[t + 1] = equity[t] ?? Number.NaN;
+    return rollingSharpe(led, window, periodsPerYear, riskFreeRate).slice(1);
+  }
   const length = equity.length;
   const out = new Float64Array(length).fill(Number.NaN);
   if (window < 2) return out;

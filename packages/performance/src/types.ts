@@ -256,7 +256,10 @@ export interface PeriodReturn {
 export interface PerformanceResult {
   /** `P` used to annualise. */
   readonly periodsPerYear: number;
-  /** True when `P` was inferred from the bar spacing rather than given. */
+  /**
+   * True when `P` was not given: inferred from the bar spacing, or for fewer than two bars the
+   * default 252 (`periodsPerYearBasis` tells the two apart).
+   */
   readonly periodsPerYearInferred: boolean;
   /** Annual risk-free rate used. */
   readonly riskFreeRate: number;

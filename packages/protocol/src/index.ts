@@ -102,6 +102,8 @@ export {
 export { DECIMAL_PATTERN, parseDecimal } from './decimal';
 export {
   MAX_AMOUNT,
+  MIN_CASH,
+  MIN_CASH_RULE,
   MAX_PRICE,
   MIN_PRICE,
   MAX_QUANTITY,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_AMOUNT, MAX_PERIODS_PER_YEAR, MAX_QUANTITY, MIN_PERIODS_PER_YEAR, STRATEGY_ID_PATTERN, periodsPerYearProblem, symbolProblem } from './limits';
+import { MAX_AMOUNT, MAX_PERIODS_PER_YEAR, MAX_QUANTITY, MIN_CASH, MIN_PERIODS_PER_YEAR, MIN_PRICE, STRATEGY_ID_PATTERN, periodsPerYearProblem, symbolProblem } from './limits';
 
 describe('limits', () => {
   it('keeps currency amounts exact to the cent: below 2^46 the spacing of doubles is under 0.01', () => {
@@ -8,6 +8,14 @@ describe('limits', () => {
     expect(MAX_AMOUNT).toBeLessThan(2 ** 46);
     expect(MAX_QUANTITY + 1).not.toBe(MAX_QUANTITY);
     expect(MAX_QUANTITY + 1).toBe(2 ** 53);
+  });
+
+  it('takes a cash of at least a cent: the dust floor of 1e-10 is then at most a hundred-millionth of it', () => {
+    expect(MIN_CASH).toBe(0.01);
+    expect(1e-10 / MIN_CASH).toBeLessThanOrEqual(1e-8);
+    // A cent still buys ten billion units at the smallest price, below the largest quantity.
+    expect(MIN_CASH / MIN_PRICE).toBeCloseTo(1e10, 0);
+    expect(MIN_CASH / MIN_PRICE).toBeLessThan(MAX_QUANTITY);
   });
 
   it('accepts ids of letters, digits, ".", "_" and "-", 1–64 characters, starting with a letter or digit', () => {

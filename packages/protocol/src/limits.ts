@@ -8,6 +8,18 @@ import { hasControlCharacters } from './echo';
 export const MAX_AMOUNT = 1e13;
 
 /**
+ * Least starting cash an input may give: 0.01 (a cent). The engine takes amounts within 1e-10 of
+ * zero for rounding dust (an absolute floor below an equity of 1), so a smaller account's orders
+ * approach it — `1e-300` traded nothing and reported 0.00 % — and a cent keeps that floor at most a
+ * hundred-millionth of the account. The cash is in the data's currency whatever its prices: a
+ * cent buys ten billion units at the smallest price data may hold ({@link MIN_PRICE}).
+ */
+export const MIN_CASH = 0.01;
+
+/** Why a starting cash below {@link MIN_CASH} is refused, for messages. */
+export const MIN_CASH_RULE = 'must be at least 0.01 (a cent): a smaller account trades amounts near the 1e-10 the engine rounds away as dust';
+
+/**
  * Largest quantity an input may give (`fixed-quantity` sizing), and the most units the engine
  * sizes any order to: 2^53 − 1 (`Number.MAX_SAFE_INTEGER`), the largest whole number a double
  * counts exactly (above it, q + 1 = q).

@@ -1,4 +1,8 @@
+import { loadDataset } from '@ensemble/data';
+import { runBacktest } from '@ensemble/engine';
+import { SmaCrossoverStrategy } from '@ensemble/strategies';
 import { describe, expect, it } from 'vitest';
+import { backtestReportInput } from './from-backtest';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { renderMarkdown } from './markdown';
 import type { ReportInput } from './report-input';
@@ -60,6 +64,19 @@ describe('renderMarkdown', () => {
       assertBalanced(svg);
     }
     expect(await renderMarkdown(buildSmallRun())).toBe(first);
+  });
+
+  // Regression: a run of one bar was reported at 252 periods per year without a word of why.
+  it('says that a run of one bar takes the default periods per year, and says nothing more of others', async () => {
+    const summaryLine = async (from: string, periodsPerYear?: number) => {
+      const data = await loadDataset('sp500', { from, to: '2020-04-17' });
+      const result = runBacktest({ series: data.series, strategy: new SmaCrossoverStrategy({ fast: 2, slow: 5 }) });
+      const markdown = await renderMarkdown(backtestReportInput(result, periodsPerYear === undefined ? {} : { periodsPerYear }), { markdownCharts: false });
+      return markdown.split('\n').find((line) => line.includes('periods per year'));
+    };
+    expect(await summaryLine('2020-04-17')).toBe('2020-04-17 → 2020-04-17 (0 days) · 1 bar · 252 periods per year (the default: one bar has no spacing)');
+    expect(await summaryLine('2020-04-16')).toBe('2020-04-16 → 2020-04-17 (1 day) · 2 bars · 252 periods per year');
+    expect(await summaryLine('2020-04-17', 365)).toBe('2020-04-17 → 2020-04-17 (0 days) · 1 bar · 365 periods per year');
   });
 
   it('leaves out sections without data (a single strategy with no logs)', async () => {

@@ -1,3 +1,4 @@
+import { describePeriodsPerYearBasis, periodsPerYearBasis } from '@ensemble/performance';
 import { buildCharts } from './charts/index';
 import type { ChartId } from './charts/index';
 import { formatCount, formatCurrency, formatMetric, formatNumber, formatPercent, MISSING } from './format';
@@ -215,6 +216,12 @@ function eventSection<T>(
   return `## ${title}\n\n${events.length} ${what}.${note === '' ? '' : ` ${note.trim()}`}${remark === undefined ? '' : ` ${remark}`}\n\n${body}`;
 }
 
+/** ` (the default: one bar has no spacing)` when the metrics' periods per year were neither given nor inferred (one bar), else empty. */
+function defaultPeriodsNote(input: ReportInput): string {
+  const basis = periodsPerYearBasis(input.portfolio.equity.time, !input.portfolio.metrics.periodsPerYearInferred);
+  return basis === 'default' ? ` (${describePeriodsPerYearBasis(basis)})` : '';
+}
+
 function summary(input: ReportInput, timeFormat: TimeFormat): string {
   const time = input.portfolio.equity.time;
   const start = time[0] ?? 0;
@@ -222,7 +229,7 @@ function summary(input: ReportInput, timeFormat: TimeFormat): string {
   const facts = [
     `${formatTime(start, timeFormat)} → ${formatTime(end, timeFormat)} (${formatSpan(start, end)})`,
     `${formatCount(time.length)} ${time.length === 1 ? 'bar' : 'bars'}`,
-    `${formatNumber(input.periodsPerYear, Number.isInteger(input.periodsPerYear) ? 0 : 2)} periods per year`,
+    `${formatNumber(input.periodsPerYear, Number.isInteger(input.periodsPerYear) ? 0 : 2)} periods per year${defaultPeriodsNote(input)}`,
   ];
   if (input.sleeves.length > 0) facts.push(`${input.sleeves.length} ${input.sleeves.length === 1 ? 'sleeve' : 'sleeves'}`);
   if (input.generatedAt !== undefined) facts.push(`generated ${input.generatedAt}`);

@@ -481,8 +481,13 @@ describe('ensemble backtest: the summary', () => {
   it('counts one bar in the singular, in the period line and the warm-up note', async () => {
     const { code, out } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--from', '2020-04-17']);
     expect(code).toBe(0);
-    expect(out).toMatch(/period\s+2020-04-17 → 2020-04-17 · 1 bar · 252 periods\/year/);
+    // Regression: it said "(inferred from the bar spacing)", though one bar has no spacing.
+    expect(out).toMatch(/period\s+2020-04-17 → 2020-04-17 · 1 bar · 252 periods\/year \(the default: one bar has no spacing\)\n/);
     expect(out).toContain("note: 1 bar is fewer than the strategy's warm-up of 31: it never decided.");
+    const two = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--from', '2020-04-16']);
+    expect(two.out).toMatch(/· 2 bars · 252 periods\/year \(inferred from the bar spacing\)\n/);
+    const given = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--from', '2020-04-17', '--periods-per-year', '365']);
+    expect(given.out).toMatch(/· 1 bar · 365 periods\/year \(given\)\n/);
   });
 
   it('--help documents every flag with its default, and examples', async () => {
@@ -570,7 +575,9 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
 
   it('bad numbers, sizing, cost models and choices name the flag and the rule', async () => {
     const sma = [...sp500, '--strategy', 'sma-crossover'];
-    await expectBadInput([...sma, '--cash', '-5'], '--cash -5: must be greater than 0');
+    await expectBadInput([...sma, '--cash', '-5'], '--cash -5: must be at least 0.01 (a cent)');
+    // Regression: 1e-300 with fractional units ran and reported 0.00 %, every entry rejected as dust.
+    await expectBadInput([...sma, '--cash', '1e-300', '--fractional'], '--cash 1e-300: must be at least 0.01 (a cent): a smaller account trades amounts near the 1e-10 the engine rounds away as dust');
     await expectBadInput([...sma, '--cash', 'abc'], '--cash abc: expected a number, got "abc"');
     await expectBadInput([...sma, '--cash', '1,000'], '--cash 1,000: expected a number');
     await expectBadInput([...sma, '--commission-rate', '2'], '--commission-rate 2: is a fraction: 0.001 means 0.1 %');

@@ -66,6 +66,17 @@ describe('limits on amounts and sizes', () => {
     expectOneScreen(err);
   });
 
+  // Regression: a cash of 1e-300 ran every entry into the engine's dust floor and reported 0.00 %.
+  it('backtest --cash 1e-300 and run with cash 1e-300 exit 2, naming the field and the least cash', async () => {
+    const backtest = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--cash', '1e-300', '--fractional']);
+    expect(backtest.code).toBe(2);
+    expect(backtest.out).toBe('');
+    expect(backtest.err).toContain('--cash 1e-300: must be at least 0.01 (a cent): a smaller account trades amounts near the 1e-10 the engine rounds away as dust');
+    const runConfig = await run(['run', '--config', config({ cash: 1e-300, fractional: true })]);
+    expect(runConfig.code).toBe(2);
+    expect(runConfig.err).toMatch(/^ {2}- cash: must be at least 0\.01 \(a cent\)/m);
+  });
+
   it('run with cash 1.7976931348623157e308 exits 2 naming cash', async () => {
     const { code, err } = await run(['run', '--config', config({ cash: Number.MAX_VALUE })]);
     expect(code).toBe(2);

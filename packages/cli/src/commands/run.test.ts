@@ -185,6 +185,17 @@ describe('ensemble run: reports', () => {
     expect(out).toContain('understates annualised volatility and Sharpe; give "periodsPerYear": 365 in the config');
   });
 
+  // Regression: a run of one bar said "(inferred from the bar spacing)", in the summary and the report.
+  it('says that one bar takes the default periods per year, as it has no spacing, in the summary and the Markdown report', async () => {
+    const directory = freshDirectory();
+    writeFileSync(path.join(directory, 'one.csv'), 'date,open,high,low,close,volume\n2024-01-02,10,11,9,10.5,100\n');
+    writeConfig(directory, { data: { file: 'one.csv' }, strategies: [{ id: 'hold', strategy: 'buy-and-hold', symbols: ['one'] }] });
+    const { code, out } = await run(['run', '--config', 'run.json', '--no-progress', '--md', 'report.md'], { cwd: directory });
+    expect(code).toBe(0);
+    expect(out).toMatch(/period\s+2024-01-02 → 2024-01-02 · 1 bar · 252 periods\/year \(the default: one bar has no spacing\)\n/);
+    expect(readFileSync(path.join(directory, 'report.md'), 'utf8')).toContain('· 1 bar · 252 periods per year (the default: one bar has no spacing) · 1 sleeve');
+  });
+
   // It printed "GOOG buy and hold: — over the run" with no reason, where `backtest` gives one.
   it('a benchmark with no date in common with the run gives the reason `backtest` gives', async () => {
     const directory = freshDirectory();

@@ -1,5 +1,8 @@
 import type { LoggerInterface } from 'vega';
 import { compile } from 'vega-lite';
+import { loadDataset } from '@ensemble/data';
+import { runBacktest } from '@ensemble/engine';
+import { SmaCrossoverStrategy } from '@ensemble/strategies';
 import { describe, expect, it } from 'vitest';
 import { buildRandomWalkRun } from '../__fixtures__/random-walk-run';
 import { buildSmallRun } from '../__fixtures__/small-run';
@@ -267,5 +270,74 @@ describe('percent axes of shallow series', () => {
     if (chart === undefined) throw new Error('no drawdown chart');
     // Rounded to whole percents, −1.5% and −0.5% were drawn as a second "−2%" and "−1%" (or "−0%").
     expect(percentLabels(await renderSvg(chart.spec, 'drawdown'))).toEqual(['−2%', '−1.5%', '−1%', '−0.5%', '0%']);
+  });
+});
+
+describe('the rolling Sharpe chart of a run measured from its cash', () => {
+  // Regression: the chart read the equity points alone, so with close fills its first window left
+  // out the return from the cash to the first point (the first bar's costs) the metrics count.
+  const day = 86_400_000;
+  const time = Array.from({ length: 6 }, (_, i) => Date.UTC(2024, 0, 1) + i * day);
+  // Cash 1,000; the first bar's costs 10.
+  const equity = [990, 1000, 985, 1010, 1005, 1020];
+  const chartValues = (fill: 'close' | 'next-open', points: readonly number[] = equity, config?: unknown) => {
+    const input = backtestReportInput(
+      { strategy: { id: 'hold' }, symbols: ['X'], options: { fill, cash: 1000 }, equity: { time: time.slice(0, points.length), equity: points, cash: points.map(() => 0) }, trades: [], fills: [] },
+      { periodsPerYear: 8, ...(config === undefined ? {} : { config }) },
+    );
+    const chart = buildCharts(input, { ...options, interactive: false }).find((candidate) => candidate.id === 'rolling-sharpe');
+    const rows = layers(chart?.spec as Layer).flatMap((layer) => layer.data?.values ?? []);
+    return { input, rows: rows.filter((row) => 't' in row).map((row) => ({ t: row.t, v: row.v })) };
+  };
+
+  it('reads the returns the metrics read: from the cash with close fills, from the first point with next-open fills', () => {
+    // numpy over the returns from 1,000 → 990, …, 1,020, 4 a window (P = 8), mean / std(ddof=1) · √8.
+    const { input, rows } = chartValues('close');
+    expect(input.portfolio.metrics.metrics.startEquity).toBe(1000);
+    expect(rows).toEqual([
+      { t: time[3], v: 0.3974 },
+      { t: time[4], v: 0.6219 },
+      { t: time[5], v: 0.7833 },
+    ]);
+    // The first window covers the whole run up to its bar: the metrics' sharpe of that run.
+    const cut = chartValues('close', equity.slice(0, 5));
+    expect(cut.rows[0]?.v).toBeCloseTo(0.3973572715276861, 4);
+    const firstFour = backtestReportInput({ strategy: { id: 'hold' }, symbols: ['X'], options: { fill: 'close', cash: 1000 }, equity: { time: time.slice(0, 4), equity: equity.slice(0, 4), cash: [0, 0, 0, 0] }, trades: [], fills: [] }, { periodsPerYear: 8 });
+    expect(firstFour.portfolio.metrics.metrics.sharpe).toBeCloseTo(0.3973572715276861, 12);
+    // Next-open fills: the first point is the cash's own, no return before it.
+    const nextOpen = chartValues('next-open', [1000, ...equity.slice(1)]);
+    expect(nextOpen.input.portfolio.metrics.metrics.startEquity).toBe(1000);
+    expect(nextOpen.rows.map((row) => row.t)).toEqual([time[4], time[5]]);
+  });
+
+  it('counts the return of 0 from the cash when nothing traded on the first bar (a warm-up), as the metrics do; a run config tells it too', () => {
+    // numpy: returns 0, −0.01, …; windows of 4 at P = 8; the whole run's sharpe 0.17654830649392522.
+    const warm = [1000, 990, 1000, 985, 1010, 1005];
+    const golden = [-0.9466781159539184, 0.3973572715276861, 0.6219414982225825];
+    const { input, rows } = chartValues('close', warm);
+    expect(rows).toEqual(golden.map((v, k) => ({ t: time[3 + k], v: Math.round(v * 1e4) / 1e4 })));
+    expect(input.portfolio.metrics.metrics.sharpe).toBeCloseTo(0.17654830649392522, 12);
+    // A run config says close fills and the cash at its top level.
+    expect(chartValues('close', warm, { fill: 'close', cash: 1000, strategies: [] }).rows).toEqual(rows);
+    // Metrics given by the caller from the points alone (startEquity 990): the chart reads the points too.
+    const fromPoints = chartValues('close', equity, { options: { fill: 'next-open', cash: 1000 } });
+    expect(fromPoints.rows.map((row) => row.t)).toEqual([time[4], time[5]]);
+  });
+
+  it('over a real close-fill run, a window covering all but the last bar is the sharpe of the run cut there', async () => {
+    const run = async (to: string) => {
+      const data = await loadDataset('sp500', { from: '2019-01-01', to });
+      return runBacktest({ series: data.series, strategy: new SmaCrossoverStrategy({ fast: 5, slow: 20 }), fill: 'close', commission: { kind: 'percent', rate: 0.001 } });
+    };
+    const whole = await run('2019-12-31');
+    const n = whole.equity.time.length;
+    // P = 2(n − 1): a window of n − 1 returns, the first ending at bar n − 2 (from the cash).
+    const input = backtestReportInput(whole, { periodsPerYear: 2 * (n - 1) });
+    const chart = buildCharts(input, { ...options, interactive: false }).find((candidate) => candidate.id === 'rolling-sharpe');
+    const rows = layers(chart?.spec as Layer).flatMap((layer) => layer.data?.values ?? []).filter((row) => 't' in row);
+    expect(rows.map((row) => row.t)).toEqual([whole.equity.time[n - 2], whole.equity.time[n - 1]]);
+    const cut = backtestReportInput(await run(new Date(whole.equity.time[n - 2] ?? 0).toISOString().slice(0, 10)), { periodsPerYear: 2 * (n - 1) });
+    expect(cut.portfolio.equity.time).toHaveLength(n - 1);
+    expect(rows[0]?.v).toBeCloseTo(cut.portfolio.metrics.metrics.sharpe ?? Number.NaN, 4);
   });
 });

@@ -1,3 +1,4 @@
+import { metricsStartEquity } from '@ensemble/engine';
 import { drawdownSeries, rollingSharpe } from '@ensemble/performance';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportInput } from '../report-input';
@@ -118,10 +119,28 @@ export function rollingWindow(periodsPerYear: number): number {
   return Math.max(2, Math.round(periodsPerYear / 2));
 }
 
+/**
+ * The equity the portfolio's metrics measured their first return from when it is not the first
+ * point, else undefined. The report input tells it by its configuration, as the runs measure
+ * (`metricsStartEquity`): with `close` fills the first point holds the first bar's fills and costs,
+ * so the metrics start from the cash — a backtest's engine `options`, a run config's own `fill` and
+ * `cash`. It counts only when the metrics did start there (their `startEquity` is that cash): a
+ * first point equal to the cash (nothing traded on the first bar) still has its return of 0.
+ */
+function returnsStart(input: ReportInput): number | undefined {
+  const config: unknown = input.config;
+  if (typeof config !== 'object' || config === null) return undefined;
+  const options: unknown = 'options' in config ? config.options : config;
+  if (typeof options !== 'object' || options === null) return undefined;
+  const start = metricsStartEquity(options);
+  return start !== undefined && start === input.portfolio.metrics.metrics.startEquity ? start : undefined;
+}
+
 export function rollingSharpeChart(input: ReportInput, options: ChartOptions): ReportChart | null {
   const { time, equity } = input.portfolio.equity;
   const window = rollingWindow(input.periodsPerYear);
-  const sharpe = rollingSharpe(equity, window, input.periodsPerYear, input.portfolio.metrics.riskFreeRate);
+  // The returns the metrics read: from the start when they were measured from it.
+  const sharpe = rollingSharpe(equity, window, input.periodsPerYear, input.portfolio.metrics.riskFreeRate, returnsStart(input));
   const defined: number[] = [];
   for (let i = 0; i < sharpe.length; i++) if (Number.isFinite(sharpe[i])) defined.push(i);
   if (defined.length < 2) return null;

@@ -49,14 +49,14 @@ describe('planSweep', () => {
       planSweep({
         config: runConfig,
         parameters: [
-          { path: 'cash', values: [0, -5, 1000] },
+          { path: 'cash', values: [0, 1e-300, 1000] },
           { path: 'data.symbols', values: ['SP500'] },
         ],
       }),
     );
     expect(issues).toEqual([
-      'parameters.0.values.0: 0 is refused for cash: must be greater than 0',
-      'parameters.0.values.1: -5 is refused for cash: must be greater than 0',
+      'parameters.0.values.0: 0 is refused for cash: must be at least 0.01 (a cent): a smaller account trades amounts near the 1e-10 the engine rounds away as dust',
+      'parameters.0.values.1: 1e-300 is refused for cash: must be at least 0.01 (a cent): a smaller account trades amounts near the 1e-10 the engine rounds away as dust',
       'parameters.1.values.0: "SP500" is refused for data.symbols: expected an array, got the string "SP500"',
     ]);
     const empty = await issuesOf(planSweep({ config: { ...runConfig, data: { dataset: 'sp500', from: '2030-01-01' } }, parameters: [{ path: 'cash', values: [1000] }] }));
@@ -259,8 +259,9 @@ describe('planSweep', () => {
       'parameters.1.range: 0 is refused for slow (a parameter of sma-crossover): Too small: expected number to be >=1',
     ]);
     const backtest = { data: { dataset: 'sp500' }, strategy: 'sma-crossover' };
-    expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest, parameters: [{ path: 'cash', values: [1000, -5] }] }))).toEqual([
-      'parameters.0.values.1: -5 is refused for cash (a field of the backtest config): must be greater than 0',
+    expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest, parameters: [{ path: 'cash', values: [1000, -5, 0.001] }] }))).toEqual([
+      'parameters.0.values.1: -5 is refused for cash (a field of the backtest config): must be at least 0.01 (a cent): a smaller account trades amounts near the 1e-10 the engine rounds away as dust',
+      'parameters.0.values.2: 0.001 is refused for cash (a field of the backtest config): must be at least 0.01 (a cent): a smaller account trades amounts near the 1e-10 the engine rounds away as dust',
     ]);
     // A value valid on its own but not with the rest of the config (fast 40 against the default
     // slow 30): its combination is refused, naming it, where it used to fail as a job.

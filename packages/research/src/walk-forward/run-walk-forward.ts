@@ -12,7 +12,7 @@ import { withConfigValues } from '../sweep/config-path';
 import type { WalkForwardPlan } from './walk-forward-plan';
 import { firstAtOrAfter } from './windows';
 import type { WindowSpan } from './windows';
-import { checkArguments, nullAsAbsent } from '@ensemble/protocol';
+import { MIN_CASH, checkArguments, nullAsAbsent } from '@ensemble/protocol';
 import { executorIssue, runOptionsIssues, walkForwardPlanIssue } from '../argument-checks';
 
 /** One walk-forward step's outcome. */
@@ -36,7 +36,8 @@ export interface WalkForwardStep {
    * combination could be chosen (`TRAIN_FAILED`: every combination failed on the train window,
    * with the first one's error; `NO_OBJECTIVE`: none had a value of the objective), or
    * `NO_CAPITAL` (status `failed`, the test not run): an earlier test window ended with equity
-   * at zero or below, so there was no capital to carry into this one.
+   * at zero or below, or below the least starting cash (`MIN_CASH`, a cent), so there was no
+   * capital to carry into this one.
    */
   readonly error: { readonly code: string; readonly message: string } | null;
 }
@@ -121,7 +122,7 @@ function testJob(plan: WalkForwardPlan, k: number, combination: number, capital:
  * cores work), then, window by window, the train window's best combination by the objective (ties:
  * the lowest grid index) on the test window — warmed up on the train bars, no entry before the test
  * window's start, starting with the previous test window's final equity (the base config's cash for
- * the first; once a test window ends at zero or below, the later ones are not run: `NO_CAPITAL`).
+ * the first; once a test window ends below a cent, the later ones are not run: `NO_CAPITAL`).
  * Selection only ever sees train results, and a train job's metrics only the train window's bars
  * (it warms up on the bars before, as a test job does: see {@link WalkForwardPlan.trainJobs}).
  */
@@ -169,10 +170,12 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
     }
     const combination = best.index - k * plan.gridSize;
     const chosen = { combination, parameters: best.parameters };
-    if (!(capital > 0)) {
-      // An account that lost everything (a short squeezed past its capital) has nothing to trade:
-      // the test is not run, rather than failing as a config with a cash of zero or less.
-      const error = { code: 'NO_CAPITAL', message: `the capital carried from the test window before is ${String(capital)}: an earlier test window ended with equity at zero or below, so there is nothing to trade` };
+    if (!(capital >= MIN_CASH)) {
+      // An account that lost everything (a short squeezed past its capital), or all but less than
+      // the least starting cash, has nothing to trade: the test is not run, rather than failing as
+      // a config with a cash the engine refuses.
+      const why = capital > 0 ? `less than the least starting cash, ${String(MIN_CASH)} (a cent)` : 'at zero or below';
+      const error = { code: 'NO_CAPITAL', message: `the capital carried from the test window before is ${String(capital)}: an earlier test window ended with equity ${why}, so there is nothing to trade` };
       steps.push({ ...base, chosen, objective: best.objective, inSample: best.metrics, outOfSample: null, efficiency: null, status: 'failed', error });
       holdFlat(window);
       offset++;
