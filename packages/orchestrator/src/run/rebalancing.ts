@@ -288,6 +288,9 @@ export class Rebalancing {
         const target = shareOf((outcome.weights[sleeve.index] ?? 0) * equity, rescaled, pool, movable, ceiling);
         if (!(target < current - dust)) {
           if (target > current + dust) receiving += target - current;
+          // A giver within dust of its target keeps the difference, as one keeps back its costs:
+          // the receivers take that much less (several such crumbs left the reserve below zero).
+          else if (target < current) kept += current - target;
           continue;
         }
         const delta = capital.move(sleeve, current, target, t, moveTime, queued, atOpen);
