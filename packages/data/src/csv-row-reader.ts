@@ -1,4 +1,4 @@
-import { echoValue, quoteValue } from '@ensemble/protocol';
+import { DAY_MS, echoValue, quoteValue } from '@ensemble/protocol';
 import type { CsvScanner } from './csv-scanner';
 import type { DateReader } from './date-patterns';
 import { formatTime } from './dates';
@@ -265,7 +265,6 @@ export interface OhlcvColumns {
   readonly volume: number;
 }
 
-const DAY_MS = 86_400_000;
 const DIGIT_0 = 48;
 const COLON = 58;
 

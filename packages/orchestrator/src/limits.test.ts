@@ -146,21 +146,23 @@ describe('overflow in a run', () => {
   });
 });
 
+/** X doubles from 10 to 20 on the second bar, Y stays at 10: the fixture of the exposure-cap tests below. */
+const capX = seriesOf('X', [
+  ['2024-01-02', 10, 10, 10, 10],
+  ['2024-01-03', 20, 20, 20, 20],
+  ['2024-01-04', 20, 20, 20, 20],
+]);
+const capY = seriesOf('Y', [
+  ['2024-01-02', 10, 10, 10, 10],
+  ['2024-01-03', 10, 10, 10, 10],
+  ['2024-01-04', 10, 10, 10, 10],
+]);
+
 describe('exposure caps together', () => {
   // X doubles from 10 to 20 on the second bar, Y stays at 10. Fixed weights 0.8 and 0.4 under a
   // leverage of 1.2, close fills, fractional: on the first bar sleeve x buys 8 X and sleeve y 4 Y
   // with 100 of cash (cash −20). On the second close X is worth 160, Y 40, equity 180: X holds
   // 88.9 % (cap 50 %: trimmed to 90, factor 0.5625) and gross exposure is 111.1 %.
-  const X = seriesOf('X', [
-    ['2024-01-02', 10, 10, 10, 10],
-    ['2024-01-03', 20, 20, 20, 20],
-    ['2024-01-04', 20, 20, 20, 20],
-  ]);
-  const Y = seriesOf('Y', [
-    ['2024-01-02', 10, 10, 10, 10],
-    ['2024-01-03', 10, 10, 10, 10],
-    ['2024-01-04', 10, 10, 10, 10],
-  ]);
   const run = (risk: Record<string, number>) =>
     runOrchestrator(
       {
@@ -176,7 +178,7 @@ describe('exposure caps together', () => {
           { id: 'y', strategy: 'buy-and-hold', symbols: ['Y'], weight: 0.4 },
         ],
       },
-      [X, Y],
+      [capX, capY],
       { registry: testRegistry },
     );
   const riskSales = (result: ReturnType<typeof run>, id: string) => result.sleeves.find((sleeve) => sleeve.id === id)?.fills.filter((fill) => fill.reason === 'risk') ?? [];
@@ -278,16 +280,6 @@ describe('a gross trim after a symbol trim, weighed against its costs', () => {
   // pays its commission already, and a new order for Y: it costs c. With c = 0.01 the excess is
   // 0.015528 > 0.01: trimmed (counting X's commission twice, 0.02, would have skipped it); with
   // c = 0.03 it is 0.022584 < 0.03: skipped, and Y keeps its 3 units.
-  const X = seriesOf('X', [
-    ['2024-01-02', 10, 10, 10, 10],
-    ['2024-01-03', 20, 20, 20, 20],
-    ['2024-01-04', 20, 20, 20, 20],
-  ]);
-  const Y = seriesOf('Y', [
-    ['2024-01-02', 10, 10, 10, 10],
-    ['2024-01-03', 10, 10, 10, 10],
-    ['2024-01-04', 10, 10, 10, 10],
-  ]);
   const run = (amount: number) =>
     runOrchestrator(
       {
@@ -304,7 +296,7 @@ describe('a gross trim after a symbol trim, weighed against its costs', () => {
           { id: 'y', strategy: 'buy-and-hold', symbols: ['Y'], weight: 0.4, sizing: { kind: 'fixed-quantity', quantity: 3 } },
         ],
       },
-      [X, Y],
+      [capX, capY],
       { registry: testRegistry },
     );
   const second = Date.UTC(2024, 0, 3);
