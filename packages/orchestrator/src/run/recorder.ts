@@ -178,7 +178,8 @@ export class RunRecorder {
    * each sleeve wrote its equity and cash and, in its gross column, its signed position value; this
    * turns those into gross exposures, the sleeves' returns and the portfolio's rows, summing in the
    * same order as {@link RunRecorder.record} (so bit for bit the same values). Sleeves mode, every
-   * sleeve on one symbol, no transfer and the same `reserve` on every step of the range.
+   * sleeve on one symbol, the same `reserve` on every step of the range, and no transfer but at
+   * the open of its first step (a rebalance's move, booked before the sleeves ran the block).
    */
   completeBlock(from: number, to: number, reserve: number): void {
     const { sleeves } = this.options;
@@ -199,14 +200,27 @@ export class RunRecorder {
       const empty = EMPTY_SLEEVE * Math.abs(sleeve.initialCash);
       const ring = returns === null ? 1 : returns.length;
       let at = from % ring;
+      // A transfer at the first step's open, as `recordSleeve` books it.
+      let transfer = sleeve.stepTransfer;
+      let base = Number.NaN;
+      if (transfer !== 0) {
+        base = sleeve.stepBase;
+        sleeve.stepTransfer = 0;
+        sleeve.stepBase = Number.NaN;
+        sleeve.transferSteps.push(from);
+        sleeve.transferAmounts.push(transfer);
+        sleeve.transferBases.push(base);
+      }
       for (let t = from; t < to; t++) {
         const value = equity[t] ?? Number.NaN;
         const sleeveCash = cash[t - from] ?? Number.NaN;
         rowEquity[t] = (rowEquity[t] ?? 0) + value;
         rowCash[t] = (rowCash[t] ?? 0) + sleeveCash;
         if (returns !== null) {
-          // No transfer inside a block: the return as `recordSleeve` gives it, empty sleeves included.
-          returns[at] = stepReturn(value, previous, 0, Number.NaN, empty, t > 0 ? (gross[t - 1] ?? 0) : 0);
+          // The return as `recordSleeve` gives it, empty sleeves included.
+          returns[at] = stepReturn(value, previous, transfer, base, empty, t > 0 ? (gross[t - 1] ?? 0) : 0);
+          transfer = 0;
+          base = Number.NaN;
           previous = value;
           at = at + 1 === ring ? 0 : at + 1;
         }

@@ -97,7 +97,9 @@ export class Orchestration {
       universe,
       logger: this.logger,
       // A ring of the lookback, never longer than the run (a lookback of 2^53 − 1 is valid: warm-up weights throughout).
-      keepReturns: !this.allocator.needsReturns ? 0 : this.allocator.needsHistory ? universe.timeline.length : Math.min(this.allocator.lookback, universe.timeline.length),
+      // One more than the lookback: a rebalance stepped after its step's returns are recorded (see
+      // `runBlocks`) still finds its whole window in the ring.
+      keepReturns: !this.allocator.needsReturns ? 0 : this.allocator.needsHistory ? universe.timeline.length : Math.min(this.allocator.lookback + 1, universe.timeline.length),
       onFailure: (sleeve, error) => {
         this.fail(sleeve, error, this.time[0] ?? Number.NaN, null);
       },
@@ -236,25 +238,44 @@ export class Orchestration {
   }
 
   /**
-   * Every step, sleeve by sleeve between the steps that tie sleeves together (rebalances and last
-   * bars, run bar by bar): see `run/sleeve-blocks.ts` for when this applies and why it is exact.
+   * Every step, sleeve by sleeve between the steps that tie sleeves together (run bar by bar): see
+   * `run/sleeve-blocks.ts` for when this applies and why it is exact. A scheduled rebalance ends a
+   * block: the sleeves mark, decide and record its step on their own, then the allocator decides
+   * (from the returns before the step: the ring keeps one more than the lookback, so the step's
+   * own does not overwrite the window's first) — with `next-open` fills a rebalance moves nothing
+   * at its close, so the sleeves' decisions do not depend on it. The next step's open moves the
+   * capital ({@link Orchestration.openAndMove}) and the sleeves go on from its close in a block.
+   * A `custom` scheme, which is handed every return column, and the steps where a symbol ends or
+   * a sleeve starts or finishes run bar by bar, as does a step that both moves and rebalances.
    */
   private runBlocks(blocks: SleeveBlocks): void {
-    const { steps, endStep, startStep, finishStep } = this;
+    const { steps, endStep, startStep, finishStep, rebalancing } = this;
     const scheduled = new Uint8Array(steps);
     for (let t = 0; t < steps; t++) scheduled[t] = this.allocator.scheduleFires(this.time, t) ? 1 : 0;
+    const fold = !this.allocator.needsHistory;
+    const barrier = (s: number): boolean => endStep[s] === 1 || startStep[s] === 1 || finishStep[s] === 1;
     let t = 0;
     while (t < steps) {
-      // A step whose open moves a rebalance's capital (the one after a rebalance) runs bar by bar too.
-      if (scheduled[t] === 1 || endStep[t] === 1 || startStep[t] === 1 || finishStep[t] === 1 || this.rebalancing.hasWaiting) {
+      if (barrier(t) || (scheduled[t] === 1 && (!fold || rebalancing.hasWaiting))) {
         this.sleevesStep(t, scheduled[t] === 1);
         t++;
         continue;
       }
+      if (rebalancing.hasWaiting) this.openAndMove(t);
+      // The block runs to the next barrier, or through the next scheduled step.
       let end = t + 1;
-      while (end < steps && scheduled[end] === 0 && endStep[end] === 0 && startStep[end] === 0 && finishStep[end] === 0) end++;
-      blocks.run(t, end, this.rebalancing.reserve);
+      if (scheduled[t] === 0) {
+        while (end < steps && !barrier(end) && (fold || scheduled[end] === 0)) {
+          end++;
+          if (scheduled[end - 1] === 1) break;
+        }
+      }
+      blocks.run(t, end, rebalancing.reserve);
       t = end;
+      if (scheduled[end - 1] === 1 && this.management.halted === null) {
+        this.orders.clear();
+        this.management.manage(end - 1, true);
+      }
     }
   }
 
@@ -269,23 +290,11 @@ export class Orchestration {
    */
   private sleevesStep(t: number, scheduled: boolean): void {
     const { sleeves, executor, recorder, nextOpen } = this;
-    // A move at this open keeps the last close's risk trims in view: a trim decided with the
-    // rebalance stands against the transfer's purchase of that position, as with close fills.
-    if (nextOpen && this.rebalancing.hasWaiting) this.orders.carryReductionsToOpen();
-    else this.orders.clear();
+    // A move at this open keeps the last close's risk trims in view (`openAndMove`).
+    if (!(nextOpen && this.rebalancing.hasWaiting)) this.orders.clear();
     if (nextOpen) {
-      // A step whose open moves capital leaves the entries (sized at their fill) for after the move.
-      const moving = this.rebalancing.hasWaiting;
-      executor.begin();
-      for (const sleeve of sleeves) {
-        const runner = sleeve.runner;
-        if (runner.pendingOrders > 0) {
-          runner.beginStep(t);
-          runner.fillAtOpen(!moving);
-        }
-      }
-      executor.settle();
-      if (moving) this.moveAtOpen(t);
+      if (this.rebalancing.hasWaiting) this.openAndMove(t);
+      else this.fillAtOpen(t, true);
     }
     const starting = this.startStep[t] === 1;
     const finishing = this.finishStep[t] === 1;
@@ -316,6 +325,33 @@ export class Orchestration {
     }
     if (this.endStep[t] !== 0) for (const sleeve of sleeves) sleeve.runner.endStep();
     recorder.record(t, this.rebalancing.reserve);
+  }
+
+  /** `next-open` fills: the open fills of the sleeves with orders waiting (`entries` false: all but the entries). */
+  private fillAtOpen(t: number, entries: boolean): void {
+    const executor = this.executor;
+    executor.begin();
+    for (const sleeve of this.sleeves) {
+      const runner = sleeve.runner;
+      if (runner.pendingOrders > 0) {
+        runner.beginStep(t);
+        runner.fillAtOpen(entries);
+      }
+    }
+    executor.settle();
+  }
+
+  /**
+   * `next-open` fills at the open of step `t` after a rebalance at the last close: the exits,
+   * sales and placed orders fill, then the capital moves ({@link Orchestration.moveAtOpen}) — the
+   * entries, sized at their fill, are left for after the move. A move keeps the last close's risk
+   * trims in view: a trim decided with the rebalance stands against the transfer's purchase of
+   * that position, as with close fills.
+   */
+  private openAndMove(t: number): void {
+    this.orders.carryReductionsToOpen();
+    this.fillAtOpen(t, false);
+    this.moveAtOpen(t);
   }
 
   /**
