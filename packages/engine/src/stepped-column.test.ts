@@ -25,10 +25,13 @@ describe('SteppedColumn', () => {
             expect(Object.is(all[t], plain[t])).toBe(true);
             expect(Object.is(column.at(t), plain[t])).toBe(true);
           }
-          const start = Math.min(from, length);
-          const part = new Float64Array(length - start);
-          column.copyInto(start, length, part);
-          expect(Array.from(part)).toEqual(Array.from(plain.subarray(start)));
+          // Every range: ranges near the end take the look back over the last changes, the others the search.
+          for (let start = 0; start < length; start++) {
+            const end = Math.min(length, start + 1 + from);
+            const part = new Float64Array(end - start);
+            column.copyInto(start, end, part);
+            expect(Array.from(part)).toEqual(Array.from(plain.subarray(start, end)));
+          }
         },
       ),
     );

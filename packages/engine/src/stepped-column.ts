@@ -64,7 +64,7 @@ export class SteppedColumn {
   /** Writes the values of steps `from` … `to − 1` into `out[0]` … `out[to − from − 1]`. */
   copyInto(from: number, to: number, out: Float64Array): void {
     if (from >= to) return;
-    let next = this.changeAfter(from);
+    let next = this.changeAfterRecent(from);
     let value = next === 0 ? Number.NaN : (this.values[next - 1] ?? Number.NaN);
     for (let t = from; t < to; t++) {
       if (next < this.count && (this.steps[next] ?? 0) === t) {
@@ -80,6 +80,19 @@ export class SteppedColumn {
     const out = new Float64Array(this.length);
     this.copyInto(0, this.length, out);
     return out;
+  }
+
+  /**
+   * {@link SteppedColumn.changeAfter} for a step among the last few changes (a block of steps just
+   * written, read back at once): a look back over up to eight changes from the end, then the
+   * binary search.
+   */
+  private changeAfterRecent(t: number): number {
+    const { steps, count } = this;
+    const stop = Math.max(0, count - 8);
+    let next = count;
+    while (next > stop && (steps[next - 1] ?? 0) > t) next--;
+    return next > stop || next === 0 ? next : this.changeAfter(t);
   }
 
   /** The index of the first change at a step after `t` (the number of changes at steps ≤ `t`). */

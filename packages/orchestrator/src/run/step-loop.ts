@@ -369,10 +369,14 @@ export class Orchestration {
       equity += sleeve.runner.markedEquity;
     }
     rebalancing.moveAtOpen(t, equity);
-    // The entries filled next are sized against the last close, as the strategy alone sizes them.
-    for (const sleeve of sleeves) sleeve.runner.restoreMarks();
+    // The entries filled next are sized against the last close, as the strategy alone sizes them
+    // (a sleeve's marks are its own: each is put back just before its orders join the window).
     executor.begin();
-    for (const sleeve of sleeves) if (sleeve.runner.pendingOrders > 0) sleeve.runner.fillAtOpen();
+    for (const sleeve of sleeves) {
+      const runner = sleeve.runner;
+      runner.restoreMarks();
+      if (runner.pendingOrders > 0) runner.fillAtOpen();
+    }
     executor.settle();
     // The risk checks of this close start from nothing placed.
     this.orders.clear();
