@@ -284,6 +284,16 @@ export function overEquityReason(over: WeightsOverEquity, of: number, whose: str
   return `${subject} summed to up to ${formatWeightSum(over.maxSum)} on ${on}: more than ${its} equity, and ${plural ? 'their accounts have' : 'its account has'} no margin`;
 }
 
+/**
+ * Why `count` of the rejected orders were rejected, to print beside their count: each would have
+ * left a position that could not pay for its own closing (`belowClosingCosts` of the result's
+ * `orders`: a fixed or minimum commission against the capital of one position).
+ */
+export function closingCostsReason(count: number, rejected: number): string {
+  const which = count === rejected ? (count === 1 ? 'it' : 'all') : `${formatCount(count)} of them`;
+  return `${which}: a position worth less than closing it costs, at half its price for a long — a fixed or minimum commission against the cash of one position; more cash per position trades it`;
+}
+
 /** Options of {@link renderTrades} and {@link renderBacktestSummary}. */
 export interface SummaryOptions {
   readonly palette?: Palette;
@@ -417,7 +427,8 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const logged = orders.shrunk + orders.rejected > 0 ? ' (each shrunk or rejected order is logged with --log-level warn)' : '';
   // What the shrunk and rejected orders usually come from, beside them: the weights asked for more than the equity.
   const over = orders.weightsOverEquity === undefined ? '' : ` (${overEquityReason(orders.weightsOverEquity, result.rebalances.length, "the strategy's")})`;
-  lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${over} · ${formatCount(orders.dropped)} dropped${logged}`);
+  const closing = orders.belowClosingCosts === undefined ? '' : ` (${closingCostsReason(orders.belowClosingCosts, orders.rejected)})`;
+  lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
   // A portfolio strategy places no order for a weight worth less than one whole unit: a run that
   // traded nothing at all says why it may be (the engine logs each symbol at --log-level warn).
   if (definition.kind === 'portfolio' && orders.filled === 0 && !result.options.fractional && result.rebalances.length > 0) {
@@ -425,7 +436,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   }
   // A signal strategy whose every entry was rejected (e.g. --cash 50 against an index at 1,400 in
   // whole units) traded nothing either: the counts alone do not say so.
-  if (definition.kind === 'signal' && orders.filled === 0 && orders.rejected > 0) {
+  if (definition.kind === 'signal' && orders.filled === 0 && orders.rejected > 0 && orders.belowClosingCosts !== orders.rejected) {
     const remedy = result.options.fractional ? 'more --cash or another --sizing' : '--fractional, more --cash or another --sizing';
     lines.push(`  ${label('')} ${palette.yellow(`note: nothing traded: every entry was rejected (--log-level warn says why for each; most often the cash is less than one unit costs: ${remedy})`)}`);
   }

@@ -94,3 +94,93 @@ describe('an entry sized to nothing', () => {
     );
   });
 });
+
+describe('an order that would leave a position unable to pay for its own closing', () => {
+  // A fixed commission of 5, fractional units, no slippage; prices of 64 so that every figure is exact.
+  const FIXED: ExecutionCosts = { commission: { kind: 'fixed', amount: 5 }, slippage: NO_SLIPPAGE, fractional: true };
+  const allCash = { rule: { kind: 'percent-of-cash', percent: 100 }, strength: 1 } as const;
+
+  it('refuses a long entry worth no more at half its price than selling it there costs', () => {
+    const long = { symbolIndex: 0, side: 'buy', quantity: allCash, reason: 'entry' } as const;
+    // Cash 13: (13 − 5) / 64 = 0.125 units, worth 4 at 32 against a commission of 5.
+    expect(admitOrder(long, 64, book(13), FIXED)).toEqual({
+      kind: 'reject',
+      why: 'below-closing-costs',
+      requested: 0.125,
+      cash: undefined,
+      closing: { position: 0.125, price: 32, worth: 4, costs: 5 },
+    });
+    // Cash 15: 0.15625 units, worth exactly 5 at 32: a sale there would raise nothing.
+    expect(admitOrder(long, 64, book(15), FIXED)).toMatchObject({ kind: 'reject', why: 'below-closing-costs', closing: { worth: 5, costs: 5 } });
+    // Cash 21: 0.25 units, worth 8 at 32: more than its sale costs there, so it fills.
+    expect(admitOrder(long, 64, book(21), FIXED)).toEqual({ kind: 'fill', quantity: 0.25, price: 64, commission: 5, slippage: 0, requested: 0.25, shrunk: false });
+  });
+
+  it('counts a fixed slippage among the closing costs, at the halved price', () => {
+    // Slippage 1 a unit: the buy fills at 65, (21 − 5) / 65 units; sold at 32 − 1 they raise
+    // 16 / 65 × 31 = 7.63 against a commission of 5 (a fill), and with cash 15, 10 / 65 × 31 = 4.77 (refused).
+    const slipped: ExecutionCosts = { ...FIXED, slippage: { kind: 'fixed', amount: 1 } };
+    const long = { symbolIndex: 0, side: 'buy', quantity: allCash, reason: 'entry' } as const;
+    expect(admitOrder(long, 64, book(21), slipped)).toMatchObject({ kind: 'fill', price: 65 });
+    const refused = admitOrder(long, 64, book(15), slipped);
+    expect(refused).toMatchObject({ kind: 'reject', why: 'below-closing-costs', closing: { price: 32 } });
+    if (refused.kind === 'reject') {
+      expect(refused.closing?.worth).toBeCloseTo((10 / 65) * 32, 12);
+      expect(refused.closing?.costs).toBeCloseTo(5 + 10 / 65, 12);
+    }
+  });
+
+  it('refuses a short entry worth no more at its price than buying it back there costs', () => {
+    const short = { symbolIndex: 0, side: 'sell', quantity: allCash, reason: 'entry' } as const;
+    // Cash 9: (9 − 5) / 64 = 0.0625 units short, worth 4 at 64 against a commission of 5.
+    expect(admitOrder(short, 64, book(9), FIXED)).toMatchObject({ kind: 'reject', why: 'below-closing-costs', closing: { position: -0.0625, price: 64, worth: 4, costs: 5 } });
+    // Cash 13: 0.125 units, worth 8.
+    expect(admitOrder(short, 64, book(13), FIXED)).toMatchObject({ kind: 'fill', quantity: 0.125 });
+  });
+
+  it("tests a portfolio strategy's order by the position it leaves, and leaves other orders alone", () => {
+    const buy = { symbolIndex: 0, side: 'buy', quantity: 0.125, reason: 'rebalance' } as const;
+    // From flat: 0.125 units, worth 4 at half the price.
+    expect(admitOrder(buy, 64, book(100), FIXED)).toMatchObject({ kind: 'reject', why: 'below-closing-costs', closing: { position: 0.125, worth: 4 } });
+    // Added to 1 unit held: 1.125 units, worth 36 at half the price.
+    expect(admitOrder(buy, 64, book(100, [1]), FIXED)).toMatchObject({ kind: 'fill', quantity: 0.125 });
+    // A sale that reduces a long, an exit, a transfer's or a risk trim's order: not tested.
+    expect(admitOrder({ ...buy, side: 'sell' }, 64, book(0, [0.25]), FIXED)).toMatchObject({ kind: 'fill', quantity: 0.125 });
+    expect(admitOrder({ ...buy, side: 'sell', reason: 'exit' }, 64, book(0, [0.125]), FIXED)).toMatchObject({ kind: 'fill', quantity: 0.125 });
+    expect(admitOrder({ ...buy, reason: 'transfer' }, 64, book(100), FIXED)).toMatchObject({ kind: 'fill', quantity: 0.125 });
+    // A reversal fills the part that closes the short, not the crumbs of a long after it.
+    expect(admitOrder({ ...buy, quantity: 1.125 }, 64, book(100, [-1]), FIXED)).toEqual({
+      kind: 'fill',
+      quantity: 1,
+      price: 64,
+      commission: 5,
+      slippage: 0,
+      requested: 1.125,
+      shrunk: true,
+      closing: { position: 0.125, price: 32, worth: 4, costs: 5 },
+    });
+  });
+
+  it('never refuses under a percent commission without a minimum or a bps slippage', () => {
+    // 1e-6 of a unit at 64 is worth 6.4e-5; at half the price it still raises more than 1 % of itself.
+    const costs: ExecutionCosts = { commission: { kind: 'percent', rate: 0.01 }, slippage: { kind: 'bps', bps: 50 }, fractional: true };
+    expect(admitOrder({ symbolIndex: 0, side: 'buy', quantity: 1e-6, reason: 'entry' }, 64, book(1), costs)).toMatchObject({ kind: 'fill', quantity: 1e-6 });
+    // A minimum commission of 1 makes the same entry crumbs.
+    const minimum: ExecutionCosts = { ...costs, commission: { kind: 'percent', rate: 0.01, minimum: 1 } };
+    expect(admitOrder({ symbolIndex: 0, side: 'buy', quantity: 1e-6, reason: 'entry' }, 64, book(2), minimum)).toMatchObject({ kind: 'reject', why: 'below-closing-costs' });
+  });
+
+  it('is counted by the broker and logged with what closing would cost', () => {
+    const logger = createMemoryLogger();
+    const broker = new Broker({ commission: { kind: 'fixed', amount: 5 }, fractional: true, logger });
+    const account = new Account({ strategyId: 's', symbols: ['A'], cash: 13 });
+    expect(broker.execute(account, { symbolIndex: 0, side: 'buy', quantity: allCash, reason: 'entry' }, 64, 0, 0)).toBeNull();
+    expect(broker.stats).toEqual({ filled: 0, shrunk: 0, rejected: 1, belowClosingCosts: 1 });
+    const [record] = logger.records.filter((r) => r.fields.event === 'order-rejected');
+    expect(record?.fields).toMatchObject({ why: 'below-closing-costs', requested: 0.125, closing: { position: 0.125, price: 32, worth: 4, costs: 5 } });
+    expect(record?.message).toBe(
+      "order on A rejected: below-closing-costs: the long of 0.125 units it would leave is worth 4 at half the order's price, 32, and closing it there costs 5 in commission and slippage: it could not pay for its own closing (a fixed or minimum commission needs more capital per position: a larger weight, percent or cash)",
+    );
+    expect(account.cash).toBe(13);
+  });
+});

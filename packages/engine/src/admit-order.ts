@@ -1,6 +1,6 @@
 import type { CommissionModel, SlippageModel } from './costs';
 import { affordableQuantity, buyCost, commissionFor, isDust, slippedPrice } from './costs';
-import type { OrderRequest, RejectReason } from './execution';
+import type { ClosingTest, OrderRequest, RejectReason } from './execution';
 import { isDustShortfall } from './execution';
 import { entryQuantity } from './sizing';
 
@@ -38,6 +38,8 @@ export interface AdmittedFill {
   readonly requested: number;
   /** True when cash cut the buy short by more than floating-point dust: an `order-shrunk` event. */
   readonly shrunk: boolean;
+  /** Set when the order was cut to the part that closes a position, the rest failing the closing test. */
+  readonly closing?: ClosingTest;
 }
 
 /** A rejected order and why. */
@@ -48,6 +50,8 @@ export interface RejectedAdmission {
   readonly requested: number;
   /** The cash there was, when cash was the reason. */
   readonly cash: number | undefined;
+  /** With `below-closing-costs`: the position the order would have left, and its closing. */
+  readonly closing?: ClosingTest;
 }
 
 /** What {@link admitOrder} decides. */
@@ -118,8 +122,18 @@ export class AdmissionSlot {
   why: RejectReason = 'zero-quantity';
   /** Reject: the cash there was, when cash was the reason (NaN otherwise). */
   cash = 0;
+  /**
+   * With `below-closing-costs`, or a fill cut to its closing part for that reason: the position
+   * the order would have left (NaN otherwise); see {@link AdmissionSlot.closingTest}.
+   */
+  closingPosition = Number.NaN;
+  /** The price that position's closing was tested at. */
+  closingPrice = Number.NaN;
+  /** What closing it there costs: commission and slippage. */
+  closingCosts = Number.NaN;
 
   private reject(why: RejectReason, requested: number, cash: number): this {
+    if (why !== 'below-closing-costs') this.closingPosition = Number.NaN;
     this.kind = 'reject';
     this.why = why;
     this.requested = requested;
@@ -127,7 +141,8 @@ export class AdmissionSlot {
     return this;
   }
 
-  private fill(quantity: number, price: number, commission: number, slippage: number, requested: number, shrunk: boolean): this {
+  private fill(quantity: number, price: number, commission: number, slippage: number, requested: number, shrunk: boolean, cutToClose = false): this {
+    if (!cutToClose) this.closingPosition = Number.NaN;
     this.kind = 'fill';
     this.quantity = quantity;
     this.price = price;
@@ -150,10 +165,17 @@ export class AdmissionSlot {
    *    the part that opens or adds to a long is cut, and a part worth only dust is dropped. Nothing
    *    left: `insufficient-cash`. A shortfall of at most `SHRINK_TOLERANCE` of the quantity
    *    (`isDustShortfall`) fills at what cash affords without being reported as shrunk.
-   * 4. Commission and slippage of what fills.
+   * 4. An order a strategy decides (reason `entry` or `rebalance`) must leave a position that pays
+   *    for its own closing: where the part that opens or adds to a position would leave one whose
+   *    closing costs at least its worth — a long sold at half the reference price, a short bought
+   *    back at the reference price ({@link AdmissionSlot.closingTest}) — that part is not filled:
+   *    `below-closing-costs`, or, when the order also closes a position on the other side, a fill
+   *    of the closing part alone, reported as shrunk. Such a position (a fixed or minimum
+   *    commission against a sliver of capital) could only be closed by paying more than it brings.
+   * 5. Commission and slippage of what fills.
    *
-   * Sells are never shrunk: closing a position is always possible. It reads the book and changes
-   * nothing but this slot.
+   * Sells are never shrunk for cash: closing a position is always possible. It reads the book and
+   * changes nothing but this slot.
    */
   admit(request: OrderRequest, reference: number, book: BookState, costs: ExecutionCosts): this {
     const { side } = request;
@@ -192,14 +214,64 @@ export class AdmissionSlot {
         }
       }
     }
-    return this.fill(quantity, price, commissionFor(costs.commission, quantity, price), Math.abs(price - reference) * quantity, requested, shrunk);
+    let cutToClose = false;
+    if (request.reason === 'entry' || request.reason === 'rebalance') {
+      const held = book.quantity[request.symbolIndex] ?? 0;
+      // The part of the order that closes a position held on the other side; the rest opens or adds.
+      const closing = side === 'buy' ? (held < 0 ? Math.min(quantity, -held) : 0) : held > 0 ? Math.min(quantity, held) : 0;
+      if (quantity > closing && !this.paysForClosing(side === 'buy' ? held + quantity : held - quantity, reference, costs)) {
+        if (!(closing > 0)) return this.reject('below-closing-costs', requested, Number.NaN);
+        quantity = closing;
+        shrunk = true;
+        cutToClose = true;
+      }
+    }
+    return this.fill(quantity, price, commissionFor(costs.commission, quantity, price), Math.abs(price - reference) * quantity, requested, shrunk, cutToClose);
+  }
+
+  /**
+   * Whether a position of `position` units (negative: a short) of a symbol whose order's reference
+   * price is `reference` pays for its own closing: a long sold at half the reference raises more
+   * than its commission and slippage there, a short is worth more at the reference than buying it
+   * back there costs. Half the price for a long is the margin the orchestrator's transfers keep for
+   * the crumbs a cut leaves (a long worth just its closing costs goes below zero on the first
+   * fall); a short's worth grows with a rise, as its costs do. Without a fixed or minimum
+   * commission or a fixed slippage every position pays for its closing. When it does not, the
+   * test is kept in the slot's `closing…` fields.
+   */
+  private paysForClosing(position: number, reference: number, costs: ExecutionCosts): boolean {
+    const long = position > 0;
+    const units = Math.abs(position);
+    const at = long ? reference / 2 : reference;
+    const price = slippedPrice(costs.slippage, long ? 'sell' : 'buy', at);
+    const closing = commissionFor(costs.commission, units, price) + Math.abs(price - at) * units;
+    if (units * at > closing) return true;
+    this.closingPosition = position;
+    this.closingPrice = at;
+    this.closingCosts = closing;
+    return false;
+  }
+
+  /**
+   * The closing test an order failed (`below-closing-costs`, or a fill cut to its closing part),
+   * as the order events carry it; undefined for any other decision.
+   */
+  closingTest(): ClosingTest | undefined {
+    const position = this.closingPosition;
+    if (Number.isNaN(position)) return undefined;
+    return { position, price: this.closingPrice, worth: Math.abs(position) * this.closingPrice, costs: this.closingCosts };
   }
 
   /** The decision as a plain, immutable {@link Admission}. */
   toAdmission(): Admission {
-    if (this.kind === 'reject') return { kind: 'reject', why: this.why, requested: this.requested, cash: Number.isNaN(this.cash) ? undefined : this.cash };
+    const closing = this.closingTest();
+    if (this.kind === 'reject') {
+      const rejected: RejectedAdmission = { kind: 'reject', why: this.why, requested: this.requested, cash: Number.isNaN(this.cash) ? undefined : this.cash };
+      return closing === undefined ? rejected : { ...rejected, closing };
+    }
     const { quantity, price, commission, slippage, requested, shrunk } = this;
-    return { kind: 'fill', quantity, price, commission, slippage, requested, shrunk };
+    const fill: AdmittedFill = { kind: 'fill', quantity, price, commission, slippage, requested, shrunk };
+    return closing === undefined ? fill : { ...fill, closing };
   }
 }
 

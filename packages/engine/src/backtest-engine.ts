@@ -3,6 +3,7 @@ import { BAR_COLUMNS, ConfigError, SeriesSeal, barSeriesFromCloses, callbackIssu
 import { Account } from './account';
 import { checkFiniteRun } from './finite-run';
 import { Broker } from './broker';
+import type { BrokerStats } from './broker';
 import { LedgerAudit } from './invariants';
 import type { BacktestConfig, ResolvedBacktestOptions } from './options';
 import { BacktestOptionsSchema, resolveOptions, wholeUnitSizingProblem } from './options';
@@ -47,13 +48,20 @@ export type BacktestOptions = BacktestEngineOptions & {
 /** The columns of an {@link EquityCurve} a run may write into (see {@link BacktestOptions.reuse}). */
 export type ReusableColumns = Pick<EquityCurve, 'equity' | 'cash' | 'grossExposure'>;
 
-/** The order counts of a result, with the rebalances whose weights were more than the equity when there were any. */
-function orderStats(
-  stats: { readonly filled: number; readonly shrunk: number; readonly rejected: number },
-  dropped: number,
-  overEquity: WeightsOverEquity | null,
-): OrderStats {
-  return overEquity === null ? { ...stats, dropped } : { ...stats, dropped, weightsOverEquity: overEquity };
+/**
+ * The order counts of a result, with the orders refused for their closing costs and the rebalances
+ * whose weights were more than the equity when there were any.
+ */
+function orderStats(stats: BrokerStats, dropped: number, overEquity: WeightsOverEquity | null): OrderStats {
+  const { filled, shrunk, rejected, belowClosingCosts } = stats;
+  return {
+    filled,
+    shrunk,
+    rejected,
+    dropped,
+    ...(belowClosingCosts === undefined ? {} : { belowClosingCosts }),
+    ...(overEquity === null ? {} : { weightsOverEquity: overEquity }),
+  };
 }
 
 function seriesList(series: BarSeries | readonly BarSeries[]): readonly BarSeries[] {

@@ -4,7 +4,7 @@ import type { Account } from './account';
 import { AdmissionSlot } from './admit-order';
 import type { CommissionModel, SlippageModel } from './costs';
 import { NO_COMMISSION, NO_SLIPPAGE, slippedPrice } from './costs';
-import type { OrderExecutor, OrderRequest, RejectReason } from './execution';
+import type { ClosingTest, OrderExecutor, OrderRequest, RejectReason } from './execution';
 import { logFill, logOrderRejected, logOrderShrunk } from './execution';
 
 /** Options of a {@link Broker}. */
@@ -22,6 +22,11 @@ export interface BrokerStats {
   readonly filled: number;
   readonly shrunk: number;
   readonly rejected: number;
+  /**
+   * Of the rejected orders, those refused because the position they would leave could not pay for
+   * its own closing (`below-closing-costs`). Absent while there is none.
+   */
+  readonly belowClosingCosts?: number;
 }
 
 /**
@@ -31,7 +36,9 @@ export interface BrokerStats {
  * cash affords (logged as `order-shrunk`, unless the shortfall is floating-point dust), and an
  * order left with nothing is rejected (logged as `order-rejected`): the rule of `admitOrder`, which
  * the orchestrator's executor shares. Sells and the part of a buy that covers a short are never
- * shrunk: closing a position is always possible.
+ * shrunk: closing a position is always possible. An entry, or a portfolio strategy's order that
+ * opens or adds to a position, is rejected (`below-closing-costs`) when the position it would
+ * leave could not pay for its own closing (see `admitOrder`).
  */
 export class Broker implements OrderExecutor {
   /** Commission charged on every fill. */
@@ -44,6 +51,7 @@ export class Broker implements OrderExecutor {
   private filledCount = 0;
   private shrunkCount = 0;
   private rejectedCount = 0;
+  private belowClosingCount = 0;
   /** Where each order is admitted (reused: admitting allocates nothing). */
   private readonly admission = new AdmissionSlot();
 
@@ -56,7 +64,8 @@ export class Broker implements OrderExecutor {
 
   /** Orders filled, shrunk and rejected so far. */
   get stats(): BrokerStats {
-    return { filled: this.filledCount, shrunk: this.shrunkCount, rejected: this.rejectedCount };
+    const stats = { filled: this.filledCount, shrunk: this.shrunkCount, rejected: this.rejectedCount };
+    return this.belowClosingCount === 0 ? stats : { ...stats, belowClosingCosts: this.belowClosingCount };
   }
 
   /** The fill price of an order of `side` whose reference price is `reference` (slippage applied). */
@@ -74,11 +83,12 @@ export class Broker implements OrderExecutor {
     // Read out at once: the slot is reused by the next order.
     const { quantity, price, commission, slippage, requested } = admission;
     if (admission.kind === 'reject') {
-      this.reject(account, order, time, requested, admission.why, Number.isNaN(admission.cash) ? undefined : admission.cash);
+      this.reject(account, order, time, requested, admission.why, Number.isNaN(admission.cash) ? undefined : admission.cash, admission.closingTest());
       return null;
     }
     if (admission.shrunk) {
       this.shrunkCount++;
+      const closing = admission.closingTest();
       logOrderShrunk(this.logger, {
         strategy: account.strategyId,
         symbol: account.symbols[order.symbolIndex] ?? '?',
@@ -89,6 +99,7 @@ export class Broker implements OrderExecutor {
         filled: quantity,
         cash: account.cash,
         price,
+        closing,
       });
     }
     const fill = account.applyFill({
@@ -109,8 +120,9 @@ export class Broker implements OrderExecutor {
     return fill;
   }
 
-  private reject(account: Account, order: OrderRequest, time: number, requested: number, why: RejectReason, cash: number | undefined): void {
+  private reject(account: Account, order: OrderRequest, time: number, requested: number, why: RejectReason, cash: number | undefined, closing: ClosingTest | undefined): void {
     this.rejectedCount++;
+    if (why === 'below-closing-costs') this.belowClosingCount++;
     logOrderRejected(this.logger, {
       strategy: account.strategyId,
       symbol: account.symbols[order.symbolIndex] ?? '?',
@@ -120,6 +132,7 @@ export class Broker implements OrderExecutor {
       requested,
       why,
       cash,
+      closing,
     });
   }
 }

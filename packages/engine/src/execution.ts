@@ -132,6 +132,30 @@ export interface ShrunkOrder extends OrderEvent {
   readonly filled: number;
   readonly cash: number;
   readonly price: number;
+  /**
+   * Set when the order was cut to the part that closes a position on the other side because the
+   * position the rest would open could not pay for its own closing (see {@link ClosingTest}), not
+   * for want of cash.
+   */
+  readonly closing?: ClosingTest | undefined;
+}
+
+/**
+ * Why a position is crumbs (`below-closing-costs`): the position an order would leave, and what
+ * closing it costs at the price it is tested at — half the order's reference price for a long
+ * (what it could still be sold for after a halving), the reference price for a short. The order
+ * is not admitted when the costs are at least the position's worth there: its sale would raise
+ * nothing, and its exit would take the costs from the account's other cash, or from nowhere.
+ */
+export interface ClosingTest {
+  /** The position the order would leave, units (negative: a short). */
+  readonly position: number;
+  /** The price its closing is tested at (before slippage). */
+  readonly price: number;
+  /** What the position is worth at that price: |position| × price. */
+  readonly worth: number;
+  /** The commission and slippage of closing it at that price. */
+  readonly costs: number;
 }
 
 /**
@@ -140,24 +164,42 @@ export interface ShrunkOrder extends OrderEvent {
  */
 export function logOrderShrunk(logger: Logger, order: ShrunkOrder): void {
   if (logger === noopLogger) return;
+  const { closing, ...fields } = order;
   logger.warn(
-    { event: 'order-shrunk', ...order, time: isoTime(order.time) },
-    `order on ${order.symbol} shrunk from ${order.requested} to ${order.filled} units: cash ${order.cash} cannot pay for more`,
+    { event: 'order-shrunk', ...fields, time: isoTime(order.time), ...(closing === undefined ? {} : { closing }) },
+    closing === undefined
+      ? `order on ${order.symbol} shrunk from ${order.requested} to ${order.filled} units: cash ${order.cash} cannot pay for more`
+      : `order on ${order.symbol} cut from ${order.requested} to the ${order.filled} units that close the position held: ${closingText(closing)}`,
   );
 }
 
-/** Why an order could not fill at all. */
-export type RejectReason = 'no-price' | 'zero-quantity' | 'insufficient-cash';
+/**
+ * Why an order could not fill at all: no price, nothing to fill, no cash for any of it, or (an
+ * entry, or a portfolio strategy's order that opens or adds to a position) a position that could
+ * not pay for its own closing (see {@link ClosingTest}).
+ */
+export type RejectReason = 'no-price' | 'zero-quantity' | 'insufficient-cash' | 'below-closing-costs';
 
 /** What an `order-rejected` event says: an order that could not fill at all, and why. */
 export interface RejectedOrder extends OrderEvent {
   readonly why: RejectReason;
   /** The cash there was, when cash was the reason (or what an entry sized to nothing was sized from: under `percent-of-cash`, the cash not held against open shorts). */
   readonly cash?: number | undefined;
+  /** With `below-closing-costs`: the position the order would have left, and its closing. */
+  readonly closing?: ClosingTest | undefined;
+}
+
+/** The words saying why a position is crumbs (see {@link ClosingTest}). */
+function closingText(closing: ClosingTest): string {
+  const { position, price, worth, costs } = closing;
+  const side = position > 0 ? 'long' : 'short';
+  const where = position > 0 ? `at half the order's price, ${String(price)},` : `at the order's price, ${String(price)},`;
+  return `the ${side} of ${String(Math.abs(position))} units it would leave is worth ${String(worth)} ${where} and closing it there costs ${String(costs)} in commission and slippage: it could not pay for its own closing (a fixed or minimum commission needs more capital per position: a larger weight, percent or cash)`;
 }
 
 /** The words after `rejected: ` of an `order-rejected` event. */
 function rejection(order: RejectedOrder): string {
+  if (order.why === 'below-closing-costs' && order.closing !== undefined) return `below-closing-costs: ${closingText(order.closing)}`;
   if (order.why !== 'zero-quantity' || order.cash === undefined) return order.why;
   // Sized from the cash by the entry's rule: spent, or too little for one whole unit.
   return `zero-quantity: the entry sized to nothing from cash ${String(order.cash)} (spent by earlier entries or held against open shorts, or less than one whole unit; fractional units — --fractional, or "fractional": true in a run config —, a smaller percent per entry or more cash changes that)`;
@@ -166,9 +208,9 @@ function rejection(order: RejectedOrder): string {
 /** Logs an `order-rejected` warning (returning at once with the silent logger, as {@link logOrderShrunk}). */
 export function logOrderRejected(logger: Logger, order: RejectedOrder): void {
   if (logger === noopLogger) return;
-  const { cash, ...fields } = order;
+  const { cash, closing, ...fields } = order;
   logger.warn(
-    { event: 'order-rejected', ...fields, time: isoTime(order.time), ...(cash === undefined ? {} : { cash }) },
+    { event: 'order-rejected', ...fields, time: isoTime(order.time), ...(cash === undefined ? {} : { cash }), ...(closing === undefined ? {} : { closing }) },
     `order on ${order.symbol} rejected: ${rejection(order)}`,
   );
 }

@@ -107,21 +107,24 @@ describe('the margin call', () => {
   });
 
   it('a portfolio strategy rebalancing an account worth less than nothing holds nothing (a long weight was sold short)', () => {
-    // Fractional units, a fixed commission of 4, weights 1, 1, 1, 0, 1, 1, at the close. Bar 0:
-    // 1 unit at 10 would cost 14, shrunk to (10 − 4) / 10 = 0.6 (cash 0). Bar 3 (price 3): sold
-    // for 1.8 − 4, cash −2.2, no position (nothing to margin-call). Bar 4: a weight of 1 on −2.2
-    // is a target of −2.2 / 3 units: before, a short sale of 0.7333 with its commission of 4
-    // (equity −6.2), then a margin call (−10.2). Now nothing is traded.
-    const closes = flatBars('A', '2024-01-01', [10, 10, 10, 3, 3, 3]);
-    const weights = [{ A: 1 }, { A: 1 }, { A: 1 }, { A: 0 }, { A: 1 }, { A: 1 }];
+    // Whole units, a fixed commission of 4, at the close, two symbols at 10 falling to 1 on bar 3.
+    // Bar 0: weights 0.5 each of 28 are 1 unit each (14 with its commission): cash 0, equity 20.
+    // Bar 3: weights 0 sell both for 1 − 4 each: cash −6, no position (nothing to margin-call).
+    // Bar 4: a weight of 1 on −6 is a target of −6 units: before, a short sale of 6 at 1 with its
+    // commission of 4 (equity −10), then a margin call (−14). Now nothing is traded. (A single
+    // sale of crumbs cannot take the account below −4, and a short of at most 4 at 1 could not pay
+    // for buying it back, which the admission refuses for its own reason; −6 reaches the guard.)
+    const a = flatBars('A', '2024-01-01', [10, 10, 10, 1, 1, 1]);
+    const b = flatBars('B', '2024-01-01', [10, 10, 10, 1, 1, 1]);
+    const weights = [{ A: 0.5, B: 0.5 }, { A: 0.5, B: 0.5 }, { A: 0.5, B: 0.5 }, {}, { A: 1 }, { A: 1 }];
     const strategy: PortfolioStrategy = { kind: 'portfolio', id: 'weights', warmup: 0, rebalance: { kind: 'bars', every: 1 }, targetWeights: (context) => weights[context.step] ?? {} };
-    const result = runBacktest({ series: [closes], strategy, cash: 10, fill: 'close', fractional: true, commission: { kind: 'fixed', amount: 4 }, checkInvariants: true });
-    expect(result.fills.map((f) => [f.side, f.quantity, f.price, f.reason])).toEqual([
-      ['buy', 0.6, 10, 'rebalance'],
-      ['sell', 0.6, 3, 'rebalance'],
+    const result = runBacktest({ series: [a, b], strategy, cash: 28, fill: 'close', commission: { kind: 'fixed', amount: 4 }, checkInvariants: true });
+    expect(result.fills.map((f) => [f.symbol, f.side, f.quantity, f.price, f.reason])).toEqual([
+      ['A', 'buy', 1, 10, 'rebalance'],
+      ['B', 'buy', 1, 10, 'rebalance'],
+      ['A', 'sell', 1, 1, 'rebalance'],
+      ['B', 'sell', 1, 1, 'rebalance'],
     ]);
-    const equity = Array.from(result.equity.equity);
-    expect(equity.slice(0, 3)).toEqual([6, 6, 6]);
-    for (const value of equity.slice(3)) expect(value).toBeCloseTo(-2.2, 12);
+    expect(Array.from(result.equity.equity)).toEqual([20, 20, 20, -6, -6, -6]);
   });
 });

@@ -10,13 +10,21 @@ export interface OrderStats {
   readonly filled: number;
   /** Buys filled smaller than asked because cash could not pay for them (each logged). */
   readonly shrunk: number;
-  /** Orders that filled nothing: zero size, or no cash at all (each logged). */
+  /** Orders that filled nothing: zero size, no cash at all, or a position that could not pay for its own closing (each logged). */
   readonly rejected: number;
   /**
    * Orders that never reached a fill: decided on a symbol's last bar with `next-open` fills,
    * still pending at the end, or replaced by a newer rebalance before their symbol had a bar.
    */
   readonly dropped: number;
+  /**
+   * Of the rejected orders, those refused because the position they would leave could not pay
+   * for its own closing (`below-closing-costs`: a long worth no more at half its price
+   * than selling it there costs, a short worth no more than buying it back; a fixed or minimum
+   * commission against a sliver of cash). Absent when there were none (and from results written
+   * before it was counted).
+   */
+  readonly belowClosingCosts?: number;
   /**
    * The rebalances of a portfolio strategy whose weights summed to more than 1 (by more than
    * 1e-9): more than the equity, which the account cannot pay for without margin, so their buys

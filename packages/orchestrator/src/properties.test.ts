@@ -527,7 +527,69 @@ describe('orchestrator invariants (fast-check)', () => {
         // 5e-5, within the dust of their target 0, so gave nothing, while the receivers took their
         // whole targets: the reserve paid both crumbs, 1.0e-4 on a portfolio of 1e5, beyond the
         // floor. A giver within dust of its target now counts its crumb as kept back.
+        // Then three of a sleeve's own strategy buying crumbs, which no entry may now open (see the
+        // engine's `below-closing-costs`): seed 111866, a `random-signal` sleeve cut to 0.105 of cash
+        // bought 0.000311 of CCC (worth 0.0347) against a fixed commission of 0.0698, a transfer added
+        // as much, and its exit raised 0.0697 for 0.0698; seed 953462338, an `equal-weight` sleeve
+        // left with about 1e-4 of cash bought 3.7e-7 of AAA (worth 3.7e-5) under a minimum
+        // commission of 5.9e-5 and sold part of it for less than that at its next rebalance; seed
+        // 1477983860, a `random-signal` sleeve bought 0.0137 of BBB (worth 1.387) under a fixed
+        // commission of 1.383 and a fixed slippage of 0.2, and sold it for less after a fall of 0.3%.
         examples: [
+          [
+            {
+              seed: 107249,
+              sleeves: 3,
+              kinds: ['buy-and-hold', 'buy-and-hold', 'random-signal', 'buy-and-hold', 'buy-and-hold'],
+              fill: 'next-open',
+              transfers: 'pro-rata',
+              fractional: true,
+              commission: { kind: 'fixed', amount: 0.0697918350787452 },
+              slippage: { kind: 'bps', bps: 0 },
+              every: 5,
+              zeros: 0,
+              crumbs: true,
+              cashBuffer: 5.551115123125784e-17,
+              volatility: 0.02999999999999996,
+              short: 0,
+            },
+          ],
+          [
+            {
+              seed: 749558,
+              sleeves: 5,
+              kinds: ['buy-and-hold', 'buy-and-hold', 'equal-weight', 'buy-and-hold', 'buy-and-hold'],
+              fill: 'next-open',
+              transfers: 'pro-rata',
+              fractional: true,
+              commission: { kind: 'percent', rate: 0, minimum: 0.000058947057373748286 },
+              slippage: { kind: 'bps', bps: 0 },
+              every: 3,
+              zeros: 0.564267245354131,
+              crumbs: false,
+              cashBuffer: 0,
+              volatility: 0.0010000000000000037,
+              short: 0,
+            },
+          ],
+          [
+            {
+              seed: 968741,
+              sleeves: 2,
+              kinds: ['buy-and-hold', 'random-signal', 'buy-and-hold', 'buy-and-hold', 'buy-and-hold'],
+              fill: 'next-open',
+              transfers: 'pro-rata',
+              fractional: true,
+              commission: { kind: 'fixed', amount: 1.3832561707371789 },
+              slippage: { kind: 'fixed', amount: 0.19999999999999576 },
+              every: 3,
+              zeros: 0,
+              crumbs: true,
+              cashBuffer: 0,
+              volatility: 0.001,
+              short: 0,
+            },
+          ],
           [
             {
               seed: 82302,

@@ -27,6 +27,12 @@ export interface OrchestratorOrderStats {
   readonly rejected: number;
   readonly dropped: number;
   /**
+   * Of the rejected orders, over every sleeve, those refused because the position they would
+   * leave could not pay for its own closing (the engine's `below-closing-costs`). Absent when
+   * there were none (and from results written before it was counted).
+   */
+  readonly belowClosingCosts?: number;
+  /**
    * The rebalances of portfolio-strategy sleeves whose weights summed to more than 1 (more than
    * the sleeve's equity, which its account cannot pay for: the buys beyond its cash are shrunk or
    * rejected), over every sleeve, with the largest sum and the sleeves. Absent when there were

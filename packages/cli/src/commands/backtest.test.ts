@@ -676,6 +676,24 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     expect(traded.out).not.toContain('nothing traded');
   });
 
+  it('entries worth less than closing them costs are counted beside the rejected orders, with the reason', async () => {
+    // 13 of cash against a fixed commission of 5: (13 − 5) / 64 = 0.125 units, worth 4 at half the
+    // price of 64, less than the 5 its sale there costs. The entries of bars 0–2 are refused; the
+    // last bar's is dropped.
+    const data = path.join(scratch, 'crumbs.csv');
+    writeFileSync(data, 'date,A\n2020-01-02,64\n2020-01-03,64\n2020-01-06,32\n2020-01-07,32\n');
+    const flags = ['backtest', '--data', data, '--strategy', 'buy-and-hold', '--commission-fixed', '5', '--fractional'];
+    const { code, out } = await run([...flags, '--cash', '13']);
+    expect(code).toBe(0);
+    expect(out).toContain(
+      'orders     0 filled · 0 shrunk · 3 rejected (all: a position worth less than closing it costs, at half its price for a long — a fixed or minimum commission against the cash of one position; more cash per position trades it) · 1 dropped',
+    );
+    // The reason is the closing costs, not the cash short of one unit: that note is not given.
+    expect(out).not.toContain('nothing traded');
+    const funded = await run([...flags, '--cash', '21']);
+    expect(funded.out).toContain('orders     1 filled · 0 shrunk · 0 rejected · 0 dropped');
+  });
+
   it('a portfolio whose every weight is worth less than one whole unit says why nothing traded', async () => {
     const data = path.join(scratch, 'pricey.csv');
     writeFileSync(data, 'date,A,B\n2020-01-02,600,700\n2020-01-03,610,710\n2020-01-06,620,720\n2020-01-07,630,730\n');

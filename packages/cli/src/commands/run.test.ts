@@ -226,6 +226,31 @@ describe('ensemble run: reports', () => {
     expect(out).not.toContain('"busy" has no bar');
   });
 
+  it("counts a sleeve's entries worth less than closing them costs beside the rejected orders", async () => {
+    // A sleeve of 10 of 10,000 against a fixed commission of 5: (10 − 5) / 64 = 0.078125 units,
+    // worth 2.5 at half the price, less than the 5 its sale there costs. Its entries on bars 0–2
+    // are refused, its last bar's dropped; the other sleeve buys and holds.
+    const directory = freshDirectory();
+    writeFileSync(path.join(directory, 'prices.csv'), 'date,A\n2020-01-02,64\n2020-01-03,64\n2020-01-06,32\n2020-01-07,32\n');
+    writeConfig(directory, {
+      data: { file: 'prices.csv' },
+      cash: 10_000,
+      fractional: true,
+      commission: { kind: 'fixed', amount: 5 },
+      allocation: { scheme: 'fixed' },
+      rebalance: { schedule: 'never' },
+      strategies: [
+        { id: 'big', strategy: 'buy-and-hold', symbols: ['A'], weight: 0.999 },
+        { id: 'crumb', strategy: 'buy-and-hold', symbols: ['A'], weight: 0.001 },
+      ],
+    });
+    const { code, out } = await run(['run', '--config', 'run.json', '--no-progress'], { cwd: directory });
+    expect(code).toBe(0);
+    expect(out).toContain(
+      'orders     1 filled · 0 shrunk · 3 rejected (all: a position worth less than closing it costs, at half its price for a long — a fixed or minimum commission against the cash of one position; more cash per position trades it) · 1 dropped',
+    );
+  });
+
   it('splits the metrics and rebalance tables of many sleeves, so that no line runs across the terminal', async () => {
     const directory = freshDirectory();
     const ids = Array.from({ length: 9 }, (_, i) => `sleeve-${String(i)}`);

@@ -1,6 +1,6 @@
 import type { Account, AccountFill, CommissionModel, OrderExecutor, OrderRequest, SizingRule, SlippageModel } from '@ensemble/engine';
 import { Broker, commissionFor, logOrderRejected, logOrderShrunk, slippedPrice } from '@ensemble/engine';
-import type { RejectReason } from '@ensemble/engine';
+import type { BrokerStats, ClosingTest, RejectReason } from '@ensemble/engine';
 import type { BookState } from '@ensemble/engine/internal';
 import { AdmissionSlot, OrderSlot, logFill } from '@ensemble/engine/internal';
 import type { Logger, OrderSide } from '@ensemble/protocol';
@@ -132,6 +132,7 @@ export class SleeveExecutor implements OrderExecutor {
   private collecting = false;
   private shrunkCount = 0;
   private rejectedCount = 0;
+  private belowClosingCount = 0;
   private filledCount = 0;
 
   constructor(options: {
@@ -151,14 +152,12 @@ export class SleeveExecutor implements OrderExecutor {
     this.planBook = new PlannedBook(options.sleeves.reduce((most, sleeve) => Math.max(most, sleeve.account.symbols.length), 0));
   }
 
-  /** Orders filled, shrunk and rejected so far, over every sleeve. */
-  get stats(): { filled: number; shrunk: number; rejected: number } {
+  /** Orders filled, shrunk and rejected so far, over every sleeve, and those refused for their closing costs. */
+  get stats(): BrokerStats {
     const broker = this.broker.stats;
-    return {
-      filled: broker.filled + this.filledCount,
-      shrunk: broker.shrunk + this.shrunkCount,
-      rejected: broker.rejected + this.rejectedCount,
-    };
+    const stats = { filled: broker.filled + this.filledCount, shrunk: broker.shrunk + this.shrunkCount, rejected: broker.rejected + this.rejectedCount };
+    const belowClosingCosts = (broker.belowClosingCosts ?? 0) + this.belowClosingCount;
+    return belowClosingCosts === 0 ? stats : { ...stats, belowClosingCosts };
   }
 
   execute(account: Account, order: OrderRequest, reference: number, time: number, barIndex: number): number | null {
@@ -224,12 +223,13 @@ export class SleeveExecutor implements OrderExecutor {
       const k = order.symbolIndex;
       const admission = this.admission.admit(order, queued.reference, book, this);
       if (admission.kind === 'reject') {
-        this.reject(sleeve, queued, admission.requested, admission.why, Number.isNaN(admission.cash) ? undefined : admission.cash);
+        this.reject(sleeve, queued, admission.requested, admission.why, Number.isNaN(admission.cash) ? undefined : admission.cash, admission.closingTest());
         continue;
       }
       const { quantity, price, commission, slippage } = admission;
       if (admission.shrunk) {
         this.shrunkCount++;
+        const closing = admission.closingTest();
         logOrderShrunk(this.logger, {
           strategy: sleeve.id,
           symbol: account.symbols[k] ?? '?',
@@ -240,6 +240,7 @@ export class SleeveExecutor implements OrderExecutor {
           filled: quantity,
           cash: book.cash,
           price,
+          closing,
         });
       }
       book.cash += order.side === 'buy' ? -(quantity * price + commission) : quantity * price - commission;
@@ -376,10 +377,11 @@ export class SleeveExecutor implements OrderExecutor {
     logFill(sleeve.logger, sleeve.account, booked);
   }
 
-  private reject(sleeve: SleeveBinding, queued: QueuedOrder, requested: number, why: RejectReason, cash: number | undefined): void {
+  private reject(sleeve: SleeveBinding, queued: QueuedOrder, requested: number, why: RejectReason, cash: number | undefined, closing: ClosingTest | undefined): void {
     this.rejectedCount++;
+    if (why === 'below-closing-costs') this.belowClosingCount++;
     const { order } = queued;
     const symbol = sleeve.account.symbols[order.symbolIndex] ?? '?';
-    logOrderRejected(this.logger, { strategy: sleeve.id, symbol, time: queued.time, side: order.side, reason: order.reason, requested, why, cash });
+    logOrderRejected(this.logger, { strategy: sleeve.id, symbol, time: queued.time, side: order.side, reason: order.reason, requested, why, cash, closing });
   }
 }

@@ -1,3 +1,4 @@
+import type { BrokerStats } from '@ensemble/engine';
 import { metricsStartEquity } from '@ensemble/engine';
 import type { BarSeries, Fill, Trade } from '@ensemble/protocol';
 import { PerformanceCalculator } from '@ensemble/performance';
@@ -36,7 +37,7 @@ export interface RunRecords {
   readonly shared: SharedBook | null;
   readonly portfolio: PortfolioColumns;
   /** Order counts of the sleeves' executor (sleeves mode; shared mode counts its broker's). */
-  readonly executorStats: { readonly filled: number; readonly shrunk: number; readonly rejected: number };
+  readonly executorStats: BrokerStats;
   readonly crossing: CrossingTotals;
   readonly rebalances: readonly RebalanceEvent[];
   readonly conflicts: readonly ConflictEvent[];
@@ -269,7 +270,15 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
     netExposure: columns.net,
   };
   const weightsOverEquity: SleevesWeightsOverEquity = overEquity;
-  const orders: OrchestratorOrderStats = overEquity.rebalances === 0 ? { ...stats, dropped } : { ...stats, dropped, weightsOverEquity };
+  const { filled, shrunk, rejected, belowClosingCosts } = stats;
+  const orders: OrchestratorOrderStats = {
+    filled,
+    shrunk,
+    rejected,
+    dropped,
+    ...(belowClosingCosts === undefined ? {} : { belowClosingCosts }),
+    ...(overEquity.rebalances === 0 ? {} : { weightsOverEquity }),
+  };
   // From the initial cash when the first point holds the first bar's fills, as the attribution does.
   const portfolioMetrics = once(() => calculator().compute({ equity: portfolioCurve, trades: trades(), fills: fills(), startEquity: metricsStartEquity(config) }));
   const statistics = once((): SleeveStatistics => sleeveStatistics(returnsOf.map((returns) => returns())));
