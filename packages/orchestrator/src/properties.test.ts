@@ -534,7 +534,7 @@ describe('orchestrator invariants (fast-check)', () => {
         // left with about 1e-4 of cash bought 3.7e-7 of AAA (worth 3.7e-5) under a minimum
         // commission of 5.9e-5 and sold part of it for less than that at its next rebalance; seed
         // 1477983860, a `random-signal` sleeve bought 0.0137 of BBB (worth 1.387) under a fixed
-        // commission of 1.383 and a fixed slippage of 0.2, and sold it for less after a fall of 0.3%.
+        // commission of 1.383 and a fixed slippage of 0.2, and its exit raised 1.3832 for 1.3833.
         examples: [
           [
             {
