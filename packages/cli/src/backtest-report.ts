@@ -285,13 +285,19 @@ export function overEquityReason(over: WeightsOverEquity, of: number, whose: str
 }
 
 /**
- * Why `count` of the rejected orders were rejected, to print beside their count: each would have
- * left a position that could not pay for its own closing (`belowClosingCosts` of the result's
- * `orders`: a fixed or minimum commission against the capital of one position).
+ * Why some of the `rejected` orders were rejected, to print beside their count (empty when none
+ * was for its costs): `belowClosingCosts` would have left a position that could not pay for its
+ * own closing, `belowCosts` (a portfolio strategy's orders) cost at least what they traded — a
+ * fixed or minimum commission against a small position or adjustment (the result's `orders`).
  */
-export function closingCostsReason(count: number, rejected: number): string {
-  const which = count === rejected ? (count === 1 ? 'it' : 'all') : `${formatCount(count)} of them`;
-  return `${which}: a position worth less than closing it costs, at half its price for a long — a fixed or minimum commission against the cash of one position; more cash per position trades it`;
+export function costsReason(orders: { readonly rejected: number; readonly belowClosingCosts?: number | undefined; readonly belowCosts?: number | undefined }): string {
+  const { rejected, belowClosingCosts = 0, belowCosts = 0 } = orders;
+  const which = (count: number): string => (count === rejected ? (count === 1 ? 'it' : 'all') : formatCount(count));
+  const reasons: string[] = [];
+  if (belowClosingCosts > 0) reasons.push(`${which(belowClosingCosts)}: a position worth less than closing it costs, at half its price for a long`);
+  if (belowCosts > 0) reasons.push(`${which(belowCosts)}: an adjustment costing at least what it trades`);
+  if (reasons.length === 0) return '';
+  return ` (${reasons.join('; ')} — a fixed or minimum commission against the cash of one position; more cash per position trades it)`;
 }
 
 /** Options of {@link renderTrades} and {@link renderBacktestSummary}. */
@@ -427,7 +433,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const logged = orders.shrunk + orders.rejected > 0 ? ' (each shrunk or rejected order is logged with --log-level warn)' : '';
   // What the shrunk and rejected orders usually come from, beside them: the weights asked for more than the equity.
   const over = orders.weightsOverEquity === undefined ? '' : ` (${overEquityReason(orders.weightsOverEquity, result.rebalances.length, "the strategy's")})`;
-  const closing = orders.belowClosingCosts === undefined ? '' : ` (${closingCostsReason(orders.belowClosingCosts, orders.rejected)})`;
+  const closing = costsReason(orders);
   lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
   // A portfolio strategy places no order for a weight worth less than one whole unit: a run that
   // traded nothing at all says why it may be (the engine logs each symbol at --log-level warn).

@@ -5,7 +5,7 @@ import { DEFAULT_MIN_INVESTED } from '@ensemble/orchestrator';
 import { METRIC_DESCRIPTIONS, describePeriodsPerYearBasis, periodsPerYearBasis } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { MetricName, PerformanceResult } from '@ensemble/performance';
-import { BENCHMARK_WITHOUT_FIGURES, closingCostsReason, describeEngineOptions, everyDayNote, formatParams, overEquityReason } from './backtest-report';
+import { BENCHMARK_WITHOUT_FIGURES, costsReason, describeEngineOptions, everyDayNote, formatParams, overEquityReason } from './backtest-report';
 import { createPalette } from './color';
 import type { Palette } from './color';
 import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
@@ -341,7 +341,7 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   const orders = result.portfolio.orders;
   const logged = orders.shrunk + orders.rejected + orders.dropped > 0 ? ' (--log-level warn logs each shrunk or rejected order, info each dropped one)' : '';
   const over = orders.weightsOverEquity === undefined ? '' : ` (${overEquityText(result, orders.weightsOverEquity)})`;
-  const closing = orders.belowClosingCosts === undefined ? '' : ` (${closingCostsReason(orders.belowClosingCosts, orders.rejected)})`;
+  const closing = costsReason(orders);
   lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
   lines.push(...strategyLines(result, label));
   lines.push('');

@@ -161,10 +161,21 @@ describe('an order that would leave a position unable to pay for its own closing
     });
   });
 
+  it("refuses a portfolio strategy's order that costs at least what it trades", () => {
+    // 1 unit held at 64: selling 0.0625 (worth 4) or adding as much costs 5.
+    const sale = { symbolIndex: 0, side: 'sell', quantity: 0.0625, reason: 'rebalance' } as const;
+    expect(admitOrder(sale, 64, book(0, [1]), FIXED)).toEqual({ kind: 'reject', why: 'below-costs', requested: 0.0625, cash: undefined, trade: { value: 4, costs: 5 } });
+    expect(admitOrder({ ...sale, side: 'buy' }, 64, book(100, [1]), FIXED)).toMatchObject({ kind: 'reject', why: 'below-costs', trade: { value: 4, costs: 5 } });
+    // 0.125 (worth 8) trades; an exit of the same crumbs fills, whatever it costs.
+    expect(admitOrder({ ...sale, quantity: 0.125 }, 64, book(0, [1]), FIXED)).toMatchObject({ kind: 'fill', quantity: 0.125 });
+    expect(admitOrder({ ...sale, reason: 'exit' }, 64, book(0, [0.0625]), FIXED)).toMatchObject({ kind: 'fill', quantity: 0.0625 });
+  });
+
   it('never refuses under a percent commission without a minimum or a bps slippage', () => {
     // 1e-6 of a unit at 64 is worth 6.4e-5; at half the price it still raises more than 1 % of itself.
     const costs: ExecutionCosts = { commission: { kind: 'percent', rate: 0.01 }, slippage: { kind: 'bps', bps: 50 }, fractional: true };
     expect(admitOrder({ symbolIndex: 0, side: 'buy', quantity: 1e-6, reason: 'entry' }, 64, book(1), costs)).toMatchObject({ kind: 'fill', quantity: 1e-6 });
+    expect(admitOrder({ symbolIndex: 0, side: 'sell', quantity: 1e-6, reason: 'rebalance' }, 64, book(1, [1]), costs)).toMatchObject({ kind: 'fill', quantity: 1e-6 });
     // A minimum commission of 1 makes the same entry crumbs.
     const minimum: ExecutionCosts = { ...costs, commission: { kind: 'percent', rate: 0.01, minimum: 1 } };
     expect(admitOrder({ symbolIndex: 0, side: 'buy', quantity: 1e-6, reason: 'entry' }, 64, book(2), minimum)).toMatchObject({ kind: 'reject', why: 'below-closing-costs' });

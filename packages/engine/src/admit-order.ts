@@ -1,6 +1,6 @@
 import type { CommissionModel, SlippageModel } from './costs';
 import { affordableQuantity, buyCost, commissionFor, isDust, slippedPrice } from './costs';
-import type { ClosingTest, OrderRequest, RejectReason } from './execution';
+import type { ClosingTest, OrderRequest, RejectReason, TradeCosts } from './execution';
 import { isDustShortfall } from './execution';
 import { entryQuantity } from './sizing';
 
@@ -52,6 +52,8 @@ export interface RejectedAdmission {
   readonly cash: number | undefined;
   /** With `below-closing-costs`: the position the order would have left, and its closing. */
   readonly closing?: ClosingTest;
+  /** With `below-costs`: what the order would have traded, and its costs. */
+  readonly trade?: TradeCosts;
 }
 
 /** What {@link admitOrder} decides. */
@@ -131,9 +133,14 @@ export class AdmissionSlot {
   closingPrice = Number.NaN;
   /** What closing it there costs: commission and slippage. */
   closingCosts = Number.NaN;
+  /** With `below-costs`: what the order would have traded at its reference price (NaN otherwise). */
+  tradeValue = Number.NaN;
+  /** With `below-costs`: its commission and slippage. */
+  tradeCosts = Number.NaN;
 
   private reject(why: RejectReason, requested: number, cash: number): this {
     if (why !== 'below-closing-costs') this.closingPosition = Number.NaN;
+    this.tradeValue = Number.NaN;
     this.kind = 'reject';
     this.why = why;
     this.requested = requested;
@@ -143,6 +150,7 @@ export class AdmissionSlot {
 
   private fill(quantity: number, price: number, commission: number, slippage: number, requested: number, shrunk: boolean, cutToClose = false): this {
     if (!cutToClose) this.closingPosition = Number.NaN;
+    this.tradeValue = Number.NaN;
     this.kind = 'fill';
     this.quantity = quantity;
     this.price = price;
@@ -172,7 +180,10 @@ export class AdmissionSlot {
    *    `below-closing-costs`, or, when the order also closes a position on the other side, a fill
    *    of the closing part alone, reported as shrunk. Such a position (a fixed or minimum
    *    commission against a sliver of capital) could only be closed by paying more than it brings.
-   * 5. Commission and slippage of what fills.
+   * 5. Commission and slippage of what fills. A portfolio strategy's order (`rebalance`) whose
+   *    commission and slippage are at least the value it trades at the reference price is not
+   *    placed (`below-costs`): it would move nothing but its costs, and a sale of it would take
+   *    them from the account's other cash.
    *
    * Sells are never shrunk for cash: closing a position is always possible. It reads the book and
    * changes nothing but this slot.
@@ -226,7 +237,18 @@ export class AdmissionSlot {
         cutToClose = true;
       }
     }
-    return this.fill(quantity, price, commissionFor(costs.commission, quantity, price), Math.abs(price - reference) * quantity, requested, shrunk, cutToClose);
+    const commission = commissionFor(costs.commission, quantity, price);
+    const slippage = Math.abs(price - reference) * quantity;
+    // A portfolio strategy's order that costs at least what it trades moves nothing but its costs
+    // (a sale of it would raise nothing): not placed, as a transfer or a risk trim that would cost
+    // what it moves is not made.
+    if (request.reason === 'rebalance' && commission + slippage > 0 && commission + slippage >= quantity * reference) {
+      this.reject('below-costs', requested, Number.NaN);
+      this.tradeCosts = commission + slippage;
+      this.tradeValue = quantity * reference;
+      return this;
+    }
+    return this.fill(quantity, price, commission, slippage, requested, shrunk, cutToClose);
   }
 
   /**
@@ -262,11 +284,18 @@ export class AdmissionSlot {
     return { position, price: this.closingPrice, worth: Math.abs(position) * this.closingPrice, costs: this.closingCosts };
   }
 
+  /** With `below-costs`: what the order would have traded and what that would have cost; undefined otherwise. */
+  tradeTest(): TradeCosts | undefined {
+    return Number.isNaN(this.tradeValue) ? undefined : { value: this.tradeValue, costs: this.tradeCosts };
+  }
+
   /** The decision as a plain, immutable {@link Admission}. */
   toAdmission(): Admission {
     const closing = this.closingTest();
     if (this.kind === 'reject') {
       const rejected: RejectedAdmission = { kind: 'reject', why: this.why, requested: this.requested, cash: Number.isNaN(this.cash) ? undefined : this.cash };
+      const trade = this.tradeTest();
+      if (trade !== undefined) return { ...rejected, trade };
       return closing === undefined ? rejected : { ...rejected, closing };
     }
     const { quantity, price, commission, slippage, requested, shrunk } = this;

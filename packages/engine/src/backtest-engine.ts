@@ -53,13 +53,14 @@ export type ReusableColumns = Pick<EquityCurve, 'equity' | 'cash' | 'grossExposu
  * whose weights were more than the equity when there were any.
  */
 function orderStats(stats: BrokerStats, dropped: number, overEquity: WeightsOverEquity | null): OrderStats {
-  const { filled, shrunk, rejected, belowClosingCosts } = stats;
+  const { filled, shrunk, rejected, belowClosingCosts, belowCosts } = stats;
   return {
     filled,
     shrunk,
     rejected,
     dropped,
     ...(belowClosingCosts === undefined ? {} : { belowClosingCosts }),
+    ...(belowCosts === undefined ? {} : { belowCosts }),
     ...(overEquity === null ? {} : { weightsOverEquity: overEquity }),
   };
 }

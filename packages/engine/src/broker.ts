@@ -4,7 +4,7 @@ import type { Account } from './account';
 import { AdmissionSlot } from './admit-order';
 import type { CommissionModel, SlippageModel } from './costs';
 import { NO_COMMISSION, NO_SLIPPAGE, slippedPrice } from './costs';
-import type { ClosingTest, OrderExecutor, OrderRequest, RejectReason } from './execution';
+import type { ClosingTest, OrderExecutor, OrderRequest, RejectReason, TradeCosts } from './execution';
 import { logFill, logOrderRejected, logOrderShrunk } from './execution';
 
 /** Options of a {@link Broker}. */
@@ -27,6 +27,25 @@ export interface BrokerStats {
    * its own closing (`below-closing-costs`). Absent while there is none.
    */
   readonly belowClosingCosts?: number;
+  /**
+   * Of the rejected orders, the portfolio strategy's orders whose commission and slippage were at
+   * least the value they traded (`below-costs`). Absent while there is none.
+   */
+  readonly belowCosts?: number;
+}
+
+/**
+ * Order counts as {@link BrokerStats}: the counts of rejections for their costs only when there
+ * were any (so that counts without them are as they were).
+ */
+export function orderCounts(filled: number, shrunk: number, rejected: number, belowClosingCosts: number, belowCosts: number): BrokerStats {
+  return {
+    filled,
+    shrunk,
+    rejected,
+    ...(belowClosingCosts === 0 ? {} : { belowClosingCosts }),
+    ...(belowCosts === 0 ? {} : { belowCosts }),
+  };
 }
 
 /**
@@ -52,6 +71,7 @@ export class Broker implements OrderExecutor {
   private shrunkCount = 0;
   private rejectedCount = 0;
   private belowClosingCount = 0;
+  private belowCostsCount = 0;
   /** Where each order is admitted (reused: admitting allocates nothing). */
   private readonly admission = new AdmissionSlot();
 
@@ -64,8 +84,7 @@ export class Broker implements OrderExecutor {
 
   /** Orders filled, shrunk and rejected so far. */
   get stats(): BrokerStats {
-    const stats = { filled: this.filledCount, shrunk: this.shrunkCount, rejected: this.rejectedCount };
-    return this.belowClosingCount === 0 ? stats : { ...stats, belowClosingCosts: this.belowClosingCount };
+    return orderCounts(this.filledCount, this.shrunkCount, this.rejectedCount, this.belowClosingCount, this.belowCostsCount);
   }
 
   /** The fill price of an order of `side` whose reference price is `reference` (slippage applied). */
@@ -83,7 +102,7 @@ export class Broker implements OrderExecutor {
     // Read out at once: the slot is reused by the next order.
     const { quantity, price, commission, slippage, requested } = admission;
     if (admission.kind === 'reject') {
-      this.reject(account, order, time, requested, admission.why, Number.isNaN(admission.cash) ? undefined : admission.cash, admission.closingTest());
+      this.reject(account, order, time, requested, admission.why, Number.isNaN(admission.cash) ? undefined : admission.cash, admission.closingTest(), admission.tradeTest());
       return null;
     }
     if (admission.shrunk) {
@@ -120,9 +139,19 @@ export class Broker implements OrderExecutor {
     return fill;
   }
 
-  private reject(account: Account, order: OrderRequest, time: number, requested: number, why: RejectReason, cash: number | undefined, closing: ClosingTest | undefined): void {
+  private reject(
+    account: Account,
+    order: OrderRequest,
+    time: number,
+    requested: number,
+    why: RejectReason,
+    cash: number | undefined,
+    closing: ClosingTest | undefined,
+    trade: TradeCosts | undefined,
+  ): void {
     this.rejectedCount++;
     if (why === 'below-closing-costs') this.belowClosingCount++;
+    else if (why === 'below-costs') this.belowCostsCount++;
     logOrderRejected(this.logger, {
       strategy: account.strategyId,
       symbol: account.symbols[order.symbolIndex] ?? '?',
@@ -133,6 +162,7 @@ export class Broker implements OrderExecutor {
       why,
       cash,
       closing,
+      trade,
     });
   }
 }

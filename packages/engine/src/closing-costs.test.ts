@@ -48,4 +48,23 @@ describe('no position that cannot pay for its own closing', () => {
     expect(Array.from(result.equity.equity)).toEqual([13, 13, 13, 13]);
     expect(result.orders).toEqual({ filled: 0, shrunk: 0, rejected: 2, dropped: 0, belowClosingCosts: 2 });
   });
+
+  it("a portfolio strategy's adjustment that costs at least what it trades is not made", () => {
+    // A weight of 0.5 at every close, prices of 64 throughout, cash 100, a commission of 1. Bar 0:
+    // 50 / 64 = 0.78125 units for 51 (equity 99). Bar 1: the target 49.5 / 64 is 0.0078125 below
+    // (worth 0.5, for a commission of 1). Before: sold at every close for 0.5 − 1, equity 99, 98,
+    // 97, 96, each sale a commission for half as much. Now: refused, equity 99 throughout.
+    const flat = flatBars('A', '2024-01-01', [64, 64, 64, 64]);
+    const strategy: PortfolioStrategy = { kind: 'portfolio', id: 'half', warmup: 0, rebalance: { kind: 'bars', every: 1 }, targetWeights: () => ({ A: 0.5 }) };
+    const logger = createMemoryLogger();
+    const result = runBacktest({ series: flat, strategy, cash: 100, fill: 'close', fractional: true, commission: { kind: 'fixed', amount: 1 }, checkInvariants: true, logger });
+    expect(result.fills.map((f) => [f.side, f.quantity, f.price])).toEqual([['buy', 0.78125, 64]]);
+    expect(Array.from(result.equity.equity)).toEqual([99, 99, 99, 99]);
+    expect(result.orders).toEqual({ filled: 1, shrunk: 0, rejected: 3, dropped: 0, belowCosts: 3 });
+    const [rejected] = logger.records.filter((r) => r.fields.event === 'order-rejected');
+    expect(rejected?.fields).toMatchObject({ why: 'below-costs', side: 'sell', requested: 0.0078125, trade: { value: 0.5, costs: 1 } });
+    expect(rejected?.message).toBe(
+      'order on A rejected: below-costs: it would trade 0.5 for 1 in commission and slippage, at least what it trades (a fixed or minimum commission against a small adjustment; it is made once it is worth more than its costs)',
+    );
+  });
 });

@@ -174,11 +174,18 @@ export function logOrderShrunk(logger: Logger, order: ShrunkOrder): void {
 }
 
 /**
- * Why an order could not fill at all: no price, nothing to fill, no cash for any of it, or (an
+ * Why an order could not fill at all: no price, nothing to fill, no cash for any of it, (an
  * entry, or a portfolio strategy's order that opens or adds to a position) a position that could
- * not pay for its own closing (see {@link ClosingTest}).
+ * not pay for its own closing (see {@link ClosingTest}), or (a portfolio strategy's order) costs
+ * at least the value it trades (see {@link TradeCosts}).
  */
-export type RejectReason = 'no-price' | 'zero-quantity' | 'insufficient-cash' | 'below-closing-costs';
+export type RejectReason = 'no-price' | 'zero-quantity' | 'insufficient-cash' | 'below-closing-costs' | 'below-costs';
+
+/** What a `below-costs` order would have traded at its reference price, and its commission and slippage (at least as much). */
+export interface TradeCosts {
+  readonly value: number;
+  readonly costs: number;
+}
 
 /** What an `order-rejected` event says: an order that could not fill at all, and why. */
 export interface RejectedOrder extends OrderEvent {
@@ -187,6 +194,8 @@ export interface RejectedOrder extends OrderEvent {
   readonly cash?: number | undefined;
   /** With `below-closing-costs`: the position the order would have left, and its closing. */
   readonly closing?: ClosingTest | undefined;
+  /** With `below-costs`: what the order would have traded, and its costs. */
+  readonly trade?: TradeCosts | undefined;
 }
 
 /** The words saying why a position is crumbs (see {@link ClosingTest}). */
@@ -200,6 +209,9 @@ function closingText(closing: ClosingTest): string {
 /** The words after `rejected: ` of an `order-rejected` event. */
 function rejection(order: RejectedOrder): string {
   if (order.why === 'below-closing-costs' && order.closing !== undefined) return `below-closing-costs: ${closingText(order.closing)}`;
+  if (order.why === 'below-costs' && order.trade !== undefined) {
+    return `below-costs: it would trade ${String(order.trade.value)} for ${String(order.trade.costs)} in commission and slippage, at least what it trades (a fixed or minimum commission against a small adjustment; it is made once it is worth more than its costs)`;
+  }
   if (order.why !== 'zero-quantity' || order.cash === undefined) return order.why;
   // Sized from the cash by the entry's rule: spent, or too little for one whole unit.
   return `zero-quantity: the entry sized to nothing from cash ${String(order.cash)} (spent by earlier entries or held against open shorts, or less than one whole unit; fractional units — --fractional, or "fractional": true in a run config —, a smaller percent per entry or more cash changes that)`;
@@ -208,9 +220,16 @@ function rejection(order: RejectedOrder): string {
 /** Logs an `order-rejected` warning (returning at once with the silent logger, as {@link logOrderShrunk}). */
 export function logOrderRejected(logger: Logger, order: RejectedOrder): void {
   if (logger === noopLogger) return;
-  const { cash, closing, ...fields } = order;
+  const { cash, closing, trade, ...fields } = order;
   logger.warn(
-    { event: 'order-rejected', ...fields, time: isoTime(order.time), ...(cash === undefined ? {} : { cash }), ...(closing === undefined ? {} : { closing }) },
+    {
+      event: 'order-rejected',
+      ...fields,
+      time: isoTime(order.time),
+      ...(cash === undefined ? {} : { cash }),
+      ...(closing === undefined ? {} : { closing }),
+      ...(trade === undefined ? {} : { trade }),
+    },
     `order on ${order.symbol} rejected: ${rejection(order)}`,
   );
 }

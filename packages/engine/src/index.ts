@@ -4,7 +4,7 @@ export type { BacktestEngineOptions, BacktestOptions, BacktestProgress, Reusable
 export { BacktestEngine, runBacktest } from './backtest-engine';
 export type { BrokerOptions, BrokerStats } from './broker';
 export { Broker } from './broker';
-export type { ClosingTest, EntrySizing, OrderEvent, OrderExecutor, OrderRequest, RejectReason, RejectedOrder, ShrunkOrder } from './execution';
+export type { ClosingTest, EntrySizing, TradeCosts, OrderEvent, OrderExecutor, OrderRequest, RejectReason, RejectedOrder, ShrunkOrder } from './execution';
 export { SHRINK_TOLERANCE, isDustShortfall, logOrderRejected, logOrderShrunk } from './execution';
 export type { CommissionModel, SlippageModel } from './costs';
 export {

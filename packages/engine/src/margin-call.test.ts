@@ -1,7 +1,7 @@
 import { createMemoryLogger } from '@ensemble/protocol';
 import type { EntrySignal, PortfolioStrategy, Strategy } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
-import { day, flatBars, scripted, seriesOf } from '../test/helpers';
+import { day, scripted, seriesOf } from '../test/helpers';
 import { runBacktest } from './backtest-engine';
 
 /*
@@ -107,24 +107,27 @@ describe('the margin call', () => {
   });
 
   it('a portfolio strategy rebalancing an account worth less than nothing holds nothing (a long weight was sold short)', () => {
-    // Whole units, a fixed commission of 4, at the close, two symbols at 10 falling to 1 on bar 3.
-    // Bar 0: weights 0.5 each of 28 are 1 unit each (14 with its commission): cash 0, equity 20.
-    // Bar 3: weights 0 sell both for 1 − 4 each: cash −6, no position (nothing to margin-call).
-    // Bar 4: a weight of 1 on −6 is a target of −6 units: before, a short sale of 6 at 1 with its
-    // commission of 4 (equity −10), then a margin call (−14). Now nothing is traded. (A single
-    // sale of crumbs cannot take the account below −4, and a short of at most 4 at 1 could not pay
-    // for buying it back, which the admission refuses for its own reason; −6 reaches the guard.)
-    const a = flatBars('A', '2024-01-01', [10, 10, 10, 1, 1, 1]);
-    const b = flatBars('B', '2024-01-01', [10, 10, 10, 1, 1, 1]);
-    const weights = [{ A: 0.5, B: 0.5 }, { A: 0.5, B: 0.5 }, { A: 0.5, B: 0.5 }, {}, { A: 1 }, { A: 1 }];
-    const strategy: PortfolioStrategy = { kind: 'portfolio', id: 'weights', warmup: 0, rebalance: { kind: 'bars', every: 1 }, targetWeights: (context) => weights[context.step] ?? {} };
-    const result = runBacktest({ series: [a, b], strategy, cash: 28, fill: 'close', commission: { kind: 'fixed', amount: 4 }, checkInvariants: true });
-    expect(result.fills.map((f) => [f.symbol, f.side, f.quantity, f.price, f.reason])).toEqual([
-      ['A', 'buy', 1, 10, 'rebalance'],
-      ['B', 'buy', 1, 10, 'rebalance'],
-      ['A', 'sell', 1, 1, 'rebalance'],
-      ['B', 'sell', 1, 1, 'rebalance'],
+    // Fractional units, no costs, next-open fills. Bar 0: a weight of −1 on 10 at 10 sells 1 unit
+    // short at bar 1's open (cash 20). Bar 1: a weight of 0 covers it at bar 2's open, which gaps
+    // to 30: cash −10, no position (nothing to margin-call). Bar 2: a weight of 1 on −10 is a
+    // target of −10 / 30 units: before, a short sale of 0.3333 at bar 3's open, then a margin call.
+    // Now nothing is traded. (A sale for less than its commission, the way this account went below
+    // zero before, is no longer made: a portfolio strategy's order that costs at least what it
+    // trades is refused.)
+    const closes = seriesOf('A', [
+      ['2024-01-01', 10, 10, 10, 10],
+      ['2024-01-02', 10, 10, 10, 10],
+      ['2024-01-03', 30, 30, 30, 30],
+      ['2024-01-04', 30, 30, 30, 30],
+      ['2024-01-05', 30, 30, 30, 30],
     ]);
-    expect(Array.from(result.equity.equity)).toEqual([20, 20, 20, -6, -6, -6]);
+    const weights = [{ A: -1 }, {}, { A: 1 }, { A: 1 }, { A: 1 }];
+    const strategy: PortfolioStrategy = { kind: 'portfolio', id: 'weights', warmup: 0, rebalance: { kind: 'bars', every: 1 }, targetWeights: (context) => weights[context.step] ?? {} };
+    const result = runBacktest({ series: [closes], strategy, cash: 10, fractional: true, checkInvariants: true });
+    expect(result.fills.map((f) => [f.side, f.quantity, f.price, f.reason])).toEqual([
+      ['sell', 1, 10, 'rebalance'],
+      ['buy', 1, 30, 'rebalance'],
+    ]);
+    expect(Array.from(result.equity.equity)).toEqual([10, 10, -10, -10, -10]);
   });
 });

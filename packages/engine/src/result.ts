@@ -10,7 +10,7 @@ export interface OrderStats {
   readonly filled: number;
   /** Buys filled smaller than asked because cash could not pay for them (each logged). */
   readonly shrunk: number;
-  /** Orders that filled nothing: zero size, no cash at all, or a position that could not pay for its own closing (each logged). */
+  /** Orders that filled nothing: zero size, no cash at all, a position that could not pay for its own closing, or costs of at least what they trade (each logged). */
   readonly rejected: number;
   /**
    * Orders that never reached a fill: decided on a symbol's last bar with `next-open` fills,
@@ -25,6 +25,12 @@ export interface OrderStats {
    * before it was counted).
    */
   readonly belowClosingCosts?: number;
+  /**
+   * Of the rejected orders, a portfolio strategy's orders whose commission and slippage were at
+   * least the value they traded (`below-costs`: a small adjustment against a fixed or minimum
+   * commission). Absent when there were none (and from results written before it was counted).
+   */
+  readonly belowCosts?: number;
   /**
    * The rebalances of a portfolio strategy whose weights summed to more than 1 (by more than
    * 1e-9): more than the equity, which the account cannot pay for without margin, so their buys

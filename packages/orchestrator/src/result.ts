@@ -33,6 +33,12 @@ export interface OrchestratorOrderStats {
    */
   readonly belowClosingCosts?: number;
   /**
+   * Of the rejected orders, over every sleeve, the portfolio strategies' orders whose commission
+   * and slippage were at least the value they traded (the engine's `below-costs`). Absent when
+   * there were none.
+   */
+  readonly belowCosts?: number;
+  /**
    * The rebalances of portfolio-strategy sleeves whose weights summed to more than 1 (more than
    * the sleeve's equity, which its account cannot pay for: the buys beyond its cash are shrunk or
    * rejected), over every sleeve, with the largest sum and the sleeves. Absent when there were

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { costsReason } from '../backtest-report';
 import { main } from '../cli';
 import { createCapturedIo } from '../io';
 
@@ -692,6 +693,15 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     expect(out).not.toContain('nothing traded');
     const funded = await run([...flags, '--cash', '21']);
     expect(funded.out).toContain('orders     1 filled · 0 shrunk · 0 rejected · 0 dropped');
+  });
+
+  it('the reason beside the rejected orders names both kinds refused for their costs, counted', () => {
+    const remedy = ' — a fixed or minimum commission against the cash of one position; more cash per position trades it)';
+    expect(costsReason({ rejected: 5, belowClosingCosts: 2, belowCosts: 3 })).toBe(
+      ` (2: a position worth less than closing it costs, at half its price for a long; 3: an adjustment costing at least what it trades${remedy}`,
+    );
+    expect(costsReason({ rejected: 1, belowCosts: 1 })).toBe(` (it: an adjustment costing at least what it trades${remedy}`);
+    expect(costsReason({ rejected: 4 })).toBe('');
   });
 
   it('a portfolio whose every weight is worth less than one whole unit says why nothing traded', async () => {

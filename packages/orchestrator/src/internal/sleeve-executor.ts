@@ -1,8 +1,8 @@
 import type { Account, AccountFill, CommissionModel, OrderExecutor, OrderRequest, SizingRule, SlippageModel } from '@ensemble/engine';
 import { Broker, commissionFor, logOrderRejected, logOrderShrunk, slippedPrice } from '@ensemble/engine';
-import type { BrokerStats, ClosingTest, RejectReason } from '@ensemble/engine';
+import type { BrokerStats } from '@ensemble/engine';
 import type { BookState } from '@ensemble/engine/internal';
-import { AdmissionSlot, OrderSlot, logFill } from '@ensemble/engine/internal';
+import { AdmissionSlot, OrderSlot, logFill, orderCounts } from '@ensemble/engine/internal';
 import type { Logger, OrderSide } from '@ensemble/protocol';
 import { isoTime, noopLogger } from '@ensemble/protocol';
 
@@ -133,6 +133,7 @@ export class SleeveExecutor implements OrderExecutor {
   private shrunkCount = 0;
   private rejectedCount = 0;
   private belowClosingCount = 0;
+  private belowCostsCount = 0;
   private filledCount = 0;
 
   constructor(options: {
@@ -155,9 +156,13 @@ export class SleeveExecutor implements OrderExecutor {
   /** Orders filled, shrunk and rejected so far, over every sleeve, and those refused for their closing costs. */
   get stats(): BrokerStats {
     const broker = this.broker.stats;
-    const stats = { filled: broker.filled + this.filledCount, shrunk: broker.shrunk + this.shrunkCount, rejected: broker.rejected + this.rejectedCount };
-    const belowClosingCosts = (broker.belowClosingCosts ?? 0) + this.belowClosingCount;
-    return belowClosingCosts === 0 ? stats : { ...stats, belowClosingCosts };
+    return orderCounts(
+      broker.filled + this.filledCount,
+      broker.shrunk + this.shrunkCount,
+      broker.rejected + this.rejectedCount,
+      (broker.belowClosingCosts ?? 0) + this.belowClosingCount,
+      (broker.belowCosts ?? 0) + this.belowCostsCount,
+    );
   }
 
   execute(account: Account, order: OrderRequest, reference: number, time: number, barIndex: number): number | null {
@@ -223,7 +228,7 @@ export class SleeveExecutor implements OrderExecutor {
       const k = order.symbolIndex;
       const admission = this.admission.admit(order, queued.reference, book, this);
       if (admission.kind === 'reject') {
-        this.reject(sleeve, queued, admission.requested, admission.why, Number.isNaN(admission.cash) ? undefined : admission.cash, admission.closingTest());
+        this.reject(sleeve, queued, admission);
         continue;
       }
       const { quantity, price, commission, slippage } = admission;
@@ -377,11 +382,14 @@ export class SleeveExecutor implements OrderExecutor {
     logFill(sleeve.logger, sleeve.account, booked);
   }
 
-  private reject(sleeve: SleeveBinding, queued: QueuedOrder, requested: number, why: RejectReason, cash: number | undefined, closing: ClosingTest | undefined): void {
+  private reject(sleeve: SleeveBinding, queued: QueuedOrder, admission: AdmissionSlot): void {
     this.rejectedCount++;
+    const { why, requested } = admission;
     if (why === 'below-closing-costs') this.belowClosingCount++;
+    else if (why === 'below-costs') this.belowCostsCount++;
     const { order } = queued;
     const symbol = sleeve.account.symbols[order.symbolIndex] ?? '?';
-    logOrderRejected(this.logger, { strategy: sleeve.id, symbol, time: queued.time, side: order.side, reason: order.reason, requested, why, cash, closing });
+    const cash = Number.isNaN(admission.cash) ? undefined : admission.cash;
+    logOrderRejected(this.logger, { strategy: sleeve.id, symbol, time: queued.time, side: order.side, reason: order.reason, requested, why, cash, closing: admission.closingTest(), trade: admission.tradeTest() });
   }
 }

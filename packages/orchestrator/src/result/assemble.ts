@@ -270,13 +270,14 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
     netExposure: columns.net,
   };
   const weightsOverEquity: SleevesWeightsOverEquity = overEquity;
-  const { filled, shrunk, rejected, belowClosingCosts } = stats;
+  const { filled, shrunk, rejected, belowClosingCosts, belowCosts } = stats;
   const orders: OrchestratorOrderStats = {
     filled,
     shrunk,
     rejected,
     dropped,
     ...(belowClosingCosts === undefined ? {} : { belowClosingCosts }),
+    ...(belowCosts === undefined ? {} : { belowCosts }),
     ...(overEquity.rebalances === 0 ? {} : { weightsOverEquity }),
   };
   // From the initial cash when the first point holds the first bar's fills, as the attribution does.
