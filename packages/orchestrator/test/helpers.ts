@@ -1,5 +1,6 @@
 import type {
   BarSeries,
+  Logger,
   EntrySignal,
   Position,
   Strategy,
@@ -169,4 +170,32 @@ export const testRegistry: StrategyRegistry = {
 /** Each test strategy, for direct engine runs. */
 export function randomSignal(params: z.input<typeof RandomSignalSchema>, id: string): Strategy {
   return new RandomSignalStrategy(RandomSignalSchema.parse(params), id);
+}
+
+/** An event a {@link leveledLogger} wrote: its level and its fields (with its logger's bindings). */
+export interface Written {
+  readonly level: string;
+  readonly fields: Record<string, unknown>;
+}
+
+/**
+ * A logger in pino's shape at level `level` (pino's `isLevelEnabled` included): it writes the
+ * events at or above its level, with the bindings of its children, into `written`.
+ */
+export function leveledLogger(level: 'info' | 'warn', written: Written[], bindings: Record<string, unknown> = {}): Logger & { isLevelEnabled(level: string): boolean } {
+  const order = ['debug', 'info', 'warn', 'error'];
+  const enabled = (at: string): boolean => order.indexOf(at) >= order.indexOf(level);
+  const write =
+    (at: string) =>
+    (fields: object | string): void => {
+      if (enabled(at)) written.push({ level: at, fields: { ...bindings, ...(typeof fields === 'string' ? { msg: fields } : fields) } });
+    };
+  return {
+    isLevelEnabled: enabled,
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    child: (more) => leveledLogger(level, written, { ...bindings, ...more }),
+  };
 }

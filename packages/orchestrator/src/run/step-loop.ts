@@ -16,7 +16,8 @@ import { PaperTracks } from './paper-tracks';
 import { Rebalancing } from './rebalancing';
 import { runIdOf } from './run-id';
 import { RunRecorder } from './recorder';
-import { SleeveBlocks, sleeveBlocksApply } from './sleeve-blocks';
+import { HeldWarnings, writesWarningsOnly } from './held-warnings';
+import { SleeveBlocks, blocksConfig, sleeveBlocksApply } from './sleeve-blocks';
 import { finishSteps, startSteps } from './sleeve-span';
 import { SharedVoting } from './shared-mode';
 import { createSharedBook, createSleeves } from './sleeves';
@@ -67,6 +68,8 @@ export class Orchestration {
   private readonly onProgress: ((done: number, total: number) => void) | undefined;
   /** With `checkInvariants`: a copy of the strategies' series, to prove after the run that none wrote to them. */
   private readonly seal: SeriesSeal | null;
+  /** Warnings held to be written in bar order, for a logger that writes warnings only (null: written as they come). */
+  private readonly held: HeldWarnings | null;
 
   /**
    * `blocks`: step the sleeves sleeve by sleeve where that gives the same results (see
@@ -78,7 +81,11 @@ export class Orchestration {
     this.series = series;
     this.options = options;
     this.runId = options.runId ?? runIdOf(config);
-    this.logger = (options.logger ?? noopLogger).child({ component: 'orchestrator', runId: this.runId });
+    const logger = (options.logger ?? noopLogger).child({ component: 'orchestrator', runId: this.runId });
+    // A logger that writes warnings only can take a run stepped sleeve by sleeve: its warnings are
+    // held and written in bar order (see `run/held-warnings.ts`).
+    this.held = blocks && logger !== noopLogger && blocksConfig(config) && writesWarningsOnly(logger) ? new HeldWarnings() : null;
+    this.logger = this.held?.wrap(logger) ?? logger;
     this.onProgress = options.onProgress;
     this.nextOpen = config.fill === 'next-open';
     const universe = createUniverse(config, series, options.source);
@@ -163,10 +170,7 @@ export class Orchestration {
       cash: config.cash,
       checkInvariants: config.checkInvariants,
     });
-    this.blocks =
-      blocks && sleeveBlocksApply(config, sleeves, this.logger, this.risk.enabled, this.onProgress !== undefined)
-        ? new SleeveBlocks(sleeves, this.executor, this.recorder)
-        : null;
+    this.blocks = blocks && sleeveBlocksApply(config, sleeves, this.logger, this.held !== null) ? new SleeveBlocks(sleeves, this.executor, this.recorder) : null;
   }
 
   /** Runs every step, checks the records and assembles the result. */
@@ -180,23 +184,30 @@ export class Orchestration {
     this.rebalancing.allocateInitial();
     const steps = this.steps;
     const onProgress = this.onProgress;
+    const held = this.held;
     if (this.blocks !== null) {
       try {
         this.runBlocks(this.blocks);
       } catch (error) {
-        if (!StrategyError.isInstance(error)) throw error;
+        if (!StrategyError.isInstance(error)) {
+          held?.release();
+          throw error;
+        }
         // A strategy threw: run again bar by bar, where the error policy acts in the order of the bars.
+        held?.discard();
         return new Orchestration(this.config, this.registry, this.series, this.options, false).run();
       }
-    } else if (onProgress === undefined) {
+      held?.release();
+    } else if (onProgress === undefined && held === null) {
       for (let t = 0; t < steps; t++) this.step(t);
     } else {
       const every = Math.max(1, Math.ceil(steps / 100));
       for (let t = 0; t < steps; t++) {
         this.step(t);
-        if ((t + 1) % every === 0 && t + 1 < steps) onProgress(t + 1, steps);
+        held?.release();
+        if (onProgress !== undefined && (t + 1) % every === 0 && t + 1 < steps) onProgress(t + 1, steps);
       }
-      onProgress(steps, steps);
+      onProgress?.(steps, steps);
     }
     this.rebalancing.finish();
     for (const sleeve of sleeves) sleeve.runner.finish();
@@ -254,8 +265,15 @@ export class Orchestration {
     for (let t = 0; t < steps; t++) scheduled[t] = this.allocator.scheduleFires(this.time, t) ? 1 : 0;
     const fold = !this.allocator.needsHistory;
     const barrier = (s: number): boolean => endStep[s] === 1 || startStep[s] === 1 || finishStep[s] === 1;
+    const onProgress = this.onProgress;
+    const every = Math.max(1, Math.ceil(steps / 100));
+    let reported = 0;
     let t = 0;
     while (t < steps) {
+      if (onProgress !== undefined && t - reported >= every) {
+        onProgress(t, steps);
+        reported = t;
+      }
       if (barrier(t) || (scheduled[t] === 1 && (!fold || rebalancing.hasWaiting))) {
         this.sleevesStep(t, scheduled[t] === 1);
         t++;
@@ -277,6 +295,7 @@ export class Orchestration {
         this.management.manage(end - 1, true);
       }
     }
+    onProgress?.(steps, steps);
   }
 
   /**

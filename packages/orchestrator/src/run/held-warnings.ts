@@ -1,0 +1,74 @@
+import type { LogFn, Logger } from '@ensemble/protocol';
+
+/**
+ * Whether `logger` writes no `info` events (a pino logger at level `warn` or above, as
+ * `ensemble run` makes by default): only its warnings and errors are ever written. A logger
+ * that cannot tell (no `isLevelEnabled`) is taken to write everything.
+ */
+export function writesWarningsOnly(logger: Logger): boolean {
+  const { isLevelEnabled } = logger as { isLevelEnabled?: unknown };
+  if (typeof isLevelEnabled !== 'function') return false;
+  return !(isLevelEnabled as (this: Logger, level: string) => boolean).call(logger, 'info');
+}
+
+/** A warning or error held back: the logger it was given to, its level, its arguments and the bar it is about. */
+interface HeldEvent {
+  readonly target: Logger;
+  readonly level: 'warn' | 'error';
+  readonly args: readonly unknown[];
+  /** Epoch ms of the event's `time` field, or of the event held before it when it has none. */
+  readonly at: number;
+}
+
+/**
+ * Warnings and errors held back while the sleeves step sleeve by sleeve (`run/sleeve-blocks.ts`),
+ * then written in the order of the bars they are about: a block steps one sleeve over many bars
+ * before the next, so its events would otherwise come sleeve by sleeve rather than bar by bar.
+ * Only for a logger that writes no `info` events ({@link writesWarningsOnly}); `debug` and `info`
+ * go to it as they come (it drops them). Events of one bar keep the order they came in; one
+ * without a `time` stays after the event held before it. A run that starts again bar by bar (a
+ * strategy threw in a block) discards what the first attempt held.
+ */
+export class HeldWarnings {
+  private events: HeldEvent[] = [];
+  private lastAt = Number.NEGATIVE_INFINITY;
+
+  /** `target`, with its warnings and errors (and those of its children) held here. */
+  wrap(target: Logger): Logger {
+    const hold = (level: 'warn' | 'error'): LogFn =>
+      ((...args: unknown[]) => {
+        const fields = args[0];
+        const time = typeof fields === 'object' && fields !== null ? (fields as { time?: unknown }).time : undefined;
+        const at = typeof time === 'string' ? Date.parse(time) : Number.NaN;
+        if (!Number.isNaN(at)) this.lastAt = at;
+        this.events.push({ target, level, args, at: this.lastAt });
+      });
+    return {
+      debug: target.debug.bind(target),
+      info: target.info.bind(target),
+      warn: hold('warn'),
+      error: hold('error'),
+      child: (bindings) => this.wrap(target.child(bindings)),
+    };
+  }
+
+  /** Writes the held events in the order of their bars (a stable sort: one bar's keep their order), and forgets them. */
+  release(): void {
+    if (this.events.length === 0) return;
+    const events = this.events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    this.events = [];
+    this.lastAt = Number.NEGATIVE_INFINITY;
+    for (const event of events) (event.target[event.level] as (...args: unknown[]) => void).apply(event.target, [...event.args]);
+  }
+
+  /** Forgets the held events without writing them. */
+  discard(): void {
+    this.events = [];
+    this.lastAt = Number.NEGATIVE_INFINITY;
+  }
+
+  /** Whether nothing is held. */
+  get empty(): boolean {
+    return this.events.length === 0;
+  }
+}
