@@ -65,6 +65,28 @@ describe('a logger that writes warnings only', () => {
     expect(times.every((time, i) => i === 0 || time >= (times[i - 1] ?? Number.NaN))).toBe(true);
   });
 
+  it("writes a run that a strategy's throw starts again bar by bar once, as bar by bar", () => {
+    const series = [walkSeries('S0', 40, 3, 0.03, 50)];
+    const config: RunConfigInput = {
+      data: { dataset: 'test' },
+      cash: 100_000,
+      errorPolicy: 'isolate',
+      rebalance: { schedule: { everyBars: 10 } },
+      strategies: [
+        { id: 'late', strategy: 'throwing', params: { at: 25 }, symbols: ['S0'] },
+        { id: 'early', strategy: 'throwing', params: { at: 12 }, symbols: ['S0'] },
+        { id: 'steady', strategy: 'random-signal', params: { seed: 5 }, symbols: ['S0'] },
+      ],
+    };
+    const held: Written[] = [];
+    const streamed: Written[] = [];
+    const blocks = orchestration(config, series, { logger: leveledLogger('warn', held) });
+    expect(usesBlocks(blocks)).toBe(true);
+    expect(json(blocks)).toBe(json(orchestration(config, series, { logger: leveledLogger('warn', streamed) }, false)));
+    expect(held.filter((event) => event.level === 'error' || event.level === 'warn').map((event) => event.fields.strategy)).toEqual(['early', 'late']);
+    expect(held).toEqual(streamed);
+  });
+
   it('is not held for a logger that writes info events: every event comes as it happens, bar by bar', () => {
     const { config, series } = setting();
     const written: Written[] = [];

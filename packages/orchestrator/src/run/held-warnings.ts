@@ -32,11 +32,22 @@ interface HeldEvent {
 export class HeldWarnings {
   private events: HeldEvent[] = [];
   private lastAt = Number.NEGATIVE_INFINITY;
+  /** Whether events are held (from {@link HeldWarnings.start}); before, they are written as they come (a run's set-up). */
+  private holding = false;
+
+  /** Holds the events from now on. */
+  start(): void {
+    this.holding = true;
+  }
 
   /** `target`, with its warnings and errors (and those of its children) held here. */
   wrap(target: Logger): Logger {
     const hold = (level: 'warn' | 'error'): LogFn =>
       ((...args: unknown[]) => {
+        if (!this.holding) {
+          (target[level] as (...args: unknown[]) => void).apply(target, args);
+          return;
+        }
         const fields = args[0];
         const time = typeof fields === 'object' && fields !== null ? (fields as { time?: unknown }).time : undefined;
         const at = typeof time === 'string' ? Date.parse(time) : Number.NaN;

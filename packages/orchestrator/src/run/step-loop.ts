@@ -175,6 +175,16 @@ export class Orchestration {
 
   /** Runs every step, checks the records and assembles the result. */
   run(): OrchestratorResult {
+    this.held?.start();
+    try {
+      return this.runSteps();
+    } finally {
+      // Held warnings are written however the run ends (those of a run started again bar by bar were discarded).
+      this.held?.release();
+    }
+  }
+
+  private runSteps(): OrchestratorResult {
     const { config, sleeves, recorder } = this;
     const symbols = this.universe.symbols;
     this.logger.info(
@@ -189,15 +199,11 @@ export class Orchestration {
       try {
         this.runBlocks(this.blocks);
       } catch (error) {
-        if (!StrategyError.isInstance(error)) {
-          held?.release();
-          throw error;
-        }
+        if (!StrategyError.isInstance(error)) throw error;
         // A strategy threw: run again bar by bar, where the error policy acts in the order of the bars.
         held?.discard();
         return new Orchestration(this.config, this.registry, this.series, this.options, false).run();
       }
-      held?.release();
     } else if (onProgress === undefined && held === null) {
       for (let t = 0; t < steps; t++) this.step(t);
     } else {
