@@ -26,6 +26,13 @@ import { CapitalTransfers } from './transfers';
 import { createUniverse, lastBarSteps } from './universe';
 import type { Universe } from './universe';
 
+/** A sleeve whose capital has moved at an open: its marks put back at the last close, its orders into the open's window. */
+function fillAfterMove(sleeve: Sleeve): void {
+  const runner = sleeve.runner;
+  runner.restoreMarks();
+  if (runner.pendingOrders > 0) runner.fillAtOpen();
+}
+
 /**
  * One run of a parsed config over loaded data: sets the rooms up (universe, sleeves, shared
  * account, allocation, transfers, risk, recorder), then steps every bar of the merged timeline
@@ -393,15 +400,11 @@ export class Orchestration {
       sleeve.runner.markOpen(t);
       equity += sleeve.runner.markedEquity;
     }
-    rebalancing.moveAtOpen(t, equity);
-    // The entries filled next are sized against the last close, as the strategy alone sizes them
-    // (a sleeve's marks are its own: each is put back just before its orders join the window).
+    // The entries filled next are sized against the last close, as the strategy alone sizes them:
+    // a sleeve's marks are its own, each put back once its capital has moved, just before its
+    // orders join the open's window.
     executor.begin();
-    for (const sleeve of sleeves) {
-      const runner = sleeve.runner;
-      runner.restoreMarks();
-      if (runner.pendingOrders > 0) runner.fillAtOpen();
-    }
+    if (!rebalancing.moveAtOpen(t, equity, fillAfterMove)) for (const sleeve of sleeves) fillAfterMove(sleeve);
     executor.settle();
     // The risk checks of this close start from nothing placed.
     this.orders.clear();
