@@ -10,7 +10,7 @@ import type {
 import { allocateBarSeries, barSeriesFromBars } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { z } from 'zod';
-import type { StrategyRegistry } from '../src/config';
+import type { RunConfigInput, StrategyRegistry } from '../src/config';
 
 /** Epoch ms of a `YYYY-MM-DD` date at UTC midnight. */
 export function day(date: string): number {
@@ -197,5 +197,26 @@ export function leveledLogger(level: 'info' | 'warn', written: Written[], bindin
     warn: write('warn'),
     error: write('error'),
     child: (more) => leveledLogger(level, written, { ...bindings, ...more }),
+  };
+}
+
+/**
+ * Two strategies that throw (at their 12th and 25th bar) beside a steady one, on one symbol of 40
+ * bars, under `errorPolicy: "isolate"`: a run that isolates `early` then `late`.
+ */
+export function throwingSleeves(): { config: RunConfigInput; series: BarSeries[] } {
+  return {
+    series: [walkSeries('S0', 40, 3, 0.03, 50)],
+    config: {
+      data: { dataset: 'test' },
+      cash: 100_000,
+      errorPolicy: 'isolate',
+      rebalance: { schedule: { everyBars: 10 } },
+      strategies: [
+        { id: 'late', strategy: 'throwing', params: { at: 25 }, symbols: ['S0'] },
+        { id: 'early', strategy: 'throwing', params: { at: 12 }, symbols: ['S0'] },
+        { id: 'steady', strategy: 'random-signal', params: { seed: 5 }, symbols: ['S0'] },
+      ],
+    },
   };
 }

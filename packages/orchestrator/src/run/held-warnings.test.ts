@@ -1,7 +1,7 @@
 import type { BarSeries } from '@ensemble/protocol';
 import { noopLogger } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
-import { leveledLogger, testRegistry, walkSeries } from '../../test/helpers';
+import { leveledLogger, testRegistry, throwingSleeves, walkSeries } from '../../test/helpers';
 import type { Written } from '../../test/helpers';
 import { parseRunConfig } from '../config';
 import type { RunConfigInput } from '../config';
@@ -66,18 +66,7 @@ describe('a logger that writes warnings only', () => {
   });
 
   it("writes a run that a strategy's throw starts again bar by bar once, as bar by bar", () => {
-    const series = [walkSeries('S0', 40, 3, 0.03, 50)];
-    const config: RunConfigInput = {
-      data: { dataset: 'test' },
-      cash: 100_000,
-      errorPolicy: 'isolate',
-      rebalance: { schedule: { everyBars: 10 } },
-      strategies: [
-        { id: 'late', strategy: 'throwing', params: { at: 25 }, symbols: ['S0'] },
-        { id: 'early', strategy: 'throwing', params: { at: 12 }, symbols: ['S0'] },
-        { id: 'steady', strategy: 'random-signal', params: { seed: 5 }, symbols: ['S0'] },
-      ],
-    };
+    const { config, series } = throwingSleeves();
     const held: Written[] = [];
     const streamed: Written[] = [];
     const blocks = orchestration(config, series, { logger: leveledLogger('warn', held) });

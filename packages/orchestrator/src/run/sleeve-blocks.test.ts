@@ -2,7 +2,7 @@ import type { BarSeries, Logger } from '@ensemble/protocol';
 import { barSeriesFromBars, seriesToBars } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { leveledLogger, prng, testRegistry, walkSeries } from '../../test/helpers';
+import { leveledLogger, prng, testRegistry, throwingSleeves, walkSeries } from '../../test/helpers';
 import type { Written } from '../../test/helpers';
 import { parseRunConfig } from '../config';
 import type { RunConfigInput } from '../config';
@@ -92,18 +92,7 @@ describe('sleeve-by-sleeve blocks', () => {
   });
 
   it('hand a strategy failure to the bar-by-bar run (the error policy acts in bar order)', () => {
-    const series = [walkSeries('S0', 40, 3, 0.03, 50)];
-    const config: RunConfigInput = {
-      data: { dataset: 'test' },
-      cash: 100_000,
-      errorPolicy: 'isolate',
-      rebalance: { schedule: { everyBars: 10 } },
-      strategies: [
-        { id: 'late', strategy: 'throwing', params: { at: 25 }, symbols: ['S0'] },
-        { id: 'early', strategy: 'throwing', params: { at: 12 }, symbols: ['S0'] },
-        { id: 'steady', strategy: 'random-signal', params: { seed: 5 }, symbols: ['S0'] },
-      ],
-    };
+    const { config, series } = throwingSleeves();
     const blocks = JSON.parse(run(config, series, true)) as { isolated: { strategyId: string }[] };
     expect(blocks.isolated.map((event) => event.strategyId)).toEqual(['early', 'late']);
     expect(run(config, series, true)).toBe(run(config, series, false));
