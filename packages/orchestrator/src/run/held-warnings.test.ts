@@ -76,6 +76,25 @@ describe('a logger that writes warnings only', () => {
     expect(held).toEqual(streamed);
   });
 
+  it('skips, in a run a late throw starts again bar by bar, the warnings its first attempt wrote', () => {
+    const { config, series } = setting();
+    const failing: RunConfigInput = {
+      ...config,
+      errorPolicy: 'isolate',
+      strategies: [...config.strategies, { id: 'thrower', strategy: 'throwing', params: { at: 120 }, symbols: ['S1'] }],
+    };
+    const held: Written[] = [];
+    const streamed: Written[] = [];
+    const blocks = orchestration(failing, series, { logger: leveledLogger('warn', held) });
+    expect(usesBlocks(blocks)).toBe(true);
+    expect(json(blocks)).toBe(json(orchestration(failing, series, { logger: leveledLogger('warn', streamed) }, false)));
+    // Warnings before the throw were written by the first attempt, once.
+    const before = held.filter((event) => Date.parse(String(event.fields.time)) < (series[1]?.time[119] ?? Number.NaN));
+    expect(before.filter((event) => event.fields.event === 'order-rejected').length).toBeGreaterThan(3);
+    expect(held.some((event) => event.fields.strategy === 'thrower')).toBe(true);
+    expect(held).toEqual(streamed);
+  });
+
   it('is not held for a logger that writes info events: every event comes as it happens, bar by bar', () => {
     const { config, series } = setting();
     const written: Written[] = [];

@@ -25,15 +25,28 @@ interface HeldEvent {
  * then written in the order of the bars they are about: a block steps one sleeve over many bars
  * before the next, so its events would otherwise come sleeve by sleeve rather than bar by bar.
  * Only for a logger that writes no `info` events ({@link writesWarningsOnly}); `debug` and `info`
- * go to it as they come (it drops them). Events of one bar keep the order they came in; one
- * without a `time` stays after the event held before it. A run that starts again bar by bar (a
- * strategy threw in a block) discards what the first attempt held.
+ * go to it as they come (it drops them). The run releases what it holds after each block and each
+ * step it runs bar by bar, so they are written in bar order and never pile up; events of one bar
+ * keep the order they came in, and one without a `time` stays after the event held before it.
+ *
+ * A run that starts again bar by bar (a strategy threw in a block) gives the same events, in the
+ * same order, up to where the first attempt stopped: it skips as many as that attempt wrote
+ * ({@link HeldWarnings.written}) and discards what it still held.
  */
 export class HeldWarnings {
   private events: HeldEvent[] = [];
   private lastAt = Number.NEGATIVE_INFINITY;
   /** Whether events are held (from {@link HeldWarnings.start}); before, they are written as they come (a run's set-up). */
   private holding = false;
+  /** Events still to skip (see the class). */
+  private skip: number;
+  /** Warnings and errors written to the loggers so far (skipped ones not counted). */
+  written = 0;
+
+  /** `skip`: the first so many warnings and errors are dropped, written already by an earlier attempt of the run. */
+  constructor(skip = 0) {
+    this.skip = skip;
+  }
 
   /** Holds the events from now on. */
   start(): void {
@@ -44,7 +57,12 @@ export class HeldWarnings {
   wrap(target: Logger): Logger {
     const hold = (level: 'warn' | 'error'): LogFn =>
       ((...args: unknown[]) => {
+        if (this.skip > 0) {
+          this.skip--;
+          return;
+        }
         if (!this.holding) {
+          this.written++;
           (target[level] as (...args: unknown[]) => void).apply(target, args);
           return;
         }
@@ -68,18 +86,14 @@ export class HeldWarnings {
     if (this.events.length === 0) return;
     const events = this.events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     this.events = [];
-    this.lastAt = Number.NEGATIVE_INFINITY;
-    for (const event of events) (event.target[event.level] as (...args: unknown[]) => void).apply(event.target, [...event.args]);
+    for (const event of events) {
+      this.written++;
+      (event.target[event.level] as (...args: unknown[]) => void).apply(event.target, [...event.args]);
+    }
   }
 
   /** Forgets the held events without writing them. */
   discard(): void {
     this.events = [];
-    this.lastAt = Number.NEGATIVE_INFINITY;
-  }
-
-  /** Whether nothing is held. */
-  get empty(): boolean {
-    return this.events.length === 0;
   }
 }

@@ -80,9 +80,10 @@ export class Orchestration {
 
   /**
    * `blocks`: step the sleeves sleeve by sleeve where that gives the same results (see
-   * `run/sleeve-blocks.ts`); false runs every step bar by bar.
+   * `run/sleeve-blocks.ts`); false runs every step bar by bar. `skipWarnings`: the warnings and
+   * errors an earlier attempt of this run wrote, which this one skips (see `run/held-warnings.ts`).
    */
-  constructor(config: RunConfig, registry: StrategyRegistry, series: readonly BarSeries[], options: OrchestratorOptions, blocks = true) {
+  constructor(config: RunConfig, registry: StrategyRegistry, series: readonly BarSeries[], options: OrchestratorOptions, blocks = true, skipWarnings = 0) {
     this.config = config;
     this.registry = registry;
     this.series = series;
@@ -91,7 +92,8 @@ export class Orchestration {
     const logger = (options.logger ?? noopLogger).child({ component: 'orchestrator', runId: this.runId });
     // A logger that writes warnings only can take a run stepped sleeve by sleeve: its warnings are
     // held and written in bar order (see `run/held-warnings.ts`).
-    this.held = blocks && logger !== noopLogger && blocksConfig(config) && writesWarningsOnly(logger) ? new HeldWarnings() : null;
+    // A run started again bar by bar skips the warnings its first attempt wrote.
+    this.held = skipWarnings > 0 || (blocks && logger !== noopLogger && blocksConfig(config) && writesWarningsOnly(logger)) ? new HeldWarnings(skipWarnings) : null;
     this.logger = this.held?.wrap(logger) ?? logger;
     this.onProgress = options.onProgress;
     this.nextOpen = config.fill === 'next-open';
@@ -207,9 +209,10 @@ export class Orchestration {
         this.runBlocks(this.blocks);
       } catch (error) {
         if (!StrategyError.isInstance(error)) throw error;
-        // A strategy threw: run again bar by bar, where the error policy acts in the order of the bars.
+        // A strategy threw: run again bar by bar, where the error policy acts in the order of the
+        // bars (its first warnings and errors, written already, skipped).
         held?.discard();
-        return new Orchestration(this.config, this.registry, this.series, this.options, false).run();
+        return new Orchestration(this.config, this.registry, this.series, this.options, false, held?.written ?? 0).run();
       }
     } else if (onProgress === undefined && held === null) {
       for (let t = 0; t < steps; t++) this.step(t);
@@ -282,7 +285,10 @@ export class Orchestration {
     const every = Math.max(1, Math.ceil(steps / 100));
     let reported = 0;
     let t = 0;
+    const held = this.held;
     while (t < steps) {
+      // What the last block or step held, written in bar order before the next one runs.
+      held?.release();
       if (onProgress !== undefined && t - reported >= every) {
         onProgress(t, steps);
         reported = t;
