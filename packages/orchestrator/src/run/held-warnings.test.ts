@@ -7,7 +7,7 @@ import { parseRunConfig } from '../config';
 import type { RunConfigInput } from '../config';
 import { serializeOrchestratorResult } from '../result/json';
 import type { OrchestratorOptions } from '../orchestrator';
-import { writesWarningsOnly } from './held-warnings';
+import { HeldWarnings, writesWarningsOnly } from './held-warnings';
 import { Orchestration } from './step-loop';
 
 /** Five one-symbol sleeves on two symbols, whole units on little cash: entries shrunk and rejected at the opens (warnings), monthly-ish rebalances. */
@@ -102,6 +102,34 @@ describe('a logger that writes warnings only', () => {
     expect(usesBlocks(run)).toBe(false);
     run.run();
     expect(written.some((event) => event.fields.event === 'rebalance')).toBe(true);
+  });
+});
+
+describe('held warnings', () => {
+  it('are written in bar order, one bar\'s in the order they came, and never more than 50,000 held at once', () => {
+    const written: Written[] = [];
+    const held = new HeldWarnings();
+    const logger = held.wrap(leveledLogger('warn', written)).child({ strategy: 's' });
+    logger.warn({ event: 'before-start', time: '2020-01-03' });
+    expect(written).toHaveLength(1);
+    held.start();
+    logger.warn({ event: 'b', time: '2020-01-02' });
+    logger.error({ event: 'a', time: '2020-01-01' });
+    logger.warn({ event: 'c', time: '2020-01-02' });
+    logger.warn('no time: after the event before it');
+    logger.info({ event: 'dropped by the logger', time: '2020-01-01' });
+    expect(written).toHaveLength(1);
+    held.release();
+    expect(written.map((event) => event.fields.event ?? event.fields.msg)).toEqual(['before-start', 'a', 'b', 'c', 'no time: after the event before it']);
+    expect(written[1]).toEqual({ level: 'error', fields: { strategy: 's', event: 'a', time: '2020-01-01' } });
+    written.length = 0;
+    // 50,001 warnings, latest bar first: the first 50,000 are written as one batch in bar order.
+    for (let i = 50_000; i >= 0; i--) logger.warn({ event: 'many', time: new Date(Date.UTC(2000, 0, 1) + i * 60_000).toISOString() });
+    expect(written).toHaveLength(50_000);
+    expect(written[0]?.fields.time).toBe('2000-01-01T00:01:00.000Z');
+    held.release();
+    expect(written.at(-1)?.fields.time).toBe('2000-01-01T00:00:00.000Z');
+    expect(held.written).toBe(50_006);
   });
 });
 

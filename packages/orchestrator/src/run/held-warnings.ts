@@ -11,6 +11,12 @@ export function writesWarningsOnly(logger: Logger): boolean {
   return !(isLevelEnabled as (this: Logger, level: string) => boolean).call(logger, 'info');
 }
 
+/**
+ * The most events held at once: a block of sleeves whose entries are rejected on every bar (a
+ * warning each) is written in batches of this many, each in bar order, rather than held whole.
+ */
+const MAX_HELD = 50_000;
+
 /** A warning or error held back: the logger it was given to, its level, its arguments and the bar it is about. */
 interface HeldEvent {
   readonly target: Logger;
@@ -26,8 +32,9 @@ interface HeldEvent {
  * before the next, so its events would otherwise come sleeve by sleeve rather than bar by bar.
  * Only for a logger that writes no `info` events ({@link writesWarningsOnly}); `debug` and `info`
  * go to it as they come (it drops them). The run releases what it holds after each block and each
- * step it runs bar by bar, so they are written in bar order and never pile up; events of one bar
- * keep the order they came in, and one without a `time` stays after the event held before it.
+ * step it runs bar by bar, so they are written in bar order; events of one bar keep the order they
+ * came in, and one without a `time` stays after the event held before it. At most 50,000 are held:
+ * a block that warns more is written in batches, each in bar order.
  *
  * A run that starts again bar by bar (a strategy threw in a block) gives the same events, in the
  * same order, up to where the first attempt stopped: it skips as many as that attempt wrote
@@ -71,6 +78,7 @@ export class HeldWarnings {
         const at = typeof time === 'string' ? Date.parse(time) : Number.NaN;
         if (!Number.isNaN(at)) this.lastAt = at;
         this.events.push({ target, level, args, at: this.lastAt });
+        if (this.events.length >= MAX_HELD) this.release();
       });
     return {
       debug: target.debug.bind(target),
