@@ -9,6 +9,9 @@ import type { SeriesBuilder } from './series-builder';
 /** An hour in milliseconds. */
 const HOUR_MS = 3_600_000;
 
+/** Steps within a date, all one way, that establish a file's direction before a step across noon against it is refused. */
+const FILE_WAY_STEPS = 3;
+
 /** A time of day's AM or PM. */
 const MERIDIEM = /[ap]\.?m\.?$/i;
 
@@ -29,6 +32,17 @@ export class RowReader {
   /** The first time of day with AM or PM (its line, 0 before one), and its text. */
   private meridiemLine = 0;
   private meridiemText = '';
+  /** The last time of day without AM/PM: its date and time (epoch ms, ms after midnight) and line. */
+  private previousDay = Number.NaN;
+  private previousClock = Number.NaN;
+  private previousLine = 0;
+  /** Steps within a date between times without AM/PM that went forward and back (a 12-hour clock's noon step aside). */
+  private stepsForward = 0;
+  private stepsBack = 0;
+  /** Whether a time without AM/PM had an hour of 0 or 13–23: a 24-hour clock. */
+  private twentyFourHours = false;
+  /** The line of the refused step of a 12-hour clock without AM/PM, 0 before one. */
+  private twelveHourLine = 0;
 
   constructor(scanner: CsvScanner, names: readonly string[], problems: ProblemCollector, dates: DateReader, duplicateHint = '') {
     this.scanner = scanner;
@@ -154,7 +168,7 @@ export class RowReader {
     }
     // `H:MM`, `HH:MM` and `HH:MM:SS`, as almost every such file writes them, straight from the bytes.
     const clock = clockAt(scanner.bytes, scanner.starts[time] ?? 0, scanner.ends[time] ?? 0);
-    if (!Number.isNaN(clock)) return clock >= HOUR_MS && clock < 13 * HOUR_MS && !this.bareClock(time) ? Number.NaN : day + clock;
+    if (!Number.isNaN(clock)) return clock >= HOUR_MS && clock < 13 * HOUR_MS && !this.bareClock(time) ? Number.NaN : this.bareStep(day, clock, time);
     const raw = scanner.field(time).trim();
     const field = this.names[time];
     if (raw === '') {
@@ -176,10 +190,54 @@ export class RowReader {
         this.meridiemText = raw;
         if (this.bareLine > 0) return this.mixedClocks(time, this.bareText, this.bareLine, raw);
       }
-    } else if (offset >= HOUR_MS && offset < 13 * HOUR_MS && !this.bareClock(time)) {
-      return Number.NaN;
+      return day + offset;
     }
-    return day + offset;
+    if (offset >= HOUR_MS && offset < 13 * HOUR_MS && !this.bareClock(time)) return Number.NaN;
+    return this.bareStep(day, offset, time);
+  }
+
+  /**
+   * `day + clock` for a time of day without AM/PM, after looking at the step from the last such
+   * row: on a 12-hour clock without its suffix (`12:55` then `1:00` for 13:00) a day's times go
+   * back from 12:xx to 1:xx–11:xx (or, newest first, forward from 1:xx–11:xx to 12:xx) while every
+   * other step within a date so far, at least three, went the file's way. That step is refused, once, with NaN: read as a
+   * 24-hour clock the day would be misordered (or, under `--sort`, silently reordered). Not
+   * looked for once an hour of 0 or 13–23 was seen (a 24-hour clock) or AM/PM was.
+   */
+  private bareStep(day: number, clock: number, time: number): number {
+    // Once refused, the file's later times without AM/PM are not read (they would be misread), nor reported again.
+    if (this.twelveHourLine !== 0) return Number.NaN;
+    const previousDay = this.previousDay;
+    const previous = this.previousClock;
+    const previousLine = this.previousLine;
+    this.previousDay = day;
+    this.previousClock = clock;
+    this.previousLine = this.scanner.line;
+    if (clock < HOUR_MS || clock >= 13 * HOUR_MS) this.twentyFourHours = true;
+    if (day !== previousDay || clock === previous || this.twentyFourHours) return day + clock;
+    const noon = 12 * HOUR_MS;
+    const back = clock < previous;
+    // A step across noon on a 12-hour clock: 12:xx → 1:xx–11:xx going back, or the reverse going forward,
+    // against the file's direction: every other step within a date so far (at least three) went the other way.
+    const acrossNoon = back ? previous >= noon && clock < noon : previous < noon && clock >= noon;
+    const against = back ? this.stepsForward >= FILE_WAY_STEPS && this.stepsBack === 0 : this.stepsBack >= FILE_WAY_STEPS && this.stepsForward === 0;
+    if (!acrossNoon || !against) {
+      if (back) this.stepsBack++;
+      else this.stepsForward++;
+      return day + clock;
+    }
+    const scanner = this.scanner;
+    this.twelveHourLine = scanner.line;
+    const raw = scanner.field(time).trim();
+    const field = this.names[time] ?? '';
+    // The afternoon's time: this row's going back (12:55 → 1:00), the last row's going forward (newest first).
+    const afternoon = back ? clock : previous;
+    this.problems.add(
+      'bad-date',
+      `${quoteValue(raw)} goes ${back ? 'back' : 'forward'} from ${formatClock(previous)} on line ${previousLine} within the same date, while the file's other times within a date go ${back ? 'forward' : 'back'}: the ${quoteValue(field)} column looks like a 12-hour clock without AM or PM, and read as a 24-hour clock the day would be misordered; write AM or PM after every time (${formatClock(afternoon).replace(/^0/, '')} PM), or every time on a 24-hour clock (${formatClock(afternoon + 12 * HOUR_MS)})`,
+      { row: scanner.line, field, value: raw },
+    );
+    return Number.NaN;
   }
 
   /**
@@ -323,6 +381,15 @@ export function parseTimeOfDay(text: string): number {
   // Epoch milliseconds hold no finer time: digits after the third are dropped.
   const milliseconds = Number(fraction.slice(0, 3).padEnd(3, '0'));
   return ((hour * 60 + minutes) * 60 + seconds) * 1000 + milliseconds;
+}
+
+/** Milliseconds after midnight as `HH:MM`, with `:SS` when there are seconds. */
+function formatClock(clock: number): string {
+  const seconds = Math.floor(clock / 1000) % 60;
+  const minutes = Math.floor(clock / 60_000) % 60;
+  const hours = Math.floor(clock / HOUR_MS);
+  const two = (value: number) => String(value).padStart(2, '0');
+  return `${two(hours)}:${two(minutes)}${seconds === 0 ? '' : `:${two(seconds)}`}`;
 }
 
 /** Whether bytes `[start, end)` hold a colon: a date field longer than a bare date that has a time of day. */

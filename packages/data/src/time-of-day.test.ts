@@ -6,9 +6,9 @@ import { parseMarketData } from './parse';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-function problemsOf(text: string): [number | undefined, string | undefined, string, string][] {
+function problemsOf(text: string, options: Parameters<typeof parseMarketData>[1] = {}): [number | undefined, string | undefined, string, string][] {
   try {
-    parseMarketData(text);
+    parseMarketData(text, options);
   } catch (error) {
     if (DataValidationError.isInstance(error)) return error.problems.map((p) => [p.row, p.field, p.rule, p.message]);
     throw error;
@@ -128,6 +128,36 @@ describe('a Date,Time file', () => {
     const mixed = parseMarketData('Date,Time,Close\n2024-01-02,00:30,1\n2024-01-02,9:30 AM,2\n2024-01-02,1:00 PM,3\n2024-01-02,13:30,4\n');
     expect(Array.from(mixed.series[0]?.time ?? [])).toEqual(['00:30', '09:30', '13:00', '13:30'].map((clock) => Date.parse(`2024-01-02T${clock}:00Z`)));
     expect(parseMarketData('Date,Time,Close\n2024-01-02,09:30,1\n2024-01-02,12:30,2\n2024-01-02,15:59,3\n').series[0]?.length).toBe(3);
+  });
+
+  // Regression: a 12-hour clock without AM/PM read 1:00 as 01:00: an unsorted-dates problem naming the
+  // wrong thing, or under --sort the afternoon moved before the morning without a word.
+  it('refuses a 12-hour clock without AM or PM, where a date\'s times go back from 12:xx to 1:xx, naming the row, column and fix', () => {
+    const rows = (date: string, times: string[]) => times.map((time, i) => `${date},${time},${String(100 + i)}`);
+    const day = ['9:30', '10:30', '11:30', '12:30', '1:00', '2:00', '3:00', '4:00'];
+    const text = `Date,Time,Close\n${[...rows('2024-01-02', day), ...rows('2024-01-03', day)].join('\n')}\n`;
+    // Header on line 1: 12:30 is line 5, 1:00 line 6. Later days are not read nor reported again.
+    const message = '"1:00" goes back from 12:30 on line 5 within the same date, while the file\'s other times within a date go forward: the "Time" column looks like a 12-hour clock without AM or PM, and read as a 24-hour clock the day would be misordered; write AM or PM after every time (1:00 PM), or every time on a 24-hour clock (13:00)';
+    expect(problemsOf(text)).toEqual([[6, 'Time', 'bad-date', message]]);
+    expect(problemsOf(text, { sort: true })).toEqual([[6, 'Time', 'bad-date', message]]);
+    // Newest first (sorted later): the times go forward from 1:00 to 12:30 against the file's way back.
+    const newestFirst = `Date,Time,Close\n${[...rows('2024-01-03', [...day].reverse()), ...rows('2024-01-02', [...day].reverse())].join('\n')}\n`;
+    expect(problemsOf(newestFirst, { sort: true })).toEqual([
+      [6, 'Time', 'bad-date', '"12:30" goes forward from 01:00 on line 5 within the same date, while the file\'s other times within a date go back: the "Time" column looks like a 12-hour clock without AM or PM, and read as a 24-hour clock the day would be misordered; write AM or PM after every time (1:00 PM), or every time on a 24-hour clock (13:00)'],
+    ]);
+    // A long file of two symbols a row each: the same step, found at the first symbol's 1:00 (line 10).
+    const long = `Date,Time,Symbol,Close\n${day.flatMap((time, i) => [`2024-01-02,${time},AAA,${String(100 + i)}`, `2024-01-02,${time},BBB,${String(50 + i)}`]).join('\n')}\n`;
+    expect(problemsOf(long).map(([row, field, rule]) => [row, field, rule])).toEqual([[10, 'Time', 'bad-date']]);
+
+    // Read as before: a 24-hour clock, rows shuffled within a date under --sort, a noon step between dates.
+    // 12:30 → 13:00 is a 24-hour clock: afternoon hours beyond 12 keep the noon step from being doubted.
+    const afternoon = parseMarketData('Date,Time,Close\n2024-01-02,11:30,1\n2024-01-02,12:30,2\n2024-01-02,13:00,3\n2024-01-03,9:30,4\n');
+    expect(afternoon.series[0]?.length).toBe(4);
+    // A 24-hour file whose rows are shuffled within a date: its steps go both ways, so 12:30 → 1:00 is a row out of order that sorting puts right.
+    const shuffled = parseMarketData('Date,Time,Close\n2024-01-02,10:00,1\n2024-01-02,09:00,2\n2024-01-02,12:30,3\n2024-01-02,01:00,4\n', { sort: true });
+    expect(Array.from(shuffled.series[0]?.time ?? [])).toEqual(['01:00', '09:00', '10:00', '12:30'].map((clock) => Date.parse(`2024-01-02T${clock}:00Z`)));
+    // 12:xx one day, 1:xx the next: no step within a date.
+    expect(parseMarketData('Date,Time,Close\n2024-01-02,11:00,1\n2024-01-02,12:00,2\n2024-01-03,1:00,3\n').series[0]?.length).toBe(3);
   });
 
   it('says that a time of day stands where the date belongs: a Time column without a Date column, or the two swapped', () => {
