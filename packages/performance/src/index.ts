@@ -20,7 +20,7 @@ export {
   computeMetrics,
   returnsFromEquity,
 } from './performance-calculator';
-export { METRIC_DESCRIPTIONS, describeMetric } from './metric-descriptions';
+export { METRIC_DESCRIPTIONS, describeMetric, unboundedMetricText } from './metric-descriptions';
 export { DEFAULT_PERIODS_PER_YEAR, describePeriodsPerYearBasis, inferPeriodsPerYear, intradayCalendar, medianSpacingMs, periodsPerYearBasis, tradesEveryDay } from './periods';
 export type { IntradayCalendar, PeriodsPerYearBasis } from './periods';
 export type { CalendarReturnPeriod } from './calendar-returns';

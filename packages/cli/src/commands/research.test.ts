@@ -257,7 +257,7 @@ describe('ensemble sweep', () => {
 
   // Regression: a combination whose objective is undefined because unboundedly good (a Calmar ratio
   // without a drawdown) had no rank and an empty objective, after every other.
-  it('ranks a combination with an unbounded objective first, prints it as ∞ and writes "Infinity"; its strategy file is no false alarm', async () => {
+  it('ranks a combination with an unbounded objective first, prints it as ∞ (no drawdown) and writes "Infinity"; its strategy file is no false alarm', async () => {
     const closes = [100, 110, 105, 120, 130, 140];
     writeFileSync(at('rising.csv'), ['date,open,high,low,close,volume', ...closes.map((close, day) => `2024-01-0${String(day + 1)},${String(close)},${String(close)},${String(close)},${String(close)},1000`), ''].join('\n'));
     writeFileSync(
@@ -285,7 +285,7 @@ describe('ensemble sweep', () => {
       // A strategy file's best is run again to check it reproduces: an unbounded value reproduces too.
       expect(sweep.stderr).toBe('');
       expect(sweep.code).toBe(0);
-      expect(sweep.stdout).toContain('    #1  index 0  to=2024-01-02  calmar ∞\n    #2  index 1  to=2024-01-08  calmar 30,185,603.4770\n');
+      expect(sweep.stdout).toContain('    #1  index 0  to=2024-01-02  calmar ∞ (no drawdown)\n    #2  index 1  to=2024-01-08  calmar 30,185,603.4770\n');
       const csv = readFileSync(at(`${out}/results.csv`), 'utf8').split('\n');
       expect(csv[1]).toMatch(/^1,0,ok,2024-01-02,Infinity,/);
       expect(JSON.parse(readFileSync(at(`${out}/summary.json`), 'utf8'))).toMatchObject({ best: { index: 0, objective: 'Infinity' } });

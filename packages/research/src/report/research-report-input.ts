@@ -1,3 +1,4 @@
+import { unboundedMetricText } from '@ensemble/performance';
 import type { PerformanceMetrics } from '@ensemble/performance';
 import type { ResearchReportInput } from '@ensemble/report';
 import type { Objective } from '../sweep/objective';
@@ -43,7 +44,7 @@ function unboundedNote(objective: Objective, indexes: readonly number[], where: 
   const one = indexes.length === 1;
   const which = one ? `combination ${String(indexes[0])}` : `combinations ${indexes.join(', ')}`;
   const rank = objective.direction === 'max' ? 'before' : 'after';
-  return `objective: ${objective.metric} is unbounded (+∞, undefined because unboundedly good) for ${which} ${where}; ${one ? 'it ranks' : 'they rank'} ${rank} every finite value and ${one ? 'is' : 'are'} shown here without a value`;
+  return `objective: ${objective.metric} is unbounded (+∞, undefined because unboundedly good) for ${which} ${where}; ${one ? 'it ranks' : 'they rank'} ${rank} every finite value and ${one ? 'is' : 'are'} shown here as ${unboundedMetricText(objective.metric)}`;
 }
 
 function parameterList(parameters: SweepResult['parameters']): ResearchReportInput['parameters'] {
@@ -71,6 +72,7 @@ export function sweepReportInput(result: SweepResult, given: ResearchReportOptio
       parameters: { ...row.parameters },
       status: row.status,
       objective: row.objective !== null && Number.isFinite(row.objective) ? row.objective : null,
+      ...(row.objective === Number.POSITIVE_INFINITY ? { unbounded: true } : {}),
       metrics: numericMetrics(row.metrics),
       ...(row.error === null ? {} : { error: row.error.message }),
     })),
@@ -135,6 +137,7 @@ export function walkForwardReportInput(result: WalkForwardResult, given: Researc
     testEnd: step.test.end,
     parameters: step.chosen === null ? null : { ...step.chosen.parameters },
     inSample: step.objective !== null && Number.isFinite(step.objective) ? step.objective : null,
+    ...(step.objective === Number.POSITIVE_INFINITY ? { inSampleUnbounded: true } : {}),
     outOfSample: outOfSampleObjective(step.outOfSample),
     efficiency: step.efficiency,
   }));
