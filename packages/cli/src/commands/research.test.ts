@@ -292,6 +292,23 @@ describe('ensemble sweep', () => {
     }
   });
 
+  // Regression: "--train 8w" was refused; windows were bars, months or years only.
+  it('walk-forward windows in calendar weeks and days, from the first bar', async () => {
+    const flags = ['--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2019-01-01', '--to', '2019-06-30', '--vary', 'fast=5,10', '--param', 'slow=20', '--workers', '1', '--no-progress'];
+    const weeks = await cli(['walk-forward', ...flags, '--train', '8w', '--test', '4w', '--out', at('weeks-wf')]);
+    expect(weeks.stderr).toBe('');
+    expect(weeks.code).toBe(0);
+    // By hand: the first bar is 2019-01-02; + 56 days = 2019-02-27 (the first test bar), + 84 days = 2019-03-27
+    // (after the first test window's last bar, 03-26); the next train window starts 28 days on, 2019-01-30.
+    expect(weeks.stdout).toContain('   0  train 2019-01-02→2019-02-26  test 2019-02-27→2019-03-26');
+    expect(weeks.stdout).toContain('   1  train 2019-01-30→2019-03-26  test 2019-03-27→2019-04-23');
+    const days = await cli(['walk-forward', ...flags, '--train', '56d', '--test', '28d', '--out', at('days-wf')]);
+    expect(readFileSync(at('days-wf/windows.csv'), 'utf8')).toBe(readFileSync(at('weeks-wf/windows.csv'), 'utf8'));
+    expect(days.code).toBe(0);
+    const help = await cli(['walk-forward', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--train <length> shortcut: train window, bars (750), calendar days or weeks (10d, 2w) or calendar months or years (36m, 3y)');
+  });
+
   it('--resume without a journal yet says every job runs', async () => {
     const { code, stderr } = await cli(['sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2015-01-01', '--vary', 'fast=5,10', '--workers', '1', '--no-progress', '--resume', '--out', at('resume-new')]);
     expect(code, stderr).toBe(0);

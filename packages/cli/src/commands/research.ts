@@ -550,7 +550,7 @@ Writes walk-forward.json (every window: chosen parameters, in- and out-of-sample
 walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.csv.
 `,
   )
-    .option('--train <length>', 'shortcut: train window, bars (750) or calendar months or years (36m, 3y)')
+    .option('--train <length>', 'shortcut: train window, bars (750), calendar days or weeks (10d, 2w) or calendar months or years (36m, 3y)')
     .option('--test <length>', 'shortcut: test window, in the unit of --train (250, 1y)')
     .option('--anchored', 'shortcut: anchored windows (the train window starts at the first bar) instead of rolling')
     .action(async (flags: ResearchFlags) => {
