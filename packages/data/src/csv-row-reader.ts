@@ -7,7 +7,6 @@ import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberAt, 
 import type { ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
 
-
 /** A time of day written with a colon or AM/PM, which no date form has. */
 const CLOCK_TEXT = /:|[ap]\.?m\.?\s*$/i;
 
