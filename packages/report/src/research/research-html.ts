@@ -90,7 +90,7 @@ function windowsTable(input: ResearchReportInput): InteractiveTable | undefined 
             .map(([name, value]) => `${name}=${String(value)}`)
             .join(', '),
       window.inSampleUnbounded === true ? unboundedMetricText(input.objective.metric) : window.inSample,
-      window.outOfSample,
+      window.outOfSampleUnbounded === true ? unboundedMetricText(input.objective.metric) : window.outOfSample,
       window.efficiency,
     ]),
   };

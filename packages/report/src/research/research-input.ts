@@ -69,6 +69,7 @@ const WindowSchema = z.strictObject({
   inSample: nullableFinite.describe('The chosen combination\'s objective on the train window'),
   inSampleUnbounded: z.boolean().optional().describe('True when the in-sample objective is unboundedly good (+∞), held as a null inSample; shown as "∞ (no drawdown)"'),
   outOfSample: nullableFinite.describe('Its objective on the test window'),
+  outOfSampleUnbounded: z.boolean().optional().describe('True when the out-of-sample objective is unboundedly good (+∞), held as a null outOfSample; shown as "∞ (no drawdown)"'),
   efficiency: nullableFinite.describe('Walk-forward efficiency of the window'),
 });
 

@@ -243,8 +243,15 @@ describe('renderResearchHtml', () => {
     expect(html).toContain('<div class="label">Best Calmar</div><div class="value long">∞ (no drawdown)</div>');
     // The best trial's row, first in the table, holds the text in its objective cell.
     expect(html).toMatch(/"rows":\[\[1,[^\]]*"∞ \(no drawdown\)"/);
-    const windows = { ...run, objective: { metric: 'calmar', direction: 'maximize' as const }, walkForward: { ...walk, windows: walk.windows.map((window, k) => (k === 0 ? { ...window, inSample: null, inSampleUnbounded: true } : window)) } };
-    expect(renderResearchHtml(windows)).toContain('"∞ (no drawdown)"');
+    const windows = {
+      ...run,
+      objective: { metric: 'calmar', direction: 'maximize' as const },
+      walkForward: { ...walk, windows: walk.windows.map((window, k) => (k === 0 ? { ...window, inSample: null, inSampleUnbounded: true } : k === 1 ? { ...window, outOfSample: null, outOfSampleUnbounded: true } : window)) },
+    };
+    // Window 1's in-sample cell, window 2's out-of-sample cell: a row is [window, 4 times, parameters, in, out, efficiency].
+    const windowsHtml = renderResearchHtml(windows);
+    expect(windowsHtml).toMatch(/\[1,(\d+,){4}"[^"]*","∞ \(no drawdown\)",[^,\]]+,[^,\]]+\]/);
+    expect(windowsHtml).toMatch(/\[2,(\d+,){4}"[^"]*",[^,\]]+,"∞ \(no drawdown\)",[^,\]]+\]/);
   });
 
   it('shows the windows of intraday bars with their times of day, and daily windows by their dates', () => {

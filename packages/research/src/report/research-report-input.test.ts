@@ -64,6 +64,15 @@ describe('research report inputs', () => {
     expect(input.walkForward?.windows[4]?.inSample).toBeNull();
     expect(input.walkForward?.windows[4]?.inSampleUnbounded).toBe(true);
     expect(input.walkForward?.windows.filter((window) => window.inSampleUnbounded === true)).toHaveLength(1);
+    // Out of sample likewise: window 2's test trades made into winners only (no losing trade, a win rate of 1).
+    const lossless = {
+      ...result,
+      steps: result.steps.map((step) => (step.index === 2 && step.outOfSample !== null ? { ...step, outOfSample: { ...step.outOfSample, profitFactor: null, averageLoss: null, winRate: 1 } } : step)),
+    };
+    const losslessInput = parseResearchReportInput(walkForwardReportInput(lossless));
+    expect(losslessInput.walkForward?.windows.filter((window) => window.outOfSampleUnbounded === true).map((window) => window.index)).toEqual([2]);
+    expect(losslessInput.trials.filter((trial) => trial.unbounded === true).map((trial) => trial.index)).toEqual([2]);
+    expect(input.walkForward?.windows.some((window) => window.outOfSampleUnbounded === true)).toBe(false);
     expect(input.statistics.notes[1]).toBe(
       'objective: profitFactor is unbounded (+∞, undefined because unboundedly good) for combination 1 on the train window of window 4; it ranks before every finite value and is shown here as ∞ (no losing trade)',
     );

@@ -1,6 +1,7 @@
 import { unboundedMetricText } from '@ensemble/performance';
 import type { PerformanceMetrics } from '@ensemble/performance';
 import type { ResearchReportInput } from '@ensemble/report';
+import { objectiveValue } from '../sweep/objective';
 import type { Objective } from '../sweep/objective';
 import type { SweepResult } from '../sweep/run-sweep';
 import type { WalkForwardResult } from '../walk-forward/run-walk-forward';
@@ -129,6 +130,8 @@ export function walkForwardReportInput(result: WalkForwardResult, given: Researc
     const value = metrics === null ? null : metrics[metric];
     return typeof value === 'number' && Number.isFinite(value) ? value : null;
   };
+  // A test window's objective can be unboundedly good too (a Calmar ratio without a drawdown): said so, as in-sample.
+  const outOfSampleUnbounded = (metrics: PerformanceMetrics | null): boolean => objectiveValue(metrics, result.objective) === Number.POSITIVE_INFINITY;
   const windows = result.steps.map((step) => ({
     index: step.index,
     trainStart: step.train.start,
@@ -139,6 +142,7 @@ export function walkForwardReportInput(result: WalkForwardResult, given: Researc
     inSample: step.objective !== null && Number.isFinite(step.objective) ? step.objective : null,
     ...(step.objective === Number.POSITIVE_INFINITY ? { inSampleUnbounded: true } : {}),
     outOfSample: outOfSampleObjective(step.outOfSample),
+    ...(outOfSampleUnbounded(step.outOfSample) ? { outOfSampleUnbounded: true } : {}),
     efficiency: step.efficiency,
   }));
   const unboundedSteps = result.steps.filter((step) => step.chosen !== null && step.objective !== null && !Number.isFinite(step.objective));
@@ -157,6 +161,7 @@ export function walkForwardReportInput(result: WalkForwardResult, given: Researc
               parameters: { ...step.chosen.parameters },
               status: step.status === 'no-choice' ? 'failed' : step.status,
               objective: outOfSampleObjective(step.outOfSample),
+              ...(outOfSampleUnbounded(step.outOfSample) ? { unbounded: true } : {}),
               metrics: numericMetrics(step.outOfSample),
               ...(step.error === null ? {} : { error: step.error.message }),
             },
