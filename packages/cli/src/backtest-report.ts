@@ -2,7 +2,7 @@ import type { DatasetInfo, MarketData } from '@ensemble/data';
 import { backtestResultJsonRows, isoTimeFormatter, jsonArrays, jsonRows, serializeBacktestResult } from '@ensemble/engine';
 import type { BacktestResult, BacktestResultJson, JsonListMaker, OpenPosition, ResolvedBacktestOptions, WeightsOverEquity, WithJsonRows } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
-import { describePeriodsPerYearBasis, periodsPerYearBasis, tradesEveryDay } from '@ensemble/performance';
+import { describePeriodsPerYearBasis, intradayCalendar, periodsPerYearBasis, tradesEveryDay } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue, formatPrice } from '@ensemble/protocol';
 import type { BarSeries, RebalanceRule, Trade } from '@ensemble/protocol';
 import { backtestReportInput } from '@ensemble/report';
@@ -184,18 +184,29 @@ export function backtestJsonRows(run: BacktestRun): WithJsonRows<BacktestJson> {
 export const BENCHMARK_WITHOUT_FIGURES = 'no figures, as it has fewer than 2 dates with a price in common with the run (check its first and last dates with `ensemble data inspect`)';
 
 /**
- * The note for inferred periods per year on bars that fall on Saturdays and Sundays too
- * (`tradesEveryDay`: crypto, 24/7 markets): the inference assumes exchange trading days (252 a
- * year, sessions of 6.5 hours), which understates their annualised volatility and Sharpe; the
- * note gives the calendar's figure (365 for daily bars, 8,760 for hourly ones) as a flag or a
- * config field. Null for other data and for periods per year that are not daily or intraday.
+ * The note for inferred periods per year on daily bars that fall on Saturdays and Sundays too
+ * (`tradesEveryDay`: crypto, 24/7 markets): the inference counts daily bars as exchange trading
+ * days (252 a year), which understates their annualised volatility and Sharpe; the note gives the
+ * calendar's figure (365) as a flag or a config field. Null for other data, and for intraday bars,
+ * whose inference counts such days itself (`intradayCalendar`: 8,760 for hourly bars round the clock).
  */
 export function everyDayNote(time: ArrayLike<number>, periodsPerYear: number, advice: 'flag' | 'config'): string | null {
-  if (periodsPerYear < 252 || !tradesEveryDay(time)) return null;
-  // 252 sessions of 6.5 hours a year against 365 days of 24.
-  const calendar = periodsPerYear === 252 ? 365 : Math.round((periodsPerYear * 365 * 24) / (252 * 6.5));
-  const give = advice === 'flag' ? `--periods-per-year ${String(calendar)}` : `"periodsPerYear": ${String(calendar)} in the config`;
+  if (periodsPerYear !== 252 || !tradesEveryDay(time)) return null;
+  const give = advice === 'flag' ? '--periods-per-year 365' : '"periodsPerYear": 365 in the config';
   return `the bars fall on Saturdays and Sundays too (data that trades every day): periods/year assumes exchange trading days (252 a year, 6.5-hour sessions), which understates annualised volatility and Sharpe; give ${give}`;
+}
+
+/**
+ * A summary's periods per year with where they come from: `8,760 periods/year (inferred from the
+ * bar spacing: 24 hours a day, 365 days a year)` — intraday bars name the calendar read from them
+ * (`intradayCalendar`), `252 periods/year (inferred from the bar spacing)`, `… (given)`.
+ */
+export function periodsPerYearText(time: ArrayLike<number>, periodsPerYear: number, given: boolean): string {
+  const figure = formatNumber(periodsPerYear, Number.isInteger(periodsPerYear) ? 0 : 2);
+  const basis = periodsPerYearBasis(time, given);
+  const calendar = basis === 'spacing' ? intradayCalendar(time) : null;
+  const detail = calendar === null ? '' : `: ${String(calendar.hoursPerDay)} hours a day, ${String(calendar.daysPerYear)} days a year`;
+  return `${figure} periods/year (${describePeriodsPerYearBasis(basis)}${detail})`;
 }
 
 /** A price: 2 decimals with separators, four significant digits below 1 (`0.1234`, `0.00001234`): protocol's `formatPrice`. */
@@ -399,7 +410,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const empty = run.data.series.filter((series) => series.length === 0).map((series) => echoValue(series.symbol));
   if (empty.length > 0) lines.push(`  ${label('')} no bars in the range: ${empty.join(', ')}`);
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
-  const ppy = `${formatNumber(performance.periodsPerYear, Number.isInteger(performance.periodsPerYear) ? 0 : 2)} periods/year (${describePeriodsPerYearBasis(periodsPerYearBasis(result.equity.time, !performance.periodsPerYearInferred))})`;
+  const ppy = periodsPerYearText(result.equity.time, performance.periodsPerYear, !performance.periodsPerYearInferred);
   lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
   const everyDay = performance.periodsPerYearInferred ? everyDayNote(result.equity.time, performance.periodsPerYear, 'flag') : null;
   if (everyDay !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${everyDay}`)}`);

@@ -243,6 +243,31 @@ describe('ensemble data inspect on files', () => {
     }
   });
 
+  // Regressions: a JSON bar's "time" beside its "date" was ignored (a duplicate date on a day's second
+  // bar), and a 12-hour clock without AM/PM read 1:00 as 01:00.
+  it('JSON bars with a date and a time field are joined; a Time column on a 12-hour clock without AM/PM is refused at its row', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'ensemble-inspect-'));
+    try {
+      const json = path.join(directory, 'bars.json');
+      writeFileSync(json, JSON.stringify(['09:30', '09:31', '09:32'].map((time, i) => ({ date: '2024-01-02', time, close: 100 + i }))));
+      const joined = await run(['data', 'inspect', json]);
+      expect(joined.code).toBe(0);
+      expect(joined.out).toContain(' · 3 bars · 2024-01-02 09:30 → 2024-01-02 09:32 · intraday · ');
+      expect(joined.out).toContain('note: dates of "date" joined with the times of day of "time" (read as UTC, as a date-time without an offset is)');
+      const csv = path.join(directory, 'twelve.csv');
+      const times = ['9:30', '10:30', '11:30', '12:30', '1:00', '2:00'];
+      writeFileSync(csv, `Date,Time,Close\n${times.map((time, i) => `2024-01-02,${time},${String(100 + i)}`).join('\n')}\n`);
+      for (const args of [['data', 'inspect', csv], ['backtest', '--data', csv, '--sort', '--strategy', 'buy-and-hold']]) {
+        const refused = await run(args);
+        expect(refused.code).toBe(2);
+        expect(refused.err).toContain(`${csv}:6  column "Time"  [bad-date]  "1:00" goes back from 12:30 on line 5 within the same date`);
+        expect(refused.err).toContain('write AM or PM after every time (1:00 PM), or every time on a 24-hour clock (13:00)');
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('monthly closes beside daily ones: no missing bar between months, a missing month named', async () => {
     // Business days of 2021-01-04 … 2021-03-31 for D; M on the first business day of each month
     // (spacings 28 and 28 days: monthly, threshold 42 days): nothing is missing.

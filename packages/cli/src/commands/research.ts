@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
+import { METRIC_DESCRIPTIONS, unboundedMetricText } from '@ensemble/performance';
 import { ConfigError, EnsembleError, echoValue } from '@ensemble/protocol';
 import type { RunError } from '@ensemble/protocol';
 import {
@@ -200,11 +200,11 @@ function percent(x: number | null | undefined): string {
 
 /**
  * An objective value: a metric in percent (`cagr`, `totalReturn`, `maxDrawdown`) as `backtest`
- * prints it, `17.03%`; any other with 4 decimals; an unbounded one (a Calmar ratio without a
- * drawdown) as `∞`.
+ * prints it, `17.03%`; any other with 4 decimals; an unbounded one with why, as the research
+ * report shows it (`unboundedMetricText`: `∞ (no drawdown)` for a Calmar ratio without a drawdown).
  */
 function objectiveText(x: number | null | undefined, metric: string): string {
-  if (x === Number.POSITIVE_INFINITY) return '∞';
+  if (x === Number.POSITIVE_INFINITY) return unboundedMetricText(metric);
   if (x === Number.NEGATIVE_INFINITY) return '-∞';
   return METRIC_DESCRIPTIONS.find((entry) => entry.name === metric)?.unit === 'percent' ? percent(x) : value(x);
 }
@@ -550,7 +550,7 @@ Writes walk-forward.json (every window: chosen parameters, in- and out-of-sample
 walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.csv.
 `,
   )
-    .option('--train <length>', 'shortcut: train window, bars (750) or calendar months or years (36m, 3y)')
+    .option('--train <length>', 'shortcut: train window, bars (750), calendar days or weeks (10d, 2w) or calendar months or years (36m, 3y)')
     .option('--test <length>', 'shortcut: test window, in the unit of --train (250, 1y)')
     .option('--anchored', 'shortcut: anchored windows (the train window starts at the first bar) instead of rolling')
     .action(async (flags: ResearchFlags) => {
