@@ -9,6 +9,7 @@ import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { loadRunConfigModules } from './run-config-modules';
 import { datasetSuggestion } from './data-source';
+import type { LoadedStrategyModule } from './strategy-modules';
 
 /** A run config read from a file: parsed and validated, with where it came from. */
 export interface LoadedRunConfig {
@@ -19,6 +20,8 @@ export interface LoadedRunConfig {
   readonly configDir: string;
   /** The strategies the config may name: the built-ins plus those of the strategy files it names. */
   readonly registry: StrategyRegistry;
+  /** The strategy files the config names, loaded (none when it names only built-in strategies). */
+  readonly modules: readonly LoadedStrategyModule[];
 }
 
 /** Options of {@link loadRunConfigFile} and {@link parseRunConfigText}. */
@@ -165,10 +168,10 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
       { source: file },
     );
   }
-  const { input, registry } = await loadRunConfigModules(parsed, configDir, file, options.registry);
+  const { input, registry, modules } = await loadRunConfigModules(parsed, configDir, file, options.registry);
   const issues = [...dataIssues(input), ...(await dataFileIssues(input, configDir))];
   const config = validateRunConfig(input, file, registry, issues);
-  return { config, source: file, configDir, registry };
+  return { config, source: file, configDir, registry, modules };
 }
 
 /** Options of {@link executeRun}. */

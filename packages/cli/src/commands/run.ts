@@ -13,13 +13,15 @@ import type { LogLevel } from '../logger';
 import { globalOptions } from '../options';
 import { runJsonChunks, writeRunOutputs } from '../run-files';
 import { executeRun, loadRunConfigFile, runBenchmark } from '../run-pipeline';
-import type { RunOutcome } from '../run-pipeline';
+import type { LoadedRunConfig, RunOutcome } from '../run-pipeline';
 import { countOnly, progressPhases, progressWanted, withProgress } from '../progress';
 import { renderRunSummary } from '../run-summary';
 import { FlagProblems } from '../flags';
-import { checkOutputTargets, resolveOutputFlags } from '../output-targets';
+import { dataFileKept, strategyFilesKept } from '../input-files';
+import { checkKeptFiles, checkOutputTargets, resolveOutputFlags } from '../output-targets';
+import type { KeptFile } from '../output-targets';
 import { writeChunks } from '../write-file';
-import { runAndReportBacktest } from './backtest';
+import { backtestInputsKept, runAndReportBacktest } from './backtest';
 
 const EXAMPLES = `
 Examples:
@@ -95,6 +97,15 @@ function configDataProblem(error: unknown, config: string, input: Record<string,
   return dataProblemsAsGiven(error, { files, config: { file: config, at: 'the data' } });
 }
 
+/** The files a run reads, which none of its outputs may replace: its `data.file` and every strategy file it names, with the local files they import. */
+function runInputsKept(loaded: LoadedRunConfig): KeptFile[] {
+  const file = loaded.config.data.file;
+  return [
+    ...(file === undefined ? [] : dataFileKept(file, loaded.configDir, 'the data file (data.file)')),
+    ...loaded.modules.flatMap((module) => strategyFilesKept({ path: module.absolute, files: module.ref.files }, loaded.configDir, 'a strategy file of the config')),
+  ];
+}
+
 /** The report title and subtitle of a run. */
 function reportTitles(outcome: RunOutcome, source: string): { title: string; subtitle: string } {
   const { result, dataset } = outcome;
@@ -145,12 +156,14 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
       const backtest = await readBacktestConfig(flags.config, io.cwd);
       if (backtest !== undefined) {
         const plan = await planBacktestConfig(backtest.input, flags.config, backtest.configDir, { json, md, html }, targets);
+        await checkKeptFiles(targets, backtestInputsKept(plan, io.cwd));
         await runAndReportBacktest(plan, io, createCliLogger(io, globalOptions(command).logLevel ?? 'error', { json: globalOptions(command).logJson === true }), phases).catch((error: unknown) => {
           throw configDataProblem(error, flags.config, backtest.input, backtest.configDir);
         });
         return;
       }
       const loaded = await loadRunConfigFile(flags.config, { cwd: io.cwd });
+      await checkKeptFiles(targets, runInputsKept(loaded));
 
       // Loading, then running: two phases of one call, each drawn while it lasts.
       const loading = phases('load ', 'bytes');
