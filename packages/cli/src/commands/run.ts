@@ -20,6 +20,7 @@ import { FlagProblems } from '../flags';
 import { dataFileKept, strategyFilesKept } from '../input-files';
 import { checkKeptFiles, checkOutputTargets, resolveOutputFlags } from '../output-targets';
 import type { KeptFile } from '../output-targets';
+import { warmupNotes } from '../warmup-notes';
 import { writeChunks } from '../write-file';
 import { backtestInputsKept, runAndReportBacktest } from './backtest';
 
@@ -195,6 +196,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
       const notes = [
         ...loadNotes(outcome.data, outcome.dataset, { requested: loaded.config.data.adjust === true || loaded.config.data.sort === true, advice: 'config' }),
         ...idleSymbolNotes(outcome.data, result.config.strategies),
+        ...warmupNotes(outcome.data, result.config.strategies, loaded.registry, result.bars),
       ];
       const summary = renderRunSummary(result, paletteFor(io, summarySink), { source: loaded.source, notes, cwd: io.cwd });
       const written = await withProgress(phases, 'write', 'bytes', (onProgress) =>
