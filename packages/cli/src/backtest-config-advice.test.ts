@@ -47,4 +47,13 @@ describe("a backtest config's summary advises the config's fields", () => {
     expect(out).toContain('--benchmark none turns it off');
     expect(out).toContain('Widen --from/--to.');
   });
+
+  // Regression: a fixed-cash amount below one unit's price rejected every entry and was told to
+  // raise the cash (100,000 here), which changes nothing.
+  it('a fixed-cash amount below one unit\'s price is named as the cause, not the cash', async () => {
+    const { code, out } = await cli(['backtest', '--data', 'daily.csv', '--strategy', 'buy-and-hold', '--sizing', 'fixed-cash:5']);
+    expect(code).toBe(0);
+    expect(out).toContain('note: nothing traded: every entry was rejected (--log-level warn says why for each; most often the fixed-cash amount of 5.00 per entry is less than one unit costs: --fractional, a larger amount (--sizing fixed-cash:C) or another sizing)');
+    expect(out).not.toContain('more --cash');
+  });
 });

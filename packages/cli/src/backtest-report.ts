@@ -432,9 +432,14 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   // A signal strategy whose every entry was rejected (e.g. --cash 50 against an index at 1,400 in
   // whole units) traded nothing either: the counts alone do not say so.
   if (definition.kind === 'signal' && orders.filled === 0 && orders.rejected > 0) {
-    const more = `more ${say('--cash', '"cash"')} or another ${say('--sizing', '"sizing"')}`;
-    const remedy = result.options.fractional ? more : `${say('--fractional', '"fractional": true')}, ${more}`;
-    lines.push(`  ${label('')} ${palette.yellow(`note: nothing traded: every entry was rejected (--log-level warn says why for each; most often the cash is less than one unit costs: ${remedy})`)}`);
+    const sizing = result.options.sizing;
+    const fractional = result.options.fractional ? '' : `${say('--fractional', '"fractional": true')}, `;
+    // A fixed-cash amount below one unit's price is what stops every entry, not the cash.
+    const cause =
+      sizing.kind === 'fixed-cash'
+        ? `the fixed-cash amount of ${formatMoney(sizing.amount)} per entry is less than one unit costs: ${fractional}a larger amount (${say('--sizing fixed-cash:C', '"sizing"')}) or another sizing`
+        : `the cash is less than one unit costs: ${fractional}more ${say('--cash', '"cash"')} or another ${say('--sizing', '"sizing"')}`;
+    lines.push(`  ${label('')} ${palette.yellow(`note: nothing traded: every entry was rejected (--log-level warn says why for each; most often ${cause})`)}`);
   }
   const warmup = result.strategy.warmup;
   if (result.bars < warmup) {
