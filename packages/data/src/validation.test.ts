@@ -1,3 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataValidationError, EnsembleError, MAX_PRICE, MAX_VOLUME } from '@ensemble/protocol';
 import type { DataProblem, DataRule } from '@ensemble/protocol';
@@ -390,6 +395,25 @@ describe('errors for bad paths', () => {
     expect((error as EnsembleError).code).toBe('IO_FAILED');
     expect((error as EnsembleError).message).toContain('directory');
   });
+
+  // Regression: `ensemble data inspect /dev/zero` never returned, reading a file without an end.
+  it.skipIf(process.platform === 'win32')('a device is IO_FAILED at once, and a named pipe is read', async () => {
+    const error: unknown = await loadMarketData('/dev/zero').catch((caught: unknown) => caught);
+    expect((error as EnsembleError).code).toBe('IO_FAILED');
+    expect((error as EnsembleError).message).toBe('"/dev/zero" is a device, not a file: pass a CSV or JSON file (to read a pipe, as /dev/stdin, pipe a file into the command).');
+    // A named pipe ends when its writer closes it, and is read as a file.
+    const directory = mkdtempSync(path.join(tmpdir(), 'ensemble-pipe-'));
+    try {
+      const fifo = path.join(directory, 'prices.csv');
+      execFileSync('mkfifo', [fifo]);
+      const writing = writeFile(fifo, 'date,close\n2020-01-02,10\n2020-01-03,11\n');
+      const data = await loadMarketData(fifo);
+      await writing;
+      expect(data.series[0]?.close).toEqual(new Float64Array([10, 11]));
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  }, 10_000);
 });
 
 // eslint-disable-next-line no-control-regex -- the tests look for raw control characters
