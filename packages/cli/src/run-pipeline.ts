@@ -144,6 +144,8 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
   // An empty path resolves to the working directory, which would read as "it is a directory".
   if (file.trim() === '') throw new EnsembleError('IO_FAILED', `Cannot read the run config ${quoteValue(file)}: the path is empty; give the path of a JSON file.`);
   const absolute = path.resolve(options.cwd ?? process.cwd(), file);
+  // A device (/dev/zero) has no end: it was read to V8's longest string and failed as "Invalid string length".
+  if (await isDevice(absolute)) throw new EnsembleError('IO_FAILED', `Cannot read the run config ${quoteValue(file, MAX_LINE_LENGTH)}: it is a device, not a file; give the path of a JSON file.`);
   let text: string;
   try {
     text = await readFile(absolute, 'utf8');
@@ -172,6 +174,12 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
   const issues = [...dataIssues(input), ...(await dataFileIssues(input, configDir))];
   const config = validateRunConfig(input, file, registry, issues);
   return { config, source: file, configDir, registry, modules };
+}
+
+/** Whether `file` is a character or block device (`/dev/zero`, a terminal), which a JSON file never is. */
+export async function isDevice(file: string): Promise<boolean> {
+  const info = await stat(file).catch(() => null);
+  return info !== null && (info.isCharacterDevice() || info.isBlockDevice());
 }
 
 /** Options of {@link executeRun}. */
