@@ -9,7 +9,7 @@ import { backtestReportInput } from '@ensemble/report';
 import type { ReportInput, SavedReportJson } from '@ensemble/report';
 import type { BacktestPlan } from './backtest-options';
 import { createPalette } from './color';
-import { loadNotes } from './data-source';
+import { endedSymbolNote, loadNotes } from './data-source';
 import type { Palette } from './color';
 import { quantityCapNote } from './quantity-cap';
 import { belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable, formatWeightSum } from './format';
@@ -402,6 +402,8 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   for (const note of loadNotes(run.data, run.dataset, { requested: plan.adjust || plan.sort, advice })) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);
   const empty = run.data.series.filter((series) => series.length === 0).map((series) => echoValue(series.symbol));
   if (empty.length > 0) lines.push(`  ${label('')} no bars in the range: ${empty.join(', ')}`);
+  const ended = endedSymbolNote(run.data, symbols, format);
+  if (ended !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${ended}`)}`);
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
   const ppy = `${formatNumber(performance.periodsPerYear, Number.isInteger(performance.periodsPerYear) ? 0 : 2)} periods/year (${describePeriodsPerYearBasis(periodsPerYearBasis(result.equity.time, !performance.periodsPerYearInferred))})`;
   lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);

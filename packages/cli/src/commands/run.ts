@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { isoTimeFormatter } from '@ensemble/engine';
 import { orchestratorReportInput } from '@ensemble/report';
 import { parseJsonText } from '@ensemble/protocol';
 import { isBacktestConfig, planBacktestConfig } from '../backtest-config';
 import { paletteFor } from '../color';
-import { dataProblemsAsGiven, idleSymbolNotes, loadNotes } from '../data-source';
+import { dataProblemsAsGiven, endedSymbolNote, idleSymbolNotes, loadNotes } from '../data-source';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
@@ -97,6 +98,11 @@ function configDataProblem(error: unknown, config: string, input: Record<string,
   const files = new Map<string, string>();
   if (given !== undefined) files.set(path.resolve(configDir, given), path.isAbsolute(given) ? given : path.join(path.dirname(config), given));
   return dataProblemsAsGiven(error, { files, config: { file: config, at: 'the data' } });
+}
+
+/** The note as a list: empty for none. */
+function nonNull(note: string | null): string[] {
+  return note === null ? [] : [note];
 }
 
 /** The files a run reads, which none of its outputs may replace: its `data.file` and every strategy file it names, with the local files they import. */
@@ -198,6 +204,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
         ...loadNotes(outcome.data, outcome.dataset, { requested: loaded.config.data.adjust === true || loaded.config.data.sort === true, advice: 'config' }),
         ...idleSymbolNotes(outcome.data, result.config.strategies),
         ...warmupNotes(outcome.data, result.config.strategies, loaded.registry, result.bars),
+        ...nonNull(endedSymbolNote(outcome.data, result.symbols, isoTimeFormatter(result.portfolio.equity.time))),
       ];
       const summary = renderRunSummary(result, paletteFor(io, summarySink), { source: loaded.source, notes, cwd: io.cwd });
       const written = await withProgress(phases, 'write', 'bytes', (onProgress) =>
