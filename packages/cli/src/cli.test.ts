@@ -58,6 +58,21 @@ describe('ensemble --help and --version', () => {
     expect((await run(['data', 'inspect'])).code).toBe(2);
   });
 
+  // Regression: `data inspect` named its flags "from" without the dashes, under "Invalid
+  // configuration:" without saying where, unlike `backtest`.
+  it('data inspect names --from and --to as typed, and --from after --to as such', async () => {
+    const after = await run(['data', 'inspect', 'sp500', '--from', '2010-02-01', '--to', '2010-01-01']);
+    expect(after.code).toBe(2);
+    expect(after.err).toBe('error: Invalid configuration in the command-line options:\n  - --from 2010-02-01 --to 2010-01-01: --from is after --to: the date range is empty; swap them\n');
+    const bad = await run(['data', 'inspect', 'sp500', '--to', '2010-13-45']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('  - --to 2010-13-45: "2010-13-45" is not a date; use YYYY-MM-DD');
+    // A date covers its whole day: 2010-01-04 to 2010-01-08 is that week's five bars.
+    const week = await run(['data', 'inspect', 'sp500', '--from', '2010-01-04', '--to', '2010-01-08']);
+    expect(week.code).toBe(0);
+    expect(week.out).toContain('5 bars · 2010-01-04 → 2010-01-08');
+  });
+
   it('reports a mistyped flag as unknown, with the nearest flag, before a mandatory flag it hides', async () => {
     // `--confg` is not `--config`: the typo is the problem, not a missing --config.
     const typo = await run(['run', '--confg', 'x.json']);

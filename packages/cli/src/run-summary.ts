@@ -11,6 +11,7 @@ import type { Palette } from './color';
 import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
 import { formatMetric } from './metrics-table';
 import { strategyErrorPlace } from './strategy-frames';
+import { quantityCapNote } from './quantity-cap';
 import { conflictOutcomeText, conflictSignalText, rebalanceReasonText, scheduleText } from '@ensemble/report';
 
 /** Sleeves named where their weights summed to more than their equity; more are counted. */
@@ -342,6 +343,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   const logged = orders.shrunk + orders.rejected + orders.dropped > 0 ? ' (--log-level warn logs each shrunk or rejected order, info each dropped one)' : '';
   const over = orders.weightsOverEquity === undefined ? '' : ` (${overEquityText(result, orders.weightsOverEquity)})`;
   lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${over} · ${formatCount(orders.dropped)} dropped${logged}`);
+  const capped = quantityCapNote(result.portfolio.fills, format);
+  if (capped !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${capped}`)}`);
   lines.push(...strategyLines(result, label));
   lines.push('');
 
