@@ -2,15 +2,16 @@ import type { DatasetInfo, MarketData } from '@ensemble/data';
 import { backtestResultJsonRows, isoTimeFormatter, jsonArrays, jsonRows, serializeBacktestResult } from '@ensemble/engine';
 import type { BacktestResult, BacktestResultJson, JsonListMaker, OpenPosition, ResolvedBacktestOptions, WeightsOverEquity, WithJsonRows } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
-import { describePeriodsPerYearBasis, periodsPerYearBasis, tradesEveryDay } from '@ensemble/performance';
+import { describePeriodsPerYearBasis, intradayCalendar, periodsPerYearBasis, tradesEveryDay } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue, formatPrice } from '@ensemble/protocol';
 import type { BarSeries, RebalanceRule, Trade } from '@ensemble/protocol';
 import { backtestReportInput } from '@ensemble/report';
 import type { ReportInput, SavedReportJson } from '@ensemble/report';
 import type { BacktestPlan } from './backtest-options';
 import { createPalette } from './color';
-import { loadNotes } from './data-source';
+import { endedSymbolNote, loadNotes } from './data-source';
 import type { Palette } from './color';
+import { quantityCapNote } from './quantity-cap';
 import { belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable, formatWeightSum } from './format';
 import { renderMetricGroups } from './metrics-table';
 import { savedReportJson } from './saved-report';
@@ -184,18 +185,29 @@ export function backtestJsonRows(run: BacktestRun): WithJsonRows<BacktestJson> {
 export const BENCHMARK_WITHOUT_FIGURES = 'no figures, as it has fewer than 2 dates with a price in common with the run (check its first and last dates with `ensemble data inspect`)';
 
 /**
- * The note for inferred periods per year on bars that fall on Saturdays and Sundays too
- * (`tradesEveryDay`: crypto, 24/7 markets): the inference assumes exchange trading days (252 a
- * year, sessions of 6.5 hours), which understates their annualised volatility and Sharpe; the
- * note gives the calendar's figure (365 for daily bars, 8,760 for hourly ones) as a flag or a
- * config field. Null for other data and for periods per year that are not daily or intraday.
+ * The note for inferred periods per year on daily bars that fall on Saturdays and Sundays too
+ * (`tradesEveryDay`: crypto, 24/7 markets): the inference counts daily bars as exchange trading
+ * days (252 a year), which understates their annualised volatility and Sharpe; the note gives the
+ * calendar's figure (365) as a flag or a config field. Null for other data, and for intraday bars,
+ * whose inference counts such days itself (`intradayCalendar`: 8,760 for hourly bars round the clock).
  */
 export function everyDayNote(time: ArrayLike<number>, periodsPerYear: number, advice: 'flag' | 'config'): string | null {
-  if (periodsPerYear < 252 || !tradesEveryDay(time)) return null;
-  // 252 sessions of 6.5 hours a year against 365 days of 24.
-  const calendar = periodsPerYear === 252 ? 365 : Math.round((periodsPerYear * 365 * 24) / (252 * 6.5));
-  const give = advice === 'flag' ? `--periods-per-year ${String(calendar)}` : `"periodsPerYear": ${String(calendar)} in the config`;
+  if (periodsPerYear !== 252 || !tradesEveryDay(time)) return null;
+  const give = advice === 'flag' ? '--periods-per-year 365' : '"periodsPerYear": 365 in the config';
   return `the bars fall on Saturdays and Sundays too (data that trades every day): periods/year assumes exchange trading days (252 a year, 6.5-hour sessions), which understates annualised volatility and Sharpe; give ${give}`;
+}
+
+/**
+ * A summary's periods per year with where they come from: `8,760 periods/year (inferred from the
+ * bar spacing: 24 hours a day, 365 days a year)` — intraday bars name the calendar read from them
+ * (`intradayCalendar`), `252 periods/year (inferred from the bar spacing)`, `… (given)`.
+ */
+export function periodsPerYearText(time: ArrayLike<number>, periodsPerYear: number, given: boolean): string {
+  const figure = formatNumber(periodsPerYear, Number.isInteger(periodsPerYear) ? 0 : 2);
+  const basis = periodsPerYearBasis(time, given);
+  const calendar = basis === 'spacing' ? intradayCalendar(time) : null;
+  const detail = calendar === null ? '' : `: ${String(calendar.hoursPerDay)} hours a day, ${String(calendar.daysPerYear)} days a year`;
+  return `${figure} periods/year (${describePeriodsPerYearBasis(basis)}${detail})`;
 }
 
 /** A price: 2 decimals with separators, four significant digits below 1 (`0.1234`, `0.00001234`): protocol's `formatPrice`. */
@@ -401,6 +413,9 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const symbols = result.symbols;
   const lines: string[] = [];
   const label = (text: string) => palette.dim(text.padEnd(10));
+  // A backtest config run by `ensemble run --config` is changed in the file, not by flags `run` does not take.
+  const advice: 'flag' | 'config' = plan.config === undefined ? 'flag' : 'config';
+  const say = (flag: string, field: string): string => (advice === 'flag' ? flag : field);
 
   lines.push(palette.bold(`Backtest: ${definition.name} on ${symbols.map((symbol) => echoValue(symbol)).join(', ')}${run.dataset === undefined ? '' : ` (${run.dataset.name})`}`));
   // A portfolio strategy's `rebalance` parameter may be overridden by --rebalance: the rebalance
@@ -411,21 +426,23 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   lines.push(`  ${label('strategy')} ${definition.name} (${definition.kind}) · ${formatParams(shownParams)}${origin}`);
   const dates = plan.dateFormat === undefined || plan.dateFormat === 'auto' ? '' : `, dates ${plan.dateFormat}`;
   lines.push(`  ${label('data')} ${run.dataset === undefined ? `${echoValue(run.data.source, MAX_LINE_LENGTH)} (${run.data.format}${dates})` : `${run.dataset.name}: ${run.dataset.description}`}`);
-  for (const note of loadNotes(run.data, run.dataset, { requested: plan.adjust || plan.sort, advice: 'flag' })) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);
+  for (const note of loadNotes(run.data, run.dataset, { requested: plan.adjust || plan.sort, advice })) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);
   const empty = run.data.series.filter((series) => series.length === 0).map((series) => echoValue(series.symbol));
   if (empty.length > 0) lines.push(`  ${label('')} no bars in the range: ${empty.join(', ')}`);
+  const ended = endedSymbolNote(run.data, symbols, format);
+  if (ended !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${ended}`)}`);
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
-  const ppy = `${formatNumber(performance.periodsPerYear, Number.isInteger(performance.periodsPerYear) ? 0 : 2)} periods/year (${describePeriodsPerYearBasis(periodsPerYearBasis(result.equity.time, !performance.periodsPerYearInferred))})`;
+  const ppy = periodsPerYearText(result.equity.time, performance.periodsPerYear, !performance.periodsPerYearInferred);
   lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
-  const everyDay = performance.periodsPerYearInferred ? everyDayNote(result.equity.time, performance.periodsPerYear, 'flag') : null;
+  const everyDay = performance.periodsPerYearInferred ? everyDayNote(result.equity.time, performance.periodsPerYear, advice) : null;
   if (everyDay !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${everyDay}`)}`);
   lines.push(`  ${label('engine')} ${describeEngineOptions(plan.engine, definition.kind)}`);
   if (run.rebalance !== null) lines.push(`  ${label('rebalance')} ${describeRebalance(run.rebalance)}`);
   const benchmark =
     run.benchmark === null
-      ? 'none (--benchmark SYMBOL compares with a symbol of the data)'
+      ? `none (${say('--benchmark SYMBOL', '"benchmark": "SYMBOL"')} compares with a symbol of the data)`
       : plan.benchmark.kind === 'auto'
-        ? `${echoValue(run.benchmark)}, buy and hold (the default with one symbol; --benchmark none turns it off)`
+        ? `${echoValue(run.benchmark)}, buy and hold (the default with one symbol; ${say('--benchmark none', '"benchmark": null')} turns it off)`
         : `${echoValue(run.benchmark)}, buy and hold`;
   lines.push(`  ${label('benchmark')} ${benchmark}`);
   if (plan.riskFreeRate !== 0) lines.push(`  ${label('risk-free')} ${formatPercent(plan.riskFreeRate)} a year`);
@@ -435,20 +452,28 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const over = orders.weightsOverEquity === undefined ? '' : ` (${overEquityReason(orders.weightsOverEquity, result.rebalances.length, "the strategy's")})`;
   const closing = costsReason(orders);
   lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
+  const capped = quantityCapNote(result.fills, format);
+  if (capped !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${capped}`)}`);
   // A portfolio strategy places no order for a weight worth less than one whole unit: a run that
   // traded nothing at all says why it may be (the engine logs each symbol at --log-level warn).
   if (definition.kind === 'portfolio' && orders.filled === 0 && !result.options.fractional && result.rebalances.length > 0) {
-    lines.push(`  ${label('')} ${palette.yellow('note: nothing traded: a weight worth less than one whole unit holds none (--log-level warn names each symbol; --fractional or more cash trades them)')}`);
+    lines.push(`  ${label('')} ${palette.yellow(`note: nothing traded: a weight worth less than one whole unit holds none (--log-level warn names each symbol; ${say('--fractional', '"fractional": true')} or more cash trades them)`)}`);
   }
   // A signal strategy whose every entry was rejected (e.g. --cash 50 against an index at 1,400 in
   // whole units) traded nothing either: the counts alone do not say so.
   if (definition.kind === 'signal' && orders.filled === 0 && orders.rejected > 0 && orders.belowClosingCosts !== orders.rejected) {
-    const remedy = result.options.fractional ? 'more --cash or another --sizing' : '--fractional, more --cash or another --sizing';
-    lines.push(`  ${label('')} ${palette.yellow(`note: nothing traded: every entry was rejected (--log-level warn says why for each; most often the cash is less than one unit costs: ${remedy})`)}`);
+    const sizing = result.options.sizing;
+    const fractional = result.options.fractional ? '' : `${say('--fractional', '"fractional": true')}, `;
+    // A fixed-cash amount below one unit's price is what stops every entry, not the cash.
+    const cause =
+      sizing.kind === 'fixed-cash'
+        ? `the fixed-cash amount of ${formatMoney(sizing.amount)} per entry is less than one unit costs: ${fractional}a larger amount (${say('--sizing fixed-cash:C', '"sizing"')}) or another sizing`
+        : `the cash is less than one unit costs: ${fractional}more ${say('--cash', '"cash"')} or another ${say('--sizing', '"sizing"')}`;
+    lines.push(`  ${label('')} ${palette.yellow(`note: nothing traded: every entry was rejected (--log-level warn says why for each; most often ${cause})`)}`);
   }
   const warmup = result.strategy.warmup;
   if (result.bars < warmup) {
-    lines.push(palette.yellow(`  note: ${formatCounted(result.bars, 'bar')} ${result.bars === 1 ? 'is' : 'are'} fewer than the strategy's warm-up of ${formatCount(warmup)}: it never decided. Widen --from/--to.`));
+    lines.push(palette.yellow(`  note: ${formatCounted(result.bars, 'bar')} ${result.bars === 1 ? 'is' : 'are'} fewer than the strategy's warm-up of ${formatCount(warmup)}: it never decided. Widen ${say('--from/--to', '"from"/"to" in data')}.`));
   }
   lines.push('');
 
@@ -481,7 +506,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   if (trades.length === 0) {
     lines.push(palette.bold('Trades: none closed'));
   } else {
-    const which = count === trades.length ? `all ${formatCount(trades.length)}` : `first ${formatCount(count)} of ${formatCount(trades.length)}; --trades all lists every one`;
+    const which = count === trades.length ? `all ${formatCount(trades.length)}` : `first ${formatCount(count)} of ${formatCount(trades.length)}; ${say('--trades all', 'the JSON result (--json)')} lists every one`;
     lines.push(palette.bold(`Trades (${which})`));
     if (count > 0) lines.push(indent(renderTrades(trades.slice(0, count), format, palette, symbols.length > 1)));
   }

@@ -58,6 +58,21 @@ describe('ensemble --help and --version', () => {
     expect((await run(['data', 'inspect'])).code).toBe(2);
   });
 
+  // Regression: `data inspect` named its flags "from" without the dashes, under "Invalid
+  // configuration:" without saying where, unlike `backtest`.
+  it('data inspect names --from and --to as typed, and --from after --to as such', async () => {
+    const after = await run(['data', 'inspect', 'sp500', '--from', '2010-02-01', '--to', '2010-01-01']);
+    expect(after.code).toBe(2);
+    expect(after.err).toBe('error: Invalid configuration in the command-line options:\n  - --from 2010-02-01 --to 2010-01-01: --from is after --to: the date range is empty; swap them\n');
+    const bad = await run(['data', 'inspect', 'sp500', '--to', '2010-13-45']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('  - --to 2010-13-45: "2010-13-45" is not a date; use YYYY-MM-DD');
+    // A date covers its whole day: 2010-01-04 to 2010-01-08 is that week's five bars.
+    const week = await run(['data', 'inspect', 'sp500', '--from', '2010-01-04', '--to', '2010-01-08']);
+    expect(week.code).toBe(0);
+    expect(week.out).toContain('5 bars · 2010-01-04 → 2010-01-08');
+  });
+
   it('reports a mistyped flag as unknown, with the nearest flag, before a mandatory flag it hides', async () => {
     // `--confg` is not `--config`: the typo is the problem, not a missing --config.
     const typo = await run(['run', '--confg', 'x.json']);
@@ -240,6 +255,31 @@ describe('ensemble data inspect on files', () => {
       expect(json.series[0]?.sessions).toEqual({ opens: ['09:30'], closes: ['15:59'], weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'], spacingMinutes: 1 });
     } finally {
       rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
+
+  // Regressions: a JSON bar's "time" beside its "date" was ignored (a duplicate date on a day's second
+  // bar), and a 12-hour clock without AM/PM read 1:00 as 01:00.
+  it('JSON bars with a date and a time field are joined; a Time column on a 12-hour clock without AM/PM is refused at its row', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'ensemble-inspect-'));
+    try {
+      const json = path.join(directory, 'bars.json');
+      writeFileSync(json, JSON.stringify(['09:30', '09:31', '09:32'].map((time, i) => ({ date: '2024-01-02', time, close: 100 + i }))));
+      const joined = await run(['data', 'inspect', json]);
+      expect(joined.code).toBe(0);
+      expect(joined.out).toContain(' · 3 bars · 2024-01-02 09:30 → 2024-01-02 09:32 · intraday · ');
+      expect(joined.out).toContain('note: dates of "date" joined with the times of day of "time" (read as UTC, as a date-time without an offset is)');
+      const csv = path.join(directory, 'twelve.csv');
+      const times = ['9:30', '10:30', '11:30', '12:30', '1:00', '2:00'];
+      writeFileSync(csv, `Date,Time,Close\n${times.map((time, i) => `2024-01-02,${time},${String(100 + i)}`).join('\n')}\n`);
+      for (const args of [['data', 'inspect', csv], ['backtest', '--data', csv, '--sort', '--strategy', 'buy-and-hold']]) {
+        const refused = await run(args);
+        expect(refused.code).toBe(2);
+        expect(refused.err).toContain(`${csv}:6  column "Time"  [bad-date]  "1:00" goes back from 12:30 on line 5 within the same date`);
+        expect(refused.err).toContain('write AM or PM after every time (1:00 PM), or every time on a 24-hour clock (13:00)');
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 

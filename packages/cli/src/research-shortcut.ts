@@ -153,7 +153,7 @@ function wholeNumber(problems: FlagProblems, flag: string, text: string | undefi
   return value ?? undefined;
 }
 
-/** A window length: bars (`250`) or calendar months or years (`6m`, `3y`). */
+/** A window length: bars (`250`), calendar days or weeks (`10d`, `2w`) or calendar months or years (`6m`, `3y`). */
 function windowLength(text: string): number | string {
   return /^\d+$/.test(text.trim()) ? Number(text) : text.trim();
 }

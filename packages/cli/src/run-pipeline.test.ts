@@ -31,6 +31,13 @@ describe('loadRunConfigFile', () => {
     expect((error as Error).message).toContain('Cannot read the run config "no/such.json": no such file');
   });
 
+  // Regression: /dev/zero was read to V8's longest string, then failed as "Invalid string length".
+  it.skipIf(process.platform === 'win32')('a device is an IO_FAILED error, said so', async () => {
+    const error: unknown = await loadRunConfigFile('/dev/zero', { cwd: repository }).catch((caught: unknown) => caught);
+    expect(EnsembleError.isInstance(error) && error.code).toBe('IO_FAILED');
+    expect((error as Error).message).toBe('Cannot read the run config "/dev/zero": it is a device, not a file; give the path of a JSON file.');
+  });
+
   it('an empty path says so (it resolved to the working directory: "it is a directory")', async () => {
     for (const file of ['', '  ']) {
       const error: unknown = await loadRunConfigFile(file, { cwd: repository }).catch((caught: unknown) => caught);

@@ -9,6 +9,7 @@ import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { loadRunConfigModules } from './run-config-modules';
 import { datasetSuggestion } from './data-source';
+import type { LoadedStrategyModule } from './strategy-modules';
 
 /** A run config read from a file: parsed and validated, with where it came from. */
 export interface LoadedRunConfig {
@@ -19,6 +20,8 @@ export interface LoadedRunConfig {
   readonly configDir: string;
   /** The strategies the config may name: the built-ins plus those of the strategy files it names. */
   readonly registry: StrategyRegistry;
+  /** The strategy files the config names, loaded (none when it names only built-in strategies). */
+  readonly modules: readonly LoadedStrategyModule[];
 }
 
 /** Options of {@link loadRunConfigFile} and {@link parseRunConfigText}. */
@@ -141,6 +144,8 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
   // An empty path resolves to the working directory, which would read as "it is a directory".
   if (file.trim() === '') throw new EnsembleError('IO_FAILED', `Cannot read the run config ${quoteValue(file)}: the path is empty; give the path of a JSON file.`);
   const absolute = path.resolve(options.cwd ?? process.cwd(), file);
+  // A device (/dev/zero) has no end: it was read to V8's longest string and failed as "Invalid string length".
+  if (await isDevice(absolute)) throw new EnsembleError('IO_FAILED', `Cannot read the run config ${quoteValue(file, MAX_LINE_LENGTH)}: it is a device, not a file; give the path of a JSON file.`);
   let text: string;
   try {
     text = await readFile(absolute, 'utf8');
@@ -165,10 +170,16 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
       { source: file },
     );
   }
-  const { input, registry } = await loadRunConfigModules(parsed, configDir, file, options.registry);
+  const { input, registry, modules } = await loadRunConfigModules(parsed, configDir, file, options.registry);
   const issues = [...dataIssues(input), ...(await dataFileIssues(input, configDir))];
   const config = validateRunConfig(input, file, registry, issues);
-  return { config, source: file, configDir, registry };
+  return { config, source: file, configDir, registry, modules };
+}
+
+/** Whether `file` is a character or block device (`/dev/zero`, a terminal), which a JSON file never is. */
+export async function isDevice(file: string): Promise<boolean> {
+  const info = await stat(file).catch(() => null);
+  return info !== null && (info.isCharacterDevice() || info.isBlockDevice());
 }
 
 /** Options of {@link executeRun}. */

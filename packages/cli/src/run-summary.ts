@@ -2,15 +2,16 @@ import { getDatasetInfo, isDatasetName } from '@ensemble/data';
 import { isoTimeFormatter } from '@ensemble/engine';
 import type { OrchestratorResult, RebalanceEvent, RunConfig, SleevesWeightsOverEquity } from '@ensemble/orchestrator';
 import { DEFAULT_MIN_INVESTED } from '@ensemble/orchestrator';
-import { METRIC_DESCRIPTIONS, describePeriodsPerYearBasis, periodsPerYearBasis } from '@ensemble/performance';
+import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { MetricName, PerformanceResult } from '@ensemble/performance';
-import { BENCHMARK_WITHOUT_FIGURES, costsReason, describeEngineOptions, everyDayNote, formatParams, overEquityReason } from './backtest-report';
+import { BENCHMARK_WITHOUT_FIGURES, costsReason, describeEngineOptions, everyDayNote, formatParams, overEquityReason, periodsPerYearText } from './backtest-report';
 import { createPalette } from './color';
 import type { Palette } from './color';
 import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
 import { formatMetric } from './metrics-table';
 import { strategyErrorPlace } from './strategy-frames';
+import { quantityCapNote } from './quantity-cap';
 import { conflictOutcomeText, conflictSignalText, rebalanceReasonText, scheduleText } from '@ensemble/report';
 
 /** Sleeves named where their weights summed to more than their equity; more are counted. */
@@ -310,7 +311,7 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   lines.push(`  ${label('data')} ${describeData(config, result)}`);
   for (const note of options.notes ?? []) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
-  const ppy = `${formatNumber(result.periodsPerYear, Number.isInteger(result.periodsPerYear) ? 0 : 2)} periods/year (${describePeriodsPerYearBasis(periodsPerYearBasis(result.portfolio.equity.time, config.periodsPerYear !== undefined))})`;
+  const ppy = periodsPerYearText(result.portfolio.equity.time, result.periodsPerYear, config.periodsPerYear !== undefined);
   lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
   const everyDay = config.periodsPerYear === undefined ? everyDayNote(result.portfolio.equity.time, result.periodsPerYear, 'config') : null;
   if (everyDay !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${everyDay}`)}`);
@@ -343,6 +344,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   const over = orders.weightsOverEquity === undefined ? '' : ` (${overEquityText(result, orders.weightsOverEquity)})`;
   const closing = costsReason(orders);
   lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
+  const capped = quantityCapNote(result.portfolio.fills, format);
+  if (capped !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${capped}`)}`);
   lines.push(...strategyLines(result, label));
   lines.push('');
 

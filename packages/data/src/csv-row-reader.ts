@@ -1,16 +1,11 @@
 import { DAY_MS, echoValue, quoteValue } from '@ensemble/protocol';
 import type { CsvScanner } from './csv-scanner';
 import type { DateReader } from './date-patterns';
+import { ClockChecks, MERIDIEM, notATimeOfDay, parseTimeOfDay } from './clock-checks';
 import { formatTime } from './dates';
 import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberAt, valueRule } from './numbers';
 import type { ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
-
-/** An hour in milliseconds. */
-const HOUR_MS = 3_600_000;
-
-/** A time of day's AM or PM. */
-const MERIDIEM = /[ap]\.?m\.?$/i;
 
 /** A time of day written with a colon or AM/PM, which no date form has. */
 const CLOCK_TEXT = /:|[ap]\.?m\.?\s*$/i;
@@ -23,12 +18,10 @@ export class RowReader {
   private readonly dates: DateReader;
   /** What a duplicate date's problem advises instead of removing a row, when not empty: join an unread time-of-day column. */
   private readonly duplicateHint: string;
-  /** The first time of day with an hour from 1 to 12 and no AM/PM (its line, 0 before one), and its text. */
-  private bareLine = 0;
-  private bareText = '';
-  /** The first time of day with AM or PM (its line, 0 before one), and its text. */
-  private meridiemLine = 0;
-  private meridiemText = '';
+  /** The rules of a time column's times of day across rows (AM/PM on some rows only, a 12-hour clock without it). */
+  private readonly clocks: ClockChecks;
+  /** The time column of the row being read, for {@link clocks}. */
+  private timeColumn = 0;
 
   constructor(scanner: CsvScanner, names: readonly string[], problems: ProblemCollector, dates: DateReader, duplicateHint = '') {
     this.scanner = scanner;
@@ -36,6 +29,15 @@ export class RowReader {
     this.problems = problems;
     this.dates = dates;
     this.duplicateHint = duplicateHint;
+    this.clocks = new ClockChecks({
+      kind: 'column',
+      place: (row) => `line ${String(row)}`,
+      text: () => this.scanner.field(this.timeColumn).trim(),
+      field: () => this.names[this.timeColumn] ?? '',
+      report: (message, row, value) => {
+        this.problems.add('bad-date', message, { row, field: this.names[this.timeColumn], value });
+      },
+    });
   }
 
   /**
@@ -153,8 +155,9 @@ export class RowReader {
       return Number.NaN;
     }
     // `H:MM`, `HH:MM` and `HH:MM:SS`, as almost every such file writes them, straight from the bytes.
+    this.timeColumn = time;
     const clock = clockAt(scanner.bytes, scanner.starts[time] ?? 0, scanner.ends[time] ?? 0);
-    if (!Number.isNaN(clock)) return clock >= HOUR_MS && clock < 13 * HOUR_MS && !this.bareClock(time) ? Number.NaN : day + clock;
+    if (!Number.isNaN(clock)) return this.clocks.bare(day, clock, scanner.line);
     const raw = scanner.field(time).trim();
     const field = this.names[time];
     if (raw === '') {
@@ -163,49 +166,10 @@ export class RowReader {
     }
     const offset = parseTimeOfDay(raw);
     if (Number.isNaN(offset)) {
-      this.problems.add(
-        'bad-date',
-        `${quoteValue(raw)} is not a time of day; use HH:MM, HH:MM:SS (with fractions of a second if any), HHMM or HHMMSS, on a 24-hour clock or with AM/PM`,
-        { row: scanner.line, field, value: raw },
-      );
+      this.problems.add('bad-date', notATimeOfDay(raw), { row: scanner.line, field, value: raw });
       return Number.NaN;
     }
-    if (MERIDIEM.test(raw)) {
-      if (this.meridiemLine === 0) {
-        this.meridiemLine = scanner.line;
-        this.meridiemText = raw;
-        if (this.bareLine > 0) return this.mixedClocks(time, this.bareText, this.bareLine, raw);
-      }
-    } else if (offset >= HOUR_MS && offset < 13 * HOUR_MS && !this.bareClock(time)) {
-      return Number.NaN;
-    }
-    return day + offset;
-  }
-
-  /**
-   * Notes a time of day of column `time` with an hour from 1 to 12 and no AM/PM; false when the
-   * file writes AM or PM elsewhere (the time could be morning or afternoon), reported once.
-   */
-  private bareClock(time: number): boolean {
-    // After the report (both seen), later ambiguous times are not read either, nor reported again.
-    if (this.bareLine > 0) return this.meridiemLine === 0;
-    const raw = this.scanner.field(time).trim();
-    this.bareLine = this.scanner.line;
-    this.bareText = raw;
-    return this.meridiemLine === 0 || !Number.isNaN(this.mixedClocks(time, raw, this.scanner.line, this.meridiemText));
-  }
-
-  /** Reports, once, that column `time` writes `bare` (line `bareLine`) without AM/PM beside `meridiem` with one; NaN. */
-  private mixedClocks(time: number, bare: string, bareLine: number, meridiem: string): number {
-    const line = this.scanner.line;
-    const other = bareLine === line ? `line ${this.meridiemLine} writes ${quoteValue(meridiem)}` : `line ${bareLine} writes ${quoteValue(bare)} without one`;
-    const own = bareLine === line ? `${quoteValue(bare)} has no AM or PM, and ${other}` : `${quoteValue(meridiem)} has AM or PM, and ${other}`;
-    this.problems.add(
-      'bad-date',
-      `${own}: a time from 1:00 to 12:59 without AM or PM could be morning or afternoon; write AM or PM on every row, or every time on a 24-hour clock`,
-      { row: line, field: this.names[time], value: bareLine === line ? bare : meridiem },
-    );
-    return Number.NaN;
+    return MERIDIEM.test(raw) ? this.clocks.meridiem(day, offset, scanner.line, raw) : this.clocks.bare(day, offset, scanner.line);
   }
 
   /**
@@ -291,38 +255,6 @@ function clockAt(bytes: Uint8Array, start: number, end: number): number {
   // NaN fails every comparison: a letter among the digits falls through to the general reading.
   if (!(hours <= 23 && minutes <= 59 && seconds <= 59)) return Number.NaN;
   return ((hours * 60 + minutes) * 60 + seconds) * 1000;
-}
-
-/** `H:MM`, `HH:MM:SS.fff`, `HHMM`, `HHMMSS` with an optional `AM`/`PM`. */
-const CLOCK = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:\s*([AaPp])\.?[Mm]\.?)?$/;
-const COMPACT_CLOCK = /^(\d{1,2})(\d{2})(\d{2})?(?:\s*([AaPp])\.?[Mm]\.?)?$/;
-
-/**
- * A time of day as milliseconds after midnight, or NaN: `9:30`, `09:30:15`, `09:30:15.250`,
- * `0930`, `093015` (three or four digits are hours and minutes, five or six hours, minutes and
- * seconds), each on a 24-hour clock (00:00 to 23:59:59) or 1 to 12 with `AM`/`PM` (`12:05 AM` is
- * 00:05). Fractions finer than a millisecond are dropped.
- */
-export function parseTimeOfDay(text: string): number {
-  const clock = CLOCK.exec(text);
-  const compact = clock === null ? COMPACT_CLOCK.exec(text) : null;
-  if (clock === null && compact === null) return Number.NaN;
-  const hours = Number(clock?.[1] ?? compact?.[1]);
-  const minutes = Number(clock?.[2] ?? compact?.[2]);
-  const seconds = Number(clock?.[3] ?? compact?.[3] ?? 0);
-  const fraction = clock?.[4] ?? '';
-  const meridiem = (clock?.[5] ?? compact?.[4] ?? '').toLowerCase();
-  if (minutes > 59 || seconds > 59) return Number.NaN;
-  let hour = hours;
-  if (meridiem === '') {
-    if (hours > 23) return Number.NaN;
-  } else {
-    if (hours < 1 || hours > 12) return Number.NaN;
-    hour = (hours % 12) + (meridiem === 'p' ? 12 : 0);
-  }
-  // Epoch milliseconds hold no finer time: digits after the third are dropped.
-  const milliseconds = Number(fraction.slice(0, 3).padEnd(3, '0'));
-  return ((hour * 60 + minutes) * 60 + seconds) * 1000 + milliseconds;
 }
 
 /** Whether bytes `[start, end)` hold a colon: a date field longer than a bare date that has a time of day. */

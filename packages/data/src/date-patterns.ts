@@ -238,6 +238,27 @@ function formsOf(seen: number): string[] {
 
 const ISO_DATE = tenCharactersOf('ymd', 45);
 
+/** A year first with a one- or two-digit month and day (`2024-1-5`), and anything after a space or a `T` (a time of day). */
+const YEAR_FIRST = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T].*)?$/;
+
+/**
+ * The problem of a year-first date with a one-digit month or day (`2024-1-5`, `2024/3/15 09:30`),
+ * which automatic detection does not read but `--date-format YYYY-MM-DD` (with the file's
+ * separator) does; null for any other text, or for a month or day out of range.
+ */
+export function yearFirstUnpaddedProblem(text: string): string | null {
+  const match = YEAR_FIRST.exec(text.trim());
+  if (match === null) return null;
+  const [, year = '', separator = '-', month = '', day = ''] = match;
+  if (month.length === 2 && day.length === 2) return null;
+  const m = Number(month);
+  const d = Number(day);
+  if (m < 1 || m > 12 || d < 1 || d > new Date(Date.UTC(Number(year), m, 0)).getUTCDate()) return null;
+  const format = `YYYY${separator}MM${separator}DD`;
+  const padded = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+  return `${quoteValue(text.trim())} has a one-digit month or day, which automatic detection does not read; pass --date-format ${format} (data.dateFormat in a config, dateFormat in code), which reads one or two digits, or write dates as ${padded}`;
+}
+
 /** A reader of the forms `auto` detects, with the day-month dates of this one load. */
 function autoReader(): DateReader {
   const order = new DayMonthOrder();
@@ -260,7 +281,7 @@ function autoReader(): DateReader {
       if (!Number.isNaN(time)) seen |= Math.abs(value) < 1e11 ? EPOCH_SECONDS_FORM : EPOCH_MS_FORM;
       return time;
     },
-    problem: dayMonthNeitherProblem,
+    problem: (text) => dayMonthNeitherProblem(text) ?? yearFirstUnpaddedProblem(text),
     keep: (text, where) => order.keep(text, where),
     columnProblem: (stoppedEarly) => order.problem(stoppedEarly, formsOf(seen)),
     singlePass: (field) => ({ tenCharacters: ISO_DATE, eightCharacters: undefined, dayMonth: new DayMonthDates(order, field) }),

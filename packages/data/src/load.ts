@@ -8,9 +8,13 @@ function errorCode(error: unknown): string | undefined {
   return typeof error.code === 'string' ? error.code : undefined;
 }
 
+/** Thrown inside {@link readDataBytes} for a device, to be told from a read failure. */
+class DeviceError extends Error {}
+
 /**
  * Reads a file (or a `file:` URL; other URLs are fetched) as bytes. A missing file throws an
- * `EnsembleError` with code `DATA_NOT_FOUND` naming the path; other read failures `IO_FAILED`.
+ * `EnsembleError` with code `DATA_NOT_FOUND` naming the path; a device (`/dev/zero`, a terminal)
+ * and other read failures `IO_FAILED`.
  */
 export async function readDataBytes(location: string | URL): Promise<Uint8Array> {
   checkArguments('readDataBytes', [locationIssue(location, 'location')]);
@@ -29,7 +33,11 @@ export async function readDataBytes(location: string | URL): Promise<Uint8Array>
     const handle = await fs.open(location, 'r');
     try {
       // One read into a buffer of the file's size: much faster than readFile's 512 KiB chunks.
-      const { size } = await handle.stat();
+      const stats = await handle.stat();
+      // A device has no size and, as /dev/zero or a terminal, no end: reading it never returned.
+      // A pipe (`cat prices.csv | ensemble data inspect /dev/stdin`) ends, and is read.
+      if (stats.isCharacterDevice() || stats.isBlockDevice()) throw new DeviceError();
+      const { size } = stats;
       if (!Number.isFinite(size) || size === 0) return await handle.readFile();
       const buffer = Buffer.allocUnsafe(size);
       let filled = 0;
@@ -45,6 +53,9 @@ export async function readDataBytes(location: string | URL): Promise<Uint8Array>
   } catch (error) {
     const absolute = path.resolve(shown);
     const where = absolute === shown ? quoteValue(shown, MAX_LINE_LENGTH) : `${quoteValue(shown, MAX_LINE_LENGTH)} (${echoValue(absolute, MAX_LINE_LENGTH)})`;
+    if (error instanceof DeviceError) {
+      throw new EnsembleError('IO_FAILED', `${where} is a device, not a file: pass a CSV or JSON file (to read a pipe, as /dev/stdin, pipe a file into the command).`);
+    }
     const code = errorCode(error);
     if (code === 'ENOENT') {
       throw new EnsembleError('DATA_NOT_FOUND', `Market data file not found: ${where}. Check the path, or use a data set name.`, {

@@ -86,7 +86,51 @@ export function describeBadNumber(rule: DataRule, raw: string, column: string): 
   if (PLACEHOLDER.test(raw.trim())) {
     return `${column} is ${quoteValue(raw)}, a placeholder for a missing value (Yahoo Finance writes a row of "null" for a day without prices): remove the row or fill in the value`;
   }
+  const hint = formattedNumberHint(raw.trim());
+  if (hint !== null) return `${column} is ${quoteValue(raw)}, which is not a plain number: ${hint}`;
   return `${column} is ${quoteValue(raw)}, which is not a number (use a plain decimal such as 101.25)`;
+}
+
+/** Digits grouped in threes by commas, with an optional decimal point: `1,234.5`, `12,345,678`. */
+const THOUSANDS_COMMAS = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/;
+/** Digits grouped in threes by dots or spaces, with a decimal comma: `1.234,5`, `1 234,5`. */
+const THOUSANDS_DOTS = /^[+-]?\d{1,3}([. \u00a0\u202f]\d{3})+(,\d*)?$/;
+/** A decimal comma alone: `1234,5`, `0,25`. */
+const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
+/** A number with a magnitude suffix, as investing.com writes volumes: `1.5K`, `58.41M`, `2B`. */
+const MAGNITUDE_SUFFIX = /^[+-]?(\d+(\.\d*)?|\.\d+)\s?([kmbt])$/i;
+/** A number with a currency sign before or after it: `$184.25`, `184.25 €`. */
+const CURRENCY = /^[+-]?[$€£¥]\s?[+-]?[\d.,]+$|^[+-]?[\d.,]+\s?[$€£¥]$/;
+/** A percentage: `-0.75%`. */
+const PERCENT = /^[+-]?[\d.,]+\s?%$/;
+const MAGNITUDES: Readonly<Record<string, string>> = { k: '1,000', m: '1,000,000', b: '1,000,000,000', t: '1,000,000,000,000' };
+
+/**
+ * What a spreadsheet or a web page's export did to a number, and how to write it, or null when
+ * the text looks like none of them: thousands separators (`1,234.5`), a decimal comma (`1234,5`,
+ * `1.234,5`), a magnitude suffix (`58.41M`), a currency sign (`$184.25`) or a percent sign. A
+ * comma between digits is never read as either separator: `1,234` is 1234 in one locale and
+ * 1.234 in another.
+ */
+function formattedNumberHint(text: string): string | null {
+  if (THOUSANDS_COMMAS.test(text)) {
+    const plain = text.replaceAll(',', '');
+    // `1,234` alone could be a decimal comma too.
+    const also = /^[+-]?\d{1,3},\d{3}$/.test(text) ? ` (or ${text.replace(',', '.')}, if the comma is a decimal comma)` : '';
+    return `it has thousands separators; write ${plain}${also}, without them (save the file with the number format "General", not with separators)`;
+  }
+  if (THOUSANDS_DOTS.test(text) || DECIMAL_COMMA.test(text)) {
+    const plain = text.replace(/[. \u00a0\u202f]/g, '').replace(',', '.');
+    return `it is written with a decimal comma; write ${plain}, with a decimal point and no thousands separators (save the file from a spreadsheet set to an English locale, or replace the commas)`;
+  }
+  const suffix = MAGNITUDE_SUFFIX.exec(text);
+  if (suffix !== null) {
+    const unit = MAGNITUDES[(suffix[3] ?? '').toLowerCase()] ?? '';
+    return `it is abbreviated with "${suffix[3] ?? ''}" (× ${unit}), which loses digits; write the whole number (download the data with full values)`;
+  }
+  if (CURRENCY.test(text)) return `it has a currency sign; write ${text.replace(/[$€£¥\s]/g, '')}, the number alone`;
+  if (PERCENT.test(text)) return 'it is a percentage (a change, not a price or a volume); remove the column, or give the column its own name';
+  return null;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { echoValue, findDuplicateProperty, quoteValue, symbolProblem, textPosition } from '@ensemble/protocol';
+import { DAY_MS, echoValue, findDuplicateProperty, quoteValue, symbolProblem, textPosition } from '@ensemble/protocol';
+import { ClockChecks, MERIDIEM, notATimeOfDay, parseTimeOfDay } from './clock-checks';
 import { dateReaderOf } from './date-patterns';
 import type { DateReader } from './date-patterns';
 import { formatTime } from './dates';
@@ -62,6 +63,10 @@ class JsonBarReader {
   private readonly dates: DateReader;
   private readonly literalAt: (path: JsonPath) => string | undefined;
   private row = 0;
+  /** The rules of the `time` fields' times of day across bars, as a CSV time column's. */
+  private readonly clocks: ClockChecks;
+  /** Whether a bar's `date` and `time` fields were joined. */
+  joined = false;
 
   constructor(problems: ProblemCollector, prefix: string, qualify: boolean, dates: DateReader, literalAt: (path: JsonPath) => string | undefined) {
     this.problems = problems;
@@ -69,7 +74,19 @@ class JsonBarReader {
     this.qualify = qualify;
     this.dates = dates;
     this.literalAt = literalAt;
+    this.clocks = new ClockChecks({
+      kind: 'field',
+      place: (row) => (this.qualify ? `${this.prefix} element ${String(row)}` : `element ${String(row)}`),
+      text: () => this.timeText,
+      field: () => 'time',
+      report: (message, row, value) => {
+        this.problems.add('bad-date', message, { row, field: this.field(row - 1, 'time'), value });
+      },
+    });
   }
+
+  /** The current bar's time of day as written, for {@link clocks}. */
+  private timeText = '';
 
   /** A field's value as the file writes it: a number beyond the range of doubles (`1e400`) as its literal, not "Infinity". */
   private written(index: number, key: string, value: unknown): string {
@@ -116,12 +133,50 @@ class JsonBarReader {
     return Number.NaN;
   }
 
+  /**
+   * A bar with both a `date` and a `time` field: the date's day plus the time of day, as a CSV
+   * file's `Date` and `Time` columns are joined (the same forms, rules and problems), or NaN after
+   * reporting why not.
+   */
+  private dateAndTime(index: number, bar: Record<string, unknown>): number {
+    const day = this.dateOf(index, bar, 'date');
+    if (Number.isNaN(day)) return Number.NaN;
+    this.joined = true;
+    const date = bar.date;
+    // A time written in the date, midnight included, would be added to: refused, as in a CSV file.
+    if (day % DAY_MS !== 0 || (typeof date === 'string' && date.trim().length > 10 && date.includes(':'))) {
+      const written = this.written(index, 'date', date);
+      this.add(index, 'date', 'bad-date', `${quoteValue(written)} has a time of day, and the "time" field gives one too: keep the date alone in "date" (the two fields are joined)`, written);
+      return Number.NaN;
+    }
+    const value = bar.time;
+    const raw = typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isInteger(value) && value >= 0 ? String(value) : null;
+    if (raw === '' || value === null) {
+      this.add(index, 'time', 'missing-value', 'the time of day is empty; every bar with a "time" field beside its "date" needs one');
+      return Number.NaN;
+    }
+    const clock = raw === null ? Number.NaN : parseTimeOfDay(raw);
+    if (raw === null || Number.isNaN(clock)) {
+      const written = raw ?? this.written(index, 'time', value);
+      this.add(index, 'time', 'bad-date', notATimeOfDay(written), written);
+      return Number.NaN;
+    }
+    this.timeText = raw;
+    return MERIDIEM.test(raw) ? this.clocks.meridiem(day, clock, this.row, raw) : this.clocks.bare(day, clock, this.row);
+  }
+
   private date(index: number, bar: Record<string, unknown>): number {
+    if ('date' in bar && 'time' in bar) return this.dateAndTime(index, bar);
     const key = DATE_KEYS.find((candidate) => candidate in bar);
     if (key === undefined) {
       this.add(index, 'date', 'missing-value', 'the bar has no "date" (or "time") field');
       return Number.NaN;
     }
+    return this.dateOf(index, bar, key);
+  }
+
+  /** The date of field `key` as epoch ms, or NaN after reporting why not. */
+  private dateOf(index: number, bar: Record<string, unknown>, key: string): number {
     const value = bar[key];
     let time = Number.NaN;
     const pattern = this.dates.format !== 'auto';
@@ -202,7 +257,14 @@ class JsonBarReader {
  * `unordered` builders accept bars in any date order (the loaders' `sort` option); `dates` reads
  * string dates (and epoch numbers, unless it is a date format's pattern, which reads text only).
  */
-export function parseJsonBars(text: string, problems: ProblemCollector, defaultSymbol: string, unordered = false, dates: DateReader = dateReaderOf(undefined)): SeriesBuilder[] {
+export function parseJsonBars(
+  text: string,
+  problems: ProblemCollector,
+  defaultSymbol: string,
+  unordered = false,
+  dates: DateReader = dateReaderOf(undefined),
+  notes: string[] = [],
+): SeriesBuilder[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -226,6 +288,7 @@ export function parseJsonBars(text: string, problems: ProblemCollector, defaultS
   let literals: Map<string, string> | undefined;
   const literalAt = (path: JsonPath): string | undefined => (literals ??= numberLiteralsBeyondRange(text)).get(jsonPathKey(path));
   const builders: SeriesBuilder[] = [];
+  const readers: JsonBarReader[] = [];
   const bySymbol = new Map<string, SeriesBuilder>();
   const builderOf = (symbol: string, capacity: number, row?: number): SeriesBuilder => {
     let builder = bySymbol.get(symbol);
@@ -240,6 +303,7 @@ export function parseJsonBars(text: string, problems: ProblemCollector, defaultS
   };
   if (Array.isArray(value)) {
     const reader = new JsonBarReader(problems, defaultSymbol, false, dates, literalAt);
+    readers.push(reader);
     const withSymbols = value.some((bar) => isRecord(bar) && 'symbol' in bar);
     reader.read(value, (bar, index) => {
       if (!withSymbols) return builderOf(defaultSymbol, value.length);
@@ -258,10 +322,13 @@ export function parseJsonBars(text: string, problems: ProblemCollector, defaultS
         continue;
       }
       const builder = builderOf(symbol, bars.length);
-      new JsonBarReader(problems, symbol, true, dates, literalAt).read(bars, () => builder);
+      const reader = new JsonBarReader(problems, symbol, true, dates, literalAt);
+      readers.push(reader);
+      reader.read(bars, () => builder);
     }
   } else {
     problems.add('bad-json', 'the JSON must be an array of bars or an object mapping each symbol to an array of bars');
   }
+  if (readers.some((reader) => reader.joined)) notes.push('dates of "date" joined with the times of day of "time" (read as UTC, as a date-time without an offset is)');
   return builders;
 }

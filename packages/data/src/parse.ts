@@ -138,7 +138,7 @@ function parseBuilders(bytes: Uint8Array, start: number, options: ParseOptions, 
       problems.add('missing-column', 'adjust applies to OHLCV CSV files with an adjusted close column (Yahoo Finance\'s "Adj Close"), not to JSON');
       return { format: 'json', builders: [], notes, dates: dates.reading() };
     }
-    const builders = parseJsonBars(decodeAll(bytes.subarray(start)), problems, defaultSymbol, sort, dates);
+    const builders = parseJsonBars(decodeAll(bytes.subarray(start)), problems, defaultSymbol, sort, dates, notes);
     addColumnProblem(dates, problems);
     return { format: 'json', builders, notes, dates: dates.reading() };
   }

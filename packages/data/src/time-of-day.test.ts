@@ -1,14 +1,14 @@
 import { DataValidationError } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
-import { parseTimeOfDay } from './csv-row-reader';
+import { parseTimeOfDay } from './clock-checks';
 import { parseMarketData } from './parse';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-function problemsOf(text: string): [number | undefined, string | undefined, string, string][] {
+function problemsOf(text: string, options: Parameters<typeof parseMarketData>[1] = {}): [number | undefined, string | undefined, string, string][] {
   try {
-    parseMarketData(text);
+    parseMarketData(text, options);
   } catch (error) {
     if (DataValidationError.isInstance(error)) return error.problems.map((p) => [p.row, p.field, p.rule, p.message]);
     throw error;
@@ -130,6 +130,36 @@ describe('a Date,Time file', () => {
     expect(parseMarketData('Date,Time,Close\n2024-01-02,09:30,1\n2024-01-02,12:30,2\n2024-01-02,15:59,3\n').series[0]?.length).toBe(3);
   });
 
+  // Regression: a 12-hour clock without AM/PM read 1:00 as 01:00: an unsorted-dates problem naming the
+  // wrong thing, or under --sort the afternoon moved before the morning without a word.
+  it('refuses a 12-hour clock without AM or PM, where a date\'s times go back from 12:xx to 1:xx, naming the row, column and fix', () => {
+    const rows = (date: string, times: string[]) => times.map((time, i) => `${date},${time},${String(100 + i)}`);
+    const day = ['9:30', '10:30', '11:30', '12:30', '1:00', '2:00', '3:00', '4:00'];
+    const text = `Date,Time,Close\n${[...rows('2024-01-02', day), ...rows('2024-01-03', day)].join('\n')}\n`;
+    // Header on line 1: 12:30 is line 5, 1:00 line 6. Later days are not read nor reported again.
+    const message = '"1:00" goes back from 12:30 on line 5 within the same date, while the file\'s other times within a date go forward: the "Time" column looks like a 12-hour clock without AM or PM, and read as a 24-hour clock the day would be misordered; write AM or PM after every time (1:00 PM), or every time on a 24-hour clock (13:00)';
+    expect(problemsOf(text)).toEqual([[6, 'Time', 'bad-date', message]]);
+    expect(problemsOf(text, { sort: true })).toEqual([[6, 'Time', 'bad-date', message]]);
+    // Newest first (sorted later): the times go forward from 1:00 to 12:30 against the file's way back.
+    const newestFirst = `Date,Time,Close\n${[...rows('2024-01-03', [...day].reverse()), ...rows('2024-01-02', [...day].reverse())].join('\n')}\n`;
+    expect(problemsOf(newestFirst, { sort: true })).toEqual([
+      [6, 'Time', 'bad-date', '"12:30" goes forward from 01:00 on line 5 within the same date, while the file\'s other times within a date go back: the "Time" column looks like a 12-hour clock without AM or PM, and read as a 24-hour clock the day would be misordered; write AM or PM after every time (1:00 PM), or every time on a 24-hour clock (13:00)'],
+    ]);
+    // A long file of two symbols a row each: the same step, found at the first symbol's 1:00 (line 10).
+    const long = `Date,Time,Symbol,Close\n${day.flatMap((time, i) => [`2024-01-02,${time},AAA,${String(100 + i)}`, `2024-01-02,${time},BBB,${String(50 + i)}`]).join('\n')}\n`;
+    expect(problemsOf(long).map(([row, field, rule]) => [row, field, rule])).toEqual([[10, 'Time', 'bad-date']]);
+
+    // Read as before: a 24-hour clock, rows shuffled within a date under --sort, a noon step between dates.
+    // 12:30 → 13:00 is a 24-hour clock: afternoon hours beyond 12 keep the noon step from being doubted.
+    const afternoon = parseMarketData('Date,Time,Close\n2024-01-02,11:30,1\n2024-01-02,12:30,2\n2024-01-02,13:00,3\n2024-01-03,9:30,4\n');
+    expect(afternoon.series[0]?.length).toBe(4);
+    // A 24-hour file whose rows are shuffled within a date: its steps go both ways, so 12:30 → 1:00 is a row out of order that sorting puts right.
+    const shuffled = parseMarketData('Date,Time,Close\n2024-01-02,10:00,1\n2024-01-02,09:00,2\n2024-01-02,12:30,3\n2024-01-02,01:00,4\n', { sort: true });
+    expect(Array.from(shuffled.series[0]?.time ?? [])).toEqual(['01:00', '09:00', '10:00', '12:30'].map((clock) => Date.parse(`2024-01-02T${clock}:00Z`)));
+    // 12:xx one day, 1:xx the next: no step within a date.
+    expect(parseMarketData('Date,Time,Close\n2024-01-02,11:00,1\n2024-01-02,12:00,2\n2024-01-03,1:00,3\n').series[0]?.length).toBe(3);
+  });
+
   it('says that a time of day stands where the date belongs: a Time column without a Date column, or the two swapped', () => {
     const advice = (value: string, column: string) =>
       `"${value}" is a time of day, not a date, and every bar needs its date: give the dates in a "Date" column beside the times (a "Date" and a "Time" column are joined), or write each date with its time in "${column}", as 2024-01-02 09:30`;
@@ -145,6 +175,54 @@ describe('a Date,Time file', () => {
   it('reads the dates by the given format and the times beside them', () => {
     const data = parseMarketData('Date,Time,Open,High,Low,Close\n02.01.2024,16:00,1,1,1,1\n03.01.2024,16:00,1,1,1,1\n', { dateFormat: 'DD.MM.YYYY' });
     expect(Array.from(data.series[0]?.time ?? [])).toEqual([Date.parse('2024-01-02T16:00:00Z'), Date.parse('2024-01-03T16:00:00Z')]);
+  });
+});
+
+// Regression: a JSON bar's "time" beside its "date" was not read, so a day's second bar was a duplicate date.
+describe('a JSON file whose bars have a "date" and a "time" field', () => {
+  const json = (bars: Record<string, unknown>[]) => JSON.stringify(bars);
+
+  it('gives the bars the date-times of the CSV Date,Time columns, in both layouts, and says the fields were joined', () => {
+    const bars = [
+      { date: '2024-01-02', time: '09:30', open: 100, high: 101, low: 99, close: 100.5 },
+      { date: '2024-01-02', time: '9:31:15', open: 100.5, high: 101, low: 100, close: 100.8 },
+      { date: '2024-01-03', time: '0930', open: 101, high: 102, low: 100, close: 101.5 },
+      { date: '2024-01-03', time: '13:00', open: 101, high: 102, low: 100, close: 101.7 },
+    ];
+    // By hand: 2024-01-02 09:30 UTC, 09:31:15, 2024-01-03 09:30 and 13:00.
+    const expected = ['2024-01-02T09:30:00Z', '2024-01-02T09:31:15Z', '2024-01-03T09:30:00Z', '2024-01-03T13:00:00Z'].map((text) => Date.parse(text));
+    const array = parseMarketData(json(bars));
+    expect(Array.from(array.series[0]?.time ?? [])).toEqual(expected);
+    expect(Array.from(array.series[0]?.close ?? [])).toEqual([100.5, 100.8, 101.5, 101.7]);
+    expect(array.notes).toContain('dates of "date" joined with the times of day of "time" (read as UTC, as a date-time without an offset is)');
+    const bySymbol = parseMarketData(JSON.stringify({ AAA: bars }));
+    expect(Array.from(bySymbol.series[0]?.time ?? [])).toEqual(expected);
+    // Day-first dates by the given format, the times beside them.
+    const dayFirst = parseMarketData(json([{ date: '02/01/2024', time: '16:00', close: 1 }, { date: '03/01/2024', time: '16:00', close: 2 }]), { dateFormat: 'DD/MM/YYYY' });
+    expect(Array.from(dayFirst.series[0]?.time ?? [])).toEqual([Date.parse('2024-01-02T16:00:00Z'), Date.parse('2024-01-03T16:00:00Z')]);
+    // A "time" alone is still the bar's date-time.
+    expect(Array.from(parseMarketData(json([{ time: '2024-01-02T09:30:00Z', close: 1 }])).series[0]?.time ?? [])).toEqual([Date.parse('2024-01-02T09:30:00Z')]);
+  });
+
+  it('refuses as a CSV file does: a date with a time of its own, an empty or wrong time, AM/PM on some bars only, a 12-hour clock without it', () => {
+    expect(problemsOf(json([
+      { date: '2024-01-02T10:00:00Z', time: '09:30', close: 1 },
+      { date: '2024-01-03', time: '', close: 1 },
+      { date: '2024-01-04', time: '25:00', close: 1 },
+      { date: '2024-01-05', time: true, close: 1 },
+    ]))).toEqual([
+      [1, 'date', 'bad-date', '"2024-01-02T10:00:00Z" has a time of day, and the "time" field gives one too: keep the date alone in "date" (the two fields are joined)'],
+      [2, 'time', 'missing-value', 'the time of day is empty; every bar with a "time" field beside its "date" needs one'],
+      [3, 'time', 'bad-date', '"25:00" is not a time of day; use HH:MM, HH:MM:SS (with fractions of a second if any), HHMM or HHMMSS, on a 24-hour clock or with AM/PM'],
+      [4, 'time', 'bad-date', '"true" is not a time of day; use HH:MM, HH:MM:SS (with fractions of a second if any), HHMM or HHMMSS, on a 24-hour clock or with AM/PM'],
+    ]);
+    expect(problemsOf(json([{ date: '2024-01-02', time: '11:55 AM', close: 1 }, { date: '2024-01-02', time: '12:05', close: 2 }]))).toEqual([
+      [2, 'time', 'bad-date', '"12:05" has no AM or PM, and element 1 writes "11:55 AM": a time from 1:00 to 12:59 without AM or PM could be morning or afternoon; write AM or PM on every row, or every time on a 24-hour clock'],
+    ]);
+    const day = ['9:30', '10:30', '11:30', '12:30', '1:00', '2:00'].map((time, i) => ({ date: '2024-01-02', time, close: 100 + i }));
+    expect(problemsOf(JSON.stringify({ AAA: day }), { sort: true })).toEqual([
+      [5, 'AAA[4].time', 'bad-date', '"1:00" goes back from 12:30 on AAA element 4 within the same date, while the file\'s other times within a date go forward: the "time" field looks like a 12-hour clock without AM or PM, and read as a 24-hour clock the day would be misordered; write AM or PM after every time (1:00 PM), or every time on a 24-hour clock (13:00)'],
+    ]);
   });
 });
 

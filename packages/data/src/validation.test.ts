@@ -1,3 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataValidationError, EnsembleError, MAX_PRICE, MAX_VOLUME } from '@ensemble/protocol';
 import type { DataProblem, DataRule } from '@ensemble/protocol';
@@ -390,6 +395,25 @@ describe('errors for bad paths', () => {
     expect((error as EnsembleError).code).toBe('IO_FAILED');
     expect((error as EnsembleError).message).toContain('directory');
   });
+
+  // Regression: `ensemble data inspect /dev/zero` never returned, reading a file without an end.
+  it.skipIf(process.platform === 'win32')('a device is IO_FAILED at once, and a named pipe is read', async () => {
+    const error: unknown = await loadMarketData('/dev/zero').catch((caught: unknown) => caught);
+    expect((error as EnsembleError).code).toBe('IO_FAILED');
+    expect((error as EnsembleError).message).toBe('"/dev/zero" is a device, not a file: pass a CSV or JSON file (to read a pipe, as /dev/stdin, pipe a file into the command).');
+    // A named pipe ends when its writer closes it, and is read as a file.
+    const directory = mkdtempSync(path.join(tmpdir(), 'ensemble-pipe-'));
+    try {
+      const fifo = path.join(directory, 'prices.csv');
+      execFileSync('mkfifo', [fifo]);
+      const writing = writeFile(fifo, 'date,close\n2020-01-02,10\n2020-01-03,11\n');
+      const data = await loadMarketData(fifo);
+      await writing;
+      expect(data.series[0]?.close).toEqual(new Float64Array([10, 11]));
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  }, 10_000);
 });
 
 // eslint-disable-next-line no-control-regex -- the tests look for raw control characters
@@ -442,6 +466,53 @@ describe('limits on values and symbols', () => {
     const error = parseError('date,open,high,low,close,volume\n2020-01-02,1,1,1,1,"\u001b]0;PWNED\u0007\u001b[2J\u001b[31mRED"\n', { file: 'v.csv' });
     expect(RAW_CONTROL.test(error.message)).toBe(false);
     expect(error.message).toContain('volume is "\\x1b]0;PWNED\\x07\\x1b[2J\\x1b[31mRED", which is not a number');
+  });
+
+  // Regression: a spreadsheet's or a web page's number formats (investing.com writes "1,184.25"
+  // and volumes as "58.41M", nasdaq.com "$184.25", a German Excel "1234,5") were each "not a
+  // number (use a plain decimal such as 101.25)", without saying what was wrong with them.
+  it('numbers with thousands separators, a decimal comma, a magnitude suffix, a currency or a percent sign say so and how to write them', () => {
+    const csv = [
+      'date,open,high,low,close,volume',
+      '2020-01-02,"1,184.25","1.234,5",1234,"1234,5",58.41M',
+      '2020-01-03,$184.25,"1 234,5",1000,"1,234",2b',
+      '2020-01-06,184.25 €,-0.75%,1000,"12,345,678",1.5 K',
+    ].join('\n');
+    const error = parseError(`${csv}\n`, { file: 'formats.csv' });
+    expect(error.problems.map((p) => [p.row, p.field, p.rule, p.message])).toEqual([
+      [2, 'open', 'non-numeric', 'open is "1,184.25", which is not a plain number: it has thousands separators; write 1184.25, without them (save the file with the number format "General", not with separators)'],
+      [2, 'high', 'non-numeric', 'high is "1.234,5", which is not a plain number: it is written with a decimal comma; write 1234.5, with a decimal point and no thousands separators (save the file from a spreadsheet set to an English locale, or replace the commas)'],
+      [2, 'close', 'non-numeric', 'close is "1234,5", which is not a plain number: it is written with a decimal comma; write 1234.5, with a decimal point and no thousands separators (save the file from a spreadsheet set to an English locale, or replace the commas)'],
+      [2, 'volume', 'non-numeric', 'volume is "58.41M", which is not a plain number: it is abbreviated with "M" (× 1,000,000), which loses digits; write the whole number (download the data with full values)'],
+      [3, 'open', 'non-numeric', 'open is "$184.25", which is not a plain number: it has a currency sign; write 184.25, the number alone'],
+      [3, 'high', 'non-numeric', 'high is "1 234,5", which is not a plain number: it is written with a decimal comma; write 1234.5, with a decimal point and no thousands separators (save the file from a spreadsheet set to an English locale, or replace the commas)'],
+      [3, 'close', 'non-numeric', 'close is "1,234", which is not a plain number: it has thousands separators; write 1234 (or 1.234, if the comma is a decimal comma), without them (save the file with the number format "General", not with separators)'],
+      [3, 'volume', 'non-numeric', 'volume is "2b", which is not a plain number: it is abbreviated with "b" (× 1,000,000,000), which loses digits; write the whole number (download the data with full values)'],
+      [4, 'open', 'non-numeric', 'open is "184.25 €", which is not a plain number: it has a currency sign; write 184.25, the number alone'],
+      [4, 'high', 'non-numeric', 'high is "-0.75%", which is not a plain number: it is a percentage (a change, not a price or a volume); remove the column, or give the column its own name'],
+      [4, 'close', 'non-numeric', 'close is "12,345,678", which is not a plain number: it has thousands separators; write 12345678, without them (save the file with the number format "General", not with separators)'],
+      [4, 'volume', 'non-numeric', 'volume is "1.5 K", which is not a plain number: it is abbreviated with "K" (× 1,000), which loses digits; write the whole number (download the data with full values)'],
+    ]);
+    // Anything else keeps the general advice.
+    expect(parseError('date,close\n2020-01-02,1e5x\n').problems[0]?.message).toBe('close is "1e5x", which is not a number (use a plain decimal such as 101.25)');
+  });
+
+  // Regression: a year-first date with a one-digit month or day was told to "use YYYY-MM-DD", though
+  // `--date-format YYYY-MM-DD` reads it as it is.
+  it('a year-first date with a one-digit month or day names the date format that reads it', () => {
+    const error = parseError('date,close\n2024-1-5,10\n2024-1-16,11\n');
+    expect(error.problems.map((p) => [p.row, p.rule, p.message])).toEqual([
+      [2, 'bad-date', '"2024-1-5" has a one-digit month or day, which automatic detection does not read; pass --date-format YYYY-MM-DD (data.dateFormat in a config, dateFormat in code), which reads one or two digits, or write dates as 2024-01-05'],
+      [3, 'bad-date', '"2024-1-16" has a one-digit month or day, which automatic detection does not read; pass --date-format YYYY-MM-DD (data.dateFormat in a config, dateFormat in code), which reads one or two digits, or write dates as 2024-01-16'],
+    ]);
+    // With the file's separator, and a time of day after the date.
+    expect(parseError('date,close\n2024/3/15 09:30,10\n').problems[0]?.message).toBe(
+      '"2024/3/15 09:30" has a one-digit month or day, which automatic detection does not read; pass --date-format YYYY/MM/DD (data.dateFormat in a config, dateFormat in code), which reads one or two digits, or write dates as 2024-03-15',
+    );
+    // The format named reads them.
+    expect(parseMarketData('date,close\n2024-1-5,10\n2024-1-16,11\n', { dateFormat: 'YYYY-MM-DD' }).series[0]?.time).toEqual(new Float64Array([Date.UTC(2024, 0, 5), Date.UTC(2024, 0, 16)]));
+    // No such date (30 February) keeps the general advice.
+    expect(parseError('date,close\n2024-2-30,10\n').problems[0]?.message).toBe('"2024-2-30" is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds');
   });
 
   // Regression: Yahoo Finance's row of "null" (a day without prices) read as five unrelated

@@ -1,5 +1,6 @@
 import type {
   BarSeries,
+  Logger,
   EntrySignal,
   Position,
   Strategy,
@@ -9,7 +10,7 @@ import type {
 import { allocateBarSeries, barSeriesFromBars } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { z } from 'zod';
-import type { StrategyRegistry } from '../src/config';
+import type { RunConfigInput, StrategyRegistry } from '../src/config';
 
 /** Epoch ms of a `YYYY-MM-DD` date at UTC midnight. */
 export function day(date: string): number {
@@ -169,4 +170,53 @@ export const testRegistry: StrategyRegistry = {
 /** Each test strategy, for direct engine runs. */
 export function randomSignal(params: z.input<typeof RandomSignalSchema>, id: string): Strategy {
   return new RandomSignalStrategy(RandomSignalSchema.parse(params), id);
+}
+
+/** An event a {@link leveledLogger} wrote: its level and its fields (with its logger's bindings). */
+export interface Written {
+  readonly level: string;
+  readonly fields: Record<string, unknown>;
+}
+
+/**
+ * A logger in pino's shape at level `level` (pino's `isLevelEnabled` included): it writes the
+ * events at or above its level, with the bindings of its children, into `written`.
+ */
+export function leveledLogger(level: 'info' | 'warn', written: Written[], bindings: Record<string, unknown> = {}): Logger & { isLevelEnabled(level: string): boolean } {
+  const order = ['debug', 'info', 'warn', 'error'];
+  const enabled = (at: string): boolean => order.indexOf(at) >= order.indexOf(level);
+  const write =
+    (at: string) =>
+    (fields: object | string): void => {
+      if (enabled(at)) written.push({ level: at, fields: { ...bindings, ...(typeof fields === 'string' ? { msg: fields } : fields) } });
+    };
+  return {
+    isLevelEnabled: enabled,
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    child: (more) => leveledLogger(level, written, { ...bindings, ...more }),
+  };
+}
+
+/**
+ * Two strategies that throw (at their 12th and 25th bar) beside a steady one, on one symbol of 40
+ * bars, under `errorPolicy: "isolate"`: a run that isolates `early` then `late`.
+ */
+export function throwingSleeves(): { config: RunConfigInput; series: BarSeries[] } {
+  return {
+    series: [walkSeries('S0', 40, 3, 0.03, 50)],
+    config: {
+      data: { dataset: 'test' },
+      cash: 100_000,
+      errorPolicy: 'isolate',
+      rebalance: { schedule: { everyBars: 10 } },
+      strategies: [
+        { id: 'late', strategy: 'throwing', params: { at: 25 }, symbols: ['S0'] },
+        { id: 'early', strategy: 'throwing', params: { at: 12 }, symbols: ['S0'] },
+        { id: 'steady', strategy: 'random-signal', params: { seed: 5 }, symbols: ['S0'] },
+      ],
+    },
+  };
 }

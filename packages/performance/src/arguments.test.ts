@@ -10,12 +10,14 @@ import {
   drawdownSeries,
   describePeriodsPerYearBasis,
   inferPeriodsPerYear,
+  intradayCalendar,
   medianSpacingMs,
   periodsPerYearBasis,
   returnsFromEquity,
   rollingSharpe,
   timeWeightedIndex,
   turnoverOf,
+  unboundedMetricText,
   weightTurnover,
 } from './index';
 
@@ -57,6 +59,8 @@ describe('entry points given arguments of the wrong kind from JavaScript', () =>
     ['analyzeDrawdowns', 'an object', () => analyzeDrawdowns({} as never, equity), ['time']],
     ['medianSpacingMs', 'null', () => medianSpacingMs(null as never), ['time']],
     ['inferPeriodsPerYear', 'undefined', () => inferPeriodsPerYear(undefined as never), ['time']],
+    ['intradayCalendar', 'undefined', () => intradayCalendar(undefined as never), ['time']],
+    ['unboundedMetricText', 'a number', () => unboundedMetricText(5 as never), ['metric']],
     ['periodsPerYearBasis', 'nothing', () => (periodsPerYearBasis as (...args: unknown[]) => unknown)(), ['time', 'given']],
     ['describePeriodsPerYearBasis', 'a word of its own', () => describePeriodsPerYearBasis('inferred' as never), ['basis']],
     ['describeMetric', 'null', () => describeMetric(null as never), ['name']],

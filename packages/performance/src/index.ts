@@ -20,9 +20,9 @@ export {
   computeMetrics,
   returnsFromEquity,
 } from './performance-calculator';
-export { METRIC_DESCRIPTIONS, describeMetric } from './metric-descriptions';
-export { DEFAULT_PERIODS_PER_YEAR, describePeriodsPerYearBasis, inferPeriodsPerYear, medianSpacingMs, periodsPerYearBasis, tradesEveryDay } from './periods';
-export type { PeriodsPerYearBasis } from './periods';
+export { METRIC_DESCRIPTIONS, describeMetric, unboundedMetricText } from './metric-descriptions';
+export { DEFAULT_PERIODS_PER_YEAR, describePeriodsPerYearBasis, inferPeriodsPerYear, intradayCalendar, medianSpacingMs, periodsPerYearBasis, tradesEveryDay } from './periods';
+export type { IntradayCalendar, PeriodsPerYearBasis } from './periods';
 export type { CalendarReturnPeriod } from './calendar-returns';
 export { calendarReturns } from './calendar-returns';
 export { rollingSharpe } from './rolling-sharpe';

@@ -1,6 +1,6 @@
 import { ConfigError, quoteValue } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
-import { METRIC_DESCRIPTIONS, describeMetric } from './metric-descriptions';
+import { METRIC_DESCRIPTIONS, describeMetric, unboundedMetricText } from './metric-descriptions';
 import { computeMetrics } from './performance-calculator';
 import type { MetricName } from './types';
 
@@ -30,5 +30,15 @@ describe('METRIC_DESCRIPTIONS', () => {
     const name = `\u001b[2J${'x'.repeat(200)}`;
     expect(quoteValue(name)).toMatch(/^"\\x1b\[2Jx+…" \(204 chars\)$/);
     expect(() => describeMetric(name as MetricName)).toThrow(`unknown metric ${quoteValue(name)}; known metrics:`);
+  });
+});
+
+// Regression: an unboundedly good objective read "∞" with no reason, in the sweep summary and the research report.
+describe('unboundedMetricText', () => {
+  it('says why a ratio is unboundedly good: the zero it divides by', () => {
+    expect(unboundedMetricText('calmar')).toBe('∞ (no drawdown)');
+    expect(unboundedMetricText('sortino')).toBe('∞ (no return below the risk-free rate)');
+    expect(unboundedMetricText('profitFactor')).toBe('∞ (no losing trade)');
+    expect(unboundedMetricText('sharpe')).toBe('∞');
   });
 });

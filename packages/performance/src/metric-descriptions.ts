@@ -65,3 +65,21 @@ export function describeMetric(name: MetricName): MetricDescription {
   }
   return description;
 }
+
+/** Why a metric can be unboundedly good: the zero its ratio divides by (see `objectiveValue` of `@ensemble/research`). */
+const UNBOUNDED_REASONS: Partial<Record<string, string>> = {
+  calmar: 'no drawdown',
+  sortino: 'no return below the risk-free rate',
+  profitFactor: 'no losing trade',
+};
+
+/**
+ * How a metric's unboundedly good value (+∞: a ratio over an exact 0 with a positive numerator)
+ * reads in summaries and reports, with why: `∞ (no drawdown)` for `calmar`, `∞ (no return below
+ * the risk-free rate)` for `sortino`, `∞ (no losing trade)` for `profitFactor`; `∞` for others.
+ */
+export function unboundedMetricText(metric: string): string {
+  checkArguments('unboundedMetricText', [stringIssue(metric, 'metric', 'a metric name')]);
+  const reason = UNBOUNDED_REASONS[metric];
+  return reason === undefined ? '∞' : `∞ (${reason})`;
+}

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeMetrics } from './performance-calculator';
-import { describePeriodsPerYearBasis, inferPeriodsPerYear, medianSpacingMs, periodsPerYearBasis, tradesEveryDay } from './periods';
+import { describePeriodsPerYearBasis, inferPeriodsPerYear, intradayCalendar, medianSpacingMs, periodsPerYearBasis, tradesEveryDay } from './periods';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -56,13 +56,49 @@ describe('inferPeriodsPerYear', () => {
     expect(inferPeriodsPerYear(monthStarts(10, 12))).toBe(1);
   });
 
-  it('scales intraday bars from 6.5-hour sessions × 252', () => {
-    expect(inferPeriodsPerYear(every(0, 60_000, 500))).toBe(252 * 390);
-    expect(inferPeriodsPerYear(every(0, 5 * 60_000, 500))).toBe(252 * 78);
-    expect(inferPeriodsPerYear(every(0, HOUR, 500))).toBe(252 * 6.5);
+  it('scales intraday bars of exchange sessions from 6.5-hour sessions × 252', () => {
+    expect(inferPeriodsPerYear(every(0, 60_000, 390))).toBe(252 * 390);
+    // 09:30–16:00 sessions on the weekdays of 2024-01-08 → 2024-01-26, five-minute and hourly bars.
+    const weekdays = businessDays(Date.UTC(2024, 0, 8), 15);
+    expect(inferPeriodsPerYear(weekdays.flatMap((day) => every(day + 9.5 * HOUR, 5 * 60_000, 78)))).toBe(252 * 78);
+    expect(inferPeriodsPerYear(weekdays.flatMap((day) => every(day + 9.5 * HOUR, HOUR, 7)))).toBe(252 * 6.5);
     // Minute bars over several sessions: overnight gaps do not move the median.
-    const sessions = [0, 1, 2, 3].flatMap((day) => every(day * DAY + 14.5 * HOUR, 60_000, 390));
+    // (Four weekdays: 1970-01-01 was a Thursday, so the days from 1970-01-05 on a Monday.)
+    const sessions = [4, 5, 6, 7].flatMap((day) => every(day * DAY + 14.5 * HOUR, 60_000, 390));
     expect(inferPeriodsPerYear(sessions)).toBe(98_280);
+  });
+
+  // Regression: hourly bars round the clock every day (crypto) read as 252 × 6.5 = 1,638 a year.
+  it('scales bars round the clock on every day of the week from 365 days of 24 hours', () => {
+    const start = Date.UTC(2024, 0, 1); // a Monday
+    // 365 × 24 = 8,760 hours; 365 × 1,440 = 525,600 minutes; 365 × 24 × 4 = 35,040 quarter hours.
+    expect(inferPeriodsPerYear(every(start, HOUR, 24 * 60))).toBe(8_760);
+    expect(inferPeriodsPerYear(every(start, 60_000, 1_440 * 21))).toBe(525_600);
+    expect(inferPeriodsPerYear(every(start, 15 * 60_000, 96 * 30))).toBe(35_040);
+    // Starting and ending mid-day, a missing hour: still every day, round the clock.
+    const gappy = every(start + 13 * HOUR, HOUR, 24 * 20).filter((_, i) => i !== 100);
+    expect(inferPeriodsPerYear(gappy)).toBe(8_760);
+    expect(intradayCalendar(gappy)).toEqual({ daysPerYear: 365, hoursPerDay: 24 });
+  });
+
+  it('counts round-the-clock weekdays (futures, currencies) as 252 days of 24 hours, and sessions every day as 365 of 6.5', () => {
+    // Hourly bars round the clock, Monday to Friday: 252 × 24 = 6,048.
+    const weekdays = businessDays(Date.UTC(2024, 0, 8), 20).flatMap((day) => every(day, HOUR, 24));
+    expect(inferPeriodsPerYear(weekdays)).toBe(6_048);
+    expect(intradayCalendar(weekdays)).toEqual({ daysPerYear: 252, hoursPerDay: 24 });
+    // 23 hours a day (a futures session with its daily hour's break) is round the clock too.
+    const futures = businessDays(Date.UTC(2024, 0, 8), 20).flatMap((day) => every(day, HOUR, 23));
+    expect(inferPeriodsPerYear(futures)).toBe(6_048);
+    // A 6.5-hour session of five-minute bars on every day of the week: 365 × 78 = 28,470.
+    const daily = every(Date.UTC(2024, 0, 1), DAY, 28).flatMap((day) => every(day + 9.5 * HOUR, 5 * 60_000, 78));
+    expect(inferPeriodsPerYear(daily)).toBe(28_470);
+    expect(intradayCalendar(daily)).toEqual({ daysPerYear: 365, hoursPerDay: 6.5 });
+  });
+
+  it('has no intraday calendar for daily bars or one bar; they keep their figures', () => {
+    expect(intradayCalendar(every(Date.UTC(2020, 0, 1), DAY, 400))).toBeNull();
+    expect(intradayCalendar([Date.UTC(2020, 0, 1)])).toBeNull();
+    expect(inferPeriodsPerYear(every(Date.UTC(2020, 0, 1), 12 * HOUR, 400))).toBe(252);
   });
 
   it('falls back to 252 with fewer than two timestamps', () => {

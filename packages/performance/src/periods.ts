@@ -78,18 +78,94 @@ export function medianSpacingMs(time: ArrayLike<number>): number | null {
 }
 
 /**
+ * The calendar {@link inferPeriodsPerYear} assumes for intraday bars (a median spacing under 6.5
+ * hours), read from the bars: `daysPerYear` 365 when they fall on Saturdays and Sundays too
+ * ({@link tradesEveryDay}), else 252 exchange days; `hoursPerDay` 24 when they run round the clock
+ * (at least half of the UTC days with a bar span 20 hours or more, from their first bar to their
+ * last plus one spacing), else a 6.5-hour session (US equities).
+ */
+export interface IntradayCalendar {
+  /** Trading days a year: 365 (every day) or 252 (exchange days). */
+  readonly daysPerYear: 365 | 252;
+  /** Trading hours a day: 24 (round the clock) or 6.5 (one exchange session). */
+  readonly hoursPerDay: 24 | 6.5;
+}
+
+/** A day whose bars span at least this long (first bar to last plus one spacing) is a round-the-clock day. */
+const ROUND_THE_CLOCK_MS = 20 * 3_600_000;
+
+/** Weekday (Sunday = 0, Saturday = 6) of a UTC day number; 1970-01-01 was a Thursday (4). */
+function weekdayOf(day: number): number {
+  return (((day + 4) % 7) + 7) % 7;
+}
+
+/** Whether bar counts on Saturdays and Sundays make data that trades every day (see {@link tradesEveryDay}). */
+function isEveryDay(bars: number, saturdays: number, sundays: number): boolean {
+  return bars >= 14 && saturdays >= bars / 10 && sundays >= bars / 10;
+}
+
+/** {@link IntradayCalendar} of sorted `time` whose median spacing is `spacing` (ms), in one pass. */
+function calendarOf(time: ArrayLike<number>, spacing: number): IntradayCalendar {
+  const n = time.length;
+  let days = 0;
+  let roundTheClock = 0;
+  let saturdays = 0;
+  let sundays = 0;
+  let day = Number.NaN;
+  let weekday = -1;
+  let first = 0;
+  let last = 0;
+  for (let i = 0; i < n; i++) {
+    const t = time[i] ?? 0;
+    const d = Math.floor(t / DAY_MS);
+    if (d !== day) {
+      if (days > 0 && last - first + spacing >= ROUND_THE_CLOCK_MS) roundTheClock++;
+      day = d;
+      weekday = weekdayOf(d);
+      first = t;
+      days++;
+    }
+    last = t;
+    if (weekday === 6) saturdays++;
+    else if (weekday === 0) sundays++;
+  }
+  if (days > 0 && last - first + spacing >= ROUND_THE_CLOCK_MS) roundTheClock++;
+  return {
+    daysPerYear: isEveryDay(n, saturdays, sundays) ? 365 : 252,
+    hoursPerDay: days > 0 && roundTheClock * 2 >= days ? 24 : 6.5,
+  };
+}
+
+/**
+ * The {@link IntradayCalendar} of `time` (sorted epoch ms) when its median spacing is under 6.5
+ * hours, else null (daily and longer bars are counted by spacing alone, as are fewer than two).
+ */
+export function intradayCalendar(time: ArrayLike<number>): IntradayCalendar | null {
+  checkArguments('intradayCalendar', [columnIssue(time, 'time', 'sorted times in epoch ms')]);
+  const spacing = medianSpacingMs(time);
+  if (spacing === null || !(spacing > 0) || spacing >= SESSION_MS) return null;
+  return calendarOf(time, spacing);
+}
+
+/**
  * Periods per year implied by the median spacing `d` of `time` (epoch ms):
- * `d` < 6.5 h → intraday, `252 × 6.5 h / d` (252 sessions of 6.5 hours, e.g. 98,280 for one-minute
- * bars, 1,638 for hourly); 6.5 h ≤ `d` < 4 days → 252 (daily business days); 4 ≤ `d` < 20 days → 52
- * (weekly); 20 ≤ `d` < 60 days → 12 (monthly); 60 ≤ `d` < 200 days → 4 (quarterly); `d` ≥ 200 days
- * → 1 (yearly). Fewer than two timestamps → 252. Calendar-daily data (crypto, 365 bars a year)
- * reads as 252: pass `periodsPerYear: 365` explicitly.
+ * `d` < 6.5 h → intraday, `days × hours / d` over the bars' {@link IntradayCalendar}: 252 sessions
+ * of 6.5 hours for exchange bars (98,280 for one-minute bars, 1,638 for hourly), 365 days of 24
+ * hours for bars round the clock on every day of the week (525,600 for one-minute bars, 8,760 for
+ * hourly), 252 × 24 hours round the clock on weekdays only, 365 × 6.5 hours for sessions on every
+ * day; 6.5 h ≤ `d` < 4 days → 252 (daily business days); 4 ≤ `d` < 20 days → 52 (weekly);
+ * 20 ≤ `d` < 60 days → 12 (monthly); 60 ≤ `d` < 200 days → 4 (quarterly); `d` ≥ 200 days → 1
+ * (yearly). Fewer than two timestamps → 252. Calendar-daily data (crypto, 365 bars a year) reads
+ * as 252: pass `periodsPerYear: 365` explicitly.
  */
 export function inferPeriodsPerYear(time: ArrayLike<number>): number {
   checkArguments('inferPeriodsPerYear', [columnIssue(time, 'time', 'sorted times in epoch ms')]);
   const spacing = medianSpacingMs(time);
   if (spacing === null || !(spacing > 0)) return DEFAULT_PERIODS_PER_YEAR;
-  if (spacing < SESSION_MS) return (252 * SESSION_MS) / spacing;
+  if (spacing < SESSION_MS) {
+    const calendar = calendarOf(time, spacing);
+    return (calendar.daysPerYear * (calendar.hoursPerDay === 24 ? DAY_MS : SESSION_MS)) / spacing;
+  }
   const days = spacing / DAY_MS;
   if (days < 4) return 252;
   if (days < 20) return 52;
@@ -142,11 +218,10 @@ export function describePeriodsPerYearBasis(basis: PeriodsPerYearBasis): string 
 
 /**
  * Whether `time` (epoch ms) looks like data that trades every day (crypto, 24/7 markets): at
- * least a tenth of the timestamps on a Saturday and a tenth on a Sunday (UTC). Such data has 365
- * days a year (8,760 hours), which {@link inferPeriodsPerYear} does not assume: its 252 sessions of
- * 6.5 hours understate the annualised volatility and Sharpe of daily bars by √(365/252) and of
- * hourly ones by √(8,760/1,638). Exchange data whose dates carry an offset moves at most one
- * weekday onto a weekend day, so it never has both.
+ * least 14 timestamps, a tenth of them on a Saturday and a tenth on a Sunday (UTC). Such data has
+ * 365 days a year: {@link inferPeriodsPerYear} counts them for intraday bars (8,760 hours for
+ * hourly bars round the clock), not for daily ones, which read as 252 (pass 365). Exchange data
+ * whose dates carry an offset moves at most one weekday onto a weekend day, so it never has both.
  */
 export function tradesEveryDay(time: ArrayLike<number>): boolean {
   const n = time.length;
@@ -154,10 +229,9 @@ export function tradesEveryDay(time: ArrayLike<number>): boolean {
   let saturdays = 0;
   let sundays = 0;
   for (let i = 0; i < n; i++) {
-    // 1970-01-01 was a Thursday: day 0 → 4 (Sunday = 0, Saturday = 6).
-    const weekday = (((Math.floor((time[i] ?? 0) / DAY_MS) + 4) % 7) + 7) % 7;
+    const weekday = weekdayOf(Math.floor((time[i] ?? 0) / DAY_MS));
     if (weekday === 6) saturdays++;
     else if (weekday === 0) sundays++;
   }
-  return saturdays >= n / 10 && sundays >= n / 10;
+  return isEveryDay(n, saturdays, sundays);
 }

@@ -197,6 +197,17 @@ describe('StrategyNotFoundError', () => {
     expect(error.message).toContain('buy-and-hold, sma-crossover');
   });
 
+  // Regression: `ensemble strategies sma-crosover` listed the names without the suggestion that
+  // `backtest --strategy sma-crosover` and a run config give.
+  it('suggests the name a mistyped one most likely meant, whatever its case', () => {
+    const names = ['buy-and-hold', 'sma-crossover', 'rsi-mean-reversion'];
+    expect(new StrategyNotFoundError('sma-crosover', names).message).toBe(
+      'Unknown strategy "sma-crosover" — did you mean "sma-crossover"? Available: buy-and-hold, sma-crossover, rsi-mean-reversion. Run `ensemble strategies` to list them with their parameters.',
+    );
+    expect(new StrategyNotFoundError('Buy-And-Hold', names).message).toContain('Unknown strategy "Buy-And-Hold" — did you mean "buy-and-hold"? Available:');
+    expect(new StrategyNotFoundError('magic', names).message).toBe('Unknown strategy "magic". Available: buy-and-hold, sma-crossover, rsi-mean-reversion. Run `ensemble strategies` to list them with their parameters.');
+  });
+
   it('echoes an unknown name safely', () => {
     const error = new StrategyNotFoundError(`sma\u001b[2J${'y'.repeat(100_000)}`, ['buy-and-hold']);
     expect(RAW_CONTROL.test(error.message)).toBe(false);

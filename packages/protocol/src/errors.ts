@@ -1,5 +1,6 @@
 import { MAX_LINE_LENGTH, echoValue, limitLines, listValues, quoteValue, safeMessage } from './echo';
 import { formatValue } from './format-value';
+import { closestMatch } from './suggest';
 
 const errorBrand = Symbol.for('ensemble.error');
 
@@ -204,7 +205,7 @@ export class StrategyNotFoundError extends EnsembleError {
   constructor(strategyName: string, available: readonly string[]) {
     super(
       'STRATEGY_NOT_FOUND',
-      `Unknown strategy ${quoteValue(strategyName)}. Available: ${listValues(available)}. Run \`ensemble strategies\` to list them with their parameters.`,
+      `Unknown strategy ${quoteValue(strategyName)}${suggestionOf(strategyName, available) || '.'} Available: ${listValues(available)}. Run \`ensemble strategies\` to list them with their parameters.`,
     );
     this.name = 'StrategyNotFoundError';
     this.strategyName = strategyName;
@@ -214,6 +215,12 @@ export class StrategyNotFoundError extends EnsembleError {
   static override isInstance(error: unknown): error is StrategyNotFoundError {
     return EnsembleError.isInstance(error) && error.name === 'StrategyNotFoundError';
   }
+}
+
+/** ` — did you mean "sma-crossover"?` for a mistyped strategy name (case aside, too), or nothing. */
+function suggestionOf(name: string, available: readonly string[]): string {
+  const match = typeof name === 'string' && Array.isArray(available) ? closestMatch(name, available.filter((candidate) => typeof candidate === 'string')) : undefined;
+  return match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`;
 }
 
 function describeCause(cause: unknown): string {

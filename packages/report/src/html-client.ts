@@ -39,6 +39,8 @@ export const CLIENT_SCRIPT = String.raw`
 
   function formatCell(value, type) {
     if (value === null || value === undefined) return isNumeric(type) ? '—' : '';
+    // A number the page shows as text: an unbounded objective, "∞ (no drawdown)".
+    if (typeof value === 'string' && isNumeric(type)) return value;
     switch (type) {
       case 'time': return formatTime(value);
       case 'int': return numberFormat(0).format(value);
@@ -127,7 +129,14 @@ export const CLIENT_SCRIPT = String.raw`
     });
   }
 
+  // An unbounded value ("∞ (no drawdown)") sorts above every number.
+  function sortValue(value) {
+    return typeof value === 'string' && value.charAt(0) === '∞' ? Infinity : value;
+  }
+
   function compare(a, b) {
+    a = sortValue(a);
+    b = sortValue(b);
     if (a === b) return 0;
     if (a === null || a === undefined) return 1;
     if (b === null || b === undefined) return -1;
@@ -168,7 +177,8 @@ export const CLIENT_SCRIPT = String.raw`
           var column = table.columns[c];
           var td = document.createElement('td');
           if (isNumeric(column.type)) td.className = 'num';
-          if (column.signed && typeof value === 'number' && value !== 0) td.className += value > 0 ? ' pos' : ' neg';
+          var signed = sortValue(value);
+          if (column.signed && typeof signed === 'number' && signed !== 0) td.className += signed > 0 ? ' pos' : ' neg';
           if (column.wrap) td.className += ' wrap-text';
           if (column.type === 'sleeve' && data.sleeveColors[value]) {
             var swatch = document.createElement('span');

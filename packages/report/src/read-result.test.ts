@@ -132,6 +132,14 @@ describe('an orchestrator run: its JSON file into every report format through th
   it('an unreadable file is IO_FAILED naming the path', async () => {
     await expect(readResultFile(join(directory, 'missing.json'))).rejects.toMatchObject({ code: 'IO_FAILED', message: expect.stringContaining('missing.json') as unknown });
   });
+
+  // Regression: /dev/zero was read to V8's longest string, then failed as "Invalid string length".
+  it.skipIf(process.platform === 'win32')('a device is IO_FAILED, said so', async () => {
+    await expect(readResultFile('/dev/zero')).rejects.toMatchObject({
+      code: 'IO_FAILED',
+      message: 'Cannot read the result file "/dev/zero": it is a device, not a file; give the path of a result JSON file.',
+    });
+  });
 });
 
 describe('a backtest: the engine result, as an object or as its JSON', () => {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, checkArguments, echoValue, nullAsAbsent, optionsIssue, parseJsonText, quoteValue, stringIssue, toConfigIssues } from '@ensemble/protocol';
 import { z } from 'zod';
 import { backtestReportInput } from './from-backtest';
@@ -398,6 +398,11 @@ function dropUndefined(options: ReadResultOptions): Partial<Pick<ReportInput, 't
 export async function readResultFile(path: string, options: ReadResultOptions = {}): Promise<ReportInput> {
   // From JavaScript the arguments can be anything: a path of another kind failed as an unreadable file named "".
   checkArguments('readResultFile', [stringIssue(path, 'path', 'the path of a result JSON file (a string)'), optionsIssue(options)]);
+  // A device (/dev/zero) has no end: it was read to V8's longest string and failed as "Invalid string length".
+  const info = await stat(path).catch(() => null);
+  if (info !== null && (info.isCharacterDevice() || info.isBlockDevice())) {
+    throw new EnsembleError('IO_FAILED', `Cannot read the result file ${quoteValue(path, MAX_LINE_LENGTH)}: it is a device, not a file; give the path of a result JSON file.`);
+  }
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { EnsembleError, MAX_LINE_LENGTH, parseJsonText, quoteValue } from '@ensemble/protocol';
 
 /**
@@ -7,6 +7,11 @@ import { EnsembleError, MAX_LINE_LENGTH, parseJsonText, quoteValue } from '@ense
  * and the column. Both are bad input.
  */
 export async function readJsonFile(file: string, what: string): Promise<unknown> {
+  // A device (/dev/zero) has no end: it was read to V8's longest string and failed as "Invalid string length".
+  const info = await stat(file).catch(() => null);
+  if (info !== null && (info.isCharacterDevice() || info.isBlockDevice())) {
+    throw new EnsembleError('IO_FAILED', `Cannot read the ${what} ${quoteValue(file, MAX_LINE_LENGTH)}: it is a device, not a file; give the path of a JSON file.`);
+  }
   let text: string;
   try {
     text = await readFile(file, 'utf8');

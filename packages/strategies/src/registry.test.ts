@@ -46,7 +46,7 @@ describe('registry', () => {
     } catch (error) {
       expect(StrategyNotFoundError.isInstance(error)).toBe(true);
       expect((error as StrategyNotFoundError).available).toEqual(NAMES);
-      expect((error as Error).message).toContain('Unknown strategy "sma-cross". Available: buy-and-hold, sma-crossover');
+      expect((error as Error).message).toContain('Unknown strategy "sma-cross" — did you mean "sma-crossover"? Available: buy-and-hold, sma-crossover');
     }
     expect(() => createStrategy('nope', {})).toThrow(StrategyNotFoundError);
   });

@@ -668,6 +668,28 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     expect(exchange.out).not.toContain('Saturdays and Sundays');
   });
 
+  // Regression: hourly bars round the clock on every day (crypto) read as 1,638 periods a year (252 × 6.5 h).
+  it('hourly bars round the clock every day are annualised over 8,760 hours, named in the summary, without the 365 note', async () => {
+    const data = path.join(scratch, 'hourly-24-7.csv');
+    const start = Date.UTC(2024, 0, 1); // a Monday; 30 days of 24 hours
+    const rows = Array.from({ length: 24 * 30 }, (_, i) => `${new Date(start + i * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')},${String(100 + (i % 5))}`);
+    writeFileSync(data, `date,close\n${rows.join('\n')}\n`);
+    const inferred = await run(['backtest', '--data', data, '--strategy', 'buy-and-hold']);
+    expect(inferred.code).toBe(0);
+    expect(inferred.out).toContain('8,760 periods/year (inferred from the bar spacing: 24 hours a day, 365 days a year)');
+    expect(inferred.out).not.toContain('Saturdays and Sundays');
+    const file = path.join(scratch, 'hourly-24-7.json');
+    expect((await run(['backtest', '--data', data, '--strategy', 'buy-and-hold', '--json', file])).code).toBe(0);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { periodsPerYear: number }).periodsPerYear).toBe(8_760);
+    // Exchange sessions keep 252 × 6.5 hours: 09:30–15:30 hourly on the weekdays of 2024-01-08 → 2024-01-19.
+    const session = path.join(scratch, 'hourly-session.csv');
+    const days = [8, 9, 10, 11, 12, 15, 16, 17, 18, 19];
+    const sessionRows = days.flatMap((day) => Array.from({ length: 7 }, (_, h) => `2024-01-${String(day).padStart(2, '0')} ${String(9 + h).padStart(2, '0')}:30,${String(100 + h)}`));
+    writeFileSync(session, `date,close\n${sessionRows.join('\n')}\n`);
+    const exchange = await run(['backtest', '--data', session, '--strategy', 'buy-and-hold']);
+    expect(exchange.out).toContain('1,638 periods/year (inferred from the bar spacing: 6.5 hours a day, 252 days a year)');
+  });
+
   it('a signal strategy whose every entry is rejected says that nothing traded and where to look', async () => {
     const { code, out } = await run(['backtest', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--cash', '50', '--from', '2019-01-01']);
     expect(code).toBe(0);

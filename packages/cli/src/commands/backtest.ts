@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { getSeries, selectSymbols } from '@ensemble/data';
 import type { MarketData } from '@ensemble/data';
@@ -21,7 +22,9 @@ import type { LogLevel } from '../logger';
 import { globalOptions } from '../options';
 import { NO_PROGRESS, countOnly, progressPhases, progressWanted, withProgress } from '../progress';
 import type { ProgressPhases } from '../progress';
+import { dataFileKept, strategyFilesKept } from '../input-files';
 import { checkOutputTargets } from '../output-targets';
+import type { KeptFile } from '../output-targets';
 import { strategyFromFile } from '../strategy-modules';
 import { writeChunks, writeFilesAtomic } from '../write-file';
 
@@ -169,6 +172,21 @@ function backtestLogLevel(command: Command): LogLevel {
 }
 
 /**
+ * The files a backtest reads, which none of its outputs may replace: the `--data` file (or a
+ * config's `data.file`, already absolute) and the strategy file with the local files it imports.
+ */
+export function backtestInputsKept(plan: BacktestPlan, cwd: string): KeptFile[] {
+  // A config's strategy file is relative to the config, a flag's to the working directory.
+  const config = plan.config?.source;
+  return [
+    ...(plan.sourceFlag === '--data' ? dataFileKept(plan.source, cwd, config === undefined ? 'the data file (--data)' : 'the data file (data.file)') : []),
+    ...(plan.strategyModule === undefined
+      ? []
+      : strategyFilesKept(plan.strategyModule, path.resolve(cwd, config === undefined ? '.' : path.dirname(config)), config === undefined ? 'the strategy file (--strategy)' : 'the strategy file (strategy)')),
+  ];
+}
+
+/**
  * Registers `ensemble backtest`: one strategy over embedded or file data, a readable summary, and
  * optionally the JSON result, an HTML tearsheet and a Markdown report.
  */
@@ -199,7 +217,7 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
       const unplaced = { words: command.args, knownFlags };
       const fromFile = await strategyFromFile(flags.strategy, io.cwd);
       const plan = planBacktest({ ...flags, param: flags.param ?? [], symbol: flags.symbol ?? [], unplaced }, io.cwd, fromFile);
-      await checkOutputTargets(plan.targets);
+      await checkOutputTargets(plan.targets, backtestInputsKept(plan, io.cwd));
       const phases = progressPhases(io.stderr, progressWanted(io, { progress: flags.progress, logLevel: level }));
 
       await runAndReportBacktest(plan, io, logger, phases);

@@ -10,7 +10,7 @@ import { formatCount, formatTable } from '../format';
 import { inspectionToJson, renderInspection } from '../inspect-report';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
-import { DATE_FORMAT_HELP, FlagProblems, dateFormatFlag } from '../flags';
+import { DATE_FORMAT_HELP, FlagProblems, dateFormatFlag, dateRangeFlags } from '../flags';
 import { collect, globalOptions, positiveInteger } from '../options';
 
 interface InspectOptions {
@@ -46,6 +46,8 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
       const logger = createCliLogger(io, globalOptions(command).logLevel ?? 'warn', { json: globalOptions(command).logJson === true });
       const problems = new FlagProblems();
       const dateFormat = dateFormatFlag(problems, options.dateFormat, isDatasetName(source) ? source : undefined);
+      // Named by the flags as typed, and --from after --to said so, as `backtest` says them.
+      const range = dateRangeFlags(problems, options.from, options.to);
       problems.throwIfAny();
       try {
         const { data: loaded, dataset } = await loadDataSource(
@@ -54,8 +56,8 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
             format: options.format,
             dateFormat,
             symbols: options.symbol.length === 0 ? options.symbol : splitSymbols(options.symbol),
-            from: options.from,
-            to: options.to,
+            from: range.from,
+            to: range.to,
             maxProblems: options.maxProblems,
             adjust: options.adjust,
             sort: options.sort,

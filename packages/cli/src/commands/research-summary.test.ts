@@ -19,8 +19,10 @@ describe('the summary of a sweep', () => {
     expect(renderSweepSummary(sweepOf('profitFactor', [4.22340658]))).toContain('#1  index 0  k=1  profitFactor 4.2234\n');
   });
 
-  it('prints an unbounded objective (a Calmar ratio without a drawdown) as ∞', () => {
-    expect(renderSweepSummary(sweepOf('calmar', [Number.POSITIVE_INFINITY, 30185603.477006882]))).toContain('    #1  index 0  k=1  calmar ∞\n    #2  index 1  k=2  calmar 30,185,603.4770\n');
+  // Regression: the value read "∞" alone, without why.
+  it('prints an unbounded objective with why: a Calmar ratio without a drawdown as ∞ (no drawdown)', () => {
+    expect(renderSweepSummary(sweepOf('calmar', [Number.POSITIVE_INFINITY, 30185603.477006882]))).toContain('    #1  index 0  k=1  calmar ∞ (no drawdown)\n    #2  index 1  k=2  calmar 30,185,603.4770\n');
+    expect(renderSweepSummary(sweepOf('sortino', [Number.POSITIVE_INFINITY]))).toContain('    #1  index 0  k=1  sortino ∞ (no return below the risk-free rate)\n');
   });
 
   it('prints a long first failure by its start and its end, where the advice is, within 300 characters', () => {

@@ -257,7 +257,7 @@ describe('ensemble sweep', () => {
 
   // Regression: a combination whose objective is undefined because unboundedly good (a Calmar ratio
   // without a drawdown) had no rank and an empty objective, after every other.
-  it('ranks a combination with an unbounded objective first, prints it as ∞ and writes "Infinity"; its strategy file is no false alarm', async () => {
+  it('ranks a combination with an unbounded objective first, prints it as ∞ (no drawdown) and writes "Infinity"; its strategy file is no false alarm', async () => {
     const closes = [100, 110, 105, 120, 130, 140];
     writeFileSync(at('rising.csv'), ['date,open,high,low,close,volume', ...closes.map((close, day) => `2024-01-0${String(day + 1)},${String(close)},${String(close)},${String(close)},${String(close)},1000`), ''].join('\n'));
     writeFileSync(
@@ -285,11 +285,28 @@ describe('ensemble sweep', () => {
       // A strategy file's best is run again to check it reproduces: an unbounded value reproduces too.
       expect(sweep.stderr).toBe('');
       expect(sweep.code).toBe(0);
-      expect(sweep.stdout).toContain('    #1  index 0  to=2024-01-02  calmar ∞\n    #2  index 1  to=2024-01-08  calmar 30,185,603.4770\n');
+      expect(sweep.stdout).toContain('    #1  index 0  to=2024-01-02  calmar ∞ (no drawdown)\n    #2  index 1  to=2024-01-08  calmar 30,185,603.4770\n');
       const csv = readFileSync(at(`${out}/results.csv`), 'utf8').split('\n');
       expect(csv[1]).toMatch(/^1,0,ok,2024-01-02,Infinity,/);
       expect(JSON.parse(readFileSync(at(`${out}/summary.json`), 'utf8'))).toMatchObject({ best: { index: 0, objective: 'Infinity' } });
     }
+  });
+
+  // Regression: "--train 8w" was refused; windows were bars, months or years only.
+  it('walk-forward windows in calendar weeks and days, from the first bar', async () => {
+    const flags = ['--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2019-01-01', '--to', '2019-06-30', '--vary', 'fast=5,10', '--param', 'slow=20', '--workers', '1', '--no-progress'];
+    const weeks = await cli(['walk-forward', ...flags, '--train', '8w', '--test', '4w', '--out', at('weeks-wf')]);
+    expect(weeks.stderr).toBe('');
+    expect(weeks.code).toBe(0);
+    // By hand: the first bar is 2019-01-02; + 56 days = 2019-02-27 (the first test bar), + 84 days = 2019-03-27
+    // (after the first test window's last bar, 03-26); the next train window starts 28 days on, 2019-01-30.
+    expect(weeks.stdout).toContain('   0  train 2019-01-02→2019-02-26  test 2019-02-27→2019-03-26');
+    expect(weeks.stdout).toContain('   1  train 2019-01-30→2019-03-26  test 2019-03-27→2019-04-23');
+    const days = await cli(['walk-forward', ...flags, '--train', '56d', '--test', '28d', '--out', at('days-wf')]);
+    expect(readFileSync(at('days-wf/windows.csv'), 'utf8')).toBe(readFileSync(at('weeks-wf/windows.csv'), 'utf8'));
+    expect(days.code).toBe(0);
+    const help = await cli(['walk-forward', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--train <length> shortcut: train window, bars (750), calendar days or weeks (10d, 2w) or calendar months or years (36m, 3y)');
   });
 
   it('--resume without a journal yet says every job runs', async () => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
+import { METRIC_DESCRIPTIONS, unboundedMetricText } from '@ensemble/performance';
 import { ConfigError, EnsembleError, echoValue } from '@ensemble/protocol';
 import type { RunError } from '@ensemble/protocol';
 import {
@@ -31,6 +31,8 @@ import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
 import { CliExit } from '../errors';
 import { BACKTEST_DATA_FLAGS, BACKTEST_RUN_FLAGS, addBacktestConfigOptions } from '../backtest-config-flags';
 import { COMMAND_LINE, FlagProblems, appendValue, flagText } from '../flags';
+import { researchFilesKept } from '../input-files';
+import type { ResearchJobInputs } from '../input-files';
 import { checkKeptFiles, resolveOutputFlags } from '../output-targets';
 import type { KeptFile } from '../output-targets';
 import { shortcutFlagsGiven, shortcutSpec } from '../research-shortcut';
@@ -200,11 +202,11 @@ function percent(x: number | null | undefined): string {
 
 /**
  * An objective value: a metric in percent (`cagr`, `totalReturn`, `maxDrawdown`) as `backtest`
- * prints it, `17.03%`; any other with 4 decimals; an unbounded one (a Calmar ratio without a
- * drawdown) as `∞`.
+ * prints it, `17.03%`; any other with 4 decimals; an unbounded one with why, as the research
+ * report shows it (`unboundedMetricText`: `∞ (no drawdown)` for a Calmar ratio without a drawdown).
  */
 function objectiveText(x: number | null | undefined, metric: string): string {
-  if (x === Number.POSITIVE_INFINITY) return '∞';
+  if (x === Number.POSITIVE_INFINITY) return unboundedMetricText(metric);
   if (x === Number.NEGATIVE_INFINITY) return '-∞';
   return METRIC_DESCRIPTIONS.find((entry) => entry.name === metric)?.unit === 'percent' ? percent(x) : value(x);
 }
@@ -292,20 +294,36 @@ with exit 1 after --queue-timeout; the password is never printed. Give it in ENS
 (with a URL without one) to keep it out of the command line, where \`ps\` shows it.`;
 
 /**
- * Checks `--html` before anything runs: none of the files the command reads or writes itself — the spec, its base config, the output directory's
- * `files` and journal — which the report would otherwise replace at the end of the run.
+ * Checks the outputs before anything runs. No file the command writes in `--out` (its `files` and
+ * the journal) may replace a file it reads — the spec, its base config, the data file, a strategy
+ * file or a file one imports — and `--html` may replace neither those nor the files in `--out`;
+ * the report and the outputs would otherwise replace them at the end of the run.
  */
-async function checkReportTarget(io: CliIo, flags: ResearchFlags, files: readonly string[], spec: unknown): Promise<void> {
-  if (flags.html === undefined) return;
+async function checkOutputs(io: CliIo, flags: ResearchFlags, files: readonly string[], spec: unknown, jobs: readonly ResearchJobInputs[]): Promise<void> {
   const out = path.resolve(io.cwd, flags.out);
-  const kept: KeptFile[] = [...files, JOURNAL_FILE].map((file) => ({ what: `the ${file} this command writes in --out`, path: path.join(out, file) }));
+  const inputs: KeptFile[] = [];
   if (flags.spec !== undefined) {
     const specFile = path.resolve(io.cwd, flags.spec);
-    kept.push({ what: 'the spec (--spec)', path: specFile });
+    inputs.push({ what: 'the spec (--spec)', path: specFile });
     const base = (spec as { config?: unknown } | null)?.config;
-    if (typeof base === 'string') kept.push({ what: "the spec's base config", path: path.resolve(path.dirname(specFile), base) });
+    if (typeof base === 'string') inputs.push({ what: "the spec's base config", path: path.resolve(path.dirname(specFile), base) });
   }
-  if (flags.config !== undefined) kept.push({ what: 'the base config (--config)', path: path.resolve(io.cwd, flags.config) });
+  if (flags.config !== undefined) inputs.push({ what: 'the base config (--config)', path: path.resolve(io.cwd, flags.config) });
+  inputs.push(...researchFilesKept(jobs));
+  const written = [...files, JOURNAL_FILE];
+  await checkKeptFiles(
+    written.map((file) => ({ flag: '--out', typed: flags.out, path: path.join(out, file) })),
+    inputs,
+  ).catch((error: unknown) => {
+    if (!ConfigError.isInstance(error)) throw error;
+    // The file in --out is what would be written: say which, and to choose another directory.
+    throw new ConfigError(
+      error.issues.map((issue) => ({ ...issue, message: issue.message.replace(/^would overwrite (.*) \((.*)\); give the output its own path$/, 'its $2 would overwrite $1; give --out another directory') })),
+      { source: COMMAND_LINE, cause: error },
+    );
+  });
+  if (flags.html === undefined) return;
+  const kept: KeptFile[] = [...written.map((file) => ({ what: `the ${file} this command writes in --out`, path: path.join(out, file) })), ...inputs];
   const problems = new FlagProblems();
   const targets = resolveOutputFlags(problems, [{ flag: '--html', value: flags.html }], io.cwd);
   // Its directory may not exist yet (it is created with the outputs), but a directory in its place fails the writing after every job ran.
@@ -511,7 +529,7 @@ ratio, PBO, parameter stability).
     .option('--pbo-blocks <n>', 'shortcut: blocks of the PBO\'s cross-validation, even, 2–20 (default 16)')
     .action(async (flags: ResearchFlags) => {
       const { plan, spec } = await researchPlan(io, flags, 'sweep', { file: planSweepFile, spec: planSweep });
-      await checkReportTarget(io, flags, SWEEP_OUTPUT_FILES, spec);
+      await checkOutputs(io, flags, SWEEP_OUTPUT_FILES, spec, plan.jobs);
       await runResearch(
         io,
         flags,
@@ -550,12 +568,12 @@ Writes walk-forward.json (every window: chosen parameters, in- and out-of-sample
 walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.csv.
 `,
   )
-    .option('--train <length>', 'shortcut: train window, bars (750) or calendar months or years (36m, 3y)')
+    .option('--train <length>', 'shortcut: train window, bars (750), calendar days or weeks (10d, 2w) or calendar months or years (36m, 3y)')
     .option('--test <length>', 'shortcut: test window, in the unit of --train (250, 1y)')
     .option('--anchored', 'shortcut: anchored windows (the train window starts at the first bar) instead of rolling')
     .action(async (flags: ResearchFlags) => {
       const { plan, spec } = await researchPlan(io, flags, 'walk-forward', { file: planWalkForwardFile, spec: planWalkForward });
-      await checkReportTarget(io, flags, WALK_FORWARD_OUTPUT_FILES, spec);
+      await checkOutputs(io, flags, WALK_FORWARD_OUTPUT_FILES, spec, plan.trainJobs);
       await runResearch(io, flags, 'walk-forward ', { researchId: plan.planId, spec, jobs: plan.trainJobs.length }, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput, walkForwardFailure);
     });
 }

@@ -1,25 +1,29 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { isoTimeFormatter } from '@ensemble/engine';
 import { orchestratorReportInput } from '@ensemble/report';
 import { parseJsonText } from '@ensemble/protocol';
 import { isBacktestConfig, planBacktestConfig } from '../backtest-config';
 import { paletteFor } from '../color';
-import { dataProblemsAsGiven, idleSymbolNotes, loadNotes } from '../data-source';
+import { dataProblemsAsGiven, endedSymbolNote, idleSymbolNotes, loadNotes } from '../data-source';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
 import type { LogLevel } from '../logger';
 import { globalOptions } from '../options';
 import { runJsonChunks, writeRunOutputs } from '../run-files';
-import { executeRun, loadRunConfigFile, runBenchmark } from '../run-pipeline';
-import type { RunOutcome } from '../run-pipeline';
+import { executeRun, isDevice, loadRunConfigFile, runBenchmark } from '../run-pipeline';
+import type { LoadedRunConfig, RunOutcome } from '../run-pipeline';
 import { countOnly, progressPhases, progressWanted, withProgress } from '../progress';
 import { renderRunSummary } from '../run-summary';
 import { FlagProblems } from '../flags';
-import { checkOutputTargets, resolveOutputFlags } from '../output-targets';
+import { dataFileKept, strategyFilesKept } from '../input-files';
+import { checkKeptFiles, checkOutputTargets, resolveOutputFlags } from '../output-targets';
+import type { KeptFile } from '../output-targets';
+import { warmupNotes } from '../warmup-notes';
 import { writeChunks } from '../write-file';
-import { runAndReportBacktest } from './backtest';
+import { backtestInputsKept, runAndReportBacktest } from './backtest';
 
 const EXAMPLES = `
 Examples:
@@ -72,6 +76,7 @@ function runLogLevel(command: Command): LogLevel {
  */
 async function readBacktestConfig(file: string, cwd: string): Promise<{ input: Record<string, unknown>; configDir: string } | undefined> {
   const absolute = path.resolve(cwd, file);
+  if (await isDevice(absolute)) return undefined;
   let input: unknown;
   try {
     input = parseJsonText(await readFile(absolute, 'utf8'), absolute);
@@ -93,6 +98,20 @@ function configDataProblem(error: unknown, config: string, input: Record<string,
   const files = new Map<string, string>();
   if (given !== undefined) files.set(path.resolve(configDir, given), path.isAbsolute(given) ? given : path.join(path.dirname(config), given));
   return dataProblemsAsGiven(error, { files, config: { file: config, at: 'the data' } });
+}
+
+/** The note as a list: empty for none. */
+function nonNull(note: string | null): string[] {
+  return note === null ? [] : [note];
+}
+
+/** The files a run reads, which none of its outputs may replace: its `data.file` and every strategy file it names, with the local files they import. */
+function runInputsKept(loaded: LoadedRunConfig): KeptFile[] {
+  const file = loaded.config.data.file;
+  return [
+    ...(file === undefined ? [] : dataFileKept(file, loaded.configDir, 'the data file (data.file)')),
+    ...loaded.modules.flatMap((module) => strategyFilesKept({ path: module.absolute, files: module.ref.files }, loaded.configDir, 'a strategy file of the config')),
+  ];
 }
 
 /** The report title and subtitle of a run. */
@@ -145,12 +164,14 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
       const backtest = await readBacktestConfig(flags.config, io.cwd);
       if (backtest !== undefined) {
         const plan = await planBacktestConfig(backtest.input, flags.config, backtest.configDir, { json, md, html }, targets);
+        await checkKeptFiles(targets, backtestInputsKept(plan, io.cwd));
         await runAndReportBacktest(plan, io, createCliLogger(io, globalOptions(command).logLevel ?? 'error', { json: globalOptions(command).logJson === true }), phases).catch((error: unknown) => {
           throw configDataProblem(error, flags.config, backtest.input, backtest.configDir);
         });
         return;
       }
       const loaded = await loadRunConfigFile(flags.config, { cwd: io.cwd });
+      await checkKeptFiles(targets, runInputsKept(loaded));
 
       // Loading, then running: two phases of one call, each drawn while it lasts.
       const loading = phases('load ', 'bytes');
@@ -182,6 +203,8 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
       const notes = [
         ...loadNotes(outcome.data, outcome.dataset, { requested: loaded.config.data.adjust === true || loaded.config.data.sort === true, advice: 'config' }),
         ...idleSymbolNotes(outcome.data, result.config.strategies),
+        ...warmupNotes(outcome.data, result.config.strategies, loaded.registry, result.bars),
+        ...nonNull(endedSymbolNote(outcome.data, result.symbols, isoTimeFormatter(result.portfolio.equity.time))),
       ];
       const summary = renderRunSummary(result, paletteFor(io, summarySink), { source: loaded.source, notes, cwd: io.cwd });
       const written = await withProgress(phases, 'write', 'bytes', (onProgress) =>

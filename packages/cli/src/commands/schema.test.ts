@@ -94,7 +94,7 @@ describe('ensemble schema', () => {
     expect(sweep).toContain('"multipleOf": 2');
     expect(sweep).toContain('"uniqueItems": true');
     const walkForward = (await run(['schema', 'walk-forward'])).out;
-    expect(walkForward).toContain('"pattern": "^[1-9][0-9]{0,3}(m|y)$"');
+    expect(walkForward).toContain('"pattern": "^[1-9][0-9]{0,3}(d|w|m|y)$"');
   });
 
   it('--out - prints to stdout, as - does for every other output flag', async () => {

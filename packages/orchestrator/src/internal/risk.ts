@@ -148,6 +148,12 @@ export interface TrimCosts {
 /** A symbol cap's positions: every symbol (`ALL_SYMBOLS`) for the gross and net caps. */
 const ALL_SYMBOLS = -1;
 
+/** Whether `limits` sets any risk limit (a run without one skips the checks entirely). */
+export function anyRiskLimit(limits: RunConfig['risk']): boolean {
+  const { maxGrossExposure, maxNetExposure, maxSymbolExposure, maxDrawdown } = limits;
+  return maxGrossExposure !== undefined || maxNetExposure !== undefined || maxSymbolExposure !== undefined || maxDrawdown !== undefined;
+}
+
 /**
  * Portfolio risk limits, checked at each bar's close after the marks: exposure caps trim positions
  * pro rata (orders filled under the run's fill rule), the drawdown stop flattens and halts or
@@ -182,8 +188,7 @@ export class RiskManager {
 
   /** Whether any limit is set (otherwise the checks are skipped entirely). */
   get enabled(): boolean {
-    const { maxGrossExposure, maxNetExposure, maxSymbolExposure, maxDrawdown } = this.limits;
-    return maxGrossExposure !== undefined || maxNetExposure !== undefined || maxSymbolExposure !== undefined || maxDrawdown !== undefined;
+    return anyRiskLimit(this.limits);
   }
 
   /**

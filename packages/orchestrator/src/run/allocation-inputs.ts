@@ -2,7 +2,7 @@ import type { Logger } from '@ensemble/protocol';
 import { InvariantError, isoTime } from '@ensemble/protocol';
 import type { AllocationOutcome, Allocator } from '../internal/allocator';
 import type { PaperTracks } from './paper-tracks';
-import { endedFlat, sleeveStart } from './sleeve-span';
+import { endedFlat, sleeveEnd, sleeveStart } from './sleeve-span';
 import type { Sleeve } from './sleeves';
 
 /** What {@link AllocationInputs} reads. */
@@ -41,11 +41,16 @@ export class AllocationInputs {
   private readonly finishedLogged = new Set<number>();
   /** Sleeves reported not started (see {@link AllocationInputs.notStarted}). */
   private readonly notStartedLogged = new Set<number>();
+  /** Per sleeve, when it can start and when it ends trading (`sleeveStart`, `sleeveEnd`: its series do not change during a run). */
+  private readonly starts: Float64Array;
+  private readonly ends: Float64Array;
 
   constructor(options: AllocationInputsOptions) {
     this.options = options;
     this.emptiedFrom = options.sleeves.map(() => Number.NaN);
     this.emptiedStretches = options.sleeves.map(() => []);
+    this.starts = Float64Array.from(options.sleeves, sleeveStart);
+    this.ends = Float64Array.from(options.sleeves, sleeveEnd);
   }
 
   /** Sleeves (ids) whose window the last {@link AllocationInputs.allocate} read from their paper track. */
@@ -157,7 +162,8 @@ export class AllocationInputs {
    * `transfer-deferred`). Logged once (`sleeve-finished`).
    */
   private finished(sleeve: Sleeve, time: number): boolean {
-    if (!endedFlat(sleeve, time)) return false;
+    // Before its last bar a sleeve is not finished, whatever it holds (read without its book).
+    if (!((this.ends[sleeve.index] ?? Number.NaN) < time) || !endedFlat(sleeve, time)) return false;
     if (!this.finishedLogged.has(sleeve.index)) {
       this.finishedLogged.add(sleeve.index);
       this.options.logger.info(
@@ -177,11 +183,11 @@ export class AllocationInputs {
    * shadows are never funded again, and the shared account holds the capital.
    */
   private notStarted(sleeve: Sleeve, time: number): boolean {
-    if (!this.options.sleevesMode || sleeveStart(sleeve) <= time) return false;
+    if (!this.options.sleevesMode || (this.starts[sleeve.index] ?? Number.NaN) <= time) return false;
     if (!this.notStartedLogged.has(sleeve.index)) {
       this.notStartedLogged.add(sleeve.index);
       this.options.logger.info(
-        { event: 'sleeve-not-started', strategy: sleeve.entry.id, time: isoTime(time), starts: isoTime(sleeveStart(sleeve)) },
+        { event: 'sleeve-not-started', strategy: sleeve.entry.id, time: isoTime(time), starts: isoTime(this.starts[sleeve.index] ?? Number.NaN) },
         `sleeve ${sleeve.entry.id}: none of its symbols has a bar yet, so it gets no capital until its first bar`,
       );
     }

@@ -169,13 +169,16 @@ export class Rebalancing {
    * sleeve is marked at its open. `equity` is the portfolio's value then: each sleeve is brought
    * to its target weight of it, and its orders, sized at the open, fill at the open with the
    * entries of that close. So a sleeve earns overnight what its own book earned, and from the
-   * open on holds its new capital, as with `close` fills from the close.
+   * open on holds its new capital, as with `close` fills from the close. `moved` is called with
+   * every sleeve, in order, once its capital has moved and its weight after is read (a sleeve's
+   * own book is then done with: the caller can fill its orders in the same pass); returns
+   * whether it was (false: no capital moved, and no sleeve was passed to it).
    */
-  moveAtOpen(t: number, equity: number): void {
+  moveAtOpen(t: number, equity: number, moved?: (sleeve: Sleeve) => void): boolean {
     const decided = this.waiting;
-    if (decided === null) return;
+    if (decided === null) return false;
     this.waiting = null;
-    this.move(decided, t, equity, true);
+    return this.move(decided, t, equity, true, moved);
   }
 
   /** The end of the run: a rebalance decided at the last close, whose open never comes, is dropped (as orders are). */
@@ -209,7 +212,7 @@ export class Rebalancing {
    * Moves the capital of `decided` at step `t` (its own step, at the close; or the next one, at
    * the open) with the portfolio worth `equity`, and records the {@link RebalanceEvent}.
    */
-  private move(decided: DecidedRebalance, t: number, equity: number, atOpen: boolean): void {
+  private move(decided: DecidedRebalance, t: number, equity: number, atOpen: boolean, moved?: (sleeve: Sleeve) => void): boolean {
     const { sleeves } = this.options;
     const { before, outcome, decision, time } = decided;
     const reason = decision.reason ?? 'schedule';
@@ -227,7 +230,7 @@ export class Rebalancing {
         { event: 'rebalance-skipped', time: isoTime(time), ...(atOpen ? { movedAt: isoTime(this.options.time[t] ?? Number.NaN) } : {}), reason, equity, why: 'no-capital' },
         `rebalance (${reason}) skipped: the portfolio is worth ${String(equity)}, zero or less, so there is no capital to share between the sleeves`,
       );
-      return;
+      return false;
     }
     this.skipping = false;
     const ids = this.ids;
@@ -303,21 +306,12 @@ export class Rebalancing {
         this.book(sleeve, current, delta, transfers, !(target > 0) || keptBack > 0);
       }
       const cut = receiving > 0 && kept > 0 ? Math.max(0, 1 - kept / receiving) : 1;
+      // The receivers, then each sleeve's weight after; one pass, a sleeve's book done with at its turn.
       for (const sleeve of sleeves) {
-        if (held[sleeve.index] === 1) continue;
-        const current = sleeve.runner.markedEquity;
-        const wanted = shareOf((outcome.weights[sleeve.index] ?? 0) * equity, rescaled, pool, movable, ceiling);
-        if (!(wanted > current + dust)) continue;
-        const target = cut === 1 ? wanted : current + (wanted - current) * cut;
-        if (!(target > current + dust)) continue;
-        const delta = capital.move(sleeve, current, target, t, moveTime, queued, atOpen);
-        // What a receiver left because taking it would have cost as much stays in the reserve.
-        if (capital.belowCosts) belowCosts.push(sleeve.entry.id);
-        else this.book(sleeve, current, delta, transfers);
-      }
-      for (const sleeve of sleeves) {
+        if (held[sleeve.index] !== 1) this.receive(sleeve, capital, shareOf((outcome.weights[sleeve.index] ?? 0) * equity, rescaled, pool, movable, ceiling), cut, dust, t, moveTime, queued, atOpen, transfers, belowCosts);
         const value = sleeve.runner.revalue();
         after[sleeve.index] = equity > 0 ? value / equity : Number.NaN;
+        moved?.(sleeve);
       }
       this.inputs.noteEmptied(outcome.weights, t, held, belowCosts);
     }
@@ -337,7 +331,7 @@ export class Rebalancing {
     this.events.push(event);
     const logger = this.options.logger;
     // A silent logger gets no event built (the weights as records are 1,000 keys with 1,000 sleeves).
-    if (logger === noopLogger) return;
+    if (logger === noopLogger) return capital !== null;
     logger.info(
       {
         event: 'rebalance',
@@ -356,5 +350,32 @@ export class Rebalancing {
       },
       atOpen ? `rebalance (${reason}) decided at the last close, capital moved at this open` : `rebalance (${reason})`,
     );
+    return capital !== null;
+  }
+
+  /**
+   * A receiver's move towards its share `wanted` (less the `cut` the givers' kept costs make):
+   * none within `dust`; what it leaves because taking it would cost as much stays in the reserve.
+   */
+  private receive(
+    sleeve: Sleeve,
+    capital: CapitalTransfers,
+    wanted: number,
+    cut: number,
+    dust: number,
+    t: number,
+    moveTime: number,
+    queued: QueuedTransferOrders,
+    atOpen: boolean,
+    transfers: Float64Array,
+    belowCosts: string[],
+  ): void {
+    const current = sleeve.runner.markedEquity;
+    if (!(wanted > current + dust)) return;
+    const target = cut === 1 ? wanted : current + (wanted - current) * cut;
+    if (!(target > current + dust)) return;
+    const delta = capital.move(sleeve, current, target, t, moveTime, queued, atOpen);
+    if (capital.belowCosts) belowCosts.push(sleeve.entry.id);
+    else this.book(sleeve, current, delta, transfers);
   }
 }

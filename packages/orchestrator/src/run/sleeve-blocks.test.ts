@@ -1,8 +1,9 @@
-import type { BarSeries } from '@ensemble/protocol';
+import type { BarSeries, Logger } from '@ensemble/protocol';
 import { barSeriesFromBars, seriesToBars } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { prng, testRegistry, walkSeries } from '../../test/helpers';
+import { leveledLogger, prng, testRegistry, throwingSleeves, walkSeries } from '../../test/helpers';
+import type { Written } from '../../test/helpers';
 import { parseRunConfig } from '../config';
 import type { RunConfigInput } from '../config';
 import { serializeOrchestratorResult } from '../result/json';
@@ -49,9 +50,9 @@ const settings = fc.record({
   transfers: fc.constantFrom('pro-rata' as const, 'cash' as const),
 });
 
-function run(config: RunConfigInput, series: readonly BarSeries[], blocks: boolean): string {
+function run(config: RunConfigInput, series: readonly BarSeries[], blocks: boolean, logger?: Logger): string {
   const parsed = parseRunConfig(config, { registry: testRegistry });
-  return JSON.stringify(serializeOrchestratorResult(new Orchestration(parsed, testRegistry, series, { registry: testRegistry }, blocks).run()));
+  return JSON.stringify(serializeOrchestratorResult(new Orchestration(parsed, testRegistry, series, { registry: testRegistry, logger }, blocks).run()));
 }
 
 describe('sleeve-by-sleeve blocks', () => {
@@ -77,25 +78,21 @@ describe('sleeve-by-sleeve blocks', () => {
             symbols: [series[Math.min(entry.symbol, series.length - 1)]?.symbol ?? 'S0'],
           })),
         };
-        expect(run(config, series, true)).toBe(run(config, series, false));
+        const byBar = run(config, series, false);
+        expect(run(config, series, true)).toBe(byBar);
+        // A logger that writes warnings only: blocks too, its warnings held and written as bar by bar.
+        const held: Written[] = [];
+        const streamed: Written[] = [];
+        expect(run(config, series, true, leveledLogger('warn', held))).toBe(byBar);
+        run(config, series, false, leveledLogger('warn', streamed));
+        expect(held).toEqual(streamed);
       }),
       { numRuns: 60 },
     );
   });
 
   it('hand a strategy failure to the bar-by-bar run (the error policy acts in bar order)', () => {
-    const series = [walkSeries('S0', 40, 3, 0.03, 50)];
-    const config: RunConfigInput = {
-      data: { dataset: 'test' },
-      cash: 100_000,
-      errorPolicy: 'isolate',
-      rebalance: { schedule: { everyBars: 10 } },
-      strategies: [
-        { id: 'late', strategy: 'throwing', params: { at: 25 }, symbols: ['S0'] },
-        { id: 'early', strategy: 'throwing', params: { at: 12 }, symbols: ['S0'] },
-        { id: 'steady', strategy: 'random-signal', params: { seed: 5 }, symbols: ['S0'] },
-      ],
-    };
+    const { config, series } = throwingSleeves();
     const blocks = JSON.parse(run(config, series, true)) as { isolated: { strategyId: string }[] };
     expect(blocks.isolated.map((event) => event.strategyId)).toEqual(['early', 'late']);
     expect(run(config, series, true)).toBe(run(config, series, false));

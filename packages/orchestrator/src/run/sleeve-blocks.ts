@@ -1,6 +1,7 @@
 import type { Logger } from '@ensemble/protocol';
 import { InvariantError, noopLogger } from '@ensemble/protocol';
 import type { RunConfig } from '../config';
+import { anyRiskLimit } from '../internal/risk';
 import type { SleeveExecutor } from '../internal/sleeve-executor';
 import type { RunRecorder } from './recorder';
 import type { Sleeve } from './sleeves';
@@ -9,20 +10,25 @@ import type { Sleeve } from './sleeves';
 const MAX_BLOCK = 4096;
 
 /**
- * Whether a run can step its sleeves one after the other over blocks of bars (sleeve-major)
- * instead of bar by bar: sleeves mode with `next-open` fills, every sleeve a signal strategy on
- * one symbol, no risk limits, drift bands, invariant audit or progress callback, and nobody
- * listening to the events (their order would differ).
+ * Whether a run's config lets it step its sleeves one after the other over blocks of bars
+ * (sleeve-major) instead of bar by bar: sleeves mode with `next-open` fills, no risk limits, drift
+ * bands or invariant audit. It then also needs every sleeve to be a signal strategy on one symbol
+ * ({@link sleeveBlocksApply}).
  */
-export function sleeveBlocksApply(config: RunConfig, sleeves: readonly Sleeve[], logger: Logger, riskEnabled: boolean, progress: boolean): boolean {
+export function blocksConfig(config: RunConfig): boolean {
+  return config.mode === 'sleeves' && config.fill === 'next-open' && !config.checkInvariants && !anyRiskLimit(config.risk) && config.rebalance.drift === undefined;
+}
+
+/**
+ * Whether a run steps its sleeves over blocks of bars: its config allows it ({@link blocksConfig}),
+ * every sleeve is a signal strategy on one symbol, and its logger writes no `info` events — none
+ * at all, or only warnings and errors, which the run holds and writes in bar order
+ * (`run/held-warnings.ts`): every other event would come sleeve by sleeve.
+ */
+export function sleeveBlocksApply(config: RunConfig, sleeves: readonly Sleeve[], logger: Logger, warningsHeld: boolean): boolean {
   return (
-    config.mode === 'sleeves' &&
-    config.fill === 'next-open' &&
-    !config.checkInvariants &&
-    !riskEnabled &&
-    !progress &&
-    config.rebalance.drift === undefined &&
-    logger === noopLogger &&
+    blocksConfig(config) &&
+    (logger === noopLogger || warningsHeld) &&
     sleeves.every((sleeve) => sleeve.runner.oneSymbolSignal)
   );
 }

@@ -16,7 +16,8 @@ import { PaperTracks } from './paper-tracks';
 import { Rebalancing } from './rebalancing';
 import { runIdOf } from './run-id';
 import { RunRecorder } from './recorder';
-import { SleeveBlocks, sleeveBlocksApply } from './sleeve-blocks';
+import { HeldWarnings, writesWarningsOnly } from './held-warnings';
+import { SleeveBlocks, blocksConfig, sleeveBlocksApply } from './sleeve-blocks';
 import { finishSteps, startSteps } from './sleeve-span';
 import { SharedVoting } from './shared-mode';
 import { createSharedBook, createSleeves } from './sleeves';
@@ -24,6 +25,13 @@ import type { SharedBook, Sleeve } from './sleeves';
 import { CapitalTransfers } from './transfers';
 import { createUniverse, lastBarSteps } from './universe';
 import type { Universe } from './universe';
+
+/** A sleeve whose capital has moved at an open: its marks put back at the last close, its orders into the open's window. */
+function fillAfterMove(sleeve: Sleeve): void {
+  const runner = sleeve.runner;
+  runner.restoreMarks();
+  if (runner.pendingOrders > 0) runner.fillAtOpen();
+}
 
 /**
  * One run of a parsed config over loaded data: sets the rooms up (universe, sleeves, shared
@@ -67,18 +75,26 @@ export class Orchestration {
   private readonly onProgress: ((done: number, total: number) => void) | undefined;
   /** With `checkInvariants`: a copy of the strategies' series, to prove after the run that none wrote to them. */
   private readonly seal: SeriesSeal | null;
+  /** Warnings held to be written in bar order, for a logger that writes warnings only (null: written as they come). */
+  private readonly held: HeldWarnings | null;
 
   /**
    * `blocks`: step the sleeves sleeve by sleeve where that gives the same results (see
-   * `run/sleeve-blocks.ts`); false runs every step bar by bar.
+   * `run/sleeve-blocks.ts`); false runs every step bar by bar. `skipWarnings`: the warnings and
+   * errors an earlier attempt of this run wrote, which this one skips (see `run/held-warnings.ts`).
    */
-  constructor(config: RunConfig, registry: StrategyRegistry, series: readonly BarSeries[], options: OrchestratorOptions, blocks = true) {
+  constructor(config: RunConfig, registry: StrategyRegistry, series: readonly BarSeries[], options: OrchestratorOptions, blocks = true, skipWarnings = 0) {
     this.config = config;
     this.registry = registry;
     this.series = series;
     this.options = options;
     this.runId = options.runId ?? runIdOf(config);
-    this.logger = (options.logger ?? noopLogger).child({ component: 'orchestrator', runId: this.runId });
+    const logger = (options.logger ?? noopLogger).child({ component: 'orchestrator', runId: this.runId });
+    // A logger that writes warnings only can take a run stepped sleeve by sleeve: its warnings are
+    // held and written in bar order (see `run/held-warnings.ts`).
+    // A run started again bar by bar skips the warnings its first attempt wrote.
+    this.held = skipWarnings > 0 || (blocks && logger !== noopLogger && blocksConfig(config) && writesWarningsOnly(logger)) ? new HeldWarnings(skipWarnings) : null;
+    this.logger = this.held?.wrap(logger) ?? logger;
     this.onProgress = options.onProgress;
     this.nextOpen = config.fill === 'next-open';
     const universe = createUniverse(config, series, options.source);
@@ -163,14 +179,21 @@ export class Orchestration {
       cash: config.cash,
       checkInvariants: config.checkInvariants,
     });
-    this.blocks =
-      blocks && sleeveBlocksApply(config, sleeves, this.logger, this.risk.enabled, this.onProgress !== undefined)
-        ? new SleeveBlocks(sleeves, this.executor, this.recorder)
-        : null;
+    this.blocks = blocks && sleeveBlocksApply(config, sleeves, this.logger, this.held !== null) ? new SleeveBlocks(sleeves, this.executor, this.recorder) : null;
   }
 
   /** Runs every step, checks the records and assembles the result. */
   run(): OrchestratorResult {
+    this.held?.start();
+    try {
+      return this.runSteps();
+    } finally {
+      // Held warnings are written however the run ends (those of a run started again bar by bar were discarded).
+      this.held?.release();
+    }
+  }
+
+  private runSteps(): OrchestratorResult {
     const { config, sleeves, recorder } = this;
     const symbols = this.universe.symbols;
     this.logger.info(
@@ -180,23 +203,27 @@ export class Orchestration {
     this.rebalancing.allocateInitial();
     const steps = this.steps;
     const onProgress = this.onProgress;
+    const held = this.held;
     if (this.blocks !== null) {
       try {
         this.runBlocks(this.blocks);
       } catch (error) {
         if (!StrategyError.isInstance(error)) throw error;
-        // A strategy threw: run again bar by bar, where the error policy acts in the order of the bars.
-        return new Orchestration(this.config, this.registry, this.series, this.options, false).run();
+        // A strategy threw: run again bar by bar, where the error policy acts in the order of the
+        // bars (its first warnings and errors, written already, skipped).
+        held?.discard();
+        return new Orchestration(this.config, this.registry, this.series, this.options, false, held?.written ?? 0).run();
       }
-    } else if (onProgress === undefined) {
+    } else if (onProgress === undefined && held === null) {
       for (let t = 0; t < steps; t++) this.step(t);
     } else {
       const every = Math.max(1, Math.ceil(steps / 100));
       for (let t = 0; t < steps; t++) {
         this.step(t);
-        if ((t + 1) % every === 0 && t + 1 < steps) onProgress(t + 1, steps);
+        held?.release();
+        if (onProgress !== undefined && (t + 1) % every === 0 && t + 1 < steps) onProgress(t + 1, steps);
       }
-      onProgress(steps, steps);
+      onProgress?.(steps, steps);
     }
     this.rebalancing.finish();
     for (const sleeve of sleeves) sleeve.runner.finish();
@@ -254,8 +281,18 @@ export class Orchestration {
     for (let t = 0; t < steps; t++) scheduled[t] = this.allocator.scheduleFires(this.time, t) ? 1 : 0;
     const fold = !this.allocator.needsHistory;
     const barrier = (s: number): boolean => endStep[s] === 1 || startStep[s] === 1 || finishStep[s] === 1;
+    const onProgress = this.onProgress;
+    const every = Math.max(1, Math.ceil(steps / 100));
+    let reported = 0;
     let t = 0;
+    const held = this.held;
     while (t < steps) {
+      // What the last block or step held, written in bar order before the next one runs.
+      held?.release();
+      if (onProgress !== undefined && t - reported >= every) {
+        onProgress(t, steps);
+        reported = t;
+      }
       if (barrier(t) || (scheduled[t] === 1 && (!fold || rebalancing.hasWaiting))) {
         this.sleevesStep(t, scheduled[t] === 1);
         t++;
@@ -277,6 +314,7 @@ export class Orchestration {
         this.management.manage(end - 1, true);
       }
     }
+    onProgress?.(steps, steps);
   }
 
   /**
@@ -368,15 +406,11 @@ export class Orchestration {
       sleeve.runner.markOpen(t);
       equity += sleeve.runner.markedEquity;
     }
-    rebalancing.moveAtOpen(t, equity);
-    // The entries filled next are sized against the last close, as the strategy alone sizes them
-    // (a sleeve's marks are its own: each is put back just before its orders join the window).
+    // The entries filled next are sized against the last close, as the strategy alone sizes them:
+    // a sleeve's marks are its own, each put back once its capital has moved, just before its
+    // orders join the open's window.
     executor.begin();
-    for (const sleeve of sleeves) {
-      const runner = sleeve.runner;
-      runner.restoreMarks();
-      if (runner.pendingOrders > 0) runner.fillAtOpen();
-    }
+    if (!rebalancing.moveAtOpen(t, equity, fillAfterMove)) for (const sleeve of sleeves) fillAfterMove(sleeve);
     executor.settle();
     // The risk checks of this close start from nothing placed.
     this.orders.clear();

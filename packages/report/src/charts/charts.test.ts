@@ -235,6 +235,41 @@ describe('the time axis of a run of a few days', () => {
   });
 });
 
+// Regression: over weeks of intraday bars every tick read "2024-01-08 00:00" (one format, '%Y-%m-%d %H:%M').
+describe('the time axis of intraday bars', () => {
+  function timeLabels(svg: string): string[] {
+    const start = svg.indexOf('aria-label="X-axis');
+    if (start < 0) throw new Error('no X axis');
+    const group = svg.slice(start, svg.indexOf('role-axis-domain', start));
+    return [...group.slice(group.indexOf('role-axis-label')).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((match) => match[1] ?? '');
+  }
+  /** Five-minute bars 09:30–15:55 UTC on the weekdays from `first` (a Monday) for `days` calendar days. */
+  function sessions(first: number, days: number): number[] {
+    const time: number[] = [];
+    for (let day = first; day < first + days * 86_400_000; day += 86_400_000) {
+      const weekday = new Date(day).getUTCDay();
+      if (weekday === 0 || weekday === 6) continue;
+      for (let minute = 9 * 60 + 30; minute < 16 * 60; minute += 5) time.push(day + minute * 60_000);
+    }
+    return time;
+  }
+  const equityOf = (time: number[]) => {
+    const input = backtestReportInput({ strategy: { id: 'hold' }, symbols: ['X'], equity: { time, equity: time.map((_, i) => 100_000 + (i % 50)), cash: time.map(() => 0) }, trades: [], fills: [] });
+    const chart = buildCharts(input, { ...options, timeFormat: 'datetime', interactive: false }).find((candidate) => candidate.id === 'equity');
+    if (chart === undefined) throw new Error('no equity chart');
+    return chart;
+  };
+
+  it('labels the ticks over weeks with dates, and over a session with times of day', async () => {
+    const weeks = timeLabels(await renderSvg(equityOf(sessions(Date.UTC(2024, 0, 8), 21)).spec));
+    expect(weeks.length).toBeGreaterThan(2);
+    for (const label of weeks) expect(label).toMatch(/^2024-01-\d\d$/);
+    const session = timeLabels(await renderSvg(equityOf(sessions(Date.UTC(2024, 0, 8), 1)).spec));
+    expect(session.length).toBeGreaterThan(2);
+    for (const label of session) expect(label).toMatch(/^(09|1[0-5]):[0-5]\d$/);
+  });
+});
+
 describe('the rolling Sharpe chart of nearly constant returns', () => {
   it('groups the thousands of its axis labels (−2,500,000.0, not −2500000.0), as the metrics table writes its Sharpe', async () => {
     // A price falling 0.5 % a bar, held with a little cash: returns of almost the same size every bar.

@@ -4,6 +4,24 @@ import { downsampleIndices } from '../series';
 import { axisReserve, base, round } from './theme';
 import type { ChartOptions } from './types';
 
+/**
+ * Tick labels of a time axis over intraday data, by the unit each tick falls on (Vega's
+ * multi-format object): a tick at midnight is a date, one within the day its time. Over weeks the
+ * ticks fall on days and read `2024-01-08` (one format for all read `2024-01-08 00:00`); over a
+ * session they read `10:00`, `12:00`, with the date at a midnight between them.
+ */
+const INTRADAY_TICK_FORMAT = {
+  year: '%Y-%m-%d',
+  quarter: '%Y-%m-%d',
+  month: '%Y-%m-%d',
+  week: '%Y-%m-%d',
+  date: '%Y-%m-%d',
+  hours: '%H:%M',
+  minutes: '%H:%M',
+  seconds: '%H:%M:%S',
+  milliseconds: '%H:%M:%S.%L',
+} as const;
+
 /** The x encoding of a chart over time (field `t`, UTC). */
 export function timeAxis(options: ChartOptions) {
   return {
@@ -13,7 +31,7 @@ export function timeAxis(options: ChartOptions) {
     scale: { type: 'utc' },
     axis:
       options.tickTimes === undefined
-        ? { labelOverlap: true, tickCount: 8, grid: false, format: options.timeFormat === 'date' ? undefined : '%Y-%m-%d %H:%M' }
+        ? { labelOverlap: true, tickCount: 8, grid: false, format: options.timeFormat === 'date' ? undefined : INTRADAY_TICK_FORMAT }
         : { labelOverlap: true, values: [...options.tickTimes], grid: false, format: '%Y-%m-%d' },
   } as const;
 }

@@ -1,4 +1,4 @@
-import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
+import { METRIC_DESCRIPTIONS, unboundedMetricText } from '@ensemble/performance';
 import type { MetricUnit } from '@ensemble/performance';
 import { formatCount, formatNumber, formatPercent } from '../format';
 import { escapeHtml, htmlPage } from '../html/page';
@@ -53,7 +53,7 @@ function rankedTable(input: ResearchReportInput): InteractiveTable {
         const value = trial.parameters[name];
         return typeof value === 'boolean' ? String(value) : (value ?? null);
       }),
-      trial.objective,
+      trial.unbounded === true ? unboundedMetricText(input.objective.metric) : trial.objective,
       ...metrics.map((name) => trial.metrics?.[name] ?? null),
       trial.error === undefined ? trial.status : `${trial.status}: ${trial.error}`,
     ]),
@@ -89,8 +89,8 @@ function windowsTable(input: ResearchReportInput): InteractiveTable | undefined 
         : Object.entries(window.parameters)
             .map(([name, value]) => `${name}=${String(value)}`)
             .join(', '),
-      window.inSample,
-      window.outOfSample,
+      window.inSampleUnbounded === true ? unboundedMetricText(input.objective.metric) : window.inSample,
+      window.outOfSampleUnbounded === true ? unboundedMetricText(input.objective.metric) : window.outOfSample,
       window.efficiency,
     ]),
   };
@@ -110,8 +110,12 @@ function researchTimeFormat(input: ResearchReportInput): TimeFormat {
   return [...bounds, ...walk.equity.time].every((time) => time % DAY_MS === 0) ? 'date' : 'datetime';
 }
 
-/** An objective value for a card: a percentage for a metric in percent (17.03%), else 3 decimals. */
-function objectiveText(value: number | null | undefined, metric: string): string {
+/**
+ * An objective value for a card: a percentage for a metric in percent (17.03%), else 3 decimals;
+ * an unbounded one with why, as the sweep summary prints it (`∞ (no drawdown)`).
+ */
+function objectiveText(value: number | null | undefined, metric: string, unbounded = false): string {
+  if (unbounded) return unboundedMetricText(metric);
   if (value === null || value === undefined) return '—';
   return objectiveInPercent(metric) ? formatPercent(value) : formatNumber(value, 3);
 }
@@ -139,7 +143,7 @@ function masthead(input: ResearchReportInput): string {
   const cards = [
     lead ?? {
       label: `Best ${metricColumn(input.objective.metric).label}`,
-      value: objectiveText(best?.objective, input.objective.metric),
+      value: objectiveText(best?.objective, input.objective.metric, best?.unbounded === true),
       tone: 'neutral',
       sub: best === undefined ? 'no trial finished' : Object.entries(best.parameters).map(([name, value]) => `${name}=${String(value)}`).join(', '),
     },

@@ -19,6 +19,10 @@ const TrialSchema = z.strictObject({
   parameters: z.record(z.string(), parameterValue),
   status: z.enum(['ok', 'failed', 'timed-out']),
   objective: nullableFinite.describe('The objective\'s value; null when it could not be computed or the trial failed'),
+  unbounded: z
+    .boolean()
+    .optional()
+    .describe('True when the objective is unboundedly good (+∞: a Calmar ratio without a drawdown), held as a null objective; shown as "∞ (no drawdown)"'),
   metrics: z.record(z.string(), z.number().nullable()).nullable().describe('Headline metrics of the trial (name → value)'),
   error: z.string().optional().describe('Why the trial failed'),
 });
@@ -63,7 +67,9 @@ const WindowSchema = z.strictObject({
   testEnd: time,
   parameters: z.record(z.string(), parameterValue).nullable().describe('The combination chosen on the train window; null when none could be'),
   inSample: nullableFinite.describe('The chosen combination\'s objective on the train window'),
+  inSampleUnbounded: z.boolean().optional().describe('True when the in-sample objective is unboundedly good (+∞), held as a null inSample; shown as "∞ (no drawdown)"'),
   outOfSample: nullableFinite.describe('Its objective on the test window'),
+  outOfSampleUnbounded: z.boolean().optional().describe('True when the out-of-sample objective is unboundedly good (+∞), held as a null outOfSample; shown as "∞ (no drawdown)"'),
   efficiency: nullableFinite.describe('Walk-forward efficiency of the window'),
 });
 

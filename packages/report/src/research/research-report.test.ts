@@ -226,6 +226,34 @@ describe('renderResearchHtml', () => {
     expect(JSON.stringify(objectiveCharts(sweep, options)[0]?.spec)).toContain('"text":{"field":"v","type":"quantitative","format":".0%"}');
   });
 
+  // Regression: an unboundedly good best objective showed no value and no reason.
+  it('shows an unbounded objective as ∞ with why, on the best card, in the trials table and in the windows table', () => {
+    const run = buildResearchRun({ walkForward: true });
+    const walk = run.walkForward;
+    if (walk === undefined) throw new Error('no walk-forward');
+    const best = run.trials.find((trial) => trial.rank === 1);
+    if (best === undefined) throw new Error('no best trial');
+    const sweep = {
+      ...run,
+      walkForward: undefined,
+      objective: { metric: 'calmar', direction: 'maximize' as const },
+      trials: run.trials.map((trial) => (trial === best ? { ...trial, objective: null, unbounded: true } : trial)),
+    };
+    const html = renderResearchHtml(sweep);
+    expect(html).toContain('<div class="label">Best Calmar</div><div class="value long">∞ (no drawdown)</div>');
+    // The best trial's row, first in the table, holds the text in its objective cell.
+    expect(html).toMatch(/"rows":\[\[1,[^\]]*"∞ \(no drawdown\)"/);
+    const windows = {
+      ...run,
+      objective: { metric: 'calmar', direction: 'maximize' as const },
+      walkForward: { ...walk, windows: walk.windows.map((window, k) => (k === 0 ? { ...window, inSample: null, inSampleUnbounded: true } : k === 1 ? { ...window, outOfSample: null, outOfSampleUnbounded: true } : window)) },
+    };
+    // Window 1's in-sample cell, window 2's out-of-sample cell: a row is [window, 4 times, parameters, in, out, efficiency].
+    const windowsHtml = renderResearchHtml(windows);
+    expect(windowsHtml).toMatch(/\[1,(\d+,){4}"[^"]*","∞ \(no drawdown\)",[^,\]]+,[^,\]]+\]/);
+    expect(windowsHtml).toMatch(/\[2,(\d+,){4}"[^"]*",[^,\]]+,"∞ \(no drawdown\)",[^,\]]+\]/);
+  });
+
   it('shows the windows of intraday bars with their times of day, and daily windows by their dates', () => {
     const daily = buildResearchRun({ walkForward: true });
     const walk = daily.walkForward;

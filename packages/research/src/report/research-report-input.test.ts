@@ -55,25 +55,43 @@ describe('research report inputs', () => {
     expect(input.statistics.notes[0]).toContain('walk-forward is judged by its out-of-sample curve');
   });
 
-  it('says which combinations have an unbounded objective, which the report shows without a value', async () => {
+  // Regression: the report showed an unbounded objective without a value and without why.
+  it('says which combinations have an unbounded objective, which the report shows as ∞ with why', async () => {
     // 2009–2010 train window (window 4): fast 10 / slow 100 closed two trades, both winners.
     const plan = await planWalkForward({ kind: 'backtest', config: { ...config, data: { dataset: 'sp500', from: '2005-01-01', to: '2012-12-31' } }, parameters: [{ path: 'params.fast', values: [10, 20] }, { path: 'params.slow', values: [50, 100] }], objective: 'profitFactor', windows: { train: '2y', test: '1y' } });
     const result = await runWalkForward(plan, createInProcessExecutor());
     const input = parseResearchReportInput(walkForwardReportInput(result));
     expect(input.walkForward?.windows[4]?.inSample).toBeNull();
+    expect(input.walkForward?.windows[4]?.inSampleUnbounded).toBe(true);
+    expect(input.walkForward?.windows.filter((window) => window.inSampleUnbounded === true)).toHaveLength(1);
+    // Out of sample likewise: window 2's test trades made into winners only (no losing trade, a win rate of 1).
+    const lossless = {
+      ...result,
+      steps: result.steps.map((step) => (step.index === 2 && step.outOfSample !== null ? { ...step, outOfSample: { ...step.outOfSample, profitFactor: null, averageLoss: null, winRate: 1 } } : step)),
+    };
+    const losslessInput = parseResearchReportInput(walkForwardReportInput(lossless));
+    expect(losslessInput.walkForward?.windows.filter((window) => window.outOfSampleUnbounded === true).map((window) => window.index)).toEqual([2]);
+    expect(losslessInput.trials.filter((trial) => trial.unbounded === true).map((trial) => trial.index)).toEqual([2]);
+    expect(input.walkForward?.windows.some((window) => window.outOfSampleUnbounded === true)).toBe(false);
     expect(input.statistics.notes[1]).toBe(
-      'objective: profitFactor is unbounded (+∞, undefined because unboundedly good) for combination 1 on the train window of window 4; it ranks before every finite value and is shown here without a value',
+      'objective: profitFactor is unbounded (+∞, undefined because unboundedly good) for combination 1 on the train window of window 4; it ranks before every finite value and is shown here as ∞ (no losing trade)',
     );
-    expect(renderResearchHtml(input)).toContain('profitFactor is unbounded');
+    const html = renderResearchHtml(input);
+    expect(html).toContain('profitFactor is unbounded');
+    expect(html).toContain('"∞ (no losing trade)"');
     // A sweep over 2009–2010 (no warm-up before it): a combination without a losing trade ranks first, shown without a value.
     const sweep = await planSweep({ kind: 'backtest', config: { ...config, data: { dataset: 'sp500', from: '2009-01-01', to: '2010-12-31' } }, parameters: [{ path: 'params.fast', values: [10, 20] }, { path: 'params.slow', values: [50, 100] }], objective: 'profitFactor' });
     const swept = await runSweep(sweep, createInProcessExecutor());
     const trials = parseResearchReportInput(sweepReportInput(swept));
     expect(swept.best?.objective).toBe(Number.POSITIVE_INFINITY);
     expect(trials.trials.find((trial) => trial.rank === 1)?.objective).toBeNull();
+    expect(trials.trials.find((trial) => trial.rank === 1)?.unbounded).toBe(true);
+    expect(trials.trials.filter((trial) => trial.unbounded === true)).toHaveLength(swept.rows.filter((row) => row.objective === Number.POSITIVE_INFINITY).length);
     expect(trials.statistics.notes.filter((note) => note.startsWith('objective: '))).toEqual([
-      `objective: profitFactor is unbounded (+∞, undefined because unboundedly good) for combination ${String(swept.best?.index)} in results.json; it ranks before every finite value and is shown here without a value`,
+      `objective: profitFactor is unbounded (+∞, undefined because unboundedly good) for combination ${String(swept.best?.index)} in results.json; it ranks before every finite value and is shown here as ∞ (no losing trade)`,
     ]);
+    // The best card says it, as the sweep summary does.
+    expect(renderResearchHtml(trials)).toContain('<div class="value long">∞ (no losing trade)</div>');
     // A stability whose neighbours include an unbounded one has an unbounded mean neighbour, which the report leaves out.
     const stability = swept.statistics.stability;
     if (stability === null) throw new Error('no stability');

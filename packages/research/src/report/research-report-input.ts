@@ -1,5 +1,7 @@
+import { unboundedMetricText } from '@ensemble/performance';
 import type { PerformanceMetrics } from '@ensemble/performance';
 import type { ResearchReportInput } from '@ensemble/report';
+import { objectiveValue } from '../sweep/objective';
 import type { Objective } from '../sweep/objective';
 import type { SweepResult } from '../sweep/run-sweep';
 import type { WalkForwardResult } from '../walk-forward/run-walk-forward';
@@ -43,7 +45,7 @@ function unboundedNote(objective: Objective, indexes: readonly number[], where: 
   const one = indexes.length === 1;
   const which = one ? `combination ${String(indexes[0])}` : `combinations ${indexes.join(', ')}`;
   const rank = objective.direction === 'max' ? 'before' : 'after';
-  return `objective: ${objective.metric} is unbounded (+∞, undefined because unboundedly good) for ${which} ${where}; ${one ? 'it ranks' : 'they rank'} ${rank} every finite value and ${one ? 'is' : 'are'} shown here without a value`;
+  return `objective: ${objective.metric} is unbounded (+∞, undefined because unboundedly good) for ${which} ${where}; ${one ? 'it ranks' : 'they rank'} ${rank} every finite value and ${one ? 'is' : 'are'} shown here as ${unboundedMetricText(objective.metric)}`;
 }
 
 function parameterList(parameters: SweepResult['parameters']): ResearchReportInput['parameters'] {
@@ -71,6 +73,7 @@ export function sweepReportInput(result: SweepResult, given: ResearchReportOptio
       parameters: { ...row.parameters },
       status: row.status,
       objective: row.objective !== null && Number.isFinite(row.objective) ? row.objective : null,
+      ...(row.objective === Number.POSITIVE_INFINITY ? { unbounded: true } : {}),
       metrics: numericMetrics(row.metrics),
       ...(row.error === null ? {} : { error: row.error.message }),
     })),
@@ -127,6 +130,8 @@ export function walkForwardReportInput(result: WalkForwardResult, given: Researc
     const value = metrics === null ? null : metrics[metric];
     return typeof value === 'number' && Number.isFinite(value) ? value : null;
   };
+  // A test window's objective can be unboundedly good too (a Calmar ratio without a drawdown): said so, as in-sample.
+  const outOfSampleUnbounded = (metrics: PerformanceMetrics | null): boolean => objectiveValue(metrics, result.objective) === Number.POSITIVE_INFINITY;
   const windows = result.steps.map((step) => ({
     index: step.index,
     trainStart: step.train.start,
@@ -135,7 +140,9 @@ export function walkForwardReportInput(result: WalkForwardResult, given: Researc
     testEnd: step.test.end,
     parameters: step.chosen === null ? null : { ...step.chosen.parameters },
     inSample: step.objective !== null && Number.isFinite(step.objective) ? step.objective : null,
+    ...(step.objective === Number.POSITIVE_INFINITY ? { inSampleUnbounded: true } : {}),
     outOfSample: outOfSampleObjective(step.outOfSample),
+    ...(outOfSampleUnbounded(step.outOfSample) ? { outOfSampleUnbounded: true } : {}),
     efficiency: step.efficiency,
   }));
   const unboundedSteps = result.steps.filter((step) => step.chosen !== null && step.objective !== null && !Number.isFinite(step.objective));
@@ -154,6 +161,7 @@ export function walkForwardReportInput(result: WalkForwardResult, given: Researc
               parameters: { ...step.chosen.parameters },
               status: step.status === 'no-choice' ? 'failed' : step.status,
               objective: outOfSampleObjective(step.outOfSample),
+              ...(outOfSampleUnbounded(step.outOfSample) ? { unbounded: true } : {}),
               metrics: numericMetrics(step.outOfSample),
               ...(step.error === null ? {} : { error: step.error.message }),
             },

@@ -100,8 +100,28 @@ export function resolveObjective(metric: string, direction: ObjectiveDirection |
     });
     return { metric: 'sharpe', direction: 'max' };
   }
+  const loss = LOSS_METRICS[metric];
+  if (direction === 'min' && loss !== undefined) {
+    issues.push({
+      path: path.replace(/objective$/, 'direction'),
+      message: `minimising ${metric} would rank ${loss.worst} first: it is negative (${loss.example}), so the smallest loss is its largest value; leave the direction at its default, "max" (no --minimize), to rank ${loss.best} first`,
+    });
+  }
   return { metric, direction: direction ?? (MINIMISED_METRICS.includes(metric) ? 'min' : 'max') };
 }
+
+/**
+ * Metrics that measure a loss as a negative number (performance's conventions, as empyrical's),
+ * which minimising would rank worst first: a user of a tool that reports drawdowns as positive
+ * numbers (LEAN's) asks for `--minimize` meaning the shallowest drawdown and got the deepest as
+ * the best combination, its config written as best-config.json.
+ */
+const LOSS_METRICS: Partial<Record<MetricName, { readonly example: string; readonly worst: string; readonly best: string }>> = {
+  maxDrawdown: { example: '−0.2 is a 20% drawdown', worst: 'the deepest drawdown', best: 'the shallowest' },
+  valueAtRisk: { example: '−0.03 is a 3% loss', worst: 'the largest value at risk', best: 'the smallest' },
+  conditionalValueAtRisk: { example: '−0.03 is a 3% loss', worst: 'the largest expected tail loss', best: 'the smallest' },
+  averageLoss: { example: 'a loss of 500 is −500', worst: 'the largest average loss', best: 'the smallest' },
+};
 
 /** Null for an absent value (undefined or null), else what `issue` finds. */
 function absentOr(value: unknown, issue: () => ConfigIssue | null): ConfigIssue | null {

@@ -38,6 +38,32 @@ describe('walkForwardWindows', () => {
     ]);
   });
 
+  // Regression: "10d" and "2w" were refused ("must be a number of bars … or calendar months or years").
+  it('counts calendar days and weeks from the first bar, over intraday bars too', () => {
+    const issues: ConfigIssue[] = [];
+    // Daily bars 2000-01-01 … 2000-01-31: train 2 weeks (14 days), test 7 days, sliding by 7 days.
+    const daily = walkForwardWindows(days(31), { train: '2w', test: '7d', mode: 'rolling' }, issues);
+    const dates = (time: number) => new Date(time).toISOString().slice(0, 10);
+    expect(daily.map((w) => [dates(w.train.start), dates(w.train.end), dates(w.test.start), dates(w.test.end)])).toEqual([
+      ['2000-01-01', '2000-01-14', '2000-01-15', '2000-01-21'],
+      ['2000-01-08', '2000-01-21', '2000-01-22', '2000-01-28'],
+      ['2000-01-15', '2000-01-28', '2000-01-29', '2000-01-31'],
+    ]);
+    expect(issues).toEqual([]);
+    // Hourly bars 09:30–15:30 on 2000-01-03 … 2000-01-07 (Monday to Friday, 7 a day): train 2 days, test 1, anchored.
+    const hourly = Float64Array.from([3, 4, 5, 6, 7].flatMap((day) => Array.from({ length: 7 }, (_, h) => Date.UTC(2000, 0, day, 9 + h, 30))));
+    const anchored = walkForwardWindows(hourly, { train: '2d', test: '1d', mode: 'anchored' }, issues);
+    const clock = (time: number) => new Date(time).toISOString().slice(5, 16);
+    expect(anchored.map((w) => [w.train.bars, clock(w.test.start), clock(w.test.end), w.test.bars])).toEqual([
+      [14, '01-05T09:30', '01-05T15:30', 7],
+      [21, '01-06T09:30', '01-06T15:30', 7],
+      [28, '01-07T09:30', '01-07T15:30', 7],
+    ]);
+    // Days and weeks are one unit; months are another.
+    walkForwardWindows(days(100), { train: '2w', test: '1m', mode: 'rolling' }, issues);
+    expect(issues).toEqual([{ path: 'windows.test', message: 'must be in the same unit as "train" (days or weeks)' }]);
+  });
+
   it('adds months keeping the day, or the end of a shorter month', () => {
     expect(new Date(addMonths(Date.UTC(2001, 0, 31), 1)).toISOString()).toBe('2001-02-28T23:59:59.999Z');
     expect(new Date(addMonths(Date.UTC(2000, 1, 29, 12), 12)).toISOString()).toBe('2001-02-28T23:59:59.999Z');

@@ -3,7 +3,7 @@ import { columnIssue } from '../argument-checks';
 import type { ConfigIssue } from '@ensemble/protocol';
 import { issueListIssue } from '../argument-checks';
 
-/** A window length: a number of bars, or calendar months (`"6m"`) or years (`"3y"`). */
+/** A window length: a number of bars, calendar days (`"10d"`) or weeks (`"2w"`), or calendar months (`"6m"`) or years (`"3y"`). */
 export type WindowLength = number | string;
 
 /** How windows move: `rolling` (the train window slides by the test length) or `anchored` (it starts at the first bar and grows). */
@@ -23,10 +23,18 @@ export interface WalkForwardWindow {
   readonly test: WindowSpan;
 }
 
-/** A length parsed: bars, or months. */
-type ParsedLength = { readonly unit: 'bars'; readonly count: number } | { readonly unit: 'months'; readonly count: number };
+/** A length parsed: bars, days (a week is 7) or months (a year is 12). */
+interface ParsedLength {
+  readonly unit: 'bars' | 'days' | 'months';
+  readonly count: number;
+}
 
-const CALENDAR = /^([1-9]\d{0,3})(m|y)$/;
+const CALENDAR = /^([1-9]\d{0,3})(d|w|m|y)$/;
+
+const DAY_MS = 86_400_000;
+
+/** What each unit of a parsed length is called in messages. */
+const UNIT_NAMES = { bars: 'bars', days: 'days or weeks', months: 'months or years' } as const;
 
 /** A window length as bars or months, or an issue at `path`. */
 export function parseWindowLength(length: WindowLength, path: string, issues: ConfigIssue[]): ParsedLength | null {
@@ -43,11 +51,18 @@ export function parseWindowLength(length: WindowLength, path: string, issues: Co
   }
   const match = CALENDAR.exec(length);
   if (match === null) {
-    issues.push({ path, message: 'must be a number of bars (e.g. 60) or calendar months or years (e.g. "6m", "3y")' });
+    issues.push({ path, message: 'must be a number of bars (e.g. 60), calendar days or weeks (e.g. "10d", "2w") or calendar months or years (e.g. "6m", "3y")' });
     return null;
   }
   const count = Number(match[1]);
-  return { unit: 'months', count: match[2] === 'y' ? count * 12 : count };
+  const unit = match[2];
+  if (unit === 'd' || unit === 'w') return { unit: 'days', count: unit === 'w' ? count * 7 : count };
+  return { unit: 'months', count: unit === 'y' ? count * 12 : count };
+}
+
+/** Epoch ms `count` of a parsed length's calendar unit (days or months) after `time`. */
+function advance(time: number, unit: 'days' | 'months', count: number): number {
+  return unit === 'days' ? time + count * DAY_MS : addMonths(time, count);
 }
 
 /**
@@ -79,9 +94,10 @@ function span(time: ArrayLike<number>, from: number, to: number): WindowSpan {
 /**
  * The walk-forward windows over the sorted bar times `time`: train then test, the next step
  * moved on by the test length, until no test bar is left (the last test window may be short).
- * Lengths in bars count bars; in months, calendar months from the first bar (UTC). A train
+ * Lengths in bars count bars; in days or weeks, calendar days of 24 hours (a week is 7) from the
+ * first bar; in months or years, calendar months from the first bar (UTC). A train
  * window needs 2 bars or more; steps whose test window holds no bar (a gap in the data) are left
- * out. Train and test must use the same unit.
+ * out. Train and test must use the same unit (days and weeks are one, months and years another).
  */
 export function walkForwardWindows(
   time: ArrayLike<number>,
@@ -97,7 +113,7 @@ export function walkForwardWindows(
   const test = parseWindowLength(options.test, 'windows.test', issues);
   if (train === null || test === null) return [];
   if (train.unit !== test.unit) {
-    issues.push({ path: 'windows.test', message: `must be in the same unit as "train" (${train.unit === 'bars' ? 'bars' : 'months or years'})` });
+    issues.push({ path: 'windows.test', message: `must be in the same unit as "train" (${UNIT_NAMES[train.unit]})` });
     return [];
   }
   const n = time.length;
@@ -108,12 +124,13 @@ export function walkForwardWindows(
       bounds.push([options.mode === 'rolling' ? step * test.count : 0, trainEnd, Math.min(trainEnd + test.count, n)]);
     }
   } else {
+    const unit = train.unit;
     const first = time[0] ?? 0;
     const last = time[n - 1] ?? 0;
-    for (let step = 0; addMonths(first, step * test.count + train.count) <= last; step++) {
-      const trainStart = options.mode === 'rolling' ? firstAtOrAfter(time, addMonths(first, step * test.count)) : 0;
-      const trainEnd = firstAtOrAfter(time, addMonths(first, step * test.count + train.count));
-      bounds.push([trainStart, trainEnd, firstAtOrAfter(time, addMonths(first, (step + 1) * test.count + train.count))]);
+    for (let step = 0; advance(first, unit, step * test.count + train.count) <= last; step++) {
+      const trainStart = options.mode === 'rolling' ? firstAtOrAfter(time, advance(first, unit, step * test.count)) : 0;
+      const trainEnd = firstAtOrAfter(time, advance(first, unit, step * test.count + train.count));
+      bounds.push([trainStart, trainEnd, firstAtOrAfter(time, advance(first, unit, (step + 1) * test.count + train.count))]);
     }
   }
   const windows = bounds
