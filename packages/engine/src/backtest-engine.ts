@@ -2,7 +2,7 @@ import type { AnyStrategy, BarSeries, ConfigIssue, EquityCurve, Logger, Strategy
 import { BAR_COLUMNS, ConfigError, SeriesSeal, barSeriesFromCloses, callbackIssue, createTimeline, isPortfolioStrategy, loggerIssue, noopLogger, quoteValue, rebalanceRuleProblem, seriesTimeIssue, toConfigIssues } from '@ensemble/protocol';
 import { Account } from './account';
 import { checkFiniteRun } from './finite-run';
-import { Broker } from './broker';
+import { Broker, resultOrderCounts } from './broker';
 import type { BrokerStats } from './broker';
 import { LedgerAudit } from './invariants';
 import type { BacktestConfig, ResolvedBacktestOptions } from './options';
@@ -53,16 +53,7 @@ export type ReusableColumns = Pick<EquityCurve, 'equity' | 'cash' | 'grossExposu
  * whose weights were more than the equity when there were any.
  */
 function orderStats(stats: BrokerStats, dropped: number, overEquity: WeightsOverEquity | null): OrderStats {
-  const { filled, shrunk, rejected, belowClosingCosts, belowCosts } = stats;
-  return {
-    filled,
-    shrunk,
-    rejected,
-    dropped,
-    ...(belowClosingCosts === undefined ? {} : { belowClosingCosts }),
-    ...(belowCosts === undefined ? {} : { belowCosts }),
-    ...(overEquity === null ? {} : { weightsOverEquity: overEquity }),
-  };
+  return { ...resultOrderCounts(stats, dropped), ...(overEquity === null ? {} : { weightsOverEquity: overEquity }) };
 }
 
 function seriesList(series: BarSeries | readonly BarSeries[]): readonly BarSeries[] {

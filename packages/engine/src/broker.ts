@@ -49,6 +49,22 @@ export function orderCounts(filled: number, shrunk: number, rejected: number, be
 }
 
 /**
+ * A result's order counts from `stats` and the orders `dropped` at the end, in the result's key
+ * order (the refusals for costs only when there were any), as the engine and the orchestrator write them.
+ */
+export function resultOrderCounts(stats: BrokerStats, dropped: number): BrokerStats & { readonly dropped: number } {
+  const { filled, shrunk, rejected, belowClosingCosts, belowCosts } = stats;
+  return {
+    filled,
+    shrunk,
+    rejected,
+    dropped,
+    ...(belowClosingCosts === undefined ? {} : { belowClosingCosts }),
+    ...(belowCosts === undefined ? {} : { belowCosts }),
+  };
+}
+
+/**
  * The simulated market: turns an order and a reference price (open, close or stop price) into a
  * fill with slippage and commission, and books it on an {@link Account}. Cash never goes negative
  * through a purchase: the part of a buy that opens or adds to a long position shrinks to what

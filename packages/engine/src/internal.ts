@@ -6,6 +6,6 @@ export type { Admission, AdmittedFill, BookState, ExecutionCosts, RejectedAdmiss
 export { AdmissionSlot, admitOrder, bookEquity, saleProceeds } from './admit-order';
 export { commissionBeforeMinimum } from './costs';
 export { OrderSlot, logFill } from './execution';
-export { orderCounts } from './broker';
+export { orderCounts, resultOrderCounts } from './broker';
 export { SteppedColumn } from './stepped-column';
 export { fillJson, openPositionJson, tradeJson } from './result';

@@ -1,5 +1,6 @@
 import type { BrokerStats } from '@ensemble/engine';
 import { metricsStartEquity } from '@ensemble/engine';
+import { resultOrderCounts } from '@ensemble/engine/internal';
 import type { BarSeries, Fill, Trade } from '@ensemble/protocol';
 import { PerformanceCalculator } from '@ensemble/performance';
 import type { AllocationScheme } from '../allocation/schemes';
@@ -270,16 +271,7 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
     netExposure: columns.net,
   };
   const weightsOverEquity: SleevesWeightsOverEquity = overEquity;
-  const { filled, shrunk, rejected, belowClosingCosts, belowCosts } = stats;
-  const orders: OrchestratorOrderStats = {
-    filled,
-    shrunk,
-    rejected,
-    dropped,
-    ...(belowClosingCosts === undefined ? {} : { belowClosingCosts }),
-    ...(belowCosts === undefined ? {} : { belowCosts }),
-    ...(overEquity.rebalances === 0 ? {} : { weightsOverEquity }),
-  };
+  const orders: OrchestratorOrderStats = { ...resultOrderCounts(stats, dropped), ...(overEquity.rebalances === 0 ? {} : { weightsOverEquity }) };
   // From the initial cash when the first point holds the first bar's fills, as the attribution does.
   const portfolioMetrics = once(() => calculator().compute({ equity: portfolioCurve, trades: trades(), fills: fills(), startEquity: metricsStartEquity(config) }));
   const statistics = once((): SleeveStatistics => sleeveStatistics(returnsOf.map((returns) => returns())));
