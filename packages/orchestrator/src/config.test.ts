@@ -404,6 +404,17 @@ describe('parseRunConfig', () => {
     expect(parseRunConfig({ ...both, strategies: [{ ...entry, params: { rebalance: 'quarter' } }] }, { registry: testRegistry }).strategies[0]?.params).toEqual({ rebalance: 'quarter' });
   });
 
+  it('says a drawdown limit, its scale and the exposure caps are positive fractions, with an example', () => {
+    const messageOf = (risk: unknown, path: string): string | undefined =>
+      issuesOf({ data: { dataset: 'stocks5' }, risk, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['IBM'] }] }).find((issue) => issue.path === path)?.message;
+    expect(messageOf({ maxDrawdown: { limit: -0.2 } }, 'risk.maxDrawdown.limit')).toBe('must be above 0: the drawdown that trips the stop as a positive fraction, e.g. 0.2 for a 20% drawdown');
+    expect(messageOf({ maxDrawdown: { limit: 20 } }, 'risk.maxDrawdown.limit')).toBe('must be below 1: the drawdown as a fraction of the high-water mark, e.g. 0.2 for 20% (not 20)');
+    expect(messageOf({ maxDrawdown: { limit: 0.2, action: 'scale-down', scale: 50 } }, 'risk.maxDrawdown.scale')).toBe(
+      'must be below 1: the factor positions are multiplied by, e.g. 0.5 halves them (not 50)',
+    );
+    expect(messageOf({ maxGrossExposure: -1.5 }, 'risk.maxGrossExposure')).toBe("must be above 0: a fraction of the portfolio's equity, e.g. 1.5 for 150%");
+  });
+
   it('rejects portfolio strategies in shared mode, infeasible minimum weights and unknown keys', () => {
     const issues = issuesOf({
       data: { dataset: 'stocks5' },

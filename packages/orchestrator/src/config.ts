@@ -197,30 +197,34 @@ export const RiskLimitsSchema = z
   .strictObject({
     maxGrossExposure: z
       .number()
-      .positive()
+      .positive({ message: 'must be above 0: a fraction of the portfolio\'s equity, e.g. 1.5 for 150%' })
       .optional()
       .describe('Cap on Σ |position value| / portfolio equity (1 = 100%); breaches are trimmed pro rata across every position'),
     maxNetExposure: z
       .number()
-      .positive()
+      .positive({ message: 'must be above 0: a fraction of the portfolio\'s equity, e.g. 1.5 for 150%' })
       .optional()
       .describe('Cap on |Σ signed position value| / portfolio equity; breaches trim the positions on the dominant side pro rata'),
     maxSymbolExposure: z
       .number()
-      .positive()
+      .positive({ message: 'must be above 0: a fraction of the portfolio\'s equity, e.g. 1.5 for 150%' })
       .optional()
       .describe('Cap on |net position value of one symbol across strategies| / portfolio equity; breaches trim that symbol pro rata'),
     maxDrawdown: z
       .strictObject({
-        limit: z.number().gt(0).lt(1).describe('Portfolio drawdown from its high-water mark that trips the stop, e.g. 0.2 = 20%'),
+        limit: z
+          .number()
+          .gt(0, { message: 'must be above 0: the drawdown that trips the stop as a positive fraction, e.g. 0.2 for a 20% drawdown' })
+          .lt(1, { message: 'must be below 1: the drawdown as a fraction of the high-water mark, e.g. 0.2 for 20% (not 20)' })
+          .describe('Portfolio drawdown from its high-water mark that trips the stop, e.g. 0.2 = 20%'),
         action: z
           .enum(['flatten', 'scale-down'])
           .default('flatten')
           .describe('"flatten": close every position and stop trading; "scale-down": cut every position by "scale" once. Default "flatten"'),
         scale: z
           .number()
-          .gt(0)
-          .lt(1)
+          .gt(0, { message: 'must be above 0: the factor positions are multiplied by, e.g. 0.5 halves them' })
+          .lt(1, { message: 'must be below 1: the factor positions are multiplied by, e.g. 0.5 halves them (not 50)' })
           .default(0.5)
           .describe('With "scale-down": positions are multiplied by this factor (0.5 halves them). Default 0.5'),
       })
