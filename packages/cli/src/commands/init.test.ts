@@ -143,6 +143,17 @@ describe('ensemble init', () => {
     for (const file of GENERATED) expect(existsSync(path.join(here, file)), file).toBe(true);
   });
 
+  it('refuses an empty directory argument (an unset shell variable) and writes nothing, where leaving it out writes here', async () => {
+    const here = path.join(scratch, 'empty-argument');
+    mkdirSync(here);
+    for (const dir of ['', '  ']) {
+      const result = await init([dir], here);
+      expect(result.code).toBe(2);
+      expect(result.err).toContain('give the directory to write into (it is created when missing), or leave it out to write into the current directory');
+    }
+    expect(readdirSync(here)).toEqual([]);
+  });
+
   it('depends on the zod and vitest versions the repository pins', () => {
     const workspace = readFileSync(path.join(repository, 'pnpm-workspace.yaml'), 'utf8');
     for (const [name, version] of Object.entries(TEMPLATE_DEPENDENCY_VERSIONS)) expect(workspace).toContain(`\n  ${name}: ${version}\n`);

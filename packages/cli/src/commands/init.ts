@@ -1,7 +1,7 @@
 import { lstat, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, MAX_LINE_LENGTH, echoValue, quoteValue } from '@ensemble/protocol';
 import { directoryCreationProblem, makeDirectory } from '@ensemble/report';
 import {
   README_TEMPLATE,
@@ -11,6 +11,7 @@ import {
   TEMPLATE_DEPENDENCY_VERSIONS,
   packageJsonTemplate,
 } from '../init/templates';
+import { COMMAND_LINE } from '../flags';
 import { formatCounted } from '../format';
 import type { CliIo } from '../io';
 import { cliVersion } from '../version';
@@ -139,6 +140,13 @@ Examples:
   $ ensemble backtest --dataset sp500 --strategy my-strategies/strategies/my-strategy.ts`,
     )
     .action(async (dir: string | undefined, options: { force?: boolean }) => {
+      // An empty directory argument (`init ""`, an unset shell variable) would resolve to the
+      // working directory, writing the project there unasked; leaving it out does that on purpose.
+      if (dir?.trim() === '') {
+        throw new ConfigError([{ path: '[dir] ""', message: 'give the directory to write into (it is created when missing), or leave it out to write into the current directory' }], {
+          source: COMMAND_LINE,
+        });
+      }
       const directory = path.resolve(io.cwd, dir ?? '.');
       const written = await writeInitFiles(directory, { force: options.force === true });
       const shown = dir ?? '.';
