@@ -1,9 +1,9 @@
 import type { LogFn, Logger } from '@ensemble/protocol';
 
 /**
- * Whether `logger` writes no `info` events (a pino logger at level `warn` or above, as
- * `ensemble run` makes by default): only its warnings and errors are ever written. A logger
- * that cannot tell (no `isLevelEnabled`) is taken to write everything.
+ * Whether `logger` writes no `info` events (a pino logger at level `warn`, `error` or `silent`,
+ * the last `ensemble run`'s default): at most its warnings and errors are written. A logger that
+ * cannot tell (no `isLevelEnabled`) is taken to write everything.
  */
 export function writesWarningsOnly(logger: Logger): boolean {
   const { isLevelEnabled } = logger as { isLevelEnabled?: unknown };
