@@ -361,7 +361,7 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
       `  the shadow sleeves' contributions sum to ${signedPercent(sum, palette)}; after conflict resolution the portfolio made ${signedPercent(result.attribution.total.portfolioReturn, palette)} (attribution residual ${signedPercent(residual, palette)})`,
     );
   }
-  if (result.halted !== null) lines.push(palette.yellow(`  trading halted on ${format(result.halted.time)} ${result.halted.reason === 'drawdown' ? 'by the drawdown stop' : 'by a margin call: the shared account was worth less than nothing'}`));
+  if (result.halted !== null) lines.push(palette.yellow(`  trading halted on ${format(result.halted.time)} ${result.halted.reason === 'drawdown' ? 'by the drawdown stop' : `by a margin call: ${result.config.mode === 'shared' ? 'the shared account was' : 'the portfolio as a whole (its sleeves and reserve together) was'} worth less than nothing; every position was closed at that close`}`));
   for (const event of result.isolated) {
     // The orchestrator's message usually names the strategy, symbol and date already.
     const where = `${echoValue(event.strategyId)}${event.symbol === null ? '' : ` on ${echoValue(event.symbol)}`} at ${format(event.time)}: `;

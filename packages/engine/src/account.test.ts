@@ -23,6 +23,24 @@ describe('Account', () => {
     ]);
   });
 
+  it('counts its short positions through entries, additions, flips and closes', () => {
+    const account = new Account({ strategyId: 's', symbols: ['A', 'B'], cash: 10_000 });
+    const counts: number[] = [account.shortPositions];
+    const after = (partial: Parameters<typeof fill>[0]) => {
+      account.applyFill(fill(partial));
+      counts.push(account.shortPositions);
+    };
+    after({ side: 'sell', quantity: 5, price: 10 }); // A short 5
+    after({ side: 'sell', quantity: 5, price: 10, symbolIndex: 1 }); // B short 5
+    after({ side: 'sell', quantity: 5, price: 10 }); // A short 10
+    after({ side: 'buy', quantity: 4, price: 10 }); // A short 6
+    after({ side: 'buy', quantity: 10, price: 10 }); // A flips to long 4
+    after({ side: 'sell', quantity: 9, price: 10 }); // A flips to short 5
+    after({ side: 'buy', quantity: 5, price: 10, symbolIndex: 1 }); // B closed
+    after({ side: 'buy', quantity: 5, price: 10 }); // A closed
+    expect(counts).toEqual([0, 1, 2, 2, 2, 1, 2, 1, 0]);
+  });
+
   it('averages the entry price when adding and keeps the first entry time', () => {
     const account = new Account({ strategyId: 's', symbols: ['A'], cash: 10_000 });
     account.applyFill(fill({ side: 'buy', quantity: 10, price: 100, commission: 1, time: 1 }));

@@ -87,6 +87,8 @@ export class Account {
   private commissionPaid = 0;
   private slippagePaid = 0;
   private deposited = 0;
+  /** How many positions are short: see {@link Account.shortPositions}. */
+  private shorts = 0;
   private readonly entryPrice: Float64Array;
   private readonly entryTime: Float64Array;
   private readonly entryCommission: Float64Array;
@@ -221,6 +223,7 @@ export class Account {
     const booked = this.fillLog.push(k, fill.side, q, price, commission, fill.slippage, fill.time, fill.reason);
 
     const current = this.quantity[k] ?? 0;
+    if (current < 0) this.shorts--;
     if (current === 0 || Math.sign(current) === sign) {
       const held = Math.abs(current);
       if (held === 0) {
@@ -271,8 +274,17 @@ export class Account {
         this.takeProfit[k] = Number.NaN;
       }
     }
+    if ((this.quantity[k] ?? 0) < 0) this.shorts++;
     this.refreshPosition(k);
     return booked;
+  }
+
+  /**
+   * How many of the account's positions are short. With none, and cash of zero or more, the
+   * account cannot be worth less than zero at any price.
+   */
+  get shortPositions(): number {
+    return this.shorts;
   }
 
   /** Every open position marked at its latest mark price, in symbol order. */

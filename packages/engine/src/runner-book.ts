@@ -335,8 +335,28 @@ export abstract class RunnerBook {
   }
 
   private marginCall(): void {
-    const { account, index, series, pendingKind } = this;
     const equity = this.markedEquity;
+    this.liquidate();
+    if (this.logger === noopLogger) return;
+    this.logger.warn(
+      { event: 'margin-call', time: isoTime(this.currentTime), equity, after: this.markedEquity },
+      `margin call: equity ${String(equity)} at this close is below zero, so every position is closed at the close; the strategy is not asked until the equity is above zero again`,
+    );
+  }
+
+  /**
+   * Closes the account as a margin call does ({@link RunnerBook.checkMargin}), whatever its own
+   * equity, after a valuation at a close: for an orchestrator whose portfolio as a whole is below
+   * zero (sleeves worth more than zero beside a reserve borrowed against them, leverage), which
+   * says why. Logs nothing; counted in {@link RunnerBook.marginCalls}.
+   */
+  closeForMarginCall(): void {
+    this.liquidate();
+  }
+
+  /** The margin call's closes: see {@link RunnerBook.checkMargin}. */
+  private liquidate(): void {
+    const { account, index, series, pendingKind } = this;
     for (let k = 0; k < index.length; k++) {
       const held = account.quantity[k] ?? 0;
       const i = index[k] ?? -1;
@@ -350,11 +370,6 @@ export abstract class RunnerBook {
     this.value();
     this.marginCallCount++;
     this.marginCalled = true;
-    if (this.logger === noopLogger) return;
-    this.logger.warn(
-      { event: 'margin-call', time: isoTime(this.currentTime), equity, after: this.markedEquity },
-      `margin call: equity ${String(equity)} at this close is below zero, so every position is closed at the close; the strategy is not asked until the equity is above zero again`,
-    );
   }
 
   /**

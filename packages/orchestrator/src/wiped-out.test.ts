@@ -1,8 +1,11 @@
 import { createMemoryLogger } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { seriesOf, testRegistry } from '../test/helpers';
+import { parseRunConfig } from './config';
+import type { RunConfigInput } from './config';
 import { runOrchestrator } from './orchestrator';
 import { serializeOrchestratorResult } from './result/json';
+import { Orchestration } from './run/step-loop';
 
 /** Daily bars from 2021-01-04 with open = high = low = close. */
 function flat(symbol: string, closes: readonly number[]) {
@@ -30,11 +33,12 @@ const squeeze = {
   ],
 } as const;
 const squeezed = flat('S', [10, 10, 40, 30, 20]);
-// The squeeze beside a long of 100 units of T bought at 10, worth 5,000 when T closes at 50 on
-// bar 4: the portfolio is −2,000 + 1,000 = −1,000 on bars 2 and 3, and −2,000 + 5,000 = 3,000 on
-// bar 4, worth something again.
+// The squeeze beside a long of 100 units of T bought at 10. With T at 10 on bar 2 the portfolio
+// is −2,000 + 1,000 = −1,000 there: margin-called as a whole. With T at 20 on bars 2 and 3 it is
+// worth exactly nothing (−2,000 + 2,000), and at 50 on bar 4 −2,000 + 5,000 = 3,000 again.
 const rescue = { ...squeeze, strategies: [squeeze.strategies[0], { id: 'long', strategy: 'scripted', params: { enterAt: [0] }, symbols: ['T'] }] } as const;
 const rising = flat('T', [10, 10, 10, 10, 50]);
+const level = flat('T', [10, 10, 20, 20, 50]);
 
 describe('a portfolio whose equity reaches zero or below', () => {
   it('margin-calls the sleeve whose equity falls below zero: its short is closed at that close', () => {
@@ -67,23 +71,24 @@ describe('a portfolio whose equity reaches zero or below', () => {
   });
 
   it('averages the weights of the diversification ratio over the bars where they are defined', () => {
-    // The short beside a long of 10 units bought at 100 on T: 1,000, 1,010, 1,020, 1,000, 1,010.
-    // The portfolio: 2,000, 2,010, −980, −1,000, −990 (the short margin-called at −2,000 on bar
-    // 2); weights are defined on bars 0 and 1.
+    // The short beside a long of 10 units bought at 100 on T: 1,000, 1,010, 1,020. The short is
+    // margin-called at −2,000 on bar 2, which leaves the portfolio at −980: it is margin-called as
+    // a whole at that close, the long's 10 units sold at 102, and holds −980 from then on. Weights
+    // are defined on bars 0 and 1.
     const closes = [100, 101, 102, 100, 101];
     const result = runOrchestrator(
       { ...squeeze, strategies: [squeeze.strategies[0], { id: 'long', strategy: 'scripted', params: { enterAt: [0] }, symbols: ['T'] }] },
       [squeezed, flat('T', closes)],
       { registry: testRegistry },
     );
-    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2010, -980, -1000, -990]);
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2010, -980, -980, -980]);
     // By hand: the short's returns 0, 0, −3 (then undefined), the long's 0, 0.01, 1,020/1,010 − 1,
-    // 1,000/1,020 − 1, 0.01; each σ (ddof 1) over the sleeve's own finite returns, their
+    // 0, 0 (cash from bar 2 on); each σ (ddof 1) over the sleeve's own finite returns, their
     // correlation over the bars where both are finite, and the covariance that goes with those σs
     // ρ·σ_short·σ_long (the covariance over the common bars beside σs over other bars can describe
     // no portfolio: see "the diversification ratio of sleeves whose returns cover different bars").
     const short = [0, 0, -3];
-    const long = [0, 0.01, 1020 / 1010 - 1, 1000 / 1020 - 1, 0.01];
+    const long = [0, 0.01, 1020 / 1010 - 1, 0, 0];
     const moments = (x: readonly number[], y: readonly number[]) => {
       const mx = x.reduce((a, b) => a + b, 0) / x.length;
       const my = y.reduce((a, b) => a + b, 0) / y.length;
@@ -102,33 +107,52 @@ describe('a portfolio whose equity reaches zero or below', () => {
     expect(result.diversificationRatio).toBeCloseTo(expected, 12);
   });
 
+  it("margin-calls the portfolio as a whole when a sleeve's debt leaves it below zero: the other sleeves closed, trading halted", () => {
+    // Bar 2: the short margin-called at −2,000, the long's 100 units of T worth 1,000: the
+    // portfolio is −1,000, and its long is sold at that close, 10. It holds −1,000 from then on;
+    // before, the long stayed open, and the portfolio "recovered" to 3,000 as T rose to 50.
+    const logger = createMemoryLogger();
+    const result = runOrchestrator(rescue, [squeezed, rising], { registry: testRegistry, logger });
+    const [short, long] = result.sleeves;
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, -1000, -1000, -1000]);
+    expect(long?.fills.map((fill) => [fill.time, fill.side, fill.quantity, fill.price, fill.reason])).toEqual([
+      [squeezed.time[0], 'buy', 100, 10, 'entry'],
+      [squeezed.time[2], 'sell', 100, 10, 'margin-call'],
+    ]);
+    expect(Array.from(short?.equity.equity ?? [])).toEqual([1000, 1000, -2000, -2000, -2000]);
+    expect(result.halted).toEqual({ time: squeezed.time[2], reason: 'margin-call' });
+    const called = logger.records.filter((record) => record.fields.event === 'portfolio-margin-call');
+    expect(called.map((record) => [record.level, record.fields.equity, record.fields.after])).toEqual([['warn', -1000, -1000]]);
+  });
+
   it('skips a rebalance while the portfolio is worth zero or less: no capital moves, a warning says why, the next one runs', () => {
-    // A rebalance every 2 bars fires on bar 2 (portfolio −1,000: skipped) and bar 4 (3,000). The
-    // long keeps its book through bar 2 — moving to targets of 0.5 × −1,000 would have sold it out
-    // to lend the short its cash. On bar 4 the targets are 1,500 each: the long gives 3,500 (70 of
+    // A rebalance every 2 bars fires on bar 2 (portfolio 0: skipped) and bar 4 (3,000). The
+    // long keeps its book through bar 2 — moving to targets of 0.5 × 0 would have sold it out to
+    // lend the short its cash. On bar 4 the targets are 1,500 each: the long gives 3,500 (70 of
     // its 100 units at 50), the margin-called short (−2,000 in cash) takes it and is worth 1,500.
     const logger = createMemoryLogger();
-    const result = runOrchestrator({ ...rescue, rebalance: { schedule: { everyBars: 2 } } }, [squeezed, rising], { registry: testRegistry, logger });
+    const result = runOrchestrator({ ...rescue, rebalance: { schedule: { everyBars: 2 } } }, [squeezed, level], { registry: testRegistry, logger });
     const [short, long] = result.sleeves;
-    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, -1000, -1000, 3000]);
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, 0, 0, 3000]);
     expect(result.rebalances.map((event) => event.time)).toEqual([squeezed.time[0], squeezed.time[4]]);
-    expect(Array.from(long?.equity.equity ?? [])).toEqual([1000, 1000, 1000, 1000, 1500]);
+    expect(Array.from(long?.equity.equity ?? [])).toEqual([1000, 1000, 2000, 2000, 1500]);
     expect(Array.from(short?.equity.equity ?? [])).toEqual([1000, 1000, -2000, -2000, 1500]);
     expect(result.rebalances[1]?.transfers).toEqual({ short: 3500, long: -3500 });
+    expect(result.halted).toBeNull();
     const skipped = logger.records.filter((record) => record.fields.event === 'rebalance-skipped');
-    expect(skipped.map((record) => [record.level, record.fields.equity, record.fields.why])).toEqual([['warn', -1000, 'no-capital']]);
+    expect(skipped.map((record) => [record.level, record.fields.equity, record.fields.why])).toEqual([['warn', 0, 'no-capital']]);
     expect(JSON.stringify(serializeOrchestratorResult(result))).not.toMatch(/NaN|Infinity/);
   });
 
   it('warns once for a stretch of skipped rebalances, then again after capital moved', () => {
-    // Every bar: bars 2 and 3 (−1,000) are skipped — a warning, then a debug line — bar 4 (3,000)
+    // Every bar: bars 2 and 3 (worth 0) are skipped — a warning, then a debug line — bar 4 (3,000)
     // moves capital.
     const logger = createMemoryLogger();
-    const result = runOrchestrator({ ...rescue, rebalance: { schedule: { everyBars: 1 } } }, [squeezed, rising], { registry: testRegistry, logger });
+    const result = runOrchestrator({ ...rescue, rebalance: { schedule: { everyBars: 1 } } }, [squeezed, level], { registry: testRegistry, logger });
     const skipped = logger.records.filter((record) => record.fields.event === 'rebalance-skipped');
     expect(skipped.map((record) => [record.level, record.fields.equity])).toEqual([
-      ['warn', -1000],
-      ['debug', -1000],
+      ['warn', 0],
+      ['debug', 0],
     ]);
     expect(result.rebalances.map((event) => event.time)).toEqual([squeezed.time[0], squeezed.time[1], squeezed.time[4]]);
   });
@@ -237,5 +261,65 @@ describe('the portfolio audit (checkInvariants) of sleeves whose amounts dwarf t
       { registry: testRegistry },
     );
     expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, 0, 0]);
+  });
+});
+
+// Two buy-and-hold sleeves under leverage 2: each is given the portfolio's whole 1,000 (equal
+// weights summing to 2), the reserve lends the other 1,000 (−1,000). Each buys 10 units at 100.
+// With the price at 40 each sleeve is worth 400, more than nothing, and the portfolio
+// 400 + 400 − 1,000 = −200: margin-called as a whole at that close, both sold at 40, −200 from
+// then on. Before, it held on through −500 at 25 and "recovered" to +1,400 at 120.
+const leveraged = {
+  data: { dataset: 'test' },
+  cash: 1000,
+  fractional: true,
+  allocation: { scheme: 'equal', leverage: 2 },
+  rebalance: { schedule: 'never' },
+  strategies: [
+    { id: 'a', strategy: 'scripted', params: { enterAt: [0] }, symbols: ['L'] },
+    { id: 'b', strategy: 'scripted', params: { enterAt: [0] }, symbols: ['L'] },
+  ],
+} as const satisfies RunConfigInput;
+const crash = flat('L', [100, 100, 40, 25, 60, 120]);
+
+function leveragedRun(config: RunConfigInput, blocks: boolean) {
+  const options = { registry: testRegistry };
+  return new Orchestration(parseRunConfig(config, options), testRegistry, [crash], options, blocks).run();
+}
+
+describe('a portfolio that has lent its sleeves more than it holds (leverage)', () => {
+  it('is margin-called as a whole when it falls below zero while each sleeve is worth more than nothing', () => {
+    for (const fill of ['close', 'next-open'] as const) {
+      const logger = createMemoryLogger();
+      const result = runOrchestrator({ ...leveraged, fill }, [crash], { registry: testRegistry, logger });
+      expect(Array.from(result.portfolio.equity.equity)).toEqual([1000, 1000, -200, -200, -200, -200]);
+      for (const sleeve of result.sleeves) {
+        expect(sleeve.fills.map((entry) => [entry.time, entry.side, entry.quantity, entry.price, entry.reason])).toEqual([
+          [crash.time[fill === 'close' ? 0 : 1], 'buy', 10, 100, 'entry'],
+          [crash.time[2], 'sell', 10, 40, 'margin-call'],
+        ]);
+        expect(Array.from(sleeve.equity.equity)).toEqual([1000, 1000, 400, 400, 400, 400]);
+      }
+      expect(result.halted).toEqual({ time: crash.time[2], reason: 'margin-call' });
+      const called = logger.records.filter((record) => record.fields.event === 'portfolio-margin-call');
+      expect(called.map((record) => [record.fields.equity, record.fields.reserve, record.fields.after])).toEqual([[-200, -1000, -200]]);
+      // No sleeve was below zero: neither was margin-called on its own.
+      expect(logger.records.filter((record) => record.fields.event === 'margin-call')).toEqual([]);
+    }
+  });
+
+  it('is margin-called at the same close when its sleeves step in blocks, with the bar-by-bar result', () => {
+    const config = { ...leveraged, fill: 'next-open' } as const;
+    const blocks = leveragedRun(config, true);
+    expect(Array.from(blocks.portfolio.equity.equity)).toEqual([1000, 1000, -200, -200, -200, -200]);
+    expect(JSON.stringify(serializeOrchestratorResult(blocks))).toBe(JSON.stringify(serializeOrchestratorResult(leveragedRun(config, false))));
+  });
+
+  it('runs on while it is worth more than nothing: a fall it survives is not a margin call', () => {
+    // At 55 the portfolio is 550 + 550 − 1,000 = 100; at 120 it is 1,400.
+    const survived = flat('L', [100, 100, 55, 70, 90, 120]);
+    const result = runOrchestrator({ ...leveraged, fill: 'close' }, [survived], { registry: testRegistry });
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([1000, 1000, 100, 400, 800, 1400]);
+    expect(result.halted).toBeNull();
   });
 });

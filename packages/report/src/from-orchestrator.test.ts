@@ -223,9 +223,11 @@ describe('orchestratorReportInput', () => {
 
 describe('a run whose portfolio was worth zero or less (leverage 2, the price falling from 100 to 30)', () => {
   it('its sleeve weights are null where the portfolio was worth nothing, in the input and in every format', async () => {
-    // The portfolio: 1,000, 1,000, −200, −400, −400; each sleeve 1,000, 1,000, 400, 300, 300.
+    // The portfolio: 1,000, 1,000, −200 (margin-called as a whole), −200, −200; each sleeve
+    // 1,000, 1,000, 400, 400, 400.
     const { result } = runWipedOut();
     const input = parseReportInput(orchestratorReportInput(result, { title: 'Wiped out' }));
+    expect(Array.from(input.portfolio.equity.equity)).toEqual([1000, 1000, -200, -200, -200]);
     for (const sleeve of input.sleeves) expect(Array.from(sleeve.weight)).toEqual([1, 1, null, null, null]);
     const markdown = await renderMarkdown(input, { markdownCharts: false });
     expect(markdown).toContain('| a | buy-and-hold | S | — |');
@@ -249,9 +251,23 @@ describe('a run whose portfolio was worth zero or less (leverage 2, the price fa
   });
 
   it('a rebalance while it was worth nothing moves nothing and is not recorded', () => {
-    // Every 2 bars: bars 2 (−200) and 4 (−400) — both skipped, only the start allocation stands.
+    // Every 2 bars: bar 2 (−200, margin-called) and bar 4 (halted) — neither rebalances, only the start allocation stands.
     const { result } = runWipedOut({ schedule: { everyBars: 2 } });
     expect(result.rebalances.map((event) => event.reason)).toEqual(['initial']);
+  });
+
+  it('the margin call that halted it is listed with the risk events, in every format and from its saved JSON', async () => {
+    const { result } = runWipedOut();
+    const detail = 'margin call: the portfolio as a whole (its sleeves and reserve together) was worth less than nothing at this close; every position closed at the close, trading halted';
+    const input = parseReportInput(orchestratorReportInput(result, { title: 'Wiped out' }));
+    expect(input.risk).toEqual([{ time: Date.UTC(2021, 0, 6), kind: 'margin-call', detail }]);
+    expect(await renderMarkdown(input, { markdownCharts: false })).toContain(`| 2021-01-06 | margin-call | ${detail} |`);
+    expect(renderHtml(input)).toContain(detail);
+    const read = parseResultJson(JSON.stringify(serializeOrchestratorResult(result)), 'run.json');
+    expect(read.risk).toEqual(input.risk);
+    // A result saved before the halt was read has none.
+    const { halted: _halted, ...older } = serializeOrchestratorResult(result);
+    expect(parseResultJson(JSON.stringify(older), 'old.json').risk).toEqual([]);
   });
 
   it('a rebalance with no weights before or after (a shared-mode one of shadows worth nothing): dashes, and no turnover', async () => {

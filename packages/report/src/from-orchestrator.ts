@@ -92,6 +92,8 @@ export interface OrchestratorReportSource {
   }[];
   readonly risk: readonly { readonly time: number; readonly kind: string; readonly detail: string }[];
   readonly crossing: { readonly enabled: boolean; readonly savedTurnover: number; readonly savedCommission: number; readonly savedSlippage?: number | undefined };
+  /** Where and why trading halted (null: it did not; absent in sources that lack it). A margin call's halt is listed with the risk events. */
+  readonly halted?: { readonly time: number; readonly reason: string } | null | undefined;
 }
 
 /** Options of {@link orchestratorReportInput}. */
@@ -251,7 +253,7 @@ export function orchestratorReportInput(result: OrchestratorReportSource, option
     ...rebalanceNoteOf(result),
     ...sleevesNoteOf(result),
     conflicts: result.conflicts.map(conflictInput),
-    risk: result.risk.map((event) => ({ time: event.time, kind: event.kind, detail: event.detail })),
+    risk: [...result.risk.map((event) => ({ time: event.time, kind: event.kind, detail: event.detail })), ...marginCallOf(result)],
     ...(result.crossing.enabled
       ? {
           crossing: {
@@ -262,6 +264,17 @@ export function orchestratorReportInput(result: OrchestratorReportSource, option
         }
       : {}),
   };
+}
+
+/**
+ * A run halted by a margin call, as a risk event (the drawdown stop's halt is one already): the
+ * shared account, or in sleeves mode the portfolio as a whole, worth less than nothing at a close.
+ */
+function marginCallOf(result: OrchestratorReportSource): { time: number; kind: string; detail: string }[] {
+  const halted = result.halted;
+  if (halted?.reason !== 'margin-call') return [];
+  const what = result.config.mode === 'shared' ? 'the shared account was' : 'the portfolio as a whole (its sleeves and reserve together) was';
+  return [{ time: halted.time, kind: 'margin-call', detail: `margin call: ${what} worth less than nothing at this close; every position closed at the close, trading halted` }];
 }
 
 /** A fraction as a signed percentage: `+12.34%`, `-0.50%`. */

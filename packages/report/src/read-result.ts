@@ -76,6 +76,8 @@ const OrchestratorJsonSchema = z.object({
   ),
   risk: z.array(z.object({ time: isoTime, kind: z.string(), detail: z.string() })),
   crossing: z.object({ enabled: z.boolean(), savedTurnover: z.number(), savedCommission: z.number(), savedSlippage: z.number().optional() }),
+  /** Absent from files written before it was read. */
+  halted: z.object({ time: isoTime, reason: z.string() }).nullable().optional(),
   /** Added by `ensemble run --json`; absent from `serializeOrchestratorResult` and older files. */
   report: SavedReportJsonSchema.optional(),
 });
@@ -271,6 +273,7 @@ function orchestratorInput(data: unknown, source: string, options: ReadResultOpt
     conflicts: json.conflicts.map((event) => ({ ...event, time: parseTime(event.time) })),
     risk: json.risk.map((event) => ({ ...event, time: parseTime(event.time) })),
     crossing: json.crossing,
+    halted: json.halted === undefined || json.halted === null ? null : { ...json.halted, time: parseTime(json.halted.time) },
   };
   const time = run.portfolio.equity.time;
   const records: SavedRecords[] = [

@@ -44,7 +44,8 @@ async function expectWellFormed(): Promise<void> {
 describe('ensemble run: a portfolio whose equity reaches zero or below', () => {
   // Two buy-and-hold sleeves at leverage 2 on 1,000 of cash (1,000 each, the reserve −1,000),
   // filled at the close: 10 units each at 100; the price falls to 40, then 30. The portfolio is
-  // 2 × 10 × close − 1,000: 1,000, 1,000, −200, −400 — worth less than nothing from the third bar.
+  // 2 × 10 × close − 1,000: 1,000, 1,000, −200 — worth less than nothing on the third bar, where
+  // it is margin-called as a whole (both sold at 40) and trading halts: −200 from then on.
   const config = {
     name: 'Borrowed and lost',
     data: { file: 'falling.csv' },
@@ -65,8 +66,12 @@ describe('ensemble run: a portfolio whose equity reaches zero or below', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out).toContain('warning: equity fell to -200.00 on 2020-01-03');
+    expect(out).toContain(
+      '  trading halted on 2020-01-03 by a margin call: the portfolio as a whole (its sleeves and reserve together) was worth less than nothing; every position was closed at that close',
+    );
+    expect(out).toContain('Final equity -200.00 (-120.00%)');
     expect(out).toMatch(/^ {2}Final weight +— +— +—$/m);
-    // The rebalance due on the fourth bar, with the portfolio at −400, moved nothing and is not listed.
+    // The rebalance due on the fourth bar, the run halted at −200, moved nothing and is not listed.
     expect(out).not.toMatch(/^ {2}2020-01-04 +every 3 bars/m);
     expect(out).toMatch(/1 rebalance\b/);
     expect(out).not.toMatch(/NaN|Infinity/);

@@ -1,3 +1,5 @@
+import type { Logger } from '@ensemble/protocol';
+import { isoTime } from '@ensemble/protocol';
 import type { RebalanceDecision } from '../allocation/rebalance';
 import type { Allocator } from '../internal/allocator';
 import { SCHEDULE, SLEEVE_FINISHED, SLEEVE_STARTED } from '../internal/allocator';
@@ -22,7 +24,11 @@ export interface StepManagementOptions {
   readonly books: readonly PositionBook[];
   /** The orchestrator's own orders of the step, shared with the transfers. */
   readonly orders: OrchestratorOrders;
+  readonly logger: Logger;
 }
+
+/** How far below zero a portfolio must be to be margin-called, as a fraction of what its sum handled: more than rounding (as an account's). */
+const PORTFOLIO_MARGIN_DUST = 1e-9;
 
 /**
  * What the portfolio manager does at a step once every book is marked, before the strategies
@@ -40,7 +46,7 @@ export class StepManagement {
     this.actual = new Float64Array(options.sleeves.length);
   }
 
-  /** Where and why the run was halted (the drawdown stop, or shared mode's margin call); null while it runs on. */
+  /** Where and why the run was halted (the drawdown stop, or a margin call of the shared account or of the portfolio as a whole); null while it runs on. */
   get halted(): { time: number; reason: 'drawdown' | 'margin-call' } | null {
     return this.stopped;
   }
@@ -52,6 +58,49 @@ export class StepManagement {
    */
   haltOnMarginCall(time: number): void {
     this.stopped ??= { time, reason: 'margin-call' };
+  }
+
+  /**
+   * Sleeves mode, once every sleeve is marked at the close of step `t` and before any decides: the
+   * margin call of the portfolio as a whole, for a step where it could be worth less than nothing
+   * (see `Orchestration.indebted`). Each sleeve is margin-called on its own below zero, but the
+   * portfolio is one account at its broker: sleeves each worth more than zero can sum with a
+   * reserve lent beyond its cash (leverage) to less than nothing — two sleeves given 1,000 each of
+   * a portfolio of 1,000, the price down 60 %: 400 + 400 − 1,000 — and so can a margin-called
+   * sleeve's debt with the others' books. A portfolio below zero by more than rounding (1e-9 of
+   * what its sum handled: the reserve, each sleeve's equity and gross exposure) is closed as an
+   * account is: every sleeve's positions at this close (a symbol without a bar by an order at its
+   * next bar), its other orders dropped, its strategy not asked again; and the run halts
+   * (`margin-call`), as shared mode's does: the portfolio holds its debt, which no
+   * rebalance can fund. Returns whether it was called.
+   */
+  checkPortfolioMargin(t: number): boolean {
+    const { sleeves, rebalancing } = this.options;
+    let equity = rebalancing.reserve;
+    let gross = 0;
+    // What the portfolio's sum has handled: its rounding is a fraction of that.
+    let scale = Math.abs(rebalancing.reserve);
+    for (const sleeve of sleeves) {
+      const runner = sleeve.runner;
+      equity += runner.markedEquity;
+      gross += runner.markedGross;
+      scale += Math.abs(runner.markedEquity) + runner.markedGross;
+    }
+    if (!(equity < -PORTFOLIO_MARGIN_DUST * scale)) return false;
+    const time = this.options.time[t] ?? Number.NaN;
+    let after = rebalancing.reserve;
+    for (const sleeve of sleeves) {
+      const runner = sleeve.runner;
+      if (runner.markedGross > 0 || runner.pendingOrders > 0) runner.closeForMarginCall();
+      runner.disable();
+      after += runner.markedEquity;
+    }
+    this.stopped = { time, reason: 'margin-call' };
+    this.options.logger.warn(
+      { event: 'portfolio-margin-call', time: isoTime(time), equity, gross, reserve: rebalancing.reserve, after },
+      `margin call of the portfolio: worth ${String(equity)} at this close (its sleeves ${String(equity - rebalancing.reserve)}, its reserve ${String(rebalancing.reserve)}), below zero: every sleeve's positions are closed at the close and trading halts`,
+    );
+    return true;
   }
 
   /** Portfolio equity at the latest marks: Σ sleeves + reserve, or the shared account. */

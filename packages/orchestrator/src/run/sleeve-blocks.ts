@@ -33,6 +33,17 @@ export function sleeveBlocksApply(config: RunConfig, sleeves: readonly Sleeve[],
   );
 }
 
+/** A block whose portfolio fell below zero at step `step`'s close: the run goes again bar by bar (see {@link SleeveBlocks.run}). */
+export class PortfolioBelowZero extends Error {
+  readonly step: number;
+
+  constructor(step: number) {
+    super(`the portfolio is below zero at step ${String(step)}: run bar by bar`);
+    this.name = 'PortfolioBelowZero';
+    this.step = step;
+  }
+}
+
 /**
  * Runs the steps between two rebalances (or last bars) sleeve by sleeve: each sleeve's runner
  * goes through the steps in one loop (`StrategyRunner.runOneSymbol`) and stops where an order of
@@ -62,12 +73,19 @@ export class SleeveBlocks {
     this.waiting = new Int32Array(sleeves.length);
   }
 
-  /** Runs steps `from` … `to − 1` (none a rebalance, a risk check or a last bar), with `reserve` unchanged. */
+  /**
+   * Runs steps `from` … `to − 1` (none a rebalance, a risk check or a last bar), with `reserve`
+   * unchanged. Throws {@link PortfolioBelowZero} where the portfolio's equity is below zero at a
+   * close of the block: bar by bar the portfolio could have been margin-called there, before the
+   * sleeves decided (`StepManagement.checkPortfolioMargin`), which sleeve by sleeve cannot be.
+   */
   run(from: number, to: number, reserve: number): void {
+    const equity = this.recorder.portfolio.equity;
     for (let start = from; start < to; start += MAX_BLOCK) {
       const end = Math.min(to, start + MAX_BLOCK);
       this.runBlock(start, end);
       this.recorder.completeBlock(start, end, reserve);
+      for (let t = start; t < end; t++) if ((equity[t] ?? 0) < 0) throw new PortfolioBelowZero(t);
     }
   }
 

@@ -17,7 +17,7 @@ import { Rebalancing } from './rebalancing';
 import { runIdOf } from './run-id';
 import { RunRecorder } from './recorder';
 import { HeldWarnings, writesWarningsOnly } from './held-warnings';
-import { SleeveBlocks, blocksConfig, sleeveBlocksApply } from './sleeve-blocks';
+import { PortfolioBelowZero, SleeveBlocks, blocksConfig, sleeveBlocksApply } from './sleeve-blocks';
 import { finishSteps, startSteps } from './sleeve-span';
 import { SharedVoting } from './shared-mode';
 import { createSharedBook, createSleeves } from './sleeves';
@@ -168,6 +168,7 @@ export class Orchestration {
       rebalancing: this.rebalancing,
       books: this.shared === null ? sleeves.map((sleeve) => sleeve.book) : [this.shared.book],
       orders: this.orders,
+      logger: this.logger,
     });
     this.startStep = this.shared === null ? startSteps(sleeves, this.time) : new Uint8Array(this.steps);
     this.finishStep = this.shared === null ? finishSteps(sleeves, this.time) : new Uint8Array(this.steps);
@@ -208,9 +209,10 @@ export class Orchestration {
       try {
         this.runBlocks(this.blocks);
       } catch (error) {
-        if (!StrategyError.isInstance(error)) throw error;
+        if (!StrategyError.isInstance(error) && !(error instanceof PortfolioBelowZero)) throw error;
         // A strategy threw: run again bar by bar, where the error policy acts in the order of the
-        // bars (its first warnings and errors, written already, skipped).
+        // bars (its first warnings and errors, written already, skipped). So too a portfolio
+        // below zero at a close, which bar by bar may be margin-called there.
         held?.discard();
         return new Orchestration(this.config, this.registry, this.series, this.options, false, held?.written ?? 0).run();
       }
@@ -336,11 +338,14 @@ export class Orchestration {
     }
     const starting = this.startStep[t] === 1;
     const finishing = this.finishStep[t] === 1;
-    const managed = this.management.halted === null && (scheduled || starting || finishing || this.risk.enabled || (t > 0 && this.allocator.hasDrift));
+    // A portfolio that could be worth less than nothing at this close is checked, every sleeve
+    // marked, before any decides: the margin call of the whole portfolio.
+    const indebted = this.management.halted === null && this.indebted();
+    const managed = this.management.halted === null && (scheduled || starting || finishing || indebted || this.risk.enabled || (t > 0 && this.allocator.hasDrift));
     const fused = nextOpen && this.endStep[t] === 0;
     if (managed) {
       for (const sleeve of sleeves) sleeve.runner.markStep(t);
-      this.management.manage(t, scheduled, starting, finishing);
+      if (!(indebted && this.management.checkPortfolioMargin(t))) this.management.manage(t, scheduled, starting, finishing);
     }
     if (fused) {
       recorder.beginRow(this.rebalancing.reserve);
@@ -363,6 +368,21 @@ export class Orchestration {
     }
     if (this.endStep[t] !== 0) for (const sleeve of sleeves) sleeve.runner.endStep();
     recorder.record(t, this.rebalancing.reserve);
+  }
+
+  /**
+   * Whether the portfolio could be worth less than nothing at this step's close: its reserve is
+   * below zero (lent beyond its cash: leverage), or a sleeve holds a short or cash below zero (a
+   * margin-called sleeve's debt). Otherwise every sleeve is worth zero or more at any price (long
+   * positions beside cash of zero or more), and so is the portfolio.
+   */
+  private indebted(): boolean {
+    if (this.rebalancing.reserve < 0) return true;
+    for (const sleeve of this.sleeves) {
+      const account = sleeve.account;
+      if (account.cash < 0 || account.shortPositions > 0) return true;
+    }
+    return false;
   }
 
   /** `next-open` fills: the open fills of the sleeves with orders waiting (`entries` false: all but the entries). */

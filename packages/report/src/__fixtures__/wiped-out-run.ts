@@ -10,8 +10,9 @@ export const WIPED_OUT_CLOSES = [100, 100, 40, 30, 30] as const;
 /**
  * A portfolio that borrows and is wiped out: 1,000 of cash, two buy-and-hold sleeves on `S` at
  * leverage 2 (1,000 each, the reserve −1,000), fills at the close. Each buys 10 units at 100 and
- * is worth 10 × close: 1,000, 1,000, 400, 300, 300; the portfolio is twice that less 1,000:
- * 1,000, 1,000, −200, −400, −400. `rebalance`: the run's schedule (default never).
+ * is worth 1,000, 1,000, 400; the portfolio, twice that less 1,000, is −200 at 40, where it is
+ * margin-called as a whole (both sold at 40) and trading halts: 1,000, 1,000, −200, −200, −200,
+ * each sleeve 400 from then on. `rebalance`: the run's schedule (default never).
  */
 export function runWipedOut(rebalance: unknown = { schedule: 'never' }): { result: OrchestratorResult; series: BarSeries } {
   const series = barSeriesFromBars(
