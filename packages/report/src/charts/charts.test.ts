@@ -376,3 +376,80 @@ describe('the rolling Sharpe chart of a run measured from its cash', () => {
     expect(rows[0]?.v).toBeCloseTo(cut.portfolio.metrics.metrics.sharpe ?? Number.NaN, 4);
   });
 });
+
+function missingSleeve(): never {
+  throw new Error('the fixture has no sleeve');
+}
+
+describe('the sleeve charts of many sleeves', () => {
+  // Fifteen sleeves (the fixture's four repeated): sleeve i holds a constant weight of
+  // (i + 1) / 120 (they sum to 1), contributes i / 100, i / 1,000 in each period, and correlates
+  // (i + j) / 100 with sleeve j. The ten largest are sleeves 5 to 14; sleeves 0 to 4 are grouped.
+  const run = buildRandomWalkRun({ bars: 300 });
+  const count = 15;
+  const ids = Array.from({ length: count }, (_, i) => `m${String(i)}`);
+  const many = {
+    ...run,
+    sleeves: ids.map((id, i) => ({ ...(run.sleeves[i % run.sleeves.length] ?? missingSleeve()), id, weight: run.portfolio.equity.time.map(() => (i + 1) / 120), contribution: i / 100 })),
+    attribution: { periods: ['2020-01', '2020-02'].map((label) => ({ label, bySleeve: Object.fromEntries(ids.map((id, i) => [id, i / 1000])) })) },
+    correlation: { ids, matrix: ids.map((_, i) => ids.map((__, j) => (i === j ? 1 : (i + j) / 100))) },
+  };
+  const charts = buildCharts(many, options);
+  const chart = (id: string) => charts.find((candidate) => candidate.id === id);
+  const shown = ids.slice(5);
+  const note = '15 sleeves: the 10 with the largest average weight are drawn one by one, the other 5 together as “5 others” (every sleeve is in the Sleeves table).';
+
+  it('draw the ten largest by average weight one by one, in their own colours, and the rest as one group', () => {
+    const weights = chart('weights');
+    expect(weights?.caption.endsWith(note)).toBe(true);
+    const row = (weights?.spec as { data: { values: Record<string, number>[] } }).data.values[0] ?? {};
+    expect(Object.keys(row).sort()).toEqual(['others', 't', ...shown.map((_, k) => `s${String(k + 5)}`)].sort());
+    // 1/120 + … + 5/120 = 15/120.
+    expect(row.others).toBeCloseTo(15 / 120, 5);
+    expect(row.s14).toBeCloseTo(15 / 120, 5);
+    const ranges = layers(weights?.spec as Layer).flatMap((layer) => (layer.encoding?.color?.scale?.range ? [layer.encoding.color.scale.range] : []));
+    expect(ranges[0]).toEqual([...shown.map((_, k) => sleeveColor(k + 5)), '#616e7c']);
+
+    const contribution = chart('contribution');
+    expect(contribution?.caption.endsWith(note)).toBe(true);
+    const bars = (contribution?.spec as { data: { values: { id: string; c: number }[] } }).data.values;
+    // (0 + 1 + 2 + 3 + 4) / 100 for the group.
+    expect(bars.map((bar) => bar.id)).toEqual([...shown, '5 others']);
+    expect(bars.at(-1)?.c).toBeCloseTo(0.1, 12);
+
+    const attribution = chart('attribution');
+    const stacked = (attribution?.spec as { data: { values: { p: string; id: string; c: number }[] } }).data.values;
+    expect(stacked.filter((entry) => entry.p === '2020-01').map((entry) => entry.id)).toEqual([...shown, '5 others']);
+    expect(stacked.find((entry) => entry.id === '5 others')?.c).toBeCloseTo(0.01, 12);
+
+    const equity = chart('sleeve-equity');
+    expect(equity?.caption.endsWith('15 sleeves: the 10 with the largest average weight are drawn (every sleeve is in the Sleeves table).')).toBe(true);
+    for (const entry of [weights, contribution, attribution, equity]) {
+      if (entry === undefined) throw new Error('a sleeve chart is missing');
+      expect(compileWarnings(entry), entry.id).toEqual([]);
+    }
+  });
+
+  it('give the correlation of the ten, and the range and median of every pair of the fifteen', () => {
+    const correlation = chart('correlation');
+    const cells = (correlation?.spec as { data: { values: { an: string; bn: string; c: number | null }[] } }).data.values;
+    expect(cells).toHaveLength(100);
+    expect(new Set(cells.map((cell) => cell.an))).toEqual(new Set(shown));
+    // The 105 pairs i < j correlate (i + j) / 100, from 0.01 to 0.27: their sums listed in order
+    // here, the 53rd is the median.
+    const sums: number[] = [];
+    for (let s = 1; s <= 27; s++) for (let i = 0; i < count; i++) if (s - i > i && s - i < count) sums.push(s);
+    expect(sums).toHaveLength(105);
+    expect(correlation?.caption).toBe(
+      `Pearson correlation of sleeve returns. 15 sleeves: the 10 with the largest average weight are drawn (every sleeve is in the Sleeves table). Across all 105 pairs with a correlation: from 0.01 to 0.27, median ${((sums[52] ?? 0) / 100).toFixed(2)}.`,
+    );
+  });
+
+  it('draw every sleeve while there are twelve or fewer', () => {
+    const twelve = { ...many, sleeves: many.sleeves.slice(0, 12), correlation: undefined, attribution: undefined };
+    const weights = buildCharts(twelve, options).find((candidate) => candidate.id === 'weights');
+    const row = (weights?.spec as { data: { values: Record<string, number>[] } }).data.values[0] ?? {};
+    expect(Object.keys(row)).not.toContain('others');
+    expect(Object.keys(row).filter((key) => key.startsWith('s'))).toHaveLength(12);
+  });
+});

@@ -3,29 +3,36 @@ import type { ReportInput } from '../report-input';
 import { downsampleIndices } from '../series';
 import { heatmapLayers } from './heatmap';
 import { PORTFOLIO_COLOR, UNALLOCATED_COLOR, axisReserve, base, round, sleeveColor } from './theme';
-import { categoryKeys, hoverLayers, multiLine, seriesLegend, timeAxis } from './time-series';
+import { categoryKeys, hoverLayers, labelExpression, multiLine, seriesLegend, timeAxis } from './time-series';
 import type { Line } from './time-series';
 import type { ChartOptions, ReportChart } from './types';
+import { OTHERS_COLOR, OTHERS_KEY, sleeveGroups } from './sleeve-groups';
 
 function sleeveKey(index: number): string {
   return `s${index}`;
 }
 
+/** `caption`, then what it says of the sleeves left out or grouped (`note`, '' for none). */
+function withNote(caption: string, note: string): string {
+  return note === '' ? caption : `${caption} ${note}`;
+}
+
 export function sleeveEquityChart(input: ReportInput, options: ChartOptions): ReportChart {
-  const lines: Line[] = input.sleeves.map((sleeve, index) => ({
-    key: sleeveKey(index),
-    label: sleeve.id,
-    color: sleeveColor(index),
-    time: sleeve.equity.time,
-    value: sleeve.equity.equity,
-  }));
+  // Many sleeves: the largest only (a sum of the others would dwarf them).
+  const groups = sleeveGroups(input);
+  const lines: Line[] = groups.shown.map((index) => {
+    const sleeve = input.sleeves[index];
+    return { key: sleeveKey(index), label: sleeve?.id ?? '', color: sleeveColor(index), time: sleeve?.equity.time ?? [], value: sleeve?.equity.equity ?? [] };
+  });
   return {
     id: 'sleeve-equity',
     title: 'Sleeve equity',
-    caption:
+    caption: withNote(
       input.sleevesNote === undefined
         ? 'Equity of each sleeve (currency), including the capital moved by rebalancing.'
         : 'Equity of each sleeve (currency; see the note under Sleeves).',
+      groups.drawnNote,
+    ),
     spec: multiLine(options, lines, 260, { title: 'Equity', format: ',.0f', zero: false }),
   };
 }
@@ -43,18 +50,32 @@ export function weightsChart(input: ReportInput, options: ChartOptions): ReportC
     unallocated[i] = Number.isNaN(sum) ? 0 : Math.max(0, 1 - sum);
   }
   const unallocatedShown = indices.some((i) => (unallocated[i] ?? 0) > 1e-4);
+  // Many sleeves: the largest one by one, the others' weights summed (NaN where undefined).
+  const groups = sleeveGroups(input);
+  const grouped = groups.others.length > 0 ? new Float64Array(time.length) : null;
+  if (grouped !== null) {
+    for (let i = 0; i < time.length; i++) {
+      let sum = 0;
+      for (const index of groups.others) sum += input.sleeves[index]?.weight[i] ?? Number.NaN;
+      grouped[i] = sum;
+    }
+  }
   const rows = indices.map((i) => {
     const row: Record<string, number> = { t: time[i] ?? Number.NaN };
     const defined = input.sleeves.every((sleeve) => (sleeve.weight[i] ?? null) !== null);
-    input.sleeves.forEach((sleeve, index) => {
-      row[sleeveKey(index)] = defined ? round(sleeve.weight[i] ?? 0, 5) : 0;
-    });
+    for (const index of groups.shown) row[sleeveKey(index)] = defined ? round(input.sleeves[index]?.weight[i] ?? 0, 5) : 0;
+    if (grouped !== null) row[OTHERS_KEY] = defined ? round(grouped[i] ?? 0, 5) : 0;
     if (unallocatedShown) row.unallocated = round(unallocated[i] ?? 0, 5);
     return row;
   });
-  const keys = input.sleeves.map((_, index) => sleeveKey(index));
-  const labels = input.sleeves.map((sleeve) => sleeve.id);
-  const colors = input.sleeves.map((_, index) => sleeveColor(index));
+  const keys = groups.shown.map((index) => sleeveKey(index));
+  const labels = groups.shown.map((index) => input.sleeves[index]?.id ?? '');
+  const colors = groups.shown.map((index) => sleeveColor(index));
+  if (grouped !== null) {
+    keys.push(OTHERS_KEY);
+    labels.push(groups.label);
+    colors.push(OTHERS_COLOR);
+  }
   if (unallocatedShown) {
     keys.push('unallocated');
     labels.push('Unallocated');
@@ -64,10 +85,12 @@ export function weightsChart(input: ReportInput, options: ChartOptions): ReportC
   return {
     id: 'weights',
     title: 'Allocation',
-    caption:
+    caption: withNote(
       input.sleevesNote === undefined
         ? 'Weight of each sleeve in the portfolio (sleeve equity / portfolio equity), stacked.'
         : 'Weight of each sleeve, stacked (see the note under Sleeves).',
+      groups.note,
+    ),
     spec: {
       ...base(options, 240, 72),
       data: { values: rows },
@@ -86,7 +109,8 @@ export function weightsChart(input: ReportInput, options: ChartOptions): ReportC
           },
         },
         ...hoverLayers(options, [
-          ...input.sleeves.map((sleeve, index) => ({ key: sleeveKey(index), label: sleeve.id, format: '.1%', time, value: sleeve.weight })),
+          ...groups.shown.map((index) => ({ key: sleeveKey(index), label: input.sleeves[index]?.id ?? '', format: '.1%', time, value: input.sleeves[index]?.weight ?? [] })),
+          ...(grouped === null ? [] : [{ key: OTHERS_KEY, label: groups.label, format: '.1%', time, value: grouped }]),
           ...(unallocatedShown ? [{ key: 'unallocated', label: 'Unallocated', format: '.1%', time, value: unallocated }] : []),
         ]),
       ],
@@ -95,8 +119,12 @@ export function weightsChart(input: ReportInput, options: ChartOptions): ReportC
 }
 
 export function correlationChart(input: ReportInput, options: ChartOptions): ReportChart | null {
-  const correlation = input.correlation;
-  if (correlation === undefined || correlation.ids.length < 2) return null;
+  const full = input.correlation;
+  if (full === undefined || full.ids.length < 2) return null;
+  // Many sleeves: the matrix of the largest (three hundred labels in 420 pixels show nothing);
+  // the caption gives the range of every pair's.
+  const groups = sleeveGroups(input);
+  const correlation = groups.others.length === 0 ? full : shownMatrix(full, new Set(groups.shown.map((index) => input.sleeves[index]?.id ?? '')));
   // The scales see safe keys; the axes and tooltips show the ids.
   const categories = categoryKeys(correlation.ids, 's');
   const rows: { a: string; b: string; an: string; bn: string; c: number | null }[] = [];
@@ -109,13 +137,13 @@ export function correlationChart(input: ReportInput, options: ChartOptions): Rep
   return {
     id: 'correlation',
     title: 'Sleeve correlation',
-    caption: 'Pearson correlation of sleeve returns.',
+    caption: withNote('Pearson correlation of sleeve returns.', groups.others.length === 0 ? '' : `${groups.drawnNote} ${pairsNote(full)}`),
     spec: {
       ...base({ ...options, width: size }, size, 0, true),
       data: { values: rows },
       encoding: {
         // Slanted labels of cells narrower than a label is long run into each other: upright then.
-        x: { field: 'b', type: 'nominal', sort: categories.keys, title: null, axis: { labelAngle: size / correlation.ids.length < 40 ? -90 : -30, domain: false, ticks: false, labelExpr: categories.labelExpr } },
+        x: { field: 'b', type: 'nominal', sort: categories.keys, title: null, axis: { labelAngle: slantedFits(correlation.ids, size / correlation.ids.length) ? -30 : -90, domain: false, ticks: false, labelExpr: categories.labelExpr } },
         y: { field: 'a', type: 'nominal', sort: categories.keys, title: null, axis: { domain: false, ticks: false, labelExpr: categories.labelExpr } },
       },
       layer: heatmapLayers({
@@ -140,8 +168,15 @@ export function correlationChart(input: ReportInput, options: ChartOptions): Rep
 }
 
 export function contributionChart(input: ReportInput, options: ChartOptions): ReportChart {
-  const rows = input.sleeves.map((sleeve, index) => ({ id: sleeve.id, c: sleeve.contribution, k: sleeveKey(index) }));
-  const ids = input.sleeves.map((sleeve) => sleeve.id);
+  // Many sleeves: the largest one by one, then the others' contributions summed.
+  const groups = sleeveGroups(input);
+  const rows = groups.shown.map((index) => ({ id: input.sleeves[index]?.id ?? '', c: input.sleeves[index]?.contribution ?? 0, k: sleeveKey(index), color: sleeveColor(index) }));
+  if (groups.others.length > 0) {
+    let sum = 0;
+    for (const index of groups.others) sum += input.sleeves[index]?.contribution ?? 0;
+    rows.push({ id: groups.label, c: sum, k: OTHERS_KEY, color: OTHERS_COLOR });
+  }
+  const ids = rows.map((row) => row.id);
   // Room on both sides for the value labels.
   const low = Math.min(0, ...rows.map((row) => row.c));
   const high = Math.max(0, ...rows.map((row) => row.c));
@@ -150,22 +185,24 @@ export function contributionChart(input: ReportInput, options: ChartOptions): Re
   return {
     id: 'contribution',
     title: 'Return contribution',
-    caption:
+    caption: withNote(
       input.sleevesNote === undefined
         ? 'Each sleeve’s contribution to the portfolio’s total return (percentage points).'
         : 'Each sleeve’s contribution (percentage points); they need not add up to the portfolio’s total return (see the note under Sleeves).',
+      groups.note,
+    ),
     spec: {
       ...base(options, Math.max(150, rows.length * 34), Math.min(200, axisReserve(ids.reduce((a, b) => (b.length > a.length ? b : a), '')) - 10)),
-      data: { values: rows },
+      data: { values: rows.map(({ id, c, k }) => ({ id, c, k })) },
       encoding: {
-        y: { field: 'k', type: 'nominal', sort: rows.map((row) => row.k), title: null, axis: { domain: false, ticks: false, labelLimit: 160, labelExpr: categoryKeys(ids, 's').labelExpr } },
+        y: { field: 'k', type: 'nominal', sort: rows.map((row) => row.k), title: null, axis: { domain: false, ticks: false, labelLimit: 160, labelExpr: labelExpression(rows.map((row) => ({ key: row.k, label: row.id }))) } },
         x: { field: 'c', type: 'quantitative', title: 'Contribution', scale: { domain, nice: false }, axis: { format: '~%', tickCount: 6 } },
       },
       layer: [
         {
           mark: { type: 'bar', cornerRadius: 2, height: { band: 0.7 } },
           encoding: {
-            color: { field: 'k', type: 'nominal', scale: { domain: rows.map((row) => row.k), range: rows.map((_, index) => sleeveColor(index)) }, legend: null },
+            color: { field: 'k', type: 'nominal', scale: { domain: rows.map((row) => row.k), range: rows.map((row) => row.color) }, legend: null },
             tooltip: [
               { field: 'id', type: 'nominal', title: 'Sleeve' },
               { field: 'c', type: 'quantitative', title: 'Contribution', format: '.2%' },
@@ -190,25 +227,36 @@ export function attributionChart(input: ReportInput, options: ChartOptions): Rep
   const periods = input.attribution?.periods ?? [];
   if (periods.length === 0) return null;
   const index = new Map(input.sleeves.map((sleeve, i) => [sleeve.id, i]));
+  // Many sleeves: the largest one by one, the others' contributions of each period summed.
+  const groups = sleeveGroups(input);
+  const shown = new Set(groups.shown);
   const rows: { p: string; k: string; id: string; c: number; o: number }[] = [];
   for (const period of periods) {
+    let others = 0;
+    let grouped = false;
     for (const [id, c] of Object.entries(period.bySleeve)) {
       if (c === null) continue;
       const i = index.get(id) ?? 0;
-      rows.push({ p: period.label, k: sleeveKey(i), id, c, o: i });
+      if (shown.has(i)) rows.push({ p: period.label, k: sleeveKey(i), id, c, o: i });
+      else {
+        others += c;
+        grouped = true;
+      }
     }
+    if (grouped) rows.push({ p: period.label, k: OTHERS_KEY, id: groups.label, c: others, o: input.sleeves.length });
   }
   // The portfolio's own return of each period, a tick over the stack (where the input has it).
   const portfolio = periods.flatMap((period) => (period.portfolioReturn === undefined || period.portfolioReturn === null ? [] : [{ p: period.label, r: period.portfolioReturn }]));
-  const keys = input.sleeves.map((_, i) => sleeveKey(i));
-  const lines = input.sleeves.map((sleeve, i) => ({ key: sleeveKey(i), label: sleeve.id, color: sleeveColor(i), time: [], value: [] }));
+  const lines = groups.shown.map((i) => ({ key: sleeveKey(i), label: input.sleeves[i]?.id ?? '', color: sleeveColor(i), time: [], value: [] }));
+  if (groups.others.length > 0) lines.push({ key: OTHERS_KEY, label: groups.label, color: OTHERS_COLOR, time: [], value: [] });
+  const keys = lines.map((line) => line.key);
   const x = { field: 'p', type: 'ordinal', sort: periods.map((period) => period.label), title: null, axis: { labelAngle: periods.length > 12 ? -45 : 0, labelOverlap: true } };
   const bars = {
     mark: { type: 'bar' },
     encoding: {
       x,
       y: { field: 'c', type: 'quantitative', stack: 'zero', title: 'Contribution', axis: { format: '~%', tickCount: 6 } },
-      color: { field: 'k', type: 'nominal', scale: { domain: keys, range: keys.map((_, i) => sleeveColor(i)) }, legend: seriesLegend(lines, options.width) },
+      color: { field: 'k', type: 'nominal', scale: { domain: keys, range: lines.map((line) => line.color) }, legend: seriesLegend(lines, options.width) },
       order: { field: 'o', type: 'quantitative' },
       tooltip: [
         { field: 'p', type: 'ordinal', title: 'Period' },
@@ -241,11 +289,43 @@ export function attributionChart(input: ReportInput, options: ChartOptions): Rep
   return {
     id: 'attribution',
     title: 'Contribution by period',
-    caption,
+    caption: withNote(caption, groups.note),
     spec: {
       ...base(options, 240, 72),
       data: { values: rows },
       ...(portfolio.length === 0 ? bars : { layer: [bars, ticks] }),
     } as TopLevelSpec,
   };
+}
+
+/** The rows and columns of `matrix` whose ids are in `ids`, in its order. */
+function shownMatrix(matrix: NonNullable<ReportInput['correlation']>, ids: ReadonlySet<string>): NonNullable<ReportInput['correlation']> {
+  const kept = matrix.ids.flatMap((id, i) => (ids.has(id) ? [i] : []));
+  return { ids: kept.map((i) => matrix.ids[i] ?? ''), matrix: kept.map((i) => kept.map((j) => matrix.matrix[i]?.[j] ?? null)) };
+}
+
+/** The range and median of the correlation of every pair of different sleeves (those with one), as a sentence. */
+function pairsNote(matrix: NonNullable<ReportInput['correlation']>): string {
+  const values: number[] = [];
+  for (let i = 0; i < matrix.ids.length; i++) {
+    for (let j = i + 1; j < matrix.ids.length; j++) {
+      const value = matrix.matrix[i]?.[j];
+      if (value !== null && value !== undefined && Number.isFinite(value)) values.push(value);
+    }
+  }
+  if (values.length === 0) return 'No pair of sleeves has a correlation.';
+  values.sort((a, b) => a - b);
+  const middle = values.length / 2;
+  const median = values.length % 2 === 1 ? (values[Math.floor(middle)] ?? 0) : ((values[middle - 1] ?? 0) + (values[middle] ?? 0)) / 2;
+  const fixed = (value: number) => (Object.is(value, -0) ? 0 : value).toFixed(2);
+  return `Across all ${String(values.length)} pairs with a correlation: from ${fixed(values[0] ?? 0)} to ${fixed(values[values.length - 1] ?? 0)}, median ${fixed(median)}.`;
+}
+
+/**
+ * Whether axis labels slanted at 30° read well in cells `cell` pixels wide: cells of 40 pixels
+ * or more, and labels of 20 characters at most — a longer one, slanted, runs on under its
+ * neighbours' columns (its box over theirs). Otherwise they are set upright.
+ */
+function slantedFits(labels: readonly string[], cell: number): boolean {
+  return cell >= 40 && labels.every((label) => label.length <= 20);
 }
