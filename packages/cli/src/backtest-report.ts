@@ -447,12 +447,13 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   lines.push(`  ${label('benchmark')} ${benchmark}`);
   if (plan.riskFreeRate !== 0) lines.push(`  ${label('risk-free')} ${formatPercent(plan.riskFreeRate)} a year`);
   const orders = result.orders;
-  const logged = orders.shrunk + orders.rejected > 0 ? ' (each shrunk or rejected order is logged with --log-level warn)' : '';
+  const logged = orders.shrunk + orders.rejected + (orders.capped ?? 0) > 0 ? ` (each ${orders.capped === undefined ? '' : 'capped, '}shrunk or rejected order is logged with --log-level warn)` : '';
   // What the shrunk and rejected orders usually come from, beside them: the weights asked for more than the equity.
   const over = orders.weightsOverEquity === undefined ? '' : ` (${overEquityReason(orders.weightsOverEquity, result.rebalances.length, "the strategy's")})`;
   const closing = costsReason(orders);
-  lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
-  const capped = quantityCapNote(result.fills, format);
+  const atCap = orders.capped === undefined ? '' : ` (${formatCount(orders.capped)} at the quantity cap)`;
+  lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled${atCap} · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
+  const capped = quantityCapNote(result.fills, orders.capped, format, say('--fractional', '"fractional": true'));
   if (capped !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${capped}`)}`);
   // A portfolio strategy places no order for a weight worth less than one whole unit: a run that
   // traded nothing at all says why it may be (the engine logs each symbol at --log-level warn).

@@ -4,7 +4,7 @@ import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketDat
 import type { DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestrator';
 import type { OrchestratorResult, RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
-import { ConfigError, DataValidationError, EnsembleError, MAX_LINE_LENGTH, SeriesSeal, echoValue, parseJsonText, quoteValue } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, EnsembleError, FileTooLargeError, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, SeriesSeal, echoValue, parseJsonText, quoteValue } from '@ensemble/protocol';
 import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { loadRunConfigModules } from './run-config-modules';
@@ -146,6 +146,16 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
   const absolute = path.resolve(options.cwd ?? process.cwd(), file);
   // A device (/dev/zero) has no end: it was read to V8's longest string and failed as "Invalid string length".
   if (await isDevice(absolute)) throw new EnsembleError('IO_FAILED', `Cannot read the run config ${quoteValue(file, MAX_LINE_LENGTH)}: it is a device, not a file; give the path of a JSON file.`);
+  // Over V8's longest string it failed as "Invalid string length", after reading all of it.
+  const oversized = await oversizedJsonFile(absolute);
+  if (oversized !== null) {
+    throw new FileTooLargeError({
+      what: 'run config',
+      file,
+      size: oversized,
+      advice: 'A run config is a few kilobytes: check that the path names one, not a data or result file (market data goes in a CSV or JSON data file the config names, data.file).',
+    });
+  }
   let text: string;
   try {
     text = await readFile(absolute, 'utf8');
@@ -174,6 +184,16 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
   const issues = [...dataIssues(input), ...(await dataFileIssues(input, configDir))];
   const config = validateRunConfig(input, file, registry, issues);
   return { config, source: file, configDir, registry, modules };
+}
+
+/**
+ * The size in bytes of `file` when it is over `MAX_JSON_FILE_BYTES` (too long to read as one
+ * string: a JSON reader refuses it with a `FileTooLargeError`); null for any other file, or one
+ * that cannot be looked at (its reader says why).
+ */
+export async function oversizedJsonFile(file: string): Promise<number | null> {
+  const info = await stat(file).catch(() => null);
+  return info !== null && info.size > MAX_JSON_FILE_BYTES ? info.size : null;
 }
 
 /** Whether `file` is a character or block device (`/dev/zero`, a terminal), which a JSON file never is. */

@@ -340,11 +340,12 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
     lines.push(`  ${label('benchmark')} ${echoValue(config.benchmark)} buy and hold: ${over}`);
   }
   const orders = result.portfolio.orders;
-  const logged = orders.shrunk + orders.rejected + orders.dropped > 0 ? ' (--log-level warn logs each shrunk or rejected order, info each dropped one)' : '';
+  const logged = orders.shrunk + orders.rejected + orders.dropped + (orders.capped ?? 0) > 0 ? ` (--log-level warn logs each ${orders.capped === undefined ? '' : 'capped, '}shrunk or rejected order, info each dropped one)` : '';
   const over = orders.weightsOverEquity === undefined ? '' : ` (${overEquityText(result, orders.weightsOverEquity)})`;
   const closing = costsReason(orders);
-  lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
-  const capped = quantityCapNote(result.portfolio.fills, format);
+  const atCap = orders.capped === undefined ? '' : ` (${formatCount(orders.capped)} at the quantity cap)`;
+  lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled${atCap} · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
+  const capped = quantityCapNote(result.portfolio.fills, orders.capped, format, '"fractional": true');
   if (capped !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${capped}`)}`);
   lines.push(...strategyLines(result, label));
   lines.push('');

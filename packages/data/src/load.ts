@@ -1,4 +1,4 @@
-import { EnsembleError, MAX_LINE_LENGTH, checkArguments, echoValue, nullAsAbsent, optionsIssue, quoteValue, stringIssue } from '@ensemble/protocol';
+import { EnsembleError, FileTooLargeError, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, checkArguments, echoValue, nullAsAbsent, optionsIssue, quoteValue, stringIssue } from '@ensemble/protocol';
 import { locationIssue } from './arguments';
 import { parseInput } from './parse';
 import type { MarketData, ParseOptions } from './types';
@@ -12,9 +12,22 @@ function errorCode(error: unknown): string | undefined {
 class DeviceError extends Error {}
 
 /**
+ * Whether the file open as `handle` begins as JSON does, as the parser detects it: its first byte
+ * after a UTF-8 byte order mark and white space (within the first 64 KiB) is `[` or `{`.
+ */
+async function startsAsJson(handle: { read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }> }): Promise<boolean> {
+  const head = new Uint8Array(65_536);
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  let i = bytesRead >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (i < bytesRead && (head[i] === 32 || head[i] === 9 || head[i] === 10 || head[i] === 13)) i++;
+  return i < bytesRead && (head[i] === 91 || head[i] === 123);
+}
+
+/**
  * Reads a file (or a `file:` URL; other URLs are fetched) as bytes. A missing file throws an
  * `EnsembleError` with code `DATA_NOT_FOUND` naming the path; a device (`/dev/zero`, a terminal)
- * and other read failures `IO_FAILED`.
+ * and other read failures `IO_FAILED`; a JSON file over `MAX_JSON_FILE_BYTES` (too long to parse
+ * as one string) a `FileTooLargeError`, before it is read.
  */
 export async function readDataBytes(location: string | URL): Promise<Uint8Array> {
   checkArguments('readDataBytes', [locationIssue(location, 'location')]);
@@ -38,6 +51,15 @@ export async function readDataBytes(location: string | URL): Promise<Uint8Array>
       // A pipe (`cat prices.csv | ensemble data inspect /dev/stdin`) ends, and is read.
       if (stats.isCharacterDevice() || stats.isBlockDevice()) throw new DeviceError();
       const { size } = stats;
+      // JSON over V8's longest string failed as "Invalid string length" after reading all of it.
+      if (size > MAX_JSON_FILE_BYTES && (await startsAsJson(handle))) {
+        throw new FileTooLargeError({
+          what: 'data file',
+          file: shown,
+          size,
+          advice: 'Split the data into several files (by symbol or by period), or write it as CSV, which is not read as one string.',
+        });
+      }
       if (!Number.isFinite(size) || size === 0) return await handle.readFile();
       const buffer = Buffer.allocUnsafe(size);
       let filled = 0;
@@ -51,6 +73,7 @@ export async function readDataBytes(location: string | URL): Promise<Uint8Array>
       await handle.close();
     }
   } catch (error) {
+    if (FileTooLargeError.isInstance(error)) throw error;
     const absolute = path.resolve(shown);
     const where = absolute === shown ? quoteValue(shown, MAX_LINE_LENGTH) : `${quoteValue(shown, MAX_LINE_LENGTH)} (${echoValue(absolute, MAX_LINE_LENGTH)})`;
     if (error instanceof DeviceError) {

@@ -10,6 +10,7 @@ import { BacktestOptionsSchema, resolveOptions, wholeUnitSizingProblem } from '.
 import type { BacktestResult, OrderStats, WeightsOverEquity } from './result';
 import { serializeBacktestResult } from './result';
 import { StrategyRunner } from './strategy-runner';
+import { cappedFillCount } from './quantity-cap';
 
 /** Receives (steps done, total steps) while a backtest runs. */
 export type BacktestProgress = (done: number, total: number) => void;
@@ -49,11 +50,11 @@ export type BacktestOptions = BacktestEngineOptions & {
 export type ReusableColumns = Pick<EquityCurve, 'equity' | 'cash' | 'grossExposure'>;
 
 /**
- * The order counts of a result, with the orders refused for their closing costs and the rebalances
- * whose weights were more than the equity when there were any.
+ * The order counts of a result, with the orders refused for their closing costs, the fills at the
+ * quantity cap and the rebalances whose weights were more than the equity when there were any.
  */
-function orderStats(stats: BrokerStats, dropped: number, overEquity: WeightsOverEquity | null): OrderStats {
-  return { ...resultOrderCounts(stats, dropped), ...(overEquity === null ? {} : { weightsOverEquity: overEquity }) };
+function orderStats(stats: BrokerStats, dropped: number, capped: number, overEquity: WeightsOverEquity | null): OrderStats {
+  return { ...resultOrderCounts(stats, dropped, capped), ...(overEquity === null ? {} : { weightsOverEquity: overEquity }) };
 }
 
 function seriesList(series: BarSeries | readonly BarSeries[]): readonly BarSeries[] {
@@ -348,7 +349,7 @@ function simulate(
     openPositions: account.openPositions(),
     totalCommission: account.totalCommission,
     totalSlippage: account.totalSlippage,
-    orders: orderStats(broker.stats, runner.dropped, runner.weightsOverEquity),
+    orders: orderStats(broker.stats, runner.dropped, cappedFillCount(account.fillLog, symbols.length), runner.weightsOverEquity),
     rebalances: runner.rebalances,
   };
   Object.defineProperty(result, 'toJSON', { value: () => serializeBacktestResult(result), enumerable: false });

@@ -49,10 +49,16 @@ export function orderCounts(filled: number, shrunk: number, rejected: number, be
 }
 
 /**
- * A result's order counts from `stats` and the orders `dropped` at the end, in the result's key
- * order (the refusals for costs only when there were any), as the engine and the orchestrator write them.
+ * A result's order counts from `stats`, the orders `dropped` at the end and the fills at the
+ * quantity cap (`capped`, see `cappedFillCount`), in the result's key order (the refusals for
+ * costs and the capped fills only when there were any), as the engine and the orchestrator write
+ * them.
  */
-export function resultOrderCounts(stats: BrokerStats, dropped: number): BrokerStats & { readonly dropped: number } {
+export function resultOrderCounts(
+  stats: BrokerStats,
+  dropped: number,
+  capped: number,
+): BrokerStats & { readonly dropped: number; readonly capped?: number } {
   const { filled, shrunk, rejected, belowClosingCosts, belowCosts } = stats;
   return {
     filled,
@@ -61,6 +67,7 @@ export function resultOrderCounts(stats: BrokerStats, dropped: number): BrokerSt
     dropped,
     ...(belowClosingCosts === undefined ? {} : { belowClosingCosts }),
     ...(belowCosts === undefined ? {} : { belowCosts }),
+    ...(capped === 0 ? {} : { capped }),
   };
 }
 

@@ -99,12 +99,16 @@ describe('affordableQuantity', () => {
 
   // Regression: floor(1e19 / 16.77) is above 2^53 and costs more than 1e19; the old correction
   // stepped q − 1, which no longer changes q up there, and `backtest --cash 1e19` never returned.
-  it('returns at once where q − 1 = q (budgets of 1e19 and 1.8e308)', () => {
+  it('returns at once where q − 1 = q (budgets of 1e19 and 1.8e308); fractional units are not capped', () => {
     const none: CommissionModel = { kind: 'percent', rate: 0 };
     expect(Math.floor(1e19 / 16.77) * 16.77).toBeGreaterThan(1e19);
     expect(affordableQuantity(1e19, 16.77, none, false)).toBe(MAX_QUANTITY);
     expect(affordableQuantity(Number.MAX_VALUE, 1.04, none, false)).toBe(MAX_QUANTITY);
-    expect(affordableQuantity(1e300, 1.14, none, true)).toBe(MAX_QUANTITY);
+    // Fractional units are not capped: 1e300 / 1.14 is 8.77e299, the budget's worth to 4 ulps.
+    const fractional = affordableQuantity(1e300, 1.14, none, true);
+    expect(fractional).toBeGreaterThan(8.77e299);
+    expect(fractional * 1.14).toBeLessThanOrEqual(1e300);
+    expect(fractional * (1 + 4 * Number.EPSILON) * 1.14).toBeGreaterThan(1e300);
     // Below the cap the answer is exact: 2^52 units at 2 cost 2^53.
     expect(affordableQuantity(2 ** 53, 2, none, false)).toBe(2 ** 52);
   });
@@ -123,9 +127,9 @@ describe('affordableQuantity', () => {
       fc.property(magnitude(-2, 20), magnitude(-8, 15), commission, fc.boolean(), (budget, price, model, fractional) => {
         const q = affordableQuantity(budget, price, model, fractional);
         expect(q).toBeGreaterThanOrEqual(0);
-        expect(q).toBeLessThanOrEqual(MAX_QUANTITY);
+        if (!fractional) expect(q).toBeLessThanOrEqual(MAX_QUANTITY);
         expect(buyCost(model, q, price)).toBeLessThanOrEqual(budget);
-        if (q === MAX_QUANTITY) return;
+        if (!fractional && q === MAX_QUANTITY) return;
         if (!fractional) {
           expect(Number.isInteger(q)).toBe(true);
           expect(buyCost(model, q + 1, price)).toBeGreaterThan(budget);

@@ -129,8 +129,8 @@ const MAX_PROBES = 256;
 const FRACTION_PRECISION = 4 * Number.EPSILON;
 
 /**
- * The largest q ≤ `MAX_QUANTITY` that fits — a whole number, or with `fractional` a double to
- * {@link FRACTION_PRECISION} — searched from `guess` (a whole number unless `fractional`): a
+ * The largest q that fits — a whole number up to `MAX_QUANTITY`, or with `fractional` a double to
+ * {@link FRACTION_PRECISION}, not capped — searched from `guess` (a whole number unless `fractional`): a
  * gallop away from the guess with doubling steps (of units, or of 4 ulps) until the answer is
  * bracketed, then bisection until one more unit, or q × (1 + 4ε), no longer fits. From a good
  * guess that is two cost evaluations; never more than a few hundred, whatever the magnitudes.
@@ -144,8 +144,8 @@ function largestFitting(budget: number, price: number, commission: CommissionMod
   let step = fractional ? FRACTION_PRECISION : Math.max(1, Math.ceil(guess * 16 * Number.EPSILON));
   if (fits(budget, price, commission, guess)) {
     low = guess;
-    for (let probes = 0; probes < MAX_PROBES && low < MAX_QUANTITY; probes++) {
-      const probe = Math.min(fractional ? low * (1 + step) : low + step, MAX_QUANTITY);
+    for (let probes = 0; probes < MAX_PROBES && (fractional || low < MAX_QUANTITY); probes++) {
+      const probe = fractional ? low * (1 + step) : Math.min(low + step, MAX_QUANTITY);
       if (!fits(budget, price, commission, probe)) {
         high = probe;
         break;
@@ -153,7 +153,7 @@ function largestFitting(budget: number, price: number, commission: CommissionMod
       low = probe;
       step *= 2;
     }
-    if (low >= MAX_QUANTITY) return MAX_QUANTITY;
+    if (!fractional && low >= MAX_QUANTITY) return MAX_QUANTITY;
   } else {
     high = guess;
     for (let probes = 0; probes < MAX_PROBES && high > 0; probes++) {
@@ -176,8 +176,9 @@ function largestFitting(budget: number, price: number, commission: CommissionMod
 }
 
 /**
- * The largest quantity whose cost q × p + commission(q) fits in `budget` (currency), whole units
- * unless `fractional`, at most `MAX_QUANTITY` (2^53 − 1) units; 0 when nothing fits. With a
+ * The largest quantity whose cost q × p + commission(q) fits in `budget` (currency): whole units
+ * of at most `MAX_QUANTITY` (2^53 − 1, above which whole numbers are not exact), or with
+ * `fractional` a double however large (not capped); 0 when nothing fits. With a
  * percent commission this is `budget / (price × (1 + rate))`, floored: the engine's
  * `percent-of-cash` formula. Closed form, then corrected against the cost as the broker computes
  * it (a bounded search from that estimate, usually one or two evaluations), so the result never
@@ -191,7 +192,7 @@ export function affordableQuantity(
 ): number {
   if (!(budget > 0) || !(price > 0)) return 0;
   const estimate = estimateQuantity(budget, price, commission);
+  if (fractional) return estimate > 0 ? largestFitting(budget, price, commission, Math.min(estimate, Number.MAX_VALUE), true) : 0;
   const guess = estimate > 0 ? Math.min(estimate, MAX_QUANTITY) : 0;
-  if (fractional) return guess > 0 ? largestFitting(budget, price, commission, guess, true) : 0;
   return largestFitting(budget, price, commission, Math.floor(guess), false);
 }

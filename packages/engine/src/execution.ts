@@ -1,7 +1,8 @@
 import type { FillReason, Logger, OrderSide, Position } from '@ensemble/protocol';
-import { isoTime, noopLogger } from '@ensemble/protocol';
+import { MAX_QUANTITY, isoTime, noopLogger } from '@ensemble/protocol';
 import type { Account } from './account';
 import type { SizingRule } from './sizing';
+import { isCappedFill } from './quantity-cap';
 
 /**
  * How an entry is sized at its fill, against the book then: the strategy's sizing rule and the
@@ -243,7 +244,14 @@ export function logFill(logger: Logger, account: Account, index: number): void {
   if (logger === noopLogger) return;
   const fill = account.fillLog.at(index);
   logger.debug({ event: 'fill', ...fill, time: isoTime(fill.time) }, `${fill.side} ${fill.quantity} ${fill.symbol} at ${fill.price}`);
-  const position = fill.reason === 'entry' ? account.position(account.fillLog.symbolIndex(index)) : null;
+  const k = account.fillLog.symbolIndex(index);
+  if (isCappedFill(fill.reason, fill.side === 'buy' ? 1 : -1, fill.quantity, account.quantity[k] ?? 0)) {
+    logger.warn(
+      { event: 'order-capped', strategy: fill.strategyId, symbol: fill.symbol, time: isoTime(fill.time), side: fill.side, reason: fill.reason, filled: fill.quantity, price: fill.price, cap: MAX_QUANTITY },
+      `order on ${fill.symbol} filled at the quantity cap, ${String(MAX_QUANTITY)} units (2^53 − 1, the most whole units the engine sizes an order to), worth ${String(fill.quantity * fill.price)} at ${String(fill.price)}: its sizing may have asked for more; quote prices this small per million units, or trade fractional units, which are not capped`,
+    );
+  }
+  const position = fill.reason === 'entry' ? account.position(k) : null;
   if (position?.entryTime !== fill.time) return;
   const crossed = crossedExitLevel(position, fill.price);
   if (crossed === null) return;

@@ -7,5 +7,6 @@ export { AdmissionSlot, admitOrder, bookEquity, saleProceeds } from './admit-ord
 export { commissionBeforeMinimum } from './costs';
 export { OrderSlot, logFill } from './execution';
 export { orderCounts, resultOrderCounts } from './broker';
+export { cappedFillCount, isCappedFill } from './quantity-cap';
 export { SteppedColumn } from './stepped-column';
 export { fillJson, openPositionJson, tradeJson } from './result';

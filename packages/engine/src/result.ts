@@ -32,6 +32,15 @@ export interface OrderStats {
    */
   readonly belowCosts?: number;
   /**
+   * Of the filled orders, the entries and portfolio strategies' orders that filled at the quantity
+   * cap, `MAX_QUANTITY` (2^53 − 1) units, opening or adding to a position: whole units are not
+   * sized above it, so such an order may have traded less than its sizing asked (100 % of
+   * 1,000,000 at a price of 1e-12 asks for 1e18 units and spends 9,007.20). Never with fractional
+   * units, which are not capped. Absent when there were none (and from results written before it
+   * was counted).
+   */
+  readonly capped?: number;
+  /**
    * The rebalances of a portfolio strategy whose weights summed to more than 1 (by more than
    * 1e-9): more than the equity, which the account cannot pay for without margin, so their buys
    * are shrunk or rejected symbol by symbol — the usual reason for the counts above. Absent when

@@ -39,6 +39,13 @@ export interface OrchestratorOrderStats {
    */
   readonly belowCosts?: number;
   /**
+   * Of the filled orders, over every sleeve, the entries and portfolio strategies' orders that
+   * filled at the quantity cap (the engine's `capped`: 2^53 − 1 whole units, opening or adding to
+   * a position), which may have traded less than their sizing asked. Absent when there were none
+   * (and from results written before it was counted); never with fractional units.
+   */
+  readonly capped?: number;
+  /**
    * The rebalances of portfolio-strategy sleeves whose weights summed to more than 1 (more than
    * the sleeve's equity, which its account cannot pay for: the buys beyond its cash are shrunk or
    * rejected), over every sleeve, with the largest sum and the sleeves. Absent when there were

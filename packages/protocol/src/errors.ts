@@ -1,5 +1,7 @@
 import { MAX_LINE_LENGTH, echoValue, limitLines, listValues, quoteValue, safeMessage } from './echo';
 import { formatValue } from './format-value';
+import { formatNumber } from './format-number';
+import { MAX_JSON_FILE_BYTES } from './limits';
 import { closestMatch } from './suggest';
 
 const errorBrand = Symbol.for('ensemble.error');
@@ -337,6 +339,41 @@ export class InvariantError extends EnsembleError {
   static override isInstance(error: unknown): error is InvariantError {
     return EnsembleError.isInstance(error) && error.name === 'InvariantError';
   }
+}
+
+/**
+ * A JSON file too large to be read as one string (code `IO_FAILED`): `size` bytes, more than
+ * `limit` ({@link MAX_JSON_FILE_BYTES}, V8's longest string, about 512 MiB). Thrown before the
+ * file is read; the message names the file, its size, the limit and what to do (`advice`).
+ */
+export class FileTooLargeError extends EnsembleError {
+  /** The file as the user gave it. */
+  readonly file: string;
+  /** Its size in bytes. */
+  readonly size: number;
+  /** The most bytes a JSON file may have. */
+  readonly limit: number;
+
+  constructor(details: { what: string; file: string; size: number; advice: string; limit?: number }) {
+    const limit = details.limit ?? MAX_JSON_FILE_BYTES;
+    super(
+      'IO_FAILED',
+      `Cannot read the ${details.what} ${quoteValue(details.file, MAX_LINE_LENGTH)}: it is ${byteText(details.size)}, over the ${byteText(limit)} of the longest string JavaScript holds, and a JSON file is read as one string. ${details.advice}`,
+    );
+    this.name = 'FileTooLargeError';
+    this.file = details.file;
+    this.size = details.size;
+    this.limit = limit;
+  }
+
+  static override isInstance(error: unknown): error is FileTooLargeError {
+    return EnsembleError.isInstance(error) && error.name === 'FileTooLargeError';
+  }
+}
+
+/** `629,145,600 bytes (600 MiB)`: a size in bytes, grouped by thousands, with its MiB. */
+function byteText(size: number): string {
+  return `${formatNumber(size, 0)} bytes (${String(Math.round(size / 2 ** 20))} MiB)`;
 }
 
 /**

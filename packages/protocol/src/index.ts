@@ -78,6 +78,7 @@ export {
   ConfigError,
   DataValidationError,
   EnsembleError,
+  FileTooLargeError,
   InvariantError,
   LookaheadError,
   RunError,
@@ -102,6 +103,7 @@ export {
 export { DECIMAL_PATTERN, parseDecimal } from './decimal';
 export {
   MAX_AMOUNT,
+  MAX_JSON_FILE_BYTES,
   MIN_CASH,
   MIN_CASH_RULE,
   MAX_PRICE,

@@ -27,6 +27,15 @@ export const MIN_CASH_RULE = 'must be at least 0.01 (a cent): a smaller account 
 export const MAX_QUANTITY = Number.MAX_SAFE_INTEGER;
 
 /**
+ * Largest JSON file, in bytes, the readers take (run configs, sweep and walk-forward specs, result
+ * files, JSON market data): 536,870,888, V8's longest string on 64-bit platforms (2^29 − 24
+ * UTF-16 code units, about 512 MiB). A JSON file is read as one string, and a UTF-8 file of more
+ * bytes holds more characters than that unless many of them take several bytes: reading it failed
+ * as "Invalid string length" after reading the whole file. The readers check the size first.
+ */
+export const MAX_JSON_FILE_BYTES = 2 ** 29 - 24;
+
+/**
  * Largest price market data may hold: 1e12 per unit. Prices keep a resolution of 1e-4 there, and
  * a position of {@link MAX_QUANTITY} units is worth at most about 9e27, far from overflow.
  */

@@ -441,4 +441,38 @@ describe.runIf(available)('HTML report in Chromium', () => {
     expect(report.requests).toEqual([report.url]);
     await page.close();
   }, 300_000);
+
+  // Regression: trials and windows whose objective was unboundedly good (+∞) were left out of the charts.
+  it('draws unbounded objectives in the research charts: a heatmap cell, the distribution edge, the scatter edges', async () => {
+    const run = buildResearchRun({ walkForward: true });
+    const walk = run.walkForward;
+    if (walk === undefined) throw new Error('no walk-forward');
+    const best = run.trials.find((trial) => trial.rank === 1);
+    const input = {
+      ...run,
+      objective: { metric: 'calmar', direction: 'maximize' as const },
+      trials: run.trials.map((trial) => (trial === best ? { ...trial, objective: null, unbounded: true } : trial)),
+      walkForward: { ...walk, windows: walk.windows.map((window, k) => (k === 0 ? { ...window, inSample: null, inSampleUnbounded: true } : k === 1 ? { ...window, outOfSample: null, outOfSampleUnbounded: true } : window)) },
+    };
+    const path = join(directory, 'research-unbounded.html');
+    await writeFile(path, renderResearchHtml(input));
+    const report = await openFile(path);
+    const { page } = report;
+    const charts = await chartSizes(page);
+    expect(charts.map((chart) => chart.id)).toEqual(['distribution', 'logits', 'heatmap-0', 'heatmap-1', 'heatmap-2', 'walk-forward-equity', 'in-out']);
+    for (const chart of charts) expect(chart.rendered, chart.id ?? '').toBe('true');
+    // The three heatmaps each print ∞ in the best trial's cell; the distribution counts it at its edge.
+    for (const id of ['heatmap-0', 'heatmap-1', 'heatmap-2']) expect(await page.locator(`[data-chart="${id}"] svg text`, { hasText: /^∞$/ }).count(), id).toBe(1);
+    expect(await page.locator('[data-chart="distribution"] svg text', { hasText: '∞ × 1' }).count()).toBe(1);
+    // The scatter's edge triangles: window 1 at the right edge, window 2 at the top, inside the plot.
+    const scatter = page.locator('[data-chart="in-out"] svg');
+    const box = await scatter.boundingBox();
+    expect(box).not.toBeNull();
+    expect(await page.locator('[data-chart="in-out"] svg path[aria-roledescription="point"]').count()).toBe(2);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'research-report-unbounded.png'), fullPage: true });
+    expect(report.consoleErrors).toEqual([]);
+    expect(report.consoleWarnings).toEqual([]);
+    await page.close();
+  }, 300_000);
 });

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { ConfigError, EnsembleError, MAX_LINE_LENGTH, checkArguments, echoValue, nullAsAbsent, optionsIssue, parseJsonText, quoteValue, stringIssue, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, FileTooLargeError, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, checkArguments, echoValue, nullAsAbsent, optionsIssue, parseJsonText, quoteValue, stringIssue, toConfigIssues } from '@ensemble/protocol';
 import { z } from 'zod';
 import { backtestReportInput } from './from-backtest';
 import type { BacktestReportSource } from './from-backtest';
@@ -405,6 +405,15 @@ export async function readResultFile(path: string, options: ReadResultOptions = 
   const info = await stat(path).catch(() => null);
   if (info !== null && (info.isCharacterDevice() || info.isBlockDevice())) {
     throw new EnsembleError('IO_FAILED', `Cannot read the result file ${quoteValue(path, MAX_LINE_LENGTH)}: it is a device, not a file; give the path of a result JSON file.`);
+  }
+  // Over V8's longest string it failed as "Invalid string length", after reading all of it.
+  if (info !== null && info.size > MAX_JSON_FILE_BYTES) {
+    throw new FileTooLargeError({
+      what: 'result file',
+      file: path,
+      size: info.size,
+      advice: 'Write the report from the run itself, which does not read its JSON back: `ensemble backtest` or `ensemble run` with --html or --md, or in code `backtestReportInput` or `orchestratorReportInput` of the result object; or run over fewer bars (a shorter period, daily instead of intraday bars).',
+    });
   }
   let text: string;
   try {

@@ -13,7 +13,7 @@ import { createCliLogger } from '../logger';
 import type { LogLevel } from '../logger';
 import { globalOptions } from '../options';
 import { runJsonChunks, writeRunOutputs } from '../run-files';
-import { executeRun, isDevice, loadRunConfigFile, runBenchmark } from '../run-pipeline';
+import { executeRun, isDevice, loadRunConfigFile, oversizedJsonFile, runBenchmark } from '../run-pipeline';
 import type { LoadedRunConfig, RunOutcome } from '../run-pipeline';
 import { countOnly, progressPhases, progressWanted, withProgress } from '../progress';
 import { renderRunSummary } from '../run-summary';
@@ -76,7 +76,7 @@ function runLogLevel(command: Command): LogLevel {
  */
 async function readBacktestConfig(file: string, cwd: string): Promise<{ input: Record<string, unknown>; configDir: string } | undefined> {
   const absolute = path.resolve(cwd, file);
-  if (await isDevice(absolute)) return undefined;
+  if ((await isDevice(absolute)) || (await oversizedJsonFile(absolute)) !== null) return undefined;
   let input: unknown;
   try {
     input = parseJsonText(await readFile(absolute, 'utf8'), absolute);

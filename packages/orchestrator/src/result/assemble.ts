@@ -1,6 +1,6 @@
 import type { BrokerStats } from '@ensemble/engine';
 import { metricsStartEquity } from '@ensemble/engine';
-import { resultOrderCounts } from '@ensemble/engine/internal';
+import { cappedFillCount, resultOrderCounts } from '@ensemble/engine/internal';
 import type { BarSeries, Fill, Trade } from '@ensemble/protocol';
 import { PerformanceCalculator } from '@ensemble/performance';
 import type { AllocationScheme } from '../allocation/schemes';
@@ -242,6 +242,7 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
   let totalCommission = 0;
   let totalSlippage = 0;
   let dropped = 0;
+  let capped = 0;
   let stats = records.executorStats;
   if (shared === null) {
     fills = once(() => byTime(sleeves.map((sleeve) => sleeve.account.fills), (fill) => fill.time));
@@ -252,6 +253,7 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
       totalSlippage += sleeve.totalSlippage;
       dropped += sleeve.droppedOrders;
     }
+    for (const sleeve of sleeves) capped += cappedFillCount(sleeve.account.fillLog, sleeve.account.symbols.length);
   } else {
     const { account } = shared;
     fills = once(() => [...account.fills]);
@@ -261,6 +263,7 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
     totalSlippage = shared.account.totalSlippage;
     dropped = shared.runner.dropped;
     stats = shared.broker.stats;
+    capped = cappedFillCount(account.fillLog, account.symbols.length);
   }
   const portfolioCurve = {
     time,
@@ -271,7 +274,7 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
     netExposure: columns.net,
   };
   const weightsOverEquity: SleevesWeightsOverEquity = overEquity;
-  const orders: OrchestratorOrderStats = { ...resultOrderCounts(stats, dropped), ...(overEquity.rebalances === 0 ? {} : { weightsOverEquity }) };
+  const orders: OrchestratorOrderStats = { ...resultOrderCounts(stats, dropped, capped), ...(overEquity.rebalances === 0 ? {} : { weightsOverEquity }) };
   // From the initial cash when the first point holds the first bar's fills, as the attribution does.
   const portfolioMetrics = once(() => calculator().compute({ equity: portfolioCurve, trades: trades(), fills: fills(), startEquity: metricsStartEquity(config) }));
   const statistics = once((): SleeveStatistics => sleeveStatistics(returnsOf.map((returns) => returns())));

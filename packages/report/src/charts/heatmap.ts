@@ -24,6 +24,11 @@ export interface HeatmapLayersOptions {
   readonly lightTextAbove: number;
   /** The value of the scale's lightest colour; default 0. */
   readonly center?: number;
+  /**
+   * A field of each row that is true where the cell's value is unbounded (+∞): its colour is the
+   * `field` value the caller gives it (the scale's end) and it prints this text (`∞`) instead.
+   */
+  readonly unbounded?: { readonly field: string; readonly text: string };
 }
 
 /** The vega expression of a cell's distance from `center`. */
@@ -53,7 +58,10 @@ export function heatmapLayers(options: HeatmapLayersOptions): object[] {
             : { expr: `width / ${String(options.labelFit.columns)} >= ${String(options.labelFit.minCellWidth)} ? ${String(options.fontSize)} : 0` },
       },
       encoding: {
-        text: { field: options.field, type: 'quantitative', format: options.textFormat },
+        text:
+          options.unbounded === undefined
+            ? { field: options.field, type: 'quantitative', format: options.textFormat }
+            : { condition: { test: `datum.${options.unbounded.field}`, value: options.unbounded.text }, field: options.field, type: 'quantitative', format: options.textFormat },
         color: { condition: { test: `${distance(options.field, options.center ?? 0)} > ${options.lightTextAbove}`, value: '#ffffff' }, value: '#1f2933' },
       },
     },

@@ -1,4 +1,4 @@
-import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
+import { METRIC_DESCRIPTIONS, unboundedMetricText } from '@ensemble/performance';
 import type { TopLevelSpec } from 'vega-lite';
 import { heatmapLayers } from '../charts/heatmap';
 import { PORTFOLIO_COLOR, axisReserve, base, round } from '../charts/theme';
@@ -25,9 +25,37 @@ function better(a: number, b: number, direction: ResearchReportInput['objective'
   return direction === 'maximize' ? a > b : a < b;
 }
 
-/** Trials with an objective value. */
+/**
+ * Trials with an objective value: a number, or +∞ for an unboundedly good one (`unbounded`, held
+ * as a null objective: a Calmar ratio without a drawdown).
+ */
 function scored(input: ResearchReportInput): (ResearchTrial & { objective: number })[] {
-  return input.trials.filter((trial): trial is ResearchTrial & { objective: number } => trial.objective !== null);
+  return input.trials.flatMap((trial) =>
+    trial.objective !== null ? [{ ...trial, objective: trial.objective }] : trial.unbounded === true ? [{ ...trial, objective: Number.POSITIVE_INFINITY }] : [],
+  );
+}
+
+/** Most trials or windows a chart's note on unbounded objectives names: 10. */
+const MAX_NAMED_UNBOUNDED = 10;
+
+/**
+ * The sentence a chart's caption ends with when some of its trials (`#3`) or windows (`window 2`)
+ * have an unbounded objective, naming them (the first {@link MAX_NAMED_UNBOUNDED}) and where the
+ * chart draws them; '' when none has.
+ */
+function unboundedNote(metric: string, names: readonly string[], noun: 'trial' | 'window', where: string): string {
+  if (names.length === 0) return '';
+  const listed = names.slice(0, MAX_NAMED_UNBOUNDED).join(', ') + (names.length > MAX_NAMED_UNBOUNDED ? ', …' : '');
+  const count = `${formatCount(names.length)} ${noun}${names.length === 1 ? '' : 's'}`;
+  return ` ${count} with ${metric} ${unboundedMetricText(metric)} (${listed}) ${names.length === 1 ? 'is' : 'are'} ${where}.`;
+}
+
+/**
+ * A vega expression of an objective's tooltip text: `∞ (no drawdown)` where `flag` is true, else
+ * the value of `field` in the tooltip's format.
+ */
+function tooltipText(metric: string, flag: string, field: string): string {
+  return `datum.${flag} ? ${JSON.stringify(unboundedMetricText(metric))} : format(datum.${field}, ${JSON.stringify(objectiveTooltipFormat(metric))})`;
 }
 
 /** The label of a parameter value on an axis. */
@@ -82,18 +110,37 @@ function pairHeatmap(input: ResearchReportInput, options: ChartOptions, x: Resea
   // The scales see safe keys; the axes and tooltips show the values (see `categoryKeys`).
   const xCategories = categoryKeys(xs, 'x');
   const yCategories = categoryKeys(ys, 'y');
-  const rows = [...best.values()].map((cell) => ({ x: xCategories.keyOf(cell.x), y: yCategories.keyOf(cell.y), xl: cell.x, yl: cell.y, n: cell.n, v: round(cell.v, 6) }));
-  const values = rows.map((row) => row.v);
-  const { scale, center, lightTextAbove } = objectiveScale(Math.min(...values), Math.max(...values), input.objective.direction);
+  const cells = [...best.values()];
+  const values = cells.filter((entry) => Number.isFinite(entry.v)).map((entry) => round(entry.v, 6));
+  const { scale, center, lightTextAbove } = objectiveScale(values.length === 0 ? 0 : Math.min(...values), values.length === 0 ? 0 : Math.max(...values), input.objective.direction);
+  // A cell whose best is +∞ takes the colour of the scale's upper end (the better one when
+  // maximised) and prints ∞; its tooltip says why.
+  const upper = scale.domain[1] ?? 0;
+  const unbounded = cells.filter((entry) => entry.v === Number.POSITIVE_INFINITY);
+  const rows = cells.map((entry) => ({
+    x: xCategories.keyOf(entry.x),
+    y: yCategories.keyOf(entry.y),
+    xl: entry.x,
+    yl: entry.y,
+    n: entry.n,
+    v: Number.isFinite(entry.v) ? round(entry.v, 6) : upper,
+    ...(unbounded.length === 0 ? {} : { u: !Number.isFinite(entry.v) }),
+  }));
   const cell = Math.max(14, Math.min(44, Math.floor((options.width - 120) / Math.max(1, xs.length))));
   const format = objectiveFormat(values, input.objective.metric);
+  const metric = input.objective.metric;
+  const note =
+    unbounded.length === 0
+      ? ''
+      : ` Cells marked ∞ ${input.objective.direction === 'maximize' ? 'have a trial' : 'have only trials'} with ${metric} ${unboundedMetricText(metric)}, drawn in the colour of the scale's ${input.objective.direction === 'maximize' ? 'better' : 'worse'} end (${unbounded.map((entry) => `${x.name}=${entry.x} and ${y.name}=${entry.y}`).slice(0, MAX_NAMED_UNBOUNDED).join('; ')}${unbounded.length > MAX_NAMED_UNBOUNDED ? '; …' : ''}).`;
   return {
     id,
     title: `${input.objective.metric} by ${x.name} and ${y.name}`,
-    caption: `Best ${input.objective.metric} (${input.objective.direction === 'maximize' ? 'highest' : 'lowest'}) over the other parameters for each pair of values; green is better.`,
+    caption: `Best ${input.objective.metric} (${input.objective.direction === 'maximize' ? 'highest' : 'lowest'}) over the other parameters for each pair of values; green is better.${note}`,
     spec: {
       ...base({ ...options, width: cell * xs.length + 120 }, Math.max(60, cell * ys.length), 0, true),
       data: { values: rows },
+      ...(unbounded.length === 0 ? {} : { transform: [{ calculate: tooltipText(metric, 'u', 'v'), as: 'vt' }] }),
       encoding: {
         x: { field: 'x', type: 'ordinal', sort: xCategories.keys, title: x.name, axis: { labelAngle: 0, domain: false, ticks: false, labelOverlap: true, labelExpr: xCategories.labelExpr } },
         y: { field: 'y', type: 'ordinal', sort: yCategories.keys, title: y.name, axis: { domain: false, ticks: false, labelExpr: yCategories.labelExpr } },
@@ -105,7 +152,9 @@ function pairHeatmap(input: ResearchReportInput, options: ChartOptions, x: Resea
         tooltip: [
           { field: 'xl', type: 'ordinal', title: x.name },
           { field: 'yl', type: 'ordinal', title: y.name },
-          { field: 'v', type: 'quantitative', title: input.objective.metric, format: objectiveTooltipFormat(input.objective.metric) },
+          unbounded.length === 0
+            ? { field: 'v', type: 'quantitative', title: input.objective.metric, format: objectiveTooltipFormat(input.objective.metric) }
+            : { field: 'vt', type: 'nominal', title: input.objective.metric },
           { field: 'n', type: 'quantitative', title: 'Trials' },
         ],
         gap: 1,
@@ -114,6 +163,7 @@ function pairHeatmap(input: ResearchReportInput, options: ChartOptions, x: Resea
         fontSize: cell >= 36 ? 10 : 0,
         lightTextAbove,
         center,
+        ...(unbounded.length === 0 ? {} : { unbounded: { field: 'u', text: '∞' } }),
       }),
     } as TopLevelSpec,
   };
@@ -129,24 +179,45 @@ function profileChart(input: ResearchReportInput, options: ChartOptions, paramet
   }
   const order = parameter.values.map(label);
   const categories = categoryKeys(order, 'x');
-  const rows = order.filter((key) => best.has(key)).map((key) => ({ x: categories.keyOf(key), xl: key, v: round(best.get(key) ?? Number.NaN, 6) }));
+  const kept = order.filter((key) => best.has(key));
+  const rows = kept.filter((key) => Number.isFinite(best.get(key))).map((key) => ({ x: categories.keyOf(key), xl: key, v: round(best.get(key) ?? Number.NaN, 6) }));
+  // Values whose best is +∞ are drawn at the top edge, a triangle pointing up marked ∞.
+  const unbounded = kept.filter((key) => best.get(key) === Number.POSITIVE_INFINITY).map((key) => ({ x: categories.keyOf(key), xl: key, vt: unboundedMetricText(input.objective.metric) }));
   const format = objectiveFormat(rows.map((row) => row.v), input.objective.metric);
+  const x = { field: 'x', type: 'ordinal', sort: categories.keys, title: parameter.name, axis: { labelAngle: 0, labelOverlap: true, labelExpr: categories.labelExpr } };
+  const line = {
+    mark: { type: 'line', point: true, color: PORTFOLIO_COLOR },
+    encoding: {
+      x,
+      y: { field: 'v', type: 'quantitative', title: input.objective.metric, axis: { format } },
+      tooltip: [
+        { field: 'xl', type: 'ordinal', title: parameter.name },
+        { field: 'v', type: 'quantitative', title: input.objective.metric, format: objectiveTooltipFormat(input.objective.metric) },
+      ],
+    },
+  };
+  const edge = [
+    { field: 'xl', type: 'ordinal', title: parameter.name },
+    { field: 'vt', type: 'nominal', title: input.objective.metric },
+  ];
+  const metric = input.objective.metric;
+  const named = unbounded.slice(0, MAX_NAMED_UNBOUNDED).map((row) => row.xl).join(', ') + (unbounded.length > MAX_NAMED_UNBOUNDED ? ', …' : '');
+  const note = unbounded.length === 0 ? '' : ` Where the best ${metric} is ${unboundedMetricText(metric)} (${parameter.name} ${named}) it is drawn at the top edge, marked ∞.`;
   return {
     id: 'profile',
     title: `${input.objective.metric} by ${parameter.name}`,
-    caption: `Best ${input.objective.metric} at each value of ${parameter.name}.`,
+    caption: `Best ${input.objective.metric} at each value of ${parameter.name}.${note}`,
     spec: {
       ...base(options, 220, axisReserve(formatNumber(Math.max(...rows.map((row) => Math.abs(row.v))), 2))),
-      data: { values: rows },
-      mark: { type: 'line', point: true, color: PORTFOLIO_COLOR },
-      encoding: {
-        x: { field: 'x', type: 'ordinal', sort: categories.keys, title: parameter.name, axis: { labelAngle: 0, labelOverlap: true, labelExpr: categories.labelExpr } },
-        y: { field: 'v', type: 'quantitative', title: input.objective.metric, axis: { format } },
-        tooltip: [
-          { field: 'xl', type: 'ordinal', title: parameter.name },
-          { field: 'v', type: 'quantitative', title: input.objective.metric, format: objectiveTooltipFormat(input.objective.metric) },
-        ],
-      },
+      ...(unbounded.length === 0
+        ? { data: { values: rows }, ...line }
+        : {
+            layer: [
+              { data: { values: rows }, ...line },
+              { data: { values: unbounded }, mark: { type: 'point', shape: 'triangle-up', filled: true, size: 80, color: PORTFOLIO_COLOR }, encoding: { x, y: { value: 0 }, tooltip: edge } },
+              { data: { values: unbounded }, mark: { type: 'text', text: '∞', align: 'left', dx: 7, dy: 4, fontSize: 13, color: PORTFOLIO_COLOR }, encoding: { x, y: { value: 0 }, tooltip: edge } },
+            ],
+          }),
     } as TopLevelSpec,
   };
 }
@@ -191,15 +262,21 @@ function distributionCaption(input: ResearchReportInput, count: number, selected
 
 /** How the objective spreads over the trials, with the selected trial (rank 1), if any, marked by a line. */
 export function distributionChart(input: ResearchReportInput, options: ChartOptions): ResearchChart | null {
-  const trials = scored(input);
-  if (trials.length < 2) return null;
+  const all = scored(input);
+  const trials = all.filter((trial) => Number.isFinite(trial.objective));
+  if (all.length < 2 || trials.length === 0) return null;
   const rows = trials.map((trial) => ({ v: round(trial.objective, 6) }));
-  const selected = trials.find((trial) => trial.rank === 1);
+  const selected = all.find((trial) => trial.rank === 1);
   const format = objectiveFormat(rows.map((row) => row.v), input.objective.metric);
+  // Trials at +∞ have no bin: they are counted at the right edge (∞ × n), the selected one's line drawn there.
+  const unbounded = all.filter((trial) => trial.objective === Number.POSITIVE_INFINITY);
+  const selectedThere = selected !== undefined && !Number.isFinite(selected.objective) ? ` (${unbounded.length === 1 ? 'the selected trial' : 'the selected one among them'}, its line on the edge)` : '';
+  const where = `beyond the right edge, where ∞ × ${formatCount(unbounded.length)} counts ${unbounded.length === 1 ? 'it' : 'them'}${selectedThere}`;
+  const edge = { value: { expr: 'width' } };
   return {
     id: 'distribution',
     title: `Distribution of ${input.objective.metric}`,
-    caption: distributionCaption(input, trials.length, selected !== undefined),
+    caption: distributionCaption(input, all.length, selected !== undefined) + unboundedNote(input.objective.metric, unbounded.map((trial) => `#${String(trial.index)}`), 'trial', where),
     spec: {
       ...base(options, 200, 56),
       layer: [
@@ -214,11 +291,35 @@ export function distributionChart(input: ResearchReportInput, options: ChartOpti
         },
         ...(selected === undefined
           ? []
+          : Number.isFinite(selected.objective)
+            ? [
+                {
+                  data: { values: [{ v: round(selected.objective, 6) }] },
+                  mark: { type: 'rule', color: PORTFOLIO_COLOR, strokeWidth: 2 },
+                  encoding: { x: { field: 'v', type: 'quantitative' }, tooltip: [{ field: 'v', type: 'quantitative', title: 'Selected', format: objectiveTooltipFormat(input.objective.metric) }] },
+                },
+              ]
+            : [
+                {
+                  data: { values: [{ vt: unboundedMetricText(input.objective.metric) }] },
+                  mark: { type: 'rule', color: PORTFOLIO_COLOR, strokeWidth: 2 },
+                  encoding: { x: edge, y: { value: 0 }, y2: { value: { expr: 'height' } }, tooltip: [{ field: 'vt', type: 'nominal', title: 'Selected' }] },
+                },
+              ]),
+        ...(unbounded.length === 0
+          ? []
           : [
               {
-                data: { values: [{ v: round(selected.objective, 6) }] },
-                mark: { type: 'rule', color: PORTFOLIO_COLOR, strokeWidth: 2 },
-                encoding: { x: { field: 'v', type: 'quantitative' }, tooltip: [{ field: 'v', type: 'quantitative', title: 'Selected', format: objectiveTooltipFormat(input.objective.metric) }] },
+                data: { values: [{ vt: unboundedMetricText(input.objective.metric), n: unbounded.length }] },
+                mark: { type: 'text', text: `∞ × ${formatCount(unbounded.length)}`, align: 'right', baseline: 'top', dx: -4, dy: 4, fontSize: 12, color: PORTFOLIO_COLOR },
+                encoding: {
+                  x: edge,
+                  y: { value: 0 },
+                  tooltip: [
+                    { field: 'vt', type: 'nominal', title: input.objective.metric },
+                    { field: 'n', type: 'quantitative', title: 'Trials' },
+                  ],
+                },
               },
             ]),
       ],
@@ -281,18 +382,50 @@ export function walkForwardEquityChart(input: ResearchReportInput, options: Char
 export function inOutScatterChart(input: ResearchReportInput, options: ChartOptions): ResearchChart | null {
   const walk = input.walkForward;
   if (walk === undefined) return null;
-  const rows = walk.windows
-    .filter((window) => window.inSample !== null && window.outOfSample !== null)
-    .map((window) => ({ w: window.index + 1, is: round(window.inSample ?? 0, 6), oos: round(window.outOfSample ?? 0, 6), p: JSON.stringify(window.parameters ?? {}) }));
-  if (rows.length === 0) return null;
-  const all = rows.flatMap((row) => [row.is, row.oos]);
-  const low = Math.min(...all);
-  const high = Math.max(...all);
+  // A window whose objective is +∞ in or out of sample is drawn on the right or the top edge.
+  const plotted = walk.windows.filter((window) => (window.inSample !== null || window.inSampleUnbounded === true) && (window.outOfSample !== null || window.outOfSampleUnbounded === true));
+  const finite = plotted.filter((window) => window.inSample !== null && window.outOfSample !== null);
+  const rows = finite.map((window) => ({ w: window.index + 1, is: round(window.inSample ?? 0, 6), oos: round(window.outOfSample ?? 0, 6), p: JSON.stringify(window.parameters ?? {}) }));
+  const edges = plotted
+    .filter((window) => window.inSample === null || window.outOfSample === null)
+    .map((window) => ({ w: window.index + 1, is: round(window.inSample ?? 0, 6), oos: round(window.outOfSample ?? 0, 6), iu: window.inSample === null, ou: window.outOfSample === null, p: JSON.stringify(window.parameters ?? {}) }));
+  if (plotted.length === 0) return null;
+  const all = [...rows.flatMap((row) => [row.is, row.oos]), ...edges.flatMap((row) => [...(row.iu ? [] : [row.is]), ...(row.ou ? [] : [row.oos])])];
+  const low = all.length === 0 ? 0 : Math.min(...all);
+  const high = all.length === 0 ? 0 : Math.max(...all);
   const format = objectiveFormat(all, input.objective.metric);
+  const metric = input.objective.metric;
+  const edgeTooltip = [
+    { field: 'w', type: 'quantitative', title: 'Window' },
+    { field: 'ist', type: 'nominal', title: 'In sample' },
+    { field: 'oost', type: 'nominal', title: 'Out of sample' },
+    { field: 'p', type: 'nominal', title: 'Parameters' },
+  ];
+  const edgeLayer = (filter: (row: (typeof edges)[number]) => boolean, shape: string, x: object, y: object) => {
+    const values = edges.filter(filter);
+    return values.length === 0
+      ? []
+      : [
+          {
+            data: { values },
+            transform: [
+              { calculate: tooltipText(metric, 'iu', 'is'), as: 'ist' },
+              { calculate: tooltipText(metric, 'ou', 'oos'), as: 'oost' },
+            ],
+            mark: { type: 'point', shape, filled: true, size: 90, color: PORTFOLIO_COLOR, opacity: 0.85 },
+            encoding: { x, y, tooltip: edgeTooltip },
+          },
+        ];
+  };
+  const right = { value: { expr: 'width' } };
+  const top = { value: 0 };
+  const xField = { field: 'is', type: 'quantitative' };
+  const yField = { field: 'oos', type: 'quantitative' };
+  const note = unboundedNote(metric, edges.map((row) => `window ${String(row.w)}`), 'window', 'drawn on the edge: on the right when in sample, at the top when out of sample (a triangle pointing there)');
   return {
     id: 'in-out',
     title: 'In-sample vs out-of-sample',
-    caption: `${input.objective.metric} of each window's chosen combination on its train window (x) and its test window (y). Points below the diagonal did worse out of sample.`,
+    caption: `${input.objective.metric} of each window's chosen combination on its train window (x) and its test window (y). Points below the diagonal did worse out of sample.${note}`,
     spec: {
       ...base({ ...options, width: 420 }, 320, 0, true),
       layer: [
@@ -315,6 +448,9 @@ export function inOutScatterChart(input: ResearchReportInput, options: ChartOpti
             ],
           },
         },
+        ...edgeLayer((row) => row.iu && !row.ou, 'triangle-right', right, yField),
+        ...edgeLayer((row) => row.ou && !row.iu, 'triangle-up', xField, top),
+        ...edgeLayer((row) => row.iu && row.ou, 'diamond', right, top),
       ],
     } as TopLevelSpec,
   };

@@ -254,6 +254,83 @@ describe('renderResearchHtml', () => {
     expect(windowsHtml).toMatch(/\[2,(\d+,){4}"[^"]*",[^,\]]+,"∞ \(no drawdown\)",[^,\]]+\]/);
   });
 
+  // Regression: the charts left out every trial and window whose objective was unboundedly good.
+  describe('unbounded objectives in the charts', () => {
+    const run = buildResearchRun({ walkForward: true });
+    const walk = run.walkForward;
+    if (walk === undefined) throw new Error('no walk-forward');
+    const best = run.trials.find((trial) => trial.rank === 1);
+    if (best === undefined) throw new Error('no best trial');
+    const calmar = { metric: 'calmar', direction: 'maximize' as const };
+    // The best trial (fast 10, slow 100, stop 0.05) without a drawdown: +∞, held as a null objective.
+    const sweep = { ...run, walkForward: undefined, objective: calmar, trials: run.trials.map((trial) => (trial === best ? { ...trial, objective: null, unbounded: true } : trial)) };
+
+    it('draws a heatmap cell whose best is +∞ at the better end of the scale, printing ∞, its tooltip saying why', async () => {
+      const heatmap = objectiveCharts(sweep, options)[0];
+      const rows = rowsOf(heatmap?.spec);
+      const infinite = rows.filter((row) => row.u === true);
+      expect(infinite.map((row) => [row.yl, row.xl])).toEqual([['10', '100']]);
+      const spec = heatmap?.spec as unknown as { layer: { encoding: { color: { scale?: { domain: number[] } } } }[]; transform: { calculate: string }[] };
+      // The colour of the scale's upper end, the better one when maximised.
+      expect(infinite[0]?.v).toBe(spec.layer[0]?.encoding.color.scale?.domain[1]);
+      expect(rows.filter((row) => row.u === false)).toHaveLength(rows.length - 1);
+      expect(spec.transform[0]?.calculate).toContain('"∞ (no drawdown)"');
+      expect(heatmap?.caption).toContain('Cells marked ∞ have a trial with calmar ∞ (no drawdown), drawn in the colour of the scale\'s better end (slow=100 and fast=10)');
+      const svg = await renderSvg(heatmap?.spec as never);
+      expect(svg.match(/>∞</g)).toHaveLength(1);
+      // Minimised, +∞ is the worst: a cell with a finite trial beside it shows that one.
+      const minimized = objectiveCharts({ ...sweep, objective: { metric: 'calmar', direction: 'minimize' as const } }, options)[0];
+      expect(rowsOf(minimized?.spec).filter((row) => row.u === true)).toEqual([]);
+    });
+
+    it('counts the +∞ trials at the right edge of the distribution, the selected one\'s line there, naming them', async () => {
+      const chart = distributionChart(sweep, options);
+      expect(chart?.caption).toContain(`1 trial with calmar ∞ (no drawdown) (#${String(best.index)}) is beyond the right edge, where ∞ × 1 counts it (the selected trial, its line on the edge).`);
+      const layers = (chart?.spec as unknown as { layer: { data: { values: Record<string, unknown>[] }; mark: { type: string; text?: string }; encoding: { x?: { value?: unknown } } }[] }).layer;
+      // The bars hold the 22 finite objectives (24 trials, one failed, one unbounded).
+      expect(layers[0]?.data.values).toHaveLength(22);
+      expect(layers[1]?.mark.type).toBe('rule');
+      expect(layers[1]?.encoding.x?.value).toEqual({ expr: 'width' });
+      expect(layers[2]?.mark.text).toBe('∞ × 1');
+      expect(await renderSvg(chart?.spec as never)).toContain('>∞ × 1<');
+    });
+
+    it('draws a value whose best is +∞ at the top edge of the profile of one parameter', async () => {
+      const trials = [5, 10, 20].map((fast, index) => ({ index, rank: index + 1, parameters: { fast }, status: 'ok' as const, objective: fast === 10 ? null : fast / 10, metrics: null, ...(fast === 10 ? { unbounded: true } : {}) }));
+      const chart = objectiveCharts({ ...sweep, parameters: [{ name: 'fast', values: [5, 10, 20] }], trials }, options)[0];
+      expect(chart?.id).toBe('profile');
+      expect(chart?.caption).toBe('Best calmar at each value of fast. Where the best calmar is ∞ (no drawdown) (fast 10) it is drawn at the top edge, marked ∞.');
+      const layers = (chart?.spec as unknown as { layer: { data: { values: Record<string, unknown>[] }; encoding: { y: unknown } }[] }).layer;
+      expect(layers[0]?.data.values.map((row) => [row.xl, row.v])).toEqual([
+        ['5', 0.5],
+        ['20', 2],
+      ]);
+      expect(layers[1]?.data.values.map((row) => row.xl)).toEqual(['10']);
+      expect(layers[1]?.encoding.y).toEqual({ value: 0 });
+      expect(await renderSvg(chart?.spec as never)).toContain('>∞<');
+    });
+
+    it('draws a window whose objective is +∞ on the right (in sample) or top (out of sample) edge of the scatter', async () => {
+      const windows = {
+        ...run,
+        objective: calmar,
+        walkForward: { ...walk, windows: walk.windows.map((window, k) => (k === 0 ? { ...window, inSample: null, inSampleUnbounded: true } : k === 1 ? { ...window, outOfSample: null, outOfSampleUnbounded: true } : window)) },
+      };
+      const chart = inOutScatterChart(windows, options);
+      expect(chart?.caption).toContain('2 windows with calmar ∞ (no drawdown) (window 1, window 2) are drawn on the edge: on the right when in sample, at the top when out of sample');
+      const layers = (chart?.spec as unknown as { layer: { data: { values: Record<string, unknown>[] }; mark: { shape?: string }; encoding: { x: unknown; y: unknown } }[] }).layer;
+      expect(layers.map((layer) => [layer.mark.shape ?? null, layer.data.values.map((row) => row.w ?? null)])).toEqual([
+        [null, [null, null]],
+        [null, [3]],
+        ['triangle-right', [1]],
+        ['triangle-up', [2]],
+      ]);
+      expect(layers[2]?.encoding.x).toEqual({ value: { expr: 'width' } });
+      expect(layers[3]?.encoding.y).toEqual({ value: 0 });
+      expect(await renderSvg(chart?.spec as never)).toContain('<svg');
+    });
+  });
+
   it('shows the windows of intraday bars with their times of day, and daily windows by their dates', () => {
     const daily = buildResearchRun({ walkForward: true });
     const walk = daily.walkForward;
