@@ -81,6 +81,7 @@ export type {
   DimensionOptions,
   EvaluatedPoint,
   LogitCount,
+  OverfittingDirection,
   OverfittingMetric,
   ParameterStabilityOptions,
   ParameterStabilityResult,

@@ -25,6 +25,16 @@ describe('the summary of a sweep', () => {
     expect(renderSweepSummary(sweepOf('sortino', [Number.POSITIVE_INFINITY]))).toContain('    #1  index 0  k=1  sortino ∞ (no return below the risk-free rate)\n');
   });
 
+  it('says what the PBO ranked by when it is not the objective (a drawdown: by the Sharpe ratio)', () => {
+    const pbo = (scoredBy: string) => ({ pbo: 0.5609, scoredBy, direction: 'max', probabilityOfLoss: 0.1, trials: 2, observations: 48, blocks: 16, splits: 12_870, logitDistribution: [], degradation: {} });
+    const withPbo = (metric: string, scoredBy: string): SweepResult => {
+      const sweep = sweepOf(metric, [0.5, 0.4]);
+      return { ...sweep, statistics: { ...sweep.statistics, pbo: pbo(scoredBy) } } as unknown as SweepResult;
+    };
+    expect(renderSweepSummary(withPbo('maxDrawdown', 'sharpe'))).toContain('deflated Sharpe ratio — · PBO 0.561 (by sharpe) · parameter stability —\n');
+    expect(renderSweepSummary(withPbo('volatility', 'volatility'))).toContain('deflated Sharpe ratio — · PBO 0.561 · parameter stability —\n');
+  });
+
   it('prints a long first failure by its start and its end, where the advice is, within 300 characters', () => {
     const advice = 'copy it there as "a/mine.ts", or remove the sweep (ensemble queue clean --force 0123456789ab) and plan it again';
     const message = `The job needs the strategy module "a/mine.ts" with SHA-256 ${'f'.repeat(64)}, but it is not in this worker's strategies directory "${'/very/long/path'.repeat(12)}":\n${advice}`;

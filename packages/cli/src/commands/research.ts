@@ -240,7 +240,7 @@ export function renderSweepSummary(result: SweepResult): string {
       : [`  first failure: index ${String(firstFailure.index)} (${parameterText(firstFailure.parameters)}) ${firstFailure.status}: ${failureLine(firstFailure.error.message)} (results.csv lists every error)`]),
     '  best',
     ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${parameterText(row.parameters)}  ${objective.metric} ${objectiveText(row.objective, objective.metric)}`),
-    `  deflated Sharpe ratio ${value(statistics.deflatedSharpe?.dsr, 3)} · PBO ${value(statistics.pbo?.pbo, 3)} · parameter stability ${value(statistics.stability?.stability, 3)}`,
+    `  deflated Sharpe ratio ${value(statistics.deflatedSharpe?.dsr, 3)} · PBO ${value(statistics.pbo?.pbo, 3)}${statistics.pbo === null || statistics.pbo.scoredBy === objective.metric ? '' : ` (by ${statistics.pbo.scoredBy})`} · parameter stability ${value(statistics.stability?.stability, 3)}`,
     ...statistics.notes.map((note) => `  note: ${note}`),
   ];
   return `${lines.join('\n')}\n`;

@@ -96,6 +96,7 @@ export function sweepReportInput(result: SweepResult, given: ResearchReportOptio
           : {
               pbo: pbo.pbo,
               probabilityOfLoss: pbo.probabilityOfLoss,
+              scoredBy: pbo.scoredBy,
               blocks: pbo.blocks,
               splits: pbo.splits,
               logitDistribution: pbo.logitDistribution.filter((entry) => Number.isFinite(entry.logit)).map((entry) => ({ logit: entry.logit, count: entry.count })),
