@@ -61,8 +61,10 @@ function walkForwardOf(windows: readonly (readonly [number, number, number, numb
     outOfSample: { cagr: 0.05 },
     efficiency: 0.5,
     error: null,
+    trainFailures: { failed: 0, timedOut: 0, first: null },
   }));
-  return { planId: 'fb834d4507e6aa', mode: 'rolling', objective: { metric: 'sharpe' }, steps, metrics: null, efficiency: null } as unknown as WalkForwardResult;
+  const parameters = [{ name: 'fast', path: 'params.fast', values: [12, 24] }, { name: 'hang', path: 'params.hang', values: [false, true] }];
+  return { planId: 'fb834d4507e6aa', mode: 'rolling', objective: { metric: 'sharpe' }, parameters, steps, metrics: null, efficiency: null } as unknown as WalkForwardResult;
 }
 
 describe('the summary of a walk-forward', () => {
@@ -74,5 +76,18 @@ describe('the summary of a walk-forward', () => {
     // Seconds when a boundary has them; daily windows as before, dates alone.
     expect(renderWalkForwardSummary(walkForwardOf([[at(2, 9, 30, 15), at(2, 9, 31), at(2, 9, 32), at(2, 9, 33)]]))).toContain('train 2024-01-02 09:30:15→2024-01-02 09:31:00  test 2024-01-02 09:32:00→2024-01-02 09:33:00');
     expect(renderWalkForwardSummary(walkForwardOf([[at(2, 0, 0), at(17, 0, 0), at(18, 0, 0), at(24, 0, 0)]]))).toContain('   0  train 2024-01-02→2024-01-17  test 2024-01-18→2024-01-24  fast=12');
+  });
+
+  it('says under a window how many train combinations failed or timed out, left out of its choice, and the first one\'s error', () => {
+    const day = Date.UTC(2024, 0, 2);
+    const base = walkForwardOf([[day, day + 10 * 86_400_000, day + 11 * 86_400_000, day + 20 * 86_400_000]]);
+    const step = base.steps[0];
+    const first = { combination: 1, status: 'timed-out', message: 'the job ran longer than 2000 ms;\nits worker thread was stopped' };
+    const result = { ...base, steps: [{ ...step, trainFailures: { failed: 1, timedOut: 2, first } }] } as unknown as WalkForwardResult;
+    expect(renderWalkForwardSummary(result)).toContain(
+      '  fast=12  IS CAGR 10.00%  OOS CAGR 5.00%  WFE 0.50\n      train: 3 of 4 combinations left out of the choice (1 failed, 2 timed out); the first, fast=12 hang=true, timed-out: the job ran longer than 2000 ms; its worker thread was stopped\n',
+    );
+    // Nothing when every combination finished.
+    expect(renderWalkForwardSummary(base)).not.toContain('train: ');
   });
 });

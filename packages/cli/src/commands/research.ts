@@ -17,6 +17,7 @@ import {
   planWalkForward,
   objectiveValue,
   planWalkForwardFile,
+  combinationValues,
   runResearchJob,
   runSweepToDirectory,
   runWalkForwardToDirectory,
@@ -24,7 +25,7 @@ import {
   walkForwardReportInput,
 } from '@ensemble/research';
 import type { PlanSweepOptions, ResearchReportOptions, StrategyFileImporter } from '@ensemble/research';
-import type { JobExecutor, JournalResumed, ResearchProgress, SweepPlan, SweepResult, WalkForwardResult } from '@ensemble/research';
+import type { JobExecutor, JournalResumed, ResearchProgress, SweepPlan, SweepResult, WalkForwardResult, WalkForwardStep } from '@ensemble/research';
 import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
 import { QueueConnectionError, SweepRemovedError, shortSweepId } from '@ensemble/research-redis';
 import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
@@ -249,6 +250,26 @@ export function renderSweepSummary(result: SweepResult): string {
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
+/**
+ * The line under a window whose train combinations partly failed or timed out: how many were left
+ * out of its choice, and the first one's error (walk-forward.json has it whole). None when every
+ * one finished, or when none did (the window's error says so).
+ */
+function trainFailureLines(result: WalkForwardResult, step: WalkForwardStep): string[] {
+  const { failed, timedOut, first } = step.trainFailures;
+  if (first === null || step.error?.code === 'TRAIN_FAILED') return [];
+  const grid = result.parameters.reduce((size, parameter) => size * parameter.values.length, 1);
+  const counts = [...(failed > 0 ? [`${formatCount(failed)} failed`] : []), ...(timedOut > 0 ? [`${formatCount(timedOut)} timed out`] : [])].join(', ');
+  const values = combinationValues(result.parameters, first.combination);
+  const parameters = Object.fromEntries(result.parameters.flatMap((parameter, i) => {
+    const value = values[i];
+    return value === undefined ? [] : [[parameter.name, value] as const];
+  }));
+  return [
+    `      train: ${formatCount(failed + timedOut)} of ${formatCount(grid)} combinations left out of the choice (${counts}); the first, ${parameterText(parameters)}, ${first.status}: ${failureLine(oneLine(first.message))}`,
+  ];
+}
+
 /** The summary of a finished walk-forward: one line per window, then the stitched out-of-sample figures. */
 export function renderWalkForwardSummary(result: WalkForwardResult): string {
   // Windows of intraday bars start and end inside a day, where the dates alone made a train window
@@ -266,6 +287,9 @@ export function renderWalkForwardSummary(result: WalkForwardResult): string {
       `  ${String(step.index).padStart(2)}  train ${day(step.train.start)}→${day(step.train.end)}  test ${day(step.test.start)}→${day(step.test.end)}  ${step.chosen === null ? step.status : parameterText(step.chosen.parameters)}  IS CAGR ${percent(step.inSample?.cagr)}  OOS CAGR ${percent(step.outOfSample?.cagr)}  WFE ${value(step.efficiency, 2)}`,
       // Why a window has no out-of-sample result (its error is in walk-forward.json too).
       ...(step.error === null ? [] : [`      ${step.status}: ${echoValue(step.error.message.split('\n').join(' '), 200)}`]),
+      // Train combinations that failed or timed out were left out of the choice (a window where
+      // every one failed says so in its error above).
+      ...trainFailureLines(result, step),
     ]),
     `  out of sample: total return ${percent(result.metrics?.totalReturn)} · CAGR ${percent(result.metrics?.cagr)} · Sharpe ${value(result.metrics?.sharpe, 2)} · max drawdown ${percent(result.metrics?.maxDrawdown)} · efficiency ${value(result.efficiency, 2)}`,
   ];

@@ -117,6 +117,18 @@ export function sweepReportInput(result: SweepResult, given: ResearchReportOptio
 }
 
 /**
+ * A note naming the windows whose choice left out train combinations that failed or timed out (a
+ * window where every one failed says so as its error), or null when there are none.
+ */
+function trainFailuresNote(result: WalkForwardResult): string | null {
+  const partial = result.steps.filter((step) => step.trainFailures.first !== null && step.error?.code !== 'TRAIN_FAILED');
+  if (partial.length === 0) return null;
+  const count = (step: WalkForwardResult['steps'][number]): number => step.trainFailures.failed + step.trainFailures.timedOut;
+  const list = partial.map((step) => `window ${String(step.index)} (${String(count(step))})`).join(', ');
+  return `Train combinations that failed or timed out were left out of the choice of ${partial.length === 1 ? 'one window' : `${String(partial.length)} windows`}: ${list}; walk-forward.json's trainFailures has their first errors.`;
+}
+
+/**
  * The research report's input for a finished walk-forward: each window's chosen parameters with
  * its in-sample objective and the same metric out of sample, the stitched out-of-sample curve and
  * its metrics, and the efficiency. Its trials are the windows' choices; the sweep statistics
@@ -181,6 +193,7 @@ export function walkForwardReportInput(result: WalkForwardResult, given: Researc
             `on the train window of window${unboundedSteps.length === 1 ? '' : 's'} ${unboundedSteps.map((step) => String(step.index)).join(', ')}`,
           ),
         ),
+        ...nonNull(trainFailuresNote(result)),
       ],
     },
     ...(options.spec === undefined ? {} : { config: options.spec }),
