@@ -19,6 +19,14 @@ describe('the summary of a sweep', () => {
     expect(renderSweepSummary(sweepOf('profitFactor', [4.22340658]))).toContain('#1  index 0  k=1  profitFactor 4.2234\n');
   });
 
+  // Regression: a drawdown of 1,120 days read "maxDrawdownDays 1,120.0000".
+  it('prints counts of days, bars and trades whole and money with 2 decimals, as backtest does', () => {
+    expect(renderSweepSummary(sweepOf('maxDrawdownDays', [1120, 1156]))).toContain('#1  index 0  k=1  maxDrawdownDays 1,120\n    #2  index 1  k=2  maxDrawdownDays 1,156\n');
+    expect(renderSweepSummary(sweepOf('tradeCount', [84]))).toContain('#1  index 0  k=1  tradeCount 84\n');
+    expect(renderSweepSummary(sweepOf('averageBarsHeld', [34.61]))).toContain('#1  index 0  k=1  averageBarsHeld 34.6\n');
+    expect(renderSweepSummary(sweepOf('totalCosts', [1234.5678]))).toContain('#1  index 0  k=1  totalCosts 1,234.57\n');
+  });
+
   // Regression: the value read "∞" alone, without why.
   it('prints an unbounded objective with why: a Calmar ratio without a drawdown as ∞ (no drawdown)', () => {
     expect(renderSweepSummary(sweepOf('calmar', [Number.POSITIVE_INFINITY, 30185603.477006882]))).toContain('    #1  index 0  k=1  calmar ∞ (no drawdown)\n    #2  index 1  k=2  calmar 30,185,603.4770\n');

@@ -38,7 +38,7 @@ import { checkKeptFiles, resolveOutputFlags } from '../output-targets';
 import type { KeptFile } from '../output-targets';
 import { shortcutFlagsGiven, shortcutSpec } from '../research-shortcut';
 import type { ResearchShortcutFlags } from '../research-shortcut';
-import { formatCount, formatNumber, formatPercent } from '../format';
+import { formatCount, formatMetricValue, formatNumber, formatPercent } from '../format';
 import type { CliIo } from '../io';
 import { progressPhases, progressWanted } from '../progress';
 import { oneLine, parameterText, sweepFailure, walkForwardFailure } from '../research-failure';
@@ -203,13 +203,19 @@ function percent(x: number | null | undefined): string {
 
 /**
  * An objective value: a metric in percent (`cagr`, `totalReturn`, `maxDrawdown`) as `backtest`
- * prints it, `17.03%`; any other with 4 decimals; an unbounded one with why, as the research
+ * prints it, `17.03%`; counts of bars, days or trades whole (`1,120`), money with 2 decimals; a
+ * ratio with 4 decimals; an unbounded one with why, as the research
  * report shows it (`unboundedMetricText`: `∞ (no drawdown)` for a Calmar ratio without a drawdown).
  */
 function objectiveText(x: number | null | undefined, metric: string): string {
   if (x === Number.POSITIVE_INFINITY) return unboundedMetricText(metric);
   if (x === Number.NEGATIVE_INFINITY) return '-∞';
-  return METRIC_DESCRIPTIONS.find((entry) => entry.name === metric)?.unit === 'percent' ? percent(x) : value(x);
+  const unit = METRIC_DESCRIPTIONS.find((entry) => entry.name === metric)?.unit;
+  if (unit === 'percent') return percent(x);
+  // Counts of bars, days and trades, and money, as `backtest` prints them (not `1,120.0000` days);
+  // a ratio keeps four decimals, where near-ties of a ranking differ.
+  if (x !== null && x !== undefined && (unit === 'bars' || unit === 'days' || unit === 'count' || unit === 'currency')) return formatMetricValue(x, unit);
+  return value(x);
 }
 
 /** The longest first failure a sweep's summary prints (the rest is in results.csv). */
