@@ -37,7 +37,8 @@ export interface PriceJump {
   /** `toClose / fromClose − 1`: −0.5 for a close halved. */
   readonly change: number;
   /**
-   * The split whose ratio the jump is within 3% of, as `"2:1"` (two shares for one, the close
+   * The split whose ratio the jump — from the close before to the bar's close, or to its open — is
+   * within 3% of, as `"2:1"` (two shares for one, the close
    * halved) or `"1:10"` (a reverse split, the close ten times); null when it matches none.
    */
   readonly split: string | null;
@@ -55,7 +56,7 @@ function splitOf(factor: number): string | null {
 
 /**
  * The bars of `series` whose close is at least {@link JUMP_FACTOR} times the close before or at
- * most its inverse, in time order, each with the split ratio it matches, if any. Prices that are
+ * most its inverse, in time order, each with the split ratio its close or its open matches, if any. Prices that are
  * not adjusted for a split halve (2:1) or triple (1:3) overnight; adjusted ones do not.
  */
 export function priceJumps(series: BarSeries): PriceJump[] {
@@ -68,7 +69,11 @@ export function priceJumps(series: BarSeries): PriceJump[] {
     const toClose = series.close[i] ?? Number.NaN;
     const step = Math.log(toClose / fromClose);
     if (!(Math.abs(step) >= limit)) continue;
-    jumps.push({ from: series.time[i - 1] ?? 0, to: series.time[i] ?? 0, fromClose, toClose, change: toClose / fromClose - 1, split: splitOf(fromClose / toClose) });
+    // A split happens overnight: the open after it is the closer to its ratio (AAPL's 4:1 of
+    // 2020-08-31 opened at 3.91 times below the close before, and closed 3.3% higher).
+    const open = series.open[i] ?? Number.NaN;
+    const split = splitOf(fromClose / toClose) ?? (open > 0 ? splitOf(fromClose / open) : null);
+    jumps.push({ from: series.time[i - 1] ?? 0, to: series.time[i] ?? 0, fromClose, toClose, change: toClose / fromClose - 1, split });
   }
   return jumps;
 }
