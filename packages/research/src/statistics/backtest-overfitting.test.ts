@@ -13,19 +13,23 @@ function choose(n: number, k: number, start = 0): number[][] {
 }
 
 /** The documented metric on a plain array: mean, sample std, or mean / sample std with std < 1e−13 undefined. */
-function score(values: readonly number[], metric: 'sharpe' | 'mean' | 'volatility'): number {
+function score(values: readonly number[], metric: 'sharpe' | 'mean' | 'volatility' | 'sortino'): number {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   if (metric === 'mean') return mean;
+  if (metric === 'sortino') {
+    const deviation = Math.sqrt(values.reduce((a, b) => a + Math.min(b, 0) ** 2, 0) / values.length);
+    return deviation === 0 ? (mean > 0 ? Number.POSITIVE_INFINITY : Number.NaN) : mean / deviation;
+  }
   if (values.length < 2) return Number.NaN;
   const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
   if (metric === 'volatility') return std;
   return std < 1e-13 ? Number.NaN : mean / std;
 }
 
-const tied = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b));
+const tied = (a: number, b: number) => a === b || (Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b)));
 
 /** CSCV written out the slow way: materialise every split's rows and rank by counting. */
-function bruteForce(columns: readonly Float64Array[], blocks: number, metric: 'sharpe' | 'mean' | 'volatility', direction: 'max' | 'min' = 'max') {
+function bruteForce(columns: readonly Float64Array[], blocks: number, metric: 'sharpe' | 'mean' | 'volatility' | 'sortino', direction: 'max' | 'min' = 'max') {
   // Under 'min' the lowest score is the best: rank the negated scores as the highest.
   const sign = direction === 'min' ? -1 : 1;
   const rows = columns[0]?.length ?? 0;
@@ -218,7 +222,7 @@ describe('probabilityOfBacktestOverfitting', () => {
     expect(probabilityOfBacktestOverfitting(trials, { blocks: 4, metric: 'volatility' }).selectedTrials).toEqual([1, 0, 0, 0, 0, 0]);
   });
 
-  it('agrees with a brute-force CSCV for volatility and under direction min', () => {
+  it('agrees with a brute-force CSCV for volatility and sortino and under direction min', () => {
     fc.assert(
       fc.property(
         fc.record({
@@ -226,7 +230,7 @@ describe('probabilityOfBacktestOverfitting', () => {
           trials: fc.integer({ min: 2, max: 6 }),
           blocks: fc.constantFrom(2, 4, 6),
           extraRows: fc.integer({ min: 0, max: 30 }),
-          metric: fc.constantFrom('sharpe' as const, 'mean' as const, 'volatility' as const),
+          metric: fc.constantFrom('sharpe' as const, 'mean' as const, 'volatility' as const, 'sortino' as const),
           direction: fc.constantFrom('max' as const, 'min' as const),
         }),
         ({ seed, trials, blocks, extraRows, metric, direction }) => {
@@ -289,7 +293,7 @@ describe('probabilityOfBacktestOverfitting', () => {
     const short = noiseTrials(1, 10, 3);
     expect(() => probabilityOfBacktestOverfitting(short, { blocks: 12 })).toThrow(/at most the number of returns per trial \(10\)/);
     expect(() => probabilityOfBacktestOverfitting(short)).toThrow(ConfigError); // 16 blocks by default
-    expect(() => probabilityOfBacktestOverfitting(good, { metric: 'sortino' as 'mean' })).toThrow(/metric: must be 'sharpe', 'mean', 'volatility' or a function/);
+    expect(() => probabilityOfBacktestOverfitting(good, { metric: 'calmar' as 'mean' })).toThrow(/metric: must be 'sharpe', 'mean', 'volatility', 'sortino' or a function/);
     expect(() => probabilityOfBacktestOverfitting(good, { direction: 'lowest' as 'min' })).toThrow(/direction: must be 'max' or 'min', got "lowest"/);
   });
 });

@@ -7,11 +7,13 @@ import { arrayIssue, checkArguments, nullAsAbsent, optionsIssue } from '@ensembl
 /**
  * How a trial's returns over one half of the rows are scored: `'sharpe'` (per-period mean / sample
  * std, the default), `'mean'` (mean return per period), `'volatility'` (sample standard deviation
- * per period, NaN below 2 returns; rank it with `direction: 'min'`), or a function of the half's
+ * per period, NaN below 2 returns; rank it with `direction: 'min'`), `'sortino'` (mean / downside
+ * deviation `sqrt(Σ min(r, 0)² / n)`, as the performance package's without its √P; +∞ for a
+ * positive mean without a negative return), or a function of the half's
  * returns in time order (the array is reused between calls: copy it to keep it). NaN means "cannot
  * be computed" and ranks last.
  */
-export type OverfittingMetric = 'sharpe' | 'mean' | 'volatility' | ((returns: Float64Array) => number);
+export type OverfittingMetric = 'sharpe' | 'mean' | 'volatility' | 'sortino' | ((returns: Float64Array) => number);
 
 /** Whether a higher (`'max'`) or a lower (`'min'`) score is the better one. */
 export type OverfittingDirection = 'max' | 'min';
@@ -61,7 +63,7 @@ export interface BacktestOverfittingResult {
   /** The first row of each block, then `T` (`S + 1` entries). */
   readonly blockStarts: readonly number[];
   /** The metric used: `'custom'` for a function. */
-  readonly metric: 'sharpe' | 'mean' | 'volatility' | 'custom';
+  readonly metric: 'sharpe' | 'mean' | 'volatility' | 'sortino' | 'custom';
   /** Whether the higher or the lower score was the better one. */
   readonly direction: OverfittingDirection;
   /** The in-sample blocks of each split, ascending; the other blocks are out of sample. */
@@ -123,8 +125,8 @@ function checkInput(trialReturns: readonly ArrayLike<number>[], options: Backtes
   } else if (blocks > rows) {
     issues.add('blocks', `must be at most the number of returns per trial (${rows}), got ${blocks}: every block needs a row`);
   }
-  if (metric !== 'sharpe' && metric !== 'mean' && metric !== 'volatility' && typeof metric !== 'function') {
-    issues.add('metric', `must be 'sharpe', 'mean', 'volatility' or a function of a returns array, got ${describe(metric)}`);
+  if (metric !== 'sharpe' && metric !== 'mean' && metric !== 'volatility' && metric !== 'sortino' && typeof metric !== 'function') {
+    issues.add('metric', `must be 'sharpe', 'mean', 'volatility', 'sortino' or a function of a returns array, got ${describe(metric)}`);
   }
   // From JavaScript the direction can be anything.
   if (!(['max', 'min'] as unknown[]).includes(direction)) issues.add('direction', `must be 'max' or 'min', got ${describe(direction)}`);
@@ -147,11 +149,13 @@ type HalfPairScorer = (half: Uint8Array, complement: Uint8Array, out: Float64Arr
  * half's returns are close to each other and far from the shift (fuzzing found a Sharpe ratio of
  * 49 off by 1.2e−12 relative).
  */
-function blockSumScorer(input: CheckedInput, bounds: Int32Array, kind: 'sharpe' | 'mean' | 'volatility'): HalfPairScorer {
+function blockSumScorer(input: CheckedInput, bounds: Int32Array, kind: 'sharpe' | 'mean' | 'volatility' | 'sortino'): HalfPairScorer {
   const { columns, blocks } = input;
   const trials = columns.length;
   const blockMean = new Float64Array(trials * blocks);
   const blockSquares = new Float64Array(trials * blocks);
+  // Sortino's downside: per block the sum of the squared negative returns (no shift to lose digits to).
+  const blockDownside = kind === 'sortino' ? new Float64Array(trials * blocks) : null;
   for (let n = 0; n < trials; n++) {
     const column = columns[n] ?? [];
     for (let b = 0; b < blocks; b++) {
@@ -167,6 +171,14 @@ function blockSumScorer(input: CheckedInput, bounds: Int32Array, kind: 'sharpe' 
       }
       blockMean[n * blocks + b] = mean;
       blockSquares[n * blocks + b] = squares;
+      if (blockDownside !== null) {
+        let downside = 0;
+        for (let t = from; t < to; t++) {
+          const value = column[t] ?? 0;
+          if (value < 0) downside += value * value;
+        }
+        blockDownside[n * blocks + b] = downside;
+      }
     }
   }
   /** Trial `n`'s metric over the blocks of `half`. */
@@ -174,9 +186,11 @@ function blockSumScorer(input: CheckedInput, bounds: Int32Array, kind: 'sharpe' 
     let count = 0;
     let mean = 0;
     let squares = 0;
+    let downside = 0;
     for (const b of half) {
       const size = (bounds[b + 1] ?? 0) - (bounds[b] ?? 0);
       if (size === 0) continue;
+      if (blockDownside !== null) downside += blockDownside[n * blocks + b] ?? 0;
       if (count === 0) {
         count = size;
         mean = blockMean[n * blocks + b] ?? 0;
@@ -191,6 +205,13 @@ function blockSumScorer(input: CheckedInput, bounds: Int32Array, kind: 'sharpe' 
     }
     if (kind === 'mean') return mean;
     if (kind === 'volatility') return count < 2 ? Number.NaN : Math.sqrt(Math.max(0, squares) / (count - 1));
+    if (kind === 'sortino') {
+      if (count === 0) return Number.NaN;
+      const deviation = Math.sqrt(downside / count);
+      // No return below 0: unboundedly good with a positive mean, as a sweep ranks it; else undefined.
+      if (deviation === 0) return mean > 0 ? Number.POSITIVE_INFINITY : Number.NaN;
+      return mean / deviation;
+    }
     return sharpeFromSums(count, mean, squares);
   };
   return (half, complement, out, outComplement) => {
@@ -274,7 +295,7 @@ function degradationFit(x: readonly (number | null)[], y: readonly (number | nul
  * a selection: check that they differ first (a sweep reports no PBO then). Under `direction:
  * 'min'` the lowest score is the best, in and out of sample.
  *
- * With `'sharpe'`, `'mean'` or `'volatility'` each split costs O(N·S) (block sums are computed once); a custom
+ * With `'sharpe'`, `'mean'`, `'volatility'` or `'sortino'` each split costs O(N·S) (block sums are computed once); a custom
  * metric costs O(N·T) per split. Throws a `DataValidationError` naming a short or non-finite
  * column, and a `ConfigError` listing bad options.
  */

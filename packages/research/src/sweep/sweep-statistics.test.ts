@@ -165,12 +165,23 @@ describe('sweepStatistics', () => {
       expect(sweepStatistics(trials, trials[0] ?? null, { ...options, metric: 'sharpe' }).pbo).toMatchObject({ pbo: 1, scoredBy: 'sharpe' });
     });
 
-    it('scores by the Sharpe ratio, saying so, an objective a half\'s returns do not give', () => {
+    it('ranks by the Sortino ratio for sortino, worked by hand', () => {
+    // Two blocks of two periods. First half: A mean 0.025, downside √(0.05² / 2) = 0.03536, Sortino
+    // 0.707; B mean 0.02 without a negative return: +∞, B wins. Second half: A 0.025 / 0 → +∞
+    // (no negative return), B 0.01 / √(0.01² / 2) = 1.414: A wins. Each winner is last out of sample:
+    // PBO 1 (a total return ranking gives PBO 0 on these: A compounds more in both halves).
+    const trials = [trial(0, [0.1, -0.05, 0.02, 0.03]), trial(1, [0.04, 0, 0.03, -0.01])];
+    const statistics = sweepStatistics(trials, trials[0] ?? null, { blocks: 2, direction: 'max', dimensions: { k: [1, 2] }, metric: 'sortino' });
+    expect(statistics.pbo).toMatchObject({ pbo: 1, scoredBy: 'sortino', direction: 'max', probabilityOfLoss: 0 });
+    expect(statistics.notes.filter((note) => note.startsWith('pbo'))).toEqual([]);
+  });
+
+  it('scores by the Sharpe ratio, saying so, an objective a half\'s returns do not give', () => {
       const trials = [trial(0, [0.1, -0.05, 0.02, 0.03]), trial(1, [0.04, 0, 0.01, 0.01])];
       const statistics = sweepStatistics(trials, trials[0] ?? null, { blocks: 2, direction: 'max', dimensions: { k: [1, 2] }, metric: 'maxDrawdown' });
       expect(statistics.pbo).toMatchObject({ pbo: 1, scoredBy: 'sharpe', direction: 'max' });
       expect(statistics.notes).toContain(
-        "pbo: scored by the Sharpe ratio of each half, not by maxDrawdown, the objective, which a half's returns do not give (only sharpe, totalReturn, cagr and volatility are scored as themselves): it judges a selection by Sharpe ratio",
+        "pbo: scored by the Sharpe ratio of each half, not by maxDrawdown, the objective, which a half's returns do not give (only sharpe, sortino, totalReturn, cagr and volatility are scored as themselves): it judges a selection by Sharpe ratio",
       );
     });
   });

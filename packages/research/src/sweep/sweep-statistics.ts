@@ -15,7 +15,7 @@ export type SweepPbo = Pick<BacktestOverfittingResult, 'pbo' | 'trials' | 'obser
   /**
    * The metric each half of a split was scored by, so that its in-sample best is the combination
    * the sweep's selection would pick there: the objective's own when it can be computed from a
-   * half's returns (`sharpe`, `volatility`, and `totalReturn` or `cagr` by the mean log return,
+   * half's returns (`sharpe`, `sortino`, `volatility`, and `totalReturn` or `cagr` by the mean log return,
    * which ranks as they do), `sharpe` otherwise (with a note).
    */
   readonly scoredBy: MetricName;
@@ -51,6 +51,7 @@ function logReturns(trial: Trial): Float64Array {
  */
 function pboScoring(metric: MetricName): PboScoring | null {
   if (metric === 'sharpe') return { metric: 'sharpe', columns: excessReturns };
+  if (metric === 'sortino') return { metric: 'sortino', columns: excessReturns };
   if (metric === 'totalReturn' || metric === 'cagr') return { metric: 'mean', columns: logReturns };
   if (metric === 'volatility') return { metric: 'volatility', columns: (trial) => trial.result.periodReturns };
   return null;
@@ -171,7 +172,7 @@ function reason(error: unknown): string {
  * the best: the DSR of the selected trial's returns (trials without a Sharpe ratio count as 0, as
  * do trials whose equity reached zero or below, with returns undefined from there on), the PBO by
  * CSCV with `blocks` blocks, each half scored by the objective's `metric` in its `direction` where a
- * half's returns give it (sharpe, volatility, totalReturn and cagr) and by the Sharpe ratio otherwise,
+ * half's returns give it (sharpe, sortino, volatility, totalReturn and cagr) and by the Sharpe ratio otherwise,
  * with a note (every trial's returns over the same periods, all defined, not all identical), and the
  * parameter stability of the objective over the grid `dimensions`.
  * Returns are taken in excess of each trial's `riskFreePerPeriod`, as its Sharpe ratio takes them.
@@ -236,12 +237,12 @@ export function sweepStatistics(
     const direction = own === null ? 'max' : options.direction;
     if (own === null) {
       notes.push(
-        `pbo: scored by the Sharpe ratio of each half, not by ${objective}, the objective, which a half's returns do not give (only sharpe, totalReturn, cagr and volatility are scored as themselves): it judges a selection by Sharpe ratio`,
+        `pbo: scored by the Sharpe ratio of each half, not by ${objective}, the objective, which a half's returns do not give (only sharpe, sortino, totalReturn, cagr and volatility are scored as themselves): it judges a selection by Sharpe ratio`,
       );
     }
     try {
       const full = probabilityOfBacktestOverfitting(
-        own === null || objective === 'sharpe' ? excess : finished.map(scoring.columns),
+        own === null || scoring.columns === excessReturns ? excess : finished.map(scoring.columns),
         { blocks: options.blocks, metric: scoring.metric, direction },
       );
       const { slope, intercept, rSquared } = full.degradation;
