@@ -220,6 +220,31 @@ describe('ensemble data inspect on files', () => {
     expect(out).toContain('note: AAA has weekly bars on a daily timeline: the steps between its bars are not missing bars; only its calendar gaps (over 8.25 days) count');
   });
 
+  // Regression: prices halved overnight by a split the data was not adjusted for read "gaps: none",
+  // and a backtest took the split for a 50% loss.
+  it('lists the price jumps, naming a split\'s ratio, and says what to do', async () => {
+    const rows = ['date,close', '2024-01-02,100', '2024-01-03,101', '2024-01-04,50.6', '2024-01-05,50', '2024-01-08,71'];
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ensemble-inspect-')), 'split.csv');
+    try {
+      writeFileSync(file, rows.join('\n'));
+      const { code, out } = await run(['data', 'inspect', file]);
+      expect(code).toBe(0);
+      expect(out).toContain(
+        'price jumps (a close 40% above or 28.6% below the one before; a split in prices not adjusted for it reads so, and a backtest takes it as a real move):\n' +
+          '  split  2024-01-03 → 2024-01-04  close 101.00 → 50.60 (-49.90%, as a 2:1 split would)\n' +
+          '  split  2024-01-05 → 2024-01-08  close 50.00 → 71.00 (+42.00%)\n' +
+          "note: a jump at a split's ratio is most likely a split: use prices adjusted for splits (--adjust scales them by an adjusted close column), or check the data at those dates\n",
+      );
+      const json = JSON.parse((await run(['data', 'inspect', file, '--json'])).out) as { series: { jumps: unknown[] }[] };
+      expect(json.series[0]?.jumps).toEqual([
+        { from: '2024-01-03', to: '2024-01-04', fromClose: 101, toClose: 50.6, change: 50.6 / 101 - 1, split: '2:1' },
+        { from: '2024-01-05', to: '2024-01-08', fromClose: 50, toClose: 71, change: 71 / 50 - 1, split: null },
+      ]);
+    } finally {
+      rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
+
   it('minute bars: a missing hour and a missing day are listed, the nights and the weekend are not', async () => {
     // Minute bars 09:30–15:59 on the weekdays of 2024-01-08 … 2024-01-19, without 11:00–11:59 on
     // 01-10 (60 bars, between 10:59 and 12:00) and without Wednesday 01-17 (one session, between

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData } from '@ensemble/data';
+import { formatDate, getDatasetInfo, inferFrequency, isDatasetName, listDatasets, loadDataset, loadMarketData, priceJumps } from '@ensemble/data';
 import type { DataFormat, DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { ConfigError, DataValidationError, EnsembleError, MAX_LINE_LENGTH, closestMatch, echoValue, quoteValue } from '@ensemble/protocol';
 import type { DataProblem, DateFormat, Logger } from '@ensemble/protocol';
@@ -142,6 +142,31 @@ export function dataProblemsAsGiven(error: unknown, context: DataProblemContext)
   });
   if (problems.every((problem, k) => problem.file === error.problems[k]?.file && problem.message === error.problems[k]?.message)) return error;
   return new DataValidationError(problems, { truncated: error.truncated, subject: error.subject, cause: error });
+}
+
+/** How many split-like jumps a summary names before counting the rest. */
+const SPLIT_NOTES_SHOWN = 3;
+
+/**
+ * A note per close of a daily or intraday symbol that jumps by a split's ratio (`priceJumps` of
+ * `@ensemble/data`: halved, as by a 2:1 split, or ten times, as by a 1:10 reverse split): prices
+ * not adjusted for a split, which a backtest takes for a real move. The first three, then a count.
+ * The advice is worded for where the option is given, as {@link loadNotes}'s.
+ */
+export function splitNotes(data: MarketData, options: { readonly advice: 'flag' | 'config' }): string[] {
+  const adjust = options.advice === 'flag' ? 'run with --adjust' : 'set "adjust": true in data';
+  const found = data.series.flatMap((series) => {
+    const frequency = inferFrequency(series.time);
+    if (frequency !== 'daily' && frequency !== 'intraday') return [];
+    return priceJumps(series).flatMap((jump) => (jump.split === null ? [] : [{ symbol: series.symbol, jump }]));
+  });
+  const notes = found.slice(0, SPLIT_NOTES_SHOWN).map(({ symbol, jump }) => {
+    const change = `${jump.change > 0 ? '+' : ''}${(jump.change * 100).toFixed(2)}%`;
+    const kind = jump.toClose > jump.fromClose ? 'reverse split' : 'split';
+    return `${echoValue(symbol)}'s close goes from ${String(Number(jump.fromClose.toPrecision(6)))} to ${String(Number(jump.toClose.toPrecision(6)))} on ${formatDate(jump.to)} (${change}), as a ${jump.split ?? ''} ${kind} would: if the prices are not adjusted for it, the run takes it for a real move (use split-adjusted prices, or ${adjust} with an adjusted close column; ensemble data inspect lists every jump)`;
+  });
+  if (found.length > SPLIT_NOTES_SHOWN) notes.push(`${String(found.length - SPLIT_NOTES_SHOWN)} more closes jump by a split's ratio (ensemble data inspect lists them)`);
+  return notes;
 }
 
 /**

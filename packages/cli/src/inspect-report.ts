@@ -1,5 +1,6 @@
 import { formatDate, formatTime } from '@ensemble/data';
-import type { DataGap, DatasetInfo, DateReading, MarketDataSummary } from '@ensemble/data';
+import { JUMP_FACTOR } from '@ensemble/data';
+import type { DataGap, DatasetInfo, DateReading, MarketDataSummary, PriceJump } from '@ensemble/data';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import { formatCount, formatCounted, formatNumber, formatPrice, formatTable } from './format';
 
@@ -19,6 +20,13 @@ function describeGap(gap: DataGap): string {
     case 'session':
       return `sessions      ${clockTime(gap.from)} → ${clockTime(gap.to)}  ${formatCounted(gap.bars, 'session')} without a bar (a holiday, or data missing)`;
   }
+}
+
+/** One jump: its bars, the closes and the change, and the split it reads as. */
+function describeJump(jump: PriceJump, when: (time: number) => string): string {
+  const change = `${jump.change > 0 ? '+' : ''}${formatNumber(jump.change * 100, 2)}%`;
+  const split = jump.split === null ? '' : `, as a ${jump.split} ${jump.toClose > jump.fromClose ? 'reverse split' : 'split'} would`;
+  return `${when(jump.from)} → ${when(jump.to)}  close ${formatPrice(jump.fromClose)} → ${formatPrice(jump.toClose)} (${change}${split})`;
 }
 
 /** A time as `YYYY-MM-DD HH:MM` (UTC), with `:SS` when it has seconds. */
@@ -113,6 +121,23 @@ export function renderInspection(summary: MarketDataSummary, dataset?: DatasetIn
       if (s.gaps.length > GAPS_SHOWN) lines.push(`  ${s.symbol.padEnd(width)}  … and ${formatCount(s.gaps.length - GAPS_SHOWN)} more (see --json)`);
     }
   }
+  const withJumps = summary.series.filter((s) => s.jumps.length > 0);
+  if (withJumps.length > 0) {
+    // A split in prices not adjusted for it reads as a loss (or gain) of half the position in a
+    // backtest: said before anything runs on them.
+    const up = formatNumber((JUMP_FACTOR - 1) * 100, 0);
+    const down = formatNumber((1 - 1 / JUMP_FACTOR) * 100, 1);
+    lines.push('');
+    lines.push(`price jumps (a close ${up}% above or ${down}% below the one before; a split in prices not adjusted for it reads so, and a backtest takes it as a real move):`);
+    const width = Math.max(...withJumps.map((s) => s.symbol.length));
+    for (const s of withJumps) {
+      for (const jump of s.jumps.slice(0, GAPS_SHOWN)) lines.push(`  ${s.symbol.padEnd(width)}  ${describeJump(jump, dateOrDash)}`);
+      if (s.jumps.length > GAPS_SHOWN) lines.push(`  ${s.symbol.padEnd(width)}  … and ${formatCount(s.jumps.length - GAPS_SHOWN)} more (see --json)`);
+    }
+    if (withJumps.some((s) => s.jumps.some((jump) => jump.split !== null))) {
+      lines.push('note: a jump at a split\'s ratio is most likely a split: use prices adjusted for splits (--adjust scales them by an adjusted close column), or check the data at those dates');
+    }
+  }
   for (const s of summary.series) {
     const note = describeSessions(s);
     if (note !== null) lines.push(`note: ${note}`);
@@ -171,6 +196,7 @@ export function inspectionToJson(summary: MarketDataSummary, dataset?: DatasetIn
       sparse: s.sparse,
       gapDays: s.gapDays,
       gaps: s.gaps.map((gap) => ({ kind: gap.kind, from: formatTime(gap.from), to: formatTime(gap.to), bars: gap.bars, days: gap.days })),
+      jumps: s.jumps.map((jump) => ({ from: formatTime(jump.from), to: formatTime(jump.to), fromClose: jump.fromClose, toClose: jump.toClose, change: jump.change, split: jump.split })),
       ...(s.sessions === undefined
         ? {}
         : {

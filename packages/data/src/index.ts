@@ -17,6 +17,8 @@ export type { DatasetEntry, DatasetInfo, DatasetName, PackageImporter } from './
 export { datasetUrl, getDatasetInfo, isDatasetName, listDatasets, loadDataset } from './datasets';
 export type { DataGap, Frequency, MarketDataSummary, SeriesSummary } from './inspect';
 export { inferFrequency, inspectMarketData } from './inspect';
+export type { PriceJump } from './price-jumps';
+export { JUMP_FACTOR, priceJumps } from './price-jumps';
 export type { IntradaySessions } from './intraday-sessions';
 export type { SeededRandom, SyntheticDataOptions } from './synthetic';
 export { createSeededRandom, generateSyntheticCsv, generateSyntheticData } from './synthetic';

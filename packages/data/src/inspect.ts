@@ -3,6 +3,8 @@ import { DAY_MS, checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/pr
 import { marketDataIssue, timesIssue } from './arguments';
 import { inferIntradaySessions, intradayGaps } from './intraday-sessions';
 import type { IntradaySessions } from './intraday-sessions';
+import { priceJumps } from './price-jumps';
+import type { PriceJump } from './price-jumps';
 import type { DateReading, MarketData } from './types';
 
 /** Bar spacing inferred from the median gap between consecutive bars. */
@@ -55,6 +57,12 @@ export interface SeriesSummary {
   /** Calendar gaps longer than this many days are reported for this symbol. */
   readonly gapDays: number;
   readonly gaps: readonly DataGap[];
+  /**
+   * Bars whose close is at least 1.4 times the close before or at most its inverse (+40%, −28.6%),
+   * each with the split ratio it matches: a split in prices not adjusted for it, or a bad price.
+   * Daily and intraday symbols only (empty for coarser ones, whose bars move that far by themselves).
+   */
+  readonly jumps: readonly PriceJump[];
   /** An intraday symbol's sessions as its bars show them (absent for other frequencies): what its `intraday` and `session` gaps are measured against. */
   readonly sessions?: IntradaySessions;
 }
@@ -179,6 +187,8 @@ function summariseSeries(
     sparse,
     gapDays,
     gaps,
+    // A split happens between two sessions; over a week or a month a price can move that far by itself.
+    jumps: frequency === 'daily' || frequency === 'intraday' ? priceJumps(series) : [],
     ...(sessions === undefined ? {} : { sessions }),
   };
 }
@@ -192,7 +202,10 @@ function summariseSeries(
  * missing bars between its regularly spaced bars, only inside its calendar gaps. An intraday
  * symbol's sessions are inferred from its bars (`sessions`): bars missing inside a session
  * (`intraday` gaps) and sessions without a bar on its trading weekdays (`session` gaps) are
- * listed, the usual nights, lunch breaks and weekends between sessions are not.
+ * listed, the usual nights, lunch breaks and weekends between sessions are not. A close at least
+ * 1.4 times the one before, or at most its inverse, is listed as a jump (`jumps`, daily and
+ * intraday symbols), with the split ratio it matches, if any: prices not adjusted for a split halve
+ * overnight.
  */
 export function inspectMarketData(data: MarketData, options: { gapDays?: number | undefined } = {}): MarketDataSummary {
   checkArguments('inspectMarketData', [marketDataIssue(data), optionsIssue(options)]);

@@ -105,6 +105,25 @@ describe('toConfigIssues', () => {
     expect(messages({ strategies: 'SPY' })).toEqual({ strategies: 'expected an array, got the string "SPY"' });
   });
 
+  // Regression: a sweep spec without its base config read "config: Invalid input".
+  it('says what a union of kinds expects when the value is of none of them, or missing', () => {
+    const spec = z.strictObject({
+      config: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).describe('The base config: an object, or the path of a JSON file'),
+      seed: z.union([z.number(), z.boolean()]),
+      label: z.union([z.number(), z.string()], { error: 'must be a number or a name' }).optional(),
+    });
+    const issues = (input: unknown): Record<string, string> => {
+      const result = spec.safeParse(input);
+      if (result.success) throw new Error('expected the input to be rejected');
+      return Object.fromEntries(toConfigIssues(result.error, { input, schema: spec }).map((issue) => [issue.path, issue.message]));
+    };
+    expect(issues({ seed: 1 })).toEqual({ config: 'required: The base config: an object, or the path of a JSON file' });
+    expect(issues({ config: 5, seed: 'x' })).toEqual({ config: 'expected a string or an object, got the number 5', seed: 'expected a number or a boolean, got the string "x"' });
+    expect(issues({ config: 'a.json' })).toEqual({ seed: 'required (a number or a boolean)' });
+    // A union's own message is kept.
+    expect(issues({ config: 'a.json', seed: 1, label: null })).toEqual({ label: 'must be a number or a name' });
+  });
+
   it('echoes user values safely', () => {
     expect(messages({ fill: '\u001b[31mred', strategies }).fill).toBe('"\\x1b[31mred" is not one of close, next-open');
   });

@@ -184,6 +184,19 @@ function explain(issue: z.core.$ZodIssue, context: ConfigIssueContext): string {
       const alternative = objectBranch ? objectAlternative(schema) : undefined;
       return value === undefined ? `required: one of ${valueNames(enumBranch.values).join(', ')}` : notOneOf(value, enumBranch.values, alternative);
     }
+    // Every branch refused the value's kind (`config`: a path or an object, given a number or
+    // nothing): zod's "Invalid input" named neither what was expected nor what was given. A
+    // schema's own message for the union is kept.
+    const kinds = issue.errors.map((branch) => branch.find((inner) => inner.path.length === 0 && inner.code === 'invalid_type'));
+    if (known && issue.message === ZOD_UNION_MESSAGE && kinds.length > 0 && kinds.every((inner) => inner !== undefined)) {
+      const expected = [...new Set(kinds.map((inner) => (inner.code === 'invalid_type' ? kindName(inner.expected) : '')))];
+      const list = expected.length === 1 ? (expected[0] ?? '') : `${expected.slice(0, -1).join(', ')} or ${expected.at(-1) ?? ''}`;
+      if (value === undefined) {
+        const description = descriptionOf(schema);
+        return description === undefined ? `required (${list})` : `required: ${description}`;
+      }
+      return `expected ${list}, got ${describeInput(value)}`;
+    }
     return issue.message;
   }
   if (issue.code === 'invalid_type' && known) {
@@ -197,6 +210,17 @@ function explain(issue: z.core.$ZodIssue, context: ConfigIssueContext): string {
     return `expected ${expected}, got ${describeInput(value)}`;
   }
   return issue.message;
+}
+
+/** zod's message for a union none of whose branches took the value. */
+const ZOD_UNION_MESSAGE = 'Invalid input';
+
+/** A kind zod expected, as a message names it: `a string`, `an object` (a record is one), `a whole number`. */
+function kindName(expected: string): string {
+  if (expected === 'object' || expected === 'record') return 'an object';
+  if (expected === 'array') return 'an array';
+  if (expected === 'int') return 'a whole number';
+  return `a ${expected}`;
 }
 
 /** `an object { "everyBars": … }`: the object branch of a union, by its keys. */

@@ -53,7 +53,7 @@ export type { WalkForwardSpec, WalkForwardSpecInput } from './walk-forward/walk-
 export { WalkForwardSpecSchema, walkForwardSpecJsonSchema } from './walk-forward/walk-forward-spec';
 export type { WalkForwardPlan } from './walk-forward/walk-forward-plan';
 export { planWalkForward, planWalkForwardFile } from './walk-forward/walk-forward-plan';
-export type { RunWalkForwardOptions, WalkForwardResult, WalkForwardStep } from './walk-forward/run-walk-forward';
+export type { RunWalkForwardOptions, TrainFailures, WalkForwardResult, WalkForwardStep } from './walk-forward/run-walk-forward';
 export { runWalkForward } from './walk-forward/run-walk-forward';
 export type { WalkForwardDirectoryOutcome } from './walk-forward/walk-forward-outputs';
 export { WALK_FORWARD_OUTPUT_FILES, runWalkForwardToDirectory, walkForwardOutputFiles, walkForwardWindowsCsv } from './walk-forward/walk-forward-outputs';
@@ -81,6 +81,7 @@ export type {
   DimensionOptions,
   EvaluatedPoint,
   LogitCount,
+  OverfittingDirection,
   OverfittingMetric,
   ParameterStabilityOptions,
   ParameterStabilityResult,

@@ -19,10 +19,28 @@ describe('the summary of a sweep', () => {
     expect(renderSweepSummary(sweepOf('profitFactor', [4.22340658]))).toContain('#1  index 0  k=1  profitFactor 4.2234\n');
   });
 
+  // Regression: a drawdown of 1,120 days read "maxDrawdownDays 1,120.0000".
+  it('prints counts of days, bars and trades whole and money with 2 decimals, as backtest does', () => {
+    expect(renderSweepSummary(sweepOf('maxDrawdownDays', [1120, 1156]))).toContain('#1  index 0  k=1  maxDrawdownDays 1,120\n    #2  index 1  k=2  maxDrawdownDays 1,156\n');
+    expect(renderSweepSummary(sweepOf('tradeCount', [84]))).toContain('#1  index 0  k=1  tradeCount 84\n');
+    expect(renderSweepSummary(sweepOf('averageBarsHeld', [34.61]))).toContain('#1  index 0  k=1  averageBarsHeld 34.6\n');
+    expect(renderSweepSummary(sweepOf('totalCosts', [1234.5678]))).toContain('#1  index 0  k=1  totalCosts 1,234.57\n');
+  });
+
   // Regression: the value read "∞" alone, without why.
   it('prints an unbounded objective with why: a Calmar ratio without a drawdown as ∞ (no drawdown)', () => {
     expect(renderSweepSummary(sweepOf('calmar', [Number.POSITIVE_INFINITY, 30185603.477006882]))).toContain('    #1  index 0  k=1  calmar ∞ (no drawdown)\n    #2  index 1  k=2  calmar 30,185,603.4770\n');
     expect(renderSweepSummary(sweepOf('sortino', [Number.POSITIVE_INFINITY]))).toContain('    #1  index 0  k=1  sortino ∞ (no return below the risk-free rate)\n');
+  });
+
+  it('says what the PBO ranked by when it is not the objective (a drawdown: by the Sharpe ratio)', () => {
+    const pbo = (scoredBy: string) => ({ pbo: 0.5609, scoredBy, direction: 'max', probabilityOfLoss: 0.1, trials: 2, observations: 48, blocks: 16, splits: 12_870, logitDistribution: [], degradation: {} });
+    const withPbo = (metric: string, scoredBy: string): SweepResult => {
+      const sweep = sweepOf(metric, [0.5, 0.4]);
+      return { ...sweep, statistics: { ...sweep.statistics, pbo: pbo(scoredBy) } } as unknown as SweepResult;
+    };
+    expect(renderSweepSummary(withPbo('maxDrawdown', 'sharpe'))).toContain('deflated Sharpe ratio — · PBO 0.561 (by sharpe) · parameter stability —\n');
+    expect(renderSweepSummary(withPbo('volatility', 'volatility'))).toContain('deflated Sharpe ratio — · PBO 0.561 · parameter stability —\n');
   });
 
   it('prints a long first failure by its start and its end, where the advice is, within 300 characters', () => {
@@ -51,8 +69,10 @@ function walkForwardOf(windows: readonly (readonly [number, number, number, numb
     outOfSample: { cagr: 0.05 },
     efficiency: 0.5,
     error: null,
+    trainFailures: { failed: 0, timedOut: 0, first: null },
   }));
-  return { planId: 'fb834d4507e6aa', mode: 'rolling', objective: { metric: 'sharpe' }, steps, metrics: null, efficiency: null } as unknown as WalkForwardResult;
+  const parameters = [{ name: 'fast', path: 'params.fast', values: [12, 24] }, { name: 'hang', path: 'params.hang', values: [false, true] }];
+  return { planId: 'fb834d4507e6aa', mode: 'rolling', objective: { metric: 'sharpe' }, parameters, steps, metrics: null, efficiency: null } as unknown as WalkForwardResult;
 }
 
 describe('the summary of a walk-forward', () => {
@@ -64,5 +84,18 @@ describe('the summary of a walk-forward', () => {
     // Seconds when a boundary has them; daily windows as before, dates alone.
     expect(renderWalkForwardSummary(walkForwardOf([[at(2, 9, 30, 15), at(2, 9, 31), at(2, 9, 32), at(2, 9, 33)]]))).toContain('train 2024-01-02 09:30:15→2024-01-02 09:31:00  test 2024-01-02 09:32:00→2024-01-02 09:33:00');
     expect(renderWalkForwardSummary(walkForwardOf([[at(2, 0, 0), at(17, 0, 0), at(18, 0, 0), at(24, 0, 0)]]))).toContain('   0  train 2024-01-02→2024-01-17  test 2024-01-18→2024-01-24  fast=12');
+  });
+
+  it('says under a window how many train combinations failed or timed out, left out of its choice, and the first one\'s error', () => {
+    const day = Date.UTC(2024, 0, 2);
+    const base = walkForwardOf([[day, day + 10 * 86_400_000, day + 11 * 86_400_000, day + 20 * 86_400_000]]);
+    const step = base.steps[0];
+    const first = { combination: 1, status: 'timed-out', message: 'the job ran longer than 2000 ms;\nits worker thread was stopped' };
+    const result = { ...base, steps: [{ ...step, trainFailures: { failed: 1, timedOut: 2, first } }] } as unknown as WalkForwardResult;
+    expect(renderWalkForwardSummary(result)).toContain(
+      '  fast=12  IS CAGR 10.00%  OOS CAGR 5.00%  WFE 0.50\n      train: 3 of 4 combinations left out of the choice (1 failed, 2 timed out); the first, fast=12 hang=true, timed-out: the job ran longer than 2000 ms; its worker thread was stopped\n',
+    );
+    // Nothing when every combination finished.
+    expect(renderWalkForwardSummary(base)).not.toContain('train: ');
   });
 });

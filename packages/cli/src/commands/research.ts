@@ -17,6 +17,7 @@ import {
   planWalkForward,
   objectiveValue,
   planWalkForwardFile,
+  combinationValues,
   runResearchJob,
   runSweepToDirectory,
   runWalkForwardToDirectory,
@@ -24,7 +25,7 @@ import {
   walkForwardReportInput,
 } from '@ensemble/research';
 import type { PlanSweepOptions, ResearchReportOptions, StrategyFileImporter } from '@ensemble/research';
-import type { JobExecutor, JournalResumed, ResearchProgress, SweepPlan, SweepResult, WalkForwardResult } from '@ensemble/research';
+import type { JobExecutor, JournalResumed, ResearchProgress, SweepPlan, SweepResult, WalkForwardResult, WalkForwardStep } from '@ensemble/research';
 import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
 import { QueueConnectionError, SweepRemovedError, shortSweepId } from '@ensemble/research-redis';
 import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
@@ -37,7 +38,7 @@ import { checkKeptFiles, resolveOutputFlags } from '../output-targets';
 import type { KeptFile } from '../output-targets';
 import { shortcutFlagsGiven, shortcutSpec } from '../research-shortcut';
 import type { ResearchShortcutFlags } from '../research-shortcut';
-import { formatCount, formatNumber, formatPercent } from '../format';
+import { formatCount, formatMetricValue, formatNumber, formatPercent } from '../format';
 import type { CliIo } from '../io';
 import { progressPhases, progressWanted } from '../progress';
 import { oneLine, parameterText, sweepFailure, walkForwardFailure } from '../research-failure';
@@ -202,13 +203,19 @@ function percent(x: number | null | undefined): string {
 
 /**
  * An objective value: a metric in percent (`cagr`, `totalReturn`, `maxDrawdown`) as `backtest`
- * prints it, `17.03%`; any other with 4 decimals; an unbounded one with why, as the research
+ * prints it, `17.03%`; counts of bars, days or trades whole (`1,120`), money with 2 decimals; a
+ * ratio with 4 decimals; an unbounded one with why, as the research
  * report shows it (`unboundedMetricText`: `∞ (no drawdown)` for a Calmar ratio without a drawdown).
  */
 function objectiveText(x: number | null | undefined, metric: string): string {
   if (x === Number.POSITIVE_INFINITY) return unboundedMetricText(metric);
   if (x === Number.NEGATIVE_INFINITY) return '-∞';
-  return METRIC_DESCRIPTIONS.find((entry) => entry.name === metric)?.unit === 'percent' ? percent(x) : value(x);
+  const unit = METRIC_DESCRIPTIONS.find((entry) => entry.name === metric)?.unit;
+  if (unit === 'percent') return percent(x);
+  // Counts of bars, days and trades, and money, as `backtest` prints them (not `1,120.0000` days);
+  // a ratio keeps four decimals, where near-ties of a ranking differ.
+  if (x !== null && x !== undefined && (unit === 'bars' || unit === 'days' || unit === 'count' || unit === 'currency')) return formatMetricValue(x, unit);
+  return value(x);
 }
 
 /** The longest first failure a sweep's summary prints (the rest is in results.csv). */
@@ -240,7 +247,7 @@ export function renderSweepSummary(result: SweepResult): string {
       : [`  first failure: index ${String(firstFailure.index)} (${parameterText(firstFailure.parameters)}) ${firstFailure.status}: ${failureLine(firstFailure.error.message)} (results.csv lists every error)`]),
     '  best',
     ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${parameterText(row.parameters)}  ${objective.metric} ${objectiveText(row.objective, objective.metric)}`),
-    `  deflated Sharpe ratio ${value(statistics.deflatedSharpe?.dsr, 3)} · PBO ${value(statistics.pbo?.pbo, 3)} · parameter stability ${value(statistics.stability?.stability, 3)}`,
+    `  deflated Sharpe ratio ${value(statistics.deflatedSharpe?.dsr, 3)} · PBO ${value(statistics.pbo?.pbo, 3)}${statistics.pbo === null || statistics.pbo.scoredBy === objective.metric ? '' : ` (by ${statistics.pbo.scoredBy})`} · parameter stability ${value(statistics.stability?.stability, 3)}`,
     ...statistics.notes.map((note) => `  note: ${note}`),
   ];
   return `${lines.join('\n')}\n`;
@@ -248,6 +255,26 @@ export function renderSweepSummary(result: SweepResult): string {
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
+
+/**
+ * The line under a window whose train combinations partly failed or timed out: how many were left
+ * out of its choice, and the first one's error (walk-forward.json has it whole). None when every
+ * one finished, or when none did (the window's error says so).
+ */
+function trainFailureLines(result: WalkForwardResult, step: WalkForwardStep): string[] {
+  const { failed, timedOut, first } = step.trainFailures;
+  if (first === null || step.error?.code === 'TRAIN_FAILED') return [];
+  const grid = result.parameters.reduce((size, parameter) => size * parameter.values.length, 1);
+  const counts = [...(failed > 0 ? [`${formatCount(failed)} failed`] : []), ...(timedOut > 0 ? [`${formatCount(timedOut)} timed out`] : [])].join(', ');
+  const values = combinationValues(result.parameters, first.combination);
+  const parameters = Object.fromEntries(result.parameters.flatMap((parameter, i) => {
+    const value = values[i];
+    return value === undefined ? [] : [[parameter.name, value] as const];
+  }));
+  return [
+    `      train: ${formatCount(failed + timedOut)} of ${formatCount(grid)} combinations left out of the choice (${counts}); the first, ${parameterText(parameters)}, ${first.status}: ${failureLine(oneLine(first.message))}`,
+  ];
+}
 
 /** The summary of a finished walk-forward: one line per window, then the stitched out-of-sample figures. */
 export function renderWalkForwardSummary(result: WalkForwardResult): string {
@@ -266,6 +293,9 @@ export function renderWalkForwardSummary(result: WalkForwardResult): string {
       `  ${String(step.index).padStart(2)}  train ${day(step.train.start)}→${day(step.train.end)}  test ${day(step.test.start)}→${day(step.test.end)}  ${step.chosen === null ? step.status : parameterText(step.chosen.parameters)}  IS CAGR ${percent(step.inSample?.cagr)}  OOS CAGR ${percent(step.outOfSample?.cagr)}  WFE ${value(step.efficiency, 2)}`,
       // Why a window has no out-of-sample result (its error is in walk-forward.json too).
       ...(step.error === null ? [] : [`      ${step.status}: ${echoValue(step.error.message.split('\n').join(' '), 200)}`]),
+      // Train combinations that failed or timed out were left out of the choice (a window where
+      // every one failed says so in its error above).
+      ...trainFailureLines(result, step),
     ]),
     `  out of sample: total return ${percent(result.metrics?.totalReturn)} · CAGR ${percent(result.metrics?.cagr)} · Sharpe ${value(result.metrics?.sharpe, 2)} · max drawdown ${percent(result.metrics?.maxDrawdown)} · efficiency ${value(result.efficiency, 2)}`,
   ];

@@ -31,6 +31,11 @@ describe('Yahoo Finance exports: --adjust and --sort', () => {
     const { code, out } = await run('backtest', '--data', yahoo, '--strategy', 'buy-and-hold');
     expect(code).toBe(0);
     expect(out).toContain('note: column "Adj Close" ignored: prices are as traded, not adjusted for splits and dividends; run with --adjust');
+    // The split itself: 499.24 on 08-28, then 129.04 (−74.15%), opening at 127.58 (3.913 times
+    // below, 2.2% from 4). Unadjusted, the backtest takes it for a loss of three quarters.
+    expect(out).toContain(
+      "note: yahoo-aapl's close goes from 499.24 to 129.04 on 2020-08-31 (-74.15%), as a 4:1 split would: if the prices are not adjusted for it, the run takes it for a real move (use split-adjusted prices, or run with --adjust with an adjusted close column; ensemble data inspect lists every jump)",
+    );
     expect(out).toContain('Final equity 26,225.20');
   });
 
@@ -38,6 +43,8 @@ describe('Yahoo Finance exports: --adjust and --sort', () => {
     const { code, out } = await run('backtest', '--data', yahoo, '--strategy', 'buy-and-hold', '--adjust');
     expect(code).toBe(0);
     expect(out).toContain('note: open, high, low and close scaled by "Adj Close" / close, row by row (volume unchanged)');
+    // Adjusted, the split is gone: no note of it.
+    expect(out).not.toContain('as a 4:1 split would');
     expect(out).toMatch(/long\s+793\s+2020-08-26\s+126\.00\s+130\.90/);
     expect(out).toContain('Final equity 103,885.70');
   });
@@ -55,6 +62,7 @@ describe('Yahoo Finance exports: --adjust and --sort', () => {
   it('data inspect --adjust --sort: the notes in the text and in the JSON', async () => {
     const text = await run('data', 'inspect', yahoo);
     expect(text.out).toContain('note: column "Adj Close" ignored');
+    expect(text.out).toContain('  yahoo-aapl  2020-08-28 → 2020-08-31  close 499.24 → 129.04 (-74.15%, as a 4:1 split would)\n');
     const json = await run('data', 'inspect', newestFirst, '--sort', '--adjust', '--json');
     expect(json.code).toBe(0);
     const report = JSON.parse(json.out) as { notes?: string[]; series: { lastClose: number }[] };
@@ -71,6 +79,7 @@ describe('Yahoo Finance exports: --adjust and --sort', () => {
     const traded = await run('run', '--config', config({}));
     expect(traded.code).toBe(0);
     expect(traded.out).toContain('note: column "Adj Close" ignored: prices are as traded, not adjusted for splits and dividends; set "adjust": true in data');
+    expect(traded.out).toContain('as a 4:1 split would: if the prices are not adjusted for it, the run takes it for a real move (use split-adjusted prices, or set "adjust": true in data with an adjusted close column;');
     const adjusted = await run('run', '--config', config({ adjust: true }));
     expect(adjusted.code).toBe(0);
     expect(adjusted.out).toContain('note: open, high, low and close scaled by "Adj Close" / close');

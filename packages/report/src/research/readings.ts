@@ -23,6 +23,17 @@ export const STABILITY_SPIKE = 0.5;
 export const EFFICIENCY_ROBUST = 0.5;
 
 /**
+ * What the PBO's in-sample best was chosen by, for its reading: the objective (" by volatility"),
+ * or the Sharpe ratio when the objective could not be scored on half the periods, which then is not
+ * the sweep's own selection. Nothing when the input does not say (an older input).
+ */
+function pboScoring(scoredBy: string | undefined, objective: string): string {
+  if (scoredBy === undefined) return '';
+  if (scoredBy === objective) return ` by ${objective}`;
+  return ` by ${scoredBy} (not by ${objective}, the objective, which half the periods do not give: this judges a selection by ${scoredBy})`;
+}
+
+/**
  * The overfitting statistics with a one-line reading each: the deflated Sharpe ratio, the
  * probability of backtest overfitting, the parameter stability and, after a walk-forward, its
  * efficiency. A statistic that could not be computed says so.
@@ -58,7 +69,7 @@ export function statisticReadings(input: ResearchReportInput): StatisticReading[
       label: 'PBO',
       value: formatPercent(pbo.pbo),
       tone: pbo.pbo <= PBO_LOW ? 'positive' : pbo.pbo > PBO_HIGH ? 'negative' : 'neutral',
-      reading: `In ${formatPercent(pbo.pbo)} of ${formatCount(pbo.splits)} splits the in-sample best ranked at or below the median out of sample — ${level}.`,
+      reading: `In ${formatPercent(pbo.pbo)} of ${formatCount(pbo.splits)} splits the in-sample best${pboScoring(pbo.scoredBy, input.objective.metric)} ranked at or below the median out of sample — ${level}.`,
     });
   }
   if (!sweepStatistics) {

@@ -42,7 +42,12 @@ const StatisticsSchema = z.strictObject({
   pbo: z
     .strictObject({
       pbo: z.number().min(0).max(1).describe('Probability of backtest overfitting (CSCV)'),
-      probabilityOfLoss: z.number().min(0).max(1).describe('Share of splits whose in-sample best loses out of sample'),
+      probabilityOfLoss: z.number().min(0).max(1).nullable().describe('Share of splits whose in-sample best loses out of sample; null when the score has no sign of a loss (volatility)'),
+      scoredBy: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('The metric each half was scored by: the objective\'s own, or "sharpe" when the objective cannot be scored on half the periods (default: the objective\'s)'),
       blocks: z.number().int().min(2),
       splits: z.number().int().min(1),
       logitDistribution: z.array(z.strictObject({ logit: finite, count: z.number().int().min(0) })),

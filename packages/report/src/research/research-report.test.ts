@@ -187,6 +187,32 @@ describe('statistic readings', () => {
   });
 });
 
+describe('the PBO reading names what the in-sample best was chosen by', () => {
+  const input = buildResearchRun();
+  const pbo = input.statistics.pbo;
+  if (pbo === null) throw new Error('the fixture has a PBO');
+  const reading = (scoredBy: string | undefined, metric: string): string | undefined =>
+    statisticReadings({
+      ...input,
+      objective: { metric, direction: metric === 'volatility' ? 'minimize' : 'maximize' },
+      statistics: { ...input.statistics, pbo: { ...pbo, ...(scoredBy === undefined ? {} : { scoredBy }) } },
+    }).find((entry) => entry.label === 'PBO')?.reading;
+
+  it('the objective, when the splits were scored by it', () => {
+    expect(reading('volatility', 'volatility')).toBe('In 25.00% of 12,870 splits the in-sample best by volatility ranked at or below the median out of sample — moderate.');
+  });
+
+  it('the Sharpe ratio, when the objective could not be scored on half the periods: another selection than the sweep\'s', () => {
+    expect(reading('sharpe', 'maxDrawdown')).toContain(
+      'the in-sample best by sharpe (not by maxDrawdown, the objective, which half the periods do not give: this judges a selection by sharpe) ranked',
+    );
+  });
+
+  it('nothing more for an input that does not say (written before it did)', () => {
+    expect(reading(undefined, 'maxDrawdown')).toBe('In 25.00% of 12,870 splits the in-sample best ranked at or below the median out of sample — moderate.');
+  });
+});
+
 describe('statistic readings of a walk-forward', () => {
   it('shows only the efficiency when the sweep statistics are not given', () => {
     const input = buildResearchRun({ walkForward: true });

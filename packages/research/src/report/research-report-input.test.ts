@@ -55,6 +55,18 @@ describe('research report inputs', () => {
     expect(input.statistics.notes[0]).toContain('walk-forward is judged by its out-of-sample curve');
   });
 
+  it('names the windows whose choice left out train combinations that failed or timed out', async () => {
+    const plan = await planWalkForward({ kind: 'backtest', config: { ...config, data: { ...config.data, from: '2005-01-01' } }, parameters, objective: 'sharpe', windows: { train: '2y', test: '1y' } });
+    const result = await runWalkForward(plan, createInProcessExecutor());
+    expect(walkForwardReportInput(result).statistics.notes.filter((note) => note.startsWith('Train combinations'))).toEqual([]);
+    const first = { combination: 2, status: 'timed-out' as const, message: 'the job ran longer than 2000 ms' };
+    const partial = { ...result, steps: result.steps.map((step) => (step.index === 1 || step.index === 3 ? { ...step, trainFailures: { failed: 1, timedOut: 2, first } } : step)) };
+    const input = parseResearchReportInput(walkForwardReportInput(partial));
+    expect(input.statistics.notes).toContain(
+      "Train combinations that failed or timed out were left out of the choice of 2 windows: window 1 (3), window 3 (3); walk-forward.json's trainFailures has their first errors.",
+    );
+  });
+
   // Regression: the report showed an unbounded objective without a value and without why.
   it('says which combinations have an unbounded objective, which the report shows as ∞ with why', async () => {
     // 2009–2010 train window (window 4): fast 10 / slow 100 closed two trades, both winners.

@@ -96,6 +96,7 @@ export function sweepReportInput(result: SweepResult, given: ResearchReportOptio
           : {
               pbo: pbo.pbo,
               probabilityOfLoss: pbo.probabilityOfLoss,
+              scoredBy: pbo.scoredBy,
               blocks: pbo.blocks,
               splits: pbo.splits,
               logitDistribution: pbo.logitDistribution.filter((entry) => Number.isFinite(entry.logit)).map((entry) => ({ logit: entry.logit, count: entry.count })),
@@ -113,6 +114,18 @@ export function sweepReportInput(result: SweepResult, given: ResearchReportOptio
     },
     ...(options.spec === undefined ? {} : { config: options.spec }),
   };
+}
+
+/**
+ * A note naming the windows whose choice left out train combinations that failed or timed out (a
+ * window where every one failed says so as its error), or null when there are none.
+ */
+function trainFailuresNote(result: WalkForwardResult): string | null {
+  const partial = result.steps.filter((step) => step.trainFailures.first !== null && step.error?.code !== 'TRAIN_FAILED');
+  if (partial.length === 0) return null;
+  const count = (step: WalkForwardResult['steps'][number]): number => step.trainFailures.failed + step.trainFailures.timedOut;
+  const list = partial.map((step) => `window ${String(step.index)} (${String(count(step))})`).join(', ');
+  return `Train combinations that failed or timed out were left out of the choice of ${partial.length === 1 ? 'one window' : `${String(partial.length)} windows`}: ${list}; walk-forward.json's trainFailures has their first errors.`;
 }
 
 /**
@@ -180,6 +193,7 @@ export function walkForwardReportInput(result: WalkForwardResult, given: Researc
             `on the train window of window${unboundedSteps.length === 1 ? '' : 's'} ${unboundedSteps.map((step) => String(step.index)).join(', ')}`,
           ),
         ),
+        ...nonNull(trainFailuresNote(result)),
       ],
     },
     ...(options.spec === undefined ? {} : { config: options.spec }),

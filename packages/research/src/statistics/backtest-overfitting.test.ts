@@ -12,19 +12,26 @@ function choose(n: number, k: number, start = 0): number[][] {
   return out;
 }
 
-/** The documented metric on a plain array: mean, or mean / sample std with std < 1e−13 undefined. */
-function score(values: readonly number[], metric: 'sharpe' | 'mean'): number {
+/** The documented metric on a plain array: mean, sample std, or mean / sample std with std < 1e−13 undefined. */
+function score(values: readonly number[], metric: 'sharpe' | 'mean' | 'volatility' | 'sortino'): number {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   if (metric === 'mean') return mean;
+  if (metric === 'sortino') {
+    const deviation = Math.sqrt(values.reduce((a, b) => a + Math.min(b, 0) ** 2, 0) / values.length);
+    return deviation === 0 ? (mean > 0 ? Number.POSITIVE_INFINITY : Number.NaN) : mean / deviation;
+  }
   if (values.length < 2) return Number.NaN;
   const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
+  if (metric === 'volatility') return std;
   return std < 1e-13 ? Number.NaN : mean / std;
 }
 
-const tied = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b));
+const tied = (a: number, b: number) => a === b || (Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b)));
 
 /** CSCV written out the slow way: materialise every split's rows and rank by counting. */
-function bruteForce(columns: readonly Float64Array[], blocks: number, metric: 'sharpe' | 'mean') {
+function bruteForce(columns: readonly Float64Array[], blocks: number, metric: 'sharpe' | 'mean' | 'volatility' | 'sortino', direction: 'max' | 'min' = 'max') {
+  // Under 'min' the lowest score is the best: rank the negated scores as the highest.
+  const sign = direction === 'min' ? -1 : 1;
   const rows = columns[0]?.length ?? 0;
   const n = columns.length;
   const blockOf = (t: number) => {
@@ -36,8 +43,8 @@ function bruteForce(columns: readonly Float64Array[], blocks: number, metric: 's
     const inRows: number[] = [];
     const outRows: number[] = [];
     for (let t = 0; t < rows; t++) (inSampleBlocks.includes(blockOf(t)) ? inRows : outRows).push(t);
-    const is = columns.map((column) => score(inRows.map((t) => column[t] ?? 0), metric));
-    const oos = columns.map((column) => score(outRows.map((t) => column[t] ?? 0), metric));
+    const is = columns.map((column) => sign * score(inRows.map((t) => column[t] ?? 0), metric));
+    const oos = columns.map((column) => sign * score(outRows.map((t) => column[t] ?? 0), metric));
     const defined = is.filter((v) => !Number.isNaN(v));
     const max = defined.length === 0 ? Number.NaN : Math.max(...defined);
     const selected = defined.length === 0 ? 0 : is.findIndex((v) => tied(v, max));
@@ -45,7 +52,7 @@ function bruteForce(columns: readonly Float64Array[], blocks: number, metric: 's
     const rank = Number.isNaN(v)
       ? (oos.filter((w) => Number.isNaN(w)).length + 1) / 2
       : oos.filter((w) => Number.isNaN(w) || (!tied(w, v) && w < v)).length + (oos.filter((w) => tied(w, v)).length + 1) / 2;
-    return { inSampleBlocks, selected, rank, logit: Math.log(rank / (n + 1 - rank)), is: is[selected] ?? Number.NaN, oos: v };
+    return { inSampleBlocks, selected, rank, logit: Math.log(rank / (n + 1 - rank)), is: sign * (is[selected] ?? Number.NaN), oos: sign * v };
   });
   return { splits, pbo: splits.filter((s) => s.logit <= 0).length / splits.length };
 }
@@ -181,6 +188,64 @@ describe('probabilityOfBacktestOverfitting', () => {
     expect(allFlat.degradation).toEqual({ inSample: [null, null], outOfSample: [null, null], slope: null, intercept: null, rSquared: null });
   });
 
+  it('selects and ranks by the lowest score under direction min: volatility, worked by hand', () => {
+    // Two rows a block. Trial 0 is calm (0.01, 0.01) in blocks 0–1 and wild (±0.05) in 2–3, trial 1
+    // the other way round, trial 2 a steady ±0.02 throughout.
+    const calm = [0.01, 0.01];
+    const wild = [0.05, -0.05];
+    const steady = [0.02, -0.02];
+    const trials = [
+      [...calm, ...calm, ...wild, ...wild],
+      [...wild, ...wild, ...calm, ...calm],
+      [...steady, ...steady, ...steady, ...steady],
+    ];
+    const result = probabilityOfBacktestOverfitting(trials, { blocks: 4, metric: 'volatility', direction: 'min', lossThreshold: 0.03 });
+    // Sample standard deviations: calm + calm 0, wild + wild √(0.01 / 3), calm + wild √(0.0051 / 3),
+    // steady √(0.0016 / 3). Split {0,1}: trial 0 is calmest in sample (0) and wildest out of
+    // sample (√(0.01 / 3)): rank 1, λ = ln(1/3); {2,3} likewise for trial 1. In the four mixed
+    // splits trials 0 and 1 both read √(0.0051 / 3) ≈ 0.0412, above the steady trial's 0.0231,
+    // which is selected and is the calmest out of sample too: rank 3, λ = ln 3.
+    expect(result.selectedTrials).toEqual([0, 2, 2, 2, 2, 1]);
+    expect(result.outOfSampleRanks).toEqual([1, 3, 3, 3, 3, 1]);
+    expect(result.pbo).toBe(2 / 6);
+    // Worse than 0.03 out of sample — above it, as lower is better — in the two extreme splits.
+    expect(result.probabilityOfLoss).toBe(2 / 6);
+    const wildStd = Math.sqrt(0.01 / 3);
+    const steadyStd = Math.sqrt(0.0016 / 3);
+    // The degradation holds the scores themselves, not their negations.
+    const expectedInSample = [0, steadyStd, steadyStd, steadyStd, steadyStd, 0];
+    const expectedOutOfSample = [wildStd, steadyStd, steadyStd, steadyStd, steadyStd, wildStd];
+    for (const [c, value] of expectedInSample.entries()) expect(result.degradation.inSample[c]).toBeCloseTo(value, 15);
+    for (const [c, value] of expectedOutOfSample.entries()) expect(result.degradation.outOfSample[c]).toBeCloseTo(value, 15);
+    expect(result).toMatchObject({ metric: 'volatility', direction: 'min' });
+    // The same trials under the default direction select the wildest in sample instead.
+    expect(probabilityOfBacktestOverfitting(trials, { blocks: 4, metric: 'volatility' }).selectedTrials).toEqual([1, 0, 0, 0, 0, 0]);
+  });
+
+  it('agrees with a brute-force CSCV for volatility and sortino and under direction min', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          seed: fc.integer({ min: 1, max: 1_000_000 }),
+          trials: fc.integer({ min: 2, max: 6 }),
+          blocks: fc.constantFrom(2, 4, 6),
+          extraRows: fc.integer({ min: 0, max: 30 }),
+          metric: fc.constantFrom('sharpe' as const, 'mean' as const, 'volatility' as const, 'sortino' as const),
+          direction: fc.constantFrom('max' as const, 'min' as const),
+        }),
+        ({ seed, trials, blocks, extraRows, metric, direction }) => {
+          const columns = noiseTrials(seed, blocks * 2 + extraRows, trials, 0.0005, 0.01);
+          const result = probabilityOfBacktestOverfitting(columns, { blocks, metric, direction });
+          const expected = bruteForce(columns, blocks, metric, direction);
+          expect(result.selectedTrials).toEqual(expected.splits.map((s) => s.selected));
+          expect(result.outOfSampleRanks).toEqual(expected.splits.map((s) => s.rank));
+          expect(result.pbo).toBe(expected.pbo);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('scores with a custom metric on each half in time order', () => {
     const columns = noiseTrials(21, 96, 5);
     const seen: number[] = [];
@@ -228,6 +293,7 @@ describe('probabilityOfBacktestOverfitting', () => {
     const short = noiseTrials(1, 10, 3);
     expect(() => probabilityOfBacktestOverfitting(short, { blocks: 12 })).toThrow(/at most the number of returns per trial \(10\)/);
     expect(() => probabilityOfBacktestOverfitting(short)).toThrow(ConfigError); // 16 blocks by default
-    expect(() => probabilityOfBacktestOverfitting(good, { metric: 'sortino' as 'mean' })).toThrow(/metric: must be 'sharpe', 'mean' or a function/);
+    expect(() => probabilityOfBacktestOverfitting(good, { metric: 'calmar' as 'mean' })).toThrow(/metric: must be 'sharpe', 'mean', 'volatility', 'sortino' or a function/);
+    expect(() => probabilityOfBacktestOverfitting(good, { direction: 'lowest' as 'min' })).toThrow(/direction: must be 'max' or 'min', got "lowest"/);
   });
 });

@@ -6,11 +6,17 @@ import { arrayIssue, checkArguments, nullAsAbsent, optionsIssue } from '@ensembl
 
 /**
  * How a trial's returns over one half of the rows are scored: `'sharpe'` (per-period mean / sample
- * std, the default), `'mean'` (mean return per period), or a function of the half's returns in
- * time order (the array is reused between calls: copy it to keep it). NaN means "cannot be
- * computed" and ranks last.
+ * std, the default), `'mean'` (mean return per period), `'volatility'` (sample standard deviation
+ * per period, NaN below 2 returns; rank it with `direction: 'min'`), `'sortino'` (mean / downside
+ * deviation `sqrt(Σ min(r, 0)² / n)`, as the performance package's without its √P; +∞ for a
+ * positive mean without a negative return), or a function of the half's
+ * returns in time order (the array is reused between calls: copy it to keep it). NaN means "cannot
+ * be computed" and ranks last.
  */
-export type OverfittingMetric = 'sharpe' | 'mean' | ((returns: Float64Array) => number);
+export type OverfittingMetric = 'sharpe' | 'mean' | 'volatility' | 'sortino' | ((returns: Float64Array) => number);
+
+/** Whether a higher (`'max'`) or a lower (`'min'`) score is the better one. */
+export type OverfittingDirection = 'max' | 'min';
 
 /** Options of {@link probabilityOfBacktestOverfitting}. */
 export interface BacktestOverfittingOptions {
@@ -18,7 +24,15 @@ export interface BacktestOverfittingOptions {
   readonly blocks?: number;
   /** How a trial is scored on a half; default `'sharpe'`. */
   readonly metric?: OverfittingMetric;
-  /** An out-of-sample metric below this is a loss, for `probabilityOfLoss`. Default 0. */
+  /**
+   * `'max'` (default): the in-sample best is the highest score and ranks count higher scores as
+   * better; `'min'`: the lowest, as a sweep minimising volatility selects.
+   */
+  readonly direction?: OverfittingDirection;
+  /**
+   * An out-of-sample metric worse than this is a loss, for `probabilityOfLoss`: below it under
+   * `'max'`, above it under `'min'`. Default 0.
+   */
   readonly lossThreshold?: number;
 }
 
@@ -36,7 +50,7 @@ export interface LogitCount {
 export interface BacktestOverfittingResult {
   /** PBO: the share of splits whose in-sample winner ranked at or below the out-of-sample median (λ ≤ 0). */
   readonly pbo: number;
-  /** The share of splits whose in-sample winner's out-of-sample metric is below `lossThreshold`. */
+  /** The share of splits whose in-sample winner's out-of-sample metric is worse than `lossThreshold` (below it under `'max'`, above it under `'min'`). */
   readonly probabilityOfLoss: number;
   /** Number of trials `N` (columns). */
   readonly trials: number;
@@ -49,7 +63,9 @@ export interface BacktestOverfittingResult {
   /** The first row of each block, then `T` (`S + 1` entries). */
   readonly blockStarts: readonly number[];
   /** The metric used: `'custom'` for a function. */
-  readonly metric: 'sharpe' | 'mean' | 'custom';
+  readonly metric: 'sharpe' | 'mean' | 'volatility' | 'sortino' | 'custom';
+  /** Whether the higher or the lower score was the better one. */
+  readonly direction: OverfittingDirection;
   /** The in-sample blocks of each split, ascending; the other blocks are out of sample. */
   readonly inSampleBlocks: readonly (readonly number[])[];
   /** Index of the trial with the best in-sample metric, per split. */
@@ -81,6 +97,7 @@ interface CheckedInput {
   readonly rows: number;
   readonly blocks: number;
   readonly metric: OverfittingMetric;
+  readonly direction: OverfittingDirection;
   readonly lossThreshold: number;
 }
 
@@ -102,18 +119,20 @@ function checkInput(trialReturns: readonly ArrayLike<number>[], options: Backtes
     checkFinite(`trialReturns[${n}]`, column);
   }
   const issues = new IssueList('probability of backtest overfitting');
-  const { blocks = DEFAULT_BLOCKS, metric = 'sharpe', lossThreshold = 0 } = options;
+  const { blocks = DEFAULT_BLOCKS, metric = 'sharpe', direction = 'max', lossThreshold = 0 } = options;
   if (!isIntegerAtLeast(blocks, 2) || blocks % 2 !== 0 || blocks > MAX_BLOCKS) {
     issues.add('blocks', `must be an even integer from 2 to ${MAX_BLOCKS} (16 is usual), got ${describe(blocks)}`);
   } else if (blocks > rows) {
     issues.add('blocks', `must be at most the number of returns per trial (${rows}), got ${blocks}: every block needs a row`);
   }
-  if (metric !== 'sharpe' && metric !== 'mean' && typeof metric !== 'function') {
-    issues.add('metric', `must be 'sharpe', 'mean' or a function of a returns array, got ${describe(metric)}`);
+  if (metric !== 'sharpe' && metric !== 'mean' && metric !== 'volatility' && metric !== 'sortino' && typeof metric !== 'function') {
+    issues.add('metric', `must be 'sharpe', 'mean', 'volatility', 'sortino' or a function of a returns array, got ${describe(metric)}`);
   }
+  // From JavaScript the direction can be anything.
+  if (!(['max', 'min'] as unknown[]).includes(direction)) issues.add('direction', `must be 'max' or 'min', got ${describe(direction)}`);
   if (!Number.isFinite(lossThreshold)) issues.add('lossThreshold', `must be a finite number, got ${describe(lossThreshold)}`);
   issues.throwIfAny();
-  return { columns: trialReturns, rows, blocks, metric, lossThreshold };
+  return { columns: trialReturns, rows, blocks, metric, direction, lossThreshold };
 }
 
 /**
@@ -130,11 +149,13 @@ type HalfPairScorer = (half: Uint8Array, complement: Uint8Array, out: Float64Arr
  * half's returns are close to each other and far from the shift (fuzzing found a Sharpe ratio of
  * 49 off by 1.2e−12 relative).
  */
-function blockSumScorer(input: CheckedInput, bounds: Int32Array, kind: 'sharpe' | 'mean'): HalfPairScorer {
+function blockSumScorer(input: CheckedInput, bounds: Int32Array, kind: 'sharpe' | 'mean' | 'volatility' | 'sortino'): HalfPairScorer {
   const { columns, blocks } = input;
   const trials = columns.length;
   const blockMean = new Float64Array(trials * blocks);
   const blockSquares = new Float64Array(trials * blocks);
+  // Sortino's downside: per block the sum of the squared negative returns (no shift to lose digits to).
+  const blockDownside = kind === 'sortino' ? new Float64Array(trials * blocks) : null;
   for (let n = 0; n < trials; n++) {
     const column = columns[n] ?? [];
     for (let b = 0; b < blocks; b++) {
@@ -150,6 +171,14 @@ function blockSumScorer(input: CheckedInput, bounds: Int32Array, kind: 'sharpe' 
       }
       blockMean[n * blocks + b] = mean;
       blockSquares[n * blocks + b] = squares;
+      if (blockDownside !== null) {
+        let downside = 0;
+        for (let t = from; t < to; t++) {
+          const value = column[t] ?? 0;
+          if (value < 0) downside += value * value;
+        }
+        blockDownside[n * blocks + b] = downside;
+      }
     }
   }
   /** Trial `n`'s metric over the blocks of `half`. */
@@ -157,9 +186,11 @@ function blockSumScorer(input: CheckedInput, bounds: Int32Array, kind: 'sharpe' 
     let count = 0;
     let mean = 0;
     let squares = 0;
+    let downside = 0;
     for (const b of half) {
       const size = (bounds[b + 1] ?? 0) - (bounds[b] ?? 0);
       if (size === 0) continue;
+      if (blockDownside !== null) downside += blockDownside[n * blocks + b] ?? 0;
       if (count === 0) {
         count = size;
         mean = blockMean[n * blocks + b] ?? 0;
@@ -172,7 +203,16 @@ function blockSumScorer(input: CheckedInput, bounds: Int32Array, kind: 'sharpe' 
       squares += (blockSquares[n * blocks + b] ?? 0) + (delta * delta * count * size) / total;
       count = total;
     }
-    return kind === 'mean' ? mean : sharpeFromSums(count, mean, squares);
+    if (kind === 'mean') return mean;
+    if (kind === 'volatility') return count < 2 ? Number.NaN : Math.sqrt(Math.max(0, squares) / (count - 1));
+    if (kind === 'sortino') {
+      if (count === 0) return Number.NaN;
+      const deviation = Math.sqrt(downside / count);
+      // No return below 0: unboundedly good with a positive mean, as a sweep ranks it; else undefined.
+      if (deviation === 0) return mean > 0 ? Number.POSITIVE_INFINITY : Number.NaN;
+      return mean / deviation;
+    }
+    return sharpeFromSums(count, mean, squares);
   };
   return (half, complement, out, outComplement) => {
     for (let n = 0; n < trials; n++) {
@@ -252,9 +292,10 @@ function degradationFit(x: readonly (number | null)[], y: readonly (number | nul
  * 1e−12 relative tied), `ω̄ = r / (N + 1)` and `λ = ln(ω̄ / (1 − ω̄))`. PBO is the share of splits
  * with `λ ≤ 0`: the in-sample winner did no better than the out-of-sample median. Trials whose
  * returns are all identical tie on every split (`λ = 0`) and give PBO 1, which says nothing about
- * a selection: check that they differ first (a sweep reports no PBO then).
+ * a selection: check that they differ first (a sweep reports no PBO then). Under `direction:
+ * 'min'` the lowest score is the best, in and out of sample.
  *
- * With `'sharpe'` or `'mean'` each split costs O(N·S) (block sums are computed once); a custom
+ * With `'sharpe'`, `'mean'`, `'volatility'` or `'sortino'` each split costs O(N·S) (block sums are computed once); a custom
  * metric costs O(N·T) per split. Throws a `DataValidationError` naming a short or non-finite
  * column, and a `ConfigError` listing bad options.
  */
@@ -267,7 +308,9 @@ export function probabilityOfBacktestOverfitting(
   // Each trial too (a null among them failed inside as a TypeError): its kind, not its values.
   checkArguments('probabilityOfBacktestOverfitting', [columnElementsIssue(trialReturns, 'trialReturns', "a trial's per-period returns")]);
   const input = checkInput(trialReturns, nullAsAbsent(options, {}));
-  const { rows, blocks, metric, lossThreshold } = input;
+  const { rows, blocks, metric, direction, lossThreshold } = input;
+  // Selection and ranks count higher as better: under 'min' they read the negated scores.
+  const sign = direction === 'min' ? -1 : 1;
   const trials = input.columns.length;
   const bounds = blockBounds(rows, blocks);
   const half = blocks / 2;
@@ -284,18 +327,24 @@ export function probabilityOfBacktestOverfitting(
   let losses = 0;
   const evaluate = (split: number, inSampleValues: Float64Array, outOfSampleValues: Float64Array): void => {
     const selected = bestIndex(inSampleValues);
-    const outOfSampleValue = outOfSampleValues[selected] ?? Number.NaN;
+    const outOfSampleValue = sign * (outOfSampleValues[selected] ?? Number.NaN);
     selectedTrials[split] = selected;
     ranks[split] = midRank(outOfSampleValues, selected);
-    inSample[split] = orNull(inSampleValues[selected] ?? Number.NaN);
+    inSample[split] = orNull(sign * (inSampleValues[selected] ?? Number.NaN));
     outOfSample[split] = orNull(outOfSampleValue);
-    if (outOfSampleValue < lossThreshold) losses++;
+    if (sign * outOfSampleValue < sign * lossThreshold) losses++;
+  };
+  const orient = (values: Float64Array): void => {
+    if (sign === 1) return;
+    for (let n = 0; n < values.length; n++) values[n] = -(values[n] ?? Number.NaN);
   };
   // Split c and its complement C − 1 − c use the same two halves with the roles swapped: score
   // both halves once and evaluate the two splits.
   for (let c = 0; c < splitCount / 2; c++) {
     const complement = splitCount - 1 - c;
     score(combinations.subarray(c * half, (c + 1) * half), combinations.subarray(complement * half, (complement + 1) * half), first, second);
+    orient(first);
+    orient(second);
     evaluate(c, first, second);
     evaluate(complement, second, first);
   }
@@ -323,6 +372,7 @@ export function probabilityOfBacktestOverfitting(
     splits: splitCount,
     blockStarts: Array.from(bounds),
     metric: typeof metric === 'function' ? 'custom' : metric,
+    direction,
     inSampleBlocks,
     selectedTrials,
     outOfSampleRanks: ranks,

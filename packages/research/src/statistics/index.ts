@@ -11,6 +11,7 @@ export type {
   BacktestOverfittingOptions,
   BacktestOverfittingResult,
   LogitCount,
+  OverfittingDirection,
   OverfittingMetric,
 } from './backtest-overfitting';
 export { probabilityOfBacktestOverfitting } from './backtest-overfitting';

@@ -123,7 +123,7 @@ export async function runSweep(plan: SweepPlan, executor: JobExecutor, options: 
     return [{ index: job.index, parameters: job.parameters, objective, result, riskFreePerPeriod: plan.riskFreePerPeriod[k] ?? 0 }];
   });
   const selected = best === null ? null : (trials.find((trial) => trial.index === best.index) ?? null);
-  const statistics = sweepStatistics(trials, selected, { blocks: plan.pboBlocks, direction: plan.objective.direction, dimensions: dimensionsOf(plan.parameters) });
+  const statistics = sweepStatistics(trials, selected, { blocks: plan.pboBlocks, direction: plan.objective.direction, metric: plan.objective.metric, dimensions: dimensionsOf(plan.parameters) });
   const statuses = [...outcome.results.values()].map((result) => result.status);
   const count = (status: ResearchJobStatus): number => statuses.filter((candidate) => candidate === status).length;
   return {

@@ -131,6 +131,61 @@ describe('sweepStatistics', () => {
     });
   });
 
+  describe('the PBO judges the selection the objective makes', () => {
+    const trial = (index: number, values: readonly number[]): Trial => ({
+      index,
+      parameters: { k: index + 1 },
+      objective: null,
+      result: { index, status: 'ok', metrics: null, periodReturns: Float64Array.from(values) },
+    });
+
+    it('ranks by volatility, minimised, where a Sharpe ratio ranking would tie every trial (PBO 1)', () => {
+      // Trial k holds the same returns scaled by k + 1: the same Sharpe ratio in every half (a
+      // ranking by it ties every split at the median), and the calmest trial, 0, is calmest in and
+      // out of sample: its out-of-sample rank is N in every split, so no split is overfit.
+      const base = Array.from({ length: 48 }, (_, t) => Math.sin(t * 1.7) * 0.01 + 0.001);
+      const trials = [0, 1, 2].map((index) => trial(index, base.map((value) => value * (index + 1))));
+      const options = { blocks: 4, direction: 'min', dimensions: { k: [1, 2, 3] } } as const;
+      const statistics = sweepStatistics(trials, trials[0] ?? null, { ...options, metric: 'volatility' });
+      expect(statistics.pbo).toMatchObject({ pbo: 0, scoredBy: 'volatility', direction: 'min', probabilityOfLoss: null });
+      expect(statistics.pbo?.logitDistribution).toEqual([{ logit: Math.log(3), relativeRank: 0.75, count: 6 }]);
+      expect(statistics.notes.filter((note) => note.startsWith('pbo'))).toEqual([]);
+    });
+
+    it('ranks by compounded return for totalReturn and cagr, worked by hand', () => {
+      // Two blocks of two periods. Compounded: A 1.1 × 0.95 = 1.045 then 1.02 × 1.03 = 1.0506; B
+      // 1.04 then 1.0201. A wins both halves: PBO 0. By Sharpe ratio B wins the first half
+      // (0.707 against 0.236) and has none in the second (σ 0, ranked last), A wins the second
+      // and loses the first: PBO 1, a judgement of another selection.
+      const trials = [trial(0, [0.1, -0.05, 0.02, 0.03]), trial(1, [0.04, 0, 0.01, 0.01])];
+      const options = { blocks: 2, direction: 'max', dimensions: { k: [1, 2] } } as const;
+      for (const metric of ['totalReturn', 'cagr'] as const) {
+        expect(sweepStatistics(trials, trials[0] ?? null, { ...options, metric }).pbo).toMatchObject({ pbo: 0, scoredBy: metric, probabilityOfLoss: 0 });
+      }
+      expect(sweepStatistics(trials, trials[0] ?? null, { ...options, metric: 'sharpe' }).pbo).toMatchObject({ pbo: 1, scoredBy: 'sharpe' });
+    });
+
+    it('ranks by the Sortino ratio for sortino, worked by hand', () => {
+    // Two blocks of two periods. First half: A mean 0.025, downside √(0.05² / 2) = 0.03536, Sortino
+    // 0.707; B mean 0.02 without a negative return: +∞, B wins. Second half: A 0.025 / 0 → +∞
+    // (no negative return), B 0.01 / √(0.01² / 2) = 1.414: A wins. Each winner is last out of sample:
+    // PBO 1 (a total return ranking gives PBO 0 on these: A compounds more in both halves).
+    const trials = [trial(0, [0.1, -0.05, 0.02, 0.03]), trial(1, [0.04, 0, 0.03, -0.01])];
+    const statistics = sweepStatistics(trials, trials[0] ?? null, { blocks: 2, direction: 'max', dimensions: { k: [1, 2] }, metric: 'sortino' });
+    expect(statistics.pbo).toMatchObject({ pbo: 1, scoredBy: 'sortino', direction: 'max', probabilityOfLoss: 0 });
+    expect(statistics.notes.filter((note) => note.startsWith('pbo'))).toEqual([]);
+  });
+
+  it('scores by the Sharpe ratio, saying so, an objective a half\'s returns do not give', () => {
+      const trials = [trial(0, [0.1, -0.05, 0.02, 0.03]), trial(1, [0.04, 0, 0.01, 0.01])];
+      const statistics = sweepStatistics(trials, trials[0] ?? null, { blocks: 2, direction: 'max', dimensions: { k: [1, 2] }, metric: 'maxDrawdown' });
+      expect(statistics.pbo).toMatchObject({ pbo: 1, scoredBy: 'sharpe', direction: 'max' });
+      expect(statistics.notes).toContain(
+        "pbo: scored by the Sharpe ratio of each half, not by maxDrawdown, the objective, which a half's returns do not give (only sharpe, sortino, totalReturn, cagr and volatility are scored as themselves): it judges a selection by Sharpe ratio",
+      );
+    });
+  });
+
   describe('combinations with identical returns (a parameter the strategy ignores, or no trade at all)', () => {
     const returns = Array.from({ length: 48 }, (_, t) => Math.sin(t * 1.7) * 0.01 + 0.001);
     const same = (index: number, values: readonly number[]): Trial => {

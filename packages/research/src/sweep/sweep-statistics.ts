@@ -1,18 +1,61 @@
+import type { MetricName } from '@ensemble/performance';
 import { ConfigError, DataValidationError, EnsembleError, arrayIssue, checkArguments, objectIssue, shapeIssue } from '@ensemble/protocol';
 import type { ParameterValue, ResearchJobResult } from '../job/research-job';
 import { deflatedSharpeRatio } from '../statistics/deflated-sharpe-ratio';
 import type { DeflatedSharpeResult } from '../statistics/deflated-sharpe-ratio';
 import { probabilityOfBacktestOverfitting } from '../statistics/backtest-overfitting';
-import type { BacktestOverfittingResult } from '../statistics/backtest-overfitting';
+import type { BacktestOverfittingResult, OverfittingMetric } from '../statistics/backtest-overfitting';
 import { parameterStability } from '../statistics/parameter-stability';
 import type { ParameterStabilityResult } from '../statistics/parameter-stability';
 import { perPeriodSharpe } from '../statistics/return-moments';
 import type { ObjectiveDirection } from './objective';
 
 /** The PBO of a sweep, without the per-split arrays (a summary, not the whole CSCV). */
-export type SweepPbo = Pick<BacktestOverfittingResult, 'pbo' | 'probabilityOfLoss' | 'trials' | 'observations' | 'blocks' | 'splits' | 'logitDistribution'> & {
+export type SweepPbo = Pick<BacktestOverfittingResult, 'pbo' | 'trials' | 'observations' | 'blocks' | 'splits' | 'logitDistribution'> & {
+  /**
+   * The metric each half of a split was scored by, so that its in-sample best is the combination
+   * the sweep's selection would pick there: the objective's own when it can be computed from a
+   * half's returns (`sharpe`, `sortino`, `volatility`, and `totalReturn` or `cagr` by the mean log return,
+   * which ranks as they do), `sharpe` otherwise (with a note).
+   */
+  readonly scoredBy: MetricName;
+  /** Whether the lower score was the better one (a minimised objective) or the higher. */
+  readonly direction: ObjectiveDirection;
+  /**
+   * The share of splits whose in-sample best lost out of sample: a Sharpe ratio or a mean log
+   * return below 0. Null when the score has no sign of a loss (`volatility`).
+   */
+  readonly probabilityOfLoss: number | null;
   readonly degradation: Pick<BacktestOverfittingResult['degradation'], 'slope' | 'intercept' | 'rSquared'>;
 };
+
+/** How the PBO scores a half of a split for an objective on `metric`, or null when it cannot. */
+interface PboScoring {
+  readonly metric: OverfittingMetric;
+  /** Each trial's returns as the score reads them. */
+  readonly columns: (trial: Trial) => Float64Array;
+}
+
+/** The log of one plus each return: their mean over a half ranks trials as their compounded return does. */
+function logReturns(trial: Trial): Float64Array {
+  const returns = trial.result.periodReturns;
+  const logs = new Float64Array(returns.length);
+  for (let t = 0; t < returns.length; t++) logs[t] = Math.log1p(returns[t] ?? Number.NaN);
+  return logs;
+}
+
+/**
+ * The PBO's scoring of a half for an objective: the objective itself where a half's returns give
+ * it (per-period figures rank as their annualised forms do, since every trial's half has the same
+ * periods), null where they do not (a drawdown, a trade statistic, a cost).
+ */
+function pboScoring(metric: MetricName): PboScoring | null {
+  if (metric === 'sharpe') return { metric: 'sharpe', columns: excessReturns };
+  if (metric === 'sortino') return { metric: 'sortino', columns: excessReturns };
+  if (metric === 'totalReturn' || metric === 'cagr') return { metric: 'mean', columns: logReturns };
+  if (metric === 'volatility') return { metric: 'volatility', columns: (trial) => trial.result.periodReturns };
+  return null;
+}
 
 /** Why the stability of a best point is undefined: none of its grid neighbours has an objective value. */
 function noNeighbour(stability: ParameterStabilityResult): string {
@@ -128,19 +171,27 @@ function reason(error: unknown): string {
  * The overfitting statistics of a sweep's trials (finished jobs, in index order) with `selected`
  * the best: the DSR of the selected trial's returns (trials without a Sharpe ratio count as 0, as
  * do trials whose equity reached zero or below, with returns undefined from there on), the PBO by
- * CSCV on the per-period Sharpe ratio with `blocks` blocks (every trial's returns over the same
- * periods, all defined, not all identical), and the parameter stability of the objective over the grid `dimensions`.
+ * CSCV with `blocks` blocks, each half scored by the objective's `metric` in its `direction` where a
+ * half's returns give it (sharpe, sortino, volatility, totalReturn and cagr) and by the Sharpe ratio otherwise,
+ * with a note (every trial's returns over the same periods, all defined, not all identical), and the
+ * parameter stability of the objective over the grid `dimensions`.
  * Returns are taken in excess of each trial's `riskFreePerPeriod`, as its Sharpe ratio takes them.
  */
 export function sweepStatistics(
   trials: readonly Trial[],
   selected: Trial | null,
-  options: { readonly blocks: number; readonly direction: ObjectiveDirection; readonly dimensions: Readonly<Record<string, readonly ParameterValue[]>> },
+  options: {
+    readonly blocks: number;
+    readonly direction: ObjectiveDirection;
+    readonly dimensions: Readonly<Record<string, readonly ParameterValue[]>>;
+    /** The objective's metric, which the PBO scores each half by where it can (default `sharpe`). */
+    readonly metric?: MetricName | undefined;
+  },
 ): SweepStatistics {
   checkArguments('sweepStatistics', [
     arrayIssue(trials, 'trials', 'an array of trials (each with index, parameters, objective and result)'),
     selected === null ? null : objectIssue(selected, 'selected', 'the selected trial, or null'),
-    shapeIssue(options, 'options', 'an object with blocks, direction and dimensions', { blocks: 'number', direction: 'string', dimensions: 'object' }),
+    shapeIssue(options, 'options', 'an object with blocks, direction and dimensions (and the metric)', { blocks: 'number', direction: 'string', dimensions: 'object' }),
   ]);
   const notes: string[] = [];
   const finished = trials.filter((trial) => trial.result.status === 'ok');
@@ -178,12 +229,28 @@ export function sweepStatistics(
       `pbo: the ${String(finished.length)} finished combinations have identical returns in every period (the varied parameters changed nothing${excess[0]?.every((value) => value === 0) === true ? ', and none of them traded' : ''}), so there is no selection to judge`,
     );
   } else {
+    const objective = options.metric ?? 'sharpe';
+    const own = pboScoring(objective);
+    // An objective a half's returns cannot give is judged by the Sharpe ratio, maximised, saying so:
+    // the in-sample best is then not the combination the sweep's selection would pick.
+    const scoring = own ?? { metric: 'sharpe' as const, columns: excessReturns };
+    const direction = own === null ? 'max' : options.direction;
+    if (own === null) {
+      notes.push(
+        `pbo: scored by the Sharpe ratio of each half, not by ${objective}, the objective, which a half's returns do not give (only sharpe, sortino, totalReturn, cagr and volatility are scored as themselves): it judges a selection by Sharpe ratio`,
+      );
+    }
     try {
-      const full = probabilityOfBacktestOverfitting(excess, { blocks: options.blocks });
+      const full = probabilityOfBacktestOverfitting(
+        own === null || scoring.columns === excessReturns ? excess : finished.map(scoring.columns),
+        { blocks: options.blocks, metric: scoring.metric, direction },
+      );
       const { slope, intercept, rSquared } = full.degradation;
       pbo = {
         pbo: full.pbo,
-        probabilityOfLoss: full.probabilityOfLoss,
+        scoredBy: own === null ? 'sharpe' : objective,
+        direction,
+        probabilityOfLoss: scoring.metric === 'volatility' ? null : full.probabilityOfLoss,
         trials: full.trials,
         observations: full.observations,
         blocks: full.blocks,

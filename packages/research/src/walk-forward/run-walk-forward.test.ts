@@ -221,6 +221,37 @@ describe('runWalkForward', () => {
     }
   });
 
+  // Regression: a train window's failed and timed-out combinations were left out of its choice
+  // without a trace in the result, walk-forward.json, windows.csv or the summary.
+  it('says how many of a train window\'s combinations failed or timed out, left out of its choice, and the first one\'s error', async () => {
+    const throwing = fileURLToPath(new URL('../job/__fixtures__/throwing-strategy.ts', import.meta.url));
+    // Combination 0 throws on bar 1, at the start of every anchored train window; combination 1
+    // never throws (and never trades: a total return of 0, still an objective value).
+    const plan = await planWalkForward({
+      ...spec('2009-12-31'),
+      config: { ...spec('2009-12-31').config, strategy: throwing, params: {} },
+      parameters: [{ path: 'params.at', values: [1, 1_000_000] }],
+      objective: 'totalReturn',
+      windows: { mode: 'anchored', train: '2y', test: '1y' },
+    });
+    const result = await runWalkForward(plan, createInProcessExecutor());
+    expect(result.steps.length).toBeGreaterThan(0);
+    for (const step of result.steps) {
+      expect(step.status).toBe('ok');
+      expect(step.chosen?.parameters).toEqual({ at: 1_000_000 });
+      expect(step.trainFailures).toMatchObject({ failed: 1, timedOut: 0, first: { combination: 0, status: 'failed' } });
+      expect(step.trainFailures.first?.message).toMatch(/boom at bar 1/);
+    }
+    const [json, csv] = walkForwardOutputFiles(result, '/out').map((file) => (typeof file.content === 'string' ? file.content : ''));
+    expect((JSON.parse(json ?? '') as { steps: { trainFailures: unknown }[] }).steps[0]?.trainFailures).toMatchObject({ failed: 1, timedOut: 0 });
+    const lines = (csv ?? '').trim().split('\n');
+    expect(lines[0]).toMatch(/,startEquity,trainFailed,trainTimedOut$/);
+    expect(lines[1]).toMatch(/,1,0$/);
+    // A walk-forward whose combinations all finish says so with zeros.
+    const clean = await walkForward('2009-12-31');
+    for (const step of clean.steps) expect(step.trainFailures).toEqual({ failed: 0, timedOut: 0, first: null });
+  });
+
   // Regression: a no-choice step's test window was left out of the stitched curve, so its time
   // vanished from the annualised out-of-sample metrics (CAGR 3.83% here, for 7.80% over six years).
   it('keeps a no-choice step\'s test window in the out-of-sample curve, flat at the capital it passes on', async () => {
@@ -418,7 +449,7 @@ describe('runWalkForward', () => {
     const csv = (await readFile(join(dir, 'oos-equity.csv'), 'utf8')).trim().split('\n');
     expect(csv).toHaveLength(result.outOfSample.time.length + 1);
     const windows = (await readFile(join(dir, 'windows.csv'), 'utf8')).trim().split('\n');
-    expect(windows[0]).toBe('window,trainStart,trainEnd,testStart,testEnd,status,fast,slow,objective,inSampleCagr,outOfSampleCagr,outOfSampleReturn,efficiency,startEquity');
+    expect(windows[0]).toBe('window,trainStart,trainEnd,testStart,testEnd,status,fast,slow,objective,inSampleCagr,outOfSampleCagr,outOfSampleReturn,efficiency,startEquity,trainFailed,trainTimedOut');
     expect(windows).toHaveLength(4);
     // Daily data: dates, as the run and backtest results write them, not ISO instants.
     expect(windows[1]).toMatch(/^0,\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},ok,/);

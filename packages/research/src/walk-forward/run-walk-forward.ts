@@ -40,6 +40,21 @@ export interface WalkForwardStep {
    * capital to carry into this one.
    */
   readonly error: { readonly code: string; readonly message: string } | null;
+  /**
+   * The train window's combinations that failed or timed out, left out of the choice (the chosen
+   * one is the best of the others): their counts and the first of them by combination, with its
+   * error. A timed-out combination may be the best on a faster machine or with a longer
+   * `--job-timeout`.
+   */
+  readonly trainFailures: TrainFailures;
+}
+
+/** The combinations of one train window that did not finish, so that no choice was made among them. */
+export interface TrainFailures {
+  readonly failed: number;
+  readonly timedOut: number;
+  /** The first of them by combination (its grid index), or null when every one finished. */
+  readonly first: { readonly combination: number; readonly status: 'failed' | 'timed-out'; readonly message: string } | null;
 }
 
 /** A walk-forward's outcome: every step, the stitched out-of-sample curve and its metrics. */
@@ -92,6 +107,21 @@ function noChoiceError(rows: readonly SweepRow[], metric: string, firstIndex: nu
     code: 'NO_OBJECTIVE',
     message: `no combination had a value of the objective ${metric} on the train window (${String(finished.length)} finished, ${String(failed.length)} failed)${untraded}`,
   };
+}
+
+/** The train window's combinations that did not finish, from its ranked rows (job indexes from `firstIndex`). */
+function trainFailuresOf(rows: readonly SweepRow[], firstIndex: number): TrainFailures {
+  let failed = 0;
+  let timedOut = 0;
+  let first: TrainFailures['first'] = null;
+  for (const row of rows) {
+    if (row.status !== 'failed' && row.status !== 'timed-out') continue;
+    if (row.status === 'failed') failed++;
+    else timedOut++;
+    const combination = row.index - firstIndex;
+    if (first === null || combination < first.combination) first = { combination, status: row.status, message: row.error?.message ?? row.status };
+  }
+  return { failed, timedOut, first };
 }
 
 function efficiencyOf(outOfSample: number | null | undefined, inSample: number | null | undefined): number | null {
@@ -160,7 +190,7 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
       train.results,
     );
     const best = ranked[0]?.rank === 1 ? ranked[0] : null;
-    const base = { index: k, train: window.train, test: window.test, startEquity: capital };
+    const base = { index: k, train: window.train, test: window.test, startEquity: capital, trainFailures: trainFailuresOf(ranked, k * plan.gridSize) };
     if (best === null) {
       steps.push({ ...base, chosen: null, objective: null, inSample: null, outOfSample: null, efficiency: null, status: 'no-choice', error: noChoiceError(ranked, plan.objective.metric, k * plan.gridSize, window.train.bars, window.train.start === plan.timeline[0]) });
       // Nothing chosen, nothing traded: the capital stays in cash over the test window.

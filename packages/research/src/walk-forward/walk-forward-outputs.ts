@@ -16,12 +16,15 @@ import { executorIssue, outDirIssue, runOptionsIssues, walkForwardPlanIssue, wal
 /** The files a walk-forward writes to its output directory. */
 export const WALK_FORWARD_OUTPUT_FILES = ['walk-forward.json', 'windows.csv', 'oos-equity.csv'] as const;
 
-/** One line per step: its windows (ISO dates), the chosen parameters, in- and out-of-sample figures. */
+/**
+ * One line per step: its windows (ISO dates), the chosen parameters, in- and out-of-sample figures,
+ * and how many of the train window's combinations failed or timed out (left out of the choice).
+ */
 export function walkForwardWindowsCsv(result: WalkForwardResult): string {
   checkArguments('walkForwardWindowsCsv', [walkForwardResultIssue(result)]);
   const isoTime = timeFormatter(result);
   const names = result.parameters.map((parameter) => parameter.name);
-  const header = ['window', 'trainStart', 'trainEnd', 'testStart', 'testEnd', 'status', ...names, 'objective', 'inSampleCagr', 'outOfSampleCagr', 'outOfSampleReturn', 'efficiency', 'startEquity'];
+  const header = ['window', 'trainStart', 'trainEnd', 'testStart', 'testEnd', 'status', ...names, 'objective', 'inSampleCagr', 'outOfSampleCagr', 'outOfSampleReturn', 'efficiency', 'startEquity', 'trainFailed', 'trainTimedOut'];
   const rows = result.steps.map((step): CsvValue[] => [
     step.index,
     isoTime(step.train.start),
@@ -39,6 +42,8 @@ export function walkForwardWindowsCsv(result: WalkForwardResult): string {
     step.outOfSample?.totalReturn ?? null,
     step.efficiency,
     step.startEquity,
+    step.trainFailures.failed,
+    step.trainFailures.timedOut,
   ]);
   return toCsvText(header, rows);
 }
