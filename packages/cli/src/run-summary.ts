@@ -12,7 +12,7 @@ import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, for
 import { formatMetric } from './metrics-table';
 import { strategyErrorPlace } from './strategy-frames';
 import { quantityCapNote } from './quantity-cap';
-import { conflictOutcomeText, conflictSignalText, rebalanceReasonText, scheduleText } from '@ensemble/report';
+import { conflictOutcomeText, conflictSignalText, largestSleeves, rebalanceReasonText, scheduleText } from '@ensemble/report';
 
 /** Sleeves named where their weights summed to more than their equity; more are counted. */
 const OVER_EQUITY_NAMED = 3;
@@ -167,9 +167,12 @@ function describeSizing(sizing: NonNullable<RunConfig['strategies'][number]['siz
   }
 }
 
-function strategyLines(result: OrchestratorResult, label: (text: string) => string): string[] {
-  const width = Math.max(...result.sleeves.map((sleeve) => echoValue(sleeve.id).length));
-  return result.config.strategies.map((entry, i) => {
+/** The strategies' lines: those of the sleeves `shown` (indices), then how many others there are. */
+function strategyLines(result: OrchestratorResult, label: (text: string) => string, shown: readonly number[]): string[] {
+  const width = Math.max(...shown.map((i) => echoValue(result.sleeves[i]?.id ?? '').length));
+  const lines = shown.map((i, k) => {
+    const entry = result.config.strategies[i];
+    if (entry === undefined) return '';
     const sleeve = result.sleeves[i];
     const kind = sleeve?.kind ?? 'signal';
     // What the strategy ran with (its defaults applied); as configured when it could not be built.
@@ -179,8 +182,24 @@ function strategyLines(result: OrchestratorResult, label: (text: string) => stri
     if (entry.sizing !== undefined) extras.push(describeSizing(entry.sizing));
     if (entry.module !== undefined) extras.push(`from ${echoValue(entry.module.path)}`);
     if (result.config.mode === 'shared' && result.config.conflictPolicy === 'priority') extras.push(`priority ${String(entry.priority)}`);
-    return `  ${label(i === 0 ? 'strategies' : '')} ${echoValue(entry.id).padEnd(width)}  ${echoValue(entry.strategy)} (${kind}) on ${entry.symbols.map((symbol) => echoValue(symbol)).join(', ')} · ${extras.join(' · ')}`;
+    return `  ${label(k === 0 ? 'strategies' : '')} ${echoValue(entry.id).padEnd(width)}  ${echoValue(entry.strategy)} (${kind}) on ${entry.symbols.map((symbol) => echoValue(symbol)).join(', ')} · ${extras.join(' · ')}`;
   });
+  const others = result.config.strategies.length - shown.length;
+  if (others > 0) lines.push(`  ${label('')} and ${formatCounted(others, 'other strategy', 'other strategies')} (--json lists every one)`);
+  return lines;
+}
+
+/**
+ * Which sleeves the summary's tables show: every one up to twelve, else the ten with the largest
+ * average weight, as the report's charts do (`largestSleeves`); and what a table's title says then.
+ */
+function shownSleeves(result: OrchestratorResult): { shown: number[]; note: string } {
+  const shown = largestSleeves(result.sleeves.map((sleeve) => sleeve.weight));
+  const total = result.sleeves.length;
+  return {
+    shown,
+    note: shown.length === total ? '' : ` (the ${formatCount(shown.length)} sleeves with the largest average weight of ${formatCount(total)}; --md, --html or --json shows every one)`,
+  };
 }
 
 /** Sleeve columns per table of the summary: wider tables are split, each repeating the row labels (as the Markdown report does). */
@@ -195,8 +214,11 @@ function groups<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-function comparisonTable(result: OrchestratorResult, palette: Palette): string {
-  return groups(result.sleeves, SLEEVES_PER_METRICS_TABLE)
+function comparisonTable(result: OrchestratorResult, palette: Palette, shown: readonly number[]): string {
+  return groups(
+    shown.flatMap((i) => result.sleeves[i] ?? []),
+    SLEEVES_PER_METRICS_TABLE,
+  )
     .map((sleeves) => comparisonTablePart(result, sleeves, palette))
     .join('\n\n');
 }
@@ -251,9 +273,9 @@ function moved(event: RebalanceEvent): number {
   return Object.values(event.transfers).reduce((total, amount) => total + Math.max(0, amount), 0);
 }
 
-function rebalanceTable(result: OrchestratorResult, events: readonly RebalanceEvent[], format: (time: number) => string): string {
+function rebalanceTable(result: OrchestratorResult, events: readonly RebalanceEvent[], format: (time: number) => string, shown: readonly number[]): string {
   const parts = groups(
-    result.sleeves.map((sleeve) => sleeve.id),
+    shown.map((i) => result.sleeves[i]?.id ?? ''),
     SLEEVES_PER_REBALANCE_TABLE,
   );
   return parts.map((ids, k) => rebalanceTablePart(result, ids, k === parts.length - 1, events, format)).join('\n\n');
@@ -347,11 +369,12 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled${atCap} · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
   const capped = quantityCapNote(result.portfolio.fills, orders.capped, format, '"fractional": true');
   if (capped !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${capped}`)}`);
-  lines.push(...strategyLines(result, label));
+  const sleeves = shownSleeves(result);
+  lines.push(...strategyLines(result, label, sleeves.shown));
   lines.push('');
 
-  lines.push(palette.bold(result.mode === 'shared' ? 'Metrics (strategy columns: shadow sleeves)' : 'Metrics'));
-  lines.push(indent(comparisonTable(result, palette)));
+  lines.push(`${palette.bold(result.mode === 'shared' ? 'Metrics (strategy columns: shadow sleeves)' : 'Metrics')}${palette.dim(sleeves.note)}`);
+  lines.push(indent(comparisonTable(result, palette, sleeves.shown)));
   lines.push('');
 
   lines.push(eventsLine(result, palette));
@@ -382,8 +405,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
         : config.fill === 'next-open'
           ? ' · weights decided at the close of each date, capital moved at the next open'
           : '';
-    lines.push(`${palette.bold(`Rebalances (${shownOf(rebalancesShown, result.rebalances.length, 'one')})`)}${palette.dim(timing)}`);
-    lines.push(indent(rebalanceTable(result, result.rebalances.slice(0, rebalancesShown), format)));
+    lines.push(`${palette.bold(`Rebalances (${shownOf(rebalancesShown, result.rebalances.length, 'one')})`)}${palette.dim(timing)}${palette.dim(sleeves.note === '' ? '' : ` · weights${sleeves.note}`)}`);
+    lines.push(indent(rebalanceTable(result, result.rebalances.slice(0, rebalancesShown), format, sleeves.shown)));
     lines.push('');
   }
   const eventsShown = options.eventsShown ?? 3;

@@ -42,7 +42,7 @@ export { detectTimeFormat, formatTime, parseTime } from './time';
 export type { ReportOptions } from './options';
 export { DEFAULT_MAX_CHART_POINTS, DEFAULT_MAX_MARKDOWN_ROWS, DEFAULT_MAX_TABLE_ROWS } from './options';
 export type { ChartId, ChartOptions, ReportChart } from './charts/index';
-export { SLEEVE_COLORS, buildCharts, rollingWindow, sleeveColor } from './charts/index';
+export { ALL_DRAWN, LARGEST_DRAWN, SLEEVE_COLORS, buildCharts, largestSleeves, rollingWindow, sleeveColor } from './charts/index';
 export { benchmarkInRange, downsampleIndices, rebaseBenchmark } from './series';
 export { renderSvg } from './svg';
 export { renderMarkdown } from './markdown';

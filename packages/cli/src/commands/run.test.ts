@@ -265,6 +265,33 @@ describe('ensemble run: reports', () => {
     expect(out.match(/cash moved in/g)).toHaveLength(1);
   });
 
+  it('shows past twelve sleeves the ten with the largest average weight, and says how many others the reports list', async () => {
+    // Fourteen buy-and-hold sleeves of one symbol at fixed weights (i + 1) / 105: they move
+    // together, so their weights stay in that order; the ten largest are sleeves 4 to 13.
+    const directory = freshDirectory();
+    const ids = Array.from({ length: 14 }, (_, i) => `sleeve-${String(i).padStart(2, '0')}`);
+    writeConfig(directory, {
+      data: { dataset: 'sp500', from: '2019-01-01' },
+      allocation: { scheme: 'fixed' },
+      rebalance: { schedule: 'quarter' },
+      strategies: ids.map((id, i) => ({ id, strategy: 'buy-and-hold', symbols: ['SP500'], weight: (i + 1) / 105 })),
+    });
+    const { code, out } = await run(['run', '--config', 'run.json', '--no-progress'], { cwd: directory });
+    expect(code).toBe(0);
+    const shown = ids.slice(4);
+    const listed = out.split('\n').flatMap((line) => /^ {2}(?:strategies| {10}) (sleeve-\d\d) /.exec(line)?.[1] ?? []);
+    expect(listed).toEqual(shown);
+    expect(out).toContain('             and 4 other strategies (--json lists every one)');
+    expect(out).toContain('Metrics (the 10 sleeves with the largest average weight of 14; --md, --html or --json shows every one)');
+    expect(out).toMatch(/^Rebalances \(.*· weights \(the 10 sleeves with the largest average weight of 14; --md, --html or --json shows every one\)$/m);
+    // The tables leave the four out (the allocation line gives every fixed weight).
+    const tables = out.slice(out.indexOf('Metrics'));
+    for (const id of ids.slice(0, 4)) expect(tables).not.toContain(id);
+    for (const id of shown) expect(out).toMatch(new RegExp(`^ {2}metric .* ${id}(?: |$)`, 'm'));
+    // The portfolio's final weight is still every sleeve's.
+    expect(out).toMatch(/^ {2}Final weight +100\.00% /m);
+  });
+
   it('--md and --html write the Markdown report and the HTML tearsheet with every sleeve', async () => {
     const directory = freshDirectory();
     const { code, out, err } = await run(['run', '--config', path.join(examples, 'sp500-two-sleeves.json'), '--md', 'report.md', '--html', 'report.html'], { cwd: directory });

@@ -10,6 +10,7 @@ export type { ChartId, ChartOptions, ReportChart } from './types';
 export { BENCHMARK_COLOR, DRAWDOWN_COLOR, FONT_STACK, PORTFOLIO_COLOR, SLEEVE_COLORS, UNALLOCATED_COLOR, sleeveColor } from './theme';
 export { rollingWindow } from './portfolio-charts';
 export { heatmapLayers } from './heatmap';
+export { ALL_DRAWN, LARGEST_DRAWN, largestSleeves } from './sleeve-groups';
 export type { HeatmapLayersOptions } from './heatmap';
 
 /**

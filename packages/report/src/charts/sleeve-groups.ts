@@ -1,4 +1,4 @@
-import type { ReportInput } from '../report-input';
+import type { NullableNumberColumn, ReportInput } from '../report-input';
 
 /** Up to this many sleeves, the sleeve charts draw every one. */
 export const ALL_DRAWN = 12;
@@ -30,15 +30,19 @@ export interface SleeveGroups {
   readonly drawnNote: string;
 }
 
-/** See {@link SleeveGroups}. */
-export function sleeveGroups(input: ReportInput): SleeveGroups {
-  const count = input.sleeves.length;
-  const every = input.sleeves.map((_, index) => index);
-  if (count <= ALL_DRAWN) return { shown: every, others: [], label: '', note: '', drawnNote: '' };
-  const average = input.sleeves.map((sleeve) => {
+/**
+ * The sleeves to show one by one, given each sleeve's weight column (null or NaN where
+ * undefined): every sleeve up to {@link ALL_DRAWN}, else the {@link LARGEST_DRAWN} with the
+ * largest average weight over the points where it is defined (ties in sleeve order); their
+ * indices in sleeve order. The report's charts and the CLI's summary show the same ones.
+ */
+export function largestSleeves(weights: readonly NullableNumberColumn[]): number[] {
+  const every = weights.map((_, index) => index);
+  if (weights.length <= ALL_DRAWN) return every;
+  const average = weights.map((column) => {
     let sum = 0;
     let points = 0;
-    for (const value of sleeve.weight) {
+    for (const value of column) {
       if (value === null || !Number.isFinite(value)) continue;
       sum += value;
       points++;
@@ -47,8 +51,16 @@ export function sleeveGroups(input: ReportInput): SleeveGroups {
   });
   const ranked = [...every].sort((a, b) => (average[b] ?? 0) - (average[a] ?? 0) || a - b);
   const chosen = new Set(ranked.slice(0, LARGEST_DRAWN));
-  const shown = every.filter((index) => chosen.has(index));
-  const others = every.filter((index) => !chosen.has(index));
+  return every.filter((index) => chosen.has(index));
+}
+
+/** See {@link SleeveGroups}. */
+export function sleeveGroups(input: ReportInput): SleeveGroups {
+  const count = input.sleeves.length;
+  const shown = largestSleeves(input.sleeves.map((sleeve) => sleeve.weight));
+  if (shown.length === count) return { shown, others: [], label: '', note: '', drawnNote: '' };
+  const chosen = new Set(shown);
+  const others = input.sleeves.flatMap((_, index) => (chosen.has(index) ? [] : [index]));
   const label = `${String(others.length)} others`;
   return {
     shown,
