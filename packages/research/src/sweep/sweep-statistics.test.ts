@@ -150,6 +150,12 @@ describe('sweepStatistics', () => {
       expect(statistics.pbo).toMatchObject({ pbo: 0, scoredBy: 'volatility', direction: 'min', probabilityOfLoss: null });
       expect(statistics.pbo?.logitDistribution).toEqual([{ logit: Math.log(3), relativeRank: 0.75, count: 6 }]);
       expect(statistics.notes.filter((note) => note.startsWith('pbo'))).toEqual([]);
+      // The DSR deflates the Sharpe ratio whatever the objective: said, when the selection was by another.
+      expect(statistics.deflatedSharpe?.dsr).not.toBeNull();
+      expect(statistics.notes).toContain(
+        "deflatedSharpe: the combination was selected by volatility, not by its Sharpe ratio; the DSR tests its Sharpe ratio against the best the 3 trials' would reach by luck, the hurdle of a selection by Sharpe ratio — a stricter test than this selection needs",
+      );
+      expect(sweepStatistics(trials, trials[0] ?? null, { ...options, direction: 'max', metric: 'sharpe' }).notes.filter((note) => note.startsWith('deflatedSharpe'))).toEqual([]);
     });
 
     it('ranks by compounded return for totalReturn and cagr, worked by hand', () => {

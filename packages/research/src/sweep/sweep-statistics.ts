@@ -212,6 +212,15 @@ export function sweepStatistics(
       notes.push(`deflatedSharpe: ${reason(error)}`);
     }
     if (deflatedSharpe !== null && deflatedSharpe.dsr === null) notes.push(`deflatedSharpe: ${noDeflatedSharpe(selected, deflatedSharpe)}`);
+    // The DSR's hurdle is the best Sharpe ratio the trials would reach by luck: the hurdle of a
+    // selection by Sharpe ratio. A combination chosen by another objective was not chosen for its
+    // Sharpe ratio, so its test is stricter than its selection needs; said, not corrected.
+    const metric = options.metric ?? 'sharpe';
+    if (deflatedSharpe !== null && deflatedSharpe.dsr !== null && metric !== 'sharpe') {
+      notes.push(
+        `deflatedSharpe: the combination was selected by ${metric}, not by its Sharpe ratio; the DSR tests its Sharpe ratio against the best the ${String(deflatedSharpe.trials)} trials' would reach by luck, the hurdle of a selection by Sharpe ratio — a stricter test than this selection needs`,
+      );
+    }
   }
   let pbo: SweepPbo | null = null;
   const lengths = new Set(finished.map((trial) => trial.result.periodReturns.length));
