@@ -98,6 +98,7 @@ describe('exported helpers and error constructors given arguments of the wrong k
     ['readDoneIndexes', 'nothing', call(readDoneIndexes), ['redis', 'keys', 'from']],
     ['readResults', 'indexes of a string', call(readResults, redis, keys, '1'), ['indexes']],
     ['storeResultOnce', 'nothing', call(storeResultOnce), ['redis', 'keys', 'index', 'result', 'workerId']],
+    ['storeResultOnce', 'an unknown binaryIn', call(storeResultOnce, redis, keys, 0, { json: '{}', binary: null }, 'w', { binaryIn: 'hash' }), ['options.binaryIn']],
     ['storeDataset', 'bytes of a string', call(storeDataset, redis, keys, 'abc'), ['bytes']],
     ['localStrategyModule', 'undefined', call(localStrategyModule), ['ref']],
     ['localStrategyModule', 'a directory of a number', call(localStrategyModule, { path: './s.ts', sha256: 'a' }, 5), ['strategiesDir']],
@@ -149,7 +150,7 @@ describe('exported helpers and error constructors given arguments of the wrong k
     expect(queuedDatasets([])).toEqual([]);
     expect(sweepRegistryKey('ensemble')).toBe('ensemble:sweeps');
     expect(jobIdOf('abc', 7)).toBe('abc-7');
-    expect(envelopeOf('abc', 0, { a: 1 }, '')).toEqual({ format: 'ensemble-research-job', version: 2, sweepId: 'abc', index: 0, job: { a: 1 }, compatibility: '' });
+    expect(envelopeOf('abc', 0, { a: 1 }, '')).toEqual({ format: 'ensemble-research-job', version: 3, sweepId: 'abc', index: 0, job: { a: 1 }, compatibility: '' });
     expect(jsonResult({ a: 1 })).toEqual({ json: '{"a":1}', binary: null });
     expect(jsonResult(null)).toEqual({ json: 'null', binary: null });
     expect([reconnectDelay(1), reconnectDelay(2), reconnectDelay(100)]).toEqual([100, 200, 2_000]);

@@ -19,17 +19,21 @@ const envelopeFields = {
  * parsed by the worker's own schema — nothing read from the queue is ever evaluated as code) and,
  * since version 2, the sweep's compatibility tag, which a worker checks on every job it takes
  * (version 1, without it, is still read: its sweep's tag is checked when the worker joins).
+ * Version 3 says where its coordinator reads a result's binary part: in a key of its own per
+ * combination (`…:binary:<index>`); a job of an earlier version has it stored where its
+ * coordinator reads it, in the sweep's `…:binary` hash.
  */
 export const jobEnvelopeSchema = z.discriminatedUnion('version', [
   z.strictObject({ ...envelopeFields, version: z.literal(1) }),
   z.strictObject({ ...envelopeFields, version: z.literal(2), compatibility: z.string() }),
+  z.strictObject({ ...envelopeFields, version: z.literal(3), compatibility: z.string() }),
 ]);
 
 /** A queued job's data. */
 export type JobEnvelope = z.infer<typeof jobEnvelopeSchema>;
 
 /** The newest envelope format this package reads. */
-export const JOB_FORMAT_VERSION = 2;
+export const JOB_FORMAT_VERSION = 3;
 
 /**
  * True for an envelope of a format newer than this package reads (a newer coordinator queued it): a

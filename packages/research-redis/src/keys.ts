@@ -36,8 +36,12 @@ export interface SweepKeys {
   readonly results: string;
   /** Hash: combination index → the fingerprint of its job (its count is the sweep's total). */
   readonly fingerprints: string;
-  /** Hash: combination index → the binary part of its result (raw doubles), when it has one. */
+  /** The binary part of the result of combination `index` (raw doubles), when it has one. */
+  binaryResult(index: number): string;
+  /** Hash: combination index → the binary part of its result, as jobs of envelope formats 1 and 2 have it stored. */
   readonly binaryResults: string;
+  /** Where a worker writes the binary part of a result before the script that stores the result claims it (`token`: that write's own). */
+  incomingBinary(index: number, token: string): string;
   /** List: combination indexes in the order their results were stored (each once). */
   readonly done: string;
   /** Hash: `<worker id>:count|first|last` → results it stored for this sweep, and when (ms). */
@@ -97,7 +101,9 @@ export function sweepKeys(prefix: string, sweepId: string): SweepKeys {
     queueName,
     meta: `${own}:meta`,
     results: `${own}:results`,
+    binaryResult: (index) => `${own}:binary:${String(index)}`,
     binaryResults: `${own}:binary`,
+    incomingBinary: (index, token) => `${own}:incoming:${String(index)}:${token}`,
     fingerprints: `${own}:jobs`,
     done: `${own}:done`,
     workers: `${own}:workers`,

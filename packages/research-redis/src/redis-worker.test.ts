@@ -9,10 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { datasetUrl } from '@ensemble/data';
 import type { Logger } from '@ensemble/protocol';
 import { computingPackageVersions, createInProcessExecutor, dataRefOf, planSweep, runSweep, sha256Hex, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
+import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { fixturesDir, slowJobs, smaJobs } from '../test/distributed';
 import { createRedisExecutor, researchCompatibility } from './redis-executor';
+import { sweepKeys } from './keys';
 import { startRedisWorker } from './redis-worker';
 import { startRedisServer, type TestRedisServer } from './testing/redis-server';
 
@@ -158,6 +160,45 @@ describe('startRedisWorker', () => {
     // The same versions run it.
     const done = await run(jobs, 'versions', { url: server.url });
     expect(done.map((result) => result.status).every((status) => status === 'ok')).toBe(true);
+  });
+
+  it("stores the returns of a job an earlier coordinator queued (envelope format 2) in the sweep's hash, where that coordinator reads them", async () => {
+    const jobs = smaJobs(await dataRefOf({ dataset: 'sp500' }, '.'), 2, { data: { dataset: 'sp500', from: '2019-01-01' } });
+    const alone: ResearchJobResult[] = [];
+    await createInProcessExecutor().run(jobs, { onResult: (result) => alone.push(result) });
+    alone.sort((a, b) => a.index - b.index);
+    const keys = sweepKeys('ensemble', 'earlier');
+    const results: ResearchJobResult[] = [];
+    const running = createRedisExecutor({ url: server.url, sweepId: 'earlier' }).run(jobs, { onResult: (result) => results.push(result) });
+    const queue = new Queue(keys.queueName, { connection: { host: '127.0.0.1', port: server.port }, prefix: 'ensemble' });
+    try {
+      for (let waited = 0; (await queue.getWaitingCount()) < 2 && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      const job = await queue.getJob('earlier-1');
+      const data = job?.data as { version: number } | undefined;
+      expect(data?.version).toBe(3);
+      await job?.updateData({ ...data, version: 2 });
+    } finally {
+      await queue.close();
+    }
+    const worker = await startRedisWorker({ url: server.url, discoveryIntervalMs: 100 });
+    try {
+      await running;
+    } finally {
+      await worker.close();
+    }
+    const redis = new Redis(server.url);
+    try {
+      expect(await redis.exists(keys.binaryResult(1))).toBe(0);
+      expect(await redis.hexists(keys.binaryResults, '1')).toBe(1);
+      expect(await redis.exists(keys.binaryResult(0))).toBe(1);
+      expect(await redis.hexists(keys.binaryResults, '0')).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
+    // Read back either way, bit for bit what the job gives in process.
+    results.sort((a, b) => a.index - b.index);
+    expect(results.map((result) => Array.from(result.periodReturns))).toEqual(alone.map((result) => Array.from(result.periodReturns)));
+    expect(results[0]?.periodReturns.length).toBeGreaterThan(100);
   });
 
   it('fails, without retrying, a job whose strategy module is not in its strategies directory with that hash', async () => {

@@ -33,6 +33,29 @@ describe('storeResultOnce', () => {
     expect(await readDoneIndexes(local.redis, keys, 0)).toEqual([0, 1, 2]);
     expect(await local.redis.hget(keys.workers, 'w1:count')).toBe('3');
     expect(await local.redis.hget(keys.workers, 'w2:count')).toBeNull();
+    // The binary part is kept for good, and no part waits to be claimed: the late one was dropped.
+    expect(await local.redis.pttl(keys.binaryResult(0))).toBe(-1);
+    expect(await local.redis.keys(`${keys.ownPattern.slice(0, -1)}incoming:*`)).toEqual([]);
+  });
+
+  it("stores a job of envelope format 1 or 2 where its coordinator reads it (the sweep's hash); readResults reads either", async () => {
+    const keys = sweepKeys('store', 'hash');
+    await local.redis.hset(keys.meta, 'total', 2);
+    const bytes = awkwardBytes();
+    expect(await storeResultOnce(local.redis, keys, 0, { json: '{"index":0}', binary: bytes }, 'w1', { binaryIn: 'sweep-hash' })).toBe('stored');
+    expect(await storeResultOnce(local.redis, keys, 0, { json: '{"index":0}', binary: Buffer.from('other') }, 'w2', { binaryIn: 'sweep-hash' })).toBe('taken');
+    expect(await storeResultOnce(local.redis, keys, 1, { json: '{"index":1}', binary: bytes.subarray(8) }, 'w1')).toBe('stored');
+    expect((await local.redis.hgetBuffer(keys.binaryResults, '0'))?.equals(bytes)).toBe(true);
+    expect(await local.redis.exists(keys.binaryResult(0))).toBe(0);
+    const [first, second] = await readResults(local.redis, keys, [0, 1]);
+    expect(first?.binary?.equals(bytes)).toBe(true);
+    expect(second?.binary?.equals(bytes.subarray(8))).toBe(true);
+  });
+
+  it('a binary part for a sweep no longer in Redis is dropped with the result: no key of the sweep is left', async () => {
+    const keys = sweepKeys('store', 'removed');
+    expect(await storeResultOnce(local.redis, keys, 0, { json: '{"index":0}', binary: awkwardBytes() }, 'w1')).toBe('no-sweep');
+    expect(await local.redis.keys(keys.ownPattern)).toEqual([]);
   });
 
   it('a result stored while the connection is down goes out whole once it is back', async () => {

@@ -486,7 +486,7 @@ describe('stopping workers, removing sweeps', () => {
     try {
       // Combination 1 as a newer coordinator would have queued it.
       expect(await waitUntil(async () => (await queue.getWaitingCount()) === 2)).toBe(true);
-      await (await queue.getJob('newer-1'))?.updateData({ format: 'ensemble-research-job', version: 3, sweepId: 'newer', index: 1, job: { index: 1, n: 2 }, more: 'to come' });
+      await (await queue.getJob('newer-1'))?.updateData({ format: 'ensemble-research-job', version: 4, sweepId: 'newer', index: 1, job: { index: 1, n: 2 }, more: 'to come' });
       const started = await loggedWorker('newer', 'reader', calls, { discoveryIntervalMs: 100 });
       worker = started.worker;
       const { logger } = started;

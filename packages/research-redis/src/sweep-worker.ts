@@ -167,7 +167,7 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
     const about = { jobId: job.id, sweepId: keys.sweepId, index, attempt: job.attemptsMade + job.stalledCounter + 1 };
     // The tag each job carries (format 2) is checked per job: the sweep's, read when this worker
     // joined, may since have been cleaned and started again by a coordinator running other code.
-    if (envelope.data.version === 2 && envelope.data.compatibility !== compatibility) {
+    if (envelope.data.version >= 2 && 'compatibility' in envelope.data && envelope.data.compatibility !== compatibility) {
       await setAside(keys);
       await handBack(job, token, about, 'the job is of other code');
       await refuse(keys, envelope.data.compatibility).catch(() => undefined);
@@ -204,7 +204,8 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
       if (abandon.signal.aborted) return await givenUp();
       // The slot is free once the job ran: the next job starts while this result travels to Redis.
       release();
-      const stored = await storeResultOnce(redis, keys, index, (options.encodeResult ?? jsonResult)(result), id);
+      const binaryIn = envelope.data.version >= 3 ? 'own-key' : 'sweep-hash';
+      const stored = await storeResultOnce(redis, keys, index, (options.encodeResult ?? jsonResult)(result), id, { binaryIn });
       if (stored === 'stored') completed++;
       const outcome = options.outcomeOf?.(result) ?? 'done';
       if (stored === 'no-sweep') {
