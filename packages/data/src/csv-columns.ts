@@ -9,6 +9,8 @@ export const DATE_COLUMNS: readonly string[] = ['date', 'time', 'timestamp', 'da
 export const SYMBOL_COLUMNS: readonly string[] = ['symbol', 'ticker'];
 /** Header names accepted for the price of a long close-only file. */
 export const PRICE_COLUMNS: readonly string[] = ['price', 'close'];
+/** Header names accepted for the close of an OHLCV file: `close/last` is nasdaq.com's. */
+export const CLOSE_COLUMNS: readonly string[] = ['close', 'close/last'];
 /** Header names of an adjusted close (Yahoo Finance's `Adj Close`), lower-cased. */
 export const ADJ_CLOSE_COLUMNS: readonly string[] = ['adj close', 'adjclose', 'adj_close', 'adjusted close', 'adjusted_close'];
 

@@ -1,11 +1,14 @@
-import { DAY_MS, echoValue, quoteValue } from '@ensemble/protocol';
+import { DAY_MS, echoValue, listValues, quoteValue } from '@ensemble/protocol';
 import type { CsvScanner } from './csv-scanner';
 import type { DateReader } from './date-patterns';
 import { ClockChecks, MERIDIEM, notATimeOfDay, parseTimeOfDay } from './clock-checks';
 import { formatTime } from './dates';
-import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberAt, valueRule } from './numbers';
+import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberAt, parseNumberText, valueRule } from './numbers';
 import type { ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
+
+/** A price with a currency sign before (`$184.25`, `€ 5`) or after (`184.25 €`) a plain decimal: the sign, the number, the sign. */
+const CURRENCY_PRICE = /^(?:([$€£¥])\s?([+]?(?:\d+(?:\.\d*)?|\.\d+))|([+]?(?:\d+(?:\.\d*)?|\.\d+))\s?([$€£¥]))$/;
 
 /** A time of day written with a colon or AM/PM, which no date form has. */
 const CLOCK_TEXT = /:|[ap]\.?m\.?\s*$/i;
@@ -22,6 +25,8 @@ export class RowReader {
   private readonly clocks: ClockChecks;
   /** The time column of the row being read, for {@link clocks}. */
   private timeColumn = 0;
+  /** The currency sign prices were read without (nasdaq.com's `$184.25`), the line it was first seen on and the columns it was on; null before any. */
+  private currency: { readonly sign: string; readonly line: number; readonly columns: Set<number> } | null = null;
 
   constructor(scanner: CsvScanner, names: readonly string[], problems: ProblemCollector, dates: DateReader, duplicateHint = '') {
     this.scanner = scanner;
@@ -99,11 +104,29 @@ export class RowReader {
 
   private number(column: number, label: string, kind: 'price' | 'volume'): number {
     const scanner = this.scanner;
-    const value = parseNumberAt(scanner.bytes, scanner.starts[column] ?? 0, scanner.ends[column] ?? 0);
+    let value = parseNumberAt(scanner.bytes, scanner.starts[column] ?? 0, scanner.ends[column] ?? 0);
     let rule = valueRule(value, kind);
     if (rule === null) return value;
     const raw = scanner.field(column);
     const where = { row: scanner.line, field: this.names[column], value: raw };
+    const priced = kind === 'price' && Number.isNaN(value) ? CURRENCY_PRICE.exec(raw.trim()) : null;
+    if (priced !== null) {
+      // A price with a currency sign (nasdaq.com writes `$184.25`): the number, as long as every
+      // price of the file has the same sign — two currencies in one series are no prices to compare.
+      const sign = priced[1] ?? priced[4] ?? '';
+      const first = this.currency;
+      if (first !== null && first.sign !== sign) {
+        this.problems.add('non-numeric', `${label} is ${quoteValue(raw)}, in another currency than the ${quoteValue(first.sign)} of line ${String(first.line)}: the prices of a file are in one currency; convert them, or keep the currency's file apart`, where);
+        return Number.NaN;
+      }
+      value = parseNumberText(priced[2] ?? priced[3] ?? '');
+      rule = valueRule(value, kind);
+      if (rule === null) {
+        if (first === null) this.currency = { sign, line: scanner.line, columns: new Set([column]) };
+        else first.columns.add(column);
+        return value;
+      }
+    }
     if (!Number.isNaN(value)) {
       this.problems.add(rule, describeBadValue(rule, raw, label, kind), where);
     } else {
@@ -111,6 +134,17 @@ export class RowReader {
       this.problems.add(rule, describeBadNumber(rule, raw, label), where);
     }
     return Number.NaN;
+  }
+
+  /**
+   * Notes (in `notes`) that prices were read without a currency sign: which sign, and in which
+   * columns. None when no price had one.
+   */
+  noteCurrency(notes: string[]): void {
+    const currency = this.currency;
+    if (currency === null) return;
+    const columns = [...currency.columns].sort((a, b) => a - b).map((column) => this.names[column] ?? '');
+    notes.push(`prices read without their currency sign ${quoteValue(currency.sign)} (${listValues(columns, { quoted: true })}): the run's cash is in that currency too`);
   }
 
   /** A date as epoch ms, or NaN after reporting why not (or keeping it for the column's one problem: a day and a month before the year under `auto`). */

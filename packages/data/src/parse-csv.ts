@@ -1,5 +1,5 @@
 import { MAX_PRICE, MIN_PRICE, listValues, quoteValue, symbolProblem } from '@ensemble/protocol';
-import { ADJ_CLOSE_COLUMNS, DATE_COLUMNS, PRICE_COLUMNS, SYMBOL_COLUMNS, detectCsvFormat, findColumn, headerNames, noteIgnored, requireColumn, timeOfDayColumn, unreadTimeColumnHint } from './csv-columns';
+import { ADJ_CLOSE_COLUMNS, CLOSE_COLUMNS, DATE_COLUMNS, PRICE_COLUMNS, SYMBOL_COLUMNS, detectCsvFormat, findColumn, headerNames, noteIgnored, requireColumn, timeOfDayColumn, unreadTimeColumnHint } from './csv-columns';
 import { OhlcvFastPath } from './csv-fast-path';
 import { RowReader } from './csv-row-reader';
 import type { OhlcvColumns } from './csv-row-reader';
@@ -37,7 +37,7 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   const open = requireColumn(names, ['open'], problems, 'OHLCV');
   const high = requireColumn(names, ['high'], problems, 'OHLCV');
   const low = requireColumn(names, ['low'], problems, 'OHLCV');
-  const close = requireColumn(names, ['close'], problems, 'OHLCV');
+  const close = requireColumn(names, CLOSE_COLUMNS, problems, 'OHLCV');
   const volume = findColumn(names, ['volume'], problems);
   const adjClose = findColumn(names, ADJ_CLOSE_COLUMNS, problems);
   const adjust = input.adjust === true;
@@ -106,6 +106,7 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   }
   // Rows whose day-month date was kept read no date.
   if (fastRows > (fast?.keptRows ?? 0)) input.dates.readFixedWidth();
+  reader.noteCurrency(input.notes);
   return rows.builders;
 }
 
@@ -143,6 +144,7 @@ function parseLongRows(input: CsvInput, scanner: CsvScanner, names: readonly str
     }
     builder.push(time, value, value, value, value, 0, scanner.line);
   }
+  reader.noteCurrency(input.notes);
   return rows.builders;
 }
 
@@ -217,11 +219,12 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
     }
     if (problems.full) break;
   }
+  reader.noteCurrency(input.notes);
   return builders;
 }
 
 /** Every header name some layout reads, lower-cased. */
-const KNOWN_COLUMNS: ReadonlySet<string> = new Set([...DATE_COLUMNS, ...SYMBOL_COLUMNS, ...PRICE_COLUMNS, ...ADJ_CLOSE_COLUMNS, 'open', 'high', 'low', 'volume']);
+const KNOWN_COLUMNS: ReadonlySet<string> = new Set([...DATE_COLUMNS, ...SYMBOL_COLUMNS, ...PRICE_COLUMNS, ...ADJ_CLOSE_COLUMNS, ...CLOSE_COLUMNS, 'open', 'high', 'low', 'volume']);
 
 /** Notes that the times of day of column `timeOfDay` (-1: none) are read with the dates of column `date`. */
 function noteJoined(notes: string[], display: readonly string[], date: number, timeOfDay: number): void {

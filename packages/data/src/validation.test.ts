@@ -484,17 +484,50 @@ describe('limits on values and symbols', () => {
       [2, 'high', 'non-numeric', 'high is "1.234,5", which is not a plain number: it is written with a decimal comma; write 1234.5, with a decimal point and no thousands separators (save the file from a spreadsheet set to an English locale, or replace the commas)'],
       [2, 'close', 'non-numeric', 'close is "1234,5", which is not a plain number: it is written with a decimal comma; write 1234.5, with a decimal point and no thousands separators (save the file from a spreadsheet set to an English locale, or replace the commas)'],
       [2, 'volume', 'non-numeric', 'volume is "58.41M", which is not a plain number: it is abbreviated with "M" (× 1,000,000), which loses digits; write the whole number (download the data with full values)'],
-      [3, 'open', 'non-numeric', 'open is "$184.25", which is not a plain number: it has a currency sign; write 184.25, the number alone'],
       [3, 'high', 'non-numeric', 'high is "1 234,5", which is not a plain number: it is written with a decimal comma; write 1234.5, with a decimal point and no thousands separators (save the file from a spreadsheet set to an English locale, or replace the commas)'],
       [3, 'close', 'non-numeric', 'close is "1,234", which is not a plain number: it has thousands separators; write 1234 (or 1.234, if the comma is a decimal comma), without them (save the file with the number format "General", not with separators)'],
       [3, 'volume', 'non-numeric', 'volume is "2b", which is not a plain number: it is abbreviated with "b" (× 1,000,000,000), which loses digits; write the whole number (download the data with full values)'],
-      [4, 'open', 'non-numeric', 'open is "184.25 €", which is not a plain number: it has a currency sign; write 184.25, the number alone'],
+      // A currency sign is read (nasdaq.com's "$184.25" on line 3), but one currency a file.
+      [4, 'open', 'non-numeric', 'open is "184.25 €", in another currency than the "$" of line 3: the prices of a file are in one currency; convert them, or keep the currency\'s file apart'],
       [4, 'high', 'non-numeric', 'high is "-0.75%", which is not a plain number: it is a percentage (a change, not a price or a volume); remove the column, or give the column its own name'],
       [4, 'close', 'non-numeric', 'close is "12,345,678", which is not a plain number: it has thousands separators; write 12345678, without them (save the file with the number format "General", not with separators)'],
       [4, 'volume', 'non-numeric', 'volume is "1.5 K", which is not a plain number: it is abbreviated with "K" (× 1,000), which loses digits; write the whole number (download the data with full values)'],
     ]);
     // Anything else keeps the general advice.
     expect(parseError('date,close\n2020-01-02,1e5x\n').problems[0]?.message).toBe('close is "1e5x", which is not a number (use a plain decimal such as 101.25)');
+  });
+
+  // Regression: nasdaq.com's historical data (`Date,Close/Last,Volume,Open,High,Low`, prices as
+  // "$236.85", newest first) was refused for want of a "close" column, then for every price.
+  it("reads nasdaq.com's download: the Close/Last column and prices with a currency sign, noted", () => {
+    const nasdaq = [
+      'Date,Close/Last,Volume,Open,High,Low',
+      '01/13/2025,$234.40,49630730,$233.53,$234.67,$229.72',
+      '01/10/2025,$236.85,61710860,$240.01,$240.16,$233.00',
+      '01/08/2025,$242.70,37628940,$241.92,$243.7123,$240.05',
+    ].join('\n');
+    const plain = ['date,open,high,low,close,volume', '2025-01-08,241.92,243.7123,240.05,242.70,37628940', '2025-01-10,240.01,240.16,233.00,236.85,61710860', '2025-01-13,233.53,234.67,229.72,234.40,49630730'].join('\n');
+    const read = parseMarketData(`${nasdaq}\n`, { file: 'HistoricalData.csv', dateFormat: 'MM/DD/YYYY', sort: true });
+    const expected = parseMarketData(`${plain}\n`, { file: 'HistoricalData.csv' });
+    const [series] = read.series;
+    const [want] = expected.series;
+    for (const column of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) expect(series?.[column]).toEqual(want?.[column]);
+    expect(read.notes).toContain('prices read without their currency sign "$" ("Close/Last", "Open", "High", "Low"): the run\'s cash is in that currency too');
+    // A sign after the number, and a close-only file: the same.
+    const euro = parseMarketData('date,close\n2020-01-02,184.25 €\n2020-01-03,185\n');
+    expect(euro.series[0]?.close).toEqual(new Float64Array([184.25, 185]));
+    expect(euro.notes).toContain('prices read without their currency sign "€" ("close"): the run\'s cash is in that currency too');
+    // Without a sign, no note.
+    expect(expected.notes ?? []).not.toContainEqual(expect.stringContaining('currency'));
+  });
+
+  it('a volume with a currency sign, a sign without a number and prices in two currencies are refused, named', () => {
+    const error = parseError('date,open,high,low,close,volume\n2020-01-02,$1,$1,$1,$1,$5\n2020-01-03,$1,$1,$1,£1,5\n2020-01-06,$,1,1,1,5\n');
+    expect(error.problems.map((p) => [p.row, p.field, p.message])).toEqual([
+      [2, 'volume', 'volume is "$5", which is not a plain number: it has a currency sign; write 5, the number alone'],
+      [3, 'close', 'close is "£1", in another currency than the "$" of line 2: the prices of a file are in one currency; convert them, or keep the currency\'s file apart'],
+      [4, 'open', 'open is "$", which is not a number (use a plain decimal such as 101.25)'],
+    ]);
   });
 
   // Regression: a year-first date with a one-digit month or day was told to "use YYYY-MM-DD", though
