@@ -1,5 +1,5 @@
 import { DAY_MS, echoValue, listValues, quoteValue } from '@ensemble/protocol';
-import type { CsvScanner } from './csv-scanner';
+import { COMMA, type CsvScanner } from './csv-scanner';
 import type { DateReader } from './date-patterns';
 import { ClockChecks, MERIDIEM, notATimeOfDay, parseTimeOfDay } from './clock-checks';
 import { formatTime } from './dates';
@@ -8,7 +8,14 @@ import type { ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
 
 /** A price with a currency sign before (`$184.25`, `€ 5`) or after (`184.25 €`) a plain decimal: the sign, the number, the sign. */
-const CURRENCY_PRICE = /^(?:([$€£¥])\s?([+]?(?:\d+(?:\.\d*)?|\.\d+))|([+]?(?:\d+(?:\.\d*)?|\.\d+))\s?([$€£¥]))$/;
+const CURRENCY_PRICE = /^(?:([$€£¥])\s?([+]?(?:\d+(?:[.,]\d*)?|[.,]\d+))|([+]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s?([$€£¥]))$/;
+
+/** A decimal with a decimal point (and an optional exponent). */
+const POINT_DECIMAL = /^[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?\d+[eE][+-]?\d+$/;
+/** A decimal with a decimal comma (and an optional exponent). */
+const COMMA_DECIMAL = /^[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?$/;
+/** Digits alone: the same with either mark. */
+const INTEGER = /^[+-]?\d+$/;
 
 /** A time of day written with a colon or AM/PM, which no date form has. */
 const CLOCK_TEXT = /:|[ap]\.?m\.?\s*$/i;
@@ -25,6 +32,8 @@ export class RowReader {
   private readonly clocks: ClockChecks;
   /** The time column of the row being read, for {@link clocks}. */
   private timeColumn = 0;
+  /** The decimal mark of the first number with a fraction of a file not separated by commas, and where; null before any. */
+  private decimalMark: { readonly mark: string; readonly line: number; readonly text: string } | null = null;
   /** The currency sign prices were read without (nasdaq.com's `$184.25`), the line it was first seen on and the columns it was on; null before any. */
   private currency: { readonly sign: string; readonly line: number; readonly columns: Set<number> } | null = null;
 
@@ -104,28 +113,36 @@ export class RowReader {
 
   private number(column: number, label: string, kind: 'price' | 'volume'): number {
     const scanner = this.scanner;
-    let value = parseNumberAt(scanner.bytes, scanner.starts[column] ?? 0, scanner.ends[column] ?? 0);
+    const commaFile = scanner.separator === COMMA;
+    let value = commaFile ? parseNumberAt(scanner.bytes, scanner.starts[column] ?? 0, scanner.ends[column] ?? 0) : Number.NaN;
     let rule = valueRule(value, kind);
     if (rule === null) return value;
     const raw = scanner.field(column);
     const where = { row: scanner.line, field: this.names[column], value: raw };
     const priced = kind === 'price' && Number.isNaN(value) ? CURRENCY_PRICE.exec(raw.trim()) : null;
-    if (priced !== null) {
-      // A price with a currency sign (nasdaq.com writes `$184.25`): the number, as long as every
-      // price of the file has the same sign — two currencies in one series are no prices to compare.
-      const sign = priced[1] ?? priced[4] ?? '';
-      const first = this.currency;
-      if (first !== null && first.sign !== sign) {
-        this.problems.add('non-numeric', `${label} is ${quoteValue(raw)}, in another currency than the ${quoteValue(first.sign)} of line ${String(first.line)}: the prices of a file are in one currency; convert them, or keep the currency's file apart`, where);
-        return Number.NaN;
+    const sign = priced === null ? null : (priced[1] ?? priced[4] ?? '');
+    if (sign !== null && this.currency !== null && this.currency.sign !== sign) {
+      // Two currencies in one series are no prices to compare.
+      this.problems.add('non-numeric', `${label} is ${quoteValue(raw)}, in another currency than the ${quoteValue(this.currency.sign)} of line ${String(this.currency.line)}: the prices of a file are in one currency; convert them, or keep the currency's file apart`, where);
+      return Number.NaN;
+    }
+    const text = priced === null ? raw.trim() : (priced[2] ?? priced[3] ?? '');
+    if (!commaFile) {
+      // Not separated by commas: a number may have a decimal comma, one mark a file.
+      const read = this.decimal(text, label, where);
+      if (read === null) return Number.NaN;
+      value = read;
+    } else if (priced !== null) {
+      value = parseNumberText(text);
+    }
+    rule = valueRule(value, kind);
+    if (rule === null) {
+      if (sign !== null) {
+        // A price with a currency sign (nasdaq.com writes `$184.25`): the number, noted.
+        if (this.currency === null) this.currency = { sign, line: scanner.line, columns: new Set([column]) };
+        else this.currency.columns.add(column);
       }
-      value = parseNumberText(priced[2] ?? priced[3] ?? '');
-      rule = valueRule(value, kind);
-      if (rule === null) {
-        if (first === null) this.currency = { sign, line: scanner.line, columns: new Set([column]) };
-        else first.columns.add(column);
-        return value;
-      }
+      return value;
     }
     if (!Number.isNaN(value)) {
       this.problems.add(rule, describeBadValue(rule, raw, label, kind), where);
@@ -134,6 +151,37 @@ export class RowReader {
       this.problems.add(rule, describeBadNumber(rule, raw, label), where);
     }
     return Number.NaN;
+  }
+
+  /**
+   * A number of a file not separated by commas (`text` without a currency sign): a plain decimal,
+   * or one with a decimal comma (`1234,5`), as long as the file writes every fraction with the
+   * same mark — `1.234` reads 1.234 with a decimal point and 1234 with a thousands dot, so a file
+   * with both marks is refused where the second appears. Null after reporting a mixed mark; NaN
+   * for text that is no number (the caller says why).
+   */
+  private decimal(text: string, label: string, where: { readonly row: number; readonly field: string | undefined; readonly value: string }): number | null {
+    const mark = POINT_DECIMAL.test(text) ? '.' : COMMA_DECIMAL.test(text) ? ',' : INTEGER.test(text) ? '' : null;
+    if (mark === null) return Number.NaN;
+    if (mark === '') return parseNumberText(text);
+    const first = this.decimalMark;
+    if (first !== null && first.mark !== mark) {
+      const kinds = (m: string): string => (m === ',' ? 'a decimal comma' : 'a decimal point');
+      this.problems.add(
+        'non-numeric',
+        `${label} is ${quoteValue(where.value)}, written with ${kinds(mark)}, where line ${String(first.line)} has ${quoteValue(first.text)} with ${kinds(first.mark)}: a file writes its fractions one way (with both, "1.234" could be 1.234 or 1234); write them all with a decimal point`,
+        where,
+      );
+      return null;
+    }
+    if (first === null) this.decimalMark = { mark, line: this.scanner.line, text: where.value };
+    return parseNumberText(mark === ',' ? text.replace(',', '.') : text);
+  }
+
+  /** Notes (in `notes`) that numbers were read with a decimal comma. None when none had one. */
+  noteDecimalComma(notes: string[]): void {
+    if (this.decimalMark?.mark !== ',') return;
+    notes.push(`numbers read with a decimal comma (${quoteValue(this.decimalMark.text)} on line ${String(this.decimalMark.line)}), as the file writes them`);
   }
 
   /**

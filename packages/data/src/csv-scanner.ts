@@ -2,6 +2,7 @@ import { bytesEqual, decodeRange } from './bytes';
 
 /** Byte values the CSV parsers look for. */
 export const COMMA = 44;
+export const SEMICOLON = 59;
 export const NEWLINE = 10;
 export const RETURN = 13;
 export const QUOTE = 34;
@@ -34,14 +35,17 @@ export class CsvScanner {
   position = 0;
   /** Line number at `position`. */
   nextLine = 1;
+  /** The byte between fields: a comma, or a semicolon or a tab (see {@link detectSeparator}). */
+  readonly separator: number;
   private readonly onProgress: ((bytesDone: number, bytesTotal: number) => void) | undefined;
   private rowsToProgress = PROGRESS_ROWS;
 
   /** `onProgress` is called with (bytes scanned, total bytes) every {@link PROGRESS_ROWS} rows. */
-  constructor(bytes: Uint8Array, start = 0, onProgress?: (bytesDone: number, bytesTotal: number) => void) {
+  constructor(bytes: Uint8Array, start = 0, onProgress?: (bytesDone: number, bytesTotal: number) => void, separator = COMMA) {
     this.bytes = bytes;
     this.position = start;
     this.onProgress = onProgress;
+    this.separator = separator;
   }
 
   /**
@@ -76,9 +80,12 @@ export class CsvScanner {
     this.line = this.nextLine;
     this.unclosed = -1;
     let count = 0;
+    const separator = this.separator;
+    // Blanks before a value: a tab too, unless tabs separate the fields (then it ends an empty one).
+    const tabBlank = separator !== TAB;
     for (;;) {
       let c = 0;
-      while (p < length && ((c = bytes[p] ?? 0) === SPACE || c === TAB)) p++;
+      while (p < length && ((c = bytes[p] ?? 0) === SPACE || (c === TAB && tabBlank))) p++;
       if (count === this.starts.length) this.grow();
       if (p < length && c === QUOTE) {
         let q = p + 1;
@@ -103,10 +110,10 @@ export class CsvScanner {
         this.ends[count] = end;
         this.quoted[count] = kind;
         p = q + 1;
-        while (p < length && (c = bytes[p] ?? 0) !== COMMA && c !== NEWLINE) p++;
+        while (p < length && (c = bytes[p] ?? 0) !== separator && c !== NEWLINE) p++;
       } else {
         const start = p;
-        while (p < length && (c = bytes[p] ?? 0) !== COMMA && c !== NEWLINE) p++;
+        while (p < length && (c = bytes[p] ?? 0) !== separator && c !== NEWLINE) p++;
         let end = p;
         while (end > start && ((c = bytes[end - 1] ?? 0) === SPACE || c === TAB || c === RETURN)) end--;
         this.starts[count] = start;
@@ -159,6 +166,30 @@ export class CsvScanner {
     this.ends = ends;
     this.quoted = quoted;
   }
+}
+
+/**
+ * The byte between the fields of a CSV file, read from its first non-blank line (the header)
+ * outside quotes: a comma when it has one, else a semicolon (a spreadsheet's CSV in a locale that
+ * writes decimal commas), else a tab; a comma for a header of one field.
+ */
+export function detectSeparator(bytes: Uint8Array, start = 0): number {
+  let p = start;
+  const length = bytes.length;
+  while (p < length && ((bytes[p] ?? 0) === NEWLINE || bytes[p] === RETURN || bytes[p] === SPACE)) p++;
+  let semicolons = 0;
+  let tabs = 0;
+  let quoted = false;
+  for (; p < length; p++) {
+    const c = bytes[p] ?? 0;
+    if (c === QUOTE) quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === NEWLINE) break;
+    else if (c === COMMA) return COMMA;
+    else if (c === SEMICOLON) semicolons++;
+    else if (c === TAB) tabs++;
+  }
+  return semicolons > 0 ? SEMICOLON : tabs > 0 ? TAB : COMMA;
 }
 
 /** Number of rows the input can hold at most (lines after the header), to size columns up front. */

@@ -3,7 +3,7 @@ import { ADJ_CLOSE_COLUMNS, CLOSE_COLUMNS, DATE_COLUMNS, PRICE_COLUMNS, SYMBOL_C
 import { OhlcvFastPath } from './csv-fast-path';
 import { RowReader } from './csv-row-reader';
 import type { OhlcvColumns } from './csv-row-reader';
-import { CsvScanner, countDataLines } from './csv-scanner';
+import { COMMA, CsvScanner, SEMICOLON, countDataLines, detectSeparator } from './csv-scanner';
 import { parseDate } from './dates';
 import { RowBuilders } from './csv-symbol-table';
 import type { DateReader } from './date-patterns';
@@ -55,8 +55,8 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   const columns: OhlcvColumns = { symbol, date, open, high, low, close, volume };
   const reader = new RowReader(scanner, display, problems, input.dates, unreadTimeColumnHint(names, display));
   const rows = new RowBuilders(input, symbol, display[symbol]);
-  // The fast path reads no adjusted close and no second date column: such loads take the general path for every row.
-  const fast = adjust || timeOfDay >= 0 ? undefined : new OhlcvFastPath(scanner, columns, names.length, rows.single, rows.table, input.dates.singlePass(display[date]));
+  // The fast path reads no adjusted close, no second date column and only commas between fields: such loads take the general path for every row.
+  const fast = adjust || timeOfDay >= 0 || scanner.separator !== COMMA ? undefined : new OhlcvFastPath(scanner, columns, names.length, rows.single, rows.table, input.dates.singlePass(display[date]));
   let fastRows = 0;
   for (;;) {
     if (fast?.tryRow() === true) {
@@ -106,6 +106,7 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   }
   // Rows whose day-month date was kept read no date.
   if (fastRows > (fast?.keptRows ?? 0)) input.dates.readFixedWidth();
+  reader.noteDecimalComma(input.notes);
   reader.noteCurrency(input.notes);
   return rows.builders;
 }
@@ -144,6 +145,7 @@ function parseLongRows(input: CsvInput, scanner: CsvScanner, names: readonly str
     }
     builder.push(time, value, value, value, value, 0, scanner.line);
   }
+  reader.noteDecimalComma(input.notes);
   reader.noteCurrency(input.notes);
   return rows.builders;
 }
@@ -219,6 +221,7 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
     }
     if (problems.full) break;
   }
+  reader.noteDecimalComma(input.notes);
   reader.noteCurrency(input.notes);
   return builders;
 }
@@ -237,7 +240,9 @@ export function parseCsvRows(
   input: CsvInput,
   format: Exclude<DataFormat, 'json'> | undefined,
 ): { format: Exclude<DataFormat, 'json'>; builders: SeriesBuilder[]; duplicateHint?: string } {
-  const scanner = new CsvScanner(input.bytes, input.start, input.onProgress);
+  const separator = detectSeparator(input.bytes, input.start);
+  const scanner = new CsvScanner(input.bytes, input.start, input.onProgress, separator);
+  if (separator !== COMMA) input.notes.push(`fields separated by ${separator === SEMICOLON ? 'semicolons' : 'tabs'}, as the header line separates them`);
   if (!scanner.nextRow()) {
     input.problems.add('empty-file', 'the file is empty; expected a header line and data rows');
     return { format: format ?? 'ohlcv', builders: [] };
@@ -251,10 +256,11 @@ export function parseCsvRows(
   }
   const names = headerNames(scanner);
   const display = Array.from({ length: scanner.count }, (_, i) => scanner.field(i).trim());
-  // A header of one column holding semicolons or tabs: another separator, which no format reads.
-  const separator = scanner.count === 1 ? [';', '\t'].find((candidate) => (display[0] ?? '').includes(candidate)) : undefined;
-  if (separator !== undefined) {
-    input.problems.add('missing-column', `the header is one column, ${listValues([display[0] ?? ''], { quoted: true })}: its fields are separated by ${separator === ';' ? 'semicolons' : 'tabs'}, and only commas separate fields here; save the file with commas (a spreadsheet's "CSV, comma-separated")`, { row: 1 });
+  // A header of one column holding semicolons or tabs: they were inside quotes (a separator
+  // outside them is read as one), the whole line one quoted field.
+  const inner = scanner.count === 1 ? [';', '\t'].find((candidate) => (display[0] ?? '').includes(candidate)) : undefined;
+  if (inner !== undefined) {
+    input.problems.add('missing-column', `the header is one column, ${listValues([display[0] ?? ''], { quoted: true })}: its fields are separated by ${inner === ';' ? 'semicolons' : 'tabs'} inside one pair of quotes, which make them one field; remove the quotes around the whole line (and around each data line)`, { row: 1 });
     return { format: format ?? 'ohlcv', builders: [] };
   }
   // A file without a header (MetaTrader's history export): its first line names no column and starts with a date.

@@ -147,17 +147,6 @@ describe('validation in the other layouts', () => {
     ]);
   });
 
-  it('a file separated by semicolons or tabs is named as such, not as a wide file without a date column', () => {
-    for (const [text, word] of [
-      ['date;open;high;low;close;volume\n2000-01-03;1;1;1;1;0\n', 'semicolons'],
-      ['date\tclose\n2000-01-03\t1\n', 'tabs'],
-    ] as const) {
-      const problems = fail(text);
-      expect(problems.map((p) => [p.row, p.rule])).toEqual([[1, 'missing-column']]);
-      expect(problems[0]?.message).toContain(`its fields are separated by ${word}, and only commas separate fields here`);
-    }
-  });
-
   it('a positive price below 1e-12 (a subnormal double, say) is a data error in every layout, named with its row and column', () => {
     const ohlcv = fail('date,open,high,low,close,volume\n2000-01-03,1,1,1,1,0\n2000-01-04,1e-320,1e-320,1e-320,1e-320,0\n');
     expect(ohlcv.map((p) => [p.row, p.field, p.rule])).toEqual([
