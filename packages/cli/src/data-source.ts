@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { formatDate, getDatasetInfo, inferFrequency, isDatasetName, listDatasets, loadDataset, loadMarketData, priceJumps } from '@ensemble/data';
+import { formatDate, getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData, splitJumps } from '@ensemble/data';
+import type { SymbolSplitJump } from '@ensemble/data';
 import type { DataFormat, DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { ConfigError, DataValidationError, EnsembleError, MAX_LINE_LENGTH, closestMatch, echoValue, quoteValue } from '@ensemble/protocol';
 import type { DataProblem, DateFormat, Logger } from '@ensemble/protocol';
@@ -154,12 +155,12 @@ const SPLIT_NOTES_SHOWN = 3;
  * The advice is worded for where the option is given, as {@link loadNotes}'s.
  */
 export function splitNotes(data: MarketData, options: { readonly advice: 'flag' | 'config' }): string[] {
+  return splitJumpNotes(splitJumps(data), options);
+}
+
+/** {@link splitNotes} of split-like jumps found already (`splitJumps` of `@ensemble/data`, or a research plan's). */
+export function splitJumpNotes(found: readonly SymbolSplitJump[], options: { readonly advice: 'flag' | 'config' }): string[] {
   const adjust = options.advice === 'flag' ? 'run with --adjust' : 'set "adjust": true in data';
-  const found = data.series.flatMap((series) => {
-    const frequency = inferFrequency(series.time);
-    if (frequency !== 'daily' && frequency !== 'intraday') return [];
-    return priceJumps(series).flatMap((jump) => (jump.split === null ? [] : [{ symbol: series.symbol, jump }]));
-  });
   const notes = found.slice(0, SPLIT_NOTES_SHOWN).map(({ symbol, jump }) => {
     const change = `${jump.change > 0 ? '+' : ''}${(jump.change * 100).toFixed(2)}%`;
     const kind = jump.toClose > jump.fromClose ? 'reverse split' : 'split';
@@ -176,7 +177,7 @@ export function splitNotes(data: MarketData, options: { readonly advice: 'flag' 
  * says which column it ignores. The advice is worded for where the option is given: a flag
  * (`run with --adjust`) or a run config (`set "adjust": true in data`).
  */
-export function loadNotes(data: MarketData, dataset: DatasetInfo | undefined, options: { readonly requested: boolean; readonly advice: 'flag' | 'config' }): string[] {
+export function loadNotes(data: Pick<MarketData, 'notes'>, dataset: DatasetInfo | undefined, options: { readonly requested: boolean; readonly advice: 'flag' | 'config' }): string[] {
   if (dataset !== undefined && !options.requested) return [];
   const advice = options.advice === 'flag' ? 'run with --adjust' : 'set "adjust": true in data';
   return (data.notes ?? []).map((note) => note.replace('load with adjust: true', advice));

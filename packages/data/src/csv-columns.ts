@@ -45,9 +45,9 @@ export function detectCsvFormat(names: readonly string[]): Exclude<DataFormat, '
   return 'wide';
 }
 
-/** Lower-cased, trimmed header names. */
+/** Lower-cased, trimmed header names, without the angle brackets MetaTrader writes around them (`<DATE>`, `<CLOSE>`). */
 export function headerNames(scanner: CsvScanner): string[] {
-  return Array.from({ length: scanner.count }, (_, i) => scanner.field(i).trim().toLowerCase());
+  return Array.from({ length: scanner.count }, (_, i) => scanner.field(i).trim().toLowerCase().replace(/^<(.+)>$/, '$1'));
 }
 
 /** Index of the first of `candidates` in `names` (-1 if none); a candidate found twice is a problem. */

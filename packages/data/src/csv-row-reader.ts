@@ -1,5 +1,6 @@
 import { DAY_MS, echoValue, listValues, quoteValue } from '@ensemble/protocol';
-import { COMMA, type CsvScanner } from './csv-scanner';
+import { COMMA, SEMICOLON, TAB, type CsvScanner } from './csv-scanner';
+import { DecimalMarks, readDecimal } from './decimal-marks';
 import type { DateReader } from './date-patterns';
 import { ClockChecks, MERIDIEM, notATimeOfDay, parseTimeOfDay } from './clock-checks';
 import { formatTime } from './dates';
@@ -9,13 +10,6 @@ import type { SeriesBuilder } from './series-builder';
 
 /** A price with a currency sign before (`$184.25`, `€ 5`) or after (`184.25 €`) a plain decimal: the sign, the number, the sign. */
 const CURRENCY_PRICE = /^(?:([$€£¥])\s?([+]?(?:\d+(?:[.,]\d*)?|[.,]\d+))|([+]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s?([$€£¥]))$/;
-
-/** A decimal with a decimal point (and an optional exponent). */
-const POINT_DECIMAL = /^[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?\d+[eE][+-]?\d+$/;
-/** A decimal with a decimal comma (and an optional exponent). */
-const COMMA_DECIMAL = /^[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?$/;
-/** Digits alone: the same with either mark. */
-const INTEGER = /^[+-]?\d+$/;
 
 /** A time of day written with a colon or AM/PM, which no date form has. */
 const CLOCK_TEXT = /:|[ap]\.?m\.?\s*$/i;
@@ -32,8 +26,8 @@ export class RowReader {
   private readonly clocks: ClockChecks;
   /** The time column of the row being read, for {@link clocks}. */
   private timeColumn = 0;
-  /** The decimal mark of the first number with a fraction of a file not separated by commas, and where; null before any. */
-  private decimalMark: { readonly mark: string; readonly line: number; readonly text: string } | null = null;
+  /** The decimal marks of a file not separated by commas. */
+  private readonly marks = new DecimalMarks();
   /** The currency sign prices were read without (nasdaq.com's `$184.25`), the line it was first seen on and the columns it was on; null before any. */
   private currency: { readonly sign: string; readonly line: number; readonly columns: Set<number> } | null = null;
 
@@ -72,7 +66,7 @@ export class RowReader {
     }
     if (count === width) return true;
     if (count < width) {
-      this.problems.add('short-row', `the row has ${count} fields but the header has ${width}; ${quoteValue(this.names[count] ?? '')} and later columns are missing`, {
+      this.problems.add('short-row', `the row has ${count} ${count === 1 ? 'field' : 'fields'} but the header has ${width}; ${quoteValue(this.names[count] ?? '')} and later columns are missing${this.otherSeparator()}`, {
         row: line,
         field: this.names[count],
       });
@@ -84,6 +78,20 @@ export class RowReader {
       });
     }
     return false;
+  }
+
+  /**
+   * Why a row is short when its fields hold another separator than the header's (a header with
+   * commas over rows with semicolons): said, else empty.
+   */
+  private otherSeparator(): string {
+    const { scanner } = this;
+    const separators: readonly (readonly [number, string, string])[] = [[COMMA, ',', 'commas'], [SEMICOLON, ';', 'semicolons'], [TAB, '\t', 'tabs']];
+    const fields = Array.from({ length: scanner.count }, (_, i) => scanner.field(i)).join('');
+    const other = separators.find(([byte, text]) => byte !== scanner.separator && fields.includes(text));
+    const own = separators.find(([byte]) => byte === scanner.separator);
+    if (other === undefined || own === undefined) return '';
+    return ` (its fields are separated by ${other[2]}, the header's by ${own[2]}: write every line with one separator)`;
   }
 
   /** True (after reporting it) when the symbol cell of the row is empty. */
@@ -127,16 +135,14 @@ export class RowReader {
       return Number.NaN;
     }
     const text = priced === null ? raw.trim() : (priced[2] ?? priced[3] ?? '');
-    if (!commaFile) {
-      // Not separated by commas: a number may have a decimal comma, one mark a file.
-      const read = this.decimal(text, label, where);
-      if (read === null) return Number.NaN;
-      value = read;
-    } else if (priced !== null) {
-      value = parseNumberText(text);
-    }
+    // Not separated by commas: a number may have a decimal comma, one mark a file.
+    const read = commaFile ? null : readDecimal(text);
+    if (read !== null) value = read.value;
+    else if (priced !== null) value = parseNumberText(text);
     rule = valueRule(value, kind);
     if (rule === null) {
+      // A mark the file refuses: said once, at the end (`finish`).
+      if (read !== null && !this.marks.accept(read.mark ?? '', where)) return Number.NaN;
       if (sign !== null) {
         // A price with a currency sign (nasdaq.com writes `$184.25`): the number, noted.
         if (this.currency === null) this.currency = { sign, line: scanner.line, columns: new Set([column]) };
@@ -148,47 +154,27 @@ export class RowReader {
       this.problems.add(rule, describeBadValue(rule, raw, label, kind), where);
     } else {
       rule = classifyBadNumber(raw);
-      this.problems.add(rule, describeBadNumber(rule, raw, label), where);
+      this.problems.add(rule, describeBadNumber(rule, raw, label, !commaFile), where);
     }
     return Number.NaN;
   }
 
   /**
-   * A number of a file not separated by commas (`text` without a currency sign): a plain decimal,
-   * or one with a decimal comma (`1234,5`), as long as the file writes every fraction with the
-   * same mark — `1.234` reads 1.234 with a decimal point and 1234 with a thousands dot, so a file
-   * with both marks is refused where the second appears. Null after reporting a mixed mark; NaN
-   * for text that is no number (the caller says why).
+   * What the file's values leave to say once all are read: a file not separated by commas whose
+   * decimal marks disagree, or say nothing, is a problem; a decimal comma, or a currency sign, a
+   * note (in `notes`).
    */
-  private decimal(text: string, label: string, where: { readonly row: number; readonly field: string | undefined; readonly value: string }): number | null {
-    const mark = POINT_DECIMAL.test(text) ? '.' : COMMA_DECIMAL.test(text) ? ',' : INTEGER.test(text) ? '' : null;
-    if (mark === null) return Number.NaN;
-    if (mark === '') return parseNumberText(text);
-    const first = this.decimalMark;
-    if (first !== null && first.mark !== mark) {
-      const kinds = (m: string): string => (m === ',' ? 'a decimal comma' : 'a decimal point');
-      this.problems.add(
-        'non-numeric',
-        `${label} is ${quoteValue(where.value)}, written with ${kinds(mark)}, where line ${String(first.line)} has ${quoteValue(first.text)} with ${kinds(first.mark)}: a file writes its fractions one way (with both, "1.234" could be 1.234 or 1234); write them all with a decimal point`,
-        where,
-      );
-      return null;
-    }
-    if (first === null) this.decimalMark = { mark, line: this.scanner.line, text: where.value };
-    return parseNumberText(mark === ',' ? text.replace(',', '.') : text);
-  }
-
-  /** Notes (in `notes`) that numbers were read with a decimal comma. None when none had one. */
-  noteDecimalComma(notes: string[]): void {
-    if (this.decimalMark?.mark !== ',') return;
-    notes.push(`numbers read with a decimal comma (${quoteValue(this.decimalMark.text)} on line ${String(this.decimalMark.line)}), as the file writes them`);
+  finish(notes: string[]): void {
+    const separator = this.scanner.separator;
+    if (separator !== COMMA) this.marks.finish(this.problems, notes, separator === TAB ? 'tabs' : 'semicolons');
+    this.noteCurrency(notes);
   }
 
   /**
    * Notes (in `notes`) that prices were read without a currency sign: which sign, and in which
    * columns. None when no price had one.
    */
-  noteCurrency(notes: string[]): void {
+  private noteCurrency(notes: string[]): void {
     const currency = this.currency;
     if (currency === null) return;
     const columns = [...currency.columns].sort((a, b) => a - b).map((column) => this.names[column] ?? '');

@@ -169,27 +169,48 @@ export class CsvScanner {
 }
 
 /**
- * The byte between the fields of a CSV file, read from its first non-blank line (the header)
- * outside quotes: a comma when it has one, else a semicolon (a spreadsheet's CSV in a locale that
- * writes decimal commas), else a tab; a comma for a header of one field.
+ * The byte between the fields of a CSV file and where its header line starts: a first line
+ * `sep=;` (Excel's line naming the separator) names it, and the header is the line after;
+ * otherwise the header line (its first non-blank one) tells, outside quotes, by the separator it
+ * holds most of — a comma, a semicolon (a spreadsheet's CSV in a locale that writes decimal
+ * commas) or a tab, a comma on a tie (so every file read before reads as before) and for a header
+ * of one field. A header `Date;Open;…;Change, %` is separated by semicolons.
  */
-export function detectSeparator(bytes: Uint8Array, start = 0): number {
+export function detectSeparator(bytes: Uint8Array, start = 0): { readonly separator: number; readonly headerAt: number; readonly headerLine: number } {
   let p = start;
   const length = bytes.length;
-  while (p < length && ((bytes[p] ?? 0) === NEWLINE || bytes[p] === RETURN || bytes[p] === SPACE)) p++;
-  let semicolons = 0;
-  let tabs = 0;
+  let line = 1;
+  for (; p < length && ((bytes[p] ?? 0) === NEWLINE || bytes[p] === RETURN || bytes[p] === SPACE); p++) if (bytes[p] === NEWLINE) line++;
+  const named = separatorLine(bytes, p);
+  if (named !== null) return { separator: named.separator, headerAt: named.next, headerLine: line + 1 };
+  const counts = new Map<number, number>([
+    [COMMA, 0],
+    [SEMICOLON, 0],
+    [TAB, 0],
+  ]);
   let quoted = false;
   for (; p < length; p++) {
     const c = bytes[p] ?? 0;
     if (c === QUOTE) quoted = !quoted;
     else if (quoted) continue;
     else if (c === NEWLINE) break;
-    else if (c === COMMA) return COMMA;
-    else if (c === SEMICOLON) semicolons++;
-    else if (c === TAB) tabs++;
+    else if (counts.has(c)) counts.set(c, (counts.get(c) ?? 0) + 1);
   }
-  return semicolons > 0 ? SEMICOLON : tabs > 0 ? TAB : COMMA;
+  let separator = COMMA;
+  for (const [candidate, count] of counts) if (count > (counts.get(separator) ?? 0)) separator = candidate;
+  return { separator, headerAt: start, headerLine: 1 };
+}
+
+/** Excel's `sep=;` line at `at` (`sep=` and one of `,`, `;` or a tab, then the line's end): the separator and where the next line starts; null for any other line. */
+function separatorLine(bytes: Uint8Array, at: number): { readonly separator: number; readonly next: number } | null {
+  const head = [115, 101, 112, 61]; // "sep="
+  for (let k = 0; k < head.length; k++) if ((bytes[at + k] ?? 0) !== head[k] && (bytes[at + k] ?? 0) !== (head[k] ?? 0) - 32) return null;
+  const separator = bytes[at + 4] ?? 0;
+  if (separator !== COMMA && separator !== SEMICOLON && separator !== TAB) return null;
+  let p = at + 5;
+  while (p < bytes.length && (bytes[p] === SPACE || bytes[p] === RETURN)) p++;
+  if (p < bytes.length && bytes[p] !== NEWLINE) return null;
+  return { separator, next: Math.min(bytes.length, p + 1) };
 }
 
 /** Number of rows the input can hold at most (lines after the header), to size columns up front. */

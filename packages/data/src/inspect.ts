@@ -1,5 +1,5 @@
 import type { BarSeries } from '@ensemble/protocol';
-import { DAY_MS, checkArguments, nullAsAbsent, optionsIssue } from '@ensemble/protocol';
+import { DAY_MS, checkArguments, nullAsAbsent, optionsIssue, shapeIssue } from '@ensemble/protocol';
 import { marketDataIssue, timesIssue } from './arguments';
 import { inferIntradaySessions, intradayGaps } from './intraday-sessions';
 import type { IntradaySessions } from './intraday-sessions';
@@ -229,4 +229,26 @@ export function inspectMarketData(data: MarketData, options: { gapDays?: number 
     series,
     ...(data.dates === undefined ? {} : { dates: data.dates }),
   };
+}
+
+/** A split-like jump of one symbol's closes (see {@link splitJumps}). */
+export interface SymbolSplitJump {
+  readonly symbol: string;
+  readonly jump: PriceJump;
+}
+
+/**
+ * Every close of a daily or intraday series of `data` that jumps by a split's ratio (a
+ * {@link PriceJump} with a `split`), series by series in order: prices not adjusted for a split,
+ * which a backtest takes for a real move. Weekly and coarser bars are left out (a quarter's move
+ * can halve a close).
+ */
+export function splitJumps(data: Pick<MarketData, 'series'>): SymbolSplitJump[] {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('splitJumps', [shapeIssue(data, 'data', 'market data (with its series)', { series: 'array' })]);
+  return data.series.flatMap((series) => {
+    const frequency = inferFrequency(series.time);
+    if (frequency !== 'daily' && frequency !== 'intraday') return [];
+    return priceJumps(series).flatMap((jump) => (jump.split === null ? [] : [{ symbol: series.symbol, jump }]));
+  });
 }

@@ -80,13 +80,13 @@ export function classifyBadNumber(raw: string): DataRule {
 }
 
 /** A sentence for a raw value that is not a usable number, by rule (the value echoed safely). */
-export function describeBadNumber(rule: DataRule, raw: string, column: string): string {
+export function describeBadNumber(rule: DataRule, raw: string, column: string, decimalCommas = false): string {
   if (rule === 'missing-value') return `${column} is empty; every row needs a ${column} value`;
   if (rule === 'non-finite') return `${column} is ${quoteValue(raw)}, which is not a finite number`;
   if (PLACEHOLDER.test(raw.trim())) {
     return `${column} is ${quoteValue(raw)}, a placeholder for a missing value (Yahoo Finance writes a row of "null" for a day without prices): remove the row or fill in the value`;
   }
-  const hint = formattedNumberHint(raw.trim());
+  const hint = formattedNumberHint(raw.trim(), decimalCommas);
   if (hint !== null) return `${column} is ${quoteValue(raw)}, which is not a plain number: ${hint}`;
   return `${column} is ${quoteValue(raw)}, which is not a number (use a plain decimal such as 101.25)`;
 }
@@ -105,22 +105,32 @@ const CURRENCY = /^[+-]?[$€£¥]\s?[+-]?[\d.,]+$|^[+-]?[\d.,]+\s?[$€£¥]$/;
 const PERCENT = /^[+-]?[\d.,]+\s?%$/;
 const MAGNITUDES: Readonly<Record<string, string>> = { k: '1,000', m: '1,000,000', b: '1,000,000,000', t: '1,000,000,000,000' };
 
+/** A currency sign before or after a number, as a price may have it. */
+const CURRENCY_SIGN = /^[$€£¥]\s?|\s?[$€£¥]$/;
+
 /**
  * What a spreadsheet or a web page's export did to a number, and how to write it, or null when
  * the text looks like none of them: thousands separators (`1,234.5`), a decimal comma (`1234,5`,
  * `1.234,5`), a magnitude suffix (`58.41M`), a currency sign (`$184.25`) or a percent sign. A
  * comma between digits is never read as either separator: `1,234` is 1234 in one locale and
- * 1.234 in another.
+ * 1.234 in another. A currency sign a price may have is looked past (`$1,234.50` has thousands
+ * separators). In a file whose numbers may have a decimal comma (`decimalCommas`: one separated by
+ * semicolons or tabs), dots or spaces between groups of digits are thousands separators to drop,
+ * the decimal comma kept.
  */
-function formattedNumberHint(text: string): string | null {
-  if (THOUSANDS_COMMAS.test(text)) {
-    const plain = text.replaceAll(',', '');
+function formattedNumberHint(text: string, decimalCommas: boolean): string | null {
+  const bare = text.replace(CURRENCY_SIGN, '');
+  if (THOUSANDS_COMMAS.test(bare)) {
+    const plain = bare.replaceAll(',', '');
     // `1,234` alone could be a decimal comma too.
-    const also = /^[+-]?\d{1,3},\d{3}$/.test(text) ? ` (or ${text.replace(',', '.')}, if the comma is a decimal comma)` : '';
+    const also = /^[+-]?\d{1,3},\d{3}$/.test(bare) ? ` (or ${bare.replace(',', '.')}, if the comma is a decimal comma)` : '';
     return `it has thousands separators; write ${plain}${also}, without them (save the file with the number format "General", not with separators)`;
   }
-  if (THOUSANDS_DOTS.test(text) || DECIMAL_COMMA.test(text)) {
-    const plain = text.replace(/[. \u00a0\u202f]/g, '').replace(',', '.');
+  if (decimalCommas && THOUSANDS_DOTS.test(bare)) {
+    return `it has thousands separators; write ${bare.replace(/[. \u00a0\u202f]/g, '')}, without them (save the file with the number format "General", not with separators)`;
+  }
+  if (THOUSANDS_DOTS.test(bare) || DECIMAL_COMMA.test(bare)) {
+    const plain = bare.replace(/[. \u00a0\u202f]/g, '').replace(',', '.');
     return `it is written with a decimal comma; write ${plain}, with a decimal point and no thousands separators (save the file from a spreadsheet set to an English locale, or replace the commas)`;
   }
   const suffix = MAGNITUDE_SUFFIX.exec(text);

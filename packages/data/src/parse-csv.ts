@@ -106,8 +106,7 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   }
   // Rows whose day-month date was kept read no date.
   if (fastRows > (fast?.keptRows ?? 0)) input.dates.readFixedWidth();
-  reader.noteDecimalComma(input.notes);
-  reader.noteCurrency(input.notes);
+  reader.finish(input.notes);
   return rows.builders;
 }
 
@@ -145,8 +144,7 @@ function parseLongRows(input: CsvInput, scanner: CsvScanner, names: readonly str
     }
     builder.push(time, value, value, value, value, 0, scanner.line);
   }
-  reader.noteDecimalComma(input.notes);
-  reader.noteCurrency(input.notes);
+  reader.finish(input.notes);
   return rows.builders;
 }
 
@@ -221,8 +219,7 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
     }
     if (problems.full) break;
   }
-  reader.noteDecimalComma(input.notes);
-  reader.noteCurrency(input.notes);
+  reader.finish(input.notes);
   return builders;
 }
 
@@ -240,8 +237,10 @@ export function parseCsvRows(
   input: CsvInput,
   format: Exclude<DataFormat, 'json'> | undefined,
 ): { format: Exclude<DataFormat, 'json'>; builders: SeriesBuilder[]; duplicateHint?: string } {
-  const separator = detectSeparator(input.bytes, input.start);
-  const scanner = new CsvScanner(input.bytes, input.start, input.onProgress, separator);
+  const { separator, headerAt, headerLine } = detectSeparator(input.bytes, input.start);
+  const scanner = new CsvScanner(input.bytes, headerAt, input.onProgress, separator);
+  // After Excel's `sep=;` line, the header is line 2.
+  scanner.nextLine = headerLine;
   if (separator !== COMMA) input.notes.push(`fields separated by ${separator === SEMICOLON ? 'semicolons' : 'tabs'}, as the header line separates them`);
   if (!scanner.nextRow()) {
     input.problems.add('empty-file', 'the file is empty; expected a header line and data rows');
@@ -260,7 +259,10 @@ export function parseCsvRows(
   // outside them is read as one), the whole line one quoted field.
   const inner = scanner.count === 1 ? [';', '\t'].find((candidate) => (display[0] ?? '').includes(candidate)) : undefined;
   if (inner !== undefined) {
-    input.problems.add('missing-column', `the header is one column, ${listValues([display[0] ?? ''], { quoted: true })}: its fields are separated by ${inner === ';' ? 'semicolons' : 'tabs'} inside one pair of quotes, which make them one field; remove the quotes around the whole line (and around each data line)`, { row: 1 });
+    const which = inner === ';' ? 'semicolons' : 'tabs';
+    // Unquoted, it can only be a `sep=` line that named another separator.
+    const why = scanner.quoted[0] === 0 ? `, not by the separator the file's "sep=" line names; correct that line or remove it` : ` inside one pair of quotes, which make them one field; remove the quotes around the whole line (and around each data line)`;
+    input.problems.add('missing-column', `the header is one column, ${listValues([display[0] ?? ''], { quoted: true })}: its fields are separated by ${which}${why}`, { row: scanner.line });
     return { format: format ?? 'ohlcv', builders: [] };
   }
   // A file without a header (MetaTrader's history export): its first line names no column and starts with a date.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inspectMarketData } from './inspect';
+import { inspectMarketData, splitJumps } from './inspect';
 import { parseMarketData } from './parse';
 import { priceJumps } from './price-jumps';
 
@@ -51,5 +51,20 @@ describe('priceJumps', () => {
 
   it('checks the kind of its argument', () => {
     expect(() => priceJumps(null as never)).toThrow(/series/);
+  });
+});
+
+describe('splitJumps', () => {
+  it('lists the split-like jumps of every daily or intraday symbol, symbol by symbol, none of a monthly one and no jump without a split ratio', () => {
+    // A: 101 → 50.6 (2:1), 51 → 80 (×1.569, 4.6% from 3:2: no ratio). B: 90 → 61.2 (3:2). A monthly close halved: not listed.
+    const wide = ['date,A,B', ...[[100, 90], [101, 61.2], [50.6, 60], [51, 61], [80, 62]].map(([a, b], i) => `2024-01-0${String(i + 1)},${String(a)},${String(b)}`)].join('\n');
+    const found = splitJumps(parseMarketData(wide, { file: 'wide.csv' }));
+    expect(found.map(({ symbol, jump }) => [symbol, jump.fromClose, jump.toClose, jump.split])).toEqual([
+      ['A', 101, 50.6, '2:1'],
+      ['B', 90, 61.2, '3:2'],
+    ]);
+    const monthly = ['date,close', '2024-01-01,100', '2024-02-01,101', '2024-03-01,50.6', '2024-04-01,50'].join('\n');
+    expect(splitJumps(parseMarketData(monthly, { file: 'monthly.csv' }))).toEqual([]);
+    expect(() => splitJumps(null as never)).toThrow(/data/);
   });
 });

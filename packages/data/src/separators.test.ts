@@ -40,21 +40,64 @@ describe('files separated by semicolons or tabs', () => {
     expect(outcome('"date";"close, last"\n2020-01-02;1,5\n', { symbol: 's' })).toMatchObject({ series: [{ symbol: 'close, last', close: [1.5] }] });
   });
 
+  it("chooses the separator the header holds most of, takes Excel's sep= line, reads MetaTrader's <DATE> headers and says when rows use another separator", () => {
+    // A column named "Change, %" among semicolons.
+    const change = outcome('Date;Open;High;Low;Close;Volume;Change, %\n2020-01-02;1,5;1,6;1,4;1,55;100;0,5%\n', { symbol: 's' });
+    expect(change).toMatchObject({ series: [{ close: [1.55], volume: [100] }] });
+    // Excel's first line `sep=;`: the header is line 2, and problems keep their lines.
+    expect(outcome('sep=;\nDate;Close\n2020-01-02;1,5\n', { symbol: 's' })).toEqual(outcome('Date;Close\n2020-01-02;1,5\n', { symbol: 's' }));
+    expect(outcome('SEP=,\r\nDate,Close\r\n2020-01-02,x\r\n')).toMatchObject({ problems: [[3, 'Close', 'non-numeric', expect.any(String)]] });
+    expect(outcome('sep=,\nDate;Close\n2020-01-02;1\n')).toEqual({
+      problems: [[2, undefined, 'missing-column', 'the header is one column, "Date;Close": its fields are separated by semicolons, not by the separator the file\'s "sep=" line names; correct that line or remove it']],
+      truncated: false,
+    });
+    // MetaTrader 5's bar export: tabs, <NAMES>, dates YYYY.MM.DD and a time column.
+    const mt5 = '<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>\n2020.01.02\t09:30:00\t1.12100\t1.12200\t1.12000\t1.12150\t100\t0\t2\n';
+    expect(outcome(mt5, { symbol: 's' })).toMatchObject({ series: [{ time: [Date.UTC(2020, 0, 2, 9, 30)], open: [1.121], close: [1.1215], volume: [0] }] });
+    // A header separated by commas over rows separated by semicolons.
+    expect(outcome('Date,Open,High,Low,Close\n2020-01-02;1.5;1.6;1.4;1.55\n')).toEqual({
+      problems: [[2, 'Open', 'short-row', 'the row has 1 field but the header has 5; "Open" and later columns are missing (its fields are separated by semicolons, the header\'s by commas: write every line with one separator)']],
+      truncated: false,
+    });
+  });
+
   it('a tab between fields ends an empty one, where a comma file trims tabs as blanks', () => {
     expect(outcome('date\topen\thigh\tlow\tclose\tvolume\n2020-01-02\t\t2\t1\t1.75\t100\n', { symbol: 's' })).toEqual(outcome('date,open,high,low,close,volume\n2020-01-02,,2,1,1.75,100\n', { symbol: 's' }));
     expect(outcome('date,close\n\t2020-01-02 ,\t1.5\t\n', { symbol: 's' })).toEqual(outcome('date,close\n2020-01-02,1.5\n', { symbol: 's' }));
   });
 
-  it('a file with both decimal marks is refused where the second appears; other formats say how to write them', () => {
-    expect(outcome('date;close\n2020-01-02;1,5\n2020-01-03;1.234\n2020-01-06;1.234,5\n')).toEqual({
+  it('one decimal mark a file: both marks, a thousands dot beside decimal commas and only ambiguous dots are each one problem at the end', () => {
+    // A stray decimal point among decimal commas: named once, with the counts, not the five others.
+    const stray = `date;close\n2020-01-02;10.5\n${['03', '06', '07', '08', '09'].map((day) => `2020-01-${day};10,5`).join('\n')}\n`;
+    expect(outcome(stray)).toEqual({
+      problems: [[2, 'close', 'non-numeric', 'the file writes fractions both ways: with a decimal comma (5 values, the first on line 3: "10,5") and with a decimal point (1 value, the first on line 2: "10.5"); with both, "1.234" could be 1.234 or 1234. Write them all one way: with a decimal comma, as most are']],
+      truncated: false,
+    });
+    // Beside decimal commas, one dot and three digits is a thousands separator, wherever it comes.
+    expect(outcome('date;close\n2020-01-02;1.234\n2020-01-03;1,5\n2020-01-06;1.500\n')).toEqual({
+      problems: [[2, 'close', 'non-numeric', 'the file writes decimal commas (1 value, the first on line 3: "1,5"), so the dot of "1.234" (line 2, and 1 more like it) separates thousands: write 1234, without it']],
+      truncated: false,
+    });
+    // Nothing says which: 995 then 1.000 is 1 or 1000 (a price series read 1000 times too small).
+    expect(outcome('date;AAA\n2020-01-02;995\n2020-01-03;1.000\n2020-01-06;1.005\n')).toEqual({
+      problems: [[3, 'AAA', 'non-numeric', '"1.000" (line 3, and 1 more like it) could be 1 (a decimal point) or 1000 (a thousands dot): in this file separated by semicolons every number with a dot has one to three digits, the dot and three digits, and none says which — no decimal comma, no fraction of another length. Write the thousands without dots, the fractions with a decimal comma, or save the file with commas between its fields, where a dot is a decimal point']],
+      truncated: false,
+    });
+    // A fraction of another length says it: a decimal point, and 1.000 is 1.
+    expect(outcome('date\tclose\n2020-01-02\t1.000\n2020-01-03\t1.5\n', { symbol: 's' })).toMatchObject({ series: [{ close: [1, 1.5] }] });
+    // Thousands separators and a decimal comma: how to write them, keeping the comma.
+    expect(outcome('date;close\n2020-01-02;12.345.678\n2020-01-03;"$1.234,50"\n2020-01-06;1 234,5\n')).toEqual({
       problems: [
-        [3, 'close', 'non-numeric', 'close is "1.234", written with a decimal point, where line 2 has "1,5" with a decimal comma: a file writes its fractions one way (with both, "1.234" could be 1.234 or 1234); write them all with a decimal point'],
-        [4, 'close', 'non-numeric', 'close is "1.234,5", which is not a plain number: it is written with a decimal comma; write 1234.5, with a decimal point and no thousands separators (save the file from a spreadsheet set to an English locale, or replace the commas)'],
+        [2, 'close', 'non-numeric', 'close is "12.345.678", which is not a plain number: it has thousands separators; write 12345678, without them (save the file with the number format "General", not with separators)'],
+        [3, 'close', 'non-numeric', 'close is "$1.234,50", which is not a plain number: it has thousands separators; write 1234,50, without them (save the file with the number format "General", not with separators)'],
+        [4, 'close', 'non-numeric', 'close is "1 234,5", which is not a plain number: it has thousands separators; write 1234,5, without them (save the file with the number format "General", not with separators)'],
       ],
       truncated: false,
     });
-    // Whole numbers read alike with either mark.
-    expect(outcome('date;close\n2020-01-02;2\n2020-01-03;1,5\n2020-01-06;3\n', { symbol: 's' })).toMatchObject({ series: [{ close: [2, 1.5, 3] }] });
+    // Whole numbers, exponents without a mark included, read alike with either mark; a value
+    // refused for its size decides nothing.
+    expect(outcome('date;open;high;low;close;volume\n2020-01-02;2;2;2;2;1e3\n2020-01-03;1,5;1,5;1,5;1,5;2E+12\n2020-01-06;3;3;3;3;0\n', { symbol: 's' })).toMatchObject({ series: [{ close: [2, 1.5, 3], volume: [1000, 2e12, 0] }] });
+    expect(outcome('date;close\n2020-01-02;1.5e400\n2020-01-03;1,5\n')).toMatchObject({ problems: [[2, 'close', 'too-large', expect.any(String)]] });
     // A quoted header line: its semicolons are inside one field.
     expect(outcome('"date;close"\n"2020-01-02;1,5"\n')).toEqual({
       problems: [[1, undefined, 'missing-column', 'the header is one column, "date;close": its fields are separated by semicolons inside one pair of quotes, which make them one field; remove the quotes around the whole line (and around each data line)']],
@@ -81,16 +124,16 @@ describe('files separated by semicolons or tabs', () => {
     );
   });
 
-  // Property: with semicolons, every decimal written with a comma reads as with a point.
+  // Property: a file separated by semicolons with decimal commas loads as the same file separated
+  // by commas with decimal points.
   it('read a decimal comma as the decimal point it stands for (property)', () => {
     const price = fc.integer({ min: 1, max: 10_000_000 }).map((n) => (n / 1000).toString());
     fc.assert(
       fc.property(fc.array(fc.tuple(price, price), { minLength: 1, maxLength: 15 }), (rows) => {
-        const lines = rows.map(([a, b], i) => `2001-01-${String(i + 1).padStart(2, '0')};${a};${b}`);
-        const pointed = `date;AAA;BBB\n${lines.join('\n')}\n`;
-        const commas = `date;AAA;BBB\n${lines.map((line) => line.replace(/(\d)\.(\d)/g, '$1,$2')).join('\n')}\n`;
+        const day = (i: number): string => `2001-01-${String(i + 1).padStart(2, '0')}`;
+        const pointed = `date,AAA,BBB\n${rows.map(([a, b], i) => `${day(i)},${a},${b}`).join('\n')}\n`;
+        const commas = `date;AAA;BBB\n${rows.map(([a, b], i) => `${day(i)};${a.replace('.', ',')};${b.replace('.', ',')}`).join('\n')}\n`;
         const point = outcome(pointed, { symbol: 's' });
-        // A file whose prices are all whole numbers has no fraction to write either way.
         expect(outcome(commas, { symbol: 's' })).toEqual(point);
         expect(point).toHaveProperty('series');
       }),

@@ -57,7 +57,7 @@ export type { RunWalkForwardOptions, TrainFailures, WalkForwardResult, WalkForwa
 export { runWalkForward } from './walk-forward/run-walk-forward';
 export type { WalkForwardDirectoryOutcome } from './walk-forward/walk-forward-outputs';
 export { WALK_FORWARD_OUTPUT_FILES, runWalkForwardToDirectory, walkForwardOutputFiles, walkForwardWindowsCsv } from './walk-forward/walk-forward-outputs';
-export type { BaseConfig, GridPlan, GridSpec, PlanSweepOptions, PlannedParameter, SweepPlan } from './sweep/sweep-plan';
+export type { BaseConfig, DataNotes, GridPlan, GridSpec, PlanSweepOptions, PlannedParameter, SweepPlan } from './sweep/sweep-plan';
 export { BASE_COMBINATION_CHECKS, MAX_COMBINATIONS, combinationValues, loadBaseConfig, planGrid, planSweep, planSweepFile, sampleIndices } from './sweep/sweep-plan';
 export {
   EULER_MASCHERONI,

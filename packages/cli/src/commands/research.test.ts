@@ -309,6 +309,39 @@ describe('ensemble sweep', () => {
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('--train <length> shortcut: train window, bars (750), calendar days or weeks (10d, 2w) or calendar months or years (36m, 3y)');
   });
 
+  it('notes what loading the data did and its split-like jumps, as `ensemble backtest` does, worded for the flags or the spec', async () => {
+    // 60 weekdays from 2020-01-01, semicolons and decimal commas, an Adj Close column; the close halves on the 40th.
+    const rows = ['Date;Open;High;Low;Close;Adj Close;Volume'];
+    for (let k = 0, day = Date.UTC(2020, 0, 1); k < 60; day += 86_400_000) {
+      if ([0, 6].includes(new Date(day).getUTCDay())) continue;
+      const close = (k >= 40 ? 50 : 100) + (k % 3);
+      const text = String(close).concat(',5');
+      rows.push([new Date(day).toISOString().slice(0, 10), text, text, text, text, text, '1000'].join(';'));
+      k++;
+    }
+    writeFileSync(at('split.csv'), `${rows.join('\n')}\n`);
+    const notes = (advice: string): string[] => [
+      'note: fields separated by semicolons, as the header line separates them',
+      `note: column "Adj Close" ignored: prices are as traded, not adjusted for splits and dividends; ${advice} to scale open, high, low and close by "Adj Close" / close`,
+      'note: numbers read with a decimal comma ("100,5" on line 2), as the file writes them',
+      `note: split's close goes from 100.5 to 51.5 on 2020-02-26 (-48.76%), as a 2:1 split would: if the prices are not adjusted for it, the run takes it for a real move (use split-adjusted prices, or ${advice} with an adjusted close column; ensemble data inspect lists every jump)`,
+    ];
+    const flags = ['--strategy', 'sma-crossover', '--data', at('split.csv'), '--vary', 'fast=3,5', '--param', 'slow=10', '--workers', '1', '--no-progress'];
+    const sweep = await cli(['sweep', ...flags, '--out', at('split-sweep')]);
+    expect(sweep.code).toBe(0);
+    expect(sweep.stdout.split('\n').slice(0, 5)).toEqual([...notes('run with --adjust'), expect.stringMatching(/^Sweep [0-9a-f]{12} · objective sharpe/)]);
+    const walk = await cli(['walk-forward', ...flags, '--train', '30', '--test', '10', '--out', at('split-wf')]);
+    expect(walk.code).toBe(0);
+    expect(walk.stdout.split('\n').slice(0, 5)).toEqual([...notes('run with --adjust'), expect.stringMatching(/^Walk-forward [0-9a-f]{12}/)]);
+    const spec = writeSpec('split-spec.json', { kind: 'backtest', config: { data: { file: at('split.csv') }, strategy: 'sma-crossover', params: { slow: 10 } }, parameters: [{ path: 'params.fast', values: [3, 5] }] });
+    const specified = await cli(['sweep', '--spec', spec, '--workers', '1', '--no-progress', '--out', at('split-spec')]);
+    expect(specified.code).toBe(0);
+    expect(specified.stdout.split('\n').slice(0, 4)).toEqual(notes('set "adjust": true in data'));
+    // An embedded data set's notes are in its description (`ensemble data list`): none here.
+    const dataset = await cli(['sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2019-01-01', '--vary', 'fast=3,5', '--param', 'slow=10', '--workers', '1', '--no-progress', '--out', at('sp500-sweep')]);
+    expect(dataset.stdout.startsWith('Sweep ')).toBe(true);
+  });
+
   it('--resume without a journal yet says every job runs', async () => {
     const { code, stderr } = await cli(['sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2015-01-01', '--vary', 'fast=5,10', '--workers', '1', '--no-progress', '--resume', '--out', at('resume-new')]);
     expect(code, stderr).toBe(0);

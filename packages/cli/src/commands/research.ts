@@ -4,7 +4,8 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { METRIC_DESCRIPTIONS, unboundedMetricText } from '@ensemble/performance';
-import { ConfigError, EnsembleError, echoValue } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
+import { getDatasetInfo } from '@ensemble/data';
 import type { RunError } from '@ensemble/protocol';
 import {
   JOURNAL_FILE,
@@ -25,7 +26,7 @@ import {
   walkForwardReportInput,
 } from '@ensemble/research';
 import type { PlanSweepOptions, ResearchReportOptions, StrategyFileImporter } from '@ensemble/research';
-import type { JobExecutor, JournalResumed, ResearchProgress, SweepPlan, SweepResult, WalkForwardResult, WalkForwardStep } from '@ensemble/research';
+import type { DataNotes, JobExecutor, JournalResumed, ResearchProgress, SweepPlan, SweepResult, WalkForwardResult, WalkForwardStep } from '@ensemble/research';
 import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
 import { QueueConnectionError, SweepRemovedError, shortSweepId } from '@ensemble/research-redis';
 import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
@@ -46,7 +47,7 @@ import { parseDuration, parseWorkers } from '../research-options';
 import { releaseTemporaryFile, trackTemporaryFile } from '../temporary-files';
 import { researchWorkerUrl } from '../research-worker-url';
 import { importStrategyDefinitions, strategyFromFile } from '../strategy-modules';
-import { dataProblemsAsGiven, missingDataSource } from '../data-source';
+import { dataProblemsAsGiven, loadNotes, missingDataSource, splitJumpNotes } from '../data-source';
 import { addQueueOptions, queueExecutor } from './queue';
 import type { ClosableExecutor, QueueFlags } from './queue';
 
@@ -516,6 +517,21 @@ async function bestReproduces(plan: SweepPlan, result: SweepResult): Promise<str
   return `the best combination (index ${String(best.index)}) run again on its own gives ${metric} ${value === null ? 'no value' : text(value)}, not ${text(best.objective)}: a strategy file keeps state between runs (a module-level variable, a cache) or is not deterministic, so the ranking depends on the order the jobs ran in and best-config.json will not reproduce it. Keep every state in what create() returns.`;
 }
 
+/**
+ * The notes on the base config's data that `ensemble backtest` prints with its data (columns
+ * ignored, prices adjusted, a separator, a decimal comma, a currency sign; closes that jump by a
+ * split's ratio), as `note: …` lines: of a file always, of an embedded data set only when it was
+ * adjusted or sorted (its description says which column it ignores). The advice is worded for
+ * the flags when the spec was built from them, else for the config.
+ */
+export function researchDataNotes(notes: DataNotes, flags: Pick<ResearchFlags, 'spec' | 'config'>): string[] {
+  const { data } = notes;
+  const advice = flags.spec === undefined && flags.config === undefined ? 'flag' : 'config';
+  const dataset = data.name === undefined ? undefined : getDatasetInfo(data.name);
+  const all = [...loadNotes(notes, dataset, { requested: data.adjust === true || data.sort === true, advice }), ...splitJumpNotes(notes.splitJumps, { advice })];
+  return all.map((note) => `note: ${echoValue(note, MAX_LINE_LENGTH)}\n`);
+}
+
 /** Registers `ensemble sweep`: a parameter sweep from a spec, on worker threads, into a directory. */
 export function registerSweepCommand(program: Command, io: CliIo): Command {
   return researchCommand(
@@ -560,6 +576,7 @@ ratio, PBO, parameter stability).
     .action(async (flags: ResearchFlags) => {
       const { plan, spec } = await researchPlan(io, flags, 'sweep', { file: planSweepFile, spec: planSweep });
       await checkOutputs(io, flags, SWEEP_OUTPUT_FILES, spec, plan.jobs);
+      for (const line of researchDataNotes(plan.dataNotes, flags)) io.stdout.write(line);
       await runResearch(
         io,
         flags,
@@ -604,6 +621,7 @@ walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.
     .action(async (flags: ResearchFlags) => {
       const { plan, spec } = await researchPlan(io, flags, 'walk-forward', { file: planWalkForwardFile, spec: planWalkForward });
       await checkOutputs(io, flags, WALK_FORWARD_OUTPUT_FILES, spec, plan.trainJobs);
+      for (const line of researchDataNotes(plan.base.dataNotes, flags)) io.stdout.write(line);
       await runResearch(io, flags, 'walk-forward ', { researchId: plan.planId, spec, jobs: plan.trainJobs.length }, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput, walkForwardFailure);
     });
 }

@@ -21,6 +21,19 @@ const runConfig = {
 };
 
 describe('planSweep', () => {
+  it("carries the notes of its base data's load and its split-like jumps, for a summary", async () => {
+    const dir = await temporaryDirectory('sweep-notes-');
+    // Semicolons, an ignored Adj Close column, and a close halved on the third bar (a 2:1 split).
+    await writeFile(join(dir, 'prices.csv'), 'date;open;high;low;close;adj close\n2020-01-01;10;10;10;10;5\n2020-01-02;10;10;10;10;5\n2020-01-03;5;5;5;5;5\n2020-01-06;5;5;5;5;5\n');
+    const plan = await planSweep({ kind: 'backtest', config: { data: { file: 'prices.csv' }, strategy: 'buy-and-hold' }, parameters: [{ path: 'cash', values: [1000, 2000] }] }, { baseDir: dir });
+    expect(plan.dataNotes.data).toEqual(plan.jobs[0]?.data[0]);
+    expect(plan.dataNotes.notes).toEqual([
+      'fields separated by semicolons, as the header line separates them',
+      'column "adj close" ignored: prices are as traded, not adjusted for splits and dividends; load with adjust: true to scale open, high, low and close by "adj close" / close',
+    ]);
+    expect(plan.dataNotes.splitJumps.map(({ symbol, jump }) => [symbol, jump.fromClose, jump.toClose, jump.split])).toEqual([['prices', 10, 5, '2:1']]);
+  });
+
   it('expands the grid, skips what the constraints reject and addresses strategies by id', async () => {
     const plan = await planSweep({
       config: runConfig,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { createSeededRandom, getSeries, selectMarketData, selectRange } from '@ensemble/data';
-import type { MarketData } from '@ensemble/data';
+import { createSeededRandom, getSeries, selectMarketData, selectRange, splitJumps } from '@ensemble/data';
+import type { MarketData, SymbolSplitJump } from '@ensemble/data';
 import { checkRunData, parseRunConfig, runSymbols } from '@ensemble/orchestrator';
 import type { RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
 import { inferPeriodsPerYear } from '@ensemble/performance';
@@ -47,6 +47,21 @@ export interface BaseConfig {
   readonly config: Record<string, unknown>;
   readonly data: DataRef;
   readonly modules: readonly StrategyModuleRef[];
+  /** What loading its data did and its split-like jumps, for a summary to note. */
+  readonly dataNotes: DataNotes;
+}
+
+/**
+ * What the load of a base config's whole data file (or data set) did that the data does not show
+ * (`MarketData.notes`: columns ignored, prices adjusted, a separator, a decimal comma, a currency
+ * sign), and its closes that jump by a split's ratio (`splitJumps` of `@ensemble/data`): what
+ * `ensemble backtest` notes in its summary, for a sweep's or walk-forward's to note too.
+ */
+export interface DataNotes {
+  /** The data they are of: the base config's. */
+  readonly data: DataRef;
+  readonly notes: readonly string[];
+  readonly splitJumps: readonly SymbolSplitJump[];
 }
 
 /** A planned sweep: every job to run, with what the outputs need to describe it. */
@@ -72,6 +87,8 @@ export interface SweepPlan {
    * the same excess returns.
    */
   readonly riskFreePerPeriod: readonly number[];
+  /** What loading the base config's data did, and its split-like jumps (see {@link DataNotes}). */
+  readonly dataNotes: DataNotes;
 }
 
 /** Options of {@link planSweep}. */
@@ -261,7 +278,7 @@ export async function loadBaseConfig(
     }
   }
   // Jobs carry the parsed config: every default spelled out, so any field can be varied.
-  return { kind, config: resolved, data: ref, modules, registry };
+  return { kind, config: resolved, data: ref, modules, registry, dataNotes: { data: ref, notes: loaded.notes ?? [], splitJumps: splitJumps(loaded) } };
 }
 
 /**
@@ -650,6 +667,7 @@ export async function planSweep(input: unknown, given: PlanSweepOptions = {}): P
     notSampled: grid.notSampled,
     jobs,
     riskFreePerPeriod: await riskFreePerPeriod(grid.base, jobs),
+    dataNotes: grid.base.dataNotes,
   };
 }
 
