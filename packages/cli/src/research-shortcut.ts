@@ -269,9 +269,11 @@ const COST_MODEL_FLAGS: readonly { readonly key: 'commissionRate' | 'commissionP
  * strategy file `--strategy` names, when the caller loaded it (it types `--param` values and
  * checks `--sizing` and `--rebalance` against the strategy's kind, as `ensemble backtest` does).
  */
-export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'walk-forward', fromFile?: StrategyDefinition): ShortcutSpec {
+export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'walk-forward', fromFile?: StrategyDefinition, configKind: 'backtest' | 'run' | null = null): ShortcutSpec {
   const problems = new FlagProblems();
   const backtest = flags.config === undefined;
+  // A --config that is a backtest config (a sweep's best-config.json of one): a backtest base.
+  const backtestBaseGiven = backtest || configKind === 'backtest';
   let config: string | Record<string, unknown> = flags.config ?? {};
   let origins: ReadonlyMap<string, string> = new Map();
   if (flags.config !== undefined) {
@@ -293,7 +295,7 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
   }
   const vary = flags.vary ?? [];
   if (vary.length === 0) problems.add('--vary', `at least one is needed: ${VARY_FORM}`);
-  const parameters = nameClashingParameters(vary.map((text) => varyParameter(text, backtest, problems)));
+  const parameters = nameClashingParameters(vary.map((text) => varyParameter(text, backtestBaseGiven, problems)));
   // A varied field that a flag also sets: the flag's value would be replaced in every combination without a word.
   parameters.forEach((parameter, k) => {
     const path = typeof parameter.path === 'string' ? parameter.path : '';
@@ -318,7 +320,7 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
   if (flags.seed !== undefined && flags.sample === undefined) problems.add(flagText('--seed', flags.seed ?? ''), 'goes with --sample N (the number of combinations to draw)');
   const pboBlocks = wholeNumber(problems, '--pbo-blocks', flags.pboBlocks);
   const spec: Record<string, unknown> = {
-    kind: backtest ? 'backtest' : 'run',
+    kind: backtestBaseGiven ? 'backtest' : 'run',
     config,
     parameters,
     constraints: [...(flags.constraint ?? [])],

@@ -342,6 +342,22 @@ describe('ensemble sweep', () => {
     expect(dataset.stdout.startsWith('Sweep ')).toBe(true);
   });
 
+  it("takes a backtest config as --config (a backtest sweep's best-config.json), its parameters by name", async () => {
+    const first = await cli(['sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2019-01-01', '--vary', 'fast=3,5', '--param', 'slow=20', '--workers', '1', '--no-progress', '--out', at('kind-first')]);
+    expect(first.code).toBe(0);
+    const again = await cli(['sweep', '--config', at('kind-first/best-config.json'), '--vary', 'fast=3,5', '--workers', '1', '--no-progress', '--out', at('kind-again')]);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    // The same combinations, the same metrics: the best config is the base with the best parameters.
+    const rows = (dir: string): unknown => (JSON.parse(readFileSync(at(`${dir}/results.json`), 'utf8')) as { rows: { parameters: unknown; metrics: unknown }[] }).rows.map((row) => [row.parameters, row.metrics]);
+    expect(rows('kind-again')).toEqual(rows('kind-first'));
+    // In a spec, the kind is said.
+    const spec = writeSpec('kind-spec.json', { config: at('kind-first/best-config.json'), parameters: [{ path: 'params.fast', values: [3, 5] }] });
+    const refused = await cli(['sweep', '--spec', spec, '--out', at('kind-spec')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('kind: is "run" (the default), but the base config is a backtest config (one "strategy", no "strategies"): set "kind": "backtest" in the spec');
+  });
+
   it('--resume without a journal yet says every job runs', async () => {
     const { code, stderr } = await cli(['sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2015-01-01', '--vary', 'fast=5,10', '--workers', '1', '--no-progress', '--resume', '--out', at('resume-new')]);
     expect(code, stderr).toBe(0);

@@ -12,6 +12,7 @@ import {
   SWEEP_OUTPUT_FILES,
   WALK_FORWARD_OUTPUT_FILES,
   createLocalExecutor,
+  configKindOf,
   createLocalResolvers,
   planSweep,
   planSweepFile,
@@ -400,7 +401,9 @@ async function researchPlan<TPlan>(
   // A strategy file's definition types --param values and is what --sizing and --rebalance are checked against, as in `ensemble backtest`.
   const needsDefinition = flags.config === undefined && flags.strategy !== undefined && ((flags.param?.length ?? 0) > 0 || flags.sizing !== undefined || flags.rebalance !== undefined);
   const fromFile = needsDefinition ? await strategyFromFile(flags.strategy ?? '', io.cwd) : undefined;
-  const built = shortcutSpec(flags, command, fromFile?.definition);
+  // The kind of a --config base, from the file (a planning error says what is wrong with one that cannot be read).
+  const given = flags.config === undefined ? undefined : await jsonOf(path.resolve(io.cwd, flags.config));
+  const built = shortcutSpec(flags, command, fromFile?.definition, given !== null && typeof given === 'object' && !Array.isArray(given) ? configKindOf(given as Record<string, unknown>) : null);
   try {
     return { plan: await plan.spec(built.spec, { baseDir: io.cwd, source: COMMAND_LINE, importer: importStrategyDefinitions }), spec: built.spec };
   } catch (error) {
@@ -472,7 +475,7 @@ function researchCommand(program: Command, name: string, description: string, ex
     .description(description)
     .option('-s, --spec <file>', 'the spec (JSON; `ensemble schema ' + name + '` prints its JSON Schema); or build it with the flags below')
     .requiredOption('-o, --out <dir>', 'the output directory (created if missing)')
-    .option('-c, --config <file>', 'shortcut: the base run config (as `ensemble run` reads)')
+    .option('-c, --config <file>', 'shortcut: the base config, a run config or a backtest config (as `ensemble run` reads; a sweep\'s best-config.json)')
     .option('--strategy <name|file>', 'shortcut: a backtest base, one strategy (registry name or .ts/.js file), with --data')
     .option('--data <dataset|file>', 'shortcut: the backtest base\'s data, an embedded data set or a CSV/JSON file')
     .option('--dataset <name>', 'shortcut: the backtest base\'s data, an embedded data set (as `ensemble backtest` takes it)');

@@ -21,6 +21,17 @@ const runConfig = {
 };
 
 describe('planSweep', () => {
+  it('refuses a base config of the other kind than the spec\'s by its kind, not by each of its fields', async () => {
+    const backtest = { data: { dataset: 'sp500' }, strategy: 'sma-crossover', params: { slow: 50 } };
+    expect(await issuesOf(planSweep({ config: backtest, parameters: [{ path: 'params.fast', values: [5, 10] }] }, { source: 'spec.json' }))).toEqual([
+      'kind: is "run" (the default), but the base config is a backtest config (one "strategy", no "strategies"): set "kind": "backtest" in the spec',
+    ]);
+    expect(await issuesOf(planSweep({ kind: 'backtest', config: runConfig, parameters: [{ path: 'strategies.trend.params.fast', values: [5, 10] }] }))).toEqual([
+      'kind: is "backtest", but the base config is a run config ("strategies", no "strategy"): set "kind": "run" in the spec',
+    ]);
+    expect((await planSweep({ kind: 'backtest', config: backtest, parameters: [{ path: 'params.fast', values: [5, 10] }] })).jobs).toHaveLength(2);
+  });
+
   it("carries the notes of its base data's load and its split-like jumps, for a summary", async () => {
     const dir = await temporaryDirectory('sweep-notes-');
     // Semicolons, an ignored Adj Close column, and a close halved on the third bar (a 2:1 split).

@@ -202,6 +202,13 @@ function parsedBase(
   }
 }
 
+/** The kind of config `raw` plainly is — `backtest` with a `strategy` and no `strategies`, `run` the other way round — or null when it is neither. */
+export function configKindOf(raw: Record<string, unknown>): 'backtest' | 'run' | null {
+  if (typeof raw.strategy === 'string' && raw.strategies === undefined) return 'backtest';
+  if (Array.isArray(raw.strategies) && raw.strategy === undefined) return 'run';
+  return null;
+}
+
 /**
  * The base config of a spec: read (a path relative to `baseDir`), its strategy files loaded and
  * hashed, validated, its data file made absolute and hashed. Also returns the registry with the
@@ -229,6 +236,13 @@ export async function loadBaseConfig(
   const source = file ?? options.source;
   const prefix = (issue: ConfigIssue): ConfigIssue => (file === undefined ? { ...issue, path: issue.path === '' ? 'config' : `config.${issue.path}` } : issue);
   if (!isRecord(raw)) fail([prefix({ path: '', message: 'must be a JSON object' })], source);
+  // A base of the other kind than the spec's (a sweep's best-config.json of a backtest, under the
+  // default kind "run"): said so, where its fields would each be an unknown key of the other kind.
+  const other = configKindOf(raw);
+  if (other !== null && other !== kind) {
+    const what = other === 'backtest' ? 'a backtest config (one "strategy", no "strategies")' : 'a run config ("strategies", no "strategy")';
+    fail([{ path: 'kind', message: `is "${kind}"${kind === 'run' ? ' (the default)' : ''}, but the base config is ${what}: set "kind": "${other}" in the spec` }], options.source);
+  }
   const configDir = file === undefined ? options.baseDir : dirname(file);
   const given = isRecord(raw.data) ? (raw.data as DataSourceInput & Record<string, unknown>) : undefined;
   const data = given?.file === undefined || isAbsolute(given.file) ? given : { ...given, file: resolve(configDir, given.file) };
