@@ -65,6 +65,10 @@ export class RowReader {
       return false;
     }
     if (count === width) return true;
+    // A separator after the last field of a row (an empty field the header has no name for), or of
+    // the header (a nameless column the rows leave out): what some exports write, and nothing lost.
+    if (count === width + 1 && this.scanner.isEmpty(width)) return true;
+    if (count < width && this.names.slice(count).every((name) => name === '')) return true;
     if (count < width) {
       this.problems.add('short-row', `the row has ${count} ${count === 1 ? 'field' : 'fields'} but the header has ${width}; ${quoteValue(this.names[count] ?? '')} and later columns are missing${this.otherSeparator()}`, {
         row: line,

@@ -15,7 +15,7 @@ export const PROGRESS_ROWS = 65_536;
 /**
  * Walks UTF-8 CSV bytes row by row without allocating: each field is a `[start, end)` byte range
  * (quotes removed, blanks around the value trimmed, inside quotes too), so numbers and dates parse
- * in place. Blank lines
+ * in place. Blank lines, and lines of separators alone,
  * are skipped; `line` is the 1-based line where the current row starts. Fields may be quoted
  * (`"a,b"`, `""` for a quote, line breaks inside quotes); `\n` and `\r\n` both end a row.
  */
@@ -65,10 +65,12 @@ export class CsvScanner {
     const bytes = this.bytes;
     const length = bytes.length;
     let p = this.position;
+    const separator = this.separator;
     for (;;) {
       let q = p;
       let c = 0;
-      while (q < length && ((c = bytes[q] ?? 0) === SPACE || c === TAB || c === RETURN)) q++;
+      // A line of blanks and separators alone (`;;;;;`, what a spreadsheet leaves of cleared cells) is blank too.
+      while (q < length && ((c = bytes[q] ?? 0) === SPACE || c === TAB || c === RETURN || c === separator)) q++;
       if (q >= length) {
         this.position = length;
         return false;
@@ -80,7 +82,6 @@ export class CsvScanner {
     this.line = this.nextLine;
     this.unclosed = -1;
     let count = 0;
-    const separator = this.separator;
     // Blanks before a value: a tab too, unless tabs separate the fields (then it ends an empty one).
     const tabBlank = separator !== TAB;
     for (;;) {

@@ -61,6 +61,16 @@ describe('files separated by semicolons or tabs', () => {
     });
   });
 
+  it("skips a line of separators alone, and takes one separator after a row's or the header's last field", () => {
+    const plain = outcome('date,open,high,low,close,volume\n2020-01-02,1,2,1,1.5,5\n2020-01-03,1,2,1,1.5,5\n', { symbol: 's' });
+    expect(outcome('date;open;high;low;close;volume\n2020-01-02;1;2;1;1,5;5\n;;;;;\n ; ;\r\n2020-01-03;1;2;1;1,5;5\n;;;;;', { symbol: 's' })).toEqual(plain);
+    expect(outcome('date,open,high,low,close,volume\n2020-01-02,1,2,1,1.5,5,\n2020-01-03,1,2,1,1.5,5,\n', { symbol: 's' })).toEqual(plain);
+    expect(outcome('date,open,high,low,close,volume,\n2020-01-02,1,2,1,1.5,5\n2020-01-03,1,2,1,1.5,5\n', { symbol: 's' })).toEqual(plain);
+    // A field after the last that is not empty is still a long row; a missing named column a short one.
+    expect(outcome('date,close\n2020-01-02,1,x\n')).toMatchObject({ problems: [[2, '#3', 'long-row', expect.any(String)]] });
+    expect(outcome('date,open,high,low,close\n2020-01-02,1,2,1\n')).toMatchObject({ problems: [[2, 'close', 'short-row', expect.any(String)]] });
+  });
+
   it('a tab between fields ends an empty one, where a comma file trims tabs as blanks', () => {
     expect(outcome('date\topen\thigh\tlow\tclose\tvolume\n2020-01-02\t\t2\t1\t1.75\t100\n', { symbol: 's' })).toEqual(outcome('date,open,high,low,close,volume\n2020-01-02,,2,1,1.75,100\n', { symbol: 's' }));
     expect(outcome('date,close\n\t2020-01-02 ,\t1.5\t\n', { symbol: 's' })).toEqual(outcome('date,close\n2020-01-02,1.5\n', { symbol: 's' }));
