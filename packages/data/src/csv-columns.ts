@@ -11,6 +11,8 @@ export const SYMBOL_COLUMNS: readonly string[] = ['symbol', 'ticker'];
 export const PRICE_COLUMNS: readonly string[] = ['price', 'close'];
 /** Header names accepted for the close of an OHLCV file: `close/last` is nasdaq.com's. */
 export const CLOSE_COLUMNS: readonly string[] = ['close', 'close/last'];
+/** Header names accepted for the volume of an OHLCV file: `vol` is MetaTrader's `<VOL>`. */
+export const VOLUME_COLUMNS: readonly string[] = ['volume', 'vol'];
 /** Header names of an adjusted close (Yahoo Finance's `Adj Close`), lower-cased. */
 export const ADJ_CLOSE_COLUMNS: readonly string[] = ['adj close', 'adjclose', 'adj_close', 'adjusted close', 'adjusted_close'];
 

@@ -1,6 +1,6 @@
 import { DAY_MS, echoValue, listValues, quoteValue } from '@ensemble/protocol';
 import { COMMA, SEMICOLON, TAB, type CsvScanner } from './csv-scanner';
-import { DecimalMarks, readDecimal } from './decimal-marks';
+import { readDecimal, type DecimalMark } from './decimal-marks';
 import type { DateReader } from './date-patterns';
 import { ClockChecks, MERIDIEM, notATimeOfDay, parseTimeOfDay } from './clock-checks';
 import { formatTime } from './dates';
@@ -26,8 +26,8 @@ export class RowReader {
   private readonly clocks: ClockChecks;
   /** The time column of the row being read, for {@link clocks}. */
   private timeColumn = 0;
-  /** The decimal marks of a file not separated by commas. */
-  private readonly marks = new DecimalMarks();
+  /** The decimal mark of a file not separated by commas, decided before its rows are read (`decideDecimalMark`). */
+  decimalMark: DecimalMark = null;
   /** The currency sign prices were read without (nasdaq.com's `$184.25`), the line it was first seen on and the columns it was on; null before any. */
   private currency: { readonly sign: string; readonly line: number; readonly columns: Set<number> } | null = null;
 
@@ -139,14 +139,11 @@ export class RowReader {
       return Number.NaN;
     }
     const text = priced === null ? raw.trim() : (priced[2] ?? priced[3] ?? '');
-    // Not separated by commas: a number may have a decimal comma, one mark a file.
-    const read = commaFile ? null : readDecimal(text);
-    if (read !== null) value = read.value;
+    // Not separated by commas: a number may have a decimal comma, the file's one mark.
+    if (!commaFile) value = readDecimal(text, this.decimalMark);
     else if (priced !== null) value = parseNumberText(text);
     rule = valueRule(value, kind);
     if (rule === null) {
-      // A mark the file refuses: said once, at the end (`finish`).
-      if (read !== null && !this.marks.accept(read.mark ?? '', where)) return Number.NaN;
       if (sign !== null) {
         // A price with a currency sign (nasdaq.com writes `$184.25`): the number, noted.
         if (this.currency === null) this.currency = { sign, line: scanner.line, columns: new Set([column]) };
@@ -163,14 +160,8 @@ export class RowReader {
     return Number.NaN;
   }
 
-  /**
-   * What the file's values leave to say once all are read: a file not separated by commas whose
-   * decimal marks disagree, or say nothing, is a problem; a decimal comma, or a currency sign, a
-   * note (in `notes`).
-   */
+  /** What the file's values leave to say once all are read: a currency sign, as a note (in `notes`). */
   finish(notes: string[]): void {
-    const separator = this.scanner.separator;
-    if (separator !== COMMA) this.marks.finish(this.problems, notes, separator === TAB ? 'tabs' : 'semicolons');
     this.noteCurrency(notes);
   }
 

@@ -177,13 +177,13 @@ export class CsvScanner {
  * commas) or a tab, a comma on a tie (so every file read before reads as before) and for a header
  * of one field. A header `Date;Open;…;Change, %` is separated by semicolons.
  */
-export function detectSeparator(bytes: Uint8Array, start = 0): { readonly separator: number; readonly headerAt: number; readonly headerLine: number } {
+export function detectSeparator(bytes: Uint8Array, start = 0): { readonly separator: number; readonly headerAt: number; readonly headerLine: number; readonly named: boolean } {
   let p = start;
   const length = bytes.length;
   let line = 1;
   for (; p < length && ((bytes[p] ?? 0) === NEWLINE || bytes[p] === RETURN || bytes[p] === SPACE); p++) if (bytes[p] === NEWLINE) line++;
   const named = separatorLine(bytes, p);
-  if (named !== null) return { separator: named.separator, headerAt: named.next, headerLine: line + 1 };
+  if (named !== null) return { separator: named.separator, headerAt: named.next, headerLine: line + 1, named: true };
   const counts = new Map<number, number>([
     [COMMA, 0],
     [SEMICOLON, 0],
@@ -199,15 +199,16 @@ export function detectSeparator(bytes: Uint8Array, start = 0): { readonly separa
   }
   let separator = COMMA;
   for (const [candidate, count] of counts) if (count > (counts.get(separator) ?? 0)) separator = candidate;
-  return { separator, headerAt: start, headerLine: 1 };
+  return { separator, headerAt: start, headerLine: 1, named: false };
 }
 
-/** Excel's `sep=;` line at `at` (`sep=` and one of `,`, `;` or a tab, then the line's end): the separator and where the next line starts; null for any other line. */
+/** Excel's `sep=;` line at `at` (`sep=` and one character, then the line's end): the separator and where the next line starts; null for any other line. */
 function separatorLine(bytes: Uint8Array, at: number): { readonly separator: number; readonly next: number } | null {
   const head = [115, 101, 112, 61]; // "sep="
   for (let k = 0; k < head.length; k++) if ((bytes[at + k] ?? 0) !== head[k] && (bytes[at + k] ?? 0) !== (head[k] ?? 0) - 32) return null;
+  // Any one character: one this loader does not separate by (`sep=|`) is refused by the parser, named.
   const separator = bytes[at + 4] ?? 0;
-  if (separator !== COMMA && separator !== SEMICOLON && separator !== TAB) return null;
+  if (separator === NEWLINE || separator === RETURN || separator === 0) return null;
   let p = at + 5;
   while (p < bytes.length && (bytes[p] === SPACE || bytes[p] === RETURN)) p++;
   if (p < bytes.length && bytes[p] !== NEWLINE) return null;

@@ -1,34 +1,50 @@
 import { quoteValue } from '@ensemble/protocol';
+import { CsvScanner, TAB } from './csv-scanner';
 import { parseNumberText } from './numbers';
 import type { ProblemCollector } from './problems';
 
+/** The decimal mark of a file not separated by commas: a decimal comma or a decimal point, or none when no number has a fraction. */
+export type DecimalMark = ',' | '.' | null;
+
 /**
- * How a number of a file not separated by commas writes its fraction: `,` a decimal comma
- * (`1,5`), `.` a decimal point that cannot be a thousands dot (`1.5`, `1234.5`, `1.12345`, `1.5e3`),
- * `~` one dot with three digits after one to three (`1.000`, `110.123`: 1 or 1000, 110.123 or
- * 110123), `` no fraction (`12`, `1e3`).
+ * How a number of such a file writes its fraction: `,` a decimal comma that cannot be a thousands
+ * separator (`1,5`, `1234,56`, `0,500`), `.` likewise a decimal point (`1.5`, `0.500`, `1.5e3`),
+ * `,~` and `.~` a comma or a dot between one to three digits (not a lone 0) and three (`1,000`,
+ * `12.600`: a fraction, or a thousands separator), `` no fraction (`12`, `1e3`).
  */
-export type DecimalMark = ',' | '.' | '~' | '';
+type Kind = ',' | '.' | ',~' | '.~' | '';
 
-/** A decimal comma, with an optional exponent. */
-const COMMA_DECIMAL = /^[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?$/;
-/** One dot between one to three digits and three: a decimal point or a thousands dot. */
-const AMBIGUOUS_DOT = /^[+-]?\d{1,3}\.\d{3}$/;
-/** A decimal point, with an optional exponent. */
-const POINT_DECIMAL = /^[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-/** Digits, with an optional exponent: the same with either mark. */
 const WHOLE = /^[+-]?\d+(?:[eE][+-]?\d+)?$/;
+const COMMA_AMBIGUOUS = /^[+-]?[1-9]\d{0,2},\d{3}$/;
+const DOT_AMBIGUOUS = /^[+-]?[1-9]\d{0,2}\.\d{3}$/;
+const COMMA_DECIMAL = /^[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?$/;
+const POINT_DECIMAL = /^[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A currency sign before or after a price (`$1,5`, `1,5 €`), looked past. */
+const CURRENCY_SIGN = /^[$€£¥]\s?|\s?[$€£¥]$/;
 
-/** The number `text` stands for in a file not separated by commas, and its mark; NaN and null for no number. */
-export function readDecimal(text: string): { readonly value: number; readonly mark: DecimalMark | null } {
-  if (WHOLE.test(text)) return { value: parseNumberText(text), mark: '' };
-  if (COMMA_DECIMAL.test(text)) return { value: parseNumberText(text.replace(',', '.')), mark: ',' };
-  if (AMBIGUOUS_DOT.test(text)) return { value: parseNumberText(text), mark: '~' };
-  if (POINT_DECIMAL.test(text)) return { value: parseNumberText(text), mark: '.' };
-  return { value: Number.NaN, mark: null };
+function kindOf(text: string): Kind | null {
+  if (WHOLE.test(text)) return '';
+  if (COMMA_AMBIGUOUS.test(text)) return ',~';
+  if (DOT_AMBIGUOUS.test(text)) return '.~';
+  if (COMMA_DECIMAL.test(text)) return ',';
+  if (POINT_DECIMAL.test(text)) return '.';
+  return null;
 }
 
-/** Where a mark was first seen, and how many valid values had it. */
+/**
+ * The number `text` (without a currency sign) stands for in a file not separated by commas whose
+ * decimal mark is `mark` (see {@link decideDecimalMark}): whole numbers either way, fractions with
+ * that mark; NaN for anything else (the caller says why).
+ */
+export function readDecimal(text: string, mark: DecimalMark): number {
+  const kind = kindOf(text);
+  if (kind === '') return parseNumberText(text);
+  if (mark === ',' && (kind === ',' || kind === ',~')) return parseNumberText(text.replace(',', '.'));
+  if (mark !== ',' && (kind === '.' || kind === '.~')) return parseNumberText(text);
+  return Number.NaN;
+}
+
+/** Where values of one kind were first seen, and how many there are. */
 interface Seen {
   readonly row: number;
   readonly field: string | undefined;
@@ -37,75 +53,72 @@ interface Seen {
 }
 
 /**
- * The decimal marks of a file not separated by commas, one mark a file: the first value with an
- * unambiguous mark (`,` or `.`) decides it, and a value with the other mark is refused. A value
- * with one dot and three digits after it (`1.000`) is a decimal under a decimal point, a thousands
- * dot under a decimal comma, and, in a file where nothing says which, cannot be read at all. Values
- * are taken as they come, and what is wrong is said once, at the end ({@link DecimalMarks.finish}),
- * with the counts: a stray value among 300 is named, not the 299 others.
+ * The decimal mark of a file not separated by commas, decided before its rows are read, from the
+ * values of the columns its layout reads (`columns`, named `names`), from the row after the header
+ * (`scanner` stands on it) to the end: one mark a file. A value whose mark cannot be a thousands
+ * separator (`1,5`, `1.5`, `0.500`) decides it; `1,000` and `1.000` are then a fraction under their
+ * own mark and a thousands separator under the other, and, when no value decides, cannot be read
+ * at all. A file with both marks, a thousands separator, or only undecidable values is one problem
+ * (returned `'refused'`), named at its first value with the counts, before any row is read — so no
+ * row is read the wrong way first. A decimal comma is noted (in `notes`).
  */
-export class DecimalMarks {
-  private comma: Seen | null = null;
-  private point: Seen | null = null;
-  private ambiguous: Seen | null = null;
-  /** The mark of the first value with an unambiguous one. */
-  private decided: ',' | '.' | null = null;
-
-  /**
-   * Records a valid value's mark; false when the file's mark refuses it (the value is then not to
-   * be used; {@link DecimalMarks.finish} says why).
-   */
-  accept(mark: DecimalMark, where: { readonly row: number; readonly field: string | undefined; readonly value: string }): boolean {
-    if (mark === '') return true;
-    const seen = (previous: Seen | null): Seen => {
-      if (previous !== null) {
-        previous.count++;
-        return previous;
-      }
-      return { row: where.row, field: where.field, text: where.value, count: 1 };
-    };
-    if (mark === ',') this.comma = seen(this.comma);
-    else if (mark === '.') this.point = seen(this.point);
-    else this.ambiguous = seen(this.ambiguous);
-    if (mark !== '~') this.decided ??= mark;
-    return this.decided === null ? true : this.decided === ',' ? mark === ',' : mark !== ',';
+export function decideDecimalMark(
+  scanner: CsvScanner,
+  columns: readonly number[],
+  names: readonly string[],
+  problems: ProblemCollector,
+  notes: string[],
+): DecimalMark | 'refused' {
+  const rows = new CsvScanner(scanner.bytes, scanner.position, undefined, scanner.separator);
+  rows.nextLine = scanner.nextLine;
+  const seen = new Map<Kind, Seen>();
+  while (rows.nextRow()) {
+    for (const column of columns) {
+      if (column < 0 || column >= rows.count) continue;
+      const raw = rows.field(column).trim();
+      const text = raw.replace(CURRENCY_SIGN, '');
+      const kind = kindOf(text);
+      // A value out of any range (1.5e400) decides nothing: it is refused for itself.
+      if (kind === null || kind === '' || !Number.isFinite(parseNumberText(text.replace(',', '.')))) continue;
+      const previous = seen.get(kind);
+      if (previous === undefined) seen.set(kind, { row: rows.line, field: names[column], text: raw, count: 1 });
+      else previous.count++;
+    }
   }
-
-  /**
-   * At the end of the file: one problem when its marks disagree, or when its only fractions are
-   * ambiguous; otherwise a note (in `notes`) when it wrote decimal commas.
-   */
-  finish(problems: ProblemCollector, notes: string[], file: 'semicolons' | 'tabs'): void {
-    const { comma, point, ambiguous } = this;
-    const at = (seen: Seen): string => `${String(seen.count)} ${seen.count === 1 ? 'value' : 'values'}, the first on line ${String(seen.row)}: ${quoteValue(seen.text)}`;
-    const place = (seen: Seen) => ({ row: seen.row, field: seen.field, value: seen.text });
-    const more = (seen: Seen): string => (seen.count > 1 ? `, and ${String(seen.count - 1)} more like it` : '');
-    if (comma !== null && point !== null) {
-      const stray = point.count <= comma.count ? point : comma;
-      problems.add(
-        'non-numeric',
-        `the file writes fractions both ways: with a decimal comma (${at(comma)}) and with a decimal point (${at(point)}); with both, "1.234" could be 1.234 or 1234. Write them all one way: ${stray === point ? 'with a decimal comma, as most are' : 'with a decimal point, as most are'}`,
-        place(stray),
-      );
-      return;
-    }
-    if (comma !== null && ambiguous !== null) {
-      problems.add(
-        'non-numeric',
-        `the file writes decimal commas (${at(comma)}), so the dot of ${quoteValue(ambiguous.text)} (line ${String(ambiguous.row)}${more(ambiguous)}) separates thousands: write ${ambiguous.text.replace('.', '')}, without it`,
-        place(ambiguous),
-      );
-      return;
-    }
-    if (ambiguous !== null && point === null) {
-      const { text } = ambiguous;
-      problems.add(
-        'non-numeric',
-        `${quoteValue(text)} (line ${String(ambiguous.row)}${more(ambiguous)}) could be ${String(parseNumberText(text))} (a decimal point) or ${String(parseNumberText(text.replace('.', '')))} (a thousands dot): in this file separated by ${file} every number with a dot has one to three digits, the dot and three digits, and none says which — no decimal comma, no fraction of another length. Write the thousands without dots, the fractions with a decimal comma, or save the file with commas between its fields, where a dot is a decimal point`,
-        place(ambiguous),
-      );
-      return;
-    }
-    if (comma !== null) notes.push(`numbers read with a decimal comma (${quoteValue(comma.text)} on line ${String(comma.row)}), as the file writes them`);
+  const file = rows.separator === TAB ? 'tabs' : 'semicolons';
+  const at = (value: Seen): string => `${String(value.count)} ${value.count === 1 ? 'value' : 'values'}, the first on line ${String(value.row)}: ${quoteValue(value.text)}`;
+  const more = (value: Seen): string => (value.count > 1 ? `, and ${String(value.count - 1)} more like it` : '');
+  const refuse = (value: Seen, message: string): 'refused' => {
+    problems.add('non-numeric', message, { row: value.row, field: value.field, value: value.text });
+    return 'refused';
+  };
+  const comma = seen.get(',');
+  const point = seen.get('.');
+  const commaOrThousands = seen.get(',~');
+  const pointOrThousands = seen.get('.~');
+  if (comma !== undefined && point !== undefined) {
+    const stray = point.count <= comma.count ? point : comma;
+    return refuse(stray, `the file writes fractions both ways: with a decimal comma (${at(comma)}) and with a decimal point (${at(point)}); with both, "1.234" could be 1.234 or 1234. Write them all one way: ${stray === point ? 'with a decimal comma, as most are' : 'with a decimal point, as most are'}`);
   }
+  if (comma !== undefined && pointOrThousands !== undefined) {
+    return refuse(pointOrThousands, `the file writes decimal commas (${at(comma)}), so the dot of ${quoteValue(pointOrThousands.text)} (line ${String(pointOrThousands.row)}${more(pointOrThousands)}) separates thousands: write ${pointOrThousands.text.replace('.', '')}, without it`);
+  }
+  if (point !== undefined && commaOrThousands !== undefined) {
+    return refuse(commaOrThousands, `the file writes decimal points (${at(point)}), so the comma of ${quoteValue(commaOrThousands.text)} (line ${String(commaOrThousands.row)}${more(commaOrThousands)}) separates thousands: write ${commaOrThousands.text.replace(',', '')}, without it`);
+  }
+  if (comma !== undefined) {
+    notes.push(`numbers read with a decimal comma (${quoteValue(comma.text)} on line ${String(comma.row)}), as the file writes them`);
+    return ',';
+  }
+  if (point !== undefined) return '.';
+  const undecided = [pointOrThousands, commaOrThousands].filter((value) => value !== undefined).sort((a, b) => a.row - b.row)[0];
+  if (undecided === undefined) return null;
+  const text = undecided.text.replace(CURRENCY_SIGN, '');
+  const mark = text.includes(',') ? ',' : '.';
+  const separator = mark === ',' ? 'comma' : 'dot';
+  const commasBetweenFields = mark === '.' ? ', or save the file with commas between its fields, where a dot is a decimal point' : '';
+  return refuse(
+    undecided,
+    `${quoteValue(undecided.text)} (line ${String(undecided.row)}${more(undecided)}) could be ${String(parseNumberText(text.replace(',', '.')))} (a decimal ${mark === ',' ? 'comma' : 'point'}) or ${String(parseNumberText(text.replace(mark, '')))} (a thousands ${separator}): every number with a fraction in this file separated by ${file} has one to three digits, a ${separator} and three digits, and none says which. Write the thousands without separators (${text.replace(mark, '')}), or a fraction of another length (1${mark}5)${commasBetweenFields}`,
+  );
 }

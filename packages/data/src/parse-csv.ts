@@ -1,9 +1,10 @@
 import { MAX_PRICE, MIN_PRICE, listValues, quoteValue, symbolProblem } from '@ensemble/protocol';
-import { ADJ_CLOSE_COLUMNS, CLOSE_COLUMNS, DATE_COLUMNS, PRICE_COLUMNS, SYMBOL_COLUMNS, detectCsvFormat, findColumn, headerNames, noteIgnored, requireColumn, timeOfDayColumn, unreadTimeColumnHint } from './csv-columns';
+import { ADJ_CLOSE_COLUMNS, CLOSE_COLUMNS, DATE_COLUMNS, VOLUME_COLUMNS, PRICE_COLUMNS, SYMBOL_COLUMNS, detectCsvFormat, findColumn, headerNames, noteIgnored, requireColumn, timeOfDayColumn, unreadTimeColumnHint } from './csv-columns';
 import { OhlcvFastPath } from './csv-fast-path';
 import { RowReader } from './csv-row-reader';
 import type { OhlcvColumns } from './csv-row-reader';
-import { COMMA, CsvScanner, SEMICOLON, countDataLines, detectSeparator } from './csv-scanner';
+import { COMMA, CsvScanner, SEMICOLON, TAB, countDataLines, detectSeparator } from './csv-scanner';
+import { decideDecimalMark } from './decimal-marks';
 import { parseDate } from './dates';
 import { RowBuilders } from './csv-symbol-table';
 import type { DateReader } from './date-patterns';
@@ -38,7 +39,7 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   const high = requireColumn(names, ['high'], problems, 'OHLCV');
   const low = requireColumn(names, ['low'], problems, 'OHLCV');
   const close = requireColumn(names, CLOSE_COLUMNS, problems, 'OHLCV');
-  const volume = findColumn(names, ['volume'], problems);
+  const volume = findColumn(names, VOLUME_COLUMNS, problems);
   const adjClose = findColumn(names, ADJ_CLOSE_COLUMNS, problems);
   const adjust = input.adjust === true;
   if (adjust && adjClose === -1) {
@@ -54,6 +55,7 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   if (adjust) input.notes.push(`open, high, low and close scaled by ${quoteValue(display[adjClose] ?? '')} / close, row by row (volume unchanged)`);
   const columns: OhlcvColumns = { symbol, date, open, high, low, close, volume };
   const reader = new RowReader(scanner, display, problems, input.dates, unreadTimeColumnHint(names, display));
+  if (!decimalMarkOf(input, scanner, reader, [open, high, low, close, volume, adjust ? adjClose : -1], display)) return [];
   const rows = new RowBuilders(input, symbol, display[symbol]);
   // The fast path reads no adjusted close, no second date column and only commas between fields: such loads take the general path for every row.
   const fast = adjust || timeOfDay >= 0 || scanner.separator !== COMMA ? undefined : new OhlcvFastPath(scanner, columns, names.length, rows.single, rows.table, input.dates.singlePass(display[date]));
@@ -120,6 +122,7 @@ function parseLongRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   noteIgnored(input.notes, display, [symbol, date, timeOfDay, price], findColumn(names, ADJ_CLOSE_COLUMNS, problems));
   noteJoined(input.notes, display, date, timeOfDay);
   const reader = new RowReader(scanner, display, problems, input.dates, unreadTimeColumnHint(names, display));
+  if (!decimalMarkOf(input, scanner, reader, [price], display)) return [];
   const rows = new RowBuilders(input, symbol, display[symbol]);
   while (scanner.nextRow()) {
     // A row of the wrong width or without a symbol is reported; the next one is read.
@@ -202,6 +205,7 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   const displayNames = Array.from({ length: header }, (_, i) => scanner.field(i).trim());
   noteJoined(input.notes, displayNames, date, timeOfDay);
   const reader = new RowReader(scanner, displayNames, problems, input.dates);
+  if (!decimalMarkOf(input, scanner, reader, symbolColumns, displayNames)) return [];
   const dates = new SeriesBuilder('date', 0, input.sort === true);
   while (scanner.nextRow()) {
     if (!reader.checkWidth()) {
@@ -223,8 +227,21 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   return builders;
 }
 
+/**
+ * In a file not separated by commas, decides its decimal mark from the columns `reader` will read
+ * (`decideDecimalMark`) and hands it to the reader; false when the file's marks are refused (the
+ * problem is reported). True at once for a comma-separated file, where a dot is the decimal point.
+ */
+function decimalMarkOf(input: CsvInput, scanner: CsvScanner, reader: RowReader, columns: readonly number[], display: readonly string[]): boolean {
+  if (scanner.separator === COMMA) return true;
+  const mark = decideDecimalMark(scanner, columns, display, input.problems, input.notes);
+  if (mark === 'refused') return false;
+  reader.decimalMark = mark;
+  return true;
+}
+
 /** Every header name some layout reads, lower-cased. */
-const KNOWN_COLUMNS: ReadonlySet<string> = new Set([...DATE_COLUMNS, ...SYMBOL_COLUMNS, ...PRICE_COLUMNS, ...ADJ_CLOSE_COLUMNS, ...CLOSE_COLUMNS, 'open', 'high', 'low', 'volume']);
+const KNOWN_COLUMNS: ReadonlySet<string> = new Set([...DATE_COLUMNS, ...SYMBOL_COLUMNS, ...PRICE_COLUMNS, ...ADJ_CLOSE_COLUMNS, ...CLOSE_COLUMNS, ...VOLUME_COLUMNS, 'open', 'high', 'low']);
 
 /** Notes that the times of day of column `timeOfDay` (-1: none) are read with the dates of column `date`. */
 function noteJoined(notes: string[], display: readonly string[], date: number, timeOfDay: number): void {
@@ -237,11 +254,15 @@ export function parseCsvRows(
   input: CsvInput,
   format: Exclude<DataFormat, 'json'> | undefined,
 ): { format: Exclude<DataFormat, 'json'>; builders: SeriesBuilder[]; duplicateHint?: string } {
-  const { separator, headerAt, headerLine } = detectSeparator(input.bytes, input.start);
+  const { separator, headerAt, headerLine, named } = detectSeparator(input.bytes, input.start);
+  if (separator !== COMMA && separator !== SEMICOLON && separator !== TAB) {
+    input.problems.add('missing-column', `the file's first line ${quoteValue(`sep=${String.fromCharCode(separator)}`)} names ${quoteValue(String.fromCharCode(separator))} as its separator; fields are separated by commas, semicolons or tabs: save the file with one of them`, { row: headerLine - 1 });
+    return { format: format ?? 'ohlcv', builders: [] };
+  }
   const scanner = new CsvScanner(input.bytes, headerAt, input.onProgress, separator);
   // After Excel's `sep=;` line, the header is line 2.
   scanner.nextLine = headerLine;
-  if (separator !== COMMA) input.notes.push(`fields separated by ${separator === SEMICOLON ? 'semicolons' : 'tabs'}, as the header line separates them`);
+  if (separator !== COMMA) input.notes.push(`fields separated by ${separator === SEMICOLON ? 'semicolons' : 'tabs'}, as ${named ? 'its "sep=" line says' : 'the header line separates them'}`);
   if (!scanner.nextRow()) {
     input.problems.add('empty-file', 'the file is empty; expected a header line and data rows');
     return { format: format ?? 'ohlcv', builders: [] };
@@ -257,9 +278,9 @@ export function parseCsvRows(
   const display = Array.from({ length: scanner.count }, (_, i) => scanner.field(i).trim());
   // A header of one column holding semicolons or tabs: they were inside quotes (a separator
   // outside them is read as one), the whole line one quoted field.
-  const inner = scanner.count === 1 ? [';', '\t'].find((candidate) => (display[0] ?? '').includes(candidate)) : undefined;
+  const inner = scanner.count === 1 ? [',', ';', '\t'].find((candidate) => candidate !== String.fromCharCode(separator) && (display[0] ?? '').includes(candidate)) : undefined;
   if (inner !== undefined) {
-    const which = inner === ';' ? 'semicolons' : 'tabs';
+    const which = inner === ',' ? 'commas' : inner === ';' ? 'semicolons' : 'tabs';
     // Unquoted, it can only be a `sep=` line that named another separator.
     const why = scanner.quoted[0] === 0 ? `, not by the separator the file's "sep=" line names; correct that line or remove it` : ` inside one pair of quotes, which make them one field; remove the quotes around the whole line (and around each data line)`;
     input.problems.add('missing-column', `the header is one column, ${listValues([display[0] ?? ''], { quoted: true })}: its fields are separated by ${which}${why}`, { row: scanner.line });

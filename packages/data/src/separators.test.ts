@@ -51,9 +51,18 @@ describe('files separated by semicolons or tabs', () => {
       problems: [[2, undefined, 'missing-column', 'the header is one column, "Date;Close": its fields are separated by semicolons, not by the separator the file\'s "sep=" line names; correct that line or remove it']],
       truncated: false,
     });
+    expect(outcome('sep=;\ndate,open,high,low,close\n2020-01-02,1,1,1,1\n')).toEqual({
+      problems: [[2, undefined, 'missing-column', 'the header is one column, "date,open,high,low,close": its fields are separated by commas, not by the separator the file\'s "sep=" line names; correct that line or remove it']],
+      truncated: false,
+    });
+    expect(outcome('sep=|\ndate|close\n2020-01-02|1\n')).toEqual({
+      problems: [[1, undefined, 'missing-column', 'the file\'s first line "sep=|" names "|" as its separator; fields are separated by commas, semicolons or tabs: save the file with one of them']],
+      truncated: false,
+    });
+    expect(notesOf('sep=;\ndate;close\n2020-01-02;1\n')).toEqual(['fields separated by semicolons, as its "sep=" line says']);
     // MetaTrader 5's bar export: tabs, <NAMES>, dates YYYY.MM.DD and a time column.
-    const mt5 = '<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>\n2020.01.02\t09:30:00\t1.12100\t1.12200\t1.12000\t1.12150\t100\t0\t2\n';
-    expect(outcome(mt5, { symbol: 's' })).toMatchObject({ series: [{ time: [Date.UTC(2020, 0, 2, 9, 30)], open: [1.121], close: [1.1215], volume: [0] }] });
+    const mt5 = '<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>\n2020.01.02\t09:30:00\t1.12100\t1.12200\t1.12000\t1.12150\t100\t7\t2\n';
+    expect(outcome(mt5, { symbol: 's' })).toMatchObject({ series: [{ time: [Date.UTC(2020, 0, 2, 9, 30)], open: [1.121], close: [1.1215], volume: [7] }] });
     // A header separated by commas over rows separated by semicolons.
     expect(outcome('Date,Open,High,Low,Close\n2020-01-02;1.5;1.6;1.4;1.55\n')).toEqual({
       problems: [[2, 'Open', 'short-row', 'the row has 1 field but the header has 5; "Open" and later columns are missing (its fields are separated by semicolons, the header\'s by commas: write every line with one separator)']],
@@ -76,7 +85,7 @@ describe('files separated by semicolons or tabs', () => {
     expect(outcome('date,close\n\t2020-01-02 ,\t1.5\t\n', { symbol: 's' })).toEqual(outcome('date,close\n2020-01-02,1.5\n', { symbol: 's' }));
   });
 
-  it('one decimal mark a file: both marks, a thousands dot beside decimal commas and only ambiguous dots are each one problem at the end', () => {
+  it('one decimal mark a file, decided before any row is read: both marks, a thousands separator beside the other mark and only undecidable values are each one problem', () => {
     // A stray decimal point among decimal commas: named once, with the counts, not the five others.
     const stray = `date;close\n2020-01-02;10.5\n${['03', '06', '07', '08', '09'].map((day) => `2020-01-${day};10,5`).join('\n')}\n`;
     expect(outcome(stray)).toEqual({
@@ -88,11 +97,23 @@ describe('files separated by semicolons or tabs', () => {
       problems: [[2, 'close', 'non-numeric', 'the file writes decimal commas (1 value, the first on line 3: "1,5"), so the dot of "1.234" (line 2, and 1 more like it) separates thousands: write 1234, without it']],
       truncated: false,
     });
-    // Nothing says which: 995 then 1.000 is 1 or 1000 (a price series read 1000 times too small).
+    // Nothing says which: 995 then 1.000 is 1 or 1000 (a price series read 1000 times too small),
+    // and it is said before any row is read (no "high below low" of a misread row first).
     expect(outcome('date;AAA\n2020-01-02;995\n2020-01-03;1.000\n2020-01-06;1.005\n')).toEqual({
-      problems: [[3, 'AAA', 'non-numeric', '"1.000" (line 3, and 1 more like it) could be 1 (a decimal point) or 1000 (a thousands dot): in this file separated by semicolons every number with a dot has one to three digits, the dot and three digits, and none says which — no decimal comma, no fraction of another length. Write the thousands without dots, the fractions with a decimal comma, or save the file with commas between its fields, where a dot is a decimal point']],
+      problems: [[3, 'AAA', 'non-numeric', '"1.000" (line 3, and 1 more like it) could be 1 (a decimal point) or 1000 (a thousands dot): every number with a fraction in this file separated by semicolons has one to three digits, a dot and three digits, and none says which. Write the thousands without separators (1000), or a fraction of another length (1.5), or save the file with commas between its fields, where a dot is a decimal point']],
       truncated: false,
     });
+    expect(outcome('date;open;high;low;close\n2020-01-02;1.000;1.050;990;1.020\n')).toMatchObject({ problems: [[2, 'open', 'non-numeric', expect.stringContaining('"1.000" (line 2, and 2 more like it) could be 1')]] });
+    // The same with a comma: 999 then 1,000 in a tab file (a US spreadsheet's thousands).
+    expect(outcome('date\tclose\n2020-01-02\t999\n2020-01-03\t1,000\n')).toEqual({
+      problems: [[3, 'close', 'non-numeric', '"1,000" (line 3) could be 1 (a decimal comma) or 1000 (a thousands comma): every number with a fraction in this file separated by tabs has one to three digits, a comma and three digits, and none says which. Write the thousands without separators (1000), or a fraction of another length (1,5)']],
+      truncated: false,
+    });
+    // Beside decimal points, 12,345 is a thousands comma.
+    expect(outcome('date\topen\thigh\tlow\tclose\tvolume\n2020-01-02\t101.25\t101.25\t101.25\t101.25\t12,345\n')).toMatchObject({ problems: [[2, 'volume', 'non-numeric', 'the file writes decimal points (4 values, the first on line 2: "101.25"), so the comma of "12,345" (line 2) separates thousands: write 12345, without it']] });
+    // A lone 0 before the mark is no thousands: 0.500 is a half.
+    expect(outcome('date;close\n2020-01-02;0.500\n2020-01-03;1.000\n', { symbol: 's' })).toMatchObject({ series: [{ close: [0.5, 1] }] });
+    expect(outcome('date;close\n2020-01-02;0,500\n2020-01-03;1,000\n', { symbol: 's' })).toMatchObject({ series: [{ close: [0.5, 1] }] });
     // A fraction of another length says it: a decimal point, and 1.000 is 1.
     expect(outcome('date\tclose\n2020-01-02\t1.000\n2020-01-03\t1.5\n', { symbol: 's' })).toMatchObject({ series: [{ close: [1, 1.5] }] });
     // Thousands separators and a decimal comma: how to write them, keeping the comma.
@@ -107,7 +128,7 @@ describe('files separated by semicolons or tabs', () => {
     // Whole numbers, exponents without a mark included, read alike with either mark; a value
     // refused for its size decides nothing.
     expect(outcome('date;open;high;low;close;volume\n2020-01-02;2;2;2;2;1e3\n2020-01-03;1,5;1,5;1,5;1,5;2E+12\n2020-01-06;3;3;3;3;0\n', { symbol: 's' })).toMatchObject({ series: [{ close: [2, 1.5, 3], volume: [1000, 2e12, 0] }] });
-    expect(outcome('date;close\n2020-01-02;1.5e400\n2020-01-03;1,5\n')).toMatchObject({ problems: [[2, 'close', 'too-large', expect.any(String)]] });
+    expect(outcome('date;close\n2020-01-02;1.5e400\n2020-01-03;1,5\n')).toMatchObject({ problems: [[2, 'close', 'non-finite', 'close is "1.5e400", which is not a finite number']] });
     // A quoted header line: its semicolons are inside one field.
     expect(outcome('"date;close"\n"2020-01-02;1,5"\n')).toEqual({
       problems: [[1, undefined, 'missing-column', 'the header is one column, "date;close": its fields are separated by semicolons inside one pair of quotes, which make them one field; remove the quotes around the whole line (and around each data line)']],
@@ -141,8 +162,10 @@ describe('files separated by semicolons or tabs', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(price, price), { minLength: 1, maxLength: 15 }), (rows) => {
         const day = (i: number): string => `2001-01-${String(i + 1).padStart(2, '0')}`;
-        const pointed = `date,AAA,BBB\n${rows.map(([a, b], i) => `${day(i)},${a},${b}`).join('\n')}\n`;
-        const commas = `date;AAA;BBB\n${rows.map(([a, b], i) => `${day(i)};${a.replace('.', ',')};${b.replace('.', ',')}`).join('\n')}\n`;
+        // A first row of 1.5 says the file's mark (1,234 alone could be a thousands comma).
+        const all: (readonly [string, string])[] = [['1.5', '2.5'], ...rows];
+        const pointed = `date,AAA,BBB\n${all.map(([a, b], i) => `${day(i)},${a},${b}`).join('\n')}\n`;
+        const commas = `date;AAA;BBB\n${all.map(([a, b], i) => `${day(i)};${a.replace('.', ',')};${b.replace('.', ',')}`).join('\n')}\n`;
         const point = outcome(pointed, { symbol: 's' });
         expect(outcome(commas, { symbol: 's' })).toEqual(point);
         expect(point).toHaveProperty('series');
