@@ -119,6 +119,6 @@ export function decideDecimalMark(
   const commasBetweenFields = mark === '.' ? ', or save the file with commas between its fields, where a dot is a decimal point' : '';
   return refuse(
     undecided,
-    `${quoteValue(undecided.text)} (line ${String(undecided.row)}${more(undecided)}) could be ${String(parseNumberText(text.replace(',', '.')))} (a decimal ${mark === ',' ? 'comma' : 'point'}) or ${String(parseNumberText(text.replace(mark, '')))} (a thousands ${separator}): every number with a fraction in this file separated by ${file} has one to three digits, a ${separator} and three digits, and none says which. Write the thousands without separators (${text.replace(mark, '')}), or a fraction of another length (1${mark}5)${commasBetweenFields}`,
+    `${quoteValue(undecided.text)} (line ${String(undecided.row)}${more(undecided)}) could be ${String(parseNumberText(text.replace(',', '.')))} (a decimal ${mark === ',' ? 'comma' : 'point'}) or ${String(parseNumberText(text.replace(mark, '')))} (a thousands ${separator}): every number with a fraction in this file separated by ${file} has one to three digits, a ${separator} and three digits, and none says which. Write the thousands without separators (${text.replace(mark, '')}), or, if they are fractions, with another number of decimals (${text}0)${commasBetweenFields}`,
   );
 }

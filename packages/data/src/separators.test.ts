@@ -100,13 +100,13 @@ describe('files separated by semicolons or tabs', () => {
     // Nothing says which: 995 then 1.000 is 1 or 1000 (a price series read 1000 times too small),
     // and it is said before any row is read (no "high below low" of a misread row first).
     expect(outcome('date;AAA\n2020-01-02;995\n2020-01-03;1.000\n2020-01-06;1.005\n')).toEqual({
-      problems: [[3, 'AAA', 'non-numeric', '"1.000" (line 3, and 1 more like it) could be 1 (a decimal point) or 1000 (a thousands dot): every number with a fraction in this file separated by semicolons has one to three digits, a dot and three digits, and none says which. Write the thousands without separators (1000), or a fraction of another length (1.5), or save the file with commas between its fields, where a dot is a decimal point']],
+      problems: [[3, 'AAA', 'non-numeric', '"1.000" (line 3, and 1 more like it) could be 1 (a decimal point) or 1000 (a thousands dot): every number with a fraction in this file separated by semicolons has one to three digits, a dot and three digits, and none says which. Write the thousands without separators (1000), or, if they are fractions, with another number of decimals (1.0000), or save the file with commas between its fields, where a dot is a decimal point']],
       truncated: false,
     });
     expect(outcome('date;open;high;low;close\n2020-01-02;1.000;1.050;990;1.020\n')).toMatchObject({ problems: [[2, 'open', 'non-numeric', expect.stringContaining('"1.000" (line 2, and 2 more like it) could be 1')]] });
     // The same with a comma: 999 then 1,000 in a tab file (a US spreadsheet's thousands).
     expect(outcome('date\tclose\n2020-01-02\t999\n2020-01-03\t1,000\n')).toEqual({
-      problems: [[3, 'close', 'non-numeric', '"1,000" (line 3) could be 1 (a decimal comma) or 1000 (a thousands comma): every number with a fraction in this file separated by tabs has one to three digits, a comma and three digits, and none says which. Write the thousands without separators (1000), or a fraction of another length (1,5)']],
+      problems: [[3, 'close', 'non-numeric', '"1,000" (line 3) could be 1 (a decimal comma) or 1000 (a thousands comma): every number with a fraction in this file separated by tabs has one to three digits, a comma and three digits, and none says which. Write the thousands without separators (1000), or, if they are fractions, with another number of decimals (1,0000)']],
       truncated: false,
     });
     // Beside decimal points, 12,345 is a thousands comma.
