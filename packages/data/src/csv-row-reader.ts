@@ -160,16 +160,11 @@ export class RowReader {
     return Number.NaN;
   }
 
-  /** What the file's values leave to say once all are read: a currency sign, as a note (in `notes`). */
-  finish(notes: string[]): void {
-    this.noteCurrency(notes);
-  }
-
   /**
-   * Notes (in `notes`) that prices were read without a currency sign: which sign, and in which
-   * columns. None when no price had one.
+   * What the file's values leave to say once all are read (in `notes`): that prices were read
+   * without a currency sign, which sign and in which columns. Nothing when no price had one.
    */
-  private noteCurrency(notes: string[]): void {
+  finish(notes: string[]): void {
     const currency = this.currency;
     if (currency === null) return;
     const columns = [...currency.columns].sort((a, b) => a - b).map((column) => this.names[column] ?? '');

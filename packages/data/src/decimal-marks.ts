@@ -1,6 +1,6 @@
 import { quoteValue } from '@ensemble/protocol';
 import { CsvScanner, TAB } from './csv-scanner';
-import { parseNumberText } from './numbers';
+import { CURRENCY_SIGN, parseNumberText } from './numbers';
 import type { ProblemCollector } from './problems';
 
 /** The decimal mark of a file not separated by commas: a decimal comma or a decimal point, or none when no number has a fraction. */
@@ -19,8 +19,6 @@ const COMMA_AMBIGUOUS = /^[+-]?[1-9]\d{0,2},\d{3}$/;
 const DOT_AMBIGUOUS = /^[+-]?[1-9]\d{0,2}\.\d{3}$/;
 const COMMA_DECIMAL = /^[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?$/;
 const POINT_DECIMAL = /^[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-/** A currency sign before or after a price (`$1,5`, `1,5 €`), looked past. */
-const CURRENCY_SIGN = /^[$€£¥]\s?|\s?[$€£¥]$/;
 
 function kindOf(text: string): Kind | null {
   if (WHOLE.test(text)) return '';

@@ -105,8 +105,8 @@ const CURRENCY = /^[+-]?[$€£¥]\s?[+-]?[\d.,]+$|^[+-]?[\d.,]+\s?[$€£¥]$/;
 const PERCENT = /^[+-]?[\d.,]+\s?%$/;
 const MAGNITUDES: Readonly<Record<string, string>> = { k: '1,000', m: '1,000,000', b: '1,000,000,000', t: '1,000,000,000,000' };
 
-/** A currency sign before or after a number, as a price may have it. */
-const CURRENCY_SIGN = /^[$€£¥]\s?|\s?[$€£¥]$/;
+/** A currency sign before or after a number, as a price may have it (`$1.5`, `1,5 €`). */
+export const CURRENCY_SIGN = /^[$€£¥]\s?|\s?[$€£¥]$/;
 
 /**
  * What a spreadsheet or a web page's export did to a number, and how to write it, or null when
