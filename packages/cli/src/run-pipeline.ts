@@ -7,6 +7,7 @@ import type { OrchestratorResult, RunConfig, StrategyRegistry } from '@ensemble/
 import { ConfigError, DataValidationError, EnsembleError, FileTooLargeError, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, SeriesSeal, echoValue, parseJsonText, quoteValue } from '@ensemble/protocol';
 import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
+import { NO_BEST_CONFIG } from '@ensemble/research';
 import { loadRunConfigModules } from './run-config-modules';
 import { datasetSuggestion } from './data-source';
 import type { LoadedStrategyModule } from './strategy-modules';
@@ -176,7 +177,7 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
   // What a sweep writes as its best-config.json when no combination finished: say so, not that an object was expected.
   if (parsed === null) {
     throw new ConfigError(
-      [{ path: '', message: 'the file holds null, not a config: a sweep writes that as its best-config.json when no combination finished (each failed or timed out, so there is no best); the results.csv beside it lists why each one failed' }],
+      [{ path: '', message: NO_BEST_CONFIG }],
       { source: file },
     );
   }

@@ -140,8 +140,12 @@ describe('ensemble sweep', () => {
     const again = await cli(['run', '--config', at('fail-out/best-config.json')]);
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(
-      `error: Invalid configuration in ${at('fail-out/best-config.json')}:\n  - (root): the file holds null, not a config: a sweep writes that as its best-config.json when no combination finished (each failed or timed out, so there is no best); the results.csv beside it lists why each one failed\n`,
+      `error: Invalid configuration in ${at('fail-out/best-config.json')}:\n  - (root): the file holds null, not a config: a sweep writes that as its best-config.json when it has no best — no combination finished, or none had a value of the objective; the results.csv beside it lists each one's error and metrics\n`,
     );
+    // As the base of another sweep, the same.
+    const resweep = await cli(['sweep', '--config', at('fail-out/best-config.json'), '--vary', 'n=1,2', '--out', at('fail-again')]);
+    expect(resweep.code).toBe(2);
+    expect(resweep.stderr).toContain("(root): the file holds null, not a config: a sweep writes that as its best-config.json when it has no best — no combination finished, or none had a value of the objective; the results.csv beside it lists each one's error and metrics");
     // Combinations that run but leave the objective undefined: a profit factor needs a losing trade.
     const undefinedObjective = await cli(['sweep', '--strategy', 'buy-and-hold', '--data', 'sp500', '--from', '2019-01-01', '--vary', 'cash=1000,2000', '--objective', 'profitFactor', '--workers', '1', '--no-progress', '--out', at('no-best')]);
     expect(undefinedObjective.code).toBe(1);

@@ -202,6 +202,10 @@ function parsedBase(
   }
 }
 
+/** What a config file holding `null` is: a sweep's best-config.json when the sweep had no best. */
+export const NO_BEST_CONFIG =
+  'the file holds null, not a config: a sweep writes that as its best-config.json when it has no best — no combination finished, or none had a value of the objective; the results.csv beside it lists each one\'s error and metrics';
+
 /** The kind of config `raw` plainly is — `backtest` with a `strategy` and no `strategies`, `run` the other way round — or null when it is neither. */
 export function configKindOf(raw: Record<string, unknown>): 'backtest' | 'run' | null {
   if (typeof raw.strategy === 'string' && raw.strategies === undefined) return 'backtest';
@@ -235,7 +239,7 @@ export async function loadBaseConfig(
   const raw = file === undefined ? config : await readJsonFile(file, 'base config');
   const source = file ?? options.source;
   const prefix = (issue: ConfigIssue): ConfigIssue => (file === undefined ? { ...issue, path: issue.path === '' ? 'config' : `config.${issue.path}` } : issue);
-  if (!isRecord(raw)) fail([prefix({ path: '', message: 'must be a JSON object' })], source);
+  if (!isRecord(raw)) fail([prefix({ path: '', message: raw === null && file !== undefined ? NO_BEST_CONFIG : 'must be a JSON object' })], source);
   // A base of the other kind than the spec's (a sweep's best-config.json of a backtest, under the
   // default kind "run"): said so, where its fields would each be an unknown key of the other kind.
   const other = configKindOf(raw);
