@@ -85,15 +85,17 @@ export class RowReader {
   }
 
   /**
-   * Why a row is short when its fields hold another separator than the header's (a header with
-   * commas over rows with semicolons): said, else empty.
+   * Why a row reads wrong when it is separated by another separator than the header's (a header
+   * with commas over rows with semicolons): said when `texts` (the row's fields, or the one field
+   * that did not read) hold enough of another separator to make the header's columns, else empty.
+   * A decimal comma or two in a row separated by semicolons is no such separator.
    */
-  private otherSeparator(): string {
+  private otherSeparator(texts: readonly string[] = Array.from({ length: this.scanner.count }, (_, i) => this.scanner.field(i))): string {
     const { scanner } = this;
     const separators: readonly (readonly [number, string, string])[] = [[COMMA, ',', 'commas'], [SEMICOLON, ';', 'semicolons'], [TAB, '\t', 'tabs']];
-    const fields = Array.from({ length: scanner.count }, (_, i) => scanner.field(i)).join('');
-    const other = separators.find(([byte, text]) => byte !== scanner.separator && fields.includes(text));
+    const text = texts.join('');
     const own = separators.find(([byte]) => byte === scanner.separator);
+    const other = separators.find(([byte, mark]) => byte !== scanner.separator && text.split(mark).length >= this.names.length);
     if (other === undefined || own === undefined) return '';
     return ` (its fields are separated by ${other[2]}, the header's by ${own[2]}: write every line with one separator)`;
   }
@@ -187,7 +189,7 @@ export class RowReader {
       const message = !CLOCK_TEXT.test(raw) || Number.isNaN(parseTimeOfDay(raw.trim()))
         ? (this.dates.problem(raw) ?? `${quoteValue(raw)} is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds`)
         : `${quoteValue(raw)} is a time of day, not a date, and every bar needs its date: give the dates in a "Date" column beside the times (a "Date" and a "Time" column are joined), or write each date with its time in ${quoteValue(field ?? '')}, as 2024-01-02 09:30`;
-      this.problems.add('bad-date', message, { row: scanner.line, field, value: raw });
+      this.problems.add('bad-date', `${message}${raw.includes(String.fromCharCode(scanner.separator)) ? '' : this.otherSeparator([raw])}`, { row: scanner.line, field, value: raw });
     }
     return Number.NaN;
   }

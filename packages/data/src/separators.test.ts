@@ -63,6 +63,14 @@ describe('files separated by semicolons or tabs', () => {
     // MetaTrader 5's bar export: tabs, <NAMES>, dates YYYY.MM.DD and a time column.
     const mt5 = '<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>\n2020.01.02\t09:30:00\t1.12100\t1.12200\t1.12000\t1.12150\t100\t7\t2\n';
     expect(outcome(mt5, { symbol: 's' })).toMatchObject({ series: [{ time: [Date.UTC(2020, 0, 2, 9, 30)], open: [1.121], close: [1.1215], volume: [7] }] });
+    // A header separated by commas over rows separated by semicolons, the same width (a decimal comma in the row).
+    expect(outcome('Date,Close\n2020-01-02;1,5\n')).toEqual({
+      problems: [[2, 'Date', 'bad-date', '"2020-01-02;1" is not a date; use YYYY-MM-DD, an ISO date-time, "Jan 1 2000" or epoch seconds/milliseconds (its fields are separated by semicolons, the header\'s by commas: write every line with one separator)']],
+      truncated: false,
+    });
+    // No such hint for a decimal comma beside a bad date, or in a short row of a semicolon file.
+    expect(outcome('date;close\n2020-13-45;1,5\n')).toMatchObject({ problems: [[2, 'date', 'bad-date', expect.not.stringContaining('separated')]] });
+    expect(outcome('date;open;high;low;close\n2020-01-02;1,5;2\n')).toMatchObject({ problems: [[2, 'low', 'short-row', expect.not.stringContaining('separated')]] });
     // A header separated by commas over rows separated by semicolons.
     expect(outcome('Date,Open,High,Low,Close\n2020-01-02;1.5;1.6;1.4;1.55\n')).toEqual({
       problems: [[2, 'Open', 'short-row', 'the row has 1 field but the header has 5; "Open" and later columns are missing (its fields are separated by semicolons, the header\'s by commas: write every line with one separator)']],
