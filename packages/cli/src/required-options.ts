@@ -22,6 +22,10 @@ export function reportUnknownFlagsFirst(program: Command): void {
   };
   visit(program);
   program.hook('preAction', (_program, action) => {
+    // `backtest --config FILE`: what the user wants is `run`, which reads every config.
+    if (action.name() === 'backtest' && action.args.some((word) => word === '--config' || word.startsWith('--config='))) {
+      action.error(`error: ${BACKTEST_CONFIG_HINT}`, { code: 'commander.unknownOption' });
+    }
     for (const option of action.options) {
       if (deferred.has(option) && action.getOptionValue(option.attributeName()) === undefined) {
         action.error(`error: required option '${option.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue' });
@@ -29,6 +33,9 @@ export function reportUnknownFlagsFirst(program: Command): void {
     }
   });
 }
+
+/** Why `ensemble backtest` takes no `--config`, and what does. */
+export const BACKTEST_CONFIG_HINT = 'ensemble backtest takes its run from flags, not from --config: a config file (a backtest config, such as a sweep\'s best-config.json, or a run config) runs with `ensemble run --config FILE`';
 
 /** Per program: the values each flag that takes one value was given in the parse under way. */
 const givenValues = new WeakMap<Command, Map<Option, string[]>>();

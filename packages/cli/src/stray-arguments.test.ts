@@ -4,6 +4,7 @@ import { main } from './cli';
 import { FlagProblems } from './flags';
 import { createCapturedIo } from './io';
 import { strayArgumentProblems } from './stray-arguments';
+import { BACKTEST_CONFIG_HINT } from './required-options';
 
 async function backtest(...args: string[]) {
   const io = createCapturedIo();
@@ -34,6 +35,18 @@ describe('ensemble backtest: an unknown flag or a stray word says what to type i
     expect(code).toBe(2);
     expect(err).toContain('--fil close: unknown flag; did you mean --fill? (`ensemble backtest --help` lists every flag)');
     expect(err).toContain('--cash -5');
+  });
+
+  it('--config: a config file runs with `ensemble run --config`, said before a missing --strategy', async () => {
+    for (const args of [['--config', 'best-config.json'], ['--config=best-config.json', '--strategy', 'sma-crossover']]) {
+      const io = createCapturedIo();
+      const code = await main(['node', 'ensemble', 'backtest', ...args], io);
+      expect(code).toBe(2);
+      expect(io.out()).toBe('');
+      expect(io.err()).toContain(`error: ${BACKTEST_CONFIG_HINT}`);
+      expect(io.err()).not.toContain("required option '--strategy");
+    }
+    expect(BACKTEST_CONFIG_HINT).toContain('`ensemble run --config FILE`');
   });
 
   it('a right flag still runs: the leftovers are only what the parser could not place', async () => {
