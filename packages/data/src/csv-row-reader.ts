@@ -128,7 +128,8 @@ export class RowReader {
   private number(column: number, label: string, kind: 'price' | 'volume'): number {
     const scanner = this.scanner;
     const commaFile = scanner.separator === COMMA;
-    let value = commaFile ? parseNumberAt(scanner.bytes, scanner.starts[column] ?? 0, scanner.ends[column] ?? 0) : Number.NaN;
+    // A plain decimal reads in place, as in a comma file, unless the file writes decimal commas.
+    let value = this.decimalMark !== ',' ? parseNumberAt(scanner.bytes, scanner.starts[column] ?? 0, scanner.ends[column] ?? 0) : Number.NaN;
     let rule = valueRule(value, kind);
     if (rule === null) return value;
     const raw = scanner.field(column);

@@ -276,12 +276,11 @@ export function parseCsvRows(
   }
   const names = headerNames(scanner);
   const display = Array.from({ length: scanner.count }, (_, i) => scanner.field(i).trim());
-  // A header of one column holding semicolons or tabs: they were inside quotes (a separator
-  // outside them is read as one), the whole line one quoted field.
+  // A header of one column holding another separator than the file's: inside quotes (the whole
+  // line one quoted field), or after a `sep=` line that named another one.
   const inner = scanner.count === 1 ? [',', ';', '\t'].find((candidate) => candidate !== String.fromCharCode(separator) && (display[0] ?? '').includes(candidate)) : undefined;
   if (inner !== undefined) {
     const which = inner === ',' ? 'commas' : inner === ';' ? 'semicolons' : 'tabs';
-    // Unquoted, it can only be a `sep=` line that named another separator.
     const why = scanner.quoted[0] === 0 ? `, not by the separator the file's "sep=" line names; correct that line or remove it` : ` inside one pair of quotes, which make them one field; remove the quotes around the whole line (and around each data line)`;
     input.problems.add('missing-column', `the header is one column, ${listValues([display[0] ?? ''], { quoted: true })}: its fields are separated by ${which}${why}`, { row: scanner.line });
     return { format: format ?? 'ohlcv', builders: [] };

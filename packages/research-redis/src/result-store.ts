@@ -91,10 +91,10 @@ export async function storeResultOnce(redis: Redis, keys: SweepKeys, index: numb
   ]);
   const bytes = result.binary ?? Buffer.alloc(0);
   const binaryIn = bytes.length === 0 ? 'none' : (options.binaryIn ?? 'own-key');
-  const text = [STORE_ONCE, '6', keys.results, keys.done, keys.workers, keys.meta];
   const args = [String(index), result.json, workerId, binaryIn];
   if (binaryIn === 'sweep-hash') {
-    const stored = await redis.sendCommand(new WithBytes('eval', [...text, keys.meta, keys.binaryResults, ...args], bytes, []));
+    const text = [STORE_ONCE, '6', keys.results, keys.done, keys.workers, keys.meta, keys.meta, keys.binaryResults, ...args];
+    const stored = await redis.sendCommand(new WithBytes('eval', text, bytes, []));
     return outcomeOf(stored);
   }
   const incoming = binaryIn === 'own-key' ? keys.incomingBinary(index, randomBytes(12).toString('hex')) : keys.meta;
