@@ -2,6 +2,12 @@ import { InvariantError, isoTime } from '@ensemble/protocol';
 import type { SharedBook, Sleeve } from './sleeves';
 import { EMPTY_SLEEVE, stepReturn } from '../internal/analytics';
 
+/**
+ * About how many values each of a block's three rows scratch columns holds (1 MB): with 1,000
+ * sleeves a block records 131 steps at a time — one month of daily bars is about 21.
+ */
+const BLOCK_ROW_VALUES = 131_072;
+
 /** The portfolio's recorded columns, one value per step. */
 export interface PortfolioColumns {
   readonly equity: Float64Array;
@@ -21,6 +27,8 @@ export interface RunRecorderOptions {
   readonly cash: number;
   /** Audit every sleeve and Σ sleeves + reserve = portfolio at every step. */
   readonly checkInvariants: boolean;
+  /** About how many values each of a block's three row columns holds (default {@link BLOCK_ROW_VALUES}; tests make blocks short with it). */
+  readonly blockRowValues?: number;
 }
 
 /**
@@ -46,8 +54,15 @@ export class RunRecorder {
   private rowReserve = Number.NaN;
   private rowTotal = Number.NaN;
   private rowCash = Number.NaN;
-  private blockScratch = new Float64Array(0);
   private cashScratch = new Float64Array(0);
+  /** A block's rows (see {@link RunRecorder.beginBlock}): each sleeve's equity, cash and signed position value on every step of the block, sleeve after sleeve. */
+  private rowEquityScratch = new Float64Array(0);
+  private rowCashScratch = new Float64Array(0);
+  private rowExposureScratch = new Float64Array(0);
+  /** The first step and the length of the block being recorded. */
+  private blockFrom = 0;
+  private blockLength = 0;
+  private symbolOf: Int32Array | null = null;
   /**
    * Σ v × 0 over every value recorded (sleeves' and portfolio's equity, cash, exposures): 0 while
    * all are finite, NaN once one is not — so the run's finiteness check reads the columns again
@@ -174,94 +189,152 @@ export class RunRecorder {
   }
 
   /**
-   * Completes steps `from` … `to − 1` that the sleeves ran on their own (see `run/sleeve-blocks.ts`):
-   * each sleeve wrote its equity and cash and, in its gross column, its signed position value; this
-   * turns those into gross exposures, the sleeves' returns and the portfolio's rows, summing in the
-   * same order as {@link RunRecorder.record} (so bit for bit the same values). Sleeves mode, every
-   * sleeve on one symbol, the same `reserve` on every step of the range, and no transfer but at
-   * the open of its first step (a rebalance's move, booked before the sleeves ran the block).
+   * Starts the recording of steps `from` … `to − 1` that the sleeves run on their own (see
+   * `run/sleeve-blocks.ts`): each sleeve's stretches of them are handed to
+   * {@link RunRecorder.recordStretch} as it runs them, then {@link RunRecorder.completeRows} sums
+   * the portfolio's rows. Sleeves mode, every sleeve on one symbol, the same reserve on every step
+   * of the range, and no transfer but at the open of its first step (a rebalance's move, booked
+   * before the sleeves ran the block). At most {@link RunRecorder.blockSteps} steps.
    */
-  completeBlock(from: number, to: number, reserve: number): void {
-    const { sleeves } = this.options;
-    // The portfolio's columns as locals: the loops below then keep them in registers.
-    const { equity: rowEquity, cash: rowCash, reserve: rowReserve, gross: rowGross, net: rowNet } = this.portfolio;
-    const width = this.scratch.length;
-    const values = this.blockValues(width * (to - from));
-    rowEquity.fill(reserve, from, to);
-    rowCash.fill(reserve, from, to);
-    rowReserve.fill(reserve, from, to);
-    let finite = this.finiteSum;
-    const cash = this.blockCash(to - from);
-    for (const sleeve of sleeves) {
-      const { equity, gross, returns } = sleeve;
-      sleeve.cash.copyInto(from, to, cash);
-      const offset = (sleeve.globalIndex[0] ?? 0) - from * width;
-      let previous = sleeve.lastEquity;
-      const empty = EMPTY_SLEEVE * Math.abs(sleeve.initialCash);
-      const ring = returns === null ? 1 : returns.length;
-      let at = from % ring;
-      // A transfer at the first step's open, as `recordSleeve` books it.
-      let transfer = sleeve.stepTransfer;
-      let base = Number.NaN;
-      if (transfer !== 0) {
-        base = sleeve.stepBase;
-        sleeve.stepTransfer = 0;
-        sleeve.stepBase = Number.NaN;
-        sleeve.transferSteps.push(from);
-        sleeve.transferAmounts.push(transfer);
-        sleeve.transferBases.push(base);
-      }
-      for (let t = from; t < to; t++) {
-        const value = equity[t] ?? Number.NaN;
-        const sleeveCash = cash[t - from] ?? Number.NaN;
-        rowEquity[t] = (rowEquity[t] ?? 0) + value;
-        rowCash[t] = (rowCash[t] ?? 0) + sleeveCash;
-        if (returns !== null) {
-          // The return as `recordSleeve` gives it, empty sleeves included.
-          returns[at] = stepReturn(value, previous, transfer, base, empty, t > 0 ? (gross[t - 1] ?? 0) : 0);
-          transfer = 0;
-          base = Number.NaN;
-          previous = value;
-          at = at + 1 === ring ? 0 : at + 1;
-        }
-        const exposure = gross[t] ?? 0;
-        gross[t] = 0 + Math.abs(exposure);
-        finite += value * 0 + sleeveCash * 0 + exposure * 0;
-        if (exposure !== 0) {
-          const at = t * width + offset;
-          values[at] = (values[at] ?? 0) + exposure;
-        }
-      }
-      if (returns !== null) sleeve.lastEquity = previous;
+  beginBlock(from: number, to: number): void {
+    const size = this.options.sleeves.length * (to - from);
+    if (to - from > this.blockSteps) throw new InvariantError(`a block of ${to - from} steps is longer than the recorder's ${this.blockSteps}`);
+    if (this.rowEquityScratch.length < size) {
+      this.rowEquityScratch = new Float64Array(size);
+      this.rowCashScratch = new Float64Array(size);
+      this.rowExposureScratch = new Float64Array(size);
     }
-    for (let t = from, row = 0; t < to; t++, row += width) {
+    this.blockFrom = from;
+    this.blockLength = to - from;
+  }
+
+  /**
+   * The longest block {@link RunRecorder.beginBlock} takes: its rows hold a value per sleeve and
+   * step three times over, kept to about {@link BLOCK_ROW_VALUES} values each (or the options' `blockRowValues`).
+   */
+  get blockSteps(): number {
+    return Math.max(1, Math.floor((this.options.blockRowValues ?? BLOCK_ROW_VALUES) / Math.max(1, this.options.sleeves.length)));
+  }
+
+  /**
+   * Records steps `from` … `to − 1` of the block that `sleeve` has just run (its stretches in step
+   * order, the first starting at the block's first step): each step's equity and cash as it wrote
+   * them, and, in its gross column, its signed position value, which this turns into the gross
+   * exposure; its returns; and, for the portfolio's rows, the three values in the block's rows at
+   * the sleeve's place, so that {@link RunRecorder.completeRows} sums them in sleeve order as
+   * {@link RunRecorder.record} does (so bit for bit the same values). Done while the sleeve's
+   * columns are fresh from its run: read again later, one sleeve after the other, they were a
+   * tenth of a 1,000-sleeve run.
+   */
+  recordStretch(sleeve: Sleeve, from: number, to: number): void {
+    if (from >= to) return;
+    const { equity, gross, returns } = sleeve;
+    const rowEquity = this.rowEquityScratch;
+    const rowCash = this.rowCashScratch;
+    const rowExposure = this.rowExposureScratch;
+    const cash = this.blockCash(to - from);
+    sleeve.cash.copyInto(from, to, cash);
+    let previous = sleeve.lastEquity;
+    const empty = EMPTY_SLEEVE * Math.abs(sleeve.initialCash);
+    const ring = returns === null ? 1 : returns.length;
+    let at = from % ring;
+    // A transfer at the block's first step's open, as `recordSleeve` books it.
+    let transfer = from === this.blockFrom ? sleeve.stepTransfer : 0;
+    let base = Number.NaN;
+    if (transfer !== 0) {
+      base = sleeve.stepBase;
+      sleeve.stepTransfer = 0;
+      sleeve.stepBase = Number.NaN;
+      sleeve.transferSteps.push(from);
+      sleeve.transferAmounts.push(transfer);
+      sleeve.transferBases.push(base);
+    }
+    let finite = 0;
+    // The sleeve's values lie together, step after step: the rows are read across them once.
+    let slot = sleeve.index * this.blockLength + (from - this.blockFrom);
+    for (let t = from; t < to; t++, slot++) {
+      const value = equity[t] ?? Number.NaN;
+      const sleeveCash = cash[t - from] ?? Number.NaN;
+      const exposure = gross[t] ?? 0;
+      rowEquity[slot] = value;
+      rowCash[slot] = sleeveCash;
+      rowExposure[slot] = exposure;
+      if (returns !== null) {
+        // The return as `recordSleeve` gives it, empty sleeves included.
+        returns[at] = stepReturn(value, previous, transfer, base, empty, t > 0 ? (gross[t - 1] ?? 0) : 0);
+        transfer = 0;
+        base = Number.NaN;
+        previous = value;
+        at = at + 1 === ring ? 0 : at + 1;
+      }
+      gross[t] = 0 + Math.abs(exposure);
+      finite += value * 0 + sleeveCash * 0 + exposure * 0;
+    }
+    if (returns !== null) sleeve.lastEquity = previous;
+    this.finiteSum += finite;
+  }
+
+  /**
+   * Completes the portfolio's rows of the block begun at `from` up to step `to − 1`, once every
+   * sleeve has recorded its stretches ({@link RunRecorder.recordStretch}), with `reserve` on every
+   * step: each sum in sleeve order, as {@link RunRecorder.record} adds them.
+   */
+  completeRows(from: number, to: number, reserve: number): void {
+    const { equity: rowEquity, cash: rowCashColumn, reserve: rowReserve, gross: rowGross, net: rowNet } = this.portfolio;
+    const symbolOf = this.sleeveSymbols();
+    const sleeves = symbolOf.length;
+    const equities = this.rowEquityScratch;
+    const cashes = this.rowCashScratch;
+    const exposures = this.rowExposureScratch;
+    const values = this.scratch;
+    const width = values.length;
+    const length = this.blockLength;
+    let finite = this.finiteSum;
+    for (let t = from; t < to; t++) {
+      let total = reserve;
+      let cash = reserve;
+      for (let s = 0, slot = t - this.blockFrom; s < sleeves; s++, slot += length) {
+        total += equities[slot] ?? Number.NaN;
+        cash += cashes[slot] ?? Number.NaN;
+        const exposure = exposures[slot] ?? 0;
+        if (exposure !== 0) {
+          const g = symbolOf[s] ?? 0;
+          values[g] = (values[g] ?? 0) + exposure;
+        }
+      }
       let grossTotal = 0;
       let net = 0;
       for (let g = 0; g < width; g++) {
-        const value = values[row + g] ?? 0;
+        const value = values[g] ?? 0;
         if (value !== 0) {
           grossTotal += value < 0 ? -value : value;
           net += value;
-          values[row + g] = 0;
+          values[g] = 0;
         }
       }
+      rowEquity[t] = total;
+      rowCashColumn[t] = cash;
+      rowReserve[t] = reserve;
       rowGross[t] = grossTotal;
       rowNet[t] = net;
-      finite += (rowEquity[t] ?? 0) * 0 + (rowCash[t] ?? 0) * 0 + grossTotal * 0;
+      finite += total * 0 + cash * 0 + grossTotal * 0;
     }
     this.finiteSum = finite;
   }
 
-  /** Scratch of at least `steps` values: a sleeve's cash on the steps of a block, for {@link RunRecorder.completeBlock}. */
+  /** Per sleeve, its one symbol's index in the run (what {@link RunRecorder.completeRows} sums its exposure into). */
+  private sleeveSymbols(): Int32Array {
+    this.symbolOf ??= Int32Array.from(this.options.sleeves, (sleeve) => {
+      if (sleeve.globalIndex.length !== 1) throw new InvariantError(`sleeve ${sleeve.entry.id} trades ${sleeve.globalIndex.length} symbols: a block needs one`);
+      return sleeve.globalIndex[0] ?? 0;
+    });
+    return this.symbolOf;
+  }
+
+  /** Scratch of at least `steps` values: a sleeve's cash on the steps of a stretch, for {@link RunRecorder.recordStretch}. */
   private blockCash(steps: number): Float64Array {
     if (this.cashScratch.length < steps) this.cashScratch = new Float64Array(steps);
     return this.cashScratch;
-  }
-
-  /** Zeroed scratch of at least `size` values (per step and symbol) for {@link RunRecorder.completeBlock}. */
-  private blockValues(size: number): Float64Array {
-    if (this.blockScratch.length < size) this.blockScratch = new Float64Array(size);
-    return this.blockScratch;
   }
 
   /**

@@ -40,6 +40,8 @@ const sleeves = fc.array(
 );
 
 const settings = fc.record({
+  // Blocks as long as the recorder makes them, or at most a few steps (a value per sleeve and step of a block row).
+  blockRow: fc.constantFrom<true | number>(true, 1, 12),
   schedule: fc.constantFrom<NonNullable<RunConfigInput['rebalance']>['schedule']>('never', 'month', 'week', { everyBars: 7 }),
   scheme: fc.constantFrom('equal' as const, 'inverse-volatility' as const),
   rate: fc.constantFrom(0, 0.001, 0.01),
@@ -53,7 +55,7 @@ const settings = fc.record({
   leverage: fc.constantFrom(1, 1, 3, 30),
 });
 
-function run(config: RunConfigInput, series: readonly BarSeries[], blocks: boolean, logger?: Logger): string {
+function run(config: RunConfigInput, series: readonly BarSeries[], blocks: boolean | number, logger?: Logger): string {
   const parsed = parseRunConfig(config, { registry: testRegistry });
   return JSON.stringify(serializeOrchestratorResult(new Orchestration(parsed, testRegistry, series, { registry: testRegistry, logger }, blocks).run()));
 }
@@ -83,12 +85,12 @@ describe('sleeve-by-sleeve blocks', () => {
           })),
         };
         const byBar = run(config, series, false);
-        expect(run(config, series, true)).toBe(byBar);
+        expect(run(config, series, options.blockRow)).toBe(byBar);
         if ((JSON.parse(byBar) as { halted: { reason: string } | null }).halted?.reason === 'margin-call') marginCalled++;
         // A logger that writes warnings only: blocks too, its warnings held and written as bar by bar.
         const held: Written[] = [];
         const streamed: Written[] = [];
-        expect(run(config, series, true, leveledLogger('warn', held))).toBe(byBar);
+        expect(run(config, series, options.blockRow, leveledLogger('warn', held))).toBe(byBar);
         run(config, series, false, leveledLogger('warn', streamed));
         expect(held).toEqual(streamed);
       }),

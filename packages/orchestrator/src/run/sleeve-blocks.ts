@@ -6,9 +6,6 @@ import type { SleeveExecutor } from '../internal/sleeve-executor';
 import type { RunRecorder } from './recorder';
 import type { Sleeve } from './sleeves';
 
-/** Longest run of steps the sleeves take on their own before the portfolio rows are completed. */
-const MAX_BLOCK = 4096;
-
 /**
  * Whether a run's config lets it step its sleeves one after the other over blocks of bars
  * (sleeve-major) instead of bar by bar: sleeves mode with `next-open` fills, no risk limits, drift
@@ -81,16 +78,18 @@ export class SleeveBlocks {
    */
   run(from: number, to: number, reserve: number): void {
     const equity = this.recorder.portfolio.equity;
-    for (let start = from; start < to; start += MAX_BLOCK) {
-      const end = Math.min(to, start + MAX_BLOCK);
+    const longest = this.recorder.blockSteps;
+    for (let start = from; start < to; start += longest) {
+      const end = Math.min(to, start + longest);
+      this.recorder.beginBlock(start, end);
       this.runBlock(start, end);
-      this.recorder.completeBlock(start, end, reserve);
+      this.recorder.completeRows(start, end, reserve);
       for (let t = start; t < end; t++) if ((equity[t] ?? 0) < 0) throw new PortfolioBelowZero(t);
     }
   }
 
   private runBlock(from: number, to: number): void {
-    const { sleeves, executor } = this;
+    const { sleeves, executor, recorder } = this;
     // Sleeves waiting to fill at each step of the block: a list per step, linked through `next`.
     const head = this.heads(to - from);
     const next = this.next;
@@ -100,7 +99,9 @@ export class SleeveBlocks {
       head[at - from] = s;
     };
     sleeves.forEach((sleeve, s) => {
-      wait(s, sleeve.runner.runOneSymbol(from, to, sleeve.equity, sleeve.cash, sleeve.gross));
+      const at = sleeve.runner.runOneSymbol(from, to, sleeve.equity, sleeve.cash, sleeve.gross);
+      recorder.recordStretch(sleeve, from, at);
+      wait(s, at);
     });
     const waiting = this.waiting;
     for (let step = from; step < to; step++) {
@@ -128,6 +129,7 @@ export class SleeveBlocks {
         if (sleeve === undefined) continue;
         const at = sleeve.runner.runOneSymbol(step, to, sleeve.equity, sleeve.cash, sleeve.gross);
         if (at === step) throw new InvariantError(`sleeve "${sleeve.entry.id}" still has an order to fill at step ${step} after its open fills`);
+        recorder.recordStretch(sleeve, step, at);
         wait(s, at);
       }
     }

@@ -79,11 +79,14 @@ export class Orchestration {
   private readonly held: HeldWarnings | null;
 
   /**
-   * `blocks`: step the sleeves sleeve by sleeve where that gives the same results (see
-   * `run/sleeve-blocks.ts`); false runs every step bar by bar. `skipWarnings`: the warnings and
-   * errors an earlier attempt of this run wrote, which this one skips (see `run/held-warnings.ts`).
+   * `steps`: true steps the sleeves sleeve by sleeve where that gives the same results (see
+   * `run/sleeve-blocks.ts`); false runs every step bar by bar; a number is `true` with blocks of at
+   * most that many values per row column (`RunRecorder.blockSteps`: tests run short blocks).
+   * `skipWarnings`: the warnings and errors an earlier attempt of this run wrote, which this one
+   * skips (see `run/held-warnings.ts`).
    */
-  constructor(config: RunConfig, registry: StrategyRegistry, series: readonly BarSeries[], options: OrchestratorOptions, blocks = true, skipWarnings = 0) {
+  constructor(config: RunConfig, registry: StrategyRegistry, series: readonly BarSeries[], options: OrchestratorOptions, steps: boolean | number = true, skipWarnings = 0) {
+    const blocks = steps !== false;
     this.config = config;
     this.registry = registry;
     this.series = series;
@@ -179,6 +182,7 @@ export class Orchestration {
       symbolCount,
       cash: config.cash,
       checkInvariants: config.checkInvariants,
+      ...(typeof steps === 'number' ? { blockRowValues: steps } : {}),
     });
     this.blocks = blocks && sleeveBlocksApply(config, sleeves, this.logger, this.held !== null) ? new SleeveBlocks(sleeves, this.executor, this.recorder) : null;
   }
