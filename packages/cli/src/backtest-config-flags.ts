@@ -5,8 +5,8 @@ import type { DataFormat } from '@ensemble/data';
 import { parseBacktestConfig } from '@ensemble/engine';
 import type { BacktestConfig, CommissionModel, FillMode, ResolvedBacktestOptions, SlippageModel } from '@ensemble/engine';
 import { ConfigError, echoValue, periodsPerYearProblem, quoteValue } from '@ensemble/protocol';
-import type { DateFormat, RebalanceRule } from '@ensemble/protocol';
-import { DATE_FORMAT_HELP, SIZING_FORMS, appendValue, dateFormatFlag, dateRangeFlags, flagText, numberFlag, parseNumber, sizingFlag } from './flags';
+import type { DateFormat, DecimalMarkSetting, RebalanceRule } from '@ensemble/protocol';
+import { DATE_FORMAT_HELP, DECIMAL_HELP, SIZING_FORMS, appendValue, dateFormatFlag, dateRangeFlags, decimalFlag, flagText, numberFlag, parseNumber, sizingFlag } from './flags';
 import type { FlagProblems } from './flags';
 
 /**
@@ -19,6 +19,8 @@ export interface BacktestConfigFlags {
   readonly format?: DataFormat | undefined;
   /** `--date-format`, unparsed. */
   readonly dateFormat?: string | undefined;
+  /** `--decimal`, unparsed. */
+  readonly decimal?: string | undefined;
   readonly adjust?: boolean | undefined;
   readonly sort?: boolean | undefined;
   readonly param?: readonly string[] | undefined;
@@ -62,6 +64,7 @@ export interface BacktestConfigFlag {
 export const BACKTEST_DATA_FLAGS: readonly BacktestConfigFlag[] = [
   { key: 'format', name: '--format', value: '<format>', description: 'layout of the --data file instead of detecting it', choices: ['ohlcv', 'long', 'wide', 'json'] },
   { key: 'dateFormat', name: '--date-format', value: '<format>', description: DATE_FORMAT_HELP },
+  { key: 'decimal', name: '--decimal', value: '<mark>', description: DECIMAL_HELP },
   { key: 'adjust', name: '--adjust', description: "scale open, high, low and close by the data's adjusted close (Yahoo Finance's Adj Close) / close, row by row (default: prices as traded)" },
   { key: 'sort', name: '--sort', description: 'sort the rows by date, e.g. a newest-first download (default: rows must be in date order)' },
 ];
@@ -124,6 +127,7 @@ export interface StrategyOfFlags {
 export interface ParsedBacktestConfigFlags {
   readonly format: DataFormat | undefined;
   readonly dateFormat: DateFormat | undefined;
+  readonly decimal: DecimalMarkSetting | undefined;
   readonly adjust: boolean;
   readonly sort: boolean;
   /** Symbols to trade, in order; empty = every symbol of the data. */
@@ -304,6 +308,7 @@ export function parseBacktestConfigFlags(problems: FlagProblems, flags: Backtest
   const { dataset } = context;
   if (flags.format !== undefined && dataset !== undefined) problems.add(flagText('--format', flags.format), `applies to files (--data); the data set ${quoteValue(dataset)} has a known layout`);
   const dateFormat = dateFormatFlag(problems, flags.dateFormat, dataset !== undefined && isDatasetName(dataset) ? dataset : undefined);
+  const decimal = decimalFlag(problems, flags.decimal, dataset !== undefined && isDatasetName(dataset) ? dataset : undefined);
   const engine = engineFromFlags(problems, flags, context.strategy, origins);
   const range = dateRangeFlags(problems, flags.from, flags.to);
   const riskFreeRate = numberFlag(problems, '--risk-free-rate', flags.riskFreeRate, { above: -1, max: 1, fraction: true });
@@ -321,6 +326,7 @@ export function parseBacktestConfigFlags(problems: FlagProblems, flags: Backtest
   for (const [path, key, flag] of [
     ['data.format', 'format', '--format'],
     ['data.dateFormat', 'dateFormat', '--date-format'],
+    ['data.decimal', 'decimal', '--decimal'],
     ['data.from', 'from', '--from'],
     ['data.to', 'to', '--to'],
     ['riskFreeRate', 'riskFreeRate', '--risk-free-rate'],
@@ -347,6 +353,7 @@ export function parseBacktestConfigFlags(problems: FlagProblems, flags: Backtest
   return {
     format: flags.format,
     dateFormat,
+    decimal,
     adjust: flags.adjust === true,
     sort: flags.sort === true,
     symbols,

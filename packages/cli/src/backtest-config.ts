@@ -84,6 +84,7 @@ export async function planBacktestConfig(
     sourceFlag: data.dataset === undefined ? '--data' : '--dataset',
     format: data.format,
     dateFormat: data.dateFormat,
+    decimal: data.decimal,
     adjust: data.adjust === true,
     sort: data.sort === true,
     symbols: config.symbols ?? data.symbols ?? [],

@@ -35,7 +35,7 @@ export interface BacktestOutputs {
 }
 
 /** Everything `ensemble backtest` will do, validated before any data is loaded. */
-export interface BacktestPlan extends Pick<ParsedBacktestConfigFlags, 'format' | 'dateFormat' | 'adjust' | 'sort' | 'symbols' | 'from' | 'to' | 'periodsPerYear' | 'benchmark'> {
+export interface BacktestPlan extends Pick<ParsedBacktestConfigFlags, 'format' | 'dateFormat' | 'decimal' | 'adjust' | 'sort' | 'symbols' | 'from' | 'to' | 'periodsPerYear' | 'benchmark'> {
   /** A data set name (`--dataset`) or a file path as typed (`--data`). */
   readonly source: string;
   readonly sourceFlag: '--data' | '--dataset';
@@ -133,6 +133,7 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
     sourceFlag,
     format: flags.format,
     dateFormat,
+    decimal: parsed.decimal,
     adjust: parsed.adjust,
     sort: parsed.sort,
     symbols,

@@ -48,6 +48,8 @@ export interface BacktestConfigJson {
     readonly format: string;
     /** How the file's dates were read (`--date-format`, a config's `data.dateFormat`); absent when detected. */
     readonly dateFormat?: string;
+    /** How the file's numbers were read (`--decimal`, a config's `data.decimal`); absent when decided from them. */
+    readonly decimal?: string;
     /** `--adjust` (a config's `data.adjust`): prices scaled by the adjusted close; absent when not. */
     readonly adjust?: true;
     /** `--sort` (a config's `data.sort`): the rows sorted by date; absent when not. */
@@ -115,6 +117,7 @@ export function backtestConfigJson(run: BacktestRun): BacktestConfigJson {
       dataset: run.dataset?.name ?? null,
       format: run.data.format,
       ...(plan.dateFormat === undefined || plan.dateFormat === 'auto' ? {} : { dateFormat: plan.dateFormat }),
+      ...(plan.decimal === undefined || plan.decimal === 'auto' ? {} : { decimal: plan.decimal }),
       ...(plan.adjust ? { adjust: true as const } : {}),
       ...(plan.sort ? { sort: true as const } : {}),
       symbols: run.result.symbols,
@@ -424,7 +427,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const shownParams = run.rebalance === null ? plan.strategy.params : otherParams;
   const origin = plan.strategyModule === undefined ? '' : ` · from ${echoValue(plan.strategyModule.path)}`;
   lines.push(`  ${label('strategy')} ${definition.name} (${definition.kind}) · ${formatParams(shownParams)}${origin}`);
-  const dates = plan.dateFormat === undefined || plan.dateFormat === 'auto' ? '' : `, dates ${plan.dateFormat}`;
+  const dates = `${plan.dateFormat === undefined || plan.dateFormat === 'auto' ? '' : `, dates ${plan.dateFormat}`}${plan.decimal === undefined || plan.decimal === 'auto' ? '' : `, decimal ${plan.decimal}`}`;
   lines.push(`  ${label('data')} ${run.dataset === undefined ? `${echoValue(run.data.source, MAX_LINE_LENGTH)} (${run.data.format}${dates})` : `${run.dataset.name}: ${run.dataset.description}`}`);
   for (const note of [...loadNotes(run.data, run.dataset, { requested: plan.adjust || plan.sort, advice }), ...splitNotes(run.data, { advice })]) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);
   const empty = run.data.series.filter((series) => series.length === 0).map((series) => echoValue(series.symbol));

@@ -3,7 +3,7 @@ import { formatDate, getDatasetInfo, isDatasetName, listDatasets, loadDataset, l
 import type { SymbolSplitJump } from '@ensemble/data';
 import type { DataFormat, DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { ConfigError, DataValidationError, EnsembleError, MAX_LINE_LENGTH, closestMatch, echoValue, quoteValue } from '@ensemble/protocol';
-import type { DataProblem, DateFormat, Logger } from '@ensemble/protocol';
+import type { DataProblem, DateFormat, DecimalMarkSetting, Logger } from '@ensemble/protocol';
 import type { CliIo } from './io';
 
 /** What to load and which part of it to keep. */
@@ -11,6 +11,8 @@ export interface DataSourceOptions {
   readonly format?: DataFormat | undefined;
   /** How the file writes its dates (`--date-format`; default detected). */
   readonly dateFormat?: DateFormat | undefined;
+  /** How the file's numbers write their fractions (`--decimal`; default decided from its values). */
+  readonly decimal?: DecimalMarkSetting | undefined;
   readonly symbols?: readonly string[] | undefined;
   /** Inclusive bounds: a date string (a date-only `to` covers its day) or epoch ms. */
   readonly from?: DateInput | undefined;
@@ -65,6 +67,9 @@ export async function loadDataSource(source: string, options: DataSourceOptions,
     if (options.dateFormat !== undefined) {
       throw new ConfigError([{ path: '--date-format', message: `applies to files; the data set ${quoteValue(source)} writes its dates as YYYY-MM-DD` }]);
     }
+    if (options.decimal !== undefined) {
+      throw new ConfigError([{ path: '--decimal', message: `applies to files; the data set ${quoteValue(source)} writes decimal points` }]);
+    }
     return { data: await loadDataset(source, selection), dataset: getDatasetInfo(source) };
   }
   const absolute = path.resolve(io.cwd, source);
@@ -73,7 +78,7 @@ export async function loadDataSource(source: string, options: DataSourceOptions,
     if (missing !== null) throw missing;
   }
   try {
-    const data = await loadMarketData(absolute, { ...selection, file: source, format: options.format, dateFormat: options.dateFormat, maxProblems: options.maxProblems, onProgress: options.onProgress });
+    const data = await loadMarketData(absolute, { ...selection, file: source, format: options.format, dateFormat: options.dateFormat, decimal: options.decimal, maxProblems: options.maxProblems, onProgress: options.onProgress });
     return { data, dataset: undefined };
   } catch (error) {
     if (EnsembleError.isInstance(error) && error.code === 'DATA_NOT_FOUND') throw fileNotFound(source, absolute, error);
@@ -109,6 +114,9 @@ export async function missingDataSource(source: string, cwd: string): Promise<En
 /** The loader's advice for day-month dates, `pass --date-format F (data.dateFormat in a config, dateFormat in code[; pivot])`: formats and pivot. */
 const DATE_FORMAT_ADVICE = /pass --date-format (\S+(?: or \S+)*) \(data\.dateFormat in a config, dateFormat in code(?:; ([^)]*))?\)/g;
 
+/** The loader's advice on a file's decimal mark, `pass --decimal M if …, --decimal N if … (data.decimal in a config, decimal in code)`, or its hint `pass --decimal M (data.decimal …)`. */
+const DECIMAL_ADVICE = /pass --decimal (\w+)((?: if [^,;(]*)?)(?:, --decimal (\w+)( if [^;(]*))? \(data\.decimal in a config, decimal in code\)/g;
+
 /** Where a data problem's file and advice are to be named: the data file as the user gave it, and the config it came from, if any. */
 export interface DataProblemContext {
   /** Absolute data file paths → the path to print (as given, or as seen from where the config was given). */
@@ -135,10 +143,15 @@ export function dataProblemsAsGiven(error: unknown, context: DataProblemContext)
     const message =
       config === undefined
         ? problem.message
-        : problem.message.replace(DATE_FORMAT_ADVICE, (_match, formats: string, years: string | undefined) => {
-            const values = formats.split(' or ').map((format) => JSON.stringify(format)).join(' or ');
-            return `set "dateFormat": ${values} in ${config.at} of ${config.file}${years === undefined ? '' : ` (${years})`}`;
-          });
+        : problem.message
+            .replace(DATE_FORMAT_ADVICE, (_match, formats: string, years: string | undefined) => {
+              const values = formats.split(' or ').map((format) => JSON.stringify(format)).join(' or ');
+              return `set "dateFormat": ${values} in ${config.at} of ${config.file}${years === undefined ? '' : ` (${years})`}`;
+            })
+            .replace(DECIMAL_ADVICE, (_match, first: string, firstWhen: string, second: string | undefined, secondWhen: string | undefined) => {
+              const other = second === undefined ? '' : `, "decimal": ${JSON.stringify(second)}${secondWhen ?? ''}`;
+              return `set "decimal": ${JSON.stringify(first)}${firstWhen}${other} in ${config.at} of ${config.file}`;
+            });
     return { ...problem, ...(file === undefined ? {} : { file }), message };
   });
   if (problems.every((problem, k) => problem.file === error.problems[k]?.file && problem.message === error.problems[k]?.message)) return error;

@@ -1,7 +1,7 @@
 import { resolveDateBound } from '@ensemble/data';
 import type { SizingRule } from '@ensemble/engine';
-import { ConfigError, TWO_DIGIT_YEARS, closestMatch, dateFormatProblem, echoValue, isDateFormat, listValues, parseDecimal, quoteValue, tightestBoundIssues } from '@ensemble/protocol';
-import type { AnyStrategy, ConfigIssue, DateFormat, StrategyDefinition } from '@ensemble/protocol';
+import { ConfigError, DECIMAL_MARK_HELP, TWO_DIGIT_YEARS, closestMatch, dateFormatProblem, decimalMarkProblem, echoValue, isDateFormat, isDecimalMarkSetting, listValues, parseDecimal, quoteValue, tightestBoundIssues } from '@ensemble/protocol';
+import type { AnyStrategy, ConfigIssue, DateFormat, DecimalMarkSetting, StrategyDefinition } from '@ensemble/protocol';
 import { coerceParameterStrings, describeParameters, getStrategy, listStrategies } from '@ensemble/strategies';
 
 /** Where problems with command-line flags are reported from (the `source` of their `ConfigError`). */
@@ -145,6 +145,27 @@ export function dateFormatFlag(problems: FlagProblems, text: string | undefined,
   }
   if (dataset !== undefined) {
     problems.add(flagText('--date-format', text), `applies to a data file; the data set ${quoteValue(dataset)} writes its dates as YYYY-MM-DD`);
+    return undefined;
+  }
+  return text;
+}
+
+/** The help of `--decimal`, the same on every command that loads a data file. */
+export const DECIMAL_HELP = `${DECIMAL_MARK_HELP}; with "point" or "comma" a number written with the other mark or with a thousands separator is refused`;
+
+/**
+ * Reads `--decimal` (how the data file's numbers write their fractions: `auto`, `point` or
+ * `comma`); an unknown setting is recorded in `problems` with what to write instead, and with
+ * `dataset` (an embedded data set's name) the flag is refused: its numbers have decimal points.
+ */
+export function decimalFlag(problems: FlagProblems, text: string | undefined, dataset?: string): DecimalMarkSetting | undefined {
+  if (text === undefined) return undefined;
+  if (!isDecimalMarkSetting(text)) {
+    problems.add(flagText('--decimal', text), decimalMarkProblem(text));
+    return undefined;
+  }
+  if (dataset !== undefined) {
+    problems.add(flagText('--decimal', text), `applies to a data file; the data set ${quoteValue(dataset)} writes decimal points`);
     return undefined;
   }
   return text;

@@ -208,6 +208,7 @@ function backtestBase(flags: ResearchShortcutFlags, strategy: string, source: st
       ...(dataset ? { dataset: source } : { file: source }),
       ...(parsed.format === undefined ? {} : { format: parsed.format }),
       ...(parsed.dateFormat === undefined ? {} : { dateFormat: parsed.dateFormat }),
+      ...(parsed.decimal === undefined ? {} : { decimal: parsed.decimal }),
       ...(parsed.adjust ? { adjust: true } : {}),
       ...(parsed.sort ? { sort: true } : {}),
       ...(flags.from === undefined ? {} : { from: flags.from }),

@@ -279,7 +279,7 @@ function loadProblem(error: unknown, config: RunConfig, source: string | undefin
 
 /** The data source of `config`: the embedded data set, or `data.file` resolved against `configDir`. */
 async function loadRunData(config: RunConfig, options: ExecuteRunOptions): Promise<{ data: MarketData; dataset: DatasetInfo | undefined }> {
-  const { dataset, file, format, dateFormat, from, to, adjust, sort } = config.data;
+  const { dataset, file, format, dateFormat, decimal, from, to, adjust, sort } = config.data;
   const selection: {
     symbols: string[];
     from: DateInput | undefined;
@@ -305,7 +305,7 @@ async function loadRunData(config: RunConfig, options: ExecuteRunOptions): Promi
   const absolute = path.resolve(options.configDir ?? process.cwd(), given);
   // Problems name the file as seen from where the config was given, e.g. `examples/prices.csv`.
   const shown = options.source === undefined || path.isAbsolute(given) ? given : path.join(path.dirname(options.source), given);
-  return { data: await loadMarketData(absolute, { ...selection, file: shown, format, dateFormat, onProgress: options.onLoadProgress }), dataset: undefined };
+  return { data: await loadMarketData(absolute, { ...selection, file: shown, format, dateFormat, decimal, onProgress: options.onLoadProgress }), dataset: undefined };
 }
 
 /**

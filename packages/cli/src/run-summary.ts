@@ -60,8 +60,10 @@ function signedPercent(value: number | null, palette: Palette): string {
 }
 
 function describeData(config: RunConfig, result: OrchestratorResult): string {
-  const { dataset, file, format, dateFormat, from, to } = config.data;
-  const reading = [format, dateFormat === undefined || dateFormat === 'auto' ? undefined : `dates ${dateFormat}`].filter((part) => part !== undefined);
+  const { dataset, file, format, dateFormat, decimal, from, to } = config.data;
+  const reading = [format, dateFormat === undefined || dateFormat === 'auto' ? undefined : `dates ${dateFormat}`, decimal === undefined || decimal === 'auto' ? undefined : `decimal ${decimal}`].filter(
+    (part) => part !== undefined,
+  );
   const where =
     dataset !== undefined
       ? isDatasetName(dataset)

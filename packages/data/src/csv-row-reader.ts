@@ -1,6 +1,6 @@
 import { DAY_MS, echoValue, listValues, quoteValue } from '@ensemble/protocol';
 import { COMMA, SEMICOLON, TAB, type CsvScanner } from './csv-scanner';
-import { readDecimal, type DecimalMark } from './decimal-marks';
+import { otherMarkProblem, readDecimal, type DecimalMark } from './decimal-marks';
 import type { DateReader } from './date-patterns';
 import { ClockChecks, MERIDIEM, notATimeOfDay, parseTimeOfDay } from './clock-checks';
 import { formatTime } from './dates';
@@ -26,8 +26,10 @@ export class RowReader {
   private readonly clocks: ClockChecks;
   /** The time column of the row being read, for {@link clocks}. */
   private timeColumn = 0;
-  /** The decimal mark of a file not separated by commas, decided before its rows are read (`decideDecimalMark`). */
+  /** The decimal mark of a file not separated by commas, decided before its rows are read (`decideDecimalMark`), or the one the load names. */
   decimalMark: DecimalMark = null;
+  /** Whether {@link RowReader.decimalMark} is the load's `decimal` (a number with the other mark is then refused saying so). */
+  decimalGiven = false;
   /** The currency sign prices were read without (nasdaq.com's `$184.25`), the line it was first seen on and the columns it was on; null before any. */
   private currency: { readonly sign: string; readonly line: number; readonly columns: Set<number> } | null = null;
 
@@ -142,8 +144,8 @@ export class RowReader {
       return Number.NaN;
     }
     const text = priced === null ? raw.trim() : (priced[2] ?? priced[3] ?? '');
-    // Not separated by commas: a number may have a decimal comma, the file's one mark.
-    if (!commaFile) value = readDecimal(text, this.decimalMark);
+    // Not separated by commas, or a load that says so: a number may have a decimal comma, the file's one mark.
+    if (!commaFile || this.decimalMark === ',') value = readDecimal(text, this.decimalMark);
     else if (priced !== null) value = parseNumberText(text);
     rule = valueRule(value, kind);
     if (rule === null) {
@@ -154,11 +156,14 @@ export class RowReader {
       }
       return value;
     }
-    if (!Number.isNaN(value)) {
+    const conflict = Number.isNaN(value) && this.decimalGiven && this.decimalMark !== null ? otherMarkProblem(text, this.decimalMark) : null;
+    if (conflict !== null) {
+      this.problems.add('non-numeric', `${label} is ${quoteValue(raw)}: ${conflict}`, where);
+    } else if (!Number.isNaN(value)) {
       this.problems.add(rule, describeBadValue(rule, raw, label, kind), where);
     } else {
       rule = classifyBadNumber(raw);
-      this.problems.add(rule, describeBadNumber(rule, raw, label, !commaFile), where);
+      this.problems.add(rule, describeBadNumber(rule, raw, label, !commaFile || this.decimalMark === ','), where);
     }
     return Number.NaN;
   }

@@ -42,6 +42,27 @@ export function readDecimal(text: string, mark: DecimalMark): number {
   return Number.NaN;
 }
 
+/**
+ * Why `text` (without a currency sign) is no number under the decimal mark a load names (`mark`,
+ * its `decimal` option): written with the other mark (`1.5` under a decimal comma), or with what
+ * under this mark is a thousands separator (`1.000` under a decimal comma, `1,000` under a point);
+ * null when neither (the caller says what else is wrong).
+ */
+export function otherMarkProblem(text: string, mark: ',' | '.'): string | null {
+  const kind = kindOf(text);
+  const named = mark === ',' ? 'a decimal comma (decimal: comma)' : 'a decimal point (decimal: point)';
+  const other = mark === ',' ? 'point' : 'comma';
+  const swapped = mark === ',' ? text.replace('.', ',') : text.replace(',', '.');
+  if (kind === (mark === ',' ? '.' : ',')) {
+    return `it is written with a decimal ${other}, but the load reads numbers with ${named}: write ${swapped}, or load the file with decimal: ${other}`;
+  }
+  if (kind === (mark === ',' ? '.~' : ',~')) {
+    const separator = mark === ',' ? 'dot' : 'comma';
+    return `with ${named} its ${separator} separates thousands, which are written without separators: write ${text.replace(mark === ',' ? '.' : ',', '')}, or, if it is ${swapped}, load the file with decimal: ${other}`;
+  }
+  return null;
+}
+
 /** Where values of one kind were first seen, and how many there are. */
 interface Seen {
   readonly row: number;
@@ -114,9 +135,9 @@ export function decideDecimalMark(
   const text = undecided.text.replace(CURRENCY_SIGN, '');
   const mark = text.includes(',') ? ',' : '.';
   const separator = mark === ',' ? 'comma' : 'dot';
-  const commasBetweenFields = mark === '.' ? ', or save the file with commas between its fields, where a dot is a decimal point' : '';
+  const commasBetweenFields = mark === '.' ? '; or save the file with commas between its fields, where a dot is a decimal point' : '';
   return refuse(
     undecided,
-    `${quoteValue(undecided.text)} (line ${String(undecided.row)}${more(undecided)}) could be ${String(parseNumberText(text.replace(',', '.')))} (a decimal ${mark === ',' ? 'comma' : 'point'}) or ${String(parseNumberText(text.replace(mark, '')))} (a thousands ${separator}): every number with a fraction in this file separated by ${file} has one to three digits, a ${separator} and three digits, and none says which. Write the thousands without separators (${text.replace(mark, '')}), or, if they are fractions, with another number of decimals (${text}0)${commasBetweenFields}`,
+    `${quoteValue(undecided.text)} (line ${String(undecided.row)}${more(undecided)}) could be ${String(parseNumberText(text.replace(',', '.')))} (a decimal ${mark === ',' ? 'comma' : 'point'}) or ${String(parseNumberText(text.replace(mark, '')))} (a thousands ${separator}): every number with a fraction in this file separated by ${file} has one to three digits, a ${separator} and three digits, and none says which. Say which: pass --decimal ${mark === ',' ? 'comma' : 'point'} if they are fractions, --decimal ${mark === ',' ? 'point' : 'comma'} if the ${separator} separates thousands (data.decimal in a config, decimal in code); or write the thousands without separators (${text.replace(mark, '')})${commasBetweenFields}`,
   );
 }

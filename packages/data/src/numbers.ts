@@ -131,7 +131,9 @@ function formattedNumberHint(text: string, decimalCommas: boolean): string | nul
   }
   if (THOUSANDS_DOTS.test(bare) || DECIMAL_COMMA.test(bare)) {
     const plain = bare.replace(/[. \u00a0\u202f]/g, '').replace(',', '.');
-    return `it is written with a decimal comma; write ${plain}, with a decimal point and no thousands separators (save the file from a spreadsheet set to an English locale, or replace the commas)`;
+    // A decimal comma alone (quoted, in a file separated by commas) is read as it is by a load that says so.
+    const asIs = DECIMAL_COMMA.test(bare) ? '; or, to read the file as it is, pass --decimal comma (data.decimal in a config, decimal in code)' : '';
+    return `it is written with a decimal comma; write ${plain}, with a decimal point and no thousands separators (save the file from a spreadsheet set to an English locale, or replace the commas)${asIs}`;
   }
   const suffix = MAGNITUDE_SUFFIX.exec(text);
   if (suffix !== null) {

@@ -1,4 +1,5 @@
 import { MAX_PRICE, MIN_PRICE, listValues, quoteValue, symbolProblem } from '@ensemble/protocol';
+import type { DecimalMarkSetting } from '@ensemble/protocol';
 import { ADJ_CLOSE_COLUMNS, CLOSE_COLUMNS, DATE_COLUMNS, VOLUME_COLUMNS, PRICE_COLUMNS, SYMBOL_COLUMNS, detectCsvFormat, findColumn, headerNames, noteIgnored, requireColumn, timeOfDayColumn, unreadTimeColumnHint } from './csv-columns';
 import { OhlcvFastPath } from './csv-fast-path';
 import { RowReader } from './csv-row-reader';
@@ -29,6 +30,8 @@ export interface CsvInput {
   readonly dates: DateReader;
   /** What the parser did that the data does not show (columns ignored, prices adjusted). */
   readonly notes: string[];
+  /** The load's `decimal`: the file's decimal mark, or `auto` to decide it from its values. */
+  readonly decimal: DecimalMarkSetting;
 }
 
 function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly string[], display: readonly string[]): SeriesBuilder[] {
@@ -57,8 +60,9 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   const reader = new RowReader(scanner, display, problems, input.dates, unreadTimeColumnHint(names, display));
   if (!decimalMarkOf(input, scanner, reader, [open, high, low, close, volume, adjust ? adjClose : -1], display)) return [];
   const rows = new RowBuilders(input, symbol, display[symbol]);
-  // The fast path reads no adjusted close, no second date column and only commas between fields: such loads take the general path for every row.
-  const fast = adjust || timeOfDay >= 0 || scanner.separator !== COMMA ? undefined : new OhlcvFastPath(scanner, columns, names.length, rows.single, rows.table, input.dates.singlePass(display[date]));
+  // The fast path reads no adjusted close, no second date column, only commas between fields and
+  // decimal points: such loads take the general path for every row.
+  const fast = adjust || timeOfDay >= 0 || scanner.separator !== COMMA || input.decimal === 'comma' ? undefined : new OhlcvFastPath(scanner, columns, names.length, rows.single, rows.table, input.dates.singlePass(display[date]));
   let fastRows = 0;
   for (;;) {
     if (fast?.tryRow() === true) {
@@ -228,11 +232,18 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
 }
 
 /**
- * In a file not separated by commas, decides its decimal mark from the columns `reader` will read
- * (`decideDecimalMark`) and hands it to the reader; false when the file's marks are refused (the
- * problem is reported). True at once for a comma-separated file, where a dot is the decimal point.
+ * Hands the reader the file's decimal mark: the load's `decimal` when it names one; otherwise, in a
+ * file not separated by commas, the one decided from the columns `reader` will read
+ * (`decideDecimalMark`), false when the file's marks are refused (the problem is reported). A
+ * comma-separated file writes decimal points unless the load says otherwise.
  */
 function decimalMarkOf(input: CsvInput, scanner: CsvScanner, reader: RowReader, columns: readonly number[], display: readonly string[]): boolean {
+  if (input.decimal !== 'auto') {
+    reader.decimalMark = input.decimal === 'comma' ? ',' : '.';
+    reader.decimalGiven = true;
+    if (input.decimal === 'comma') input.notes.push('numbers read with a decimal comma, as the load says (decimal: comma)');
+    return true;
+  }
   if (scanner.separator === COMMA) return true;
   const mark = decideDecimalMark(scanner, columns, display, input.problems, input.notes);
   if (mark === 'refused') return false;

@@ -1,4 +1,4 @@
-import { ConfigError, DateFormatSchema, checkArguments, createTimeline, echoValue, noopLogger, nullAsAbsent, optionsIssue, quoteValue, symbolProblem } from '@ensemble/protocol';
+import { ConfigError, DateFormatSchema, DecimalMarkSchema, checkArguments, createTimeline, echoValue, noopLogger, nullAsAbsent, optionsIssue, quoteValue, symbolProblem } from '@ensemble/protocol';
 import { textOrBytesIssue } from './arguments';
 import { selectMarketData } from './market-data';
 import { parseCsvRows } from './parse-csv';
@@ -110,6 +110,8 @@ function checkOptions(options: ParseOptions): number {
   }
   const dateFormat = options.dateFormat === undefined ? undefined : DateFormatSchema.safeParse(options.dateFormat);
   if (dateFormat?.success === false) throw new ConfigError([{ path: 'dateFormat', message: dateFormat.error.issues[0]?.message ?? 'unknown date format' }]);
+  const decimal = options.decimal === undefined ? undefined : DecimalMarkSchema.safeParse(options.decimal);
+  if (decimal?.success === false) throw new ConfigError([{ path: 'decimal', message: decimal.error.issues[0]?.message ?? 'unknown decimal mark' }]);
   const symbolIssue = options.symbol === undefined ? null : symbolProblem(options.symbol);
   if (symbolIssue !== null) throw new ConfigError([{ path: 'symbol', message: `the symbol ${quoteValue(options.symbol ?? '')} ${symbolIssue}` }]);
   return maxProblems;
@@ -142,7 +144,7 @@ function parseBuilders(bytes: Uint8Array, start: number, options: ParseOptions, 
     addColumnProblem(dates, problems);
     return { format: 'json', builders, notes, dates: dates.reading() };
   }
-  const input = { bytes, start, problems, defaultSymbol, onProgress: options.onProgress, sort, adjust: options.adjust, dates, notes };
+  const input = { bytes, start, problems, defaultSymbol, onProgress: options.onProgress, sort, adjust: options.adjust, dates, notes, decimal: options.decimal ?? 'auto' };
   const { format, builders, duplicateHint } = parseCsvRows(input, options.format);
   addColumnProblem(dates, problems);
   return { format, builders, notes, dates: dates.reading(), duplicateHint };

@@ -108,13 +108,13 @@ describe('files separated by semicolons or tabs', () => {
     // Nothing says which: 995 then 1.000 is 1 or 1000 (a price series read 1000 times too small),
     // and it is said before any row is read (no "high below low" of a misread row first).
     expect(outcome('date;AAA\n2020-01-02;995\n2020-01-03;1.000\n2020-01-06;1.005\n')).toEqual({
-      problems: [[3, 'AAA', 'non-numeric', '"1.000" (line 3, and 1 more like it) could be 1 (a decimal point) or 1000 (a thousands dot): every number with a fraction in this file separated by semicolons has one to three digits, a dot and three digits, and none says which. Write the thousands without separators (1000), or, if they are fractions, with another number of decimals (1.0000), or save the file with commas between its fields, where a dot is a decimal point']],
+      problems: [[3, 'AAA', 'non-numeric', '"1.000" (line 3, and 1 more like it) could be 1 (a decimal point) or 1000 (a thousands dot): every number with a fraction in this file separated by semicolons has one to three digits, a dot and three digits, and none says which. Say which: pass --decimal point if they are fractions, --decimal comma if the dot separates thousands (data.decimal in a config, decimal in code); or write the thousands without separators (1000); or save the file with commas between its fields, where a dot is a decimal point']],
       truncated: false,
     });
     expect(outcome('date;open;high;low;close\n2020-01-02;1.000;1.050;990;1.020\n')).toMatchObject({ problems: [[2, 'open', 'non-numeric', expect.stringContaining('"1.000" (line 2, and 2 more like it) could be 1')]] });
     // The same with a comma: 999 then 1,000 in a tab file (a US spreadsheet's thousands).
     expect(outcome('date\tclose\n2020-01-02\t999\n2020-01-03\t1,000\n')).toEqual({
-      problems: [[3, 'close', 'non-numeric', '"1,000" (line 3) could be 1 (a decimal comma) or 1000 (a thousands comma): every number with a fraction in this file separated by tabs has one to three digits, a comma and three digits, and none says which. Write the thousands without separators (1000), or, if they are fractions, with another number of decimals (1,0000)']],
+      problems: [[3, 'close', 'non-numeric', '"1,000" (line 3) could be 1 (a decimal comma) or 1000 (a thousands comma): every number with a fraction in this file separated by tabs has one to three digits, a comma and three digits, and none says which. Say which: pass --decimal comma if they are fractions, --decimal point if the comma separates thousands (data.decimal in a config, decimal in code); or write the thousands without separators (1000)']],
       truncated: false,
     });
     // Beside decimal points, 12,345 is a thousands comma.
@@ -180,5 +180,54 @@ describe('files separated by semicolons or tabs', () => {
       }),
       { seed: 20_261_207, numRuns: 200 },
     );
+  });
+});
+
+describe('a load that names the decimal mark (decimal)', () => {
+  const tabs = 'date\tOpen\thigh\tlow\tclose\n2020-01-02\t110.123\t110.500\t109.875\t110.250\n2020-01-03\t110.250\t110.750\t110.125\t110.625\n';
+  const read = { series: [{ symbol: 'x', time: [Date.UTC(2020, 0, 2), Date.UTC(2020, 0, 3)], open: [110.123, 110.25], high: [110.5, 110.75], low: [109.875, 110.125], close: [110.25, 110.625], volume: [0, 0] }] };
+
+  it('reads the values no value decides: a yen pair at three decimals, with a point or a comma', () => {
+    expect(outcome(tabs, { symbol: 'x' })).toMatchObject({ problems: [[2, 'Open', 'non-numeric', expect.stringContaining('Say which: pass --decimal point if they are fractions')]] });
+    expect(outcome(tabs, { symbol: 'x', decimal: 'point' })).toEqual(read);
+    const semicolons = tabs.replaceAll('\t', ';').replaceAll('.', ',');
+    expect(outcome(semicolons, { symbol: 'x', decimal: 'comma' })).toEqual(read);
+    expect(notesOf(semicolons, { decimal: 'comma' })).toEqual(['fields separated by semicolons, as the header line separates them', 'numbers read with a decimal comma, as the load says (decimal: comma)']);
+    // The same 1.000 is a thousand under a decimal point's other reading: whole numbers read alike.
+    expect(outcome('date;close\n2020-01-02;1000\n2020-01-03;12\n', { symbol: 'x', decimal: 'comma' })).toMatchObject({ series: [{ close: [1000, 12] }] });
+    expect(outcome('date;close\n2020-01-02;1000\n2020-01-03;12\n', { symbol: 'x', decimal: 'auto' })).toMatchObject({ series: [{ close: [1000, 12] }] });
+  });
+
+  it('refuses a number with the other mark, or with what that mark makes a thousands separator, naming the value and the way out', () => {
+    expect(outcome(tabs, { symbol: 'x', decimal: 'comma' })).toMatchObject({
+      problems: expect.arrayContaining([
+        [2, 'Open', 'non-numeric', 'Open is "110.123": with a decimal comma (decimal: comma) its dot separates thousands, which are written without separators: write 110123, or, if it is 110,123, load the file with decimal: point'],
+      ]),
+    });
+    expect(outcome('date;close\n2020-01-02;10,5\n2020-01-03;10.25\n', { symbol: 'x', decimal: 'comma' })).toEqual({
+      problems: [[3, 'close', 'non-numeric', 'close is "10.25": it is written with a decimal point, but the load reads numbers with a decimal comma (decimal: comma): write 10,25, or load the file with decimal: point']],
+      truncated: false,
+    });
+    expect(outcome('date\tclose\n2020-01-02\t10.5\n2020-01-03\t1,250\n', { symbol: 'x', decimal: 'point' })).toEqual({
+      problems: [[3, 'close', 'non-numeric', 'close is "1,250": with a decimal point (decimal: point) its comma separates thousands, which are written without separators: write 1250, or, if it is 1.250, load the file with decimal: comma']],
+      truncated: false,
+    });
+    // Both separators: the hint to drop the thousands dots, keeping the decimal comma.
+    expect(outcome('date;close\n2020-01-02;1.234,5\n', { symbol: 'x', decimal: 'comma' })).toMatchObject({ problems: [[2, 'close', 'non-numeric', expect.stringContaining('write 1234,5, without them')]] });
+  });
+
+  it('reads quoted decimal commas in a file separated by commas, and refuses its decimal points then', () => {
+    const quoted = 'date,open,high,low,close\n2020-01-02,"110,123","110,5","109,875","110,25"\n2020-01-03,"110,25","110,75","110,125","110,625"\n';
+    expect(outcome(quoted, { symbol: 'x', decimal: 'comma' })).toEqual(read);
+    expect(outcome(quoted, { symbol: 'x' })).toMatchObject({
+      problems: expect.arrayContaining([[3, 'open', 'non-numeric', expect.stringContaining('"110,25", which is not a plain number: it is written with a decimal comma; write 110.25, with a decimal point and no thousands separators (save the file from a spreadsheet set to an English locale, or replace the commas); or, to read the file as it is, pass --decimal comma')]]),
+    });
+    // Decimal points in a comma file under decimal: comma are refused, not read by the fast path.
+    expect(outcome('date,close\n2020-01-02,1.5\n', { symbol: 'x', decimal: 'comma' })).toMatchObject({ problems: [[2, 'close', 'non-numeric', expect.stringContaining('it is written with a decimal point')]] });
+    expect(outcome('date,close\n2020-01-02,1.5\n', { symbol: 'x', decimal: 'point' })).toMatchObject({ series: [{ close: [1.5] }] });
+  });
+
+  it('is checked: an unknown setting is a config error naming the setting meant', () => {
+    expect(() => parseMarketData('date,close\n2020-01-02,1.5\n', { decimal: ',' as never })).toThrow('decimal: unknown decimal mark ",": write "comma" (a decimal comma, as in 1234,56)');
   });
 });

@@ -1,4 +1,4 @@
-import type { BarSeries, DateFormat, Logger, Timeline } from '@ensemble/protocol';
+import type { BarSeries, DateFormat, DecimalMarkSetting, Logger, Timeline } from '@ensemble/protocol';
 
 /**
  * A market data layout. `ohlcv`: `date,open,high,low,close[,volume]` with an optional `symbol`
@@ -72,6 +72,15 @@ export interface ParseOptions extends SelectOptions {
    * the file's dates, CSV and JSON, not to `from` and `to`.
    */
   readonly dateFormat?: DateFormat | undefined;
+  /**
+   * How a CSV file's numbers write their fractions (default `auto`): `auto` decides the file's one
+   * mark from its values (a file separated by semicolons or tabs may write decimal commas; `12.600`
+   * alone, which could be 12.6 or 12600, is refused); `point` or `comma` names it, and a number
+   * written with the other mark or with a thousands separator is a problem naming it. In a file
+   * separated by commas, decimal commas are inside quotes (`"1,5"`). One of `DECIMAL_MARKS` of
+   * `@ensemble/protocol`; JSON numbers have one form and are read as they are.
+   */
+  readonly decimal?: DecimalMarkSetting | undefined;
   /**
    * The symbol of a single series read from data without a symbol column; defaults to the file
    * name without directory and extension, or `DATA` when there is no file name.

@@ -3,6 +3,7 @@ import type { ConfigIssue, RebalanceRule, StrategyDefinition } from '@ensemble/p
 import {
   ConfigError,
   DateFormatSchema,
+  DecimalMarkSchema,
   TWO_DIGIT_YEARS,
   MAX_PERIODS_PER_YEAR,
   MAX_SYMBOL_LENGTH,
@@ -96,6 +97,9 @@ export const DataSourceSchema = z
     dateFormat: DateFormatSchema.optional().describe(
       `How "file" writes its dates (default: auto, detected; a day and a month before the year such as 01/03/1995 and a two-digit year are refused, never guessed): DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD, or DD/MM/YY, MM/DD/YY, with the file's separator (-, / or .); DD and MM take one or two digits; ${TWO_DIGIT_YEARS}; a time of day after the date is read when present`,
     ),
+    decimal: DecimalMarkSchema.optional().describe(
+      'How the numbers of "file" write their fractions (default: auto, decided from its values: a file separated by commas writes decimal points, one separated by semicolons or tabs a decimal comma or a decimal point, and 12.600 alone, 12.6 or 12600, is refused): "point" (1234.56) or "comma" (1234,56) names the mark, and a number written with the other mark or with a thousands separator is refused',
+    ),
     adjust: z
       .boolean()
       .optional()
@@ -111,8 +115,8 @@ export const DataSourceSchema = z
     from: dateBound.describe('First date to keep, e.g. "2005-01-01", or epoch milliseconds (inclusive; default: the first bar)'),
     to: dateBound.describe('Last date to keep, e.g. "2009-12-31" (inclusive, whole day), or epoch milliseconds (default: the last bar)'),
   })
-  // The JSON Schema says what the check below refuses: exactly one source, "format" and "dateFormat" with "file" only.
-  .meta({ oneOf: [{ required: ['dataset'] }, { required: ['file'] }], dependentRequired: { format: ['file'], dateFormat: ['file'] } })
+  // The JSON Schema says what the check below refuses: exactly one source, "format", "dateFormat" and "decimal" with "file" only.
+  .meta({ oneOf: [{ required: ['dataset'] }, { required: ['file'] }], dependentRequired: { format: ['file'], dateFormat: ['file'], decimal: ['file'] } })
   .superRefine((value, context) => {
     if ((value.dataset === undefined) === (value.file === undefined)) {
       context.addIssue({ code: 'custom', path: [], message: 'give exactly one of "dataset" (an embedded data set) and "file" (a path)' });
@@ -122,6 +126,9 @@ export const DataSourceSchema = z
     }
     if (value.dateFormat !== undefined && value.file === undefined) {
       context.addIssue({ code: 'custom', path: ['dateFormat'], message: '"dateFormat" applies to "file" only; embedded data sets write their dates as YYYY-MM-DD' });
+    }
+    if (value.decimal !== undefined && value.file === undefined) {
+      context.addIssue({ code: 'custom', path: ['decimal'], message: '"decimal" applies to "file" only; embedded data sets write decimal points' });
     }
   })
   .describe('The market data of the run');

@@ -49,6 +49,8 @@ export { DAY_MS, calendarPeriodKey, calendarPeriodStart, daysFromCivil, monthInd
 export { isoTime } from './time';
 export type { DateFormat } from './date-format';
 export { DATE_FORMATS, DateFormatSchema, TWO_DIGIT_YEARS, dateFormatProblem, fullYear, isDateFormat } from './date-format';
+export type { DecimalMarkSetting } from './decimal-mark';
+export { DECIMAL_MARKS, DECIMAL_MARK_HELP, DecimalMarkSchema, decimalMarkProblem, isDecimalMarkSetting } from './decimal-mark';
 export type { StrategyDefinition } from './definition';
 export type { StrategyOfKind, StrategySpec } from './define-strategy';
 export { STRATEGY_NAME_PATTERN, STRATEGY_NAME_RULE, checkedStrategyDefinition, defineStrategy, strategyDefinitionIssues } from './define-strategy';

@@ -93,7 +93,7 @@ function emptySelection(data: MarketData, plan: BacktestPlan): ConfigError | nul
  */
 export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Logger, phases: ProgressPhases = NO_PROGRESS): Promise<BacktestRun> {
   const { data: loaded, dataset } = await withProgress(phases, 'load ', 'bytes', (onProgress) =>
-    loadDataSource(plan.source, { format: plan.format, dateFormat: plan.dateFormat, adjust: plan.adjust, sort: plan.sort, from: plan.from, to: plan.to, logger, onProgress }, io),
+    loadDataSource(plan.source, { format: plan.format, dateFormat: plan.dateFormat, decimal: plan.decimal, adjust: plan.adjust, sort: plan.sort, from: plan.from, to: plan.to, logger, onProgress }, io),
   ).catch((error: unknown) => {
     throw rangeProblem(error, plan);
   });

@@ -10,12 +10,13 @@ import { formatCount, formatTable } from '../format';
 import { inspectionToJson, renderInspection } from '../inspect-report';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
-import { DATE_FORMAT_HELP, FlagProblems, dateFormatFlag, dateRangeFlags } from '../flags';
+import { DATE_FORMAT_HELP, DECIMAL_HELP, FlagProblems, dateFormatFlag, dateRangeFlags, decimalFlag } from '../flags';
 import { collect, globalOptions, positiveInteger } from '../options';
 
 interface InspectOptions {
   readonly format?: DataFormat;
   readonly dateFormat?: string;
+  readonly decimal?: string;
   readonly symbol: string[];
   readonly from?: string;
   readonly to?: string;
@@ -35,6 +36,7 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
     .argument('<source>', 'a CSV or JSON file, or a data set name (see `ensemble data list`)')
     .addOption(new Option('--format <format>', 'layout of the file instead of detecting it').choices(['ohlcv', 'long', 'wide', 'json']))
     .option('--date-format <format>', DATE_FORMAT_HELP)
+    .option('--decimal <mark>', DECIMAL_HELP)
     .option('--adjust', "scale open, high, low and close by the adjusted close (Yahoo Finance's Adj Close) / close, row by row")
     .option('--sort', 'sort the rows by date, e.g. a newest-first download (default: rows must be in date order)')
     .option('-s, --symbol <symbol>', 'keep only this symbol (repeatable, or comma-separated)', collect, [])
@@ -46,6 +48,7 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
       const logger = createCliLogger(io, globalOptions(command).logLevel ?? 'warn', { json: globalOptions(command).logJson === true });
       const problems = new FlagProblems();
       const dateFormat = dateFormatFlag(problems, options.dateFormat, isDatasetName(source) ? source : undefined);
+      const decimal = decimalFlag(problems, options.decimal, isDatasetName(source) ? source : undefined);
       // Named by the flags as typed, and --from after --to said so, as `backtest` says them.
       const range = dateRangeFlags(problems, options.from, options.to);
       problems.throwIfAny();
@@ -55,6 +58,7 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
           {
             format: options.format,
             dateFormat,
+            decimal,
             symbols: options.symbol.length === 0 ? options.symbol : splitSymbols(options.symbol),
             from: range.from,
             to: range.to,

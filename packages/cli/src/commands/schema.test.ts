@@ -74,11 +74,12 @@ describe('ensemble schema', () => {
     for (const [name, property] of Object.entries(properties)) expect(property.description, name).toMatch(/\w/);
   });
 
-  it('says in JSON Schema what the parsers refuse across fields: one data source, format and dateFormat with a file (the date formats listed), dates as epoch ms, range steps, even PBO blocks, window lengths', async () => {
+  it('says in JSON Schema what the parsers refuse across fields: one data source, format, dateFormat and decimal with a file (the date formats and decimal marks listed), dates as epoch ms, range steps, even PBO blocks, window lengths', async () => {
     const run0 = JSON.parse((await run(['schema'])).out) as { oneOf: { properties: Record<string, Record<string, unknown>> }[] };
     const data = run0.oneOf[0]?.properties.data ?? {};
     expect(data.oneOf).toEqual([{ required: ['dataset'] }, { required: ['file'] }]);
-    expect(data.dependentRequired).toEqual({ format: ['file'], dateFormat: ['file'] });
+    expect(data.dependentRequired).toEqual({ format: ['file'], dateFormat: ['file'], decimal: ['file'] });
+    expect((data.properties as Record<string, { enum?: string[] }>).decimal?.enum).toEqual(['auto', 'point', 'comma']);
     expect((data.properties as Record<string, { enum?: string[] }>).dateFormat?.enum).toEqual(['auto', 'YYYY-MM-DD', 'YYYY/MM/DD', 'YYYY.MM.DD', 'DD/MM/YYYY', 'DD.MM.YYYY', 'DD-MM-YYYY', 'MM/DD/YYYY', 'MM.DD.YYYY', 'MM-DD-YYYY', 'DD/MM/YY', 'DD.MM.YY', 'DD-MM-YY', 'MM/DD/YY', 'MM.DD.YY', 'MM-DD-YY']);
     const backtestData = (JSON.parse((await run(['schema', 'backtest'])).out) as JsonSchema).properties?.data as { properties?: Record<string, { enum?: string[] }> } | undefined;
     expect(backtestData?.properties?.dateFormat?.enum).toContain('DD/MM/YYYY');

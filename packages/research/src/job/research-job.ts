@@ -1,5 +1,5 @@
 import type { PerformanceMetrics } from '@ensemble/performance';
-import { DateFormatSchema, StrategyModuleFilesSchema } from '@ensemble/protocol';
+import { DateFormatSchema, DecimalMarkSchema, StrategyModuleFilesSchema } from '@ensemble/protocol';
 import { z } from 'zod';
 
 /** A SHA-256 digest as 64 lowercase hex digits. */
@@ -18,6 +18,7 @@ export const DataRefSchema = z
     adjust: z.literal(true).optional().describe('Prices scaled by the adjusted close column (the config\'s "data.adjust"); absent when not'),
     sort: z.literal(true).optional().describe('Rows sorted by date (the config\'s "data.sort"); absent when not'),
     dateFormat: DateFormatSchema.optional().describe('How the file writes its dates (the config\'s "data.dateFormat"); absent for auto'),
+    decimal: DecimalMarkSchema.optional().describe('How the file writes the fractions of its numbers (the config\'s "data.decimal"); absent for auto'),
     sha256: sha256Schema.describe('SHA-256 of the data bytes'),
   })
   .refine((value) => (value.name === undefined) !== (value.file === undefined), { message: 'give exactly one of "name" and "file"' })

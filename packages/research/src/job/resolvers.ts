@@ -3,7 +3,7 @@ import { datasetUrl, getDatasetInfo, parseMarketData, readDataBytes } from '@ens
 import type { MarketData } from '@ensemble/data';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue, checkArguments, arrayIssue, stringIssue, objectIssue, registryIssue } from '@ensemble/protocol';
-import type { DateFormat, StrategyDefinition } from '@ensemble/protocol';
+import type { DateFormat, DecimalMarkSetting, StrategyDefinition } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { sha256Hex } from './content-hash';
 import type { ResearchResolvers } from './run-research-job';
@@ -24,17 +24,19 @@ export interface DataSourceInput {
   readonly adjust?: boolean | undefined;
   readonly sort?: boolean | undefined;
   readonly dateFormat?: DateFormat | undefined;
+  readonly decimal?: DecimalMarkSetting | undefined;
 }
 
 /**
- * How the bytes are read: the config's `adjust`, `sort` and `dateFormat`, kept in the reference
- * only when set (a `dateFormat` of `auto` is the default, left out).
+ * How the bytes are read: the config's `adjust`, `sort`, `dateFormat` and `decimal`, kept in the
+ * reference only when set (a `dateFormat` or `decimal` of `auto` is the default, left out).
  */
-function readingOf(source: DataSourceInput): Pick<DataRef, 'adjust' | 'sort' | 'dateFormat'> {
+function readingOf(source: DataSourceInput): Pick<DataRef, 'adjust' | 'sort' | 'dateFormat' | 'decimal'> {
   return {
     ...(source.adjust === true ? { adjust: true } : {}),
     ...(source.sort === true ? { sort: true } : {}),
     ...(source.dateFormat === undefined || source.dateFormat === 'auto' ? {} : { dateFormat: source.dateFormat }),
+    ...(source.decimal === undefined || source.decimal === 'auto' ? {} : { decimal: source.decimal }),
   };
 }
 
@@ -45,7 +47,7 @@ async function bytesOf(ref: Pick<DataRef, 'name' | 'file'>): Promise<Uint8Array>
 
 /**
  * The content reference of a config's data: the data set name or the file's absolute path (a
- * relative `file` resolves against `baseDir`), how its rows are read (`adjust`, `sort`, `dateFormat`, when set),
+ * relative `file` resolves against `baseDir`), how its rows are read (`adjust`, `sort`, `dateFormat`, `decimal`, when set),
  * with the SHA-256 of its bytes. Reads the bytes once.
  */
 export async function dataRefOf(source: DataSourceInput, baseDir: string): Promise<DataRef> {
@@ -111,11 +113,11 @@ export interface LocalResolversOptions {
 /**
  * What a parsed data set is kept under: its digest and where it came from. The same bytes parse
  * differently under another name (a one-symbol CSV file's symbol is its file name; an embedded data
- * set's is the data set's) or read another way (adjusted, sorted, its dates in another format), so
+ * set's is the data set's) or read another way (adjusted, sorted, its dates or decimals in another format), so
  * the digest alone is not enough.
  */
 function dataKey(ref: DataRef): string {
-  return JSON.stringify([ref.sha256, ref.name ?? null, ref.file ?? null, ref.format ?? null, ref.adjust === true, ref.sort === true, ref.dateFormat ?? 'auto']);
+  return JSON.stringify([ref.sha256, ref.name ?? null, ref.file ?? null, ref.format ?? null, ref.adjust === true, ref.sort === true, ref.dateFormat ?? 'auto', ref.decimal ?? 'auto']);
 }
 
 /**

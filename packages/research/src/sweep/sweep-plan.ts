@@ -303,7 +303,7 @@ export async function loadBaseConfig(
  * Config paths that choose the data itself: a job reads the data the base config names, fixed
  * (by content) when the sweep is planned, so a value varied here would be ignored.
  */
-const DATA_SOURCE_PATHS: ReadonlySet<string> = new Set(['data', 'data.dataset', 'data.file', 'data.format', 'data.dateFormat', 'data.adjust', 'data.sort']);
+const DATA_SOURCE_PATHS: ReadonlySet<string> = new Set(['data', 'data.dataset', 'data.file', 'data.format', 'data.dateFormat', 'data.decimal', 'data.adjust', 'data.sort']);
 
 /**
  * The values a field's own schema refuses (a strategy parameter's type and bounds, a backtest
