@@ -69,13 +69,19 @@ export const EMPTY_SLEEVE = 1e-4;
  * capital it has after. Without a base (NaN: a sleeve the transfer emptied, which keeps nothing
  * to measure the rest on) the transfer ends the step: `(E_t − transfers_t) / E_{t−1} − 1`.
  * `empty`: the capital at or below which a sleeve counts as empty (a weight of 0 emptied it, and
- * the costs of its last sales left it a few cents either way): NaN, no return measured.
+ * the costs of its last sales left it a few cents either way): NaN, no return measured — unless a
+ * transfer with a base funds it on the step (above `empty`): the step's return is then measured
+ * from the transfer on, `E_t / (base + transfers_t) − 1` (a sleeve funded at an open earns the
+ * rest of the bar on its new capital, as its strategy alone, entering at that open, does). So
+ * too a sleeve of crumbs, dust against the step.
  */
 export function stepReturn(value: number, previous: number, transfer: number, base = Number.NaN, empty = 0, previousGross = Number.POSITIVE_INFINITY): number {
-  if (!(previous > empty)) return Number.NaN;
-  const tinyAgainstStep = !(previous > DUST_CAPITAL * (Math.abs(value) + Math.abs(transfer)));
-  if (tinyAgainstStep && !(previous > DUST_CAPITAL * (Math.abs(transfer) + previousGross))) return Number.NaN;
   const after = base + transfer;
+  // An empty sleeve (or one of crumbs) funded on this step: nothing before the transfer to measure
+  // a return on, and from the transfer on its new capital — at an open, the rest of the bar.
+  if (!(previous > empty)) return after > empty ? value / after - 1 : Number.NaN;
+  const tinyAgainstStep = !(previous > DUST_CAPITAL * (Math.abs(value) + Math.abs(transfer)));
+  if (tinyAgainstStep && !(previous > DUST_CAPITAL * (Math.abs(transfer) + previousGross))) return after > empty ? value / after - 1 : Number.NaN;
   if (!(after > 0)) return (value - transfer) / previous - 1;
   return (base / previous) * (value / after) - 1;
 }

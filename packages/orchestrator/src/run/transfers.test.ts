@@ -1,7 +1,7 @@
 import type { BacktestResult, SizingRule } from '@ensemble/engine';
 import { runBacktest } from '@ensemble/engine';
 import type { BarSeries, Trade } from '@ensemble/protocol';
-import { barSeriesFromBars, barSeriesFromCloses, createMemoryLogger } from '@ensemble/protocol';
+import { barSeriesFromBars, barSeriesFromCloses, createMemoryLogger, seriesToBars } from '@ensemble/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { testRegistry, walkSeries } from '../../test/helpers';
@@ -24,6 +24,10 @@ function twr(sleeve: SleeveResult | undefined): number {
   let growth = 1;
   for (const r of sleeve?.returns ?? []) if (Number.isFinite(r)) growth *= 1 + r;
   return growth;
+}
+
+function missing(): never {
+  throw new Error('no buy-and-hold in the test registry');
 }
 
 function growth(result: BacktestResult): number {
@@ -951,6 +955,77 @@ describe('pro-rata transfers at the edges', () => {
       expect(event.weightsAfter.a).toBeGreaterThan(0.4);
     }
     expect(Number.isFinite(result.portfolio.equity.equity.at(-1))).toBe(true);
+  });
+});
+
+describe('a sleeve funded from nothing, and a portfolio giver paying for its own sales', () => {
+  it('next-open fills: a sleeve whose symbol starts late earns the bar it is funded at the open on, as its strategy alone does (to 1e-9)', () => {
+    // LATE lists 40 bars after the others: the sleeve holds nothing until the rebalance of its
+    // first bar, whose capital moves, and whose entry fills, at the next open. That bar's return
+    // is the open-to-close return on the new capital, which the strategy alone earns too.
+    const late = walkSeries('LATE', 160, 91, 0.03, 40);
+    const series = [walkSeries('AAA', 200, 90, 0.02), barSeriesFromBars('LATE', seriesToBars(late).map((bar, i) => ({ ...bar, time: Date.UTC(2020, 0, 1) + (i + 40) * 86_400_000 })))];
+    for (const scheme of ['equal', 'inverse-volatility'] as const) {
+      const result = runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          fill: 'next-open',
+          fractional: true,
+          allocation: scheme === 'equal' ? { scheme } : { scheme, lookback: 20 },
+          rebalance: { schedule: scheme === 'equal' ? 'never' : 'month' },
+          strategies: [
+            { id: 'a', strategy: 'buy-and-hold', symbols: ['AAA'] },
+            { id: 'late', strategy: 'buy-and-hold', symbols: ['LATE'] },
+          ],
+        },
+        series,
+        { registry: testRegistry },
+      );
+      const alone = runBacktest({ series: [series[1] ?? late], strategy: testRegistry['buy-and-hold']?.create({}, 'late') ?? missing(), fill: 'next-open', fractional: true });
+      // By hand: bought at the open of LATE's second bar, held to its last close.
+      const byHand = (late.close[159] ?? Number.NaN) / (late.open[1] ?? Number.NaN);
+      expect(growth(alone)).toBeCloseTo(byHand, 12);
+      const sleeve = result.sleeves.find((entry) => entry.id === 'late');
+      expect(Math.abs(twr(sleeve) / byHand - 1), scheme).toBeLessThan(1e-9);
+      // The funding bar has a return (it was null), and it is the open-to-close return of LATE.
+      const funded = 41;
+      expect(sleeve?.returns[funded], scheme).toBeCloseTo((late.close[1] ?? Number.NaN) / (late.open[1] ?? Number.NaN) - 1, 12);
+      expect(Number.isNaN(sleeve?.returns[funded - 1] ?? 0)).toBe(true);
+    }
+  });
+
+  it('close fills, with costs: a portfolio sleeve whose own rebalance carries what it gives never ends below zero cash', () => {
+    // Three seeds whose walks had the equal-weight sleeve sell exactly what it gave, its cash
+    // then below zero by the sales' costs (12.29 on seed 8): the portfolio held more than it was worth.
+    for (const seed of [3, 6, 8, 43]) {
+      const series = [walkSeries('AAA', 160, seed, 0.025), walkSeries('BBB', 160, seed + (seed === 43 ? 1 : 1000), 0.025)];
+      const result = runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          fill: 'close',
+          fractional: true,
+          commission: { kind: 'percent', rate: 0.002 },
+          slippage: { kind: 'bps', bps: 10 },
+          allocation: { scheme: 'performance', lookback: 10 },
+          rebalance: { schedule: { everyBars: 1 } },
+          checkInvariants: true,
+          strategies: [
+            { id: 'hold-a', strategy: 'buy-and-hold', symbols: ['AAA'] },
+            { id: 'hold-b', strategy: 'buy-and-hold', symbols: ['BBB'] },
+            { id: 'ew', strategy: 'equal-weight', params: { rebalance: 3 }, symbols: ['AAA', 'BBB'] },
+          ],
+        },
+        series,
+        { registry: testRegistry },
+      );
+      const ew = result.sleeves.find((sleeve) => sleeve.id === 'ew');
+      const carried = result.rebalances.filter((event) => (event.transfers.ew ?? 0) < 0 && (ew?.fills ?? []).some((fill) => fill.time === event.time && fill.reason === 'rebalance'));
+      expect(carried.length, `seed ${seed}`).toBeGreaterThan(0);
+      for (let t = 0; t < result.bars; t++) {
+        expect(ew?.equity.cash[t] ?? Number.NaN, `seed ${seed}: ew's cash at ${t}`).toBeGreaterThanOrEqual(0);
+        expect(result.portfolio.equity.grossExposure[t] ?? Number.NaN, `seed ${seed}: gross at ${t}`).toBeLessThanOrEqual((result.portfolio.equity.equity[t] ?? Number.NaN) * (1 + 1e-12));
+      }
+    }
   });
 });
 

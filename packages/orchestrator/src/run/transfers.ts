@@ -135,6 +135,12 @@ export class CapitalTransfers {
         // new equity, a whole unit kept by rounding would be held on borrowed cash, and the sleeve
         // of weight 0 would go below 0 as that unit's price fell).
         runner.sizeRebalanceTo(step, 0);
+      } else if (selling > 0) {
+        // Its orders sell what the transfer took from its cash, with no purchase whose size its
+        // cash would shrink: sized to its new equity, weights summing to 1 would leave its cash
+        // below 0 by their costs. They are sized to the new equity less what selling its whole
+        // book costs — at least what these sales cost, crossed or not — which stays in its cash.
+        runner.sizeRebalanceTo(step, target - selling);
       }
       const wouldTrade = proRata ? holds(account.quantity, 0) : amount < 0 && (holds(account.quantity, -1) || account.cash < 0);
       if (wouldTrade && sleeve.logger !== noopLogger) {
