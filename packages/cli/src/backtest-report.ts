@@ -188,16 +188,43 @@ export function backtestJsonRows(run: BacktestRun): WithJsonRows<BacktestJson> {
 export const BENCHMARK_WITHOUT_FIGURES = 'no figures, as it has fewer than 2 dates with a price in common with the run (check its first and last dates with `ensemble data inspect`)';
 
 /**
- * The note for inferred periods per year on daily bars that fall on Saturdays and Sundays too
- * (`tradesEveryDay`: crypto, 24/7 markets): the inference counts daily bars as exchange trading
- * days (252 a year), which understates their annualised volatility and Sharpe; the note gives the
- * calendar's figure (365) as a flag or a config field. Null for other data, and for intraday bars,
- * whose inference counts such days itself (`intradayCalendar`: 8,760 for hourly bars round the clock).
+ * The note for inferred periods per year that the bars' own calendar contradicts, or null:
+ * daily bars that fall on Saturdays and Sundays too (`tradesEveryDay`: crypto, 24/7 markets),
+ * which the inference counts as exchange trading days (252 a year); and intraday exchange bars
+ * whose sessions hold more or fewer bars than a 6.5-hour session (`intradayCalendar`), by more
+ * than a tenth — 34 fifteen-minute bars a day on the London exchange read as 26. Either way
+ * annualised figures are off (the CAGR's years are bars over periods per year); the note gives the
+ * bars' figure as a flag or a config field. Round-the-clock intraday bars count their days and
+ * hours themselves.
  */
-export function everyDayNote(time: ArrayLike<number>, periodsPerYear: number, advice: 'flag' | 'config'): string | null {
-  if (periodsPerYear !== 252 || !tradesEveryDay(time)) return null;
-  const give = advice === 'flag' ? '--periods-per-year 365' : '"periodsPerYear": 365 in the config';
-  return `the bars fall on Saturdays and Sundays too (data that trades every day): periods/year assumes exchange trading days (252 a year, 6.5-hour sessions), which understates annualised volatility and Sharpe; give ${give}`;
+export function periodsPerYearNote(time: ArrayLike<number>, periodsPerYear: number, advice: 'flag' | 'config'): string | null {
+  const give = (figure: number) => (advice === 'flag' ? `--periods-per-year ${String(figure)}` : `"periodsPerYear": ${String(figure)} in the config`);
+  if (periodsPerYear === 252 && tradesEveryDay(time)) {
+    return `the bars fall on Saturdays and Sundays too (data that trades every day): periods/year assumes exchange trading days (252 a year, 6.5-hour sessions), which shrinks the annualised return (CAGR) towards 0 and understates annualised volatility and Sharpe; give ${give(365)}`;
+  }
+  const calendar = intradayCalendar(time);
+  if (calendar?.hoursPerDay !== 6.5) return null;
+  const perDay = medianBarsPerDay(time);
+  const assumed = periodsPerYear / calendar.daysPerYear;
+  if (!(Math.abs(perDay / assumed - 1) > 0.1)) return null;
+  const figure = perDay * calendar.daysPerYear;
+  return `the sessions hold ${formatNumber(perDay, 0)} bars a day (the median over the days with a bar): periods/year assumes 6.5-hour sessions (${formatNumber(assumed, Number.isInteger(assumed) ? 0 : 1)} bars a day), which ${perDay > assumed ? 'shrinks the annualised return (CAGR) towards 0 and understates' : 'stretches the annualised return (CAGR) away from 0 and overstates'} annualised volatility and Sharpe; give ${give(figure)}`;
+}
+
+/** The median number of bars a UTC day holds, over the days with a bar. */
+function medianBarsPerDay(time: ArrayLike<number>): number {
+  const counts: number[] = [];
+  let day = Number.NaN;
+  for (const t of Array.from(time)) {
+    const d = Math.floor(t / 86_400_000);
+    if (d === day) counts[counts.length - 1] = (counts[counts.length - 1] ?? 0) + 1;
+    else {
+      day = d;
+      counts.push(1);
+    }
+  }
+  counts.sort((a, b) => a - b);
+  return counts[Math.floor((counts.length - 1) / 2)] ?? 0;
 }
 
 /**
@@ -437,7 +464,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
   const ppy = periodsPerYearText(result.equity.time, performance.periodsPerYear, !performance.periodsPerYearInferred);
   lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
-  const everyDay = performance.periodsPerYearInferred ? everyDayNote(result.equity.time, performance.periodsPerYear, advice) : null;
+  const everyDay = performance.periodsPerYearInferred ? periodsPerYearNote(result.equity.time, performance.periodsPerYear, advice) : null;
   if (everyDay !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${everyDay}`)}`);
   lines.push(`  ${label('engine')} ${describeEngineOptions(plan.engine, definition.kind)}`);
   if (run.rebalance !== null) lines.push(`  ${label('rebalance')} ${describeRebalance(run.rebalance)}`);

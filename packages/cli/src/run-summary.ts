@@ -5,7 +5,7 @@ import { DEFAULT_MIN_INVESTED } from '@ensemble/orchestrator';
 import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { MetricName, PerformanceResult } from '@ensemble/performance';
-import { BENCHMARK_WITHOUT_FIGURES, costsReason, describeEngineOptions, everyDayNote, formatParams, overEquityReason, periodsPerYearText } from './backtest-report';
+import { BENCHMARK_WITHOUT_FIGURES, costsReason, describeEngineOptions, periodsPerYearNote, formatParams, overEquityReason, periodsPerYearText } from './backtest-report';
 import { createPalette } from './color';
 import type { Palette } from './color';
 import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
@@ -337,7 +337,7 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
   const ppy = periodsPerYearText(result.portfolio.equity.time, result.periodsPerYear, config.periodsPerYear !== undefined);
   lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
-  const everyDay = config.periodsPerYear === undefined ? everyDayNote(result.portfolio.equity.time, result.periodsPerYear, 'config') : null;
+  const everyDay = config.periodsPerYear === undefined ? periodsPerYearNote(result.portfolio.equity.time, result.periodsPerYear, 'config') : null;
   if (everyDay !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${everyDay}`)}`);
   lines.push(`  ${label('mode')} ${describeMode(result)}`);
   lines.push(`  ${label('allocation')} ${describeAllocation(result)}`);

@@ -255,13 +255,27 @@ export class RowReader {
         value,
       });
     } else {
-      this.problems.add(
-        'unsorted-dates',
-        `${formatTime(time)} comes before ${formatTime(builder.lastTime)} on line ${builder.lastRow}${of}; sort the rows by date`,
-        { row: line, field, value },
-      );
+      this.problems.add('unsorted-dates', `${formatTime(time)} comes before ${formatTime(builder.lastTime)} on line ${builder.lastRow}${of}; ${this.pivotAdvice(time, builder.lastTime) ?? 'sort the rows by date'}`, {
+        row: line,
+        field,
+        value,
+      });
     }
     return false;
+  }
+
+  /**
+   * Under a two-digit year format, a date of 1969–1999 after one of 2000–2068: most likely a file
+   * of the 1960s whose years 00–68 the pivot read as 2000–2068 (`TWO_DIGIT_YEARS`), which sorting
+   * would only put a century apart. What to do instead; null otherwise.
+   */
+  private pivotAdvice(time: number, before: number): string | null {
+    const format = this.dates.format;
+    if (!format.endsWith('YY') || format.endsWith('YYYY')) return null;
+    const year = new Date(time).getUTCFullYear();
+    const last = new Date(before).getUTCFullYear();
+    if (!(year >= 1969 && year <= 1999 && last >= 2000 && last <= 2068)) return null;
+    return `the date format ${format} reads a two-digit year 69–99 as 1969–1999 and 00–68 as 2000–2068 (POSIX strptime's %y), so ${String(last)} is likely ${String(last - 100)}: dates before 1969 need four-digit years (save the file with YYYY and pass ${format}YY), not sorting`;
   }
 
   /** Checks high ≥ low and open, close within [low, high]; reports each broken rule. */

@@ -63,6 +63,15 @@ describe('a date format reads its own order and separator', () => {
     expect(read('DD/MM/YYYY', '03/01/00')).toBeNull();
   });
 
+  it('a file of the 1960s in two-digit years: its 67 and 68 read as 2067 and 2068, and its rows out of order say so, not to sort them', () => {
+    const text = 'Date,Close\n30/12/68,1\n31/12/68,2\n02/01/69,3\n';
+    expect(() => parseMarketData(text, { file: 'old.csv', dateFormat: 'DD/MM/YY' })).toThrow(
+      'old.csv:4 column "Date": 1969-01-02 comes before 2068-12-31 on line 3; the date format DD/MM/YY reads a two-digit year 69–99 as 1969–1999 and 00–68 as 2000–2068 (POSIX strptime\'s %y), so 2068 is likely 1968: dates before 1969 need four-digit years (save the file with YYYY and pass DD/MM/YYYY), not sorting',
+    );
+    // Four-digit years, or rows really out of order, are told to sort as before.
+    expect(() => parseMarketData('Date,Close\n03/01/00,1\n02/01/00,2\n', { file: 'x.csv', dateFormat: 'DD/MM/YY' })).toThrow('2000-01-02 comes before 2000-01-03 on line 2; sort the rows by date');
+  });
+
   it('a time of day after the date, as in ISO date-times (no zone is UTC)', () => {
     expect(read('DD/MM/YYYY', '03/01/2000 09:30')).toBe(Y2K + 2 * DAY + 9.5 * HOUR);
     expect(read('DD.MM.YYYY', '03.01.2000T09:30:15Z')).toBe(Y2K + 2 * DAY + 9.5 * HOUR + 15_000);
@@ -209,6 +218,15 @@ describe('how a load read its dates (MarketData.dates)', () => {
       detected: ['YYYY-MM-DD', 'YYYY/MM/DD', 'ISO date-times', 'YYYYMMDD', 'epoch seconds'],
     });
     expect(parseMarketData(JSON.stringify([{ date: 946_857_600_000, close: 1 }])).dates).toEqual({ detected: ['epoch milliseconds'] });
+    // A day first with its month's name is a month name, not an epoch number of its leading digits.
+    expect(parseMarketData('Date,Close\n3 Jan 2000,1\n04 January 2000,2\n').dates).toEqual({ detected: ['month names'] });
+    // Binance's microseconds and pandas' nanoseconds: read in their unit, not as milliseconds after the year 50,000.
+    const micro = parseMarketData('timestamp,open,high,low,close,volume\n1735689600000000,100,101,99,100.5,10\n1735776000000000,100.5,102,100,101,12\n');
+    expect(micro.dates).toEqual({ detected: ['epoch microseconds'] });
+    expect(Array.from(micro.series[0]?.time ?? [])).toEqual([Date.UTC(2025, 0, 1), Date.UTC(2025, 0, 2)]);
+    const nano = parseMarketData(JSON.stringify([{ date: 1_735_689_600_000_000_000, close: 1 }]));
+    expect(nano.dates).toEqual({ detected: ['epoch nanoseconds'] });
+    expect(Array.from(nano.series[0]?.time ?? [])).toEqual([Date.UTC(2025, 0, 1)]);
     // MetaTrader's year-first dotted dates are detected as such, not as epoch seconds.
     const dotted = parseMarketData('Date,Time,Open,High,Low,Close\n2000.01.03,09:30,1,1,1,1\n2000.01.03,09:31,1,1,1,1\n');
     expect(dotted.dates).toEqual({ detected: ['YYYY.MM.DD'] });

@@ -203,7 +203,7 @@ export interface DateReader {
 }
 
 /** The forms `auto` reads, in the order {@link DateReading} lists them. */
-const FORMS = ['YYYY-MM-DD', 'YYYY/MM/DD', 'ISO date-times', 'YYYYMMDD', 'month names', 'epoch seconds', 'epoch milliseconds', 'YYYY.MM.DD'] as const;
+const FORMS = ['YYYY-MM-DD', 'YYYY/MM/DD', 'ISO date-times', 'YYYYMMDD', 'month names', 'epoch seconds', 'epoch milliseconds', 'YYYY.MM.DD', 'epoch microseconds', 'epoch nanoseconds'] as const;
 const ISO_FORM = 1;
 const ISO_SLASH_FORM = 2;
 const ISO_TIME_FORM = 4;
@@ -212,6 +212,13 @@ const MONTH_NAME_FORM = 16;
 const EPOCH_SECONDS_FORM = 32;
 const EPOCH_MS_FORM = 64;
 const ISO_DOT_FORM = 128;
+const EPOCH_US_FORM = 256;
+const EPOCH_NS_FORM = 512;
+
+/** The form of an epoch number of `digits` digits before any fraction: `epochToMs`'s thresholds (1e11, 1e14, 1e17). */
+function epochForm(digits: number): number {
+  return digits <= 11 ? EPOCH_SECONDS_FORM : digits <= 14 ? EPOCH_MS_FORM : digits <= 17 ? EPOCH_US_FORM : EPOCH_NS_FORM;
+}
 
 /** The form of a date `parseDateAt` read from `bytes[start, end)`, as one of the bits above. */
 function formOf(bytes: Uint8Array, start: number, end: number): number {
@@ -223,10 +230,14 @@ function formOf(bytes: Uint8Array, start: number, end: number): number {
   }
   if (first === 45 || (first >= DIGIT_0 && first <= DIGIT_0 + 9)) {
     let digits = 0;
-    for (let i = first === 45 ? start + 1 : start; i < end && bytes[i] !== 46; i++) digits++;
+    for (let i = first === 45 ? start + 1 : start; i < end && bytes[i] !== 46; i++) {
+      const code = bytes[i] ?? 0;
+      // A day first with its month's name (`3 Jan 2000`), not a number.
+      if (code < DIGIT_0 || code > DIGIT_0 + 9) return MONTH_NAME_FORM;
+      digits++;
+    }
     if (digits === 8 && first !== 45 && end - start === 8) return COMPACT_FORM;
-    // Below 1e11 (at most 11 digits) seconds, from it on milliseconds: epochToMs's rule.
-    return digits <= 11 ? EPOCH_SECONDS_FORM : EPOCH_MS_FORM;
+    return epochForm(digits);
   }
   return MONTH_NAME_FORM;
 }
@@ -278,7 +289,7 @@ function autoReader(): DateReader {
     },
     number: (value) => {
       const time = epochToMs(value);
-      if (!Number.isNaN(time)) seen |= Math.abs(value) < 1e11 ? EPOCH_SECONDS_FORM : EPOCH_MS_FORM;
+      if (!Number.isNaN(time)) seen |= epochForm(Math.floor(Math.abs(value)).toString().length);
       return time;
     },
     problem: (text) => dayMonthNeitherProblem(text) ?? yearFirstUnpaddedProblem(text),

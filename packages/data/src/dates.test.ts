@@ -91,11 +91,18 @@ describe('parseDate', () => {
 });
 
 describe('epochToMs', () => {
-  it('splits seconds and milliseconds at 1e11 and rejects small or huge numbers', () => {
+  it('splits seconds, milliseconds, microseconds and nanoseconds at 1e11, 1e14 and 1e17, and rejects small or huge numbers', () => {
     expect(epochToMs(1e11 - 1)).toBe((1e11 - 1) * 1000);
     expect(epochToMs(1e11)).toBe(1e11);
+    expect(epochToMs(1e14 - 1)).toBe(1e14 - 1);
+    // 2025-01-01T00:00Z as Binance's microseconds and as pandas' nanoseconds.
+    expect(epochToMs(1_735_689_600_000_000)).toBe(Date.UTC(2025, 0, 1));
+    expect(epochToMs(1_735_689_600_000_000_000)).toBe(Date.UTC(2025, 0, 1));
+    expect(epochToMs(1e14)).toBe(1e11);
+    expect(epochToMs(1e17)).toBe(1e11);
+    expect(epochToMs(1e16)).toBe(1e13);
     expect(epochToMs(99_999_999)).toBeNaN();
-    expect(epochToMs(1e16)).toBeNaN();
+    expect(epochToMs(1e20)).toBeNaN();
     expect(epochToMs(Number.NaN)).toBeNaN();
   });
 });

@@ -14,6 +14,12 @@ const MAX_TIME = 8.64e15;
 
 /** Epoch numbers below this magnitude are seconds; from it on they are milliseconds (1973-03-03 either way). */
 export const EPOCH_MS_THRESHOLD = 1e11;
+/**
+ * Epoch numbers from this magnitude on are microseconds, and from 1,000 times it on nanoseconds
+ * (1973-03-03 again): as milliseconds they would be after the year 5138, no market's date.
+ * Binance writes its spot klines in microseconds since 2025; pandas' `int64` times are nanoseconds.
+ */
+export const EPOCH_US_THRESHOLD = 1e14;
 /** Epoch numbers below this magnitude are rejected: likely a year or `YYYYMMDD`, not a timestamp. */
 export const EPOCH_MIN_MAGNITUDE = 1e8;
 
@@ -49,14 +55,18 @@ function digitsAt(bytes: Uint8Array, start: number, count: number): number {
 
 /**
  * Converts an epoch number to milliseconds, deciding the unit by magnitude: below 1e11 it is
- * seconds, from 1e11 on milliseconds (both thresholds fall on 1973-03-03). Magnitudes below 1e8
- * are rejected (NaN) as more likely a year or a `YYYYMMDD` date than a timestamp.
+ * seconds, from 1e11 on milliseconds, from 1e14 on microseconds and from 1e17 on nanoseconds
+ * (every threshold falls on 1973-03-03), up to 1e20 (no unit reads a date after the year 5138).
+ * Magnitudes below 1e8 are rejected (NaN) as more likely a year or a `YYYYMMDD` date than a timestamp.
  */
 export function epochToMs(value: number): number {
   if (!Number.isFinite(value)) return Number.NaN;
   const magnitude = Math.abs(value);
   if (magnitude < EPOCH_MIN_MAGNITUDE) return Number.NaN;
-  const ms = magnitude < EPOCH_MS_THRESHOLD ? value * 1000 : value;
+  // Nanoseconds end where they would be after the year 5138, as every unit does.
+  if (magnitude >= EPOCH_US_THRESHOLD * 1e6) return Number.NaN;
+  const ms =
+    magnitude < EPOCH_MS_THRESHOLD ? value * 1000 : magnitude < EPOCH_US_THRESHOLD ? value : magnitude < EPOCH_US_THRESHOLD * 1000 ? value / 1000 : value / 1_000_000;
   return Math.abs(ms) > MAX_TIME ? Number.NaN : Math.round(ms);
 }
 
@@ -79,9 +89,11 @@ function isoDateAt(bytes: Uint8Array, start: number): number {
 /**
  * What the date-times read since {@link resetZoneTally} wrote: `localMidnights` counts those at
  * 00:00 of their day with a UTC offset other than 0 (`2021-04-01 00:00:00+02:00`, as pandas writes
- * a daily index in an exchange's time zone), `others` every other date-time. When a file's are
- * all such midnights, each stands for the calendar day it names, which read as an instant would
- * fall on the day before east of Greenwich ({@link readingCalendarDays}).
+ * a daily index in an exchange's time zone), `others` every date-time not at midnight (a midnight
+ * at offset 0 is the same instant and day either way). When a file's are all midnights, some with
+ * an offset, each stands for the calendar day it names, which read as an instant would fall on the
+ * day before east of Greenwich ({@link readingCalendarDays}) — so too in a London file, whose
+ * winter days are +00:00 and summer days +01:00.
  */
 const zoneTally = { localMidnights: 0, others: 0 };
 /** While true, {@link isoTimeAt} leaves the offset out: a time of day is read as on the day it names. */
@@ -165,8 +177,10 @@ export function isoTimeAt(bytes: Uint8Array, start: number, end: number): number
   }
   if (i !== end) return Number.NaN;
   const local = ((hour * 60 + minute) * 60 + second) * 1000 + millisecond;
+  // A midnight at offset 0 reads the same either way: a London file's winter days (+00:00) beside
+  // its summer ones (+01:00) are all days.
   if (local === 0 && offset !== 0) zoneTally.localMidnights++;
-  else zoneTally.others++;
+  else if (local !== 0) zoneTally.others++;
   return calendarDays ? local : local - offset;
 }
 

@@ -11,7 +11,7 @@ export {
   selectRange,
   selectSymbols,
 } from './market-data';
-export { EPOCH_MIN_MAGNITUDE, EPOCH_MS_THRESHOLD, epochToMs, formatDate, formatTime, parseDate } from './dates';
+export { EPOCH_MIN_MAGNITUDE, EPOCH_MS_THRESHOLD, EPOCH_US_THRESHOLD, epochToMs, formatDate, formatTime, parseDate } from './dates';
 export { DEFAULT_MAX_PROBLEMS } from './problems';
 export type { DatasetEntry, DatasetInfo, DatasetName, PackageImporter } from './datasets';
 export { datasetUrl, getDatasetInfo, isDatasetName, listDatasets, loadDataset } from './datasets';

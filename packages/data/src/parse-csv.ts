@@ -155,7 +155,8 @@ function parseLongRows(input: CsvInput, scanner: CsvScanner, names: readonly str
   return rows.builders;
 }
 
-function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly string[]): SeriesBuilder[] {
+/** `detected`: the layout was read from the header, not given (a volume column then refuses it: see below). */
+function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly string[], detected: boolean): SeriesBuilder[] {
   const { problems } = input;
   let date = findColumn(names, DATE_COLUMNS, problems);
   if (date === -1 && names[0] === '') date = 0;
@@ -180,6 +181,16 @@ function parseWideRows(input: CsvInput, scanner: CsvScanner, names: readonly str
         row: 1,
         field: `#${column + 1}`,
       });
+      continue;
+    }
+    if (detected && VOLUME_COLUMNS.includes(names[column] ?? '')) {
+      // A wide file holds one price per symbol and date: a volume column would trade as a symbol.
+      // (A load that names the layout wide reads every column as one, as asked.)
+      problems.add(
+        'missing-column',
+        `column ${quoteValue(symbol)} is a volume, but a wide file (a date, then one column of prices per symbol) has no volumes: remove the column, or write the file as OHLCV (date,open,high,low,close,volume) or long (symbol,date,price)`,
+        { row: 1, field: symbol },
+      );
       continue;
     }
     const earlier = seen.get(symbol);
@@ -316,6 +327,6 @@ export function parseCsvRows(
     case 'long':
       return { format: resolved, builders: parseLongRows(input, scanner, names, display), duplicateHint: unreadTimeColumnHint(names, display) };
     case 'wide':
-      return { format: resolved, builders: parseWideRows(input, scanner, names) };
+      return { format: resolved, builders: parseWideRows(input, scanner, names, format === undefined) };
   }
 }

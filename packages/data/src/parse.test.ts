@@ -302,4 +302,11 @@ describe('date-times at midnight with a UTC offset (a daily index in an exchange
     expect(data.notes ?? []).toEqual([]);
     expect(Array.from(parseMarketData('Date,Close\n2021-04-01T00:00:00Z,1\n2021-04-02T00:00:00+00:00,2\n').series[0]?.time ?? [])).toEqual([day('2021-04-01'), day('2021-04-02')]);
   });
+
+  it('a London file: its winter days at +00:00 beside its summer days at +01:00 are all the days they name', () => {
+    const london = 'Date,Open,High,Low,Close\n2021-03-26 00:00:00+00:00,1,1,1,1\n2021-03-29 00:00:00+01:00,2,2,2,2\n2021-03-30 00:00:00+01:00,3,3,3,3\n';
+    const data = parseMarketData(london, { file: 'lse.csv' });
+    expect(Array.from(data.series[0]?.time ?? [])).toEqual([day('2021-03-26'), day('2021-03-29'), day('2021-03-30')]);
+    expect(Array.from(parseMarketData(london, { file: 'lse.csv', to: '2021-03-29' }).series[0]?.close ?? [])).toEqual([1, 2]);
+  });
 });

@@ -36,7 +36,7 @@ export interface MarketData {
  * How a load read the file's dates: the date format given (`{ given: 'DD/MM/YYYY' }`), or under
  * `auto` the forms it found (`{ detected: ['YYYY-MM-DD'] }`), in the order `YYYY-MM-DD`,
  * `YYYY/MM/DD`, `ISO date-times`, `YYYYMMDD`, `month names`, `epoch seconds`, `epoch milliseconds`,
- * `YYYY.MM.DD`.
+ * `YYYY.MM.DD`, `epoch microseconds`, `epoch nanoseconds`.
  */
 export type DateReading = { readonly given: Exclude<DateFormat, 'auto'> } | { readonly detected: readonly string[] };
 

@@ -237,6 +237,14 @@ describe('validation in the other layouts', () => {
     expect(fail('date\n2000-01-03\n').map((p) => p.rule)).toEqual(['missing-column']);
   });
 
+  it('wide: a volume column is refused, not traded as a symbol named Volume', () => {
+    expect(fail('date,SPY,Volume\n2000-01-03,145,1000\n').map((p) => [p.row, p.field, p.rule, p.message])).toEqual([
+      [1, 'Volume', 'missing-column', 'column "Volume" is a volume, but a wide file (a date, then one column of prices per symbol) has no volumes: remove the column, or write the file as OHLCV (date,open,high,low,close,volume) or long (symbol,date,price)'],
+    ]);
+    // A load that names the layout reads every column as a symbol, as asked.
+    expect(parseMarketData('date,SPY,Volume\n2000-01-03,145,1000\n', { format: 'wide' }).series.map((s) => s.symbol)).toEqual(['SPY', 'Volume']);
+  });
+
   it('long: dates are checked per symbol, so interleaved symbols are fine but a step back is not', () => {
     const ok = parseMarketData('symbol,date,price\nA,2000-01-03,1\nB,2000-01-03,2\nA,2000-01-04,1\nB,2000-01-04,2\n');
     expect(ok.series.map((s) => s.length)).toEqual([2, 2]);

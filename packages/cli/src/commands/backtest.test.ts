@@ -660,12 +660,42 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     const inferred = await run(['backtest', '--data', data, '--strategy', 'buy-and-hold']);
     expect(inferred.code).toBe(0);
     expect(inferred.out).toContain('252 periods/year (inferred from the bar spacing)');
-    expect(inferred.out).toContain('note: the bars fall on Saturdays and Sundays too (data that trades every day): periods/year assumes exchange trading days (252 a year, 6.5-hour sessions), which understates annualised volatility and Sharpe; give --periods-per-year 365');
+    expect(inferred.out).toContain('note: the bars fall on Saturdays and Sundays too (data that trades every day): periods/year assumes exchange trading days (252 a year, 6.5-hour sessions), which shrinks the annualised return (CAGR) towards 0 and understates annualised volatility and Sharpe; give --periods-per-year 365');
     const given = await run(['backtest', '--data', data, '--strategy', 'buy-and-hold', '--periods-per-year', '365']);
     expect(given.out).toContain('365 periods/year (given)');
     expect(given.out).not.toContain('Saturdays and Sundays');
     const exchange = await run(['backtest', '--dataset', 'sp500', '--strategy', 'buy-and-hold', '--from', '2019-01-01']);
     expect(exchange.out).not.toContain('Saturdays and Sundays');
+  });
+
+  it('intraday sessions longer than 6.5 hours (the London exchange, 08:00–16:15 in fifteen minutes) get a note with the bars a day and the figure to give', async () => {
+    const data = path.join(scratch, 'lse-15m.csv');
+    const rows: string[] = [];
+    // 20 weekdays from Monday 2022-01-03, 34 bars a day (08:00, 08:15, …, 16:15).
+    for (let d = 0, day = 0; day < 20; d++) {
+      const date = Date.UTC(2022, 0, 3) + d * 86_400_000;
+      const weekday = new Date(date).getUTCDay();
+      if (weekday === 0 || weekday === 6) continue;
+      day++;
+      for (let k = 0; k < 34; k++) rows.push(`${new Date(date + 8 * 3_600_000 + k * 900_000).toISOString().slice(0, 16).replace('T', ' ')},${String(100 + ((day + k) % 9))}`);
+    }
+    writeFileSync(data, `date,close\n${rows.join('\n')}\n`);
+    const inferred = await run(['backtest', '--data', data, '--strategy', 'buy-and-hold']);
+    expect(inferred.code).toBe(0);
+    // 6.5 hours of fifteen minutes: 26 bars a day, 26 × 252 = 6,552; the file's 34 × 252 = 8,568.
+    expect(inferred.out).toContain('6,552 periods/year (inferred from the bar spacing: 6.5 hours a day, 252 days a year)');
+    expect(inferred.out).toContain('note: the sessions hold 34 bars a day (the median over the days with a bar): periods/year assumes 6.5-hour sessions (26 bars a day), which shrinks the annualised return (CAGR) towards 0 and understates annualised volatility and Sharpe; give --periods-per-year 8568');
+    const given = await run(['backtest', '--data', data, '--strategy', 'buy-and-hold', '--periods-per-year', '8568']);
+    expect(given.out).not.toContain('the sessions hold');
+    // US hourly bars, 09:30 to 15:30: 7 bars against 6.5, within a tenth: no note.
+    const us = path.join(scratch, 'us-hourly.csv');
+    const hours: string[] = [];
+    for (let day = 0; day < 10; day++) for (let k = 0; k < 7; k++) hours.push(`${new Date(Date.UTC(2022, 0, 3 + day + 2 * Math.floor(day / 5)) + (9.5 + k) * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')},${String(50 + k)}`);
+    writeFileSync(us, `date,close\n${hours.join('\n')}\n`);
+    const hourly = await run(['backtest', '--data', us, '--strategy', 'buy-and-hold']);
+    expect(hourly.code).toBe(0);
+    expect(hourly.out).toContain('1,638 periods/year');
+    expect(hourly.out).not.toContain('the sessions hold');
   });
 
   // Regression: hourly bars round the clock on every day (crypto) read as 1,638 periods a year (252 × 6.5 h).
