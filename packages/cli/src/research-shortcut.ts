@@ -340,7 +340,7 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
   problems.throwIfAny();
   const flagOf = (path: string): string => {
     const [head, second] = path.split('.');
-    if (head === 'parameters' && second !== undefined) return flagText('--vary', vary[Number(second)] ?? '');
+    if (head === 'parameters') return second === undefined ? vary.map((text) => flagText('--vary', text)).join(' ') : flagText('--vary', vary[Number(second)] ?? '');
     if (head === 'objective' || head === 'direction') return flagText('--objective', flags.objective ?? 'sharpe');
     if (head === 'constraints') return second === undefined ? '--constraint' : flagText('--constraint', flags.constraint?.[Number(second)] ?? '');
     if (head === 'sampling') return path.endsWith('.seed') && flags.seed !== undefined ? flagText('--seed', flags.seed) : flagText('--sample', flags.sample ?? '');
@@ -372,7 +372,7 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
         // A field a flag set by itself (`--symbol XYZ`, `--benchmark XYZ`) is that flag's problem, said as `ensemble backtest` says it.
         const own = backtest && issue.path.startsWith('config.') && origins.has(issue.path.slice('config.'.length));
         // The constraints as a whole are the --constraint flags as a whole: nothing to point at.
-        return { path: flag, message: flag === issue.path || issue.path === 'constraints' || own ? issue.message : `${issue.message} (at ${issue.path} of the spec)` };
+        return { path: flag, message: flag === issue.path || issue.path === 'constraints' || issue.path === 'parameters' || own ? issue.message : `${issue.message} (at ${issue.path} of the spec)` };
       });
       return new ConfigError(issues, { source: COMMAND_LINE, cause: error });
     },
@@ -420,10 +420,10 @@ function parameterRuleIssues(issues: readonly ConfigIssue[], context: { readonly
   const rules = combinations.filter((issue) => PARAMETER_PROBLEM.test(issue.message));
   if (rules.length === 0) return [...issues];
   const said = (issue: ConfigIssue): string => `${issue.path}: ${issue.message.replace(PARAMETER_PROBLEM, '')}`;
-  const noneCanRun = issues.some((issue) => issue.path === 'constraints' && issue.message.includes('none can run'));
+  const noneCanRun = issues.some((issue) => issue.path === 'parameters' && issue.message.includes('none can run'));
   const [first] = rules;
   if (noneCanRun && rules.length === combinations.length && first !== undefined) {
-    return [every(said(first)), ...issues.filter((issue) => !COMBINATION_PATH.test(issue.path) && issue.path !== 'constraints')];
+    return [every(said(first)), ...issues.filter((issue) => !COMBINATION_PATH.test(issue.path) && issue.path !== 'parameters')];
   }
   return issues.map((issue) => (rules.includes(issue) ? { path: context.flags, message: said(issue) } : issue));
 }

@@ -186,6 +186,12 @@ describe('ensemble sweep', () => {
     expect(refused.stderr).toContain('combination 1 (scheme=equal): strategies.0.weight: allocation.scheme is "equal": every strategy gets the same weight, so this one would be ignored;');
     expect(refused.stderr).toContain(`--constraint: 1 of the 2 combinations has an invalid config and would only fail: leave it out with a constraint ("constraints" in the spec, --constraint on the command line), e.g. 'scheme != "equal"'\n`);
     expect(existsSync(at('fixed-out'))).toBe(false);
+    // Every combination invalid: the --vary values are at fault, not a --constraint never given.
+    writeFileSync(at('equal.json'), JSON.stringify({ data: { dataset: 'sp500', from: '2015-01-01', to: '2016-12-31' }, strategies: [{ id: 'hold', strategy: 'buy-and-hold', symbols: ['SP500'] }] }));
+    const none = await cli(['sweep', '--config', at('equal.json'), '--vary', 'strategies.hold.weight=0.2,0.5', '--out', at('none-out'), '--no-progress']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('  - --vary strategies.hold.weight=0.2,0.5: 2 of the 2 combinations have an invalid config and would only fail: none can run: change the varied values or the base config\n');
+    expect(none.stderr).not.toContain('--constraint');
     // A combination that fails as it runs: the summary says why, and why the stability is undefined.
     writeFileSync(
       at('throws-on-two.ts'),

@@ -327,7 +327,7 @@ describe('planSweep', () => {
     expect(sampled.at(-1)).toContain('constraints: 10 of the 14 combinations have an invalid config');
     expect((await planSweep({ ...overlapping, constraints: ['fast < slow'], sampling: { random: { count: 2, seed: 1 } } })).jobs).toHaveLength(2);
     expect((await issuesOf(planSweep({ ...overlapping, constraints: ['fast >= slow'] }))).at(-1)).toBe(
-      'constraints: 10 of the 10 combinations have an invalid config (5 more not listed) and would only fail: none can run: change the varied values or the base config',
+      'parameters: 10 of the 10 combinations have an invalid config (5 more not listed) and would only fail: none can run: change the varied values or the base config',
     );
   });
 

@@ -430,7 +430,7 @@ function excludingConstraint(parameters: readonly PlannedParameter[], values: re
  * backtest schema refuses — a rule between fields, such as fixed weights under `scheme: "equal"`
  * or `fast` not below `slow` — named by its values with the first problem, at most
  * {@link NAMED_INVALID_COMBINATIONS} (then a count), and a last issue saying to leave them out
- * with a constraint. Such a combination would only fail as a job: the sweep is refused before
+ * with a constraint (at `parameters` when none is valid: the values are to change). Such a combination would only fail as a job: the sweep is refused before
  * anything runs instead.
  */
 function invalidCombinations(kind: 'backtest' | 'run', config: Record<string, unknown>, parameters: readonly PlannedParameter[], combinations: readonly number[], registry: StrategyRegistry): ConfigIssue[] {
@@ -466,7 +466,8 @@ function invalidCombinations(kind: 'backtest' | 'run', config: Record<string, un
   else if (count === 1) advice = `leave it out with a constraint ${where}, e.g. '${excludingConstraint(parameters, first)}'`;
   else advice = `leave them out with a constraint ${where}: a rule on ${names} that the valid ones meet (such as 'fast < slow' for two moving-average windows); '${excludingConstraint(parameters, first)}' leaves out the first alone`;
   issues.push({
-    path: 'constraints',
+    // None valid: the varied values are at fault, not a constraint (there may be none).
+    path: count === combinations.length ? 'parameters' : 'constraints',
     message: `${count.toLocaleString('en-US')} of the ${combinations.length.toLocaleString('en-US')} combinations ${count === 1 ? 'has' : 'have'} an invalid config${more} and would only fail: ${advice}`,
   });
   return issues;
