@@ -698,6 +698,18 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     expect(hourly.out).not.toContain('the sessions hold');
   });
 
+  it('a daily file with a hole of more than 30 days gets a note naming it; the embedded data sets get none', async () => {
+    const data = path.join(scratch, 'hole.csv');
+    const days = Array.from({ length: 80 }, (_, i) => Date.UTC(2020, 0, 1) + (i < 40 ? i : i + 400) * 86_400_000);
+    writeFileSync(data, `date,close\n${days.map((day, i) => `${new Date(day).toISOString().slice(0, 10)},${String(100 + i)}`).join('\n')}\n`);
+    const holed = await run(['backtest', '--data', data, '--strategy', 'buy-and-hold']);
+    expect(holed.code).toBe(0);
+    // 2020-02-09 to 2021-03-15: 400 days more than a day's step, 401 between the bars.
+    expect(holed.out).toContain('note: hole has no bar from 2020-02-09 to 2021-03-16 (401 days): the run holds through the gap as one bar, and annualised figures count bars, not calendar time (ensemble data inspect lists every gap)');
+    const embedded = await run(['backtest', '--dataset', 'sp500', '--strategy', 'buy-and-hold']);
+    expect(embedded.out).not.toContain('has no bar from');
+  });
+
   // Regression: hourly bars round the clock on every day (crypto) read as 1,638 periods a year (252 × 6.5 h).
   it('hourly bars round the clock every day are annualised over 8,760 hours, named in the summary, without the 365 note', async () => {
     const data = path.join(scratch, 'hourly-24-7.csv');
