@@ -34,6 +34,36 @@ function growth(result: BacktestResult): number {
   return (result.equity.equity[result.equity.equity.length - 1] ?? Number.NaN) / result.initialCash;
 }
 
+/**
+ * Buy and hold on AAA and on BBB beside an equal-weight sleeve over both, rebalancing every third
+ * bar, under `performance` weights moved every bar, with 0.2 % commission and 10 bps slippage:
+ * sleeves cut to nothing and funded again, and a portfolio sleeve whose own orders carry its
+ * transfer with close fills.
+ */
+function runHoldersAndEqualWeight(series: readonly BarSeries[], fill: 'next-open' | 'close'): OrchestratorResult {
+  return runOrchestrator(
+    {
+      data: { dataset: 'test' },
+      fill,
+      fractional: true,
+      commission: { kind: 'percent', rate: 0.002 },
+      slippage: { kind: 'bps', bps: 10 },
+      allocation: { scheme: 'performance', lookback: 10 },
+      rebalance: { schedule: { everyBars: 1 } },
+      checkInvariants: true,
+      strategies: [
+        { id: 'hold-a', strategy: 'buy-and-hold', symbols: ['AAA'] },
+        { id: 'hold-b', strategy: 'buy-and-hold', symbols: ['BBB'] },
+        // A portfolio sleeve rebalancing itself on transfer bars: with close fills its own
+        // orders carry the transfer, and must not take it below 0 either.
+        { id: 'ew', strategy: 'equal-weight', params: { rebalance: 3 }, symbols: ['AAA', 'BBB'] },
+      ],
+    },
+    series,
+    { registry: testRegistry },
+  );
+}
+
 describe('unitsRaising: units of a long to sell for given proceeds net of commission', () => {
   it('inverts each commission model (by hand)', () => {
     // 1 % of value: 1000 / (99 × 0.99) = 1000 / 98.01 = 10.2030405060…; whole units round up to 11.
@@ -555,27 +585,7 @@ describe('pro-rata transfers at the edges', () => {
   it('with costs, a giver cut to (nearly) nothing pays the costs of selling out of what it gives: no sleeve, and no reserve, below 0', () => {
     const series = [walkSeries('AAA', 160, 43, 0.025), walkSeries('BBB', 160, 44, 0.025)];
     for (const fill of ['next-open', 'close'] as const) {
-      const result = runOrchestrator(
-        {
-          data: { dataset: 'test' },
-          fill,
-          fractional: true,
-          commission: { kind: 'percent', rate: 0.002 },
-          slippage: { kind: 'bps', bps: 10 },
-          allocation: { scheme: 'performance', lookback: 10 },
-          rebalance: { schedule: { everyBars: 1 } },
-          checkInvariants: true,
-          strategies: [
-            { id: 'hold-a', strategy: 'buy-and-hold', symbols: ['AAA'] },
-            { id: 'hold-b', strategy: 'buy-and-hold', symbols: ['BBB'] },
-            // A portfolio sleeve rebalancing itself on transfer bars: with close fills its own
-            // orders carry the transfer, and must not take it below 0 either.
-            { id: 'ew', strategy: 'equal-weight', params: { rebalance: 3 }, symbols: ['AAA', 'BBB'] },
-          ],
-        },
-        series,
-        { registry: testRegistry },
-      );
+      const result = runHoldersAndEqualWeight(series, fill);
       expect(result.rebalances.some((event) => Object.values(event.targetWeights).includes(0)), fill).toBe(true);
       for (const sleeve of result.sleeves) {
         for (const r of sleeve.returns) if (Number.isFinite(r)) expect(r, `${fill}: ${sleeve.id}`).toBeGreaterThan(-0.5);
@@ -999,25 +1009,7 @@ describe('a sleeve funded from nothing, and a portfolio giver paying for its own
     // then below zero by the sales' costs (12.29 on seed 8): the portfolio held more than it was worth.
     for (const seed of [3, 6, 8, 43]) {
       const series = [walkSeries('AAA', 160, seed, 0.025), walkSeries('BBB', 160, seed + (seed === 43 ? 1 : 1000), 0.025)];
-      const result = runOrchestrator(
-        {
-          data: { dataset: 'test' },
-          fill: 'close',
-          fractional: true,
-          commission: { kind: 'percent', rate: 0.002 },
-          slippage: { kind: 'bps', bps: 10 },
-          allocation: { scheme: 'performance', lookback: 10 },
-          rebalance: { schedule: { everyBars: 1 } },
-          checkInvariants: true,
-          strategies: [
-            { id: 'hold-a', strategy: 'buy-and-hold', symbols: ['AAA'] },
-            { id: 'hold-b', strategy: 'buy-and-hold', symbols: ['BBB'] },
-            { id: 'ew', strategy: 'equal-weight', params: { rebalance: 3 }, symbols: ['AAA', 'BBB'] },
-          ],
-        },
-        series,
-        { registry: testRegistry },
-      );
+      const result = runHoldersAndEqualWeight(series, 'close');
       const ew = result.sleeves.find((sleeve) => sleeve.id === 'ew');
       const carried = result.rebalances.filter((event) => (event.transfers.ew ?? 0) < 0 && (ew?.fills ?? []).some((fill) => fill.time === event.time && fill.reason === 'rebalance'));
       expect(carried.length, `seed ${seed}`).toBeGreaterThan(0);
