@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { formatDate, getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData, splitJumps } from '@ensemble/data';
-import type { SymbolSplitJump } from '@ensemble/data';
+import { dataHoles, formatDate, getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData, splitJumps } from '@ensemble/data';
+import type { SymbolHole, SymbolSplitJump } from '@ensemble/data';
 import type { DataFormat, DatasetInfo, DateInput, MarketData } from '@ensemble/data';
-import { medianSpacingMs } from '@ensemble/performance';
 import { ConfigError, DAY_MS, DataValidationError, EnsembleError, MAX_LINE_LENGTH, closestMatch, echoValue, quoteValue } from '@ensemble/protocol';
 import type { DataProblem, DateFormat, DecimalMarkSetting, Logger } from '@ensemble/protocol';
 import type { CliIo } from './io';
@@ -184,38 +183,23 @@ export function splitJumpNotes(found: readonly SymbolSplitJump[], options: { rea
   return notes;
 }
 
-/** A daily symbol's calendar gap longer than this many days gets a note ({@link holeNotes}). */
-const HOLE_DAYS = 30;
-
 /**
- * A note per daily symbol (median spacing at most 4 days) whose bars stop for more than
- * {@link HOLE_DAYS} days — its longest such gap, the first three symbols, then a count: a run
- * holds through it as one bar (the gap's move is one period's return), and annualised figures
- * count bars, not calendar time, so a two-year hole reads as a day. `ensemble data inspect` lists
- * every gap; a backtest said nothing of it.
+ * A note per daily or intraday symbol whose bars stop for more than 30 days (`dataHoles` of
+ * `@ensemble/data`: its longest such stretch), the first three symbols, then a count: a run holds
+ * through it as one bar, and annualised figures count bars, not calendar time, so a two-year hole
+ * reads as a day. `ensemble data inspect` lists every gap.
  */
 export function holeNotes(data: Pick<MarketData, 'series'>): string[] {
-  const found: { symbol: string; from: number; to: number }[] = [];
-  for (const series of data.series) {
-    const { time, length } = series;
-    // Daily or finer: bars at most 4 days apart, as the median spacing says.
-    if (length < 3 || !((medianSpacingMs(time) ?? Number.POSITIVE_INFINITY) <= 4 * DAY_MS)) continue;
-    let from = Number.NaN;
-    let to = Number.NaN;
-    for (let i = 1; i < length; i++) {
-      const gap = (time[i] ?? 0) - (time[i - 1] ?? 0);
-      if (gap > HOLE_DAYS * DAY_MS && !(gap <= to - from)) {
-        from = time[i - 1] ?? 0;
-        to = time[i] ?? 0;
-      }
-    }
-    if (!Number.isNaN(from)) found.push({ symbol: series.symbol, from, to });
-  }
+  return holeNotesOf(dataHoles(data));
+}
+
+/** {@link holeNotes} of holes found already (`dataHoles` of `@ensemble/data`, or a research plan's). */
+export function holeNotesOf(found: readonly SymbolHole[]): string[] {
   const notes = found.slice(0, SPLIT_NOTES_SHOWN).map(
     ({ symbol, from, to }) =>
       `${echoValue(symbol)} has no bar from ${formatDate(from)} to ${formatDate(to)} (${String(Math.round((to - from) / DAY_MS))} days): the run holds through the gap as one bar, and annualised figures count bars, not calendar time (ensemble data inspect lists every gap)`,
   );
-  if (found.length > SPLIT_NOTES_SHOWN) notes.push(`${String(found.length - SPLIT_NOTES_SHOWN)} more symbols have gaps of over ${String(HOLE_DAYS)} days (ensemble data inspect lists them)`);
+  if (found.length > SPLIT_NOTES_SHOWN) notes.push(`${String(found.length - SPLIT_NOTES_SHOWN)} more symbols have gaps of over 30 days (ensemble data inspect lists them)`);
   return notes;
 }
 

@@ -252,3 +252,40 @@ export function splitJumps(data: Pick<MarketData, 'series'>): SymbolSplitJump[] 
     return priceJumps(series).flatMap((jump) => (jump.split === null ? [] : [{ symbol: series.symbol, jump }]));
   });
 }
+
+/** A symbol's longest stretch without a bar (see {@link dataHoles}): the bars either side of it. */
+export interface SymbolHole {
+  readonly symbol: string;
+  /** The last bar before the hole and the first after it, epoch ms. */
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Per daily or intraday series of `data` whose bars stop for more than `days` calendar days
+ * (default 30), its longest such stretch, series by series in order: a run holds through it as one
+ * bar, and annualised figures count bars, not calendar time, so two years without data read as a
+ * day. Weekly and coarser bars are left out (their spacing is their own).
+ */
+export function dataHoles(data: Pick<MarketData, 'series'>, days = 30): SymbolHole[] {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('dataHoles', [
+    shapeIssue(data, 'data', 'market data (with its series)', { series: 'array' }),
+    typeof days === 'number' && days > 0 ? null : { path: 'days', message: `must be a number of days above 0, got ${String(days)}` },
+  ]);
+  return data.series.flatMap((series) => {
+    const frequency = inferFrequency(series.time);
+    if (frequency !== 'daily' && frequency !== 'intraday') return [];
+    const { time, length } = series;
+    let from = Number.NaN;
+    let to = Number.NaN;
+    for (let i = 1; i < length; i++) {
+      const gap = (time[i] ?? 0) - (time[i - 1] ?? 0);
+      if (gap > days * DAY_MS && !(gap <= to - from)) {
+        from = time[i - 1] ?? 0;
+        to = time[i] ?? 0;
+      }
+    }
+    return Number.isNaN(from) ? [] : [{ symbol: series.symbol, from, to }];
+  });
+}

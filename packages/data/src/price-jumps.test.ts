@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inspectMarketData, splitJumps } from './inspect';
+import { dataHoles, inspectMarketData, splitJumps } from './inspect';
 import { parseMarketData } from './parse';
 import { priceJumps } from './price-jumps';
 
@@ -66,5 +66,18 @@ describe('splitJumps', () => {
     const monthly = ['date,close', '2024-01-01,100', '2024-02-01,101', '2024-03-01,50.6', '2024-04-01,50'].join('\n');
     expect(splitJumps(parseMarketData(monthly, { file: 'monthly.csv' }))).toEqual([]);
     expect(() => splitJumps(null as never)).toThrow(/data/);
+  });
+});
+
+describe('dataHoles', () => {
+  it("gives each daily symbol's longest stretch without a bar over 30 days, none of a monthly one", () => {
+    // A: bars on 2024-01-01…05, then 2024-03-01…02 (56 days), then 2024-03-20 (18 days). B: no hole.
+    const dates = ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05', '2024-03-01', '2024-03-02', '2024-03-20'];
+    const long = ['symbol,date,close', ...dates.map((date) => `A,${date},1`), ...dates.slice(0, 5).map((date) => `B,${date},2`)].join('\n');
+    expect(dataHoles(parseMarketData(long, { file: 'long.csv' }))).toEqual([{ symbol: 'A', from: Date.UTC(2024, 0, 5), to: Date.UTC(2024, 2, 1) }]);
+    expect(dataHoles(parseMarketData(long, { file: 'long.csv' }), 60)).toEqual([]);
+    const monthly = ['date,close', '2024-01-01,100', '2024-02-01,101', '2024-03-01,50.6', '2024-05-01,50'].join('\n');
+    expect(dataHoles(parseMarketData(monthly, { file: 'monthly.csv' }))).toEqual([]);
+    expect(() => dataHoles(null as never)).toThrow(/data/);
   });
 });

@@ -347,6 +347,12 @@ describe('ensemble sweep', () => {
     const specified = await cli(['sweep', '--spec', spec, '--workers', '1', '--no-progress', '--out', at('split-spec')]);
     expect(specified.code).toBe(0);
     expect(specified.stdout.split('\n').slice(0, 4)).toEqual(notes('set "adjust": true in data'));
+    // A daily file with a hole of more than 30 days: noted, as `ensemble backtest` notes it.
+    const days = Array.from({ length: 80 }, (_, i) => Date.UTC(2020, 0, 1) + (i < 40 ? i : i + 400) * 86_400_000);
+    writeFileSync(at('hole.csv'), `date,close\n${days.map((day, i) => `${new Date(day).toISOString().slice(0, 10)},${String(100 + i)}`).join('\n')}\n`);
+    const holed = await cli(['sweep', '--strategy', 'buy-and-hold', '--data', at('hole.csv'), '--vary', 'cash=1000,2000', '--workers', '1', '--no-progress', '--out', at('hole-sweep')]);
+    expect(holed.code).toBe(0);
+    expect(holed.stdout).toContain('note: hole has no bar from 2020-02-09 to 2021-03-16 (401 days): the run holds through the gap as one bar, and annualised figures count bars, not calendar time (ensemble data inspect lists every gap)\n');
     // An embedded data set's notes are in its description (`ensemble data list`): none here.
     const dataset = await cli(['sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2019-01-01', '--vary', 'fast=3,5', '--param', 'slow=10', '--workers', '1', '--no-progress', '--out', at('sp500-sweep')]);
     expect(dataset.stdout.startsWith('Sweep ')).toBe(true);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { createSeededRandom, getSeries, selectMarketData, selectRange, splitJumps } from '@ensemble/data';
-import type { MarketData, SymbolSplitJump } from '@ensemble/data';
+import { createSeededRandom, dataHoles, getSeries, selectMarketData, selectRange, splitJumps } from '@ensemble/data';
+import type { MarketData, SymbolHole, SymbolSplitJump } from '@ensemble/data';
 import { checkRunData, parseRunConfig, runSymbols } from '@ensemble/orchestrator';
 import type { RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
 import { inferPeriodsPerYear } from '@ensemble/performance';
@@ -54,7 +54,8 @@ export interface BaseConfig {
 /**
  * What the load of a base config's whole data file (or data set) did that the data does not show
  * (`MarketData.notes`: columns ignored, prices adjusted, a separator, a decimal comma, a currency
- * sign), and its closes that jump by a split's ratio (`splitJumps` of `@ensemble/data`): what
+ * sign), its closes that jump by a split's ratio (`splitJumps` of `@ensemble/data`) and its
+ * stretches without a bar (`dataHoles`): what
  * `ensemble backtest` notes in its summary, for a sweep's or walk-forward's to note too.
  */
 export interface DataNotes {
@@ -62,6 +63,8 @@ export interface DataNotes {
   readonly data: DataRef;
   readonly notes: readonly string[];
   readonly splitJumps: readonly SymbolSplitJump[];
+  /** Its daily and intraday symbols' longest stretches without a bar over 30 days (`dataHoles` of `@ensemble/data`). */
+  readonly holes: readonly SymbolHole[];
 }
 
 /** A planned sweep: every job to run, with what the outputs need to describe it. */
@@ -296,7 +299,7 @@ export async function loadBaseConfig(
     }
   }
   // Jobs carry the parsed config: every default spelled out, so any field can be varied.
-  return { kind, config: resolved, data: ref, modules, registry, dataNotes: { data: ref, notes: loaded.notes ?? [], splitJumps: splitJumps(loaded) } };
+  return { kind, config: resolved, data: ref, modules, registry, dataNotes: { data: ref, notes: loaded.notes ?? [], splitJumps: splitJumps(loaded), holes: dataHoles(loaded) } };
 }
 
 /**
