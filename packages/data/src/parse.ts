@@ -52,6 +52,30 @@ function checkText(text: string, problems: ProblemCollector): boolean {
 const UTF16 = 'the file is UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8; save it as UTF-8 CSV or JSON';
 
 /**
+ * The byte order of UTF-16 text without a byte-order mark, from its first bytes (up to 256), or
+ * null: ASCII written in UTF-16 has a zero byte beside every character — after it (little-endian)
+ * or before it (big-endian) — and binary data does not hold zeros in one column alone.
+ */
+function utf16Without(bytes: Uint8Array): 'little-endian' | 'big-endian' | null {
+  const length = Math.min(bytes.length, 256) & ~1;
+  if (length < 8) return null;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < length; i += 2) {
+    const even = bytes[i] ?? 0;
+    const odd = bytes[i + 1] ?? 0;
+    if (even === 0) evenZeros++;
+    else if (even < 9 || even > 126) return null;
+    if (odd === 0) oddZeros++;
+    else if (odd < 9 || odd > 126) return null;
+  }
+  const pairs = length / 2;
+  if (oddZeros === pairs && evenZeros === 0) return 'little-endian';
+  if (evenZeros === pairs && oddZeros === 0) return 'big-endian';
+  return null;
+}
+
+/**
  * Reports UTF-16 text (its byte-order mark), NUL bytes or invalid UTF-8 as `binary-content`;
  * `utf8Valid` skips the UTF-8 check when already known.
  */
@@ -62,7 +86,9 @@ function checkBytes(bytes: Uint8Array, problems: ProblemCollector, utf8Valid: bo
   }
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
-    problems.add('binary-content', HAS_NUL, { row: lineOfOffset(bytes, nul) });
+    const order = utf16Without(bytes);
+    if (order !== null) problems.add('binary-content', `the file is UTF-16 text (${order}, without a byte-order mark), not UTF-8; save it as UTF-8 CSV or JSON`, { row: 1 });
+    else problems.add('binary-content', HAS_NUL, { row: lineOfOffset(bytes, nul) });
     return false;
   }
   let valid = utf8Valid;

@@ -370,6 +370,11 @@ describe('validation in the other layouts', () => {
       expect(problems.map((p) => [p.row, p.rule])).toEqual([[1, 'binary-content']]);
       expect(problems[0]?.message).toBe('the file is UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8; save it as UTF-8 CSV or JSON');
     }
+    // Without the byte-order mark: a zero beside every character, after it or before it.
+    expect(fail(littleEndian.subarray(2)).map((p) => [p.row, p.rule, p.message])).toEqual([[1, 'binary-content', 'the file is UTF-16 text (little-endian, without a byte-order mark), not UTF-8; save it as UTF-8 CSV or JSON']]);
+    expect(fail(bigEndian.subarray(2)).map((p) => p.message)).toEqual(['the file is UTF-16 text (big-endian, without a byte-order mark), not UTF-8; save it as UTF-8 CSV or JSON']);
+    // Zeros of binary data are not so regular: still binary.
+    expect(fail(new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0, 0, 8, 0, 0x21, 0])).map((p) => p.message)).toEqual(['the file contains NUL bytes: it is binary (compressed? a spreadsheet?), not CSV or JSON text']);
   });
 
   it('a whitespace-only file is empty', () => {
