@@ -464,8 +464,8 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
   const ppy = periodsPerYearText(result.equity.time, performance.periodsPerYear, !performance.periodsPerYearInferred);
   lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
-  const everyDay = performance.periodsPerYearInferred ? periodsPerYearNote(result.equity.time, performance.periodsPerYear, advice) : null;
-  if (everyDay !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${everyDay}`)}`);
+  const calendarNote = performance.periodsPerYearInferred ? periodsPerYearNote(result.equity.time, performance.periodsPerYear, advice) : null;
+  if (calendarNote !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${calendarNote}`)}`);
   lines.push(`  ${label('engine')} ${describeEngineOptions(plan.engine, definition.kind)}`);
   if (run.rebalance !== null) lines.push(`  ${label('rebalance')} ${describeRebalance(run.rebalance)}`);
   const benchmark =

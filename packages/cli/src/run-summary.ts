@@ -337,8 +337,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
   const ppy = periodsPerYearText(result.portfolio.equity.time, result.periodsPerYear, config.periodsPerYear !== undefined);
   lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
-  const everyDay = config.periodsPerYear === undefined ? periodsPerYearNote(result.portfolio.equity.time, result.periodsPerYear, 'config') : null;
-  if (everyDay !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${everyDay}`)}`);
+  const calendarNote = config.periodsPerYear === undefined ? periodsPerYearNote(result.portfolio.equity.time, result.periodsPerYear, 'config') : null;
+  if (calendarNote !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${calendarNote}`)}`);
   lines.push(`  ${label('mode')} ${describeMode(result)}`);
   lines.push(`  ${label('allocation')} ${describeAllocation(result)}`);
   lines.push(`  ${label('rebalance')} ${describeRebalance(config)}`);

@@ -223,8 +223,7 @@ export class RunRecorder {
    * exposure; its returns; and, for the portfolio's rows, the three values in the block's rows at
    * the sleeve's place, so that {@link RunRecorder.completeRows} sums them in sleeve order as
    * {@link RunRecorder.record} does (so bit for bit the same values). Done while the sleeve's
-   * columns are fresh from its run: read again later, one sleeve after the other, they were a
-   * tenth of a 1,000-sleeve run.
+   * columns are fresh from its run, rather than read again once every sleeve has run the block.
    */
   recordStretch(sleeve: Sleeve, from: number, to: number): void {
     if (from >= to) return;
