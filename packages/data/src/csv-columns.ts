@@ -9,8 +9,8 @@ export const DATE_COLUMNS: readonly string[] = ['date', 'time', 'timestamp', 'da
 export const SYMBOL_COLUMNS: readonly string[] = ['symbol', 'ticker'];
 /** Header names accepted for the price of a long close-only file. */
 export const PRICE_COLUMNS: readonly string[] = ['price', 'close'];
-/** Header names accepted for the close of an OHLCV file: `close/last` is nasdaq.com's. */
-export const CLOSE_COLUMNS: readonly string[] = ['close', 'close/last'];
+/** Header names accepted for the close of an OHLCV file: `close/last` is nasdaq.com's, `price` investing.com's (beside its open, high and low). */
+export const CLOSE_COLUMNS: readonly string[] = ['close', 'close/last', 'price'];
 /** Header names accepted for the volume of an OHLCV file: `vol` is MetaTrader's `<VOL>`. */
 export const VOLUME_COLUMNS: readonly string[] = ['volume', 'vol'];
 /** Header names of an adjusted close (Yahoo Finance's `Adj Close`), lower-cased. */

@@ -55,6 +55,8 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   const timeOfDay = timeOfDayColumn(names);
   noteIgnored(input.notes, display, [symbol, date, timeOfDay, open, high, low, close, volume, adjust ? adjClose : -1], adjust ? -1 : adjClose);
   noteJoined(input.notes, display, date, timeOfDay);
+  // investing.com writes the close as "Price" beside "Open", "High" and "Low".
+  if (names[close] === 'price') input.notes.push(`column ${quoteValue(display[close] ?? '')} read as the close, beside the open, high and low (as investing.com writes it)`);
   if (adjust) input.notes.push(`open, high, low and close scaled by ${quoteValue(display[adjClose] ?? '')} / close, row by row (volume unchanged)`);
   const columns: OhlcvColumns = { symbol, date, open, high, low, close, volume };
   const reader = new RowReader(scanner, display, problems, input.dates, unreadTimeColumnHint(names, display));

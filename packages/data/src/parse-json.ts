@@ -15,6 +15,61 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * `bar` with its keys lower-cased, as a CSV header's names are read (`"Close"` is `close`): the
+ * same object when they already are; a problem's text when two keys differ only in case.
+ */
+function keysLowerCased(bar: Record<string, unknown>): Record<string, unknown> | string {
+  let lower = true;
+  for (const key of Object.keys(bar)) {
+    if (key !== key.toLowerCase()) {
+      lower = false;
+      break;
+    }
+  }
+  if (lower) return bar;
+  // No prototype: a "__proto__" key stays a field.
+  const out = Object.create(null) as Record<string, unknown>;
+  const seen = new Map<string, string>();
+  for (const [key, value] of Object.entries(bar)) {
+    const name = key.toLowerCase();
+    const other = seen.get(name);
+    if (other !== undefined) return `the bar has both ${quoteValue(other)} and ${quoteValue(key)}, one field whatever the case; keep one`;
+    seen.set(name, key);
+    out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * The bars of a JSON-lines file (one object per line, as `jq -c`, pandas' `to_json(lines=True)` and
+ * many APIs' exports write them; blank lines skipped), or null when the text is not one: fewer than
+ * two lines, or a first line that is not a JSON object. A later line that does not parse is a
+ * problem naming it (the bars are then not read).
+ */
+function jsonLines(text: string, problems: ProblemCollector): unknown[] | null {
+  const lines = text.split(/\r?\n/);
+  const filled = lines.filter((line) => line.trim() !== '');
+  if (filled.length < 2) return null;
+  const parse = (line: string): { value: unknown } | { error: string } => {
+    try {
+      return { value: JSON.parse(line) as unknown };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+  const first = parse(filled[0] ?? '');
+  if (!('value' in first) || !isRecord(first.value)) return null;
+  const bars: unknown[] = [];
+  lines.forEach((line, k) => {
+    if (line.trim() === '') return;
+    const parsed = parse(line);
+    if ('value' in parsed) bars.push(parsed.value);
+    else problems.add('bad-json', `line ${String(k + 1)} of the JSON lines is not valid JSON: ${parsed.error}`, { row: k + 1 });
+  });
+  return bars;
+}
+
 function lineOfPosition(text: string, position: number): number {
   let line = 1;
   let index = text.indexOf('\n');
@@ -197,9 +252,14 @@ class JsonBarReader {
   read(bars: readonly unknown[], builderFor: (bar: Record<string, unknown>, index: number) => SeriesBuilder | undefined): void {
     for (let index = 0; index < bars.length && !this.problems.full; index++) {
       this.row = index + 1;
-      const bar = bars[index];
-      if (!isRecord(bar)) {
-        this.add(index, 'bar', 'bad-json', `element ${index} is ${quoteValue(describe(bar, this.qualify ? [this.prefix, index] : [index], this.literalAt))}, not a bar object`);
+      const element = bars[index];
+      if (!isRecord(element)) {
+        this.add(index, 'bar', 'bad-json', `element ${index} is ${quoteValue(describe(element, this.qualify ? [this.prefix, index] : [index], this.literalAt))}, not a bar object`);
+        continue;
+      }
+      const bar = keysLowerCased(element);
+      if (typeof bar === 'string') {
+        this.add(index, 'bar', 'duplicate-column', bar);
         continue;
       }
       const builder = builderFor(bar, index);
@@ -271,10 +331,18 @@ export function parseJsonBars(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const position = /position (\d+)/.exec(message);
-    problems.add('bad-json', `the file is not valid JSON: ${message}`, {
-      ...(position?.[1] === undefined ? {} : { row: lineOfPosition(text, Number(position[1])) }),
-    });
-    return [];
+    const before = problems.count;
+    const lines = jsonLines(text, problems);
+    if (lines !== null && problems.count > before) return [];
+    if (lines !== null) {
+      value = lines;
+      notes.push('read as JSON lines: one bar object per line');
+    } else {
+      problems.add('bad-json', `the file is not valid JSON: ${message}`, {
+        ...(position?.[1] === undefined ? {} : { row: lineOfPosition(text, Number(position[1])) }),
+      });
+      return [];
+    }
   }
   // JSON.parse keeps the last of a field given twice ({"close": 1, "close": 2}): one of the two
   // values would be dropped without a word.
@@ -304,7 +372,7 @@ export function parseJsonBars(
   if (Array.isArray(value)) {
     const reader = new JsonBarReader(problems, defaultSymbol, false, dates, literalAt);
     readers.push(reader);
-    const withSymbols = value.some((bar) => isRecord(bar) && 'symbol' in bar);
+    const withSymbols = value.some((bar) => isRecord(bar) && Object.keys(bar).some((key) => key.toLowerCase() === 'symbol'));
     reader.read(value, (bar, index) => {
       if (!withSymbols) return builderOf(defaultSymbol, value.length);
       const symbol = bar.symbol;

@@ -101,6 +101,22 @@ describe('long OHLCV CSV', () => {
   });
 });
 
+describe("investing.com's OHLC layout", () => {
+  // Regression: "Price" beside "Open", "High" and "Low" (investing.com's close) was refused as a
+  // header without a close column.
+  it('reads "Price" as the close beside open, high and low, saying so; "Close" wins over it', () => {
+    const csv = ['"Date","Price","Open","High","Low","Vol.","Change %"', '"2024-01-02","101.50","100.00","102.00","99.50","1.23M","0.52%"', '"2024-01-03","102.00","101.50","102.50","101.00","2.00M","0.49%"'].join('\n');
+    const data = parseMarketData(csv, { symbol: 'X' });
+    expect(data.format).toBe('ohlcv');
+    expect(Array.from(data.series[0]?.close ?? [])).toEqual([101.5, 102]);
+    expect(Array.from(data.series[0]?.open ?? [])).toEqual([100, 101.5]);
+    expect(data.notes).toContain('column "Price" read as the close, beside the open, high and low (as investing.com writes it)');
+    const both = parseMarketData('date,open,high,low,close,price\n2024-01-02,1,3,1,2,9\n', { symbol: 'X' });
+    expect(both.series[0]?.close[0]).toBe(2);
+    expect(both.notes).toContain('column "price" ignored: it is not one of the columns this layout reads');
+  });
+});
+
 describe('close-only CSV', () => {
   it('long: open = high = low = close, volume 0; a symbol without rows simply has fewer bars', () => {
     const data = parseMarketData('symbol,date,price\nA,Jan 1 2000,10\nA,Feb 1 2000,11\nB,Feb 1 2000,20\n');
@@ -160,6 +176,36 @@ describe('JSON bars', () => {
       ]),
     );
     expect(tagged.timeline.symbols).toEqual(['B', 'A']);
+  });
+
+  // Regression: "Date" and "Close" keys (pandas' to_json of a Yahoo frame) were "no date field" on
+  // every bar, where a CSV header reads in any case.
+  it('reads keys in any case, and refuses two keys that differ only in case', () => {
+    const data = parseMarketData(
+      JSON.stringify([
+        { Date: '2000-01-03', Open: 1, HIGH: 2, low: 0.5, Close: 1.5, Volume: 10, Symbol: 'A' },
+        { Date: '2000-01-04', Open: 1.5, HIGH: 2, low: 1, Close: 2, Volume: 20, Symbol: 'A' },
+      ]),
+    );
+    expect(data.timeline.symbols).toEqual(['A']);
+    expect(Array.from(data.series[0]?.time ?? [])).toEqual([day('2000-01-03'), day('2000-01-04')]);
+    expect(Array.from(data.series[0]?.high ?? [])).toEqual([2, 2]);
+    expect(Array.from(data.series[0]?.close ?? [])).toEqual([1.5, 2]);
+    expect(Array.from(data.series[0]?.volume ?? [])).toEqual([10, 20]);
+    expect(() => parseMarketData('[{"date":"2000-01-03","close":1,"Close":2}]')).toThrow('the bar has both "close" and "Close", one field whatever the case; keep one');
+  });
+
+  // Regression: one object per line failed with the JSON parser's "Unexpected non-whitespace
+  // character after JSON at position 40".
+  it('reads JSON lines, one bar object per line, saying so', () => {
+    const lines = ['{"date":"2000-01-03","close":1}', '', '{"date":"2000-01-04","close":2}', '{"date":"2000-01-05","close":3}', ''].join('\n');
+    const data = parseMarketData(lines, { symbol: 'X' });
+    expect(Array.from(data.series[0]?.close ?? [])).toEqual([1, 2, 3]);
+    expect(data.notes).toContain('read as JSON lines: one bar object per line');
+    expect(() => parseMarketData('{"date":"2000-01-03","close":1}\n{"date":"2000-01-04","close":2\n')).toThrow(/line 2 of the JSON lines is not valid JSON/);
+    // One object alone, or lines of arrays, are not JSON lines: the parser's message stands.
+    expect(() => parseMarketData('{"date":"2000-01-03","close":1} x')).toThrow(/the file is not valid JSON/);
+    expect(() => parseMarketData('[1]\n[2]\n')).toThrow(/the file is not valid JSON/);
   });
 });
 

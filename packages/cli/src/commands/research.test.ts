@@ -319,6 +319,20 @@ describe('ensemble sweep', () => {
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('--train <length> shortcut: train window, bars (750), calendar days or weeks (10d, 2w) or calendar months or years (36m, 3y)');
   });
 
+  // Regression: "--test 30y" on less data cut the only test window to what was left, without a word.
+  it('notes a test window the data ends before its length', async () => {
+    const flags = ['--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2019-01-01', '--to', '2019-06-30', '--vary', 'fast=5,10', '--param', 'slow=20', '--workers', '1', '--no-progress'];
+    const walk = await cli(['walk-forward', ...flags, '--train', '16w', '--test', '52w', '--out', at('cut-wf')]);
+    expect(walk.code).toBe(0);
+    // By hand: test from 2019-04-24 (the first bar 2019-01-02 + 112 days) for 364 days; the data's
+    // last bar is 2019-06-28, so it covers to 06-29: 66 days, 18 %, 47 bars.
+    expect(walk.stdout).toContain("note: the only test window holds 47 bars up to the data's last, 2019-06-28: 18% of the 52w asked, so the out-of-sample figures cover that, not 52w; a shorter --test gives more windows\n");
+    // 4w tests: the fifth test window starts 56 + 4 × 28 days after 2019-01-02, on 2019-06-19, and
+    // covers to 06-29: 10 of its 28 days (36 %), 8 bars (06-19, 20, 21, 24–28).
+    const weeks = await cli(['walk-forward', ...flags, '--train', '8w', '--test', '4w', '--out', at('cut-weeks-wf')]);
+    expect(weeks.stdout).toMatch(/^note: the last test window \(window 4\) holds 8 bars up to the data's last, 2019-06-28: 36% of the 4w asked; its out-of-sample figures weigh a shorter period than the others'$/m);
+  });
+
   it('notes what loading the data did and its split-like jumps, as `ensemble backtest` does, worded for the flags or the spec', async () => {
     // 60 weekdays from 2020-01-01, semicolons and decimal commas, an Adj Close column; the close halves on the 40th.
     const rows = ['Date;Open;High;Low;Close;Adj Close;Volume'];

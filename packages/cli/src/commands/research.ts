@@ -27,7 +27,7 @@ import {
   walkForwardReportInput,
 } from '@ensemble/research';
 import type { PlanSweepOptions, ResearchReportOptions, StrategyFileImporter } from '@ensemble/research';
-import type { DataNotes, JobExecutor, JournalResumed, ResearchProgress, SweepPlan, SweepResult, WalkForwardResult, WalkForwardStep } from '@ensemble/research';
+import type { DataNotes, JobExecutor, JournalResumed, ResearchProgress, SweepPlan, SweepResult, WalkForwardPlan, WalkForwardResult, WalkForwardStep } from '@ensemble/research';
 import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
 import { QueueConnectionError, SweepRemovedError, shortSweepId } from '@ensemble/research-redis';
 import type { ResearchReportInput, WrittenFile } from '@ensemble/report';
@@ -535,6 +535,22 @@ export function researchDataNotes(notes: DataNotes, flags: Pick<ResearchFlags, '
   return all.map((note) => `note: ${echoValue(note, MAX_LINE_LENGTH)}\n`);
 }
 
+/**
+ * The note on a walk-forward whose last test window the data's end cut to less than 90 % of the
+ * test length asked (a `30y` test on 20 years of data), or null: its out-of-sample figures cover a
+ * shorter period than asked, and when it is the only window, all of them do.
+ */
+export function shortTestNote(plan: Pick<WalkForwardPlan, 'shortLastTest' | 'windows'>, flags: Pick<ResearchFlags, 'spec'>): string | null {
+  const short = plan.shortLastTest;
+  if (short === null) return null;
+  const asked = typeof short.asked === 'number' ? `${formatCount(short.asked)} bars` : short.asked;
+  const setting = flags.spec === undefined ? '--test' : '"windows.test" of the spec';
+  const held = `holds ${formatCount(short.bars)} bar${short.bars === 1 ? '' : 's'} up to the data's last, ${new Date(short.end).toISOString().slice(0, 10)}: ${formatPercent(short.share, 0)} of the ${asked} asked`;
+  return plan.windows.length === 1
+    ? `the only test window ${held}, so the out-of-sample figures cover that, not ${asked}; a shorter ${setting} gives more windows`
+    : `the last test window (window ${String(short.index)}) ${held}; its out-of-sample figures weigh a shorter period than the others'`;
+}
+
 /** Registers `ensemble sweep`: a parameter sweep from a spec, on worker threads, into a directory. */
 export function registerSweepCommand(program: Command, io: CliIo): Command {
   return researchCommand(
@@ -625,6 +641,8 @@ walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.
       const { plan, spec } = await researchPlan(io, flags, 'walk-forward', { file: planWalkForwardFile, spec: planWalkForward });
       await checkOutputs(io, flags, WALK_FORWARD_OUTPUT_FILES, spec, plan.trainJobs);
       for (const line of researchDataNotes(plan.base.dataNotes, flags)) io.stdout.write(line);
+      const short = shortTestNote(plan, flags);
+      if (short !== null) io.stdout.write(`note: ${short}\n`);
       await runResearch(io, flags, 'walk-forward ', { researchId: plan.planId, spec, jobs: plan.trainJobs.length }, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput, walkForwardFailure);
     });
 }

@@ -65,6 +65,9 @@ export interface RunSweepOptions {
 }
 
 /** The grid of each parameter for the stability score: numbers ascending, other values as listed. */
+/** The config paths that set the period a combination is measured over. */
+const PERIOD_PATHS: ReadonlySet<string> = new Set(['data.from', 'data.to']);
+
 function dimensionsOf(parameters: readonly PlannedParameter[]): Record<string, readonly ParameterValue[]> {
   return Object.fromEntries(
     parameters.map((parameter) => {
@@ -123,7 +126,11 @@ export async function runSweep(plan: SweepPlan, executor: JobExecutor, options: 
     return [{ index: job.index, parameters: job.parameters, objective, result, riskFreePerPeriod: plan.riskFreePerPeriod[k] ?? 0 }];
   });
   const selected = best === null ? null : (trials.find((trial) => trial.index === best.index) ?? null);
-  const statistics = sweepStatistics(trials, selected, { blocks: plan.pboBlocks, direction: plan.objective.direction, metric: plan.objective.metric, dimensions: dimensionsOf(plan.parameters) });
+  const statistics = sweepStatistics(trials, selected, { blocks: plan.pboBlocks, direction: plan.objective.direction, metric: plan.objective.metric,
+    dimensions: dimensionsOf(plan.parameters),
+    // A sweep over data.from or data.to measures its combinations over different periods.
+    periodParameters: plan.parameters.filter((parameter) => PERIOD_PATHS.has(parameter.path)),
+  });
   const statuses = [...outcome.results.values()].map((result) => result.status);
   const count = (status: ResearchJobStatus): number => statuses.filter((candidate) => candidate === status).length;
   return {

@@ -32,6 +32,37 @@ describe('sweepStatistics', () => {
     );
   });
 
+  // Regression: a sweep over data.from printed a deflated Sharpe ratio for combinations measured over
+  // different periods, and said its categorical parameter had one value.
+  it('computes neither the DSR nor the PBO over different periods, and names a categorical parameter', () => {
+    const returns = [
+      [0.01, -0.02, 0.015, 0.003],
+      [0.02, 0.01, -0.005, 0.004],
+    ];
+    // Equal lengths, as two windows of the same number of bars would have.
+    const trials: Trial[] = returns.map((column, index) => ({
+      index,
+      parameters: { from: index === 0 ? '2005-01-01' : '2010-01-01' },
+      objective: index,
+      result: { index, status: 'ok', metrics: null, periodReturns: Float64Array.from(column) },
+    }));
+    const dimensions = { from: ['2005-01-01', '2010-01-01'] };
+    const statistics = sweepStatistics(trials, trials[1] ?? null, { blocks: 2, direction: 'max', dimensions, periodParameters: [{ name: 'from', path: 'data.from' }] });
+    expect(statistics.deflatedSharpe).toBeNull();
+    expect(statistics.pbo).toBeNull();
+    expect(statistics.notes).toEqual([
+      'deflatedSharpe: the combinations were measured over different periods (data.from varies), not as trials on one sample, which the deflation of the best Sharpe ratio assumes',
+      "pbo: the combinations were measured over different periods (data.from varies); it compares every combination's returns over the same periods",
+      "stability: the best combination (index 1) has no neighbour in the grid: from is categorical (text values), where a neighbour has the best combination's value, so there is nothing to compare it with",
+    ]);
+    // The finished trials on one period (the other value's combinations failed): both are computed.
+    const onePeriod = trials.map((trial) => ({ ...trial, parameters: { from: '2005-01-01' } }));
+    const failed: Trial = { index: 2, parameters: { from: '2010-01-01' }, objective: null, result: failedResult(2, new Error('no bar')) };
+    const same = sweepStatistics([...onePeriod, failed], onePeriod[1] ?? null, { blocks: 2, direction: 'max', dimensions, periodParameters: [{ name: 'from', path: 'data.from' }] });
+    expect(same.deflatedSharpe).not.toBeNull();
+    expect(same.pbo).not.toBeNull();
+  });
+
   it('scores an unbounded objective as the best point and an evaluated neighbour, not a failed one', () => {
     // fast 5, 10, 15: calmar 2, +∞ (no drawdown), +∞. The best is 10 (the first unbounded); 5 is as
     // far below it as the worst point (drop / spread → 1), 15 as good (0): stability ½.

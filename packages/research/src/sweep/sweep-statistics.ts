@@ -58,9 +58,16 @@ function pboScoring(metric: MetricName): PboScoring | null {
 }
 
 /** Why the stability of a best point is undefined: none of its grid neighbours has an objective value. */
-function noNeighbour(stability: ParameterStabilityResult): string {
+function noNeighbour(stability: ParameterStabilityResult, dimensions: Readonly<Record<string, readonly ParameterValue[]>>): string {
   const best = `the best combination (index ${String(stability.best.index)})`;
-  if (stability.neighbourhoodSize === 0) return `${best} has no neighbour in the grid (each parameter has one value), so there is nothing to compare it with`;
+  if (stability.neighbourhoodSize === 0) {
+    // A parameter of text values (a scheme, a date) is categorical: its other values are not neighbours.
+    const categorical = Object.entries(dimensions).filter(([, values]) => values.length > 1 && !values.every((value) => typeof value === 'number'));
+    if (categorical.length === 0) return `${best} has no neighbour in the grid (each parameter has one value), so there is nothing to compare it with`;
+    const names = categorical.map(([name]) => name).join(', ');
+    const many = categorical.length > 1;
+    return `${best} has no neighbour in the grid: ${names} ${many ? 'are' : 'is'} categorical (text values), where a neighbour has the best combination's value${many ? 's' : ''}, so there is nothing to compare it with`;
+  }
   const why = [
     ...(stability.failedNeighbours > 0 ? [`${String(stability.failedNeighbours)} failed or without an objective value`] : []),
     ...(stability.missingNeighbours > 0 ? [`${String(stability.missingNeighbours)} left out by a constraint or the sampling`] : []),
@@ -186,6 +193,12 @@ export function sweepStatistics(
     readonly dimensions: Readonly<Record<string, readonly ParameterValue[]>>;
     /** The objective's metric, which the PBO scores each half by where it can (default `sharpe`). */
     readonly metric?: MetricName | undefined;
+    /**
+     * The varied parameters that move the measured period (`data.from`, `data.to`), by name and
+     * path: when the finished combinations differ in one, they were measured over different
+     * periods, not on one sample, and neither the DSR nor the PBO is computed (each with a note).
+     */
+    readonly periodParameters?: readonly { readonly name: string; readonly path: string }[] | undefined;
   },
 ): SweepStatistics {
   checkArguments('sweepStatistics', [
@@ -200,7 +213,12 @@ export function sweepStatistics(
   let deflatedSharpe: DeflatedSharpeResult | null = null;
   const undefinedFrom = finished.map((trial) => firstUndefinedReturn(trial.result.periodReturns));
   const selectedFrom = selected === null ? -1 : firstUndefinedReturn(selected.result.periodReturns);
-  if (selected === null) notes.push('deflatedSharpe: no combination has an objective value');
+  const periodPaths = (options.periodParameters ?? [])
+    .filter(({ name }) => new Set(finished.map((trial) => trial.parameters[name])).size > 1)
+    .map(({ path }) => path);
+  const periods = periodPaths.length === 0 ? null : `the combinations were measured over different periods (${periodPaths.join(' and ')} ${periodPaths.length === 1 ? 'varies' : 'vary'})`;
+  if (periods !== null) notes.push(`deflatedSharpe: ${periods}, not as trials on one sample, which the deflation of the best Sharpe ratio assumes`);
+  else if (selected === null) notes.push('deflatedSharpe: no combination has an objective value');
   else if (selectedFrom >= 0) notes.push(`deflatedSharpe: the selected ${undefinedReturns(selected, selectedFrom)}`);
   else {
     try {
@@ -226,7 +244,8 @@ export function sweepStatistics(
   const lengths = new Set(finished.map((trial) => trial.result.periodReturns.length));
   const wiped = finished.findIndex((_, k) => (undefinedFrom[k] ?? -1) >= 0);
   const wipedTrial = finished[wiped];
-  if (finished.length < 2) notes.push('pbo: needs at least 2 finished combinations');
+  if (periods !== null) notes.push(`pbo: ${periods}; it compares every combination's returns over the same periods`);
+  else if (finished.length < 2) notes.push('pbo: needs at least 2 finished combinations');
   else if (lengths.size !== 1) notes.push('pbo: the combinations have return series of different lengths');
   else if (wipedTrial !== undefined) {
     const count = undefinedFrom.filter((at) => at >= 0).length;
@@ -289,7 +308,7 @@ export function sweepStatistics(
   } catch (error) {
     notes.push(`stability: ${reason(error)}`);
   }
-  if (stability !== null && stability.stability === null) notes.push(`stability: ${noNeighbour(stability)}`);
+  if (stability !== null && stability.stability === null) notes.push(`stability: ${noNeighbour(stability, options.dimensions)}`);
   // A best chosen among equal objectives (by index) sits on the edge by the tie-break alone.
   const withObjective = trials.filter((trial) => trial.objective !== null);
   const tied = withObjective.length > 1 && withObjective.every((trial) => trial.objective === selected?.objective);

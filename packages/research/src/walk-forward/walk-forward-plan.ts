@@ -9,8 +9,8 @@ import { configTimeline, jobsOf, jsonDigest, parseSpec, planGrid } from '../swee
 import type { BaseConfig, PlanSweepOptions, PlannedParameter } from '../sweep/sweep-plan';
 import { WalkForwardSpecSchema } from './walk-forward-spec';
 import type { WalkForwardSpec } from './walk-forward-spec';
-import { walkForwardWindows } from './windows';
-import type { WalkForwardWindow } from './windows';
+import { shortLastTestWindow, walkForwardWindows } from './windows';
+import type { ShortTestWindow, WalkForwardWindow } from './windows';
 import { planOptionsIssues } from '../argument-checks';
 
 /** A planned walk-forward: the grid, the windows and every train job (test jobs follow from their results). */
@@ -29,6 +29,8 @@ export interface WalkForwardPlan {
   /** Bar times (epoch ms) of the data the base config selects: the timeline the windows are placed on. */
   readonly timeline: Float64Array;
   readonly windows: readonly WalkForwardWindow[];
+  /** The last window when the data ends before its test length (less than 90 % of it held), else null. */
+  readonly shortLastTest: ShortTestWindow | null;
   /**
    * Train jobs of every window: job index `window × gridSize + combination`. A train window with
    * bars before it warms up on them (its job's `warmupStart` is the data's first bar), as a test
@@ -93,6 +95,7 @@ export async function planWalkForward(input: unknown, given: Omit<PlanSweepOptio
     combinations: grid.combinations,
     timeline,
     windows,
+    shortLastTest: shortLastTestWindow(timeline, spec.windows, windows),
     trainJobs,
     coldTrainPlanId,
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigIssue } from '@ensemble/protocol';
-import { addMonths, walkForwardWindows } from './windows';
+import { addMonths, shortLastTestWindow, walkForwardWindows } from './windows';
 
 const DAY = 86_400_000;
 /** Daily bars (every calendar day) from 2000-01-01. */
@@ -80,5 +80,39 @@ describe('walkForwardWindows', () => {
     const one: ConfigIssue[] = [];
     walkForwardWindows(days(5_000), { train: 1, test: 10, mode: 'rolling' }, one);
     expect(one).toEqual([{ path: 'windows.train', message: 'a train window needs at least 2 bars (one return to measure); "train" is 1' }]);
+  });
+});
+
+describe('shortLastTestWindow', () => {
+  const short = (time: Float64Array, train: number | string, test: number | string, mode: 'rolling' | 'anchored' = 'rolling') =>
+    shortLastTestWindow(time, { train, test }, walkForwardWindows(time, { train, test, mode }, []));
+
+  it('names a last test window in bars below 90 % of the length asked', () => {
+    // 11 bars, train 4, test 3 (anchored): the last test window holds bar 10 only, 1 of 3.
+    expect(short(days(11), 4, 3, 'anchored')).toEqual({ index: 2, asked: 3, bars: 1, share: 1 / 3, end: Date.UTC(2000, 0, 11) });
+    // 10 bars: both test windows hold 3 bars.
+    expect(short(days(10), 4, 3)).toBeNull();
+    // 20 bars, train 4, test 10: 4–13 then 14–19, 6 of 10.
+    expect(short(days(20), 4, 10)).toMatchObject({ index: 1, bars: 6, share: 0.6 });
+  });
+
+  it('measures calendar lengths in time, the last bar counting its spacing', () => {
+    // Days 2000-01-01 … 2004-12-31 (1,827 bars), train 1y, test 30y: the only test window runs
+    // from 2001-01-01 to the end of 2004-12-31, 4 years (1,461 days) of the 30 asked
+    // (2001-01-01 → 2031-01-01: 10,957 days).
+    const result = short(days(1_827), '1y', '30y');
+    expect(result).toMatchObject({ index: 0, asked: '30y', bars: 1_461, end: Date.UTC(2004, 11, 31) });
+    expect(result?.share).toBeCloseTo(1_461 / 10_957, 12);
+    // 2000-01-01 … 2002-12-31 with test 6m: the last window (2002-07-01 → 2002-12-31) is whole.
+    expect(short(days(366 + 365 + 365), '1y', '6m')).toBeNull();
+    // Ending 2002-12-04, the last 6 months (2002-07-01 → 2003-01-01, 184 days) hold 157: 85 %.
+    const cut = short(days(366 + 365 + 338), '1y', '6m');
+    expect(cut?.index).toBe(3);
+    expect(cut?.share).toBeCloseTo(157 / 184, 12);
+  });
+
+  it('holds 90 % or more as whole', () => {
+    // 2002-07-01 → 2002-12-14 is 167 of 184 days, 90.8 %.
+    expect(short(days(366 + 365 + 348), '1y', '6m')).toBeNull();
   });
 });

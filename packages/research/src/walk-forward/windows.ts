@@ -147,3 +147,59 @@ export function walkForwardWindows(
   }
   return windows;
 }
+
+/** The last test window of a walk-forward when the data ends before the length asked of it. */
+export interface ShortTestWindow {
+  /** The window's index. */
+  readonly index: number;
+  /** The test length asked (`windows.test`). */
+  readonly asked: WindowLength;
+  /** Bars the window holds. */
+  readonly bars: number;
+  /** The share of the asked length it holds, in bars or in calendar time (from 0 to 1). */
+  readonly share: number;
+  /** Epoch ms of the data's last bar, where the window ends. */
+  readonly end: number;
+}
+
+/**
+ * The last of `windows` (as {@link walkForwardWindows} placed them over `time`) when its test
+ * window ends at the data's last bar and holds less than 90 % of the test length asked — in bars,
+ * or in calendar time counting the last bar's spacing as covered — else null. Its out-of-sample
+ * figures then measure a shorter period than the other windows' (a `"30y"` test on 20 years of
+ * data holds what is left after the train window).
+ */
+export function shortLastTestWindow(
+  time: ArrayLike<number>,
+  options: { readonly train: WindowLength; readonly test: WindowLength },
+  windows: readonly WalkForwardWindow[],
+): ShortTestWindow | null {
+  checkArguments('shortLastTestWindow', [
+    columnIssue(time, 'time', 'the timeline in epoch ms'),
+    shapeIssue(options, 'options', 'the windows of a walk-forward spec (train and test)', {}),
+    Array.isArray(windows) ? null : { path: 'windows', message: `must be the walk-forward's windows (an array); got ${describeGiven(windows)}` },
+  ]);
+  const ignored: ConfigIssue[] = [];
+  const train = parseWindowLength(options.train, 'windows.train', ignored);
+  const test = parseWindowLength(options.test, 'windows.test', ignored);
+  const window = windows.at(-1);
+  const n = time.length;
+  const last = time[n - 1] ?? Number.NaN;
+  if (window?.test.end !== last || train?.unit !== test?.unit || train === null || test === null) return null;
+  let share: number;
+  if (test.unit === 'bars') {
+    share = window.test.bars / test.count;
+  } else {
+    const unit = test.unit;
+    const first = time[0] ?? 0;
+    // The window's step: the last whose test window starts at the window's first test bar.
+    const start = firstAtOrAfter(time, window.test.start);
+    let step = 0;
+    while (firstAtOrAfter(time, advance(first, unit, (step + 1) * test.count + train.count)) <= start) step++;
+    const from = advance(first, unit, step * test.count + train.count);
+    const to = advance(first, unit, (step + 1) * test.count + train.count);
+    const spacing = n > 1 ? last - (time[n - 2] ?? last) : 0;
+    share = Math.min(1, (last + spacing - from) / (to - from));
+  }
+  return share < 0.9 ? { index: window.index, asked: options.test, bars: window.test.bars, share, end: last } : null;
+}
