@@ -245,6 +245,11 @@ describe('a trim that costs at least what it sells', () => {
   it('is skipped and recorded, and the cap stays exceeded by less than the costs', () => {
     const logger = createMemoryLogger();
     const result = run({ kind: 'fixed', amount: 5 }, logger);
+    // The two trims close two partial trades, which the trade statistics leave out: a buy-and-hold
+    // strategy made no trade.
+    expect(result.sleeves[0]?.trades.map((trade) => trade.exitReason)).toEqual(['risk', 'risk']);
+    expect(result.sleeves[0]?.metrics.metrics.tradeCount).toBe(0);
+    expect(result.portfolio.metrics.metrics.tradeCount).toBe(0);
     const sales = result.sleeves[0]?.fills.filter((fill) => fill.reason === 'risk') ?? [];
     expect(sales.map((fill) => fill.quantity)).toEqual([expect.closeTo(40.25, 12), expect.closeTo(27.375 / 11, 12)]);
     expect(result.risk.map((event) => [event.time, event.action, event.factor])).toEqual([

@@ -165,3 +165,43 @@ describe.each(modes)('a strategy cannot corrupt the books, in %s mode', (mode) =
     expect(JSON.stringify(serializeOrchestratorResult(isolated).isolated)).not.toContain('"error"');
   });
 });
+
+// Regression: under policy `net` a flat voter's vote dilutes the target (two longs and a flat
+// strategy: 2/3); a strategy isolated while flat left its vote in the target until another
+// strategy's wish changed (with no other change, to the end of the run).
+describe('shared mode: an isolated strategy leaves the votes at once', () => {
+  const toggler = define('toggler', (id) => ({
+    id,
+    warmup: 1,
+    shouldEnter: (context) => {
+      if (context.index >= 40) throw new Error('kaboom');
+      return context.index === 1 ? { side: 'long' } : null;
+    },
+    shouldExit: (context) => context.index >= 20,
+  }));
+
+  it('the net target is voted again without it', () => {
+    const strategies = [
+      { id: 'a', strategy: 'holder', symbols: ['W'] },
+      { id: 'b', strategy: 'holder', symbols: ['W'] },
+      { id: 'c', strategy: 'toggler', symbols: ['W'] },
+    ];
+    const result = runOrchestrator(
+      { ...config('shared', strategies, 'isolate'), conflictPolicy: 'net', fill: 'close', fractional: true, rebalance: { schedule: 'never' } },
+      [walkSeries('W', 80, 3)],
+      { registry: { ...registry, toggler } },
+    );
+    expect(result.isolated.map((event) => event.strategyId)).toEqual(['c']);
+    const series = walkSeries('W', 80, 3);
+    const fills = result.portfolio.fills.map((fill) => [series.time.indexOf(fill.time), fill.side]);
+    // Bar 1: all three long (target 1). Flat c at bar 20: two of three (2/3), a sale. Bar 40: c
+    // isolated, a and b alone are long: target 1 again, a purchase at that close.
+    expect(fills).toEqual([
+      [1, 'buy'],
+      [20, 'sell'],
+      [40, 'buy'],
+    ]);
+    // Fully invested from bar 40 to the end, as two long votes of two ask: no cash left.
+    expect(Math.abs(result.finalCash)).toBeLessThan(1e-9 * result.finalEquity);
+  });
+});

@@ -1,3 +1,4 @@
+import { closedByPortfolio } from '@ensemble/protocol';
 import { centralSums } from './internal/stats';
 import { turnoverOf } from './time-weighted';
 import type { FillLike, PerformanceMetrics, TradeLike } from './types';
@@ -10,11 +11,11 @@ const PNL_STD_NOISE = 1e-12;
 
 /**
  * Trade statistics: win rate, profit factor, expectancy, best and worst, SQN — over the trades the
- * strategy closed: a trade closed by a `transfer` (an orchestrator moving capital out of a sleeve
- * sells part of its positions) is an allocation flow and left out.
+ * strategy closed: a trade the portfolio closed (a `transfer`, an orchestrator moving capital out
+ * of a sleeve, or a `risk` limit's sale) is left out.
  */
 export function tradeMetrics(m: Writable<PerformanceMetrics>, all: readonly TradeLike[]): void {
-  const trades = all.some((trade) => trade.exitReason === 'transfer') ? all.filter((trade) => trade.exitReason !== 'transfer') : all;
+  const trades = all.some((trade) => closedByPortfolio(trade.exitReason)) ? all.filter((trade) => !closedByPortfolio(trade.exitReason)) : all;
   const count = trades.length;
   m.tradeCount = count;
   if (count === 0) return;

@@ -211,6 +211,26 @@ describe('trade, exposure and cost metrics', () => {
     // Only transfers: no strategy trade.
     expect(computeMetrics({ equity: curve, trades: [{ pnl: 3, barsHeld: 1, exitReason: 'transfer' as const }] }).metrics.tradeCount).toBe(0);
   });
+
+  // Regression: a buy-and-hold sleeve under an exposure cap reported a trade, with a win rate, for
+  // every trim of the cap.
+  it('leaves trades closed by a risk limit out of every trade statistic', () => {
+    // The strategy closed +30 and −10; the cap trimmed three times (−2, −4, +1).
+    const trades = [
+      { pnl: -2, barsHeld: 3, exitReason: 'risk' as const },
+      { pnl: 30, barsHeld: 5, exitReason: 'exit' as const },
+      { pnl: -4, barsHeld: 7, exitReason: 'risk' as const },
+      { pnl: 1, barsHeld: 2, exitReason: 'risk' as const },
+      { pnl: -10, barsHeld: 9, exitReason: 'take-profit' as const },
+    ];
+    const m = computeMetrics({ equity: curve, trades }).metrics;
+    expect(m.tradeCount).toBe(2);
+    expect(m.winRate).toBe(0.5);
+    expect(m.profitFactor).toBe(3);
+    expect(m.expectancy).toBe(10);
+    expect(m.worstTrade).toBe(-10);
+    expect(m.averageBarsHeld).toBe(7);
+  });
 });
 
 describe('benchmark metrics', () => {

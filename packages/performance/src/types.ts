@@ -13,8 +13,9 @@ export interface EquitySeries {
 
 /**
  * What the trade statistics read of a closed trade: its net P&L (currency), bars held and, when
- * known, why it closed. A trade closed by a `transfer` (capital an orchestrator moved out of a
- * sleeve) is an allocation flow, not a decision of the strategy: the statistics leave it out.
+ * known, why it closed. A trade the portfolio closed — a `transfer` (capital an orchestrator moved
+ * out of a sleeve) or a `risk` limit's sale — is not a decision of the strategy: the statistics
+ * leave it out.
  */
 export type TradeLike = Pick<Trade, 'pnl' | 'barsHeld'> & { readonly exitReason?: Trade['exitReason'] };
 
@@ -130,7 +131,7 @@ export interface PerformanceMetrics {
   readonly skew: number | null;
   /** Excess kurtosis, bias-corrected (G2: pandas `kurt()`, scipy `fisher=True, bias=False`); n ≥ 4. */
   readonly kurtosis: number | null;
-  /** Number of closed trades, those closed by a `transfer` left out (as from every trade statistic). */
+  /** Number of closed trades, those the portfolio closed (`transfer`, `risk`) left out (as from every trade statistic). */
   readonly tradeCount: number | null;
   /** Share of trades with `pnl > 0` (break-even trades count as not winning). */
   readonly winRate: number | null;

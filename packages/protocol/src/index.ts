@@ -24,7 +24,7 @@ export type {
   PositionSide,
   Trade,
 } from './trading';
-export { FILL_REASONS } from './trading';
+export { FILL_REASONS, PORTFOLIO_EXIT_REASONS, closedByPortfolio } from './trading';
 export type {
   AnyStrategy,
   EntrySignal,

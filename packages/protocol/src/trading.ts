@@ -8,14 +8,30 @@ export type OrderSide = 'buy' | 'sell';
  * Every reason an order is placed or a fill happens, in a fixed order (schemas and compact logs
  * use it; new reasons are appended). `rebalance` is a portfolio strategy's own rebalancing;
  * `transfer` is capital the orchestrator moves into or out of a sleeve (its book scaled pro rata,
- * or cash raised) — an allocation flow, not a decision of the sleeve's strategy: a trade it closes
- * (`exitReason: 'transfer'`) is left out of the trade statistics. `margin-call` closes the
+ * or cash raised) and `risk` a sale its risk limits make (an exposure cap's trim, the drawdown
+ * stop) — the portfolio's decisions, not the sleeve's strategy's: a trade either closes is left
+ * out of the trade statistics ({@link PORTFOLIO_EXIT_REASONS}). `margin-call` closes the
  * positions of an account whose equity is at or below zero at a close (the engine's margin call).
  */
 export const FILL_REASONS = ['entry', 'exit', 'stop-loss', 'take-profit', 'rebalance', 'close-at-end', 'isolate', 'risk', 'transfer', 'margin-call'] as const;
 
 /** Why an order was placed or a fill happened. */
 export type FillReason = (typeof FILL_REASONS)[number];
+
+/**
+ * The exit reasons of trades the portfolio closed rather than the strategy: capital moved out of a
+ * sleeve (`transfer`) and the orchestrator's risk limits (`risk`). Such trades stay in the trade
+ * lists (every unit closes in exactly one trade, so the P&L adds up) and are left out of the trade
+ * statistics (count, win rate, profit factor, expectancy, best and worst, SQN), which judge the
+ * strategy's own decisions: a buy-and-hold sleeve under an exposure cap trimmed at 40 closes has
+ * made no trade.
+ */
+export const PORTFOLIO_EXIT_REASONS: readonly FillReason[] = ['transfer', 'risk'];
+
+/** Whether a trade that closed for `reason` was closed by the portfolio (see {@link PORTFOLIO_EXIT_REASONS}). */
+export function closedByPortfolio(reason: FillReason | undefined): boolean {
+  return reason !== undefined && PORTFOLIO_EXIT_REASONS.includes(reason);
+}
 
 /** An open position: one per (strategy, symbol). Quantity is positive; `side` gives direction. */
 export interface Position {

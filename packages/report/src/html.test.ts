@@ -47,6 +47,9 @@ describe('renderHtml', () => {
     const html = renderHtml(input);
     expect(html).toContain(`${String(rest.length)} ${rest.length === 1 ? 'trade' : 'trades'} closed by the strategies and 1 partial sale of capital transfers`);
     expect(renderHtml(run)).not.toContain('partial sale');
+    // A risk limit's sales likewise.
+    const trimmed = { ...run, portfolio: { ...run.portfolio, trades: [{ ...first, exitReason: 'risk' as const }, ...rest] } };
+    expect(renderHtml(trimmed)).toContain(`${String(rest.length)} ${rest.length === 1 ? 'trade' : 'trades'} closed by the strategies and 1 sale of the risk limits (exit reason <code>risk</code>: an exposure cap's trim or the drawdown stop), which the trade statistics leave out.`);
   });
 
   it('escapes text so that no input can close a script or inject markup', () => {

@@ -1,15 +1,17 @@
 import { METRIC_DESCRIPTIONS, weightTurnover } from '@ensemble/performance';
+import { closedByPortfolio } from '@ensemble/protocol';
+import type { FillReason } from '@ensemble/protocol';
 import type { MetricDescription, MetricGroup, PerformanceResult } from '@ensemble/performance';
 import { formatMetric, formatNumber, formatPercent } from './format';
 import type { ReportInput, ReportRebalance } from './report-input';
 
 /**
  * A sleeve's trades as its metrics count them: its `tradeCount`, or when the metrics have none,
- * the trades its strategy closed (those closed by a `transfer`, capital moved by the orchestrator,
- * are allocation flows and left out, as `@ensemble/performance` does).
+ * the trades its strategy closed (those the portfolio closed — a `transfer` of capital, a `risk`
+ * limit's sale — are left out, as `@ensemble/performance` does).
  */
-export function strategyTradeCount(sleeve: { readonly trades: readonly { readonly exitReason: string }[]; readonly metrics: PerformanceResult }): number {
-  return sleeve.metrics.metrics.tradeCount ?? sleeve.trades.filter((trade) => trade.exitReason !== 'transfer').length;
+export function strategyTradeCount(sleeve: { readonly trades: readonly { readonly exitReason: FillReason }[]; readonly metrics: PerformanceResult }): number {
+  return sleeve.metrics.metrics.tradeCount ?? sleeve.trades.filter((trade) => !closedByPortfolio(trade.exitReason)).length;
 }
 
 /** Titles of the metric groups, in display order. */

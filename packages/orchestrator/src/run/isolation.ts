@@ -36,6 +36,9 @@ export function isolateSleeve(
   sleeve.runner.disable();
   const probe = sleeve.probe;
   for (let k = 0; k < probe.direction.length; k++) probe.want(k, 0, 0);
+  // Its votes leave even where it was flat: under policy `net` a flat vote dilutes the target, and
+  // the vote without it is taken again, not only where its wish changed.
+  probe.changed.fill(1);
   sleeve.logger.error(
     { event: 'strategy-isolated', err: strategyError, symbol, time: isoTime(at), step },
     `strategy ${sleeve.entry.id} isolated: ${strategyError.message}`,

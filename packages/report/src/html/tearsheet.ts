@@ -69,14 +69,20 @@ function drawdownsTable(input: ReportInput, timeFormat: TimeFormat): string {
 
 /**
  * Why the trades table lists more trades than the Trades metric counts, when it does: the partial
- * sales of capital transfers are in the table (exit reason `transfer`) and left out of the trade
- * statistics.
+ * sales of capital transfers (exit reason `transfer`) and the sales of risk limits (`risk`) are in
+ * the table and left out of the trade statistics.
  */
-function transferTradesNote(input: ReportInput): string {
-  const transfers = input.portfolio.trades.filter((trade) => trade.exitReason === 'transfer').length;
-  if (transfers === 0) return '';
-  const own = input.portfolio.trades.length - transfers;
-  return `<p class="caption">${formatCount(own)} ${own === 1 ? 'trade' : 'trades'} closed by the strategies and ${formatCount(transfers)} partial ${transfers === 1 ? 'sale' : 'sales'} of capital transfers (exit reason <code>transfer</code>: capital the allocator moved out of a sleeve), which the trade statistics leave out.</p>`;
+function portfolioTradesNote(input: ReportInput): string {
+  const trades = input.portfolio.trades;
+  const transfers = trades.filter((trade) => trade.exitReason === 'transfer').length;
+  const risk = trades.filter((trade) => trade.exitReason === 'risk').length;
+  if (transfers + risk === 0) return '';
+  const own = trades.length - transfers - risk;
+  const parts = [
+    ...(transfers > 0 ? [`${formatCount(transfers)} partial ${transfers === 1 ? 'sale' : 'sales'} of capital transfers (exit reason <code>transfer</code>: capital the allocator moved out of a sleeve)`] : []),
+    ...(risk > 0 ? [`${formatCount(risk)} ${risk === 1 ? 'sale' : 'sales'} of the risk limits (exit reason <code>risk</code>: an exposure cap's trim or the drawdown stop)`] : []),
+  ];
+  return `<p class="caption">${formatCount(own)} ${own === 1 ? 'trade' : 'trades'} closed by the strategies and ${parts.join(' and ')}, which the trade statistics leave out.</p>`;
 }
 
 function tables(input: ReportInput): Record<string, InteractiveTable> {
@@ -310,7 +316,7 @@ ${panel('attribution', { wide: true })}
       id === 'rebalances' && report.rebalanceNote !== undefined
         ? `<p class="caption">${escapeHtml(report.rebalanceNote)}</p>`
         : id === 'trades'
-          ? transferTradesNote(report)
+          ? portfolioTradesNote(report)
           : '';
     sections.push(`<section id="${id}"><h2>${title}</h2>${remark}${interactiveTable(id, table, true, placeholder)}</section>`);
   }
