@@ -271,8 +271,15 @@ function indent(text: string): string {
     .join('\n');
 }
 
-function moved(event: RebalanceEvent): number {
-  return Object.values(event.transfers).reduce((total, amount) => total + Math.max(0, amount), 0);
+/**
+ * The cash a rebalance moved into sleeves and out of them, `in / out`: the two differ by what the
+ * reserve gave or took (every sleeve giving back leverage to it moves cash out only).
+ */
+function moved(event: RebalanceEvent): string {
+  const amounts = Object.values(event.transfers);
+  const into = amounts.reduce((total, amount) => total + Math.max(0, amount), 0);
+  const out = amounts.reduce((total, amount) => total + Math.max(0, -amount), 0);
+  return `${formatMoney(into)} / ${formatMoney(out)}`;
 }
 
 function rebalanceTable(result: OrchestratorResult, events: readonly RebalanceEvent[], format: (time: number) => string, shown: readonly number[]): string {
@@ -297,13 +304,13 @@ function rebalanceTablePart(result: OrchestratorResult, ids: readonly string[], 
       { header: 'date' },
       { header: 'reason' },
       ...ids.map((id) => ({ header: shared ? `${echoValue(id)} weight → target` : `${echoValue(id)} before → after`, align: 'right' as const })),
-      ...(shared || !last ? [] : [{ header: 'cash moved in', align: 'right' as const }]),
+      ...(shared || !last ? [] : [{ header: 'cash moved in / out', align: 'right' as const }]),
     ],
     events.map((event) => [
       format(event.time),
       rebalanceReasonText(event, result.config),
       ...ids.map((id) => `${weight(event.weightsBefore, id)} → ${weight(shared ? event.targetWeights : event.weightsAfter, id)}`),
-      ...(shared || !last ? [] : [formatMoney(moved(event))]),
+      ...(shared || !last ? [] : [moved(event)]),
     ]),
   );
 }

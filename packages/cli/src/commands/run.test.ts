@@ -116,15 +116,15 @@ describe('ensemble run: the bt-style 60/40 example', () => {
     // tech ≈ 56,392.40 and value ≈ 37,200.71: weights 60.25% / 39.75%, moved back to 60/40.
     expect(percent(tech / (tech + value))).toBe('60.25%');
     const row = new RegExp(
-      `^\\s+2000-04-01\\s+quarter\\s+${percent(tech / (tech + value)).replace('.', '\\.')} → 60\\.00%\\s+${percent(value / (tech + value)).replace('.', '\\.')} → 40\\.00%\\s+([\\d,.]+)$`,
+      `^\\s+2000-04-01\\s+quarter\\s+${percent(tech / (tech + value)).replace('.', '\\.')} → 60\\.00%\\s+${percent(value / (tech + value)).replace('.', '\\.')} → 40\\.00%\\s+([\\d,.]+) / ([\\d,.]+)$`,
       'm',
     );
     const match = row.exec(out);
     expect(match).not.toBeNull();
-    // Cash moved into value: 40% of the portfolio minus what value holds.
-    const moved = 0.4 * (tech + value) - value;
-    expect(match?.[1]).toBe(moved.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
-    expect(out).toMatch(/^\s+2000-01-01\s+initial\s+0\.00% → 60\.00%\s+0\.00% → 40\.00%\s+100,000\.00$/m);
+    // Cash moved into value: 40% of the portfolio minus what value holds; as much out of tech.
+    const moved = (0.4 * (tech + value) - value).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    expect([match?.[1], match?.[2]]).toEqual([moved, moved]);
+    expect(out).toMatch(/^\s+2000-01-01\s+initial\s+0\.00% → 60\.00%\s+0\.00% → 40\.00%\s+100,000\.00 \/ 0\.00$/m);
     expect(out).toContain('allocation fixed weights: tech 60%, value 40%');
     expect(out).toContain('rebalance  quarterly (the first bar, then the first bar of each quarter)');
     expect(out).toMatch(/Rebalances \(first 5 of \d+; --json lists every one\)$/m);
@@ -262,7 +262,7 @@ describe('ensemble run: reports', () => {
     expect(out.match(/^ {2}date +reason /gm)).toHaveLength(3);
     for (const id of ids) expect(out).toMatch(new RegExp(`^ {2}metric .* ${id}(?: |$)`, 'm'));
     expect(Math.max(...out.split('\n').map((line) => line.length))).toBeLessThan(200);
-    expect(out.match(/cash moved in/g)).toHaveLength(1);
+    expect(out.match(/cash moved in \/ out/g)).toHaveLength(1);
   });
 
   it('shows past twelve sleeves the ten with the largest average weight, and says how many others the reports list', async () => {
