@@ -11,6 +11,7 @@ import type { BacktestPlan } from './backtest-options';
 import { createPalette } from './color';
 import { endedSymbolNote, holeNotes, loadNotes, splitNotes } from './data-source';
 import type { Palette } from './color';
+import { crossedLevelsNote } from './crossed-levels';
 import { quantityCapNote } from './quantity-cap';
 import { belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable, formatWeightSum } from './format';
 import { renderMetricGroups } from './metrics-table';
@@ -485,6 +486,8 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled${atCap} · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
   const capped = quantityCapNote(result.fills, orders.capped, format, say('--fractional', '"fractional": true'));
   if (capped !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${capped}`)}`);
+  const crossed = crossedLevelsNote(orders.levelsCrossed);
+  if (crossed !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${crossed}`)}`);
   // A portfolio strategy places no order for a weight worth less than one whole unit: a run that
   // traded nothing at all says why it may be (the engine logs each symbol at --log-level warn).
   if (definition.kind === 'portfolio' && orders.filled === 0 && !result.options.fractional && result.rebalances.length > 0) {

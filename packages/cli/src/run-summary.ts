@@ -11,6 +11,7 @@ import type { Palette } from './color';
 import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
 import { formatMetric } from './metrics-table';
 import { strategyErrorPlace } from './strategy-frames';
+import { crossedLevelsNote } from './crossed-levels';
 import { quantityCapNote } from './quantity-cap';
 import { conflictOutcomeText, conflictSignalText, largestSleeves, rebalanceReasonText, scheduleText } from '@ensemble/report';
 
@@ -378,6 +379,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled${atCap} · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
   const capped = quantityCapNote(result.portfolio.fills, orders.capped, format, '"fractional": true');
   if (capped !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${capped}`)}`);
+  const crossed = crossedLevelsNote(orders.levelsCrossed);
+  if (crossed !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${crossed}`)}`);
   const sleeves = shownSleeves(result);
   lines.push(...strategyLines(result, label, sleeves.shown));
   lines.push('');

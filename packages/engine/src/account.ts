@@ -84,6 +84,8 @@ export class Account {
   // reading cash on every bar costs a load and changing it allocates nothing.
   private cashBalance = Number.NaN;
   private levels = 0;
+  /** Entries whose exit level was reached at their fill price: see {@link Account.levelsCrossedAtEntry}. */
+  private crossed = 0;
   private commissionPaid = 0;
   private slippagePaid = 0;
   private deposited = 0;
@@ -149,6 +151,16 @@ export class Account {
   /** Number of open positions with a stop-loss or take-profit level (0: nothing to watch). */
   get exitLevels(): number {
     return this.levels;
+  }
+
+  /**
+   * Entries (fills of reason `entry` that opened a position) whose stop-loss or take-profit was
+   * already reached at their fill price — a long's stop-loss at or above it or take-profit at or
+   * below it, the reverse for a short: such a position exits at the first check of its levels,
+   * paying costs both ways (usually a level written on the wrong side of the price).
+   */
+  get levelsCrossedAtEntry(): number {
+    return this.crossed;
   }
 
   /** Net cash moved in (+) or out (−) with {@link Account.deposit}. */
@@ -309,8 +321,16 @@ export class Account {
   private openAt(k: number, fill: AccountFill): void {
     this.entryTime[k] = fill.time;
     this.entryBar[k] = fill.barIndex;
-    this.stopLoss[k] = fill.stopLoss ?? Number.NaN;
-    this.takeProfit[k] = fill.takeProfit ?? Number.NaN;
+    const stopLoss = fill.stopLoss ?? Number.NaN;
+    const takeProfit = fill.takeProfit ?? Number.NaN;
+    this.stopLoss[k] = stopLoss;
+    this.takeProfit[k] = takeProfit;
+    // As crossedExitLevel reads them (NaN compares false: no level).
+    if (fill.reason === 'entry') {
+      const price = fill.price;
+      const crossed = fill.side === 'buy' ? stopLoss >= price || takeProfit <= price : stopLoss <= price || takeProfit >= price;
+      if (crossed) this.crossed++;
+    }
   }
 
   private refreshPosition(k: number): void {

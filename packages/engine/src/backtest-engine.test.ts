@@ -341,8 +341,12 @@ describe('stop-loss and take-profit', () => {
     ]);
     const crossed = (signal: EntrySignal): Record<string, unknown>[] => {
       const logger = createMemoryLogger();
-      runBacktest({ series, strategy: scripted({ enter: { 0: signal } }), cash: 10_000, logger });
-      return logger.records.filter((r) => r.fields.event === 'exit-level-crossed').map((r) => ({ logLevel: r.level, ...r.fields }));
+      const result = runBacktest({ series, strategy: scripted({ enter: { 0: signal } }), cash: 10_000, logger });
+      const warnings = logger.records.filter((r) => r.fields.event === 'exit-level-crossed').map((r) => ({ logLevel: r.level, ...r.fields }));
+      // The result counts them, whatever the logger (absent when none).
+      expect(result.orders.levelsCrossed).toBe(warnings.length === 0 ? undefined : warnings.length);
+      expect(runBacktest({ series, strategy: scripted({ enter: { 0: signal } }), cash: 10_000 }).orders.levelsCrossed).toBe(result.orders.levelsCrossed);
+      return warnings;
     };
     // Filled at the open of 2024-01-02 at 100: a long's stop at 100.5 sits above it; it exits there at once.
     expect(crossed({ side: 'long', stopLoss: 100.5 })).toEqual([

@@ -53,8 +53,8 @@ export type ReusableColumns = Pick<EquityCurve, 'equity' | 'cash' | 'grossExposu
  * The order counts of a result, with the orders refused for their closing costs, the fills at the
  * quantity cap and the rebalances whose weights were more than the equity when there were any.
  */
-function orderStats(stats: BrokerStats, dropped: number, capped: number, overEquity: WeightsOverEquity | null): OrderStats {
-  return { ...resultOrderCounts(stats, dropped, capped), ...(overEquity === null ? {} : { weightsOverEquity: overEquity }) };
+function orderStats(stats: BrokerStats, dropped: number, capped: number, levelsCrossed: number, overEquity: WeightsOverEquity | null): OrderStats {
+  return { ...resultOrderCounts(stats, dropped, capped, levelsCrossed), ...(overEquity === null ? {} : { weightsOverEquity: overEquity }) };
 }
 
 function seriesList(series: BarSeries | readonly BarSeries[]): readonly BarSeries[] {
@@ -349,7 +349,7 @@ function simulate(
     openPositions: account.openPositions(),
     totalCommission: account.totalCommission,
     totalSlippage: account.totalSlippage,
-    orders: orderStats(broker.stats, runner.dropped, cappedFillCount(account.fillLog, symbols.length), runner.weightsOverEquity),
+    orders: orderStats(broker.stats, runner.dropped, cappedFillCount(account.fillLog, symbols.length), account.levelsCrossedAtEntry, runner.weightsOverEquity),
     rebalances: runner.rebalances,
   };
   Object.defineProperty(result, 'toJSON', { value: () => serializeBacktestResult(result), enumerable: false });

@@ -49,16 +49,18 @@ export function orderCounts(filled: number, shrunk: number, rejected: number, be
 }
 
 /**
- * A result's order counts from `stats`, the orders `dropped` at the end and the fills at the
- * quantity cap (`capped`, see `cappedFillCount`), in the result's key order (the refusals for
- * costs and the capped fills only when there were any), as the engine and the orchestrator write
- * them.
+ * A result's order counts from `stats`, the orders `dropped` at the end, the fills at the
+ * quantity cap (`capped`, see `cappedFillCount`) and the entries whose exit levels were reached at
+ * their fill (`levelsCrossed`, see `Account.levelsCrossedAtEntry`), in the result's key order (the
+ * refusals for costs, the capped fills and the crossed levels only when there were any), as the
+ * engine and the orchestrator write them.
  */
 export function resultOrderCounts(
   stats: BrokerStats,
   dropped: number,
   capped: number,
-): BrokerStats & { readonly dropped: number; readonly capped?: number } {
+  levelsCrossed = 0,
+): BrokerStats & { readonly dropped: number; readonly capped?: number; readonly levelsCrossed?: number } {
   const { filled, shrunk, rejected, belowClosingCosts, belowCosts } = stats;
   return {
     filled,
@@ -68,6 +70,7 @@ export function resultOrderCounts(
     ...(belowClosingCosts === undefined ? {} : { belowClosingCosts }),
     ...(belowCosts === undefined ? {} : { belowCosts }),
     ...(capped === 0 ? {} : { capped }),
+    ...(levelsCrossed === 0 ? {} : { levelsCrossed }),
   };
 }
 

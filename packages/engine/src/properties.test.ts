@@ -269,7 +269,7 @@ function runGeneralPath(strategy: Strategy, series: BarSeries, config: SignalSet
     trades: account.trades,
     openPositions: account.openPositions(),
     finalCash: account.cash,
-    orders: { ...broker.stats, dropped: runner.dropped },
+    orders: { ...broker.stats, dropped: runner.dropped, ...(account.levelsCrossedAtEntry === 0 ? {} : { levelsCrossed: account.levelsCrossedAtEntry }) },
   };
 }
 

@@ -41,6 +41,14 @@ export interface OrderStats {
    */
   readonly capped?: number;
   /**
+   * Of the filled orders, the entries whose stop-loss or take-profit was already reached at their
+   * fill price (a long's stop-loss at or above it, or its take-profit at or below it; the reverse
+   * for a short): each such position exits at the first check of its levels, paying costs both
+   * ways — usually a level written on the wrong side of the price. Absent when there were none
+   * (and from results written before it was counted).
+   */
+  readonly levelsCrossed?: number;
+  /**
    * The rebalances of a portfolio strategy whose weights summed to more than 1 (by more than
    * 1e-9): more than the equity, which the account cannot pay for without margin, so their buys
    * are shrunk or rejected symbol by symbol — the usual reason for the counts above. Absent when

@@ -46,6 +46,13 @@ export interface OrchestratorOrderStats {
    */
   readonly capped?: number;
   /**
+   * Over every sleeve (shared mode: the strategies' own entries, on their shadow accounts), the
+   * entries whose stop-loss or take-profit was already reached at their fill price (the engine's
+   * `levelsCrossed`): each exits at the first check of its levels, paying costs both ways. Absent
+   * when there were none (and from results written before it was counted).
+   */
+  readonly levelsCrossed?: number;
+  /**
    * The rebalances of portfolio-strategy sleeves whose weights summed to more than 1 (more than
    * the sleeve's equity, which its account cannot pay for: the buys beyond its cash are shrunk or
    * rejected), over every sleeve, with the largest sum and the sleeves. Absent when there were

@@ -274,7 +274,9 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
     netExposure: columns.net,
   };
   const weightsOverEquity: SleevesWeightsOverEquity = overEquity;
-  const orders: OrchestratorOrderStats = { ...resultOrderCounts(stats, dropped, capped), ...(overEquity.rebalances === 0 ? {} : { weightsOverEquity }) };
+  // The strategies' own entries, in their sleeves' accounts (shared mode: their shadows').
+  const levelsCrossed = sleeves.reduce((total, sleeve) => total + sleeve.account.levelsCrossedAtEntry, 0);
+  const orders: OrchestratorOrderStats = { ...resultOrderCounts(stats, dropped, capped, levelsCrossed), ...(overEquity.rebalances === 0 ? {} : { weightsOverEquity }) };
   // From the initial cash when the first point holds the first bar's fills, as the attribution does.
   const portfolioMetrics = once(() => calculator().compute({ equity: portfolioCurve, trades: trades(), fills: fills(), startEquity: metricsStartEquity(config) }));
   const statistics = once((): SleeveStatistics => sleeveStatistics(returnsOf.map((returns) => returns())));
