@@ -240,21 +240,27 @@ export function idleSymbolNotes(data: MarketData, strategies: readonly { readonl
 /** Timeline steps after a symbol's last bar from which the run notes that its data ended (a holiday or two at the end are not). */
 const ENDED_STEPS = 5;
 
+/** A traded symbol whose data ends before the run's last bar: see {@link endedSymbols}. */
+export interface EndedSymbol {
+  readonly symbol: string;
+  /** Epoch ms of its last bar. */
+  readonly last: number;
+  /** Timeline steps after it. */
+  readonly after: number;
+}
+
 /**
- * A note on the traded symbols whose data ends at least {@link ENDED_STEPS} timeline steps before
- * the run's last bar (a delisting, a download cut short), or null: a position in one is held at its
- * last close from then on — it cannot be sold without a bar — and rebalances leave its weight as it
- * is, while its sleeve's returns are 0 (a Sharpe ratio over them reads higher than the symbol
- * earned it). `format` writes a time.
+ * The traded symbols whose data ends at least {@link ENDED_STEPS} timeline steps before the run's
+ * last bar (a delisting, a download cut short), in the data's order, and that last bar.
  */
-export function endedSymbolNote(data: MarketData, traded: readonly string[], format: (time: number) => string): string | null {
+export function endedSymbols(data: MarketData, traded: readonly string[]): { readonly end: number; readonly ended: readonly EndedSymbol[] } {
   const times = new Set<number>();
   for (const series of data.series) for (const time of series.time) times.add(time);
-  if (times.size === 0) return null;
+  if (times.size === 0) return { end: Number.NaN, ended: [] };
   const timeline = Float64Array.from(times).sort();
   const end = timeline[timeline.length - 1] ?? 0;
   const wanted = new Set(traded);
-  const ended: string[] = [];
+  const ended: EndedSymbol[] = [];
   for (const series of data.series) {
     if (!wanted.has(series.symbol) || series.length === 0) continue;
     const last = series.time[series.length - 1] ?? end;
@@ -267,8 +273,21 @@ export function endedSymbolNote(data: MarketData, traded: readonly string[], for
       else high = middle;
     }
     const after = timeline.length - low;
-    if (after >= ENDED_STEPS) ended.push(`${echoValue(series.symbol)} (last bar ${format(last)}, ${String(after)} steps before the end)`);
+    if (after >= ENDED_STEPS) ended.push({ symbol: series.symbol, last, after });
   }
+  return { end, ended };
+}
+
+/**
+ * A note on the traded symbols whose data ends at least {@link ENDED_STEPS} timeline steps before
+ * the run's last bar (see {@link endedSymbols}), or null: a position in one is held at its
+ * last close from then on — it cannot be sold without a bar — and rebalances leave its weight as it
+ * is, while its sleeve's returns are 0 (a Sharpe ratio over them reads higher than the symbol
+ * earned it). `format` writes a time.
+ */
+export function endedSymbolNote(data: MarketData, traded: readonly string[], format: (time: number) => string): string | null {
+  const { end, ended: symbols } = endedSymbols(data, traded);
+  const ended = symbols.map(({ symbol, last, after }) => `${echoValue(symbol)} (last bar ${format(last)}, ${String(after)} steps before the end)`);
   if (ended.length === 0) return null;
   return `data ending before the run's last bar (${format(end)}): ${ended.join(', ')}; a position in ${ended.length === 1 ? 'it' : 'one'} is held at its last close from then on, as after a delisting (it cannot be sold without a bar), and its returns are 0 there`;
 }

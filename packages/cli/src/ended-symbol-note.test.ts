@@ -49,6 +49,35 @@ describe('ensemble run notes traded symbols whose data ends before the run', () 
     expect(near.out).not.toContain('data ending before');
   });
 
+  // Regression: a sleeve holding a symbol whose data ended kept its capital through every later
+  // rebalance (transfer-deferred) with nothing said of the share of the book it held.
+  it("names the sleeves that end holding such a symbol, with their share of the portfolio", async () => {
+    // Sixty weekdays from 2024-01-01; A = 100 + i, B = 50 + i for its first twenty (to 2024-01-26).
+    const long: string[] = [];
+    for (let day = 0; long.length < 60; day++) {
+      const date = new Date(Date.UTC(2024, 0, 1 + day));
+      if (date.getUTCDay() !== 0 && date.getUTCDay() !== 6) long.push(date.toISOString().slice(0, 10));
+    }
+    writeFileSync(path.join(scratch, 'long.csv'), ['date,A,B', ...long.map((day, i) => `${day},${String(100 + i)},${i < 20 ? String(50 + i) : ''}`)].join('\n') + '\n');
+    const { code, out } = await run({
+      data: { file: 'long.csv' },
+      fill: 'close',
+      fractional: true,
+      allocation: { scheme: 'equal' },
+      rebalance: { schedule: 'month' },
+      strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['A'] }, { id: 'b', strategy: 'buy-and-hold', symbols: ['B'] }],
+    });
+    expect(code).toBe(0);
+    // By hand: 500 A at 100 and 1,000 B at 50; B's last close 69, A's 159 on the sixtieth bar. The
+    // rebalances of February and March defer b: 69,000 of 500 × 159 + 69,000 = 148,500, 46.46 %.
+    expect(out).toContain(
+      "note: sleeve b ends holding B, whose data ended, with 46.46% of the portfolio: every rebalance after the last bar kept the sleeve's capital as it was (transfer-deferred), whatever its weight asked, so the allocation did not steer that share",
+    );
+    // A run that ends on B's last bar: nothing ended, no sleeve named.
+    const sold = await run({ data: { file: 'long.csv', to: '2024-01-26' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['A'] }, { id: 'b', strategy: 'buy-and-hold', symbols: ['B'] }] });
+    expect(sold.out).not.toContain('whose data ended');
+  });
+
   it('in the summary of `ensemble backtest` too', async () => {
     const io = createCapturedIo({ cwd: scratch, env: {} });
     const code = await main(['node', 'ensemble', 'backtest', '--data', 'wide.csv', '--strategy', 'equal-weight'], io);

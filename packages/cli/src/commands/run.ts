@@ -6,7 +6,8 @@ import { orchestratorReportInput } from '@ensemble/report';
 import { parseJsonText } from '@ensemble/protocol';
 import { isBacktestConfig, planBacktestConfig } from '../backtest-config';
 import { paletteFor } from '../color';
-import { dataProblemsAsGiven, endedSymbolNote, holeNotes, idleSymbolNotes, loadNotes, splitNotes } from '../data-source';
+import { dataProblemsAsGiven, endedSymbolNote, endedSymbols, holeNotes, idleSymbolNotes, loadNotes, splitNotes } from '../data-source';
+import { endedHoldingsNote } from '../ended-holdings';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
@@ -207,6 +208,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
         ...idleSymbolNotes(outcome.data, result.config.strategies),
         ...warmupNotes(outcome.data, result.config.strategies, loaded.registry, result.bars),
         ...nonNull(endedSymbolNote(outcome.data, result.symbols, isoTimeFormatter(result.portfolio.equity.time))),
+        ...nonNull(endedHoldingsNote(result, endedSymbols(outcome.data, result.symbols).ended)),
       ];
       const summary = renderRunSummary(result, paletteFor(io, summarySink), { source: loaded.source, notes, cwd: io.cwd });
       const written = await withProgress(phases, 'write', 'bytes', (onProgress) =>
