@@ -2,7 +2,7 @@ import type { DatasetInfo, MarketData } from '@ensemble/data';
 import { backtestResultJsonRows, isoTimeFormatter, jsonArrays, jsonRows, serializeBacktestResult } from '@ensemble/engine';
 import type { BacktestResult, BacktestResultJson, JsonListMaker, OpenPosition, ResolvedBacktestOptions, WeightsOverEquity, WithJsonRows } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
-import { describePeriodsPerYearBasis, intradayCalendar, periodsPerYearBasis, tradesEveryDay } from '@ensemble/performance';
+import { describePeriodsPerYearBasis, inferPeriodsPerYear, intradayCalendar, periodsPerYearBasis, tradesEveryDay } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue, formatPrice } from '@ensemble/protocol';
 import type { BarSeries, RebalanceRule, Trade } from '@ensemble/protocol';
 import { backtestReportInput } from '@ensemble/report';
@@ -238,7 +238,24 @@ export function periodsPerYearText(time: ArrayLike<number>, periodsPerYear: numb
   const basis = periodsPerYearBasis(time, given);
   const calendar = basis === 'spacing' ? intradayCalendar(time) : null;
   const detail = calendar === null ? '' : `: ${String(calendar.hoursPerDay)} hours a day, ${String(calendar.daysPerYear)} days a year`;
-  return `${figure} periods/year (${describePeriodsPerYearBasis(basis)}${detail})`;
+  return `${figure} periods/year (${describePeriodsPerYearBasis(basis)}${detail}${given ? givenAgainstSpacing(time, periodsPerYear) : ''})`;
+}
+
+/** A given figure this far from the bars' own (either way) is said to be. */
+const GIVEN_FACTOR = 1.5;
+
+/**
+ * After a given periods per year that differs from what the bars' spacing gives by more than
+ * {@link GIVEN_FACTOR} (12 on daily bars, 252 on monthly ones), what the spacing gives: every
+ * annualised figure scales by it, and a figure meant for other data reads as a slip. Empty
+ * otherwise, and for fewer than two bars.
+ */
+function givenAgainstSpacing(time: ArrayLike<number>, periodsPerYear: number): string {
+  if (periodsPerYearBasis(time, false) !== 'spacing') return '';
+  const inferred = inferPeriodsPerYear(time);
+  const ratio = periodsPerYear / inferred;
+  if (ratio <= GIVEN_FACTOR && ratio >= 1 / GIVEN_FACTOR) return '';
+  return `; the bar spacing gives ${formatNumber(inferred, Number.isInteger(inferred) ? 0 : 1)}, and every annualised figure scales with it`;
 }
 
 /** A price: 2 decimals with separators, four significant digits below 1 (`0.1234`, `0.00001234`): protocol's `formatPrice`. */

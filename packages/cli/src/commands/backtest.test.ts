@@ -668,6 +668,17 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     expect(exchange.out).not.toContain('Saturdays and Sundays');
   });
 
+  // Regression: --periods-per-year 12 on daily bars (a figure for monthly data) scaled every
+  // annualised figure with nothing said.
+  it('a given periods/year more than 1.5 times off the bars\' own says what the spacing gives', async () => {
+    const monthly = await run(['backtest', '--dataset', 'sp500', '--strategy', 'buy-and-hold', '--periods-per-year', '12']);
+    expect(monthly.code).toBe(0);
+    expect(monthly.out).toContain('12 periods/year (given; the bar spacing gives 252, and every annualised figure scales with it)');
+    // 365 on exchange days is 1.45 times 252: the figure for crypto, left as given.
+    const calendar = await run(['backtest', '--dataset', 'sp500', '--strategy', 'buy-and-hold', '--periods-per-year', '365']);
+    expect(calendar.out).toContain('365 periods/year (given)');
+  });
+
   it('intraday sessions longer than 6.5 hours (the London exchange, 08:00–16:15 in fifteen minutes) get a note with the bars a day and the figure to give', async () => {
     const data = path.join(scratch, 'lse-15m.csv');
     const rows: string[] = [];
