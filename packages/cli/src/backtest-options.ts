@@ -4,7 +4,7 @@ import { ConfigError } from '@ensemble/protocol';
 import type { StrategyDefinition } from '@ensemble/protocol';
 import { parseBacktestConfigFlags } from './backtest-config-flags';
 import type { BacktestConfigFlags, ParsedBacktestConfigFlags } from './backtest-config-flags';
-import { FlagProblems, countOrAllFlag, flagText, strategyFromFlags } from './flags';
+import { FlagProblems, countOrAllFlag, dateFlag, flagText, strategyFromFlags } from './flags';
 import { datasetSuggestion } from './data-source';
 import type { StrategyFromFlags } from './flags';
 import { resolveOutputFlags } from './output-targets';
@@ -23,6 +23,8 @@ export interface BacktestFlags extends BacktestConfigFlags {
   readonly json?: string | undefined;
   readonly html?: string | undefined;
   readonly md?: string | undefined;
+  /** `--warmup-from`: the first date fed to the strategy's indicators, before `--from`. */
+  readonly warmupFrom?: string | undefined;
   /** Words of the command line the parser could not place (unknown flags, stray values), and the flags it knows, for suggestions. */
   readonly unplaced?: { readonly words: readonly string[]; readonly knownFlags: readonly string[] } | undefined;
 }
@@ -39,8 +41,13 @@ export interface BacktestPlan extends Pick<ParsedBacktestConfigFlags, 'format' |
   /** A data set name (`--dataset`) or a file path as typed (`--data`). */
   readonly source: string;
   readonly sourceFlag: '--data' | '--dataset';
-  /** `--from` and `--to` as typed, for the result file. */
-  readonly rangeText: { readonly from: string | undefined; readonly to: string | undefined };
+  /** `--from` and `--to` (and `--warmup-from`) as typed, for the result file. */
+  readonly rangeText: { readonly from: string | undefined; readonly to: string | undefined; readonly warmupFrom?: string | undefined };
+  /**
+   * `--warmup-from` (epoch ms): the data is read from here, the strategy's indicators and history
+   * see these bars, and nothing is traded or measured before `from`. Undefined without it.
+   */
+  readonly warmupFrom?: number | undefined;
   readonly strategy: StrategyFromFlags;
   /** The file the strategy was loaded from (`--strategy ./file.ts`), or undefined for a built-in. */
   readonly strategyModule: StrategyModuleRef | undefined;
@@ -112,6 +119,7 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
     strategy: { name: flags.strategy, kind: strategy?.definition.kind },
   });
   const { engine, dateFormat, symbols, benchmark, periodsPerYear } = parsed;
+  const warmupFrom = warmupFromFlag(problems, flags.warmupFrom, flags.from, parsed.from);
   const tradesShown = countOrAllFlag(problems, '--trades', flags.trades, DEFAULT_TRADES_SHOWN);
 
   const targets = resolveOutputFlags(
@@ -139,7 +147,8 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
     symbols,
     from: parsed.from,
     to: parsed.to,
-    rangeText: { from: flags.from, to: flags.to },
+    rangeText: { from: flags.from, to: flags.to, ...(flags.warmupFrom === undefined ? {} : { warmupFrom: flags.warmupFrom }) },
+    ...(warmupFrom === undefined ? {} : { warmupFrom }),
     strategy,
     strategyModule: fromFile?.module,
     engine,
@@ -150,4 +159,22 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
     outputs,
     targets,
   };
+}
+
+/**
+ * `--warmup-from` read and checked against `--from` (`fromText` as typed, `from` as read): a
+ * warm-up needs a first measured date after it. Undefined without it, or after a problem.
+ */
+function warmupFromFlag(problems: FlagProblems, text: string | undefined, fromText: string | undefined, from: number | undefined): number | undefined {
+  const start = dateFlag(problems, '--warmup-from', text);
+  if (start === undefined || text === undefined) return undefined;
+  if (fromText === undefined) {
+    problems.add(flagText('--warmup-from', text), 'needs --from, the first date traded and measured: the bars from --warmup-from to it only warm up the indicators');
+    return undefined;
+  }
+  if (from !== undefined && !(start < from)) {
+    problems.add(`${flagText('--warmup-from', text)} ${flagText('--from', fromText)}`, '--warmup-from must be before --from: the warm-up is the bars before the first date traded');
+    return undefined;
+  }
+  return start;
 }

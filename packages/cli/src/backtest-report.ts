@@ -36,6 +36,12 @@ export interface BacktestRun {
   readonly rebalance: RebalanceRule | null;
   readonly result: BacktestResult;
   readonly performance: PerformanceResult;
+  /**
+   * With `--warmup-from`: the warm-up's first bar (epoch ms) and its timeline steps, which fed the
+   * strategy's indicators before `--from` without trading or being measured (`result` starts at
+   * `--from`). Null without it.
+   */
+  readonly warmup?: { readonly from: number; readonly bars: number } | null;
 }
 
 /** The resolved configuration of a backtest, as written in its JSON result. */
@@ -60,6 +66,8 @@ export interface BacktestConfigJson {
     /** `--from` / `--to` as given, or null. */
     readonly from: string | null;
     readonly to: string | null;
+    /** `--warmup-from` as given: the bars from it to `from` warmed up the indicators; absent without it. */
+    readonly warmupFrom?: string;
   };
   readonly strategy: {
     readonly name: string;
@@ -124,6 +132,7 @@ export function backtestConfigJson(run: BacktestRun): BacktestConfigJson {
       symbols: run.result.symbols,
       from: plan.rangeText.from ?? null,
       to: plan.rangeText.to ?? null,
+      ...(plan.rangeText.warmupFrom === undefined ? {} : { warmupFrom: plan.rangeText.warmupFrom }),
     },
     strategy: {
       name: plan.strategy.definition.name,
@@ -482,6 +491,11 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const period = result.startTime === null || result.endTime === null ? 'no bars' : `${format(result.startTime)} → ${format(result.endTime)}`;
   const ppy = periodsPerYearText(result.equity.time, performance.periodsPerYear, !performance.periodsPerYearInferred);
   lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
+  const warmedUp = run.warmup ?? null;
+  if (warmedUp !== null) {
+    const span = warmedUp.bars === 0 ? 'no bar before --from' : `${format(warmedUp.from)} → the bar before ${result.startTime === null ? '--from' : format(result.startTime)} · ${formatCounted(warmedUp.bars, 'bar')}`;
+    lines.push(`  ${label('warm-up')} ${span}: the indicators see ${warmedUp.bars === 1 ? 'it' : 'them'}, nothing is traded or measured there (--warmup-from)`);
+  }
   const calendarNote = performance.periodsPerYearInferred ? periodsPerYearNote(result.equity.time, performance.periodsPerYear, advice) : null;
   if (calendarNote !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${calendarNote}`)}`);
   lines.push(`  ${label('engine')} ${describeEngineOptions(plan.engine, definition.kind)}`);
@@ -523,7 +537,8 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
     lines.push(`  ${label('')} ${palette.yellow(`note: nothing traded: every entry was rejected (--log-level warn says why for each; most often ${cause})`)}`);
   }
   const warmup = result.strategy.warmup;
-  if (result.bars < warmup) {
+  // Bars of a --warmup-from warm-up count towards the strategy's.
+  if (result.bars + (run.warmup?.bars ?? 0) < warmup) {
     lines.push(palette.yellow(`  note: ${formatCounted(result.bars, 'bar')} ${result.bars === 1 ? 'is' : 'are'} fewer than the strategy's warm-up of ${formatCount(warmup)}: it never decided. Widen ${say('--from/--to', '"from"/"to" in data')}.`));
   }
   lines.push('');

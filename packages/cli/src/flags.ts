@@ -118,10 +118,10 @@ export function numberFlag(problems: FlagProblems, flag: string, text: string | 
  * name form or epoch ms, as `@ensemble/data` parses dates. A date-only `--to` covers that whole
  * day (its last millisecond). An unreadable date is recorded in `problems`.
  */
-export function dateFlag(problems: FlagProblems, flag: '--from' | '--to', text: string | undefined): number | undefined {
+export function dateFlag(problems: FlagProblems, flag: '--from' | '--to' | '--warmup-from', text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   try {
-    return resolveDateBound(text, flag === '--from' ? 'from' : 'to');
+    return resolveDateBound(text, flag === '--to' ? 'to' : 'from');
   } catch (error) {
     if (!ConfigError.isInstance(error)) throw error;
     problems.add(flagText(flag, text), `${quoteValue(text)} is not a date; use YYYY-MM-DD (e.g. 2005-01-31), an ISO date-time or epoch milliseconds`);

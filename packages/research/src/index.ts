@@ -23,7 +23,7 @@ export { importStrategyFile, loadConfigStrategyFiles } from './job/strategy-file
 export { createLocalResolvers, dataRefOf, loadStrategyModules, sha256Hex } from './job/resolvers';
 export type { StrategyModuleDigest, StrategyModuleRecord } from './job/module-digest';
 export { strategyModuleChange, strategyModuleDigest, strategyModuleRecord } from './job/module-digest';
-export { holdUntil, registryHeldUntil } from './job/trade-window';
+export { holdUntil, registryHeldUntil, stepsBefore } from './job/trade-window';
 export type { LocalExecutor, LocalExecutorOptions } from './executor/local-executor';
 export { createLocalExecutor } from './executor/local-executor';
 export { createInProcessExecutor } from './executor/in-process-executor';

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { getSeries, selectSymbols } from '@ensemble/data';
 import type { MarketData } from '@ensemble/data';
 import type { BarSeries, Logger } from '@ensemble/protocol';
-import { ConfigError, DataValidationError, SeriesSeal, echoValue, isPortfolioStrategy } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, SeriesSeal, echoValue, isPortfolioStrategy, sliceSeriesByTime } from '@ensemble/protocol';
+import { holdUntil, stepsBefore } from '@ensemble/research';
 import { metricsStartEquity, runBacktest } from '@ensemble/engine';
 import { computeMetrics } from '@ensemble/performance';
 import { backtestJsonChunks, renderBacktestFiles } from '../backtest-files';
@@ -27,6 +28,7 @@ import { checkOutputTargets } from '../output-targets';
 import type { KeptFile } from '../output-targets';
 import { strategyFromFile } from '../strategy-modules';
 import { writeChunks, writeFilesAtomic } from '../write-file';
+import { measuredFrom } from '../warmup-window';
 
 const EXAMPLES = `
 Examples:
@@ -34,6 +36,7 @@ Examples:
   $ ensemble backtest --dataset sp500 --strategy sma-crossover --commission-rate 0.001 --json result.json
   $ ensemble backtest --dataset dow30 --strategy equal-weight --symbol IBM,MSFT,KO --rebalance quarter
   $ ensemble backtest --data prices.csv --strategy rsi-mean-reversion --from 2010-01-01 --trades all
+  $ ensemble backtest --dataset sp500 --strategy sma-crossover --param slow=200 --from 2010-01-01 --warmup-from 2009-01-01
   $ ensemble backtest --dataset sp500 --strategy buy-and-hold --json - | jq .metrics.metrics.cagr
   $ ensemble backtest --dataset sp500 --strategy ./strategies/my-strategy.ts --param period=100
 
@@ -93,7 +96,7 @@ function emptySelection(data: MarketData, plan: BacktestPlan): ConfigError | nul
  */
 export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Logger, phases: ProgressPhases = NO_PROGRESS): Promise<BacktestRun> {
   const { data: loaded, dataset } = await withProgress(phases, 'load ', 'bytes', (onProgress) =>
-    loadDataSource(plan.source, { format: plan.format, dateFormat: plan.dateFormat, decimal: plan.decimal, adjust: plan.adjust, sort: plan.sort, from: plan.from, to: plan.to, logger, onProgress }, io),
+    loadDataSource(plan.source, { format: plan.format, dateFormat: plan.dateFormat, decimal: plan.decimal, adjust: plan.adjust, sort: plan.sort, from: plan.warmupFrom ?? plan.from, to: plan.to, logger, onProgress }, io),
   ).catch((error: unknown) => {
     throw rangeProblem(error, plan);
   });
@@ -127,19 +130,27 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
   } else if (plan.benchmark.kind === 'auto' && data.series.length === 1) {
     benchmark = data.series[0];
   }
-  const strategy = plan.strategy.strategy;
+  // With --warmup-from the data starts there, and the strategy trades from --from on: its
+  // indicators and history see the bars before, as a walk-forward test window's see its train window.
+  const start = plan.warmupFrom === undefined ? undefined : plan.from;
+  const warmup = start === undefined ? null : warmupOf(data, start, plan);
+  const strategy = start === undefined || warmup === null ? plan.strategy.strategy : holdUntil(plan.strategy.strategy, start, warmup.bars);
+  if (start !== undefined && benchmark !== undefined) benchmark = sliceSeriesByTime(benchmark, start);
   const { rebalance, ...engine } = plan.engine;
   // A strategy file's code could write to its bars through a history view's buffer, which would
   // surface later as bad data (a benchmark's "unsorted dates") or as silently wrong benchmark
   // metrics: its run is checked against a copy of the data, as a sweep's jobs are, and a write
   // fails it naming the strategy. (The built-in strategies are not copied for.)
   const seal = plan.strategyModule === undefined ? null : new SeriesSeal(loaded.series);
-  const result = await withProgress(phases, 'run  ', 'bars', (onProgress) =>
+  const whole = await withProgress(phases, 'run  ', 'bars', (onProgress) =>
     runBacktest({ series: data.series, strategy, ...engine, ...(rebalance === null ? {} : { rebalance }), logger, onProgress }),
   ).catch((error: unknown) => {
     seal?.verify(() => strategy.id);
     throw error;
   });
+  // Measured from --from on as a run starting there is (and as a walk-forward test window is):
+  // nothing traded in the warm-up, so with close fills the first return still runs from the cash.
+  const result = start === undefined ? whole : measuredFrom(whole, start);
   seal?.verify(() => strategy.id);
   const performance = computeMetrics(
     { equity: result.equity, trades: result.trades, fills: result.fills, startEquity: metricsStartEquity(engine) },
@@ -159,7 +170,25 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
     rebalance: isPortfolioStrategy(strategy) ? (rebalance ?? strategy.rebalance) : null,
     result,
     performance,
+    warmup,
   };
+}
+
+/**
+ * The warm-up of a run with `--warmup-from`: its first bar and the timeline steps before `start`
+ * (the first date traded), or a problem of `--from` when no traded symbol has a bar from `start`
+ * on (the measured range is empty).
+ */
+function warmupOf(data: MarketData, start: number, plan: BacktestPlan): { readonly from: number; readonly bars: number } {
+  const first = Math.min(...data.series.map((series) => series.time[0] ?? Number.POSITIVE_INFINITY));
+  const measured = data.series.some((series) => series.length > 0 && (series.time[series.length - 1] ?? Number.NEGATIVE_INFINITY) >= start);
+  if (!measured) {
+    const { from = '', to } = plan.rangeText;
+    const range = to === undefined ? `from ${echoValue(from)} on` : `between ${echoValue(from)} and ${echoValue(to)}`;
+    const advice = to === undefined ? 'choose an earlier --from' : 'choose a later --to or an earlier --from';
+    throw new ConfigError([{ path: flagText('--from', from), message: `no bar of the traded symbols ${range}: the run would hold only its warm-up; ${advice}` }], { source: COMMAND_LINE });
+  }
+  return { from: first, bars: stepsBefore(data.series, start) };
 }
 
 /**
@@ -200,6 +229,7 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
   command.requiredOption('--strategy <name>', 'strategy to run (see `ensemble strategies`), or a strategy file: ./my-strategy.ts (.ts, .mts, .js, .mjs; file.ts#name picks one of several)');
   addBacktestConfigOptions(command, BACKTEST_RUN_FLAGS, 'backtest');
   return command
+    .option('--warmup-from <date>', "warm up on the bars from this date to --from: the strategy's indicators and history see them, nothing is traded or measured before --from (as a walk-forward test window warms up on the bars before it)")
     .option('--trades <n>', `closed trades to list in the summary, or all (default: ${DEFAULT_TRADES_SHOWN})`)
     .option('--json <file>', 'write the JSON result (config, equity curve, fills, trades, metrics); - writes it to stdout')
     .option('--html <file>', 'write a self-contained HTML tearsheet')
