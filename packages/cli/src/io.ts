@@ -14,8 +14,32 @@ export interface CliIo {
   readonly cwd: string;
 }
 
-/** The real process streams, environment and working directory. */
+/** Streams whose closed-pipe errors are already ignored (see {@link processIo}). */
+const quieted = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * A closed pipe on `stream` (its reader gone: `ensemble … | head`) no longer fails the process:
+ * what is written after it is discarded (the stream is destroyed; `writeChunks` stops waiting on
+ * it), and the command goes on to write its files and exits with its own code. Any other error of
+ * the stream is thrown, as without a listener.
+ */
+function quietOnClosedPipe(stream: NodeJS.WritableStream): void {
+  if (quieted.has(stream)) return;
+  quieted.add(stream);
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    throw error;
+  });
+}
+
+/**
+ * The real process streams, environment and working directory. A closed pipe on stdout or stderr
+ * discards what is written to it from then on; the command still runs to its end and its exit
+ * code (a sweep that failed exits 1 even when `| head` stopped reading its summary).
+ */
 export function processIo(): CliIo {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }
 

@@ -9,17 +9,14 @@ export interface RunAsProcessOptions {
 }
 
 /**
- * Runs a command-line `main` as this process: `main(process.argv)`'s result becomes the exit code,
- * and a closed stdout pipe (`ensemble … --json - | head`) ends the process quietly with 0.
+ * Runs a command-line `main` as this process: `main(process.argv)`'s result becomes the exit code.
+ * A closed stdout pipe (`ensemble … --json - | head`) discards what is written after it (see
+ * `processIo`): the command still writes its files and exits with its own code.
  */
 export async function runAsProcess(main: (argv: readonly string[]) => Promise<number>, options: RunAsProcessOptions = {}): Promise<void> {
   const invokedFrom = process.env.INIT_CWD;
   if (options.fromInvocationDirectory === true && invokedFrom !== undefined && invokedFrom !== '' && invokedFrom !== process.cwd()) {
     process.chdir(invokedFrom);
   }
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
-  });
   process.exitCode = await main(process.argv);
 }

@@ -29,24 +29,40 @@ export async function writeFileAtomic(target: string, content: OutputContent, op
 /** Something text can be streamed to: `write` returns false when its buffer is full, and `once('drain')` says when to go on. */
 export interface ChunkSink {
   write(text: string): unknown;
-  once?(event: 'drain', listener: () => void): unknown;
+  once?(event: 'drain' | 'close', listener: () => void): unknown;
+  removeListener?(event: 'drain' | 'close', listener: () => void): unknown;
+  /** A stream destroyed (its pipe closed) takes no more text: nothing is waited for. */
+  readonly destroyed?: boolean;
 }
 
 /**
  * Writes the chunks to `sink` (e.g. `process.stdout`) in order, waiting for `drain` whenever
- * `write` returns false (backpressure), so the text is never held whole. Returns the bytes written.
+ * `write` returns false (backpressure), so the text is never held whole. A sink destroyed on the
+ * way (a closed pipe: `… --json - | head`) ends the writing: a destroyed stream never drains.
+ * Returns the bytes handed to the sink.
  */
 export async function writeChunks(sink: ChunkSink, content: string | Iterable<string>, onProgress?: (bytes: number) => void): Promise<number> {
   let bytes = 0;
   for (const chunk of typeof content === 'string' ? [content] : content) {
+    if (sink.destroyed === true) break;
     bytes += Buffer.byteLength(chunk, 'utf8');
-    if (sink.write(chunk) === false && sink.once !== undefined) {
-      const once = sink.once.bind(sink);
-      await new Promise<void>((resolve) => once('drain', resolve));
-    }
+    if (sink.write(chunk) === false && sink.once !== undefined) await drainOrClose(sink, sink.once.bind(sink));
     onProgress?.(bytes);
   }
   return bytes;
+}
+
+/** Resolves at `sink`'s next `drain`, or at its `close` (a destroyed stream never drains). */
+function drainOrClose(sink: ChunkSink, once: (event: 'drain' | 'close', listener: () => void) => unknown): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      sink.removeListener?.('drain', done);
+      sink.removeListener?.('close', done);
+      resolve();
+    };
+    once('drain', done);
+    once('close', done);
+  });
 }
 
 /**

@@ -302,6 +302,36 @@ describe('ensemble sweep', () => {
     }
   });
 
+  // Regression: a closed stdout pipe (`… | true`, a reader that quit) ended the process with exit 0
+  // at its first write: a walk-forward wrote nothing and a sweep whose jobs all failed "succeeded".
+  it('goes on to its outputs and its own exit code when stdout is closed', async () => {
+    const closed = (child: ReturnType<typeof spawn>) => child.stdout?.destroy();
+    writeFileSync(
+      at('throws-always.ts'),
+      [
+        "import { defineStrategy } from '@ensemble/protocol';",
+        "import { z } from 'zod';",
+        'export default defineStrategy({',
+        "  name: 'throws-always', kind: 'signal', description: 'Throws on every bar.',",
+        '  params: z.strictObject({ n: z.number().int().default(1) }),',
+        "  create: () => ({ warmup: 1, shouldEnter: () => { throw new Error('kaboom'); }, shouldExit: () => false }),",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const failing = await cli(['sweep', '--strategy', at('throws-always.ts'), '--data', 'sp500', '--from', '2019-01-01', '--vary', 'n=1,2', '--workers', '1', '--no-progress', '--out', at('closed-fail')], closed);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toContain('error: every combination of the sweep failed (2 failed, 0 timed out)');
+    expect(existsSync(at('closed-fail/results.csv'))).toBe(true);
+    const walk = await cli(['walk-forward', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2016-01-01', '--vary', 'fast=5,10', '--param', 'slow=30', '--train', '2y', '--test', '1y', '--workers', '1', '--no-progress', '--out', at('closed-wf')], closed);
+    expect(walk.stderr).toBe('');
+    expect(walk.code).toBe(0);
+    expect(existsSync(at('closed-wf/walk-forward.json'))).toBe(true);
+    // JSON streamed to a closed stdout: no wait for a drain that never comes.
+    const json = await cli(['backtest', '--dataset', 'dow30', '--strategy', 'equal-weight', '--json', '-'], closed);
+    expect(json.code).toBe(0);
+  });
+
   // Regression: "--train 8w" was refused; windows were bars, months or years only.
   it('walk-forward windows in calendar weeks and days, from the first bar', async () => {
     const flags = ['--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2019-01-01', '--to', '2019-06-30', '--vary', 'fast=5,10', '--param', 'slow=20', '--workers', '1', '--no-progress'];
