@@ -8,7 +8,7 @@ export { DEFAULT_PREFIX, QUEUE_NAME_PATTERN, SHORT_SWEEP_ID_LENGTH, checkQueueNa
 export { DatasetCache, DatasetFetchError, storeDataset } from './dataset-store';
 export type { JobEnvelope } from './job-envelope';
 export { JOB_FORMAT, compatibilityDifference, describeCompatibility, envelopeOf, jobEnvelopeSchema, jobFingerprint } from './job-envelope';
-export type { QueuedDataset, SweepCoordinatorOptions, SweepIdle, SweepProgress, WorkerRefusal } from './sweep-coordinator';
+export type { QueuedDataset, SweepCoordinatorOptions, SweepIdle, SweepProgress, SweepStoredAgain, WorkerRefusal } from './sweep-coordinator';
 export { DEFAULT_ATTEMPTS, DEFAULT_IDLE_MS, indexOfJobId, runSweepOnQueue } from './sweep-coordinator';
 export type { QueueWorker, QueueWorkerOptions, WorkerJobContext } from './sweep-worker';
 export { startQueueWorker } from './sweep-worker';

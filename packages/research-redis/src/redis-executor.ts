@@ -20,7 +20,7 @@ export function researchCompatibility(): string {
 /**
  * Options of {@link createRedisExecutor}: the coordinator's (`url`, `sweepId`, `prefix`,
  * `attempts`, `connectTimeoutMs`, `lostTimeoutMs`, `pollIntervalMs`, `onProgress`, `onRefusal`,
- * `onIdle`, `idleMs`, `logger`, `compatibility` — default {@link researchCompatibility}; see
+ * `onIdle`, `idleMs`, `onStoredAgain`, `logger`, `compatibility` — default {@link researchCompatibility}; see
  * {@link SweepCoordinatorOptions}).
  */
 export type RedisExecutorOptions = Omit<SweepCoordinatorOptions<ResearchJob, ResearchJobResult>, 'indexOf' | 'parseResult' | 'encodeResult' | 'failedResult' | 'datasets'>;

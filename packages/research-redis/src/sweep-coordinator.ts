@@ -1,6 +1,7 @@
 import { ConfigError, arrayIssue, checkArguments, noopLogger, type Logger, stringIssue } from '@ensemble/protocol';
 import { handlersIssue, queueOptionsIssues, keysIssue } from './argument-checks';
 import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { RedisLink } from './connection';
 import { SweepRemovedError } from './errors';
 import { copyDatasetFromSweep, storeDataset } from './dataset-store';
@@ -74,7 +75,22 @@ export interface SweepCoordinatorOptions<TJob, TResult> {
   readonly onIdle?: (idle: SweepIdle) => void;
   /** See {@link SweepCoordinatorOptions.onIdle} (default 30 s). */
   readonly idleMs?: number;
+  /**
+   * Called when the sweep was gone from Redis after a reconnection (a restart without
+   * persistence) and is stored again: the results already received stay with this coordinator,
+   * the jobs without one are queued again and run a second time.
+   */
+  readonly onStoredAgain?: (again: SweepStoredAgain) => void;
   readonly logger?: Logger;
+}
+
+/** What {@link SweepCoordinatorOptions.onStoredAgain} is told. */
+export interface SweepStoredAgain {
+  readonly sweepId: string;
+  /** Results this coordinator had received. */
+  readonly delivered: number;
+  /** The jobs queued again. */
+  readonly requeued: number;
 }
 
 /** A queue's jobs by state, as a progress report gives them. */
@@ -164,8 +180,9 @@ export async function runSweepOnQueue<TJob, TResult>(
         },
       ]);
     }
+    const lost = !existing && cursor > 0;
     if (!existing) {
-      if (cursor > 0) logger.warn({ delivered: entries.length - pending.size }, 'the sweep is gone from Redis (restarted without persistence?): storing it again');
+      if (lost) logger.warn({ delivered: entries.length - pending.size }, 'the sweep is gone from Redis (restarted without persistence?): storing it again');
       cursor = 0;
     }
     const stored = await redis.hmget(keys.fingerprints, ...entries.map((entry) => String(entry.index)));
@@ -196,6 +213,7 @@ export async function runSweepOnQueue<TJob, TResult>(
     }
     state.seeded = true;
     logger.info({ total: entries.length, enqueued: missing.length }, 'sweep enqueued');
+    if (lost) options.onStoredAgain?.({ sweepId: keys.sweepId, delivered: entries.length - pending.size, requeued: missing.length });
   };
 
   /** Reads newly announced results and delivers those still pending; returns how many were new. */
@@ -309,12 +327,28 @@ export async function runSweepOnQueue<TJob, TResult>(
       }
       if (fresh === 0 && pending.size > 0) await sleep(options.pollIntervalMs ?? 25, handlers.signal);
     }
+    if (pending.size === 0) await markDelivered(link.redis, keys).catch(() => undefined);
     if (options.onProgress !== undefined) await report().catch(() => undefined);
     logger.info({ total: entries.length }, 'sweep finished');
   } finally {
     await queue.close().catch(() => undefined);
     await link.close();
   }
+}
+
+/**
+ * Records in the sweep's meta that a coordinator handed over every result of the sweep's jobs
+ * known when it finished (`delivered`: the sweep's total then; the runs sharing a walk-forward's
+ * sweep id run one after the other, each finishing the jobs it added). A Redis restart without
+ * persistence loses results a coordinator had already received; the sweep, stored again, would
+ * count fewer results than jobs for good — `queue status` showing it unfinished and `queue clean`
+ * refusing it — although its outputs hold them all. Not when the sweep is gone (removed meanwhile).
+ */
+async function markDelivered(redis: Redis, keys: SweepKeys): Promise<void> {
+  if ((await redis.exists(keys.meta)) !== 1) return;
+  const total = Number((await redis.hget(keys.meta, 'total')) ?? 0);
+  const before = Number((await redis.hget(keys.meta, 'delivered')) ?? 0);
+  if (total > before) await redis.hset(keys.meta, 'delivered', total);
 }
 
 /**

@@ -245,14 +245,47 @@ describe('Redis going away mid-sweep', () => {
   it('stopped and restarted (losing its data): the sweep is stored again and finishes, each index once', async () => {
     const calls = new Map<number, number>();
     const jobs = toyJobs(12, { pauseMs: 150 });
-    const results = await withWorkers(2, calls, async () => {
-      const run = collect(jobs, 'restart', { lostTimeoutMs: 60_000 });
-      await new Promise((resolve) => setTimeout(resolve, 400));
+    const results: ToyResult[] = [];
+    const storedAgain: { delivered: number; requeued: number }[] = [];
+    await withWorkers(2, calls, async () => {
+      const run = runSweepOnQueue(
+        jobs,
+        { url: server.url, prefix: 'q', sweepId: 'restart', ...toyCoordinator, lostTimeoutMs: 60_000, onStoredAgain: ({ delivered, requeued }) => storedAgain.push({ delivered, requeued }) },
+        { onResult: (result) => results.push(result) },
+      );
+      // Restarted once the coordinator holds a result: the restart loses it from Redis.
+      for (let waited = 0; results.length === 0 && waited < 30_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(results.length).toBeGreaterThan(0);
       await server.restart();
-      return run;
+      await run;
     });
+    // Said once: what the coordinator had, and the jobs queued again (at most the rest).
+    expect(storedAgain).toHaveLength(1);
+    expect(storedAgain[0]?.delivered).toBeGreaterThan(0);
+    expect((storedAgain[0]?.delivered ?? 0) + (storedAgain[0]?.requeued ?? 0)).toBe(12);
     expect(byIndex(results).map((r) => r.index)).toEqual(jobs.map((job) => job.index));
     expect(byIndex(results).map((r) => r.square)).toEqual(jobs.map((job) => job.n * job.n));
+    // Results the coordinator had before the restart are gone from Redis, yet the sweep is finished:
+    // its status says so (no time left), and it is cleaned without force.
+    const [status] = await sweepStatus({ url: server.url, prefix: 'q' }, 'restart');
+    expect(status).toMatchObject({ total: 12, finished: true, etaMs: null });
+    expect(await cleanSweep({ url: server.url, prefix: 'q' }, 'restart')).toBeGreaterThan(0);
+  });
+
+  it('a sweep its coordinator finished counts as finished though Redis holds fewer results than jobs', async () => {
+    const calls = new Map<number, number>();
+    await withWorkers(1, calls, () => collect(toyJobs(4), 'lost-results'));
+    const keys = sweepKeys('q', 'lost-results');
+    // As a restart without persistence after the coordinator received them: two results gone.
+    const redis = new Redis(server.url);
+    try {
+      await redis.ltrim(keys.done, 0, 1);
+    } finally {
+      redis.disconnect();
+    }
+    const [status] = await sweepStatus({ url: server.url, prefix: 'q' }, 'lost-results');
+    expect(status).toMatchObject({ total: 4, done: 2, finished: true, etaMs: null });
+    expect(await cleanSweep({ url: server.url, prefix: 'q' }, 'lost-results')).toBeGreaterThan(0);
   });
 
   it('stopped for longer than allowed: a QueueConnectionError (lost) instead of a hang', async () => {

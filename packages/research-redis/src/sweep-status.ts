@@ -42,7 +42,13 @@ export interface SweepStatus {
   /** Jobs that failed for good. */
   readonly failed: number;
   readonly workers: readonly WorkerThroughput[];
-  /** The rest at the workers' summed rate, ms; null without a rate or when done. */
+  /**
+   * Whether every job has its result: stored (`done` = `total`), or handed over by a coordinator
+   * that then finished (a Redis restart without persistence can lose results it had received;
+   * its outputs hold them, `done` counts only those still stored).
+   */
+  readonly finished: boolean;
+  /** The rest at the workers' summed rate, ms; null without a rate, when finished, or with no job waiting or held by a worker. */
   readonly etaMs: number | null;
   /** What a worker must run to take its jobs (its coordinator's `compatibility` tag); null for none. */
   readonly compatibility: string | null;
@@ -151,17 +157,21 @@ async function statusOf(redis: Redis, prefix: string, sweepId: string): Promise<
     const running = active.filter((job) => job.started).length;
     const rate = workers.reduce((sum, worker) => sum + (worker.perMinute ?? 0), 0);
     const remaining = Math.max(total - done, 0);
+    const finished = remaining === 0 || Number(meta.delivered ?? 0) >= total;
+    const waiting = (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
     return {
       sweepId,
       created: meta.created === undefined ? null : Number(meta.created),
       total,
       done,
-      waiting: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
+      waiting,
       active: running,
       fetchedAhead: active.length - running,
       failed: counts.failed ?? 0,
       workers,
-      etaMs: remaining === 0 || rate === 0 ? null : (remaining / rate) * 60_000,
+      finished,
+      // Nothing waiting or held: no work the workers' rate would finish.
+      etaMs: finished || rate === 0 || waiting + active.length === 0 ? null : (remaining / rate) * 60_000,
       compatibility: meta.compatibility === undefined || meta.compatibility === '' ? null : meta.compatibility,
     };
   } finally {
@@ -222,7 +232,8 @@ function unknownSweep(sweepId: string, known: readonly string[]): ConfigError {
 
 /**
  * Removes every key of a sweep — its queue, results, datasets and counts — and its registry entry.
- * A sweep whose jobs are not all done is refused unless `force` (its workers would lose them).
+ * A sweep that is not finished (see {@link SweepStatus.finished}) is refused unless `force` (its
+ * workers would lose its jobs).
  * `given` is its id or a unique prefix (see {@link resolveSweepId}). Returns how many keys were removed.
  */
 export async function cleanSweep(address: QueueAddress, given: string, options: { readonly force?: boolean } = {}): Promise<number> {
@@ -238,7 +249,7 @@ export async function cleanSweep(address: QueueAddress, given: string, options: 
     const sweepId = resolveSweepId(given, registered.filter(isSweepId));
     const keys = sweepKeys(prefix, sweepId);
     const status = await statusOf(redis, prefix, sweepId);
-    if (nullAsAbsent(options, {}).force !== true && status.done < status.total) {
+    if (nullAsAbsent(options, {}).force !== true && !status.finished) {
       throw new ConfigError([{ path: 'sweepId', message: `sweep ${sweepId} is not finished (${String(status.done)} of ${String(status.total)} results): run its coordinator again to finish it, or remove it unfinished with force (ensemble queue clean --force ${shortSweepId(sweepId)})` }]);
     }
     const queue = new Queue(keys.queueName, { connection: redis, prefix, skipWaitingForReady: true });

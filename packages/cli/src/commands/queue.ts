@@ -83,6 +83,11 @@ export function queueExecutor(flags: QueueFlags & { readonly queue: string; read
       const differ = compatibilityDifference(compatibility, ours);
       io.stderr.write(`warning: worker ${echoValue(workerId)} runs other versions (${differ.theirs}; this sweep needs ${differ.ours}) and leaves the sweep's jobs to workers that run the same\n`);
     },
+    onStoredAgain: ({ delivered, requeued }) => {
+      io.stderr.write(
+        `warning: the sweep was gone from Redis when it came back (restarted without persistence?): stored again; the ${formatCount(delivered)} result${delivered === 1 ? '' : 's'} received before stay with this run, and ${formatCount(requeued)} job${requeued === 1 ? ' was' : 's were'} queued again (a job that was running is run again)\n`,
+      );
+    },
     onIdle: ({ prefix, idleMs, waiting }) => {
       io.stderr.write(
         `warning: no worker has taken a job of this sweep for ${String(Math.round(idleMs / 1000))} s (${String(waiting)} waiting): start \`ensemble worker --queue ${redactRedisUrl(flags.queue)}${prefix === DEFAULT_PREFIX ? '' : ` --queue-prefix ${echoValue(prefix)}`}\` where this Redis is reachable (a worker started with another --queue-prefix never sees these jobs); this sweep waits, Ctrl-C stops it and --resume goes on\n`,
@@ -264,9 +269,13 @@ export function renderSweepStatus(statuses: readonly SweepStatus[]): string {
   const lines: string[] = [];
   for (const status of statuses) {
     const created = status.created === null ? '' : ` · created ${new Date(status.created).toISOString()}`;
-    const state = status.done >= status.total ? 'finished' : `${minutes(status.etaMs)} left`;
+    const state = status.finished ? 'finished' : status.etaMs === null && status.waiting + status.active + status.fetchedAhead === 0 ? 'no job waiting or running' : `${minutes(status.etaMs)} left`;
     lines.push(
       `sweep ${status.sweepId}${created} · ${state}`,
+      // Finished with fewer results stored than jobs: Redis lost some after its coordinator had them.
+      ...(status.finished && status.done < status.total
+        ? [`  its coordinator had every result; ${formatCount(status.total - status.done)} of them are no longer in Redis (restarted without persistence?): its output files hold them all`]
+        : []),
       `  jobs ${formatCount(status.total)}: ${formatCount(status.done)} done · ${formatCount(status.waiting)} waiting · ${formatCount(status.active)} active${fetchedAhead(status.fetchedAhead)} · ${formatCount(status.failed)} failed`,
       ...(status.compatibility === null ? [] : [`  runs on workers with ${echoValue(status.compatibility, MAX_LINE_LENGTH)}`]),
       ...status.workers.map(
