@@ -8,6 +8,22 @@ import { ConfigError } from '@ensemble/protocol';
 import { computingPackageVersions, openJournal, withDirectoryJournal } from './journal';
 
 describe('openJournal', () => {
+  // Regression: a resume refused after the data file changed said "the spec, its config, its data
+  // or its strategy files changed", without naming the file.
+  it('names a data file whose bytes changed when it refuses a resume', async () => {
+    const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
+    const then = { file: '/data/prices.csv', sha256: 'a'.repeat(64) };
+    const journal = await openJournal(file, 'plan-d1', { resume: false, data: [then, { name: 'sp500', sha256: 'c'.repeat(64) }] });
+    journal.close();
+    const now = { file: '/data/prices.csv', sha256: 'b'.repeat(64) };
+    const refused = await openJournal(file, 'plan-d2', { resume: true, data: [now, { name: 'sp500', sha256: 'c'.repeat(64) }] }).catch((error: unknown) => error);
+    expect(ConfigError.isInstance(refused)).toBe(true);
+    expect((refused as ConfigError).message).toContain(`its data changed since it was written: "/data/prices.csv" had SHA-256 ${'a'.repeat(64)} then, ${'b'.repeat(64)} now. Run without resume`);
+    // The same data: the general reason.
+    const same = await openJournal(file, 'plan-d3', { resume: true, data: [then] }).catch((error: unknown) => error);
+    expect((same as ConfigError).message).toContain('the spec, its config, its data or its strategy files changed since it was written');
+  });
+
   it('gives back on resume every bit of the period returns it journalled (-0, NaN), not their JSON form', async () => {
     const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
     const result: ResearchJobResult = { index: 3, status: 'ok', metrics: null, periodReturns: new Float64Array([0.1, -0, Number.NaN, -1.5e-300]), error: { code: 'X', message: 'kept' } };

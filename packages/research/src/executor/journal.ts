@@ -7,8 +7,8 @@ import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue, checkArguments
 import { directoryCreationProblem, makeDirectory } from '@ensemble/report';
 import { jobResultFromJson, jobResultToJson } from '../job/job-result-json';
 import { strategyModuleChange } from '../job/module-digest';
-import type { ResearchJobResult, StrategyModuleRef } from '../job/research-job';
-import { StrategyModuleRefSchema } from '../job/research-job';
+import type { DataRef, ResearchJobResult, StrategyModuleRef } from '../job/research-job';
+import { DataRefSchema, StrategyModuleRefSchema } from '../job/research-job';
 import { functionIssue, optionalArrayIssue } from '../argument-checks';
 
 /** The first line of a journal: which plan its results belong to, and which code computed them. */
@@ -20,6 +20,8 @@ interface JournalHeader {
   readonly packages: Readonly<Record<string, string>>;
   /** The plan's strategy modules with their digests, when it has any: what tells a refused resume which file changed. */
   readonly strategyModules?: readonly StrategyModuleRef[];
+  /** The plan's data by content: what tells a refused resume which data file changed. */
+  readonly data?: readonly DataRef[];
 }
 
 /** The packages whose code decides a job's result: a journal's results hold only for their versions. */
@@ -107,12 +109,30 @@ function moduleDifference(recorded: unknown, current: readonly StrategyModuleRef
   return changes.length === 0 ? null : `its strategy files changed since it was written: ${changes.join('; ')}`;
 }
 
+/**
+ * Which of the plan's data files changed since a journal recorded them, in words naming each file
+ * and its SHA-256 then and now; null when the journal recorded none or none changed.
+ */
+function dataDifference(recorded: unknown, current: readonly DataRef[]): string | null {
+  if (!Array.isArray(recorded)) return null;
+  const then = new Map<string, string>();
+  for (const entry of recorded) {
+    const parsed = DataRefSchema.safeParse(entry);
+    if (parsed.success && parsed.data.file !== undefined) then.set(parsed.data.file, parsed.data.sha256);
+  }
+  const changes = current.flatMap((ref) => {
+    const before = ref.file === undefined ? undefined : then.get(ref.file);
+    return ref.file === undefined || before === undefined || before === ref.sha256 ? [] : [`${quoteValue(ref.file, MAX_LINE_LENGTH)} had SHA-256 ${before} then, ${ref.sha256} now`];
+  });
+  return changes.length === 0 ? null : `its data changed since it was written: ${changes.join('; ')}`;
+}
+
 function parseLines(
   text: string,
   file: string,
   planId: string,
   packages: Readonly<Record<string, string>>,
-  modules: readonly StrategyModuleRef[],
+  inputs: { readonly modules: readonly StrategyModuleRef[]; readonly data: readonly DataRef[] },
   formerPlans: Readonly<Record<string, string>>,
 ): { finished: Map<number, ResearchJobResult>; unreadable: number } {
   const lines = text.split('\n');
@@ -127,7 +147,7 @@ function parseLines(
   }
   if (header.planId !== planId) {
     const former = typeof header.planId === 'string' && Object.hasOwn(formerPlans, header.planId) ? formerPlans[header.planId] : undefined;
-    const why = former ?? moduleDifference(header.strategyModules, modules) ?? 'the spec, its config, its data or its strategy files changed since it was written';
+    const why = former ?? dataDifference(header.data, inputs.data) ?? moduleDifference(header.strategyModules, inputs.modules) ?? 'the spec, its config, its data or its strategy files changed since it was written';
     throw new ConfigError([
       {
         path: 'resume',
@@ -208,6 +228,8 @@ export interface OpenJournalOptions {
   readonly packages?: Readonly<Record<string, string>> | undefined;
   /** The plan's strategy modules, recorded in a new journal so that a refused resume can name the file that changed. */
   readonly strategyModules?: readonly StrategyModuleRef[] | undefined;
+  /** The plan's data by content, recorded in a new journal so that a refused resume can name a data file that changed. */
+  readonly data?: readonly DataRef[] | undefined;
   /**
    * Ids the same plan had under an earlier planning rule, each with why its results no longer hold
    * (e.g. a walk-forward planned when train windows started cold): a refused resume says so.
@@ -226,10 +248,11 @@ export async function openJournal(file: string, planId: string, options: OpenJou
   checkArguments('openJournal', [
     stringIssue(file, 'file', 'the path of the journal (a string)'),
     stringIssue(planId, 'planId', 'the plan id (a string)'),
-    shapeIssue(options, 'options', 'the journal options', { resume: 'boolean', packages: 'object?', strategyModules: 'array?', formerPlans: 'object?' }),
+    shapeIssue(options, 'options', 'the journal options', { resume: 'boolean', packages: 'object?', strategyModules: 'array?', data: 'array?', formerPlans: 'object?' }),
   ]);
   const packages = options.packages ?? computingPackageVersions();
   const modules = options.strategyModules ?? [];
+  const data = options.data ?? [];
   let finished = new Map<number, ResearchJobResult>();
   let unreadable = 0;
   let torn = false;
@@ -242,7 +265,7 @@ export async function openJournal(file: string, planId: string, options: OpenJou
     });
     // An empty file is a journal killed before its header was written: nothing finished.
     const text = read !== null && read.trim() === '' ? null : read;
-    if (text !== null) ({ finished, unreadable } = parseLines(text, file, planId, packages, modules, options.formerPlans ?? {}));
+    if (text !== null) ({ finished, unreadable } = parseLines(text, file, planId, packages, { modules, data }, options.formerPlans ?? {}));
     // A line torn by a kill mid-write has no newline: the next line must not be appended to it.
     torn = text !== null && text.length > 0 && !text.endsWith('\n');
   }
@@ -253,7 +276,14 @@ export async function openJournal(file: string, planId: string, options: OpenJou
     throw new EnsembleError('IO_FAILED', `Cannot write the journal ${quoteValue(file, MAX_LINE_LENGTH)}.`, { cause: error });
   }
   if (!(options.resume && finished.size > 0)) {
-    const header: JournalHeader = { journal: 'ensemble-research', version: 1, planId, packages, ...(modules.length === 0 ? {} : { strategyModules: modules }) };
+    const header: JournalHeader = {
+      journal: 'ensemble-research',
+      version: 1,
+      planId,
+      packages,
+      ...(modules.length === 0 ? {} : { strategyModules: modules }),
+      ...(data.length === 0 ? {} : { data }),
+    };
     writeSync(descriptor, `${JSON.stringify(header)}\n`);
   } else if (torn) {
     writeSync(descriptor, '\n');
@@ -289,7 +319,8 @@ export const JOURNAL_FILE = 'journal.jsonl';
  * `planId`, then runs `work` with it and closes it, whatever happens. `outputs`: the file names
  * the work will write there, refused before it starts when a directory has one of their names;
  * `strategyModules`: the plan's, recorded in the journal; `formerPlans`: ids of the plan under an
- * earlier planning rule (see {@link OpenJournalOptions}).
+ * earlier planning rule; `data`: the plan's data by content, recorded in the journal (see
+ * {@link OpenJournalOptions}).
  */
 export async function withDirectoryJournal<TResult>(
   outDir: string,
@@ -299,6 +330,7 @@ export async function withDirectoryJournal<TResult>(
   outputs: readonly string[] = [],
   strategyModules: readonly StrategyModuleRef[] = [],
   formerPlans: Readonly<Record<string, string>> = {},
+  data: readonly DataRef[] = [],
 ): Promise<TResult> {
   // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
   checkArguments('withDirectoryJournal', [
@@ -309,6 +341,7 @@ export async function withDirectoryJournal<TResult>(
     optionalArrayIssue(outputs, 'outputs', 'the output files'),
     optionalArrayIssue(strategyModules, 'strategyModules', "the plan's strategy modules"),
     objectIssue(formerPlans, 'formerPlans', 'the former plan ids (an object), or left out'),
+    optionalArrayIssue(data, 'data', "the plan's data references"),
   ]);
   try {
     await makeDirectory(outDir);
@@ -322,7 +355,7 @@ export async function withDirectoryJournal<TResult>(
       throw new EnsembleError('IO_FAILED', `Cannot write ${quoteValue(name)} in the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}: a directory has its name. Remove it or choose another output directory.`);
     }
   }
-  const journal = await openJournal(join(outDir, JOURNAL_FILE), planId, { resume, strategyModules, formerPlans });
+  const journal = await openJournal(join(outDir, JOURNAL_FILE), planId, { resume, strategyModules, formerPlans, data });
   try {
     return await work(journal);
   } finally {

@@ -59,6 +59,8 @@ export async function runSweepToDirectory(plan: SweepPlan, executor: JobExecutor
     SWEEP_OUTPUT_FILES,
     // Every job of a sweep names the same strategy modules, those of its base config.
     plan.jobs[0]?.strategyModules ?? [],
+    {},
+    plan.jobs[0]?.data ?? [],
   );
   if (result.aborted) return { result, files: [] };
   return { result, files: await writeSweepOutputs(result, outDir, options) };
