@@ -302,6 +302,13 @@ describe('ensemble sweep', () => {
     }
   });
 
+  // Regression: --sample 10 of a grid of 2 ran both with nothing said.
+  it('notes a sample larger than the combinations the grid admits', async () => {
+    const sweep = await cli(['sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2019-01-01', '--vary', 'fast=5,10', '--param', 'slow=30', '--sample', '10', '--workers', '1', '--no-progress', '--out', at('big-sample')]);
+    expect(sweep.code).toBe(0);
+    expect(sweep.stdout).toContain('note: --sample 10 asks for more combinations than the 2 the grid admits: all 2 run, none drawn at random\n');
+  });
+
   // Regression: a closed stdout pipe (`… | true`, a reader that quit) ended the process with exit 0
   // at its first write: a walk-forward wrote nothing and a sweep whose jobs all failed "succeeded".
   it('goes on to its outputs and its own exit code when stdout is closed', async () => {

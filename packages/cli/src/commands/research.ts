@@ -536,6 +536,19 @@ export function researchDataNotes(notes: DataNotes, flags: Pick<ResearchFlags, '
 }
 
 /**
+ * The note on a spec that samples more combinations than its constraints admit (`--sample 10` of a
+ * grid of 2), or null: every admitted combination runs, fewer than asked.
+ */
+export function sampleNote(spec: unknown, admitted: number, flags: Pick<ResearchFlags, 'spec'>): string | null {
+  const sampling = typeof spec === 'object' && spec !== null && 'sampling' in spec ? spec.sampling : undefined;
+  const random = typeof sampling === 'object' && sampling !== null && 'random' in sampling ? sampling.random : undefined;
+  const count = typeof random === 'object' && random !== null && 'count' in random ? random.count : undefined;
+  if (typeof count !== 'number' || count <= admitted) return null;
+  const asked = flags.spec === undefined ? `--sample ${String(count)}` : `sampling.random.count ${String(count)}`;
+  return `${asked} asks for more combinations than the ${formatCount(admitted)} the grid admits: ${admitted === 1 ? 'it runs' : `all ${formatCount(admitted)} run`}, none drawn at random`;
+}
+
+/**
  * The note on a walk-forward whose last test window the data's end cut to less than 90 % of the
  * test length asked (a `30y` test on 20 years of data), or null: its out-of-sample figures cover a
  * shorter period than asked, and when it is the only window, all of them do.
@@ -596,6 +609,8 @@ ratio, PBO, parameter stability).
       const { plan, spec } = await researchPlan(io, flags, 'sweep', { file: planSweepFile, spec: planSweep });
       await checkOutputs(io, flags, SWEEP_OUTPUT_FILES, spec, plan.jobs);
       for (const line of researchDataNotes(plan.dataNotes, flags)) io.stdout.write(line);
+      const sample = sampleNote(spec, plan.gridSize - plan.skipped, flags);
+      if (sample !== null) io.stdout.write(`note: ${sample}\n`);
       await runResearch(
         io,
         flags,
@@ -643,6 +658,8 @@ walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.
       for (const line of researchDataNotes(plan.base.dataNotes, flags)) io.stdout.write(line);
       const short = shortTestNote(plan, flags);
       if (short !== null) io.stdout.write(`note: ${short}\n`);
+      const sample = sampleNote(spec, plan.gridSize - plan.skipped, flags);
+      if (sample !== null) io.stdout.write(`note: ${sample}\n`);
       await runResearch(io, flags, 'walk-forward ', { researchId: plan.planId, spec, jobs: plan.trainJobs.length }, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput, walkForwardFailure);
     });
 }

@@ -32,6 +32,20 @@ describe('sweepStatistics', () => {
     );
   });
 
+  // Regression: an objective every combination shares (bars, startEquity) ranked by index with nothing said.
+  it('says when every combination has the same objective value', () => {
+    const trials: Trial[] = [0.01, 0.02, -0.01].map((shift, index) => ({
+      index,
+      parameters: { fast: 5 * (index + 1) },
+      objective: 5105,
+      result: { index, status: 'ok', metrics: null, periodReturns: Float64Array.from([0.01 + shift, -0.02, 0.015 - shift, 0.004]) },
+    }));
+    const notes = sweepStatistics(trials, trials[0] ?? null, { blocks: 2, direction: 'max', metric: 'bars', dimensions: { fast: [5, 10, 15] } }).notes;
+    expect(notes[0]).toBe('ranking: all 3 combinations with a value have the same bars (5105), so the ranking, and the best, follow the combination index alone');
+    const varied = trials.map((trial, k) => ({ ...trial, objective: k }));
+    expect(sweepStatistics(varied, varied[2] ?? null, { blocks: 2, direction: 'max', metric: 'bars', dimensions: { fast: [5, 10, 15] } }).notes.some((note) => note.startsWith('ranking:'))).toBe(false);
+  });
+
   // Regression: a sweep over data.from printed a deflated Sharpe ratio for combinations measured over
   // different periods, and said its categorical parameter had one value.
   it('computes neither the DSR nor the PBO over different periods, and names a categorical parameter', () => {

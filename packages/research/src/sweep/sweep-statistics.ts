@@ -208,6 +208,13 @@ export function sweepStatistics(
   ]);
   const notes: string[] = [];
   const finished = trials.filter((trial) => trial.result.status === 'ok');
+  // An objective every combination shares (a constant such as bars, or parameters that change
+  // nothing) ranks by combination index alone: said, as the best then means nothing.
+  const scored = trials.flatMap((trial) => (trial.objective === null ? [] : [trial.objective]));
+  const [first] = scored;
+  if (first !== undefined && scored.length >= 2 && scored.every((objective) => Object.is(objective, first))) {
+    notes.push(`ranking: all ${String(scored.length)} combinations with a value have the same ${options.metric ?? 'objective'} (${String(first)}), so the ranking, and the best, follow the combination index alone`);
+  }
   // Excess returns, as the Sharpe ratio of the metrics (and so the objective) measures them.
   const excess = finished.map(excessReturns);
   let deflatedSharpe: DeflatedSharpeResult | null = null;
