@@ -302,6 +302,16 @@ describe('ensemble sweep', () => {
     }
   });
 
+  // Regression: minimising volatility, a window chose a combination that never traded in its train
+  // window (volatility 0) with nothing said.
+  it('notes a walk-forward choice that held no position in its train window', async () => {
+    const walk = await cli(['walk-forward', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--to', '2004-12-31', '--vary', 'fast=5,10,20', '--vary', 'slow=50,100,200', '--objective', 'volatility', '--minimize', '--train', '2y', '--test', '1y', '--workers', '1', '--no-progress', '--out', at('flat-choice')]);
+    expect(walk.code).toBe(0);
+    // 2000–2001: fast=5 slow=200 held no position (IS CAGR 0.00%), a volatility of 0, the least.
+    expect(walk.stdout).toContain("   0  train 2000-01-03→2002-01-02  test 2002-01-03→2003-01-02  fast=5 slow=200  IS CAGR 0.00%");
+    expect(walk.stdout).toContain("\n      note: the chosen combination held no position in its train window: its volatility there is a flat book's\n");
+  });
+
   // Regression: --sample 10 of a grid of 2 ran both with nothing said.
   it('notes a sample larger than the combinations the grid admits', async () => {
     const sweep = await cli(['sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2019-01-01', '--vary', 'fast=5,10', '--param', 'slow=30', '--sample', '10', '--workers', '1', '--no-progress', '--out', at('big-sample')]);

@@ -298,6 +298,11 @@ export function renderWalkForwardSummary(result: WalkForwardResult): string {
       // Train combinations that failed or timed out were left out of the choice (a window where
       // every one failed says so in its error above).
       ...trainFailureLines(result, step),
+      // A choice that never held a position in its train window (the best of a minimised
+      // volatility, say): its objective there is a flat book's.
+      ...(step.chosen !== null && step.inSample !== null && step.inSample.timeInMarket === 0
+        ? [`      note: the chosen combination held no position in its train window: its ${result.objective.metric} there is a flat book's`]
+        : []),
     ]),
     `  out of sample: total return ${percent(result.metrics?.totalReturn)} · CAGR ${percent(result.metrics?.cagr)} · Sharpe ${value(result.metrics?.sharpe, 2)} · max drawdown ${percent(result.metrics?.maxDrawdown)} · efficiency ${value(result.efficiency, 2)}`,
   ];
