@@ -1,4 +1,4 @@
-import { ConfigError, createMemoryLogger } from '@ensemble/protocol';
+import { ConfigError, StrategyError, createMemoryLogger } from '@ensemble/protocol';
 import type { BarSeries, EntrySignal } from '@ensemble/protocol';
 import { describe, expect, it } from 'vitest';
 import { catchError, day, fixedWeights, flatBars, gbmSeries, randomSignals, scripted, seriesOf } from '../test/helpers';
@@ -290,6 +290,21 @@ describe('shorts', () => {
         ['Y', 70],
       ]);
     });
+  });
+});
+
+// Regression: a portfolio weight of −1e14 sold 1e17 units (past the quantity cap, which sizes
+// only purchases) and moved a cash-only equity by 352 at the next mark: money beyond 1e13 is not
+// counted to the cent.
+describe('weights beyond the amounts counted to the cent', () => {
+  it('are refused naming the symbol and the amount; leverage within them runs', () => {
+    const error = catchError(() => runBacktest({ series: A, strategy: fixedWeights({ A: -1e14 }, { kind: 'never' }), cash: 100_000 }));
+    expect(StrategyError.isInstance(error)).toBe(true);
+    expect((error as StrategyError).refused).toBe(true);
+    // 1e14 × 100,000 of equity = 1e19.
+    expect((error as Error).message).toContain('targetWeights returned -100000000000000 for "A": a position worth -1.00e+19 at an equity of 100000.00, beyond ±1e13, the largest amount counted to the cent');
+    // 100 × 100,000 = 1e7: a leverage of 100 is not refused.
+    expect(runBacktest({ series: A, strategy: fixedWeights({ A: 100 }, { kind: 'never' }), cash: 100_000 }).fills.length).toBeGreaterThan(0);
   });
 });
 

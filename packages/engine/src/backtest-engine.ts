@@ -1,5 +1,5 @@
 import type { AnyStrategy, BarSeries, ConfigIssue, EquityCurve, Logger, Strategy } from '@ensemble/protocol';
-import { BAR_COLUMNS, ConfigError, SeriesSeal, barSeriesFromCloses, callbackIssue, createTimeline, isPortfolioStrategy, loggerIssue, noopLogger, quoteValue, rebalanceRuleProblem, seriesTimeIssue, toConfigIssues } from '@ensemble/protocol';
+import { BAR_COLUMNS, ConfigError, SeriesSeal, barSeriesFromCloses, callbackIssue, createTimeline, describeGiven, isPortfolioStrategy, loggerIssue, noopLogger, quoteValue, rebalanceRuleProblem, seriesTimeIssue, seriesValueIssue, symbolProblem, toConfigIssues } from '@ensemble/protocol';
 import { Account } from './account';
 import { checkFiniteRun } from './finite-run';
 import { Broker, resultOrderCounts } from './broker';
@@ -67,6 +67,15 @@ function seriesIssues(list: readonly BarSeries[]): ConfigIssue[] {
   const seen = new Set<string>();
   let bars = 0;
   list.forEach((series, k) => {
+    // Not a bar series (an array of bar objects, null): nothing more of it can be read.
+    const value = seriesValueIssue(series, k);
+    if (value !== null && value.path === `series.${String(k)}`) {
+      issues.push(value);
+      return;
+    }
+    const symbol = symbolProblem(series.symbol);
+    if (symbol !== null) issues.push({ path: `series.${String(k)}.symbol`, message: `the symbol ${quoteValue(series.symbol)} ${symbol}` });
+    if (value !== null) issues.push(value);
     if (seen.has(series.symbol)) {
       issues.push({ path: `series.${k}.symbol`, message: `symbol ${quoteValue(series.symbol)} appears twice; symbols must be unique` });
     }
@@ -90,7 +99,9 @@ function strategyIssues(strategy: AnyStrategy, rebalanceOverride: boolean): Conf
     issues.push({ path: 'strategy.id', message: 'must be a non-empty string' });
   }
   if (!Number.isSafeInteger(strategy.warmup) || strategy.warmup < 0) {
-    issues.push({ path: 'strategy.warmup', message: `must be a whole number of bars from 0 to ${String(Number.MAX_SAFE_INTEGER)} (got ${String(strategy.warmup)})` });
+    // A string says so ("1" read as 1 looked like a refused number).
+    const got: unknown = strategy.warmup;
+    issues.push({ path: 'strategy.warmup', message: `must be a whole number of bars from 0 to ${String(Number.MAX_SAFE_INTEGER)} (got ${typeof got === 'number' ? String(got) : describeGiven(got)})` });
   }
   // A portfolio strategy's own schedule, unless the options override it: `every: 0` or `-1` would
   // rebalance on every bar, `NaN` never again, a calendar period the engine does not know never.
@@ -366,6 +377,11 @@ function simulate(
  * path; see {@link BacktestEngine} for the semantics and the other errors.
  */
 export function runBacktest(options: BacktestOptions): BacktestResult {
+  // From JavaScript anything can arrive here: no options failed as "Cannot destructure property 'series'".
+  const given: unknown = options;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new ConfigError([{ path: 'options', message: `must be the backtest's options { series, strategy, cash, … }; got ${describeGiven(given)}` }]);
+  }
   const { series, strategy, logger, onProgress, reuse, ...config } = options;
   const list = seriesList(series);
   const parsed = BacktestOptionsSchema.safeParse(config);

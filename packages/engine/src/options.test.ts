@@ -130,7 +130,40 @@ describe('runBacktest input errors', () => {
     const long = flatBars('y'.repeat(200), '2024-01-01', [10, 11]);
     const error = catchError(() => runBacktest({ series: [long, long], strategy: scripted({}) })) as ConfigError;
     expect(quoteValue('y'.repeat(200))).toMatch(/^"y+…" \(200 chars\)$/);
-    expect(error.issues).toEqual([{ path: 'series.1.symbol', message: `symbol ${quoteValue('y'.repeat(200))} appears twice; symbols must be unique` }]);
+    // Over 64 characters, each is refused for its length too (as the data loaders refuse it).
+    const tooLong = `the symbol ${quoteValue('y'.repeat(200))} is 200 characters long; a symbol has at most 64`;
+    expect(error.issues).toEqual([
+      { path: 'series.0.symbol', message: tooLong },
+      { path: 'series.1.symbol', message: tooLong },
+      { path: 'series.1.symbol', message: `symbol ${quoteValue('y'.repeat(200))} appears twice; symbols must be unique` },
+    ]);
+  });
+
+  // Regression: an array of bar objects as `series` ran to an empty result, a zero close took the
+  // equity to nothing, a NaN close failed as an overflow, an empty symbol ran, and no options at
+  // all failed as "Cannot destructure property 'series'".
+  it('refuses what is not a bar series, prices not above 0, an empty symbol and no options, by path', () => {
+    const issues = (run: () => unknown) => (catchError(run) as ConfigError).issues;
+    const bars = [{ time: Date.UTC(2024, 0, 1), open: 1, high: 1, low: 1, close: 1, volume: 0 }];
+    expect(issues(() => runBacktest({ series: bars as never, strategy: scripted({}) }))[0]).toEqual({
+      path: 'series.0',
+      message: 'must be a bar series { symbol, length, time, open, high, low, close, volume } with Float64Array columns (loadMarketData of @ensemble/data makes them; an array of bar objects is not one); its symbol is undefined',
+    });
+    const zero = flatBars('A', '2024-01-01', [10, 0, 12]);
+    expect(issues(() => runBacktest({ series: zero, strategy: scripted({}) }))).toEqual([
+      { path: 'series.0.open.1', message: 'prices of A must be finite numbers above 0 (the open of bar 1 is 0); load data through @ensemble/data, which says where such a value comes from' },
+    ]);
+    const nan = flatBars('A', '2024-01-01', [10, 11, 12]);
+    nan.close[2] = Number.NaN;
+    expect(issues(() => runBacktest({ series: nan, strategy: scripted({}) }))[0]?.path).toBe('series.0.close.2');
+    const unnamed = flatBars('', '2024-01-01', [10, 11]);
+    expect(issues(() => runBacktest({ series: unnamed, strategy: scripted({}) }))[0]?.path).toBe('series.0.symbol');
+    expect(issues(() => (runBacktest as (options?: unknown) => unknown)())).toEqual([{ path: 'options', message: "must be the backtest's options { series, strategy, cash, … }; got undefined" }]);
+    // A warm-up given as text says so: "(got 1)" read as a refused number.
+    const text = { ...scripted({}), warmup: '1' as unknown as number };
+    expect(issues(() => runBacktest({ series: flatBars('A', '2024-01-01', [10, 11]), strategy: text }))).toEqual([
+      { path: 'strategy.warmup', message: 'must be a whole number of bars from 0 to 9007199254740991 (got the string "1")' },
+    ]);
   });
 
   it('rejects no series, empty series and unsorted times', () => {

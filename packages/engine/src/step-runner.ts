@@ -1,5 +1,5 @@
 import type { PortfolioContext, PortfolioStrategy, Position, SeriesCursor, Strategy, StrategyContext } from '@ensemble/protocol';
-import { DAY_MS, StrategyError, calendarPeriodKey, calendarPeriodStart, exitRequested, formatValue, isThenable, isoTime, noopLogger, refusedValue, thenableProblem } from '@ensemble/protocol';
+import { DAY_MS, MAX_AMOUNT, StrategyError, calendarPeriodKey, calendarPeriodStart, exitRequested, formatValue, isThenable, isoTime, noopLogger, refusedValue, thenableProblem } from '@ensemble/protocol';
 import { isRebalanceStep, targetQuantity } from './rebalance';
 import type { WeightsOverEquity } from './result';
 import { NONE, RunnerBook } from './runner-book';
@@ -411,6 +411,7 @@ export abstract class StepRunner extends RunnerBook {
     this.rebalanceTimes.push(time);
     const sized = this.sizingStep === step;
     const equity = sized ? this.sizingEquity : this.markedEquity;
+    checkWeightAmounts(strategy.id, weights as Readonly<Record<string, number>>, equity, time);
     if (this.logger !== noopLogger) this.logger.debug({ event: 'rebalance', time: isoTime(time), equity, weights }, 'rebalance');
     for (let k = 0; k < series.length; k++) {
       const symbol = symbols[k] ?? '';
@@ -438,5 +439,23 @@ export abstract class StepRunner extends RunnerBook {
       }
       this.placeOrder(k, delta, 'rebalance');
     }
+  }
+}
+
+/**
+ * Refuses weights that ask for a position worth more than `MAX_AMOUNT` (1e13) either way at
+ * `equity`: money beyond it is not counted to the cent (a short of weight −1e14 sold 1e17 units
+ * and moved a cash-only equity by 352 at its next mark), so such a weight is a strategy's mistake,
+ * refused naming the symbol, never run. Leverage within it is not refused (see
+ * `weightsOverEquity`).
+ */
+function checkWeightAmounts(id: string, weights: Readonly<Record<string, number>>, equity: number, time: number): void {
+  if (!(equity > 0)) return;
+  for (const symbol of Object.keys(weights)) {
+    const weight = weights[symbol] ?? 0;
+    const amount = weight * equity;
+    if (Math.abs(amount) <= MAX_AMOUNT) continue;
+    const message = `targetWeights returned ${formatValue(weight)} for "${symbol}": a position worth ${amount.toExponential(2)} at an equity of ${equity.toFixed(2)}, beyond ±1e13, the largest amount counted to the cent; weights are fractions of the equity (0.5 for 50 %, -1 for a short of the whole equity)`;
+    throw new StrategyError(id, { time, cause: refusedValue(new RangeError(message)) });
   }
 }

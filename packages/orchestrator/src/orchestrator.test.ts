@@ -541,3 +541,28 @@ describe('logging and results', () => {
     expect(result.attribution.monthly.map((period) => period.label)).toEqual(['2020-01', '2020-02']);
   });
 });
+
+// Regression: null series failed as "reading 'map'", one series (as runBacktest takes it) as
+// "series.map is not a function", and a NaN close ran to the end.
+describe('runOrchestrator given what is not a list of bar series', () => {
+  const config: RunConfigInput = { data: { dataset: 'test' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['W'] }] };
+  const issues = (series: unknown) => {
+    try {
+      runOrchestrator(config, series as BarSeries[], { registry: testRegistry });
+    } catch (error) {
+      if (ConfigError.isInstance(error)) return error.issues;
+      throw error;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('names the argument, the series or the value, by path', () => {
+    const series = walkSeries('W', 20, 1);
+    expect(issues(null)).toEqual([{ path: 'series', message: 'must be an array of bar series; got null' }]);
+    expect(issues(series)[0]?.message).toBe('must be an array of bar series (one series too: [series]); got an object');
+    expect(issues([{ symbol: 'W', time: 1 }])[0]?.path).toBe('series.0');
+    const nan = { ...series, close: Float64Array.from(series.close) };
+    nan.close[5] = Number.NaN;
+    expect(issues([nan])).toEqual([{ path: 'series.0.close.5', message: 'prices of W must be finite numbers above 0 (the close of bar 5 is NaN); load data through @ensemble/data, which says where such a value comes from' }]);
+  });
+});

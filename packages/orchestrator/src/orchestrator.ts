@@ -1,5 +1,5 @@
 import type { BarSeries, Logger } from '@ensemble/protocol';
-import { ConfigError, callbackIssue, loggerIssue, registryIssue } from '@ensemble/protocol';
+import { ConfigError, callbackIssue, describeGiven, loggerIssue, registryIssue, seriesValueIssue } from '@ensemble/protocol';
 import type { CustomAllocation } from './allocation/schemes';
 import { parseRunConfig } from './config';
 import { checkRunData } from './run-data';
@@ -83,6 +83,18 @@ export class StrategyOrchestrator {
    * `errorPolicy: 'fail'`, and an `InvariantError` when `checkInvariants` finds a mismatch.
    */
   run(series: readonly BarSeries[]): OrchestratorResult {
+    // From JavaScript anything can arrive here: null failed as "reading 'map'", one series (as
+    // runBacktest takes it) as "series.map is not a function".
+    const given: unknown = series;
+    if (!Array.isArray(given)) {
+      const one = typeof given === 'object' && given !== null && 'symbol' in given;
+      throw new ConfigError([{ path: 'series', message: `must be an array of bar series${one ? ' (one series too: [series])' : ''}; got ${describeGiven(given)}` }], this.options.source === undefined ? undefined : { source: this.options.source });
+    }
+    const shapes = series.flatMap((item, k) => {
+      const issue = seriesValueIssue(item, k);
+      return issue !== null && issue.path === `series.${String(k)}` ? [issue] : [];
+    });
+    if (shapes.length > 0) throw new ConfigError(shapes, this.options.source === undefined ? undefined : { source: this.options.source });
     checkRunData(this.config, series, this.options.source);
     return new Orchestration(this.config, this.registry, series, this.options).run();
   }

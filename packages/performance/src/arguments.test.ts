@@ -64,10 +64,29 @@ describe('entry points given arguments of the wrong kind from JavaScript', () =>
     ['periodsPerYearBasis', 'nothing', () => (periodsPerYearBasis as (...args: unknown[]) => unknown)(), ['time', 'given']],
     ['describePeriodsPerYearBasis', 'a word of its own', () => describePeriodsPerYearBasis('inferred' as never), ['basis']],
     ['describeMetric', 'null', () => describeMetric(null as never), ['name']],
+    // Records the metrics read: a trade without a P&L counted as a losing trade, a P&L "5" read as
+    // 5, equity points of strings read as numbers, trades of null failed as "reading 'some'".
+    ['computeMetrics', 'trades of null', () => computeMetrics({ equity: curve, trades: null } as never), ['input.trades']],
+    ['computeMetrics', 'a trade without a P&L', () => computeMetrics({ equity: curve, trades: [{}] } as never), ['input.trades.0.pnl']],
+    ['computeMetrics', 'a trade whose P&L is text', () => computeMetrics({ equity: curve, trades: [{ pnl: 5, barsHeld: 1 }, { pnl: '-3', barsHeld: 1 }] } as never), ['input.trades.1.pnl']],
+    ['computeMetrics', 'a trade whose P&L is NaN', () => computeMetrics({ equity: curve, trades: [{ pnl: Number.NaN, barsHeld: 1 }] }), ['input.trades.0.pnl']],
+    ['computeMetrics', 'a fill whose commission is NaN', () => computeMetrics({ equity: curve, fills: [{ quantity: 1, price: 10, commission: Number.NaN, slippage: 0 }] }), ['input.fills.0.commission']],
+    ['computeMetrics', 'equity points of text', () => computeMetrics({ equity: [{ time: 0, equity: '100' }, { time: DAY, equity: 110 }] } as never), ['input.equity.0.equity']],
   ];
 
   it.each(cases)('%s given %s throws a ConfigError naming the argument', async (name, _given, call, paths) => {
     expect(await configIssuesOf(call)).toEqual({ heading: `Invalid arguments to ${name}:`, paths });
+  });
+
+  // Regression: daily times in epoch seconds read as bars 86.4 s apart in 1970 (periods per year
+  // 68,250, a CAGR of 1e305, a Sharpe of 324).
+  it('refuses times that look like epoch seconds, and takes millisecond minutes of 1970', () => {
+    const start = Date.UTC(2024, 0, 1) / 1000;
+    const seconds = Float64Array.from({ length: 30 }, (_, i) => start + i * 86_400);
+    const values = Float64Array.from({ length: 30 }, (_, i) => 100 + i);
+    expect(() => computeMetrics({ equity: { time: seconds, equity: values } })).toThrow('times look like epoch seconds, not milliseconds: every one falls before 1973-03-03 read as milliseconds, and they are whole minutes of seconds apart (86400 between the first two); give epoch milliseconds (the seconds × 1000)');
+    const minutes = Float64Array.from({ length: 30 }, (_, i) => i * 60_000);
+    expect(computeMetrics({ equity: { time: minutes, equity: values } }).metrics.totalReturn).toBeCloseTo(129 / 100 - 1, 12);
   });
 
   it('says what the argument must be and what it got', () => {

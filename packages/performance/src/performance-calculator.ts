@@ -1,4 +1,4 @@
-import { ConfigError, checkArguments, noopLogger, nullAsAbsent, optionsIssue, periodsPerYearProblem } from '@ensemble/protocol';
+import { ConfigError, checkArguments, describeGiven, noopLogger, nullAsAbsent, optionsIssue, periodsPerYearProblem } from '@ensemble/protocol';
 import { columnIssue, optionalNumberIssue, performanceInputIssue, performanceOptionsIssues } from './internal/arguments';
 import type { ConfigIssue, Logger } from '@ensemble/protocol';
 import { exposureMetrics, fillMetrics, tradeMetrics } from './book-metrics';
@@ -202,7 +202,7 @@ export class PerformanceCalculator {
     const issues: ConfigIssue[] = [];
     const { periodsPerYear, riskFreeRate = 0, varConfidence = DEFAULT_VAR_CONFIDENCE } = options;
     const periodsProblem = periodsPerYear === undefined ? null : periodsPerYearProblem(periodsPerYear);
-    if (periodsProblem !== null) issues.push({ path: 'periodsPerYear', message: `${periodsProblem}, got ${String(periodsPerYear)}` });
+    if (periodsProblem !== null) issues.push({ path: 'periodsPerYear', message: `${periodsProblem}, got ${typeof periodsPerYear === 'number' ? String(periodsPerYear) : describeGiven(periodsPerYear)}` });
     if (!(Number.isFinite(riskFreeRate) && riskFreeRate > -1)) {
       issues.push({ path: 'riskFreeRate', message: `must be an annual rate as a finite fraction above -1 (e.g. 0.02 for 2 %), got ${riskFreeRate}` });
     }
@@ -262,7 +262,7 @@ export class PerformanceCalculator {
     if (grossExposure !== undefined) checkColumn('equity curve', 'grossExposure', grossExposure, points.time.length);
     const start = input.startEquity;
     if (start !== undefined && !Number.isFinite(start)) {
-      throw new ConfigError([{ path: 'startEquity', message: `must be a finite number (the run's initial cash), got ${String(start)}` }], { source: 'performance input' });
+      throw new ConfigError([{ path: 'startEquity', message: `must be a finite number (the run's initial cash), got ${typeof start === 'number' ? String(start) : describeGiven(start)}` }], { source: 'performance input' });
     }
 
     const bars = points.time.length;

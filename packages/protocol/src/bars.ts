@@ -157,3 +157,53 @@ export function seriesTimeIssue(series: BarSeries, k: number): ConfigIssue | nul
   }
   return null;
 }
+
+/** The price columns a bar series holds, in the order their issues are looked for. */
+const PRICE_COLUMNS = ['open', 'high', 'low', 'close'] as const;
+
+/**
+ * The issue of series `k` of a run's series list when it is not a bar series (an object with a
+ * string `symbol`, a whole `length` and six `Float64Array` columns of at least that length — an
+ * array of bar objects is not one), or when a price is not a finite number above 0 or a volume not
+ * a finite number of at least 0 (the first such value, at path `series.k.close.i`); null when it is
+ * sound. A price of 0 or NaN took an account's equity to nothing, or failed the run as an
+ * overflow. Data loaded through `@ensemble/data` never has one.
+ */
+export function seriesValueIssue(series: unknown, k: number): ConfigIssue | null {
+  const shape = seriesShapeProblem(series);
+  if (shape !== null) return { path: `series.${String(k)}`, message: shape };
+  const bars = series as BarSeries;
+  for (const name of PRICE_COLUMNS) {
+    const column = bars[name];
+    for (let i = 0; i < bars.length; i++) {
+      const value = column[i] ?? Number.NaN;
+      if (!(value > 0) || value === Number.POSITIVE_INFINITY) {
+        return { path: `series.${String(k)}.${name}.${String(i)}`, message: `prices of ${bars.symbol} must be finite numbers above 0 (the ${name} of bar ${String(i)} is ${String(value)}); load data through @ensemble/data, which says where such a value comes from` };
+      }
+    }
+  }
+  const volume = bars.volume;
+  for (let i = 0; i < bars.length; i++) {
+    const value = volume[i] ?? Number.NaN;
+    if (!(value >= 0) || value === Number.POSITIVE_INFINITY) {
+      return { path: `series.${String(k)}.volume.${String(i)}`, message: `volumes of ${bars.symbol} must be finite numbers of at least 0 (bar ${String(i)} has ${String(value)})` };
+    }
+  }
+  return null;
+}
+
+/** Why `series` is not a bar series, or null when it is one (see {@link seriesValueIssue}). */
+function seriesShapeProblem(series: unknown): string | null {
+  const expected = 'must be a bar series { symbol, length, time, open, high, low, close, volume } with Float64Array columns (loadMarketData of @ensemble/data makes them; an array of bar objects is not one)';
+  if (typeof series !== 'object' || series === null || Array.isArray(series)) return `${expected}; got ${Array.isArray(series) ? 'an array' : series === null ? 'null' : typeof series}`;
+  const record = series as Record<string, unknown>;
+  if (typeof record.symbol !== 'string') return `${expected}; its symbol is ${typeof record.symbol}`;
+  const length = record.length;
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) return `${expected}; its length is ${String(length)}`;
+  for (const name of ['time', ...PRICE_COLUMNS, 'volume']) {
+    const column = record[name];
+    if (!(column instanceof Float64Array)) return `${expected}; its ${name} is not a Float64Array`;
+    if (column.length < length) return `${expected}; its ${name} has ${String(column.length)} values for a length of ${String(length)}`;
+  }
+  return null;
+}

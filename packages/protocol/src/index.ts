@@ -6,6 +6,7 @@ export {
   barSeriesFromBars,
   barSeriesFromCloses,
   seriesTimeIssue,
+  seriesValueIssue,
   seriesToBars,
   sliceSeriesByTime,
   truncateSeries,

@@ -1,5 +1,5 @@
 import type { BarSeries, Timeline } from '@ensemble/protocol';
-import { ConfigError, InvariantError, createTimeline, quoteValue, seriesTimeIssue } from '@ensemble/protocol';
+import { ConfigError, InvariantError, createTimeline, quoteValue, seriesTimeIssue, seriesValueIssue } from '@ensemble/protocol';
 import type { RunConfig } from '../config';
 
 /**
@@ -39,7 +39,7 @@ export function createUniverse(config: RunConfig, series: readonly BarSeries[], 
     if (found === undefined) throw new ConfigError([{ path: 'data', message: `symbol ${quoteValue(symbol)} is not in the data` }]);
     return found;
   });
-  const issues = used.flatMap((series, k) => seriesTimeIssue(series, k) ?? []);
+  const issues = used.flatMap((series, k) => [seriesTimeIssue(series, k), seriesValueIssue(series, k)].filter((issue) => issue !== null));
   if (issues.length > 0) throw new ConfigError(issues, source === undefined ? undefined : { source });
   const timeline = createTimeline(used);
   if (timeline.length === 0) {

@@ -35,11 +35,36 @@ const CURVE = 'an equity curve: an EquityCurve (time and equity columns) or an a
 export function performanceInputIssue(input: unknown, path = 'input'): ConfigIssue | null {
   const issue = objectIssue(input, path, 'an object with equity (an equity curve) and optionally trades, fills and startEquity');
   if (issue !== null) return issue;
-  const { equity } = input as { equity?: unknown };
-  if (Array.isArray(equity)) return null;
+  const { equity, trades, fills } = input as { equity?: unknown; trades?: unknown; fills?: unknown };
+  const records = recordsIssue(trades, `${path}.trades`, 'closed trades', ['pnl', 'barsHeld']) ?? recordsIssue(fills, `${path}.fills`, 'fills', ['quantity', 'price', 'commission', 'slippage']);
+  if (records !== null) return records;
+  if (Array.isArray(equity)) return recordsIssue(equity, `${path}.equity`, `the points of ${CURVE}`, ['time', 'equity'], false);
   if (typeof equity !== 'object' || equity === null) return { path: `${path}.equity`, message: `must be ${CURVE}; got ${describeGiven(equity)}` };
   const columns = equity as { time?: unknown; equity?: unknown };
   return columnIssue(columns.time, `${path}.equity.time`, `the curve's times in epoch ms (${CURVE})`) ?? columnIssue(columns.equity, `${path}.equity.equity`, `the curve's equity values (${CURVE})`);
+}
+
+/**
+ * The problem with a list of records the metrics read (null when there is none, or when it is
+ * absent): an array whose every element is an object with the `fields` as finite numbers (with
+ * `finite` false, numbers: an equity point's value may be NaN past a wipe-out, its checks are the
+ * curve's). A trade without a P&L counted as a trade and a loss; a P&L written "5" was read as 5.
+ */
+function recordsIssue(value: unknown, path: string, what: string, fields: readonly string[], finite = true): ConfigIssue | null {
+  if (value === undefined) return null;
+  if (!Array.isArray(value)) return { path, message: `must be an array of ${what}, or left out; got ${describeGiven(value)}` };
+  const list = value as readonly unknown[];
+  for (let i = 0; i < list.length; i++) {
+    const record = list[i];
+    if (typeof record !== 'object' || record === null) return { path: `${path}.${String(i)}`, message: `must be an object with ${fields.join(', ')}; got ${describeGiven(record)}` };
+    for (const field of fields) {
+      const number = (record as Record<string, unknown>)[field];
+      if (typeof number !== 'number' || (finite && !Number.isFinite(number))) {
+        return { path: `${path}.${String(i)}.${field}`, message: `must be a ${finite ? 'finite ' : ''}number; got ${describeGiven(number)}` };
+      }
+    }
+  }
+  return null;
 }
 
 /**

@@ -59,6 +59,38 @@ export function checkTime(source: string, time: ArrayLike<number>): void {
     }
     previous = t;
   }
+  secondsIssue(source, time);
+}
+
+/** The latest time before which a curve of whole-minute spacing reads as epoch seconds: 1e11 ms is 1973-03-03. */
+const SECONDS_BEFORE = 1e11;
+
+/**
+ * Throws when `time` (checked, increasing) looks like epoch seconds: every time before 1973-03-03
+ * read as milliseconds, every step a whole number of minutes in seconds up to a week (60, 3,600,
+ * 86,400), and some step not a whole number of seconds in milliseconds — daily bars in seconds
+ * read as bars 86.4 s apart in January 1970 (periods per year 68,250, a CAGR of 1e305), where
+ * millisecond data steps by whole seconds (minute bars: 60,000).
+ */
+function secondsIssue(source: string, time: ArrayLike<number>): void {
+  const n = time.length;
+  if (n < 2 || !((time[n - 1] ?? 0) < SECONDS_BEFORE)) return;
+  let wholeSeconds = true;
+  for (let i = 1; i < n; i++) {
+    const step = (time[i] ?? 0) - (time[i - 1] ?? 0);
+    if (step % 60 !== 0 || step > 604_800) return;
+    if (step % 1000 !== 0) wholeSeconds = false;
+  }
+  if (wholeSeconds) return;
+  const step = (time[1] ?? 0) - (time[0] ?? 0);
+  throw dataError(
+    source,
+    'time',
+    0,
+    'bad-date',
+    `times look like epoch seconds, not milliseconds: every one falls before 1973-03-03 read as milliseconds, and they are whole minutes of seconds apart (${String(step)} between the first two); give epoch milliseconds (the seconds × 1000)`,
+    time[0],
+  );
 }
 
 /** Throws a `DataValidationError` naming the index unless `values` has `length` finite numbers. */
