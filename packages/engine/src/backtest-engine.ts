@@ -103,6 +103,13 @@ function strategyIssues(strategy: AnyStrategy, rebalanceOverride: boolean): Conf
     const got: unknown = strategy.warmup;
     issues.push({ path: 'strategy.warmup', message: `must be a whole number of bars from 0 to ${String(Number.MAX_SAFE_INTEGER)} (got ${typeof got === 'number' ? String(got) : describeGiven(got)})` });
   }
+  // Its methods: a missing one failed only when first called ("strategy.shouldExit is not a
+  // function"), and never for a strategy that never entered.
+  const methods = isPortfolioStrategy(strategy) ? (['targetWeights'] as const) : (['shouldEnter', 'shouldExit'] as const);
+  for (const method of methods) {
+    const value: unknown = (strategy as unknown as Record<string, unknown>)[method];
+    if (typeof value !== 'function') issues.push({ path: `strategy.${method}`, message: `must be a function (a ${isPortfolioStrategy(strategy) ? 'portfolio' : 'signal'} strategy has ${methods.join(' and ')}); got ${describeGiven(value)}` });
+  }
   // A portfolio strategy's own schedule, unless the options override it: `every: 0` or `-1` would
   // rebalance on every bar, `NaN` never again, a calendar period the engine does not know never.
   const rebalance = isPortfolioStrategy(strategy) && !rebalanceOverride ? rebalanceRuleProblem(strategy.rebalance) : null;

@@ -159,6 +159,11 @@ describe('runBacktest input errors', () => {
     const unnamed = flatBars('', '2024-01-01', [10, 11]);
     expect(issues(() => runBacktest({ series: unnamed, strategy: scripted({}) }))[0]?.path).toBe('series.0.symbol');
     expect(issues(() => (runBacktest as (options?: unknown) => unknown)())).toEqual([{ path: 'options', message: "must be the backtest's options { series, strategy, cash, … }; got undefined" }]);
+    // A signal strategy without shouldExit failed only when first asked to exit.
+    const partial = { id: 'partial', warmup: 0, shouldEnter: () => null } as unknown as Parameters<typeof runBacktest>[0]['strategy'];
+    expect(issues(() => runBacktest({ series: flatBars('A', '2024-01-01', [10, 11]), strategy: partial }))).toEqual([
+      { path: 'strategy.shouldExit', message: 'must be a function (a signal strategy has shouldEnter and shouldExit); got undefined' },
+    ]);
     // A warm-up given as text says so: "(got 1)" read as a refused number.
     const text = { ...scripted({}), warmup: '1' as unknown as number };
     expect(issues(() => runBacktest({ series: flatBars('A', '2024-01-01', [10, 11]), strategy: text }))).toEqual([

@@ -565,4 +565,22 @@ describe('runOrchestrator given what is not a list of bar series', () => {
     nan.close[5] = Number.NaN;
     expect(issues([nan])).toEqual([{ path: 'series.0.close.5', message: 'prices of W must be finite numbers above 0 (the close of bar 5 is NaN); load data through @ensemble/data, which says where such a value comes from' }]);
   });
+
+  // Regression: a registry entry without a schema failed as "reading 'safeParse'".
+  it('names a registry entry that is not a strategy definition', () => {
+    const series = [walkSeries('W', 20, 1)];
+    const registry = { ...testRegistry, mine: { name: 'mine', kind: 'signal', description: 'no schema', create: () => null } };
+    const error = (() => {
+      try {
+        runOrchestrator(config, series, { registry: registry as never });
+      } catch (caught) {
+        return caught;
+      }
+      return null;
+    })();
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).issues).toEqual([
+      { path: 'registry.mine.schema', message: "must be the parameters' zod schema, as defineStrategy({ params: z.strictObject({…}), … }) makes it; got undefined" },
+    ]);
+  });
 });

@@ -54,8 +54,20 @@ export function registryIssue(registry: unknown, path = 'registry'): ConfigIssue
   if (registry === undefined || registry === null) {
     return { path, message: 'pass { registry } (e.g. strategyRegistry from @ensemble/strategies): the config names its strategies' };
   }
-  if (typeof registry === 'object' && !Array.isArray(registry)) return null;
-  return { path, message: `must be an object of strategy definitions by name (e.g. strategyRegistry from @ensemble/strategies); got ${describeGiven(registry)}` };
+  if (typeof registry !== 'object' || Array.isArray(registry)) {
+    return { path, message: `must be an object of strategy definitions by name (e.g. strategyRegistry from @ensemble/strategies); got ${describeGiven(registry)}` };
+  }
+  // Each definition as the run reads it: one without a schema failed as "reading 'safeParse'".
+  for (const [name, definition] of Object.entries(registry)) {
+    const at = `${path}.${name}`;
+    if (typeof definition !== 'object' || definition === null) return { path: at, message: `must be a strategy definition (defineStrategy(…)); got ${describeGiven(definition)}` };
+    const { schema, create } = definition as { schema?: unknown; create?: unknown };
+    if (typeof (schema as { safeParse?: unknown } | null | undefined)?.safeParse !== 'function') {
+      return { path: `${at}.schema`, message: `must be the parameters' zod schema, as defineStrategy({ params: z.strictObject({…}), … }) makes it; got ${describeGiven(schema)}` };
+    }
+    if (typeof create !== 'function') return { path: `${at}.create`, message: `must be a function (params, id) => strategy; got ${describeGiven(create)}` };
+  }
+  return null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { EnsembleError, RunError, formatValue, isoTime } from '@ensemble/protocol';
+import { EnsembleError, RunError, formatValue, isThenable, isoTime } from '@ensemble/protocol';
 import type { ReturnHistory, ReturnHistoryInput } from './return-history';
 import { fail, prepare, schemeResult, weightIssues } from './schemes';
 import type { AllocationResult, CustomAllocation, CustomOptions } from './schemes';
@@ -31,6 +31,9 @@ export function customWeights(allocate: CustomAllocation, input: ReturnHistoryIn
     // The project's own errors (a nested check's ConfigError) pass as they are.
     if (EnsembleError.isInstance(error)) throw error;
     throw new RunError(`The ${source} threw: ${thrownMessage(error)}`, { what: 'custom allocation', ...(options.time === undefined ? {} : { time: options.time }), cause: error });
+  }
+  if (isThenable(output)) {
+    fail([{ path: 'weights', message: 'the custom allocation function returned a Promise: it runs synchronously, so it must return its weights itself (no async, no await)' }], source);
   }
   if (typeof output !== 'object' || output === null || typeof (output as { length?: unknown }).length !== 'number') {
     fail([{ path: 'weights', message: `the custom allocation function returned ${String(output)}; return an array of ${n} weights` }], source);
