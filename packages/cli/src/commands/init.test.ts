@@ -185,8 +185,11 @@ describe('ensemble init from a clone (pnpm ensemble init)', () => {
       expect(code).toBe(0);
       expect(out).toContain('  pnpm -s -C /src/ensemble ensemble run --config mine/run.json --html report.html');
       expect(out).toContain('  pnpm -s -C /src/ensemble ensemble backtest --dataset sp500 --strategy mine/strategies/my-strategy.ts');
-      expect(out).toContain('no release of them yet');
+      expect(out).toContain('(the npm registry has no release of the @ensemble packages yet, so these run from the clone, as above; mine/README.md says how to install the project\'s packages from it)');
       expect(out).not.toContain('npm install');
+      // Run otherwise (node …/bin.ts init), it says how to run them from a clone.
+      const direct = await init(['other'], cwd, {});
+      expect(direct.out).toContain('(the npm registry has no release of the @ensemble packages yet, so these run from a clone of Ensemble: there, npx -y pnpm@10.34.9 ensemble … in place of ensemble …; other/README.md says how to install the project\'s packages from the clone)');
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }

@@ -27,7 +27,7 @@ const UNRELEASED = '0.0.0';
 
 /** What the project's README says first when it was made by an unreleased CLI (from a clone). */
 const UNRELEASED_NOTE =
-  'The `@ensemble` packages this project depends on are not on the npm registry yet, so `npm install` cannot fetch them: until they are, run the commands below with `pnpm -s -C <path to your Ensemble clone> ensemble …` in place of `npx ensemble …` (`ensemble init` printed the exact command). Or build the clone once (`npx -y pnpm@10.34.9 build` in it) and install its packages here from it: `npm install <clone>/packages/cli <clone>/packages/protocol <clone>/packages/data` (npm links the folders); then `npm test`, `npx ensemble …` and the scripts of package.json work as written.';
+  'The `@ensemble` packages this project depends on are not on the npm registry yet, so `npm install` cannot fetch them: until they are, run the commands below with `pnpm -s -C <path to your Ensemble clone> ensemble …` in place of `npx ensemble …` (`pnpm ensemble init`, run in the clone, printed the exact command). Or build the clone once (`npx -y pnpm@10.34.9 build` in it) and install its packages here from it: `npm install <clone>/packages/cli <clone>/packages/protocol <clone>/packages/data` (npm links the folders); then `npm test`, `npx ensemble …` and the scripts of package.json work as written.';
 
 /**
  * The files of a new strategy project, relative to its directory: `strategies/my-strategy.ts`,
@@ -164,7 +164,9 @@ Examples:
         `  ${ensemble} backtest --dataset sp500 --strategy ${strategy}`,
         `  ${ensemble} strategies ${strategy}`,
         cliVersion() === UNRELEASED
-          ? `  (its package.json needs @ensemble packages from the npm registry, which has no release of them yet: until it has, run it from a clone of Ensemble as above)`
+          ? clone === undefined
+            ? `  (the npm registry has no release of the @ensemble packages yet, so these run from a clone of Ensemble: there, npx -y pnpm@10.34.9 ensemble … in place of ensemble …; ${echoValue(path.join(shown, 'README.md'), MAX_LINE_LENGTH)} says how to install the project's packages from the clone)`
+            : `  (the npm registry has no release of the @ensemble packages yet, so these run from the clone, as above; ${echoValue(path.join(shown, 'README.md'), MAX_LINE_LENGTH)} says how to install the project's packages from it)`
           : `  cd ${echoValue(shown, MAX_LINE_LENGTH)} && npm install && npm test   (see its README.md)`,
       );
       io.stdout.write(`${lines.join('\n')}\n`);
