@@ -79,3 +79,35 @@ describe('a custom allocation function that writes to the history it is given', 
     expect(result.sleeves.map((sleeve) => sleeve.returns.length)).toEqual([160, 160]);
   });
 });
+
+// Regression: on a run shorter than the warm-up (63 returns by default) a custom allocation
+// function was never called, and nothing said so.
+describe('a custom allocation function the warm-up never reaches', () => {
+  it('is warned about once, with what to lower', () => {
+    const config: RunConfigInput = {
+      data: { dataset: 'test' },
+      rebalance: { schedule: 'month' },
+      strategies: [
+        { id: 'a', strategy: 'buy-and-hold', symbols: ['UP'] },
+        { id: 'b', strategy: 'buy-and-hold', symbols: ['DN'] },
+      ],
+    };
+    const series = [walkSeries('UP', 40, 1), walkSeries('DN', 40, 2)];
+    let calls = 0;
+    const allocate = (): number[] => {
+      calls++;
+      return [0.5, 0.5];
+    };
+    const logger = createMemoryLogger();
+    runOrchestrator(config, series, { registry: testRegistry, allocate, logger });
+    expect(calls).toBe(0);
+    const warnings = logger.records.filter((record) => record.fields.event === 'custom-allocation-never-called');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toContain('lower allocation.minHistory (or lookback) to call it sooner');
+    // With a warm-up the run reaches, it is called, and nothing is said.
+    const called = createMemoryLogger();
+    runOrchestrator({ ...config, allocation: { scheme: 'equal', lookback: 5 } }, series, { registry: testRegistry, allocate, logger: called });
+    expect(calls).toBeGreaterThan(0);
+    expect(called.records.some((record) => record.fields.event === 'custom-allocation-never-called')).toBe(false);
+  });
+});

@@ -258,6 +258,15 @@ export class Orchestration {
       isolated: this.isolated,
       halted: this.management.halted,
     });
+    // A custom allocation function asked at no rebalance (every one in the scheme's warm-up, 63
+    // returns by default): its weights were never used, which nothing else would say.
+    const events = this.rebalancing.events;
+    if (this.allocator.scheme === 'custom' && events.length > 0 && events.every((event) => event.warmup)) {
+      this.logger.warn(
+        { event: 'custom-allocation-never-called', rebalances: events.length, lookback: config.allocation.lookback, minHistory: config.allocation.minHistory ?? config.allocation.lookback, bars: this.time.length },
+        `the custom allocation function was never called: each of the ${String(events.length)} rebalances fell in the warm-up (fewer than minHistory returns), so the warm-up weights applied throughout; lower allocation.minHistory (or lookback) to call it sooner`,
+      );
+    }
     this.logger.info(
       { event: 'orchestrator-end', finalEquity: result.finalEquity, rebalances: result.rebalances.length, isolated: result.isolated.length, riskEvents: result.risk.length, crossings: result.crossing.crossings },
       'orchestrator finished',
