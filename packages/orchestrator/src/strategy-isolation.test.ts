@@ -205,3 +205,20 @@ describe('shared mode: an isolated strategy leaves the votes at once', () => {
     expect(Math.abs(result.finalCash)).toBeLessThan(1e-9 * result.finalEquity);
   });
 });
+
+// Regression: an async create failed as "reading 'length'", and a strategy without an id crashed
+// the error that should have named it.
+describe('what a definition creates is checked before it runs', () => {
+  const makers: [string, (id: string) => unknown, string][] = [
+    ['an async create', (id) => Promise.resolve(holder(id, nothing)), 'returned a Promise: create runs synchronously'],
+    ['a strategy without an id', () => ({ ...holder('x', nothing), id: undefined }), 'returned a strategy without an id: give it the id create is called with ("odd")'],
+    ['a strategy without shouldExit', (id) => ({ id, warmup: 1, shouldEnter: () => null }), 'returned a strategy without shouldExit'],
+  ];
+  it.each(makers)('%s fails naming the entry', (_, make, message) => {
+    const odd: StrategyDefinition = { name: 'odd', kind: 'signal', description: 'test', schema: Params, create: (_params, id) => make(id) as Strategy };
+    const error = failure(() => runOrchestrator(config('sleeves', [{ id: 'odd', strategy: 'odd', symbols: ['W'] }]), data(), { registry: { ...registry, odd } }));
+    expect(error.strategyId).toBe('odd');
+    expect(error.refused).toBe(true);
+    expect(error.message).toContain(message);
+  });
+});

@@ -2,7 +2,7 @@ import type { SizingRule } from '@ensemble/engine';
 import { Account, Broker, LedgerAudit, StrategyRunner } from '@ensemble/engine';
 import { SteppedColumn } from '@ensemble/engine/internal';
 import type { AnyStrategy, IndicatorColumns, Logger } from '@ensemble/protocol';
-import { InvariantError, computeIndicators, isPortfolioStrategy } from '@ensemble/protocol';
+import { InvariantError, computeIndicators, formatValue, isPortfolioStrategy, isThenable, quoteValue, refusedValue } from '@ensemble/protocol';
 import type { RunConfig, StrategyEntry, StrategyRegistry } from '../config';
 import { toRebalanceRule } from '../config';
 import { InertStrategy, ProbedStrategy, SignalProbe } from '../internal/probe';
@@ -146,7 +146,7 @@ export function createSleeves(setup: SleeveSetup): SleeveSet {
         const json = JSON.stringify(parsed) as string | undefined;
         parameters = json ?? '';
         params = builtWith(parameters);
-        strategy = definition.create(parsed, entry.id);
+        strategy = createdStrategy(definition.create(parsed, entry.id), entry.strategy, entry.id);
       } catch (error) {
         failure = error;
       }
@@ -274,4 +274,24 @@ function builtWith(json: string): Readonly<Record<string, unknown>> | null {
 
 function missingSeries(symbol: string): never {
   throw new InvariantError(`no series for symbol "${symbol}" in the run's universe`);
+}
+
+/**
+ * What a definition's `create` returned, checked before it runs: an object with the methods of a
+ * signal or a portfolio strategy and a string id. A Promise (an async `create`) failed as
+ * "reading 'length'", and a strategy without an id crashed the error that named it. Thrown as a
+ * refused value: the strategy's failure, named by its entry.
+ */
+function createdStrategy(created: unknown, name: string, id: string): AnyStrategy {
+  const refuse = (what: string): never => {
+    throw refusedValue(new TypeError(`the create function of ${quoteValue(name)} returned ${what}`));
+  };
+  if (isThenable(created)) refuse('a Promise: create runs synchronously, so it must return the strategy itself (no async, no await)');
+  if (typeof created !== 'object' || created === null) refuse(`${formatValue(created)}, not a strategy object`);
+  const strategy = created as Record<string, unknown>;
+  const methods = strategy.kind === 'portfolio' ? ['targetWeights'] : ['shouldEnter', 'shouldExit'];
+  const missing = methods.filter((method) => typeof strategy[method] !== 'function');
+  if (missing.length > 0) refuse(`a strategy without ${missing.join(' and ')} (a ${strategy.kind === 'portfolio' ? 'portfolio' : 'signal'} strategy has ${methods.join(' and ')})`);
+  if (typeof strategy.id !== 'string' || strategy.id === '') refuse(`a strategy without an id: give it the id create is called with (${quoteValue(id)})`);
+  return created as AnyStrategy;
 }
