@@ -1,4 +1,4 @@
-import { ConfigError, DateFormatSchema, DecimalMarkSchema, checkArguments, createTimeline, echoValue, noopLogger, nullAsAbsent, optionsIssue, quoteValue, symbolProblem } from '@ensemble/protocol';
+import { ConfigError, DateFormatSchema, DecimalMarkSchema, checkArguments, createTimeline, echoValue, markSeriesChecked, noopLogger, nullAsAbsent, optionsIssue, quoteValue, symbolProblem } from '@ensemble/protocol';
 import { textOrBytesIssue } from './arguments';
 import { selectMarketData } from './market-data';
 import { parseCsvRows } from './parse-csv';
@@ -291,7 +291,8 @@ export function parseInput(input: string | Uint8Array, options: ParseOptions, ut
     (calendar ? readingCalendarDays(again) : again())?.throwIfAny();
   }
   problems.throwIfAny();
-  const series = builders.map((builder) => builder.finish());
+  // Every value was checked as it was read: the engine need not read the columns again.
+  const series = builders.map((builder) => markSeriesChecked(builder.finish()));
   const data: MarketData = {
     source: file ?? 'input',
     format,

@@ -1,4 +1,4 @@
-import { ConfigError, allocateBarSeries, checkArguments, nullAsAbsent, objectIssue, optionsIssue, parseConfig, quoteValue, truncateSeries } from '@ensemble/protocol';
+import { ConfigError, allocateBarSeries, checkArguments, markSeriesChecked, nullAsAbsent, objectIssue, optionsIssue, parseConfig, quoteValue, truncateSeries } from '@ensemble/protocol';
 import type { BarSeries } from '@ensemble/protocol';
 import { z } from 'zod';
 import { DAY_MS } from '@ensemble/protocol';
@@ -156,7 +156,8 @@ export function generateSyntheticData(options: SyntheticDataOptions = {}): Marke
       out.volume[i] = Math.round(1_000_000 * Math.exp(0.3 * random.normal()));
       previous = close;
     }
-    return out;
+    // Prices of exp(·) × a positive start, whole volumes: sound, as the engine checks them.
+    return markSeriesChecked(out);
   });
   return createMarketData(series, { source: `synthetic(seed=${parsed.seed})`, format: 'synthetic' });
 }

@@ -4,7 +4,9 @@ import {
   barAt,
   barSeriesFromBars,
   barSeriesFromCloses,
+  markSeriesChecked,
   seriesToBars,
+  seriesValueIssue,
   sliceSeriesByTime,
   truncateSeries,
 } from './bars';
@@ -53,5 +55,42 @@ describe('bar series', () => {
     expect(Array.from(sliceSeriesByTime(series, day).time)).toEqual([day, 2 * day]);
     expect(Array.from(sliceSeriesByTime(series, undefined, day).time)).toEqual([0, day]);
     expect(sliceSeriesByTime(series, 3 * day).length).toBe(0);
+  });
+});
+
+describe('seriesValueIssue', () => {
+  const make = (close: number[]) => {
+    const series = allocateBarSeries('A', close.length);
+    close.forEach((value, i) => {
+      series.time[i] = i * 86_400_000;
+      series.open[i] = value;
+      series.high[i] = value;
+      series.low[i] = value;
+      series.close[i] = value;
+    });
+    return series;
+  };
+
+  it('names the first price not above 0 or not finite, and a volume below 0', () => {
+    expect(seriesValueIssue(make([1, 2, 3]), 0)).toBeNull();
+    expect(seriesValueIssue(make([1, 0, 3]), 2)?.path).toBe('series.2.open.1');
+    expect(seriesValueIssue(make([1, 2, Number.POSITIVE_INFINITY]), 0)?.path).toBe('series.0.open.2');
+    const volume = make([1, 2]);
+    volume.volume[1] = -1;
+    expect(seriesValueIssue(volume, 0)).toEqual({ path: 'series.0.volume.1', message: 'volumes of A must be finite numbers of at least 0 (bar 1 has -1)' });
+    expect(seriesValueIssue([{ close: 1 }], 0)?.path).toBe('series.0');
+  });
+
+  it('reads a series once: one found sound, or marked by a loader, and views of either, are not read again', () => {
+    const sound = make([1, 2, 3]);
+    expect(seriesValueIssue(sound, 0)).toBeNull();
+    // Written after the check: not read again (documented).
+    sound.close[1] = Number.NaN;
+    expect(seriesValueIssue(sound, 0)).toBeNull();
+    const marked = markSeriesChecked(make([1, Number.NaN, 3]));
+    expect(seriesValueIssue(marked, 0)).toBeNull();
+    expect(seriesValueIssue(sliceSeriesByTime(marked, 0), 0)).toBeNull();
+    // A view of an unchecked series is read.
+    expect(seriesValueIssue(truncateSeries(make([1, Number.NaN, 3]), 3), 0)?.path).toBe('series.0.open.1');
   });
 });

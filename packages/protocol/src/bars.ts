@@ -107,7 +107,7 @@ export function seriesToBars(series: BarSeries): Bar[] {
  */
 export function truncateSeries(series: BarSeries, length: number): BarSeries {
   const n = Math.max(0, Math.min(series.length, Math.floor(length)));
-  return {
+  return viewOf(series, {
     symbol: series.symbol,
     length: n,
     time: series.time.subarray(0, n),
@@ -116,7 +116,13 @@ export function truncateSeries(series: BarSeries, length: number): BarSeries {
     low: series.low.subarray(0, n),
     close: series.close.subarray(0, n),
     volume: series.volume.subarray(0, n),
-  };
+  });
+}
+
+/** `view` (of `series`' memory), known sound when `series` is (see {@link seriesValueIssue}). */
+function viewOf(series: BarSeries, view: BarSeries): BarSeries {
+  if (checked.has(series)) checked.add(view);
+  return view;
 }
 
 /** The bars with `from <= time <= to` (either bound optional), as zero-copy views. */
@@ -125,7 +131,7 @@ export function sliceSeriesByTime(series: BarSeries, from?: number, to?: number)
   let end = series.length;
   if (from !== undefined) while (start < end && (series.time[start] ?? 0) < from) start++;
   if (to !== undefined) while (end > start && (series.time[end - 1] ?? 0) > to) end--;
-  return {
+  return viewOf(series, {
     symbol: series.symbol,
     length: end - start,
     time: series.time.subarray(start, end),
@@ -134,7 +140,7 @@ export function sliceSeriesByTime(series: BarSeries, from?: number, to?: number)
     low: series.low.subarray(start, end),
     close: series.close.subarray(start, end),
     volume: series.volume.subarray(start, end),
-  };
+  });
 }
 
 /**
@@ -173,23 +179,51 @@ export function seriesValueIssue(series: unknown, k: number): ConfigIssue | null
   const shape = seriesShapeProblem(series);
   if (shape !== null) return { path: `series.${String(k)}`, message: shape };
   const bars = series as BarSeries;
+  if (checked.has(bars)) return null;
+  const issue = seriesValuesProblem(bars, k);
+  if (issue === null) checked.add(bars);
+  return issue;
+}
+
+/**
+ * Series whose values are known sound: those `@ensemble/data` built (it checks every value as it
+ * reads it), those {@link seriesValueIssue} found sound, and views of either. Reading 40 MB of
+ * columns again took longer than a backtest's bar loop of a million bars; a series written after
+ * it was checked is not checked again.
+ */
+const checked = new WeakSet<BarSeries>();
+
+/** Marks `series` as holding only sound values (see {@link seriesValueIssue}); returns it. For loaders that check every value they read. */
+export function markSeriesChecked<T extends BarSeries>(series: T): T {
+  checked.add(series);
+  return series;
+}
+
+/** The first problem of a series' values (see {@link seriesValueIssue}), or null. */
+function seriesValuesProblem(bars: BarSeries, k: number): ConfigIssue | null {
+  const n = bars.length;
   for (const name of PRICE_COLUMNS) {
-    const column = bars[name];
-    for (let i = 0; i < bars.length; i++) {
-      const value = column[i] ?? Number.NaN;
-      if (!(value > 0) || value === Number.POSITIVE_INFINITY) {
-        return { path: `series.${String(k)}.${name}.${String(i)}`, message: `prices of ${bars.symbol} must be finite numbers above 0 (the ${name} of bar ${String(i)} is ${String(value)}); load data through @ensemble/data, which says where such a value comes from` };
-      }
+    const i = firstOutside(bars[name], n, Number.MIN_VALUE);
+    if (i >= 0) {
+      return { path: `series.${String(k)}.${name}.${String(i)}`, message: `prices of ${bars.symbol} must be finite numbers above 0 (the ${name} of bar ${String(i)} is ${String(bars[name][i])}); load data through @ensemble/data, which says where such a value comes from` };
     }
   }
-  const volume = bars.volume;
-  for (let i = 0; i < bars.length; i++) {
-    const value = volume[i] ?? Number.NaN;
-    if (!(value >= 0) || value === Number.POSITIVE_INFINITY) {
-      return { path: `series.${String(k)}.volume.${String(i)}`, message: `volumes of ${bars.symbol} must be finite numbers of at least 0 (bar ${String(i)} has ${String(value)})` };
-    }
-  }
+  const i = firstOutside(bars.volume, n, 0);
+  if (i >= 0) return { path: `series.${String(k)}.volume.${String(i)}`, message: `volumes of ${bars.symbol} must be finite numbers of at least 0 (bar ${String(i)} has ${String(bars.volume[i])})` };
   return null;
+}
+
+/**
+ * The first index below `n` whose value is not a finite number of at least `least` (NaN
+ * included), or -1. One small loop over a typed array, which the engine optimises at once: the
+ * check runs before every backtest.
+ */
+function firstOutside(column: Float64Array, n: number, least: number): number {
+  for (let i = 0; i < n; i++) {
+    const value = column[i] ?? Number.NaN;
+    if (!(value >= least && value < Number.POSITIVE_INFINITY)) return i;
+  }
+  return -1;
 }
 
 /** Why `series` is not a bar series, or null when it is one (see {@link seriesValueIssue}). */

@@ -7,6 +7,7 @@ export {
   barSeriesFromCloses,
   seriesTimeIssue,
   seriesValueIssue,
+  markSeriesChecked,
   seriesToBars,
   sliceSeriesByTime,
   truncateSeries,
