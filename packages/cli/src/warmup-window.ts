@@ -1,18 +1,6 @@
 import type { BacktestResult } from '@ensemble/engine';
 import { InvariantError } from '@ensemble/protocol';
 
-/** First index of sorted `time` at or after `at` (`time.length` when none is). */
-function firstAtOrAfter(time: ArrayLike<number>, at: number): number {
-  let low = 0;
-  let high = time.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((time[middle] ?? Number.POSITIVE_INFINITY) < at) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
 /**
  * `result` (of a run over warm-up bars and then the measured ones, its strategy held until
  * `start`: see `holdUntil` of `@ensemble/research`) from `start` on, as a run that started there
@@ -23,7 +11,9 @@ function firstAtOrAfter(time: ArrayLike<number>, at: number): number {
  */
 export function measuredFrom(result: BacktestResult, start: number): BacktestResult {
   const curve = result.equity;
-  const first = firstAtOrAfter(curve.time, start);
+  // The first step at or after `start` (the curve's end when none is).
+  let first = curve.time.findIndex((time) => time >= start);
+  if (first < 0) first = curve.time.length;
   const early = result.fills.find((fill) => fill.time < start);
   if (early !== undefined) throw new InvariantError(`a fill on ${new Date(early.time).toISOString()}, before the first measured bar: the warm-up traded`);
   return {
