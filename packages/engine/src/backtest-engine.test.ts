@@ -305,6 +305,10 @@ describe('weights beyond the amounts counted to the cent', () => {
     expect((error as Error).message).toContain('targetWeights returned -100000000000000 for "A": a position worth -1.00e+19 at an equity of 100000.00, beyond ±1e13, the largest amount counted to the cent');
     // 100 × 100,000 = 1e7: a leverage of 100 is not refused.
     expect(runBacktest({ series: A, strategy: fixedWeights({ A: 100 }, { kind: 'never' }), cash: 100_000 }).fills.length).toBeGreaterThan(0);
+    // A whole book of 1e13 grown past it (A rises from 10 to 14.5) is rebalanced at every bar: a
+    // weight of 1 is never refused.
+    const grown = runBacktest({ series: A, strategy: fixedWeights({ A: 1 }, { kind: 'bars', every: 1 }), cash: 1e13, fractional: true });
+    expect(grown.finalEquity).toBeGreaterThan(1e13);
   });
 });
 

@@ -447,14 +447,16 @@ export abstract class StepRunner extends RunnerBook {
  * `equity`: money beyond it is not counted to the cent (a short of weight −1e14 sold 1e17 units
  * and moved a cash-only equity by 352 at its next mark), so such a weight is a strategy's mistake,
  * refused naming the symbol, never run. Leverage within it is not refused (see
- * `weightsOverEquity`).
+ * `weightsOverEquity`), nor a weight within ±1, which holds no more than the equity however far
+ * the equity grew.
  */
 function checkWeightAmounts(id: string, weights: Readonly<Record<string, number>>, equity: number, time: number): void {
   if (!(equity > 0)) return;
   for (const symbol of Object.keys(weights)) {
     const weight = weights[symbol] ?? 0;
     const amount = weight * equity;
-    if (Math.abs(amount) <= MAX_AMOUNT) continue;
+    // A weight within ±1 holds no more than the equity, however far it grew: never refused.
+    if (Math.abs(weight) <= 1 || Math.abs(amount) <= MAX_AMOUNT) continue;
     const message = `targetWeights returned ${formatValue(weight)} for "${symbol}": a position worth ${amount.toExponential(2)} at an equity of ${equity.toFixed(2)}, beyond ±1e13, the largest amount counted to the cent; weights are fractions of the equity (0.5 for 50 %, -1 for a short of the whole equity)`;
     throw new StrategyError(id, { time, cause: refusedValue(new RangeError(message)) });
   }
