@@ -325,12 +325,7 @@ export class Account {
     const takeProfit = fill.takeProfit ?? Number.NaN;
     this.stopLoss[k] = stopLoss;
     this.takeProfit[k] = takeProfit;
-    // As crossedExitLevel reads them (NaN compares false: no level).
-    if (fill.reason === 'entry') {
-      const price = fill.price;
-      const crossed = fill.side === 'buy' ? stopLoss >= price || takeProfit <= price : stopLoss <= price || takeProfit >= price;
-      if (crossed) this.crossed++;
-    }
+    if (fill.reason === 'entry' && reachedLevel(fill.side === 'buy', stopLoss, takeProfit, fill.price) !== null) this.crossed++;
   }
 
   private refreshPosition(k: number): void {
@@ -358,4 +353,15 @@ export class Account {
     if (position.stopLoss !== undefined || position.takeProfit !== undefined) this.levels++;
     this.positions[k] = Object.freeze(position);
   }
+}
+
+/**
+ * The exit level already reached at `price` by a position (`long` or short) with these levels (NaN
+ * for none) — a long's stop-loss at or above it or take-profit at or below it, the reverse for a
+ * short — or null. Such a position exits at the first check of its levels.
+ */
+export function reachedLevel(long: boolean, stopLoss: number, takeProfit: number, price: number): 'stopLoss' | 'takeProfit' | null {
+  if (long ? stopLoss >= price : stopLoss <= price) return 'stopLoss';
+  if (long ? takeProfit <= price : takeProfit >= price) return 'takeProfit';
+  return null;
 }

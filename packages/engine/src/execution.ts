@@ -1,6 +1,7 @@
 import type { FillReason, Logger, OrderSide, Position } from '@ensemble/protocol';
 import { MAX_QUANTITY, isoTime, noopLogger } from '@ensemble/protocol';
 import type { Account } from './account';
+import { reachedLevel } from './account';
 import type { SizingRule } from './sizing';
 import { isCappedFill } from './quantity-cap';
 
@@ -269,9 +270,8 @@ export function logFill(logger: Logger, account: Account, index: number): void {
  * first check of its levels: at once, or at the next bar's open.
  */
 export function crossedExitLevel(position: Position, price: number): { level: 'stopLoss' | 'takeProfit'; price: number } | null {
-  const long = position.side === 'long';
-  const { stopLoss, takeProfit } = position;
-  if (stopLoss !== undefined && (long ? stopLoss >= price : stopLoss <= price)) return { level: 'stopLoss', price: stopLoss };
-  if (takeProfit !== undefined && (long ? takeProfit <= price : takeProfit >= price)) return { level: 'takeProfit', price: takeProfit };
-  return null;
+  const stopLoss = position.stopLoss ?? Number.NaN;
+  const takeProfit = position.takeProfit ?? Number.NaN;
+  const level = reachedLevel(position.side === 'long', stopLoss, takeProfit, price);
+  return level === null ? null : { level, price: level === 'stopLoss' ? stopLoss : takeProfit };
 }
