@@ -70,6 +70,8 @@ function walkForwardOf(windows: readonly (readonly [number, number, number, numb
     efficiency: 0.5,
     error: null,
     trainFailures: { failed: 0, timedOut: 0, first: null },
+    objective: 0.5,
+    ties: 1,
   }));
   const parameters = [{ name: 'fast', path: 'params.fast', values: [12, 24] }, { name: 'hang', path: 'params.hang', values: [false, true] }];
   return { planId: 'fb834d4507e6aa', mode: 'rolling', objective: { metric: 'sharpe' }, parameters, steps, metrics: null, efficiency: null } as unknown as WalkForwardResult;
@@ -97,5 +99,15 @@ describe('the summary of a walk-forward', () => {
     );
     // Nothing when every combination finished.
     expect(renderWalkForwardSummary(base)).not.toContain('train: ');
+  });
+
+  it('notes a window whose best objective several train combinations shared, the grid\'s first of them chosen', () => {
+    const day = Date.UTC(2024, 0, 2);
+    const base = walkForwardOf([[day, day + 10 * 86_400_000, day + 11 * 86_400_000, day + 20 * 86_400_000]]);
+    const tied = { ...base, steps: base.steps.map((step) => ({ ...step, ties: 3 })) } as unknown as WalkForwardResult;
+    expect(renderWalkForwardSummary(tied)).toContain(
+      '  WFE 0.50\n      note: 3 combinations had the same sharpe on the train window (0.5000): the first of them in the grid\'s order was chosen, not the objective\n',
+    );
+    expect(renderWalkForwardSummary(base)).not.toContain('note: ');
   });
 });

@@ -298,6 +298,10 @@ export function renderWalkForwardSummary(result: WalkForwardResult): string {
       // Train combinations that failed or timed out were left out of the choice (a window where
       // every one failed says so in its error above).
       ...trainFailureLines(result, step),
+      // Combinations sharing the best objective: the choice among them follows the grid's order.
+      ...(step.chosen !== null && step.ties > 1
+        ? [`      note: ${formatCount(step.ties)} combinations had the same ${result.objective.metric} on the train window (${objectiveText(step.objective, result.objective.metric)}): the first of them in the grid's order was chosen, not the objective`]
+        : []),
       // A choice that never held a position in its train window (the best of a minimised
       // volatility, say): its objective there is a flat book's.
       ...(step.chosen !== null && step.inSample !== null && step.inSample.timeInMarket === 0

@@ -67,6 +67,16 @@ describe('research report inputs', () => {
     );
   });
 
+  it('names the windows where several train combinations shared the best objective', async () => {
+    const plan = await planWalkForward({ kind: 'backtest', config: { ...config, data: { ...config.data, from: '2005-01-01' } }, parameters, objective: 'sharpe', windows: { train: '2y', test: '1y' } });
+    const result = await runWalkForward(plan, createInProcessExecutor());
+    expect(walkForwardReportInput(result).statistics.notes.filter((note) => note.startsWith('Several train combinations'))).toEqual([]);
+    const tied = { ...result, steps: result.steps.map((step) => (step.index === 0 ? { ...step, ties: 2 } : step)) };
+    expect(parseResearchReportInput(walkForwardReportInput(tied)).statistics.notes).toContain(
+      "Several train combinations had the same sharpe in one window: window 0 (2); the first of them in the grid's order was chosen.",
+    );
+  });
+
   // Regression: the report showed an unbounded objective without a value and without why.
   it('says which combinations have an unbounded objective, which the report shows as ∞ with why', async () => {
     // 2009–2010 train window (window 4): fast 10 / slow 100 closed two trades, both winners.

@@ -129,6 +129,17 @@ function trainFailuresNote(result: WalkForwardResult): string | null {
 }
 
 /**
+ * A note naming the windows where several train combinations shared the best objective, so that
+ * the grid's order, not the objective, chose among them; null when there are none.
+ */
+function tiesNote(result: WalkForwardResult): string | null {
+  const tied = result.steps.filter((step) => step.chosen !== null && step.ties > 1);
+  if (tied.length === 0) return null;
+  const list = tied.map((step) => `window ${String(step.index)} (${String(step.ties)})`).join(', ');
+  return `Several train combinations had the same ${result.objective.metric} in ${tied.length === 1 ? 'one window' : `${String(tied.length)} windows`}: ${list}; the first of them in the grid's order was chosen.`;
+}
+
+/**
  * The research report's input for a finished walk-forward: each window's chosen parameters with
  * its in-sample objective and the same metric out of sample, the stitched out-of-sample curve and
  * its metrics, and the efficiency. Its trials are the windows' choices; the sweep statistics
@@ -194,6 +205,7 @@ export function walkForwardReportInput(result: WalkForwardResult, given: Researc
           ),
         ),
         ...nonNull(trainFailuresNote(result)),
+        ...nonNull(tiesNote(result)),
       ],
     },
     ...(options.spec === undefined ? {} : { config: options.spec }),

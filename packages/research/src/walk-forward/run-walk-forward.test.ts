@@ -103,6 +103,7 @@ describe('runWalkForward', () => {
       const best = trained.reduce((a, b) => ((b.metrics?.sharpe ?? -Infinity) > (a.metrics?.sharpe ?? -Infinity) ? b : a));
       expect(step.chosen?.combination).toBe(best.index - step.index * plan.gridSize);
       expect(step.inSample).toEqual(best.metrics);
+      expect(step.ties).toBe(trained.filter((job) => job.metrics?.sharpe === best.metrics?.sharpe).length);
       expect(step.startEquity).toBe(previousEnd);
       expect(step.outOfSample?.startEquity).toBe(previousEnd);
       previousEnd = step.outOfSample?.endEquity ?? Number.NaN;
@@ -117,6 +118,16 @@ describe('runWalkForward', () => {
     for (let t = 1; t < time.length; t++) expect(time[t] ?? 0).toBeGreaterThan(time[t - 1] ?? 0);
     expect(result.metrics?.endEquity).toBe(equity.at(-1));
     expect(result.metrics?.startEquity).toBe(100000);
+  });
+
+  it('counts the train combinations tied on the best objective, the grid\'s first of them chosen', async () => {
+    // Every combination of a window runs on the same bars: "bars" ties them all.
+    const result = await runWalkForward(await planWalkForward({ ...spec('2009-12-31'), objective: 'bars' }), createInProcessExecutor());
+    expect(result.steps.length).toBeGreaterThan(1);
+    for (const step of result.steps) {
+      expect(step.ties).toBe(4);
+      expect(step.chosen?.combination).toBe(0);
+    }
   });
 
   // Regression: train windows started cold, so a combination with a long warm-up spent part of its

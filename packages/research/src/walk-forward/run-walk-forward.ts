@@ -47,6 +47,12 @@ export interface WalkForwardStep {
    * `--job-timeout`.
    */
   readonly trainFailures: TrainFailures;
+  /**
+   * How many of the train window's combinations share the chosen one's objective exactly (the
+   * chosen one included; 0 when none was chosen). Above 1 the choice among them fell to the lowest
+   * combination index, not to the objective.
+   */
+  readonly ties: number;
 }
 
 /** The combinations of one train window that did not finish, so that no choice was made among them. */
@@ -190,7 +196,8 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
       train.results,
     );
     const best = ranked[0]?.rank === 1 ? ranked[0] : null;
-    const base = { index: k, train: window.train, test: window.test, startEquity: capital, trainFailures: trainFailuresOf(ranked, k * plan.gridSize) };
+    const ties = best === null ? 0 : ranked.filter((row) => row.rank !== null && Object.is(row.objective, best.objective)).length;
+    const base = { index: k, train: window.train, test: window.test, startEquity: capital, trainFailures: trainFailuresOf(ranked, k * plan.gridSize), ties };
     if (best === null) {
       steps.push({ ...base, chosen: null, objective: null, inSample: null, outOfSample: null, efficiency: null, status: 'no-choice', error: noChoiceError(ranked, plan.objective.metric, k * plan.gridSize, window.train.bars, window.train.start === plan.timeline[0]) });
       // Nothing chosen, nothing traded: the capital stays in cash over the test window.
