@@ -167,3 +167,32 @@ export function fieldSchemaOf(config: unknown, path: string, strategies: Strateg
   const field = fields !== null && Object.hasOwn(fields, path) ? fields[path] : undefined;
   return isFieldSchema(field) ? { schema: field, what: `${path} (a field of the backtest config)` } : null;
 }
+
+/** A value a constraint can compare: a finite number, a string or a boolean. */
+function comparable(value: unknown): ParameterValue | undefined {
+  return (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'string' || typeof value === 'boolean' ? value : undefined;
+}
+
+/**
+ * The value `config` fixes at `path` (a number, string or boolean), for a constraint to compare
+ * with the varied ones, or undefined when it fixes none there: as given, or, for a strategy's
+ * parameter left to its default (`params.slow`, `strategies.trend.params.slow`), the default its
+ * schema gives with the entry's other parameters.
+ */
+export function fixedConfigValue(config: unknown, path: string, strategies: Strategies): ParameterValue | undefined {
+  const segments = path.split('.');
+  if (segments.some((segment) => segment === '' || INTERNAL_KEYS.has(segment))) return undefined;
+  if (hasConfigValue(config, path)) {
+    let value = config;
+    for (const segment of segments) value = step(value, segment);
+    return comparable(value);
+  }
+  const addressed = addressedParameter(config, path, strategies);
+  if (addressed === null) return undefined;
+  let owner = config;
+  for (const segment of segments.slice(0, -2)) owner = step(owner, segment);
+  const schema = strategies[addressed.strategy]?.schema;
+  if (!isRecord(owner) || !isFieldSchema(schema)) return undefined;
+  const parsed = (schema as { safeParse(value: unknown): { success: boolean; data?: unknown } }).safeParse(owner.params ?? {});
+  return parsed.success && isRecord(parsed.data) ? comparable(parsed.data[addressed.name]) : undefined;
+}

@@ -124,6 +124,29 @@ function names(node: Node): string[] {
   }
 }
 
+/** `node` with each name of `constants` replaced by its value. */
+function withConstants(node: Node, constants: ReadonlyMap<string, ParameterValue>): Node {
+  switch (node.kind) {
+    case 'name': {
+      const value = constants.get(node.name);
+      return value === undefined ? node : { kind: 'literal', value };
+    }
+    case 'literal':
+      return node;
+    case 'not':
+      return { kind: 'not', operand: withConstants(node.operand, constants) };
+    case 'binary':
+      return { ...node, left: withConstants(node.left, constants), right: withConstants(node.right, constants) };
+  }
+}
+
+/** How a value the base config fixes is named, for an unknown `name` (its last segment the field's). */
+function fixedPathHint(name: string): string {
+  const field = name.split('.').at(-1) ?? name;
+  const how = `a value the base config fixes is named by its config path (e.g. "params.${field}" in a backtest, "strategies.<id>.params.${field}" in a run)`;
+  return name.includes('.') ? `the base config gives no value at ${quoteValue(name)}: ${how}` : how;
+}
+
 function evaluate(node: Node, values: ReadonlyMap<string, ParameterValue>): ParameterValue {
   switch (node.kind) {
     case 'name':
@@ -156,11 +179,12 @@ function truthy(value: ParameterValue): boolean {
 }
 
 /**
- * Compiles constraint `text` over the parameter names `known` (each a name or a path). Throws a
- * `ConfigError` at `path` for a syntax error or an unknown name; the returned function throws a
+ * Compiles constraint `text` over the parameter names `known` (each a name or a path). A name not
+ * among them is looked up with `fixed` (a value the base config fixes, by its path) and stands for
+ * that value. Throws a `ConfigError` at `path` for a syntax error or a name neither knows; the returned function throws a
  * `ConfigError` at `path` when a combination makes it compare a string with `<` or yield a non-boolean.
  */
-export function compileConstraint(text: string, known: readonly string[], path: string): Constraint {
+export function compileConstraint(text: string, known: readonly string[], path: string, fixed?: (name: string) => ParameterValue | undefined): Constraint {
   // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
   checkArguments('compileConstraint', [
     stringIssue(text, 'text', 'a constraint expression (a string)'),
@@ -174,10 +198,20 @@ export function compileConstraint(text: string, known: readonly string[], path: 
     if (!(error instanceof ConstraintSyntaxError)) throw error;
     throw new ConfigError([{ path, message: `${error.message} in ${quoteValue(text)}` }]);
   }
-  const unknown = names(tree).filter((name) => !known.includes(name));
+  // A name the grid does not vary may be a value the base config fixes, named by its path.
+  const constants = new Map<string, ParameterValue>();
+  const unknown = names(tree).filter((name) => {
+    if (known.includes(name)) return false;
+    const value = fixed?.(name);
+    if (value === undefined) return true;
+    constants.set(name, value);
+    return false;
+  });
   if (unknown.length > 0) {
-    throw new ConfigError([{ path, message: `unknown parameter ${quoteValue(unknown[0] ?? '')} in ${quoteValue(text)}; the parameters are ${known.map((name) => quoteValue(name)).join(', ')}` }]);
+    const hint = fixed === undefined ? '' : `; ${fixedPathHint(unknown[0] ?? '')}`;
+    throw new ConfigError([{ path, message: `unknown parameter ${quoteValue(unknown[0] ?? '')} in ${quoteValue(text)}; the parameters are ${known.map((name) => quoteValue(name)).join(', ')}${hint}` }]);
   }
+  if (constants.size > 0) tree = withConstants(tree, constants);
   return (values) => {
     try {
       return truthy(evaluate(tree, values));

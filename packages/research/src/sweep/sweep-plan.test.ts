@@ -168,6 +168,29 @@ describe('planSweep', () => {
     expect(error.issues[1]?.message).toMatch(/^unknown parameter "lookback" in "fast < lookback"/);
   });
 
+  it('lets a constraint compare a varied value with one the base config fixes, named by its path', async () => {
+    // slow fixed at 50: fast 10 and 40 are below it, 60 is not (by hand).
+    const backtest = { data: { dataset: 'sp500' }, strategy: 'sma-crossover', params: { slow: 50 } };
+    const plan = await planSweep({ kind: 'backtest', config: backtest, parameters: [{ path: 'params.fast', values: [10, 40, 60] }], constraints: ['fast < params.slow'] });
+    expect(plan.jobs.map((job) => job.parameters)).toEqual([{ fast: 10 }, { fast: 40 }]);
+    expect(plan.skipped).toBe(1);
+    // Left to its default (sma-crossover's slow is 30): the default is compared.
+    const defaulted = await planSweep({ kind: 'backtest', config: { ...backtest, params: {} }, parameters: [{ path: 'params.fast', values: [10, 40] }], constraints: ['fast < params.slow'] });
+    expect(defaulted.jobs.map((job) => job.parameters)).toEqual([{ fast: 10 }]);
+    // A run config's entry by its id, and a field of the config (cash 100,000).
+    const run = await planSweep({
+      config: runConfig,
+      parameters: [{ path: 'strategies.trend.params.fast', values: [10, 45, 55] }],
+      constraints: ['fast < strategies.trend.params.slow', 'cash >= 100000'],
+    });
+    expect(run.jobs.map((job) => job.parameters)).toEqual([{ fast: 10 }, { fast: 45 }]);
+    // A bare name the grid does not vary, or a path the config does not give, is refused with how to name it.
+    expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest, parameters: [{ path: 'params.fast', values: [10] }], constraints: ['fast < slow', 'fast < params.lookback'] }))).toEqual([
+      'constraints.0: unknown parameter "slow" in "fast < slow"; the parameters are "fast", "params.fast"; a value the base config fixes is named by its config path (e.g. "params.slow" in a backtest, "strategies.<id>.params.slow" in a run)',
+      'constraints.1: unknown parameter "params.lookback" in "fast < params.lookback"; the parameters are "fast", "params.fast"; the base config gives no value at "params.lookback": a value the base config fixes is named by its config path (e.g. "params.lookback" in a backtest, "strategies.<id>.params.lookback" in a run)',
+    ]);
+  });
+
   it('refuses a base config whose symbols are not in its data, before any job runs', async () => {
     const issues = await issuesOf(
       planSweep({

@@ -18,7 +18,7 @@ import type { StrategyFileImporter } from '../job/strategy-files';
 import { readJsonFile } from '../json-file';
 import { compileConstraint } from './constraint';
 import type { Constraint } from './constraint';
-import { configPathProblem, fieldParameterClash, fieldSchemaOf, hasConfigValue, replacedParameterProblem, strategyParameterProblem, withConfigValues } from './config-path';
+import { configPathProblem, fieldParameterClash, fieldSchemaOf, fixedConfigValue, hasConfigValue, replacedParameterProblem, strategyParameterProblem, withConfigValues } from './config-path';
 import { resolveObjective } from './objective';
 import type { Objective } from './objective';
 import { listValues, rangeValues } from './parameter-values';
@@ -631,7 +631,7 @@ export async function planGrid(spec: GridSpec, options: PlanSweepOptions, extraI
   const constraintIssues: ConfigIssue[] = [];
   const constraints = spec.constraints.flatMap((text, k) => {
     try {
-      return [compileConstraint(text, known, `constraints.${String(k)}`)];
+      return [compileConstraint(text, known, `constraints.${String(k)}`, (name) => fixedConfigValue(base.config, name, withFiles))];
     } catch (error) {
       if (!ConfigError.isInstance(error)) throw error;
       constraintIssues.push(...error.issues);
