@@ -89,6 +89,7 @@ export class Account {
   private commissionPaid = 0;
   private slippagePaid = 0;
   private deposited = 0;
+  private depositedGross = 0;
   /** How many positions are short: see {@link Account.shortPositions}. */
   private shorts = 0;
   private readonly entryPrice: Float64Array;
@@ -163,6 +164,11 @@ export class Account {
     return this.crossed;
   }
 
+  /** Cash moved in and out with {@link Account.deposit}, both counted as positive: the scale of the capital that passed through. */
+  get grossDeposits(): number {
+    return this.depositedGross;
+  }
+
   /** Net cash moved in (+) or out (−) with {@link Account.deposit}. */
   get netDeposits(): number {
     return this.deposited;
@@ -209,6 +215,7 @@ export class Account {
   deposit(amount: number): void {
     this.cashBalance += amount;
     this.deposited += amount;
+    this.depositedGross += Math.abs(amount);
   }
 
   /** Sets or clears (NaN) the stop-loss and take-profit of the open position on symbol `k`. */

@@ -70,6 +70,34 @@ describe('the margin call', () => {
     expect(logger.records.filter((record) => record.fields.event === 'margin-call').map((record) => [record.level, record.fields.equity, record.fields.after])).toEqual([['warn', -500, -500]]);
   });
 
+  // By hand: 10 sold short at 100 with a stop at 110 (cash 2,000, equity 1,000). Bar 2 opens at
+  // 250, through the stop: bought back at 250, cash and equity 2,000 − 2,500 = −500 with no
+  // position left for a margin call to close. The account is in debt all the same: its strategy,
+  // which shorts whenever it is flat, is not asked again. Before, it shorted 10 more at bar 3's
+  // open of 100 on the borrowed cash and ended at 0 (500 + 1,000 − 10 × 50 − … ), as if the debt
+  // had been paid.
+  it.each([
+    ['one series (the fused loop), next-open fills', [A], 'next-open', 1],
+    ['one series (the fused loop), close fills', [A], 'close', 0],
+    ['two series (the step loop), next-open fills', [A, B], 'next-open', 1],
+    ['two series (the step loop), close fills', [A, B], 'close', 0],
+  ] as const)('%s: an account a gapped stop left in debt with nothing open trades no more', (_name, series, fill, entryBar) => {
+    const stopped: Strategy = { id: 'stopped-short', warmup: 0, shouldEnter: (context) => (context.symbol === 'A' ? { side: 'short', stopLoss: 110 } : null), shouldExit: () => false };
+    // A with bar 2 opening at 250, through the stop.
+    const gapped = seriesOf('A', rows.map(([date, ...prices], i) => (i === 2 ? [date, 250, 260, 240, 250] : [date, ...prices]) as [string, number, number, number, number]));
+    const logger = createMemoryLogger();
+    const result = runBacktest({ series: series.map((s) => (s === A ? gapped : s)), strategy: stopped, cash: 1000, fill, sizing, checkInvariants: true, logger });
+    expect(result.fills.map((f) => [f.time, f.side, f.quantity, f.price, f.reason])).toEqual([
+      [day(entryBar === 1 ? '2024-01-02' : '2024-01-01'), 'sell', 10, 100, 'entry'],
+      [day('2024-01-03'), 'buy', 10, 250, 'stop-loss'],
+    ]);
+    expect(Array.from(result.equity.equity)).toEqual([1000, 1000, -500, -500, -500]);
+    expect(result.finalEquity).toBe(-500);
+    expect(logger.records.filter((record) => record.fields.event === 'margin-call').map((record) => [record.level, record.fields.time, record.fields.equity, record.fields.why])).toEqual([
+      ['warn', '2024-01-03T00:00:00.000Z', -500, 'in-debt'],
+    ]);
+  });
+
   it('a position of a symbol without a bar at the call is closed at its next bar', () => {
     // A and B shorted 5 each at 100 (cash 2,000). B has no bar on 2024-01-03, where A closes at
     // 400: equity 2,000 − 5 × 400 − 5 × 100 (B's last close) = −500. A is bought back at 400

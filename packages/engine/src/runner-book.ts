@@ -354,6 +354,16 @@ export abstract class RunnerBook {
     this.liquidate();
   }
 
+  /** The margin call of an account in debt when the strategy is to be asked (see {@link RunnerBook.askable}). */
+  private callDebt(equity: number): void {
+    this.liquidate();
+    if (this.logger === noopLogger) return;
+    this.logger.warn(
+      { event: 'margin-call', time: isoTime(this.currentTime), equity, after: this.markedEquity, why: 'in-debt' },
+      `margin call: equity ${String(equity)} at this close is below zero with no position left to close (an exit filled beyond what the account held, e.g. a stop gapped through); the strategy is not asked until the equity is above zero again`,
+    );
+  }
+
   /** The margin call's closes: see {@link RunnerBook.checkMargin}. */
   private liquidate(): void {
     const { account, index, series, pendingKind } = this;
@@ -377,7 +387,15 @@ export abstract class RunnerBook {
    * stands (see {@link RunnerBook.checkMargin}), which the first equity above zero lifts.
    */
   protected askable(equity: number): boolean {
-    if (!this.marginCalled) return true;
+    if (!this.marginCalled) {
+      // Below zero with nothing to close: an exit filled beyond what the account held (a stop
+      // gapped through, a short's cover) left it in debt. A broker calls that margin too, and the
+      // strategy must not trade on borrowed cash: held as after a margin call. Rounding (an account
+      // emptied by an orchestrator at −1e-12) is not debt.
+      if (!(equity < 0) || !(equity < -MARGIN_DUST * Math.max(1, this.account.initialCash + this.account.grossDeposits))) return true;
+      this.callDebt(equity);
+      return false;
+    }
     if (!(equity > 0)) return false;
     this.marginCalled = false;
     return true;
