@@ -96,6 +96,45 @@ describe('an orchestrator run: its JSON file into every report format through th
     ]);
   });
 
+  it('a file whose derived figures were edited — metrics, drawdowns, calendar returns, weights, correlations, attribution — is a ConfigError naming the field', async () => {
+    const { readFile } = await import('node:fs/promises');
+    interface Json {
+      portfolio: { metrics: { metrics: Record<string, number>; drawdowns: { depth: number }[]; monthlyReturns: { label: string; return: number }[] } };
+      sleeves: { id: string; equity: { time: string; weight: number }[] }[];
+      correlation: { matrix: number[][] };
+      attribution: { monthly: { label: string; bySleeve: Record<string, number> }[]; total: { bySleeve: Record<string, number> } };
+    }
+    const json = JSON.parse(await readFile(file, 'utf8')) as Json;
+    const advice = 'the file was edited or is corrupt; write it again with `ensemble run --json`';
+    const refused = (edit: (copy: Json) => void): { path: string; message: string }[] => {
+      const copy = structuredClone(json);
+      edit(copy);
+      return problems(() => parseResultJson(copy, 'run.json')).issues.map(({ path, message }) => ({ path, message }));
+    };
+    const metrics = json.portfolio.metrics;
+    expect(refused((copy) => { copy.portfolio.metrics.metrics.totalReturn = 5; })).toEqual([
+      { path: 'portfolio.metrics.metrics.totalReturn', message: `is 5, but the equity curve, trades and fills give ${String(metrics.metrics.totalReturn)}: ${advice}` },
+    ]);
+    expect(refused((copy) => { (copy.portfolio.metrics.drawdowns[0] ?? { depth: 0 }).depth = -0.9; })).toEqual([
+      { path: 'portfolio.metrics.drawdowns.0.depth', message: `is -0.9, but the equity curve gives ${String(metrics.drawdowns[0]?.depth)}: ${advice}` },
+    ]);
+    const month = metrics.monthlyReturns[5];
+    expect(refused((copy) => { (copy.portfolio.metrics.monthlyReturns[5] ?? { return: 0 }).return = 0.5; })).toEqual([
+      { path: 'portfolio.metrics.monthlyReturns.5.return', message: `is 0.5 (${String(month?.label)}), but the equity curve gives ${String(month?.return)}: ${advice}` },
+    ]);
+    const last = json.sleeves[0]?.equity.at(-1);
+    expect(refused((copy) => { (copy.sleeves[0]?.equity.at(-1) ?? { weight: 0 }).weight = 0.99; })).toEqual([
+      { path: 'sleeves.0.weight', message: `is 0.99 at ${new Date(last?.time ?? '').toISOString()}, but the sleeve's equity over the portfolio's is ${String(last?.weight)}: ${advice}` },
+    ]);
+    const [first, second] = json.sleeves.map((sleeve) => sleeve.id);
+    expect(refused((copy) => { (copy.correlation.matrix[0] ?? [])[1] = 0.99; })).toEqual([
+      { path: 'correlation.matrix.1.0', message: `is ${String(json.correlation.matrix[1]?.[0])}, but correlation.matrix.0.1 is 0.99 (${String(second)} and ${String(first)}): a correlation matrix is symmetric: ${advice}` },
+    ]);
+    // The contributions of a period (and in all) add up to the portfolio's return in sleeves mode.
+    expect(refused((copy) => { const period = copy.attribution.monthly[12]; if (period !== undefined) period.bySleeve[String(first)] = 0.5; })[0]?.path).toBe('attribution.monthly.12.bySleeve');
+    expect(refused((copy) => { copy.attribution.total.bySleeve[String(first)] = 0.5; })[0]?.path).toBe('attribution.total.bySleeve');
+  });
+
   it('a file written before sleeves had their net transfers reads without them, and without the "Net transfers" row', async () => {
     const { readFile } = await import('node:fs/promises');
     const json = JSON.parse(await readFile(file, 'utf8')) as { sleeves: Record<string, unknown>[] };
@@ -275,6 +314,21 @@ describe("a saved result's trades, fills and cash: what the run could not have w
     const error = problems(() => parseResultJson(edited(json, (copy) => { (copy.fills[3] as { quantity: number }).quantity = -5; }), 'bt.json'));
     expect(error.message.split('\n')[0]).toBe('Invalid result in bt.json (write it again with `ensemble backtest --json`):');
     expect(error.issues).toEqual([{ path: 'fills.3.quantity', message: 'is -5; a quantity must be a positive number' }]);
+  });
+
+  it('refuses an edited figure the curve, trades and fills contradict (a total return, a win rate)', async () => {
+    const json = await savedBacktest();
+    const { totalReturn, winRate } = json.metrics.metrics;
+    const error = problems(() => parseResultJson(edited(json, (copy) => { (copy.metrics.metrics as { totalReturn: number | null }).totalReturn = 5; }), 'bt.json'));
+    expect(error.issues.map(({ path, message }) => ({ path, message }))).toEqual([
+      { path: 'portfolio.metrics.metrics.totalReturn', message: `is 5, but the equity curve, trades and fills give ${String(totalReturn)}: the file was edited or is corrupt; write it again with \`ensemble backtest --json\`` },
+    ]);
+    // A trade's P&L turned around: the trade statistics no longer follow from the trades.
+    const first = json.trades[0] as { pnl: number };
+    expect(first.pnl).not.toBe(0);
+    expect(winRate).not.toBeNull();
+    const moved = problems(() => parseResultJson(edited(json, (copy) => { (copy.trades[0] as { pnl: number }).pnl = -first.pnl; }), 'bt.json'));
+    expect(moved.issues.map((issue) => issue.path)).toContain('portfolio.metrics.metrics.winRate');
   });
 
   it('names a non-positive price or quantity, a negative commission, a symbol the run lacks, a time outside the run and an exit before its entry', async () => {

@@ -7,6 +7,7 @@ import { orchestratorReportInput } from './from-orchestrator';
 import type { OrchestratorReportSource } from './from-orchestrator';
 import { inputParts, parseReportInput } from './report-input';
 import type { NumberColumn, ReportInput } from './report-input';
+import { derivedFigureIssues } from './derived-checks';
 import { cashIssues, recordIssues } from './result-checks';
 import type { SavedRecords } from './result-checks';
 import { isoTime, jsonParts, mapFill, mapRecords, mapTrade, reportInputFromResultJson } from './result-json';
@@ -361,19 +362,31 @@ const REMAKE: Readonly<Record<ResultJsonKind, string>> = {
   engine: "the engine's `serializeBacktestResult`",
 };
 
+/**
+ * `input` once its derived figures agree with its curves ({@link derivedFigureIssues}); a
+ * `ConfigError` naming each that does not otherwise.
+ */
+function derivedChecked(input: ReportInput, kind: ResultJsonKind, source: string): ReportInput {
+  const issues = derivedFigureIssues(input, REMAKE[kind], kind === 'report' ? 'attribution.periods' : 'attribution.monthly');
+  if (issues.length > 0) throw new ConfigError(issues, { source });
+  return input;
+}
+
 function resultInput(data: unknown, kind: ResultJsonKind | null, source: string, options: ReadResultOptions): ReportInput {
   if (kind !== null && isRecord(data)) checkVersion(data, kind, source);
   switch (kind) {
     case 'report': {
-      const input = reportInputFromResultJson(data, source);
+      const input = derivedChecked(reportInputFromResultJson(data, source), kind, source);
       return options.title === undefined && options.subtitle === undefined && options.generatedAt === undefined
         ? input
         : parseReportInput({ ...input, ...dropUndefined(options) }, source);
     }
     case 'orchestrator':
-      return parseReportInput(orchestratorInput(data, source, options), source);
+      return derivedChecked(parseReportInput(orchestratorInput(data, source, options), source), kind, source);
     case 'backtest':
+      return derivedChecked(parseReportInput(backtestInput(data, kind, source, options), source), kind, source);
     case 'engine':
+      // Its metrics are computed here, from its curve.
       return parseReportInput(backtestInput(data, kind, source, options), source);
     case null: {
       const found = isRecord(data) && typeof data.kind === 'string' ? `"kind" is ${quoteValue(data.kind)}` : isRecord(data) ? 'an object of another shape' : `a JSON ${Array.isArray(data) ? 'array' : data === null ? 'null' : typeof data}`;
