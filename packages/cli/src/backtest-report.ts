@@ -2,7 +2,7 @@ import type { DatasetInfo, MarketData } from '@ensemble/data';
 import { backtestResultJsonRows, isoTimeFormatter, jsonArrays, jsonRows, serializeBacktestResult } from '@ensemble/engine';
 import type { BacktestResult, BacktestResultJson, JsonListMaker, OpenPosition, ResolvedBacktestOptions, WeightsOverEquity, WithJsonRows } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
-import { describePeriodsPerYearBasis, inferPeriodsPerYear, intradayCalendar, periodsPerYearBasis, tradesEveryDay } from '@ensemble/performance';
+import { describePeriodsPerYearBasis, inferPeriodsPerYear, intradayCalendar, medianSpacingMs, periodsPerYearBasis, tradesEveryDay } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue, formatPrice } from '@ensemble/protocol';
 import type { BarSeries, RebalanceRule, Trade } from '@ensemble/protocol';
 import { backtestReportInput } from '@ensemble/report';
@@ -247,7 +247,31 @@ export function periodsPerYearText(time: ArrayLike<number>, periodsPerYear: numb
   const basis = periodsPerYearBasis(time, given);
   const calendar = basis === 'spacing' ? intradayCalendar(time) : null;
   const detail = calendar === null ? '' : `: ${String(calendar.hoursPerDay)} hours a day, ${String(calendar.daysPerYear)} days a year`;
-  return `${figure} periods/year (${describePeriodsPerYearBasis(basis)}${detail}${given ? givenAgainstSpacing(time, periodsPerYear) : ''})`;
+  const against = given ? givenAgainstSpacing(time, periodsPerYear) : calendar === null && basis === 'spacing' ? inferredAgainstSpacing(time, periodsPerYear) : '';
+  return `${figure} periods/year (${describePeriodsPerYearBasis(basis)}${detail}${against})`;
+}
+
+/** An inferred bucket this far from the rate of the bars' spacing (either way) is said to be: weekly, monthly, quarterly and yearly bars sit within 3 % of theirs. */
+const INFERRED_FACTOR = 1.25;
+
+/**
+ * After periods per year inferred from bars a day or more apart — the spacing's bucket: 252, 52,
+ * 12, 4 or 1 — that differ by {@link INFERRED_FACTOR} or more from how many bars of that spacing come
+ * a year (bars 14 days apart read as weekly, 52, where 26 come a year; 182 days apart as
+ * quarterly), that figure: every annualised figure scales with it. Bars a day apart (the median
+ * of trading days and of 24/7 markets alike) are left to the weekend note. Empty otherwise.
+ */
+function inferredAgainstSpacing(time: ArrayLike<number>, periodsPerYear: number): string {
+  const spacing = medianSpacingMs(time);
+  if (spacing === null) return '';
+  const days = spacing / 86_400_000;
+  if (!(days >= 1.5)) return '';
+  const natural = 365.25 / days;
+  const ratio = periodsPerYear / natural;
+  if (ratio < INFERRED_FACTOR && ratio > 1 / INFERRED_FACTOR) return '';
+  const whole = Math.round(natural);
+  const figure = natural >= 10 || Math.abs(natural - whole) < 0.05 ? formatNumber(whole, 0) : formatNumber(natural, 1);
+  return `; but bars ${formatNumber(days, Number.isInteger(days) ? 0 : 1)} days apart come about ${figure} times a year, and every annualised figure depends on it: give --periods-per-year ${figure} if that is their frequency`;
 }
 
 /** A given figure this far from the bars' own (either way) is said to be. */
@@ -261,7 +285,9 @@ const GIVEN_FACTOR = 1.5;
  */
 function givenAgainstSpacing(time: ArrayLike<number>, periodsPerYear: number): string {
   if (periodsPerYearBasis(time, false) !== 'spacing') return '';
-  const inferred = inferPeriodsPerYear(time);
+  // Bars days apart come 365.25 / days times a year (the inference's bucket rounds them).
+  const days = (medianSpacingMs(time) ?? 0) / 86_400_000;
+  const inferred = days >= 1.5 ? Math.round(365.25 / days) : inferPeriodsPerYear(time);
   const ratio = periodsPerYear / inferred;
   if (ratio <= GIVEN_FACTOR && ratio >= 1 / GIVEN_FACTOR) return '';
   return `; the bar spacing gives ${formatNumber(inferred, Number.isInteger(inferred) ? 0 : 1)}, and every annualised figure scales with it`;
