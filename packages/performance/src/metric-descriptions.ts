@@ -40,7 +40,7 @@ export const METRIC_DESCRIPTIONS: readonly MetricDescription[] = [
   { name: 'exposure', label: 'Exposure', unit: 'percent', group: 'exposure', description: 'Mean gross exposure / equity over bars.' },
   { name: 'timeInMarket', label: 'Time in market', unit: 'percent', group: 'exposure', description: 'Share of bars with an open position.' },
   { name: 'turnover', label: 'Turnover', unit: 'ratio', group: 'exposure', description: 'Σ |fill value| / mean equity over the whole period.' },
-  { name: 'annualTurnover', label: 'Turnover (ann.)', unit: 'ratio', group: 'exposure', description: 'Turnover · P / n: traded value per year in mean equities.' },
+  { name: 'annualTurnover', label: 'Turnover (ann.)', unit: 'ratio', group: 'exposure', description: 'Turnover · P / (bars − 1): traded value per year in mean equities, over the spacings of the curve.' },
   { name: 'totalCommission', label: 'Commission', unit: 'currency', group: 'exposure', description: 'Σ commission over fills.' },
   { name: 'totalSlippage', label: 'Slippage', unit: 'currency', group: 'exposure', description: 'Σ slippage cost over fills.' },
   { name: 'totalCosts', label: 'Total costs', unit: 'currency', group: 'exposure', description: 'Commission plus slippage.' },

@@ -195,7 +195,7 @@ function attributionIssues(input: ReportInput, path: string, advice: string): Co
  * matrix and the attribution (kept at `attributionPath`). `remake` names what writes the file again.
  */
 export function derivedFigureIssues(input: ReportInput, remake: string, attributionPath: string): ConfigIssue[] {
-  const advice = `the file was edited or is corrupt; write it again with ${remake}`;
+  const advice = `the file was edited, is corrupt or was written by a release that computed it otherwise; write it again with ${remake}`;
   const metrics = metricsIssues(input, advice);
   // The attribution is checked against the calendar returns once those are sound.
   return [...metrics, ...weightIssues(input, advice), ...correlationIssues(input, advice), ...(metrics.length === 0 ? attributionIssues(input, attributionPath, advice) : [])];

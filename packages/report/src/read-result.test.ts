@@ -105,7 +105,7 @@ describe('an orchestrator run: its JSON file into every report format through th
       attribution: { monthly: { label: string; bySleeve: Record<string, number> }[]; total: { bySleeve: Record<string, number> } };
     }
     const json = JSON.parse(await readFile(file, 'utf8')) as Json;
-    const advice = 'the file was edited or is corrupt; write it again with `ensemble run --json`';
+    const advice = 'the file was edited, is corrupt or was written by a release that computed it otherwise; write it again with `ensemble run --json`';
     const refused = (edit: (copy: Json) => void): { path: string; message: string }[] => {
       const copy = structuredClone(json);
       edit(copy);
@@ -321,7 +321,7 @@ describe("a saved result's trades, fills and cash: what the run could not have w
     const { totalReturn, winRate } = json.metrics.metrics;
     const error = problems(() => parseResultJson(edited(json, (copy) => { (copy.metrics.metrics as { totalReturn: number | null }).totalReturn = 5; }), 'bt.json'));
     expect(error.issues.map(({ path, message }) => ({ path, message }))).toEqual([
-      { path: 'portfolio.metrics.metrics.totalReturn', message: `is 5, but the equity curve, trades and fills give ${String(totalReturn)}: the file was edited or is corrupt; write it again with \`ensemble backtest --json\`` },
+      { path: 'portfolio.metrics.metrics.totalReturn', message: `is 5, but the equity curve, trades and fills give ${String(totalReturn)}: the file was edited, is corrupt or was written by a release that computed it otherwise; write it again with \`ensemble backtest --json\`` },
     ]);
     // A trade's P&L turned around: the trade statistics no longer follow from the trades.
     const first = json.trades[0] as { pnl: number };
