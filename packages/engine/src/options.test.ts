@@ -100,7 +100,14 @@ describe('BacktestOptionsSchema', () => {
     const constructed = catchError(() => new BacktestEngine({ sizing: { kind: 'fixed-quantity', quantity: 0.5 } })) as ConfigError;
     expect(constructed.issues).toEqual([{ path: 'sizing.quantity', message }]);
     expect(parseBacktestConfig({ sizing: { kind: 'fixed-quantity', quantity: 0.5 }, fractional: true }).sizing).toEqual({ kind: 'fixed-quantity', quantity: 0.5 });
-    expect(parseBacktestConfig({ sizing: { kind: 'fixed-quantity', quantity: 1.5 } }).sizing).toEqual({ kind: 'fixed-quantity', quantity: 1.5 });
+    expect(parseBacktestConfig({ sizing: { kind: 'fixed-quantity', quantity: 2 } }).sizing).toEqual({ kind: 'fixed-quantity', quantity: 2 });
+  });
+
+  // Regression: 2.5 units a trade traded 2 in whole units, while the summary said 2.5.
+  it('refuses a fixed quantity with a fraction unless fractional: whole units would trade less than it says', () => {
+    const parsed = catchError(() => parseBacktestConfig({ sizing: { kind: 'fixed-quantity', quantity: 2.5 } }, 'cfg.json')) as ConfigError;
+    expect(parsed.issues).toEqual([{ path: 'sizing.quantity', message: '2.5 units is not a whole number: whole units would trade 2 of them; give a whole number of units, or allow fractional units' }]);
+    expect(parseBacktestConfig({ sizing: { kind: 'fixed-quantity', quantity: 2.5 }, fractional: true }).sizing).toEqual({ kind: 'fixed-quantity', quantity: 2.5 });
   });
 
   it('rejects an unknown model kind', () => {

@@ -160,15 +160,17 @@ export function parseBacktestConfig(input: unknown, source?: string): ResolvedBa
 }
 
 /**
- * Why `sizing` cannot open a position in whole units (`fractional` not true), or null: a
- * `fixed-quantity` below one unit rounds down to 0, so every entry would be rejected. Takes raw
- * input too (run configs check their fields before parsing); anything else is null.
+ * Why `sizing` cannot be traded as given in whole units (`fractional` not true), or null: a
+ * `fixed-quantity` below one unit rounds down to 0, so every entry would be rejected, and one
+ * with a fraction (2.5) would trade the whole units below it (2) while the config says otherwise.
+ * Takes raw input too (run configs check their fields before parsing); anything else is null.
  */
 export function wholeUnitSizingProblem(sizing: unknown, fractional: unknown): string | null {
   if (fractional === true || typeof sizing !== 'object' || sizing === null) return null;
   const { kind, quantity } = sizing as { readonly kind?: unknown; readonly quantity?: unknown };
-  if (kind !== 'fixed-quantity' || typeof quantity !== 'number' || !(quantity > 0 && quantity < 1)) return null;
-  return `${String(quantity)} units round down to 0 whole units, so every entry would be rejected; give at least 1 unit, or allow fractional units`;
+  if (kind !== 'fixed-quantity' || typeof quantity !== 'number' || !(quantity > 0) || Number.isInteger(quantity) || !Number.isFinite(quantity)) return null;
+  if (quantity < 1) return `${String(quantity)} units round down to 0 whole units, so every entry would be rejected; give at least 1 unit, or allow fractional units`;
+  return `${String(quantity)} units is not a whole number: whole units would trade ${String(Math.floor(quantity))} of them; give a whole number of units, or allow fractional units`;
 }
 
 /** Parsed options in a fixed key order (stable JSON), `rebalance` null when not given. */
