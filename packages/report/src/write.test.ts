@@ -46,6 +46,16 @@ describe('writeFileAtomic', () => {
     expect(await readdir(directory)).toEqual([]);
   });
 
+  // Regression: /proc/x.md was said to be in a directory that does not exist, to be given createDirectories.
+  it.runIf(process.platform === 'linux')('says a directory that is there takes no new file (/proc), rather than that it is missing', async () => {
+    const error = await writeFileAtomic('/proc/ensemble-report.md', 'x').then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(EnsembleError.isInstance(error) && error.message).toBe('Could not write /proc/ensemble-report.md: /proc takes no new files there (a system directory?): write elsewhere.');
+    await expect(writeFileAtomic(join(directory, 'missing', 'x.md'), 'x')).rejects.toThrow(`the directory ${join(directory, 'missing')} does not exist: create it first`);
+  });
+
   it('removes its temporary file when the rename fails', async () => {
     // A directory stands where the file should go: the temporary file is written, the rename fails.
     const path = join(directory, 'report.md');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -102,7 +103,11 @@ const NO_REGISTRY: TemporaryFileRegistry = { track: () => undefined, release: ()
 
 function describe(error: unknown, directory: string): string {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT') return `the directory ${directory} does not exist (create it first, or pass createDirectories: true)`;
+  if (code === 'ENOENT') {
+    // A directory that is there but takes no new file (a virtual file system such as /proc).
+    if (existsSync(directory)) return `${directory} takes no new files there (a system directory?): write elsewhere`;
+    return `the directory ${directory} does not exist: create it first (the library's writers create it with createDirectories: true)`;
+  }
   if (code === 'EACCES' || code === 'EPERM') return `permission denied in ${directory}`;
   if (code === 'EISDIR') return 'a directory is in the way';
   return error instanceof Error ? error.message : String(error);
