@@ -113,22 +113,28 @@ function weightIssues(input: ReportInput, advice: string): ConfigIssue[] {
   const steps = portfolio.length;
   const sleeves = input.sleeves;
   if (sleeves.length === 0 || sleeves.some((sleeve) => sleeve.equity.equity.length !== steps || sleeve.weight.length !== steps)) return [];
+  // The sleeves' sum at every step, once (in sleeve order, as the run adds them).
+  const sums = new Float64Array(steps);
+  for (const sleeve of sleeves) for (let t = 0; t < steps; t++) sums[t] = (sums[t] ?? 0) + (sleeve.equity.equity[t] ?? Number.NaN);
   const issues: ConfigIssue[] = [];
   for (const [i, sleeve] of sleeves.entries()) {
     for (let t = 0; t < steps; t++) {
-      let sum = 0;
-      for (const other of sleeves) sum += other.equity.equity[t] ?? Number.NaN;
+      const sum = sums[t] ?? Number.NaN;
       const value = sleeve.equity.equity[t] ?? Number.NaN;
       const total = portfolio[t] ?? Number.NaN;
       const given = sleeve.weight[t];
-      const fits = (whole: number): boolean => (whole > 0 ? given !== null && given !== undefined && !differs(given, value / whole) : given === null || given === undefined);
-      if (fits(total) || fits(sum)) continue;
+      if (weightFits(given, value, total) || weightFits(given, value, sum)) continue;
       const expected = total > 0 ? String(value / total) : 'null (the portfolio is worth nothing)';
       issues.push({ path: `sleeves.${String(i)}.weight`, message: `is ${shown(given)} at ${new Date(input.portfolio.equity.time[t] ?? Number.NaN).toISOString()}, but the sleeve's equity over the portfolio's is ${expected}: ${advice}` });
       break;
     }
   }
   return issues;
+}
+
+/** Whether `given` is `value`'s share of `whole`, or null where the whole is zero or below. */
+function weightFits(given: number | null | undefined, value: number, whole: number): boolean {
+  return whole > 0 ? given !== null && given !== undefined && !differs(given, value / whole) : given === null || given === undefined;
 }
 
 /** The correlation matrix: symmetric, with 1 on the diagonal where a sleeve has a value. */
