@@ -56,6 +56,24 @@ describe('a portfolio whose equity reaches zero or below', () => {
     expect(logger.records.filter((record) => record.fields.event === 'margin-call').map((record) => [record.fields.strategy, record.fields.equity])).toEqual([['short', -2000]]);
   });
 
+  // By hand, shared mode, fills at the close, policy net: the short's shadow (1,000) sells 100 at
+  // 10; the vote (−1 and a flat idle, equal weights) targets −½ of the 2,000 account: 100 sold
+  // short at 10, cash 3,000. At 25 the shadow is worth 2,000 − 2,500 = −500 and is margin-called;
+  // the shared account, worth 3,000 − 2,500 = 500, lives on. The strategy alone holds nothing
+  // now, so its wish is withdrawn and the shared account buys its 100 back at that close: cash
+  // and equity 500 to the end. Before, the short's wish stood and the shared account stayed short
+  // (1,000 and 2,000 as the price fell to 20 and 10) on a position no strategy held.
+  it('withdraws the vote of a shadow margin-called in shared mode: the shared account closes what it held for it', () => {
+    const result = runOrchestrator({ ...squeeze, mode: 'shared' }, [flat('S', [10, 10, 25, 20, 10])], { registry: testRegistry });
+    const time = squeezed.time;
+    expect(result.portfolio.fills.map((fill) => [fill.time, fill.side, fill.quantity, fill.price])).toEqual([
+      [time[0], 'sell', 100, 10],
+      [time[2], 'buy', 100, 25],
+    ]);
+    expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, 500, 500, 500]);
+    expect(result.halted).toBeNull();
+  });
+
   it('has no sleeve weights while it is worth zero or less: NaN in the column, null in the JSON', () => {
     const result = runOrchestrator(squeeze, [squeezed], { registry: testRegistry });
     expect(Array.from(result.portfolio.equity.equity)).toEqual([2000, 2000, -1000, -1000, -1000]);

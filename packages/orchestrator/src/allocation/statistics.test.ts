@@ -129,6 +129,8 @@ describe('diversificationRatio', () => {
     expect(diversificationRatio([1, 0], [0.2, null], [[0.04, null], [null, null]])).toBeCloseTo(1, 14);
     expect(diversificationRatio([0.5, 0.5], [0.2, null], [[0.04, 0], [0, 0.01]])).toBeNull();
     expect(diversificationRatio([0, 0], [0.2, 0.1], [[0.04, 0], [0, 0.01]])).toBeNull();
+    // A sleeve in debt has a negative share of the whole: −4/3 and 7/3 read as a ratio of −0.094.
+    expect(diversificationRatio([-4 / 3, 7 / 3], [0.2, 0.1], [[0.04, 0], [0, 0.01]])).toBeNull();
     expect(() => diversificationRatio([1, 0], [0.2], [[0.04]])).toThrow(/weights have 2 entries/);
   });
 

@@ -129,8 +129,8 @@ export function correlationMatrix(input: ReturnHistoryInput, options?: Statistic
  * Diversification ratio `Σ wᵢσᵢ / √(wᵀΣw)` (Choueifaty): 1 for a single sleeve or perfectly
  * correlated ones, above 1 when sleeves diversify each other. `volatilities` and `covariance` must
  * be in the same units (e.g. both per bar). Sleeves with weight 0 are ignored, so their entries
- * may be `null`; returns `null` when a needed entry is missing or not finite, or the portfolio
- * variance is not positive.
+ * may be `null`; returns `null` when a needed entry is missing or not finite, a weight is below 0
+ * (a sleeve in debt), or the portfolio variance is not positive.
  */
 export function diversificationRatio(
   weights: ArrayLike<number>,
@@ -153,7 +153,8 @@ export function diversificationRatio(
   let variance = 0;
   for (let i = 0; i < n; i++) {
     const wi = weights[i] ?? Number.NaN;
-    if (!Number.isFinite(wi)) return null;
+    // A negative share is a sleeve in debt, not an allocation: the ratio has no meaning then (it read −1).
+    if (!Number.isFinite(wi) || wi < 0) return null;
     if (wi === 0) continue;
     const sigma = volatilities[i] ?? null;
     if (sigma === null || !Number.isFinite(sigma)) return null;

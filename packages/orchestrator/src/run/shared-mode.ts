@@ -44,6 +44,7 @@ export class SharedVoting {
   /** Merges the wishes that changed at step `t` and places the shared account's orders. */
   resolve(t: number): void {
     const { shared, sleeves, symbols, policy, fractional } = this.options;
+    this.withdrawCalledWishes();
     const symbolCount = symbols.length;
     let equity = Number.NaN;
     for (let g = 0; g < symbolCount; g++) {
@@ -150,6 +151,21 @@ export class SharedVoting {
       }
     }
     if (withdrawn) this.resolve(t);
+  }
+
+  /**
+   * A shadow margin-called — its positions closed, or left in debt with nothing open — holds
+   * nothing, and its strategy is not asked until it is worth more than zero again: the strategy
+   * alone would hold nothing, so its standing wishes are withdrawn (voted again as flat). Without
+   * this its last wish stood, and the shared account kept a short its strategy's shadow had been
+   * closed out of, to the end of the run.
+   */
+  private withdrawCalledWishes(): void {
+    for (const sleeve of this.options.sleeves) {
+      if (!sleeve.runner.underMarginCall) continue;
+      const direction = sleeve.probe.direction;
+      for (let k = 0; k < direction.length; k++) if (direction[k] !== 0) sleeve.probe.want(k, 0, 0);
+    }
   }
 
   /** After the target weights changed: under policy `net` (weights weigh the votes) every standing wish is re-weighed at the next step. */
