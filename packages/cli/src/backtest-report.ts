@@ -209,7 +209,8 @@ export const BENCHMARK_WITHOUT_FIGURES = 'no figures, as it has fewer than 2 dat
  */
 export function periodsPerYearNote(time: ArrayLike<number>, periodsPerYear: number, advice: 'flag' | 'config'): string | null {
   const give = (figure: number) => (advice === 'flag' ? `--periods-per-year ${String(figure)}` : `"periodsPerYear": ${String(figure)} in the config`);
-  if (periodsPerYear === 252 && tradesEveryDay(time)) {
+  // Bars days apart are said on the period line, with their own rate (`inferredAgainstSpacing`).
+  if (periodsPerYear === 252 && tradesEveryDay(time) && !((medianSpacingMs(time) ?? 0) >= 1.5 * 86_400_000)) {
     return `the bars fall on Saturdays and Sundays too (data that trades every day): periods/year assumes exchange trading days (252 a year, 6.5-hour sessions), which shrinks the annualised return (CAGR) towards 0 and understates annualised volatility and Sharpe; give ${give(365)}`;
   }
   const calendar = intradayCalendar(time);

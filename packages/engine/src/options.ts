@@ -88,7 +88,7 @@ export const SizingRuleSchema = z
       kind: z.literal('fixed-quantity').describe('A fixed number of units'),
       quantity: positive
         .max(MAX_QUANTITY, quantityLimit)
-        .describe('Units per entry (rounded down to whole units unless fractional; at most 2^53 − 1)'),
+        .describe('Units per entry (a whole number unless fractional; at most 2^53 − 1)'),
     }),
     z.strictObject({
       kind: z.literal('fixed-cash').describe('A fixed amount of currency, commission included'),

@@ -33,19 +33,19 @@ function shown(value: number | null | undefined): string {
  * result used). Metrics the curve cannot give — the benchmark's, and any the recomputation leaves
  * without a value (exposure without the gross exposure column) — are left as saved.
  */
-function metricsIssues(input: ReportInput, advice: string): ConfigIssue[] {
+function metricsIssues(input: ReportInput, at: string, advice: string): ConfigIssue[] {
   const { equity, metrics: saved } = input.portfolio;
   if (equity.time.length === 0) return [];
   // With close fills the returns run from the cash before the first bar (the start equity given),
   // otherwise from the first point; the file does not say which, so the closer of the two counts.
   const start = saved.metrics.startEquity;
-  const plain = derivedIssues(input, undefined, advice);
+  const plain = derivedIssues(input, undefined, at, advice);
   if (plain.length === 0 || typeof start !== 'number') return plain;
-  const fromStart = derivedIssues(input, start, advice);
+  const fromStart = derivedIssues(input, start, at, advice);
   return fromStart.length < plain.length ? fromStart : plain;
 }
 
-function derivedIssues(input: ReportInput, startEquity: number | undefined, advice: string): ConfigIssue[] {
+function derivedIssues(input: ReportInput, startEquity: number | undefined, at: string, advice: string): ConfigIssue[] {
   const { equity, metrics: saved, trades, fills } = input.portfolio;
   const grossExposure = (equity as { readonly grossExposure?: ArrayLike<number> }).grossExposure;
   let derived: PerformanceResult;
@@ -63,23 +63,26 @@ function derivedIssues(input: ReportInput, startEquity: number | undefined, advi
   for (const [name, value] of Object.entries(derived.metrics as unknown as Readonly<Record<string, number | null>>)) {
     if (BENCHMARK_METRICS.has(name) || value === null || !Number.isFinite(value)) continue;
     const given = savedMetrics[name];
-    if (differs(given, value)) issues.push({ path: `portfolio.metrics.metrics.${name}`, message: `is ${shown(given)}, but the equity curve, trades and fills give ${String(value)}: ${advice}` });
+    if (differs(given, value)) issues.push({ path: `${at}.metrics.${name}`, message: `is ${shown(given)}, but the equity curve, trades and fills give ${String(value)}: ${advice}` });
   }
-  issues.push(...episodeIssues(saved.drawdowns, derived.drawdowns, advice));
-  issues.push(...periodIssues('monthlyReturns', saved.monthlyReturns, derived.monthlyReturns, advice));
-  issues.push(...periodIssues('yearlyReturns', saved.yearlyReturns, derived.yearlyReturns, advice));
+  issues.push(...episodeIssues(saved.drawdowns, derived.drawdowns, `${at}.drawdowns`, advice));
+  issues.push(...periodIssues(`${at}.monthlyReturns`, saved.monthlyReturns, derived.monthlyReturns, advice));
+  issues.push(...periodIssues(`${at}.yearlyReturns`, saved.yearlyReturns, derived.yearlyReturns, advice));
   return issues;
 }
 
-function episodeIssues(saved: readonly DrawdownPeriod[], derived: readonly DrawdownPeriod[], advice: string): ConfigIssue[] {
+function episodeIssues(saved: readonly DrawdownPeriod[], derived: readonly DrawdownPeriod[], at: string, advice: string): ConfigIssue[] {
   if (saved.length !== derived.length) {
-    return [{ path: 'portfolio.metrics.drawdowns', message: `lists ${String(saved.length)} drawdown${saved.length === 1 ? '' : 's'}, but the equity curve has ${String(derived.length)} among its deepest: ${advice}` }];
+    return [{ path: at, message: `lists ${String(saved.length)} drawdown${saved.length === 1 ? '' : 's'}, but the equity curve has ${String(derived.length)} among its deepest: ${advice}` }];
   }
   for (let k = 0; k < derived.length; k++) {
     const [given, expected] = [saved[k], derived[k]];
     if (given === undefined || expected === undefined) continue;
-    const path = `portfolio.metrics.drawdowns.${String(k)}`;
+    const path = `${at}.${String(k)}`;
     if (differs(given.depth, expected.depth)) return [{ path: `${path}.depth`, message: `is ${String(given.depth)}, but the equity curve gives ${String(expected.depth)}: ${advice}` }];
+    for (const field of ['bars', 'days'] as const) {
+      if (given[field] !== expected[field]) return [{ path: `${path}.${field}`, message: `is ${String(given[field])}, but the equity curve gives ${String(expected[field])}: ${advice}` }];
+    }
     if (given.peak !== expected.peak || given.trough !== expected.trough || given.recovery !== expected.recovery) {
       return [{ path, message: `runs from ${shownTime(given.peak)} through ${shownTime(given.trough)} to ${shownTime(given.recovery)}, but the equity curve's runs from ${shownTime(expected.peak)} through ${shownTime(expected.trough)} to ${shownTime(expected.recovery)}: ${advice}` }];
     }
@@ -91,8 +94,7 @@ function shownTime(time: number | null): string {
   return time === null ? 'no recovery' : new Date(time).toISOString();
 }
 
-function periodIssues(name: 'monthlyReturns' | 'yearlyReturns', saved: readonly PeriodReturn[], derived: readonly PeriodReturn[], advice: string): ConfigIssue[] {
-  const path = `portfolio.metrics.${name}`;
+function periodIssues(path: string, saved: readonly PeriodReturn[], derived: readonly PeriodReturn[], advice: string): ConfigIssue[] {
   if (saved.length !== derived.length) return [{ path, message: `has ${String(saved.length)} periods, but the equity curve spans ${String(derived.length)}: ${advice}` }];
   for (let k = 0; k < derived.length; k++) {
     const [given, expected] = [saved[k], derived[k]];
@@ -198,11 +200,12 @@ function attributionIssues(input: ReportInput, path: string, advice: string): Co
 /**
  * Every derived figure of `input` (read from a saved result) its curves contradict: the
  * portfolio's metrics, drawdowns and calendar returns, the sleeves' weights, the correlation
- * matrix and the attribution (kept at `attributionPath`). `remake` names what writes the file again.
+ * matrix and the attribution; `paths` say where the file keeps the portfolio's metrics and the
+ * attribution's periods, `remake` what writes the file again.
  */
-export function derivedFigureIssues(input: ReportInput, remake: string, attributionPath: string): ConfigIssue[] {
+export function derivedFigureIssues(input: ReportInput, remake: string, paths: { readonly metrics: string; readonly attribution: string }): ConfigIssue[] {
   const advice = `the file was edited, is corrupt or was written by a release that computed it otherwise; write it again with ${remake}`;
-  const metrics = metricsIssues(input, advice);
+  const metrics = metricsIssues(input, paths.metrics, advice);
   // The attribution is checked against the calendar returns once those are sound.
-  return [...metrics, ...weightIssues(input, advice), ...correlationIssues(input, advice), ...(metrics.length === 0 ? attributionIssues(input, attributionPath, advice) : [])];
+  return [...metrics, ...weightIssues(input, advice), ...correlationIssues(input, advice), ...(metrics.length === 0 ? attributionIssues(input, paths.attribution, advice) : [])];
 }

@@ -118,6 +118,10 @@ describe('an orchestrator run: its JSON file into every report format through th
     expect(refused((copy) => { (copy.portfolio.metrics.drawdowns[0] ?? { depth: 0 }).depth = -0.9; })).toEqual([
       { path: 'portfolio.metrics.drawdowns.0.depth', message: `is -0.9, but the equity curve gives ${String(metrics.drawdowns[0]?.depth)}: ${advice}` },
     ]);
+    const episode = metrics.drawdowns[1] as { bars: number } | undefined;
+    expect(refused((copy) => { (copy.portfolio.metrics.drawdowns[1] as { bars: number }).bars = 5; })).toEqual([
+      { path: 'portfolio.metrics.drawdowns.1.bars', message: `is 5, but the equity curve gives ${String(episode?.bars)}: ${advice}` },
+    ]);
     const month = metrics.monthlyReturns[5];
     expect(refused((copy) => { (copy.portfolio.metrics.monthlyReturns[5] ?? { return: 0 }).return = 0.5; })).toEqual([
       { path: 'portfolio.metrics.monthlyReturns.5.return', message: `is 0.5 (${String(month?.label)}), but the equity curve gives ${String(month?.return)}: ${advice}` },
@@ -321,14 +325,14 @@ describe("a saved result's trades, fills and cash: what the run could not have w
     const { totalReturn, winRate } = json.metrics.metrics;
     const error = problems(() => parseResultJson(edited(json, (copy) => { (copy.metrics.metrics as { totalReturn: number | null }).totalReturn = 5; }), 'bt.json'));
     expect(error.issues.map(({ path, message }) => ({ path, message }))).toEqual([
-      { path: 'portfolio.metrics.metrics.totalReturn', message: `is 5, but the equity curve, trades and fills give ${String(totalReturn)}: the file was edited, is corrupt or was written by a release that computed it otherwise; write it again with \`ensemble backtest --json\`` },
+      { path: 'metrics.metrics.totalReturn', message: `is 5, but the equity curve, trades and fills give ${String(totalReturn)}: the file was edited, is corrupt or was written by a release that computed it otherwise; write it again with \`ensemble backtest --json\`` },
     ]);
     // A trade's P&L turned around: the trade statistics no longer follow from the trades.
     const first = json.trades[0] as { pnl: number };
     expect(first.pnl).not.toBe(0);
     expect(winRate).not.toBeNull();
     const moved = problems(() => parseResultJson(edited(json, (copy) => { (copy.trades[0] as { pnl: number }).pnl = -first.pnl; }), 'bt.json'));
-    expect(moved.issues.map((issue) => issue.path)).toContain('portfolio.metrics.metrics.winRate');
+    expect(moved.issues.map((issue) => issue.path)).toContain('metrics.metrics.winRate');
   });
 
   it('names a non-positive price or quantity, a negative commission, a symbol the run lacks, a time outside the run and an exit before its entry', async () => {

@@ -367,7 +367,10 @@ const REMAKE: Readonly<Record<ResultJsonKind, string>> = {
  * `ConfigError` naming each that does not otherwise.
  */
 function derivedChecked(input: ReportInput, kind: ResultJsonKind, source: string): ReportInput {
-  const issues = derivedFigureIssues(input, REMAKE[kind], kind === 'report' ? 'attribution.periods' : 'attribution.monthly');
+  const issues = derivedFigureIssues(input, REMAKE[kind], {
+    metrics: kind === 'backtest' ? 'metrics' : 'portfolio.metrics',
+    attribution: kind === 'report' ? 'attribution.periods' : 'attribution.monthly',
+  });
   if (issues.length > 0) throw new ConfigError(issues, { source });
   return input;
 }

@@ -694,6 +694,11 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     expect(biweekly.out).toContain('52 periods/year (inferred from the bar spacing; but bars 14 days apart come about 26 times a year, and every annualised figure depends on it: give --periods-per-year 26 if that is their frequency)');
     const semiannual = await run(['backtest', '--data', write('semiannual.csv', 182, 20), '--strategy', 'buy-and-hold']);
     expect(semiannual.out).toContain('4 periods/year (inferred from the bar spacing; but bars 182 days apart come about 2 times a year');
+    // Bars 3 days apart fall on weekends too: their rate (365.25 / 3 = 121.75) is said once, not
+    // beside the weekend note's 365 (which a next run would then have called 3 times too many).
+    const third = await run(['backtest', '--data', write('every-third-day.csv', 3, 300), '--strategy', 'buy-and-hold']);
+    expect(third.out).toContain('252 periods/year (inferred from the bar spacing; but bars 3 days apart come about 122 times a year');
+    expect(third.out).not.toContain('Saturdays and Sundays');
     // Given, the figure stands without a word; weekly bars (7 days: 52.2 a year) read as before.
     expect((await run(['backtest', '--data', write('biweekly.csv', 14, 40), '--strategy', 'buy-and-hold', '--periods-per-year', '26'])).out).toContain('26 periods/year (given)');
     expect((await run(['backtest', '--data', write('weekly.csv', 7, 40), '--strategy', 'buy-and-hold'])).out).toContain('52 periods/year (inferred from the bar spacing)');

@@ -590,7 +590,7 @@ Examples:
 
 Without a spec file, flags build the spec of one config (validated alike; --spec excludes them):
   $ ensemble sweep --config run.json --vary strategies.trend.params.fast=5:50:5 \\
-      --vary allocation.scheme=equal,inverse-volatility --constraint 'fast < slow' \\
+      --vary allocation.scheme=equal,inverse-volatility --constraint 'fast < strategies.trend.params.slow' \\
       --objective sharpe --sample 50 --seed 7 --out out/sweep
   $ ensemble sweep --strategy sma-crossover --data sp500 --vary fast=5:50:5 --vary slow=50,100,200 \\
       --constraint 'fast < slow' --out out/sweep

@@ -140,11 +140,10 @@ function withConstants(node: Node, constants: ReadonlyMap<string, ParameterValue
   }
 }
 
-/** How a value the base config fixes is named, for an unknown `name` (its last segment the field's). */
+/** How a value the base config fixes is named, for an unknown `name` (a path the config does not give, or a bare name). */
 function fixedPathHint(name: string): string {
-  const field = name.split('.').at(-1) ?? name;
-  const how = `a value the base config fixes is named by its config path (e.g. "params.${field}" in a backtest, "strategies.<id>.params.${field}" in a run)`;
-  return name.includes('.') ? `the base config gives no value at ${quoteValue(name)}: ${how}` : how;
+  const how = `a value the base config fixes is named by its config path (e.g. "params.${name}" in a backtest, "strategies.<id>.params.${name}" in a run)`;
+  return name.includes('.') ? `the base config gives no value at ${quoteValue(name)}, and it is no parameter of a strategy there` : how;
 }
 
 function evaluate(node: Node, values: ReadonlyMap<string, ParameterValue>): ParameterValue {

@@ -187,7 +187,7 @@ describe('planSweep', () => {
     // A bare name the grid does not vary, or a path the config does not give, is refused with how to name it.
     expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest, parameters: [{ path: 'params.fast', values: [10] }], constraints: ['fast < slow', 'fast < params.lookback'] }))).toEqual([
       'constraints.0: unknown parameter "slow" in "fast < slow"; the parameters are "fast", "params.fast"; a value the base config fixes is named by its config path (e.g. "params.slow" in a backtest, "strategies.<id>.params.slow" in a run)',
-      'constraints.1: unknown parameter "params.lookback" in "fast < params.lookback"; the parameters are "fast", "params.fast"; the base config gives no value at "params.lookback": a value the base config fixes is named by its config path (e.g. "params.lookback" in a backtest, "strategies.<id>.params.lookback" in a run)',
+      'constraints.1: unknown parameter "params.lookback" in "fast < params.lookback"; the parameters are "fast", "params.fast"; the base config gives no value at "params.lookback", and it is no parameter of a strategy there',
     ]);
   });
 
