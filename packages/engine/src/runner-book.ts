@@ -354,6 +354,12 @@ export abstract class RunnerBook {
     this.liquidate();
   }
 
+  /** Whether the account holds no position (one below zero while it holds some is {@link RunnerBook.checkMargin}'s). */
+  private holdsNothing(): boolean {
+    for (const held of this.account.quantity) if (held !== 0) return false;
+    return true;
+  }
+
   /** The margin call of an account in debt when the strategy is to be asked (see {@link RunnerBook.askable}). */
   private callDebt(equity: number): void {
     this.liquidate();
@@ -392,7 +398,7 @@ export abstract class RunnerBook {
       // gapped through, a short's cover) left it in debt. A broker calls that margin too, and the
       // strategy must not trade on borrowed cash: held as after a margin call. Rounding (an account
       // emptied by an orchestrator at −1e-12) is not debt.
-      if (!(equity < 0) || !(equity < -MARGIN_DUST * Math.max(1, this.account.initialCash + this.account.grossDeposits))) return true;
+      if (!(equity < 0) || !(equity < -MARGIN_DUST * Math.max(1, this.account.initialCash + this.account.grossDeposits)) || !this.holdsNothing()) return true;
       this.callDebt(equity);
       return false;
     }
