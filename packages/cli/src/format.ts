@@ -115,7 +115,7 @@ export function belowZeroWarning(curve: { readonly time: Float64Array; readonly 
   for (let t = 0; t < equity.length; t++) {
     const value = equity[t] ?? Number.NaN;
     if (!(value <= 0)) continue;
-    return `warning: equity fell to ${formatMoney(value)} on ${format(time[t] ?? Number.NaN)}: the account lost all it had (shorts or leverage can lose more); an account below zero is margin-called at that close — its positions closed (reason margin-call), its strategy not asked until it is worth more than zero again — so the figures from that bar on are those of a debt`;
+    return `warning: equity fell to ${formatMoney(value)} on ${format(time[t] ?? Number.NaN)}: the account lost all it had (shorts or leverage can lose more); an account below zero is margin-called at that close — any position it still holds closed (reason margin-call), its strategy not asked until it is worth more than zero again — so the figures from that bar on are those of a debt`;
   }
   return null;
 }

@@ -448,6 +448,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
 
   const belowZero = belowZeroWarning(result.portfolio.equity, format);
   if (belowZero !== null) lines.push(palette.yellow(belowZero));
+  const sleevesInDebt = result.config.mode === 'shared' ? null : sleevesBelowZero(result.sleeves, format);
+  if (sleevesInDebt !== null) lines.push(palette.yellow(sleevesInDebt));
   const totalReturn = result.portfolio.metrics.metrics.totalReturn;
   const costs = result.portfolio.totalCommission + result.portfolio.totalSlippage;
   const ratio = result.diversificationRatio === null ? MISSING : formatRatio(result.diversificationRatio);
@@ -455,4 +457,30 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
     `${palette.bold('Final equity')} ${formatMoney(result.finalEquity)} (${signedPercent(totalReturn, palette)}) · cash ${formatMoney(result.finalCash)} · costs ${formatMoney(costs)} · diversification ratio ${ratio}`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** Sleeves named in the warning of sleeves that fell below zero; the rest are counted. */
+const DEBT_NAMED = 5;
+
+/**
+ * A warning naming the sleeves whose equity fell below zero (sleeves mode), each with its first
+ * such figure and date, or null when none did: such a sleeve lost more than its capital, was
+ * margin-called, and its strategy waits until a rebalance funds it above zero again, while the
+ * portfolio, worth more than zero, says nothing of it.
+ */
+function sleevesBelowZero(sleeves: OrchestratorResult['sleeves'], format: (time: number) => string): string | null {
+  const found: string[] = [];
+  let count = 0;
+  for (const sleeve of sleeves) {
+    const { equity, time } = sleeve.equity;
+    // Below zero by more than rounding (a sleeve emptied by a rebalance can hold −1e-12).
+    const dust = 1e-9 * Math.max(1, Math.abs(sleeve.initialCash) + Math.abs(sleeve.netTransfers));
+    const t = equity.findIndex((value) => value < -dust);
+    if (t < 0) continue;
+    count++;
+    if (found.length < DEBT_NAMED) found.push(`${echoValue(sleeve.id)} (${formatMoney(equity[t] ?? Number.NaN)} on ${format(time[t] ?? Number.NaN)})`);
+  }
+  if (count === 0) return null;
+  const more = count > found.length ? ` and ${formatCount(count - found.length)} more` : '';
+  return `warning: ${count === 1 ? 'a sleeve' : `${formatCount(count)} sleeves`} fell below zero: ${found.join(', ')}${more} — ${count === 1 ? 'it' : 'each'} lost more than its capital (shorts or leverage can), was margin-called, and its strategy is not asked until a rebalance funds it above zero again; its figures from then on are a debt's`;
 }

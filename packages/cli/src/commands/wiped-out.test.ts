@@ -70,6 +70,8 @@ describe('ensemble run: a portfolio whose equity reaches zero or below', () => {
       '  trading halted on 2020-01-03 by a margin call: the portfolio as a whole (its sleeves and reserve together) was worth less than nothing; every position was closed at that close',
     );
     expect(out).toContain('Final equity -200.00 (-120.00%)');
+    // Each sleeve was worth 400 at 40: the portfolio's debt is the reserve's, and no sleeve is named.
+    expect(out).not.toContain('fell below zero');
     expect(out).toMatch(/^ {2}Final weight +— +— +—$/m);
     // The rebalance due on the fourth bar, the run halted at −200, moved nothing and is not listed.
     expect(out).not.toMatch(/^ {2}2020-01-04 +every 3 bars/m);
@@ -78,6 +80,24 @@ describe('ensemble run: a portfolio whose equity reaches zero or below', () => {
     const json = JSON.parse(readFileSync(path.join(scratch, 'result.json'), 'utf8')) as { sleeves: { equity: { weight: number | null }[] }[] };
     expect(json.sleeves[0]?.equity.map((point) => point.weight)).toEqual([1, 1, null, null]);
     await expectWellFormed();
+  });
+
+  // By hand: 2,000 of cash, equal weights, fills at the close. The crossover (2/3) shorts 100 units
+  // at 10 on 2020-01-06 with its 1,000; buy and hold holds 100 bought at 10. At 40 on 2020-01-09
+  // the short's sleeve is worth 2,000 − 4,000 = −2,000 and is margin-called, while the portfolio,
+  // with the other sleeve's 4,000, is worth 2,000: only the sleeve's line says so.
+  it('names a sleeve that fell below zero while the portfolio did not', async () => {
+    writePrices('sq.csv', [10, 11, 12, 13, 12, 10, 9, 9, 40, 40]);
+    const squeezed = { name: 'A sleeve in debt', data: { file: 'sq.csv' }, cash: 2000, fill: 'close', rebalance: { schedule: 'never' }, strategies: [
+      { id: 'short', strategy: 'sma-crossover', params: { fast: 2, slow: 3, allowShort: true }, symbols: ['sq'] },
+      { id: 'hold', strategy: 'buy-and-hold', symbols: ['sq'] },
+    ] };
+    writeFileSync(path.join(scratch, 'run.json'), JSON.stringify(squeezed));
+    const { code, out } = await run(['run', '--config', 'run.json']);
+    expect(code).toBe(0);
+    expect(out).toContain("warning: a sleeve fell below zero: short (-2,000.00 on 2020-01-09) — it lost more than its capital (shorts or leverage can), was margin-called, and its strategy is not asked until a rebalance funds it above zero again; its figures from then on are a debt's");
+    expect(out).not.toContain('warning: equity fell to');
+    expect(out).toContain('Final equity 2,000.00 (0.00%)');
   });
 
   it('a short squeezed by a jump from 1e-8 to 1e12 in sleeves and in shared mode', async () => {
