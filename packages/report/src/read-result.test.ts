@@ -99,7 +99,7 @@ describe('an orchestrator run: its JSON file into every report format through th
   it('a file whose derived figures were edited — metrics, drawdowns, calendar returns, weights, correlations, attribution — is a ConfigError naming the field', async () => {
     const { readFile } = await import('node:fs/promises');
     interface Json {
-      portfolio: { metrics: { metrics: Record<string, number>; drawdowns: { depth: number }[]; monthlyReturns: { label: string; return: number }[] } };
+      portfolio: { metrics: { metrics: Record<string, number>; drawdowns: { depth: number; bars: number }[]; monthlyReturns: { label: string; return: number }[] } };
       sleeves: { id: string; equity: { time: string; weight: number }[] }[];
       correlation: { matrix: number[][] };
       attribution: { monthly: { label: string; bySleeve: Record<string, number> }[]; total: { bySleeve: Record<string, number> } };
@@ -115,11 +115,11 @@ describe('an orchestrator run: its JSON file into every report format through th
     expect(refused((copy) => { copy.portfolio.metrics.metrics.totalReturn = 5; })).toEqual([
       { path: 'portfolio.metrics.metrics.totalReturn', message: `is 5, but the equity curve, trades and fills give ${String(metrics.metrics.totalReturn)}: ${advice}` },
     ]);
-    expect(refused((copy) => { (copy.portfolio.metrics.drawdowns[0] ?? { depth: 0 }).depth = -0.9; })).toEqual([
+    expect(refused((copy) => { (copy.portfolio.metrics.drawdowns[0] ?? { depth: 0, bars: 0 }).depth = -0.9; })).toEqual([
       { path: 'portfolio.metrics.drawdowns.0.depth', message: `is -0.9, but the equity curve gives ${String(metrics.drawdowns[0]?.depth)}: ${advice}` },
     ]);
-    const episode = metrics.drawdowns[1] as { bars: number } | undefined;
-    expect(refused((copy) => { (copy.portfolio.metrics.drawdowns[1] as { bars: number }).bars = 5; })).toEqual([
+    const episode = metrics.drawdowns[1];
+    expect(refused((copy) => { (copy.portfolio.metrics.drawdowns[1] ?? { bars: 0 }).bars = 5; })).toEqual([
       { path: 'portfolio.metrics.drawdowns.1.bars', message: `is 5, but the equity curve gives ${String(episode?.bars)}: ${advice}` },
     ]);
     const month = metrics.monthlyReturns[5];
