@@ -210,7 +210,7 @@ export const BENCHMARK_WITHOUT_FIGURES = 'no figures, as it has fewer than 2 dat
 export function periodsPerYearNote(time: ArrayLike<number>, periodsPerYear: number, advice: 'flag' | 'config'): string | null {
   const give = (figure: number) => (advice === 'flag' ? `--periods-per-year ${String(figure)}` : `"periodsPerYear": ${String(figure)} in the config`);
   // Bars days apart are said on the period line, with their own rate (`inferredAgainstSpacing`).
-  if (periodsPerYear === 252 && tradesEveryDay(time) && !((medianSpacingMs(time) ?? 0) >= 1.5 * 86_400_000)) {
+  if (periodsPerYear === 252 && tradesEveryDay(time) && spacedDays(time) === null) {
     return `the bars fall on Saturdays and Sundays too (data that trades every day): periods/year assumes exchange trading days (252 a year, 6.5-hour sessions), which shrinks the annualised return (CAGR) towards 0 and understates annualised volatility and Sharpe; give ${give(365)}`;
   }
   const calendar = intradayCalendar(time);
@@ -252,6 +252,16 @@ export function periodsPerYearText(time: ArrayLike<number>, periodsPerYear: numb
   return `${figure} periods/year (${describePeriodsPerYearBasis(basis)}${detail}${against})`;
 }
 
+/**
+ * The median spacing of bars 1.5 days or more apart, in days, or null for closer bars (a day apart:
+ * trading days and 24/7 markets alike, which the weekend note looks at; intraday bars) and for
+ * fewer than two.
+ */
+function spacedDays(time: ArrayLike<number>): number | null {
+  const days = (medianSpacingMs(time) ?? 0) / 86_400_000;
+  return days >= 1.5 ? days : null;
+}
+
 /** An inferred bucket this far from the rate of the bars' spacing (either way) is said to be: weekly, monthly, quarterly and yearly bars sit within 3 % of theirs. */
 const INFERRED_FACTOR = 1.25;
 
@@ -263,10 +273,8 @@ const INFERRED_FACTOR = 1.25;
  * of trading days and of 24/7 markets alike) are left to the weekend note. Empty otherwise.
  */
 function inferredAgainstSpacing(time: ArrayLike<number>, periodsPerYear: number): string {
-  const spacing = medianSpacingMs(time);
-  if (spacing === null) return '';
-  const days = spacing / 86_400_000;
-  if (!(days >= 1.5)) return '';
+  const days = spacedDays(time);
+  if (days === null) return '';
   const natural = 365.25 / days;
   const ratio = periodsPerYear / natural;
   if (ratio < INFERRED_FACTOR && ratio > 1 / INFERRED_FACTOR) return '';
@@ -287,8 +295,8 @@ const GIVEN_FACTOR = 1.5;
 function givenAgainstSpacing(time: ArrayLike<number>, periodsPerYear: number): string {
   if (periodsPerYearBasis(time, false) !== 'spacing') return '';
   // Bars days apart come 365.25 / days times a year (the inference's bucket rounds them).
-  const days = (medianSpacingMs(time) ?? 0) / 86_400_000;
-  const inferred = days >= 1.5 ? Math.round(365.25 / days) : inferPeriodsPerYear(time);
+  const days = spacedDays(time);
+  const inferred = days === null ? inferPeriodsPerYear(time) : Math.round(365.25 / days);
   const ratio = periodsPerYear / inferred;
   if (ratio <= GIVEN_FACTOR && ratio >= 1 / GIVEN_FACTOR) return '';
   return `; the bar spacing gives ${formatNumber(inferred, Number.isInteger(inferred) ? 0 : 1)}, and every annualised figure scales with it`;

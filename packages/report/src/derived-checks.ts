@@ -159,6 +159,20 @@ function correlationIssues(input: ReportInput, advice: string): ConfigIssue[] {
 }
 
 /**
+ * The sum of `contributions` when it misses `target` by more than {@link RELATIVE} of the larger
+ * of 1 and the figures' sizes, else null (what a sum of those figures rounds to).
+ */
+function sumMissing(contributions: readonly number[], target: number): number | null {
+  let sum = 0;
+  let scale = Math.abs(target);
+  for (const value of contributions) {
+    sum += value;
+    scale += Math.abs(value);
+  }
+  return Math.abs(sum - target) > RELATIVE * Math.max(1, scale) ? sum : null;
+}
+
+/**
  * Sleeves mode's attribution: each period's contributions sum to the portfolio's return over it,
  * which is the compounded calendar return of the same label, and the sleeves' total
  * contributions to the portfolio's total return. (A shared run's shadow sleeves leave a residual.)
@@ -179,18 +193,16 @@ function attributionIssues(input: ReportInput, path: string, advice: string): Co
     }
     const contributions = Object.values(period.bySleeve);
     if (contributions.some((value) => typeof value !== 'number')) continue;
-    const sum = contributions.reduce<number>((total, value) => total + (value ?? 0), 0);
-    const scale = contributions.reduce<number>((total, value) => total + Math.abs(value ?? 0), Math.abs(portfolioReturn));
-    if (Math.abs(sum - portfolioReturn) > RELATIVE * Math.max(1, scale)) {
+    const sum = sumMissing(contributions as number[], portfolioReturn);
+    if (sum !== null) {
       issues.push({ path: `${path}.${String(k)}.bySleeve`, message: `sums to ${String(sum)} (${period.label}), but the portfolio's return over the period is ${String(portfolioReturn)}, which the sleeves' contributions add up to: ${advice}` });
       break;
     }
   }
   const total = input.portfolio.metrics.metrics.totalReturn;
   if (typeof total === 'number') {
-    const sum = input.sleeves.reduce((sumOf, sleeve) => sumOf + sleeve.contribution, 0);
-    const scale = input.sleeves.reduce((sumOf, sleeve) => sumOf + Math.abs(sleeve.contribution), Math.abs(total));
-    if (Math.abs(sum - total) > RELATIVE * Math.max(1, scale)) {
+    const sum = sumMissing(input.sleeves.map((sleeve) => sleeve.contribution), total);
+    if (sum !== null) {
       issues.push({ path: 'attribution.total.bySleeve', message: `sums to ${String(sum)}, but the portfolio's total return is ${String(total)}, which the sleeves' contributions add up to: ${advice}` });
     }
   }
