@@ -1,7 +1,7 @@
 import { isoTime, noopLogger } from '@ensemble/protocol';
 import { saleProceeds } from '@ensemble/engine/internal';
-import type { OrchestratorOrders } from '../internal/risk';
-import { reductionFor } from '../internal/risk';
+import type { OrchestratorOrders } from '../internal/orchestrator-orders';
+import { reductionFor } from '../internal/orchestrator-orders';
 import { cashToClose, keptToClose, logLeftToClose, unitsScratch } from './transfer-costs';
 import type { TransferCosts, TransferSleeve } from './transfer-costs';
 import type { QueuedTransferOrders } from './transfer-orders';

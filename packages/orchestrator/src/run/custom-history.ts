@@ -1,5 +1,8 @@
+import type { Logger } from '@ensemble/protocol';
 import { RunError, formatValue, isoTime } from '@ensemble/protocol';
+import type { RunConfig } from '../config';
 import { sleeveReturns } from '../internal/analytics';
+import type { RebalanceEvent } from '../result';
 import type { Sleeve } from './sleeves';
 
 /**
@@ -29,4 +32,17 @@ export function verifyCustomHistory(time: Float64Array, sleeves: readonly Sleeve
       );
     }
   }
+}
+
+/**
+ * Warns when a `custom` allocation function was asked at no rebalance: every one fell in the
+ * scheme's warm-up (fewer than `minHistory` returns, the lookback by default, 63), so its weights
+ * were never used, which nothing else would say.
+ */
+export function warnIfCustomNeverCalled(scheme: string, events: readonly RebalanceEvent[], allocation: RunConfig['allocation'], bars: number, logger: Logger): void {
+  if (scheme !== 'custom' || events.length === 0 || !events.every((event) => event.warmup)) return;
+  logger.warn(
+    { event: 'custom-allocation-never-called', rebalances: events.length, lookback: allocation.lookback, minHistory: allocation.minHistory ?? allocation.lookback, bars },
+    `the custom allocation function was never called: each of the ${String(events.length)} rebalances fell in the warm-up (fewer than minHistory returns), so the warm-up weights applied throughout; lower allocation.minHistory (or lookback) to call it sooner`,
+  );
 }

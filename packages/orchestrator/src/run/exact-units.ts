@@ -1,4 +1,4 @@
-import type { PositionBook } from '../internal/risk';
+import type { PositionBook } from '../internal/orchestrator-orders';
 
 /** What a pro-rata transfer remembers of a sleeve for the next one. */
 export interface ExactBook {

@@ -44,3 +44,13 @@ export function isolateSleeve(
     `strategy ${sleeve.entry.id} isolated: ${strategyError.message}`,
   );
 }
+
+/** A sleeve's decision at step `t` of the timeline `time`: a strategy that throws is isolated, or fails the run (see {@link isolateSleeve}). */
+export function decideOrIsolate(sleeve: Sleeve, t: number, time: Float64Array, errorPolicy: ErrorPolicy, isolated: IsolatedEvent[]): void {
+  if (!sleeve.runner.active) return;
+  try {
+    sleeve.runner.decide();
+  } catch (error) {
+    isolateSleeve(sleeve, error, time[t] ?? Number.NaN, t, errorPolicy, isolated);
+  }
+}

@@ -3,7 +3,8 @@ import { isoTime } from '@ensemble/protocol';
 import type { RebalanceDecision } from '../allocation/rebalance';
 import type { Allocator } from '../internal/allocator';
 import { SCHEDULE, SLEEVE_FINISHED, SLEEVE_STARTED } from '../internal/allocator';
-import type { OrchestratorOrders, PositionBook, RiskManager } from '../internal/risk';
+import type { OrchestratorOrders, PositionBook } from '../internal/orchestrator-orders';
+import type { RiskManager } from '../internal/risk';
 import type { Rebalancing } from './rebalancing';
 import type { SharedVoting } from './shared-mode';
 import { endedFlat, sleeveEnd } from './sleeve-span';
@@ -61,9 +62,25 @@ export class StepManagement {
   }
 
   /**
+   * Sleeves mode: whether the portfolio could be worth less than nothing at this step's close: its reserve is
+   * below zero (lent beyond its cash: leverage), or a sleeve holds a short or cash below zero (a
+   * margin-called sleeve's debt). Otherwise every sleeve is worth zero or more at any price (long
+   * positions beside cash of zero or more), and so is the portfolio.
+   */
+  mayBeBelowZero(): boolean {
+    const { sleeves, rebalancing } = this.options;
+    if (rebalancing.reserve < 0) return true;
+    for (const sleeve of sleeves) {
+      const account = sleeve.account;
+      if (account.cash < 0 || account.shortPositions > 0) return true;
+    }
+    return false;
+  }
+
+  /**
    * Sleeves mode, once every sleeve is marked at the close of step `t` and before any decides: the
    * margin call of the portfolio as a whole, for a step where it could be worth less than nothing
-   * (see `Orchestration.indebted`). Each sleeve is margin-called on its own below zero, but the
+   * (see {@link StepManagement.mayBeBelowZero}). Each sleeve is margin-called on its own below zero, but the
    * portfolio is one account at its broker: sleeves each worth more than zero can sum with a
    * reserve lent beyond its cash (leverage) to less than nothing — two sleeves given 1,000 each of
    * a portfolio of 1,000, the price down 60 %: 400 + 400 − 1,000 — and so can a margin-called

@@ -1,7 +1,7 @@
 import { affordableQuantity, commissionFor, isDust, slippedPrice } from '@ensemble/engine';
 import { isoTime, noopLogger } from '@ensemble/protocol';
 import { saleProceeds } from '@ensemble/engine/internal';
-import type { OrchestratorOrders, PositionBook } from '../internal/risk';
+import type { OrchestratorOrders, PositionBook } from '../internal/orchestrator-orders';
 import { ExactUnits } from './exact-units';
 import { DUST_CASH, cashToClose, holds, keptToClose, logLeftToClose, nearestUnits, unitsRaising, unitsScratch } from './transfer-costs';
 import type { TransferCosts, TransferSleeve } from './transfer-costs';

@@ -1,7 +1,8 @@
 import { targetQuantity } from '@ensemble/engine';
 import type { Logger } from '@ensemble/protocol';
 import { InvariantError, isoTime } from '@ensemble/protocol';
-import type { ConflictPolicy } from '../config';
+import type { ConflictPolicy, RunConfig } from '../config';
+import type { Allocator } from '../internal/allocator';
 import { resolveConflict } from '../conflicts';
 import type { ConflictInput } from '../conflicts';
 import type { ConflictEvent } from '../result';
@@ -39,6 +40,12 @@ export class SharedVoting {
 
   constructor(options: SharedVotingOptions) {
     this.options = options;
+  }
+
+  /** The voting of a shared-mode run over the bars `time`: the shared account's symbols, the sleeves' votes weighed by the allocator's targets. */
+  static create(config: Extract<RunConfig, { mode: 'shared' }>, shared: SharedBook, sleeves: readonly Sleeve[], allocator: Allocator, time: Float64Array, logger: Logger): SharedVoting {
+    const symbols = shared.account.symbols;
+    return new SharedVoting({ shared, sleeves, symbols, time, policy: config.conflictPolicy, fractional: config.fractional, weights: () => allocator.targets, logger });
   }
 
   /** Merges the wishes that changed at step `t` and places the shared account's orders. */

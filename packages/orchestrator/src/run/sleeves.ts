@@ -6,7 +6,7 @@ import { InvariantError, computeIndicators, formatValue, isPortfolioStrategy, is
 import type { RunConfig, StrategyEntry, StrategyRegistry } from '../config';
 import { toRebalanceRule } from '../config';
 import { InertStrategy, ProbedStrategy, SignalProbe } from '../internal/probe';
-import type { PositionBook } from '../internal/risk';
+import type { PositionBook } from '../internal/orchestrator-orders';
 import { SleeveExecutor } from '../internal/sleeve-executor';
 import type { SleeveBinding } from '../internal/sleeve-executor';
 import type { Universe } from './universe';

@@ -4,14 +4,16 @@ import { SeriesSeal, StrategyError, noopLogger } from '@ensemble/protocol';
 import type { RunConfig, StrategyRegistry } from '../config';
 import { Allocator } from '../internal/allocator';
 import { checkFiniteOrchestration } from '../internal/finite';
-import { OrchestratorOrders, RiskManager } from '../internal/risk';
+import { OrchestratorOrders } from '../internal/orchestrator-orders';
+import { RiskManager } from '../internal/risk';
 import type { SleeveExecutor } from '../internal/sleeve-executor';
 import type { OrchestratorOptions } from '../orchestrator';
 import type { IsolatedEvent, OrchestratorResult } from '../result';
 import { assembleResult } from '../result/assemble';
-import { verifyCustomHistory } from './custom-history';
-import { isolateSleeve } from './isolation';
+import { verifyCustomHistory, warnIfCustomNeverCalled } from './custom-history';
+import { decideOrIsolate, isolateSleeve } from './isolation';
 import { StepManagement } from './management';
+import { OpenWindow } from './open-window';
 import { PaperTracks } from './paper-tracks';
 import { Rebalancing } from './rebalancing';
 import { runIdOf } from './run-id';
@@ -20,18 +22,13 @@ import { HeldWarnings, writesWarningsOnly } from './held-warnings';
 import { PortfolioBelowZero, SleeveBlocks, blocksConfig, sleeveBlocksApply } from './sleeve-blocks';
 import { finishSteps, startSteps } from './sleeve-span';
 import { SharedVoting } from './shared-mode';
+import { sharedStep } from './shared-step';
+import type { SharedStepRooms } from './shared-step';
 import { createSharedBook, createSleeves } from './sleeves';
 import type { SharedBook, Sleeve } from './sleeves';
 import { CapitalTransfers } from './transfers';
 import { createUniverse, lastBarSteps } from './universe';
 import type { Universe } from './universe';
-
-/** A sleeve whose capital has moved at an open: its marks put back at the last close, its orders into the open's window. */
-function fillAfterMove(sleeve: Sleeve): void {
-  const runner = sleeve.runner;
-  runner.restoreMarks();
-  if (runner.pendingOrders > 0) runner.fillAtOpen();
-}
 
 /**
  * One run of a parsed config over loaded data: sets the rooms up (universe, sleeves, shared
@@ -72,6 +69,10 @@ export class Orchestration {
   private readonly finishStep: Uint8Array;
   private readonly isolated: IsolatedEvent[] = [];
   private readonly management: StepManagement;
+  /** Sleeves mode with `next-open` fills: the open's window and a rebalance's move there. */
+  private readonly open: OpenWindow;
+  /** Shared mode: what its step works with (null in sleeves mode). */
+  private readonly sharedRooms: SharedStepRooms | null;
   private readonly onProgress: ((done: number, total: number) => void) | undefined;
   /** With `checkInvariants`: a copy of the strategies' series, to prove after the run that none wrote to them. */
   private readonly seal: SeriesSeal | null;
@@ -129,17 +130,7 @@ export class Orchestration {
     if (config.mode === 'shared') {
       const shared = createSharedBook(config, universe, sleeves, this.logger);
       this.shared = shared;
-      const allocator = this.allocator;
-      this.voting = new SharedVoting({
-        shared,
-        sleeves,
-        symbols: universe.symbols,
-        time: this.time,
-        policy: config.conflictPolicy,
-        fractional: config.fractional,
-        weights: () => allocator.targets,
-        logger: this.logger,
-      });
+      this.voting = SharedVoting.create(config, shared, sleeves, this.allocator, this.time, this.logger);
     } else {
       this.shared = null;
       this.voting = null;
@@ -173,6 +164,7 @@ export class Orchestration {
       orders: this.orders,
       logger: this.logger,
     });
+    this.open = new OpenWindow(sleeves, this.executor, this.rebalancing, this.orders);
     this.startStep = this.shared === null ? startSteps(sleeves, this.time) : new Uint8Array(this.steps);
     this.finishStep = this.shared === null ? finishSteps(sleeves, this.time) : new Uint8Array(this.steps);
     this.recorder = new RunRecorder({
@@ -184,6 +176,25 @@ export class Orchestration {
       checkInvariants: config.checkInvariants,
       ...(typeof steps === 'number' ? { blockRowValues: steps } : {}),
     });
+    this.sharedRooms =
+      this.shared === null || this.voting === null
+        ? null
+        : {
+            sleeves,
+            shared: this.shared,
+            voting: this.voting,
+            executor: this.executor,
+            orders: this.orders,
+            management: this.management,
+            allocator: this.allocator,
+            rebalancing: this.rebalancing,
+            recorder: this.recorder,
+            time: this.time,
+            nextOpen: this.nextOpen,
+            decide: (sleeve, t) => {
+              this.decide(sleeve, t);
+            },
+          };
     this.blocks = blocks && sleeveBlocksApply(config, sleeves, this.logger, this.held !== null) ? new SleeveBlocks(sleeves, this.executor, this.recorder) : null;
   }
 
@@ -258,15 +269,7 @@ export class Orchestration {
       isolated: this.isolated,
       halted: this.management.halted,
     });
-    // A custom allocation function asked at no rebalance (every one in the scheme's warm-up, 63
-    // returns by default): its weights were never used, which nothing else would say.
-    const events = this.rebalancing.events;
-    if (this.allocator.scheme === 'custom' && events.length > 0 && events.every((event) => event.warmup)) {
-      this.logger.warn(
-        { event: 'custom-allocation-never-called', rebalances: events.length, lookback: config.allocation.lookback, minHistory: config.allocation.minHistory ?? config.allocation.lookback, bars: this.time.length },
-        `the custom allocation function was never called: each of the ${String(events.length)} rebalances fell in the warm-up (fewer than minHistory returns), so the warm-up weights applied throughout; lower allocation.minHistory (or lookback) to call it sooner`,
-      );
-    }
+    warnIfCustomNeverCalled(this.allocator.scheme, this.rebalancing.events, config.allocation, this.time.length, this.logger);
     this.logger.info(
       { event: 'orchestrator-end', finalEquity: result.finalEquity, rebalances: result.rebalances.length, isolated: result.isolated.length, riskEvents: result.risk.length, crossings: result.crossing.crossings },
       'orchestrator finished',
@@ -275,8 +278,8 @@ export class Orchestration {
   }
 
   private step(t: number): void {
-    if (this.shared === null) this.sleevesStep(t, this.management.halted === null && this.allocator.scheduleFires(this.time, t));
-    else this.sharedStep(t);
+    if (this.sharedRooms === null) this.sleevesStep(t, this.management.halted === null && this.allocator.scheduleFires(this.time, t));
+    else sharedStep(this.sharedRooms, t);
   }
 
   /**
@@ -286,7 +289,7 @@ export class Orchestration {
    * (from the returns before the step: the ring keeps one more than the lookback, so the step's
    * own does not overwrite the window's first) — with `next-open` fills a rebalance moves nothing
    * at its close, so the sleeves' decisions do not depend on it. The next step's open moves the
-   * capital ({@link Orchestration.openAndMove}) and the sleeves go on from its close in a block.
+   * capital ({@link OpenWindow.fillAndMove}) and the sleeves go on from its close in a block.
    * A `custom` scheme, which is handed every return column, and the steps where a symbol ends or
    * a sleeve starts or finishes run bar by bar, as does a step that both moves and rebalances.
    */
@@ -313,7 +316,7 @@ export class Orchestration {
         t++;
         continue;
       }
-      if (rebalancing.hasWaiting) this.openAndMove(t);
+      if (rebalancing.hasWaiting) this.open.fillAndMove(t);
       // The block runs to the next barrier, or through the next scheduled step.
       let end = t + 1;
       if (scheduled[t] === 0) {
@@ -333,7 +336,7 @@ export class Orchestration {
   }
 
   /**
-   * A step of sleeves mode, in the phase order of {@link Orchestration.sharedStep}, with the
+   * A step of sleeves mode, in the phase order of {@link sharedStep}, with the
    * sleeves' phases fused where sleeves do not interact: only sleeves with orders waiting enter the
    * open fill window (crossed together, before anything else happens on the step); then each
    * sleeve is stopped, marked, valued, asked and recorded in one pass — unless a rebalance or a
@@ -343,17 +346,17 @@ export class Orchestration {
    */
   private sleevesStep(t: number, scheduled: boolean): void {
     const { sleeves, executor, recorder, nextOpen } = this;
-    // A move at this open keeps the last close's risk trims in view (`openAndMove`).
+    // A move at this open keeps the last close's risk trims in view (`OpenWindow.fillAndMove`).
     if (!(nextOpen && this.rebalancing.hasWaiting)) this.orders.clear();
     if (nextOpen) {
-      if (this.rebalancing.hasWaiting) this.openAndMove(t);
-      else this.fillAtOpen(t, true);
+      if (this.rebalancing.hasWaiting) this.open.fillAndMove(t);
+      else this.open.fill(t, true);
     }
     const starting = this.startStep[t] === 1;
     const finishing = this.finishStep[t] === 1;
     // A portfolio that could be worth less than nothing at this close is checked, every sleeve
     // marked, before any decides: the margin call of the whole portfolio.
-    const indebted = this.management.halted === null && this.indebted();
+    const indebted = this.management.halted === null && this.management.mayBeBelowZero();
     const managed = this.management.halted === null && (scheduled || starting || finishing || indebted || this.risk.enabled || (t > 0 && this.allocator.hasDrift));
     const fused = nextOpen && this.endStep[t] === 0;
     if (managed) {
@@ -383,122 +386,9 @@ export class Orchestration {
     recorder.record(t, this.rebalancing.reserve);
   }
 
-  /**
-   * Whether the portfolio could be worth less than nothing at this step's close: its reserve is
-   * below zero (lent beyond its cash: leverage), or a sleeve holds a short or cash below zero (a
-   * margin-called sleeve's debt). Otherwise every sleeve is worth zero or more at any price (long
-   * positions beside cash of zero or more), and so is the portfolio.
-   */
-  private indebted(): boolean {
-    if (this.rebalancing.reserve < 0) return true;
-    for (const sleeve of this.sleeves) {
-      const account = sleeve.account;
-      if (account.cash < 0 || account.shortPositions > 0) return true;
-    }
-    return false;
-  }
-
-  /** `next-open` fills: the open fills of the sleeves with orders waiting (`entries` false: all but the entries). */
-  private fillAtOpen(t: number, entries: boolean): void {
-    const executor = this.executor;
-    executor.begin();
-    for (const sleeve of this.sleeves) {
-      const runner = sleeve.runner;
-      if (runner.pendingOrders > 0) {
-        runner.beginStep(t);
-        runner.fillAtOpen(entries);
-      }
-    }
-    executor.settle();
-  }
-
-  /**
-   * `next-open` fills at the open of step `t` after a rebalance at the last close: the exits,
-   * sales and placed orders fill, then the capital moves ({@link Orchestration.moveAtOpen}) — the
-   * entries, sized at their fill, are left for after the move. A move keeps the last close's risk
-   * trims in view: a trim decided with the rebalance stands against the transfer's purchase of
-   * that position, as with close fills.
-   */
-  private openAndMove(t: number): void {
-    this.orders.carryReductionsToOpen();
-    this.fillAtOpen(t, false);
-    this.moveAtOpen(t);
-  }
-
-  /**
-   * `next-open` fills: the capital of the rebalance decided at the last close moves at this open,
-   * after the exits, sales and placed orders of the close have filled (as the strategy's would
-   * alone). Every sleeve is marked at its open, the portfolio valued there, and the transfer
-   * orders, sized at the open, fill in a second open window, crossed together, with the entries
-   * of the close: an entry is sized at its fill, so on the sleeve's new capital, in one order.
-   */
-  private moveAtOpen(t: number): void {
-    const { sleeves, executor, rebalancing } = this;
-    let equity = rebalancing.reserve;
-    for (const sleeve of sleeves) {
-      sleeve.runner.markOpen(t);
-      equity += sleeve.runner.markedEquity;
-    }
-    // The entries filled next are sized against the last close, as the strategy alone sizes them:
-    // a sleeve's marks are its own, each put back once its capital has moved, just before its
-    // orders join the open's window.
-    executor.begin();
-    if (!rebalancing.moveAtOpen(t, equity, fillAfterMove)) for (const sleeve of sleeves) fillAfterMove(sleeve);
-    executor.settle();
-    // The risk checks of this close start from nothing placed.
-    this.orders.clear();
-  }
-
   /** A sleeve's decision at step `t` (a strategy that throws is isolated, or fails the run). */
   private decide(sleeve: Sleeve, t: number): void {
-    if (!sleeve.runner.active) return;
-    try {
-      sleeve.runner.decide();
-    } catch (error) {
-      this.fail(sleeve, error, this.time[t] ?? Number.NaN, t);
-    }
-  }
-
-  /** A step of shared mode: every phase for every shadow sleeve, then for the shared account. */
-  private sharedStep(t: number): void {
-    const { sleeves, shared, executor } = this;
-    this.orders.clear();
-    for (const sleeve of sleeves) sleeve.runner.beginStep(t);
-    shared?.runner.beginStep(t);
-    const voting = this.management.halted === null ? this.voting : null;
-    if (this.nextOpen) {
-      voting?.markEntriesWaiting();
-      executor.begin();
-      for (const sleeve of sleeves) sleeve.runner.fillAtOpen();
-      executor.settle();
-      voting?.withdrawFailedEntries(t);
-      shared?.runner.fillAtOpen();
-    }
-    for (const sleeve of sleeves) sleeve.runner.applyStops();
-    shared?.runner.applyStops();
-    for (const sleeve of sleeves) sleeve.runner.markToMarket();
-    shared?.runner.markToMarket();
-    // The shared account margin-called at this close: no vote becomes an order again.
-    if (shared?.runner.underMarginCall === true && this.management.halted === null) this.management.haltOnMarginCall(this.time[t] ?? Number.NaN);
-
-    if (this.management.halted === null) this.management.manage(t, this.allocator.scheduleFires(this.time, t));
-    for (const sleeve of sleeves) {
-      sleeve.probe.step = t;
-      this.decide(sleeve, t);
-    }
-    if (this.voting !== null && this.management.halted === null) this.voting.resolve(t);
-
-    if (!this.nextOpen) {
-      voting?.markEntriesWaiting();
-      executor.begin();
-      for (const sleeve of sleeves) sleeve.runner.fillAtClose();
-      executor.settle();
-      if (this.management.halted === null) voting?.withdrawFailedEntries(t);
-      shared?.runner.fillAtClose();
-    }
-    for (const sleeve of sleeves) sleeve.runner.endStep();
-    shared?.runner.endStep();
-    this.recorder.record(t, this.rebalancing.reserve);
+    decideOrIsolate(sleeve, t, this.time, this.config.errorPolicy, this.isolated);
   }
 
   /** A strategy threw (or could not start): isolate its sleeve, or fail the run. */

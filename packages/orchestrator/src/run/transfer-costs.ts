@@ -3,7 +3,7 @@ import { commissionFor, slippedPrice } from '@ensemble/engine';
 import type { Logger } from '@ensemble/protocol';
 import { isoTime, noopLogger } from '@ensemble/protocol';
 import { commissionBeforeMinimum, saleProceeds } from '@ensemble/engine/internal';
-import type { PositionBook } from '../internal/risk';
+import type { PositionBook } from '../internal/orchestrator-orders';
 
 /**
  * What a capital transfer's orders cost, and what a giver keeps back to pay for closing the book

@@ -1,7 +1,7 @@
 import type { CommissionModel, SlippageModel } from '@ensemble/engine';
 import { isoTime, noopLogger } from '@ensemble/protocol';
 import type { TransferMode } from '../config';
-import type { OrchestratorOrders, PositionBook } from '../internal/risk';
+import type { OrchestratorOrders, PositionBook } from '../internal/orchestrator-orders';
 import { CashTransfer } from './cash-transfer';
 import { ProRataTransfer } from './pro-rata-transfer';
 import { DUST_CASH, holds, sellingCosts } from './transfer-costs';
