@@ -1,2 +1,2 @@
 import type { ConfigArray } from 'typescript-eslint';
-export declare function createConfig(rootDir: string, options?: { browserSafe?: boolean }): ConfigArray;
+export declare function createConfig(rootDir: string, options?: { browserSafe?: boolean; maxLines?: number }): ConfigArray;

@@ -6,8 +6,9 @@ import tseslint from 'typescript-eslint';
  * Flat config shared by every workspace package.
  *
  * @param {string} rootDir the package directory (`import.meta.dirname`)
- * @param {{ browserSafe?: boolean }} [options] browserSafe forbids Node built-ins in `src/`
- *   outside tests, so the package also runs in a browser.
+ * @param {{ browserSafe?: boolean, maxLines?: number }} [options] browserSafe forbids Node built-ins
+ *   in `src/` outside tests, so the package also runs in a browser; maxLines caps the lines of a
+ *   source file of `src/` (not tests or fixtures), for a package that keeps one concept per file.
  */
 export function createConfig(rootDir, options = {}) {
   return tseslint.config(
@@ -69,6 +70,15 @@ export function createConfig(rootDir, options = {}) {
                 ],
               },
             ],
+          },
+        }
+      : {},
+    options.maxLines !== undefined
+      ? {
+          files: ['src/**/*.ts'],
+          ignores: ['src/**/*.test.ts', 'src/**/*.test-d.ts', 'src/**/__fixtures__/**'],
+          rules: {
+            'max-lines': ['error', { max: options.maxLines, skipBlankLines: false, skipComments: false }],
           },
         }
       : {},
