@@ -357,8 +357,17 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   if (result.mode === 'shared') {
     // The sizing rule above sizes the shadows' entries; the one account sizes by the policy's target.
     const count = result.symbols.length;
+    // The account invests the target weights' sum: below 1 with a cash buffer, fixed weights that
+    // leave some of the capital out, or a weight cap the sleeves cannot fill.
+    const { allocation } = config;
+    const fixedSum = config.strategies.reduce((sum, entry) => sum + (entry.weight ?? 0), 0);
+    const partly =
+      allocation.cashBuffer > 0 ||
+      (allocation.scheme === 'fixed' && fixedSum < 1 - 1e-12) ||
+      (allocation.maxWeight !== undefined && config.strategies.length * allocation.maxWeight < 1 - allocation.cashBuffer);
+    const share = partly ? " × the target weights' sum (the rest stays in cash)" : '';
     lines.push(
-      `  ${label('')} shared account: each of the ${formatCounted(count, 'symbol')} gets an equal slot, the policy's target × equity / ${formatNumber(count, 0)} (the sizing above is the shadow sleeves')`,
+      `  ${label('')} shared account: each of the ${formatCounted(count, 'symbol')} gets an equal slot, the policy's target × equity${share} / ${formatNumber(count, 0)} (the sizing above is the shadow sleeves')`,
     );
   }
   lines.push(`  ${label('risk')} ${describeRisk(config)}`);

@@ -298,6 +298,22 @@ export function misplacedModeFields(input: unknown): ConfigIssue[] {
       }
     });
   }
+  if (mode === 'shared' && Array.isArray(input.strategies)) {
+    const policy: unknown = input.conflictPolicy ?? 'net';
+    if (policy !== 'priority') {
+      const policyText = `${typeof policy === 'string' ? quoteValue(policy) : JSON.stringify(policy)}${input.conflictPolicy === undefined ? ' (the default)' : ''}`;
+      input.strategies.forEach((entry: unknown, index) => {
+        if (isRecord(entry) && Object.hasOwn(entry, 'priority') && entry.priority !== 0) {
+          issues.push({ path: `strategies.${index}.priority`, message: `applies to conflictPolicy "priority" only, and this config's policy is ${policyText}, which would ignore it; remove "priority" or set "conflictPolicy": "priority"` });
+        }
+      });
+    }
+  }
+  // One shared account buys what its cash affords: it cannot hold more than its equity, so a
+  // leverage the shadows were given would make them trade capital the portfolio does not have.
+  if (mode === 'shared' && isRecord(input.allocation) && Object.hasOwn(input.allocation, 'leverage') && input.allocation.leverage !== 1) {
+    issues.push({ path: 'allocation.leverage', message: `applies to mode "sleeves" only, and ${which}: its one account buys only what its cash affords (no margin loan), so its shadows cannot be given more than the portfolio's capital; remove "leverage" or set "mode": "sleeves" (its reserve lends the sleeves the rest)` });
+  }
   if (mode === 'shared' && isRecord(input.rebalance) && Object.hasOwn(input.rebalance, 'drift')) {
     issues.push({ path: 'rebalance.drift', message: `applies to mode "sleeves" only, and ${which}: its shadow sleeves are never rebalanced, so no weight drifts; remove "drift" (the schedule still recomputes the weights the "net" policy votes with)` });
   }

@@ -106,6 +106,23 @@ describe('parseRunConfig', () => {
     expect(issuesOf({ data: { dataset: 'sp500' }, rebalance: { schedule: 'month', drift: { absolute: 0.1 } }, strategies: strategies.map(({ priority: _, ...entry }) => entry) })).toEqual([]);
   });
 
+  it('refuses in shared mode what its one account would ignore: a priority under another policy, a leverage above 1', () => {
+    const strategies = [
+      { id: 'a', strategy: 'sma-crossover', symbols: ['SP500'], priority: 2 },
+      { id: 'b', strategy: 'buy-and-hold', symbols: ['SP500'] },
+    ];
+    const byDefault = issuesOf({ data: { dataset: 'sp500' }, mode: 'shared', strategies });
+    expect(byDefault.map((issue) => issue.path)).toEqual(['strategies.0.priority']);
+    expect(byDefault[0]?.message).toBe('applies to conflictPolicy "priority" only, and this config\'s policy is "net" (the default), which would ignore it; remove "priority" or set "conflictPolicy": "priority"');
+    expect(issuesOf({ data: { dataset: 'sp500' }, mode: 'shared', conflictPolicy: 'vote', strategies })[0]?.message).toMatch(/policy is "vote", which would ignore it/);
+    const levered = issuesOf({ data: { dataset: 'sp500' }, mode: 'shared', conflictPolicy: 'priority', allocation: { scheme: 'equal', leverage: 2 }, strategies });
+    expect(levered.map((issue) => issue.path)).toEqual(['allocation.leverage']);
+    expect(levered[0]?.message).toMatch(/^applies to mode "sleeves" only, and this config's mode is "shared": its one account buys only what its cash affords/);
+    // Leverage 1 (the default, which a parsed config carries) and leverage in sleeves mode are accepted.
+    expect(issuesOf({ data: { dataset: 'sp500' }, mode: 'shared', conflictPolicy: 'priority', allocation: { scheme: 'equal', leverage: 1 }, strategies })).toEqual([]);
+    expect(issuesOf({ data: { dataset: 'sp500' }, allocation: { scheme: 'equal', leverage: 2 }, strategies: strategies.map(({ priority: _, ...entry }) => entry) })).toEqual([]);
+  });
+
   it('takes transfers "pro-rata" or "cash" and names anything else by path', () => {
     const base = { data: { dataset: 'sp500' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['SP500'] }] };
     const parsed = parseRunConfig({ ...base, transfers: 'cash' }, { registry: testRegistry });

@@ -320,6 +320,44 @@ describe('shared mode', () => {
     }
   });
 
+  it("invests the target weights' sum: a cash buffer, or fixed weights summing below 1, stay in cash (by hand)", () => {
+    const series = seriesOf('A', [
+      ['2024-01-01', 100, 100, 100, 100],
+      ['2024-01-02', 110, 120, 100, 120],
+      ['2024-01-03', 120, 130, 110, 125],
+      ['2024-01-04', 100, 110, 90, 100],
+    ]);
+    const run = (allocation: RunConfigInput['allocation'], weights?: readonly [number, number]) =>
+      runOrchestrator(
+        {
+          data: { dataset: 'test' },
+          mode: 'shared',
+          fractional: true,
+          allocation,
+          rebalance: { schedule: 'never' },
+          checkInvariants: true,
+          strategies: [
+            { id: 'a', strategy: 'buy-and-hold', symbols: ['A'], ...(weights === undefined ? {} : { weight: weights[0] }) },
+            { id: 'b', strategy: 'buy-and-hold', symbols: ['A'], ...(weights === undefined ? {} : { weight: weights[1] }) },
+          ],
+        },
+        [series],
+        { registry: testRegistry },
+      );
+    // Both strategies want A long at the first close (100). The shared account's order is sized
+    // there: target 1 × half of 100,000 / 1 symbol / 100 = 500 units, bought at the next open
+    // (110: 55,000) and worth 50,000 at the last close, beside 45,000 of cash: 95,000. The shadows
+    // hold their 25,000 (or 20,000 and 30,000), as before.
+    for (const result of [run({ scheme: 'equal', cashBuffer: 0.5 }), run({ scheme: 'fixed' }, [0.2, 0.3])]) {
+      expect(result.portfolio.fills.map((fill) => [fill.side, fill.quantity, fill.price])).toEqual([['buy', 500, 110]]);
+      expect(result.finalEquity).toBeCloseTo(95_000, 9);
+    }
+    // The weights summing to 1, the whole slot: 1,000 units, shrunk to the 100,000 / 110 the cash pays.
+    const full = run({ scheme: 'equal' });
+    expect(full.portfolio.fills[0]?.quantity).toBeCloseTo(100_000 / 110, 9);
+    expect(full.finalEquity).toBeCloseTo((100_000 / 110) * 100, 9);
+  });
+
   const flat = seriesOf('S', [
     ['2021-01-04', 10, 10, 10, 10],
     ['2021-01-05', 10, 10, 10, 10],

@@ -39,14 +39,14 @@ const constraintShape = {
     .min(0)
     .lt(1)
     .default(0)
-    .describe('Fraction of portfolio equity kept out of all sleeves, in [0, 1). Default 0'),
+    .describe('Fraction of portfolio equity kept out of all sleeves (in shared mode, out of the shared account\'s positions), in [0, 1). Default 0'),
   leverage: z
     .number()
     .min(1)
     .max(MAX_LEVERAGE, { message: `must be at most ${MAX_LEVERAGE} (${MAX_LEVERAGE}× the equity): more takes sleeve amounts beyond what is counted to the cent` })
     .default(1)
     .describe(
-      'Cap on the sum of sleeve weights (1 = fully invested, no leverage; at most 100). Weights are scaled to sum to leverage − cashBuffer. Default 1',
+      'Cap on the sum of sleeve weights (1 = fully invested, no leverage; at most 100; sleeves mode only above 1). Weights are scaled to sum to leverage − cashBuffer. Default 1',
     ),
 };
 

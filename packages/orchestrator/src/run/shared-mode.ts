@@ -11,6 +11,22 @@ import type { SharedBook, Sleeve } from './sleeves';
 /** Relative size below which a shared-mode adjustment is floating-point dust. */
 const DUST = 1e-9;
 
+/** How far from 1 a sum of target weights is taken as 1 (rounding of the weights' sum). */
+const INVESTED_ROUNDING = 1e-12;
+
+/**
+ * The share of the portfolio's equity the shared account invests: the sum of the target weights,
+ * which leaves out the cash buffer, what fixed weights leave below 1 and what a weight cap keeps
+ * in cash, as the shadows are given their capital. A sum within {@link INVESTED_ROUNDING} of 1 is
+ * 1: weights that fill the portfolio, summed with rounding (ten weights of 0.1 sum to
+ * 0.9999999999999999), must not cost a whole unit.
+ */
+export function investedShare(weights: Float64Array): number {
+  let sum = 0;
+  for (const weight of weights) sum += weight;
+  return Math.abs(sum - 1) <= INVESTED_ROUNDING ? 1 : sum;
+}
+
 /** What {@link SharedVoting} reads: the run's sleeves, symbols, bar times and target weights. */
 export interface SharedVotingOptions {
   readonly shared: SharedBook;
@@ -54,6 +70,7 @@ export class SharedVoting {
     this.withdrawCalledWishes();
     const symbolCount = symbols.length;
     let equity = Number.NaN;
+    let invested = Number.NaN;
     for (let g = 0; g < symbolCount; g++) {
       const voters = shared.voters[g] ?? [];
       let changed = false;
@@ -106,9 +123,12 @@ export class SharedVoting {
       const account = shared.account;
       const price = account.markPrice[g] ?? 0;
       if (!(price > 0)) continue;
-      if (Number.isNaN(equity)) equity = shared.runner.revalue();
+      if (Number.isNaN(equity)) {
+        equity = shared.runner.revalue();
+        invested = investedShare(this.options.weights());
+      }
       const held = account.quantity[g] ?? 0;
-      const wanted = targetQuantity(outcome.target / symbolCount, equity, price, fractional);
+      const wanted = targetQuantity((outcome.target * invested) / symbolCount, equity, price, fractional);
       const delta = wanted - held;
       if (Math.abs(delta * price) <= DUST * Math.max(1, Math.abs(equity))) {
         // Nothing to trade for the new target: an order placed for the old one must not fill.
