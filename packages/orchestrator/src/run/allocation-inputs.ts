@@ -118,9 +118,13 @@ export class AllocationInputs {
   /**
    * After a move at step `t` to `weights`: a sleeve sold out for a target of 0 (not `held` back by
    * a position that cannot trade, nor left as it was below the costs) holds no capital from step
-   * `t + 1`; one with a target above 0 again ends its stretch at `t`. Kept only for paper tracks.
+   * `t + 1`; one with a target above 0 again ends its stretch — after step `t` when the move was at
+   * its close (`atOpen` false: the sleeve held nothing over that step, and the return recorded
+   * there, from the transfer on, spans no time), before it when the move was at its open (the
+   * sleeve earned the rest of that step on its new capital, as its strategy entering there would).
+   * Kept only for paper tracks.
    */
-  noteEmptied(weights: ArrayLike<number>, t: number, held: Uint8Array, belowCosts: readonly string[]): void {
+  noteEmptied(weights: ArrayLike<number>, t: number, atOpen: boolean, held: Uint8Array, belowCosts: readonly string[]): void {
     if (this.options.paper === null) return;
     for (const sleeve of this.options.sleeves) {
       const weight = weights[sleeve.index] ?? Number.NaN;
@@ -128,7 +132,8 @@ export class AllocationInputs {
       if (weight === 0) {
         if (Number.isNaN(from) && held[sleeve.index] !== 1 && !belowCosts.includes(sleeve.entry.id)) this.emptiedFrom[sleeve.index] = t + 1;
       } else if (weight > 0 && !Number.isNaN(from)) {
-        if (t > from) this.emptiedStretches[sleeve.index]?.push([from, t]);
+        const end = atOpen ? t : t + 1;
+        if (end > from) this.emptiedStretches[sleeve.index]?.push([from, end]);
         this.emptiedFrom[sleeve.index] = Number.NaN;
       }
     }

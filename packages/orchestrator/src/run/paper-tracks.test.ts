@@ -143,5 +143,37 @@ describe('paper tracks: the performance scheme scores an emptied sleeve on its s
       [20, 0, ['down']],
     ]);
   });
+  // Regression: a sleeve funded again at a close held nothing over that bar, but the bar was read
+  // from its own record (a return of 0 from the transfer on, which spans no time), not from paper.
+  it('reads the bar a sleeve is funded again at its close from paper: it held nothing over it', () => {
+    const at = times.slice(0, 8);
+    const twoSeries = [barSeriesFromCloses('A', at, [100, 110, 121, 121, 121, 133.1, 133.1, 133.1]), barSeriesFromCloses('B', at, [100, 90, 81, 162, 81, 121.5, 121.5, 121.5])];
+    const result = runOrchestrator(
+      {
+        ...CONFIG,
+        allocation: { scheme: 'performance', metric: 'return', lookback: 2 },
+        rebalance: { schedule: { everyBars: 2 } },
+        strategies: [
+          { id: 'a', strategy: 'buy-and-hold', symbols: ['A'] },
+          { id: 'b', strategy: 'buy-and-hold', symbols: ['B'] },
+        ],
+      },
+      twoSeries,
+      { registry: testRegistry },
+    );
+    // By hand, compounded returns over the two bars before each rebalance (bar 0's is 0: both buy
+    // at that close). Bar 2: A (1 + 0)(1.1) − 1 = 0.1, B (0.9) − 1 = −0.1, floored at 0: B is sold
+    // out at that close. Bar 4: A 1.1 × 1 − 1 = 0.1; B its own −0.1 on bar 2 (it held its book),
+    // then on paper +1 on bar 3 (81 → 162): 0.9 × 2 − 1 = 0.8 — so 1/9 and 8/9, B bought at that
+    // close. Bar 6: A 1 × 1.1 − 1 = 0.1; B on paper on bar 4 (162 → 81: −0.5), its own +0.5 on bar
+    // 5: 0.5 × 1.5 − 1 = −0.25, floored: A everything. Its own record's 0 on bar 4 gave B
+    // 1 × 1.5 − 1 = 0.5, and 0.5/0.6 of the portfolio.
+    const weights = result.rebalances.filter((event) => event.reason !== 'initial').map((event) => [event.targetWeights.a ?? Number.NaN, event.targetWeights.b ?? Number.NaN]);
+    expect(weights.length).toBe(3);
+    expect(weights[0]).toEqual([1, 0]);
+    expect(weights[1]?.[0]).toBeCloseTo(1 / 9, 12);
+    expect(weights[1]?.[1]).toBeCloseTo(8 / 9, 12);
+    expect(weights[2]).toEqual([1, 0]);
+  });
 });
 

@@ -313,7 +313,7 @@ export class Rebalancing {
         after[sleeve.index] = equity > 0 ? value / equity : Number.NaN;
         moved?.(sleeve);
       }
-      this.inputs.noteEmptied(outcome.weights, t, held, belowCosts);
+      this.inputs.noteEmptied(outcome.weights, t, atOpen, held, belowCosts);
     }
     const event = rebalanceEvent(ids, { weightsBefore: before, targetWeights: outcome.weights, weightsAfter: after, transfers }, queued.length > 0 ? queued : null, {
       time,
