@@ -459,6 +459,15 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   if (belowZero !== null) lines.push(palette.yellow(belowZero));
   const sleevesInDebt = result.config.mode === 'shared' ? null : sleevesBelowZero(result.sleeves, format);
   if (sleevesInDebt !== null) lines.push(palette.yellow(sleevesInDebt));
+  const unsolved = result.rebalances.filter((event) => event.convergence?.converged === false);
+  if (unsolved.length > 0) {
+    const first = unsolved[0];
+    lines.push(
+      palette.yellow(
+        `warning: risk parity did not converge at ${formatCount(unsolved.length)} of ${formatCounted(result.rebalances.length, 'rebalance')} (the first on ${first === undefined ? MISSING : format(first.time)}): some long-only mix of the sleeves had no variance over the window, so no weights give equal risk contributions, and inverse-volatility weights were used there; a lookback of more returns than sleeves (${formatCount(result.sleeves.length)}) avoids the usual cause`,
+      ),
+    );
+  }
   const totalReturn = result.portfolio.metrics.metrics.totalReturn;
   const costs = result.portfolio.totalCommission + result.portfolio.totalSlippage;
   const ratio = result.diversificationRatio === null ? MISSING : formatRatio(result.diversificationRatio);

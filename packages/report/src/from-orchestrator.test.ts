@@ -55,6 +55,22 @@ describe('conflict and rebalance texts', () => {
     expect(rebalanceReasonText({ ...event, unestimated: { hold: 'rarely-invested' }, onPaper: ['a', 'b', 'c', 'd'] }, monthly)).toBe('month (no estimate: hold) (on paper: a, b, c + 1 more)');
     expect(rebalanceReasonText({ ...event, reasons: ['sleeve-finished'], reason: 'sleeve-finished', onPaper: [] }, monthly)).toBe('sleeve-finished');
   });
+
+  it('rebalance reasons say where risk parity did not converge (inverse-volatility weights); nothing where it did, or in results saved before', async () => {
+    const monthly = { rebalance: { schedule: 'month' } } as unknown as RunConfig;
+    const event = { time: 0, reason: 'schedule', reasons: ['schedule'], warmup: false };
+    expect(rebalanceReasonText({ ...event, convergence: { converged: false } }, monthly)).toBe('month (risk parity did not converge: inverse volatility)');
+    expect(rebalanceReasonText({ ...event, unestimated: { z: 'no-risk' }, convergence: { converged: false } }, monthly)).toBe('month (no estimate: z) (risk parity did not converge: inverse volatility)');
+    expect(rebalanceReasonText({ ...event, convergence: { converged: true } }, monthly)).toBe('month');
+    expect(rebalanceReasonText({ ...event, convergence: null }, monthly)).toBe('month');
+    // A saved result keeps it: its JSON's convergence reaches the report's reasons.
+    const { result } = await runExample('stocks5-equal-weight.json');
+    const saved = JSON.parse(JSON.stringify(serializeOrchestratorResult(result))) as { rebalances: { convergence: unknown }[] };
+    const last = saved.rebalances.at(-1);
+    if (last !== undefined) last.convergence = { method: 'newton', iterations: 3, maxDeviation: null, converged: false };
+    const read = parseResultJson(JSON.stringify(saved), 'saved.json');
+    expect(read.rebalances.map((rebalance) => rebalance.reason.includes('risk parity did not converge'))).toEqual(saved.rebalances.map((_, i) => i === saved.rebalances.length - 1));
+  });
 });
 
 describe('orchestratorReportInput', () => {

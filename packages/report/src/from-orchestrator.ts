@@ -21,6 +21,8 @@ export interface OrchestratorRebalanceSource {
   readonly unestimated?: Readonly<Record<string, string>> | undefined;
   /** Sleeves the `performance` scheme scored partly on their paper track (absent in results saved before it was recorded). */
   readonly onPaper?: readonly string[] | undefined;
+  /** How the risk-parity solve converged (null for other schemes and warm-up; absent in results saved before it was read). */
+  readonly convergence?: { readonly converged: boolean } | null | undefined;
 }
 
 /** One strategy's wish in a conflict (the orchestrator's `ConflictEventInput`). */
@@ -143,9 +145,10 @@ const UNESTIMATED_NAMED = 3;
  * `drift-absolute` or `drift-relative`, joined with ` + ` when several rules fired, then
  * `(warm-up weights)` while the allocation scheme lacked history, or `(no estimate: a, b)` naming
  * the sleeves the scheme could not estimate and `(on paper: c)` those the `performance` scheme
- * scored partly on their paper track (the first three of each, then how many more).
+ * scored partly on their paper track (the first three of each, then how many more), and
+ * `(risk parity did not converge: inverse volatility)` where its solve found no answer.
  */
-export function rebalanceReasonText(event: Pick<OrchestratorRebalanceSource, 'reason' | 'reasons' | 'warmup' | 'unestimated' | 'onPaper'>, config: OrchestratorReportSource['config']): string {
+export function rebalanceReasonText(event: Pick<OrchestratorRebalanceSource, 'reason' | 'reasons' | 'warmup' | 'unestimated' | 'onPaper' | 'convergence'>, config: OrchestratorReportSource['config']): string {
   checkArguments('rebalanceReasonText', [
     shapeIssue(event, 'event', "a rebalance event (an orchestrator result's rebalances[i])", { reasons: 'array' }),
     shapeIssue(config, 'config', "an orchestrator result's config (its rebalance schedule is read)", { rebalance: 'object' }),
@@ -156,7 +159,11 @@ export function rebalanceReasonText(event: Pick<OrchestratorRebalanceSource, 're
   const notes =
     event.warmup && event.reason !== 'initial'
       ? ['warm-up weights']
-      : [...(unestimated.length > 0 ? [`no estimate: ${namedSleeves(unestimated)}`] : []), ...(onPaper.length > 0 ? [`on paper: ${namedSleeves(onPaper)}`] : [])];
+      : [
+          ...(unestimated.length > 0 ? [`no estimate: ${namedSleeves(unestimated)}`] : []),
+          ...(onPaper.length > 0 ? [`on paper: ${namedSleeves(onPaper)}`] : []),
+          ...(event.convergence?.converged === false ? ['risk parity did not converge: inverse volatility'] : []),
+        ];
   return `${reasons.join(' + ')}${notes.map((note) => ` (${note})`).join('')}`;
 }
 

@@ -195,6 +195,15 @@ describe('riskParityWeights', () => {
     for (const value of rc) expect(Math.abs(value / total - 1 / 3)).toBeLessThan(1e-10);
   });
 
+  it('gives inverse-volatility weights where the solve finds no answer (a window of fewer returns than sleeves)', () => {
+    // Two returns each: X and Y move exactly against each other (centred ±0.01 and ∓0.02), so
+    // 2/3 X + 1/3 Y has no variance and no weights equalise the risk contributions; its last
+    // iterate is no answer. σ (ddof 1) = 0.01√2, 0.02√2, 0.01√2: inverse volatility 0.4, 0.2, 0.4.
+    const result = riskParityWeights([[0.01, -0.01], [-0.02, 0.02], [0.03, 0.01]], { lookback: 2 });
+    expect(result.convergence?.converged).toBe(false);
+    expectClose(result.weights, [0.4, 0.2, 0.4]);
+  });
+
   it('leaves sleeves without σ out of the solve with 1/n each', () => {
     const result = riskParityWeights([A, Z, B], { lookback: 3 });
     expectClose(result.weights, [(2 / 3) * (2 / 3), 1 / 3, (2 / 3) * (1 / 3)]);

@@ -327,7 +327,10 @@ export function inverseVolatilityWeights(input: ReturnHistoryInput, options: Win
  * usable σ (as in {@link inverseVolatilityWeights}, `minInvested` included) get `1/n` and are left
  * out of the solve; the others share the rest with equal risk contributions among themselves. Sums
  * to 1. If the solve does not converge (only possible when some long-only mix of sleeves has zero
- * variance), the last iterate is returned and `convergence.converged` is false: log it.
+ * variance over the window — a window of fewer returns than sleeves always has one), its last
+ * iterate is no answer (its risk contributions can be negative), so the estimated sleeves share
+ * their part by inverse volatility, the solve's own start (risk parity when all correlations are
+ * equal), and `convergence.converged` is false: log it.
  */
 export function riskParityWeights(input: ReturnHistoryInput, options: WindowOptions & RiskParityOptions): AllocationResult {
   const { history, window, warmup, minInvested } = prepare('risk-parity', input, options, 'riskParityWeights');
@@ -346,9 +349,11 @@ export function riskParityWeights(input: ReturnHistoryInput, options: WindowOpti
   const rows = Array.from({ length: k }, (_, a) => flat.subarray(a * k, (a + 1) * k));
   const solution = solveRiskParity(rows, options);
   const share = k / n;
-  estimated.forEach((sleeve, a) => {
-    weights[sleeve] = share * (solution.weights[a] ?? 0);
-  });
   const { method, iterations, maxDeviation, converged } = solution;
+  let inverseSum = 0;
+  if (!converged) for (const sleeve of estimated) inverseSum += 1 / (usable[sleeve] ?? Number.NaN);
+  estimated.forEach((sleeve, a) => {
+    weights[sleeve] = share * (converged ? (solution.weights[a] ?? 0) : 1 / (usable[sleeve] ?? Number.NaN) / inverseSum);
+  });
   return schemeResult('risk-parity', weights, { ...extra, convergence: { method, iterations, maxDeviation, converged } });
 }

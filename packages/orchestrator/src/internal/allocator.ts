@@ -122,7 +122,7 @@ export class Allocator {
     if (raw.convergence !== null && !raw.convergence.converged) {
       this.logger.warn(
         { event: 'risk-parity-not-converged', time: new Date(time).toISOString(), ...raw.convergence },
-        'risk parity did not converge; using its last iterate',
+        'risk parity did not converge: some long-only mix of the sleeves had no variance over the window (as a lookback of fewer returns than sleeves always gives), so no weights give equal risk contributions; inverse-volatility weights were used',
       );
     }
     return { weights, warmup: raw.warmup, status: constrained.status, convergence: raw.convergence, unestimated: this.unestimatedOf(raw, indices) };
