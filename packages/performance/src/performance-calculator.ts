@@ -354,11 +354,13 @@ export class PerformanceCalculator {
     }
     const downsideDeviation = Math.sqrt(downside / n);
 
+    // One return is no sample of either deviation: a single loss gave a Sortino ratio of −√P,
+    // whatever its size (empyrical returns NaN below 2 returns for both ratios).
     if (n >= 2) {
       m.volatility = std * sqrtP;
       m.sharpe = std > 0 ? (excessMean / std) * sqrtP : null;
+      m.sortino = downsideDeviation > 0 ? (excessMean / downsideDeviation) * sqrtP : null;
     }
-    m.sortino = downsideDeviation > 0 ? (excessMean / downsideDeviation) * sqrtP : null;
     m.bestReturn = best;
     m.worstReturn = worst;
     if (n >= 3 && std > 0) {
