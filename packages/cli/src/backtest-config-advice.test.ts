@@ -35,7 +35,7 @@ describe("a backtest config's summary advises the config's fields", () => {
     expect(out).toContain('note: column "Adj Close" ignored: prices are as traded, not adjusted for splits and dividends; set "adjust": true in data to scale');
     expect(out).toContain('understates annualised volatility and Sharpe; give "periodsPerYear": 365 in the config');
     expect(out).toContain('buy and hold (the default with one symbol; "benchmark": null turns it off)');
-    expect(out).toContain("30 bars are fewer than the strategy's warm-up of 41: it never decided. Widen \"from\"/\"to\" in data.");
+    expect(out).toContain("30 bars are fewer than the strategy's warm-up of 41: it never decided. Give it more bars (a longer data file, or a wider \"from\"/\"to\" in data) or shorter windows.");
     expect(out).not.toMatch(/--periods-per-year|--adjust|--benchmark|--from/);
   });
 
@@ -45,7 +45,7 @@ describe("a backtest config's summary advises the config's fields", () => {
     expect(out).toContain('run with --adjust to scale');
     expect(out).toContain('give --periods-per-year 365');
     expect(out).toContain('--benchmark none turns it off');
-    expect(out).toContain('Widen --from/--to.');
+    expect(out).toContain('(a longer data file, or a wider --from/--to) or shorter windows.');
   });
 
   // Regression: a fixed-cash amount below one unit's price rejected every entry and was told to

@@ -574,7 +574,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const warmup = result.strategy.warmup;
   // Bars of a --warmup-from warm-up count towards the strategy's.
   if (result.bars + (run.warmup?.bars ?? 0) < warmup) {
-    lines.push(palette.yellow(`  note: ${formatCounted(result.bars, 'bar')} ${result.bars === 1 ? 'is' : 'are'} fewer than the strategy's warm-up of ${formatCount(warmup)}: it never decided. Widen ${say('--from/--to', '"from"/"to" in data')}.`));
+    lines.push(palette.yellow(`  note: ${formatCounted(result.bars, 'bar')} ${result.bars === 1 ? 'is' : 'are'} fewer than the strategy's warm-up of ${formatCount(warmup)}: it never decided. Give it more bars (a longer data file, or a wider ${say('--from/--to', '"from"/"to" in data')}) or shorter windows.`));
   }
   lines.push('');
 
