@@ -21,6 +21,8 @@ describe('research command options', () => {
     expect(parseDuration('2m', '--job-timeout')).toBe(120_000);
     expect(parseDuration('1h', '--job-timeout')).toBe(3_600_000);
     expect(issueOf(() => parseDuration('0s', '--job-timeout'))).toBe('--job-timeout: "0s" is no time at all: a duration must be more than 0 (e.g. 30s, 2m or 500ms); leave --job-timeout out for no limit');
+    // --queue-timeout has a default, not no limit.
+    expect(issueOf(() => parseDuration('0', '--queue-timeout', 'the default, 10 s'))).toBe('--queue-timeout: "0" is no time at all: a duration must be more than 0 (e.g. 30s, 2m or 500ms); leave --queue-timeout out for the default, 10 s');
     expect(issueOf(() => parseDuration('0', '--queue-timeout'))).toMatch(/^--queue-timeout: "0" is no time at all/);
     expect(issueOf(() => parseDuration('-5s', '--job-timeout'))).toBe('--job-timeout: "-5s" is not a duration; use e.g. 30s, 2m or 500ms');
     expect(issueOf(() => parseDuration('soon', '--queue-timeout'))).toMatch(/^--queue-timeout: "soon" is not a duration/);

@@ -1,13 +1,17 @@
 import { ConfigError, quoteValue } from '@ensemble/protocol';
 
-/** A duration flag (`--job-timeout`, `--queue-timeout`) as ms: a number with `ms`, `s` (the default unit), `m` or `h`, e.g. `30s`, `2m`, `500ms`. */
-export function parseDuration(text: string, flag: string): number {
+/**
+ * A duration flag (`--job-timeout`, `--queue-timeout`) as ms: a number with `ms`, `s` (the default
+ * unit), `m` or `h`, e.g. `30s`, `2m`, `500ms`. `omitted`: what leaving the flag out gives, for the
+ * advice of a refusal.
+ */
+export function parseDuration(text: string, flag: string, omitted = 'no limit'): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
   const ms = match === null ? Number.NaN : Number(match[1]) * scale[(match[2] ?? 's') as keyof typeof scale];
-  if (ms === 0) throw new ConfigError([{ path: flag, message: `${quoteValue(text)} is no time at all: a duration must be more than 0 (e.g. 30s, 2m or 500ms); leave ${flag} out for no limit` }]);
+  if (ms === 0) throw new ConfigError([{ path: flag, message: `${quoteValue(text)} is no time at all: a duration must be more than 0 (e.g. 30s, 2m or 500ms); leave ${flag} out for ${omitted}` }]);
   if (!(ms > 0)) throw new ConfigError([{ path: flag, message: `${quoteValue(text)} is not a duration; use e.g. 30s, 2m or 500ms` }]);
-  if (ms > MAX_TIMER_MS) throw new ConfigError([{ path: flag, message: `${quoteValue(text)} is longer than a timer can wait (${String(MAX_TIMER_MS)} ms, about 24 days); leave ${flag} out for no limit` }]);
+  if (ms > MAX_TIMER_MS) throw new ConfigError([{ path: flag, message: `${quoteValue(text)} is longer than a timer can wait (${String(MAX_TIMER_MS)} ms, about 24 days); leave ${flag} out for ${omitted}` }]);
   return ms;
 }
 

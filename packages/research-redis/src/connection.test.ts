@@ -76,7 +76,7 @@ describe('RedisLink', () => {
         }
       }
       expect(QueueConnectionError.isInstance(lost) && lost.phase).toBe('lost');
-      expect((lost as Error).message).toMatch(/^Lost the connection to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ for more than [\d.]+ s: .*[^.]\. Check that redis-server runs there, .*; results already stored in Redis are kept \(resume the sweep with its id\)\.$/);
+      expect((lost as Error).message).toMatch(/^Lost the connection to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ for more than [\d.]+ s: .*[^.]\. Check that redis-server runs there, .*; results already stored in Redis are kept: running the sweep again under the same id \(for ensemble, the same command\) goes on from them\.$/);
       expect((lost as Error).message).not.toContain('pw-123');
       await server.restart();
       for (let i = 0; i < 200 && !link.ready; i++) await new Promise((resolve) => setTimeout(resolve, 50));

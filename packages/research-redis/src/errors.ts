@@ -51,7 +51,7 @@ export class QueueConnectionError extends EnsembleError {
     const seconds = (details.waitedMs / 1000).toLocaleString('en-US', { maximumFractionDigits: 1 });
     const check = 'Check that redis-server runs there, that the host, port and password are right and that no firewall is in the way';
     if (details.phase === 'connect') return `Cannot reach Redis at ${details.url} within ${seconds} s: ${reason}. ${check}.`;
-    return `Lost the connection to Redis at ${details.url} for more than ${seconds} s: ${reason}. ${check}; results already stored in Redis are kept (resume the sweep with its id).`;
+    return `Lost the connection to Redis at ${details.url} for more than ${seconds} s: ${reason}. ${check}; results already stored in Redis are kept: running the sweep again under the same id (for ensemble, the same command) goes on from them.`;
   }
 
   static override isInstance(error: unknown): error is QueueConnectionError {

@@ -15,7 +15,7 @@ export { startQueueWorker } from './sweep-worker';
 export type { StoreOutcome, StoredResult } from './result-store';
 export { jsonResult, readDoneIndexes, readResults, storeResultOnce } from './result-store';
 export type { ActiveJob, QueueAddress, SweepStatus, WorkerThroughput } from './sweep-status';
-export { cleanSweep, resolveSweepId, sweepStatus, workerThroughput } from './sweep-status';
+export { cleanSweep, markSweepComplete, resolveSweepId, sweepStatus, workerThroughput } from './sweep-status';
 export type { RedisExecutorOptions } from './redis-executor';
 export { createRedisExecutor, queuedDatasets, researchCompatibility } from './redis-executor';
 export type { RedisWorkerOptions } from './redis-worker';

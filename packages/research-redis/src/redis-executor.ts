@@ -4,6 +4,7 @@ import { queueOptionsIssues } from './argument-checks';
 import { computingPackageVersions, sha256Hex, type JobExecutor, type ResearchJob, type ResearchJobResult } from '@ensemble/research';
 import { encodeResult, parseStoredResult, queueFailedResult } from './research-result';
 import { runSweepOnQueue, type QueuedDataset, type SweepCoordinatorOptions } from './sweep-coordinator';
+import { markSweepComplete } from './sweep-status';
 
 /**
  * The compatibility tag of research sweeps: the versions of the packages that compute a job's
@@ -56,10 +57,19 @@ export function queuedDatasets(jobs: readonly ResearchJob[]): QueuedDataset[] {
  * retried after a stalled worker is not counted twice. Running the same sweep id again (a
  * coordinator restarted) hands over the results already in Redis and waits for the rest. Redis
  * unreachable at start, or away longer than `lostTimeoutMs`, rejects with a `QueueConnectionError`.
+ * A research run in phases (a walk-forward) gives `phased` and calls `complete()` once its last
+ * phase ran, so that the sweep counts as finished only then.
  */
-export function createRedisExecutor(options: RedisExecutorOptions): JobExecutor {
+export function createRedisExecutor(options: RedisExecutorOptions): JobExecutor & { complete(): Promise<void> } {
   checkArguments('createRedisExecutor', queueOptionsIssues(options, 'executor options: url and sweepId', { sweepId: 'string' }));
   return {
+    /** With `phased`: records that the research's last phase ran (see {@link markSweepComplete}). */
+    complete() {
+      return markSweepComplete(
+        { url: options.url, ...(options.prefix === undefined ? {} : { prefix: options.prefix }), ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }) },
+        options.sweepId,
+      );
+    },
     run(jobs, runOptions) {
       return runSweepOnQueue(
         jobs,

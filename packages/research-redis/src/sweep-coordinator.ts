@@ -50,6 +50,14 @@ export interface SweepCoordinatorOptions<TJob, TResult> {
   /** Attempts per job before it fails for good (default 3). */
   readonly attempts?: number;
   /**
+   * The research runs in phases under this sweep id (a walk-forward: its train jobs, then each test
+   * job), so a phase whose jobs all have results is not the end of it: the sweep counts as
+   * finished (`queue status`, `queue clean`) only once {@link markSweepComplete} records that its
+   * last phase ran. Without it, a coordinator stopped between two phases left a sweep that read
+   * "finished" and was removed by a plain `queue clean`.
+   */
+  readonly phased?: boolean;
+  /**
    * What a worker must run to take this sweep's jobs (the research layer gives the versions of the
    * packages that compute results), stored with the sweep: a worker whose own tag differs leaves
    * the sweep to others, and a coordinator with another tag cannot resume it. None: any worker.
@@ -196,7 +204,7 @@ export async function runSweepOnQueue<TJob, TResult>(
     }
     const fresh = entries.flatMap((entry, k) => (stored[k] === null ? [String(entry.index), fingerprints[k] ?? ''] : []));
     if (fresh.length > 0) await redis.hset(keys.fingerprints, ...fresh);
-    await redis.hset(keys.meta, { total: await redis.hlen(keys.fingerprints), attempts, compatibility });
+    await redis.hset(keys.meta, { total: await redis.hlen(keys.fingerprints), attempts, compatibility, ...(options.phased === true ? { phased: '1' } : {}) });
     await redis.hsetnx(keys.meta, 'created', Date.now());
     await redis.zadd(sweepRegistryKey(keys.prefix), 'NX', Date.now(), keys.sweepId);
     await redis.publish(sweepChannel(keys.prefix), keys.sweepId);

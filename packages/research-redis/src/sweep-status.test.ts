@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processToyJob, toyCoordinator, toyJobSchema, toyJobs } from '../test/toy-jobs';
 import { runSweepOnQueue } from './sweep-coordinator';
-import { cleanSweep, resolveSweepId, sweepStatus, workerThroughput, type SweepStatus } from './sweep-status';
+import { cleanSweep, markSweepComplete, resolveSweepId, sweepStatus, workerThroughput, type SweepStatus } from './sweep-status';
 import { startQueueWorker } from './sweep-worker';
 import { startRedisServer, type TestRedisServer } from './testing/redis-server';
 
@@ -160,6 +160,62 @@ describe('sweepStatus and cleanSweep', () => {
       expect(await redis.keys('s:*')).toEqual([]);
       const unknown = await sweepStatus({ url: server.url, prefix: 's' }, 'done').catch((error: unknown) => error);
       expect(ConfigError.isInstance(unknown) && unknown.message).toContain('no sweep done in Redis');
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('a sweep run in phases (a walk-forward)', () => {
+  // Regression: a walk-forward's coordinator stopped after its train jobs left a sweep whose every
+  // queued job had its result: status said "finished" and a plain clean removed it.
+  it('is finished only once its coordinator marks its last phase run', async () => {
+    const address = { url: server.url, prefix: 'ph' };
+    const worker = await startQueueWorker({ url: server.url, prefix: 'ph', workerId: 'solo', parseJob: (data) => toyJobSchema.parse(data), process: (job, context) => processToyJob(job, context), discoveryIntervalMs: 100 });
+    try {
+      await runSweepOnQueue(toyJobs(3), { url: server.url, prefix: 'ph', sweepId: 'wf', phased: true, ...toyCoordinator }, { onResult: () => undefined });
+    } finally {
+      await worker.close();
+    }
+    const [between] = await sweepStatus(address, 'wf');
+    expect(between).toMatchObject({ total: 3, done: 3, finished: false, phasesLeft: true, etaMs: null });
+    const refused = await cleanSweep(address, 'wf').catch((error: unknown) => error);
+    expect(ConfigError.isInstance(refused) && refused.message).toContain('not finished (the 3 jobs queued so far have their results, but its coordinator stopped before its last phase');
+    await markSweepComplete(address, 'wf');
+    const [complete] = await sweepStatus(address, 'wf');
+    expect(complete).toMatchObject({ finished: true, phasesLeft: false });
+    expect(await cleanSweep(address, 'wf')).toBeGreaterThan(0);
+    // A sweep that is gone is left as it is.
+    await markSweepComplete(address, 'wf');
+    const redis = new Redis(server.url);
+    try {
+      expect(await redis.keys('ph:*')).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+// Regression: a job written by hand whose data is not JSON made BullMQ's job objects throw, and
+// with them every `queue status` and `queue clean` (even --force) of the prefix.
+describe('a job in the queue whose data is not JSON', () => {
+  it('leaves status and clean working', async () => {
+    const address = { url: server.url, prefix: 'bad' };
+    const stop = new AbortController();
+    const run = runSweepOnQueue(toyJobs(1), { url: server.url, prefix: 'bad', sweepId: 'forged', ...toyCoordinator }, { onResult: () => undefined, signal: stop.signal });
+    const redis = new Redis(server.url);
+    try {
+      for (let i = 0; i < 100 && (await redis.zscore('bad:sweeps', 'forged')) === null; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      stop.abort();
+      await run;
+      const queue = 'bad:sweep-forged';
+      await redis.hset(`${queue}:x`, { name: 'research-job', data: 'not json{', opts: 'garbage', timestamp: Date.now(), delay: 0, priority: 0, pb: 'intruder' });
+      await redis.rpush(`${queue}:active`, 'x');
+      const [status] = await sweepStatus(address, 'forged');
+      expect(status).toMatchObject({ total: 1, done: 0, finished: false });
+      expect(status?.workers.map((worker) => worker.workerId)).toEqual(['intruder']);
+      expect(await cleanSweep(address, 'forged', { force: true })).toBeGreaterThan(0);
+      expect(await redis.keys('bad:*')).toEqual([]);
     } finally {
       redis.disconnect();
     }

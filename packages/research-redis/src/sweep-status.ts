@@ -48,6 +48,11 @@ export interface SweepStatus {
    * its outputs hold them, `done` counts only those still stored).
    */
   readonly finished: boolean;
+  /**
+   * A research run in phases (a walk-forward) whose last phase has not run: its coordinator stopped
+   * between two phases, or is between them now. Running it again (`--resume`) queues the rest.
+   */
+  readonly phasesLeft: boolean;
   /** The rest at the workers' summed rate, ms; null without a rate, when finished, or with no job waiting or held by a worker. */
   readonly etaMs: number | null;
   /** What a worker must run to take its jobs (its coordinator's `compatibility` tag); null for none. */
@@ -132,12 +137,15 @@ export function workerThroughput(fields: Record<string, string>, active: readonl
  * another worker has taken since.
  */
 async function activeJobs(redis: Redis, queue: Queue, keys: SweepKeys): Promise<ActiveJob[]> {
-  const [jobs, started] = await Promise.all([queue.getActive(), redis.hgetall(keys.started)]);
-  const ids = jobs.map((job) => job.id ?? '');
-  const locks = ids.length === 0 ? [] : await redis.mget(ids.map((id) => `${queue.toKey(id)}:lock`));
-  return jobs.map((job, k) => {
-    const token = started[ids[k] ?? ''];
-    return { workerId: job.processedBy ?? null, started: token !== undefined && token === locks[k] };
+  // Read from the job hashes' fields (`pb`: the worker that took it, BullMQ's `processedBy`), not
+  // through BullMQ's job objects: a job written by hand whose data or options are not JSON would
+  // make those throw, and every status and clean with them.
+  const [ids, started] = await Promise.all([redis.lrange(queue.toKey('active'), 0, -1), redis.hgetall(keys.started)]);
+  if (ids.length === 0) return [];
+  const [locks, workers] = await Promise.all([redis.mget(ids.map((id) => `${queue.toKey(id)}:lock`)), Promise.all(ids.map((id) => redis.hget(queue.toKey(id), 'pb')))]);
+  return ids.map((id, k) => {
+    const token = started[id];
+    return { workerId: workers[k] ?? null, started: token !== undefined && token === locks[k] };
   });
 }
 
@@ -157,7 +165,10 @@ async function statusOf(redis: Redis, prefix: string, sweepId: string): Promise<
     const running = active.filter((job) => job.started).length;
     const rate = workers.reduce((sum, worker) => sum + (worker.perMinute ?? 0), 0);
     const remaining = Math.max(total - done, 0);
-    const finished = remaining === 0 || Number(meta.delivered ?? 0) >= total;
+    // A phased run (a walk-forward) has all of a phase's results between its phases: it is finished
+    // only once its coordinator marked its last phase run.
+    const phasesLeft = meta.phased === '1' && meta.complete !== '1';
+    const finished = !phasesLeft && (remaining === 0 || Number(meta.delivered ?? 0) >= total);
     const waiting = (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
     return {
       sweepId,
@@ -170,6 +181,7 @@ async function statusOf(redis: Redis, prefix: string, sweepId: string): Promise<
       failed: counts.failed ?? 0,
       workers,
       finished,
+      phasesLeft,
       // Nothing waiting or held: no work the workers' rate would finish.
       etaMs: finished || rate === 0 || waiting + active.length === 0 ? null : (remaining / rate) * 60_000,
       compatibility: meta.compatibility === undefined || meta.compatibility === '' ? null : meta.compatibility,
@@ -177,6 +189,18 @@ async function statusOf(redis: Redis, prefix: string, sweepId: string): Promise<
   } finally {
     await queue.close();
   }
+}
+
+/**
+ * Records that the last phase of a phased sweep ran (see `SweepCoordinatorOptions.phased`): it
+ * then counts as finished once its jobs have their results. Nothing when the sweep is gone.
+ */
+export async function markSweepComplete(address: QueueAddress, sweepId: string): Promise<void> {
+  checkArguments('markSweepComplete', [addressIssue(address), sweepIdIssue(sweepId, 'sweepId', false)]);
+  await withLink(address, async (redis, prefix) => {
+    const keys = sweepKeys(prefix, sweepId);
+    if ((await redis.exists(keys.meta)) === 1) await redis.hset(keys.meta, 'complete', '1');
+  });
 }
 
 /**
@@ -250,7 +274,8 @@ export async function cleanSweep(address: QueueAddress, given: string, options: 
     const keys = sweepKeys(prefix, sweepId);
     const status = await statusOf(redis, prefix, sweepId);
     if (nullAsAbsent(options, {}).force !== true && !status.finished) {
-      throw new ConfigError([{ path: 'sweepId', message: `sweep ${sweepId} is not finished (${String(status.done)} of ${String(status.total)} results): run its coordinator again to finish it, or remove it unfinished with force (ensemble queue clean --force ${shortSweepId(sweepId)})` }]);
+      const where = status.phasesLeft && status.done >= status.total ? `the ${String(status.total)} jobs queued so far have their results, but its coordinator stopped before its last phase (a walk-forward's test windows)` : `${String(status.done)} of ${String(status.total)} results`;
+      throw new ConfigError([{ path: 'sweepId', message: `sweep ${sweepId} is not finished (${where}): run its coordinator again to finish it, or remove it unfinished with force (ensemble queue clean --force ${shortSweepId(sweepId)})` }]);
     }
     const queue = new Queue(keys.queueName, { connection: redis, prefix, skipWaitingForReady: true });
     try {

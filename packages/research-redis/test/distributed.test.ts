@@ -134,12 +134,17 @@ describe('research jobs on worker processes through Redis', () => {
     }
     const [worker] = await workers(1, 'walk');
     if (worker === undefined) throw new Error('no worker');
-    await runWalkForwardToDirectory(plan, createRedisExecutor({ url: server.url, prefix: 'walk', sweepId: plan.planId }), join(directory, 'wf-queue'));
+    const executor = createRedisExecutor({ url: server.url, prefix: 'walk', sweepId: plan.planId, phased: true });
+    await runWalkForwardToDirectory(plan, executor, join(directory, 'wf-queue'));
     for (const name of WALK_FORWARD_OUTPUT_FILES) {
       expect(await readFile(join(directory, 'wf-queue', name), 'utf8'), name).toBe(await readFile(join(directory, 'wf-local', name), 'utf8'));
     }
     const [status] = await sweepStatus({ url: server.url, prefix: 'walk' }, plan.planId);
     expect(status?.total).toBe(plan.trainJobs.length + plan.windows.length);
+    // Every job queued has its result, but only the walk-forward knows it queued its last: finished once it says so.
+    expect(status).toMatchObject({ done: status?.total, finished: false, phasesLeft: true });
+    await executor.complete();
+    expect((await sweepStatus({ url: server.url, prefix: 'walk' }, plan.planId))[0]).toMatchObject({ finished: true, phasesLeft: false });
     await stopWorker(worker);
   });
 

@@ -219,6 +219,12 @@ describe('queue flags and help', () => {
     expect(url.code).toBe(2);
     expect(url.err).toContain('--queue');
     expect(url.err).not.toContain('hunter2');
+    // A prefix no coordinator can use is refused by every command, not only by sweep.
+    for (const command of [['worker'], ['queue', 'status']]) {
+      const prefix = await inProcess([...command, '--queue', 'redis://127.0.0.1:1/0', '--queue-prefix', 'a b']);
+      expect(prefix.code).toBe(2);
+      expect(prefix.err).toContain('--queue-prefix: "a b" is not a valid name');
+    }
     const concurrency = await inProcess(['worker', '--queue', 'redis://127.0.0.1:1/0', '--concurrency', 'two']);
     expect(concurrency.code).toBe(2);
     expect(concurrency.err).toContain('--concurrency');
@@ -256,11 +262,24 @@ describe('queue flags and help', () => {
     } finally {
       await guarded.close();
     }
+    // The variable holds the password itself, not its URL encoding: `ab%41` used to authenticate as
+    // `abA`, and `p@ss:w/rd%Z` was refused as "not valid percent-encoding".
+    for (const password of ['ab%41', 'p@ss:w/rd%Z']) {
+      const special = await startRedisServer({ password });
+      try {
+        const io = createCapturedIo({ cwd: scratch, env: { ENSEMBLE_REDIS_PASSWORD: password } });
+        const code = await main(['node', 'ensemble', 'queue', 'status', '--queue', `redis://127.0.0.1:${String(special.port)}/0`, '--queue-timeout', '5s'], io);
+        expect(code).toBe(0);
+        expect(`${io.out()}${io.err()}`).not.toContain(password);
+      } finally {
+        await special.close();
+      }
+    }
   }, 60_000);
 
   it('renders a status: counts, time left at the workers\' rate, each worker', () => {
     const text = renderSweepStatus([
-      { sweepId: 'abc', created: Date.UTC(2026, 0, 2), total: 10, done: 4, waiting: 5, active: 1, fetchedAhead: 0, failed: 0, finished: false, etaMs: 90_000, compatibility: null, workers: [{ workerId: 'a:1', completed: 4, perMinute: 4, lastAt: Date.UTC(2026, 0, 2, 0, 1), active: 1, fetchedAhead: 0 }] },
+      { sweepId: 'abc', created: Date.UTC(2026, 0, 2), total: 10, done: 4, waiting: 5, active: 1, fetchedAhead: 0, failed: 0, finished: false, phasesLeft: false, etaMs: 90_000, compatibility: null, workers: [{ workerId: 'a:1', completed: 4, perMinute: 4, lastAt: Date.UTC(2026, 0, 2, 0, 1), active: 1, fetchedAhead: 0 }] },
     ]);
     expect(text).toBe(
       'sweep abc · created 2026-01-02T00:00:00.000Z · 90 s left\n' +
@@ -270,7 +289,7 @@ describe('queue flags and help', () => {
     // Jobs a worker took ahead of time are counted apart from the running ones; a worker with no result yet is listed.
     const ahead = renderSweepStatus([
       {
-        sweepId: 'abc', created: null, total: 10, done: 4, waiting: 2, active: 2, fetchedAhead: 2, failed: 0, finished: false, etaMs: 90_000, compatibility: null,
+        sweepId: 'abc', created: null, total: 10, done: 4, waiting: 2, active: 2, fetchedAhead: 2, failed: 0, finished: false, phasesLeft: false, etaMs: 90_000, compatibility: null,
         workers: [
           { workerId: 'a:1', completed: 4, perMinute: 4, lastAt: Date.UTC(2026, 0, 2, 0, 1), active: 1, fetchedAhead: 1 },
           { workerId: 'b:2', completed: 0, perMinute: null, lastAt: null, active: 1, fetchedAhead: 1 },
@@ -283,18 +302,21 @@ describe('queue flags and help', () => {
         '  worker a:1: 1 active · 1 fetched ahead · 4 done · 4.0 jobs/min · last 2026-01-02T00:01:00.000Z\n' +
         '  worker b:2: 1 active · 1 fetched ahead · 0 done · — jobs/min · last —\n',
     );
-    const tagged = renderSweepStatus([{ sweepId: 'abc', created: null, total: 2, done: 0, waiting: 2, active: 0, fetchedAhead: 0, failed: 0, finished: false, etaMs: null, compatibility: '@ensemble/engine 0.1.0', workers: [] }]);
+    const tagged = renderSweepStatus([{ sweepId: 'abc', created: null, total: 2, done: 0, waiting: 2, active: 0, fetchedAhead: 0, failed: 0, finished: false, phasesLeft: false, etaMs: null, compatibility: '@ensemble/engine 0.1.0', workers: [] }]);
     expect(tagged).toBe('sweep abc · — left\n  jobs 2: 0 done · 2 waiting · 0 active · 0 failed\n  runs on workers with @ensemble/engine 0.1.0\n');
     expect(renderSweepStatus([])).toBe('no sweeps in Redis under this prefix\n');
     // Finished by its coordinator after Redis lost 83 of its 400 results (restarted without saving).
-    const lost = renderSweepStatus([{ sweepId: 'abc', created: null, total: 400, done: 317, waiting: 0, active: 0, fetchedAhead: 0, failed: 0, finished: true, etaMs: null, compatibility: null, workers: [] }]);
+    const lost = renderSweepStatus([{ sweepId: 'abc', created: null, total: 400, done: 317, waiting: 0, active: 0, fetchedAhead: 0, failed: 0, finished: true, phasesLeft: false, etaMs: null, compatibility: null, workers: [] }]);
     expect(lost).toBe(
       'sweep abc · finished\n' +
         '  its coordinator had every result; 83 of them are no longer in Redis (restarted without persistence?): its output files hold them all\n' +
         '  jobs 400: 317 done · 0 waiting · 0 active · 0 failed\n',
     );
     // Unfinished with nothing waiting or running (its coordinator stopped before enqueueing the rest): no time left to show.
-    const stalled = renderSweepStatus([{ sweepId: 'abc', created: null, total: 10, done: 4, waiting: 0, active: 0, fetchedAhead: 0, failed: 0, finished: false, etaMs: null, compatibility: null, workers: [] }]);
+    const stalled = renderSweepStatus([{ sweepId: 'abc', created: null, total: 10, done: 4, waiting: 0, active: 0, fetchedAhead: 0, failed: 0, finished: false, phasesLeft: false, etaMs: null, compatibility: null, workers: [] }]);
     expect(stalled).toBe('sweep abc · no job waiting or running\n  jobs 10: 4 done · 0 waiting · 0 active · 0 failed\n');
+    // A walk-forward whose coordinator stopped after its train jobs: every job queued so far is done, yet it is not finished.
+    const between = renderSweepStatus([{ sweepId: 'abc', created: null, total: 15, done: 15, waiting: 0, active: 0, fetchedAhead: 0, failed: 0, finished: false, phasesLeft: true, etaMs: null, compatibility: null, workers: [] }]);
+    expect(between).toBe("sweep abc · between phases: its coordinator has more jobs to queue (a walk-forward's next windows); run it again to finish it\n  jobs 15: 15 done · 0 waiting · 0 active · 0 failed\n");
   });
 });

@@ -7,7 +7,7 @@ import type { ConfigIssue } from '@ensemble/protocol';
 import { directoryCreationProblem, makeDirectory } from '@ensemble/report';
 import type { JobExecutor } from '@ensemble/research';
 import { researchWorkerUrl } from '../research-worker-url';
-import { DEFAULT_PREFIX, cleanSweep, compatibilityDifference, createRedisExecutor, parseRedisUrl, redactRedisUrl, researchCompatibility, startRedisWorker, sweepStatus } from '@ensemble/research-redis';
+import { DEFAULT_PREFIX, checkQueueName, cleanSweep, compatibilityDifference, createRedisExecutor, parseRedisUrl, redactRedisUrl, researchCompatibility, startRedisWorker, sweepStatus } from '@ensemble/research-redis';
 import type { QueueAddress, SweepStatus, WorkerThroughput } from '@ensemble/research-redis';
 import { CliExit } from '../errors';
 import { COMMAND_LINE } from '../flags';
@@ -48,18 +48,23 @@ export function queueAddress(flags: QueueFlags & { readonly queue: string }, env
       throw new ConfigError([{ path: '--queue', message: `the URL has a password and ${PASSWORD_ENV} is set: give it once (the variable keeps it out of the command line)` }]);
     }
     const withPassword = new URL(flags.queue);
-    withPassword.password = password;
+    // The variable holds the password itself: encoded here, as a URL's userinfo is read decoded
+    // (set as it is, `ab%41` authenticated as `abA`, and a `%` not followed by two hex digits was refused).
+    withPassword.password = encodeURIComponent(password);
     url = withPassword.toString();
   }
+  // Checked here for every command: a worker or a status under a prefix no coordinator can use
+  // (a space in it) listened to nothing and said nothing.
+  if (flags.queuePrefix !== undefined) checkQueueName(flags.queuePrefix, '--queue-prefix');
   return {
     url,
     ...(flags.queuePrefix === undefined ? {} : { prefix: flags.queuePrefix }),
-    ...(flags.queueTimeout === undefined ? {} : { connectTimeoutMs: parseDuration(flags.queueTimeout, '--queue-timeout') }),
+    ...(flags.queueTimeout === undefined ? {} : { connectTimeoutMs: parseDuration(flags.queueTimeout, '--queue-timeout', 'the default, 10 s') }),
   };
 }
 
-/** An executor the CLI closes after the run. */
-export type ClosableExecutor = JobExecutor & { close(): Promise<void> };
+/** An executor the CLI closes after the run; `complete`, when it has one, is called once a phased run (a walk-forward) finished. */
+export type ClosableExecutor = JobExecutor & { close(): Promise<void>; complete?: () => Promise<void> };
 
 /**
  * The executor of `ensemble sweep --queue` and `ensemble walk-forward --queue`: the jobs go to
@@ -68,7 +73,7 @@ export type ClosableExecutor = JobExecutor & { close(): Promise<void> };
  * worker that leaves the sweep because it runs other versions of the packages is named on stderr,
  * once: while only such workers listen, nothing runs.
  */
-export function queueExecutor(flags: QueueFlags & { readonly queue: string; readonly workers?: string; readonly jobTimeout?: string }, researchId: string, io: Pick<CliIo, 'env' | 'stderr'>): ClosableExecutor {
+export function queueExecutor(flags: QueueFlags & { readonly queue: string; readonly workers?: string; readonly jobTimeout?: string }, researchId: string, io: Pick<CliIo, 'env' | 'stderr'>, phased = false): ClosableExecutor {
   const env = io.env;
   for (const [flag, value] of [['--workers', flags.workers], ['--job-timeout', flags.jobTimeout]] as const) {
     if (value !== undefined) throw new ConfigError([{ path: flag, message: `${flag} has no effect with --queue: the workers run the jobs; give --concurrency or --job-timeout to each \`ensemble worker\`` }]);
@@ -79,6 +84,7 @@ export function queueExecutor(flags: QueueFlags & { readonly queue: string; read
     ...address,
     sweepId: researchId,
     compatibility: ours,
+    phased,
     onRefusal: ({ workerId, compatibility }) => {
       const differ = compatibilityDifference(compatibility, ours);
       io.stderr.write(`warning: worker ${echoValue(workerId)} runs other versions (${differ.theirs}; this sweep needs ${differ.ours}) and leaves the sweep's jobs to workers that run the same\n`);
@@ -94,7 +100,7 @@ export function queueExecutor(flags: QueueFlags & { readonly queue: string; read
       );
     },
   });
-  return { run: (jobs, options) => executor.run(jobs, options), close: () => Promise.resolve() };
+  return { run: (jobs, options) => executor.run(jobs, options), close: () => Promise.resolve(), ...(phased ? { complete: () => executor.complete() } : {}) };
 }
 
 /** Flags of `ensemble worker`. */
@@ -269,7 +275,14 @@ export function renderSweepStatus(statuses: readonly SweepStatus[]): string {
   const lines: string[] = [];
   for (const status of statuses) {
     const created = status.created === null ? '' : ` · created ${new Date(status.created).toISOString()}`;
-    const state = status.finished ? 'finished' : status.etaMs === null && status.waiting + status.active + status.fetchedAhead === 0 ? 'no job waiting or running' : `${minutes(status.etaMs)} left`;
+    const idle = status.waiting + status.active + status.fetchedAhead === 0;
+    const state = status.finished
+      ? 'finished'
+      : status.phasesLeft && idle
+        ? 'between phases: its coordinator has more jobs to queue (a walk-forward\'s next windows); run it again to finish it'
+        : status.etaMs === null && idle
+          ? 'no job waiting or running'
+          : `${minutes(status.etaMs)} left`;
     lines.push(
       `sweep ${status.sweepId}${created} · ${state}`,
       // Finished with fewer results stored than jobs: Redis lost some after its coordinator had them.

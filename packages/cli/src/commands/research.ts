@@ -114,8 +114,8 @@ interface DirectoryRunOptions {
  * The executor of a research command: the Redis queue with `--queue`, else a local worker pool of
  * `--workers` threads (default every core), no more than the run has jobs (`jobs`).
  */
-function researchExecutor(flags: ResearchFlags, researchId: string, jobs: number, io: CliIo): ClosableExecutor {
-  if (flags.queue !== undefined) return queueExecutor({ ...flags, queue: flags.queue }, researchId, io);
+function researchExecutor(flags: ResearchFlags, researchId: string, jobs: number, io: CliIo, phased: boolean): ClosableExecutor {
+  if (flags.queue !== undefined) return queueExecutor({ ...flags, queue: flags.queue }, researchId, io, phased);
   const workers = flags.workers === undefined ? availableParallelism() : parseWorkers(flags.workers);
   return createLocalExecutor({
     workerUrl: researchWorkerUrl(),
@@ -134,14 +134,14 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   io: CliIo,
   flags: ResearchFlags,
   label: string,
-  { researchId, spec, jobs }: { readonly researchId: string; readonly spec: unknown; readonly jobs: number },
+  { researchId, spec, jobs, phased = false }: { readonly researchId: string; readonly spec: unknown; readonly jobs: number; readonly phased?: boolean },
   run: (executor: JobExecutor, options: DirectoryRunOptions) => Promise<DirectoryOutcome<TResult>>,
   render: (result: TResult) => string,
   report: (result: TResult, options: ResearchReportOptions) => ResearchReportInput,
   failure: (result: TResult) => RunError | null,
   check?: (result: TResult) => Promise<string | null>,
 ): Promise<void> {
-  const executor = researchExecutor(flags, researchId, jobs, io);
+  const executor = researchExecutor(flags, researchId, jobs, io, phased);
   if (flags.resume === true && flags.queue === undefined && !existsSync(path.join(path.resolve(io.cwd, flags.out), 'journal.jsonl'))) {
     io.stderr.write(`--resume: ${path.join(flags.out, 'journal.jsonl')} does not exist yet, so every job runs\n`);
   }
@@ -159,6 +159,12 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
       io.stderr.write(`--resume: ${formatCount(unreadable)} ${unreadable === 1 ? 'line' : 'lines'} of ${path.join(flags.out, JOURNAL_FILE)} could not be read (damaged or edited), so ${unreadable === 1 ? 'its job runs' : 'their jobs run'} again\n`);
     };
     outcome = await run(executor, { resume: flags.resume === true, onProgress: progress.onProgress, signal: controller.signal, temporaryFiles: TEMPORARY_FILES, onResume });
+    // Its last phase ran: the queue's sweep now counts as finished. Redis gone by now loses only that mark.
+    if (!outcome.result.aborted && executor.complete !== undefined) {
+      await executor.complete().catch((error: unknown) => {
+        io.stderr.write(`warning: could not mark the sweep finished in Redis (${error instanceof Error ? error.message : String(error)}): \`ensemble queue status\` shows it between phases, and \`queue clean\` needs --force; its output files are complete\n`);
+      });
+    }
   } catch (error) {
     throw withResumeAdvice(error, flags);
   } finally {
@@ -669,6 +675,6 @@ walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.
       if (short !== null) io.stdout.write(`note: ${short}\n`);
       const sample = sampleNote(spec, plan.gridSize - plan.skipped, flags);
       if (sample !== null) io.stdout.write(`note: ${sample}\n`);
-      await runResearch(io, flags, 'walk-forward ', { researchId: plan.planId, spec, jobs: plan.trainJobs.length }, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput, walkForwardFailure);
+      await runResearch(io, flags, 'walk-forward ', { researchId: plan.planId, spec, jobs: plan.trainJobs.length, phased: true }, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput, walkForwardFailure);
     });
 }
