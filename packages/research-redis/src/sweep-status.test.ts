@@ -211,8 +211,10 @@ describe('a job in the queue whose data is not JSON', () => {
       const queue = 'bad:sweep-forged';
       await redis.hset(`${queue}:x`, { name: 'research-job', data: 'not json{', opts: 'garbage', timestamp: Date.now(), delay: 0, priority: 0, pb: 'intruder' });
       await redis.rpush(`${queue}:active`, 'x');
+      // Failed jobs that are none of the sweep's (another id, an index it does not have) beside one of its own.
+      await redis.zadd(`${queue}:failed`, 1, 'intruder-1', 2, 'forged-99', 3, 'forged-0');
       const [status] = await sweepStatus(address, 'forged');
-      expect(status).toMatchObject({ total: 1, done: 0, finished: false });
+      expect(status).toMatchObject({ total: 1, done: 0, finished: false, failed: 1, foreign: 2 });
       expect(status?.workers.map((worker) => worker.workerId)).toEqual(['intruder']);
       expect(await cleanSweep(address, 'forged', { force: true })).toBeGreaterThan(0);
       expect(await redis.keys('bad:*')).toEqual([]);

@@ -39,8 +39,13 @@ export interface SweepStatus {
    * free (a worker takes one more than it has threads): held by that worker, not started.
    */
   readonly fetchedAhead: number;
-  /** Jobs that failed for good. */
+  /** Jobs of the sweep that failed for good. */
   readonly failed: number;
+  /**
+   * Jobs in the sweep's queue that are none of its own (written by hand or by another program:
+   * an id that is no combination of the sweep), which the workers rejected and failed.
+   */
+  readonly foreign: number;
   readonly workers: readonly WorkerThroughput[];
   /**
    * Whether every job has its result: stored (`done` = `total`), or handed over by a coordinator
@@ -153,13 +158,18 @@ async function statusOf(redis: Redis, prefix: string, sweepId: string): Promise<
   const keys = sweepKeys(prefix, sweepId);
   const queue = new Queue(keys.queueName, { connection: redis, prefix, skipWaitingForReady: true });
   try {
-    const [meta, done, workerFields, counts, active] = await Promise.all([
+    const [meta, done, workerFields, counts, active, failedIds] = await Promise.all([
       redis.hgetall(keys.meta),
       redis.llen(keys.done),
       redis.hgetall(keys.workers),
-      queue.getJobCounts('waiting', 'failed', 'delayed', 'prioritized'),
+      queue.getJobCounts('waiting', 'delayed', 'prioritized'),
       activeJobs(redis, queue, keys),
+      redis.zrange(queue.toKey('failed'), 0, -1),
     ]);
+    // A failed job is the sweep's when its id names one of its combinations (`<sweepId>-<index>`).
+    const indexes = failedIds.map((id) => (id.startsWith(`${sweepId}-`) && /^\d+$/.test(id.slice(sweepId.length + 1)) ? id.slice(sweepId.length + 1) : null));
+    const known = indexes.some((index) => index !== null) ? await redis.hmget(keys.fingerprints, ...indexes.map((index) => index ?? '-')) : [];
+    const failed = indexes.filter((index, k) => index !== null && known[k] !== null && known[k] !== undefined).length;
     const total = Number(meta.total ?? 0);
     const workers = workerThroughput(workerFields, active);
     const running = active.filter((job) => job.started).length;
@@ -178,7 +188,8 @@ async function statusOf(redis: Redis, prefix: string, sweepId: string): Promise<
       waiting,
       active: running,
       fetchedAhead: active.length - running,
-      failed: counts.failed ?? 0,
+      failed,
+      foreign: failedIds.length - failed,
       workers,
       finished,
       phasesLeft,

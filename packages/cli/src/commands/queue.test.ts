@@ -279,7 +279,7 @@ describe('queue flags and help', () => {
 
   it('renders a status: counts, time left at the workers\' rate, each worker', () => {
     const text = renderSweepStatus([
-      { sweepId: 'abc', created: Date.UTC(2026, 0, 2), total: 10, done: 4, waiting: 5, active: 1, fetchedAhead: 0, failed: 0, finished: false, phasesLeft: false, etaMs: 90_000, compatibility: null, workers: [{ workerId: 'a:1', completed: 4, perMinute: 4, lastAt: Date.UTC(2026, 0, 2, 0, 1), active: 1, fetchedAhead: 0 }] },
+      { sweepId: 'abc', created: Date.UTC(2026, 0, 2), total: 10, done: 4, waiting: 5, active: 1, fetchedAhead: 0, failed: 0, foreign: 0, finished: false, phasesLeft: false, etaMs: 90_000, compatibility: null, workers: [{ workerId: 'a:1', completed: 4, perMinute: 4, lastAt: Date.UTC(2026, 0, 2, 0, 1), active: 1, fetchedAhead: 0 }] },
     ]);
     expect(text).toBe(
       'sweep abc · created 2026-01-02T00:00:00.000Z · 90 s left\n' +
@@ -289,7 +289,7 @@ describe('queue flags and help', () => {
     // Jobs a worker took ahead of time are counted apart from the running ones; a worker with no result yet is listed.
     const ahead = renderSweepStatus([
       {
-        sweepId: 'abc', created: null, total: 10, done: 4, waiting: 2, active: 2, fetchedAhead: 2, failed: 0, finished: false, phasesLeft: false, etaMs: 90_000, compatibility: null,
+        sweepId: 'abc', created: null, total: 10, done: 4, waiting: 2, active: 2, fetchedAhead: 2, failed: 0, foreign: 0, finished: false, phasesLeft: false, etaMs: 90_000, compatibility: null,
         workers: [
           { workerId: 'a:1', completed: 4, perMinute: 4, lastAt: Date.UTC(2026, 0, 2, 0, 1), active: 1, fetchedAhead: 1 },
           { workerId: 'b:2', completed: 0, perMinute: null, lastAt: null, active: 1, fetchedAhead: 1 },
@@ -302,21 +302,21 @@ describe('queue flags and help', () => {
         '  worker a:1: 1 active · 1 fetched ahead · 4 done · 4.0 jobs/min · last 2026-01-02T00:01:00.000Z\n' +
         '  worker b:2: 1 active · 1 fetched ahead · 0 done · — jobs/min · last —\n',
     );
-    const tagged = renderSweepStatus([{ sweepId: 'abc', created: null, total: 2, done: 0, waiting: 2, active: 0, fetchedAhead: 0, failed: 0, finished: false, phasesLeft: false, etaMs: null, compatibility: '@ensemble/engine 0.1.0', workers: [] }]);
+    const tagged = renderSweepStatus([{ sweepId: 'abc', created: null, total: 2, done: 0, waiting: 2, active: 0, fetchedAhead: 0, failed: 0, foreign: 0, finished: false, phasesLeft: false, etaMs: null, compatibility: '@ensemble/engine 0.1.0', workers: [] }]);
     expect(tagged).toBe('sweep abc · — left\n  jobs 2: 0 done · 2 waiting · 0 active · 0 failed\n  runs on workers with @ensemble/engine 0.1.0\n');
     expect(renderSweepStatus([])).toBe('no sweeps in Redis under this prefix\n');
     // Finished by its coordinator after Redis lost 83 of its 400 results (restarted without saving).
-    const lost = renderSweepStatus([{ sweepId: 'abc', created: null, total: 400, done: 317, waiting: 0, active: 0, fetchedAhead: 0, failed: 0, finished: true, phasesLeft: false, etaMs: null, compatibility: null, workers: [] }]);
+    const lost = renderSweepStatus([{ sweepId: 'abc', created: null, total: 400, done: 317, waiting: 0, active: 0, fetchedAhead: 0, failed: 0, foreign: 0, finished: true, phasesLeft: false, etaMs: null, compatibility: null, workers: [] }]);
     expect(lost).toBe(
       'sweep abc · finished\n' +
         '  its coordinator had every result; 83 of them are no longer in Redis (restarted without persistence?): its output files hold them all\n' +
         '  jobs 400: 317 done · 0 waiting · 0 active · 0 failed\n',
     );
     // Unfinished with nothing waiting or running (its coordinator stopped before enqueueing the rest): no time left to show.
-    const stalled = renderSweepStatus([{ sweepId: 'abc', created: null, total: 10, done: 4, waiting: 0, active: 0, fetchedAhead: 0, failed: 0, finished: false, phasesLeft: false, etaMs: null, compatibility: null, workers: [] }]);
+    const stalled = renderSweepStatus([{ sweepId: 'abc', created: null, total: 10, done: 4, waiting: 0, active: 0, fetchedAhead: 0, failed: 0, foreign: 0, finished: false, phasesLeft: false, etaMs: null, compatibility: null, workers: [] }]);
     expect(stalled).toBe('sweep abc · no job waiting or running\n  jobs 10: 4 done · 0 waiting · 0 active · 0 failed\n');
     // A walk-forward whose coordinator stopped after its train jobs: every job queued so far is done, yet it is not finished.
-    const between = renderSweepStatus([{ sweepId: 'abc', created: null, total: 15, done: 15, waiting: 0, active: 0, fetchedAhead: 0, failed: 0, finished: false, phasesLeft: true, etaMs: null, compatibility: null, workers: [] }]);
+    const between = renderSweepStatus([{ sweepId: 'abc', created: null, total: 15, done: 15, waiting: 0, active: 0, fetchedAhead: 0, failed: 0, foreign: 0, finished: false, phasesLeft: true, etaMs: null, compatibility: null, workers: [] }]);
     expect(between).toBe("sweep abc · between phases: its coordinator has more jobs to queue (a walk-forward's next windows); run it again to finish it\n  jobs 15: 15 done · 0 waiting · 0 active · 0 failed\n");
   });
 });

@@ -290,6 +290,8 @@ export function renderSweepStatus(statuses: readonly SweepStatus[]): string {
         ? [`  its coordinator had every result; ${formatCount(status.total - status.done)} of them are no longer in Redis (restarted without persistence?): its output files hold them all`]
         : []),
       `  jobs ${formatCount(status.total)}: ${formatCount(status.done)} done · ${formatCount(status.waiting)} waiting · ${formatCount(status.active)} active${fetchedAhead(status.fetchedAhead)} · ${formatCount(status.failed)} failed`,
+      // Jobs that are none of the sweep's (written by hand or another program), rejected by the workers.
+      ...(status.foreign > 0 ? [`  ${formatCount(status.foreign)} foreign ${status.foreign === 1 ? 'job' : 'jobs'} in its queue (not of this sweep) rejected and failed by the workers; not counted above`] : []),
       ...(status.compatibility === null ? [] : [`  runs on workers with ${echoValue(status.compatibility, MAX_LINE_LENGTH)}`]),
       ...status.workers.map(
         (worker) =>
