@@ -240,6 +240,13 @@ export async function startQueueWorker<TJob, TResult>(options: QueueWorkerOption
       name: id,
     });
     worker.on('error', (error) => {
+      // A job whose stored data or options are not JSON (written by hand or by another program)
+      // cannot even be read: said as such, not among the connection's noise. It is left unlocked,
+      // so BullMQ's stalled check fails it (maxStalledCount).
+      if (error instanceof SyntaxError) {
+        logger.warn({ sweepId, reason: redactSecrets(error.message, settings) }, "a job in the sweep's queue could not be read (its data is not JSON: written by hand or by another program?); it is not run, and fails once its lock expires");
+        return;
+      }
       logger.debug({ sweepId, reason: redactSecrets(error.message, settings) }, 'queue worker error');
     });
     worker.on('failed', (job, error) => {
