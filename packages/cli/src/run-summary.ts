@@ -361,10 +361,13 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
     // leave some of the capital out, or a weight cap the sleeves cannot fill.
     const { allocation } = config;
     const fixedSum = config.strategies.reduce((sum, entry) => sum + (entry.weight ?? 0), 0);
+    // Or a rebalance's targets summing below 1 (an isolated sleeve's fixed weight is not given to the others).
+    const belowOne = (weights: Readonly<Record<string, number>>) => Object.values(weights).reduce((sum, weight) => sum + weight, 0) < 1 - 1e-12;
     const partly =
       allocation.cashBuffer > 0 ||
       (allocation.scheme === 'fixed' && fixedSum < 1 - 1e-12) ||
-      (allocation.maxWeight !== undefined && config.strategies.length * allocation.maxWeight < 1 - allocation.cashBuffer);
+      (allocation.maxWeight !== undefined && config.strategies.length * allocation.maxWeight < 1 - allocation.cashBuffer) ||
+      result.rebalances.some((event) => belowOne(event.targetWeights));
     const share = partly ? " × the target weights' sum (the rest stays in cash)" : '';
     lines.push(
       `  ${label('')} shared account: each of the ${formatCounted(count, 'symbol')} gets an equal slot, the policy's target × equity${share} / ${formatNumber(count, 0)} (the sizing above is the shadow sleeves')`,

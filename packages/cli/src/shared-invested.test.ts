@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from './cli';
 import { createCapturedIo } from './io';
+import { spawnCli } from './testing/spawn-cli';
 
 // Regression: shared mode took a cash buffer, fixed weights summing below 1 and a leverage above
 // 1, printed them in the summary, gave the shadows their share — and invested the shared account
@@ -49,6 +50,40 @@ describe('ensemble run, shared mode, part of the capital in cash', () => {
     expect(full.out).not.toContain('target weights');
     // The whole slot: 1,000 units, shrunk to the 909.09 the cash pays at 110: 90,909.09.
     expect(full.out).toMatch(/Total return\s+-9\.09%/);
+  });
+
+  it('says so too when a rebalance left a fixed weight in cash (an isolated sleeve\'s)', async () => {
+    writeFileSync(path.join(scratch, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(
+      path.join(scratch, 'thrower.ts'),
+      [
+        "import { defineStrategy } from '@ensemble/protocol';",
+        "import { z } from 'zod';",
+        'export default defineStrategy({',
+        "  name: 'thrower', kind: 'signal', description: 'Throws on its second bar.', params: z.strictObject({}),",
+        "  create: () => ({ warmup: 1, shouldEnter: (ctx) => { if (ctx.index === 1) throw new Error('boom'); return null; }, shouldExit: () => false }),",
+        '});',
+      ].join('\n'),
+    );
+    writeFileSync(
+      path.join(scratch, 'isolate.json'),
+      JSON.stringify({
+        data: { file: 'a.csv' },
+        mode: 'shared',
+        fractional: true,
+        errorPolicy: 'isolate',
+        allocation: { scheme: 'fixed' },
+        rebalance: { schedule: { everyBars: 1 } },
+        strategies: [
+          { id: 'a', strategy: 'buy-and-hold', symbols: ['AAA'], weight: 0.5 },
+          { id: 'b', strategy: './thrower.ts', symbols: ['AAA'], weight: 0.5 },
+        ],
+      }),
+    );
+    const { code, out } = await spawnCli(['run', '--config', 'isolate.json', '--no-progress'], { cwd: scratch });
+    expect(code).toBe(0);
+    // b is isolated on its second bar; the next rebalance keeps its 0.5 in cash (targets sum to 0.5).
+    expect(out).toContain("the policy's target × equity × the target weights' sum (the rest stays in cash) / 1");
   });
 
   it('refuses a leverage above 1, naming the field', async () => {
