@@ -1,7 +1,7 @@
 import { getDatasetInfo, isDatasetName } from '@ensemble/data';
 import { isoTimeFormatter } from '@ensemble/engine';
 import type { OrchestratorResult, RebalanceEvent, RunConfig, SleevesWeightsOverEquity } from '@ensemble/orchestrator';
-import { DEFAULT_MIN_INVESTED } from '@ensemble/orchestrator';
+import { DEFAULT_MIN_INVESTED, investedShare } from '@ensemble/orchestrator';
 import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { MetricName, PerformanceResult } from '@ensemble/performance';
@@ -357,17 +357,11 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   if (result.mode === 'shared') {
     // The sizing rule above sizes the shadows' entries; the one account sizes by the policy's target.
     const count = result.symbols.length;
-    // The account invests the target weights' sum: below 1 with a cash buffer, fixed weights that
-    // leave some of the capital out, or a weight cap the sleeves cannot fill.
-    const { allocation } = config;
-    const fixedSum = config.strategies.reduce((sum, entry) => sum + (entry.weight ?? 0), 0);
-    // Or a rebalance's targets summing below 1 (an isolated sleeve's fixed weight is not given to the others).
-    const belowOne = (weights: Readonly<Record<string, number>>) => Object.values(weights).reduce((sum, weight) => sum + weight, 0) < 1 - 1e-12;
-    const partly =
-      allocation.cashBuffer > 0 ||
-      (allocation.scheme === 'fixed' && fixedSum < 1 - 1e-12) ||
-      (allocation.maxWeight !== undefined && config.strategies.length * allocation.maxWeight < 1 - allocation.cashBuffer) ||
-      result.rebalances.some((event) => belowOne(event.targetWeights));
+    // The account invests the target weights' sum (the orchestrator's rule): below 1 with a cash
+    // buffer, fixed weights that leave some of the capital out, a weight cap the sleeves cannot
+    // fill, or an isolated sleeve's fixed weight, which is not given to the others. Every such
+    // target, the start allocation's included, is in a rebalance event.
+    const partly = result.rebalances.some((event) => investedShare(Object.values(event.targetWeights)) < 1);
     const share = partly ? " × the target weights' sum (the rest stays in cash)" : '';
     lines.push(
       `  ${label('')} shared account: each of the ${formatCounted(count, 'symbol')} gets an equal slot, the policy's target × equity${share} / ${formatNumber(count, 0)} (the sizing above is the shadow sleeves')`,

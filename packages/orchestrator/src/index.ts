@@ -103,6 +103,7 @@ export {
 export { checkRunData, runSymbols } from './run-data';
 export type { ConflictInput, ConflictOutcome } from './conflicts';
 export { NET_FLAT_TOLERANCE, resolveConflict } from './conflicts';
+export { investedShare } from './run/shared-mode';
 export type { Attribution, AttributionInput, AttributionPeriod } from './attribution';
 export { computeAttribution } from './attribution';
 export type {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { day, seriesOf, testRegistry, walkSeries } from '../test/helpers';
 import type { RunConfigInput } from './config';
 import { StrategyOrchestrator, runOrchestrator } from './orchestrator';
+import { investedShare } from './index';
 
 /** Five daily bars of X: every open is 50 (then 52, 53) so the crossed fill is easy to check. */
 const X = seriesOf('X', [
@@ -352,6 +353,10 @@ describe('shared mode', () => {
       expect(result.portfolio.fills.map((fill) => [fill.side, fill.quantity, fill.price])).toEqual([['buy', 500, 110]]);
       expect(result.finalEquity).toBeCloseTo(95_000, 9);
     }
+    // Weights that fill the portfolio, summed with rounding, are 1: ten of 0.1 sum to 0.9999999999999999.
+    expect(Array.from({ length: 10 }, () => 0.1).reduce((sum, weight) => sum + weight, 0)).toBeLessThan(1);
+    expect(investedShare(Array.from({ length: 10 }, () => 0.1))).toBe(1);
+    expect(investedShare([0.2, 0.3])).toBe(0.5);
     // The weights summing to 1, the whole slot: 1,000 units, shrunk to the 100,000 / 110 the cash pays.
     const full = run({ scheme: 'equal' });
     expect(full.portfolio.fills[0]?.quantity).toBeCloseTo(100_000 / 110, 9);

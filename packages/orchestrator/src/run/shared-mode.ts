@@ -21,7 +21,7 @@ const INVESTED_ROUNDING = 1e-12;
  * 1: weights that fill the portfolio, summed with rounding (ten weights of 0.1 sum to
  * 0.9999999999999999), must not cost a whole unit.
  */
-export function investedShare(weights: Float64Array): number {
+export function investedShare(weights: Iterable<number>): number {
   let sum = 0;
   for (const weight of weights) sum += weight;
   return Math.abs(sum - 1) <= INVESTED_ROUNDING ? 1 : sum;
