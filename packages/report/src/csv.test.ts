@@ -4,6 +4,10 @@ import { buildSmallRun } from './__fixtures__/small-run';
 import { orchestratorReportInput } from './from-orchestrator';
 import { parseResultJson } from './read-result';
 import { serializeOrchestratorResult } from '@ensemble/orchestrator';
+import { runBacktest, serializeBacktestResult } from '@ensemble/engine';
+import { loadDataset } from '@ensemble/data';
+import { createStrategy } from '@ensemble/strategies';
+import { backtestReportInput } from './from-backtest';
 import { csvField, renderCsv, toCsvText } from './csv';
 
 /** A small RFC 4180 reader, to check that what we write reads back cell for cell. */
@@ -78,7 +82,7 @@ describe('CSV', () => {
     }));
     const rows = readCsv(renderCsv(orchestratorReportInput(result, { title: '60/40' }))['equity.csv']);
     const header = rows[0] ?? [];
-    expect(header.slice(0, 4)).toEqual(['time', 'equity', 'cash', 'reserve']);
+    expect(header.slice(0, 5)).toEqual(['time', 'equity', 'cash', 'reserve', 'gross_exposure']);
     const sleeveColumns = header.flatMap((name, column) => (name.startsWith('equity_') ? [column] : []));
     expect(sleeveColumns).toHaveLength(result.sleeves.length);
     expect(rows).toHaveLength(result.bars + 1);
@@ -89,6 +93,8 @@ describe('CSV', () => {
       if (reserve > 1) positiveReserve += 1;
       const sum = sleeveColumns.reduce((total, column) => total + Number(row[column]), reserve);
       expect(Math.abs(sum - equity)).toBeLessThanOrEqual(1e-9 * Math.abs(equity));
+      // Long only: what is not cash is the value of the positions held.
+      expect(Math.abs(Number(row[4]) - (equity - Number(row[2])))).toBeLessThanOrEqual(1e-9 * Math.abs(equity));
     }
     expect(positiveReserve).toBe(result.bars);
   });
@@ -96,11 +102,29 @@ describe('CSV', () => {
   it('shared mode has no reserve column (its sleeves are shadows, they do not add up to the portfolio), from the run or its JSON', async () => {
     const { result } = await runExample('dow30-shared-vote.json', (config) => ({ ...config, data: { dataset: 'dow30', to: '1992-12-31' } }));
     const direct = renderCsv(orchestratorReportInput(result, { title: 'Vote' }))['equity.csv'];
-    expect(readCsv(direct)[0]?.slice(0, 4)).toEqual(['time', 'equity', 'cash', 'equity_trend']);
+    expect(readCsv(direct)[0]?.slice(0, 5)).toEqual(['time', 'equity', 'cash', 'gross_exposure', 'equity_trend']);
     const input = parseResultJson(JSON.stringify(serializeOrchestratorResult(result)), 'run.json');
     expect(renderCsv(input)['equity.csv']).toBe(direct);
     // The shared note under the rebalance table comes through the JSON too (its config names the policy).
     expect(input.rebalanceNote).toContain('the "vote" policy does not use these weights');
+  });
+
+  it("a backtest's equity.csv has its gross exposure, a short's value counted as positive, from the run or its JSON", async () => {
+    const [series] = (await loadDataset('sp500')).series;
+    if (series === undefined) throw new Error('sp500 has a series');
+    const result = runBacktest({ series: [series], strategy: createStrategy('sma-crossover', { allowShort: true }, 'sma'), fill: 'close' });
+    const direct = renderCsv(backtestReportInput(result))['equity.csv'];
+    const rows = readCsv(direct);
+    expect(rows[0]).toEqual(['time', 'equity', 'cash', 'gross_exposure']);
+    let short = 0;
+    for (const row of rows.slice(1)) {
+      const [equity, cash, gross] = row.slice(1).map(Number) as [number, number, number];
+      if (equity - cash < -1) short += 1;
+      // One symbol: the gross exposure is the size of its position's value, long or short.
+      expect(Math.abs(gross - Math.abs(equity - cash))).toBeLessThanOrEqual(1e-9 * Math.abs(equity));
+    }
+    expect(short).toBeGreaterThan(100);
+    expect(renderCsv(parseResultJson(JSON.stringify(serializeBacktestResult(result)), 'bt.json'))['equity.csv']).toBe(direct);
   });
 
   it('leaves a sleeve cell empty where the sleeve has no bar, and writes no weights without sleeves', () => {

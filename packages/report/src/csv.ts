@@ -57,9 +57,10 @@ export const REPORT_CSV_FILES = ['equity.csv', 'trades.csv', 'fills.csv', 'weigh
 /** The CSV exports of a report, by file name. `weights.csv` only exists when there are sleeves. */
 export interface ReportCsvFiles {
   /**
-   * `time,equity,cash[,reserve],equity_<sleeve>…`: the portfolio curve (with the cash no sleeve
-   * holds when the input gives it: Σ sleeves + reserve = equity) and each sleeve's equity (empty
-   * where a sleeve has no bar).
+   * `time,equity,cash[,reserve][,gross_exposure],equity_<sleeve>…`: the portfolio curve (with the
+   * cash no sleeve holds, Σ sleeves + reserve = equity, and the value of every position held,
+   * longs and shorts alike, when the input gives them) and each sleeve's equity (empty where a
+   * sleeve has no bar).
    */
   readonly 'equity.csv': string;
   /** Every closed trade of the portfolio, one per row. */
@@ -71,8 +72,15 @@ export interface ReportCsvFiles {
 }
 
 function equityCsv(input: ReportInput, timeFormat: TimeFormat): string {
-  const { time, equity, cash, reserve } = input.portfolio.equity;
-  const header = ['time', 'equity', 'cash', ...(reserve === undefined ? [] : ['reserve']), ...input.sleeves.map((sleeve) => `equity_${sleeve.id}`)];
+  const { time, equity, cash, reserve, grossExposure } = input.portfolio.equity;
+  const header = [
+    'time',
+    'equity',
+    'cash',
+    ...(reserve === undefined ? [] : ['reserve']),
+    ...(grossExposure === undefined ? [] : ['gross_exposure']),
+    ...input.sleeves.map((sleeve) => `equity_${sleeve.id}`),
+  ];
   // Sleeve times are portfolio times (validated), so one cursor per sleeve walks along.
   const cursors = input.sleeves.map(() => 0);
   const lines: string[] = [header.map(csvField).join(',')];
@@ -80,6 +88,7 @@ function equityCsv(input: ReportInput, timeFormat: TimeFormat): string {
     const t = time[i] ?? Number.NaN;
     let line = `${formatTime(t, timeFormat)},${csvField(equity[i])},${csvField(cash[i])}`;
     if (reserve !== undefined) line += `,${csvField(reserve[i])}`;
+    if (grossExposure !== undefined) line += `,${csvField(grossExposure[i])}`;
     input.sleeves.forEach((sleeve, k) => {
       const sleeveTime = sleeve.equity.time;
       let j = cursors[k] ?? 0;

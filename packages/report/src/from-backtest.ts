@@ -77,7 +77,12 @@ export function backtestReportInput(result: BacktestReportSource, given: Backtes
     config: options.config ?? { strategy: result.strategy, symbols: result.symbols, options: result.options ?? null },
     periodsPerYear: metrics.periodsPerYear,
     portfolio: {
-      equity: { time: result.equity.time, equity: result.equity.equity, cash: result.equity.cash },
+      equity: {
+        time: result.equity.time,
+        equity: result.equity.equity,
+        cash: result.equity.cash,
+        ...(result.equity.grossExposure === undefined ? {} : { grossExposure: result.equity.grossExposure }),
+      },
       metrics,
       trades: result.trades,
       fills: result.fills,

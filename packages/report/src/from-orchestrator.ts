@@ -47,6 +47,8 @@ interface EquitySource {
   readonly cash: NumberColumn;
   /** The portfolio's cash held by no sleeve (absent on a sleeve's curve). */
   readonly reserve?: NumberColumn | undefined;
+  /** The value of every position held, longs and shorts alike (absent from results read back from files written before it was kept). */
+  readonly grossExposure?: NumberColumn | undefined;
 }
 
 /**
@@ -238,7 +240,13 @@ export function orchestratorReportInput(result: OrchestratorReportSource, option
     periodsPerYear: result.periodsPerYear,
     portfolio: {
       // The reserve adds up with the sleeves in sleeves mode only: shared mode's sleeves are shadows.
-      equity: { time: equity.time, equity: equity.equity, cash: equity.cash, ...(equity.reserve === undefined || result.config.mode === 'shared' ? {} : { reserve: equity.reserve }) },
+      equity: {
+        time: equity.time,
+        equity: equity.equity,
+        cash: equity.cash,
+        ...(equity.reserve === undefined || result.config.mode === 'shared' ? {} : { reserve: equity.reserve }),
+        ...(equity.grossExposure === undefined ? {} : { grossExposure: equity.grossExposure }),
+      },
       metrics: result.portfolio.metrics,
       trades: result.portfolio.trades,
       fills: result.portfolio.fills,

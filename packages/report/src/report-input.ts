@@ -17,6 +17,8 @@ export interface ReportEquity {
   readonly cash: NumberColumn;
   /** The portfolio's cash held by no sleeve (orchestrator runs in sleeves mode): Σ sleeves + reserve = equity. Written to `equity.csv` when given. */
   readonly reserve?: NumberColumn | undefined;
+  /** The value of every position held, longs and shorts alike (Σ |quantity × price|), currency. Written to `equity.csv` when given (the portfolio's curve). */
+  readonly grossExposure?: NumberColumn | undefined;
 }
 
 /** A benchmark to draw against the portfolio: a price or value series, rebased to the portfolio's start in charts. */
@@ -276,6 +278,8 @@ export const ReportInputSchema = z
         issue([...path, 'cash'], `has ${equity.cash.length} values but time has ${equity.time.length}`);
       if (equity.reserve !== undefined && equity.reserve.length !== equity.time.length)
         issue([...path, 'reserve'], `has ${equity.reserve.length} values but time has ${equity.time.length}`);
+      if (equity.grossExposure !== undefined && equity.grossExposure.length !== equity.time.length)
+        issue([...path, 'grossExposure'], `has ${equity.grossExposure.length} values but time has ${equity.time.length}`);
     };
     const portfolioTime = input.portfolio.equity.time;
     if (portfolioTime.length === 0) issue(['portfolio', 'equity', 'time'], 'the portfolio equity curve is empty');

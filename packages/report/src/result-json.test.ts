@@ -5,6 +5,8 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { buildRandomWalkRun } from './__fixtures__/random-walk-run';
 import { buildSmallRun } from './__fixtures__/small-run';
+import { runExample } from './__fixtures__/example-run';
+import { orchestratorReportInput } from './from-orchestrator';
 import { parseResultJson } from './read-result';
 import { renderMarkdown } from './markdown';
 import type { ReportInput } from './report-input';
@@ -100,6 +102,22 @@ describe('JSON result format', () => {
     expect(renderJson(parseResultJson(text))).toBe(text);
     // Without them (a backtest, shared mode, an older file) the field is left out.
     expect(renderJson(input)).not.toContain('netTransfers');
+  });
+
+  it("keeps an orchestrated portfolio's reserve and gross exposure, validates them, and round-trips them", async () => {
+    const { result } = await runExample('stocks5-60-40.json');
+    const input = orchestratorReportInput(result, { title: '60/40' });
+    const text = renderJson(input);
+    const reserve = Array.from(result.portfolio.equity.reserve);
+    const grossExposure = Array.from(result.portfolio.equity.grossExposure);
+    expect(grossExposure.some((value) => value > 0)).toBe(true);
+    expect(JSON.parse(text)).toMatchObject({ portfolio: { equity: { reserve, grossExposure } } });
+    expect(validator()(JSON.parse(text))).toBe(true);
+    const back = parseResultJson(text).portfolio.equity;
+    expect([Array.from(back.reserve ?? []), Array.from(back.grossExposure ?? [])]).toEqual([reserve, grossExposure]);
+    expect(renderJson(parseResultJson(text))).toBe(text);
+    // Without them (the fixture's curve has neither) the fields are left out.
+    expect(renderJson(buildSmallRun())).not.toMatch(/reserve|grossExposure/);
   });
 
   it('keeps the rebalance and sleeves notes, validates them, and round-trips them', async () => {

@@ -217,6 +217,8 @@ function equityToJson(equity: ReportEquity, time: TimeMapper<number, string>) {
     time: Array.from(equity.time, time),
     equity: columnToArray(equity.equity),
     cash: columnToArray(equity.cash),
+    ...(equity.reserve === undefined ? {} : { reserve: columnToArray(equity.reserve) }),
+    ...(equity.grossExposure === undefined ? {} : { grossExposure: columnToArray(equity.grossExposure) }),
   };
 }
 
@@ -330,6 +332,8 @@ export function reportInputFromResultJson(data: unknown, source: string): Report
     time: curve.time.map(time),
     equity: curve.equity,
     cash: curve.cash,
+    ...(curve.reserve === undefined ? {} : { reserve: curve.reserve }),
+    ...(curve.grossExposure === undefined ? {} : { grossExposure: curve.grossExposure }),
   });
   const input = {
     title: json.title,

@@ -29,6 +29,7 @@ export function buildSchemas<TTime extends z.ZodType, TTimeColumn extends z.ZodT
         equity: column.describe('Total value at each bar close, currency.'),
         cash: column.describe('Cash at each bar close, currency.'),
         reserve: column.optional().describe('Cash held by no sleeve at each bar close (orchestrator runs in sleeves mode), currency: Σ sleeves + reserve = equity.'),
+        grossExposure: column.optional().describe('The value of every position held at each bar close, longs and shorts alike (Σ |quantity × price|), currency.'),
       })
       .describe('An equity curve in columns of equal length.'),
     'EquityCurve',

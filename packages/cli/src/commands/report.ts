@@ -33,8 +33,9 @@ Examples:
 Reads a JSON result of \`ensemble run --json\` or \`ensemble backtest --json\` (or the engine's,
 the orchestrator's or the report package's own JSON form) and writes the reports the command
 would have written: the same title, subtitle and benchmark line, byte for byte, for results of
-this release (older files have no benchmark line). The CSV directory gets equity.csv, trades.csv,
-fills.csv and, for an orchestrator run, weights.csv; it is created if missing.
+this release (older files have no benchmark line). The CSV directory gets equity.csv (with the
+gross exposure, and an orchestrator run's reserve), trades.csv, fills.csv and, for an
+orchestrator run, weights.csv; it is created if missing.
 
 The research report of a sweep or walk-forward (its results.json, summary.json, walk-forward.json
 are no result of one run) is written by that command: the same \`ensemble sweep\` with --html FILE
