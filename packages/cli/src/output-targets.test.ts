@@ -98,16 +98,39 @@ describe('checkOutputTargets', () => {
     expect(await issuesOf(checkOutputTargets(targets))).toHaveLength(1);
   });
 
-  it('a symbolic link as target is replaced by the file written, so it is not the file it points to', async () => {
+  it('a symbolic link as target is written in place, so it is the file it points to (one that does not exist yet too)', async () => {
     const directory = path.join(root, 'links');
     mkdirSync(directory);
     writeFileSync(path.join(directory, 'report.md'), '');
     symlinkSync(path.join(directory, 'report.md'), path.join(directory, 'alias.md'));
+    // Relative links, and a link pointing nowhere yet: writing through it creates `later.json`.
+    symlinkSync('later.json', path.join(directory, 'dangling.json'));
+    symlinkSync('dangling.json', path.join(directory, 'twice.json'));
     const { targets } = resolve([
       { flag: '--md', value: 'links/report.md' },
       { flag: '--html', value: 'links/alias.md' },
+      { flag: '--json', value: 'links/twice.json' },
+      { flag: '--csv', value: 'links/later.json' },
     ]);
-    await expect(checkOutputTargets(targets)).resolves.toBeUndefined();
+    expect(await issuesOf(checkOutputTargets(targets))).toEqual([
+      { path: '--md links/report.md --html links/alias.md', message: sameFileMessage(path.join(directory, 'report.md')) },
+      { path: '--json links/twice.json --csv links/later.json', message: sameFileMessage(path.join(directory, 'later.json')) },
+    ]);
+    // A loop of links ends the look (writing through it fails, and says so).
+    symlinkSync('loop-b', path.join(directory, 'loop-a'));
+    symlinkSync('loop-a', path.join(directory, 'loop-b'));
+    await expect(checkOutputTargets(resolve([{ flag: '--json', value: 'links/loop-a' }]).targets)).resolves.toBeUndefined();
+  });
+
+  it('refuses an output that is a symbolic link to one of the kept files (an input it would overwrite)', async () => {
+    const directory = path.join(root, 'kept');
+    mkdirSync(directory);
+    writeFileSync(path.join(directory, 'prices.csv'), 'date,close\n');
+    symlinkSync('prices.csv', path.join(directory, 'out.json'));
+    const { targets } = resolve([{ flag: '--json', value: 'kept/out.json' }]);
+    const issues = await issuesOf(checkOutputTargets(targets, [{ path: path.join(directory, 'prices.csv'), what: 'the data file (--data)' }]));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.message).toContain('the data file (--data)');
   });
 
   it('lists every directory problem and every duplicate in one error', async () => {

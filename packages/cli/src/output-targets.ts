@@ -1,4 +1,4 @@
-import { lstat, realpath } from 'node:fs/promises';
+import { lstat, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
@@ -70,14 +70,20 @@ function sameFileIssues(targets: readonly OutputTarget[], key: (target: OutputTa
 }
 
 /**
- * The file a target's path ends up as, for comparing two targets: the real path of its directory
- * (symbolic links resolved) and its name; for an existing file that is not a symbolic link, its own
- * real path (which also spells the name as the file system stores it). A symbolic link as target is
- * replaced by the file written, so it counts as its own file, not as the file it points to.
+ * The file a target's path ends up as, for comparing two targets: for an existing file, its real
+ * path (which also spells the name as the file system stores it); else the real path of its
+ * directory (symbolic links resolved) and its name. A symbolic link as target is written in place
+ * (`writeFilesAtomic`): it is the file it points to, and a link pointing nowhere yet is the file
+ * writing through it creates. `hops` bounds a loop of links.
  */
-async function canonicalFile(target: string): Promise<string> {
+async function canonicalFile(target: string, hops = 0): Promise<string> {
+  const real = await realpath(target).catch(() => null);
+  if (real !== null) return real;
   const entry = await lstat(target).catch(() => null);
-  if (entry !== null && !entry.isSymbolicLink()) return realpath(target).catch(() => target);
+  if (entry?.isSymbolicLink() === true && hops < 40) {
+    const link = await readlink(target).catch(() => null);
+    if (link !== null) return canonicalFile(path.resolve(path.dirname(target), link), hops + 1);
+  }
   const directory = await realpath(path.dirname(target)).catch(() => path.dirname(target));
   return path.join(directory, path.basename(target));
 }
