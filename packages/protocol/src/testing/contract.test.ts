@@ -56,6 +56,12 @@ describe('checkStrategyContract (no test runner)', () => {
     expect(report.failures[0]?.message).toMatch(/decision\(s\) depend on later bars; the first, enter at [AB] bar \d+/);
   });
 
+  it('reports, as its look-ahead check, a strategy that asks its context for a later bar on every bar', () => {
+    const asker: Strategy = { id: 'asker', warmup: 2, shouldEnter: (context) => (context.close(-1) > context.close() ? { side: 'long' } : null), shouldExit: () => false };
+    const failure = checkStrategyContract({ create: () => asker, series }).failures.find((entry) => entry.title === 'does not look ahead');
+    expect(failure?.message).toMatch(/^\d+ decision\(s\) depend on later bars; the first, enter at A bar 1, asked for a later bar \(threw LookaheadError: Strategy "asker" looks ahead: /);
+  });
+
   it('reports a warm-up the engine refuses, 1e308 included', () => {
     const huge: Strategy = { id: 'huge', warmup: 1e308, shouldEnter: () => null, shouldExit: () => false };
     const failures = checkStrategyContract({ create: () => huge, series }).failures;

@@ -219,7 +219,11 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
         });
         const first = report.violations[0];
         if (first !== undefined) {
-          return `${report.violations.length} decision(s) depend on later bars; the first, ${first.decision} at ${first.symbol} bar ${first.index}, was ${first.withFullHistory} with the full history and ${first.withTruncatedHistory} with ${first.truncatedAt} bars`;
+          const what =
+            first.kind === 'read-ahead'
+              ? `asked for a later bar (${first.withFullHistory})`
+              : `was ${first.withFullHistory} with the full history and ${first.withTruncatedHistory} with ${first.truncatedAt} bars`;
+          return `${report.violations.length} decision(s) depend on later bars; the first, ${first.decision} at ${first.symbol} bar ${first.index}, ${what}`;
         }
         return report.comparisons > 0 ? null : 'no decision was compared: give longer series';
       },

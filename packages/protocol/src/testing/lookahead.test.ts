@@ -176,6 +176,73 @@ describe('checkLookahead', () => {
     expect(StrategyError.isInstance(thrown)).toBe(true);
     expect((thrown as StrategyError).strategyId).toBe('writer');
     expect((thrown as StrategyError).message).toContain(`changed its input data: open[51] of W was ${String(openAt51)} and is now 1`);
+    // It wrote to a copy: the caller's data is as it was.
+    expect(data.open[51]).toBe(openAt51);
+  });
+
+  it('reports a decision that asks its context for a bar ahead, though it does so on every bar alike', () => {
+    // ctx.close(-1) throws a LookaheadError on every bar, with the full history and cut alike.
+    const asksAhead: Strategy = {
+      id: 'asks-ahead',
+      warmup: 2,
+      shouldEnter: (context) => (context.close(-1) > context.close() ? { side: 'long' } : null),
+      shouldExit: () => false,
+    };
+    const report = checkLookahead(asksAhead, series, { throwOnViolation: false });
+    expect(report.ok).toBe(false);
+    expect(report.violations).toHaveLength(series.length - 1);
+    expect(report.violations[0]).toMatchObject({ kind: 'read-ahead', symbol: 'ZZ', index: 1, truncatedAt: 2, decision: 'enter' });
+    expect(report.violations[0]?.withFullHistory).toContain('threw LookaheadError: ');
+    expect(() => checkLookahead(asksAhead, series)).toThrow(LookaheadError);
+    expect(() => checkLookahead(asksAhead, series)).toThrow(/ZZ bar 1 \(\d{4}-\d\d-\d\d\) enter: asked for a bar ahead \(Strategy "asks-ahead" looks ahead: /);
+    // Only in an exit: asked with a held position.
+    const exitAhead: Strategy = { id: 'exit-ahead', warmup: 2, shouldEnter: () => null, shouldExit: (context) => context.close(-1) < context.close() };
+    const exits = checkLookahead(exitAhead, series, { throwOnViolation: false }).violations;
+    expect(new Set(exits.map((v) => v.decision))).toEqual(new Set(['exit-long', 'exit-short']));
+    expect(exits.every((v) => v.kind === 'read-ahead')).toBe(true);
+    // A portfolio strategy's weights.
+    const weightsAhead: PortfolioStrategy = {
+      kind: 'portfolio',
+      id: 'weights-ahead',
+      warmup: 1,
+      rebalance: { kind: 'calendar', period: 'month' },
+      targetWeights: (context) => ({ ZZ: (context.bars('ZZ')?.close(-1) ?? 0) > 0 ? 1 : 0 }),
+    };
+    const weights = checkLookahead(weightsAhead, series, { throwOnViolation: false });
+    expect(weights.violations[0]).toMatchObject({ kind: 'read-ahead', symbol: '*', index: 0, decision: 'weights' });
+    expect(weights.violations).toHaveLength(series.length);
+  });
+
+  it('a decision that throws anything else is a StrategyError naming the bar and the decision: it cannot be compared', () => {
+    const always: Strategy = {
+      id: 'always',
+      warmup: 1,
+      shouldEnter: () => {
+        throw new Error('always');
+      },
+      shouldExit: () => false,
+    };
+    const thrown = (() => {
+      try {
+        checkLookahead(always, series, { throwOnViolation: false });
+        return null;
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(StrategyError.isInstance(thrown)).toBe(true);
+    expect((thrown as StrategyError).message).toBe(
+      `Strategy "always" failed on ZZ at ${new Date(series.time[0] ?? 0).toISOString().slice(0, 10)}: threw while deciding whether to enter (checkLookahead asks every bar after the warm-up, and shouldExit with a long and a short position): always`,
+    );
+    const shortExit: Strategy = {
+      ...honest,
+      id: 'long-only',
+      shouldExit: (context, position) => {
+        if (position.side === 'short') throw new Error('never short');
+        return context.close() < context.indicator('sma');
+      },
+    };
+    expect(() => checkLookahead(shortExit, series)).toThrow(/failed on ZZ at .*: threw while deciding whether to exit a short position .*: never short$/);
   });
 
   it('reports indicators() that return null as a StrategyError naming the strategy', () => {

@@ -1,6 +1,6 @@
 import type { BarSeries } from '../bars';
 import { SeriesCursor } from '../context';
-import { LookaheadError } from '../errors';
+import { LookaheadError, StrategyError } from '../errors';
 import { formatValue } from '../format-value';
 import { computeIndicators } from '../indicators';
 import { SeriesSeal } from '../series-seal';
@@ -20,8 +20,13 @@ export interface LookaheadOptions {
   readonly throwOnViolation?: boolean;
 }
 
-/** A decision that changed when the future was cut off. */
+/**
+ * A decision that read the future: one that changed when the future was cut off (`kind`
+ * `changed`), or one that asked its context for a bar after the one being decided and so threw a
+ * {@link LookaheadError} (`read-ahead`; both texts are then that error).
+ */
 export interface LookaheadViolation {
+  readonly kind: 'changed' | 'read-ahead';
   readonly symbol: string;
   /** Index of the bar (timeline step for portfolio strategies) whose decision changed. */
   readonly index: number;
@@ -49,16 +54,40 @@ function markNonFinite(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? `\u0000${String(value)}` : value;
 }
 
-/** A decision as comparable text: JSON, but NaN and ±Infinity kept apart from null. */
-function describe(run: () => unknown): string {
+/** The text of a decision that asked for a bar ahead (a {@link LookaheadError}): a violation by itself. */
+const READ_AHEAD = 'threw LookaheadError: ';
+
+/** Where a decision is made, to name it when the strategy throws. */
+interface DecisionPlace {
+  readonly strategyId: string;
+  readonly symbol: string | undefined;
+  readonly time: number;
+  readonly what: string;
+}
+
+/**
+ * A decision as comparable text: JSON, but NaN and ±Infinity kept apart from null. A
+ * {@link LookaheadError} (the context asked for a bar ahead) becomes {@link READ_AHEAD} and its
+ * message. Any other throw is a `StrategyError` naming the bar and the decision: a decision that
+ * was never made cannot be compared (the engine would stop there too).
+ */
+function describe(run: () => unknown, place: DecisionPlace): string {
+  let value: unknown;
   try {
-    const value = run();
-    if (value === undefined) return 'undefined';
-    const text = JSON.stringify(value, markNonFinite) as string | undefined;
-    return text === undefined ? formatValue(value) : text.replace(/"\\u0000(NaN|-?Infinity)"/g, '$1');
+    value = run();
   } catch (error) {
-    return `threw ${error instanceof Error ? error.message : String(error)}`;
+    if (LookaheadError.isInstance(error)) return `${READ_AHEAD}${error.message}`;
+    const reason = error instanceof Error ? error.message : formatValue(error);
+    throw new StrategyError(place.strategyId, {
+      ...(place.symbol === undefined ? {} : { symbol: place.symbol }),
+      time: place.time,
+      cause: error,
+      message: `threw while deciding ${place.what} (checkLookahead asks every bar after the warm-up, and shouldExit with a long and a short position): ${reason}`,
+    });
   }
+  if (value === undefined) return 'undefined';
+  const text = JSON.stringify(value, markNonFinite) as string | undefined;
+  return text === undefined ? formatValue(value) : text.replace(/"\\u0000(NaN|-?Infinity)"/g, '$1');
 }
 
 /**
@@ -108,12 +137,13 @@ function signalDecisions(strategy: Strategy, series: BarSeries, entryIndex: numb
     }
     cursor.moveTo(i);
     cursor.setPosition(null);
-    const enter = describe(() => strategy.shouldEnter(context));
+    const place = (what: string): DecisionPlace => ({ strategyId: strategy.id, symbol: series.symbol, time: series.time[i] ?? Number.NaN, what });
+    const enter = describe(() => strategy.shouldEnter(context), place('whether to enter'));
     const held = i > entryIndex;
     cursor.setPosition(long);
-    const exitLong = held ? describe(() => strategy.shouldExit(context, long)) : '-';
+    const exitLong = held ? describe(() => strategy.shouldExit(context, long), place('whether to exit a long position')) : '-';
     cursor.setPosition(short);
-    const exitShort = held ? describe(() => strategy.shouldExit(context, short)) : '-';
+    const exitShort = held ? describe(() => strategy.shouldExit(context, short), place('whether to exit a short position')) : '-';
     out.push({ enter, exitLong, exitShort });
   }
   return out;
@@ -132,6 +162,18 @@ function checkSignal(strategy: Strategy, series: BarSeries, checkpoints: number)
   const full = signalDecisions(strategy, series, entryIndex);
   const violations: LookaheadViolation[] = [];
   let comparisons = 0;
+  // A decision that asked for a bar ahead read the future, whatever it returned elsewhere.
+  full.forEach((a, i) => {
+    const pairs = [
+      ['enter', a.enter],
+      ['exit-long', a.exitLong],
+      ['exit-short', a.exitShort],
+    ] as const;
+    for (const [decision, text] of pairs) {
+      if (!text.startsWith(READ_AHEAD)) continue;
+      violations.push({ kind: 'read-ahead', symbol: series.symbol, index: i, time: series.time[i] ?? Number.NaN, truncatedAt: i + 1, decision, withFullHistory: text, withTruncatedHistory: text });
+    }
+  });
   for (const length of checkpointsFor(Math.max(1, strategy.warmup), series.length - 1, checkpoints)) {
     const truncated = signalDecisions(strategy, truncatedCopy(series, length), entryIndex);
     for (let i = 0; i < length; i++) {
@@ -147,6 +189,7 @@ function checkSignal(strategy: Strategy, series: BarSeries, checkpoints: number)
       for (const [decision, withFull, withTruncated] of pairs) {
         if (withFull !== withTruncated) {
           violations.push({
+            kind: 'changed',
             symbol: series.symbol,
             index: i,
             time: series.time[i] ?? Number.NaN,
@@ -192,7 +235,7 @@ function portfolioDecisions(strategy: PortfolioStrategy, series: readonly BarSer
       account,
       positions: new Map(),
     };
-    out.push(describe(() => strategy.targetWeights(context)));
+    out.push(describe(() => strategy.targetWeights(context), { strategyId: strategy.id, symbol: undefined, time: context.time, what: 'its target weights' }));
   }
   return out;
 }
@@ -202,6 +245,10 @@ function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[
   const full = portfolioDecisions(strategy, series);
   const violations: LookaheadViolation[] = [];
   let comparisons = 0;
+  full.forEach((text, step) => {
+    if (!text.startsWith(READ_AHEAD)) return;
+    violations.push({ kind: 'read-ahead', symbol: '*', index: step, time: timeline.time[step] ?? Number.NaN, truncatedAt: step + 1, decision: 'weights', withFullHistory: text, withTruncatedHistory: text });
+  });
   for (const length of checkpointsFor(Math.max(1, strategy.warmup), timeline.length - 1, checkpoints)) {
     const cutoff = timeline.time[length - 1] ?? Number.NEGATIVE_INFINITY;
     const truncated = portfolioDecisions(
@@ -219,6 +266,7 @@ function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[
       comparisons++;
       if (a !== b) {
         violations.push({
+          kind: 'changed',
           symbol: '*',
           index: step,
           time: timeline.time[step] ?? Number.NaN,
@@ -238,16 +286,21 @@ function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[
  * truncated history with the decision for the same bar on the full history. Any difference
  * means a decision depended on bars after the one being decided (for instance an indicator
  * computed with a centred or shifted window, or a read through a `history()` view's `buffer`:
- * the copies are fresh arrays, so nothing after the cut is reachable by any path). Throws a
- * {@link LookaheadError} listing the first violations unless `throwOnViolation` is false, and —
- * always — a `StrategyError` if the strategy wrote to `series` (checked bit for bit).
+ * the copies are fresh arrays, so nothing after the cut is reachable by any path); so does a
+ * decision that asked its context for a bar ahead (`ctx.close(-1)`), which throws a
+ * {@link LookaheadError} there. Throws a {@link LookaheadError} listing the first violations
+ * unless `throwOnViolation` is false, and — always — a `StrategyError` if the strategy wrote to
+ * its data (checked bit for bit; the strategy runs on copies, so `series` stays as it was) or
+ * threw anything else while deciding (naming the bar and the decision).
  */
 export function checkLookahead(
   strategy: AnyStrategy,
   series: BarSeries | readonly BarSeries[],
   options: LookaheadOptions = {},
 ): LookaheadReport {
-  const list: readonly BarSeries[] = Array.isArray(series) ? series : [series as BarSeries];
+  const given: readonly BarSeries[] = Array.isArray(series) ? series : [series as BarSeries];
+  // The strategy runs on copies: a write is caught on them and leaves the caller's data as it was.
+  const list = given.map((s) => truncatedCopy(s, s.length));
   const checkpoints = Math.max(2, options.checkpoints ?? 40);
   const seal = new SeriesSeal(list);
   let comparisons = 0;
@@ -267,11 +320,13 @@ export function checkLookahead(
   if (violations.length > 0 && options.throwOnViolation !== false) {
     const lines = violations.slice(0, 5).map(
       (v) =>
-        `${v.symbol} bar ${v.index} (${new Date(v.time).toISOString().slice(0, 10)}) ${v.decision}: ${v.withFullHistory} with the full history, ${v.withTruncatedHistory} with ${v.truncatedAt} bars`,
+        `${v.symbol} bar ${v.index} (${new Date(v.time).toISOString().slice(0, 10)}) ${v.decision}: ${
+          v.kind === 'read-ahead' ? `asked for a bar ahead (${v.withFullHistory.slice(READ_AHEAD.length)})` : `${v.withFullHistory} with the full history, ${v.withTruncatedHistory} with ${v.truncatedAt} bars`
+        }`,
     );
     throw new LookaheadError(
       strategy.id,
-      `${violations.length} decision(s) changed when later bars were removed:\n  ${lines.join('\n  ')}`,
+      `${violations.length} decision(s) changed when later bars were removed or asked for a later bar:\n  ${lines.join('\n  ')}`,
     );
   }
   return { ok: violations.length === 0, comparisons, violations };
