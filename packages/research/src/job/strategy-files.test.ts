@@ -13,6 +13,7 @@ import { planWalkForward } from '../walk-forward/walk-forward-plan';
 import { risingClose } from './__fixtures__/rising-close';
 import { createLocalResolvers } from './resolvers';
 import { runResearchJob } from './run-research-job';
+import { importFailure } from './strategy-files';
 
 const fixtures = fileURLToPath(new URL('./__fixtures__/', import.meta.url));
 const strategyFile = join(fixtures, 'rising-close.ts');
@@ -185,5 +186,18 @@ describe('a base config naming a strategy file', () => {
     expect(recorded).toEqual([
       `strategies.0.module.path: strategy file ../${relative(dirname(out), edgy)} has changed since this config recorded it: ${named}; restore the recorded version, or name the file in "strategy" (without "module") to run it as it is now`,
     ]);
+  });
+});
+
+describe('a TypeScript strategy file where Node has no TypeScript loader', () => {
+  it("says what to do, from the error Node's own import() gives (a plain node process, as a worker thread is)", () => {
+    const script = `import(${JSON.stringify(new URL('./__fixtures__/rising-close.ts', import.meta.url).href)}).catch((e) => process.stdout.write(JSON.stringify({ code: e.code, message: e.message })))`;
+    const seen = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } })) as { code: string; message: string };
+    expect(seen.code).toBe('ERR_UNKNOWN_FILE_EXTENSION');
+    const error = importFailure(strategyFile, Object.assign(new TypeError(seen.message), { code: seen.code }));
+    expect(error.issues[0]?.message).toMatch(/^importing it failed: Unknown file extension "\.ts" for .*; Node's import\(\) has no TypeScript loader here: give an importer that has one \(tsx's tsImport: PlanSweepOptions\.importer, and in worker threads a workerUrl module whose createLocalResolvers\(\{ importer \}\) uses it/);
+    // A JavaScript file that failed, or another failure, gets no such advice.
+    expect(importFailure('/x/strategy.mjs', Object.assign(new Error('boom'), { code: 'ERR_UNKNOWN_FILE_EXTENSION' })).issues[0]?.message).toBe('importing it failed: boom');
+    expect(importFailure(strategyFile, new SyntaxError('Unexpected token')).issues[0]?.message).toBe('importing it failed: Unexpected token');
   });
 });

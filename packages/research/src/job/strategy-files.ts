@@ -15,10 +15,28 @@ import type { StrategyModuleRef } from './research-job';
  */
 export type StrategyFileImporter = (file: string) => Promise<readonly StrategyDefinition[]>;
 
+/** What to do when Node's `import()` cannot load a TypeScript strategy file. */
+const TYPESCRIPT_ADVICE =
+  "Node's import() has no TypeScript loader here: give an importer that has one (tsx's tsImport: PlanSweepOptions.importer, and in worker threads a workerUrl module whose createLocalResolvers({ importer }) uses it — see the research README, \"Strategy files from code\"), compile the file to JavaScript, or run it with the ensemble CLI, which loads TypeScript itself";
+
+/**
+ * The `ConfigError` of a strategy file that `import()` could not load: the error's first line, and
+ * for a TypeScript file Node has no loader for, what to do.
+ */
+export function importFailure(file: string, error: unknown): ConfigError {
+  const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+  const typeScript = (error as { code?: unknown } | null)?.code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[cm]?tsx?$/i.test(file);
+  return new ConfigError([{ path: '', message: `importing it failed: ${echoValue(message)}${typeScript ? `; ${TYPESCRIPT_ADVICE}` : ''}` }], {
+    source: `strategy file ${echoValue(file)}`,
+    cause: error,
+  });
+}
+
 /**
  * The default {@link StrategyFileImporter}: Node's `import()` and `strategyDefinitionsFromModule`
- * of `@ensemble/protocol`. JavaScript files always; TypeScript files when the process has a
- * TypeScript loader (`node --import tsx`, as the `ensemble` CLI does in its own way).
+ * of `@ensemble/protocol`. JavaScript files always; TypeScript files when the thread has a
+ * TypeScript loader (`node --import tsx` gives the main thread one, not the local executor's
+ * worker threads: there a `workerUrl` module's importer does, as the `ensemble` CLI's does).
  */
 export async function importStrategyFile(file: string): Promise<readonly StrategyDefinition[]> {
   // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
@@ -29,8 +47,7 @@ export async function importStrategyFile(file: string): Promise<readonly Strateg
   try {
     namespace = await import(pathToFileURL(file).href);
   } catch (error) {
-    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    throw new ConfigError([{ path: '', message: `importing it failed: ${echoValue(message)}` }], { source: `strategy file ${echoValue(file)}`, cause: error });
+    throw importFailure(file, error);
   }
   return strategyDefinitionsFromModule(namespace, file);
 }
