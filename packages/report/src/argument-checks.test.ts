@@ -125,7 +125,7 @@ describe('exported helpers given arguments of the wrong kind from JavaScript', (
     ['rebalanceReasonText', 'nothing', () => (rebalanceReasonText as (...args: unknown[]) => unknown)(), ['event', 'config']],
     ['rebalanceReasonText', 'a config without rebalance', () => rebalanceReasonText({ reason: 'initial', reasons: [], warmup: false }, {} as never), ['config.rebalance']],
     ['renderSvg', 'undefined', () => renderSvg(undefined as never), ['spec']],
-    ['renderSvg', 'an id prefix of a number', () => renderSvg({} as never, 5 as never), ['idPrefix']],
+    ['renderSvg', 'an id prefix of a number', () => renderSvg({}, 5 as never), ['idPrefix']],
     ['writeFileAtomic', 'nothing', () => (writeFileAtomic as (...args: unknown[]) => unknown)(), ['target', 'content']],
     ['writeFileAtomic', 'options of a string', () => writeFileAtomic('/tmp/x', 'x', 'y' as never), ['options']],
     ['writeFilesAtomic', 'undefined', () => writeFilesAtomic(undefined as never), ['files']],

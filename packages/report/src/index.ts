@@ -41,7 +41,7 @@ export type { TimeFormat } from './time';
 export { detectTimeFormat, formatTime, parseTime } from './time';
 export type { ReportOptions } from './options';
 export { DEFAULT_MAX_CHART_POINTS, DEFAULT_MAX_MARKDOWN_ROWS, DEFAULT_MAX_TABLE_ROWS } from './options';
-export type { ChartId, ChartOptions, ReportChart } from './charts/index';
+export type { ChartId, ChartOptions, ReportChart, VegaLiteSpec } from './charts/index';
 export { ALL_DRAWN, LARGEST_DRAWN, SLEEVE_COLORS, buildCharts, largestSleeves, rollingWindow, sleeveColor } from './charts/index';
 export { benchmarkInRange, downsampleIndices, rebaseBenchmark } from './series';
 export { renderSvg } from './svg';

@@ -2,6 +2,7 @@ import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { checkArguments, objectIssue, stringIssue } from '@ensemble/protocol';
+import type { VegaLiteSpec } from './charts/types';
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -35,10 +36,10 @@ export function normalizeSvg(svg: string, idPrefix: string): string {
  * {@link normalizeSvg}), so the same spec always gives the same bytes. Text is measured by vega's
  * estimate, so labels may sit a few pixels off.
  */
-export async function renderSvg(spec: TopLevelSpec, idPrefix = 'chart'): Promise<string> {
+export async function renderSvg(spec: VegaLiteSpec, idPrefix = 'chart'): Promise<string> {
   // From JavaScript the arguments can be anything: a wrong kind failed inside vega-lite as a TypeError.
   checkArguments('renderSvg', [objectIssue(spec, 'spec', 'a vega-lite spec (an object)'), stringIssue(idPrefix, 'idPrefix', 'the prefix of the ids in the SVG (a string), or left out')]);
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(compile(spec as TopLevelSpec).spec), { renderer: 'none' });
   try {
     return normalizeSvg(await view.toSVG(), idPrefix);
   } finally {

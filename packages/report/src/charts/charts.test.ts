@@ -1,5 +1,6 @@
 import type { LoggerInterface } from 'vega';
 import { compile } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { loadDataset } from '@ensemble/data';
 import { runBacktest } from '@ensemble/engine';
 import { SmaCrossoverStrategy } from '@ensemble/strategies';
@@ -26,7 +27,7 @@ function compileWarnings(chart: ReportChart): string[] {
     info: () => logger,
     debug: () => logger,
   };
-  compile(chart.spec, { logger });
+  compile(chart.spec as TopLevelSpec, { logger });
   return messages;
 }
 
@@ -73,7 +74,7 @@ describe('buildCharts', () => {
     const chart = buildCharts(withPortfolio, options).find((candidate) => candidate.id === 'attribution');
     if (chart === undefined) throw new Error('no attribution chart');
     expect(compileWarnings(chart)).toEqual([]);
-    const [, bars, ticks] = layers(chart.spec as Layer);
+    const [, bars, ticks] = layers(chart.spec);
     expect(bars?.encoding?.color?.scale?.range?.slice(0, 3)).toEqual([0, 1, 2].map(sleeveColor));
     expect(ticks?.data?.values).toEqual(withPortfolio.attribution.periods.flatMap((period) => (period.portfolioReturn === null ? [] : [{ p: period.label, r: period.portfolioReturn }])));
     expect(await renderSvg(chart.spec, 'attribution')).toMatch(/^<svg/);
@@ -94,7 +95,7 @@ describe('buildCharts', () => {
     const charts = buildCharts(buildRandomWalkRun({ bars: 12_000, tradesPerSleeve: 5 }), options);
     const equity = charts.find((chart) => chart.id === 'equity');
     if (equity === undefined) throw new Error('no equity chart');
-    const [main, ...rest] = layers(equity.spec as Layer);
+    const [main, ...rest] = layers(equity.spec);
     const rows = main?.data?.values ?? [];
     const portfolioRows = rows.filter((row) => row.k === 'portfolio');
     expect(portfolioRows.length).toBeLessThanOrEqual(5000);
@@ -132,7 +133,7 @@ describe('seriesLegend', () => {
     expect(seriesLegend(lines.slice(0, 3), 900)).toMatchObject({ columns: 3 });
     // The chart keeps its width: the legend grows downwards, not sideways.
     const spec = { ...base({ ...options, width: 600 }, 200, 40), data: { values: lines.map((line, i) => ({ k: line.key, v: i })) }, mark: 'bar', encoding: { x: { field: 'k', type: 'nominal', axis: null }, y: { field: 'v', type: 'quantitative' }, color: { field: 'k', type: 'nominal', legend: seriesLegend(lines, 600) } } };
-    const svg = await renderSvg(spec as never);
+    const svg = await renderSvg(spec);
     const width = Number(/<svg[^>]* width="([0-9.]+)"/.exec(svg)?.[1]);
     expect(width).toBeLessThan(700);
     expect(svg).toContain('>sleeve-49<');
@@ -190,7 +191,7 @@ describe('the equity chart on a log scale (the page\'s switch)', () => {
     const spec = chart.spec as unknown as { layer: { encoding: { y: Record<string, unknown> } }[] };
     const [first, ...rest] = spec.layer;
     if (first === undefined) throw new Error('no first layer');
-    return { ...spec, layer: [{ ...first, encoding: { ...first.encoding, y: { ...first.encoding.y, scale: LOG_SCALE } } }, ...rest] } as unknown as ReportChart['spec'];
+    return { ...spec, layer: [{ ...first, encoding: { ...first.encoding, y: { ...first.encoding.y, scale: LOG_SCALE } } }, ...rest] };
   }
 
   it('fits its domain to the data (0.6M to 2.4M), not to the powers of ten around it', async () => {

@@ -6,7 +6,7 @@ import { attributionChart, contributionChart, correlationChart, sleeveEquityChar
 import { FEW_DAYS_MS } from './types';
 import type { ChartOptions, ReportChart } from './types';
 
-export type { ChartId, ChartOptions, ReportChart } from './types';
+export type { ChartId, ChartOptions, ReportChart, VegaLiteSpec } from './types';
 export { BENCHMARK_COLOR, DRAWDOWN_COLOR, FONT_STACK, PORTFOLIO_COLOR, SLEEVE_COLORS, UNALLOCATED_COLOR, sleeveColor } from './theme';
 export { rollingWindow } from './portfolio-charts';
 export { heatmapLayers } from './heatmap';

@@ -8,6 +8,7 @@ import { BENCHMARK_COLOR, DRAWDOWN_COLOR, MONTH_NAMES, PORTFOLIO_COLOR, axisRese
 import { formatNumber } from '../format';
 import { hoverLayers, multiLine, timeAxis } from './time-series';
 import type { Line } from './time-series';
+import { vegaLite } from './types';
 import type { ChartOptions, ReportChart } from './types';
 
 export function equityChart(input: ReportInput, options: ChartOptions): ReportChart {
@@ -42,7 +43,7 @@ export function drawdownChart(input: ReportInput, options: ChartOptions): Report
     id: 'drawdown',
     title: 'Underwater',
     caption: 'Drawdown from the running peak: V_t / max(V_s, s ≤ t) − 1.',
-    spec: {
+    spec: vegaLite({
       ...base(options, 170, 72),
       data: { values },
       encoding: { x: timeAxis(options) },
@@ -56,7 +57,7 @@ export function drawdownChart(input: ReportInput, options: ChartOptions): Report
         },
         ...hoverLayers(options, [{ key: 'v', label: 'Drawdown', format: '.2%', time, value: drawdown }]),
       ],
-    } as TopLevelSpec,
+    } as TopLevelSpec),
   };
 }
 
@@ -79,7 +80,7 @@ export function monthlyReturnsChart(input: ReportInput, options: ChartOptions): 
     id: 'monthly-returns',
     title: 'Monthly returns',
     caption: 'Compounded return of each calendar month (UTC) and of each year; colours saturate at the largest monthly move.',
-    spec: {
+    spec: vegaLite({
       ...base(options, Math.max(60, years.length * 20), 48),
       data: { values: rows },
       encoding: {
@@ -110,7 +111,7 @@ export function monthlyReturnsChart(input: ReportInput, options: ChartOptions): 
         labelFit: { columns, minCellWidth: 38 },
         lightTextAbove: round(extreme * 0.6, 6),
       }),
-    } as TopLevelSpec,
+    } as TopLevelSpec),
   };
 }
 
@@ -154,7 +155,7 @@ export function rollingSharpeChart(input: ReportInput, options: ChartOptions): R
     id: 'rolling-sharpe',
     title: 'Rolling Sharpe (6 months)',
     caption: `Annualised Sharpe ratio over the last ${window} bars (half a year at ${input.periodsPerYear} periods per year).`,
-    spec: {
+    spec: vegaLite({
       ...base(options, 200, Math.max(64, axisReserve(`-${formatNumber(largest * 1.1, 1)}`))),
       layer: [
         {
@@ -174,6 +175,6 @@ export function rollingSharpeChart(input: ReportInput, options: ChartOptions): R
           encoding: { y: { field: 'zero', type: 'quantitative' } },
         },
       ],
-    } as TopLevelSpec,
+    } as TopLevelSpec),
   };
 }

@@ -5,6 +5,7 @@ import { heatmapLayers } from './heatmap';
 import { PORTFOLIO_COLOR, UNALLOCATED_COLOR, axisReserve, base, round, sleeveColor } from './theme';
 import { categoryKeys, hoverLayers, labelExpression, multiLine, seriesLegend, timeAxis } from './time-series';
 import type { Line } from './time-series';
+import { vegaLite } from './types';
 import type { ChartOptions, ReportChart } from './types';
 import { OTHERS_COLOR, OTHERS_KEY, sleeveGroups } from './sleeve-groups';
 
@@ -91,7 +92,7 @@ export function weightsChart(input: ReportInput, options: ChartOptions): ReportC
         : 'Weight of each sleeve, stacked (see the note under Sleeves).',
       groups.note,
     ),
-    spec: {
+    spec: vegaLite({
       ...base(options, 240, 72),
       data: { values: rows },
       encoding: { x: timeAxis(options) },
@@ -114,7 +115,7 @@ export function weightsChart(input: ReportInput, options: ChartOptions): ReportC
           ...(unallocatedShown ? [{ key: 'unallocated', label: 'Unallocated', format: '.1%', time, value: unallocated }] : []),
         ]),
       ],
-    } as TopLevelSpec,
+    } as TopLevelSpec),
   };
 }
 
@@ -138,7 +139,7 @@ export function correlationChart(input: ReportInput, options: ChartOptions): Rep
     id: 'correlation',
     title: 'Sleeve correlation',
     caption: withNote('Pearson correlation of sleeve returns.', groups.others.length === 0 ? '' : `${groups.drawnNote} ${pairsNote(full)}`),
-    spec: {
+    spec: vegaLite({
       ...base({ ...options, width: size }, size, 0, true),
       data: { values: rows },
       encoding: {
@@ -163,7 +164,7 @@ export function correlationChart(input: ReportInput, options: ChartOptions): Rep
         labelFit: { columns: correlation.ids.length, minCellWidth: 34 },
         lightTextAbove: 0.6,
       }),
-    } as TopLevelSpec,
+    } as TopLevelSpec),
   };
 }
 
@@ -191,7 +192,7 @@ export function contributionChart(input: ReportInput, options: ChartOptions): Re
         : 'Each sleeve’s contribution (percentage points); they need not add up to the portfolio’s total return (see the note under Sleeves).',
       groups.note,
     ),
-    spec: {
+    spec: vegaLite({
       ...base(options, Math.max(150, rows.length * 34), Math.min(200, axisReserve(ids.reduce((a, b) => (b.length > a.length ? b : a), '')) - 10)),
       data: { values: rows.map(({ id, c, k }) => ({ id, c, k })) },
       encoding: {
@@ -219,7 +220,7 @@ export function contributionChart(input: ReportInput, options: ChartOptions): Re
           encoding: { x: { field: 'zero', type: 'quantitative' }, y: null },
         },
       ],
-    } as TopLevelSpec,
+    } as TopLevelSpec),
   };
 }
 
@@ -290,11 +291,11 @@ export function attributionChart(input: ReportInput, options: ChartOptions): Rep
     id: 'attribution',
     title: 'Contribution by period',
     caption: withNote(caption, groups.note),
-    spec: {
+    spec: vegaLite({
       ...base(options, 240, 72),
       data: { values: rows },
       ...(portfolio.length === 0 ? bars : { layer: [bars, ticks] }),
-    } as TopLevelSpec,
+    } as TopLevelSpec),
   };
 }
 

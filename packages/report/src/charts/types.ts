@@ -1,6 +1,18 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { TimeFormat } from '../time';
 
+/**
+ * A vega-lite spec (vega-lite's `TopLevelSpec`), typed as an object: vega-lite's own types
+ * reference the DOM's (`Element`, `HTMLElement`), which a Node project compiling without the DOM
+ * library and without `skipLibCheck` would fail on. Cast it to `TopLevelSpec` to read it as one.
+ */
+export type VegaLiteSpec = object;
+
+/** A chart's spec, checked as vega-lite's `TopLevelSpec` where it is written and handed on as a {@link VegaLiteSpec}. */
+export function vegaLite(spec: TopLevelSpec): VegaLiteSpec {
+  return spec;
+}
+
 /** Identifiers of the charts a report can hold. */
 export type ChartId =
   | 'equity'
@@ -18,7 +30,7 @@ export interface ReportChart {
   readonly id: ChartId;
   readonly title: string;
   readonly caption: string;
-  readonly spec: TopLevelSpec;
+  readonly spec: VegaLiteSpec;
 }
 
 /** Longest span of a run of dates whose time axes tick at its bars: 10 days. */

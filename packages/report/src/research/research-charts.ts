@@ -3,7 +3,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import { heatmapLayers } from '../charts/heatmap';
 import { PORTFOLIO_COLOR, axisReserve, base, round } from '../charts/theme';
 import { categoryKeys, multiLine, timeAxis } from '../charts/time-series';
-import type { ChartOptions } from '../charts/types';
+import { vegaLite } from '../charts/types';
+import type { ChartOptions, VegaLiteSpec } from '../charts/types';
 import { formatCount, formatNumber } from '../format';
 import type { ResearchReportInput, ResearchTrial } from './research-input';
 
@@ -12,7 +13,7 @@ export interface ResearchChart {
   readonly id: string;
   readonly title: string;
   readonly caption: string;
-  readonly spec: TopLevelSpec;
+  readonly spec: VegaLiteSpec;
 }
 
 /** Most parameter pairs drawn as heatmaps (the first parameters' pairs, in spec order): 6. */
@@ -137,7 +138,7 @@ function pairHeatmap(input: ResearchReportInput, options: ChartOptions, x: Resea
     id,
     title: `${input.objective.metric} by ${x.name} and ${y.name}`,
     caption: `Best ${input.objective.metric} (${input.objective.direction === 'maximize' ? 'highest' : 'lowest'}) over the other parameters for each pair of values; green is better.${note}`,
-    spec: {
+    spec: vegaLite({
       ...base({ ...options, width: cell * xs.length + 120 }, Math.max(60, cell * ys.length), 0, true),
       data: { values: rows },
       ...(unbounded.length === 0 ? {} : { transform: [{ calculate: tooltipText(metric, 'u', 'v'), as: 'vt' }] }),
@@ -165,7 +166,7 @@ function pairHeatmap(input: ResearchReportInput, options: ChartOptions, x: Resea
         center,
         ...(unbounded.length === 0 ? {} : { unbounded: { field: 'u', text: '∞' } }),
       }),
-    } as TopLevelSpec,
+    } as TopLevelSpec),
   };
 }
 
@@ -207,7 +208,7 @@ function profileChart(input: ResearchReportInput, options: ChartOptions, paramet
     id: 'profile',
     title: `${input.objective.metric} by ${parameter.name}`,
     caption: `Best ${input.objective.metric} at each value of ${parameter.name}.${note}`,
-    spec: {
+    spec: vegaLite({
       ...base(options, 220, axisReserve(formatNumber(Math.max(...rows.map((row) => Math.abs(row.v))), 2))),
       ...(unbounded.length === 0
         ? { data: { values: rows }, ...line }
@@ -218,7 +219,7 @@ function profileChart(input: ResearchReportInput, options: ChartOptions, paramet
               { data: { values: unbounded }, mark: { type: 'text', text: '∞', align: 'left', dx: 7, dy: 4, fontSize: 13, color: PORTFOLIO_COLOR }, encoding: { x, y: { value: 0 }, tooltip: edge } },
             ],
           }),
-    } as TopLevelSpec,
+    } as TopLevelSpec),
   };
 }
 
@@ -277,7 +278,7 @@ export function distributionChart(input: ResearchReportInput, options: ChartOpti
     id: 'distribution',
     title: `Distribution of ${input.objective.metric}`,
     caption: distributionCaption(input, all.length, selected !== undefined) + unboundedNote(input.objective.metric, unbounded.map((trial) => `#${String(trial.index)}`), 'trial', where),
-    spec: {
+    spec: vegaLite({
       ...base(options, 200, 56),
       layer: [
         {
@@ -323,7 +324,7 @@ export function distributionChart(input: ResearchReportInput, options: ChartOpti
               },
             ]),
       ],
-    } as TopLevelSpec,
+    } as TopLevelSpec),
   };
 }
 
@@ -336,7 +337,7 @@ export function logitChart(input: ResearchReportInput, options: ChartOptions): R
     id: 'logits',
     title: 'Out-of-sample rank of the in-sample best',
     caption: `Logit of the in-sample best trial's relative rank out of sample, over ${formatCount(pbo.splits)} CSCV splits of ${formatCount(pbo.blocks)} blocks. Mass at or left of 0 (red) is the probability of backtest overfitting.`,
-    spec: {
+    spec: vegaLite({
       ...base(options, 200, 56),
       data: { values: rows },
       mark: { type: 'bar', width: { band: 0.9 } },
@@ -345,7 +346,7 @@ export function logitChart(input: ResearchReportInput, options: ChartOptions): R
         y: { field: 'c', aggregate: 'sum', type: 'quantitative', title: 'Splits', axis: COUNT_AXIS },
         color: { field: 'overfit', type: 'nominal', scale: { domain: ['yes', 'no'], range: ['#c2410c', '#59a14f'] }, legend: null },
       },
-    } as TopLevelSpec,
+    } as TopLevelSpec),
   };
 }
 
@@ -426,7 +427,7 @@ export function inOutScatterChart(input: ResearchReportInput, options: ChartOpti
     id: 'in-out',
     title: 'In-sample vs out-of-sample',
     caption: `${input.objective.metric} of each window's chosen combination on its train window (x) and its test window (y). Points below the diagonal did worse out of sample.${note}`,
-    spec: {
+    spec: vegaLite({
       ...base({ ...options, width: 420 }, 320, 0, true),
       layer: [
         {
@@ -452,6 +453,6 @@ export function inOutScatterChart(input: ResearchReportInput, options: ChartOpti
         ...edgeLayer((row) => row.ou && !row.iu, 'triangle-up', xField, top),
         ...edgeLayer((row) => row.iu && row.ou, 'diamond', right, top),
       ],
-    } as TopLevelSpec,
+    } as TopLevelSpec),
   };
 }

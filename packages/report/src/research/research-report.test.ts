@@ -1,5 +1,6 @@
 import { ConfigError } from '@ensemble/protocol';
 import { compile } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { buildResearchRun, fixtureObjective } from '../__fixtures__/research-run';
 import { distributionChart, inOutScatterChart, logitChart, objectiveCharts, walkForwardEquityChart } from './research-charts';
@@ -88,7 +89,7 @@ describe('research charts', () => {
       if (chart === null) throw new Error('a chart of the walk-forward input is missing');
       const warnings: string[] = [];
       const logger = { level: () => logger, error: () => logger, warn: (...args: unknown[]) => (warnings.push(args.join(' ')), logger), info: () => logger, debug: () => logger };
-      compile(chart.spec, { logger });
+      compile(chart.spec as TopLevelSpec, { logger });
       expect(warnings, chart.id).toEqual([]);
     }
   });
