@@ -247,6 +247,9 @@ describe('the research shortcut flags', () => {
     expect(sweepCash).toEqual(problems(() => planBacktest({ strategy: 'sma-crossover', data: 'prices.csv', symbol: [], param: [], ...cash }, '/work')));
     expect(sweepCash).toContain('--cash -5: must be at least 0.01 (a cent): a smaller account trades amounts near the 1e-10 the engine rounds away as dust');
     expect(sweep).toContain('--param fats=3: unknown parameter "fats" — did you mean "fast"? sma-crossover takes fast, slow, allowShort (see `ensemble strategies sma-crossover`)');
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', vary: ['slow=50'], param: ['__proto__=1'] }, 'sweep'))).toContain(
+      '--param __proto__=1: unknown parameter "__proto__": sma-crossover takes fast, slow, allowShort (see `ensemble strategies sma-crossover`)',
+    );
     expect(problems(() => shortcutSpec({ strategy: 'equal-weight', dataset: 'stocks5', sizing: 'percent-of-cash:50', vary: ['rebalance=month,quarter'] }, 'sweep'))).toEqual([
       '--sizing percent-of-cash:50: applies to signal strategies; equal-weight is a portfolio strategy, sized by its target weights',
     ]);

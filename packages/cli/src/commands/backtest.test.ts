@@ -572,6 +572,9 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     await expectBadInput([...sma, '--param', 'allowShort=maybe'], '--param allowShort=maybe: "maybe" is not accepted', 'boolean');
     await expectBadInput([...sma, '--param', 'fast=10', '--param', 'fast=20'], '--param fast=20: fast is already set by --param fast=10');
     await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--param', 'x=1'], 'buy-and-hold takes no parameters');
+    // A key a plain object would take as its prototype is refused like any other, not dropped.
+    await expectBadInput([...sma, '--param', '__proto__=1', '--param', 'constructor=2'], '--param __proto__=1: unknown parameter "__proto__"', '--param constructor=2: unknown parameter "constructor"');
+    await expectBadInput([...sma, '--param', '__proto__=1', '--param', '__proto__=2'], '--param __proto__=2: __proto__ is already set by --param __proto__=1');
   });
 
   it('bad numbers, sizing, cost models and choices name the flag and the rule', async () => {
