@@ -76,7 +76,11 @@ describe('walkForwardWindows', () => {
     walkForwardWindows(days(10), { train: '1y', test: 5, mode: 'rolling' }, issues);
     walkForwardWindows(days(10), { train: 20, test: 5, mode: 'rolling' }, issues);
     expect(issues.map((issue) => issue.path)).toEqual(['windows.train', 'windows.test', 'windows.test', 'windows']);
-    expect(issues[3]?.message).toBe("the data's 10 bars hold no train window of at least 2 bars followed by a test bar; use shorter windows");
+    expect(issues[3]?.message).toBe("the data's 10 bars hold no train window of at least 2 bars followed by a test bar; use shorter windows, or more data");
+    // Windows that fit but whose train windows hold one bar each: longer ones are needed.
+    const daily: ConfigIssue[] = [];
+    walkForwardWindows(days(300), { train: '1d', test: '1d', mode: 'rolling' }, daily);
+    expect(daily).toEqual([{ path: 'windows', message: 'every train window of "1d" holds fewer than 2 bars of the data (one return to measure); use a longer "train"' }]);
     const one: ConfigIssue[] = [];
     walkForwardWindows(days(5_000), { train: 1, test: 10, mode: 'rolling' }, one);
     expect(one).toEqual([{ path: 'windows.train', message: 'a train window needs at least 2 bars (one return to measure); "train" is 1' }]);

@@ -138,11 +138,16 @@ export function walkForwardWindows(
     .map(([trainStart, trainEnd, testEnd], index) => ({ index, train: span(time, trainStart, trainEnd), test: span(time, trainEnd, testEnd) }));
   if (windows.length === 0) {
     const bars = `${n.toLocaleString('en-US')} bar${n === 1 ? '' : 's'}`;
+    // Windows that fit the data but whose train windows hold under 2 bars need to be longer; no
+    // window at all (the data shorter than a train window and a test) needs shorter ones.
+    const trainTooShort = bounds.length > 0 && bounds.every(([trainStart, trainEnd]) => trainEnd - trainStart < 2);
     // Bars: a train window of 1 bar is too short whatever the data (a window needs 2 bars, one return).
     const message =
       train.unit === 'bars' && train.count < 2
         ? `a train window needs at least 2 bars (one return to measure); "train" is ${String(train.count)}`
-        : `the data's ${bars} hold no train window of at least 2 bars followed by a test bar; use shorter windows`;
+        : trainTooShort
+          ? `every train window of ${JSON.stringify(options.train)} holds fewer than 2 bars of the data (one return to measure); use a longer "train"`
+          : `the data's ${bars} hold no train window of at least 2 bars followed by a test bar; use shorter windows, or more data`;
     issues.push({ path: train.unit === 'bars' && train.count < 2 ? 'windows.train' : 'windows', message });
   }
   return windows;
