@@ -1,6 +1,6 @@
 import type { DatasetInfo, MarketData } from '@ensemble/data';
 import { backtestResultJsonRows, isoTimeFormatter, jsonArrays, jsonRows, serializeBacktestResult } from '@ensemble/engine';
-import type { BacktestResult, BacktestResultJson, JsonListMaker, OpenPosition, ResolvedBacktestOptions, WeightsOverEquity, WithJsonRows } from '@ensemble/engine';
+import type { BacktestResult, BacktestResultJson, CommissionModel, JsonListMaker, OpenPosition, ResolvedBacktestOptions, SlippageModel, WeightsOverEquity, WithJsonRows } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
 import { describePeriodsPerYearBasis, inferPeriodsPerYear, intradayCalendar, medianSpacingMs, periodsPerYearBasis, tradesEveryDay } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue, formatPrice } from '@ensemble/protocol';
@@ -391,17 +391,40 @@ export function overEquityReason(over: WeightsOverEquity, of: number, whose: str
 /**
  * Why some of the `rejected` orders were rejected, to print beside their count (empty when none
  * was for its costs): `belowClosingCosts` would have left a position that could not pay for its
- * own closing, `belowCosts` (a portfolio strategy's orders) cost at least what they traded — a
- * fixed or minimum commission against a small position or adjustment (the result's `orders`).
+ * own closing, `belowCosts` (a portfolio strategy's orders) cost at least what they traded (the
+ * result's `orders`) — and what makes them so, from the run's `costs` (see {@link costsCause}).
  */
-export function costsReason(orders: { readonly rejected: number; readonly belowClosingCosts?: number | undefined; readonly belowCosts?: number | undefined }): string {
+export function costsReason(
+  orders: { readonly rejected: number; readonly belowClosingCosts?: number | undefined; readonly belowCosts?: number | undefined },
+  costs?: { readonly commission: CommissionModel; readonly slippage: SlippageModel },
+): string {
   const { rejected, belowClosingCosts = 0, belowCosts = 0 } = orders;
   const which = (count: number): string => (count === rejected ? (count === 1 ? 'it' : 'all') : formatCount(count));
   const reasons: string[] = [];
   if (belowClosingCosts > 0) reasons.push(`${which(belowClosingCosts)}: a position worth less than closing it costs, at half its price for a long`);
   if (belowCosts > 0) reasons.push(`${which(belowCosts)}: an adjustment costing at least what it trades`);
   if (reasons.length === 0) return '';
-  return ` (${reasons.join('; ')} — a fixed or minimum commission against the cash of one position; more cash per position trades it)`;
+  return ` (${reasons.join('; ')} — ${costsCause(costs)})`;
+}
+
+/**
+ * What makes a position or an adjustment cost at least what it is worth, from the run's costs:
+ * a fixed or minimum commission weighs less on more cash per position; a cost per unit (a per-unit
+ * commission, a fixed slippage) against the price of a unit, and a cost in proportion (a percent
+ * commission, slippage in basis points) against every position alike, do not — lower costs do.
+ */
+function costsCause(costs: { readonly commission: CommissionModel; readonly slippage: SlippageModel } | undefined): string {
+  const fixedOrMinimum = 'a fixed or minimum commission against the cash of one position; more cash per position trades it';
+  if (costs === undefined) return fixedOrMinimum;
+  const { commission, slippage } = costs;
+  if (commission.kind === 'fixed' || (commission.minimum ?? 0) > 0) return fixedOrMinimum;
+  const parts: string[] = [];
+  if (commission.kind === 'percent' && commission.rate > 0) parts.push(`a commission of ${formatPercent(commission.rate)}`);
+  if (commission.kind === 'per-unit' && commission.amount > 0) parts.push(`a commission of ${formatNumber(commission.amount, 4).replace(/0{1,2}$/, '')} a unit`);
+  if (slippage.kind === 'bps' && slippage.bps > 0) parts.push(`slippage of ${formatNumber(slippage.bps, Number.isInteger(slippage.bps) ? 0 : 2)} bps`);
+  if (slippage.kind === 'fixed' && slippage.amount > 0) parts.push(`slippage of ${formatNumber(slippage.amount, 4).replace(/0{1,2}$/, '')} a unit`);
+  const perUnit = commission.kind === 'per-unit' || slippage.kind === 'fixed';
+  return `${parts.length === 0 ? 'the costs' : parts.join(' and ')} ${perUnit ? 'against the price of a unit' : 'against every position alike'}; more cash does not change that, lower costs do`;
 }
 
 /** Options of {@link renderTrades} and {@link renderBacktestSummary}. */
@@ -547,7 +570,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const logged = orders.shrunk + orders.rejected + (orders.capped ?? 0) > 0 ? ` (each ${orders.capped === undefined ? '' : 'capped, '}shrunk or rejected order is logged with --log-level warn)` : '';
   // What the shrunk and rejected orders usually come from, beside them: the weights asked for more than the equity.
   const over = orders.weightsOverEquity === undefined ? '' : ` (${overEquityReason(orders.weightsOverEquity, result.rebalances.length, "the strategy's")})`;
-  const closing = costsReason(orders);
+  const closing = costsReason(orders, result.options);
   const atCap = orders.capped === undefined ? '' : ` (${formatCount(orders.capped)} at the quantity cap)`;
   lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled${atCap} · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
   const capped = quantityCapNote(result.fills, orders.capped, format, say('--fractional', '"fractional": true'));

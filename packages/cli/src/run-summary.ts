@@ -380,7 +380,7 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   const orders = result.portfolio.orders;
   const logged = orders.shrunk + orders.rejected + orders.dropped + (orders.capped ?? 0) > 0 ? ` (--log-level warn logs each ${orders.capped === undefined ? '' : 'capped, '}shrunk or rejected order, info each dropped one)` : '';
   const over = orders.weightsOverEquity === undefined ? '' : ` (${overEquityText(result, orders.weightsOverEquity)})`;
-  const closing = costsReason(orders);
+  const closing = costsReason(orders, config);
   const atCap = orders.capped === undefined ? '' : ` (${formatCount(orders.capped)} at the quantity cap)`;
   lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled${atCap} · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
   const capped = quantityCapNote(result.portfolio.fills, orders.capped, format, '"fractional": true');

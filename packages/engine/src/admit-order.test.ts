@@ -190,7 +190,7 @@ describe('an order that would leave a position unable to pay for its own closing
     const [record] = logger.records.filter((r) => r.fields.event === 'order-rejected');
     expect(record?.fields).toMatchObject({ why: 'below-closing-costs', requested: 0.125, closing: { position: 0.125, price: 32, worth: 4, costs: 5 } });
     expect(record?.message).toBe(
-      "order on A rejected: below-closing-costs: the long of 0.125 units it would leave is worth 4 at half the order's price, 32, and closing it there costs 5 in commission and slippage: it could not pay for its own closing (a fixed or minimum commission needs more capital per position: a larger weight, percent or cash)",
+      "order on A rejected: below-closing-costs: the long of 0.125 units it would leave is worth 4 at half the order's price, 32, and closing it there costs 5 in commission and slippage: it could not pay for its own closing (against a fixed or minimum commission more capital per position helps: a larger weight, percent or cash; against a cost per unit or in percent this large, only lower costs do)",
     );
     expect(account.cash).toBe(13);
   });

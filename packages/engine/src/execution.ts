@@ -205,7 +205,7 @@ function closingText(closing: ClosingTest): string {
   const { position, price, worth, costs } = closing;
   const side = position > 0 ? 'long' : 'short';
   const where = position > 0 ? `at half the order's price, ${String(price)},` : `at the order's price, ${String(price)},`;
-  return `the ${side} of ${String(Math.abs(position))} units it would leave is worth ${String(worth)} ${where} and closing it there costs ${String(costs)} in commission and slippage: it could not pay for its own closing (a fixed or minimum commission needs more capital per position: a larger weight, percent or cash)`;
+  return `the ${side} of ${String(Math.abs(position))} units it would leave is worth ${String(worth)} ${where} and closing it there costs ${String(costs)} in commission and slippage: it could not pay for its own closing (against a fixed or minimum commission more capital per position helps: a larger weight, percent or cash; against a cost per unit or in percent this large, only lower costs do)`;
 }
 
 /** The words after `rejected: ` of an `order-rejected` event. */
