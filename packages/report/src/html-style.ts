@@ -94,6 +94,11 @@ footer { color: var(--faint); font-size: 12px; padding: 24px 0 36px; margin-top:
   .wrap { padding: 0 14px; }
   table.metrics { --name-width: 150px; }
   .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  /* The research report's readings: each under its statistic and value, the page's width, not a column scrolled off it. */
+  table.metrics.readings, table.metrics.readings tbody { display: block; min-width: 0; }
+  table.readings thead { display: none; }
+  table.readings tr { display: grid; grid-template-columns: minmax(0, 1fr) auto; }
+  table.readings td.wrap-text { grid-column: 1 / -1; min-width: 0; padding-top: 0; }
 }
 @media print {
   @page { size: A4; margin: 12mm; }

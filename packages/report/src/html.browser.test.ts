@@ -432,6 +432,10 @@ describe.runIf(available)('HTML report in Chromium', () => {
     // On a phone the readings keep whole words and the values whole figures.
     const narrow = await openFile(path, 390);
     expect(await cutText(narrow.page, 'table.metrics td')).toEqual([]);
+    // Each reading sits under its statistic, inside the page's width (it was a column scrolled off it).
+    const readings = await narrow.page.locator('table.readings td.wrap-text').evaluateAll((cells: PageElement[]) => cells.map((cell) => cell.getBoundingClientRect().right));
+    expect(readings.length).toBeGreaterThan(0);
+    for (const right of readings) expect(right).toBeLessThanOrEqual(390);
     expect(await cutPlaceholders(page)).toEqual([]);
     expect(await cutPlaceholders(narrow.page)).toEqual([]);
     expect(narrow.consoleErrors).toEqual([]);

@@ -454,3 +454,25 @@ describe('the sleeve charts of many sleeves', () => {
     expect(Object.keys(row).filter((key) => key.startsWith('s'))).toHaveLength(12);
   });
 });
+
+describe('the rolling Sharpe chart across a stretch in cash', () => {
+  // Regression: a stretch where the ratio is undefined (flat in cash) was bridged by a straight line.
+  it('breaks the line there: a null point at the stretch, and two paths drawn', async () => {
+    const day = 86_400_000;
+    // P = 8: windows of 4 returns. Bars 5–12 are flat (returns of 0: no ratio), the rest move.
+    const equity = [1000, 1010, 1000, 1020, 1015, 1030, 1030, 1030, 1030, 1030, 1030, 1030, 1030, 1040, 1035, 1050, 1045, 1060];
+    const time = equity.map((_, i) => Date.UTC(2024, 0, 1) + i * day);
+    const input = backtestReportInput({ strategy: { id: 'in-and-out' }, symbols: ['X'], options: { fill: 'next-open', cash: 1000 }, equity: { time, equity, cash: equity.map(() => 0) }, trades: [], fills: [] }, { periodsPerYear: 8 });
+    const chart = buildCharts(input, { ...options, interactive: false }).find((candidate) => candidate.id === 'rolling-sharpe');
+    if (chart === undefined) throw new Error('no rolling Sharpe chart');
+    const rows = layers(chart.spec).flatMap((layer) => layer.data?.values ?? []).filter((row) => 't' in row);
+    // Defined at bars 4–8 (a move within the last 4 returns), undefined at 9–12 (4 returns of 0), defined from 13.
+    expect(rows.map((row) => [time.indexOf(row.t as number), row.v === null ? null : 'v'])).toEqual([
+      [4, 'v'], [5, 'v'], [6, 'v'], [7, 'v'], [8, 'v'], [9, null], [13, 'v'], [14, 'v'], [15, 'v'], [16, 'v'], [17, 'v'],
+    ]);
+    // Drawn as two paths: the line's `d` starts a new subpath after the stretch.
+    const svg = await renderSvg(chart.spec, 'rolling');
+    const line = /<path[^>]*aria-roledescription="line mark"[^>]*d="([^"]+)"/.exec(svg) ?? /<path[^>]*d="([^"]+)"[^>]*aria-roledescription="line mark"/.exec(svg);
+    expect(line?.[1]?.match(/M/g)).toHaveLength(2);
+  });
+});

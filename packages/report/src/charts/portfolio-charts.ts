@@ -148,9 +148,21 @@ export function rollingSharpeChart(input: ReportInput, options: ChartOptions): R
   const definedValues = pick(sharpe, defined);
   const definedTimes = pick(time, defined);
   const kept = downsampleIndices(definedValues, options.maxPoints).map((j) => defined[j] ?? 0);
-  const values = kept.map((i) => ({ t: time[i] ?? Number.NaN, v: round(sharpe[i] ?? Number.NaN, 4) }));
+  // A stretch where the ratio is undefined (a window of constant returns: flat in cash) breaks the
+  // line there, as at the start, rather than being bridged by a straight line: a null point at the
+  // stretch's first bar.
+  const values: { t: number; v: number | null }[] = [];
+  kept.forEach((i, k) => {
+    const previous = kept[k - 1];
+    if (previous !== undefined) {
+      let gap = previous + 1;
+      while (gap < i && Number.isFinite(sharpe[gap])) gap++;
+      if (gap < i) values.push({ t: time[gap] ?? Number.NaN, v: null });
+    }
+    values.push({ t: time[i] ?? Number.NaN, v: round(sharpe[i] ?? Number.NaN, 4) });
+  });
   // Room for the longest axis label: `−2,500,000.0` for nearly constant returns, `−2.0` usually.
-  const largest = values.reduce((max, row) => Math.max(max, Math.abs(row.v)), 0);
+  const largest = values.reduce((max, row) => Math.max(max, Math.abs(row.v ?? 0)), 0);
   return {
     id: 'rolling-sharpe',
     title: 'Rolling Sharpe (6 months)',

@@ -63,7 +63,7 @@ function rankedTable(input: ResearchReportInput): InteractiveTable {
 function windowsTable(input: ResearchReportInput): InteractiveTable | undefined {
   const walk = input.walkForward;
   if (walk === undefined) return undefined;
-  const objective = metricColumn(input.objective.metric).type;
+  const { type: objective, label } = metricColumn(input.objective.metric);
   return {
     noun: 'windows',
     sortable: true,
@@ -74,12 +74,13 @@ function windowsTable(input: ResearchReportInput): InteractiveTable | undefined 
       { label: 'Test from', type: 'time' },
       { label: 'Test to', type: 'time' },
       { label: 'Chosen parameters', type: 'text', wrap: true },
-      { label: 'In sample', type: objective, signed: true },
-      { label: 'Out of sample', type: objective, signed: true },
-      { label: 'Efficiency', type: 'ratio' },
+      { label: `In sample (${label})`, type: objective, signed: true },
+      { label: `Out of sample (${label})`, type: objective, signed: true },
+      { label: 'Efficiency (CAGR out / in)', type: 'ratio' },
     ],
+    // Numbered from 0, as the trials' #, the notes, windows.csv and the CLI number them.
     rows: walk.windows.map((window) => [
-      window.index + 1,
+      window.index,
       window.trainStart,
       window.trainEnd,
       window.testStart,
@@ -120,6 +121,19 @@ function objectiveText(value: number | null | undefined, metric: string, unbound
   return objectiveInPercent(metric) ? formatPercent(value) : formatNumber(value, 3);
 }
 
+/** A walk-forward's stitched out-of-sample total return, CAGR and largest drawdown, as cards (none for a sweep). */
+function outOfSampleCards(input: ResearchReportInput): { label: string; value: string; tone: string; sub: string }[] {
+  const metrics = input.walkForward?.metrics;
+  if (metrics === undefined) return [];
+  const tone = (value: number | null | undefined): string => (value === undefined || value === null ? 'neutral' : value > 0 ? 'positive' : value < 0 ? 'negative' : 'neutral');
+  const percent = (value: number | null | undefined): string => (value === undefined || value === null ? '—' : formatPercent(value));
+  return [
+    { label: 'Out-of-sample return', value: percent(metrics.totalReturn), tone: tone(metrics.totalReturn), sub: 'the test windows stitched, capital carried over' },
+    { label: 'Out-of-sample CAGR', value: percent(metrics.cagr), tone: tone(metrics.cagr), sub: '' },
+    { label: 'Out-of-sample max drawdown', value: percent(metrics.maxDrawdown), tone: typeof metrics.maxDrawdown === 'number' && metrics.maxDrawdown < 0 ? 'negative' : 'neutral', sub: '' },
+  ];
+}
+
 function masthead(input: ResearchReportInput): string {
   const best = input.trials.find((trial) => trial.rank === 1);
   const finished = input.trials.filter((trial) => trial.status === 'ok').length;
@@ -147,6 +161,7 @@ function masthead(input: ResearchReportInput): string {
       tone: 'neutral',
       sub: best === undefined ? 'no trial finished' : Object.entries(best.parameters).map(([name, value]) => `${name}=${String(value)}`).join(', '),
     },
+    ...outOfSampleCards(input),
     ...statisticReadings(input).map((reading) => ({ label: reading.label, value: reading.value, tone: reading.tone, sub: '' })),
   ]
     .map(
@@ -199,7 +214,10 @@ export function renderResearchHtml(input: ResearchReportInput, options: ReportOp
 ${panel(distributionChart(report, chartOptions))}
 ${panel(logitChart(report, chartOptions))}
 </div></section>`];
-  const landscape = objectiveCharts(report, chartOptions);
+  // A walk-forward's trials are its windows' choices (none ranked), each out of sample on its own
+  // test window: a heatmap of them over the parameters would read as a parameter surface, which it is not.
+  const windowChoices = report.walkForward !== undefined && report.trials.every((trial) => trial.rank === null);
+  const landscape = windowChoices ? [] : objectiveCharts(report, chartOptions);
   if (landscape.length > 0) {
     nav.push(['landscape', 'Parameters']);
     sections.push(`<section id="landscape"><h2>The objective over the parameters</h2><div class="grid">
@@ -217,7 +235,8 @@ ${panel(inOutScatterChart(report, chartOptions))}
 </div>${interactiveTable('windows', windows, false, '')}</section>`);
   }
   nav.push(['trials', 'Trials']);
-  sections.push(`<section id="trials"><h2>Trials, best first</h2>${interactiveTable('trials', tables.trials ?? rankedTable(report), true, 'Filter trials (parameter values, status…)')}</section>`);
+  const trialsHeading = windowChoices ? "Each window's choice, out of sample" : 'Trials, best first';
+  sections.push(`<section id="trials"><h2>${trialsHeading}</h2>${interactiveTable('trials', tables.trials ?? rankedTable(report), true, 'Filter trials (parameter values, status…)')}</section>`);
   if (report.config !== undefined) {
     nav.push(['config', 'Specification']);
     sections.push(`<section id="config"><h2>Specification</h2><div class="panel"><details><summary>Research specification (JSON)</summary><pre>${escapeHtml(

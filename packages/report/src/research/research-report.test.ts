@@ -228,6 +228,18 @@ describe('renderResearchHtml', () => {
     const html = renderResearchHtml(buildResearchRun({ walkForward: true }));
     expect(html).toContain('<title>SMA crossover on the S&amp;P 500 &lt;sweep&gt;</title>');
     for (const id of ['statistics', 'landscape', 'walk-forward', 'trials', 'config']) expect(html).toContain(`<section id="${id}">`);
+    // A walk-forward's own trials are its windows' choices, none ranked, each on its own test
+    // window: no heatmap of them over the parameters (it would read as a parameter surface), and
+    // not called ranked.
+    const walk = renderResearchHtml({ ...buildResearchRun({ walkForward: true }), trials: buildResearchRun().trials.map((trial) => ({ ...trial, rank: null })) });
+    expect(walk).not.toContain('<section id="landscape">');
+    expect(walk).toContain("<h2>Each window's choice, out of sample</h2>");
+    // The stitched out-of-sample curve's return, CAGR and drawdown as cards (the fixture gives the return only).
+    expect(html).toContain('<div class="label">Out-of-sample return</div><div class="value">33.00%</div>');
+    expect(html).toContain('<div class="label">Out-of-sample CAGR</div><div class="value">—</div>');
+    const sweep = renderResearchHtml(buildResearchRun());
+    for (const id of ['statistics', 'landscape', 'trials', 'config']) expect(sweep).toContain(`<section id="${id}">`);
+    expect(sweep).toContain('<h2>Trials, best first</h2>');
     expect(html).not.toContain('<boom>');
     expect(html).not.toMatch(/<script[^>]+src=/);
     expect(html.match(/(?:src|href)="https?:/g)).toBeNull();
@@ -241,7 +253,9 @@ describe('renderResearchHtml', () => {
     const walk = { ...buildResearchRun({ walkForward: true }), objective: { metric: 'totalReturn', direction: 'maximize' as const } };
     const walkHtml = renderResearchHtml(walk);
     expect(walkHtml).toContain('<div class="label">Out-of-sample Total return</div><div class="value">33.00%</div>');
-    expect(walkHtml).toContain('{"label":"In sample","type":"pct","signed":true},{"label":"Out of sample","type":"pct","signed":true}');
+    expect(walkHtml).toContain(
+      '{"label":"In sample (Total return)","type":"pct","signed":true},{"label":"Out of sample (Total return)","type":"pct","signed":true},{"label":"Efficiency (CAGR out / in)","type":"ratio"}',
+    );
     // Every chart of the objective formats it as a percentage: axes and legends with d3's "%", tooltips with ".2%".
     const charts = [...objectiveCharts(sweep, options), distributionChart(sweep, options), inOutScatterChart(walk, options)];
     for (const chart of charts) {
@@ -275,10 +289,12 @@ describe('renderResearchHtml', () => {
       objective: { metric: 'calmar', direction: 'maximize' as const },
       walkForward: { ...walk, windows: walk.windows.map((window, k) => (k === 0 ? { ...window, inSample: null, inSampleUnbounded: true } : k === 1 ? { ...window, outOfSample: null, outOfSampleUnbounded: true } : window)) },
     };
-    // Window 1's in-sample cell, window 2's out-of-sample cell: a row is [window, 4 times, parameters, in, out, efficiency].
+    // Window 0's in-sample cell, window 1's out-of-sample cell: a row is [window, 4 times, parameters, in, out, efficiency],
+    // windows numbered from 0 as the trials' #, the notes and windows.csv number them.
     const windowsHtml = renderResearchHtml(windows);
-    expect(windowsHtml).toMatch(/\[1,(\d+,){4}"[^"]*","∞ \(no drawdown\)",[^,\]]+,[^,\]]+\]/);
-    expect(windowsHtml).toMatch(/\[2,(\d+,){4}"[^"]*",[^,\]]+,"∞ \(no drawdown\)",[^,\]]+\]/);
+    expect(walk.windows.slice(0, 2).map((window) => window.index)).toEqual([0, 1]);
+    expect(windowsHtml).toMatch(/\[0,(\d+,){4}"[^"]*","∞ \(no drawdown\)",[^,\]]+,[^,\]]+\]/);
+    expect(windowsHtml).toMatch(/\[1,(\d+,){4}"[^"]*",[^,\]]+,"∞ \(no drawdown\)",[^,\]]+\]/);
   });
 
   // Regression: the charts left out every trial and window whose objective was unboundedly good.

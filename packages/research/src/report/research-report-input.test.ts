@@ -53,6 +53,13 @@ describe('research report inputs', () => {
     expect(walk?.equity.equity).toEqual(result.outOfSample.equity);
     expect(walk?.efficiency).toBe(result.efficiency);
     expect(input.statistics.notes[0]).toContain('walk-forward is judged by its out-of-sample curve');
+    // Its page: the windows numbered as walk-forward.json and windows.csv number them (from 0), no
+    // heatmap of the windows' choices, and the stitched curve's return as a card.
+    const html = renderResearchHtml(input);
+    expect(html).not.toContain('<section id="landscape">');
+    expect(html).toContain("<h2>Each window's choice, out of sample</h2>");
+    expect(html).toMatch(/"rows":\[\[0,\d+,/);
+    expect(html).toContain(`<div class="label">Out-of-sample return</div><div class="value">${(100 * (result.metrics?.totalReturn ?? Number.NaN)).toFixed(2)}%</div>`);
   });
 
   it('names the windows whose choice left out train combinations that failed or timed out', async () => {
