@@ -13,7 +13,7 @@ import { formatMetric } from './metrics-table';
 import { strategyErrorPlace } from './strategy-frames';
 import { crossedLevelsNote } from './crossed-levels';
 import { quantityCapNote } from './quantity-cap';
-import { conflictOutcomeText, conflictSignalText, largestSleeves, rebalanceReasonText, scheduleText } from '@ensemble/report';
+import { averageWeight, conflictOutcomeText, conflictSignalText, largestSleeves, rebalanceReasonText, scheduleText } from '@ensemble/report';
 
 /** Sleeves named where their weights summed to more than their equity; more are counted. */
 const OVER_EQUITY_NAMED = 3;
@@ -241,6 +241,14 @@ function comparisonTablePart(result: OrchestratorResult, sleeves: readonly Orche
   const last = (values: Float64Array) => values[values.length - 1] ?? Number.NaN;
   const invested = result.sleeves.reduce((sum, sleeve) => sum + last(sleeve.weight), 0);
   const weights = sleeves.map((sleeve) => last(sleeve.weight));
+  // Beside the final weight, which a rebalance just before the end can leave far from what the
+  // sleeve held over the run: its average over the bars where it is defined (the portfolio's, of
+  // the sleeves' sum).
+  const steps = result.portfolio.equity.time.length;
+  const sum = new Float64Array(steps);
+  for (const sleeve of result.sleeves) for (let t = 0; t < steps; t++) sum[t] = (sum[t] ?? 0) + (sleeve.weight[t] ?? Number.NaN);
+  const percentOrNull = (value: number | null) => formatPercent(value !== null && Number.isFinite(value) ? value : null);
+  rows.push(['Average weight', percentOrNull(averageWeight(sum)), ...sleeves.map((sleeve) => percentOrNull(averageWeight(sleeve.weight)))]);
   rows.push(['Final weight', formatPercent(Number.isFinite(invested) ? invested : null), ...weights.map((weight) => formatPercent(Number.isFinite(weight) ? weight : null))]);
   // The portfolio's column is its return over the run: in sleeves mode the sleeves' contributions add up to it.
   const contributions = sleeves.map((sleeve) => result.attribution.total.bySleeve[sleeve.id] ?? null);

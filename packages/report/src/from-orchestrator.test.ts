@@ -246,7 +246,8 @@ describe('a run whose portfolio was worth zero or less (leverage 2, the price fa
     expect(Array.from(input.portfolio.equity.equity)).toEqual([1000, 1000, -200, -200, -200]);
     for (const sleeve of input.sleeves) expect(Array.from(sleeve.weight)).toEqual([1, 1, null, null, null]);
     const markdown = await renderMarkdown(input, { markdownCharts: false });
-    expect(markdown).toContain('| a | buy-and-hold | S | — |');
+    // Its average weight is over the two bars where it is defined; its final weight is undefined.
+    expect(markdown).toContain('| a | buy-and-hold | S | 100.00% | — |');
     expect(renderCsv(input)['weights.csv']).toBe('time,a,b\n2021-01-04,1,1\n2021-01-05,1,1\n2021-01-06,,\n2021-01-07,,\n2021-01-08,,\n');
     // The allocation chart draws nothing where the weights are undefined; its tooltips have none.
     const chart = buildCharts(input, { width: 800, maxPoints: 2000, timeFormat: 'date', interactive: true }).find((candidate) => candidate.id === 'weights');

@@ -410,6 +410,11 @@ describe.runIf(available)('HTML report in Chromium', () => {
       expect(chart.height, id).toBeGreaterThan(50);
       expect(chart.marks, id).toBeGreaterThan(5);
     }
+    // Each drawing is named by its title and caption (vega named every one "Vega visualization").
+    const labels = await page.locator('[data-chart][role="graphics-document"]').evaluateAll((elements: PageElement[]) => elements.map((element) => (element as unknown as { getAttribute(name: string): string | null }).getAttribute('aria-label')));
+    expect(labels).toHaveLength(charts.length);
+    expect(labels[0]).toMatch(/^Distribution of sharpe\. sharpe across \d+ trials/);
+    expect(labels.filter((label) => label === null || label.startsWith('Vega'))).toEqual([]);
     // Trials: ranked best first; sorting by the objective ascending puts the worst finished trial first.
     const trials = page.locator('[data-table="trials"]');
     expect(await trials.locator('tbody tr').count()).toBe(input.trials.length);

@@ -43,6 +43,8 @@ export type { ReportOptions } from './options';
 export { DEFAULT_MAX_CHART_POINTS, DEFAULT_MAX_MARKDOWN_ROWS, DEFAULT_MAX_TABLE_ROWS } from './options';
 export type { ChartId, ChartOptions, ReportChart, VegaLiteSpec } from './charts/index';
 export { ALL_DRAWN, LARGEST_DRAWN, SLEEVE_COLORS, buildCharts, largestSleeves, rollingWindow, sleeveColor } from './charts/index';
+/** A sleeve's weight averaged over the bars where it is defined (the reports' "Average weight"). */
+export { averageWeight } from './sections';
 export { benchmarkInRange, downsampleIndices, rebaseBenchmark } from './series';
 export { renderSvg } from './svg';
 export { renderMarkdown } from './markdown';

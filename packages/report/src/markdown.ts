@@ -11,6 +11,7 @@ import {
   formatWeights,
   GROUP_TITLES,
   headline,
+  averageWeight,
   lastValue,
   metricRows,
   metricsColumns,
@@ -92,6 +93,7 @@ function sleevesSection(input: ReportInput): string {
     sleeve.id,
     sleeve.strategy,
     sleeve.symbols.join(', '),
+    formatPercent(averageWeight(sleeve.weight)),
     formatPercent(lastValue(sleeve.weight)),
     formatPercent(sleeve.contribution),
     formatPercent(sleeve.metrics.metrics.totalReturn),
@@ -101,9 +103,9 @@ function sleevesSection(input: ReportInput): string {
     sleeve.error === undefined ? 'active' : `isolated: ${sleeve.error}`,
   ]);
   return `## Sleeves\n\n${table(
-    ['Sleeve', 'Strategy', 'Symbols', 'Final weight', 'Contribution', 'Total return', 'Sharpe', 'Max drawdown', 'Trades', 'Status'],
+    ['Sleeve', 'Strategy', 'Symbols', 'Average weight', 'Final weight', 'Contribution', 'Total return', 'Sharpe', 'Max drawdown', 'Trades', 'Status'],
     rows,
-    ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
   )}\n${input.sleevesNote === undefined ? '' : `\n${inline(input.sleevesNote)}\n`}`;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSmallRun } from './__fixtures__/small-run';
 import { renderHtml } from './html/tearsheet';
 import { renderMarkdown } from './markdown';
-import { formatShort, metricsColumns } from './sections';
+import { averageWeight, formatShort, metricsColumns } from './sections';
 
 describe('metricsColumns', () => {
   it('shows a sleeve\'s end equity as its own curve\'s last value, not its time-weighted index\'s', () => {
@@ -56,6 +56,20 @@ describe('the "Net transfers" row: start equity + net transfers + profit = end e
     const [first] = input.sleeves;
     if (first === undefined) throw new Error('a sleeve expected');
     expect(await renderMarkdown({ ...input, sleeves: [first], attribution: undefined, correlation: undefined }, { markdownCharts: false })).not.toContain('Net transfers');
+  });
+});
+
+describe('averageWeight', () => {
+  it('averages a sleeve\'s weight over the bars where it is defined, shown beside the final weight', () => {
+    // The fixture's momentum sleeve: 5,000 … 5,400 against carry's 5,000 … 5,100; the mean of
+    // m / (m + c) over the eight bars, by numpy: 0.5063460494275168.
+    const input = buildSmallRun();
+    expect(averageWeight(input.sleeves[0]?.weight ?? [])).toBeCloseTo(0.5063460494275168, 15);
+    expect(averageWeight([1, 1, null, null, null])).toBe(1);
+    expect(averageWeight([null, null])).toBeNull();
+    expect(averageWeight([])).toBeNull();
+    expect(renderHtml(input)).toContain('>Average weight</th>');
+    expect(renderHtml(input)).toContain('<td class="num">50.63%</td><td class="num">51.43%</td>');
   });
 });
 

@@ -229,6 +229,22 @@ export function lastValue(column: ArrayLike<number | null>): number | null {
   return column.length === 0 ? null : (column[column.length - 1] ?? null);
 }
 
+/**
+ * A sleeve's weight averaged over the bars where it is defined (each bar alike), or null when
+ * none is: beside the last bar's weight, which a rebalance just before the end can leave far from
+ * what the sleeve held over the run.
+ */
+export function averageWeight(column: Iterable<number | null>): number | null {
+  let sum = 0;
+  let count = 0;
+  for (const value of column) {
+    if (value === null || !Number.isFinite(value)) continue;
+    sum += value;
+    count++;
+  }
+  return count === 0 ? null : sum / count;
+}
+
 /** The span between two epoch-ms times: `12.5 years`, or `9 days` under 90 days. */
 export function formatSpan(start: number, end: number): string {
   const days = (end - start) / 86_400_000;

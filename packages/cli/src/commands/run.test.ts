@@ -164,6 +164,11 @@ describe('ensemble run: the bt-style 60/40 example', () => {
     const pct = (value: number | null) => (value === null ? '—' : `${(value * 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}%`);
     const totals = [result.portfolio.metrics.metrics.totalReturn, ...result.sleeves.map((sleeve) => sleeve.metrics.metrics.totalReturn)];
     expect(out).toMatch(new RegExp(`^\\s+Total return\\s+${totals.map((total) => pct(total).replace(/[.]/g, '\\.')).join('\\s+')}$`, 'm'));
+    // The average weight: the mean of each sleeve's weight over the bars, from the JSON (60.08% and 39.92%).
+    const mean = (values: number[]) => values.reduce((total, value) => total + value, 0) / values.length;
+    const averages = result.sleeves.map((sleeve) => mean(sleeve.equity.flatMap((point) => (point.weight === null ? [] : [point.weight]))));
+    expect(averages.map((value) => pct(value))).toEqual(['60.08%', '39.92%']);
+    expect(out).toMatch(new RegExp(`^\\s+Average weight\\s+100\\.00%\\s+${averages.map((weight) => pct(weight).replace(/[.]/g, '\\.')).join('\\s+')}$`, 'm'));
     const last = result.sleeves.map((sleeve) => sleeve.equity.at(-1)?.weight ?? Number.NaN);
     expect(out).toMatch(new RegExp(`^\\s+Final weight\\s+100\\.00%\\s+${last.map((weight) => pct(weight).replace(/[.]/g, '\\.')).join('\\s+')}$`, 'm'));
     const contributions = result.sleeves.map((sleeve) => result.attribution.total.bySleeve[sleeve.id] ?? Number.NaN);

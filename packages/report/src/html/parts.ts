@@ -1,4 +1,4 @@
-import type { ReportChart } from '../charts/index';
+import type { ReportChart, VegaLiteSpec } from '../charts/index';
 import { escapeHtml } from './page';
 
 /** Chart width before the page fits each chart to its element (a wide panel on a laptop screen). */
@@ -38,6 +38,14 @@ export function interactiveTable(id: string, table: InteractiveTable, filterable
 <div class="table-wrap scroll"><table><thead><tr>${head}</tr></thead><tbody></tbody></table></div>
 <noscript><p class="note">Turn on JavaScript to see this table; the JSON result holds the same rows.</p></noscript>
 </div>`;
+}
+
+/**
+ * A chart's spec as the page embeds it: with its title and caption as the spec's `description`,
+ * which vega gives the drawing as its accessible name (otherwise every chart is "Vega visualization").
+ */
+export function describedSpec(chart: Pick<ReportChart, 'title' | 'caption' | 'spec'>): VegaLiteSpec {
+  return { ...chart.spec, description: `${chart.title}. ${chart.caption}` };
 }
 
 /** A figure holding `chart` (drawn by the page script), its title and caption. */

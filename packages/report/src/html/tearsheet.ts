@@ -5,12 +5,12 @@ import { resolveOptions } from '../options';
 import type { ReportOptions, ResolvedReportOptions } from '../options';
 import { parseReportInput } from '../report-input';
 import type { ReportInput } from '../report-input';
-import { formatConflictInputs, formatWeights, GROUP_TITLES, headline, lastValue, metricRows, metricsColumns, formatSpan, rebalanceTurnover, sleeveReturnsNote, steadyReturnsNote, strategyTradeCount } from '../sections';
+import { formatConflictInputs, formatWeights, GROUP_TITLES, headline, averageWeight, lastValue, metricRows, metricsColumns, formatSpan, rebalanceTurnover, sleeveReturnsNote, steadyReturnsNote, strategyTradeCount } from '../sections';
 import type { HeadlineCard } from '../sections';
 import { detectTimeFormat, formatTime } from '../time';
 import type { TimeFormat } from '../time';
 import { escapeHtml, htmlPage } from './page';
-import { HTML_CHART_WIDTH, chartPanel, interactiveTable, swatch, toneClass } from './parts';
+import { HTML_CHART_WIDTH, chartPanel, describedSpec, interactiveTable, swatch, toneClass } from './parts';
 import type { InteractiveTable } from './parts';
 
 function metricsTable(input: ReportInput): string {
@@ -41,7 +41,7 @@ function sleevesTable(input: ReportInput, footer: string): string {
   const rows = input.sleeves
     .map((sleeve, index) => {
       const m = sleeve.metrics.metrics;
-      return `<tr><td>${swatch(sleeveColor(index))}${escapeHtml(sleeve.id)}</td><td>${escapeHtml(sleeve.strategy)}</td><td class="symbols">${escapeHtml(sleeve.symbols.join(', '))}</td><td class="num">${formatPercent(lastValue(sleeve.weight))}</td><td class="${toneClass(sleeve.contribution)}">${formatPercent(
+      return `<tr><td>${swatch(sleeveColor(index))}${escapeHtml(sleeve.id)}</td><td>${escapeHtml(sleeve.strategy)}</td><td class="symbols">${escapeHtml(sleeve.symbols.join(', '))}</td><td class="num">${formatPercent(averageWeight(sleeve.weight))}</td><td class="num">${formatPercent(lastValue(sleeve.weight))}</td><td class="${toneClass(sleeve.contribution)}">${formatPercent(
         sleeve.contribution,
       )}</td><td class="${toneClass(m.totalReturn)}">${formatPercent(m.totalReturn)}</td><td class="num">${formatMetric(m.sharpe, 'ratio')}</td><td class="num">${formatPercent(
         m.maxDrawdown,
@@ -50,7 +50,7 @@ function sleevesTable(input: ReportInput, footer: string): string {
       }</td></tr>`;
     })
     .join('');
-  return `<div class="panel"><div class="table-wrap"><table><thead><tr><th scope="col">Sleeve</th><th scope="col">Strategy</th><th scope="col">Symbols</th><th scope="col" class="num">Final weight</th><th scope="col" class="num">Contribution</th><th scope="col" class="num">Total return</th><th scope="col" class="num">Sharpe</th><th scope="col" class="num">Max drawdown</th><th scope="col" class="num">Trades</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table></div>${footer}</div>`;
+  return `<div class="panel"><div class="table-wrap"><table><thead><tr><th scope="col">Sleeve</th><th scope="col">Strategy</th><th scope="col">Symbols</th><th scope="col" class="num" title="The sleeve's share of the portfolio's equity, averaged over every bar">Average weight</th><th scope="col" class="num" title="The sleeve's share of the portfolio's equity at the last bar">Final weight</th><th scope="col" class="num">Contribution</th><th scope="col" class="num">Total return</th><th scope="col" class="num">Sharpe</th><th scope="col" class="num">Max drawdown</th><th scope="col" class="num">Trades</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table></div>${footer}</div>`;
 }
 
 function drawdownsTable(input: ReportInput, timeFormat: TimeFormat): string {
@@ -328,7 +328,7 @@ ${panel('attribution', { wide: true })}
   const data = {
     timeFormat,
     maxTableRows: resolved.maxTableRows,
-    charts: Object.fromEntries(charts.map((entry) => [entry.id, entry.spec])),
+    charts: Object.fromEntries(charts.map((entry) => [entry.id, describedSpec(entry)])),
     tables: interactive,
     sleeveColors: Object.fromEntries(report.sleeves.map((sleeve, index) => [sleeve.id, sleeveColor(index)])),
   };

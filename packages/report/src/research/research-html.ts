@@ -2,7 +2,7 @@ import { METRIC_DESCRIPTIONS, unboundedMetricText } from '@ensemble/performance'
 import type { MetricUnit } from '@ensemble/performance';
 import { formatCount, formatNumber, formatPercent } from '../format';
 import { escapeHtml, htmlPage } from '../html/page';
-import { HTML_CHART_WIDTH, chartPanel, interactiveTable } from '../html/parts';
+import { HTML_CHART_WIDTH, chartPanel, describedSpec, interactiveTable } from '../html/parts';
 import type { ColumnType, InteractiveTable, TableColumn } from '../html/parts';
 import { resolveOptions } from '../options';
 import type { TimeFormat } from '../time';
@@ -253,7 +253,7 @@ ${panel(inOutScatterChart(report, chartOptions))}
     data: {
       timeFormat,
       maxTableRows: resolved.maxTableRows,
-      charts: Object.fromEntries(charts.map((chart) => [chart.id, chart.spec])),
+      charts: Object.fromEntries(charts.map((chart) => [chart.id, describedSpec(chart)])),
       tables,
       sleeveColors: {},
     },
