@@ -183,6 +183,13 @@ describe('the internal crossing line', () => {
     if (input.crossing === undefined) throw new Error('the small run crosses');
     expect(renderHtml(input)).not.toContain('of slippage');
     const withSlippage = renderHtml({ ...input, crossing: { ...input.crossing, savedSlippage: 1.25 } });
-    expect(withSlippage).toContain('<strong>1.25</strong> of slippage');
+    expect(withSlippage).toContain('Internal crossing of opposite orders saved <strong>4.90</strong> of commission and <strong>1.25</strong> of slippage on <strong>4,900.00</strong> of turnover');
+  });
+
+  it('says crossing saved nothing when no opposite orders met, in the HTML and the Markdown', async () => {
+    const input = { ...buildSmallRun(), crossing: { savedTurnover: 0, savedCommission: 0, savedSlippage: 0 } };
+    expect(renderHtml(input)).toContain('Internal crossing saved nothing: no opposite orders of two sleeves met on one symbol and bar');
+    expect(renderHtml(input)).not.toContain('<strong>0.00</strong>');
+    expect(await renderMarkdown(input, { markdownCharts: false })).toContain('## Internal crossing\n\nNo opposite orders of two sleeves met on one symbol and bar: crossing saved nothing.\n');
   });
 });

@@ -275,11 +275,11 @@ ${panel('rolling-sharpe')}
     const crossing =
       report.crossing === undefined
         ? ''
-        : `<div class="stat-row"><span>Internal crossing saved <strong>${formatCurrency(report.crossing.savedTurnover)}</strong> of turnover</span><span><strong>${formatCurrency(
-            report.crossing.savedCommission,
-          )}</strong> of commission${
-            report.crossing.savedSlippage === undefined ? '' : ` and <strong>${formatCurrency(report.crossing.savedSlippage)}</strong> of slippage`
-          }</span></div>`;
+        : report.crossing.savedTurnover === 0
+          ? '<div class="stat-row"><span>Internal crossing saved nothing: no opposite orders of two sleeves met on one symbol and bar</span></div>'
+          : `<div class="stat-row"><span>Internal crossing of opposite orders saved <strong>${formatCurrency(report.crossing.savedCommission)}</strong> of commission${
+              report.crossing.savedSlippage === undefined ? '' : ` and <strong>${formatCurrency(report.crossing.savedSlippage)}</strong> of slippage`
+            } on <strong>${formatCurrency(report.crossing.savedTurnover)}</strong> of turnover</span></div>`;
     const ratio =
       report.diversificationRatio === undefined || report.diversificationRatio === null
         ? ''

@@ -67,7 +67,8 @@ export function statisticReadings(input: ResearchReportInput): StatisticReading[
     const level = pbo.pbo <= PBO_LOW ? 'low' : pbo.pbo > PBO_HIGH ? 'high: the selection is likely overfit' : 'moderate';
     readings.push({
       label: 'PBO',
-      value: formatPercent(pbo.pbo),
+      // A probability as the deflated Sharpe ratio's value, the CLI and the JSON give it (0.755); the reading says it in percent.
+      value: formatNumber(pbo.pbo, 3),
       tone: pbo.pbo <= PBO_LOW ? 'positive' : pbo.pbo > PBO_HIGH ? 'negative' : 'neutral',
       reading: `In ${formatPercent(pbo.pbo)} of ${formatCount(pbo.splits)} splits the in-sample best${pboScoring(pbo.scoredBy, input.objective.metric)} ranked at or below the median out of sample — ${level}.`,
     });

@@ -113,7 +113,10 @@ function pairHeatmap(input: ResearchReportInput, options: ChartOptions, x: Resea
   const yCategories = categoryKeys(ys, 'y');
   const cells = [...best.values()];
   const values = cells.filter((entry) => Number.isFinite(entry.v)).map((entry) => round(entry.v, 6));
-  const { scale, center, lightTextAbove } = objectiveScale(values.length === 0 ? 0 : Math.min(...values), values.length === 0 ? 0 : Math.max(...values), input.objective.direction);
+  // One colour scale for every heatmap, over every trial's objective: a colour means the same value
+  // in each (a cell's best lies within it), so the panels can be compared.
+  const all = scored(input).flatMap((trial) => (Number.isFinite(trial.objective) ? [round(trial.objective, 6)] : []));
+  const { scale, center, lightTextAbove } = objectiveScale(all.length === 0 ? 0 : Math.min(...all), all.length === 0 ? 0 : Math.max(...all), input.objective.direction);
   // A cell whose best is +∞ takes the colour of the scale's upper end (the better one when
   // maximised) and prints ∞; its tooltip says why.
   const upper = scale.domain[1] ?? 0;
@@ -137,7 +140,7 @@ function pairHeatmap(input: ResearchReportInput, options: ChartOptions, x: Resea
   return {
     id,
     title: `${input.objective.metric} by ${x.name} and ${y.name}`,
-    caption: `Best ${input.objective.metric} (${input.objective.direction === 'maximize' ? 'highest' : 'lowest'}) over the other parameters for each pair of values; green is better.${note}`,
+    caption: `Best ${input.objective.metric} (${input.objective.direction === 'maximize' ? 'highest' : 'lowest'}) over the other parameters for each pair of values; green is better, on one colour scale for every heatmap (from the worst trial to the best).${note}`,
     spec: vegaLite({
       ...base({ ...options, width: cell * xs.length + 120 }, Math.max(60, cell * ys.length), 0, true),
       data: { values: rows },

@@ -172,7 +172,7 @@ describe('statistic readings', () => {
     const readings = statisticReadings(input);
     expect(readings.map((reading) => [reading.label, reading.value, reading.tone])).toEqual([
       ['Deflated Sharpe', '0.620', 'negative'],
-      ['PBO', '25.00%', 'neutral'],
+      ['PBO', '0.250', 'neutral'],
       ['Stability', '0.86', 'positive'],
       ['WF efficiency', '0.55', 'positive'],
     ]);
@@ -408,5 +408,21 @@ describe('renderResearchHtml', () => {
         expect(error.issues[0]?.message).toBe('"up" is not one of maximize, minimize');
       }
     }
+  });
+});
+
+describe('the heatmaps of a sweep', () => {
+  // Regression: each heatmap had its own colour scale, so one value was green in one and red in another.
+  it('share one colour scale, from the worst trial to the best', () => {
+    const input = buildResearchRun();
+    const heatmaps = objectiveCharts(input, options);
+    expect(heatmaps.length).toBeGreaterThanOrEqual(2);
+    const domains = heatmaps.map((chart) => /"color":\{"field":"v","type":"quantitative","scale":\{[^}]*"domain":(\[[^\]]*\])/.exec(JSON.stringify(chart.spec))?.[1]);
+    const objectives = input.trials.flatMap((trial) => (trial.objective === null ? [] : [trial.objective]));
+    expect(domains.every((domain) => domain !== undefined && domain === domains[0])).toBe(true);
+    const [low, high] = JSON.parse(domains[0] ?? '[]') as number[];
+    expect(input.objective.direction).toBe('maximize');
+    expect(low).toBeCloseTo(Math.min(...objectives), 6);
+    expect(high).toBeCloseTo(Math.max(...objectives), 6);
   });
 });
