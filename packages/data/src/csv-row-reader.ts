@@ -72,12 +72,12 @@ export class RowReader {
     if (count === width + 1 && this.scanner.isEmpty(width)) return true;
     if (count < width && this.names.slice(count).every((name) => name === '')) return true;
     if (count < width) {
-      this.problems.add('short-row', `the row has ${count} ${count === 1 ? 'field' : 'fields'} but the header has ${width}; ${quoteValue(this.names[count] ?? '')} and later columns are missing${this.otherSeparator()}`, {
+      this.problems.add('short-row', `the row has ${count.toLocaleString('en-US')} ${count === 1 ? 'field' : 'fields'} but the header has ${width.toLocaleString('en-US')}; ${quoteValue(this.names[count] ?? '')} and later columns are missing${this.otherSeparator()}`, {
         row: line,
         field: this.names[count],
       });
     } else {
-      this.problems.add('long-row', `the row has ${count} fields but the header has ${width}; remove the extra fields or add a header for them`, {
+      this.problems.add('long-row', `the row has ${count.toLocaleString('en-US')} fields but the header has ${width.toLocaleString('en-US')}; remove the extra fields or add a header for them`, {
         row: line,
         field: `#${width + 1}`,
         value: this.scanner.field(width),

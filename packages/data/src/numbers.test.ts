@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeText } from './bytes';
-import { classifyBadNumber, parseNumberAt, parseNumberText } from './numbers';
+import { classifyBadNumber, describeBadValue, parseNumberAt, parseNumberText, valueRule } from './numbers';
 
 const parse = (text: string) => {
   const bytes = encodeText(text);
@@ -64,5 +64,16 @@ describe('classifyBadNumber', () => {
     expect(classifyBadNumber('Infinity')).toBe('non-finite');
     expect(classifyBadNumber('1e999')).toBe('non-finite');
     expect(classifyBadNumber('abc')).toBe('non-numeric');
+  });
+});
+
+describe('describeBadValue', () => {
+  it('calls a positive price that reads as 0 (too small for a double) too small, not non-positive', () => {
+    const small = 'close is "1e-400"; prices are at least 1e-12 per unit (a smaller one is a data error: a move from it to 1 would be a return above 1e14 %)';
+    expect(describeBadValue(valueRule(Number('1e-400'), 'price') ?? 'non-finite', '1e-400', 'close', 'price')).toBe(small);
+    expect(describeBadValue('non-positive-price', '0.5e-330', 'close', 'price')).toContain('prices are at least 1e-12 per unit');
+    expect(describeBadValue('non-positive-price', '0', 'close', 'price')).toBe('close is "0"; prices must be greater than 0');
+    expect(describeBadValue('non-positive-price', '0e-400', 'close', 'price')).toBe('close is "0e-400"; prices must be greater than 0');
+    expect(describeBadValue('non-positive-price', '-1e-400', 'close', 'price')).toBe('close is "-1e-400"; prices must be greater than 0');
   });
 });

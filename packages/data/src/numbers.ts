@@ -161,7 +161,9 @@ export function valueRule(value: number, kind: 'price' | 'volume'): DataRule | n
 
 /** A sentence for a parsed price or volume (not NaN) that breaks `rule` (from {@link valueRule}). */
 export function describeBadValue(rule: DataRule, raw: string, column: string, kind: 'price' | 'volume'): string {
-  if (rule === 'too-small') return `${column} is ${quoteValue(raw)}; prices are at least 1e-12 per unit (a smaller one is a data error: a move from it to 1 would be a return above 1e14 %)`;
+  // A positive number too small for a double (`1e-400`) reads as 0: it is too small, not negative.
+  const underflowed = rule === 'non-positive-price' && /^\+?\d*\.?\d*[1-9]\d*\.?\d*e-\d+$/i.test(raw.trim());
+  if (rule === 'too-small' || underflowed) return `${column} is ${quoteValue(raw)}; prices are at least 1e-12 per unit (a smaller one is a data error: a move from it to 1 would be a return above 1e14 %)`;
   if (rule === 'too-large') {
     return kind === 'price'
       ? `${column} is ${quoteValue(raw)}; prices are at most 1e12 per unit (larger ones overflow position values)`

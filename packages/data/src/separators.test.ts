@@ -86,6 +86,10 @@ describe('files separated by semicolons or tabs', () => {
     // A field after the last that is not empty is still a long row; a missing named column a short one.
     expect(outcome('date,close\n2020-01-02,1,x\n')).toMatchObject({ problems: [[2, '#3', 'long-row', expect.any(String)]] });
     expect(outcome('date,open,high,low,close\n2020-01-02,1,2,1\n')).toMatchObject({ problems: [[2, 'close', 'short-row', expect.any(String)]] });
+    // Counts with thousands separators, as every other count the messages give.
+    expect(outcome(`date,close\n2020-01-02,1${',1'.repeat(1_999)}\n`)).toMatchObject({
+      problems: [[2, '#3', 'long-row', 'the row has 2,001 fields but the header has 2; remove the extra fields or add a header for them']],
+    });
   });
 
   it('a tab between fields ends an empty one, where a comma file trims tabs as blanks', () => {
