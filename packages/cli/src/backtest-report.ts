@@ -222,6 +222,18 @@ export function periodsPerYearNote(time: ArrayLike<number>, periodsPerYear: numb
   return `the sessions hold ${formatNumber(perDay, 0)} bars a day (the median over the days with a bar): periods/year assumes 6.5-hour sessions (${formatNumber(assumed, Number.isInteger(assumed) ? 0 : 1)} bars a day), which ${perDay > assumed ? 'shrinks the annualised return (CAGR) towards 0 and understates' : 'stretches the annualised return (CAGR) away from 0 and overstates'} annualised volatility and Sharpe; give ${give(figure)}`;
 }
 
+/**
+ * The note for a run shorter than a quarter of a year of periods, or null: its annualised figures
+ * (CAGR, volatility, Sharpe, Sortino, Calmar) extrapolate so short a stretch — a +1.9 % day is a
+ * CAGR in the thousands of percent — and are best read with that in mind. Not for a run without
+ * returns (nothing is annualised then).
+ */
+export function shortSampleNote(bars: number, periodsPerYear: number): string | null {
+  if (!(bars >= 2) || !(periodsPerYear > 0) || bars >= periodsPerYear / 4) return null;
+  const share = bars / periodsPerYear;
+  return `${formatCounted(bars, 'bar')} ${bars === 1 ? 'is' : 'are'} ${formatPercent(share, share < 0.01 ? 3 : 1)} of a year at ${formatNumber(periodsPerYear, Number.isInteger(periodsPerYear) ? 0 : 1)} periods per year: CAGR, volatility, Sharpe, Sortino and Calmar are annualised from so short a run, and swing far with it`;
+}
+
 /** The median number of bars a UTC day holds, over the days with a bar. */
 function medianBarsPerDay(time: ArrayLike<number>): number {
   const counts: number[] = [];
@@ -556,6 +568,8 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   }
   const calendarNote = performance.periodsPerYearInferred ? periodsPerYearNote(result.equity.time, performance.periodsPerYear, advice) : null;
   if (calendarNote !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${calendarNote}`)}`);
+  const shortNote = shortSampleNote(result.bars, performance.periodsPerYear);
+  if (shortNote !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${shortNote}`)}`);
   lines.push(`  ${label('engine')} ${describeEngineOptions(plan.engine, definition.kind)}`);
   if (run.rebalance !== null) lines.push(`  ${label('rebalance')} ${describeRebalance(run.rebalance)}`);
   const benchmark =

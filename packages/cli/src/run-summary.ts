@@ -5,7 +5,7 @@ import { DEFAULT_MIN_INVESTED, investedShare } from '@ensemble/orchestrator';
 import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { MetricName, PerformanceResult } from '@ensemble/performance';
-import { BENCHMARK_WITHOUT_FIGURES, costsReason, describeEngineOptions, periodsPerYearNote, formatParams, overEquityReason, periodsPerYearText } from './backtest-report';
+import { BENCHMARK_WITHOUT_FIGURES, costsReason, describeEngineOptions, periodsPerYearNote, shortSampleNote, formatParams, overEquityReason, periodsPerYearText } from './backtest-report';
 import { createPalette } from './color';
 import type { Palette } from './color';
 import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
@@ -355,6 +355,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
   const calendarNote = config.periodsPerYear === undefined ? periodsPerYearNote(result.portfolio.equity.time, result.periodsPerYear, 'config') : null;
   if (calendarNote !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${calendarNote}`)}`);
+  const shortNote = shortSampleNote(result.bars, result.periodsPerYear);
+  if (shortNote !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${shortNote}`)}`);
   lines.push(`  ${label('mode')} ${describeMode(result)}`);
   lines.push(`  ${label('allocation')} ${describeAllocation(result)}`);
   lines.push(`  ${label('rebalance')} ${describeRebalance(config)}`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { costsReason } from '../backtest-report';
+import { costsReason, shortSampleNote } from '../backtest-report';
 import type { CommissionModel, SlippageModel } from '@ensemble/engine';
 import { main } from '../cli';
 import { createCapturedIo } from '../io';
@@ -806,6 +806,20 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     );
     expect(costsReason({ rejected: 1, belowCosts: 1 })).toBe(` (it: an adjustment costing at least what it trades${remedy}`);
     expect(costsReason({ rejected: 4 })).toBe('');
+  });
+
+  it('says when a run is shorter than a quarter of a year, whose annualised figures extrapolate it', async () => {
+    expect(shortSampleNote(62, 252)).toBe('62 bars are 24.6% of a year at 252 periods per year: CAGR, volatility, Sharpe, Sortino and Calmar are annualised from so short a run, and swing far with it');
+    expect(shortSampleNote(63, 252)).toBeNull();
+    expect(shortSampleNote(1, 252)).toBeNull();
+    expect(shortSampleNote(2_000, 98_280)).toContain('2,000 bars are 2.0% of a year at 98,280 periods per year');
+    const data = path.join(scratch, 'two-days.csv');
+    writeFileSync(data, 'date,open,high,low,close,volume\n2020-01-02,10,11,9,10.5,100\n2020-01-03,10.5,12,10,11,100\n');
+    const { code, out } = await run(['backtest', '--data', data, '--strategy', 'buy-and-hold', '--fractional', '--fill', 'close']);
+    expect(code).toBe(0);
+    expect(out).toContain('note: 2 bars are 0.794% of a year at 252 periods per year: CAGR, volatility, Sharpe, Sortino and Calmar are annualised');
+    // A year of bars: no note.
+    expect((await run(['backtest', '--dataset', 'sp500', '--from', '2019-01-01', '--to', '2019-12-31', '--strategy', 'buy-and-hold'])).out).not.toContain('of a year at');
   });
 
   it('the reason names the costs that make a position worth less than closing it, and says when more cash does not help', async () => {
