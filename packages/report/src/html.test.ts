@@ -35,6 +35,8 @@ describe('renderHtml', () => {
     expect(Object.keys(data.tables)).toEqual(['trades', 'rebalances', 'conflicts', 'risk']);
     expect(data.tables.trades?.rows).toHaveLength(2);
     expect(data.maxTableRows).toBe(2000);
+    // The rebalances' turnover column says its convention: one-way, from all cash to fully invested is 50%.
+    expect(renderHtml(buildSmallRun())).toContain('<th scope="col" class="num" title="One-way turnover: half the sum of the weight changes, Σ |after − before| / 2 — from all cash to fully invested is 50%">Traded (one-way)</th>');
     const html = renderHtml(buildSmallRun());
     for (const id of Object.keys(data.charts)) expect(html.includes(`data-chart="${id}"`), id).toBe(true);
   });

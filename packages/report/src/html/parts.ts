@@ -13,6 +13,8 @@ export interface TableColumn {
   readonly type: ColumnType;
   readonly signed?: boolean;
   readonly wrap?: boolean;
+  /** What the column holds, shown on hover of its header. */
+  readonly title?: string;
 }
 
 /** A table the page script fills, sorts and filters: its columns, rows and what a row is called. */
@@ -28,7 +30,7 @@ const NUMERIC_TYPES = new Set<ColumnType>(['int', 'qty', 'price', 'money', 'pct'
 /** The panel of an interactive table: a filter box (when `filterable`) and an empty table the page fills. */
 export function interactiveTable(id: string, table: InteractiveTable, filterable: boolean, placeholder: string): string {
   const head = table.columns
-    .map((column) => `<th scope="col"${NUMERIC_TYPES.has(column.type) ? ' class="num"' : ''}>${escapeHtml(column.label)}</th>`)
+    .map((column) => `<th scope="col"${NUMERIC_TYPES.has(column.type) ? ' class="num"' : ''}${column.title === undefined ? '' : ` title="${escapeHtml(column.title)}"`}>${escapeHtml(column.label)}</th>`)
     .join('');
   const search = filterable
     ? `<input type="search" placeholder="${escapeHtml(placeholder)}" aria-label="${escapeHtml(placeholder)}">`

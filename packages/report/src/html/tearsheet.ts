@@ -128,7 +128,7 @@ function tables(input: ReportInput): Record<string, InteractiveTable> {
       columns: [
         { label: 'Time', type: 'time' },
         { label: 'Reason', type: 'text' },
-        { label: 'Traded', type: 'pct' },
+        { label: 'Traded (one-way)', type: 'pct', title: 'One-way turnover: half the sum of the weight changes, Σ |after − before| / 2 — from all cash to fully invested is 50%' },
         { label: 'Weights before', type: 'text', wrap: true },
         { label: 'Weights after', type: 'text', wrap: true },
       ],
