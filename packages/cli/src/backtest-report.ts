@@ -421,22 +421,25 @@ export function costsReason(
 
 /**
  * What makes a position or an adjustment cost at least what it is worth, from the run's costs:
- * a fixed or minimum commission weighs less on more cash per position; a cost per unit (a per-unit
- * commission, a fixed slippage) against the price of a unit, and a cost in proportion (a percent
- * commission, slippage in basis points) against every position alike, do not — lower costs do.
+ * a fixed or minimum commission weighs less on more cash per position; costs that grow with the
+ * position — a commission in percent or per unit, slippage in basis points or per unit — do not,
+ * and only lower costs help against them. Both kinds named when the run has both.
  */
 function costsCause(costs: { readonly commission: CommissionModel; readonly slippage: SlippageModel } | undefined): string {
   const fixedOrMinimum = 'a fixed or minimum commission against the cash of one position; more cash per position trades it';
   if (costs === undefined) return fixedOrMinimum;
   const { commission, slippage } = costs;
-  if (commission.kind === 'fixed' || (commission.minimum ?? 0) > 0) return fixedOrMinimum;
-  const parts: string[] = [];
-  if (commission.kind === 'percent' && commission.rate > 0) parts.push(`a commission of ${formatPercent(commission.rate)}`);
-  if (commission.kind === 'per-unit' && commission.amount > 0) parts.push(`a commission of ${formatNumber(commission.amount, 4).replace(/0{1,2}$/, '')} a unit`);
-  if (slippage.kind === 'bps' && slippage.bps > 0) parts.push(`slippage of ${formatNumber(slippage.bps, Number.isInteger(slippage.bps) ? 0 : 2)} bps`);
-  if (slippage.kind === 'fixed' && slippage.amount > 0) parts.push(`slippage of ${formatNumber(slippage.amount, 4).replace(/0{1,2}$/, '')} a unit`);
-  const perUnit = commission.kind === 'per-unit' || slippage.kind === 'fixed';
-  return `${parts.length === 0 ? 'the costs' : parts.join(' and ')} ${perUnit ? 'against the price of a unit' : 'against every position alike'}; more cash does not change that, lower costs do`;
+  const fixed = commission.kind === 'fixed' ? commission.amount > 0 || (commission.minimum ?? 0) > 0 : (commission.minimum ?? 0) > 0;
+  const growing: string[] = [];
+  if (commission.kind === 'percent' && commission.rate > 0) growing.push(`a commission of ${formatPercent(commission.rate)}`);
+  if (commission.kind === 'per-unit' && commission.amount > 0) growing.push(`a commission of ${formatNumber(commission.amount, 4).replace(/0{1,2}$/, '')} a unit`);
+  if (slippage.kind === 'bps' && slippage.bps > 0) growing.push(`slippage of ${formatNumber(slippage.bps, Number.isInteger(slippage.bps) ? 0 : 2)} bps`);
+  if (slippage.kind === 'fixed' && slippage.amount > 0) growing.push(`slippage of ${formatNumber(slippage.amount, 4).replace(/0{1,2}$/, '')} a unit`);
+  if (growing.length === 0) return fixedOrMinimum;
+  const grow = `${growing.join(' and ')}, which grow${growing.length === 1 ? 's' : ''} with the position`;
+  return fixed
+    ? `a fixed or minimum commission, which more cash per position outweighs, or ${grow}: only lower costs help against those`
+    : `${grow}; more cash does not change that, lower costs do`;
 }
 
 /** Options of {@link renderTrades} and {@link renderBacktestSummary}. */

@@ -112,17 +112,6 @@ function importFailure(error: unknown): string {
 }
 
 /**
- * The ES module a namespace stands for: a TypeScript file Node treats as CommonJS (no
- * `"type": "module"` above it) is compiled to CommonJS with an `__esModule` marker, and importing
- * it gives `{ default: module.exports }`; its own exports are those of `module.exports`.
- */
-function esModuleOf(namespace: unknown): unknown {
-  if (typeof namespace !== 'object' || namespace === null) return namespace;
-  const inner = (namespace as { default?: unknown }).default;
-  return typeof inner === 'object' && inner !== null && (inner as { __esModule?: unknown }).__esModule === true ? inner : namespace;
-}
-
-/**
  * Imports a strategy file — TypeScript (through tsx, no build step) or JavaScript — and returns
  * the definitions it exports (`strategyDefinitionsFromModule` of `@ensemble/protocol`), with its
  * {@link StrategyModuleRef}. `file` is resolved against `cwd`. A missing file, a file that throws
@@ -166,7 +155,7 @@ async function importDefinitions(file: string, absolute: string, source: string)
         : 'install the package it imports next to the file (npm install NAME in its folder), or remove the import';
     throw new ConfigError([{ path: '', message: `importing it failed:\n    ${importFailure(error)}\n  ${advice}` }], { source, cause: error });
   }
-  return strategyDefinitionsFromModule(esModuleOf(namespace), file);
+  return strategyDefinitionsFromModule(namespace, file);
 }
 
 /**

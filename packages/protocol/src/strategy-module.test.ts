@@ -31,6 +31,16 @@ describe('strategyDefinitionsFromModule', () => {
     expect(strategyDefinitionsFromModule({ hold, helper: 3 }, 'a.ts')).toEqual([hold]);
   });
 
+  it('reads a TypeScript file compiled as CommonJS (tsx\'s tsImport without "type": "module") as the module it was written as', () => {
+    // What importing it gives: { default: module.exports }, module.exports marked __esModule.
+    const compiled = (exports: Record<string, unknown>) => ({ default: { __esModule: true, ...exports } });
+    expect(strategyDefinitionsFromModule(compiled({ default: hold }), 'strategies/mine.ts')).toEqual([hold]);
+    expect(strategyDefinitionsFromModule(compiled({ default: [hold, fold] }), 'strategies/mine.ts')).toEqual([hold, fold]);
+    expect(strategyDefinitionsFromModule(compiled({ mine: hold }), 'strategies/mine.ts')).toEqual([hold]);
+    // A plain CommonJS object without the marker is what it is: a default export that is not a definition.
+    expect(failure({ default: { default: hold } }).issues[0]?.message).toContain('plain object');
+  });
+
   it('names the file and says what to export when nothing fits', () => {
     const none = failure({ helper: () => 1 });
     expect(none.source).toBe('strategy file strategies/mine.ts');

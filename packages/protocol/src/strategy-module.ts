@@ -37,14 +37,28 @@ function definitionsAt(value: unknown, path: string, issues: ConfigIssue[]): Str
 }
 
 /**
+ * The ES module a namespace stands for: a TypeScript file Node (or tsx's `tsImport`) treats as
+ * CommonJS (no `"type": "module"` above it) is compiled to CommonJS with an `__esModule` marker, and
+ * importing it gives `{ default: module.exports }`; its own exports are those of `module.exports`.
+ */
+function esModuleOf(namespace: unknown): unknown {
+  if (!isRecord(namespace)) return namespace;
+  const inner = namespace.default;
+  return isRecord(inner) && inner.__esModule === true ? inner : namespace;
+}
+
+/**
  * The strategy definitions a loaded module exports — what the CLI does with a strategy file once
  * it has imported it. Accepted shapes: a `default` export that is a definition (from
  * `defineStrategy`) or an array of them; without a default export, exactly one named export that
  * is a definition or an array of them. Anything else throws a {@link ConfigError} whose source is
  * `file` and which says what the file should export; two definitions of one name are an error too.
+ * A TypeScript file compiled as CommonJS (`{ default: module.exports }` with an `__esModule`
+ * marker) is read as the ES module it was written as.
  */
-export function strategyDefinitionsFromModule(moduleNamespace: unknown, file: string): StrategyDefinition[] {
+export function strategyDefinitionsFromModule(namespace: unknown, file: string): StrategyDefinition[] {
   const source = `strategy file ${echoValue(file)}`;
+  const moduleNamespace = esModuleOf(namespace);
   if (!isRecord(moduleNamespace)) throw new ConfigError([{ path: '', message: `is not a module: ${HOW}` }], { source });
   const issues: ConfigIssue[] = [];
   let definitions: StrategyDefinition[];

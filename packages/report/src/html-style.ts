@@ -71,6 +71,8 @@ td.pos { color: var(--positive); }
 td.neg { color: var(--negative); }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 3px; margin-right: 7px; vertical-align: -1px; }
 th.sortable { cursor: pointer; user-select: none; white-space: normal; }
+/* The sleeves table's eleven headers wrap rather than push its last columns out of the panel. */
+table.sleeves th { white-space: normal; vertical-align: bottom; }
 th.sortable:hover { color: var(--ink); }
 th.sortable::after { content: "↕"; margin-left: 5px; color: #cbd2d9; font-size: 10px; }
 th[aria-sort="ascending"]::after { content: "▲"; color: var(--navy); }

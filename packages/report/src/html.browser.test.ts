@@ -302,6 +302,8 @@ describe.runIf(available)('HTML report in Chromium', () => {
     }
     // A desktop's monthly returns and a few sleeves' correlations keep their printed values.
     const report = await open(buildRandomWalkRun({ bars: 600, sleeves: 4 }), 'four-sleeves', {}, 1440);
+    // The sleeves table's eleven columns fit the panel on a desktop: its headers wrap instead.
+    expect(await report.page.locator('#sleeves .table-wrap').first().evaluate((element: PageElement) => element.scrollWidth - element.clientWidth)).toBeLessThanOrEqual(0);
     expect(await report.page.locator('[data-chart="monthly-returns"] svg g.mark-text.role-mark text').evaluateAll((labels: PageElement[]) => labels.filter((label) => label.getBoundingClientRect().width > 0).length)).toBeGreaterThan(24);
     expect(await report.page.locator('[data-chart="correlation"] svg g.mark-text.role-mark text').evaluateAll((labels: PageElement[]) => labels.filter((label) => label.getBoundingClientRect().width > 0).length)).toBe(16);
     // Printed on A4 (no sideways scrolling on paper), the five columns of metrics fit the page.
@@ -473,7 +475,7 @@ describe.runIf(available)('HTML report in Chromium', () => {
     // The three heatmaps each print ∞ in the best trial's cell; the distribution counts it at its edge.
     for (const id of ['heatmap-0', 'heatmap-1', 'heatmap-2']) expect(await page.locator(`[data-chart="${id}"] svg text`, { hasText: /^∞$/ }).count(), id).toBe(1);
     expect(await page.locator('[data-chart="distribution"] svg text', { hasText: '∞ × 1' }).count()).toBe(1);
-    // The scatter's edge triangles: window 1 at the right edge, window 2 at the top, inside the plot.
+    // The scatter's edge triangles: window 0 at the right edge, window 1 at the top, inside the plot.
     const scatter = page.locator('[data-chart="in-out"] svg');
     const box = await scatter.boundingBox();
     expect(box).not.toBeNull();

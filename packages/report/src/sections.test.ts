@@ -68,7 +68,7 @@ describe('averageWeight', () => {
     expect(averageWeight([1, 1, null, null, null])).toBe(1);
     expect(averageWeight([null, null])).toBeNull();
     expect(averageWeight([])).toBeNull();
-    expect(renderHtml(input)).toContain('>Average weight</th>');
+    expect(renderHtml(input)).toContain('>Avg weight</th>');
     expect(renderHtml(input)).toContain('<td class="num">50.63%</td><td class="num">51.43%</td>');
   });
 });

@@ -826,16 +826,24 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     const reason = (commission: CommissionModel, slippage: SlippageModel): string => costsReason({ rejected: 1, belowClosingCosts: 1 }, { commission, slippage });
     const none: SlippageModel = { kind: 'bps', bps: 0 };
     const cause = (text: string) => ` (it: a position worth less than closing it costs, at half its price for a long — ${text})`;
-    expect(reason({ kind: 'percent', rate: 0.001, minimum: 1 }, none)).toBe(cause('a fixed or minimum commission against the cash of one position; more cash per position trades it'));
-    expect(reason({ kind: 'fixed', amount: 5 }, { kind: 'fixed', amount: 2 })).toBe(cause('a fixed or minimum commission against the cash of one position; more cash per position trades it'));
-    expect(reason({ kind: 'percent', rate: 1 }, { kind: 'bps', bps: 12.5 })).toBe(cause('a commission of 100.00% and slippage of 12.50 bps against every position alike; more cash does not change that, lower costs do'));
-    expect(reason({ kind: 'per-unit', amount: 0.5 }, { kind: 'fixed', amount: 1000 })).toBe(cause('a commission of 0.50 a unit and slippage of 1,000.00 a unit against the price of a unit; more cash does not change that, lower costs do'));
+    const fixedOnly = cause('a fixed or minimum commission against the cash of one position; more cash per position trades it');
+    expect(reason({ kind: 'fixed', amount: 5 }, none)).toBe(fixedOnly);
+    expect(reason({ kind: 'percent', rate: 0, minimum: 1 }, none)).toBe(fixedOnly);
+    expect(reason({ kind: 'percent', rate: 1 }, { kind: 'bps', bps: 12.5 })).toBe(cause('a commission of 100.00% and slippage of 12.50 bps, which grow with the position; more cash does not change that, lower costs do'));
+    expect(reason({ kind: 'per-unit', amount: 0.5 }, { kind: 'fixed', amount: 1000 })).toBe(cause('a commission of 0.50 a unit and slippage of 1,000.00 a unit, which grow with the position; more cash does not change that, lower costs do'));
+    // Both kinds: each with what helps against it (a 100 % rate with a minimum of a cent).
+    expect(reason({ kind: 'percent', rate: 1, minimum: 0.01 }, none)).toBe(
+      cause('a fixed or minimum commission, which more cash per position outweighs, or a commission of 100.00%, which grows with the position: only lower costs help against those'),
+    );
+    expect(reason({ kind: 'fixed', amount: 5 }, { kind: 'fixed', amount: 2 })).toBe(
+      cause('a fixed or minimum commission, which more cash per position outweighs, or slippage of 2.00 a unit, which grows with the position: only lower costs help against those'),
+    );
     // Through the CLI: a 100 % commission rejects every entry, whatever the cash.
     const data = path.join(scratch, 'rate.csv');
     writeFileSync(data, 'date,A\n2020-01-02,64\n2020-01-03,64\n2020-01-06,32\n2020-01-07,32\n');
     const { code, out } = await run(['backtest', '--data', data, '--strategy', 'buy-and-hold', '--commission-rate', '1', '--cash', '1000000']);
     expect(code).toBe(0);
-    expect(out).toContain('3 rejected (all: a position worth less than closing it costs, at half its price for a long — a commission of 100.00% against every position alike; more cash does not change that, lower costs do)');
+    expect(out).toContain('3 rejected (all: a position worth less than closing it costs, at half its price for a long — a commission of 100.00%, which grows with the position; more cash does not change that, lower costs do)');
   });
 
   it('a portfolio whose every weight is worth less than one whole unit says why nothing traded', async () => {

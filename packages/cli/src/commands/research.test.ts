@@ -451,6 +451,8 @@ describe('ensemble sweep', () => {
     const resumed = await cli([...args, '--resume']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`--resume: 1 line of ${journal} could not be read (damaged or edited), so its job runs again`);
+    // And what it took from the journal: the two whole lines' jobs.
+    expect(resumed.stderr).toContain(`--resume: 2 finished jobs taken from ${journal}; the others run`);
     // That job ran again and was journalled anew, after the damaged line.
     expect(readFileSync(journal, 'utf8').split('\n').filter((line) => line.trim() !== '')).toHaveLength(5);
   });

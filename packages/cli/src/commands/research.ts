@@ -40,7 +40,7 @@ import { checkKeptFiles, resolveOutputFlags } from '../output-targets';
 import type { KeptFile } from '../output-targets';
 import { shortcutFlagsGiven, shortcutSpec } from '../research-shortcut';
 import type { ResearchShortcutFlags } from '../research-shortcut';
-import { formatCount, formatMetricValue, formatNumber, formatPercent } from '../format';
+import { formatCount, formatCounted, formatMetricValue, formatNumber, formatPercent } from '../format';
 import type { CliIo } from '../io';
 import { progressPhases, progressWanted } from '../progress';
 import { oneLine, parameterText, sweepFailure, walkForwardFailure } from '../research-failure';
@@ -153,7 +153,9 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   process.once('SIGINT', onInterrupt);
   let outcome: DirectoryOutcome<TResult>;
   try {
-    const onResume = ({ unreadable }: JournalResumed): void => {
+    const onResume = ({ finished, unreadable }: JournalResumed): void => {
+      // What the journal gave back, so that a resumed run says it did not start over.
+      io.stderr.write(`--resume: ${formatCounted(finished, 'finished job')} taken from ${path.join(flags.out, JOURNAL_FILE)}; the others run\n`);
       // A damaged or edited line: its job runs again, which the user should know.
       if (unreadable === 0) return;
       io.stderr.write(`--resume: ${formatCount(unreadable)} ${unreadable === 1 ? 'line' : 'lines'} of ${path.join(flags.out, JOURNAL_FILE)} could not be read (damaged or edited), so ${unreadable === 1 ? 'its job runs' : 'their jobs run'} again\n`);

@@ -232,9 +232,10 @@ describe('checkLookahead', () => {
     })();
     expect(StrategyError.isInstance(thrown)).toBe(true);
     expect((thrown as StrategyError).message).toBe(
-      `Strategy "always" failed on ZZ at ${new Date(series.time[0] ?? 0).toISOString().slice(0, 10)}: threw while deciding whether to enter (checkLookahead asks every bar after the warm-up, and shouldExit with a long and a short position): always`,
+      `Strategy "always" failed on ZZ at ${new Date(series.time[0] ?? 0).toISOString().slice(0, 10)}: threw while deciding whether to enter (checkLookahead asks every bar after the warm-up, and shouldExit with a position of each side the strategy enters): always`,
     );
-    const shortExit: Strategy = {
+    // A long-only strategy may refuse a short it never holds: no run would ask it.
+    const longOnly: Strategy = {
       ...honest,
       id: 'long-only',
       shouldExit: (context, position) => {
@@ -242,7 +243,21 @@ describe('checkLookahead', () => {
         return context.close() < context.indicator('sma');
       },
     };
-    expect(() => checkLookahead(shortExit, series)).toThrow(/failed on ZZ at .*: threw while deciding whether to exit a short position .*: never short$/);
+    expect(checkLookahead(longOnly, series).ok).toBe(true);
+    // One that enters short too must answer for its shorts.
+    const bothSides: Strategy = { ...longOnly, id: 'both-sides', shouldEnter: (context) => ({ side: context.close() > context.indicator('sma') ? 'long' : 'short' }) };
+    expect(() => checkLookahead(bothSides, series)).toThrow(/^Strategy "both-sides" failed on ZZ at .*: threw while deciding whether to exit a short position \(.*\): never short$/);
+    // A portfolio strategy's throw says what it was deciding, without a word about shouldExit.
+    const weightsThrow: PortfolioStrategy = {
+      kind: 'portfolio',
+      id: 'weights-throw',
+      warmup: 1,
+      rebalance: { kind: 'calendar', period: 'month' },
+      targetWeights: () => {
+        throw new Error('no weights');
+      },
+    };
+    expect(() => checkLookahead(weightsThrow, series)).toThrow(/^Strategy "weights-throw" failed at .*: threw while deciding its target weights \(checkLookahead asks every step after the warm-up\): no weights$/);
   });
 
   it('reports indicators() that return null as a StrategyError naming the strategy', () => {

@@ -57,33 +57,38 @@ function markNonFinite(_key: string, value: unknown): unknown {
 /** The text of a decision that asked for a bar ahead (a {@link LookaheadError}): a violation by itself. */
 const READ_AHEAD = 'threw LookaheadError: ';
 
-/** Where a decision is made, to name it when the strategy throws. */
-interface DecisionPlace {
-  readonly strategyId: string;
+/** What a decision is: what its `StrategyError` says was being decided. */
+type DecisionKind = 'enter' | 'exit-long' | 'exit-short' | 'weights';
+
+const DECIDING: Record<DecisionKind, string> = {
+  enter: 'whether to enter',
+  'exit-long': 'whether to exit a long position',
+  'exit-short': 'whether to exit a short position',
+  weights: 'its target weights',
+};
+
+/** A decision of the full-history pass that threw something other than a {@link LookaheadError}. */
+interface ThrownDecision {
+  readonly decision: DecisionKind;
   readonly symbol: string | undefined;
   readonly time: number;
-  readonly what: string;
+  readonly error: unknown;
 }
 
 /**
  * A decision as comparable text: JSON, but NaN and ±Infinity kept apart from null. A
  * {@link LookaheadError} (the context asked for a bar ahead) becomes {@link READ_AHEAD} and its
- * message. Any other throw is a `StrategyError` naming the bar and the decision: a decision that
- * was never made cannot be compared (the engine would stop there too).
+ * message. Any other throw is compared as its message and, on the full-history pass, recorded in
+ * `thrown` (see {@link failOnThrown}).
  */
-function describe(run: () => unknown, place: DecisionPlace): string {
+function describe(run: () => unknown, thrown: ThrownDecision[] | null, place: Omit<ThrownDecision, 'error'>): string {
   let value: unknown;
   try {
     value = run();
   } catch (error) {
     if (LookaheadError.isInstance(error)) return `${READ_AHEAD}${error.message}`;
-    const reason = error instanceof Error ? error.message : formatValue(error);
-    throw new StrategyError(place.strategyId, {
-      ...(place.symbol === undefined ? {} : { symbol: place.symbol }),
-      time: place.time,
-      cause: error,
-      message: `threw while deciding ${place.what} (checkLookahead asks every bar after the warm-up, and shouldExit with a long and a short position): ${reason}`,
-    });
+    thrown?.push({ ...place, error });
+    return `threw ${error instanceof Error ? error.message : formatValue(error)}`;
   }
   if (value === undefined) return 'undefined';
   const text = JSON.stringify(value, markNonFinite) as string | undefined;
@@ -123,7 +128,30 @@ function syntheticPosition(strategyId: string, series: BarSeries, side: Position
 
 type Decisions = { enter: string; exitLong: string; exitShort: string }[];
 
-function signalDecisions(strategy: Strategy, series: BarSeries, entryIndex: number): Decisions {
+/**
+ * Fails with a `StrategyError` naming the bar and the decision on the first decision of the full
+ * history that threw (other than reading ahead), unless no run would ask it: `shouldExit` with a
+ * position of a side the strategy never enters there (a long-only strategy may refuse a short it
+ * never holds). A decision never made cannot be compared; the engine would stop there too.
+ */
+function failOnThrown(strategyId: string, thrown: readonly ThrownDecision[], enters: { readonly long: boolean; readonly short: boolean }): void {
+  const first = thrown.find((entry) => (entry.decision === 'exit-long' ? enters.long : entry.decision === 'exit-short' ? enters.short : true));
+  if (first === undefined) return;
+  const { error } = first;
+  const reason = error instanceof Error ? error.message : formatValue(error);
+  const asked =
+    first.decision === 'weights'
+      ? 'checkLookahead asks every step after the warm-up'
+      : 'checkLookahead asks every bar after the warm-up, and shouldExit with a position of each side the strategy enters';
+  throw new StrategyError(strategyId, {
+    ...(first.symbol === undefined ? {} : { symbol: first.symbol }),
+    time: first.time,
+    cause: error,
+    message: `threw while deciding ${DECIDING[first.decision]} (${asked}): ${reason}`,
+  });
+}
+
+function signalDecisions(strategy: Strategy, series: BarSeries, entryIndex: number, thrown: ThrownDecision[] | null = null): Decisions {
   const cursor = new SeriesCursor(series, computeIndicators(strategy, series), strategy.id);
   cursor.setAccount(CASH, CASH);
   const context = cursor.context;
@@ -137,13 +165,13 @@ function signalDecisions(strategy: Strategy, series: BarSeries, entryIndex: numb
     }
     cursor.moveTo(i);
     cursor.setPosition(null);
-    const place = (what: string): DecisionPlace => ({ strategyId: strategy.id, symbol: series.symbol, time: series.time[i] ?? Number.NaN, what });
-    const enter = describe(() => strategy.shouldEnter(context), place('whether to enter'));
+    const place = (decision: DecisionKind) => ({ decision, symbol: series.symbol, time: series.time[i] ?? Number.NaN });
+    const enter = describe(() => strategy.shouldEnter(context), thrown, place('enter'));
     const held = i > entryIndex;
     cursor.setPosition(long);
-    const exitLong = held ? describe(() => strategy.shouldExit(context, long), place('whether to exit a long position')) : '-';
+    const exitLong = held ? describe(() => strategy.shouldExit(context, long), thrown, place('exit-long')) : '-';
     cursor.setPosition(short);
-    const exitShort = held ? describe(() => strategy.shouldExit(context, short), place('whether to exit a short position')) : '-';
+    const exitShort = held ? describe(() => strategy.shouldExit(context, short), thrown, place('exit-short')) : '-';
     out.push({ enter, exitLong, exitShort });
   }
   return out;
@@ -159,7 +187,9 @@ function checkpointsFor(first: number, last: number, count: number): number[] {
 
 function checkSignal(strategy: Strategy, series: BarSeries, checkpoints: number): { comparisons: number; violations: LookaheadViolation[] } {
   const entryIndex = Math.max(0, strategy.warmup - 1);
-  const full = signalDecisions(strategy, series, entryIndex);
+  const thrown: ThrownDecision[] = [];
+  const full = signalDecisions(strategy, series, entryIndex, thrown);
+  failOnThrown(strategy.id, thrown, { long: full.some((entry) => entry.enter.includes('"side":"long"')), short: full.some((entry) => entry.enter.includes('"side":"short"')) });
   const violations: LookaheadViolation[] = [];
   let comparisons = 0;
   // A decision that asked for a bar ahead read the future, whatever it returned elsewhere.
@@ -205,7 +235,7 @@ function checkSignal(strategy: Strategy, series: BarSeries, checkpoints: number)
   return { comparisons, violations };
 }
 
-function portfolioDecisions(strategy: PortfolioStrategy, series: readonly BarSeries[]): string[] {
+function portfolioDecisions(strategy: PortfolioStrategy, series: readonly BarSeries[], thrown: ThrownDecision[] | null = null): string[] {
   const timeline = createTimeline(series);
   const cursors = series.map((s) => new SeriesCursor(s, {}, strategy.id));
   const symbols = series.map((s) => s.symbol);
@@ -235,14 +265,16 @@ function portfolioDecisions(strategy: PortfolioStrategy, series: readonly BarSer
       account,
       positions: new Map(),
     };
-    out.push(describe(() => strategy.targetWeights(context), { strategyId: strategy.id, symbol: undefined, time: context.time, what: 'its target weights' }));
+    out.push(describe(() => strategy.targetWeights(context), thrown, { decision: 'weights', symbol: undefined, time: context.time }));
   }
   return out;
 }
 
 function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[], checkpoints: number): { comparisons: number; violations: LookaheadViolation[] } {
   const timeline = createTimeline(series);
-  const full = portfolioDecisions(strategy, series);
+  const thrown: ThrownDecision[] = [];
+  const full = portfolioDecisions(strategy, series, thrown);
+  failOnThrown(strategy.id, thrown, { long: true, short: true });
   const violations: LookaheadViolation[] = [];
   let comparisons = 0;
   full.forEach((text, step) => {

@@ -50,7 +50,7 @@ function sleevesTable(input: ReportInput, footer: string): string {
       }</td></tr>`;
     })
     .join('');
-  return `<div class="panel"><div class="table-wrap"><table><thead><tr><th scope="col">Sleeve</th><th scope="col">Strategy</th><th scope="col">Symbols</th><th scope="col" class="num" title="The sleeve's share of the portfolio's equity, averaged over every bar">Average weight</th><th scope="col" class="num" title="The sleeve's share of the portfolio's equity at the last bar">Final weight</th><th scope="col" class="num">Contribution</th><th scope="col" class="num">Total return</th><th scope="col" class="num">Sharpe</th><th scope="col" class="num">Max drawdown</th><th scope="col" class="num">Trades</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table></div>${footer}</div>`;
+  return `<div class="panel"><div class="table-wrap"><table class="sleeves"><thead><tr><th scope="col">Sleeve</th><th scope="col">Strategy</th><th scope="col">Symbols</th><th scope="col" class="num" title="Average weight: the sleeve's share of the portfolio's equity, averaged over every bar">Avg weight</th><th scope="col" class="num" title="The sleeve's share of the portfolio's equity at the last bar">Final weight</th><th scope="col" class="num">Contribution</th><th scope="col" class="num">Total return</th><th scope="col" class="num">Sharpe</th><th scope="col" class="num">Max drawdown</th><th scope="col" class="num">Trades</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table></div>${footer}</div>`;
 }
 
 function drawdownsTable(input: ReportInput, timeFormat: TimeFormat): string {

@@ -290,7 +290,8 @@ export function distributionChart(input: ResearchReportInput, options: ChartOpti
           encoding: {
             // Bin edges as labels would sit 30 to an axis: vega drops those that would overlap.
             x: { field: 'v', type: 'quantitative', bin: { maxbins: 30 }, title: input.objective.metric, axis: { format, labelOverlap: true, labelFlush: true } },
-            y: { aggregate: 'count', type: 'quantitative', title: 'Trials', axis: COUNT_AXIS },
+            // A walk-forward's trials are its windows' choices: windows are what it counts.
+            y: { aggregate: 'count', type: 'quantitative', title: input.walkForward !== undefined && input.trials.every((trial) => trial.rank === null) ? 'Windows' : 'Trials', axis: COUNT_AXIS },
           },
         },
         ...(selected === undefined
@@ -357,7 +358,7 @@ export function logitChart(input: ResearchReportInput, options: ChartOptions): R
 export function walkForwardEquityChart(input: ResearchReportInput, options: ChartOptions): ResearchChart | null {
   const walk = input.walkForward;
   if (walk === undefined || walk.equity.time.length < 2) return null;
-  const windows = walk.windows.map((window) => ({ s: window.testStart, e: window.testEnd, w: window.index + 1, shade: window.index % 2 }));
+  const windows = walk.windows.map((window) => ({ s: window.testStart, e: window.testEnd, w: window.index, shade: window.index % 2 }));
   const shading = {
     data: { values: windows },
     mark: { type: 'rect', opacity: 0.08, color: PORTFOLIO_COLOR },
@@ -389,10 +390,10 @@ export function inOutScatterChart(input: ResearchReportInput, options: ChartOpti
   // A window whose objective is +∞ in or out of sample is drawn on the right or the top edge.
   const plotted = walk.windows.filter((window) => (window.inSample !== null || window.inSampleUnbounded === true) && (window.outOfSample !== null || window.outOfSampleUnbounded === true));
   const finite = plotted.filter((window) => window.inSample !== null && window.outOfSample !== null);
-  const rows = finite.map((window) => ({ w: window.index + 1, is: round(window.inSample ?? 0, 6), oos: round(window.outOfSample ?? 0, 6), p: JSON.stringify(window.parameters ?? {}) }));
+  const rows = finite.map((window) => ({ w: window.index, is: round(window.inSample ?? 0, 6), oos: round(window.outOfSample ?? 0, 6), p: JSON.stringify(window.parameters ?? {}) }));
   const edges = plotted
     .filter((window) => window.inSample === null || window.outOfSample === null)
-    .map((window) => ({ w: window.index + 1, is: round(window.inSample ?? 0, 6), oos: round(window.outOfSample ?? 0, 6), iu: window.inSample === null, ou: window.outOfSample === null, p: JSON.stringify(window.parameters ?? {}) }));
+    .map((window) => ({ w: window.index, is: round(window.inSample ?? 0, 6), oos: round(window.outOfSample ?? 0, 6), iu: window.inSample === null, ou: window.outOfSample === null, p: JSON.stringify(window.parameters ?? {}) }));
   if (plotted.length === 0) return null;
   const all = [...rows.flatMap((row) => [row.is, row.oos]), ...edges.flatMap((row) => [...(row.iu ? [] : [row.is]), ...(row.ou ? [] : [row.oos])])];
   const low = all.length === 0 ? 0 : Math.min(...all);

@@ -121,6 +121,11 @@ function objectiveText(value: number | null | undefined, metric: string, unbound
   return objectiveInPercent(metric) ? formatPercent(value) : formatNumber(value, 3);
 }
 
+/** Whether the trials are a walk-forward's windows' choices (none ranked), not a sweep's combinations. */
+function windowChoices(input: ResearchReportInput): boolean {
+  return input.walkForward !== undefined && input.trials.every((trial) => trial.rank === null);
+}
+
 /** A walk-forward's stitched out-of-sample total return, CAGR and largest drawdown, as cards (none for a sweep). */
 function outOfSampleCards(input: ResearchReportInput): { label: string; value: string; tone: string; sub: string }[] {
   const metrics = input.walkForward?.metrics;
@@ -137,7 +142,10 @@ function outOfSampleCards(input: ResearchReportInput): { label: string; value: s
 function masthead(input: ResearchReportInput): string {
   const best = input.trials.find((trial) => trial.rank === 1);
   const finished = input.trials.filter((trial) => trial.status === 'ok').length;
-  const facts = [`${formatCount(input.trials.length)} trials`, `${formatCount(finished)} finished`, `objective ${input.objective.metric} (${input.objective.direction})`];
+  // A walk-forward's trials are its windows' choices, each run once out of sample: not a search of that size.
+  const facts = windowChoices(input)
+    ? [`${formatCount(input.trials.length)} windows' choices`, `${formatCount(finished)} run out of sample`, `objective ${input.objective.metric} (${input.objective.direction})`]
+    : [`${formatCount(input.trials.length)} trials`, `${formatCount(finished)} finished`, `objective ${input.objective.metric} (${input.objective.direction})`];
   if (input.counts !== undefined) {
     if (input.counts.skipped > 0) facts.push(`${formatCount(input.counts.skipped)} skipped by constraints`);
     if (input.counts.failed + input.counts.timedOut > 0) facts.push(`${formatCount(input.counts.failed + input.counts.timedOut)} failed or timed out`);
@@ -216,8 +224,7 @@ ${panel(logitChart(report, chartOptions))}
 </div></section>`];
   // A walk-forward's trials are its windows' choices (none ranked), each out of sample on its own
   // test window: a heatmap of them over the parameters would read as a parameter surface, which it is not.
-  const windowChoices = report.walkForward !== undefined && report.trials.every((trial) => trial.rank === null);
-  const landscape = windowChoices ? [] : objectiveCharts(report, chartOptions);
+  const landscape = windowChoices(report) ? [] : objectiveCharts(report, chartOptions);
   if (landscape.length > 0) {
     nav.push(['landscape', 'Parameters']);
     sections.push(`<section id="landscape"><h2>The objective over the parameters</h2><div class="grid">
@@ -235,7 +242,7 @@ ${panel(inOutScatterChart(report, chartOptions))}
 </div>${interactiveTable('windows', windows, false, '')}</section>`);
   }
   nav.push(['trials', 'Trials']);
-  const trialsHeading = windowChoices ? "Each window's choice, out of sample" : 'Trials, best first';
+  const trialsHeading = windowChoices(report) ? "Each window's choice, out of sample" : 'Trials, best first';
   sections.push(`<section id="trials"><h2>${trialsHeading}</h2>${interactiveTable('trials', tables.trials ?? rankedTable(report), true, 'Filter trials (parameter values, status…)')}</section>`);
   if (report.config !== undefined) {
     nav.push(['config', 'Specification']);

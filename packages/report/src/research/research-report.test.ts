@@ -360,13 +360,14 @@ describe('renderResearchHtml', () => {
         walkForward: { ...walk, windows: walk.windows.map((window, k) => (k === 0 ? { ...window, inSample: null, inSampleUnbounded: true } : k === 1 ? { ...window, outOfSample: null, outOfSampleUnbounded: true } : window)) },
       };
       const chart = inOutScatterChart(windows, options);
-      expect(chart?.caption).toContain('2 windows with calmar ∞ (no drawdown) (window 1, window 2) are drawn on the edge: on the right when in sample, at the top when out of sample');
+      // Windows numbered from 0, as the windows table, the notes, windows.csv and the CLI number them.
+      expect(chart?.caption).toContain('2 windows with calmar ∞ (no drawdown) (window 0, window 1) are drawn on the edge: on the right when in sample, at the top when out of sample');
       const layers = (chart?.spec as unknown as { layer: { data: { values: Record<string, unknown>[] }; mark: { shape?: string }; encoding: { x: unknown; y: unknown } }[] }).layer;
       expect(layers.map((layer) => [layer.mark.shape ?? null, layer.data.values.map((row) => row.w ?? null)])).toEqual([
         [null, [null, null]],
-        [null, [3]],
-        ['triangle-right', [1]],
-        ['triangle-up', [2]],
+        [null, [2]],
+        ['triangle-right', [0]],
+        ['triangle-up', [1]],
       ]);
       expect(layers[2]?.encoding.x).toEqual({ value: { expr: 'width' } });
       expect(layers[3]?.encoding.y).toEqual({ value: 0 });

@@ -151,7 +151,9 @@ function parseLines(
     throw new ConfigError([
       {
         path: 'resume',
-        message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} belongs to another plan (${quoteValue(String(header.planId))}, this one is ${quoteValue(planId)}): ${why}. Run without resume to start over, or restore what changed`,
+        // What changed and what to do first; the plan ids last, shortened as sweep ids are (a long
+        // message is cut at its end when printed).
+        message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} belongs to another plan: ${why}. Run without resume to start over, or restore what changed (its plan ${quoteValue(String(header.planId).slice(0, 12))}…, this one ${quoteValue(planId.slice(0, 12))}…)`,
       },
     ]);
   }

@@ -58,6 +58,8 @@ describe('research report inputs', () => {
     const html = renderResearchHtml(input);
     expect(html).not.toContain('<section id="landscape">');
     expect(html).toContain("<h2>Each window's choice, out of sample</h2>");
+    expect(html).toContain(`<span>${String(input.trials.length)} windows&#39; choices</span>`);
+    expect(html).not.toMatch(/<span>\d+ trials<\/span>/);
     expect(html).toMatch(/"rows":\[\[0,\d+,/);
     expect(html).toContain(`<div class="label">Out-of-sample return</div><div class="value">${(100 * (result.metrics?.totalReturn ?? Number.NaN)).toFixed(2)}%</div>`);
   });

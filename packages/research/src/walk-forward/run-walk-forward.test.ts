@@ -444,7 +444,11 @@ describe('runWalkForward', () => {
     const error = await runWalkForwardToDirectory(plan, createInProcessExecutor(), dir, { resume: true }).catch((caught: unknown) => caught);
     expect(ConfigError.isInstance(error)).toBe(true);
     expect((error as ConfigError).message).toContain(
-      'belongs to another plan (' + JSON.stringify(plan.coldTrainPlanId) + ', this one is ' + JSON.stringify(plan.planId) + '): it was planned when train windows started cold; they now warm up on the bars before them',
+      'belongs to another plan: it was planned when train windows started cold; they now warm up on the bars before them, so its train results would be mixed with results of the new rule. Run without resume to start over, or restore what changed (its plan ' +
+        JSON.stringify(plan.coldTrainPlanId.slice(0, 12)) +
+        '…, this one ' +
+        JSON.stringify(plan.planId.slice(0, 12)) +
+        '…)',
     );
     // Anchored train windows all start at the data's first bar: nothing to warm up on, nothing changed.
     const anchored = await planWalkForward({ ...spec('2009-12-31'), windows: { mode: 'anchored', train: '2y', test: '1y' } });
