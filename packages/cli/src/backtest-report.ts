@@ -223,15 +223,16 @@ export function periodsPerYearNote(time: ArrayLike<number>, periodsPerYear: numb
 }
 
 /**
- * The note for a run shorter than a quarter of a year of periods, or null: its annualised figures
- * (CAGR, volatility, Sharpe, Sortino, Calmar) extrapolate so short a stretch — a +1.9 % day is a
- * CAGR in the thousands of percent — and are best read with that in mind. Not for a run without
+ * The note for a run whose metrics hold fewer returns than a quarter of a year of periods, or
+ * null: its annualised figures (CAGR, volatility, Sharpe, Sortino, Calmar) extrapolate so short a
+ * stretch — a +1.9 % day is a CAGR in the thousands of percent — and are best read with that in
+ * mind. `returns`: the returns the metrics measured (their `bars` less one). Not for a run without
  * returns (nothing is annualised then).
  */
-export function shortSampleNote(bars: number, periodsPerYear: number): string | null {
-  if (!(bars >= 2) || !(periodsPerYear > 0) || bars >= periodsPerYear / 4) return null;
-  const share = bars / periodsPerYear;
-  return `${formatCounted(bars, 'bar')} ${bars === 1 ? 'is' : 'are'} ${formatPercent(share, share < 0.01 ? 3 : 1)} of a year at ${formatNumber(periodsPerYear, Number.isInteger(periodsPerYear) ? 0 : 1)} periods per year: CAGR, volatility, Sharpe, Sortino and Calmar are annualised from so short a run, and swing far with it`;
+export function shortSampleNote(returns: number, periodsPerYear: number): string | null {
+  if (!(returns >= 1) || !(periodsPerYear > 0) || returns >= periodsPerYear / 4) return null;
+  const share = returns / periodsPerYear;
+  return `${formatCounted(returns, 'return')} ${returns === 1 ? 'is' : 'are'} ${formatPercent(share, share < 0.01 ? 3 : 1)} of a year at ${formatNumber(periodsPerYear, Number.isInteger(periodsPerYear) ? 0 : 1)} periods per year: CAGR, volatility, Sharpe, Sortino and Calmar are annualised from so short a run, and swing far with it`;
 }
 
 /** The median number of bars a UTC day holds, over the days with a bar. */
@@ -571,7 +572,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   }
   const calendarNote = performance.periodsPerYearInferred ? periodsPerYearNote(result.equity.time, performance.periodsPerYear, advice) : null;
   if (calendarNote !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${calendarNote}`)}`);
-  const shortNote = shortSampleNote(result.bars, performance.periodsPerYear);
+  const shortNote = shortSampleNote((performance.metrics.bars ?? 0) - 1, performance.periodsPerYear);
   if (shortNote !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${shortNote}`)}`);
   lines.push(`  ${label('engine')} ${describeEngineOptions(plan.engine, definition.kind)}`);
   if (run.rebalance !== null) lines.push(`  ${label('rebalance')} ${describeRebalance(run.rebalance)}`);

@@ -355,7 +355,7 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   lines.push(`  ${label('period')} ${period} · ${formatCounted(result.bars, 'bar')} · ${ppy}`);
   const calendarNote = config.periodsPerYear === undefined ? periodsPerYearNote(result.portfolio.equity.time, result.periodsPerYear, 'config') : null;
   if (calendarNote !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${calendarNote}`)}`);
-  const shortNote = shortSampleNote(result.bars, result.periodsPerYear);
+  const shortNote = shortSampleNote((result.portfolio.metrics.metrics.bars ?? 0) - 1, result.periodsPerYear);
   if (shortNote !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${shortNote}`)}`);
   lines.push(`  ${label('mode')} ${describeMode(result)}`);
   lines.push(`  ${label('allocation')} ${describeAllocation(result)}`);

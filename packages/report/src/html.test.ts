@@ -193,5 +193,9 @@ describe('the internal crossing line', () => {
     expect(renderHtml(input)).toContain('Internal crossing saved nothing: no opposite orders of two sleeves met on one symbol and bar');
     expect(renderHtml(input)).not.toContain('<strong>0.00</strong>');
     expect(await renderMarkdown(input, { markdownCharts: false })).toContain('## Internal crossing\n\nNo opposite orders of two sleeves met on one symbol and bar: crossing saved nothing.\n');
+    // One sleeve has no other to cross with.
+    const one = { ...input, sleeves: input.sleeves.slice(0, 1), attribution: undefined, correlation: undefined, diversificationRatio: undefined, rebalances: [], conflicts: [] };
+    expect(renderHtml(one)).toContain('Internal crossing had nothing to cross: one sleeve');
+    expect(await renderMarkdown(one, { markdownCharts: false })).toContain('## Internal crossing\n\nOne sleeve: crossing had nothing to cross.\n');
   });
 });

@@ -195,7 +195,9 @@ function correlationSection(input: ReportInput): string {
 
 function crossingSection(input: ReportInput): string {
   if (input.crossing === undefined) return '';
-  if (input.crossing.savedTurnover === 0) return '## Internal crossing\n\nNo opposite orders of two sleeves met on one symbol and bar: crossing saved nothing.\n';
+  if (input.crossing.savedTurnover === 0) {
+    return `## Internal crossing\n\n${input.sleeves.length < 2 ? 'One sleeve: crossing had nothing to cross.' : 'No opposite orders of two sleeves met on one symbol and bar: crossing saved nothing.'}\n`;
+  }
   return `## Internal crossing\n\nOpposite orders of sleeves on the same symbol and bar were crossed internally: ${formatCurrency(
     input.crossing.savedTurnover,
   )} of turnover${input.crossing.savedSlippage === undefined ? ' and' : ','} ${formatCurrency(input.crossing.savedCommission)} of commission${

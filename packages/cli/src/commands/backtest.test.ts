@@ -809,15 +809,17 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
   });
 
   it('says when a run is shorter than a quarter of a year, whose annualised figures extrapolate it', async () => {
-    expect(shortSampleNote(62, 252)).toBe('62 bars are 24.6% of a year at 252 periods per year: CAGR, volatility, Sharpe, Sortino and Calmar are annualised from so short a run, and swing far with it');
+    expect(shortSampleNote(62, 252)).toBe('62 returns are 24.6% of a year at 252 periods per year: CAGR, volatility, Sharpe, Sortino and Calmar are annualised from so short a run, and swing far with it');
     expect(shortSampleNote(63, 252)).toBeNull();
-    expect(shortSampleNote(1, 252)).toBeNull();
-    expect(shortSampleNote(2_000, 98_280)).toContain('2,000 bars are 2.0% of a year at 98,280 periods per year');
+    expect(shortSampleNote(0, 252)).toBeNull();
+    expect(shortSampleNote(1, 252)).toContain('1 return is 0.397% of a year');
+    expect(shortSampleNote(1_999, 98_280)).toContain('1,999 returns are 2.0% of a year at 98,280 periods per year');
     const data = path.join(scratch, 'two-days.csv');
     writeFileSync(data, 'date,open,high,low,close,volume\n2020-01-02,10,11,9,10.5,100\n2020-01-03,10.5,12,10,11,100\n');
     const { code, out } = await run(['backtest', '--data', data, '--strategy', 'buy-and-hold', '--fractional', '--fill', 'close']);
     expect(code).toBe(0);
-    expect(out).toContain('note: 2 bars are 0.794% of a year at 252 periods per year: CAGR, volatility, Sharpe, Sortino and Calmar are annualised');
+    // The metrics' own count: two points, one return (what the CAGR of 35,025.83 % is annualised from).
+    expect(out).toContain('note: 1 return is 0.397% of a year at 252 periods per year: CAGR, volatility, Sharpe, Sortino and Calmar are annualised');
     // A year of bars: no note.
     expect((await run(['backtest', '--dataset', 'sp500', '--from', '2019-01-01', '--to', '2019-12-31', '--strategy', 'buy-and-hold'])).out).not.toContain('of a year at');
   });

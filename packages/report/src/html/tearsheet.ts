@@ -276,7 +276,7 @@ ${panel('rolling-sharpe')}
       report.crossing === undefined
         ? ''
         : report.crossing.savedTurnover === 0
-          ? '<div class="stat-row"><span>Internal crossing saved nothing: no opposite orders of two sleeves met on one symbol and bar</span></div>'
+          ? `<div class="stat-row"><span>${report.sleeves.length < 2 ? 'Internal crossing had nothing to cross: one sleeve' : 'Internal crossing saved nothing: no opposite orders of two sleeves met on one symbol and bar'}</span></div>`
           : `<div class="stat-row"><span>Internal crossing of opposite orders saved <strong>${formatCurrency(report.crossing.savedCommission)}</strong> of commission${
               report.crossing.savedSlippage === undefined ? '' : ` and <strong>${formatCurrency(report.crossing.savedSlippage)}</strong> of slippage`
             } on <strong>${formatCurrency(report.crossing.savedTurnover)}</strong> of turnover</span></div>`;
