@@ -4,7 +4,7 @@ import { otherMarkProblem, readDecimal, type DecimalMark } from './decimal-marks
 import type { DateReader } from './date-patterns';
 import { ClockChecks, MERIDIEM, notATimeOfDay, parseTimeOfDay } from './clock-checks';
 import { formatTime } from './dates';
-import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberAt, parseNumberText, valueRule } from './numbers';
+import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberAt, parseNumberText, valueRule, writtenRule } from './numbers';
 import type { ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
 
@@ -160,7 +160,7 @@ export class RowReader {
     if (conflict !== null) {
       this.problems.add('non-numeric', `${label} is ${quoteValue(raw)}: ${conflict}`, where);
     } else if (!Number.isNaN(value)) {
-      this.problems.add(rule, describeBadValue(rule, raw, label, kind), where);
+      this.problems.add(writtenRule(rule, raw), describeBadValue(rule, raw, label, kind), where);
     } else {
       rule = classifyBadNumber(raw);
       this.problems.add(rule, describeBadNumber(rule, raw, label, !commaFile || this.decimalMark === ','), where);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeText } from './bytes';
-import { classifyBadNumber, describeBadValue, parseNumberAt, parseNumberText, valueRule } from './numbers';
+import { classifyBadNumber, describeBadValue, parseNumberAt, parseNumberText, valueRule, writtenRule } from './numbers';
 
 const parse = (text: string) => {
   const bytes = encodeText(text);
@@ -75,5 +75,8 @@ describe('describeBadValue', () => {
     expect(describeBadValue('non-positive-price', '0', 'close', 'price')).toBe('close is "0"; prices must be greater than 0');
     expect(describeBadValue('non-positive-price', '0e-400', 'close', 'price')).toBe('close is "0e-400"; prices must be greater than 0');
     expect(describeBadValue('non-positive-price', '-1e-400', 'close', 'price')).toBe('close is "-1e-400"; prices must be greater than 0');
+    // With a decimal comma too; and the problem's rule says the same.
+    expect(describeBadValue('non-positive-price', '1,5e-400', 'close', 'price')).toContain('prices are at least 1e-12 per unit');
+    expect([writtenRule('non-positive-price', '1,5e-400'), writtenRule('non-positive-price', '0'), writtenRule('too-large', '1e-400')]).toEqual(['too-small', 'non-positive-price', 'too-large']);
   });
 });

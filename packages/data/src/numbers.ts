@@ -159,11 +159,18 @@ export function valueRule(value: number, kind: 'price' | 'volume'): DataRule | n
   return value > MAX_VOLUME ? 'too-large' : 'negative-volume';
 }
 
+/**
+ * The rule a price's written text breaks, from the rule its parsed value breaks: a positive number
+ * too small for a double (`1e-400`, `1,5e-400` with a decimal comma) reads as 0, and is too small
+ * rather than not positive.
+ */
+export function writtenRule(rule: DataRule, raw: string): DataRule {
+  return rule === 'non-positive-price' && /^\+?\d*[.,]?\d*[1-9]\d*[.,]?\d*e-\d+$/i.test(raw.trim()) ? 'too-small' : rule;
+}
+
 /** A sentence for a parsed price or volume (not NaN) that breaks `rule` (from {@link valueRule}). */
 export function describeBadValue(rule: DataRule, raw: string, column: string, kind: 'price' | 'volume'): string {
-  // A positive number too small for a double (`1e-400`) reads as 0: it is too small, not negative.
-  const underflowed = rule === 'non-positive-price' && /^\+?\d*\.?\d*[1-9]\d*\.?\d*e-\d+$/i.test(raw.trim());
-  if (rule === 'too-small' || underflowed) return `${column} is ${quoteValue(raw)}; prices are at least 1e-12 per unit (a smaller one is a data error: a move from it to 1 would be a return above 1e14 %)`;
+  if (writtenRule(rule, raw) === 'too-small') return `${column} is ${quoteValue(raw)}; prices are at least 1e-12 per unit (a smaller one is a data error: a move from it to 1 would be a return above 1e14 %)`;
   if (rule === 'too-large') {
     return kind === 'price'
       ? `${column} is ${quoteValue(raw)}; prices are at most 1e12 per unit (larger ones overflow position values)`
