@@ -116,10 +116,12 @@ describe('checkOutputTargets', () => {
       { path: '--md links/report.md --html links/alias.md', message: sameFileMessage(path.join(directory, 'report.md')) },
       { path: '--json links/twice.json --csv links/later.json', message: sameFileMessage(path.join(directory, 'later.json')) },
     ]);
-    // A loop of links ends the look (writing through it fails, and says so).
+    // A loop of links ends the look, and is refused as a target.
     symlinkSync('loop-b', path.join(directory, 'loop-a'));
     symlinkSync('loop-a', path.join(directory, 'loop-b'));
-    await expect(checkOutputTargets(resolve([{ flag: '--json', value: 'links/loop-a' }]).targets)).resolves.toBeUndefined();
+    expect(await issuesOf(checkOutputTargets(resolve([{ flag: '--json', value: 'links/loop-a' }]).targets))).toEqual([
+      { path: '--json', message: `cannot write ${path.join(directory, 'loop-a')}: it is a symbolic link that leads back to itself (a loop of links); give a file name` },
+    ]);
   });
 
   it('refuses an output that is a symbolic link to one of the kept files (an input it would overwrite)', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, EnsembleError } from '@ensemble/protocol';
@@ -164,5 +164,20 @@ describe('checkOutputPath', () => {
       expect((error as ConfigError).issues[0]).toMatchObject({ path: '--html' });
       expect((error as ConfigError).issues[0]?.message).toContain(message);
     }
+  });
+
+  it('checks a symbolic link pointing nowhere by the file writing through it creates, and refuses a loop of links', async () => {
+    const directory = freshDirectory();
+    symlinkSync('later.json', path.join(directory, 'ready.json'));
+    await expect(checkOutputPath(path.join(directory, 'ready.json'), '--json')).resolves.toBeUndefined();
+    symlinkSync(path.join('nope', 'x.json'), path.join(directory, 'lost.json'));
+    expect(((await failure(checkOutputPath(path.join(directory, 'lost.json'), '--json'))) as ConfigError).issues[0]?.message).toBe(
+      `cannot write ${path.join(directory, 'lost.json')}: it is a symbolic link to ${path.join(directory, 'nope', 'x.json')}, whose directory ${path.join(directory, 'nope')} does not exist; create it first`,
+    );
+    symlinkSync('loop-b', path.join(directory, 'loop-a'));
+    symlinkSync('loop-a', path.join(directory, 'loop-b'));
+    expect(((await failure(checkOutputPath(path.join(directory, 'loop-a'), '--json'))) as ConfigError).issues[0]?.message).toBe(
+      `cannot write ${path.join(directory, 'loop-a')}: it is a symbolic link that leads back to itself (a loop of links); give a file name`,
+    );
   });
 });

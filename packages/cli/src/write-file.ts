@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, lstat, stat } from 'node:fs/promises';
+import { access, lstat, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '@ensemble/protocol';
 import type { OutputContent, OutputFile, TemporaryFileRegistry, WriteFilesOptions, WrittenFile } from '@ensemble/report';
@@ -79,11 +79,22 @@ export async function checkOutputPath(target: string, flag: string): Promise<voi
   const directoryStat = await stat(directory).catch(() => null);
   if (directoryStat === null) fail(`cannot write ${target}: the directory ${directory} does not exist; create it first`);
   else if (!directoryStat.isDirectory()) fail(`cannot write ${target}: ${directory} is not a directory`);
-  const targetStat = await stat(target).catch(() => null);
+  let statError: unknown = null;
+  const targetStat = await stat(target).catch((error: unknown) => {
+    statError = error;
+    return null;
+  });
   if (targetStat?.isDirectory() === true) fail(`cannot write ${target}: it is a directory; give a file name`);
   // A link or a file that is no regular one (/dev/null, /dev/stdout, a named pipe) is written in
   // place, not renamed over from its directory: it is the target that must be writable.
   const link = await lstat(target).catch(() => null);
+  if (link?.isSymbolicLink() === true && targetStat === null) {
+    // A link pointing nowhere is written through, creating the file it names: its directory must exist.
+    if ((statError as { code?: unknown } | null)?.code === 'ELOOP') fail(`cannot write ${target}: it is a symbolic link that leads back to itself (a loop of links); give a file name`);
+    const pointed = path.resolve(directory, await readlink(target));
+    const pointedDirectory = await stat(path.dirname(pointed)).catch(() => null);
+    if (pointedDirectory?.isDirectory() !== true) fail(`cannot write ${target}: it is a symbolic link to ${pointed}, whose directory ${path.dirname(pointed)} does not exist; create it first`);
+  }
   if (link !== null && targetStat !== null && (link.isSymbolicLink() || !targetStat.isFile())) {
     const open = await access(target, constants.W_OK).then(
       () => true,
