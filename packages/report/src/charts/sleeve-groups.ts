@@ -1,4 +1,5 @@
 import type { NullableNumberColumn, ReportInput } from '../report-input';
+import { averageWeight } from '../sections';
 
 /** Up to this many sleeves, the sleeve charts draw every one. */
 export const ALL_DRAWN = 12;
@@ -39,16 +40,7 @@ export interface SleeveGroups {
 export function largestSleeves(weights: readonly NullableNumberColumn[]): number[] {
   const every = weights.map((_, index) => index);
   if (weights.length <= ALL_DRAWN) return every;
-  const average = weights.map((column) => {
-    let sum = 0;
-    let points = 0;
-    for (const value of column) {
-      if (value === null || !Number.isFinite(value)) continue;
-      sum += value;
-      points++;
-    }
-    return points === 0 ? Number.NEGATIVE_INFINITY : sum / points;
-  });
+  const average = weights.map((column) => averageWeight(column) ?? Number.NEGATIVE_INFINITY);
   const ranked = [...every].sort((a, b) => (average[b] ?? 0) - (average[a] ?? 0) || a - b);
   const chosen = new Set(ranked.slice(0, LARGEST_DRAWN));
   return every.filter((index) => chosen.has(index));
