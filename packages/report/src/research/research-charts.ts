@@ -264,6 +264,11 @@ function distributionCaption(input: ResearchReportInput, count: number, selected
     : `${metric} out of sample across ${formatNumber(count, 0)} ${count === 1 ? 'window' : 'windows'}, each run with the parameters chosen on its train window; every window chose its own, so no single trial is marked.`;
 }
 
+/** Whether the trials are a walk-forward's windows' choices (none ranked), not a sweep's combinations. */
+export function windowChoices(input: ResearchReportInput): boolean {
+  return input.walkForward !== undefined && input.trials.every((trial) => trial.rank === null);
+}
+
 /** How the objective spreads over the trials, with the selected trial (rank 1), if any, marked by a line. */
 export function distributionChart(input: ResearchReportInput, options: ChartOptions): ResearchChart | null {
   const all = scored(input);
@@ -291,7 +296,7 @@ export function distributionChart(input: ResearchReportInput, options: ChartOpti
             // Bin edges as labels would sit 30 to an axis: vega drops those that would overlap.
             x: { field: 'v', type: 'quantitative', bin: { maxbins: 30 }, title: input.objective.metric, axis: { format, labelOverlap: true, labelFlush: true } },
             // A walk-forward's trials are its windows' choices: windows are what it counts.
-            y: { aggregate: 'count', type: 'quantitative', title: input.walkForward !== undefined && input.trials.every((trial) => trial.rank === null) ? 'Windows' : 'Trials', axis: COUNT_AXIS },
+            y: { aggregate: 'count', type: 'quantitative', title: windowChoices(input) ? 'Windows' : 'Trials', axis: COUNT_AXIS },
           },
         },
         ...(selected === undefined

@@ -7,7 +7,7 @@ import type { ColumnType, InteractiveTable, TableColumn } from '../html/parts';
 import { resolveOptions } from '../options';
 import type { TimeFormat } from '../time';
 import type { ReportOptions } from '../options';
-import { distributionChart, inOutScatterChart, logitChart, objectiveCharts, objectiveInPercent, walkForwardEquityChart } from './research-charts';
+import { distributionChart, inOutScatterChart, logitChart, objectiveCharts, objectiveInPercent, walkForwardEquityChart, windowChoices } from './research-charts';
 import type { ResearchChart } from './research-charts';
 import { parseResearchReportInput } from './research-input';
 import type { ResearchReportInput } from './research-input';
@@ -119,11 +119,6 @@ function objectiveText(value: number | null | undefined, metric: string, unbound
   if (unbounded) return unboundedMetricText(metric);
   if (value === null || value === undefined) return '—';
   return objectiveInPercent(metric) ? formatPercent(value) : formatNumber(value, 3);
-}
-
-/** Whether the trials are a walk-forward's windows' choices (none ranked), not a sweep's combinations. */
-function windowChoices(input: ResearchReportInput): boolean {
-  return input.walkForward !== undefined && input.trials.every((trial) => trial.rank === null);
 }
 
 /** A walk-forward's stitched out-of-sample total return, CAGR and largest drawdown, as cards (none for a sweep). */
