@@ -476,3 +476,14 @@ describe('the rolling Sharpe chart across a stretch in cash', () => {
     expect(line?.[1]?.match(/M/g)).toHaveLength(2);
   });
 });
+
+describe('the rolling Sharpe chart of a few periods a year', () => {
+  it('says a window of few returns swings widely (monthly bars: 6), and says nothing of the kind for daily bars', () => {
+    const caption = (periodsPerYear: number) => {
+      const input = buildRandomWalkRun({ bars: 400 });
+      return buildCharts({ ...input, periodsPerYear }, { ...options, interactive: false }).find((candidate) => candidate.id === 'rolling-sharpe')?.caption;
+    };
+    expect(caption(12)).toBe('Annualised Sharpe ratio over the last 6 bars (half a year at 12 periods per year); over as few as 6 returns a window it swings widely, so read its level rather than its moves.');
+    expect(caption(252)).toBe('Annualised Sharpe ratio over the last 126 bars (half a year at 252 periods per year).');
+  });
+});

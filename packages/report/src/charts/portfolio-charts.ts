@@ -166,7 +166,8 @@ export function rollingSharpeChart(input: ReportInput, options: ChartOptions): R
   return {
     id: 'rolling-sharpe',
     title: 'Rolling Sharpe (6 months)',
-    caption: `Annualised Sharpe ratio over the last ${window} bars (half a year at ${input.periodsPerYear} periods per year).`,
+    // Half a year of monthly bars is 6 returns: a ratio over so few swings far from one window to the next.
+    caption: `Annualised Sharpe ratio over the last ${window} bars (half a year at ${input.periodsPerYear} periods per year)${window < 20 ? `; over as few as ${window} returns a window it swings widely, so read its level rather than its moves` : ''}.`,
     spec: vegaLite({
       ...base(options, 200, Math.max(64, axisReserve(`-${formatNumber(largest * 1.1, 1)}`))),
       layer: [
