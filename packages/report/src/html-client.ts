@@ -168,7 +168,9 @@ export const CLIENT_SCRIPT = String.raw`
     }
 
     function render() {
-      var rows = query === '' ? order : order.filter(function (i) { return rowText(i).indexOf(query) !== -1; });
+      // Every word typed must appear in the row, in any place and order ("dip-buyer exit").
+      var terms = query.split(/\s+/).filter(function (term) { return term !== ''; });
+      var rows = terms.length === 0 ? order : order.filter(function (i) { var text = rowText(i); return terms.every(function (term) { return text.indexOf(term) !== -1; }); });
       var shown = rows.slice(0, data.maxTableRows);
       var fragment = document.createDocumentFragment();
       shown.forEach(function (i) {

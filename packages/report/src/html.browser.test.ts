@@ -258,6 +258,12 @@ describe.runIf(available)('HTML report in Chromium', () => {
     expect(await conflicts.locator('tbody tr').count()).toBe(iwm);
     expect(await conflicts.locator('.note').textContent()).toBe(`${iwm} of ${input.conflicts.length} conflicts match`);
     for (const symbol of await conflicts.locator('tbody tr td:nth-child(2)').allTextContents()) expect(symbol).toBe('IWM');
+    // Every word typed must appear in a row, in any order.
+    const iwmPriority = input.conflicts.filter((conflict) => conflict.symbol === 'IWM' && conflict.policy === 'priority').length;
+    expect(iwmPriority).toBeGreaterThan(0);
+    expect(iwmPriority).toBeLessThan(iwm);
+    await conflicts.locator('input[type="search"]').fill('priority  iwm');
+    expect(await conflicts.locator('tbody tr').count()).toBe(iwmPriority);
     await conflicts.locator('input[type="search"]').fill('');
     expect(await conflicts.locator('tbody tr').count()).toBe(input.conflicts.length);
     const rebalances = page.locator('[data-table="rebalances"]');
