@@ -101,6 +101,7 @@ footer { color: var(--faint); font-size: 12px; padding: 24px 0 36px; margin-top:
   table.readings thead { display: none; }
   table.readings tr { display: grid; grid-template-columns: minmax(0, 1fr) auto; }
   table.readings td.wrap-text { grid-column: 1 / -1; min-width: 0; padding-top: 0; }
+  table.readings td:not(.wrap-text) { border-bottom: none; }
 }
 @media print {
   @page { size: A4; margin: 12mm; }
