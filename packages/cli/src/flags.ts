@@ -308,16 +308,6 @@ interface FieldSchema {
 }
 
 /**
- * The keys of `values` that typing them would drop before the schema sees them, so that they would
- * be ignored rather than refused: `__proto__` (a plain object takes it as its prototype), unless
- * the strategy has a parameter of that name.
- */
-function droppedKeys(definition: StrategyDefinition, values: Readonly<Record<string, string>>): string[] {
-  if (!Object.hasOwn(values, '__proto__')) return [];
-  return describeParameters(definition).some((parameter) => parameter.name === '__proto__') ? [] : ['__proto__'];
-}
-
-/**
  * Types `--param` flags as {@link strategyFromFlags} does and checks each parameter on its own:
  * an unknown key, a wrong type or a bound is recorded against its flag with the same message.
  * Rules across parameters (`fast < slow`) are not checked: a sweep's base is completed by the
@@ -326,8 +316,6 @@ function droppedKeys(definition: StrategyDefinition, values: Readonly<Record<str
  */
 export function parameterFlags(problems: FlagProblems, definition: StrategyDefinition, params: readonly string[]): RawParams & { readonly typed: Record<string, unknown> } {
   const raw = splitParamFlags(problems, params);
-  const dropped = droppedKeys(definition, raw.values);
-  for (const key of dropped) problems.add(raw.flags[key] ?? flagText('--param', key), unknownParameterMessage(definition, key));
   const typed = coerceParameterStrings(definition, raw.values);
   // A definition's schema is a zod object (`strategyDefinitionIssues` checks it): its fields, each checked alone.
   const shape = (definition.schema as unknown as { shape?: Record<string, FieldSchema | undefined> }).shape;
@@ -380,11 +368,8 @@ export function strategyFromFlags(problems: FlagProblems, name: string, params: 
  * the flag that caused it. Returns every parameter with defaults applied, or undefined after a problem.
  */
 export function checkParameterFlags(problems: FlagProblems, definition: StrategyDefinition, raw: RawParams): Record<string, unknown> | undefined {
-  const dropped = droppedKeys(definition, raw.values);
-  for (const key of dropped) problems.add(raw.flags[key] ?? flagText('--param', key), unknownParameterMessage(definition, key));
   const typed = coerceParameterStrings(definition, raw.values);
   const parsed = definition.schema.safeParse(typed);
-  if (parsed.success && dropped.length > 0) return undefined;
   if (!parsed.success) {
     for (const issue of tightestBoundIssues(parsed.error.issues)) {
       const keys = issue.code === 'unrecognized_keys' ? issue.keys : [String(issue.path[0] ?? '')];

@@ -117,9 +117,10 @@ export function coerceParameterStrings(
     const property = Object.hasOwn(properties, key) ? properties[key] : undefined;
     const types = isSchema(property) ? acceptedTypes(property) : new Set<string>();
     const text = raw.trim();
-    if ((types.has('number') || types.has('integer')) && DECIMAL_PATTERN.test(text)) out[key] = Number(text);
-    else if (types.has('boolean') && (text === 'true' || text === 'false')) out[key] = text === 'true';
-    else out[key] = raw;
+    const value = (types.has('number') || types.has('integer')) && DECIMAL_PATTERN.test(text) ? Number(text) : types.has('boolean') && (text === 'true' || text === 'false') ? text === 'true' : raw;
+    // Defined, not assigned: `__proto__` stays a key for the schema to refuse (assigned, it would
+    // set the object's prototype and vanish).
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

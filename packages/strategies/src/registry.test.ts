@@ -112,6 +112,16 @@ describe('describeParameters', () => {
 });
 
 describe('coerceParameterStrings', () => {
+  it('keeps a __proto__ key as a key, for the schema to refuse, rather than setting the prototype', () => {
+    const sma = getStrategy('sma-crossover');
+    const values = JSON.parse('{"__proto__": "1", "fast": "5"}') as Record<string, string>;
+    const typed = coerceParameterStrings(sma, values);
+    expect(Object.keys(typed)).toEqual(['__proto__', 'fast']);
+    expect(Object.getPrototypeOf(typed)).toBe(Object.prototype);
+    const parsed = sma.schema.safeParse(typed);
+    expect(parsed.error?.issues.map((issue) => issue.code)).toEqual(['unrecognized_keys']);
+  });
+
   it('types CLI strings by the schema and leaves the rest for the schema to judge', () => {
     const sma = getStrategy('sma-crossover');
     expect(coerceParameterStrings(sma, { fast: '10', slow: '3e1', allowShort: 'true' })).toEqual({
