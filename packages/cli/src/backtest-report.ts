@@ -366,15 +366,15 @@ export function describeEngineOptions(options: ResolvedBacktestOptions, kind: 's
       parts.push(commission.rate === 0 && minimum === '' ? 'no commission' : `commission ${formatPercent(commission.rate, commission.rate * 100 >= 0.01 || commission.rate === 0 ? 2 : 4)}${minimum}`);
       break;
     case 'per-unit':
-      parts.push(`commission ${formatNumber(commission.amount, 4).replace(/0{1,2}$/, '')}/unit${minimum}`);
+      parts.push(`commission ${perUnitAmount(commission.amount)}/unit${minimum}`);
       break;
     case 'fixed':
       parts.push(`commission ${formatMoney(commission.amount)}/order${minimum}`);
       break;
   }
   const slippage = options.slippage;
-  if (slippage.kind === 'bps') parts.push(slippage.bps === 0 ? 'no slippage' : `slippage ${formatNumber(slippage.bps, Number.isInteger(slippage.bps) ? 0 : 2)} bps`);
-  else parts.push(`slippage ${formatNumber(slippage.amount, 4).replace(/0{1,2}$/, '')}/unit`);
+  if (slippage.kind === 'bps') parts.push(slippage.bps === 0 ? 'no slippage' : `slippage ${basisPoints(slippage.bps)} bps`);
+  else parts.push(`slippage ${perUnitAmount(slippage.amount)}/unit`);
   if (options.closeAtEnd) parts.push('positions closed at the end');
   if (options.checkInvariants) parts.push('invariants checked');
   return parts.join(' · ');
@@ -420,6 +420,16 @@ export function costsReason(
   return ` (${reasons.join('; ')} — ${costsCause(costs)})`;
 }
 
+/** An amount per unit as the engine line writes it: up to 4 decimals, at least 2 (`0.005`, `1,000.00`). */
+function perUnitAmount(amount: number): string {
+  return formatNumber(amount, 4).replace(/0{1,2}$/, '');
+}
+
+/** Basis points as the engine line writes them: whole, or with 2 decimals. */
+function basisPoints(bps: number): string {
+  return formatNumber(bps, Number.isInteger(bps) ? 0 : 2);
+}
+
 /**
  * What makes a position or an adjustment cost at least what it is worth, from the run's costs:
  * a fixed or minimum commission weighs less on more cash per position; costs that grow with the
@@ -433,9 +443,9 @@ function costsCause(costs: { readonly commission: CommissionModel; readonly slip
   const fixed = commission.kind === 'fixed' ? commission.amount > 0 || (commission.minimum ?? 0) > 0 : (commission.minimum ?? 0) > 0;
   const growing: string[] = [];
   if (commission.kind === 'percent' && commission.rate > 0) growing.push(`a commission of ${formatPercent(commission.rate)}`);
-  if (commission.kind === 'per-unit' && commission.amount > 0) growing.push(`a commission of ${formatNumber(commission.amount, 4).replace(/0{1,2}$/, '')} a unit`);
-  if (slippage.kind === 'bps' && slippage.bps > 0) growing.push(`slippage of ${formatNumber(slippage.bps, Number.isInteger(slippage.bps) ? 0 : 2)} bps`);
-  if (slippage.kind === 'fixed' && slippage.amount > 0) growing.push(`slippage of ${formatNumber(slippage.amount, 4).replace(/0{1,2}$/, '')} a unit`);
+  if (commission.kind === 'per-unit' && commission.amount > 0) growing.push(`a commission of ${perUnitAmount(commission.amount)} a unit`);
+  if (slippage.kind === 'bps' && slippage.bps > 0) growing.push(`slippage of ${basisPoints(slippage.bps)} bps`);
+  if (slippage.kind === 'fixed' && slippage.amount > 0) growing.push(`slippage of ${perUnitAmount(slippage.amount)} a unit`);
   if (growing.length === 0) return fixedOrMinimum;
   const grow = `${growing.join(' and ')}, which grow${growing.length === 1 ? 's' : ''} with the position`;
   return fixed
