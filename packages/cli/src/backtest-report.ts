@@ -9,7 +9,7 @@ import { backtestReportInput } from '@ensemble/report';
 import type { ReportInput, SavedReportJson } from '@ensemble/report';
 import type { BacktestPlan } from './backtest-options';
 import { createPalette } from './color';
-import { endedSymbolNote, holeNotes, loadNotes, splitNotes } from './data-source';
+import { endedSymbolNote, holeNotes, loadNotes, spacingNotes, splitNotes } from './data-source';
 import type { Palette } from './color';
 import { crossedLevelsNote } from './crossed-levels';
 import { quantityCapNote } from './quantity-cap';
@@ -567,7 +567,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   lines.push(`  ${label('strategy')} ${definition.name} (${definition.kind}) · ${formatParams(shownParams)}${origin}`);
   const dates = `${plan.dateFormat === undefined || plan.dateFormat === 'auto' ? '' : `, dates ${plan.dateFormat}`}${plan.decimal === undefined || plan.decimal === 'auto' ? '' : `, decimal ${plan.decimal}`}`;
   lines.push(`  ${label('data')} ${run.dataset === undefined ? `${echoValue(run.data.source, MAX_LINE_LENGTH)} (${run.data.format}${dates})` : `${run.dataset.name}: ${run.dataset.description}`}`);
-  for (const note of [...loadNotes(run.data, run.dataset, { requested: plan.adjust || plan.sort, advice }), ...splitNotes(run.data, { advice }), ...holeNotes(run.data)]) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);
+  for (const note of [...loadNotes(run.data, run.dataset, { requested: plan.adjust || plan.sort, advice }), ...splitNotes(run.data, { advice }), ...holeNotes(run.data), ...spacingNotes(run.data)]) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);
   const empty = run.data.series.filter((series) => series.length === 0).map((series) => echoValue(series.symbol));
   if (empty.length > 0) lines.push(`  ${label('')} no bars in the range: ${empty.join(', ')}`);
   const ended = endedSymbolNote(run.data, symbols, format);

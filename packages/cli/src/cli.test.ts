@@ -220,6 +220,26 @@ describe('ensemble data inspect on files', () => {
     expect(out).toContain('note: AAA has weekly bars on a daily timeline: the steps between its bars are not missing bars; only its calendar gaps (over 8.25 days) count');
   });
 
+  // Regression: a file of daily rows, then intraday ones, was read as daily without a word.
+  it('names the daily rows of an intraday file, in the text and the JSON', async () => {
+    // Five sessions of seven hourly bars from 14:00 UTC (2024-01-08 to 12), then three dates alone.
+    const hourly = [8, 9, 10, 11, 12].flatMap((day) => Array.from({ length: 7 }, (_, h) => `2024-01-${String(day).padStart(2, '0')} ${String(14 + h)}:00`));
+    const rows = ['date,close', ...[...hourly, '2024-01-16', '2024-01-17', '2024-01-18'].map((date, i) => `${date},${String(100 + i)}`)];
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ensemble-inspect-')), 'mixed.csv');
+    try {
+      writeFileSync(file, rows.join('\n'));
+      const { code, out } = await run(['data', 'inspect', file]);
+      expect(code).toBe(0);
+      expect(out).toContain(
+        'note: mixed: 3 of its 38 bars are dates without a time a day or more from the bars either side (the first on 2024-01-16), though most are 1 hour apart: a file mixing daily and intraday rows? A run counts every bar as an intraday one, so annualised figures (CAGR, volatility, Sharpe) are off by the share of the others; keep one spacing per file\n',
+      );
+      const json = JSON.parse((await run(['data', 'inspect', file, '--json'])).out) as { series: { mixedSpacing?: unknown }[] };
+      expect(json.series[0]?.mixedSpacing).toEqual({ frequency: 'intraday', bars: 3, first: '2024-01-16', spacingMinutes: 60 });
+    } finally {
+      rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
+
   // Regression: prices halved overnight by a split the data was not adjusted for read "gaps: none",
   // and a backtest took the split for a 50% loss.
   it('lists the price jumps, naming a split\'s ratio, and says what to do', async () => {

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { dataHoles, formatDate, getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData, splitJumps } from '@ensemble/data';
-import type { SymbolHole, SymbolSplitJump } from '@ensemble/data';
+import { dataHoles, formatDate, getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData, mixedSpacing, splitJumps } from '@ensemble/data';
+import type { SymbolHole, SymbolMixedSpacing, SymbolSplitJump } from '@ensemble/data';
 import type { DataFormat, DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { ConfigError, DAY_MS, DataValidationError, EnsembleError, MAX_LINE_LENGTH, closestMatch, echoValue, quoteValue } from '@ensemble/protocol';
 import type { DataProblem, DateFormat, DecimalMarkSetting, Logger } from '@ensemble/protocol';
+import { formatCount, formatCounted } from './format';
 import type { CliIo } from './io';
 
 /** What to load and which part of it to keep. */
@@ -201,6 +202,46 @@ export function holeNotesOf(found: readonly SymbolHole[]): string[] {
   );
   if (found.length > SPLIT_NOTES_SHOWN) notes.push(`${String(found.length - SPLIT_NOTES_SHOWN)} more symbols have gaps of over 30 days (ensemble data inspect lists them)`);
   return notes;
+}
+
+/**
+ * A note per daily or intraday symbol whose bars mix spacings (`mixedSpacing` of
+ * `@ensemble/data`: hourly rows in a daily file, daily rows in an intraday one), the first three
+ * symbols, then a count: a run counts every bar at the usual spacing, so annualised figures are
+ * off by the share of the others. `ensemble data inspect` names them too.
+ */
+export function spacingNotes(data: Pick<MarketData, 'series'>): string[] {
+  return spacingNotesOf(mixedSpacing(data));
+}
+
+/** {@link spacingNotes} of mixed spacings found already (`mixedSpacing` of `@ensemble/data`, or a research plan's). */
+export function spacingNotesOf(found: readonly SymbolMixedSpacing[]): string[] {
+  const notes = found.slice(0, SPLIT_NOTES_SHOWN).map((mixed) => `${mixedSpacingText(mixed)} (ensemble data inspect shows each symbol's spacing)`);
+  if (found.length > SPLIT_NOTES_SHOWN) notes.push(`${String(found.length - SPLIT_NOTES_SHOWN)} more symbols mix daily and intraday bars (ensemble data inspect names them)`);
+  return notes;
+}
+
+/** A symbol's mixed spacing in words: which bars, from when, and what it does to a run's figures. */
+export function mixedSpacingText(mixed: SymbolMixedSpacing): string {
+  const { symbol, bars, of, first } = mixed;
+  const which =
+    mixed.frequency === 'daily'
+      ? `${formatCount(bars)} of its ${formatCount(of)} bars ${bars === 1 ? 'is' : 'are'} under 12 hours after the bar before (the first at ${isoMinute(first)}), though most are a day apart`
+      : `${formatCount(bars)} of its ${formatCount(of)} bars ${bars === 1 ? 'is a date' : 'are dates'} without a time a day or more from the bars either side (the first on ${formatDate(first)}), though most are ${spacingText(mixed.spacingMs)} apart`;
+  return `${echoValue(symbol)}: ${which}: a file mixing daily and intraday rows? A run counts every bar as ${mixed.frequency === 'daily' ? 'a daily' : 'an intraday'} one, so annualised figures (CAGR, volatility, Sharpe) are off by the share of the others; keep one spacing per file`;
+}
+
+/** Epoch ms as `YYYY-MM-DD HH:MM` (UTC). */
+function isoMinute(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
+/** A bar spacing in words: `1 hour`, `90 minutes`, `30 seconds` (whole hours, else whole minutes, else seconds). */
+function spacingText(ms: number): string {
+  if (ms % 3_600_000 === 0) return formatCounted(ms / 3_600_000, 'hour');
+  if (ms % 60_000 === 0) return formatCounted(ms / 60_000, 'minute');
+  return `${String(Number((ms / 1000).toPrecision(3)))} seconds`;
 }
 
 /**

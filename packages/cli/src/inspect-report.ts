@@ -3,6 +3,7 @@ import { JUMP_FACTOR } from '@ensemble/data';
 import type { DataGap, DatasetInfo, DateReading, MarketDataSummary, PriceJump } from '@ensemble/data';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import { formatCount, formatCounted, formatNumber, formatPrice, formatTable } from './format';
+import { mixedSpacingText } from './data-source';
 
 /** How many gaps per symbol the text report lists before summarising the rest. */
 const GAPS_SHOWN = 10;
@@ -142,6 +143,7 @@ export function renderInspection(summary: MarketDataSummary, dataset?: DatasetIn
     const note = describeSessions(s);
     if (note !== null) lines.push(`note: ${note}`);
   }
+  for (const s of summary.series) if (s.mixed !== undefined) lines.push(`note: ${mixedSpacingText(s.mixed)}`);
   for (const s of summary.series.filter((series) => series.sparse)) {
     lines.push(
       `note: ${s.symbol} has ${s.frequency} bars on a ${summary.frequency} timeline: the steps between its bars are not missing bars; only its calendar gaps (over ${days(s.gapDays)} days) count`,
@@ -207,6 +209,7 @@ export function inspectionToJson(summary: MarketDataSummary, dataset?: DatasetIn
               spacingMinutes: s.sessions.spacing / 60_000,
             },
           }),
+      ...(s.mixed === undefined ? {} : { mixedSpacing: { frequency: s.mixed.frequency, bars: s.mixed.bars, first: formatTime(s.mixed.first), spacingMinutes: s.mixed.spacingMs / 60_000 } }),
     })),
   };
 }

@@ -15,8 +15,8 @@ export { EPOCH_MIN_MAGNITUDE, EPOCH_MS_THRESHOLD, EPOCH_US_THRESHOLD, epochToMs,
 export { DEFAULT_MAX_PROBLEMS } from './problems';
 export type { DatasetEntry, DatasetInfo, DatasetName, PackageImporter } from './datasets';
 export { datasetUrl, getDatasetInfo, isDatasetName, listDatasets, loadDataset } from './datasets';
-export type { DataGap, Frequency, MarketDataSummary, SeriesSummary, SymbolHole, SymbolSplitJump } from './inspect';
-export { dataHoles, inferFrequency, inspectMarketData, splitJumps } from './inspect';
+export type { DataGap, Frequency, MarketDataSummary, SeriesSummary, SymbolHole, SymbolMixedSpacing, SymbolSplitJump } from './inspect';
+export { dataHoles, inferFrequency, inspectMarketData, mixedSpacing, splitJumps } from './inspect';
 export type { PriceJump } from './price-jumps';
 export { JUMP_FACTOR, priceJumps } from './price-jumps';
 export type { IntradaySessions } from './intraday-sessions';

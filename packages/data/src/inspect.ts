@@ -65,6 +65,8 @@ export interface SeriesSummary {
   readonly jumps: readonly PriceJump[];
   /** An intraday symbol's sessions as its bars show them (absent for other frequencies): what its `intraday` and `session` gaps are measured against. */
   readonly sessions?: IntradaySessions;
+  /** Bars spaced unlike the rest, as {@link mixedSpacing} finds them (absent when there are none). */
+  readonly mixed?: SymbolMixedSpacing;
 }
 
 /** The figures {@link inspectMarketData} reports for a whole data set. */
@@ -175,6 +177,7 @@ function summariseSeries(
     }
     gaps.sort((a, b) => a.from - b.from || a.to - b.to);
   }
+  const [mixed] = mixedSpacing({ series: [series] });
   return {
     symbol: series.symbol,
     bars: n,
@@ -190,6 +193,7 @@ function summariseSeries(
     // A split happens between two sessions; over a week or a month a price can move that far by itself.
     jumps: frequency === 'daily' || frequency === 'intraday' ? priceJumps(series) : [],
     ...(sessions === undefined ? {} : { sessions }),
+    ...(mixed === undefined ? {} : { mixed }),
   };
 }
 
@@ -250,6 +254,59 @@ export function splitJumps(data: Pick<MarketData, 'series'>): SymbolSplitJump[] 
     const frequency = inferFrequency(series.time);
     if (frequency !== 'daily' && frequency !== 'intraday') return [];
     return priceJumps(series).flatMap((jump) => (jump.split === null ? [] : [{ symbol: series.symbol, jump }]));
+  });
+}
+
+/** A daily or intraday symbol's bars spaced unlike the rest (see {@link mixedSpacing}). */
+export interface SymbolMixedSpacing {
+  readonly symbol: string;
+  /** The symbol's frequency by the median spacing of its bars. */
+  readonly frequency: 'daily' | 'intraday';
+  /**
+   * How many bars are spaced unlike that: of a daily symbol, bars under 12 hours after the bar
+   * before; of an intraday one, bars at midnight (UTC) a day or more from the bars either side.
+   */
+  readonly bars: number;
+  /** The symbol's bars in all. */
+  readonly of: number;
+  /** The first such bar, epoch ms. */
+  readonly first: number;
+  /** The median spacing of the symbol's bars, ms. */
+  readonly spacingMs: number;
+}
+
+/** Bars of an intraday symbol that read as daily rows before {@link mixedSpacing} names them (a session of one bar at midnight can happen). */
+const DAILY_ROWS_AMONG_INTRADAY = 3;
+
+/**
+ * Per daily or intraday series of `data` whose bars mix spacings, series by series in order: a
+ * daily series with bars under 12 hours after the bar before, or an intraday series with bars at
+ * midnight (UTC: a date without a time) a day or more from the bars either side (at least three).
+ * Such a file mixes daily and intraday rows, and a run counts every bar at the median's spacing:
+ * annualised figures are then off by the share of the others.
+ */
+export function mixedSpacing(data: Pick<MarketData, 'series'>): SymbolMixedSpacing[] {
+  // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
+  checkArguments('mixedSpacing', [shapeIssue(data, 'data', 'market data (with its series)', { series: 'array' })]);
+  return data.series.flatMap((series): SymbolMixedSpacing[] => {
+    const frequency = inferFrequency(series.time);
+    const spacing = medianSpacingDays(series.time);
+    if ((frequency !== 'daily' && frequency !== 'intraday') || spacing === null) return [];
+    const { time, length } = series;
+    const gap = (i: number): number => ((time[i] ?? 0) - (time[i - 1] ?? 0)) / DAY_MS;
+    let bars = 0;
+    let first = Number.NaN;
+    for (let i = 0; i < length; i++) {
+      const odd =
+        frequency === 'daily'
+          ? i > 0 && gap(i) < 0.5
+          : (time[i] ?? 0) % DAY_MS === 0 && (i === 0 || gap(i) >= 0.9) && (i === length - 1 || gap(i + 1) >= 0.9);
+      if (!odd) continue;
+      if (bars === 0) first = time[i] ?? 0;
+      bars++;
+    }
+    const enough = frequency === 'daily' ? bars > 0 : bars >= DAILY_ROWS_AMONG_INTRADAY;
+    return enough ? [{ symbol: series.symbol, frequency, bars, of: length, first, spacingMs: spacing * DAY_MS }] : [];
   });
 }
 

@@ -750,6 +750,22 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     expect(embedded.out).not.toContain('has no bar from');
   });
 
+  it('a daily file with hourly rows gets a note saying so and what it does to annualised figures', async () => {
+    // 40 daily rows from 2020-01-01, then 10 hourly rows on 2020-02-09 from 01:00: a run counts
+    // them as days, so its CAGR, volatility and Sharpe read 10 of 50 bars as days that were hours.
+    const data = path.join(scratch, 'mixed.csv');
+    const days = Array.from({ length: 40 }, (_, i) => new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10));
+    const hours = Array.from({ length: 10 }, (_, h) => `2020-02-09 ${String(h + 1).padStart(2, '0')}:00`);
+    writeFileSync(data, `date,close\n${[...days, ...hours].map((date, i) => `${date},${String(100 + i)}`).join('\n')}\n`);
+    const mixed = await run(['backtest', '--data', data, '--strategy', 'buy-and-hold']);
+    expect(mixed.code).toBe(0);
+    expect(mixed.out).toContain(
+      "note: mixed: 10 of its 50 bars are under 12 hours after the bar before (the first at 2020-02-09 01:00), though most are a day apart: a file mixing daily and intraday rows? A run counts every bar as a daily one, so annualised figures (CAGR, volatility, Sharpe) are off by the share of the others; keep one spacing per file (ensemble data inspect shows each symbol's spacing)",
+    );
+    const embedded = await run(['backtest', '--dataset', 'sp500', '--strategy', 'buy-and-hold']);
+    expect(embedded.out).not.toContain('a file mixing daily and intraday rows');
+  });
+
   // Regression: hourly bars round the clock on every day (crypto) read as 1,638 periods a year (252 × 6.5 h).
   it('hourly bars round the clock every day are annualised over 8,760 hours, named in the summary, without the 365 note', async () => {
     const data = path.join(scratch, 'hourly-24-7.csv');

@@ -414,6 +414,12 @@ describe('ensemble sweep', () => {
     const holed = await cli(['sweep', '--strategy', 'buy-and-hold', '--data', at('hole.csv'), '--vary', 'cash=1000,2000', '--workers', '1', '--no-progress', '--out', at('hole-sweep')]);
     expect(holed.code).toBe(0);
     expect(holed.stdout).toContain('note: hole has no bar from 2020-02-09 to 2021-03-16 (401 days): the run holds through the gap as one bar, and annualised figures count bars, not calendar time (ensemble data inspect lists every gap)\n');
+    // A daily file with hourly rows: noted, as `ensemble backtest` notes it.
+    const mixedRows = [...days.slice(0, 40).map((day) => new Date(day).toISOString().slice(0, 10)), ...['01', '02', '03'].map((hour) => `2020-02-09 ${hour}:00`)];
+    writeFileSync(at('mixed.csv'), `date,close\n${mixedRows.map((date, i) => `${date},${String(100 + i)}`).join('\n')}\n`);
+    const mixed = await cli(['sweep', '--strategy', 'buy-and-hold', '--data', at('mixed.csv'), '--vary', 'cash=1000,2000', '--workers', '1', '--no-progress', '--out', at('mixed-sweep')]);
+    expect(mixed.code).toBe(0);
+    expect(mixed.stdout).toContain('note: mixed: 3 of its 43 bars are under 12 hours after the bar before (the first at 2020-02-09 01:00), though most are a day apart: a file mixing daily and intraday rows?');
     // An embedded data set's notes are in its description (`ensemble data list`): none here.
     const dataset = await cli(['sweep', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2019-01-01', '--vary', 'fast=3,5', '--param', 'slow=10', '--workers', '1', '--no-progress', '--out', at('sp500-sweep')]);
     expect(dataset.stdout.startsWith('Sweep ')).toBe(true);

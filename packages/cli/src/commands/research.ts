@@ -48,7 +48,7 @@ import { parseDuration, parseWorkers } from '../research-options';
 import { releaseTemporaryFile, trackTemporaryFile } from '../temporary-files';
 import { researchWorkerUrl } from '../research-worker-url';
 import { importStrategyDefinitions, strategyFromFile } from '../strategy-modules';
-import { dataProblemsAsGiven, holeNotesOf, loadNotes, missingDataSource, splitJumpNotes } from '../data-source';
+import { dataProblemsAsGiven, holeNotesOf, loadNotes, missingDataSource, spacingNotesOf, splitJumpNotes } from '../data-source';
 import { addQueueOptions, queueExecutor } from './queue';
 import type { ClosableExecutor, QueueFlags } from './queue';
 
@@ -548,7 +548,7 @@ export function researchDataNotes(notes: DataNotes, flags: Pick<ResearchFlags, '
   const { data } = notes;
   const advice = flags.spec === undefined && flags.config === undefined ? 'flag' : 'config';
   const dataset = data.name === undefined ? undefined : getDatasetInfo(data.name);
-  const all = [...loadNotes(notes, dataset, { requested: data.adjust === true || data.sort === true, advice }), ...splitJumpNotes(notes.splitJumps, { advice }), ...holeNotesOf(notes.holes)];
+  const all = [...loadNotes(notes, dataset, { requested: data.adjust === true || data.sort === true, advice }), ...splitJumpNotes(notes.splitJumps, { advice }), ...holeNotesOf(notes.holes), ...spacingNotesOf(notes.mixedSpacing)];
   return all.map((note) => `note: ${echoValue(note, MAX_LINE_LENGTH)}\n`);
 }
 

@@ -6,7 +6,7 @@ import { orchestratorReportInput } from '@ensemble/report';
 import { parseJsonText } from '@ensemble/protocol';
 import { isBacktestConfig, planBacktestConfig } from '../backtest-config';
 import { paletteFor } from '../color';
-import { dataProblemsAsGiven, endedSymbolNote, endedSymbols, holeNotes, idleSymbolNotes, loadNotes, splitNotes } from '../data-source';
+import { dataProblemsAsGiven, endedSymbolNote, endedSymbols, holeNotes, idleSymbolNotes, loadNotes, spacingNotes, splitNotes } from '../data-source';
 import { endedHoldingsNote } from '../ended-holdings';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
@@ -205,6 +205,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
         ...loadNotes(outcome.data, outcome.dataset, { requested: loaded.config.data.adjust === true || loaded.config.data.sort === true, advice: 'config' }),
         ...splitNotes(outcome.data, { advice: 'config' }),
         ...holeNotes(outcome.data),
+        ...spacingNotes(outcome.data),
         ...idleSymbolNotes(outcome.data, result.config.strategies),
         ...warmupNotes(outcome.data, result.config.strategies, loaded.registry, result.bars),
         ...nonNull(endedSymbolNote(outcome.data, result.symbols, isoTimeFormatter(result.portfolio.equity.time))),

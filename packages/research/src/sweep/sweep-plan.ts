@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { createSeededRandom, dataHoles, getSeries, selectMarketData, selectRange, splitJumps } from '@ensemble/data';
-import type { MarketData, SymbolHole, SymbolSplitJump } from '@ensemble/data';
+import { createSeededRandom, dataHoles, getSeries, mixedSpacing, selectMarketData, selectRange, splitJumps } from '@ensemble/data';
+import type { MarketData, SymbolHole, SymbolMixedSpacing, SymbolSplitJump } from '@ensemble/data';
 import { checkRunData, parseRunConfig, runSymbols } from '@ensemble/orchestrator';
 import type { RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
 import { inferPeriodsPerYear } from '@ensemble/performance';
@@ -65,6 +65,8 @@ export interface DataNotes {
   readonly splitJumps: readonly SymbolSplitJump[];
   /** Its daily and intraday symbols' longest stretches without a bar over 30 days (`dataHoles` of `@ensemble/data`). */
   readonly holes: readonly SymbolHole[];
+  /** Its daily and intraday symbols whose bars mix spacings: daily and intraday rows in one file (`mixedSpacing` of `@ensemble/data`). */
+  readonly mixedSpacing: readonly SymbolMixedSpacing[];
 }
 
 /** A planned sweep: every job to run, with what the outputs need to describe it. */
@@ -299,7 +301,7 @@ export async function loadBaseConfig(
     }
   }
   // Jobs carry the parsed config: every default spelled out, so any field can be varied.
-  return { kind, config: resolved, data: ref, modules, registry, dataNotes: { data: ref, notes: loaded.notes ?? [], splitJumps: splitJumps(loaded), holes: dataHoles(loaded) } };
+  return { kind, config: resolved, data: ref, modules, registry, dataNotes: { data: ref, notes: loaded.notes ?? [], splitJumps: splitJumps(loaded), holes: dataHoles(loaded), mixedSpacing: mixedSpacing(loaded) } };
 }
 
 /**
