@@ -10,6 +10,7 @@ import type { StrategyFromFlags } from './flags';
 import { resolveOutputFlags } from './output-targets';
 import type { OutputTarget } from './output-targets';
 import { strayArgumentProblems } from './stray-arguments';
+import { describeParameters } from '@ensemble/strategies';
 import type { StrategyModuleRef } from './strategy-modules';
 
 /** The options of `ensemble backtest` as commander hands them over: strings, unparsed. */
@@ -107,7 +108,12 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
   const explained =
     unplaced === undefined || unplaced.words.length === 0
       ? new Set<string>()
-      : strayArgumentProblems(problems, unplaced.words, flags.param, { command: 'ensemble backtest', knownFlags: unplaced.knownFlags, strategy: flags.strategy });
+      : strayArgumentProblems(problems, unplaced.words, flags.param, {
+          command: 'ensemble backtest',
+          knownFlags: unplaced.knownFlags,
+          strategy: flags.strategy,
+          parameters: fromFile === undefined ? undefined : describeParameters(fromFile.definition).map((parameter) => parameter.name),
+        });
   const strategy = strategyFromFlags(
     problems,
     flags.strategy,

@@ -271,7 +271,56 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(err).toContain('strategy file ./broken.ts');
     expect(err).toContain('importing it failed');
     expect(err).toContain('API key missing: set MY_KEY');
+    // Placed in the file (line 3: after the two imports), and the advice is about that code, not the export.
+    expect(err).toContain('its top-level code threw while it was imported (thrown at broken.ts:3:7), before any strategy ran: fix that code (--debug shows the stack trace)');
+    expect(err).not.toContain('export default');
     expect(err).not.toMatch(STACK);
+  });
+
+  // Regression: every import failure but a missing package ended "it must `export default
+  // defineStrategy({...})`", after a syntax error or a bad JSON.parse as much as after a bad export.
+  it('says what to fix for a syntax error, a bad JSON.parse at the top level and a definition refused', async () => {
+    const directory = project({
+      'syntax.mjs': "export default {\n  name: 'a',,\n};\n",
+      'typed.ts': "export default {\n  name: 'a',,\n};\n",
+      'parse.mjs': "const settings = JSON.parse('{\"oops\": ');\nexport default settings;\n",
+      'refused.ts': strategySource('refused').replace("description: 'Long after the close rises over the close of lookback bars ago.'", "description: 'two\\nlines'"),
+    });
+    const syntax = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './syntax.mjs'], { cwd: directory });
+    expect(syntax.code).toBe(2);
+    expect(syntax.err).toContain("Unexpected token ','\n  fix the syntax error (node --check ./syntax.mjs shows its line)");
+    const typed = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './typed.ts'], { cwd: directory });
+    expect(typed.code).toBe(2);
+    expect(typed.err).toMatch(/typed\.ts:2:\d+: ERROR: .*\n {2}fix the syntax error the message names/);
+    const parse = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './parse.mjs'], { cwd: directory });
+    expect(parse.code).toBe(2);
+    expect(parse.err).toContain('its top-level code threw while it was imported (thrown at parse.mjs:1:23)');
+    const refused = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './refused.ts'], { cwd: directory });
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/description: description must be one sentence[^\n]*\n {2}fix the definition as the message says/);
+    for (const { err } of [syntax, typed, parse, refused]) expect(err).not.toContain('export default');
+  });
+
+  // Regression: `--lookback 100` for a strategy file's parameter was "unknown flag" with no hint,
+  // where a built-in's got "give it as --param"; and `ensemble sweep` said "did you mean --cash?".
+  it("tells a strategy file's parameter given as a flag to go through --param, in backtest, sweep and walk-forward", async () => {
+    const directory = project({ 'mine.ts': strategySource('mine') });
+    const backtest = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './mine.ts', '--lookback', '10'], { cwd: directory });
+    expect(backtest.code).toBe(2);
+    expect(backtest.err).toContain('--lookback 10: unknown flag: lookback is a parameter of ./mine.ts; give it as --param lookback=10');
+    const typo = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './mine.ts', '--lookbak=10'], { cwd: directory });
+    expect(typo.err).toContain('--lookbak=10: unknown flag; did you mean the parameter lookback of ./mine.ts: --param lookback=10?');
+    for (const command of ['sweep', 'walk-forward']) {
+      const research = await spawnCli([command, '--dataset', 'sp500', '--strategy', './mine.ts', '--lookback', '10', '--vary', 'lookback=2,3', '--out', 'out'], { cwd: directory });
+      expect(research.code).toBe(2);
+      expect(research.err).toContain('--lookback 10: unknown flag: lookback is a parameter of ./mine.ts; give it as --param lookback=10 (or --vary lookback=V1,V2,… to vary it)');
+      expect(research.err).not.toContain('did you mean --');
+    }
+    const builtIn = await spawnCli(['sweep', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--fast', '10', '--vary', 'slow=50,100', '--out', 'out'], { cwd: directory });
+    expect(builtIn.err).toContain('--fast 10: unknown flag: fast is a parameter of sma-crossover; give it as --param fast=10 (or --vary fast=V1,V2,… to vary it)');
+    const stray = await spawnCli(['walk-forward', '--dataset', 'sp500', '--strategy', 'sma-crossover', 'extra', '--out', 'out'], { cwd: directory });
+    expect(stray.code).toBe(2);
+    expect(stray.err).toContain('extra: unexpected argument: ensemble walk-forward takes only flags');
   });
 
   it('exits 2 naming the file and what to export when it exports no definition', async () => {

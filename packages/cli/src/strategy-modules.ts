@@ -11,7 +11,7 @@ import type { StrategyDefinition, StrategyModuleFile } from '@ensemble/protocol'
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { strategyRegistry } from '@ensemble/strategies';
 import { COMMAND_LINE, flagText } from './flags';
-import { rememberStrategyFiles } from './strategy-frames';
+import { describeFrame, rememberStrategyFiles, strategyFrame } from './strategy-frames';
 
 /**
  * Where a strategy came from when it was loaded from a file: the path as it was given (on the
@@ -122,7 +122,7 @@ function importFailure(error: unknown): string {
 export async function loadStrategyModule(file: string, options: { readonly cwd: string }): Promise<LoadedStrategyModule> {
   const absolute = path.resolve(options.cwd, file);
   const source = `strategy file ${echoValue(file, MAX_LINE_LENGTH)}`;
-  const definitions = await importDefinitions(file, absolute, source);
+  const definitions = await importDefinitions(file, absolute, source, options.cwd);
   // Digested after the import: a file that does not import is best described by the import's error.
   const ref: StrategyModuleRef = { path: file, ...(await digestOf(absolute, source)) };
   // Its files, so that an error it throws later can be placed in them (`strategy-frames.ts`).
@@ -130,14 +130,36 @@ export async function loadStrategyModule(file: string, options: { readonly cwd: 
   return { ref, absolute, definitions };
 }
 
-/** The definitions of the file at `absolute` (`file` as given, for messages), imported through tsx. */
-async function importDefinitions(file: string, absolute: string, source: string): Promise<StrategyDefinition[]> {
+/**
+ * What to do about a file whose import threw `error` (not a missing import): a definition that
+ * `defineStrategy` refused names its field already; a throw with a frame in the file came from its
+ * top-level code (a `JSON.parse` of bad text too), placed there; a syntax error of the file itself
+ * (Node's, or the TypeScript transform's) is placed by its message.
+ */
+function thrownOnImportAdvice(error: unknown, file: string, cwd: string): string {
+  if (!(error instanceof Error)) return 'its top-level code threw while it was imported, before any strategy ran: fix that code';
+  if (error.name === 'ConfigError') return 'fix the definition as the message says';
+  const frame = strategyFrame(error);
+  if (frame !== null && frame !== undefined) {
+    const place = `${frame.line === undefined ? 'thrown in' : 'thrown at'} ${echoValue(describeFrame(frame, cwd), MAX_LINE_LENGTH)}`;
+    return `its top-level code threw while it was imported (${place}), before any strategy ran: fix that code (--debug shows the stack trace)`;
+  }
+  // The TypeScript transform names the line; Node's own parser of a JavaScript module does not.
+  if (error.message.startsWith('Transform failed')) return 'fix the syntax error the message names';
+  if (error.name === 'SyntaxError') return `fix the syntax error (${echoValue(`node --check ${file}`, MAX_LINE_LENGTH)} shows its line)`;
+  return 'its top-level code threw while it was imported, before any strategy ran: fix that code (--debug shows the stack trace)';
+}
+
+/** The definitions of the file at `absolute` (`file` as given, for messages; `cwd` what a place in it is told relative to), imported through tsx. */
+async function importDefinitions(file: string, absolute: string, source: string, cwd = process.cwd()): Promise<StrategyDefinition[]> {
   const found = await stat(absolute).catch(() => null);
   if (!found?.isFile()) {
     const why = found === null ? `file not found (looked for ${echoValue(absolute, MAX_LINE_LENGTH)})` : `${echoValue(absolute, MAX_LINE_LENGTH)} is not a file`;
     throw new ConfigError([{ path: '', message: `${why}; give the path of a .ts or .js file that does \`export default defineStrategy({...})\`` }], { source });
   }
   registerFallbackResolution();
+  // Known before it runs, so that a throw of its top-level code is placed in it.
+  rememberStrategyFiles([absolute]);
   let namespace: unknown;
   try {
     namespace = await tsImport(pathToFileURL(absolute).href, import.meta.url);
@@ -149,7 +171,7 @@ async function importDefinitions(file: string, absolute: string, source: string)
     const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
     const text = error instanceof Error ? error.message : String(error);
     const advice = !missing
-      ? 'fix the file; it must `export default defineStrategy({...})` with defineStrategy from @ensemble/protocol'
+      ? thrownOnImportAdvice(error, file, cwd)
       : /Cannot find module '(?:\.{1,2}[\\/]|\/|[A-Za-z]:[\\/]|file:)/.test(text)
         ? 'a file it imports by a relative path is missing: put it there, or fix the import'
         : 'install the package it imports next to the file (npm install NAME in its folder), or remove the import';

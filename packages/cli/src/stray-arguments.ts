@@ -11,6 +11,13 @@ export interface StrayArgumentContext {
   readonly knownFlags: readonly string[];
   /** The `--strategy` given, whose parameters an unknown flag may have meant. */
   readonly strategy?: string | undefined;
+  /**
+   * The parameter names of that strategy when it is no registry name (a strategy file's
+   * definition, loaded already); a registry name's are looked up.
+   */
+  readonly parameters?: readonly string[] | undefined;
+  /** Whether the command also varies parameters (`--vary`): a sweep's or walk-forward's hint names it too. */
+  readonly varies?: boolean;
 }
 
 /** A number, which may start with `-` and still be a flag's value (`--cash -5`). */
@@ -40,7 +47,7 @@ function parameterNames(name: string | undefined): readonly string[] {
  * such a word completed: they are reported here, so the parameter checks should leave them out.
  */
 export function strayArgumentProblems(problems: FlagProblems, args: readonly string[], params: readonly string[], context: StrayArgumentContext): Set<string> {
-  const parameters = parameterNames(context.strategy);
+  const parameters = context.parameters ?? parameterNames(context.strategy);
   const knownNames = context.knownFlags.map((flag) => flag.replace(/^--/, ''));
   const incomplete = params.filter((param) => !param.includes('='));
   const explained = new Set<string>();
@@ -57,7 +64,8 @@ export function strayArgumentProblems(problems: FlagProblems, args: readonly str
       const name = flag.replace(/^-+/, '');
       const example = `--param ${name}=${value ?? 'VALUE'}`;
       if (parameters.includes(name)) {
-        problems.add(echoValue(typed), `unknown flag: ${echoValue(name)} is a parameter of ${context.strategy ?? ''}; give it as ${echoValue(example)}`);
+        const vary = context.varies === true ? ` (or ${echoValue(`--vary ${name}=V1,V2,…`)} to vary it)` : '';
+        problems.add(echoValue(typed), `unknown flag: ${echoValue(name)} is a parameter of ${context.strategy ?? ''}; give it as ${echoValue(example)}${vary}`);
         continue;
       }
       const nearFlag = flag.startsWith('--') ? closestMatch(name, knownNames) : undefined;

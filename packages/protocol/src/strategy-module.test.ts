@@ -48,8 +48,16 @@ describe('strategyDefinitionsFromModule', () => {
     // An empty file loaded as CommonJS: its default is module.exports, an empty object.
     expect(failure({ default: {}, 'module.exports': {} }).message).toContain('it has no default export and no named export');
     expect(none.message).toContain('export default defineStrategy({ name, kind, description, params, create })');
-    expect(failure({ hold, fold }).message).toContain('several exports look like definitions (hold, fold); export one default');
     expect(failure(null).message).toContain('is not a module');
+  });
+
+  // Regression: a file with two named definitions and no default was refused ("export one
+  // default"), so `file.ts#name` could not pick one of them.
+  it('takes several named definitions as the file\'s strategies, one exported twice counted once', () => {
+    expect(strategyDefinitionsFromModule({ hold, fold }, 'strategies/mine.ts')).toEqual([hold, fold]);
+    expect(strategyDefinitionsFromModule({ hold, fold, all: [hold, fold], helper: () => 1 }, 'strategies/mine.ts')).toEqual([hold, fold]);
+    // Two definitions of one name under two exports are still refused.
+    expect(failure({ hold, again: { ...hold } }).message).toContain('defines strategy "hold" twice');
   });
 
   it('reports a spec not wrapped in defineStrategy, a broken definition by path, and duplicates', () => {

@@ -50,8 +50,9 @@ function esModuleOf(namespace: unknown): unknown {
 /**
  * The strategy definitions a loaded module exports — what the CLI does with a strategy file once
  * it has imported it. Accepted shapes: a `default` export that is a definition (from
- * `defineStrategy`) or an array of them; without a default export, exactly one named export that
- * is a definition or an array of them. Anything else throws a {@link ConfigError} whose source is
+ * `defineStrategy`) or an array of them; without a default export, the named exports that are
+ * definitions or arrays of them (several are the file's strategies, as an array default's
+ * would be, a definition exported under two names counted once). Anything else throws a {@link ConfigError} whose source is
  * `file` and which says what the file should export; two definitions of one name are an error too.
  * A TypeScript file compiled as CommonJS (`{ default: module.exports }` with an `__esModule`
  * marker) is read as the ES module it was written as.
@@ -74,10 +75,20 @@ export function strategyDefinitionsFromModule(namespace: unknown, file: string):
     const only = named[0];
     if (named.length === 1 && only !== undefined) {
       definitions = definitionsAt(moduleNamespace[only], only, issues);
+    } else if (named.length > 1) {
+      // Several named definitions are the file's strategies, as an array default would be: a
+      // `file#name` picks one. One definition exported under two names (`export const all = [a, b]`
+      // beside `a` and `b`) counts once.
+      const seenValues = new Set<unknown>();
+      definitions = named.flatMap((key) => {
+        const value = moduleNamespace[key];
+        const entries = (Array.isArray(value) ? (value as unknown[]) : [value]).filter((entry) => !seenValues.has(entry));
+        for (const entry of entries) seenValues.add(entry);
+        return entries.length === 0 ? [] : definitionsAt(Array.isArray(value) ? entries : value, key, issues);
+      });
     } else {
       const exported = Object.keys(moduleNamespace).filter((key) => !(emptyDefault && (key === 'default' || key === 'module.exports')));
-      const found = named.length > 1 ? `several exports look like definitions (${listValues(named)}); export one default` : `it has no default export${exported.length === 0 ? ' and no named export' : ` (named exports: ${listValues(exported)})`}`;
-      throw new ConfigError([{ path: '', message: `${found}: ${HOW}` }], { source });
+      throw new ConfigError([{ path: '', message: `it has no default export${exported.length === 0 ? ' and no named export' : ` (named exports: ${listValues(exported)})`}: ${HOW}` }], { source });
     }
   }
   const seen = new Set<string>();

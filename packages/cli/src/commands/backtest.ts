@@ -226,7 +226,7 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
     .option('--data <file>', 'market data file (CSV or JSON); relative to the working directory')
     .option('--dataset <name>', 'an embedded data set: sp500, dow30 or stocks5 (see `ensemble data list`)');
   addBacktestConfigOptions(command, BACKTEST_DATA_FLAGS, 'backtest');
-  command.requiredOption('--strategy <name>', 'strategy to run (see `ensemble strategies`), or a strategy file: ./my-strategy.ts (.ts, .mts, .js, .mjs; file.ts#name picks one of several)');
+  command.requiredOption('--strategy <name>', 'strategy to run (see `ensemble strategies`), or a strategy file: ./my-strategy.ts (.ts, .mts, .cts, .js, .mjs, .cjs; file.ts#name picks one of several)');
   addBacktestConfigOptions(command, BACKTEST_RUN_FLAGS, 'backtest');
   return command
     .option('--warmup-from <date>', "warm up on the bars from this date to --from: the strategy's indicators and history see them, nothing is traded or measured before --from (as a walk-forward test window warms up on the bars before it)")

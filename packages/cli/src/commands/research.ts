@@ -48,6 +48,8 @@ import { parseDuration, parseWorkers } from '../research-options';
 import { releaseTemporaryFile, trackTemporaryFile } from '../temporary-files';
 import { researchWorkerUrl } from '../research-worker-url';
 import { importStrategyDefinitions, strategyFromFile } from '../strategy-modules';
+import { strayArgumentProblems } from '../stray-arguments';
+import { describeParameters } from '@ensemble/strategies';
 import { dataProblemsAsGiven, holeNotesOf, loadNotes, missingDataSource, spacingNotesOf, splitJumpNotes } from '../data-source';
 import { addQueueOptions, queueExecutor } from './queue';
 import type { ClosableExecutor, QueueFlags } from './queue';
@@ -486,7 +488,7 @@ async function asGiven(error: unknown, io: CliIo, flags: ResearchFlags): Promise
   return dataProblemsAsGiven(error, { files, config: { file: holder.typed, at: holder.at } });
 }
 
-function researchCommand(program: Command, name: string, description: string, examples: string): Command {
+function researchCommand(program: Command, io: CliIo, name: string, description: string, examples: string): Command {
   const command = program
     .command(name)
     .description(description)
@@ -512,8 +514,39 @@ function researchCommand(program: Command, name: string, description: string, ex
     .option('--resume', 'continue the run recorded in OUT/journal.jsonl instead of starting over')
     .option('--html <file>', 'also write the research report: one self-contained HTML page (statistics with readings, heatmaps, trials)')
     .option('--no-progress', 'do not show progress on stderr');
-  return addQueueOptions(command, 'optional', 'run the jobs on `ensemble worker`s through this Redis instead of local threads: redis://[user:password@]host[:port][/db] or rediss://…')
-    .addHelpText('after', `${examples}${COMMON_HELP}${QUEUE_HELP}`);
+  return (
+    addQueueOptions(command, 'optional', 'run the jobs on `ensemble worker`s through this Redis instead of local threads: redis://[user:password@]host[:port][/db] or rediss://…')
+      .addHelpText('after', `${examples}${COMMON_HELP}${QUEUE_HELP}`)
+      // Unknown flags and stray words reach the hook, which says what to type instead (`--fast 10`
+      // → `--param fast=10`), as `ensemble backtest` does: commander's own error suggested the
+      // nearest flag by spelling alone (`--fast` → "did you mean --cash?").
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .hook('preAction', async (action: Command) => {
+        await refuseStrayArguments(io, action);
+      })
+  );
+}
+
+/**
+ * Refuses the words of a research command line the parser could not place, each with what to
+ * type instead (`--fast 10` → `--param fast=10`, for the parameters of `--strategy`, a
+ * strategy file's too), as `ensemble backtest` does.
+ */
+async function refuseStrayArguments(io: CliIo, command: Command): Promise<void> {
+  if (command.args.length === 0) return;
+  const flags = command.opts<ResearchFlags>();
+  const knownFlags = [...command.options, ...(command.parent?.options ?? [])].flatMap((option) => (option.long === undefined ? [] : [option.long]));
+  const fromFile = flags.strategy === undefined ? undefined : await strategyFromFile(flags.strategy, io.cwd);
+  const problems = new FlagProblems();
+  strayArgumentProblems(problems, command.args, flags.param ?? [], {
+    command: `ensemble ${command.name()}`,
+    knownFlags,
+    strategy: flags.strategy,
+    parameters: fromFile === undefined ? undefined : describeParameters(fromFile.definition).map((parameter) => parameter.name),
+    varies: true,
+  });
+  problems.throwIfAny();
 }
 
 /**
@@ -585,6 +618,7 @@ export function shortTestNote(plan: Pick<WalkForwardPlan, 'shortLastTest' | 'win
 export function registerSweepCommand(program: Command, io: CliIo): Command {
   return researchCommand(
     program,
+    io,
     'sweep',
     'run a config over a grid of parameters on every core; rank the combinations; write results, the best config and overfitting statistics',
     `
@@ -646,6 +680,7 @@ ratio, PBO, parameter stability).
 export function registerWalkForwardCommand(program: Command, io: CliIo): Command {
   return researchCommand(
     program,
+    io,
     'walk-forward',
     'choose parameters on rolling or anchored train windows and run them on the test windows that follow; stitch the out-of-sample equity',
     `
