@@ -29,7 +29,7 @@ export function pad(text: string, width: number, align: Align = 'left'): string 
  * Widths count visible characters, so cells may be coloured.
  */
 export function formatTable(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
-  const widths = columns.map((column, k) => Math.max(visibleLength(column.header), ...rows.map((row) => visibleLength(row[k] ?? ''))));
+  const widths = columns.map((column, k) => rows.reduce((widest, row) => Math.max(widest, visibleLength(row[k] ?? '')), visibleLength(column.header)));
   const line = (cells: readonly string[]) =>
     columns
       .map((column, k) => pad(cells[k] ?? '', widths[k] ?? 0, column.align))

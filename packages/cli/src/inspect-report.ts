@@ -116,7 +116,7 @@ export function renderInspection(summary: MarketDataSummary, dataset?: DatasetIn
     lines.push(`gaps: none (no missing bars, no calendar gap over ${threshold}${intraday ? ', no bar missing in a session, no session without a bar' : ''})`);
   } else {
     lines.push(`gaps (missing bars inside a symbol's range; calendar gaps over ${threshold}${intraday ? "; bars missing in an intraday symbol's sessions, and its sessions without a bar" : ''}):`);
-    const width = Math.max(...withGaps.map((s) => s.symbol.length));
+    const width = withGaps.reduce((widest, s) => Math.max(widest, s.symbol.length), 0);
     for (const s of withGaps) {
       for (const gap of s.gaps.slice(0, GAPS_SHOWN)) lines.push(`  ${s.symbol.padEnd(width)}  ${describeGap(gap)}`);
       if (s.gaps.length > GAPS_SHOWN) lines.push(`  ${s.symbol.padEnd(width)}  … and ${formatCount(s.gaps.length - GAPS_SHOWN)} more (see --json)`);
@@ -130,7 +130,7 @@ export function renderInspection(summary: MarketDataSummary, dataset?: DatasetIn
     const down = formatNumber((1 - 1 / JUMP_FACTOR) * 100, 1);
     lines.push('');
     lines.push(`price jumps (a close ${up}% above or ${down}% below the one before; a split in prices not adjusted for it reads so, and a backtest takes it as a real move):`);
-    const width = Math.max(...withJumps.map((s) => s.symbol.length));
+    const width = withJumps.reduce((widest, s) => Math.max(widest, s.symbol.length), 0);
     for (const s of withJumps) {
       for (const jump of s.jumps.slice(0, GAPS_SHOWN)) lines.push(`  ${s.symbol.padEnd(width)}  ${describeJump(jump, dateOrDash)}`);
       if (s.jumps.length > GAPS_SHOWN) lines.push(`  ${s.symbol.padEnd(width)}  … and ${formatCount(s.jumps.length - GAPS_SHOWN)} more (see --json)`);

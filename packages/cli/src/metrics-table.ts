@@ -64,8 +64,8 @@ function groupBlock(result: PerformanceResult, group: MetricGroup, title: string
     rows.push([description.label, formatMetric(result, description, palette)]);
     for (const extra of options.after?.[description.name] ?? []) rows.push([extra[0], extra[1]]);
   }
-  const labelWidth = Math.max(...rows.map(([label]) => visibleLength(label)));
-  const valueWidth = Math.max(...rows.map(([, value]) => visibleLength(value)));
+  const labelWidth = rows.reduce((widest, [label]) => Math.max(widest, visibleLength(label)), -Infinity);
+  const valueWidth = rows.reduce((widest, [, value]) => Math.max(widest, visibleLength(value)), -Infinity);
   return [palette.bold(title), ...rows.map(([label, value]) => `  ${pad(label, labelWidth)}  ${pad(value, valueWidth, 'right')}`)];
 }
 
@@ -86,8 +86,8 @@ export function renderMetricGroups(result: PerformanceResult, options: MetricGro
     }
     return lines;
   });
-  const widths = columns.map((lines) => Math.max(0, ...lines.map(visibleLength)));
-  const height = Math.max(0, ...columns.map((lines) => lines.length));
+  const widths = columns.map((lines) => lines.reduce((widest, line) => Math.max(widest, visibleLength(line)), 0));
+  const height = columns.reduce((tallest, lines) => Math.max(tallest, lines.length), 0);
   const out: string[] = [];
   for (let row = 0; row < height; row++) {
     out.push(

@@ -172,7 +172,7 @@ function describeSizing(sizing: NonNullable<RunConfig['strategies'][number]['siz
 
 /** The strategies' lines: those of the sleeves `shown` (indices), then how many others there are. */
 function strategyLines(result: OrchestratorResult, label: (text: string) => string, shown: readonly number[]): string[] {
-  const width = Math.max(...shown.map((i) => echoValue(result.sleeves[i]?.id ?? '').length));
+  const width = shown.reduce((widest, i) => Math.max(widest, echoValue(result.sleeves[i]?.id ?? '').length), -Infinity);
   const lines = shown.map((i, k) => {
     const entry = result.config.strategies[i];
     if (entry === undefined) return '';

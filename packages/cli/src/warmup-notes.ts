@@ -33,7 +33,7 @@ export function warmupNotes(data: MarketData, strategies: readonly WarmupEntry[]
     } catch {
       continue;
     }
-    const most = portfolio ? steps : Math.max(0, ...entry.symbols.map((symbol) => bars.get(symbol) ?? 0));
+    const most = portfolio ? steps : entry.symbols.reduce((most, symbol) => Math.max(most, bars.get(symbol) ?? 0), 0);
     if (most >= warmup) continue;
     const what = portfolio ? `the run has ${formatCounted(most, 'bar')}` : `${entry.symbols.length === 1 ? 'its symbol has' : 'its symbols have at most'} ${formatCounted(most, 'bar')} in the run`;
     notes.push(`strategy ${quoteValue(entry.id)} (${echoValue(definition.name)}) never decided: its warm-up is ${formatCount(warmup)} bars and ${what}, so its capital stayed in cash; widen "from"/"to" in data, or shorten its windows`);

@@ -98,7 +98,7 @@ export function inferIntradaySessions(times: ArrayLike<number>, spacing: number)
     const weekday = weekdayOf(Math.floor(time / DAY_MS));
     opened[weekday] = (opened[weekday] ?? 0) + 1;
   }
-  const busiest = Math.max(...opened);
+  const busiest = opened.reduce((most, count) => Math.max(most, count), -Infinity);
   const weekdays: number[] = [];
   for (let weekday = 0; weekday < 7; weekday++) if ((opened[weekday] ?? 0) >= USUAL_SHARE * busiest) weekdays.push(weekday);
   return { opens: [...opens].sort(ascending), closes: [...closes].sort(ascending), weekdays, spacing };

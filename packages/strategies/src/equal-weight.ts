@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { heldWithoutBar, waitingForBar } from './internal/held-without-bar';
 import { parseStrategyParams } from './internal/params';
 import { rebalanceParameter, toRebalanceRule } from './internal/rebalance';
+import { setWeight } from './internal/set-weight';
 
 /** Parameters of {@link EqualWeightStrategy}. */
 export const EqualWeightSchema = z.strictObject({
@@ -50,8 +51,8 @@ export class EqualWeightStrategy implements PortfolioStrategy {
     const weights: Record<string, number> = { ...held.weights };
     const k = context.tradable.length + waiting.length;
     const share = held.total === 0 ? 1 / k : Math.max(0, 1 - held.total) / k;
-    for (const symbol of context.tradable) weights[symbol] = share;
-    for (const symbol of waiting) weights[symbol] = share;
+    for (const symbol of context.tradable) setWeight(weights, symbol, share);
+    for (const symbol of waiting) setWeight(weights, symbol, share);
     return weights;
   }
 }

@@ -5,6 +5,7 @@ import { MAX_PERIOD } from './internal/constants';
 import { heldWithoutBar, waitingForBar } from './internal/held-without-bar';
 import { parseStrategyParams } from './internal/params';
 import { rebalanceParameter, toRebalanceRule } from './internal/rebalance';
+import { setWeight } from './internal/set-weight';
 
 /** Parameters of {@link InverseVolatilityStrategy}. */
 export const InverseVolatilitySchema = z.strictObject({
@@ -91,13 +92,13 @@ export class InverseVolatilityStrategy implements PortfolioStrategy {
     const rest = held.total === 0 ? 1 : Math.max(0, 1 - held.total);
     if (flat.length > 0 || eligible.length === 0) {
       const chosen = flat.length > 0 ? flat : candidates;
-      for (const symbol of chosen) weights[symbol] = rest / chosen.length;
+      for (const symbol of chosen) setWeight(weights, symbol, rest / chosen.length);
       return weights;
     }
     let total = 0;
     for (const value of inverse) total += value;
     eligible.forEach((symbol, k) => {
-      weights[symbol] = (rest * (inverse[k] ?? 0)) / total;
+      setWeight(weights, symbol, (rest * (inverse[k] ?? 0)) / total);
     });
     return weights;
   }

@@ -180,7 +180,7 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
  * on (the measured range is empty).
  */
 function warmupOf(data: MarketData, start: number, plan: BacktestPlan): { readonly from: number; readonly bars: number } {
-  const first = Math.min(...data.series.map((series) => series.time[0] ?? Number.POSITIVE_INFINITY));
+  const first = data.series.reduce((earliest, series) => Math.min(earliest, series.time[0] ?? Number.POSITIVE_INFINITY), Number.POSITIVE_INFINITY);
   const measured = data.series.some((series) => series.length > 0 && (series.time[series.length - 1] ?? Number.NEGATIVE_INFINITY) >= start);
   if (!measured) {
     const { from = '', to } = plan.rangeText;

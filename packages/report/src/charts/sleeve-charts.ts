@@ -179,8 +179,8 @@ export function contributionChart(input: ReportInput, options: ChartOptions): Re
   }
   const ids = rows.map((row) => row.id);
   // Room on both sides for the value labels.
-  const low = Math.min(0, ...rows.map((row) => row.c));
-  const high = Math.max(0, ...rows.map((row) => row.c));
+  const low = rows.reduce((least, row) => Math.min(least, row.c), 0);
+  const high = rows.reduce((most, row) => Math.max(most, row.c), 0);
   const pad = Math.max(high - low, 1e-4) * 0.22;
   const domain = [low < 0 ? low - pad : 0, high > 0 ? high + pad : 0];
   return {

@@ -116,7 +116,7 @@ function pairHeatmap(input: ResearchReportInput, options: ChartOptions, x: Resea
   // One colour scale for every heatmap, over every trial's objective: a colour means the same value
   // in each (a cell's best lies within it), so the panels can be compared.
   const all = scored(input).flatMap((trial) => (Number.isFinite(trial.objective) ? [round(trial.objective, 6)] : []));
-  const { scale, center, lightTextAbove } = objectiveScale(all.length === 0 ? 0 : Math.min(...all), all.length === 0 ? 0 : Math.max(...all), input.objective.direction);
+  const { scale, center, lightTextAbove } = objectiveScale(all.length === 0 ? 0 : all.reduce((low, v) => Math.min(low, v), Infinity), all.length === 0 ? 0 : all.reduce((high, v) => Math.max(high, v), -Infinity), input.objective.direction);
   // A cell whose best is +∞ takes the colour of the scale's upper end (the better one when
   // maximised) and prints ∞; its tooltip says why.
   const upper = scale.domain[1] ?? 0;
@@ -212,7 +212,7 @@ function profileChart(input: ResearchReportInput, options: ChartOptions, paramet
     title: `${input.objective.metric} by ${parameter.name}`,
     caption: `Best ${input.objective.metric} at each value of ${parameter.name}.${note}`,
     spec: vegaLite({
-      ...base(options, 220, axisReserve(formatNumber(Math.max(...rows.map((row) => Math.abs(row.v))), 2))),
+      ...base(options, 220, axisReserve(formatNumber(rows.reduce((widest, row) => Math.max(widest, Math.abs(row.v)), -Infinity), 2))),
       ...(unbounded.length === 0
         ? { data: { values: rows }, ...line }
         : {
@@ -401,8 +401,8 @@ export function inOutScatterChart(input: ResearchReportInput, options: ChartOpti
     .map((window) => ({ w: window.index, is: round(window.inSample ?? 0, 6), oos: round(window.outOfSample ?? 0, 6), iu: window.inSample === null, ou: window.outOfSample === null, p: JSON.stringify(window.parameters ?? {}) }));
   if (plotted.length === 0) return null;
   const all = [...rows.flatMap((row) => [row.is, row.oos]), ...edges.flatMap((row) => [...(row.iu ? [] : [row.is]), ...(row.ou ? [] : [row.oos])])];
-  const low = all.length === 0 ? 0 : Math.min(...all);
-  const high = all.length === 0 ? 0 : Math.max(...all);
+  const low = all.length === 0 ? 0 : all.reduce((least, v) => Math.min(least, v), Infinity);
+  const high = all.length === 0 ? 0 : all.reduce((most, v) => Math.max(most, v), -Infinity);
   const format = objectiveFormat(all, input.objective.metric);
   const metric = input.objective.metric;
   const edgeTooltip = [

@@ -324,7 +324,7 @@ export function parameterStability(points: readonly EvaluatedPoint[], given: Par
   const mean = count === 0 ? Number.NaN : neighbours.reduce((sum, n) => sum + n.objective, 0) / count;
   const meanNeighbourObjective = Number.isNaN(mean) ? null : mean;
   const meanDrop = count === 0 ? null : neighbours.reduce((sum, n) => sum + n.drop, 0) / count;
-  const worstDrop = count === 0 ? null : Math.max(...neighbours.map((n) => n.drop));
+  const worstDrop = count === 0 ? null : neighbours.reduce((worst, n) => Math.max(worst, n.drop), -Infinity);
   let stability: number | null = null;
   let worstStability: number | null = null;
   if (count > 0 && spread === 0) {
@@ -336,7 +336,7 @@ export function parameterStability(points: readonly EvaluatedPoint[], given: Par
   } else if (count > 0) {
     const relative = neighbours.map((n) => relativeDrop(bestGoodness, sign * n.objective, worst));
     stability = 1 - relative.reduce((sum, r) => sum + r, 0) / count;
-    worstStability = 1 - Math.max(...relative);
+    worstStability = 1 - relative.reduce((worst, r) => Math.max(worst, r), -Infinity);
   }
   let ratio: number | null = null;
   if (meanNeighbourObjective !== null && meanNeighbourObjective > 0 && bestObjective > 0) {

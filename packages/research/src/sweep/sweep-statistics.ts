@@ -88,8 +88,8 @@ function gridEdgeNote(selected: Trial | null, dimensions: Readonly<Record<string
     const numbers = values.filter((value): value is number => typeof value === 'number');
     const value = selected.parameters[name];
     if (typeof value !== 'number' || numbers.length !== values.length || new Set(numbers).size < 3) continue;
-    if (value === Math.max(...numbers)) edges.push(`${name}=${String(value)} is the largest value tried`);
-    else if (value === Math.min(...numbers)) edges.push(`${name}=${String(value)} is the smallest value tried`);
+    if (value === numbers.reduce((most, v) => Math.max(most, v), -Infinity)) edges.push(`${name}=${String(value)} is the largest value tried`);
+    else if (value === numbers.reduce((least, v) => Math.min(least, v), Infinity)) edges.push(`${name}=${String(value)} is the smallest value tried`);
   }
   if (edges.length === 0) return null;
   const list = edges.length === 1 ? (edges[0] ?? '') : `${edges.slice(0, -1).join(', ')} and ${edges.at(-1) ?? ''}`;

@@ -1,4 +1,5 @@
 import type { PortfolioContext } from '@ensemble/protocol';
+import { setWeight } from './set-weight';
 
 /** The smallest double above `value` (for a positive finite `value`). */
 function nextUp(value: number): number {
@@ -40,7 +41,7 @@ export function heldWithoutBar(context: PortfolioContext): { readonly weights: R
     const price = context.bars(symbol)?.close() ?? Number.NaN;
     const weight = holdingWeight(position.side === 'short' ? -position.quantity : position.quantity, price, context.account.equity);
     if (Number.isNaN(weight)) continue;
-    weights[symbol] = weight;
+    setWeight(weights, symbol, weight);
     total += weight;
   }
   return { weights, total };
