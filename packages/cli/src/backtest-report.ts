@@ -3,7 +3,7 @@ import { backtestResultJsonRows, isoTimeFormatter, jsonArrays, jsonRows, seriali
 import type { BacktestResult, BacktestResultJson, CommissionModel, JsonListMaker, OpenPosition, ResolvedBacktestOptions, SlippageModel, WeightsOverEquity, WithJsonRows } from '@ensemble/engine';
 import type { PerformanceResult } from '@ensemble/performance';
 import { describePeriodsPerYearBasis, inferPeriodsPerYear, intradayCalendar, medianSpacingMs, periodsPerYearBasis, tradesEveryDay } from '@ensemble/performance';
-import { MAX_LINE_LENGTH, echoValue, formatPrice } from '@ensemble/protocol';
+import { MAX_LINE_LENGTH, MIN_PERIODS_PER_YEAR, echoValue, formatPrice } from '@ensemble/protocol';
 import type { BarSeries, RebalanceRule, Trade } from '@ensemble/protocol';
 import { backtestReportInput } from '@ensemble/report';
 import type { ReportInput, SavedReportJson } from '@ensemble/report';
@@ -257,7 +257,7 @@ function medianBarsPerDay(time: ArrayLike<number>): number {
  * (`intradayCalendar`), `252 periods/year (inferred from the bar spacing)`, `… (given)`.
  */
 export function periodsPerYearText(time: ArrayLike<number>, periodsPerYear: number, given: boolean): string {
-  const figure = formatNumber(periodsPerYear, Number.isInteger(periodsPerYear) ? 0 : 2);
+  const figure = periodsPerYear < 1 ? yearlyFigure(periodsPerYear) : formatNumber(periodsPerYear, Number.isInteger(periodsPerYear) ? 0 : 2);
   const basis = periodsPerYearBasis(time, given);
   const calendar = basis === 'spacing' ? intradayCalendar(time) : null;
   const detail = calendar === null ? '' : `: ${String(calendar.hoursPerDay)} hours a day, ${String(calendar.daysPerYear)} days a year`;
@@ -291,9 +291,21 @@ function inferredAgainstSpacing(time: ArrayLike<number>, periodsPerYear: number)
   const natural = 365.25 / days;
   const ratio = periodsPerYear / natural;
   if (ratio < INFERRED_FACTOR && ratio > 1 / INFERRED_FACTOR) return '';
-  const whole = Math.round(natural);
-  const figure = natural >= 10 || Math.abs(natural - whole) < 0.05 ? formatNumber(whole, 0) : formatNumber(natural, 1);
-  return `; but bars ${formatNumber(days, Number.isInteger(days) ? 0 : 1)} days apart come about ${figure} times a year, and every annualised figure depends on it: give --periods-per-year ${figure} if that is their frequency`;
+  const apart = formatNumber(days, Number.isInteger(days) ? 0 : 1);
+  // Below the flag's least figure (0.01): bars a century or more apart, which no figure annualises.
+  if (natural < MIN_PERIODS_PER_YEAR) return `; but bars ${apart} days apart come less than once a century, so annualised figures over them mean little`;
+  const figure = yearlyFigure(natural);
+  return `; but bars ${apart} days apart come about ${figure} times a year, and every annualised figure depends on it: give --periods-per-year ${figure} if that is their frequency`;
+}
+
+/**
+ * A number of periods a year in words: whole from 10 on or within 0.05 of a whole number, else
+ * to one decimal; under 1 to two significant digits (bars 30 years apart: 0.033), never 0.
+ */
+function yearlyFigure(value: number): string {
+  if (value < 1) return String(Number(value.toPrecision(2)));
+  const whole = Math.round(value);
+  return value >= 10 || Math.abs(value - whole) < 0.05 ? formatNumber(whole, 0) : formatNumber(value, 1);
 }
 
 /** A given figure this far from the bars' own (either way) is said to be. */
@@ -309,10 +321,11 @@ function givenAgainstSpacing(time: ArrayLike<number>, periodsPerYear: number): s
   if (periodsPerYearBasis(time, false) !== 'spacing') return '';
   // Bars days apart come 365.25 / days times a year (the inference's bucket rounds them).
   const days = spacedDays(time);
-  const inferred = days === null ? inferPeriodsPerYear(time) : Math.round(365.25 / days);
+  const natural = days === null ? Number.NaN : 365.25 / days;
+  const inferred = days === null ? inferPeriodsPerYear(time) : natural >= 1 ? Math.round(natural) : natural;
   const ratio = periodsPerYear / inferred;
   if (ratio <= GIVEN_FACTOR && ratio >= 1 / GIVEN_FACTOR) return '';
-  return `; the bar spacing gives ${formatNumber(inferred, Number.isInteger(inferred) ? 0 : 1)}, and every annualised figure scales with it`;
+  return `; the bar spacing gives ${yearlyFigure(inferred)}, and every annualised figure scales with it`;
 }
 
 /** A price: 2 decimals with separators, four significant digits below 1 (`0.1234`, `0.00001234`): protocol's `formatPrice`. */

@@ -9,9 +9,9 @@ function isoTime(time: number): string {
  * Checks the columns a run recorded (equity, cash, gross exposure, …; one value per bar of `time`)
  * once, after the run, and throws a protocol `RunError` at the first value that is not finite,
  * naming `owner` (e.g. `strategy "trend"`, `the portfolio`), the column, the bar and the likely
- * cause. Values that large come from inputs beyond the documented limits — prices above 1e12,
- * cash above 1e13, quantities above 2^53 − 1 — typically series built without `@ensemble/data`,
- * which rejects them.
+ * cause. Values that large come from cash or quantities grown past the documented limits — prices
+ * above 1e12, cash above 1e13, quantities above 2^53 − 1 — by prices far apart (each within
+ * them), or from series built without `@ensemble/data`, which rejects prices out of range.
  */
 export function checkFiniteRun(
   owner: { readonly label: string; readonly strategyId?: string },
@@ -33,8 +33,10 @@ export function checkFiniteRun(
   const at = time[first] ?? Number.NaN;
   throw new RunError(
     `The ${what} of ${owner.label} is ${String(value)} at ${isoTime(at)} (bar ${first + 1}): the simulation overflowed. ` +
-      'Prices, cash or quantities this large are beyond what Ensemble counts (prices ≤ 1e12 per unit, cash ≤ 1e13, ' +
-      'quantities ≤ 2^53 − 1); load market data through @ensemble/data, which rejects them, and check the cash and sizing.',
+      'Cash or quantities grew beyond what Ensemble counts (prices ≤ 1e12 per unit, cash ≤ 1e13, quantities ≤ 2^53 − 1): ' +
+      'prices within those limits but far apart (a unit bought at 1e-12 and sold at 1e12) multiply the cash past them in a few trades, ' +
+      'and series built without @ensemble/data, which refuses prices out of range, can hold larger ones. ' +
+      'Check the prices at and before that bar, the cash and the sizing (whole units cap the quantity a cheap price buys).',
     { what, time: at, ...(owner.strategyId === undefined ? {} : { strategyId: owner.strategyId }) },
   );
 }

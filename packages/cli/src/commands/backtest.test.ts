@@ -700,6 +700,15 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     expect(semiannual.out).toContain('4 periods/year (inferred from the bar spacing; but bars 182 days apart come about 2 times a year');
     // Bars 3 days apart fall on weekends too: their rate (365.25 / 3 = 121.75) is said once, not
     // beside the weekend note's 365 (which a next run would then have called 3 times too many).
+    // Regression: bars 30 or 150 years apart were told to give --periods-per-year 0, which the
+    // flag refuses (its least is 0.01). 365.25 / 10,957 = 0.0333 (by hand); 54,787 days: 0.0067.
+    const decades = await run(['backtest', '--data', write('decades.csv', 10_957, 5), '--strategy', 'buy-and-hold']);
+    expect(decades.out).toContain('but bars 10,957 days apart come about 0.033 times a year, and every annualised figure depends on it: give --periods-per-year 0.033 if that is their frequency');
+    const given = await run(['backtest', '--data', write('decades.csv', 10_957, 5), '--strategy', 'buy-and-hold', '--periods-per-year', '5']);
+    expect(given.out).toContain('5 periods/year (given; the bar spacing gives 0.033, and every annualised figure scales with it)');
+    const centuries = await run(['backtest', '--data', write('centuries.csv', 54_787, 3), '--strategy', 'buy-and-hold']);
+    expect(centuries.out).toContain('but bars 54,787 days apart come less than once a century, so annualised figures over them mean little');
+    expect(centuries.out).not.toContain('--periods-per-year 0');
     const third = await run(['backtest', '--data', write('every-third-day.csv', 3, 300), '--strategy', 'buy-and-hold']);
     expect(third.out).toContain('252 periods/year (inferred from the bar spacing; but bars 3 days apart come about 122 times a year');
     expect(third.out).not.toContain('Saturdays and Sundays');

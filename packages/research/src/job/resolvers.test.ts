@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,16 @@ import { createInProcessExecutor } from '../executor/in-process-executor';
 import { runSweep } from '../sweep/run-sweep';
 import { planSweep } from '../sweep/sweep-plan';
 import { createLocalResolvers, dataRefOf } from './resolvers';
+
+describe('dataRefOf', () => {
+  // Regression: a sweep on a named pipe hung (the planner opened it a second time, no writer
+  // left), and on a shell's pipe as /dev/stdin said the data "changed since the research was planned".
+  it('refuses a named pipe at once, without opening it, saying to save the data to a file', async () => {
+    const fifo = join(await temporaryDirectory('resolvers-'), 'prices.csv');
+    execFileSync('mkfifo', [fifo]);
+    await expect(dataRefOf({ file: fifo }, '.')).rejects.toThrow(/prices\.csv" is a pipe, not a file: research reads its data more than once .* save it to a file first/);
+  });
+});
 
 describe('createLocalResolvers', () => {
   it('keeps the embedded data set and a file with the same bytes apart: each keeps its own symbol, in either order', async () => {

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { datasetUrl, getDatasetInfo, parseMarketData, readDataBytes } from '@ensemble/data';
 import type { MarketData } from '@ensemble/data';
@@ -61,6 +62,15 @@ export async function dataRefOf(source: DataSourceInput, baseDir: string): Promi
     return { name, ...readingOf(source), sha256: sha256Hex(await bytesOf({ name })) };
   }
   const file = isAbsolute(source.file ?? '') ? (source.file ?? '') : resolve(baseDir, source.file ?? '');
+  // A pipe gives its bytes once: the planner would read it here, then block (a named pipe) or read
+  // other bytes (a shell's pipe as /dev/stdin) when it loads the data again, as would each worker.
+  const kind = await stat(file).then(
+    (found) => (found.isFile() ? null : found.isFIFO() ? 'a pipe' : found.isDirectory() ? null : 'a device or socket'),
+    () => null,
+  );
+  if (kind !== null) {
+    throw new Error(`${quoteValue(file, MAX_LINE_LENGTH)} is ${kind}, not a file: research reads its data more than once (to plan it, then in each worker), and ${kind} gives it only once; save it to a file first (e.g. cat … > prices.csv)`);
+  }
   const ref = { file, ...readingOf(source), sha256: sha256Hex(await bytesOf({ file })) };
   return source.format === undefined ? ref : { ...ref, format: source.format };
 }
