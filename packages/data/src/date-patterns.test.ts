@@ -103,6 +103,23 @@ describe('a date format reads its own order and separator', () => {
   });
 });
 
+// Regression: "2021-02-29" and a leap second got "is not a date; use YYYY-MM-DD, …", the form they are in.
+describe('an ISO date in its form that names no moment', () => {
+  const problem = (text: string) => dateReaderOf(undefined).problem(text);
+  it('says which field is out of range', () => {
+    expect(problem('2021-02-29')).toBe('"2021-02-29" is in the form of a date, YYYY-MM-DD, but February 2021 has no day 29');
+    expect(problem('2021-13-01')).toBe('"2021-13-01" is in the form of a date, YYYY-MM-DD, but 13 is no month');
+    expect(problem('2021-04-31T10:00')).toBe('"2021-04-31T10:00" is in the form of an ISO date-time, but April 2021 has no day 31');
+    expect(problem('2016-12-31T23:59:60Z')).toBe('"2016-12-31T23:59:60Z" is in the form of an ISO date-time, but 60 is no second (00 to 59; a leap second is not counted: write :59)');
+    expect(problem('2021-01-01 24:30')).toBe('"2021-01-01 24:30" is in the form of an ISO date-time, but 24 is no hour (00 to 23)');
+    expect(problem('2021-01-01T10:60')).toBe('"2021-01-01T10:60" is in the form of an ISO date-time, but 60 is no minute (00 to 59)');
+    // Leap days that exist, and other text, are no such problem.
+    expect(problem('2020-02-29')).toBeNull();
+    expect(problem('yesterday')).toBeNull();
+    expect(() => parseMarketData('date,close\n2021-02-27,1\n2021-02-29,2\n', { file: 'leap.csv' })).toThrow(/leap\.csv:3.*February 2021 has no day 29/s);
+  });
+});
+
 describe('a date that does not match the format', () => {
   const problem = (format: DateFormat, text: string) => dateReaderOf(format).problem(text);
 

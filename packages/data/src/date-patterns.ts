@@ -270,6 +270,29 @@ export function yearFirstUnpaddedProblem(text: string): string | null {
   return `${quoteValue(text.trim())} has a one-digit month or day, which automatic detection does not read; pass --date-format ${format} (data.dateFormat in a config, dateFormat in code), which reads one or two digits, or write dates as ${padded}`;
 }
 
+/** An ISO date (`YYYY-MM-DD`) and, after a `T` or a space, the hours, minutes and seconds of a time. */
+const ISO_FIELDS = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/;
+
+/**
+ * The problem of an ISO date or date-time in the right form that names no moment: a month or day
+ * out of range (`2021-02-29`), or an hour, minute or second (`23:59:60`, a leap second) that no
+ * clock shows; null for any other text.
+ */
+export function impossibleIsoDateProblem(text: string): string | null {
+  const trimmed = text.trim();
+  const match = ISO_FIELDS.exec(trimmed);
+  if (match === null) return null;
+  const [, year = '', month = '', day = '', hour, minute, second] = match;
+  const [y, m, d] = [Number(year), Number(month), Number(day)];
+  const head = `${quoteValue(trimmed)} is in the form of ${hour === undefined ? 'a date, YYYY-MM-DD' : 'an ISO date-time'}, but`;
+  if (m < 1 || m > 12) return `${head} ${m} is no month`;
+  if (Number.isNaN(civilToMs(y, m, d))) return `${head} ${MONTH_NAMES[m - 1] ?? ''} ${year} has no day ${d}`;
+  if (hour !== undefined && Number(hour) > 23) return `${head} ${hour} is no hour (00 to 23)`;
+  if (minute !== undefined && Number(minute) > 59) return `${head} ${minute} is no minute (00 to 59)`;
+  if (second !== undefined && Number(second) > 59) return `${head} ${second} is no second (00 to 59; a leap second is not counted: write :59)`;
+  return null;
+}
+
 /** A reader of the forms `auto` detects, with the day-month dates of this one load. */
 function autoReader(): DateReader {
   const order = new DayMonthOrder();
@@ -292,7 +315,7 @@ function autoReader(): DateReader {
       if (!Number.isNaN(time)) seen |= epochForm(Math.floor(Math.abs(value)).toString().length);
       return time;
     },
-    problem: (text) => dayMonthNeitherProblem(text) ?? yearFirstUnpaddedProblem(text),
+    problem: (text) => dayMonthNeitherProblem(text) ?? yearFirstUnpaddedProblem(text) ?? impossibleIsoDateProblem(text),
     keep: (text, where) => order.keep(text, where),
     columnProblem: (stoppedEarly) => order.problem(stoppedEarly, formsOf(seen)),
     singlePass: (field) => ({ tenCharacters: ISO_DATE, eightCharacters: undefined, dayMonth: new DayMonthDates(order, field) }),

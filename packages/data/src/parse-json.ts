@@ -1,4 +1,4 @@
-import { DAY_MS, echoValue, findDuplicateProperty, quoteValue, symbolProblem, textPosition } from '@ensemble/protocol';
+import { DAY_MS, echoValue, findDuplicateProperty, findJsonSyntaxProblem, quoteValue, symbolProblem, textPosition } from '@ensemble/protocol';
 import { ClockChecks, MERIDIEM, notATimeOfDay, parseTimeOfDay } from './clock-checks';
 import { dateReaderOf } from './date-patterns';
 import type { DateReader } from './date-patterns';
@@ -338,6 +338,14 @@ export function parseJsonBars(
       value = lines;
       notes.push('read as JSON lines: one bar object per line');
     } else {
+      // The reader of run configs places the break by line and column, with what to do about it;
+      // JSON.parse's message has at most a character position, and some (a trailing comma) none.
+      const syntax = findJsonSyntaxProblem(text);
+      if (syntax !== null) {
+        const at = textPosition(text, syntax.offset);
+        problems.add('bad-json', `the file is not valid JSON at line ${String(at.line)}, column ${String(at.column)}: ${syntax.message}`, { row: at.line });
+        return [];
+      }
       problems.add('bad-json', `the file is not valid JSON: ${message}`, {
         ...(position?.[1] === undefined ? {} : { row: lineOfPosition(text, Number(position[1])) }),
       });

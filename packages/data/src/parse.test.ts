@@ -206,6 +206,10 @@ describe('JSON bars', () => {
     // One object alone, or lines of arrays, are not JSON lines: the parser's message stands.
     expect(() => parseMarketData('{"date":"2000-01-03","close":1} x')).toThrow(/the file is not valid JSON/);
     expect(() => parseMarketData('[1]\n[2]\n')).toThrow(/the file is not valid JSON/);
+    // Regression: placed by JSON.parse's character position at most, and a trailing comma not at all.
+    expect(() => parseMarketData('[{"date":"2000-01-03","close":1},\n {"date":"2000-01-04","close":2},]\n', { file: 'bars.json' })).toThrow(
+      /bars\.json:2: the file is not valid JSON at line 2, column 34: a trailing comma before "\]" is not allowed in JSON; remove the last ","/,
+    );
   });
 });
 

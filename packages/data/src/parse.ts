@@ -1,4 +1,4 @@
-import { ConfigError, DateFormatSchema, DecimalMarkSchema, checkArguments, createTimeline, echoValue, markSeriesChecked, noopLogger, nullAsAbsent, optionsIssue, quoteValue, symbolProblem } from '@ensemble/protocol';
+import { ConfigError, DateFormatSchema, DecimalMarkSchema, checkArguments, createTimeline, echoValue, findJsonSyntaxProblem, markSeriesChecked, noopLogger, nullAsAbsent, optionsIssue, quoteValue, symbolProblem } from '@ensemble/protocol';
 import { textOrBytesIssue } from './arguments';
 import { selectMarketData } from './market-data';
 import { parseCsvRows } from './parse-csv';
@@ -50,6 +50,7 @@ function checkText(text: string, problems: ProblemCollector): boolean {
 }
 
 const UTF16 = 'the file is UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8; save it as UTF-8 CSV or JSON';
+const UTF32 = 'the file is UTF-32 text (it starts with a UTF-32 byte-order mark), not UTF-8; save it as UTF-8 CSV or JSON';
 
 /**
  * The byte order of UTF-16 text without a byte-order mark, from its first bytes (up to 256), or
@@ -80,6 +81,12 @@ function utf16Without(bytes: Uint8Array): 'little-endian' | 'big-endian' | null 
  * `utf8Valid` skips the UTF-8 check when already known.
  */
 function checkBytes(bytes: Uint8Array, problems: ProblemCollector, utf8Valid: boolean | undefined): boolean {
+  // UTF-32's little-endian mark starts with UTF-16's: looked for first.
+  const utf32 = (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff);
+  if (utf32) {
+    problems.add('binary-content', UTF32, { row: 1 });
+    return false;
+  }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     problems.add('binary-content', UTF16, { row: 1 });
     return false;
@@ -161,7 +168,19 @@ function parseBuilders(bytes: Uint8Array, start: number, options: ParseOptions, 
     problems.add('empty-file', 'the file is empty; expected a CSV header and rows, or JSON bars');
     return { format: options.format ?? 'ohlcv', builders: [], notes, dates: dates.reading() };
   }
-  if (options.format === 'json' || (options.format === undefined && (first === 91 || first === 123))) {
+  // A format given that the file's first character contradicts: said as such, not as the
+  // header or JSON problems that reading it so would give.
+  const looksJson = first === 91 || first === 123;
+  if (options.format !== undefined && options.format !== 'json' && looksJson) {
+    problems.add('unknown-format', `the file starts with ${first === 91 ? '"["' : '"{"'}, as JSON does, but the format given is ${options.format} (CSV): leave the format out to detect it, or give json`, { row: 1 });
+    return { format: options.format, builders: [], notes, dates: dates.reading() };
+  }
+  // (Valid JSON of another kind, a lone string or number, gets the JSON reader's own message.)
+  if (options.format === 'json' && !looksJson && findJsonSyntaxProblem(decodeAll(bytes.subarray(start))) !== null) {
+    problems.add('unknown-format', `the format given is json, but the file starts with ${first < 128 ? quoteValue(String.fromCharCode(first)) : 'a character beyond ASCII'}, not "[" or "{" as JSON does: leave the format out to detect it, or give ohlcv, long or wide for CSV`, { row: 1 });
+    return { format: 'json', builders: [], notes, dates: dates.reading() };
+  }
+  if (options.format === 'json' || (options.format === undefined && looksJson)) {
     if (options.adjust === true) {
       problems.add('missing-column', 'adjust applies to OHLCV CSV files with an adjusted close column (Yahoo Finance\'s "Adj Close"), not to JSON');
       return { format: 'json', builders: [], notes, dates: dates.reading() };

@@ -354,6 +354,17 @@ describe('validation in the other layouts', () => {
     expect(fail('"hello"', { format: 'json' }).map((p) => p.rule)).toEqual(['bad-json']);
   });
 
+  // Regression: a JSON file read as --format ohlcv showed its first line as a CSV header, and a CSV
+  // file read as --format json gave JSON.parse's "Unexpected token".
+  it('a format given that the file\'s first character contradicts is said as such', () => {
+    expect(fail('[{"date":"2000-01-03","close":1}]', { format: 'ohlcv' }).map((p) => [p.row, p.rule, p.message])).toEqual([
+      [1, 'unknown-format', 'the file starts with "[", as JSON does, but the format given is ohlcv (CSV): leave the format out to detect it, or give json'],
+    ]);
+    expect(fail('date,close\n2000-01-03,1\n', { format: 'json' }).map((p) => [p.row, p.rule, p.message])).toEqual([
+      [1, 'unknown-format', 'the format given is json, but the file starts with "d", not "[" or "{" as JSON does: leave the format out to detect it, or give ohlcv, long or wide for CSV'],
+    ]);
+  });
+
   it('binary content in bytes or text given directly', () => {
     const bytes = new Uint8Array([...new TextEncoder().encode('date,close\n2000-01-03,1\n2000-01-04,'), 0xff, 0x31, 0x0a]);
     expect(fail(bytes).map((p) => [p.row, p.rule])).toEqual([[3, 'binary-content']]);
@@ -375,6 +386,16 @@ describe('validation in the other layouts', () => {
     expect(fail(bigEndian.subarray(2)).map((p) => p.message)).toEqual(['the file is UTF-16 text (big-endian, without a byte-order mark), not UTF-8; save it as UTF-8 CSV or JSON']);
     // Zeros of binary data are not so regular: still binary.
     expect(fail(new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0, 0, 8, 0, 0x21, 0])).map((p) => p.message)).toEqual(['the file contains NUL bytes: it is binary (compressed? a spreadsheet?), not CSV or JSON text']);
+  });
+
+  // Regression: UTF-32's little-endian mark (FF FE 00 00) starts with UTF-16's, and was named so.
+  it('UTF-32 text is named as such', () => {
+    const text = 'date,close\n2000-01-03,1\n';
+    const littleEndian = new Uint8Array([0xff, 0xfe, 0, 0, ...Array.from(text).flatMap((character) => [character.charCodeAt(0), 0, 0, 0])]);
+    const bigEndian = new Uint8Array([0, 0, 0xfe, 0xff, ...Array.from(text).flatMap((character) => [0, 0, 0, character.charCodeAt(0)])]);
+    for (const bytes of [littleEndian, bigEndian]) {
+      expect(fail(bytes).map((p) => [p.row, p.rule, p.message])).toEqual([[1, 'binary-content', 'the file is UTF-32 text (it starts with a UTF-32 byte-order mark), not UTF-8; save it as UTF-8 CSV or JSON']]);
+    }
   });
 
   it('a whitespace-only file is empty', () => {
