@@ -397,6 +397,15 @@ export function parseJsonBars(
         problems.add('bad-json', `${quoteValue(symbol)} should hold an array of bars, not ${quoteValue(describe(bars, [symbol], literalAt), 40)}`, { field: symbol });
         continue;
       }
+      // A bar under one symbol naming another: which one it is of cannot be told, and the key won unsaid.
+      bars.forEach((bar: unknown, index) => {
+        if (!isRecord(bar)) return;
+        const key = Object.keys(bar).find((name) => name.toLowerCase() === 'symbol');
+        const own = key === undefined ? undefined : bar[key];
+        if (typeof own === 'string' && own.trim() !== '' && own.trim() !== symbol) {
+          problems.add('bad-symbol', `the bar says ${quoteValue(key ?? 'symbol')}: ${quoteValue(own)} but is under ${quoteValue(symbol)}; remove its symbol, or move it under ${quoteValue(own.trim())}`, { row: index + 1, field: symbol, value: own });
+        }
+      });
       const builder = builderOf(symbol, bars.length);
       const reader = new JsonBarReader(problems, symbol, true, dates, literalAt);
       readers.push(reader);

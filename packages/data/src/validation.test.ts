@@ -354,6 +354,12 @@ describe('validation in the other layouts', () => {
     expect(fail('"hello"', { format: 'json' }).map((p) => p.rule)).toEqual(['bad-json']);
   });
 
+  // Regression: a bar under "A" naming "B" as its symbol was read as A's without a word.
+  it('json: a bar under one symbol that names another is refused', () => {
+    const text = '{"A":[{"date":"2000-01-03","close":1,"symbol":"B"},{"date":"2000-01-04","close":2,"symbol":"A"}]}';
+    expect(fail(text).map((p) => [p.row, p.field, p.rule, p.message])).toEqual([[1, 'A', 'bad-symbol', 'the bar says "symbol": "B" but is under "A"; remove its symbol, or move it under "B"']]);
+  });
+
   // Regression: a JSON file read as --format ohlcv showed its first line as a CSV header, and a CSV
   // file read as --format json gave JSON.parse's "Unexpected token".
   it('a format given that the file\'s first character contradicts is said as such', () => {
