@@ -175,6 +175,26 @@ describe('inspectMarketData of intraday bars: gaps inside a session, sessions wi
     expect(gapsOf(intraday(['2024-01-08', '2024-01-09'], OPEN, LAST, 1)).gaps).toEqual([]);
   });
 
+  // Regression: a session that opens before midnight UTC while daylight saving lasts and after it
+  // later (Sydney: 10:00 local is 23:00 UTC in summer, 00:00 UTC in winter) counted on Sunday in
+  // one half and Friday in the other; every weekend of the first half read as a Friday's session
+  // without a bar. Sessions are dated by their last bar, as exchanges date them.
+  it('a session opening before midnight UTC, moved past it by daylight saving, is dated by its last bar', () => {
+    const rows = ['date,X'];
+    const days = weekdays('2021-03-22', '2021-04-16', ['2021-04-07']);
+    for (const day of days) {
+      // Until Sunday 2021-04-04 (daylight saving's end) the session runs 23:00 (the day before) to
+      // 04:30 UTC; from then on 00:00 to 05:30, half-hourly.
+      const summer = Date.parse(`${day}T00:00:00Z`) < Date.UTC(2021, 3, 4);
+      const open = Date.parse(`${day}T00:00:00Z`) - (summer ? 60 : 0) * MINUTE;
+      for (let k = 0; k < 12; k++) rows.push(`${new Date(open + k * 30 * MINUTE).toISOString().slice(0, 16).replace('T', ' ')},100`);
+    }
+    const { series, gaps } = gapsOf(rows.join('\n'));
+    expect(series?.sessions?.weekdays).toEqual([1, 2, 3, 4, 5]);
+    // Only Wednesday 2021-04-07 (left out) is missing: from Tuesday's last bar to Thursday's first.
+    expect(gaps).toEqual([['session', at('2021-04-06 05:30'), at('2021-04-08 00:00'), 1]]);
+  });
+
   it('bars without a recurring break (24/7): every gap is inside the session', () => {
     // Hourly bars around the clock for two weeks, without 23:00 on 01-05 and 00:00 on 01-06: 2 bars from 22:00 to 01:00.
     const days = Array.from({ length: 14 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10));

@@ -10,7 +10,11 @@ export interface IntradaySessions {
   readonly opens: readonly number[];
   /** Times of day of a session's usual last bar (the bar before a usual break), ascending; empty without a recurring break. */
   readonly closes: readonly number[];
-  /** UTC weekdays (0 Sunday … 6 Saturday) on which sessions usually open; all seven without a recurring break. */
+  /**
+   * UTC weekdays (0 Sunday … 6 Saturday) of the sessions' usual last bars: their trading days, as
+   * an exchange dates a session that opens the evening before (Sydney's opens at 23:00 UTC the day
+   * before while daylight saving lasts, at 00:00 UTC after); all seven without a recurring break.
+   */
   readonly weekdays: readonly number[];
   /** The median spacing of the bars, in ms. */
   readonly spacing: number;
@@ -53,7 +57,7 @@ function modDay(value: number): number {
  * break is a gap of more than 1.5 spacings whose pair of times of day (last bar before, first bar
  * after) comes back at least twice and on at least a quarter of the nights (calendar days with a
  * bar, less one) — or, in bars of two days, the gap across the change of date; its times of day are the sessions' closes and opens, and a weekday is a
- * trading day when sessions open on it at least a quarter as often as on the busiest weekday.
+ * trading day when sessions close on it at least a quarter as often as on the busiest weekday.
  */
 export function inferIntradaySessions(times: ArrayLike<number>, spacing: number): IntradaySessions {
   const pairs = new Map<string, { close: number; open: number; count: number; crosses: boolean }>();
@@ -90,17 +94,20 @@ export function inferIntradaySessions(times: ArrayLike<number>, spacing: number)
   }
   const ascending = (a: number, b: number) => a - b;
   if (opens.size === 0) return { opens: [], closes: [], weekdays: [0, 1, 2, 3, 4, 5, 6], spacing };
-  // Sessions opened per weekday: the first bar, and every bar after a usual break.
-  const opened = new Float64Array(7);
+  // Sessions closed per weekday: every bar before a usual break, and the last bar. By the close, not
+  // the open: a session that opens before midnight UTC (Sydney's, Tokyo's evening futures) would
+  // count on the day before, and on its own day once daylight saving moves its open past midnight.
+  const closed = new Float64Array(7);
   for (let i = 0; i < times.length; i++) {
     const time = times[i] ?? 0;
-    if (i > 0 && !(time - (times[i - 1] ?? 0) > GAP_SPACINGS * spacing && closes.has(timeOfDay(times[i - 1] ?? 0)) && opens.has(timeOfDay(time)))) continue;
+    const next = times[i + 1];
+    if (next !== undefined && !(next - time > GAP_SPACINGS * spacing && closes.has(timeOfDay(time)) && opens.has(timeOfDay(next)))) continue;
     const weekday = weekdayOf(Math.floor(time / DAY_MS));
-    opened[weekday] = (opened[weekday] ?? 0) + 1;
+    closed[weekday] = (closed[weekday] ?? 0) + 1;
   }
-  const busiest = opened.reduce((most, count) => Math.max(most, count), -Infinity);
+  const busiest = closed.reduce((most, count) => Math.max(most, count), -Infinity);
   const weekdays: number[] = [];
-  for (let weekday = 0; weekday < 7; weekday++) if ((opened[weekday] ?? 0) >= USUAL_SHARE * busiest) weekdays.push(weekday);
+  for (let weekday = 0; weekday < 7; weekday++) if ((closed[weekday] ?? 0) >= USUAL_SHARE * busiest) weekdays.push(weekday);
   return { opens: [...opens].sort(ascending), closes: [...closes].sort(ascending), weekdays, spacing };
 }
 
@@ -141,9 +148,10 @@ export function intradayGaps(times: ArrayLike<number>, sessions: IntradaySession
     // The break itself: its usual length from that close to that open, plus whole days skipped.
     const usualBreak = modDay(open - head - (close + tail));
     const skipped = Math.round((length - tail - head - usualBreak) / DAY_MS);
-    const openDay = Math.floor((to - head) / DAY_MS);
+    // The sessions skipped would have closed on the days after the usual close that ended the last one.
+    const closeDay = Math.floor((from + tail) / DAY_MS);
     let missing = 0;
-    for (let k = 1; k <= skipped; k++) if (weekdays.includes(weekdayOf(openDay - k))) missing++;
+    for (let k = 1; k <= skipped; k++) if (weekdays.includes(weekdayOf(closeDay + k))) missing++;
     if (missing > 0) gaps.push({ kind: 'session', from, to, bars: missing, days });
   }
   return gaps;
