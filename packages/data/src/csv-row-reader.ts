@@ -72,12 +72,12 @@ export class RowReader {
     if (count === width + 1 && this.scanner.isEmpty(width)) return true;
     if (count < width && this.names.slice(count).every((name) => name === '')) return true;
     if (count < width) {
-      this.problems.add('short-row', `the row has ${count.toLocaleString('en-US')} ${count === 1 ? 'field' : 'fields'} but the header has ${width.toLocaleString('en-US')}; ${quoteValue(this.names[count] ?? '')} and later columns are missing${this.otherSeparator()}`, {
+      this.problems.add('short-row', `the row has ${count.toLocaleString('en-US')} ${count === 1 ? 'field' : 'fields'} but the header has ${width.toLocaleString('en-US')}; ${quoteValue(this.names[count] ?? '')} and later columns are missing${this.otherSeparator()}${this.strayCarriageReturn()}`, {
         row: line,
         field: this.names[count],
       });
     } else {
-      this.problems.add('long-row', `the row has ${count.toLocaleString('en-US')} fields but the header has ${width.toLocaleString('en-US')}; remove the extra fields or add a header for them`, {
+      this.problems.add('long-row', `the row has ${count.toLocaleString('en-US')} fields but the header has ${width.toLocaleString('en-US')}; remove the extra fields or add a header for them${this.strayCarriageReturn()}`, {
         row: line,
         field: `#${width + 1}`,
         value: this.scanner.field(width),
@@ -100,6 +100,18 @@ export class RowReader {
     const other = separators.find(([byte, mark]) => byte !== scanner.separator && text.split(mark).length >= this.names.length);
     if (other === undefined || own === undefined) return '';
     return ` (its fields are separated by ${other[2]}, the header's by ${own[2]}: write every line with one separator)`;
+  }
+
+  /**
+   * Why a row's width reads wrong when the header or the row holds a carriage return that ends no
+   * line (a file with line feeds whose header, or some rows, end in a carriage return alone): the
+   * lines it should have ended were read as one. Empty otherwise.
+   */
+  private strayCarriageReturn(): string {
+    const inRow = Array.from({ length: this.scanner.count }, (_, i) => this.scanner.field(i)).some((text) => text.includes('\r'));
+    const inHeader = this.names.some((name) => name.includes('\r'));
+    if (!inRow && !inHeader) return '';
+    return ` (${inHeader ? 'the header' : 'the row'} holds a carriage return (\\r) that ends no line, so two lines were read as one: the file mixes line endings; save it with one kind, LF or CRLF)`;
   }
 
   /** True (after reporting it) when the symbol cell of the row is empty. */

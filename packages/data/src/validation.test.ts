@@ -354,6 +354,20 @@ describe('validation in the other layouts', () => {
     expect(fail('"hello"', { format: 'json' }).map((p) => p.rule)).toEqual(['bad-json']);
   });
 
+  // Regression: a carriage return alone in a file of line feeds joined two lines into one, and the
+  // row's width was all that was said.
+  it('a carriage return that ends no line is named with the width problem it makes', () => {
+    const header = fail('date,open,high,low,close,volume\r2020-01-01,1,1,1,1,1\n2020-01-02,1,1,1,1,1\n');
+    expect(header.map((p) => [p.row, p.rule])).toEqual([[2, 'short-row']]);
+    expect(header[0]?.message).toContain('(the header holds a carriage return (\\r) that ends no line, so two lines were read as one: the file mixes line endings; save it with one kind, LF or CRLF)');
+    const row = fail('date,open,high,low,close,volume\n2020-01-01,1,1,1,1,1\n2020-01-02,1,1,1,1,1\r2020-01-03,1,1,1,1,1\n');
+    expect(row.map((p) => [p.row, p.rule])).toEqual([[3, 'long-row']]);
+    expect(row[0]?.message).toContain('(the row holds a carriage return (\\r) that ends no line');
+    // CRLF and CR-only files end their lines with it: no such problem.
+    expect(parseMarketData('date,close\r\n2020-01-01,1\r\n2020-01-02,2\r\n').series[0]?.length).toBe(2);
+    expect(parseMarketData('date,close\r2020-01-01,1\r2020-01-02,2\r').series[0]?.length).toBe(2);
+  });
+
   // Regression: a bar under "A" naming "B" as its symbol was read as A's without a word.
   it('json: a bar under one symbol that names another is refused', () => {
     const text = '{"A":[{"date":"2000-01-03","close":1,"symbol":"B"},{"date":"2000-01-04","close":2,"symbol":"A"}]}';
