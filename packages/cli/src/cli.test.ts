@@ -80,8 +80,19 @@ describe('ensemble --help and --version', () => {
     expect(typo.err).toContain("unknown option '--confg'");
     expect(typo.err).toContain('--config');
     expect(typo.err).not.toContain('required option');
+    // sweep and backtest take unknown flags to explain them (a strategy's parameter as a flag):
+    // a mistyped flag is said with the nearest one, also when it is the mandatory flag mistyped.
     const sweep = await run(['sweep', '--spc', 'x.json', '--out', 'o']);
-    expect(sweep.err).toContain("unknown option '--spc'");
+    expect(sweep.code).toBe(2);
+    expect(sweep.err).toContain('--spc x.json: unknown flag; did you mean --spec?');
+    const out = await run(['sweep', '--ot', 'o', '--spec', 'x.json']);
+    expect(out.code).toBe(2);
+    expect(out.err).toContain('--ot o: unknown flag; did you mean --out?');
+    expect(out.err).not.toContain('required option');
+    const strategy = await run(['backtest', '--strateg', 'sma-crossover', '--dataset', 'sp500']);
+    expect(strategy.code).toBe(2);
+    expect(strategy.err).toContain('--strateg sma-crossover: unknown flag; did you mean --strategy?');
+    expect(strategy.err).not.toContain('required option');
     const queue = await run(['queue', 'status', '--queu', 'redis://127.0.0.1:1']);
     expect(queue.err).toContain("unknown option '--queu'");
     // A flag that is really missing is still named.

@@ -1,5 +1,5 @@
 import type { MetricUnit } from '@ensemble/performance';
-import { EXPONENT_FROM, MISSING, formatNumber, formatQuantity } from '@ensemble/protocol';
+import { EXPONENT_FROM, MISSING, formatNumber, formatPrice as formatPriceOf, formatQuantity } from '@ensemble/protocol';
 
 /** How a table column aligns its cells. */
 export type Align = 'left' | 'right';
@@ -39,7 +39,6 @@ export function formatTable(columns: readonly Column[], rows: readonly (readonly
 }
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const price = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** A count with thousands separators: `5,105`. */
 export function formatCount(value: number): string {
@@ -51,9 +50,12 @@ export function formatCounted(count: number, one: string, many = `${one}s`): str
   return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
 
-/** A price with two decimals and thousands separators, or `–` when there is none. */
+/**
+ * A price as protocol's `formatPrice` writes it — two decimals with thousands separators from 1
+ * up, four significant digits below (`0.1234`, `0.000000000001000`) — or `–` when there is none.
+ */
 export function formatPrice(value: number | null): string {
-  return value === null ? '–' : price.format(value);
+  return value === null ? '–' : formatPriceOf(value);
 }
 
 export { EXPONENT_FROM, MISSING, formatNumber, formatQuantity };

@@ -1,6 +1,8 @@
 import type { Command, Option } from 'commander';
 import { quoteValue } from '@ensemble/protocol';
 import { redactRedisUrl } from '@ensemble/research-redis';
+import { FlagProblems } from './flags';
+import { strayArgumentProblems } from './stray-arguments';
 
 /**
  * Makes every mandatory flag of `program`'s commands (`requiredOption`) checked just before the
@@ -26,10 +28,18 @@ export function reportUnknownFlagsFirst(program: Command): void {
     if (action.name() === 'backtest' && action.args.some((word) => word === '--config' || word.startsWith('--config='))) {
       action.error(`error: ${BACKTEST_CONFIG_HINT}`, { code: 'commander.unknownOption' });
     }
-    for (const option of action.options) {
-      if (deferred.has(option) && action.getOptionValue(option.attributeName()) === undefined) {
-        action.error(`error: required option '${option.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue' });
-      }
+    const missing = action.options.filter((option) => deferred.has(option) && action.getOptionValue(option.attributeName()) === undefined);
+    // A command that takes unknown flags to explain them in its action (`backtest`, `sweep`,
+    // `walk-forward`) never gets there with a mandatory flag missing: when an unknown flag is the
+    // missing one mistyped (`--strateg`, `--ot`), it is said first, with the nearest flag.
+    if (missing.length > 0 && action.args.some((word) => word.startsWith('--'))) {
+      const knownFlags = [...action.options, ...(action.parent?.options ?? [])].flatMap((option) => (option.long === undefined ? [] : [option.long]));
+      const problems = new FlagProblems();
+      strayArgumentProblems(problems, action.args, [], { command: `ensemble ${action.name()}`, knownFlags });
+      problems.throwIfAny();
+    }
+    for (const option of missing) {
+      action.error(`error: required option '${option.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue' });
     }
   });
 }
