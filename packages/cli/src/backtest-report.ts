@@ -325,6 +325,7 @@ function givenAgainstSpacing(time: ArrayLike<number>, periodsPerYear: number): s
   const inferred = days === null ? inferPeriodsPerYear(time) : natural >= 1 ? Math.round(natural) : natural;
   const ratio = periodsPerYear / inferred;
   if (ratio <= GIVEN_FACTOR && ratio >= 1 / GIVEN_FACTOR) return '';
+  if (inferred < MIN_PERIODS_PER_YEAR) return '; the bars come less than once a century, so annualised figures over them mean little';
   return `; the bar spacing gives ${yearlyFigure(inferred)}, and every annualised figure scales with it`;
 }
 

@@ -31,6 +31,8 @@ export interface RunConfigOptions {
   readonly cwd?: string | undefined;
   /** The strategies a config may name (default: `strategyRegistry` of `@ensemble/strategies`). */
   readonly registry?: StrategyRegistry | undefined;
+  /** The config's content when it was read already: a pipe (`--config <(…)`) gives its bytes once. */
+  readonly text?: string | undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -159,7 +161,7 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
   }
   let text: string;
   try {
-    text = await readFile(absolute, 'utf8');
+    text = options.text ?? (await readFile(absolute, 'utf8'));
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     const why =

@@ -31,7 +31,7 @@ const LOCATION = /((?:file:\/\/)?[^\s()?]+)(?:\?[^\s()]*)?:(\d+):(\d+)\)?$/;
  */
 const COMPILED = /data:text\/javascript,__filename%3D%22(.*?)%22/;
 
-function frameOf(line: string): StrategyFrame | null {
+function frameOf(line: string, known: (file: string) => boolean = (file) => strategyFiles.has(path.resolve(file))): StrategyFrame | null {
   const compiled = COMPILED.exec(line);
   if (compiled !== null) {
     let file: string;
@@ -40,7 +40,7 @@ function frameOf(line: string): StrategyFrame | null {
     } catch {
       return null;
     }
-    return strategyFiles.has(path.resolve(file)) ? { file, line: undefined, column: undefined } : null;
+    return known(file) ? { file, line: undefined, column: undefined } : null;
   }
   const location = LOCATION.exec(line);
   if (location === null) return null;
@@ -52,8 +52,34 @@ function frameOf(line: string): StrategyFrame | null {
       return null;
     }
   }
-  if (!path.isAbsolute(file) || !strategyFiles.has(path.resolve(file))) return null;
+  if (!path.isAbsolute(file) || !known(file)) return null;
   return { file, line: Number(location[2]), column: Number(location[3]) };
+}
+
+/**
+ * The first frame of `error`'s stack in a file under `directory` and outside `node_modules`: a
+ * strategy file's own code or a local file it imports, before the files it imports are known
+ * (while it is being imported). Null when there is none.
+ */
+export function localFrame(error: Error, directory: string): StrategyFrame | null {
+  let stack: unknown;
+  try {
+    stack = error.stack;
+  } catch {
+    return null;
+  }
+  if (typeof stack !== 'string') return null;
+  const root = path.resolve(directory) + path.sep;
+  const local = (file: string): boolean => {
+    const resolved = path.resolve(file);
+    return resolved.startsWith(root) && !resolved.slice(root.length).split(path.sep).includes('node_modules');
+  };
+  for (const line of stack.split('\n')) {
+    if (!FRAME.test(line)) continue;
+    const frame = frameOf(line, local);
+    if (frame !== null) return frame;
+  }
+  return null;
 }
 
 /**

@@ -272,7 +272,7 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(err).toContain('importing it failed');
     expect(err).toContain('API key missing: set MY_KEY');
     // Placed in the file (line 3: after the two imports), and the advice is about that code, not the export.
-    expect(err).toContain('its top-level code threw while it was imported (thrown at broken.ts:3:7), before any strategy ran: fix that code (--debug shows the stack trace)');
+    expect(err).toContain('its top-level code threw during the import (thrown at broken.ts:3:7), before any strategy ran: fix that code (--debug shows the stack trace)');
     expect(err).not.toContain('export default');
     expect(err).not.toMatch(STACK);
   });
@@ -284,17 +284,23 @@ describe('ensemble backtest --strategy FILE', () => {
       'syntax.mjs': "export default {\n  name: 'a',,\n};\n",
       'typed.ts': "export default {\n  name: 'a',,\n};\n",
       'parse.mjs': "const settings = JSON.parse('{\"oops\": ');\nexport default settings;\n",
+      'settings.mjs': "export const settings = JSON.parse('{\"oops\": ');\n",
+      'uses.mjs': "import { settings } from './settings.mjs';\nexport default settings;\n",
       'refused.ts': strategySource('refused').replace("description: 'Long after the close rises over the close of lookback bars ago.'", "description: 'two\\nlines'"),
     });
     const syntax = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './syntax.mjs'], { cwd: directory });
     expect(syntax.code).toBe(2);
-    expect(syntax.err).toContain("Unexpected token ','\n  fix the syntax error (node --check ./syntax.mjs shows its line)");
+    expect(syntax.err).toContain("Unexpected token ','\n  fix the syntax error: node --check ./syntax.mjs shows its line, or nothing when it is in a file it imports");
     const typed = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './typed.ts'], { cwd: directory });
     expect(typed.code).toBe(2);
     expect(typed.err).toMatch(/typed\.ts:2:\d+: ERROR: .*\n {2}fix the syntax error the message names/);
     const parse = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './parse.mjs'], { cwd: directory });
     expect(parse.code).toBe(2);
-    expect(parse.err).toContain('its top-level code threw while it was imported (thrown at parse.mjs:1:23)');
+    expect(parse.err).toContain('its top-level code threw during the import (thrown at parse.mjs:1:23)');
+    // Thrown in a local file it imports: placed there, and said to be that file's code.
+    const helper = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './uses.mjs'], { cwd: directory });
+    expect(helper.code).toBe(2);
+    expect(helper.err).toContain('the top-level code of a file it imports threw during the import (thrown at settings.mjs:1:30)');
     const refused = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './refused.ts'], { cwd: directory });
     expect(refused.code).toBe(2);
     expect(refused.err).toMatch(/description: description must be one sentence[^\n]*\n {2}fix the definition as the message says/);

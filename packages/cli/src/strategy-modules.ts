@@ -11,7 +11,7 @@ import type { StrategyDefinition, StrategyModuleFile } from '@ensemble/protocol'
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { strategyRegistry } from '@ensemble/strategies';
 import { COMMAND_LINE, flagText } from './flags';
-import { describeFrame, rememberStrategyFiles, strategyFrame } from './strategy-frames';
+import { describeFrame, localFrame, rememberStrategyFiles, strategyFrame } from './strategy-frames';
 
 /**
  * Where a strategy came from when it was loaded from a file: the path as it was given (on the
@@ -132,22 +132,25 @@ export async function loadStrategyModule(file: string, options: { readonly cwd: 
 
 /**
  * What to do about a file whose import threw `error` (not a missing import): a definition that
- * `defineStrategy` refused names its field already; a throw with a frame in the file came from its
- * top-level code (a `JSON.parse` of bad text too), placed there; a syntax error of the file itself
- * (Node's, or the TypeScript transform's) is placed by its message.
+ * `defineStrategy` refused names its field already; a throw with a frame in the file, or in a
+ * local file it imports, came from that code's top level (a `JSON.parse` of bad text too), placed
+ * there; a syntax error (Node's, or the TypeScript transform's) is placed by its message, or by
+ * `node --check` for a JavaScript file, whose parser names no file.
  */
-function thrownOnImportAdvice(error: unknown, file: string, cwd: string): string {
-  if (!(error instanceof Error)) return 'its top-level code threw while it was imported, before any strategy ran: fix that code';
+function thrownOnImportAdvice(error: unknown, file: string, absolute: string, cwd: string): string {
+  if (!(error instanceof Error)) return 'its top-level code threw during the import, before any strategy ran: fix that code';
   if (error.name === 'ConfigError') return 'fix the definition as the message says';
-  const frame = strategyFrame(error);
+  const own = strategyFrame(error);
+  const frame = own ?? localFrame(error, path.dirname(absolute));
   if (frame !== null && frame !== undefined) {
     const place = `${frame.line === undefined ? 'thrown in' : 'thrown at'} ${echoValue(describeFrame(frame, cwd), MAX_LINE_LENGTH)}`;
-    return `its top-level code threw while it was imported (${place}), before any strategy ran: fix that code (--debug shows the stack trace)`;
+    const where = path.resolve(frame.file) === absolute ? 'its top-level code' : 'the top-level code of a file it imports';
+    return `${where} threw during the import (${place}), before any strategy ran: fix that code (--debug shows the stack trace)`;
   }
-  // The TypeScript transform names the line; Node's own parser of a JavaScript module does not.
+  // The TypeScript transform names the file and line; Node's own parser of a JavaScript module does not.
   if (error.message.startsWith('Transform failed')) return 'fix the syntax error the message names';
-  if (error.name === 'SyntaxError') return `fix the syntax error (${echoValue(`node --check ${file}`, MAX_LINE_LENGTH)} shows its line)`;
-  return 'its top-level code threw while it was imported, before any strategy ran: fix that code (--debug shows the stack trace)';
+  if (error.name === 'SyntaxError') return `fix the syntax error: ${echoValue(`node --check ${file}`, MAX_LINE_LENGTH)} shows its line, or nothing when it is in a file it imports (check those the same way)`;
+  return 'its top-level code threw during the import, before any strategy ran: fix that code (--debug shows the stack trace)';
 }
 
 /** The definitions of the file at `absolute` (`file` as given, for messages; `cwd` what a place in it is told relative to), imported through tsx. */
@@ -171,7 +174,7 @@ async function importDefinitions(file: string, absolute: string, source: string,
     const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
     const text = error instanceof Error ? error.message : String(error);
     const advice = !missing
-      ? thrownOnImportAdvice(error, file, cwd)
+      ? thrownOnImportAdvice(error, file, absolute, cwd)
       : /Cannot find module '(?:\.{1,2}[\\/]|\/|[A-Za-z]:[\\/]|file:)/.test(text)
         ? 'a file it imports by a relative path is missing: put it there, or fix the import'
         : 'install the package it imports next to the file (npm install NAME in its folder), or remove the import';

@@ -402,8 +402,9 @@ export function parseJsonBars(
         if (!isRecord(bar)) return;
         const key = Object.keys(bar).find((name) => name.toLowerCase() === 'symbol');
         const own = key === undefined ? undefined : bar[key];
-        if (typeof own === 'string' && own.trim() !== '' && own.trim() !== symbol) {
-          problems.add('bad-symbol', `the bar says ${quoteValue(key ?? 'symbol')}: ${quoteValue(own)} but is under ${quoteValue(symbol)}; remove its symbol, or move it under ${quoteValue(own.trim())}`, { row: index + 1, field: symbol, value: own });
+        // Symbols are matched without regard to case elsewhere (a config's "spy" finds "SPY").
+        if (typeof own === 'string' && own.trim() !== '' && own.trim().toUpperCase() !== symbol.toUpperCase()) {
+          problems.add('bad-symbol', `the bar says ${quoteValue(key ?? 'symbol')}: ${quoteValue(own)} but is under ${quoteValue(symbol)}; remove its symbol, or move it under ${quoteValue(own.trim())}`, { row: index + 1, field: `${symbol}[${String(index)}].${key ?? 'symbol'}`, value: own });
         }
       });
       const builder = builderOf(symbol, bars.length);

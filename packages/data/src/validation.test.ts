@@ -371,7 +371,9 @@ describe('validation in the other layouts', () => {
   // Regression: a bar under "A" naming "B" as its symbol was read as A's without a word.
   it('json: a bar under one symbol that names another is refused', () => {
     const text = '{"A":[{"date":"2000-01-03","close":1,"symbol":"B"},{"date":"2000-01-04","close":2,"symbol":"A"}]}';
-    expect(fail(text).map((p) => [p.row, p.field, p.rule, p.message])).toEqual([[1, 'A', 'bad-symbol', 'the bar says "symbol": "B" but is under "A"; remove its symbol, or move it under "B"']]);
+    expect(fail(text).map((p) => [p.row, p.field, p.rule, p.message])).toEqual([[1, 'A[0].symbol', 'bad-symbol', 'the bar says "symbol": "B" but is under "A"; remove its symbol, or move it under "B"']]);
+    // The same symbol in another case is the same symbol.
+    expect(parseMarketData('{"AAA":[{"date":"2000-01-03","close":1,"symbol":"aaa"}]}').series[0]?.symbol).toBe('AAA');
   });
 
   // Regression: a JSON file read as --format ohlcv showed its first line as a CSV header, and a CSV

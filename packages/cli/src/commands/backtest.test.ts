@@ -709,6 +709,8 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     const centuries = await run(['backtest', '--data', write('centuries.csv', 54_787, 3), '--strategy', 'buy-and-hold']);
     expect(centuries.out).toContain('but bars 54,787 days apart come less than once a century, so annualised figures over them mean little');
     expect(centuries.out).not.toContain('--periods-per-year 0');
+    const givenCenturies = await run(['backtest', '--data', write('centuries.csv', 54_787, 3), '--strategy', 'buy-and-hold', '--periods-per-year', '12']);
+    expect(givenCenturies.out).toContain('12 periods/year (given; the bars come less than once a century, so annualised figures over them mean little)');
     const third = await run(['backtest', '--data', write('every-third-day.csv', 3, 300), '--strategy', 'buy-and-hold']);
     expect(third.out).toContain('252 periods/year (inferred from the bar spacing; but bars 3 days apart come about 122 times a year');
     expect(third.out).not.toContain('Saturdays and Sundays');

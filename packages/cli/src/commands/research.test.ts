@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -70,6 +70,23 @@ describe('ensemble sweep', () => {
     const run = await cli(['run', '--config', at('out/best-config.json'), '--json', '-']);
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { portfolio: { metrics: { metrics: { sharpe: number } } } }).portfolio.metrics.metrics.sharpe).toBe(rows[0]?.objective);
+  });
+
+  // Regression: the spec was read a second time with JSON.parse, which failed on a byte-order mark
+  // (exit 1, "unexpected failure") and on a pipe, which gives its bytes once.
+  it('reads a spec with a byte-order mark, and one given through a pipe, once', async () => {
+    const spec = { config: runConfig, parameters: [{ path: 'strategies.trend.params.fast', values: [5, 10] }] };
+    writeFileSync(at('bom.json'), `\uFEFF${JSON.stringify(spec)}`);
+    const bom = await cli(['sweep', '--spec', at('bom.json'), '--out', at('bom-out'), '--workers', '1', '--no-progress']);
+    expect(bom.code).toBe(0);
+    expect(existsSync(at('bom-out/results.json'))).toBe(true);
+    writeSpec('piped-source.json', spec);
+    execFileSync('mkfifo', [at('piped.json')]);
+    const writer = spawn('sh', ['-c', `cat "${at('piped-source.json')}" > "${at('piped.json')}"`]);
+    const piped = await cli(['sweep', '--spec', at('piped.json'), '--out', at('piped-out'), '--workers', '1', '--no-progress']);
+    writer.kill();
+    expect(piped.code).toBe(0);
+    expect(readFileSync(at('piped-out/results.json'), 'utf8')).toBe(readFileSync(at('bom-out/results.json'), 'utf8').replaceAll(at('bom.json'), at('piped.json')));
   });
 
   it('exits 2 naming the bad field of a spec, and prints the spec\'s schema', async () => {

@@ -15,10 +15,9 @@ import {
   configKindOf,
   createLocalResolvers,
   planSweep,
-  planSweepFile,
   planWalkForward,
   objectiveValue,
-  planWalkForwardFile,
+  readJsonFile,
   combinationValues,
   runResearchJob,
   runSweepToDirectory,
@@ -26,7 +25,7 @@ import {
   sweepReportInput,
   walkForwardReportInput,
 } from '@ensemble/research';
-import type { PlanSweepOptions, ResearchReportOptions, StrategyFileImporter } from '@ensemble/research';
+import type { PlanSweepOptions, ResearchReportOptions } from '@ensemble/research';
 import type { DataNotes, JobExecutor, JournalResumed, ResearchProgress, SweepPlan, SweepResult, WalkForwardPlan, WalkForwardResult, WalkForwardStep } from '@ensemble/research';
 import { renderResearchHtml, writeFilesAtomic } from '@ensemble/report';
 import { QueueConnectionError, SweepRemovedError, shortSweepId } from '@ensemble/research-redis';
@@ -393,7 +392,7 @@ async function researchPlan<TPlan>(
   io: CliIo,
   flags: ResearchFlags,
   command: 'sweep' | 'walk-forward',
-  plan: { file(file: string, options: { importer: StrategyFileImporter }): Promise<TPlan>; spec(spec: unknown, options: PlanSweepOptions): Promise<TPlan> },
+  plan: { spec(spec: unknown, options: PlanSweepOptions): Promise<TPlan> },
 ): Promise<{ plan: TPlan; spec: unknown }> {
   // An empty --out resolves to the working directory, where the outputs and the journal would land unasked.
   if (flags.out.trim() === '') throw new ConfigError([{ path: '--out ""', message: 'give the output directory (it is created when missing)' }], { source: COMMAND_LINE });
@@ -403,13 +402,17 @@ async function researchPlan<TPlan>(
       throw new ConfigError([{ path: flagText('--spec', flags.spec), message: `give the whole spec in the file, or build it with flags (${shortcut.join(', ')}), not both` }], { source: COMMAND_LINE });
     }
     const file = path.resolve(io.cwd, flags.spec);
+    // Read once, as the planner reads a spec file (a byte-order mark, a pipe such as `<(…)`): a
+    // second read for the outputs' checks failed on both.
     let planned: TPlan;
+    let spec: unknown;
     try {
-      planned = await plan.file(file, { importer: importStrategyDefinitions });
+      spec = await readJsonFile(file, `${command} spec`);
+      planned = await plan.spec(spec, { baseDir: path.dirname(file), source: file, importer: importStrategyDefinitions });
     } catch (error) {
       throw await asGiven(error, io, flags);
     }
-    return { plan: planned, spec: JSON.parse(await readFile(file, 'utf8')) as unknown };
+    return { plan: planned, spec };
   }
   if (shortcut.length === 0) {
     throw new ConfigError([{ path: '--spec', message: `give a spec file (--spec ${command}.json) or build one with flags, e.g. --config run.json --vary strategies.trend.params.fast=5:50:5` }], { source: COMMAND_LINE });
@@ -657,7 +660,7 @@ ratio, PBO, parameter stability).
   )
     .option('--pbo-blocks <n>', 'shortcut: blocks of the PBO\'s cross-validation, even, 2–20 (default 16)')
     .action(async (flags: ResearchFlags) => {
-      const { plan, spec } = await researchPlan(io, flags, 'sweep', { file: planSweepFile, spec: planSweep });
+      const { plan, spec } = await researchPlan(io, flags, 'sweep', { spec: planSweep });
       await checkOutputs(io, flags, SWEEP_OUTPUT_FILES, spec, plan.jobs);
       for (const line of researchDataNotes(plan.dataNotes, flags)) io.stdout.write(line);
       const sample = sampleNote(spec, plan.gridSize - plan.skipped, flags);
@@ -705,7 +708,7 @@ walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.
     .option('--test <length>', 'shortcut: test window, in the unit of --train (250, 1y)')
     .option('--anchored', 'shortcut: anchored windows (the train window starts at the first bar) instead of rolling')
     .action(async (flags: ResearchFlags) => {
-      const { plan, spec } = await researchPlan(io, flags, 'walk-forward', { file: planWalkForwardFile, spec: planWalkForward });
+      const { plan, spec } = await researchPlan(io, flags, 'walk-forward', { spec: planWalkForward });
       await checkOutputs(io, flags, WALK_FORWARD_OUTPUT_FILES, spec, plan.trainJobs);
       for (const line of researchDataNotes(plan.base.dataNotes, flags)) io.stdout.write(line);
       const short = shortTestNote(plan, flags);

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -83,6 +84,25 @@ describe('ensemble run: every example config', () => {
 function sleeve0Time(result: OrchestratorResultJson, t: number): string | undefined {
   return result.sleeves[0]?.equity[t]?.time;
 }
+
+// Regression: the config was read twice (is it a backtest config? then as a run config), and a
+// pipe (`--config <(…)`, `/dev/stdin`) gives its bytes once: "not valid JSON … the end of the file".
+describe('ensemble run: a config through a pipe', () => {
+  it('reads it once and runs it as from the file', async () => {
+    const directory = freshDirectory();
+    const fifo = path.join(directory, 'config.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `cat "${path.join(examples, 'sp500-two-sleeves.json')}" > "${fifo}"`]);
+    const piped = await run(['run', '--config', fifo, '--json', path.join(directory, 'piped.json')]);
+    writer.kill();
+    expect(piped.err).toBe('');
+    expect(piped.code).toBe(0);
+    const direct = await run(['run', '--config', 'examples/sp500-two-sleeves.json', '--json', path.join(directory, 'direct.json')]);
+    expect(direct.code).toBe(0);
+    const final = (file: string) => (JSON.parse(readFileSync(path.join(directory, file), 'utf8')) as OrchestratorResultJson).finalEquity;
+    expect(final('piped.json')).toBe(final('direct.json'));
+  });
+});
 
 describe('ensemble run: the bt-style 60/40 example', () => {
   // Hand check of the first quarterly rebalance, from the raw stocks5 file (long layout,

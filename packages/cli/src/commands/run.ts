@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { isoTimeFormatter } from '@ensemble/engine';
@@ -75,16 +75,24 @@ function runLogLevel(command: Command): LogLevel {
  * undefined for anything else, a file that cannot be read or JSON that does not parse included
  * (the run config loader reports those).
  */
-async function readBacktestConfig(file: string, cwd: string): Promise<{ input: Record<string, unknown>; configDir: string } | undefined> {
+async function readBacktestConfig(file: string, cwd: string): Promise<{ input: Record<string, unknown>; configDir: string } | { text: string | undefined }> {
   const absolute = path.resolve(cwd, file);
-  if ((await isDevice(absolute)) || (await oversizedJsonFile(absolute)) !== null) return undefined;
+  if ((await isDevice(absolute)) || (await oversizedJsonFile(absolute)) !== null) return { text: undefined };
+  let text: string;
   let input: unknown;
   try {
-    input = parseJsonText(await readFile(absolute, 'utf8'), absolute);
+    text = await readFile(absolute, 'utf8');
   } catch {
-    return undefined;
+    return { text: undefined };
   }
-  return isBacktestConfig(input) ? { input, configDir: path.dirname(absolute) } : undefined;
+  // A pipe (`--config <(…)`) gives its bytes once: the run config's loader takes them from here.
+  const piped = await stat(absolute).then((info) => info.isFIFO() || info.isSocket(), () => false);
+  try {
+    input = parseJsonText(text, absolute);
+  } catch {
+    return { text: piped ? text : undefined };
+  }
+  return isBacktestConfig(input) ? { input, configDir: path.dirname(absolute) } : { text: piped ? text : undefined };
 }
 
 /**
@@ -163,7 +171,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
       // A single-strategy backtest config (a sweep's best-config.json over a backtest) runs as
       // `ensemble backtest` would run it.
       const backtest = await readBacktestConfig(flags.config, io.cwd);
-      if (backtest !== undefined) {
+      if ('input' in backtest) {
         const plan = await planBacktestConfig(backtest.input, flags.config, backtest.configDir, { json, md, html }, targets);
         await checkKeptFiles(targets, backtestInputsKept(plan, io.cwd));
         await runAndReportBacktest(plan, io, createCliLogger(io, globalOptions(command).logLevel ?? 'error', { json: globalOptions(command).logJson === true }), phases).catch((error: unknown) => {
@@ -171,7 +179,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
         });
         return;
       }
-      const loaded = await loadRunConfigFile(flags.config, { cwd: io.cwd });
+      const loaded = await loadRunConfigFile(flags.config, { cwd: io.cwd, text: backtest.text });
       await checkKeptFiles(targets, runInputsKept(loaded));
 
       // Loading, then running: two phases of one call, each drawn while it lasts.

@@ -16,7 +16,7 @@ describe('dataRefOf', () => {
   it('refuses a named pipe at once, without opening it, saying to save the data to a file', async () => {
     const fifo = join(await temporaryDirectory('resolvers-'), 'prices.csv');
     execFileSync('mkfifo', [fifo]);
-    await expect(dataRefOf({ file: fifo }, '.')).rejects.toThrow(/prices\.csv" is a pipe, not a file: research reads its data more than once .* save it to a file first/);
+    await expect(dataRefOf({ file: fifo }, '.')).rejects.toThrow(/prices\.csv" is a pipe, not a file: research reads its data from a file, more than once .* and a pipe gives it only once; save the data to a file first/);
   });
 });
 

@@ -30,6 +30,26 @@ describe('compileConstraint', () => {
     expect(check(bind({ scheme: 'risk-parity', 'strategies.trend.params.allowShort': false, x: 0 }))).toBe(false);
   });
 
+  // Regression: 3,000 nested parentheses overflowed the call stack ("unexpected failure", exit 1).
+  it('refuses a constraint nested too deep or too long, by path, and takes one nested 100 deep', () => {
+    const refusal = (text: string): string => {
+      try {
+        compileConstraint(text, ['fast', 'slow'], 'constraints.0');
+      } catch (error) {
+        expect(ConfigError.isInstance(error)).toBe(true);
+        return (error as ConfigError).issues[0]?.message ?? '';
+      }
+      return 'no error';
+    };
+    expect(refusal(`${'('.repeat(300)}fast${')'.repeat(300)} < slow`)).toMatch(/^it nests "\(" and "!" more than 100 deep: write it flatter in /);
+    expect(refusal(`${'!'.repeat(500)}(fast < slow)`)).toMatch(/^it nests "\(" and "!" more than 100 deep/);
+    expect(refusal(`${'('.repeat(3000)}fast${')'.repeat(3000)} < slow`)).toMatch(/^it has 6,003 names, values and operators/);
+    // 700 comparisons of 3 tokens and the 699 "&&" between them: 2,799.
+    expect(refusal(Array.from({ length: 700 }, () => 'fast < slow').join(' && '))).toMatch(/^it has 2,799 names, values and operators, more than 2,000: split it into several constraints/);
+    const deep = compileConstraint(`${'('.repeat(100)}fast${')'.repeat(100)} < slow`, ['fast', 'slow'], 'c');
+    expect(deep(bind({ fast: 1, slow: 2 }))).toBe(true);
+  });
+
   it('rejects syntax errors and unknown names by path, and never evaluates code', () => {
     const message = (text: string): string => {
       try {

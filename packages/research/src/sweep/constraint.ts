@@ -61,8 +61,17 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** How deep a constraint may nest parentheses and `!`, and how many tokens it may hold: the parser and the evaluation recurse. */
+const MAX_NESTING = 100;
+const MAX_TOKENS = 2_000;
+
 function parseTokens(tokens: readonly Token[]): Node {
+  if (tokens.length > MAX_TOKENS) throw new ConstraintSyntaxError(`it has ${tokens.length.toLocaleString('en-US')} names, values and operators, more than ${MAX_TOKENS.toLocaleString('en-US')}: split it into several constraints`);
   let position = 0;
+  let depth = 0;
+  const deeper = (): void => {
+    if (++depth > MAX_NESTING) throw new ConstraintSyntaxError(`it nests "(" and "!" more than ${String(MAX_NESTING)} deep: write it flatter`);
+  };
   const peek = (): Token | undefined => tokens[position];
   const isOp = (token: Token | undefined, ...ops: string[]): boolean => token?.kind === 'op' && ops.includes(token.text);
   const where = (token: Token | undefined): string => (token === undefined ? 'at the end' : `at character ${String(token.at + 1)}`);
@@ -72,11 +81,18 @@ function parseTokens(tokens: readonly Token[]): Node {
     if (token === undefined) throw new ConstraintSyntaxError('unexpected end: a value is missing');
     if (token.kind === 'name') return { kind: 'name', name: token.text };
     if (token.kind === 'literal') return { kind: 'literal', value: token.value };
-    if (token.text === '!') return { kind: 'not', operand: primary() };
+    if (token.text === '!') {
+      deeper();
+      const operand = primary();
+      depth--;
+      return { kind: 'not', operand };
+    }
     if (token.text === '(') {
+      deeper();
       const inner = or();
       if (!isOp(peek(), ')')) throw new ConstraintSyntaxError(`missing ")" ${where(peek())}`);
       position++;
+      depth--;
       return inner;
     }
     throw new ConstraintSyntaxError(`unexpected ${quoteValue(token.text)} ${where(token)}`);

@@ -63,7 +63,7 @@ export interface DataNotes {
   readonly data: DataRef;
   readonly notes: readonly string[];
   readonly splitJumps: readonly SymbolSplitJump[];
-  /** Its daily and intraday symbols' longest stretches without a bar over 30 days (`dataHoles` of `@ensemble/data`). */
+  /** Its daily and intraday symbols' longest stretches without a bar over 30 days (`dataHoles` of `@ensemble/data`). Split jumps, holes and mixed spacing are of the base's date range, as `ensemble backtest` notes them. */
   readonly holes: readonly SymbolHole[];
   /** Its daily and intraday symbols whose bars mix spacings: daily and intraday rows in one file (`mixedSpacing` of `@ensemble/data`). */
   readonly mixedSpacing: readonly SymbolMixedSpacing[];
@@ -301,7 +301,7 @@ export async function loadBaseConfig(
     }
   }
   // Jobs carry the parsed config: every default spelled out, so any field can be varied.
-  return { kind, config: resolved, data: ref, modules, registry, dataNotes: { data: ref, notes: loaded.notes ?? [], splitJumps: splitJumps(loaded), holes: dataHoles(loaded), mixedSpacing: mixedSpacing(loaded) } };
+  return { kind, config: resolved, data: ref, modules, registry, dataNotes: { data: ref, notes: loaded.notes ?? [], splitJumps: splitJumps(ranged), holes: dataHoles(ranged), mixedSpacing: mixedSpacing(ranged) } };
 }
 
 /**
