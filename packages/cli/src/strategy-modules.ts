@@ -140,9 +140,8 @@ export async function loadStrategyModule(file: string, options: { readonly cwd: 
 function thrownOnImportAdvice(error: unknown, file: string, absolute: string, cwd: string): string {
   if (!(error instanceof Error)) return 'its top-level code threw during the import, before any strategy ran: fix that code';
   if (error.name === 'ConfigError') return 'fix the definition as the message says';
-  const own = strategyFrame(error);
-  const frame = own ?? localFrame(error, path.dirname(absolute));
-  if (frame !== null && frame !== undefined) {
+  const frame = strategyFrame(error) ?? localFrame(error, path.dirname(absolute));
+  if (frame !== null) {
     const place = `${frame.line === undefined ? 'thrown in' : 'thrown at'} ${echoValue(describeFrame(frame, cwd), MAX_LINE_LENGTH)}`;
     const where = path.resolve(frame.file) === absolute ? 'its top-level code' : 'the top-level code of a file it imports';
     return `${where} threw during the import (${place}), before any strategy ran: fix that code (--debug shows the stack trace)`;
