@@ -6,12 +6,16 @@ import { DEFAULT_MIN_INVESTED } from './allocation/schemes';
 import { ALLOCATION_SCHEMES, DEFAULT_LOOKBACK } from './allocation/config';
 import type { CapitalMode, StrategyRegistry } from './config';
 
-/** The fields that apply to one capital mode only, and that mode. */
-const MODE_ONLY_FIELDS: Readonly<Record<string, CapitalMode>> = {
+/**
+ * The top-level fields of a run config that apply to one capital mode only, and that mode: a
+ * config of the other mode refuses them (a parsed config carries its own mode's, defaults
+ * included; a sweep that varies `mode` drops the other mode's).
+ */
+export const MODE_ONLY_FIELDS: Readonly<Record<string, CapitalMode>> = Object.freeze({
   crossing: 'sleeves',
   transfers: 'sleeves',
   conflictPolicy: 'shared',
-};
+});
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

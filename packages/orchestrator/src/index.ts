@@ -101,6 +101,7 @@ export {
   toRebalanceRule,
 } from './config';
 export { checkRunData, runSymbols } from './run-data';
+export { MODE_ONLY_FIELDS } from './config-checks';
 export type { ConflictInput, ConflictOutcome } from './conflicts';
 export { NET_FLAT_TOLERANCE, resolveConflict } from './conflicts';
 export { investedShare } from './run/shared-mode';

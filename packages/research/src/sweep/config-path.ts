@@ -1,4 +1,5 @@
 import { closestMatch, quoteValue } from '@ensemble/protocol';
+import { MODE_ONLY_FIELDS } from '@ensemble/orchestrator';
 import { BacktestRunConfigSchema } from '../job/backtest-config';
 import type { ParameterValue } from '../job/research-job';
 
@@ -57,9 +58,18 @@ export function hasConfigValue(config: unknown, path: string): boolean {
   return true;
 }
 
-/** A deep copy of `config` (plain JSON) with each `[path, value]` set; every path must pass {@link configPathProblem}. */
+/**
+ * A deep copy of `config` (plain JSON) with each `[path, value]` set; every path must pass
+ * {@link configPathProblem}. A run config's `mode` set to the other capital mode drops the fields
+ * of the mode it leaves (`MODE_ONLY_FIELDS`: a parsed base carries its own mode's defaults, which
+ * the other mode refuses; a base cannot give them itself), so that the other mode's defaults apply.
+ */
 export function withConfigValues<TConfig>(config: TConfig, assignments: readonly (readonly [string, ParameterValue])[]): TConfig {
   const copy = structuredClone(config);
+  const mode = assignments.find(([path]) => path === 'mode')?.[1];
+  if (isRecord(copy) && (mode === 'sleeves' || mode === 'shared') && (copy.mode ?? 'sleeves') !== mode) {
+    for (const [field, applies] of Object.entries(MODE_ONLY_FIELDS)) if (applies !== mode) Reflect.deleteProperty(copy, field);
+  }
   for (const [path, value] of assignments) {
     const segments = path.split('.');
     if (segments.some((segment) => INTERNAL_KEYS.has(segment))) throw new TypeError(`${quoteValue(path)} is not a config path`);

@@ -32,6 +32,26 @@ describe('planSweep', () => {
     expect((await planSweep({ kind: 'backtest', config: backtest, parameters: [{ path: 'params.fast', values: [5, 10] }] })).jobs).toHaveLength(2);
   });
 
+  // Regression: a sweep of `mode` could not run: the parsed base carried its own mode's defaults
+  // (`crossing`, `transfers`), which shared mode refuses ("applies to mode "sleeves" only").
+  it('varies the capital mode both ways, each combination as the config of that mode runs', async () => {
+    for (const [base, other] of [[runConfig, 'shared'], [{ ...runConfig, mode: 'shared', conflictPolicy: 'vote' }, 'sleeves']] as const) {
+      const plan = await planSweep({ config: base, parameters: [{ path: 'mode', values: [base === runConfig ? 'sleeves' : 'shared', other] }] });
+      expect(plan.jobs).toHaveLength(2);
+      const switched = plan.jobs[1]?.config ?? {};
+      expect(switched.mode).toBe(other);
+      // The fields of the mode it left are gone; a field the base gave of its own mode was refused by the other.
+      for (const field of other === 'shared' ? ['crossing', 'transfers'] : ['conflictPolicy']) expect(switched).not.toHaveProperty(field);
+      const { rows } = await runSweep(plan, createInProcessExecutor());
+      expect(rows.map((row) => row.status)).toEqual(['ok', 'ok']);
+      // The same as the base with the other mode given, planned alone.
+      const { conflictPolicy: _policy, ...withoutPolicy } = base as Record<string, unknown>;
+      const alone = await planSweep({ config: { ...(other === 'sleeves' ? withoutPolicy : base), mode: other }, parameters: [{ path: 'cash', values: [100000] }] });
+      const { rows: aloneRows } = await runSweep(alone, createInProcessExecutor());
+      expect(rows[1]?.metrics).toEqual(aloneRows[0]?.metrics);
+    }
+  });
+
   it("carries the notes of its base data's load and its split-like jumps, for a summary", async () => {
     const dir = await temporaryDirectory('sweep-notes-');
     // Semicolons, an ignored Adj Close column, and a close halved on the third bar (a 2:1 split).
