@@ -1,7 +1,8 @@
 import { resolveDateBound } from '@ensemble/data';
 import type { SizingRule } from '@ensemble/engine';
-import { ConfigError, DECIMAL_MARK_HELP, TWO_DIGIT_YEARS, closestMatch, dateFormatProblem, decimalMarkProblem, echoValue, isDateFormat, isDecimalMarkSetting, listValues, parseDecimal, quoteValue, tightestBoundIssues } from '@ensemble/protocol';
+import { ConfigError, DECIMAL_MARK_HELP, TWO_DIGIT_YEARS, closestMatch, dateFormatProblem, decimalMarkProblem, echoValue, isDateFormat, isDecimalMarkSetting, listValues, parseDecimal, quoteValue, tightestBoundIssues, zodIssueMessage } from '@ensemble/protocol';
 import type { AnyStrategy, ConfigIssue, DateFormat, DecimalMarkSetting, StrategyDefinition } from '@ensemble/protocol';
+import type { z } from 'zod';
 import { coerceParameterStrings, describeParameters, getStrategy, listStrategies } from '@ensemble/strategies';
 
 /** Where problems with command-line flags are reported from (the `source` of their `ConfigError`). */
@@ -297,14 +298,14 @@ function unknownParameterMessage(definition: StrategyDefinition, key: string): s
 }
 
 /** What `--param KEY=VALUE` is told when the parameter's schema refuses the value: the value, the rule broken, the parameter's type and bounds. */
-function refusedValueMessage(definition: StrategyDefinition, key: string, value: string, issue: { readonly code: string; readonly message: string }): string {
+function refusedValueMessage(definition: StrategyDefinition, key: string, value: string, issue: z.core.$ZodIssue): string {
   const wrongType = issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value';
-  return `${wrongType ? `${quoteValue(value)} is not accepted: ${issue.message}` : issue.message}${describeRule(definition, key)}`;
+  return `${wrongType ? `${quoteValue(value)} is not accepted: ${issue.message}` : zodIssueMessage(issue)}${describeRule(definition, key)}`;
 }
 
 /** A parameter's field schema, as far as checking one value needs it. */
 interface FieldSchema {
-  safeParse(value: unknown): { readonly error?: { readonly issues: readonly { readonly code: string; readonly message: string }[] } | undefined };
+  safeParse(value: unknown): { readonly error?: { readonly issues: readonly z.core.$ZodIssue[] } | undefined };
 }
 
 /**
@@ -382,7 +383,7 @@ export function checkParameterFlags(problems: FlagProblems, definition: Strategy
           const given = Object.values(raw.flags);
           const fallback = describeParameters(definition).find((parameter) => parameter.name === key)?.default;
           const note = fallback === undefined ? `${key} is not set` : `${key} is not set, so it is at its default ${JSON.stringify(fallback)}`;
-          problems.add(given.length === 0 ? flagText('--param', key) : given.join(' '), `${issue.message} (${note})`);
+          problems.add(given.length === 0 ? flagText('--param', key) : given.join(' '), `${zodIssueMessage(issue)} (${note})`);
         } else {
           problems.add(flag, refusedValueMessage(definition, key, raw.values[key] ?? '', issue));
         }

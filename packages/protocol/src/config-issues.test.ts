@@ -43,8 +43,8 @@ describe('toConfigIssues', () => {
     // zod reports fast against 2^53 − 1 and 10000, slow against −(2^53 − 1) and 5.
     expect(result.error.issues.map((issue) => issue.code)).toEqual(['too_big', 'too_big', 'too_small', 'too_small']);
     expect(toConfigIssues(result.error)).toEqual([
-      { path: 'fast', message: 'Too big: expected number to be <=10000' },
-      { path: 'slow', message: 'Too small: expected number to be >=5' },
+      { path: 'fast', message: 'must be at most 10,000' },
+      { path: 'slow', message: 'must be at least 5' },
     ]);
   });
 

@@ -209,7 +209,47 @@ function explain(issue: z.core.$ZodIssue, context: ConfigIssueContext): string {
     const expected = issue.expected === 'array' ? 'an array' : issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`;
     return `expected ${expected}, got ${describeInput(value)}`;
   }
+  if ((issue.code === 'too_big' || issue.code === 'too_small') && /^Too (big|small): expected /.test(issue.message)) {
+    return boundMessage(issue, known ? value : undefined) ?? issue.message;
+  }
   return issue.message;
+}
+
+/**
+ * The message of one zod issue found without the input at hand (a flag's value checked against
+ * one field): zod's own, but a bound it states in its own words ("Too big: expected number to be
+ * <=10000") said as a rule, `must be at most 10,000`, as {@link toConfigIssues} says it.
+ */
+export function zodIssueMessage(issue: z.core.$ZodIssue): string {
+  if ((issue.code === 'too_big' || issue.code === 'too_small') && /^Too (big|small): expected /.test(issue.message)) return boundMessage(issue, undefined) ?? issue.message;
+  return issue.message;
+}
+
+/**
+ * A bound zod states in its own words ("Too big: expected number to be <=10000") said as a rule,
+ * with the value given when known: `must be at most 10,000, got 20,000`, `must be below 1`, `must
+ * hold at least 1 item`. Null for a bound of another kind (a date, a bigint).
+ */
+function boundMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, value: unknown): string | null {
+  const big = issue.code === 'too_big';
+  const limit = Number(big ? issue.maximum : issue.minimum);
+  if (!Number.isFinite(limit)) return null;
+  const inclusive = issue.inclusive !== false;
+  const figure = Math.abs(limit) >= 1000 && Number.isInteger(limit) ? limit.toLocaleString('en-US') : String(limit);
+  const got = typeof value === 'number' ? `, got ${Math.abs(value) >= 1000 && Number.isInteger(value) ? value.toLocaleString('en-US') : String(value)}` : Array.isArray(value) ? `, got ${String(value.length)}` : typeof value === 'string' ? `, got ${String(value.length)}` : '';
+  const exact = 'exact' in issue && issue.exact === true;
+  switch (issue.origin) {
+    case 'number':
+    case 'int':
+      return `must be ${big ? (inclusive ? 'at most' : 'below') : inclusive ? 'at least' : 'above'} ${figure}${got}`;
+    case 'array':
+    case 'set':
+      return `must hold ${exact ? 'exactly' : big ? 'at most' : 'at least'} ${figure} ${limit === 1 ? 'item' : 'items'}${got}`;
+    case 'string':
+      return `must be ${exact ? 'exactly' : big ? 'at most' : 'at least'} ${figure} ${limit === 1 ? 'character' : 'characters'} long${got}`;
+    default:
+      return null;
+  }
 }
 
 /** zod's message for a union none of whose branches took the value. */

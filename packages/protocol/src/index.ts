@@ -70,7 +70,7 @@ export {
   TargetWeightsSchema,
   parseConfig,
 } from './schemas';
-export { tightestBoundIssues, toConfigIssues } from './config-issues';
+export { tightestBoundIssues, toConfigIssues, zodIssueMessage } from './config-issues';
 export { arrayIssue, callbackIssue, checkArguments, describeGiven, loggerIssue, nullAsAbsent, objectIssue, optionsIssue, registryIssue, shapeIssue, stringIssue } from './hook-issues';
 export type { FieldKind } from './hook-issues';
 export type { ConfigIssueContext } from './config-issues';

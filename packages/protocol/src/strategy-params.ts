@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { StrategyDefinition } from './definition';
-import { tightestBoundIssues } from './config-issues';
+import { tightestBoundIssues, zodIssueMessage } from './config-issues';
 import { quoteValue } from './echo';
 import { closestMatch } from './suggest';
 import type { ConfigIssue } from './errors';
@@ -37,7 +37,8 @@ export function strategyParamIssues(
         issues.push({ path: `${at}.${key}`, message: `unknown parameter ${quoteValue(key)}${hint} ${definition.name} takes ${accepted}` });
       }
     } else {
-      issues.push({ path: at, message: issue.message });
+      // A bound in zod's words said as a rule; the value is named by whoever reports the path (`--param fast=1e308`).
+      issues.push({ path: at, message: zodIssueMessage(issue) });
     }
   }
   return issues;

@@ -108,7 +108,7 @@ describe('a base config naming a strategy file', () => {
     expect(issues).toEqual(['parameters.0.path: "treshold" is not a parameter of rising-close — did you mean "threshold"? (it takes only threshold)']);
     const values = await issuesOf(planSweep({ config: runConfig, parameters: [{ path: 'strategies.mine.params.threshold', values: [-1] }] }, { baseDir: fixtures }));
     // A value the parameter's own schema refuses is a spec error before any job runs, as for a built-in strategy.
-    expect(values).toEqual(['parameters.0.values.0: -1 is refused for threshold (a parameter of rising-close): Too small: expected number to be >=0']);
+    expect(values).toEqual(['parameters.0.values.0: -1 is refused for threshold (a parameter of rising-close): must be at least 0']);
   });
 
   it('refuses a missing file or a recorded digest the file no longer has, naming the file', async () => {

@@ -2,6 +2,7 @@ import { closestMatch, quoteValue } from '@ensemble/protocol';
 import { MODE_ONLY_FIELDS } from '@ensemble/orchestrator';
 import { BacktestRunConfigSchema } from '../job/backtest-config';
 import type { ParameterValue } from '../job/research-job';
+import type { z } from 'zod';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -151,7 +152,7 @@ export function replacedParameterProblem(config: unknown, path: string): string 
 
 /** Something with zod's `safeParse` (a field's schema). */
 interface FieldSchema {
-  safeParse(value: unknown): { success: true } | { success: false; error: { issues: readonly { readonly message: string }[] } };
+  safeParse(value: unknown): { success: true } | { success: false; error: z.ZodError };
 }
 
 function isFieldSchema(value: unknown): value is FieldSchema {

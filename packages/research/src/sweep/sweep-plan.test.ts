@@ -155,7 +155,7 @@ describe('planSweep', () => {
       'parameters.2.range.step: must be > 0',
       expect.stringMatching(/^objective: unknown metric "sharp"; did you mean "sharpe"\?/),
     ]);
-    expect(await issuesOf(planSweep({ config: runConfig, parameters: [] }))).toEqual(['parameters: Too small: expected array to have >=1 items']);
+    expect(await issuesOf(planSweep({ config: runConfig, parameters: [] }))).toEqual(['parameters: must hold at least 1 item, got 0']);
     expect(await issuesOf(planSweep({ config: { ...runConfig, cash: -1 }, parameters: [{ path: 'cash', values: [1] }] }))).toEqual([
       expect.stringMatching(/^config\.cash: /),
     ]);
@@ -322,8 +322,8 @@ describe('planSweep', () => {
     );
     expect(issues).toEqual([
       'parameters.0.values.0: "abc" is refused for fast (a parameter of sma-crossover): Invalid input: expected number, received string',
-      'parameters.0.values.2: -5 is refused for fast (a parameter of sma-crossover): Too small: expected number to be >=1',
-      'parameters.1.range: 0 is refused for slow (a parameter of sma-crossover): Too small: expected number to be >=1',
+      'parameters.0.values.2: -5 is refused for fast (a parameter of sma-crossover): must be at least 1',
+      'parameters.1.range: 0 is refused for slow (a parameter of sma-crossover): must be at least 1',
     ]);
     const backtest = { data: { dataset: 'sp500' }, strategy: 'sma-crossover' };
     expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest, parameters: [{ path: 'cash', values: [1000, -5, 0.001] }] }))).toEqual([

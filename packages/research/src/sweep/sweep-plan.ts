@@ -336,7 +336,8 @@ function valueIssues(check: ValueCheck): ConfigIssue[] {
   values.forEach((value, k) => {
     const parsed = field.schema.safeParse(value);
     if (parsed.success || issues.length >= 5) return;
-    issues.push(refusal(at, k, value, field.what, parsed.error.issues[0]?.message ?? 'invalid'));
+    // As run configs say it (a bound as a rule: "must be at least 1"), the tightest bound first.
+    issues.push(refusal(at, k, value, field.what, toConfigIssues(parsed.error)[0]?.message ?? 'invalid'));
   });
   return issues;
 }
