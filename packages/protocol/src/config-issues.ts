@@ -237,7 +237,7 @@ function boundMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, 
   const inclusive = issue.inclusive !== false;
   const figure = Math.abs(limit) >= 1000 && Number.isInteger(limit) ? limit.toLocaleString('en-US') : String(limit);
   const got = typeof value === 'number' ? `, got ${Math.abs(value) >= 1000 && Number.isInteger(value) ? value.toLocaleString('en-US') : String(value)}` : Array.isArray(value) ? `, got ${String(value.length)}` : typeof value === 'string' ? `, got ${String(value.length)}` : '';
-  const exact = 'exact' in issue && issue.exact === true;
+  const exact = issue.exact ?? false;
   switch (issue.origin) {
     case 'number':
     case 'int':
@@ -247,9 +247,12 @@ function boundMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, 
       return `must hold ${exact ? 'exactly' : big ? 'at most' : 'at least'} ${figure} ${limit === 1 ? 'item' : 'items'}${got}`;
     case 'string':
       return `must be ${exact ? 'exactly' : big ? 'at most' : 'at least'} ${figure} ${limit === 1 ? 'character' : 'characters'} long${got}`;
-    default:
+    case 'bigint':
+    case 'date':
+    case 'file':
       return null;
   }
+  return null;
 }
 
 /** zod's message for a union none of whose branches took the value. */
