@@ -36,6 +36,25 @@ function messages(input: unknown, context: ConfigIssueContext = { input, schema 
 const strategies = [{ id: 'a', symbols: ['SPY'] }];
 
 describe('toConfigIssues', () => {
+  // Regression: zod's own words ("Too big: expected number to be <1") reached the user.
+  it('says a bound as a rule, with the value given when the input is known', () => {
+    const schema = z.strictObject({ buffer: z.number().lt(1), rate: z.number().max(1), every: z.number().int().min(1), list: z.array(z.number()).min(1), big: z.number().max(10_000) });
+    const input = { buffer: 1.5, rate: 2, every: 0, list: [], big: 20_000 };
+    const result = schema.safeParse(input);
+    if (result.success) throw new Error('expected the input to be rejected');
+    expect(toConfigIssues(result.error, { input, schema })).toEqual([
+      { path: 'buffer', message: 'must be below 1, got 1.5' },
+      { path: 'rate', message: 'must be at most 1, got 2' },
+      { path: 'every', message: 'must be at least 1, got 0' },
+      { path: 'list', message: 'must hold at least 1 item, got 0' },
+      { path: 'big', message: 'must be at most 10,000, got 20,000' },
+    ]);
+    // A schema's own message is kept.
+    const own = z.object({ x: z.number().max(1, 'a fraction, e.g. 0.2') }).safeParse({ x: 5 });
+    if (own.success) throw new Error('expected the input to be rejected');
+    expect(toConfigIssues(own.error)).toEqual([{ path: 'x', message: 'a fraction, e.g. 0.2' }]);
+  });
+
   it('reports only the tightest bound a number breaks, not also the integer\'s own limit', () => {
     const bounded = z.strictObject({ fast: z.number().int().min(1).max(10_000), slow: z.number().int().min(5).max(500) });
     const result = bounded.safeParse({ fast: 1e308, slow: -1e308 });
