@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,18 @@ describe('ensemble sweep', () => {
     const run = await cli(['run', '--config', at('out/best-config.json'), '--json', '-']);
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { portfolio: { metrics: { metrics: { sharpe: number } } } }).portfolio.metrics.metrics.sharpe).toBe(rows[0]?.objective);
+  });
+
+  // Regression: --workers 256 on 2 cores ran 40 jobs fifty times slower than the default, unsaid.
+  it('notes --workers above the cores, where threads only share them', async () => {
+    const cores = availableParallelism();
+    const fast = Array.from({ length: cores + 2 }, (_, i) => String(3 + i)).join(',');
+    const flags = ['--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2019-01-01', '--vary', `fast=${fast}`, '--param', 'slow=30', '--no-progress'];
+    const many = await cli(['sweep', ...flags, '--workers', String(cores + 1), '--out', at('many-workers')]);
+    expect(many.code).toBe(0);
+    expect(many.stderr).toContain(`note: --workers ${String(cores + 1)} is more than this machine's ${String(cores)} core${cores === 1 ? '' : 's'}: threads beyond the cores share them, adding start-up time and memory, not speed`);
+    const one = await cli(['sweep', ...flags, '--workers', '1', '--out', at('one-worker')]);
+    expect(one.stderr).not.toContain('is more than this machine');
   });
 
   // Regression: the spec was read a second time with JSON.parse, which failed on a byte-order mark
