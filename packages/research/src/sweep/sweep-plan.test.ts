@@ -261,7 +261,7 @@ describe('planSweep', () => {
         ],
       }),
     );
-    const why = 'cannot be varied: every combination reads the same data, chosen when the sweep is planned (the overfitting statistics compare their returns bar by bar); run one sweep per data source (data.from, data.to and data.symbols can be varied)';
+    const why = 'cannot be varied: every combination reads the same data, chosen when the sweep is planned (the overfitting statistics compare their returns bar by bar); run one sweep per data source (data.from and data.to can be varied, and data.symbols one entry at a time, as data.symbols.0, with values a symbol each)';
     expect(issues).toEqual([`parameters.0.path: "data.dataset" ${why}`, `parameters.1.path: "data.adjust" ${why}`, `parameters.3.path: "data.dateFormat" ${why}`]);
     const backtest = await issuesOf(planSweep({ kind: 'backtest', config: { data: { dataset: 'sp500' }, strategy: 'buy-and-hold' }, parameters: [{ path: 'data', values: ['x'] }] }));
     expect(backtest).toEqual([`parameters.0.path: "data" ${why}`]);

@@ -391,7 +391,7 @@ function planParameters(kind: 'backtest' | 'run', spec: Pick<SweepSpec, 'paramet
   const expanded = spec.parameters.map((parameter, k) => {
     const at = `parameters.${String(k)}`;
     const problem = DATA_SOURCE_PATHS.has(parameter.path)
-      ? `${quoteValue(parameter.path)} cannot be varied: every combination reads the same data, chosen when the sweep is planned (the overfitting statistics compare their returns bar by bar); run one sweep per data source (data.from, data.to and data.symbols can be varied)`
+      ? `${quoteValue(parameter.path)} cannot be varied: every combination reads the same data, chosen when the sweep is planned (the overfitting statistics compare their returns bar by bar); run one sweep per data source (data.from and data.to can be varied, and data.symbols one entry at a time, as data.symbols.0, with values a symbol each)`
       : (configPathProblem(config, parameter.path) ??
         strategyParameterProblem(config, parameter.path, registry) ??
         fieldParameterClash(config, parameter.path, registry) ??
