@@ -36,6 +36,21 @@ function messages(input: unknown, context: ConfigIssueContext = { input, schema 
 const strategies = [{ id: 'a', symbols: ['SPY'] }];
 
 describe('toConfigIssues', () => {
+  // Regression: a config of a million unknown keys took most of a minute to be refused, each key
+  // matched against every known one.
+  it('names the first 50 unknown keys of an object, after how many there are', () => {
+    const schema = z.strictObject({ cash: z.number() });
+    const input: Record<string, unknown> = { cash: 1 };
+    for (let k = 0; k < 200_000; k++) input[`k${String(k)}`] = 1;
+    const result = schema.safeParse(input);
+    if (result.success) throw new Error('expected the input to be rejected');
+    const issues = toConfigIssues(result.error, { input, schema });
+    expect(issues).toHaveLength(51);
+    expect(issues[0]).toEqual({ path: '(root)', message: '200,000 unknown keys (the first 50 follow): is this the file meant?' });
+    expect(issues[1]).toEqual({ path: 'k0', message: 'unknown key "k0" (check its spelling)' });
+    expect(issues[50]?.path).toBe('k49');
+  });
+
   // Regression: zod's own words ("Too big: expected number to be <1") reached the user.
   it('says a bound as a rule, with the value given when the input is known', () => {
     const schema = z.strictObject({ buffer: z.number().lt(1), rate: z.number().max(1), every: z.number().int().min(1), list: z.array(z.number()).min(1), big: z.number().max(10_000) });

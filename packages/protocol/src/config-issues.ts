@@ -255,6 +255,9 @@ function boundMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, 
   return null;
 }
 
+/** How many unknown keys of one object are named one by one; the rest are counted. */
+const UNKNOWN_KEYS_NAMED = 50;
+
 /** zod's message for a union none of whose branches took the value. */
 const ZOD_UNION_MESSAGE = 'Invalid input';
 
@@ -330,7 +333,11 @@ function issuesOf(issues: readonly z.core.$ZodIssue[], context: ConfigIssueConte
       if (found?.definition.type === 'union') found = core(unionOption(found.definition, value, undefined));
       const shape = found?.definition.shape ?? (branches.some((entry) => entry !== undefined) ? Object.assign({}, ...branches) as Record<string, unknown> : undefined);
       const knownKeys = shape === undefined ? [] : Object.keys(shape);
-      return issue.keys.map((key) => {
+      // Each named with the nearest known key, the first UNKNOWN_KEYS_NAMED: a file of a million
+      // keys took most of a minute to be refused, each matched against every known one.
+      const more = issue.keys.length - UNKNOWN_KEYS_NAMED;
+      const count: ConfigIssue[] = more > 0 ? [{ path: path === '' ? '(root)' : path, message: `${issue.keys.length.toLocaleString('en-US')} unknown keys (the first ${String(UNKNOWN_KEYS_NAMED)} follow): is this the file meant?` }] : [];
+      return count.concat(issue.keys.slice(0, UNKNOWN_KEYS_NAMED).map((key) => {
         const match = closestMatch(key, knownKeys);
         const home = match === undefined && shape !== undefined ? nestedHome(shape, key) : undefined;
         const hint =
@@ -340,7 +347,7 @@ function issuesOf(issues: readonly z.core.$ZodIssue[], context: ConfigIssueConte
               ? `— it belongs in ${quoteValue(home)} (${quoteValue(`${home}.${key}`)})`
               : '(check its spelling)';
         return { path: path === '' ? key : `${path}.${key}`, message: `unknown key ${quoteValue(key)} ${hint}` };
-      });
+      }));
     }
     return [{ path, message: explain(issue, context) }];
   });
