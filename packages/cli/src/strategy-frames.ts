@@ -56,12 +56,8 @@ function frameOf(line: string, known: (file: string) => boolean = (file) => stra
   return { file, line: Number(location[2]), column: Number(location[3]) };
 }
 
-/**
- * The first frame of `error`'s stack in a file under `directory` and outside `node_modules`: a
- * strategy file's own code or a local file it imports, before the files it imports are known
- * (while it is being imported). Null when there is none.
- */
-export function localFrame(error: Error, directory: string): StrategyFrame | null {
+/** The first frame of `error`'s stack in a file `known` takes, or null (none, or no readable stack). */
+function firstFrame(error: Error, known?: (file: string) => boolean): StrategyFrame | null {
   let stack: unknown;
   try {
     stack = error.stack;
@@ -69,17 +65,25 @@ export function localFrame(error: Error, directory: string): StrategyFrame | nul
     return null;
   }
   if (typeof stack !== 'string') return null;
-  const root = path.resolve(directory) + path.sep;
-  const local = (file: string): boolean => {
-    const resolved = path.resolve(file);
-    return resolved.startsWith(root) && !resolved.slice(root.length).split(path.sep).includes('node_modules');
-  };
   for (const line of stack.split('\n')) {
     if (!FRAME.test(line)) continue;
-    const frame = frameOf(line, local);
+    const frame = frameOf(line, known);
     if (frame !== null) return frame;
   }
   return null;
+}
+
+/**
+ * The first frame of `error`'s stack in a file under `directory` and outside `node_modules`: a
+ * strategy file's own code or a local file it imports, before the files it imports are known
+ * (while it is being imported). Null when there is none.
+ */
+export function localFrame(error: Error, directory: string): StrategyFrame | null {
+  const root = path.resolve(directory) + path.sep;
+  return firstFrame(error, (file) => {
+    const resolved = path.resolve(file);
+    return resolved.startsWith(root) && !resolved.slice(root.length).split(path.sep).includes('node_modules');
+  });
 }
 
 /**
@@ -90,20 +94,7 @@ export function localFrame(error: Error, directory: string): StrategyFrame | nul
  * returned was refused), or the strategy is a built-in one.
  */
 export function strategyFrame(error: Error): StrategyFrame | null | undefined {
-  if (strategyFiles.size === 0) return undefined;
-  let stack: unknown;
-  try {
-    stack = error.stack;
-  } catch {
-    return null;
-  }
-  if (typeof stack !== 'string') return null;
-  for (const line of stack.split('\n')) {
-    if (!FRAME.test(line)) continue;
-    const frame = frameOf(line);
-    if (frame !== null) return frame;
-  }
-  return null;
+  return strategyFiles.size === 0 ? undefined : firstFrame(error);
 }
 
 /** A frame as a person reads it: relative to `cwd` when inside it, with `:line:column` when known. */
