@@ -93,6 +93,10 @@ describe('ensemble --help and --version', () => {
     expect(strategy.code).toBe(2);
     expect(strategy.err).toContain('--strateg sma-crossover: unknown flag; did you mean --strategy?');
     expect(strategy.err).not.toContain('required option');
+    // An unknown flag that is no mandatory one mistyped (a strategy's parameter) waits: the missing flag is said.
+    const parameter = await run(['backtest', '--dataset', 'sp500', '--fast', '5']);
+    expect(parameter.code).toBe(2);
+    expect(parameter.err).toContain("required option '--strategy <name>' not specified");
     const queue = await run(['queue', 'status', '--queu', 'redis://127.0.0.1:1']);
     expect(queue.err).toContain("unknown option '--queu'");
     // A flag that is really missing is still named.

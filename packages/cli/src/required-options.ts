@@ -1,5 +1,5 @@
 import type { Command, Option } from 'commander';
-import { quoteValue } from '@ensemble/protocol';
+import { closestMatch, quoteValue } from '@ensemble/protocol';
 import { redactRedisUrl } from '@ensemble/research-redis';
 import { FlagProblems } from './flags';
 import { strayArgumentProblems } from './stray-arguments';
@@ -31,8 +31,11 @@ export function reportUnknownFlagsFirst(program: Command): void {
     const missing = action.options.filter((option) => deferred.has(option) && action.getOptionValue(option.attributeName()) === undefined);
     // A command that takes unknown flags to explain them in its action (`backtest`, `sweep`,
     // `walk-forward`) never gets there with a mandatory flag missing: when an unknown flag is the
-    // missing one mistyped (`--strateg`, `--ot`), it is said first, with the nearest flag.
-    if (missing.length > 0 && action.args.some((word) => word.startsWith('--'))) {
+    // missing one mistyped (`--strateg`, `--ot`), it is said first, with the nearest flag; any
+    // other (`--fast 5`, a strategy's parameter) waits for the action, after the missing flag.
+    const missingNames = missing.flatMap((option) => (option.long === undefined ? [] : [option.long.replace(/^--/, '')]));
+    const mistyped = action.args.some((word) => word.startsWith('--') && closestMatch(word.replace(/^-+/, '').split('=')[0] ?? '', missingNames) !== undefined);
+    if (missing.length > 0 && mistyped) {
       const knownFlags = [...action.options, ...(action.parent?.options ?? [])].flatMap((option) => (option.long === undefined ? [] : [option.long]));
       const problems = new FlagProblems();
       strayArgumentProblems(problems, action.args, [], { command: `ensemble ${action.name()}`, knownFlags });

@@ -301,6 +301,11 @@ describe('ensemble backtest --strategy FILE', () => {
     const helper = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './uses.mjs'], { cwd: directory });
     expect(helper.code).toBe(2);
     expect(helper.err).toContain('the top-level code of a file it imports threw during the import (thrown at settings.mjs:1:30)');
+    // The same from TypeScript compiled as CommonJS (no "type": "module"): the helper's frame comes
+    // first, the strategy file's own further down.
+    const commonJs = project({ 't.ts': "import { y } from './helper';\nexport default y;\n", 'helper.ts': "export const y = 1;\nthrow new Error('boom in helper');\n" }, { module: false });
+    const compiled = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './t.ts'], { cwd: commonJs });
+    expect(compiled.err).toContain('the top-level code of a file it imports threw during the import (thrown at helper.ts:2:7)');
     const refused = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './refused.ts'], { cwd: directory });
     expect(refused.code).toBe(2);
     expect(refused.err).toMatch(/description: description must be one sentence[^\n]*\n {2}fix the definition as the message says/);

@@ -140,7 +140,9 @@ export async function loadStrategyModule(file: string, options: { readonly cwd: 
 function thrownOnImportAdvice(error: unknown, file: string, absolute: string, cwd: string): string {
   if (!(error instanceof Error)) return 'its top-level code threw during the import, before any strategy ran: fix that code';
   if (error.name === 'ConfigError') return 'fix the definition as the message says';
-  const frame = strategyFrame(error) ?? localFrame(error, path.dirname(absolute));
+  // The first frame in the file's folder: its own code or a local file it imports (a strategy file
+  // known already would skip a helper's frame for the file's own further down).
+  const frame = localFrame(error, path.dirname(absolute)) ?? strategyFrame(error) ?? null;
   if (frame !== null) {
     const place = `${frame.line === undefined ? 'thrown in' : 'thrown at'} ${echoValue(describeFrame(frame, cwd), MAX_LINE_LENGTH)}`;
     const where = path.resolve(frame.file) === absolute ? 'its top-level code' : 'the top-level code of a file it imports';

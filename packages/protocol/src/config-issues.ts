@@ -235,8 +235,15 @@ function boundMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, 
   const limit = Number(big ? issue.maximum : issue.minimum);
   if (!Number.isFinite(limit)) return null;
   const inclusive = issue.inclusive !== false;
-  const figure = Math.abs(limit) >= 1000 && Number.isInteger(limit) ? limit.toLocaleString('en-US') : String(limit);
-  const got = typeof value === 'number' ? `, got ${Math.abs(value) >= 1000 && Number.isInteger(value) ? value.toLocaleString('en-US') : String(value)}` : Array.isArray(value) ? `, got ${String(value.length)}` : typeof value === 'string' ? `, got ${String(value.length)}` : '';
+  const figure = boundFigure(limit);
+  const got =
+    typeof value === 'number'
+      ? `, got ${boundFigure(value)}`
+      : Array.isArray(value)
+        ? `, got ${String(value.length)} ${value.length === 1 ? 'item' : 'items'}`
+        : typeof value === 'string'
+          ? `, got ${String(value.length)} ${value.length === 1 ? 'character' : 'characters'}`
+          : '';
   const exact = issue.exact ?? false;
   switch (issue.origin) {
     case 'number':
@@ -253,6 +260,11 @@ function boundMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, 
       return null;
   }
   return null;
+}
+
+/** A number in a bound's message: whole numbers from 1,000 to 1e15 with separators, others as JavaScript writes them (1e+300). */
+function boundFigure(value: number): string {
+  return Number.isInteger(value) && Math.abs(value) >= 1000 && Math.abs(value) < 1e15 ? value.toLocaleString('en-US') : String(value);
 }
 
 /** How many unknown keys of one object are named one by one; the rest are counted. */
@@ -336,7 +348,7 @@ function issuesOf(issues: readonly z.core.$ZodIssue[], context: ConfigIssueConte
       // Each named with the nearest known key, the first UNKNOWN_KEYS_NAMED: a file of a million
       // keys took most of a minute to be refused, each matched against every known one.
       const more = issue.keys.length - UNKNOWN_KEYS_NAMED;
-      const count: ConfigIssue[] = more > 0 ? [{ path: path === '' ? '(root)' : path, message: `${issue.keys.length.toLocaleString('en-US')} unknown keys (the first ${String(UNKNOWN_KEYS_NAMED)} follow): is this the file meant?` }] : [];
+      const count: ConfigIssue[] = more > 0 ? [{ path, message: `${issue.keys.length.toLocaleString('en-US')} unknown keys in all, the first named below` }] : [];
       return count.concat(issue.keys.slice(0, UNKNOWN_KEYS_NAMED).map((key) => {
         const match = closestMatch(key, knownKeys);
         const home = match === undefined && shape !== undefined ? nestedHome(shape, key) : undefined;

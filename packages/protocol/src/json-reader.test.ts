@@ -167,9 +167,8 @@ describe('parseJsonText', () => {
   });
 });
 
-// Regression: a config saved as UTF-16 printed its raw bytes as the problem, and one in Latin-1
-// was read with "café" as "caf\uFFFD" without a word.
-describe('parseJsonText of text in another encoding', () => {
+// Regression: a config saved as UTF-16 printed its raw bytes as the problem.
+describe('parseJsonText of UTF-16 text', () => {
   const problem = (text: string): string => {
     try {
       parseJsonText(text, 'run.json');
@@ -178,11 +177,11 @@ describe('parseJsonText of text in another encoding', () => {
     }
     return 'no error';
   };
-  it('names UTF-16 and other encodings, and takes UTF-8 with or without a byte-order mark', () => {
+  it('names UTF-16, and takes UTF-8 with or without a byte-order mark, a literal U+FFFD and escapes alike', () => {
     const utf16 = Buffer.from(`\uFEFF{"a": 1}`, 'utf16le').toString('utf8');
     expect(problem(utf16)).toMatch(/^line 1, column \d+: the file is UTF-16 text, not UTF-8; save it as UTF-8$/);
-    const latin1 = Buffer.from('{\n  "name": "café"\n}', 'latin1').toString('utf8');
-    expect(problem(latin1)).toBe('line 2, column 15: the file is not UTF-8 text (Latin-1 or another encoding?): a byte here is no UTF-8; save it as UTF-8');
     expect(parseJsonText('\uFEFF{"name": "café"}', 'run.json')).toEqual({ name: 'café' });
+    // A replacement character written as such (a path holding one) is text like any other.
+    expect(parseJsonText('{"name": "x \uFFFD", "nul": "\\u0000"}', 'run.json')).toEqual({ name: 'x \uFFFD', nul: '\u0000' });
   });
 });

@@ -274,16 +274,13 @@ function snippet(text: string, position: TextPosition): string {
  */
 export function parseJsonText(text: string, source: string): unknown {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  // Text that is no UTF-8, read as UTF-8: UTF-16 (a "Unicode" save) has a zero byte beside every
-  // character, and other encodings (Latin-1) bytes UTF-8 replaces with U+FFFD — a name written
-  // "café" would read back "caf\uFFFD" without a word.
+  // UTF-16 text (a "Unicode" save) read as UTF-8 has a zero byte beside every character, which
+  // JSON never holds unescaped: its raw bytes were printed as the problem.
   const zero = body.indexOf('\u0000');
-  const replaced = body.indexOf('\uFFFD');
-  if (zero >= 0 || replaced >= 0) {
-    const utf16 = zero >= 0 && (text.startsWith('\uFFFD\uFFFD') || zero <= 1);
-    const at = zero >= 0 ? zero : replaced;
-    const why = utf16 ? 'the file is UTF-16 text, not UTF-8' : zero >= 0 ? 'the file holds a zero byte: it is binary, or text in another encoding than UTF-8' : 'the file is not UTF-8 text (Latin-1 or another encoding?): a byte here is no UTF-8';
-    throw new ConfigError([{ path: where(body, { offset: at, message: '' }), message: `${why}; save it as UTF-8` }], { source });
+  if (zero >= 0) {
+    const utf16 = text.startsWith('\uFFFD\uFFFD') || zero <= 1;
+    const why = utf16 ? 'the file is UTF-16 text, not UTF-8' : 'the file holds a zero byte: it is binary, or text in another encoding than UTF-8';
+    throw new ConfigError([{ path: where(body, { offset: zero, message: '' }), message: `${why}; save it as UTF-8` }], { source });
   }
   let value: unknown;
   try {

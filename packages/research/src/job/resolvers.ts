@@ -65,11 +65,11 @@ export async function dataRefOf(source: DataSourceInput, baseDir: string): Promi
   // A pipe gives its bytes once: the planner would read it here, then block (a named pipe) or read
   // other bytes (a shell's pipe as /dev/stdin) when it loads the data again, as would each worker.
   const kind = await stat(file).then(
-    (found) => (found.isFile() || found.isDirectory() ? null : found.isFIFO() || found.isSocket() ? 'a pipe' : 'a device'),
+    (found) => (found.isFile() || found.isDirectory() ? null : found.isFIFO() ? 'a pipe' : found.isSocket() ? 'a socket' : 'a device'),
     () => null,
   );
   if (kind !== null) {
-    const why = kind === 'a pipe' ? ', and a pipe gives it only once' : '';
+    const why = kind === 'a device' ? '' : `, and ${kind} gives it only once`;
     throw new Error(`${quoteValue(file, MAX_LINE_LENGTH)} is ${kind}, not a file: research reads its data from a file, more than once (to plan it, then in each worker)${why}; save the data to a file first (e.g. cat … > prices.csv)`);
   }
   const ref = { file, ...readingOf(source), sha256: sha256Hex(await bytesOf({ file })) };

@@ -52,6 +52,20 @@ describe('planSweep', () => {
     }
   });
 
+  // Regression (of this change's own first form): notes of the base's range only lost a split in
+  // the range a varied data.from reaches.
+  it('notes the split jumps of its base range, or of the whole file when the range is varied', async () => {
+    const dir = await temporaryDirectory('sweep-range-notes-');
+    // Daily closes 2020-01-01 … 2020-03-30; the close halves on 2020-01-20 (a 2:1 split).
+    const rows = Array.from({ length: 90 }, (_, i) => `${new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10)},${String(i < 19 ? 100 : 50)}`);
+    await writeFile(join(dir, 'prices.csv'), `date,close\n${rows.join('\n')}\n`);
+    const base = { kind: 'backtest' as const, config: { data: { file: 'prices.csv', from: '2020-02-01' }, strategy: 'buy-and-hold' } };
+    const fixed = await planSweep({ ...base, parameters: [{ path: 'cash', values: [1000, 2000] }] }, { baseDir: dir });
+    expect(fixed.dataNotes.splitJumps).toEqual([]);
+    const varied = await planSweep({ ...base, parameters: [{ path: 'data.from', values: ['2020-01-02', '2020-02-01'] }] }, { baseDir: dir });
+    expect(varied.dataNotes.splitJumps.map(({ jump }) => jump.split)).toEqual(['2:1']);
+  });
+
   it("carries the notes of its base data's load and its split-like jumps, for a summary", async () => {
     const dir = await temporaryDirectory('sweep-notes-');
     // Semicolons, an ignored Adj Close column, and a close halved on the third bar (a 2:1 split).
@@ -155,7 +169,7 @@ describe('planSweep', () => {
       'parameters.2.range.step: must be > 0',
       expect.stringMatching(/^objective: unknown metric "sharp"; did you mean "sharpe"\?/),
     ]);
-    expect(await issuesOf(planSweep({ config: runConfig, parameters: [] }))).toEqual(['parameters: must hold at least 1 item, got 0']);
+    expect(await issuesOf(planSweep({ config: runConfig, parameters: [] }))).toEqual(['parameters: must hold at least 1 item, got 0 items']);
     expect(await issuesOf(planSweep({ config: { ...runConfig, cash: -1 }, parameters: [{ path: 'cash', values: [1] }] }))).toEqual([
       expect.stringMatching(/^config\.cash: /),
     ]);

@@ -63,7 +63,7 @@ export interface DataNotes {
   readonly data: DataRef;
   readonly notes: readonly string[];
   readonly splitJumps: readonly SymbolSplitJump[];
-  /** Its daily and intraday symbols' longest stretches without a bar over 30 days (`dataHoles` of `@ensemble/data`). Split jumps, holes and mixed spacing are of the base's date range, as `ensemble backtest` notes them. */
+  /** Its daily and intraday symbols' longest stretches without a bar over 30 days (`dataHoles` of `@ensemble/data`). Split jumps, holes and mixed spacing are of the base's date range, as `ensemble backtest` notes them (of the whole file when `data.from` or `data.to` is varied). */
   readonly holes: readonly SymbolHole[];
   /** Its daily and intraday symbols whose bars mix spacings: daily and intraday rows in one file (`mixedSpacing` of `@ensemble/data`). */
   readonly mixedSpacing: readonly SymbolMixedSpacing[];
@@ -300,8 +300,11 @@ export async function loadBaseConfig(
       fail([prefix({ path: 'symbols', message: `${which} ${between}: every job would fail; choose a range where ${symbols.length === 1 ? 'it has' : 'they have'} bars, or another symbol` })], source);
     }
   }
+  // The data the notes are of: the base's range, as `ensemble backtest` notes it — or the whole
+  // file when the combinations vary the range, each reading its own part of it.
+  const noted = variedPaths.some((path) => path === 'data.from' || path === 'data.to') ? loaded : ranged;
   // Jobs carry the parsed config: every default spelled out, so any field can be varied.
-  return { kind, config: resolved, data: ref, modules, registry, dataNotes: { data: ref, notes: loaded.notes ?? [], splitJumps: splitJumps(ranged), holes: dataHoles(ranged), mixedSpacing: mixedSpacing(ranged) } };
+  return { kind, config: resolved, data: ref, modules, registry, dataNotes: { data: ref, notes: loaded.notes ?? [], splitJumps: splitJumps(noted), holes: dataHoles(noted), mixedSpacing: mixedSpacing(noted) } };
 }
 
 /**
