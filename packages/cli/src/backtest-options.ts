@@ -10,7 +10,6 @@ import type { StrategyFromFlags } from './flags';
 import { resolveOutputFlags } from './output-targets';
 import type { OutputTarget } from './output-targets';
 import { strayArgumentProblems } from './stray-arguments';
-import { describeParameters } from '@ensemble/strategies';
 import type { StrategyModuleRef } from './strategy-modules';
 
 /** The options of `ensemble backtest` as commander hands them over: strings, unparsed. */
@@ -112,7 +111,7 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
           command: 'ensemble backtest',
           knownFlags: unplaced.knownFlags,
           strategy: flags.strategy,
-          parameters: fromFile === undefined ? undefined : describeParameters(fromFile.definition).map((parameter) => parameter.name),
+          definition: fromFile?.definition,
         });
   const strategy = strategyFromFlags(
     problems,

@@ -4,7 +4,7 @@ import type { SymbolHole, SymbolMixedSpacing, SymbolSplitJump } from '@ensemble/
 import type { DataFormat, DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { ConfigError, DAY_MS, DataValidationError, EnsembleError, MAX_LINE_LENGTH, closestMatch, echoValue, quoteValue } from '@ensemble/protocol';
 import type { DataProblem, DateFormat, DecimalMarkSetting, Logger } from '@ensemble/protocol';
-import { formatCount, formatCounted } from './format';
+import { clockTime, formatCount, formatCounted } from './format';
 import type { CliIo } from './io';
 
 /** What to load and which part of it to keep. */
@@ -226,15 +226,9 @@ export function mixedSpacingText(mixed: SymbolMixedSpacing): string {
   const { symbol, bars, of, first } = mixed;
   const which =
     mixed.frequency === 'daily'
-      ? `${formatCount(bars)} of its ${formatCount(of)} bars ${bars === 1 ? 'is' : 'are'} under 12 hours after the bar before (the first at ${isoMinute(first)}), though most are a day apart`
+      ? `${formatCount(bars)} of its ${formatCount(of)} bars ${bars === 1 ? 'is' : 'are'} under 12 hours after the bar before (the first at ${clockTime(first)}), though most are a day apart`
       : `${formatCount(bars)} of its ${formatCount(of)} bars ${bars === 1 ? 'is a date' : 'are dates'} without a time a day or more from the bars either side (the first on ${formatDate(first)}), though most are ${spacingText(mixed.spacingMs)} apart`;
   return `${echoValue(symbol)}: ${which}: a file mixing daily and intraday rows? A run counts every bar as ${mixed.frequency === 'daily' ? 'a daily' : 'an intraday'} one, so annualised figures (CAGR, volatility, Sharpe) are off by the share of the others; keep one spacing per file`;
-}
-
-/** Epoch ms as `YYYY-MM-DD HH:MM` (UTC). */
-function isoMinute(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
 /** A bar spacing in words: `1 hour`, `90 minutes`, `30 seconds` (whole hours, else whole minutes, else seconds). */

@@ -1,3 +1,4 @@
+import { formatTime } from '@ensemble/data';
 import type { MetricUnit } from '@ensemble/performance';
 import { EXPONENT_FROM, MISSING, formatNumber, formatPrice as formatPriceOf, formatQuantity } from '@ensemble/protocol';
 
@@ -120,4 +121,11 @@ export function belowZeroWarning(curve: { readonly time: Float64Array; readonly 
     return `warning: equity fell to ${formatMoney(value)} on ${format(time[t] ?? Number.NaN)}: the account lost all it had (shorts or leverage can lose more); an account below zero is margin-called at that close — any position it still holds closed (reason margin-call), its strategy not asked until it is worth more than zero again — so the figures from that bar on are those of a debt`;
   }
   return null;
+}
+
+/** A time as `YYYY-MM-DD HH:MM` (UTC), with `:SS` when it has seconds. */
+export function clockTime(time: number): string {
+  const iso = formatTime(time);
+  if (iso.length <= 10) return `${iso} 00:00`;
+  return iso.slice(11, 19).endsWith(':00') ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 }

@@ -2,7 +2,7 @@ import { formatDate, formatTime } from '@ensemble/data';
 import { JUMP_FACTOR } from '@ensemble/data';
 import type { DataGap, DatasetInfo, DateReading, MarketDataSummary, PriceJump } from '@ensemble/data';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
-import { formatCount, formatCounted, formatNumber, formatPrice, formatTable } from './format';
+import { clockTime, formatCount, formatCounted, formatNumber, formatPrice, formatTable } from './format';
 import { mixedSpacingText } from './data-source';
 
 /** How many gaps per symbol the text report lists before summarising the rest. */
@@ -30,12 +30,6 @@ function describeJump(jump: PriceJump, when: (time: number) => string): string {
   return `${when(jump.from)} → ${when(jump.to)}  close ${formatPrice(jump.fromClose)} → ${formatPrice(jump.toClose)} (${change}${split})`;
 }
 
-/** A time as `YYYY-MM-DD HH:MM` (UTC), with `:SS` when it has seconds. */
-function clockTime(time: number): string {
-  const iso = formatTime(time);
-  if (iso.length <= 10) return `${iso} 00:00`;
-  return iso.slice(11, 19).endsWith(':00') ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
-}
 
 /** A UTC time of day in ms as `HH:MM`, with `:SS` when it has seconds. */
 function timeOfDay(ms: number): string {

@@ -2,7 +2,7 @@ import type { Command, Option } from 'commander';
 import { closestMatch, quoteValue } from '@ensemble/protocol';
 import { redactRedisUrl } from '@ensemble/research-redis';
 import { FlagProblems } from './flags';
-import { strayArgumentProblems } from './stray-arguments';
+import { knownLongFlags, strayArgumentProblems } from './stray-arguments';
 
 /**
  * Makes every mandatory flag of `program`'s commands (`requiredOption`) checked just before the
@@ -36,9 +36,8 @@ export function reportUnknownFlagsFirst(program: Command): void {
     const missingNames = missing.flatMap((option) => (option.long === undefined ? [] : [option.long.replace(/^--/, '')]));
     const mistyped = action.args.some((word) => word.startsWith('--') && closestMatch(word.replace(/^-+/, '').split('=')[0] ?? '', missingNames) !== undefined);
     if (missing.length > 0 && mistyped) {
-      const knownFlags = [...action.options, ...(action.parent?.options ?? [])].flatMap((option) => (option.long === undefined ? [] : [option.long]));
       const problems = new FlagProblems();
-      strayArgumentProblems(problems, action.args, [], { command: `ensemble ${action.name()}`, knownFlags });
+      strayArgumentProblems(problems, action.args, [], { command: `ensemble ${action.name()}`, knownFlags: knownLongFlags(action) });
       problems.throwIfAny();
     }
     for (const option of missing) {

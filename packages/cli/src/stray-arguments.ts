@@ -1,4 +1,6 @@
 import { closestMatch, echoValue } from '@ensemble/protocol';
+import type { Command } from 'commander';
+import type { StrategyDefinition } from '@ensemble/protocol';
 import { describeParameters, getStrategy } from '@ensemble/strategies';
 import { flagText } from './flags';
 import type { FlagProblems } from './flags';
@@ -11,11 +13,8 @@ export interface StrayArgumentContext {
   readonly knownFlags: readonly string[];
   /** The `--strategy` given, whose parameters an unknown flag may have meant. */
   readonly strategy?: string | undefined;
-  /**
-   * The parameter names of that strategy when it is no registry name (a strategy file's
-   * definition, loaded already); a registry name's are looked up.
-   */
-  readonly parameters?: readonly string[] | undefined;
+  /** That strategy's definition when it is no registry name (a strategy file's, loaded already); a registry name's is looked up. */
+  readonly definition?: StrategyDefinition | undefined;
   /** Whether the command also varies parameters (`--vary`): a sweep's or walk-forward's hint names it too. */
   readonly varies?: boolean;
 }
@@ -27,14 +26,20 @@ function isValue(word: string | undefined): word is string {
   return word !== undefined && (!word.startsWith('-') || NUMBER.test(word));
 }
 
-/** The parameter names of the strategy called `name`, or none when there is no such strategy. */
-function parameterNames(name: string | undefined): readonly string[] {
+/** The parameter names of `definition`, else of the strategy called `name`; none when there is no such strategy. */
+function parameterNames(name: string | undefined, definition: StrategyDefinition | undefined): readonly string[] {
+  if (definition !== undefined) return describeParameters(definition).map((parameter) => parameter.name);
   if (name === undefined) return [];
   try {
     return describeParameters(getStrategy(name)).map((parameter) => parameter.name);
   } catch {
     return [];
   }
+}
+
+/** Every long flag `command` takes, its own and its parent's (the global ones: `--log-level`). */
+export function knownLongFlags(command: Command): string[] {
+  return [...command.options, ...(command.parent?.options ?? [])].flatMap((option) => (option.long === undefined ? [] : [option.long]));
 }
 
 /**
@@ -47,7 +52,7 @@ function parameterNames(name: string | undefined): readonly string[] {
  * such a word completed: they are reported here, so the parameter checks should leave them out.
  */
 export function strayArgumentProblems(problems: FlagProblems, args: readonly string[], params: readonly string[], context: StrayArgumentContext): Set<string> {
-  const parameters = context.parameters ?? parameterNames(context.strategy);
+  const parameters = parameterNames(context.strategy, context.definition);
   const knownNames = context.knownFlags.map((flag) => flag.replace(/^--/, ''));
   const incomplete = params.filter((param) => !param.includes('='));
   const explained = new Set<string>();

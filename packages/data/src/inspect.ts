@@ -177,7 +177,7 @@ function summariseSeries(
     }
     gaps.sort((a, b) => a.from - b.from || a.to - b.to);
   }
-  const [mixed] = mixedSpacing({ series: [series] });
+  const mixed = own === null ? null : seriesMixedSpacing(series, frequency, own);
   return {
     symbol: series.symbol,
     bars: n,
@@ -193,7 +193,7 @@ function summariseSeries(
     // A split happens between two sessions; over a week or a month a price can move that far by itself.
     jumps: frequency === 'daily' || frequency === 'intraday' ? priceJumps(series) : [],
     ...(sessions === undefined ? {} : { sessions }),
-    ...(mixed === undefined ? {} : { mixed }),
+    ...(mixed === null ? {} : { mixed }),
   };
 }
 
@@ -289,25 +289,30 @@ export function mixedSpacing(data: Pick<MarketData, 'series'>): SymbolMixedSpaci
   // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
   checkArguments('mixedSpacing', [shapeIssue(data, 'data', 'market data (with its series)', { series: 'array' })]);
   return data.series.flatMap((series): SymbolMixedSpacing[] => {
-    const frequency = inferFrequency(series.time);
     const spacing = medianSpacingDays(series.time);
-    if ((frequency !== 'daily' && frequency !== 'intraday') || spacing === null) return [];
-    const { time, length } = series;
-    const gap = (i: number): number => ((time[i] ?? 0) - (time[i - 1] ?? 0)) / DAY_MS;
-    let bars = 0;
-    let first = Number.NaN;
-    for (let i = 0; i < length; i++) {
-      const odd =
-        frequency === 'daily'
-          ? i > 0 && gap(i) < 0.5
-          : (time[i] ?? 0) % DAY_MS === 0 && (i === 0 || gap(i) >= 0.9) && (i === length - 1 || gap(i + 1) >= 0.9);
-      if (!odd) continue;
-      if (bars === 0) first = time[i] ?? 0;
-      bars++;
-    }
-    const enough = frequency === 'daily' ? bars > 0 : bars >= DAILY_ROWS_AMONG_INTRADAY;
-    return enough ? [{ symbol: series.symbol, frequency, bars, of: length, first, spacingMs: spacing * DAY_MS }] : [];
+    const found = spacing === null ? null : seriesMixedSpacing(series, inferFrequency(series.time), spacing);
+    return found === null ? [] : [found];
   });
+}
+
+/** {@link mixedSpacing} of one series, of its frequency and median spacing (days) computed already; null when it has none. */
+function seriesMixedSpacing(series: BarSeries, frequency: Frequency, spacing: number): SymbolMixedSpacing | null {
+  if (frequency !== 'daily' && frequency !== 'intraday') return null;
+  const { time, length } = series;
+  const gap = (i: number): number => ((time[i] ?? 0) - (time[i - 1] ?? 0)) / DAY_MS;
+  let bars = 0;
+  let first = Number.NaN;
+  for (let i = 0; i < length; i++) {
+    const odd =
+      frequency === 'daily'
+        ? i > 0 && gap(i) < 0.5
+        : (time[i] ?? 0) % DAY_MS === 0 && (i === 0 || gap(i) >= 0.9) && (i === length - 1 || gap(i + 1) >= 0.9);
+    if (!odd) continue;
+    if (bars === 0) first = time[i] ?? 0;
+    bars++;
+  }
+  const enough = frequency === 'daily' ? bars > 0 : bars >= DAILY_ROWS_AMONG_INTRADAY;
+  return enough ? { symbol: series.symbol, frequency, bars, of: length, first, spacingMs: spacing * DAY_MS } : null;
 }
 
 /** A symbol's longest stretch without a bar (see {@link dataHoles}): the bars either side of it. */

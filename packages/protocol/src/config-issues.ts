@@ -209,10 +209,7 @@ function explain(issue: z.core.$ZodIssue, context: ConfigIssueContext): string {
     const expected = issue.expected === 'array' ? 'an array' : issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`;
     return `expected ${expected}, got ${describeInput(value)}`;
   }
-  if ((issue.code === 'too_big' || issue.code === 'too_small') && /^Too (big|small): expected /.test(issue.message)) {
-    return boundMessage(issue, known ? value : undefined) ?? issue.message;
-  }
-  return issue.message;
+  return ownBoundMessage(issue, known ? value : undefined) ?? issue.message;
 }
 
 /**
@@ -221,8 +218,13 @@ function explain(issue: z.core.$ZodIssue, context: ConfigIssueContext): string {
  * <=10000") said as a rule, `must be at most 10,000`, as {@link toConfigIssues} says it.
  */
 export function zodIssueMessage(issue: z.core.$ZodIssue): string {
-  if ((issue.code === 'too_big' || issue.code === 'too_small') && /^Too (big|small): expected /.test(issue.message)) return boundMessage(issue, undefined) ?? issue.message;
-  return issue.message;
+  return ownBoundMessage(issue, undefined) ?? issue.message;
+}
+
+/** {@link boundMessage} of a bound zod states in its own words; null for any other issue, or a schema's own message. */
+function ownBoundMessage(issue: z.core.$ZodIssue, value: unknown): string | null {
+  if (issue.code !== 'too_big' && issue.code !== 'too_small') return null;
+  return /^Too (big|small): expected /.test(issue.message) ? boundMessage(issue, value) : null;
 }
 
 /**

@@ -27,6 +27,7 @@ import { dataFileKept, strategyFilesKept } from '../input-files';
 import { checkOutputTargets } from '../output-targets';
 import type { KeptFile } from '../output-targets';
 import { strategyFromFile } from '../strategy-modules';
+import { knownLongFlags } from '../stray-arguments';
 import { writeChunks, writeFilesAtomic } from '../write-file';
 import { measuredFrom } from '../warmup-window';
 
@@ -243,8 +244,7 @@ export function registerBacktestCommand(program: Command, io: CliIo): Command {
     .action(async (flags: Omit<BacktestFlags, 'param' | 'symbol' | 'unplaced'> & { param?: string[]; symbol?: string[]; progress: boolean }, command: Command) => {
       const level = backtestLogLevel(command);
       const logger = createCliLogger(io, level, { json: globalOptions(command).logJson === true });
-      const knownFlags = [...command.options, ...(command.parent?.options ?? [])].flatMap((option) => (option.long === undefined ? [] : [option.long]));
-      const unplaced = { words: command.args, knownFlags };
+      const unplaced = { words: command.args, knownFlags: knownLongFlags(command) };
       const fromFile = await strategyFromFile(flags.strategy, io.cwd);
       const plan = planBacktest({ ...flags, param: flags.param ?? [], symbol: flags.symbol ?? [], unplaced }, io.cwd, fromFile);
       await checkOutputTargets(plan.targets, backtestInputsKept(plan, io.cwd));

@@ -47,8 +47,7 @@ import { parseDuration, parseWorkers } from '../research-options';
 import { releaseTemporaryFile, trackTemporaryFile } from '../temporary-files';
 import { researchWorkerUrl } from '../research-worker-url';
 import { importStrategyDefinitions, strategyFromFile } from '../strategy-modules';
-import { strayArgumentProblems } from '../stray-arguments';
-import { describeParameters } from '@ensemble/strategies';
+import { knownLongFlags, strayArgumentProblems } from '../stray-arguments';
 import { dataProblemsAsGiven, holeNotesOf, loadNotes, missingDataSource, spacingNotesOf, splitJumpNotes } from '../data-source';
 import { addQueueOptions, queueExecutor } from './queue';
 import type { ClosableExecutor, QueueFlags } from './queue';
@@ -545,14 +544,13 @@ function researchCommand(program: Command, io: CliIo, name: string, description:
 async function refuseStrayArguments(io: CliIo, command: Command): Promise<void> {
   if (command.args.length === 0) return;
   const flags = command.opts<ResearchFlags>();
-  const knownFlags = [...command.options, ...(command.parent?.options ?? [])].flatMap((option) => (option.long === undefined ? [] : [option.long]));
   const fromFile = flags.strategy === undefined ? undefined : await strategyFromFile(flags.strategy, io.cwd);
   const problems = new FlagProblems();
   strayArgumentProblems(problems, command.args, flags.param ?? [], {
     command: `ensemble ${command.name()}`,
-    knownFlags,
+    knownFlags: knownLongFlags(command),
     strategy: flags.strategy,
-    parameters: fromFile === undefined ? undefined : describeParameters(fromFile.definition).map((parameter) => parameter.name),
+    definition: fromFile?.definition,
     varies: true,
   });
   problems.throwIfAny();
