@@ -7,7 +7,7 @@ import type { OrchestratorResult, RunConfig, StrategyRegistry } from '@ensemble/
 import { ConfigError, DataValidationError, EnsembleError, FileTooLargeError, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, SeriesSeal, echoValue, parseJsonText, quoteValue } from '@ensemble/protocol';
 import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
-import { NO_BEST_CONFIG } from '@ensemble/research';
+import { NO_BEST_CONFIG, relativeBaseOf } from '@ensemble/research';
 import { loadRunConfigModules } from './run-config-modules';
 import { datasetSuggestion } from './data-source';
 import type { LoadedStrategyModule } from './strategy-modules';
@@ -80,14 +80,15 @@ export function dataIssues(input: unknown): ConfigIssue[] {
   return issues;
 }
 
-async function dataFileIssues(input: unknown, configDir: string): Promise<ConfigIssue[]> {
+async function dataFileIssues(input: unknown, configDir: string, configFile: string): Promise<ConfigIssue[]> {
   if (!isRecord(input) || !isRecord(input.data) || typeof input.data.file !== 'string' || input.data.file === '') return [];
   const file = input.data.file;
   const absolute = path.resolve(configDir, file);
   const found = await stat(absolute).catch(() => null);
   const shown = quoteValue(file, MAX_LINE_LENGTH);
   const where = echoValue(absolute, MAX_LINE_LENGTH);
-  if (found === null) return [{ path: 'data.file', message: `file not found: ${shown} (looked for ${where}; a relative path is relative to the config file's directory)` }];
+  const relativeTo = configDir === path.dirname(configFile) ? "the config file's directory" : 'the working directory, the config having come from a pipe';
+  if (found === null) return [{ path: 'data.file', message: `file not found: ${shown} (looked for ${where}; a relative path is relative to ${relativeTo})` }];
   if (!found.isFile()) return [{ path: 'data.file', message: `${shown} is not a file (${where})` }];
   return [];
 }
@@ -174,7 +175,7 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
             : String(error);
     throw new EnsembleError('IO_FAILED', `Cannot read the run config ${quoteValue(file, MAX_LINE_LENGTH)}: ${why}.`, { cause: error });
   }
-  const configDir = path.dirname(absolute);
+  const configDir = await relativeBaseOf(absolute, options.cwd ?? process.cwd());
   const parsed = parseJsonText(text, file);
   // What a sweep writes as its best-config.json when no combination finished: say so, not that an object was expected.
   if (parsed === null) {
@@ -184,7 +185,7 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
     );
   }
   const { input, registry, modules } = await loadRunConfigModules(parsed, configDir, file, options.registry);
-  const issues = [...dataIssues(input), ...(await dataFileIssues(input, configDir))];
+  const issues = [...dataIssues(input), ...(await dataFileIssues(input, configDir, absolute))];
   const config = validateRunConfig(input, file, registry, issues);
   return { config, source: file, configDir, registry, modules };
 }
@@ -197,6 +198,18 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
 export async function oversizedJsonFile(file: string): Promise<number | null> {
   const info = await stat(file).catch(() => null);
   return info !== null && info.size > MAX_JSON_FILE_BYTES ? info.size : null;
+}
+
+/**
+ * A config's relative data file as problems name it: as seen from where the config was given
+ * (`examples/prices.csv` for `prices.csv` in `examples/run.json`); from the working directory `cwd`
+ * when the config's relative paths do not resolve against its own directory (a config read from
+ * a pipe, see `relativeBaseOf`). An absolute path as it is.
+ */
+export function shownDataPath(given: string, source: string, configDir: string, cwd: string): string {
+  if (path.isAbsolute(given)) return given;
+  if (path.resolve(cwd, path.dirname(source)) === configDir) return path.join(path.dirname(source), given);
+  return path.join(path.relative(cwd, configDir), given);
 }
 
 /** Whether `file` is a character or block device (`/dev/zero`, a terminal), which a JSON file never is. */
@@ -305,8 +318,7 @@ async function loadRunData(config: RunConfig, options: ExecuteRunOptions): Promi
   }
   const given = file ?? '';
   const absolute = path.resolve(options.configDir ?? process.cwd(), given);
-  // Problems name the file as seen from where the config was given, e.g. `examples/prices.csv`.
-  const shown = options.source === undefined || path.isAbsolute(given) ? given : path.join(path.dirname(options.source), given);
+  const shown = options.source === undefined ? given : shownDataPath(given, options.source, options.configDir ?? process.cwd(), process.cwd());
   return { data: await loadMarketData(absolute, { ...selection, file: shown, format, dateFormat, decimal, onProgress: options.onLoadProgress }), dataset: undefined };
 }
 

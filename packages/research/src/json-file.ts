@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { EnsembleError, FileTooLargeError, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, parseJsonText, quoteValue } from '@ensemble/protocol';
 
 /** What to do about a spec or config file over {@link MAX_JSON_FILE_BYTES}. */
@@ -29,4 +30,20 @@ export async function readJsonFile(file: string, what: string): Promise<unknown>
     throw new EnsembleError('IO_FAILED', `Cannot read the ${what} ${quoteValue(file, MAX_LINE_LENGTH)}: ${why}.`, { cause: error });
   }
   return parseJsonText(text, file);
+}
+
+/**
+ * The directory a spec's or config's relative paths resolve against: the file's own directory,
+ * except for one read from a pipe — `<(…)`, `/dev/stdin` fed by a shell pipe, a named pipe — whose
+ * path (`/dev/fd/63`) names no directory of the user's: its relative paths are relative to `cwd`,
+ * the working directory. `/dev/stdin` redirected from a file on disk (`< dir/spec.json`) resolves
+ * against that file's directory.
+ */
+export async function relativeBaseOf(file: string, cwd: string = process.cwd()): Promise<string> {
+  const absolute = resolve(cwd, file);
+  const info = await stat(absolute).catch(() => null);
+  if (info !== null && (info.isFIFO() || info.isSocket() || info.isCharacterDevice())) return cwd;
+  if (!absolute.startsWith('/dev/') && !absolute.startsWith('/proc/')) return dirname(absolute);
+  const real = await realpath(absolute).catch(() => null);
+  return real !== null && info?.isFile() === true ? dirname(real) : cwd;
 }

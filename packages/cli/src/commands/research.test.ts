@@ -101,6 +101,28 @@ describe('ensemble sweep', () => {
     expect(readFileSync(at('piped-out/results.json'), 'utf8')).toBe(readFileSync(at('bom-out/results.json'), 'utf8').replaceAll(at('bom.json'), at('piped.json')));
   });
 
+  // Regression: a spec given as `<(…)` (a path such as /dev/fd/63) resolved its relative paths
+  // against /dev/fd: "file not found: /dev/fd/…". They are relative to the working directory.
+  it('resolves the relative paths of a spec given as <(…) against the working directory', async () => {
+    const spec = { kind: 'backtest', config: { data: { file: '../data/datasets/sp500-2000.csv', from: '2015-01-01' }, strategy: 'sma-crossover' }, parameters: [{ path: 'params.fast', values: [5, 10] }] };
+    writeSpec('substituted.json', spec);
+    const piped = await new Promise<Outcome>((resolve, reject) => {
+      const command = `exec "${process.execPath}" --conditions=@ensemble/source --import tsx "${bin}" sweep --spec <(cat "${at('substituted.json')}") --out "${at('substituted-out')}" --workers 1 --no-progress`;
+      const child = spawn('bash', ['-c', command], { cwd: app });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        resolve({ code, stdout, stderr });
+      });
+    });
+    expect(piped.stderr).toBe('');
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toContain('2 run: 2 ok, 0 failed, 0 timed out');
+  });
+
   it('exits 2 naming the bad field of a spec, and prints the spec\'s schema', async () => {
     writeSpec('bad.json', { config: runConfig, parameters: [{ path: 'strategies.trend.params.fast', range: { start: 5, stop: 20, step: 0 } }] });
     const bad = await cli(['sweep', '--spec', at('bad.json'), '--out', at('bad-out')]);

@@ -18,6 +18,7 @@ import {
   planWalkForward,
   objectiveValue,
   readJsonFile,
+  relativeBaseOf,
   combinationValues,
   runResearchJob,
   runSweepToDirectory,
@@ -49,6 +50,7 @@ import { researchWorkerUrl } from '../research-worker-url';
 import { importStrategyDefinitions, strategyFromFile } from '../strategy-modules';
 import { knownLongFlags, strayArgumentProblems } from '../stray-arguments';
 import { dataProblemsAsGiven, holeNotesOf, loadNotes, missingDataSource, spacingNotesOf, splitJumpNotes } from '../data-source';
+import { shownDataPath } from '../run-pipeline';
 import { addQueueOptions, queueExecutor } from './queue';
 import type { ClosableExecutor, QueueFlags } from './queue';
 
@@ -361,7 +363,7 @@ async function checkOutputs(io: CliIo, flags: ResearchFlags, files: readonly str
     const specFile = path.resolve(io.cwd, flags.spec);
     inputs.push({ what: 'the spec (--spec)', path: specFile });
     const base = (spec as { config?: unknown } | null)?.config;
-    if (typeof base === 'string') inputs.push({ what: "the spec's base config", path: path.resolve(path.dirname(specFile), base) });
+    if (typeof base === 'string') inputs.push({ what: "the spec's base config", path: path.resolve(await relativeBaseOf(specFile, io.cwd), base) });
   }
   if (flags.config !== undefined) inputs.push({ what: 'the base config (--config)', path: path.resolve(io.cwd, flags.config) });
   inputs.push(...researchFilesKept(jobs));
@@ -413,9 +415,9 @@ async function researchPlan<TPlan>(
     let spec: unknown;
     try {
       spec = await readJsonFile(file, `${command} spec`);
-      planned = await plan.spec(spec, { baseDir: path.dirname(file), source: file, importer: importStrategyDefinitions });
+      planned = await plan.spec(spec, { baseDir: await relativeBaseOf(file, io.cwd), source: file, importer: importStrategyDefinitions });
     } catch (error) {
-      throw await asGiven(error, io, flags);
+      throw await asGiven(error, io, flags, spec);
     }
     return { plan: planned, spec };
   }
@@ -461,25 +463,31 @@ function dataFileOf(config: unknown): string | undefined {
  * `dateFormat` field for day-month dates, as `run` and these commands take no `--date-format`
  * beside a config or spec.
  */
-async function asGiven(error: unknown, io: CliIo, flags: ResearchFlags): Promise<unknown> {
-  const shown = (typed: string, given: string): string => (path.isAbsolute(given) ? given : path.join(path.dirname(typed), given));
+async function asGiven(error: unknown, io: CliIo, flags: ResearchFlags, specContent?: unknown): Promise<unknown> {
+  // A file named in a config as seen from the working directory: beside the config as typed, or (a
+  // config read from a pipe, whose relative paths are the working directory's) as written.
+  const shown = async (typed: string, given: string): Promise<string> => shownDataPath(given, typed, await relativeBaseOf(typed, io.cwd), io.cwd);
   // The config files by absolute path → as typed, and the one that holds the data.
   const configs = new Map<string, string>();
-  let holder: { readonly typed: string; readonly at: string; readonly content: unknown } | undefined;
+  let holder: { readonly typed: string; readonly base: string; readonly at: string; readonly content: unknown } | undefined;
   if (flags.spec !== undefined) {
     const spec = path.resolve(io.cwd, flags.spec);
+    const specBase = await relativeBaseOf(spec, io.cwd);
     configs.set(spec, flags.spec);
-    const base = ((await jsonOf(spec)) as { config?: unknown } | undefined)?.config;
+    // The spec as read once for planning (a pipe gives its bytes once); read again only without it.
+    const base = ((specContent ?? (await jsonOf(spec))) as { config?: unknown } | undefined)?.config;
     if (typeof base === 'string') {
-      const typed = shown(flags.spec, base);
-      configs.set(path.resolve(path.dirname(spec), base), typed);
-      holder = { typed, at: 'the data', content: await jsonOf(path.resolve(path.dirname(spec), base)) };
+      const typed = await shown(flags.spec, base);
+      const file = path.resolve(specBase, base);
+      configs.set(file, typed);
+      holder = { typed, base: path.dirname(file), at: 'the data', content: await jsonOf(file) };
     } else {
-      holder = { typed: flags.spec, at: 'config.data', content: base };
+      holder = { typed: flags.spec, base: specBase, at: 'config.data', content: base };
     }
   } else if (flags.config !== undefined) {
-    configs.set(path.resolve(io.cwd, flags.config), flags.config);
-    holder = { typed: flags.config, at: 'the data', content: await jsonOf(path.resolve(io.cwd, flags.config)) };
+    const config = path.resolve(io.cwd, flags.config);
+    configs.set(config, flags.config);
+    holder = { typed: flags.config, base: await relativeBaseOf(config, io.cwd), at: 'the data', content: await jsonOf(config) };
   }
   if (ConfigError.isInstance(error)) {
     const typed = error.source === undefined ? undefined : configs.get(error.source);
@@ -491,8 +499,7 @@ async function asGiven(error: unknown, io: CliIo, flags: ResearchFlags): Promise
     return dataProblemsAsGiven(error, { files });
   }
   const given = dataFileOf(holder.content);
-  const holderDir = path.dirname(path.resolve(io.cwd, holder.typed));
-  if (given !== undefined) files.set(path.resolve(holderDir, given), shown(holder.typed, given));
+  if (given !== undefined) files.set(path.resolve(holder.base, given), shownDataPath(given, holder.typed, holder.base, io.cwd));
   return dataProblemsAsGiven(error, { files, config: { file: holder.typed, at: holder.at } });
 }
 

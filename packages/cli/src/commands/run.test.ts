@@ -102,6 +102,30 @@ describe('ensemble run: a config through a pipe', () => {
     const final = (file: string) => (JSON.parse(readFileSync(path.join(directory, file), 'utf8')) as OrchestratorResultJson).finalEquity;
     expect(final('piped.json')).toBe(final('direct.json'));
   });
+
+  // Regression: a config read from a pipe (`--config <(…)`, /dev/fd/63) resolved a relative
+  // data.file against the pipe's directory ("looked for /dev/fd/prices.csv"). It is relative to the
+  // working directory; a missing one says so.
+  it('resolves a relative data.file against the working directory', async () => {
+    const directory = freshDirectory();
+    const config = (file: string) => JSON.stringify({ data: { file }, strategies: [{ id: 'hold', strategy: 'buy-and-hold', symbols: ['sp500-2000'] }] });
+    let pipes = 0;
+    const through = async (text: string) => {
+      const fifo = path.join(directory, `config-${String(pipes++)}.fifo`);
+      execFileSync('mkfifo', [fifo]);
+      writeFileSync(path.join(directory, 'source.json'), text);
+      const writer = spawn('sh', ['-c', `cat "${path.join(directory, 'source.json')}" > "${fifo}"`]);
+      const outcome = await run(['run', '--config', fifo]);
+      writer.kill();
+      return outcome;
+    };
+    const found = await through(config('packages/data/datasets/sp500-2000.csv'));
+    expect(found.err).toBe('');
+    expect(found.code).toBe(0);
+    const missing = await through(config('no-such-prices.csv'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain(`data.file: file not found: "no-such-prices.csv" (looked for ${path.join(repository, 'no-such-prices.csv')}; a relative path is relative to the working directory, the config having come from a pipe)`);
+  });
 });
 
 describe('ensemble run: the bt-style 60/40 example', () => {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { isoTimeFormatter } from '@ensemble/engine';
 import { orchestratorReportInput } from '@ensemble/report';
 import { parseJsonText } from '@ensemble/protocol';
+import { relativeBaseOf } from '@ensemble/research';
 import { isBacktestConfig, planBacktestConfig } from '../backtest-config';
 import { paletteFor } from '../color';
 import { dataProblemsAsGiven, endedSymbolNote, endedSymbols, holeNotes, idleSymbolNotes, loadNotes, spacingNotes, splitNotes } from '../data-source';
@@ -14,7 +15,7 @@ import { createCliLogger } from '../logger';
 import type { LogLevel } from '../logger';
 import { globalOptions } from '../options';
 import { runJsonChunks, writeRunOutputs } from '../run-files';
-import { executeRun, isDevice, loadRunConfigFile, oversizedJsonFile, runBenchmark } from '../run-pipeline';
+import { executeRun, isDevice, loadRunConfigFile, oversizedJsonFile, runBenchmark, shownDataPath } from '../run-pipeline';
 import type { LoadedRunConfig, RunOutcome } from '../run-pipeline';
 import { countOnly, progressPhases, progressWanted, withProgress } from '../progress';
 import { renderRunSummary } from '../run-summary';
@@ -92,7 +93,7 @@ async function readBacktestConfig(file: string, cwd: string): Promise<{ input: R
   } catch {
     return { text: piped ? text : undefined };
   }
-  return isBacktestConfig(input) ? { input, configDir: path.dirname(absolute) } : { text: piped ? text : undefined };
+  return isBacktestConfig(input) ? { input, configDir: await relativeBaseOf(absolute, cwd) } : { text: piped ? text : undefined };
 }
 
 /**
@@ -101,11 +102,11 @@ async function readBacktestConfig(file: string, cwd: string): Promise<{ input: R
  * `dateFormat` field to set (`run` takes no `--date-format`). `input` is the config's content when
  * its data file is to be renamed (the run config's loader names it so already).
  */
-function configDataProblem(error: unknown, config: string, input: Record<string, unknown> | undefined, configDir: string): unknown {
+function configDataProblem(error: unknown, config: string, input: Record<string, unknown> | undefined, configDir: string, cwd: string): unknown {
   const data = input?.data as { file?: unknown } | undefined;
   const given = typeof data?.file === 'string' ? data.file : undefined;
   const files = new Map<string, string>();
-  if (given !== undefined) files.set(path.resolve(configDir, given), path.isAbsolute(given) ? given : path.join(path.dirname(config), given));
+  if (given !== undefined) files.set(path.resolve(configDir, given), shownDataPath(given, config, configDir, cwd));
   return dataProblemsAsGiven(error, { files, config: { file: config, at: 'the data' } });
 }
 
@@ -175,7 +176,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
         const plan = await planBacktestConfig(backtest.input, flags.config, backtest.configDir, { json, md, html }, targets);
         await checkKeptFiles(targets, backtestInputsKept(plan, io.cwd));
         await runAndReportBacktest(plan, io, createCliLogger(io, globalOptions(command).logLevel ?? 'error', { json: globalOptions(command).logJson === true }), phases).catch((error: unknown) => {
-          throw configDataProblem(error, flags.config, backtest.input, backtest.configDir);
+          throw configDataProblem(error, flags.config, backtest.input, backtest.configDir, io.cwd);
         });
         return;
       }
@@ -201,7 +202,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
             }),
         });
       } catch (error) {
-        throw configDataProblem(error, flags.config, undefined, loaded.configDir);
+        throw configDataProblem(error, flags.config, undefined, loaded.configDir, io.cwd);
       } finally {
         loading.stop();
         running.stop();

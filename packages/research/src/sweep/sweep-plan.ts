@@ -15,7 +15,7 @@ import { createLocalResolvers, dataRefOf } from '../job/resolvers';
 import type { DataSourceInput } from '../job/resolvers';
 import { loadConfigStrategyFiles } from '../job/strategy-files';
 import type { StrategyFileImporter } from '../job/strategy-files';
-import { readJsonFile } from '../json-file';
+import { readJsonFile, relativeBaseOf } from '../json-file';
 import { compileConstraint } from './constraint';
 import type { Constraint } from './constraint';
 import { configPathProblem, fieldParameterClash, fieldSchemaOf, fixedConfigValue, hasConfigValue, replacedParameterProblem, strategyParameterProblem, withConfigValues } from './config-path';
@@ -703,5 +703,5 @@ export async function planSweep(input: unknown, given: PlanSweepOptions = {}): P
 export async function planSweepFile(file: string, options: Omit<PlanSweepOptions, 'baseDir' | 'source'> = {}): Promise<SweepPlan> {
   checkArguments('planSweepFile', [stringIssue(file, 'file', 'the path of a sweep spec (a JSON file)'), ...planOptionsIssues(options)]);
   const absolute = resolve(file);
-  return planSweep(await readJsonFile(absolute, 'sweep spec'), { ...nullAsAbsent(options, {}), baseDir: dirname(absolute), source: file });
+  return planSweep(await readJsonFile(absolute, 'sweep spec'), { ...nullAsAbsent(options, {}), baseDir: await relativeBaseOf(absolute), source: file });
 }

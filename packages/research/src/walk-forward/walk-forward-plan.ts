@@ -1,9 +1,9 @@
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ConfigError, checkArguments, nullAsAbsent, stringIssue } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 import type { ResearchJob } from '../job/research-job';
 import { createLocalResolvers } from '../job/resolvers';
-import { readJsonFile } from '../json-file';
+import { readJsonFile, relativeBaseOf } from '../json-file';
 import type { Objective } from '../sweep/objective';
 import { configTimeline, jobsOf, jsonDigest, parseSpec, planGrid } from '../sweep/sweep-plan';
 import type { BaseConfig, PlanSweepOptions, PlannedParameter } from '../sweep/sweep-plan';
@@ -105,5 +105,5 @@ export async function planWalkForward(input: unknown, given: Omit<PlanSweepOptio
 export async function planWalkForwardFile(file: string, options: Omit<PlanSweepOptions, 'baseDir' | 'source' | 'window'> = {}): Promise<WalkForwardPlan> {
   checkArguments('planWalkForwardFile', [stringIssue(file, 'file', 'the path of a walk-forward spec (a JSON file)'), ...planOptionsIssues(options)]);
   const absolute = resolve(file);
-  return planWalkForward(await readJsonFile(absolute, 'walk-forward spec'), { ...nullAsAbsent(options, {}), baseDir: dirname(absolute), source: file });
+  return planWalkForward(await readJsonFile(absolute, 'walk-forward spec'), { ...nullAsAbsent(options, {}), baseDir: await relativeBaseOf(absolute), source: file });
 }

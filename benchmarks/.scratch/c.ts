@@ -1,0 +1,10 @@
+import { orchestratorThousandSleeves } from '../cases/orchestrator';
+const bench = orchestratorThousandSleeves(2_520);
+const context = await bench.setup();
+const g = globalThis as any;
+g.__asks = 0; g.__enters = 0;
+bench.run(context);
+console.log('run', g.__asks, g.__enters);
+g.__asks = 0; g.__enters = 0;
+bench.baseline!(context);
+console.log('base', g.__asks, g.__enters);

@@ -1,0 +1,16 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSyntheticCsv } from '@ensemble/data';
+import { createLocalResolvers, dataRefOf, runResearchJob } from '@ensemble/research';
+const dir = mkdtempSync(join(tmpdir(), 'z-'));
+const file = join(dir, 'SYN.csv');
+writeFileSync(file, generateSyntheticCsv({ rows: 100_000, seed: 11 }));
+const data = await dataRefOf({ file }, dir);
+const r = createLocalResolvers();
+const job = (i: number) => ({ version: 1, kind: 'backtest', index: i, parameters: {}, config: { data: { file }, strategy: 'sma-crossover', params: { fast: 5 + (i % 40), slow: 60 } }, data: [data], strategyModules: [], window: null }) as any;
+for (let i = 0; i < 200; i++) await runResearchJob(job(i), r);
+const s = process.cpuUsage(); const t = performance.now();
+for (let i = 0; i < 240; i++) await runResearchJob(job(i), r);
+const u = process.cpuUsage(s);
+console.log('per job cpu ms', ((u.user + u.system) / 1000 / 240).toFixed(2), 'wall', ((performance.now() - t) / 240).toFixed(2));
