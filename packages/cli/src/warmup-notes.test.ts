@@ -53,3 +53,29 @@ describe('ensemble run notes a strategy that never decided', () => {
     expect(fits.out).not.toContain('never decided');
   });
 });
+
+// Regression: an allocation scheme whose lookback is longer than the run gave its warm-up weights
+// at every rebalance, which the summary said only as "equal weights until 500 sleeve returns exist".
+describe('ensemble run notes an allocation scheme that never decided', () => {
+  const sleeves = [
+    { id: 'hold', strategy: 'buy-and-hold', symbols: ['prices'] },
+    { id: 'trend', strategy: 'sma-crossover', params: { fast: 5, slow: 20 }, symbols: ['prices'] },
+  ];
+
+  it('its warm-up longer than the run, named by the field that sets it', async () => {
+    const long = await run({ data: { file: 'prices.csv' }, allocation: { scheme: 'inverse-volatility', lookback: 100 }, rebalance: { schedule: 'month' }, strategies: sleeves });
+    expect(long.code).toBe(0);
+    // 60 weekdays from 2024-01-01: rebalances at the start, in February and in March.
+    expect(long.out).toContain('note: the "inverse-volatility" allocation never decided: it waits for 100 sleeve returns (allocation.lookback) and the run has 60 bars, so all 2 rebalances after the start kept its warm-up weights; shorten allocation.lookback, or widen "from"/"to" in data');
+    const history = await run({ data: { file: 'prices.csv' }, allocation: { scheme: 'risk-parity', lookback: 20, minHistory: 80 }, rebalance: { schedule: 'month' }, strategies: sleeves });
+    expect(history.out).toContain('note: the "risk-parity" allocation never decided: it waits for 80 sleeve returns (allocation.minHistory)');
+  });
+
+  it('none once it decides, nor for a scheme without a warm-up', async () => {
+    const decides = await run({ data: { file: 'prices.csv' }, allocation: { scheme: 'inverse-volatility', lookback: 20 }, rebalance: { schedule: 'month' }, strategies: sleeves });
+    expect(decides.code).toBe(0);
+    expect(decides.out).not.toContain('allocation never decided');
+    const equal = await run({ data: { file: 'prices.csv' }, rebalance: { schedule: 'month' }, strategies: sleeves });
+    expect(equal.out).not.toContain('allocation never decided');
+  });
+});

@@ -1,5 +1,5 @@
 import type { MarketData } from '@ensemble/data';
-import type { StrategyRegistry } from '@ensemble/orchestrator';
+import type { OrchestratorResult, StrategyRegistry } from '@ensemble/orchestrator';
 import { buildStrategy, echoValue, isPortfolioStrategy, quoteValue } from '@ensemble/protocol';
 import { formatCount, formatCounted } from './format';
 
@@ -39,4 +39,21 @@ export function warmupNotes(data: MarketData, strategies: readonly WarmupEntry[]
     notes.push(`strategy ${quoteValue(entry.id)} (${echoValue(definition.name)}) never decided: its warm-up is ${formatCount(warmup)} bars and ${what}, so its capital stayed in cash; widen "from"/"to" in data, or shorten its windows`);
   }
   return notes;
+}
+
+/**
+ * A note when a data-driven allocation scheme never decided: every rebalance after the start fell
+ * in its warm-up (until `minHistory` sleeve returns exist, by default its lookback), so the run
+ * was weighted as at its start throughout, which the summary's allocation line alone does not
+ * tell. Null otherwise, and for a run that never rebalanced after its start.
+ */
+export function allocationWarmupNote(result: OrchestratorResult): string | null {
+  const scheme = result.allocationScheme;
+  if (scheme !== 'inverse-volatility' && scheme !== 'risk-parity' && scheme !== 'performance') return null;
+  const later = result.rebalances.slice(1);
+  if (later.length === 0 || later.some((event) => !event.warmup)) return null;
+  const allocation = result.config.allocation;
+  const wanted = allocation.minHistory ?? allocation.lookback;
+  const field = allocation.minHistory === undefined ? 'allocation.lookback' : 'allocation.minHistory';
+  return `the "${scheme}" allocation never decided: it waits for ${formatCount(wanted)} sleeve returns (${field}) and the run has ${formatCounted(result.bars, 'bar')}, so ${later.length === 1 ? 'its one rebalance' : `all ${formatCount(later.length)} rebalances`} after the start kept its warm-up weights; shorten ${field}, or widen "from"/"to" in data`;
 }

@@ -23,7 +23,7 @@ import { FlagProblems } from '../flags';
 import { dataFileKept, strategyFilesKept } from '../input-files';
 import { checkKeptFiles, checkOutputTargets, resolveOutputFlags } from '../output-targets';
 import type { KeptFile } from '../output-targets';
-import { warmupNotes } from '../warmup-notes';
+import { allocationWarmupNote, warmupNotes } from '../warmup-notes';
 import { writeChunks } from '../write-file';
 import { backtestInputsKept, runAndReportBacktest } from './backtest';
 
@@ -217,6 +217,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
         ...spacingNotes(outcome.data),
         ...idleSymbolNotes(outcome.data, result.config.strategies),
         ...warmupNotes(outcome.data, result.config.strategies, loaded.registry, result.bars),
+        ...nonNull(allocationWarmupNote(result)),
         ...nonNull(endedSymbolNote(outcome.data, result.symbols, isoTimeFormatter(result.portfolio.equity.time))),
         ...nonNull(endedHoldingsNote(result, endedSymbols(outcome.data, result.symbols).ended)),
       ];
