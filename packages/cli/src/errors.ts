@@ -21,7 +21,7 @@ export class CliExit extends Error {
   }
 }
 
-/** Error codes that mean the input (data, config, names, paths) was wrong: exit 2. */
+/** Error codes that mean the input (data, config, names, paths) was wrong: exit 2 (an `IO_FAILED` of a full disk excepted). */
 const BAD_INPUT_CODES: ReadonlySet<EnsembleErrorCode> = new Set([
   'DATA_INVALID',
   'DATA_NOT_FOUND',
@@ -29,6 +29,18 @@ const BAD_INPUT_CODES: ReadonlySet<EnsembleErrorCode> = new Set([
   'STRATEGY_NOT_FOUND',
   'IO_FAILED',
 ]);
+
+/** File-system errors of the machine, not of the input: a full disk, a quota, a file too large, a failing device. */
+const OUT_OF_ROOM = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EIO']);
+
+/**
+ * Whether an `IO_FAILED` error came from the machine rather than the input (a disk that filled up
+ * while the outputs were written): a failure (exit 1), not bad input (exit 2).
+ */
+function outOfRoom(error: EnsembleError): boolean {
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return error.code === 'IO_FAILED' && typeof code === 'string' && OUT_OF_ROOM.has(code);
+}
 
 /** One problem as `file:line  column  rule  message`, every part made safe to print. */
 export function formatProblemLine(problem: DataProblem): string {
@@ -106,7 +118,7 @@ export function reportError(error: unknown, io: CliIo, debug: boolean): number {
   if (EnsembleError.isInstance(error)) {
     io.stderr.write(`error: ${safeMessage(error.message)}${strategyErrorHint(error, debug, io.cwd)}\n`);
     if (debug) io.stderr.write(stackOf(error));
-    return BAD_INPUT_CODES.has(error.code) ? ExitCode.badInput : ExitCode.failure;
+    return BAD_INPUT_CODES.has(error.code) && !outOfRoom(error) ? ExitCode.badInput : ExitCode.failure;
   }
   const message = error instanceof Error ? error.message : String(error);
   const first = message.split('\n', 1)[0] ?? '';

@@ -17,18 +17,41 @@ export interface CliIo {
 /** Streams whose closed-pipe errors are already ignored (see {@link processIo}). */
 const quieted = new WeakSet<NodeJS.WritableStream>();
 
+/** The first error writing to stdout or stderr other than a closed pipe (see {@link quietOnClosedPipe}), or null. */
+let streamFailure: NodeJS.ErrnoException | null = null;
+
+/**
+ * The first error writing to the process's stdout or stderr other than a closed pipe — a full disk
+ * behind `> result.json` (ENOSPC), a failing device —, or null: the command then exits 1, as
+ * what it wrote there is incomplete.
+ */
+export function outputStreamFailure(): NodeJS.ErrnoException | null {
+  return streamFailure;
+}
+
 /**
  * A closed pipe on `stream` (its reader gone: `ensemble … | head`) no longer fails the process:
  * what is written after it is discarded (the stream is destroyed; `writeChunks` stops waiting on
  * it), and the command goes on to write its files and exits with its own code. Any other error of
- * the stream is thrown, as without a listener.
+ * the stream (a full disk behind `> file`) is said in one line on stderr — it was thrown from the
+ * stream's event, a stack trace from inside Node — and kept for the exit code
+ * ({@link outputStreamFailure}); what is written after it is discarded too.
  */
-function quietOnClosedPipe(stream: NodeJS.WritableStream): void {
+function quietOnClosedPipe(stream: NodeJS.WritableStream & { destroy?: () => unknown }): void {
   if (quieted.has(stream)) return;
   quieted.add(stream);
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
-    throw error;
+    if (streamFailure !== null) return;
+    streamFailure = error;
+    stream.destroy?.();
+    // The error can come after the command has returned its code (a file behind stdout is written
+    // in the background): a success becomes a failure here too.
+    if (process.exitCode === undefined || process.exitCode === 0) process.exitCode = 1;
+    const name = stream === process.stdout ? 'standard output' : 'standard error';
+    const why = error.code === 'ENOSPC' ? 'no space left on the device' : error.message;
+    // Said on stderr unless stderr is what failed.
+    if (stream !== process.stderr) process.stderr.write(`error: could not write to ${name}: ${why}${error.code === undefined ? '' : ` (${error.code})`}; what was written there is incomplete\n`);
   });
 }
 

@@ -1,10 +1,9 @@
-import { lstat, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 import { COMMAND_LINE, flagText } from './flags';
 import type { FlagProblems } from './flags';
-import { checkOutputPath } from './write-file';
+import { canonicalFile, checkOutputPath } from './write-file';
 
 /** An output flag as commander hands it over: its name, the value typed (undefined when absent), and whether `-` (stdout) is allowed. */
 export interface OutputFlag {
@@ -67,25 +66,6 @@ function sameFileIssues(targets: readonly OutputTarget[], key: (target: OutputTa
     issues.push({ path: group.map((target) => flagText(target.flag, target.typed)).join(' '), message: sameFileMessage(shown?.(file)) });
   }
   return issues;
-}
-
-/**
- * The file a target's path ends up as, for comparing two targets: for an existing file, its real
- * path (which also spells the name as the file system stores it); else the real path of its
- * directory (symbolic links resolved) and its name. A symbolic link as target is written in place
- * (`writeFilesAtomic`): it is the file it points to, and a link pointing nowhere yet is the file
- * writing through it creates. `hops` bounds a loop of links.
- */
-async function canonicalFile(target: string, hops = 0): Promise<string> {
-  const real = await realpath(target).catch(() => null);
-  if (real !== null) return real;
-  const entry = await lstat(target).catch(() => null);
-  if (entry?.isSymbolicLink() === true && hops < 40) {
-    const link = await readlink(target).catch(() => null);
-    if (link !== null) return canonicalFile(path.resolve(path.dirname(target), link), hops + 1);
-  }
-  const directory = await realpath(path.dirname(target)).catch(() => path.dirname(target));
-  return path.join(directory, path.basename(target));
 }
 
 /**

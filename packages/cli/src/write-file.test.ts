@@ -1,6 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, EnsembleError } from '@ensemble/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { trackedTemporaryFiles } from './temporary-files';
@@ -179,5 +181,30 @@ describe('checkOutputPath', () => {
     expect(((await failure(checkOutputPath(path.join(directory, 'loop-a'), '--json'))) as ConfigError).issues[0]?.message).toBe(
       `cannot write ${path.join(directory, 'loop-a')}: it is a symbolic link that leads back to itself (a loop of links); give a file name`,
     );
+  });
+
+  // Regression: a name the file system cannot hold failed after the whole run, as an unexpected
+  // failure naming the temporary file ("ENAMETOOLONG … .bbbb….json.PID.RAND.tmp").
+  it('refuses a name longer than a file name may be, and takes the longest', async () => {
+    const directory = freshDirectory();
+    const tooLong = path.join(directory, `${'b'.repeat(251)}.json`);
+    expect(((await failure(checkOutputPath(tooLong, '--json'))) as ConfigError).issues[0]?.message).toBe(`cannot write ${tooLong}: its name is 256 bytes, longer than a file name may be (255); give a shorter one`);
+    await expect(checkOutputPath(path.join(directory, `${'b'.repeat(250)}.json`), '--json')).resolves.toBeUndefined();
+  });
+});
+
+// Regression: `ensemble schema > /dev/full` (a full disk behind stdout) crashed with a stack trace
+// from inside Node (or exited 0 saying nothing, the error coming after the command returned).
+describe.runIf(process.platform === 'linux')('a full disk behind stdout', () => {
+  it('is said in one line on stderr, and the command exits 1', () => {
+    const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
+    const full = openSync('/dev/full', 'w');
+    try {
+      const child = spawnSync(process.execPath, ['--conditions=@ensemble/source', '--import', 'tsx', bin, 'schema'], { cwd: fileURLToPath(new URL('../', import.meta.url)), stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      expect(child.stderr).toBe('error: could not write to standard output: no space left on the device (ENOSPC); what was written there is incomplete\n');
+      expect(child.status).toBe(1);
+    } finally {
+      closeSync(full);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, lstat, readlink, stat } from 'node:fs/promises';
+import { access, lstat, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '@ensemble/protocol';
 import type { OutputContent, OutputFile, TemporaryFileRegistry, WriteFilesOptions, WrittenFile } from '@ensemble/report';
@@ -67,9 +67,10 @@ function drainOrClose(sink: ChunkSink, once: (event: 'drain' | 'close', listener
 
 /**
  * Checks, before any work starts, that `target` can be written: its directory exists and is
- * writable, and `target` is not a directory (a link or a device such as `/dev/null`, written in
- * place, must itself be writable). Throws a `ConfigError` naming `flag` (e.g. `--json`)
- * and the path otherwise.
+ * writable, `target` is not a directory and its name is not longer than a file name may be (a
+ * device such as `/dev/null`, written in place, must itself be writable; the file a link names is
+ * replaced from its own directory, which must be). Throws a `ConfigError` naming `flag` (e.g.
+ * `--json`) and the path otherwise.
  */
 export async function checkOutputPath(target: string, flag: string): Promise<void> {
   const directory = path.dirname(target);
@@ -85,17 +86,22 @@ export async function checkOutputPath(target: string, flag: string): Promise<voi
     return null;
   });
   if (targetStat?.isDirectory() === true) fail(`cannot write ${target}: it is a directory; give a file name`);
-  // A link or a file that is no regular one (/dev/null, /dev/stdout, a named pipe) is written in
-  // place, not renamed over from its directory: it is the target that must be writable.
+  // A name the file system cannot hold failed after the run (ENAMETOOLONG).
+  const nameBytes = Buffer.byteLength(path.basename(target));
+  if (nameBytes > MAX_NAME_BYTES) fail(`cannot write ${target}: its name is ${String(nameBytes)} bytes, longer than a file name may be (${String(MAX_NAME_BYTES)}); give a shorter one`);
+  // A file that is no regular one (/dev/null, /dev/stdout, a named pipe) is written in place: it
+  // is the target that must be writable. A link is followed to the file it names, which is
+  // replaced from its own directory (or, a device, written in place).
   const link = await lstat(target).catch(() => null);
-  if (link?.isSymbolicLink() === true && targetStat === null) {
-    // A link pointing nowhere is written through, creating the file it names: its directory must exist.
+  let replaced = target;
+  if (link?.isSymbolicLink() === true) {
     if ((statError as { code?: unknown } | null)?.code === 'ELOOP') fail(`cannot write ${target}: it is a symbolic link that leads back to itself (a loop of links); give a file name`);
-    const pointed = path.resolve(directory, await readlink(target));
-    const pointedDirectory = await stat(path.dirname(pointed)).catch(() => null);
-    if (pointedDirectory?.isDirectory() !== true) fail(`cannot write ${target}: it is a symbolic link to ${pointed}, whose directory ${path.dirname(pointed)} does not exist; create it first`);
+    replaced = await canonicalFile(target);
+    // A link pointing nowhere is written through, creating the file it names: its directory must exist.
+    const pointedDirectory = await stat(path.dirname(replaced)).catch(() => null);
+    if (targetStat === null && pointedDirectory?.isDirectory() !== true) fail(`cannot write ${target}: it is a symbolic link to ${replaced}, whose directory ${path.dirname(replaced)} does not exist; create it first`);
   }
-  if (link !== null && targetStat !== null && (link.isSymbolicLink() || !targetStat.isFile())) {
+  if (targetStat !== null && !targetStat.isFile()) {
     const open = await access(target, constants.W_OK).then(
       () => true,
       () => false,
@@ -103,9 +109,33 @@ export async function checkOutputPath(target: string, flag: string): Promise<voi
     if (!open) fail(`cannot write ${target}: it is not writable`);
     return;
   }
-  const writable = await access(directory, constants.W_OK).then(
+  const home = path.dirname(replaced);
+  const writable = await access(home, constants.W_OK).then(
     () => true,
     () => false,
   );
-  if (!writable) fail(`cannot write ${target}: the directory ${directory} is not writable`);
+  if (!writable) fail(`cannot write ${target}: the directory ${home} is not writable`);
 }
+
+/** The longest file name most file systems take, in bytes. */
+const MAX_NAME_BYTES = 255;
+
+/**
+ * The file a target's path ends up as, for comparing two targets: for an existing file, its real
+ * path (which also spells the name as the file system stores it); else the real path of its
+ * directory (symbolic links resolved) and its name. A symbolic link as target is the file it
+ * points to, which `writeFilesAtomic` replaces, and a link pointing nowhere yet the file writing
+ * through it creates. `hops` bounds a loop of links.
+ */
+export async function canonicalFile(target: string, hops = 0): Promise<string> {
+  const real = await realpath(target).catch(() => null);
+  if (real !== null) return real;
+  const entry = await lstat(target).catch(() => null);
+  if (entry?.isSymbolicLink() === true && hops < 40) {
+    const link = await readlink(target).catch(() => null);
+    if (link !== null) return canonicalFile(path.resolve(path.dirname(target), link), hops + 1);
+  }
+  const directory = await realpath(path.dirname(target)).catch(() => path.dirname(target));
+  return path.join(directory, path.basename(target));
+}
+

@@ -89,6 +89,43 @@ describe('writeFilesAtomic: links and files that are no regular ones', () => {
     expect((await readdir(directory)).sort()).toEqual(['latest.json', 'report.md', 'run-42.json']);
   });
 
+  // Regression: a link was written in place, before the renames: a later target failing (here
+  // /dev/full, "no space left") left the linked file already replaced, the run exiting 2.
+  it.runIf(process.platform === 'linux')('replaces the file a link names only once everything is written: a failure leaves it as it was', async () => {
+    const real = join(directory, 'user.txt');
+    const link = join(directory, 'latest.json');
+    await writeFile(real, 'keep me');
+    await symlink('user.txt', link);
+    const fresh = join(directory, 'fresh.html');
+    const error = await writeFilesAtomic([{ path: link, content: '{"new":1}' }, { path: fresh, content: '<html>' }, { path: '/dev/full', content: '# report' }]).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(EnsembleError.isInstance(error) && error.message).toBe('Could not write /dev/full: no space left on the device of /dev: free some, or write elsewhere.');
+    expect(await readFile(real, 'utf8')).toBe('keep me');
+    expect((await readdir(directory)).sort()).toEqual(['latest.json', 'user.txt']);
+    // A link to nowhere gets its file created; a chain of links is followed to the end.
+    await symlink('latest.json', join(directory, 'chain.json'));
+    await symlink(join(directory, 'made.json'), join(directory, 'dangling.json'));
+    await writeFilesAtomic([{ path: join(directory, 'chain.json'), content: 'through two links' }, { path: join(directory, 'dangling.json'), content: 'made' }]);
+    expect(await readFile(real, 'utf8')).toBe('through two links');
+    expect(await readFile(join(directory, 'made.json'), 'utf8')).toBe('made');
+    for (const name of ['latest.json', 'chain.json', 'dangling.json']) expect((await lstat(join(directory, name))).isSymbolicLink()).toBe(true);
+  });
+
+  // Regression: a name of 234–255 bytes is a valid file name, but its temporary file's (22 bytes
+  // longer) was not: "unexpected failure: ENAMETOOLONG … .bbbb….json.PID.RAND.tmp", after the run.
+  it('writes a file whose name is as long as a name may be; a longer one is IO_FAILED saying so', async () => {
+    const longest = join(directory, `${'é'.repeat(125)}.json`);
+    expect(Buffer.byteLength(`${'é'.repeat(125)}.json`)).toBe(255);
+    await writeFileAtomic(longest, 'long');
+    expect(await readFile(longest, 'utf8')).toBe('long');
+    expect(await readdir(directory)).toHaveLength(1);
+    const tooLong = join(directory, `${'b'.repeat(256)}.json`);
+    await expect(writeFileAtomic(tooLong, 'x')).rejects.toThrow('the name is longer than the file system takes (255 bytes a name): give a shorter one');
+    expect(await readdir(directory)).toHaveLength(1);
+  });
+
   it.skipIf(process.platform === 'win32')('writes into a named pipe, which stays a pipe (as /dev/null or /dev/stdout stay what they are)', async () => {
     const fifo = join(directory, 'pipe');
     execFileSync('mkfifo', [fifo]);

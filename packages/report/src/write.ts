@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readlink, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EnsembleError, arrayIssue, checkArguments, nullAsAbsent, stringIssue } from '@ensemble/protocol';
@@ -110,15 +110,40 @@ function describe(error: unknown, directory: string): string {
   }
   if (code === 'EACCES' || code === 'EPERM') return `permission denied in ${directory}`;
   if (code === 'EISDIR') return 'a directory is in the way';
+  if (code === 'ENAMETOOLONG') return 'the name is longer than the file system takes (255 bytes a name): give a shorter one';
+  if (code === 'ENOSPC' || code === 'EDQUOT') return `no space left on the device of ${directory}: free some, or write elsewhere`;
   return error instanceof Error ? error.message : String(error);
 }
 
-function ioFailed(target: string, error: unknown): EnsembleError {
-  return new EnsembleError('IO_FAILED', `Could not write ${target}: ${describe(error, dirname(target))}.`, { cause: error });
+/** `IO_FAILED` naming `target` as given, and why in words; `directory` is where the file was written (a link's target's directory). */
+function ioFailed(target: string, error: unknown, directory = dirname(target)): EnsembleError {
+  return new EnsembleError('IO_FAILED', `Could not write ${target}: ${describe(error, directory)}.`, { cause: error });
 }
 
+/** The longest file name most file systems take, in bytes. */
+const MAX_NAME_BYTES = 255;
+
+/**
+ * A new temporary file's path beside `target`: `.<name>.<pid>.<random>.tmp`, the name shortened
+ * (whole characters) where the whole would be longer than a file name may be — a target named
+ * near the limit failed with ENAMETOOLONG on its temporary file, after the run.
+ */
 function temporaryPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const suffix = `.${String(process.pid)}.${randomBytes(6).toString('hex')}.tmp`;
+  let name = basename(target);
+  const room = MAX_NAME_BYTES - 1 - Buffer.byteLength(suffix);
+  if (Buffer.byteLength(name) > room) {
+    const kept: string[] = [];
+    let bytes = 0;
+    for (const character of name) {
+      const size = Buffer.byteLength(character);
+      if (bytes + size > room) break;
+      kept.push(character);
+      bytes += size;
+    }
+    name = kept.join('');
+  }
+  return join(dirname(target), `.${name}${suffix}`);
 }
 
 /** An error of the file system (not of the content being written), to report as `IO_FAILED`. */
@@ -153,8 +178,8 @@ async function writeContent(handle: FileHandle, content: OutputContent, written:
 /**
  * Writes `content` to a new temporary file next to `target` (registered while it exists, flushed
  * to disk) and returns its path and size. On failure the temporary file is removed; a file system
- * error becomes `IO_FAILED` naming `target`, an error of the content (its chunks failed to render)
- * is thrown as it is.
+ * error becomes `IO_FAILED` naming `shown` (the path as given: a link whose file is `target`), an
+ * error of the content (its chunks failed to render) is thrown as it is.
  */
 async function writeTemporary(
   target: string,
@@ -162,6 +187,7 @@ async function writeTemporary(
   written: (bytes: number) => void,
   options: WriteFilesOptions,
   registry: TemporaryFileRegistry,
+  shown: string = target,
 ): Promise<{ temporary: string; bytes: number }> {
   const temporary = temporaryPathFor(target);
   registry.track(temporary);
@@ -177,36 +203,49 @@ async function writeTemporary(
     return { temporary, bytes };
   } catch (failure) {
     await handle?.close().catch(() => undefined);
-    await rm(temporary, { force: true });
+    // Best effort: an error here (the directory gone) must not hide the one that says what failed.
+    await rm(temporary, { force: true }).catch(() => undefined);
     registry.release(temporary);
     if (!(failure instanceof FileSystemFailure)) throw failure;
-    throw ioFailed(target, failure.error);
+    throw ioFailed(shown, failure.error, dirname(target));
   }
 }
 
+/** Links followed at most, as the kernel follows them (a longer chain is a loop: ELOOP). */
+const MAX_LINKS = 40;
+
 /**
- * Whether `target` is written in place instead of through a temporary file renamed over it: an
- * existing symbolic link (`/dev/stdout`, a `latest.json` pointing at a run's file) or a file that
- * is not a regular one (`/dev/null`, a named pipe, a socket). A rename would replace the link or
- * the device node itself with a regular file: `--json /dev/null` run as root replaced the
- * system's `/dev/null`.
+ * Where `target` is written: through a temporary file renamed over the path returned, or (null)
+ * in place. A symbolic link (a `latest.json` pointing at a run's file, a link to nowhere) is
+ * followed to the file it names, which is replaced as any file is — the link stays a link, and a
+ * failure anywhere leaves that file as it was. Written in place: a file that is not a regular
+ * one, at the path or at the end of its links (`/dev/null`, `/dev/stdout`, a named pipe, a
+ * socket) — a rename would replace the device node itself with a regular file (`--json
+ * /dev/null` run as root replaced the system's `/dev/null`) — and a chain of links too long to
+ * follow (the open says why).
  */
-async function writtenInPlace(target: string): Promise<boolean> {
-  const link = await lstat(target).catch(() => null);
-  if (link === null) return false;
-  if (link.isSymbolicLink()) return true;
-  return !link.isFile() && !link.isDirectory();
+async function renameTarget(target: string): Promise<string | null> {
+  let current = resolve(target);
+  for (let hops = 0; hops <= MAX_LINKS; hops++) {
+    const info = await lstat(current).catch(() => null);
+    if (info === null) return current;
+    if (!info.isSymbolicLink()) return info.isFile() || info.isDirectory() ? current : null;
+    const pointed = await readlink(current).catch(() => null);
+    if (pointed === null) return null;
+    current = resolve(dirname(current), pointed);
+  }
+  return null;
 }
 
 /**
- * Writes `content` into `target` itself (opened for writing, truncated), for the targets of
- * {@link writtenInPlace}; not flushed with `fsync`, which a pipe or a terminal refuses. Returns the
+ * Writes `content` into `target` itself (opened for writing, truncated), for the targets
+ * {@link renameTarget} writes in place; not flushed with `fsync`, which a pipe or a terminal refuses. Returns the
  * bytes written; a file system error becomes `IO_FAILED` naming `target`.
  */
 async function writeInPlace(target: string, content: OutputContent, written: (bytes: number) => void): Promise<number> {
   let handle: FileHandle | undefined;
   try {
-    // A device or a pipe takes the text as it comes; through a link to nowhere, the file it names is created.
+    // A device or a pipe takes the text as it comes.
     handle = await fileSystem(open(target, 'w'));
     const bytes = await writeContent(handle, content, written);
     const closing = handle;
@@ -227,10 +266,10 @@ async function writeInPlace(target: string, content: OutputContent, written: (by
  * temporary files (an interrupt too, when `temporaryFiles` registers them with a handler that
  * does); a file system failure throws an `EnsembleError` with code `IO_FAILED` naming the path. So
  * a reader never sees a partial file and, if anything fails before the renames, no target is
- * touched. A target that is a symbolic link or no regular file (`/dev/null`, `/dev/stdout`, a
- * named pipe) is written in place instead, once every other file is written and before the
- * renames, so the link or the device stays what it is. Returns each file's path and size in bytes,
- * in the order given.
+ * touched. A target that is a symbolic link has the file it names replaced so (the link stays);
+ * one that is no regular file (`/dev/null`, `/dev/stdout`, a named pipe) is written in place
+ * instead, once every other file is written to its temporary file and before the renames, so the
+ * device stays what it is. Returns each file's path and size in bytes, in the order given.
  */
 export async function writeFilesAtomic(files: readonly OutputFile[], given: WriteFilesOptions = {}): Promise<WrittenFile[]> {
   // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
@@ -239,7 +278,7 @@ export async function writeFilesAtomic(files: readonly OutputFile[], given: Writ
   checkArguments('writeFilesAtomic', files.map((file, k) => outputFileIssue(file, `files[${String(k)}]`)));
   const options = nullAsAbsent(given, {});
   const registry = options.temporaryFiles ?? NO_REGISTRY;
-  const pending: { temporary: string; target: string }[] = [];
+  const pending: { temporary: string; target: string; shown: string }[] = [];
   const sizes: WrittenFile[] = [];
   let bytesSoFar = 0;
   const written = (bytes: number) => {
@@ -247,30 +286,31 @@ export async function writeFilesAtomic(files: readonly OutputFile[], given: Writ
     options.onProgress?.(bytesSoFar);
   };
   try {
-    const inPlace = await Promise.all(files.map((file) => writtenInPlace(file.path)));
+    const renamed = await Promise.all(files.map((file) => renameTarget(file.path)));
     const bytesOf = new Map<number, number>();
     for (const [k, file] of files.entries()) {
-      if (inPlace[k] === true) continue;
-      const { temporary, bytes } = await writeTemporary(file.path, file.content, written, options, registry);
-      pending.push({ temporary, target: file.path });
+      const target = renamed[k];
+      if (target === null || target === undefined) continue;
+      const { temporary, bytes } = await writeTemporary(target, file.content, written, options, registry, file.path);
+      pending.push({ temporary, target, shown: file.path });
       bytesOf.set(k, bytes);
     }
     for (const [k, file] of files.entries()) {
-      if (inPlace[k] === true) bytesOf.set(k, await writeInPlace(file.path, file.content, written));
+      if (renamed[k] === null) bytesOf.set(k, await writeInPlace(file.path, file.content, written));
     }
     for (const [k, file] of files.entries()) sizes.push({ path: file.path, bytes: bytesOf.get(k) ?? 0 });
     for (let next = pending[0]; next !== undefined; next = pending[0]) {
       try {
         await rename(next.temporary, next.target);
       } catch (error) {
-        throw ioFailed(next.target, error);
+        throw ioFailed(next.shown, error, dirname(next.target));
       }
       registry.release(next.temporary);
       pending.shift();
     }
     return sizes;
   } finally {
-    await Promise.all(pending.map(({ temporary }) => rm(temporary, { force: true })));
+    await Promise.all(pending.map(({ temporary }) => rm(temporary, { force: true }).catch(() => undefined)));
     for (const { temporary } of pending) registry.release(temporary);
   }
 }

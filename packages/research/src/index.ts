@@ -29,6 +29,7 @@ export { createLocalExecutor } from './executor/local-executor';
 export { createInProcessExecutor } from './executor/in-process-executor';
 export type { Journal, OpenJournalOptions } from './executor/journal';
 export { computingPackageVersions, JOURNAL_FILE, openJournal, withDirectoryJournal } from './executor/journal';
+export { LOCK_FILE, withDirectoryLock } from './executor/directory-lock';
 export type { JobsOutcome, ResearchProgress, RunJobsOptions } from './executor/run-jobs';
 export { runJobs } from './executor/run-jobs';
 export type { Constraint } from './sweep/constraint';

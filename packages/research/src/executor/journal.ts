@@ -306,6 +306,15 @@ export async function openJournal(file: string, planId: string, options: OpenJou
 }
 
 /** Why `mkdir -p` failed, in words: a file in the way, no permission, or the system's message. */
+/** Creates research output directory `outDir` and its missing parents; a failure is `IO_FAILED` saying why and what to do. */
+export async function makeOutputDirectory(outDir: string): Promise<void> {
+  try {
+    await makeDirectory(outDir);
+  } catch (error) {
+    throw new EnsembleError('IO_FAILED', `Cannot create the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}: ${directoryFailure(error)}.`, { cause: error });
+  }
+}
+
 function directoryFailure(error: unknown): string {
   const problem = directoryCreationProblem(error);
   if (problem === 'permission denied') return `${problem}; choose a directory you can write to`;
@@ -345,11 +354,7 @@ export async function withDirectoryJournal<TResult>(
     objectIssue(formerPlans, 'formerPlans', 'the former plan ids (an object), or left out'),
     optionalArrayIssue(data, 'data', "the plan's data references"),
   ]);
-  try {
-    await makeDirectory(outDir);
-  } catch (error) {
-    throw new EnsembleError('IO_FAILED', `Cannot create the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}: ${directoryFailure(error)}.`, { cause: error });
-  }
+  await makeOutputDirectory(outDir);
   // An output file's place taken by a directory would fail the writing after every job ran.
   for (const name of outputs) {
     const found = await stat(join(outDir, name)).catch(() => null);

@@ -1,6 +1,7 @@
 import type { WrittenFile } from '@ensemble/report';
 import type { JobExecutor } from '../job/research-job';
-import { withDirectoryJournal } from '../executor/journal';
+import { makeOutputDirectory, withDirectoryJournal } from '../executor/journal';
+import { withDirectoryLock } from '../executor/directory-lock';
 import type { Journal } from '../executor/journal';
 import type { ResearchProgress } from '../executor/run-jobs';
 import { runSweep } from './run-sweep';
@@ -42,12 +43,18 @@ export interface SweepDirectoryOutcome {
  * Runs a planned sweep into `outDir`: every finished job is journalled in `outDir/journal.jsonl`
  * (JSON lines, keyed by the plan's id) as it arrives; with `resume` the journal's jobs are not run
  * again. When every job has finished, the outputs are written atomically; a stopped sweep writes
- * none (its journal keeps what finished, for `resume`).
+ * none (its journal keeps what finished, for `resume`). The directory is locked while the sweep
+ * runs and writes (`withDirectoryLock`): a second sweep or walk-forward into it meanwhile is refused.
  */
 export async function runSweepToDirectory(plan: SweepPlan, executor: JobExecutor, outDir: string, given: SweepDirectoryOptions = {}): Promise<SweepDirectoryOutcome> {
   // From JavaScript the arguments can be anything: a wrong one failed inside as a TypeError.
   checkArguments('runSweepToDirectory', [sweepPlanIssue(plan), executorIssue(executor), outDirIssue(outDir), ...runOptionsIssues(given)]);
   const options = nullAsAbsent(given, {});
+  await makeOutputDirectory(outDir);
+  return withDirectoryLock(outDir, () => sweepIntoDirectory(plan, executor, outDir, options));
+}
+
+async function sweepIntoDirectory(plan: SweepPlan, executor: JobExecutor, outDir: string, options: SweepDirectoryOptions): Promise<SweepDirectoryOutcome> {
   const result = await withDirectoryJournal(
     outDir,
     plan.sweepId,

@@ -3,7 +3,8 @@ import { isoTimeFormatter } from '@ensemble/engine';
 import { toCsvText, writeFilesAtomic } from '@ensemble/report';
 import type { CsvValue, OutputFile, WrittenFile } from '@ensemble/report';
 import type { JobExecutor } from '../job/research-job';
-import { withDirectoryJournal } from '../executor/journal';
+import { makeOutputDirectory, withDirectoryJournal } from '../executor/journal';
+import { withDirectoryLock } from '../executor/directory-lock';
 import { reportResumed } from '../sweep/sweep-directory';
 import type { SweepDirectoryOptions } from '../sweep/sweep-directory';
 import { objectiveCsvValue, researchJsonText } from '../sweep/result-json';
@@ -81,11 +82,17 @@ export interface WalkForwardDirectoryOutcome {
 /**
  * Runs a planned walk-forward into `outDir`, journalling every finished job (`resume` skips the
  * journalled ones), and writes its outputs atomically once it has finished; a stopped one writes none.
+ * The directory is locked meanwhile, as a sweep's (`withDirectoryLock`).
  */
 export async function runWalkForwardToDirectory(plan: WalkForwardPlan, executor: JobExecutor, outDir: string, given: SweepDirectoryOptions = {}): Promise<WalkForwardDirectoryOutcome> {
   // From JavaScript the arguments can be anything: a wrong one failed inside as a TypeError.
   checkArguments('runWalkForwardToDirectory', [walkForwardPlanIssue(plan), executorIssue(executor), outDirIssue(outDir), ...runOptionsIssues(given)]);
   const options = nullAsAbsent(given, {});
+  await makeOutputDirectory(outDir);
+  return withDirectoryLock(outDir, () => walkForwardIntoDirectory(plan, executor, outDir, options));
+}
+
+async function walkForwardIntoDirectory(plan: WalkForwardPlan, executor: JobExecutor, outDir: string, options: SweepDirectoryOptions): Promise<WalkForwardDirectoryOutcome> {
   const result = await withDirectoryJournal(
     outDir,
     plan.planId,

@@ -1,0 +1,90 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { open, readFile, rm } from 'node:fs/promises';
+import { EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
+
+/** The lock's file name in a research output directory, present while a sweep or walk-forward writes there. */
+export const LOCK_FILE = '.ensemble-lock';
+
+/** What a lock file says about the run holding it. */
+interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly started: string;
+}
+
+function holderOf(text: string): LockHolder | null {
+  try {
+    const value = JSON.parse(text) as Partial<LockHolder> | null;
+    if (typeof value?.pid !== 'number' || typeof value.host !== 'string' || typeof value.started !== 'string') return null;
+    return { pid: value.pid, host: value.host, started: value.started };
+  } catch {
+    return null;
+  }
+}
+
+/** Whether process `pid` of this machine is running (EPERM: it is, owned by another user). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `work` holding the lock of research output directory `outDir` (which must exist): a file
+ * {@link LOCK_FILE} naming this process, made with an exclusive create and removed when `work`
+ * settles. Two sweeps given the same `--out` at once each journalled and wrote their outputs
+ * there, both reporting success while one's results replaced the other's; the second is now
+ * refused (`IO_FAILED`, exit 2) naming the run that holds the directory. A lock left by a run that
+ * is no longer running on this machine (killed) is taken over; one of another machine (a shared
+ * file system) or that cannot be read is refused, saying to remove it if no run holds it.
+ */
+export async function withDirectoryLock<T>(outDir: string, work: () => Promise<T>): Promise<T> {
+  const file = join(outDir, LOCK_FILE);
+  const host = hostname();
+  const mine = `${JSON.stringify({ pid: process.pid, host, started: new Date().toISOString() })}\n`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await open(file, 'wx');
+      try {
+        await handle.writeFile(mine);
+      } finally {
+        await handle.close();
+      }
+      break;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST' || attempt > 0) throw lockFailure(outDir, file, error);
+      const holder = holderOf(await readFile(file, 'utf8').catch(() => ''));
+      if (holder !== null && holder.host === host && !running(holder.pid)) {
+        await rm(file, { force: true });
+        continue;
+      }
+      throw inUse(outDir, file, holder, host);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(file, { force: true }).catch(() => undefined);
+  }
+}
+
+function inUse(outDir: string, file: string, holder: LockHolder | null, host: string): EnsembleError {
+  const who =
+    holder === null
+      ? 'another sweep or walk-forward'
+      : `another sweep or walk-forward (process ${String(holder.pid)}${holder.host === host ? '' : ` on ${quoteValue(holder.host)}`}, started ${holder.started})`;
+  return new EnsembleError(
+    'IO_FAILED',
+    `The output directory ${quoteValue(outDir, MAX_LINE_LENGTH)} is in use by ${who}: its results would replace each other. Wait for it to finish, or give --out another directory. If no such run is going on, remove ${quoteValue(file, MAX_LINE_LENGTH)}.`,
+  );
+}
+
+function lockFailure(outDir: string, file: string, error: unknown): EnsembleError {
+  const code = (error as { code?: unknown }).code;
+  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied; choose a directory you can write to' : error instanceof Error ? error.message : String(error);
+  return new EnsembleError('IO_FAILED', `Cannot write ${quoteValue(file, MAX_LINE_LENGTH)} in the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}: ${why}.`, { cause: error });
+}
