@@ -217,6 +217,28 @@ describe('defineStrategy', () => {
   });
 });
 
+// Regression: a strategy whose params were a plain `z.object` (strip mode, zod's default) dropped a
+// mistyped parameter in silence — `--param lokback=5`, `"wieghts"` in a run config — and ran on the
+// default, where the built-ins' `z.strictObject` refuses it with "did you mean".
+describe('defineStrategy: a plain z.object refuses unknown parameters', () => {
+  const create = (params: { lookback: number }, id: string): Strategy => ({ id, warmup: params.lookback, shouldEnter: () => null, shouldExit: () => false });
+
+  it('refuses a mistyped key of z.object, as of z.strictObject, and takes the right one', () => {
+    const definition = defineStrategy({ name: 'plain-object', kind: 'signal', description: 'x', params: z.object({ lookback: z.number().int().min(1).default(20) }), create });
+    expect(() => buildStrategy(definition, { lokback: 5 }, 'p')).toThrow(ConfigError);
+    expect(definition.schema.safeParse({ lokback: 5 }).success).toBe(false);
+    expect(buildStrategy(definition, { lookback: 5 }, 'p').warmup).toBe(5);
+    expect(buildStrategy(definition, {}, 'p').warmup).toBe(20);
+  });
+
+  it('keeps an object that takes extra keys on purpose (looseObject, catchall) as it is', () => {
+    const loose = defineStrategy({ name: 'loose-object', kind: 'signal', description: 'x', params: z.looseObject({ lookback: z.number().int().min(1).default(20) }), create });
+    expect(loose.schema.safeParse({ lookback: 3, note: 'kept' }).success).toBe(true);
+    const caught = defineStrategy({ name: 'catchall-object', kind: 'signal', description: 'x', params: z.object({ lookback: z.number().int().min(1).default(20) }).catchall(z.string()), create });
+    expect(caught.schema.safeParse({ lookback: 3, note: 'kept' }).success).toBe(true);
+  });
+});
+
 describe('an async create', () => {
   it('says it returned a Promise', () => {
     const eager = defineStrategy({

@@ -151,11 +151,23 @@ export function defineStrategy<TParams extends z.ZodObject, TKind extends 'signa
     name,
     kind,
     description,
-    schema: params,
+    schema: strictParams(params),
     create: checkedCreate(name, kind, (parsed: z.output<TParams>, id: string) => spec.create(parsed, id)),
   });
   CHECKED.add(definition);
   return definition;
+}
+
+/**
+ * `schema` refusing unknown keys when it is a zod object that would strip them (`z.object`, the
+ * default): a mistyped parameter (`--param lokback=5`, `"wieghts"` in a run config) was dropped
+ * in silence and the strategy ran on its default, where the built-ins' `z.strictObject` says
+ * "unknown key … did you mean". An object that takes extra keys on purpose (`z.looseObject`, a
+ * `catchall`) and any other schema are kept as they are.
+ */
+function strictParams<TSchema extends z.ZodType>(schema: TSchema): TSchema {
+  if (!isZodObject(schema) || schema._zod.def.catchall !== undefined || typeof schema.strict !== 'function') return schema;
+  return schema.strict() as unknown as TSchema;
 }
 
 /** The definitions whose `create` checks what it builds: those of {@link defineStrategy} and {@link checkedStrategyDefinition}. */
@@ -196,7 +208,7 @@ export function checkedStrategyDefinition<TSchema extends z.ZodType>(definition:
     name,
     kind,
     description,
-    schema,
+    schema: strictParams(schema),
     create: checkedCreate(name, kind, (parsed: z.output<TSchema>, id: string) => definition.create(parsed, id)),
   });
   CHECKED.add(checked);
