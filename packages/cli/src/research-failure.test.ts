@@ -1,6 +1,6 @@
 import type { WalkForwardResult } from '@ensemble/research';
 import { describe, expect, it } from 'vitest';
-import { oneLine, walkForwardFailure } from './research-failure';
+import { oneLine, parameterText, walkForwardFailure } from './research-failure';
 
 describe('the error of a research run in which nothing ran to the end', () => {
   it('keeps a configuration error\'s reason, on its issue lines, not only its header', () => {
@@ -13,5 +13,13 @@ describe('the error of a research run in which nothing ran to the end', () => {
 
   it('lists the first three lines of a long error, then says there are more', () => {
     expect(oneLine('Invalid configuration:\n  - a: one\n  - b: two\n  - c: three')).toBe('Invalid configuration: a: one b: two …');
+  });
+});
+
+// Regression: a string parameter's newline was printed raw in the sweep summary, breaking its line
+// (`label=a|b` then a line break), where `run` escapes it.
+describe('parameterText', () => {
+  it('escapes control characters of a string value, and prints numbers and booleans as they are', () => {
+    expect(parameterText({ label: 'a\nb\u202e', fast: 10, short: true })).toBe('label=a\\nb\\u202e fast=10 short=true');
   });
 });

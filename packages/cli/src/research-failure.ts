@@ -1,11 +1,12 @@
-import { RunError } from '@ensemble/protocol';
+import { RunError, echoValue } from '@ensemble/protocol';
 import type { ParameterValue, SweepResult, WalkForwardResult } from '@ensemble/research';
 import { formatCount, formatCounted } from './format';
 
 /** `fast=10 slow=50`: the parameters of a combination, as the research summaries print them. */
 export function parameterText(parameters: Readonly<Record<string, ParameterValue>>): string {
   return Object.entries(parameters)
-    .map(([name, value]) => `${name}=${String(value)}`)
+    // A string value escaped (a newline, a control character), as `run` shows a parameter.
+    .map(([name, value]) => `${name}=${typeof value === 'string' ? echoValue(value) : String(value)}`)
     .join(' ');
 }
 

@@ -9,7 +9,7 @@ import type { AnyStrategy, PortfolioContext, StrategyContext } from '../strategy
 import { isPortfolioStrategy } from '../strategy';
 import { createTimeline } from '../timeline';
 import type { Position } from '../trading';
-import { checkLookahead } from './lookahead';
+import { checkLookahead, violationPlace } from './lookahead';
 
 /** Options of {@link checkStrategyContract} (and of `testStrategyContract` in `@ensemble/protocol/testing/vitest`). */
 export interface StrategyContractOptions {
@@ -223,7 +223,9 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
             first.kind === 'read-ahead'
               ? `asked for a later bar (${first.withFullHistory})`
               : `was ${first.withFullHistory} with the full history and ${first.withTruncatedHistory} with ${first.truncatedAt} bars`;
-          return `${report.violations.length} decision(s) depend on later bars; the first, ${first.decision} at ${first.symbol} bar ${first.index}, ${what}`;
+          // Changed without a read ahead: state kept between calls (a counter) changes them too.
+          const stateful = report.violations.every((violation) => violation.kind === 'changed') ? ' (or on state the strategy keeps between calls: a decision must depend only on the bars up to it)' : '';
+          return `${report.violations.length} decision(s) depend on later bars; the first, ${first.decision} at ${violationPlace(first)}, ${what}${stateful}`;
         }
         return report.comparisons > 0 ? null : 'no decision was compared: give longer series';
       },

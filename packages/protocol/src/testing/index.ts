@@ -1,5 +1,5 @@
 export type { LookaheadOptions, LookaheadReport, LookaheadViolation } from './lookahead';
-export { checkLookahead } from './lookahead';
+export { checkLookahead, violationPlace } from './lookahead';
 export type { StrategyContractCheck, StrategyContractOptions, StrategyContractReport } from './contract';
 export { checkStrategyContract, strategyContractChecks } from './contract';
 export type { ConfigIssuesThrown } from './config-issues';

@@ -116,6 +116,21 @@ describe('checkLookahead', () => {
     const report = checkLookahead(cheat, [series, zigzagSeries('YY', 100, 11)], { throwOnViolation: false });
     expect(report.ok).toBe(false);
     expect(report.violations[0]?.decision).toBe('weights');
+    // Regression: the error placed a portfolio strategy's decision at "* bar 66" (its symbol
+    // placeholder); its weights are a step's, over every symbol.
+    expect(() => checkLookahead(cheat, [series, zigzagSeries('YY', 100, 11)])).toThrow(/:\n {2}step \d+ \(\d{4}-\d{2}-\d{2}\) weights: /);
+  });
+
+  // Regression: a strategy keeping a counter between calls was reported as looking ahead, with no
+  // word of the state that changed its replayed decisions.
+  it('says that state kept between calls also changes past decisions', () => {
+    let calls = 0;
+    const counting: Strategy = { id: 'counting', warmup: 1, shouldEnter: () => (++calls % 7 === 0 ? { side: 'long' } : null), shouldExit: () => false };
+    expect(() => checkLookahead(counting, series)).toThrow('can also come from state kept between calls — a counter, a flag set on an earlier bar');
+    // Not said of a read ahead, which is the reason itself.
+    const readAhead: Strategy = { id: 'read-ahead', warmup: 1, shouldEnter: (context) => (context.close(-1) > 0 ? null : null), shouldExit: () => false };
+    expect(() => checkLookahead(readAhead, series)).toThrow(LookaheadError);
+    expect(() => checkLookahead(readAhead, series)).not.toThrow('state kept between calls');
   });
 
   it('catches a strategy that reads the next bar through the buffer of a history view', () => {

@@ -27,6 +27,7 @@ export interface LookaheadOptions {
  */
 export interface LookaheadViolation {
   readonly kind: 'changed' | 'read-ahead';
+  /** The symbol of the bar decided; `*` for a portfolio strategy's weights (a step of the timeline, over every symbol). */
   readonly symbol: string;
   /** Index of the bar (timeline step for portfolio strategies) whose decision changed. */
   readonly index: number;
@@ -37,6 +38,18 @@ export interface LookaheadViolation {
   readonly withFullHistory: string;
   readonly withTruncatedHistory: string;
 }
+
+/** Where a violation is, in words: `SPY bar 66`, or `step 66` for a portfolio strategy's weights (over every symbol). */
+export function violationPlace(violation: Pick<LookaheadViolation, 'symbol' | 'index'>): string {
+  return violation.symbol === '*' ? `step ${String(violation.index)}` : `${violation.symbol} bar ${String(violation.index)}`;
+}
+
+/**
+ * What else changes a past decision when the future is cut off: the check replays one instance
+ * over shorter histories, so a strategy that keeps state between calls (a counter, a position it
+ * tracks itself) decides otherwise on the replay without reading ahead.
+ */
+const STATEFUL_HINT = '\n(A decision that changes without asking for a later bar can also come from state kept between calls — a counter, a flag set on an earlier bar: a decision must depend only on the bars up to it and the context it is given.)';
 
 /** The outcome of {@link checkLookahead}. */
 export interface LookaheadReport {
@@ -352,13 +365,13 @@ export function checkLookahead(
   if (violations.length > 0 && options.throwOnViolation !== false) {
     const lines = violations.slice(0, 5).map(
       (v) =>
-        `${v.symbol} bar ${v.index} (${new Date(v.time).toISOString().slice(0, 10)}) ${v.decision}: ${
+        `${violationPlace(v)} (${new Date(v.time).toISOString().slice(0, 10)}) ${v.decision}: ${
           v.kind === 'read-ahead' ? `asked for a bar ahead (${v.withFullHistory.slice(READ_AHEAD.length)})` : `${v.withFullHistory} with the full history, ${v.withTruncatedHistory} with ${v.truncatedAt} bars`
         }`,
     );
     throw new LookaheadError(
       strategy.id,
-      `${violations.length} decision(s) changed when later bars were removed or asked for a later bar:\n  ${lines.join('\n  ')}`,
+      `${violations.length} decision(s) changed when later bars were removed or asked for a later bar:\n  ${lines.join('\n  ')}${violations.every((v) => v.kind === 'changed') ? STATEFUL_HINT : ''}`,
     );
   }
   return { ok: violations.length === 0, comparisons, violations };
