@@ -300,7 +300,30 @@ function unknownParameterMessage(definition: StrategyDefinition, key: string): s
 /** What `--param KEY=VALUE` is told when the parameter's schema refuses the value: the value, the rule broken, the parameter's type and bounds. */
 function refusedValueMessage(definition: StrategyDefinition, key: string, value: string, issue: z.core.$ZodIssue): string {
   const wrongType = issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value';
-  return `${wrongType ? `${quoteValue(value)} is not accepted: ${issue.message}` : zodIssueMessage(issue)}${describeRule(definition, key)}`;
+  return `${wrongType ? wrongTypeMessage(key, value, issue) : zodIssueMessage(issue)}${describeRule(definition, key)}`;
+}
+
+/** A `--param` value of the wrong kind, in words: `"2.5" is not a whole number`; a list or an object as the JSON it takes. */
+function wrongTypeMessage(key: string, value: string, issue: z.core.$ZodIssue): string {
+  const shown = quoteValue(value);
+  // The parameter's own type (not a field inside a list or an object it holds).
+  if (issue.code === 'invalid_type' && issue.path.length <= 1) {
+    const said: Partial<Record<string, string>> = {
+      int: `${shown} is not a whole number`,
+      number: `${shown} is not a number`,
+      boolean: `${shown} is not true or false`,
+      array: `${shown} is not a list: give it as JSON, --param '${key}=[0.6,0.4]' (quoted for the shell)`,
+      object: `${shown} is not an object: give it as JSON, --param '${key}={"a":1}' (quoted for the shell)`,
+    };
+    const words = said[issue.expected];
+    if (words !== undefined) return words;
+  }
+  // A field inside the list or object: where, and what it takes.
+  if (issue.code === 'invalid_type' && issue.path.length > 1) {
+    const expected = issue.expected === 'int' ? 'a whole number' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`;
+    return `${shown} is not accepted: ${key}${issue.path.slice(1).map((part) => (typeof part === 'number' ? `[${String(part)}]` : `.${String(part)}`)).join('')} must be ${expected}`;
+  }
+  return `${shown} is not accepted: ${issue.message}`;
 }
 
 /** A parameter's field schema, as far as checking one value needs it. */

@@ -143,6 +143,35 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(err).not.toContain('benchmark');
   });
 
+  // Regressions: a list parameter could not be given with --param ("expected array, received
+  // string"), and a plain z.object dropped a mistyped parameter in silence for its default.
+  it("takes a list parameter as JSON with --param, says how when it is not, and refuses a plain z.object's mistyped key", async () => {
+    const source = [
+      "import { defineStrategy } from '@ensemble/protocol';",
+      "import { z } from 'zod';",
+      'export default defineStrategy({',
+      "  name: 'weights', kind: 'portfolio', description: 'Fixed weights by position.',",
+      '  params: z.object({ weights: z.array(z.number().min(0).max(1)).default([0.5, 0.5]).describe("weights in symbol order") }),',
+      "  create: (p) => ({ kind: 'portfolio', warmup: 1, rebalance: { kind: 'calendar', period: 'month' },",
+      '    targetWeights: (ctx) => Object.fromEntries(ctx.tradable.map((symbol, i) => [symbol, p.weights[i] ?? 0])) }),',
+      '});',
+    ].join('\n');
+    const directory = project({ 'weights.mjs': source });
+    const base = ['backtest', '--dataset', 'dow30', '--symbol', 'IBM,KO', '--to', '1995-12-31', '--strategy', './weights.mjs', '--fractional'];
+    const json = await spawnCli([...base, '--param', 'weights=[0.6,0.4]'], { cwd: directory });
+    expect(json.err).toBe('');
+    expect(json.code).toBe(0);
+    expect(json.out).toContain('weights=[0.6,0.4]');
+    const comma = await spawnCli([...base, '--param', 'weights=0.6,0.4'], { cwd: directory });
+    expect(comma.code).toBe(2);
+    expect(comma.err).toContain(`--param weights=0.6,0.4: "0.6,0.4" is not a list: give it as JSON, --param 'weights=[0.6,0.4]' (quoted for the shell)`);
+    const inner = await spawnCli([...base, '--param', 'weights=[0.6,"x"]'], { cwd: directory });
+    expect(inner.err).toContain('is not accepted: weights[1] must be a number');
+    const typo = await spawnCli([...base, '--param', 'wieghts=[0.9,0.1]'], { cwd: directory });
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain('unknown parameter "wieghts" — did you mean "weights"?');
+  });
+
   /** A strategy file whose shouldEnter runs `body` with the context as `ctx` (no other code). */
   function throwingSource(name: string, body: string, imports = ''): string {
     return [

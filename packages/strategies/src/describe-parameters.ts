@@ -102,8 +102,9 @@ export function describeParameters(definition: StrategyDefinition): ParameterDes
 /**
  * Turns `key=value` strings (CLI `--param fast=10`) into typed values by each parameter's schema
  * type: a numeric string becomes a number where the parameter accepts numbers, `true`/`false`
- * a boolean where it accepts booleans; anything else (unknown keys included) stays a string for
- * the schema to accept or reject with a precise message. Pass the result to `createStrategy`.
+ * a boolean where it accepts booleans, JSON (`[0.6,0.4]`, `{"a":1}`) a list or an object where it
+ * accepts one; anything else (unknown keys included) stays a string for the schema to accept or
+ * reject with a precise message. Pass the result to `createStrategy`.
  */
 export function coerceParameterStrings(
   definition: StrategyDefinition,
@@ -117,12 +118,28 @@ export function coerceParameterStrings(
     const property = Object.hasOwn(properties, key) ? properties[key] : undefined;
     const types = isSchema(property) ? acceptedTypes(property) : new Set<string>();
     const text = raw.trim();
-    const value = (types.has('number') || types.has('integer')) && DECIMAL_PATTERN.test(text) ? Number(text) : types.has('boolean') && (text === 'true' || text === 'false') ? text === 'true' : raw;
+    const value =
+      (types.has('number') || types.has('integer')) && DECIMAL_PATTERN.test(text)
+        ? Number(text)
+        : types.has('boolean') && (text === 'true' || text === 'false')
+          ? text === 'true'
+          : (types.has('array') || types.has('object')) && /^[[{]/.test(text)
+            ? jsonOr(text, raw)
+            : raw;
     // Defined, not assigned: `__proto__` stays a key for the schema to refuse (assigned, it would
     // set the object's prototype and vanish).
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
+}
+
+/** `text` read as JSON (a list or an object parameter: `weights=[0.6,0.4]`), or `raw` when it is none (the schema then refuses it). */
+function jsonOr(text: string, raw: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return raw;
+  }
 }
 
 /** The problem with a strategy definition argument (null when there is none): an object with a zod `schema`. */

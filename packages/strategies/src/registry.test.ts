@@ -135,6 +135,20 @@ describe('coerceParameterStrings', () => {
     expect(coerceParameterStrings(ew, { rebalance: 'quarter' })).toEqual({ rebalance: 'quarter' });
     expect(() => createStrategy('sma-crossover', coerceParameterStrings(sma, { fast: 'ten' }))).toThrow(/params\.fast/);
   });
+
+  // Regression: a list parameter could not be given on the command line at all — `weights=[0.6,0.4]`
+  // stayed a string, "expected array, received string".
+  it('reads JSON where the parameter takes a list or an object, and leaves what is no JSON as it is', () => {
+    const weighted = defineStrategy({
+      name: 'weighted',
+      kind: 'signal',
+      description: 'x',
+      params: z.strictObject({ weights: z.array(z.number()).default([1]), shape: z.strictObject({ a: z.number() }).optional(), label: z.string().default('x') }),
+      create: (_params, id) => ({ id, warmup: 1, shouldEnter: () => null, shouldExit: () => false }),
+    });
+    expect(coerceParameterStrings(weighted, { weights: '[0.6, 0.4]', shape: '{"a":1}', label: '[not read]' })).toEqual({ weights: [0.6, 0.4], shape: { a: 1 }, label: '[not read]' });
+    expect(coerceParameterStrings(weighted, { weights: '0.6,0.4', shape: '{a:1}' })).toEqual({ weights: '0.6,0.4', shape: '{a:1}' });
+  });
 });
 
 describe('a strategy from defineStrategy', () => {
