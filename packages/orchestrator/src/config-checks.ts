@@ -189,6 +189,9 @@ export function crossFieldIssues(input: unknown, registry: StrategyRegistry, opt
 /** Whether `scheme` estimates weights from the sleeves' returns (every one but `equal` and `fixed`). */
 const estimates = (scheme: string): boolean => scheme !== 'equal' && scheme !== 'fixed';
 
+/** What to do about a setting only the estimating schemes and a custom function read, for a library user too. */
+const CUSTOM_REMEDY = 'set allocation.scheme to one of those (from the library, a run given a custom allocation function is parsed with parseRunConfig(input, { customAllocation: true }))';
+
 /**
  * The allocation settings only some schemes read: whether the config's scheme (and metric) reads
  * each, where it is read (for the message), its default (which any scheme accepts; `undefined`
@@ -208,7 +211,7 @@ const SCHEME_SETTINGS: readonly {
     field: 'lookback',
     fallback: DEFAULT_LOOKBACK,
     readBy: 'the schemes that estimate from the sleeves\' returns ("inverse-volatility", "risk-parity", "performance") and a custom allocation function',
-    remedy: 'set allocation.scheme to one of those',
+    remedy: CUSTOM_REMEDY,
     reads: estimates,
     readByCustom: true,
   },
@@ -216,7 +219,7 @@ const SCHEME_SETTINGS: readonly {
     field: 'minHistory',
     fallback: undefined,
     readBy: 'the schemes that estimate from the sleeves\' returns ("inverse-volatility", "risk-parity", "performance") and a custom allocation function',
-    remedy: 'set allocation.scheme to one of those',
+    remedy: CUSTOM_REMEDY,
     reads: estimates,
     readByCustom: true,
   },

@@ -379,17 +379,17 @@ describe('parseRunConfig', () => {
     expect(issuesOf({ data, allocation: { lookback: 20, minHistory: 10 }, strategies })).toEqual([
       {
         path: 'allocation.lookback',
-        message: `${readBy}, and this config's scheme is "equal" (the default when none is given), which would ignore it; remove "lookback" or set allocation.scheme to one of those`,
+        message: `${readBy}, and this config's scheme is "equal" (the default when none is given), which would ignore it; remove "lookback" or set allocation.scheme to one of those (from the library, a run given a custom allocation function is parsed with parseRunConfig(input, { customAllocation: true }))`,
       },
       {
         path: 'allocation.minHistory',
-        message: `${readBy}, and this config's scheme is "equal" (the default when none is given), which would ignore it; remove "minHistory" or set allocation.scheme to one of those`,
+        message: `${readBy}, and this config's scheme is "equal" (the default when none is given), which would ignore it; remove "minHistory" or set allocation.scheme to one of those (from the library, a run given a custom allocation function is parsed with parseRunConfig(input, { customAllocation: true }))`,
       },
     ]);
     expect(issuesOf({ data, allocation: { scheme: 'fixed', minHistory: 0 }, strategies: weighted })).toEqual([
       {
         path: 'allocation.minHistory',
-        message: `${readBy}, and this config's scheme is "fixed", which would ignore it; remove "minHistory" or set allocation.scheme to one of those`,
+        message: `${readBy}, and this config's scheme is "fixed", which would ignore it; remove "minHistory" or set allocation.scheme to one of those (from the library, a run given a custom allocation function is parsed with parseRunConfig(input, { customAllocation: true }))`,
       },
     ]);
     expect(issuesOf({ data, allocation: { scheme: 'equal', lookback: 126 }, strategies }).map((issue) => issue.path)).toEqual(['allocation.lookback']);

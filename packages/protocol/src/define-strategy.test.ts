@@ -94,6 +94,15 @@ describe('defineStrategy', () => {
     });
     expect(() => buildStrategy(portfolio, {}, 'p1')).toThrow(StrategyError);
     expect(() => buildStrategy(portfolio, {}, 'p1')).toThrow('Strategy "p1" failed: the definition is of kind "portfolio" but create returned a strategy without kind: "portfolio" (strategy "wrong-kind")');
+    // Regression: an object literal with targetWeights had to repeat the definition's kind.
+    const literal = defineStrategy({
+      name: 'no-kind',
+      kind: 'portfolio',
+      description: 'Leaves kind to the definition.',
+      params: z.strictObject({}),
+      create: () => ({ warmup: 1, rebalance: { kind: 'calendar', period: 'month' }, targetWeights: () => ({}) }),
+    });
+    expect(buildStrategy(literal, {}, 'p2')).toMatchObject({ id: 'p2', kind: 'portfolio', warmup: 1 });
     const fixedId = defineStrategy({
       name: 'fixed-id',
       kind: 'signal',

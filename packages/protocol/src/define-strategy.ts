@@ -17,9 +17,12 @@ export const STRATEGY_NAME_PATTERN = /^(?=.{1,64}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** What {@link STRATEGY_NAME_PATTERN} asks for, for messages. */
 export const STRATEGY_NAME_RULE = 'must be 1–64 lower-case letters and digits in words joined by single "-" (e.g. "two-up-closes")';
 
-/** A strategy instance of kind `TKind`, its `id` optional (it defaults to the id the run gives). */
+/**
+ * A strategy instance of kind `TKind`, its `id` optional (it defaults to the id the run gives) and,
+ * for a portfolio strategy, its `kind` too (the definition's; an object literal gets it).
+ */
 export type StrategyOfKind<TKind extends 'signal' | 'portfolio'> = TKind extends 'portfolio'
-  ? Omit<PortfolioStrategy, 'id'> & { readonly id?: string }
+  ? Omit<PortfolioStrategy, 'id' | 'kind'> & { readonly id?: string; readonly kind?: 'portfolio' }
   : Omit<Strategy, 'id'> & { readonly id?: string };
 
 /** What {@link defineStrategy} takes. */
@@ -32,8 +35,9 @@ export interface StrategySpec<TParams extends z.ZodObject, TKind extends 'signal
   readonly description: string;
   /**
    * The parameters as a zod object schema: give every field a `.default()` and a `.describe()`
-   * (listed by `ensemble strategies`), and bounds (`.min()`, `.max()`) where they apply. Use
-   * `z.strictObject` so that a misspelt parameter is an error.
+   * (listed by `ensemble strategies`), and bounds (`.min()`, `.max()`) where they apply. A
+   * misspelt parameter is an error: a plain `z.object` is made strict (`z.looseObject` keeps
+   * extra keys on purpose).
    */
   readonly params: TParams;
   /**
@@ -181,7 +185,10 @@ const CHECKED = new WeakSet<object>();
  */
 function checkedCreate<TParsed>(name: string, kind: 'signal' | 'portfolio', create: (parsed: TParsed, id: string) => unknown): (parsed: TParsed, id: string) => AnyStrategy {
   return (parsed: TParsed, id: string): AnyStrategy => {
-    const strategy = createInstance(name, create, parsed, id);
+    let strategy = createInstance(name, create, parsed, id);
+    // An object literal of a portfolio definition with its targetWeights but no `kind` has it
+    // from the definition (as it has the run's id): the definition said it already.
+    if (kind === 'portfolio' && isRecord(strategy) && strategy.kind === undefined && typeof strategy.targetWeights === 'function' && isPlainObject(strategy)) strategy = { ...strategy, kind };
     const problem = instanceProblem(strategy, kind);
     if (problem !== null) throw new StrategyError(id, { message: `${problem} (strategy ${quoteValue(name)})` });
     const instance = strategy as StrategyOfKind<typeof kind>;

@@ -23,20 +23,22 @@ export function customWeights(allocate: CustomAllocation, input: ReturnHistoryIn
     length,
   };
   // Its errors name the bar it was asked about, when known: a function can be right for months and wrong once.
-  const source = options.time === undefined ? 'custom allocation function' : `custom allocation function at ${isoTime(options.time)}`;
+  const source = options.time === undefined ? 'the weights of the custom allocation function' : `the weights the custom allocation function returned at ${isoTime(options.time)}`;
+  const thrown = options.time === undefined ? 'custom allocation function' : `custom allocation function at ${isoTime(options.time)}`;
   let output: unknown;
   try {
     output = allocate({ history: visible, window, sleeveIds: options.sleeveIds, time: options.time });
   } catch (error) {
     // The project's own errors (a nested check's ConfigError) pass as they are.
     if (EnsembleError.isInstance(error)) throw error;
-    throw new RunError(`The ${source} threw: ${thrownMessage(error)}`, { what: 'custom allocation', ...(options.time === undefined ? {} : { time: options.time }), cause: error });
+    throw new RunError(`The ${thrown} threw: ${thrownMessage(error)}`, { what: 'custom allocation', ...(options.time === undefined ? {} : { time: options.time }), cause: error });
   }
   if (isThenable(output)) {
     fail([{ path: 'weights', message: 'the custom allocation function returned a Promise: it runs synchronously, so it must return its weights itself (no async, no await)' }], source);
   }
   if (typeof output !== 'object' || output === null || typeof (output as { length?: unknown }).length !== 'number') {
-    fail([{ path: 'weights', message: `the custom allocation function returned ${String(output)}; return an array of ${n} weights` }], source);
+    const given = typeof output === 'object' && output !== null ? `an object (${Object.keys(output).slice(0, 5).map((key) => JSON.stringify(key)).join(', ') || 'no keys'})` : formatValue(output);
+    fail([{ path: 'weights', message: `the custom allocation function returned ${given}; return an array of ${n} weights, one per sleeve in the order of sleeveIds${options.sleeveIds === undefined ? '' : ` (${options.sleeveIds.slice(0, 5).map((id) => JSON.stringify(id)).join(', ')}${n > 5 ? ', …' : ''})`}` }], source);
   }
   const weights = output as ArrayLike<number>;
   const issues = weightIssues(weights, n, 'weights');

@@ -355,11 +355,15 @@ describe('customWeights', () => {
     expect(run([1, -2])).toThrow(/weights\.1: must be ≥ 0/);
     expect(run([0, 0])).toThrow(/all weights are 0/);
     expect(run(null)).toThrow(/returned null; return an array of 2 weights/);
+    // Regression: an object keyed by sleeve id was said as "returned [object Object]".
+    expect(() => customWeights(() => ({ a: 1, b: 1 }) as unknown as number[], [A, B], { lookback: 3, sleeveIds: ['a', 'b'] })).toThrow(
+      'the custom allocation function returned an object ("a", "b"); return an array of 2 weights, one per sleeve in the order of sleeveIds ("a", "b")',
+    );
     expect(run([1, 'x'])).toThrow(/weights\.1: must be a finite number, got x/);
     // An async function: "returned [object Promise]" said nothing of why.
     expect(run(Promise.resolve([1, 1]))).toThrow('weights: the custom allocation function returned a Promise: it runs synchronously, so it must return its weights itself (no async, no await)');
     // With the bar's time, the error names it.
-    expect(() => customWeights(() => [1], [A, B], { lookback: 3, time: Date.UTC(2020, 2, 2) })).toThrow(/custom allocation function at 2020-03-02T00:00:00\.000Z:\n {2}- weights: has 1 weights/);
+    expect(() => customWeights(() => [1], [A, B], { lookback: 3, time: Date.UTC(2020, 2, 2) })).toThrow(/the weights the custom allocation function returned at 2020-03-02T00:00:00\.000Z:\n {2}- weights: has 1 weights/);
   });
 
   it('an error the function throws becomes a RunError naming the bar, the original as its cause', () => {
