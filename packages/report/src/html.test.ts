@@ -62,6 +62,8 @@ describe('renderHtml', () => {
     expect(html.includes('<b>x</b>')).toBe(false);
     expect(embeddedData(html)).toBeDefined();
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    // Regression: a title holding U+202E rendered the rest of the heading reversed.
+    expect(escapeHtml('RTL \u202eheading\u2066x\u2069 عربي')).toBe('RTL \\u202eheading\\u2066x\\u2069 عربي');
   });
 
   it('shows the headline numbers in the header', () => {

@@ -131,6 +131,17 @@ describe('renderMarkdown', () => {
     expect(md).toContain('threw &lt;script&gt;alert(2)&lt;/script&gt;  \\# gone');
   });
 
+  // Regression: a backtick in a table cell opened a code span across the cell; a bidirectional
+  // override in a title reversed the rest of the line.
+  it('escapes backticks and control characters in table cells, and bidirectional overrides in prose', async () => {
+    const run = buildSmallRun();
+    const hostile = { ...run, title: 'RTL \u202eheading', sleeves: run.sleeves.map((sleeve, i) => (i === 0 ? { ...sleeve, symbols: ['`tick`\u202eAAPL'] } : sleeve)) };
+    const md = await renderMarkdown(hostile, { markdownCharts: false });
+    expect(md.split('\n')[0]).toBe('# RTL \\\\u202eheading');
+    expect(md).not.toContain('\u202e');
+    expect(md).toContain('\\`tick\\`\\u202eAAPL');
+  });
+
   it('rejects bad options with a ConfigError', async () => {
     await expect(renderMarkdown(buildSmallRun(), { maxChartPoints: 3 })).rejects.toThrow(/maxChartPoints/);
   });

@@ -42,14 +42,27 @@ function inline(text: string): string {
   return text
     .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
     // eslint-disable-next-line no-control-regex -- control characters are what is replaced
-    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(/[\\`*_[\]#]/g, (c) => `\\${c}`)
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');
 }
 
+/**
+ * A table cell's text: on one line, pipes, backslashes and backticks escaped (a backtick opened a
+ * code span across the cell), no HTML, control and bidirectional characters as `\u…` escapes.
+ */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
+  return (
+    text
+      .replace(/\\/g, '\\\\')
+      .replace(/\|/g, '\\|')
+      .replace(/`/g, '\\`')
+      .replace(/</g, '&lt;')
+      .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+      // eslint-disable-next-line no-control-regex -- control characters are what is replaced
+      .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  );
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[]): string {

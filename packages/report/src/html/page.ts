@@ -5,12 +5,26 @@ import { EnsembleError, checkArguments, stringIssue } from '@ensemble/protocol';
 import { CLIENT_SCRIPT } from '../html-client';
 import { STYLE } from '../html-style';
 
-/** Escapes text for HTML content and attribute values. */
+/**
+ * Escapes text for HTML content and attribute values. Bidirectional overrides and isolates
+ * (U+202A–U+202E, U+2066–U+2069) are shown as `\u202e` escapes, as the CLI shows them: a title
+ * holding U+202E rendered the rest of the heading reversed ("…gnidaeh"); right-to-left text itself
+ * needs none of them.
+ */
 export function escapeHtml(text: string): string {
   // From JavaScript the argument can be anything: a wrong kind failed as "text.replace is not a function". Called per cell, so checked only when wrong.
   if (typeof text !== 'string') checkArguments('escapeHtml', [stringIssue(text, 'text', 'the text to escape (a string)')]);
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+    .replace(BIDI_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
+
+/** Bidirectional embeddings, overrides and isolates: they reorder the text around them. */
+export const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
 
 /** JSON safe inside a `<script>` element: `<` is written `\u003c`, so no `</script>` can close it early. */
 function scriptJson(value: unknown): string {

@@ -189,11 +189,17 @@ function profileChart(input: ResearchReportInput, options: ChartOptions, paramet
   const unbounded = kept.filter((key) => best.get(key) === Number.POSITIVE_INFINITY).map((key) => ({ x: categories.keyOf(key), xl: key, vt: unboundedMetricText(input.objective.metric) }));
   const format = objectiveFormat(rows.map((row) => row.v), input.objective.metric);
   const x = { field: 'x', type: 'ordinal', sort: categories.keys, title: parameter.name, axis: { labelAngle: 0, labelOverlap: true, labelExpr: categories.labelExpr } };
+  // Every value's best unbounded: no point on the line, and a scale of no value had an infinite
+  // extent (vega warned "Infinite extent for field v"); a plain unit domain carries the ∞ marks.
+  const y =
+    rows.length === 0
+      ? { field: 'v', type: 'quantitative', title: input.objective.metric, scale: { domain: [0, 1] }, axis: { labels: false, ticks: false, grid: false } }
+      : { field: 'v', type: 'quantitative', title: input.objective.metric, axis: { format } };
   const line = {
     mark: { type: 'line', point: true, color: PORTFOLIO_COLOR },
     encoding: {
       x,
-      y: { field: 'v', type: 'quantitative', title: input.objective.metric, axis: { format } },
+      y,
       tooltip: [
         { field: 'xl', type: 'ordinal', title: parameter.name },
         { field: 'v', type: 'quantitative', title: input.objective.metric, format: objectiveTooltipFormat(input.objective.metric) },

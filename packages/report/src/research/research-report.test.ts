@@ -9,6 +9,7 @@ import { renderResearchHtml } from './research-html';
 import { parseResearchReportInput } from './research-input';
 import { statisticReadings } from './readings';
 import { renderSvg } from '../svg';
+import * as vega from 'vega';
 
 const options = { width: 900, maxPoints: 5000, timeFormat: 'date' as const };
 
@@ -351,6 +352,24 @@ describe('renderResearchHtml', () => {
       expect(layers[1]?.data.values.map((row) => row.xl)).toEqual(['10']);
       expect(layers[1]?.encoding.y).toEqual({ value: 0 });
       expect(await renderSvg(chart?.spec as never)).toContain('>∞<');
+    });
+
+    // Regression: with every value's best unbounded the line had no point, and vega warned
+    // "Infinite extent for field v" in the browser's console.
+    it('draws a profile whose every value is +∞ without a warning', async () => {
+      const trials = [5, 10].map((fast, index) => ({ index, rank: index + 1, parameters: { fast }, status: 'ok' as const, objective: null, metrics: null, unbounded: true }));
+      const chart = objectiveCharts({ ...sweep, parameters: [{ name: 'fast', values: [5, 10] }], trials }, options)[0];
+      expect(chart?.id).toBe('profile');
+      const warnings: string[] = [];
+      const logger = { level: () => logger, error: () => logger, warn: (...args: unknown[]) => (warnings.push(args.join(' ')), logger), info: () => logger, debug: () => logger };
+      const view = new vega.View(vega.parse(compile(chart?.spec as TopLevelSpec).spec), { renderer: 'none', logger, logLevel: vega.Warn });
+      try {
+        const svg = await view.toSVG();
+        expect(svg).toContain('>∞<');
+      } finally {
+        view.finalize();
+      }
+      expect(warnings).toEqual([]);
     });
 
     it('draws a window whose objective is +∞ on the right (in sample) or top (out of sample) edge of the scatter', async () => {
