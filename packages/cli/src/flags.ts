@@ -315,6 +315,9 @@ function wrongTypeMessage(key: string, value: string, issue: z.core.$ZodIssue): 
       array: `${shown} is not a list: give it as JSON, --param '${key}=[0.6,0.4]' (quoted for the shell)`,
       object: `${shown} is not an object: give it as JSON, --param '${key}={"a":1}' (quoted for the shell)`,
     };
+    const json = /^[[{]/.test(value.trim()) && (issue.expected === 'array' || issue.expected === 'object');
+    // Written as JSON that does not read (a bracket or a quote missing, a key given twice).
+    if (json) return `${shown} is not ${issue.expected === 'array' ? 'a list' : 'an object'}: it does not read as JSON (check its brackets and quotes, and that no key is given twice)`;
     const words = said[issue.expected];
     if (words !== undefined) return words;
   }

@@ -7,7 +7,7 @@ import type { OrchestratorResult, RunConfig, StrategyRegistry } from '@ensemble/
 import { ConfigError, DataValidationError, EnsembleError, FileTooLargeError, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, SeriesSeal, echoValue, parseJsonText, quoteValue } from '@ensemble/protocol';
 import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
-import { NO_BEST_CONFIG, relativeBaseOf } from '@ensemble/research';
+import { NO_BEST_CONFIG, relativeBase } from '@ensemble/research';
 import { loadRunConfigModules } from './run-config-modules';
 import { datasetSuggestion } from './data-source';
 import type { LoadedStrategyModule } from './strategy-modules';
@@ -80,14 +80,14 @@ export function dataIssues(input: unknown): ConfigIssue[] {
   return issues;
 }
 
-async function dataFileIssues(input: unknown, configDir: string, configFile: string): Promise<ConfigIssue[]> {
+async function dataFileIssues(input: unknown, configDir: string, piped: boolean): Promise<ConfigIssue[]> {
   if (!isRecord(input) || !isRecord(input.data) || typeof input.data.file !== 'string' || input.data.file === '') return [];
   const file = input.data.file;
   const absolute = path.resolve(configDir, file);
   const found = await stat(absolute).catch(() => null);
   const shown = quoteValue(file, MAX_LINE_LENGTH);
   const where = echoValue(absolute, MAX_LINE_LENGTH);
-  const relativeTo = configDir === path.dirname(configFile) ? "the config file's directory" : 'the working directory, the config having come from a pipe';
+  const relativeTo = piped ? 'the working directory, the config having come from a pipe' : "the config file's directory";
   if (found === null) return [{ path: 'data.file', message: `file not found: ${shown} (looked for ${where}; a relative path is relative to ${relativeTo})` }];
   if (!found.isFile()) return [{ path: 'data.file', message: `${shown} is not a file (${where})` }];
   return [];
@@ -175,7 +175,7 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
             : String(error);
     throw new EnsembleError('IO_FAILED', `Cannot read the run config ${quoteValue(file, MAX_LINE_LENGTH)}: ${why}.`, { cause: error });
   }
-  const configDir = await relativeBaseOf(absolute, options.cwd ?? process.cwd());
+  const { directory: configDir, piped } = await relativeBase(absolute, options.cwd ?? process.cwd());
   const parsed = parseJsonText(text, file);
   // What a sweep writes as its best-config.json when no combination finished: say so, not that an object was expected.
   if (parsed === null) {
@@ -185,7 +185,7 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
     );
   }
   const { input, registry, modules } = await loadRunConfigModules(parsed, configDir, file, options.registry);
-  const issues = [...dataIssues(input), ...(await dataFileIssues(input, configDir, absolute))];
+  const issues = [...dataIssues(input), ...(await dataFileIssues(input, configDir, piped))];
   const config = validateRunConfig(input, file, registry, issues);
   return { config, source: file, configDir, registry, modules };
 }
@@ -224,6 +224,8 @@ export interface ExecuteRunOptions {
   readonly source?: string | undefined;
   /** Directory that a relative `data.file` resolves against: the config file's directory (default: the working directory). */
   readonly configDir?: string | undefined;
+  /** The working directory `source` was given from, for naming the data file as seen from there (default: the process's). */
+  readonly cwd?: string | undefined;
   /** Receives the data loader's and the orchestrator's structured events; silent by default. */
   readonly logger?: Logger | undefined;
   /** Called with (steps done, total steps) about a hundred times while the orchestrator runs, e.g. for a progress bar. */
@@ -318,7 +320,8 @@ async function loadRunData(config: RunConfig, options: ExecuteRunOptions): Promi
   }
   const given = file ?? '';
   const absolute = path.resolve(options.configDir ?? process.cwd(), given);
-  const shown = options.source === undefined ? given : shownDataPath(given, options.source, options.configDir ?? process.cwd(), process.cwd());
+  const cwd = options.cwd ?? process.cwd();
+  const shown = options.source === undefined ? given : shownDataPath(given, options.source, options.configDir ?? cwd, cwd);
   return { data: await loadMarketData(absolute, { ...selection, file: shown, format, dateFormat, decimal, onProgress: options.onLoadProgress }), dataset: undefined };
 }
 

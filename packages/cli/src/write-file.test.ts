@@ -195,7 +195,19 @@ describe('checkOutputPath', () => {
 
 // Regression: `ensemble schema > /dev/full` (a full disk behind stdout) crashed with a stack trace
 // from inside Node (or exited 0 saying nothing, the error coming after the command returned).
-describe.runIf(process.platform === 'linux')('a full disk behind stdout', () => {
+describe.runIf(process.platform === 'linux')('stdout as an output file, and a full disk behind it', () => {
+  // Regression: `--json /dev/stdout` into a pipe (→ /proc/self/fd/1 → pipe:[N]) was taken for a new
+  // file to rename into, and failed after the run (exit 2) with nothing written.
+  it('writes --json /dev/stdout into a pipe in place', () => {
+    const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
+    // Through `| cat`: a shell pipe (a child's own stdout here would be a socket, which /dev/stdout cannot open).
+    const command = `"${process.execPath}" --conditions=@ensemble/source --import tsx "${bin}" backtest --dataset stocks5 --strategy buy-and-hold --json /dev/stdout | cat; exit "\${PIPESTATUS[0]}"`;
+    const child = spawnSync('bash', ['-c', command], { cwd: fileURLToPath(new URL('../', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    expect(child.stdout).toContain('"finalEquity"');
+  });
+
   it('is said in one line on stderr, and the command exits 1', () => {
     const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
     const full = openSync('/dev/full', 'w');

@@ -238,6 +238,9 @@ describe('defineStrategy: a plain z.object refuses unknown parameters', () => {
     expect(definition.schema.safeParse({ lokback: 5 }).success).toBe(false);
     expect(buildStrategy(definition, { lookback: 5 }, 'p').warmup).toBe(5);
     expect(buildStrategy(definition, {}, 'p').warmup).toBe(20);
+    // Its description goes along (`ensemble strategies` and the JSON Schema read it).
+    const described = defineStrategy({ name: 'described', kind: 'signal', description: 'x', params: z.object({ lookback: z.number().default(20) }).describe('the window'), create });
+    expect(described.schema.description).toBe('the window');
   });
 
   it('keeps an object that takes extra keys on purpose (looseObject, catchall) as it is', () => {

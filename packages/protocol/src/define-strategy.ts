@@ -164,14 +164,18 @@ export function defineStrategy<TParams extends z.ZodObject, TKind extends 'signa
 
 /**
  * `schema` refusing unknown keys when it is a zod object that would strip them (`z.object`, the
- * default): a mistyped parameter (`--param lokback=5`, `"wieghts"` in a run config) was dropped
+ * default, or `.strip()`): a mistyped parameter (`--param lokback=5`, `"wieghts"` in a run config) was dropped
  * in silence and the strategy ran on its default, where the built-ins' `z.strictObject` says
  * "unknown key … did you mean". An object that takes extra keys on purpose (`z.looseObject`, a
- * `catchall`) and any other schema are kept as they are.
+ * `catchall`) and any other schema are kept as they are, and so are objects nested in a parameter
+ * (give those as `z.strictObject`).
  */
 function strictParams<TSchema extends z.ZodType>(schema: TSchema): TSchema {
   if (!isZodObject(schema) || schema._zod.def.catchall !== undefined || typeof schema.strict !== 'function') return schema;
-  return schema.strict() as unknown as TSchema;
+  // `.strict()` makes a new schema: its description and metadata (kept by zod per instance) go along.
+  const meta: unknown = typeof schema.meta === 'function' ? schema.meta() : undefined;
+  const strict = schema.strict();
+  return (isRecord(meta) ? strict.meta(meta) : strict) as unknown as TSchema;
 }
 
 /** The definitions whose `create` checks what it builds: those of {@link defineStrategy} and {@link checkedStrategyDefinition}. */

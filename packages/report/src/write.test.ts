@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +111,31 @@ describe('writeFilesAtomic: links and files that are no regular ones', () => {
     expect(await readFile(real, 'utf8')).toBe('through two links');
     expect(await readFile(join(directory, 'made.json'), 'utf8')).toBe('made');
     for (const name of ['latest.json', 'chain.json', 'dangling.json']) expect((await lstat(join(directory, name))).isSymbolicLink()).toBe(true);
+  });
+
+  // Regressions: a link's `..` was resolved against the link's path, not the real directory it is
+  // in, writing another file; and `/dev/stdout` into a pipe (→ /proc/self/fd/1 → pipe:[N]) was
+  // taken for a new file to rename into, failing after the run.
+  it.runIf(process.platform === 'linux')('follows a link as the kernel does, and writes into a process descriptor in place', async () => {
+    await mkdir(join(directory, 'real', 'deep', 'dir'), { recursive: true });
+    await symlink(join('real', 'deep', 'dir'), join(directory, 'alias'));
+    await symlink('../out.json', join(directory, 'real', 'deep', 'dir', 'link.json'));
+    await writeFile(join(directory, 'real', 'deep', 'out.json'), 'old');
+    await writeFileAtomic(join(directory, 'alias', 'link.json'), 'new');
+    expect(await readFile(join(directory, 'real', 'deep', 'out.json'), 'utf8')).toBe('new');
+    expect(await readdir(directory)).toEqual(expect.not.arrayContaining(['out.json']));
+    const fifo = join(directory, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    // Opened for reading and writing, a pipe's open does not wait (Linux); /dev/fd/N names it as /dev/stdout names fd 1.
+    const descriptor = openSync(fifo, 'r+');
+    try {
+      await writeFileAtomic(`/dev/fd/${String(descriptor)}`, 'through the descriptor');
+      const buffer = Buffer.alloc(64);
+      expect(buffer.toString('utf8', 0, readSync(descriptor, buffer))).toBe('through the descriptor');
+    } finally {
+      closeSync(descriptor);
+    }
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
   });
 
   // Regression: a name of 234–255 bytes is a valid file name, but its temporary file's (22 bytes

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, open, readlink, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readlink, realpath, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EnsembleError, arrayIssue, checkArguments, nullAsAbsent, stringIssue } from '@ensemble/protocol';
@@ -221,8 +221,8 @@ const MAX_LINKS = 40;
  * failure anywhere leaves that file as it was. Written in place: a file that is not a regular
  * one, at the path or at the end of its links (`/dev/null`, `/dev/stdout`, a named pipe, a
  * socket) — a rename would replace the device node itself with a regular file (`--json
- * /dev/null` run as root replaced the system's `/dev/null`) — and a chain of links too long to
- * follow (the open says why).
+ * /dev/null` run as root replaced the system's `/dev/null`) —, a link into a process's
+ * descriptors (`/dev/stdout`, `>(…)`), and a chain of links too long to follow (the open says why).
  */
 async function renameTarget(target: string): Promise<string | null> {
   let current = resolve(target);
@@ -232,7 +232,12 @@ async function renameTarget(target: string): Promise<string | null> {
     if (!info.isSymbolicLink()) return info.isFile() || info.isDirectory() ? current : null;
     const pointed = await readlink(current).catch(() => null);
     if (pointed === null) return null;
-    current = resolve(dirname(current), pointed);
+    // As the kernel resolves it: `..` in the link applies to the real directory the link is in.
+    current = resolve(await realpath(dirname(current)).catch(() => dirname(current)), pointed);
+    // A process's descriptors (`/dev/stdout` → /proc/self/fd/1 → a pipe, or the file behind `>`;
+    // `>(…)` → /dev/fd/63): written in place, never renamed over — a pipe has no file to replace,
+    // and the file behind `>` holds what the command printed before.
+    if (current.startsWith('/proc/') || current.startsWith('/dev/fd/')) return null;
   }
   return null;
 }

@@ -40,10 +40,19 @@ export async function readJsonFile(file: string, what: string): Promise<unknown>
  * against that file's directory.
  */
 export async function relativeBaseOf(file: string, cwd: string = process.cwd()): Promise<string> {
+  return (await relativeBase(file, cwd)).directory;
+}
+
+/**
+ * {@link relativeBaseOf} with why: `piped` when the file was read from a pipe (its relative paths
+ * are the working directory's), false for a file on disk (its own directory, or the directory of
+ * the file `/dev/stdin` was redirected from).
+ */
+export async function relativeBase(file: string, cwd: string = process.cwd()): Promise<{ readonly directory: string; readonly piped: boolean }> {
   const absolute = resolve(cwd, file);
   const info = await stat(absolute).catch(() => null);
-  if (info !== null && (info.isFIFO() || info.isSocket() || info.isCharacterDevice())) return cwd;
-  if (!absolute.startsWith('/dev/') && !absolute.startsWith('/proc/')) return dirname(absolute);
+  if (info !== null && (info.isFIFO() || info.isSocket() || info.isCharacterDevice())) return { directory: cwd, piped: true };
+  if (!absolute.startsWith('/dev/') && !absolute.startsWith('/proc/')) return { directory: dirname(absolute), piped: false };
   const real = await realpath(absolute).catch(() => null);
-  return real !== null && info?.isFile() === true ? dirname(real) : cwd;
+  return real !== null && info?.isFile() === true ? { directory: dirname(real), piped: false } : { directory: cwd, piped: true };
 }

@@ -1,4 +1,4 @@
-import { DECIMAL_PATTERN, checkArguments, describeGiven, objectIssue } from '@ensemble/protocol';
+import { DECIMAL_PATTERN, checkArguments, describeGiven, objectIssue, parseJsonText } from '@ensemble/protocol';
 import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
 import { z } from 'zod';
 
@@ -123,7 +123,7 @@ export function coerceParameterStrings(
         ? Number(text)
         : types.has('boolean') && (text === 'true' || text === 'false')
           ? text === 'true'
-          : (types.has('array') || types.has('object')) && /^[[{]/.test(text)
+          : (types.has('array') || types.has('object')) && !types.has('string') && /^[[{]/.test(text)
             ? jsonOr(text, raw)
             : raw;
     // Defined, not assigned: `__proto__` stays a key for the schema to refuse (assigned, it would
@@ -133,10 +133,13 @@ export function coerceParameterStrings(
   return out;
 }
 
-/** `text` read as JSON (a list or an object parameter: `weights=[0.6,0.4]`), or `raw` when it is none (the schema then refuses it). */
+/**
+ * `text` read as JSON (a list or an object parameter: `weights=[0.6,0.4]`) by the project's reader
+ * (a key given twice refused, as in a config), or `raw` when it is none (the schema then refuses it).
+ */
 function jsonOr(text: string, raw: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return parseJsonText(text, '--param');
   } catch {
     return raw;
   }

@@ -148,6 +148,16 @@ describe('coerceParameterStrings', () => {
     });
     expect(coerceParameterStrings(weighted, { weights: '[0.6, 0.4]', shape: '{"a":1}', label: '[not read]' })).toEqual({ weights: [0.6, 0.4], shape: { a: 1 }, label: '[not read]' });
     expect(coerceParameterStrings(weighted, { weights: '0.6,0.4', shape: '{a:1}' })).toEqual({ weights: '0.6,0.4', shape: '{a:1}' });
+    // A key given twice is no JSON the project reads; a parameter that takes text too keeps it as text.
+    expect(coerceParameterStrings(weighted, { shape: '{"a":1,"a":2}' })).toEqual({ shape: '{"a":1,"a":2}' });
+    const either = defineStrategy({
+      name: 'either',
+      kind: 'signal',
+      description: 'x',
+      params: z.strictObject({ label: z.union([z.string(), z.array(z.number())]).default('x') }),
+      create: (_params, id) => ({ id, warmup: 1, shouldEnter: () => null, shouldExit: () => false }),
+    });
+    expect(coerceParameterStrings(either, { label: '[1]' })).toEqual({ label: '[1]' });
   });
 });
 

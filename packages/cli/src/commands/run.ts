@@ -191,6 +191,7 @@ export function registerRunCommand(program: Command, io: CliIo): Command {
         outcome = await executeRun(loaded.config, {
           source: loaded.source,
           configDir: loaded.configDir,
+          cwd: io.cwd,
           registry: loaded.registry,
           logger,
           onLoadProgress: loading.onProgress,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,37 @@ describe('withDirectoryLock', () => {
     writeFileSync(join(out, LOCK_FILE), JSON.stringify({ pid: Number(gone.stdout), host: hostname(), started: '2026-01-01T00:00:00.000Z' }));
     await expect(withDirectoryLock(out, () => Promise.resolve('taken over'))).resolves.toBe('taken over');
     expect(existsSync(join(out, LOCK_FILE))).toBe(false);
+  });
+
+  // Regression: runs started together against a stale lock each removed it and made their own,
+  // one deleting another's: several ran (5 times in 15 with three processes).
+  it('lets one run only take over a stale lock when several start at once', async () => {
+    const out = freshDirectory();
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(join(out, LOCK_FILE), JSON.stringify({ pid: Number(gone.stdout), host: hostname(), started: '2026-01-01T00:00:00.000Z' }));
+    let inside = 0;
+    let most = 0;
+    const runs = await Promise.allSettled(
+      Array.from({ length: 4 }, () =>
+        withDirectoryLock(out, async () => {
+          inside++;
+          most = Math.max(most, inside);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          inside--;
+        }),
+      ),
+    );
+    expect(runs.filter((run) => run.status === 'fulfilled')).toHaveLength(1);
+    expect(most).toBe(1);
+    for (const run of runs) if (run.status === 'rejected') expect(String(run.reason)).toContain('is in use by another sweep or walk-forward');
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  // A container's process 1 restarted after a kill has the id of the run that left the lock.
+  it('takes over a lock naming this process that it does not hold', async () => {
+    const out = freshDirectory();
+    writeFileSync(join(out, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00.000Z' }));
+    await expect(withDirectoryLock(out, () => Promise.resolve('restarted'))).resolves.toBe('restarted');
   });
 
   it("refuses another machine's lock, or one it cannot read, saying to remove it if no run holds it", async () => {

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { open, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, open, readFile, rename, rm } from 'node:fs/promises';
 import { EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
 
 /** The lock's file name in a research output directory, present while a sweep or walk-forward writes there. */
@@ -39,13 +40,14 @@ function running(pid: number): boolean {
  * settles. Two sweeps given the same `--out` at once each journalled and wrote their outputs
  * there, both reporting success while one's results replaced the other's; the second is now
  * refused (`IO_FAILED`, exit 2) naming the run that holds the directory. A lock left by a run that
- * is no longer running on this machine (killed) is taken over; one of another machine (a shared
- * file system) or that cannot be read is refused, saying to remove it if no run holds it.
+ * is no longer running on this machine (killed) is taken over — by one run only, when several
+ * start at once; one of another machine (a shared file system, or a container with another host
+ * name) or that cannot be read is refused, saying to remove it if no run holds it.
  */
 export async function withDirectoryLock<T>(outDir: string, work: () => Promise<T>): Promise<T> {
   const file = join(outDir, LOCK_FILE);
   const host = hostname();
-  const mine = `${JSON.stringify({ pid: process.pid, host, started: new Date().toISOString() })}\n`;
+  const mine = `${JSON.stringify({ pid: process.pid, host, started: new Date().toISOString(), token: randomBytes(8).toString('hex') })}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
       const handle = await open(file, 'wx');
@@ -56,20 +58,62 @@ export async function withDirectoryLock<T>(outDir: string, work: () => Promise<T
       }
       break;
     } catch (error) {
-      if ((error as { code?: unknown }).code !== 'EEXIST' || attempt > 0) throw lockFailure(outDir, file, error);
-      const holder = holderOf(await readFile(file, 'utf8').catch(() => ''));
-      if (holder !== null && holder.host === host && !running(holder.pid)) {
-        await rm(file, { force: true });
-        continue;
-      }
-      throw inUse(outDir, file, holder, host);
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw lockFailure(outDir, file, error);
+      const text = await readFile(file, 'utf8').catch(() => null);
+      // Gone meanwhile (its run finished): try again.
+      if (text === null && attempt < MAX_ATTEMPTS) continue;
+      const holder = text === null ? null : holderOf(text);
+      if (text === null || holder?.host !== host || !stale(holder, file) || attempt >= MAX_ATTEMPTS) throw inUse(outDir, file, holder, host);
+      // Taken over only if it is still the stale lock that was read: another run taking it over at
+      // the same moment has made its own, which is left as it is (that run holds the directory).
+      if (!(await takeOver(file, text))) throw inUse(outDir, file, holderOf((await readFile(file, 'utf8').catch(() => '')) || text), host);
     }
   }
+  held.add(file);
   try {
     return await work();
   } finally {
+    held.delete(file);
     await rm(file, { force: true }).catch(() => undefined);
   }
+}
+
+/** How many times a lock is tried for (a stale one taken over, or one that went meanwhile). */
+const MAX_ATTEMPTS = 3;
+
+/** The lock files this process holds now. */
+const held = new Set<string>();
+
+/**
+ * Whether the run that made a lock of this machine is gone: its process no longer runs, or it is
+ * this process, which holds no such lock (a container's process 1 restarted after a kill: the same
+ * id, another run).
+ */
+function stale(holder: LockHolder, file: string): boolean {
+  if (holder.pid === process.pid) return !held.has(file);
+  return !running(holder.pid);
+}
+
+/**
+ * Removes the stale lock `file` whose text was `text`, unless another run has replaced it since:
+ * the file is moved aside (one mover wins), and put back if it is not the one read.
+ */
+async function takeOver(file: string, text: string): Promise<boolean> {
+  const aside = `${file}.${String(process.pid)}.${randomBytes(6).toString('hex')}.stale`;
+  try {
+    await rename(file, aside);
+  } catch {
+    return false;
+  }
+  const moved = await readFile(aside, 'utf8').catch(() => null);
+  if (moved !== text) {
+    // Another run's fresh lock: back where it was, unless a third has made one meanwhile.
+    await link(aside, file).catch(() => undefined);
+    await rm(aside, { force: true }).catch(() => undefined);
+    return false;
+  }
+  await rm(aside, { force: true }).catch(() => undefined);
+  return true;
 }
 
 function inUse(outDir: string, file: string, holder: LockHolder | null, host: string): EnsembleError {

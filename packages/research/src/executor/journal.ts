@@ -305,7 +305,6 @@ export async function openJournal(file: string, planId: string, options: OpenJou
   };
 }
 
-/** Why `mkdir -p` failed, in words: a file in the way, no permission, or the system's message. */
 /** Creates research output directory `outDir` and its missing parents; a failure is `IO_FAILED` saying why and what to do. */
 export async function makeOutputDirectory(outDir: string): Promise<void> {
   try {
@@ -315,6 +314,7 @@ export async function makeOutputDirectory(outDir: string): Promise<void> {
   }
 }
 
+/** Why `mkdir -p` failed, in words: a file in the way, no permission, or the system's message. */
 function directoryFailure(error: unknown): string {
   const problem = directoryCreationProblem(error);
   if (problem === 'permission denied') return `${problem}; choose a directory you can write to`;
