@@ -1,6 +1,6 @@
 import { resolveDateBound } from '@ensemble/data';
 import type { SizingRule } from '@ensemble/engine';
-import { ConfigError, DECIMAL_MARK_HELP, TWO_DIGIT_YEARS, closestMatch, dateFormatProblem, decimalMarkProblem, echoValue, isDateFormat, isDecimalMarkSetting, listValues, parseDecimal, quoteValue, tightestBoundIssues, zodIssueMessage } from '@ensemble/protocol';
+import { ConfigError, DECIMAL_MARK_HELP, TWO_DIGIT_YEARS, closestMatch, dateFormatProblem, decimalMarkProblem, echoValue, isDateFormat, isDecimalMarkSetting, listValues, parseDecimal, parseJsonText, quoteValue, tightestBoundIssues, zodIssueMessage } from '@ensemble/protocol';
 import type { AnyStrategy, ConfigIssue, DateFormat, DecimalMarkSetting, StrategyDefinition } from '@ensemble/protocol';
 import type { z } from 'zod';
 import { coerceParameterStrings, describeParameters, getStrategy, listStrategies } from '@ensemble/strategies';
@@ -303,6 +303,16 @@ function refusedValueMessage(definition: StrategyDefinition, key: string, value:
   return `${wrongType ? wrongTypeMessage(key, value, issue) : zodIssueMessage(issue)}${describeRule(definition, key)}`;
 }
 
+/** Whether `text` reads as JSON by the project's reader (a key given twice refused). */
+function readsAsJson(text: string): boolean {
+  try {
+    parseJsonText(text, '--param');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A `--param` value of the wrong kind, in words: `"2.5" is not a whole number`; a list or an object as the JSON it takes. */
 function wrongTypeMessage(key: string, value: string, issue: z.core.$ZodIssue): string {
   const shown = quoteValue(value);
@@ -315,9 +325,13 @@ function wrongTypeMessage(key: string, value: string, issue: z.core.$ZodIssue): 
       array: `${shown} is not a list: give it as JSON, --param '${key}=[0.6,0.4]' (quoted for the shell)`,
       object: `${shown} is not an object: give it as JSON, --param '${key}={"a":1}' (quoted for the shell)`,
     };
-    const json = /^[[{]/.test(value.trim()) && (issue.expected === 'array' || issue.expected === 'object');
-    // Written as JSON that does not read (a bracket or a quote missing, a key given twice).
-    if (json) return `${shown} is not ${issue.expected === 'array' ? 'a list' : 'an object'}: it does not read as JSON (check its brackets and quotes, and that no key is given twice)`;
+    const wanted = issue.expected === 'array' ? 'a list' : 'an object';
+    if (/^[[{]/.test(value.trim()) && (issue.expected === 'array' || issue.expected === 'object')) {
+      // JSON of the other kind (`{…}` for a list), or JSON that does not read (a bracket or a quote
+      // missing, a key given twice).
+      if (readsAsJson(value)) return `${shown} is ${value.trim().startsWith('[') ? 'a list' : 'an object'}, not ${wanted}`;
+      return `${shown} is not ${wanted}: it does not read as JSON (check its brackets and quotes, and that no key is given twice)`;
+    }
     const words = said[issue.expected];
     if (words !== undefined) return words;
   }

@@ -98,7 +98,25 @@ describe('checkOutputTargets', () => {
     expect(await issuesOf(checkOutputTargets(targets))).toHaveLength(1);
   });
 
-  it('a symbolic link as target is written in place, so it is the file it points to (one that does not exist yet too)', async () => {
+  // Regression: a link's `..` was read against the link's path, not the real directory it is in,
+  // so the check and the writer named different files: `--json t/alias/link.json --md
+  // t/real/deep/out.json` passed, and the Markdown silently replaced the JSON.
+  it("reads a link's .. against the real directory it is in, as the writer does", async () => {
+    const directory = path.join(root, 'dotted');
+    mkdirSync(path.join(directory, 'real', 'deep', 'dir'), { recursive: true });
+    symlinkSync(path.join('real', 'deep', 'dir'), path.join(directory, 'alias'));
+    symlinkSync('../out.json', path.join(directory, 'real', 'deep', 'dir', 'link.json'));
+    const { targets } = resolve([
+      { flag: '--json', value: 'dotted/alias/link.json' },
+      { flag: '--md', value: 'dotted/real/deep/out.json' },
+      { flag: '--html', value: 'dotted/out.json' },
+    ]);
+    expect(await issuesOf(checkOutputTargets(targets))).toEqual([
+      { path: '--json dotted/alias/link.json --md dotted/real/deep/out.json', message: sameFileMessage(path.join(directory, 'real', 'deep', 'out.json')) },
+    ]);
+  });
+
+  it('a symbolic link as target is the file it points to (one that does not exist yet too)', async () => {
     const directory = path.join(root, 'links');
     mkdirSync(directory);
     writeFileSync(path.join(directory, 'report.md'), '');

@@ -167,6 +167,8 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(comma.err).toContain(`--param weights=0.6,0.4: "0.6,0.4" is not a list: give it as JSON, --param 'weights=[0.6,0.4]' (quoted for the shell)`);
     const broken = await spawnCli([...base, '--param', 'weights=[0.6,0.4'], { cwd: directory });
     expect(broken.err).toContain('"[0.6,0.4" is not a list: it does not read as JSON (check its brackets and quotes, and that no key is given twice)');
+    const other = await spawnCli([...base, '--param', 'weights={"a":1}'], { cwd: directory });
+    expect(other.err).toContain('"{"a":1}" is an object, not a list');
     const inner = await spawnCli([...base, '--param', 'weights=[0.6,"x"]'], { cwd: directory });
     expect(inner.err).toContain('is not accepted: weights[1] must be a number');
     const typo = await spawnCli([...base, '--param', 'wieghts=[0.9,0.1]'], { cwd: directory });

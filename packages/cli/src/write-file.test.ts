@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -206,6 +206,22 @@ describe.runIf(process.platform === 'linux')('stdout as an output file, and a fu
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
     expect(child.stdout).toContain('"finalEquity"');
+  });
+
+  // Regression: `--json /dev/fd/1 > file` renamed a new file over the one behind `>`, losing what
+  // the command had printed there; it is written in place, as `/dev/stdout` is.
+  it('writes --json /dev/fd/1 into the file behind > in place', () => {
+    const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
+    const directory = freshDirectory();
+    const file = path.join(directory, 'behind.txt');
+    writeFileSync(file, 'before\n');
+    const before = statSync(file).ino;
+    const command = `"${process.execPath}" --conditions=@ensemble/source --import tsx "${bin}" backtest --dataset stocks5 --strategy buy-and-hold --json /dev/fd/1 > "${file}"`;
+    const child = spawnSync('bash', ['-c', command], { cwd: fileURLToPath(new URL('../', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    expect(statSync(file).ino).toBe(before);
+    expect(readFileSync(file, 'utf8')).toContain('Final equity');
   });
 
   it('is said in one line on stderr, and the command exits 1', () => {

@@ -94,6 +94,16 @@ export async function checkOutputPath(target: string, flag: string): Promise<voi
   // replaced from its own directory (or, a device, written in place).
   const link = await lstat(target).catch(() => null);
   let replaced = target;
+  // A process's descriptor (`/dev/stdout`, `/dev/fd/1`, even with a file behind `>`) is written in
+  // place (`writeFilesAtomic`): it is what must be writable, not the directory of that file.
+  if (link !== null && (target.startsWith('/dev/') || target.startsWith('/proc/')) && (link.isSymbolicLink() || !link.isFile())) {
+    const open = await access(target, constants.W_OK).then(
+      () => true,
+      () => false,
+    );
+    if (!open) fail(`cannot write ${target}: it is not writable`);
+    return;
+  }
   if (link?.isSymbolicLink() === true) {
     if ((statError as { code?: unknown } | null)?.code === 'ELOOP') fail(`cannot write ${target}: it is a symbolic link that leads back to itself (a loop of links); give a file name`);
     replaced = await canonicalFile(target);
@@ -133,7 +143,8 @@ export async function canonicalFile(target: string, hops = 0): Promise<string> {
   const entry = await lstat(target).catch(() => null);
   if (entry?.isSymbolicLink() === true && hops < 40) {
     const link = await readlink(target).catch(() => null);
-    if (link !== null) return canonicalFile(path.resolve(path.dirname(target), link), hops + 1);
+    // As the kernel reads it: `..` in the link applies to the real directory the link is in.
+    if (link !== null) return canonicalFile(path.resolve(await realpath(path.dirname(target)).catch(() => path.dirname(target)), link), hops + 1);
   }
   const directory = await realpath(path.dirname(target)).catch(() => path.dirname(target));
   return path.join(directory, path.basename(target));

@@ -226,6 +226,7 @@ const MAX_LINKS = 40;
  */
 async function renameTarget(target: string): Promise<string | null> {
   let current = resolve(target);
+  if (isDescriptor(current)) return null;
   for (let hops = 0; hops <= MAX_LINKS; hops++) {
     const info = await lstat(current).catch(() => null);
     if (info === null) return current;
@@ -234,12 +235,19 @@ async function renameTarget(target: string): Promise<string | null> {
     if (pointed === null) return null;
     // As the kernel resolves it: `..` in the link applies to the real directory the link is in.
     current = resolve(await realpath(dirname(current)).catch(() => dirname(current)), pointed);
-    // A process's descriptors (`/dev/stdout` → /proc/self/fd/1 → a pipe, or the file behind `>`;
-    // `>(…)` → /dev/fd/63): written in place, never renamed over — a pipe has no file to replace,
-    // and the file behind `>` holds what the command printed before.
-    if (current.startsWith('/proc/') || current.startsWith('/dev/fd/')) return null;
+    if (isDescriptor(current)) return null;
   }
   return null;
+}
+
+/**
+ * Whether `path` names a process's descriptor (`/dev/stdout` → /proc/self/fd/1 → a pipe, or the
+ * file behind `>`; `>(…)` → /dev/fd/63; `/dev/fd/1` given as it is): written in place, never
+ * renamed over — a pipe has no file to replace, and the file behind `>` holds what the command
+ * printed before.
+ */
+function isDescriptor(path: string): boolean {
+  return path.startsWith('/proc/') || path.startsWith('/dev/fd/');
 }
 
 /**

@@ -20,17 +20,23 @@ interface Outcome {
 
 /** Runs the real CLI from the package directory (where tsx resolves); paths go in absolute. `onStart` gets the child (e.g. to interrupt it). */
 function cli(args: readonly string[], onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Outcome> {
+  const child = spawn(process.execPath, ['--conditions=@ensemble/source', '--import', 'tsx', bin, ...args], { cwd: app });
+  const outcome = outcomeOf(child);
+  onStart?.(child);
+  return outcome;
+}
+
+/** What a child process printed and its exit code, once it has closed. */
+function outcomeOf(child: ReturnType<typeof spawn>): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@ensemble/source', '--import', 'tsx', bin, ...args], { cwd: app });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       resolve({ code, stdout, stderr });
     });
-    onStart?.(child);
   });
 }
 
@@ -106,18 +112,8 @@ describe('ensemble sweep', () => {
   it('resolves the relative paths of a spec given as <(…) against the working directory', async () => {
     const spec = { kind: 'backtest', config: { data: { file: '../data/datasets/sp500-2000.csv', from: '2015-01-01' }, strategy: 'sma-crossover' }, parameters: [{ path: 'params.fast', values: [5, 10] }] };
     writeSpec('substituted.json', spec);
-    const piped = await new Promise<Outcome>((resolve, reject) => {
-      const command = `exec "${process.execPath}" --conditions=@ensemble/source --import tsx "${bin}" sweep --spec <(cat "${at('substituted.json')}") --out "${at('substituted-out')}" --workers 1 --no-progress`;
-      const child = spawn('bash', ['-c', command], { cwd: app });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        resolve({ code, stdout, stderr });
-      });
-    });
+    const command = `exec "${process.execPath}" --conditions=@ensemble/source --import tsx "${bin}" sweep --spec <(cat "${at('substituted.json')}") --out "${at('substituted-out')}" --workers 1 --no-progress`;
+    const piped = await outcomeOf(spawn('bash', ['-c', command], { cwd: app }));
     expect(piped.stderr).toBe('');
     expect(piped.code).toBe(0);
     expect(piped.stdout).toContain('2 run: 2 ok, 0 failed, 0 timed out');

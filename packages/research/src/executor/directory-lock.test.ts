@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE, withDirectoryLock } from './directory-lock';
 
@@ -82,10 +82,24 @@ describe('withDirectoryLock', () => {
   });
 
   // A container's process 1 restarted after a kill has the id of the run that left the lock.
-  it('takes over a lock naming this process that it does not hold', async () => {
+  it('takes over a lock naming this process that it does not hold, and not one it holds under another spelling', async () => {
     const out = freshDirectory();
-    writeFileSync(join(out, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00.000Z' }));
+    writeFileSync(join(out, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00.000Z', token: 'an-earlier-run' }));
     await expect(withDirectoryLock(out, () => Promise.resolve('restarted'))).resolves.toBe('restarted');
+    // The same directory written two ways, in one process: the second is refused (held by token, not by path).
+    let release = (): void => undefined;
+    const first = withDirectoryLock(
+      out,
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect(withDirectoryLock(join(out, '.', '..', basename(out)), () => Promise.resolve())).rejects.toThrow('is in use by another sweep or walk-forward');
+    release();
+    await first;
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it("refuses another machine's lock, or one it cannot read, saying to remove it if no run holds it", async () => {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { EnsembleError, MAX_LINE_LENGTH, quoteValue } from '@ensemble/protocol';
 
 /** The lock's file name in a research output directory, present while a sweep or walk-forward writes there. */
@@ -12,13 +12,15 @@ interface LockHolder {
   readonly pid: number;
   readonly host: string;
   readonly started: string;
+  /** Random, per lock made: which of this process's locks it is. */
+  readonly token?: string;
 }
 
 function holderOf(text: string): LockHolder | null {
   try {
     const value = JSON.parse(text) as Partial<LockHolder> | null;
     if (typeof value?.pid !== 'number' || typeof value.host !== 'string' || typeof value.started !== 'string') return null;
-    return { pid: value.pid, host: value.host, started: value.started };
+    return { pid: value.pid, host: value.host, started: value.started, ...(typeof value.token === 'string' ? { token: value.token } : {}) };
   } catch {
     return null;
   }
@@ -47,7 +49,8 @@ function running(pid: number): boolean {
 export async function withDirectoryLock<T>(outDir: string, work: () => Promise<T>): Promise<T> {
   const file = join(outDir, LOCK_FILE);
   const host = hostname();
-  const mine = `${JSON.stringify({ pid: process.pid, host, started: new Date().toISOString(), token: randomBytes(8).toString('hex') })}\n`;
+  const token = randomBytes(8).toString('hex');
+  const mine = `${JSON.stringify({ pid: process.pid, host, started: new Date().toISOString(), token })}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
       const handle = await open(file, 'wx');
@@ -63,17 +66,17 @@ export async function withDirectoryLock<T>(outDir: string, work: () => Promise<T
       // Gone meanwhile (its run finished): try again.
       if (text === null && attempt < MAX_ATTEMPTS) continue;
       const holder = text === null ? null : holderOf(text);
-      if (text === null || holder?.host !== host || !stale(holder, file) || attempt >= MAX_ATTEMPTS) throw inUse(outDir, file, holder, host);
-      // Taken over only if it is still the stale lock that was read: another run taking it over at
-      // the same moment has made its own, which is left as it is (that run holds the directory).
-      if (!(await takeOver(file, text))) throw inUse(outDir, file, holderOf((await readFile(file, 'utf8').catch(() => '')) || text), host);
+      if (text === null || holder?.host !== host || !stale(holder) || attempt >= MAX_ATTEMPTS) throw inUse(outDir, file, holder, host);
+      // Removed only if it is still the stale lock that was read; then the exclusive create is
+      // tried again (a run arriving meanwhile may make its lock first: it then holds the directory).
+      await takeOver(file, text);
     }
   }
-  held.add(file);
+  held.add(token);
   try {
     return await work();
   } finally {
-    held.delete(file);
+    held.delete(token);
     await rm(file, { force: true }).catch(() => undefined);
   }
 }
@@ -81,39 +84,43 @@ export async function withDirectoryLock<T>(outDir: string, work: () => Promise<T
 /** How many times a lock is tried for (a stale one taken over, or one that went meanwhile). */
 const MAX_ATTEMPTS = 3;
 
-/** The lock files this process holds now. */
+/** The tokens of the locks this process holds now. */
 const held = new Set<string>();
 
 /**
  * Whether the run that made a lock of this machine is gone: its process no longer runs, or it is
- * this process, which holds no such lock (a container's process 1 restarted after a kill: the same
- * id, another run).
+ * this process, which does not hold that lock (a container's process 1 restarted after a kill: the
+ * same id, another run).
  */
-function stale(holder: LockHolder, file: string): boolean {
-  if (holder.pid === process.pid) return !held.has(file);
+function stale(holder: LockHolder): boolean {
+  if (holder.pid === process.pid) return holder.token === undefined || !held.has(holder.token);
   return !running(holder.pid);
 }
 
+/** A takeover guard older than this (ms) was left by a run killed while taking a lock over. */
+const GUARD_STALE_MS = 10_000;
+
 /**
- * Removes the stale lock `file` whose text was `text`, unless another run has replaced it since:
- * the file is moved aside (one mover wins), and put back if it is not the one read.
+ * Removes the stale lock `file` whose text was `text`, unless it has changed since — under a guard
+ * file made with an exclusive create, so that of several runs that read the same stale lock only
+ * one removes it, and none removes a lock another has just made. Another run holding the guard:
+ * nothing is removed (the caller tries again, then reports the holder).
  */
-async function takeOver(file: string, text: string): Promise<boolean> {
-  const aside = `${file}.${String(process.pid)}.${randomBytes(6).toString('hex')}.stale`;
+async function takeOver(file: string, text: string): Promise<void> {
+  const guard = `${file}.takeover`;
   try {
-    await rename(file, aside);
+    await (await open(guard, 'wx')).close();
   } catch {
-    return false;
+    const since = await stat(guard).then((info) => Date.now() - info.mtimeMs, () => 0);
+    if (since > GUARD_STALE_MS) await rm(guard, { force: true }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return;
   }
-  const moved = await readFile(aside, 'utf8').catch(() => null);
-  if (moved !== text) {
-    // Another run's fresh lock: back where it was, unless a third has made one meanwhile.
-    await link(aside, file).catch(() => undefined);
-    await rm(aside, { force: true }).catch(() => undefined);
-    return false;
+  try {
+    if ((await readFile(file, 'utf8').catch(() => null)) === text) await rm(file, { force: true });
+  } finally {
+    await rm(guard, { force: true }).catch(() => undefined);
   }
-  await rm(aside, { force: true }).catch(() => undefined);
-  return true;
 }
 
 function inUse(outDir: string, file: string, holder: LockHolder | null, host: string): EnsembleError {
