@@ -87,6 +87,14 @@ describe('the research shortcut flags', () => {
     expect(shortcutFlagsGiven({ dataset: 'sp500' })).toEqual(['--dataset']);
   });
 
+  // Regression: `--vary fast=2:80` (a range without its step) was read as one list item, the text
+  // "2:80", which the strategy refused with zod's "expected number, received string".
+  it('name a range without its step as such', () => {
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', vary: ['fast=2:80'] }, 'sweep'))).toEqual(['--vary fast=2:80: a range is three numbers START:STOP:STEP; give the step too, e.g. fast=2:80:1']);
+    // A list item with a colon that is no number is a list item (a time of day).
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', vary: ['fast=5:50:5', 'label=a:b'] }, 'sweep'))).toEqual([]);
+  });
+
   it('name every bad flag and what to write', () => {
     expect(problems(() => shortcutSpec({ vary: ['fast'], sample: 'ten', seed: '3', minimize: true, maximize: true, train: '3y' }, 'sweep'))).toEqual([
       '--strategy: the base of the research is missing: give --config run.json, or --strategy NAME|FILE and --data DATASET|FILE (or a whole spec with --spec)',

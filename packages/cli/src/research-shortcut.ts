@@ -117,6 +117,11 @@ function varyParameter(text: string, backtest: boolean, problems: FlagProblems):
     }
     return { path: full, range: { start, stop, step } };
   }
+  // Numbers joined by colons but not three (`fast=2:80`): a range missing its step, not a list item.
+  if (range.length !== 1 && range.every((part) => parseNumber(part) !== null)) {
+    problems.add(flagText('--vary', text), `a range is three numbers START:STOP:STEP; give the step too, e.g. ${path}=${range[0] ?? '5'}:${range[1] ?? '50'}:1`);
+    return { path: full, values: [0] };
+  }
   return { path: full, values: values.split(',').map((item) => listItem(item.trim())) };
 }
 
