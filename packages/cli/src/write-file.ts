@@ -3,7 +3,7 @@ import { access, lstat, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '@ensemble/protocol';
 import type { OutputContent, OutputFile, TemporaryFileRegistry, WriteFilesOptions, WrittenFile } from '@ensemble/report';
-import { writeFilesAtomic as writeFilesAtomicWith } from '@ensemble/report';
+import { MAX_NAME_BYTES, writeFilesAtomic as writeFilesAtomicWith, writtenInPlace } from '@ensemble/report';
 import { releaseTemporaryFile, trackTemporaryFile } from './temporary-files';
 
 export type { OutputContent, OutputFile, WrittenFile };
@@ -89,14 +89,11 @@ export async function checkOutputPath(target: string, flag: string): Promise<voi
   // A name the file system cannot hold failed after the run (ENAMETOOLONG).
   const nameBytes = Buffer.byteLength(path.basename(target));
   if (nameBytes > MAX_NAME_BYTES) fail(`cannot write ${target}: its name is ${String(nameBytes)} bytes, longer than a file name may be (${String(MAX_NAME_BYTES)}); give a shorter one`);
-  // A file that is no regular one (/dev/null, /dev/stdout, a named pipe) is written in place: it
-  // is the target that must be writable. A link is followed to the file it names, which is
-  // replaced from its own directory (or, a device, written in place).
   const link = await lstat(target).catch(() => null);
-  let replaced = target;
-  // A process's descriptor (`/dev/stdout`, `/dev/fd/1`, even with a file behind `>`) is written in
-  // place (`writeFilesAtomic`): it is what must be writable, not the directory of that file.
-  if (link !== null && (target.startsWith('/dev/') || target.startsWith('/proc/')) && (link.isSymbolicLink() || !link.isFile())) {
+  if (link?.isSymbolicLink() === true && (statError as { code?: unknown } | null)?.code === 'ELOOP') fail(`cannot write ${target}: it is a symbolic link that leads back to itself (a loop of links); give a file name`);
+  // What the writer writes in place — a device, a pipe, a process's descriptor such as
+  // /dev/stdout (even with a file behind `>`), also through links — must itself be writable.
+  if (link !== null && (await writtenInPlace(target))) {
     const open = await access(target, constants.W_OK).then(
       () => true,
       () => false,
@@ -104,20 +101,13 @@ export async function checkOutputPath(target: string, flag: string): Promise<voi
     if (!open) fail(`cannot write ${target}: it is not writable`);
     return;
   }
+  // Any other is replaced from its directory: through a link, the directory of the file it names,
+  // which must exist for a link pointing nowhere yet (writing creates that file).
+  let replaced = target;
   if (link?.isSymbolicLink() === true) {
-    if ((statError as { code?: unknown } | null)?.code === 'ELOOP') fail(`cannot write ${target}: it is a symbolic link that leads back to itself (a loop of links); give a file name`);
     replaced = await canonicalFile(target);
-    // A link pointing nowhere is written through, creating the file it names: its directory must exist.
     const pointedDirectory = await stat(path.dirname(replaced)).catch(() => null);
     if (targetStat === null && pointedDirectory?.isDirectory() !== true) fail(`cannot write ${target}: it is a symbolic link to ${replaced}, whose directory ${path.dirname(replaced)} does not exist; create it first`);
-  }
-  if (targetStat !== null && !targetStat.isFile()) {
-    const open = await access(target, constants.W_OK).then(
-      () => true,
-      () => false,
-    );
-    if (!open) fail(`cannot write ${target}: it is not writable`);
-    return;
   }
   const home = path.dirname(replaced);
   const writable = await access(home, constants.W_OK).then(
@@ -126,9 +116,6 @@ export async function checkOutputPath(target: string, flag: string): Promise<voi
   );
   if (!writable) fail(`cannot write ${target}: the directory ${home} is not writable`);
 }
-
-/** The longest file name most file systems take, in bytes. */
-const MAX_NAME_BYTES = 255;
 
 /**
  * The file a target's path ends up as, for comparing two targets: for an existing file, its real

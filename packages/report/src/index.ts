@@ -54,7 +54,7 @@ export { escapeHtml } from './html/page';
 export { renderHtml } from './html/tearsheet';
 export { formatMetric } from './format';
 export type { OutputContent, OutputFile, TemporaryFileRegistry, WriteFilesOptions, WrittenFile } from './write';
-export { directoryCreationProblem, makeDirectory, writeFileAtomic, writeFilesAtomic } from './write';
+export { MAX_NAME_BYTES, directoryCreationProblem, makeDirectory, writeFileAtomic, writeFilesAtomic, writtenInPlace } from './write';
 export type { ReportFile, ReportTargets, WriteReportOptions, WrittenReportFile } from './report-generator';
 export { ReportGenerator, writeReport } from './report-generator';
 export type { ResearchReportInput, ResearchTrial, ResearchWindow } from './research/research-input';

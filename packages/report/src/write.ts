@@ -121,7 +121,7 @@ function ioFailed(target: string, error: unknown, directory = dirname(target)): 
 }
 
 /** The longest file name most file systems take, in bytes. */
-const MAX_NAME_BYTES = 255;
+export const MAX_NAME_BYTES = 255;
 
 /**
  * A new temporary file's path beside `target`: `.<name>.<pid>.<random>.tmp`, the name shortened
@@ -238,6 +238,15 @@ async function renameTarget(target: string): Promise<string | null> {
     if (isDescriptor(current)) return null;
   }
   return null;
+}
+
+/**
+ * Whether `writeFilesAtomic` writes `target` in place rather than through a temporary file renamed
+ * over it: a device, a pipe, a process's descriptor (`/dev/stdout`), also at the end of links. Such
+ * a target must itself be writable; any other is replaced from its directory.
+ */
+export async function writtenInPlace(target: string): Promise<boolean> {
+  return (await renameTarget(target)) === null;
 }
 
 /**
