@@ -81,10 +81,11 @@ export interface StrategyFromFile {
  * Validates every flag of `ensemble backtest` and resolves them into a {@link BacktestPlan}:
  * data source, strategy and parameters, engine options (parsed with the engine's own schema),
  * metric options, date range and output paths (relative to `cwd`). Nothing is read or run
- * (`fromFile` is the strategy file `--strategy` named, loaded beforehand). Throws one protocol
+ * (`fromFile` is the strategy file `--strategy` named, loaded beforehand; `command` names the
+ * command in the messages: `ensemble check` plans its data and strategy this way). Throws one protocol
  * `ConfigError` listing every problem, each named by the flag as typed.
  */
-export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: StrategyFromFile): BacktestPlan {
+export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: StrategyFromFile, command: 'backtest' | 'check' = 'backtest'): BacktestPlan {
   const problems = new FlagProblems();
   const datasets = listDatasets()
     .map((dataset) => dataset.name)
@@ -101,14 +102,14 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
     source = flags.data;
     if (flags.data.trim() === '') problems.add('--data ""', 'give the path of a CSV or JSON file');
   } else {
-    problems.add('--data / --dataset', `say what to backtest on: --data FILE (CSV or JSON) or --dataset NAME (${datasets})`);
+    problems.add('--data / --dataset', `say what to ${command === 'check' ? 'check the strategy' : 'backtest'} on: --data FILE (CSV or JSON) or --dataset NAME (${datasets})`);
   }
   const unplaced = flags.unplaced;
   const explained =
     unplaced === undefined || unplaced.words.length === 0
       ? new Set<string>()
       : strayArgumentProblems(problems, unplaced.words, flags.param, {
-          command: 'ensemble backtest',
+          command: `ensemble ${command}`,
           knownFlags: unplaced.knownFlags,
           strategy: flags.strategy,
           definition: fromFile?.definition,

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { safeMessage } from '@ensemble/protocol';
 import { registerBacktestCommand } from './commands/backtest';
+import { registerCheckCommand } from './commands/check';
 import { registerDataCommand } from './commands/data';
 import { registerInitCommand } from './commands/init';
 import { registerQueueCommand, registerWorkerCommand } from './commands/queue';
@@ -70,6 +71,7 @@ export function createProgram(io: CliIo): Command {
   });
   registerDataCommand(program, io);
   registerBacktestCommand(program, io);
+  registerCheckCommand(program, io);
   registerRunCommand(program, io);
   registerReportCommand(program, io);
   registerSweepCommand(program, io);

@@ -14,6 +14,7 @@ import { renderBacktestSummary } from '../backtest-report';
 import type { BacktestRun } from '../backtest-report';
 import { paletteFor } from '../color';
 import { loadDataSource } from '../data-source';
+import type { LoadedData } from '../data-source';
 import { COMMAND_LINE, flagText } from '../flags';
 import { BACKTEST_DATA_FLAGS, BACKTEST_RUN_FLAGS, addBacktestConfigOptions } from '../backtest-config-flags';
 import { formatCount } from '../format';
@@ -90,12 +91,19 @@ function emptySelection(data: MarketData, plan: BacktestPlan): ConfigError | nul
   return new ConfigError([{ path, message }], { source: config?.source ?? COMMAND_LINE });
 }
 
+/** The data of a backtest plan as loaded (`loaded`, the benchmark's too) and as traded (`data`: the selected symbols, checked to have bars). */
+export interface BacktestData {
+  readonly loaded: MarketData;
+  readonly data: MarketData;
+  readonly dataset: LoadedData['dataset'];
+}
+
 /**
- * Loads the data of `plan`, selects the traded symbols and the benchmark, runs the engine and
- * measures the result, showing the loading and running on `phases` (nothing by default). Throws
- * the packages' typed errors (bad data: exit 2; a failed run: exit 1).
+ * Loads the data of `plan` (from `--warmup-from` or `--from` to `--to`) and selects its traded
+ * symbols, showing the loading on `phases`. Problems of the selection — an unknown symbol, an
+ * empty range, symbols without a bar — are named by the flags (or config fields) that made them.
  */
-export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Logger, phases: ProgressPhases = NO_PROGRESS): Promise<BacktestRun> {
+export async function loadBacktestData(plan: BacktestPlan, io: CliIo, logger: Logger, phases: ProgressPhases = NO_PROGRESS): Promise<BacktestData> {
   const { data: loaded, dataset } = await withProgress(phases, 'load ', 'bytes', (onProgress) =>
     loadDataSource(plan.source, { format: plan.format, dateFormat: plan.dateFormat, decimal: plan.decimal, adjust: plan.adjust, sort: plan.sort, from: plan.warmupFrom ?? plan.from, to: plan.to, logger, onProgress }, io),
   ).catch((error: unknown) => {
@@ -119,6 +127,16 @@ export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Log
   }
   const idle = emptySelection(data, plan);
   if (idle !== null) throw idle;
+  return { loaded, data, dataset };
+}
+
+/**
+ * Loads the data of `plan`, selects the traded symbols and the benchmark, runs the engine and
+ * measures the result, showing the loading and running on `phases` (nothing by default). Throws
+ * the packages' typed errors (bad data: exit 2; a failed run: exit 1).
+ */
+export async function executeBacktest(plan: BacktestPlan, io: CliIo, logger: Logger, phases: ProgressPhases = NO_PROGRESS): Promise<BacktestRun> {
+  const { loaded, data, dataset } = await loadBacktestData(plan, io, logger, phases);
   let benchmark: BarSeries | undefined;
   if (plan.benchmark.kind === 'symbol') {
     try {

@@ -60,6 +60,17 @@ describe('ensemble init', () => {
     expect(readFileSync(path.join(scratch, 'report.html'), 'utf8')).toContain('my-strategy');
   });
 
+  it("the package's check script passes the generated strategy on the S&P 500", async () => {
+    const manifest = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const [tool, ...args] = (manifest.scripts.check ?? '').split(' ');
+    expect(tool).toBe('ensemble');
+    const { code, out, err } = await spawnCli(args, { cwd: project });
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('Checking my-strategy (signal) · period=100 · margin=0.01 · from ./strategies/my-strategy.ts\n');
+    expect(out).toMatch(/All 6 checks passed\.\n$/);
+  });
+
   it('ensemble strategies describes the generated strategy', async () => {
     const { code, out } = await spawnCli(['strategies', path.join(project, 'strategies/my-strategy.ts')], { cwd: scratch });
     expect(code).toBe(0);

@@ -111,6 +111,7 @@ export function packageJsonTemplate(versions: TemplateVersions): string {
         test: 'vitest run',
         run: 'ensemble run --config run.json --html report.html',
         strategies: 'ensemble strategies ./strategies/my-strategy.ts',
+        check: 'ensemble check --dataset sp500 --strategy ./strategies/my-strategy.ts',
       },
       dependencies: {
         '@ensemble/cli': ensemble,
@@ -143,6 +144,7 @@ Made by \`ensemble init\`:
 npm install                                  # @ensemble/cli, @ensemble/protocol, @ensemble/data, zod, vitest
 npm test                                     # the contract checks
 npx ensemble strategies ./strategies/my-strategy.ts
+npm run check                                # the same checks on the whole S&P 500, from the command line
 npx ensemble backtest --dataset sp500 --strategy ./strategies/my-strategy.ts --param period=50
 npm run run                                  # run.json, and report.html to open in a browser
 \`\`\`

@@ -53,13 +53,51 @@ describe('checkStrategyContract (no test runner)', () => {
     };
     const report = checkStrategyContract({ create: () => peeker, series });
     expect(report.failures.map((failure) => failure.title)).toEqual(['does not look ahead']);
-    expect(report.failures[0]?.message).toMatch(/decision\(s\) depend on later bars; the first, enter at [AB] bar \d+/);
+    const message = report.failures[0]?.message ?? '';
+    expect(message).toMatch(/decision\(s\) depend on later bars; the first, enter at [AB] bar \d+ \(\d{4}-\d\d-\d\d\)/);
+    // The date is that bar's, read from the series the check was given.
+    const [, symbol, index, date] = /enter at ([AB]) bar (\d+) \(([^)]+)\)/.exec(message) ?? [];
+    const time = series.find((s) => s.symbol === symbol)?.time[Number(index)];
+    expect(date).toBe(new Date(time ?? Number.NaN).toISOString().slice(0, 10));
+  });
+
+  it('names the bar, its date and the decision when a strategy throws in a check', () => {
+    const thrower: Strategy = {
+      id: 'thrower',
+      warmup: 2,
+      shouldEnter: (context) => {
+        if (context.index === 5) throw new RangeError('boom');
+        return context.index === 3 ? { side: 'short' } : null;
+      },
+      shouldExit: (context) => {
+        if (context.index === 4) throw new TypeError('no exit');
+        return false;
+      },
+    };
+    const report = checkStrategyContract({ create: () => thrower, series });
+    const determinism = report.failures.find((failure) => failure.title === 'decides the same way twice and across instances');
+    // Bar 3 enters short, so bar 4 asks whether to exit it: the first throw.
+    const date = new Date(series[0]?.time[4] ?? Number.NaN).toISOString().slice(0, 10);
+    expect(determinism?.message).toBe(`threw StrategyError: Strategy "thrower" failed on A at ${date}: threw while deciding whether to exit a short position: no exit`);
+    const portfolio: PortfolioStrategy = {
+      kind: 'portfolio',
+      id: 'weights-thrower',
+      warmup: 1,
+      rebalance: { period: 'month' },
+      targetWeights: (context) => {
+        if (context.step === 2) throw new Error('no weights');
+        return {};
+      },
+    };
+    const weights = checkStrategyContract({ create: () => portfolio, series }).failures.find((failure) => failure.title === 'returns decisions that match the protocol schemas');
+    const step = new Date(Math.min(series[0]?.time[2] ?? Number.NaN, series[1]?.time[2] ?? Number.NaN)).toISOString().slice(0, 10);
+    expect(weights?.message).toBe(`threw StrategyError: Strategy "weights-thrower" failed at ${step}: threw while deciding its target weights: no weights`);
   });
 
   it('reports, as its look-ahead check, a strategy that asks its context for a later bar on every bar', () => {
     const asker: Strategy = { id: 'asker', warmup: 2, shouldEnter: (context) => (context.close(-1) > context.close() ? { side: 'long' } : null), shouldExit: () => false };
     const failure = checkStrategyContract({ create: () => asker, series }).failures.find((entry) => entry.title === 'does not look ahead');
-    expect(failure?.message).toMatch(/^\d+ decision\(s\) depend on later bars; the first, enter at A bar 1, asked for a later bar \(threw LookaheadError: Strategy "asker" looks ahead: /);
+    expect(failure?.message).toMatch(/^\d+ decision\(s\) depend on later bars; the first, enter at A bar 1 \(\d{4}-\d\d-\d\d\), asked for a later bar \(threw LookaheadError: Strategy "asker" looks ahead: /);
   });
 
   it('reports a warm-up the engine refuses, 1e308 included', () => {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { BarSeries } from '../bars';
 import { SeriesCursor } from '../context';
+import { LookaheadError, StrategyError } from '../errors';
 import { computeIndicators } from '../indicators';
 import { EntrySignalSchema, ExitDecisionSchema, TargetWeightsSchema } from '../schemas';
 import { formatValue } from '../format-value';
@@ -9,7 +10,8 @@ import type { AnyStrategy, PortfolioContext, StrategyContext } from '../strategy
 import { isPortfolioStrategy } from '../strategy';
 import { createTimeline } from '../timeline';
 import type { Position } from '../trading';
-import { checkLookahead, violationPlace } from './lookahead';
+import { DECIDING, checkLookahead, violationPlace, violationTime } from './lookahead';
+import type { DecisionKind } from './lookahead';
 
 /** Options of {@link checkStrategyContract} (and of `testStrategyContract` in `@ensemble/protocol/testing/vitest`). */
 export interface StrategyContractOptions {
@@ -29,6 +31,26 @@ interface Decision {
   readonly symbol: string;
   readonly index: number;
   readonly value: unknown;
+}
+
+/**
+ * `run`'s decision, or — when it throws anything but a {@link LookaheadError} (a look-ahead, which
+ * its own check reports) — a `StrategyError` naming the bar, its date and the decision, so that a
+ * check failed by a throw says where (`threw Error: boom` alone does not).
+ */
+function decide<T>(strategy: AnyStrategy, place: { readonly symbol?: string; readonly time: number; readonly decision: DecisionKind }, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (LookaheadError.isInstance(error) || StrategyError.isInstance(error)) throw error;
+    const reason = error instanceof Error ? error.message : formatValue(error);
+    throw new StrategyError(strategy.id, {
+      ...(place.symbol === undefined ? {} : { symbol: place.symbol }),
+      time: place.time,
+      cause: error,
+      message: `threw while deciding ${DECIDING[place.decision]}: ${reason}`,
+    });
+  }
 }
 
 function runDecisions(strategy: AnyStrategy, series: readonly BarSeries[]): Decision[] {
@@ -61,7 +83,7 @@ function runDecisions(strategy: AnyStrategy, series: readonly BarSeries[]): Deci
         account: { cash: 100_000, equity: 100_000 },
         positions: new Map(),
       };
-      decisions.push({ symbol: '*', index: step, value: strategy.targetWeights(context) });
+      decisions.push({ symbol: '*', index: step, value: decide(strategy, { time: context.time, decision: 'weights' }, () => strategy.targetWeights(context)) });
     }
     return decisions;
   }
@@ -73,7 +95,7 @@ function runDecisions(strategy: AnyStrategy, series: readonly BarSeries[]): Deci
       const context: StrategyContext = cursor.moveTo(i);
       cursor.setPosition(position);
       if (position === null) {
-        const signal = strategy.shouldEnter(context);
+        const signal = decide(strategy, { symbol: s.symbol, time: context.time, decision: 'enter' }, () => strategy.shouldEnter(context));
         decisions.push({ symbol: s.symbol, index: i, value: signal });
         if (signal !== null) {
           position = Object.freeze({
@@ -87,7 +109,8 @@ function runDecisions(strategy: AnyStrategy, series: readonly BarSeries[]): Deci
           });
         }
       } else {
-        const exit = strategy.shouldExit(context, position);
+        const held = position;
+        const exit = decide(strategy, { symbol: s.symbol, time: context.time, decision: held.side === 'long' ? 'exit-long' : 'exit-short' }, () => strategy.shouldExit(context, held));
         decisions.push({ symbol: s.symbol, index: i, value: exit });
         if (exit === true || (typeof exit === 'object' && exit.exit)) position = null;
       }
@@ -225,7 +248,7 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
               : `was ${first.withFullHistory} with the full history and ${first.withTruncatedHistory} with ${first.truncatedAt} bars`;
           // Changed without a read ahead: state kept between calls (a counter) changes them too.
           const stateful = report.violations.every((violation) => violation.kind === 'changed') ? ' (or on state the strategy keeps between calls: a decision must depend only on the bars up to it)' : '';
-          return `${report.violations.length} decision(s) depend on later bars; the first, ${first.decision} at ${violationPlace(first)}, ${what}${stateful}`;
+          return `${report.violations.length} decision(s) depend on later bars; the first, ${first.decision} at ${violationPlace(first)} (${violationTime(first.time)}), ${what}${stateful}`;
         }
         return report.comparisons > 0 ? null : 'no decision was compared: give longer series';
       },

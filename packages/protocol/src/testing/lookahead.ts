@@ -44,6 +44,13 @@ export function violationPlace(violation: Pick<LookaheadViolation, 'symbol' | 'i
   return violation.symbol === '*' ? `step ${String(violation.index)}` : `${violation.symbol} bar ${String(violation.index)}`;
 }
 
+/** When a violation's bar is, in words: its date (`2000-07-13`), or its date and time for a bar not at midnight UTC. */
+export function violationTime(time: number): string {
+  if (!Number.isFinite(time)) return String(time);
+  const iso = new Date(time).toISOString();
+  return time % 86_400_000 === 0 ? iso.slice(0, 10) : iso;
+}
+
 /**
  * What else changes a past decision when the future is cut off: the check replays one instance
  * over shorter histories, so a strategy that keeps state between calls (a counter, a position it
@@ -71,9 +78,9 @@ function markNonFinite(_key: string, value: unknown): unknown {
 const READ_AHEAD = 'threw LookaheadError: ';
 
 /** What a decision is: what its `StrategyError` says was being decided. */
-type DecisionKind = 'enter' | 'exit-long' | 'exit-short' | 'weights';
+export type DecisionKind = 'enter' | 'exit-long' | 'exit-short' | 'weights';
 
-const DECIDING: Record<DecisionKind, string> = {
+export const DECIDING: Record<DecisionKind, string> = {
   enter: 'whether to enter',
   'exit-long': 'whether to exit a long position',
   'exit-short': 'whether to exit a short position',
@@ -365,7 +372,7 @@ export function checkLookahead(
   if (violations.length > 0 && options.throwOnViolation !== false) {
     const lines = violations.slice(0, 5).map(
       (v) =>
-        `${violationPlace(v)} (${new Date(v.time).toISOString().slice(0, 10)}) ${v.decision}: ${
+        `${violationPlace(v)} (${violationTime(v.time)}) ${v.decision}: ${
           v.kind === 'read-ahead' ? `asked for a bar ahead (${v.withFullHistory.slice(READ_AHEAD.length)})` : `${v.withFullHistory} with the full history, ${v.withTruncatedHistory} with ${v.truncatedAt} bars`
         }`,
     );

@@ -1,0 +1,151 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../cli';
+import { createCapturedIo } from '../io';
+import type { CheckReport } from './check';
+
+// `ensemble check` runs the test kit's strategy contract on real data from the command line: a
+// strategy file's author learns whether it looks ahead before trusting a backtest of it.
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'ensemble-check-'));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** 60 daily closes rising and falling by turns: 2024-01-01, 2024-01-02, … */
+const ROWS = Array.from({ length: 60 }, (_, i) => {
+  const day = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+  const close = 100 + (i % 5) * 2 - (i % 3);
+  return `${day},${String(close)},${String(close + 1)},${String(close - 1)},${String(close)},1000`;
+});
+
+/** A signal strategy file whose entry rule is `rule` (an expression of `ctx`). */
+function strategyFile(name: string, rule: string): string {
+  return [
+    "import { defineStrategy } from '@ensemble/protocol';",
+    "import { z } from 'zod';",
+    'export default defineStrategy({',
+    `  name: '${name}', kind: 'signal', description: 'a rule under test',`,
+    '  params: z.strictObject({ lookback: z.number().int().min(1).max(10).default(2) }),',
+    `  create: ({ lookback }) => ({ warmup: lookback + 1, shouldEnter: (ctx) => (${rule} ? { side: 'long' } : null), shouldExit: (ctx) => ctx.close() < ctx.close(lookback) }),`,
+    '});',
+    '',
+  ].join('\n');
+}
+
+let cases = 0;
+/** A fresh directory holding prices.csv and the given files. */
+function project(files: Record<string, string>): string {
+  cases += 1;
+  const directory = path.join(scratch, `case-${String(cases)}`);
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(path.join(directory, 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(path.join(directory, 'prices.csv'), ['date,open,high,low,close,volume', ...ROWS].join('\n') + '\n');
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(directory, name), text);
+  return directory;
+}
+
+async function run(args: string[], cwd?: string) {
+  const io = createCapturedIo(cwd === undefined ? {} : { cwd });
+  const code = await main(['node', 'ensemble', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+const TITLES = [
+  'has a non-empty id and a warm-up of 0 to 2^53 − 1 bars',
+  'is given enough data by the test',
+  'decides the same way twice and across instances',
+  'returns decisions that match the protocol schemas',
+  'does not mutate the input series',
+  'does not look ahead',
+];
+
+describe('ensemble check', () => {
+  it('passes a built-in strategy on an embedded data set, every check named', async () => {
+    const { code, out, err } = await run(['check', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--param', 'fast=10', '--to', '2004-12-31']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Checking sma-crossover \(signal\) · fast=10 · slow=30 · allowShort=false\n/);
+    expect(out).toContain('  on SP500 · 1,256 bars · 2000-01-03 → 2004-12-31 · look-ahead at 40 cut-off points\n');
+    for (const title of TITLES) expect(out).toContain(`  ✓ ${title}\n`);
+    expect(out).toMatch(/All 6 checks passed\.\n$/);
+  });
+
+  it('fails a strategy file that reads the next close through a history view, naming the bar and its date (exit 1)', async () => {
+    const directory = project({
+      'peek.ts': strategyFile('peek', "new Float64Array(ctx.history('close').buffer)[ctx.index + 1]! > ctx.close()"),
+      'fair.ts': strategyFile('fair', 'ctx.close() > ctx.close(lookback)'),
+    });
+    const peek = await run(['check', '--data', 'prices.csv', '--strategy', './peek.ts', '--checkpoints', 'all'], directory);
+    expect(peek.err).toBe('');
+    expect(peek.code).toBe(1);
+    expect(peek.out).toContain('Checking peek (signal) · lookback=2 · from ./peek.ts\n');
+    expect(peek.out).toContain('  ✗ does not look ahead\n');
+    expect(peek.out).toContain('  on prices · 60 bars · 2024-01-01 → 2024-02-29 · look-ahead cut off at every bar\n');
+    // With every bar a cut-off, the first entry that knew its next close is caught: the first bar
+    // after the warm-up of 3 bars, bar 2 (close 102, 2024-01-03), sees bar 3's 106.
+    expect(peek.out).toMatch(/ {6}\d+ decision\(s\) depend on later bars; the first, enter at prices bar 2 \(2024-01-03\), was \{"side":"long"\} with the full history and null with 3 bars/);
+    for (const title of TITLES.slice(0, 5)) expect(peek.out).toContain(`  ✓ ${title}\n`);
+    expect(peek.out).toContain('1 of 6 checks failed.');
+
+    const fair = await run(['check', '--data', 'prices.csv', '--strategy', './fair.ts', '--param', 'lookback=3', '--checkpoints', 'all'], directory);
+    expect(fair.code).toBe(0);
+    expect(fair.out).toContain('All 6 checks passed.');
+  });
+
+  it('--json prints the outcome of every check', async () => {
+    const directory = project({ 'peek.ts': strategyFile('peek', "new Float64Array(ctx.history('close').buffer)[ctx.index + 1]! > ctx.close()") });
+    const { code, out } = await run(['check', '--data', 'prices.csv', '--strategy', './peek.ts', '--json'], directory);
+    expect(code).toBe(1);
+    const report = JSON.parse(out) as CheckReport;
+    expect(report).toMatchObject({ strategy: 'peek', kind: 'signal', params: { lookback: 2 }, file: './peek.ts', symbols: ['prices'], bars: 60, checkpoints: 40, passed: false });
+    expect(report.checks.map((check) => check.title)).toEqual(TITLES);
+    expect(report.checks.map((check) => check.passed)).toEqual([true, true, true, true, true, false]);
+    expect(report.checks[5]?.message).toMatch(/^\d+ decision\(s\) depend on later bars/);
+  });
+
+  it('says where a strategy threw, in every check it failed', async () => {
+    const directory = project({ 'thrower.ts': strategyFile('thrower', "(ctx.index === 20 ? (() => { throw new Error('boom'); })() : false)") });
+    const { code, out } = await run(['check', '--data', 'prices.csv', '--strategy', './thrower.ts'], directory);
+    expect(code).toBe(1);
+    expect(out).toContain('  ✗ decides the same way twice and across instances\n      threw StrategyError: Strategy "thrower" failed on prices at 2024-01-21: threw while deciding whether to enter: boom\n');
+    expect(out).toContain('  ✗ does not look ahead\n');
+    expect(out).toContain('4 of 6 checks failed.');
+  });
+
+  it('checks a portfolio strategy over the symbols chosen', async () => {
+    const { code, out } = await run(['check', '--dataset', 'dow30', '--strategy', 'inverse-volatility', '--symbol', 'IBM,KO', '--from', '1995-01-01', '--to', '1996-12-31']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Checking inverse-volatility \(portfolio\) · /);
+    expect(out).toContain('  on IBM, KO · 1,012 bars · 1995-01-03 → 1996-12-31 · look-ahead at 40 cut-off points\n');
+    expect(out).toContain('All 6 checks passed.');
+  });
+
+  it('refuses bad input with every problem of the command line at once (exit 2)', async () => {
+    const missing = await run(['check', '--strategy', 'sma-crossover']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('--data / --dataset: say what to check the strategy on: --data FILE (CSV or JSON) or --dataset NAME');
+    const several = await run(['check', '--dataset', 'sp500', '--strategy', 'smacross', '--cash', '5', '--checkpoints', '1']);
+    expect(several.code).toBe(2);
+    expect(several.out).toBe('');
+    expect(several.err).toContain('  - --strategy smacross: unknown strategy "smacross"');
+    expect(several.err).toContain('  - --cash 5: unknown flag; `ensemble check --help` lists every flag');
+    expect(several.err).toContain('  - --checkpoints 1: must be 2 or more');
+    const notNumber = await run(['check', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--checkpoints', 'many']);
+    expect(notNumber.err).toContain('--checkpoints many: expected a number, got "many"');
+    const tooShort = await run(['check', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--param', 'slow=200', '--to', '2000-03-01']);
+    expect(tooShort.code).toBe(1);
+    // 41 bars of 2000 up to March 1st, against sma-crossover's warm-up of slow + 1 = 201.
+    expect(tooShort.out).toContain('  ✗ is given enough data by the test\n      series "SP500" has 41 bars; give at least warmup + 2 = 203\n');
+  });
+
+  it('--help says what is checked and the exit codes', async () => {
+    const { code, out } = await run(['check', '--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('Usage: ensemble check [options]');
+    expect(out).toContain('--checkpoints <n>');
+    expect(out).toContain('Exit codes: 0 every check passed; 1 a check failed');
+  });
+});

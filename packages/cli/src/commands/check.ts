@@ -1,0 +1,191 @@
+import type { Command } from 'commander';
+import { isoTimeFormatter } from '@ensemble/engine';
+import { ConfigError, echoValue, formatValue } from '@ensemble/protocol';
+import type { AnyStrategy, BarSeries } from '@ensemble/protocol';
+import { strategyContractChecks } from '@ensemble/protocol/testing';
+import { planBacktest } from '../backtest-options';
+import type { BacktestFlags, BacktestPlan } from '../backtest-options';
+import { BACKTEST_DATA_FLAGS, BACKTEST_RUN_FLAGS, addBacktestConfigOptions } from '../backtest-config-flags';
+import { formatParams } from '../backtest-report';
+import { paletteFor } from '../color';
+import { CliExit, ExitCode } from '../errors';
+import { COMMAND_LINE, FlagProblems, numberFlag } from '../flags';
+import { formatCount, formatCounted } from '../format';
+import type { CliIo } from '../io';
+import { createCliLogger } from '../logger';
+import { globalOptions } from '../options';
+import { strategyFromFile } from '../strategy-modules';
+import { knownLongFlags } from '../stray-arguments';
+import { loadBacktestData } from './backtest';
+
+/** Truncation points of the look-ahead check unless `--checkpoints` says otherwise. */
+export const DEFAULT_CHECKPOINTS = 40;
+
+const EXAMPLES = `
+Examples:
+  $ ensemble check --dataset sp500 --strategy ./strategies/my-strategy.ts
+  $ ensemble check --dataset sp500 --strategy sma-crossover --param fast=10 --param slow=30
+  $ ensemble check --dataset dow30 --strategy ./strategies/rotation.ts --symbol IBM,MSFT,KO --from 1995-01-01
+  $ ensemble check --data prices.csv --strategy ./strategies/my-strategy.ts#Breakout --checkpoints 200 --json
+
+What is checked (the test kit's contract, @ensemble/protocol/testing): a valid id and warm-up,
+enough bars for the warm-up, the same decisions on a second run and from a second instance,
+signals and weights that match the protocol's schemas, no write to the bars it is given, and no
+look-ahead: the strategy is replayed on the data cut off at --checkpoints points, and every
+decision made on the cut history must equal the one made on the whole history (a decision that
+asks its context for a later bar fails at once). The strategy decides on the data alone: no
+orders are filled, so its decisions do not depend on cash or fills here.
+
+Exit codes: 0 every check passed; 1 a check failed (each failure is said with the bar it
+concerns); 2 bad input (flags, strategy, parameters, data).`;
+
+/** The options of `ensemble check` as commander hands them over. */
+type CheckFlags = Omit<BacktestFlags, 'param' | 'symbol' | 'unplaced' | 'json' | 'html' | 'md' | 'trades' | 'warmupFrom'> & {
+  readonly param?: string[];
+  readonly symbol?: string[];
+  readonly checkpoints?: string;
+  readonly json?: boolean;
+};
+
+/** One check's outcome, as `--json` prints it. */
+export interface CheckOutcome {
+  readonly title: string;
+  readonly passed: boolean;
+  /** What failed, or null. */
+  readonly message: string | null;
+}
+
+/** What `ensemble check --json` prints. */
+export interface CheckReport {
+  readonly strategy: string;
+  readonly kind: 'signal' | 'portfolio';
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The strategy file as given, or null for a built-in. */
+  readonly file: string | null;
+  readonly symbols: readonly string[];
+  readonly bars: number;
+  /** Cut-off points of the look-ahead check, or `all`: every bar after the warm-up. */
+  readonly checkpoints: number | 'all';
+  readonly passed: boolean;
+  readonly checks: readonly CheckOutcome[];
+}
+
+/** Flags of `ensemble backtest` that choose the data and the strategy: the ones `check` takes. */
+const CHECK_RUN_FLAGS = BACKTEST_RUN_FLAGS.filter((flag) => flag.key === 'param' || flag.key === 'symbol' || flag.key === 'from' || flag.key === 'to');
+
+/** `--checkpoints`: a whole number of 2 or more, or `all` (every bar after the warm-up). */
+function checkpointsFlag(problems: FlagProblems, text: string | undefined): number | 'all' {
+  if (text?.trim().toLowerCase() === 'all') return 'all';
+  return numberFlag(problems, '--checkpoints', text, { integer: true, min: 2 }) ?? DEFAULT_CHECKPOINTS;
+}
+
+/** Runs one check, a throw of the strategy's included: `threw …` instead of a stack trace. */
+function runCheck(check: { readonly title: string; run(): string | null }): CheckOutcome {
+  let message: string | null;
+  try {
+    message = check.run();
+  } catch (error) {
+    message = `threw ${error instanceof Error ? `${error.name}: ${error.message}` : formatValue(error)}`;
+  }
+  return { title: check.title, passed: message === null, message };
+}
+
+/** The data the check runs on, in words: `SP500 · 5,105 bars · 2000-01-03 → 2020-04-17`. */
+function dataLine(series: readonly BarSeries[]): string {
+  const times = series.flatMap((s) => (s.length === 0 ? [] : [s.time[0] ?? Number.NaN, s.time[s.length - 1] ?? Number.NaN]));
+  const format = isoTimeFormatter(times);
+  const first = Math.min(...times);
+  const last = Math.max(...times);
+  const bars = series.reduce((sum, s) => sum + s.length, 0);
+  const names = series.length <= 6 ? series.map((s) => echoValue(s.symbol)).join(', ') : `${formatCount(series.length)} symbols`;
+  return `${names} · ${formatCounted(bars, 'bar')} · ${format(first)} → ${format(last)}`;
+}
+
+/**
+ * Runs the strategy contract of `plan`'s strategy on its data, writing each check's outcome as it
+ * ends (or the JSON report at the end); returns the report.
+ */
+export async function runStrategyCheck(plan: BacktestPlan, checkpoints: number | 'all', io: CliIo, options: { readonly json: boolean; readonly logger: ReturnType<typeof createCliLogger> }): Promise<CheckReport> {
+  const { data } = await loadBacktestData(plan, io, options.logger);
+  const { definition, params } = plan.strategy;
+  // Every check builds its own instance, as the test kit asks: one left over from another check
+  // (or from the plan) could carry state between them.
+  const create = (): AnyStrategy => definition.create(params, definition.name);
+  const series = data.series.filter((s) => s.length > 0);
+  const palette = paletteFor(io, io.stdout);
+  const file = plan.strategyModule === undefined ? null : plan.strategyModule.path;
+  if (!options.json) {
+    io.stdout.write(`${palette.bold(`Checking ${definition.name}`)} (${definition.kind}) · ${formatParams(params)}${file === null ? '' : ` · from ${echoValue(file)}`}\n`);
+    io.stdout.write(`  on ${dataLine(series)} · look-ahead ${checkpoints === 'all' ? 'cut off at every bar' : `at ${formatCount(checkpoints)} cut-off points`}\n`);
+  }
+  const outcomes: CheckOutcome[] = [];
+  for (const check of strategyContractChecks({ create, series, lookaheadCheckpoints: checkpoints === 'all' ? Number.MAX_SAFE_INTEGER : checkpoints })) {
+    const outcome = runCheck(check);
+    outcomes.push(outcome);
+    if (!options.json) {
+      io.stdout.write(`  ${outcome.passed ? palette.green('✓') : palette.red('✗')} ${outcome.title}\n`);
+      if (outcome.message !== null) io.stdout.write(`      ${palette.red(echoValue(outcome.message, 2_000))}\n`);
+    }
+  }
+  const failed = outcomes.filter((outcome) => !outcome.passed).length;
+  const report: CheckReport = {
+    strategy: definition.name,
+    kind: definition.kind,
+    params,
+    file,
+    symbols: series.map((s) => s.symbol),
+    bars: series.reduce((sum, s) => sum + s.length, 0),
+    checkpoints,
+    passed: failed === 0,
+    checks: outcomes,
+  };
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else if (failed === 0) {
+    io.stdout.write(`${palette.green(`All ${formatCount(outcomes.length)} checks passed.`)}\n`);
+  } else {
+    io.stdout.write(`${palette.red(`${formatCount(failed)} of ${formatCount(outcomes.length)} checks failed.`)} A backtest of a strategy that fails them can be wrong without an error: fix what each says (\`ensemble check --help\` says what each check does).\n`);
+  }
+  return report;
+}
+
+/**
+ * Registers `ensemble check`: the test kit's strategy contract — id and warm-up, determinism,
+ * decisions of the protocol's shape, no write to its data, no look-ahead — run on real data
+ * from the command line, for a strategy file or a built-in with its parameters.
+ */
+export function registerCheckCommand(program: Command, io: CliIo): Command {
+  const command = program
+    .command('check')
+    .description("check a strategy against the protocol's contract on real data: no look-ahead, the same decisions every run, decisions of the right shape, its data left alone")
+    .option('--data <file>', 'market data file (CSV or JSON); relative to the working directory')
+    .option('--dataset <name>', 'an embedded data set: sp500, dow30 or stocks5 (see `ensemble data list`)');
+  addBacktestConfigOptions(command, BACKTEST_DATA_FLAGS, 'backtest');
+  command.requiredOption('--strategy <name>', 'strategy to check: a strategy file, ./my-strategy.ts (file.ts#name picks one of several), or a built-in (see `ensemble strategies`)');
+  addBacktestConfigOptions(command, CHECK_RUN_FLAGS, 'backtest');
+  return command
+    .option('--checkpoints <n>', `cut-off points of the look-ahead check, spread over the bars after the warm-up, or all (every bar) (default: ${DEFAULT_CHECKPOINTS}; more finds a rarer look-ahead and takes longer)`)
+    .option('--json', 'print the outcome of every check as JSON')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .addHelpText('after', EXAMPLES)
+    .action(async (flags: CheckFlags, command: Command) => {
+      const logger = createCliLogger(io, globalOptions(command).logLevel ?? 'error', { json: globalOptions(command).logJson === true });
+      const problems = new FlagProblems();
+      const checkpoints = checkpointsFlag(problems, flags.checkpoints);
+      const unplaced = { words: command.args, knownFlags: knownLongFlags(command) };
+      const fromFile = await strategyFromFile(flags.strategy, io.cwd);
+      const { checkpoints: _checkpoints, json, ...backtestFlags } = flags;
+      let plan: BacktestPlan;
+      try {
+        plan = planBacktest({ ...backtestFlags, param: flags.param ?? [], symbol: flags.symbol ?? [], unplaced }, io.cwd, fromFile, 'check');
+      } catch (error) {
+        // Every problem of the command line at once, --checkpoints's with the others.
+        if (ConfigError.isInstance(error) && problems.issues.length > 0) throw new ConfigError([...error.issues, ...problems.issues], { source: COMMAND_LINE });
+        throw error;
+      }
+      problems.throwIfAny();
+      const report = await runStrategyCheck(plan, checkpoints, io, { json: json === true, logger });
+      if (!report.passed) throw new CliExit(ExitCode.failure);
+    });
+}
