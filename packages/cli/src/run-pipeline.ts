@@ -4,7 +4,7 @@ import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketDat
 import type { DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestrator';
 import type { OrchestratorResult, RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
-import { ConfigError, DataValidationError, EnsembleError, FileTooLargeError, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, SeriesSeal, echoValue, parseJsonText, quoteValue } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, EnsembleError, FileTooLargeError, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, SeriesSeal, decodeJsonBytes, echoValue, parseJsonText, quoteValue } from '@ensemble/protocol';
 import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { NO_BEST_CONFIG, relativeBase } from '@ensemble/research';
@@ -160,9 +160,9 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
       advice: 'A run config is a few kilobytes: check that the path names one, not a data or result file (market data goes in a CSV or JSON data file the config names, data.file).',
     });
   }
-  let text: string;
+  let read: string | Buffer;
   try {
-    text = options.text ?? (await readFile(absolute, 'utf8'));
+    read = options.text ?? (await readFile(absolute));
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     const why =
@@ -175,6 +175,7 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
             : String(error);
     throw new EnsembleError('IO_FAILED', `Cannot read the run config ${quoteValue(file, MAX_LINE_LENGTH)}: ${why}.`, { cause: error });
   }
+  const text = typeof read === 'string' ? read : decodeJsonBytes(read, file);
   const { directory: configDir, piped } = await relativeBase(absolute, options.cwd ?? process.cwd());
   const parsed = parseJsonText(text, file);
   // What a sweep writes as its best-config.json when no combination finished: say so, not that an object was expected.

@@ -75,7 +75,7 @@ export { arrayIssue, callbackIssue, checkArguments, describeGiven, loggerIssue, 
 export type { FieldKind } from './hook-issues';
 export type { ConfigIssueContext } from './config-issues';
 export { closestMatch, editDistance } from './suggest';
-export { findDuplicateProperty, findJsonSyntaxProblem, parseJsonText, textPosition } from './json-reader';
+export { decodeJsonBytes, findDuplicateProperty, findJsonSyntaxProblem, parseJsonText, textPosition } from './json-reader';
 export type { JsonSyntaxProblem, TextPosition } from './json-reader';
 export type { ConfigErrorOptions, ConfigIssue, DataProblem, DataRule, EnsembleErrorCode } from './errors';
 export {

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors';
-import { findDuplicateProperty, findJsonSyntaxProblem, parseJsonText, textPosition } from './json-reader';
+import { decodeJsonBytes, findDuplicateProperty, findJsonSyntaxProblem, parseJsonText, textPosition } from './json-reader';
 
 /** Mulberry32: a small seeded generator of numbers in [0, 1). */
 function seededRandom(seed: number): { next(): number } {
@@ -183,5 +183,50 @@ describe('parseJsonText of UTF-16 text', () => {
     expect(parseJsonText('\uFEFF{"name": "café"}', 'run.json')).toEqual({ name: 'café' });
     // A replacement character written as such (a path holding one) is text like any other.
     expect(parseJsonText('{"name": "x \uFFFD", "nul": "\\u0000"}', 'run.json')).toEqual({ name: 'x \uFFFD', nul: '\u0000' });
+  });
+});
+
+describe('decodeJsonBytes', () => {
+  const latin1 = (text: string): Uint8Array => Uint8Array.from(text, (char) => char.charCodeAt(0));
+  const issuesOf = (bytes: Uint8Array): { path: string; message: string }[] => {
+    try {
+      decodeJsonBytes(bytes, 'c.json');
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      expect(error.source).toBe('c.json');
+      return error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
+    }
+    throw new Error('decoded');
+  };
+
+  it('decodes UTF-8 of every plane, a byte order mark dropped', () => {
+    const text = '{ "name": "café 漢字 😀" }';
+    expect(decodeJsonBytes(new TextEncoder().encode(text), 'c.json')).toBe(text);
+    expect(decodeJsonBytes(new TextEncoder().encode(`\uFEFF${text}`), 'c.json')).toBe(text);
+    expect(decodeJsonBytes(new Uint8Array(), 'c.json')).toBe('');
+  });
+
+  it('refuses a Latin-1 byte at its line and column, saying what it is', () => {
+    // "é" is 0xE9 in Latin-1; in UTF-8 it starts a three-byte sequence that '"' does not continue.
+    // Line 2 is `  "name": "café",`: two spaces, `"name":` (columns 3–9), a space, `"`, then c a f é (15).
+    expect(issuesOf(latin1('{\n  "name": "caf\u00e9",\n  "x": 1\n}'))).toEqual([
+      { path: 'line 2, column 15', message: 'byte 0xE9 ("é" in Latin-1) is not UTF-8: the file is in another encoding (Latin-1, Windows-1252?); save it as UTF-8' },
+    ]);
+    // The column counts characters: after two-byte "ü" (valid UTF-8) the Latin-1 "ß" is the 4th.
+    const bytes = new Uint8Array([0x22, 0xc3, 0xbc, 0x22, 0xdf, 0x22]);
+    expect(issuesOf(bytes)[0]?.path).toBe('line 1, column 4');
+  });
+
+  it('places sequences the decoder refuses: a lone continuation, an overlong form, a surrogate, a cut sequence', () => {
+    expect(issuesOf(new Uint8Array([0x7b, 0x80, 0x7d]))[0]).toEqual({ path: 'line 1, column 2', message: 'byte 0x80 is not UTF-8: the file is in another encoding (Latin-1, Windows-1252?); save it as UTF-8' });
+    expect(issuesOf(new Uint8Array([0x7b, 0xc0, 0xaf, 0x7d]))[0]?.path).toBe('line 1, column 2');
+    expect(issuesOf(new Uint8Array([0x0a, 0x7b, 0xed, 0xa0, 0x80, 0x7d]))[0]?.path).toBe('line 2, column 2');
+    expect(issuesOf(new Uint8Array([0x7b, 0x7d, 0xe2, 0x82]))[0]?.path).toBe('line 1, column 3');
+  });
+
+  it('leaves UTF-16 text for parseJsonText to name as such', () => {
+    const utf16 = new Uint8Array([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]);
+    const text = decodeJsonBytes(utf16, 'c.json');
+    expect(() => parseJsonText(text, 'c.json')).toThrow(/the file is UTF-16 text, not UTF-8; save it as UTF-8/);
   });
 });

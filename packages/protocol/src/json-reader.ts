@@ -265,6 +265,55 @@ function snippet(text: string, position: TextPosition): string {
   return `\n      ${gutter} | ${shown}${caret}`;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lenientUtf8 = new TextDecoder('utf-8');
+
+/** The offset of the first byte of `bytes` that does not start or continue a valid UTF-8 sequence (bytes.length when all do). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const byte = bytes[i] ?? 0;
+    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xef ? 3 : byte >= 0xf0 && byte <= 0xf4 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    // The decoder's own rules for the second byte (no overlong forms, no surrogates, nothing past U+10FFFF).
+    try {
+      strictUtf8.decode(bytes.subarray(i, i + length));
+    } catch {
+      return i;
+    }
+    i += length;
+  }
+  return bytes.length;
+}
+
+/**
+ * The text of a JSON file's bytes. JSON files are UTF-8 (RFC 8259): bytes of another encoding — a
+ * Latin-1 or Windows-1252 "é" (0xE9), what some editors still save — would otherwise be read as
+ * U+FFFD, and a name or a symbol in the file changed without a word. Such a file throws a
+ * `ConfigError` naming `source`, the line and column of the first such byte, the byte, and what
+ * it is in Latin-1. A UTF-8 byte order mark is dropped (as {@link parseJsonText} skips it); UTF-16
+ * text (a byte order mark FF FE or FE FF, or zero bytes) is decoded as it is, for
+ * {@link parseJsonText} to name as such.
+ */
+export function decodeJsonBytes(bytes: Uint8Array, source: string): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.includes(0);
+    if (utf16) return lenientUtf8.decode(bytes);
+    const offset = firstInvalidUtf8(bytes);
+    const before = lenientUtf8.decode(bytes.subarray(0, offset));
+    const position = textPosition(before, before.length);
+    const byte = bytes[offset] ?? 0;
+    const hex = byte.toString(16).toUpperCase().padStart(2, '0');
+    const latin1 = byte >= 0xa0 ? ` ("${String.fromCharCode(byte)}" in Latin-1)` : '';
+    throw new ConfigError(
+      [{ path: `line ${position.line}, column ${position.column}`, message: `byte 0x${hex}${latin1} is not UTF-8: the file is in another encoding (Latin-1, Windows-1252?); save it as UTF-8` }],
+      { source },
+    );
+  }
+}
+
 /**
  * Parses JSON text from a file (a UTF-8 byte order mark is allowed). Invalid JSON throws a
  * `ConfigError` naming `source`, the line and the column, with what was expected and the

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { ConfigError, EnsembleError, FileTooLargeError, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, checkArguments, echoValue, nullAsAbsent, optionsIssue, parseJsonText, quoteValue, stringIssue, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, FileTooLargeError, decodeJsonBytes, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, checkArguments, echoValue, nullAsAbsent, optionsIssue, parseJsonText, quoteValue, stringIssue, toConfigIssues } from '@ensemble/protocol';
 import { z } from 'zod';
 import { backtestReportInput } from './from-backtest';
 import type { BacktestReportSource } from './from-backtest';
@@ -431,11 +431,11 @@ export async function readResultFile(path: string, options: ReadResultOptions = 
       advice: 'Write the report from the run itself, which does not read its JSON back: `ensemble backtest` or `ensemble run` with --html or --md, or in code `backtestReportInput` or `orchestratorReportInput` of the result object; or run over fewer bars (a shorter period, daily instead of intraday bars).',
     });
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     throw new EnsembleError('IO_FAILED', `Cannot read the result file ${quoteValue(path, MAX_LINE_LENGTH)}: ${echoValue(error instanceof Error ? error.message : String(error), MAX_LINE_LENGTH)}.`, { cause: error });
   }
-  return parseResultJson(text, path, nullAsAbsent(options, {}));
+  return parseResultJson(decodeJsonBytes(bytes, path), path, nullAsAbsent(options, {}));
 }

@@ -1,6 +1,6 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { EnsembleError, FileTooLargeError, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, parseJsonText, quoteValue } from '@ensemble/protocol';
+import { EnsembleError, FileTooLargeError, decodeJsonBytes, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, parseJsonText, quoteValue } from '@ensemble/protocol';
 
 /** What to do about a spec or config file over {@link MAX_JSON_FILE_BYTES}. */
 const CONFIG_ADVICE = 'A spec or a config is a few kilobytes: check that the path names one, not a data or result file (market data goes in a CSV or JSON data file the config names, data.file).';
@@ -21,15 +21,15 @@ export async function readJsonFile(file: string, what: string): Promise<unknown>
   if (info !== null && info.size > MAX_JSON_FILE_BYTES) {
     throw new FileTooLargeError({ what, file, size: info.size, advice: CONFIG_ADVICE });
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : error instanceof Error ? error.message : String(error);
     throw new EnsembleError('IO_FAILED', `Cannot read the ${what} ${quoteValue(file, MAX_LINE_LENGTH)}: ${why}.`, { cause: error });
   }
-  return parseJsonText(text, file);
+  return parseJsonText(decodeJsonBytes(bytes, file), file);
 }
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { isoTimeFormatter } from '@ensemble/engine';
 import { orchestratorReportInput } from '@ensemble/report';
-import { parseJsonText } from '@ensemble/protocol';
+import { decodeJsonBytes, parseJsonText } from '@ensemble/protocol';
 import { relativeBaseOf } from '@ensemble/research';
 import { isBacktestConfig, planBacktestConfig } from '../backtest-config';
 import { paletteFor } from '../color';
@@ -79,13 +79,15 @@ function runLogLevel(command: Command): LogLevel {
 async function readBacktestConfig(file: string, cwd: string): Promise<{ input: Record<string, unknown>; configDir: string } | { text: string | undefined }> {
   const absolute = path.resolve(cwd, file);
   if ((await isDevice(absolute)) || (await oversizedJsonFile(absolute)) !== null) return { text: undefined };
-  let text: string;
+  let bytes: Buffer;
   let input: unknown;
   try {
-    text = await readFile(absolute, 'utf8');
+    bytes = await readFile(absolute);
   } catch {
     return { text: undefined };
   }
+  // Bytes of another encoding than UTF-8 are the file's problem whatever config it holds.
+  const text = decodeJsonBytes(bytes, file);
   // A pipe (`--config <(…)`) gives its bytes once: the run config's loader takes them from here.
   const piped = await stat(absolute).then((info) => info.isFIFO() || info.isSocket(), () => false);
   try {

@@ -83,7 +83,7 @@ describe('checkStrategyContract (no test runner)', () => {
       kind: 'portfolio',
       id: 'weights-thrower',
       warmup: 1,
-      rebalance: { period: 'month' },
+      rebalance: { kind: 'calendar', period: 'month' },
       targetWeights: (context) => {
         if (context.step === 2) throw new Error('no weights');
         return {};
