@@ -578,7 +578,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   const { rebalance: _rebalance, ...otherParams } = plan.strategy.params;
   const shownParams = run.rebalance === null ? plan.strategy.params : otherParams;
   const origin = plan.strategyModule === undefined ? '' : ` · from ${echoValue(plan.strategyModule.path)}`;
-  lines.push(`  ${label('strategy')} ${definition.name} (${definition.kind}) · ${formatParams(shownParams)}${origin}`);
+  lines.push(`  ${label('strategy')} ${definition.name} (${definition.kind}) · ${formatParams(shownParams, run.rebalance === null ? undefined : 'its rebalance rule below, no other parameter')}${origin}`);
   const dates = `${plan.dateFormat === undefined || plan.dateFormat === 'auto' ? '' : `, dates ${plan.dateFormat}`}${plan.decimal === undefined || plan.decimal === 'auto' ? '' : `, decimal ${plan.decimal}`}`;
   lines.push(`  ${label('data')} ${run.dataset === undefined ? `${echoValue(run.data.source, MAX_LINE_LENGTH)} (${run.data.format}${dates})` : `${run.dataset.name}: ${run.dataset.description}`}`);
   for (const note of [...loadNotes(run.data, run.dataset, { requested: plan.adjust || plan.sort, advice }), ...splitNotes(run.data, { advice }), ...holeNotes(run.data), ...spacingNotes(run.data)]) lines.push(`  ${label('')} ${palette.yellow(`note: ${echoValue(note, MAX_LINE_LENGTH)}`)}`);

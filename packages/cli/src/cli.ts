@@ -15,7 +15,6 @@ import { processIo } from './io';
 import type { CliIo } from './io';
 import { LOG_LEVELS } from './logger';
 import { appendValue } from './flags';
-import { collect } from './options';
 import { pointUsageErrorsAtCommandHelp, refuseRepeatedFlags, reportUnknownFlagsFirst } from './required-options';
 import { versionText } from './version';
 
@@ -86,7 +85,7 @@ export function createProgram(io: CliIo): Command {
 }
 
 /** The parsers of the flags that may be given more than once (their values add up). */
-const REPEATABLE: ReadonlySet<unknown> = new Set([appendValue, collect]);
+const REPEATABLE: ReadonlySet<unknown> = new Set([appendValue]);
 
 /** Parses `argv` (node-style: the first two entries are the runtime and the script) and runs the command; returns the exit code. */
 export async function runProgram(program: Command, argv: readonly string[], io: CliIo): Promise<number> {

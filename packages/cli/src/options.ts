@@ -4,11 +4,6 @@ import { quoteValue } from '@ensemble/protocol';
 import { LOG_LEVELS } from './logger';
 import type { LogLevel } from './logger';
 
-/** Collects a repeatable option's values: `--symbol A --symbol B` → `['A', 'B']`. */
-export function collect(value: string, previous: readonly string[]): string[] {
-  return [...previous, value];
-}
-
 /** Parses a positive integer option value, or fails with a usage error (exit 2). */
 export function positiveInteger(value: string): number {
   const parsed = Number(value);

@@ -153,7 +153,8 @@ describe('sweepStatus and cleanSweep', () => {
       expect(all.map((s) => [s.sweepId, s.done, s.waiting, s.compatibility])).toEqual([['done', 3, 0, null], ['open', 0, 2, 'toys 1']]);
 
       const refused = await cleanSweep({ url: server.url, prefix: 's' }, 'open').catch((error: unknown) => error);
-      expect(ConfigError.isInstance(refused) && refused.message).toContain('not finished (0 of 2 results): run its coordinator again to finish it, or remove it unfinished with force (ensemble queue clean --force open)');
+      expect(ConfigError.isInstance(refused) && refused.message).toContain('not finished (0 of 2 results): run its coordinator again to finish it, or remove it unfinished with force (ensemble queue clean --force open, with the same --queue)');
+      expect(ConfigError.isInstance(refused) && refused.message).toMatch(/^Invalid request to remove a sweep:\n/);
       expect(await cleanSweep({ url: server.url, prefix: 's' }, 'done')).toBeGreaterThan(0);
       expect((await redis.keys('s:sweep-done:*')).sort()).toEqual([]);
       expect(await cleanSweep({ url: server.url, prefix: 's' }, 'open', { force: true })).toBeGreaterThan(0);

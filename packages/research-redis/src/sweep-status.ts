@@ -286,7 +286,7 @@ export async function cleanSweep(address: QueueAddress, given: string, options: 
     const status = await statusOf(redis, prefix, sweepId);
     if (nullAsAbsent(options, {}).force !== true && !status.finished) {
       const where = status.phasesLeft && status.done >= status.total ? `the ${String(status.total)} jobs queued so far have their results, but its coordinator stopped before its last phase (a walk-forward's test windows)` : `${String(status.done)} of ${String(status.total)} results`;
-      throw new ConfigError([{ path: 'sweepId', message: `sweep ${sweepId} is not finished (${where}): run its coordinator again to finish it, or remove it unfinished with force (ensemble queue clean --force ${shortSweepId(sweepId)})` }]);
+      throw new ConfigError([{ path: 'sweepId', message: `sweep ${sweepId} is not finished (${where}): run its coordinator again to finish it, or remove it unfinished with force (ensemble queue clean --force ${shortSweepId(sweepId)}, with the same --queue)` }], { subject: 'request to remove a sweep' });
     }
     const queue = new Queue(keys.queueName, { connection: redis, prefix, skipWaitingForReady: true });
     try {

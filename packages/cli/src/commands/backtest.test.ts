@@ -434,7 +434,11 @@ describe('ensemble backtest: the summary', () => {
     const strategyLine = out.split('\n').find((line) => line.trimStart().startsWith('strategy'));
     expect(strategyLine).toBeDefined();
     expect(strategyLine).not.toContain('rebalance=');
+    // Not "no parameters": the strategy was given one, shown on the rebalance line.
+    expect(strategyLine).toBe('  strategy   equal-weight (portfolio) · its rebalance rule below, no other parameter');
     expect(out).toMatch(/rebalance\s+quarterly/);
+    const other = await run(['backtest', '--dataset', 'dow30', '--strategy', 'inverse-volatility', '--symbol', 'IBM,KO', '--param', 'rebalance=quarter', '--trades', '0']);
+    expect(other.out).toContain('  strategy   inverse-volatility (portfolio) · lookback=60\n');
   });
 
   it('says that a portfolio strategy first rebalances after its warm-up, wherever that falls in the month', async () => {

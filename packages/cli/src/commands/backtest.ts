@@ -45,8 +45,9 @@ Examples:
 Exit codes: 0 success; 1 the run failed (e.g. a strategy threw); 2 bad input (flags, strategy,
 parameters, data) — reported before any data is loaded where possible, with no stack trace
 (--debug adds it). No result file is written unless the whole run succeeds; files are written
-atomically (a temporary file in the same directory, then renamed); a symbolic link or a file that
-is no regular one (/dev/null, /dev/stdout, a named pipe) is written in place and stays what it is.
+atomically (a temporary file in the same directory, then renamed); through a
+symbolic link, the file it names is replaced and the link stays; a file that is no regular one
+(/dev/null, /dev/stdout, a named pipe) is written in place and stays what it is.
 
 With --json -, the JSON goes to stdout and the summary to stderr. When stderr is a terminal, the
 loading (MB), the run (bars, time left) and the writing (MB) show their progress on it

@@ -10,14 +10,14 @@ import { formatCount, formatTable } from '../format';
 import { inspectionToJson, renderInspection } from '../inspect-report';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
-import { DATE_FORMAT_HELP, DECIMAL_HELP, FlagProblems, dateFormatFlag, dateRangeFlags, decimalFlag } from '../flags';
-import { collect, globalOptions, positiveInteger } from '../options';
+import { DATE_FORMAT_HELP, DECIMAL_HELP, FlagProblems, appendValue, dateFormatFlag, dateRangeFlags, decimalFlag } from '../flags';
+import { globalOptions, positiveInteger } from '../options';
 
 interface InspectOptions {
   readonly format?: DataFormat;
   readonly dateFormat?: string;
   readonly decimal?: string;
-  readonly symbol: string[];
+  readonly symbol?: string[];
   readonly from?: string;
   readonly to?: string;
   readonly maxProblems: number;
@@ -39,7 +39,7 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
     .option('--decimal <mark>', DECIMAL_HELP)
     .option('--adjust', "scale open, high, low and close by the adjusted close (Yahoo Finance's Adj Close) / close, row by row")
     .option('--sort', 'sort the rows by date, e.g. a newest-first download (default: rows must be in date order)')
-    .option('-s, --symbol <symbol>', 'keep only this symbol (repeatable, or comma-separated)', collect, [])
+    .option('-s, --symbol <symbol>', 'keep only this symbol (repeatable, or comma-separated; default: every symbol)', appendValue)
     .option('--from <date>', 'keep bars on or after this date')
     .option('--to <date>', 'keep bars on or before this date (a date includes the whole day)')
     .option('--max-problems <n>', 'stop after finding this many problems (an error lists the first 20; --json lists all it found)', positiveInteger, 20)
@@ -59,7 +59,7 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
             format: options.format,
             dateFormat,
             decimal,
-            symbols: options.symbol.length === 0 ? options.symbol : splitSymbols(options.symbol),
+            symbols: options.symbol === undefined ? [] : splitSymbols(options.symbol),
             from: range.from,
             to: range.to,
             maxProblems: options.maxProblems,

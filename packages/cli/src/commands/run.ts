@@ -46,8 +46,9 @@ Exit codes: 0 success; 1 the run failed (e.g. a strategy threw under errorPolicy
 input — invalid JSON (line and column), an invalid config (every problem listed by path), an
 unknown data set or symbol, a missing file — reported before any data is loaded where possible,
 with no stack trace (--debug adds it). No output file is written unless the whole run succeeds;
-files are written atomically (a temporary file in the same directory, then renamed); a symbolic link or a file that
-is no regular one (/dev/null, /dev/stdout, a named pipe) is written in place and stays what it is.
+files are written atomically (a temporary file in the same directory, then renamed); through a
+symbolic link, the file it names is replaced and the link stays; a file that is no regular one
+(/dev/null, /dev/stdout, a named pipe) is written in place and stays what it is.
 
 With --json -, the JSON goes to stdout and the summary to stderr. When stderr is a terminal, the
 loading of a data file (MB), the run (bars, time left) and the writing (MB) show their progress

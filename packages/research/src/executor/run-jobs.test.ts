@@ -98,6 +98,26 @@ describe('runJobs with a journal', () => {
     expect(progress[2]?.etaMs).toBe(3_000);
   });
 
+  it("times no pace from results that come together at first (a queue's finished results collected at once)", async () => {
+    // Four results at 5.00 s (collected at the coordinator's first look), then one a second.
+    const list = Array.from({ length: 7 }, (_, index) => ({ index }) as ResearchJob);
+    let clock = 0;
+    const executor: JobExecutor = {
+      run: async (jobs, options) => {
+        for (const job of jobs) {
+          clock = job.index < 4 ? 5_000 + job.index * 10 : 5_030 + (job.index - 3) * 1_000;
+          options.onResult({ index: job.index, status: 'ok', metrics: null, periodReturns: new Float64Array(0) });
+          await Promise.resolve();
+        }
+      },
+    };
+    const progress: ResearchProgress[] = [];
+    await runJobs(list, executor, { onProgress: (p) => progress.push(p), now: () => clock });
+    // Before, the fourth result read 3 jobs in 30 ms: 100 jobs/s.
+    expect(progress.map((p) => p.rate)).toEqual([null, null, null, null, null, 1, 1, 1]);
+    expect(progress[5]?.etaMs).toBe(2_000);
+  });
+
   it('refuses the journal of another plan', async () => {
     const dir = await temporaryDirectory('journal-');
     const file = join(dir, 'journal.jsonl');

@@ -152,6 +152,21 @@ describe('planSweep', () => {
     expect(({} as Record<string, unknown>).cash).toBeUndefined();
   });
 
+  it('bounds the grid at a million combinations, sampled or not, and says what to do in each case', async () => {
+    const backtest = { data: { dataset: 'sp500' }, strategy: 'sma-crossover' };
+    // 1,001 × 1,000 = 1,001,000 combinations: one over the bound.
+    const parameters = [
+      { path: 'params.fast', range: { start: 1, stop: 1001, step: 1 } },
+      { path: 'params.slow', range: { start: 2, stop: 1001, step: 1 } },
+    ];
+    expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest, parameters }))).toEqual([
+      'parameters: the grid has 1,001,000 combinations, more than 1,000,000; use fewer values or a coarser step, then sample some of them if they are still too many ("sampling" in a spec, --sample N on the command line)',
+    ]);
+    expect(await issuesOf(planSweep({ kind: 'backtest', config: backtest, parameters, sampling: { random: { count: 5, seed: 1 } } }))).toEqual([
+      'parameters: the grid has 1,001,000 combinations, more than 1,000,000; sampling draws from every combination the constraints admit, so the grid itself is bounded too: use fewer values or a coarser step',
+    ]);
+  });
+
   it('names every problem of a bad spec by path', async () => {
     const issues = await issuesOf(
       planSweep({

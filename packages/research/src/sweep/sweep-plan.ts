@@ -630,7 +630,14 @@ export async function planGrid(spec: GridSpec, options: PlanSweepOptions, extraI
   const objective = resolveObjective(spec.objective, spec.direction, 'objective', issues);
   issues.push(...extraIssues);
   const gridSize = parameters.reduce((size, parameter) => size * parameter.values.length, 1);
-  if (gridSize > MAX_COMBINATIONS) issues.push({ path: 'parameters', message: `the grid has ${gridSize.toLocaleString('en-US')} combinations, more than ${MAX_COMBINATIONS.toLocaleString('en-US')}; use fewer values or "sampling"` });
+  if (gridSize > MAX_COMBINATIONS) {
+    // A sample is drawn from every combination the constraints admit, so it does not lift the bound.
+    const advice =
+      spec.sampling === undefined
+        ? 'use fewer values or a coarser step, then sample some of them if they are still too many ("sampling" in a spec, --sample N on the command line)'
+        : 'sampling draws from every combination the constraints admit, so the grid itself is bounded too: use fewer values or a coarser step';
+    issues.push({ path: 'parameters', message: `the grid has ${gridSize.toLocaleString('en-US')} combinations, more than ${MAX_COMBINATIONS.toLocaleString('en-US')}; ${advice}` });
+  }
   if (issues.length > 0) fail(issues, source);
   const known = parameters.flatMap((parameter) => [parameter.name, parameter.path]);
   // Every bad constraint is listed, under the spec's source (the file, or the command line).
