@@ -141,6 +141,20 @@ describe('ensemble check', () => {
     expect(tooShort.out).toContain('  ✗ is given enough data by the test\n      series "SP500" has 41 bars; give at least warmup + 2 = 203\n');
   });
 
+  it('shows the look-ahead check\'s progress in bars replayed on a terminal, and nothing with --no-progress', async () => {
+    const directory = project({ 'fair.ts': strategyFile('fair', 'ctx.close() > ctx.close(lookback)') });
+    const args = ['node', 'ensemble', 'check', '--data', 'prices.csv', '--strategy', './fair.ts', '--checkpoints', 'all'];
+    const io = createCapturedIo({ cwd: directory, terminal: true });
+    expect(await main(args, io)).toBe(0);
+    // 60 bars: the full pass, then every cut-off from the warm-up of 3 bars to 59: 60 + (3 + … + 59) = 60 + 1,767 = 1,827.
+    expect(io.err()).toMatch(/check \[█+\] 100% \| 1,827\/1,827 bars/);
+    expect(io.errWrites().at(-1)).toBe('\u001b[2K');
+    expect(io.out()).toContain('All 6 checks passed.');
+    const quiet = createCapturedIo({ cwd: directory, terminal: true });
+    expect(await main([...args, '--no-progress'], quiet)).toBe(0);
+    expect(quiet.err()).toBe('');
+  });
+
   it('--help says what is checked and the exit codes', async () => {
     const { code, out } = await run(['check', '--help']);
     expect(code).toBe(0);

@@ -15,6 +15,8 @@ import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
 import { globalOptions } from '../options';
 import { strategyFromFile } from '../strategy-modules';
+import { NO_PROGRESS, progressPhases, progressWanted } from '../progress';
+import type { ProgressPhases, ProgressReporter } from '../progress';
 import { knownLongFlags } from '../stray-arguments';
 import { loadBacktestData } from './backtest';
 
@@ -45,6 +47,7 @@ type CheckFlags = Omit<BacktestFlags, 'param' | 'symbol' | 'unplaced' | 'json' |
   readonly symbol?: string[];
   readonly checkpoints?: string;
   readonly json?: boolean;
+  readonly progress: boolean;
 };
 
 /** One check's outcome, as `--json` prints it. */
@@ -105,8 +108,14 @@ function dataLine(series: readonly BarSeries[]): string {
  * Runs the strategy contract of `plan`'s strategy on its data, writing each check's outcome as it
  * ends (or the JSON report at the end); returns the report.
  */
-export async function runStrategyCheck(plan: BacktestPlan, checkpoints: number | 'all', io: CliIo, options: { readonly json: boolean; readonly logger: ReturnType<typeof createCliLogger> }): Promise<CheckReport> {
-  const { data } = await loadBacktestData(plan, io, options.logger);
+export async function runStrategyCheck(
+  plan: BacktestPlan,
+  checkpoints: number | 'all',
+  io: CliIo,
+  options: { readonly json: boolean; readonly logger: ReturnType<typeof createCliLogger>; readonly phases?: ProgressPhases },
+): Promise<CheckReport> {
+  const phases = options.phases ?? NO_PROGRESS;
+  const { data } = await loadBacktestData(plan, io, options.logger, phases);
   const { definition, params } = plan.strategy;
   // Every check builds its own instance, as the test kit asks: one left over from another check
   // (or from the plan) could carry state between them.
@@ -119,8 +128,23 @@ export async function runStrategyCheck(plan: BacktestPlan, checkpoints: number |
     io.stdout.write(`  on ${dataLine(series)} · look-ahead ${checkpoints === 'all' ? 'cut off at every bar' : `at ${formatCount(checkpoints)} cut-off points`}\n`);
   }
   const outcomes: CheckOutcome[] = [];
-  for (const check of strategyContractChecks({ create, series, lookaheadCheckpoints: checkpoints === 'all' ? Number.MAX_SAFE_INTEGER : checkpoints })) {
-    const outcome = runCheck(check);
+  // The look-ahead check replays the strategy once per cut-off: on a long series with many, minutes.
+  let lookahead: ProgressReporter['onProgress'];
+  const checks = strategyContractChecks({
+    create,
+    series,
+    lookaheadCheckpoints: checkpoints === 'all' ? Number.MAX_SAFE_INTEGER : checkpoints,
+    onLookaheadProgress: (done, total) => lookahead?.(done, total),
+  });
+  for (const check of checks) {
+    const reporter = phases('check', 'bars');
+    lookahead = reporter.onProgress;
+    let outcome: CheckOutcome;
+    try {
+      outcome = runCheck(check);
+    } finally {
+      reporter.stop();
+    }
     outcomes.push(outcome);
     if (!options.json) {
       io.stdout.write(`  ${outcome.passed ? palette.green('✓') : palette.red('✗')} ${outcome.title}\n`);
@@ -166,6 +190,7 @@ export function registerCheckCommand(program: Command, io: CliIo): Command {
   return command
     .option('--checkpoints <n>', `cut-off points of the look-ahead check, spread over the bars after the warm-up, or all (every bar) (default: ${DEFAULT_CHECKPOINTS}; more finds a rarer look-ahead and takes longer)`)
     .option('--json', 'print the outcome of every check as JSON')
+    .option('--no-progress', 'do not show the progress of the loading and the look-ahead check (it is shown only when stderr is a terminal)')
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText('after', EXAMPLES)
@@ -175,7 +200,7 @@ export function registerCheckCommand(program: Command, io: CliIo): Command {
       const checkpoints = checkpointsFlag(problems, flags.checkpoints);
       const unplaced = { words: command.args, knownFlags: knownLongFlags(command) };
       const fromFile = await strategyFromFile(flags.strategy, io.cwd);
-      const { checkpoints: _checkpoints, json, ...backtestFlags } = flags;
+      const { checkpoints: _checkpoints, json, progress: _progress, ...backtestFlags } = flags;
       let plan: BacktestPlan;
       try {
         plan = planBacktest({ ...backtestFlags, param: flags.param ?? [], symbol: flags.symbol ?? [], unplaced }, io.cwd, fromFile, 'check');
@@ -185,7 +210,8 @@ export function registerCheckCommand(program: Command, io: CliIo): Command {
         throw error;
       }
       problems.throwIfAny();
-      const report = await runStrategyCheck(plan, checkpoints, io, { json: json === true, logger });
+      const phases = progressPhases(io.stderr, progressWanted(io, { progress: flags.progress }));
+      const report = await runStrategyCheck(plan, checkpoints, io, { json: json === true, logger, phases });
       if (!report.passed) throw new CliExit(ExitCode.failure);
     });
 }

@@ -25,6 +25,8 @@ export interface StrategyContractOptions {
   readonly lookaheadCheckpoints?: number;
   /** Largest Σ|weight| a portfolio strategy may return (default 1: no leverage). */
   readonly maxGrossWeight?: number;
+  /** The look-ahead check's progress: bars replayed so far and in all (see `LookaheadOptions.onProgress`). */
+  readonly onLookaheadProgress?: (done: number, total: number) => void;
 }
 
 interface Decision {
@@ -239,6 +241,7 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
         const report = checkLookahead(options.create(), fresh(), {
           checkpoints: options.lookaheadCheckpoints ?? 40,
           throwOnViolation: false,
+          ...(options.onLookaheadProgress === undefined ? {} : { onProgress: options.onLookaheadProgress }),
         });
         const first = report.violations[0];
         if (first !== undefined) {

@@ -305,3 +305,25 @@ describe('violationTime', () => {
     expect(violationTime(Number.NaN)).toBe('NaN');
   });
 });
+
+describe('checkLookahead progress', () => {
+  it('counts the bars of the full pass and of every replay, ending at the total', () => {
+    const strategy: Strategy = { id: 'flat', warmup: 3, shouldEnter: () => null, shouldExit: () => false };
+    const series = [zigzagSeries('A', 12), zigzagSeries('B', 8)];
+    const calls: [number, number][] = [];
+    checkLookahead(strategy, series, { checkpoints: 4, onProgress: (done, total) => calls.push([done, total]) });
+    // A: 12 bars, cut-offs spread over 3..11 → 3, 6, 8, 11 (rounded); B: 8 bars, over 3..7 → 3, 4, 6, 7.
+    const expected = [12, 3, 6, 8, 11, 8, 3, 4, 6, 7];
+    const total = expected.reduce((sum, bars) => sum + bars, 0);
+    let done = 0;
+    expect(calls).toEqual(expected.map((bars) => [(done += bars), total]));
+  });
+
+  it('counts timeline steps for a portfolio strategy', () => {
+    const strategy: PortfolioStrategy = { kind: 'portfolio', id: 'equal', warmup: 2, rebalance: { kind: 'calendar', period: 'month' }, targetWeights: () => ({}) };
+    const calls: [number, number][] = [];
+    checkLookahead(strategy, [zigzagSeries('A', 6), zigzagSeries('B', 6)], { checkpoints: 40, onProgress: (done, total) => calls.push([done, total]) });
+    // Six common steps: the full pass, then every cut-off from 2 to 5 steps.
+    expect(calls).toEqual([[6, 20], [8, 20], [11, 20], [15, 20], [20, 20]]);
+  });
+});

@@ -18,7 +18,16 @@ export interface LookaheadOptions {
   readonly checkpoints?: number;
   /** Throw a {@link LookaheadError} on a violation (default true); otherwise only report it. */
   readonly throwOnViolation?: boolean;
+  /**
+   * Called after each replay with the bars replayed so far and the total, the full history's
+   * pass included (per series for signal strategies, timeline steps for portfolio strategies):
+   * a long check (many checkpoints, long series) can show its progress.
+   */
+  readonly onProgress?: (done: number, total: number) => void;
 }
+
+/** Counts the bars replayed for {@link LookaheadOptions.onProgress}. */
+type Tick = (bars: number) => void;
 
 /**
  * A decision that read the future: one that changed when the future was cut off (`kind`
@@ -205,10 +214,16 @@ function checkpointsFor(first: number, last: number, count: number): number[] {
   return [...points];
 }
 
-function checkSignal(strategy: Strategy, series: BarSeries, checkpoints: number): { comparisons: number; violations: LookaheadViolation[] } {
+/** The truncation lengths the check replays over `length` bars (timeline steps). */
+function replayLengths(strategy: AnyStrategy, length: number, checkpoints: number): number[] {
+  return checkpointsFor(Math.max(1, strategy.warmup), length - 1, checkpoints);
+}
+
+function checkSignal(strategy: Strategy, series: BarSeries, checkpoints: number, tick: Tick): { comparisons: number; violations: LookaheadViolation[] } {
   const entryIndex = Math.max(0, strategy.warmup - 1);
   const thrown: ThrownDecision[] = [];
   const full = signalDecisions(strategy, series, entryIndex, thrown);
+  tick(series.length);
   failOnThrown(strategy.id, thrown, { long: full.some((entry) => entry.enter.includes('"side":"long"')), short: full.some((entry) => entry.enter.includes('"side":"short"')) });
   const violations: LookaheadViolation[] = [];
   let comparisons = 0;
@@ -224,8 +239,9 @@ function checkSignal(strategy: Strategy, series: BarSeries, checkpoints: number)
       violations.push({ kind: 'read-ahead', symbol: series.symbol, index: i, time: series.time[i] ?? Number.NaN, truncatedAt: i + 1, decision, withFullHistory: text, withTruncatedHistory: text });
     }
   });
-  for (const length of checkpointsFor(Math.max(1, strategy.warmup), series.length - 1, checkpoints)) {
+  for (const length of replayLengths(strategy, series.length, checkpoints)) {
     const truncated = signalDecisions(strategy, truncatedCopy(series, length), entryIndex);
+    tick(length);
     for (let i = 0; i < length; i++) {
       const a = full[i];
       const b = truncated[i];
@@ -290,10 +306,11 @@ function portfolioDecisions(strategy: PortfolioStrategy, series: readonly BarSer
   return out;
 }
 
-function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[], checkpoints: number): { comparisons: number; violations: LookaheadViolation[] } {
+function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[], checkpoints: number, tick: Tick): { comparisons: number; violations: LookaheadViolation[] } {
   const timeline = createTimeline(series);
   const thrown: ThrownDecision[] = [];
   const full = portfolioDecisions(strategy, series, thrown);
+  tick(timeline.length);
   failOnThrown(strategy.id, thrown, { long: true, short: true });
   const violations: LookaheadViolation[] = [];
   let comparisons = 0;
@@ -301,7 +318,7 @@ function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[
     if (!text.startsWith(READ_AHEAD)) return;
     violations.push({ kind: 'read-ahead', symbol: '*', index: step, time: timeline.time[step] ?? Number.NaN, truncatedAt: step + 1, decision: 'weights', withFullHistory: text, withTruncatedHistory: text });
   });
-  for (const length of checkpointsFor(Math.max(1, strategy.warmup), timeline.length - 1, checkpoints)) {
+  for (const length of replayLengths(strategy, timeline.length, checkpoints)) {
     const cutoff = timeline.time[length - 1] ?? Number.NEGATIVE_INFINITY;
     const truncated = portfolioDecisions(
       strategy,
@@ -311,6 +328,7 @@ function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[
         return truncatedCopy(s, n);
       }),
     );
+    tick(length);
     for (let step = 0; step < length; step++) {
       const a = full[step];
       const b = truncated[step];
@@ -357,13 +375,24 @@ export function checkLookahead(
   const seal = new SeriesSeal(list);
   let comparisons = 0;
   const violations: LookaheadViolation[] = [];
+  const { onProgress } = options;
+  let tick: Tick = () => undefined;
+  if (onProgress !== undefined) {
+    const steps = isPortfolioStrategy(strategy) ? [createTimeline(list).length] : list.map((s) => s.length);
+    const total = steps.reduce((sum, length) => sum + length + replayLengths(strategy, length, checkpoints).reduce((bars, cut) => bars + cut, 0), 0);
+    let done = 0;
+    tick = (bars) => {
+      done += bars;
+      onProgress(done, total);
+    };
+  }
   if (isPortfolioStrategy(strategy)) {
-    const result = checkPortfolio(strategy, list, checkpoints);
+    const result = checkPortfolio(strategy, list, checkpoints, tick);
     comparisons += result.comparisons;
     violations.push(...result.violations);
   } else {
     for (const s of list) {
-      const result = checkSignal(strategy, s, checkpoints);
+      const result = checkSignal(strategy, s, checkpoints, tick);
       comparisons += result.comparisons;
       violations.push(...result.violations);
     }
