@@ -212,7 +212,8 @@ describe('decodeJsonBytes', () => {
     expect(issuesOf(latin1('{\n  "name": "caf\u00e9",\n  "x": 1\n}'))).toEqual([
       { path: 'line 2, column 15', message: 'byte 0xE9 ("é" in Latin-1) is not UTF-8: the file is in another encoding (Latin-1, Windows-1252?); save it as UTF-8' },
     ]);
-    // The column counts characters: after two-byte "ü" (valid UTF-8) the Latin-1 "ß" is the 4th.
+    // The column counts UTF-16 code units, as every position of this reader: after two-byte "ü"
+    // (valid UTF-8) the Latin-1 "ß" is the 4th.
     const bytes = new Uint8Array([0x22, 0xc3, 0xbc, 0x22, 0xdf, 0x22]);
     expect(issuesOf(bytes)[0]?.path).toBe('line 1, column 4');
   });
@@ -222,6 +223,41 @@ describe('decodeJsonBytes', () => {
     expect(issuesOf(new Uint8Array([0x7b, 0xc0, 0xaf, 0x7d]))[0]?.path).toBe('line 1, column 2');
     expect(issuesOf(new Uint8Array([0x0a, 0x7b, 0xed, 0xa0, 0x80, 0x7d]))[0]?.path).toBe('line 2, column 2');
     expect(issuesOf(new Uint8Array([0x7b, 0x7d, 0xe2, 0x82]))[0]?.path).toBe('line 1, column 3');
+  });
+
+  it('finds the first invalid byte as the decoder would refuse it, over every lead byte and a long valid run', () => {
+    // The decoder's verdict on every two- to four-byte sequence starting with each lead byte
+    // (continuations at the edges of the ranges), against the one-pass scan.
+    // (No zero byte: a file with one is left for parseJsonText to name as UTF-16 or binary.)
+    const edges = [0x01, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff];
+    const fatal = new TextDecoder('utf-8', { fatal: true });
+    const valid = (bytes: Uint8Array): boolean => {
+      try {
+        fatal.decode(bytes);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let lead = 0x80; lead <= 0xff; lead++) {
+      for (const second of edges) {
+        for (const third of [0x80, 0xbf, 0x41]) {
+          const bytes = new Uint8Array([0x41, lead, second, third, 0x80, 0x41]);
+          if (valid(bytes)) {
+            expect(decodeJsonBytes(bytes, 'c.json')).toBe(new TextDecoder().decode(bytes));
+          } else {
+            // Where the lenient decoder puts its first U+FFFD (none of these bytes spell one): at
+            // the lead byte, or after a valid sequence before a stray continuation.
+            const expected = new TextDecoder().decode(bytes).indexOf('\uFFFD') + 1;
+            expect(issuesOf(bytes)[0]?.path, bytes.join(' ')).toBe(`line 1, column ${String(expected)}`);
+          }
+        }
+      }
+    }
+    // A byte late in a long file is found in one pass (not a decoder call per character).
+    const big = new Uint8Array(20_000_000).fill(0x20);
+    big[big.length - 2] = 0xe9;
+    expect(issuesOf(big)[0]?.path).toBe(`line 1, column ${String(big.length - 1)}`);
   });
 
   it('leaves UTF-16 text for parseJsonText to name as such', () => {

@@ -268,22 +268,35 @@ function snippet(text: string, position: TextPosition): string {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 
-/** The offset of the first byte of `bytes` that does not start or continue a valid UTF-8 sequence (bytes.length when all do). */
+/**
+ * The offset of the first byte of `bytes` that does not start a valid UTF-8 sequence
+ * (`bytes.length` when all do), by the rules of RFC 3629 that the decoder applies: no overlong
+ * form, no surrogate, nothing past U+10FFFF. One pass, without a decoder call per character.
+ */
 function firstInvalidUtf8(bytes: Uint8Array): number {
+  const n = bytes.length;
+  const continues = (k: number, low = 0x80, high = 0xbf): boolean => k < n && (bytes[k] ?? 0) >= low && (bytes[k] ?? 0) <= high;
   let i = 0;
-  while (i < bytes.length) {
+  while (i < n) {
     const byte = bytes[i] ?? 0;
-    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xef ? 3 : byte >= 0xf0 && byte <= 0xf4 ? 4 : 0;
-    if (length === 0 || i + length > bytes.length) return i;
-    // The decoder's own rules for the second byte (no overlong forms, no surrogates, nothing past U+10FFFF).
-    try {
-      strictUtf8.decode(bytes.subarray(i, i + length));
-    } catch {
+    if (byte < 0x80) {
+      i += 1;
+    } else if (byte >= 0xc2 && byte <= 0xdf) {
+      if (!continues(i + 1)) return i;
+      i += 2;
+    } else if (byte >= 0xe0 && byte <= 0xef) {
+      // E0 is followed by A0–BF (no overlong form), ED by 80–9F (no surrogate).
+      if (!continues(i + 1, byte === 0xe0 ? 0xa0 : 0x80, byte === 0xed ? 0x9f : 0xbf) || !continues(i + 2)) return i;
+      i += 3;
+    } else if (byte >= 0xf0 && byte <= 0xf4) {
+      // F0 is followed by 90–BF (no overlong form), F4 by 80–8F (nothing past U+10FFFF).
+      if (!continues(i + 1, byte === 0xf0 ? 0x90 : 0x80, byte === 0xf4 ? 0x8f : 0xbf) || !continues(i + 2) || !continues(i + 3)) return i;
+      i += 4;
+    } else {
       return i;
     }
-    i += length;
   }
-  return bytes.length;
+  return n;
 }
 
 /**

@@ -100,7 +100,7 @@ describe('ensemble check', () => {
     const { code, out } = await run(['check', '--data', 'prices.csv', '--strategy', './peek.ts', '--json'], directory);
     expect(code).toBe(1);
     const report = JSON.parse(out) as CheckReport;
-    expect(report).toMatchObject({ strategy: 'peek', kind: 'signal', params: { lookback: 2 }, file: './peek.ts', symbols: ['prices'], bars: 60, checkpoints: 40, passed: false });
+    expect(report).toMatchObject({ strategy: 'peek', kind: 'signal', params: { lookback: 2 }, file: './peek.ts', symbols: ['prices'], bars: 60, from: '2024-01-01', to: '2024-02-29', checkpoints: 40, passed: false });
     expect(report.checks.map((check) => check.title)).toEqual(TITLES);
     expect(report.checks.map((check) => check.passed)).toEqual([true, true, true, true, true, false]);
     expect(report.checks[5]?.message).toMatch(/^\d+ decision\(s\) depend on later bars/);
@@ -113,6 +113,49 @@ describe('ensemble check', () => {
     expect(out).toContain('  ✗ decides the same way twice and across instances\n      threw StrategyError: Strategy "thrower" failed on prices at 2024-01-21: threw while deciding whether to enter: boom\n');
     expect(out).toContain('  ✗ does not look ahead\n');
     expect(out).toContain('4 of 6 checks failed.');
+  });
+
+  it('says a count of cut-offs at least the bars as every bar', async () => {
+    const directory = project({ 'fair.ts': strategyFile('fair', 'ctx.close() > ctx.close(lookback)') });
+    const text = await run(['check', '--data', 'prices.csv', '--strategy', './fair.ts', '--checkpoints', '1e9'], directory);
+    expect(text.out).toContain('  on prices · 60 bars · 2024-01-01 → 2024-02-29 · look-ahead cut off at every bar\n');
+    const json = await run(['check', '--data', 'prices.csv', '--strategy', './fair.ts', '--checkpoints', '60', '--json'], directory);
+    expect((JSON.parse(json.out) as CheckReport).checkpoints).toBe('all');
+    const fewer = await run(['check', '--data', 'prices.csv', '--strategy', './fair.ts', '--checkpoints', '59', '--json'], directory);
+    expect((JSON.parse(fewer.out) as CheckReport).checkpoints).toBe(59);
+  });
+
+  it('fails where a strategy throws outside a decision: its indicators in the checks, its create before any (exit 1)', async () => {
+    const indicators = [
+      "import { defineStrategy } from '@ensemble/protocol';",
+      "import { z } from 'zod';",
+      'export default defineStrategy({',
+      "  name: 'broken', kind: 'signal', description: 'indicators that throw', params: z.strictObject({}),",
+      "  create: () => ({ warmup: 1, indicators: () => { throw new Error('no column'); }, shouldEnter: () => null, shouldExit: () => false }),",
+      '});',
+      '',
+    ].join('\n');
+    const directory = project({ 'broken.ts': indicators, 'unbuilt.ts': indicators.replace("create: () => ({", "create: () => { throw new Error('cannot build'); }, unused: () => ({") });
+    const broken = await run(['check', '--data', 'prices.csv', '--strategy', './broken.ts'], directory);
+    expect(broken.code).toBe(1);
+    expect(broken.out).toContain('  ✗ does not look ahead\n');
+    expect(broken.out).toMatch(/indicators\(\) threw[^\n]*no column/);
+    const unbuilt = await run(['check', '--data', 'prices.csv', '--strategy', './unbuilt.ts'], directory);
+    expect(unbuilt.code).toBe(1);
+    expect(unbuilt.err).toContain('cannot build');
+    expect(unbuilt.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('names the symbol too short for the warm-up among longer ones', async () => {
+    // Long format: LONG has the 60 bars of prices.csv, SHORT its last 4; the warm-up of lookback 2 is 3 bars.
+    const rows = ROWS.flatMap((row, i) => [`LONG,${row}`, ...(i >= 56 ? [`SHORT,${row}`] : [])]);
+    const directory = project({ 'two.csv': ['symbol,date,open,high,low,close,volume', ...rows].join('\n') + '\n', 'fair.ts': strategyFile('fair', 'ctx.close() > ctx.close(lookback)') });
+    const both = await run(['check', '--data', 'two.csv', '--strategy', './fair.ts'], directory);
+    expect(both.code).toBe(1);
+    expect(both.out).toContain('  on LONG, SHORT · 64 bars · 2024-01-01 → 2024-02-29');
+    expect(both.out).toContain('  ✗ is given enough data by the test\n      series "SHORT" has 4 bars; give at least warmup + 2 = 5\n');
+    const long = await run(['check', '--data', 'two.csv', '--strategy', './fair.ts', '--symbol', 'LONG'], directory);
+    expect(long.code).toBe(0);
   });
 
   it('checks a portfolio strategy over the symbols chosen', async () => {

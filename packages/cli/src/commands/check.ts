@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { isoTimeFormatter } from '@ensemble/engine';
-import { ConfigError, echoValue, formatValue } from '@ensemble/protocol';
+import { ConfigError, echoValue } from '@ensemble/protocol';
 import type { AnyStrategy, BarSeries } from '@ensemble/protocol';
-import { strategyContractChecks } from '@ensemble/protocol/testing';
+import { runContractCheck, strategyContractChecks } from '@ensemble/protocol/testing';
 import { planBacktest } from '../backtest-options';
 import type { BacktestFlags, BacktestPlan } from '../backtest-options';
 import { BACKTEST_DATA_FLAGS, BACKTEST_RUN_FLAGS, addBacktestConfigOptions } from '../backtest-config-flags';
@@ -38,8 +38,12 @@ decision made on the cut history must equal the one made on the whole history (a
 asks its context for a later bar fails at once). The strategy decides on the data alone: no
 orders are filled, so its decisions do not depend on cash or fills here.
 
-Exit codes: 0 every check passed; 1 a check failed (each failure is said with the bar it
-concerns); 2 bad input (flags, strategy, parameters, data).`;
+The look-ahead check replays the strategy once per cut-off: with --checkpoints all its time grows
+with the square of the bars (seconds on 5,000 daily bars, far longer on a year of minutes).
+
+Exit codes: 0 every check passed; 1 a check failed (each failure says what failed, and for a
+decision the bar, its date and the decision), or the strategy threw where no check could place it
+(its create or indicators); 2 bad input (flags, strategy, parameters, data).`;
 
 /** The options of `ensemble check` as commander hands them over. */
 type CheckFlags = Omit<BacktestFlags, 'param' | 'symbol' | 'unplaced' | 'json' | 'html' | 'md' | 'trades' | 'warmupFrom'> & {
@@ -67,14 +71,27 @@ export interface CheckReport {
   readonly file: string | null;
   readonly symbols: readonly string[];
   readonly bars: number;
-  /** Cut-off points of the look-ahead check, or `all`: every bar after the warm-up. */
+  /** The first and last bar's time, as the text says them: `2000-01-03`, or a date and time for intraday bars. */
+  readonly from: string;
+  readonly to: string;
+  /** Cut-off points of the look-ahead check, or `all`: every bar after the warm-up (so is a number of them at least the bars). */
   readonly checkpoints: number | 'all';
   readonly passed: boolean;
   readonly checks: readonly CheckOutcome[];
 }
 
+/** What `check` says of the flags it shares with `backtest` where `backtest`'s words speak of trading. */
+const CHECK_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  symbol: 'check on this symbol only (repeatable, or comma-separated; default: every symbol of the data)',
+  from: 'first date of the data checked, inclusive (YYYY-MM-DD; default: the start of the data)',
+  to: 'last date of the data checked, inclusive: a date covers its whole day (default: the end of the data)',
+};
+
 /** Flags of `ensemble backtest` that choose the data and the strategy: the ones `check` takes. */
-const CHECK_RUN_FLAGS = BACKTEST_RUN_FLAGS.filter((flag) => flag.key === 'param' || flag.key === 'symbol' || flag.key === 'from' || flag.key === 'to');
+const CHECK_RUN_FLAGS = BACKTEST_RUN_FLAGS.filter((flag) => flag.key === 'param' || flag.key === 'symbol' || flag.key === 'from' || flag.key === 'to').map((flag) => ({
+  ...flag,
+  description: CHECK_DESCRIPTIONS[flag.key] ?? flag.description,
+}));
 
 /** `--checkpoints`: a whole number of 2 or more, or `all` (every bar after the warm-up). */
 function checkpointsFlag(problems: FlagProblems, text: string | undefined): number | 'all' {
@@ -82,26 +99,19 @@ function checkpointsFlag(problems: FlagProblems, text: string | undefined): numb
   return numberFlag(problems, '--checkpoints', text, { integer: true, min: 2 }) ?? DEFAULT_CHECKPOINTS;
 }
 
-/** Runs one check, a throw of the strategy's included: `threw …` instead of a stack trace. */
-function runCheck(check: { readonly title: string; run(): string | null }): CheckOutcome {
-  let message: string | null;
-  try {
-    message = check.run();
-  } catch (error) {
-    message = `threw ${error instanceof Error ? `${error.name}: ${error.message}` : formatValue(error)}`;
-  }
-  return { title: check.title, passed: message === null, message };
+/** The first and last time of the series, as the summary writes them (a date, or a date and time for intraday bars). */
+function dataRange(series: readonly BarSeries[]): { readonly from: string; readonly to: string } {
+  const times = series.flatMap((s) => (s.length === 0 ? [] : [s.time[0] ?? Number.NaN, s.time[s.length - 1] ?? Number.NaN]));
+  const format = isoTimeFormatter(times);
+  return { from: format(Math.min(...times)), to: format(Math.max(...times)) };
 }
 
 /** The data the check runs on, in words: `SP500 · 5,105 bars · 2000-01-03 → 2020-04-17`. */
 function dataLine(series: readonly BarSeries[]): string {
-  const times = series.flatMap((s) => (s.length === 0 ? [] : [s.time[0] ?? Number.NaN, s.time[s.length - 1] ?? Number.NaN]));
-  const format = isoTimeFormatter(times);
-  const first = Math.min(...times);
-  const last = Math.max(...times);
+  const { from, to } = dataRange(series);
   const bars = series.reduce((sum, s) => sum + s.length, 0);
   const names = series.length <= 6 ? series.map((s) => echoValue(s.symbol)).join(', ') : `${formatCount(series.length)} symbols`;
-  return `${names} · ${formatCounted(bars, 'bar')} · ${format(first)} → ${format(last)}`;
+  return `${names} · ${formatCounted(bars, 'bar')} · ${from} → ${to}`;
 }
 
 /**
@@ -121,11 +131,14 @@ export async function runStrategyCheck(
   // (or from the plan) could carry state between them.
   const create = (): AnyStrategy => definition.create(params, definition.name);
   const series = data.series.filter((s) => s.length > 0);
+  const bars = series.reduce((sum, s) => sum + s.length, 0);
+  // As many cut-offs as bars or more is every bar: said so, not as a count the check never makes.
+  const cuts = checkpoints === 'all' || checkpoints >= bars ? 'all' : checkpoints;
   const palette = paletteFor(io, io.stdout);
   const file = plan.strategyModule === undefined ? null : plan.strategyModule.path;
   if (!options.json) {
     io.stdout.write(`${palette.bold(`Checking ${definition.name}`)} (${definition.kind}) · ${formatParams(params)}${file === null ? '' : ` · from ${echoValue(file)}`}\n`);
-    io.stdout.write(`  on ${dataLine(series)} · look-ahead ${checkpoints === 'all' ? 'cut off at every bar' : `at ${formatCount(checkpoints)} cut-off points`}\n`);
+    io.stdout.write(`  on ${dataLine(series)} · look-ahead ${cuts === 'all' ? 'cut off at every bar' : `at ${formatCount(cuts)} cut-off points`}\n`);
   }
   const outcomes: CheckOutcome[] = [];
   // The look-ahead check replays the strategy once per cut-off: on a long series with many, minutes.
@@ -133,7 +146,7 @@ export async function runStrategyCheck(
   const checks = strategyContractChecks({
     create,
     series,
-    lookaheadCheckpoints: checkpoints === 'all' ? Number.MAX_SAFE_INTEGER : checkpoints,
+    lookaheadCheckpoints: cuts === 'all' ? Number.MAX_SAFE_INTEGER : cuts,
     onLookaheadProgress: (done, total) => lookahead?.(done, total),
   });
   for (const check of checks) {
@@ -141,7 +154,8 @@ export async function runStrategyCheck(
     lookahead = reporter.onProgress;
     let outcome: CheckOutcome;
     try {
-      outcome = runCheck(check);
+      const message = runContractCheck(check);
+      outcome = { title: check.title, passed: message === null, message };
     } finally {
       reporter.stop();
     }
@@ -158,8 +172,9 @@ export async function runStrategyCheck(
     params,
     file,
     symbols: series.map((s) => s.symbol),
-    bars: series.reduce((sum, s) => sum + s.length, 0),
-    checkpoints,
+    bars,
+    ...dataRange(series),
+    checkpoints: cuts,
     passed: failed === 0,
     checks: outcomes,
   };

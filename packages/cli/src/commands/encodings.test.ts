@@ -43,10 +43,19 @@ describe('JSON files in another encoding than UTF-8', () => {
   });
 
   it('a backtest config, a sweep spec and a saved result are refused alike', async () => {
-    const backtest = latin1File('backtest.json', '{\n  "data": { "dataset": "sp500", "symbols": ["SP500"] },\n  "strategy": { "name": "buy-and-hold", "id": "caf\u00e9" }\n}\n');
-    const refusedBacktest = await run(['run', '--config', backtest]);
+    // A backtest config of a data file named café.csv, which exists: valid as UTF-8, refused as Latin-1.
+    const rows = Array.from({ length: 30 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10)},10,13,9,${String(10 + (i % 3))},100`);
+    writeFileSync(path.join(scratch, 'caf\u00e9.csv'), ['date,open,high,low,close,volume', ...rows].join('\n') + '\n');
+    const text = '{\n  "data": { "file": "caf\u00e9.csv" },\n  "strategy": "buy-and-hold"\n}\n';
+    writeFileSync(path.join(scratch, 'backtest-utf8.json'), text);
+    const ran = await run(['run', '--config', 'backtest-utf8.json']);
+    expect(ran.err).toBe('');
+    expect(ran.code).toBe(0);
+    expect(ran.out).toMatch(/^Backtest: buy-and-hold on /);
+    const refusedBacktest = await run(['run', '--config', latin1File('backtest.json', text)]);
     expect(refusedBacktest.code).toBe(2);
-    expect(refusedBacktest.err).toContain('line 3, column 51: byte 0xE9 ("é" in Latin-1) is not UTF-8');
+    // `  "data": { "file": "caf` is 24 characters: the byte is the 25th.
+    expect(refusedBacktest.err).toContain('line 2, column 25: byte 0xE9 ("é" in Latin-1) is not UTF-8');
     const spec = await run(['sweep', '--spec', latin1File('spec.json', RUN_CONFIG), '--out', path.join(scratch, 'out')]);
     expect(spec.code).toBe(2);
     expect(spec.err).toContain(REFUSED);

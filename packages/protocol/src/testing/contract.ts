@@ -192,7 +192,7 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
       title: 'is given enough data by the test',
       run: () => {
         const short = options.series.find((s) => s.length < probe.warmup + 2);
-        return short === undefined ? null : `series ${formatValue(short.symbol)} has ${short.length} bars; give at least warmup + 2 = ${probe.warmup + 2}`;
+        return short === undefined ? null : `series ${formatValue(short.symbol)} has ${short.length} bar${short.length === 1 ? '' : 's'}; give at least warmup + 2 = ${probe.warmup + 2}`;
       },
     },
     {
@@ -277,6 +277,19 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /**
+ * Runs one check of {@link strategyContractChecks}: null when it passed, else what failed — a
+ * throw out of the check (a strategy's `StrategyError` naming the bar) included, as `threw
+ * StrategyError: …`, never thrown on.
+ */
+export function runContractCheck(check: StrategyContractCheck): string | null {
+  try {
+    return check.run();
+  } catch (error) {
+    return `threw ${error instanceof Error ? `${error.name}: ${error.message}` : formatValue(error)}`;
+  }
+}
+
+/**
  * Runs every check of {@link strategyContractChecks} and reports the failures; no test runner
  * needed (call it from a script, or assert `failures` is empty in any runner). For vitest,
  * `testStrategyContract` from `@ensemble/protocol/testing/vitest` registers one test per check.
@@ -285,12 +298,7 @@ export function checkStrategyContract(options: StrategyContractOptions): Strateg
   const checks = strategyContractChecks(options);
   const failures: { title: string; message: string }[] = [];
   for (const check of checks) {
-    let message: string | null;
-    try {
-      message = check.run();
-    } catch (error) {
-      message = `threw ${error instanceof Error ? `${error.name}: ${error.message}` : formatValue(error)}`;
-    }
+    const message = runContractCheck(check);
     if (message !== null) failures.push({ title: check.title, message });
   }
   return { name: options.name ?? options.create().id, checks: checks.length, failures };

@@ -28,7 +28,7 @@ function importWithoutRunner(entry: string): string {
 
 describe('@ensemble/protocol/testing without a test runner', () => {
   it('imports and exposes the test kit when importing vitest (or any runner) would fail', () => {
-    expect(importWithoutRunner('@ensemble/protocol/testing').trim()).toBe('checkLookahead,checkStrategyContract,configIssuesOf,strategyContractChecks,violationPlace');
+    expect(importWithoutRunner('@ensemble/protocol/testing').trim()).toBe('checkLookahead,checkStrategyContract,configIssuesOf,runContractCheck,strategyContractChecks,violationPlace');
   });
 
   it('the vitest entry, by contrast, does need vitest (so the hook really refuses runners)', () => {

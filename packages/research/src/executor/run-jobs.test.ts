@@ -98,6 +98,32 @@ describe('runJobs with a journal', () => {
     expect(progress[2]?.etaMs).toBe(3_000);
   });
 
+  it('times no pace from a first batch of results handed over together, however long it takes', async () => {
+    // 500 results handed over in one synchronous run, 1 ms apart on the clock (a backlog read and
+    // journalled), then one a second.
+    const list = Array.from({ length: 503 }, (_, index) => ({ index }) as ResearchJob);
+    let clock = 0;
+    const executor: JobExecutor = {
+      run: async (jobs, options) => {
+        for (const job of jobs.slice(0, 500)) {
+          clock = 5_000 + job.index;
+          options.onResult({ index: job.index, status: 'ok', metrics: null, periodReturns: new Float64Array(0) });
+        }
+        for (const job of jobs.slice(500)) {
+          await Promise.resolve();
+          clock += 1_000;
+          options.onResult({ index: job.index, status: 'ok', metrics: null, periodReturns: new Float64Array(0) });
+        }
+      },
+    };
+    const progress: ResearchProgress[] = [];
+    await runJobs(list, executor, { onProgress: (p) => progress.push(p), now: () => clock });
+    // Before, the 501st result read 500 jobs in 1.499 s.
+    expect(progress.slice(1, 501).every((p) => p.rate === null)).toBe(true);
+    expect(progress.slice(501).map((p) => p.rate)).toEqual([1, 1, 1]);
+    expect(progress[501]?.etaMs).toBe(2_000);
+  });
+
   it("times no pace from results that come together at first (a queue's finished results collected at once)", async () => {
     // Four results at 5.00 s (collected at the coordinator's first look), then one a second.
     const list = Array.from({ length: 7 }, (_, index) => ({ index }) as ResearchJob);

@@ -58,8 +58,10 @@ export async function runJobs(jobs: readonly ResearchJob[], executor: JobExecuto
   // the data come before them, and would make the first rates low and the first estimates long.
   // Results that come together at first — a queue's results finished before the coordinator
   // looked, collected at its first poll — are not a pace either (2,213.9 jobs/s for a job a
-  // second): the pace is timed from the last result within BURST_MS of the first.
+  // second): the pace is timed from the last result of the first batch (handed over in the same
+  // synchronous run as the first, however long it takes to read) or within BURST_MS of the first.
   let burstFrom: number | null = null;
+  let firstBatch = false;
   let anchorAt = 0;
   let anchorCount = 0;
   const report = (): void => {
@@ -68,8 +70,14 @@ export async function runJobs(jobs: readonly ResearchJob[], executor: JobExecuto
     let rate: number | null = null;
     if (fresh > 0) {
       const at = now();
-      burstFrom ??= at;
-      if (at - burstFrom <= BURST_MS) {
+      if (burstFrom === null) {
+        burstFrom = at;
+        firstBatch = true;
+        queueMicrotask(() => {
+          firstBatch = false;
+        });
+      }
+      if (firstBatch || at - burstFrom <= BURST_MS) {
         anchorAt = at;
         anchorCount = fresh;
       } else if (at > anchorAt) {
