@@ -290,11 +290,15 @@ function describeRule(definition: StrategyDefinition, key: string): string {
   return ` (${key}: ${parts.filter((part) => part !== null).join(', ')})`;
 }
 
-/** What `--param KEY=…` is told when the strategy takes no parameter `key`. */
-function unknownParameterMessage(definition: StrategyDefinition, key: string): string {
+/**
+ * What `--param KEY=…` is told when the strategy takes no parameter `key`. `listedAs` is what
+ * `ensemble strategies` takes to list its parameters: a strategy file's path as typed (its
+ * definition's name is no registry name), the name by default.
+ */
+function unknownParameterMessage(definition: StrategyDefinition, key: string, listedAs: string = definition.name): string {
   const known = describeParameters(definition).map((parameter) => parameter.name);
   const match = closestMatch(key, known);
-  return `unknown parameter ${quoteValue(key)}${match === undefined ? ':' : ` — did you mean ${quoteValue(match)}?`} ${definition.name} takes ${known.length === 0 ? 'no parameters' : known.join(', ')} (see \`ensemble strategies ${definition.name}\`)`;
+  return `unknown parameter ${quoteValue(key)}${match === undefined ? ':' : ` — did you mean ${quoteValue(match)}?`} ${definition.name} takes ${known.length === 0 ? 'no parameters' : known.join(', ')} (see \`ensemble strategies ${echoValue(listedAs)}\`)`;
 }
 
 /** What `--param KEY=VALUE` is told when the parameter's schema refuses the value: the value, the rule broken, the parameter's type and bounds. */
@@ -355,7 +359,7 @@ interface FieldSchema {
  * varied parameters, and each combination is checked when the spec is planned. Returns the typed
  * values by key, and the flag that gave each.
  */
-export function parameterFlags(problems: FlagProblems, definition: StrategyDefinition, params: readonly string[]): RawParams & { readonly typed: Record<string, unknown> } {
+export function parameterFlags(problems: FlagProblems, definition: StrategyDefinition, params: readonly string[], listedAs?: string): RawParams & { readonly typed: Record<string, unknown> } {
   const raw = splitParamFlags(problems, params);
   const typed = coerceParameterStrings(definition, raw.values);
   // A definition's schema is a zod object (`strategyDefinitionIssues` checks it): its fields, each checked alone.
@@ -365,7 +369,7 @@ export function parameterFlags(problems: FlagProblems, definition: StrategyDefin
     const flag = raw.flags[key] ?? flagText('--param', key);
     const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
     if (field === undefined) {
-      problems.add(flag, unknownParameterMessage(definition, key));
+      problems.add(flag, unknownParameterMessage(definition, key, listedAs));
       continue;
     }
     const [issue] = field.safeParse(value).error?.issues ?? [];
@@ -397,7 +401,8 @@ export function strategyFromFlags(problems: FlagProblems, name: string, params: 
   const before = problems.issues.length;
   const raw = splitParamFlags(problems, params);
   if (problems.issues.length > before) return undefined;
-  const parsed = checkParameterFlags(problems, definition, raw);
+  // A file's definition is listed by the path typed: its name is no registry name.
+  const parsed = checkParameterFlags(problems, definition, raw, fromFile === undefined ? undefined : name);
   if (parsed === undefined) return undefined;
   return { definition, strategy: definition.create(parsed, definition.name), params: parsed };
 }
@@ -408,7 +413,7 @@ export function strategyFromFlags(problems: FlagProblems, name: string, params: 
  * across parameters (`fast` below `slow`, one broken through a default named so) — recorded against
  * the flag that caused it. Returns every parameter with defaults applied, or undefined after a problem.
  */
-export function checkParameterFlags(problems: FlagProblems, definition: StrategyDefinition, raw: RawParams): Record<string, unknown> | undefined {
+export function checkParameterFlags(problems: FlagProblems, definition: StrategyDefinition, raw: RawParams, listedAs?: string): Record<string, unknown> | undefined {
   const typed = coerceParameterStrings(definition, raw.values);
   const parsed = definition.schema.safeParse(typed);
   if (!parsed.success) {
@@ -417,7 +422,7 @@ export function checkParameterFlags(problems: FlagProblems, definition: Strategy
       for (const key of keys) {
         const flag = raw.flags[key];
         if (issue.code === 'unrecognized_keys') {
-          problems.add(flag ?? flagText('--param', key), unknownParameterMessage(definition, key));
+          problems.add(flag ?? flagText('--param', key), unknownParameterMessage(definition, key, listedAs));
         } else if (flag === undefined) {
           // A cross-field rule broken through a default (`--param slow=5` against the default fast=10).
           const given = Object.values(raw.flags);

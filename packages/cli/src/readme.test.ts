@@ -91,7 +91,7 @@ describe(`README.md "${SECTION.slice(3)}"`, () => {
     const module = { path: './strategies/momentum.ts', sha256: createHash('sha256').update(readFileSync(strategy)).digest('hex') };
     expect(outputs.get('pnpm ensemble strategies')).toMatch(/lookback\s+integer\s+126\s+>= 1 and <= 500\s+Bars back to compare/);
     expect(outputs.get('pnpm ensemble check')).toContain('  ✓ does not look ahead\n');
-    expect(outputs.get('pnpm ensemble check')).toMatch(/All 6 checks passed\.\n$/);
+    expect(outputs.get('pnpm ensemble check')).toMatch(/All 6 checks passed\. /);
 
     // Two paths to one backtest (default engine options, lookback 126): the same total return.
     const backtest = JSON.parse(readFileSync(path.join(scratch, 'backtest.json'), 'utf8')) as { config: { strategy: { name: string; module: unknown } }; metrics: { metrics: { totalReturn: number } } };

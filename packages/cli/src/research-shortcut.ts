@@ -1,5 +1,5 @@
 import { isDatasetName, listDatasets } from '@ensemble/data';
-import { ConfigError, echoValue } from '@ensemble/protocol';
+import { ConfigError, echoValue, looksLikeStrategyPath } from '@ensemble/protocol';
 import type { ConfigIssue, StrategyDefinition } from '@ensemble/protocol';
 import { BASE_COMBINATION_CHECKS, BacktestRunConfigSchema, rangeValues } from '@ensemble/research';
 import { coerceParameterStrings, getStrategy } from '@ensemble/strategies';
@@ -238,10 +238,12 @@ function backtestBase(flags: ResearchShortcutFlags, strategy: string, source: st
  * combination.
  */
 function parameterFlagsOf(problems: FlagProblems, definition: StrategyDefinition, flags: ResearchShortcutFlags): ReturnType<typeof parameterFlags> {
-  if ((flags.vary ?? []).some(variesParameter)) return parameterFlags(problems, definition, flags.param ?? []);
+  // A strategy file's definition is listed by the path typed: its name is no registry name.
+  const listedAs = flags.strategy !== undefined && looksLikeStrategyPath(flags.strategy) ? flags.strategy : undefined;
+  if ((flags.vary ?? []).some(variesParameter)) return parameterFlags(problems, definition, flags.param ?? [], listedAs);
   const before = problems.issues.length;
   const raw = splitParamFlags(problems, flags.param ?? []);
-  if (problems.issues.length === before) checkParameterFlags(problems, definition, raw);
+  if (problems.issues.length === before) checkParameterFlags(problems, definition, raw, listedAs);
   return { ...raw, typed: coerceParameterStrings(definition, raw.values) };
 }
 

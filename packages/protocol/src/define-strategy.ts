@@ -67,7 +67,9 @@ function isZodObject(value: unknown): value is z.ZodObject {
  */
 export function strategyDefinitionIssues(value: unknown, paramsField: 'params' | 'schema' = 'schema'): ConfigIssue[] {
   if (!isRecord(value)) {
-    return [{ path: '', message: `a strategy definition must be an object with name, kind, description, ${paramsField} and create; got ${formatValue(value)}` }];
+    // A definition is what defineStrategy returns (its parameters as `schema`); what a user writes is defineStrategy's spec (`params`).
+    const what = paramsField === 'schema' ? 'what defineStrategy({ name, kind, description, params, create }) returns' : 'an object with name, kind, description, params and create';
+    return [{ path: '', message: `a strategy definition must be ${what}; got ${formatValue(value)}` }];
   }
   const issues: ConfigIssue[] = [];
   const { name, kind, description, create } = value;

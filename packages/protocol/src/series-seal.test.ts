@@ -19,7 +19,11 @@ describe('SeriesSeal', () => {
     // allocateBarSeries puts the six columns in one buffer: close's view reaches open.
     const all = new Float64Array(series.close.subarray(0, 1).buffer);
     all[4 + 2] = 1; // open[2]
-    expect(seal.firstChange()).toEqual({ symbol: 'A', column: 'open', index: 2, before: 12, after: 1 });
+    expect(seal.firstChange()).toEqual({ symbol: 'A', column: 'open', index: 2, before: 12, after: 1, time: 3 });
+    // A write to the time column itself: the bar's time as sealed, not the one written.
+    series.open[2] = 12;
+    series.time[1] = 99;
+    expect(seal.firstChange()).toEqual({ symbol: 'A', column: 'time', index: 1, before: 2, after: 99, time: 2 });
   });
 
   it('restore puts every written value back, bit for bit', () => {
@@ -49,7 +53,7 @@ describe('SeriesSeal', () => {
   });
 
   it('verify throws a StrategyError naming the strategy the callback picks for the symbol', () => {
-    const series = [barSeriesFromCloses('A', [1], [10]), barSeriesFromCloses('B', [1, 2], [5, 6])];
+    const series = [barSeriesFromCloses('A', [1], [10]), barSeriesFromCloses('B', [Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2)], [5, 6])];
     const seal = new SeriesSeal(series);
     const b = series[1];
     if (b !== undefined) b.high[1] = Number.NaN;
@@ -63,7 +67,7 @@ describe('SeriesSeal', () => {
     expect((thrown as StrategyError).strategyId).toBe('owner-of-B');
     expect((thrown as StrategyError).symbol).toBe('B');
     expect((thrown as StrategyError).message).toBe(
-      'Strategy "owner-of-B" failed on B: changed its input data: high[1] of B was 6 and is now NaN. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer',
+      'Strategy "owner-of-B" failed on B at 2024-01-02: changed its input data: high[1] of B was 6 and is now NaN. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer',
     );
   });
 });

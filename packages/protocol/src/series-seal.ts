@@ -11,6 +11,8 @@ export interface SeriesChange {
   readonly index: number;
   readonly before: number;
   readonly after: number;
+  /** The time of that bar as sealed (the copy's, so a write to the time column does not move it). */
+  readonly time: number;
 }
 
 /** The 32-bit words of a column: compared word by word, a change is caught bit for bit (NaN and -0 included). */
@@ -49,7 +51,8 @@ export class SeriesSeal {
         while (w < now.length && now[w] === then[w]) w++;
         if (w < now.length || column.length !== copy.length) {
           const index = w >> 1;
-          return { symbol: current.symbol, column: name, index, before: copy[index] ?? Number.NaN, after: column[index] ?? Number.NaN };
+          const time = copies[BAR_COLUMNS.indexOf('time')]?.[index] ?? Number.NaN;
+          return { symbol: current.symbol, column: name, index, before: copy[index] ?? Number.NaN, after: column[index] ?? Number.NaN, time };
         }
       }
     }
@@ -75,6 +78,7 @@ export class SeriesSeal {
     if (change === null) return;
     throw new StrategyError(strategyId(change.symbol), {
       symbol: change.symbol,
+      ...(Number.isFinite(change.time) ? { time: change.time } : {}),
       message: `changed its input data: ${change.column}[${change.index}] of ${change.symbol} was ${formatValue(change.before)} and is now ${formatValue(change.after)}. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer`,
     });
   }

@@ -49,6 +49,8 @@ describe('strategyDefinitionsFromModule', () => {
     expect(failure({ default: {}, 'module.exports': {} }).message).toContain('it has no default export and no named export');
     expect(none.message).toContain('export default defineStrategy({ name, kind, description, params, create })');
     expect(failure(null).message).toContain('is not a module');
+    // A default export that is no object: what to export, by defineStrategy's own field names.
+    expect(failure({ default: 42 }).issues).toEqual([{ path: 'default', message: 'a strategy definition must be what defineStrategy({ name, kind, description, params, create }) returns; got 42' }]);
   });
 
   // Regression: a file with two named definitions and no default was refused ("export one

@@ -70,7 +70,8 @@ describe('ensemble check', () => {
     expect(out).toMatch(/^Checking sma-crossover \(signal\) · fast=10 · slow=30 · allowShort=false\n/);
     expect(out).toContain('  on SP500 · 1,256 bars · 2000-01-03 → 2004-12-31 · look-ahead at 40 cut-off points\n');
     for (const title of TITLES) expect(out).toContain(`  ✓ ${title}\n`);
-    expect(out).toMatch(/All 6 checks passed\.\n$/);
+    // 1,256 bars, the first 31 the warm-up: 40 cut-offs of the 1,225 bars after it.
+    expect(out).toMatch(/All 6 checks passed\. The look-ahead check cut the data at 40 of 1,225 bars: a rule that peeks only on rare bars can pass between them \(--checkpoints all cuts at every bar; its time grows with the square of the bars\)\.\n$/);
   });
 
   it('fails a strategy file that reads the next close through a history view, naming the bar and its date (exit 1)', async () => {
@@ -151,9 +152,12 @@ describe('ensemble check', () => {
     const rows = ROWS.flatMap((row, i) => [`LONG,${row}`, ...(i >= 56 ? [`SHORT,${row}`] : [])]);
     const directory = project({ 'two.csv': ['symbol,date,open,high,low,close,volume', ...rows].join('\n') + '\n', 'fair.ts': strategyFile('fair', 'ctx.close() > ctx.close(lookback)') });
     const both = await run(['check', '--data', 'two.csv', '--strategy', './fair.ts'], directory);
-    expect(both.code).toBe(1);
-    expect(both.out).toContain('  on LONG, SHORT · 64 bars · 2024-01-01 → 2024-02-29');
-    expect(both.out).toContain('  ✗ is given enough data by the test\n      series "SHORT" has 4 bars; give at least warmup + 2 = 5\n');
+    // Data too short to check on is the input's problem, before any check runs (exit 2).
+    expect(both.code).toBe(2);
+    expect(both.out).toBe('');
+    expect(both.err).toBe(
+      'error: Invalid configuration in the command-line options:\n  - --data two.csv: SHORT has 4 bars, and the strategy\'s warm-up of 3 bars needs 5 to be checked (two decisions at least): give more bars, leave SHORT out (--symbol), or shorter windows (--param)\n',
+    );
     const long = await run(['check', '--data', 'two.csv', '--strategy', './fair.ts', '--symbol', 'LONG'], directory);
     expect(long.code).toBe(0);
   });
@@ -162,7 +166,7 @@ describe('ensemble check', () => {
     const { code, out } = await run(['check', '--dataset', 'dow30', '--strategy', 'inverse-volatility', '--symbol', 'IBM,KO', '--from', '1995-01-01', '--to', '1996-12-31']);
     expect(code).toBe(0);
     expect(out).toMatch(/^Checking inverse-volatility \(portfolio\) · /);
-    expect(out).toContain('  on IBM, KO · 1,012 bars · 1995-01-03 → 1996-12-31 · look-ahead at 40 cut-off points\n');
+    expect(out).toContain('  on IBM, KO · 1,012 bars (506 each) · 1995-01-03 → 1996-12-31 · look-ahead at 40 cut-off points\n');
     expect(out).toContain('All 6 checks passed.');
   });
 
@@ -175,13 +179,16 @@ describe('ensemble check', () => {
     expect(several.out).toBe('');
     expect(several.err).toContain('  - --strategy smacross: unknown strategy "smacross"');
     expect(several.err).toContain('  - --cash 5: unknown flag; `ensemble check --help` lists every flag');
-    expect(several.err).toContain('  - --checkpoints 1: must be 2 or more');
+    expect(several.err).toContain('  - --checkpoints 1: expected a whole number of cut-off points, 2 or more, or all (every bar)');
     const notNumber = await run(['check', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--checkpoints', 'many']);
-    expect(notNumber.err).toContain('--checkpoints many: expected a number, got "many"');
+    expect(notNumber.err).toContain('--checkpoints many: expected a whole number of cut-off points, 2 or more, or all (every bar)');
     const tooShort = await run(['check', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--param', 'slow=200', '--to', '2000-03-01']);
-    expect(tooShort.code).toBe(1);
+    expect(tooShort.code).toBe(2);
     // 41 bars of 2000 up to March 1st, against sma-crossover's warm-up of slow + 1 = 201.
-    expect(tooShort.out).toContain('  ✗ is given enough data by the test\n      series "SP500" has 41 bars; give at least warmup + 2 = 203\n');
+    expect(tooShort.err).toContain("  - --to 2000-03-01: SP500 has 41 bars, and the strategy's warm-up of 201 bars needs 203 to be checked (two decisions at least): give a wider --from/--to, or shorter windows (--param)");
+    const unknown = await run(['check', '--data', 'prices.csv', '--strategy', './fair.ts', '--param', 'lokback=3'], project({ 'fair.ts': strategyFile('fair', 'ctx.close() > ctx.close(lookback)') }));
+    // A file's definition is listed by its path: its name is no registry name.
+    expect(unknown.err).toContain('--param lokback=3: unknown parameter "lokback" — did you mean "lookback"? fair takes lookback (see `ensemble strategies ./fair.ts`)');
   });
 
   it('shows the look-ahead check\'s progress in bars replayed on a terminal, and nothing with --no-progress', async () => {

@@ -9,7 +9,7 @@ import { BACKTEST_DATA_FLAGS, BACKTEST_RUN_FLAGS, addBacktestConfigOptions } fro
 import { formatParams } from '../backtest-report';
 import { paletteFor } from '../color';
 import { CliExit, ExitCode } from '../errors';
-import { COMMAND_LINE, FlagProblems, numberFlag } from '../flags';
+import { COMMAND_LINE, FlagProblems, flagText, parseNumber } from '../flags';
 import { formatCount, formatCounted } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
@@ -28,7 +28,7 @@ Examples:
   $ ensemble check --dataset sp500 --strategy ./strategies/my-strategy.ts
   $ ensemble check --dataset sp500 --strategy sma-crossover --param fast=10 --param slow=30
   $ ensemble check --dataset dow30 --strategy ./strategies/rotation.ts --symbol IBM,MSFT,KO --from 1995-01-01
-  $ ensemble check --data prices.csv --strategy ./strategies/my-strategy.ts#Breakout --checkpoints 200 --json
+  $ ensemble check --data prices.csv --strategy ./strategies/my-strategies.ts#breakout --checkpoints 200 --json
 
 What is checked (the test kit's contract, @ensemble/protocol/testing): a valid id and warm-up,
 enough bars for the warm-up, the same decisions on a second run and from a second instance,
@@ -95,8 +95,44 @@ const CHECK_RUN_FLAGS = BACKTEST_RUN_FLAGS.filter((flag) => flag.key === 'param'
 
 /** `--checkpoints`: a whole number of 2 or more, or `all` (every bar after the warm-up). */
 function checkpointsFlag(problems: FlagProblems, text: string | undefined): number | 'all' {
-  if (text?.trim().toLowerCase() === 'all') return 'all';
-  return numberFlag(problems, '--checkpoints', text, { integer: true, min: 2 }) ?? DEFAULT_CHECKPOINTS;
+  if (text === undefined) return DEFAULT_CHECKPOINTS;
+  if (text.trim().toLowerCase() === 'all') return 'all';
+  const value = parseNumber(text);
+  if (value === null || !Number.isInteger(value) || value < 2) {
+    problems.add(flagText('--checkpoints', text), 'expected a whole number of cut-off points, 2 or more, or all (every bar)');
+    return DEFAULT_CHECKPOINTS;
+  }
+  return value;
+}
+
+/**
+ * The problem of data too short to check the strategy on — a series with fewer bars than its
+ * warm-up and two more, on which it decides once at most — as a problem of the flags that chose
+ * the data (bad input, exit 2), naming the symbol and what to give; null when every series is long enough.
+ */
+function tooShort(series: readonly BarSeries[], warmup: number, plan: BacktestPlan): ConfigError | null {
+  const short = series.find((s) => s.length < warmup + 2);
+  if (short === undefined) return null;
+  const { from, to } = plan.rangeText;
+  const range = [from === undefined ? null : flagText('--from', from), to === undefined ? null : flagText('--to', to)].filter((part) => part !== null);
+  const path = range.length > 0 ? range.join(' ') : flagText(plan.sourceFlag, plan.source);
+  const others = series.length > 1 ? `, leave ${echoValue(short.symbol)} out (--symbol)` : '';
+  const wider = range.length > 0 ? 'a wider --from/--to' : 'more bars';
+  return new ConfigError(
+    [{ path, message: `${echoValue(short.symbol)} has ${formatCounted(short.length, 'bar')}, and the strategy's warm-up of ${formatCounted(warmup, 'bar')} needs ${formatCount(warmup + 2)} to be checked (two decisions at least): give ${wider}${others}, or shorter windows (--param)` }],
+    { source: COMMAND_LINE },
+  );
+}
+
+/**
+ * What a passed look-ahead check at `cuts` cut-off points did not try, when it did not cut at
+ * every bar: each cut tests the decisions just before it, so a rule that peeks on rare bars can
+ * pass between them.
+ */
+function coverageNote(series: readonly BarSeries[], warmup: number, cuts: number | 'all'): string {
+  const possible = Math.max(0, ...series.map((s) => s.length - Math.max(1, warmup)));
+  if (cuts === 'all' || cuts >= possible) return '';
+  return ` The look-ahead check cut the data at ${formatCount(cuts)} of ${formatCount(possible)} bars: a rule that peeks only on rare bars can pass between them (--checkpoints all cuts at every bar; its time grows with the square of the bars).`;
 }
 
 /** The first and last time of the series, as the summary writes them (a date, or a date and time for intraday bars). */
@@ -111,7 +147,8 @@ function dataLine(series: readonly BarSeries[]): string {
   const { from, to } = dataRange(series);
   const bars = series.reduce((sum, s) => sum + s.length, 0);
   const names = series.length <= 6 ? series.map((s) => echoValue(s.symbol)).join(', ') : `${formatCount(series.length)} symbols`;
-  return `${names} · ${formatCounted(bars, 'bar')} · ${from} → ${to}`;
+  const each = series.length > 1 && series.every((s) => s.length === series[0]?.length) ? ` (${formatCount(series[0]?.length ?? 0)} each)` : series.length > 1 ? ' in all' : '';
+  return `${names} · ${formatCounted(bars, 'bar')}${each} · ${from} → ${to}`;
 }
 
 /**
@@ -131,6 +168,8 @@ export async function runStrategyCheck(
   // (or from the plan) could carry state between them.
   const create = (): AnyStrategy => definition.create(params, definition.name);
   const series = data.series.filter((s) => s.length > 0);
+  const short = tooShort(series, create().warmup, plan);
+  if (short !== null) throw short;
   const bars = series.reduce((sum, s) => sum + s.length, 0);
   // As many cut-offs as bars or more is every bar: said so, not as a count the check never makes.
   const cuts = checkpoints === 'all' || checkpoints >= bars ? 'all' : checkpoints;
@@ -181,7 +220,7 @@ export async function runStrategyCheck(
   if (options.json) {
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else if (failed === 0) {
-    io.stdout.write(`${palette.green(`All ${formatCount(outcomes.length)} checks passed.`)}\n`);
+    io.stdout.write(`${palette.green(`All ${formatCount(outcomes.length)} checks passed.`)}${coverageNote(series, create().warmup, cuts)}\n`);
   } else {
     io.stdout.write(`${palette.red(`${formatCount(failed)} of ${formatCount(outcomes.length)} checks failed.`)} A backtest of a strategy that fails them can be wrong without an error: fix what each says (\`ensemble check --help\` says what each check does).\n`);
   }

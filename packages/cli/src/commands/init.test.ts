@@ -68,7 +68,7 @@ describe('ensemble init', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out).toContain('Checking my-strategy (signal) · period=100 · margin=0.01 · from ./strategies/my-strategy.ts\n');
-    expect(out).toMatch(/All 6 checks passed\.\n$/);
+    expect(out).toMatch(/All 6 checks passed\. /);
   });
 
   it('ensemble strategies describes the generated strategy', async () => {

@@ -61,6 +61,26 @@ describe('checkStrategyContract (no test runner)', () => {
     expect(date).toBe(new Date(time ?? Number.NaN).toISOString().slice(0, 10));
   });
 
+  it('blames state kept between calls on the determinism check, naming the same instance, and chance on a second instance', () => {
+    const counter = (): Strategy => {
+      let calls = 0;
+      return { id: 'counter', warmup: 1, shouldEnter: () => (++calls % 10 === 0 ? { side: 'long' } : null), shouldExit: () => true };
+    };
+    const stateful = checkStrategyContract({ create: counter, series }).failures.find((failure) => failure.title === 'decides the same way twice and across instances');
+    expect(stateful?.message).toMatch(/^decision at A bar \d+ \(\d{4}-\d\d-\d\d\) was .+, then .+ on a second run of the same instance \(it keeps state between calls/);
+    // Shared by every instance (a module-level counter): the same instance run again differs first.
+    let shared = 0;
+    const global: Strategy = { id: 'global', warmup: 1, shouldEnter: () => (++shared % 7 === 0 ? { side: 'long' } : null), shouldExit: () => true };
+    expect(checkStrategyContract({ create: () => global, series }).failures[0]?.message).toContain('on a second run of the same instance');
+    // Chance: a fresh instance draws otherwise; the same instance run twice may too.
+    let seed = 1;
+    const random = (): Strategy => {
+      const draw = seed++;
+      return { id: 'random', warmup: 1, shouldEnter: (context) => ((context.index + draw) % 5 === 0 ? { side: 'long' } : null), shouldExit: () => true };
+    };
+    expect(checkStrategyContract({ create: random, series }).failures.find((failure) => failure.title === 'decides the same way twice and across instances')?.message).toContain('on a second instance (state kept outside the instance');
+  });
+
   it('names the bar, its date and the decision when a strategy throws in a check', () => {
     const thrower: Strategy = {
       id: 'thrower',
@@ -120,10 +140,10 @@ describe('checkStrategyContract (no test runner)', () => {
       shouldExit: () => false,
     };
     const failures = checkStrategyContract({ create: () => writer, series: [zigzagSeries('A', 30)] }).failures;
-    expect(failures.find((failure) => failure.title === 'does not mutate the input series')?.message).toMatch(/^changed close\[0\] of A from \d+(\.\d+)? to -7 while deciding$/);
+    expect(failures.find((failure) => failure.title === 'does not mutate the input series')?.message).toMatch(/^changed close\[0\] of A \(the bar of \d{4}-\d\d-\d\d\) from \d+(\.\d+)? to -7 while deciding: a strategy must not write to its bars \(a history view is the data itself\)$/);
     const bad: Strategy = { id: 'bad', warmup: 1, shouldEnter: () => ({ side: 'long', strength: 2 }), shouldExit: () => false };
     const schema = checkStrategyContract({ create: () => bad, series: [zigzagSeries('A', 30)] }).failures;
     expect(schema.map((failure) => failure.title)).toEqual(['returns decisions that match the protocol schemas']);
-    expect(schema[0]?.message).toMatch(/^decision at A bar 0: entry signal \{"side":"long","strength":2\} does not match the protocol at strength/);
+    expect(schema[0]?.message).toMatch(/^decision at A bar 0 \(2020-01-01\): entry signal \{"side":"long","strength":2\} does not match the protocol at strength/);
   });
 });

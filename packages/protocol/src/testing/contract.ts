@@ -145,8 +145,14 @@ function schemaProblem(schema: z.ZodType, value: unknown, what: string): string 
   return `${what} ${formatValue(value)} does not match the protocol${at}: ${issue?.message ?? 'invalid'}`;
 }
 
+/** Where a decision is, in words: `SP500 bar 131 (2000-07-11)`, or `step 3 (…)` for a portfolio strategy's weights. */
+function decisionPlace(decision: Decision, series: readonly BarSeries[]): string {
+  const time = decision.symbol === '*' ? createTimeline(series).time[decision.index] : series.find((s) => s.symbol === decision.symbol)?.time[decision.index];
+  return `${violationPlace(decision)}${time === undefined ? '' : ` (${violationTime(time)})`}`;
+}
+
 function decisionProblem(strategy: AnyStrategy, decision: Decision, options: StrategyContractOptions): string | null {
-  const where = `decision at ${decision.symbol} bar ${decision.index}:`;
+  const where = `decision at ${decisionPlace(decision, options.series)}:`;
   if (isPortfolioStrategy(strategy)) {
     const problem = schemaProblem(TargetWeightsSchema, decision.value, `${where} weights`);
     if (problem !== null) return problem;
@@ -198,16 +204,24 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
     {
       title: 'decides the same way twice and across instances',
       run: () => {
-        const first = runDecisions(options.create(), fresh());
-        const second = runDecisions(options.create(), fresh());
+        // The same instance twice (state kept between calls: a counter, a flag), then another
+        // instance (state kept in the module, or a random draw).
+        const instance = options.create();
+        const first = runDecisions(instance, fresh());
         if (first.length === 0) return 'made no decision at all: the series are shorter than the warm-up';
-        if (second.length !== first.length) return `made ${first.length} decisions the first time and ${second.length} the second`;
-        for (let k = 0; k < first.length; k++) {
-          const a = first[k];
-          const b = second[k];
-          if (a === undefined || b === undefined) continue;
-          if (a.symbol !== b.symbol || a.index !== b.index || !sameValue(a.value, b.value)) {
-            return `decision at ${a.symbol} bar ${a.index} was ${formatValue(a.value)}, then ${formatValue(b.value)} on a second run`;
+        const runs = [
+          { decisions: runDecisions(instance, fresh()), which: 'on a second run of the same instance (it keeps state between calls: a decision must depend only on the bars up to it and its context)' },
+          { decisions: runDecisions(options.create(), fresh()), which: 'on a second instance (state kept outside the instance — in the module — or chance: a random draw)' },
+        ];
+        for (const { decisions, which } of runs) {
+          if (decisions.length !== first.length) return `made ${first.length} decisions the first time and ${decisions.length} ${which}`;
+          for (let k = 0; k < first.length; k++) {
+            const a = first[k];
+            const b = decisions[k];
+            if (a === undefined || b === undefined) continue;
+            if (a.symbol !== b.symbol || a.index !== b.index || !sameValue(a.value, b.value)) {
+              return `decision at ${decisionPlace(a, options.series)} was ${formatValue(a.value)}, then ${formatValue(b.value)} ${which}`;
+            }
           }
         }
         return null;
@@ -232,13 +246,15 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
         runDecisions(options.create(), series);
         const change = seal.firstChange();
         if (change === null) return null;
-        return `changed ${change.column}[${change.index}] of ${change.symbol} from ${formatValue(change.before)} to ${formatValue(change.after)} while deciding`;
+        const date = Number.isFinite(change.time) ? ` (the bar of ${violationTime(change.time)})` : '';
+        return `changed ${change.column}[${change.index}] of ${change.symbol}${date} from ${formatValue(change.before)} to ${formatValue(change.after)} while deciding: a strategy must not write to its bars (a history view is the data itself)`;
       },
     },
     {
       title: 'does not look ahead',
       run: () => {
-        const report = checkLookahead(options.create(), fresh(), {
+        // Given the factory: every replay on its own instance, so a cache kept by one hides nothing.
+        const report = checkLookahead(options.create, fresh(), {
           checkpoints: options.lookaheadCheckpoints ?? 40,
           throwOnViolation: false,
           ...(options.onLookaheadProgress === undefined ? {} : { onProgress: options.onLookaheadProgress }),

@@ -313,7 +313,8 @@ describe('checkLookahead progress', () => {
     const calls: [number, number][] = [];
     checkLookahead(strategy, series, { checkpoints: 4, onProgress: (done, total) => calls.push([done, total]) });
     // A: 12 bars, cut-offs spread over 3..11 → 3, 6, 8, 11 (rounded); B: 8 bars, over 3..7 → 3, 4, 6, 7.
-    const expected = [12, 3, 6, 8, 11, 8, 3, 4, 6, 7];
+    // The shortest cut replays first, then the full history, then the other cuts.
+    const expected = [3, 12, 6, 8, 11, 3, 8, 4, 6, 7];
     const total = expected.reduce((sum, bars) => sum + bars, 0);
     let done = 0;
     expect(calls).toEqual(expected.map((bars) => [(done += bars), total]));
@@ -323,7 +324,69 @@ describe('checkLookahead progress', () => {
     const strategy: PortfolioStrategy = { kind: 'portfolio', id: 'equal', warmup: 2, rebalance: { kind: 'calendar', period: 'month' }, targetWeights: () => ({}) };
     const calls: [number, number][] = [];
     checkLookahead(strategy, [zigzagSeries('A', 6), zigzagSeries('B', 6)], { checkpoints: 40, onProgress: (done, total) => calls.push([done, total]) });
-    // Six common steps: the full pass, then every cut-off from 2 to 5 steps.
-    expect(calls).toEqual([[6, 20], [8, 20], [11, 20], [15, 20], [20, 20]]);
+    // Six common steps: the shortest cut-off (2 steps), the full pass, then the cut-offs of 3 to 5 steps.
+    expect(calls).toEqual([[2, 20], [8, 20], [11, 20], [15, 20], [20, 20]]);
+  });
+});
+
+describe('checkLookahead against cached indicators', () => {
+  /** A centred mean of closes i − half … i + half: each value reads `half` bars ahead. */
+  const centred = (close: Float64Array, half: number): Float64Array =>
+    close.map((_, i) => {
+      const from = Math.max(0, i - half);
+      const to = Math.min(close.length - 1, i + half);
+      let sum = 0;
+      for (let k = from; k <= to; k++) sum += close[k] ?? 0;
+      return sum / (to - from + 1);
+    });
+  const rules = {
+    shouldEnter: (context: StrategyContext) => (context.close() < context.indicator('cma') ? { side: 'long' as const } : null),
+    shouldExit: (context: StrategyContext) => context.close() > context.indicator('cma'),
+  };
+  const series = zigzagSeries('A', 120);
+
+  it('catches a look-ahead an instance hides in a cache of its longest series, one instance per replay', () => {
+    // The cache is recomputed only for a longer series: replayed on one instance after the full
+    // history, every cut would read the full history's values.
+    const create = (): Strategy => {
+      let cache: Float64Array | null = null;
+      return {
+        id: 'memo',
+        warmup: 5,
+        indicators: (s: BarSeries) => {
+          if (cache === null || cache.length < s.close.length) cache = centred(s.close, 2);
+          return { cma: cache.slice(0, s.close.length) };
+        },
+        ...rules,
+      };
+    };
+    const fresh = checkLookahead(create, series, { throwOnViolation: false });
+    expect(fresh.ok).toBe(false);
+    // Each replay had an instance of its own: the same violations as the rule without a cache.
+    const plain: Strategy = { id: 'plain', warmup: 5, indicators: (s: BarSeries) => ({ cma: centred(s.close, 2) }), ...rules };
+    const uncached = checkLookahead(plain, series, { throwOnViolation: false });
+    expect(uncached.violations.length).toBeGreaterThan(10);
+    expect(fresh.violations).toEqual(uncached.violations);
+    // One instance replays every cut after the full history with the full history's column:
+    // only the shortest cut, replayed first, can show it (here it does not): give the factory.
+    expect(checkLookahead(create(), series, { throwOnViolation: false }).violations.length).toBeLessThan(uncached.violations.length);
+  });
+
+  it('catches a look-ahead a module-level cache hides, keyed by the series, replaying the shortest cut first', () => {
+    const cache = new Map<string, Float64Array>();
+    const create = (): Strategy => ({
+      id: 'module-memo',
+      warmup: 5,
+      indicators: (s: BarSeries) => {
+        const key = String(s.time[0]);
+        const column = cache.get(key) ?? centred(s.close, 2);
+        cache.set(key, column);
+        return { cma: column.slice(0, s.close.length) };
+      },
+      ...rules,
+    });
+    // The first series this cache sees is the shortest cut, not the full history: the full run
+    // gets a column shorter than its bars, which the indicator check refuses.
+    expect(() => checkLookahead(create, series)).toThrow(/module-memo/);
   });
 });

@@ -219,10 +219,16 @@ function replayLengths(strategy: AnyStrategy, length: number, checkpoints: numbe
   return checkpointsFor(Math.max(1, strategy.warmup), length - 1, checkpoints);
 }
 
-function checkSignal(strategy: Strategy, series: BarSeries, checkpoints: number, tick: Tick): { comparisons: number; violations: LookaheadViolation[] } {
+function checkSignal(make: () => Strategy, strategy: Strategy, series: BarSeries, checkpoints: number, tick: Tick): { comparisons: number; violations: LookaheadViolation[] } {
   const entryIndex = Math.max(0, strategy.warmup - 1);
   const thrown: ThrownDecision[] = [];
-  const full = signalDecisions(strategy, series, entryIndex, thrown);
+  const lengths = replayLengths(strategy, series.length, checkpoints);
+  // The shortest history first, then the full one: an indicator cached by the strategy (or its
+  // module) on the first data it saw is then the cut one's, never the full history's reused
+  // for every cut, which would hide what it reads ahead.
+  const first = lengths[0] === undefined ? null : signalDecisions(make(), truncatedCopy(series, lengths[0]), entryIndex);
+  if (lengths[0] !== undefined) tick(lengths[0]);
+  const full = signalDecisions(make(), series, entryIndex, thrown);
   tick(series.length);
   failOnThrown(strategy.id, thrown, { long: full.some((entry) => entry.enter.includes('"side":"long"')), short: full.some((entry) => entry.enter.includes('"side":"short"')) });
   const violations: LookaheadViolation[] = [];
@@ -239,9 +245,9 @@ function checkSignal(strategy: Strategy, series: BarSeries, checkpoints: number,
       violations.push({ kind: 'read-ahead', symbol: series.symbol, index: i, time: series.time[i] ?? Number.NaN, truncatedAt: i + 1, decision, withFullHistory: text, withTruncatedHistory: text });
     }
   });
-  for (const length of replayLengths(strategy, series.length, checkpoints)) {
-    const truncated = signalDecisions(strategy, truncatedCopy(series, length), entryIndex);
-    tick(length);
+  lengths.forEach((length, k) => {
+    const truncated = k === 0 && first !== null ? first : signalDecisions(make(), truncatedCopy(series, length), entryIndex);
+    if (k > 0) tick(length);
     for (let i = 0; i < length; i++) {
       const a = full[i];
       const b = truncated[i];
@@ -267,7 +273,7 @@ function checkSignal(strategy: Strategy, series: BarSeries, checkpoints: number,
         }
       }
     }
-  }
+  });
   return { comparisons, violations };
 }
 
@@ -306,10 +312,23 @@ function portfolioDecisions(strategy: PortfolioStrategy, series: readonly BarSer
   return out;
 }
 
-function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[], checkpoints: number, tick: Tick): { comparisons: number; violations: LookaheadViolation[] } {
+function checkPortfolio(make: () => PortfolioStrategy, strategy: PortfolioStrategy, series: readonly BarSeries[], checkpoints: number, tick: Tick): { comparisons: number; violations: LookaheadViolation[] } {
   const timeline = createTimeline(series);
   const thrown: ThrownDecision[] = [];
-  const full = portfolioDecisions(strategy, series, thrown);
+  const lengths = replayLengths(strategy, timeline.length, checkpoints);
+  /** The series as they stood at step `length - 1`. */
+  const cutAt = (length: number): BarSeries[] => {
+    const cutoff = timeline.time[length - 1] ?? Number.NEGATIVE_INFINITY;
+    return series.map((s) => {
+      let n = 0;
+      while (n < s.length && (s.time[n] ?? Number.POSITIVE_INFINITY) <= cutoff) n++;
+      return truncatedCopy(s, n);
+    });
+  };
+  // The shortest history first, then the full one (see checkSignal).
+  const first = lengths[0] === undefined ? null : portfolioDecisions(make(), cutAt(lengths[0]));
+  if (lengths[0] !== undefined) tick(lengths[0]);
+  const full = portfolioDecisions(make(), series, thrown);
   tick(timeline.length);
   failOnThrown(strategy.id, thrown, { long: true, short: true });
   const violations: LookaheadViolation[] = [];
@@ -318,17 +337,9 @@ function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[
     if (!text.startsWith(READ_AHEAD)) return;
     violations.push({ kind: 'read-ahead', symbol: '*', index: step, time: timeline.time[step] ?? Number.NaN, truncatedAt: step + 1, decision: 'weights', withFullHistory: text, withTruncatedHistory: text });
   });
-  for (const length of replayLengths(strategy, timeline.length, checkpoints)) {
-    const cutoff = timeline.time[length - 1] ?? Number.NEGATIVE_INFINITY;
-    const truncated = portfolioDecisions(
-      strategy,
-      series.map((s) => {
-        let n = 0;
-        while (n < s.length && (s.time[n] ?? Number.POSITIVE_INFINITY) <= cutoff) n++;
-        return truncatedCopy(s, n);
-      }),
-    );
-    tick(length);
+  lengths.forEach((length, k) => {
+    const truncated = k === 0 && first !== null ? first : portfolioDecisions(make(), cutAt(length));
+    if (k > 0) tick(length);
     for (let step = 0; step < length; step++) {
       const a = full[step];
       const b = truncated[step];
@@ -347,7 +358,7 @@ function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[
         });
       }
     }
-  }
+  });
   return { comparisons, violations };
 }
 
@@ -362,12 +373,21 @@ function checkPortfolio(strategy: PortfolioStrategy, series: readonly BarSeries[
  * unless `throwOnViolation` is false, and — always — a `StrategyError` if the strategy wrote to
  * its data (checked bit for bit; the strategy runs on copies, so `series` stays as it was) or
  * threw anything else while deciding (naming the bar and the decision).
+ *
+ * Give a factory (`() => strategy`, e.g. `() => definition.create(params, id)`) rather than an
+ * instance: every replay then gets an instance of its own, so an indicator an instance caches
+ * from the full history cannot hide what it reads ahead. The shortest cut is replayed before the
+ * full history, so a cache kept in the strategy's module (keyed by the series) holds cut data
+ * first, never the full history reused by every cut. Given an instance, every replay uses it.
  */
 export function checkLookahead(
-  strategy: AnyStrategy,
+  subject: AnyStrategy | (() => AnyStrategy),
   series: BarSeries | readonly BarSeries[],
   options: LookaheadOptions = {},
 ): LookaheadReport {
+  // A factory gives every replay an instance of its own: nothing one kept (a cached indicator) reaches another.
+  const make = typeof subject === 'function' ? subject : () => subject;
+  const strategy = make();
   const given: readonly BarSeries[] = Array.isArray(series) ? series : [series as BarSeries];
   // The strategy runs on copies: a write is caught on them and leaves the caller's data as it was.
   const list = given.map((s) => truncatedCopy(s, s.length));
@@ -387,12 +407,12 @@ export function checkLookahead(
     };
   }
   if (isPortfolioStrategy(strategy)) {
-    const result = checkPortfolio(strategy, list, checkpoints, tick);
+    const result = checkPortfolio(() => make() as PortfolioStrategy, strategy, list, checkpoints, tick);
     comparisons += result.comparisons;
     violations.push(...result.violations);
   } else {
     for (const s of list) {
-      const result = checkSignal(strategy, s, checkpoints, tick);
+      const result = checkSignal(() => make() as Strategy, strategy, s, checkpoints, tick);
       comparisons += result.comparisons;
       violations.push(...result.violations);
     }
