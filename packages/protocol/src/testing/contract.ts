@@ -202,6 +202,30 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
       },
     },
     {
+      title: 'does not look ahead',
+      // First of the checks that run the strategy: a cache its module keeps of the first series it
+      // is given would otherwise hold the full history, which every cut would then reuse.
+      run: () => {
+        // Given the factory: every replay on its own instance, so a cache kept by one hides nothing.
+        const report = checkLookahead(options.create, fresh(), {
+          checkpoints: options.lookaheadCheckpoints ?? 40,
+          throwOnViolation: false,
+          ...(options.onLookaheadProgress === undefined ? {} : { onProgress: options.onLookaheadProgress }),
+        });
+        const first = report.violations[0];
+        if (first !== undefined) {
+          const what =
+            first.kind === 'read-ahead'
+              ? `asked for a later bar (${first.withFullHistory})`
+              : `was ${first.withFullHistory} with the full history and ${first.withTruncatedHistory} with ${first.truncatedAt} bars`;
+          // Changed without a read ahead: state kept between calls (a counter) changes them too.
+          const stateful = report.violations.every((violation) => violation.kind === 'changed') ? ' (or on state the strategy keeps between calls: a decision must depend only on the bars up to it)' : '';
+          return `${report.violations.length} decision(s) depend on later bars; the first, ${first.decision} at ${violationPlace(first)} (${violationTime(first.time)}), ${what}${stateful}`;
+        }
+        return report.comparisons > 0 ? null : 'no decision was compared: give longer series';
+      },
+    },
+    {
       title: 'decides the same way twice and across instances',
       run: () => {
         // The same instance twice (state kept between calls: a counter, a flag), then another
@@ -248,28 +272,6 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
         if (change === null) return null;
         const date = Number.isFinite(change.time) ? ` (the bar of ${violationTime(change.time)})` : '';
         return `changed ${change.column}[${change.index}] of ${change.symbol}${date} from ${formatValue(change.before)} to ${formatValue(change.after)} while deciding: a strategy must not write to its bars (a history view is the data itself)`;
-      },
-    },
-    {
-      title: 'does not look ahead',
-      run: () => {
-        // Given the factory: every replay on its own instance, so a cache kept by one hides nothing.
-        const report = checkLookahead(options.create, fresh(), {
-          checkpoints: options.lookaheadCheckpoints ?? 40,
-          throwOnViolation: false,
-          ...(options.onLookaheadProgress === undefined ? {} : { onProgress: options.onLookaheadProgress }),
-        });
-        const first = report.violations[0];
-        if (first !== undefined) {
-          const what =
-            first.kind === 'read-ahead'
-              ? `asked for a later bar (${first.withFullHistory})`
-              : `was ${first.withFullHistory} with the full history and ${first.withTruncatedHistory} with ${first.truncatedAt} bars`;
-          // Changed without a read ahead: state kept between calls (a counter) changes them too.
-          const stateful = report.violations.every((violation) => violation.kind === 'changed') ? ' (or on state the strategy keeps between calls: a decision must depend only on the bars up to it)' : '';
-          return `${report.violations.length} decision(s) depend on later bars; the first, ${first.decision} at ${violationPlace(first)} (${violationTime(first.time)}), ${what}${stateful}`;
-        }
-        return report.comparisons > 0 ? null : 'no decision was compared: give longer series';
       },
     },
   ];

@@ -219,61 +219,91 @@ function replayLengths(strategy: AnyStrategy, length: number, checkpoints: numbe
   return checkpointsFor(Math.max(1, strategy.warmup), length - 1, checkpoints);
 }
 
+/** A decision that differed between two histories: its bar (step), kind, and its value with the shorter one. */
+interface Difference {
+  readonly index: number;
+  readonly kind: number;
+  readonly truncatedAt: number;
+  readonly value: string;
+}
+
+/**
+ * Replays the cuts in ascending order, then the full history, comparing each history with the
+ * next longer one on the bars they share: a decision that differs from the full history's differs
+ * somewhere along that chain, so every such decision is found while only one replay is held at a
+ * time. Ascending, every replay is the longest its strategy (or its module) has seen yet: an
+ * indicator it caches from an earlier, shorter history is computed again, never reused from the
+ * full history (which would hide what it reads ahead). Each difference is then checked against
+ * the full history: the decisions with a cut history that the full one does not share are the
+ * violations. `replay(length)` gives each bar's decisions, one text per kind.
+ */
+function compareReplays(
+  lengths: readonly number[],
+  replay: (length: number | null) => readonly (readonly string[])[],
+  tick: Tick,
+): { readonly comparisons: number; readonly full: readonly (readonly string[])[]; readonly differences: readonly Difference[] } {
+  const differences: Difference[] = [];
+  let comparisons = 0;
+  let previous: readonly (readonly string[])[] | null = null;
+  let previousLength = 0;
+  const compare = (shorter: readonly (readonly string[])[], longer: readonly (readonly string[])[], length: number): void => {
+    for (let i = 0; i < length; i++) {
+      const a = shorter[i];
+      const b = longer[i];
+      if (a === undefined || b === undefined) continue;
+      comparisons++;
+      for (let kind = 0; kind < a.length; kind++) if (a[kind] !== b[kind]) differences.push({ index: i, kind, truncatedAt: length, value: a[kind] ?? '' });
+    }
+  };
+  for (const length of lengths) {
+    const current = replay(length);
+    tick(length);
+    if (previous !== null) compare(previous, current, previousLength);
+    previous = current;
+    previousLength = length;
+  }
+  const full = replay(null);
+  if (previous !== null) compare(previous, full, previousLength);
+  return { comparisons, full, differences: differences.filter((d) => d.value !== full[d.index]?.[d.kind]) };
+}
+
+const SIGNAL_KINDS = ['enter', 'exit-long', 'exit-short'] as const;
+
 function checkSignal(make: () => Strategy, strategy: Strategy, series: BarSeries, checkpoints: number, tick: Tick): { comparisons: number; violations: LookaheadViolation[] } {
   const entryIndex = Math.max(0, strategy.warmup - 1);
   const thrown: ThrownDecision[] = [];
-  const lengths = replayLengths(strategy, series.length, checkpoints);
-  // The shortest history first, then the full one: an indicator cached by the strategy (or its
-  // module) on the first data it saw is then the cut one's, never the full history's reused
-  // for every cut, which would hide what it reads ahead.
-  const first = lengths[0] === undefined ? null : signalDecisions(make(), truncatedCopy(series, lengths[0]), entryIndex);
-  if (lengths[0] !== undefined) tick(lengths[0]);
-  const full = signalDecisions(make(), series, entryIndex, thrown);
-  tick(series.length);
-  failOnThrown(strategy.id, thrown, { long: full.some((entry) => entry.enter.includes('"side":"long"')), short: full.some((entry) => entry.enter.includes('"side":"short"')) });
+  const texts = (decisions: Decisions): string[][] => decisions.map((d) => [d.enter, d.exitLong, d.exitShort]);
+  const { comparisons, full, differences } = compareReplays(
+    replayLengths(strategy, series.length, checkpoints),
+    (length) => {
+      if (length !== null) return texts(signalDecisions(make(), truncatedCopy(series, length), entryIndex));
+      const decisions = texts(signalDecisions(make(), series, entryIndex, thrown));
+      tick(series.length);
+      return decisions;
+    },
+    tick,
+  );
+  failOnThrown(strategy.id, thrown, { long: full.some((entry) => entry[0]?.includes('"side":"long"') === true), short: full.some((entry) => entry[0]?.includes('"side":"short"') === true) });
   const violations: LookaheadViolation[] = [];
-  let comparisons = 0;
   // A decision that asked for a bar ahead read the future, whatever it returned elsewhere.
-  full.forEach((a, i) => {
-    const pairs = [
-      ['enter', a.enter],
-      ['exit-long', a.exitLong],
-      ['exit-short', a.exitShort],
-    ] as const;
-    for (const [decision, text] of pairs) {
-      if (!text.startsWith(READ_AHEAD)) continue;
-      violations.push({ kind: 'read-ahead', symbol: series.symbol, index: i, time: series.time[i] ?? Number.NaN, truncatedAt: i + 1, decision, withFullHistory: text, withTruncatedHistory: text });
-    }
+  full.forEach((entry, i) => {
+    entry.forEach((text, kind) => {
+      if (!text.startsWith(READ_AHEAD)) return;
+      violations.push({ kind: 'read-ahead', symbol: series.symbol, index: i, time: series.time[i] ?? Number.NaN, truncatedAt: i + 1, decision: SIGNAL_KINDS[kind] ?? 'enter', withFullHistory: text, withTruncatedHistory: text });
+    });
   });
-  lengths.forEach((length, k) => {
-    const truncated = k === 0 && first !== null ? first : signalDecisions(make(), truncatedCopy(series, length), entryIndex);
-    if (k > 0) tick(length);
-    for (let i = 0; i < length; i++) {
-      const a = full[i];
-      const b = truncated[i];
-      if (a === undefined || b === undefined) continue;
-      comparisons++;
-      const pairs = [
-        ['enter', a.enter, b.enter],
-        ['exit-long', a.exitLong, b.exitLong],
-        ['exit-short', a.exitShort, b.exitShort],
-      ] as const;
-      for (const [decision, withFull, withTruncated] of pairs) {
-        if (withFull !== withTruncated) {
-          violations.push({
-            kind: 'changed',
-            symbol: series.symbol,
-            index: i,
-            time: series.time[i] ?? Number.NaN,
-            truncatedAt: length,
-            decision,
-            withFullHistory: withFull,
-            withTruncatedHistory: withTruncated,
-          });
-        }
-      }
-    }
-  });
+  for (const { index, kind, truncatedAt, value } of differences) {
+    violations.push({
+      kind: 'changed',
+      symbol: series.symbol,
+      index,
+      time: series.time[index] ?? Number.NaN,
+      truncatedAt,
+      decision: SIGNAL_KINDS[kind] ?? 'enter',
+      withFullHistory: full[index]?.[kind] ?? '',
+      withTruncatedHistory: value,
+    });
+  }
   return { comparisons, violations };
 }
 
@@ -315,7 +345,6 @@ function portfolioDecisions(strategy: PortfolioStrategy, series: readonly BarSer
 function checkPortfolio(make: () => PortfolioStrategy, strategy: PortfolioStrategy, series: readonly BarSeries[], checkpoints: number, tick: Tick): { comparisons: number; violations: LookaheadViolation[] } {
   const timeline = createTimeline(series);
   const thrown: ThrownDecision[] = [];
-  const lengths = replayLengths(strategy, timeline.length, checkpoints);
   /** The series as they stood at step `length - 1`. */
   const cutAt = (length: number): BarSeries[] => {
     const cutoff = timeline.time[length - 1] ?? Number.NEGATIVE_INFINITY;
@@ -325,40 +354,34 @@ function checkPortfolio(make: () => PortfolioStrategy, strategy: PortfolioStrate
       return truncatedCopy(s, n);
     });
   };
-  // The shortest history first, then the full one (see checkSignal).
-  const first = lengths[0] === undefined ? null : portfolioDecisions(make(), cutAt(lengths[0]));
-  if (lengths[0] !== undefined) tick(lengths[0]);
-  const full = portfolioDecisions(make(), series, thrown);
-  tick(timeline.length);
+  const { comparisons, full, differences } = compareReplays(
+    replayLengths(strategy, timeline.length, checkpoints),
+    (length) => {
+      if (length !== null) return portfolioDecisions(make(), cutAt(length)).map((text) => [text]);
+      const decisions = portfolioDecisions(make(), series, thrown).map((text) => [text]);
+      tick(timeline.length);
+      return decisions;
+    },
+    tick,
+  );
   failOnThrown(strategy.id, thrown, { long: true, short: true });
   const violations: LookaheadViolation[] = [];
-  let comparisons = 0;
-  full.forEach((text, step) => {
+  full.forEach(([text = ''], step) => {
     if (!text.startsWith(READ_AHEAD)) return;
     violations.push({ kind: 'read-ahead', symbol: '*', index: step, time: timeline.time[step] ?? Number.NaN, truncatedAt: step + 1, decision: 'weights', withFullHistory: text, withTruncatedHistory: text });
   });
-  lengths.forEach((length, k) => {
-    const truncated = k === 0 && first !== null ? first : portfolioDecisions(make(), cutAt(length));
-    if (k > 0) tick(length);
-    for (let step = 0; step < length; step++) {
-      const a = full[step];
-      const b = truncated[step];
-      if (a === undefined || b === undefined) continue;
-      comparisons++;
-      if (a !== b) {
-        violations.push({
-          kind: 'changed',
-          symbol: '*',
-          index: step,
-          time: timeline.time[step] ?? Number.NaN,
-          truncatedAt: length,
-          decision: 'weights',
-          withFullHistory: a,
-          withTruncatedHistory: b,
-        });
-      }
-    }
-  });
+  for (const { index, truncatedAt, value } of differences) {
+    violations.push({
+      kind: 'changed',
+      symbol: '*',
+      index,
+      time: timeline.time[index] ?? Number.NaN,
+      truncatedAt,
+      decision: 'weights',
+      withFullHistory: full[index]?.[0] ?? '',
+      withTruncatedHistory: value,
+    });
+  }
   return { comparisons, violations };
 }
 
@@ -376,9 +399,11 @@ function checkPortfolio(make: () => PortfolioStrategy, strategy: PortfolioStrate
  *
  * Give a factory (`() => strategy`, e.g. `() => definition.create(params, id)`) rather than an
  * instance: every replay then gets an instance of its own, so an indicator an instance caches
- * from the full history cannot hide what it reads ahead. The shortest cut is replayed before the
- * full history, so a cache kept in the strategy's module (keyed by the series) holds cut data
- * first, never the full history reused by every cut. Given an instance, every replay uses it.
+ * from the full history cannot hide what it reads ahead. The cuts are replayed in ascending order
+ * before the full history (each compared with the next longer one; see `compareReplays`), so a
+ * cache kept in the strategy's module is computed again for each, never the full history's
+ * reused by every cut — unless a full-history run earlier in the process filled it. Given an
+ * instance, every replay uses it.
  */
 export function checkLookahead(
   subject: AnyStrategy | (() => AnyStrategy),
