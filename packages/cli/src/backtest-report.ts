@@ -12,6 +12,7 @@ import { createPalette } from './color';
 import { endedSymbolNote, holeNotes, loadNotes, spacingNotes, splitNotes } from './data-source';
 import type { Palette } from './color';
 import { crossedLevelsNote } from './crossed-levels';
+import { lookaheadHint } from './lookahead-hint';
 import { quantityCapNote } from './quantity-cap';
 import { belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable, formatWeightSum } from './format';
 import { renderMetricGroups } from './metrics-table';
@@ -635,6 +636,12 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
         ? `the fixed-cash amount of ${formatMoney(sizing.amount)} per entry is less than one unit costs: ${fractional}a larger amount (${say('--sizing fixed-cash:C', '"sizing"')}) or another sizing`
         : `the cash is less than one unit costs: ${fractional}more ${say('--cash', '"cash"')} or another ${say('--sizing', '"sizing"')}`;
     lines.push(`  ${label('')} ${palette.yellow(`note: nothing traded: every entry was rejected (--log-level warn says why for each; most often ${cause})`)}`);
+  }
+  // A strategy file's results too good to be true: most often a look-ahead, which `check` finds.
+  if (plan.strategyModule !== undefined) {
+    const check = `ensemble check ${plan.sourceFlag} ${plan.source} --strategy ${plan.strategyModule.path}`;
+    const hint = lookaheadHint(performance.metrics.sharpe, result.bars, performance.periodsPerYear, check);
+    if (hint !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${hint}`)}`);
   }
   const warmup = result.strategy.warmup;
   // Bars of a --warmup-from warm-up count towards the strategy's.

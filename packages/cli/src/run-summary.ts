@@ -12,6 +12,7 @@ import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, for
 import { formatMetric } from './metrics-table';
 import { strategyErrorPlace } from './strategy-frames';
 import { crossedLevelsNote } from './crossed-levels';
+import { lookaheadHint } from './lookahead-hint';
 import { quantityCapNote } from './quantity-cap';
 import { averageWeight, conflictOutcomeText, conflictSignalText, largestSleeves, rebalanceReasonText, scheduleText } from '@ensemble/report';
 
@@ -399,6 +400,15 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   if (crossed !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${crossed}`)}`);
   const sleeves = shownSleeves(result);
   lines.push(...strategyLines(result, label, sleeves.shown));
+  // A strategy file's sleeve too good to be true: most often a look-ahead, which `check` finds.
+  const { dataset, file } = result.config.data;
+  const dataArgument = dataset !== undefined ? `--dataset ${dataset}` : `--data ${file ?? 'FILE'}`;
+  result.config.strategies.forEach((entry, i) => {
+    const metrics = result.sleeves[i]?.metrics;
+    if (entry.module === undefined || metrics === undefined) return;
+    const hint = lookaheadHint(metrics.metrics.sharpe, metrics.metrics.bars ?? 0, result.periodsPerYear, `ensemble check ${dataArgument} --strategy ${entry.module.path}`);
+    if (hint !== null) lines.push(`  ${label('')} ${palette.yellow(`note: sleeve ${echoValue(entry.id)}: ${hint}${file === undefined ? '' : ' (paths as the config gives them)'}`)}`);
+  });
   lines.push('');
 
   lines.push(`${palette.bold(result.mode === 'shared' ? 'Metrics (strategy columns: shadow sleeves)' : 'Metrics')}${palette.dim(sleeves.note)}`);

@@ -35,6 +35,9 @@ function strategyFile(name: string, rule: string): string {
   ].join('\n');
 }
 
+/** The next bar's close, read through the close column's history view (what a peek looks like). */
+const NEXT_CLOSE = "((view) => new Float64Array(view.buffer, view.byteOffset)[ctx.index + 1] ?? Number.NaN)(ctx.history('close'))";
+
 let cases = 0;
 /** A fresh directory holding prices.csv and the given files. */
 function project(files: Record<string, string>): string {
@@ -76,7 +79,7 @@ describe('ensemble check', () => {
 
   it('fails a strategy file that reads the next close through a history view, naming the bar and its date (exit 1)', async () => {
     const directory = project({
-      'peek.ts': strategyFile('peek', "new Float64Array(ctx.history('close').buffer)[ctx.index + 1]! > ctx.close()"),
+      'peek.ts': strategyFile('peek', `${NEXT_CLOSE} > ctx.close()`),
       'fair.ts': strategyFile('fair', 'ctx.close() > ctx.close(lookback)'),
     });
     const peek = await run(['check', '--data', 'prices.csv', '--strategy', './peek.ts', '--checkpoints', 'all'], directory);
@@ -97,7 +100,7 @@ describe('ensemble check', () => {
   });
 
   it('--json prints the outcome of every check', async () => {
-    const directory = project({ 'peek.ts': strategyFile('peek', "new Float64Array(ctx.history('close').buffer)[ctx.index + 1]! > ctx.close()") });
+    const directory = project({ 'peek.ts': strategyFile('peek', `${NEXT_CLOSE} > ctx.close()`) });
     const { code, out } = await run(['check', '--data', 'prices.csv', '--strategy', './peek.ts', '--json'], directory);
     expect(code).toBe(1);
     const report = JSON.parse(out) as CheckReport;
@@ -203,6 +206,25 @@ describe('ensemble check', () => {
     const quiet = createCapturedIo({ cwd: directory, terminal: true });
     expect(await main([...args, '--no-progress'], quiet)).toBe(0);
     expect(quiet.err()).toBe('');
+  });
+
+  it('backtest and run point a strategy file with results too good to be true to ensemble check', async () => {
+    const directory = project({
+      // Long while the next close is higher, out when it is lower: it knows the next bar.
+      'peek.ts': strategyFile('peek', `${NEXT_CLOSE} > ctx.close()`).replace('shouldExit: (ctx) => ctx.close() < ctx.close(lookback)', `shouldExit: (ctx) => !(${NEXT_CLOSE} > ctx.close())`),
+      'fair.ts': strategyFile('fair', 'ctx.close() > ctx.close(lookback)'),
+      'run.json': JSON.stringify({ data: { dataset: 'sp500' }, fill: 'close', strategies: [{ id: 'seer', strategy: './peek.ts', symbols: ['SP500'] }, { id: 'honest', strategy: './fair.ts', symbols: ['SP500'] }] }),
+    });
+    // Filled at the close of the bar that decided, the peek at the next close pays every time.
+    const backtest = await run(['backtest', '--dataset', 'sp500', '--strategy', './peek.ts', '--fill', 'close', '--trades', '0'], directory);
+    expect(backtest.code).toBe(0);
+    expect(backtest.out).toMatch(/note: a Sharpe ratio of \d+\.\d over 20 years is more than markets give for long: .* `ensemble check --dataset sp500 --strategy \.\/peek\.ts` replays it on cut histories and says where/);
+    const fair = await run(['backtest', '--dataset', 'sp500', '--strategy', './fair.ts', '--fill', 'close', '--trades', '0'], directory);
+    expect(fair.out).not.toContain('note: a Sharpe ratio');
+    const orchestrated = await run(['run', '--config', 'run.json'], directory);
+    expect(orchestrated.code).toBe(0);
+    expect(orchestrated.out).toMatch(/note: sleeve seer: a Sharpe ratio of \d+\.\d over 20 years .* `ensemble check --dataset sp500 --strategy \.\/peek\.ts`/);
+    expect(orchestrated.out).not.toContain('note: sleeve honest');
   });
 
   it('--help says what is checked and the exit codes', async () => {
