@@ -39,7 +39,7 @@ asks its context for a later bar fails at once). The strategy decides on the dat
 orders are filled, so its decisions do not depend on cash or fills here.
 
 The look-ahead check replays the strategy once per cut-off: with --checkpoints all its time grows
-with the square of the bars (seconds on 5,000 daily bars, far longer on a year of minutes).
+with the square of the bars (about half a minute on 5,000 daily bars, hours on a year of minutes).
 
 Exit codes: 0 every check passed; 1 a check failed (each failure says what failed, and for a
 decision the bar, its date and the decision), or the strategy threw where no check could place it
