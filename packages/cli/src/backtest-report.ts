@@ -12,7 +12,7 @@ import { createPalette } from './color';
 import { endedSymbolNote, holeNotes, loadNotes, spacingNotes, splitNotes } from './data-source';
 import type { Palette } from './color';
 import { crossedLevelsNote } from './crossed-levels';
-import { lookaheadHint } from './lookahead-hint';
+import { checkCommand, lookaheadHint } from './lookahead-hint';
 import { quantityCapNote } from './quantity-cap';
 import { belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable, formatWeightSum } from './format';
 import { renderMetricGroups } from './metrics-table';
@@ -639,7 +639,15 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   }
   // A strategy file's results too good to be true: most often a look-ahead, which `check` finds.
   if (plan.strategyModule !== undefined) {
-    const check = `ensemble check ${plan.sourceFlag} ${plan.source} --strategy ${plan.strategyModule.path}`;
+    const check = checkCommand({
+      data: [plan.sourceFlag, plan.source],
+      strategy: plan.strategyModule.path,
+      definition,
+      params: plan.strategy.params,
+      symbols: plan.symbols,
+      from: plan.rangeText.from,
+      to: plan.rangeText.to,
+    });
     const hint = lookaheadHint(performance.metrics.sharpe, result.bars, performance.periodsPerYear, check);
     if (hint !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${hint}`)}`);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IMPLAUSIBLE_SHARPE, lookaheadHint } from './lookahead-hint';
+import { getStrategy } from '@ensemble/strategies';
+import { IMPLAUSIBLE_SHARPE, checkCommand, lookaheadHint } from './lookahead-hint';
 
 describe('lookaheadHint', () => {
   const check = 'ensemble check --dataset sp500 --strategy ./x.ts';
@@ -17,5 +18,15 @@ describe('lookaheadHint', () => {
     expect(lookaheadHint(null, 5_105, 252, check)).toBeNull();
     expect(lookaheadHint(Number.NaN, 5_105, 252, check)).toBeNull();
     expect(lookaheadHint(50, 251, 252, check)).toBeNull();
+  });
+});
+
+describe('checkCommand', () => {
+  it('gives the parameters off their defaults, the symbols and the range, quoted for the shell where needed', () => {
+    const definition = getStrategy('sma-crossover');
+    expect(checkCommand({ data: ['--dataset', 'sp500'], strategy: './x.ts', definition, params: { fast: 10, slow: 50, allowShort: false } })).toBe('ensemble check --dataset sp500 --strategy ./x.ts --param slow=50');
+    expect(checkCommand({ data: ['--data', 'my prices.csv'], strategy: "./it's.ts", params: { weights: [0.6, 0.4], name: 'a b' }, symbols: ['A', 'B'], from: '2001-01-01', to: '2002-01-01' })).toBe(
+      "ensemble check --data 'my prices.csv' --strategy './it'\\''s.ts' --param 'weights=[0.6,0.4]' --param 'name=a b' --symbol A,B --from 2001-01-01 --to 2002-01-01",
+    );
   });
 });

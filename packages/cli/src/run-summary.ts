@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { getDatasetInfo, isDatasetName } from '@ensemble/data';
 import { isoTimeFormatter } from '@ensemble/engine';
 import type { OrchestratorResult, RebalanceEvent, RunConfig, SleevesWeightsOverEquity } from '@ensemble/orchestrator';
@@ -12,7 +13,7 @@ import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, for
 import { formatMetric } from './metrics-table';
 import { strategyErrorPlace } from './strategy-frames';
 import { crossedLevelsNote } from './crossed-levels';
-import { lookaheadHint } from './lookahead-hint';
+import { checkCommand, lookaheadHint } from './lookahead-hint';
 import { quantityCapNote } from './quantity-cap';
 import { averageWeight, conflictOutcomeText, conflictSignalText, largestSleeves, rebalanceReasonText, scheduleText } from '@ensemble/report';
 
@@ -401,13 +402,23 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   const sleeves = shownSleeves(result);
   lines.push(...strategyLines(result, label, sleeves.shown));
   // A strategy file's sleeve too good to be true: most often a look-ahead, which `check` finds.
-  const { dataset, file } = result.config.data;
-  const dataArgument = dataset !== undefined ? `--dataset ${dataset}` : `--data ${file ?? 'FILE'}`;
+  const { dataset, file, from, to } = result.config.data;
+  // The config's paths (its strategy files, its data file) are relative to its folder.
+  const folder = options.source === undefined ? '.' : path.dirname(options.source);
   result.config.strategies.forEach((entry, i) => {
-    const metrics = result.sleeves[i]?.metrics;
-    if (entry.module === undefined || metrics === undefined) return;
-    const hint = lookaheadHint(metrics.metrics.sharpe, metrics.metrics.bars ?? 0, result.periodsPerYear, `ensemble check ${dataArgument} --strategy ${entry.module.path}`);
-    if (hint !== null) lines.push(`  ${label('')} ${palette.yellow(`note: sleeve ${echoValue(entry.id)}: ${hint}${file === undefined ? '' : ' (paths as the config gives them)'}`)}`);
+    const sleeve = result.sleeves[i];
+    if (entry.module === undefined || sleeve === undefined) return;
+    const check = checkCommand({
+      data: dataset !== undefined ? ['--dataset', dataset] : ['--data', file ?? 'FILE'],
+      strategy: entry.module.path,
+      params: sleeve.params ?? entry.params,
+      symbols: entry.symbols,
+      from: typeof from === 'string' ? from : undefined,
+      to: typeof to === 'string' ? to : undefined,
+    });
+    const hint = lookaheadHint(sleeve.metrics.metrics.sharpe, sleeve.metrics.metrics.bars ?? 0, result.periodsPerYear, check);
+    const where = folder === '.' ? '' : ` (in ${echoValue(folder)}, the config's folder, which its paths are relative to)`;
+    if (hint !== null) lines.push(`  ${label('')} ${palette.yellow(`note: sleeve ${echoValue(entry.id)}: ${hint}${where}`)}`);
   });
   lines.push('');
 

@@ -139,7 +139,7 @@ describe('ensemble backtest --strategy FILE', () => {
     const directory = project({ 'scribble.ts': source });
     const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './scribble.ts'], { cwd: directory });
     expect(code).toBe(1);
-    expect(err).toContain('Strategy "scribble" failed on SP500 at 2000-02-01: changed its input data: time[20] of SP500 was 949363200000 and is now 0');
+    expect(err).toContain('Strategy "scribble" failed on SP500: changed its input data: time[20] of SP500 (the bar of 2000-02-01) was 949363200000 and is now 0');
     expect(err).not.toContain('benchmark');
   });
 
@@ -247,7 +247,7 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(code).toBe(1);
     expect(out).toBe('');
     // Bar 400 of sp500-2000.csv closed at 1214.349976; the buy-and-hold sleeve would have read the doubled close.
-    expect(err).toBe('error: Strategy "mine" failed on SP500 at 2001-08-03: changed its input data: close[400] of SP500 was 1214.349976 and is now 2428.699952. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer\n');
+    expect(err).toBe('error: Strategy "mine" failed on SP500: changed its input data: close[400] of SP500 (the bar of 2001-08-03) was 1214.349976 and is now 2428.699952. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer\n');
     expect(existsSync(path.join(directory, 'result.json'))).toBe(false);
   });
 

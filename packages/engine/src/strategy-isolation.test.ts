@@ -76,7 +76,7 @@ describe.each(paths)('a strategy cannot cheat, on %s', (_name, data) => {
     expect(error.strategyId).toBe('open-writer');
     expect(error.symbol).toBe('A');
     expect(error.message).toBe(
-      `Strategy "open-writer" failed on A at ${date51}: changed its input data: open[51] of A was ${String(open51)} and is now 1. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer`,
+      `Strategy "open-writer" failed on A: changed its input data: open[51] of A (the bar of ${date51}) was ${String(open51)} and is now 1. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer`,
     );
   });
 

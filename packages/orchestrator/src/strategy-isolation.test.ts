@@ -140,7 +140,7 @@ describe.each(modes)('a strategy cannot corrupt the books, in %s mode', (mode) =
     expect([alone.strategyId, alone.symbol]).toEqual(['vandal', 'V']);
     // The bar written is named by its date too: V's 52nd.
     const date51 = new Date(data().find((s) => s.symbol === 'V')?.time[51] ?? Number.NaN).toISOString().slice(0, 10);
-    expect(alone.message).toMatch(new RegExp(`^Strategy "vandal" failed on V at ${date51}: changed its input data: open\\[51\\] of V was [\\d.]+ and is now 1\\. `));
+    expect(alone.message).toMatch(new RegExp(`^Strategy "vandal" failed on V: changed its input data: open\\[51\\] of V \\(the bar of ${date51}\\) was [\\d.]+ and is now 1\\. `));
     const shared = failure(() => runOrchestrator(config(mode, [{ id: 'vandal', strategy: 'open-writer', symbols: ['V'] }, { id: 'b', strategy: 'holder', symbols: ['W', 'V'] }]), data(), { registry }));
     expect([shared.strategyId, shared.symbol]).toEqual(['vandal or b', 'V']);
   });

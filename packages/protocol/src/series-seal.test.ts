@@ -67,7 +67,7 @@ describe('SeriesSeal', () => {
     expect((thrown as StrategyError).strategyId).toBe('owner-of-B');
     expect((thrown as StrategyError).symbol).toBe('B');
     expect((thrown as StrategyError).message).toBe(
-      'Strategy "owner-of-B" failed on B at 2024-01-02: changed its input data: high[1] of B was 6 and is now NaN. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer',
+      'Strategy "owner-of-B" failed on B: changed its input data: high[1] of B (the bar of 2024-01-02) was 6 and is now NaN. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer',
     );
   });
 });

@@ -2,6 +2,7 @@ import type { BarColumn, BarSeries } from './bars';
 import { BAR_COLUMNS } from './bars';
 import { StrategyError } from './errors';
 import { formatValue } from './format-value';
+import { barTime } from './time';
 
 /** A value of an input series that changed while it was sealed. */
 export interface SeriesChange {
@@ -76,10 +77,19 @@ export class SeriesSeal {
   verify(strategyId: (symbol: string) => string): void {
     const change = this.firstChange();
     if (change === null) return;
+    // The bar written is named by its date in the message: the error's own time would be the bar being decided.
+    const bar = Number.isFinite(change.time) ? ` (the bar of ${barTime(change.time)})` : '';
     throw new StrategyError(strategyId(change.symbol), {
       symbol: change.symbol,
-      ...(Number.isFinite(change.time) ? { time: change.time } : {}),
-      message: `changed its input data: ${change.column}[${change.index}] of ${change.symbol} was ${formatValue(change.before)} and is now ${formatValue(change.after)}. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer`,
+      cause: change,
+      message: `changed its input data: ${change.column}[${change.index}] of ${change.symbol}${bar} was ${formatValue(change.before)} and is now ${formatValue(change.after)}. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer`,
     });
   }
+}
+
+/** Whether `error` is the one {@link SeriesSeal.verify} throws: a strategy wrote to its data (the change is its cause). */
+export function isDataWriteError(error: unknown): error is StrategyError & { readonly cause: SeriesChange } {
+  if (!StrategyError.isInstance(error)) return false;
+  const cause: unknown = error.cause;
+  return typeof cause === 'object' && cause !== null && 'column' in cause && 'before' in cause && 'after' in cause && 'index' in cause;
 }

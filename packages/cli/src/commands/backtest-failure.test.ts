@@ -121,7 +121,7 @@ describe('ensemble backtest --check-invariants: a strategy that writes the data'
     expect(out).toBe('');
     // Bar 51 of sp500-2000.csv is line 53: 2000-03-16, open 1392.150024.
     expect(err).toBe(
-      'error: Strategy "tamper" failed on SP500 at 2000-03-16: changed its input data: open[51] of SP500 was 1392.150024 and is now 1. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer\n',
+      'error: Strategy "tamper" failed on SP500: changed its input data: open[51] of SP500 (the bar of 2000-03-16) was 1392.150024 and is now 1. Bars are read-only: never write to a ctx.history() or ctx.indicatorHistory() view or to its buffer\n',
     );
     expect(readdirSync(scratch)).toEqual([]);
   });

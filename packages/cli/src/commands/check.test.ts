@@ -159,10 +159,25 @@ describe('ensemble check', () => {
     expect(both.code).toBe(2);
     expect(both.out).toBe('');
     expect(both.err).toBe(
-      'error: Invalid configuration in the command-line options:\n  - --data two.csv: SHORT has 4 bars, and the strategy\'s warm-up of 3 bars needs 5 to be checked (two decisions at least): give more bars, leave SHORT out (--symbol), or shorter windows (--param)\n',
+      'error: Invalid configuration in the command-line options:\n  - --data two.csv: SHORT has 4 bars, and the strategy\'s warm-up of 3 bars needs 5 to be checked (its warm-up and two more): give more bars, leave SHORT out (--symbol), or shorter windows (--param)\n',
     );
     const long = await run(['check', '--data', 'two.csv', '--strategy', './fair.ts', '--symbol', 'LONG'], directory);
     expect(long.code).toBe(0);
+  });
+
+  it('says the look-ahead coverage of a portfolio strategy in steps of the timeline of every symbol', async () => {
+    // A on even days, B on odd days: 60 bars each, a timeline of 120 steps.
+    const rows = Array.from({ length: 120 }, (_, i) => {
+      const close = 100 + (i % 5);
+      return `${i % 2 === 0 ? 'A' : 'B'},${new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10)},${String(close)},${String(close + 1)},${String(close - 1)},${String(close)},1000`;
+    });
+    const directory = project({ 'ab.csv': ['symbol,date,open,high,low,close,volume', ...rows].join('\n') + '\n' });
+    const { code, out } = await run(['check', '--data', 'ab.csv', '--strategy', 'equal-weight'], directory);
+    expect(code).toBe(0);
+    // equal-weight's warm-up is 1 step: cuts from step 1 to 119.
+    expect(out).toContain('The look-ahead check cut the data at 40 of 119 steps of the timeline:');
+    const sixty = await run(['check', '--data', 'ab.csv', '--strategy', 'equal-weight', '--checkpoints', '60'], directory);
+    expect(sixty.out).toContain('cut the data at 60 of 119 steps of the timeline');
   });
 
   it('checks a portfolio strategy over the symbols chosen', async () => {
@@ -188,7 +203,7 @@ describe('ensemble check', () => {
     const tooShort = await run(['check', '--dataset', 'sp500', '--strategy', 'sma-crossover', '--param', 'slow=200', '--to', '2000-03-01']);
     expect(tooShort.code).toBe(2);
     // 41 bars of 2000 up to March 1st, against sma-crossover's warm-up of slow + 1 = 201.
-    expect(tooShort.err).toContain("  - --to 2000-03-01: SP500 has 41 bars, and the strategy's warm-up of 201 bars needs 203 to be checked (two decisions at least): give a wider --from/--to, or shorter windows (--param)");
+    expect(tooShort.err).toContain("  - --to 2000-03-01: SP500 has 41 bars, and the strategy's warm-up of 201 bars needs 203 to be checked (its warm-up and two more): give a wider --from/--to, or shorter windows (--param)");
     const unknown = await run(['check', '--data', 'prices.csv', '--strategy', './fair.ts', '--param', 'lokback=3'], project({ 'fair.ts': strategyFile('fair', 'ctx.close() > ctx.close(lookback)') }));
     // A file's definition is listed by its path: its name is no registry name.
     expect(unknown.err).toContain('--param lokback=3: unknown parameter "lokback" — did you mean "lookback"? fair takes lookback (see `ensemble strategies ./fair.ts`)');
@@ -223,8 +238,14 @@ describe('ensemble check', () => {
     expect(fair.out).not.toContain('note: a Sharpe ratio');
     const orchestrated = await run(['run', '--config', 'run.json'], directory);
     expect(orchestrated.code).toBe(0);
-    expect(orchestrated.out).toMatch(/note: sleeve seer: a Sharpe ratio of \d+\.\d over 20 years .* `ensemble check --dataset sp500 --strategy \.\/peek\.ts`/);
+    expect(orchestrated.out).toMatch(/note: sleeve seer: a Sharpe ratio of \d+\.\d over 20 years .* `ensemble check --dataset sp500 --strategy \.\/peek\.ts --param lookback=2 --symbol SP500` replays it/);
     expect(orchestrated.out).not.toContain('note: sleeve honest');
+    // The command carries what ran: a parameter off its default, the symbols, the range.
+    const given = await run(['backtest', '--dataset', 'sp500', '--strategy', './peek.ts', '--param', 'lookback=4', '--symbol', 'SP500', '--from', '2001-01-01', '--fill', 'close', '--trades', '0'], directory);
+    expect(given.out).toContain('`ensemble check --dataset sp500 --strategy ./peek.ts --param lookback=4 --symbol SP500 --from 2001-01-01` replays it');
+    // A config in another folder: its paths are relative to that folder, and the note says so.
+    const outside = await run(['run', '--config', path.join(directory, 'run.json')], scratch);
+    expect(outside.out).toContain(`(in ${directory}, the config's folder, which its paths are relative to)`);
   });
 
   it('--help says what is checked and the exit codes', async () => {

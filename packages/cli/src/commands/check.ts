@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { isoTimeFormatter } from '@ensemble/engine';
-import { ConfigError, echoValue } from '@ensemble/protocol';
-import type { AnyStrategy, BarSeries } from '@ensemble/protocol';
+import { ConfigError, createTimeline, echoValue, isPortfolioStrategy } from '@ensemble/protocol';
+import type { AnyStrategy, BarSeries, StrategyDefinition } from '@ensemble/protocol';
+import { describeParameters } from '@ensemble/strategies';
 import { runContractCheck, strategyContractChecks } from '@ensemble/protocol/testing';
 import { planBacktest } from '../backtest-options';
 import type { BacktestFlags, BacktestPlan } from '../backtest-options';
@@ -107,10 +108,10 @@ function checkpointsFlag(problems: FlagProblems, text: string | undefined): numb
 
 /**
  * The problem of data too short to check the strategy on — a series with fewer bars than its
- * warm-up and two more, on which it decides once at most — as a problem of the flags that chose
- * the data (bad input, exit 2), naming the symbol and what to give; null when every series is long enough.
+ * warm-up and two more, what the contract asks for — as a problem of the flags that chose the
+ * data (bad input, exit 2), naming the symbol and what to give; null when every series is long enough.
  */
-function tooShort(series: readonly BarSeries[], warmup: number, plan: BacktestPlan): ConfigError | null {
+function tooShort(series: readonly BarSeries[], warmup: number, plan: BacktestPlan, definition: StrategyDefinition): ConfigError | null {
   const short = series.find((s) => s.length < warmup + 2);
   if (short === undefined) return null;
   const { from, to } = plan.rangeText;
@@ -118,8 +119,9 @@ function tooShort(series: readonly BarSeries[], warmup: number, plan: BacktestPl
   const path = range.length > 0 ? range.join(' ') : flagText(plan.sourceFlag, plan.source);
   const others = series.length > 1 ? `, leave ${echoValue(short.symbol)} out (--symbol)` : '';
   const wider = range.length > 0 ? 'a wider --from/--to' : 'more bars';
+  const windows = describeParameters(definition).length > 0 ? ', or shorter windows (--param)' : '';
   return new ConfigError(
-    [{ path, message: `${echoValue(short.symbol)} has ${formatCounted(short.length, 'bar')}, and the strategy's warm-up of ${formatCounted(warmup, 'bar')} needs ${formatCount(warmup + 2)} to be checked (two decisions at least): give ${wider}${others}, or shorter windows (--param)` }],
+    [{ path, message: `${echoValue(short.symbol)} has ${formatCounted(short.length, 'bar')}, and the strategy's warm-up of ${formatCounted(warmup, 'bar')} needs ${formatCount(warmup + 2)} to be checked (its warm-up and two more): give ${wider}${others}${windows}` }],
     { source: COMMAND_LINE },
   );
 }
@@ -129,10 +131,13 @@ function tooShort(series: readonly BarSeries[], warmup: number, plan: BacktestPl
  * every bar: each cut tests the decisions just before it, so a rule that peeks on rare bars can
  * pass between them.
  */
-function coverageNote(series: readonly BarSeries[], warmup: number, cuts: number | 'all'): string {
-  const possible = Math.max(0, ...series.map((s) => s.length - Math.max(1, warmup)));
+function coverageNote(series: readonly BarSeries[], strategy: AnyStrategy, cuts: number | 'all'): string {
+  // A portfolio strategy is cut at the steps of the timeline of every symbol, a signal strategy at each series' bars.
+  const steps = isPortfolioStrategy(strategy) ? [createTimeline(series).length] : series.map((s) => s.length);
+  const possible = Math.max(0, ...steps.map((length) => length - Math.max(1, strategy.warmup)));
   if (cuts === 'all' || cuts >= possible) return '';
-  return ` The look-ahead check cut the data at ${formatCount(cuts)} of ${formatCount(possible)} bars: a rule that peeks only on rare bars can pass between them (--checkpoints all cuts at every bar; its time grows with the square of the bars).`;
+  const unit = isPortfolioStrategy(strategy) ? 'steps of the timeline' : 'bars';
+  return ` The look-ahead check cut the data at ${formatCount(cuts)} of ${formatCount(possible)} ${unit}: a rule that peeks only on rare bars can pass between them (--checkpoints all cuts at every bar; its time grows with the square of the bars).`;
 }
 
 /** The first and last time of the series, as the summary writes them (a date, or a date and time for intraday bars). */
@@ -168,7 +173,7 @@ export async function runStrategyCheck(
   // (or from the plan) could carry state between them.
   const create = (): AnyStrategy => definition.create(params, definition.name);
   const series = data.series.filter((s) => s.length > 0);
-  const short = tooShort(series, create().warmup, plan);
+  const short = tooShort(series, create().warmup, plan, definition);
   if (short !== null) throw short;
   const bars = series.reduce((sum, s) => sum + s.length, 0);
   // As many cut-offs as bars or more is every bar: said so, not as a count the check never makes.
@@ -220,7 +225,7 @@ export async function runStrategyCheck(
   if (options.json) {
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else if (failed === 0) {
-    io.stdout.write(`${palette.green(`All ${formatCount(outcomes.length)} checks passed.`)}${coverageNote(series, create().warmup, cuts)}\n`);
+    io.stdout.write(`${palette.green(`All ${formatCount(outcomes.length)} checks passed.`)}${coverageNote(series, create(), cuts)}\n`);
   } else {
     io.stdout.write(`${palette.red(`${formatCount(failed)} of ${formatCount(outcomes.length)} checks failed.`)} A backtest of a strategy that fails them can be wrong without an error: fix what each says (\`ensemble check --help\` says what each check does).\n`);
   }

@@ -140,6 +140,8 @@ describe('checkStrategyContract (no test runner)', () => {
       shouldExit: () => false,
     };
     const failures = checkStrategyContract({ create: () => writer, series: [zigzagSeries('A', 30)] }).failures;
+    // The look-ahead check cannot replay a strategy that writes its data: it says so, and where to look.
+    expect(failures.find((failure) => failure.title === 'does not look ahead')?.message).toBe('could not be checked: the strategy writes to its bars (close[0] of A; see "does not mutate the input series")');
     expect(failures.find((failure) => failure.title === 'does not mutate the input series')?.message).toMatch(/^changed close\[0\] of A \(the bar of \d{4}-\d\d-\d\d\) from \d+(\.\d+)? to -7 while deciding: a strategy must not write to its bars \(a history view is the data itself\)$/);
     const bad: Strategy = { id: 'bad', warmup: 1, shouldEnter: () => ({ side: 'long', strength: 2 }), shouldExit: () => false };
     const schema = checkStrategyContract({ create: () => bad, series: [zigzagSeries('A', 30)] }).failures;

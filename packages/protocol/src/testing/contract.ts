@@ -5,12 +5,12 @@ import { LookaheadError, StrategyError } from '../errors';
 import { computeIndicators } from '../indicators';
 import { EntrySignalSchema, ExitDecisionSchema, TargetWeightsSchema } from '../schemas';
 import { formatValue } from '../format-value';
-import { SeriesSeal } from '../series-seal';
+import { SeriesSeal, isDataWriteError } from '../series-seal';
 import type { AnyStrategy, PortfolioContext, StrategyContext } from '../strategy';
 import { isPortfolioStrategy } from '../strategy';
 import { createTimeline } from '../timeline';
 import type { Position } from '../trading';
-import { DECIDING, checkLookahead, violationPlace, violationTime } from './lookahead';
+import { DECIDING, checkLookahead, statefulHint, violationPlace, violationTime } from './lookahead';
 import type { DecisionKind } from './lookahead';
 
 /** Options of {@link checkStrategyContract} (and of `testStrategyContract` in `@ensemble/protocol/testing/vitest`). */
@@ -203,15 +203,22 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
     },
     {
       title: 'does not look ahead',
-      // First of the checks that run the strategy: a cache its module keeps of the first series it
-      // is given would otherwise hold the full history, which every cut would then reuse.
+      // First of the checks that run the strategy: a cache its module keeps, computed again for a
+      // longer series, would otherwise hold the full history of the runs before, reused by every cut.
       run: () => {
         // Given the factory: every replay on its own instance, so a cache kept by one hides nothing.
-        const report = checkLookahead(options.create, fresh(), {
-          checkpoints: options.lookaheadCheckpoints ?? 40,
-          throwOnViolation: false,
-          ...(options.onLookaheadProgress === undefined ? {} : { onProgress: options.onLookaheadProgress }),
-        });
+        let report: ReturnType<typeof checkLookahead>;
+        try {
+          report = checkLookahead(options.create, fresh(), {
+            checkpoints: options.lookaheadCheckpoints ?? 40,
+            throwOnViolation: false,
+            ...(options.onLookaheadProgress === undefined ? {} : { onProgress: options.onLookaheadProgress }),
+          });
+        } catch (error) {
+          // A write to the data is the mutation check's to report; replays of written data prove nothing.
+          if (isDataWriteError(error)) return `could not be checked: the strategy writes to its bars (${error.cause.column}[${String(error.cause.index)}] of ${error.cause.symbol}; see "does not mutate the input series")`;
+          throw error;
+        }
         const first = report.violations[0];
         if (first !== undefined) {
           const what =
@@ -219,7 +226,7 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
               ? `asked for a later bar (${first.withFullHistory})`
               : `was ${first.withFullHistory} with the full history and ${first.withTruncatedHistory} with ${first.truncatedAt} bars`;
           // Changed without a read ahead: state kept between calls (a counter) changes them too.
-          const stateful = report.violations.every((violation) => violation.kind === 'changed') ? ' (or on state the strategy keeps between calls: a decision must depend only on the bars up to it)' : '';
+          const stateful = report.violations.every((violation) => violation.kind === 'changed') ? ` (or on ${statefulHint(true)})` : '';
           return `${report.violations.length} decision(s) depend on later bars; the first, ${first.decision} at ${violationPlace(first)} (${violationTime(first.time)}), ${what}${stateful}`;
         }
         return report.comparisons > 0 ? null : 'no decision was compared: give longer series';

@@ -190,7 +190,7 @@ describe('checkLookahead', () => {
     }
     expect(StrategyError.isInstance(thrown)).toBe(true);
     expect((thrown as StrategyError).strategyId).toBe('writer');
-    expect((thrown as StrategyError).message).toContain(`changed its input data: open[51] of W was ${String(openAt51)} and is now 1`);
+    expect((thrown as StrategyError).message).toContain(`changed its input data: open[51] of W (the bar of 2020-02-21) was ${String(openAt51)} and is now 1`);
     // It wrote to a copy: the caller's data is as it was.
     expect(data.open[51]).toBe(openAt51);
   });
@@ -409,5 +409,31 @@ describe('checkLookahead against cached indicators', () => {
     // The first series this cache sees is the shortest cut, not the full history: the full run
     // gets a column shorter than its bars, which the indicator check refuses.
     expect(() => checkLookahead(create, series)).toThrow(/module-memo/);
+  });
+});
+
+describe('checkLookahead reports each decision once', () => {
+  it('finds a decision that flips back and forth across the cuts, with the longest cut that still differs', () => {
+    // Long on every bar when the history has an even length: the full 12 bars say long, the cuts
+    // of odd length (1, 3, …, 11 bars) say null, the even ones long again — a chain A, B, A, B, ….
+    let seriesLength = 0;
+    const flips: Strategy = {
+      id: 'parity',
+      warmup: 1,
+      // The length of the series being replayed, seen when its indicators are computed: a look-ahead.
+      indicators: (s: BarSeries) => {
+        seriesLength = s.length;
+        return {};
+      },
+      shouldEnter: () => (seriesLength % 2 === 0 ? { side: 'long' } : null),
+      shouldExit: () => false,
+    };
+    const report = checkLookahead(flips, zigzagSeries('A', 12), { checkpoints: Number.MAX_SAFE_INTEGER, throwOnViolation: false });
+    // Bars 0 to 10 (each seen by the 11-bar cut, the longest odd one): one violation each.
+    expect(report.violations.map((v) => [v.index, v.decision, v.truncatedAt, v.withFullHistory, v.withTruncatedHistory])).toEqual(
+      Array.from({ length: 11 }, (_, i) => [i, 'enter', 11, '{"side":"long"}', 'null']),
+    );
+    // Every cut compared with the next longer one on the bars they share: 1 + 2 + … + 11.
+    expect(report.comparisons).toBe(66);
   });
 });

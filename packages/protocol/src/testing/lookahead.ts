@@ -7,6 +7,7 @@ import { SeriesSeal } from '../series-seal';
 import type { AnyStrategy, PortfolioContext, PortfolioStrategy, Strategy, StrategyContext } from '../strategy';
 import { isPortfolioStrategy } from '../strategy';
 import { createTimeline } from '../timeline';
+import { barTime } from '../time';
 import type { AccountView, Position } from '../trading';
 
 /** Options of {@link checkLookahead}. */
@@ -55,17 +56,21 @@ export function violationPlace(violation: Pick<LookaheadViolation, 'symbol' | 'i
 
 /** When a violation's bar is, in words: its date (`2000-07-13`), or its date and time for a bar not at midnight UTC. */
 export function violationTime(time: number): string {
-  if (!Number.isFinite(time)) return String(time);
-  const iso = new Date(time).toISOString();
-  return time % 86_400_000 === 0 ? iso.slice(0, 10) : iso;
+  return barTime(time);
 }
 
 /**
- * What else changes a past decision when the future is cut off: the check replays one instance
- * over shorter histories, so a strategy that keeps state between calls (a counter, a position it
- * tracks itself) decides otherwise on the replay without reading ahead.
+ * What else changes a past decision when the future is cut off. Given one instance, the check
+ * replays it over shorter histories, so a strategy that keeps state between calls (a counter, a
+ * position it tracks itself) decides otherwise on the replay without reading ahead; given a
+ * factory, every replay has an instance of its own, and only state outside it (in the strategy's
+ * module) or chance does.
  */
-const STATEFUL_HINT = '\n(A decision that changes without asking for a later bar can also come from state kept between calls — a counter, a flag set on an earlier bar: a decision must depend only on the bars up to it and the context it is given.)';
+export function statefulHint(factory: boolean): string {
+  return factory
+    ? 'state kept outside the instance — in the strategy\'s module — or chance (a random draw): a decision must depend only on the bars up to it and the context it is given'
+    : 'state kept between calls — a counter, a flag set on an earlier bar: a decision must depend only on the bars up to it and the context it is given';
+}
 
 /** The outcome of {@link checkLookahead}. */
 export interface LookaheadReport {
@@ -233,16 +238,21 @@ interface Difference {
  * somewhere along that chain, so every such decision is found while only one replay is held at a
  * time. Ascending, every replay is the longest its strategy (or its module) has seen yet: an
  * indicator it caches from an earlier, shorter history is computed again, never reused from the
- * full history (which would hide what it reads ahead). Each difference is then checked against
- * the full history: the decisions with a cut history that the full one does not share are the
- * violations. `replay(length)` gives each bar's decisions, one text per kind.
+ * full history (which would hide what it reads ahead). A decision whose value with some cut is not
+ * the full history's changes somewhere along the chain, and its last change is to the value the
+ * full history keeps: the latest difference of each decision is its violation, reported with the
+ * longest cut that still differed (one per decision, in bar order). `replay(length)` gives each
+ * bar's decisions, one text per kind.
  */
 function compareReplays(
   lengths: readonly number[],
   replay: (length: number | null) => readonly (readonly string[])[],
   tick: Tick,
 ): { readonly comparisons: number; readonly full: readonly (readonly string[])[]; readonly differences: readonly Difference[] } {
-  const differences: Difference[] = [];
+  // The latest difference of each decision (bar and kind), by `index * kinds + kind`: the last
+  // change along the chain is to the value the full history keeps, so it is always a violation,
+  // and there is one at most per decision — memory bounded by the bars, however many cuts.
+  const latest = new Map<number, Difference>();
   let comparisons = 0;
   let previous: readonly (readonly string[])[] | null = null;
   let previousLength = 0;
@@ -252,7 +262,7 @@ function compareReplays(
       const b = longer[i];
       if (a === undefined || b === undefined) continue;
       comparisons++;
-      for (let kind = 0; kind < a.length; kind++) if (a[kind] !== b[kind]) differences.push({ index: i, kind, truncatedAt: length, value: a[kind] ?? '' });
+      for (let kind = 0; kind < a.length; kind++) if (a[kind] !== b[kind]) latest.set(i * a.length + kind, { index: i, kind, truncatedAt: length, value: a[kind] ?? '' });
     }
   };
   for (const length of lengths) {
@@ -264,7 +274,9 @@ function compareReplays(
   }
   const full = replay(null);
   if (previous !== null) compare(previous, full, previousLength);
-  return { comparisons, full, differences: differences.filter((d) => d.value !== full[d.index]?.[d.kind]) };
+  // In bar order (then kind), as the decisions are.
+  const differences = [...latest.entries()].sort(([a], [b]) => a - b).map(([, difference]) => difference);
+  return { comparisons, full, differences };
 }
 
 const SIGNAL_KINDS = ['enter', 'exit-long', 'exit-short'] as const;
@@ -434,12 +446,12 @@ export function checkLookahead(
   if (isPortfolioStrategy(strategy)) {
     const result = checkPortfolio(() => make() as PortfolioStrategy, strategy, list, checkpoints, tick);
     comparisons += result.comparisons;
-    violations.push(...result.violations);
+    for (const violation of result.violations) violations.push(violation);
   } else {
     for (const s of list) {
       const result = checkSignal(() => make() as Strategy, strategy, s, checkpoints, tick);
       comparisons += result.comparisons;
-      violations.push(...result.violations);
+      for (const violation of result.violations) violations.push(violation);
     }
   }
   seal.verify(() => strategy.id);
@@ -452,7 +464,7 @@ export function checkLookahead(
     );
     throw new LookaheadError(
       strategy.id,
-      `${violations.length} decision(s) changed when later bars were removed or asked for a later bar:\n  ${lines.join('\n  ')}${violations.every((v) => v.kind === 'changed') ? STATEFUL_HINT : ''}`,
+      `${violations.length} decision(s) changed when later bars were removed or asked for a later bar:\n  ${lines.join('\n  ')}${violations.every((v) => v.kind === 'changed') ? `\n(A decision that changes without asking for a later bar can also come from ${statefulHint(typeof subject === 'function')}.)` : ''}`,
     );
   }
   return { ok: violations.length === 0, comparisons, violations };

@@ -49,7 +49,7 @@ describe('runResearchJob', () => {
     });
     const failed = await runResearchJob(writer, own);
     expect(failed.status).toBe('failed');
-    expect(failed.error?.message).toMatch(/"history-writer" failed on SP500 at \d{4}-\d\d-\d\d: changed its input data: close\[\d+\] of SP500 was .* Bars are read-only/);
+    expect(failed.error?.message).toMatch(/"history-writer" failed on SP500: changed its input data: close\[\d+\] of SP500 \(the bar of \d{4}-\d\d-\d\d\) was .* Bars are read-only/);
     // The same thread's next job reads the bars as they were: the same result as before the writer.
     expect(await runResearchJob(await job({}), own)).toEqual(before);
   });
