@@ -96,6 +96,14 @@ export const BACKTEST_RUN_FLAGS: readonly BacktestConfigFlag[] = [
 /** Every flag of {@link BacktestConfigFlags}, in `--help` order. */
 export const BACKTEST_CONFIG_FLAGS: readonly BacktestConfigFlag[] = [...BACKTEST_DATA_FLAGS, ...BACKTEST_RUN_FLAGS];
 
+/** Declares the flags that choose a one-strategy run's data — `--data`, `--dataset` and {@link BACKTEST_DATA_FLAGS} — as `backtest` and `check` take them. */
+export function addDataSourceOptions(command: Command): Command {
+  command
+    .option('--data <file>', 'market data file (CSV or JSON); relative to the working directory')
+    .option('--dataset <name>', 'an embedded data set: sp500, dow30 or stocks5 (see `ensemble data list`)');
+  return addBacktestConfigOptions(command, BACKTEST_DATA_FLAGS, 'backtest');
+}
+
 /**
  * Declares `flags` on `command`: as `ensemble backtest` has them, or as research shortcuts
  * (`shortcut: ` before the description, no short alias).

@@ -16,7 +16,7 @@ import { paletteFor } from '../color';
 import { loadDataSource } from '../data-source';
 import type { LoadedData } from '../data-source';
 import { COMMAND_LINE, flagText } from '../flags';
-import { BACKTEST_DATA_FLAGS, BACKTEST_RUN_FLAGS, addBacktestConfigOptions } from '../backtest-config-flags';
+import { BACKTEST_RUN_FLAGS, addBacktestConfigOptions, addDataSourceOptions } from '../backtest-config-flags';
 import { formatCount } from '../format';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
@@ -240,12 +240,8 @@ export function backtestInputsKept(plan: BacktestPlan, cwd: string): KeptFile[] 
  * optionally the JSON result, an HTML tearsheet and a Markdown report.
  */
 export function registerBacktestCommand(program: Command, io: CliIo): Command {
-  const command = program
-    .command('backtest')
-    .description('backtest one strategy on a data file or an embedded data set and print its metrics and trades')
-    .option('--data <file>', 'market data file (CSV or JSON); relative to the working directory')
-    .option('--dataset <name>', 'an embedded data set: sp500, dow30 or stocks5 (see `ensemble data list`)');
-  addBacktestConfigOptions(command, BACKTEST_DATA_FLAGS, 'backtest');
+  const command = program.command('backtest').description('backtest one strategy on a data file or an embedded data set and print its metrics and trades');
+  addDataSourceOptions(command);
   command.requiredOption('--strategy <name>', 'strategy to run (see `ensemble strategies`), or a strategy file: ./my-strategy.ts (.ts, .mts, .cts, .js, .mjs, .cjs; file.ts#name picks one of several)');
   addBacktestConfigOptions(command, BACKTEST_RUN_FLAGS, 'backtest');
   return command

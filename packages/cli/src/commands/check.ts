@@ -6,7 +6,7 @@ import { describeParameters } from '@ensemble/strategies';
 import { runContractCheck, strategyContractChecks } from '@ensemble/protocol/testing';
 import { planBacktest } from '../backtest-options';
 import type { BacktestFlags, BacktestPlan } from '../backtest-options';
-import { BACKTEST_DATA_FLAGS, BACKTEST_RUN_FLAGS, addBacktestConfigOptions } from '../backtest-config-flags';
+import { BACKTEST_RUN_FLAGS, addBacktestConfigOptions, addDataSourceOptions } from '../backtest-config-flags';
 import { formatParams } from '../backtest-report';
 import { paletteFor } from '../color';
 import { CliExit, ExitCode } from '../errors';
@@ -240,10 +240,8 @@ export async function runStrategyCheck(
 export function registerCheckCommand(program: Command, io: CliIo): Command {
   const command = program
     .command('check')
-    .description("check a strategy against the protocol's contract on real data: no look-ahead, the same decisions every run, decisions of the right shape, its data left alone")
-    .option('--data <file>', 'market data file (CSV or JSON); relative to the working directory')
-    .option('--dataset <name>', 'an embedded data set: sp500, dow30 or stocks5 (see `ensemble data list`)');
-  addBacktestConfigOptions(command, BACKTEST_DATA_FLAGS, 'backtest');
+    .description("check a strategy against the protocol's contract on real data: no look-ahead, the same decisions every run, decisions of the right shape, its data left alone");
+  addDataSourceOptions(command);
   command.requiredOption('--strategy <name>', 'strategy to check: a strategy file, ./my-strategy.ts (file.ts#name picks one of several), or a built-in (see `ensemble strategies`)');
   addBacktestConfigOptions(command, CHECK_RUN_FLAGS, 'backtest');
   return command

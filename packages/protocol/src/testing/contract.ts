@@ -10,7 +10,7 @@ import type { AnyStrategy, PortfolioContext, StrategyContext } from '../strategy
 import { isPortfolioStrategy } from '../strategy';
 import { createTimeline } from '../timeline';
 import type { Position } from '../trading';
-import { DECIDING, checkLookahead, statefulHint, violationPlace, violationTime } from './lookahead';
+import { DECIDING, checkLookahead, statefulHint, truncatedCopy, violationPlace, violationTime } from './lookahead';
 import type { DecisionKind } from './lookahead';
 
 /** Options of {@link checkStrategyContract} (and of `testStrategyContract` in `@ensemble/protocol/testing/vitest`). */
@@ -180,8 +180,8 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
   const probe = options.create();
   // Every check runs on its own copy of the series as given, so a strategy that writes its input
   // in one check cannot hide the write from another (or change the caller's data).
-  const pristine = options.series.map(copySeries);
-  const fresh = (): BarSeries[] => pristine.map(copySeries);
+  const pristine = options.series.map((s) => truncatedCopy(s));
+  const fresh = (): BarSeries[] => pristine.map((s) => truncatedCopy(s));
   return [
     {
       title: 'has a non-empty id and a warm-up of 0 to 2^53 − 1 bars',
@@ -282,19 +282,6 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
       },
     },
   ];
-}
-
-function copySeries(series: BarSeries): BarSeries {
-  return {
-    symbol: series.symbol,
-    length: series.length,
-    time: series.time.slice(),
-    open: series.open.slice(),
-    high: series.high.slice(),
-    low: series.low.slice(),
-    close: series.close.slice(),
-    volume: series.volume.slice(),
-  };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

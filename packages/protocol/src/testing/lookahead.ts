@@ -134,7 +134,7 @@ function describe(run: () => unknown, thrown: ThrownDecision[] | null, place: Om
  * decision on bar `length - 1` may see, with nothing after it reachable by any path (a view's
  * `buffer` included).
  */
-function truncatedCopy(series: BarSeries, length: number): BarSeries {
+export function truncatedCopy(series: BarSeries, length: number = series.length): BarSeries {
   const n = Math.max(0, Math.min(series.length, Math.floor(length)));
   return {
     symbol: series.symbol,
