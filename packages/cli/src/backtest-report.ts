@@ -647,8 +647,9 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
       symbols: plan.symbols,
       from: plan.rangeText.from,
       to: plan.rangeText.to,
+      reading: { format: plan.format, dateFormat: plan.dateFormat, decimal: plan.decimal, adjust: plan.adjust, sort: plan.sort },
     });
-    const hint = lookaheadHint(performance.metrics.sharpe, result.bars, performance.periodsPerYear, check);
+    const hint = lookaheadHint(performance.metrics, result.bars, performance.periodsPerYear, check);
     if (hint !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${hint}`)}`);
   }
   const warmup = result.strategy.warmup;

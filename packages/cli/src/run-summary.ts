@@ -403,6 +403,7 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   lines.push(...strategyLines(result, label, sleeves.shown));
   // A strategy file's sleeve too good to be true: most often a look-ahead, which `check` finds.
   const { dataset, file, from, to } = result.config.data;
+  const data = result.config.data;
   // The config's paths (its strategy files, its data file) are relative to its folder.
   const folder = options.source === undefined ? '.' : path.dirname(options.source);
   result.config.strategies.forEach((entry, i) => {
@@ -415,8 +416,9 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
       symbols: entry.symbols,
       from: typeof from === 'string' ? from : undefined,
       to: typeof to === 'string' ? to : undefined,
+      reading: { format: data.format, dateFormat: data.dateFormat, decimal: data.decimal, adjust: data.adjust, sort: data.sort },
     });
-    const hint = lookaheadHint(sleeve.metrics.metrics.sharpe, sleeve.metrics.metrics.bars ?? 0, result.periodsPerYear, check);
+    const hint = lookaheadHint(sleeve.metrics.metrics, sleeve.metrics.metrics.bars ?? 0, result.periodsPerYear, check);
     const where = folder === '.' ? '' : ` (in ${echoValue(folder)}, the config's folder, which its paths are relative to)`;
     if (hint !== null) lines.push(`  ${label('')} ${palette.yellow(`note: sleeve ${echoValue(entry.id)}: ${hint}${where}`)}`);
   });

@@ -196,6 +196,7 @@ describe('ensemble init from a clone (pnpm ensemble init)', () => {
       expect(code).toBe(0);
       expect(out).toContain('  pnpm -s -C /src/ensemble ensemble run --config mine/run.json --html report.html');
       expect(out).toContain('  pnpm -s -C /src/ensemble ensemble backtest --dataset sp500 --strategy mine/strategies/my-strategy.ts');
+      expect(out).toContain('  pnpm -s -C /src/ensemble ensemble check --dataset sp500 --strategy mine/strategies/my-strategy.ts');
       expect(out).toContain('(the npm registry has no release of the @ensemble packages yet, so these run from the clone, as above; mine/README.md says how to install the project\'s packages from it)');
       expect(out).not.toContain('npm install');
       // Run otherwise (node …/bin.ts init), it says how to run them from a clone.

@@ -163,6 +163,7 @@ Examples:
         `  ${ensemble} run --config ${config} --html report.html`,
         `  ${ensemble} backtest --dataset sp500 --strategy ${strategy}`,
         `  ${ensemble} strategies ${strategy}`,
+        `  ${ensemble} check --dataset sp500 --strategy ${strategy}`,
         cliVersion() === UNRELEASED
           ? clone === undefined
             ? `  (the npm registry has no release of the @ensemble packages yet, so these run from a clone of Ensemble: there, npx -y pnpm@10.34.9 ensemble … in place of ensemble …; ${echoValue(path.join(shown, 'README.md'), MAX_LINE_LENGTH)} says how to install the project's packages from the clone)`

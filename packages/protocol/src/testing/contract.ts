@@ -227,7 +227,7 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
               : `was ${first.withFullHistory} with the full history and ${first.withTruncatedHistory} with ${first.truncatedAt} bars`;
           // Changed without a read ahead: state kept between calls (a counter) changes them too.
           const stateful = report.violations.every((violation) => violation.kind === 'changed') ? ` (or on ${statefulHint(true)})` : '';
-          return `${report.violations.length} decision(s) depend on later bars; the first, ${first.decision} at ${violationPlace(first)} (${violationTime(first.time)}), ${what}${stateful}`;
+          return `${report.violations.length.toLocaleString('en-US')} decision(s) depend on later bars; the first, ${first.decision} at ${violationPlace(first)} (${violationTime(first.time)}), ${what}${stateful}`;
         }
         return report.comparisons > 0 ? null : 'no decision was compared: give longer series';
       },

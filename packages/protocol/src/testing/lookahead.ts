@@ -464,7 +464,7 @@ export function checkLookahead(
     );
     throw new LookaheadError(
       strategy.id,
-      `${violations.length} decision(s) changed when later bars were removed or asked for a later bar:\n  ${lines.join('\n  ')}${violations.every((v) => v.kind === 'changed') ? `\n(A decision that changes without asking for a later bar can also come from ${statefulHint(typeof subject === 'function')}.)` : ''}`,
+      `${violations.length.toLocaleString('en-US')} decision(s) changed when later bars were removed or asked for a later bar:\n  ${lines.join('\n  ')}${violations.every((v) => v.kind === 'changed') ? `\n(A decision that changes without asking for a later bar can also come from ${statefulHint(typeof subject === 'function')}.)` : ''}`,
     );
   }
   return { ok: violations.length === 0, comparisons, violations };
