@@ -37,7 +37,7 @@ describe('checkCommand', () => {
       "ensemble check --data 'my prices.csv' --strategy './it'\\''s.ts' --param 'weights=[0.6,0.4]' --param 'name=a b' --symbol A,B --from 2001-01-01 --to 2002-01-01",
     );
     // The data read as it was: what was given, not what is detected by default.
-    const reading = { format: 'long', dateFormat: 'DD/MM/YYYY', decimal: 'comma', adjust: true, sort: true };
+    const reading = { format: 'long', dateFormat: 'DD/MM/YYYY', decimal: 'comma', adjust: true, sort: true } as const;
     expect(checkCommand({ data: ['--data', 'eu.csv'], strategy: './x.ts', params: {}, reading })).toBe('ensemble check --data eu.csv --format long --date-format DD/MM/YYYY --decimal comma --adjust --sort --strategy ./x.ts');
     expect(checkCommand({ data: ['--data', 'eu.csv'], strategy: './x.ts', params: {}, reading: { dateFormat: 'auto', decimal: 'auto', adjust: false, sort: false } })).toBe('ensemble check --data eu.csv --strategy ./x.ts');
   });

@@ -1,5 +1,6 @@
 import { echoValue } from '@ensemble/protocol';
 import type { StrategyDefinition } from '@ensemble/protocol';
+import type { BacktestConfigFlags } from './backtest-config-flags';
 import { formatCount } from './format';
 
 /** An annualised Sharpe ratio above this, over a year of bars or more, is one no market gives for long. */
@@ -51,14 +52,8 @@ export interface CheckedRun {
   readonly reading?: DataReading | undefined;
 }
 
-/** The options a data file was read with (`backtest`'s flags, a run config's `data` fields). */
-export interface DataReading {
-  readonly format?: string | undefined;
-  readonly dateFormat?: string | undefined;
-  readonly decimal?: string | undefined;
-  readonly adjust?: boolean | undefined;
-  readonly sort?: boolean | undefined;
-}
+/** The options a data file was read with: `backtest`'s flags of that name, a run config's `data` fields. */
+export type DataReading = Pick<BacktestConfigFlags, 'format' | 'dateFormat' | 'decimal' | 'adjust' | 'sort'>;
 
 /** The flags that read a data file as `reading` says: none for what is detected by default. */
 function readingFlags(reading: DataReading | undefined): string[] {
