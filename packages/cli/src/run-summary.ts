@@ -402,7 +402,6 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   const sleeves = shownSleeves(result);
   lines.push(...strategyLines(result, label, sleeves.shown));
   // A strategy file's sleeve too good to be true: most often a look-ahead, which `check` finds.
-  const { dataset, file, from, to } = result.config.data;
   const data = result.config.data;
   // The config's paths (its strategy files, its data file) are relative to its folder.
   const folder = options.source === undefined ? '.' : path.dirname(options.source);
@@ -410,12 +409,12 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
     const sleeve = result.sleeves[i];
     if (entry.module === undefined || sleeve === undefined) return;
     const check = checkCommand({
-      data: dataset !== undefined ? ['--dataset', dataset] : ['--data', file ?? 'FILE'],
+      data: data.dataset !== undefined ? ['--dataset', data.dataset] : ['--data', data.file ?? 'FILE'],
       strategy: entry.module.path,
       params: sleeve.params ?? entry.params,
       symbols: entry.symbols,
-      from: typeof from === 'string' ? from : undefined,
-      to: typeof to === 'string' ? to : undefined,
+      from: typeof data.from === 'string' ? data.from : undefined,
+      to: typeof data.to === 'string' ? data.to : undefined,
       reading: { format: data.format, dateFormat: data.dateFormat, decimal: data.decimal, adjust: data.adjust, sort: data.sort },
     });
     const hint = lookaheadHint(sleeve.metrics.metrics, sleeve.metrics.metrics.bars ?? 0, result.periodsPerYear, check);

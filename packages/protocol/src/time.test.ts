@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoTime } from './time';
+import { barTime, isoTime } from './time';
 
 describe('isoTime', () => {
   it('formats epoch ms as ISO 8601 and anything else as its number', () => {
@@ -7,5 +7,15 @@ describe('isoTime', () => {
     expect(isoTime(18_263 * 86_400_000)).toBe('2020-01-02T00:00:00.000Z');
     expect(isoTime(Number.NaN)).toBe('NaN');
     expect(isoTime(Number.POSITIVE_INFINITY)).toBe('Infinity');
+  });
+});
+
+describe('barTime', () => {
+  it('says a bar at midnight UTC by its date and any other by its date and time', () => {
+    expect(barTime(Date.UTC(2000, 6, 13))).toBe('2000-07-13');
+    expect(barTime(Date.UTC(2024, 2, 1, 14, 30))).toBe('2024-03-01T14:30:00.000Z');
+    expect(barTime(Date.UTC(1969, 11, 31))).toBe('1969-12-31');
+    expect(barTime(Date.UTC(1969, 11, 31, 23, 59))).toBe('1969-12-31T23:59:00.000Z');
+    expect(barTime(Number.NaN)).toBe('NaN');
   });
 });

@@ -9,8 +9,9 @@ import { SeriesSeal, isDataWriteError } from '../series-seal';
 import type { AnyStrategy, PortfolioContext, StrategyContext } from '../strategy';
 import { isPortfolioStrategy } from '../strategy';
 import { createTimeline } from '../timeline';
+import { barTime } from '../time';
 import type { Position } from '../trading';
-import { DECIDING, checkLookahead, statefulHint, truncatedCopy, violationPlace, violationTime } from './lookahead';
+import { DECIDING, checkLookahead, statefulHint, truncatedCopy, violationPlace } from './lookahead';
 import type { DecisionKind } from './lookahead';
 
 /** Options of {@link checkStrategyContract} (and of `testStrategyContract` in `@ensemble/protocol/testing/vitest`). */
@@ -148,7 +149,7 @@ function schemaProblem(schema: z.ZodType, value: unknown, what: string): string 
 /** Where a decision is, in words: `SP500 bar 131 (2000-07-11)`, or `step 3 (…)` for a portfolio strategy's weights. */
 function decisionPlace(decision: Decision, series: readonly BarSeries[]): string {
   const time = decision.symbol === '*' ? createTimeline(series).time[decision.index] : series.find((s) => s.symbol === decision.symbol)?.time[decision.index];
-  return `${violationPlace(decision)}${time === undefined ? '' : ` (${violationTime(time)})`}`;
+  return `${violationPlace(decision)}${time === undefined ? '' : ` (${barTime(time)})`}`;
 }
 
 function decisionProblem(strategy: AnyStrategy, decision: Decision, options: StrategyContractOptions): string | null {
@@ -225,9 +226,9 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
             first.kind === 'read-ahead'
               ? `asked for a later bar (${first.withFullHistory})`
               : `was ${first.withFullHistory} with the full history and ${first.withTruncatedHistory} with ${first.truncatedAt} bars`;
-          // Changed without a read ahead: state kept between calls (a counter) changes them too.
+          // Changed without a read ahead: state kept in the module, or chance, changes them too.
           const stateful = report.violations.every((violation) => violation.kind === 'changed') ? ` (or on ${statefulHint(true)})` : '';
-          return `${report.violations.length.toLocaleString('en-US')} decision(s) depend on later bars; the first, ${first.decision} at ${violationPlace(first)} (${violationTime(first.time)}), ${what}${stateful}`;
+          return `${report.violations.length.toLocaleString('en-US')} decision(s) depend on later bars; the first, ${first.decision} at ${violationPlace(first)} (${barTime(first.time)}), ${what}${stateful}`;
         }
         return report.comparisons > 0 ? null : 'no decision was compared: give longer series';
       },
@@ -242,7 +243,7 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
         if (first.length === 0) return 'made no decision at all: the series are shorter than the warm-up';
         const runs = [
           { decisions: runDecisions(instance, fresh()), which: 'on a second run of the same instance (it keeps state between calls: a decision must depend only on the bars up to it and its context)' },
-          { decisions: runDecisions(options.create(), fresh()), which: 'on a second instance (state kept outside the instance — in the module — or chance: a random draw)' },
+          { decisions: runDecisions(options.create(), fresh()), which: `on a second instance (${statefulHint(true)})` },
         ];
         for (const { decisions, which } of runs) {
           if (decisions.length !== first.length) return `made ${first.length} decisions the first time and ${decisions.length} ${which}`;
@@ -277,7 +278,7 @@ export function strategyContractChecks(options: StrategyContractOptions): readon
         runDecisions(options.create(), series);
         const change = seal.firstChange();
         if (change === null) return null;
-        const date = Number.isFinite(change.time) ? ` (the bar of ${violationTime(change.time)})` : '';
+        const date = Number.isFinite(change.time) ? ` (the bar of ${barTime(change.time)})` : '';
         return `changed ${change.column}[${change.index}] of ${change.symbol}${date} from ${formatValue(change.before)} to ${formatValue(change.after)} while deciding: a strategy must not write to its bars (a history view is the data itself)`;
       },
     },

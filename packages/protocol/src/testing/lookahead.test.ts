@@ -3,7 +3,7 @@ import type { BarSeries } from '../bars';
 import { LookaheadError, StrategyError } from '../errors';
 import type { PortfolioStrategy, Strategy, StrategyContext } from '../strategy';
 import { zigzagSeries } from './fixtures.test-helpers';
-import { checkLookahead, violationTime } from './lookahead';
+import { checkLookahead } from './lookahead';
 
 function movingAverage(values: Float64Array, period: number, shift = 0): Float64Array {
   const out = new Float64Array(values.length).fill(Number.NaN);
@@ -293,16 +293,6 @@ describe('checkLookahead', () => {
     expect(report.ok).toBe(false);
     expect(report.violations[0]?.withFullHistory).toBe('{"side":"long","strength":NaN}');
     expect(report.violations[0]?.withTruncatedHistory).toBe('{"side":"long","strength":null}');
-  });
-});
-
-describe('violationTime', () => {
-  it('says a bar at midnight UTC by its date and any other by its date and time', () => {
-    expect(violationTime(Date.UTC(2000, 6, 13))).toBe('2000-07-13');
-    expect(violationTime(Date.UTC(2024, 2, 1, 14, 30))).toBe('2024-03-01T14:30:00.000Z');
-    expect(violationTime(Date.UTC(1969, 11, 31))).toBe('1969-12-31');
-    expect(violationTime(Date.UTC(1969, 11, 31, 23, 59))).toBe('1969-12-31T23:59:00.000Z');
-    expect(violationTime(Number.NaN)).toBe('NaN');
   });
 });
 

@@ -54,11 +54,6 @@ export function violationPlace(violation: Pick<LookaheadViolation, 'symbol' | 'i
   return violation.symbol === '*' ? `step ${String(violation.index)}` : `${violation.symbol} bar ${String(violation.index)}`;
 }
 
-/** When a violation's bar is, in words: its date (`2000-07-13`), or its date and time for a bar not at midnight UTC. */
-export function violationTime(time: number): string {
-  return barTime(time);
-}
-
 /**
  * What else changes a past decision when the future is cut off. Given one instance, the check
  * replays it over shorter histories, so a strategy that keeps state between calls (a counter, a
@@ -458,7 +453,7 @@ export function checkLookahead(
   if (violations.length > 0 && options.throwOnViolation !== false) {
     const lines = violations.slice(0, 5).map(
       (v) =>
-        `${violationPlace(v)} (${violationTime(v.time)}) ${v.decision}: ${
+        `${violationPlace(v)} (${barTime(v.time)}) ${v.decision}: ${
           v.kind === 'read-ahead' ? `asked for a bar ahead (${v.withFullHistory.slice(READ_AHEAD.length)})` : `${v.withFullHistory} with the full history, ${v.withTruncatedHistory} with ${v.truncatedAt} bars`
         }`,
     );
