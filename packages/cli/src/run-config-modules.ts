@@ -63,6 +63,14 @@ function issuesAt(error: unknown, at: string, file: string): ConfigIssue[] {
   }));
 }
 
+/** {@link collectRunConfigModules}'s outcome: the config as far as its files loaded, and what failed. */
+export interface CollectedRunConfigModules extends RunConfigWithModules {
+  /** The problems of the files that did not load (missing, failing to import, changed since recorded…), at the config paths that name them. */
+  readonly issues: readonly ConfigIssue[];
+  /** The entries (indexes into `strategies`) whose file did not load: left as written, so their strategy and parameters cannot be checked. */
+  readonly failed: ReadonlySet<number>;
+}
+
 /**
  * Loads the strategy files a raw run config names — `"strategy": "./strategies/momentum.ts"`
  * (relative to `configDir`), or a strategy name with a recorded `module` — each distinct file
@@ -72,15 +80,29 @@ function issuesAt(error: unknown, at: string, file: string): ConfigIssue[] {
  * config path and the file (`source`: the config).
  */
 export async function loadRunConfigModules(input: unknown, configDir: string, source: string, builtIns: StrategyRegistry = strategyRegistry): Promise<RunConfigWithModules> {
-  if (!isRecord(input) || !Array.isArray(input.strategies)) return { input, registry: builtIns, modules: [] };
+  const collected = await collectRunConfigModules(input, configDir, builtIns);
+  if (collected.issues.length > 0) throw new ConfigError([...collected.issues], { source });
+  return { input: collected.input, registry: collected.registry, modules: collected.modules };
+}
+
+/**
+ * {@link loadRunConfigModules} without throwing: the problems of the files that did not load are
+ * returned with the entries they concern, the other entries rewritten, so that a caller can list
+ * them with the rest of the config's problems (one file failing to import hid every other entry's
+ * parameter errors).
+ */
+export async function collectRunConfigModules(input: unknown, configDir: string, builtIns: StrategyRegistry = strategyRegistry): Promise<CollectedRunConfigModules> {
+  const none: CollectedRunConfigModules = { input, registry: builtIns, modules: [], issues: [], failed: new Set() };
+  if (!isRecord(input) || !Array.isArray(input.strategies)) return none;
   const entries = input.strategies as unknown[];
   const files = entries.map(entryFile);
-  if (files.every((file) => file === undefined)) return { input, registry: builtIns, modules: [] };
+  if (files.every((file) => file === undefined)) return none;
 
   const loads = new Map<string, Promise<LoadedStrategyModule>>();
   const issues: ConfigIssue[] = [];
   const rewritten = [...entries];
   const modules: LoadedStrategyModule[] = [];
+  const failed = new Set<number>();
   for (const named of files) {
     if (named === undefined) continue;
     const absolute = path.resolve(configDir, named.file);
@@ -98,14 +120,15 @@ export async function loadRunConfigModules(input: unknown, configDir: string, so
           path: `strategies.${named.index}.module.sha256`,
           message: `strategy file ${echoValue(named.file)} has changed since this config recorded it: ${change}; restore the recorded version, or name the file in "strategy" (without "module") to run it as it is now`,
         });
+        failed.add(named.index);
         continue;
       }
       const definition = pickDefinition(loaded, named.name, named.at);
       rewritten[named.index] = { ...(entries[named.index] as Record<string, unknown>), strategy: definition.name, module: { ...loaded.ref, path: named.file } };
     } catch (error) {
       issues.push(...issuesAt(error, named.at, named.file));
+      failed.add(named.index);
     }
   }
-  if (issues.length > 0) throw new ConfigError(issues, { source });
-  return { input: { ...input, strategies: rewritten }, registry: registryWithModules(modules), modules };
+  return { input: { ...input, strategies: rewritten }, registry: registryWithModules(modules, builtIns), modules, issues, failed };
 }

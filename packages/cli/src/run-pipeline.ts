@@ -8,7 +8,7 @@ import { ConfigError, DataValidationError, EnsembleError, FileTooLargeError, MAX
 import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { NO_BEST_CONFIG, relativeBase } from '@ensemble/research';
-import { loadRunConfigModules } from './run-config-modules';
+import { collectRunConfigModules } from './run-config-modules';
 import { datasetSuggestion } from './data-source';
 import type { LoadedStrategyModule } from './strategy-modules';
 
@@ -100,19 +100,36 @@ function withSchemaHint(issue: ConfigIssue): ConfigIssue {
   return { path: issue.path, message: `unknown key ${match[1] ?? ''} (check its spelling; \`ensemble schema\` lists every field)` };
 }
 
+/** Strategy files that did not load: their problems, and the entries (indexes) they leave unchecked. */
+interface FailedFiles {
+  readonly issues: readonly ConfigIssue[];
+  readonly failed: ReadonlySet<number>;
+}
+
+const NO_FAILED_FILES: FailedFiles = { issues: [], failed: new Set() };
+
+/** Whether `issue` is about the strategy or parameters of an entry whose file did not load (it names the file's path, not a strategy). */
+function aboutFailedFile(issue: ConfigIssue, failed: ReadonlySet<number>): boolean {
+  const match = /^strategies\.(\d+)\.(?:strategy|params|module)(?:\.|$)/.exec(issue.path);
+  return match !== null && failed.has(Number(match[1]));
+}
+
 /**
  * Validates a raw run config (already parsed from JSON) with the orchestrator's `parseRunConfig`
- * plus `extra` issues, so that one `ConfigError` lists every problem by path.
+ * plus `extra` issues, so that one `ConfigError` lists every problem by path: first those of the
+ * strategy files that did not load (`files`), whose entries' strategy and parameters are not
+ * checked, then the schema's and registry's, then `extra`.
  */
-function validateRunConfig(input: unknown, source: string, registry: StrategyRegistry, extra: readonly ConfigIssue[]): RunConfig {
+function validateRunConfig(input: unknown, source: string, registry: StrategyRegistry, extra: readonly ConfigIssue[], files: FailedFiles = NO_FAILED_FILES): RunConfig {
   let config: RunConfig;
   try {
     config = parseRunConfig(input, { source, registry });
   } catch (error) {
     if (!ConfigError.isInstance(error)) throw error;
-    throw new ConfigError([...error.issues.map(withSchemaHint), ...extra], { source, cause: error });
+    const issues = error.issues.filter((issue) => !aboutFailedFile(issue, files.failed)).map(withSchemaHint);
+    throw new ConfigError([...files.issues, ...issues, ...extra], { source, cause: error });
   }
-  if (extra.length > 0) throw new ConfigError(extra, { source });
+  if (files.issues.length > 0 || extra.length > 0) throw new ConfigError([...files.issues, ...extra], { source });
   return config;
 }
 
@@ -185,9 +202,9 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
       { source: file },
     );
   }
-  const { input, registry, modules } = await loadRunConfigModules(parsed, configDir, file, options.registry);
+  const { input, registry, modules, ...files } = await collectRunConfigModules(parsed, configDir, options.registry);
   const issues = [...dataIssues(input), ...(await dataFileIssues(input, configDir, piped))];
-  const config = validateRunConfig(input, file, registry, issues);
+  const config = validateRunConfig(input, file, registry, issues, files);
   return { config, source: file, configDir, registry, modules };
 }
 

@@ -434,6 +434,27 @@ describe('ensemble run with strategy files', () => {
     expect(changed.err).toContain('has changed since this config recorded it');
   });
 
+  // Regression: a file that failed to import hid every other entry's parameter problems until it loaded.
+  it('lists a file that fails to import with the other entries\' problems, and not as an unknown strategy', async () => {
+    const directory = project({
+      'strategies/up.ts': strategySource('up-closes'),
+      'strategies/broken.ts': strategySource('broken', "throw new Error('API key missing');"),
+      'run.json': config([
+        { id: 'trend', strategy: 'sma-crossover', params: { fast: '20' }, symbols: ['SP500'] },
+        { id: 'broken', strategy: './strategies/broken.ts', params: { anything: 1 }, symbols: ['SP500'] },
+        { id: 'up', strategy: './strategies/up.ts', params: { lookback: 0 }, symbols: ['SP500'] },
+      ]),
+    });
+    const { code, err } = await spawnCli(['run', '--config', 'run.json'], { cwd: directory });
+    expect(code).toBe(2);
+    const issues = err.split('\n').filter((line) => line.startsWith('  - ')).map((line) => line.slice(4, line.indexOf(':')));
+    expect(issues).toEqual(['strategies.1.strategy', 'strategies.0.params.fast', 'strategies.2.params.lookback']);
+    expect(err).toContain('strategies.1.strategy: strategy file ./strategies/broken.ts: importing it failed');
+    expect(err).toContain('strategies.0.params.fast: expected a number, got the string "20": write 20 without quotes');
+    expect(err).toContain('strategies.2.params.lookback: must be at least 1, got 0');
+    expect(err).not.toContain('unknown strategy');
+  });
+
   it('records the local files a strategy file imports, and refuses a recorded config once one of them changed, naming it', async () => {
     const edgy = strategySource('edgy-up', "import { EDGE } from './lib/edge.ts';").replace('ctx.close() > ctx.close(lookback) ?', 'ctx.close() > EDGE * ctx.close(lookback) ?');
     const directory = project({

@@ -115,6 +115,20 @@ function describeInput(value: unknown): string {
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
+/** A number as JSON writes it (no `0x10`, `.5`, `+1` or `Infinity`). */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * `: write 20 without quotes` when a number or boolean was written as a JSON string that reads as
+ * one (`"20"`, `"true"`); empty otherwise.
+ */
+function unquotedHint(expected: string, value: unknown): string {
+  if (typeof value !== 'string') return '';
+  const text = value.trim();
+  const reads = expected === 'boolean' ? text === 'true' || text === 'false' : (expected === 'number' || expected === 'int') && JSON_NUMBER.test(text) && Number.isFinite(Number(text));
+  return reads ? `: write ${text} without quotes` : '';
+}
+
 /** The allowed values as text; an `undefined` (a field that may be left out) is not a value one writes. */
 function valueNames(allowed: readonly unknown[]): string[] {
   return allowed.filter((item) => item !== undefined).map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
@@ -168,8 +182,12 @@ function nestedHome(shape: Readonly<Record<string, unknown>>, key: string): stri
   return homes.length === 1 ? homes[0]?.[0] : undefined;
 }
 
-/** The message for one issue, explained with the input and schema when they are known. */
-function explain(issue: z.core.$ZodIssue, context: ConfigIssueContext): string {
+/**
+ * The message for one issue, explained with the input and schema when they are known: what was
+ * written and what is allowed (`expected a number, got the string "20"`, `must be at least 1,
+ * got -3`).
+ */
+export function explainIssue(issue: z.core.$ZodIssue, context: ConfigIssueContext): string {
   const { schema, value } = locate(context, issue.path);
   const known = context.input !== undefined;
   if (issue.code === 'invalid_value' && known) return notOneOf(value, issue.values);
@@ -207,7 +225,7 @@ function explain(issue: z.core.$ZodIssue, context: ConfigIssueContext): string {
       return `expected an object, got ${describeInput(value)}${shape === undefined ? '' : `; ${shape}`}`;
     }
     const expected = issue.expected === 'array' ? 'an array' : issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`;
-    return `expected ${expected}, got ${describeInput(value)}`;
+    return `expected ${expected}, got ${describeInput(value)}${unquotedHint(issue.expected, value)}`;
   }
   return ownBoundMessage(issue, known ? value : undefined) ?? issue.message;
 }
@@ -218,6 +236,9 @@ function explain(issue: z.core.$ZodIssue, context: ConfigIssueContext): string {
  * <=10000") said as a rule, `must be at most 10,000`, as {@link toConfigIssues} says it.
  */
 export function zodIssueMessage(issue: z.core.$ZodIssue): string {
+  // zod's own words for a wrong kind ("Invalid input: expected number, received string") said as
+  // the rule; the value is named by whoever reports it.
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input: expected ')) return `expected ${kindName(issue.expected)}`;
   return ownBoundMessage(issue, undefined) ?? issue.message;
 }
 
@@ -363,6 +384,6 @@ function issuesOf(issues: readonly z.core.$ZodIssue[], context: ConfigIssueConte
         return { path: path === '' ? key : `${path}.${key}`, message: `unknown key ${quoteValue(key)} ${hint}` };
       }));
     }
-    return [{ path, message: explain(issue, context) }];
+    return [{ path, message: explainIssue(issue, context) }];
   });
 }

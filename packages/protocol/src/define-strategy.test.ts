@@ -5,7 +5,7 @@ import { STRATEGY_NAME_PATTERN, defineStrategy } from './define-strategy';
 import { ConfigError, StrategyError } from './errors';
 import { STRATEGY_ID_PATTERN } from './limits';
 import type { Strategy } from './strategy';
-import { buildStrategy } from './strategy-params';
+import { buildStrategy, strategyParamIssues } from './strategy-params';
 import { checkStrategyContract } from './testing/contract';
 
 const TwoUpParams = z.strictObject({
@@ -54,6 +54,15 @@ describe('defineStrategy', () => {
     const bad = configIssues(() => buildStrategy(twoUpCloses, { run: 0, speed: 1 }));
     expect(bad.paths).toEqual(['params.run', 'params.speed']);
     expect(bad.message).toContain('unknown parameter "speed": two-up-closes takes only run');
+  });
+
+  it('says what was written when a parameter has the wrong kind or breaks a bound', () => {
+    const messages = (params: unknown) => strategyParamIssues(twoUpCloses, params).map((issue) => `${issue.path}: ${issue.message}`);
+    // A number written as a JSON string, and one that JSON would not read without quotes either.
+    expect(messages({ run: '4' })).toEqual(['params.run: expected a number, got the string "4": write 4 without quotes']);
+    expect(messages({ run: '0x10' })).toEqual(['params.run: expected a number, got the string "0x10"']);
+    expect(messages({ run: 0 })).toEqual(['params.run: must be at least 1, got 0']);
+    expect(messages({ run: true })).toEqual(['params.run: expected a number, got the boolean true']);
   });
 
   it('builds instances that pass the strategy contract', () => {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { StrategyDefinition } from './definition';
-import { tightestBoundIssues, zodIssueMessage } from './config-issues';
+import { explainIssue, tightestBoundIssues } from './config-issues';
 import { quoteValue } from './echo';
 import { closestMatch } from './suggest';
 import type { ConfigIssue } from './errors';
@@ -15,7 +15,8 @@ function parameterNames(schema: z.ZodType): string[] {
 
 /**
  * Every issue of `params` (`undefined` = all defaults) against a strategy definition's schema,
- * each at `<path>.<field>`; an unknown key is reported at its own path with the names the
+ * each at `<path>.<field>` and saying what was written (`expected a number, got the string "20"`,
+ * `must be at least 1, got -3`); an unknown key is reported at its own path with the names the
  * strategy accepts (and the closest of them, when one is close). Empty when the parameters are valid.
  */
 export function strategyParamIssues(
@@ -37,8 +38,7 @@ export function strategyParamIssues(
         issues.push({ path: `${at}.${key}`, message: `unknown parameter ${quoteValue(key)}${hint} ${definition.name} takes ${accepted}` });
       }
     } else {
-      // A bound in zod's words said as a rule; the value is named by whoever reports the path (`--param fast=1e308`).
-      issues.push({ path: at, message: zodIssueMessage(issue) });
+      issues.push({ path: at, message: explainIssue(issue, { input: params ?? {}, schema: definition.schema }) });
     }
   }
   return issues;

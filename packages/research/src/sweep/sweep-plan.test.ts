@@ -350,7 +350,7 @@ describe('planSweep', () => {
       }),
     );
     expect(issues).toEqual([
-      'parameters.0.values.0: "abc" is refused for fast (a parameter of sma-crossover): Invalid input: expected number, received string',
+      'parameters.0.values.0: "abc" is refused for fast (a parameter of sma-crossover): expected a number',
       'parameters.0.values.2: -5 is refused for fast (a parameter of sma-crossover): must be at least 1',
       'parameters.1.range: 0 is refused for slow (a parameter of sma-crossover): must be at least 1',
     ]);

@@ -5,7 +5,7 @@ import type { MarketData, SymbolHole, SymbolMixedSpacing, SymbolSplitJump } from
 import { checkRunData, parseRunConfig, runSymbols } from '@ensemble/orchestrator';
 import type { RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
 import { inferPeriodsPerYear } from '@ensemble/performance';
-import { ConfigError, DataValidationError, checkArguments, describeGiven, nullAsAbsent, objectIssue, quoteValue, shapeIssue, stringIssue, toConfigIssues, arrayIssue } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, checkArguments, describeGiven, nullAsAbsent, objectIssue, quoteValue, shapeIssue, stringIssue, tightestBoundIssues, toConfigIssues, zodIssueMessage, arrayIssue } from '@ensemble/protocol';
 import type { z } from 'zod';
 import type { BarSeries, ConfigIssue } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
@@ -340,7 +340,8 @@ function valueIssues(check: ValueCheck): ConfigIssue[] {
     const parsed = field.schema.safeParse(value);
     if (parsed.success || issues.length >= 5) return;
     // As run configs say it (a bound as a rule: "must be at least 1"), the tightest bound first.
-    issues.push(refusal(at, k, value, field.what, toConfigIssues(parsed.error)[0]?.message ?? 'invalid'));
+    const issue = tightestBoundIssues(parsed.error.issues)[0];
+    issues.push(refusal(at, k, value, field.what, issue === undefined ? 'invalid' : zodIssueMessage(issue)));
   });
   return issues;
 }
