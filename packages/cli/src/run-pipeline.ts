@@ -344,6 +344,18 @@ async function loadRunData(config: RunConfig, options: ExecuteRunOptions): Promi
 }
 
 /**
+ * The data of a parsed run config, as {@link executeRun} loads it: the problems a config causes
+ * (an unknown symbol, an empty range, a missing file) thrown as a `ConfigError` naming the config path.
+ */
+export async function loadRunConfigData(config: RunConfig, options: ExecuteRunOptions): Promise<{ data: MarketData; dataset: DatasetInfo | undefined }> {
+  try {
+    return await loadRunData(config, options);
+  } catch (error) {
+    throw loadProblem(error, config, options.source);
+  }
+}
+
+/**
  * Loads the data of a parsed run config — the embedded `data.dataset` or `data.file` (relative to
  * `configDir`, by default the working directory) with `data.symbols` (default: every symbol the strategies and the benchmark use)
  * over `from`..`to` — and runs the orchestrator on it with the registry (default
@@ -353,12 +365,7 @@ async function loadRunData(config: RunConfig, options: ExecuteRunOptions): Promi
  * naming strategy, symbol and date.
  */
 export async function executeRun(config: RunConfig, options: ExecuteRunOptions): Promise<RunOutcome> {
-  let loaded: { data: MarketData; dataset: DatasetInfo | undefined };
-  try {
-    loaded = await loadRunData(config, options);
-  } catch (error) {
-    throw loadProblem(error, config, options.source);
-  }
+  const loaded = await loadRunConfigData(config, options);
   // A strategy file's code could write to its bars through a history view's buffer, and every
   // other sleeve on the symbol, the benchmark and the reports would read the changed bars without
   // a word: the run is checked against a copy of the data, as `backtest --strategy FILE` and a

@@ -326,6 +326,15 @@ function rebalanceTablePart(result: OrchestratorResult, ids: readonly string[], 
   );
 }
 
+/** What `deferred` and `below costs` in the reasons of `events` mean, for those that name either; null when none does. */
+function unmovedLegend(events: readonly RebalanceEvent[]): string | null {
+  const parts = [
+    events.some((event) => event.deferred.length > 0) ? 'deferred: the sleeve held a position that could not trade at the move (its symbol had no bar, or an order of its strategy was waiting), so its capital stayed as it was' : null,
+    events.some((event) => event.belowCosts.length > 0) ? 'below costs: moving its capital would have cost at least what it moved, so it stayed as it was' : null,
+  ].filter((part) => part !== null);
+  return parts.length === 0 ? null : `${parts.join('; ')}; the other sleeves shared what was left.`;
+}
+
 function shownOf(count: number, total: number, what: string): string {
   return count === total ? `all ${formatCount(total)}` : `first ${formatCount(count)} of ${formatCount(total)}; --json lists every ${what}`;
 }
@@ -457,6 +466,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
           : '';
     lines.push(`${palette.bold(`Rebalances (${shownOf(rebalancesShown, result.rebalances.length, 'one')})`)}${palette.dim(timing)}${palette.dim(sleeves.note === '' ? '' : ` · weights${sleeves.note}`)}`);
     lines.push(indent(rebalanceTable(result, result.rebalances.slice(0, rebalancesShown), format, sleeves.shown)));
+    const unmoved = unmovedLegend(result.rebalances.slice(0, rebalancesShown));
+    if (unmoved !== null) lines.push(indent(palette.dim(unmoved)));
     lines.push('');
   }
   const eventsShown = options.eventsShown ?? 3;

@@ -42,6 +42,14 @@ function endStepsOf(series: readonly BarSeries[], barIndex: readonly Int32Array[
   return Int32Array.from(new Set(steps)).sort();
 }
 
+/** Why an order was dropped, in words, for its `order-dropped` event. */
+const DROPPED_BECAUSE: Readonly<Record<'last-bar' | 'end-of-data' | 'replaced' | 'margin-call', string>> = {
+  'last-bar': "it was waiting for the next open on the symbol's last bar, and no bar follows",
+  'end-of-data': 'the data ended before it could fill',
+  replaced: "a newer decision on the symbol (the strategy's, a rebalance's or a close-out) replaced it before it filled",
+  'margin-call': 'the account was margin-called, and its waiting orders cancelled',
+};
+
 /**
  * What a {@link StrategyRunner} holds and how its orders execute: the strategy, its account and
  * series, the order pending on each symbol, and the fills of those orders (at the open or the
@@ -497,7 +505,7 @@ export abstract class RunnerBook {
     const symbol = this.series[k]?.symbol;
     this.logger.info(
       { event: 'order-dropped', symbol, time: isoTime(this.currentTime), why },
-      `order on ${symbol ?? k} dropped: ${why}`,
+      `order on ${symbol ?? k} dropped (${why}): ${DROPPED_BECAUSE[why]}`,
     );
   }
 }

@@ -322,7 +322,10 @@ export function misplacedModeFields(input: unknown): ConfigIssue[] {
     issues.push({ path: 'allocation.leverage', message: `applies to mode "sleeves" only, and ${which}: its one account buys only what its cash affords (no margin loan), so its shadows cannot be given more than the portfolio's capital; remove "leverage" or set "mode": "sleeves" (its reserve lends the sleeves the rest)` });
   }
   if (mode === 'shared' && isRecord(input.rebalance) && Object.hasOwn(input.rebalance, 'drift')) {
-    issues.push({ path: 'rebalance.drift', message: `applies to mode "sleeves" only, and ${which}: its shadow sleeves are never rebalanced, so no weight drifts; remove "drift" (the schedule still recomputes the weights the "net" policy votes with)` });
+    // The schedule's weights matter to the "net" policy only (the default): said of the config's own policy.
+    const votesWithWeights = input.conflictPolicy === undefined || input.conflictPolicy === 'net';
+    const schedule = votesWithWeights ? 'the schedule still recomputes the weights the "net" policy votes with' : `its "${String(input.conflictPolicy)}" policy does not use the weights at all`;
+    issues.push({ path: 'rebalance.drift', message: `applies to mode "sleeves" only, and ${which}: its shadow sleeves are never rebalanced, so no weight drifts; remove "drift" (${schedule})` });
   }
   return issues;
 }

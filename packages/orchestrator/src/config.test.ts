@@ -99,6 +99,10 @@ describe('parseRunConfig', () => {
     const shared = issuesOf({ data: { dataset: 'sp500' }, mode: 'shared', conflictPolicy: 'priority', rebalance: { schedule: 'month', drift: { absolute: 0.1 } }, strategies });
     expect(shared.map((issue) => issue.path)).toEqual(['rebalance.drift']);
     expect(shared[0]?.message).toMatch(/^applies to mode "sleeves" only.*never rebalanced.*remove "drift"/);
+    // The schedule's weights are said of the config's own policy: only "net" (the default) votes with them.
+    expect(shared[0]?.message).toContain('(its "priority" policy does not use the weights at all)');
+    const net = issuesOf({ data: { dataset: 'sp500' }, mode: 'shared', rebalance: { schedule: 'month', drift: { absolute: 0.1 } }, strategies: strategies.map(({ priority: _priority, ...entry }) => entry) });
+    expect(net[0]?.message).toContain('(the schedule still recomputes the weights the "net" policy votes with)');
     // Priority 0 is the default, which a parsed config carries: accepted in sleeves mode.
     expect(issuesOf({ data: { dataset: 'sp500' }, strategies: strategies.map((entry) => ({ ...entry, priority: 0 })) })).toEqual([]);
     // Where they belong they are accepted.

@@ -265,8 +265,9 @@ describe('a trim that costs at least what it sells', () => {
     expect(result.finalEquity).toBeCloseTo(1034.75, 9);
     const logged = logger.records.filter((record) => record.fields.event === 'risk-trim-skipped');
     expect(logged.map((record) => [record.level, record.fields.time])).toEqual([
-      ['info', '2024-01-04'],
-      ['info', '2024-01-08'],
+      // As every other event's time: the full ISO time of the bar.
+      ['info', '2024-01-04T00:00:00.000Z'],
+      ['info', '2024-01-08T00:00:00.000Z'],
     ]);
   });
 

@@ -44,6 +44,9 @@ describe('conflict and rebalance texts', () => {
     expect(rebalanceReasonText({ ...event, unestimated: five }, monthly)).toBe('month (no estimate: a, b, c + 2 more)');
     expect(rebalanceReasonText({ ...event, unestimated: {} }, monthly)).toBe('month');
     expect(rebalanceReasonText(event, monthly)).toBe('month');
+    // Sleeves whose capital did not move, and why, whatever else the reason says.
+    expect(rebalanceReasonText({ ...event, deferred: ['b'], belowCosts: ['c', 'd'] }, monthly)).toBe('month (deferred: b) (below costs: c, d)');
+    expect(rebalanceReasonText({ ...event, warmup: true, deferred: ['b'] }, monthly)).toBe('month (warm-up weights) (deferred: b)');
     // Warm-up weights are no estimate at all: said as such.
     expect(rebalanceReasonText({ ...event, warmup: true, unestimated: {} }, monthly)).toBe('month (warm-up weights)');
   });

@@ -23,6 +23,10 @@ export interface OrchestratorRebalanceSource {
   readonly onPaper?: readonly string[] | undefined;
   /** How the risk-parity solve converged (null for other schemes and warm-up; absent in results saved before it was read). */
   readonly convergence?: { readonly converged: boolean } | null | undefined;
+  /** Sleeves whose capital stayed as it was: each held a position that could not trade at the move (absent in results saved before it was recorded). */
+  readonly deferred?: readonly string[] | undefined;
+  /** Sleeves whose transfer was not made because it would have cost at least what it moved (absent in results saved before it was recorded). */
+  readonly belowCosts?: readonly string[] | undefined;
 }
 
 /** One strategy's wish in a conflict (the orchestrator's `ConflictEventInput`). */
@@ -147,10 +151,16 @@ const UNESTIMATED_NAMED = 3;
  * `drift-absolute` or `drift-relative`, joined with ` + ` when several rules fired, then
  * `(warm-up weights)` while the allocation scheme lacked history, or `(no estimate: a, b)` naming
  * the sleeves the scheme could not estimate and `(on paper: c)` those the `performance` scheme
- * scored partly on their paper track (the first three of each, then how many more), and
- * `(risk parity did not converge: inverse volatility)` where its solve found no answer.
+ * scored partly on their paper track (the first three of each, then how many more),
+ * `(risk parity did not converge: inverse volatility)` where its solve found no answer, and
+ * `(deferred: d)` and `(below costs: e)` naming the sleeves whose capital did not move: one held
+ * a position that could not trade at the move, the other's transfer would have cost at least
+ * what it moved.
  */
-export function rebalanceReasonText(event: Pick<OrchestratorRebalanceSource, 'reason' | 'reasons' | 'warmup' | 'unestimated' | 'onPaper' | 'convergence'>, config: OrchestratorReportSource['config']): string {
+export function rebalanceReasonText(
+  event: Pick<OrchestratorRebalanceSource, 'reason' | 'reasons' | 'warmup' | 'unestimated' | 'onPaper' | 'convergence' | 'deferred' | 'belowCosts'>,
+  config: OrchestratorReportSource['config'],
+): string {
   checkArguments('rebalanceReasonText', [
     shapeIssue(event, 'event', "a rebalance event (an orchestrator result's rebalances[i])", { reasons: 'array' }),
     shapeIssue(config, 'config', "an orchestrator result's config (its rebalance schedule is read)", { rebalance: 'object' }),
@@ -166,6 +176,10 @@ export function rebalanceReasonText(event: Pick<OrchestratorRebalanceSource, 're
           ...(onPaper.length > 0 ? [`on paper: ${namedSleeves(onPaper)}`] : []),
           ...(event.convergence?.converged === false ? ['risk parity did not converge: inverse volatility'] : []),
         ];
+  const deferred = event.deferred ?? [];
+  const belowCosts = event.belowCosts ?? [];
+  if (deferred.length > 0) notes.push(`deferred: ${namedSleeves(deferred)}`);
+  if (belowCosts.length > 0) notes.push(`below costs: ${namedSleeves(belowCosts)}`);
   return `${reasons.join(' + ')}${notes.map((note) => ` (${note})`).join('')}`;
 }
 

@@ -65,7 +65,7 @@ const OrchestratorJsonSchema = z.object({
   attribution: z.object({ total: z.object({ bySleeve }), monthly: z.array(z.object({ label: z.string(), bySleeve, portfolioReturn: z.number().nullable() })) }),
   correlation: z.object({ ids: z.array(z.string()), matrix: z.array(z.array(z.number().nullable())) }),
   diversificationRatio: z.number().nullable(),
-  rebalances: z.array(z.object({ time: isoTime, reason: z.string(), reasons: z.array(z.string()), warmup: z.boolean(), weightsBefore: weights, weightsAfter: weights, unestimated: z.record(z.string(), z.string()).optional(), onPaper: z.array(z.string()).optional(), convergence: z.object({ converged: z.boolean() }).nullable().optional() })),
+  rebalances: z.array(z.object({ time: isoTime, reason: z.string(), reasons: z.array(z.string()), warmup: z.boolean(), weightsBefore: weights, weightsAfter: weights, unestimated: z.record(z.string(), z.string()).optional(), onPaper: z.array(z.string()).optional(), convergence: z.object({ converged: z.boolean() }).nullable().optional(), deferred: z.array(z.string()).optional(), belowCosts: z.array(z.string()).optional() })),
   conflicts: z.array(
     z.object({
       time: isoTime,

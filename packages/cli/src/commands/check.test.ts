@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../cli';
 import { createCapturedIo } from '../io';
-import type { CheckReport } from './check';
+import type { CheckReport, RunConfigCheckReport } from './check';
 
 // `ensemble check` runs the test kit's strategy contract on real data from the command line: a
 // strategy file's author learns whether it looks ahead before trusting a backtest of it.
@@ -248,11 +248,75 @@ describe('ensemble check', () => {
     expect(outside.out).toContain(`(in ${directory}, the config's folder, which its paths are relative to)`);
   });
 
+  it('--config checks every sleeve of a run config on its data with its parameters, and fails on the one that looks ahead (exit 1)', async () => {
+    const directory = project({
+      'peek.ts': strategyFile('peek', `${NEXT_CLOSE} > ctx.close()`),
+      'fair.ts': strategyFile('fair', 'ctx.close() > ctx.close(lookback)'),
+      'run.json': JSON.stringify({
+        data: { file: 'prices.csv', from: '2024-01-05' },
+        strategies: [
+          { id: 'honest', strategy: './fair.ts', params: { lookback: 3 }, symbols: ['prices'] },
+          { id: 'peeker', strategy: './peek.ts', symbols: ['prices'] },
+          { id: 'trend', strategy: 'sma-crossover', params: { fast: 3, slow: 8 }, symbols: ['prices'] },
+        ],
+      }),
+    });
+    const all = await run(['check', '--config', 'run.json', '--checkpoints', 'all'], directory);
+    expect(all.err).toBe('');
+    expect(all.code).toBe(1);
+    expect(all.out).toMatch(/^Checking 3 sleeves of run\.json\n\n/);
+    // Each sleeve on the config's range (from 2024-01-05: 56 of the 60 bars) with its own parameters.
+    expect(all.out).toContain('Sleeve honest: fair (signal) · lookback=3 · from ./fair.ts\n  on prices · 56 bars · 2024-01-05 → 2024-02-29 · look-ahead cut off at every bar\n');
+    expect(all.out).toContain('Sleeve peeker: peek (signal) · lookback=2 · from ./peek.ts\n');
+    expect(all.out).toContain('Sleeve trend: sma-crossover (signal) · fast=3 · slow=8 · allowShort=false\n');
+    expect(all.out.match(/All 6 checks passed\./g)).toHaveLength(2);
+    expect(all.out).toContain('  ✗ does not look ahead\n');
+    expect(all.out).toMatch(/1 of 3 sleeves failed a check: peeker\.\n$/);
+
+    const chosen = await run(['check', '--config', 'run.json', '--sleeve', 'trend', '--sleeve', 'honest', '--json'], directory);
+    expect(chosen.code).toBe(0);
+    const report = JSON.parse(chosen.out) as RunConfigCheckReport;
+    // In the config's order, whatever the order of --sleeve.
+    expect(report).toMatchObject({ config: 'run.json', passed: true });
+    expect(report.sleeves.map((sleeve) => [sleeve.sleeve, sleeve.strategy, sleeve.params, sleeve.bars, sleeve.passed])).toEqual([
+      ['honest', 'fair', { lookback: 3 }, 56, true],
+      ['trend', 'sma-crossover', { fast: 3, slow: 8, allowShort: false }, 56, true],
+    ]);
+  });
+
+  it('--config refuses the flags the config replaces, an unknown --sleeve and data too short for a sleeve (exit 2)', async () => {
+    const directory = project({
+      'run.json': JSON.stringify({ data: { file: 'prices.csv' }, strategies: [{ id: 'trend', strategy: 'sma-crossover', params: { fast: 3, slow: 8 }, symbols: ['prices'] }, { id: 'slow', strategy: 'sma-crossover', symbols: ['prices'] }] }),
+      'short.json': JSON.stringify({ data: { file: 'prices.csv', from: '2024-02-20' }, strategies: [{ id: 'trend', strategy: 'sma-crossover', params: { fast: 3, slow: 8 }, symbols: ['prices'] }] }),
+      'backtest.json': JSON.stringify({ data: { file: 'prices.csv', from: '2024-02-25' }, strategy: 'sma-crossover', params: { fast: 3, slow: 8 } }),
+    });
+    const flags = await run(['check', '--config', 'run.json', '--data', 'prices.csv', '--param', 'fast=5', '--sleeve', 'trnd'], directory);
+    expect(flags.code).toBe(2);
+    expect(flags.err).toContain("--data prices.csv: --config checks the config's sleeves on the config's data with their parameters: leave --data out");
+    expect(flags.err).toContain('--param fast=5: --config checks');
+    const sleeve = await run(['check', '--config', 'run.json', '--sleeve', 'trnd'], directory);
+    expect(sleeve.code).toBe(2);
+    expect(sleeve.err).toContain('--sleeve trnd: the config has no sleeve "trnd" — did you mean "trend"?; its sleeves are trend, slow');
+    // 8 bars from 2024-02-20; the 30-bar slow average needs 32, the trend sleeve's 9 bars 10.
+    const short = await run(['check', '--config', 'short.json'], directory);
+    expect(short.code).toBe(2);
+    expect(short.err).toContain('Invalid configuration in short.json:\n  - strategies.0.symbols: prices has 10 bars');
+    // A backtest config is checked as its one strategy; its too-short data named by its fields.
+    const backtest = await run(['check', '--config', 'backtest.json'], directory);
+    expect(backtest.code).toBe(2);
+    expect(backtest.err).toContain('Invalid configuration in backtest.json:\n  - data.from: prices has 5 bars');
+    const nothing = await run(['check', '--dataset', 'sp500'], directory);
+    expect(nothing.code).toBe(2);
+    expect(nothing.err).toContain('--strategy: say what to check: --strategy FILE or NAME with --data FILE or --dataset NAME, or --config FILE for every sleeve of a run config');
+  });
+
   it('--help says what is checked and the exit codes', async () => {
     const { code, out } = await run(['check', '--help']);
     expect(code).toBe(0);
     expect(out).toContain('Usage: ensemble check [options]');
     expect(out).toContain('--checkpoints <n>');
-    expect(out).toContain('Exit codes: 0 every check passed; 1 a check failed');
+    expect(out).toContain('--config <file>');
+    expect(out).toContain('--sleeve <id>');
+    expect(out).toContain('Exit codes: 0 every check passed (of every sleeve checked); 1 a check failed');
   });
 });

@@ -712,7 +712,9 @@ Without a spec file, flags build the spec of one config (the sweep's flags, plus
       --train 750 --test 250 --anchored --out out/wf
 
 Writes walk-forward.json (every window: chosen parameters, in- and out-of-sample metrics,
-walk-forward efficiency; the out-of-sample metrics), windows.csv and oos-equity.csv.
+walk-forward efficiency; the out-of-sample metrics), windows.csv, oos-equity.csv and
+last-config.json: the base config with the latest window's choice, over the base's data
+(runnable: ensemble run --config out/wf/last-config.json).
 `,
   )
     .option('--train <length>', 'shortcut: train window, bars (750), calendar days or weeks (10d, 2w) or calendar months or years (36m, 3y)')

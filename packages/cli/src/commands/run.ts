@@ -77,7 +77,7 @@ function runLogLevel(command: Command): LogLevel {
  * undefined for anything else, a file that cannot be read or JSON that does not parse included
  * (the run config loader reports those).
  */
-async function readBacktestConfig(file: string, cwd: string): Promise<{ input: Record<string, unknown>; configDir: string } | { text: string | undefined }> {
+export async function readBacktestConfig(file: string, cwd: string): Promise<{ input: Record<string, unknown>; configDir: string } | { text: string | undefined }> {
   const absolute = path.resolve(cwd, file);
   if ((await isDevice(absolute)) || (await oversizedJsonFile(absolute)) !== null) return { text: undefined };
   let bytes: Buffer;
@@ -105,7 +105,7 @@ async function readBacktestConfig(file: string, cwd: string): Promise<{ input: R
  * `dateFormat` field to set (`run` takes no `--date-format`). `input` is the config's content when
  * its data file is to be renamed (the run config's loader names it so already).
  */
-function configDataProblem(error: unknown, config: string, input: Record<string, unknown> | undefined, configDir: string, cwd: string): unknown {
+export function configDataProblem(error: unknown, config: string, input: Record<string, unknown> | undefined, configDir: string, cwd: string): unknown {
   const data = input?.data as { file?: unknown } | undefined;
   const given = typeof data?.file === 'string' ? data.file : undefined;
   const files = new Map<string, string>();

@@ -1,6 +1,7 @@
 import type { CommissionModel, SlippageModel } from '@ensemble/engine';
 import { commissionFor, slippedPrice } from '@ensemble/engine';
 import type { Logger } from '@ensemble/protocol';
+import { barTime, isoTime } from '@ensemble/protocol';
 import type { RunConfig } from '../config';
 import type { RiskEvent, RiskEventKind } from '../result';
 import type { OrchestratorOrders, PositionBook } from './orchestrator-orders';
@@ -12,10 +13,6 @@ const TOLERANCE = 1e-9;
 /** An amount of money as the detail of an event gives it: 2 decimals, or 4 significant digits below 0.01. */
 function formatMoney(amount: number): string {
   return Math.abs(amount) >= 0.01 || amount === 0 ? amount.toFixed(2) : amount.toPrecision(4);
-}
-
-function isoDate(time: number): string {
-  return Number.isFinite(time) ? new Date(time).toISOString().slice(0, 10) : String(time);
 }
 
 /** The run's costs, as a risk trim's orders pay them. */
@@ -87,7 +84,7 @@ export class RiskManager {
         book.runner.closeOut('risk');
         book.runner.disable();
       }
-      this.record(time, 'drawdown', null, -drawdown, stop.limit, 'flatten', 0, `portfolio drawdown ${(-drawdown * 100).toFixed(2)}% reached the ${(stop.limit * 100).toFixed(2)}% stop on ${isoDate(time)}: every position closed, trading halted`);
+      this.record(time, 'drawdown', null, -drawdown, stop.limit, 'flatten', 0, `portfolio drawdown ${(-drawdown * 100).toFixed(2)}% reached the ${(stop.limit * 100).toFixed(2)}% stop on ${barTime(time)}: every position closed, trading halted`);
       return 'flatten';
     }
     for (const book of books) {
@@ -97,7 +94,7 @@ export class RiskManager {
         if (held !== 0) orders.reduce(book, k, reductionFor(held, stop.scale, this.fractional), 'risk');
       }
     }
-    this.record(time, 'drawdown', null, -drawdown, stop.limit, 'scale-down', stop.scale, `portfolio drawdown ${(-drawdown * 100).toFixed(2)}% reached the ${(stop.limit * 100).toFixed(2)}% stop on ${isoDate(time)}: every position scaled by ${stop.scale}`);
+    this.record(time, 'drawdown', null, -drawdown, stop.limit, 'scale-down', stop.scale, `portfolio drawdown ${(-drawdown * 100).toFixed(2)}% reached the ${(stop.limit * 100).toFixed(2)}% stop on ${barTime(time)}: every position scaled by ${stop.scale}`);
     return 'scale-down';
   }
 
@@ -138,7 +135,7 @@ export class RiskManager {
           }
           const excess = Math.abs(value) - maxSymbolExposure * equity;
           const factor = side > 0 ? Math.max(0, (side - excess) / side) : 0;
-          const subject = `${symbol} exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxSymbolExposure * 100).toFixed(2)}% cap on ${isoDate(time)}`;
+          const subject = `${symbol} exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxSymbolExposure * 100).toFixed(2)}% cap on ${barTime(time)}`;
           if (this.weigh(books, g, direction, factor, trimmed)) {
             this.trim(books, orders, g, direction, factor, trimmed);
             trimmed = true;
@@ -161,7 +158,7 @@ export class RiskManager {
     if (maxGrossExposure !== undefined && gross / equity > maxGrossExposure * (1 + TOLERANCE)) {
       const share = gross / equity;
       const factor = maxGrossExposure / share;
-      const subject = `gross exposure ${(share * 100).toFixed(2)}% of equity${after} is above the ${(maxGrossExposure * 100).toFixed(2)}% cap on ${isoDate(time)}`;
+      const subject = `gross exposure ${(share * 100).toFixed(2)}% of equity${after} is above the ${(maxGrossExposure * 100).toFixed(2)}% cap on ${barTime(time)}`;
       if (this.weigh(books, ALL_SYMBOLS, 0, factor, trimmed)) {
         this.trim(books, orders, ALL_SYMBOLS, 0, factor, trimmed);
         if (maxNetExposure !== undefined) total *= factor;
@@ -187,7 +184,7 @@ export class RiskManager {
       const excess = Math.abs(total) - maxNetExposure * equity;
       const factor = dominant > 0 ? Math.max(0, (dominant - excess) / dominant) : 0;
       const netAfter = trimmed ? ' (after the trims above)' : '';
-      const subject = `net exposure ${(share * 100).toFixed(2)}% of equity${netAfter} is above the ${(maxNetExposure * 100).toFixed(2)}% cap on ${isoDate(time)}`;
+      const subject = `net exposure ${(share * 100).toFixed(2)}% of equity${netAfter} is above the ${(maxNetExposure * 100).toFixed(2)}% cap on ${barTime(time)}`;
       const sides = `${direction > 0 ? 'long' : 'short'} positions`;
       if (this.weigh(books, ALL_SYMBOLS, direction, factor, trimmed)) {
         this.trim(books, orders, ALL_SYMBOLS, direction, factor, trimmed);
@@ -308,7 +305,7 @@ export class RiskManager {
   ): void {
     const event: RiskEvent = { time, kind, symbol, value, limit, action, factor, detail };
     this.events.push(event);
-    if (action === 'skip') this.logger.info({ event: 'risk-trim-skipped', ...event, time: isoDate(time) }, detail);
-    else this.logger.warn({ event: 'risk-breach', ...event, time: isoDate(time) }, detail);
+    if (action === 'skip') this.logger.info({ event: 'risk-trim-skipped', ...event, time: isoTime(time) }, detail);
+    else this.logger.warn({ event: 'risk-breach', ...event, time: isoTime(time) }, detail);
   }
 }

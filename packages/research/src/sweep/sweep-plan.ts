@@ -207,9 +207,9 @@ function parsedBase(
   }
 }
 
-/** What a config file holding `null` is: a sweep's best-config.json when the sweep had no best. */
+/** What a config file holding `null` is: a sweep's best-config.json when the sweep had no best, or a walk-forward's last-config.json when no step chose. */
 export const NO_BEST_CONFIG =
-  'the file holds null, not a config: a sweep writes that as its best-config.json when it has no best — no combination finished, or none had a value of the objective; the results.csv beside it lists each one\'s error and metrics';
+  'the file holds null, not a config: a sweep writes that as its best-config.json when it has no best — no combination finished, or none had a value of the objective; the results.csv beside it lists each one\'s error and metrics — and a walk-forward as its last-config.json when no step chose a combination (windows.csv says why for each)';
 
 /** The kind of config `raw` plainly is — `backtest` with a `strategy` and no `strategies`, `run` the other way round — or null when it is neither. */
 export function configKindOf(raw: Record<string, unknown>): 'backtest' | 'run' | null {

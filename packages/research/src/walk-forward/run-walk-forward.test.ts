@@ -469,6 +469,25 @@ describe('runWalkForward', () => {
     // Daily data: dates, as the run and backtest results write them, not ISO instants.
     expect(windows[1]).toMatch(/^0,\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},ok,/);
     expect(csv[1]).toMatch(/^\d{4}-\d{2}-\d{2},\d/);
+    // What to trade next: the base config (its data, cash and costs) with the last window's choice.
+    const chosen = result.steps.at(-1)?.chosen?.parameters;
+    expect(chosen).toBeDefined();
+    const last = JSON.parse(await readFile(join(dir, 'last-config.json'), 'utf8')) as Record<string, unknown>;
+    expect(last).toEqual(result.lastConfig);
+    expect(last).toMatchObject({ data: { dataset: 'sp500', from: '2005-01-01', to: '2009-12-31' }, strategy: 'sma-crossover', params: { fast: chosen?.fast, slow: chosen?.slow }, commission: { kind: 'percent', rate: 0.0005 } });
+    expect(last.cash).toBe(plan.base.config.cash);
+    // Its own file, not repeated in walk-forward.json.
+    expect(await readFile(join(dir, 'walk-forward.json'), 'utf8')).not.toContain('lastConfig');
+  });
+
+  it('writes a last config of null when no step chose a combination', async () => {
+    const result = await walkForward('2009-12-31');
+    const choices = result.steps.map((step) => step.chosen);
+    expect(choices.every((choice) => choice !== null)).toBe(true);
+    const files = (of: WalkForwardResult) => walkForwardOutputFiles(of, '/out').find((file) => file.path.endsWith('last-config.json'))?.content;
+    const noChoice = { ...result, steps: result.steps.map((step) => ({ ...step, chosen: null })), lastConfig: null };
+    expect(files(noChoice)).toBe('null\n');
+    expect(files(result)).toBe(`${JSON.stringify(result.lastConfig, null, 2)}\n`);
   });
 
   // Regression: a train window's combination whose profit factor was undefined because it had no

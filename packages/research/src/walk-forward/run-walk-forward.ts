@@ -73,6 +73,12 @@ export interface WalkForwardResult {
   readonly aborted: boolean;
   readonly steps: readonly WalkForwardStep[];
   /**
+   * The base config with the combination of the latest step that chose one (on its train
+   * window): the parameters the walk-forward would trade after its last test window, over the
+   * base config's data and cash, runnable as it is (`last-config.json`); null when no step chose.
+   */
+  readonly lastConfig: Record<string, unknown> | null;
+  /**
    * The test windows' equity curves end to end, each starting with the previous one's final equity;
    * a `no-choice` or `NO_CAPITAL` step's test window is flat at the capital it passes on. A test window whose job
    * failed or timed out has no curve and is left out.
@@ -135,12 +141,18 @@ function efficiencyOf(outOfSample: number | null | undefined, inSample: number |
   return outOfSample / inSample;
 }
 
+/** The config path and value of every varied parameter in grid combination `combination`. */
+function combinationEntries(plan: WalkForwardPlan, combination: number): (readonly [string, ParameterValue])[] {
+  const values = combinationValues(plan.parameters, combination);
+  return plan.parameters.map((parameter, i) => [parameter.path, values[i] ?? 0] as const);
+}
+
 /** The test job of step `k`: the chosen combination's config with `cash` = the capital carried over, warmed up on the train window. */
 function testJob(plan: WalkForwardPlan, k: number, combination: number, capital: number): ResearchJob {
   const window = plan.windows[k];
   if (window === undefined) throw new RangeError(`no window ${String(k)}`);
   const values = combinationValues(plan.parameters, combination);
-  const config = withConfigValues(plan.base.config, [...plan.parameters.map((parameter, i) => [parameter.path, values[i] ?? 0] as const), ['cash', capital] as const]);
+  const config = withConfigValues(plan.base.config, [...combinationEntries(plan, combination), ['cash', capital] as const]);
   return {
     version: 1,
     kind: plan.kind,
@@ -259,6 +271,7 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
         ).metrics;
   const inSampleCagrs = steps.flatMap((step) => (step.inSample?.cagr === null || step.inSample?.cagr === undefined ? [] : [step.inSample.cagr]));
   const meanInSample = inSampleCagrs.length === 0 ? null : inSampleCagrs.reduce((sum, value) => sum + value, 0) / inSampleCagrs.length;
+  const latest = steps.findLast((step) => step.chosen !== null)?.chosen ?? null;
   return {
     planId: plan.planId,
     kind: plan.kind,
@@ -267,6 +280,7 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
     parameters: plan.parameters,
     aborted,
     steps,
+    lastConfig: latest === null ? null : withConfigValues(plan.base.config, combinationEntries(plan, latest.combination)),
     outOfSample: { time, equity },
     metrics,
     efficiency: efficiencyOf(metrics?.cagr, meanInSample),

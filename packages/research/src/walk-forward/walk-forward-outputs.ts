@@ -8,6 +8,7 @@ import { withDirectoryLock } from '../executor/directory-lock';
 import { reportResumed } from '../sweep/sweep-directory';
 import type { SweepDirectoryOptions } from '../sweep/sweep-directory';
 import { objectiveCsvValue, researchJsonText } from '../sweep/result-json';
+import { relocateConfig } from '../sweep/sweep-outputs';
 import { runWalkForward } from './run-walk-forward';
 import type { WalkForwardResult } from './run-walk-forward';
 import type { WalkForwardPlan } from './walk-forward-plan';
@@ -15,7 +16,7 @@ import { checkArguments, nullAsAbsent } from '@ensemble/protocol';
 import { executorIssue, outDirIssue, runOptionsIssues, walkForwardPlanIssue, walkForwardResultIssue } from '../argument-checks';
 
 /** The files a walk-forward writes to its output directory. */
-export const WALK_FORWARD_OUTPUT_FILES = ['walk-forward.json', 'windows.csv', 'oos-equity.csv'] as const;
+export const WALK_FORWARD_OUTPUT_FILES = ['walk-forward.json', 'windows.csv', 'oos-equity.csv', 'last-config.json'] as const;
 
 /**
  * One line per step: its windows (ISO dates), the chosen parameters, in- and out-of-sample figures,
@@ -60,16 +61,19 @@ function timeFormatter(result: WalkForwardResult): (time: number) => string {
 
 /**
  * The output files of a walk-forward in `outDir`: `walk-forward.json`, `windows.csv`, `oos-equity.csv`
- * (date, equity). A step's unbounded objective is written as `"Infinity"` (`Infinity` in the CSV).
+ * (date, equity) and `last-config.json` (the base config with the latest step's choice, runnable
+ * as it is: a data file is relative to the output directory; null when no step chose). A step's
+ * unbounded objective is written as `"Infinity"` (`Infinity` in the CSV).
  */
 export function walkForwardOutputFiles(result: WalkForwardResult, outDir: string): OutputFile[] {
   checkArguments('walkForwardOutputFiles', [walkForwardResultIssue(result), outDirIssue(outDir)]);
-  const { outOfSample, ...rest } = result;
+  const { outOfSample, lastConfig, ...rest } = result;
   const isoTime = timeFormatter(result);
   return [
     { path: join(outDir, 'walk-forward.json'), content: researchJsonText({ version: 1, ...rest }) },
     { path: join(outDir, 'windows.csv'), content: walkForwardWindowsCsv(result) },
     { path: join(outDir, 'oos-equity.csv'), content: toCsvText(['time', 'equity'], outOfSample.time.map((time, t) => [isoTime(time), outOfSample.equity[t] ?? null])) },
+    { path: join(outDir, 'last-config.json'), content: researchJsonText(lastConfig === null ? null : relocateConfig(lastConfig, outDir)) },
   ];
 }
 
