@@ -7,7 +7,7 @@ import type { OrchestratorResult, RunConfig, StrategyRegistry } from '@ensemble/
 import { ConfigError, DataValidationError, EnsembleError, FileTooLargeError, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, SeriesSeal, decodeJsonBytes, echoValue, parseJsonText, quoteValue } from '@ensemble/protocol';
 import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
-import { NO_BEST_CONFIG, relativeBase } from '@ensemble/research';
+import { nullConfigMessage, relativeBase } from '@ensemble/research';
 import { collectRunConfigModules } from './run-config-modules';
 import { datasetSuggestion } from './data-source';
 import type { LoadedStrategyModule } from './strategy-modules';
@@ -198,7 +198,7 @@ export async function loadRunConfigFile(file: string, options: RunConfigOptions 
   // What a sweep writes as its best-config.json when no combination finished: say so, not that an object was expected.
   if (parsed === null) {
     throw new ConfigError(
-      [{ path: '', message: NO_BEST_CONFIG }],
+      [{ path: '', message: nullConfigMessage(file) }],
       { source: file },
     );
   }

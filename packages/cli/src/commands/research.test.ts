@@ -206,6 +206,11 @@ describe('ensemble sweep', () => {
       `error: no step of the walk-forward ran out of sample (3 steps: 3 no-choice); the first, step 0: every combination failed on the train window (2 of 2); the first, combination 0: Strategy "always-throws" failed on SP500 at 2016-01-04: kaboom (thrown in ${at('always-throws.ts')}).\n`,
     );
     expect(existsSync(at('fail-wf/walk-forward.json'))).toBe(true);
+    // No step chose: its last-config.json holds null, and running it says so in the walk-forward's words.
+    expect(readFileSync(at('fail-wf/last-config.json'), 'utf8')).toBe('null\n');
+    const last = await cli(['run', '--config', at('fail-wf/last-config.json')]);
+    expect(last.code).toBe(2);
+    expect(last.stderr).toContain('(root): the file holds null, not a config: a walk-forward writes that as its last-config.json when no step chose a combination; the windows.csv beside it says why for each window');
     // Combinations whose config is invalid no longer fail on every train window: the spec is refused before anything runs.
     const invalid = await cli(['walk-forward', '--strategy', 'sma-crossover', '--data', 'sp500', '--vary', 'fast=60,80', '--vary', 'slow=50', '--from', '2016-01-01', '--train', '2y', '--test', '1y', '--workers', '1', '--no-progress', '--out', at('invalid-wf')]);
     expect(invalid.code).toBe(2);

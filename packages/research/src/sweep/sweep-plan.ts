@@ -207,9 +207,18 @@ function parsedBase(
   }
 }
 
-/** What a config file holding `null` is: a sweep's best-config.json when the sweep had no best, or a walk-forward's last-config.json when no step chose. */
+/** What a config file holding `null` is: a sweep's best-config.json when the sweep had no best. */
 export const NO_BEST_CONFIG =
-  'the file holds null, not a config: a sweep writes that as its best-config.json when it has no best — no combination finished, or none had a value of the objective; the results.csv beside it lists each one\'s error and metrics — and a walk-forward as its last-config.json when no step chose a combination (windows.csv says why for each)';
+  'the file holds null, not a config: a sweep writes that as its best-config.json when it has no best — no combination finished, or none had a value of the objective; the results.csv beside it lists each one\'s error and metrics';
+
+/** What a config file holding `null` is: a walk-forward's last-config.json when no step chose a combination. */
+export const NO_LAST_CONFIG =
+  'the file holds null, not a config: a walk-forward writes that as its last-config.json when no step chose a combination; the windows.csv beside it says why for each window';
+
+/** What the config file `file` holding `null` is, by its name: a walk-forward's last-config.json, or else a sweep's best-config.json. */
+export function nullConfigMessage(file: string): string {
+  return /(^|[\\/])last-config\.json$/.test(file) ? NO_LAST_CONFIG : NO_BEST_CONFIG;
+}
 
 /** The kind of config `raw` plainly is — `backtest` with a `strategy` and no `strategies`, `run` the other way round — or null when it is neither. */
 export function configKindOf(raw: Record<string, unknown>): 'backtest' | 'run' | null {
@@ -244,7 +253,7 @@ export async function loadBaseConfig(
   const raw = file === undefined ? config : await readJsonFile(file, 'base config');
   const source = file ?? options.source;
   const prefix = (issue: ConfigIssue): ConfigIssue => (file === undefined ? { ...issue, path: issue.path === '' ? 'config' : `config.${issue.path}` } : issue);
-  if (!isRecord(raw)) fail([prefix({ path: '', message: raw === null && file !== undefined ? NO_BEST_CONFIG : 'must be a JSON object' })], source);
+  if (!isRecord(raw)) fail([prefix({ path: '', message: raw === null && file !== undefined ? nullConfigMessage(file) : 'must be a JSON object' })], source);
   // A base of the other kind than the spec's (a sweep's best-config.json of a backtest, under the
   // default kind "run"): said so, where its fields would each be an unknown key of the other kind.
   const other = configKindOf(raw);
