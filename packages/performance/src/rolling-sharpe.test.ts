@@ -74,6 +74,33 @@ describe('rollingSharpe', () => {
     }
   });
 
+  // Stretches in cash (returns of exactly 0, or exactly −rf) between trades: windows of one
+  // repeated value are said to have no Sharpe ratio at once, and the sums start again after an
+  // exact pass, so that a year of minute bars in cash takes no pass over its whole window per bar.
+  it('equals the window-by-window definition on curves that are flat for long stretches', () => {
+    const move = fc.oneof(fc.constant(0), fc.constant(0), fc.constant(0), fc.double({ min: -0.05, max: 0.05, noNaN: true }), fc.double({ min: -1e-12, max: 1e-12, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(move, { minLength: 3, maxLength: 400 }), fc.integer({ min: 2, max: 40 }), fc.constantFrom(0, 0.02), (returns, window, riskFreeRate) => {
+        const equity = [100];
+        for (const r of returns) equity.push((equity[equity.length - 1] ?? 100) * (1 + r));
+        const fast = rollingSharpe(equity, window, 252, riskFreeRate);
+        naiveRollingSharpe(equity, window, 252, riskFreeRate).forEach((expected, t) => {
+          const actual = fast[t] ?? Number.NaN;
+          // A window of one return repeated has no Sharpe ratio; the definition may see rounding noise in it.
+          const excess = (k: number) => (equity[k] ?? 0) / (equity[k - 1] ?? 1) - 1;
+          const repeated = t >= window && Array.from({ length: window }, (_, j) => excess(t - j)).every((x) => x === excess(t));
+          if (repeated) {
+            expect(Number.isNaN(actual), `bar ${String(t)}`).toBe(true);
+            return;
+          }
+          if (expected === null || Math.abs(expected) > 1e4) return;
+          expect(Math.abs(actual - expected), `bar ${String(t)}`).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(expected)));
+        });
+      }),
+      { numRuns: 200, seed: 20261207 },
+    );
+  });
+
   it('equals the window-by-window definition on random curves', () => {
     fc.assert(
       fc.property(

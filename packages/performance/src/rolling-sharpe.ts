@@ -47,6 +47,17 @@ export function rollingSharpe(
   let squares = 0;
   let invalid = 0;
   let peak = 0;
+  // The last bar whose return differs from the one before: a window after it holds one value
+  // repeated (a flat stretch, in cash), whose dispersion is zero — said at once, where the exact
+  // pass below took the whole window at every bar (minutes for a year of minute bars in cash).
+  let lastChange = 0;
+  const recompute = (t: number) => {
+    sum = 0;
+    squares = 0;
+    invalid = 0;
+    for (let k = t - window + 1; k <= t; k++) add(k, 1);
+    peak = squares;
+  };
   const add = (k: number, sign: 1 | -1) => {
     const x = (returns[k - 1] ?? Number.NaN) - rf;
     if (Number.isFinite(x)) {
@@ -68,7 +79,8 @@ export function rollingSharpe(
     }
     add(t, 1);
     if (squares > peak) peak = squares;
-    if (t < window || invalid > 0) continue;
+    if (t === 1 || !Object.is(returns[t - 1], returns[t - 2])) lastChange = t;
+    if (t < window || invalid > 0 || lastChange <= t - window + 1) continue;
     let mean = sum / window;
     let deviations = squares - sum * mean;
     let level = squares;
@@ -83,6 +95,9 @@ export function rollingSharpe(
         deviations += (x - mean) * (x - mean);
         level += x * x;
       }
+      // The sums start again from this window, so that the rounding left by larger returns gone
+      // from it does not send every later bar here too (each pass takes the whole window).
+      recompute(t);
     }
     const std = Math.sqrt(Math.max(deviations / (window - 1), 0));
     if (std > 1e-7 * Math.sqrt(level / window)) out[t] = (mean / std) * scale;
