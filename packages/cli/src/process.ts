@@ -21,7 +21,84 @@ export async function runAsProcess(main: (argv: readonly string[]) => Promise<nu
   if (options.fromInvocationDirectory === true && invokedFrom !== undefined && invokedFrom !== '' && invokedFrom !== process.cwd()) {
     process.chdir(invokedFrom);
   }
-  const code = await main(process.argv);
+  const guard = guardProcess();
+  let code: number;
+  try {
+    code = await main(process.argv);
+  } finally {
+    guard.release();
+  }
   // A full disk behind `> file` (not a closed pipe): what the command wrote there is incomplete.
-  process.exitCode = code === 0 && outputStreamFailure() !== null ? 1 : code;
+  const exitCode = code === 0 && outputStreamFailure() !== null ? 1 : code;
+  process.exitCode = exitCode;
+  // The command is done: a handle a strategy file left open (a timer, a client it connected) must
+  // not keep the process alive once what it wrote has reached stdout and stderr.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  exitProcess(exitCode);
+}
+
+/** The strategy files being imported now, as given: named if the import never ends (see {@link guardProcess}). */
+const importing = new Set<string>();
+
+/** Runs `load`, the import of the strategy file `file` (as given), naming it meanwhile as the one being imported. */
+export async function whileImporting<T>(file: string, load: () => Promise<T>): Promise<T> {
+  importing.add(file);
+  try {
+    return await load();
+  } finally {
+    importing.delete(file);
+  }
+}
+
+/** Node's own `process.exit`, kept before {@link guardProcess} stands in for it. */
+const nodeExit = process.exit.bind(process);
+
+/** Ends the process with `code`: the CLI's own way out (a signal's cleanup), which the guard lets through. */
+export function exitProcess(code: number): never {
+  return nodeExit(code);
+}
+
+/** Resolves once what was written to `stream` before has been handed to the system (at once when it cannot be written any more). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || stream.writableEnded) {
+      resolve();
+      return;
+    }
+    try {
+      stream.write('', () => {
+        resolve();
+      });
+    } catch {
+      resolve();
+    }
+  });
+}
+
+/**
+ * While a command runs: `process.exit` called by a strategy file (or a module it imports) throws
+ * instead of ending the process, so that the strategy fails with it, named, as any error it
+ * throws (exit 1) — it ended the process with its own code, 0 included, and nothing written; and
+ * an event loop left empty while the command still waits (a strategy file's top-level `await`
+ * that nothing settles) is said as such, exit 2, where Node exits 13 without a word.
+ */
+function guardProcess(): { release: () => void } {
+  process.exit = ((code?: number | string | null) => {
+    // Node's own exit after an uncaught error goes through.
+    if ((process as { _exiting?: boolean })._exiting === true) return nodeExit(code);
+    throw new Error(`process.exit(${String(code ?? '')}) was called while the command ran: a strategy (or a module it imports) must return or throw, never end the process`);
+  });
+  const stuck = (): void => {
+    const files = [...importing];
+    const which = files.length === 0 ? 'a strategy file (or a module it imports)' : `the strategy file ${files.join(', ')} (or a module it imports), being imported,`;
+    process.stderr.write(`error: the command was left waiting for something that can never happen: ${which} has a top-level await that nothing settles; fix its top-level code\n`);
+    nodeExit(2);
+  };
+  process.on('beforeExit', stuck);
+  return {
+    release: () => {
+      process.exit = nodeExit;
+      process.off('beforeExit', stuck);
+    },
+  };
 }

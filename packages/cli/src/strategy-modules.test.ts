@@ -297,6 +297,35 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(err).not.toContain('Require stack');
   });
 
+  // Regressions: a file's timer kept the process alive after the command had finished; a file
+  // calling process.exit(0) ended the run with exit 0 and nothing written; a top-level await that
+  // never settles ended the process with Node's exit code 13 and no word.
+  it('ends the process once the command is done, fails a strategy that calls process.exit, and names an import that never ends', async () => {
+    const directory = project({
+      'ticking.ts': strategySource('ticking', 'setInterval(() => undefined, 1_000);'),
+      'exits.ts': strategySource('exits').replace(/shouldEnter: \(ctx\) => \(/, 'shouldEnter: (ctx) => process.exit(0) ?? ('),
+      'stuck.ts': strategySource('stuck', 'await new Promise(() => undefined);'),
+    }, { module: true });
+    const ticking = await spawnCli(['backtest', '--dataset', 'sp500', '--to', '2000-12-31', '--strategy', './ticking.ts'], { cwd: directory });
+    expect(ticking.err).toBe('');
+    expect(ticking.code).toBe(0);
+    expect(ticking.out).toContain('Final equity');
+    const exits = await spawnCli(['backtest', '--dataset', 'sp500', '--to', '2000-12-31', '--strategy', './exits.ts'], { cwd: directory });
+    expect(exits.code).toBe(1);
+    expect(exits.err).toContain('error: Strategy "exits" failed on SP500 at 2000-01-06: process.exit(0) was called while the command ran: a strategy (or a module it imports) must return or throw, never end the process');
+    const stuck = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './stuck.ts'], { cwd: directory });
+    expect(stuck.code).toBe(2);
+    expect(stuck.err).toBe('error: the command was left waiting for something that can never happen: the strategy file ./stuck.ts (or a module it imports), being imported, has a top-level await that nothing settles; fix its top-level code\n');
+  });
+
+  // Regression: the refused Promise's rejection reached Node as unhandled, a stack trace after the message.
+  it('refuses a decision that is a rejected Promise in one line, without an unhandled rejection (exit 1)', async () => {
+    const directory = project({ 'rejects.ts': strategySource('rejects').replace(/shouldEnter: \(ctx\) => \(/, "shouldEnter: (ctx) => Promise.reject(new Error('rejected later')) ?? (") });
+    const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--to', '2000-12-31', '--strategy', './rejects.ts'], { cwd: directory });
+    expect(code).toBe(1);
+    expect(err).toBe('error: Strategy "rejects" failed on SP500 at 2000-01-06: shouldEnter returned a Promise: strategy methods run synchronously, so it must return its answer itself (no async, no await)\n');
+  });
+
   it('exits 2 with the message of a file that throws while it is imported, without a stack', async () => {
     const directory = project({ 'broken.ts': strategySource('broken', "throw new Error('API key missing: set MY_KEY');") });
     const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './broken.ts'], { cwd: directory });

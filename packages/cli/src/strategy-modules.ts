@@ -3,6 +3,7 @@ import Module, { createRequire, register } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
+import { whileImporting } from './process';
 import { ConfigError, MAX_LINE_LENGTH, echoValue, limitLines, listValues, looksLikeStrategyPath, quoteValue, splitStrategyPath, strategyDefinitionsFromModule, unknownDefinitionText } from '@ensemble/protocol';
 import { strategyModuleDigest, strategyModuleRecord } from '@ensemble/research';
 
@@ -166,7 +167,7 @@ async function importDefinitions(file: string, absolute: string, source: string,
   rememberStrategyFiles([absolute]);
   let namespace: unknown;
   try {
-    namespace = await tsImport(pathToFileURL(absolute).href, import.meta.url);
+    namespace = await whileImporting(file, () => tsImport(pathToFileURL(absolute).href, import.meta.url));
   } catch (error) {
     // A package the file imports that is not installed is no fault of the file's code; nor is a
     // missing file it imports by a relative path (Node: "Cannot find module '/abs/helper.ts'", or

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { constants } from 'node:os';
+import { exitProcess } from './process';
 
 /** The signals after which the CLI removes its temporary files before it exits (128 + the signal's number: 130, 143). */
 export const CLEANUP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -21,7 +22,7 @@ export function removeTemporaryFiles(): void {
 
 function onSignal(signal: NodeJS.Signals): void {
   removeTemporaryFiles();
-  process.exit(128 + constants.signals[signal]);
+  exitProcess(128 + constants.signals[signal]);
 }
 
 function listen(on: boolean): void {

@@ -58,9 +58,22 @@ export function formatValue(value: unknown): string {
   return formatAt(value, 0, new Set());
 }
 
-/** Whether `value` is a Promise or another thenable: what an `async` strategy method returns. */
+/**
+ * Whether `value` is a Promise or another thenable: what an `async` strategy method returns. Every
+ * caller refuses one, so a Promise found is marked handled: its rejection would otherwise reach
+ * Node as an unhandled rejection, a stack trace printed after the refusal's message.
+ */
 export function isThenable(value: unknown): boolean {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  const thenable = (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  if (thenable && value instanceof Promise) {
+    try {
+      // Promise's own `then`, not one a subclass (the strategy's code) put in its place.
+      void Promise.prototype.then.call(value, undefined, () => undefined);
+    } catch {
+      // A subclass whose species constructor throws: its refusal is said all the same.
+    }
+  }
+  return thenable;
 }
 
 /** The message for a strategy method that returned a Promise (`async`): strategies run synchronously. */
