@@ -32,6 +32,11 @@ describe('research command options', () => {
     expect(parseWorkers('3')).toBe(3);
     expect(issueOf(() => parseWorkers('0'))).toBe('--workers: "0" is not a number of worker threads; use a whole number ≥ 1');
     expect(issueOf(() => parseWorkers('1.5'))).toMatch(/^--workers: "1.5"/);
+    // A number however written: 1e3 is a thousand threads, too many, not "not a number".
+    expect(parseWorkers('2e0')).toBe(2);
+    expect(issueOf(() => parseWorkers('1e3'))).toBe('--workers: "1e3" worker threads is more than 256; each thread loads its own modules and data: use about one per core');
+    expect(issueOf(() => parseWorkers(' '))).toMatch(/^--workers: " " is not a number of worker threads/);
+    expect(issueOf(() => parseWorkers('0x10'))).toMatch(/^--workers: "0x10" is not a number of worker threads/);
   });
 
   it('is where both command modules take them from: the queue module does not import the research module (which imports it)', () => {

@@ -1,4 +1,5 @@
 import { ConfigError, quoteValue } from '@ensemble/protocol';
+import { parseNumber } from './flags';
 
 /**
  * A duration flag (`--job-timeout`, `--queue-timeout`) as ms: a number with `ms`, `s` (the default
@@ -23,7 +24,9 @@ export const MAX_WORKERS = 256;
 
 /** `--workers` as a whole number from 1 to {@link MAX_WORKERS}. */
 export function parseWorkers(text: string): number {
-  const workers = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  // Any way of writing a number (1e3 is a thousand), then a whole one from 1 on.
+  const written = parseNumber(text);
+  const workers = written !== null && Number.isInteger(written) ? written : Number.NaN;
   if (!(workers >= 1)) throw new ConfigError([{ path: '--workers', message: `${quoteValue(text)} is not a number of worker threads; use a whole number ≥ 1` }]);
   if (workers > MAX_WORKERS) throw new ConfigError([{ path: '--workers', message: `${quoteValue(text)} worker threads is more than ${String(MAX_WORKERS)}; each thread loads its own modules and data: use about one per core` }]);
   return workers;

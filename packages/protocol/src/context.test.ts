@@ -21,6 +21,10 @@ describe('SeriesCursor', () => {
     expect(context.indicator('double', 1)).toBe(22);
     expect(Array.from(context.history('close'))).toEqual([10, 11, 12]);
     expect(Array.from(context.indicatorHistory('double'))).toEqual([20, 22, 24]);
+    // From JavaScript a name that is no column arrives too: said, not a TypeError inside.
+    expect(() => context.history('adjClose' as 'close')).toThrow(
+      new RangeError('history("adjClose") names no bar column: the columns are time, open, high, low, close, volume (an indicator\'s history is indicatorHistory(name))'),
+    );
   });
 
   it('refuses to read the future', () => {

@@ -1,4 +1,6 @@
 import type { BarColumn, BarSeries } from './bars';
+import { BAR_COLUMNS } from './bars';
+import { formatValue } from './format-value';
 import { LookaheadError } from './errors';
 import type { IndicatorColumns, StrategyContext } from './strategy';
 import type { AccountView, Position } from './trading';
@@ -175,6 +177,8 @@ class BarContext implements StrategyContext {
       case 'volume':
         return this.#volume;
     }
+    // From JavaScript any name arrives (`history('adjClose')`): said as the indicator's is, not as a TypeError inside.
+    throw new RangeError(`history(${formatValue(column)}) names no bar column: the columns are ${BAR_COLUMNS.join(', ')} (an indicator's history is indicatorHistory(name))`);
   }
 }
 

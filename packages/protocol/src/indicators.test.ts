@@ -86,3 +86,34 @@ describe('computeIndicators of an async indicators()', () => {
     expect(failure(withIndicators(() => Promise.resolve({}))).message).toContain('indicators() returned a Promise: strategy methods run synchronously');
   });
 });
+
+// Regression: a getter of the returned object threw while its columns were checked, and reached
+// the user as "unexpected failure: …" with no strategy named.
+describe('computeIndicators of an object whose columns throw when read', () => {
+  it('names the strategy and the symbol, and reads each column once', () => {
+    const error = failure(
+      withIndicators(() => ({
+        get sma(): Float64Array {
+          // A strategy's code may throw anything; a string is what this one throws.
+          // eslint-disable-next-line @typescript-eslint/only-throw-error
+          throw 'not ready';
+        },
+      })),
+    );
+    expect(error.message).toBe('Strategy "bad-indicators" failed on AAA: indicators() returned an object whose columns threw when read: "not ready"');
+    let reads = 0;
+    const column = new Float64Array(series.length);
+    const columns = computeIndicators(
+      withIndicators(() => ({
+        get sma(): Float64Array {
+          reads++;
+          return column;
+        },
+      })),
+      series,
+    );
+    expect(columns.sma).toBe(column);
+    expect(columns.sma).toBe(column);
+    expect(reads).toBe(1);
+  });
+});

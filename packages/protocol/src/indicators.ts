@@ -28,17 +28,22 @@ function columnCopies(series: BarSeries): BarSeries {
   return Object.freeze(Object.defineProperties({ symbol: series.symbol, length: series.length }, properties)) as BarSeries;
 }
 
-/** What is wrong with `value` as the indicators of a series of `length` bars, or null. */
-function indicatorsProblem(value: unknown, length: number): string | null {
-  if (isThenable(value)) return 'returned a Promise: strategy methods run synchronously, so it must return its columns themselves (no async, no await)';
+/**
+ * `value` as the indicators of a series of `length` bars — its columns read once, into a plain
+ * object (a getter is not asked again, nor a Proxy) — or what is wrong with it.
+ */
+function indicatorColumns(value: unknown, length: number): { readonly columns: IndicatorColumns } | { readonly problem: string } {
+  if (isThenable(value)) return { problem: 'returned a Promise: strategy methods run synchronously, so it must return its columns themselves (no async, no await)' };
   if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
-    return `returned ${formatValue(value)}`;
+    return { problem: `returned ${formatValue(value)}` };
   }
+  const columns: Record<string, Float64Array> = {};
   for (const [name, column] of Object.entries(value)) {
-    if (!(column instanceof Float64Array)) return `returned ${formatValue(column)} as "${name}"`;
-    if (column.length !== length) return `returned "${name}" with ${column.length} values for ${length} bars`;
+    if (!(column instanceof Float64Array)) return { problem: `returned ${formatValue(column)} as "${name}"` };
+    if (column.length !== length) return { problem: `returned "${name}" with ${column.length} values for ${length} bars` };
+    columns[name] = column;
   }
-  return null;
+  return { columns };
 }
 
 /**
@@ -56,12 +61,18 @@ export function computeIndicators(strategy: Strategy, series: BarSeries): Indica
   } catch (error) {
     throw new StrategyError(strategy.id, { symbol: series.symbol, cause: error, message: `indicators() threw: ${error instanceof Error ? error.message : formatValue(error)}` });
   }
-  const problem = indicatorsProblem(value, series.length);
-  if (problem !== null) {
+  let read: ReturnType<typeof indicatorColumns>;
+  try {
+    read = indicatorColumns(value, series.length);
+  } catch (error) {
+    // A getter of the returned object (or a Proxy's trap) threw while its columns were read.
+    throw new StrategyError(strategy.id, { symbol: series.symbol, cause: error, message: `indicators() returned an object whose columns threw when read: ${error instanceof Error ? error.message : formatValue(error)}` });
+  }
+  if ('problem' in read) {
     throw new StrategyError(strategy.id, {
       symbol: series.symbol,
-      message: `indicators() ${problem}; it must return an object of Float64Array columns with one value per bar (${series.length}), e.g. { sma: new Float64Array(series.length) }, or {} for none`,
+      message: `indicators() ${read.problem}; it must return an object of Float64Array columns with one value per bar (${series.length}), e.g. { sma: new Float64Array(series.length) }, or {} for none`,
     });
   }
-  return value as IndicatorColumns;
+  return read.columns;
 }

@@ -76,7 +76,8 @@ describe('walkForwardWindows', () => {
     walkForwardWindows(days(10), { train: '1y', test: 5, mode: 'rolling' }, issues);
     walkForwardWindows(days(10), { train: 20, test: 5, mode: 'rolling' }, issues);
     expect(issues.map((issue) => issue.path)).toEqual(['windows.train', 'windows.test', 'windows.test', 'windows']);
-    expect(issues[3]?.message).toBe("the data's 10 bars hold no train window of at least 2 bars followed by a test bar; use shorter windows, or more data");
+    // The data shorter than one train window: said with its span, and which length to change.
+    expect(issues[3]?.message).toBe('the data\'s 10 bars (2000-01-01 to 2000-01-10) are shorter than a train window of 20 followed by a test bar; use a shorter "train", or more data');
     // Windows that fit but whose train windows hold one bar each: longer ones are needed.
     const daily: ConfigIssue[] = [];
     walkForwardWindows(days(300), { train: '1d', test: '1d', mode: 'rolling' }, daily);

@@ -1,4 +1,4 @@
-import { arrayIssue, checkArguments, monthIndexOf, monthStartMs, shapeIssue, stringIssue, describeGiven } from '@ensemble/protocol';
+import { arrayIssue, barTime, checkArguments, monthIndexOf, monthStartMs, shapeIssue, stringIssue, describeGiven } from '@ensemble/protocol';
 import { columnIssue } from '../argument-checks';
 import type { ConfigIssue } from '@ensemble/protocol';
 import { issueListIssue } from '../argument-checks';
@@ -147,7 +147,9 @@ export function walkForwardWindows(
         ? `a train window needs at least 2 bars (one return to measure); "train" is ${String(train.count)}`
         : trainTooShort
           ? `every train window of ${JSON.stringify(options.train)} holds fewer than 2 bars of the data (one return to measure); use a longer "train"`
-          : `the data's ${bars} hold no train window of at least 2 bars followed by a test bar; use shorter windows, or more data`;
+          : bounds.length === 0 && n > 0
+            ? `the data's ${bars} (${barTime(time[0] ?? Number.NaN)} to ${barTime(time[n - 1] ?? Number.NaN)}) are shorter than a train window of ${JSON.stringify(options.train)} followed by a test bar; use a shorter "train", or more data`
+            : `the data's ${bars} hold no train window of at least 2 bars followed by a test bar; use shorter windows, or more data`;
     issues.push({ path: train.unit === 'bars' && train.count < 2 ? 'windows.train' : 'windows', message });
   }
   return windows;
