@@ -206,6 +206,19 @@ describe('an async strategy method is named, not read as an empty answer', () =>
     expect(StrategyError.isInstance(portfolio)).toBe(true);
     expect((portfolio as Error).message).toContain('targetWeights returned a Promise');
   });
+
+  // Regression: an entry's unknown field ran as if it were not there — a size never applied, a
+  // misspelt stop never set — where the test kit's schema check refuses it.
+  it('refuses an entry with a field the protocol does not know, suggesting the one it resembles', () => {
+    const typo = catchError(() => runBacktest({ series: [A], strategy: signal({ shouldEnter: () => ({ side: 'long', stoploss: 9 }) as EntrySignal }) }));
+    expect(StrategyError.isInstance(typo)).toBe(true);
+    expect((typo as Error).message).toContain('shouldEnter returned an entry with the field "stoploss" (did you mean "stopLoss"?), which the protocol does not know');
+    const size = catchError(() => runBacktest({ series: [A], strategy: signal({ shouldEnter: () => ({ side: 'long', size: 1e9 }) as EntrySignal }) }));
+    expect((size as Error).message).toContain("the field \"size\", which the protocol does not know: an entry is { side: 'long' | 'short', strength?, stopLoss?, takeProfit? } — its size comes from the run's sizing, scaled by strength");
+    // The known fields, and a signal built on a prototype of its own, still enter.
+    const entry = Object.assign(Object.create({ note: 'inherited' }) as object, { side: 'long', strength: 0.5 }) as EntrySignal;
+    expect(runBacktest({ series: [A], strategy: signal({ shouldEnter: () => entry }) }).fills.length).toBeGreaterThan(0);
+  });
 });
 
 describe('targetWeights reads plain objects only', () => {
