@@ -152,6 +152,10 @@ describe('StrategyError', () => {
       cause: new TypeError('boom'),
     });
     expect(error.message).toBe('Strategy "sma-1" failed on SPX at 2001-03-05: boom');
+    // An intraday bar by its date and time; the strategy's own later lines indented, so that one
+    // starting "error:" cannot pass for another error of the command.
+    const intraday = new StrategyError('sma-1', { symbol: 'SPX', time: Date.UTC(2001, 2, 5, 14, 30), cause: new Error('first\nerror: not ours') });
+    expect(intraday.message).toBe('Strategy "sma-1" failed on SPX at 2001-03-05T14:30:00.000Z: first\n  error: not ours');
     expect(error.strategyId).toBe('sma-1');
     expect(error.symbol).toBe('SPX');
     expect(error.code).toBe('STRATEGY_FAILED');

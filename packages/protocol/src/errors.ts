@@ -3,6 +3,7 @@ import { formatValue } from './format-value';
 import { formatNumber } from './format-number';
 import { MAX_JSON_FILE_BYTES } from './limits';
 import { closestMatch } from './suggest';
+import { barTime } from './time';
 
 const errorBrand = Symbol.for('ensemble.error');
 
@@ -231,12 +232,6 @@ function describeCause(cause: unknown): string {
   return formatValue(cause);
 }
 
-/** `YYYY-MM-DD` of an epoch-ms time, or the number itself when it is no date (never throws). */
-function isoDay(time: number): string {
-  const date = new Date(time);
-  return Number.isNaN(date.getTime()) ? String(time) : date.toISOString().slice(0, 10);
-}
-
 /** An error's message; a strategy's error whose `message` getter throws still names the strategy. */
 function errorMessageOf(error: Error): string {
   try {
@@ -291,11 +286,13 @@ export class StrategyError extends EnsembleError {
   ) {
     const where = [
       details.symbol === undefined ? undefined : `on ${echoValue(details.symbol)}`,
-      details.time === undefined ? undefined : `at ${isoDay(details.time)}`,
+      details.time === undefined ? undefined : `at ${barTime(details.time)}`,
     ]
       .filter((part) => part !== undefined)
       .join(' ');
-    const reason = details.message ?? (details.cause instanceof Error ? errorMessageOf(details.cause) : describeCause(details.cause));
+    // The strategy's own words, their later lines indented: a line of them starting "error:" must
+    // not read as another error of the command.
+    const reason = details.message ?? (details.cause instanceof Error ? errorMessageOf(details.cause) : describeCause(details.cause)).replace(/\n/g, '\n  ');
     super('STRATEGY_FAILED', `Strategy ${quoteValue(strategyId)} failed${where === '' ? '' : ` ${where}`}: ${reason}`, {
       cause: details.cause,
     });
