@@ -76,6 +76,7 @@ describe('ensemble run notes traded symbols whose data ends before the run', () 
     // The rebalance rows say why b's capital did not move, and the line under the table what that means.
     expect(out).toMatch(/2024-02-01 +month \(deferred: b\) /);
     expect(out).toMatch(/2024-03-01 +month \(deferred: b\) /);
+    expect(out).toContain("Events  3 rebalances (2 left a sleeve's capital as it was: 2 deferred) · ");
     expect(out).toContain('deferred: the sleeve held a position that could not trade at the move (its symbol had no bar, or an order of its strategy was waiting), so its capital stayed as it was; the other sleeves shared what was left.');
     // A run that ends on B's last bar: nothing ended, no sleeve named.
     const sold = await run({ data: { file: 'long.csv', to: '2024-01-26' }, strategies: [{ id: 'a', strategy: 'buy-and-hold', symbols: ['A'] }, { id: 'b', strategy: 'buy-and-hold', symbols: ['B'] }] });

@@ -43,12 +43,22 @@ const importing = new Set<string>();
 /** Runs `load`, the import of the strategy file `file` (as given), naming it meanwhile as the one being imported. */
 export async function whileImporting<T>(file: string, load: () => Promise<T>): Promise<T> {
   importing.add(file);
+  // An import whose top-level await waits on something a timer of its own keeps alive never ends,
+  // and the loop is never empty for the guard to say so: after a while, a note says what is waited on.
+  const slow = setTimeout(() => {
+    process.stderr.write(`note: still importing the strategy file ${file} after ${String(SLOW_IMPORT_MS / 1000)} s: its top-level code (or a module it imports) has not finished — a top-level await that waits on something that never comes? (Ctrl-C stops)\n`);
+  }, SLOW_IMPORT_MS);
+  slow.unref();
   try {
     return await load();
   } finally {
+    clearTimeout(slow);
     importing.delete(file);
   }
 }
+
+/** How long a strategy file's import may take before a note says it is still going. */
+const SLOW_IMPORT_MS = 20_000;
 
 /** Node's own `process.exit`, kept before {@link guardProcess} stands in for it. */
 const nodeExit = process.exit.bind(process);

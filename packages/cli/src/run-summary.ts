@@ -258,9 +258,23 @@ function comparisonTablePart(result: OrchestratorResult, sleeves: readonly Orche
   return formatTable([{ header: 'metric' }, ...columns.map((column) => ({ header: column.name, align: 'right' as const }))], rows);
 }
 
+/**
+ * `244 rebalances (122 kept a sleeve's capital: 122 deferred, 0 below costs)`: how many rebalances
+ * left some sleeve's capital where it was — the first rows of the table may show none of them.
+ */
+function rebalancesCounted(rebalances: OrchestratorResult['rebalances']): string {
+  const counted = formatCounted(rebalances.length, 'rebalance');
+  const deferred = rebalances.filter((event) => event.deferred.length > 0).length;
+  const belowCosts = rebalances.filter((event) => event.belowCosts.length > 0).length;
+  const kept = rebalances.filter((event) => event.deferred.length > 0 || event.belowCosts.length > 0).length;
+  if (kept === 0) return counted;
+  const kinds = [deferred > 0 ? `${formatCount(deferred)} deferred` : null, belowCosts > 0 ? `${formatCount(belowCosts)} below costs` : null].filter((kind) => kind !== null);
+  return `${counted} (${formatCount(kept)} left a sleeve's capital as it was: ${kinds.join(', ')})`;
+}
+
 function eventsLine(result: OrchestratorResult, palette: Palette): string {
   const parts = [
-    formatCounted(result.rebalances.length, 'rebalance'),
+    rebalancesCounted(result.rebalances),
     formatCounted(result.conflicts.length, 'conflict'),
     formatCounted(result.risk.length, 'risk event'),
     formatCounted(result.isolated.length, 'isolated strategy', 'isolated strategies'),
@@ -466,7 +480,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
           : '';
     lines.push(`${palette.bold(`Rebalances (${shownOf(rebalancesShown, result.rebalances.length, 'one')})`)}${palette.dim(timing)}${palette.dim(sleeves.note === '' ? '' : ` · weights${sleeves.note}`)}`);
     lines.push(indent(rebalanceTable(result, result.rebalances.slice(0, rebalancesShown), format, sleeves.shown)));
-    const unmoved = unmovedLegend(result.rebalances.slice(0, rebalancesShown));
+    // Said whenever the run has such rebalances: the events line counts them, shown or not.
+    const unmoved = unmovedLegend(result.rebalances);
     if (unmoved !== null) lines.push(indent(palette.dim(unmoved)));
     lines.push('');
   }

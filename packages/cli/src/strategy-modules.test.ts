@@ -318,6 +318,16 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(stuck.err).toBe('error: the command was left waiting for something that can never happen: the strategy file ./stuck.ts (or a module it imports), being imported, has a top-level await that nothing settles; fix its top-level code\n');
   });
 
+  // Regression: said as a syntax error to fix, where the file's format (CommonJS) was the cause.
+  it('says what to do about a top-level await in a .ts file compiled as CommonJS', async () => {
+    const directory = project({ 'awaits.ts': strategySource('awaits', 'const lookback = await Promise.resolve(3);') }, { module: false });
+    const { code, err } = await spawnCli(['backtest', '--dataset', 'sp500', '--strategy', './awaits.ts'], { cwd: directory });
+    expect(code).toBe(2);
+    expect(err).toContain('Top-level await is currently not supported with the "cjs" output format');
+    expect(err).toContain('the file is compiled as CommonJS, where a top-level await cannot be: add "type": "module" to the package.json beside it (or name it .mts), or move the await into create()');
+    expect(err).not.toContain('fix the syntax error');
+  });
+
   // Regression: the refused Promise's rejection reached Node as unhandled, a stack trace after the message.
   it('refuses a decision that is a rejected Promise in one line, without an unhandled rejection (exit 1)', async () => {
     const directory = project({ 'rejects.ts': strategySource('rejects').replace(/shouldEnter: \(ctx\) => \(/, "shouldEnter: (ctx) => Promise.reject(new Error('rejected later')) ?? (") });

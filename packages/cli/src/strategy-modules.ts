@@ -149,6 +149,10 @@ function thrownOnImportAdvice(error: unknown, file: string, absolute: string, cw
     const where = path.resolve(frame.file) === absolute ? 'its top-level code' : 'the top-level code of a file it imports';
     return `${where} threw during the import (${place}), before any strategy ran: fix that code (--debug shows the stack trace)`;
   }
+  // A top-level await in a .ts file compiled as CommonJS: no syntax error, the file's format.
+  if (error.message.includes('Top-level await is currently not supported with the "cjs" output format')) {
+    return 'the file is compiled as CommonJS, where a top-level await cannot be: add "type": "module" to the package.json beside it (or name it .mts), or move the await into create()';
+  }
   // The TypeScript transform names the file and line; Node's own parser of a JavaScript module does not.
   if (error.message.startsWith('Transform failed')) return 'fix the syntax error the message names';
   if (error.name === 'SyntaxError') return `fix the syntax error: ${echoValue(`node --check ${file}`, MAX_LINE_LENGTH)} shows its line, or nothing when it is in a file it imports (check those the same way)`;

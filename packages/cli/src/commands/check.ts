@@ -405,7 +405,7 @@ export async function runConfigCheck(
     const outcome: RunConfigCheckReport = { config: file, passed: failed.length === 0, sleeves: reports };
     io.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
   } else if (failed.length === 0) {
-    io.stdout.write(`${palette.green(`Every check passed on all ${formatCounted(reports.length, 'sleeve')}.`)}\n`);
+    io.stdout.write(`${palette.green(reports.length === 1 ? 'Every check passed.' : `Every check passed on all ${formatCounted(reports.length, 'sleeve')}.`)}\n`);
   } else {
     io.stdout.write(`${palette.red(`${formatCount(failed.length)} of ${formatCounted(reports.length, 'sleeve')} failed a check: ${failed.map((id) => echoValue(id)).join(', ')}.`)}\n`);
   }

@@ -147,5 +147,11 @@ describe('checkStrategyContract (no test runner)', () => {
     const schema = checkStrategyContract({ create: () => bad, series: [zigzagSeries('A', 30)] }).failures;
     expect(schema.map((failure) => failure.title)).toEqual(['returns decisions that match the protocol schemas']);
     expect(schema[0]?.message).toMatch(/^decision at A bar 0 \(2020-01-01\): entry signal \{"side":"long","strength":2\} does not match the protocol at strength/);
+    // Regression: a Promise was checked as the object {} ("side: Invalid option"), hiding why.
+    const eager: Strategy = { id: 'eager', warmup: 1, shouldEnter: () => Promise.resolve({ side: 'long' }) as never, shouldExit: () => false };
+    const promised = checkStrategyContract({ create: () => eager, series: [zigzagSeries('A', 30)] }).failures;
+    expect(promised.find((failure) => failure.title === 'returns decisions that match the protocol schemas')?.message).toBe(
+      'threw StrategyError: Strategy "eager" failed on A at 2020-01-01: shouldEnter returned a Promise: strategy methods run synchronously, so it must return its answer itself (no async, no await)',
+    );
   });
 });

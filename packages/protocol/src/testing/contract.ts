@@ -4,7 +4,7 @@ import { SeriesCursor } from '../context';
 import { LookaheadError, StrategyError } from '../errors';
 import { computeIndicators } from '../indicators';
 import { EntrySignalSchema, ExitDecisionSchema, TargetWeightsSchema } from '../schemas';
-import { formatValue } from '../format-value';
+import { formatValue, isThenable, thenableProblem } from '../format-value';
 import { SeriesSeal, isDataWriteError } from '../series-seal';
 import type { AnyStrategy, PortfolioContext, StrategyContext } from '../strategy';
 import { isPortfolioStrategy } from '../strategy';
@@ -42,8 +42,9 @@ interface Decision {
  * check failed by a throw says where (`threw Error: boom` alone does not).
  */
 function decide<T>(strategy: AnyStrategy, place: { readonly symbol?: string; readonly time: number; readonly decision: DecisionKind }, run: () => T): T {
+  let value: T;
   try {
-    return run();
+    value = run();
   } catch (error) {
     if (LookaheadError.isInstance(error) || StrategyError.isInstance(error)) throw error;
     const reason = error instanceof Error ? error.message : formatValue(error);
@@ -54,7 +55,19 @@ function decide<T>(strategy: AnyStrategy, place: { readonly symbol?: string; rea
       message: `threw while deciding ${DECIDING[place.decision]}: ${reason}`,
     });
   }
+  // Said as the engines say it: read as a decision, a Promise would be checked as the object `{}`.
+  if (isThenable(value)) {
+    throw new StrategyError(strategy.id, {
+      ...(place.symbol === undefined ? {} : { symbol: place.symbol }),
+      time: place.time,
+      message: thenableProblem(DECISION_METHOD[place.decision]),
+    });
+  }
+  return value;
 }
+
+/** The strategy method that makes each kind of decision. */
+const DECISION_METHOD: Readonly<Record<DecisionKind, string>> = { enter: 'shouldEnter', 'exit-long': 'shouldExit', 'exit-short': 'shouldExit', weights: 'targetWeights' };
 
 function runDecisions(strategy: AnyStrategy, series: readonly BarSeries[]): Decision[] {
   const decisions: Decision[] = [];
