@@ -29,12 +29,12 @@ export async function runAsProcess(main: (argv: readonly string[]) => Promise<nu
     guard.release();
   }
   // A full disk behind `> file` (not a closed pipe): what the command wrote there is incomplete.
-  const exitCode = code === 0 && outputStreamFailure() !== null ? 1 : code;
-  process.exitCode = exitCode;
+  process.exitCode = code === 0 && outputStreamFailure() !== null ? 1 : code;
   // The command is done: a handle a strategy file left open (a timer, a client it connected) must
-  // not keep the process alive once what it wrote has reached stdout and stderr.
+  // not keep the process alive once what it wrote has reached stdout and stderr. A write that
+  // fails meanwhile (the disk filled by the last of it) makes the exit code 1 still.
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
-  exitProcess(exitCode);
+  exitProcess(code === 0 && outputStreamFailure() !== null ? 1 : code);
 }
 
 /** The strategy files being imported now, as given: named if the import never ends (see {@link guardProcess}). */
