@@ -14,7 +14,11 @@ export interface RunAsProcessOptions {
  * Runs a command-line `main` as this process: `main(process.argv)`'s result becomes the exit code.
  * A closed stdout pipe (`ensemble … --json - | head`) discards what is written after it (see
  * `processIo`): the command still writes its files and exits with its own code; any other failure
- * to write stdout or stderr (a full disk) makes an exit code of 0 a 1.
+ * to write stdout or stderr (a full disk) makes an exit code of 0 a 1. Once `main` has returned
+ * and stdout and stderr have drained, the process ends, whatever handles are still open (a
+ * strategy file's timer). While `main` runs, `process.exit` throws (the code that called it fails
+ * with that error; use the exit code `main` returns), and an event loop left empty while `main`
+ * still waits exits 2 with a message, where Node would exit 13 without one.
  */
 export async function runAsProcess(main: (argv: readonly string[]) => Promise<number>, options: RunAsProcessOptions = {}): Promise<void> {
   const invokedFrom = process.env.INIT_CWD;
@@ -100,8 +104,11 @@ function guardProcess(): { release: () => void } {
   });
   const stuck = (): void => {
     const files = [...importing];
-    const which = files.length === 0 ? 'a strategy file (or a module it imports)' : `the strategy file ${files.join(', ')} (or a module it imports), being imported,`;
-    process.stderr.write(`error: the command was left waiting for something that can never happen: ${which} has a top-level await that nothing settles; fix its top-level code\n`);
+    const why =
+      files.length === 0
+        ? 'it waits on a promise that nothing can settle any more (a strategy file\'s top-level await, or a module it imports?)'
+        : `the strategy file ${files.join(', ')} (or a module it imports), being imported, has a top-level await that nothing settles; fix its top-level code`;
+    process.stderr.write(`error: the command was left waiting for something that can never happen: ${why}\n`);
     nodeExit(2);
   };
   process.on('beforeExit', stuck);

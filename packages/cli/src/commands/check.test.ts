@@ -284,6 +284,25 @@ describe('ensemble check', () => {
     ]);
   });
 
+  // Regression: a symbol without a bar in the config's range was refused as too short, where `run`
+  // notes it and `check --strategy` with --from/--to leaves it out.
+  it('--config leaves out a sleeve\'s symbol that has no bar in the range, and refuses a sleeve left with none', async () => {
+    const long = ['date,symbol,open,high,low,close,volume', ...ROWS.map((row) => row.replace(/^([^,]+),/, '$1,A,')), ...ROWS.slice(40).map((row) => row.replace(/^([^,]+),/, '$1,B,'))];
+    const directory = project({
+      'long.csv': `${long.join('\n')}\n`,
+      'early.json': JSON.stringify({ data: { file: 'long.csv', to: '2024-02-05' }, strategies: [{ id: 'both', strategy: 'sma-crossover', params: { fast: 3, slow: 8 }, symbols: ['A', 'B'] }] }),
+      'none.json': JSON.stringify({ data: { file: 'long.csv', to: '2024-02-05' }, strategies: [{ id: 'late', strategy: 'sma-crossover', params: { fast: 3, slow: 8 }, symbols: ['B'] }, { id: 'a', strategy: 'sma-crossover', params: { fast: 3, slow: 8 }, symbols: ['A'] }] }),
+    });
+    // B's bars start on 2024-02-10 (the 41st day): none up to 2024-02-05.
+    const early = await run(['check', '--config', 'early.json'], directory);
+    expect(early.err).toBe('');
+    expect(early.code).toBe(0);
+    expect(early.out).toContain('  on A · 36 bars · 2024-01-01 → 2024-02-05 ·');
+    const none = await run(['check', '--config', 'none.json'], directory);
+    expect(none.code).toBe(2);
+    expect(none.err).toBe('error: Invalid configuration in none.json:\n  - strategies.0.symbols: no symbol of sleeve "late" has a bar in the data\'s range: give a wider data.from/data.to\n');
+  });
+
   it('--config refuses the flags the config replaces, an unknown --sleeve and data too short for a sleeve (exit 2)', async () => {
     const directory = project({
       'run.json': JSON.stringify({ data: { file: 'prices.csv' }, strategies: [{ id: 'trend', strategy: 'sma-crossover', params: { fast: 3, slow: 8 }, symbols: ['prices'] }, { id: 'slow', strategy: 'sma-crossover', symbols: ['prices'] }] }),

@@ -383,11 +383,14 @@ export async function runConfigCheck(
       }),
     };
     const warmup = firstInstance(target).warmup;
-    const short = entry.symbols.find((symbol) => (bySymbol.get(symbol)?.length ?? 0) < warmup + 2);
+    // As with --strategy, a symbol without a bar in the range is left out (the run notes it too);
+    // one with too few bars for the warm-up, or a sleeve left with none, is refused.
+    const range = loaded.config.data.from !== undefined || loaded.config.data.to !== undefined ? 'a wider data.from/data.to' : 'more bars';
+    const short = target.series.find((series) => series.length < warmup + 2);
     if (short !== undefined) {
-      const length = bySymbol.get(short)?.length ?? 0;
-      const range = loaded.config.data.from !== undefined || loaded.config.data.to !== undefined ? 'a wider data.from/data.to' : 'more bars';
-      issues.push({ path: `strategies.${String(index)}.symbols`, message: `${echoValue(short)} has ${formatCounted(length, 'bar')}, and the warm-up of sleeve ${quoteValue(entry.id)} (${formatCounted(warmup, 'bar')}) needs ${formatCount(warmup + 2)} to be checked (its warm-up and two more): give ${range}, or shorter windows in its params (strategies.${String(index)}.params)` });
+      issues.push({ path: `strategies.${String(index)}.symbols`, message: `${echoValue(short.symbol)} has ${formatCounted(short.length, 'bar')}, and the warm-up of sleeve ${quoteValue(entry.id)} (${formatCounted(warmup, 'bar')}) needs ${formatCount(warmup + 2)} to be checked (its warm-up and two more): give ${range}, or shorter windows in its params (strategies.${String(index)}.params)` });
+    } else if (target.series.length === 0) {
+      issues.push({ path: `strategies.${String(index)}.symbols`, message: `no symbol of sleeve ${quoteValue(entry.id)} has a bar in the data's range: give ${range}` });
     }
     return { id: entry.id, target };
   });

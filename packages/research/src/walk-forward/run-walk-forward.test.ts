@@ -13,7 +13,7 @@ import { temporaryDirectory } from '../testing/temporary-directory';
 import { createInProcessExecutor } from '../executor/in-process-executor';
 import { createLocalResolvers } from '../job/resolvers';
 import { runResearchJob } from '../job/run-research-job';
-import { runWalkForward } from './run-walk-forward';
+import { latestChoice, runWalkForward } from './run-walk-forward';
 import type { WalkForwardResult } from './run-walk-forward';
 import { WALK_FORWARD_OUTPUT_FILES, runWalkForwardToDirectory, walkForwardOutputFiles } from './walk-forward-outputs';
 import { planWalkForward } from './walk-forward-plan';
@@ -478,6 +478,14 @@ describe('runWalkForward', () => {
     expect(last.cash).toBe(plan.base.config.cash);
     // Its own file, not repeated in walk-forward.json.
     expect(await readFile(join(dir, 'walk-forward.json'), 'utf8')).not.toContain('lastConfig');
+  });
+
+  it('takes the last config from the latest step that chose, past later steps that chose nothing', () => {
+    const chosen = (combination: number) => ({ combination, parameters: { fast: combination } });
+    expect(latestChoice([{ chosen: chosen(1) }, { chosen: chosen(2) }, { chosen: null }, { chosen: null }])).toEqual(chosen(2));
+    expect(latestChoice([{ chosen: chosen(1) }, { chosen: null }, { chosen: chosen(3) }])).toEqual(chosen(3));
+    expect(latestChoice([{ chosen: null }])).toBeNull();
+    expect(latestChoice([])).toBeNull();
   });
 
   it('writes a last config of null when no step chose a combination', async () => {

@@ -141,6 +141,11 @@ function efficiencyOf(outOfSample: number | null | undefined, inSample: number |
   return outOfSample / inSample;
 }
 
+/** The choice of the latest step that made one (a later `no-choice` step leaves it standing), or null when none did. */
+export function latestChoice(steps: readonly Pick<WalkForwardStep, 'chosen'>[]): WalkForwardStep['chosen'] {
+  return steps.findLast((step) => step.chosen !== null)?.chosen ?? null;
+}
+
 /** The config path and value of every varied parameter in grid combination `combination`. */
 function combinationEntries(plan: WalkForwardPlan, combination: number): (readonly [string, ParameterValue])[] {
   const values = combinationValues(plan.parameters, combination);
@@ -271,7 +276,7 @@ export async function runWalkForward(plan: WalkForwardPlan, executor: JobExecuto
         ).metrics;
   const inSampleCagrs = steps.flatMap((step) => (step.inSample?.cagr === null || step.inSample?.cagr === undefined ? [] : [step.inSample.cagr]));
   const meanInSample = inSampleCagrs.length === 0 ? null : inSampleCagrs.reduce((sum, value) => sum + value, 0) / inSampleCagrs.length;
-  const latest = steps.findLast((step) => step.chosen !== null)?.chosen ?? null;
+  const latest = latestChoice(steps);
   return {
     planId: plan.planId,
     kind: plan.kind,
