@@ -121,6 +121,13 @@ describe('a base config naming a strategy file', () => {
     expect(changed).toEqual([
       `config.strategies.0.module.path: strategy file ./rising-close.ts has changed since this config recorded it: its SHA-256 is now ${digest ?? ''}, not "${'0'.repeat(64)}"; restore the recorded version, or name the file in "strategy" (without "module") to run it as it is now`,
     ]);
+    // Regression: a file that did not load hid the other entries' problems until it loaded.
+    const both = { ...missing, strategies: [...missing.strategies, { id: 'trend', strategy: 'sma-crossover', params: { fast: '20' }, symbols: ['SP500'] }] };
+    const listed = await issuesOf(planSweep({ config: both, parameters: [{ path: 'strategies.trend.params.slow', values: [100] }] }, { baseDir: fixtures }));
+    expect(listed).toEqual([
+      `config.strategies.0.strategy: strategy file ./nowhere.ts: file not found, looked for ${join(fixtures, 'nowhere.ts')}; give the path of a .ts or .js strategy file`,
+      'config.strategies.2.params.fast: expected a number, got the string "20": write 20 without quotes',
+    ]);
   });
 
   it('works for a backtest config and a walk-forward, whose test jobs carry the file too', async () => {

@@ -140,6 +140,27 @@ export async function loadConfigStrategyFiles(
   input: Record<string, unknown>,
   options: { readonly configDir: string; readonly builtIns: StrategyRegistry; readonly importer?: StrategyFileImporter | undefined },
 ): Promise<ConfigStrategyFiles> {
+  const collected = await collectConfigStrategyFiles(kind, input, options);
+  if (collected.issues.length > 0) throw new ConfigError([...collected.issues]);
+  return { config: collected.config, registry: collected.registry, modules: collected.modules };
+}
+
+/** {@link loadConfigStrategyFiles}'s files, and the problems of those that did not load with the entries (indexes; 0 for a backtest) they leave unchecked. */
+export interface CollectedConfigStrategyFiles extends ConfigStrategyFiles {
+  readonly issues: readonly ConfigIssue[];
+  readonly failed: ReadonlySet<number>;
+}
+
+/**
+ * {@link loadConfigStrategyFiles} without throwing: the other entries rewritten, the problems of
+ * the files that did not load returned with the entries they concern, so that a caller can list
+ * them with the config's other problems.
+ */
+export async function collectConfigStrategyFiles(
+  kind: 'backtest' | 'run',
+  input: Record<string, unknown>,
+  options: { readonly configDir: string; readonly builtIns: StrategyRegistry; readonly importer?: StrategyFileImporter | undefined },
+): Promise<CollectedConfigStrategyFiles> {
   // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
   checkArguments('loadConfigStrategyFiles', [
     (['backtest', 'run'] as unknown[]).includes(kind) ? null : { path: 'kind', message: `must be "backtest" or "run"; got ${describeGiven(kind)}` },
@@ -149,7 +170,7 @@ export async function loadConfigStrategyFiles(
   const entries: [Record<string, unknown>, string][] =
     kind === 'backtest' ? [[input, '']] : Array.isArray(input.strategies) ? input.strategies.map((entry, k): [Record<string, unknown>, string] => [isRecord(entry) ? entry : {}, `strategies.${String(k)}.`]) : [];
   const references = entries.map(([entry, at]) => fileReference(entry, at));
-  if (references.every((reference) => reference === undefined)) return { config: input, registry: options.builtIns, modules: [] };
+  if (references.every((reference) => reference === undefined)) return { config: input, registry: options.builtIns, modules: [], issues: [], failed: new Set() };
 
   const importer = options.importer ?? importStrategyFile;
   const loads = new Map<string, Promise<LoadedFile>>();
@@ -158,6 +179,7 @@ export async function loadConfigStrategyFiles(
   const origin = new Map<string, string>();
   const modules: StrategyModuleRef[] = [];
   const rewritten = entries.map(([entry]) => entry);
+  const failed = new Set<number>();
   for (const [k, reference] of references.entries()) {
     if (reference === undefined) continue;
     const absolute = resolve(options.configDir, reference.file);
@@ -173,21 +195,25 @@ export async function loadConfigStrategyFiles(
     } catch (error) {
       if (!ConfigError.isInstance(error)) throw error;
       issues.push(...error.issues.map((issue) => ({ path: reference.at, message: `${file}${issue.path === '' ? '' : ` (${issue.path})`}: ${issue.message}` })));
+      failed.add(k);
       continue;
     }
     const change = reference.recorded === undefined ? null : strategyModuleChange(reference.recorded, loaded.record, `./${basename(absolute)}`);
     if (change !== null) {
       issues.push({ path: reference.at, message: `${file} has changed since this config recorded it: ${change}; ${RECORDED_ADVICE}` });
+      failed.add(k);
       continue;
     }
     const definition = pick(loaded, reference);
     if (typeof definition === 'string') {
       issues.push({ path: reference.at, message: `${file} ${definition}` });
+      failed.add(k);
       continue;
     }
     const other = origin.get(definition.name);
     if ((other !== undefined && other !== absolute) || (other === undefined && definition.name in options.builtIns)) {
       issues.push({ path: reference.at, message: `${file} defines ${quoteValue(definition.name)}, the name of ${other === undefined ? 'a built-in strategy' : `a strategy of ${echoValue(other)}`}; give it another name` });
+      failed.add(k);
       continue;
     }
     origin.set(definition.name, absolute);
@@ -196,9 +222,8 @@ export async function loadConfigStrategyFiles(
     const [entry] = entries[k] ?? [{}];
     rewritten[k] = { ...entry, strategy: definition.name, module: { path: absolute, ...loaded.record } };
   }
-  if (issues.length > 0) throw new ConfigError(issues);
   const config = kind === 'backtest' ? (rewritten[0] ?? input) : { ...input, strategies: rewritten };
-  return { config, registry, modules: withRelativePaths(modules) };
+  return { config, registry, modules: withRelativePaths(modules), issues, failed };
 }
 
 /**

@@ -13,8 +13,8 @@ import { parseBacktestRunConfig } from '../job/backtest-config';
 import type { DataRef, JobWindow, ParameterValue, ResearchJob, StrategyModuleRef } from '../job/research-job';
 import { createLocalResolvers, dataRefOf } from '../job/resolvers';
 import type { DataSourceInput } from '../job/resolvers';
-import { loadConfigStrategyFiles } from '../job/strategy-files';
-import type { StrategyFileImporter } from '../job/strategy-files';
+import { collectConfigStrategyFiles } from '../job/strategy-files';
+import type { CollectedConfigStrategyFiles, StrategyFileImporter } from '../job/strategy-files';
 import { readJsonFile, relativeBaseOf } from '../json-file';
 import { compileConstraint } from './constraint';
 import type { Constraint } from './constraint';
@@ -176,6 +176,13 @@ function* spreadIndices(size: number): Generator<number> {
  * are the base's (a problem of the base alone is the same in every combination, and the values
  * named are ones a job would run with).
  */
+/** Whether an issue at `path` is about the strategy or parameters of an entry whose file did not load (`failed`: entry indexes, 0 for a backtest). */
+function aboutFailedFile(kind: 'backtest' | 'run', path: string, failed: ReadonlySet<number>): boolean {
+  if (kind === 'backtest') return failed.has(0) && /^(?:strategy|params|module)(?:\.|$)/.test(path);
+  const match = /^strategies\.(\d+)\.(?:strategy|params|module)(?:\.|$)/.exec(path);
+  return match !== null && failed.has(Number(match[1]));
+}
+
 function parsedBase(
   kind: 'backtest' | 'run',
   config: Record<string, unknown>,
@@ -268,13 +275,21 @@ export async function loadBaseConfig(
   let registry = options.registry;
   let modules: readonly StrategyModuleRef[] = [];
   let resolved: Record<string, unknown> = absolute;
+  // The problems of strategy files that did not load are listed with the config's others; the
+  // strategy and parameters of their entries are not checked (they name a file, not a strategy).
+  let files: Pick<CollectedConfigStrategyFiles, 'issues' | 'failed'> = { issues: [], failed: new Set() };
   try {
-    ({ config: absolute, registry, modules } = await loadConfigStrategyFiles(kind, absolute, { configDir, builtIns: options.registry, importer: options.importer }));
+    let issues: CollectedConfigStrategyFiles['issues'];
+    let failed: CollectedConfigStrategyFiles['failed'];
+    ({ config: absolute, registry, modules, issues, failed } = await collectConfigStrategyFiles(kind, absolute, { configDir, builtIns: options.registry, importer: options.importer }));
+    files = { issues, failed };
     resolved = parsedBase(kind, absolute, registry, options.varied ?? []);
   } catch (error) {
     if (!ConfigError.isInstance(error)) throw error;
-    fail(error.issues.map(prefix), source);
+    const others = error.issues.filter((issue) => !aboutFailedFile(kind, issue.path, files.failed));
+    fail([...files.issues, ...others].map(prefix), source);
   }
+  if (files.issues.length > 0) fail(files.issues.map(prefix), source);
   let ref: DataRef;
   try {
     ref = await dataRefOf(data ?? {}, configDir);
