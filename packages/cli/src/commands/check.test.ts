@@ -114,7 +114,7 @@ describe('ensemble check', () => {
     const directory = project({ 'thrower.ts': strategyFile('thrower', "(ctx.index === 20 ? (() => { throw new Error('boom'); })() : false)") });
     const { code, out } = await run(['check', '--data', 'prices.csv', '--strategy', './thrower.ts'], directory);
     expect(code).toBe(1);
-    expect(out).toContain('  ✗ decides the same way twice and across instances\n      threw StrategyError: Strategy "thrower" failed on prices at 2024-01-21: threw while deciding whether to enter: boom\n');
+    expect(out).toContain('  ✗ decides the same way twice and across instances\n      threw StrategyError: Strategy "thrower" failed on prices at 2024-01-21: threw at bar 20 while deciding whether to enter: boom\n');
     expect(out).toContain('  ✗ does not look ahead\n');
     expect(out).toContain('4 of 6 checks failed.');
   });

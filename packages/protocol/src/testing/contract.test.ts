@@ -98,7 +98,7 @@ describe('checkStrategyContract (no test runner)', () => {
     const determinism = report.failures.find((failure) => failure.title === 'decides the same way twice and across instances');
     // Bar 3 enters short, so bar 4 asks whether to exit it: the first throw.
     const date = new Date(series[0]?.time[4] ?? Number.NaN).toISOString().slice(0, 10);
-    expect(determinism?.message).toBe(`threw StrategyError: Strategy "thrower" failed on A at ${date}: threw while deciding whether to exit a short position: no exit`);
+    expect(determinism?.message).toBe(`threw StrategyError: Strategy "thrower" failed on A at ${date}: threw at bar 4 while deciding whether to exit a short position: no exit`);
     const portfolio: PortfolioStrategy = {
       kind: 'portfolio',
       id: 'weights-thrower',
@@ -111,7 +111,7 @@ describe('checkStrategyContract (no test runner)', () => {
     };
     const weights = checkStrategyContract({ create: () => portfolio, series }).failures.find((failure) => failure.title === 'returns decisions that match the protocol schemas');
     const step = new Date(Math.min(series[0]?.time[2] ?? Number.NaN, series[1]?.time[2] ?? Number.NaN)).toISOString().slice(0, 10);
-    expect(weights?.message).toBe(`threw StrategyError: Strategy "weights-thrower" failed at ${step}: threw while deciding its target weights: no weights`);
+    expect(weights?.message).toBe(`threw StrategyError: Strategy "weights-thrower" failed at ${step}: threw at step 2 while deciding its target weights: no weights`);
   });
 
   it('reports, as its look-ahead check, a strategy that asks its context for a later bar on every bar', () => {

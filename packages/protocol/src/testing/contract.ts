@@ -41,7 +41,7 @@ interface Decision {
  * its own check reports) — a `StrategyError` naming the bar, its date and the decision, so that a
  * check failed by a throw says where (`threw Error: boom` alone does not).
  */
-function decide<T>(strategy: AnyStrategy, place: { readonly symbol?: string; readonly time: number; readonly decision: DecisionKind }, run: () => T): T {
+function decide<T>(strategy: AnyStrategy, place: { readonly symbol?: string; readonly index: number; readonly time: number; readonly decision: DecisionKind }, run: () => T): T {
   let value: T;
   try {
     value = run();
@@ -52,7 +52,7 @@ function decide<T>(strategy: AnyStrategy, place: { readonly symbol?: string; rea
       ...(place.symbol === undefined ? {} : { symbol: place.symbol }),
       time: place.time,
       cause: error,
-      message: `threw while deciding ${DECIDING[place.decision]}: ${reason}`,
+      message: `threw at ${place.decision === 'weights' ? 'step' : 'bar'} ${String(place.index)} while deciding ${DECIDING[place.decision]}: ${reason}`,
     });
   }
   // Said as the engines say it: read as a decision, a Promise would be checked as the object `{}`.
@@ -99,7 +99,7 @@ function runDecisions(strategy: AnyStrategy, series: readonly BarSeries[]): Deci
         account: { cash: 100_000, equity: 100_000 },
         positions: new Map(),
       };
-      decisions.push({ symbol: '*', index: step, value: decide(strategy, { time: context.time, decision: 'weights' }, () => strategy.targetWeights(context)) });
+      decisions.push({ symbol: '*', index: step, value: decide(strategy, { index: step, time: context.time, decision: 'weights' }, () => strategy.targetWeights(context)) });
     }
     return decisions;
   }
@@ -111,7 +111,7 @@ function runDecisions(strategy: AnyStrategy, series: readonly BarSeries[]): Deci
       const context: StrategyContext = cursor.moveTo(i);
       cursor.setPosition(position);
       if (position === null) {
-        const signal = decide(strategy, { symbol: s.symbol, time: context.time, decision: 'enter' }, () => strategy.shouldEnter(context));
+        const signal = decide(strategy, { symbol: s.symbol, index: i, time: context.time, decision: 'enter' }, () => strategy.shouldEnter(context));
         decisions.push({ symbol: s.symbol, index: i, value: signal });
         if (signal !== null) {
           position = Object.freeze({
@@ -126,7 +126,7 @@ function runDecisions(strategy: AnyStrategy, series: readonly BarSeries[]): Deci
         }
       } else {
         const held = position;
-        const exit = decide(strategy, { symbol: s.symbol, time: context.time, decision: held.side === 'long' ? 'exit-long' : 'exit-short' }, () => strategy.shouldExit(context, held));
+        const exit = decide(strategy, { symbol: s.symbol, index: i, time: context.time, decision: held.side === 'long' ? 'exit-long' : 'exit-short' }, () => strategy.shouldExit(context, held));
         decisions.push({ symbol: s.symbol, index: i, value: exit });
         if (exit === true || (typeof exit === 'object' && exit.exit)) position = null;
       }
