@@ -7,7 +7,7 @@ import type { OrchestratorResult, RunConfig, StrategyRegistry } from '@ensemble/
 import { ConfigError, DataValidationError, EnsembleError, FileTooLargeError, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, SeriesSeal, decodeJsonBytes, echoValue, parseJsonText, quoteValue } from '@ensemble/protocol';
 import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
-import { nullConfigMessage, relativeBase } from '@ensemble/research';
+import { aboutFailedFile, nullConfigMessage, relativeBase } from '@ensemble/research';
 import { collectRunConfigModules } from './run-config-modules';
 import { datasetSuggestion } from './data-source';
 import type { LoadedStrategyModule } from './strategy-modules';
@@ -108,12 +108,6 @@ interface FailedFiles {
 
 const NO_FAILED_FILES: FailedFiles = { issues: [], failed: new Set() };
 
-/** Whether `issue` is about the strategy or parameters of an entry whose file did not load (it names the file's path, not a strategy). */
-function aboutFailedFile(issue: ConfigIssue, failed: ReadonlySet<number>): boolean {
-  const match = /^strategies\.(\d+)\.(?:strategy|params|module)(?:\.|$)/.exec(issue.path);
-  return match !== null && failed.has(Number(match[1]));
-}
-
 /**
  * Validates a raw run config (already parsed from JSON) with the orchestrator's `parseRunConfig`
  * plus `extra` issues, so that one `ConfigError` lists every problem by path: first those of the
@@ -126,7 +120,7 @@ function validateRunConfig(input: unknown, source: string, registry: StrategyReg
     config = parseRunConfig(input, { source, registry });
   } catch (error) {
     if (!ConfigError.isInstance(error)) throw error;
-    const issues = error.issues.filter((issue) => !aboutFailedFile(issue, files.failed)).map(withSchemaHint);
+    const issues = error.issues.filter((issue) => !aboutFailedFile('run', issue.path, files.failed)).map(withSchemaHint);
     throw new ConfigError([...files.issues, ...issues, ...extra], { source, cause: error });
   }
   if (files.issues.length > 0 || extra.length > 0) throw new ConfigError([...files.issues, ...extra], { source });

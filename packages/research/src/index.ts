@@ -59,7 +59,7 @@ export { runWalkForward } from './walk-forward/run-walk-forward';
 export type { WalkForwardDirectoryOutcome } from './walk-forward/walk-forward-outputs';
 export { WALK_FORWARD_OUTPUT_FILES, runWalkForwardToDirectory, walkForwardOutputFiles, walkForwardWindowsCsv } from './walk-forward/walk-forward-outputs';
 export type { BaseConfig, DataNotes, GridPlan, GridSpec, PlanSweepOptions, PlannedParameter, SweepPlan } from './sweep/sweep-plan';
-export { BASE_COMBINATION_CHECKS, MAX_COMBINATIONS, NO_BEST_CONFIG, NO_LAST_CONFIG, combinationValues, configKindOf, loadBaseConfig, nullConfigMessage, planGrid, planSweep, planSweepFile, sampleIndices } from './sweep/sweep-plan';
+export { BASE_COMBINATION_CHECKS, MAX_COMBINATIONS, NO_BEST_CONFIG, NO_LAST_CONFIG, aboutFailedFile, combinationValues, configKindOf, loadBaseConfig, nullConfigMessage, planGrid, planSweep, planSweepFile, sampleIndices } from './sweep/sweep-plan';
 export { readJsonFile, relativeBase, relativeBaseOf } from './json-file';
 export {
   EULER_MASCHERONI,

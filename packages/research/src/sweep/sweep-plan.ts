@@ -176,8 +176,12 @@ function* spreadIndices(size: number): Generator<number> {
  * are the base's (a problem of the base alone is the same in every combination, and the values
  * named are ones a job would run with).
  */
-/** Whether an issue at `path` is about the strategy or parameters of an entry whose file did not load (`failed`: entry indexes, 0 for a backtest). */
-function aboutFailedFile(kind: 'backtest' | 'run', path: string, failed: ReadonlySet<number>): boolean {
+/**
+ * Whether a config issue at `path` is about the strategy or parameters of an entry whose strategy
+ * file did not load (`failed`: entry indexes, 0 for a backtest): the entry names a file, not a
+ * strategy, so those issues only repeat the file's own problem.
+ */
+export function aboutFailedFile(kind: 'backtest' | 'run', path: string, failed: ReadonlySet<number>): boolean {
   if (kind === 'backtest') return failed.has(0) && /^(?:strategy|params|module)(?:\.|$)/.test(path);
   const match = /^strategies\.(\d+)\.(?:strategy|params|module)(?:\.|$)/.exec(path);
   return match !== null && failed.has(Number(match[1]));
