@@ -99,7 +99,7 @@ export const BACKTEST_CONFIG_FLAGS: readonly BacktestConfigFlag[] = [...BACKTEST
 /** Declares the flags that choose a one-strategy run's data — `--data`, `--dataset` and {@link BACKTEST_DATA_FLAGS} — as `backtest` and `check` take them. */
 export function addDataSourceOptions(command: Command): Command {
   command
-    .option('--data <file>', 'market data file (CSV or JSON); relative to the working directory')
+    .option('--data <file>', 'market data file (CSV or JSON), relative to the working directory; repeatable: one file per symbol, joined on one timeline', appendValue)
     .option('--dataset <name>', 'an embedded data set: sp500, dow30 or stocks5 (see `ensemble data list`)');
   return addBacktestConfigOptions(command, BACKTEST_DATA_FLAGS, 'backtest');
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { resolveDateBound } from '@ensemble/data';
 import { ConfigError } from '@ensemble/protocol';
 import { parseBacktestRunConfig } from '@ensemble/research';
+import { dataFiles } from '@ensemble/orchestrator';
 import { DEFAULT_TRADES_SHOWN } from './backtest-options';
 import type { BacktestOutputs, BacktestPlan } from './backtest-options';
 import type { OutputTarget } from './output-targets';
@@ -79,8 +80,10 @@ export async function planBacktestConfig(
   const from = bound(data.from, 'from');
   const to = bound(data.to, 'to');
   const { cash, fill, commission, slippage, sizing, fractional, closeAtEnd, checkInvariants, rebalance } = config;
+  const files = dataFiles(data).map((file) => path.resolve(configDir, file));
   return {
-    source: data.dataset ?? path.resolve(configDir, data.file ?? ''),
+    source: data.dataset ?? files[0] ?? '',
+    files,
     sourceFlag: data.dataset === undefined ? '--data' : '--dataset',
     format: data.format,
     dateFormat: data.dateFormat,

@@ -38,7 +38,7 @@ writeFileSync(intraday, intradayCsv());
 const runs: [string, Partial<BacktestFlags>][] = [
   ['sma crossover on sp500 with costs', { dataset: 'sp500', strategy: 'sma-crossover', param: ['fast=10', 'slow=30'], commissionRate: '0.001', slippageBps: '2' }],
   ['equal weight on dow30 stocks, quarterly, fractional', { dataset: 'dow30', strategy: 'equal-weight', symbol: ['IBM,MSFT,KO'], rebalance: 'quarter', fractional: true }],
-  ['rsi on minute bars, close fills, closed at the end', { data: intraday, strategy: 'rsi-mean-reversion', fill: 'close', closeAtEnd: true, fractional: true }],
+  ['rsi on minute bars, close fills, closed at the end', { data: [intraday], strategy: 'rsi-mean-reversion', fill: 'close', closeAtEnd: true, fractional: true }],
 ];
 
 describe('backtest --json text', () => {

@@ -50,7 +50,7 @@ describe('planBacktest', () => {
     const plan = planBacktest(
       {
         ...base,
-        data: 'prices.csv',
+        data: ['prices.csv'],
         dataset: undefined,
         format: 'long',
         symbol: ['AAA,BBB', ' CCC '],

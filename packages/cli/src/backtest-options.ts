@@ -14,7 +14,8 @@ import type { StrategyModuleRef } from './strategy-modules';
 
 /** The options of `ensemble backtest` as commander hands them over: strings, unparsed. */
 export interface BacktestFlags extends BacktestConfigFlags {
-  readonly data?: string | undefined;
+  /** `--data`, each given: one file, or one per symbol. */
+  readonly data?: readonly string[] | undefined;
   readonly dataset?: string | undefined;
   readonly strategy: string;
   readonly param: readonly string[];
@@ -38,8 +39,10 @@ export interface BacktestOutputs {
 
 /** Everything `ensemble backtest` will do, validated before any data is loaded. */
 export interface BacktestPlan extends Pick<ParsedBacktestConfigFlags, 'format' | 'dateFormat' | 'decimal' | 'adjust' | 'sort' | 'symbols' | 'from' | 'to' | 'periodsPerYear' | 'benchmark'> {
-  /** A data set name (`--dataset`) or a file path as typed (`--data`). */
+  /** A data set name (`--dataset`) or a file path as typed (`--data`; the first of several). */
   readonly source: string;
+  /** Every `--data` file as typed, in order (several are joined on one timeline); empty for a data set. */
+  readonly files: readonly string[];
   readonly sourceFlag: '--data' | '--dataset';
   /** `--from` and `--to` (and `--warmup-from`) as typed, for the result file. */
   readonly rangeText: { readonly from: string | undefined; readonly to: string | undefined; readonly warmupFrom?: string | undefined };
@@ -91,16 +94,21 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
     .map((dataset) => dataset.name)
     .join(', ');
   let source = '';
+  let files: readonly string[] = [];
   let sourceFlag: BacktestPlan['sourceFlag'] = '--data';
-  if (flags.data !== undefined && flags.dataset !== undefined) {
-    problems.add(`${flagText('--data', flags.data)} ${flagText('--dataset', flags.dataset)}`, 'give either --data FILE or --dataset NAME, not both');
+  const data = flags.data ?? [];
+  if (data.length > 0 && flags.dataset !== undefined) {
+    problems.add(`${data.map((file) => flagText('--data', file)).join(' ')} ${flagText('--dataset', flags.dataset)}`, 'give either --data FILE or --dataset NAME, not both');
   } else if (flags.dataset !== undefined) {
     source = flags.dataset;
     sourceFlag = '--dataset';
     if (!isDatasetName(flags.dataset)) problems.add(flagText('--dataset', flags.dataset), `unknown data set; the embedded data sets are ${datasets} (see \`ensemble data list\`)${datasetSuggestion(flags.dataset)}`);
-  } else if (flags.data !== undefined) {
-    source = flags.data;
-    if (flags.data.trim() === '') problems.add('--data ""', 'give the path of a CSV or JSON file');
+  } else if (data.length > 0) {
+    source = data[0] ?? '';
+    files = data;
+    if (data.some((file) => file.trim() === '')) problems.add('--data ""', 'give the path of a CSV or JSON file');
+    const twice = data.find((file, k) => data.indexOf(file) !== k);
+    if (twice !== undefined) problems.add(flagText('--data', twice), 'is given twice: give each file once');
   } else {
     problems.add('--data / --dataset', `say what to ${command === 'check' ? 'check the strategy' : 'backtest'} on: --data FILE (CSV or JSON) or --dataset NAME (${datasets})`);
   }
@@ -144,6 +152,7 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
   if (strategy === undefined || engine === undefined) throw new ConfigError([{ path: '--strategy', message: 'could not be resolved' }]);
   return {
     source,
+    files,
     sourceFlag,
     format: flags.format,
     dateFormat,

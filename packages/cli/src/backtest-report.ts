@@ -640,7 +640,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   // A strategy file's results too good to be true: most often a look-ahead, which `check` finds.
   if (plan.strategyModule !== undefined) {
     const check = checkCommand({
-      data: [plan.sourceFlag, plan.source],
+      data: plan.sourceFlag === '--data' ? plan.files.flatMap((file) => ['--data', file]) : ['--dataset', plan.source],
       strategy: plan.strategyModule.path,
       definition,
       params: plan.strategy.params,

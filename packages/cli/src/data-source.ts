@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { dataHoles, formatDate, getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData, mixedSpacing, splitJumps } from '@ensemble/data';
+import { dataHoles, formatDate, getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData, loadMarketDataFiles, mixedSpacing, splitJumps } from '@ensemble/data';
 import type { SymbolHole, SymbolMixedSpacing, SymbolSplitJump } from '@ensemble/data';
 import type { DataFormat, DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { ConfigError, DAY_MS, DataValidationError, EnsembleError, MAX_LINE_LENGTH, closestMatch, echoValue, quoteValue } from '@ensemble/protocol';
@@ -56,10 +56,15 @@ export function datasetSuggestion(name: string, lead = ' — did you mean'): str
 
 /**
  * Loads `source`: an embedded data set name (`sp500`, `dow30`, `stocks5`) or a CSV/JSON file path
- * relative to the CLI's working directory. A word that is neither fails with the list of data
- * sets; a missing file fails naming the path (both `DATA_NOT_FOUND`, exit 2).
+ * relative to the CLI's working directory, or several file paths (one per symbol, say), joined on
+ * one timeline. A word that is neither fails with the list of data sets; a missing file fails
+ * naming the path (both `DATA_NOT_FOUND`, exit 2).
  */
-export async function loadDataSource(source: string, options: DataSourceOptions, io: CliIo): Promise<LoadedData> {
+export async function loadDataSource(source: string | readonly string[], options: DataSourceOptions, io: CliIo): Promise<LoadedData> {
+  if (typeof source !== 'string') {
+    if (source.length !== 1) return { data: await loadDataFiles(source, options, io), dataset: undefined };
+    return loadDataSource(source[0] ?? '', options, io);
+  }
   const selection = { symbols: options.symbols, from: options.from, to: options.to, logger: options.logger, adjust: options.adjust, sort: options.sort };
   if (isDatasetName(source)) {
     if (options.format !== undefined) {
@@ -85,6 +90,38 @@ export async function loadDataSource(source: string, options: DataSourceOptions,
     if (EnsembleError.isInstance(error) && error.code === 'DATA_NOT_FOUND') throw fileNotFound(source, absolute, error);
     throw error;
   }
+}
+
+/** Several data files, each relative to the CLI's working directory, joined on one timeline (every missing one named first). */
+async function loadDataFiles(files: readonly string[], options: DataSourceOptions, io: CliIo): Promise<MarketData> {
+  const dataset = files.find((file) => isDatasetName(file));
+  if (dataset !== undefined) {
+    throw new EnsembleError('DATA_NOT_FOUND', `${quoteValue(dataset)} is an embedded data set, given among files: a data set is loaded on its own (--dataset ${dataset}), not joined with files`);
+  }
+  const missing: string[] = [];
+  for (const file of files) {
+    const error = await missingDataSource(file, io.cwd);
+    if (error !== null) missing.push(error.message);
+  }
+  if (missing.length === 1) throw new EnsembleError('DATA_NOT_FOUND', missing[0] ?? '');
+  if (missing.length > 1) throw new EnsembleError('DATA_NOT_FOUND', `${formatCount(missing.length)} of the ${formatCount(files.length)} data files are missing:\n${missing.map((message) => `  - ${message}`).join('\n')}`);
+  return loadMarketDataFiles(
+    files.map((file) => path.resolve(io.cwd, file)),
+    {
+      names: files,
+      symbols: options.symbols,
+      from: options.from,
+      to: options.to,
+      logger: options.logger,
+      adjust: options.adjust,
+      sort: options.sort,
+      format: options.format,
+      dateFormat: options.dateFormat,
+      decimal: options.decimal,
+      maxProblems: options.maxProblems,
+      onProgress: options.onProgress,
+    },
+  );
 }
 
 function fileNotFound(source: string, absolute: string, cause?: unknown): EnsembleError {

@@ -37,8 +37,8 @@ export function lookaheadHint(metrics: HintMetrics, bars: number, periodsPerYear
 
 /** What the data, strategy and parameters of a run were, for the `ensemble check` command that checks it. */
 export interface CheckedRun {
-  /** `--dataset NAME` or `--data FILE`, as the run named it. */
-  readonly data: readonly [flag: '--data' | '--dataset', value: string];
+  /** `--dataset NAME` or `--data FILE` (once per file), as the run named it: the words of the command line. */
+  readonly data: readonly string[];
   /** The strategy file, as typed. */
   readonly strategy: string;
   /** Its definition, whose defaults the parameters are compared with; without it, every parameter is given. */

@@ -24,11 +24,11 @@ function problems(run: () => unknown): string[] {
 
 describe('the research shortcut flags', () => {
   it('--date-format goes into the backtest base\'s data, and an unknown one is named by the flag', () => {
-    const { spec } = shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', dateFormat: 'DD.MM.YYYY', from: '2010-01-01', vary: ['fast=5,10'] }, 'sweep');
+    const { spec } = shortcutSpec({ strategy: 'sma-crossover', data: ['prices.csv'], dateFormat: 'DD.MM.YYYY', from: '2010-01-01', vary: ['fast=5,10'] }, 'sweep');
     expect(spec.config).toEqual({ data: { file: 'prices.csv', dateFormat: 'DD.MM.YYYY', from: '2010-01-01' }, strategy: 'sma-crossover' });
     expect(shortcutFlagsGiven({ dateFormat: 'DD.MM.YYYY' })).toEqual(['--date-format']);
-    expect(shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', dateFormat: 'DD.MM.YY', vary: ['fast=5,10'] }, 'sweep').spec.config).toEqual({ data: { file: 'prices.csv', dateFormat: 'DD.MM.YY' }, strategy: 'sma-crossover' });
-    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', dateFormat: 'YY.MM.DD', vary: ['fast=5,10'] }, 'sweep'))).toEqual([
+    expect(shortcutSpec({ strategy: 'sma-crossover', data: ['prices.csv'], dateFormat: 'DD.MM.YY', vary: ['fast=5,10'] }, 'sweep').spec.config).toEqual({ data: { file: 'prices.csv', dateFormat: 'DD.MM.YY' }, strategy: 'sma-crossover' });
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: ['prices.csv'], dateFormat: 'YY.MM.DD', vary: ['fast=5,10'] }, 'sweep'))).toEqual([
       '--date-format YY.MM.DD: unknown date format "YY.MM.DD": a two-digit year is read only after the day and the month (DD/MM/YY, MM/DD/YY, with -, / or .); a year first needs four digits (YYYY-MM-DD)',
     ]);
   });
@@ -63,7 +63,7 @@ describe('the research shortcut flags', () => {
   });
 
   it('build a backtest base from --strategy and --data, a bare name being a strategy parameter, and walk-forward windows', () => {
-    const { spec } = shortcutSpec({ strategy: './mine.ts', data: 'prices.csv', from: '2015-01-01', vary: ['fast=5,10', 'cash=1000,2000'], train: '750', test: '1y', anchored: true, minimize: true }, 'walk-forward');
+    const { spec } = shortcutSpec({ strategy: './mine.ts', data: ['prices.csv'], from: '2015-01-01', vary: ['fast=5,10', 'cash=1000,2000'], train: '750', test: '1y', anchored: true, minimize: true }, 'walk-forward');
     expect(spec).toEqual({
       kind: 'backtest',
       config: { data: { file: 'prices.csv', from: '2015-01-01' }, strategy: './mine.ts' },
@@ -75,7 +75,7 @@ describe('the research shortcut flags', () => {
       direction: 'min',
       windows: { mode: 'anchored', train: 750, test: '1y' },
     });
-    expect((shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', vary: ['fast=5'] }, 'sweep').spec.config as { data: unknown }).data).toEqual({ dataset: 'sp500' });
+    expect((shortcutSpec({ strategy: 'sma-crossover', data: ['sp500'], vary: ['fast=5'] }, 'sweep').spec.config as { data: unknown }).data).toEqual({ dataset: 'sp500' });
   });
 
   it('take --dataset NAME as --data does an embedded data set, as `ensemble backtest` takes it', () => {
@@ -83,16 +83,16 @@ describe('the research shortcut flags', () => {
     expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', dataset: 'prices.csv', vary: ['fast=5'] }, 'sweep'))).toEqual([
       '--dataset prices.csv: is not an embedded data set: sp500, dow30, stocks5 (`ensemble data list`); for a file, give --data FILE',
     ]);
-    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', dataset: 'sp500', data: 'sp500', vary: ['fast=5'] }, 'sweep'))).toEqual(['--dataset sp500: give --data or --dataset, not both']);
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', dataset: 'sp500', data: ['sp500'], vary: ['fast=5'] }, 'sweep'))).toEqual(['--dataset sp500: give --data or --dataset, not both']);
     expect(shortcutFlagsGiven({ dataset: 'sp500' })).toEqual(['--dataset']);
   });
 
   // Regression: `--vary fast=2:80` (a range without its step) was read as one list item, the text
   // "2:80", which the strategy refused with zod's "expected number, received string".
   it('name a range without its step as such', () => {
-    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', vary: ['fast=2:80'] }, 'sweep'))).toEqual(['--vary fast=2:80: a range is three numbers START:STOP:STEP; give the step too, e.g. fast=2:80:1']);
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: ['sp500'], vary: ['fast=2:80'] }, 'sweep'))).toEqual(['--vary fast=2:80: a range is three numbers START:STOP:STEP; give the step too, e.g. fast=2:80:1']);
     // A list item with a colon that is no number is a list item (a time of day).
-    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', vary: ['fast=5:50:5', 'label=a:b'] }, 'sweep'))).toEqual([]);
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: ['sp500'], vary: ['fast=5:50:5', 'label=a:b'] }, 'sweep'))).toEqual([]);
   });
 
   it('name every bad flag and what to write', () => {
@@ -103,7 +103,7 @@ describe('the research shortcut flags', () => {
       '--sample ten: must be a whole number',
       '--train: is a walk-forward flag: use `ensemble walk-forward`',
     ]);
-    expect(problems(() => shortcutSpec({ config: 'run.json', data: 'sp500', vary: ['a=1:x:2'], seed: '3' }, 'walk-forward'))).toEqual([
+    expect(problems(() => shortcutSpec({ config: 'run.json', data: ['sp500'], vary: ['a=1:x:2'], seed: '3' }, 'walk-forward'))).toEqual([
       '--data sp500: goes with --strategy and --data (a backtest base), not with --config: put it in the run config instead',
       '--vary a=1:x:2: a range is three numbers START:STOP:STEP, e.g. a=5:50:5',
       '--seed 3: goes with --sample N (the number of combinations to draw)',
@@ -122,7 +122,7 @@ describe('the research shortcut flags', () => {
   });
 
   it('rename the spec\'s problems to the flags that gave them', () => {
-    const shortcut = shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', vary: ['fast=5:50:0'], constraint: ['fast <'], objective: 'sharpee' }, 'sweep');
+    const shortcut = shortcutSpec({ strategy: 'sma-crossover', data: ['sp500'], vary: ['fast=5:50:0'], constraint: ['fast <'], objective: 'sharpee' }, 'sweep');
     const renamed = shortcut.rename(
       new ConfigError(
         [
@@ -146,7 +146,7 @@ describe('the research shortcut flags', () => {
   });
 
   it('name a seed beyond the safe integers by --seed, not by --sample', () => {
-    const shortcut = shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', vary: ['fast=5,10'], sample: '1', seed: '1e30' }, 'sweep');
+    const shortcut = shortcutSpec({ strategy: 'sma-crossover', data: ['sp500'], vary: ['fast=5,10'], sample: '1', seed: '1e30' }, 'sweep');
     const renamed = shortcut.rename(
       new ConfigError(
         [
@@ -178,7 +178,7 @@ describe('the research shortcut flags', () => {
   it("take every flag of `ensemble backtest` that shapes its config, into the base config's fields, only those given", () => {
     const flags = {
       strategy: 'sma-crossover',
-      data: 'prices.csv',
+      data: ['prices.csv'],
       format: 'ohlcv',
       adjust: true,
       sort: true,
@@ -226,7 +226,7 @@ describe('the research shortcut flags', () => {
     expect(BacktestOptionsSchema.parse(options)).toEqual(engine);
     expect([plan.symbols, plan.riskFreeRate, plan.periodsPerYear, plan.format, plan.adjust, plan.sort]).toEqual([symbols, riskFreeRate, periodsPerYear, 'ohlcv', true, true]);
     // Flags not given leave their fields out: the defaults are the schema's, as before these flags existed.
-    expect(shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', vary: ['fast=5'] }, 'sweep').spec.config).toEqual({ data: { dataset: 'sp500' }, strategy: 'sma-crossover' });
+    expect(shortcutSpec({ strategy: 'sma-crossover', data: ['sp500'], vary: ['fast=5'] }, 'sweep').spec.config).toEqual({ data: { dataset: 'sp500' }, strategy: 'sma-crossover' });
     expect(shortcutFlagsGiven({ cash: '1', fractional: true, symbol: ['A'], param: [] })).toEqual(['--symbol', '--cash', '--fractional']);
   });
 
@@ -244,18 +244,18 @@ describe('the research shortcut flags', () => {
       param: ['fast=abc', 'fats=3'],
       benchmark: ' ',
     };
-    const sweep = problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', vary: ['slow=50'], ...bad }, 'sweep'));
-    const backtest = problems(() => planBacktest({ strategy: 'sma-crossover', data: 'prices.csv', ...bad, symbol: [], param: bad.param ?? [] }, '/work'));
+    const sweep = problems(() => shortcutSpec({ strategy: 'sma-crossover', data: ['prices.csv'], vary: ['slow=50'], ...bad }, 'sweep'));
+    const backtest = problems(() => planBacktest({ strategy: 'sma-crossover', data: ['prices.csv'], ...bad, symbol: [], param: bad.param ?? [] }, '/work'));
     expect(sweep).toEqual(expect.arrayContaining(backtest));
     expect(backtest).toEqual(expect.arrayContaining(sweep));
     expect(sweep).toContain('--slippage-bps 1 --slippage-fixed 0.01: give one slippage model: --slippage-bps (a fraction of the price) or --slippage-fixed (currency per unit)');
     // The engine's own schema speaks once the flags themselves are readable, in both commands.
     const cash = { cash: '-5', commissionRate: '2' };
-    const sweepCash = problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', vary: ['slow=50'], ...cash }, 'sweep'));
-    expect(sweepCash).toEqual(problems(() => planBacktest({ strategy: 'sma-crossover', data: 'prices.csv', symbol: [], param: [], ...cash }, '/work')));
+    const sweepCash = problems(() => shortcutSpec({ strategy: 'sma-crossover', data: ['prices.csv'], vary: ['slow=50'], ...cash }, 'sweep'));
+    expect(sweepCash).toEqual(problems(() => planBacktest({ strategy: 'sma-crossover', data: ['prices.csv'], symbol: [], param: [], ...cash }, '/work')));
     expect(sweepCash).toContain('--cash -5: must be at least 0.01 (a cent): a smaller account trades amounts near the 1e-10 the engine rounds away as dust');
     expect(sweep).toContain('--param fats=3: unknown parameter "fats" — did you mean "fast"? sma-crossover takes fast, slow, allowShort (see `ensemble strategies sma-crossover`)');
-    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'prices.csv', vary: ['slow=50'], param: ['__proto__=1'] }, 'sweep'))).toContain(
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: ['prices.csv'], vary: ['slow=50'], param: ['__proto__=1'] }, 'sweep'))).toContain(
       '--param __proto__=1: unknown parameter "__proto__": sma-crossover takes fast, slow, allowShort (see `ensemble strategies sma-crossover`)',
     );
     expect(problems(() => shortcutSpec({ strategy: 'equal-weight', dataset: 'stocks5', sizing: 'percent-of-cash:50', vary: ['rebalance=month,quarter'] }, 'sweep'))).toEqual([
@@ -265,13 +265,13 @@ describe('the research shortcut flags', () => {
   });
 
   it('refuse a flag beside a --vary of the same field, and every backtest flag beside --config; write --benchmark none as null', () => {
-    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', cash: '5000', param: ['fast=5'], commissionRate: '0.001', vary: ['cash=1000,2000', 'fast=5,10', 'commission.rate=0,0.002', 'slow=50'] }, 'sweep'))).toEqual([
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: ['sp500'], cash: '5000', param: ['fast=5'], commissionRate: '0.001', vary: ['cash=1000,2000', 'fast=5,10', 'commission.rate=0,0.002', 'slow=50'] }, 'sweep'))).toEqual([
       '--cash 5000 --vary cash=1000,2000: both set cash: --vary gives it a value in each combination; leave out the other flag',
       '--param fast=5 --vary fast=5,10: both set params.fast: --vary gives it a value in each combination; leave out the other flag',
       '--commission-rate 0.001 --vary commission.rate=0,0.002: both set commission.rate: --vary gives it a value in each combination; leave out the other flag',
     ]);
     // A field of another cost model than the flag sets: a conflict, not a misspelling.
-    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', commissionFixed: '1', slippageBps: '5', vary: ['commission.rate=0.001,0.002', 'slippage.amount=0.01', 'commission.minimum=1'] }, 'sweep'))).toEqual([
+    expect(problems(() => shortcutSpec({ strategy: 'sma-crossover', data: ['sp500'], commissionFixed: '1', slippageBps: '5', vary: ['commission.rate=0.001,0.002', 'slippage.amount=0.01', 'commission.minimum=1'] }, 'sweep'))).toEqual([
       '--commission-fixed 1 --vary commission.rate=0.001,0.002: --commission-fixed sets a fixed commission per order, which has no rate: leave out one of them',
       '--slippage-bps 5 --vary slippage.amount=0.01: --slippage-bps sets a slippage in basis points of the price, which has no amount: leave out one of them',
     ]);
@@ -280,7 +280,7 @@ describe('the research shortcut flags', () => {
       "--rebalance quarter --vary params.rebalance=month,year: --rebalance replaces the strategy's own schedule in every combination: leave it out to vary params.rebalance, or vary rebalance instead",
     ]);
     // No benchmark is null in a backtest config (absent is the default: the traded symbol when there is one).
-    expect(shortcutSpec({ strategy: 'sma-crossover', data: 'sp500', benchmark: 'None', vary: ['fast=5'] }, 'sweep').spec.config).toEqual({ data: { dataset: 'sp500' }, strategy: 'sma-crossover', benchmark: null });
+    expect(shortcutSpec({ strategy: 'sma-crossover', data: ['sp500'], benchmark: 'None', vary: ['fast=5'] }, 'sweep').spec.config).toEqual({ data: { dataset: 'sp500' }, strategy: 'sma-crossover', benchmark: null });
     const besideConfig = problems(() => shortcutSpec({ config: 'run.json', format: 'long', sort: true, symbol: ['A', 'B'], param: ['fast=5'], cash: '5000', fractional: true, benchmark: 'SPY', vary: ['cash=1,2'] }, 'walk-forward'));
     const refused = ': goes with --strategy and --data (a backtest base), not with --config: put it in the run config instead';
     expect(besideConfig.slice(0, 7)).toEqual(['--format long', '--sort', '--param fast=5', '--symbol A --symbol B', '--cash 5000', '--fractional', '--benchmark SPY'].map((flag) => `${flag}${refused}`));

@@ -16,7 +16,8 @@ import { datasetSuggestion } from './data-source';
 export interface ResearchShortcutFlags extends BacktestConfigFlags {
   readonly config?: string;
   readonly strategy?: string;
-  readonly data?: string;
+  /** `--data`, each given: one file, or one per symbol (joined on one timeline). */
+  readonly data?: readonly string[];
   /** `--dataset NAME`: `--data` with an embedded data set, as `ensemble backtest` takes it. */
   readonly dataset?: string;
   readonly vary?: readonly string[];
@@ -198,9 +199,9 @@ function knownDefinition(name: string, fromFile: StrategyDefinition | undefined)
  * `--param` values are typed by the strategy's parameter schema as `ensemble backtest` types them,
  * and checked, with the varied ones, in every combination when the spec is planned.
  */
-function backtestBase(flags: ResearchShortcutFlags, strategy: string, source: string, dataset: boolean, fromFile: StrategyDefinition | undefined, problems: FlagProblems): BacktestBase {
+function backtestBase(flags: ResearchShortcutFlags, strategy: string, source: { readonly dataset: string } | { readonly file: string | readonly string[] }, fromFile: StrategyDefinition | undefined, problems: FlagProblems): BacktestBase {
   const definition = knownDefinition(strategy, fromFile);
-  const parsed: ParsedBacktestConfigFlags = parseBacktestConfigFlags(problems, flags, { dataset: dataset ? source : undefined, strategy: { name: strategy, kind: definition?.kind } });
+  const parsed: ParsedBacktestConfigFlags = parseBacktestConfigFlags(problems, flags, { dataset: 'dataset' in source ? source.dataset : undefined, strategy: { name: strategy, kind: definition?.kind } });
   const origins = new Map(parsed.origins);
   // Without a definition (an unknown name, which the planner reports) the values stay text.
   const raw = definition === undefined ? { ...splitParamFlags(problems, flags.param ?? []), typed: undefined } : parameterFlagsOf(problems, definition, flags);
@@ -210,7 +211,7 @@ function backtestBase(flags: ResearchShortcutFlags, strategy: string, source: st
   const engineFields = engine === undefined ? {} : Object.fromEntries(parsed.engineGiven.filter((key) => engine[key] !== null).map((key) => [key, engine[key]]));
   const config: Record<string, unknown> = {
     data: {
-      ...(dataset ? { dataset: source } : { file: source }),
+      ...source,
       ...(parsed.format === undefined ? {} : { format: parsed.format }),
       ...(parsed.dateFormat === undefined ? {} : { dateFormat: parsed.dateFormat }),
       ...(parsed.decimal === undefined ? {} : { decimal: parsed.decimal }),
@@ -289,15 +290,16 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
       const value = flags[key];
       if (isGiven(value)) problems.add(givenText(key, value), `goes with --strategy and --data (a backtest base), not with --config: put it in the run config instead`);
     }
-  } else if (flags.data !== undefined && flags.dataset !== undefined) {
+  } else if ((flags.data ?? []).length > 0 && flags.dataset !== undefined) {
     problems.add(flagText('--dataset', flags.dataset), 'give --data or --dataset, not both');
   } else if (flags.dataset !== undefined && !isDatasetName(flags.dataset)) {
     problems.add(flagText('--dataset', flags.dataset), `is not an embedded data set: ${listDatasets().map((info) => info.name).join(', ')} (\`ensemble data list\`); for a file, give --data FILE${datasetSuggestion(flags.dataset)}`);
-  } else if (flags.strategy === undefined || (flags.data ?? flags.dataset) === undefined) {
+  } else if (flags.strategy === undefined || ((flags.data ?? []).length === 0 && flags.dataset === undefined)) {
     problems.add(flags.strategy === undefined ? '--strategy' : '--data', 'the base of the research is missing: give --config run.json, or --strategy NAME|FILE and --data DATASET|FILE (or a whole spec with --spec)');
   } else {
-    const source = flags.data ?? flags.dataset ?? '';
-    const base = backtestBase(flags, flags.strategy, source, flags.dataset !== undefined || isDatasetName(source), fromFile, problems);
+    const files = flags.data ?? [];
+    const dataset = flags.dataset ?? (files.length === 1 && isDatasetName(files[0] ?? '') ? files[0] : undefined);
+    const base = backtestBase(flags, flags.strategy, dataset === undefined ? { file: files.length === 1 ? (files[0] ?? '') : files } : { dataset }, fromFile, problems);
     config = base.config;
     origins = base.origins;
   }
@@ -359,7 +361,7 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
       // A rule across parameters broken through another parameter: the --param flags that set the base's.
       if (second === 'params' && (flags.param ?? []).length > 0) return (flags.param ?? []).map((param) => flagText('--param', param)).join(' ');
       if (second !== 'data') return flagText('--strategy', flags.strategy ?? '');
-      return flags.dataset === undefined ? flagText('--data', flags.data ?? '') : flagText('--dataset', flags.dataset);
+      return flags.dataset === undefined ? (flags.data ?? []).map((file) => flagText('--data', file)).join(' ') : flagText('--dataset', flags.dataset);
     }
     return path;
   };

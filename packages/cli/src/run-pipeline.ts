@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData, resolveDateBound } from '@ensemble/data';
+import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketDataFiles, resolveDateBound } from '@ensemble/data';
 import type { DatasetInfo, DateInput, MarketData } from '@ensemble/data';
-import { parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestrator';
+import { dataFiles, parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestrator';
 import type { OrchestratorResult, RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
 import { ConfigError, DataValidationError, EnsembleError, FileTooLargeError, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, SeriesSeal, decodeJsonBytes, echoValue, parseJsonText, quoteValue } from '@ensemble/protocol';
 import type { BarSeries, ConfigIssue, Logger } from '@ensemble/protocol';
@@ -81,16 +81,22 @@ export function dataIssues(input: unknown): ConfigIssue[] {
 }
 
 async function dataFileIssues(input: unknown, configDir: string, piped: boolean): Promise<ConfigIssue[]> {
-  if (!isRecord(input) || !isRecord(input.data) || typeof input.data.file !== 'string' || input.data.file === '') return [];
-  const file = input.data.file;
-  const absolute = path.resolve(configDir, file);
-  const found = await stat(absolute).catch(() => null);
-  const shown = quoteValue(file, MAX_LINE_LENGTH);
-  const where = echoValue(absolute, MAX_LINE_LENGTH);
-  const relativeTo = piped ? 'the working directory, the config having come from a pipe' : "the config file's directory";
-  if (found === null) return [{ path: 'data.file', message: `file not found: ${shown} (looked for ${where}; a relative path is relative to ${relativeTo})` }];
-  if (!found.isFile()) return [{ path: 'data.file', message: `${shown} is not a file (${where})` }];
-  return [];
+  if (!isRecord(input) || !isRecord(input.data)) return [];
+  const given = input.data.file;
+  // One file at `data.file`, or a list's at `data.file.N`; what is not a path is the schema's to refuse.
+  const files: [string, unknown][] = Array.isArray(given) ? given.map((file, k) => [`data.file.${String(k)}`, file]) : [['data.file', given]];
+  const issues: ConfigIssue[] = [];
+  for (const [at, file] of files) {
+    if (typeof file !== 'string' || file === '') continue;
+    const absolute = path.resolve(configDir, file);
+    const found = await stat(absolute).catch(() => null);
+    const shown = quoteValue(file, MAX_LINE_LENGTH);
+    const where = echoValue(absolute, MAX_LINE_LENGTH);
+    const relativeTo = piped ? 'the working directory, the config having come from a pipe' : "the config file's directory";
+    if (found === null) issues.push({ path: at, message: `file not found: ${shown} (looked for ${where}; a relative path is relative to ${relativeTo})` });
+    else if (!found.isFile()) issues.push({ path: at, message: `${shown} is not a file (${where})` });
+  }
+  return issues;
 }
 
 /** An unknown key (named at its own path by the protocol) also says where the fields are listed. */
@@ -330,11 +336,11 @@ async function loadRunData(config: RunConfig, options: ExecuteRunOptions): Promi
     }
     return { data: await loadDataset(dataset, selection), dataset: getDatasetInfo(dataset) };
   }
-  const given = file ?? '';
-  const absolute = path.resolve(options.configDir ?? process.cwd(), given);
+  const given = dataFiles({ file });
   const cwd = options.cwd ?? process.cwd();
-  const shown = options.source === undefined ? given : shownDataPath(given, options.source, options.configDir ?? cwd, cwd);
-  return { data: await loadMarketData(absolute, { ...selection, file: shown, format, dateFormat, decimal, onProgress: options.onLoadProgress }), dataset: undefined };
+  const absolute = given.map((each) => path.resolve(options.configDir ?? cwd, each));
+  const shown = given.map((each) => (options.source === undefined ? each : shownDataPath(each, options.source, options.configDir ?? cwd, cwd)));
+  return { data: await loadMarketDataFiles(absolute, { ...selection, names: shown, format, dateFormat, decimal, onProgress: options.onLoadProgress }), dataset: undefined };
 }
 
 /**

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { getDatasetInfo, isDatasetName } from '@ensemble/data';
 import { isoTimeFormatter } from '@ensemble/engine';
 import type { OrchestratorResult, RebalanceEvent, RunConfig, SleevesWeightsOverEquity } from '@ensemble/orchestrator';
-import { DEFAULT_MIN_INVESTED, investedShare } from '@ensemble/orchestrator';
+import { DEFAULT_MIN_INVESTED, dataFiles, investedShare } from '@ensemble/orchestrator';
 import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
 import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import type { MetricName, PerformanceResult } from '@ensemble/performance';
@@ -72,9 +72,15 @@ function describeData(config: RunConfig, result: OrchestratorResult): string {
       ? isDatasetName(dataset)
         ? `${dataset}: ${getDatasetInfo(dataset).description}`
         : echoValue(dataset)
-      : `${echoValue(file ?? '', MAX_LINE_LENGTH)}${reading.length === 0 ? '' : ` (${reading.join(', ')})`}`;
+      : `${filesText(dataFiles({ file }))}${reading.length === 0 ? '' : ` (${reading.join(', ')})`}`;
   const range = from === undefined && to === undefined ? '' : ` · range ${from === undefined ? 'start' : echoValue(String(from))} → ${to === undefined ? 'end' : echoValue(String(to))}`;
   return `${where}${range} · ${formatCounted(result.symbols.length, 'symbol')} traded`;
+}
+
+/** A run config's data files, as the summary names them: the first three, then how many more. */
+function filesText(files: readonly string[]): string {
+  const shown = files.slice(0, 3).map((file) => echoValue(file, MAX_LINE_LENGTH));
+  return files.length > 3 ? `${shown.join(', ')} + ${formatCount(files.length - 3)} more` : shown.join(', ');
 }
 
 function describeMode(result: OrchestratorResult): string {
@@ -432,7 +438,7 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
     const sleeve = result.sleeves[i];
     if (entry.module === undefined || sleeve === undefined) return;
     const check = checkCommand({
-      data: data.dataset !== undefined ? ['--dataset', data.dataset] : ['--data', data.file ?? 'FILE'],
+      data: data.dataset !== undefined ? ['--dataset', data.dataset] : dataFiles(data).flatMap((file) => ['--data', file]),
       strategy: entry.module.path,
       params: sleeve.params ?? entry.params,
       symbols: entry.symbols,

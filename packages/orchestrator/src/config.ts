@@ -86,10 +86,11 @@ export const DataSourceSchema = z
       .optional()
       .describe('An embedded data set of @ensemble/data: "sp500", "dow30" or "stocks5". Give this or "file"'),
     file: z
-      .string()
-      .min(1)
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .optional()
-      .describe('A CSV or JSON file of bars, relative to the config file. Give this or "dataset"'),
+      .describe(
+        'A CSV or JSON file of bars, relative to the config file, or a list of them joined on one timeline (e.g. one CSV per symbol, each series named after its file: ["data/AAPL.csv", "data/MSFT.csv"]); a symbol may come from one file only. Give this or "dataset"',
+      ),
     format: z
       .enum(['ohlcv', 'long', 'wide', 'json'])
       .optional()
@@ -120,6 +121,14 @@ export const DataSourceSchema = z
   .superRefine((value, context) => {
     if ((value.dataset === undefined) === (value.file === undefined)) {
       context.addIssue({ code: 'custom', path: [], message: 'give exactly one of "dataset" (an embedded data set) and "file" (a path)' });
+    }
+    if (Array.isArray(value.file)) {
+      const seen = new Map<string, number>();
+      value.file.forEach((file, k) => {
+        const earlier = seen.get(file);
+        if (earlier !== undefined) context.addIssue({ code: 'custom', path: ['file', k], message: `${JSON.stringify(file)} is listed twice (also at data.file.${earlier}); list each file once` });
+        else seen.set(file, k);
+      });
     }
     if (value.format !== undefined && value.file === undefined) {
       context.addIssue({ code: 'custom', path: ['format'], message: '"format" applies to "file" only; embedded data sets know their layout' });
@@ -342,6 +351,15 @@ export type RunConfigInput = z.input<typeof RunConfigSchema>;
 export type RunConfig = z.output<typeof RunConfigSchema>;
 
 /** One strategy entry of a parsed {@link RunConfig}. */
+/** A run config's data source (see {@link DataSourceSchema}). */
+export type DataSource = RunConfig['data'];
+
+/** The files a data source names, in order (`file` as one path or a list); empty for an embedded data set. */
+export function dataFiles(source: { readonly file?: string | readonly string[] | undefined }): readonly string[] {
+  const { file } = source;
+  return file === undefined ? [] : typeof file === 'string' ? [file] : file;
+}
+
 export type StrategyEntry = RunConfig['strategies'][number];
 
 /** Options of {@link parseRunConfig}. */

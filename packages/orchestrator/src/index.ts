@@ -82,6 +82,7 @@ export type {
   RunConfig,
   RunConfigInput,
   StrategyEntry,
+  DataSource,
   StrategyRegistry,
   TransferMode,
 } from './config';
@@ -89,6 +90,7 @@ export {
   CAPITAL_MODES,
   CONFLICT_POLICIES,
   DataSourceSchema,
+  dataFiles,
   ERROR_POLICIES,
   RiskLimitsSchema,
   RunConfigSchema,

@@ -20,7 +20,7 @@ export { jobResultFromJson, jobResultToJson } from './job/job-result-json';
 export type { DataSourceInput, LocalResolversOptions } from './job/resolvers';
 export type { ConfigStrategyFiles, StrategyFileImporter } from './job/strategy-files';
 export { importStrategyFile, loadConfigStrategyFiles } from './job/strategy-files';
-export { createLocalResolvers, dataRefOf, loadStrategyModules, sha256Hex } from './job/resolvers';
+export { createLocalResolvers, dataRefOf, dataRefsOf, loadStrategyModules, marketDataOf, sha256Hex } from './job/resolvers';
 export type { StrategyModuleDigest, StrategyModuleRecord } from './job/module-digest';
 export { strategyModuleChange, strategyModuleDigest, strategyModuleRecord } from './job/module-digest';
 export { holdUntil, registryHeldUntil, stepsBefore } from './job/trade-window';

@@ -106,7 +106,7 @@ export interface BacktestData {
  */
 export async function loadBacktestData(plan: BacktestPlan, io: CliIo, logger: Logger, phases: ProgressPhases = NO_PROGRESS): Promise<BacktestData> {
   const { data: loaded, dataset } = await withProgress(phases, 'load ', 'bytes', (onProgress) =>
-    loadDataSource(plan.source, { format: plan.format, dateFormat: plan.dateFormat, decimal: plan.decimal, adjust: plan.adjust, sort: plan.sort, from: plan.warmupFrom ?? plan.from, to: plan.to, logger, onProgress }, io),
+    loadDataSource(plan.files.length > 0 ? plan.files : plan.source, { format: plan.format, dateFormat: plan.dateFormat, decimal: plan.decimal, adjust: plan.adjust, sort: plan.sort, from: plan.warmupFrom ?? plan.from, to: plan.to, logger, onProgress }, io),
   ).catch((error: unknown) => {
     throw rangeProblem(error, plan);
   });
@@ -228,7 +228,7 @@ export function backtestInputsKept(plan: BacktestPlan, cwd: string): KeptFile[] 
   // A config's strategy file is relative to the config, a flag's to the working directory.
   const config = plan.config?.source;
   return [
-    ...(plan.sourceFlag === '--data' ? dataFileKept(plan.source, cwd, config === undefined ? 'the data file (--data)' : 'the data file (data.file)') : []),
+    ...(plan.sourceFlag === '--data' ? plan.files.flatMap((file) => dataFileKept(file, cwd, config === undefined ? 'the data file (--data)' : 'the data file (data.file)')) : []),
     ...(plan.strategyModule === undefined
       ? []
       : strategyFilesKept(plan.strategyModule, path.resolve(cwd, config === undefined ? '.' : path.dirname(config)), config === undefined ? 'the strategy file (--strategy)' : 'the strategy file (strategy)')),

@@ -33,7 +33,7 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
   data
     .command('inspect')
     .description('validate and summarise market data: symbols, date range, bar counts, gaps and every problem')
-    .argument('<source>', 'a CSV or JSON file, or a data set name (see `ensemble data list`)')
+    .argument('<source...>', 'a CSV or JSON file, or a data set name (see `ensemble data list`); several files (one per symbol, say) are joined on one timeline')
     .addOption(new Option('--format <format>', 'layout of the file instead of detecting it').choices(['ohlcv', 'long', 'wide', 'json']))
     .option('--date-format <format>', DATE_FORMAT_HELP)
     .option('--decimal <mark>', DECIMAL_HELP)
@@ -44,11 +44,13 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
     .option('--to <date>', 'keep bars on or before this date (a date includes the whole day)')
     .option('--max-problems <n>', 'stop after finding this many problems (an error lists the first 20; --json lists all it found)', positiveInteger, 20)
     .option('--json', 'print the summary (or the problems) as JSON on stdout')
-    .action(async (source: string, options: InspectOptions, command: Command) => {
+    .action(async (sources: string[], options: InspectOptions, command: Command) => {
+      const source = sources.length === 1 ? (sources[0] ?? '') : sources;
       const logger = createCliLogger(io, globalOptions(command).logLevel ?? 'warn', { json: globalOptions(command).logJson === true });
       const problems = new FlagProblems();
-      const dateFormat = dateFormatFlag(problems, options.dateFormat, isDatasetName(source) ? source : undefined);
-      const decimal = decimalFlag(problems, options.decimal, isDatasetName(source) ? source : undefined);
+      const dataset = typeof source === 'string' && isDatasetName(source) ? source : undefined;
+      const dateFormat = dateFormatFlag(problems, options.dateFormat, dataset);
+      const decimal = decimalFlag(problems, options.decimal, dataset);
       // Named by the flags as typed, and --from after --to said so, as `backtest` says them.
       const range = dateRangeFlags(problems, options.from, options.to);
       problems.throwIfAny();

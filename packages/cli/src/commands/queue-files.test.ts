@@ -116,6 +116,29 @@ describe('a user\'s strategy file through Redis and `ensemble worker --strategie
     for (const file of ['results.json', 'results.csv', 'best-config.json', 'summary.json']) expect(read(`queued/${file}`), file).toBe(read(`local/${file}`));
   }, 300_000);
 
+  it('runs a sweep over one data file per symbol on a worker, byte for byte as a local run', async () => {
+    // Two files of one symbol each (named after the file), of another length each; one holds the other's bytes under another name too.
+    const closes = (n: number, phase: number): string => Array.from({ length: n }, (_, k) => `${new Date(Date.UTC(2019, 0, 1) + k * 86_400_000).toISOString().slice(0, 10)},${(100 + 10 * Math.sin(k / 5 + phase)).toFixed(2)}`).join('\n');
+    writeFileSync(at('AAA.csv'), `date,close\n${closes(120, 0)}\n`);
+    writeFileSync(at('BBB.csv'), `date,close\n${closes(100, 2)}\n`);
+    writeFileSync(at('CCC.csv'), read('AAA.csv'));
+    const sweep = ['sweep', '--strategy', 'sma-crossover', '--data', 'AAA.csv', '--data', 'BBB.csv', '--data', 'CCC.csv', '--vary', 'fast=3,5', '--param', 'slow=12', '--no-progress'];
+    const local = await cli([...sweep, '--out', 'files-local', '--workers', '1']);
+    expect(local.code).toBe(0);
+    const stopped = await withWorker('files', at('workers'), async () => {
+      const queued = await cli([...sweep, '--out', 'files-queued', '--queue', server.url, '--queue-prefix', 'files', '--queue-timeout', '5s']);
+      expect(queued.stderr).toBe('');
+      expect(queued.code).toBe(0);
+      expect(queued.stdout).toContain('2 run: 2 ok, 0 failed, 0 timed out');
+    });
+    expect(stopped.code).toBe(130);
+    for (const file of ['results.json', 'results.csv', 'best-config.json', 'summary.json']) expect(read(`files-queued/${file}`), file).toBe(read(`files-local/${file}`));
+    // Every combination traded, on the three symbols: CCC, AAA's bytes under its own name, too.
+    const best = JSON.parse(read('files-local/best-config.json')) as { data: { file: string[] } };
+    expect(best.data.file).toEqual(['../AAA.csv', '../BBB.csv', '../CCC.csv']);
+    expect((JSON.parse(read('files-local/results.json')) as { rows: { metrics: { tradeCount: number } | null }[] }).rows.every((row) => (row.metrics?.tradeCount ?? 0) > 0)).toBe(true);
+  }, 300_000);
+
   it('fails the jobs on a worker whose copy differs or is missing, naming the file and the expected hash', async () => {
     const digest = (JSON.parse(read('local/best-config.json')) as { strategies: { module: { sha256: string } }[] }).strategies[0]?.module.sha256 ?? '';
     expect(digest).toMatch(/^[0-9a-f]{64}$/);

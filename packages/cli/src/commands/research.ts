@@ -425,8 +425,10 @@ async function researchPlan<TPlan>(
     throw new ConfigError([{ path: '--spec', message: `give a spec file (--spec ${command}.json) or build one with flags, e.g. --config run.json --vary strategies.trend.params.fast=5:50:5` }], { source: COMMAND_LINE });
   }
   // A --data file that is not there is refused as `ensemble backtest` refuses it, before the planner reads it.
-  const missing = flags.config === undefined && flags.data !== undefined ? await missingDataSource(flags.data, io.cwd) : null;
-  if (missing !== null) throw missing;
+  for (const file of flags.config === undefined ? (flags.data ?? []) : []) {
+    const missing = await missingDataSource(file, io.cwd);
+    if (missing !== null) throw missing;
+  }
   // A strategy file's definition types --param values and is what --sizing and --rebalance are checked against, as in `ensemble backtest`.
   const needsDefinition = flags.config === undefined && flags.strategy !== undefined && ((flags.param?.length ?? 0) > 0 || flags.sizing !== undefined || flags.rebalance !== undefined);
   const fromFile = needsDefinition ? await strategyFromFile(flags.strategy ?? '', io.cwd) : undefined;
@@ -449,10 +451,11 @@ async function jsonOf(file: string): Promise<unknown> {
   }
 }
 
-/** `data.file` of a config, when it names one. */
-function dataFileOf(config: unknown): string | undefined {
+/** The files `data.file` of a config names: one, each of a list's, or none. */
+function dataFilesOf(config: unknown): string[] {
   const data = (config as { data?: { file?: unknown } } | null | undefined)?.data;
-  return typeof data?.file === 'string' ? data.file : undefined;
+  const files: unknown[] = Array.isArray(data?.file) ? data.file : [data?.file];
+  return files.filter((file) => typeof file === 'string');
 }
 
 /**
@@ -495,11 +498,10 @@ async function asGiven(error: unknown, io: CliIo, flags: ResearchFlags, specCont
   }
   const files = new Map<string, string>();
   if (holder === undefined) {
-    if (flags.data !== undefined) files.set(path.resolve(io.cwd, flags.data), flags.data);
+    for (const file of flags.data ?? []) files.set(path.resolve(io.cwd, file), file);
     return dataProblemsAsGiven(error, { files });
   }
-  const given = dataFileOf(holder.content);
-  if (given !== undefined) files.set(path.resolve(holder.base, given), shownDataPath(given, holder.typed, holder.base, io.cwd));
+  for (const given of dataFilesOf(holder.content)) files.set(path.resolve(holder.base, given), shownDataPath(given, holder.typed, holder.base, io.cwd));
   return dataProblemsAsGiven(error, { files, config: { file: holder.typed, at: holder.at } });
 }
 
@@ -511,7 +513,7 @@ function researchCommand(program: Command, io: CliIo, name: string, description:
     .requiredOption('-o, --out <dir>', 'the output directory (created if missing)')
     .option('-c, --config <file>', 'shortcut: the base config, a run config or a backtest config (as `ensemble run` reads; a sweep\'s best-config.json)')
     .option('--strategy <name|file>', 'shortcut: a backtest base, one strategy (registry name or .ts/.js file), with --data')
-    .option('--data <dataset|file>', 'shortcut: the backtest base\'s data, an embedded data set or a CSV/JSON file')
+    .option('--data <dataset|file>', 'shortcut: the backtest base\'s data, an embedded data set or a CSV/JSON file; repeatable: one file per symbol, joined on one timeline', appendValue)
     .option('--dataset <name>', 'shortcut: the backtest base\'s data, an embedded data set (as `ensemble backtest` takes it)');
   // Every flag of `ensemble backtest` that shapes its config, declared and parsed by the backtest's own definitions.
   addBacktestConfigOptions(command, BACKTEST_DATA_FLAGS, 'shortcut');

@@ -5,6 +5,7 @@ import { isoTimeFormatter } from '@ensemble/engine';
 import { orchestratorReportInput } from '@ensemble/report';
 import { decodeJsonBytes, parseJsonText } from '@ensemble/protocol';
 import { relativeBaseOf } from '@ensemble/research';
+import { dataFiles } from '@ensemble/orchestrator';
 import { isBacktestConfig, planBacktestConfig } from '../backtest-config';
 import { paletteFor } from '../color';
 import { dataProblemsAsGiven, endedSymbolNote, endedSymbols, holeNotes, idleSymbolNotes, loadNotes, spacingNotes, splitNotes } from '../data-source';
@@ -107,9 +108,9 @@ export async function readBacktestConfig(file: string, cwd: string): Promise<{ i
  */
 export function configDataProblem(error: unknown, config: string, input: Record<string, unknown> | undefined, configDir: string, cwd: string): unknown {
   const data = input?.data as { file?: unknown } | undefined;
-  const given = typeof data?.file === 'string' ? data.file : undefined;
+  const given: unknown[] = Array.isArray(data?.file) ? data.file : [data?.file];
   const files = new Map<string, string>();
-  if (given !== undefined) files.set(path.resolve(configDir, given), shownDataPath(given, config, configDir, cwd));
+  for (const file of given) if (typeof file === 'string') files.set(path.resolve(configDir, file), shownDataPath(file, config, configDir, cwd));
   return dataProblemsAsGiven(error, { files, config: { file: config, at: 'the data' } });
 }
 
@@ -120,9 +121,8 @@ function nonNull(note: string | null): string[] {
 
 /** The files a run reads, which none of its outputs may replace: its `data.file` and every strategy file it names, with the local files they import. */
 function runInputsKept(loaded: LoadedRunConfig): KeptFile[] {
-  const file = loaded.config.data.file;
   return [
-    ...(file === undefined ? [] : dataFileKept(file, loaded.configDir, 'the data file (data.file)')),
+    ...dataFiles(loaded.config.data).flatMap((file) => dataFileKept(file, loaded.configDir, 'the data file (data.file)')),
     ...loaded.modules.flatMap((module) => strategyFilesKept({ path: module.absolute, files: module.ref.files }, loaded.configDir, 'a strategy file of the config')),
   ];
 }

@@ -75,7 +75,7 @@ export const researchJobSchema = z
     index: z.number().int().min(0).describe('Combination index in the plan (results are ordered by it)'),
     parameters: z.record(z.string(), ParameterValueSchema).describe('The varied parameters of this combination, by name'),
     config: z.record(z.string(), z.unknown()).describe('The resolved config of this combination'),
-    data: z.array(DataRefSchema).length(1).describe('The market data the config reads, by content'),
+    data: z.array(DataRefSchema).min(1).describe('The market data the config reads, by content: one data set or file, or the files of a list, in order, joined on one timeline'),
     strategyModules: z.array(StrategyModuleRefSchema).describe('Strategy modules the config names (may be empty)'),
     window: JobWindowSchema.nullable().describe('The measured window, or null for the whole data'),
   })

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
-import { datasetUrl, getDatasetInfo, parseMarketData, readDataBytes } from '@ensemble/data';
+import { combineMarketData, datasetUrl, getDatasetInfo, parseMarketData, readDataBytes } from '@ensemble/data';
 import type { MarketData } from '@ensemble/data';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue, checkArguments, arrayIssue, stringIssue, objectIssue, registryIssue } from '@ensemble/protocol';
@@ -20,7 +20,8 @@ export { sha256Hex } from './content-hash';
 /** Where a config's data comes from: an embedded data set, or a file relative to `baseDir`. */
 export interface DataSourceInput {
   readonly dataset?: string | undefined;
-  readonly file?: string | undefined;
+  /** One file, or a list joined on one timeline (one CSV per symbol, say). */
+  readonly file?: string | readonly string[] | undefined;
   readonly format?: 'ohlcv' | 'long' | 'wide' | 'json' | undefined;
   readonly adjust?: boolean | undefined;
   readonly sort?: boolean | undefined;
@@ -61,6 +62,10 @@ export async function dataRefOf(source: DataSourceInput, baseDir: string): Promi
     const name = getDatasetInfo(source.dataset).name;
     return { name, ...readingOf(source), sha256: sha256Hex(await bytesOf({ name })) };
   }
+  if (typeof source.file !== 'string' && source.file !== undefined) {
+    if (source.file.length !== 1) throw new TypeError('dataRefOf takes one file; use dataRefsOf for a list');
+    return dataRefOf({ ...source, file: source.file[0] }, baseDir);
+  }
   const file = isAbsolute(source.file ?? '') ? (source.file ?? '') : resolve(baseDir, source.file ?? '');
   // A pipe gives its bytes once: the planner would read it here, then block (a named pipe) or read
   // other bytes (a shell's pipe as /dev/stdin) when it loads the data again, as would each worker.
@@ -74,6 +79,47 @@ export async function dataRefOf(source: DataSourceInput, baseDir: string): Promi
   }
   const ref = { file, ...readingOf(source), sha256: sha256Hex(await bytesOf({ file })) };
   return source.format === undefined ? ref : { ...ref, format: source.format };
+}
+
+/**
+ * The content references of a config's data ({@link dataRefOf}): one for an embedded data set or
+ * a file, one per file, in order, for a list of files (each read the same way).
+ */
+export async function dataRefsOf(source: DataSourceInput, baseDir: string): Promise<DataRef[]> {
+  checkArguments('dataRefsOf', [
+    objectIssue(source, 'source', "a config's data source (an object with dataset or file)"),
+    stringIssue(baseDir, 'baseDir', 'the directory a relative file resolves against (a string)'),
+  ]);
+  if (source.dataset !== undefined || typeof source.file === 'string' || source.file === undefined) return [await dataRefOf(source, baseDir)];
+  const refs: DataRef[] = [];
+  for (const file of source.file) refs.push(await dataRefOf({ ...source, file }, baseDir));
+  return refs;
+}
+
+/** Combined data per resolvers and list of references (see {@link marketDataOf}). */
+const combined = new WeakMap<ResearchResolvers, Map<string, Promise<MarketData>>>();
+
+/**
+ * The market data of a job's references: the one reference's data, or every reference's joined
+ * on one timeline (`combineMarketData` of `@ensemble/data`: a symbol found in two files is
+ * refused), kept per `resolvers` for the jobs after.
+ */
+export function marketDataOf(resolvers: ResearchResolvers, refs: readonly DataRef[]): Promise<MarketData> {
+  const first = refs[0];
+  if (first === undefined) return Promise.reject(new EnsembleError('CONFIG_INVALID', 'The job names no data.'));
+  if (refs.length === 1) return resolvers.marketData(first);
+  let cache = combined.get(resolvers);
+  if (cache === undefined) {
+    cache = new Map();
+    combined.set(resolvers, cache);
+  }
+  const key = JSON.stringify(refs.map(dataKey));
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const loading = Promise.all(refs.map((ref) => resolvers.marketData(ref))).then(combineMarketData);
+  loading.catch(() => cache.delete(key));
+  cache.set(key, loading);
+  return loading;
 }
 
 /**

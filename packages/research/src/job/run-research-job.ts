@@ -12,6 +12,7 @@ import { strategyRegistry } from '@ensemble/strategies';
 import { parseBacktestRunConfig } from './backtest-config';
 import type { DataRef, JobWindow, ResearchJob, ResearchJobResult, StrategyModuleRef } from './research-job';
 import { researchJobSchema } from './research-job';
+import { marketDataOf } from './resolvers';
 import { firstAtOrAfter } from '../walk-forward/windows';
 import { holdUntil, registryHeldUntil, stepsBefore } from './trade-window';
 
@@ -231,9 +232,7 @@ export async function runResearchJob(job: unknown, resolvers: ResearchResolvers,
   const index = isRecord(job) && typeof job.index === 'number' ? job.index : -1;
   try {
     const parsed = researchJobSchema.parse(job);
-    const ref = parsed.data[0];
-    if (ref === undefined) throw new EnsembleError('CONFIG_INVALID', 'The job names no data.');
-    const data = await resolvers.marketData(ref);
+    const data = await marketDataOf(resolvers, parsed.data);
     let registry: StrategyRegistry = strategyRegistry;
     if (parsed.strategyModules.length > 0) {
       if (resolvers.registry === undefined) {

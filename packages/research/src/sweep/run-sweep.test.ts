@@ -94,7 +94,7 @@ describe('runSweepToDirectory', () => {
     const file = join(out, 'best-config.json');
     const config = parseRunConfig(JSON.parse(await readFile(file, 'utf8')), { registry: strategyRegistry });
     // As `ensemble run` does: the data file is relative to the config file's directory.
-    const data = await loadMarketData(resolve(dirname(file), config.data.file ?? ''));
+    const data = await loadMarketData(resolve(dirname(file), String(config.data.file)));
     const run = runOrchestrator(config, data.series, { registry: strategyRegistry });
     expect(result.best?.metrics).toEqual(run.portfolio.metrics.metrics);
     expect(result.best?.objective).toBe(run.portfolio.metrics.metrics.sharpe);

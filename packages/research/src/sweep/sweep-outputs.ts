@@ -27,7 +27,7 @@ function relocateModule(entry: unknown, outDir: string): unknown {
 }
 
 /**
- * `config` with an absolute `data.file` and absolute strategy file paths (`module.path` of a
+ * `config` with an absolute `data.file` (or each of its list) and absolute strategy file paths (`module.path` of a
  * backtest config or of a run config's strategies) made relative to `outDir`, where the config is
  * written (a run config's files are relative to it).
  */
@@ -38,7 +38,8 @@ export function relocateConfig(config: Record<string, unknown>, outDir: string):
     stringIssue(outDir, 'outDir', 'the output directory (a string)'),
   ]);
   const data = config.data;
-  const withData = !isRecord(data) || typeof data.file !== 'string' || !isAbsolute(data.file) ? config : { ...config, data: { ...data, file: relative(resolve(outDir), data.file) } };
+  const relocated = (file: unknown): unknown => (typeof file === 'string' && isAbsolute(file) ? relative(resolve(outDir), file) : file);
+  const withData = !isRecord(data) || data.file === undefined ? config : { ...config, data: { ...data, file: Array.isArray(data.file) ? data.file.map(relocated) : relocated(data.file) } };
   const withModule = relocateModule(withData, outDir) as Record<string, unknown>;
   return Array.isArray(withModule.strategies) ? { ...withModule, strategies: withModule.strategies.map((entry) => relocateModule(entry, outDir)) } : withModule;
 }

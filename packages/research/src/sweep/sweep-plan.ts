@@ -11,7 +11,7 @@ import type { BarSeries, ConfigIssue } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { parseBacktestRunConfig } from '../job/backtest-config';
 import type { DataRef, JobWindow, ParameterValue, ResearchJob, StrategyModuleRef } from '../job/research-job';
-import { createLocalResolvers, dataRefOf } from '../job/resolvers';
+import { createLocalResolvers, dataRefsOf, marketDataOf } from '../job/resolvers';
 import type { DataSourceInput } from '../job/resolvers';
 import { collectConfigStrategyFiles } from '../job/strategy-files';
 import type { CollectedConfigStrategyFiles, StrategyFileImporter } from '../job/strategy-files';
@@ -45,7 +45,8 @@ export interface PlannedParameter {
 export interface BaseConfig {
   readonly kind: 'backtest' | 'run';
   readonly config: Record<string, unknown>;
-  readonly data: DataRef;
+  /** Its data by content: the data set or file, or one reference per file of a list, in order. */
+  readonly data: readonly DataRef[];
   readonly modules: readonly StrategyModuleRef[];
   /** What loading its data did and its split-like jumps, for a summary to note. */
   readonly dataNotes: DataNotes;
@@ -59,7 +60,7 @@ export interface BaseConfig {
  * `ensemble backtest` notes in its summary, for a sweep's or walk-forward's to note too.
  */
 export interface DataNotes {
-  /** The data they are of: the base config's. */
+  /** The data they are of: the base config's (its first file's reference for a list of files: every file is read the same way). */
   readonly data: DataRef;
   readonly notes: readonly string[];
   readonly splitJumps: readonly SymbolSplitJump[];
@@ -274,7 +275,7 @@ export async function loadBaseConfig(
   }
   const configDir = file === undefined ? options.baseDir : dirname(file);
   const given = isRecord(raw.data) ? (raw.data as DataSourceInput & Record<string, unknown>) : undefined;
-  const data = given?.file === undefined || isAbsolute(given.file) ? given : { ...given, file: resolve(configDir, given.file) };
+  const data = given?.file === undefined ? given : { ...given, file: absoluteFiles(configDir, given.file) };
   let absolute = data === undefined ? raw : { ...raw, data };
   let registry = options.registry;
   let modules: readonly StrategyModuleRef[] = [];
@@ -294,14 +295,16 @@ export async function loadBaseConfig(
     fail([...files.issues, ...others].map(prefix), source);
   }
   if (files.issues.length > 0) fail(files.issues.map(prefix), source);
-  let ref: DataRef;
+  let refs: DataRef[];
   try {
-    ref = await dataRefOf(data ?? {}, configDir);
+    refs = await dataRefsOf(data ?? {}, configDir);
   } catch (error) {
     const at = data?.file === undefined ? 'data.dataset' : 'data.file';
     fail([prefix({ path: at, message: `cannot read the data: ${error instanceof Error ? error.message : String(error)}` })], source);
   }
-  const loaded = await createLocalResolvers().marketData(ref);
+  const loaded = await marketDataOf(createLocalResolvers(), refs);
+  const ref = refs[0];
+  if (ref === undefined) fail([prefix({ path: 'data', message: 'names no data' })], source);
   const missing = missingSymbols(kind, resolved, loaded);
   if (missing.length > 0) fail(missing.map(prefix), source);
   // The base's dates must hold bars (an empty range would fail every job).
@@ -332,7 +335,7 @@ export async function loadBaseConfig(
   // file when the combinations vary the range, each reading its own part of it.
   const noted = variedPaths.some((path) => path === 'data.from' || path === 'data.to') ? loaded : ranged;
   // Jobs carry the parsed config: every default spelled out, so any field can be varied.
-  return { kind, config: resolved, data: ref, modules, registry, dataNotes: { data: ref, notes: loaded.notes ?? [], splitJumps: splitJumps(noted), holes: dataHoles(noted), mixedSpacing: mixedSpacing(noted) } };
+  return { kind, config: resolved, data: refs, modules, registry, dataNotes: { data: ref, notes: loaded.notes ?? [], splitJumps: splitJumps(noted), holes: dataHoles(noted), mixedSpacing: mixedSpacing(noted) } };
 }
 
 /**
@@ -563,6 +566,15 @@ export function sampleIndices(indices: readonly number[], count: number, seed: n
   return pool.slice(0, take).sort((a, b) => a - b);
 }
 
+/**
+ * A config's `data.file` made absolute against `configDir`: one path or each of a list's (what is
+ * not a path is left for the config's check to refuse).
+ */
+function absoluteFiles<T>(configDir: string, file: T): T {
+  const absolute = (path: unknown): unknown => (typeof path === 'string' && !isAbsolute(path) ? resolve(configDir, path) : path);
+  return (Array.isArray(file) ? file.map(absolute) : absolute(file)) as T;
+}
+
 /** The merged bar times of the data a config selects (its symbols, `data.from`, `data.to`): the steps of its run. */
 export function configTimeline(kind: 'backtest' | 'run', config: Record<string, unknown>, all: MarketData): Float64Array {
   const data = (isRecord(config.data) ? config.data : {}) as { symbols?: string[]; from?: string | number; to?: string | number };
@@ -574,7 +586,7 @@ export function configTimeline(kind: 'backtest' | 'run', config: Record<string, 
 async function riskFreePerPeriod(base: BaseConfig, jobs: readonly ResearchJob[]): Promise<number[]> {
   const rateOf = (job: ResearchJob): number => (typeof job.config.riskFreeRate === 'number' ? job.config.riskFreeRate : 0);
   if (jobs.every((job) => rateOf(job) === 0)) return jobs.map(() => 0);
-  const all = await createLocalResolvers().marketData(base.data);
+  const all = await marketDataOf(createLocalResolvers(), base.data);
   const inferred = new Map<string, number>();
   return jobs.map((job) => {
     const rate = rateOf(job);
@@ -609,7 +621,7 @@ export function jobsOf(base: BaseConfig, parameters: readonly PlannedParameter[]
       index,
       parameters: Object.fromEntries(parameters.map((parameter, k) => [parameter.name, values[k] ?? 0])),
       config,
-      data: [base.data],
+      data: [...base.data],
       strategyModules: [...base.modules],
       window,
     };

@@ -164,7 +164,7 @@ function testJob(plan: WalkForwardPlan, k: number, combination: number, capital:
     index: plan.windows.length * plan.gridSize + k,
     parameters: Object.fromEntries(plan.parameters.map((parameter, i) => [parameter.name, values[i] ?? 0])),
     config,
-    data: [plan.base.data],
+    data: [...plan.base.data],
     strategyModules: [...plan.base.modules],
     window: { warmupStart: window.train.start, start: window.test.start, end: window.test.end },
   };

@@ -113,7 +113,7 @@ async function walkForwardIntoDirectory(plan: WalkForwardPlan, executor: JobExec
           [plan.coldTrainPlanId]:
             'it was planned when train windows started cold; they now warm up on the bars before them, so its train results would be mixed with results of the new rule',
         },
-    [plan.base.data],
+    plan.base.data,
   );
   if (result.aborted) return { result, files: [] };
   const files = await writeFilesAtomic(walkForwardOutputFiles(result, outDir), {

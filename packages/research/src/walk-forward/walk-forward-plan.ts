@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { ConfigError, checkArguments, nullAsAbsent, stringIssue } from '@ensemble/protocol';
 import type { ConfigIssue } from '@ensemble/protocol';
 import type { ResearchJob } from '../job/research-job';
-import { createLocalResolvers } from '../job/resolvers';
+import { createLocalResolvers, marketDataOf } from '../job/resolvers';
 import { readJsonFile, relativeBaseOf } from '../json-file';
 import type { Objective } from '../sweep/objective';
 import { configTimeline, jobsOf, jsonDigest, parseSpec, planGrid } from '../sweep/sweep-plan';
@@ -47,7 +47,7 @@ export interface WalkForwardPlan {
 
 /** The merged bar times of the data a base config selects (its symbols, `data.from`, `data.to`). */
 async function baseTimeline(base: BaseConfig): Promise<Float64Array> {
-  return configTimeline(base.kind, base.config, await createLocalResolvers().marketData(base.data));
+  return configTimeline(base.kind, base.config, await marketDataOf(createLocalResolvers(), base.data));
 }
 
 /**

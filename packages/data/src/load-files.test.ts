@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataValidationError } from '@ensemble/protocol';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadMarketData } from './load';
+import { combineMarketData, loadMarketDataFiles } from './load-files';
+import { parseMarketData } from './parse';
+
+const dir = mkdtempSync(join(tmpdir(), 'ensemble-files-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, lines: readonly string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+// Yahoo Finance's layout, one file per symbol: the symbol is the file's name.
+const yahoo = 'Date,Open,High,Low,Close,Adj Close,Volume';
+const aapl = file('AAPL.csv', [yahoo, '2020-01-02,10,11,9,10.5,10.5,100', '2020-01-03,10.5,12,10,11,11,120', '2020-01-06,11,11.5,10,10.2,10.2,90']);
+const msft = file('MSFT.csv', [yahoo, '2020-01-03,50,51,49,50.5,50.5,10', '2020-01-06,50.5,52,50,51,51,12', '2020-01-07,51,51,48,49,49,15']);
+const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+
+describe('loadMarketDataFiles', () => {
+  it('joins one file per symbol on one timeline, each series as its file alone gives it', async () => {
+    const data = await loadMarketDataFiles([aapl, msft]);
+    expect(data.timeline.symbols).toEqual(['AAPL', 'MSFT']);
+    expect(Array.from(data.timeline.time)).toEqual(['2020-01-02', '2020-01-03', '2020-01-06', '2020-01-07'].map(day));
+    expect(Array.from(data.timeline.barIndex[0] ?? [])).toEqual([0, 1, 2, -1]);
+    expect(Array.from(data.timeline.barIndex[1] ?? [])).toEqual([-1, 0, 1, 2]);
+    const alone = await loadMarketData(msft);
+    expect(Array.from(data.series[1]?.close ?? [])).toEqual(Array.from(alone.series[0]?.close ?? []));
+    expect(Array.from(data.series[1]?.close ?? [])).toEqual([50.5, 51, 49]);
+    expect(data.source).toBe(`${aapl}, ${msft}`);
+    expect(data.format).toBe('ohlcv');
+    // The files' one note (their Adj Close column ignored) once, naming both.
+    const alike = alone.notes?.[0] ?? '';
+    expect(alike).toMatch(/Adj Close/);
+    expect(data.notes).toEqual([`${aapl}, ${msft}: ${alike}`]);
+  });
+
+  it('selects symbols and dates from the joined data', async () => {
+    const data = await loadMarketDataFiles([aapl, msft], { symbols: ['msft'], from: '2020-01-06' });
+    expect(data.timeline.symbols).toEqual(['MSFT']);
+    expect(Array.from(data.series[0]?.close ?? [])).toEqual([51, 49]);
+    await expect(loadMarketDataFiles([aapl, msft], { symbols: ['IBM'] })).rejects.toThrow(/unknown symbol "IBM"; available: AAPL, MSFT/);
+  });
+
+  it('reports every file’s problems together, each naming its file and row', async () => {
+    const bad1 = file('BAD1.csv', [yahoo, '2020-01-02,10,11,9,-1,10.5,100']);
+    const bad2 = file('BAD2.csv', [yahoo, '2020-01-03,10,11,9,10,10,100', '2020-01-02,10,11,9,10,10,100']);
+    const error = await loadMarketDataFiles([bad1, aapl, bad2], { names: ['BAD1.csv', 'AAPL.csv', 'BAD2.csv'] }).catch((caught: unknown) => caught);
+    expect(DataValidationError.isInstance(error)).toBe(true);
+    const problems = (error as DataValidationError).problems;
+    expect(problems.map((problem) => [problem.file, problem.row, problem.rule])).toEqual([
+      ['BAD1.csv', 2, 'non-positive-price'],
+      ['BAD2.csv', 3, 'unsorted-dates'],
+    ]);
+  });
+
+  it('refuses a symbol found in two files, naming both', async () => {
+    const again = file('again.csv', ['symbol,date,close', 'AAPL,2020-01-02,1', 'IBM,2020-01-02,2']);
+    const error = await loadMarketDataFiles([aapl, again], { names: ['AAPL.csv', 'again.csv'] }).catch((caught: unknown) => caught);
+    expect(DataValidationError.isInstance(error)).toBe(true);
+    expect((error as DataValidationError).problems).toEqual([
+      expect.objectContaining({ file: 'again.csv', rule: 'duplicate-column', field: 'AAPL', message: expect.stringContaining('is also in "AAPL.csv"') }),
+    ]);
+  });
+
+  it('counts the bytes of every file in one progress', async () => {
+    const seen: [number, number][] = [];
+    await loadMarketDataFiles([aapl, msft], { onProgress: (done, total) => seen.push([done, total]) });
+    const { statSync } = await import('node:fs');
+    const total = statSync(aapl).size + statSync(msft).size;
+    expect(seen.every(([, all]) => all === total)).toBe(true);
+    const dones = seen.map(([done]) => done);
+    expect(dones).toEqual([...dones].sort((a, b) => a - b));
+    expect(dones.at(-1)).toBe(total);
+  });
+
+  it('is loadMarketData for one file, and refuses none', async () => {
+    const one = await loadMarketDataFiles([aapl], { names: ['AAPL.csv'] });
+    expect(one.source).toBe('AAPL.csv');
+    expect(one.timeline.symbols).toEqual(['AAPL']);
+    await expect(loadMarketDataFiles([])).rejects.toThrow(/at least one file/);
+  });
+});
+
+describe('combineMarketData', () => {
+  it('notes what the files share once, naming the first three and how many more', () => {
+    const parts = ['A', 'B', 'C', 'D', 'E'].map((name, k) =>
+      parseMarketData(`date,close,Adj Close\n2020-01-0${String(k + 2)},1,1\n`, { file: `${name}.csv` }),
+    );
+    const note = parts[0]?.notes?.[0] ?? '';
+    expect(note).not.toBe('');
+    expect(combineMarketData(parts).notes).toEqual([`A.csv, B.csv, C.csv + 2 more: ${note}`]);
+  });
+
+  it('keeps the format the parts share, else memory; the detected date forms of all', () => {
+    const a = parseMarketData('date,close\n2020-01-02,1\n', { file: 'A.csv' });
+    const b = parseMarketData('date,close\n03/01/2020,2\n', { file: 'B.csv', dateFormat: 'DD/MM/YYYY' });
+    const c = parseMarketData('[{"symbol":"C","date":"20200106","close":3}]', { file: 'c.json' });
+    const ab = combineMarketData([a, b]);
+    expect(ab.format).toBe(a.format);
+    expect(ab.dates).toEqual({ detected: ['YYYY-MM-DD'] });
+    const all = combineMarketData([a, c]);
+    expect(all.format).toBe('memory');
+    expect(all.dates).toEqual({ detected: ['YYYY-MM-DD', 'YYYYMMDD'] });
+    expect(Array.from(all.timeline.time)).toEqual(['2020-01-02', '2020-01-06'].map(day));
+  });
+});
