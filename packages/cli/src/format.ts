@@ -109,16 +109,17 @@ export function formatMetricValue(value: number | null, unit: MetricUnit): strin
 
 /**
  * A warning line when `curve`'s equity reached zero or below (a short squeezed past the account,
- * or leverage): an account below zero is margin-called at that close (its positions closed,
- * reason `margin-call`, and its strategy not asked until it is worth more than zero again), so
- * the run's figures from that bar on are those of a debt. Null when equity stayed above zero.
+ * or leverage): an account found below zero as a close is marked is margin-called at that close
+ * (its positions closed, reason `margin-call`, and its strategy not asked until it is worth more
+ * than zero again), one its own close fills took below zero at the next close; so the run's
+ * figures from that bar on are those of a debt. Null when equity stayed above zero.
  */
 export function belowZeroWarning(curve: { readonly time: Float64Array; readonly equity: Float64Array }, format: (time: number) => string): string | null {
   const { equity, time } = curve;
   for (let t = 0; t < equity.length; t++) {
     const value = equity[t] ?? Number.NaN;
     if (!(value <= 0)) continue;
-    return `warning: equity fell to ${formatMoney(value)} on ${format(time[t] ?? Number.NaN)}: the account lost all it had (shorts or leverage can lose more); an account below zero is margin-called at that close — any position it still holds closed (reason margin-call), its strategy not asked until it is worth more than zero again — so the figures from that bar on are those of a debt`;
+    return `warning: equity fell to ${formatMoney(value)} on ${format(time[t] ?? Number.NaN)}: the account lost all it had (shorts or leverage can lose more); an account found below zero as a close is marked, before its strategy decides, is margin-called at that close — any position it still holds closed (reason margin-call), its strategy not asked until it is worth more than zero again — and one its own fills at a close took below zero (their costs, with close fills) at the next close; so the figures from that bar on are those of a debt`;
   }
   return null;
 }

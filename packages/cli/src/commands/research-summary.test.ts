@@ -65,8 +65,8 @@ function walkForwardOf(windows: readonly (readonly [number, number, number, numb
     test: { start: testStart, end: testEnd },
     status: 'ok',
     chosen: { parameters: { fast: 12 } },
-    inSample: { cagr: 0.1 },
-    outOfSample: { cagr: 0.05 },
+    inSample: { cagr: 0.1, sharpe: 1.2 },
+    outOfSample: { cagr: 0.05, sharpe: 0.6 },
     efficiency: 0.5,
     error: null,
     trainFailures: { failed: 0, timedOut: 0, first: null },
@@ -74,7 +74,7 @@ function walkForwardOf(windows: readonly (readonly [number, number, number, numb
     ties: 1,
   }));
   const parameters = [{ name: 'fast', path: 'params.fast', values: [12, 24] }, { name: 'hang', path: 'params.hang', values: [false, true] }];
-  return { planId: 'fb834d4507e6aa', mode: 'rolling', objective: { metric: 'sharpe' }, parameters, steps, metrics: null, efficiency: null } as unknown as WalkForwardResult;
+  return { planId: 'fb834d4507e6aa', mode: 'rolling', objective: { metric: 'sharpe', direction: 'maximize' }, parameters, steps, metrics: null, efficiency: null } as unknown as WalkForwardResult;
 }
 
 describe('the summary of a walk-forward', () => {
@@ -95,7 +95,7 @@ describe('the summary of a walk-forward', () => {
     const first = { combination: 1, status: 'timed-out', message: 'the job ran longer than 2000 ms;\nits worker thread was stopped' };
     const result = { ...base, steps: [{ ...step, trainFailures: { failed: 1, timedOut: 2, first } }] } as unknown as WalkForwardResult;
     expect(renderWalkForwardSummary(result)).toContain(
-      '  fast=12  IS CAGR 10.00%  OOS CAGR 5.00%  WFE 0.50\n      train: 3 of 4 combinations left out of the choice (1 failed, 2 timed out); the first, fast=12 hang=true, timed-out: the job ran longer than 2000 ms; its worker thread was stopped\n',
+      '  fast=12  IS sharpe 1.2000 · CAGR 10.00%  OOS sharpe 0.6000 · CAGR 5.00%  WFE 0.50\n      train: 3 of 4 combinations left out of the choice (1 failed, 2 timed out); the first, fast=12 hang=true, timed-out: the job ran longer than 2000 ms; its worker thread was stopped\n',
     );
     // Nothing when every combination finished.
     expect(renderWalkForwardSummary(base)).not.toContain('train: ');

@@ -360,7 +360,7 @@ describe('ensemble sweep', () => {
     const walk = await cli(['walk-forward', '--strategy', 'sma-crossover', '--dataset', 'sp500', '--to', '2004-12-31', '--vary', 'fast=5,10,20', '--vary', 'slow=50,100,200', '--objective', 'volatility', '--minimize', '--train', '2y', '--test', '1y', '--workers', '1', '--no-progress', '--out', at('flat-choice')]);
     expect(walk.code).toBe(0);
     // 2000–2001: fast=5 slow=200 held no position (IS CAGR 0.00%), a volatility of 0, the least.
-    expect(walk.stdout).toContain("   0  train 2000-01-03→2002-01-02  test 2002-01-03→2003-01-02  fast=5 slow=200  IS CAGR 0.00%");
+    expect(walk.stdout).toContain("   0  train 2000-01-03→2002-01-02  test 2002-01-03→2003-01-02  fast=5 slow=200  IS volatility 0.00% · CAGR 0.00%");
     expect(walk.stdout).toContain("\n      note: the chosen combination held no position in its train window: its volatility there is a flat book's\n");
   });
 
@@ -416,6 +416,19 @@ describe('ensemble sweep', () => {
     expect(days.code).toBe(0);
     const help = await cli(['walk-forward', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('--train <length> shortcut: train window, bars (750), calendar days or weeks (10d, 2w) or calendar months or years (36m, 3y)');
+  });
+
+  // Regression: a train window of 3 calendar days holds one bar after a weekend: those steps were
+  // left out, and their test days with them, without a word.
+  it('notes the bars no test window tests', async () => {
+    const flags = ['--strategy', 'sma-crossover', '--dataset', 'sp500', '--from', '2019-06-01', '--to', '2019-06-30', '--vary', 'fast=2,3', '--param', 'slow=5', '--workers', '1', '--no-progress'];
+    const walk = await cli(['walk-forward', ...flags, '--train', '3d', '--test', '1d', '--out', at('weekend-wf')]);
+    expect(walk.code).toBe(0);
+    // By hand: 2019-06-03 is a Monday; the test days whose 3-day train window holds 2 bars or more
+    // are Wednesdays to Fridays, so the Mondays and Tuesdays after the first test day are left
+    // out: 06-10, 06-11, 06-17, 06-18, 06-24, 06-25 — 6 bars in 3 stretches.
+    expect(walk.stdout).toContain('note: 6 bars between test windows, in 3 stretches (the first 2019-06-10 → 2019-06-11), are tested by no window: their steps\' train windows held fewer than 2 bars');
+    expect(walk.stdout).toContain('a longer --train tests them\n');
   });
 
   // Regression: "--test 30y" on less data cut the only test window to what was left, without a word.

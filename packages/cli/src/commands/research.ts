@@ -305,12 +305,15 @@ export function renderWalkForwardSummary(result: WalkForwardResult): string {
     const iso = new Date(time).toISOString();
     return withClock ? `${iso.slice(0, 10)} ${iso.slice(11, withSeconds ? 19 : 16)}` : iso.slice(0, 10);
   };
+  // The objective in and out of sample beside the CAGR that walk-forward efficiency compares.
+  const metric = result.objective.metric;
+  const objective = (metrics: WalkForwardStep['inSample']): string => (metric === 'cagr' ? '' : `${metric} ${objectiveText(objectiveValue(metrics, result.objective), metric)} · `);
   const lines = [
     `Walk-forward ${shortSweepId(result.planId)} · ${result.mode} windows · objective ${result.objective.metric}`,
     ...result.steps.flatMap((step) => [
-      `  ${String(step.index).padStart(2)}  train ${day(step.train.start)}→${day(step.train.end)}  test ${day(step.test.start)}→${day(step.test.end)}  ${step.chosen === null ? step.status : parameterText(step.chosen.parameters)}  IS CAGR ${percent(step.inSample?.cagr)}  OOS CAGR ${percent(step.outOfSample?.cagr)}  WFE ${value(step.efficiency, 2)}`,
+      `  ${String(step.index).padStart(2)}  train ${day(step.train.start)}→${day(step.train.end)}  test ${day(step.test.start)}→${day(step.test.end)}  ${step.chosen === null ? step.status : parameterText(step.chosen.parameters)}  IS ${objective(step.inSample)}CAGR ${percent(step.inSample?.cagr)}  OOS ${objective(step.outOfSample)}CAGR ${percent(step.outOfSample?.cagr)}  WFE ${value(step.efficiency, 2)}`,
       // Why a window has no out-of-sample result (its error is in walk-forward.json too).
-      ...(step.error === null ? [] : [`      ${step.status}: ${echoValue(step.error.message.split('\n').join(' '), 200)}`]),
+      ...(step.error === null ? [] : [`      ${step.status}: ${echoValue(step.error.message.split('\n').join(' '), MAX_LINE_LENGTH)}`]),
       // Train combinations that failed or timed out were left out of the choice (a window where
       // every one failed says so in its error above).
       ...trainFailureLines(result, step),
@@ -630,6 +633,22 @@ export function shortTestNote(plan: Pick<WalkForwardPlan, 'shortLastTest' | 'win
     : `the last test window (window ${String(short.index)}) ${held}; its out-of-sample figures weigh a shorter period than the others'`;
 }
 
+/**
+ * The note on a walk-forward whose test windows leave bars out between them (steps whose train
+ * window held fewer than 2 bars are left out), or null: the out-of-sample curve is stitched over
+ * the test windows there are, and its figures do not cover those bars.
+ */
+export function untestedNote(plan: Pick<WalkForwardPlan, 'untested'>, flags: Pick<ResearchFlags, 'spec'>): string | null {
+  const untested = plan.untested;
+  if (untested === null) return null;
+  const setting = flags.spec === undefined ? '--train' : '"windows.train" of the spec';
+  const day = (time: number): string => new Date(time).toISOString().slice(0, 10);
+  const first = untested.first;
+  const where = first.bars === 1 ? `the first on ${day(first.start)}` : `the first ${day(first.start)} → ${day(first.end)}`;
+  const stretches = untested.stretches === 1 ? 'one stretch' : `${formatCount(untested.stretches)} stretches`;
+  return `${formatCounted(untested.bars, 'bar')} between test windows, in ${stretches} (${where}), are tested by no window: their steps' train windows held fewer than 2 bars (a gap in the data, or a train window over a weekend), so the out-of-sample figures leave them out; a longer ${setting} tests them`;
+}
+
 /** Registers `ensemble sweep`: a parameter sweep from a spec, on worker threads, into a directory. */
 export function registerSweepCommand(program: Command, io: CliIo): Command {
   return researchCommand(
@@ -728,6 +747,8 @@ last-config.json: the base config with the latest window's choice, over the base
       for (const line of researchDataNotes(plan.base.dataNotes, flags)) io.stdout.write(line);
       const short = shortTestNote(plan, flags);
       if (short !== null) io.stdout.write(`note: ${short}\n`);
+      const untested = untestedNote(plan, flags);
+      if (untested !== null) io.stdout.write(`note: ${untested}\n`);
       const sample = sampleNote(spec, plan.gridSize - plan.skipped, flags);
       if (sample !== null) io.stdout.write(`note: ${sample}\n`);
       await runResearch(io, flags, 'walk-forward ', { researchId: plan.planId, spec, jobs: plan.trainJobs.length, phased: true }, (executor, options) => runWalkForwardToDirectory(plan, executor, path.resolve(io.cwd, flags.out), options), renderWalkForwardSummary, walkForwardReportInput, walkForwardFailure);

@@ -9,8 +9,8 @@ import { configTimeline, jobsOf, jsonDigest, parseSpec, planGrid } from '../swee
 import type { BaseConfig, PlanSweepOptions, PlannedParameter } from '../sweep/sweep-plan';
 import { WalkForwardSpecSchema } from './walk-forward-spec';
 import type { WalkForwardSpec } from './walk-forward-spec';
-import { shortLastTestWindow, walkForwardWindows } from './windows';
-import type { ShortTestWindow, WalkForwardWindow } from './windows';
+import { shortLastTestWindow, untestedBars, walkForwardWindows } from './windows';
+import type { ShortTestWindow, UntestedBars, WalkForwardWindow } from './windows';
 import { planOptionsIssues } from '../argument-checks';
 
 /** A planned walk-forward: the grid, the windows and every train job (test jobs follow from their results). */
@@ -31,6 +31,8 @@ export interface WalkForwardPlan {
   readonly windows: readonly WalkForwardWindow[];
   /** The last window when the data ends before its test length (less than 90 % of it held), else null. */
   readonly shortLastTest: ShortTestWindow | null;
+  /** Bars between test windows that no test window holds (steps left out for a train window of under 2 bars), else null. */
+  readonly untested: UntestedBars | null;
   /**
    * Train jobs of every window: job index `window × gridSize + combination`. A train window with
    * bars before it warms up on them (its job's `warmupStart` is the data's first bar), as a test
@@ -96,6 +98,7 @@ export async function planWalkForward(input: unknown, given: Omit<PlanSweepOptio
     timeline,
     windows,
     shortLastTest: shortLastTestWindow(timeline, spec.windows, windows),
+    untested: untestedBars(timeline, windows),
     trainJobs,
     coldTrainPlanId,
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigIssue } from '@ensemble/protocol';
-import { addMonths, shortLastTestWindow, walkForwardWindows } from './windows';
+import { addMonths, shortLastTestWindow, untestedBars, walkForwardWindows } from './windows';
 
 const DAY = 86_400_000;
 /** Daily bars (every calendar day) from 2000-01-01. */
@@ -119,5 +119,24 @@ describe('shortLastTestWindow', () => {
   it('holds 90 % or more as whole', () => {
     // 2002-07-01 → 2002-12-14 is 167 of 184 days, 90.8 %.
     expect(short(days(366 + 365 + 348), '1y', '6m')).toBeNull();
+  });
+});
+
+describe('untestedBars', () => {
+  // Weekdays only, from Monday 2000-01-03, two weeks: a 3-day train window ending on a Monday or a
+  // Tuesday holds under 2 bars (the weekend), so those steps are left out and their test days too.
+  const weekdays = Float64Array.from([0, 1, 2, 3, 4, 7, 8, 9, 10, 11], (d) => Date.UTC(2000, 0, 3) + d * DAY);
+
+  it('counts the bars between test windows that no window tests', () => {
+    const windows = walkForwardWindows(weekdays, { train: '3d', test: '1d', mode: 'rolling' }, []);
+    // Test days kept: Thu 6, Fri 7, Wed 12, Thu 13, Fri 14 (Mon 10 and Tue 11 have trains of 1 bar).
+    expect(windows.map((w) => new Date(w.test.start).toISOString().slice(0, 10))).toEqual(['2000-01-06', '2000-01-07', '2000-01-12', '2000-01-13', '2000-01-14']);
+    const untested = untestedBars(weekdays, windows);
+    expect(untested).toEqual({ bars: 2, stretches: 1, first: { start: Date.UTC(2000, 0, 10), end: Date.UTC(2000, 0, 11), bars: 2 } });
+  });
+
+  it('is null when the test windows follow each other', () => {
+    expect(untestedBars(days(20), walkForwardWindows(days(20), { train: 4, test: 3, mode: 'rolling' }, []))).toBeNull();
+    expect(untestedBars(days(5), [])).toBeNull();
   });
 });

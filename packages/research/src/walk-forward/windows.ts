@@ -155,6 +155,37 @@ export function walkForwardWindows(
   return windows;
 }
 
+/** Bars between two test windows that no test window holds (see {@link untestedBars}). */
+export interface UntestedBars {
+  /** How many bars. */
+  readonly bars: number;
+  /** How many stretches of them (each between two test windows). */
+  readonly stretches: number;
+  /** The first stretch. */
+  readonly first: WindowSpan;
+}
+
+/**
+ * The bars of `time` after the first test window's start that no test window holds, or null when
+ * the test windows cover every bar from there on: a step left out because its train window held
+ * fewer than 2 bars (a `"3d"` train over a weekend, a gap in the data) leaves its test bars out of
+ * the stitched out-of-sample curve, which would otherwise read as covering the whole period.
+ */
+export function untestedBars(time: ArrayLike<number>, windows: readonly WalkForwardWindow[]): UntestedBars | null {
+  let bars = 0;
+  let stretches = 0;
+  let first: WindowSpan | null = null;
+  for (let k = 1; k < windows.length; k++) {
+    const after = firstAtOrAfter(time, (windows[k - 1]?.test.end ?? Number.NaN) + 1);
+    const next = firstAtOrAfter(time, windows[k]?.test.start ?? Number.NaN);
+    if (next <= after) continue;
+    bars += next - after;
+    stretches++;
+    first ??= span(time, after, next);
+  }
+  return first === null ? null : { bars, stretches, first };
+}
+
 /** The last test window of a walk-forward when the data ends before the length asked of it. */
 export interface ShortTestWindow {
   /** The window's index. */
