@@ -355,6 +355,34 @@ function unmovedLegend(events: readonly RebalanceEvent[]): string | null {
   return parts.length === 0 ? null : `${parts.join('; ')}; the other sleeves shared what was left.`;
 }
 
+/** A target weight from which one sleeve is said to hold most of the portfolio (see {@link concentrationNote}). */
+const CONCENTRATED = 0.9;
+
+/**
+ * The note on a run whose volatility scheme gave one sleeve 90 % or more of the portfolio at some
+ * rebalance, with three sleeves or more and no `maxWeight` to cap it, or null: inverse volatility
+ * (or risk parity) of a sleeve that sat mostly in cash — a crumb of a position left in
+ * it, its returns tiny — puts nearly everything there, a month of the portfolio out of the market.
+ * Names the largest such weight, its sleeve and date, and how many rebalances did so.
+ */
+function concentrationNote(result: OrchestratorResult, format: (time: number) => string): string | null {
+  const { allocation } = result.config;
+  if (allocation.maxWeight !== undefined || result.sleeves.length < 3 || !['inverse-volatility', 'risk-parity'].includes(allocation.scheme)) return null;
+  let count = 0;
+  let top: { readonly id: string; readonly weight: number; readonly time: number } | null = null;
+  for (const event of result.rebalances) {
+    if (event.reason === 'initial') continue;
+    let largest: { readonly id: string; readonly weight: number } | null = null;
+    for (const [id, weight] of Object.entries(event.targetWeights)) if (largest === null || weight > largest.weight) largest = { id, weight };
+    if (largest === null || !(largest.weight >= CONCENTRATED)) continue;
+    count++;
+    if (top === null || largest.weight > top.weight) top = { ...largest, time: event.time };
+  }
+  if (top === null) return null;
+  const at = count === 1 ? 'at one rebalance' : `at ${formatCount(count)} rebalances`;
+  return `${allocation.scheme} gave one sleeve ${formatPercent(CONCENTRATED, 0)} or more of the portfolio ${at}: sleeve ${echoValue(top.id)} ${formatPercent(top.weight)} on ${format(top.time)}; a sleeve that sat mostly in cash (a small position, or a leftover unit of one) has returns so small that its estimate puts nearly everything there — cap it with "maxWeight" in allocation (e.g. 0.5), or raise "minInvested"`;
+}
+
 function shownOf(count: number, total: number, what: string): string {
   return count === total ? `all ${formatCount(total)}` : `first ${formatCount(count)} of ${formatCount(total)}; --json lists every ${what}`;
 }
@@ -489,6 +517,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
     // Said whenever the run has such rebalances: the events line counts them, shown or not.
     const unmoved = unmovedLegend(result.rebalances);
     if (unmoved !== null) lines.push(indent(palette.dim(unmoved)));
+    const concentrated = concentrationNote(result, format);
+    if (concentrated !== null) lines.push(indent(palette.yellow(`note: ${concentrated}`)));
     lines.push('');
   }
   const eventsShown = options.eventsShown ?? 3;

@@ -725,3 +725,32 @@ describe('ensemble run: the parameters a strategy ran with', () => {
     expect(result.config.strategies[1]?.params).toEqual({ slow: 100 });
   });
 });
+
+// Regression: inverse volatility put 99.8 % of a portfolio into a sleeve holding one leftover share,
+// its returns tiny, and the summary's first five rebalances did not show it.
+describe('a volatility scheme that puts nearly everything into one sleeve', () => {
+  const config = (allocation: Record<string, unknown>) => ({
+    data: { dataset: 'sp500', to: '2001-12-31' },
+    cash: 100_000,
+    fractional: true,
+    allocation: { scheme: 'inverse-volatility', lookback: 21, ...allocation },
+    rebalance: { schedule: 'month' },
+    strategies: [
+      { id: 'a', strategy: 'buy-and-hold', symbols: ['SP500'] },
+      { id: 'b', strategy: 'sma-crossover', symbols: ['SP500'] },
+      // 0.1 % of its cash in the market: its returns are a thousandth of the index's.
+      { id: 'crumb', strategy: 'buy-and-hold', symbols: ['SP500'], sizing: { kind: 'percent-of-cash', percent: 0.1 } },
+    ],
+  });
+
+  it('is noted, naming the sleeve, its largest weight and how to cap it; not with maxWeight', async () => {
+    const directory = freshDirectory();
+    const { code, out } = await run(['run', '--config', writeConfig(directory, config({}))]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/note: inverse-volatility gave one sleeve 90% or more of the portfolio at \d+ rebalances: sleeve crumb 99\.\d\d% on \d{4}-\d\d-\d\d; a sleeve that sat mostly in cash/);
+    expect(out).toContain('cap it with "maxWeight" in allocation (e.g. 0.5), or raise "minInvested"');
+    const capped = await run(['run', '--config', writeConfig(directory, config({ maxWeight: 0.5 }), 'capped.json')]);
+    expect(capped.code).toBe(0);
+    expect(capped.out).not.toContain('note: inverse-volatility gave one sleeve');
+  });
+});
