@@ -45,6 +45,8 @@ export default defineStrategy({
     warmup: period,
     // Computed once per series, before the first bar; the decisions read it bar by bar.
     indicators: (series) => ({ sma: sma(series.close, period) }),
+    // An entry may carry a strength (0 to 1, scales its size) and exit levels as absolute prices,
+    // checked on every bar it is open: { side: 'long', stopLoss: ctx.close() * 0.95, takeProfit: ctx.close() * 1.1 }.
     shouldEnter: (ctx) => (ctx.close() > ctx.indicator('sma') * (1 + margin) ? { side: 'long' } : null),
     shouldExit: (ctx) => ctx.close() < ctx.indicator('sma'),
   }),
