@@ -56,6 +56,15 @@ describe('inferPeriodsPerYear', () => {
     expect(inferPeriodsPerYear(monthStarts(10, 12))).toBe(1);
   });
 
+  it('reads bars several years apart as one every N years, down to 0.01', () => {
+    // 2000, 2002, …: 731 or 730 days apart, two years → 0.5; five years → 0.2; a century or more → 0.01.
+    expect(inferPeriodsPerYear(monthStarts(5, 24))).toBe(0.5);
+    expect(inferPeriodsPerYear(monthStarts(5, 60))).toBe(0.2);
+    expect(inferPeriodsPerYear(monthStarts(3, 12 * 2000))).toBe(0.01);
+    // 16 months apart (487 days) round to one year.
+    expect(inferPeriodsPerYear(monthStarts(5, 16))).toBe(1);
+  });
+
   it('scales intraday bars of exchange sessions from 6.5-hour sessions × 252', () => {
     expect(inferPeriodsPerYear(every(0, 60_000, 390))).toBe(252 * 390);
     // 09:30–16:00 sessions on the weekdays of 2024-01-08 → 2024-01-26, five-minute and hourly bars.

@@ -1,6 +1,9 @@
-import { checkArguments, describeGiven } from '@ensemble/protocol';
+import { MIN_PERIODS_PER_YEAR, checkArguments, describeGiven } from '@ensemble/protocol';
 import { columnIssue } from './internal/arguments';
 import { selectInPlace, minOfRange } from './internal/select';
+
+/** Days in a year on average, for bars a year or more apart. */
+const DAYS_PER_YEAR = 365.25;
 
 const DAY_MS = 86_400_000;
 /** Length of the trading session assumed for intraday bars: 6.5 hours (US equities). */
@@ -155,7 +158,7 @@ export function intradayCalendar(time: ArrayLike<number>): IntradayCalendar | nu
  * hourly), 252 × 24 hours round the clock on weekdays only, 365 × 6.5 hours for sessions on every
  * day; 6.5 h ≤ `d` < 4 days → 252 (daily business days); 4 ≤ `d` < 20 days → 52 (weekly);
  * 20 ≤ `d` < 60 days → 12 (monthly); 60 ≤ `d` < 200 days → 4 (quarterly); `d` ≥ 200 days → 1
- * (yearly). Fewer than two timestamps → 252. Calendar-daily data (crypto, 365 bars a year) reads
+ * (yearly), or for bars N ≥ 2 years apart (`d` / 365.25 rounded) 1 / N, at least 0.01. Fewer than two timestamps → 252. Calendar-daily data (crypto, 365 bars a year) reads
  * as 252: pass `periodsPerYear: 365` explicitly.
  */
 export function inferPeriodsPerYear(time: ArrayLike<number>): number {
@@ -171,7 +174,10 @@ export function inferPeriodsPerYear(time: ArrayLike<number>): number {
   if (days < 20) return 52;
   if (days < 60) return 12;
   if (days < 200) return 4;
-  return 1;
+  // Bars a year apart or several: one a year, or one every N whole years (biennial: 0.5), down to
+  // the least figure periods per year may be (bars a century or more apart).
+  const years = Math.round(days / DAYS_PER_YEAR);
+  return years <= 1 ? 1 : Math.max(MIN_PERIODS_PER_YEAR, 1 / years);
 }
 
 /**

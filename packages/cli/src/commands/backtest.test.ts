@@ -706,9 +706,12 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     // Bars 3 days apart fall on weekends too: their rate (365.25 / 3 = 121.75) is said once, not
     // beside the weekend note's 365 (which a next run would then have called 3 times too many).
     // Regression: bars 30 or 150 years apart were told to give --periods-per-year 0, which the
-    // flag refuses (its least is 0.01). 365.25 / 10,957 = 0.0333 (by hand); 54,787 days: 0.0067.
+    // flag refuses (its least is 0.01); then, read as yearly, told to give 0.033. 365.25 / 10,957
+    // = 0.0333 (by hand); 54,787 days: 0.0067, below the least, so 0.01 with the century note.
     const decades = await run(['backtest', '--data', write('decades.csv', 10_957, 5), '--strategy', 'buy-and-hold']);
-    expect(decades.out).toContain('but bars 10,957 days apart come about 0.033 times a year, and every annualised figure depends on it: give --periods-per-year 0.033 if that is their frequency');
+    // Bars 30 years apart are inferred as one every 30 years (1 / 30 = 0.033): nothing to correct.
+    expect(decades.out).toContain('0.033 periods/year (inferred from the bar spacing)');
+    expect(decades.out).not.toContain('come about');
     const given = await run(['backtest', '--data', write('decades.csv', 10_957, 5), '--strategy', 'buy-and-hold', '--periods-per-year', '5']);
     expect(given.out).toContain('5 periods/year (given; the bar spacing gives 0.033, and every annualised figure scales with it)');
     const centuries = await run(['backtest', '--data', write('centuries.csv', 54_787, 3), '--strategy', 'buy-and-hold']);
