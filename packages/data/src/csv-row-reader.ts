@@ -4,7 +4,7 @@ import { otherMarkProblem, readDecimal, type DecimalMark } from './decimal-marks
 import type { DateReader } from './date-patterns';
 import { ClockChecks, MERIDIEM, notATimeOfDay, parseTimeOfDay } from './clock-checks';
 import { formatTime } from './dates';
-import { classifyBadNumber, describeBadNumber, describeBadValue, parseNumberAt, parseNumberText, valueRule, writtenRule } from './numbers';
+import { classifyBadNumber, describeBadNumber, describeBadValue, isPlaceholder, parseNumberAt, parseNumberText, valueRule, writtenRule } from './numbers';
 import type { ProblemCollector } from './problems';
 import type { SeriesBuilder } from './series-builder';
 
@@ -32,6 +32,9 @@ export class RowReader {
   decimalGiven = false;
   /** The currency sign prices were read without (nasdaq.com's `$184.25`), the line it was first seen on and the columns it was on; null before any. */
   private currency: { readonly sign: string; readonly line: number; readonly columns: Set<number> } | null = null;
+  /** Lines of rows whose every value was a placeholder, skipped (see {@link RowReader.withoutValues}), and the placeholder of the first. */
+  private readonly skipped: number[] = [];
+  private skippedAs = '';
 
   constructor(scanner: CsvScanner, names: readonly string[], problems: ProblemCollector, dates: DateReader, duplicateHint = '') {
     this.scanner = scanner;
@@ -129,6 +132,20 @@ export class RowReader {
     return length === 0 || (length === 2 && bytes[start] === 78 && bytes[start + 1] === 65);
   }
 
+  /**
+   * True, the row's line kept for a note, when every one of `columns` (-1: absent) holds a
+   * placeholder for a missing value — Yahoo Finance writes `null` in every column of a day without
+   * prices: such a row holds no bar, and is skipped as a day the file does not have. A row with a
+   * placeholder beside a number is read, and refused for it.
+   */
+  withoutValues(columns: readonly number[]): boolean {
+    const present = columns.filter((column) => column >= 0);
+    if (present.length === 0 || !present.every((column) => isPlaceholder(this.scanner.field(column)))) return false;
+    if (this.skipped.length === 0) this.skippedAs = this.scanner.field(present[0] ?? 0).trim();
+    this.skipped.push(this.scanner.line);
+    return true;
+  }
+
   /** A price (finite, > 0, at most `MAX_PRICE`), or NaN after reporting why not. */
   price(column: number, label = this.names[column] ?? 'price'): number {
     return this.number(column, label, 'price');
@@ -185,6 +202,13 @@ export class RowReader {
    * without a currency sign, which sign and in which columns. Nothing when no price had one.
    */
   finish(notes: string[]): void {
+    const skipped = this.skipped;
+    if (skipped.length > 0) {
+      const lines = skipped.length > 5 ? `${skipped.slice(0, 5).join(', ')} and ${(skipped.length - 5).toLocaleString('en-US')} more` : skipped.join(', ');
+      notes.push(
+        `${skipped.length.toLocaleString('en-US')} ${skipped.length === 1 ? 'row' : 'rows'} skipped whose every value is ${quoteValue(this.skippedAs)} (days without prices, as Yahoo Finance writes them): line${skipped.length === 1 ? '' : 's'} ${lines}`,
+      );
+    }
     const currency = this.currency;
     if (currency === null) return;
     const columns = [...currency.columns].sort((a, b) => a - b).map((column) => this.names[column] ?? '');

@@ -79,6 +79,11 @@ export function classifyBadNumber(raw: string): DataRule {
   return 'non-numeric';
 }
 
+/** Whether `raw` is a placeholder for a missing value (`null`, `N/A`, `-`, …) rather than a number. */
+export function isPlaceholder(raw: string): boolean {
+  return PLACEHOLDER.test(raw.trim());
+}
+
 /** A sentence for a raw value that is not a usable number, by rule (the value echoed safely). */
 export function describeBadNumber(rule: DataRule, raw: string, column: string, decimalCommas = false): string {
   if (rule === 'missing-value') return `${column} is empty; every row needs a ${column} value`;

@@ -79,6 +79,8 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
       if (problems.full) break;
       continue;
     }
+    // A day without prices (`null` in every value column): no bar, noted.
+    if (reader.withoutValues([open, high, low, close, volume, adjClose])) continue;
     const time = timeOfDay < 0 ? reader.date(date) : reader.dateAndTime(date, timeOfDay);
     const o = reader.price(open);
     const h = reader.price(high);

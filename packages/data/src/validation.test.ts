@@ -594,16 +594,31 @@ describe('limits on values and symbols', () => {
   });
 
   // Regression: Yahoo Finance's row of "null" (a day without prices) read as five unrelated
-  // "not a number" problems with the advice to write a decimal, not to remove the row.
-  it('a Yahoo Finance row of "null" is named a placeholder for a missing value, with what to do', () => {
-    const csv = 'Date,Open,High,Low,Close,Adj Close,Volume\n2020-01-02,10,11,9,10.5,10.5,1000\n2020-01-03,null,null,null,null,null,null\n';
+  // "not a number" problems with the advice to write a decimal, not to remove the row; then, named a
+  // placeholder, it still stopped the load of every download that had one.
+  it('skips a Yahoo Finance row of "null" in every column as a day without prices, noted with its line', () => {
+    const header = 'Date,Open,High,Low,Close,Adj Close,Volume';
+    const csv = `${header}\n2020-01-02,10,11,9,10.5,10.5,1000\n2020-01-03,null,null,null,null,null,null\n2020-01-06,11,12,10,11.5,11.5,900\n2020-01-07,null,null,null,null,null,null\n`;
+    const data = parseMarketData(csv, { file: 'yahoo.csv' });
+    expect(Array.from(data.series[0]?.time ?? [])).toEqual([Date.UTC(2020, 0, 2), Date.UTC(2020, 0, 6)]);
+    expect(Array.from(data.series[0]?.close ?? [])).toEqual([10.5, 11.5]);
+    expect(data.notes).toContain('2 rows skipped whose every value is "null" (days without prices, as Yahoo Finance writes them): lines 3, 5');
+    // With --adjust too (the general path), and "N/A" as well.
+    const adjusted = parseMarketData(csv.replace('2020-01-07,null,null,null,null,null,null', '2020-01-07,N/A,N/A,N/A,N/A,N/A,N/A'), { file: 'yahoo.csv', adjust: true });
+    expect(adjusted.series[0]?.length).toBe(2);
+    // A placeholder beside numbers is a problem: the row has values, one missing.
+    const partial = parseError(`${header}\n2020-01-02,10,11,9,10.5,10.5,1000\n2020-01-03,null,11,9,10,10,1000\n`, { file: 'yahoo.csv' });
+    expect(partial.problems.map((p) => [p.row, p.field, p.rule])).toEqual([[3, 'Open', 'non-numeric']]);
+  });
+
+  it('names a placeholder for a missing value, with what to do', () => {
+    const csv = 'Date,Open,High,Low,Close,Adj Close,Volume\n2020-01-02,10,11,9,10.5,10.5,1000\n2020-01-03,null,null,null,null,null,7\n';
     const error = parseError(csv, { file: 'yahoo.csv' });
     expect(error.problems.map((p) => [p.row, p.field, p.rule])).toEqual([
       [3, 'Open', 'non-numeric'],
       [3, 'High', 'non-numeric'],
       [3, 'Low', 'non-numeric'],
       [3, 'Close', 'non-numeric'],
-      [3, 'Volume', 'non-numeric'],
     ]);
     for (const problem of error.problems) expect(problem.message).toMatch(/is "null", a placeholder for a missing value .*remove the row or fill in the value$/);
     for (const mark of ['N/A', '#N/A', '.', '-', 'None']) {
