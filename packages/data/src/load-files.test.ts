@@ -8,7 +8,7 @@ import { combineMarketData, loadMarketDataFiles } from './load-files';
 import { parseMarketData } from './parse';
 
 const dir = mkdtempSync(join(tmpdir(), 'ensemble-files-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
 function file(name: string, lines: readonly string[]): string {
   const path = join(dir, name);

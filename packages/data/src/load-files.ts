@@ -107,7 +107,7 @@ export async function loadMarketDataFiles(paths: readonly string[], options: Omi
         await loadFrom(path, {
           ...reading,
           file: names[k] ?? path,
-          ...(onProgress === undefined ? {} : { onProgress: (bytes: number) => onProgress(offset + bytes, total) }),
+          ...(onProgress === undefined ? {} : { onProgress: (bytes: number) => { onProgress(offset + bytes, total); } }),
         }),
       );
     } catch (error) {

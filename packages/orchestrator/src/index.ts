@@ -82,15 +82,14 @@ export type {
   RunConfig,
   RunConfigInput,
   StrategyEntry,
-  DataSource,
   StrategyRegistry,
   TransferMode,
 } from './config';
+export type { DataSource } from './data-source';
+export { DataSourceSchema, dataFiles } from './data-source';
 export {
   CAPITAL_MODES,
   CONFLICT_POLICIES,
-  DataSourceSchema,
-  dataFiles,
   ERROR_POLICIES,
   RiskLimitsSchema,
   RunConfigSchema,
