@@ -50,9 +50,11 @@ export interface BacktestConfigJson {
   readonly data: {
     /** The `--data` path or `--dataset` name as given. */
     readonly source: string;
+    /** With several data files (one per symbol, `--data` repeated), every one as given, in order. */
+    readonly files?: readonly string[];
     /** The embedded data set's name, or null for a file. */
     readonly dataset: string | null;
-    /** The layout the data was read in (`ohlcv`, `long`, `wide`, `json`). */
+    /** The layout the data was read in (`ohlcv`, `long`, `wide`, `json`; `mixed` for files of several). */
     readonly format: string;
     /** How the file's dates were read (`--date-format`, a config's `data.dateFormat`); absent when detected. */
     readonly dateFormat?: string;
@@ -124,6 +126,8 @@ export function backtestConfigJson(run: BacktestRun): BacktestConfigJson {
   return {
     data: {
       source: plan.source,
+      // Several files (one per symbol): every one, as given; `source` is the first.
+      ...(plan.files.length > 1 ? { files: plan.files } : {}),
       dataset: run.dataset?.name ?? null,
       format: run.data.format,
       ...(plan.dateFormat === undefined || plan.dateFormat === 'auto' ? {} : { dateFormat: plan.dateFormat }),

@@ -96,15 +96,10 @@ export async function loadDataSource(source: string | readonly string[], options
 async function loadDataFiles(files: readonly string[], options: DataSourceOptions, io: CliIo): Promise<MarketData> {
   const dataset = files.find((file) => isDatasetName(file));
   if (dataset !== undefined) {
-    throw new EnsembleError('DATA_NOT_FOUND', `${quoteValue(dataset)} is an embedded data set, given among files: a data set is loaded on its own (--dataset ${dataset}), not joined with files`);
+    throw new EnsembleError('DATA_NOT_FOUND', `${quoteValue(dataset)} is an embedded data set, given among files: a data set is loaded on its own, not joined with files`);
   }
-  const missing: string[] = [];
-  for (const file of files) {
-    const error = await missingDataSource(file, io.cwd);
-    if (error !== null) missing.push(error.message);
-  }
-  if (missing.length === 1) throw new EnsembleError('DATA_NOT_FOUND', missing[0] ?? '');
-  if (missing.length > 1) throw new EnsembleError('DATA_NOT_FOUND', `${formatCount(missing.length)} of the ${formatCount(files.length)} data files are missing:\n${missing.map((message) => `  - ${message}`).join('\n')}`);
+  const missing = await missingDataFiles(files, io.cwd);
+  if (missing !== null) throw missing;
   return loadMarketDataFiles(
     files.map((file) => path.resolve(io.cwd, file)),
     {
@@ -122,6 +117,23 @@ async function loadDataFiles(files: readonly string[], options: DataSourceOption
       onProgress: options.onProgress,
     },
   );
+}
+
+/**
+ * The error for every one of several data files (relative to `cwd`) that is missing or is not a
+ * file (a directory), all named in one message; null when every one is a file.
+ */
+export async function missingDataFiles(files: readonly string[], cwd: string): Promise<EnsembleError | null> {
+  const { stat } = await import('node:fs/promises');
+  const missing: string[] = [];
+  for (const file of files) {
+    const error = await missingDataSource(file, cwd);
+    if (error !== null) missing.push(error.message);
+    else if (!isDatasetName(file) && (await stat(path.resolve(cwd, file))).isDirectory()) missing.push(`${quoteValue(file, MAX_LINE_LENGTH)} is a directory; pass a CSV or JSON file.`);
+  }
+  if (missing.length === 0) return null;
+  if (missing.length === 1) return new EnsembleError('DATA_NOT_FOUND', missing[0] ?? '');
+  return new EnsembleError('DATA_NOT_FOUND', `${formatCount(missing.length)} of the ${formatCount(files.length)} data files are missing or not files:\n${missing.map((message) => `  - ${message}`).join('\n')}`);
 }
 
 function fileNotFound(source: string, absolute: string, cause?: unknown): EnsembleError {
@@ -178,10 +190,12 @@ export function dataProblemsAsGiven(error: unknown, context: DataProblemContext)
   const { config } = context;
   const problems = error.problems.map((problem): DataProblem => {
     const file = problem.file === undefined ? undefined : (context.files.get(problem.file) ?? problem.file);
+    // A message may name another file too (a symbol also in "…/AAA.csv"): as it was given.
+    const named = namedAsGiven(problem.message, context.files);
     const message =
       config === undefined
-        ? problem.message
-        : problem.message
+        ? named
+        : named
             .replace(DATE_FORMAT_ADVICE, (_match, formats: string, years: string | undefined) => {
               const values = formats.split(' or ').map((format) => JSON.stringify(format)).join(' or ');
               return `set "dateFormat": ${values} in ${config.at} of ${config.file}${years === undefined ? '' : ` (${years})`}`;
@@ -194,6 +208,13 @@ export function dataProblemsAsGiven(error: unknown, context: DataProblemContext)
   });
   if (problems.every((problem, k) => problem.file === error.problems[k]?.file && problem.message === error.problems[k]?.message)) return error;
   return new DataValidationError(problems, { truncated: error.truncated, subject: error.subject, cause: error });
+}
+
+/** `text` with every absolute data file path of `files` written as it was given. */
+export function namedAsGiven(text: string, files: ReadonlyMap<string, string>): string {
+  let named = text;
+  for (const [absolute, shown] of files) if (absolute !== shown) named = named.split(absolute).join(shown);
+  return named;
 }
 
 /** How many split-like jumps a summary names before counting the rest. */

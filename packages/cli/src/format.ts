@@ -119,7 +119,7 @@ export function belowZeroWarning(curve: { readonly time: Float64Array; readonly 
   for (let t = 0; t < equity.length; t++) {
     const value = equity[t] ?? Number.NaN;
     if (!(value <= 0)) continue;
-    return `warning: equity fell to ${formatMoney(value)} on ${format(time[t] ?? Number.NaN)}: the account lost all it had (shorts or leverage can lose more); an account found below zero as a close is marked, before its strategy decides, is margin-called at that close — any position it still holds closed (reason margin-call), its strategy not asked until it is worth more than zero again — and one its own fills at a close took below zero (their costs, with close fills) at the next close; so the figures from that bar on are those of a debt`;
+    return `warning: equity fell to ${formatMoney(value)} on ${format(time[t] ?? Number.NaN)}: the account lost all it had (shorts or leverage can lose more). An account found below zero when a close is marked is margin-called at that close: any position it still holds is closed (reason margin-call), and its strategy is not asked until it is worth more than zero again. One that its own fills at a close took below zero (their costs, with close fills) is margin-called at the next close. The figures from that bar on are those of a debt`;
   }
   return null;
 }

@@ -299,6 +299,8 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
   } else {
     const files = flags.data ?? [];
     const dataset = flags.dataset ?? (files.length === 1 && isDatasetName(files[0] ?? '') ? files[0] : undefined);
+    const among = files.length > 1 ? files.find((file) => isDatasetName(file)) : undefined;
+    if (among !== undefined) problems.add(flagText('--data', among), 'is an embedded data set, given among files: a data set is loaded on its own, not joined with files');
     const base = backtestBase(flags, flags.strategy, dataset === undefined ? { file: files.length === 1 ? (files[0] ?? '') : files } : { dataset }, fromFile, problems);
     config = base.config;
     origins = base.origins;

@@ -80,6 +80,13 @@ export function dataIssues(input: unknown): ConfigIssue[] {
   return issues;
 }
 
+/** The files `data.file` of a config not yet checked names: one, each of a list's, or none (what is not a string is the schema's to refuse). */
+export function configDataFiles(config: unknown): string[] {
+  const data = (config as { data?: { file?: unknown } } | null | undefined)?.data;
+  const files: unknown[] = Array.isArray(data?.file) ? data.file : [data?.file];
+  return files.filter((file) => typeof file === 'string');
+}
+
 async function dataFileIssues(input: unknown, configDir: string, piped: boolean): Promise<ConfigIssue[]> {
   if (!isRecord(input) || !isRecord(input.data)) return [];
   const given = input.data.file;

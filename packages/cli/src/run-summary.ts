@@ -4,7 +4,7 @@ import { isoTimeFormatter } from '@ensemble/engine';
 import type { OrchestratorResult, RebalanceEvent, RunConfig, SleevesWeightsOverEquity } from '@ensemble/orchestrator';
 import { DEFAULT_MIN_INVESTED, dataFiles, investedShare } from '@ensemble/orchestrator';
 import { METRIC_DESCRIPTIONS } from '@ensemble/performance';
-import { MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
+import { MAX_LINE_LENGTH, echoValue, listValues } from '@ensemble/protocol';
 import type { MetricName, PerformanceResult } from '@ensemble/performance';
 import { BENCHMARK_WITHOUT_FIGURES, costsReason, describeEngineOptions, periodsPerYearNote, shortSampleNote, formatParams, overEquityReason, periodsPerYearText } from './backtest-report';
 import { createPalette } from './color';
@@ -72,15 +72,9 @@ function describeData(config: RunConfig, result: OrchestratorResult): string {
       ? isDatasetName(dataset)
         ? `${dataset}: ${getDatasetInfo(dataset).description}`
         : echoValue(dataset)
-      : `${filesText(dataFiles({ file }))}${reading.length === 0 ? '' : ` (${reading.join(', ')})`}`;
+      : `${listValues(dataFiles({ file }), { maxItems: 3 })}${reading.length === 0 ? '' : ` (${reading.join(', ')})`}`;
   const range = from === undefined && to === undefined ? '' : ` · range ${from === undefined ? 'start' : echoValue(String(from))} → ${to === undefined ? 'end' : echoValue(String(to))}`;
   return `${where}${range} · ${formatCounted(result.symbols.length, 'symbol')} traded`;
-}
-
-/** A run config's data files, as the summary names them: the first three, then how many more. */
-function filesText(files: readonly string[]): string {
-  const shown = files.slice(0, 3).map((file) => echoValue(file, MAX_LINE_LENGTH));
-  return files.length > 3 ? `${shown.join(', ')} + ${formatCount(files.length - 3)} more` : shown.join(', ');
 }
 
 function describeMode(result: OrchestratorResult): string {
@@ -380,7 +374,7 @@ function concentrationNote(result: OrchestratorResult, format: (time: number) =>
   }
   if (top === null) return null;
   const at = count === 1 ? 'at one rebalance' : `at ${formatCount(count)} rebalances`;
-  return `${allocation.scheme} gave one sleeve ${formatPercent(CONCENTRATED, 0)} or more of the portfolio ${at}: sleeve ${echoValue(top.id)} ${formatPercent(top.weight)} on ${format(top.time)}; a sleeve that sat mostly in cash (a small position, or a leftover unit of one) has returns so small that its estimate puts nearly everything there — cap it with "maxWeight" in allocation (e.g. 0.5), or raise "minInvested"`;
+  return `${allocation.scheme} gave one sleeve ${formatPercent(CONCENTRATED, 0)} or more of the portfolio ${at}: sleeve ${echoValue(top.id)} ${formatPercent(top.weight)} on ${format(top.time)}; a sleeve that sat mostly in cash (a small position, or a leftover unit of one) has returns so small that its estimate puts nearly everything there — cap it with "maxWeight" in allocation (e.g. 0.5)`;
 }
 
 function shownOf(count: number, total: number, what: string): string {

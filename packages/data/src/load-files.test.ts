@@ -59,6 +59,23 @@ describe('loadMarketDataFiles', () => {
     ]);
   });
 
+  it('counts one budget of problems over every file (maxProblems)', async () => {
+    const bad = (name: string) => file(name, [yahoo, '2020-01-02,10,11,9,-1,10.5,100', '2020-01-03,10,11,9,-2,10.5,100', '2020-01-06,10,11,9,-3,10.5,100']);
+    const error = await loadMarketDataFiles([bad('X1.csv'), bad('X2.csv'), bad('X3.csv')], { maxProblems: 4 }).catch((caught: unknown) => caught);
+    expect(DataValidationError.isInstance(error)).toBe(true);
+    // 3 in the first file, 1 in the second (the budget's last), none read of the third.
+    expect((error as DataValidationError).problems.map((problem) => [problem.file?.slice(-6), problem.row])).toEqual([
+      ['X1.csv', 2],
+      ['X1.csv', 3],
+      ['X1.csv', 4],
+      ['X2.csv', 2],
+    ]);
+    expect((error as DataValidationError).truncated).toBe(true);
+    await expect(loadMarketDataFiles([aapl, msft], { names: ['AAPL.csv'] })).rejects.toThrow(/2 path\(s\), but 1 name\(s\)/);
+    // One file named two ways.
+    await expect(loadMarketDataFiles([aapl, join(dir, '.', 'AAPL.csv')], { names: ['AAPL.csv', './AAPL.csv'] })).rejects.toThrow('"./AAPL.csv" and "AAPL.csv" are the same file: give it once');
+  });
+
   it('refuses a symbol found in two files, naming both', async () => {
     const again = file('again.csv', ['symbol,date,close', 'AAPL,2020-01-02,1', 'IBM,2020-01-02,2']);
     const error = await loadMarketDataFiles([aapl, again], { names: ['AAPL.csv', 'again.csv'] }).catch((caught: unknown) => caught);
@@ -94,7 +111,7 @@ describe('combineMarketData', () => {
     );
     const note = parts[0]?.notes?.[0] ?? '';
     expect(note).not.toBe('');
-    expect(combineMarketData(parts).notes).toEqual([`A.csv, B.csv, C.csv + 2 more: ${note}`]);
+    expect(combineMarketData(parts).notes).toEqual([`A.csv, B.csv, C.csv, … and 2 more: ${note}`]);
   });
 
   it('keeps the format the parts share, else memory; the detected date forms of all', () => {
@@ -102,10 +119,14 @@ describe('combineMarketData', () => {
     const b = parseMarketData('date,close\n03/01/2020,2\n', { file: 'B.csv', dateFormat: 'DD/MM/YYYY' });
     const c = parseMarketData('[{"symbol":"C","date":"20200106","close":3}]', { file: 'c.json' });
     const ab = combineMarketData([a, b]);
-    expect(ab.format).toBe(a.format);
-    expect(ab.dates).toEqual({ detected: ['YYYY-MM-DD'] });
+    expect(ab.format).toBe('long');
+    // The form detected in one, the format given to the other, in either order.
+    expect(ab.dates).toEqual({ detected: ['YYYY-MM-DD', 'DD/MM/YYYY'] });
+    expect(combineMarketData([b, a]).dates).toEqual({ detected: ['DD/MM/YYYY', 'YYYY-MM-DD'] });
+    const d = parseMarketData('date,close\n06/01/2020,3\n', { file: 'D.csv', dateFormat: 'DD/MM/YYYY' });
+    expect(combineMarketData([b, d]).dates).toEqual({ given: 'DD/MM/YYYY' });
     const all = combineMarketData([a, c]);
-    expect(all.format).toBe('memory');
+    expect(all.format).toBe('mixed');
     expect(all.dates).toEqual({ detected: ['YYYY-MM-DD', 'YYYYMMDD'] });
     expect(Array.from(all.timeline.time)).toEqual(['2020-01-02', '2020-01-06'].map(day));
   });

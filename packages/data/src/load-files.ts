@@ -1,15 +1,15 @@
-import { ConfigError, DataValidationError, arrayIssue, checkArguments, createTimeline, nullAsAbsent, optionsIssue, quoteValue } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, arrayIssue, checkArguments, createTimeline, listValues, nullAsAbsent, optionsIssue, quoteValue } from '@ensemble/protocol';
 import type { BarSeries, DataProblem } from '@ensemble/protocol';
 import { loadFrom } from './load';
 import { selectMarketData } from './market-data';
-import { makeProblem } from './problems';
+import { DEFAULT_MAX_PROBLEMS, makeProblem } from './problems';
 import type { DateReading, MarketData, ParseOptions } from './types';
 
 /**
  * Joins market data read from several files (one CSV per symbol, say) into one: every series, on
  * one merged timeline. A symbol may come from one part only: one found in two is a
  * `duplicate-column` problem naming both files (every such clash is listed). `source` lists the
- * parts' sources; `format` is theirs when they agree, else `memory`; the notes and date readings
+ * parts' sources; `format` is theirs when they agree, else `mixed`; the notes and date readings
  * are each part's, in order.
  */
 export function combineMarketData(parts: readonly MarketData[]): MarketData {
@@ -40,7 +40,7 @@ export function combineMarketData(parts: readonly MarketData[]): MarketData {
   const dates = combinedDates(parts);
   return {
     source: parts.map((part) => part.source).join(', '),
-    format: parts.every((part) => part.format === first.format) ? first.format : 'memory',
+    format: parts.every((part) => part.format === first.format) ? first.format : 'mixed',
     series,
     timeline: createTimeline(series),
     ...(notes.length === 0 ? {} : { notes }),
@@ -49,8 +49,8 @@ export function combineMarketData(parts: readonly MarketData[]): MarketData {
 }
 
 /**
- * The parts' notes, each once with the sources it is of (`a.csv, b.csv + 7 more: …`, the first
- * three named): nine downloads adjusted alike give one note, not nine.
+ * The parts' notes, each once with the sources it is of (`a.csv, b.csv, c.csv, … and 6 more: …`,
+ * the first three named): nine downloads adjusted alike give one note, not nine.
  */
 function groupedNotes(parts: readonly MarketData[]): string[] {
   const sources = new Map<string, string[]>();
@@ -61,17 +61,20 @@ function groupedNotes(parts: readonly MarketData[]): string[] {
       else if (!of.includes(part.source)) of.push(part.source);
     }
   }
-  return [...sources].map(([note, of]) => `${of.slice(0, 3).join(', ')}${of.length > 3 ? ` + ${String(of.length - 3)} more` : ''}: ${note}`);
+  return [...sources].map(([note, of]) => `${listValues(of, { maxItems: 3 })}: ${note}`);
 }
 
-/** The parts' date readings as one: the format given to all of them, or every form detected in any (in order of first appearance). */
+/**
+ * The parts' date readings as one: the format given to every one of them, else every form read in
+ * any — detected, or given to that part — in order of first appearance.
+ */
 function combinedDates(parts: readonly MarketData[]): DateReading | undefined {
   const readings = parts.map((part) => part.dates).filter((reading) => reading !== undefined);
-  const given = readings[0];
-  if (given === undefined) return undefined;
-  if ('given' in given) return given;
+  const first = readings[0];
+  if (first === undefined) return undefined;
+  if ('given' in first && readings.every((reading) => 'given' in reading && reading.given === first.given)) return first;
   const forms = new Set<string>();
-  for (const reading of readings) if ('detected' in reading) for (const form of reading.detected) forms.add(form);
+  for (const reading of readings) for (const form of 'given' in reading ? [reading.given] : reading.detected) forms.add(form);
   return { detected: [...forms] };
 }
 
@@ -92,6 +95,16 @@ export async function loadMarketDataFiles(paths: readonly string[], options: Omi
     throw new ConfigError([{ path: 'symbol', message: 'names the series of one file; several files name theirs after each file' }]);
   }
   const names = given.names ?? paths;
+  const { resolve } = await import('node:path');
+  const seen = new Map<string, number>();
+  for (const [k, path] of paths.entries()) {
+    const earlier = seen.get(resolve(path));
+    if (earlier !== undefined) {
+      throw new ConfigError([{ path: 'paths', message: `${quoteValue(names[k] ?? path)} and ${quoteValue(names[earlier] ?? paths[earlier] ?? '')} are the same file: give it once` }]);
+    }
+    seen.set(resolve(path), k);
+  }
+  if (names.length !== paths.length) throw new ConfigError([{ path: 'names', message: `names each file: ${String(paths.length)} path(s), but ${String(names.length)} name(s)` }]);
   const { symbols, from, to, onProgress, names: _names, ...reading } = given;
   if (paths.length === 1) return loadFrom(paths[0] ?? '', { ...reading, symbols, from, to, onProgress, file: names[0] ?? paths[0] });
   const sizes = onProgress === undefined ? [] : await Promise.all(paths.map((path) => fileSize(path)));
@@ -100,12 +113,19 @@ export async function loadMarketDataFiles(paths: readonly string[], options: Omi
   const problems: DataProblem[] = [];
   let truncated = false;
   let done = 0;
+  // One budget of problems for all the files, as for one: a file past it is not read.
+  const limit = Math.max(1, Math.floor(reading.maxProblems ?? DEFAULT_MAX_PROBLEMS));
   for (const [k, path] of paths.entries()) {
+    if (problems.length >= limit) {
+      truncated = true;
+      break;
+    }
     const offset = done;
     try {
       parts.push(
         await loadFrom(path, {
           ...reading,
+          maxProblems: limit - problems.length,
           file: names[k] ?? path,
           ...(onProgress === undefined ? {} : { onProgress: (bytes: number) => { onProgress(offset + bytes, total); } }),
         }),

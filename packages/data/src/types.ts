@@ -19,7 +19,7 @@ export interface MarketData {
   /** Where the data came from: a file path, a data set name, or `synthetic`. */
   readonly source: string;
   /** The layout it was read from; `synthetic` for generated data, `memory` for series built in code. */
-  readonly format: DataFormat | 'synthetic' | 'memory';
+  readonly format: DataFormat | 'synthetic' | 'memory' | 'mixed';
   readonly series: readonly BarSeries[];
   readonly timeline: Timeline;
   /**

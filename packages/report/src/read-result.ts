@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { ConfigError, EnsembleError, FileTooLargeError, decodeJsonBytes, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, checkArguments, echoValue, nullAsAbsent, optionsIssue, parseJsonText, quoteValue, stringIssue, toConfigIssues } from '@ensemble/protocol';
+import { ConfigError, EnsembleError, FileTooLargeError, decodeJsonBytes, MAX_JSON_FILE_BYTES, MAX_LINE_LENGTH, checkArguments, echoValue, listValues, nullAsAbsent, optionsIssue, parseJsonText, quoteValue, stringIssue, toConfigIssues } from '@ensemble/protocol';
 import { z } from 'zod';
 import { backtestReportInput } from './from-backtest';
 import type { BacktestReportSource } from './from-backtest';
@@ -30,7 +30,8 @@ const point = z.object({ time: isoTime, equity: z.number(), cash: z.number(), gr
 const bySleeve = z.record(z.string(), z.number().nullable());
 const weights = z.record(z.string(), z.number().nullable());
 // A backtest of a data file writes `dataset: null` beside its `source`.
-const dataSection = z.looseObject({ dataset: z.string().nullish(), file: z.string().nullish(), source: z.string().nullish() }).optional();
+// A run config's `data.file` is one path or a list of them (one file per symbol).
+const dataSection = z.looseObject({ dataset: z.string().nullish(), file: z.union([z.string(), z.array(z.string())]).nullish(), source: z.string().nullish() }).optional();
 
 /** What a report reads of the orchestrator's JSON result (`version: 1`, `kind: "orchestrator"`); other fields are ignored. */
 const OrchestratorJsonSchema = z.object({
@@ -246,8 +247,11 @@ function configAsWritten(data: unknown): unknown {
   return isRecord(data) ? data.config : undefined;
 }
 
+/** The data's name: its data set, its file, its files (the first three, then how many more) or its source. */
 function dataName(data: z.infer<typeof dataSection>): string | undefined {
-  return data?.dataset ?? data?.file ?? data?.source ?? undefined;
+  const file = data?.file;
+  const files = Array.isArray(file) ? listValues(file, { maxItems: 3 }) : file;
+  return data?.dataset ?? files ?? data?.source ?? undefined;
 }
 
 function orchestratorInput(data: unknown, source: string, options: ReadResultOptions): ReportInput {

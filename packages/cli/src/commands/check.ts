@@ -160,7 +160,8 @@ function tooShort(series: readonly BarSeries[], warmup: number, plan: BacktestPl
     config === undefined
       ? [from === undefined ? null : flagText('--from', from), to === undefined ? null : flagText('--to', to)].filter((part) => part !== null)
       : [from === undefined ? null : 'data.from', to === undefined ? null : 'data.to'].filter((part) => part !== null);
-  const path = range.length > 0 ? range.join(' ') : config === undefined ? flagText(plan.sourceFlag, plan.source) : 'data';
+  const data = plan.sourceFlag === '--data' ? plan.files.map((file) => flagText('--data', file)).join(' ') : flagText(plan.sourceFlag, plan.source);
+  const path = range.length > 0 ? range.join(' ') : config === undefined ? data : 'data';
   const others = series.length > 1 ? `, leave ${echoValue(short.symbol)} out (${config === undefined ? '--symbol' : config.symbolsPath})` : '';
   const wider = range.length > 0 ? (config === undefined ? 'a wider --from/--to' : 'a wider data.from/data.to') : 'more bars';
   const windows = describeParameters(definition).length > 0 ? `, or shorter windows (${config === undefined ? '--param' : 'params'})` : '';

@@ -123,6 +123,36 @@ describe('one data file per symbol', () => {
     expect((JSON.parse(again.out) as { metrics: { metrics: { totalReturn: number } } }).metrics.metrics.totalReturn).toBe(results.rows[0]?.metrics?.totalReturn);
   });
 
+  it('a run of several files: its JSON result makes a report; a backtest\'s records every file', async () => {
+    expect((await run('run', '--config', runConfig('report.json', ['AAA.csv', 'BBB.csv']), '--json', 'report-result.json')).code).toBe(0);
+    const report = await run('report', 'report-result.json', '--md', 'report.md');
+    expect(report.code).toBe(0);
+    expect(readFileSync(path.join(scratch, 'report.md'), 'utf8')).toContain('AAA.csv, BBB.csv');
+    const backtest = await run('backtest', '--data', 'AAA.csv', '--data', 'BBB.csv', '--strategy', 'buy-and-hold', '--json', '-');
+    expect((JSON.parse(backtest.out) as { config: { data: { source: string; files?: string[] } } }).config.data).toMatchObject({ source: 'AAA.csv', files: ['AAA.csv', 'BBB.csv'] });
+  });
+
+  it('a walk-forward over the files, and check naming every file when a series is too short', async () => {
+    const walk = await run('walk-forward', '--strategy', 'sma-crossover', '--data', 'CCC.csv', '--data', 'DDD.csv', '--vary', 'fast=2,3', '--param', 'slow=8', '--train', '40', '--test', '20', '--out', 'walk', '--workers', '1');
+    expect(walk.code).toBe(0);
+    const last = JSON.parse(readFileSync(path.join(scratch, 'walk', 'last-config.json'), 'utf8')) as { data: { file: unknown } };
+    expect(last.data.file).toEqual(['../CCC.csv', '../DDD.csv']);
+    // BBB's 3 bars are fewer than the warm-up and two more: both files named, not only the first.
+    const check = await run('check', '--data', 'BBB.csv', '--data', 'AAA.csv', '--strategy', 'sma-crossover', '--param', 'fast=2', '--param', 'slow=3');
+    expect(check.code).toBe(2);
+    expect(check.err).toContain('--data BBB.csv --data AAA.csv: BBB has 3 bars');
+  });
+
+  it('a sweep names the files as given in its notes and problems, not by their absolute paths', async () => {
+    const notes = await run('sweep', '--strategy', 'buy-and-hold', '--data', 'AAA.csv', '--data', 'BBB.csv', '--vary', 'cash=1000,2000', '--out', 'sweep-notes', '--workers', '1');
+    expect(notes.code).toBe(0);
+    expect(notes.out).toContain('note: AAA.csv, BBB.csv: column "Adj Close" ignored');
+    const clash = await run('sweep', '--strategy', 'buy-and-hold', '--data', 'AAA.csv', '--data', 'long.csv', '--vary', 'cash=1000,2000', '--out', 'sweep-clash', '--workers', '1');
+    expect(clash.code).toBe(2);
+    expect(clash.err).toContain('symbol "AAA" is also in "AAA.csv"');
+    expect(clash.err).not.toContain(scratch);
+  });
+
   it('data inspect takes several files', async () => {
     const { code, out } = await run('data', 'inspect', 'AAA.csv', 'BBB.csv');
     expect(code).toBe(0);
@@ -133,7 +163,7 @@ describe('one data file per symbol', () => {
   it('refuses, with exit 2: missing files, all named; a symbol in two files; a file listed twice', async () => {
     const missing = await run('backtest', '--data', 'AAA.csv', '--data', 'nope.csv', '--data', 'gone.csv', '--strategy', 'buy-and-hold');
     expect(missing.code).toBe(2);
-    expect(missing.err).toContain('2 of the 3 data files are missing');
+    expect(missing.err).toContain('2 of the 3 data files are missing or not files');
     expect(missing.err).toContain('"nope.csv"');
     expect(missing.err).toContain('"gone.csv"');
     const twice = await run('backtest', '--data', 'AAA.csv', '--data', 'long.csv', '--strategy', 'buy-and-hold');

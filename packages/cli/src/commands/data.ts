@@ -76,7 +76,7 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
         io.stdout.write(options.json === true ? `${JSON.stringify(inspectionToJson(summary, dataset, notes), null, 2)}\n` : renderInspection(summary, dataset, notes));
       } catch (error) {
         if (options.json === true && DataValidationError.isInstance(error)) {
-          const report = { valid: false, source, problems: error.problems, truncated: error.truncated };
+          const report = { valid: false, source: sources.join(', '), problems: error.problems, truncated: error.truncated };
           io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
           throw new CliExit(ExitCode.badInput);
         }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { METRIC_DESCRIPTIONS, unboundedMetricText } from '@ensemble/performance';
 import { ConfigError, EnsembleError, MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
-import { getDatasetInfo } from '@ensemble/data';
+import { formatDate, getDatasetInfo } from '@ensemble/data';
 import type { RunError } from '@ensemble/protocol';
 import {
   JOURNAL_FILE,
@@ -49,8 +49,8 @@ import { releaseTemporaryFile, trackTemporaryFile } from '../temporary-files';
 import { researchWorkerUrl } from '../research-worker-url';
 import { importStrategyDefinitions, strategyFromFile } from '../strategy-modules';
 import { knownLongFlags, strayArgumentProblems } from '../stray-arguments';
-import { dataProblemsAsGiven, holeNotesOf, loadNotes, missingDataSource, spacingNotesOf, splitJumpNotes } from '../data-source';
-import { shownDataPath } from '../run-pipeline';
+import { dataProblemsAsGiven, holeNotesOf, loadNotes, missingDataFiles, namedAsGiven, spacingNotesOf, splitJumpNotes } from '../data-source';
+import { configDataFiles, shownDataPath } from '../run-pipeline';
 import { addQueueOptions, queueExecutor } from './queue';
 import type { ClosableExecutor, QueueFlags } from './queue';
 
@@ -428,10 +428,8 @@ async function researchPlan<TPlan>(
     throw new ConfigError([{ path: '--spec', message: `give a spec file (--spec ${command}.json) or build one with flags, e.g. --config run.json --vary strategies.trend.params.fast=5:50:5` }], { source: COMMAND_LINE });
   }
   // A --data file that is not there is refused as `ensemble backtest` refuses it, before the planner reads it.
-  for (const file of flags.config === undefined ? (flags.data ?? []) : []) {
-    const missing = await missingDataSource(file, io.cwd);
-    if (missing !== null) throw missing;
-  }
+  const missing = flags.config === undefined ? await missingDataFiles(flags.data ?? [], io.cwd) : null;
+  if (missing !== null) throw missing;
   // A strategy file's definition types --param values and is what --sizing and --rebalance are checked against, as in `ensemble backtest`.
   const needsDefinition = flags.config === undefined && flags.strategy !== undefined && ((flags.param?.length ?? 0) > 0 || flags.sizing !== undefined || flags.rebalance !== undefined);
   const fromFile = needsDefinition ? await strategyFromFile(flags.strategy ?? '', io.cwd) : undefined;
@@ -454,12 +452,6 @@ async function jsonOf(file: string): Promise<unknown> {
   }
 }
 
-/** The files `data.file` of a config names: one, each of a list's, or none. */
-function dataFilesOf(config: unknown): string[] {
-  const data = (config as { data?: { file?: unknown } } | null | undefined)?.data;
-  const files: unknown[] = Array.isArray(data?.file) ? data.file : [data?.file];
-  return files.filter((file) => typeof file === 'string');
-}
 
 /**
  * A planning error with the files named as the user gave them, as `ensemble backtest` and `run`
@@ -504,7 +496,7 @@ async function asGiven(error: unknown, io: CliIo, flags: ResearchFlags, specCont
     for (const file of flags.data ?? []) files.set(path.resolve(io.cwd, file), file);
     return dataProblemsAsGiven(error, { files });
   }
-  for (const given of dataFilesOf(holder.content)) files.set(path.resolve(holder.base, given), shownDataPath(given, holder.typed, holder.base, io.cwd));
+  for (const given of configDataFiles(holder.content)) files.set(path.resolve(holder.base, given), shownDataPath(given, holder.typed, holder.base, io.cwd));
   return dataProblemsAsGiven(error, { files, config: { file: holder.typed, at: holder.at } });
 }
 
@@ -596,12 +588,19 @@ async function bestReproduces(plan: SweepPlan, result: SweepResult): Promise<str
  * adjusted or sorted (its description says which column it ignores). The advice is worded for
  * the flags when the spec was built from them, else for the config.
  */
-export function researchDataNotes(notes: DataNotes, flags: Pick<ResearchFlags, 'spec' | 'config'>): string[] {
+export function researchDataNotes(notes: DataNotes, flags: Pick<ResearchFlags, 'spec' | 'config'>, files: ReadonlyMap<string, string> = new Map()): string[] {
   const { data } = notes;
   const advice = flags.spec === undefined && flags.config === undefined ? 'flag' : 'config';
   const dataset = data.name === undefined ? undefined : getDatasetInfo(data.name);
   const all = [...loadNotes(notes, dataset, { requested: data.adjust === true || data.sort === true, advice }), ...splitJumpNotes(notes.splitJumps, { advice }), ...holeNotesOf(notes.holes), ...spacingNotesOf(notes.mixedSpacing)];
-  return all.map((note) => `note: ${echoValue(note, MAX_LINE_LENGTH)}\n`);
+  return all.map((note) => `note: ${echoValue(namedAsGiven(note, files), MAX_LINE_LENGTH)}\n`);
+}
+
+/** The data files of research jobs (absolute in the jobs) → as the summary names them: relative to the working directory. */
+export function shownDataFiles(refs: readonly { readonly file?: string | undefined }[], cwd: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const { file } of refs) if (file !== undefined) files.set(file, path.relative(cwd, file) || file);
+  return files;
 }
 
 /**
@@ -627,7 +626,7 @@ export function shortTestNote(plan: Pick<WalkForwardPlan, 'shortLastTest' | 'win
   if (short === null) return null;
   const asked = typeof short.asked === 'number' ? `${formatCount(short.asked)} bars` : short.asked;
   const setting = flags.spec === undefined ? '--test' : '"windows.test" of the spec';
-  const held = `holds ${formatCount(short.bars)} bar${short.bars === 1 ? '' : 's'} up to the data's last, ${new Date(short.end).toISOString().slice(0, 10)}: ${formatPercent(short.share, 0)} of the ${asked} asked`;
+  const held = `holds ${formatCount(short.bars)} bar${short.bars === 1 ? '' : 's'} up to the data's last, ${formatDate(short.end)}: ${formatPercent(short.share, 0)} of the ${asked} asked`;
   return plan.windows.length === 1
     ? `the only test window ${held}, so the out-of-sample figures cover that, not ${asked}; a shorter ${setting} gives more windows`
     : `the last test window (window ${String(short.index)}) ${held}; its out-of-sample figures weigh a shorter period than the others'`;
@@ -642,9 +641,8 @@ export function untestedNote(plan: Pick<WalkForwardPlan, 'untested'>, flags: Pic
   const untested = plan.untested;
   if (untested === null) return null;
   const setting = flags.spec === undefined ? '--train' : '"windows.train" of the spec';
-  const day = (time: number): string => new Date(time).toISOString().slice(0, 10);
   const first = untested.first;
-  const where = first.bars === 1 ? `the first on ${day(first.start)}` : `the first ${day(first.start)} → ${day(first.end)}`;
+  const where = first.bars === 1 ? `the first on ${formatDate(first.start)}` : `the first ${formatDate(first.start)} → ${formatDate(first.end)}`;
   const stretches = untested.stretches === 1 ? 'one stretch' : `${formatCount(untested.stretches)} stretches`;
   return `${formatCounted(untested.bars, 'bar')} between test windows, in ${stretches} (${where}), are tested by no window: their steps' train windows held fewer than 2 bars (a gap in the data, or a train window over a weekend), so the out-of-sample figures leave them out; a longer ${setting} tests them`;
 }
@@ -694,7 +692,7 @@ ratio, PBO, parameter stability).
     .action(async (flags: ResearchFlags) => {
       const { plan, spec } = await researchPlan(io, flags, 'sweep', { spec: planSweep });
       await checkOutputs(io, flags, SWEEP_OUTPUT_FILES, spec, plan.jobs);
-      for (const line of researchDataNotes(plan.dataNotes, flags)) io.stdout.write(line);
+      for (const line of researchDataNotes(plan.dataNotes, flags, shownDataFiles(plan.jobs[0]?.data ?? [], io.cwd))) io.stdout.write(line);
       const sample = sampleNote(spec, plan.gridSize - plan.skipped, flags);
       if (sample !== null) io.stdout.write(`note: ${sample}\n`);
       await runResearch(
@@ -744,7 +742,7 @@ last-config.json: the base config with the latest window's choice, over the base
     .action(async (flags: ResearchFlags) => {
       const { plan, spec } = await researchPlan(io, flags, 'walk-forward', { spec: planWalkForward });
       await checkOutputs(io, flags, WALK_FORWARD_OUTPUT_FILES, spec, plan.trainJobs);
-      for (const line of researchDataNotes(plan.base.dataNotes, flags)) io.stdout.write(line);
+      for (const line of researchDataNotes(plan.base.dataNotes, flags, shownDataFiles(plan.base.data, io.cwd))) io.stdout.write(line);
       const short = shortTestNote(plan, flags);
       if (short !== null) io.stdout.write(`note: ${short}\n`);
       const untested = untestedNote(plan, flags);

@@ -16,7 +16,7 @@ import { createCliLogger } from '../logger';
 import type { LogLevel } from '../logger';
 import { globalOptions } from '../options';
 import { runJsonChunks, writeRunOutputs } from '../run-files';
-import { executeRun, isDevice, loadRunConfigFile, oversizedJsonFile, runBenchmark, shownDataPath } from '../run-pipeline';
+import { configDataFiles, executeRun, isDevice, loadRunConfigFile, oversizedJsonFile, runBenchmark, shownDataPath } from '../run-pipeline';
 import type { LoadedRunConfig, RunOutcome } from '../run-pipeline';
 import { countOnly, progressPhases, progressWanted, withProgress } from '../progress';
 import { renderRunSummary } from '../run-summary';
@@ -107,10 +107,8 @@ export async function readBacktestConfig(file: string, cwd: string): Promise<{ i
  * its data file is to be renamed (the run config's loader names it so already).
  */
 export function configDataProblem(error: unknown, config: string, input: Record<string, unknown> | undefined, configDir: string, cwd: string): unknown {
-  const data = input?.data as { file?: unknown } | undefined;
-  const given: unknown[] = Array.isArray(data?.file) ? data.file : [data?.file];
   const files = new Map<string, string>();
-  for (const file of given) if (typeof file === 'string') files.set(path.resolve(configDir, file), shownDataPath(file, config, configDir, cwd));
+  for (const file of configDataFiles(input)) files.set(path.resolve(configDir, file), shownDataPath(file, config, configDir, cwd));
   return dataProblemsAsGiven(error, { files, config: { file: config, at: 'the data' } });
 }
 

@@ -140,6 +140,8 @@ function returnsStart(input: ReportInput): number | undefined {
 export function rollingSharpeChart(input: ReportInput, options: ChartOptions): ReportChart | null {
   const { time, equity } = input.portfolio.equity;
   const window = rollingWindow(input.periodsPerYear);
+  // Yearly bars or sparser: half a year holds under 2 bars, and the window is the 2 a ratio takes.
+  const halfYear = Math.round(input.periodsPerYear / 2) >= 2;
   // The returns the metrics read: from the start when they were measured from it.
   const sharpe = rollingSharpe(equity, window, input.periodsPerYear, input.portfolio.metrics.riskFreeRate, returnsStart(input));
   const defined: number[] = [];
@@ -165,9 +167,9 @@ export function rollingSharpeChart(input: ReportInput, options: ChartOptions): R
   const largest = values.reduce((max, row) => Math.max(max, Math.abs(row.v ?? 0)), 0);
   return {
     id: 'rolling-sharpe',
-    title: 'Rolling Sharpe (6 months)',
+    title: halfYear ? 'Rolling Sharpe (6 months)' : `Rolling Sharpe (${String(window)} bars)`,
     // Half a year of monthly bars is 6 returns: a ratio over so few swings far from one window to the next.
-    caption: `Annualised Sharpe ratio over the last ${window} bars (half a year at ${input.periodsPerYear} periods per year)${window < 20 ? `; over as few as ${window} returns a window it swings widely, so read its level rather than its moves` : ''}.`,
+    caption: `Annualised Sharpe ratio over the last ${window} bars (${halfYear ? `half a year at ${input.periodsPerYear} periods per year` : `the fewest a ratio takes: half a year holds fewer at ${input.periodsPerYear} periods per year`})${window < 20 ? `; over as few as ${window} returns a window it swings widely, so read its level rather than its moves` : ''}.`,
     spec: vegaLite({
       ...base(options, 200, Math.max(64, axisReserve(`-${formatNumber(largest * 1.1, 1)}`))),
       layer: [

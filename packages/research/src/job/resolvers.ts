@@ -3,8 +3,8 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import { combineMarketData, datasetUrl, getDatasetInfo, parseMarketData, readDataBytes } from '@ensemble/data';
 import type { MarketData } from '@ensemble/data';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
-import { ConfigError, EnsembleError, MAX_LINE_LENGTH, quoteValue, checkArguments, arrayIssue, stringIssue, objectIssue, registryIssue } from '@ensemble/protocol';
-import type { DateFormat, DecimalMarkSetting, StrategyDefinition } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, EnsembleError, describeGiven, MAX_LINE_LENGTH, quoteValue, checkArguments, arrayIssue, stringIssue, objectIssue, registryIssue } from '@ensemble/protocol';
+import type { ConfigIssue, DataProblem, DateFormat, DecimalMarkSetting, StrategyDefinition } from '@ensemble/protocol';
 import { strategyRegistry } from '@ensemble/strategies';
 import { sha256Hex } from './content-hash';
 import type { ResearchResolvers } from './run-research-job';
@@ -83,7 +83,8 @@ export async function dataRefOf(source: DataSourceInput, baseDir: string): Promi
 
 /**
  * The content references of a config's data ({@link dataRefOf}): one for an embedded data set or
- * a file, one per file, in order, for a list of files (each read the same way).
+ * a file, one per file, in order, for a list of files (each read the same way; every file that
+ * cannot be read is an issue at `file.N` of one `ConfigError`).
  */
 export async function dataRefsOf(source: DataSourceInput, baseDir: string): Promise<DataRef[]> {
   checkArguments('dataRefsOf', [
@@ -91,8 +92,17 @@ export async function dataRefsOf(source: DataSourceInput, baseDir: string): Prom
     stringIssue(baseDir, 'baseDir', 'the directory a relative file resolves against (a string)'),
   ]);
   if (source.dataset !== undefined || typeof source.file === 'string' || source.file === undefined) return [await dataRefOf(source, baseDir)];
+  // Every file that cannot be read is named (`file.N`), not only the first.
   const refs: DataRef[] = [];
-  for (const file of source.file) refs.push(await dataRefOf({ ...source, file }, baseDir));
+  const issues: ConfigIssue[] = [];
+  for (const [k, file] of source.file.entries()) {
+    try {
+      refs.push(await dataRefOf({ ...source, file }, baseDir));
+    } catch (error) {
+      issues.push({ path: `file.${String(k)}`, message: error instanceof Error ? error.message : describeGiven(error) });
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
   return refs;
 }
 
@@ -116,10 +126,31 @@ export function marketDataOf(resolvers: ResearchResolvers, refs: readonly DataRe
   const key = JSON.stringify(refs.map(dataKey));
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
-  const loading = Promise.all(refs.map((ref) => resolvers.marketData(ref))).then(combineMarketData);
+  const loading = Promise.allSettled(refs.map((ref) => resolvers.marketData(ref))).then((settled) => combineMarketData(loadedParts(settled)));
   loading.catch(() => cache.delete(key));
   cache.set(key, loading);
   return loading;
+}
+
+/**
+ * The data of every file of settled loads; when some failed, every file's data problems together
+ * (as `loadMarketDataFiles` reports them), or the first other failure.
+ */
+function loadedParts(settled: readonly PromiseSettledResult<MarketData>[]): MarketData[] {
+  const parts: MarketData[] = [];
+  const problems: DataProblem[] = [];
+  let truncated = false;
+  let other: unknown;
+  for (const result of settled) {
+    if (result.status === 'fulfilled') parts.push(result.value);
+    else if (DataValidationError.isInstance(result.reason)) {
+      problems.push(...result.reason.problems);
+      truncated ||= result.reason.truncated;
+    } else other ??= result.reason;
+  }
+  if (other !== undefined) throw other instanceof Error ? other : new Error(`a data file could not be loaded: ${describeGiven(other)}`);
+  if (problems.length > 0) throw new DataValidationError(problems, { truncated });
+  return parts;
 }
 
 /**

@@ -296,6 +296,21 @@ describe('planSweep', () => {
     expect(backtest).toEqual([`parameters.0.path: "data" ${why}`]);
   });
 
+  it('refuses to vary a file of a list of data files, and plans one data reference per file, in order', async () => {
+    const dir = await temporaryDirectory('sweep-files-');
+    const closes = (start: number) => Array.from({ length: 30 }, (_, i) => `${new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10)},${String(start + i)}`).join('\n');
+    await writeFile(join(dir, 'AAA.csv'), `date,close\n${closes(10)}\n`);
+    await writeFile(join(dir, 'BBB.csv'), `date,close\n${closes(50)}\n`);
+    await writeFile(join(dir, 'CCC.csv'), `date,close\n${closes(90)}\n`);
+    const config = { data: { file: ['AAA.csv', 'BBB.csv'] }, strategy: 'buy-and-hold' };
+    const why = 'cannot be varied: every combination reads the same data';
+    const issues = await issuesOf(planSweep({ kind: 'backtest', config, parameters: [{ path: 'data.file.1', values: ['BBB.csv', 'CCC.csv'] }] }, { baseDir: dir }));
+    expect(issues).toEqual([expect.stringContaining(`parameters.0.path: "data.file.1" ${why}`)]);
+    const plan = await planSweep({ kind: 'backtest', config, parameters: [{ path: 'cash', values: [1000, 2000] }] }, { baseDir: dir });
+    expect(plan.jobs[0]?.data.map((ref) => ref.file)).toEqual([join(dir, 'AAA.csv'), join(dir, 'BBB.csv')]);
+    expect((plan.jobs[0]?.config.data as { file: unknown }).file).toEqual([join(dir, 'AAA.csv'), join(dir, 'BBB.csv')]);
+  });
+
   it('refuses a name that is both a backtest config field and a parameter of its strategy', async () => {
     const config = { data: { dataset: 'stocks5' }, strategy: 'equal-weight' };
     const issues = await issuesOf(planSweep({ kind: 'backtest', config, parameters: [{ path: 'rebalance', values: ['quarter', 'year'] }] }));

@@ -300,7 +300,8 @@ export async function loadBaseConfig(
     refs = await dataRefsOf(data ?? {}, configDir);
   } catch (error) {
     const at = data?.file === undefined ? 'data.dataset' : 'data.file';
-    fail([prefix({ path: at, message: `cannot read the data: ${error instanceof Error ? error.message : String(error)}` })], source);
+    const issues = ConfigError.isInstance(error) ? error.issues.map((issue) => ({ path: `data.${issue.path}`, message: issue.message })) : [{ path: at, message: error instanceof Error ? error.message : String(error) }];
+    fail(issues.map((issue) => prefix({ path: issue.path, message: `cannot read the data: ${issue.message}` })), source);
   }
   const loaded = await marketDataOf(createLocalResolvers(), refs);
   const ref = refs[0];
@@ -425,7 +426,8 @@ function planParameters(kind: 'backtest' | 'run', spec: Pick<SweepSpec, 'paramet
   // Paths and values first, then each parameter's values against the base and the others'.
   const expanded = spec.parameters.map((parameter, k) => {
     const at = `parameters.${String(k)}`;
-    const problem = DATA_SOURCE_PATHS.has(parameter.path)
+    // `data.file.1`: a file of a list, as fixed as the list.
+    const problem = DATA_SOURCE_PATHS.has(parameter.path) || parameter.path.startsWith('data.file.')
       ? `${quoteValue(parameter.path)} cannot be varied: every combination reads the same data, chosen when the sweep is planned (the overfitting statistics compare their returns bar by bar); run one sweep per data source (data.from and data.to can be varied, and data.symbols one entry at a time, as data.symbols.0, with values a symbol each)`
       : (configPathProblem(config, parameter.path) ??
         strategyParameterProblem(config, parameter.path, registry) ??
