@@ -95,16 +95,17 @@ export async function loadMarketDataFiles(paths: readonly string[], options: Omi
     throw new ConfigError([{ path: 'symbol', message: 'names the series of one file; several files name theirs after each file' }]);
   }
   const names = given.names ?? paths;
-  const { resolve } = await import('node:path');
-  const seen = new Map<string, number>();
-  for (const [k, path] of paths.entries()) {
-    const earlier = seen.get(resolve(path));
-    if (earlier !== undefined) {
-      throw new ConfigError([{ path: 'paths', message: `${quoteValue(names[k] ?? path)} and ${quoteValue(names[earlier] ?? paths[earlier] ?? '')} are the same file: give it once` }]);
-    }
-    seen.set(resolve(path), k);
-  }
   if (names.length !== paths.length) throw new ConfigError([{ path: 'names', message: `names each file: ${String(paths.length)} path(s), but ${String(names.length)} name(s)` }]);
+  // One file named two ways (`./a.csv`, `a.csv`) would be read twice, its symbols clashing with themselves.
+  const nodePath = await import('node:path');
+  const seen = new Map<string, number>();
+  for (const [k, file] of paths.entries()) {
+    const earlier = seen.get(nodePath.resolve(file));
+    if (earlier !== undefined) {
+      throw new ConfigError([{ path: 'paths', message: `${quoteValue(names[k] ?? file)} and ${quoteValue(names[earlier] ?? paths[earlier] ?? '')} are the same file: give it once` }]);
+    }
+    seen.set(nodePath.resolve(file), k);
+  }
   const { symbols, from, to, onProgress, names: _names, ...reading } = given;
   if (paths.length === 1) return loadFrom(paths[0] ?? '', { ...reading, symbols, from, to, onProgress, file: names[0] ?? paths[0] });
   const sizes = onProgress === undefined ? [] : await Promise.all(paths.map((path) => fileSize(path)));
