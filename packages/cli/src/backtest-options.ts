@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { isDatasetName, listDatasets } from '@ensemble/data';
 import type { ResolvedBacktestOptions } from '@ensemble/engine';
 import { ConfigError } from '@ensemble/protocol';
@@ -107,8 +108,14 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
     source = data[0] ?? '';
     files = data;
     if (data.some((file) => file.trim() === '')) problems.add('--data ""', 'give the path of a CSV or JSON file');
-    const twice = data.find((file, k) => data.indexOf(file) !== k);
-    if (twice !== undefined) problems.add(flagText('--data', twice), 'is given twice: give each file once');
+    // One file given twice, or named two ways (`./a.csv`, `a.csv`).
+    const resolved = data.map((file) => path.resolve(cwd, file));
+    resolved.forEach((file, k) => {
+      const first = resolved.indexOf(file);
+      if (first === k) return;
+      const given = data[k] ?? '';
+      problems.add(flagText('--data', given), given === data[first] ? 'is given twice: give each file once' : `is the file of ${flagText('--data', data[first] ?? '')}: give each file once`);
+    });
   } else {
     problems.add('--data / --dataset', `say what to ${command === 'check' ? 'check the strategy' : 'backtest'} on: --data FILE (CSV or JSON) or --dataset NAME (${datasets})`);
   }

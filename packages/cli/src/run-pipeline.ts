@@ -93,9 +93,14 @@ async function dataFileIssues(input: unknown, configDir: string, piped: boolean)
   // One file at `data.file`, or a list's at `data.file.N`; what is not a path is the schema's to refuse.
   const files: [string, unknown][] = Array.isArray(given) ? given.map((file, k) => [`data.file.${String(k)}`, file]) : [['data.file', given]];
   const issues: ConfigIssue[] = [];
+  // One file named two ways (`./a.csv`, `a.csv`): a list's second is refused (the same text twice is the schema's to refuse).
+  const seen = new Map<string, [string, string]>();
   for (const [at, file] of files) {
     if (typeof file !== 'string' || file === '') continue;
     const absolute = path.resolve(configDir, file);
+    const earlier = seen.get(absolute);
+    if (earlier !== undefined && earlier[1] !== file) issues.push({ path: at, message: `${quoteValue(file, MAX_LINE_LENGTH)} is the file of ${earlier[0]} (${quoteValue(earlier[1], MAX_LINE_LENGTH)}): list each file once` });
+    if (earlier === undefined) seen.set(absolute, [at, file]);
     const found = await stat(absolute).catch(() => null);
     const shown = quoteValue(file, MAX_LINE_LENGTH);
     const where = echoValue(absolute, MAX_LINE_LENGTH);

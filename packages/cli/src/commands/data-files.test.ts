@@ -178,5 +178,12 @@ describe('one data file per symbol', () => {
     const repeated = await run('backtest', '--data', 'AAA.csv', '--data', 'AAA.csv', '--strategy', 'buy-and-hold');
     expect(repeated.code).toBe(2);
     expect(repeated.err).toContain('--data AAA.csv: is given twice: give each file once');
+    // One file named two ways.
+    const twoWays = await run('backtest', '--data', './AAA.csv', '--data', 'AAA.csv', '--strategy', 'buy-and-hold');
+    expect(twoWays.code).toBe(2);
+    expect(twoWays.err).toContain('--data AAA.csv: is the file of --data ./AAA.csv: give each file once');
+    const listedTwoWays = await run('run', '--config', runConfig('two-ways.json', ['AAA.csv', 'BBB.csv', './AAA.csv']));
+    expect(listedTwoWays.code).toBe(2);
+    expect(listedTwoWays.err).toContain('data.file.2: "./AAA.csv" is the file of data.file.0 ("AAA.csv"): list each file once');
   });
 });

@@ -487,16 +487,16 @@ async function asGiven(error: unknown, io: CliIo, flags: ResearchFlags, specCont
     configs.set(config, flags.config);
     holder = { typed: flags.config, base: await relativeBaseOf(config, io.cwd), at: 'the data', content: await jsonOf(config) };
   }
+  // The data files by absolute path → as given: the --data flags, or the config's data.file.
+  const files = new Map<string, string>();
+  if (holder === undefined) for (const file of flags.data ?? []) files.set(path.resolve(io.cwd, file), file);
+  else for (const given of configDataFiles(holder.content)) files.set(path.resolve(holder.base, given), shownDataPath(given, holder.typed, holder.base, io.cwd));
   if (ConfigError.isInstance(error)) {
     const typed = error.source === undefined ? undefined : configs.get(error.source);
-    return typed === undefined ? error : new ConfigError(error.issues, { source: typed, cause: error });
+    const issues = error.issues.map((issue) => ({ ...issue, message: namedAsGiven(issue.message, files) }));
+    return typed === undefined && issues.every((issue, k) => issue.message === error.issues[k]?.message) ? error : new ConfigError(issues, { source: typed ?? error.source, cause: error });
   }
-  const files = new Map<string, string>();
-  if (holder === undefined) {
-    for (const file of flags.data ?? []) files.set(path.resolve(io.cwd, file), file);
-    return dataProblemsAsGiven(error, { files });
-  }
-  for (const given of configDataFiles(holder.content)) files.set(path.resolve(holder.base, given), shownDataPath(given, holder.typed, holder.base, io.cwd));
+  if (holder === undefined) return dataProblemsAsGiven(error, { files });
   return dataProblemsAsGiven(error, { files, config: { file: holder.typed, at: holder.at } });
 }
 

@@ -95,7 +95,16 @@ export async function dataRefsOf(source: DataSourceInput, baseDir: string): Prom
   // Every file that cannot be read is named (`file.N`), not only the first.
   const refs: DataRef[] = [];
   const issues: ConfigIssue[] = [];
+  const seen = new Map<string, number>();
   for (const [k, file] of source.file.entries()) {
+    // One file named two ways (`./a.csv`, `a.csv`) would clash with itself.
+    const absolute = isAbsolute(file) ? file : resolve(baseDir, file);
+    const earlier = seen.get(absolute);
+    if (earlier !== undefined) {
+      issues.push({ path: `file.${String(k)}`, message: `${quoteValue(file, MAX_LINE_LENGTH)} is the file of file.${String(earlier)}: list each file once` });
+      continue;
+    }
+    seen.set(absolute, k);
     try {
       refs.push(await dataRefOf({ ...source, file }, baseDir));
     } catch (error) {
