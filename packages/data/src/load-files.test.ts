@@ -85,6 +85,13 @@ describe('loadMarketDataFiles', () => {
     ]);
   });
 
+  it('says why two files with names that make no symbol clash', async () => {
+    const long = 'x'.repeat(70);
+    const first = file(`${long}-a.csv`, ['date,close', '2020-01-02,1']);
+    const second = file(`${long}-b.csv`, ['date,close', '2020-01-02,2']);
+    await expect(loadMarketDataFiles([first, second])).rejects.toThrow(/symbol "DATA" is also in .*: their file names are no usable symbols \(at most 64 characters, no control characters\), so each names its series DATA: rename the files, or give each a symbol column/);
+  });
+
   it('counts the bytes of every file in one progress', async () => {
     const seen: [number, number][] = [];
     await loadMarketDataFiles([aapl, msft], { onProgress: (done, total) => seen.push([done, total]) });

@@ -2,6 +2,7 @@ import { ConfigError, DataValidationError, arrayIssue, checkArguments, createTim
 import type { BarSeries, DataProblem } from '@ensemble/protocol';
 import { loadFrom } from './load';
 import { selectMarketData } from './market-data';
+import { defaultSymbolFor } from './parse';
 import { DEFAULT_MAX_PROBLEMS, makeProblem } from './problems';
 import type { DateReading, MarketData, ParseOptions } from './types';
 
@@ -24,11 +25,12 @@ export function combineMarketData(parts: readonly MarketData[]): MarketData {
     for (const s of part.series) {
       const earlier = from.get(s.symbol);
       if (earlier !== undefined) {
-        problems.push(
-          makeProblem(part.source, 'duplicate-column', `symbol ${quoteValue(s.symbol)} is also in ${quoteValue(earlier)}: each symbol must come from one file (drop it from one of them)`, {
-            field: s.symbol,
-          }),
-        );
+        // Two files whose names make no symbol (over 64 characters, control characters) both name their series DATA.
+        const unnamed = s.symbol === 'DATA' && defaultSymbolFor(part.source) === 'DATA' && defaultSymbolFor(earlier) === 'DATA' && part.source !== 'DATA';
+        const what = unnamed
+          ? 'their file names are no usable symbols (at most 64 characters, no control characters), so each names its series DATA: rename the files, or give each a symbol column'
+          : 'each symbol must come from one file (drop it from one of them)';
+        problems.push(makeProblem(part.source, 'duplicate-column', `symbol ${quoteValue(s.symbol)} is also in ${quoteValue(earlier)}: ${what}`, { field: s.symbol }));
         continue;
       }
       from.set(s.symbol, part.source);
