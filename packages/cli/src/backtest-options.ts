@@ -6,7 +6,7 @@ import type { StrategyDefinition } from '@ensemble/protocol';
 import { parseBacktestConfigFlags } from './backtest-config-flags';
 import type { BacktestConfigFlags, ParsedBacktestConfigFlags } from './backtest-config-flags';
 import { FlagProblems, countOrAllFlag, dateFlag, flagText, strategyFromFlags } from './flags';
-import { datasetSuggestion } from './data-source';
+import { DATASET_AMONG_FILES, datasetSuggestion } from './data-source';
 import type { StrategyFromFlags } from './flags';
 import { resolveOutputFlags } from './output-targets';
 import type { OutputTarget } from './output-targets';
@@ -108,6 +108,8 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
     source = data[0] ?? '';
     files = data;
     if (data.some((file) => file.trim() === '')) problems.add('--data ""', 'give the path of a CSV or JSON file');
+    const among = data.length > 1 ? data.find((file) => isDatasetName(file)) : undefined;
+    if (among !== undefined) problems.add(flagText('--data', among), DATASET_AMONG_FILES);
     // One file given twice, or named two ways (`./a.csv`, `a.csv`).
     const resolved = data.map((file) => path.resolve(cwd, file));
     resolved.forEach((file, k) => {

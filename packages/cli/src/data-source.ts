@@ -94,10 +94,6 @@ export async function loadDataSource(source: string | readonly string[], options
 
 /** Several data files, each relative to the CLI's working directory, joined on one timeline (every missing one named first). */
 async function loadDataFiles(files: readonly string[], options: DataSourceOptions, io: CliIo): Promise<MarketData> {
-  const dataset = files.find((file) => isDatasetName(file));
-  if (dataset !== undefined) {
-    throw new EnsembleError('DATA_NOT_FOUND', `${quoteValue(dataset)} is an embedded data set, given among files: a data set is loaded on its own, not joined with files`);
-  }
   const missing = await missingDataFiles(files, io.cwd);
   if (missing !== null) throw missing;
   return loadMarketDataFiles(
@@ -119,6 +115,9 @@ async function loadDataFiles(files: readonly string[], options: DataSourceOption
   );
 }
 
+/** What a data set name among several data files is told. */
+export const DATASET_AMONG_FILES = 'is an embedded data set, given among files: a data set is loaded on its own, not joined with files';
+
 /**
  * The error for every one of several data files (relative to `cwd`) that is missing or is not a
  * file (a directory), all named in one message; null when every one is a file.
@@ -126,14 +125,20 @@ async function loadDataFiles(files: readonly string[], options: DataSourceOption
 export async function missingDataFiles(files: readonly string[], cwd: string): Promise<EnsembleError | null> {
   const { stat } = await import('node:fs/promises');
   const missing: string[] = [];
+  const seen = new Map<string, string>();
   for (const file of files) {
     const error = await missingDataSource(file, cwd);
+    const absolute = path.resolve(cwd, file);
+    const earlier = seen.get(absolute);
+    seen.set(absolute, earlier ?? file);
     if (error !== null) missing.push(error.message);
-    else if (!isDatasetName(file) && (await stat(path.resolve(cwd, file))).isDirectory()) missing.push(`${quoteValue(file, MAX_LINE_LENGTH)} is a directory; pass a CSV or JSON file.`);
+    else if (files.length > 1 && isDatasetName(file)) missing.push(`${quoteValue(file)} ${DATASET_AMONG_FILES}`);
+    else if (earlier !== undefined) missing.push(`${quoteValue(file, MAX_LINE_LENGTH)} is ${earlier === file ? 'given twice' : `the file of ${quoteValue(earlier, MAX_LINE_LENGTH)}`}: give each file once.`);
+    else if (!isDatasetName(file) && (await stat(absolute).catch(() => null))?.isDirectory() === true) missing.push(`${quoteValue(file, MAX_LINE_LENGTH)} is a directory; pass a CSV or JSON file.`);
   }
   if (missing.length === 0) return null;
   if (missing.length === 1) return new EnsembleError('DATA_NOT_FOUND', missing[0] ?? '');
-  return new EnsembleError('DATA_NOT_FOUND', `${formatCount(missing.length)} of the ${formatCount(files.length)} data files are missing or not files:\n${missing.map((message) => `  - ${message}`).join('\n')}`);
+  return new EnsembleError('DATA_NOT_FOUND', `${formatCount(missing.length)} of the ${formatCount(files.length)} data files cannot be read as given:\n${missing.map((message) => `  - ${message}`).join('\n')}`);
 }
 
 function fileNotFound(source: string, absolute: string, cause?: unknown): EnsembleError {

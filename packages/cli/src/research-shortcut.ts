@@ -6,7 +6,7 @@ import { coerceParameterStrings, getStrategy } from '@ensemble/strategies';
 import { BACKTEST_CONFIG_FLAGS, parseBacktestConfigFlags } from './backtest-config-flags';
 import type { BacktestConfigFlags, ParsedBacktestConfigFlags } from './backtest-config-flags';
 import { COMMAND_LINE, FlagProblems, checkParameterFlags, flagText, parameterFlags, parseNumber, splitParamFlags } from './flags';
-import { datasetSuggestion } from './data-source';
+import { DATASET_AMONG_FILES, datasetSuggestion } from './data-source';
 
 /**
  * The flags that build a sweep or walk-forward spec on the command line instead of `--spec`: a
@@ -300,7 +300,7 @@ export function shortcutSpec(flags: ResearchShortcutFlags, command: 'sweep' | 'w
     const files = flags.data ?? [];
     const dataset = flags.dataset ?? (files.length === 1 && isDatasetName(files[0] ?? '') ? files[0] : undefined);
     const among = files.length > 1 ? files.find((file) => isDatasetName(file)) : undefined;
-    if (among !== undefined) problems.add(flagText('--data', among), 'is an embedded data set, given among files: a data set is loaded on its own, not joined with files');
+    if (among !== undefined) problems.add(flagText('--data', among), DATASET_AMONG_FILES);
     const base = backtestBase(flags, flags.strategy, dataset === undefined ? { file: files.length === 1 ? (files[0] ?? '') : files } : { dataset }, fromFile, problems);
     config = base.config;
     origins = base.origins;

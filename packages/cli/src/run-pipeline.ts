@@ -105,7 +105,8 @@ async function dataFileIssues(input: unknown, configDir: string, piped: boolean)
     const shown = quoteValue(file, MAX_LINE_LENGTH);
     const where = echoValue(absolute, MAX_LINE_LENGTH);
     const relativeTo = piped ? 'the working directory, the config having come from a pipe' : "the config file's directory";
-    if (found === null) issues.push({ path: at, message: `file not found: ${shown} (looked for ${where}; a relative path is relative to ${relativeTo})` });
+    if (found === null && isDatasetName(file)) issues.push({ path: at, message: `${shown} is an embedded data set, not a file: give it as "dataset" (on its own, not joined with files)` });
+    else if (found === null) issues.push({ path: at, message: `file not found: ${shown} (looked for ${where}; a relative path is relative to ${relativeTo})` });
     else if (!found.isFile()) issues.push({ path: at, message: `${shown} is not a file (${where})` });
   }
   return issues;

@@ -72,7 +72,7 @@ function describeData(config: RunConfig, result: OrchestratorResult): string {
       ? isDatasetName(dataset)
         ? `${dataset}: ${getDatasetInfo(dataset).description}`
         : echoValue(dataset)
-      : `${listValues(dataFiles({ file }), { maxItems: 3 })}${reading.length === 0 ? '' : ` (${reading.join(', ')})`}`;
+      : `${listValues(dataFiles({ file }), { maxItems: 3, maxLength: MAX_LINE_LENGTH })}${reading.length === 0 ? '' : ` (${reading.join(', ')})`}`;
   const range = from === undefined && to === undefined ? '' : ` · range ${from === undefined ? 'start' : echoValue(String(from))} → ${to === undefined ? 'end' : echoValue(String(to))}`;
   return `${where}${range} · ${formatCounted(result.symbols.length, 'symbol')} traded`;
 }

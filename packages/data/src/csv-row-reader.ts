@@ -32,9 +32,9 @@ export class RowReader {
   decimalGiven = false;
   /** The currency sign prices were read without (nasdaq.com's `$184.25`), the line it was first seen on and the columns it was on; null before any. */
   private currency: { readonly sign: string; readonly line: number; readonly columns: Set<number> } | null = null;
-  /** Lines of rows whose every value was a placeholder, skipped (see {@link RowReader.withoutValues}), and the placeholder of the first. */
+  /** Lines of rows whose every value was a placeholder, skipped (see {@link RowReader.withoutValues}), and the placeholders they held. */
   private readonly skipped: number[] = [];
-  private skippedAs = '';
+  private readonly skippedAs = new Set<string>();
 
   constructor(scanner: CsvScanner, names: readonly string[], problems: ProblemCollector, dates: DateReader, duplicateHint = '') {
     this.scanner = scanner;
@@ -133,15 +133,19 @@ export class RowReader {
   }
 
   /**
-   * True, the row's line kept for a note, when every one of `columns` (-1: absent) holds a
-   * placeholder for a missing value — Yahoo Finance writes `null` in every column of a day without
-   * prices: such a row holds no bar, and is skipped as a day the file does not have. A row with a
-   * placeholder beside a number is read, and refused for it.
+   * True, the row's line kept for a note, when every one of `columns` holds a placeholder for a
+   * missing value — Yahoo Finance writes `null` in every column of a day without prices: such a
+   * row holds no bar, and is skipped. A row with a placeholder beside a number is read, and refused
+   * for it. A field starting with a digit is no placeholder: read without decoding it.
    */
   withoutValues(columns: readonly number[]): boolean {
-    const present = columns.filter((column) => column >= 0);
-    if (present.length === 0 || !present.every((column) => isPlaceholder(this.scanner.field(column)))) return false;
-    if (this.skipped.length === 0) this.skippedAs = this.scanner.field(present[0] ?? 0).trim();
+    const { bytes, starts, ends } = this.scanner;
+    for (const column of columns) {
+      const first = bytes[starts[column] ?? 0] ?? 0;
+      if ((first >= DIGIT_0 && first <= DIGIT_0 + 9) || (ends[column] ?? 0) <= (starts[column] ?? 0)) return false;
+    }
+    if (columns.length === 0 || !columns.every((column) => isPlaceholder(this.scanner.field(column)))) return false;
+    for (const column of columns) this.skippedAs.add(this.scanner.field(column).trim());
     this.skipped.push(this.scanner.line);
     return true;
   }
@@ -205,8 +209,9 @@ export class RowReader {
     const skipped = this.skipped;
     if (skipped.length > 0) {
       const lines = skipped.length > 5 ? `${skipped.slice(0, 5).join(', ')} and ${(skipped.length - 5).toLocaleString('en-US')} more` : skipped.join(', ');
+      const marks = [...this.skippedAs];
       notes.push(
-        `${skipped.length.toLocaleString('en-US')} ${skipped.length === 1 ? 'row' : 'rows'} skipped whose every value is ${quoteValue(this.skippedAs)} (days without prices, as Yahoo Finance writes them): line${skipped.length === 1 ? '' : 's'} ${lines}`,
+        `${skipped.length.toLocaleString('en-US')} ${skipped.length === 1 ? 'row' : 'rows'} skipped whose every value is ${marks.length === 1 ? quoteValue(marks[0] ?? '') : `a placeholder (${listValues(marks, { quoted: true })})`} (days without prices, as Yahoo Finance writes them): line${skipped.length === 1 ? '' : 's'} ${lines}`,
       );
     }
     const currency = this.currency;

@@ -73,7 +73,8 @@ describe('loadMarketDataFiles', () => {
     expect((error as DataValidationError).truncated).toBe(true);
     await expect(loadMarketDataFiles([aapl, msft], { names: ['AAPL.csv'] })).rejects.toThrow(/2 path\(s\), but 1 name\(s\)/);
     // One file named two ways.
-    await expect(loadMarketDataFiles([aapl, join(dir, '.', 'AAPL.csv')], { names: ['AAPL.csv', './AAPL.csv'] })).rejects.toThrow('"./AAPL.csv" and "AAPL.csv" are the same file: give it once');
+    await expect(loadMarketDataFiles([aapl, `${dir}/./AAPL.csv`], { names: ['AAPL.csv', './AAPL.csv'] })).rejects.toThrow('"./AAPL.csv" and "AAPL.csv" are the same file: give it once');
+    await expect(loadMarketDataFiles([aapl, msft], { maxProblems: 0 })).rejects.toThrow('maxProblems: must be a positive integer, got 0');
   });
 
   it('refuses a symbol found in two files, naming both', async () => {
@@ -81,7 +82,7 @@ describe('loadMarketDataFiles', () => {
     const error = await loadMarketDataFiles([aapl, again], { names: ['AAPL.csv', 'again.csv'] }).catch((caught: unknown) => caught);
     expect(DataValidationError.isInstance(error)).toBe(true);
     expect((error as DataValidationError).problems).toEqual([
-      expect.objectContaining({ file: 'again.csv', rule: 'duplicate-column', field: 'AAPL', message: expect.stringContaining('is also in "AAPL.csv"') }),
+      { file: 'again.csv', rule: 'duplicate-column', message: 'symbol "AAPL" is also in "AAPL.csv": each symbol must come from one file (drop it from one of them)' },
     ]);
   });
 
@@ -89,6 +90,9 @@ describe('loadMarketDataFiles', () => {
     const long = 'x'.repeat(70);
     const first = file(`${long}-a.csv`, ['date,close', '2020-01-02,1']);
     const second = file(`${long}-b.csv`, ['date,close', '2020-01-02,2']);
+    // A file really named DATA.csv beside one: the plain clash.
+    const data = file('DATA.csv', ['date,close', '2020-01-02,3']);
+    await expect(loadMarketDataFiles([data, first])).rejects.toThrow(/symbol "DATA" is also in .*DATA\.csv": each symbol must come from one file/);
     await expect(loadMarketDataFiles([first, second])).rejects.toThrow(/symbol "DATA" is also in .*: their file names are no usable symbols \(at most 64 characters, no control characters\), so each names its series DATA: rename the files, or give each a symbol column/);
   });
 

@@ -1,8 +1,8 @@
-import { ConfigError, DataValidationError, arrayIssue, checkArguments, createTimeline, listValues, nullAsAbsent, optionsIssue, quoteValue } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, MAX_LINE_LENGTH, arrayIssue, checkArguments, createTimeline, listValues, nullAsAbsent, optionsIssue, quoteValue } from '@ensemble/protocol';
 import type { BarSeries, DataProblem } from '@ensemble/protocol';
 import { loadFrom } from './load';
 import { selectMarketData } from './market-data';
-import { defaultSymbolFor } from './parse';
+import { fileSymbol } from './parse';
 import { DEFAULT_MAX_PROBLEMS, makeProblem } from './problems';
 import type { DateReading, MarketData, ParseOptions } from './types';
 
@@ -26,11 +26,11 @@ export function combineMarketData(parts: readonly MarketData[]): MarketData {
       const earlier = from.get(s.symbol);
       if (earlier !== undefined) {
         // Two files whose names make no symbol (over 64 characters, control characters) both name their series DATA.
-        const unnamed = s.symbol === 'DATA' && defaultSymbolFor(part.source) === 'DATA' && defaultSymbolFor(earlier) === 'DATA' && part.source !== 'DATA';
+        const unnamed = s.symbol === 'DATA' && fileSymbol(part.source) === null && fileSymbol(earlier) === null;
         const what = unnamed
           ? 'their file names are no usable symbols (at most 64 characters, no control characters), so each names its series DATA: rename the files, or give each a symbol column'
           : 'each symbol must come from one file (drop it from one of them)';
-        problems.push(makeProblem(part.source, 'duplicate-column', `symbol ${quoteValue(s.symbol)} is also in ${quoteValue(earlier)}: ${what}`, { field: s.symbol }));
+        problems.push(makeProblem(part.source, 'duplicate-column', `symbol ${quoteValue(s.symbol)} is also in ${quoteValue(earlier)}: ${what}`));
         continue;
       }
       from.set(s.symbol, part.source);
@@ -63,7 +63,7 @@ function groupedNotes(parts: readonly MarketData[]): string[] {
       else if (!of.includes(part.source)) of.push(part.source);
     }
   }
-  return [...sources].map(([note, of]) => `${listValues(of, { maxItems: 3 })}: ${note}`);
+  return [...sources].map(([note, of]) => `${listValues(of, { maxItems: 3, maxLength: MAX_LINE_LENGTH })}: ${note}`);
 }
 
 /**
@@ -97,6 +97,9 @@ export async function loadMarketDataFiles(paths: readonly string[], options: Omi
     throw new ConfigError([{ path: 'symbol', message: 'names the series of one file; several files name theirs after each file' }]);
   }
   const names = given.names ?? paths;
+  if (given.maxProblems !== undefined && !(Number.isInteger(given.maxProblems) && given.maxProblems >= 1)) {
+    throw new ConfigError([{ path: 'maxProblems', message: `must be a positive integer, got ${String(given.maxProblems)}` }]);
+  }
   if (names.length !== paths.length) throw new ConfigError([{ path: 'names', message: `names each file: ${String(paths.length)} path(s), but ${String(names.length)} name(s)` }]);
   // One file named two ways (`./a.csv`, `a.csv`) would be read twice, its symbols clashing with themselves.
   const nodePath = await import('node:path');
@@ -117,7 +120,7 @@ export async function loadMarketDataFiles(paths: readonly string[], options: Omi
   let truncated = false;
   let done = 0;
   // One budget of problems for all the files, as for one: a file past it is not read.
-  const limit = Math.max(1, Math.floor(reading.maxProblems ?? DEFAULT_MAX_PROBLEMS));
+  const limit = reading.maxProblems ?? DEFAULT_MAX_PROBLEMS;
   for (const [k, path] of paths.entries()) {
     if (problems.length >= limit) {
       truncated = true;

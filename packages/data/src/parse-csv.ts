@@ -62,6 +62,8 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
   const reader = new RowReader(scanner, display, problems, input.dates, unreadTimeColumnHint(names, display));
   if (!decimalMarkOf(input, scanner, reader, [open, high, low, close, volume, adjust ? adjClose : -1], display)) return [];
   const rows = new RowBuilders(input, symbol, display[symbol]);
+  // The columns a day without prices leaves empty (an ignored adjusted close is not read).
+  const valueColumns = [open, high, low, close, volume, adjust ? adjClose : -1].filter((column) => column >= 0);
   // The fast path reads no adjusted close, no second date column, only commas between fields and
   // decimal points: such loads take the general path for every row.
   const fast = adjust || timeOfDay >= 0 || scanner.separator !== COMMA || input.decimal === 'comma' ? undefined : new OhlcvFastPath(scanner, columns, names.length, rows.single, rows.table, input.dates.singlePass(display[date]));
@@ -79,9 +81,14 @@ function parseOhlcvRows(input: CsvInput, scanner: CsvScanner, names: readonly st
       if (problems.full) break;
       continue;
     }
-    // A day without prices (`null` in every value column): no bar, noted.
-    if (reader.withoutValues([open, high, low, close, volume, adjClose])) continue;
     const time = timeOfDay < 0 ? reader.date(date) : reader.dateAndTime(date, timeOfDay);
+    // A day without prices (`null` in every value column): no bar, noted; its date is still read
+    // and checked for order, as a long file's empty price is.
+    if (reader.withoutValues(valueColumns)) {
+      if (!Number.isNaN(time) && reader.inOrder(builder, time, date, rows.single === undefined ? builder.symbol : undefined)) builder.markRow(time, scanner.line);
+      if (problems.full) break;
+      continue;
+    }
     const o = reader.price(open);
     const h = reader.price(high);
     const l = reader.price(low);

@@ -18,11 +18,16 @@ const FORMATS: readonly DataFormat[] = ['ohlcv', 'long', 'wide', 'json'];
  * when there is none or it is no usable symbol (over 64 characters, control characters).
  */
 export function defaultSymbolFor(file: string | undefined): string {
-  if (file === undefined) return 'DATA';
+  return fileSymbol(file) ?? 'DATA';
+}
+
+/** The symbol a file's name gives its one unnamed series (without directory and extension), or null when it makes none (see {@link defaultSymbolFor}). */
+export function fileSymbol(file: string | undefined): string | null {
+  if (file === undefined) return null;
   const base = file.split(/[\\/]/).pop() ?? file;
   const dot = base.lastIndexOf('.');
   const name = dot > 0 ? base.slice(0, dot) : base;
-  return symbolProblem(name) === null ? name : 'DATA';
+  return symbolProblem(name) === null ? name : null;
 }
 
 function lineAt(text: string, index: number): number {

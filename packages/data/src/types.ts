@@ -18,7 +18,7 @@ export type DateInput = number | string;
 export interface MarketData {
   /** Where the data came from: a file path, a data set name, or `synthetic`. */
   readonly source: string;
-  /** The layout it was read from; `synthetic` for generated data, `memory` for series built in code. */
+  /** The layout it was read from; `synthetic` for generated data, `memory` for series built in code, `mixed` for files of several layouts joined. */
   readonly format: DataFormat | 'synthetic' | 'memory' | 'mixed';
   readonly series: readonly BarSeries[];
   readonly timeline: Timeline;

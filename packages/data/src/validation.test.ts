@@ -606,6 +606,16 @@ describe('limits on values and symbols', () => {
     // With --adjust too (the general path), and "N/A" as well.
     const adjusted = parseMarketData(csv.replace('2020-01-07,null,null,null,null,null,null', '2020-01-07,N/A,N/A,N/A,N/A,N/A,N/A'), { file: 'yahoo.csv', adjust: true });
     expect(adjusted.series[0]?.length).toBe(2);
+    // The placeholders of the rows are named when they differ.
+    const mixed = parseMarketData(csv.replace('2020-01-07,null,null,null,null,null,null', '2020-01-07,N/A,N/A,N/A,N/A,N/A,N/A'), { file: 'yahoo.csv' });
+    expect(mixed.notes).toContain('2 rows skipped whose every value is a placeholder ("null", "N/A") (days without prices, as Yahoo Finance writes them): lines 3, 5');
+    // An ignored adjusted close may hold a number: the row is still a day without prices.
+    expect(parseMarketData(`${header}\n2020-01-02,10,11,9,10.5,10.5,1000\n2020-01-03,null,null,null,null,10.5,null\n`).series[0]?.length).toBe(1);
+    // Its date is read and checked as any row's: a bad, repeated or earlier date is a problem.
+    const dated = (row: string) => parseError(`${header}\n2020-01-02,10,11,9,10.5,10.5,1000\n${row}\n2020-01-06,11,12,10,11.5,11.5,900\n`, { file: 'yahoo.csv' }).problems.map((p) => [p.row, p.rule]);
+    expect(dated('garbage,null,null,null,null,null,null')).toEqual([[3, 'bad-date']]);
+    expect(dated('2020-01-02,null,null,null,null,null,null')).toEqual([[3, 'duplicate-date']]);
+    expect(dated('2020-01-08,null,null,null,null,null,null')).toEqual([[4, 'unsorted-dates']]);
     // A placeholder beside numbers is a problem: the row has values, one missing.
     const partial = parseError(`${header}\n2020-01-02,10,11,9,10.5,10.5,1000\n2020-01-03,null,11,9,10,10,1000\n`, { file: 'yahoo.csv' });
     expect(partial.problems.map((p) => [p.row, p.field, p.rule])).toEqual([[3, 'Open', 'non-numeric']]);

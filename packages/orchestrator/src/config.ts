@@ -49,7 +49,6 @@ export type ErrorPolicy = (typeof ERROR_POLICIES)[number];
 /** How a rebalance moves capital into or out of a sleeve (see {@link TRANSFER_MODES}). */
 export type TransferMode = (typeof TRANSFER_MODES)[number];
 
-
 const scheduleSchema = z.union([
   z.enum(['never', ...CALENDAR_PERIODS]),
   z.strictObject({

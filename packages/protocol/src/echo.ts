@@ -116,11 +116,12 @@ export function quoteValue(value: string, maxLength: number = MAX_ECHO_LENGTH): 
 
 /**
  * Values as a comma-separated list, each through {@link echoValue} (or {@link quoteValue} with
- * `quoted`), at most `maxItems` (default {@link MAX_LISTED_PROBLEMS}) of them: `A, B, … and 3 more`.
+ * `quoted`, each clipped to `maxLength`, default {@link MAX_ECHO_LENGTH}), at most `maxItems`
+ * (default {@link MAX_LISTED_PROBLEMS}) of them: `A, B, … and 3 more`.
  */
-export function listValues(values: readonly string[], options: { readonly maxItems?: number; readonly quoted?: boolean } = {}): string {
+export function listValues(values: readonly string[], options: { readonly maxItems?: number; readonly quoted?: boolean; readonly maxLength?: number } = {}): string {
   const maxItems = options.maxItems ?? MAX_LISTED_PROBLEMS;
-  const shown = values.slice(0, maxItems).map((value) => (options.quoted === true ? quoteValue(value) : echoValue(value)));
+  const shown = values.slice(0, maxItems).map((value) => (options.quoted === true ? quoteValue(value, options.maxLength) : echoValue(value, options.maxLength)));
   const more = values.length - shown.length;
   return more > 0 ? `${shown.join(', ')}, … and ${groupDigits(more)} more` : shown.join(', ');
 }

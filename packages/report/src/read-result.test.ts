@@ -67,6 +67,14 @@ describe('an orchestrator run: its JSON file into every report format through th
     expect(input.config).toEqual(JSON.parse(JSON.stringify(run.result.config)));
   });
 
+  it('names data read from a list of files by the first three and how many more', async () => {
+    const json = JSON.parse(JSON.stringify(serializeOrchestratorResult(run.result))) as { config: { data: Record<string, unknown> } };
+    json.config.data = { file: ['a/AAA.csv', 'a/BBB.csv', 'a/CCC.csv', 'a/DDD.csv', 'a/EEE.csv'] };
+    const listed = join(directory, 'files.json');
+    await writeFile(listed, JSON.stringify(json));
+    expect((await readResultFile(listed)).subtitle).toBe(`a/AAA.csv, a/BBB.csv, a/CCC.csv, … and 2 more · sleeves mode · ${run.result.allocationScheme} allocation`);
+  });
+
   it('a version this release cannot read, or a missing part, is a ConfigError naming the file and the path', async () => {
     const { readFile } = await import('node:fs/promises');
     const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;

@@ -250,7 +250,7 @@ function configAsWritten(data: unknown): unknown {
 /** The data's name: its data set, its file, its files (the first three, then how many more) or its source. */
 function dataName(data: z.infer<typeof dataSection>): string | undefined {
   const file = data?.file;
-  const files = Array.isArray(file) ? listValues(file, { maxItems: 3 }) : file;
+  const files = Array.isArray(file) ? listValues(file, { maxItems: 3, maxLength: MAX_LINE_LENGTH }) : file;
   return data?.dataset ?? files ?? data?.source ?? undefined;
 }
 

@@ -163,7 +163,7 @@ describe('one data file per symbol', () => {
   it('refuses, with exit 2: missing files, all named; a symbol in two files; a file listed twice', async () => {
     const missing = await run('backtest', '--data', 'AAA.csv', '--data', 'nope.csv', '--data', 'gone.csv', '--strategy', 'buy-and-hold');
     expect(missing.code).toBe(2);
-    expect(missing.err).toContain('2 of the 3 data files are missing or not files');
+    expect(missing.err).toContain('2 of the 3 data files cannot be read as given');
     expect(missing.err).toContain('"nope.csv"');
     expect(missing.err).toContain('"gone.csv"');
     const twice = await run('backtest', '--data', 'AAA.csv', '--data', 'long.csv', '--strategy', 'buy-and-hold');

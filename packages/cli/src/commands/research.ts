@@ -452,7 +452,6 @@ async function jsonOf(file: string): Promise<unknown> {
   }
 }
 
-
 /**
  * A planning error with the files named as the user gave them, as `ensemble backtest` and `run`
  * name them: the spec and base config of a `ConfigError` (`cfg/run.json`, not its absolute path),

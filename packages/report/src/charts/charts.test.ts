@@ -486,7 +486,9 @@ describe('the rolling Sharpe chart of a few periods a year', () => {
     expect(caption(12)).toBe('Annualised Sharpe ratio over the last 6 bars (half a year at 12 periods per year); over as few as 6 returns a window it swings widely, so read its level rather than its moves.');
     expect(caption(252)).toBe('Annualised Sharpe ratio over the last 126 bars (half a year at 252 periods per year).');
     // Yearly bars and sparser: half a year holds under 2 bars, not "half a year at 1 periods per year".
-    expect(caption(1)).toBe('Annualised Sharpe ratio over the last 2 bars (the fewest a ratio takes: half a year holds fewer at 1 periods per year); over as few as 2 returns a window it swings widely, so read its level rather than its moves.');
+    expect(caption(1)).toBe('Annualised Sharpe ratio over the last 2 bars (the fewest a ratio takes: half a year holds fewer at 1 period per year); over as few as 2 returns a window it swings widely, so read its level rather than its moves.');
     expect(caption(0.5)).toContain('half a year holds fewer at 0.5 periods per year');
+    const title = (periodsPerYear: number) => buildCharts({ ...buildRandomWalkRun({ bars: 400 }), periodsPerYear }, { ...options, interactive: false }).find((candidate) => candidate.id === 'rolling-sharpe')?.title;
+    expect([title(252), title(12), title(1)]).toEqual(['Rolling Sharpe (6 months)', 'Rolling Sharpe (6 months)', 'Rolling Sharpe (2 bars)']);
   });
 });

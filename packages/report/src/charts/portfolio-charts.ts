@@ -169,7 +169,7 @@ export function rollingSharpeChart(input: ReportInput, options: ChartOptions): R
     id: 'rolling-sharpe',
     title: halfYear ? 'Rolling Sharpe (6 months)' : `Rolling Sharpe (${String(window)} bars)`,
     // Half a year of monthly bars is 6 returns: a ratio over so few swings far from one window to the next.
-    caption: `Annualised Sharpe ratio over the last ${window} bars (${halfYear ? `half a year at ${input.periodsPerYear} periods per year` : `the fewest a ratio takes: half a year holds fewer at ${input.periodsPerYear} periods per year`})${window < 20 ? `; over as few as ${window} returns a window it swings widely, so read its level rather than its moves` : ''}.`,
+    caption: `Annualised Sharpe ratio over the last ${window} bars (${halfYear ? `half a year at ${input.periodsPerYear} periods per year` : `the fewest a ratio takes: half a year holds fewer at ${input.periodsPerYear} ${input.periodsPerYear === 1 ? 'period' : 'periods'} per year`})${window < 20 ? `; over as few as ${window} returns a window it swings widely, so read its level rather than its moves` : ''}.`,
     spec: vegaLite({
       ...base(options, 200, Math.max(64, axisReserve(`-${formatNumber(largest * 1.1, 1)}`))),
       layer: [

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { datasetUrl, parseMarketData } from '@ensemble/data';
 import { describe, expect, it } from 'vitest';
+import { ConfigError, DataValidationError } from '@ensemble/protocol';
 import { temporaryDirectory } from '../testing/temporary-directory';
 import { createInProcessExecutor } from '../executor/in-process-executor';
 import { runSweep } from '../sweep/run-sweep';
 import { planSweep } from '../sweep/sweep-plan';
-import { createLocalResolvers, dataRefOf } from './resolvers';
+import { createLocalResolvers, dataRefOf, dataRefsOf, marketDataOf } from './resolvers';
 
 describe('dataRefOf', () => {
   // Regression: a sweep on a named pipe hung (the planner opened it a second time, no writer
@@ -133,5 +134,37 @@ describe('a sweep over a day-first file', () => {
     await expect(planSweep(spec(), { baseDir: dayFirst })).rejects.toThrow('pass --date-format DD/MM/YYYY (data.dateFormat in a config, dateFormat in code)');
     const auto = await dataRefOf({ file: 'SPX.csv', dateFormat: 'auto' }, dayFirst);
     expect(auto).toEqual(await dataRefOf({ file: 'SPX.csv' }, dayFirst));
+  });
+});
+
+describe('several data files: one reference each, joined, every problem reported', () => {
+  it('names every file it cannot read or that is given twice, and joins what it reads on one timeline', async () => {
+    const dir = await temporaryDirectory('resolvers-files-');
+    await writeFile(join(dir, 'AAA.csv'), 'date,close\n2020-01-02,1\n2020-01-03,2\n');
+    await writeFile(join(dir, 'BBB.csv'), 'date,close\n2020-01-03,5\n2020-01-06,6\n');
+    const refs = await dataRefsOf({ file: ['AAA.csv', 'BBB.csv'] }, dir);
+    expect(refs.map((ref) => ref.file)).toEqual([join(dir, 'AAA.csv'), join(dir, 'BBB.csv')]);
+    const data = await marketDataOf(createLocalResolvers(), refs);
+    expect(data.timeline.symbols).toEqual(['AAA', 'BBB']);
+    expect(Array.from(data.timeline.time)).toEqual([Date.UTC(2020, 0, 2), Date.UTC(2020, 0, 3), Date.UTC(2020, 0, 6)]);
+    const error = await dataRefsOf({ file: ['AAA.csv', 'nope.csv', './AAA.csv', 'gone.csv'] }, dir).catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error) ? error.issues.map((issue) => [issue.path, issue.message.slice(0, 40)]) : error).toEqual([
+      ['file.1', expect.stringMatching(/^Market data file not found/)],
+      ['file.2', '"./AAA.csv" is the file of file.0: list '],
+      ['file.3', expect.stringMatching(/^Market data file not found/)],
+    ]);
+  });
+
+  it('reports the data problems of every file of a job together', async () => {
+    const dir = await temporaryDirectory('resolvers-bad-files-');
+    await writeFile(join(dir, 'AAA.csv'), 'date,close\n2020-01-02,-1\n');
+    await writeFile(join(dir, 'BBB.csv'), 'date,close\n2020-01-02,1\n');
+    await writeFile(join(dir, 'CCC.csv'), 'date,close\n2020-01-03,1\n2020-01-02,1\n');
+    const refs = await dataRefsOf({ file: ['AAA.csv', 'BBB.csv', 'CCC.csv'] }, dir);
+    const error = await marketDataOf(createLocalResolvers(), refs).catch((caught: unknown) => caught);
+    expect(DataValidationError.isInstance(error) ? error.problems.map((problem) => [problem.file, problem.row, problem.rule]) : error).toEqual([
+      [join(dir, 'AAA.csv'), 2, 'non-positive-price'],
+      [join(dir, 'CCC.csv'), 3, 'unsorted-dates'],
+    ]);
   });
 });
