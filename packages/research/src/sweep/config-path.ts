@@ -41,7 +41,7 @@ export function configPathProblem(config: unknown, path: string): string | null 
     const next = step(container, segment);
     if (typeof next !== 'object' || next === null) {
       const at = segments.slice(0, k + 1).join('.');
-      const hint = Array.isArray(container) ? ' (strategies are addressed by their id)' : '';
+      const hint = Array.isArray(container) ? ` (strategies are addressed by their id${idsHint(container, segment)})` : '';
       return `${quoteValue(at)} is not an object of the base config${hint}`;
     }
     container = next;
@@ -125,6 +125,29 @@ export function strategyParameterProblem(config: unknown, path: string, strategi
   const match = closestMatch(name, known);
   const takes = known.length === 0 ? 'no parameters' : `only ${known.join(', ')}`;
   return `${quoteValue(name)} is not a parameter of ${strategy}${match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`} (it takes ${takes})`;
+}
+
+/** The ids of a config's strategy entries, and the one closest to `given`: `: trend, dip — did you mean "trend"?`; empty without ids. */
+function idsHint(entries: readonly unknown[], given: string): string {
+  const ids = entries.flatMap((entry) => (isRecord(entry) && typeof entry.id === 'string' ? [entry.id] : []));
+  if (ids.length === 0) return '';
+  const match = closestMatch(given, ids);
+  return `: ${ids.join(', ')}${match === undefined ? '' : ` — did you mean ${quoteValue(match)}?`}`;
+}
+
+/**
+ * Why a one-segment path of a run config names a parameter of one of its strategies (`fast`), or
+ * null: a run config's parameters are addressed through the sleeve (`strategies.trend.params.fast`),
+ * and the bare name would be refused as an unknown key of the config, once for every value.
+ */
+export function bareSleeveParameter(config: unknown, path: string, strategies: Strategies): string | null {
+  if (path.includes('.') || !isRecord(config) || Object.hasOwn(config, path) || !Array.isArray(config.strategies)) return null;
+  const ids = config.strategies.flatMap((entry) => {
+    if (!isRecord(entry) || typeof entry.id !== 'string' || typeof entry.strategy !== 'string' || !Object.hasOwn(strategies, entry.strategy)) return [];
+    return (declaredParameters(strategies[entry.strategy]?.schema) ?? []).includes(path) ? [entry.id] : [];
+  });
+  if (ids.length === 0) return null;
+  return `${quoteValue(path)} is no field of a run config: a sleeve's parameter is addressed through its id, ${ids.map((id) => quoteValue(`strategies.${id}.params.${path}`)).join(' or ')}`;
 }
 
 /**

@@ -180,9 +180,14 @@ describe('planSweep', () => {
       }),
     );
     expect(issues).toEqual([
-      'parameters.1.path: "strategies.nope" is not an object of the base config (strategies are addressed by their id)',
+      'parameters.1.path: "strategies.nope" is not an object of the base config (strategies are addressed by their id: trend, dip)',
       'parameters.2.range.step: must be > 0',
       expect.stringMatching(/^objective: unknown metric "sharp"; did you mean "sharpe"\?/),
+    ]);
+    // A misspelt id, and a sleeve's parameter by its bare name: said once, with the path to write.
+    expect(await issuesOf(planSweep({ config: runConfig, parameters: [{ path: 'strategies.trnd.params.fast', values: [5, 10] }, { path: 'period', values: [7, 14] }] }))).toEqual([
+      'parameters.0.path: "strategies.trnd" is not an object of the base config (strategies are addressed by their id: trend, dip — did you mean "trend"?)',
+      'parameters.1.path: "period" is no field of a run config: a sleeve\'s parameter is addressed through its id, "strategies.dip.params.period"',
     ]);
     expect(await issuesOf(planSweep({ config: runConfig, parameters: [] }))).toEqual(['parameters: must hold at least 1 item, got 0 items']);
     expect(await issuesOf(planSweep({ config: { ...runConfig, cash: -1 }, parameters: [{ path: 'cash', values: [1] }] }))).toEqual([

@@ -18,7 +18,7 @@ import type { CollectedConfigStrategyFiles, StrategyFileImporter } from '../job/
 import { readJsonFile, relativeBaseOf } from '../json-file';
 import { compileConstraint } from './constraint';
 import type { Constraint } from './constraint';
-import { configPathProblem, fieldParameterClash, fieldSchemaOf, fixedConfigValue, hasConfigValue, replacedParameterProblem, strategyParameterProblem, withConfigValues } from './config-path';
+import { bareSleeveParameter, configPathProblem, fieldParameterClash, fieldSchemaOf, fixedConfigValue, hasConfigValue, replacedParameterProblem, strategyParameterProblem, withConfigValues } from './config-path';
 import { resolveObjective } from './objective';
 import type { Objective } from './objective';
 import { listValues, rangeValues } from './parameter-values';
@@ -432,6 +432,7 @@ function planParameters(kind: 'backtest' | 'run', spec: Pick<SweepSpec, 'paramet
       : (configPathProblem(config, parameter.path) ??
         strategyParameterProblem(config, parameter.path, registry) ??
         fieldParameterClash(config, parameter.path, registry) ??
+        (kind === 'run' ? bareSleeveParameter(config, parameter.path, registry) : null) ??
         (kind === 'backtest' ? replacedParameterProblem(config, parameter.path) : null));
     if (problem !== null) issues.push({ path: `${at}.path`, message: problem });
     const values = 'values' in parameter ? listValues(parameter.values, `${at}.values`, issues) : rangeValues(parameter.range, `${at}.range`, issues);
