@@ -14,7 +14,7 @@ import type { Palette } from './color';
 import { crossedLevelsNote } from './crossed-levels';
 import { checkCommand, lookaheadHint } from './lookahead-hint';
 import { quantityCapNote } from './quantity-cap';
-import { belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable, formatWeightSum } from './format';
+import { belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatQuantity, formatTable, formatWeightSum, ordersLoggedHint } from './format';
 import { renderMetricGroups } from './metrics-table';
 import { savedReportJson } from './saved-report';
 import type { StrategyModuleRef } from './strategy-modules';
@@ -614,7 +614,7 @@ export function renderBacktestSummary(run: BacktestRun, options: SummaryOptions 
   lines.push(`  ${label('benchmark')} ${benchmark}`);
   if (plan.riskFreeRate !== 0) lines.push(`  ${label('risk-free')} ${formatPercent(plan.riskFreeRate)} a year`);
   const orders = result.orders;
-  const logged = orders.shrunk + orders.rejected + (orders.capped ?? 0) > 0 ? ` (each ${orders.capped === undefined ? '' : 'capped, '}shrunk or rejected order is logged with --log-level warn)` : '';
+  const logged = ordersLoggedHint(orders);
   // What the shrunk and rejected orders usually come from, beside them: the weights asked for more than the equity.
   const over = orders.weightsOverEquity === undefined ? '' : ` (${overEquityReason(orders.weightsOverEquity, result.rebalances.length, "the strategy's")})`;
   const closing = costsReason(orders, result.options);

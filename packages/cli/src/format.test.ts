@@ -3,6 +3,7 @@ import { formatPriceValue } from './backtest-report';
 import {
   MISSING,
   belowZeroWarning,
+  ordersLoggedHint,
   formatMetricValue,
   formatMoney,
   formatNumber,
@@ -128,6 +129,15 @@ describe('tables with colours', () => {
     const table = formatTable([{ header: 'n', align: 'right' }], rows);
     expect(table.split('\n').at(-1)).toBe('299999');
     expect(table.split('\n')[1]).toBe('     0');
+  });
+});
+
+describe('ordersLoggedHint', () => {
+  it('says where the shrunk, rejected, capped and dropped orders are logged, only those there were', () => {
+    expect(ordersLoggedHint({ shrunk: 0, rejected: 0, dropped: 0 })).toBe('');
+    expect(ordersLoggedHint({ shrunk: 2, rejected: 0, dropped: 0 })).toBe(' (--log-level warn logs each shrunk or rejected order)');
+    expect(ordersLoggedHint({ shrunk: 0, rejected: 1, dropped: 3, capped: 1 })).toBe(' (--log-level warn logs each capped, shrunk or rejected order, info each dropped one)');
+    expect(ordersLoggedHint({ shrunk: 0, rejected: 0, dropped: 5 })).toBe(' (--log-level info logs each dropped one)');
   });
 });
 

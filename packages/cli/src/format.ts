@@ -124,6 +124,18 @@ export function belowZeroWarning(curve: { readonly time: Float64Array; readonly 
   return null;
 }
 
+/**
+ * Where the orders line of a summary says each order is told, when any was shrunk, rejected,
+ * capped or dropped: ` (--log-level warn logs each shrunk or rejected order, info each dropped
+ * one)`; empty when none was.
+ */
+export function ordersLoggedHint(orders: { readonly shrunk: number; readonly rejected: number; readonly dropped: number; readonly capped?: number | undefined }): string {
+  if (orders.shrunk + orders.rejected + orders.dropped + (orders.capped ?? 0) === 0) return '';
+  const warned = orders.shrunk + orders.rejected + (orders.capped ?? 0) > 0 ? `--log-level warn logs each ${orders.capped === undefined ? '' : 'capped, '}shrunk or rejected order` : '';
+  const dropped = orders.dropped > 0 ? `${warned === '' ? '--log-level info logs' : 'info'} each dropped one` : '';
+  return ` (${[warned, dropped].filter((part) => part !== '').join(', ')})`;
+}
+
 /** A time as `YYYY-MM-DD HH:MM` (UTC), with `:SS` when it has seconds. */
 export function clockTime(time: number): string {
   const iso = formatTime(time);

@@ -30,7 +30,7 @@ describe('an order capped at the largest quantity is noted', () => {
   it('in the summary of `ensemble backtest`', async () => {
     const { code, out } = await cli(['backtest', '--data', 'dust.csv', '--strategy', 'buy-and-hold', '--cash', '1000000']);
     expect(code).toBe(0);
-    expect(out).toContain('orders     1 filled (1 at the quantity cap) · 0 shrunk · 0 rejected · 0 dropped (each capped, shrunk or rejected order is logged with --log-level warn)');
+    expect(out).toContain('orders     1 filled (1 at the quantity cap) · 0 shrunk · 0 rejected · 0 dropped (--log-level warn logs each capped, shrunk or rejected order)');
     expect(out).toContain(NOTE);
     expect(out).toContain('Quote prices this small per million units');
     expect(out).toContain('as they do in fractional units (--fractional), which are not capped');

@@ -9,7 +9,7 @@ import type { MetricName, PerformanceResult } from '@ensemble/performance';
 import { BENCHMARK_WITHOUT_FIGURES, costsReason, describeEngineOptions, periodsPerYearNote, shortSampleNote, formatParams, overEquityReason, periodsPerYearText } from './backtest-report';
 import { createPalette } from './color';
 import type { Palette } from './color';
-import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable } from './format';
+import { MISSING, belowZeroWarning, formatCount, formatCounted, formatMoney, formatNumber, formatPercent, formatRatio, formatTable, ordersLoggedHint } from './format';
 import { formatMetric } from './metrics-table';
 import { strategyErrorPlace } from './strategy-frames';
 import { crossedLevelsNote } from './crossed-levels';
@@ -441,7 +441,7 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
     lines.push(`  ${label('benchmark')} ${echoValue(config.benchmark)} buy and hold: ${over}`);
   }
   const orders = result.portfolio.orders;
-  const logged = orders.shrunk + orders.rejected + orders.dropped + (orders.capped ?? 0) > 0 ? ` (--log-level warn logs each ${orders.capped === undefined ? '' : 'capped, '}shrunk or rejected order, info each dropped one)` : '';
+  const logged = ordersLoggedHint(orders);
   const over = orders.weightsOverEquity === undefined ? '' : ` (${overEquityText(result, orders.weightsOverEquity)})`;
   const closing = costsReason(orders, config);
   const atCap = orders.capped === undefined ? '' : ` (${formatCount(orders.capped)} at the quantity cap)`;

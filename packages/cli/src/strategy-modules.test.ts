@@ -276,7 +276,7 @@ describe('ensemble backtest --strategy FILE', () => {
     expect(backtest.err).toBe('');
     expect(backtest.code).toBe(0);
     expect(backtest.out).toMatch(
-      /\n {2}orders {5}\d+ filled · [1-9]\d* shrunk · [1-9]\d* rejected \(the strategy's weights summed to up to 3\.00 on all 123 of its rebalances: more than its equity, and its account has no margin\) · \d+ dropped \(each shrunk or rejected order is logged with --log-level warn\)\n/,
+      /\n {2}orders {5}\d+ filled · [1-9]\d* shrunk · [1-9]\d* rejected \(the strategy's weights summed to up to 3\.00 on all 123 of its rebalances: more than its equity, and its account has no margin\) · \d+ dropped \(--log-level warn logs each shrunk or rejected order(, info each dropped one)?\)\n/,
     );
     const saved = JSON.parse(readFileSync(path.join(directory, 'backtest.json'), 'utf8')) as { orders: { weightsOverEquity?: unknown } };
     expect(saved.orders.weightsOverEquity).toEqual({ rebalances: 123, maxSum: 3 });

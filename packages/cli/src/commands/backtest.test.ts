@@ -470,7 +470,7 @@ describe('ensemble backtest: the summary', () => {
     expect(json.config.strategy.params).not.toHaveProperty('rebalance');
     expect(json.openPositions.map((p) => p.symbol).sort()).toEqual(['IBM', 'KO', 'MSFT']);
     // Orders shrunk to the cash at the open are counted; --log-level warn lists them as JSON lines.
-    expect(out).toMatch(/orders\s+\d+ filled · [1-9]\d* shrunk .*\(each shrunk or rejected order is logged with --log-level warn\)/);
+    expect(out).toMatch(/orders\s+\d+ filled · [1-9]\d* shrunk .*\(--log-level warn logs each shrunk or rejected order(, info each dropped one)?\)/);
     const verbose = await run(['--log-level', 'warn', 'backtest', '--dataset', 'dow30', '--strategy', 'equal-weight', '--symbol', 'IBM,MSFT,KO', '--rebalance', 'quarter']);
     const event = JSON.parse(verbose.err.split('\n')[0] ?? '{}') as { event?: string; strategy?: string };
     expect(event).toMatchObject({ event: 'order-shrunk', strategy: 'equal-weight' });
