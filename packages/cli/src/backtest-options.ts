@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { isDatasetName, listDatasets } from '@ensemble/data';
+import { isDatasetName, listDatasets, repeatedFiles } from '@ensemble/data';
 import type { ResolvedBacktestOptions } from '@ensemble/engine';
 import { ConfigError } from '@ensemble/protocol';
 import type { StrategyDefinition } from '@ensemble/protocol';
@@ -111,10 +111,8 @@ export function planBacktest(flags: BacktestFlags, cwd: string, fromFile?: Strat
     const among = data.length > 1 ? data.find((file) => isDatasetName(file)) : undefined;
     if (among !== undefined) problems.add(flagText('--data', among), DATASET_AMONG_FILES);
     // One file given twice, or named two ways (`./a.csv`, `a.csv`).
-    const resolved = data.map((file) => path.resolve(cwd, file));
-    resolved.forEach((file, k) => {
-      const first = resolved.indexOf(file);
-      if (first === k) return;
+    repeatedFiles(data, (file) => path.resolve(cwd, file)).forEach((first, k) => {
+      if (first < 0) return;
       const given = data[k] ?? '';
       problems.add(flagText('--data', given), given === data[first] ? 'is given twice: give each file once' : `is the file of ${flagText('--data', data[first] ?? '')}: give each file once`);
     });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { dataHoles, formatDate, getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData, loadMarketDataFiles, mixedSpacing, splitJumps } from '@ensemble/data';
+import { dataHoles, formatDate, getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketData, loadMarketDataFiles, mixedSpacing, repeatedFiles, splitJumps } from '@ensemble/data';
 import type { SymbolHole, SymbolMixedSpacing, SymbolSplitJump } from '@ensemble/data';
 import type { DataFormat, DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { ConfigError, DAY_MS, DataValidationError, EnsembleError, MAX_LINE_LENGTH, closestMatch, echoValue, quoteValue } from '@ensemble/protocol';
@@ -125,12 +125,11 @@ export const DATASET_AMONG_FILES = 'is an embedded data set, given among files: 
 export async function missingDataFiles(files: readonly string[], cwd: string): Promise<EnsembleError | null> {
   const { stat } = await import('node:fs/promises');
   const missing: string[] = [];
-  const seen = new Map<string, string>();
-  for (const file of files) {
+  const repeated = repeatedFiles(files, (file) => path.resolve(cwd, file));
+  for (const [k, file] of files.entries()) {
     const error = await missingDataSource(file, cwd);
     const absolute = path.resolve(cwd, file);
-    const earlier = seen.get(absolute);
-    seen.set(absolute, earlier ?? file);
+    const earlier = files[repeated[k] ?? -1];
     if (error !== null) missing.push(error.message);
     else if (files.length > 1 && isDatasetName(file)) missing.push(`${quoteValue(file)} ${DATASET_AMONG_FILES}`);
     else if (earlier !== undefined) missing.push(`${quoteValue(file, MAX_LINE_LENGTH)} is ${earlier === file ? 'given twice' : `the file of ${quoteValue(earlier, MAX_LINE_LENGTH)}`}: give each file once.`);

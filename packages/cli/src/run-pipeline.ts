@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketDataFiles, resolveDateBound } from '@ensemble/data';
+import { getDatasetInfo, isDatasetName, listDatasets, loadDataset, loadMarketDataFiles, repeatedFiles, resolveDateBound } from '@ensemble/data';
 import type { DatasetInfo, DateInput, MarketData } from '@ensemble/data';
 import { dataFiles, parseRunConfig, runOrchestrator, runSymbols } from '@ensemble/orchestrator';
 import type { OrchestratorResult, RunConfig, StrategyRegistry } from '@ensemble/orchestrator';
@@ -91,16 +91,18 @@ async function dataFileIssues(input: unknown, configDir: string, piped: boolean)
   if (!isRecord(input) || !isRecord(input.data)) return [];
   const given = input.data.file;
   // One file at `data.file`, or a list's at `data.file.N`; what is not a path is the schema's to refuse.
-  const files: [string, unknown][] = Array.isArray(given) ? given.map((file, k) => [`data.file.${String(k)}`, file]) : [['data.file', given]];
+  const entries: unknown[] = Array.isArray(given) ? given : [given];
+  const files = entries.flatMap((file, k): [string, string][] => (typeof file === 'string' && file !== '' ? [[Array.isArray(given) ? `data.file.${String(k)}` : 'data.file', file]] : []));
   const issues: ConfigIssue[] = [];
   // One file named two ways (`./a.csv`, `a.csv`): a list's second is refused (the same text twice is the schema's to refuse).
-  const seen = new Map<string, [string, string]>();
-  for (const [at, file] of files) {
-    if (typeof file !== 'string' || file === '') continue;
+  const repeated = repeatedFiles(
+    files.map(([, file]) => file),
+    (file) => path.resolve(configDir, file),
+  );
+  for (const [k, [at, file]] of files.entries()) {
     const absolute = path.resolve(configDir, file);
-    const earlier = seen.get(absolute);
+    const earlier = files[repeated[k] ?? -1];
     if (earlier !== undefined && earlier[1] !== file) issues.push({ path: at, message: `${quoteValue(file, MAX_LINE_LENGTH)} is the file of ${earlier[0]} (${quoteValue(earlier[1], MAX_LINE_LENGTH)}): list each file once` });
-    if (earlier === undefined) seen.set(absolute, [at, file]);
     const found = await stat(absolute).catch(() => null);
     const shown = quoteValue(file, MAX_LINE_LENGTH);
     const where = echoValue(absolute, MAX_LINE_LENGTH);

@@ -3,7 +3,7 @@ export type { DateFormat } from '@ensemble/protocol';
 export { DATE_FORMATS } from '@ensemble/protocol';
 export { parseMarketData } from './parse';
 export { loadMarketData, readDataBytes } from './load';
-export { combineMarketData, loadMarketDataFiles } from './load-files';
+export { combineMarketData, loadMarketDataFiles, repeatedFiles } from './load-files';
 export {
   createMarketData,
   getSeries,

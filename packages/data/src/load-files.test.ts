@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DataValidationError } from '@ensemble/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMarketData } from './load';
-import { combineMarketData, loadMarketDataFiles } from './load-files';
+import { combineMarketData, loadMarketDataFiles, repeatedFiles } from './load-files';
 import { parseMarketData } from './parse';
 
 const dir = mkdtempSync(join(tmpdir(), 'ensemble-files-'));
@@ -140,5 +140,13 @@ describe('combineMarketData', () => {
     expect(all.format).toBe('mixed');
     expect(all.dates).toEqual({ detected: ['YYYY-MM-DD', 'YYYYMMDD'] });
     expect(Array.from(all.timeline.time)).toEqual(['2020-01-02', '2020-01-06'].map(day));
+  });
+});
+
+describe('repeatedFiles', () => {
+  it('points each path to the first naming the same file, once resolved', () => {
+    const resolve = (file: string) => join('/data', file);
+    expect(repeatedFiles(['a.csv', './a.csv', 'b.csv', 'x/../b.csv', '/data/a.csv', 'c.csv'], resolve)).toEqual([-1, 0, -1, 2, 0, -1]);
+    expect(repeatedFiles([], resolve)).toEqual([]);
   });
 });

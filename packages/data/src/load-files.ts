@@ -81,6 +81,23 @@ function combinedDates(parts: readonly MarketData[]): DateReading | undefined {
 }
 
 /**
+ * For each of `paths`, the index of the first path of the list naming the same file once resolved
+ * (`./a.csv` beside `a.csv`, a relative path beside its absolute one), or -1 for a file's first:
+ * one file given twice would be read twice, its symbols clashing with themselves. `resolve`
+ * makes a path absolute (Node's `path.resolve` against the directory the paths are relative to).
+ */
+export function repeatedFiles(paths: readonly string[], resolve: (path: string) => string): number[] {
+  const first = new Map<string, number>();
+  return paths.map((file, k) => {
+    const absolute = resolve(file);
+    const earlier = first.get(absolute);
+    if (earlier !== undefined) return earlier;
+    first.set(absolute, k);
+    return -1;
+  });
+}
+
+/**
  * Loads several market data files (Node.js) — one CSV per symbol, as a download gives them — and
  * joins them ({@link combineMarketData}); each is read as {@link loadMarketData} reads one file,
  * with the same `format`, `dateFormat`, `decimal`, `adjust` and `sort`, and a one-symbol file's
@@ -101,15 +118,12 @@ export async function loadMarketDataFiles(paths: readonly string[], options: Omi
     throw new ConfigError([{ path: 'maxProblems', message: `must be a positive integer, got ${String(given.maxProblems)}` }]);
   }
   if (names.length !== paths.length) throw new ConfigError([{ path: 'names', message: `names each file: ${String(paths.length)} path(s), but ${String(names.length)} name(s)` }]);
-  // One file named two ways (`./a.csv`, `a.csv`) would be read twice, its symbols clashing with themselves.
   const nodePath = await import('node:path');
-  const seen = new Map<string, number>();
-  for (const [k, file] of paths.entries()) {
-    const earlier = seen.get(nodePath.resolve(file));
-    if (earlier !== undefined) {
-      throw new ConfigError([{ path: 'paths', message: `${quoteValue(names[k] ?? file)} and ${quoteValue(names[earlier] ?? paths[earlier] ?? '')} are the same file: give it once` }]);
-    }
-    seen.set(nodePath.resolve(file), k);
+  const repeated = repeatedFiles(paths, (file) => nodePath.resolve(file));
+  const again = repeated.findIndex((earlier) => earlier >= 0);
+  if (again >= 0) {
+    const earlier = repeated[again] ?? 0;
+    throw new ConfigError([{ path: 'paths', message: `${quoteValue(names[again] ?? '')} and ${quoteValue(names[earlier] ?? '')} are the same file: give it once` }]);
   }
   const { symbols, from, to, onProgress, names: _names, ...reading } = given;
   if (paths.length === 1) return loadFrom(paths[0] ?? '', { ...reading, symbols, from, to, onProgress, file: names[0] ?? paths[0] });

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
-import { combineMarketData, datasetUrl, getDatasetInfo, parseMarketData, readDataBytes } from '@ensemble/data';
+import { combineMarketData, datasetUrl, getDatasetInfo, parseMarketData, readDataBytes, repeatedFiles } from '@ensemble/data';
 import type { MarketData } from '@ensemble/data';
 import type { StrategyRegistry } from '@ensemble/orchestrator';
 import { ConfigError, DataValidationError, EnsembleError, describeGiven, MAX_LINE_LENGTH, quoteValue, checkArguments, arrayIssue, stringIssue, objectIssue, registryIssue } from '@ensemble/protocol';
@@ -95,16 +95,14 @@ export async function dataRefsOf(source: DataSourceInput, baseDir: string): Prom
   // Every file that cannot be read is named (`file.N`), not only the first.
   const refs: DataRef[] = [];
   const issues: ConfigIssue[] = [];
-  const seen = new Map<string, number>();
+  // One file named two ways (`./a.csv`, `a.csv`) would clash with itself.
+  const repeated = repeatedFiles(source.file, (file) => (isAbsolute(file) ? file : resolve(baseDir, file)));
   for (const [k, file] of source.file.entries()) {
-    // One file named two ways (`./a.csv`, `a.csv`) would clash with itself.
-    const absolute = isAbsolute(file) ? file : resolve(baseDir, file);
-    const earlier = seen.get(absolute);
-    if (earlier !== undefined) {
+    const earlier = repeated[k] ?? -1;
+    if (earlier >= 0) {
       issues.push({ path: `file.${String(k)}`, message: `${quoteValue(file, MAX_LINE_LENGTH)} is the file of file.${String(earlier)}: list each file once` });
       continue;
     }
-    seen.set(absolute, k);
     try {
       refs.push(await dataRefOf({ ...source, file }, baseDir));
     } catch (error) {
