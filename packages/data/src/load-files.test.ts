@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { DataValidationError } from '@ensemble/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMarketData } from './load';
@@ -145,7 +145,7 @@ describe('combineMarketData', () => {
 
 describe('repeatedFiles', () => {
   it('points each path to the first naming the same file, once resolved', () => {
-    const resolve = (file: string) => join('/data', file);
+    const resolve = (file: string) => resolvePath('/data', file);
     expect(repeatedFiles(['a.csv', './a.csv', 'b.csv', 'x/../b.csv', '/data/a.csv', 'c.csv'], resolve)).toEqual([-1, 0, -1, 2, 0, -1]);
     expect(repeatedFiles([], resolve)).toEqual([]);
   });
