@@ -63,6 +63,9 @@ export function datasetSuggestion(name: string, lead = ' — did you mean'): str
 export async function loadDataSource(source: string | readonly string[], options: DataSourceOptions, io: CliIo): Promise<LoadedData> {
   if (typeof source !== 'string') {
     if (source.length !== 1) return { data: await loadDataFiles(source, options, io), dataset: undefined };
+    // `--data NAME` reads the data set NAME; a file of that name here would be read without a word.
+    const shadowed = await datasetAndFile(source[0] ?? '', io.cwd, '--dataset');
+    if (shadowed !== null) throw shadowed;
     return loadDataSource(source[0] ?? '', options, io);
   }
   const selection = { symbols: options.symbols, from: options.from, to: options.to, logger: options.logger, adjust: options.adjust, sort: options.sort };
@@ -113,6 +116,20 @@ async function loadDataFiles(files: readonly string[], options: DataSourceOption
       onProgress: options.onProgress,
     },
   );
+}
+
+/**
+ * The error for `name`, given where a file or a data set may be named (`--data NAME`, `data
+ * inspect NAME`), when it is both an embedded data set and a file in `cwd`: which one is meant
+ * cannot be told, and reading the data set would ignore the user's file without a word. Says how
+ * to name each (`dataset`: the flag naming the data set, if any); null otherwise.
+ */
+export async function datasetAndFile(name: string, cwd: string, dataset?: string): Promise<EnsembleError | null> {
+  if (!isDatasetName(name)) return null;
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(path.resolve(cwd, name))) return null;
+  const forDataset = dataset === undefined ? 'run it from another directory for the data set' : `${dataset} ${name} for the data set`;
+  return new EnsembleError('DATA_NOT_FOUND', `${quoteValue(name)} is both an embedded data set and a file here: write ./${name} for the file, or ${forDataset}`);
 }
 
 /** What a data set name among several data files is told. */

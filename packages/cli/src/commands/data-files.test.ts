@@ -153,6 +153,25 @@ describe('one data file per symbol', () => {
     expect(clash.err).not.toContain(scratch);
   });
 
+  // Regression: a file named like an embedded data set (`stocks5`, no extension) was passed over
+  // for the data set, without a word.
+  it('refuses a name that is both an embedded data set and a file here, saying how to name each', async () => {
+    write('stocks5', readFileSync(path.join(scratch, 'AAA.csv'), 'utf8'));
+    const both = await run('backtest', '--data', 'stocks5', '--strategy', 'buy-and-hold');
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('"stocks5" is both an embedded data set and a file here: write ./stocks5 for the file, or --dataset stocks5 for the data set');
+    const file = await run('backtest', '--data', './stocks5', '--strategy', 'buy-and-hold');
+    expect(file.code).toBe(0);
+    expect(file.out).toContain('Backtest: buy-and-hold on stocks5\n');
+    const dataset = await run('backtest', '--dataset', 'stocks5', '--strategy', 'buy-and-hold');
+    expect(dataset.code).toBe(0);
+    expect(dataset.out).toContain('(stocks5)');
+    const inspect = await run('data', 'inspect', 'stocks5');
+    expect(inspect.code).toBe(2);
+    expect(inspect.err).toContain('write ./stocks5 for the file, or run it from another directory for the data set');
+    rmSync(path.join(scratch, 'stocks5'));
+  });
+
   it('data inspect takes several files', async () => {
     const { code, out } = await run('data', 'inspect', 'AAA.csv', 'BBB.csv');
     expect(code).toBe(0);

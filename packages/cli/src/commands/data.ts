@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { inspectMarketData, isDatasetName, listDatasets } from '@ensemble/data';
 import type { DataFormat } from '@ensemble/data';
 import { DataValidationError } from '@ensemble/protocol';
-import { loadDataSource, loadNotes } from '../data-source';
+import { datasetAndFile, loadDataSource, loadNotes } from '../data-source';
 import { splitSymbols } from '../backtest-config-flags';
 import { CliExit, ExitCode } from '../errors';
 import { formatCount, formatTable } from '../format';
@@ -46,6 +46,8 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
     .option('--json', 'print the summary (or the problems) as JSON on stdout')
     .action(async (sources: string[], options: InspectOptions, command: Command) => {
       const source = sources.length === 1 ? (sources[0] ?? '') : sources;
+      const shadowed = sources.length === 1 ? await datasetAndFile(sources[0] ?? '', io.cwd) : null;
+      if (shadowed !== null) throw shadowed;
       const logger = createCliLogger(io, globalOptions(command).logLevel ?? 'warn', { json: globalOptions(command).logJson === true });
       const problems = new FlagProblems();
       const dataset = typeof source === 'string' && isDatasetName(source) ? source : undefined;

@@ -49,7 +49,7 @@ import { releaseTemporaryFile, trackTemporaryFile } from '../temporary-files';
 import { researchWorkerUrl } from '../research-worker-url';
 import { importStrategyDefinitions, strategyFromFile } from '../strategy-modules';
 import { knownLongFlags, strayArgumentProblems } from '../stray-arguments';
-import { dataProblemsAsGiven, holeNotesOf, loadNotes, missingDataFiles, namedAsGiven, spacingNotesOf, splitJumpNotes } from '../data-source';
+import { dataProblemsAsGiven, datasetAndFile, holeNotesOf, loadNotes, missingDataFiles, namedAsGiven, spacingNotesOf, splitJumpNotes } from '../data-source';
 import { configDataFiles, shownDataPath } from '../run-pipeline';
 import { addQueueOptions, queueExecutor } from './queue';
 import type { ClosableExecutor, QueueFlags } from './queue';
@@ -430,6 +430,8 @@ async function researchPlan<TPlan>(
   // A --data file that is not there is refused as `ensemble backtest` refuses it, before the planner reads it.
   const missing = flags.config === undefined ? await missingDataFiles(flags.data ?? [], io.cwd) : null;
   if (missing !== null) throw missing;
+  const shadowed = flags.config === undefined && flags.data?.length === 1 ? await datasetAndFile(flags.data[0] ?? '', io.cwd, '--dataset') : null;
+  if (shadowed !== null) throw shadowed;
   // A strategy file's definition types --param values and is what --sizing and --rebalance are checked against, as in `ensemble backtest`.
   const needsDefinition = flags.config === undefined && flags.strategy !== undefined && ((flags.param?.length ?? 0) > 0 || flags.sizing !== undefined || flags.rebalance !== undefined);
   const fromFile = needsDefinition ? await strategyFromFile(flags.strategy ?? '', io.cwd) : undefined;
