@@ -2,8 +2,8 @@ import { ConfigError, DataValidationError, MAX_LINE_LENGTH, arrayIssue, checkArg
 import type { BarSeries, DataProblem } from '@ensemble/protocol';
 import { loadFrom } from './load';
 import { selectMarketData } from './market-data';
-import { fileSymbol } from './parse';
-import { DEFAULT_MAX_PROBLEMS, makeProblem } from './problems';
+import { checkParseOptions, fileSymbol } from './parse';
+import { makeProblem } from './problems';
 import type { DateReading, MarketData, ParseOptions } from './types';
 
 /**
@@ -114,9 +114,6 @@ export async function loadMarketDataFiles(paths: readonly string[], options: Omi
     throw new ConfigError([{ path: 'symbol', message: 'names the series of one file; several files name theirs after each file' }]);
   }
   const names = given.names ?? paths;
-  if (given.maxProblems !== undefined && !(Number.isInteger(given.maxProblems) && given.maxProblems >= 1)) {
-    throw new ConfigError([{ path: 'maxProblems', message: `must be a positive integer, got ${String(given.maxProblems)}` }]);
-  }
   if (names.length !== paths.length) throw new ConfigError([{ path: 'names', message: `names each file: ${String(paths.length)} path(s), but ${String(names.length)} name(s)` }]);
   const nodePath = await import('node:path');
   const repeated = repeatedFiles(paths, (file) => nodePath.resolve(file));
@@ -134,7 +131,7 @@ export async function loadMarketDataFiles(paths: readonly string[], options: Omi
   let truncated = false;
   let done = 0;
   // One budget of problems for all the files, as for one: a file past it is not read.
-  const limit = reading.maxProblems ?? DEFAULT_MAX_PROBLEMS;
+  const limit = checkParseOptions(reading);
   for (const [k, path] of paths.entries()) {
     if (problems.length >= limit) {
       truncated = true;

@@ -138,7 +138,8 @@ function firstByte(bytes: Uint8Array, start: number): number {
   return -1;
 }
 
-function checkOptions(options: ParseOptions): number {
+/** Checks the options every load takes (a problem limit, a layout, a date format, a decimal mark, a symbol) and returns the problem limit; a `ConfigError` names the bad one. */
+export function checkParseOptions(options: ParseOptions): number {
   const maxProblems = options.maxProblems ?? DEFAULT_MAX_PROBLEMS;
   if (!Number.isInteger(maxProblems) || maxProblems < 1) {
     throw new ConfigError([{ path: 'maxProblems', message: `must be a positive integer, got ${maxProblems}` }]);
@@ -274,7 +275,7 @@ export function parseMarketData(input: string | Uint8Array, options: ParseOption
  */
 export function parseInput(input: string | Uint8Array, options: ParseOptions, utf8Valid: boolean | undefined): MarketData {
   const started = Date.now();
-  const maxProblems = checkOptions(options);
+  const maxProblems = checkParseOptions(options);
   const file = options.file;
   let problems = new ProblemCollector(file, maxProblems);
   const defaultSymbol = options.symbol ?? defaultSymbolFor(file);
