@@ -446,6 +446,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
   const closing = costsReason(orders, config);
   const atCap = orders.capped === undefined ? '' : ` (${formatCount(orders.capped)} at the quantity cap)`;
   lines.push(`  ${label('orders')} ${formatCount(orders.filled)} filled${atCap} · ${formatCount(orders.shrunk)} shrunk · ${formatCount(orders.rejected)} rejected${closing}${over} · ${formatCount(orders.dropped)} dropped${logged}`);
+  const bySleeve = sleeveOrdersText(result);
+  if (bySleeve !== null) lines.push(`  ${label('')} by sleeve: ${bySleeve}`);
   const capped = quantityCapNote(result.portfolio.fills, orders.capped, format, '"fractional": true');
   if (capped !== null) lines.push(`  ${label('')} ${palette.yellow(`note: ${capped}`)}`);
   const crossed = crossedLevelsNote(orders.levelsCrossed);
@@ -586,4 +588,26 @@ function sleevesBelowZero(sleeves: OrchestratorResult['sleeves'], format: (time:
   if (count === 0) return null;
   const more = count > found.length ? ` and ${formatCount(count - found.length)} more` : '';
   return `warning: ${count === 1 ? 'a sleeve' : `${formatCount(count)} sleeves`} fell below zero: ${found.join(', ')}${more} — ${count === 1 ? 'it' : 'each'} lost more than its capital (shorts or leverage can), was margin-called, and its strategy is not asked until a rebalance funds it above zero again; its figures from then on are a debt's`;
+}
+
+/**
+ * Sleeves mode with several sleeves: which sleeves' orders were shrunk or rejected, most first
+ * (`trend 17 rejected · dip 2 shrunk, 1 rejected`), up to three and a count of the rest; null when
+ * none was, with one sleeve (the run's count is its own), in shared mode (the portfolio's orders
+ * are the shared account's, not the shadows').
+ */
+export function sleeveOrdersText(result: Pick<OrchestratorResult, 'mode' | 'sleeves'>): string | null {
+  if (result.mode !== 'sleeves' || result.sleeves.length < 2) return null;
+  const counted = result.sleeves
+    .map((sleeve) => ({ id: sleeve.id, shrunk: sleeve.shrunkOrders, rejected: sleeve.rejectedOrders }))
+    .filter((sleeve) => sleeve.shrunk + sleeve.rejected > 0);
+  if (counted.length === 0) return null;
+  // Most first; a stable sort keeps the config's order between equals.
+  counted.sort((a, b) => b.shrunk + b.rejected - (a.shrunk + a.rejected));
+  const shown = counted.slice(0, 3).map((sleeve) => {
+    const parts = [sleeve.shrunk > 0 ? `${formatCount(sleeve.shrunk)} shrunk` : '', sleeve.rejected > 0 ? `${formatCount(sleeve.rejected)} rejected` : ''].filter((part) => part !== '');
+    return `${echoValue(sleeve.id)} ${parts.join(', ')}`;
+  });
+  const more = counted.length - shown.length;
+  return `${shown.join(' · ')}${more > 0 ? ` · … and ${formatCounted(more, 'more sleeve')}` : ''}`;
 }

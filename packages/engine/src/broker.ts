@@ -113,6 +113,11 @@ export class Broker implements OrderExecutor {
     return orderCounts(this.filledCount, this.shrunkCount, this.rejectedCount, this.belowClosingCount, this.belowCostsCount);
   }
 
+  /** Orders shrunk so far: `stats.shrunk`, read without building the counts (an executor attributing each order's outcome reads it around the call). */
+  get shrunkOrders(): number {
+    return this.shrunkCount;
+  }
+
   /** The fill price of an order of `side` whose reference price is `reference` (slippage applied). */
   fillPrice(side: OrderSide, reference: number): number {
     return slippedPrice(this.slippage, side, reference);

@@ -109,6 +109,14 @@ export interface SleeveResult {
   readonly totalSlippage: number;
   /** Orders of the sleeve's runner that never reached a fill. */
   readonly droppedOrders: number;
+  /**
+   * Orders of the sleeve (its strategy's and its transfers', in shared mode its shadow's) that
+   * filled less than they asked: a purchase shrunk to what the cash affords. Of the run's
+   * `orders.shrunk` in sleeves mode.
+   */
+  readonly shrunkOrders: number;
+  /** Orders of the sleeve (as {@link SleeveResult.shrunkOrders}) that could not fill at all, for the reasons the engine gives. */
+  readonly rejectedOrders: number;
   /** Epoch ms of the sleeve's own portfolio-strategy rebalances (empty for signal strategies). */
   readonly rebalances: readonly number[];
   readonly metrics: PerformanceResult;

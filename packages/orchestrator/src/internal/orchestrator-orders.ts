@@ -94,6 +94,45 @@ export class OrchestratorOrders {
     return reduction;
   }
 
+  /** Whether the orchestrator placed an order on this step (a carried reduction does not count). */
+  get placedAny(): boolean {
+    for (const column of this.used) {
+      for (const placed of column) if (!Number.isNaN(placed) && placed !== CARRIED_REDUCTION) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The units this step's order of the orchestrator on symbol `k` of `book` adds to the size of
+   * the position (+ an increase, − a reduction); 0 when it placed none there (or the order is a
+   * reduction of the last close carried into this open, which has filled).
+   */
+  placedChange(book: PositionBook, k: number): number {
+    const placed = this.slots.get(book.runner)?.[k];
+    if (placed === undefined || Number.isNaN(placed) || placed === CARRIED_REDUCTION) return 0;
+    return -placed;
+  }
+
+  /**
+   * Shrinks this step's increase of the position on symbol `k` of `book` to `units` (0: none
+   * left), keeping its reason: a risk cap that the increase (a transfer's purchase) would breach
+   * takes back what it must of it. Nothing changes when no increase of more units is placed.
+   */
+  limitIncrease(book: PositionBook, k: number, units: number): void {
+    const column = this.slots.get(book.runner);
+    const placed = column?.[k] ?? Number.NaN;
+    if (column === undefined || !(placed < 0) || placed === CARRIED_REDUCTION || !(units < -placed)) return;
+    const held = book.account.quantity[k] ?? 0;
+    const reason = book.runner.placedOrderReason(k) ?? 'transfer';
+    if (units > 0) {
+      this.place(column, k, -units);
+      book.runner.placeOrder(k, held > 0 ? units : -units, reason);
+    } else {
+      column[k] = Number.NaN;
+      book.runner.placeOrder(k, 0, reason);
+    }
+  }
+
   /** Whether an order of the orchestrator on symbol `k` of `book` was placed on this step (a carried reduction filled already). */
   has(book: PositionBook, k: number): boolean {
     const placed = this.slots.get(book.runner)?.[k];

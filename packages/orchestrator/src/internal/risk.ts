@@ -44,6 +44,14 @@ export class RiskManager {
   private readonly costs: TrimCosts;
   private readonly logger: Logger;
   private readonly net: Float64Array;
+  /**
+   * Per book, each position's units as this step's orders of the orchestrator leave it — a
+   * rebalance's transfers at this close — which the caps of {@link RiskManager.checkExposure}
+   * measure; read only while {@link RiskManager.projecting}.
+   */
+  private readonly projected = new Map<PositionBook, Float64Array>();
+  /** Whether the current check measures {@link RiskManager.projected} (the orchestrator placed orders on this step), not the holdings. */
+  private projecting = false;
   /** Per book, the share of each position the trims planned in the current {@link RiskManager.checkExposure} keep. */
   private readonly kept = new Map<PositionBook, Float64Array>();
   /** What the trim last weighed by {@link RiskManager.weigh} sells at the marks, and what its orders cost. */
@@ -109,6 +117,10 @@ export class RiskManager {
   checkExposure(time: number, equity: number, books: readonly PositionBook[], orders: OrchestratorOrders): void {
     const { maxGrossExposure, maxNetExposure, maxSymbolExposure } = this.limits;
     if ((maxGrossExposure === undefined && maxNetExposure === undefined && maxSymbolExposure === undefined) || !(equity > 0)) return;
+    this.project(books, orders);
+    // Measured after the transfers a rebalance placed at this close: they fill with the trims, so
+    // a cap holds once they have; a trim takes back a transfer's purchase before it sells.
+    const transfers = this.projecting ? " (after this close's transfers)" : '';
     const net = this.net;
     this.sumNet(books, false);
     let trimmed = false;
@@ -124,7 +136,8 @@ export class RiskManager {
           let side = 0;
           let symbol = '';
           for (const book of books) {
-            const { quantity, markPrice } = book.account;
+            const { markPrice } = book.account;
+            const quantity = this.unitsIn(book);
             for (let k = 0; k < quantity.length; k++) {
               const held = quantity[k] ?? 0;
               if (book.globalIndex[k] === g && Math.sign(held) === direction) {
@@ -135,7 +148,7 @@ export class RiskManager {
           }
           const excess = Math.abs(value) - maxSymbolExposure * equity;
           const factor = side > 0 ? Math.max(0, (side - excess) / side) : 0;
-          const subject = `${symbol} exposure ${(share * 100).toFixed(2)}% of equity is above the ${(maxSymbolExposure * 100).toFixed(2)}% cap on ${barTime(time)}`;
+          const subject = `${symbol} exposure ${(share * 100).toFixed(2)}% of equity${transfers} is above the ${(maxSymbolExposure * 100).toFixed(2)}% cap on ${barTime(time)}`;
           if (this.weigh(books, g, direction, factor, trimmed)) {
             this.trim(books, orders, g, direction, factor, trimmed);
             trimmed = true;
@@ -154,7 +167,7 @@ export class RiskManager {
       gross += Math.abs(value);
       total += value;
     }
-    const after = trimmed ? ' (after the trims above)' : '';
+    const after = trimmed ? ' (after the trims above)' : transfers;
     if (maxGrossExposure !== undefined && gross / equity > maxGrossExposure * (1 + TOLERANCE)) {
       const share = gross / equity;
       const factor = maxGrossExposure / share;
@@ -174,7 +187,8 @@ export class RiskManager {
       // The positions on the net's side, each at its own value (not netted per symbol): they are what is cut.
       let dominant = 0;
       for (const book of books) {
-        const { quantity, markPrice } = book.account;
+        const { markPrice } = book.account;
+        const quantity = this.unitsIn(book);
         const kept = trimmed ? this.kept.get(book) : undefined;
         for (let k = 0; k < quantity.length; k++) {
           const held = quantity[k] ?? 0;
@@ -183,7 +197,7 @@ export class RiskManager {
       }
       const excess = Math.abs(total) - maxNetExposure * equity;
       const factor = dominant > 0 ? Math.max(0, (dominant - excess) / dominant) : 0;
-      const netAfter = trimmed ? ' (after the trims above)' : '';
+      const netAfter = trimmed ? ' (after the trims above)' : transfers;
       const subject = `net exposure ${(share * 100).toFixed(2)}% of equity${netAfter} is above the ${(maxNetExposure * 100).toFixed(2)}% cap on ${barTime(time)}`;
       const sides = `${direction > 0 ? 'long' : 'short'} positions`;
       if (this.weigh(books, ALL_SYMBOLS, direction, factor, trimmed)) {
@@ -195,6 +209,29 @@ export class RiskManager {
     }
   }
 
+  /** Sets {@link RiskManager.projected} from each book's holdings and this step's orders of the orchestrator, when it placed any. */
+  private project(books: readonly PositionBook[], orders: OrchestratorOrders): void {
+    this.projecting = orders.placedAny;
+    if (!this.projecting) return;
+    for (const book of books) {
+      const quantity = book.account.quantity;
+      let column = this.projected.get(book);
+      if (column === undefined) {
+        column = new Float64Array(quantity.length);
+        this.projected.set(book, column);
+      }
+      for (let k = 0; k < quantity.length; k++) {
+        const held = quantity[k] ?? 0;
+        column[k] = held === 0 ? 0 : held + Math.sign(held) * orders.placedChange(book, k);
+      }
+    }
+  }
+
+  /** The units of each position of `book` the current check measures: its holdings, or as this step's orders of the orchestrator leave them. */
+  private unitsIn(book: PositionBook): Float64Array {
+    return (this.projecting ? this.projected.get(book) : undefined) ?? book.account.quantity;
+  }
+
   /**
    * Fills {@link RiskManager.net} with each symbol's net position value across the books: at the
    * marks, or, with `kept`, as the trims planned in this check leave the positions.
@@ -203,7 +240,8 @@ export class RiskManager {
     const net = this.net;
     net.fill(0);
     for (const book of books) {
-      const { quantity, markPrice } = book.account;
+      const { markPrice } = book.account;
+      const quantity = this.unitsIn(book);
       const share = kept ? this.kept.get(book) : undefined;
       for (let k = 0; k < quantity.length; k++) {
         const held = quantity[k] ?? 0;
@@ -247,16 +285,19 @@ export class RiskManager {
     let costs = 0;
     for (const book of books) {
       const { quantity, markPrice } = book.account;
+      const units = this.unitsIn(book);
       const kept = started ? this.kept.get(book) : undefined;
-      for (let k = 0; k < quantity.length; k++) {
+      for (let k = 0; k < units.length; k++) {
+        const size = units[k] ?? 0;
+        if (!RiskManager.cuts(book, k, size, g, direction)) continue;
         const held = quantity[k] ?? 0;
-        if (!RiskManager.cuts(book, k, held, g, direction)) continue;
         const mark = markPrice[k] ?? 0;
         const before = kept?.[k] ?? 1;
-        const earlier = before < 1 ? reductionFor(held, before, fractional) : 0;
-        const units = reductionFor(held, before * factor, fractional);
-        value += (units - earlier) * mark;
-        costs += this.costOf(units, held, mark) - this.costOf(earlier, held, mark);
+        const earlier = before < 1 ? reductionFor(size, before, fractional) : 0;
+        const cut = reductionFor(size, before * factor, fractional);
+        value += (cut - earlier) * mark;
+        // The cost the cut adds to the position's order (a transfer's purchase it shrinks costs less).
+        costs += this.orderCost(held, size, cut, mark) - this.orderCost(held, size, earlier, mark);
       }
     }
     this.saleValue = value;
@@ -264,25 +305,36 @@ export class RiskManager {
     return !(costs > 0 && costs >= value);
   }
 
-  /** What reducing a position of `held` units by `units` costs at `mark`: commission and slippage. */
-  private costOf(units: number, held: number, mark: number): number {
+  /**
+   * What the order taking a position of `held` units to `size` (its size after this step's orders
+   * of the orchestrator) less `cut` costs at `mark`: commission and slippage.
+   */
+  private orderCost(held: number, size: number, cut: number, mark: number): number {
+    const change = Math.abs(size) - cut - Math.abs(held);
+    const units = Math.abs(change);
     if (!(units > 0) || !(mark > 0)) return 0;
-    const price = slippedPrice(this.costs.slippage, held > 0 ? 'sell' : 'buy', mark);
+    const price = slippedPrice(this.costs.slippage, (held > 0) === (change > 0) ? 'buy' : 'sell', mark);
     return commissionFor(this.costs.commission, units, price) + Math.abs(price - mark) * units;
   }
 
-  /** Cuts the positions of symbol `g` (or every symbol) on side `direction` (0: both) to `factor` of what the earlier trims of this check keep, with orders. */
+  /**
+   * Cuts the positions of symbol `g` (or every symbol) on side `direction` (0: both) to `factor` of
+   * what the earlier trims of this check keep, with orders: a cut takes back a transfer's purchase
+   * of this close first (the purchase shrinks), and sells beyond it only where it must.
+   */
   private trim(books: readonly PositionBook[], orders: OrchestratorOrders, g: number, direction: number, factor: number, started: boolean): void {
     if (!started) for (const book of books) this.keptOf(book, false);
     for (const book of books) {
       const quantity = book.account.quantity;
+      const units = this.unitsIn(book);
       const kept = this.keptOf(book, true);
-      for (let k = 0; k < quantity.length; k++) {
-        const held = quantity[k] ?? 0;
-        if (RiskManager.cuts(book, k, held, g, direction)) {
-          kept[k] = (kept[k] ?? 1) * factor;
-          orders.reduce(book, k, reductionFor(held, kept[k] ?? factor, this.fractional), 'risk');
-        }
+      for (let k = 0; k < units.length; k++) {
+        const size = units[k] ?? 0;
+        if (!RiskManager.cuts(book, k, size, g, direction)) continue;
+        kept[k] = (kept[k] ?? 1) * factor;
+        const change = Math.abs(size) - reductionFor(size, kept[k] ?? factor, this.fractional) - Math.abs(quantity[k] ?? 0);
+        if (change < 0) orders.reduce(book, k, -change, 'risk');
+        else orders.limitIncrease(book, k, change);
       }
     }
   }

@@ -135,6 +135,10 @@ export class SleeveExecutor implements OrderExecutor {
   private belowClosingCount = 0;
   private belowCostsCount = 0;
   private filledCount = 0;
+  /** Per sleeve (in the order of `sleeves`), its orders shrunk so far. */
+  private readonly shrunkBy: Int32Array;
+  /** Per sleeve, its orders rejected so far. */
+  private readonly rejectedBy: Int32Array;
 
   constructor(options: {
     readonly commission: CommissionModel;
@@ -150,6 +154,8 @@ export class SleeveExecutor implements OrderExecutor {
     this.logger = options.logger;
     this.broker = new Broker({ commission: options.commission, slippage: options.slippage, fractional: options.fractional, logger: options.logger });
     options.sleeves.forEach((sleeve, s) => this.sleeveOf.set(sleeve.account, s));
+    this.shrunkBy = new Int32Array(options.sleeves.length);
+    this.rejectedBy = new Int32Array(options.sleeves.length);
     this.planBook = new PlannedBook(options.sleeves.reduce((most, sleeve) => Math.max(most, sleeve.account.symbols.length), 0));
   }
 
@@ -165,10 +171,22 @@ export class SleeveExecutor implements OrderExecutor {
     );
   }
 
+  /** Sleeve `s`'s orders shrunk and rejected so far (`s` in the order of the sleeves given). */
+  sleeveStats(s: number): { readonly shrunk: number; readonly rejected: number } {
+    return { shrunk: this.shrunkBy[s] ?? 0, rejected: this.rejectedBy[s] ?? 0 };
+  }
+
   execute(account: Account, order: OrderRequest, reference: number, time: number, barIndex: number): number | null {
     const s = this.sleeveOf.get(account);
     if (!this.collecting || s === undefined || this.sleeves[s]?.crossing !== true) {
-      return this.broker.execute(account, order, reference, time, barIndex);
+      const broker = this.broker;
+      const shrunk = broker.shrunkOrders;
+      const fill = broker.execute(account, order, reference, time, barIndex);
+      if (s !== undefined) {
+        if (fill === null) this.rejectedBy[s] = (this.rejectedBy[s] ?? 0) + 1;
+        else if (broker.shrunkOrders !== shrunk) this.shrunkBy[s] = (this.shrunkBy[s] ?? 0) + 1;
+      }
+      return fill;
     }
     let slot = this.queue[this.queued];
     if (slot === undefined) {
@@ -234,6 +252,7 @@ export class SleeveExecutor implements OrderExecutor {
       const { quantity, price, commission, slippage } = admission;
       if (admission.shrunk) {
         this.shrunkCount++;
+        this.shrunkBy[queued.sleeve] = (this.shrunkBy[queued.sleeve] ?? 0) + 1;
         const closing = admission.closingTest();
         logOrderShrunk(this.logger, {
           strategy: sleeve.id,
@@ -384,6 +403,7 @@ export class SleeveExecutor implements OrderExecutor {
 
   private reject(sleeve: SleeveBinding, queued: QueuedOrder, admission: AdmissionSlot): void {
     this.rejectedCount++;
+    this.rejectedBy[queued.sleeve] = (this.rejectedBy[queued.sleeve] ?? 0) + 1;
     const { why, requested } = admission;
     if (why === 'below-closing-costs') this.belowClosingCount++;
     else if (why === 'below-costs') this.belowCostsCount++;

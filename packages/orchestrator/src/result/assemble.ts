@@ -39,6 +39,8 @@ export interface RunRecords {
   readonly portfolio: PortfolioColumns;
   /** Order counts of the sleeves' executor (sleeves mode; shared mode counts its broker's). */
   readonly executorStats: BrokerStats;
+  /** Per sleeve (in the order of `sleeves`), its orders shrunk and rejected: the sleeve's account's (shared mode: its shadow's). */
+  readonly sleeveOrders: readonly { readonly shrunk: number; readonly rejected: number }[];
   readonly crossing: CrossingTotals;
   readonly rebalances: readonly RebalanceEvent[];
   readonly conflicts: readonly ConflictEvent[];
@@ -219,6 +221,8 @@ export function assembleResult(records: RunRecords): OrchestratorResult {
       totalCommission: account.totalCommission,
       totalSlippage: account.totalSlippage,
       droppedOrders: droppedBy[i] ?? 0,
+      shrunkOrders: records.sleeveOrders[i]?.shrunk ?? 0,
+      rejectedOrders: records.sleeveOrders[i]?.rejected ?? 0,
       rebalances: rebalanceSteps[i] ?? [],
       isolated: !sleeve.active,
       error: sleeve.error,

@@ -166,6 +166,8 @@ function sleeveJson(sleeve: SleeveResult, format: Format, list: JsonListMaker): 
     totalCommission: sleeve.totalCommission,
     totalSlippage: sleeve.totalSlippage,
     droppedOrders: sleeve.droppedOrders,
+    shrunkOrders: sleeve.shrunkOrders,
+    rejectedOrders: sleeve.rejectedOrders,
     isolated: sleeve.isolated,
     error: sleeve.error,
     equity: list(curve.time, (time, t): SleevePointJson => ({

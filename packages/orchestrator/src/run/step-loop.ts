@@ -262,6 +262,7 @@ export class Orchestration {
       shared: this.shared,
       portfolio,
       executorStats: this.executor.stats,
+      sleeveOrders: sleeves.map((_, s) => this.executor.sleeveStats(s)),
       crossing: this.executor.totals,
       rebalances: this.rebalancing.events,
       conflicts: this.voting?.conflicts ?? [],
