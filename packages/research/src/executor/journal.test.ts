@@ -24,6 +24,33 @@ describe('openJournal', () => {
     expect((same as ConfigError).message).toContain('the spec, its config, its data or its strategy files changed since it was written');
   });
 
+  // Regression: a sweep interrupted after 1,474 of 2,940 jobs, run again without --resume,
+  // overwrote its journal and started over without a word.
+  it('without resume, refuses to overwrite finished jobs of the same plan, and replaces any other journal', async () => {
+    const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
+    const result = (index: number): ResearchJobResult => ({ index, status: 'ok', metrics: null, periodReturns: new Float64Array([index]) });
+    const first = await openJournal(file, 'plan-r', { resume: false });
+    for (const index of [0, 1, 2]) first.append(result(index));
+    first.close();
+    const refused = await openJournal(file, 'plan-r', { resume: false }).catch((error: unknown) => error);
+    expect(ConfigError.isInstance(refused)).toBe(true);
+    expect((refused as ConfigError).message).toContain('holds 3 finished jobs of this same plan: resume it (--resume) to continue from them');
+    // Nothing was lost: resuming reads the three back.
+    const resumed = await openJournal(file, 'plan-r', { resume: true });
+    expect([...resumed.finished.keys()]).toEqual([0, 1, 2]);
+    resumed.close();
+    // Another plan's journal cannot be resumed: a run without resume replaces it.
+    const other = await openJournal(file, 'plan-s', { resume: false });
+    other.close();
+    expect((await readFile(file, 'utf8')).split('\n').filter((line) => line !== '')).toHaveLength(1);
+    // So does one of the same plan written by other versions, and a header alone (nothing finished).
+    const header = await openJournal(file, 'plan-s', { resume: false });
+    header.close();
+    const older = JSON.stringify({ journal: 'ensemble-research', version: 1, planId: 'plan-v', packages: { '@ensemble/engine': '0.0.1' } });
+    await writeFile(file, `${older}\n${JSON.stringify({ index: 0, status: 'ok', metrics: null, periodReturns: [1] })}\n`);
+    (await openJournal(file, 'plan-v', { resume: false })).close();
+  });
+
   it('gives back on resume every bit of the period returns it journalled (-0, NaN), not their JSON form', async () => {
     const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
     const result: ResearchJobResult = { index: 3, status: 'ok', metrics: null, periodReturns: new Float64Array([0.1, -0, Number.NaN, -1.5e-300]), error: { code: 'X', message: 'kept' } };

@@ -258,6 +258,7 @@ export async function openJournal(file: string, planId: string, options: OpenJou
   let finished = new Map<number, ResearchJobResult>();
   let unreadable = 0;
   let torn = false;
+  if (!options.resume) await refuseToDiscard(file, planId, packages);
   if (options.resume) {
     const read = await readFile(file, 'utf8').catch((error: unknown) => {
       const code = (error as { code?: unknown } | null)?.code;
@@ -320,6 +321,37 @@ function directoryFailure(error: unknown): string {
   if (problem === 'permission denied') return `${problem}; choose a directory you can write to`;
   if (problem !== null) return `${problem === 'is a file, not a directory' ? 'it is a file, not a directory' : problem}; give the path of a directory (it is created if missing)`;
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Without resume, a journal of this very plan, written by these package versions, that holds
+ * finished jobs is not overwritten: the run would throw away work that resuming reuses bit for bit
+ * (a sweep interrupted for hours, run again without `--resume`, started over silently). A
+ * `ConfigError` says how many jobs it holds and the two ways on. A journal of another plan or of
+ * other versions, which could not be resumed anyway, is replaced as before.
+ */
+async function refuseToDiscard(file: string, planId: string, packages: Readonly<Record<string, string>>): Promise<void> {
+  const bytes = await readFile(file).catch(() => null);
+  if (bytes === null) return;
+  const end = bytes.indexOf(0x0a);
+  if (end < 0) return;
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.subarray(0, end).toString('utf8'));
+  } catch {
+    return;
+  }
+  if (!isRecord(header) || header.journal !== 'ensemble-research' || header.planId !== planId || versionDifference(header.packages, packages) !== null) return;
+  // One line per finished job after the header (a line torn by a kill has no newline: not counted).
+  let jobs = 0;
+  for (let at = bytes.indexOf(0x0a, end + 1); at >= 0; at = bytes.indexOf(0x0a, at + 1)) jobs++;
+  if (jobs === 0) return;
+  throw new ConfigError([
+    {
+      path: 'resume',
+      message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} holds ${jobs.toLocaleString('en-US')} finished job${jobs === 1 ? '' : 's'} of this same plan: resume it (--resume) to continue from them — their results are reused, and the outputs are the same as a run from the start — or remove that file to start over`,
+    },
+  ]);
 }
 
 /** The journal's file name in a research output directory. */
