@@ -143,12 +143,16 @@ function sharedRebalanceText(policy: string): string {
     : `shared mode: a rebalance moves no capital (the shadow sleeves are never rebalanced), and the "${policy}" policy does not use the weights — only "net" does`;
 }
 
-function describeRisk(config: RunConfig): string {
+/** The run's risk limits in words, and when its exposure caps are checked and a breach trimmed (the summary's `risk` line). */
+export function describeRisk(config: Pick<RunConfig, 'risk' | 'fill'>): string {
   const risk = config.risk;
   const parts: string[] = [];
   if (risk.maxGrossExposure !== undefined) parts.push(`gross exposure ≤ ${shortPercent(risk.maxGrossExposure)}`);
   if (risk.maxNetExposure !== undefined) parts.push(`net exposure ≤ ${shortPercent(risk.maxNetExposure)}`);
   if (risk.maxSymbolExposure !== undefined) parts.push(`per-symbol exposure ≤ ${shortPercent(risk.maxSymbolExposure)}`);
+  // Caps are checked at the closes, not at every fill: what fills after a check can exceed them until the next.
+  const caps = parts.pop();
+  if (caps !== undefined) parts.push(`${caps} (checked at each close before the strategies decide, a breach trimmed ${config.fill === 'close' ? 'at that close' : 'at the next open'})`);
   if (risk.maxDrawdown !== undefined) {
     const stop = risk.maxDrawdown;
     parts.push(
@@ -478,6 +482,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
 
   lines.push(`${palette.bold(result.mode === 'shared' ? 'Metrics (strategy columns: shadow sleeves)' : 'Metrics')}${palette.dim(sleeves.note)}`);
   lines.push(indent(comparisonTable(result, palette, sleeves.shown)));
+  const leftOut = riskClosedTradesNote(result);
+  if (leftOut !== null) lines.push(indent(palette.dim(leftOut)));
   lines.push('');
 
   lines.push(eventsLine(result, palette));
@@ -610,4 +616,24 @@ export function sleeveOrdersText(result: Pick<OrchestratorResult, 'mode' | 'slee
   });
   const more = counted.length - shown.length;
   return `${shown.join(' · ')}${more > 0 ? ` · … and ${formatCounted(more, 'more sleeve')}` : ''}`;
+}
+
+/**
+ * The trades risk limits closed, which the Trades row leaves out (the trade statistics are the
+ * strategies' own round trips): how many, and whose, so that a row of 0 does not read as nothing
+ * traded; null when none. Shared mode counts the shared account's (its shadows take no trim).
+ */
+export function riskClosedTradesNote(result: Pick<OrchestratorResult, 'mode' | 'sleeves' | 'portfolio'>): string | null {
+  const closed = (trades: readonly { readonly exitReason: string }[]): number => trades.reduce((count, trade) => count + (trade.exitReason === 'risk' ? 1 : 0), 0);
+  const total = closed(result.portfolio.trades);
+  if (total === 0) return null;
+  const whose =
+    result.mode === 'sleeves' && result.sleeves.length > 1
+      ? ` (${result.sleeves
+          .map((sleeve) => ({ id: sleeve.id, count: closed(sleeve.trades) }))
+          .filter((sleeve) => sleeve.count > 0)
+          .map((sleeve) => `${echoValue(sleeve.id)} ${formatCount(sleeve.count)}`)
+          .join(', ')})`
+      : '';
+  return `Trades counts the strategies' own round trips: ${formatCounted(total, 'trade')} closed by risk limits ${total === 1 ? 'is' : 'are'} left out${whose}; --json lists every trade with its exitReason`;
 }

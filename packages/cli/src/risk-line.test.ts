@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { describeRisk, riskClosedTradesNote } from './run-summary';
+
+describe('describeRisk', () => {
+  it('says when the exposure caps are checked and when a breach is trimmed', () => {
+    expect(describeRisk({ fill: 'close', risk: { maxNetExposure: 0.2, maxSymbolExposure: 0.15 } })).toBe(
+      'net exposure ≤ 20% · per-symbol exposure ≤ 15% (checked at each close before the strategies decide, a breach trimmed at that close)',
+    );
+    expect(describeRisk({ fill: 'next-open', risk: { maxGrossExposure: 1.5, maxDrawdown: { limit: 0.2, action: 'flatten', scale: 0.5 } } })).toBe(
+      'gross exposure ≤ 150% (checked at each close before the strategies decide, a breach trimmed at the next open) · drawdown stop at 20%: flatten and halt',
+    );
+    expect(describeRisk({ fill: 'close', risk: {} })).toBe('no limits');
+  });
+});
+
+describe('riskClosedTradesNote', () => {
+  type Input = Parameters<typeof riskClosedTradesNote>[0];
+  const trades = (...reasons: string[]) => reasons.map((exitReason) => ({ exitReason }));
+  const input = (mode: 'sleeves' | 'shared', sleeves: [string, string[]][]): Input =>
+    ({
+      mode,
+      sleeves: sleeves.map(([id, reasons]) => ({ id, trades: trades(...reasons) })),
+      portfolio: { trades: trades(...sleeves.flatMap(([, reasons]) => reasons)) },
+    }) as unknown as Input;
+
+  it("says how many trades risk limits closed, and whose, beside a Trades row that leaves them out", () => {
+    expect(riskClosedTradesNote(input('sleeves', [['a', ['risk', 'risk', 'signal']], ['b', ['transfer', 'risk']], ['c', ['signal']]]))).toBe(
+      "Trades counts the strategies' own round trips: 3 trades closed by risk limits are left out (a 2, b 1); --json lists every trade with its exitReason",
+    );
+    expect(riskClosedTradesNote(input('sleeves', [['a', ['risk']]]))).toBe(
+      "Trades counts the strategies' own round trips: 1 trade closed by risk limits is left out; --json lists every trade with its exitReason",
+    );
+    expect(riskClosedTradesNote(input('sleeves', [['a', ['transfer', 'signal']], ['b', []]]))).toBeNull();
+  });
+});
