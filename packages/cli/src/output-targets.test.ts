@@ -81,6 +81,16 @@ describe('checkOutputTargets', () => {
     await expect(checkOutputTargets(targets)).resolves.toBeUndefined();
   });
 
+  // Regression: `--json - --md /dev/stdout` wrote a JSON and a Markdown document one after the
+  // other to stdout, where a pipe read neither.
+  it('counts - as the file /dev/stdout names when another output names it too', async () => {
+    const { targets } = resolve([
+      { flag: '--json', value: '-', stdout: true },
+      { flag: '--md', value: '/dev/stdout' },
+    ]);
+    expect(await issuesOf(checkOutputTargets(targets))).toEqual([{ path: '--json - --md /dev/stdout', message: sameFileMessage('stdout') }]);
+  });
+
   it('finds one file reached through a symbolic link to its directory', async () => {
     const real = path.join(root, 'real');
     mkdirSync(real);

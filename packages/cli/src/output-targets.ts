@@ -5,6 +5,9 @@ import { COMMAND_LINE, flagText } from './flags';
 import type { FlagProblems } from './flags';
 import { canonicalFile, checkOutputPath } from './write-file';
 
+/** The file standing for the process's stdout, compared with the outputs that name it. */
+const STDOUT_FILE = '/dev/stdout';
+
 /** An output flag as commander hands it over: its name, the value typed (undefined when absent), and whether `-` (stdout) is allowed. */
 export interface OutputFlag {
   readonly flag: string;
@@ -74,7 +77,8 @@ function sameFileIssues(targets: readonly OutputTarget[], key: (target: OutputTa
  * no two name the same file — also through a symbolic link to a directory or another spelling of an
  * existing file's name — nor any of the `kept` files (the command's inputs, files it writes
  * itself). Throws one `ConfigError` (exit 2) listing every problem, duplicates named by every flag
- * involved. Stdout (`-`) is skipped.
+ * involved. Stdout (`-`) is not checked as a path, but counts as the file `/dev/stdout` names
+ * when another output names it too.
  */
 export async function checkOutputTargets(targets: readonly OutputTarget[], kept: readonly KeptFile[] = []): Promise<void> {
   const files = targets.filter((target) => target.path !== '-');
@@ -89,7 +93,12 @@ export async function checkOutputTargets(targets: readonly OutputTarget[], kept:
   }
   const canonical = new Map<OutputTarget, string>();
   for (const target of files) canonical.set(target, await canonicalFile(target.path));
-  issues.push(...sameFileIssues(files, (target) => canonical.get(target) ?? target.path, (file) => file));
+  // `-` is the process's stdout, as `/dev/stdout` (or the file a shell sent it to) is: two outputs
+  // written there would run into one another (a JSON followed by a Markdown document).
+  const compared = targets.map((target) => (target.path === '-' ? { ...target, path: STDOUT_FILE } : target));
+  const stdout = compared.length > files.length ? await canonicalFile(STDOUT_FILE) : null;
+  for (const target of compared) if (!canonical.has(target)) canonical.set(target, stdout ?? STDOUT_FILE);
+  issues.push(...sameFileIssues(compared, (target) => canonical.get(target) ?? target.path, (file) => (file === stdout ? 'stdout' : file)));
   issues.push(...(await keptFileIssues(files, kept)));
   if (issues.length > 0) throw new ConfigError(issues, { source: COMMAND_LINE });
 }
