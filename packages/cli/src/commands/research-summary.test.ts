@@ -20,6 +20,15 @@ describe('the summary of a sweep', () => {
   });
 
   // Regression: a drawdown of 1,120 days read "maxDrawdownDays 1,120.0000".
+  // Regression: a sweep whose every combination failed printed a "best" list of "-" rows.
+  it('says no combination is best when none has a value of the objective', () => {
+    const sweep = sweepOf('sharpe', [0.5, 0.25]);
+    const unranked = { ...sweep, rows: sweep.rows.map((row) => ({ ...row, rank: null, objective: null })) } as SweepResult;
+    const summary = renderSweepSummary(unranked);
+    expect(summary).toContain('  best none: no combination has a value of sharpe\n');
+    expect(summary).not.toContain('    -  index');
+  });
+
   it('prints counts of days, bars and trades whole and money with 2 decimals, as backtest does', () => {
     expect(renderSweepSummary(sweepOf('maxDrawdownDays', [1120, 1156]))).toContain('#1  index 0  k=1  maxDrawdownDays 1,120\n    #2  index 1  k=2  maxDrawdownDays 1,156\n');
     expect(renderSweepSummary(sweepOf('tradeCount', [84]))).toContain('#1  index 0  k=1  tradeCount 84\n');

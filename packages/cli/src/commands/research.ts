@@ -263,8 +263,13 @@ export function renderSweepSummary(result: SweepResult): string {
     ...(counts.ok === 0 || firstFailure === undefined || firstFailure.error === null
       ? []
       : [`  first failure: index ${String(firstFailure.index)} (${parameterText(firstFailure.parameters)}) ${firstFailure.status}: ${failureLine(firstFailure.error.message)} (results.csv lists every error)`]),
-    '  best',
-    ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${parameterText(row.parameters)}  ${objective.metric} ${objectiveText(row.objective, objective.metric)}`),
+    // Rows without a rank are not a best: none ranked, the line says so (the error or a note says why).
+    ...(result.rows.some((row) => row.rank !== null)
+      ? [
+          '  best',
+          ...result.rows.slice(0, 5).map((row) => `    ${row.rank === null ? '-' : `#${String(row.rank)}`}  index ${String(row.index)}  ${parameterText(row.parameters)}  ${objective.metric} ${objectiveText(row.objective, objective.metric)}`),
+        ]
+      : [`  best none: no combination has a value of ${objective.metric}`]),
     `  deflated Sharpe ratio ${value(statistics.deflatedSharpe?.dsr, 3)} · PBO ${value(statistics.pbo?.pbo, 3)}${statistics.pbo === null || statistics.pbo.scoredBy === objective.metric ? '' : ` (by ${statistics.pbo.scoredBy})`} · parameter stability ${value(statistics.stability?.stability, 3)}`,
     ...statistics.notes.map((note) => `  note: ${note}`),
   ];

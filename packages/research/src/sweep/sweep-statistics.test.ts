@@ -32,6 +32,28 @@ describe('sweepStatistics', () => {
     );
   });
 
+  // Regression: a combination whose threshold the data never reached reported "ok" with a blank
+  // Sharpe ratio, and nothing said how the statistics took it.
+  it('names the finished combinations that never held a position, and how the statistics take them', () => {
+    const moving = (index: number, shift: number): Trial => ({
+      index,
+      parameters: { period: 20, k: index },
+      objective: 0.1 * index,
+      result: { index, status: 'ok', metrics: null, periodReturns: Float64Array.from({ length: 32 }, (_, t) => Math.sin(t + shift) / 100) },
+    });
+    const flat = (index: number): Trial => ({ index, parameters: { period: 10, k: index }, objective: null, result: { index, status: 'ok', metrics: null, periodReturns: new Float64Array(32) } });
+    const trials = [moving(0, 0), flat(1), moving(2, 1), flat(3), flat(4), flat(5), moving(6, 2)];
+    const notes = sweepStatistics(trials, trials[6] ?? null, { blocks: 4, direction: 'max', dimensions: { period: [10, 20], k: [0, 1, 2, 3, 4, 5, 6] } }).notes;
+    expect(notes).toContain(
+      'flat: 4 of the 7 finished combinations never held a position (period=10 k=1; period=10 k=3; period=10 k=4; and 1 more): their Sharpe ratio is undefined (the deflated Sharpe ratio counts it as 0; a PBO scored by Sharpe or Sortino ratio ranks it below every number)',
+    );
+    // None flat, or all flat (the PBO says so then): no such note.
+    const none = sweepStatistics([moving(0, 0), moving(2, 1)], null, { blocks: 4, direction: 'max', dimensions: { period: [20], k: [0, 2] } }).notes;
+    expect(none.some((note) => note.startsWith('flat:'))).toBe(false);
+    const all = sweepStatistics([flat(1), flat(3)], null, { blocks: 4, direction: 'max', dimensions: { period: [10], k: [1, 3] } }).notes;
+    expect(all.some((note) => note.startsWith('flat:'))).toBe(false);
+  });
+
   // Regression: an objective every combination shares (bars, startEquity) ranked by index with nothing said.
   it('says when every combination has the same objective value', () => {
     const trials: Trial[] = [0.01, 0.02, -0.01].map((shift, index) => ({

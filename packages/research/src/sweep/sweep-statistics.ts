@@ -175,6 +175,21 @@ function reason(error: unknown): string {
 }
 
 /**
+ * The finished combinations that never held a position (every period return exactly 0: a
+ * threshold the data never reached, say), which "ok" alone does not tell: how many, the first
+ * three's parameters, and how the statistics take them (their Sharpe ratio is undefined). Null
+ * when every one moved, or when all are flat (the PBO's note says so then).
+ */
+function flatTrialsNote(finished: readonly Trial[]): string | null {
+  const flat = finished.filter((trial) => trial.result.periodReturns.length > 0 && trial.result.periodReturns.every((value) => value === 0));
+  if (flat.length === 0 || flat.length === finished.length) return null;
+  const shown = flat.slice(0, 3).map((trial) => Object.entries(trial.parameters).map(([name, value]) => `${name}=${String(value)}`).join(' '));
+  const more = flat.length - shown.length;
+  const which = `${shown.join('; ')}${more > 0 ? `; and ${String(more)} more` : ''}`;
+  return `flat: ${String(flat.length)} of the ${String(finished.length)} finished combinations never held a position (${which}): their Sharpe ratio is undefined (the deflated Sharpe ratio counts it as 0; a PBO scored by Sharpe or Sortino ratio ranks it below every number)`;
+}
+
+/**
  * The overfitting statistics of a sweep's trials (finished jobs, in index order) with `selected`
  * the best: the DSR of the selected trial's returns (trials without a Sharpe ratio count as 0, as
  * do trials whose equity reached zero or below, with returns undefined from there on), the PBO by
@@ -215,6 +230,8 @@ export function sweepStatistics(
   if (first !== undefined && scored.length >= 2 && scored.every((objective) => Object.is(objective, first))) {
     notes.push(`ranking: all ${String(scored.length)} combinations with a value have the same ${options.metric ?? 'objective'} (${String(first)}), so the ranking, and the best, follow the combination index alone`);
   }
+  const flat = flatTrialsNote(finished);
+  if (flat !== null) notes.push(flat);
   // Excess returns, as the Sharpe ratio of the metrics (and so the objective) measures them.
   const excess = finished.map(excessReturns);
   let deflatedSharpe: DeflatedSharpeResult | null = null;
