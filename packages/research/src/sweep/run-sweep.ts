@@ -128,6 +128,10 @@ export async function runSweep(plan: SweepPlan, executor: JobExecutor, options: 
   const selected = best === null ? null : (trials.find((trial) => trial.index === best.index) ?? null);
   const statistics = sweepStatistics(trials, selected, { blocks: plan.pboBlocks, direction: plan.objective.direction, metric: plan.objective.metric,
     dimensions: dimensionsOf(plan.parameters),
+    limits: Object.fromEntries(plan.parameters.flatMap((parameter, k) => {
+      const limits = plan.limits?.[k];
+      return limits === null || limits === undefined ? [] : [[parameter.name, limits] as const];
+    })),
     // A sweep over data.from or data.to measures its combinations over different periods.
     periodParameters: plan.parameters.filter((parameter) => PERIOD_PATHS.has(parameter.path)),
   });

@@ -100,6 +100,25 @@ describe('planSweep', () => {
     expect(job?.data[0]?.name).toBe('sp500');
     expect(job?.data[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(plan.objective).toEqual({ metric: 'sharpe', direction: 'max' });
+    // sma-crossover's windows are whole numbers from 1: 9 below fast's values and 51 above them are
+    // allowed, as are 19 and 61 for slow. From 1 up, 0 is refused below.
+    expect(plan.limits).toEqual([
+      { below: false, above: false },
+      { below: false, above: false },
+    ]);
+    const fromOne = await planSweep({ config: runConfig, parameters: [{ path: 'strategies.trend.params.fast', values: [1, 3, 5] }] });
+    expect(fromOne.limits).toEqual([{ below: true, above: false }]);
+  });
+
+  it('gives no limits for a parameter without a field schema of its own, or not numeric', async () => {
+    const plan = await planSweep({
+      config: runConfig,
+      parameters: [
+        { path: 'commission.rate', values: [0.001, 0.002] },
+        { path: 'allocation.scheme', values: ['equal', 'inverse-volatility'] },
+      ],
+    });
+    expect(plan.limits).toEqual([null, null]);
   });
 
   it('checks varied values without a field schema of their own against the whole config, and the base\'s dates against the data, before any job runs', async () => {

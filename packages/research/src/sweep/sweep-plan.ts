@@ -38,6 +38,17 @@ export interface PlannedParameter {
 }
 
 /**
+ * Whether a numeric parameter's own schema refuses a value just below its smallest value tried
+ * (one unit for whole numbers, else half the smallest gap between its values), and one just above
+ * its largest: a grid edge there is the parameter's limit, which no wider grid passes (a
+ * strategy's `period` of at least 5).
+ */
+export interface ParameterLimits {
+  readonly below: boolean;
+  readonly above: boolean;
+}
+
+/**
  * A base config after validation: the parsed config (defaults applied, data and strategy file
  * paths absolute), its data by content, and the strategy files it names by content (every job
  * carries them).
@@ -95,6 +106,8 @@ export interface SweepPlan {
   readonly riskFreePerPeriod: readonly number[];
   /** What loading the base config's data did, and its split-like jumps (see {@link DataNotes}). */
   readonly dataNotes: DataNotes;
+  /** Per parameter (in the order of `parameters`), its limits where its schema gives them, else null (see {@link ParameterLimits}); absent: unknown. */
+  readonly limits?: readonly (ParameterLimits | null)[] | undefined;
 }
 
 /** Options of {@link planSweep}. */
@@ -644,6 +657,27 @@ export interface GridPlan {
   readonly notSampled: number;
   /** Grid indices to run, ascending. */
   readonly combinations: readonly number[];
+  /** Per parameter, its limits where its schema gives them (see {@link ParameterLimits}). */
+  readonly limits: readonly (ParameterLimits | null)[];
+}
+
+/** The limits of a numeric parameter whose field has a schema of its own (see {@link ParameterLimits}); null otherwise. */
+function parameterLimits(config: Record<string, unknown>, parameter: PlannedParameter, registry: StrategyRegistry): ParameterLimits | null {
+  const numbers = parameter.values.filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
+  if (numbers.length !== parameter.values.length) return null;
+  const sorted = [...new Set(numbers)].sort((a, b) => a - b);
+  const least = sorted[0];
+  const most = sorted.at(-1);
+  if (least === undefined || most === undefined || sorted.length < 2) return null;
+  const field = fieldSchemaOf(config, parameter.path, registry);
+  if (field === null) return null;
+  // Whole numbers are probed one unit beyond (a schema of integers refuses anything between), others
+  // half the smallest gap between the values beyond.
+  let gap = Number.POSITIVE_INFINITY;
+  for (let k = 1; k < sorted.length; k++) gap = Math.min(gap, (sorted[k] ?? 0) - (sorted[k - 1] ?? 0));
+  const step = sorted.every((value) => Number.isInteger(value)) ? 1 : gap / 2;
+  const refused = (value: number): boolean => !field.schema.safeParse(value).success;
+  return { below: refused(least - step), above: refused(most + step) };
 }
 
 /** The problem with a config kind argument (null when there is none): `backtest` or `run`. */
@@ -709,7 +743,8 @@ export async function planGrid(spec: GridSpec, options: PlanSweepOptions, extraI
   const invalid = invalidCombinations(spec.kind, base.config, parameters, kept, withFiles);
   if (invalid.length > 0) fail(invalid, source);
   const combinations = spec.sampling === undefined ? kept : sampleIndices(kept, spec.sampling.random.count, spec.sampling.random.seed);
-  return { base, parameters, objective, gridSize, skipped: gridSize - kept.length, notSampled: kept.length - combinations.length, combinations };
+  const limits = parameters.map((parameter) => parameterLimits(base.config, parameter, withFiles));
+  return { base, parameters, objective, gridSize, skipped: gridSize - kept.length, notSampled: kept.length - combinations.length, combinations, limits };
 }
 
 /** A spec parsed by `schema`, or a `ConfigError` listing every problem by path. */
@@ -747,6 +782,7 @@ export async function planSweep(input: unknown, given: PlanSweepOptions = {}): P
     jobs,
     riskFreePerPeriod: await riskFreePerPeriod(grid.base, jobs),
     dataNotes: grid.base.dataNotes,
+    limits: grid.limits,
   };
 }
 

@@ -158,6 +158,20 @@ describe('sweepStatistics', () => {
       );
     });
 
+    // Regression: "period=5 is the smallest value tried … widen the range" where 5 was the least
+    // period the strategy's schema allows.
+    it("does not name an edge that is the parameter's own limit", () => {
+      const selected = trial(9, { period: 40, k: 1.5, scheme: 'equal', flag: true, fast: 50 });
+      const limited = (limits: Record<string, { below: boolean; above: boolean }>): readonly string[] =>
+        sweepStatistics([selected], selected, { blocks: 2, direction: 'max', dimensions, limits }).notes.filter((note) => note.startsWith('grid:'));
+      expect(limited({ k: { below: true, above: false } })).toEqual([
+        'grid: the best combination (index 9) is on the edge of the grid: period=40 is the largest value tried; the objective may go on improving beyond it, so widen the range before trusting it',
+      ]);
+      // A limit on the other side changes nothing; limits on both edges leave no note.
+      expect(limited({ k: { below: false, above: true } })[0]).toContain('k=1.5 is the smallest value tried');
+      expect(limited({ k: { below: true, above: false }, period: { below: false, above: true } })).toEqual([]);
+    });
+
     it('says nothing inside every range, nor of text, booleans or a parameter of two values (both ends)', () => {
       expect(notes(trial(5, { period: 20, k: 2, scheme: 'fixed', flag: true, fast: 50 })).filter((note) => note.startsWith('grid:'))).toEqual([]);
     });

@@ -79,17 +79,28 @@ function noNeighbour(stability: ParameterStabilityResult, dimensions: Readonly<R
 /**
  * A note when the selected combination is on the edge of the grid: its value of a numeric parameter
  * with at least three values is the smallest or the largest tried, so the grid shows no peak there
- * and the objective may go on improving beyond it. Null when it is inside every such range.
+ * and the objective may go on improving beyond it. An edge that is the parameter's own limit
+ * (`limits`: its schema refuses a value beyond it) is not named, as no wider grid passes it. Null
+ * when it is inside every such range.
  */
-function gridEdgeNote(selected: Trial | null, dimensions: Readonly<Record<string, readonly ParameterValue[]>>): string | null {
+function gridEdgeNote(
+  selected: Trial | null,
+  dimensions: Readonly<Record<string, readonly ParameterValue[]>>,
+  limits: Readonly<Record<string, { readonly below: boolean; readonly above: boolean }>> = {},
+): string | null {
   if (selected === null) return null;
   const edges: string[] = [];
   for (const [name, values] of Object.entries(dimensions)) {
     const numbers = values.filter((value): value is number => typeof value === 'number');
     const value = selected.parameters[name];
     if (typeof value !== 'number' || numbers.length !== values.length || new Set(numbers).size < 3) continue;
-    if (value === numbers.reduce((most, v) => Math.max(most, v), -Infinity)) edges.push(`${name}=${String(value)} is the largest value tried`);
-    else if (value === numbers.reduce((least, v) => Math.min(least, v), Infinity)) edges.push(`${name}=${String(value)} is the smallest value tried`);
+    // An edge at the parameter's own limit cannot be widened past: not one to name.
+    const limit = Object.hasOwn(limits, name) ? limits[name] : undefined;
+    if (value === numbers.reduce((most, v) => Math.max(most, v), -Infinity)) {
+      if (limit?.above !== true) edges.push(`${name}=${String(value)} is the largest value tried`);
+    } else if (value === numbers.reduce((least, v) => Math.min(least, v), Infinity)) {
+      if (limit?.below !== true) edges.push(`${name}=${String(value)} is the smallest value tried`);
+    }
   }
   if (edges.length === 0) return null;
   const list = edges.length === 1 ? (edges[0] ?? '') : `${edges.slice(0, -1).join(', ')} and ${edges.at(-1) ?? ''}`;
@@ -214,6 +225,8 @@ export function sweepStatistics(
      * periods, not on one sample, and neither the DSR nor the PBO is computed (each with a note).
      */
     readonly periodParameters?: readonly { readonly name: string; readonly path: string }[] | undefined;
+    /** By parameter name, whether its schema refuses a value beyond its smallest or largest value tried: an edge there is no reason to widen the grid. */
+    readonly limits?: Readonly<Record<string, { readonly below: boolean; readonly above: boolean }>> | undefined;
   },
 ): SweepStatistics {
   checkArguments('sweepStatistics', [
@@ -336,7 +349,7 @@ export function sweepStatistics(
   // A best chosen among equal objectives (by index) sits on the edge by the tie-break alone.
   const withObjective = trials.filter((trial) => trial.objective !== null);
   const tied = withObjective.length > 1 && withObjective.every((trial) => trial.objective === selected?.objective);
-  const edge = tied ? null : gridEdgeNote(selected, options.dimensions);
+  const edge = tied ? null : gridEdgeNote(selected, options.dimensions, options.limits);
   if (edge !== null) notes.push(edge);
   return { deflatedSharpe, pbo, stability, notes };
 }
