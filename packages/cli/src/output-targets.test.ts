@@ -164,13 +164,14 @@ describe('checkOutputTargets', () => {
   });
 
   it('lists every directory problem and every duplicate in one error', async () => {
+    writeFileSync(path.join(root, 'plain'), '');
     const targets = [
-      { flag: '--json', typed: 'missing/a.json', path: path.join(root, 'missing', 'a.json') },
+      { flag: '--json', typed: 'plain/a.json', path: path.join(root, 'plain', 'a.json') },
       { flag: '--md', typed: 'x.md', path: path.join(root, 'real', 'x.md') },
       { flag: '--html', typed: 'link/x.md', path: path.join(root, 'link', 'x.md') },
     ];
     const issues = await issuesOf(checkOutputTargets(targets));
     expect(issues.map((issue) => issue.path)).toEqual(['--json', '--md x.md --html link/x.md']);
-    expect(issues[0]?.message).toContain('does not exist; create it first');
+    expect(issues[0]?.message).toContain('is not a directory');
   });
 });

@@ -45,12 +45,14 @@ describe('atomic writes', () => {
     const directory = freshDirectory();
     const good = path.join(directory, 'good.json');
     writeFileSync(good, 'old');
-    const bad = path.join(directory, 'missing', 'report.md');
+    // A file where its directory would be: no directory can be made there.
+    writeFileSync(path.join(directory, 'plain'), '');
+    const bad = path.join(directory, 'plain', 'report.md');
     const error = await failure(writeFilesAtomic([{ path: good, content: 'new' }, { path: bad, content: 'x' }]));
     expect(EnsembleError.isInstance(error) && error.code).toBe('IO_FAILED');
     expect((error as Error).message).toContain(`Could not write ${bad}`);
     expect(readFileSync(good, 'utf8')).toBe('old');
-    expect(readdirSync(directory)).toEqual(['good.json']);
+    expect(readdirSync(directory).sort()).toEqual(['good.json', 'plain']);
   });
 
   it('a batch writes every file', async () => {
@@ -152,12 +154,22 @@ describe('checkOutputPath', () => {
     await expect(checkOutputPath(path.join(freshDirectory(), 'x.json'), '--json')).resolves.toBeUndefined();
   });
 
-  it('rejects a missing directory, a file as directory and a directory as target, naming the flag', async () => {
+  // Regression: `--json out/run.json` in a fresh folder was refused ("create it first"), where
+  // `sweep --out` creates its own directory.
+  it('accepts a file in directories not there yet (the writers create them), under a directory it can write in', async () => {
+    const directory = freshDirectory();
+    await expect(checkOutputPath(path.join(directory, 'new', 'deeper', 'x.json'), '--json')).resolves.toBeUndefined();
+    const target = path.join(directory, 'made', 'by', 'writer.json');
+    await writeFileAtomic(target, '{}');
+    expect(readFileSync(target, 'utf8')).toBe('{}');
+  });
+
+  it('rejects a directory that cannot be created, a file as directory and a directory as target, naming the flag', async () => {
     const directory = freshDirectory();
     writeFileSync(path.join(directory, 'plain'), '');
     const cases: [string, string][] = [
-      [path.join(directory, 'nope', 'x.json'), 'does not exist; create it first'],
       [path.join(directory, 'plain', 'x.json'), 'is not a directory'],
+      [path.join(directory, 'plain', 'deeper', 'x.json'), `${path.join(directory, 'plain')} is not a directory, so ${path.join(directory, 'plain', 'deeper')} cannot be created`],
       [directory, 'it is a directory; give a file name'],
     ];
     for (const [target, message] of cases) {

@@ -14,10 +14,12 @@ const CLI_TEMPORARY_FILES: TemporaryFileRegistry = { track: trackTemporaryFile, 
 /**
  * The report package's `writeFilesAtomic` (temporary files renamed over their targets only when
  * all are written; `IO_FAILED` naming the path) with the CLI's temporary files registered, so an
- * interrupt removes them too.
+ * interrupt removes them too, and the missing directories of a target created (`createDirectories`,
+ * unless given false), as `sweep --out` creates its own: `--json out/run.json` in a fresh folder
+ * was refused.
  */
 export async function writeFilesAtomic(files: readonly OutputFile[], options: Omit<WriteFilesOptions, 'temporaryFiles'> = {}): Promise<WrittenFile[]> {
-  return writeFilesAtomicWith(files, { ...options, temporaryFiles: CLI_TEMPORARY_FILES });
+  return writeFilesAtomicWith(files, { createDirectories: true, ...options, temporaryFiles: CLI_TEMPORARY_FILES });
 }
 
 /** Writes one file atomically; see {@link writeFilesAtomic}. */
@@ -67,7 +69,8 @@ function drainOrClose(sink: ChunkSink, once: (event: 'drain' | 'close', listener
 
 /**
  * Checks, before any work starts, that `target` can be written: its directory exists and is
- * writable, `target` is not a directory and its name is not longer than a file name may be (a
+ * writable, or does not exist yet and the nearest directory above it that does is writable (the
+ * CLI's writers create the missing ones), `target` is not a directory and its name is not longer than a file name may be (a
  * device such as `/dev/null`, written in place, must itself be writable; the file a link names is
  * replaced from its own directory, which must be). Throws a `ConfigError` naming `flag` (e.g.
  * `--json`) and the path otherwise.
@@ -78,8 +81,24 @@ export async function checkOutputPath(target: string, flag: string): Promise<voi
     throw new ConfigError([{ path: flag, message }], { source: 'the command line' });
   };
   const directoryStat = await stat(directory).catch(() => null);
-  if (directoryStat === null) fail(`cannot write ${target}: the directory ${directory} does not exist; create it first`);
-  else if (!directoryStat.isDirectory()) fail(`cannot write ${target}: ${directory} is not a directory`);
+  if (directoryStat === null) {
+    // A directory that is not there yet is created by the writer (as `mkdir -p`, after the run):
+    // the nearest one that is must be a directory it can create entries in.
+    let existing = path.dirname(directory);
+    let found = await stat(existing).catch(() => null);
+    while (found === null && path.dirname(existing) !== existing) {
+      existing = path.dirname(existing);
+      found = await stat(existing).catch(() => null);
+    }
+    if (found === null || !found.isDirectory()) fail(`cannot write ${target}: ${existing} is not a directory, so ${directory} cannot be created`);
+    const creatable = await access(existing, constants.W_OK).then(
+      () => true,
+      () => false,
+    );
+    if (!creatable) fail(`cannot write ${target}: the directory ${directory} does not exist, and ${existing} is not writable to create it in`);
+    return;
+  }
+  if (!directoryStat.isDirectory()) fail(`cannot write ${target}: ${directory} is not a directory`);
   let statError: unknown = null;
   const targetStat = await stat(target).catch((error: unknown) => {
     statError = error;

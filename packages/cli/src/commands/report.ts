@@ -128,7 +128,7 @@ export function registerReportCommand(program: Command, io: CliIo): Command {
       const files = await generator.files({ md: md?.path, html: html?.path, csvDir });
       // Each path as the user typed it: the flag's value, or the CSV directory's and the file's name.
       const shown = (file: ReportFile): string => (file.kind === 'md' ? (md?.typed ?? file.path) : file.kind === 'html' ? (html?.typed ?? file.path) : path.join(flags.csvDir ?? '', path.basename(file.path)));
-      const written = await writeFilesAtomic(files, { createDirectories: csvDir !== undefined });
+      const written = await writeFilesAtomic(files);
       files.forEach((file, k) => {
         io.stdout.write(`wrote ${shown(file)} (${formatCount(written[k]?.bytes ?? 0)} bytes)\n`);
       });
