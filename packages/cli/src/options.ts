@@ -11,6 +11,13 @@ export function positiveInteger(value: string): number {
   return parsed;
 }
 
+/** Parses a count of decimals from 0 to 20, or fails with a usage error (exit 2). */
+export function decimalPlaces(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 20 || value.trim() === '') throw new InvalidArgumentError(`expected a whole number of decimals from 0 to 20, got ${quoteValue(value)}`);
+  return parsed;
+}
+
 /** The global options every command can read. */
 export interface GlobalOptions {
   readonly debug?: boolean;
