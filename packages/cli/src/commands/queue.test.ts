@@ -286,6 +286,15 @@ describe('queue flags and help', () => {
         '  jobs 10: 4 done · 5 waiting · 1 active · 0 failed\n' +
         '  worker a:1: 1 active · 4 done · 4.0 jobs/min · last 2026-01-02T00:01:00.000Z\n',
     );
+    // Jobs that failed for good: recorded by the coordinator as their results, so done as well, and said so.
+    const failed = renderSweepStatus([
+      { sweepId: 'abc', created: null, total: 2, done: 2, waiting: 0, active: 0, fetchedAhead: 0, failed: 2, foreign: 0, finished: true, phasesLeft: false, etaMs: null, compatibility: null, workers: [{ workerId: 'coordinator', completed: 2, perMinute: null, lastAt: Date.UTC(2026, 0, 2, 0, 1), active: 0, fetchedAhead: 0 }] },
+    ]);
+    expect(failed).toBe(
+      'sweep abc · finished\n' +
+        '  jobs 2: 2 done (a failure its coordinator recorded counts as done) · 0 waiting · 0 active · 2 failed\n' +
+        '  coordinator: 2 failed jobs recorded as their results (the workers that tried them gave up) · last 2026-01-02T00:01:00.000Z\n',
+    );
     // Jobs a worker took ahead of time are counted apart from the running ones; a worker with no result yet is listed.
     const ahead = renderSweepStatus([
       {

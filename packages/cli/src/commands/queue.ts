@@ -289,18 +289,24 @@ export function renderSweepStatus(statuses: readonly SweepStatus[]): string {
       ...(status.finished && status.done < status.total
         ? [`  its coordinator had every result; ${formatCount(status.total - status.done)} of them are no longer in Redis (restarted without persistence?): its output files hold them all`]
         : []),
-      `  jobs ${formatCount(status.total)}: ${formatCount(status.done)} done · ${formatCount(status.waiting)} waiting · ${formatCount(status.active)} active${fetchedAhead(status.fetchedAhead)} · ${formatCount(status.failed)} failed`,
+      // A job failed for good is done too once its coordinator records its failure as its result.
+      `  jobs ${formatCount(status.total)}: ${formatCount(status.done)} done${status.failed > 0 ? ' (a failure its coordinator recorded counts as done)' : ''} · ${formatCount(status.waiting)} waiting · ${formatCount(status.active)} active${fetchedAhead(status.fetchedAhead)} · ${formatCount(status.failed)} failed`,
       // Jobs that are none of the sweep's (written by hand or another program), rejected by the workers.
       ...(status.foreign > 0 ? [`  ${formatCount(status.foreign)} foreign ${status.foreign === 1 ? 'job' : 'jobs'} in its queue (not of this sweep) rejected and failed by the workers; not counted above`] : []),
       ...(status.compatibility === null ? [] : [`  runs on workers with ${echoValue(status.compatibility, MAX_LINE_LENGTH)}`]),
       ...status.workers.map(
         (worker) =>
-          `  worker ${echoValue(worker.workerId)}: ${holding(worker)}${formatCount(worker.completed)} done · ${worker.perMinute === null ? '—' : formatNumber(worker.perMinute, 1)} jobs/min · last ${worker.lastAt === null ? '—' : new Date(worker.lastAt).toISOString()}`,
+          worker.workerId === COORDINATOR_ID
+            ? `  coordinator: ${formatCount(worker.completed)} failed ${worker.completed === 1 ? 'job' : 'jobs'} recorded as ${worker.completed === 1 ? 'its result' : 'their results'} (the workers that tried them gave up) · last ${worker.lastAt === null ? '—' : new Date(worker.lastAt).toISOString()}`
+            : `  worker ${echoValue(worker.workerId)}: ${holding(worker)}${formatCount(worker.completed)} done · ${worker.perMinute === null ? '—' : formatNumber(worker.perMinute, 1)} jobs/min · last ${worker.lastAt === null ? '—' : new Date(worker.lastAt).toISOString()}`,
       ),
     );
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** The id under which a coordinator stores the results of jobs that failed for good (`settleFailed`). */
+const COORDINATOR_ID = 'coordinator';
 
 /** Registers `ensemble queue status` and `ensemble queue clean`. */
 export function registerQueueCommand(program: Command, io: CliIo): Command {
