@@ -91,6 +91,19 @@ describe('checkOutputTargets', () => {
     expect(await issuesOf(checkOutputTargets(targets))).toEqual([{ path: '--json - --md /dev/stdout', message: sameFileMessage('stdout') }]);
   });
 
+  // Regression: with `here → .`, `here/n/a.json` and `n/a.json` (a directory not there yet) passed,
+  // and one output replaced the other.
+  it('finds one file through a link above directories not there yet', async () => {
+    const directory = path.join(root, 'above');
+    mkdirSync(directory);
+    symlinkSync('.', path.join(directory, 'here'));
+    const { targets } = resolve([
+      { flag: '--json', value: 'above/here/n/a.json' },
+      { flag: '--md', value: 'above/n/a.json' },
+    ]);
+    expect(await issuesOf(checkOutputTargets(targets))).toEqual([{ path: '--json above/here/n/a.json --md above/n/a.json', message: sameFileMessage(path.join(directory, 'n', 'a.json')) }]);
+  });
+
   it('finds one file reached through a symbolic link to its directory', async () => {
     const real = path.join(root, 'real');
     mkdirSync(real);

@@ -164,6 +164,17 @@ describe('checkOutputPath', () => {
     expect(readFileSync(target, 'utf8')).toBe('{}');
   });
 
+  // Regressions: a missing directory skipped the checks after it, so these failed after the run.
+  it('checks the name and the way to a directory not there yet: a long name, a link pointing nowhere', async () => {
+    const directory = freshDirectory();
+    const long = `${'a'.repeat(300)}.json`;
+    expect(((await failure(checkOutputPath(path.join(directory, 'new', long), '--json'))) as ConfigError).issues[0]?.message).toContain('longer than a file name may be');
+    symlinkSync(path.join(directory, 'nowhere'), path.join(directory, 'dangling'));
+    expect(((await failure(checkOutputPath(path.join(directory, 'dangling', 'x', 'a.json'), '--json'))) as ConfigError).issues[0]?.message).toBe(
+      `cannot write ${path.join(directory, 'dangling', 'x', 'a.json')}: ${path.join(directory, 'dangling')} is a symbolic link pointing nowhere, so ${path.join(directory, 'dangling', 'x')} cannot be created through it`,
+    );
+  });
+
   it('rejects a directory that cannot be created, a file as directory and a directory as target, naming the flag', async () => {
     const directory = freshDirectory();
     writeFileSync(path.join(directory, 'plain'), '');

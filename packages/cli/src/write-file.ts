@@ -80,22 +80,17 @@ export async function checkOutputPath(target: string, flag: string): Promise<voi
   const fail = (message: string): never => {
     throw new ConfigError([{ path: flag, message }], { source: 'the command line' });
   };
-  const directoryStat = await stat(directory).catch(() => null);
+  // A name the file system cannot hold failed after the run (ENAMETOOLONG).
+  const nameBytes = Buffer.byteLength(path.basename(target));
+  if (nameBytes > MAX_NAME_BYTES) fail(`cannot write ${target}: its name is ${String(nameBytes)} bytes, longer than a file name may be (${String(MAX_NAME_BYTES)}); give a shorter one`);
+  const directoryStat = await stat(directory).catch((error: unknown) => {
+    // Not there (or a file where a directory of its path would be: said below, by name).
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') fail(`cannot write ${target}: ${directory} cannot be reached (${errorCode(error)})`);
+    return null;
+  });
   if (directoryStat === null) {
-    // A directory that is not there yet is created by the writer (as `mkdir -p`, after the run):
-    // the nearest one that is must be a directory it can create entries in.
-    let existing = path.dirname(directory);
-    let found = await stat(existing).catch(() => null);
-    while (found === null && path.dirname(existing) !== existing) {
-      existing = path.dirname(existing);
-      found = await stat(existing).catch(() => null);
-    }
-    if (found === null || !found.isDirectory()) fail(`cannot write ${target}: ${existing} is not a directory, so ${directory} cannot be created`);
-    const creatable = await access(existing, constants.W_OK).then(
-      () => true,
-      () => false,
-    );
-    if (!creatable) fail(`cannot write ${target}: the directory ${directory} does not exist, and ${existing} is not writable to create it in`);
+    await checkCreatable(target, directory, fail);
     return;
   }
   if (!directoryStat.isDirectory()) fail(`cannot write ${target}: ${directory} is not a directory`);
@@ -105,9 +100,6 @@ export async function checkOutputPath(target: string, flag: string): Promise<voi
     return null;
   });
   if (targetStat?.isDirectory() === true) fail(`cannot write ${target}: it is a directory; give a file name`);
-  // A name the file system cannot hold failed after the run (ENAMETOOLONG).
-  const nameBytes = Buffer.byteLength(path.basename(target));
-  if (nameBytes > MAX_NAME_BYTES) fail(`cannot write ${target}: its name is ${String(nameBytes)} bytes, longer than a file name may be (${String(MAX_NAME_BYTES)}); give a shorter one`);
   const link = await lstat(target).catch(() => null);
   if (link?.isSymbolicLink() === true && (statError as { code?: unknown } | null)?.code === 'ELOOP') fail(`cannot write ${target}: it is a symbolic link that leads back to itself (a loop of links); give a file name`);
   // What the writer writes in place — a device, a pipe, a process's descriptor such as
@@ -136,6 +128,38 @@ export async function checkOutputPath(target: string, flag: string): Promise<voi
   if (!writable) fail(`cannot write ${target}: the directory ${home} is not writable`);
 }
 
+/** An error's code (`EACCES`), or its message. */
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A directory that is not there yet is created by the writer (as `mkdir -p`, after the run): the
+ * nearest one above it that is must be a directory it can create entries in, and nothing on the
+ * way a link pointing nowhere (the writer would fail through it after the run).
+ */
+async function checkCreatable(target: string, directory: string, fail: (message: string) => never): Promise<void> {
+  let existing = directory;
+  for (;;) {
+    const entry = await lstat(existing).catch(() => null);
+    if (entry?.isSymbolicLink() === true && (await stat(existing).catch(() => null)) === null) {
+      fail(`cannot write ${target}: ${existing} is a symbolic link pointing nowhere, so ${directory} cannot be created through it`);
+    }
+    if (entry !== null) break;
+    const parent = path.dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
+  const found = await stat(existing).catch(() => null);
+  if (!found?.isDirectory()) fail(`cannot write ${target}: ${existing} is not a directory, so ${directory} cannot be created`);
+  const creatable = await access(existing, constants.W_OK).then(
+    () => true,
+    () => false,
+  );
+  if (!creatable) fail(`cannot write ${target}: the directory ${directory} does not exist, and ${existing} is not writable to create it in`);
+}
+
 /**
  * The file a target's path ends up as, for comparing two targets: for an existing file, its real
  * path (which also spells the name as the file system stores it); else the real path of its
@@ -152,7 +176,25 @@ export async function canonicalFile(target: string, hops = 0): Promise<string> {
     // As the kernel reads it: `..` in the link applies to the real directory the link is in.
     if (link !== null) return canonicalFile(path.resolve(await realpath(path.dirname(target)).catch(() => path.dirname(target)), link), hops + 1);
   }
-  const directory = await realpath(path.dirname(target)).catch(() => path.dirname(target));
-  return path.join(directory, path.basename(target));
+  return path.join(await realDirectory(path.dirname(target)), path.basename(target));
+}
+
+/**
+ * The real path of `directory`, or, when it does not exist yet, the real path of the nearest
+ * directory above it that does with the rest of the path after it: a link on the way is resolved
+ * even where the writer will create the directories below it (`here/new/a.json` with `here → .` is
+ * `./new/a.json`).
+ */
+async function realDirectory(directory: string): Promise<string> {
+  const missing: string[] = [];
+  let current = directory;
+  for (;;) {
+    const real = await realpath(current).catch(() => null);
+    if (real !== null) return path.join(real, ...missing.reverse());
+    const parent = path.dirname(current);
+    if (parent === current) return directory;
+    missing.push(path.basename(current));
+    current = parent;
+  }
 }
 

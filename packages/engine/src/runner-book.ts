@@ -236,6 +236,27 @@ export abstract class RunnerBook {
     this.pendingCount++;
   }
 
+  /**
+   * Resizes the order placed on symbol `k` with {@link StrategyRunner.placeOrder} to `quantity`
+   * (signed units; 0 withdraws it) with `reason`, without counting a dropped order: its placer
+   * adjusting its own order before it fills (an orchestrator's risk cap shrinking the purchase its
+   * transfer placed on the same close). With no placed order waiting there, places it as
+   * `placeOrder` does.
+   */
+  resizePlacedOrder(k: number, quantity: number, reason: FillReason): void {
+    if (this.pendingKind[k] !== ORDER) {
+      this.placeOrder(k, quantity, reason);
+      return;
+    }
+    if (quantity === 0 || !Number.isFinite(quantity)) {
+      this.pendingKind[k] = NONE;
+      this.pendingCount--;
+      return;
+    }
+    this.pendingQuantity[k] = quantity;
+    this.pendingReason[k] = reason;
+  }
+
   /** The reason of the order placed with {@link StrategyRunner.placeOrder} waiting on symbol `k`, or null when none is. */
   placedOrderReason(k: number): FillReason | null {
     return this.pendingKind[k] === ORDER ? (this.pendingReason[k] ?? null) : null;

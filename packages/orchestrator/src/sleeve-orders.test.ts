@@ -61,4 +61,27 @@ describe("each sleeve's shrunk and rejected orders", () => {
     const json = serializeOrchestratorResult(quiet);
     expect(json.sleeves.map((sleeve) => sleeve.rejectedOrders)).toEqual(quiet.sleeves.map((sleeve) => sleeve.rejectedOrders));
   });
+
+  // Two sleeves on the same two symbols, crossed, each entry 70 % of its equity: a second entry
+  // finds the cash short and is shrunk, in the crossing window's planning.
+  it('are counted where crossed orders are planned too', () => {
+    const crossed: RunConfigInput = {
+      data: { dataset: 'dow30', to: '1996-12-31' },
+      cash: 100_000,
+      allocation: { scheme: 'equal' },
+      rebalance: { schedule: 'month' },
+      commission: { kind: 'percent', rate: 0.001 },
+      strategies: [
+        { id: 'fast', strategy: 'sma-crossover', params: { fast: 5, slow: 20 }, symbols: ['IBM', 'MSFT'], sizing: { kind: 'percent-of-equity', percent: 70 } },
+        { id: 'slow', strategy: 'sma-crossover', params: { fast: 20, slow: 60 }, symbols: ['IBM', 'MSFT'], sizing: { kind: 'percent-of-equity', percent: 70 } },
+      ],
+    };
+    const logger = createMemoryLogger();
+    const result = runOrchestrator(crossed, series, { registry: strategyRegistry, logger });
+    expect(result.crossing.crossings).toBeGreaterThan(0);
+    const shrunk = loggedBySleeve(logger.records, 'order-shrunk');
+    expect((shrunk.get('fast') ?? 0) + (shrunk.get('slow') ?? 0)).toBeGreaterThan(10);
+    for (const sleeve of result.sleeves) expect(sleeve.shrunkOrders, sleeve.id).toBe(shrunk.get(sleeve.id) ?? 0);
+    expect(result.sleeves.reduce((total, sleeve) => total + sleeve.shrunkOrders, 0)).toBe(result.portfolio.orders.shrunk);
+  });
 });

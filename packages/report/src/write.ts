@@ -101,11 +101,13 @@ export interface WriteFilesOptions {
 
 const NO_REGISTRY: TemporaryFileRegistry = { track: () => undefined, release: () => undefined };
 
-function describe(error: unknown, directory: string): string {
+function describe(error: unknown, directory: string, creating: boolean): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') {
     // A directory that is there but takes no new file (a virtual file system such as /proc).
     if (existsSync(directory)) return `${directory} takes no new files there (a system directory?): write elsewhere`;
+    // Asked to create it, and it could not be: a file system that takes no new directory there.
+    if (creating) return `the directory ${directory} could not be created there (a system directory, such as /proc, takes no new ones?): write elsewhere`;
     return `the directory ${directory} does not exist: create it first (the library's writers create it with createDirectories: true)`;
   }
   if (code === 'EACCES' || code === 'EPERM') return `permission denied in ${directory}`;
@@ -115,9 +117,12 @@ function describe(error: unknown, directory: string): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** `IO_FAILED` naming `target` as given, and why in words; `directory` is where the file was written (a link's target's directory). */
-function ioFailed(target: string, error: unknown, directory = dirname(target)): EnsembleError {
-  return new EnsembleError('IO_FAILED', `Could not write ${target}: ${describe(error, directory)}.`, { cause: error });
+/**
+ * `IO_FAILED` naming `target` as given, and why in words; `directory` is where the file was written
+ * (a link's target's directory); `creating`: its missing directories were to be created.
+ */
+function ioFailed(target: string, error: unknown, directory = dirname(target), creating = false): EnsembleError {
+  return new EnsembleError('IO_FAILED', `Could not write ${target}: ${describe(error, directory, creating)}.`, { cause: error });
 }
 
 /** The longest file name most file systems take, in bytes. */
@@ -207,7 +212,7 @@ async function writeTemporary(
     await rm(temporary, { force: true }).catch(() => undefined);
     registry.release(temporary);
     if (!(failure instanceof FileSystemFailure)) throw failure;
-    throw ioFailed(shown, failure.error, dirname(target));
+    throw ioFailed(shown, failure.error, dirname(target), options.createDirectories === true);
   }
 }
 
@@ -264,7 +269,7 @@ function isDescriptor(path: string): boolean {
  * {@link renameTarget} writes in place; not flushed with `fsync`, which a pipe or a terminal refuses. Returns the
  * bytes written; a file system error becomes `IO_FAILED` naming `target`.
  */
-async function writeInPlace(target: string, content: OutputContent, written: (bytes: number) => void): Promise<number> {
+async function writeInPlace(target: string, content: OutputContent, written: (bytes: number) => void, creating = false): Promise<number> {
   let handle: FileHandle | undefined;
   try {
     // A device or a pipe takes the text as it comes.
@@ -277,7 +282,7 @@ async function writeInPlace(target: string, content: OutputContent, written: (by
   } catch (failure) {
     await handle?.close().catch(() => undefined);
     if (!(failure instanceof FileSystemFailure)) throw failure;
-    throw ioFailed(target, failure.error);
+    throw ioFailed(target, failure.error, dirname(target), creating);
   }
 }
 
@@ -318,7 +323,7 @@ export async function writeFilesAtomic(files: readonly OutputFile[], given: Writ
       bytesOf.set(k, bytes);
     }
     for (const [k, file] of files.entries()) {
-      if (renamed[k] === null) bytesOf.set(k, await writeInPlace(file.path, file.content, written));
+      if (renamed[k] === null) bytesOf.set(k, await writeInPlace(file.path, file.content, written, options.createDirectories === true));
     }
     for (const [k, file] of files.entries()) sizes.push({ path: file.path, bytes: bytesOf.get(k) ?? 0 });
     for (let next = pending[0]; next !== undefined; next = pending[0]) {

@@ -352,7 +352,7 @@ const QUEUE_HELP = `
 
 With --queue the jobs go to a Redis queue and \`ensemble worker\`s (on any machine) run them; the
 outputs are the same, byte for byte, as a local run. The queue's sweep id is the plan's id, so the
-same command again (with --resume after Ctrl-C) reattaches to the sweep already in Redis and waits
+same command again (with --resume once its journal holds finished jobs) reattaches to the sweep already in Redis and waits
 only for what is missing; the workers go on meanwhile. --workers and --job-timeout are the
 workers' (\`ensemble worker --concurrency --job-timeout\`). A Redis that cannot be reached fails
 with exit 1 after --queue-timeout; the password is never printed. Give it in ENSEMBLE_REDIS_PASSWORD

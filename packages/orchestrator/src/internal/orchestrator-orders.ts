@@ -28,9 +28,19 @@ export class OrchestratorOrders {
   private readonly slots = new Map<StrategyRunner, Float64Array>();
   /** The slot columns written since the last clear (a column may appear more than once). */
   private readonly used: Float64Array[] = [];
+  /** Whether a transfer placed an order on this step (what the exposure caps then measure after). */
+  transfersPlaced = false;
+  /** Told of each increase {@link OrchestratorOrders.limitIncrease} shrank (see {@link OrchestratorOrders.whenIncreaseLimited}). */
+  private limited: ((book: PositionBook, k: number) => void) | null = null;
+
+  /** Has `listener` told of each increase {@link OrchestratorOrders.limitIncrease} shrinks (the pro-rata transfers forget the units they wanted). */
+  whenIncreaseLimited(listener: (book: PositionBook, k: number) => void): void {
+    this.limited = listener;
+  }
 
   /** Forgets the orders of the previous step. */
   clear(): void {
+    this.transfersPlaced = false;
     const used = this.used;
     if (used.length === 0) return;
     for (const column of used) column.fill(Number.NaN);
@@ -44,6 +54,7 @@ export class OrchestratorOrders {
    * on the close where both are decided. Everything else is forgotten.
    */
   carryReductionsToOpen(): void {
+    this.transfersPlaced = false;
     for (const column of this.used) {
       for (let k = 0; k < column.length; k++) {
         const placed = column[k] ?? Number.NaN;
@@ -89,8 +100,13 @@ export class OrchestratorOrders {
       if (current !== null && combined !== current) book.runner.relabelPlacedOrder(k, combined);
       return previous;
     }
+    // An order of the orchestrator's own on this step (a transfer's purchase) is resized, not
+    // dropped: it is the same decision of the portfolio, and no order was lost.
+    const own = !Number.isNaN(placed) && placed !== CARRIED_REDUCTION;
+    if (reason === 'transfer') this.transfersPlaced = true;
     this.place(column, k, reduction);
-    book.runner.placeOrder(k, held > 0 ? -reduction : reduction, combined);
+    if (own) book.runner.resizePlacedOrder(k, held > 0 ? -reduction : reduction, combined);
+    else book.runner.placeOrder(k, held > 0 ? -reduction : reduction, combined);
     return reduction;
   }
 
@@ -124,12 +140,13 @@ export class OrchestratorOrders {
     if (column === undefined || !(placed < 0) || placed === CARRIED_REDUCTION || !(units < -placed)) return;
     const held = book.account.quantity[k] ?? 0;
     const reason = book.runner.placedOrderReason(k) ?? 'transfer';
+    this.limited?.(book, k);
     if (units > 0) {
       this.place(column, k, -units);
-      book.runner.placeOrder(k, held > 0 ? units : -units, reason);
+      book.runner.resizePlacedOrder(k, held > 0 ? units : -units, reason);
     } else {
       column[k] = Number.NaN;
-      book.runner.placeOrder(k, 0, reason);
+      book.runner.resizePlacedOrder(k, 0, reason);
     }
   }
 
@@ -149,6 +166,7 @@ export class OrchestratorOrders {
     if (held === 0 || !(units > 0)) return false;
     const column = this.placedOn(book);
     if (!Number.isNaN(column[k] ?? Number.NaN)) return false;
+    if (reason === 'transfer') this.transfersPlaced = true;
     this.place(column, k, -units);
     book.runner.placeOrder(k, held > 0 ? units : -units, reason);
     return true;

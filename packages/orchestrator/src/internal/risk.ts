@@ -120,7 +120,7 @@ export class RiskManager {
     this.project(books, orders);
     // Measured after the transfers a rebalance placed at this close: they fill with the trims, so
     // a cap holds once they have; a trim takes back a transfer's purchase before it sells.
-    const transfers = this.projecting ? " (after this close's transfers)" : '';
+    const transfers = !this.projecting ? '' : orders.transfersPlaced ? " (after this close's transfers)" : " (after this close's drawdown scale-down)";
     const net = this.net;
     this.sumNet(books, false);
     let trimmed = false;

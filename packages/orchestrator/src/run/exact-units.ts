@@ -58,6 +58,16 @@ export class ExactUnits {
     return traded[k] === 1 ? held : exact;
   }
 
+  /**
+   * Forgets what the last transfer wanted position `k` of `book` to hold: a risk cap shrank that
+   * transfer's purchase, so the units it wanted are not the sleeve's strategy scaled any more (the
+   * next transfer scales what it holds, as after any other trade).
+   */
+  forget(book: PositionBook, k: number): void {
+    const memory = this.memory.get(book.runner);
+    if (memory !== undefined) memory.exact[k] = Number.NaN;
+  }
+
   /** After a transfer's orders were queued: later fills and rebalances of `book` supersede `memory`. */
   remember(book: PositionBook, memory: ExactBook): void {
     memory.fills = book.account.fillLog.length;

@@ -40,6 +40,10 @@ export class ProRataTransfer {
 
   constructor(options: ProRataTransferOptions) {
     this.options = options;
+    // A purchase a risk cap shrank is a trade of the position: its remembered units no longer hold.
+    options.orders.whenIncreaseLimited((book, k) => {
+      this.exact.forget(book, k);
+    });
   }
 
   scale(sleeve: TransferSleeve, current: number, target: number, time: number, queued: QueuedTransferOrders): number {

@@ -34,7 +34,7 @@ describe('openJournal', () => {
     first.close();
     const refused = await openJournal(file, 'plan-r', { resume: false }).catch((error: unknown) => error);
     expect(ConfigError.isInstance(refused)).toBe(true);
-    expect((refused as ConfigError).message).toContain('holds 3 finished jobs of this same plan: resume it (--resume) to continue from them');
+    expect((refused as ConfigError).message).toContain('holds 3 finished jobs of this same plan: resume it (--resume) to reuse them');
     // Nothing was lost: resuming reads the three back.
     const resumed = await openJournal(file, 'plan-r', { resume: true });
     expect([...resumed.finished.keys()]).toEqual([0, 1, 2]);
@@ -49,6 +49,29 @@ describe('openJournal', () => {
     const older = JSON.stringify({ journal: 'ensemble-research', version: 1, planId: 'plan-v', packages: { '@ensemble/engine': '0.0.1' } });
     await writeFile(file, `${older}\n${JSON.stringify({ index: 0, status: 'ok', metrics: null, periodReturns: [1] })}\n`);
     (await openJournal(file, 'plan-v', { resume: false })).close();
+  });
+
+  // Regression: a resume refused after a parameter's step changed said only "the spec, its
+  // config, its data or its strategy files changed".
+  it('names the parts of the plan that changed when it refuses a resume', async () => {
+    const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
+    const then = { objective: 'sharpe, maximised', 'parameter k': 'params.k = 1, 1.5, 2', 'parameter period': 'params.period = 10, 20', 'base config': 'digest 0123456789ab' };
+    (await openJournal(file, 'plan-o1', { resume: false, outline: then })).close();
+    const now = { ...then, 'parameter k': 'params.k = 1, 2, 3' };
+    const refused = await openJournal(file, 'plan-o2', { resume: true, outline: now }).catch((error: unknown) => error);
+    expect((refused as ConfigError).message).toContain('belongs to another plan: its plan changed since it was written — parameter k: params.k = 1, 1.5, 2 then, params.k = 1, 2, 3 now. Run without resume');
+    // A part added and one gone are named too; a long one is cut in the middle.
+    const long = Array.from({ length: 100 }, (_, i) => String(i)).join(', ');
+    const other = { objective: 'cagr, maximised', 'parameter k': `params.k = ${long}` };
+    const both = await openJournal(file, 'plan-o3', { resume: true, outline: other }).catch((error: unknown) => error);
+    const message = (both as ConfigError).message;
+    expect(message).toContain('objective: sharpe, maximised then, cagr, maximised now');
+    expect(message).toContain('parameter period: params.period = 10, 20 then, none now');
+    expect(message).toContain('params.k = 0, 1, 2, 3');
+    expect(message).toContain(' … ');
+    // The same outline (the plan changed elsewhere, a sampling seed say): the general reason.
+    const same = await openJournal(file, 'plan-o4', { resume: true, outline: then }).catch((error: unknown) => error);
+    expect((same as ConfigError).message).toContain('the spec, its config, its data or its strategy files changed since it was written');
   });
 
   it('gives back on resume every bit of the period returns it journalled (-0, NaN), not their JSON form', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -127,12 +127,35 @@ function dataDifference(recorded: unknown, current: readonly DataRef[]): string 
   return changes.length === 0 ? null : `its data changed since it was written: ${changes.join('; ')}`;
 }
 
+/** The longest value of a plan's part a refusal shows (a part of 500 values is cut in the middle). */
+const OUTLINE_VALUE_LENGTH = 120;
+
+function outlineValue(value: string | undefined): string {
+  if (value === undefined) return 'none';
+  if (value.length <= OUTLINE_VALUE_LENGTH) return value;
+  const half = Math.floor((OUTLINE_VALUE_LENGTH - 3) / 2);
+  return `${value.slice(0, half)} … ${value.slice(-half)}`;
+}
+
+/** The parts of the plan whose words differ between a journal's header and this plan (see `OpenJournalOptions.outline`), or null when none does or the header has none. */
+function outlineDifference(recorded: unknown, current: Readonly<Record<string, string>>): string | null {
+  if (!isRecord(recorded)) return null;
+  const then = new Map(Object.entries(recorded).flatMap(([key, value]) => (typeof value === 'string' ? [[key, value] as const] : [])));
+  const keys = [...new Set([...then.keys(), ...Object.keys(current)])];
+  const changes = keys.flatMap((key) => {
+    const before = then.get(key);
+    const now = Object.hasOwn(current, key) ? current[key] : undefined;
+    return before === now ? [] : [`${key}: ${outlineValue(before)} then, ${outlineValue(now)} now`];
+  });
+  return changes.length === 0 ? null : `its plan changed since it was written — ${changes.join('; ')}`;
+}
+
 function parseLines(
   text: string,
   file: string,
   planId: string,
   packages: Readonly<Record<string, string>>,
-  inputs: { readonly modules: readonly StrategyModuleRef[]; readonly data: readonly DataRef[] },
+  inputs: { readonly modules: readonly StrategyModuleRef[]; readonly data: readonly DataRef[]; readonly outline: Readonly<Record<string, string>> },
   formerPlans: Readonly<Record<string, string>>,
 ): { finished: Map<number, ResearchJobResult>; unreadable: number } {
   const lines = text.split('\n');
@@ -147,7 +170,12 @@ function parseLines(
   }
   if (header.planId !== planId) {
     const former = typeof header.planId === 'string' && Object.hasOwn(formerPlans, header.planId) ? formerPlans[header.planId] : undefined;
-    const why = former ?? dataDifference(header.data, inputs.data) ?? moduleDifference(header.strategyModules, inputs.modules) ?? 'the spec, its config, its data or its strategy files changed since it was written';
+    const why =
+      former ??
+      dataDifference(header.data, inputs.data) ??
+      moduleDifference(header.strategyModules, inputs.modules) ??
+      outlineDifference(header.outline, inputs.outline) ??
+      'the spec, its config, its data or its strategy files changed since it was written';
     throw new ConfigError([
       {
         path: 'resume',
@@ -237,6 +265,12 @@ export interface OpenJournalOptions {
    * (e.g. a walk-forward planned when train windows started cold): a refused resume says so.
    */
   readonly formerPlans?: Readonly<Record<string, string>> | undefined;
+  /**
+   * The plan's parts in words, by name (`objective`, `parameter k`: its path and values, `base
+   * config`: a digest of it without the varied values, a walk-forward's `windows`), recorded in a
+   * new journal so that a refused resume names the parts that changed.
+   */
+  readonly outline?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -250,11 +284,12 @@ export async function openJournal(file: string, planId: string, options: OpenJou
   checkArguments('openJournal', [
     stringIssue(file, 'file', 'the path of the journal (a string)'),
     stringIssue(planId, 'planId', 'the plan id (a string)'),
-    shapeIssue(options, 'options', 'the journal options', { resume: 'boolean', packages: 'object?', strategyModules: 'array?', data: 'array?', formerPlans: 'object?' }),
+    shapeIssue(options, 'options', 'the journal options', { resume: 'boolean', packages: 'object?', strategyModules: 'array?', data: 'array?', formerPlans: 'object?', outline: 'object?' }),
   ]);
   const packages = options.packages ?? computingPackageVersions();
   const modules = options.strategyModules ?? [];
   const data = options.data ?? [];
+  const outline = options.outline ?? {};
   let finished = new Map<number, ResearchJobResult>();
   let unreadable = 0;
   let torn = false;
@@ -268,7 +303,7 @@ export async function openJournal(file: string, planId: string, options: OpenJou
     });
     // An empty file is a journal killed before its header was written: nothing finished.
     const text = read !== null && read.trim() === '' ? null : read;
-    if (text !== null) ({ finished, unreadable } = parseLines(text, file, planId, packages, { modules, data }, options.formerPlans ?? {}));
+    if (text !== null) ({ finished, unreadable } = parseLines(text, file, planId, packages, { modules, data, outline }, options.formerPlans ?? {}));
     // A line torn by a kill mid-write has no newline: the next line must not be appended to it.
     torn = text !== null && text.length > 0 && !text.endsWith('\n');
   }
@@ -286,6 +321,7 @@ export async function openJournal(file: string, planId: string, options: OpenJou
       packages,
       ...(modules.length === 0 ? {} : { strategyModules: modules }),
       ...(data.length === 0 ? {} : { data }),
+      ...(Object.keys(outline).length === 0 ? {} : { outline }),
     };
     writeSync(descriptor, `${JSON.stringify(header)}\n`);
   } else if (torn) {
@@ -331,27 +367,53 @@ function directoryFailure(error: unknown): string {
  * other versions, which could not be resumed anyway, is replaced as before.
  */
 async function refuseToDiscard(file: string, planId: string, packages: Readonly<Record<string, string>>): Promise<void> {
-  const bytes = await readFile(file).catch(() => null);
-  if (bytes === null) return;
-  const end = bytes.indexOf(0x0a);
-  if (end < 0) return;
+  // Streamed, a chunk at a time: a journal of a large sweep can hold gigabytes.
+  const head: Buffer[] = [];
+  let headBytes = 0;
   let header: unknown;
+  let jobs = 0;
   try {
-    header = JSON.parse(bytes.subarray(0, end).toString('utf8'));
+    for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+      let from = 0;
+      if (header === undefined) {
+        const end = chunk.indexOf(0x0a);
+        if (end < 0) {
+          head.push(chunk);
+          headBytes += chunk.length;
+          // A first line this long is no journal's header.
+          if (headBytes > MAX_HEADER_BYTES) return;
+          continue;
+        }
+        head.push(chunk.subarray(0, end));
+        header = parsedHeader(Buffer.concat(head).toString('utf8'));
+        if (!isRecord(header) || header.journal !== 'ensemble-research' || header.planId !== planId || versionDifference(header.packages, packages) !== null) return;
+        from = end + 1;
+      }
+      // One line per finished job after the header (a line torn by a kill has no newline: not counted).
+      for (let at = chunk.indexOf(0x0a, from); at >= 0; at = chunk.indexOf(0x0a, at + 1)) jobs++;
+    }
   } catch {
+    // Unreadable (not there, most often): opening it to write says what is wrong, if anything.
     return;
   }
-  if (!isRecord(header) || header.journal !== 'ensemble-research' || header.planId !== planId || versionDifference(header.packages, packages) !== null) return;
-  // One line per finished job after the header (a line torn by a kill has no newline: not counted).
-  let jobs = 0;
-  for (let at = bytes.indexOf(0x0a, end + 1); at >= 0; at = bytes.indexOf(0x0a, at + 1)) jobs++;
   if (jobs === 0) return;
   throw new ConfigError([
     {
       path: 'resume',
-      message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} holds ${jobs.toLocaleString('en-US')} finished job${jobs === 1 ? '' : 's'} of this same plan: resume it (--resume) to continue from them — their results are reused, and the outputs are the same as a run from the start — or remove that file to start over`,
+      message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} holds ${jobs.toLocaleString('en-US')} finished job${jobs === 1 ? '' : 's'} of this same plan: resume it (--resume) to reuse ${jobs === 1 ? 'it' : 'them'} — the outputs are those of a run from the start — or remove that file to start over`,
     },
   ]);
+}
+
+/** The longest first line {@link refuseToDiscard} reads as a journal's header. */
+const MAX_HEADER_BYTES = 16 * 1024 * 1024;
+
+function parsedHeader(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** The journal's file name in a research output directory. */
@@ -362,8 +424,8 @@ export const JOURNAL_FILE = 'journal.jsonl';
  * `planId`, then runs `work` with it and closes it, whatever happens. `outputs`: the file names
  * the work will write there, refused before it starts when a directory has one of their names;
  * `strategyModules`: the plan's, recorded in the journal; `formerPlans`: ids of the plan under an
- * earlier planning rule; `data`: the plan's data by content, recorded in the journal (see
- * {@link OpenJournalOptions}).
+ * earlier planning rule; `data`: the plan's data by content, and `outline`: its parts in words,
+ * recorded in the journal (see {@link OpenJournalOptions}).
  */
 export async function withDirectoryJournal<TResult>(
   outDir: string,
@@ -374,6 +436,7 @@ export async function withDirectoryJournal<TResult>(
   strategyModules: readonly StrategyModuleRef[] = [],
   formerPlans: Readonly<Record<string, string>> = {},
   data: readonly DataRef[] = [],
+  outline: Readonly<Record<string, string>> = {},
 ): Promise<TResult> {
   // From JavaScript the arguments can be anything: a wrong kind failed inside as a TypeError.
   checkArguments('withDirectoryJournal', [
@@ -385,6 +448,7 @@ export async function withDirectoryJournal<TResult>(
     optionalArrayIssue(strategyModules, 'strategyModules', "the plan's strategy modules"),
     objectIssue(formerPlans, 'formerPlans', 'the former plan ids (an object), or left out'),
     optionalArrayIssue(data, 'data', "the plan's data references"),
+    objectIssue(outline, 'outline', "the plan's parts in words (an object), or left out"),
   ]);
   await makeOutputDirectory(outDir);
   // An output file's place taken by a directory would fail the writing after every job ran.
@@ -394,7 +458,7 @@ export async function withDirectoryJournal<TResult>(
       throw new EnsembleError('IO_FAILED', `Cannot write ${quoteValue(name)} in the output directory ${quoteValue(outDir, MAX_LINE_LENGTH)}: a directory has its name. Remove it or choose another output directory.`);
     }
   }
-  const journal = await openJournal(join(outDir, JOURNAL_FILE), planId, { resume, strategyModules, formerPlans, data });
+  const journal = await openJournal(join(outDir, JOURNAL_FILE), planId, { resume, strategyModules, formerPlans, data, outline });
   try {
     return await work(journal);
   } finally {

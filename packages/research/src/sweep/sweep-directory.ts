@@ -1,3 +1,4 @@
+import { planOutline } from './plan-outline';
 import type { WrittenFile } from '@ensemble/report';
 import type { JobExecutor } from '../job/research-job';
 import { makeOutputDirectory, withDirectoryJournal } from '../executor/journal';
@@ -68,6 +69,10 @@ async function sweepIntoDirectory(plan: SweepPlan, executor: JobExecutor, outDir
     plan.jobs[0]?.strategyModules ?? [],
     {},
     plan.jobs[0]?.data ?? [],
+    planOutline(plan.parameters, plan.objective, plan.jobs[0]?.config, {
+      'PBO blocks': String(plan.pboBlocks),
+      combinations: `${String(plan.jobs.length)} run of ${String(plan.gridSize)} in the grid`,
+    }),
   );
   if (result.aborted) return { result, files: [] };
   return { result, files: await writeSweepOutputs(result, outDir, options) };

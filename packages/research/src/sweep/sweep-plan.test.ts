@@ -108,6 +108,23 @@ describe('planSweep', () => {
     ]);
     const fromOne = await planSweep({ config: runConfig, parameters: [{ path: 'strategies.trend.params.fast', values: [1, 3, 5] }] });
     expect(fromOne.limits).toEqual([{ below: true, above: false }]);
+    // rsi-mean-reversion's levels are any number from 0 to 100: whole values tried are not whole
+    // units of the schema, so 10 → 30 is probed a hair beyond (9.99…, 30.0…), both allowed; 0 and
+    // 100 are its limits.
+    const levels = await planSweep({
+      config: runConfig,
+      parameters: [
+        { path: 'strategies.dip.params.oversold', values: [10, 20, 30] },
+        { path: 'strategies.dip.params.overbought', values: [70, 85, 100] },
+      ],
+      constraints: ['oversold < overbought'],
+    });
+    expect(levels.limits).toEqual([
+      { below: false, above: false },
+      { below: false, above: true },
+    ]);
+    const fromZero = await planSweep({ config: runConfig, parameters: [{ path: 'strategies.dip.params.oversold', values: [0, 10, 20] }] });
+    expect(fromZero.limits).toEqual([{ below: true, above: false }]);
   });
 
   it('gives no limits for a parameter without a field schema of its own, or not numeric', async () => {

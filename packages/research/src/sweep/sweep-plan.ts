@@ -39,7 +39,7 @@ export interface PlannedParameter {
 
 /**
  * Whether a numeric parameter's own schema refuses a value just below its smallest value tried
- * (one unit for whole numbers, else half the smallest gap between its values), and one just above
+ * (one unit for a parameter of whole numbers, else a billionth of the value), and one just above
  * its largest: a grid edge there is the parameter's limit, which no wider grid passes (a
  * strategy's `period` of at least 5).
  */
@@ -671,13 +671,13 @@ function parameterLimits(config: Record<string, unknown>, parameter: PlannedPara
   if (least === undefined || most === undefined || sorted.length < 2) return null;
   const field = fieldSchemaOf(config, parameter.path, registry);
   if (field === null) return null;
-  // Whole numbers are probed one unit beyond (a schema of integers refuses anything between), others
-  // half the smallest gap between the values beyond.
-  let gap = Number.POSITIVE_INFINITY;
-  for (let k = 1; k < sorted.length; k++) gap = Math.min(gap, (sorted[k] ?? 0) - (sorted[k - 1] ?? 0));
-  const step = sorted.every((value) => Number.isInteger(value)) ? 1 : gap / 2;
   const refused = (value: number): boolean => !field.schema.safeParse(value).success;
-  return { below: refused(least - step), above: refused(most + step) };
+  // A parameter of whole numbers (its schema refuses a value between two) is probed one unit
+  // beyond; any other just beyond, by a billionth of the value (a bound of 0.08 below 0.1 tried
+  // is no limit of the grid; a positive one at 1 tried is not either).
+  const whole = Number.isInteger(least) && refused(least + 0.5);
+  const beyond = (value: number, direction: number): number => value + direction * (whole ? 1 : Math.max(Math.abs(value), 1) * 1e-9);
+  return { below: refused(beyond(least, -1)), above: refused(beyond(most, 1)) };
 }
 
 /** The problem with a config kind argument (null when there is none): `backtest` or `run`. */

@@ -1,3 +1,4 @@
+import { planOutline } from '../sweep/plan-outline';
 import { join } from 'node:path';
 import { isoTimeFormatter } from '@ensemble/engine';
 import { toCsvText, writeFilesAtomic } from '@ensemble/report';
@@ -114,6 +115,7 @@ async function walkForwardIntoDirectory(plan: WalkForwardPlan, executor: JobExec
             'it was planned when train windows started cold; they now warm up on the bars before them, so its train results would be mixed with results of the new rule',
         },
     plan.base.data,
+    planOutline(plan.parameters, plan.objective, plan.base.config, { windows: windowsText(plan) }),
   );
   if (result.aborted) return { result, files: [] };
   const files = await writeFilesAtomic(walkForwardOutputFiles(result, outDir), {
@@ -121,4 +123,10 @@ async function walkForwardIntoDirectory(plan: WalkForwardPlan, executor: JobExec
     ...(options.temporaryFiles === undefined ? {} : { temporaryFiles: options.temporaryFiles }),
   });
   return { result, files };
+}
+
+/** A walk-forward's windows in words, for its journal's outline: the mode, how many, and the first's train and test bars. */
+function windowsText(plan: WalkForwardPlan): string {
+  const first = plan.windows[0];
+  return `${plan.mode}, ${String(plan.windows.length)} windows${first === undefined ? '' : `, the first training on ${String(first.train.bars)} bars and testing on ${String(first.test.bars)}`}`;
 }
