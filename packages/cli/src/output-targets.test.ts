@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FlagProblems } from './flags';
 import { checkOutputTargets, sameFileMessage, resolveOutputFlags } from './output-targets';
 import type { OutputFlag } from './output-targets';
+import { canonicalFile } from './write-file';
 
 const root = mkdtempSync(path.join(tmpdir(), 'ensemble-targets-'));
 afterAll(() => {
@@ -60,7 +61,7 @@ describe('resolveOutputFlags', () => {
       { flag: '--md', value: '-' },
       { flag: '--html', value: ' ' },
     ]).issues).toEqual([
-      { path: '--md -', message: 'cannot write to stdout; give a file name (only --json accepts -)' },
+      { path: '--md -', message: 'cannot write to stdout; give a file name (only --json accepts -, which sends the summary to stderr)' },
       { path: '--html ""', message: 'give a file name' },
     ]);
     // A command none of whose outputs goes to stdout (`ensemble report`) says so.
@@ -81,14 +82,41 @@ describe('checkOutputTargets', () => {
     await expect(checkOutputTargets(targets)).resolves.toBeUndefined();
   });
 
+  // Regressions: `--json /dev/stdout` had the summary written over the JSON, `--json res/` made a
+  // file named res.
+  it('reads /dev/stdout as - where - is allowed, refuses it elsewhere, and refuses a path naming a directory', () => {
+    const { targets, issues } = resolve([
+      { flag: '--json', value: '/dev/stdout', stdout: true },
+      { flag: '--md', value: '/dev/fd/1' },
+      { flag: '--html', value: 'reports/' },
+      { flag: '--csv', value: 'reports/..' },
+    ]);
+    expect(targets).toEqual([{ flag: '--json', typed: '/dev/stdout', path: '-' }]);
+    expect(issues).toEqual([
+      { path: '--md /dev/fd/1', message: 'is stdout, where this command prints its summary; give a file name (only --json accepts -, which sends the summary to stderr)' },
+      { path: '--html reports/', message: 'names a directory; give a file name in it' },
+      { path: '--csv reports/..', message: 'names a directory; give a file name in it' },
+    ]);
+  });
+
   // Regression: `--json - --md /dev/stdout` wrote a JSON and a Markdown document one after the
   // other to stdout, where a pipe read neither.
-  it('counts - as the file /dev/stdout names when another output names it too', async () => {
+  it('counts - as the file /dev/stdout names when another output reaches it through a link', async () => {
+    const link = path.join(root, 'to-stdout.md');
+    symlinkSync('/dev/stdout', link);
     const { targets } = resolve([
       { flag: '--json', value: '-', stdout: true },
-      { flag: '--md', value: '/dev/stdout' },
+      { flag: '--md', value: link },
     ]);
-    expect(await issuesOf(checkOutputTargets(targets))).toEqual([{ path: '--json - --md /dev/stdout', message: sameFileMessage('stdout') }]);
+    const issues = await issuesOf(checkOutputTargets(targets));
+    // Where this process's stdout is the null device, which takes both harmlessly, nothing is refused.
+    if ((await canonicalFile('/dev/stdout')) === '/dev/null') expect(issues).toEqual([]);
+    else {
+      expect(issues).toEqual([
+        { path: `--md ${link}`, message: 'is the file stdout goes to, where this command prints its summary: give another file' },
+        { path: `--json - --md ${link}`, message: sameFileMessage('stdout') },
+      ]);
+    }
   });
 
   // Regression: with `here → .`, `here/n/a.json` and `n/a.json` (a directory not there yet) passed,

@@ -7,6 +7,8 @@ import { canonicalFile, checkOutputPath } from './write-file';
 
 /** The file standing for the process's stdout, compared with the outputs that name it. */
 const STDOUT_FILE = '/dev/stdout';
+/** Names of the process's stdout, read as `-`. */
+const STDOUT_NAMES = new Set([STDOUT_FILE, '/dev/fd/1', '/proc/self/fd/1']);
 
 /** An output flag as commander hands it over: its name, the value typed (undefined when absent), and whether `-` (stdout) is allowed. */
 export interface OutputFlag {
@@ -37,16 +39,23 @@ export function resolveOutputFlags(problems: FlagProblems, flags: readonly Outpu
   const targets: OutputTarget[] = [];
   for (const { flag, value, stdout } of flags) {
     if (value === undefined) continue;
-    if (value === '-') {
+    // `/dev/stdout` is `-` by another name: its summary goes to stderr then, not into the output.
+    if (value === '-' || STDOUT_NAMES.has(value)) {
       if (stdout === true) targets.push({ flag, typed: value, path: '-' });
       else {
         const toStdout = flags.filter((entry) => entry.stdout === true).map((entry) => entry.flag);
-        problems.add(flagText(flag, value), `cannot write to stdout; give a file name${toStdout.length === 0 ? ' (no output of this command goes to stdout)' : ` (only ${toStdout.join(', ')} accepts -)`}`);
+        const why = value === '-' ? 'cannot write to stdout' : 'is stdout, where this command prints its summary';
+        problems.add(flagText(flag, value), `${why}; give a file name${toStdout.length === 0 ? ' (no output of this command goes to stdout)' : ` (only ${toStdout.join(', ')} accepts -, which sends the summary to stderr)`}`);
       }
       continue;
     }
     if (value.trim() === '') {
       problems.add(`${flag} ""`, 'give a file name');
+      continue;
+    }
+    // A path ending in a separator, `.` or `..` names a directory: writing it made a file of that name.
+    if (/[\\/]$/.test(value) || /(^|[\\/])\.\.?$/.test(value)) {
+      problems.add(flagText(flag, value), 'names a directory; give a file name in it');
       continue;
     }
     targets.push({ flag, typed: value, path: path.resolve(cwd, value) });
@@ -96,7 +105,14 @@ export async function checkOutputTargets(targets: readonly OutputTarget[], kept:
   // `-` is the process's stdout, as `/dev/stdout` (or the file a shell sent it to) is: two outputs
   // written there would run into one another (a JSON followed by a Markdown document).
   const compared = targets.map((target) => (target.path === '-' ? { ...target, path: STDOUT_FILE } : target));
-  const stdout = compared.length > files.length ? await canonicalFile(STDOUT_FILE) : null;
+  // An output that is the file the shell sent stdout to (`--json out.json > out.json`) would have
+  // the summary written into it; the null device takes both harmlessly.
+  const stdout = files.length > 0 || compared.length > files.length ? await canonicalFile(STDOUT_FILE) : null;
+  for (const target of files) {
+    if (stdout !== null && stdout !== '/dev/null' && canonical.get(target) === stdout) {
+      issues.push({ path: flagText(target.flag, target.typed), message: 'is the file stdout goes to, where this command prints its summary: give another file' });
+    }
+  }
   for (const target of compared) if (!canonical.has(target)) canonical.set(target, stdout ?? STDOUT_FILE);
   issues.push(...sameFileIssues(compared, (target) => canonical.get(target) ?? target.path, (file) => (file === stdout ? 'stdout' : file)));
   issues.push(...(await keptFileIssues(files, kept)));

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,14 +54,16 @@ describe('writeRunOutputs', () => {
 
   it('writes nothing when one target cannot be written', async () => {
     const directory = mkdtempSync(path.join(scratch, 'partial-'));
+    // A file where the HTML's directory would be: no directory can be made there.
+    writeFileSync(path.join(directory, 'plain'), '');
     const input = orchestratorReportInput(outcome.result, { title: '60/40' });
     const error: unknown = await writeRunOutputs(
-      { json: path.join(directory, 'run.json'), html: path.join(directory, 'missing', 'run.html') },
+      { json: path.join(directory, 'run.json'), html: path.join(directory, 'plain', 'run.html') },
       outcome.result,
       input,
     ).catch((caught: unknown) => caught);
     expect(EnsembleError.isInstance(error) && error.code).toBe('IO_FAILED');
-    expect((error as Error).message).toContain(path.join(directory, 'missing', 'run.html'));
-    expect(readdirSync(directory)).toEqual([]);
+    expect((error as Error).message).toContain(path.join(directory, 'plain', 'run.html'));
+    expect(readdirSync(directory)).toEqual(['plain']);
   });
 });

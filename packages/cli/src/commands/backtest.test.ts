@@ -894,8 +894,9 @@ describe('ensemble backtest: bad input exits 2, says what and where, writes noth
     expect(fractional.out).not.toContain('note: nothing traded');
   });
 
-  it('output paths: a missing directory, stdout for HTML, the same file twice', async () => {
-    await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--md', path.join(scratch, 'missing', 'report.md')], `--md: cannot write ${path.join(scratch, 'missing', 'report.md')}: the directory`, 'does not exist');
+  it('output paths: a directory that cannot be made, stdout for HTML, the same file twice', async () => {
+    writeFileSync(path.join(scratch, 'a-file'), '');
+    await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--md', path.join(scratch, 'a-file', 'missing', 'report.md')], `--md: cannot write ${path.join(scratch, 'a-file', 'missing', 'report.md')}: ${path.join(scratch, 'a-file')} is not a directory`);
     await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--html', '-'], '--html -: cannot write to stdout');
     await expectBadInput([...sp500, '--strategy', 'buy-and-hold', '--md', 'same.out', '--html', 'same.out'], 'two outputs would write the same file');
     expect(existsSync(path.join(fixtures, 'same.out'))).toBe(false);

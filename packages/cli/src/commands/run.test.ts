@@ -541,11 +541,20 @@ describe('ensemble run: bad input exits 2 before any work, naming what and where
     expect(err).not.toMatch(STACK);
   });
 
-  it('an output directory that does not exist is reported before the run', async () => {
-    const { code, err } = await run(['run', '--config', 'examples/stocks5-equal-weight.json', '--html', path.join(scratch, 'no-such-dir', 'report.html')]);
+  it('an output directory that cannot be made is reported before the run, and makes no other', async () => {
+    const directory = freshDirectory();
+    writeFileSync(path.join(directory, 'plain'), '');
+    const { code, err } = await run(['run', '--config', 'examples/stocks5-equal-weight.json', '--html', path.join(directory, 'plain', 'report.html'), '--json', path.join(directory, 'made', 'run.json')]);
     expect(code).toBe(2);
     expect(err).toContain('--html: cannot write');
-    expect(existsSync(path.join(scratch, 'no-such-dir'))).toBe(false);
+    expect(existsSync(path.join(directory, 'made'))).toBe(false);
+  });
+
+  it('creates the directories of an output not there yet', async () => {
+    const directory = freshDirectory();
+    const { code } = await run(['run', '--config', 'examples/stocks5-equal-weight.json', '--md', path.join(directory, 'new', 'deeper', 'report.md')]);
+    expect(code).toBe(0);
+    expect(readFileSync(path.join(directory, 'new', 'deeper', 'report.md'), 'utf8')).toContain('# ');
   });
 
   it('an output naming the run config exits 2 and leaves the config as it was', async () => {
@@ -578,7 +587,7 @@ describe('ensemble run: bad input exits 2 before any work, naming what and where
 
     const stdoutMd = await run(['run', '--config', config, '--md', '-'], { cwd: directory });
     expect(stdoutMd.code).toBe(2);
-    expect(stdoutMd.err).toContain('--md -: cannot write to stdout; give a file name (only --json accepts -)');
+    expect(stdoutMd.err).toContain('--md -: cannot write to stdout; give a file name (only --json accepts -, which sends the summary to stderr)');
     expect(readdirSync(directory)).toEqual([]);
   });
 

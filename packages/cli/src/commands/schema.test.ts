@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -106,10 +106,15 @@ describe('ensemble schema', () => {
     expect(existsSync(path.join(scratch, '-'))).toBe(false);
   });
 
-  it('--out into a missing directory exits 2', async () => {
-    const { code, err } = await run(['schema', '--out', 'nowhere/schema.json']);
+  it('--out into directories not there yet creates them; under a file it exits 2', async () => {
+    const made = await run(['schema', '--out', 'new/deeper/schema.json']);
+    expect(made.code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(scratch, 'new', 'deeper', 'schema.json'), 'utf8'))).toHaveProperty('$schema');
+    writeFileSync(path.join(scratch, 'plain'), '');
+    const { code, err } = await run(['schema', '--out', 'plain/schema.json']);
     expect(code).toBe(2);
     expect(err).toContain('--out: cannot write');
+    expect(err).toContain('is not a directory');
   });
 });
 
