@@ -523,7 +523,7 @@ describe('ensemble sweep', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`--resume: 1 line of ${journal} could not be read (damaged or edited), so its job runs again`);
     // And what it took from the journal: the two whole lines' jobs.
-    expect(resumed.stderr).toContain(`--resume: 2 finished jobs taken from ${journal}; the others run`);
+    expect(resumed.stderr).toContain(`--resume: 2 finished jobs taken from ${journal}; only the jobs not in it run`);
     // That job ran again and was journalled anew, after the damaged line.
     expect(readFileSync(journal, 'utf8').split('\n').filter((line) => line.trim() !== '')).toHaveLength(5);
   });

@@ -163,7 +163,7 @@ async function runResearch<TResult extends { readonly aborted: boolean }>(
   try {
     const onResume = ({ finished, unreadable }: JournalResumed): void => {
       // What the journal gave back, so that a resumed run says it did not start over.
-      io.stderr.write(`--resume: ${formatCounted(finished, 'finished job')} taken from ${path.join(flags.out, JOURNAL_FILE)}; the others run\n`);
+      io.stderr.write(`--resume: ${formatCounted(finished, 'finished job')} taken from ${path.join(flags.out, JOURNAL_FILE)}; only the jobs not in it run\n`);
       // A damaged or edited line: its job runs again, which the user should know.
       if (unreadable === 0) return;
       io.stderr.write(`--resume: ${formatCount(unreadable)} ${unreadable === 1 ? 'line' : 'lines'} of ${path.join(flags.out, JOURNAL_FILE)} could not be read (damaged or edited), so ${unreadable === 1 ? 'its job runs' : 'their jobs run'} again\n`);

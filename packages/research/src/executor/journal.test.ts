@@ -26,29 +26,31 @@ describe('openJournal', () => {
 
   // Regression: a sweep interrupted after 1,474 of 2,940 jobs, run again without --resume,
   // overwrote its journal and started over without a word.
-  it('without resume, refuses to overwrite finished jobs of the same plan, and replaces any other journal', async () => {
+  it('without resume, refuses to overwrite finished jobs, of this plan or another, and replaces a journal without any', async () => {
     const file = join(await temporaryDirectory('journal-'), 'journal.jsonl');
     const result = (index: number): ResearchJobResult => ({ index, status: 'ok', metrics: null, periodReturns: new Float64Array([index]) });
-    const first = await openJournal(file, 'plan-r', { resume: false });
+    const first = await openJournal(file, 'plan-r', { resume: false, outline: { 'parameter k': 'params.k = 1, 2' } });
     for (const index of [0, 1, 2]) first.append(result(index));
     first.close();
-    const refused = await openJournal(file, 'plan-r', { resume: false }).catch((error: unknown) => error);
-    expect(ConfigError.isInstance(refused)).toBe(true);
-    expect((refused as ConfigError).message).toContain('holds 3 finished jobs of this same plan: resume it (--resume) to reuse them');
+    const message = async (planId: string, outline?: Record<string, string>): Promise<string> =>
+      ((await openJournal(file, planId, { resume: false, ...(outline === undefined ? {} : { outline }) }).catch((error: unknown) => error)) as ConfigError).message;
+    expect(await message('plan-r')).toContain('holds 3 finished jobs of this same plan: resume it (--resume) to reuse them');
+    // Another plan (one value changed): what changed, and the ways on. Before, it was replaced.
+    expect(await message('plan-s', { 'parameter k': 'params.k = 1, 3' })).toContain(
+      'holds 3 finished jobs of another plan (its plan changed since it was written — parameter k: params.k = 1, 2 then, params.k = 1, 3 now): remove that file, or write to another output directory, to run this plan',
+    );
     // Nothing was lost: resuming reads the three back.
     const resumed = await openJournal(file, 'plan-r', { resume: true });
     expect([...resumed.finished.keys()]).toEqual([0, 1, 2]);
     resumed.close();
-    // Another plan's journal cannot be resumed: a run without resume replaces it.
-    const other = await openJournal(file, 'plan-s', { resume: false });
-    other.close();
-    expect((await readFile(file, 'utf8')).split('\n').filter((line) => line !== '')).toHaveLength(1);
-    // So does one of the same plan written by other versions, and a header alone (nothing finished).
-    const header = await openJournal(file, 'plan-s', { resume: false });
-    header.close();
+    // Written by other versions: its jobs cannot be resumed, and it says so.
     const older = JSON.stringify({ journal: 'ensemble-research', version: 1, planId: 'plan-v', packages: { '@ensemble/engine': '0.0.1' } });
     await writeFile(file, `${older}\n${JSON.stringify({ index: 0, status: 'ok', metrics: null, periodReturns: [1] })}\n`);
-    (await openJournal(file, 'plan-v', { resume: false })).close();
+    expect(await message('plan-v')).toContain('holds 1 finished job written by other versions');
+    // A header alone (nothing finished) is replaced, whatever its plan.
+    await writeFile(file, `${older}\n`);
+    (await openJournal(file, 'plan-w', { resume: false })).close();
+    expect(JSON.parse((await readFile(file, 'utf8')).split('\n')[0] ?? '')).toMatchObject({ planId: 'plan-w' });
   });
 
   // Regression: a resume refused after a parameter's step changed said only "the spec, its
@@ -69,6 +71,12 @@ describe('openJournal', () => {
     expect(message).toContain('parameter period: params.period = 10, 20 then, none now');
     expect(message).toContain('params.k = 0, 1, 2, 3');
     expect(message).toContain(' … ');
+    // A part written as JSON (the base config): the fields that differ.
+    const config = (rate: number) => JSON.stringify({ cash: 100000, commission: { kind: 'percent', rate }, strategy: 'sma-crossover' });
+    (await openJournal(file, 'plan-o5', { resume: false, outline: { 'base config': config(0.0005) } })).close();
+    const edited = await openJournal(file, 'plan-o6', { resume: true, outline: { 'base config': config(0.001) } }).catch((error: unknown) => error);
+    expect((edited as ConfigError).message).toContain('base config: commission.rate 0.0005 then, 0.001 now');
+    (await openJournal(file, 'plan-o1', { resume: false, outline: then })).close();
     // The same outline (the plan changed elsewhere, a sampling seed say): the general reason.
     const same = await openJournal(file, 'plan-o4', { resume: true, outline: then }).catch((error: unknown) => error);
     expect((same as ConfigError).message).toContain('the spec, its config, its data or its strategy files changed since it was written');
@@ -228,7 +236,9 @@ describe('openJournal', () => {
     const error = await openJournal(file, 'plan-o', { resume: true }).catch((caught: unknown) => caught);
     expect(ConfigError.isInstance(error)).toBe(true);
     expect((error as ConfigError).message).toContain('earlier release');
-    expect((await openJournal(file, 'plan-o', { resume: false })).finished.size).toBe(0);
+    // Without resume it is not silently replaced either: its one job is said, and how to start over.
+    const fresh = await openJournal(file, 'plan-o', { resume: false }).catch((caught: unknown) => caught);
+    expect((fresh as ConfigError).message).toContain('holds 1 finished job written by other versions (it was written by an earlier release');
   });
 
   it('gives back a window curve as it journalled it', async () => {

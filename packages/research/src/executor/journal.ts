@@ -137,6 +137,35 @@ function outlineValue(value: string | undefined): string {
   return `${value.slice(0, half)} … ${value.slice(-half)}`;
 }
 
+/** The fields (by path) where two JSON texts of objects differ, the first three with their values; null when either is no JSON object. */
+function jsonFieldChanges(before: string, now: string): string | null {
+  const parse = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  };
+  const a = parse(before);
+  const b = parse(now);
+  if (!isRecord(a) || !isRecord(b)) return null;
+  const changes: string[] = [];
+  const walk = (x: unknown, y: unknown, at: string): void => {
+    if (isRecord(x) && isRecord(y)) {
+      for (const key of [...new Set([...Object.keys(x), ...Object.keys(y)])]) walk(x[key], y[key], at === '' ? key : `${at}.${key}`);
+    } else if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
+      x.forEach((value, k) => {
+        walk(value, y[k], `${at}.${String(k)}`);
+      });
+    } else if (JSON.stringify(x) !== JSON.stringify(y)) {
+      changes.push(`${at} ${outlineValue(x === undefined ? undefined : JSON.stringify(x))} then, ${outlineValue(y === undefined ? undefined : JSON.stringify(y))} now`);
+    }
+  };
+  walk(a, b, '');
+  if (changes.length === 0) return null;
+  return `${changes.slice(0, 3).join('; ')}${changes.length > 3 ? `; and ${String(changes.length - 3)} more` : ''}`;
+}
+
 /** The parts of the plan whose words differ between a journal's header and this plan (see `OpenJournalOptions.outline`), or null when none does or the header has none. */
 function outlineDifference(recorded: unknown, current: Readonly<Record<string, string>>): string | null {
   if (!isRecord(recorded)) return null;
@@ -145,7 +174,10 @@ function outlineDifference(recorded: unknown, current: Readonly<Record<string, s
   const changes = keys.flatMap((key) => {
     const before = then.get(key);
     const now = Object.hasOwn(current, key) ? current[key] : undefined;
-    return before === now ? [] : [`${key}: ${outlineValue(before)} then, ${outlineValue(now)} now`];
+    if (before === now) return [];
+    // A part written as JSON (the base config): the fields that differ, not two blobs.
+    const fields = before === undefined || now === undefined ? null : jsonFieldChanges(before, now);
+    return [fields === null ? `${key}: ${outlineValue(before)} then, ${outlineValue(now)} now` : `${key}: ${fields}`];
   });
   return changes.length === 0 ? null : `its plan changed since it was written — ${changes.join('; ')}`;
 }
@@ -293,7 +325,7 @@ export async function openJournal(file: string, planId: string, options: OpenJou
   let finished = new Map<number, ResearchJobResult>();
   let unreadable = 0;
   let torn = false;
-  if (!options.resume) await refuseToDiscard(file, planId, packages);
+  if (!options.resume) await refuseToDiscard(file, planId, packages, { modules, data, outline }, options.formerPlans ?? {});
   if (options.resume) {
     const read = await readFile(file, 'utf8').catch((error: unknown) => {
       const code = (error as { code?: unknown } | null)?.code;
@@ -360,13 +392,20 @@ function directoryFailure(error: unknown): string {
 }
 
 /**
- * Without resume, a journal of this very plan, written by these package versions, that holds
- * finished jobs is not overwritten: the run would throw away work that resuming reuses bit for bit
- * (a sweep interrupted for hours, run again without `--resume`, started over silently). A
- * `ConfigError` says how many jobs it holds and the two ways on. A journal of another plan or of
- * other versions, which could not be resumed anyway, is replaced as before.
+ * Without resume, a journal that holds finished jobs is not overwritten: the run would throw away
+ * work (a sweep interrupted for hours, run again without `--resume` — or with one value changed —
+ * started over silently). A `ConfigError` says how many jobs it holds and the ways on: of this
+ * very plan and these package versions, resume it; of another plan, what changed (as a refused
+ * resume says it), and to remove the file or write elsewhere; of other versions, that its jobs
+ * cannot be resumed. A journal with no finished job is replaced.
  */
-async function refuseToDiscard(file: string, planId: string, packages: Readonly<Record<string, string>>): Promise<void> {
+async function refuseToDiscard(
+  file: string,
+  planId: string,
+  packages: Readonly<Record<string, string>>,
+  inputs: { readonly modules: readonly StrategyModuleRef[]; readonly data: readonly DataRef[]; readonly outline: Readonly<Record<string, string>> },
+  formerPlans: Readonly<Record<string, string>>,
+): Promise<void> {
   // Streamed, a chunk at a time: a journal of a large sweep can hold gigabytes.
   const head: Buffer[] = [];
   let headBytes = 0;
@@ -386,7 +425,7 @@ async function refuseToDiscard(file: string, planId: string, packages: Readonly<
         }
         head.push(chunk.subarray(0, end));
         header = parsedHeader(Buffer.concat(head).toString('utf8'));
-        if (!isRecord(header) || header.journal !== 'ensemble-research' || header.planId !== planId || versionDifference(header.packages, packages) !== null) return;
+        if (!isRecord(header) || header.journal !== 'ensemble-research') return;
         from = end + 1;
       }
       // One line per finished job after the header (a line torn by a kill has no newline: not counted).
@@ -396,13 +435,25 @@ async function refuseToDiscard(file: string, planId: string, packages: Readonly<
     // Unreadable (not there, most often): opening it to write says what is wrong, if anything.
     return;
   }
-  if (jobs === 0) return;
-  throw new ConfigError([
-    {
-      path: 'resume',
-      message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} holds ${jobs.toLocaleString('en-US')} finished job${jobs === 1 ? '' : 's'} of this same plan: resume it (--resume) to reuse ${jobs === 1 ? 'it' : 'them'} — the outputs are those of a run from the start — or remove that file to start over`,
-    },
-  ]);
+  if (jobs === 0 || !isRecord(header)) return;
+  const holds = `the journal ${quoteValue(file, MAX_LINE_LENGTH)} holds ${jobs.toLocaleString('en-US')} finished job${jobs === 1 ? '' : 's'}`;
+  const versions = versionDifference(header.packages, packages);
+  let message: string;
+  if (header.planId !== planId) {
+    const former = typeof header.planId === 'string' && Object.hasOwn(formerPlans, header.planId) ? formerPlans[header.planId] : undefined;
+    const why =
+      former ??
+      dataDifference(header.data, inputs.data) ??
+      moduleDifference(header.strategyModules, inputs.modules) ??
+      outlineDifference(header.outline, inputs.outline) ??
+      'the spec, its config, its data or its strategy files changed since it was written';
+    message = `${holds} of another plan (${why}): remove that file, or write to another output directory, to run this plan; or restore what changed and resume it (--resume)`;
+  } else if (versions !== null) {
+    message = `${holds} written by other versions (${versions}), which cannot be resumed: remove that file to start over`;
+  } else {
+    message = `${holds} of this same plan: resume it (--resume) to reuse ${jobs === 1 ? 'it' : 'them'} — the outputs are those of a run from the start — or remove that file to start over`;
+  }
+  throw new ConfigError([{ path: 'resume', message }]);
 }
 
 /** The longest first line {@link refuseToDiscard} reads as a journal's header. */
