@@ -25,10 +25,10 @@ describe('riskClosedTradesNote', () => {
 
   it("says how many trades risk limits closed, and whose, beside a Trades row that leaves them out", () => {
     expect(riskClosedTradesNote(input('sleeves', [['a', ['risk', 'risk', 'signal']], ['b', ['transfer', 'risk']], ['c', ['signal']]]))).toBe(
-      "Trades counts the strategies' own round trips: 3 trades closed by risk limits are left out (a 2, b 1); --json lists every trade with its exitReason",
+      "Trades counts the strategies' own round trips: 3 trades (or parts of positions) that risk limits' trims and stops closed are left out (a 2, b 1), as is the 1 a transfer's sale closed; --json lists every trade with its exitReason",
     );
     expect(riskClosedTradesNote(input('sleeves', [['a', ['risk']]]))).toBe(
-      "Trades counts the strategies' own round trips: 1 trade closed by risk limits is left out; --json lists every trade with its exitReason",
+      "Trades counts the strategies' own round trips: 1 trade (or part of a position) that risk limits' trims and stops closed is left out; --json lists every trade with its exitReason",
     );
     expect(riskClosedTradesNote(input('sleeves', [['a', ['transfer', 'signal']], ['b', []]]))).toBeNull();
   });

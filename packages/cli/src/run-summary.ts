@@ -619,21 +619,25 @@ export function sleeveOrdersText(result: Pick<OrchestratorResult, 'mode' | 'slee
 }
 
 /**
- * The trades risk limits closed, which the Trades row leaves out (the trade statistics are the
- * strategies' own round trips): how many, and whose, so that a row of 0 does not read as nothing
- * traded; null when none. Shared mode counts the shared account's (its shadows take no trim).
+ * The trades the portfolio closed — a risk limit's trim or stop, a transfer's sale — which the
+ * Trades row leaves out (the trade statistics are the strategies' own round trips): how many, and
+ * whose, so that a row of 0 does not read as nothing traded; null when risk limits closed none
+ * (the transfers' sales alone are the usual rebalancing, explained in the README). A trim that
+ * cuts a position without closing it closes a trade for the part it sells.
  */
 export function riskClosedTradesNote(result: Pick<OrchestratorResult, 'mode' | 'sleeves' | 'portfolio'>): string | null {
-  const closed = (trades: readonly { readonly exitReason: string }[]): number => trades.reduce((count, trade) => count + (trade.exitReason === 'risk' ? 1 : 0), 0);
-  const total = closed(result.portfolio.trades);
-  if (total === 0) return null;
+  const closed = (trades: readonly { readonly exitReason: string }[], reason: string): number => trades.reduce((count, trade) => count + (trade.exitReason === reason ? 1 : 0), 0);
+  const risk = closed(result.portfolio.trades, 'risk');
+  if (risk === 0) return null;
   const whose =
     result.mode === 'sleeves' && result.sleeves.length > 1
       ? ` (${result.sleeves
-          .map((sleeve) => ({ id: sleeve.id, count: closed(sleeve.trades) }))
+          .map((sleeve) => ({ id: sleeve.id, count: closed(sleeve.trades, 'risk') }))
           .filter((sleeve) => sleeve.count > 0)
           .map((sleeve) => `${echoValue(sleeve.id)} ${formatCount(sleeve.count)}`)
           .join(', ')})`
       : '';
-  return `Trades counts the strategies' own round trips: ${formatCounted(total, 'trade')} closed by risk limits ${total === 1 ? 'is' : 'are'} left out${whose}; --json lists every trade with its exitReason`;
+  const transfers = closed(result.portfolio.trades, 'transfer');
+  const also = transfers === 0 ? '' : transfers === 1 ? ", as is the 1 a transfer's sale closed" : `, as are the ${formatCount(transfers)} that transfers' sales closed`;
+  return `Trades counts the strategies' own round trips: ${formatCounted(risk, 'trade')} (or ${risk === 1 ? 'part of a position' : 'parts of positions'}) that risk limits' trims and stops closed ${risk === 1 ? 'is' : 'are'} left out${whose}${also}; --json lists every trade with its exitReason`;
 }

@@ -50,4 +50,20 @@ describe('ensemble data export', () => {
     expect(over.err).toContain('would overwrite the data file AAA.csv');
     expect(readFileSync(path.join(scratch, 'AAA.csv'), 'utf8')).toContain('Adj Close');
   });
+
+  // Regressions: --decimals 0 wrote prices of 0, which the loader then refused; the adjusted close
+  // and a row of nulls were dropped without the notes the other commands give.
+  it('refuses decimals that round a price to 0, and says what the load left out', async () => {
+    writeFileSync(path.join(scratch, 'penny.csv'), 'date,open,high,low,close,volume\n2020-01-01,0.4,0.45,0.3,0.35,100\n2020-01-02,0.35,0.5,0.3,0.45,100\n');
+    const rounded = await run('data', 'export', 'penny.csv', '--decimals', '0');
+    expect(rounded.code).toBe(2);
+    expect(rounded.err).toContain("--decimals: 0 decimals round penny's price of 0.4 on 2020-01-01 to 0");
+    expect((await run('data', 'export', 'penny.csv', '--decimals', '1')).code).toBe(0);
+    writeFileSync(path.join(scratch, 'YHO.csv'), 'Date,Open,High,Low,Close,Adj Close,Volume\n2020-01-02,10,11,9,10.5,10.4,100\n2020-01-03,null,null,null,null,null,null\n2020-01-06,10.5,12,10,11,10.9,200\n');
+    const noted = await run('data', 'export', 'YHO.csv');
+    expect(noted.code).toBe(0);
+    expect(noted.err).toContain('note: column "Adj Close" ignored');
+    expect(noted.err).toContain('note: 1 row skipped');
+    expect(noted.out.split('\n').filter((line) => line !== '')).toHaveLength(3);
+  });
 });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { inspectMarketData, isDatasetName, listDatasets, toCsv } from '@ensemble/data';
 import type { DataFormat, DatasetInfo, MarketData } from '@ensemble/data';
-import { DataValidationError } from '@ensemble/protocol';
+import { ConfigError, DataValidationError, MAX_LINE_LENGTH, echoValue } from '@ensemble/protocol';
 import { datasetAndFile, loadDataSource, loadNotes } from '../data-source';
 import { splitSymbols } from '../backtest-config-flags';
 import { CliExit, ExitCode } from '../errors';
@@ -11,7 +11,7 @@ import { formatCount, formatCounted, formatTable } from '../format';
 import { inspectionToJson, renderInspection } from '../inspect-report';
 import type { CliIo } from '../io';
 import { createCliLogger } from '../logger';
-import { DATE_FORMAT_HELP, DECIMAL_HELP, FlagProblems, appendValue, dateFormatFlag, dateRangeFlags, decimalFlag } from '../flags';
+import { COMMAND_LINE, DATE_FORMAT_HELP, DECIMAL_HELP, FlagProblems, appendValue, dateFormatFlag, dateRangeFlags, decimalFlag } from '../flags';
 import { globalOptions, decimalPlaces, positiveInteger } from '../options';
 import { checkOutputTargets, resolveOutputFlags } from '../output-targets';
 import { writeChunks, writeFileAtomic } from '../write-file';
@@ -82,7 +82,16 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
       const files = sources.length === 1 && isDatasetName(sources[0] ?? '') ? [] : sources;
       if (target !== undefined) await checkOutputTargets([target], files.map((file) => ({ what: `the data file ${file}`, path: path.resolve(io.cwd, file) })));
       const { loaded, dataset } = await loadFromFlags(sources, { ...options, maxProblems: 20 }, command, io);
+      // Fewer decimals than a price needs would write a file the loader refuses (a price of 0).
+      if (options.decimals !== undefined) {
+        const rounded = zeroedPrice(loaded, options.decimals);
+        if (rounded !== null) {
+          throw new ConfigError([{ path: '--decimals', message: `${String(options.decimals)} decimals round ${rounded.symbol}'s price of ${String(rounded.price)} on ${rounded.date} to 0, which no data file may hold; give more decimals, or leave --decimals out to write every price exactly` }], { source: COMMAND_LINE });
+        }
+      }
       const csv = toCsv(loaded, { symbolColumn: true, ...(options.decimals === undefined ? {} : { decimals: options.decimals }) });
+      // What the load ignored or changed (an adjusted-close column, rows of nulls) is not in the file either: said.
+      for (const note of loadNotes(loaded, dataset, { requested: options.adjust === true || options.sort === true, advice: 'flag' })) io.stderr.write(`note: ${echoValue(note, MAX_LINE_LENGTH)}\n`);
       // A data set's licence travels with its bars: said where the file is written (a CSV has no comments).
       const licence = dataset === undefined ? '' : `${dataset.name}: ${dataset.description} — ${dataset.license}, from ${dataset.source}; keep this attribution with the file\n`;
       if (target === undefined || target.path === '-') {
@@ -167,4 +176,17 @@ async function loadFromFlags(sources: readonly string[], options: ReadingOptions
     io,
   );
   return { loaded, dataset };
+}
+
+/** The first price of `data` (open, high, low or close) that `decimals` decimals write as 0 or less, or null when none. */
+function zeroedPrice(data: MarketData, decimals: number): { readonly symbol: string; readonly price: number; readonly date: string } | null {
+  for (const series of data.series) {
+    for (const column of [series.open, series.high, series.low, series.close]) {
+      for (let i = 0; i < series.length; i++) {
+        const price = column[i] ?? 0;
+        if (Number(price.toFixed(decimals)) <= 0) return { symbol: series.symbol, price, date: new Date(series.time[i] ?? 0).toISOString().slice(0, 10) };
+      }
+    }
+  }
+  return null;
 }
