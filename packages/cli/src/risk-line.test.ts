@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRisk, riskClosedTradesNote } from './run-summary';
+import { describeRisk, isolatedCapitalNote, riskClosedTradesNote } from './run-summary';
 
 describe('describeRisk', () => {
   it('says when the exposure caps are checked and when a breach is trimmed', () => {
@@ -31,5 +31,23 @@ describe('riskClosedTradesNote', () => {
       "Trades counts the strategies' own round trips: 1 trade (or part of a position) that risk limits' trims and stops closed is left out; --json lists every trade with its exitReason",
     );
     expect(riskClosedTradesNote(input('sleeves', [['a', ['transfer', 'signal']], ['b', []]]))).toBeNull();
+  });
+});
+
+describe('isolatedCapitalNote', () => {
+  type Input = Parameters<typeof isolatedCapitalNote>[0];
+  const input = (scheme: string, schedule: string, isolated: string[], mode = 'sleeves'): Input =>
+    ({ mode, isolated: isolated.map((strategyId) => ({ strategyId })), config: { allocation: { scheme }, rebalance: { schedule } } }) as unknown as Input;
+
+  it('says where an isolated sleeve\'s capital goes when not to the other sleeves', () => {
+    expect(isolatedCapitalNote(input('fixed', 'month', ['mom']))).toBe(
+      "the isolated sleeve's (mom) capital went to the reserve at the next rebalance and stays in cash: fixed weights are not given to the other sleeves (an equal or data-driven scheme shares it out)",
+    );
+    expect(isolatedCapitalNote(input('equal', 'never', ['a', 'b']))).toBe(
+      "the isolated sleeves' (a, b) cash stays idle in them to the end: nothing rebalances (rebalance \"never\"), so no weight of 0 moves it to the other sleeves",
+    );
+    expect(isolatedCapitalNote(input('inverse-volatility', 'month', ['mom']))).toBeNull();
+    expect(isolatedCapitalNote(input('fixed', 'month', []))).toBeNull();
+    expect(isolatedCapitalNote(input('fixed', 'month', ['mom'], 'shared'))).toBeNull();
   });
 });

@@ -503,6 +503,8 @@ export function renderRunSummary(result: OrchestratorResult, palette: Palette = 
     const thrown = at === undefined || at === null ? '' : ` (${at})`;
     lines.push(palette.yellow(`  isolated: ${event.message.includes(`"${event.strategyId}"`) ? '' : where}${echoValue(event.message, MAX_LINE_LENGTH)}${thrown}`));
   }
+  const idle = isolatedCapitalNote(result);
+  if (idle !== null) lines.push(palette.yellow(`  note: ${idle}`));
   lines.push('');
 
   const rebalancesShown = Math.min(options.rebalancesShown ?? 5, result.rebalances.length);
@@ -640,4 +642,23 @@ export function riskClosedTradesNote(result: Pick<OrchestratorResult, 'mode' | '
   const transfers = closed(result.portfolio.trades, 'transfer');
   const also = transfers === 0 ? '' : transfers === 1 ? ", as is the 1 a transfer's sale closed" : `, as are the ${formatCount(transfers)} that transfers' sales closed`;
   return `Trades counts the strategies' own round trips: ${formatCounted(risk, 'trade')} (or ${risk === 1 ? 'part of a position' : 'parts of positions'}) that risk limits' trims and stops closed ${risk === 1 ? 'is' : 'are'} left out${whose}${also}; --json lists every trade with its exitReason`;
+}
+
+/**
+ * Sleeves mode with an isolated sleeve: where its capital went, when it does not go to the other
+ * sleeves — to the reserve under `fixed` weights (fixed means fixed), nowhere without rebalancing
+ * (it stays idle in the sleeve). Null otherwise (a data-driven scheme shares it at the next
+ * rebalance), in shared mode, and without an isolated sleeve.
+ */
+export function isolatedCapitalNote(result: Pick<OrchestratorResult, 'mode' | 'isolated' | 'config'>): string | null {
+  if (result.mode !== 'sleeves' || result.isolated.length === 0) return null;
+  const ids = [...new Set(result.isolated.map((event) => event.strategyId))];
+  const which = ids.length === 1 ? `the isolated sleeve's (${echoValue(ids[0] ?? '')})` : `the isolated sleeves' (${listValues(ids, { maxItems: 3 })})`;
+  if (result.config.rebalance.schedule === 'never' && result.config.rebalance.drift === undefined) {
+    return `${which} cash stays idle in ${ids.length === 1 ? 'it' : 'them'} to the end: nothing rebalances (rebalance "never"), so no weight of 0 moves it to the other sleeves`;
+  }
+  if (result.config.allocation.scheme === 'fixed') {
+    return `${which} capital went to the reserve at the next rebalance and stays in cash: fixed weights are not given to the other sleeves (an equal or data-driven scheme shares it out)`;
+  }
+  return null;
 }
