@@ -127,6 +127,25 @@ function dataDifference(recorded: unknown, current: readonly DataRef[]): string 
   return changes.length === 0 ? null : `its data changed since it was written: ${changes.join('; ')}`;
 }
 
+/** What a journal's header is compared with to say why it is of another plan: this plan's strategy modules, data and outline. */
+type PlanInputs = { readonly modules: readonly StrategyModuleRef[]; readonly data: readonly DataRef[]; readonly outline: Readonly<Record<string, string>> };
+
+/** Why a journal's header is of another plan than this one: an earlier planning rule, its data, its strategy files, the parts of its outline, or, when none tells, the spec in general. */
+function planDifference(
+  header: Record<string, unknown>,
+  inputs: PlanInputs,
+  formerPlans: Readonly<Record<string, string>>,
+): string {
+  const former = typeof header.planId === 'string' && Object.hasOwn(formerPlans, header.planId) ? formerPlans[header.planId] : undefined;
+  return (
+    former ??
+    dataDifference(header.data, inputs.data) ??
+    moduleDifference(header.strategyModules, inputs.modules) ??
+    outlineDifference(header.outline, inputs.outline) ??
+    'the spec, its config, its data or its strategy files changed since it was written'
+  );
+}
+
 /** The longest value of a plan's part a refusal shows (a part of 500 values is cut in the middle). */
 const OUTLINE_VALUE_LENGTH = 120;
 
@@ -187,7 +206,7 @@ function parseLines(
   file: string,
   planId: string,
   packages: Readonly<Record<string, string>>,
-  inputs: { readonly modules: readonly StrategyModuleRef[]; readonly data: readonly DataRef[]; readonly outline: Readonly<Record<string, string>> },
+  inputs: PlanInputs,
   formerPlans: Readonly<Record<string, string>>,
 ): { finished: Map<number, ResearchJobResult>; unreadable: number } {
   const lines = text.split('\n');
@@ -201,13 +220,7 @@ function parseLines(
     throw new EnsembleError('IO_FAILED', `${quoteValue(file, MAX_LINE_LENGTH)} is not a research journal; remove it or choose another output directory.`);
   }
   if (header.planId !== planId) {
-    const former = typeof header.planId === 'string' && Object.hasOwn(formerPlans, header.planId) ? formerPlans[header.planId] : undefined;
-    const why =
-      former ??
-      dataDifference(header.data, inputs.data) ??
-      moduleDifference(header.strategyModules, inputs.modules) ??
-      outlineDifference(header.outline, inputs.outline) ??
-      'the spec, its config, its data or its strategy files changed since it was written';
+    const why = planDifference(header, inputs, formerPlans);
     throw new ConfigError([
       {
         path: 'resume',
@@ -403,7 +416,7 @@ async function refuseToDiscard(
   file: string,
   planId: string,
   packages: Readonly<Record<string, string>>,
-  inputs: { readonly modules: readonly StrategyModuleRef[]; readonly data: readonly DataRef[]; readonly outline: Readonly<Record<string, string>> },
+  inputs: PlanInputs,
   formerPlans: Readonly<Record<string, string>>,
 ): Promise<void> {
   // Streamed, a chunk at a time: a journal of a large sweep can hold gigabytes.
@@ -440,13 +453,7 @@ async function refuseToDiscard(
   const versions = versionDifference(header.packages, packages);
   let message: string;
   if (header.planId !== planId) {
-    const former = typeof header.planId === 'string' && Object.hasOwn(formerPlans, header.planId) ? formerPlans[header.planId] : undefined;
-    const why =
-      former ??
-      dataDifference(header.data, inputs.data) ??
-      moduleDifference(header.strategyModules, inputs.modules) ??
-      outlineDifference(header.outline, inputs.outline) ??
-      'the spec, its config, its data or its strategy files changed since it was written';
+    const why = planDifference(header, inputs, formerPlans);
     message = `${holds} of another plan (${why}): remove that file, or write to another output directory, to run this plan; or restore what changed and resume it (--resume)`;
   } else if (versions !== null) {
     message = `${holds} written by other versions (${versions}), which cannot be resumed: remove that file to start over`;
