@@ -128,7 +128,7 @@ function dataDifference(recorded: unknown, current: readonly DataRef[]): string 
 }
 
 /** What a journal's header is compared with to say why it is of another plan: this plan's strategy modules, data and outline. */
-type PlanInputs = { readonly modules: readonly StrategyModuleRef[]; readonly data: readonly DataRef[]; readonly outline: Readonly<Record<string, string>> };
+interface PlanInputs { readonly modules: readonly StrategyModuleRef[]; readonly data: readonly DataRef[]; readonly outline: Readonly<Record<string, string>> }
 
 /** Why a journal's header is of another plan than this one: an earlier planning rule, its data, its strategy files, the parts of its outline, or, when none tells, the spec in general. */
 function planDifference(
