@@ -40,7 +40,7 @@ export function resolveOutputFlags(problems: FlagProblems, flags: readonly Outpu
   for (const { flag, value, stdout } of flags) {
     if (value === undefined) continue;
     // `/dev/stdout` is `-` by another name: its summary goes to stderr then, not into the output.
-    if (value === '-' || STDOUT_NAMES.has(value)) {
+    if (value === '-' || STDOUT_NAMES.has(value) || STDOUT_NAMES.has(path.resolve(cwd, value))) {
       if (stdout === true) targets.push({ flag, typed: value, path: '-' });
       else {
         const toStdout = flags.filter((entry) => entry.stdout === true).map((entry) => entry.flag);
@@ -87,9 +87,10 @@ function sameFileIssues(targets: readonly OutputTarget[], key: (target: OutputTa
  * existing file's name — nor any of the `kept` files (the command's inputs, files it writes
  * itself). Throws one `ConfigError` (exit 2) listing every problem, duplicates named by every flag
  * involved. Stdout (`-`) is not checked as a path, but counts as the file `/dev/stdout` names
- * when another output names it too.
+ * when another output names it too; an output that is that file is refused, as the command's
+ * summary goes there, unless `summaryOnStdout` is false. The null device is never compared.
  */
-export async function checkOutputTargets(targets: readonly OutputTarget[], kept: readonly KeptFile[] = []): Promise<void> {
+export async function checkOutputTargets(targets: readonly OutputTarget[], kept: readonly KeptFile[] = [], options: { readonly summaryOnStdout?: boolean } = {}): Promise<void> {
   const files = targets.filter((target) => target.path !== '-');
   const issues: ConfigIssue[] = [];
   for (const target of files) {
@@ -104,15 +105,14 @@ export async function checkOutputTargets(targets: readonly OutputTarget[], kept:
   for (const target of files) canonical.set(target, await canonicalFile(target.path));
   // `-` is the process's stdout, as `/dev/stdout` (or the file a shell sent it to) is: two outputs
   // written there would run into one another (a JSON followed by a Markdown document).
-  const compared = targets.map((target) => (target.path === '-' ? { ...target, path: STDOUT_FILE } : target));
-  // An output that is the file the shell sent stdout to (`--json out.json > out.json`) would have
-  // the summary written into it; the null device takes both harmlessly.
-  const stdout = files.length > 0 || compared.length > files.length ? await canonicalFile(STDOUT_FILE) : null;
-  for (const target of files) {
-    if (stdout !== null && stdout !== '/dev/null' && canonical.get(target) === stdout) {
-      issues.push({ path: flagText(target.flag, target.typed), message: 'is the file stdout goes to, where this command prints its summary: give another file' });
-    }
-  }
+  // The null device takes everything harmlessly: nothing is compared with it.
+  const found = await canonicalFile(STDOUT_FILE);
+  const stdout = found === '/dev/null' ? null : found;
+  // An output that is the file the shell sent stdout to (`--json out.json > out.json`) would lose
+  // the summary the command prints there (said once, not again as a same-file clash with `-`).
+  const onStdout = new Set(options.summaryOnStdout === false ? [] : files.filter((target) => stdout !== null && canonical.get(target) === stdout));
+  for (const target of onStdout) issues.push({ path: flagText(target.flag, target.typed), message: 'is the file stdout goes to, where this command prints its summary, which it would lose: give another file' });
+  const compared = targets.flatMap((target) => (onStdout.has(target) ? [] : target.path !== '-' ? [target] : stdout === null ? [] : [{ ...target, path: STDOUT_FILE }]));
   for (const target of compared) if (!canonical.has(target)) canonical.set(target, stdout ?? STDOUT_FILE);
   issues.push(...sameFileIssues(compared, (target) => canonical.get(target) ?? target.path, (file) => (file === stdout ? 'stdout' : file)));
   issues.push(...(await keptFileIssues(files, kept)));

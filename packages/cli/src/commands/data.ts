@@ -80,7 +80,8 @@ export function registerDataCommand(program: Command, io: CliIo): Command {
       problems.throwIfAny();
       // Checked before the data is read: a directory that cannot be made, or one of the files read.
       const files = sources.length === 1 && isDatasetName(sources[0] ?? '') ? [] : sources;
-      if (target !== undefined) await checkOutputTargets([target], files.map((file) => ({ what: `the data file ${file}`, path: path.resolve(io.cwd, file) })));
+      // Nothing but the CSV goes to stdout (the notes and the licence go to stderr).
+      if (target !== undefined) await checkOutputTargets([target], files.map((file) => ({ what: `the data file ${file}`, path: path.resolve(io.cwd, file) })), { summaryOnStdout: false });
       const { loaded, dataset } = await loadFromFlags(sources, { ...options, maxProblems: 20 }, command, io);
       // Fewer decimals than a price needs would write a file the loader refuses (a price of 0).
       if (options.decimals !== undefined) {

@@ -105,7 +105,7 @@ describe('research on a user\'s CSV with a user\'s strategy file', () => {
     const resumed = await spawnCli([...args, '--resume'], { cwd: project });
     expect(resumed.code).toBe(2);
     expect(resumed.err).toContain('@ensemble/engine "0.0.0-older" then');
-    expect(resumed.err).toContain('Run without resume to start over');
+    expect(resumed.err).toContain('cannot be resumed: remove that file (or write to another output directory) to start over');
   });
 
   it('places a failed job\'s error in the strategy file, as backtest does: the first failure, results.csv, a walk-forward\'s, an isolated sleeve\'s', async () => {

@@ -18,7 +18,8 @@ describe('openJournal', () => {
     const now = { file: '/data/prices.csv', sha256: 'b'.repeat(64) };
     const refused = await openJournal(file, 'plan-d2', { resume: true, data: [now, { name: 'sp500', sha256: 'c'.repeat(64) }] }).catch((error: unknown) => error);
     expect(ConfigError.isInstance(refused)).toBe(true);
-    expect((refused as ConfigError).message).toContain(`its data changed since it was written: "/data/prices.csv" had SHA-256 ${'a'.repeat(64)} then, ${'b'.repeat(64)} now. Run without resume`);
+    expect((refused as ConfigError).message).toContain('belongs to another plan: remove that file (or write to another output directory) to start over, or restore what changed and resume it (--resume).');
+    expect((refused as ConfigError).message).toContain(`its data changed since it was written: "/data/prices.csv" had SHA-256 ${'a'.repeat(64)} then, ${'b'.repeat(64)} now (its plan`);
     // The same data: the general reason.
     const same = await openJournal(file, 'plan-d3', { resume: true, data: [then] }).catch((error: unknown) => error);
     expect((same as ConfigError).message).toContain('the spec, its config, its data or its strategy files changed since it was written');
@@ -37,7 +38,7 @@ describe('openJournal', () => {
     expect(await message('plan-r')).toContain('holds 3 finished jobs of this same plan: resume it (--resume) to reuse them');
     // Another plan (one value changed): what changed, and the ways on. Before, it was replaced.
     expect(await message('plan-s', { 'parameter k': 'params.k = 1, 3' })).toContain(
-      'holds 3 finished jobs of another plan (its plan changed since it was written — parameter k: params.k = 1, 2 then, params.k = 1, 3 now): remove that file, or write to another output directory, to run this plan',
+      'holds 3 finished jobs of another plan: remove that file (or write to another output directory) to start over, or restore what changed and resume it (--resume). its plan changed since it was written — parameter k: params.k = 1, 2 then, params.k = 1, 3 now',
     );
     // Nothing was lost: resuming reads the three back.
     const resumed = await openJournal(file, 'plan-r', { resume: true });
@@ -61,12 +62,12 @@ describe('openJournal', () => {
     (await openJournal(file, 'plan-o1', { resume: false, outline: then })).close();
     const now = { ...then, 'parameter k': 'params.k = 1, 2, 3' };
     const refused = await openJournal(file, 'plan-o2', { resume: true, outline: now }).catch((error: unknown) => error);
-    expect((refused as ConfigError).message).toContain('belongs to another plan: its plan changed since it was written — parameter k: params.k = 1, 1.5, 2 then, params.k = 1, 2, 3 now. Run without resume');
+    expect((refused as ConfigError).message).toContain('its plan changed since it was written — parameter k: params.k = 1, 1.5, 2 then, params.k = 1, 2, 3 now (its plan');
     // A part added and one gone are named too; a long one is cut in the middle.
-    const long = Array.from({ length: 100 }, (_, i) => String(i)).join(', ');
+    const long = Array.from({ length: 45 }, (_, i) => String(i)).join(', ');
     const other = { objective: 'cagr, maximised', 'parameter k': `params.k = ${long}` };
     const both = await openJournal(file, 'plan-o3', { resume: true, outline: other }).catch((error: unknown) => error);
-    const message = (both as ConfigError).message;
+    const message = (both as ConfigError).issues[0]?.message ?? '';
     expect(message).toContain('objective: sharpe, maximised then, cagr, maximised now');
     expect(message).toContain('parameter period: params.period = 10, 20 then, none now');
     expect(message).toContain('params.k = 0, 1, 2, 3');
@@ -238,7 +239,7 @@ describe('openJournal', () => {
     expect((error as ConfigError).message).toContain('earlier release');
     // Without resume it is not silently replaced either: its one job is said, and how to start over.
     const fresh = await openJournal(file, 'plan-o', { resume: false }).catch((caught: unknown) => caught);
-    expect((fresh as ConfigError).message).toContain('holds 1 finished job written by other versions (it was written by an earlier release');
+    expect((fresh as ConfigError).message).toContain('holds 1 finished job written by other versions, which cannot be resumed: remove that file (or write to another output directory) to start over. it was written by an earlier release');
   });
 
   it('gives back a window curve as it journalled it', async () => {

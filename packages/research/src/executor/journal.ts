@@ -127,6 +127,12 @@ function dataDifference(recorded: unknown, current: readonly DataRef[]): string 
   return changes.length === 0 ? null : `its data changed since it was written: ${changes.join('; ')}`;
 }
 
+/** What to do with a journal of another plan: remove it or write elsewhere; or, unless an earlier planning rule wrote it (which no edit restores), restore what changed and resume. */
+function startOver(header: Record<string, unknown>, formerPlans: Readonly<Record<string, string>>): string {
+  const former = typeof header.planId === 'string' && Object.hasOwn(formerPlans, header.planId);
+  return `remove that file (or write to another output directory) to start over${former ? '' : ', or restore what changed and resume it (--resume)'}`;
+}
+
 /** What a journal's header is compared with to say why it is of another plan: this plan's strategy modules, data and outline. */
 interface PlanInputs { readonly modules: readonly StrategyModuleRef[]; readonly data: readonly DataRef[]; readonly outline: Readonly<Record<string, string>> }
 
@@ -224,9 +230,9 @@ function parseLines(
     throw new ConfigError([
       {
         path: 'resume',
-        // What changed and what to do first; the plan ids last, shortened as sweep ids are (a long
-        // message is cut at its end when printed).
-        message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} belongs to another plan: ${why}. Run without resume to start over, or restore what changed (its plan ${quoteValue(String(header.planId).slice(0, 12))}…, this one ${quoteValue(planId.slice(0, 12))}…)`,
+        // What to do first, then what changed (a long message is cut at its end when printed); the
+        // plan ids last, shortened as sweep ids are.
+        message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} belongs to another plan: ${startOver(header, formerPlans)}. ${why} (its plan ${quoteValue(String(header.planId).slice(0, 12))}…, this one ${quoteValue(planId.slice(0, 12))}…)`,
       },
     ]);
   }
@@ -235,7 +241,7 @@ function parseLines(
     throw new ConfigError([
       {
         path: 'resume',
-        message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} cannot be resumed: ${difference}. Its finished jobs would be ranked with jobs computed by other code. Run without resume to start over, or resume with the versions it was written by`,
+        message: `the journal ${quoteValue(file, MAX_LINE_LENGTH)} cannot be resumed: remove that file (or write to another output directory) to start over, or resume with the versions it was written by; its finished jobs would be ranked with jobs computed by other code. ${difference}`,
       },
     ]);
   }
@@ -312,7 +318,7 @@ export interface OpenJournalOptions {
   readonly formerPlans?: Readonly<Record<string, string>> | undefined;
   /**
    * The plan's parts in words, by name (`objective`, `parameter k`: its path and values, `base
-   * config`: a digest of it without the varied values, a walk-forward's `windows`), recorded in a
+   * config`: its JSON without the varied values, a walk-forward's `windows`), recorded in a
    * new journal so that a refused resume names the parts that changed.
    */
   readonly outline?: Readonly<Record<string, string>> | undefined;
@@ -452,11 +458,11 @@ async function refuseToDiscard(
   const holds = `the journal ${quoteValue(file, MAX_LINE_LENGTH)} holds ${jobs.toLocaleString('en-US')} finished job${jobs === 1 ? '' : 's'}`;
   const versions = versionDifference(header.packages, packages);
   let message: string;
+  // What to do first, then what changed: a long message is cut at its end when printed.
   if (header.planId !== planId) {
-    const why = planDifference(header, inputs, formerPlans);
-    message = `${holds} of another plan (${why}): remove that file, or write to another output directory, to run this plan; or restore what changed and resume it (--resume)`;
+    message = `${holds} of another plan: ${startOver(header, formerPlans)}. ${planDifference(header, inputs, formerPlans)}`;
   } else if (versions !== null) {
-    message = `${holds} written by other versions (${versions}), which cannot be resumed: remove that file to start over`;
+    message = `${holds} written by other versions, which cannot be resumed: remove that file (or write to another output directory) to start over. ${versions}`;
   } else {
     message = `${holds} of this same plan: resume it (--resume) to reuse ${jobs === 1 ? 'it' : 'them'} — the outputs are those of a run from the start — or remove that file to start over`;
   }

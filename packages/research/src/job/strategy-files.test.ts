@@ -187,7 +187,8 @@ describe('a base config naming a strategy file', () => {
     expect(again.sweepId).not.toBe(plan.sweepId);
     const resumed = await issuesOf(runSweepToDirectory(again, createInProcessExecutor(resolvers), out, { resume: true }));
     expect(resumed).toHaveLength(1);
-    expect(resumed[0]).toContain(`its strategy files changed since it was written: "${edgy}": ${named}. Run without resume`);
+    expect(resumed[0]).toContain('belongs to another plan: remove that file (or write to another output directory) to start over, or restore what changed and resume it (--resume).');
+    expect(resumed[0]).toContain(`its strategy files changed since it was written: "${edgy}": ${named} (its plan`);
     // A config recording the module (best-config.json) is refused too.
     const recorded = await issuesOf(planSweep({ config: join(out, 'best-config.json'), parameters: [{ path: 'strategies.mine.params.threshold', values: [0] }] }, { baseDir: out, importer }));
     expect(recorded).toEqual([

@@ -71,7 +71,7 @@ async function sweepIntoDirectory(plan: SweepPlan, executor: JobExecutor, outDir
     plan.jobs[0]?.data ?? [],
     planOutline(plan.parameters, plan.objective, plan.jobs[0]?.config, {
       'PBO blocks': String(plan.pboBlocks),
-      combinations: `${String(plan.jobs.length)} run of ${String(plan.gridSize)} in the grid`,
+      combinations: `${String(plan.jobs.length)} of the ${String(plan.gridSize)} in the grid run`,
     }),
   );
   if (result.aborted) return { result, files: [] };

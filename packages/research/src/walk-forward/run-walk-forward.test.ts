@@ -444,7 +444,7 @@ describe('runWalkForward', () => {
     const error = await runWalkForwardToDirectory(plan, createInProcessExecutor(), dir, { resume: true }).catch((caught: unknown) => caught);
     expect(ConfigError.isInstance(error)).toBe(true);
     expect((error as ConfigError).message).toContain(
-      'belongs to another plan: it was planned when train windows started cold; they now warm up on the bars before them, so its train results would be mixed with results of the new rule. Run without resume to start over, or restore what changed (its plan ' +
+      'belongs to another plan: remove that file (or write to another output directory) to start over. it was planned when train windows started cold; they now warm up on the bars before them, so its train results would be mixed with results of the new rule (its plan ' +
         JSON.stringify(plan.coldTrainPlanId.slice(0, 12)) +
         '…, this one ' +
         JSON.stringify(plan.planId.slice(0, 12)) +
