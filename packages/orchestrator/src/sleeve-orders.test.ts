@@ -66,11 +66,7 @@ describe("each sleeve's shrunk and rejected orders", () => {
   // finds the cash short and is shrunk, in the crossing window's planning.
   it('are counted where crossed orders are planned too', () => {
     const crossed: RunConfigInput = {
-      data: { dataset: 'dow30', to: '1996-12-31' },
-      cash: 100_000,
-      allocation: { scheme: 'equal' },
-      rebalance: { schedule: 'month' },
-      commission: { kind: 'percent', rate: 0.001 },
+      ...CONFIG,
       strategies: [
         { id: 'fast', strategy: 'sma-crossover', params: { fast: 5, slow: 20 }, symbols: ['IBM', 'MSFT'], sizing: { kind: 'percent-of-equity', percent: 70 } },
         { id: 'slow', strategy: 'sma-crossover', params: { fast: 20, slow: 60 }, symbols: ['IBM', 'MSFT'], sizing: { kind: 'percent-of-equity', percent: 70 } },
